@@ -1,0 +1,118 @@
+import { Global, Module } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { BusinessDefaults, defaults } from './defaults';
+import { EnvSchema, LogLevel } from './env.schema';
+
+export { EnvSchema } from './env.schema';
+
+/** Thrown at start-up when a setting is missing or invalid; the message names every offending variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: { name: string; message: string }[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.name}: ${p.message}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated, frozen configuration of one running service. Injected by class. */
+export class AppConfig {
+  readonly env!: 'development' | 'production' | 'test';
+  readonly http!: { host: string; port: number; trustProxy: boolean; shutdownGraceMs: number };
+  readonly database!: {
+    url?: string;
+    poolSize: number;
+    dataDir: string;
+    embeddedPort?: number;
+    runMigrations: boolean;
+  };
+  readonly auth!: {
+    jwtSecret?: string;
+    jwtTtlSeconds: number;
+    loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+    passwordHashMemoryKib: number;
+  };
+  readonly logLevel!: LogLevel;
+  readonly jobsEnabled!: boolean;
+  readonly idempotencyTtlHours!: number;
+  readonly business!: BusinessDefaults;
+}
+
+type Env = Record<string, string | undefined>;
+
+function describe(errors: ValidationError[]): { name: string; message: string }[] {
+  return errors.map((e) => ({
+    name: e.property,
+    message: Object.values(e.constraints ?? {}).join('; ') || 'is invalid',
+  }));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Validates the environment (process.env merged with overrides) and builds the frozen AppConfig.
+ * Empty strings count as unset, so `FOO=` falls back to the default.
+ * @throws ConfigError naming each invalid variable.
+ */
+export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConfig {
+  const merged: Env = { ...env, ...overrides };
+  const known = Object.keys(new EnvSchema());
+  const raw: Record<string, string> = {};
+  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET']) {
+    const v = merged[name];
+    if (v !== undefined && v !== '') raw[name] = v;
+  }
+  const parsed = plainToInstance(EnvSchema, raw);
+  const errors = validateSync(parsed, { whitelist: true });
+  const problems = describe(errors);
+  if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) {
+    problems.push({ name: 'JWT_SECRET', message: 'is required when NODE_ENV=production' });
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const config: AppConfig = Object.assign(Object.create(AppConfig.prototype) as AppConfig, {
+    env: parsed.NODE_ENV,
+    http: {
+      host: parsed.HOST,
+      port: parsed.PORT,
+      trustProxy: parsed.TRUST_PROXY,
+      shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    },
+    database: {
+      url: parsed.DATABASE_URL,
+      poolSize: parsed.DATABASE_POOL_SIZE,
+      dataDir: parsed.DATA_DIR,
+      embeddedPort: parsed.EMBEDDED_POSTGRES_PORT,
+      runMigrations: parsed.RUN_MIGRATIONS,
+    },
+    auth: {
+      jwtSecret: parsed.JWT_SECRET,
+      jwtTtlSeconds: parsed.JWT_TTL_SECONDS,
+      loginRateLimit: {
+        perEmail: parsed.LOGIN_RATE_LIMIT,
+        perIp: parsed.LOGIN_RATE_LIMIT_PER_IP,
+        windowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
+      },
+      passwordHashMemoryKib: parsed.PASSWORD_HASH_MEMORY_KIB,
+    },
+    logLevel: parsed.LOG_LEVEL,
+    jobsEnabled: parsed.JOBS_ENABLED,
+    idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
+    business: structuredClone(defaults),
+  });
+  return deepFreeze(config);
+}
+
+/** Makes one AppConfig injectable everywhere. */
+@Global()
+@Module({})
+export class ConfigModule {
+  static forRoot(config: AppConfig) {
+    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+  }
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AppConfig, ConfigModule } from 'config';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { loggerParams } from './common/logging';
+import { DatabaseModule } from './database/database.module';
+import { OperationsModule } from './operations/operations.module';
+import { SellersModule } from './sellers/sellers.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.logLevel)),
+        ...(config.jobsEnabled ? [ScheduleModule.forRoot()] : []),
+        DatabaseModule,
+        CommonModule,
+        OperationsModule,
+        AuthModule,
+        SellersModule,
+      ],
+    };
+  }
+}

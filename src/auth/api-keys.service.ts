@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Principal } from 'src/common/auth/principal';
+import { Clock } from 'src/common/clock';
+import { Page, PageQueryDto, paginate } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyNotFoundError } from './auth.errors';
+
+const KEY_PREFIX = 'kirim_';
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+function apiKeyView(k: ApiKey): ApiKeyView {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    createdAt: k.createdAt.toISOString(),
+    lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    revokedAt: k.revokedAt?.toISOString() ?? null,
+  };
+}
+
+const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
+
+@Injectable()
+export class ApiKeysService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates a key for the seller; the only time the full key is returned. */
+  async create(sellerId: string, userId: string, name: string | undefined): Promise<ApiKeyView & { key: string }> {
+    // 32 random bytes: a SHA-256 of it is as safe to store as a slow hash, and cheap on every request.
+    const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const apiKey: ApiKey = {
+      id: randomUUID(),
+      sellerId,
+      createdByUserId: userId,
+      name: name ?? 'API key',
+      prefix: key.slice(0, KEY_PREFIX.length + 8),
+      keyHash: hashKey(key),
+      lastUsedAt: null,
+      revokedAt: null,
+      createdAt: this.clock.now(),
+    };
+    await this.tx.run((m) => m.insert(ApiKey, apiKey));
+    return { ...apiKeyView(apiKey), key };
+  }
+
+  list(sellerId: string, query: PageQueryDto): Promise<Page<ApiKeyView>> {
+    const qb = this.tx.manager.createQueryBuilder(ApiKey, 'k').where('k.sellerId = :sellerId', { sellerId });
+    return paginate(qb, 'k', query, apiKeyView);
+  }
+
+  /**
+   * Revokes a key at once.
+   * @throws ApiKeyNotFoundError AUTH_API_KEY_NOT_FOUND (also for another seller's key or one already revoked)
+   */
+  async revoke(sellerId: string, id: string): Promise<void> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ revokedAt: this.clock.now() })
+      .where('id = :id AND seller_id = :sellerId AND revoked_at IS NULL', { id, sellerId })
+      .execute();
+    if (!result.affected) throw new ApiKeyNotFoundError();
+  }
+
+  /** Resolves a presented key to its seller, or null. Integrations act with seller_staff rights. */
+  async authenticate(key: string): Promise<Principal | null> {
+    if (!key.startsWith(KEY_PREFIX)) return null;
+    const found = await this.tx.manager.findOne(ApiKey, { where: { keyHash: hashKey(key) } });
+    if (!found || found.revokedAt) return null;
+    const now = this.clock.now();
+    const interval = this.config.business.apiKeys.lastUsedWriteIntervalSeconds * 1000;
+    if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > interval) {
+      await this.tx.manager.update(ApiKey, { id: found.id }, { lastUsedAt: now });
+    }
+    return { kind: 'api_key', userId: found.createdByUserId, apiKeyId: found.id, role: 'seller_staff', sellerId: found.sellerId };
+  }
+}

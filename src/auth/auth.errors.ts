@@ -1,0 +1,43 @@
+import { ConflictError, NotFoundError, RateLimitedError, UnauthenticatedError } from 'src/common/errors/app-error';
+
+export class InvalidCredentialsError extends UnauthenticatedError {
+  constructor() {
+    super('AUTH_INVALID_CREDENTIALS', 'Email or password is wrong');
+  }
+}
+
+export class InvalidTokenError extends UnauthenticatedError {
+  constructor() {
+    super('AUTH_INVALID_TOKEN', 'The access token or API key is invalid, expired or revoked');
+  }
+}
+
+export class EmailTakenError extends ConflictError {
+  constructor() {
+    super('AUTH_EMAIL_TAKEN', 'An account with this email already exists', [{ field: 'email', message: 'is already registered' }]);
+  }
+}
+
+export class LoginRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    super('AUTH_RATE_LIMITED', 'Too many login attempts; try again later', retryAfterSeconds);
+  }
+}
+
+export class UserNotFoundError extends NotFoundError {
+  constructor() {
+    super('AUTH_USER_NOT_FOUND', 'No such user');
+  }
+}
+
+export class ApiKeyNotFoundError extends NotFoundError {
+  constructor() {
+    super('AUTH_API_KEY_NOT_FOUND', 'No such API key');
+  }
+}
+
+export class CannotDisableSelfError extends ConflictError {
+  constructor() {
+    super('AUTH_CANNOT_DISABLE_SELF', 'You cannot remove your own account');
+  }
+}

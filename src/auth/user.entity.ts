@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Role } from 'src/common/auth/principal';
+
+/** A person who logs in: a seller's owner or staff, or Kirim's finance and admin staff (no seller). */
+@Entity('users')
+export class User {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  /** Stored lower-case; unique. */
+  @Column('text')
+  email!: string;
+
+  @Column('text')
+  passwordHash!: string;
+
+  @Column('text')
+  role!: Role;
+
+  /** The seller this user acts for; null for finance and admin. */
+  @Column('uuid', { nullable: true })
+  sellerId!: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  disabledAt!: Date | null;
+
+  @Column('timestamptz')
+  createdAt!: Date;
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Role } from 'src/common/auth/principal';
+import { Clock } from 'src/common/clock';
+import { Page, PageQueryDto, paginate } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { CannotDisableSelfError, EmailTakenError, UserNotFoundError } from './auth.errors';
+import { PasswordHasher } from './password';
+import { User } from './user.entity';
+
+const UNIQUE_VIOLATION = '23505';
+
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+  sellerId: string | null;
+  createdAt: string;
+}
+
+export function userView(user: User): UserView {
+  return { id: user.id, email: user.email, role: user.role, sellerId: user.sellerId, createdAt: user.createdAt.toISOString() };
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates a user (joins the caller's transaction, e.g. signup's).
+   * @throws EmailTakenError AUTH_EMAIL_TAKEN
+   */
+  async create(input: { email: string; password: string; role: Role; sellerId: string | null }): Promise<User> {
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.tx.run(async (m) => {
+      const user = m.create(User, {
+        id: randomUUID(),
+        email: input.email.toLowerCase(),
+        passwordHash,
+        role: input.role,
+        sellerId: input.sellerId,
+        disabledAt: null,
+        createdAt: this.clock.now(),
+      });
+      try {
+        await m.insert(User, user);
+      } catch (e) {
+        if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new EmailTakenError();
+        throw e;
+      }
+      return user;
+    });
+  }
+
+  findActiveById(id: string): Promise<User | null> {
+    return this.tx.manager
+      .createQueryBuilder(User, 'u')
+      .where('u.id = :id AND u.disabledAt IS NULL', { id })
+      .getOne();
+  }
+
+  findActiveByEmail(email: string): Promise<User | null> {
+    return this.tx.manager
+      .createQueryBuilder(User, 'u')
+      .where('u.email = :email AND u.disabledAt IS NULL', { email: email.toLowerCase() })
+      .getOne();
+  }
+
+  listForSeller(sellerId: string, query: PageQueryDto): Promise<Page<UserView>> {
+    const qb = this.tx.manager
+      .createQueryBuilder(User, 'u')
+      .where('u.sellerId = :sellerId AND u.disabledAt IS NULL', { sellerId });
+    return paginate(qb, 'u', query, userView);
+  }
+
+  /**
+   * Disables a user of the seller; their tokens stop working at once.
+   * @throws UserNotFoundError AUTH_USER_NOT_FOUND (also for another seller's user)
+   * @throws CannotDisableSelfError AUTH_CANNOT_DISABLE_SELF
+   */
+  async disable(sellerId: string, userId: string, actorUserId: string): Promise<void> {
+    if (userId === actorUserId) throw new CannotDisableSelfError();
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ disabledAt: this.clock.now() })
+      .where('id = :userId AND seller_id = :sellerId AND disabled_at IS NULL', { userId, sellerId })
+      .execute();
+    if (!result.affected) throw new UserNotFoundError();
+  }
+}

@@ -1,0 +1,31 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { FastifyRequest } from 'fastify';
+import { ForbiddenError } from '../errors/app-error';
+import { Principal, Role } from './principal';
+
+export const PUBLIC_KEY = 'kirim:public';
+export const ROLES_KEY = 'kirim:roles';
+
+/** The route needs no credentials. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/** Only these roles may call the route (checked by the roles guard after authentication). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** Roles that act for a seller; most seller-scoped routes accept both. */
+export const SELLER_ROLES: Role[] = ['seller_owner', 'seller_staff'];
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal) throw new Error('CurrentPrincipal used on a public route');
+  return principal;
+});
+
+/** The seller whose data the caller may see; every seller-scoped query filters by it. */
+export const CurrentSeller = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
+  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+  if (!principal?.sellerId) throw new ForbiddenError('AUTH_NOT_A_SELLER', 'This route is for seller accounts');
+  return principal.sellerId;
+});

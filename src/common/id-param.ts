@@ -1,0 +1,15 @@
+import { Param, PipeTransform } from '@nestjs/common';
+import { NotFoundError } from './errors/app-error';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id that cannot exist is simply not found, like another seller's id. */
+class ParseIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!UUID.test(value)) throw new NotFoundError('NOT_FOUND', 'No such resource');
+    return value.toLowerCase();
+  }
+}
+
+/** The `:id` route parameter as a UUID. */
+export const IdParam = (name = 'id') => Param(name, new ParseIdPipe());

@@ -1,0 +1,81 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AppConfig } from 'config';
+import { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { Transactions } from 'src/database/transaction';
+import { AuthenticatedRequest } from '../auth/decorators';
+import { Clock } from '../clock';
+import { ConflictError, ValidationFailedError } from '../errors/app-error';
+import { IdempotencyRepository } from './idempotency.repository';
+
+const IDEMPOTENT_KEY = 'kirim:idempotent';
+
+/**
+ * Marks a creating POST: with an Idempotency-Key header, the same key and body replay the first
+ * response, another body gets 409, and concurrent requests with one key execute once.
+ */
+export const Idempotent = () => SetMetadata(IDEMPOTENT_KEY, true);
+
+const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** JSON with object keys sorted, so the same body always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tx: Transactions,
+    private readonly repository: IdempotencyRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (!this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined) return next.handle();
+    return from(this.once(request, context.switchToHttp().getResponse<FastifyReply>(), key, next));
+  }
+
+  /** The whole request runs in the transaction that holds the key, so its writes and the stored response commit together. */
+  private async once(request: AuthenticatedRequest, reply: FastifyReply, key: string | string[], next: CallHandler): Promise<unknown> {
+    if (typeof key !== 'string' || !VALID_KEY.test(key)) {
+      throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+    }
+    const principal = request.principal!;
+    const scope = principal.sellerId ? `seller:${principal.sellerId}` : `user:${principal.userId}`;
+    const fingerprint = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('hex');
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.idempotencyTtlHours * 3600_000);
+    return this.tx.run(async () => {
+      const claim = await this.repository.claim(scope, key, fingerprint, now, expiresAt);
+      if (claim.kind === 'mismatch') {
+        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [
+          { field: 'Idempotency-Key', message: 'was already used with a different request' },
+        ]);
+      }
+      if (claim.kind === 'replay') {
+        void reply.status(claim.status).header('idempotent-replayed', 'true');
+        if (claim.body === null) return undefined;
+        void reply.header('content-type', 'application/json; charset=utf-8');
+        return claim.body;
+      }
+      const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.repository.complete(scope, key, reply.statusCode, body === undefined ? null : JSON.stringify(body));
+      return body;
+    });
+  }
+}

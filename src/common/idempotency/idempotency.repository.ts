@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Transactions } from 'src/database/transaction';
+import { ConflictError } from '../errors/app-error';
+
+export type IdempotencyClaim =
+  | { kind: 'owner' }
+  | { kind: 'replay'; status: number; body: string | null }
+  | { kind: 'mismatch' };
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** Stored responses of creating requests, keyed per caller scope and Idempotency-Key. */
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Claims (scope, key) inside the caller's transaction. A concurrent request holding the same key
+   * makes the insert wait on the unique index until that request commits (then we replay its response)
+   * or rolls back (then we own the key). An expired key is taken over.
+   * @throws ConflictError IDEMPOTENCY_REQUEST_IN_PROGRESS when the other request takes too long.
+   */
+  async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyClaim> {
+    const m = this.tx.manager;
+    await m.query(`SET LOCAL lock_timeout = '15s'`);
+    let inserted: unknown[];
+    try {
+      inserted = await m.query(
+        `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, created_at, expires_at)
+         VALUES ($1, $2, $3, 0, $4, $5)
+         ON CONFLICT (scope, key) DO UPDATE
+           SET request_hash = EXCLUDED.request_hash, response_status = 0, response_body = NULL,
+               created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
+           WHERE idempotency_keys.expires_at <= EXCLUDED.created_at
+         RETURNING 1`,
+        [scope, key, fingerprint, now, expiresAt],
+      );
+    } catch (e) {
+      if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) {
+        throw new ConflictError('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress');
+      }
+      throw e;
+    }
+    await m.query(`SET LOCAL lock_timeout = 0`);
+    if (inserted.length) return { kind: 'owner' };
+    const [row] = (await m.query(
+      'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      [scope, key],
+    )) as { request_hash: string; response_status: number; response_body: string | null }[];
+    if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
+    return { kind: 'replay', status: row.response_status, body: row.response_body };
+  }
+
+  /** Stores the response (its exact JSON text, so a replay is byte-identical) in the owner's transaction. */
+  async complete(scope: string, key: string, status: number, body: string | null): Promise<void> {
+    await this.tx.manager.query(
+      'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2',
+      [scope, key, status, body],
+    );
+  }
+
+  /** Deletes keys past their retention; returns how many. */
+  async deleteExpired(now: Date): Promise<number> {
+    const [, count] = (await this.tx.manager.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now])) as [unknown, number];
+    return count;
+  }
+}

@@ -1,0 +1,78 @@
+/** Indonesian address and phone formats shared by every module that takes an address. */
+
+/**
+ * Normalizes an Indonesian phone number typed as 08…, 628…, +62 8…, (021) … to E.164 (+62…).
+ * Returns null when it cannot be an Indonesian number (9 to 13 digits after the country code's 0).
+ */
+export function normalizeIndonesianPhone(input: string): string | null {
+  const compact = input.trim().replace(/[\s\-.()]/g, '');
+  let national: string;
+  if (/^\+62\d+$/.test(compact)) national = compact.slice(3);
+  else if (/^62\d+$/.test(compact)) national = compact.slice(2);
+  else if (/^0\d+$/.test(compact)) national = compact.slice(1);
+  else return null;
+  if (national.startsWith('0')) national = national.slice(1);
+  // Mobile numbers are 8xx with 9–12 digits; landlines start with an area code 2–9 and have 8–11 digits.
+  if (/^8\d{8,11}$/.test(national) || /^[2-79]\d{7,10}$/.test(national)) return `+62${national}`;
+  return null;
+}
+
+/** Indonesian postal codes are five digits, 10110 to 99999. */
+export function isIndonesianPostalCode(value: string): boolean {
+  return /^[1-9]\d{4}$/.test(value);
+}
+
+/** The 38 provinces, canonical names as used throughout Kirim, with common spellings that map to them. */
+const PROVINCES: Record<string, string[]> = {
+  Aceh: ['nanggroe aceh darussalam', 'nad'],
+  'Sumatera Utara': ['north sumatra', 'sumut'],
+  'Sumatera Barat': ['west sumatra', 'sumbar'],
+  Riau: [],
+  'Kepulauan Riau': ['kepri', 'riau islands'],
+  Jambi: [],
+  'Sumatera Selatan': ['south sumatra', 'sumsel'],
+  'Kepulauan Bangka Belitung': ['bangka belitung', 'babel'],
+  Bengkulu: [],
+  Lampung: [],
+  'DKI Jakarta': ['jakarta', 'dki', 'daerah khusus ibukota jakarta', 'daerah khusus jakarta'],
+  'Jawa Barat': ['west java', 'jabar'],
+  Banten: [],
+  'Jawa Tengah': ['central java', 'jateng'],
+  'DI Yogyakarta': ['yogyakarta', 'diy', 'jogja', 'daerah istimewa yogyakarta'],
+  'Jawa Timur': ['east java', 'jatim'],
+  Bali: [],
+  'Nusa Tenggara Barat': ['ntb', 'west nusa tenggara'],
+  'Nusa Tenggara Timur': ['ntt', 'east nusa tenggara'],
+  'Kalimantan Barat': ['west kalimantan', 'kalbar'],
+  'Kalimantan Tengah': ['central kalimantan', 'kalteng'],
+  'Kalimantan Selatan': ['south kalimantan', 'kalsel'],
+  'Kalimantan Timur': ['east kalimantan', 'kaltim'],
+  'Kalimantan Utara': ['north kalimantan', 'kaltara'],
+  'Sulawesi Utara': ['north sulawesi', 'sulut'],
+  Gorontalo: [],
+  'Sulawesi Tengah': ['central sulawesi', 'sulteng'],
+  'Sulawesi Barat': ['west sulawesi', 'sulbar'],
+  'Sulawesi Selatan': ['south sulawesi', 'sulsel'],
+  'Sulawesi Tenggara': ['southeast sulawesi', 'sultra'],
+  Maluku: [],
+  'Maluku Utara': ['north maluku', 'malut'],
+  Papua: [],
+  'Papua Barat': ['west papua', 'papua barat'],
+  'Papua Barat Daya': ['southwest papua'],
+  'Papua Tengah': ['central papua'],
+  'Papua Pegunungan': ['highland papua'],
+  'Papua Selatan': ['south papua'],
+};
+
+export const PROVINCE_NAMES = Object.keys(PROVINCES);
+
+const BY_SPELLING = new Map<string, string>();
+for (const [name, aliases] of Object.entries(PROVINCES)) {
+  for (const spelling of [name, ...aliases]) BY_SPELLING.set(spelling.toLowerCase(), name);
+}
+
+/** The canonical province name for a spelling ("jabar", "West Java", "JAWA BARAT"), or null. */
+export function canonicalProvince(input: string): string | null {
+  const key = input.trim().replace(/\s+/g, ' ').replace(/^provinsi /i, '').toLowerCase();
+  return BY_SPELLING.get(key) ?? null;
+}

@@ -1,0 +1,100 @@
+import { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SelectQueryBuilder } from 'typeorm';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationFailedError } from './errors/app-error';
+
+export const MAX_PAGE_LIMIT = 500;
+export const DEFAULT_PAGE_LIMIT = 50;
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: DEFAULT_PAGE_LIMIT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (nextCursor)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A keyset position: newest first by creation time, ties broken by id. */
+export interface CursorPosition {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(pos: CursorPosition): string {
+  return Buffer.from(JSON.stringify([pos.createdAt.toISOString(), pos.id])).toString('base64url');
+}
+
+/** @throws ValidationFailedError (field `cursor`) for anything not made by encodeCursor. */
+export function decodeCursor(cursor: string): CursorPosition {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const createdAt = new Date(String(at));
+    if (typeof at !== 'string' || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !id) throw new Error();
+    return { createdAt, id };
+  } catch {
+    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
+  }
+}
+
+/** Turns `limit + 1` fetched rows into a page and its next cursor. */
+export function toPage<R extends CursorPosition, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  return {
+    items: items.map(view),
+    nextCursor: more ? encodeCursor(items[items.length - 1]) : null,
+  };
+}
+
+/**
+ * Reads one page of `qb` newest first; `alias` must have `createdAt` and `id`.
+ * @throws ValidationFailedError for a bad cursor.
+ */
+export async function paginate<E extends CursorPosition, T>(
+  qb: SelectQueryBuilder<E>,
+  alias: string,
+  query: PageQueryDto,
+  view: (row: E) => T,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_PAGE_LIMIT;
+  if (query.cursor) {
+    const pos = decodeCursor(query.cursor);
+    qb.andWhere(`(${alias}.createdAt, ${alias}.id) < (:cursorAt, :cursorId)`, {
+      cursorAt: pos.createdAt,
+      cursorId: pos.id,
+    });
+  }
+  const rows = await qb.orderBy(`${alias}.createdAt`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(limit + 1).getMany();
+  return toPage(rows, limit, view);
+}
+
+const pageDtos = new Map<Class<unknown>, Class<unknown>>();
+
+/** The OpenAPI shape of a page of `item` (`{ items, nextCursor }`), one class per item type. */
+export function PageDto(item: Class<unknown>): Class<unknown> {
+  let dto = pageDtos.get(item);
+  if (!dto) {
+    class PageOfItems {
+      @ApiProperty({ type: [item] }) items!: unknown[];
+      @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+    }
+    Object.defineProperty(PageOfItems, 'name', { value: `${item.name.replace(/Dto$/, '')}PageDto` });
+    pageDtos.set(item, (dto = PageOfItems));
+  }
+  return dto;
+}

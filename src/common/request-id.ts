@@ -1,0 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
+
+const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Uses the caller's X-Request-Id when it is a sane token, otherwise a new UUID. */
+export function requestIdFor(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+}

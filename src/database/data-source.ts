@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './naming.strategy';
+
+/** The project root: the repository when run from TypeScript, `dist/` when compiled. */
+const ROOT = join(__dirname, '..', '..');
+
+/** One set of DataSource options, shared by the app, the migration runner, the tests and the TypeORM CLI. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: [join(ROOT, 'src/**/*.entity.{ts,js}')],
+    migrations: [join(ROOT, 'migrations/*.{ts,js}')],
+    migrationsTableName: 'migrations',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    extra: { max: poolSize, application_name: 'kirim' },
+  };
+}
+
+/** For the TypeORM CLI (`npm run migration:generate`): needs DATABASE_URL. */
+export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/kirim'));

@@ -1,0 +1,68 @@
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source';
+import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
+import { runMigrations } from './migrate';
+import { Transactions } from './transaction';
+
+const DATABASE = Symbol('DATABASE');
+
+interface OpenDatabase {
+  dataSource: DataSource;
+  embedded?: EmbeddedDatabase;
+}
+
+function describeUrl(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+}
+
+/** Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset, then migrates. */
+async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
+  const logger = new Logger('Database');
+  let embedded: EmbeddedDatabase | undefined;
+  let url = config.database.url;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.database.dataDir,
+      port: config.database.embeddedPort,
+      log: (m) => logger.debug(m),
+    });
+    url = embedded.url;
+    logger.log(`embedded PostgreSQL ${embedded.shared ? 'shared' : 'started'} on 127.0.0.1:${embedded.port}`);
+  }
+  const dataSource = new DataSource(dataSourceOptions(url, config.database.poolSize));
+  try {
+    await dataSource.initialize();
+    logger.log(`connected to PostgreSQL at ${describeUrl(url)}`);
+    if (config.database.runMigrations) {
+      const ran = await runMigrations(dataSource);
+      logger.log(ran.length ? `ran migrations: ${ran.map((m) => m.name).join(', ')}` : 'schema is up to date');
+    }
+  } catch (e) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded?.stop();
+    throw e;
+  }
+  return { dataSource, embedded };
+}
+
+@Global()
+@Module({
+  providers: [
+    { provide: DATABASE, inject: [AppConfig], useFactory: openDatabase },
+    { provide: DataSource, inject: [DATABASE], useFactory: (db: OpenDatabase) => db.dataSource },
+    Transactions,
+  ],
+  exports: [DataSource, Transactions],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DATABASE) private readonly db: OpenDatabase) {}
+
+  /** Closes the pool first, then stops the embedded server (if this process started it). */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
+    await this.db.embedded?.stop();
+  }
+}

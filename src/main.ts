@@ -1,0 +1,105 @@
+import 'reflect-metadata';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, ConfigError, loadConfig } from 'config';
+import { IncomingMessage } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { validationExceptionFactory } from './common/errors/validation';
+import { requestIdFor } from './common/request-id';
+import { MetricsService } from './operations/metrics.service';
+
+const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    trustProxy: config.http.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (req: IncomingMessage) => {
+      const id = requestIdFor(req);
+      (req as IncomingMessage & { id?: string }).id = id;
+      return id;
+    },
+  });
+}
+
+/** Everything between "Nest created the app" and "listening": shared by main and the tests. */
+export async function configureApp(app: NestFastifyApplication): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      stopAtFirstError: true,
+      validationError: { target: false, value: true },
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  app.useGlobalFilters(new HttpErrorFilter());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(MetricsService);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    done();
+  });
+
+  const document = SwaggerModule.createDocument(
+    app as INestApplication,
+    new DocumentBuilder()
+      .setTitle('Kirim')
+      .setDescription('COD logistics for Indonesian online sellers: couriers, pickups, tracking and money')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+/** Builds a configured (not yet listening) app for this configuration. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(config), {
+    bufferLogs: true,
+  });
+  await configureApp(app);
+  return app;
+}
+
+async function bootstrap(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  const app = await createApp(config);
+  // Nest closes the server and the database on SIGTERM/SIGINT; this only bounds how long that may take.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref());
+  }
+  await app.listen({ port: config.http.port, host: config.http.host });
+  app.get(Logger).log(`Kirim listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
+}
+
+if (require.main === module) {
+  bootstrap().catch((e: unknown) => {
+    process.stderr.write(`Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  });
+}

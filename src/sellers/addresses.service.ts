@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { Page, PageQueryDto, paginate } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { AddressDto, CreateAddressDto, UpdateAddressDto } from './addresses.dto';
+import { PickupAddress } from './pickup-address.entity';
+import { AddressNotFoundError } from './sellers.errors';
+
+export function addressView(a: PickupAddress): AddressDto {
+  return {
+    id: a.id,
+    label: a.label,
+    contactName: a.contactName,
+    phone: a.phone,
+    address: a.address,
+    district: a.district,
+    city: a.city,
+    province: a.province,
+    postalCode: a.postalCode,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class AddressesService {
+  constructor(private readonly tx: Transactions, private readonly clock: Clock) {}
+
+  async create(sellerId: string, input: CreateAddressDto): Promise<AddressDto> {
+    const now = this.clock.now();
+    const address: PickupAddress = { ...input, id: randomUUID(), sellerId, createdAt: now, updatedAt: now, deletedAt: null };
+    await this.tx.run((m) => m.insert(PickupAddress, address));
+    return addressView(address);
+  }
+
+  list(sellerId: string, query: PageQueryDto): Promise<Page<AddressDto>> {
+    const qb = this.tx.manager
+      .createQueryBuilder(PickupAddress, 'a')
+      .where('a.sellerId = :sellerId AND a.deletedAt IS NULL', { sellerId });
+    return paginate(qb, 'a', query, addressView);
+  }
+
+  /**
+   * The seller's live pickup address; other modules use it to resolve an origin.
+   * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND (also for another seller's address)
+   */
+  async find(sellerId: string, id: string): Promise<PickupAddress> {
+    const address = await this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } });
+    if (!address || address.deletedAt) throw new AddressNotFoundError();
+    return address;
+  }
+
+  async get(sellerId: string, id: string): Promise<AddressDto> {
+    return addressView(await this.find(sellerId, id));
+  }
+
+  /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND */
+  update(sellerId: string, id: string, patch: UpdateAddressDto): Promise<AddressDto> {
+    return this.tx.run(async (m) => {
+      const address = await m.findOne(PickupAddress, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
+      if (!address || address.deletedAt) throw new AddressNotFoundError();
+      Object.assign(address, patch, { updatedAt: this.clock.now() });
+      await m.save(PickupAddress, address);
+      return addressView(address);
+    });
+  }
+
+  /** Hides the address from lists and new shipments; past shipments keep it. @throws AddressNotFoundError */
+  async remove(sellerId: string, id: string): Promise<void> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(PickupAddress)
+      .set({ deletedAt: this.clock.now() })
+      .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
+      .execute();
+    if (!result.affected) throw new AddressNotFoundError();
+  }
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentSeller, Roles } from 'src/common/auth/decorators';
+import { IdParam } from 'src/common/id-param';
+import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
+import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
+import { BankAccountDto, CreateBankAccountDto } from './bank-accounts.dto';
+import { BankAccountsService } from './bank-accounts.service';
+
+/** Where money goes out: owners only. */
+@ApiTags('bank-accounts')
+@ApiBearerAuth()
+@Controller('v1/bank-accounts')
+@Roles('seller_owner')
+export class BankAccountsController {
+  constructor(private readonly bankAccounts: BankAccountsService) {}
+
+  @Post()
+  @Idempotent()
+  @ApiCreatedResponse({ type: BankAccountDto })
+  create(@CurrentSeller() sellerId: string, @Body() body: CreateBankAccountDto): Promise<BankAccountDto> {
+    return this.bankAccounts.create(sellerId, body);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: PageDto(BankAccountDto) })
+  list(@CurrentSeller() sellerId: string, @Query() query: PageQueryDto): Promise<Page<BankAccountDto>> {
+    return this.bankAccounts.list(sellerId, query);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<void> {
+    return this.bankAccounts.remove(sellerId, id);
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { Page, PageQueryDto, paginate } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { BankAccount } from './bank-account.entity';
+import { BankAccountDto, CreateBankAccountDto } from './bank-accounts.dto';
+import { BankAccountNotFoundError, DuplicateBankAccountError } from './sellers.errors';
+
+const UNIQUE_VIOLATION = '23505';
+
+export function maskAccountNumber(number: string): string {
+  return '*'.repeat(Math.max(0, number.length - 4)) + number.slice(-4);
+}
+
+function bankAccountView(b: BankAccount): BankAccountDto {
+  return {
+    id: b.id,
+    bankCode: b.bankCode,
+    accountNumber: maskAccountNumber(b.accountNumber),
+    accountName: b.accountName,
+    createdAt: b.createdAt.toISOString(),
+  };
+}
+
+@Injectable()
+export class BankAccountsService {
+  constructor(private readonly tx: Transactions, private readonly clock: Clock) {}
+
+  /** @throws DuplicateBankAccountError SELLERS_BANK_ACCOUNT_EXISTS */
+  async create(sellerId: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
+    const account: BankAccount = { ...input, id: randomUUID(), sellerId, createdAt: this.clock.now(), deletedAt: null };
+    try {
+      await this.tx.run((m) => m.insert(BankAccount, account));
+    } catch (e) {
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateBankAccountError();
+      throw e;
+    }
+    return bankAccountView(account);
+  }
+
+  list(sellerId: string, query: PageQueryDto): Promise<Page<BankAccountDto>> {
+    const qb = this.tx.manager
+      .createQueryBuilder(BankAccount, 'b')
+      .where('b.sellerId = :sellerId AND b.deletedAt IS NULL', { sellerId });
+    return paginate(qb, 'b', query, bankAccountView);
+  }
+
+  /**
+   * The seller's live bank account, unmasked, for payouts.
+   * @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND (also for another seller's account)
+   */
+  async find(sellerId: string, id: string): Promise<BankAccount> {
+    const account = await this.tx.manager.findOne(BankAccount, { where: { id, sellerId } });
+    if (!account || account.deletedAt) throw new BankAccountNotFoundError();
+    return account;
+  }
+
+  /** @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND */
+  async remove(sellerId: string, id: string): Promise<void> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(BankAccount)
+      .set({ deletedAt: this.clock.now() })
+      .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
+      .execute();
+    if (!result.affected) throw new BankAccountNotFoundError();
+  }
+}

@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { EmailPasswordDto, UserDto } from 'src/auth/auth.dto';
+import { Nullable, Optional, Trim } from 'src/common/validators';
+import { SCORING_PRESETS, type ScoringPreset } from './seller-settings.entity';
+
+export class SignupDto extends EmailPasswordDto {
+  @ApiProperty({ example: 'Toko Batik Sekar', maxLength: 120 })
+  @Trim()
+  @IsString()
+  @MinLength(2)
+  @MaxLength(120)
+  sellerName!: string;
+}
+
+export class SellerDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+}
+
+export class SignupResultDto {
+  @ApiProperty({ type: SellerDto }) seller!: SellerDto;
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty() accessToken!: string;
+  @ApiProperty() expiresIn!: number;
+}
+
+class MeUserDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() email!: string;
+  @ApiProperty() role!: string;
+}
+
+export class MeDto {
+  @ApiProperty({ type: MeUserDto }) user!: MeUserDto;
+  @ApiProperty({ type: SellerDto, nullable: true }) seller!: SellerDto | null;
+  @ApiPropertyOptional({ description: 'Present when called with an API key' }) apiKey?: { id: string };
+}
+
+export class UpdateSettingsDto {
+  @ApiPropertyOptional({ enum: SCORING_PRESETS })
+  @Optional()
+  @IsIn(SCORING_PRESETS)
+  scoringPreset?: ScoringPreset;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://tokoku.id/kirim-webhook' })
+  @Nullable()
+  @IsString()
+  @MaxLength(2048)
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhookUrl must be an http(s) URL' })
+  webhookUrl?: string | null;
+
+  @ApiPropertyOptional({ description: 'Rupiah lost beyond fees when a COD parcel fails', example: 15000 })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  lostMarginPerFailure?: number;
+
+  @ApiPropertyOptional({ description: 'Generate a new webhook secret' })
+  @Optional()
+  @IsBoolean()
+  rotateWebhookSecret?: boolean;
+}
+
+export class SettingsDto {
+  @ApiProperty({ enum: SCORING_PRESETS }) scoringPreset!: ScoringPreset;
+  @ApiProperty({ type: String, nullable: true }) webhookUrl!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Verifies X-Kirim-Signature on our webhooks' }) webhookSecret!: string | null;
+  @ApiProperty({ description: 'Rupiah' }) lostMarginPerFailure!: number;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+

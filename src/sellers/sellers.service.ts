@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { AuthService } from 'src/auth/auth.service';
+import { UsersService, userView } from 'src/auth/users.service';
+import { Principal } from 'src/common/auth/principal';
+import { Clock } from 'src/common/clock';
+import { Transactions } from 'src/database/transaction';
+import { Seller } from './seller.entity';
+import { SellerSettings } from './seller-settings.entity';
+import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
+
+function settingsView(s: SellerSettings): SettingsDto {
+  return {
+    scoringPreset: s.scoringPreset,
+    webhookUrl: s.webhookUrl,
+    webhookSecret: s.webhookSecret,
+    lostMarginPerFailure: s.lostMarginPerFailure,
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
+@Injectable()
+export class SellersService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Creates a seller, its default settings and its owner in one transaction, and logs the owner in.
+   * @throws EmailTakenError AUTH_EMAIL_TAKEN (nothing is written)
+   */
+  async signup(input: SignupDto): Promise<SignupResultDto> {
+    const now = this.clock.now();
+    const { seller, user } = await this.tx.run(async (m) => {
+      const seller: Seller = { id: randomUUID(), name: input.sellerName, createdAt: now };
+      await m.insert(Seller, seller);
+      const defaults = this.config.business.sellerSettings;
+      await m.insert(SellerSettings, {
+        sellerId: seller.id,
+        scoringPreset: defaults.scoringPreset,
+        webhookUrl: null,
+        webhookSecret: null,
+        lostMarginPerFailure: defaults.lostMarginPerFailure,
+        updatedAt: now,
+      });
+      const user = await this.users.create({ email: input.email, password: input.password, role: 'seller_owner', sellerId: seller.id });
+      return { seller, user };
+    });
+    const token = this.auth.issueToken(user);
+    return { seller: { id: seller.id, name: seller.name }, user: userView(user), accessToken: token.accessToken, expiresIn: token.expiresIn };
+  }
+
+  async me(principal: Principal): Promise<MeDto> {
+    const user = await this.users.findActiveById(principal.userId);
+    const seller = principal.sellerId ? await this.tx.manager.findOneBy(Seller, { id: principal.sellerId }) : null;
+    return {
+      user: { id: principal.userId, email: user?.email ?? '', role: principal.role },
+      seller: seller ? { id: seller.id, name: seller.name } : null,
+      ...(principal.apiKeyId ? { apiKey: { id: principal.apiKeyId } } : {}),
+    };
+  }
+
+  /** The seller's settings; other modules read the scoring preset and webhook target here. */
+  async settings(sellerId: string): Promise<SettingsDto> {
+    return settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId }));
+  }
+
+  /** Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret. */
+  updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
+    return this.tx.run(async (m) => {
+      const s = await m.findOneOrFail(SellerSettings, { where: { sellerId }, lock: { mode: 'pessimistic_write' } });
+      if (patch.scoringPreset !== undefined) s.scoringPreset = patch.scoringPreset;
+      if (patch.lostMarginPerFailure !== undefined) s.lostMarginPerFailure = patch.lostMarginPerFailure;
+      if (patch.webhookUrl !== undefined) s.webhookUrl = patch.webhookUrl;
+      if (patch.rotateWebhookSecret || (s.webhookUrl && !s.webhookSecret)) s.webhookSecret = newWebhookSecret();
+      s.updatedAt = this.clock.now();
+      await m.save(SellerSettings, s);
+      return settingsView(s);
+    });
+  }
+}

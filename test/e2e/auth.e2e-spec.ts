@@ -1,0 +1,147 @@
+import supertest from 'supertest';
+import { createOperator } from '../support/factories/operators';
+import { addSellerUser, signupSeller, uniqueEmail } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('identity: signup, login, tokens, API keys', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+  });
+  afterAll(() => t.close());
+
+  it('signs up, logs in and answers /v1/me for the owner', async () => {
+    const email = uniqueEmail();
+    const signup = await http
+      .post('/v1/auth/signup')
+      .send({ sellerName: 'Toko Batik Sekar', email: email.toUpperCase(), password: 'correct horse battery' })
+      .expect(201);
+    expect(signup.body.seller).toEqual({ id: expect.any(String), name: 'Toko Batik Sekar' });
+    expect(signup.body.user).toMatchObject({ email, role: 'seller_owner', sellerId: signup.body.seller.id });
+    expect(signup.body.user.passwordHash).toBeUndefined();
+
+    const login = await http.post('/v1/auth/login').send({ email, password: 'correct horse battery' }).expect(200);
+    expect(login.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 43200 });
+
+    const me = await http.get('/v1/me').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    expect(me.body).toEqual({
+      user: { id: signup.body.user.id, email, role: 'seller_owner' },
+      seller: { id: signup.body.seller.id, name: 'Toko Batik Sekar' },
+    });
+  });
+
+  it('rejects a wrong password, an unknown email, a missing and a forged token with 401', async () => {
+    const seller = await signupSeller(http);
+    const wrong = await http.post('/v1/auth/login').send({ email: seller.email, password: 'not the password' }).expect(401);
+    expect(wrong.body).toMatchObject({ statusCode: 401, code: 'AUTH_INVALID_CREDENTIALS', requestId: expect.any(String) });
+    await http.post('/v1/auth/login').send({ email: uniqueEmail(), password: 'whatever password' }).expect(401);
+
+    const missing = await http.get('/v1/me').expect(401);
+    expect(missing.body.code).toBe('AUTH_UNAUTHENTICATED');
+    const forged = seller.token.slice(0, -3) + (seller.token.endsWith('abc') ? 'xyz' : 'abc');
+    expect((await http.get('/v1/me').set('authorization', `Bearer ${forged}`).expect(401)).body.code).toBe('AUTH_INVALID_TOKEN');
+    await http.get('/v1/me').set('authorization', 'Basic abc').expect(401);
+    await http.get('/v1/me').set('x-api-key', 'kirim_not-a-real-key').expect(401);
+  });
+
+  it('refuses a second signup with the same email and writes nothing for it', async () => {
+    const seller = await signupSeller(http);
+    const before = await t.dataSource.query('SELECT count(*)::int AS n FROM sellers');
+    const dup = await http
+      .post('/v1/auth/signup')
+      .send({ sellerName: 'Copycat', email: seller.email, password: 'another password' })
+      .expect(409);
+    expect(dup.body).toMatchObject({ code: 'AUTH_EMAIL_TAKEN', details: [{ field: 'email', message: expect.any(String) }] });
+    expect(await t.dataSource.query('SELECT count(*)::int AS n FROM sellers')).toEqual(before);
+  });
+
+  it('gives owners, staff and finance the permissions of their role', async () => {
+    const owner = await signupSeller(http);
+    const staff = await addSellerUser(http, owner, 'seller_staff');
+    const finance = await createOperator(t, http, 'finance');
+
+    const staffMe = await http.get('/v1/me').set(staff.auth).expect(200);
+    expect(staffMe.body.user.role).toBe('seller_staff');
+    expect(staffMe.body.seller.id).toBe(owner.sellerId);
+
+    // Staff work with addresses but do not manage keys, bank accounts, users or settings.
+    await http.get('/v1/addresses').set(staff.auth).expect(200);
+    await http.get('/v1/settings').set(staff.auth).expect(200);
+    for (const [method, path] of [
+      ['post', '/v1/api-keys'],
+      ['get', '/v1/bank-accounts'],
+      ['get', '/v1/users'],
+      ['patch', '/v1/settings'],
+    ] as const) {
+      const res = await http[method](path).set(staff.auth).send({});
+      expect([method, path, res.status, res.body.code]).toEqual([method, path, 403, 'AUTH_FORBIDDEN']);
+    }
+    // Finance staff have no seller: seller routes are not theirs.
+    await http.get('/v1/addresses').set(finance.auth).expect(403);
+    const financeMe = await http.get('/v1/me').set(finance.auth).expect(200);
+    expect(financeMe.body).toMatchObject({ user: { role: 'finance' }, seller: null });
+    // The owner may do all of it.
+    await http.get('/v1/bank-accounts').set(owner.auth).expect(200);
+    await http.get('/v1/users').set(owner.auth).expect(200);
+  });
+
+  it('ends a removed user’s session at once', async () => {
+    const owner = await signupSeller(http);
+    const staff = await addSellerUser(http, owner, 'seller_staff');
+    await http.get('/v1/me').set(staff.auth).expect(200);
+    await http.delete(`/v1/users/${staff.id}`).set(owner.auth).expect(204);
+    await http.get('/v1/me').set(staff.auth).expect(401);
+    await http.post('/v1/auth/login').send({ email: staff.email, password: staff.password }).expect(401);
+    const self = await http.delete(`/v1/users/${owner.userId}`).set(owner.auth).expect(409);
+    expect(self.body.code).toBe('AUTH_CANNOT_DISABLE_SELF');
+  });
+
+  it('creates API keys shown once and stored hashed; a revoked key stops working', async () => {
+    const owner = await signupSeller(http);
+    const created = await http.post('/v1/api-keys').set(owner.auth).send({ name: 'Shopify' }).expect(201);
+    const { id, key, prefix } = created.body as { id: string; key: string; prefix: string };
+    expect(key.startsWith(prefix)).toBe(true);
+
+    const rows = await t.dataSource.query('SELECT key_hash FROM api_keys WHERE id = $1', [id]);
+    expect(rows[0].key_hash).not.toContain(key.slice(prefix.length));
+    expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const list = await http.get('/v1/api-keys').set(owner.auth).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ id, prefix, name: 'Shopify', revokedAt: null })]);
+    expect(JSON.stringify(list.body)).not.toContain(key);
+
+    const me = await http.get('/v1/me').set('x-api-key', key).expect(200);
+    expect(me.body).toMatchObject({ seller: { id: owner.sellerId }, user: { role: 'seller_staff' }, apiKey: { id } });
+    await http.get('/v1/addresses').set('x-api-key', key).expect(200);
+    // An integration key cannot mint more keys or touch bank accounts.
+    await http.post('/v1/api-keys').set('x-api-key', key).send({}).expect(403);
+
+    await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(204);
+    await http.get('/v1/me').set('x-api-key', key).expect(401);
+    await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(404);
+  });
+
+  it('rate limits failed logins per email with 429 and Retry-After, across the window', async () => {
+    const limited = await startTestApp({ LOGIN_RATE_LIMIT: '3', LOGIN_RATE_WINDOW_SECONDS: '600' });
+    try {
+      const h = limited.http();
+      const seller = await signupSeller(h);
+      for (let i = 0; i < 3; i += 1) await h.post('/v1/auth/login').send({ email: seller.email, password: 'wrong password' }).expect(401);
+      const blocked = await h.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(429);
+      expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(600);
+      // Another account from the same address is not locked out.
+      const other = await signupSeller(h);
+      await h.post('/v1/auth/login').send({ email: other.email, password: other.password }).expect(200);
+      // The next window lets the owner in again.
+      limited.clock.advance(601_000);
+      await h.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import { loadConfig } from 'config';
+import { AppModule } from 'src/app.module';
+import { Clock } from 'src/common/clock';
+import { createFastifyAdapter, configureApp } from 'src/main';
+import supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { FakeClock } from './fake-clock';
+import { createTestDatabase, TestDatabase } from './test-db';
+
+export const TEST_JWT_SECRET = 'test-jwt-secret-that-is-long-enough-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  /** Base URL of the listening app (real HTTP on 127.0.0.1). */
+  url: string;
+  http: () => supertest.Agent;
+  db: TestDatabase;
+  dataSource: DataSource;
+  clock: FakeClock;
+  close(): Promise<void>;
+}
+
+/** Test settings: real PostgreSQL (a fresh clone), no background jobs, quiet logs, cheaper password hashing. */
+export function testEnv(databaseUrl: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: TEST_JWT_SECRET,
+    JOBS_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+    PASSWORD_HASH_MEMORY_KIB: '4096',
+    LOGIN_RATE_LIMIT_PER_IP: '100000',
+    ...overrides,
+  };
+}
+
+/** The whole app on its own database, listening on a free port. */
+export async function startTestApp(overrides: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
+  const database = db ?? (await createTestDatabase());
+  const config = loadConfig(testEnv(database.url, overrides), {});
+  const clock = new FakeClock();
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { bufferLogs: true });
+  await configureApp(app);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return {
+    app,
+    url,
+    http: () => supertest.agent(url),
+    db: database,
+    dataSource: app.get(DataSource),
+    clock,
+    close: async () => {
+      await app.close();
+      if (!db) await database.drop();
+    },
+  };
+}
