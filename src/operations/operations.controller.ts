@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from 'src/common/auth/decorators';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,8 @@ export class OperationsController {
 
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4')
-  @ApiExcludeEndpoint()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus metrics' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }

@@ -1,0 +1,79 @@
+import { Role } from 'src/common/auth/principal';
+import { validAddress, validBankAccount } from '../support/factories/sellers';
+
+/** What a seller owns and can be asked for by id. */
+export type Resource = 'address' | 'bankAccount' | 'apiKey' | 'user';
+
+export interface RouteCase {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  /** As in the OpenAPI document: /v1/addresses/{id}. */
+  path: string;
+  /** Who may call it: 'public' needs nothing, 'any' any authenticated caller, else these roles. */
+  access: 'public' | 'any' | Role[];
+  /**
+   * How tenant isolation is checked: 'by-id' (another seller's id → 404), 'list' (another seller's
+   * items never listed), 'create' (what B creates never shows in A's list), 'singleton' (B's change
+   * leaves A's untouched), 'none' (not seller data).
+   */
+  isolation: 'by-id' | 'list' | 'create' | 'singleton' | 'none';
+  resource?: Resource;
+  /** The list route where created items appear (for 'create'). */
+  listPath?: string;
+  body?: () => object;
+}
+
+const SELLER: Role[] = ['seller_owner', 'seller_staff'];
+const OWNER: Role[] = ['seller_owner'];
+
+/**
+ * Every route of the app. The test fails when the app has a route this table lacks, so a new
+ * seller-scoped route cannot be forgotten by the isolation and permission checks.
+ */
+export const ROUTES: RouteCase[] = [
+  { method: 'get', path: '/health', access: 'public', isolation: 'none' },
+  { method: 'get', path: '/health/ready', access: 'public', isolation: 'none' },
+  { method: 'get', path: '/metrics', access: 'public', isolation: 'none' },
+  { method: 'post', path: '/v1/auth/signup', access: 'public', isolation: 'none' },
+  { method: 'post', path: '/v1/auth/login', access: 'public', isolation: 'none' },
+  { method: 'get', path: '/v1/me', access: 'any', isolation: 'none' },
+  { method: 'get', path: '/v1/settings', access: SELLER, isolation: 'singleton' },
+  { method: 'patch', path: '/v1/settings', access: OWNER, isolation: 'singleton', body: () => ({ scoringPreset: 'cheapest' }) },
+  {
+    method: 'post',
+    path: '/v1/users',
+    access: OWNER,
+    isolation: 'create',
+    listPath: '/v1/users',
+    body: () => ({ email: `staff-${Math.random().toString(36).slice(2)}@example.id`, password: 'staff password 1', role: 'seller_staff' }),
+  },
+  { method: 'get', path: '/v1/users', access: OWNER, isolation: 'list', resource: 'user' },
+  { method: 'delete', path: '/v1/users/{id}', access: OWNER, isolation: 'by-id', resource: 'user' },
+  { method: 'post', path: '/v1/api-keys', access: OWNER, isolation: 'create', listPath: '/v1/api-keys', body: () => ({ name: 'k' }) },
+  { method: 'get', path: '/v1/api-keys', access: OWNER, isolation: 'list', resource: 'apiKey' },
+  { method: 'delete', path: '/v1/api-keys/{id}', access: OWNER, isolation: 'by-id', resource: 'apiKey' },
+  { method: 'post', path: '/v1/addresses', access: SELLER, isolation: 'create', listPath: '/v1/addresses', body: () => validAddress() },
+  { method: 'get', path: '/v1/addresses', access: SELLER, isolation: 'list', resource: 'address' },
+  { method: 'get', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address' },
+  { method: 'patch', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address', body: () => ({ label: 'Taken over' }) },
+  { method: 'delete', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address' },
+  {
+    method: 'post',
+    path: '/v1/bank-accounts',
+    access: OWNER,
+    isolation: 'create',
+    listPath: '/v1/bank-accounts',
+    body: () => validBankAccount(String(Math.floor(1e9 + Math.random() * 9e9))),
+  },
+  { method: 'get', path: '/v1/bank-accounts', access: OWNER, isolation: 'list', resource: 'bankAccount' },
+  { method: 'delete', path: '/v1/bank-accounts/{id}', access: OWNER, isolation: 'by-id', resource: 'bankAccount' },
+];
+
+/** The route of a resource's list (where A checks its item survived). */
+export const LIST_OF: Record<Resource, string> = {
+  address: '/v1/addresses',
+  bankAccount: '/v1/bank-accounts',
+  apiKey: '/v1/api-keys',
+  user: '/v1/users',
+};
+
+export const withId = (path: string, id: string) => path.replace('{id}', id);

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { createOperator } from '../support/factories/operators';
+import { addSellerUser, createAddress, signupSeller, TestSeller, validBankAccount } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+import { LIST_OF, Resource, ROUTES, RouteCase, withId } from './route-table';
+
+type Headers = Record<string, string>;
+
+function call(http: supertest.Agent, route: RouteCase, path: string, headers: Headers) {
+  const req = http[route.method](path).set(headers);
+  return route.body ? req.send(route.body()) : req;
+}
+
+describe('tenant isolation and permissions, for every route', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let a: TestSeller;
+  let b: TestSeller;
+  /** Creates a fresh resource of seller A and returns its id. */
+  let makeA: Record<Resource, () => Promise<string>>;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    a = await signupSeller(http, 'Seller A');
+    b = await signupSeller(http, 'Seller B');
+    makeA = {
+      address: async () => (await createAddress(http, a)).id,
+      bankAccount: async () =>
+        (await http.post('/v1/bank-accounts').set(a.auth).send(validBankAccount(String(Date.now()) + Math.floor(Math.random() * 1000))).expect(201))
+          .body.id,
+      apiKey: async () => (await http.post('/v1/api-keys').set(a.auth).send({ name: 'A key' }).expect(201)).body.id,
+      user: async () => (await addSellerUser(http, a, 'seller_staff')).id,
+    };
+  });
+  afterAll(() => t.close());
+
+  it('the table lists exactly the routes the app serves', async () => {
+    const doc = (await http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const served = Object.entries(doc.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const table = ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
+    expect(served).toEqual(table);
+  });
+
+  const byId = ROUTES.filter((r) => r.isolation === 'by-id');
+  it.each(byId.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: seller B gets 404 for seller A’s id, and A’s item is untouched',
+    async (_name, route) => {
+      const id = await makeA[route.resource!]();
+      const res = await call(http, route, withId(route.path, id), b.auth);
+      expect(res.status).toBe(404);
+      expect(res.body.code).toMatch(/NOT_FOUND$/);
+      const list = await http.get(LIST_OF[route.resource!]).set(a.auth).expect(200);
+      const mine = (list.body.items as { id: string; label?: string }[]).find((i) => i.id === id);
+      expect(mine).toBeDefined();
+      if (route.resource === 'address') expect(mine!.label).not.toBe('Taken over');
+    },
+  );
+
+  const lists = ROUTES.filter((r) => r.isolation === 'list');
+  it.each(lists.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: seller B never sees seller A’s items',
+    async (_name, route) => {
+      const id = await makeA[route.resource!]();
+      const mine = await http.get(route.path).set(a.auth).expect(200);
+      expect(mine.body.items.map((i: { id: string }) => i.id)).toContain(id);
+      const theirs = await http.get(`${route.path}?limit=500`).set(b.auth).expect(200);
+      expect(theirs.body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+    },
+  );
+
+  const creates = ROUTES.filter((r) => r.isolation === 'create');
+  it.each(creates.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: what seller B creates belongs to B only',
+    async (_name, route) => {
+      const created = await call(http, route, route.path, b.auth).expect(201);
+      const inA = await http.get(`${route.listPath!}?limit=500`).set(a.auth).expect(200);
+      expect(inA.body.items.map((i: { id: string }) => i.id)).not.toContain(created.body.id);
+      const inB = await http.get(`${route.listPath!}?limit=500`).set(b.auth).expect(200);
+      expect(inB.body.items.map((i: { id: string }) => i.id)).toContain(created.body.id);
+    },
+  );
+
+  it('settings: seller B’s change never reaches seller A', async () => {
+    expect(ROUTES.filter((r) => r.isolation === 'singleton').map((r) => r.path)).toEqual(['/v1/settings', '/v1/settings']);
+    await http.patch('/v1/settings').set(a.auth).send({ webhookUrl: 'https://a.example.id/hook' }).expect(200);
+    const before = (await http.get('/v1/settings').set(a.auth).expect(200)).body;
+    const bs = await http.patch('/v1/settings').set(b.auth).send({ webhookUrl: 'https://b.example.id/hook', scoringPreset: 'fastest' }).expect(200);
+    expect(bs.body.webhookSecret).not.toBe(before.webhookSecret);
+    expect((await http.get('/v1/settings').set(a.auth).expect(200)).body).toEqual(before);
+  });
+
+  it('answers 401 without credentials and 403 for a role the route does not allow, on every route', async () => {
+    const staff = await addSellerUser(http, a, 'seller_staff');
+    const apiKey = (await http.post('/v1/api-keys').set(a.auth).send({ name: 'integration' }).expect(201)).body.key as string;
+    const finance = await createOperator(t, http, 'finance');
+    const admin = await createOperator(t, http, 'admin');
+    const callers: { role: string; headers: Headers }[] = [
+      { role: 'seller_owner', headers: a.auth },
+      { role: 'seller_staff', headers: staff.auth },
+      { role: 'seller_staff', headers: { 'x-api-key': apiKey } },
+      { role: 'finance', headers: finance.auth },
+      { role: 'admin', headers: admin.auth },
+    ];
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const route of ROUTES.filter((r) => r.access !== 'public')) {
+      // An id nobody has: an allowed caller gets 404, a forbidden one 403 before anything is looked up.
+      const path = withId(route.path, randomUUID());
+      const anonymous = await call(http, route, path, {});
+      outcomes.push(`${route.method} ${route.path} anonymous ${anonymous.status}`);
+      expected.push(`${route.method} ${route.path} anonymous 401`);
+      for (const caller of callers) {
+        const res = await call(http, route, path, caller.headers);
+        const allowed = route.access === 'any' || (route.access as string[]).includes(caller.role);
+        outcomes.push(`${route.method} ${route.path} ${caller.role} ${res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : 'allowed'}`);
+        expected.push(`${route.method} ${route.path} ${caller.role} ${allowed ? 'allowed' : 'forbidden'}`);
+      }
+    }
+    expect(outcomes).toEqual(expected);
+  });
+});
