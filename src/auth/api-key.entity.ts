@@ -1,7 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A seller integration's credential. Only a SHA-256 of the key is stored; the key is shown once. */
 @Entity('api_keys')
+@Index('idx_api_keys_key_hash', ['keyHash'], { unique: true })
+@Index('idx_api_keys_seller', ['sellerId', 'createdAt', 'id'])
 export class ApiKey {
   @PrimaryColumn('uuid')
   id!: string;

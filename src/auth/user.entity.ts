@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Role } from 'src/common/auth/principal';
 
 /** A person who logs in: a seller's owner or staff, or Kirim's finance and admin staff (no seller). */
 @Entity('users')
+@Index('idx_users_active_email', ['email'], { unique: true, where: 'disabled_at IS NULL' })
+@Index('idx_users_seller', ['sellerId', 'createdAt', 'id'])
 export class User {
   @PrimaryColumn('uuid')
   id!: string;

@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Where couriers pick parcels up. Deleting only hides it, so past shipments keep their origin. */
 @Entity('pickup_addresses')
+@Index('idx_pickup_addresses_seller', ['sellerId', 'createdAt', 'id'])
 export class PickupAddress {
   @PrimaryColumn('uuid')
   id!: string;
