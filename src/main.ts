@@ -64,7 +64,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
   await app.init();
 }
 
@@ -89,9 +88,20 @@ async function bootstrap(): Promise<void> {
     throw e;
   }
   const app = await createApp(config);
-  // Nest closes the server and the database on SIGTERM/SIGINT; this only bounds how long that may take.
+  // Graceful shutdown: stop accepting, finish in-flight requests, close the pool, stop the embedded
+  // PostgreSQL, exit 0. A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref());
+    process.once(signal, () => {
+      app.get(Logger).log(`${signal} received: shutting down`, 'Bootstrap');
+      setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref();
+      app.close().then(
+        () => process.exit(0),
+        (e: unknown) => {
+          process.stderr.write(`shutdown failed: ${String(e)}\n`);
+          process.exit(1);
+        },
+      );
+    });
   }
   await app.listen({ port: config.http.port, host: config.http.host });
   app.get(Logger).log(`Kirim listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
