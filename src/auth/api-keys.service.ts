@@ -55,7 +55,7 @@ export class ApiKeysService {
       revokedAt: null,
       createdAt: this.clock.now(),
     };
-    await this.tx.run((m) => m.insert(ApiKey, apiKey));
+    await this.tx.manager.insert(ApiKey, apiKey);
     return { ...apiKeyView(apiKey), key };
   }
 

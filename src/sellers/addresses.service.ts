@@ -30,7 +30,7 @@ export class AddressesService {
   async create(sellerId: string, input: CreateAddressDto): Promise<AddressDto> {
     const now = this.clock.now();
     const address: PickupAddress = { ...input, id: randomUUID(), sellerId, createdAt: now, updatedAt: now, deletedAt: null };
-    await this.tx.run((m) => m.insert(PickupAddress, address));
+    await this.tx.manager.insert(PickupAddress, address);
     return addressView(address);
   }
 

@@ -31,7 +31,7 @@ export class BankAccountsService {
   async create(sellerId: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
     const account: BankAccount = { ...input, id: randomUUID(), sellerId, createdAt: this.clock.now(), deletedAt: null };
     try {
-      await this.tx.run((m) => m.insert(BankAccount, account));
+      await this.tx.manager.insert(BankAccount, account);
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateBankAccountError();
       throw e;
