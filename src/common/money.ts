@@ -13,7 +13,3 @@ export const rupiahColumn: ValueTransformer = {
   to: (value: Rupiah | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : assertRupiah(Number(value), 'bigint column')),
 };
-
-export function sumRupiah(values: Rupiah[]): Rupiah {
-  return assertRupiah(values.reduce((a, b) => a + b, 0), 'sum');
-}

@@ -22,8 +22,4 @@ export class Transactions {
   get manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
   }
-
-  get inTransaction(): boolean {
-    return this.current.getStore() !== undefined;
-  }
 }

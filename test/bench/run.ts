@@ -108,10 +108,9 @@ async function main(): Promise<void> {
   const rawPg = byName('raw pg')!;
   const fastifyFig = byName('bare Fastify')!;
   const pgbenchFig = byName('pgbench')!;
+  const pct = (f: Figure, of: Figure) => (Number.isNaN(of.value) ? null : `${((100 * f.value) / of.value).toFixed(1)} % of ${of.name.split(' (')[0]}`);
   const ratio = (f: Figure) =>
-    f.unit === 'req/s'
-      ? `${((100 * f.value) / fastifyFig.value).toFixed(1)} % of bare Fastify; ${((100 * f.value) / rawPg.value).toFixed(1)} % of raw pg tx/s`
-      : '';
+    f.unit === 'req/s' ? [pct(f, fastifyFig), pct(f, rawPg), pct(f, pgbenchFig)].filter(Boolean).join('; ') : '';
   const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
   const at = new Date().toISOString();

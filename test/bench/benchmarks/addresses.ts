@@ -1,15 +1,5 @@
+import { validAddress } from '../../support/factories/sellers';
 import { Benchmark } from '../harness';
-
-const address = {
-  label: 'Gudang Bandung',
-  contactName: 'Sekar Ayu',
-  phone: '0812-3456-7890',
-  address: 'Jl. Braga No. 12',
-  district: 'Sumur Bandung',
-  city: 'Bandung',
-  province: 'Jawa Barat',
-  postalCode: '40111',
-};
 
 /** POST /v1/addresses: JWT auth (user looked up), validation and normalization, one insert. */
 export const addresses: Benchmark = {
@@ -27,7 +17,7 @@ export const addresses: Benchmark = {
       url: `${base}/v1/addresses`,
       method: 'POST',
       headers: { authorization: `Bearer ${accessToken}` },
-      body: JSON.stringify(address),
+      body: JSON.stringify(validAddress()),
     });
     if (r.non2xx || r.errors) throw new Error(`addresses bench: ${r.non2xx} non-2xx and ${r.errors} errors`);
     return [{ name: 'POST /v1/addresses', unit: 'req/s', value: r.requestsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms }];
