@@ -1,4 +1,5 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from 'src/database/embedded-postgres';
@@ -130,4 +131,26 @@ describe('the built service as a process', () => {
       expect(clusterRunning()).toBe(false);
     }, 180_000);
   });
+
+  // As root the server runs as "postgres"; as a normal user it runs as that user. Under root this test
+  // switches to "nobody"; otherwise the test runner is already a normal user.
+  it('runs the embedded PostgreSQL as a normal user too', async () => {
+    const asUser =
+      process.getuid?.() === 0
+        ? { uid: Number(execFileSync('id', ['-u', 'nobody']).toString()), gid: Number(execFileSync('id', ['-g', 'nobody']).toString()) }
+        : undefined;
+    const dataDir = mkdtempSync(join(tmpdir(), 'kirim-user-'));
+    if (asUser) chownSync(dataDir, asUser.uid, asUser.gid);
+    try {
+      const port = await freePort();
+      const proc = runBuilt('main', { NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir }, [], asUser);
+      await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc);
+      const signup = await post(`http://127.0.0.1:${port}/v1/auth/signup`, { sellerName: 'As nobody', email: 'nobody@example.id', password: 'nobody password 1' });
+      expect(signup.status).toBe(201);
+      expect(await stop(proc)).toBe(0);
+      expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -19,11 +19,17 @@ export function killAll(): void {
 }
 
 /** Runs the built service (`dist/src/main.js`) or CLI with exactly `env` on top of PATH/HOME. */
-export function runBuilt(script: 'main' | 'cli', env: Record<string, string>, args: string[] = []): KirimProcess {
+export function runBuilt(
+  script: 'main' | 'cli',
+  env: Record<string, string>,
+  args: string[] = [],
+  asUser?: { uid: number; gid: number },
+): KirimProcess {
   const child = spawn(process.execPath, [join(ROOT, 'dist', 'src', `${script}.js`), ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: asUser ? '/tmp' : (process.env.HOME ?? '/tmp'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...asUser,
   });
   running.add(child);
   child.on('exit', () => running.delete(child));
