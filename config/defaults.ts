@@ -17,6 +17,91 @@ export const defaults = {
     'MEGA', 'BJB', 'BTPN', 'JAGO', 'SEABANK', 'BLU', 'SINARMAS', 'BUKOPIN',
   ] as const,
   apiKeys: { lastUsedWriteIntervalSeconds: 60 },
+  couriers: {
+    /**
+     * Each courier's services as Kirim offers them: COD fee (basis points of the COD amount, with a
+     * minimum), COD ceiling, weight limits and the promised SLA within one province (farther zones add
+     * days, see sandbox zones). These are contract terms; couriers publish none of them.
+     */
+    catalogue: {
+      jne: {
+        name: 'JNE',
+        services: [
+          { code: 'REG', name: 'JNE Reguler', cod: true, codFee: { basisPoints: 300, minimum: 2500 }, codMaxAmount: 5_000_000, minWeightGrams: 1, maxWeightGrams: 50_000, slaDays: { min: 1, max: 2 } },
+          { code: 'YES', name: 'JNE Yakin Esok Sampai', cod: false, codFee: { basisPoints: 0, minimum: 0 }, codMaxAmount: 0, minWeightGrams: 1, maxWeightGrams: 30_000, slaDays: { min: 1, max: 1 } },
+          { code: 'OKE', name: 'JNE Ongkos Kirim Ekonomis', cod: true, codFee: { basisPoints: 300, minimum: 2500 }, codMaxAmount: 5_000_000, minWeightGrams: 1, maxWeightGrams: 50_000, slaDays: { min: 2, max: 3 } },
+        ],
+      },
+      jnt: {
+        name: 'J&T Express',
+        services: [
+          { code: 'EZ', name: 'J&T EZ (Reguler)', cod: true, codFee: { basisPoints: 300, minimum: 2000 }, codMaxAmount: 5_000_000, minWeightGrams: 1, maxWeightGrams: 100_000, slaDays: { min: 1, max: 2 } },
+        ],
+      },
+      sap: {
+        name: 'SAP Express',
+        services: [
+          { code: 'UDRREG', name: 'SATRIA REG', cod: true, codFee: { basisPoints: 250, minimum: 2000 }, codMaxAmount: 3_000_000, minWeightGrams: 1, maxWeightGrams: 50_000, slaDays: { min: 1, max: 3 } },
+          { code: 'UDRONS', name: 'SATRIA ONS (One Day)', cod: true, codFee: { basisPoints: 250, minimum: 2000 }, codMaxAmount: 3_000_000, minWeightGrams: 1, maxWeightGrams: 30_000, slaDays: { min: 1, max: 1 } },
+          { code: 'DRGREG', name: 'SATRIA Cargo Darat', cod: false, codFee: { basisPoints: 0, minimum: 0 }, codMaxAmount: 0, minWeightGrams: 10_000, maxWeightGrams: 500_000, slaDays: { min: 3, max: 5 } },
+        ],
+      },
+      ninja: {
+        name: 'Ninja Xpress',
+        services: [
+          { code: 'STANDARD', name: 'Ninja Standard', cod: true, codFee: { basisPoints: 280, minimum: 2000 }, codMaxAmount: 5_000_000, minWeightGrams: 1, maxWeightGrams: 50_000, slaDays: { min: 1, max: 3 } },
+          { code: 'EXPRESS', name: 'Ninja Express', cod: true, codFee: { basisPoints: 280, minimum: 2000 }, codMaxAmount: 5_000_000, minWeightGrams: 1, maxWeightGrams: 30_000, slaDays: { min: 1, max: 2 } },
+        ],
+      },
+      idexpress: {
+        name: 'ID Express',
+        services: [
+          { code: '00', name: 'iDexpress Standard', cod: true, codFee: { basisPoints: 250, minimum: 1500 }, codMaxAmount: 3_000_000, minWeightGrams: 1, maxWeightGrams: 50_000, slaDays: { min: 2, max: 3 } },
+          { code: '03', name: 'iDlite', cod: true, codFee: { basisPoints: 250, minimum: 1500 }, codMaxAmount: 1_000_000, minWeightGrams: 1, maxWeightGrams: 5_000, slaDays: { min: 2, max: 4 } },
+          { code: '06', name: 'iDtruck', cod: false, codFee: { basisPoints: 0, minimum: 0 }, codMaxAmount: 0, minWeightGrams: 5_000, maxWeightGrams: 1_000_000, slaDays: { min: 3, max: 6 } },
+        ],
+      },
+    },
+    /** cockatiel policies, one set per courier. */
+    resilience: {
+      timeoutMs: 5000,
+      retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 2000 },
+      breaker: { failureRatio: 0.5, windowSize: 20, minimumCalls: 10, halfOpenAfterMs: 15_000 },
+      bulkhead: { limit: 10, queue: 50 },
+      /** Calls kept for the health figures (error rate, latency). */
+      healthWindow: 100,
+    },
+    /** A courier push whose event is older (or newer) than this is refused as a replay. */
+    webhookMaxAgeSeconds: 6 * 3600,
+  },
+  /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
+  sandbox: {
+    seed: 'kirim-sandbox',
+    /** Price level of each courier relative to the reference tariff, and its services' multipliers. */
+    priceLevel: { jne: 1.0, jnt: 0.95, sap: 0.9, ninja: 0.93, idexpress: 0.85 },
+    serviceMultiplier: { YES: 1.8, OKE: 0.8, UDRONS: 1.7, DRGREG: 0.6, EXPRESS: 1.5, '03': 0.8, '06': 0.5 } as Record<string, number>,
+    /** Reference tariff by zone (0 same province … 4 Maluku/Papua): first kg and each further kg, rupiah. */
+    tariff: {
+      firstKg: [9000, 11000, 18000, 28000, 45000],
+      nextKg: [3000, 5000, 9000, 16000, 30000],
+    },
+    /** Extra transit days by zone on top of a service's SLA. */
+    zoneExtraDays: [0, 1, 2, 3, 5],
+    /**
+     * Hidden delivery behaviour per courier: chance the first attempt delivers, chance each re-attempt
+     * delivers, attempts before return to sender. Scaled per island group by `regionFactor`.
+     */
+    outcomes: {
+      jne: { firstAttempt: 0.9, reattempt: 0.6, maxAttempts: 3 },
+      jnt: { firstAttempt: 0.86, reattempt: 0.55, maxAttempts: 3 },
+      sap: { firstAttempt: 0.88, reattempt: 0.6, maxAttempts: 2 },
+      ninja: { firstAttempt: 0.84, reattempt: 0.5, maxAttempts: 3 },
+      idexpress: { firstAttempt: 0.8, reattempt: 0.5, maxAttempts: 2 },
+    },
+    regionFactor: { java: 1.0, sumatra: 0.97, bali_nusa: 0.95, kalimantan: 0.94, sulawesi: 0.92, maluku_papua: 0.85 },
+    /** Chance a parcel runs 1–3 days over its SLA. */
+    lateChance: 0.08,
+  },
 };
 
 export type BusinessDefaults = typeof defaults;

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -109,4 +109,42 @@ export class EnvSchema {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
+
+  /** Seed of the simulated courier world (sandbox mode): same seed, same prices and journeys. */
+  @IsString()
+  @MinLength(1)
+  SANDBOX_SEED = 'kirim-sandbox';
+
+  // Courier credentials. A courier without them runs against its built-in sandbox.
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNE_BASE_URL?: string;
+  @IsOptional() @IsString() JNE_USERNAME?: string;
+  @IsOptional() @IsString() JNE_API_KEY?: string;
+  @IsOptional() @IsString() JNE_CUSTOMER_NO?: string;
+  @IsOptional() @IsString() JNE_COD_CUSTOMER_NO?: string;
+  @IsOptional() @IsString() JNE_BRANCH?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNT_BASE_URL?: string;
+  @IsOptional() @IsString() JNT_USERNAME?: string;
+  @IsOptional() @IsString() JNT_API_KEY?: string;
+  @IsOptional() @IsString() JNT_ORDER_KEY?: string;
+  @IsOptional() @IsString() JNT_TARIFF_KEY?: string;
+  @IsOptional() @IsString() JNT_CUSTOMER_NAME?: string;
+  @IsOptional() @IsString() JNT_ECCOMPANY_ID?: string;
+  @IsOptional() @IsString() JNT_TRACKING_PASSWORD?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) SAP_BASE_URL?: string;
+  @IsOptional() @IsString() SAP_API_KEY?: string;
+  @IsOptional() @IsString() SAP_CUSTOMER_CODE?: string;
+  @IsOptional() @IsString() SAP_COD_CUSTOMER_CODE?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) NINJA_BASE_URL?: string;
+  @IsOptional() @IsString() NINJA_CLIENT_ID?: string;
+  @IsOptional() @IsString() NINJA_CLIENT_SECRET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) IDEXPRESS_BASE_URL?: string;
+  @IsOptional() @IsString() IDEXPRESS_APP_ID?: string;
+  @IsOptional() @IsString() IDEXPRESS_SECRET_KEY?: string;
+
+  /** Shared token couriers without a signing scheme send with their pushes (JNE, SAP, ID Express). */
+  @IsOptional() @IsString() @MinLength(16) COURIER_WEBHOOK_TOKEN?: string;
 }

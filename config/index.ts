@@ -34,8 +34,27 @@ export class AppConfig {
   readonly logLevel!: LogLevel;
   readonly jobsEnabled!: boolean;
   readonly idempotencyTtlHours!: number;
+  readonly couriers!: {
+    /** Per courier: its credentials, or null to run against the built-in sandbox. */
+    credentials: Record<CourierCodeName, Record<string, string> | null>;
+    /** Some courier runs against its sandbox: the sandbox routes and the movable clock exist. */
+    sandboxMode: boolean;
+    webhookToken?: string;
+    sandboxSeed: string;
+  };
   readonly business!: BusinessDefaults;
 }
+
+type CourierCodeName = 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
+
+/** The env variables each courier needs; all set means real mode, none set means sandbox. */
+const COURIER_ENV: Record<CourierCodeName, string[]> = {
+  jne: ['JNE_BASE_URL', 'JNE_USERNAME', 'JNE_API_KEY', 'JNE_CUSTOMER_NO', 'JNE_COD_CUSTOMER_NO', 'JNE_BRANCH'],
+  jnt: ['JNT_BASE_URL', 'JNT_USERNAME', 'JNT_API_KEY', 'JNT_ORDER_KEY', 'JNT_TARIFF_KEY', 'JNT_CUSTOMER_NAME', 'JNT_ECCOMPANY_ID', 'JNT_TRACKING_PASSWORD'],
+  sap: ['SAP_BASE_URL', 'SAP_API_KEY', 'SAP_CUSTOMER_CODE', 'SAP_COD_CUSTOMER_CODE'],
+  ninja: ['NINJA_BASE_URL', 'NINJA_CLIENT_ID', 'NINJA_CLIENT_SECRET'],
+  idexpress: ['IDEXPRESS_BASE_URL', 'IDEXPRESS_APP_ID', 'IDEXPRESS_SECRET_KEY'],
+};
 
 type Env = Record<string, string | undefined>;
 
@@ -63,7 +82,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const merged: Env = { ...env, ...overrides };
   const known = Object.keys(new EnvSchema());
   const raw: Record<string, string> = {};
-  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET']) {
+  const courierVars = Object.values(COURIER_ENV).flat();
+  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET', 'COURIER_WEBHOOK_TOKEN', ...courierVars]) {
     const v = merged[name];
     if (v !== undefined && v !== '') raw[name] = v;
   }
@@ -72,6 +92,16 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const problems = describe(errors);
   if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) {
     problems.push({ name: 'JWT_SECRET', message: 'is required when NODE_ENV=production' });
+  }
+  const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;
+  for (const [courier, names] of Object.entries(COURIER_ENV) as [CourierCodeName, string[]][]) {
+    const given = names.filter((n) => raw[n] !== undefined);
+    if (given.length && given.length < names.length) {
+      for (const n of names.filter((x) => raw[x] === undefined)) {
+        problems.push({ name: n, message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)` });
+      }
+    }
+    credentials[courier] = given.length === names.length ? Object.fromEntries(names.map((n) => [n, raw[n]])) : null;
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -103,6 +133,12 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     logLevel: parsed.LOG_LEVEL,
     jobsEnabled: parsed.JOBS_ENABLED,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
+    couriers: {
+      credentials,
+      sandboxMode: Object.values(credentials).some((c) => c === null),
+      webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
+      sandboxSeed: parsed.SANDBOX_SEED,
+    },
     business: structuredClone(defaults),
   });
   return deepFreeze(config);

@@ -4,6 +4,7 @@ import { AppConfig, ConfigModule } from 'config';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
+import { CouriersModule } from './couriers/couriers.module';
 import { loggerParams } from './common/logging';
 import { DatabaseModule } from './database/database.module';
 import { OperationsModule } from './operations/operations.module';
@@ -23,6 +24,7 @@ export class AppModule {
         OperationsModule,
         AuthModule,
         SellersModule,
+        CouriersModule.forRoot(config),
       ],
     };
   }

@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { AppConfig } from 'config';
+import { SandboxClock } from 'src/couriers/sandbox/sandbox-clock';
 import { Clock, SystemClock } from './clock';
 import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -9,7 +11,8 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
 @Global()
 @Module({
   providers: [
-    { provide: Clock, useClass: SystemClock },
+    // In sandbox mode the clock can be moved forward (POST /sandbox/clock); otherwise it is real time.
+    { provide: Clock, inject: [AppConfig], useFactory: (config: AppConfig) => (config.couriers.sandboxMode ? new SandboxClock() : new SystemClock()) },
     IdempotencyRepository,
     IdempotencyCleanupJob,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

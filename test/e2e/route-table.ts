@@ -36,6 +36,12 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/auth/signup', access: 'public', isolation: 'none' },
   { method: 'post', path: '/v1/auth/login', access: 'public', isolation: 'none' },
   { method: 'get', path: '/v1/me', access: 'any', isolation: 'none' },
+  { method: 'get', path: '/v1/couriers', access: 'any', isolation: 'none' },
+  // Sandbox mode only: the simulated couriers' controls (not seller data).
+  { method: 'post', path: '/sandbox/couriers/{code}/faults', access: 'any', isolation: 'none' },
+  { method: 'post', path: '/sandbox/parcels/{awb}/advance', access: 'any', isolation: 'none' },
+  { method: 'post', path: '/sandbox/parcels/{awb}/script', access: 'any', isolation: 'none' },
+  { method: 'post', path: '/sandbox/clock', access: 'any', isolation: 'none' },
   { method: 'get', path: '/v1/settings', access: SELLER, isolation: 'singleton' },
   { method: 'patch', path: '/v1/settings', access: OWNER, isolation: 'singleton', body: () => ({ scoringPreset: 'cheapest' }) },
   {

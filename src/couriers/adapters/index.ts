@@ -1,0 +1,36 @@
+import type { BusinessDefaults } from 'config/defaults';
+import type { CourierAdapter, CourierCode, CourierServiceInfo } from '../courier-adapter';
+import { IdExpressAdapter } from './idexpress/idexpress.adapter';
+import { JneAdapter } from './jne/jne.adapter';
+import { JntAdapter } from './jnt/jnt.adapter';
+import { NinjaAdapter } from './ninja/ninja.adapter';
+import { SapAdapter } from './sap/sap.adapter';
+import type { LocationDirectory } from '../locations';
+
+export interface AdapterDeps {
+  /** The courier's account settings: its env variables (real mode) or its sandbox's account (sandbox mode). */
+  account: Record<string, string>;
+  name: string;
+  catalogue: CourierServiceInfo[];
+  webhookMaxAgeSeconds: number;
+  locations: LocationDirectory;
+}
+
+/** Builds the adapter for a courier code. */
+export function buildAdapter(code: CourierCode, deps: AdapterDeps): CourierAdapter {
+  const { account, name, catalogue, webhookMaxAgeSeconds } = deps;
+  switch (code) {
+    case 'sap':
+      return new SapAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+    case 'jne':
+      return new JneAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+    case 'jnt':
+      return new JntAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+    case 'ninja':
+      return new NinjaAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+    case 'idexpress':
+      return new IdExpressAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+  }
+}
+
+export type CourierCatalogue = BusinessDefaults['couriers']['catalogue'];

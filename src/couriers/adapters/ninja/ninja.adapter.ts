@@ -1,0 +1,29 @@
+import type { CourierAdapter, CourierServiceInfo } from '../../courier-adapter';
+
+/** Placeholder until the ninja adapter lands (issue #3); every call fails loudly. */
+export class NinjaAdapter implements CourierAdapter {
+  readonly code = 'ninja' as const;
+
+  constructor(
+    readonly name: string,
+    _account: Record<string, string>,
+    private readonly catalogue: CourierServiceInfo[],
+    _webhookMaxAgeSeconds: number
+  ) {}
+
+  services(): CourierServiceInfo[] {
+    return this.catalogue;
+  }
+
+  private missing(): never {
+    throw new Error('ninja adapter not implemented yet');
+  }
+
+  quote = () => this.missing();
+  createOrder = () => this.missing();
+  requestPickup = () => this.missing();
+  cancel = () => this.missing();
+  track = () => this.missing();
+  parseWebhook = () => this.missing();
+  findByReference = () => this.missing();
+}

@@ -1,0 +1,149 @@
+import type {
+  CancelOutcome,
+  CourierAdapter,
+  CourierOrder,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  PickupConfirmation,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+  WebhookRequest,
+} from '../../courier-adapter';
+import { CourierWebhookRejectedError } from '../../courier.errors';
+import { rejected } from '../../http-failures';
+import { codFee } from '../../sandbox/world';
+import { SapClient } from './sap.client';
+import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
+import { verifySapToken } from './sap.signing';
+
+interface SapRate {
+  service_type_code: string;
+  service_type_name: string;
+  total_cost: string | number;
+  sla: string;
+  cod_available?: boolean;
+}
+
+/** How many single-AWB tracking calls run at once: SAP has no batch tracking (sap.md §3.6). */
+const TRACK_PARALLELISM = 4;
+
+/** SAP Express through its v2 API (couriers/sap.md). */
+export class SapAdapter implements CourierAdapter {
+  readonly code = 'sap' as const;
+  private readonly client: SapClient;
+
+  constructor(
+    readonly name: string,
+    private readonly account: SapAccount,
+    private readonly catalogue: CourierServiceInfo[],
+    private readonly webhookMaxAgeSeconds: number,
+  ) {
+    this.client = new SapClient(account);
+  }
+
+  services(): CourierServiceInfo[] {
+    return this.catalogue;
+  }
+
+  async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
+    const { envelope } = await this.client.call<{ coverage_cod: boolean; services: SapRate[] }>('POST', '/v2/master/shipment_cost', quoteBody(r, this.account), signal);
+    if (envelope.status !== 'success') return []; // "Harga tidak ditemukan": nothing serves the route
+    const weightKg = chargeableKg(r.parcel);
+    return envelope.data.services.flatMap((rate) => {
+      const info = this.catalogue.find((s) => s.code === rate.service_type_code);
+      if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
+      const codAvailable = info.cod && (rate.cod_available ?? envelope.data.coverage_cod);
+      return [
+        {
+          courier: this.code,
+          service: info.code,
+          serviceName: rate.service_type_name || info.name,
+          price: Number(rate.total_cost),
+          codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
+          etaDays: parseSla(rate.sla, info.slaDays),
+          codAvailable,
+        },
+      ];
+    });
+  }
+
+  async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
+    const { httpStatus, envelope } = await this.client.call<{ awb_no: string; reference_no: string }>('POST', '/v2/shipment/pickup/create', createBody(r, this.account, new Date()), signal);
+    if (envelope.status === 'success') return { courier: this.code, awb: envelope.data.awb_no, reference: r.reference, service: r.service };
+    const msg = envelope.msg ?? '';
+    if (httpStatus === 400) throw rejected(this.code, 'duplicate', '400', msg);
+    if (/COD/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', String(httpStatus), msg);
+    if (/rute|tidak dilayani|kecamatan/i.test(msg)) throw rejected(this.code, 'unserviceable_route', String(httpStatus), msg);
+    if (/berat/i.test(msg)) throw rejected(this.code, 'too_heavy', String(httpStatus), msg);
+    if (/alamat|address/i.test(msg)) throw rejected(this.code, 'bad_address', String(httpStatus), msg);
+    throw rejected(this.code, 'invalid_request', String(httpStatus), msg);
+  }
+
+  /** SAP books the pickup with the order (`pickup_place: 1`), so there is nothing more to ask. */
+  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return { awb: order.awb };
+  }
+
+  async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
+    const { httpStatus, envelope } = await this.client.call('POST', '/v2/shipment/pickup/cancel', { awb_no: order.awb, desc: 'Dibatalkan oleh pengirim', reason_detail_code: 'GLD009' }, signal);
+    if (envelope.status === 'success') return { cancelled: true };
+    if (httpStatus === 404) return { cancelled: false, reason: 'not_found', rawMessage: envelope.msg };
+    if (/sudah dibatalkan/i.test(envelope.msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: envelope.msg };
+    if (/pickup|tidak dapat/i.test(envelope.msg)) return { cancelled: false, reason: 'already_picked_up', rawMessage: envelope.msg };
+    return { cancelled: false, reason: 'refused', rawMessage: envelope.msg };
+  }
+
+  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    const results: TrackResult[] = new Array(awbs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < awbs.length) {
+        const i = next++;
+        results[i] = await this.trackOne(awbs[i], signal);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(TRACK_PARALLELISM, awbs.length) }, worker));
+    return results;
+  }
+
+  private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {
+    const { httpStatus, envelope } = await this.client.call<SapRow[]>('GET', '/v2/shipment/tracking', { awb_no: awb }, signal);
+    if (httpStatus === 404 || envelope.status !== 'success') return { awb, found: false };
+    // Every checkpoint is a full row, oldest first (sap.md §3.6).
+    return { awb, found: true, events: (envelope.data ?? []).map((row) => rowToEvent(row)) };
+  }
+
+  parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
+    const token = this.account.WEBHOOK_TOKEN;
+    const given = request.headers['x-sap-token'];
+    if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
+    if (!token || !verifySapToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    let row: SapRow;
+    try {
+      row = JSON.parse(request.rawBody.toString('utf8')) as SapRow;
+    } catch {
+      throw new CourierWebhookRejectedError(this.code, 'malformed');
+    }
+    if (!row?.awb_no || !row.rowstate_name) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    const event = rowToEvent(row);
+    // A shared token cannot expire, so the checkpoint's own time bounds replays.
+    if (Number.isNaN(event.occurredAt.getTime()) || Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000) {
+      throw new CourierWebhookRejectedError(this.code, 'stale');
+    }
+    return [event];
+  }
+
+  async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
+    const { httpStatus, envelope } = await this.client.call<SapRow[]>('GET', '/v2/shipment/tracking', { reference_no: reference }, signal);
+    if (httpStatus === 404 || envelope.status !== 'success' || !envelope.data?.length) return null;
+    // A repeated reference_no creates another AWB at SAP; the live one is the last not voided.
+    const byAwb = new Map<string, SapRow[]>();
+    for (const row of envelope.data) byAwb.set(row.awb_no, [...(byAwb.get(row.awb_no) ?? []), row]);
+    const live = [...byAwb.entries()].filter(([, rows]) => !rows.some((r) => /^VOID/.test(String(r.rowstate_name).trim())));
+    const [awb, rows] = live[live.length - 1] ?? [];
+    if (!awb || !rows) return null;
+    return { courier: this.code, awb, reference, service: String((rows[0] as SapRow & { service_type_code?: string }).service_type_code ?? '') };
+  }
+}

@@ -1,0 +1,190 @@
+import type { Rupiah } from 'src/common/money';
+
+export const COURIER_CODES = ['jne', 'jnt', 'sap', 'ninja', 'idexpress'] as const;
+export type CourierCode = (typeof COURIER_CODES)[number];
+
+/** The normalized tracking status of couriers/README.md §3 (a shipment's status is derived from it). */
+export const COURIER_STATUSES = [
+  'created',
+  'pickup_requested',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returning_to_sender',
+  'returned',
+  'cancelled',
+  'exception',
+] as const;
+export type CourierStatus = (typeof COURIER_STATUSES)[number];
+
+/** Normalized reasons (couriers/README.md §5.1). */
+export const COURIER_REASONS = [
+  'attempt_failed',
+  'address_problem',
+  'consignee_unreachable',
+  'consignee_refused',
+  'consignee_refused_did_not_order',
+  'consignee_refused_no_money',
+  'consignee_absent',
+  'misroute',
+  'held_at_hub',
+  'pickup_failed',
+  'rts_initiated',
+  'max_attempts',
+  'stale_no_scan',
+  'late_vs_sla',
+  'lost',
+  'damaged',
+  'weight_changed',
+] as const;
+export type CourierReason = (typeof COURIER_REASONS)[number];
+
+/** Where a parcel starts or ends, as Kirim knows it (province in canonical form, phone in E.164). */
+export interface Place {
+  name: string;
+  phone: string;
+  address: string;
+  district: string;
+  city: string;
+  province: string;
+  postalCode: string;
+}
+
+export type Area = Pick<Place, 'district' | 'city' | 'province' | 'postalCode'>;
+
+export interface Parcel {
+  weightGrams: number;
+  lengthCm?: number;
+  widthCm?: number;
+  heightCm?: number;
+  /** Declared goods value, rupiah. */
+  itemValue?: Rupiah;
+  description?: string;
+}
+
+export interface QuoteRequest {
+  origin: Area;
+  destination: Area;
+  parcel: Parcel;
+  /** Rupiah to collect; 0 or absent for non-COD. */
+  codAmount?: Rupiah;
+}
+
+/** One service's price for a route, in rupiah. */
+export interface ServiceQuote {
+  courier: CourierCode;
+  service: string;
+  serviceName: string;
+  price: Rupiah;
+  /** COD fee for the requested COD amount (0 when not COD). */
+  codFee: Rupiah;
+  etaDays: { min: number; max: number };
+  /** The route supports COD for this service. */
+  codAvailable: boolean;
+}
+
+/** A courier service as Kirim's catalogue describes it (config/defaults.ts). */
+export interface CourierServiceInfo {
+  code: string;
+  name: string;
+  cod: boolean;
+  /** COD fee: percent of the COD amount (basis points), at least `minimum` rupiah. */
+  codFee: { basisPoints: number; minimum: Rupiah };
+  codMaxAmount: Rupiah;
+  minWeightGrams: number;
+  maxWeightGrams: number;
+  /** Promised transit days (same province); farther zones add days. */
+  slaDays: { min: number; max: number };
+}
+
+export interface CreateOrderRequest {
+  /** Kirim's own reference, unique per courier: how an order is found again after a crash. */
+  reference: string;
+  service: string;
+  sender: Place;
+  recipient: Place;
+  parcel: Parcel;
+  codAmount: Rupiah;
+  /** Pickup from the sender (true) or drop-off at a counter (false). */
+  pickup: boolean;
+  /** Requested pickup day (Asia/Jakarta), YYYY-MM-DD. */
+  pickupDate?: string;
+}
+
+export interface CourierOrder {
+  courier: CourierCode;
+  awb: string;
+  reference: string;
+  service: string;
+}
+
+export interface PickupConfirmation {
+  awb: string;
+  /** Courier's pickup/booking number when it gives one. */
+  pickupId?: string;
+}
+
+export type CancelOutcome =
+  | { cancelled: true }
+  | { cancelled: false; reason: 'already_picked_up' | 'already_cancelled' | 'not_found' | 'refused'; rawMessage: string };
+
+/** One courier event in normalized form, with the courier's own code and words kept. */
+export interface TrackingEvent {
+  awb: string;
+  /** null when the raw code is unknown or means "no status change" (e.g. a re-weigh). */
+  status: CourierStatus | null;
+  reason?: CourierReason;
+  rawCode: string;
+  rawText: string;
+  occurredAt: Date;
+  location?: string;
+  isReturnLeg: boolean;
+  /** True only when the courier reports the COD cash taken. */
+  codCollected?: boolean;
+  /** Courier-reported weight when it differs from the declared one. */
+  weightGrams?: number;
+}
+
+export type TrackResult = { awb: string; found: true; events: TrackingEvent[] } | { awb: string; found: false };
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes received (signatures are computed over them). */
+  rawBody: Buffer;
+}
+
+/**
+ * The one port through which Kirim talks to a courier. Implementations translate a courier's API
+ * (auth, signing, field names, units, status vocabulary) and nothing else; resilience is applied
+ * around them by the registry. Amounts are integer rupiah, weights grams, sizes centimetres.
+ *
+ * Every network method takes an AbortSignal (the resilience timeout aborts through it).
+ *
+ * Errors: CourierUnavailableError (retriable: timeout, 5xx, rate limited, open circuit) or
+ * CourierRejectedError (permanent: bad address, unserviceable route, COD not allowed, auth, invalid).
+ */
+export interface CourierAdapter {
+  readonly code: CourierCode;
+  readonly name: string;
+  /** The services this courier offers, with COD rules and weight limits. */
+  services(): CourierServiceInfo[];
+  /** Prices for every service on the route; an empty list when nothing serves it. */
+  quote(request: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]>;
+  /** Creates the courier order and returns its airway bill. Never retried blindly: reconcile with findByReference. */
+  createOrder(request: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder>;
+  /** Asks for the parcel to be picked up (a no-op confirmation where the create call already booked it). */
+  requestPickup(order: CourierOrder, request: CreateOrderRequest, signal?: AbortSignal): Promise<PickupConfirmation>;
+  /** Cancels before pickup; a refusal is a typed outcome, not an error. */
+  cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome>;
+  /** Tracks many airway bills (batched where the courier allows); unknown ones come back `found: false`. */
+  track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]>;
+  /**
+   * Verifies a push from the courier with its own scheme and returns its events.
+   * @throws CourierWebhookRejectedError (unsigned, forged, or outside the time window)
+   */
+  parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[];
+  /** The order created with our reference, if the courier has one (reconciling after a crash). */
+  findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null>;
+}

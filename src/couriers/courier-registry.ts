@@ -1,0 +1,115 @@
+import type {
+  CancelOutcome,
+  CourierAdapter,
+  CourierCode,
+  CourierOrder,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  PickupConfirmation,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+  WebhookRequest,
+} from './courier-adapter';
+import { CourierUnavailableError } from './courier.errors';
+import { CallWindow, CourierHealth, CourierMetrics } from './courier-health';
+import { CourierPolicies } from './resilience';
+
+/**
+ * An adapter behind its courier's policies: what every other module gets. Safe calls are retried;
+ * create and pickup are not (reconcile by reference instead). Every call feeds the health figures.
+ */
+export class ResilientCourier implements CourierAdapter {
+  constructor(
+    private readonly inner: CourierAdapter,
+    readonly policies: CourierPolicies,
+    private readonly window: CallWindow,
+    private readonly metrics: CourierMetrics,
+  ) {
+    policies.breaker.onStateChange(() => metrics.setState(inner.code, policies.state));
+    metrics.setState(inner.code, policies.state);
+  }
+
+  get code(): CourierCode {
+    return this.inner.code;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  services(): CourierServiceInfo[] {
+    return this.inner.services();
+  }
+
+  quote(request: QuoteRequest): Promise<ServiceQuote[]> {
+    return this.call('quote', 'safe', (signal) => this.inner.quote(request, signal));
+  }
+
+  createOrder(request: CreateOrderRequest): Promise<CourierOrder> {
+    return this.call('createOrder', 'once', (signal) => this.inner.createOrder(request, signal));
+  }
+
+  requestPickup(order: CourierOrder, request: CreateOrderRequest): Promise<PickupConfirmation> {
+    return this.call('requestPickup', 'once', (signal) => this.inner.requestPickup(order, request, signal));
+  }
+
+  cancel(order: CourierOrder): Promise<CancelOutcome> {
+    return this.call('cancel', 'safe', (signal) => this.inner.cancel(order, signal));
+  }
+
+  track(awbs: string[]): Promise<TrackResult[]> {
+    if (!awbs.length) return Promise.resolve([]);
+    return this.call('track', 'safe', (signal) => this.inner.track(awbs, signal));
+  }
+
+  parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
+    return this.inner.parseWebhook(request, now);
+  }
+
+  findByReference(reference: string): Promise<CourierOrder | null> {
+    return this.call('findByReference', 'safe', (signal) => this.inner.findByReference(reference, signal));
+  }
+
+  health(): CourierHealth {
+    return { state: this.policies.state, ...this.window.summary() };
+  }
+
+  private async call<T>(operation: string, kind: 'safe' | 'once', fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const end = this.metrics.calls.startTimer({ courier: this.code, operation });
+    try {
+      const result = await this.policies[kind](fn);
+      this.window.record(true, performance.now() - started);
+      end({ outcome: 'ok' });
+      return result;
+    } catch (e) {
+      const unavailable = e instanceof CourierUnavailableError;
+      // A refusal (bad address, COD not allowed) is an answer: it says nothing about the courier's health.
+      this.window.record(!unavailable, performance.now() - started);
+      end({ outcome: unavailable ? 'unavailable' : 'rejected' });
+      if (unavailable) this.metrics.errors.inc({ courier: this.code, reason: e.reason });
+      throw e;
+    }
+  }
+}
+
+/** Courier code → its resilient adapter. The only way modules reach a courier. */
+export class CourierRegistry {
+  private readonly byCode: Map<CourierCode, ResilientCourier>;
+
+  constructor(couriers: ResilientCourier[]) {
+    this.byCode = new Map(couriers.map((c) => [c.code, c]));
+  }
+
+  get(code: CourierCode): ResilientCourier {
+    const courier = this.byCode.get(code);
+    if (!courier) throw new RangeError(`no courier ${code}`);
+    return courier;
+  }
+
+  all(): ResilientCourier[] {
+    return [...this.byCode.values()];
+  }
+}

@@ -1,0 +1,69 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { MetricsService } from 'src/operations/metrics.service';
+import { OperationsModule } from 'src/operations/operations.module';
+import { buildAdapter } from './adapters';
+import { COURIER_CODES, CourierServiceInfo } from './courier-adapter';
+import { CallWindow, CourierMetrics } from './courier-health';
+import { CourierRegistry, ResilientCourier } from './courier-registry';
+import { CouriersController } from './couriers.controller';
+import { CouriersService } from './couriers.service';
+import { LocationDirectory } from './locations';
+import { CourierPolicies } from './resilience';
+import { SandboxClockJob } from './sandbox/sandbox-clock.job';
+import { SandboxControl } from './sandbox/sandbox-control.service';
+import { SandboxController } from './sandbox/sandbox.controller';
+import { SandboxFaults } from './sandbox/sandbox-faults';
+import { SandboxRepository } from './sandbox/sandbox.repository';
+import { SandboxWorld } from './sandbox/sandbox-world.service';
+import { CourierSandboxes } from './sandbox/sandboxes';
+
+async function startSandboxes(world: SandboxWorld, faults: SandboxFaults, config: AppConfig): Promise<CourierSandboxes> {
+  const sandboxes = new CourierSandboxes(world, faults, config);
+  await sandboxes.start();
+  return sandboxes;
+}
+
+/** Each courier's adapter behind its policies; in sandbox mode the adapter talks to its sandbox. */
+function buildRegistry(config: AppConfig, sandboxes: CourierSandboxes, metrics: MetricsService, locations: LocationDirectory): CourierRegistry {
+  const courierMetrics = new CourierMetrics(metrics.registry);
+  const { catalogue, resilience, webhookMaxAgeSeconds } = config.business.couriers;
+  return new CourierRegistry(
+    COURIER_CODES.map((code) => {
+      const real = config.couriers.credentials[code];
+      const account = real ? { ...real, ...(config.couriers.webhookToken ? { WEBHOOK_TOKEN: config.couriers.webhookToken } : {}) } : sandboxes.get(code)!.account();
+      const adapter = buildAdapter(code, {
+        account,
+        name: catalogue[code].name,
+        catalogue: catalogue[code].services as unknown as CourierServiceInfo[],
+        webhookMaxAgeSeconds,
+        locations,
+      });
+      return new ResilientCourier(adapter, new CourierPolicies(code, resilience), new CallWindow(resilience.healthWindow), courierMetrics);
+    }),
+  );
+}
+
+/** The courier port, its adapters and resilience, and (in sandbox mode) the sandboxes and their control routes. */
+@Module({})
+export class CouriersModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const sandbox = config.couriers.sandboxMode;
+    return {
+      module: CouriersModule,
+      imports: [OperationsModule],
+      controllers: [CouriersController, ...(sandbox ? [SandboxController] : [])],
+      providers: [
+        CouriersService,
+        LocationDirectory,
+        SandboxRepository,
+        SandboxWorld,
+        SandboxFaults,
+        { provide: CourierSandboxes, inject: [SandboxWorld, SandboxFaults, AppConfig], useFactory: startSandboxes },
+        { provide: CourierRegistry, inject: [AppConfig, CourierSandboxes, MetricsService, LocationDirectory], useFactory: buildRegistry },
+        ...(sandbox ? [SandboxControl, SandboxClockJob] : []),
+      ],
+      exports: [CourierRegistry, LocationDirectory, ...(sandbox ? [CourierSandboxes, SandboxWorld] : [])],
+    };
+  }
+}

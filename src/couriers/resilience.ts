@@ -1,0 +1,96 @@
+import {
+  BrokenCircuitError,
+  bulkhead,
+  BulkheadRejectedError,
+  circuitBreaker,
+  CircuitBreakerPolicy,
+  CircuitState,
+  CountBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  IPolicy,
+  retry,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from 'cockatiel';
+import type { BusinessDefaults } from 'config/defaults';
+import type { CourierCode } from './courier-adapter';
+import { CourierUnavailableError, isRetriable } from './courier.errors';
+
+export type ResilienceSettings = BusinessDefaults['couriers']['resilience'];
+export type HealthState = 'closed' | 'open' | 'half_open';
+
+const STATE: Record<CircuitState, HealthState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/** Failures that say "the courier is not well": they trip the breaker and are retried on safe calls. */
+const unwell = (e: unknown) => isRetriable(e) || e instanceof TaskCancelledError;
+
+/**
+ * One courier's policies, shared by every request: a bulkhead capping concurrent calls, a timeout per
+ * attempt (aggressive: the caller is answered at the deadline and the call is aborted), a count-based
+ * circuit breaker with a minimum call volume, and jittered exponential retries for safe calls only.
+ */
+export class CourierPolicies {
+  readonly breaker: CircuitBreakerPolicy;
+  private readonly safePolicy: IPolicy;
+  private readonly oncePolicy: IPolicy;
+
+  constructor(
+    readonly courier: CourierCode,
+    settings: ResilienceSettings,
+  ) {
+    const limit = bulkhead(settings.bulkhead.limit, settings.bulkhead.queue);
+    this.breaker = circuitBreaker(handleWhen(unwell), {
+      halfOpenAfter: settings.breaker.halfOpenAfterMs,
+      breaker: new CountBreaker({
+        threshold: settings.breaker.failureRatio,
+        size: settings.breaker.windowSize,
+        minimumNumberOfCalls: settings.breaker.minimumCalls,
+      }),
+    });
+    const perAttempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(handleWhen(unwell), {
+      maxAttempts: settings.retry.maxAttempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: settings.retry.initialDelayMs, maxDelay: settings.retry.maxDelayMs }),
+    });
+    this.safePolicy = wrap(limit, retries, this.breaker, perAttempt);
+    this.oncePolicy = wrap(limit, this.breaker, perAttempt);
+  }
+
+  get state(): HealthState {
+    return STATE[this.breaker.state];
+  }
+
+  /** A call that may be repeated without harm (quote, track, find, cancel): retried on transient failure. */
+  safe<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.run(this.safePolicy, fn);
+  }
+
+  /** A call that must not be sent twice blindly (create order, request pickup): reconcile instead. */
+  once<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.run(this.oncePolicy, fn);
+  }
+
+  private async run<T>(policy: IPolicy, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await policy.execute(({ signal }) => fn(signal));
+    } catch (e) {
+      throw this.typed(e);
+    }
+  }
+
+  /** cockatiel's own failures as the port's retriable error. */
+  private typed(e: unknown): unknown {
+    if (e instanceof BrokenCircuitError) return new CourierUnavailableError(this.courier, 'circuit_open', 'CIRCUIT_OPEN', 'circuit breaker is open');
+    if (e instanceof BulkheadRejectedError) return new CourierUnavailableError(this.courier, 'bulkhead_full', 'BULKHEAD_FULL', 'too many concurrent calls');
+    if (e instanceof TaskCancelledError) return new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time');
+    return e;
+  }
+}

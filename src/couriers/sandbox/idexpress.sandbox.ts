@@ -1,0 +1,21 @@
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { CourierSandbox } from './courier-sandbox';
+
+/** Placeholder until the idexpress sandbox lands (issue #3). */
+export class IdExpressSandbox extends CourierSandbox {
+  readonly code = 'idexpress' as const;
+
+  account() {
+    return {};
+  }
+
+  protected serverError(reply: FastifyReply) {
+    return reply.code(500).send({});
+  }
+
+  protected routes(_app: FastifyInstance): void {}
+
+  async webhookFor(_awb: string): Promise<{ headers: Record<string, string>; body: string } | null> {
+    return null;
+  }
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import { NotFoundError } from 'src/common/errors/app-error';
+import { COURIER_CODES, type CourierCode } from '../courier-adapter';
+import { SandboxClock } from './sandbox-clock';
+import { SandboxFaults } from './sandbox-faults';
+import { SandboxRepository } from './sandbox.repository';
+import { SandboxWorld } from './sandbox-world.service';
+import type { AdvanceDto, FaultsDto, SandboxParcelDto } from './sandbox.dto';
+import type { Faults } from './sandbox.repository';
+import type { PlanStep, Script } from './world';
+import { CourierSandboxes } from './sandboxes';
+
+const view = (courier: string, awb: string, steps: PlanStep[]): SandboxParcelDto => ({
+  courier,
+  awb,
+  steps: steps.map((s) => ({ at: s.at, status: s.status, ...(s.reason ? { reason: s.reason } : {}), location: s.location })),
+});
+
+/** The sandbox control routes' work: faults, driving parcels by hand, and moving the clock. */
+@Injectable()
+export class SandboxControl {
+  constructor(
+    private readonly world: SandboxWorld,
+    private readonly faults: SandboxFaults,
+    private readonly repository: SandboxRepository,
+    private readonly clock: Clock,
+    private readonly sandboxes: CourierSandboxes,
+  ) {}
+
+  /** @throws NotFoundError SANDBOX_COURIER_NOT_FOUND when the courier is unknown or has real credentials. */
+  async setFaults(code: string, dto: FaultsDto): Promise<Faults> {
+    if (!COURIER_CODES.includes(code as CourierCode) || !this.sandboxes.get(code as CourierCode)) {
+      throw new NotFoundError('SANDBOX_COURIER_NOT_FOUND', `No sandbox courier ${code}`);
+    }
+    const current = await this.faults.for(code as CourierCode);
+    return this.faults.set(code as CourierCode, { ...current, ...dto });
+  }
+
+  private async parcel(awb: string) {
+    const parcel = await this.repository.findAnyCourier(awb);
+    if (!parcel) throw new NotFoundError('SANDBOX_PARCEL_NOT_FOUND', `No sandbox parcel ${awb}`);
+    return parcel;
+  }
+
+  async advance(awb: string, dto: AdvanceDto): Promise<SandboxParcelDto> {
+    const parcel = await this.parcel(awb);
+    const to = dto.to === 'returning' ? 'returning_to_sender' : dto.to;
+    const reason = dto.reason ?? (to === 'delivery_failed' ? 'consignee_absent' : to === 'returning_to_sender' ? 'rts_initiated' : undefined);
+    return view(parcel.courier, awb, await this.world.advance(parcel, to, reason));
+  }
+
+  async script(awb: string, script: Script): Promise<SandboxParcelDto> {
+    const parcel = await this.parcel(awb);
+    return view(parcel.courier, awb, await this.world.script(parcel, script));
+  }
+
+  /** Moves the service clock (every instance's, through PostgreSQL) and the sandboxes' with it. */
+  async advanceClock(hours: number): Promise<{ now: string }> {
+    const ms = Math.round(hours * 3600_000);
+    const offset = await this.repository.advanceClock(ms);
+    if (this.clock instanceof SandboxClock) this.clock.setOffset(offset);
+    else if (typeof (this.clock as Clock & { advance?: (ms: number) => void }).advance === 'function') {
+      (this.clock as Clock & { advance: (ms: number) => void }).advance(ms); // a test's FakeClock
+    }
+    return { now: this.clock.now().toISOString() };
+  }
+
+  /** Picks up the clock offset another instance set. */
+  async syncClock(): Promise<void> {
+    if (this.clock instanceof SandboxClock) this.clock.setOffset(await this.repository.clockOffset());
+  }
+}

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { Clock } from 'src/common/clock';
+import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+import { SandboxParcel, SandboxRepository } from './sandbox.repository';
+import {
+  codFee,
+  coverage,
+  etaDays,
+  isPickedUp,
+  PlanStep,
+  planJourney,
+  Script,
+  scriptSteps,
+  stepsBy,
+  tariff,
+  WorldSettings,
+  zoneOf,
+} from './world';
+
+export type WorldRejection = 'unknown_service' | 'unserviceable_route' | 'cod_not_allowed' | 'too_heavy' | 'cod_over_limit';
+
+export interface WorldQuote {
+  service: CourierServiceInfo;
+  price: number;
+  codFee: number;
+  etaDays: { min: number; max: number };
+  codAvailable: boolean;
+}
+
+export interface NewParcel {
+  courier: CourierCode;
+  awb: string;
+  reference: string;
+  service: string;
+  originCity: string;
+  originProvince: string;
+  destinationCity: string;
+  destinationProvince: string;
+  weightGrams: number;
+  codAmount: number;
+  pickup: boolean;
+  request: Record<string, unknown>;
+}
+
+/** What every courier sandbox shares: prices, coverage, parcels and their journeys in the simulated world. */
+@Injectable()
+export class SandboxWorld {
+  readonly settings: WorldSettings;
+
+  constructor(
+    private readonly repository: SandboxRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    this.settings = config.business.sandbox;
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  services(courier: CourierCode): CourierServiceInfo[] {
+    return this.config.business.couriers.catalogue[courier].services as unknown as CourierServiceInfo[];
+  }
+
+  /** Every service that serves the route, priced for the parcel. */
+  quote(courier: CourierCode, originProvince: string, destinationProvince: string, weightGrams: number, codAmount: number): WorldQuote[] {
+    const zone = zoneOf(originProvince, destinationProvince);
+    return this.services(courier)
+      .filter((s) => coverage(courier, s.code, originProvince, destinationProvince).served)
+      .filter((s) => weightGrams >= s.minWeightGrams && weightGrams <= s.maxWeightGrams)
+      .map((s) => {
+        const codAvailable = s.cod && coverage(courier, s.code, originProvince, destinationProvince).cod;
+        return {
+          service: s,
+          price: tariff(this.settings, courier, s.code, zone, weightGrams),
+          codFee: codAmount && codAvailable ? codFee(s, codAmount) : 0,
+          etaDays: etaDays(this.settings, s, zone),
+          codAvailable,
+        };
+      });
+  }
+
+  /** Why the courier would refuse this order, or null when it accepts it. */
+  check(courier: CourierCode, service: string, originProvince: string, destinationProvince: string, weightGrams: number, codAmount: number): WorldRejection | null {
+    const info = this.services(courier).find((s) => s.code === service);
+    if (!info) return 'unknown_service';
+    const cover = coverage(courier, service, originProvince, destinationProvince);
+    if (!cover.served) return 'unserviceable_route';
+    if (weightGrams > info.maxWeightGrams || weightGrams < info.minWeightGrams) return 'too_heavy';
+    if (codAmount > 0 && !(info.cod && cover.cod)) return 'cod_not_allowed';
+    if (codAmount > info.codMaxAmount && codAmount > 0) return 'cod_over_limit';
+    return null;
+  }
+
+  nextAwbNumber(courier: CourierCode): Promise<number> {
+    return this.repository.nextAwbNumber(courier);
+  }
+
+  /** Stores a new parcel with its whole journey planned from the seed. */
+  async create(p: NewParcel): Promise<SandboxParcel> {
+    const service = this.services(p.courier).find((s) => s.code === p.service)!;
+    const createdAt = this.now();
+    const zone = zoneOf(p.originProvince, p.destinationProvince);
+    const plan = planJourney(this.settings, {
+      seed: this.config.couriers.sandboxSeed,
+      courier: p.courier,
+      awb: p.awb,
+      service,
+      originCity: p.originCity,
+      originProvince: p.originProvince,
+      destinationCity: p.destinationCity,
+      destinationProvince: p.destinationProvince,
+      codAmount: p.codAmount,
+      pickup: p.pickup,
+      createdAt,
+    });
+    const parcel: SandboxParcel = { ...p, price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams), plan, createdAt };
+    await this.repository.insert(parcel);
+    return parcel;
+  }
+
+  find(courier: CourierCode, awb: string): Promise<SandboxParcel | null> {
+    return this.repository.find(courier, awb);
+  }
+
+  findMany(courier: CourierCode, awbs: string[]): Promise<SandboxParcel[]> {
+    return this.repository.findMany(courier, awbs);
+  }
+
+  findByReference(courier: CourierCode, reference: string): Promise<SandboxParcel[]> {
+    return this.repository.findByReference(courier, reference);
+  }
+
+  /** What has happened to the parcel by now (the service clock's now). */
+  happened(parcel: SandboxParcel): PlanStep[] {
+    return stepsBy(parcel.plan, this.now());
+  }
+
+  /** Books a pickup for a parcel created as drop-off; a no-op when it already has one. */
+  async requestPickup(parcel: SandboxParcel): Promise<'requested' | 'already' | 'picked_up' | 'cancelled'> {
+    const done = this.happened(parcel);
+    if (done.some((s) => s.status === 'cancelled')) return 'cancelled';
+    if (isPickedUp(done)) return 'picked_up';
+    if (done.some((s) => s.status === 'pickup_requested')) return 'already';
+    const at = this.now().toISOString();
+    await this.repository.savePlan(parcel.courier, parcel.awb, [...done, { at, status: 'pickup_requested', location: parcel.originCity }, ...parcel.plan.filter((s) => s.at > at && s.status !== 'created')]);
+    return 'requested';
+  }
+
+  /** Cancels before the first physical scan. */
+  async cancel(parcel: SandboxParcel): Promise<'cancelled' | 'picked_up' | 'already_cancelled'> {
+    const done = this.happened(parcel);
+    if (done.some((s) => s.status === 'cancelled')) return 'already_cancelled';
+    if (isPickedUp(done)) return 'picked_up';
+    await this.repository.savePlan(parcel.courier, parcel.awb, [...done, { at: this.now().toISOString(), status: 'cancelled', location: parcel.originCity }]);
+    return 'cancelled';
+  }
+
+  /** Drives a parcel by hand: records `to` now and drops the planned future (it stays until driven again). */
+  async advance(parcel: SandboxParcel, to: CourierStatus, reason?: CourierReason): Promise<PlanStep[]> {
+    const done = this.happened(parcel);
+    const atHome = to === 'picked_up' || to === 'returned';
+    const step: PlanStep = {
+      at: this.now().toISOString(),
+      status: to,
+      location: atHome ? parcel.originCity : parcel.destinationCity,
+      ...(reason ? { reason } : {}),
+      ...(to === 'delivered' ? { codCollected: parcel.codAmount > 0 } : {}),
+      ...(to === 'returning_to_sender' || to === 'returned' ? { returnLeg: true } : {}),
+    };
+    const plan = [...done, step];
+    await this.repository.savePlan(parcel.courier, parcel.awb, plan);
+    return plan;
+  }
+
+  /** Replaces the parcel's future with a named script. */
+  async script(parcel: SandboxParcel, script: Script): Promise<PlanStep[]> {
+    const done = this.happened(parcel);
+    const plan = [
+      ...done,
+      ...scriptSteps(script, this.now(), done.map((s) => s.status), { origin: parcel.originCity, destination: parcel.destinationCity }, parcel.codAmount),
+    ];
+    await this.repository.savePlan(parcel.courier, parcel.awb, plan);
+    return plan;
+  }
+}

@@ -1,0 +1,68 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { COURIER_REASONS, type CourierReason } from '../courier-adapter';
+import { Optional } from 'src/common/validators';
+import { SCRIPTS, type Script } from './world';
+
+export const ADVANCE_TARGETS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed', 'delivered', 'returning', 'returned'] as const;
+export type AdvanceTarget = (typeof ADVANCE_TARGETS)[number];
+
+export class FaultsDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Share of calls answered with the courier’s server error' })
+  @Optional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  errorRate?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Share of calls never answered' })
+  @Optional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  timeoutRate?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 120000, description: 'Delay added to every call' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  latencyMs?: number;
+}
+
+export class AdvanceDto {
+  @ApiProperty({ enum: ADVANCE_TARGETS })
+  @IsIn(ADVANCE_TARGETS)
+  to!: AdvanceTarget;
+
+  @ApiPropertyOptional({ enum: COURIER_REASONS, description: 'Why (for delivery_failed and returning)' })
+  @Optional()
+  @IsIn(COURIER_REASONS)
+  reason?: CourierReason;
+}
+
+export class ScriptDto {
+  @ApiProperty({ enum: SCRIPTS })
+  @IsIn(SCRIPTS)
+  script!: Script;
+}
+
+export class ClockDto {
+  @ApiProperty({ minimum: 0, maximum: 24 * 365, description: 'Hours to move the service clock forward' })
+  @IsNumber()
+  @Min(0)
+  @Max(24 * 365)
+  advanceHours!: number;
+}
+
+export class ClockDtoOut {
+  @ApiProperty({ format: 'date-time' }) now!: string;
+}
+
+export class SandboxParcelDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() awb!: string;
+  @ApiProperty({ description: 'What has happened so far, in the world’s terms (the courier reports it in its own vocabulary)' })
+  steps!: { at: string; status: string; reason?: string; location: string }[];
+}
+

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { CourierCode } from '../courier-adapter';
+import type { PlanStep } from './world';
+
+export interface SandboxParcel {
+  courier: CourierCode;
+  awb: string;
+  reference: string;
+  service: string;
+  originCity: string;
+  originProvince: string;
+  destinationCity: string;
+  destinationProvince: string;
+  weightGrams: number;
+  codAmount: number;
+  price: number;
+  pickup: boolean;
+  /** The request as the courier received it (its own field names). */
+  request: Record<string, unknown>;
+  plan: PlanStep[];
+  createdAt: Date;
+}
+
+export interface Faults {
+  errorRate: number;
+  timeoutRate: number;
+  latencyMs: number;
+}
+
+interface ParcelRow {
+  courier: CourierCode;
+  awb: string;
+  reference: string;
+  service: string;
+  origin_city: string;
+  origin_province: string;
+  destination_city: string;
+  destination_province: string;
+  weight_grams: number;
+  cod_amount: string;
+  price: string;
+  pickup: boolean;
+  request: Record<string, unknown>;
+  plan: PlanStep[];
+  created_at: Date;
+}
+
+const toParcel = (r: ParcelRow): SandboxParcel => ({
+  courier: r.courier,
+  awb: r.awb,
+  reference: r.reference,
+  service: r.service,
+  originCity: r.origin_city,
+  originProvince: r.origin_province,
+  destinationCity: r.destination_city,
+  destinationProvince: r.destination_province,
+  weightGrams: r.weight_grams,
+  codAmount: Number(r.cod_amount),
+  price: Number(r.price),
+  pickup: r.pickup,
+  request: r.request,
+  plan: r.plan,
+  createdAt: r.created_at,
+});
+
+/** The sandbox couriers' storage (schema "sandbox"), so a restart loses nothing. */
+@Injectable()
+export class SandboxRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The next number of a courier's AWB sequence (one row per courier, incremented atomically). */
+  async nextAwbNumber(courier: CourierCode): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO sandbox.awb_sequences (courier, last) VALUES ($1, 1)
+       ON CONFLICT (courier) DO UPDATE SET last = sandbox.awb_sequences.last + 1 RETURNING last`,
+      [courier],
+    )) as { last: string }[];
+    return Number(row.last);
+  }
+
+  async insert(p: SandboxParcel): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
+         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [p.courier, p.awb, p.reference, p.service, p.originCity, p.originProvince, p.destinationCity, p.destinationProvince,
+        p.weightGrams, p.codAmount, p.price, p.pickup, JSON.stringify(p.request), JSON.stringify(p.plan), p.createdAt],
+    );
+  }
+
+  async find(courier: CourierCode, awb: string): Promise<SandboxParcel | null> {
+    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2', [courier, awb])) as ParcelRow[];
+    return rows[0] ? toParcel(rows[0]) : null;
+  }
+
+  async findMany(courier: CourierCode, awbs: string[]): Promise<SandboxParcel[]> {
+    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = ANY($2)', [courier, awbs])) as ParcelRow[];
+    return rows.map(toParcel);
+  }
+
+  /** Any courier's parcel by AWB (the control routes address parcels by AWB alone). */
+  async findAnyCourier(awb: string): Promise<SandboxParcel | null> {
+    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE awb = $1 LIMIT 1', [awb])) as ParcelRow[];
+    return rows[0] ? toParcel(rows[0]) : null;
+  }
+
+  /** Parcels created with a reference, oldest first. */
+  async findByReference(courier: CourierCode, reference: string): Promise<SandboxParcel[]> {
+    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND reference = $2 ORDER BY created_at, awb', [courier, reference])) as ParcelRow[];
+    return rows.map(toParcel);
+  }
+
+  async savePlan(courier: CourierCode, awb: string, plan: PlanStep[]): Promise<void> {
+    await this.dataSource.query('UPDATE sandbox.parcels SET plan = $3 WHERE courier = $1 AND awb = $2', [courier, awb, JSON.stringify(plan)]);
+  }
+
+  async faults(): Promise<Map<CourierCode, Faults>> {
+    const rows = (await this.dataSource.query('SELECT courier, error_rate, timeout_rate, latency_ms FROM sandbox.faults')) as {
+      courier: CourierCode;
+      error_rate: number;
+      timeout_rate: number;
+      latency_ms: number;
+    }[];
+    return new Map(rows.map((r) => [r.courier, { errorRate: r.error_rate, timeoutRate: r.timeout_rate, latencyMs: r.latency_ms }]));
+  }
+
+  async setFaults(courier: CourierCode, f: Faults): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO sandbox.faults (courier, error_rate, timeout_rate, latency_ms) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (courier) DO UPDATE SET error_rate = $2, timeout_rate = $3, latency_ms = $4`,
+      [courier, f.errorRate, f.timeoutRate, f.latencyMs],
+    );
+  }
+
+  async clockOffset(): Promise<number> {
+    const rows = (await this.dataSource.query('SELECT offset_ms FROM sandbox.clock WHERE id = 1')) as { offset_ms: string }[];
+    return rows[0] ? Number(rows[0].offset_ms) : 0;
+  }
+
+  /** Moves the shared clock offset forward by `ms` and returns the new offset. */
+  async advanceClock(ms: number): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO sandbox.clock (id, offset_ms) VALUES (1, $1)
+       ON CONFLICT (id) DO UPDATE SET offset_ms = sandbox.clock.offset_ms + $1 RETURNING offset_ms`,
+      [ms],
+    )) as { offset_ms: string }[];
+    return Number(row.offset_ms);
+  }
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { defaults } from 'config/defaults';
+import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+
+/**
+ * The simulated courier world behind the sandboxes: pure and deterministic. Same seed and inputs,
+ * same prices and the same journey for every parcel.
+ */
+export type WorldSettings = typeof defaults.sandbox;
+export type Region = keyof WorldSettings['regionFactor'];
+
+const REGIONS: Record<Region, string[]> = {
+  sumatra: ['Aceh', 'Sumatera Utara', 'Sumatera Barat', 'Riau', 'Kepulauan Riau', 'Jambi', 'Sumatera Selatan', 'Kepulauan Bangka Belitung', 'Bengkulu', 'Lampung'],
+  java: ['DKI Jakarta', 'Jawa Barat', 'Banten', 'Jawa Tengah', 'DI Yogyakarta', 'Jawa Timur'],
+  bali_nusa: ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur'],
+  kalimantan: ['Kalimantan Barat', 'Kalimantan Tengah', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara'],
+  sulawesi: ['Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'],
+  maluku_papua: ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'],
+};
+const REGION_OF = new Map<string, Region>(Object.entries(REGIONS).flatMap(([r, ps]) => ps.map((p) => [p, r as Region])));
+
+export function regionOf(province: string): Region {
+  const region = REGION_OF.get(province);
+  if (!region) throw new RangeError(`unknown province ${province}`);
+  return region;
+}
+
+/** 0 same province, 1 same island group, 2 neighbouring groups (Java with Sumatra/Bali-Nusa/Kalimantan), 3 farther, 4 to or from Maluku/Papua. */
+export function zoneOf(originProvince: string, destinationProvince: string): number {
+  if (originProvince === destinationProvince) return 0;
+  const a = regionOf(originProvince);
+  const b = regionOf(destinationProvince);
+  if (a === 'maluku_papua' || b === 'maluku_papua') return a === b ? 3 : 4;
+  if (a === b) return 1;
+  const near = new Set(['java:sumatra', 'java:bali_nusa', 'java:kalimantan', 'sumatra:java', 'bali_nusa:java', 'kalimantan:java']);
+  return near.has(`${a}:${b}`) ? 2 : 3;
+}
+
+/** Who serves what: coverage gaps and COD restrictions of the simulated couriers. */
+export function coverage(courier: CourierCode, service: string, originProvince: string, destinationProvince: string): { served: boolean; cod: boolean } {
+  const from = regionOf(originProvince);
+  const to = regionOf(destinationProvince);
+  const zone = zoneOf(originProvince, destinationProvince);
+  const far = from === 'maluku_papua' || to === 'maluku_papua';
+  switch (courier) {
+    case 'sap':
+      if (far) return { served: false, cod: false };
+      if (service === 'UDRONS' && zone > 2) return { served: false, cod: false };
+      return { served: true, cod: service !== 'DRGREG' };
+    case 'idexpress':
+      if (service === '06' && !['java', 'sumatra'].includes(to)) return { served: false, cod: false };
+      return { served: true, cod: service !== '06' && !far };
+    case 'jne':
+      if (service === 'YES' && zone > 2) return { served: false, cod: false };
+      return { served: true, cod: service !== 'YES' };
+    case 'ninja':
+      return { served: true, cod: !far };
+    case 'jnt':
+      return { served: true, cod: true };
+  }
+}
+
+/** Price of one shipment in rupiah, rounded up to 500. */
+export function tariff(settings: WorldSettings, courier: CourierCode, service: string, zone: number, weightGrams: number): number {
+  const kg = Math.max(1, Math.ceil(weightGrams / 1000));
+  const base = settings.tariff.firstKg[zone] + settings.tariff.nextKg[zone] * (kg - 1);
+  const level = settings.priceLevel[courier] * (settings.serviceMultiplier[service] ?? 1);
+  return Math.ceil((base * level) / 500) * 500;
+}
+
+/** COD fee in rupiah for a COD amount (0 when not COD). */
+export function codFee(service: Pick<CourierServiceInfo, 'codFee'>, codAmount: number): number {
+  if (!codAmount) return 0;
+  return Math.max(service.codFee.minimum, Math.ceil((codAmount * service.codFee.basisPoints) / 10_000));
+}
+
+export function etaDays(settings: WorldSettings, service: Pick<CourierServiceInfo, 'slaDays'>, zone: number): { min: number; max: number } {
+  const extra = settings.zoneExtraDays[zone];
+  return { min: service.slaDays.min + extra, max: service.slaDays.max + extra };
+}
+
+/** A deterministic random stream (mulberry32) seeded by any string. */
+export function randomStream(seed: string): () => number {
+  let a = createHash('sha256').update(seed).digest().readUInt32BE(0);
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One thing that happens to a parcel, in the world's own (normalized) terms. */
+export interface PlanStep {
+  at: string;
+  status: CourierStatus;
+  reason?: CourierReason;
+  /** City of the hub or branch where it happened. */
+  location: string;
+  attempt?: number;
+  codCollected?: boolean;
+  returnLeg?: boolean;
+}
+
+export interface JourneyInput {
+  seed: string;
+  courier: CourierCode;
+  awb: string;
+  service: CourierServiceInfo;
+  originCity: string;
+  originProvince: string;
+  destinationCity: string;
+  destinationProvince: string;
+  codAmount: number;
+  pickup: boolean;
+  createdAt: Date;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const FAILURE_REASONS: [CourierReason, number][] = [
+  ['consignee_absent', 0.3],
+  ['consignee_unreachable', 0.25],
+  ['address_problem', 0.15],
+  ['consignee_refused', 0.15],
+  ['consignee_refused_no_money', 0.1],
+  ['consignee_refused_did_not_order', 0.05],
+];
+
+/** Chance of each outcome for a courier's parcels to a province: what the sandbox hides from Kirim. */
+export function outcomeOdds(settings: WorldSettings, courier: CourierCode, destinationProvince: string) {
+  const o = settings.outcomes[courier];
+  const factor = settings.regionFactor[regionOf(destinationProvince)];
+  const first = o.firstAttempt * factor;
+  const again = o.reattempt * factor;
+  const returned = (1 - first) * (1 - again) ** (o.maxAttempts - 1);
+  return { firstAttempt: first, reattempt: again, maxAttempts: o.maxAttempts, delivered: 1 - returned, returned };
+}
+
+const pick = <T>(rng: () => number, weighted: [T, number][]): T => {
+  let r = rng() * weighted.reduce((s, [, w]) => s + w, 0);
+  for (const [v, w] of weighted) if ((r -= w) < 0) return v;
+  return weighted[weighted.length - 1][0];
+};
+const between = (rng: () => number, min: number, max: number) => min + rng() * (max - min);
+/** 08:00 WIB (01:00 UTC) of the day `at` falls on, in Jakarta. */
+const morningOf = (at: number) => Math.floor((at + 7 * HOUR) / DAY) * DAY + HOUR;
+
+/** The whole journey of a new parcel, decided at creation from the seed and its airway bill. */
+export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[] {
+  const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}`);
+  const zone = zoneOf(p.originProvince, p.destinationProvince);
+  const eta = etaDays(settings, p.service, zone);
+  const odds = outcomeOdds(settings, p.courier, p.destinationProvince);
+  const steps: PlanStep[] = [];
+  const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
+    steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });
+
+  let t = p.createdAt.getTime();
+  add(t, p.pickup ? 'pickup_requested' : 'created', p.originCity);
+  t += between(rng, p.pickup ? 2 : 1, p.pickup ? 20 : 6) * HOUR;
+  const pickedUp = t;
+  add(t, 'picked_up', p.originCity);
+  add((t += between(rng, 2, 6) * HOUR), 'in_transit', p.originCity);
+  let days = eta.min + Math.floor(rng() * (eta.max - eta.min + 1));
+  if (rng() < settings.lateChance) days += 1 + Math.floor(rng() * 3);
+  const arrival = morningOf(pickedUp + days * DAY);
+  if (zone >= 2) add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
+  add(Math.max(t + HOUR, arrival - between(rng, 8, 14) * HOUR), 'in_transit', p.destinationCity);
+
+  let day = arrival;
+  for (let attempt = 1; attempt <= odds.maxAttempts; attempt += 1) {
+    const out = day + between(rng, 0, 2) * HOUR;
+    add(out, 'out_for_delivery', p.destinationCity, { attempt });
+    const result = out + between(rng, 1, 7) * HOUR;
+    if (rng() < (attempt === 1 ? odds.firstAttempt : odds.reattempt)) {
+      add(result, 'delivered', p.destinationCity, { attempt, codCollected: p.codAmount > 0 });
+      return steps;
+    }
+    add(result, 'delivery_failed', p.destinationCity, { attempt, reason: pick(rng, FAILURE_REASONS) });
+    day = morningOf(result + DAY);
+  }
+  add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, { reason: 'rts_initiated', returnLeg: true });
+  add(morningOf(day + days * DAY) + between(rng, 2, 8) * HOUR, 'returned', p.originCity, { returnLeg: true });
+  return steps;
+}
+
+export const SCRIPTS = ['happy', 'failed_then_delivered', 'refused_rts', 'stuck'] as const;
+export type Script = (typeof SCRIPTS)[number];
+
+const FORWARD: CourierStatus[] = ['picked_up', 'in_transit', 'out_for_delivery'];
+
+/**
+ * A scripted rest-of-journey from `now`, two hours a step, replacing the planned future. Steps the
+ * parcel already passed are not repeated.
+ */
+export function scriptSteps(script: Script, now: Date, passed: CourierStatus[], places: { origin: string; destination: string }, codAmount: number): PlanStep[] {
+  const steps: PlanStep[] = [];
+  let t = now.getTime();
+  const add = (status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) => {
+    steps.push({ at: new Date(t).toISOString(), status, location, ...extra });
+    t += 2 * HOUR;
+  };
+  const reached = new Set(passed);
+  for (const s of FORWARD) {
+    if (script === 'stuck' && s === 'out_for_delivery') break;
+    if (!reached.has(s)) add(s, s === 'picked_up' ? places.origin : places.destination, s === 'out_for_delivery' ? { attempt: 1 } : {});
+  }
+  if (script === 'happy') add('delivered', places.destination, { attempt: 1, codCollected: codAmount > 0 });
+  if (script === 'failed_then_delivered') {
+    add('delivery_failed', places.destination, { attempt: 1, reason: 'consignee_absent' });
+    add('out_for_delivery', places.destination, { attempt: 2 });
+    add('delivered', places.destination, { attempt: 2, codCollected: codAmount > 0 });
+  }
+  if (script === 'refused_rts') {
+    add('delivery_failed', places.destination, { attempt: 1, reason: 'consignee_refused' });
+    add('returning_to_sender', places.destination, { reason: 'rts_initiated', returnLeg: true });
+    add('returned', places.origin, { returnLeg: true });
+  }
+  return steps;
+}
+
+/** The steps that have happened by `now`. */
+export function stepsBy(plan: PlanStep[], now: Date): PlanStep[] {
+  const limit = now.toISOString();
+  return plan.filter((s) => s.at <= limit);
+}
+
+/** Whether a parcel has been physically handed over (after which it can no longer be cancelled). */
+export function isPickedUp(steps: PlanStep[]): boolean {
+  return steps.some((s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status));
+}

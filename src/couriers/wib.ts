@@ -1,0 +1,33 @@
+/** Western Indonesia Time (Asia/Jakarta, UTC+7, no daylight saving): how couriers write local times. */
+const WIB_MS = 7 * 3600_000;
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** `YYYY-MM-DD HH:mm:ss` in WIB. */
+export function formatWib(at: Date): string {
+  const d = new Date(at.getTime() + WIB_MS);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+}
+
+/** `DD-MM-YYYY HH:mm` in WIB (JNE's history dates). */
+export function formatWibDayFirst(at: Date): string {
+  const d = new Date(at.getTime() + WIB_MS);
+  return `${pad(d.getUTCDate())}-${pad(d.getUTCMonth() + 1)}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+/** `YYYY-MM-DD` of the WIB day. */
+export function wibDate(at: Date): string {
+  return formatWib(at).slice(0, 10);
+}
+
+/** Parses `YYYY-MM-DD HH:mm[:ss]` or `DD-MM-YYYY HH:mm` written in WIB; null when it is neither. */
+export function parseWib(text: string): Date | null {
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  const dayFirst = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2})$/.exec(text.trim());
+  let parts: number[] | null = null;
+  if (iso) parts = [+iso[1], +iso[2], +iso[3], +iso[4], +iso[5], +(iso[6] ?? 0)];
+  else if (dayFirst) parts = [+dayFirst[3], +dayFirst[2], +dayFirst[1], +dayFirst[4], +dayFirst[5], 0];
+  if (!parts) return null;
+  const [y, mo, d, h, mi, s] = parts;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - WIB_MS);
+}
