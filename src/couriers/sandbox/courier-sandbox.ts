@@ -5,6 +5,16 @@ import type { CourierCode } from '../courier-adapter';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxWorld } from './sandbox-world.service';
 
+export interface PushRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface SandboxPush extends PushRequest {
+  forged: PushRequest;
+  unsigned: PushRequest;
+}
+
 /** A secret of the simulated courier account, derived from the world seed so every instance agrees. */
 export function sandboxSecret(seed: string, courier: CourierCode, name: string): string {
   return createHmac('sha256', seed).update(`${courier}:${name}`).digest('base64url').slice(0, 32);
@@ -28,6 +38,13 @@ export abstract class CourierSandbox {
     private readonly faults: SandboxFaults,
     protected readonly seed: string,
   ) {}
+
+  /**
+   * The push this courier would send now for the parcel's latest event, signed its way, with a forged
+   * copy (wrong signature or token) and an unsigned one, for testing verification. null when nothing
+   * has happened yet.
+   */
+  abstract webhookFor(awb: string): Promise<SandboxPush | null>;
 
   /** The account settings an adapter needs to talk to this sandbox (credentials, codes). */
   abstract account(): Record<string, string>;

@@ -1,5 +1,5 @@
 import { FastifyInstance, FastifyReply } from 'fastify';
-import { CourierSandbox } from './courier-sandbox';
+import { CourierSandbox, SandboxPush } from './courier-sandbox';
 
 /** Placeholder until the jnt sandbox lands (issue #3). */
 export class JntSandbox extends CourierSandbox {
@@ -15,7 +15,7 @@ export class JntSandbox extends CourierSandbox {
 
   protected routes(_app: FastifyInstance): void {}
 
-  async webhookFor(_awb: string): Promise<{ headers: Record<string, string>; body: string } | null> {
+  async webhookFor(_awb: string): Promise<SandboxPush | null> {
     return null;
   }
 }

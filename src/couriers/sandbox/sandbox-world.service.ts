@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+import { LocationDirectory } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import {
   codFee,
@@ -52,6 +53,8 @@ export class SandboxWorld {
     private readonly repository: SandboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    /** Place names remembered for name-keyed courier APIs (J&T's tariff). */
+    readonly locations: LocationDirectory,
   ) {
     this.settings = config.business.sandbox;
   }

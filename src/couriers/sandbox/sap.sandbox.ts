@@ -2,7 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
 import { formatWib } from '../wib';
-import { CourierSandbox } from './courier-sandbox';
+import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
 import type { PlanStep } from './world';
 
@@ -234,7 +234,7 @@ export class SapSandbox extends CourierSandbox {
   }
 
   /** The push SAP would send for the parcel's latest checkpoint (one checkpoint per POST, sap.md §3.7). */
-  async webhookFor(awb: string): Promise<{ headers: Record<string, string>; body: string } | null> {
+  async webhookFor(awb: string): Promise<SandboxPush | null> {
     const parcel = await this.world.find('sap', awb);
     if (!parcel) return null;
     const rows = rowsOf(parcel, this.world.happened(parcel));
@@ -260,6 +260,12 @@ export class SapSandbox extends CourierSandbox {
       photo_pickup: [],
       signature_pickup: [],
     });
-    return { headers: { 'content-type': 'application/json', 'x-sap-token': this.secret('webhook_token') }, body };
+    const json = { 'content-type': 'application/json' };
+    return {
+      headers: { ...json, 'x-sap-token': this.secret('webhook_token') },
+      body,
+      forged: { headers: { ...json, 'x-sap-token': this.secret('not_the_token') }, body },
+      unsigned: { headers: json, body },
+    };
   }
 }

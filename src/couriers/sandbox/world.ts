@@ -54,8 +54,10 @@ export function coverage(courier: CourierCode, service: string, originProvince: 
       if (service === 'YES' && zone > 2) return { served: false, cod: false };
       return { served: true, cod: service !== 'YES' };
     case 'ninja':
+      if (destinationProvince === 'Maluku Utara') return { served: false, cod: false };
       return { served: true, cod: !far };
     case 'jnt':
+      if (destinationProvince === 'Papua Pegunungan') return { served: false, cod: false };
       return { served: true, cod: true };
   }
 }

@@ -1,0 +1,208 @@
+import { buildAdapter } from 'src/couriers/adapters';
+import { COURIER_CODES, CourierCode, CourierServiceInfo, CourierStatus } from 'src/couriers/courier-adapter';
+import { CourierRejectedError, CourierUnavailableError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
+import { LocationDirectory } from 'src/couriers/locations';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { defaults } from 'config/defaults';
+import { startTestApp, TestApp } from '../../support/test-app';
+import { CASES, jakarta, order, quoteTo, reference } from './fixtures';
+
+const HOUR = 3600_000;
+
+/**
+ * One suite, run against every courier adapter through its sandbox over real HTTP: the port behaves
+ * the same whoever is behind it.
+ */
+describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
+  let t: TestApp;
+  let courier: ResilientCourier;
+  let control: SandboxControl;
+  let webhookFor: (awb: string) => Promise<SandboxPush | null>;
+  const c = CASES[code];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    courier = t.app.get(CourierRegistry).get(code);
+    control = t.app.get(SandboxControl);
+    const sandbox = t.app.get(CourierSandboxes).get(code)!;
+    webhookFor = (awb) => sandbox.webhookFor(awb);
+  });
+  afterAll(() => t.close());
+
+  const trackOne = async (awb: string) => {
+    const [r] = await courier.track([awb]);
+    if (!r.found) throw new Error(`${awb} not found`);
+    return r.events;
+  };
+  const statuses = async (awb: string) => (await trackOne(awb)).map((e) => e.status).filter((s): s is CourierStatus => s !== null);
+
+  it('quotes every service on a served route in integer rupiah, with the COD fee', async () => {
+    const quotes = await courier.quote(quoteTo(jakarta));
+    expect(quotes.length).toBeGreaterThan(0);
+    const catalogue = courier.services().map((s: CourierServiceInfo) => s.code);
+    for (const q of quotes) {
+      expect(catalogue).toContain(q.service);
+      expect(q.courier).toBe(code);
+      expect(Number.isSafeInteger(q.price) && q.price > 0).toBe(true);
+      expect(Number.isSafeInteger(q.codFee)).toBe(true);
+      expect(q.etaDays.min).toBeGreaterThan(0);
+      expect(q.etaDays.max).toBeGreaterThanOrEqual(q.etaDays.min);
+      if (q.codAvailable) expect(q.codFee).toBeGreaterThan(0);
+    }
+    const main = quotes.find((q) => q.service === c.service)!;
+    expect(main.codAvailable).toBe(true);
+    const heavier = (await courier.quote(quoteTo(jakarta, 150_000, 5200))).find((q) => q.service === c.service)!;
+    expect(heavier.price).toBeGreaterThan(main.price);
+    const unserved = await courier.quote(quoteTo(c.unserved.to));
+    expect(unserved.map((q) => q.service)).not.toContain(c.unserved.service);
+  });
+
+  it('creates an order with an airway bill, books its pickup, and finds it again by our reference', async () => {
+    const req = order(c.service);
+    const created = await courier.createOrder(req);
+    expect(created).toMatchObject({ courier: code, reference: req.reference, service: c.service });
+    expect(created.awb).toMatch(/^[A-Z0-9-]{8,20}$/);
+    const pickup = await courier.requestPickup(created, req);
+    expect(pickup.awb).toBe(created.awb);
+    t.clock.advance(HOUR);
+    const found = await courier.findByReference(req.reference);
+    expect(found?.awb).toBe(created.awb);
+    expect(await courier.findByReference(reference('NONE'))).toBeNull();
+  });
+
+  it('tracks one parcel through its journey as the clock moves, in normalized statuses', async () => {
+    const req = order(c.service);
+    const created = await courier.createOrder(req);
+    await courier.requestPickup(created, req);
+    await control.script(created.awb, 'happy');
+    t.clock.advance(12 * HOUR);
+    const seen = await statuses(created.awb);
+    expect(seen).toEqual(expect.arrayContaining(['picked_up', 'in_transit', 'out_for_delivery', 'delivered']));
+    expect(seen.indexOf('delivered')).toBeGreaterThan(seen.indexOf('picked_up'));
+    const events = await trackOne(created.awb);
+    const delivered = events.find((e) => e.status === 'delivered')!;
+    expect(delivered.codCollected).toBe(true);
+    for (const e of events) {
+      expect(e.awb).toBe(created.awb);
+      expect(Number.isNaN(e.occurredAt.getTime())).toBe(false);
+      expect(e.rawCode).toEqual(expect.any(String));
+    }
+  });
+
+  it('reports every state the sandbox can be driven to, in the courier’s vocabulary and back', async () => {
+    const driven: [string, CourierStatus, string?][] = [
+      ['picked_up', 'picked_up'],
+      ['in_transit', 'in_transit'],
+      ['out_for_delivery', 'out_for_delivery'],
+      ['delivery_failed', 'delivery_failed', 'address_problem'],
+      ['out_for_delivery', 'out_for_delivery'],
+      ['delivery_failed', 'delivery_failed', 'consignee_refused_no_money'],
+      ['returning', 'returning_to_sender'],
+      ['returned', 'returned'],
+    ];
+    const created = await courier.createOrder(order(c.service));
+    for (const [to, expected, reason] of driven) {
+      t.clock.advance(HOUR);
+      await control.advance(created.awb, { to: to as never, ...(reason ? { reason: reason as never } : {}) });
+      const events = await trackOne(created.awb);
+      const last = events[events.length - 1];
+      expect([to, last.status]).toEqual([to, expected]);
+      if (expected === 'delivery_failed') expect([to, last.reason]).toEqual([to, reason]);
+      if (expected === 'returning_to_sender' || expected === 'returned') expect(last.isReturnLeg).toBe(true);
+    }
+  });
+
+  it('tracks many parcels at once, keeping their order, with unknown ones marked not found', async () => {
+    const awbs = [];
+    for (let i = 0; i < 3; i += 1) awbs.push((await courier.createOrder(order(c.service))).awb);
+    const unknown = awbs[0].replace(/\d(?=\d{3}$)/, (d) => String((Number(d) + 5) % 10)).replace(/.$/, '9');
+    const results = await courier.track([awbs[0], unknown, awbs[1], awbs[2]]);
+    expect(results.map((r) => [r.awb, r.found])).toEqual([
+      [awbs[0], true],
+      [unknown, false],
+      [awbs[1], true],
+      [awbs[2], true],
+    ]);
+  });
+
+  it('cancels before pickup, refuses after pickup, and says when it was already cancelled', async () => {
+    const early = await courier.createOrder(order(c.service));
+    expect(await courier.cancel(early)).toEqual({ cancelled: true });
+    expect(await courier.cancel(early)).toMatchObject({ cancelled: false, reason: 'already_cancelled' });
+    expect(await statuses(early.awb)).toContain('cancelled');
+
+    const late = await courier.createOrder(order(c.service));
+    t.clock.advance(HOUR);
+    await control.advance(late.awb, { to: 'picked_up' });
+    expect(await courier.cancel(late)).toMatchObject({ cancelled: false, reason: 'already_picked_up', rawMessage: expect.any(String) });
+  });
+
+  it('verifies pushes with the courier’s scheme: good, forged, unsigned and replayed outside the window', async () => {
+    const created = await courier.createOrder(order(c.service));
+    t.clock.advance(HOUR);
+    await control.advance(created.awb, { to: 'out_for_delivery' });
+    const push = (await webhookFor(created.awb))!;
+    const request = (headers: Record<string, string>, body: string) => ({ headers, rawBody: Buffer.from(body) });
+    const now = t.clock.now();
+
+    const events = courier.parseWebhook(request(push.headers, push.body), now);
+    expect(events.map((e) => [e.awb, e.status])).toContainEqual([created.awb, 'out_for_delivery']);
+
+    const rejection = (p: { headers: Record<string, string>; body: string }) => {
+      try {
+        courier.parseWebhook(request(p.headers, p.body), now);
+        return 'accepted';
+      } catch (e) {
+        return e instanceof CourierWebhookRejectedError ? e.why : String(e);
+      }
+    };
+    expect(rejection(push.forged)).toBe('forged');
+    expect(rejection(push.unsigned)).toBe('unsigned');
+    const later = new Date(now.getTime() + (defaults.couriers.webhookMaxAgeSeconds + 60) * 1000);
+    let why: unknown;
+    try {
+      courier.parseWebhook(request(push.headers, push.body), later);
+    } catch (e) {
+      why = (e as CourierWebhookRejectedError).why;
+    }
+    expect(why).toBe('stale');
+  });
+
+  it('types errors: refusals are permanent with the courier’s own message, outages retriable', async () => {
+    const unserved = await courier.createOrder(order(c.unserved.service, { recipient: c.unserved.to, codAmount: 0 })).catch((e: unknown) => e);
+    expect(unserved).toBeInstanceOf(CourierRejectedError);
+    expect((unserved as CourierRejectedError).reason).toBe('unserviceable_route');
+    expect((unserved as CourierRejectedError).rawMessage).toEqual(expect.any(String));
+
+    const noCod = await courier
+      .createOrder(order(c.noCod.service, { recipient: c.noCod.to, codAmount: c.noCod.codAmount ?? 150_000, parcel: { weightGrams: c.noCod.weightGrams ?? 1200 } }))
+      .catch((e: unknown) => e);
+    expect(noCod).toBeInstanceOf(CourierRejectedError);
+    expect((noCod as CourierRejectedError).reason).toBe('cod_not_allowed');
+
+    const sandbox = t.app.get(CourierSandboxes).get(code)!;
+    const badAccount = Object.fromEntries(Object.entries(sandbox.account()).map(([k, v]) => [k, /KEY|SECRET|PASSWORD|TOKEN/.test(k) ? `${v}x` : v]));
+    const impostor = buildAdapter(code, {
+      account: badAccount,
+      name: courier.name,
+      catalogue: courier.services(),
+      webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
+      locations: t.app.get(LocationDirectory),
+    });
+    const auth = await impostor.quote(quoteTo(jakarta)).catch((e: unknown) => e);
+    expect(auth).toBeInstanceOf(CourierRejectedError);
+    expect((auth as CourierRejectedError).reason).toBe('auth');
+
+    await control.setFaults(code, { errorRate: 1 });
+    try {
+      const down = await courier.track(['ANY0000001']).catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(CourierUnavailableError);
+      expect(['server_error', 'circuit_open']).toContain((down as CourierUnavailableError).reason);
+    } finally {
+      await control.setFaults(code, { errorRate: 0 });
+    }
+  });
+});
