@@ -1,0 +1,125 @@
+import { defaults } from 'config/defaults';
+import { MetricsService } from 'src/operations/metrics.service';
+import { buildAdapter } from 'src/couriers/adapters';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CallWindow, CourierMetrics } from 'src/couriers/courier-health';
+import { ResilientCourier } from 'src/couriers/courier-registry';
+import { LocationDirectory } from 'src/couriers/locations';
+import { CourierPolicies, HealthState, ResilienceSettings } from 'src/couriers/resilience';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { CourierServiceInfo } from 'src/couriers/courier-adapter';
+import { Registry } from 'prom-client';
+import { startTestApp, TestApp } from '../../support/test-app';
+import { jakarta, order, quoteTo } from './fixtures';
+
+const SETTINGS: ResilienceSettings = {
+  timeoutMs: 300,
+  retry: { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50 },
+  breaker: { failureRatio: 0.5, windowSize: 20, minimumCalls: 10, halfOpenAfterMs: 400 },
+  bulkhead: { limit: 5, queue: 20 },
+  healthWindow: 100,
+};
+
+describe('courier resilience (SAP sandbox, tight policies)', () => {
+  let t: TestApp;
+  let control: SandboxControl;
+  let sandbox: ReturnType<CourierSandboxes['get']> & object;
+
+  /** A fresh SAP adapter behind fresh policies, as the registry builds them. */
+  function resilientSap(settings = SETTINGS): ResilientCourier {
+    const adapter = buildAdapter('sap', {
+      account: sandbox.account(),
+      name: 'SAP Express',
+      catalogue: defaults.couriers.catalogue.sap.services as unknown as CourierServiceInfo[],
+      webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
+      locations: t.app.get(LocationDirectory),
+    });
+    return new ResilientCourier(adapter, new CourierPolicies('sap', settings), new CallWindow(100), new CourierMetrics(new Registry()));
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    control = t.app.get(SandboxControl);
+    sandbox = t.app.get(CourierSandboxes).get('sap')!;
+  });
+  afterEach(() => control.setFaults('sap', { errorRate: 0, timeoutRate: 0, latencyMs: 0 }));
+  afterAll(() => t.close());
+
+  it('opens the breaker at a 50 % error rate once enough calls were made, then half-opens and closes', async () => {
+    const sap = resilientSap();
+    const states: HealthState[] = [];
+    sap.policies.breaker.onStateChange(() => states.push(sap.policies.state));
+    await control.setFaults('sap', { errorRate: 0.5 });
+    let calls = 0;
+    while (sap.health().state !== 'open' && calls < 200) {
+      calls += 1;
+      await sap.quote(quoteTo(jakarta)).catch(() => undefined);
+    }
+    expect(sap.health().state).toBe('open');
+    expect(sap.health().errorRate).toBeGreaterThan(0.2);
+    const refused = await sap.quote(quoteTo(jakarta)).catch((e: unknown) => e);
+    expect((refused as CourierUnavailableError).reason).toBe('circuit_open');
+
+    await control.setFaults('sap', { errorRate: 0 });
+    await new Promise((r) => setTimeout(r, SETTINGS.breaker.halfOpenAfterMs + 100));
+    const recovered = await sap.quote(quoteTo(jakarta));
+    expect(recovered.length).toBeGreaterThan(0);
+    expect(states).toEqual(['open', 'half_open', 'closed']);
+    expect(sap.health().state).toBe('closed');
+  });
+
+  it('does not open the breaker below the minimum call volume', async () => {
+    const sap = resilientSap({ ...SETTINGS, retry: { ...SETTINGS.retry, maxAttempts: 1 } });
+    await control.setFaults('sap', { errorRate: 1 });
+    for (let i = 0; i < SETTINGS.breaker.minimumCalls - 1; i += 1) await sap.quote(quoteTo(jakarta)).catch(() => undefined);
+    expect(sap.health().state).toBe('closed');
+    await sap.quote(quoteTo(jakarta)).catch(() => undefined);
+    expect(sap.health().state).toBe('open');
+  });
+
+  it('fails a slow call fast, as retriable, while the courier is still busy with it', async () => {
+    const sap = resilientSap();
+    await control.setFaults('sap', { latencyMs: 3000 });
+    const quote = await sap.quote(quoteTo(jakarta)).catch((e: unknown) => e);
+    expect(quote).toBeInstanceOf(CourierUnavailableError);
+    expect((quote as CourierUnavailableError).reason).toBe('timeout');
+    expect((quote as CourierUnavailableError).retriable).toBe(true);
+    // Our answer came back while the sandbox still holds the request: we did not wait for it.
+    expect(sandbox.inFlight).toBeGreaterThan(0);
+
+    const create = await sap.createOrder(order('UDRREG')).catch((e: unknown) => e);
+    expect((create as CourierUnavailableError).reason).toBe('timeout');
+  });
+
+  it('holds the bulkhead limit under 200 concurrent calls, refusing the overflow as retriable', async () => {
+    const sap = resilientSap({ ...SETTINGS, timeoutMs: 5000 });
+    await control.setFaults('sap', { latencyMs: 100 });
+    await new Promise((r) => setTimeout(r, 200));
+    sandbox.resetConcurrency();
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        sap.track(['SAP0000000001']).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof CourierUnavailableError ? e.reason : String(e)),
+        ),
+      ),
+    );
+    expect(sandbox.maxInFlight).toBeLessThanOrEqual(SETTINGS.bulkhead.limit);
+    const ok = outcomes.filter((o) => o === 'ok').length;
+    const full = outcomes.filter((o) => o === 'bulkhead_full').length;
+    expect(ok + full).toBe(200);
+    expect(ok).toBe(SETTINGS.bulkhead.limit + SETTINGS.bulkhead.queue);
+  });
+
+  it('reports breaker state and call figures in GET /v1/couriers and /metrics', async () => {
+    const signup = await t.http().post('/v1/auth/signup').send({ sellerName: 'Ops', email: 'ops@example.id', password: 'ops password 12' }).expect(201);
+    const list = await t.http().get('/v1/couriers').set('authorization', `Bearer ${signup.body.accessToken}`).expect(200);
+    expect(list.body.map((c: { code: string }) => c.code)).toEqual(['jne', 'jnt', 'sap', 'ninja', 'idexpress']);
+    const sapInfo = list.body.find((c: { code: string }) => c.code === 'sap');
+    expect(sapInfo).toMatchObject({ name: 'SAP Express', sandbox: true, health: { state: 'closed', errorRate: expect.any(Number) } });
+    expect(sapInfo.services.map((s: { code: string }) => s.code)).toEqual(['UDRREG', 'UDRONS', 'DRGREG']);
+    const metrics = t.app.get(MetricsService);
+    expect(await metrics.registry.metrics()).toContain('kirim_courier_circuit_state{courier="sap"} 0');
+  });
+});

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { defaults } from 'config/defaults';
+import { PROVINCE_NAMES } from 'src/common/indonesia';
+import { COURIER_CODES, CourierServiceInfo } from 'src/couriers/courier-adapter';
+import { codFee, outcomeOdds, planJourney, scriptSteps, stepsBy, tariff, zoneOf } from 'src/couriers/sandbox/world';
+
+const settings = defaults.sandbox;
+const service = (courier: (typeof COURIER_CODES)[number]) => defaults.couriers.catalogue[courier].services[0] as unknown as CourierServiceInfo;
+
+const journey = (seed: string, courier: (typeof COURIER_CODES)[number], awb: string, destinationProvince = 'Jawa Timur', codAmount = 100_000) =>
+  planJourney(settings, {
+    seed,
+    courier,
+    awb,
+    service: service(courier),
+    originCity: 'Bandung',
+    originProvince: 'Jawa Barat',
+    destinationCity: 'Surabaya',
+    destinationProvince,
+    codAmount,
+    pickup: true,
+    createdAt: new Date('2026-11-02T03:00:00Z'),
+  });
+
+describe('the sandbox world', () => {
+  it('is deterministic: same seed, same journey; another seed, another world', () => {
+    expect(journey('seed-a', 'jne', 'AWB1')).toEqual(journey('seed-a', 'jne', 'AWB1'));
+    const a = Array.from({ length: 50 }, (_, i) => JSON.stringify(journey('seed-a', 'jnt', `AWB${i}`)));
+    const b = Array.from({ length: 50 }, (_, i) => JSON.stringify(journey('seed-b', 'jnt', `AWB${i}`)));
+    expect(a.filter((x, i) => x !== b[i]).length).toBeGreaterThan(25);
+  });
+
+  it.each(COURIER_CODES.flatMap((c) => [[c, 'Jawa Timur'], [c, 'Sulawesi Selatan']] as const))(
+    '%s to %s: over 2,000 parcels, outcomes fall within ±3 points of the configured odds',
+    (courier, province) => {
+      const n = 2000;
+      let first = 0;
+      let delivered = 0;
+      let returned = 0;
+      for (let i = 0; i < n; i += 1) {
+        const steps = journey('kirim-sandbox', courier, `RATE${i}`, province);
+        const last = steps[steps.length - 1];
+        if (last.status === 'delivered') delivered += 1;
+        if (last.status === 'returned') returned += 1;
+        if (last.status === 'delivered' && last.attempt === 1) first += 1;
+      }
+      const odds = outcomeOdds(settings, courier, province);
+      expect(Math.abs(first / n - odds.firstAttempt)).toBeLessThanOrEqual(0.03);
+      expect(Math.abs(delivered / n - odds.delivered)).toBeLessThanOrEqual(0.03);
+      expect(Math.abs(returned / n - odds.returned)).toBeLessThanOrEqual(0.03);
+      expect(delivered + returned).toBe(n);
+    },
+  );
+
+  it('plans journeys in time order that end delivered (COD collected) or returned', () => {
+    for (let i = 0; i < 200; i += 1) {
+      const steps = journey('order', 'ninja', `ORD${i}`);
+      const times = steps.map((s) => s.at);
+      expect(times).toEqual(times.slice().sort());
+      expect(steps[0].status).toBe('pickup_requested');
+      const last = steps[steps.length - 1];
+      expect(['delivered', 'returned']).toContain(last.status);
+      if (last.status === 'delivered') expect(last.codCollected).toBe(true);
+      for (const s of steps.filter((x) => x.status === 'delivery_failed')) expect(s.reason).toEqual(expect.any(String));
+    }
+  });
+
+  it('prices by zone and weight: symmetric zones, heavier never cheaper, whole 500s', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PROVINCE_NAMES),
+        fc.constantFrom(...PROVINCE_NAMES),
+        fc.constantFrom(...COURIER_CODES),
+        fc.integer({ min: 1, max: 60_000 }),
+        fc.integer({ min: 1, max: 10_000 }),
+        (a, b, courier, grams, extra) => {
+          const zone = zoneOf(a, b);
+          const code = service(courier).code;
+          const light = tariff(settings, courier, code, zone, grams);
+          return (
+            zoneOf(b, a) === zone &&
+            (a === b) === (zone === 0) &&
+            light % 500 === 0 &&
+            light > 0 &&
+            tariff(settings, courier, code, zone, grams + extra) >= light
+          );
+        },
+      ),
+    );
+  });
+
+  it('charges the COD fee as a percentage with a minimum, and nothing without COD', () => {
+    const reg = service('jne');
+    expect(codFee(reg, 0)).toBe(0);
+    expect(codFee(reg, 10_000)).toBe(2500);
+    expect(codFee(reg, 1_000_000)).toBe(30_000);
+  });
+
+  it('scripts the rest of a journey without repeating what happened', () => {
+    const now = new Date('2026-11-02T03:00:00Z');
+    const rts = scriptSteps('refused_rts', now, ['pickup_requested', 'picked_up'], { origin: 'Bandung', destination: 'Surabaya' }, 50_000);
+    expect(rts.map((s) => s.status)).toEqual(['in_transit', 'out_for_delivery', 'delivery_failed', 'returning_to_sender', 'returned']);
+    expect(rts.find((s) => s.status === 'delivery_failed')?.reason).toBe('consignee_refused');
+    const stuck = scriptSteps('stuck', now, [], { origin: 'Bandung', destination: 'Surabaya' }, 0);
+    expect(stuck.map((s) => s.status)).toEqual(['picked_up', 'in_transit']);
+    expect(stepsBy(rts, new Date(now.getTime() + 3 * 3600_000)).map((s) => s.status)).toEqual(['in_transit', 'out_for_delivery']);
+  });
+});
