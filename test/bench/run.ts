@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
+import { couriers } from './benchmarks/couriers';
 import {
   Benchmark,
   BenchContext,
@@ -20,7 +21,7 @@ import {
 } from './harness';
 
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
-const BENCHMARKS: Benchmark[] = [addresses];
+const BENCHMARKS: Benchmark[] = [addresses, couriers];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -110,7 +111,11 @@ async function main(): Promise<void> {
   const pgbenchFig = byName('pgbench')!;
   const pct = (f: Figure, of: Figure) => (Number.isNaN(of.value) ? null : `${((100 * f.value) / of.value).toFixed(1)} % of ${of.name.split(' (')[0]}`);
   const ratio = (f: Figure) =>
-    f.unit === 'req/s' ? [pct(f, fastifyFig), pct(f, rawPg), pct(f, pgbenchFig)].filter(Boolean).join('; ') : '';
+    f.unit === 'req/s'
+      ? [pct(f, fastifyFig), pct(f, rawPg), pct(f, pgbenchFig)].filter(Boolean).join('; ')
+      : f.unit === 'ops/s'
+        ? `${pct(f, fastifyFig)} (req/s)`
+        : '';
   const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
   const at = new Date().toISOString();
