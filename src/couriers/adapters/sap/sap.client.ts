@@ -1,5 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
-import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import { CourierHttp } from '../../courier-http';
+import { rejected, statusFailure } from '../../http-failures';
 import type { SapAccount } from './sap.mapper';
 import { sapAuthHeaders } from './sap.signing';
 
@@ -11,20 +11,15 @@ export interface SapEnvelope<T> {
 
 /** HTTP to SAP: the `{status, msg, data}` envelope, with SAP's real HTTP codes turned into typed errors. */
 export class SapClient {
-  private readonly http: AxiosInstance;
+  private readonly http: CourierHttp;
 
   constructor(account: SapAccount) {
-    this.http = axios.create({ baseURL: account.SAP_BASE_URL, headers: sapAuthHeaders(account.SAP_API_KEY), validateStatus: () => true });
+    this.http = new CourierHttp('sap', { baseURL: account.SAP_BASE_URL, headers: sapAuthHeaders(account.SAP_API_KEY) });
   }
 
   /** Answers the envelope for 200 and for 400/404/422 (business outcomes the adapter reads); throws otherwise. */
   async call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<{ httpStatus: number; envelope: SapEnvelope<T> }> {
-    let res;
-    try {
-      res = await this.http.request<SapEnvelope<T>>({ method, url: path, ...(method === 'GET' ? { params: body } : { data: body }), signal });
-    } catch (e) {
-      throw transportFailure('sap', e) ?? e;
-    }
+    const res = await this.http.send<SapEnvelope<T>>({ method, url: path, ...(method === 'GET' ? { params: body } : { data: body }), signal });
     const failure = statusFailure('sap', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     if (!res.data || typeof res.data !== 'object' || !('status' in res.data)) {

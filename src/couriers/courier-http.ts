@@ -1,0 +1,29 @@
+import { HttpService } from '@nestjs/axios';
+import axios, { AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults } from 'axios';
+import { firstValueFrom } from 'rxjs';
+import type { CourierCode } from './courier-adapter';
+import { transportFailure } from './http-failures';
+
+/**
+ * Couriers are called through @nestjs/axios: one HttpService per courier, with its base URL and
+ * headers. Every status comes back as a response (couriers put business errors in bodies); only
+ * transport failures throw, already typed.
+ */
+export class CourierHttp {
+  private readonly http: HttpService;
+
+  constructor(
+    private readonly courier: CourierCode,
+    defaults: CreateAxiosDefaults,
+  ) {
+    this.http = new HttpService(axios.create({ validateStatus: () => true, ...defaults }));
+  }
+
+  async send<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+    try {
+      return await firstValueFrom(this.http.request<T>(config));
+    } catch (e) {
+      throw transportFailure(this.courier, e) ?? e;
+    }
+  }
+}
