@@ -39,3 +39,22 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.business.bankCodes)).toBe(true);
   });
 });
+
+describe('courier credentials', () => {
+  it('runs every courier against its sandbox when none is configured', () => {
+    const c = loadConfig({}, {});
+    expect(c.couriers.sandboxMode).toBe(true);
+    expect(Object.values(c.couriers.credentials)).toEqual([null, null, null, null, null]);
+  });
+
+  it('takes a courier out of sandbox mode when all its settings are given', () => {
+    const c = loadConfig({ NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' }, {});
+    expect(c.couriers.credentials.ninja).toEqual({ NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' });
+    expect(c.couriers.credentials.sap).toBeNull();
+  });
+
+  it('names the missing settings of a half-configured courier', () => {
+    expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(/SAP_BASE_URL: is required with SAP_API_KEY/);
+    expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(/SAP_COD_CUSTOMER_CODE/);
+  });
+});
