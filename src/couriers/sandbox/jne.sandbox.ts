@@ -1,21 +1,414 @@
-import { FastifyInstance, FastifyReply } from 'fastify';
+import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CourierReason } from '../courier-adapter';
+import { provinceOfCode } from '../locations';
+import { formatWib, formatWibDayFirst } from '../wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
+import type { SandboxParcel } from './sandbox.repository';
+import type { PlanStep } from './world';
 
-/** Placeholder until the jne sandbox lands (issue #3). */
+/**
+ * How the simulated JNE words a failed attempt. JNE publishes no meaning per failure code, so the
+ * codes chosen here and the reason text in `desc` are assumed (jne.md §5).
+ */
+const FAILURE_BY_REASON: Partial<Record<CourierReason, { code: string; text: string }>> = {
+  address_problem: { code: 'U03', text: 'ALAMAT TIDAK LENGKAP' },
+  consignee_absent: { code: 'U05', text: 'RUMAH KOSONG / TIDAK ADA ORANG' },
+  consignee_unreachable: { code: 'U06', text: 'PENERIMA TIDAK DAPAT DIHUBUNGI' },
+  consignee_refused: { code: 'U11', text: 'PENERIMA MENOLAK' },
+  consignee_refused_no_money: { code: 'U12', text: 'PENERIMA MENOLAK, TIDAK ADA UANG' },
+  consignee_refused_did_not_order: { code: 'U13', text: 'PENERIMA MENOLAK, TIDAK PESAN' },
+  misroute: { code: 'U14', text: 'SALAH KIRIM / MISROUTE' },
+};
+
+interface History {
+  date: string;
+  desc: string;
+  code: string;
+  at: Date;
+}
+
+const place = (text: string) => text.toUpperCase().replace(/[[\]|]/g, ' ').replace(/\s+/g, ' ').trim();
+/** ISO with the WIB offset, as the tracking summary writes dates. */
+const isoWib = (at: Date) => `${formatWib(at).replace(' ', 'T')}+07:00`;
+
+function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
+  const out: History[] = [];
+  const receiver = place(String(parcel.request.OLSHOP_RECEIVER_NAME ?? 'PENERIMA'));
+  for (const s of steps) {
+    const at = new Date(s.at);
+    const where = place(s.location);
+    let code: string;
+    let desc: string;
+    switch (s.status) {
+      case 'created':
+        continue; // a cnote without history until the first scan
+      case 'pickup_requested':
+        [code, desc] = ['PR1', `PICKUP REQUEST RECEIVED [${where}]`];
+        break;
+      case 'picked_up':
+        [code, desc] = steps.some((x) => x.status === 'pickup_requested')
+          ? ['PU1', `PICKED UP BY COURIER [${where}]`]
+          : ['RC1', `SHIPMENT RECEIVED BY JNE COUNTER OFFICER AT [${where}]`];
+        break;
+      case 'in_transit':
+        if (s.location === parcel.originCity) [code, desc] = ['OP2', `PROCESSED AT SORTING CENTER [${where}]`];
+        else if (s.location.startsWith('HUB ')) [code, desc] = ['OP3', `SHIPMENT FORWARDED FROM TRANSIT CITY TO DESTINATION CITY [${where}]`];
+        else [code, desc] = ['IP1', `RECEIVED AT WAREHOUSE [${where}]`];
+        break;
+      case 'out_for_delivery':
+        [code, desc] = ['IP3', `WITH DELIVERY COURIER [${where}]`];
+        break;
+      case 'delivered': {
+        // D09 = received by family; the addressee (D01) most of the time.
+        const family = Number(parcel.awb.slice(-1)) % 5 === 0;
+        [code, desc] = [family ? 'D09' : 'D01', `DELIVERED TO [${receiver} | ${formatWibDayFirst(at)} | ${where}]`];
+        break;
+      }
+      case 'delivery_failed': {
+        const failure = (s.reason && FAILURE_BY_REASON[s.reason]) || { code: 'U01', text: 'GAGAL ANTAR' };
+        [code, desc] = [failure.code, `UNDELIVERED [${failure.text}] [${where}]`];
+        break;
+      }
+      // Return and cancel codes are assumed (jne.md §4: a return shows as text containing RETURN).
+      case 'returning_to_sender':
+        [code, desc] = out.some((h) => h.code === 'RT1') ? ['RT2', `RETURN SHIPMENT IN TRANSIT [${where}]`] : ['RT1', `RETURN TO SHIPPER PROCESS [${where}]`];
+        break;
+      case 'returned':
+        [code, desc] = ['RT3', `RETURNED TO SHIPPER [${where}]`];
+        break;
+      case 'cancelled':
+        [code, desc] = ['CX1', `SHIPMENT CANCELLED BY SHIPPER [${where}]`];
+        break;
+      case 'exception':
+        [code, desc] = ['EX1', `SHIPMENT ON HOLD [${where}]`];
+        break;
+    }
+    out.push({ date: formatWibDayFirst(at), desc, code, at });
+  }
+  return out;
+}
+
+/** `pod_status` of the summary: DELIVERED is documented, the others are assumed (jne.md §4). */
+function podStatusOf(history: History[]): string {
+  const last = history[history.length - 1]?.code ?? '';
+  if (/^D0/.test(last)) return 'DELIVERED';
+  if (last === 'RT3') return 'RETURNED';
+  if (/^RT/.test(last)) return 'RETURN TO SHIPPER';
+  if (/^U/.test(last)) return 'UNDELIVERED';
+  if (last === 'CX1') return 'CANCELLED';
+  return 'ON PROCESS';
+}
+
+type Body = Record<string, unknown>;
+
+/** The generatecnote fields and their limits (jne.md §3.2): text length, or digits for numbers. */
+const CNOTE_FIELDS: [field: string, required: boolean, max: number, kind?: 'number' | 'digits'][] = [
+  ['OLSHOP_BRANCH', true, 10],
+  ['OLSHOP_CUST', true, 10],
+  ['OLSHOP_ORDERID', true, 20],
+  ['OLSHOP_SHIPPER_NAME', true, 30],
+  ['OLSHOP_SHIPPER_ADDR1', true, 30],
+  ['OLSHOP_SHIPPER_ADDR2', true, 30],
+  ['OLSHOP_SHIPPER_ADDR3', false, 30],
+  ['OLSHOP_SHIPPER_CITY', true, 20],
+  ['OLSHOP_SHIPPER_REGION', false, 20],
+  ['OLSHOP_SHIPPER_ZIP', true, 5, 'digits'],
+  ['OLSHOP_SHIPPER_PHONE', true, 15, 'digits'],
+  ['OLSHOP_RECEIVER_NAME', true, 30],
+  ['OLSHOP_RECEIVER_ADDR1', true, 30],
+  ['OLSHOP_RECEIVER_ADDR2', true, 30],
+  ['OLSHOP_RECEIVER_ADDR3', false, 30],
+  ['OLSHOP_RECEIVER_CITY', true, 20],
+  ['OLSHOP_RECEIVER_REGION', false, 20],
+  ['OLSHOP_RECEIVER_ZIP', true, 5, 'digits'],
+  ['OLSHOP_RECEIVER_PHONE', true, 15, 'digits'],
+  ['OLSHOP_QTY', true, 5, 'number'],
+  ['OLSHOP_WEIGHT', true, 3, 'number'],
+  ['OLSHOP_GOODSDESC', true, 60],
+  ['OLSHOP_GOODSVALUE', true, 12, 'number'],
+  ['OLSHOP_GOODSTYPE', true, 1],
+  ['OLSHOP_INST', false, 60],
+  ['OLSHOP_INS_FLAG', true, 1],
+  ['OLSHOP_ORIG', true, 10],
+  ['OLSHOP_DEST', true, 10],
+  ['OLSHOP_SERVICE', true, 10],
+  ['OLSHOP_COD_FLAG', true, 3],
+  ['OLSHOP_COD_AMOUNT', true, 12, 'number'],
+];
+
+/** The first problem with a generatecnote body, in JNE's manner of naming the field first. */
+function fieldProblem(b: Body): string | null {
+  for (const [field, required, max, kind] of CNOTE_FIELDS) {
+    const value = b[field] === undefined ? '' : String(b[field]);
+    if (!value) {
+      if (required) return `${field} Is Required.`;
+      continue;
+    }
+    if (kind === 'number' && !/^\d+$/.test(value)) return `${field} Must Be A Whole Number.`;
+    if (kind === 'digits' && !/^\d+$/.test(value)) return `${field} Must Be Digits.`;
+    if (value.length > max) return `${field} Max ${max} ${kind === 'number' ? 'Digits' : 'Characters'}.`;
+  }
+  if (!['YES', 'N'].includes(String(b.OLSHOP_COD_FLAG))) return 'OLSHOP_COD_FLAG Must Be YES Or N.';
+  if (!['Y', 'N'].includes(String(b.OLSHOP_INS_FLAG))) return 'OLSHOP_INS_FLAG Must Be Y Or N.';
+  if (!(Number(b.OLSHOP_WEIGHT) > 0)) return 'OLSHOP_WEIGHT Must Be Greater Than 0.';
+  return null;
+}
+
+const USERNAME = 'KIRIMDEV';
+const CUSTOMER_NO = '80000100';
+const COD_CUSTOMER_NO = '80000101';
+const BRANCH = 'CGK000';
+
+/**
+ * JNE's API: form-encoded POSTs with `username`/`api_key` fields, HTTP 200 error bodies, string
+ * prices, 16-digit cnotes and `DD-MM-YYYY HH:mm` history (couriers/jne.md). The order-id lookup,
+ * the COD fields, the return/cancel codes and the push are assumed.
+ */
 export class JneSandbox extends CourierSandbox {
   readonly code = 'jne' as const;
 
   account() {
-    return {};
+    return {
+      JNE_BASE_URL: this.baseUrl,
+      JNE_USERNAME: USERNAME,
+      JNE_API_KEY: this.secret('api_key'),
+      JNE_CUSTOMER_NO: CUSTOMER_NO,
+      JNE_COD_CUSTOMER_NO: COD_CUSTOMER_NO,
+      JNE_BRANCH: BRANCH,
+      WEBHOOK_TOKEN: this.secret('webhook_token'),
+    };
   }
 
   protected serverError(reply: FastifyReply) {
-    return reply.code(500).send({});
+    return reply.code(500).send({ status: false, error: 'Internal Server Error' });
   }
 
-  protected routes(_app: FastifyInstance): void {}
+  private detail(status: string, extra: Record<string, string> = {}) {
+    return { detail: [{ status, ...extra }] };
+  }
 
-  async webhookFor(_awb: string): Promise<SandboxPush | null> {
-    return null;
+  private refuse(reason: string, cnote?: string) {
+    return this.detail('Error', { reason, ...(cnote ? { cnote_no: cnote } : {}) });
+  }
+
+  private tracking(parcel: SandboxParcel) {
+    const b = parcel.request;
+    const history = historyOf(parcel, this.world.happened(parcel));
+    const last = history[history.length - 1];
+    const pod = podStatusOf(history);
+    const delivered = pod === 'DELIVERED' ? last : undefined;
+    const weight = String(b.OLSHOP_WEIGHT ?? Math.max(1, Math.round(parcel.weightGrams / 1000)));
+    return {
+      cnote: {
+        cnote_no: parcel.awb,
+        reference_number: parcel.reference,
+        cnote_origin: String(b.OLSHOP_ORIG ?? ''),
+        cnote_destination: String(b.OLSHOP_DEST ?? ''),
+        cnote_services_code: parcel.service,
+        servicetype: `${parcel.service}19`,
+        cnote_cust_no: String(b.OLSHOP_CUST ?? ''),
+        cnote_date: isoWib(parcel.createdAt),
+        cnote_pod_receiver: delivered ? String(b.OLSHOP_RECEIVER_NAME ?? '') : '',
+        cnote_receiver_name: String(b.OLSHOP_RECEIVER_NAME ?? ''),
+        city_name: place(parcel.destinationCity),
+        cnote_pod_date: delivered ? isoWib(delivered.at) : '',
+        pod_status: pod,
+        last_status: last?.desc ?? '',
+        cust_type: parcel.codAmount > 0 ? 'COD' : 'CREDIT',
+        cnote_amount: String(parcel.price),
+        cnote_weight: weight,
+        pod_code: last?.code ?? '',
+        keterangan: delivered ? (delivered.code === 'D09' ? 'KELUARGA/SAUDARA' : 'YANG BERSANGKUTAN') : '',
+        cnote_goods_descr: String(b.OLSHOP_GOODSDESC ?? ''),
+        freight_charge: String(parcel.price),
+        shippingcost: String(parcel.price),
+        insuranceamount: '0',
+        priceperkg: String(Math.round(parcel.price / Math.max(1, Number(weight)))),
+        signature: '',
+        photo: '',
+        long: '',
+        lat: '',
+        estimate_delivery: '',
+        // Assumed: JNE's public samples show no COD fields in the summary.
+        cod_flag: parcel.codAmount > 0 ? 'YES' : 'N',
+        cod_amount: String(parcel.codAmount),
+      },
+      detail: [
+        {
+          cnote_no: parcel.awb,
+          cnote_date: isoWib(parcel.createdAt),
+          cnote_weight: weight,
+          cnote_origin: String(b.OLSHOP_ORIG ?? ''),
+          cnote_shipper_name: String(b.OLSHOP_SHIPPER_NAME ?? ''),
+          cnote_shipper_addr1: String(b.OLSHOP_SHIPPER_ADDR1 ?? ''),
+          cnote_shipper_addr2: String(b.OLSHOP_SHIPPER_ADDR2 ?? ''),
+          cnote_shipper_addr3: String(b.OLSHOP_SHIPPER_ADDR3 ?? ''),
+          cnote_shipper_city: String(b.OLSHOP_SHIPPER_CITY ?? ''),
+          cnote_receiver_name: String(b.OLSHOP_RECEIVER_NAME ?? ''),
+          cnote_receiver_addr1: String(b.OLSHOP_RECEIVER_ADDR1 ?? ''),
+          cnote_receiver_addr2: String(b.OLSHOP_RECEIVER_ADDR2 ?? ''),
+          cnote_receiver_addr3: String(b.OLSHOP_RECEIVER_ADDR3 ?? ''),
+          cnote_receiver_city: String(b.OLSHOP_RECEIVER_CITY ?? ''),
+        },
+      ],
+      history: history.map(({ date, desc, code }) => ({ date, desc, code })),
+    };
+  }
+
+  protected routes(app: FastifyInstance): void {
+    app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+      if (!String(request.headers['user-agent'] ?? '').trim()) return reply.code(400).send({ status: false, error: 'User-Agent Is Required.' });
+      if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+        return reply.code(400).send({ status: false, error: 'Content-Type Must Be application/x-www-form-urlencoded.' });
+      }
+      const b = (request.body ?? {}) as Body;
+      if (b.username !== USERNAME || b.api_key !== this.secret('api_key')) {
+        // generatecnote answers with the string "false", the other endpoints with a boolean (jne.md §3.2).
+        const status = request.url.includes('generatecnote') ? 'false' : false;
+        return reply.code(200).send({ error: 'Username Or API KEY Not Found.', status });
+      }
+      return undefined;
+    });
+
+    app.post('/tracing/api/pricedev', async (request) => {
+      const b = (request.body ?? {}) as Body;
+      const from = String(b.from ?? '');
+      const thru = String(b.thru ?? '');
+      const weightKg = Number(b.weight);
+      const origin = provinceOfCode(from);
+      const destination = provinceOfCode(thru);
+      if (from.length > 10 || thru.length > 10 || !origin || !destination || !(weightKg > 0)) return { error: 'Price Not Found.', status: false };
+      const quotes = this.world.quote('jne', origin, destination, weightKg * 1000, 0);
+      if (!quotes.length) return { error: 'Price Not Found.', status: false };
+      return {
+        price: quotes.map((q) => ({
+          origin_name: place(origin),
+          destination_name: `${place(destination)} , ${place(destination)}`,
+          service_display: q.service.code,
+          service_code: `${q.service.code}19`,
+          goods_type: 'Document/Paket',
+          currency: 'IDR',
+          price: String(q.price),
+          etd_from: String(q.etaDays.min),
+          etd_thru: String(q.etaDays.max),
+          times: 'D',
+          // Assumed per-item flag: JNE's tariff does not say where COD is possible.
+          cod_flag: q.codAvailable ? 'YES' : 'N',
+        })),
+      };
+    });
+
+    app.post('/tracing/api/generatecnote', async (request) => {
+      const b = (request.body ?? {}) as Body;
+      const problem = fieldProblem(b);
+      if (problem) return this.refuse(problem);
+      if (b.OLSHOP_BRANCH !== BRANCH) return this.refuse('OLSHOP_BRANCH Not Registered For This Customer.');
+      const cod = b.OLSHOP_COD_FLAG === 'YES';
+      const codAmount = Number(b.OLSHOP_COD_AMOUNT);
+      if (b.OLSHOP_CUST !== (cod ? COD_CUSTOMER_NO : CUSTOMER_NO)) return this.refuse(`OLSHOP_CUST Is Not A ${cod ? 'COD' : 'Non-COD'} Customer No.`);
+      if (cod && !(codAmount > 0)) return this.refuse('OLSHOP_COD_AMOUNT Is Required For COD.');
+      if (!cod && codAmount > 0) return this.refuse('OLSHOP_COD_AMOUNT Must Be 0 When OLSHOP_COD_FLAG Is N.');
+      const [existing] = await this.world.findByReference('jne', String(b.OLSHOP_ORDERID));
+      if (existing) return this.refuse('Order ID Already Exists.', existing.awb);
+      const origin = provinceOfCode(String(b.OLSHOP_ORIG));
+      const destination = provinceOfCode(String(b.OLSHOP_DEST));
+      if (!origin) return this.refuse('Origin Code Not Found.');
+      if (!destination) return this.refuse('Destination Code Not Found.');
+      const service = String(b.OLSHOP_SERVICE);
+      const weightGrams = Number(b.OLSHOP_WEIGHT) * 1000;
+      const rejection = this.world.check('jne', service, origin, destination, weightGrams, cod ? codAmount : 0);
+      if (rejection === 'unknown_service') return this.refuse(`Service Code ${service} Not Found.`);
+      if (rejection === 'unserviceable_route') return this.refuse(`Route Not Available For Service ${service}.`);
+      if (rejection === 'too_heavy') return this.refuse(`Weight Exceeds Limit Of Service ${service}.`);
+      if (rejection === 'cod_not_allowed') return this.refuse(`COD Not Available For Service ${service} To This Destination.`);
+      if (rejection === 'cod_over_limit') return this.refuse('COD Amount Exceeds Limit.');
+      const awb = `88${String(await this.world.nextAwbNumber('jne')).padStart(14, '0')}`;
+      await this.world.create({
+        courier: 'jne',
+        awb,
+        reference: String(b.OLSHOP_ORDERID),
+        service,
+        originCity: String(b.OLSHOP_SHIPPER_CITY),
+        originProvince: origin,
+        destinationCity: String(b.OLSHOP_RECEIVER_CITY),
+        destinationProvince: destination,
+        weightGrams,
+        codAmount: cod ? codAmount : 0,
+        // generatecnote only issues the cnote; a pickup is booked through pickupcashless.
+        pickup: false,
+        request: b,
+      });
+      return this.detail('sukses', { cnote_no: awb });
+    });
+
+    // Assumed to mirror generatecnote's answer (jne.md §3.3).
+    app.post('/pickupcashless', async (request) => {
+      const b = (request.body ?? {}) as Body;
+      const required = ['CUST_ID', 'BRANCH', 'ORDER_ID', 'TYPE', 'AWB', 'PICKUP_NAME', 'PICKUP_DATE', 'PICKUP_TIME', 'PICKUP_PIC_PHONE', 'PICKUP_ADDRESS', 'PICKUP_CITY'];
+      const missing = required.find((f) => b[f] === undefined || b[f] === '');
+      if (missing) return this.refuse(`${missing} Is Required.`);
+      if (!['PICKUP', 'DROP'].includes(String(b.TYPE))) return this.refuse('TYPE Must Be PICKUP Or DROP.');
+      if (!/^\d{2}-\d{2}-\d{4}$/.test(String(b.PICKUP_DATE))) return this.refuse('PICKUP_DATE Must Be DD-MM-YYYY.');
+      if (!/^\d{2}:\d{2}$/.test(String(b.PICKUP_TIME))) return this.refuse('PICKUP_TIME Must Be HH:mm.');
+      const parcel = await this.world.find('jne', String(b.AWB));
+      if (!parcel) return this.refuse('Cnote No. Not Found.');
+      if (parcel.reference !== String(b.ORDER_ID)) return this.refuse('ORDER_ID Does Not Match The Cnote.');
+      if (b.TYPE === 'DROP') return this.detail('sukses', { cnote_no: parcel.awb });
+      const outcome = await this.world.requestPickup(parcel);
+      if (outcome === 'cancelled') return this.refuse('Cnote Already Cancelled.', parcel.awb);
+      if (outcome === 'picked_up') return this.refuse('Shipment Already Picked Up.', parcel.awb);
+      return this.detail('sukses', { cnote_no: parcel.awb });
+    });
+
+    // Path assumed beside pickupcashless (jne.md §3.5).
+    app.post('/order/cancel', async (request) => {
+      const b = (request.body ?? {}) as Body;
+      if (!b.cnote_no || !b.pic_cancel || !b.reason_cancel) return { status: false, reason: 'cnote_no, pic_cancel And reason_cancel Are Required.' };
+      const parcel = await this.world.find('jne', String(b.cnote_no));
+      if (!parcel) return { status: false, reason: 'Cnote No. Not Found.' };
+      const outcome = await this.world.cancel(parcel);
+      if (outcome === 'already_cancelled') return { status: false, reason: 'Cnote Already Cancelled.' };
+      if (outcome === 'picked_up') return { status: false, reason: 'Cnote Already Picked Up, Cannot Be Cancelled.' };
+      return { status: true, reason: 'Cancel Success.' };
+    });
+
+    app.post('/tracing/api/list/v1/cnote/:awb', async (request) => {
+      const { awb } = request.params as { awb: string };
+      const parcel = await this.world.find('jne', awb);
+      if (!parcel) return { status: false, error: 'Cnote No. Not Found.' };
+      return this.tracking(parcel);
+    });
+
+    // Assumed (to confirm with JNE): JNE publishes no lookup by order id; answers like the cnote tracing.
+    app.post('/tracing/api/list/v1/orderid/:orderId', async (request) => {
+      const { orderId } = request.params as { orderId: string };
+      const parcels = await this.world.findByReference('jne', orderId);
+      const parcel = parcels[parcels.length - 1];
+      if (!parcel) return { status: false, error: 'Order ID Not Found.' };
+      return this.tracking(parcel);
+    });
+  }
+
+  /** The push JNE would send now (assumed shape and shared-token header, jne.md §3.7): the whole history. */
+  async webhookFor(awb: string): Promise<SandboxPush | null> {
+    const parcel = await this.world.find('jne', awb);
+    if (!parcel) return null;
+    const history = historyOf(parcel, this.world.happened(parcel));
+    if (!history.length) return null;
+    const body = JSON.stringify({
+      awb: parcel.awb,
+      status: podStatusOf(history),
+      order_id: parcel.reference,
+      cod_flag: parcel.codAmount > 0 ? 'YES' : 'N',
+      cod_amount: String(parcel.codAmount),
+      history: history.map((h) => ({ date: formatWib(h.at), status_code: h.code, status_desc: h.desc })),
+    });
+    const json = { 'content-type': 'application/json' };
+    return {
+      headers: { ...json, 'x-jne-token': this.secret('webhook_token') },
+      body,
+      forged: { headers: { ...json, 'x-jne-token': this.secret('not_the_token') }, body },
+      unsigned: { headers: json, body },
+    };
   }
 }

@@ -1,29 +1,195 @@
-import type { CourierAdapter, CourierServiceInfo } from '../../courier-adapter';
+import type {
+  CancelOutcome,
+  CourierAdapter,
+  CourierOrder,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  PickupConfirmation,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+  WebhookRequest,
+} from '../../courier-adapter';
+import { CourierWebhookRejectedError } from '../../courier.errors';
+import { rejected } from '../../http-failures';
+import { codFee } from '../../sandbox/world';
+import { IdExpressClient, succeeded } from './idexpress.client';
+import {
+  codCoverageBody,
+  createBody,
+  estimateEta,
+  IdExpressAccount,
+  IdExpressCodCoverage,
+  IdExpressCreated,
+  IdExpressLastOperation,
+  IdExpressPushItem,
+  IdExpressTracking,
+  pickupWindow,
+  pushToEvents,
+  quoteBody,
+  trackingToEvents,
+} from './idexpress.mapper';
+import { IDEXPRESS_TOKEN_HEADER, verifyIdExpressToken } from './idexpress.signing';
+import { IDEXPRESS_STATUS } from './idexpress.status-table';
 
-/** Placeholder until the idexpress adapter lands (issue #3); every call fails loudly. */
+/** Waybills per tracking call: the call takes a comma-separated list (idexpress.md §2); the limit is not public (assumed). */
+const TRACK_BATCH = 50;
+
+const NOT_FOUND = /not (be )?found|not exist|tidak ditemukan/i;
+
+const header = (headers: WebhookRequest['headers'], name: string) =>
+  Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
+
+/** ID Express (iDexpress) through its open API (couriers/idexpress.md). */
 export class IdExpressAdapter implements CourierAdapter {
   readonly code = 'idexpress' as const;
+  private readonly client: IdExpressClient;
 
   constructor(
     readonly name: string,
-    _account: Record<string, string>,
+    private readonly account: IdExpressAccount,
     private readonly catalogue: CourierServiceInfo[],
-    _webhookMaxAgeSeconds: number
-  ) {}
+    private readonly webhookMaxAgeSeconds: number,
+  ) {
+    this.client = new IdExpressClient(account);
+  }
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
   }
 
-  private missing(): never {
-    throw new Error('idexpress adapter not implemented yet');
+  /** One standard-fee call per service that takes the weight (the fee is per `expressType`), plus the COD coverage. */
+  async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
+    const grams = r.parcel.weightGrams;
+    const services = this.catalogue.filter((s) => grams >= s.minWeightGrams && grams <= s.maxWeightGrams);
+    if (!services.length) return [];
+    const [coverage, fees] = await Promise.all([
+      this.client.call<IdExpressCodCoverage[]>('POST', '/open/v1/area/get-cod-coverage', codCoverageBody(r), signal),
+      Promise.all(services.map((s) => this.client.call<number | string>('POST', '/open/v1/waybill/get-standard-fee', quoteBody(r, s.code), signal))),
+    ]);
+    const codRows = succeeded(coverage) && Array.isArray(coverage.data) ? coverage.data : [];
+    return services.flatMap((info, i) => {
+      const fee = fees[i];
+      const price = Math.round(Number(fee.data));
+      // A non-zero code is ID Express's way of saying the route is not covered for this service.
+      if (!succeeded(fee) || !Number.isFinite(price) || price <= 0) return [];
+      const codAvailable = info.cod && codRows.some((c) => String(c.expressType) === info.code && c.cod === true);
+      return [
+        {
+          courier: this.code,
+          service: info.code,
+          serviceName: info.name,
+          price,
+          codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
+          etaDays: estimateEta(info, r.origin, r.destination),
+          codAvailable,
+        },
+      ];
+    });
   }
 
-  quote = () => this.missing();
-  createOrder = () => this.missing();
-  requestPickup = () => this.missing();
-  cancel = () => this.missing();
-  track = () => this.missing();
-  parseWebhook = () => this.missing();
-  findByReference = () => this.missing();
+  async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
+    const envelope = await this.client.call<IdExpressCreated[]>('POST', '/open/v1/waybill/create', createBody(r, new Date()), signal);
+    const items = succeeded(envelope) && Array.isArray(envelope.data) ? envelope.data : [];
+    const item = items.find((i) => i.orderNo === r.reference) ?? items[0];
+    if (item && Number(item.code) === 0 && item.waybillNo) return { courier: this.code, awb: item.waybillNo, reference: r.reference, service: r.service };
+    const rawCode = String(item ? item.code : envelope.code);
+    const msg = String((item ? item.msg : envelope.desc) ?? '');
+    // A repeated orderNo answers item code -1 with the existing waybill (idexpress.md §3.2): reconcile with findByReference.
+    if (item && Number(item.code) === -1) throw rejected(this.code, 'duplicate', rawCode, item.waybillNo ? `${msg} (${item.waybillNo})` : msg);
+    if (/\bCOD\b/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', rawCode, msg);
+    if (/not covered|not served|out of (service )?area|tidak dilayani|jangkauan/i.test(msg)) throw rejected(this.code, 'unserviceable_route', rawCode, msg);
+    if (/weight|berat/i.test(msg)) throw rejected(this.code, 'too_heavy', rawCode, msg);
+    if (/address|alamat|district|city|kecamatan|kota/i.test(msg)) throw rejected(this.code, 'bad_address', rawCode, msg);
+    throw rejected(this.code, 'invalid_request', rawCode, msg || 'ID Express created no waybill');
+  }
+
+  /**
+   * A create with `serviceType: "00"` already booked the pickup. A drop-off order is switched to pickup
+   * through the update call (assumed: partial update keyed by `waybillNo`, idexpress.md §3).
+   */
+  async requestPickup(order: CourierOrder, request: CreateOrderRequest, signal?: AbortSignal): Promise<PickupConfirmation> {
+    if (request.pickup) return { awb: order.awb };
+    const window = pickupWindow(request.pickupDate, new Date());
+    const envelope = await this.client.call('POST', '/open/v1/waybill/update', { waybillNo: order.awb, serviceType: '00', pickupStartTime: window.start, pickupEndTime: window.end }, signal);
+    if (succeeded(envelope)) return { awb: order.awb };
+    const msg = String(envelope.desc ?? '');
+    throw rejected(this.code, NOT_FOUND.test(msg) ? 'not_found' : 'invalid_request', String(envelope.code), msg);
+  }
+
+  async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
+    const envelope = await this.client.call('POST', '/open/v1/waybill/cancel', { waybillNo: order.awb }, signal);
+    if (succeeded(envelope)) return { cancelled: true };
+    const msg = String(envelope.desc ?? '');
+    if (/picked up|pick up|pickup|dijemput|diambil/i.test(msg)) return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
+    if (/(already|has been|sudah)\s+(been\s+)?(cancel|batal|dibatalkan)/i.test(msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
+    if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
+    return { cancelled: false, reason: 'refused', rawMessage: msg };
+  }
+
+  /** Tracking takes comma-separated waybills: batched, whole history each time (idexpress.md §3.4). */
+  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    const found = new Map<string, TrackResult>();
+    const unique = [...new Set(awbs)];
+    for (let i = 0; i < unique.length; i += TRACK_BATCH) {
+      const chunk = unique.slice(i, i + TRACK_BATCH);
+      const envelope = await this.client.call<IdExpressTracking[] | IdExpressTracking | null>('GET', '/open/v1/waybill/get-tracking', chunk.join(','), signal);
+      if (!succeeded(envelope)) {
+        if (NOT_FOUND.test(String(envelope.desc ?? ''))) continue; // none of the chunk is known
+        throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
+      }
+      const list = Array.isArray(envelope.data) ? envelope.data : envelope.data ? [envelope.data] : [];
+      const asked = new Map(chunk.map((awb) => [awb.toUpperCase(), awb]));
+      for (const t of list) {
+        const awb = asked.get(String(t?.basicInfo?.waybillNo ?? '').toUpperCase());
+        // Unknown waybills are left out or come back without basic info.
+        if (!awb) continue;
+        found.set(awb, { awb, found: true, events: trackingToEvents({ ...t, basicInfo: { ...t.basicInfo, waybillNo: awb } }) });
+      }
+    }
+    return awbs.map((awb) => found.get(awb) ?? { awb, found: false });
+  }
+
+  parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
+    const token = this.account.WEBHOOK_TOKEN;
+    const given = header(request.headers, IDEXPRESS_TOKEN_HEADER);
+    if (given === undefined || given === '') throw new CourierWebhookRejectedError(this.code, 'unsigned');
+    if (!token || !verifyIdExpressToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    let body: unknown;
+    try {
+      body = JSON.parse(request.rawBody.toString('utf8'));
+    } catch {
+      throw new CourierWebhookRejectedError(this.code, 'malformed');
+    }
+    // The push is an array, sometimes of several items (idexpress.md §3.6); a lone object is accepted too.
+    const items = (Array.isArray(body) ? body : [body]) as IdExpressPushItem[];
+    const wellFormed = (i: IdExpressPushItem) =>
+      i && typeof i === 'object' && typeof i.waybillNo === 'string' && i.waybillNo && typeof i.operationType === 'string' && i.lastOperationTime !== undefined;
+    if (!items.every(wellFormed)) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    const events = pushToEvents(items);
+    // A shared token cannot expire, so each item's own time bounds replays.
+    const window = this.webhookMaxAgeSeconds * 1000;
+    if (events.some((e) => Number.isNaN(e.occurredAt.getTime()) || Math.abs(now.getTime() - e.occurredAt.getTime()) > window)) {
+      throw new CourierWebhookRejectedError(this.code, 'stale');
+    }
+    return events;
+  }
+
+  /**
+   * Assumed look-up: the open API documents no search by orderNo, so we ask the last-status call with
+   * `[{orderNo}]` instead of `[{waybillNo}]` (idexpress.md §3.5). Confirm with ID Express before go-live.
+   */
+  async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
+    const envelope = await this.client.call<IdExpressLastOperation[] | null>('POST', '/open/v1/waybill/get-last-operation-waybill-with-fee', [{ orderNo: reference }], signal);
+    if (!succeeded(envelope)) {
+      if (NOT_FOUND.test(String(envelope.desc ?? ''))) return null;
+      throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
+    }
+    const rows = (Array.isArray(envelope.data) ? envelope.data : []).filter((row) => row?.waybillNo && row.orderNo === reference);
+    // A cancelled order is not the live one (ID Express refuses the orderNo again, so at most one is).
+    const live = rows.filter((row) => IDEXPRESS_STATUS[String(row.lastStatus ?? '').trim()]?.status !== 'cancelled');
+    const row = live[live.length - 1];
+    return row ? { courier: this.code, awb: row.waybillNo, reference, service: String(row.expressType ?? '') } : null;
+  }
 }

@@ -1,29 +1,231 @@
-import type { CourierAdapter, CourierServiceInfo } from '../../courier-adapter';
+import type {
+  CancelOutcome,
+  CourierAdapter,
+  CourierOrder,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  PickupConfirmation,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+  WebhookRequest,
+} from '../../courier-adapter';
+import { CourierUnavailableError, CourierWebhookRejectedError } from '../../courier.errors';
+import { rejected } from '../../http-failures';
+import { codFee } from '../../sandbox/world';
+import { NinjaClient } from './ninja.client';
+import {
+  createBody,
+  errorText,
+  etaOf,
+  meaningOf,
+  NINJA_SERVICE_LEVEL,
+  NinjaAccount,
+  NinjaEvent,
+  NinjaPrice,
+  priceBody,
+  rejectionCause,
+  requestedTrackingNumber,
+  serviceOfLevel,
+  toTrackingEvent,
+} from './ninja.mapper';
+import { headerValue, NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
 
-/** Placeholder until the ninja adapter lands (issue #3); every call fails loudly. */
+interface NinjaOrderReply {
+  tracking_number?: string;
+  requested_tracking_number?: string;
+}
+
+/** One parcel in the tracking pull (ninja.md §3.5); `service_level` is an assumed extra. */
+interface NinjaParcelEvents {
+  tracking_number: string;
+  is_full_history_available?: boolean;
+  service_level?: string;
+  events?: NinjaEvent[];
+}
+
+interface NinjaCancelReply {
+  trackingId?: string;
+  status?: string;
+  updatedAt?: string;
+}
+
+/** Tracking numbers per bulk tracking call (Ninja publishes no limit; kept modest). */
+const TRACK_BATCH = 50;
+
+const byTime = (a: TrackingEvent, b: TrackingEvent) => a.occurredAt.getTime() - b.occurredAt.getTime() || 0;
+
+/** Ninja Xpress (Ninja Van Indonesia) through its v4.1 API (couriers/ninja.md). */
 export class NinjaAdapter implements CourierAdapter {
   readonly code = 'ninja' as const;
+  private readonly client: NinjaClient;
+  /** Tracking-number prefixes of the account: configured, or learned from created orders. */
+  private readonly prefixes = new Set<string>();
 
   constructor(
     readonly name: string,
-    _account: Record<string, string>,
+    private readonly account: NinjaAccount,
     private readonly catalogue: CourierServiceInfo[],
-    _webhookMaxAgeSeconds: number
-  ) {}
+    private readonly webhookMaxAgeSeconds: number,
+  ) {
+    this.client = new NinjaClient(account);
+    if (account.NINJA_TRACKING_PREFIX) this.prefixes.add(account.NINJA_TRACKING_PREFIX.toUpperCase());
+  }
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
   }
 
-  private missing(): never {
-    throw new Error('ninja adapter not implemented yet');
+  /** One tariff call per service level that can carry the parcel (ninja.md §3.4). */
+  async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
+    const grams = r.parcel.weightGrams;
+    const candidates = this.catalogue.filter((s) => NINJA_SERVICE_LEVEL[s.code] && grams >= s.minWeightGrams && grams <= s.maxWeightGrams);
+    const quotes = await Promise.all(candidates.map((info) => this.quoteOne(r, info, signal)));
+    return quotes.filter((q): q is ServiceQuote => q !== null);
   }
 
-  quote = () => this.missing();
-  createOrder = () => this.missing();
-  requestPickup = () => this.missing();
-  cancel = () => this.missing();
-  track = () => this.missing();
-  parseWebhook = () => this.missing();
-  findByReference = () => this.missing();
+  private async quoteOne(r: QuoteRequest, info: CourierServiceInfo, signal?: AbortSignal): Promise<ServiceQuote | null> {
+    const reply = await this.client.call<{ data?: NinjaPrice }>('POST', '/1.0/public/price', { body: priceBody(r, info.code) }, signal);
+    if (reply.status === 404) return null; // nothing serves the route at this level
+    if (reply.status >= 300) {
+      const cause = rejectionCause(reply.status, reply.error);
+      if (cause === 'unserviceable_route' || cause === 'too_heavy') return null;
+      throw rejected(this.code, cause, reply.error?.code ?? String(reply.status), errorText(reply.error, `HTTP ${reply.status}`));
+    }
+    const price = reply.data?.data;
+    const total = Math.round(Number(price?.total_fee));
+    if (!price || !(total > 0) || (price.currency && price.currency.toUpperCase() !== 'IDR')) return null;
+    const codAvailable = info.cod && price.cod_available !== false;
+    return {
+      courier: this.code,
+      service: info.code,
+      serviceName: info.name,
+      price: total,
+      codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
+      etaDays: etaOf(price, info.slaDays),
+      codAvailable,
+    };
+  }
+
+  /**
+   * Creates the order with its pickup. The requested tracking number comes from our reference, so a
+   * repeat is refused as a duplicate by Ninja; the order it names is ours and is answered instead.
+   */
+  async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
+    const body = createBody(r, new Date());
+    const reply = await this.client.call<NinjaOrderReply>('POST', '/4.1/orders', { body }, signal);
+    if (reply.status < 300) {
+      const awb = reply.data?.tracking_number;
+      // Accepted but unreadable: the order may exist, so the caller must reconcile by reference.
+      if (!awb) throw new CourierUnavailableError(this.code, 'server_error', String(reply.status), 'order accepted without a tracking_number');
+      this.learnPrefix(awb, reply.data.requested_tracking_number ?? body.requested_tracking_number);
+      return { courier: this.code, awb, reference: r.reference, service: r.service };
+    }
+    const cause = rejectionCause(reply.status, reply.error);
+    const message = errorText(reply.error, `HTTP ${reply.status}`);
+    if (cause === 'duplicate') {
+      const existing = await this.lookup(r.reference, signal);
+      if (existing && !existing.cancelled) return { courier: this.code, awb: existing.trackingNumber, reference: r.reference, service: r.service };
+    }
+    throw rejected(this.code, cause, reply.error?.code ?? String(reply.status), message);
+  }
+
+  /** Ninja books the pickup with the order (`parcel_job.is_pickup_required`), so there is nothing more to ask. */
+  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return { awb: order.awb };
+  }
+
+  async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
+    const reply = await this.client.call<NinjaCancelReply>('DELETE', `/2.2/orders/${encodeURIComponent(order.awb)}`, {}, signal);
+    if (reply.status < 300) {
+      if (/cancel/i.test(String(reply.data?.status ?? 'Cancelled'))) return { cancelled: true };
+      return { cancelled: false, reason: 'refused', rawMessage: `status ${String(reply.data?.status)}` };
+    }
+    const message = errorText(reply.error, `HTTP ${reply.status}`);
+    if (reply.status === 404) return { cancelled: false, reason: 'not_found', rawMessage: message };
+    const reasons = (reply.error?.details ?? []).map((d) => String(d.reason ?? '').toLowerCase());
+    if (reasons.includes('already_cancelled') || /already (been )?cancel/i.test(message)) return { cancelled: false, reason: 'already_cancelled', rawMessage: message };
+    // Ninja cancels only before pickup (ninja.md §3.2): any other refusal of a known order means it left.
+    if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid.*status/i.test(message)) return { cancelled: false, reason: 'already_picked_up', rawMessage: message };
+    return { cancelled: false, reason: 'refused', rawMessage: message };
+  }
+
+  /** Bulk tracking pull, in batches; a tracking number Ninja does not know is simply absent. */
+  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    const parcels = await this.fetchEvents([...new Set(awbs)], signal);
+    return awbs.map((awb): TrackResult => {
+      const parcel = parcels.get(awb.toUpperCase());
+      if (!parcel) return { awb, found: false };
+      return { awb, found: true, events: (parcel.events ?? []).map((e) => toTrackingEvent(e, awb)).sort(byTime) };
+    });
+  }
+
+  private async fetchEvents(trackingNumbers: string[], signal?: AbortSignal): Promise<Map<string, NinjaParcelEvents>> {
+    const found = new Map<string, NinjaParcelEvents>();
+    for (let i = 0; i < trackingNumbers.length; i += TRACK_BATCH) {
+      const query = new URLSearchParams();
+      for (const tn of trackingNumbers.slice(i, i + TRACK_BATCH)) query.append('tracking_number', tn);
+      const reply = await this.client.call<{ data?: NinjaParcelEvents[] }>('GET', '/1.0/orders/tracking-events', { query }, signal);
+      if (reply.status === 404) continue; // none of them known
+      if (reply.status >= 300) throw rejected(this.code, rejectionCause(reply.status, reply.error), reply.error?.code ?? String(reply.status), errorText(reply.error, `HTTP ${reply.status}`));
+      for (const parcel of reply.data?.data ?? []) if (parcel?.tracking_number) found.set(String(parcel.tracking_number).toUpperCase(), parcel);
+    }
+    return found;
+  }
+
+  /** Verifies `X-Ninjavan-Hmac-Sha256` over the raw bytes before reading anything (ninja.md §4). */
+  parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
+    const signature = headerValue(request.headers, NINJA_SIGNATURE_HEADER);
+    if (!signature) throw new CourierWebhookRejectedError(this.code, 'unsigned');
+    if (!verifyNinjaSignature(request.rawBody, signature, this.account.NINJA_CLIENT_SECRET)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    let payload: unknown;
+    try {
+      payload = JSON.parse(request.rawBody.toString('utf8'));
+    } catch {
+      throw new CourierWebhookRejectedError(this.code, 'malformed');
+    }
+    const items = Array.isArray(payload) ? payload : [payload];
+    if (!items.length) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    return items.map((item: unknown) => {
+      const e = item as NinjaEvent | null;
+      if (!e || typeof e !== 'object' || !(e.tracking_id ?? e.tracking_number) || !(e.event ?? e.status)) throw new CourierWebhookRejectedError(this.code, 'malformed');
+      const event = toTrackingEvent(e);
+      if (Number.isNaN(event.occurredAt.getTime())) throw new CourierWebhookRejectedError(this.code, 'malformed');
+      // The signature has no timestamp of its own, so the event's time bounds replays.
+      if (Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000) throw new CourierWebhookRejectedError(this.code, 'stale');
+      return event;
+    });
+  }
+
+  /** Reads the order back through tracking: its number follows from the reference, so nothing is created. */
+  async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
+    const found = await this.lookup(reference, signal);
+    if (!found || found.cancelled) return null;
+    return { courier: this.code, awb: found.trackingNumber, reference, service: found.service ?? '' };
+  }
+
+  private async lookup(reference: string, signal?: AbortSignal): Promise<{ trackingNumber: string; service?: string; cancelled: boolean } | null> {
+    const requested = requestedTrackingNumber(reference);
+    // A prefixless account answers the requested number itself (ninja.md §3.1).
+    const candidates = [...new Set([...[...this.prefixes].map((p) => p + requested), requested])];
+    const parcels = await this.fetchEvents(candidates, signal);
+    for (const tn of candidates) {
+      const parcel = parcels.get(tn);
+      if (!parcel) continue;
+      const events = parcel.events ?? [];
+      if (events.some((e) => e.shipper_order_ref_no && e.shipper_order_ref_no !== reference)) continue;
+      return {
+        trackingNumber: parcel.tracking_number,
+        service: serviceOfLevel(parcel.service_level),
+        cancelled: events.some((e) => meaningOf(e)?.status === 'cancelled'),
+      };
+    }
+    return null;
+  }
+
+  private learnPrefix(trackingNumber: string, requested: string): void {
+    const tn = trackingNumber.toUpperCase();
+    if (tn.length > requested.length && tn.endsWith(requested.toUpperCase())) this.prefixes.add(tn.slice(0, tn.length - requested.length));
+  }
 }

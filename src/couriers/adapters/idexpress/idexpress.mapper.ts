@@ -1,0 +1,309 @@
+import type { Area, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import { locationCodes } from '../../locations';
+import { zoneOf } from '../../sandbox/world';
+import { reportUnknownCode } from '../../unknown-codes';
+import { ATTEMPT_REASONS, IDEXPRESS_PROBLEM_KEYWORDS, IDEXPRESS_PROBLEM_REASON, IDEXPRESS_STATUS } from './idexpress.status-table';
+
+export interface IdExpressAccount {
+  IDEXPRESS_BASE_URL: string;
+  IDEXPRESS_APP_ID: string;
+  IDEXPRESS_SECRET_KEY: string;
+  WEBHOOK_TOKEN?: string;
+}
+
+const HOUR = 3600_000;
+const WIB_MS = 7 * HOUR;
+
+/** ID Express weighs in kilograms, decimals allowed (idexpress.md §3.1). */
+export const weightKg = (p: Parcel) => Math.max(1, Math.round(p.weightGrams)) / 1000;
+
+/** ID Express takes local numbers (08…). */
+const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
+const cut = (text: string, max: number) => text.slice(0, max);
+
+export function quoteBody(r: QuoteRequest, expressType: string) {
+  return {
+    senderCityId: locationCodes.idexpressCity(r.origin),
+    recipientDistrictId: locationCodes.idexpressDistrict(r.destination),
+    weight: weightKg(r.parcel),
+    expressType,
+  };
+}
+
+/** Body of the assumed COD coverage look-up (see IdExpressCodCoverage). */
+export function codCoverageBody(r: QuoteRequest) {
+  return { senderCityId: locationCodes.idexpressCity(r.origin), recipientDistrictId: locationCodes.idexpressDistrict(r.destination) };
+}
+
+/**
+ * Assumed: the per-account location list carries COD flags per destination and service (idexpress.md §1);
+ * we read them through `POST /open/v1/area/get-cod-coverage`, one row per `expressType`. Confirm with ID Express.
+ */
+export interface IdExpressCodCoverage {
+  expressType: string;
+  cod: boolean;
+}
+
+/** Days added to a service's SLA by distance (same province … to or from Maluku/Papua). */
+const ZONE_EXTRA_DAYS = [0, 1, 2, 3, 5];
+
+/** ID Express returns no ETA (idexpress.md §3.1): our catalogue's SLA plus a distance estimate, as its other clients do. */
+export function estimateEta(info: CourierServiceInfo, origin: Area, destination: Area): { min: number; max: number } {
+  const extra = ZONE_EXTRA_DAYS[zoneOf(origin.province, destination.province)] ?? ZONE_EXTRA_DAYS[ZONE_EXTRA_DAYS.length - 1];
+  return { min: info.slaDays.min + extra, max: info.slaDays.max + extra };
+}
+
+/**
+ * The pickup window (epoch ms): ID Express clients start it at least 1.5 h ahead and make it 4 h or more
+ * (idexpress.md §3.2); on a requested day we ask for 09:00–17:00 WIB, pushed back if that is too soon.
+ */
+export function pickupWindow(pickupDate: string | undefined, now: Date): { start: number; end: number } {
+  const earliest = now.getTime() + 1.5 * HOUR;
+  if (!pickupDate) return { start: earliest, end: earliest + 4 * HOUR };
+  const day = Date.parse(`${pickupDate}T00:00:00Z`) - WIB_MS;
+  const start = Math.max(day + 9 * HOUR, earliest);
+  return { start, end: Math.max(start + 4 * HOUR, day + 17 * HOUR) };
+}
+
+const place = (prefix: 'sender' | 'recipient', p: Place) => ({
+  [`${prefix}Name`]: cut(p.name, 50),
+  [`${prefix}Cellphone`]: localPhone(p.phone),
+  [`${prefix}Address`]: cut(`${p.address}, ${p.district}, ${p.city}`, 200),
+  [`${prefix}CityId`]: locationCodes.idexpressCity(p),
+  [`${prefix}DistrictId`]: locationCodes.idexpressDistrict(p),
+  [`${prefix}ZipCode`]: p.postalCode,
+});
+
+/**
+ * One order of the create call (idexpress.md §3.2). Times are epoch milliseconds (clients disagree on
+ * seconds vs milliseconds: confirm). `codAmount` is present only for COD, as a string.
+ */
+export function createOrderBody(r: CreateOrderRequest, now: Date) {
+  const window = pickupWindow(r.pickupDate, now);
+  const p = r.parcel;
+  return {
+    orderNo: r.reference,
+    orderTime: now.getTime(),
+    expressType: r.service,
+    serviceType: r.pickup ? '00' : '01',
+    itemName: cut(p.description ?? 'Paket', 100),
+    itemQuantity: 1,
+    itemCategory: '00',
+    ...(p.itemValue ? { itemValue: String(p.itemValue) } : {}),
+    weight: String(weightKg(p)),
+    ...(p.lengthCm ? { length: p.lengthCm } : {}),
+    ...(p.widthCm ? { width: p.widthCm } : {}),
+    ...(p.heightCm ? { height: p.heightCm } : {}),
+    ...(r.codAmount > 0 ? { codAmount: String(r.codAmount) } : {}),
+    paymentType: '01',
+    ...place('sender', r.sender),
+    ...place('recipient', r.recipient),
+    ...(r.pickup ? { pickupStartTime: window.start, pickupEndTime: window.end } : {}),
+  };
+}
+
+/** The create call's `data`: always an array, here of one order. */
+export const createBody = (r: CreateOrderRequest, now: Date) => [createOrderBody(r, now)];
+
+export interface IdExpressCreated {
+  code: number | string;
+  orderNo: string;
+  waybillNo?: string;
+  sortingCode?: string;
+  msg?: string;
+}
+
+export interface IdExpressHistory {
+  waybillNo?: string;
+  operationType: string;
+  operationTime: number | string;
+  courierName?: string;
+  currentBranch?: string;
+  nextBranchName?: string;
+  description?: string;
+  problemCode?: string;
+  signer?: string;
+  relation?: string;
+  proofOfStatus?: string;
+}
+
+export interface IdExpressTracking {
+  basicInfo: { orderNo?: string; orderTime?: number | string; waybillNo: string };
+  historys?: IdExpressHistory[];
+  /** `codAmount` is assumed (not in the public clients): it tells a COD parcel's POD from a prepaid one. */
+  itemInfo?: { weight?: number | string; codAmount?: number | string } & Record<string, unknown>;
+  senderInfo?: Record<string, unknown>;
+  recipientInfo?: Record<string, unknown>;
+}
+
+/** One pushed item (idexpress.md §3.6; `codAmount` assumed as on tracking). */
+export interface IdExpressPushItem {
+  waybillNo: string;
+  orderNo?: string;
+  operationType: string;
+  /** Epoch seconds. */
+  lastOperationTime: number | string;
+  courierName?: string;
+  currentBranch?: string;
+  nextBranch?: string;
+  signer?: string;
+  relation?: string;
+  problemCode?: string;
+  problemDescription?: string;
+  proofOfStatus?: string;
+  codAmount?: number | string;
+}
+
+/** A row of `get-last-operation-waybill-with-fee` (idexpress.md §3.5). */
+export interface IdExpressLastOperation {
+  waybillNo: string;
+  orderNo?: string;
+  lastStatus?: string | null;
+  lastOperationTime?: number | string | null;
+  lastOperationCity?: string;
+  description?: string;
+  expressType?: string;
+  shippingFee?: number | string;
+  codAmount?: number | string;
+}
+
+/** Epoch in seconds or milliseconds (ID Express uses both), told apart by size. */
+export function epochToDate(value: unknown): Date {
+  const n = Number(value);
+  if (value === null || value === undefined || value === '' || !Number.isFinite(n)) return new Date(NaN);
+  return new Date(n < 1e11 ? n * 1000 : n);
+}
+
+/** The normalized reason of a problem line: its code first, then keywords in its text. */
+export function problemReason(problemCode: string | undefined, description: string | undefined): CourierReason | undefined {
+  const code = String(problemCode ?? '').trim();
+  if (code && IDEXPRESS_PROBLEM_REASON[code]) return IDEXPRESS_PROBLEM_REASON[code];
+  const text = String(description ?? '');
+  return IDEXPRESS_PROBLEM_KEYWORDS.find(([re]) => re.test(text))?.[1];
+}
+
+/**
+ * What is known of the parcel before a line: `undefined` when unknown (a push carries only recent lines),
+ * so the context-dependent rules fall back on the line itself.
+ */
+export interface LegContext {
+  pickedUp?: boolean;
+  deliveryScan?: boolean;
+  returnLeg?: boolean;
+}
+
+export const freshContext = (): LegContext => ({ pickedUp: false, deliveryScan: false, returnLeg: false });
+
+export interface IdExpressLine {
+  awb: string;
+  operationType: string;
+  at: Date;
+  location?: string;
+  problemCode?: string;
+  description?: string;
+  signer?: string;
+  relation?: string;
+  /** COD amount of the parcel when ID Express tells it (assumed field); undefined when unknown. */
+  codAmount?: number;
+}
+
+/** One line (tracking history or push item) → a normalized event, reading and updating the leg context. */
+export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent {
+  const name = String(line.operationType ?? '').trim();
+  const rule = IDEXPRESS_STATUS[name];
+  if (!rule) reportUnknownCode('idexpress', name);
+  let status = rule?.status ?? null;
+  let reason = rule?.reason;
+  let returnLeg = Boolean(rule?.returnLeg || (rule && ctx.returnLeg));
+
+  if (rule?.afterPickup && ctx.pickedUp !== false) status = rule.afterPickup;
+  if (rule?.afterDeliveryScan) {
+    // idexpress.md §4 (assumed rule): a problem after a `Delivery Scan` is a failed attempt, unless it is
+    // about the parcel itself (lost, damaged, misrouted, held); before one it holds the parcel.
+    const found = problemReason(line.problemCode, line.description);
+    const attempt = found ? ATTEMPT_REASONS.has(found) : true;
+    if (!ctx.returnLeg && attempt && (ctx.deliveryScan === true || (ctx.deliveryScan === undefined && found))) {
+      status = rule.afterDeliveryScan;
+      reason = found ?? 'attempt_failed';
+    } else {
+      reason = found ?? rule.reason;
+    }
+  }
+  if (rule?.movement && ctx.returnLeg) {
+    status = 'returning_to_sender';
+    reason = undefined;
+  }
+  // A POD on the return leg is the shipper's receipt, never the consignee's.
+  if (status === 'delivered' && ctx.returnLeg) {
+    status = 'returned';
+    returnLeg = true;
+  }
+
+  if (rule && !['Pickup Request', 'Pickup Failure', 'Cancel Order'].includes(name)) ctx.pickedUp = true;
+  if (name === 'Delivery Scan' && !ctx.returnLeg) ctx.deliveryScan = true;
+  if (rule?.returnLeg) ctx.returnLeg = true;
+
+  const pod = status === 'delivered' && (line.signer || line.relation) ? `received by ${[line.signer, line.relation].filter(Boolean).join(' / ')}` : '';
+  return {
+    awb: line.awb,
+    status,
+    ...(reason ? { reason } : {}),
+    rawCode: name,
+    rawText: [name, line.problemCode, line.description, pod].filter(Boolean).join(' '),
+    occurredAt: line.at,
+    location: line.location || undefined,
+    isReturnLeg: returnLeg,
+    ...(status === 'delivered' && line.codAmount !== undefined ? { codCollected: line.codAmount > 0 } : {}),
+  };
+}
+
+const amount = (value: unknown): number | undefined => (value === undefined || value === null || value === '' ? undefined : Number(value) || 0);
+
+/** A waybill's whole history (oldest first, as ID Express returns it) → events, with the context built along. */
+export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
+  const awb = t.basicInfo.waybillNo;
+  const codAmount = amount(t.itemInfo?.codAmount);
+  const lines = [...(t.historys ?? [])]
+    .map((h) => ({ h, at: epochToDate(h.operationTime) }))
+    .sort((a, b) => (a.at.getTime() || 0) - (b.at.getTime() || 0));
+  const ctx = freshContext();
+  return lines.map(({ h, at }) =>
+    lineToEvent(
+      {
+        awb: h.waybillNo || awb,
+        operationType: h.operationType,
+        at,
+        location: h.currentBranch,
+        problemCode: h.problemCode,
+        description: h.description,
+        signer: h.signer,
+        relation: h.relation,
+        codAmount,
+      },
+      ctx,
+    ),
+  );
+}
+
+/** Pushed items → events; items of one waybill share a context (unknown before the first). */
+export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
+  const contexts = new Map<string, LegContext>();
+  return items.map((item) => {
+    const ctx = contexts.get(item.waybillNo) ?? {};
+    contexts.set(item.waybillNo, ctx);
+    return lineToEvent(
+      {
+        awb: item.waybillNo,
+        operationType: item.operationType,
+        at: epochToDate(item.lastOperationTime),
+        location: item.currentBranch,
+        problemCode: item.problemCode,
+        description: item.problemDescription,
+        signer: item.signer,
+        relation: item.relation,
+        codAmount: amount(item.codAmount),
+      },
+      ctx,
+    );
+  });
+}

@@ -1,0 +1,316 @@
+import type { CourierOrder, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type { RejectionCause } from '../../courier.errors';
+import { rejected } from '../../http-failures';
+import { locationCodes } from '../../locations';
+import { reportUnknownCode } from '../../unknown-codes';
+import { formatWibDayFirst, parseWib, wibDate } from '../../wib';
+import type { JneForm } from './jne.client';
+import { JNE_REASON_KEYWORDS, JNE_STATUS, JneCodeMeaning } from './jne.status-table';
+
+export interface JneAccount {
+  JNE_BASE_URL: string;
+  JNE_USERNAME: string;
+  JNE_API_KEY: string;
+  JNE_CUSTOMER_NO: string;
+  JNE_COD_CUSTOMER_NO: string;
+  JNE_BRANCH: string;
+  WEBHOOK_TOKEN?: string;
+}
+
+/** JNE's field limits (jne.md §3.2). */
+const NAME_MAX = 30;
+const ADDR_MAX = 30;
+const CITY_MAX = 20;
+
+/** Chargeable weight in whole kg: max(actual, volumetric /6000), a fraction above 0.3 kg rounds up (JNE's tolerance). */
+export function chargeableKg(p: Parcel): number {
+  const actual = p.weightGrams / 1000;
+  const volumetric = p.lengthCm && p.widthCm && p.heightCm ? (p.lengthCm * p.widthCm * p.heightCm) / 6000 : 0;
+  const kg = Math.max(actual, volumetric);
+  const whole = Math.floor(kg);
+  return Math.max(1, kg - whole > 0.3 + 1e-9 ? whole + 1 : whole);
+}
+
+/** JNE takes local numbers (08…), digits only, at most 15. */
+export const localPhone = (e164: string) => e164.replace(/^\+62/, '0').replace(/\D/g, '').slice(0, 15);
+const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
+
+/** Word-wraps text into lines of at most `width` characters; null when it needs more than `lines` lines. */
+export function splitAddress(text: string, width = ADDR_MAX, lines = 3): string[] | null {
+  const out: string[] = [];
+  let line = '';
+  for (let word of text.replace(/\s+/g, ' ').trim().split(' ').filter(Boolean)) {
+    while (word.length > width) {
+      if (line) out.push(line);
+      out.push(word.slice(0, width));
+      word = word.slice(width);
+      line = '';
+    }
+    if (!line) line = word;
+    else if (line.length + 1 + word.length <= width) line += ` ${word}`;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  if (line) out.push(line);
+  return out.length <= lines ? out : null;
+}
+
+/**
+ * ADDR1–ADDR3 of a place: the street wrapped across the three 30-character fields, then the district
+ * on the lines left (ADDR2 is required). A street JNE cannot carry is refused here rather than
+ * truncated, since a cut address is a failed COD delivery later.
+ */
+export function addressLines(p: Place): [string, string, string] {
+  const street = splitAddress(p.address);
+  if (!street?.length) throw rejected('jne', 'bad_address', 'ADDRESS_TOO_LONG', `address of ${p.name} does not fit JNE's three 30-character lines`);
+  const lines = [...street, ...((street.length < 3 && splitAddress(p.district, ADDR_MAX, 3 - street.length)) || [])];
+  if (lines.length === 1) lines.push(cut(p.city, ADDR_MAX));
+  return [lines[0], lines[1], lines[2] ?? ''];
+}
+
+export function quoteBody(r: QuoteRequest): JneForm {
+  return { from: locationCodes.jne(r.origin), thru: locationCodes.jne(r.destination), weight: chargeableKg(r.parcel) };
+}
+
+/** `etd_from`/`etd_thru` as days; the catalogue's SLA when JNE leaves them empty. */
+export function parseEtd(from: unknown, thru: unknown, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+  const min = Number(from);
+  const max = Number(thru || from);
+  if (!(Number.isInteger(min) && min > 0)) return { ...fallback };
+  return { min, max: Number.isInteger(max) && max >= min ? max : min };
+}
+
+const customerNo = (account: JneAccount, codAmount: number) => (codAmount > 0 ? account.JNE_COD_CUSTOMER_NO : account.JNE_CUSTOMER_NO);
+
+export function createBody(r: CreateOrderRequest, account: JneAccount): JneForm {
+  const cod = r.codAmount > 0;
+  const [s1, s2, s3] = addressLines(r.sender);
+  const [r1, r2, r3] = addressLines(r.recipient);
+  return {
+    OLSHOP_BRANCH: account.JNE_BRANCH,
+    OLSHOP_CUST: customerNo(account, r.codAmount),
+    OLSHOP_ORDERID: r.reference,
+    OLSHOP_SHIPPER_NAME: cut(r.sender.name, NAME_MAX),
+    OLSHOP_SHIPPER_ADDR1: s1,
+    OLSHOP_SHIPPER_ADDR2: s2,
+    OLSHOP_SHIPPER_ADDR3: s3,
+    OLSHOP_SHIPPER_CITY: cut(r.sender.city, CITY_MAX),
+    OLSHOP_SHIPPER_REGION: cut(r.sender.province, 20),
+    OLSHOP_SHIPPER_ZIP: r.sender.postalCode.slice(0, 5),
+    OLSHOP_SHIPPER_PHONE: localPhone(r.sender.phone),
+    OLSHOP_RECEIVER_NAME: cut(r.recipient.name, NAME_MAX),
+    OLSHOP_RECEIVER_ADDR1: r1,
+    OLSHOP_RECEIVER_ADDR2: r2,
+    OLSHOP_RECEIVER_ADDR3: r3,
+    OLSHOP_RECEIVER_CITY: cut(r.recipient.city, CITY_MAX),
+    OLSHOP_RECEIVER_REGION: cut(r.recipient.province, 20),
+    OLSHOP_RECEIVER_ZIP: r.recipient.postalCode.slice(0, 5),
+    OLSHOP_RECEIVER_PHONE: localPhone(r.recipient.phone),
+    OLSHOP_QTY: 1,
+    OLSHOP_WEIGHT: chargeableKg(r.parcel),
+    OLSHOP_GOODSDESC: cut(r.parcel.description || 'Paket', 60),
+    OLSHOP_GOODSVALUE: r.parcel.itemValue ?? r.codAmount,
+    OLSHOP_GOODSTYPE: '2',
+    OLSHOP_INS_FLAG: 'N',
+    OLSHOP_ORIG: locationCodes.jne(r.sender),
+    OLSHOP_DEST: locationCodes.jne(r.recipient),
+    OLSHOP_SERVICE: r.service,
+    OLSHOP_COD_FLAG: cod ? 'YES' : 'N',
+    OLSHOP_COD_AMOUNT: cod ? r.codAmount : 0,
+  };
+}
+
+const dayFirst = (isoDay: string) => isoDay.split('-').reverse().join('-');
+
+/** `pickupcashless` with TYPE=PICKUP for an AWB already generated (jne.md §3.3; field list from client code). */
+export function pickupBody(order: CourierOrder, r: CreateOrderRequest, account: JneAccount, now: Date): JneForm {
+  const [s1, s2, s3] = addressLines(r.sender);
+  const [r1, r2, r3] = addressLines(r.recipient);
+  const nowText = formatWibDayFirst(now);
+  return {
+    CUST_ID: customerNo(account, r.codAmount),
+    BRANCH: account.JNE_BRANCH,
+    ORDER_ID: r.reference,
+    AWB: order.awb,
+    TYPE: 'PICKUP',
+    ORIGIN_CODE: locationCodes.jne(r.sender),
+    DESTINATION_CODE: locationCodes.jne(r.recipient),
+    SERVICE_CODE: r.service,
+    WEIGHT: chargeableKg(r.parcel),
+    QTY: 1,
+    GOODS_DESC: cut(r.parcel.description || 'Paket', 60),
+    GOODS_AMOUNT: r.parcel.itemValue ?? r.codAmount,
+    INSURANCE_FLAG: 'N',
+    PICKUP_NAME: cut(r.sender.name, NAME_MAX),
+    PICKUP_DATE: r.pickupDate ? dayFirst(r.pickupDate) : dayFirst(wibDate(now)),
+    PICKUP_TIME: r.pickupDate && r.pickupDate > wibDate(now) ? '09:00' : nowText.slice(11),
+    PICKUP_PIC: cut(r.sender.name, NAME_MAX),
+    PICKUP_PIC_PHONE: localPhone(r.sender.phone),
+    PICKUP_ADDRESS: cut(`${r.sender.address}, ${r.sender.district}`, 100),
+    PICKUP_DISTRICT: cut(r.sender.district, CITY_MAX),
+    PICKUP_CITY: cut(r.sender.city, CITY_MAX),
+    PICKUP_SERVICE: 'Regular',
+    PICKUP_VEHICLE: 'Motor',
+    SHIPPER_NAME: cut(r.sender.name, NAME_MAX),
+    SHIPPER_ADDR1: s1,
+    SHIPPER_ADDR2: s2,
+    SHIPPER_ADDR3: s3,
+    SHIPPER_CITY: cut(r.sender.city, CITY_MAX),
+    SHIPPER_ZIP: r.sender.postalCode.slice(0, 5),
+    SHIPPER_REGION: cut(r.sender.province, 20),
+    SHIPPER_COUNTRY: 'INDONESIA',
+    SHIPPER_CONTACT: cut(r.sender.name, NAME_MAX),
+    SHIPPER_PHONE: localPhone(r.sender.phone),
+    RECEIVER_NAME: cut(r.recipient.name, NAME_MAX),
+    RECEIVER_ADDR1: r1,
+    RECEIVER_ADDR2: r2,
+    RECEIVER_ADDR3: r3,
+    RECEIVER_CITY: cut(r.recipient.city, CITY_MAX),
+    RECEIVER_ZIP: r.recipient.postalCode.slice(0, 5),
+    RECEIVER_REGION: cut(r.recipient.province, 20),
+    RECEIVER_COUNTRY: 'INDONESIA',
+    RECEIVER_CONTACT: cut(r.recipient.name, NAME_MAX),
+    RECEIVER_PHONE: localPhone(r.recipient.phone),
+    COD_FLAG: r.codAmount > 0 ? 'YES' : 'N',
+    COD_AMOUNT: r.codAmount > 0 ? r.codAmount : 0,
+  };
+}
+
+/** What a generatecnote or pickupcashless refusal means, from its text (JNE sends no codes). */
+export function refusalCause(msg: string): RejectionCause {
+  // Field-level complaints name the field first ("OLSHOP_RECEIVER_ADDR1 Max 30 Characters.").
+  const field = /^([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/.exec(msg)?.[1];
+  if (field) return /ADDR|CITY|ZIP|REGION|ORIG|DEST/.test(field) ? 'bad_address' : 'invalid_request';
+  if (/\bCOD\b|cash on delivery/i.test(msg)) return 'cod_not_allowed';
+  if (/route|not served|tidak dilayani|tidak terjangkau/i.test(msg)) return 'unserviceable_route';
+  if (/weight|berat/i.test(msg)) return 'too_heavy';
+  if (/address|alamat|origin|destination/i.test(msg)) return 'bad_address';
+  return 'invalid_request';
+}
+
+export interface JneHistory {
+  date: string;
+  desc: string;
+  code: string;
+}
+
+/** The tracking summary; every value is a string (jne.md §3.6). */
+export interface JneCnote {
+  cnote_no: string;
+  reference_number?: string;
+  cnote_services_code?: string;
+  pod_status?: string;
+  pod_code?: string;
+  last_status?: string;
+  cnote_pod_date?: string;
+  city_name?: string;
+  /** Assumed (not in JNE's public samples): whether the parcel is COD, and the amount. */
+  cod_flag?: string;
+  cod_amount?: string;
+}
+
+export interface JneTracking {
+  cnote: JneCnote;
+  detail?: Record<string, string>[];
+  history?: JneHistory[];
+}
+
+/** Assumed push shape (jne.md §3.7), with the assumed COD fields of the tracking summary. */
+export interface JneWebhook {
+  awb: string;
+  status?: string;
+  order_id?: string;
+  cod_flag?: string;
+  cod_amount?: string;
+  history: { date: string; status_code: string; status_desc: string }[];
+}
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/**
+ * A JNE time: history `DD-MM-YYYY HH:mm` and push `YYYY-MM-DD HH:mm:ss` (WIB), summary ISO with
+ * `+07:00`, or the older summary style `04 SEP 2019  13:46`. null when it is none of them.
+ */
+export function parseJneDate(text: string): Date | null {
+  const wib = parseWib(text);
+  if (wib) return wib;
+  const old = /^(\d{1,2}) ([A-Z]{3}) (\d{4})\s+(\d{2}):(\d{2})$/i.exec(text.trim());
+  if (old && MONTHS.includes(old[2].toUpperCase())) {
+    const month = String(MONTHS.indexOf(old[2].toUpperCase()) + 1).padStart(2, '0');
+    return parseWib(`${old[1].padStart(2, '0')}-${month}-${old[3]} ${old[4]}:${old[5]}`);
+  }
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(text.trim())) return new Date(text.trim());
+  return null;
+}
+
+/** The place in a `desc`: its last `[…]`, or the last part of `[NAME | date | CITY]` on a delivery. */
+export function locationOf(desc: string): string | undefined {
+  const groups = [...desc.matchAll(/\[([^\]]*)\]/g)];
+  const last = groups[groups.length - 1]?.[1];
+  const place = last?.split('|').pop()?.trim();
+  return place || undefined;
+}
+
+/** A failure reason read from the `desc` text, or undefined when it names none. */
+export function reasonOf(desc: string): CourierReason | undefined {
+  const text = desc.toUpperCase();
+  return JNE_REASON_KEYWORDS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/**
+ * The meaning of a code: the table, then the rules of jne.md §4 for codes outside it (any `U…` is a
+ * failed attempt; a return shows as text containing RETURN).
+ */
+export function meaningOf(code: string, desc: string): JneCodeMeaning | null {
+  const known = JNE_STATUS[code];
+  if (known) return known;
+  if (/^U[0-9B]/.test(code)) return { status: 'delivery_failed', reason: 'attempt_failed' };
+  if (/\bRETURN/.test(desc.toUpperCase())) return { status: 'returning_to_sender', returnLeg: true };
+  return null;
+}
+
+/** One history entry (or pushed one) → a normalized event; unknown codes stay raw with status null. */
+export function historyToEvent(awb: string, h: JneHistory, context: { cod?: boolean } = {}): TrackingEvent {
+  const code = String(h.code ?? '').trim().toUpperCase();
+  const desc = String(h.desc ?? '').trim();
+  const meaning = meaningOf(code, desc);
+  if (!meaning) reportUnknownCode('jne', code);
+  const reason = meaning?.status === 'delivery_failed' ? (reasonOf(desc) ?? meaning.reason) : meaning?.reason;
+  return {
+    awb,
+    status: meaning?.status ?? null,
+    ...(reason ? { reason } : {}),
+    rawCode: code,
+    rawText: desc,
+    occurredAt: parseJneDate(String(h.date ?? '')) ?? new Date(NaN),
+    location: locationOf(desc),
+    isReturnLeg: meaning?.returnLeg ?? false,
+    ...(meaning?.status === 'delivered' ? { codCollected: context.cod ?? false } : {}),
+  };
+}
+
+/** Whether the summary says COD (assumed fields, see JneCnote). */
+export const isCod = (c: Pick<JneCnote, 'cod_flag' | 'cod_amount'>) => c.cod_flag === 'YES' || Number(c.cod_amount ?? 0) > 0;
+
+/**
+ * A tracking answer → events, oldest first. `pod_status: DELIVERED` is trusted even when no history
+ * entry says so (jne.md §4), from the summary's POD code and date.
+ */
+export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
+  const cod = isCod(t.cnote);
+  const events = (t.history ?? []).map((h) => historyToEvent(awb, h, { cod }));
+  if (String(t.cnote.pod_status ?? '').toUpperCase() === 'DELIVERED' && !events.some((e) => e.status === 'delivered')) {
+    const code = t.cnote.pod_code && JNE_STATUS[t.cnote.pod_code]?.status === 'delivered' ? t.cnote.pod_code : 'D01';
+    const at = parseJneDate(String(t.cnote.cnote_pod_date ?? ''));
+    const last = events[events.length - 1];
+    events.push({ ...historyToEvent(awb, { code, desc: t.cnote.last_status ?? 'DELIVERED', date: '' }, { cod }), occurredAt: at ?? last?.occurredAt ?? new Date(NaN) });
+  }
+  return events;
+}
+
+export function webhookToEvents(w: JneWebhook): TrackingEvent[] {
+  const cod = isCod(w);
+  return w.history.map((h) => historyToEvent(w.awb, { date: h.date, desc: h.status_desc, code: h.status_code }, { cod }));
+}

@@ -1,0 +1,69 @@
+import axios, { AxiosInstance } from 'axios';
+import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import { JNT_PATHS, JntAccount } from './jnt.mapper';
+import { jntBasicAuth, jntDataSign, JntSigner } from './jnt.signing';
+
+type Api = keyof typeof JNT_PATHS;
+
+const OVERRIDE: Record<Api, keyof JntAccount> = {
+  tariff: 'JNT_TARIFF_URL',
+  create: 'JNT_ORDER_URL',
+  cancel: 'JNT_CANCEL_URL',
+  tracking: 'JNT_TRACKING_URL',
+};
+
+/**
+ * HTTP to J&T Indonesia's legacy e-commerce API: form posts carrying a signed JSON string, and the
+ * Basic-auth JSON tracking call. J&T answers business errors with HTTP 200, so only transport
+ * failures, 429, 5xx and 401/403 throw here; the adapter reads the bodies.
+ */
+export class JntClient {
+  private readonly http: AxiosInstance;
+
+  constructor(
+    private readonly account: JntAccount,
+    private readonly sign: JntSigner = jntDataSign,
+  ) {
+    this.http = axios.create({ validateStatus: () => true, responseType: 'text', transformResponse: (data: unknown) => data });
+  }
+
+  private url(api: Api): string {
+    return (this.account[OVERRIDE[api]] as string | undefined) || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`;
+  }
+
+  /** Posts `payload` as compact JSON in `jsonField`, signed with `key` in `signField` (jnt.md §2). */
+  async form<T>(api: Api, jsonField: string, signField: string, payload: unknown, key: string, signal?: AbortSignal): Promise<T> {
+    const json = JSON.stringify(payload);
+    const body = new URLSearchParams({ [jsonField]: json, [signField]: this.sign(json, key) }).toString();
+    return this.send<T>(api, body, { 'content-type': 'application/x-www-form-urlencoded' }, signal);
+  }
+
+  /** The tracking call: JSON body, HTTP Basic `eccompanyid:password` (jnt.md §3.4). */
+  async tracking<T>(body: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    return this.send<T>('tracking', JSON.stringify({ ...body, eccompanyid: this.account.JNT_ECCOMPANY_ID }), {
+      'content-type': 'application/json',
+      authorization: jntBasicAuth(this.account.JNT_ECCOMPANY_ID, this.account.JNT_TRACKING_PASSWORD),
+    }, signal);
+  }
+
+  private async send<T>(api: Api, data: string, headers: Record<string, string>, signal?: AbortSignal): Promise<T> {
+    let res;
+    try {
+      res = await this.http.post<string>(this.url(api), data, { headers, signal });
+    } catch (e) {
+      throw transportFailure('jnt', e) ?? e;
+    }
+    const failure = statusFailure('jnt', res.status, res.headers['retry-after'] as string | undefined, res.data);
+    if (failure) throw failure;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(String(res.data));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object') {
+      throw rejected('jnt', 'invalid_request', String(res.status), `J&T answered without JSON: ${String(res.data).slice(0, 200)}`);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import type { CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type { RejectionCause } from '../../courier.errors';
+import { reportUnknownCode } from '../../unknown-codes';
+import { parseWib, wibDate } from '../../wib';
+import { NINJA_FAILURE_KEYWORDS, NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
+
+export interface NinjaAccount {
+  /** The API host; paths carry the country code (`/id/...`). */
+  NINJA_BASE_URL: string;
+  NINJA_CLIENT_ID: string;
+  /** The dashboard's Client Key: OAuth secret and webhook signing key. */
+  NINJA_CLIENT_SECRET: string;
+  /** The account's tracking-number prefix, when known (otherwise learned from the first order). */
+  NINJA_TRACKING_PREFIX?: string;
+}
+
+/** Indonesia's country code in every path (ninja.md §1). */
+export const NINJA_COUNTRY = 'id';
+
+/** Our catalogue codes ↔ Ninja's `service_level` (all `service_type: Parcel`). */
+export const NINJA_SERVICE_LEVEL: Record<string, string> = { STANDARD: 'Standard', EXPRESS: 'Express' };
+
+export function serviceOfLevel(level: unknown): string | undefined {
+  return Object.keys(NINJA_SERVICE_LEVEL).find((code) => NINJA_SERVICE_LEVEL[code].toLowerCase() === String(level ?? '').toLowerCase());
+}
+
+/**
+ * Longest requested number we send: Ninja allows 18, but the tracking number is the account prefix
+ * plus it, and a 4-character prefix must leave the airway bill within 20 characters.
+ */
+const MAX_REQUESTED = 16;
+const CHECK_DIGITS = 4;
+
+/** `n` decimal digits from the reference's hash. */
+function checkDigits(reference: string, n: number): string {
+  const hex = createHash('sha256').update(reference).digest('hex');
+  return BigInt(`0x${hex.slice(0, 24)}`).toString().slice(-n).padStart(n, '0');
+}
+
+/**
+ * The `requested_tracking_number` for our reference: the reference upper-cased (letters, digits,
+ * single dashes) followed by check digits from its hash, 9–16 characters. The check digits keep two
+ * references apart when cleaning or shortening would merge them; a reference too long to fit keeps
+ * its first 8 characters. Deterministic, so the order can be found again from the reference alone.
+ */
+export function requestedTrackingNumber(reference: string): string {
+  const clean = reference
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (clean.length + CHECK_DIGITS <= MAX_REQUESTED) return clean + checkDigits(reference, Math.max(CHECK_DIGITS, 9 - clean.length));
+  const head = clean.slice(0, MAX_REQUESTED - 8).replace(/-+$/, '');
+  return head + checkDigits(reference, MAX_REQUESTED - head.length);
+}
+
+/** Ninja weighs in kilograms (decimals allowed); we keep grams. */
+export const kilograms = (grams: number) => Math.max(1, Math.round(grams)) / 1000;
+
+const WITA = ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara', 'Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'];
+const WIT = ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'];
+
+/** The timeslot time zone of a province (Ninja accepts Asia/Jakarta, Asia/Makassar, Asia/Jayapura). */
+export function timezoneOf(province: string): string {
+  if (WITA.includes(province)) return 'Asia/Makassar';
+  if (WIT.includes(province)) return 'Asia/Jayapura';
+  return 'Asia/Jakarta';
+}
+
+const cut = (text: string, max: number) => text.slice(0, max);
+
+/** An Indonesian address: free text plus kecamatan/city/province/postcode; no location codes (ninja.md §3.1). */
+export function ninjaAddress(p: Pick<Place, 'district' | 'city' | 'province' | 'postalCode'> & { address?: string }) {
+  return {
+    ...(p.address ? { address1: cut(p.address, 255) } : {}),
+    kecamatan: p.district,
+    city: p.city,
+    province: p.province,
+    postcode: p.postalCode,
+    country: 'ID',
+  };
+}
+
+function party(p: Place) {
+  return { name: cut(p.name, 255), phone_number: p.phone, address: { ...ninjaAddress(p), address_type: 'home' } };
+}
+
+function dimensions(p: Parcel) {
+  return {
+    ...(p.lengthCm ? { length: p.lengthCm } : {}),
+    ...(p.widthCm ? { width: p.widthCm } : {}),
+    ...(p.heightCm ? { height: p.heightCm } : {}),
+  };
+}
+
+/** The tariff request for one service level (ninja.md §3.4; the input shape is documented, the reply assumed). */
+export function priceBody(r: QuoteRequest, service: string) {
+  return {
+    service_type: 'Parcel',
+    service_level: NINJA_SERVICE_LEVEL[service],
+    from: { address: ninjaAddress(r.origin) },
+    to: { address: ninjaAddress(r.destination) },
+    weight: kilograms(r.parcel.weightGrams),
+    dimensions: dimensions(r.parcel),
+    ...(r.codAmount ? { cod_amount: r.codAmount } : {}),
+  };
+}
+
+/** Ninja's tariff reply (**assumed** shape, ninja.md §3.4). */
+export interface NinjaPrice {
+  total_fee: number | string;
+  currency: string;
+  service_level?: string;
+  /** Assumed: whether the route takes COD for this level. */
+  cod_available?: boolean;
+  /** Assumed: transit days. */
+  estimated_days?: { min?: number; max?: number };
+}
+
+export function etaOf(price: NinjaPrice, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+  const min = Number(price.estimated_days?.min);
+  const max = Number(price.estimated_days?.max);
+  if (!(min > 0)) return { ...fallback };
+  return { min, max: max >= min ? max : min };
+}
+
+/** The create-order body (v4.1, ninja.md §3.1). Pickup is booked in the same call. */
+export function createBody(r: CreateOrderRequest, now: Date) {
+  const today = wibDate(now);
+  const pickupDate = r.pickupDate && r.pickupDate > today ? r.pickupDate : today;
+  const tz = timezoneOf(r.recipient.province);
+  return {
+    service_type: 'Parcel',
+    service_level: NINJA_SERVICE_LEVEL[r.service] ?? r.service,
+    requested_tracking_number: requestedTrackingNumber(r.reference),
+    reference: { merchant_order_number: cut(r.reference, 255) },
+    from: party(r.sender),
+    to: party(r.recipient),
+    parcel_job: {
+      is_pickup_required: r.pickup,
+      ...(r.pickup
+        ? {
+            pickup_service_type: 'Scheduled',
+            pickup_service_level: 'Standard',
+            pickup_date: pickupDate,
+            pickup_timeslot: { start_time: '09:00', end_time: '18:00', timezone: timezoneOf(r.sender.province) },
+            pickup_address: party(r.sender),
+          }
+        : {}),
+      delivery_start_date: pickupDate,
+      delivery_timeslot: { start_time: '09:00', end_time: '22:00', timezone: tz },
+      allow_weekend_delivery: true,
+      cash_on_delivery: r.codAmount > 0 ? r.codAmount : 0,
+      ...(r.parcel.itemValue ? { insured_value: r.parcel.itemValue } : {}),
+      dimensions: { weight: kilograms(r.parcel.weightGrams), ...dimensions(r.parcel) },
+      items: [{ item_description: cut(r.parcel.description ?? 'Paket', 255), quantity: 1, is_dangerous_good: false }],
+    },
+  };
+}
+
+/** Ninja's error body (ninja.md §3.7). */
+export interface NinjaError {
+  code?: string;
+  request_id?: string;
+  title?: string;
+  message?: string;
+  details?: { field?: string; reason?: string; message?: string }[];
+}
+
+/** One line with the error's message and every detail, for logs and `rawMessage`. */
+export function errorText(error: NinjaError | undefined, fallback: string): string {
+  if (!error) return fallback;
+  const details = (error.details ?? []).map((d) => [d.field, d.message ?? d.reason].filter(Boolean).join(': '));
+  return [error.title, error.message, ...details].filter(Boolean).join(' | ') || fallback;
+}
+
+const CAUSE_BY_REASON: Record<string, RejectionCause> = {
+  unserviceable_route: 'unserviceable_route',
+  cod_not_allowed: 'cod_not_allowed',
+  cod_over_limit: 'cod_not_allowed',
+  too_heavy: 'too_heavy',
+  bad_address: 'bad_address',
+  duplicate: 'duplicate',
+  not_found: 'not_found',
+};
+
+/** What a 4xx with Ninja's error body means to us: the detail reasons first, then the words. */
+export function rejectionCause(status: number, error: NinjaError | undefined): RejectionCause {
+  for (const d of error?.details ?? []) {
+    const cause = CAUSE_BY_REASON[String(d.reason ?? '').toLowerCase()];
+    if (cause) return cause;
+  }
+  const text = errorText(error, '');
+  if (status === 404) return 'not_found';
+  if (/already exist|duplicate/i.test(text)) return 'duplicate';
+  if (/cash.on.delivery|\bCOD\b/i.test(text)) return 'cod_not_allowed';
+  if (/not (serviceable|serviced|covered)|unserviceable|coverage/i.test(text)) return 'unserviceable_route';
+  if (/weight|too heavy/i.test(text)) return 'too_heavy';
+  if (/address|postcode|province|kecamatan|kelurahan/i.test(text)) return 'bad_address';
+  return 'invalid_request';
+}
+
+/** A tracking event (pull) or push payload, v1 or v2 (ninja.md §3.5, §4). */
+export interface NinjaEvent {
+  tracking_number?: string;
+  tracking_id?: string;
+  tracking_ref_no?: string;
+  shipper_order_ref_no?: string;
+  timestamp?: string | number;
+  event?: string;
+  status?: string;
+  is_parcel_on_rts_leg?: boolean;
+  hub?: string | { country?: string; city?: string; hub?: string };
+  comments?: string;
+  failure_reason?: string;
+  delivery_information?: { state?: string; cod_collected?: boolean; cod_amount?: number | string; [k: string]: unknown };
+  delivery_exception?: { failure_reason?: string; [k: string]: unknown };
+  pickup_exception?: { failure_reason?: string; [k: string]: unknown };
+  parcel_measurements_information?: { weight?: number | string; new_weight?: number | string; [k: string]: unknown };
+  rts_reason?: string;
+  cash_on_delivery?: number | string;
+  [k: string]: unknown;
+}
+
+/** ISO 8601 with an offset (`+07:00`, `+0700`, `Z`), epoch seconds/ms, or a bare local time read as WIB. */
+export function parseNinjaTime(value: unknown): Date {
+  if (typeof value === 'number') return new Date(value < 1e12 ? value * 1000 : value);
+  const text = String(value ?? '').trim();
+  if (!text) return new Date(NaN);
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
+  return new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+}
+
+const normalizedKey = (text: string) => text.trim().replace(/[\s_]+/g, ' ').toLowerCase();
+const index = (table: Record<string, NinjaMeaning>) => new Map(Object.entries(table).map(([k, v]) => [normalizedKey(k), v]));
+const V2_EVENT = index(NINJA_V2_EVENT);
+const V1_STATUS = index(NINJA_V1_STATUS);
+const V2_GROUP = index(NINJA_V2_STATUS_GROUP);
+
+/** The meaning of an event: its v2 phrase, else its status as a v1 word, else its v2 group. */
+export function meaningOf(e: Pick<NinjaEvent, 'event' | 'status'>): NinjaMeaning | undefined {
+  const event = e.event ? V2_EVENT.get(normalizedKey(e.event)) : undefined;
+  if (event) return event;
+  const status = e.status ? normalizedKey(e.status) : '';
+  return V1_STATUS.get(status) ?? V2_GROUP.get(status);
+}
+
+/** The reason a free-text failure gives, by keyword; undefined when no keyword matches. */
+export function failureReasonOf(text: string | undefined): CourierReason | undefined {
+  if (!text) return undefined;
+  return NINJA_FAILURE_KEYWORDS.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+function locationOf(e: NinjaEvent): string | undefined {
+  if (typeof e.hub === 'string') return e.hub || undefined;
+  const info = (e.hub && typeof e.hub === 'object' ? e.hub : undefined) ??
+    (Object.entries(e).find(([k, v]) => k.endsWith('_hub_information') && v && typeof v === 'object')?.[1] as { city?: string; hub?: string } | undefined);
+  const text = info ? [info.hub, info.city].filter(Boolean).join(', ') : '';
+  return text || undefined;
+}
+
+/**
+ * One Ninja event → a normalized event. Anything flagged `is_parcel_on_rts_leg` is on the way back:
+ * forward progress (hub, vehicle, attempt) becomes returning_to_sender and a delivery there is the
+ * return reaching the shipper. Unknown words stay raw with `status: null`.
+ */
+export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
+  const rawCode = String(e.event ?? e.status ?? '').trim();
+  const meaning = meaningOf(e);
+  if (!meaning) reportUnknownCode('ninja', rawCode);
+  const onRtsLeg = e.is_parcel_on_rts_leg === true || meaning?.returnLeg === true;
+  let status = meaning?.status ?? null;
+  let reason = meaning?.reason;
+  const failure = e.delivery_exception?.failure_reason ?? e.failure_reason ?? (status === 'delivery_failed' ? e.comments : undefined);
+  // Only a plain failed attempt is refined by its text; lost, max attempts or RTS say more already.
+  if (status === 'delivery_failed' && (!reason || reason === 'attempt_failed')) reason = failureReasonOf(failure) ?? reason;
+  if (e.is_parcel_on_rts_leg === true && !meaning?.returnLeg) {
+    if (status === 'picked_up' || status === 'in_transit' || status === 'out_for_delivery' || status === 'delivery_failed') status = 'returning_to_sender';
+    else if (status === 'delivered') status = 'returned';
+  }
+  const measured = Number(e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight);
+  const info = e.delivery_information;
+  const codAmount = Number(info?.cod_amount ?? e.cash_on_delivery ?? 0);
+  return {
+    awb: String(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no ?? ''),
+    status,
+    ...(reason ? { reason } : {}),
+    rawCode,
+    rawText: [rawCode, failure, e.pickup_exception?.failure_reason, e.rts_reason].filter(Boolean).join(' | '),
+    occurredAt: parseNinjaTime(e.timestamp),
+    location: locationOf(e),
+    isReturnLeg: onRtsLeg,
+    // Assumed fields: `cod_collected` / `cod_amount` in the delivery information (ninja.md does not show them).
+    ...(status === 'delivered' ? { codCollected: typeof info?.cod_collected === 'boolean' ? info.cod_collected : codAmount > 0 } : {}),
+    ...(measured > 0 ? { weightGrams: Math.round(measured * 1000) } : {}),
+  };
+}

@@ -1,0 +1,24 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The push signature header (ninja.md §4); Node hands headers over in lower case. */
+export const NINJA_SIGNATURE_HEADER = 'x-ninjavan-hmac-sha256';
+
+/** base64(HMAC-SHA256(raw body bytes, client secret)): how Ninja signs every push (ninja.md §4). */
+export function ninjaSignature(rawBody: Buffer | string, clientSecret: string): string {
+  return createHmac('sha256', clientSecret).update(rawBody).digest('base64');
+}
+
+/** Checks a push signature over the exact bytes received, in constant time. */
+export function verifyNinjaSignature(rawBody: Buffer, given: string, clientSecret: string): boolean {
+  if (!clientSecret) return false;
+  const expected = Buffer.from(ninjaSignature(rawBody, clientSecret));
+  const actual = Buffer.from(given.trim());
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** A header by name whatever its case, first value when repeated. */
+export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,197 @@
+import fc from 'fast-check';
+import { IdExpressAdapter } from 'src/couriers/adapters/idexpress/idexpress.adapter';
+import { IdExpressHistory, lineToEvent, trackingToEvents } from 'src/couriers/adapters/idexpress/idexpress.mapper';
+import { idexpressSign, signedForm } from 'src/couriers/adapters/idexpress/idexpress.signing';
+import { IDEXPRESS_PROBLEM_REASON, IDEXPRESS_STATUS } from 'src/couriers/adapters/idexpress/idexpress.status-table';
+import { COURIER_STATUSES, CourierStatus } from 'src/couriers/courier-adapter';
+import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+
+const AWB = 'IDE000000000042';
+const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
+
+/** A waybill's history from operation types (with optional problem codes), one minute apart. */
+/** `codAmount` null: ID Express did not report it. */
+function history(lines: (string | [string, string])[], codAmount: number | null = 150_000) {
+  const historys: IdExpressHistory[] = lines.map((l, i) => {
+    const [operationType, problemCode] = Array.isArray(l) ? l : [l, ''];
+    return { waybillNo: AWB, operationType, operationTime: T0 + i * 60_000, currentBranch: 'BANDUNG', problemCode, description: '' };
+  });
+  return trackingToEvents({ basicInfo: { waybillNo: AWB }, historys, itemInfo: codAmount === null ? {} : { codAmount: String(codAmount) } });
+}
+const last = (lines: (string | [string, string])[], codAmount?: number | null) => history(lines, codAmount).at(-1)!;
+
+describe('ID Express status table', () => {
+  /** Each operationType in the course of a normal journey, after the lines in `before`. */
+  const expected: Record<string, { before: string[]; status: CourierStatus; returnLeg?: boolean }> = {
+    'Pickup Request': { before: [], status: 'pickup_requested' },
+    'Pickup Failure': { before: ['Pickup Request'], status: 'exception' },
+    'Pick up scan': { before: ['Pickup Request'], status: 'picked_up' },
+    'Dropped Off at Store': { before: [], status: 'picked_up' },
+    'Loading scan': { before: ['Pick up scan'], status: 'in_transit' },
+    'Sending scan': { before: ['Pick up scan', 'Loading scan'], status: 'in_transit' },
+    'Arrival scan': { before: ['Pick up scan', 'Sending scan'], status: 'in_transit' },
+    'Unloading scan': { before: ['Pick up scan', 'Arrival scan'], status: 'in_transit' },
+    'Delivery Scan': { before: ['Pick up scan', 'Unloading scan'], status: 'out_for_delivery' },
+    'Problem On Shipment scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivery_failed' },
+    'POD scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivered' },
+    'POD Entry': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivered' },
+    'Create Return Bill': { before: ['Delivery Scan', 'Problem On Shipment scan'], status: 'returning_to_sender', returnLeg: true },
+    'Confirm Return Bill': { before: ['Create Return Bill'], status: 'returning_to_sender', returnLeg: true },
+    'Return POD Scan': { before: ['Create Return Bill', 'Sending scan'], status: 'returned', returnLeg: true },
+    'Cancel Order': { before: ['Pickup Request'], status: 'cancelled' },
+  };
+
+  it('has an expectation for every operationType it knows, and nothing else', () => {
+    expect(Object.keys(IDEXPRESS_STATUS).sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(Object.entries(expected))('%s → %o', (operationType, { before, status, returnLeg }) => {
+    const event = last([...before, operationType]);
+    expect([event.rawCode, event.status, event.isReturnLeg]).toEqual([operationType, status, returnLeg ?? false]);
+  });
+
+  it('reads Loading scan as picked_up before any pickup scan, in_transit after', () => {
+    expect(last(['Loading scan']).status).toBe('picked_up');
+    expect(last(['Pick up scan', 'Loading scan']).status).toBe('in_transit');
+    expect(last(['Dropped Off at Store', 'Loading scan']).status).toBe('in_transit');
+  });
+
+  it('reads Problem On Shipment scan as a held parcel before Delivery Scan and a failed attempt after', () => {
+    const before = last(['Pick up scan', 'Arrival scan', ['Problem On Shipment scan', '01']]);
+    expect([before.status, before.reason]).toEqual(['exception', 'address_problem']);
+    const heldWithoutCode = last(['Pick up scan', 'Problem On Shipment scan']);
+    expect([heldWithoutCode.status, heldWithoutCode.reason]).toEqual(['exception', 'held_at_hub']);
+    const after = last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '01']]);
+    expect([after.status, after.reason]).toEqual(['delivery_failed', 'address_problem']);
+    const afterWithoutCode = last(['Pick up scan', 'Delivery Scan', 'Problem On Shipment scan']);
+    expect([afterWithoutCode.status, afterWithoutCode.reason]).toEqual(['delivery_failed', 'attempt_failed']);
+    // A parcel lost after going out for delivery is not a failed attempt.
+    const lost = last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '10']]);
+    expect([lost.status, lost.reason]).toEqual(['exception', 'lost']);
+    // A re-attempt after a failure goes out for delivery again.
+    expect(history(['Delivery Scan', ['Problem On Shipment scan', '02'], 'Delivery Scan', 'POD scan']).map((e) => e.status)).toEqual([
+      'out_for_delivery',
+      'delivery_failed',
+      'out_for_delivery',
+      'delivered',
+    ]);
+  });
+
+  it.each(Object.entries(IDEXPRESS_PROBLEM_REASON))('problemCode %s → %s', (code, reason) => {
+    expect(last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', code]]).reason).toBe(reason);
+  });
+
+  it.each([
+    ['Gagal kirim karena alamat tidak lengkap', 'address_problem'],
+    ['Problem on shipment due to consignee refused, no money to pay COD', 'consignee_refused_no_money'],
+    ['Penerima menolak, merasa tidak pesan', 'consignee_refused_did_not_order'],
+    ['Consignee refused the parcel', 'consignee_refused'],
+    ['Penerima tidak di rumah', 'consignee_absent'],
+    ['Nomor telepon penerima tidak aktif', 'consignee_unreachable'],
+  ])('classifies an uncoded problem text: %s → %s', (description, reason) => {
+    const ctx = { pickedUp: true, deliveryScan: true, returnLeg: false };
+    const e = lineToEvent({ awb: AWB, operationType: 'Problem On Shipment scan', at: new Date(T0), description }, ctx);
+    expect([e.status, e.reason]).toEqual(['delivery_failed', reason]);
+  });
+
+  it('marks the return leg and keeps travelling scans on it as returning_to_sender', () => {
+    const events = history(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '04'], 'Create Return Bill', 'Sending scan', 'Delivery Scan', 'Return POD Scan']);
+    expect(events.slice(3).map((e) => [e.status, e.isReturnLeg])).toEqual([
+      ['returning_to_sender', true],
+      ['returning_to_sender', true],
+      ['returning_to_sender', true],
+      ['returned', true],
+    ]);
+    expect(events[3].reason).toBe('rts_initiated');
+  });
+
+  it('says the COD was collected on a POD only when the parcel is COD', () => {
+    expect(last(['Delivery Scan', 'POD scan'], 150_000).codCollected).toBe(true);
+    expect(last(['Delivery Scan', 'POD Entry'], 0).codCollected).toBe(false);
+    expect(last(['Delivery Scan', 'POD scan'], null).codCollected).toBeUndefined();
+    expect(last(['Delivery Scan'], 150_000).codCollected).toBeUndefined();
+  });
+
+  it('keeps an unknown operationType raw with no status, without throwing', () => {
+    const e = last(['Pick up scan', 'Weighing scan']);
+    expect(e).toMatchObject({ status: null, rawCode: 'Weighing scan', isReturnLeg: false });
+    expect(e.occurredAt.getTime()).toBe(T0 + 60_000);
+  });
+
+  it('never throws on any operation type, and answers a known status or null', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (operationType, problemCode) => {
+        const e = lineToEvent({ awb: AWB, operationType, at: new Date(T0), problemCode }, {});
+        return e.status === null || (COURIER_STATUSES as readonly string[]).includes(e.status);
+      }),
+    );
+  });
+});
+
+describe('ID Express signing', () => {
+  it('signs md5hex(data + appId + secretKey), matching an independently computed vector', () => {
+    // Computed with `printf '%s' … | md5sum`.
+    const data = '{"senderCityId":12000123,"recipientDistrictId":11045678,"weight":1.2,"expressType":"00"}';
+    expect(idexpressSign(data, '100001', 's3cr3t-Key')).toBe('ad8b94e978e392e099084e8c20954643');
+    expect(signedForm('IDE000000000001,IDE000000000002', '100001', 's3cr3t-Key')).toEqual({
+      appId: '100001',
+      sign: '389f08346a3c42968e5d74264663c1a3',
+      data: 'IDE000000000001,IDE000000000002',
+    });
+  });
+
+  it('gives 32 lowercase hex characters that change with the data', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const sa = idexpressSign(a, '100001', 'k');
+        return /^[0-9a-f]{32}$/.test(sa) && (a === b || sa !== idexpressSign(b, '100001', 'k'));
+      }),
+    );
+  });
+});
+
+describe('ID Express webhook', () => {
+  const token = 'shared-token-value';
+  const adapter = new IdExpressAdapter('ID Express', { IDEXPRESS_BASE_URL: 'http://127.0.0.1:9', IDEXPRESS_APP_ID: '100001', IDEXPRESS_SECRET_KEY: 'k', WEBHOOK_TOKEN: token }, [], 6 * 3600);
+  const now = new Date(T0);
+  const item = (operationType: string, at = T0, extra: Record<string, unknown> = {}) => ({
+    waybillNo: AWB,
+    orderNo: 'KRM1',
+    operationType,
+    lastOperationTime: Math.floor(at / 1000),
+    currentBranch: 'JAKARTA',
+    problemCode: '',
+    problemDescription: '',
+    ...extra,
+  });
+  const push = (body: unknown, headers: Record<string, string> = { 'x-idexpress-token': token }) => ({
+    headers,
+    rawBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  const why = (f: () => unknown) => {
+    try {
+      f();
+      return 'accepted';
+    } catch (e) {
+      return e instanceof CourierWebhookRejectedError ? e.why : String(e);
+    }
+  };
+
+  it('returns an event for every item, reading seconds and the context within the push', () => {
+    const events = adapter.parseWebhook(push([item('Delivery Scan', T0 - 60_000), item('Problem On Shipment scan', T0, { problemCode: '05' })]), now);
+    expect(events.map((e) => [e.status, e.reason, e.occurredAt.getTime()])).toEqual([
+      ['out_for_delivery', undefined, T0 - 60_000],
+      ['delivery_failed', 'consignee_refused_no_money', T0],
+    ]);
+    expect(adapter.parseWebhook(push([item('POD scan', T0, { codAmount: '150000' })]), now)[0]).toMatchObject({ status: 'delivered', codCollected: true });
+  });
+
+  it('rejects unsigned, forged, malformed and stale pushes', () => {
+    const body = [item('Delivery Scan')];
+    expect(why(() => adapter.parseWebhook(push(body, {}), now))).toBe('unsigned');
+    expect(why(() => adapter.parseWebhook(push(body, { 'x-idexpress-token': `${token}x` }), now))).toBe('forged');
+    expect(why(() => adapter.parseWebhook(push('[{"waybillNo":'), now))).toBe('malformed');
+    expect(why(() => adapter.parseWebhook(push([{ operationType: 'Delivery Scan' }]), now))).toBe('malformed');
+    expect(why(() => adapter.parseWebhook(push(body), new Date(T0 + 7 * 3600_000)))).toBe('stale');
+  });
+});

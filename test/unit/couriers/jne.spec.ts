@@ -1,0 +1,265 @@
+import fc from 'fast-check';
+import type { CourierReason, CourierStatus, CreateOrderRequest, Place } from 'src/couriers/courier-adapter';
+import { CourierRejectedError } from 'src/couriers/courier.errors';
+import { jneErrorOf } from 'src/couriers/adapters/jne/jne.client';
+import {
+  addressLines,
+  chargeableKg,
+  createBody,
+  historyToEvent,
+  JneAccount,
+  localPhone,
+  locationOf,
+  parseEtd,
+  parseJneDate,
+  reasonOf,
+  refusalCause,
+  splitAddress,
+  trackingToEvents,
+  webhookToEvents,
+} from 'src/couriers/adapters/jne/jne.mapper';
+import { verifyJneToken } from 'src/couriers/adapters/jne/jne.signing';
+import { JNE_STATUS } from 'src/couriers/adapters/jne/jne.status-table';
+
+const AWB = '8800000000000042';
+const at = (code: string, desc = `SOME TEXT [BANDUNG]`) => historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' });
+
+const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
+const EXPECTED: [CourierStatus, string[]][] = [
+  ['pickup_requested', ['PR1']],
+  ['picked_up', ['RC1', 'PU1']],
+  ['in_transit', ['OP1', 'OP2', 'TP1', 'TP4', 'IP1', 'IP2', 'OP3']],
+  ['out_for_delivery', ['IP3']],
+  ['delivered', ['D01', 'D09']],
+  ['delivery_failed', [...range('U', 1, 14), ...range('U', 21, 25), 'UB1', 'UB2', 'PS1', 'PS4', 'KRK', 'KRP', 'KRT', 'FOM', 'D24', 'D25']],
+  ['returning_to_sender', ['RT1', 'RT2']],
+  ['returned', ['RT3']],
+  ['cancelled', ['CX1']],
+  ['exception', ['EX1']],
+];
+
+describe('JNE status table', () => {
+  it('lists exactly the expected codes', () => {
+    expect(Object.keys(JNE_STATUS).sort()).toEqual(EXPECTED.flatMap(([, codes]) => codes).sort());
+  });
+
+  it.each(EXPECTED.flatMap(([status, codes]) => codes.map((code) => [code, status] as const)))('%s → %s', (code, status) => {
+    const e = at(code);
+    expect(e).toMatchObject({ awb: AWB, status, rawCode: code, rawText: 'SOME TEXT [BANDUNG]', location: 'BANDUNG' });
+    expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
+    expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
+    if (status === 'delivery_failed') expect(e.reason).toBe('attempt_failed');
+  });
+
+  it('keeps an unknown code raw with no status, without throwing', () => {
+    const e = at('ZZ9', 'SOMETHING NEW [JAKARTA]');
+    expect(e).toMatchObject({ status: null, rawCode: 'ZZ9', rawText: 'SOMETHING NEW [JAKARTA]', isReturnLeg: false });
+    expect(e.reason).toBeUndefined();
+    expect(historyToEvent(AWB, { code: undefined as never, desc: undefined as never, date: 'garbage' }).status).toBeNull();
+  });
+
+  it('applies jne.md §4 rules to codes outside the table: any U… fails, RETURN text returns', () => {
+    expect(at('U17')).toMatchObject({ status: 'delivery_failed', reason: 'attempt_failed' });
+    expect(at('ZR9', 'SHIPMENT RETURN TO ORIGIN [BANDUNG]')).toMatchObject({ status: 'returning_to_sender', isReturnLeg: true });
+  });
+
+  it('marks the COD cash collected only on a delivery of a COD parcel', () => {
+    const delivered = { code: 'D01', desc: 'DELIVERED TO [BUDI | 05-03-2025 14:30 | JAKARTA PUSAT]', date: '05-03-2025 14:30' };
+    expect(historyToEvent(AWB, delivered, { cod: true })).toMatchObject({ codCollected: true, location: 'JAKARTA PUSAT' });
+    expect(historyToEvent(AWB, delivered, { cod: false }).codCollected).toBe(false);
+    expect(historyToEvent(AWB, { ...delivered, code: 'IP3' }, { cod: true }).codCollected).toBeUndefined();
+  });
+});
+
+describe('JNE failure reasons from desc', () => {
+  it.each<[string, CourierReason]>([
+    ['UNDELIVERED [ALAMAT TIDAK LENGKAP] [JAKARTA PUSAT]', 'address_problem'],
+    ['UNDELIVERED [PENERIMA MENOLAK, TIDAK ADA UANG] [JAKARTA PUSAT]', 'consignee_refused_no_money'],
+    ['UNDELIVERED [TIDAK ADA DANA] [JAKARTA PUSAT]', 'consignee_refused_no_money'],
+    ['UNDELIVERED [PENERIMA MENOLAK, TIDAK PESAN] [JAKARTA PUSAT]', 'consignee_refused_did_not_order'],
+    ['UNDELIVERED [PENERIMA MENOLAK] [JAKARTA PUSAT]', 'consignee_refused'],
+    ['UNDELIVERED [RUMAH KOSONG / TIDAK ADA ORANG] [JAKARTA PUSAT]', 'consignee_absent'],
+    ['UNDELIVERED [PENERIMA TIDAK DAPAT DIHUBUNGI] [JAKARTA PUSAT]', 'consignee_unreachable'],
+    ['undelivered [salah kirim / misroute] [jakarta pusat]', 'misroute'],
+  ])('%s → %s', (desc, reason) => {
+    expect(reasonOf(desc)).toBe(reason);
+    expect(historyToEvent(AWB, { code: 'U05', desc, date: '05-03-2025 14:30' })).toMatchObject({ status: 'delivery_failed', reason });
+  });
+
+  it('reads reasons only on failed attempts', () => {
+    expect(at('IP3', 'WITH DELIVERY COURIER, ALAMAT DIKONFIRMASI [JAKARTA]').reason).toBeUndefined();
+    expect(at('RT1', 'RETURN TO SHIPPER PROCESS [JAKARTA]').reason).toBe('rts_initiated');
+  });
+});
+
+describe('JNE dates and places', () => {
+  it.each([
+    ['05-03-2025 14:30', '2025-03-05T07:30:00.000Z'],
+    ['2025-03-05 14:30:15', '2025-03-05T07:30:15.000Z'],
+    ['2025-03-05T14:30:00+07:00', '2025-03-05T07:30:00.000Z'],
+    ['04 SEP 2019  13:46', '2019-09-04T06:46:00.000Z'],
+  ])('%s', (text, iso) => {
+    expect(parseJneDate(text)?.toISOString()).toBe(iso);
+  });
+
+  it('rejects what is not a date', () => {
+    expect(parseJneDate('')).toBeNull();
+    expect(parseJneDate('04 XYZ 2019 13:46')).toBeNull();
+  });
+
+  it('takes the place from the last bracket', () => {
+    expect(locationOf('UNDELIVERED [ALAMAT TIDAK LENGKAP] [SURABAYA]')).toBe('SURABAYA');
+    expect(locationOf('DELIVERED TO [BUDI | 05-03-2025 14:30 | CITY ]')).toBe('CITY');
+    expect(locationOf('NO PLACE')).toBeUndefined();
+  });
+});
+
+describe('JNE tracking and push', () => {
+  const history = [
+    { date: '05-03-2025 09:00', desc: 'PICKED UP BY COURIER [BANDUNG]', code: 'PU1' },
+    { date: '06-03-2025 10:00', desc: 'WITH DELIVERY COURIER [JAKARTA PUSAT]', code: 'IP3' },
+  ];
+
+  it('trusts pod_status DELIVERED when no history entry says so', () => {
+    const events = trackingToEvents(AWB, {
+      cnote: { cnote_no: AWB, pod_status: 'DELIVERED', pod_code: 'D09', cnote_pod_date: '2025-03-06T13:00:00+07:00', last_status: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT ]', cod_flag: 'YES' },
+      history,
+    });
+    expect(events.map((e) => e.status)).toEqual(['picked_up', 'out_for_delivery', 'delivered']);
+    expect(events[2]).toMatchObject({ rawCode: 'D09', codCollected: true, location: 'JAKARTA PUSAT' });
+    expect(events[2].occurredAt.toISOString()).toBe('2025-03-06T06:00:00.000Z');
+  });
+
+  it('adds nothing when the history already has the delivery', () => {
+    const delivered = { date: '06-03-2025 13:00', desc: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT]', code: 'D01' };
+    const events = trackingToEvents(AWB, { cnote: { cnote_no: AWB, pod_status: 'DELIVERED', cod_amount: '150000' }, history: [...history, delivered] });
+    expect(events.map((e) => [e.status, e.codCollected])).toEqual([
+      ['picked_up', undefined],
+      ['out_for_delivery', undefined],
+      ['delivered', true],
+    ]);
+  });
+
+  it('maps a push history', () => {
+    const events = webhookToEvents({ awb: AWB, cod_flag: 'N', history: [{ date: '2025-03-06 10:00:05', status_code: 'IP3', status_desc: 'WITH DELIVERY COURIER [JAKARTA]' }] });
+    expect(events).toEqual([expect.objectContaining({ awb: AWB, status: 'out_for_delivery', rawCode: 'IP3', occurredAt: new Date('2025-03-06T03:00:05.000Z') })]);
+  });
+});
+
+describe('JNE request formatting', () => {
+  const place: Place = {
+    name: 'Toko Batik Sekar',
+    phone: '+6281234567890',
+    address: 'Jl. Braga No. 12',
+    district: 'Sumur Bandung',
+    city: 'Bandung',
+    province: 'Jawa Barat',
+    postalCode: '40111',
+  };
+  const account: JneAccount = {
+    JNE_BASE_URL: 'http://jne.test',
+    JNE_USERNAME: 'U',
+    JNE_API_KEY: 'K',
+    JNE_CUSTOMER_NO: '80000100',
+    JNE_COD_CUSTOMER_NO: '80000101',
+    JNE_BRANCH: 'CGK000',
+  };
+
+  it('wraps addresses into 30-character lines, or says it cannot', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[A-Za-z0-9.,]{1,40}$/), { minLength: 1, maxLength: 12 }), (words) => {
+        const text = words.join(' ');
+        const lines = splitAddress(text);
+        if (lines === null) return text.length > 30;
+        return lines.length <= 3 && lines.every((l) => l.length > 0 && l.length <= 30) && lines.join('').replace(/ /g, '') === text.replace(/ /g, '');
+      }),
+    );
+  });
+
+  it('fills ADDR1–3 with ADDR2 never empty, and refuses an address too long for them', () => {
+    expect(addressLines(place)).toEqual(['Jl. Braga No. 12', 'Sumur Bandung', '']);
+    expect(addressLines({ ...place, district: '' })).toEqual(['Jl. Braga No. 12', 'Bandung', '']);
+    const wrapped = addressLines({ ...place, address: 'Jalan Kebon Sirih Raya Nomor 125 Blok C RT 01 RW 02' });
+    expect(wrapped).toEqual(['Jalan Kebon Sirih Raya Nomor', '125 Blok C RT 01 RW 02', 'Sumur Bandung']);
+    const long = { ...place, address: 'Jalan Panjang Sekali Nomor Seratus Dua Puluh Tiga RT 001 RW 002 Kelurahan Yang Namanya Juga Panjang' };
+    expect(() => addressLines(long)).toThrow(CourierRejectedError);
+    try {
+      addressLines(long);
+    } catch (e) {
+      expect((e as CourierRejectedError).reason).toBe('bad_address');
+    }
+  });
+
+  it('writes a generatecnote body within JNE’s limits, with the COD customer for COD', () => {
+    const order: CreateOrderRequest = {
+      reference: 'KRM123',
+      service: 'REG',
+      sender: place,
+      recipient: { ...place, name: 'A Recipient Name Much Longer Than Thirty Characters', province: 'Kepulauan Bangka Belitung' },
+      parcel: { weightGrams: 1200 },
+      codAmount: 150_000,
+      pickup: true,
+    };
+    const body = createBody(order, account);
+    expect(body).toMatchObject({ OLSHOP_CUST: '80000101', OLSHOP_COD_FLAG: 'YES', OLSHOP_COD_AMOUNT: 150_000, OLSHOP_WEIGHT: 1, OLSHOP_SERVICE: 'REG', OLSHOP_SHIPPER_PHONE: '081234567890' });
+    expect(String(body.OLSHOP_RECEIVER_NAME).length).toBe(30);
+    expect(String(body.OLSHOP_RECEIVER_REGION).length).toBeLessThanOrEqual(20);
+    expect(String(body.OLSHOP_ORIG)).toHaveLength(8);
+    const plain = createBody({ ...order, codAmount: 0 }, account);
+    expect(plain).toMatchObject({ OLSHOP_CUST: '80000100', OLSHOP_COD_FLAG: 'N', OLSHOP_COD_AMOUNT: 0 });
+  });
+
+  it.each([
+    [1000, undefined, 1],
+    [1300, undefined, 1],
+    [1310, undefined, 2],
+    [200, undefined, 1],
+    [1000, [40, 30, 20], 4],
+  ] as const)('%i g (dims %j) weighs %i kg', (grams, dims, kg) => {
+    expect(chargeableKg({ weightGrams: grams, ...(dims ? { lengthCm: dims[0], widthCm: dims[1], heightCm: dims[2] } : {}) })).toBe(kg);
+  });
+
+  it('writes local phone numbers', () => {
+    expect(localPhone('+6281298765432')).toBe('081298765432');
+    expect(localPhone('+62 812-9876-5432')).toBe('081298765432');
+  });
+
+  it('reads etd, falling back to the catalogue SLA', () => {
+    expect(parseEtd('2', '3', { min: 1, max: 1 })).toEqual({ min: 2, max: 3 });
+    expect(parseEtd('2', '', { min: 1, max: 1 })).toEqual({ min: 2, max: 2 });
+    expect(parseEtd('', '', { min: 1, max: 2 })).toEqual({ min: 1, max: 2 });
+  });
+});
+
+describe('JNE answers', () => {
+  it('recognises the error body with a boolean or string false', () => {
+    expect(jneErrorOf({ error: 'Price Not Found.', status: false })).toBe('Price Not Found.');
+    expect(jneErrorOf({ error: 'Username Or API KEY Not Found.', status: 'false' })).toBe('Username Or API KEY Not Found.');
+    expect(jneErrorOf({ price: [] })).toBeNull();
+    expect(jneErrorOf({ status: true, reason: 'ok' })).toBeNull();
+  });
+
+  it.each([
+    ['Route Not Available For Service YES.', 'unserviceable_route'],
+    ['COD Not Available For Service YES To This Destination.', 'cod_not_allowed'],
+    ['COD Amount Exceeds Limit.', 'cod_not_allowed'],
+    ['Weight Exceeds Limit Of Service REG.', 'too_heavy'],
+    ['OLSHOP_RECEIVER_ADDR1 Max 30 Characters.', 'bad_address'],
+    ['OLSHOP_RECEIVER_ZIP Must Be Digits.', 'bad_address'],
+    ['Destination Code Not Found.', 'bad_address'],
+    ['OLSHOP_ORDERID Max 20 Characters.', 'invalid_request'],
+    ['OLSHOP_CUST Is Not A COD Customer No.', 'invalid_request'],
+    ['Service Code XYZ Not Found.', 'invalid_request'],
+  ])('refusal “%s” → %s', (msg, cause) => {
+    expect(refusalCause(msg)).toBe(cause);
+  });
+
+  it('checks the push token in constant time, refusing anything but the exact token', () => {
+    expect(verifyJneToken('secret-token', 'secret-token')).toBe(true);
+    expect(verifyJneToken('secret-tokeN', 'secret-token')).toBe(false);
+    expect(verifyJneToken('secret', 'secret-token')).toBe(false);
+    expect(verifyJneToken(['secret-token'], 'secret-token')).toBe(false);
+    expect(verifyJneToken(undefined, 'secret-token')).toBe(false);
+    expect(verifyJneToken('', '')).toBe(false);
+  });
+});
