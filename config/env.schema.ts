@@ -131,6 +131,12 @@ export class EnvSchema {
   @IsOptional() @IsString() JNT_CUSTOMER_NAME?: string;
   @IsOptional() @IsString() JNT_ECCOMPANY_ID?: string;
   @IsOptional() @IsString() JNT_TRACKING_PASSWORD?: string;
+  // Optional: production J&T serves each API from its own host; one account signs cancel with its own key.
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNT_TARIFF_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNT_ORDER_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNT_CANCEL_URL?: string;
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNT_TRACKING_URL?: string;
+  @IsOptional() @IsString() JNT_CANCEL_KEY?: string;
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) SAP_BASE_URL?: string;
   @IsOptional() @IsString() SAP_API_KEY?: string;
@@ -140,6 +146,8 @@ export class EnvSchema {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) NINJA_BASE_URL?: string;
   @IsOptional() @IsString() NINJA_CLIENT_ID?: string;
   @IsOptional() @IsString() NINJA_CLIENT_SECRET?: string;
+  /** The account's tracking-number prefix, so an order is found by our reference after a restart. */
+  @IsOptional() @IsString() NINJA_TRACKING_PREFIX?: string;
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) IDEXPRESS_BASE_URL?: string;
   @IsOptional() @IsString() IDEXPRESS_APP_ID?: string;

@@ -56,6 +56,12 @@ const COURIER_ENV: Record<CourierCodeName, string[]> = {
   idexpress: ['IDEXPRESS_BASE_URL', 'IDEXPRESS_APP_ID', 'IDEXPRESS_SECRET_KEY'],
 };
 
+/** Settings a configured courier may have besides its required ones. */
+const COURIER_OPTIONAL_ENV: Partial<Record<CourierCodeName, string[]>> = {
+  jnt: ['JNT_TARIFF_URL', 'JNT_ORDER_URL', 'JNT_CANCEL_URL', 'JNT_TRACKING_URL', 'JNT_CANCEL_KEY'],
+  ninja: ['NINJA_TRACKING_PREFIX'],
+};
+
 type Env = Record<string, string | undefined>;
 
 function describe(errors: ValidationError[]): { name: string; message: string }[] {
@@ -82,7 +88,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const merged: Env = { ...env, ...overrides };
   const known = Object.keys(new EnvSchema());
   const raw: Record<string, string> = {};
-  const courierVars = Object.values(COURIER_ENV).flat();
+  const courierVars = [...Object.values(COURIER_ENV), ...Object.values(COURIER_OPTIONAL_ENV)].flat();
   for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET', 'COURIER_WEBHOOK_TOKEN', ...courierVars]) {
     const v = merged[name];
     if (v !== undefined && v !== '') raw[name] = v;
@@ -101,7 +107,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         problems.push({ name: n, message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)` });
       }
     }
-    credentials[courier] = given.length === names.length ? Object.fromEntries(names.map((n) => [n, raw[n]])) : null;
+    const optional = (COURIER_OPTIONAL_ENV[courier] ?? []).filter((n) => raw[n] !== undefined);
+    credentials[courier] = given.length === names.length ? Object.fromEntries([...names, ...optional].map((n) => [n, raw[n]])) : null;
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -19,11 +19,16 @@ export class CourierHttp {
     this.http = new HttpService(axios.create({ validateStatus: () => true, ...defaults }));
   }
 
-  async send<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+  /** Same shape as axios' `request`. */
+  async request<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
     try {
       return await firstValueFrom(this.http.request<T>(config));
     } catch (e) {
       throw transportFailure(this.courier, e) ?? e;
     }
+  }
+
+  post<T>(url: string, data: unknown, config: AxiosRequestConfig = {}): Promise<AxiosResponse<T>> {
+    return this.request<T>({ ...config, method: 'POST', url, data });
   }
 }

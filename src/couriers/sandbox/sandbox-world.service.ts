@@ -4,20 +4,9 @@ import { Clock } from 'src/common/clock';
 import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
 import { LocationDirectory } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
-import {
-  codFee,
-  coverage,
-  etaDays,
-  isPickedUp,
-  PlanStep,
-  planJourney,
-  Script,
-  scriptSteps,
-  stepsBy,
-  tariff,
-  WorldSettings,
-  zoneOf,
-} from './world';
+import { codFee } from '../cod-fee';
+import { zoneOf } from '../zones';
+import { coverage, etaDays, isPickedUp, PlanStep, planJourney, Script, scriptSteps, stepsBy, tariff, WorldSettings } from './world';
 
 export type WorldRejection = 'unknown_service' | 'unserviceable_route' | 'cod_not_allowed' | 'too_heavy' | 'cod_over_limit';
 

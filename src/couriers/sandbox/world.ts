@@ -1,40 +1,13 @@
 import { createHash } from 'node:crypto';
 import { defaults } from 'config/defaults';
 import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+import { regionOf, zoneOf } from '../zones';
 
 /**
  * The simulated courier world behind the sandboxes: pure and deterministic. Same seed and inputs,
  * same prices and the same journey for every parcel.
  */
 export type WorldSettings = typeof defaults.sandbox;
-export type Region = keyof WorldSettings['regionFactor'];
-
-const REGIONS: Record<Region, string[]> = {
-  sumatra: ['Aceh', 'Sumatera Utara', 'Sumatera Barat', 'Riau', 'Kepulauan Riau', 'Jambi', 'Sumatera Selatan', 'Kepulauan Bangka Belitung', 'Bengkulu', 'Lampung'],
-  java: ['DKI Jakarta', 'Jawa Barat', 'Banten', 'Jawa Tengah', 'DI Yogyakarta', 'Jawa Timur'],
-  bali_nusa: ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur'],
-  kalimantan: ['Kalimantan Barat', 'Kalimantan Tengah', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara'],
-  sulawesi: ['Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'],
-  maluku_papua: ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'],
-};
-const REGION_OF = new Map<string, Region>(Object.entries(REGIONS).flatMap(([r, ps]) => ps.map((p) => [p, r as Region])));
-
-export function regionOf(province: string): Region {
-  const region = REGION_OF.get(province);
-  if (!region) throw new RangeError(`unknown province ${province}`);
-  return region;
-}
-
-/** 0 same province, 1 same island group, 2 neighbouring groups (Java with Sumatra/Bali-Nusa/Kalimantan), 3 farther, 4 to or from Maluku/Papua. */
-export function zoneOf(originProvince: string, destinationProvince: string): number {
-  if (originProvince === destinationProvince) return 0;
-  const a = regionOf(originProvince);
-  const b = regionOf(destinationProvince);
-  if (a === 'maluku_papua' || b === 'maluku_papua') return a === b ? 3 : 4;
-  if (a === b) return 1;
-  const near = new Set(['java:sumatra', 'java:bali_nusa', 'java:kalimantan', 'sumatra:java', 'bali_nusa:java', 'kalimantan:java']);
-  return near.has(`${a}:${b}`) ? 2 : 3;
-}
 
 /** Who serves what: coverage gaps and COD restrictions of the simulated couriers. */
 export function coverage(courier: CourierCode, service: string, originProvince: string, destinationProvince: string): { served: boolean; cod: boolean } {
@@ -68,12 +41,6 @@ export function tariff(settings: WorldSettings, courier: CourierCode, service: s
   const base = settings.tariff.firstKg[zone] + settings.tariff.nextKg[zone] * (kg - 1);
   const level = settings.priceLevel[courier] * (settings.serviceMultiplier[service] ?? 1);
   return Math.ceil((base * level) / 500) * 500;
-}
-
-/** COD fee in rupiah for a COD amount (0 when not COD). */
-export function codFee(service: Pick<CourierServiceInfo, 'codFee'>, codAmount: number): number {
-  if (!codAmount) return 0;
-  return Math.max(service.codFee.minimum, Math.ceil((codAmount * service.codFee.basisPoints) / 10_000));
 }
 
 export function etaDays(settings: WorldSettings, service: Pick<CourierServiceInfo, 'slaDays'>, zone: number): { min: number; max: number } {

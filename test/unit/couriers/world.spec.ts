@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { defaults } from 'config/defaults';
 import { PROVINCE_NAMES } from 'src/common/indonesia';
 import { COURIER_CODES, CourierServiceInfo } from 'src/couriers/courier-adapter';
-import { codFee, outcomeOdds, planJourney, scriptSteps, stepsBy, tariff, zoneOf } from 'src/couriers/sandbox/world';
+import { codFee } from 'src/couriers/cod-fee';
+import { outcomeOdds, planJourney, scriptSteps, stepsBy, tariff } from 'src/couriers/sandbox/world';
+import { zoneOf } from 'src/couriers/zones';
 
 const settings = defaults.sandbox;
 const service = (courier: (typeof COURIER_CODES)[number]) => defaults.couriers.catalogue[courier].services[0] as unknown as CourierServiceInfo;

@@ -13,7 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
-import { codFee } from '../../sandbox/world';
+import { codFee } from '../../cod-fee';
 import { IdExpressClient, succeeded } from './idexpress.client';
 import {
   codCoverageBody,

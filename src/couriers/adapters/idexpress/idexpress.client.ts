@@ -1,5 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
-import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import { CourierHttp } from '../../courier-http';
+import { rejected, statusFailure } from '../../http-failures';
 import type { IdExpressAccount } from './idexpress.mapper';
 import { signedForm } from './idexpress.signing';
 
@@ -21,10 +21,10 @@ export const succeeded = (envelope: IdExpressEnvelope<unknown>) => Number(envelo
  * list for tracking), the `{code, desc, data}` envelope with HTTP 200 even on errors.
  */
 export class IdExpressClient {
-  private readonly http: AxiosInstance;
+  private readonly http: CourierHttp;
 
   constructor(private readonly account: IdExpressAccount) {
-    this.http = axios.create({ baseURL: account.IDEXPRESS_BASE_URL, validateStatus: () => true });
+    this.http = new CourierHttp('idexpress', { baseURL: account.IDEXPRESS_BASE_URL });
   }
 
   /**
@@ -35,9 +35,7 @@ export class IdExpressClient {
     // The signature covers the exact string sent, so it is serialized once here.
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
     const form = signedForm(payload, this.account.IDEXPRESS_APP_ID, this.account.IDEXPRESS_SECRET_KEY);
-    let res;
-    try {
-      res = await this.http.request<IdExpressEnvelope<T>>({
+    const res = await this.http.request<IdExpressEnvelope<T>>({
         method,
         url: path,
         ...(method === 'GET'
@@ -45,9 +43,6 @@ export class IdExpressClient {
           : { data: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
         signal,
       });
-    } catch (e) {
-      throw transportFailure('idexpress', e) ?? e;
-    }
     const failure = statusFailure('idexpress', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     const envelope = res.data;

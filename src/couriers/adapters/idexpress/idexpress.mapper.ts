@@ -1,6 +1,6 @@
 import type { Area, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
-import { zoneOf } from '../../sandbox/world';
+import { zoneOf } from '../../zones';
 import { reportUnknownCode } from '../../unknown-codes';
 import { ATTEMPT_REASONS, IDEXPRESS_PROBLEM_KEYWORDS, IDEXPRESS_PROBLEM_REASON, IDEXPRESS_STATUS } from './idexpress.status-table';
 

@@ -1,5 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
-import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import { CourierHttp } from '../../courier-http';
+import { rejected, statusFailure } from '../../http-failures';
 import type { JneAccount } from './jne.mapper';
 import { jneCredentials, jneHeaders } from './jne.signing';
 
@@ -24,21 +24,16 @@ const AUTH_ERROR = /username or api ?key/i;
  * adapter, which knows what each one means for its call.
  */
 export class JneClient {
-  private readonly http: AxiosInstance;
+  private readonly http: CourierHttp;
 
   constructor(private readonly account: JneAccount) {
-    this.http = axios.create({ baseURL: account.JNE_BASE_URL, headers: jneHeaders(), validateStatus: () => true });
+    this.http = new CourierHttp('jne', { baseURL: account.JNE_BASE_URL, headers: jneHeaders() });
   }
 
   async call<T>(path: string, fields: JneForm, signal?: AbortSignal): Promise<JneAnswer<T>> {
     const form = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...jneCredentials(this.account.JNE_USERNAME, this.account.JNE_API_KEY), ...fields })) form.append(k, String(v));
-    let res;
-    try {
-      res = await this.http.post<unknown>(path, form.toString(), { signal });
-    } catch (e) {
-      throw transportFailure('jne', e) ?? e;
-    }
+    const res = await this.http.post<unknown>(path, form.toString(), { signal });
     const failure = statusFailure('jne', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     const error = jneErrorOf(res.data);

@@ -14,7 +14,7 @@ import type {
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import type { LocationDirectory } from '../../locations';
-import { codFee } from '../../sandbox/world';
+import { codFee } from '../../cod-fee';
 import { JntClient } from './jnt.client';
 import {
   cancelItem,

@@ -1,5 +1,5 @@
-import axios, { AxiosInstance } from 'axios';
-import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import { CourierHttp } from '../../courier-http';
+import { rejected, statusFailure } from '../../http-failures';
 import { JNT_PATHS, JntAccount } from './jnt.mapper';
 import { jntBasicAuth, jntDataSign, JntSigner } from './jnt.signing';
 
@@ -18,13 +18,13 @@ const OVERRIDE: Record<Api, keyof JntAccount> = {
  * failures, 429, 5xx and 401/403 throw here; the adapter reads the bodies.
  */
 export class JntClient {
-  private readonly http: AxiosInstance;
+  private readonly http: CourierHttp;
 
   constructor(
     private readonly account: JntAccount,
     private readonly sign: JntSigner = jntDataSign,
   ) {
-    this.http = axios.create({ validateStatus: () => true, responseType: 'text', transformResponse: (data: unknown) => data });
+    this.http = new CourierHttp('jnt', { responseType: 'text', transformResponse: (data: unknown) => data });
   }
 
   private url(api: Api): string {
@@ -47,12 +47,7 @@ export class JntClient {
   }
 
   private async send<T>(api: Api, data: string, headers: Record<string, string>, signal?: AbortSignal): Promise<T> {
-    let res;
-    try {
-      res = await this.http.post<string>(this.url(api), data, { headers, signal });
-    } catch (e) {
-      throw transportFailure('jnt', e) ?? e;
-    }
+    const res = await this.http.post<string>(this.url(api), data, { headers, signal });
     const failure = statusFailure('jnt', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     let parsed: unknown;

@@ -13,7 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierUnavailableError, CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
-import { codFee } from '../../sandbox/world';
+import { codFee } from '../../cod-fee';
 import { NinjaClient } from './ninja.client';
 import {
   createBody,

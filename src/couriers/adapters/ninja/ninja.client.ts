@@ -1,5 +1,6 @@
-import axios, { AxiosInstance, AxiosResponse } from 'axios';
-import { rejected, statusFailure, transportFailure } from '../../http-failures';
+import type { AxiosResponse } from 'axios';
+import { CourierHttp } from '../../courier-http';
+import { rejected, statusFailure } from '../../http-failures';
 import { errorText, NINJA_COUNTRY, NinjaAccount, NinjaError } from './ninja.mapper';
 
 interface TokenReply {
@@ -31,7 +32,7 @@ type Method = 'GET' | 'POST' | 'DELETE';
  * failures, 401/403, 429 and 5xx become typed errors; other answers go back to the adapter.
  */
 export class NinjaClient {
-  private readonly http: AxiosInstance;
+  private readonly http: CourierHttp;
   private token?: { value: string; refreshAt: number };
   private fetching?: Promise<string>;
 
@@ -41,7 +42,7 @@ export class NinjaClient {
   ) {
     // The country code is part of every path; tolerate a base URL that already ends with it.
     const baseURL = account.NINJA_BASE_URL.replace(/\/+$/, '').replace(new RegExp(`/${NINJA_COUNTRY}$`, 'i'), '');
-    this.http = axios.create({ baseURL, headers: { accept: 'application/json' }, validateStatus: () => true });
+    this.http = new CourierHttp('ninja', { baseURL, headers: { accept: 'application/json' } });
   }
 
   /** `path` without the country code, e.g. `/4.1/orders`. */
@@ -62,17 +63,13 @@ export class NinjaClient {
 
   private async send<T>(method: Method, path: string, options: { body?: unknown; query?: URLSearchParams }, token: string, signal?: AbortSignal): Promise<AxiosResponse<T>> {
     const query = options.query?.toString();
-    try {
-      return await this.http.request<T>({
+    return await this.http.request<T>({
         method,
         url: `/${NINJA_COUNTRY}${path}${query ? `?${query}` : ''}`,
         headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(options.body === undefined ? {} : { data: options.body }),
         signal,
       });
-    } catch (e) {
-      throw transportFailure('ninja', e) ?? e;
-    }
   }
 
   private async accessToken(signal?: AbortSignal): Promise<string> {
@@ -86,16 +83,11 @@ export class NinjaClient {
   }
 
   private async fetchToken(signal?: AbortSignal): Promise<string> {
-    let res: AxiosResponse<TokenReply>;
-    try {
-      res = await this.http.post<TokenReply>(
+    const res = await this.http.post<TokenReply>(
         `/${NINJA_COUNTRY}/2.0/oauth/access_token`,
         { client_id: this.account.NINJA_CLIENT_ID, client_secret: this.account.NINJA_CLIENT_SECRET, grant_type: 'client_credentials' },
         { headers: { 'content-type': 'application/json' }, signal },
       );
-    } catch (e) {
-      throw transportFailure('ninja', e) ?? e;
-    }
     const failure = statusFailure('ninja', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     const value = res.data?.access_token;

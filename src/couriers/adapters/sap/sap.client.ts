@@ -19,7 +19,7 @@ export class SapClient {
 
   /** Answers the envelope for 200 and for 400/404/422 (business outcomes the adapter reads); throws otherwise. */
   async call<T>(method: 'GET' | 'POST', path: string, body: unknown, signal?: AbortSignal): Promise<{ httpStatus: number; envelope: SapEnvelope<T> }> {
-    const res = await this.http.send<SapEnvelope<T>>({ method, url: path, ...(method === 'GET' ? { params: body } : { data: body }), signal });
+    const res = await this.http.request<SapEnvelope<T>>({ method, url: path, ...(method === 'GET' ? { params: body } : { data: body }), signal });
     const failure = statusFailure('sap', res.status, res.headers['retry-after'] as string | undefined, res.data);
     if (failure) throw failure;
     if (!res.data || typeof res.data !== 'object' || !('status' in res.data)) {

@@ -1,0 +1,33 @@
+/**
+ * Indonesia's island groups and the distance zones between provinces: how far a parcel travels,
+ * which drives price levels and transit days (the sandbox world's tariffs, and ETA estimates for
+ * couriers that publish none).
+ */
+export type Region = 'sumatra' | 'java' | 'bali_nusa' | 'kalimantan' | 'sulawesi' | 'maluku_papua';
+
+const REGIONS: Record<Region, string[]> = {
+  sumatra: ['Aceh', 'Sumatera Utara', 'Sumatera Barat', 'Riau', 'Kepulauan Riau', 'Jambi', 'Sumatera Selatan', 'Kepulauan Bangka Belitung', 'Bengkulu', 'Lampung'],
+  java: ['DKI Jakarta', 'Jawa Barat', 'Banten', 'Jawa Tengah', 'DI Yogyakarta', 'Jawa Timur'],
+  bali_nusa: ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur'],
+  kalimantan: ['Kalimantan Barat', 'Kalimantan Tengah', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara'],
+  sulawesi: ['Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'],
+  maluku_papua: ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'],
+};
+const REGION_OF = new Map<string, Region>(Object.entries(REGIONS).flatMap(([r, ps]) => ps.map((p) => [p, r as Region])));
+
+export function regionOf(province: string): Region {
+  const region = REGION_OF.get(province);
+  if (!region) throw new RangeError(`unknown province ${province}`);
+  return region;
+}
+
+/** 0 same province, 1 same island group, 2 neighbouring groups (Java with Sumatra/Bali-Nusa/Kalimantan), 3 farther, 4 to or from Maluku/Papua. */
+export function zoneOf(originProvince: string, destinationProvince: string): number {
+  if (originProvince === destinationProvince) return 0;
+  const a = regionOf(originProvince);
+  const b = regionOf(destinationProvince);
+  if (a === 'maluku_papua' || b === 'maluku_papua') return a === b ? 3 : 4;
+  if (a === b) return 1;
+  const near = new Set(['java:sumatra', 'java:bali_nusa', 'java:kalimantan', 'sumatra:java', 'bali_nusa:java', 'kalimantan:java']);
+  return near.has(`${a}:${b}`) ? 2 : 3;
+}
