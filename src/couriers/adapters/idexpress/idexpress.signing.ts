@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../signatures';
 
 /** ID Express request signature: lowercase hex md5 of the exact `data` string, then the app id, then the secret (idexpress.md §2). */
 export function idexpressSign(data: string, appId: string, secretKey: string): string {
@@ -15,8 +16,5 @@ export const IDEXPRESS_TOKEN_HEADER = 'x-idexpress-token';
 
 /** Constant-time comparison of the pushed token with ours. */
 export function verifyIdExpressToken(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && sameSecret(given, expected);
 }

@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
 import { JneClient } from './jne.client';
 import {
@@ -46,8 +47,6 @@ interface JneCnoteResult {
   reason?: string;
 }
 
-/** How many single-AWB tracking calls run at once: JNE tracks one cnote per call (jne.md §3.6). */
-const TRACK_PARALLELISM = 4;
 
 const isSuccess = (status: unknown) => /^(sukses|success)$/i.test(String(status ?? ''));
 const NOT_FOUND = /not found|not your cnote/i;
@@ -132,17 +131,9 @@ export class JneAdapter implements CourierAdapter {
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
 
-  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
-    const results: TrackResult[] = new Array(awbs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < awbs.length) {
-        const i = next++;
-        results[i] = await this.trackOne(awbs[i], signal);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(TRACK_PARALLELISM, awbs.length) }, worker));
-    return results;
+  /** No batch tracking at this courier: one call per airway bill, a few at a time. */
+  track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    return trackEach(awbs, (awb) => this.trackOne(awb, signal));
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../signatures';
 
 /** JNE's vendor page asks every caller for a non-empty User-Agent (jne.md §2). */
 export const JNE_USER_AGENT = 'Kirim/0.1 (courier-integration)';
@@ -17,8 +17,5 @@ export function jneHeaders(): Record<string, string> {
 
 /** Constant-time check of the shared push token. */
 export function verifyJneToken(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string' || !expected) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && !!expected && sameSecret(given, expected);
 }

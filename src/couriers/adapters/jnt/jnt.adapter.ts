@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { trackEach } from '../../track-each';
 import type { LocationDirectory } from '../../locations';
 import { codFee } from '../../cod-fee';
 import { JntClient } from './jnt.client';
@@ -51,8 +52,6 @@ interface TrackingError {
   error_message?: string;
 }
 
-/** How many single-AWB tracking calls run at once: J&T has no batch tracking (jnt.md §3.4). */
-const TRACK_PARALLELISM = 4;
 
 /** Top-level refusals that mean the credentials or the signature are wrong (text assumed: jnt.md §5). */
 const AUTH_TEXT = /sign|api_?key|username|unauthori[sz]ed|password|eccompany|cus(tomer)? ?name|auth/i;
@@ -162,17 +161,9 @@ export class JntAdapter implements CourierAdapter {
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
 
-  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
-    const results: TrackResult[] = new Array(awbs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < awbs.length) {
-        const i = next++;
-        results[i] = await this.trackOne(awbs[i], signal);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(TRACK_PARALLELISM, awbs.length) }, worker));
-    return results;
+  /** No batch tracking at this courier: one call per airway bill, a few at a time. */
+  track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    return trackEach(awbs, (awb) => this.trackOne(awb, signal));
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {

@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../../signatures';
 
 /**
  * Signs the exact JSON string sent in a form field. Pluggable because J&T's newer Open Platform (other
@@ -13,10 +14,7 @@ export const jntDataSign: JntSigner = (json, key) =>
 
 /** Whether `given` is the signature of `json` under `key`, compared in constant time. */
 export function verifyJntSign(json: string, key: string, given: string | undefined, sign: JntSigner = jntDataSign): boolean {
-  if (typeof given !== 'string' || !given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(sign(json, key));
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && !!given && sameSecret(given, sign(json, key));
 }
 
 /** Tracking authenticates with HTTP Basic `eccompanyid:password` (jnt.md §3.4). */

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../../signatures';
 
 /** The push signature header (ninja.md §4); Node hands headers over in lower case. */
 export const NINJA_SIGNATURE_HEADER = 'x-ninjavan-hmac-sha256';
@@ -10,10 +11,7 @@ export function ninjaSignature(rawBody: Buffer | string, clientSecret: string): 
 
 /** Checks a push signature over the exact bytes received, in constant time. */
 export function verifyNinjaSignature(rawBody: Buffer, given: string, clientSecret: string): boolean {
-  if (!clientSecret) return false;
-  const expected = Buffer.from(ninjaSignature(rawBody, clientSecret));
-  const actual = Buffer.from(given.trim());
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return !!clientSecret && sameSecret(given.trim(), ninjaSignature(rawBody, clientSecret));
 }
 
 /** A header by name whatever its case, first value when repeated. */

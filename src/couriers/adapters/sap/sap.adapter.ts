@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
 import { SapClient } from './sap.client';
 import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
@@ -26,8 +27,6 @@ interface SapRate {
   cod_available?: boolean;
 }
 
-/** How many single-AWB tracking calls run at once: SAP has no batch tracking (sap.md §3.6). */
-const TRACK_PARALLELISM = 4;
 
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
@@ -95,17 +94,9 @@ export class SapAdapter implements CourierAdapter {
     return { cancelled: false, reason: 'refused', rawMessage: envelope.msg };
   }
 
-  async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
-    const results: TrackResult[] = new Array(awbs.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < awbs.length) {
-        const i = next++;
-        results[i] = await this.trackOne(awbs[i], signal);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(TRACK_PARALLELISM, awbs.length) }, worker));
-    return results;
+  /** No batch tracking at this courier: one call per airway bill, a few at a time. */
+  track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
+    return trackEach(awbs, (awb) => this.trackOne(awb, signal));
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../../signatures';
 
 /** SAP signs nothing: a static key header on every call (sap.md §1; older integrations send `api-key`). */
 export function sapAuthHeaders(apiKey: string): Record<string, string> {
@@ -7,8 +7,5 @@ export function sapAuthHeaders(apiKey: string): Record<string, string> {
 
 /** SAP documents no push authentication; integrators agree a shared token header with SAP (sap.md §3.7). */
 export function verifySapToken(given: string | string[] | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && sameSecret(given, expected);
 }
