@@ -96,12 +96,16 @@ const FAILURE_REASONS: [CourierReason, number][] = [
   ['consignee_refused_did_not_order', 0.05],
 ];
 
-/** Chance of each outcome for a courier's parcels to a province: what the sandbox hides from Kirim. */
-export function outcomeOdds(settings: WorldSettings, courier: CourierCode, destinationProvince: string) {
+/**
+ * Chance of each outcome for a courier's parcels to a province: what the sandbox hides from Kirim.
+ * The courier's configured rates, scaled by the island group and by a seeded ±4 % of the province's own.
+ */
+export function outcomeOdds(settings: WorldSettings, seed: string, courier: CourierCode, destinationProvince: string) {
   const o = settings.outcomes[courier];
-  const factor = settings.regionFactor[regionOf(destinationProvince)];
-  const first = o.firstAttempt * factor;
-  const again = o.reattempt * factor;
+  const province = 1 + (randomStream(`${seed}:${courier}:odds:${destinationProvince}`)() - 0.5) * 0.08;
+  const factor = settings.regionFactor[regionOf(destinationProvince)] * province;
+  const first = Math.min(0.99, o.firstAttempt * factor);
+  const again = Math.min(0.99, o.reattempt * factor);
   const returned = (1 - first) * (1 - again) ** (o.maxAttempts - 1);
   return { firstAttempt: first, reattempt: again, maxAttempts: o.maxAttempts, delivered: 1 - returned, returned };
 }
@@ -120,7 +124,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}`);
   const zone = zoneOf(p.originProvince, p.destinationProvince);
   const eta = etaDays(settings, p.service, zone);
-  const odds = outcomeOdds(settings, p.courier, p.destinationProvince);
+  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
   const steps: PlanStep[] = [];
   const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
     steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });

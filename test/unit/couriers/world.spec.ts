@@ -46,13 +46,25 @@ describe('the sandbox world', () => {
         if (last.status === 'returned') returned += 1;
         if (last.status === 'delivered' && last.attempt === 1) first += 1;
       }
-      const odds = outcomeOdds(settings, courier, province);
+      const odds = outcomeOdds(settings, 'kirim-sandbox', courier, province);
       expect(Math.abs(first / n - odds.firstAttempt)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(delivered / n - odds.delivered)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(returned / n - odds.returned)).toBeLessThanOrEqual(0.03);
       expect(delivered + returned).toBe(n);
     },
   );
+
+  it('hides different odds per destination province, fixed by the seed', () => {
+    const java = ['DKI Jakarta', 'Jawa Barat', 'Jawa Timur'].map((p) => outcomeOdds(settings, 'kirim-sandbox', 'jne', p).firstAttempt);
+    expect(new Set(java).size).toBe(3);
+    expect(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat')).toEqual(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat'));
+    expect(outcomeOdds(settings, 'other-seed', 'jne', 'Jawa Barat').firstAttempt).not.toBe(java[1]);
+    for (const c of COURIER_CODES) {
+      const papua = outcomeOdds(settings, 'kirim-sandbox', c, 'Papua').firstAttempt;
+      const jakarta = outcomeOdds(settings, 'kirim-sandbox', c, 'DKI Jakarta').firstAttempt;
+      expect(papua).toBeLessThan(jakarta);
+    }
+  });
 
   it('plans journeys in time order that end delivered (COD collected) or returned', () => {
     for (let i = 0; i < 200; i += 1) {
