@@ -62,6 +62,17 @@ export const defaults = {
         ],
       },
     },
+    /**
+     * Money terms per courier (contract terms, basis points of the shipping price): the cashback Kirim
+     * earns back on shipping, and the return fee charged when a parcel comes back.
+     */
+    terms: {
+      jne: { cashbackBasisPoints: 1000, returnFeeBasisPoints: 10_000 },
+      jnt: { cashbackBasisPoints: 1200, returnFeeBasisPoints: 10_000 },
+      sap: { cashbackBasisPoints: 1500, returnFeeBasisPoints: 5000 },
+      ninja: { cashbackBasisPoints: 1000, returnFeeBasisPoints: 10_000 },
+      idexpress: { cashbackBasisPoints: 1500, returnFeeBasisPoints: 7500 },
+    },
     /** cockatiel policies, one set per courier. */
     resilience: {
       timeoutMs: 5000,
@@ -73,6 +84,21 @@ export const defaults = {
     },
     /** A courier push whose event is older (or newer) than this is refused as a replay. */
     webhookMaxAgeSeconds: 6 * 3600,
+  },
+  scoring: {
+    /**
+     * Preset weights over the expected-cost terms (all in rupiah). `dayValue` prices one day of median
+     * transit, `tailDayValue` one day between the median and the 90th percentile.
+     */
+    presets: {
+      cheapest: { cost: 1, failure: 0, pickup: 0, dayValue: 0, tailDayValue: 0 },
+      fastest: { cost: 0.25, failure: 1, pickup: 1, dayValue: 20_000, tailDayValue: 10_000 },
+      safest: { cost: 1, failure: 3, pickup: 2, dayValue: 500, tailDayValue: 1000 },
+      balanced: { cost: 1, failure: 1, pickup: 1, dayValue: 1500, tailDayValue: 1000 },
+    },
+    /** What a pickup the courier fails or misses costs the seller (a day lost, re-booking), rupiah. */
+    pickupFailureCost: 10_000,
+    modelVersion: 'expected-cost-v1',
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {
