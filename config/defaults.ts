@@ -98,6 +98,22 @@ export const defaults = {
     },
     /** What a pickup the courier fails or misses costs the seller (a day lost, re-booking), rupiah. */
     pickupFailureCost: 10_000,
+    /**
+     * How strongly thin data is pulled toward the level above (pseudo-outcomes): a lane toward its
+     * destination province, a province toward the courier's national rate, the national rate toward the
+     * configured prior, and a recipient's own record toward the lane.
+     */
+    shrinkage: { lane: 50, province: 200, national: 500, recipient: 3 },
+    /** Delivered parcels needed before observed transit days replace the promised SLA. */
+    minTransitSamples: 20,
+    /** What Kirim assumes of a courier before it has its own outcomes. */
+    priors: {
+      jne: { failureRate: 0.12, pickupFailureRate: 0.03 },
+      jnt: { failureRate: 0.14, pickupFailureRate: 0.04 },
+      sap: { failureRate: 0.13, pickupFailureRate: 0.04 },
+      ninja: { failureRate: 0.15, pickupFailureRate: 0.04 },
+      idexpress: { failureRate: 0.17, pickupFailureRate: 0.05 },
+    },
     modelVersion: 'expected-cost-v1',
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */

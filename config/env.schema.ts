@@ -110,6 +110,12 @@ export class EnvSchema {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
 
+  /** Salt for hashing recipients' phone numbers (their delivery history is kept only by this hash). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'PHONE_HASH_SALT must be at least 16 characters' })
+  PHONE_HASH_SALT?: string;
+
   /** Seed of the simulated courier world (sandbox mode): same seed, same prices and journeys. */
   @IsString()
   @MinLength(1)

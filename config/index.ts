@@ -30,6 +30,8 @@ export class AppConfig {
     jwtTtlSeconds: number;
     loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
     passwordHashMemoryKib: number;
+    /** Unset in development: generated into DATA_DIR. */
+    phoneHashSalt?: string;
   };
   readonly logLevel!: LogLevel;
   readonly jobsEnabled!: boolean;
@@ -89,15 +91,15 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const known = Object.keys(new EnvSchema());
   const raw: Record<string, string> = {};
   const courierVars = [...Object.values(COURIER_ENV), ...Object.values(COURIER_OPTIONAL_ENV)].flat();
-  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET', 'COURIER_WEBHOOK_TOKEN', ...courierVars]) {
+  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET', 'PHONE_HASH_SALT', 'COURIER_WEBHOOK_TOKEN', ...courierVars]) {
     const v = merged[name];
     if (v !== undefined && v !== '') raw[name] = v;
   }
   const parsed = plainToInstance(EnvSchema, raw);
   const errors = validateSync(parsed, { whitelist: true });
   const problems = describe(errors);
-  if (parsed.NODE_ENV === 'production' && !parsed.JWT_SECRET) {
-    problems.push({ name: 'JWT_SECRET', message: 'is required when NODE_ENV=production' });
+  for (const secret of ['JWT_SECRET', 'PHONE_HASH_SALT'] as const) {
+    if (parsed.NODE_ENV === 'production' && !parsed[secret]) problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
   }
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;
   for (const [courier, names] of Object.entries(COURIER_ENV) as [CourierCodeName, string[]][]) {
@@ -136,6 +138,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         windowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
       },
       passwordHashMemoryKib: parsed.PASSWORD_HASH_MEMORY_KIB,
+      phoneHashSalt: parsed.PHONE_HASH_SALT,
     },
     logLevel: parsed.LOG_LEVEL,
     jobsEnabled: parsed.JOBS_ENABLED,

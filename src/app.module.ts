@@ -8,6 +8,7 @@ import { CouriersModule } from './couriers/couriers.module';
 import { loggerParams } from './common/logging';
 import { DatabaseModule } from './database/database.module';
 import { OperationsModule } from './operations/operations.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         AuthModule,
         SellersModule,
         CouriersModule.forRoot(config),
+        ScoringModule,
       ],
     };
   }

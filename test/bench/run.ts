@@ -62,6 +62,7 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         DATABASE_URL: databaseUrl,
         JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        PHONE_HASH_SALT: 'bench-phone-hash-salt',
         JOBS_ENABLED: 'false',
         LOG_LEVEL: 'info',
         ...env,

@@ -19,7 +19,7 @@ export const couriers: Benchmark = {
   description: 'batch tracking throughput and quote latency per courier (adapter + sandbox over HTTP)',
   async run(ctx) {
     const config = loadConfig(
-      { NODE_ENV: 'production', DATABASE_URL: await ctx.newDatabase(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' },
+      { NODE_ENV: 'production', DATABASE_URL: await ctx.newDatabase(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', PHONE_HASH_SALT: 'bench-phone-hash-salt', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' },
       {},
     );
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });

@@ -30,7 +30,8 @@ describe('loadConfig', () => {
   it('requires a JWT secret in production, and never a short one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, {})).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' }, {})).toThrow(/JWT_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, {}).auth.jwtSecret).toBe('p'.repeat(32));
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, {})).toThrow(/PHONE_HASH_SALT: is required/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), PHONE_HASH_SALT: 's'.repeat(16) }, {}).auth.jwtSecret).toBe('p'.repeat(32));
   });
 
   it('is frozen all the way down', () => {

@@ -1,0 +1,83 @@
+/**
+ * What Kirim expects of a courier service on a lane, from its own delivery outcomes, pure. Thin data is
+ * shrunk toward the level above (empirical-Bayes pseudo-outcomes): lane → destination province →
+ * courier nationally → the configured prior. A recipient's own record then moves that recipient's risk.
+ */
+
+export const TRANSIT_BUCKETS = 31;
+
+export interface OutcomeCounts {
+  outcomes: number;
+  /** Not delivered and paid (returned or lost). */
+  failures: number;
+  firstAttempt: number;
+  /** Delivered parcels by transit days (index = days, the last bucket is "30 or more"). */
+  transitHistogram: number[];
+}
+
+export interface Evidence {
+  lane?: OutcomeCounts;
+  province?: OutcomeCounts;
+  national?: OutcomeCounts;
+  recipient?: { outcomes: number; failures: number };
+  pickup?: { attempts: number; failures: number };
+}
+
+export interface EstimatorSettings {
+  shrinkage: { lane: number; province: number; national: number; recipient: number };
+  minTransitSamples: number;
+}
+
+export interface Prior {
+  failureRate: number;
+  pickupFailureRate: number;
+}
+
+export interface Estimate {
+  /** Chance this parcel is not delivered and paid, for this recipient on this lane. */
+  failureRate: number;
+  /** The lane's own shrunk rate, before the recipient's record. */
+  laneFailureRate: number;
+  pickupFailureRate: number;
+  transitDays: { p50: number; p90: number; source: 'lane' | 'province' | 'promised' };
+  observations: { lane: number; province: number; national: number; recipient: number };
+}
+
+/** (failures + strength × rate above) / (outcomes + strength). */
+const shrink = (failures: number, outcomes: number, above: number, strength: number) => (failures + strength * above) / (outcomes + strength);
+
+/** The smallest number of days by which `q` of the delivered parcels had arrived. */
+export function transitPercentile(histogram: number[], q: number): number {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  let seen = 0;
+  for (let days = 0; days < histogram.length; days += 1) {
+    seen += histogram[days];
+    if (seen >= q * total) return days;
+  }
+  return histogram.length - 1;
+}
+
+const delivered = (c?: OutcomeCounts) => (c ? c.transitHistogram.reduce((a, b) => a + b, 0) : 0);
+
+export function estimate(e: Evidence, prior: Prior, promised: { min: number; max: number }, s: EstimatorSettings): Estimate {
+  const national = shrink(e.national?.failures ?? 0, e.national?.outcomes ?? 0, prior.failureRate, s.shrinkage.national);
+  const province = shrink(e.province?.failures ?? 0, e.province?.outcomes ?? 0, national, s.shrinkage.province);
+  const lane = shrink(e.lane?.failures ?? 0, e.lane?.outcomes ?? 0, province, s.shrinkage.lane);
+  const failureRate = shrink(e.recipient?.failures ?? 0, e.recipient?.outcomes ?? 0, lane, s.shrinkage.recipient);
+  const pickupFailureRate = shrink(e.pickup?.failures ?? 0, e.pickup?.attempts ?? 0, prior.pickupFailureRate, s.shrinkage.lane);
+
+  let transitDays: Estimate['transitDays'] = { p50: (promised.min + promised.max) / 2, p90: promised.max, source: 'promised' };
+  for (const [source, counts] of [['lane', e.lane], ['province', e.province]] as const) {
+    if (delivered(counts) >= s.minTransitSamples) {
+      transitDays = { p50: transitPercentile(counts!.transitHistogram, 0.5), p90: transitPercentile(counts!.transitHistogram, 0.9), source };
+      break;
+    }
+  }
+  return {
+    failureRate,
+    laneFailureRate: lane,
+    pickupFailureRate,
+    transitDays,
+    observations: { lane: e.lane?.outcomes ?? 0, province: e.province?.outcomes ?? 0, national: e.national?.outcomes ?? 0, recipient: e.recipient?.outcomes ?? 0 },
+  };
+}

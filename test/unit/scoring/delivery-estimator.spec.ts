@@ -1,0 +1,48 @@
+import { defaults } from 'config/defaults';
+import { estimate, OutcomeCounts, transitPercentile } from 'src/scoring/delivery-estimator';
+
+const settings = defaults.scoring;
+const prior = { failureRate: 0.12, pickupFailureRate: 0.03 };
+const promised = { min: 2, max: 4 };
+const counts = (outcomes: number, failures: number, transit: Record<number, number> = {}): OutcomeCounts => {
+  const transitHistogram = Array<number>(31).fill(0);
+  for (const [d, n] of Object.entries(transit)) transitHistogram[Number(d)] = n;
+  return { outcomes, failures, firstAttempt: outcomes - failures, transitHistogram };
+};
+
+describe('delivery estimator', () => {
+  it('uses the prior and the promised SLA when there is no data', () => {
+    const e = estimate({}, prior, promised, settings);
+    expect(e.failureRate).toBeCloseTo(0.12, 10);
+    expect(e.pickupFailureRate).toBeCloseTo(0.03, 10);
+    expect(e.transitDays).toEqual({ p50: 3, p90: 4, source: 'promised' });
+  });
+
+  it('keeps a lane with 3 outcomes near its province, and one with 3,000 near its own rate', () => {
+    const province = counts(2000, 200); // 10 %
+    const thin = estimate({ province, lane: counts(3, 3) }, prior, promised, settings);
+    const thick = estimate({ province, lane: counts(3000, 1200) }, prior, promised, settings);
+    const provinceOnly = estimate({ province }, prior, promised, settings).failureRate;
+    expect(Math.abs(thin.laneFailureRate - provinceOnly)).toBeLessThan(0.06);
+    expect(Math.abs(thick.laneFailureRate - 0.4)).toBeLessThan(0.01);
+  });
+
+  it('moves only the recipient’s own risk by their record', () => {
+    const lane = counts(500, 50);
+    const base = estimate({ lane }, prior, promised, settings);
+    const refuser = estimate({ lane, recipient: { outcomes: 4, failures: 4 } }, prior, promised, settings);
+    const loyal = estimate({ lane, recipient: { outcomes: 10, failures: 0 } }, prior, promised, settings);
+    expect(refuser.failureRate).toBeGreaterThan(base.failureRate + 0.3);
+    expect(loyal.failureRate).toBeLessThan(base.failureRate);
+    expect(refuser.laneFailureRate).toBe(base.laneFailureRate);
+  });
+
+  it('reads transit percentiles from the lane, else the province, once there are enough deliveries', () => {
+    expect(transitPercentile([0, 0, 6, 3, 0, 1], 0.5)).toBe(2);
+    expect(transitPercentile([0, 0, 6, 3, 0, 1], 0.9)).toBe(3);
+    expect(transitPercentile([0, 0, 6, 3, 0, 1], 0.95)).toBe(5);
+    const province = counts(100, 0, { 3: 50, 4: 40, 6: 10 });
+    expect(estimate({ province, lane: counts(5, 0, { 1: 5 }) }, prior, promised, settings).transitDays).toEqual({ p50: 3, p90: 4, source: 'province' });
+    expect(estimate({ province, lane: counts(40, 0, { 1: 30, 2: 10 }) }, prior, promised, settings).transitDays).toEqual({ p50: 1, p90: 2, source: 'lane' });
+  });
+});
