@@ -115,6 +115,9 @@ export const defaults = {
       idexpress: { failureRate: 0.17, pickupFailureRate: 0.05 },
     },
     modelVersion: 'expected-cost-v1',
+    /** Courier rates are kept this long per route, weight band and service (a warm quote calls no courier). */
+    rateCacheTtlSeconds: 600,
+    rateCacheMaxEntries: 50_000,
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {

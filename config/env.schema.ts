@@ -110,6 +110,13 @@ export class EnvSchema {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
 
+  /** How long a cold quote waits for couriers; one that has not answered is listed as timed out. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  QUOTE_DEADLINE_MS = 2500;
+
   /** Salt for hashing recipients' phone numbers (their delivery history is kept only by this hash). */
   @IsOptional()
   @IsString()

@@ -36,6 +36,7 @@ export class AppConfig {
   readonly logLevel!: LogLevel;
   readonly jobsEnabled!: boolean;
   readonly idempotencyTtlHours!: number;
+  readonly quoteDeadlineMs!: number;
   readonly couriers!: {
     /** Per courier: its credentials, or null to run against the built-in sandbox. */
     credentials: Record<CourierCodeName, Record<string, string> | null>;
@@ -143,6 +144,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     logLevel: parsed.LOG_LEVEL,
     jobsEnabled: parsed.JOBS_ENABLED,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
+    quoteDeadlineMs: parsed.QUOTE_DEADLINE_MS,
     couriers: {
       credentials,
       sandboxMode: Object.values(credentials).some((c) => c === null),

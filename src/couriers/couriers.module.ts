@@ -51,6 +51,8 @@ export class CouriersModule {
     const sandbox = config.couriers.sandboxMode;
     return {
       module: CouriersModule,
+      // Global: scoring, shipments and tracking all reach couriers through the one registry.
+      global: true,
       imports: [OperationsModule],
       controllers: [CouriersController, ...(sandbox ? [SandboxController] : [])],
       providers: [

@@ -13,6 +13,7 @@ export type IneligibleReason =
   | 'cod_not_supported'
   | 'cod_over_limit'
   | 'too_heavy'
+  | 'too_light'
   | 'circuit_open'
   | 'courier_timeout'
   | 'courier_error';

@@ -37,6 +37,8 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/auth/login', access: 'public', isolation: 'none' },
   { method: 'get', path: '/v1/me', access: 'any', isolation: 'none' },
   { method: 'get', path: '/v1/couriers', access: 'any', isolation: 'none' },
+  // Reads the seller's own origin address from the body: isolation checked in quotes.e2e-spec.ts.
+  { method: 'post', path: '/v1/quotes', access: SELLER, isolation: 'none' },
   // Sandbox mode only: the simulated couriers' controls (not seller data).
   { method: 'post', path: '/sandbox/couriers/{code}/faults', access: 'any', isolation: 'none' },
   { method: 'post', path: '/sandbox/parcels/{awb}/advance', access: 'any', isolation: 'none' },

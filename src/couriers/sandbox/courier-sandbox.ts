@@ -30,6 +30,8 @@ export abstract class CourierSandbox {
   private app?: FastifyInstance;
   private url?: string;
   inFlight = 0;
+  /** Requests served since start (to see from outside whether a courier was called). */
+  requests = 0;
   /** The most requests this sandbox has served at once (to check bulkheads from the outside). */
   maxInFlight = 0;
 
@@ -72,6 +74,7 @@ export abstract class CourierSandbox {
     await app.register(formbody);
     app.addHook('onRequest', async (request, reply) => {
       this.inFlight += 1;
+      this.requests += 1;
       this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       request.raw.once('close', () => undefined);
       reply.raw.once('close', () => (this.inFlight -= 1));

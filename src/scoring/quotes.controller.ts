@@ -1,0 +1,22 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import { QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
+import { QuotesService } from './quotes.service';
+
+@ApiTags('quotes')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('v1/quotes')
+@Roles(...SELLER_ROLES)
+export class QuotesController {
+  constructor(private readonly quotes: QuotesService) {}
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank' })
+  @ApiOkResponse({ type: QuoteResponseDto })
+  quote(@CurrentSeller() sellerId: string, @Body() body: QuoteRequestDto): Promise<QuoteResponseDto> {
+    return this.quotes.quote(sellerId, body);
+  }
+}

@@ -1,0 +1,137 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsObject, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsPostalCode, IsProvince, Optional, Trim } from 'src/common/validators';
+import { SCORING_PRESETS, type ScoringPreset } from 'src/sellers/seller-settings.entity';
+
+export class DestinationDto {
+  @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 })
+  @Optional()
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  district?: string;
+
+  @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 })
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  city!: string;
+
+  @ApiProperty({ example: 'DKI Jakarta' })
+  @IsProvince()
+  province!: string;
+
+  @ApiProperty({ example: '10340' })
+  @IsPostalCode()
+  postalCode!: string;
+}
+
+export class ParcelDto {
+  @ApiProperty({ description: 'Grams', minimum: 1, maximum: 1_000_000 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  weightGrams!: number;
+
+  @ApiPropertyOptional({ description: 'Centimetres', minimum: 1, maximum: 500 })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  lengthCm?: number;
+
+  @ApiPropertyOptional({ description: 'Centimetres', minimum: 1, maximum: 500 })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  widthCm?: number;
+
+  @ApiPropertyOptional({ description: 'Centimetres', minimum: 1, maximum: 500 })
+  @Optional()
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  heightCm?: number;
+
+  @ApiPropertyOptional({ description: 'Declared goods value, rupiah' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  itemValue?: number;
+}
+
+export class QuoteRequestDto {
+  @ApiProperty({ format: 'uuid', description: 'One of your pickup addresses' })
+  @IsUUID()
+  originAddressId!: string;
+
+  @ApiProperty({ type: DestinationDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DestinationDto)
+  destination!: DestinationDto;
+
+  @ApiProperty({ type: ParcelDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ParcelDto)
+  parcel!: ParcelDto;
+
+  @ApiPropertyOptional({ description: 'Rupiah to collect on delivery; 0 or absent for non-COD' })
+  @Optional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  codAmount?: number;
+
+  @ApiPropertyOptional({ enum: SCORING_PRESETS, description: 'Defaults to your settings’ preset' })
+  @Optional()
+  @IsIn(SCORING_PRESETS)
+  preset?: ScoringPreset;
+}
+
+class DaysDto {
+  @ApiProperty() min!: number;
+  @ApiProperty() max!: number;
+}
+
+class ObservedDaysDto {
+  @ApiProperty() p50!: number;
+  @ApiProperty() p90!: number;
+}
+
+export class QuoteOptionDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() service!: string;
+  @ApiProperty() serviceName!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Rupiah; null when the courier gave no price' }) price!: number | null;
+  @ApiProperty({ description: 'Rupiah' }) codFee!: number;
+  @ApiProperty({ description: 'Rupiah Kirim earns back on shipping (invoiced as a credit)' }) cashback!: number;
+  @ApiProperty({ type: DaysDto, description: 'Promised transit days' }) etaDays!: DaysDto;
+  @ApiProperty({ type: ObservedDaysDto, nullable: true, description: 'Observed transit days when Kirim has enough deliveries' })
+  observedTransitDays!: ObservedDaysDto | null;
+  @ApiProperty({ description: 'Learned chance the parcel is delivered and paid (0..1)' }) successRate!: number;
+  @ApiProperty({ description: 'Rupiah: the expected cost of a successful delivery' }) expectedCost!: number;
+  @ApiProperty() score!: number;
+  @ApiProperty({ type: Number, nullable: true }) rank!: number | null;
+  @ApiProperty() eligible!: boolean;
+  @ApiPropertyOptional() ineligibleReason?: string;
+  @ApiProperty({ description: 'Every term of the expected cost and of the score, rupiah' }) breakdown!: Record<string, unknown>;
+}
+
+class RecommendedDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() service!: string;
+}
+
+export class QuoteResponseDto {
+  @ApiProperty({ type: [QuoteOptionDto] }) options!: QuoteOptionDto[];
+  @ApiProperty({ type: RecommendedDto, nullable: true }) recommended!: RecommendedDto | null;
+  @ApiProperty({ enum: SCORING_PRESETS }) preset!: string;
+  @ApiProperty() modelVersion!: string;
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { AddressesService } from 'src/sellers/addresses.service';
+import { SellersService } from 'src/sellers/sellers.service';
+import { QuoteOptionDto, QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
+import { optionKey, RankedShipment, ScoringService } from './scoring.service';
+
+/** POST /v1/quotes: the seller's origin and settings, then the ranking, in the API's shape. */
+@Injectable()
+export class QuotesService {
+  constructor(
+    private readonly scoring: ScoringService,
+    private readonly addresses: AddressesService,
+    private readonly sellers: SellersService,
+  ) {}
+
+  /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND for an unknown or another seller's origin. */
+  async quote(sellerId: string, q: QuoteRequestDto): Promise<QuoteResponseDto> {
+    const [origin, settings] = await Promise.all([this.addresses.find(sellerId, q.originAddressId), this.sellers.settings(sellerId)]);
+    const ranked = await this.scoring.rank(
+      { origin, destination: { ...q.destination, district: q.destination.district ?? '' }, parcel: q.parcel, codAmount: q.codAmount ?? 0 },
+      { preset: q.preset ?? settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
+    );
+    return {
+      options: quoteOptions(ranked),
+      recommended: ranked.winner ? { courier: ranked.winner.courier, service: ranked.winner.service } : null,
+      preset: ranked.preset,
+      modelVersion: ranked.modelVersion,
+    };
+  }
+}
+
+export function quoteOptions(ranked: RankedShipment): QuoteOptionDto[] {
+  return ranked.options.map((o) => {
+    const key = optionKey(o.courier, o.service);
+    return {
+      courier: o.courier,
+      service: o.service,
+      serviceName: o.serviceName,
+      price: ranked.priced.has(key) ? o.price : null,
+      codFee: o.codFee,
+      cashback: o.cashback,
+      etaDays: ranked.promised.get(key)!,
+      observedTransitDays: ranked.observed.get(key) ?? null,
+      successRate: Math.round(o.successRate * 10_000) / 10_000,
+      expectedCost: o.expectedCost,
+      score: o.score,
+      rank: o.rank,
+      eligible: o.eligible,
+      ...(o.ineligibleReason ? { ineligibleReason: o.ineligibleReason } : {}),
+      breakdown: o.breakdown as unknown as Record<string, unknown>,
+    };
+  });
+}

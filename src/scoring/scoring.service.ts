@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { Clock } from 'src/common/clock';
+import type { Rupiah } from 'src/common/money';
+import { codFee } from 'src/couriers/cod-fee';
+import type { Area, CourierServiceInfo, Parcel } from 'src/couriers/courier-adapter';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
+import type { ScoringPreset } from 'src/sellers/seller-settings.entity';
+import { DeliveryStatsService } from './delivery-stats.service';
+import { CachedRate, RateCache } from './rate-cache';
+import { Candidate, IneligibleReason, rankCandidates, Ranking } from './scoring.model';
+
+export interface ShipmentToRank {
+  origin: Area;
+  destination: Area;
+  parcel: Parcel;
+  codAmount: Rupiah;
+  recipientPhone?: string;
+}
+
+export interface RankingContext {
+  preset: ScoringPreset;
+  lostMarginPerFailure: Rupiah;
+}
+
+export interface RankedShipment extends Ranking {
+  preset: ScoringPreset;
+  modelVersion: string;
+  /** Per option: the observed transit percentiles when Kirim has enough deliveries, else null. */
+  observed: Map<string, { p50: number; p90: number } | null>;
+  /** Per option: the courier's promised days for the route. */
+  promised: Map<string, { min: number; max: number }>;
+  /** Which options had a live or cached price (ineligible ones may have none). */
+  priced: Set<string>;
+}
+
+type Rates = { rates: CachedRate[] } | { failed: IneligibleReason };
+
+export const optionKey = (courier: string, service: string) => `${courier}:${service}`;
+
+/** Chargeable weight in whole kilograms (actual or volumetric /6000, whichever is more): the rate band. */
+function weightBand(p: Parcel): number {
+  const volumetric = p.lengthCm && p.widthCm && p.heightCm ? (p.lengthCm * p.widthCm * p.heightCm) / 6000 : 0;
+  return Math.max(1, Math.ceil(Math.max(p.weightGrams / 1000, volumetric)));
+}
+
+const place = (a: Area) => `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}`;
+
+/**
+ * Which courier service should carry a shipment, and why: eligibility, rates (cached per route, weight
+ * band and service; fetched in parallel under each courier's policies when cold), learned delivery
+ * odds, and the expected-cost model.
+ */
+@Injectable()
+export class ScoringService {
+  private readonly cache: RateCache;
+
+  constructor(
+    private readonly registry: CourierRegistry,
+    private readonly stats: DeliveryStatsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    const s = config.business.scoring;
+    this.cache = new RateCache(s.rateCacheTtlSeconds * 1000, s.rateCacheMaxEntries);
+  }
+
+  /** Every courier service for the shipment, scored and ranked; ineligible ones say why. */
+  async rank(shipment: ShipmentToRank, ctx: RankingContext): Promise<RankedShipment> {
+    const couriers = this.registry.all();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.quoteDeadlineMs)));
+    let rates: Rates[];
+    try {
+      rates = await Promise.all(couriers.map((c) => this.ratesOf(c, shipment, deadline)));
+    } finally {
+      clearTimeout(timer);
+    }
+
+    const services = couriers.flatMap((c, i) => c.services().map((s) => ({ courier: c, info: s, rates: rates[i] })));
+    const estimates = await this.stats.estimates(
+      { origin: shipment.origin, destination: shipment.destination, recipientPhone: shipment.recipientPhone },
+      services.map(({ courier, info, rates: r }) => ({
+        courier: courier.code,
+        service: info.code,
+        promised: ('rates' in r ? r.rates.find((q) => q.service === info.code)?.etaDays : undefined) ?? info.slaDays,
+      })),
+    );
+
+    const terms = this.config.business.couriers.terms;
+    const observed = new Map<string, { p50: number; p90: number } | null>();
+    const promised = new Map<string, { min: number; max: number }>();
+    const priced = new Set<string>();
+    const candidates: Candidate[] = services.map(({ courier, info, rates: r }, i) => {
+      const key = optionKey(courier.code, info.code);
+      const rate = 'rates' in r ? r.rates.find((q) => q.service === info.code) : undefined;
+      const e = estimates[i];
+      const price = rate?.price ?? 0;
+      if (rate) priced.add(key);
+      promised.set(key, rate?.etaDays ?? info.slaDays);
+      observed.set(key, e.transitDays.source === 'promised' ? null : { p50: e.transitDays.p50, p90: e.transitDays.p90 });
+      const t = terms[courier.code];
+      return {
+        courier: courier.code,
+        service: info.code,
+        serviceName: rate?.serviceName ?? info.name,
+        ineligibleReason: this.ineligibility(info, shipment, r, rate),
+        price,
+        codFee: codFee(info, shipment.codAmount),
+        cashback: Math.round((price * t.cashbackBasisPoints) / 10_000),
+        returnFee: Math.round((price * t.returnFeeBasisPoints) / 10_000),
+        failureRate: e.failureRate,
+        pickupFailureRate: e.pickupFailureRate,
+        transitDays: { p50: e.transitDays.p50, p90: e.transitDays.p90 },
+      };
+    });
+
+    const ranking = rankCandidates(candidates, {
+      weights: this.config.business.scoring.presets[ctx.preset],
+      lostMarginPerFailure: ctx.lostMarginPerFailure,
+      pickupFailureCost: this.config.business.scoring.pickupFailureCost,
+    });
+    return { ...ranking, preset: ctx.preset, modelVersion: this.config.business.scoring.modelVersion, observed, promised, priced };
+  }
+
+  private ineligibility(info: CourierServiceInfo, s: ShipmentToRank, r: Rates, rate: CachedRate | undefined): IneligibleReason | undefined {
+    if (s.parcel.weightGrams > info.maxWeightGrams) return 'too_heavy';
+    if (s.parcel.weightGrams < info.minWeightGrams) return 'too_light';
+    if (s.codAmount > 0 && !info.cod) return 'cod_not_supported';
+    if (s.codAmount > info.codMaxAmount && s.codAmount > 0) return 'cod_over_limit';
+    if ('failed' in r) return r.failed;
+    if (!rate) return 'route_not_served';
+    if (s.codAmount > 0 && !rate.codAvailable) return 'cod_not_supported';
+    return undefined;
+  }
+
+  /** A courier's rates for the route: from the cache, else asked now (a late answer still fills the cache). */
+  private async ratesOf(courier: ResilientCourier, s: ShipmentToRank, deadline: Promise<'timeout'>): Promise<Rates> {
+    const key = [courier.code, place(s.origin), place(s.destination), weightBand(s.parcel)].join('>');
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(key, now);
+    if (cached) return { rates: cached };
+    if (courier.health().state === 'open') return { failed: 'circuit_open' };
+    const asked = courier.quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount }).then((quotes) => {
+      const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
+      this.cache.set(key, rates, this.clock.now().getTime());
+      return { rates } as Rates;
+    });
+    try {
+      const answer = await Promise.race([asked, deadline]);
+      return answer === 'timeout' ? { failed: 'courier_timeout' } : answer;
+    } catch (e) {
+      if (e instanceof CourierUnavailableError) return { failed: e.reason === 'circuit_open' ? 'circuit_open' : e.reason === 'timeout' ? 'courier_timeout' : 'courier_error' };
+      if (e instanceof CourierRejectedError && e.reason !== 'auth') return { failed: 'route_not_served' };
+      return { failed: 'courier_error' };
+    } finally {
+      asked.catch(() => undefined); // a late failure after the deadline is already accounted for
+    }
+  }
+}

@@ -1,0 +1,133 @@
+import supertest from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface Option {
+  courier: string;
+  service: string;
+  price: number | null;
+  codFee: number;
+  cashback: number;
+  expectedCost: number;
+  score: number;
+  rank: number | null;
+  eligible: boolean;
+  ineligibleReason?: string;
+  successRate: number;
+  breakdown: { price: number; codFee: number; cashback: number; failureCost: number; pickupCost: number };
+}
+
+const jakarta = { district: 'Menteng', city: 'Jakarta Pusat', province: 'DKI Jakarta', postalCode: '10340' };
+
+describe('POST /v1/quotes', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ QUOTE_DEADLINE_MS: '1500' });
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  const quote = (body: object) => http.post('/v1/quotes').set(seller.auth).send({ originAddressId: origin, destination: jakarta, parcel: { weightGrams: 1200 }, codAmount: 150_000, ...body });
+  const find = (options: Option[], courier: string, service: string) => options.find((o) => o.courier === courier && o.service === service)!;
+
+  it('lists every courier service with price, COD fee, success rate, expected cost, score and rank', async () => {
+    const res = await quote({}).expect(200);
+    const options = res.body.options as Option[];
+    expect(new Set(options.map((o) => o.courier))).toEqual(new Set(COURIER_CODES));
+    expect(options).toHaveLength(12);
+    const eligible = options.filter((o) => o.eligible);
+    expect(eligible.length).toBeGreaterThan(3);
+    expect(eligible.map((o) => o.rank)).toEqual(eligible.map((_, i) => i + 1));
+    expect(res.body.recommended).toEqual({ courier: eligible[0].courier, service: eligible[0].service });
+    expect(res.body.preset).toBe('balanced');
+    for (const o of eligible) {
+      expect(Number.isSafeInteger(o.price) && o.price! > 0).toBe(true);
+      expect(o.codFee).toBeGreaterThan(0);
+      const b = o.breakdown;
+      expect(b.price + b.codFee + b.cashback + b.failureCost + b.pickupCost).toBe(o.expectedCost);
+      expect(o.successRate).toBeGreaterThan(0.5);
+    }
+    // Ineligible ones say why: JNE YES carries no COD; cargo services need heavier parcels.
+    expect(find(options, 'jne', 'YES')).toMatchObject({ eligible: false, rank: null, ineligibleReason: 'cod_not_supported' });
+    expect(find(options, 'sap', 'DRGREG')).toMatchObject({ eligible: false, ineligibleReason: 'too_light' });
+  });
+
+  it('honours a preset: cheapest picks the lowest net shipping price', async () => {
+    const options = (await quote({ preset: 'cheapest' }).expect(200)).body.options as Option[];
+    const eligible = options.filter((o) => o.eligible);
+    const net = (o: Option) => o.price! + o.codFee - o.cashback;
+    expect(net(eligible[0])).toBe(Math.min(...eligible.map(net)));
+  });
+
+  it('explains COD over a courier’s limit and routes a courier does not serve', async () => {
+    const big = (await quote({ codAmount: 4_000_000 }).expect(200)).body.options as Option[];
+    expect(find(big, 'sap', 'UDRREG').ineligibleReason).toBe('cod_over_limit');
+    expect(find(big, 'jne', 'REG').eligible).toBe(true);
+    const papua = (await quote({ destination: { city: 'Jayapura', province: 'Papua', postalCode: '99111' }, codAmount: 0 }).expect(200)).body.options as Option[];
+    expect(find(papua, 'sap', 'UDRREG').ineligibleReason).toBe('route_not_served');
+    expect(find(papua, 'jne', 'REG').eligible).toBe(true);
+  });
+
+  it('answers a warm quote without calling any courier', async () => {
+    const body = { destination: { ...jakarta, city: 'Jakarta Selatan' }, parcel: { weightGrams: 2300 } };
+    await quote(body).expect(200);
+    const sandboxes = t.app.get(CourierSandboxes).all();
+    const before = sandboxes.map((s) => s.requests);
+    const again = await quote(body).expect(200);
+    expect(sandboxes.map((s) => s.requests)).toEqual(before);
+    expect(again.body.recommended).not.toBeNull();
+  });
+
+  it('lists a courier that did not answer in time as timed out, and ranks the rest', async () => {
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('ninja', { latencyMs: 4000 });
+    try {
+      const res = await quote({ destination: { ...jakarta, city: 'Bekasi', province: 'Jawa Barat' } }).expect(200);
+      const options = res.body.options as Option[];
+      expect(find(options, 'ninja', 'STANDARD')).toMatchObject({ eligible: false, ineligibleReason: 'courier_timeout' });
+      expect(options.filter((o) => o.eligible).length).toBeGreaterThan(2);
+    } finally {
+      await control.setFaults('ninja', { latencyMs: 0 });
+    }
+  });
+
+  it('learns: many failed deliveries on the recommended lane move the recommendation away under safest', async () => {
+    const body = { preset: 'safest', destination: { ...jakarta, city: 'Depok', province: 'Jawa Barat' } };
+    const first = (await quote(body).expect(200)).body.recommended as { courier: string; service: string };
+    const stats = t.app.get(DeliveryStatsService);
+    for (let i = 0; i < 300; i += 1) {
+      await stats.recordOutcome({
+        shipmentId: randomUUID(),
+        courier: first.courier as never,
+        service: first.service,
+        origin: { city: 'Bandung', province: 'Jawa Barat' },
+        destination: { city: 'Depok', province: 'Jawa Barat' },
+        recipientPhone: `+62812${String(10_000_000 + i)}`,
+        outcome: 'returned',
+        failedAttempts: 2,
+      });
+    }
+    const after = (await quote(body).expect(200)).body;
+    expect(after.recommended).not.toEqual(first);
+    expect(find(after.options, first.courier, first.service).successRate).toBeLessThan(0.6);
+  });
+
+  it('refuses another seller’s origin address with 404, and bad input with 400 naming the field', async () => {
+    const other = await signupSeller(http);
+    const theirs = (await createAddress(http, other)).id;
+    await quote({ originAddressId: theirs }).expect(404);
+    const bad = await quote({ parcel: { weightGrams: 0 }, destination: { ...jakarta, province: 'Narnia' }, preset: 'random' }).expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['destination.province', 'parcel.weightGrams', 'preset']);
+  });
+});
