@@ -17,6 +17,11 @@ export const defaults = {
     'MEGA', 'BJB', 'BTPN', 'JAGO', 'SEABANK', 'BLU', 'SINARMAS', 'BUKOPIN',
   ] as const,
   apiKeys: { lastUsedWriteIntervalSeconds: 60 },
+  /**
+   * How long hot-path reads are kept per instance (seconds). This instance drops what it changes at
+   * once; another instance's change is seen within these times (a removed user within `users`).
+   */
+  caches: { users: 5, addresses: 30, settings: 10, statistics: 10 },
   couriers: {
     /**
      * Each courier's services as Kirim offers them: COD fee (basis points of the COD amount, with a

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { TtlCache } from 'src/common/ttl-cache';
 import { randomUUID } from 'node:crypto';
 import { Role } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
@@ -24,11 +26,17 @@ export function userView(user: User): UserView {
 
 @Injectable()
 export class UsersService {
+  /** Every authenticated request reads its user: kept briefly (see defaults.caches). */
+  private readonly active: TtlCache<string, User | null>;
+
   constructor(
     private readonly tx: Transactions,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.active = new TtlCache(config.business.caches.users * 1000);
+  }
 
   /**
    * Creates a user (joins the caller's transaction, e.g. signup's).
@@ -56,11 +64,9 @@ export class UsersService {
     });
   }
 
+  /** The user if active; cached briefly (a user disabled on another instance is refused within seconds). */
   findActiveById(id: string): Promise<User | null> {
-    return this.tx.manager
-      .createQueryBuilder(User, 'u')
-      .where('u.id = :id AND u.disabledAt IS NULL', { id })
-      .getOne();
+    return this.active.getOr(id, () => this.tx.manager.createQueryBuilder(User, 'u').where('u.id = :id AND u.disabledAt IS NULL', { id }).getOne());
   }
 
   findActiveByEmail(email: string): Promise<User | null> {
@@ -91,5 +97,6 @@ export class UsersService {
       .where('id = :userId AND seller_id = :sellerId AND disabled_at IS NULL', { userId, sellerId })
       .execute();
     if (!result.affected) throw new UserNotFoundError();
+    this.active.delete(userId);
   }
 }

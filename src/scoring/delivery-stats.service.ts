@@ -5,7 +5,8 @@ import { Clock } from 'src/common/clock';
 import { localSecret } from 'src/common/local-secret';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
-import { Estimate, estimate, TRANSIT_BUCKETS } from './delivery-estimator';
+import { TtlCache } from 'src/common/ttl-cache';
+import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
 import { DeliveryStatsRepository, StatsLevel } from './delivery-stats.repository';
 
 export interface LanePlace {
@@ -54,6 +55,10 @@ function keysFor(courier: string, service: string, origin: LanePlace, destinatio
 @Injectable()
 export class DeliveryStatsService {
   private readonly salt: string;
+  /** Quotes read these on every call; outcomes arrive one parcel at a time, so a few seconds' lag is fine. */
+  private readonly countsCache: TtlCache<string, OutcomeCounts | null>;
+  private readonly recipientsCache: TtlCache<string, { outcomes: number; failures: number } | null>;
+  private readonly pickupsCache: TtlCache<'all', Map<string, { attempts: number; failures: number }>>;
 
   constructor(
     private readonly repository: DeliveryStatsRepository,
@@ -62,6 +67,10 @@ export class DeliveryStatsService {
     private readonly config: AppConfig,
   ) {
     this.salt = config.auth.phoneHashSalt ?? localSecret(config.database.dataDir, 'phone-hash-salt');
+    const ttl = config.business.caches.statistics * 1000;
+    this.countsCache = new TtlCache(ttl, 100_000);
+    this.recipientsCache = new TtlCache(ttl, 100_000);
+    this.pickupsCache = new TtlCache(ttl, 1);
   }
 
   /** Recipients are known only by this salted hash of their phone number. */
@@ -74,8 +83,10 @@ export class DeliveryStatsService {
    * recipient statistics, in one transaction. Idempotent by shipment id: a repeat adds nothing.
    * @returns false when this shipment's outcome was already recorded.
    */
-  recordOutcome(o: DeliveryOutcome): Promise<boolean> {
-    return this.tx.run(async () => {
+  async recordOutcome(o: DeliveryOutcome): Promise<boolean> {
+    const keys = keysFor(o.courier, o.service, o.origin, o.destination);
+    const phoneHash = this.phoneHash(o.recipientPhone);
+    const recorded = await this.tx.run(async () => {
       const first = await this.repository.insertOutcome({
         shipmentId: o.shipmentId,
         courier: o.courier,
@@ -88,29 +99,56 @@ export class DeliveryStatsService {
       if (!first) return false;
       const failed = o.outcome !== 'delivered';
       const bucket = !failed && o.transitDays !== undefined ? Math.min(TRANSIT_BUCKETS - 1, Math.max(0, Math.round(o.transitDays))) : null;
-      await this.repository.addOutcome(keysFor(o.courier, o.service, o.origin, o.destination), failed, !failed && o.failedAttempts === 0, bucket);
-      await this.repository.addRecipientOutcome(this.phoneHash(o.recipientPhone), failed);
+      await this.repository.addOutcome(keys, failed, !failed && o.failedAttempts === 0, bucket);
+      await this.repository.addRecipientOutcome(phoneHash, failed);
       return true;
     });
+    for (const k of keys) this.countsCache.delete(`${k.level}:${k.key}`);
+    this.recipientsCache.delete(phoneHash);
+    return recorded;
   }
 
   /** Records whether a booking or pickup with the courier succeeded (pickup reliability). */
-  recordPickupOutcome(courier: CourierCode, failed: boolean): Promise<void> {
-    return this.repository.addPickupOutcome(courier, failed);
+  async recordPickupOutcome(courier: CourierCode, failed: boolean): Promise<void> {
+    await this.repository.addPickupOutcome(courier, failed);
+    this.pickupsCache.clear();
   }
 
   /** Estimates for each candidate service of one shipment, from one read of the statistics. */
   async estimates(shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string }, services: ServiceToEstimate[]): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
+    const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
     const [counts, recipient, pickups] = await Promise.all([
-      this.repository.counts(keyed.flat()),
-      shipment.recipientPhone ? this.repository.recipient(this.phoneHash(shipment.recipientPhone)) : Promise.resolve(undefined),
-      this.repository.pickups(),
+      this.counts(keyed.flat()),
+      phoneHash ? this.recipientsCache.getOr(phoneHash, async () => (await this.repository.recipient(phoneHash)) ?? null) : Promise.resolve(null),
+      this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ]);
     const scoring = this.config.business.scoring;
     return services.map((s, i) => {
       const [lane, province, national] = keyed[i].map((k) => counts.get(`${k.level}:${k.key}`));
-      return estimate({ lane, province, national, recipient, pickup: pickups.get(s.courier) }, scoring.priors[s.courier], s.promised, scoring);
+      return estimate({ lane, province, national, recipient: recipient ?? undefined, pickup: pickups.get(s.courier) }, scoring.priors[s.courier], s.promised, scoring);
     });
+  }
+
+  /** Statistics rows by `level:key`, from the cache where fresh (a known absence is cached too). */
+  private async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
+    const result = new Map<string, OutcomeCounts>();
+    const missing: { level: StatsLevel; key: string }[] = [];
+    for (const k of keys) {
+      const id = `${k.level}:${k.key}`;
+      const hit = this.countsCache.get(id);
+      if (hit === undefined) missing.push(k);
+      else if (hit) result.set(id, hit);
+    }
+    if (missing.length) {
+      const loaded = await this.repository.counts(missing);
+      for (const k of missing) {
+        const id = `${k.level}:${k.key}`;
+        const row = loaded.get(id) ?? null;
+        this.countsCache.set(id, row);
+        if (row) result.set(id, row);
+      }
+    }
+    return result;
   }
 }

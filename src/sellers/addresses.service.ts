@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { TtlCache } from 'src/common/ttl-cache';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
@@ -25,7 +27,16 @@ export function addressView(a: PickupAddress): AddressDto {
 
 @Injectable()
 export class AddressesService {
-  constructor(private readonly tx: Transactions, private readonly clock: Clock) {}
+  /** Quotes and bookings read the origin on every call: kept briefly, dropped here on change. */
+  private readonly cache: TtlCache<string, PickupAddress | null>;
+
+  constructor(
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.cache = new TtlCache(config.business.caches.addresses * 1000);
+  }
 
   async create(sellerId: string, input: CreateAddressDto): Promise<AddressDto> {
     const now = this.clock.now();
@@ -46,7 +57,7 @@ export class AddressesService {
    * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND (also for another seller's address)
    */
   async find(sellerId: string, id: string): Promise<PickupAddress> {
-    const address = await this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } });
+    const address = await this.cache.getOr(`${sellerId}:${id}`, () => this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } }));
     if (!address || address.deletedAt) throw new AddressNotFoundError();
     return address;
   }
@@ -56,14 +67,16 @@ export class AddressesService {
   }
 
   /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND */
-  update(sellerId: string, id: string, patch: UpdateAddressDto): Promise<AddressDto> {
-    return this.tx.run(async (m) => {
+  async update(sellerId: string, id: string, patch: UpdateAddressDto): Promise<AddressDto> {
+    const view = await this.tx.run(async (m) => {
       const address = await m.findOne(PickupAddress, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
       if (!address || address.deletedAt) throw new AddressNotFoundError();
       Object.assign(address, patch, { updatedAt: this.clock.now() });
       await m.save(PickupAddress, address);
       return addressView(address);
     });
+    this.cache.delete(`${sellerId}:${id}`); // after the commit (see SellersService.updateSettings)
+    return view;
   }
 
   /** Hides the address from lists and new shipments; past shipments keep it. @throws AddressNotFoundError */
@@ -75,5 +88,6 @@ export class AddressesService {
       .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
       .execute();
     if (!result.affected) throw new AddressNotFoundError();
+    this.cache.delete(`${sellerId}:${id}`);
   }
 }

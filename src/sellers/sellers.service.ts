@@ -5,6 +5,7 @@ import { AuthService } from 'src/auth/auth.service';
 import { UsersService, userView } from 'src/auth/users.service';
 import { Principal } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
+import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { Seller } from './seller.entity';
 import { SellerSettings } from './seller-settings.entity';
@@ -24,13 +25,18 @@ const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 @Injectable()
 export class SellersService {
+  /** Quotes read the preset and lost margin on every call: kept briefly, dropped here on change. */
+  private readonly settingsCache: TtlCache<string, SettingsDto>;
+
   constructor(
     private readonly tx: Transactions,
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.settingsCache = new TtlCache(config.business.caches.settings * 1000);
+  }
 
   /**
    * Creates a seller, its default settings and its owner in one transaction, and logs the owner in.
@@ -69,12 +75,12 @@ export class SellersService {
 
   /** The seller's settings; other modules read the scoring preset and webhook target here. */
   async settings(sellerId: string): Promise<SettingsDto> {
-    return settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId }));
+    return this.settingsCache.getOr(sellerId, async () => settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId })));
   }
 
   /** Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret. */
-  updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
-    return this.tx.run(async (m) => {
+  async updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
+    const view = await this.tx.run(async (m) => {
       const s = await m.findOneOrFail(SellerSettings, { where: { sellerId }, lock: { mode: 'pessimistic_write' } });
       if (patch.scoringPreset !== undefined) s.scoringPreset = patch.scoringPreset;
       if (patch.lostMarginPerFailure !== undefined) s.lostMarginPerFailure = patch.lostMarginPerFailure;
@@ -84,5 +90,8 @@ export class SellersService {
       await m.save(SellerSettings, s);
       return settingsView(s);
     });
+    // After the commit, so a concurrent read cannot cache the old settings again.
+    this.settingsCache.delete(sellerId);
+    return view;
   }
 }

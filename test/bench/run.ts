@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
+import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
 import {
   Benchmark,
@@ -22,7 +23,7 @@ import {
 } from './harness';
 
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
-const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking];
+const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -1,0 +1,46 @@
+/**
+ * A small per-instance cache for data that changes rarely and is read on hot paths (a quote reads the
+ * caller, the origin address, the settings and the statistics). Entries live `ttlMs` of real time;
+ * writers in this instance delete what they change, other instances see it within the TTL.
+ */
+export class TtlCache<K, V> {
+  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(key: K): V | undefined {
+    const e = this.entries.get(key);
+    if (!e) return undefined;
+    if (e.expiresAt <= performance.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  set(key: K, value: V): V {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+    this.entries.set(key, { value, expiresAt: performance.now() + this.ttlMs });
+    return value;
+  }
+
+  /** The cached value, or `load()`'s (cached unless it is undefined or null). */
+  async getOr(key: K, load: () => Promise<V>): Promise<V> {
+    const hit = this.get(key);
+    if (hit !== undefined) return hit;
+    const value = await load();
+    if (value !== undefined && value !== null) this.set(key, value);
+    return value;
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
