@@ -10,7 +10,7 @@ const ORDER: Record<string, number> = {
   picked_up: 3,
   in_transit: 4,
   out_for_delivery: 5,
-  delivery_failed: 5,
+  delivery_failed: 5.5,
   returning: 6,
   delivered: 7,
   returned: 7,
