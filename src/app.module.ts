@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { OperationsModule } from './operations/operations.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
+import { ShipmentsModule } from './shipments/shipments.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +28,7 @@ export class AppModule {
         SellersModule,
         CouriersModule.forRoot(config),
         ScoringModule,
+        ShipmentsModule,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { Role } from 'src/common/auth/principal';
 import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
-export type Resource = 'address' | 'bankAccount' | 'apiKey' | 'user';
+export type Resource = 'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -73,6 +73,10 @@ export const ROUTES: RouteCase[] = [
     body: () => validBankAccount(String(Math.floor(1e9 + Math.random() * 9e9))),
   },
   { method: 'get', path: '/v1/bank-accounts', access: OWNER, isolation: 'list', resource: 'bankAccount' },
+  { method: 'post', path: '/v1/shipments', access: SELLER, isolation: 'none' }, // needs the caller's own origin: tested in shipments.e2e-spec.ts
+  { method: 'get', path: '/v1/shipments', access: SELLER, isolation: 'list', resource: 'shipment' },
+  { method: 'get', path: '/v1/shipments/{id}', access: SELLER, isolation: 'by-id', resource: 'shipment' },
+  { method: 'post', path: '/v1/shipments/{id}/cancel', access: SELLER, isolation: 'by-id', resource: 'shipment' },
   { method: 'delete', path: '/v1/bank-accounts/{id}', access: OWNER, isolation: 'by-id', resource: 'bankAccount' },
 ];
 
@@ -82,6 +86,7 @@ export const LIST_OF: Record<Resource, string> = {
   bankAccount: '/v1/bank-accounts',
   apiKey: '/v1/api-keys',
   user: '/v1/users',
+  shipment: '/v1/shipments',
 };
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);

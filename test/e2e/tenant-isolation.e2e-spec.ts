@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
-import { addSellerUser, createAddress, signupSeller, TestSeller, validBankAccount } from '../support/factories/sellers';
+import { addSellerUser, createAddress, createShipment, signupSeller, TestSeller, validBankAccount } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { LIST_OF, Resource, ROUTES, RouteCase, withId } from './route-table';
 
@@ -32,6 +32,7 @@ describe('tenant isolation and permissions, for every route', () => {
           .body.id,
       apiKey: async () => (await http.post('/v1/api-keys').set(a.auth).send({ name: 'A key' }).expect(201)).body.id,
       user: async () => (await addSellerUser(http, a, 'seller_staff')).id,
+      shipment: async () => (await createShipment(http, a)).id,
     };
   });
   afterAll(() => t.close());

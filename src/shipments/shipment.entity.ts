@@ -1,0 +1,50 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { type Rupiah, rupiahColumn } from 'src/common/money';
+import type { Place } from 'src/couriers/courier-adapter';
+import type { ShipmentStatus } from './shipment-status';
+
+/** A parcel a seller hands Kirim: origin (as it was when created), recipient, parcel, COD, and its journey. */
+@Entity('shipments')
+@Index('idx_shipments_reference', ['sellerId', 'reference'], { unique: true })
+@Index('idx_shipments_seller', ['sellerId', 'createdAt', 'id'])
+@Index('idx_shipments_seller_status', ['sellerId', 'status'])
+@Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
+export class Shipment {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid') sellerId!: string;
+  /** The seller's own order reference, unique per seller. */
+  @Column('text') reference!: string;
+  @Column('uuid') originAddressId!: string;
+  /** The pickup address as it was when the shipment was created. */
+  @Column('jsonb') origin!: Place;
+  @Column('text') recipientName!: string;
+  /** E.164. */
+  @Column('text') recipientPhone!: string;
+  @Column('text') recipientAddress!: string;
+  @Column('text') recipientDistrict!: string;
+  @Column('text') recipientCity!: string;
+  @Column('text') recipientProvince!: string;
+  @Column('text') recipientPostalCode!: string;
+  @Column('integer') weightGrams!: number;
+  @Column('integer', { nullable: true }) lengthCm!: number | null;
+  @Column('integer', { nullable: true }) widthCm!: number | null;
+  @Column('integer', { nullable: true }) heightCm!: number | null;
+  @Column('bigint', { nullable: true, transformer: rupiahColumn }) itemValue!: Rupiah | null;
+  @Column('text', { nullable: true }) description!: string | null;
+  @Column('bigint', { transformer: rupiahColumn }) codAmount!: Rupiah;
+  /** A courier service the seller pinned; null lets Kirim choose. */
+  @Column('text', { nullable: true }) requestedCourier!: string | null;
+  @Column('text', { nullable: true }) requestedService!: string | null;
+  @Column('text') status!: ShipmentStatus;
+  @Column('text', { nullable: true }) reason!: string | null;
+  @Column('integer') attempts!: number;
+  @Column('boolean') codCollected!: boolean;
+  @Column('text') risk!: 'none' | 'at_risk';
+  @Column('text', { nullable: true }) courier!: string | null;
+  @Column('text', { nullable: true }) service!: string | null;
+  @Column('text', { nullable: true }) awb!: string | null;
+  /** The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version. */
+  @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
+  @Column('timestamptz') createdAt!: Date;
+  @Column('timestamptz') updatedAt!: Date;
+}

@@ -1,0 +1,25 @@
+import { BusinessRuleError, ConflictError, InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
+
+export class ShipmentNotFoundError extends NotFoundError {
+  constructor() {
+    super('SHIPMENTS_NOT_FOUND', 'No such shipment');
+  }
+}
+
+export class ReferenceTakenError extends ConflictError {
+  constructor() {
+    super('SHIPMENTS_REFERENCE_TAKEN', 'A shipment with this reference already exists', [{ field: 'reference', message: 'is already used by another shipment' }]);
+  }
+}
+
+export class NoCourierCarriesError extends BusinessRuleError {
+  constructor(field: string, message: string) {
+    super('SHIPMENTS_NO_COURIER_CARRIES', message, [{ field, message }]);
+  }
+}
+
+export class CannotCancelError extends InvalidStateError {
+  constructor(status: string, why?: string) {
+    super('SHIPMENTS_CANNOT_CANCEL', why ?? `A ${status} shipment can no longer be cancelled`);
+  }
+}

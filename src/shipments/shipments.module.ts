@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ScoringModule } from 'src/scoring/scoring.module';
+import { SellersModule } from 'src/sellers/sellers.module';
+import { ShipmentsController } from './shipments.controller';
+import { ShipmentsService } from './shipments.service';
+
+/** A shipment from creation to handover (pickups and the booking worker arrive next). */
+@Module({
+  imports: [SellersModule, ScoringModule],
+  controllers: [ShipmentsController],
+  providers: [ShipmentsService],
+  exports: [ShipmentsService],
+})
+export class ShipmentsModule {}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomUUID } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { Page, paginate } from 'src/common/pagination';
+import type { CourierServiceInfo } from 'src/couriers/courier-adapter';
+import { Transactions } from 'src/database/transaction';
+import { AddressesService } from 'src/sellers/addresses.service';
+import { Shipment } from './shipment.entity';
+import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
+import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
+import { CannotCancelError, NoCourierCarriesError, ReferenceTakenError, ShipmentNotFoundError } from './shipments.errors';
+
+const UNIQUE_VIOLATION = '23505';
+
+export function shipmentView(s: Shipment): ShipmentDto {
+  return {
+    id: s.id,
+    reference: s.reference,
+    status: s.status,
+    reason: s.reason,
+    attempts: s.attempts,
+    codCollected: s.codCollected,
+    risk: s.risk,
+    originAddressId: s.originAddressId,
+    origin: s.origin as unknown as Record<string, string>,
+    recipient: {
+      name: s.recipientName,
+      phone: s.recipientPhone,
+      address: s.recipientAddress,
+      district: s.recipientDistrict,
+      city: s.recipientCity,
+      province: s.recipientProvince,
+      postalCode: s.recipientPostalCode,
+    },
+    parcel: {
+      weightGrams: s.weightGrams,
+      ...(s.lengthCm !== null ? { lengthCm: s.lengthCm } : {}),
+      ...(s.widthCm !== null ? { widthCm: s.widthCm } : {}),
+      ...(s.heightCm !== null ? { heightCm: s.heightCm } : {}),
+      ...(s.itemValue !== null ? { itemValue: s.itemValue } : {}),
+      ...(s.description !== null ? { description: s.description } : {}),
+    },
+    codAmount: s.codAmount,
+    courier: s.courier && s.service ? { code: s.courier as never, service: s.service } : null,
+    requestedCourier: s.requestedCourier && s.requestedService ? { code: s.requestedCourier as never, service: s.requestedService } : null,
+    awb: s.awb,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+/** Shipments from creation to handover: validation against what couriers can carry, listing, cancelling. */
+@Injectable()
+export class ShipmentsService {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly addresses: AddressesService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  private services(): (CourierServiceInfo & { courier: string })[] {
+    const catalogue = this.config.business.couriers.catalogue;
+    return Object.entries(catalogue).flatMap(([courier, c]) => (c.services as unknown as CourierServiceInfo[]).map((s) => ({ ...s, courier })));
+  }
+
+  /**
+   * Creates a shipment in status `ready`, with a snapshot of its origin address.
+   * @throws AddressNotFoundError (404) for an unknown or another seller's origin
+   * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES (422) when no courier (or the pinned one) could carry it
+   * @throws ReferenceTakenError SHIPMENTS_REFERENCE_TAKEN (409)
+   */
+  async create(sellerId: string, dto: CreateShipmentDto): Promise<ShipmentDto> {
+    const origin = await this.addresses.find(sellerId, dto.originAddressId);
+    const cod = dto.codAmount ?? 0;
+    const pinned = dto.courier ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service) : this.services();
+    if (dto.courier && !pinned.length) throw new NoCourierCarriesError('courier.service', `${dto.courier.code} has no service ${dto.courier.service}`);
+    if (!pinned.some((s) => dto.parcel.weightGrams <= s.maxWeightGrams && dto.parcel.weightGrams >= s.minWeightGrams)) {
+      throw new NoCourierCarriesError('parcel.weightGrams', 'no courier service carries a parcel of this weight');
+    }
+    if (cod > 0 && !pinned.some((s) => s.cod && cod <= s.codMaxAmount)) {
+      throw new NoCourierCarriesError('codAmount', 'no courier service collects this COD amount');
+    }
+    const now = this.clock.now();
+    const shipment: Shipment = {
+      id: randomUUID(),
+      sellerId,
+      reference: dto.reference,
+      originAddressId: origin.id,
+      origin: { name: origin.contactName, phone: origin.phone, address: origin.address, district: origin.district, city: origin.city, province: origin.province, postalCode: origin.postalCode },
+      recipientName: dto.recipient.name,
+      recipientPhone: dto.recipient.phone,
+      recipientAddress: dto.recipient.address,
+      recipientDistrict: dto.recipient.district ?? '',
+      recipientCity: dto.recipient.city,
+      recipientProvince: dto.recipient.province,
+      recipientPostalCode: dto.recipient.postalCode,
+      weightGrams: dto.parcel.weightGrams,
+      lengthCm: dto.parcel.lengthCm ?? null,
+      widthCm: dto.parcel.widthCm ?? null,
+      heightCm: dto.parcel.heightCm ?? null,
+      itemValue: dto.parcel.itemValue ?? null,
+      description: dto.parcel.description ?? null,
+      codAmount: cod,
+      requestedCourier: dto.courier?.code ?? null,
+      requestedService: dto.courier?.service ?? null,
+      status: 'ready',
+      reason: null,
+      attempts: 0,
+      codCollected: false,
+      risk: 'none',
+      courier: null,
+      service: null,
+      awb: null,
+      decision: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      await this.tx.manager.insert(Shipment, shipment as never); // jsonb columns defeat TypeORM's deep-partial type
+    } catch (e) {
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new ReferenceTakenError();
+      throw e;
+    }
+    return shipmentView(shipment);
+  }
+
+  list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
+    const qb = this.tx.manager.createQueryBuilder(Shipment, 's').where('s.sellerId = :sellerId', { sellerId });
+    if (q.status) qb.andWhere('s.status = :status', { status: q.status });
+    if (q.risk) qb.andWhere('s.risk = :risk', { risk: q.risk });
+    if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
+    if (q.from) qb.andWhere('s.createdAt >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('s.createdAt < :to', { to: new Date(q.to) });
+    return paginate(qb, 's', q, shipmentView);
+  }
+
+  /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
+  async find(sellerId: string, id: string): Promise<Shipment> {
+    const shipment = await this.tx.manager.findOne(Shipment, { where: { id, sellerId } });
+    if (!shipment) throw new ShipmentNotFoundError();
+    return shipment;
+  }
+
+  async get(sellerId: string, id: string): Promise<ShipmentDetailDto> {
+    const s = await this.find(sellerId, id);
+    // Events and alerts arrive with tracking (issue #5); the decision with booking.
+    return { ...shipmentView(s), events: [], alerts: [], decision: s.decision };
+  }
+
+  /**
+   * Cancels a shipment that is not booked yet. (Cancelling at the courier comes with booking.)
+   * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409)
+   */
+  async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
+    return this.tx.run(async (m) => {
+      const s = await m.findOne(Shipment, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
+      if (!s) throw new ShipmentNotFoundError();
+      if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
+      s.status = 'cancelled';
+      s.reason = 'cancelled_by_seller';
+      s.updatedAt = this.clock.now();
+      await m.save(Shipment, s);
+      return shipmentView(s);
+    });
+  }
+}

@@ -1,0 +1,103 @@
+import supertest from 'supertest';
+import { createAddress, createShipment, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('shipments', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  it('creates a ready shipment with a normalized recipient and a snapshot of its origin', async () => {
+    const body = validShipment(origin, 'ORDER-1001');
+    const res = await http.post('/v1/shipments').set(seller.auth).send({ ...body, recipient: { ...body.recipient, phone: '6281298765432', province: 'dki' } }).expect(201);
+    expect(res.body).toMatchObject({
+      reference: 'ORDER-1001',
+      status: 'ready',
+      risk: 'none',
+      attempts: 0,
+      codCollected: false,
+      codAmount: 150_000,
+      courier: null,
+      awb: null,
+      recipient: { phone: '+6281298765432', province: 'DKI Jakarta' },
+      origin: { city: 'Bandung', phone: '+6281234567890' },
+    });
+    // The snapshot stays when the address changes later.
+    await http.patch(`/v1/addresses/${origin}`).set(seller.auth).send({ city: 'Cimahi' }).expect(200);
+    const detail = await http.get(`/v1/shipments/${res.body.id}`).set(seller.auth).expect(200);
+    expect(detail.body).toMatchObject({ origin: { city: 'Bandung' }, events: [], alerts: [], decision: null });
+  });
+
+  it('refuses a second shipment with the same reference (409) and replays with the same Idempotency-Key', async () => {
+    const body = validShipment(origin, 'ORDER-DUP');
+    const first = await http.post('/v1/shipments').set(seller.auth).set('idempotency-key', 'ship-dup').send(body).expect(201);
+    const replay = await http.post('/v1/shipments').set(seller.auth).set('idempotency-key', 'ship-dup').send(body).expect(201);
+    expect(replay.body.id).toBe(first.body.id);
+    const dup = await http.post('/v1/shipments').set(seller.auth).send(body).expect(409);
+    expect(dup.body).toMatchObject({ code: 'SHIPMENTS_REFERENCE_TAKEN', details: [{ field: 'reference', message: expect.any(String) }] });
+  });
+
+  it('refuses what no courier can carry with 422 naming the field', async () => {
+    const tooMuchCod = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), codAmount: 9_000_000 }).expect(422);
+    expect(tooMuchCod.body.details[0].field).toBe('codAmount');
+    const heavy = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), parcel: { weightGrams: 40_000 }, courier: { code: 'jne', service: 'YES' } }).expect(422);
+    expect(heavy.body.details[0].field).toBe('parcel.weightGrams');
+    const unknown = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'sap', service: 'TELEPORT' } }).expect(422);
+    expect(unknown.body.details[0].field).toBe('courier.service');
+    const noCodService = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'jne', service: 'YES' } }).expect(422);
+    expect(noCodService.body.details[0].field).toBe('codAmount');
+  });
+
+  it('answers 400 naming each bad field, and writes nothing', async () => {
+    const before = (await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n;
+    const body = validShipment(origin);
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, reference: 'has spaces', recipient: { ...body.recipient, phone: '123', postalCode: '1' }, parcel: { weightGrams: -5 }, codAmount: -1, courier: { code: 'dhl', service: 'X' }, extra: true })
+      .expect(400);
+    expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(
+      ['codAmount', 'courier.code', 'extra', 'parcel.weightGrams', 'recipient.phone', 'recipient.postalCode', 'reference'].sort(),
+    );
+    expect((await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n).toBe(before);
+    await http.post('/v1/shipments').set(seller.auth).send({ ...body, originAddressId: '00000000-0000-4000-8000-000000000000' }).expect(404);
+  });
+
+  it('lists with status and date filters and a cursor', async () => {
+    const owner = await signupSeller(http);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      ids.push((await createShipment(http, owner)).id);
+      t.clock.advance(60_000);
+    }
+    await http.post(`/v1/shipments/${ids[0]}/cancel`).set(owner.auth).expect(200);
+    const ready = await http.get('/v1/shipments?status=ready&limit=2').set(owner.auth).expect(200);
+    expect(ready.body.items).toHaveLength(2);
+    const rest = await http.get(`/v1/shipments?status=ready&limit=2&cursor=${ready.body.nextCursor}`).set(owner.auth).expect(200);
+    expect([...ready.body.items, ...rest.body.items].map((s: { id: string }) => s.id).sort()).toEqual(ids.slice(1).sort());
+    expect(rest.body.nextCursor).toBeNull();
+    const cancelled = await http.get('/v1/shipments?status=cancelled').set(owner.auth).expect(200);
+    expect(cancelled.body.items.map((s: { id: string }) => s.id)).toEqual([ids[0]]);
+    const from = new Date(t.clock.now().getTime() - 150_000).toISOString();
+    const recent = await http.get(`/v1/shipments?from=${from}`).set(owner.auth).expect(200);
+    expect(recent.body.items.map((s: { id: string }) => s.id).sort()).toEqual(ids.slice(3).sort());
+    await http.get('/v1/shipments?status=flying').set(owner.auth).expect(400);
+  });
+
+  it('cancels a shipment that is not booked yet, once', async () => {
+    const { id } = await createShipment(http, seller);
+    const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
+    expect(res.body).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+    const again = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(409);
+    expect(again.body.code).toBe('SHIPMENTS_CANNOT_CANCEL');
+  });
+});
