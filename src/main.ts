@@ -43,6 +43,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalFilters(new HttpErrorFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bulk shipment imports arrive as CSV text.
+  fastify.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

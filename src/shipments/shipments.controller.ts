@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
+import { CSV_COLUMNS } from './bulk-import/shipments-csv';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto } from 'src/common/pagination';
-import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
+import { BulkImportResultDto, CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
 import { ShipmentsService } from './shipments.service';
 
 @ApiTags('shipments')
@@ -13,13 +15,27 @@ import { ShipmentsService } from './shipments.service';
 @Controller('v1/shipments')
 @Roles(...SELLER_ROLES)
 export class ShipmentsController {
-  constructor(private readonly shipments: ShipmentsService) {}
+  constructor(
+    private readonly shipments: ShipmentsService,
+    private readonly bulkImport: BulkImportService,
+  ) {}
 
   @Post()
   @Idempotent()
   @ApiCreatedResponse({ type: ShipmentDto })
   create(@CurrentSeller() sellerId: string, @Body() body: CreateShipmentDto): Promise<ShipmentDto> {
     return this.shipments.create(sellerId, body);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOperation({ summary: 'Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named' })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ description: `A JSON array of shipments (as POST /v1/shipments), or CSV with columns ${CSV_COLUMNS.join(', ')}` })
+  @ApiOkResponse({ type: BulkImportResultDto })
+  bulk(@CurrentSeller() sellerId: string, @Body() body: unknown, @Headers('content-type') contentType?: string): Promise<BulkImportResult> {
+    return this.bulkImport.import(sellerId, body, /^(text|application)\/csv/i.test(contentType ?? '') ? 'csv' : 'json');
   }
 
   @Get()

@@ -95,3 +95,13 @@ export class ShipmentDetailDto extends ShipmentDto {
   @ApiProperty({ type: Object, nullable: true, description: 'Why this courier: every candidate and term, winner and runner-up' })
   decision!: Record<string, unknown> | null;
 }
+
+class RowErrorDto {
+  @ApiProperty({ description: '1-based data row (CSV header not counted)' }) row!: number;
+  @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: { field: string; message: string }[];
+}
+
+export class BulkImportResultDto {
+  @ApiProperty({ type: [ShipmentDto] }) created!: ShipmentDto[];
+  @ApiProperty({ type: [RowErrorDto] }) errors!: RowErrorDto[];
+}

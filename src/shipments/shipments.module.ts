@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScoringModule } from 'src/scoring/scoring.module';
 import { SellersModule } from 'src/sellers/sellers.module';
+import { BulkImportService } from './bulk-import/bulk-import.service';
 import { ShipmentsController } from './shipments.controller';
 import { ShipmentsService } from './shipments.service';
 
@@ -8,7 +9,7 @@ import { ShipmentsService } from './shipments.service';
 @Module({
   imports: [SellersModule, ScoringModule],
   controllers: [ShipmentsController],
-  providers: [ShipmentsService],
+  providers: [ShipmentsService, BulkImportService],
   exports: [ShipmentsService],
 })
 export class ShipmentsModule {}

@@ -6,6 +6,7 @@ import { Page, paginate } from 'src/common/pagination';
 import type { CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
+import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
 import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
@@ -73,6 +74,21 @@ export class ShipmentsService {
    */
   async create(sellerId: string, dto: CreateShipmentDto): Promise<ShipmentDto> {
     const origin = await this.addresses.find(sellerId, dto.originAddressId);
+    const shipment = this.build(sellerId, dto, origin, this.clock.now());
+    try {
+      await this.tx.manager.insert(Shipment, shipment as never); // jsonb columns defeat TypeORM's deep-partial type
+    } catch (e) {
+      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new ReferenceTakenError();
+      throw e;
+    }
+    return shipmentView(shipment);
+  }
+
+  /**
+   * A new `ready` shipment from a validated request and its origin, checked against what couriers carry.
+   * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES when no courier (or the pinned one) could carry it
+   */
+  build(sellerId: string, dto: CreateShipmentDto, origin: PickupAddress, now: Date): Shipment {
     const cod = dto.codAmount ?? 0;
     const pinned = dto.courier ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service) : this.services();
     if (dto.courier && !pinned.length) throw new NoCourierCarriesError('courier.service', `${dto.courier.code} has no service ${dto.courier.service}`);
@@ -82,8 +98,7 @@ export class ShipmentsService {
     if (cod > 0 && !pinned.some((s) => s.cod && cod <= s.codMaxAmount)) {
       throw new NoCourierCarriesError('codAmount', 'no courier service collects this COD amount');
     }
-    const now = this.clock.now();
-    const shipment: Shipment = {
+    return {
       id: randomUUID(),
       sellerId,
       reference: dto.reference,
@@ -117,13 +132,6 @@ export class ShipmentsService {
       createdAt: now,
       updatedAt: now,
     };
-    try {
-      await this.tx.manager.insert(Shipment, shipment as never); // jsonb columns defeat TypeORM's deep-partial type
-    } catch (e) {
-      if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new ReferenceTakenError();
-      throw e;
-    }
-    return shipmentView(shipment);
   }
 
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {

@@ -101,3 +101,74 @@ describe('shipments', () => {
     expect(again.body.code).toBe('SHIPMENTS_CANNOT_CANCEL');
   });
 });
+
+describe('bulk shipment import', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  const csvRow = (reference: string, o: Partial<Record<string, string | number>> = {}) => {
+    const r = { reference, originAddressId: origin, recipientName: 'Budi', recipientPhone: '081298765432', recipientAddress: 'Jl. Mawar 1', recipientCity: 'Surabaya', recipientProvince: 'jatim', recipientPostalCode: '60111', weightGrams: 1000, codAmount: 120000, ...o };
+    return Object.values(r).join(',');
+  };
+  const csvHeader = 'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount';
+
+  it('keeps valid JSON rows and names each bad one', async () => {
+    const other = await signupSeller(http);
+    const theirs = (await createAddress(http, other)).id;
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        validShipment(origin, 'J-1'),
+        { ...validShipment(origin, 'J-2'), recipient: { ...validShipment(origin).recipient, phone: 'abc' } },
+        validShipment(theirs, 'J-3'),
+        validShipment(origin, 'J-1'),
+        { ...validShipment(origin, 'J-5'), codAmount: 9_000_000 },
+        validShipment(origin, 'J-6'),
+      ])
+      .expect(200);
+    expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['J-1', 'J-6']);
+    expect(res.body.errors.map((e: { row: number; details: { field: string }[] }) => [e.row, e.details[0].field])).toEqual([
+      [2, 'recipient.phone'],
+      [3, 'originAddressId'],
+      [4, 'reference'],
+      [5, 'codAmount'],
+    ]);
+  });
+
+  it('imports CSV the same way', async () => {
+    const csv = [csvHeader, csvRow('C-1'), csvRow('C-2', { weightGrams: 'heavy' }), csvRow('', {}), csvRow('C-4', { recipientPostalCode: '123' }), csvRow('C-5')].join('\n');
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send(csv).expect(200);
+    expect(res.body.created.map((s: { reference: string; recipient: { province: string } }) => [s.reference, s.recipient.province])).toEqual([
+      ['C-1', 'Jawa Timur'],
+      ['C-5', 'Jawa Timur'],
+    ]);
+    expect(res.body.errors.map((e: { row: number; details: { field: string }[] }) => [e.row, e.details.map((d) => d.field)])).toEqual([
+      [2, ['parcel.weightGrams']],
+      [3, ['reference']],
+      [4, ['recipient.postalCode']],
+    ]);
+    const bad = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send('name,colour\nx,y').expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('body.colour');
+  });
+
+  it('takes 5,000 rows in one upload and refuses more', async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => csvRow(`BIG-${i}`));
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send([csvHeader, ...rows].join('\n')).expect(200);
+    expect([res.body.created.length, res.body.errors.length]).toEqual([5000, 0]);
+    expect((await t.dataSource.query("SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'BIG-%'"))[0].n).toBe(5000);
+    const tooMany = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: 5001 }, (_, i) => validShipment(origin, `X-${i}`))).expect(400);
+    expect(tooMany.body.details[0]).toMatchObject({ field: 'body' });
+    await http.post('/v1/shipments/bulk').set(seller.auth).send({ not: 'an array' }).expect(400);
+  }, 60_000);
+});

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Clock } from 'src/common/clock';
+import { AppError, FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
+import { fieldProblems } from 'src/common/errors/validation';
+import { Transactions } from 'src/database/transaction';
+import { AddressesService } from 'src/sellers/addresses.service';
+import type { PickupAddress } from 'src/sellers/pickup-address.entity';
+import { Shipment } from '../shipment.entity';
+import { CreateShipmentDto, ShipmentDto } from '../shipments.dto';
+import { shipmentView, ShipmentsService } from '../shipments.service';
+import { parseShipmentsCsv } from './shipments-csv';
+
+export const MAX_BULK_ROWS = 5000;
+const INSERT_CHUNK = 500;
+
+export interface BulkImportResult {
+  created: ShipmentDto[];
+  /** One entry per rejected row (1-based, data rows only), with every offending field. */
+  errors: { row: number; details: FieldProblem[] }[];
+}
+
+/** Many shipments at once: every row checked like a single create; valid rows kept, bad rows named. */
+@Injectable()
+export class BulkImportService {
+  constructor(
+    private readonly shipments: ShipmentsService,
+    private readonly addresses: AddressesService,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Imports a JSON array or CSV text of shipments; valid rows are created in one transaction.
+   * @throws ValidationFailedError (field `body`) when the body is not an array/CSV or has 0 or more than 5,000 rows.
+   */
+  async import(sellerId: string, body: unknown, format: 'json' | 'csv'): Promise<BulkImportResult> {
+    const rows = format === 'csv' ? parseShipmentsCsv(String(body ?? '')) : body;
+    if (!Array.isArray(rows)) throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON array of shipments or text/csv' }]);
+    if (!rows.length) throw new ValidationFailedError([{ field: 'body', message: 'has no rows' }]);
+    if (rows.length > MAX_BULK_ROWS) throw new ValidationFailedError([{ field: 'body', message: `has ${rows.length} rows; at most ${MAX_BULK_ROWS} per request` }]);
+
+    const errors: BulkImportResult['errors'] = [];
+    const valid: { row: number; dto: CreateShipmentDto }[] = [];
+    const firstRowOf = new Map<string, number>();
+    rows.forEach((raw: unknown, i) => {
+      const row = i + 1;
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+      const dto = plainToInstance(CreateShipmentDto, raw);
+      const problems = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: true } });
+      if (problems.length) return errors.push({ row, details: fieldProblems(problems) });
+      const first = firstRowOf.get(dto.reference);
+      if (first) return errors.push({ row, details: [{ field: 'reference', message: `appears again (first in row ${first})` }] });
+      firstRowOf.set(dto.reference, row);
+      valid.push({ row, dto });
+      return undefined;
+    });
+
+    const taken = new Set(
+      ((await this.tx.manager.query('SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)', [sellerId, valid.map((v) => v.dto.reference)])) as { reference: string }[]).map(
+        (r) => r.reference,
+      ),
+    );
+    const origins = new Map<string, PickupAddress | null>();
+    for (const id of new Set(valid.map((v) => v.dto.originAddressId))) {
+      origins.set(id, await this.addresses.find(sellerId, id).catch(() => null));
+    }
+
+    const now = this.clock.now();
+    const built: Shipment[] = [];
+    for (const { row, dto } of valid) {
+      if (taken.has(dto.reference)) {
+        errors.push({ row, details: [{ field: 'reference', message: 'is already used by another shipment' }] });
+        continue;
+      }
+      const origin = origins.get(dto.originAddressId);
+      if (!origin) {
+        errors.push({ row, details: [{ field: 'originAddressId', message: 'is not one of your pickup addresses' }] });
+        continue;
+      }
+      try {
+        built.push(this.shipments.build(sellerId, dto, origin, now));
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        errors.push({ row, details: e.details.length ? e.details : [{ field: 'row', message: e.message }] });
+      }
+    }
+
+    await this.tx.run(async (m) => {
+      for (let i = 0; i < built.length; i += INSERT_CHUNK) await m.insert(Shipment, built.slice(i, i + INSERT_CHUNK) as never);
+    });
+    return { created: built.map(shipmentView), errors: errors.sort((a, b) => a.row - b.row) };
+  }
+}

@@ -1,0 +1,79 @@
+import { parse } from 'csv-parse/sync';
+import { ValidationFailedError } from 'src/common/errors/app-error';
+
+/** The columns of a shipments CSV (header row required; order free; empty cells mean absent). */
+export const CSV_COLUMNS = [
+  'reference',
+  'originAddressId',
+  'recipientName',
+  'recipientPhone',
+  'recipientAddress',
+  'recipientDistrict',
+  'recipientCity',
+  'recipientProvince',
+  'recipientPostalCode',
+  'weightGrams',
+  'lengthCm',
+  'widthCm',
+  'heightCm',
+  'itemValue',
+  'description',
+  'codAmount',
+  'courierCode',
+  'courierService',
+] as const;
+
+const REQUIRED = ['reference', 'originAddressId', 'recipientName', 'recipientPhone', 'recipientAddress', 'recipientCity', 'recipientProvince', 'recipientPostalCode', 'weightGrams'];
+const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'itemValue', 'codAmount']);
+
+/** A number when the cell is an integer, otherwise the text (so validation can say what is wrong). */
+const cell = (column: string, value: string) => (NUMERIC.has(column) && /^-?\d+$/.test(value) ? Number(value) : value);
+
+/**
+ * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row.
+ * @throws ValidationFailedError (field `body`) for unreadable CSV or a header without the required columns.
+ */
+export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
+  } catch (e) {
+    throw new ValidationFailedError([{ field: 'body', message: `is not readable CSV: ${(e as Error).message}` }]);
+  }
+  const header = records.length ? Object.keys(records[0]) : (parse(text, { to_line: 1, bom: true })[0] as string[] | undefined) ?? [];
+  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  if (unknown.length || missing.length) {
+    throw new ValidationFailedError([
+      ...unknown.map((c) => ({ field: `body.${c}`, message: 'is not a known column' })),
+      ...missing.map((c) => ({ field: `body.${c}`, message: 'column is required' })),
+    ]);
+  }
+  return records.map((r) => {
+    const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c]));
+    const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+    return defined({
+      reference: v('reference'),
+      originAddressId: v('originAddressId'),
+      recipient: defined({
+        name: v('recipientName'),
+        phone: v('recipientPhone'),
+        address: v('recipientAddress'),
+        district: v('recipientDistrict'),
+        city: v('recipientCity'),
+        province: v('recipientProvince'),
+        postalCode: v('recipientPostalCode'),
+      }),
+      parcel: defined({
+        weightGrams: v('weightGrams'),
+        lengthCm: v('lengthCm'),
+        widthCm: v('widthCm'),
+        heightCm: v('heightCm'),
+        itemValue: v('itemValue'),
+        description: v('description'),
+      }),
+      codAmount: v('codAmount'),
+      courier: v('courierCode') !== undefined || v('courierService') !== undefined ? defined({ code: v('courierCode'), service: v('courierService') }) : undefined,
+    });
+  });
+}
