@@ -23,3 +23,16 @@ export class CannotCancelError extends InvalidStateError {
     super('SHIPMENTS_CANNOT_CANCEL', why ?? `A ${status} shipment can no longer be cancelled`);
   }
 }
+
+export class PickupNotFoundError extends NotFoundError {
+  constructor() {
+    super('PICKUPS_NOT_FOUND', 'No such pickup');
+  }
+}
+
+/** Some shipments of a pickup request are unknown or not ready; each is named. */
+export class ShipmentsNotReadyError extends BusinessRuleError {
+  constructor(details: { field: string; message: string }[]) {
+    super('PICKUPS_SHIPMENTS_NOT_READY', 'Only your ready shipments can be booked', details);
+  }
+}

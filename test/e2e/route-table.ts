@@ -78,6 +78,8 @@ export const ROUTES: RouteCase[] = [
   { method: 'get', path: '/v1/shipments', access: SELLER, isolation: 'list', resource: 'shipment' },
   { method: 'get', path: '/v1/shipments/{id}', access: SELLER, isolation: 'by-id', resource: 'shipment' },
   { method: 'post', path: '/v1/shipments/{id}/cancel', access: SELLER, isolation: 'by-id', resource: 'shipment' },
+  { method: 'post', path: '/v1/pickups', access: SELLER, isolation: 'none' }, // another seller's shipment ids: tested in pickups.e2e-spec.ts
+  { method: 'get', path: '/v1/pickups/{id}', access: SELLER, isolation: 'none' }, // tested in pickups.e2e-spec.ts
   { method: 'delete', path: '/v1/bank-accounts/{id}', access: OWNER, isolation: 'by-id', resource: 'bankAccount' },
 ];
 

@@ -3,7 +3,7 @@ import { dataSourceOptions } from 'src/database/data-source';
 import { runMigrations } from 'src/database/migrate';
 import { createTestDatabase, TestDatabase } from '../../support/test-db';
 
-const KIRIM_TABLES = ['api_keys', 'bank_accounts', 'courier_locations', 'delivery_outcomes', 'delivery_stats', 'idempotency_keys', 'pickup_addresses', 'rate_limit_counters', 'seller_settings', 'sellers', 'shipments', 'users'];
+const KIRIM_TABLES = ['api_keys', 'bank_accounts', 'booking_attempts', 'courier_locations', 'delivery_outcomes', 'delivery_stats', 'idempotency_keys', 'pickup_addresses', 'pickup_items', 'pickups', 'rate_limit_counters', 'seller_settings', 'sellers', 'shipments', 'users'];
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows = (await ds.query(

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { PickupService } from './pickup.service';
+
+/** Trigger only: the pickup outbox worker's work is claimed in PostgreSQL, so every instance may run it. */
+@Injectable()
+export class PickupJob {
+  constructor(private readonly pickups: PickupService) {}
+
+  @Interval(1000)
+  run(): Promise<number> {
+    return this.pickups.processDue();
+  }
+}

@@ -1,0 +1,237 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { Transactions } from 'src/database/transaction';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import { quoteOptions } from 'src/scoring/quotes.service';
+import type { ScoredOption } from 'src/scoring/scoring.model';
+import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
+import { SellersService } from 'src/sellers/sellers.service';
+import { AttemptRow, PickupItemRow, PickupsRepository } from './pickups.repository';
+import { PickupAcceptedDto, PickupDto } from './pickups.dto';
+import { Shipment } from './shipment.entity';
+import { PickupNotFoundError, ShipmentsNotReadyError } from './shipments.errors';
+
+const LEASE_MS = 60_000;
+const BOOKABLE = new Set(['ready', 'booking_failed']);
+
+/** Our order reference at the courier for one attempt: ≤ 20 letters and digits, unique per attempt. */
+export const attemptReference = (shipmentId: string, attempt: number) => `K${shipmentId.replace(/-/g, '').slice(0, 14).toUpperCase()}${attempt.toString(36).toUpperCase().padStart(2, '0')}`;
+
+/**
+ * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
+ * creates the courier order, requests pickup, records each attempt and fails over to the next-best
+ * courier. A crash between "sent" and "saved" is reconciled with the courier by our reference.
+ */
+@Injectable()
+export class PickupService {
+  private readonly logger = new Logger(PickupService.name);
+
+  constructor(
+    private readonly repository: PickupsRepository,
+    private readonly tx: Transactions,
+    private readonly registry: CourierRegistry,
+    private readonly scoring: ScoringService,
+    private readonly sellers: SellersService,
+    private readonly stats: DeliveryStatsService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Accepts a pickup of the seller's ready shipments: persisted in one transaction, booked later.
+   * @throws ShipmentsNotReadyError PICKUPS_SHIPMENTS_NOT_READY (422) naming each unknown or unready shipment
+   */
+  accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
+    return this.tx.run(async () => {
+      const statuses = await this.repository.lockShipments(sellerId, shipmentIds);
+      const problems = shipmentIds.flatMap((id, i) => {
+        const status = statuses.get(id);
+        if (!status) return [{ field: `shipmentIds.${i}`, message: 'is not one of your shipments' }];
+        return BOOKABLE.has(status) ? [] : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
+      });
+      if (problems.length) throw new ShipmentsNotReadyError(problems);
+      const id = await this.repository.insertPickup(sellerId, pickupDate ?? null, shipmentIds, this.clock.now());
+      return { id, status: 'accepted', shipments: shipmentIds.map((shipmentId) => ({ shipmentId, status: 'booking' })) };
+    });
+  }
+
+  /** @throws PickupNotFoundError PICKUPS_NOT_FOUND (also another seller's) */
+  async view(sellerId: string, id: string): Promise<PickupDto> {
+    const pickup = await this.repository.pickup(sellerId, id);
+    if (!pickup) throw new PickupNotFoundError();
+    const items = await this.repository.itemsOf(id);
+    const attempts = await this.repository.attemptsOf(items.map((i) => i.shipment_id));
+    return {
+      id,
+      status: items.some((i) => i.item_status === 'pending') ? 'processing' : 'done',
+      pickupDate: pickup.pickup_date,
+      createdAt: pickup.created_at.toISOString(),
+      shipments: items.map((i) => ({
+        shipmentId: i.shipment_id,
+        status: i.status,
+        courier: i.courier,
+        service: i.service,
+        awb: i.awb,
+        reason: i.reason,
+        attempts: attempts
+          .filter((a) => a.shipment_id === i.shipment_id)
+          .map((a) => ({
+            courier: a.courier,
+            service: a.service,
+            outcome: a.status,
+            ...(a.awb ? { awb: a.awb } : {}),
+            ...(a.error_kind ? { errorKind: a.error_kind } : {}),
+            ...(a.error_code ? { errorCode: a.error_code } : {}),
+            ...(a.error_message ? { errorMessage: a.error_message } : {}),
+            at: a.started_at.toISOString(),
+          })),
+      })),
+    };
+  }
+
+  /** The worker's step: claims due outbox items and books each. Returns how many it handled. */
+  async processDue(limit = 20): Promise<number> {
+    const items = await this.tx.run(() => this.repository.claimDue(limit, this.clock.now(), LEASE_MS));
+    for (const item of items) {
+      try {
+        await this.book(item);
+      } catch (e) {
+        // Left pending with its lease: it is retried when the lease expires.
+        this.logger.error({ err: e, item: item.id }, 'booking a pickup item failed unexpectedly');
+      }
+    }
+    return items.length;
+  }
+
+  private async book(item: PickupItemRow): Promise<void> {
+    const shipment = await this.tx.manager.findOneBy(Shipment, { id: item.shipment_id });
+    if (!shipment || shipment.status !== 'booking') {
+      await this.repository.finishItem(item.id, 'skipped', this.clock.now());
+      return;
+    }
+    const attempts = await this.repository.attemptsOf([shipment.id]);
+    const request = this.orderRequest(shipment, '', '');
+
+    // A crash after an attempt was written: ask the courier before sending anything again.
+    for (const open of attempts.filter((a) => a.status === 'started')) {
+      const found = await this.registry.get(open.courier as CourierCode).findByReference(open.reference).catch(() => undefined);
+      if (found === undefined) return; // courier unreachable: keep the item pending, retry after the lease
+      if (found) {
+        await this.finishBooked(item, shipment, open, found.awb, null);
+        return;
+      }
+      await this.repository.finishAttempt(open.id, { status: 'failed', errorKind: 'reconciled', errorMessage: 'not found at the courier after a restart' }, this.clock.now());
+      open.status = 'failed';
+    }
+
+    const settings = await this.sellers.settings(shipment.sellerId);
+    const ranked = await this.scoring.rank(
+      { origin: shipment.origin, destination: request.recipient, parcel: request.parcel, codAmount: shipment.codAmount, recipientPhone: shipment.recipientPhone },
+      { preset: settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
+    );
+    const tried = new Set(attempts.filter((a) => a.status === 'failed').map((a) => `${a.courier}:${a.service}`));
+    const candidates = ranked.options.filter(
+      (o) => o.eligible && !tried.has(`${o.courier}:${o.service}`) && (!shipment.requestedCourier || (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
+    );
+    let attemptNo = attempts.length;
+    for (const option of candidates) {
+      attemptNo += 1;
+      const reference = attemptReference(shipment.id, attemptNo);
+      const attemptId = await this.repository.startAttempt({ shipmentId: shipment.id, itemId: item.id, courier: option.courier, service: option.service, reference, now: this.clock.now() });
+      const awb = await this.tryCourier(option, this.orderRequest(shipment, option.service, reference), attemptId);
+      if (awb) {
+        await this.finishBooked(item, shipment, { id: attemptId, courier: option.courier, service: option.service } as AttemptRow, awb, { ranked, chosen: option });
+        return;
+      }
+    }
+    await this.tx.run(async (m) => {
+      await m.update(Shipment, { id: shipment.id }, { status: 'booking_failed', reason: candidates.length ? 'all_couriers_failed' : 'no_eligible_courier', updatedAt: this.clock.now() });
+      await this.repository.finishItem(item.id, 'failed', this.clock.now());
+    });
+  }
+
+  /** One courier: create the order, request pickup. Returns the AWB, or null after recording why not. */
+  private async tryCourier(option: ScoredOption, request: CreateOrderRequest, attemptId: string): Promise<string | null> {
+    const courier = this.registry.get(option.courier);
+    const fail = async (kind: string, code: string, message: string) => {
+      await this.repository.finishAttempt(attemptId, { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message }, this.clock.now());
+      await this.stats.recordPickupOutcome(option.courier, true);
+      return null;
+    };
+    let awb: string;
+    try {
+      awb = (await courier.createOrder(request)).awb;
+    } catch (e) {
+      if (e instanceof CourierUnavailableError && e.reason === 'timeout') {
+        // The courier may have created it before we stopped waiting: look before moving on.
+        const found = await courier.findByReference(request.reference).catch(() => null);
+        if (found) awb = found.awb;
+        else return fail('retriable', e.rawCode, e.message);
+      } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);
+      else if (e instanceof CourierRejectedError) return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
+      else throw e;
+    }
+    try {
+      await courier.requestPickup({ courier: option.courier, awb, reference: request.reference, service: option.service }, request);
+    } catch (e) {
+      // An order without a pickup is useless: cancel it so the parcel never has two live airway bills.
+      await courier.cancel({ courier: option.courier, awb, reference: request.reference, service: option.service }).catch(() => undefined);
+      const error = e as CourierUnavailableError | CourierRejectedError;
+      return fail(error instanceof CourierRejectedError ? 'permanent' : 'retriable', String(error.rawCode ?? 'PICKUP'), `pickup request failed: ${error.message}`);
+    }
+    return awb;
+  }
+
+  private async finishBooked(item: PickupItemRow, shipment: Shipment, attempt: Pick<AttemptRow, 'id' | 'courier' | 'service'>, awb: string, decision: { ranked: RankedShipment; chosen: ScoredOption } | null): Promise<void> {
+    const now = this.clock.now();
+    await this.tx.run(async (m) => {
+      await this.repository.finishAttempt(attempt.id, { status: 'booked', awb }, now);
+      await m.update(Shipment, { id: shipment.id }, {
+        status: 'booked',
+        reason: null,
+        courier: attempt.courier,
+        service: attempt.service,
+        awb,
+        ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
+        updatedAt: now,
+      });
+      await this.repository.finishItem(item.id, 'booked', now);
+    });
+    await this.stats.recordPickupOutcome(attempt.courier as CourierCode, false);
+  }
+
+  /** Everything needed to answer "why this courier, and what would the next one have cost?". */
+  private decision(ranked: RankedShipment, chosen: ScoredOption, at: Date): Record<string, unknown> {
+    const pick = (o: ScoredOption | null) => (o ? { courier: o.courier, service: o.service, expectedCost: o.expectedCost, score: o.score } : null);
+    return {
+      at: at.toISOString(),
+      preset: ranked.preset,
+      modelVersion: ranked.modelVersion,
+      winner: pick(ranked.winner),
+      runnerUp: pick(ranked.runnerUp),
+      booked: pick(chosen),
+      candidates: quoteOptions(ranked),
+    };
+  }
+
+  private orderRequest(s: Shipment, service: string, reference: string): CreateOrderRequest {
+    return {
+      reference,
+      service,
+      sender: s.origin,
+      recipient: { name: s.recipientName, phone: s.recipientPhone, address: s.recipientAddress, district: s.recipientDistrict, city: s.recipientCity, province: s.recipientProvince, postalCode: s.recipientPostalCode },
+      parcel: {
+        weightGrams: s.weightGrams,
+        ...(s.lengthCm ? { lengthCm: s.lengthCm } : {}),
+        ...(s.widthCm ? { widthCm: s.widthCm } : {}),
+        ...(s.heightCm ? { heightCm: s.heightCm } : {}),
+        ...(s.itemValue !== null ? { itemValue: s.itemValue } : {}),
+        ...(s.description ? { description: s.description } : {}),
+      },
+      codAmount: s.codAmount,
+      pickup: true,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID, Matches } from 'class-validator';
+import { Optional } from 'src/common/validators';
+
+export class CreatePickupDto {
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 500 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  shipmentIds!: string[];
+
+  @ApiPropertyOptional({ example: '2026-11-24', description: 'Pickup day (Asia/Jakarta)' })
+  @Optional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pickupDate must be YYYY-MM-DD' })
+  pickupDate?: string;
+}
+
+export class PickupAcceptedDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['accepted'] }) status!: 'accepted';
+  @ApiProperty({ type: [Object] }) shipments!: { shipmentId: string; status: string }[];
+}
+
+export class PickupAttemptDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() service!: string;
+  @ApiProperty({ enum: ['started', 'booked', 'failed'] }) outcome!: string;
+  @ApiPropertyOptional() awb?: string;
+  @ApiPropertyOptional({ enum: ['retriable', 'permanent', 'reconciled'] }) errorKind?: string;
+  @ApiPropertyOptional() errorCode?: string;
+  @ApiPropertyOptional() errorMessage?: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class PickupShipmentDto {
+  @ApiProperty({ format: 'uuid' }) shipmentId!: string;
+  @ApiProperty() status!: string;
+  @ApiProperty({ type: String, nullable: true }) courier!: string | null;
+  @ApiProperty({ type: String, nullable: true }) service!: string | null;
+  @ApiProperty({ type: String, nullable: true }) awb!: string | null;
+  @ApiProperty({ type: String, nullable: true }) reason!: string | null;
+  @ApiProperty({ type: [PickupAttemptDto] }) attempts!: PickupAttemptDto[];
+}
+
+export class PickupDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: ['processing', 'done'] }) status!: 'processing' | 'done';
+  @ApiProperty({ type: String, nullable: true }) pickupDate!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: [PickupShipmentDto] }) shipments!: PickupShipmentDto[];
+}

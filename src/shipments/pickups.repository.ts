@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Transactions } from 'src/database/transaction';
+
+export interface PickupItemRow {
+  id: string;
+  pickup_id: string;
+  shipment_id: string;
+  status: 'pending' | 'booked' | 'failed' | 'skipped';
+}
+
+export interface AttemptRow {
+  id: string;
+  shipment_id: string;
+  pickup_item_id: string;
+  courier: string;
+  service: string;
+  reference: string;
+  status: 'started' | 'booked' | 'failed';
+  error_kind: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  awb: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+/** The pickup outbox and booking attempts: claims, inserts and views in SQL. */
+@Injectable()
+export class PickupsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /** Locks the seller's shipments among `ids` and returns their statuses (inside the caller's transaction). */
+  async lockShipments(sellerId: string, ids: string[]): Promise<Map<string, string>> {
+    const rows = (await this.tx.manager.query('SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE', [sellerId, ids])) as { id: string; status: string }[];
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /** Persists the pickup and one pending outbox item per shipment, and moves the shipments to "booking". */
+  async insertPickup(sellerId: string, pickupDate: string | null, shipmentIds: string[], now: Date): Promise<string> {
+    const m = this.tx.manager;
+    const id = randomUUID();
+    await m.query('INSERT INTO pickups (id, seller_id, pickup_date, created_at) VALUES ($1, $2, $3, $4)', [id, sellerId, pickupDate, now]);
+    await m.query(
+      `INSERT INTO pickup_items (id, pickup_id, shipment_id, status, next_attempt_at, created_at, updated_at)
+       SELECT gen_random_uuid(), $1, s, 'pending', $3, $3, $3 FROM unnest($2::uuid[]) AS s`,
+      [id, shipmentIds, now],
+    );
+    await m.query("UPDATE shipments SET status = 'booking', reason = NULL, updated_at = $2 WHERE id = ANY($1)", [shipmentIds, now]);
+    return id;
+  }
+
+  /**
+   * Claims up to `limit` due items with a lease. SKIP LOCKED lets any number of instances claim at once
+   * without taking the same item; an expired lease (a crashed worker) makes the item due again.
+   */
+  async claimDue(limit: number, now: Date, leaseMs: number): Promise<PickupItemRow[]> {
+    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
+    const [rows] = (await this.tx.manager.query(
+      `UPDATE pickup_items SET claimed_until = $2, updated_at = $1
+       WHERE id IN (
+         SELECT id FROM pickup_items
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+         ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id, pickup_id, shipment_id, status`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    )) as [PickupItemRow[], number];
+    return rows;
+  }
+
+  async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
+    await this.tx.manager.query('UPDATE pickup_items SET status = $2, claimed_until = NULL, updated_at = $3 WHERE id = $1', [itemId, status, now]);
+  }
+
+  async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
+    return (await this.tx.manager.query('SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id', [shipmentIds])) as AttemptRow[];
+  }
+
+  /** Written (and committed) before the courier is called. */
+  async startAttempt(a: { shipmentId: string; itemId: string; courier: string; service: string; reference: string; now: Date }): Promise<string> {
+    const id = randomUUID();
+    await this.tx.manager.query(
+      `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'started', $7)`,
+      [id, a.shipmentId, a.itemId, a.courier, a.service, a.reference, a.now],
+    );
+    return id;
+  }
+
+  async finishAttempt(id: string, outcome: { status: 'booked' | 'failed'; awb?: string; errorKind?: string; errorCode?: string; errorMessage?: string }, now: Date): Promise<void> {
+    await this.tx.manager.query(
+      'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7 WHERE id = $1',
+      [id, outcome.status, outcome.awb ?? null, outcome.errorKind ?? null, outcome.errorCode ?? null, outcome.errorMessage?.slice(0, 500) ?? null, now],
+    );
+  }
+
+  async pickup(sellerId: string, id: string): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {
+    const rows = (await this.tx.manager.query('SELECT id, pickup_date, created_at FROM pickups WHERE id = $1 AND seller_id = $2', [id, sellerId])) as {
+      id: string;
+      pickup_date: string | null;
+      created_at: Date;
+    }[];
+    return rows[0];
+  }
+
+  async itemsOf(pickupId: string): Promise<{ shipment_id: string; item_status: string; status: string; courier: string | null; service: string | null; awb: string | null; reason: string | null }[]> {
+    return (await this.tx.manager.query(
+      `SELECT i.shipment_id, i.status AS item_status, s.status, s.courier, s.service, s.awb, s.reason
+       FROM pickup_items i JOIN shipments s ON s.id = i.shipment_id WHERE i.pickup_id = $1 ORDER BY i.created_at, i.shipment_id`,
+      [pickupId],
+    )) as { shipment_id: string; item_status: string; status: string; courier: string | null; service: string | null; awb: string | null; reason: string | null }[];
+  }
+}

@@ -1,0 +1,131 @@
+import supertest from 'supertest';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
+import { attemptReference, PickupService } from 'src/shipments/pickup.service';
+import { PickupsRepository } from 'src/shipments/pickups.repository';
+import { Transactions } from 'src/database/transaction';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('pickups', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  /** Ready shipments through the bulk API. */
+  async function shipments(n: number, prefix: string): Promise<string[]> {
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: n }, (_, i) => validShipment(origin, `${prefix}-${i}`))).expect(200);
+    expect(res.body.errors).toEqual([]);
+    return res.body.created.map((s: { id: string }) => s.id);
+  }
+  async function drain(app: TestApp = t): Promise<void> {
+    while ((await app.app.get(PickupService).processDue(50)) > 0);
+  }
+
+  it('accepts 200 shipments at once and books every one, storing the decision', async () => {
+    const ids = await shipments(200, 'P200');
+    const accepted = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
+    expect(accepted.body).toMatchObject({ status: 'accepted', shipments: expect.arrayContaining([{ shipmentId: ids[0], status: 'booking' }]) });
+    await drain();
+    const pickup = await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200);
+    expect(pickup.body.status).toBe('done');
+    expect(pickup.body.shipments).toHaveLength(200);
+    for (const s of pickup.body.shipments) {
+      expect(s).toMatchObject({ status: 'booked', courier: expect.any(String), awb: expect.any(String) });
+      expect(s.attempts).toHaveLength(1);
+      expect(s.attempts[0]).toMatchObject({ outcome: 'booked', courier: s.courier, awb: s.awb });
+    }
+    const detail = await http.get(`/v1/shipments/${ids[0]}`).set(seller.auth).expect(200);
+    expect(detail.body.decision).toMatchObject({ preset: 'balanced', modelVersion: expect.any(String), winner: { courier: expect.any(String) }, runnerUp: expect.any(Object) });
+    expect(detail.body.decision.candidates.length).toBe(12);
+    expect(detail.body.decision.booked).toEqual(detail.body.decision.winner);
+  }, 120_000);
+
+  it('creates one pickup for 50 concurrent retries with the same Idempotency-Key', async () => {
+    const ids = await shipments(3, 'RACE');
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => supertest(t.url).post('/v1/pickups').set(seller.auth).set('idempotency-key', 'pickup-race').send({ shipmentIds: ids })),
+    );
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
+    expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1)', [ids]);
+    expect(n).toBe(3);
+    await drain();
+  });
+
+  it('books every shipment with the runner-up when the best courier fails every call, recording each attempt', async () => {
+    const ids = await shipments(5, 'FAIL');
+    const { district, city, province, postalCode } = validShipment(origin).recipient;
+    const { description: _d, ...parcel } = validShipment(origin).parcel;
+    const quote = await http.post('/v1/quotes').set(seller.auth).send({ originAddressId: origin, destination: { district, city, province, postalCode }, parcel, codAmount: 150_000 }).expect(200);
+    const best = quote.body.recommended as { courier: string; service: string };
+    const control = t.app.get(SandboxControl);
+    await control.setFaults(best.courier, { errorRate: 1 });
+    try {
+      const accepted = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
+      await drain();
+      const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+      for (const s of pickup.shipments) {
+        expect(s.status).toBe('booked');
+        expect(s.courier).not.toBe(best.courier);
+        const failed = s.attempts.filter((a: { outcome: string }) => a.outcome === 'failed');
+        expect(failed.length).toBeGreaterThanOrEqual(1);
+        expect(failed.every((a: { courier: string; errorKind: string }) => a.errorKind === 'retriable')).toBe(true);
+        expect(failed.map((a: { courier: string }) => a.courier)).toContain(best.courier);
+      }
+    } finally {
+      await control.setFaults(best.courier, { errorRate: 0 });
+    }
+  });
+
+  it('after a crash between "sent" and "saved", a second instance reconciles by our reference: no second airway bill', async () => {
+    const [id] = await shipments(1, 'CRASH');
+    const accepted = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id] }).expect(202);
+    // Instance A claims the item, writes its attempt and reaches the courier, then dies before saving.
+    const repo = t.app.get(PickupsRepository);
+    const tx = t.app.get(Transactions);
+    const [item] = await tx.run(() => repo.claimDue(10, t.clock.now(), 60_000));
+    expect(item.shipment_id).toBe(id);
+    const reference = attemptReference(id, 1);
+    await repo.startAttempt({ shipmentId: id, itemId: item.id, courier: 'sap', service: 'UDRREG', reference, now: t.clock.now() });
+    const sap = t.app.get(CourierRegistry).get('sap');
+    const order = await sap.createOrder({ reference, service: 'UDRREG', sender: { ...validShipment(origin).recipient, name: 'Toko', district: 'Sumur Bandung', city: 'Bandung', province: 'Jawa Barat', postalCode: '40111', phone: '+6281234567890', address: 'Jl. Braga 12' }, recipient: { ...validShipment(origin).recipient, phone: '+6281298765432' }, parcel: { weightGrams: 1200 }, codAmount: 150_000, pickup: true });
+
+    // Instance B on the same database: nothing is claimable until A's lease runs out.
+    const b = await startTestApp({}, t.db);
+    try {
+      expect(await b.app.get(PickupService).processDue(10)).toBe(0);
+      b.clock.set(new Date(t.clock.now().getTime() + 61_000));
+      expect(await b.app.get(PickupService).processDue(10)).toBe(1);
+      const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+      expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: 'sap', awb: order.awb });
+      expect(pickup.shipments[0].attempts).toEqual([expect.objectContaining({ courier: 'sap', outcome: 'booked', awb: order.awb })]);
+      expect(await t.app.get(SandboxWorld).findByReference('sap', reference)).toHaveLength(1);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('refuses unknown, foreign or unready shipments naming each, and hides other sellers’ pickups', async () => {
+    const [ready, cancelled] = await shipments(2, 'MIX');
+    await http.post(`/v1/shipments/${cancelled}/cancel`).set(seller.auth).expect(200);
+    const other = await signupSeller(http);
+    const res = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready, cancelled, '00000000-0000-4000-8000-000000000001'] }).expect(422);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['shipmentIds.1', 'shipmentIds.2']);
+    expect((await t.dataSource.query("SELECT status FROM shipments WHERE id = $1", [ready]))[0].status).toBe('ready');
+    const mine = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready] }).expect(202);
+    await http.get(`/v1/pickups/${mine.body.id}`).set(other.auth).expect(404);
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [] }).expect(400);
+    await drain();
+  });
+});
