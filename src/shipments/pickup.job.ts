@@ -9,6 +9,6 @@ export class PickupJob {
 
   @Interval(1000)
   run(): Promise<number> {
-    return this.pickups.processDue();
+    return this.pickups.drainDue();
   }
 }

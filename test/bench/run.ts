@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
+import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
 import {
@@ -23,7 +24,7 @@ import {
 } from './harness';
 
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
-const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes];
+const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes, pickups];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
