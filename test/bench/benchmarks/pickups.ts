@@ -33,8 +33,7 @@ export const pickups: Benchmark = {
       setupRequest: (req) => ({ ...req, body: JSON.stringify({ shipmentIds: [ids[next++ % ids.length]] }) }),
     });
     const accepted = Math.round(r.requestsPerSec * ctx.durationSec);
-    const worker = await ctx.startApp(database, { JOBS_ENABLED: 'true' });
-    void worker;
+    await ctx.startApp(database, { JOBS_ENABLED: 'true' });
     const count = async () => {
       let n = 0;
       let cursor: string | null = null;
