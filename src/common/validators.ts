@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { getMetadataStorage, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import { getMetadataStorage, IsString, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
 import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone } from './indonesia';
 
 /** Trims strings; leaves other types for the type validators to reject. */
@@ -66,3 +66,11 @@ export function PatchOf<T>(base: Type<T>): Type<Partial<T>> {
   Object.defineProperty(Patch, 'name', { value: base.name.replace(/^Create/, 'Update') });
   return Patch;
 }
+
+/** A trimmed, non-empty string of at most `max` characters. */
+export const Text = (max: number) => (target: object, key: string) => {
+  Trim()(target, key);
+  IsString()(target, key);
+  MinLength(1)(target, key);
+  MaxLength(max)(target, key);
+};

@@ -1,23 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { IsPostalCode, IsProvince, Optional, Trim } from 'src/common/validators';
+import { IsIn, IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { IsPostalCode, IsProvince, Optional, Text } from 'src/common/validators';
 import { SCORING_PRESETS, type ScoringPreset } from 'src/sellers/seller-settings.entity';
 
 export class DestinationDto {
   @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 })
   @Optional()
-  @Trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @Text(100)
   district?: string;
 
   @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 })
-  @Trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
+  @Text(100)
   city!: string;
 
   @ApiProperty({ example: 'DKI Jakarta' })

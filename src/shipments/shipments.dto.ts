@@ -2,30 +2,24 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsISO8601, IsInt, IsObject, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Trim } from 'src/common/validators';
+import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { ParcelDto } from 'src/scoring/quotes.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
-const text = (max: number) => (target: object, key: string) => {
-  Trim()(target, key);
-  IsString()(target, key);
-  MinLength(1)(target, key);
-  MaxLength(max)(target, key);
-};
 
 export class RecipientDto {
-  @ApiProperty({ example: 'Budi Santoso', maxLength: 100 }) @text(100) name!: string;
+  @ApiProperty({ example: 'Budi Santoso', maxLength: 100 }) @Text(100) name!: string;
   @ApiProperty({ example: '0812-9876-5432', description: 'Answered in E.164' }) @IsIndonesianPhone() phone!: string;
-  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @text(300) address!: string;
-  @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @text(100) district?: string;
-  @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @text(100) city!: string;
+  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @Text(300) address!: string;
+  @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @Text(100) district?: string;
+  @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @Text(100) city!: string;
   @ApiProperty({ example: 'DKI Jakarta' }) @IsProvince() province!: string;
   @ApiProperty({ example: '10340' }) @IsPostalCode() postalCode!: string;
 }
 
 export class ShipmentParcelDto extends ParcelDto {
-  @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 }) @Optional() @text(200) description?: string;
+  @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 }) @Optional() @Text(200) description?: string;
 }
 
 export class CourierChoiceDto {
