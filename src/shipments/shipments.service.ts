@@ -3,7 +3,8 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
-import type { CourierServiceInfo } from 'src/couriers/courier-adapter';
+import type { CourierCode, CourierServiceInfo } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
@@ -59,6 +60,7 @@ export class ShipmentsService {
     private readonly addresses: AddressesService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly registry: CourierRegistry,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -158,14 +160,24 @@ export class ShipmentsService {
   }
 
   /**
-   * Cancels a shipment that is not booked yet. (Cancelling at the courier comes with booking.)
+   * Cancels a shipment: at once when nothing is booked; at the courier when it is booked (only before
+   * the parcel is picked up; a refusal keeps the shipment as it is, with the courier's reason).
    * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409)
    */
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
+    const booked = await this.find(sellerId, id);
+    if (booked.status === 'booked' && booked.courier && booked.awb) {
+      const order = { courier: booked.courier as CourierCode, awb: booked.awb, reference: '', service: booked.service ?? '' };
+      const outcome = await this.registry.get(order.courier).cancel(order);
+      if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
+        throw new CannotCancelError(booked.status, `${booked.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`);
+      }
+    }
     return this.tx.run(async (m) => {
       const s = await m.findOne(Shipment, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
       if (!s) throw new ShipmentNotFoundError();
-      if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
+      const atCourier = s.status === 'booked' && booked.status === 'booked';
+      if (!CANCELLABLE_BEFORE_BOOKING.has(s.status) && !atCourier) throw new CannotCancelError(s.status);
       s.status = 'cancelled';
       s.reason = 'cancelled_by_seller';
       s.updatedAt = this.clock.now();

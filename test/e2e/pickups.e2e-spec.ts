@@ -129,3 +129,43 @@ describe('pickups', () => {
     await drain();
   });
 });
+
+describe('cancelling a booked shipment', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  async function booked(): Promise<{ id: string; awb: string }> {
+    const origin = (await createAddress(http, seller)).id;
+    const { id } = (await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201)).body;
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id] }).expect(202);
+    while ((await t.app.get(PickupService).processDue(10)) > 0);
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment.status).toBe('booked');
+    return { id, awb: shipment.awb };
+  }
+
+  it('cancels at the courier before pickup', async () => {
+    const { id, awb } = await booked();
+    const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
+    expect(res.body.status).toBe('cancelled');
+    const parcel = await t.app.get(SandboxWorld).find(res.body.courier.code, awb);
+    expect(t.app.get(SandboxWorld).happened(parcel!).map((s) => s.status)).toContain('cancelled');
+  });
+
+  it('keeps the shipment when the courier already picked the parcel up, with the courier’s reason', async () => {
+    const { id, awb } = await booked();
+    t.clock.advance(3600_000);
+    await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
+    const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(409);
+    expect(res.body).toMatchObject({ code: 'SHIPMENTS_CANNOT_CANCEL', message: expect.stringContaining('already_picked_up') });
+    expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe('booked');
+  });
+});
