@@ -127,7 +127,7 @@ export class PickupService {
       return;
     }
     const attempts = await this.repository.attemptsOf([shipment.id]);
-    const request = this.orderRequest(shipment, '', '');
+    const request = this.orderRequest(shipment, '', '', item.pickup_date);
 
     // A crash after an attempt was written: ask the courier before sending anything again.
     for (const open of attempts.filter((a) => a.status === 'started')) {
@@ -155,7 +155,7 @@ export class PickupService {
       attemptNo += 1;
       const reference = attemptReference(shipment.id, attemptNo);
       const attemptId = await this.repository.startAttempt({ shipmentId: shipment.id, itemId: item.id, courier: option.courier, service: option.service, reference, now: this.clock.now() });
-      const awb = await this.tryCourier(option, this.orderRequest(shipment, option.service, reference), attemptId);
+      const awb = await this.tryCourier(option, this.orderRequest(shipment, option.service, reference, item.pickup_date), attemptId);
       if (awb) {
         await this.finishBooked(item, shipment, { id: attemptId, courier: option.courier, service: option.service } as AttemptRow, awb, { ranked, chosen: option });
         return;
@@ -231,7 +231,7 @@ export class PickupService {
     };
   }
 
-  private orderRequest(s: Shipment, service: string, reference: string): CreateOrderRequest {
+  private orderRequest(s: Shipment, service: string, reference: string, pickupDate: string | null): CreateOrderRequest {
     return {
       reference,
       service,
@@ -247,6 +247,7 @@ export class PickupService {
       },
       codAmount: s.codAmount,
       pickup: true,
+      ...(pickupDate ? { pickupDate } : {}),
     };
   }
 }

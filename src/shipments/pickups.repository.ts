@@ -7,6 +7,8 @@ export interface PickupItemRow {
   pickup_id: string;
   shipment_id: string;
   status: 'pending' | 'booked' | 'failed' | 'skipped';
+  /** The pickup's requested day (YYYY-MM-DD, Asia/Jakarta), if any. */
+  pickup_date: string | null;
 }
 
 export interface AttemptRow {
@@ -62,7 +64,7 @@ export class PickupsRepository {
          SELECT id FROM pickup_items
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, pickup_id, shipment_id, status`,
+       RETURNING id, pickup_id, shipment_id, status, (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
     )) as [PickupItemRow[], number];
     return rows;

@@ -116,6 +116,15 @@ describe('pickups', () => {
     }
   });
 
+  it('passes the requested pickup day to the courier', async () => {
+    const { id } = (await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'sap', service: 'UDRREG' } }).expect(201)).body;
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id], pickupDate: '2026-11-05' }).expect(202);
+    await drain();
+    const { awb } = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    const parcel = await t.app.get(SandboxWorld).find('sap', awb);
+    expect(String(parcel!.request.expected_pickup_date)).toMatch(/^2026-11-05 /);
+  });
+
   it('refuses unknown, foreign or unready shipments naming each, and hides other sellers’ pickups', async () => {
     const [ready, cancelled] = await shipments(2, 'MIX');
     await http.post(`/v1/shipments/${cancelled}/cancel`).set(seller.auth).expect(200);
