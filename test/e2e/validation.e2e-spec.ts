@@ -1,5 +1,5 @@
 import supertest from 'supertest';
-import { createAddress, signupSeller, TestSeller, validAddress, validBankAccount } from '../support/factories/sellers';
+import { createAddress, createShipment, signupSeller, TestSeller, validAddress, validBankAccount, validShipment } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface BadCase {
@@ -19,7 +19,7 @@ const without = <T extends object>(o: T, key: keyof T) => {
   return copy;
 };
 
-const CASES = (addressId: string): BadCase[] => [
+const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   { name: 'address: missing label', method: 'post', path: '/v1/addresses', body: without(validAddress(), 'label'), field: 'label' },
   { name: 'address: label of wrong type', method: 'post', path: '/v1/addresses', body: { ...validAddress(), label: 42 }, field: 'label' },
   { name: 'address: label too long', method: 'post', path: '/v1/addresses', body: { ...validAddress(), label: longText(61) }, field: 'label' },
@@ -55,24 +55,40 @@ const CASES = (addressId: string): BadCase[] => [
   { name: 'list: limit not a number', method: 'get', path: '/v1/addresses?limit=ten', field: 'limit' },
   { name: 'list: bad cursor', method: 'get', path: '/v1/addresses?cursor=garbage', field: 'cursor' },
   { name: 'list: unknown query parameter', method: 'get', path: '/v1/addresses?sort=asc', field: 'sort' },
+  { name: 'quote: missing destination', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, parcel: { weightGrams: 1000 } }, field: 'destination' },
+  { name: 'quote: zero weight', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 0 } }, field: 'parcel.weightGrams' },
+  { name: 'quote: unknown preset', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 1000 }, preset: 'luckiest' }, field: 'preset' },
+  { name: 'quote: negative COD', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 1000 }, codAmount: -5 }, field: 'codAmount' },
+  { name: 'shipment: bad recipient phone', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), recipient: { ...validShipment(addressId).recipient, phone: '0000' } }, field: 'recipient.phone' },
+  { name: 'shipment: reference too long', method: 'post', path: '/v1/shipments', body: validShipment(addressId, 'R'.repeat(41)), field: 'reference' },
+  { name: 'shipment: unknown courier', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), courier: { code: 'pos', service: 'KILAT' } }, field: 'courier.code' },
+  { name: 'shipment: fractional weight', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), parcel: { weightGrams: 1.5 } }, field: 'parcel.weightGrams' },
+  { name: 'bulk: not an array', method: 'post', path: '/v1/shipments/bulk', body: { rows: [] }, field: 'body' },
+  { name: 'pickup: no shipments', method: 'post', path: '/v1/pickups', body: { shipmentIds: [] }, field: 'shipmentIds' },
+  { name: 'pickup: not a uuid', method: 'post', path: '/v1/pickups', body: { shipmentIds: ['abc'] }, field: 'shipmentIds' },
+  { name: 'pickup: repeated shipment', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId, shipmentId] }, field: 'shipmentIds' },
+  { name: 'pickup: bad date', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId], pickupDate: 'tomorrow' }, field: 'pickupDate' },
+  { name: 'shipments list: unknown status', method: 'get', path: '/v1/shipments?status=teleported', field: 'status' },
   { name: 'signup: missing seller name', method: 'post', path: '/v1/auth/signup', body: { email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },
   { name: 'signup: seller name too long', method: 'post', path: '/v1/auth/signup', body: { sellerName: longText(121), email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },
   { name: 'login: password of wrong type', method: 'post', path: '/v1/auth/login', body: { email: 'n@example.id', password: 12345678901 }, field: 'password', public: true },
 ];
 
-const TABLES = ['sellers', 'users', 'api_keys', 'pickup_addresses', 'bank_accounts', 'seller_settings', 'idempotency_keys'];
+const TABLES = ['sellers', 'users', 'api_keys', 'pickup_addresses', 'bank_accounts', 'seller_settings', 'idempotency_keys', 'shipments', 'pickups', 'pickup_items'];
 
 describe('validation: bad input gets 400 naming the field, and writes nothing', () => {
   let t: TestApp;
   let http: supertest.Agent;
   let seller: TestSeller;
   let addressId: string;
+  let shipmentId: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     http = t.http();
     seller = await signupSeller(http);
     addressId = (await createAddress(http, seller)).id;
+    shipmentId = (await createShipment(http, seller)).id;
   });
   afterAll(() => t.close());
 
@@ -88,7 +104,7 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
     const before = await snapshot();
     const results: string[] = [];
     const expected: string[] = [];
-    for (const [i, c] of CASES(addressId).entries()) {
+    for (const [i, c] of CASES(addressId, shipmentId).entries()) {
       let req = http[c.method](c.path).set(c.public ? {} : seller.auth).set('idempotency-key', `bad-${i}`);
       if (c.raw !== undefined) req = req.set('content-type', 'application/json').send(c.raw);
       else if (c.body !== undefined) req = req.send(c.body as object);
