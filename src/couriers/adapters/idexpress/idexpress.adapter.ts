@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { headerValue } from '../../signatures';
 import { codFee } from '../../cod-fee';
 import { IdExpressClient, succeeded } from './idexpress.client';
 import {
@@ -38,8 +39,6 @@ const TRACK_BATCH = 50;
 
 const NOT_FOUND = /not (be )?found|not exist|tidak ditemukan/i;
 
-const header = (headers: WebhookRequest['headers'], name: string) =>
-  Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
 
 /** ID Express (iDexpress) through its open API (couriers/idexpress.md). */
 export class IdExpressAdapter implements CourierAdapter {
@@ -153,7 +152,7 @@ export class IdExpressAdapter implements CourierAdapter {
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     const token = this.account.WEBHOOK_TOKEN;
-    const given = header(request.headers, IDEXPRESS_TOKEN_HEADER);
+    const given = headerValue(request.headers, IDEXPRESS_TOKEN_HEADER);
     if (given === undefined || given === '') throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!token || !verifyIdExpressToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
     let body: unknown;

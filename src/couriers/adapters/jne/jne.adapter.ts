@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
 import { JneClient } from './jne.client';
@@ -147,7 +148,7 @@ export class JneAdapter implements CourierAdapter {
   }
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
-    const given = request.headers[JNE_TOKEN_HEADER];
+    const given = headerValue(request.headers, JNE_TOKEN_HEADER);
     if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!verifyJneToken(given, this.account.WEBHOOK_TOKEN ?? '')) throw new CourierWebhookRejectedError(this.code, 'forged');
     let push: JneWebhook;

@@ -30,7 +30,8 @@ import {
   serviceOfLevel,
   toTrackingEvent,
 } from './ninja.mapper';
-import { headerValue, NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
+import { headerValue } from '../../signatures';
+import { NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
 
 interface NinjaOrderReply {
   tracking_number?: string;

@@ -13,10 +13,3 @@ export function ninjaSignature(rawBody: Buffer | string, clientSecret: string): 
 export function verifyNinjaSignature(rawBody: Buffer, given: string, clientSecret: string): boolean {
   return !!clientSecret && sameSecret(given.trim(), ninjaSignature(rawBody, clientSecret));
 }
-
-/** A header by name whatever its case, first value when repeated. */
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
-  const value = key === undefined ? undefined : headers[key];
-  return Array.isArray(value) ? value[0] : value;
-}

@@ -13,6 +13,7 @@ import type {
 } from '../../courier-adapter';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
+import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
 import { SapClient } from './sap.client';
@@ -108,7 +109,7 @@ export class SapAdapter implements CourierAdapter {
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     const token = this.account.WEBHOOK_TOKEN;
-    const given = request.headers['x-sap-token'];
+    const given = headerValue(request.headers, 'x-sap-token');
     if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!token || !verifySapToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
     let row: SapRow;
