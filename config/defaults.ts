@@ -124,6 +124,12 @@ export const defaults = {
     rateCacheTtlSeconds: 600,
     rateCacheMaxEntries: 50_000,
   },
+  pickups: {
+    /** How often a booked shipment's courier is asked whether the pickup happened (and at its deadline). */
+    checkEveryMinutes: 60,
+    /** Booked shipments checked per watch step. */
+    checkBatch: 200,
+  },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {
     seed: 'kirim-sandbox',
@@ -151,6 +157,12 @@ export const defaults = {
     regionFactor: { java: 1.0, sumatra: 0.97, bali_nusa: 0.95, kalimantan: 0.94, sulawesi: 0.92, maluku_papua: 0.85 },
     /** Chance a parcel runs 1–3 days over its SLA. */
     lateChance: 0.08,
+    /**
+     * Hidden pickup behaviour per courier: chance a requested pickup is never made (the courier scans a
+     * pickup failure and the parcel waits), and chance the courier then voids the order on its own.
+     */
+    pickupMiss: { jne: 0.02, jnt: 0.04, sap: 0.03, ninja: 0.03, idexpress: 0.05 },
+    courierCancelsMissedPickup: 0.5,
   },
 };
 

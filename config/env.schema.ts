@@ -117,6 +117,16 @@ export class EnvSchema {
   @Max(60_000)
   QUOTE_DEADLINE_MS = 2500;
 
+  /**
+   * Hours a courier has to make a booked pickup (from booking, or from the start of the requested pickup
+   * day when later); a pickup not made by then is cancelled and re-booked with the next-best courier.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  PICKUP_SLA_HOURS = 24;
+
   /** Salt for hashing recipients' phone numbers (their delivery history is kept only by this hash). */
   @IsOptional()
   @IsString()

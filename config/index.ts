@@ -37,6 +37,7 @@ export class AppConfig {
   readonly jobsEnabled!: boolean;
   readonly idempotencyTtlHours!: number;
   readonly quoteDeadlineMs!: number;
+  readonly pickupSlaHours!: number;
   readonly couriers!: {
     /** Per courier: its credentials, or null to run against the built-in sandbox. */
     credentials: Record<CourierCodeName, Record<string, string> | null>;
@@ -145,6 +146,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     jobsEnabled: parsed.JOBS_ENABLED,
     idempotencyTtlHours: parsed.IDEMPOTENCY_TTL_HOURS,
     quoteDeadlineMs: parsed.QUOTE_DEADLINE_MS,
+    pickupSlaHours: parsed.PICKUP_SLA_HOURS,
     couriers: {
       credentials,
       sandboxMode: Object.values(credentials).some((c) => c === null),

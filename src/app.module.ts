@@ -7,6 +7,7 @@ import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
 import { loggerParams } from './common/logging';
 import { DatabaseModule } from './database/database.module';
+import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
@@ -29,6 +30,7 @@ export class AppModule {
         CouriersModule.forRoot(config),
         ScoringModule,
         ShipmentsModule,
+        JobsModule.forRoot(config),
       ],
     };
   }

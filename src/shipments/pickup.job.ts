@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
+import { RunnableJob } from 'src/operations/jobs/runnable-job';
 import { PickupService } from './pickup.service';
 
 /** Trigger only: the pickup outbox worker's work is claimed in PostgreSQL, so every instance may run it. */
@@ -8,6 +9,7 @@ export class PickupJob {
   constructor(private readonly pickups: PickupService) {}
 
   @Interval(1000)
+  @RunnableJob('pickups')
   run(): Promise<number> {
     return this.pickups.drainDue();
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
@@ -11,13 +12,17 @@ import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
 import { SellersService } from 'src/sellers/sellers.service';
 import { AttemptRow, PickupItemRow, PickupsRepository } from './pickups.repository';
 import { PickupAcceptedDto, PickupDto } from './pickups.dto';
+import { nextPickupCheck, pickupDeadline } from './pickup-sla';
 import { Shipment } from './shipment.entity';
-import { PickupNotFoundError, ShipmentsNotReadyError } from './shipments.errors';
+import { PickupDateNotAllowedError, PickupNotFoundError, ShipmentsNotReadyError } from './shipments.errors';
+import { wibDate } from 'src/couriers/wib';
 
 const LEASE_MS = 60_000;
 /** Bookings in flight per worker step (each waits on couriers, not on this process). */
 const BOOKING_PARALLELISM = 8;
 const BOOKABLE = new Set(['ready', 'booking_failed']);
+/** How far ahead a pickup day may be requested. */
+const MAX_DAYS_AHEAD = 14;
 
 /** Our order reference at the courier for one attempt: ≤ 20 letters and digits, unique per attempt. */
 export const attemptReference = (shipmentId: string, attempt: number) => `K${shipmentId.replace(/-/g, '').slice(0, 14).toUpperCase()}${attempt.toString(36).toUpperCase().padStart(2, '0')}`;
@@ -39,13 +44,21 @@ export class PickupService {
     private readonly sellers: SellersService,
     private readonly stats: DeliveryStatsService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   /**
    * Accepts a pickup of the seller's ready shipments: persisted in one transaction, booked later.
    * @throws ShipmentsNotReadyError PICKUPS_SHIPMENTS_NOT_READY (422) naming each unknown or unready shipment
+   * @throws PickupDateNotAllowedError PICKUPS_DATE_NOT_ALLOWED (422) for a day in the past or too far ahead
    */
   accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
+    if (pickupDate) {
+      const today = wibDate(this.clock.now());
+      if (pickupDate < today) throw new PickupDateNotAllowedError(`is before today (${today}, Asia/Jakarta)`);
+      const last = wibDate(new Date(this.clock.now().getTime() + MAX_DAYS_AHEAD * 86_400_000));
+      if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
+    }
     return this.tx.run(async () => {
       const statuses = await this.repository.lockShipments(sellerId, shipmentIds);
       const problems = shipmentIds.flatMap((id, i) => {
@@ -146,9 +159,17 @@ export class PickupService {
       { origin: shipment.origin, destination: request.recipient, parcel: request.parcel, codAmount: shipment.codAmount, recipientPhone: shipment.recipientPhone },
       { preset: settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
-    const tried = new Set(attempts.filter((a) => a.status === 'failed').map((a) => `${a.courier}:${a.service}`));
+    // Within this outbox item: a service that failed is not tried again, and a courier that cancelled or
+    // missed the pickup is dropped altogether. A new pickup request starts afresh.
+    const ours = attempts.filter((a) => a.pickup_item_id === item.id);
+    const tried = new Set(ours.filter((a) => a.status === 'failed').map((a) => `${a.courier}:${a.service}`));
+    const dropped = new Set(ours.filter((a) => a.status === 'cancelled').map((a) => a.courier));
     const candidates = ranked.options.filter(
-      (o) => o.eligible && !tried.has(`${o.courier}:${o.service}`) && (!shipment.requestedCourier || (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
+      (o) =>
+        o.eligible &&
+        !tried.has(`${o.courier}:${o.service}`) &&
+        !dropped.has(o.courier) &&
+        (!shipment.requestedCourier || (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
     );
     let attemptNo = attempts.length;
     for (const option of candidates) {
@@ -162,7 +183,8 @@ export class PickupService {
       }
     }
     await this.tx.run(async (m) => {
-      await m.update(Shipment, { id: shipment.id }, { status: 'booking_failed', reason: candidates.length ? 'all_couriers_failed' : 'no_eligible_courier', updatedAt: this.clock.now() });
+      const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
+      await m.update(Shipment, { id: shipment.id }, { status: 'booking_failed', reason, updatedAt: this.clock.now() });
       await this.repository.finishItem(item.id, 'failed', this.clock.now());
     });
   }
@@ -201,6 +223,8 @@ export class PickupService {
 
   private async finishBooked(item: PickupItemRow, shipment: Shipment, attempt: Pick<AttemptRow, 'id' | 'courier' | 'service'>, awb: string, decision: { ranked: RankedShipment; chosen: ScoredOption } | null): Promise<void> {
     const now = this.clock.now();
+    // Whether the pickup is then made (or the courier is dropped) is the pickup watch's to find out.
+    const due = pickupDeadline(now, item.pickup_date, this.config.pickupSlaHours);
     await this.tx.run(async (m) => {
       await this.repository.finishAttempt(attempt.id, { status: 'booked', awb }, now);
       await m.update(Shipment, { id: shipment.id }, {
@@ -210,11 +234,12 @@ export class PickupService {
         service: attempt.service,
         awb,
         ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
+        pickupDueAt: due,
+        pickupCheckAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
         updatedAt: now,
       });
       await this.repository.finishItem(item.id, 'booked', now);
     });
-    await this.stats.recordPickupOutcome(attempt.courier as CourierCode, false);
   }
 
   /** Everything needed to answer "why this courier, and what would the next one have cost?". */

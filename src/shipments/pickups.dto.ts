@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsISO8601, IsUUID, Matches } from 'class-validator';
 import { Optional } from 'src/common/validators';
 
 export class CreatePickupDto {
@@ -14,6 +14,7 @@ export class CreatePickupDto {
   @ApiPropertyOptional({ example: '2026-11-24', description: 'Pickup day (Asia/Jakarta)' })
   @Optional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pickupDate must be YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'pickupDate must be a calendar date' })
   pickupDate?: string;
 }
 
@@ -26,9 +27,10 @@ export class PickupAcceptedDto {
 export class PickupAttemptDto {
   @ApiProperty() courier!: string;
   @ApiProperty() service!: string;
-  @ApiProperty({ enum: ['started', 'booked', 'failed'] }) outcome!: string;
+  @ApiProperty({ enum: ['started', 'booked', 'failed', 'cancelled'], description: '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked' })
+  outcome!: string;
   @ApiPropertyOptional() awb?: string;
-  @ApiPropertyOptional({ enum: ['retriable', 'permanent', 'reconciled'] }) errorKind?: string;
+  @ApiPropertyOptional({ enum: ['retriable', 'permanent', 'reconciled', 'pickup_missed', 'courier_cancelled'] }) errorKind?: string;
   @ApiPropertyOptional() errorCode?: string;
   @ApiPropertyOptional() errorMessage?: string;
   @ApiProperty({ format: 'date-time' }) at!: string;

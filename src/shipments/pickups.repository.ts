@@ -18,13 +18,23 @@ export interface AttemptRow {
   courier: string;
   service: string;
   reference: string;
-  status: 'started' | 'booked' | 'failed';
+  /** `cancelled`: booked, then the courier cancelled or missed the pickup and the parcel was re-booked. */
+  status: 'started' | 'booked' | 'failed' | 'cancelled';
   error_kind: string | null;
   error_code: string | null;
   error_message: string | null;
   awb: string | null;
   started_at: Date;
   finished_at: Date | null;
+}
+
+/** A booked shipment whose pickup is due to be checked with its courier. */
+export interface BookedShipmentRow {
+  id: string;
+  courier: string;
+  service: string;
+  awb: string;
+  pickup_due_at: Date;
 }
 
 /** The pickup outbox and booking attempts: claims, inserts and views in SQL. */
@@ -94,6 +104,59 @@ export class PickupsRepository {
       'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7 WHERE id = $1',
       [id, outcome.status, outcome.awb ?? null, outcome.errorKind ?? null, outcome.errorCode ?? null, outcome.errorMessage?.slice(0, 500) ?? null, now],
     );
+  }
+
+  /**
+   * Claims booked shipments whose pickup check is due, pushing their next check past `leaseUntil` so no
+   * other instance takes them meanwhile (and a crashed check comes back on its own).
+   */
+  async claimPickupChecks(now: Date, leaseUntil: Date, limit: number): Promise<BookedShipmentRow[]> {
+    const [rows] = (await this.tx.manager.query(
+      `UPDATE shipments SET pickup_check_at = $2
+       WHERE id IN (
+         SELECT id FROM shipments WHERE pickup_check_at <= $1 AND status = 'booked'
+         ORDER BY pickup_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id, courier, service, awb, pickup_due_at`,
+      [now, leaseUntil, limit],
+    )) as [BookedShipmentRow[], number];
+    return rows;
+  }
+
+  async schedulePickupCheck(shipmentId: string, at: Date, reason: string | null): Promise<void> {
+    await this.tx.manager.query("UPDATE shipments SET pickup_check_at = $2, reason = $3 WHERE id = $1 AND status = 'booked'", [shipmentId, at, reason]);
+  }
+
+  /** The courier holds the parcel: the pickup is no longer watched. False when the shipment moved on meanwhile. */
+  async markPickedUp(shipmentId: string, awb: string, now: Date): Promise<boolean> {
+    const [, n] = (await this.tx.manager.query(
+      `UPDATE shipments SET status = 'picked_up', reason = NULL, pickup_due_at = NULL, pickup_check_at = NULL, updated_at = $3
+       WHERE id = $1 AND status = 'booked' AND awb = $2`,
+      [shipmentId, awb, now],
+    )) as [unknown, number];
+    return n === 1;
+  }
+
+  /**
+   * Puts a booked shipment back in the outbox after its courier cancelled or missed the pickup: the booked
+   * attempt becomes `cancelled` with why, the shipment `booking`, its outbox item pending again.
+   * False when the shipment is no longer booked with `awb` (cancelled or re-booked meanwhile).
+   */
+  async returnToOutbox(shipmentId: string, awb: string, why: { kind: string; code: string; message: string }, now: Date): Promise<boolean> {
+    const m = this.tx.manager;
+    const locked = (await m.query("SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 FOR UPDATE", [shipmentId, awb])) as unknown[];
+    if (!locked.length) return false;
+    const [items] = (await m.query(
+      `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6
+       WHERE shipment_id = $1 AND status = 'booked' AND awb = $2 RETURNING pickup_item_id`,
+      [shipmentId, awb, why.kind, why.code, why.message.slice(0, 500), now],
+    )) as [{ pickup_item_id: string }[], number];
+    await m.query(
+      `UPDATE shipments SET status = 'booking', reason = $2, courier = NULL, service = NULL, awb = NULL, pickup_due_at = NULL, pickup_check_at = NULL, updated_at = $3
+       WHERE id = $1`,
+      [shipmentId, why.kind, now],
+    );
+    await m.query("UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)", [items.map((i) => i.pickup_item_id), now]);
+    return true;
   }
 
   async pickup(sellerId: string, id: string): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {

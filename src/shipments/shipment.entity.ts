@@ -9,6 +9,7 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller', ['sellerId', 'createdAt', 'id'])
 @Index('idx_shipments_seller_status', ['sellerId', 'status'])
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
+@Index('idx_shipments_pickup_check', ['pickupCheckAt'], { where: 'pickup_check_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;
@@ -45,6 +46,10 @@ export class Shipment {
   @Column('text', { nullable: true }) awb!: string | null;
   /** The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version. */
   @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
+  /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
+  @Column('timestamptz', { nullable: true }) pickupDueAt!: Date | null;
+  /** While booked: when the courier is next asked whether the pickup happened. */
+  @Column('timestamptz', { nullable: true }) pickupCheckAt!: Date | null;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;
 }

@@ -79,6 +79,8 @@ export class ShipmentDto {
   @ApiProperty({ type: CourierChoiceDto, nullable: true, description: 'The courier service carrying it (once booked)' }) courier!: CourierChoiceDto | null;
   @ApiProperty({ type: CourierChoiceDto, nullable: true, description: 'A courier service the seller pinned' }) requestedCourier!: CourierChoiceDto | null;
   @ApiProperty({ type: String, nullable: true }) awb!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While booked: when the courier must have picked the parcel up (else Kirim re-books it)' })
+  pickupDueAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

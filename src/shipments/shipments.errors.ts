@@ -36,3 +36,10 @@ export class ShipmentsNotReadyError extends BusinessRuleError {
     super('PICKUPS_SHIPMENTS_NOT_READY', 'Only your ready shipments can be booked', details);
   }
 }
+
+/** A pickup day in the past, or too far ahead for couriers to book. */
+export class PickupDateNotAllowedError extends BusinessRuleError {
+  constructor(message: string) {
+    super('PICKUPS_DATE_NOT_ALLOWED', `pickupDate ${message}`, [{ field: 'pickupDate', message }]);
+  }
+}

@@ -47,6 +47,7 @@ export function shipmentView(s: Shipment): ShipmentDto {
     courier: s.courier && s.service ? { code: s.courier as never, service: s.service } : null,
     requestedCourier: s.requestedCourier && s.requestedService ? { code: s.requestedCourier as never, service: s.requestedService } : null,
     awb: s.awb,
+    pickupDueAt: s.pickupDueAt ? s.pickupDueAt.toISOString() : null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -131,6 +132,8 @@ export class ShipmentsService {
       service: null,
       awb: null,
       decision: null,
+      pickupDueAt: null,
+      pickupCheckAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -165,21 +168,20 @@ export class ShipmentsService {
    * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409)
    */
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
-    const booked = await this.find(sellerId, id);
-    if (booked.status === 'booked' && booked.courier && booked.awb) {
-      const order = { courier: booked.courier as CourierCode, awb: booked.awb, reference: '', service: booked.service ?? '' };
-      const outcome = await this.registry.get(order.courier).cancel(order);
-      if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
-        throw new CannotCancelError(booked.status, `${booked.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`);
-      }
-    }
     return this.tx.run(async (m) => {
+      // The row stays locked while the courier is asked, so the pickup watch cannot re-book it meanwhile.
       const s = await m.findOne(Shipment, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
       if (!s) throw new ShipmentNotFoundError();
-      const atCourier = s.status === 'booked' && booked.status === 'booked';
-      if (!CANCELLABLE_BEFORE_BOOKING.has(s.status) && !atCourier) throw new CannotCancelError(s.status);
+      if (s.status === 'booked' && s.courier && s.awb) {
+        const outcome = await this.registry.get(s.courier as CourierCode).cancel({ courier: s.courier as CourierCode, awb: s.awb, reference: '', service: s.service ?? '' });
+        if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
+          throw new CannotCancelError(s.status, `${s.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`);
+        }
+      } else if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
       s.status = 'cancelled';
       s.reason = 'cancelled_by_seller';
+      s.pickupDueAt = null;
+      s.pickupCheckAt = null;
       s.updatedAt = this.clock.now();
       await m.save(Shipment, s);
       return shipmentView(s);

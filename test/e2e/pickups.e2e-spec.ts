@@ -4,6 +4,7 @@ import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { attemptReference, PickupService } from 'src/shipments/pickup.service';
 import { PickupsRepository } from 'src/shipments/pickups.repository';
+import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { Transactions } from 'src/database/transaction';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -131,6 +132,9 @@ describe('pickups', () => {
     const other = await signupSeller(http);
     const res = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready, cancelled, '00000000-0000-4000-8000-000000000001'] }).expect(422);
     expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['shipmentIds.1', 'shipmentIds.2']);
+    const past = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready], pickupDate: '2026-11-01' }).expect(422);
+    expect(past.body.details).toEqual([{ field: 'pickupDate', message: expect.stringContaining('before today') }]);
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready], pickupDate: '2026-12-31' }).expect(422);
     expect((await t.dataSource.query("SELECT status FROM shipments WHERE id = $1", [ready]))[0].status).toBe('ready');
     const mine = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready] }).expect(202);
     await http.get(`/v1/pickups/${mine.body.id}`).set(other.auth).expect(404);
@@ -176,5 +180,145 @@ describe('cancelling a booked shipment', () => {
     const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(409);
     expect(res.body).toMatchObject({ code: 'SHIPMENTS_CANNOT_CANCEL', message: expect.stringContaining('already_picked_up') });
     expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe('booked');
+  });
+});
+
+describe('the pickup watch', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  interface Booked {
+    id: string;
+    awb: string;
+    courier: string;
+    pickupId: string;
+  }
+
+  /** Ready shipments booked through the API, the outbox run by its job route. */
+  async function book(n: number, prefix: string, extra: object = {}): Promise<Booked[]> {
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: n }, (_, i) => ({ ...validShipment(origin, `${prefix}-${i}`), ...extra }))).expect(200);
+    const ids: string[] = res.body.created.map((s: { id: string }) => s.id);
+    const pickup = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
+    await runJob('pickups');
+    return Promise.all(
+      ids.map(async (id) => {
+        const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+        expect(s).toMatchObject({ status: 'booked', pickupDueAt: expect.any(String) });
+        return { id, awb: s.awb, courier: s.courier.code, pickupId: pickup.body.id };
+      }),
+    );
+  }
+  async function runJob(name: string): Promise<Record<string, number>> {
+    return (await http.post(`/sandbox/jobs/${name}/run`).set(seller.auth).send({}).expect(200)).body.result;
+  }
+  const shipment = async (id: string) => (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const pickupFailures = async (courier: string): Promise<number> =>
+    (await t.dataSource.query('SELECT failures FROM pickup_stats WHERE courier = $1', [courier]))[0]?.failures ?? 0;
+  const advanceHours = (h: number) => http.post('/sandbox/clock').set(seller.auth).send({ advanceHours: h }).expect(200);
+
+  it('re-books with another courier a pickup the courier did not make by the deadline, and says why', async () => {
+    const [a, b] = await book(2, 'MISS');
+    const due = new Date((await shipment(a.id)).pickupDueAt).getTime();
+    expect(due - t.clock.now().getTime()).toBe(24 * 3600_000);
+    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
+    await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
+    const failuresBefore = await pickupFailures(a.courier);
+
+    // Before the deadline: the missed pickup is only waited on; the picked-up parcel leaves the watch.
+    await advanceHours(2);
+    await runJob('pickup-watch');
+    expect(await shipment(a.id)).toMatchObject({ status: 'booked', awb: a.awb });
+    expect(await shipment(b.id)).toMatchObject({ status: 'picked_up', awb: b.awb, pickupDueAt: null });
+
+    await advanceHours(23);
+    const result = await runJob('pickup-watch');
+    expect(result.rebooked).toBe(1);
+    expect(await shipment(a.id)).toMatchObject({ status: 'booking', reason: 'pickup_missed', awb: null, courier: null });
+    const old = await t.app.get(SandboxWorld).find(a.courier as never, a.awb);
+    expect(t.app.get(SandboxWorld).happened(old!).map((s) => s.status)).toContain('cancelled');
+    expect(await pickupFailures(a.courier)).toBe(failuresBefore + 1);
+
+    await runJob('pickups');
+    const again = await shipment(a.id);
+    expect(again).toMatchObject({ status: 'booked', reason: null });
+    expect(again.courier.code).not.toBe(a.courier);
+    expect(again.awb).not.toBe(a.awb);
+    const pickup = (await http.get(`/v1/pickups/${a.pickupId}`).set(seller.auth).expect(200)).body;
+    expect(pickup.status).toBe('done');
+    const attempts = pickup.shipments.find((s: { shipmentId: string }) => s.shipmentId === a.id).attempts;
+    expect(attempts).toEqual([
+      expect.objectContaining({ courier: a.courier, outcome: 'cancelled', awb: a.awb, errorKind: 'pickup_missed', errorMessage: expect.stringContaining('did not pick up by') }),
+      expect.objectContaining({ courier: again.courier.code, outcome: 'booked', awb: again.awb }),
+    ]);
+    expect(attempts[0].errorCode).not.toBe('NO_PICKUP_SCAN'); // the courier's own pickup-failure scan
+  });
+
+  it('re-books at the next check, before the deadline, when the courier cancels the order itself', async () => {
+    const [a] = await book(1, 'VOID');
+    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'courier_cancelled' }).expect(200);
+    await advanceHours(1);
+    expect((await runJob('pickup-watch')).rebooked).toBe(1);
+    expect(await shipment(a.id)).toMatchObject({ status: 'booking', reason: 'courier_cancelled' });
+    await runJob('pickups');
+    const pickup = (await http.get(`/v1/pickups/${a.pickupId}`).set(seller.auth).expect(200)).body;
+    const [cancelled, booked] = pickup.shipments[0].attempts;
+    expect(cancelled).toMatchObject({ courier: a.courier, outcome: 'cancelled', errorKind: 'courier_cancelled', errorCode: expect.any(String) });
+    expect(booked).toMatchObject({ outcome: 'booked' });
+    expect(booked.courier).not.toBe(a.courier);
+  });
+
+  it('fails the booking of a shipment pinned to a courier that missed its pickup; a new pickup request tries that courier again', async () => {
+    const [a] = await book(1, 'PIN', { courier: { code: 'sap', service: 'UDRREG' } });
+    expect(a.courier).toBe('sap');
+    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
+    await advanceHours(25);
+    await runJob('pickup-watch');
+    await runJob('pickups');
+    expect(await shipment(a.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [a.id] }).expect(202);
+    await runJob('pickups');
+    const again = await shipment(a.id);
+    expect(again).toMatchObject({ status: 'booked', courier: { code: 'sap', service: 'UDRREG' } });
+    expect(again.awb).not.toBe(a.awb);
+  });
+
+  it('re-books each overdue shipment once when two instances watch at the same time', async () => {
+    const booked = await book(6, 'TWIN');
+    for (const s of booked) await http.post(`/sandbox/parcels/${s.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
+    await advanceHours(25);
+    const other = await startTestApp({}, t.db);
+    try {
+      other.clock.set(t.clock.now());
+      const [x, y] = await Promise.all([t.app.get(PickupWatch).checkDue(), other.app.get(PickupWatch).checkDue()]);
+      expect(x.rebooked + y.rebooked).toBeGreaterThanOrEqual(6);
+    } finally {
+      await other.close();
+    }
+    const ids = booked.map((s) => s.id);
+    const cancelled = await t.dataSource.query("SELECT shipment_id FROM booking_attempts WHERE shipment_id = ANY($1) AND status = 'cancelled'", [ids]);
+    expect(cancelled.map((r: { shipment_id: string }) => r.shipment_id).sort()).toEqual([...ids].sort());
+    const pending = await t.dataSource.query("SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1) AND status = 'pending'", [ids]);
+    expect(pending[0].n).toBe(6);
+    await runJob('pickups');
+    for (const s of booked) expect((await shipment(s.id)).status).toBe('booked');
+  });
+
+  it('refuses a pickup script for a parcel already picked up, and names the jobs when asked for an unknown one', async () => {
+    const [a] = await book(1, 'LATE');
+    await http.post(`/sandbox/parcels/${a.awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
+    const res = await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'courier_cancelled' }).expect(409);
+    expect(res.body.code).toBe('SANDBOX_PARCEL_PICKED_UP');
+    const unknown = await http.post('/sandbox/jobs/nope/run').set(seller.auth).send({}).expect(404);
+    expect(unknown.body.message).toEqual(expect.stringContaining('pickup-watch'));
   });
 });

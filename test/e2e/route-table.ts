@@ -44,6 +44,7 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/sandbox/parcels/{awb}/advance', access: 'any', isolation: 'none' },
   { method: 'post', path: '/sandbox/parcels/{awb}/script', access: 'any', isolation: 'none' },
   { method: 'post', path: '/sandbox/clock', access: 'any', isolation: 'none' },
+  { method: 'post', path: '/sandbox/jobs/{name}/run', access: 'any', isolation: 'none' },
   { method: 'get', path: '/v1/settings', access: SELLER, isolation: 'singleton' },
   { method: 'patch', path: '/v1/settings', access: OWNER, isolation: 'singleton', body: () => ({ scoringPreset: 'cheapest' }) },
   {

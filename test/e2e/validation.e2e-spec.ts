@@ -68,6 +68,8 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   { name: 'pickup: not a uuid', method: 'post', path: '/v1/pickups', body: { shipmentIds: ['abc'] }, field: 'shipmentIds' },
   { name: 'pickup: repeated shipment', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId, shipmentId] }, field: 'shipmentIds' },
   { name: 'pickup: bad date', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId], pickupDate: 'tomorrow' }, field: 'pickupDate' },
+  { name: 'pickup: impossible date', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId], pickupDate: '2026-02-30' }, field: 'pickupDate' },
+  { name: 'sandbox job: asOf not a date', method: 'post', path: '/sandbox/jobs/pickup-watch/run', body: { asOf: 'yesterday' }, field: 'asOf' },
   { name: 'shipments list: unknown status', method: 'get', path: '/v1/shipments?status=teleported', field: 'status' },
   { name: 'signup: missing seller name', method: 'post', path: '/v1/auth/signup', body: { email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },
   { name: 'signup: seller name too long', method: 'post', path: '/v1/auth/signup', body: { sellerName: longText(121), email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },

@@ -80,7 +80,7 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
         [code, desc] = ['CX1', `SHIPMENT CANCELLED BY SHIPPER [${where}]`];
         break;
       case 'exception':
-        [code, desc] = ['EX1', `SHIPMENT ON HOLD [${where}]`];
+        [code, desc] = s.reason === 'pickup_failed' ? ['PF1', `PICKUP FAILED [${where}]`] : ['EX1', `SHIPMENT ON HOLD [${where}]`];
         break;
     }
     out.push({ date: formatWibDayFirst(at), desc, code, at });

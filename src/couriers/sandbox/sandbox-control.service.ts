@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
-import { NotFoundError } from 'src/common/errors/app-error';
+import { InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, type CourierCode } from '../courier-adapter';
 import { SandboxClock } from './sandbox-clock';
 import { SandboxFaults } from './sandbox-faults';
@@ -8,7 +8,7 @@ import { SandboxRepository } from './sandbox.repository';
 import { SandboxWorld } from './sandbox-world.service';
 import type { AdvanceDto, FaultsDto, SandboxParcelDto } from './sandbox.dto';
 import type { Faults } from './sandbox.repository';
-import type { PlanStep, Script } from './world';
+import { isPickedUp, PICKUP_SCRIPTS, type PlanStep, type Script } from './world';
 import { CourierSandboxes } from './sandboxes';
 
 const view = (courier: string, awb: string, steps: PlanStep[]): SandboxParcelDto => ({
@@ -50,8 +50,12 @@ export class SandboxControl {
     return view(parcel.courier, awb, await this.world.advance(parcel, to, reason));
   }
 
+  /** @throws InvalidStateError SANDBOX_PARCEL_PICKED_UP for a pickup script on a parcel already handed over */
   async script(awb: string, script: Script): Promise<SandboxParcelDto> {
     const parcel = await this.parcel(awb);
+    if (PICKUP_SCRIPTS.has(script) && isPickedUp(this.world.happened(parcel))) {
+      throw new InvalidStateError('SANDBOX_PARCEL_PICKED_UP', `Parcel ${awb} has been picked up; ${script} only applies before pickup`);
+    }
     return view(parcel.courier, awb, await this.world.script(parcel, script));
   }
 

@@ -131,6 +131,15 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
 
   let t = p.createdAt.getTime();
   add(t, p.pickup ? 'pickup_requested' : 'created', p.originCity);
+  if (p.pickup) {
+    // Its own stream, so a missed pickup leaves every other parcel's journey as it was.
+    const pickupRng = randomStream(`${p.seed}:${p.courier}:${p.awb}:pickup`);
+    if (pickupRng() < settings.pickupMiss[p.courier]) {
+      add(t + between(pickupRng, 4, 20) * HOUR, 'exception', p.originCity, { reason: 'pickup_failed' });
+      if (pickupRng() < settings.courierCancelsMissedPickup) add(t + between(pickupRng, 26, 40) * HOUR, 'cancelled', p.originCity);
+      return steps;
+    }
+  }
   t += between(rng, p.pickup ? 2 : 1, p.pickup ? 20 : 6) * HOUR;
   const pickedUp = t;
   add(t, 'picked_up', p.originCity);
@@ -158,8 +167,10 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   return steps;
 }
 
-export const SCRIPTS = ['happy', 'failed_then_delivered', 'refused_rts', 'stuck'] as const;
+export const SCRIPTS = ['happy', 'failed_then_delivered', 'refused_rts', 'stuck', 'pickup_missed', 'courier_cancelled'] as const;
 export type Script = (typeof SCRIPTS)[number];
+/** Scripts about the pickup itself: they only make sense before the parcel is handed over. */
+export const PICKUP_SCRIPTS: ReadonlySet<Script> = new Set(['pickup_missed', 'courier_cancelled']);
 
 const FORWARD: CourierStatus[] = ['picked_up', 'in_transit', 'out_for_delivery'];
 
@@ -174,6 +185,14 @@ export function scriptSteps(script: Script, now: Date, passed: CourierStatus[], 
     steps.push({ at: new Date(t).toISOString(), status, location, ...extra });
     t += 2 * HOUR;
   };
+  if (script === 'pickup_missed') {
+    add('exception', places.origin, { reason: 'pickup_failed' });
+    return steps;
+  }
+  if (script === 'courier_cancelled') {
+    add('cancelled', places.origin);
+    return steps;
+  }
   const reached = new Set(passed);
   for (const s of FORWARD) {
     if (script === 'stuck' && s === 'out_for_delivery') break;
@@ -201,5 +220,5 @@ export function stepsBy(plan: PlanStep[], now: Date): PlanStep[] {
 
 /** Whether a parcel has been physically handed over (after which it can no longer be cancelled). */
 export function isPickedUp(steps: PlanStep[]): boolean {
-  return steps.some((s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status));
+  return steps.some((s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status) && s.reason !== 'pickup_failed');
 }

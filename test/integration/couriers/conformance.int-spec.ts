@@ -6,6 +6,7 @@ import { LocationDirectory } from 'src/couriers/locations';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { pickupState } from 'src/shipments/pickup-sla';
 import { defaults } from 'config/defaults';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { CASES, jakarta, order, quoteTo, reference } from './fixtures';
@@ -140,6 +141,28 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     t.clock.advance(HOUR);
     await control.advance(late.awb, { to: 'picked_up' });
     expect(await courier.cancel(late)).toMatchObject({ cancelled: false, reason: 'already_picked_up', rawMessage: expect.any(String) });
+  });
+
+  it('reports a missed pickup as a pickup failure (no handover, still cancellable) and its own cancel as cancelled', async () => {
+    const booked = async () => {
+      const req = order(c.service);
+      const created = await courier.createOrder(req);
+      await courier.requestPickup(created, req);
+      t.clock.advance(HOUR);
+      return created;
+    };
+    const missed = await booked();
+    await control.script(missed.awb, 'pickup_missed');
+    t.clock.advance(HOUR);
+    const events = await trackOne(missed.awb);
+    expect(events.some((e) => e.reason === 'pickup_failed')).toBe(true);
+    expect(pickupState(events).state).toBe('waiting');
+    expect(await courier.cancel(missed)).toEqual({ cancelled: true });
+
+    const voided = await booked();
+    await control.script(voided.awb, 'courier_cancelled');
+    t.clock.advance(HOUR);
+    expect(pickupState(await trackOne(voided.awb)).state).toBe('cancelled_by_courier');
   });
 
   it('verifies pushes with the courier’s scheme: good, forged, unsigned and replayed outside the window', async () => {

@@ -35,7 +35,7 @@ const EXPECTED: [CourierStatus, string[]][] = [
   ['returning_to_sender', ['RT1', 'RT2']],
   ['returned', ['RT3']],
   ['cancelled', ['CX1']],
-  ['exception', ['EX1']],
+  ['exception', ['EX1', 'PF1']],
 ];
 
 describe('JNE status table', () => {
@@ -49,6 +49,7 @@ describe('JNE status table', () => {
     expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
     expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
     if (status === 'delivery_failed') expect(e.reason).toBe('attempt_failed');
+    if (code === 'PF1') expect(e.reason).toBe('pickup_failed');
   });
 
   it('keeps an unknown code raw with no status, without throwing', () => {

@@ -3,7 +3,7 @@ import { defaults } from 'config/defaults';
 import { PROVINCE_NAMES } from 'src/common/indonesia';
 import { COURIER_CODES, CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { codFee } from 'src/couriers/cod-fee';
-import { outcomeOdds, planJourney, scriptSteps, stepsBy, tariff } from 'src/couriers/sandbox/world';
+import { isPickedUp, outcomeOdds, planJourney, scriptSteps, stepsBy, tariff } from 'src/couriers/sandbox/world';
 import { zoneOf } from 'src/couriers/zones';
 
 const settings = defaults.sandbox;
@@ -35,18 +35,23 @@ describe('the sandbox world', () => {
   it.each(COURIER_CODES.flatMap((c) => [[c, 'Jawa Timur'], [c, 'Sulawesi Selatan']] as const))(
     '%s to %s: over 2,000 parcels, outcomes fall within ±3 points of the configured odds',
     (courier, province) => {
-      const n = 2000;
+      const total = 2000;
+      let missed = 0;
       let first = 0;
       let delivered = 0;
       let returned = 0;
-      for (let i = 0; i < n; i += 1) {
+      for (let i = 0; i < total; i += 1) {
         const steps = journey('kirim-sandbox', courier, `RATE${i}`, province);
         const last = steps[steps.length - 1];
+        if (!steps.some((s) => s.status === 'picked_up')) missed += 1;
         if (last.status === 'delivered') delivered += 1;
         if (last.status === 'returned') returned += 1;
         if (last.status === 'delivered' && last.attempt === 1) first += 1;
       }
+      // Delivery odds apply to parcels that were picked up.
+      const n = total - missed;
       const odds = outcomeOdds(settings, 'kirim-sandbox', courier, province);
+      expect(Math.abs(missed / total - settings.pickupMiss[courier])).toBeLessThanOrEqual(0.015);
       expect(Math.abs(first / n - odds.firstAttempt)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(delivered / n - odds.delivered)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(returned / n - odds.returned)).toBeLessThanOrEqual(0.03);
@@ -66,17 +71,27 @@ describe('the sandbox world', () => {
     }
   });
 
-  it('plans journeys in time order that end delivered (COD collected) or returned', () => {
-    for (let i = 0; i < 200; i += 1) {
+  it('plans journeys in time order that end delivered (COD collected) or returned, or wait at a missed pickup', () => {
+    let missed = 0;
+    for (let i = 0; i < 400; i += 1) {
       const steps = journey('order', 'ninja', `ORD${i}`);
       const times = steps.map((s) => s.at);
       expect(times).toEqual(times.slice().sort());
       expect(steps[0].status).toBe('pickup_requested');
       const last = steps[steps.length - 1];
+      if (steps[1].reason === 'pickup_failed') {
+        missed += 1;
+        expect(steps[1].status).toBe('exception');
+        expect(steps.slice(2).map((s) => s.status)).toEqual(steps.length === 3 ? ['cancelled'] : []);
+        expect(isPickedUp(steps)).toBe(false);
+        continue;
+      }
+      expect(isPickedUp(steps)).toBe(true);
       expect(['delivered', 'returned']).toContain(last.status);
       if (last.status === 'delivered') expect(last.codCollected).toBe(true);
       for (const s of steps.filter((x) => x.status === 'delivery_failed')) expect(s.reason).toEqual(expect.any(String));
     }
+    expect(missed).toBeGreaterThan(0);
   });
 
   it('prices by zone and weight: symmetric zones, heavier never cheaper, whole 500s', () => {
@@ -118,5 +133,8 @@ describe('the sandbox world', () => {
     const stuck = scriptSteps('stuck', now, [], { origin: 'Bandung', destination: 'Surabaya' }, 0);
     expect(stuck.map((s) => s.status)).toEqual(['picked_up', 'in_transit']);
     expect(stepsBy(rts, new Date(now.getTime() + 3 * 3600_000)).map((s) => s.status)).toEqual(['in_transit', 'out_for_delivery']);
+    const missed = scriptSteps('pickup_missed', now, ['pickup_requested'], { origin: 'Bandung', destination: 'Surabaya' }, 0);
+    expect(missed).toEqual([{ at: now.toISOString(), status: 'exception', reason: 'pickup_failed', location: 'Bandung' }]);
+    expect(scriptSteps('courier_cancelled', now, ['pickup_requested'], { origin: 'Bandung', destination: 'Surabaya' }, 0).map((s) => s.status)).toEqual(['cancelled']);
   });
 });

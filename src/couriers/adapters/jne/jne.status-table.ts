@@ -29,13 +29,14 @@ export const JNE_STATUS: Record<string, JneCodeMeaning> = {
   D09: { status: 'delivered' },
   ...undelivered([...range('U', 1, 14), ...range('U', 21, 25), 'UB1', 'UB2', 'PS1', 'PS4', 'KRK', 'KRP', 'KRT', 'FOM', 'D24', 'D25']),
   // Assumed codes (JNE publishes none for these; to confirm with JNE): pickup booked through
-  // pickupcashless, the return leg, a cancel and a hold.
+  // pickupcashless, the return leg, a cancel, a hold and a pickup the courier could not make.
   PR1: { status: 'pickup_requested' },
   RT1: { status: 'returning_to_sender', reason: 'rts_initiated', returnLeg: true },
   RT2: { status: 'returning_to_sender', returnLeg: true },
   RT3: { status: 'returned', returnLeg: true },
   CX1: { status: 'cancelled' },
   EX1: { status: 'exception', reason: 'held_at_hub' },
+  PF1: { status: 'exception', reason: 'pickup_failed' },
 };
 
 /**

@@ -1,0 +1,124 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { Clock } from 'src/common/clock';
+import type { CourierCode, TrackResult } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { Transactions } from 'src/database/transaction';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import { nextPickupCheck, pickupState } from './pickup-sla';
+import { BookedShipmentRow, PickupsRepository } from './pickups.repository';
+
+/** How long a claimed check is held before another instance may take it (a crashed check comes back). */
+const LEASE_MS = 5 * 60_000;
+
+export interface PickupWatchResult {
+  checked: number;
+  pickedUp: number;
+  rebooked: number;
+}
+
+/**
+ * Watches booked shipments until the courier picks them up. A pickup the courier cancels, or does not
+ * make by the pickup deadline, is cancelled at the courier and the shipment goes back to the outbox, where
+ * the worker books the next-best courier; the cancelled attempt records why. Pickup reliability (a term of
+ * the scoring model) learns from every outcome.
+ */
+@Injectable()
+export class PickupWatch {
+  private readonly logger = new Logger(PickupWatch.name);
+
+  constructor(
+    private readonly repository: PickupsRepository,
+    private readonly tx: Transactions,
+    private readonly registry: CourierRegistry,
+    private readonly stats: DeliveryStatsService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Checks every booked shipment whose check is due (as of `asOf`, default now), a batch per courier call. */
+  async checkDue(asOf?: Date): Promise<PickupWatchResult> {
+    const now = asOf ?? this.clock.now();
+    const { checkBatch } = this.config.business.pickups;
+    const result: PickupWatchResult = { checked: 0, pickedUp: 0, rebooked: 0 };
+    for (;;) {
+      const due = await this.tx.run(() => this.repository.claimPickupChecks(now, new Date(now.getTime() + LEASE_MS), checkBatch));
+      const byCourier = new Map<string, BookedShipmentRow[]>();
+      for (const s of due) {
+        const list = byCourier.get(s.courier);
+        if (list) list.push(s);
+        else byCourier.set(s.courier, [s]);
+      }
+      await Promise.all([...byCourier].map(([courier, shipments]) => this.checkCourier(courier as CourierCode, shipments, now, result)));
+      result.checked += due.length;
+      if (due.length < checkBatch) return result;
+    }
+  }
+
+  private async checkCourier(courier: CourierCode, shipments: BookedShipmentRow[], now: Date, result: PickupWatchResult): Promise<void> {
+    let tracked: TrackResult[];
+    try {
+      tracked = await this.registry.get(courier).track(shipments.map((s) => s.awb));
+    } catch (e) {
+      // Left claimed: checked again when the lease runs out.
+      this.logger.warn({ err: e, courier, shipments: shipments.length }, 'pickup check: tracking failed');
+      return;
+    }
+    const byAwb = new Map(tracked.map((t) => [t.awb, t]));
+    for (const s of shipments) {
+      const t = byAwb.get(s.awb);
+      try {
+        const outcome = await this.checkOne(courier, s, t && t.found ? t.events : [], now);
+        if (outcome === 'picked_up') result.pickedUp += 1;
+        if (outcome === 'rebooked') result.rebooked += 1;
+      } catch (e) {
+        this.logger.error({ err: e, shipment: s.id }, 'pickup check failed');
+      }
+    }
+  }
+
+  private async checkOne(courier: CourierCode, s: BookedShipmentRow, events: Parameters<typeof pickupState>[0], now: Date): Promise<'picked_up' | 'rebooked' | 'waiting'> {
+    const found = pickupState(events);
+    if (found.state === 'picked_up') return this.pickedUp(courier, s, now);
+    if (found.state === 'cancelled_by_courier') {
+      const message = `${courier} cancelled the order before pickup: ${found.event.rawText}`;
+      return this.rebook(courier, s, { kind: 'courier_cancelled', code: found.event.rawCode, message }, now);
+    }
+    if (now < s.pickup_due_at) {
+      const every = this.config.business.pickups.checkEveryMinutes * 60_000;
+      await this.repository.schedulePickupCheck(s.id, nextPickupCheck(now, s.pickup_due_at, every), null);
+      return 'waiting';
+    }
+
+    // Overdue: cancel at the courier first, so the parcel never has two live airway bills.
+    const order = { courier, awb: s.awb, reference: '', service: s.service };
+    const cancel = await this.registry.get(courier).cancel(order).catch((e: Error) => e);
+    if (cancel instanceof Error) {
+      this.logger.warn({ err: cancel, shipment: s.id }, 'pickup check: cancelling an overdue pickup failed; trying again later');
+      return 'waiting';
+    }
+    if (!cancel.cancelled && cancel.reason === 'already_picked_up') return this.pickedUp(courier, s, now);
+    if (!cancel.cancelled && cancel.reason === 'refused') {
+      // Still live at the courier: re-booking would give the parcel a second airway bill.
+      const every = this.config.business.pickups.checkEveryMinutes * 60_000;
+      await this.repository.schedulePickupCheck(s.id, new Date(now.getTime() + every), 'pickup_overdue');
+      return 'waiting';
+    }
+    const last = found.event ? `; the courier's last word: ${found.event.rawText}` : '';
+    const message = `${courier} did not pick up by ${s.pickup_due_at.toISOString()}${last}`;
+    return this.rebook(courier, s, { kind: 'pickup_missed', code: found.event?.rawCode ?? 'NO_PICKUP_SCAN', message }, now);
+  }
+
+  private async pickedUp(courier: CourierCode, s: BookedShipmentRow, now: Date): Promise<'picked_up' | 'waiting'> {
+    if (!(await this.tx.run(() => this.repository.markPickedUp(s.id, s.awb, now)))) return 'waiting';
+    await this.stats.recordPickupOutcome(courier, false);
+    return 'picked_up';
+  }
+
+  private async rebook(courier: CourierCode, s: BookedShipmentRow, why: { kind: string; code: string; message: string }, now: Date): Promise<'rebooked' | 'waiting'> {
+    if (!(await this.tx.run(() => this.repository.returnToOutbox(s.id, s.awb, why, now)))) return 'waiting';
+    await this.stats.recordPickupOutcome(courier, true);
+    this.logger.log({ shipment: s.id, courier, reason: why.kind }, 'pickup cancelled or missed: re-booking with the next-best courier');
+    return 'rebooked';
+  }
+}
