@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
-import { loggerParams } from './common/logging';
+import { createRootLogger, loggerParams, ROOT_LOGGER } from './common/logging';
 import { DatabaseModule } from './database/database.module';
 import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
@@ -16,11 +16,13 @@ import { ShipmentsModule } from './shipments/shipments.module';
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const logger = createRootLogger(config.logLevel);
     return {
       module: AppModule,
+      providers: [{ provide: ROOT_LOGGER, useValue: logger }],
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config.logLevel)),
+        LoggerModule.forRoot(loggerParams(logger)),
         ...(config.jobsEnabled ? [ScheduleModule.forRoot()] : []),
         DatabaseModule,
         CommonModule,

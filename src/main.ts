@@ -8,7 +8,8 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
-import { validationExceptionFactory } from './common/errors/validation';
+import { keepValidationRules, validationExceptionFactory } from './common/errors/validation';
+import { logRequests, ROOT_LOGGER } from './common/logging';
 import { requestIdFor } from './common/request-id';
 import { MetricsService } from './operations/metrics.service';
 
@@ -29,6 +30,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 /** Everything between "Nest created the app" and "listening": shared by main and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
+  keepValidationRules();
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -45,6 +47,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bulk shipment imports arrive as CSV text.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  logRequests(fastify, app.get(ROOT_LOGGER));
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);

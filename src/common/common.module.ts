@@ -1,5 +1,4 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AppConfig } from 'config';
 import { SandboxClock } from 'src/couriers/sandbox/sandbox-clock';
 import { Clock, SystemClock } from './clock';
@@ -15,8 +14,8 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
     { provide: Clock, inject: [AppConfig], useFactory: (config: AppConfig) => (config.couriers.sandboxMode ? new SandboxClock() : new SystemClock()) },
     IdempotencyRepository,
     IdempotencyCleanupJob,
-    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+    IdempotencyInterceptor,
   ],
-  exports: [Clock],
+  exports: [Clock, IdempotencyRepository, IdempotencyInterceptor],
 })
 export class CommonModule {}

@@ -60,6 +60,9 @@ export class DeliveryStatsService {
   private readonly recipientsCache: TtlCache<string, { outcomes: number; failures: number } | null>;
   private readonly pickupsCache: TtlCache<'all', Map<string, { attempts: number; failures: number }>>;
 
+  /** Moves whenever this instance records something, so rankings made from older figures are not reused. */
+  generation = 0;
+
   constructor(
     private readonly repository: DeliveryStatsRepository,
     private readonly tx: Transactions,
@@ -105,6 +108,7 @@ export class DeliveryStatsService {
     });
     for (const k of keys) this.countsCache.delete(`${k.level}:${k.key}`);
     this.recipientsCache.delete(phoneHash);
+    this.generation += 1;
     return recorded;
   }
 
@@ -112,6 +116,7 @@ export class DeliveryStatsService {
   async recordPickupOutcome(courier: CourierCode, failed: boolean): Promise<void> {
     await this.repository.addPickupOutcome(courier, failed);
     this.pickupsCache.clear();
+    this.generation += 1;
   }
 
   /** Estimates for each candidate service of one shipment, from one read of the statistics. */

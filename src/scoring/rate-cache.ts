@@ -15,14 +15,15 @@ export class RateCache {
     private readonly maxEntries: number,
   ) {}
 
-  get(key: string, now: number): CachedRate[] | undefined {
+  /** The rates and when they expire, unless absent or expired. */
+  get(key: string, now: number): { rates: CachedRate[]; expiresAt: number } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (e.expiresAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
-    return e.rates;
+    return e;
   }
 
   set(key: string, rates: CachedRate[], now: number): void {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
+import { TtlCache } from 'src/common/ttl-cache';
 import type { Rupiah } from 'src/common/money';
 import { codFee } from 'src/couriers/cod-fee';
 import type { Area, CourierServiceInfo, Parcel } from 'src/couriers/courier-adapter';
@@ -55,6 +56,7 @@ const place = (a: Area) => `${a.province}|${a.city.trim().toUpperCase()}|${(a.di
 @Injectable()
 export class ScoringService {
   private readonly cache: RateCache;
+  private readonly rankings: TtlCache<string, { ranked: RankedShipment; generation: number; validUntil: number }>;
 
   constructor(
     private readonly registry: CourierRegistry,
@@ -64,20 +66,51 @@ export class ScoringService {
   ) {
     const s = config.business.scoring;
     this.cache = new RateCache(s.rateCacheTtlSeconds * 1000, s.rateCacheMaxEntries);
+    this.rankings = new TtlCache(config.business.caches.statistics * 1000, 20_000);
   }
 
-  /** Every courier service for the shipment, scored and ranked; ineligible ones say why. */
+  /**
+   * Every courier service for the shipment, scored and ranked; ineligible ones say why. The same inputs
+   * give the same ranking until a rate or the statistics behind it change, so a ranking made wholly from
+   * rates is kept (per instance, no longer than the statistics cache) and served again.
+   */
   async rank(shipment: ShipmentToRank, ctx: RankingContext): Promise<RankedShipment> {
-    const couriers = this.registry.all();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.quoteDeadlineMs)));
-    let rates: Rates[];
-    try {
-      rates = await Promise.all(couriers.map((c) => this.ratesOf(c, shipment, deadline)));
-    } finally {
-      clearTimeout(timer);
-    }
+    const route = `${place(shipment.origin)}>${place(shipment.destination)}>${weightBand(shipment.parcel)}`;
+    const memoKey = `${route}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}`;
+    const now = this.clock.now().getTime();
+    const memo = this.rankings.get(memoKey);
+    if (memo && memo.generation === this.stats.generation && memo.validUntil > now) return memo.ranked;
+    const generation = this.stats.generation;
 
+    const couriers = this.registry.all();
+    const rates: Rates[] = [];
+    let validUntil = Number.POSITIVE_INFINITY;
+    const cold: number[] = [];
+    couriers.forEach((c, i) => {
+      const cached = this.cache.get(`${c.code}>${route}`, now);
+      if (cached) {
+        rates[i] = { rates: cached.rates };
+        validUntil = Math.min(validUntil, cached.expiresAt);
+      } else cold.push(i);
+    });
+    if (cold.length) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.quoteDeadlineMs)));
+      try {
+        const asked = await Promise.all(cold.map((i) => this.ratesOf(couriers[i], `${couriers[i].code}>${route}`, shipment, deadline)));
+        cold.forEach((i, j) => (rates[i] = asked[j]));
+      } finally {
+        clearTimeout(timer);
+      }
+      // Fresh answers: kept as long as the shortest-lived cached rate, failures not at all.
+      validUntil = rates.every((r) => 'rates' in r) ? Math.min(validUntil, now + this.config.business.scoring.rateCacheTtlSeconds * 1000) : now;
+    }
+    const ranked = await this.score(shipment, ctx, couriers, rates);
+    if (validUntil > now) this.rankings.set(memoKey, { ranked, generation, validUntil });
+    return ranked;
+  }
+
+  private async score(shipment: ShipmentToRank, ctx: RankingContext, couriers: ResilientCourier[], rates: Rates[]): Promise<RankedShipment> {
     const services = couriers.flatMap((c, i) => c.services().map((s) => ({ courier: c, info: s, rates: rates[i] })));
     const estimates = await this.stats.estimates(
       { origin: shipment.origin, destination: shipment.destination, recipientPhone: shipment.recipientPhone },
@@ -135,12 +168,8 @@ export class ScoringService {
     return undefined;
   }
 
-  /** A courier's rates for the route: from the cache, else asked now (a late answer still fills the cache). */
-  private async ratesOf(courier: ResilientCourier, s: ShipmentToRank, deadline: Promise<'timeout'>): Promise<Rates> {
-    const key = [courier.code, place(s.origin), place(s.destination), weightBand(s.parcel)].join('>');
-    const now = this.clock.now().getTime();
-    const cached = this.cache.get(key, now);
-    if (cached) return { rates: cached };
+  /** A courier's rates for the route, asked now (a late answer still fills the cache). */
+  private async ratesOf(courier: ResilientCourier, key: string, s: ShipmentToRank, deadline: Promise<'timeout'>): Promise<Rates> {
     if (courier.health().state === 'open') return { failed: 'circuit_open' };
     const asked = courier.quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount }).then((quotes) => {
       const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);

@@ -20,7 +20,7 @@ import { wibDate } from 'src/couriers/wib';
 const LEASE_MS = 60_000;
 /** Bookings in flight per worker step (each waits on couriers, not on this process). */
 const BOOKING_PARALLELISM = 8;
-const BOOKABLE = new Set(['ready', 'booking_failed']);
+const BOOKABLE: readonly string[] = ['ready', 'booking_failed'];
 /** How far ahead a pickup day may be requested. */
 const MAX_DAYS_AHEAD = 14;
 
@@ -52,24 +52,23 @@ export class PickupService {
    * @throws ShipmentsNotReadyError PICKUPS_SHIPMENTS_NOT_READY (422) naming each unknown or unready shipment
    * @throws PickupDateNotAllowedError PICKUPS_DATE_NOT_ALLOWED (422) for a day in the past or too far ahead
    */
-  accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
+  async accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
     if (pickupDate) {
       const today = wibDate(this.clock.now());
       if (pickupDate < today) throw new PickupDateNotAllowedError(`is before today (${today}, Asia/Jakarta)`);
       const last = wibDate(new Date(this.clock.now().getTime() + MAX_DAYS_AHEAD * 86_400_000));
       if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
     }
-    return this.tx.run(async () => {
-      const statuses = await this.repository.lockShipments(sellerId, shipmentIds);
-      const problems = shipmentIds.flatMap((id, i) => {
-        const status = statuses.get(id);
+    const { id, statuses } = await this.repository.insertPickupIfBookable(sellerId, shipmentIds, BOOKABLE, pickupDate ?? null, this.clock.now());
+    if (!id) {
+      const problems = shipmentIds.flatMap((shipmentId, i) => {
+        const status = statuses.get(shipmentId);
         if (!status) return [{ field: `shipmentIds.${i}`, message: 'is not one of your shipments' }];
-        return BOOKABLE.has(status) ? [] : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
+        return BOOKABLE.includes(status) ? [] : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
       });
-      if (problems.length) throw new ShipmentsNotReadyError(problems);
-      const id = await this.repository.insertPickup(sellerId, pickupDate ?? null, shipmentIds, this.clock.now());
-      return { id, status: 'accepted', shipments: shipmentIds.map((shipmentId) => ({ shipmentId, status: 'booking' })) };
-    });
+      throw new ShipmentsNotReadyError(problems);
+    }
+    return { id, status: 'accepted', shipments: shipmentIds.map((shipmentId) => ({ shipmentId, status: 'booking' })) };
   }
 
   /** @throws PickupNotFoundError PICKUPS_NOT_FOUND (also another seller's) */

@@ -42,24 +42,38 @@ export interface BookedShipmentRow {
 export class PickupsRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /** Locks the seller's shipments among `ids` and returns their statuses (inside the caller's transaction). */
-  async lockShipments(sellerId: string, ids: string[]): Promise<Map<string, string>> {
-    const rows = (await this.tx.manager.query('SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2) ORDER BY id FOR UPDATE', [sellerId, ids])) as { id: string; status: string }[];
-    return new Map(rows.map((r) => [r.id, r.status]));
-  }
-
-  /** Persists the pickup and one pending outbox item per shipment, and moves the shipments to "booking". */
-  async insertPickup(sellerId: string, pickupDate: string | null, shipmentIds: string[], now: Date): Promise<string> {
-    const m = this.tx.manager;
+  /**
+   * In one statement (atomic on its own, one round trip): locks the seller's shipments among `ids`, and
+   * when every one is the seller's and bookable, persists the pickup with one pending outbox item per
+   * shipment and moves the shipments to "booking". Returns the statuses found (before the move) and
+   * whether the pickup was persisted.
+   */
+  async insertPickupIfBookable(
+    sellerId: string,
+    ids: string[],
+    bookable: readonly string[],
+    pickupDate: string | null,
+    now: Date,
+  ): Promise<{ id: string | null; statuses: Map<string, string> }> {
     const id = randomUUID();
-    await m.query('INSERT INTO pickups (id, seller_id, pickup_date, created_at) VALUES ($1, $2, $3, $4)', [id, sellerId, pickupDate, now]);
-    await m.query(
-      `INSERT INTO pickup_items (id, pickup_id, shipment_id, status, next_attempt_at, created_at, updated_at)
-       SELECT gen_random_uuid(), $1, s, 'pending', $3, $3, $3 FROM unnest($2::uuid[]) AS s`,
-      [id, shipmentIds, now],
-    );
-    await m.query("UPDATE shipments SET status = 'booking', reason = NULL, updated_at = $2 WHERE id = ANY($1)", [shipmentIds, now]);
-    return id;
+    const rows = (await this.tx.manager.query(
+      `WITH locked AS (
+         SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
+       ), ready AS (
+         SELECT 1 FROM locked HAVING count(*) = cardinality($2::uuid[]) AND bool_and(status = ANY($3::text[]))
+       ), pickup AS (
+         INSERT INTO pickups (id, seller_id, pickup_date, created_at) SELECT $4, $1, $5, $6 FROM ready RETURNING id
+       ), items AS (
+         INSERT INTO pickup_items (id, pickup_id, shipment_id, status, next_attempt_at, created_at, updated_at)
+         SELECT gen_random_uuid(), pickup.id, s, 'pending', $6, $6, $6 FROM pickup, unnest($2::uuid[]) AS s
+       ), moved AS (
+         UPDATE shipments SET status = 'booking', reason = NULL, updated_at = $6
+         FROM pickup WHERE shipments.seller_id = $1 AND shipments.id = ANY($2::uuid[])
+       )
+       SELECT locked.id, locked.status, (SELECT count(*) FROM pickup)::int AS persisted FROM locked`,
+      [sellerId, ids, bookable, id, pickupDate, now],
+    )) as { id: string; status: string; persisted: number }[];
+    return { id: rows[0]?.persisted ? id : null, statuses: new Map(rows.map((r) => [r.id, r.status])) };
   }
 
   /**

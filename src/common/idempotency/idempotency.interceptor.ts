@@ -1,5 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -10,13 +9,12 @@ import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
 import { IdempotencyRepository } from './idempotency.repository';
 
-const IDEMPOTENT_KEY = 'kirim:idempotent';
-
 /**
  * Marks a creating POST: with an Idempotency-Key header, the same key and body replay the first
- * response, another body gets 409, and concurrent requests with one key execute once.
+ * response, another body gets 409, and concurrent requests with one key execute once. Only these routes
+ * carry the interceptor (an interceptor chain costs every request that has one).
  */
-export const Idempotent = () => SetMetadata(IDEMPOTENT_KEY, true);
+export const Idempotent = () => applyDecorators(UseInterceptors(IdempotencyInterceptor));
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -35,7 +33,6 @@ export function canonicalJson(value: unknown): string {
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
-    private readonly reflector: Reflector,
     private readonly tx: Transactions,
     private readonly repository: IdempotencyRepository,
     private readonly clock: Clock,
@@ -43,7 +40,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (!this.reflector.get<boolean>(IDEMPOTENT_KEY, context.getHandler())) return next.handle();
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
