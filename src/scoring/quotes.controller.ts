@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { RouteSchema } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
+import { QUOTE_RESPONSE_SCHEMA } from './quotes.schema';
 import { QuotesService } from './quotes.service';
 
 @ApiTags('quotes')
@@ -14,6 +16,7 @@ export class QuotesController {
 
   @Post()
   @HttpCode(200)
+  @RouteSchema(QUOTE_RESPONSE_SCHEMA)
   @ApiOperation({ summary: 'Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank' })
   @ApiOkResponse({ type: QuoteResponseDto })
   quote(@CurrentSeller() sellerId: string, @Body() body: QuoteRequestDto): Promise<QuoteResponseDto> {
