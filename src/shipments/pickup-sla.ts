@@ -1,4 +1,4 @@
-import type { CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
+import { COURIER_STATUSES, type CourierStatus, type TrackingEvent } from 'src/couriers/courier-adapter';
 
 const HOUR = 3600_000;
 
@@ -17,17 +17,9 @@ export function nextPickupCheck(now: Date, deadline: Date, everyMs: number): Dat
   return new Date(Math.max(now.getTime() + 1000, Math.min(deadline.getTime(), now.getTime() + everyMs)));
 }
 
-/** Statuses a courier reports only once it holds the parcel. */
-const HANDED_OVER: ReadonlySet<CourierStatus> = new Set([
-  'picked_up',
-  'in_transit',
-  'out_for_delivery',
-  'delivery_failed',
-  'delivered',
-  'returning_to_sender',
-  'returned',
-  'exception',
-]);
+/** Statuses a courier reports only once it holds the parcel: all but the ones before a handover. */
+const BEFORE_HANDOVER: readonly CourierStatus[] = ['created', 'pickup_requested', 'cancelled'];
+const HANDED_OVER: ReadonlySet<CourierStatus> = new Set(COURIER_STATUSES.filter((s) => !BEFORE_HANDOVER.includes(s)));
 
 export type PickupState =
   | { state: 'picked_up'; event: TrackingEvent }
