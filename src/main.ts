@@ -9,7 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { keepValidationRules, validationExceptionFactory } from './common/errors/validation';
-import { logRequests, ROOT_LOGGER } from './common/logging';
+import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { requestIdFor } from './common/request-id';
 import { MetricsService } from './operations/metrics.service';
 
@@ -47,16 +47,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bulk shipment imports arrive as CSV text.
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
-  logRequests(fastify, app.get(ROOT_LOGGER));
   const metrics = app.get(MetricsService);
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
-  fastify.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-    done();
-  });
+  observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds));
 
   const document = SwaggerModule.createDocument(
     app as INestApplication,

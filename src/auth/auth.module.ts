@@ -6,7 +6,7 @@ import { createSecretKey } from 'node:crypto';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
-import { AuthGuard, RolesGuard } from './auth.guard';
+import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { resolveJwtSecret } from './jwt-secret';
 import { LoginCountersCleanupJob } from './login-counters-cleanup.job';
@@ -38,7 +38,6 @@ import { UsersService } from './users.service';
     LoginCountersCleanupJob,
     // Order matters: authenticate first, then check the role.
     { provide: APP_GUARD, useClass: AuthGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
   ],
   exports: [AuthService, UsersService],
 })

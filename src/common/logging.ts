@@ -34,21 +34,31 @@ export function createRootLogger(level: LogLevel): Logger {
 /**
  * nestjs-pino for the application's loggers, over the given root. It mounts no middleware (Nest's
  * middleware layer on Fastify costs every request more than the logging itself): requests are logged by
- * Fastify hooks (`logRequests`).
+ * Fastify hooks (`observeRequests`).
  */
 export function loggerParams(root: Logger): Params {
   return { pinoHttp: { logger: root }, forRoutes: [] };
 }
 
-/** Binds each request's id to its async context and logs its completion. */
-export function logRequests(fastify: FastifyInstance, root: Logger): void {
+/** What is measured of every finished request (the metrics histogram). */
+export type RequestMeasure = (method: string, route: string | undefined, status: number, seconds: number) => void;
+
+/**
+ * Every request's id is echoed in `x-request-id` and bound to its async context; its completion is
+ * logged and measured. One hook at each end: every request runs them.
+ */
+export function observeRequests(fastify: FastifyInstance, root: Logger, measure: RequestMeasure): void {
   // Request lines are built here from fixed fields only: nothing to redact, so they skip the redaction pass.
   const log = root.child({}, { redact: { paths: [], censor: '[redacted]' } });
-  fastify.addHook('onRequest', (request, _reply, done) => requestIds.run(String(request.id), done));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestIds.run(String(request.id), done);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    measure(request.method, request.routeOptions.url, status, reply.elapsedTime / 1000);
     const url = request.url;
     if (!QUIET_ROUTES.has(url)) {
-      const status = reply.statusCode;
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       if (log.isLevelEnabled(level)) {
         log[level]({ req: { id: request.id, method: request.method, url }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');

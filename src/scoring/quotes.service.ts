@@ -7,6 +7,8 @@ import { optionKey, RankedShipment, ScoringService } from './scoring.service';
 /** POST /v1/quotes: the seller's origin and settings, then the ranking, in the API's shape. */
 @Injectable()
 export class QuotesService {
+  private readonly answers = new WeakMap<RankedShipment, QuoteResponseDto>();
+
   constructor(
     private readonly scoring: ScoringService,
     private readonly addresses: AddressesService,
@@ -20,12 +22,18 @@ export class QuotesService {
       { origin, destination: { ...q.destination, district: q.destination.district ?? '' }, parcel: q.parcel, codAmount: q.codAmount ?? 0 },
       { preset: q.preset ?? settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
-    return {
-      options: quoteOptions(ranked),
-      recommended: ranked.winner ? { courier: ranked.winner.courier, service: ranked.winner.service } : null,
-      preset: ranked.preset,
-      modelVersion: ranked.modelVersion,
-    };
+    // A ranking served again (kept by scoring) gives the same answer: built once per ranking.
+    let answer = this.answers.get(ranked);
+    if (!answer) {
+      answer = {
+        options: quoteOptions(ranked),
+        recommended: ranked.winner ? { courier: ranked.winner.courier, service: ranked.winner.service } : null,
+        preset: ranked.preset,
+        modelVersion: ranked.modelVersion,
+      };
+      this.answers.set(ranked, answer);
+    }
+    return answer;
   }
 }
 
