@@ -1,3 +1,4 @@
+import type { ValidationPipeOptions } from '@nestjs/common';
 import { getMetadataStorage, ValidationError } from 'class-validator';
 import type { MetadataStorage } from 'class-validator/types/metadata/MetadataStorage';
 import { FieldProblem, ValidationFailedError } from './app-error';
@@ -24,6 +25,17 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 export function validationExceptionFactory(errors: ValidationError[]): ValidationFailedError {
   return new ValidationFailedError(fieldProblems(errors));
 }
+
+/** How every request DTO is validated: unknown fields refused, values transformed (trimmed, normalized). */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: true },
+  exceptionFactory: validationExceptionFactory,
+};
 
 type RulesLookup = MetadataStorage['getTargetValidationMetadatas'];
 const RULES_KEPT = Symbol('rules kept');
