@@ -23,6 +23,52 @@ export interface BenchContext {
   /** The built app on `databaseUrl`; stopped by the harness at the end. */
   startApp(databaseUrl: string, env?: Record<string, string>): Promise<string>;
   load(opts: LoadOptions): Promise<LoadResult>;
+  /**
+   * Measures `target` in rounds, each right after a round of the baseline (bare Fastify or the raw-pg
+   * loop): on a shared machine throughput drifts by tens of percent within minutes, and a ratio of two
+   * measurements taken side by side drifts far less than one against a baseline taken minutes earlier.
+   */
+  paired(baseline: 'bare Fastify' | 'raw pg', target: (durationSec: number) => Promise<LoadResult>): Promise<Paired>;
+}
+
+export interface Paired {
+  /** The target over all rounds. */
+  result: LoadResult;
+  /** Target ÷ baseline per round, percent. */
+  ratios: number[];
+  /** The median of `ratios`. */
+  median: number;
+}
+
+/** Rounds of `baseline` then `target`, `durationSec` split evenly between rounds. */
+export async function pairedRounds(
+  rounds: number,
+  durationSec: number,
+  baseline: (durationSec: number) => Promise<number>,
+  target: (durationSec: number) => Promise<LoadResult>,
+): Promise<Paired> {
+  const each = Math.max(2, Math.round(durationSec / rounds));
+  const ratios: number[] = [];
+  const results: LoadResult[] = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const base = await baseline(each);
+    const r = await target(each);
+    results.push(r);
+    ratios.push((100 * r.requestsPerSec) / base);
+  }
+  const mean = (f: (r: LoadResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / results.length;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  return {
+    result: {
+      requestsPerSec: mean((r) => r.requestsPerSec),
+      p50Ms: mean((r) => r.p50Ms),
+      p99Ms: Math.max(...results.map((r) => r.p99Ms)),
+      non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+    },
+    ratios,
+    median: sorted[Math.floor(sorted.length / 2)],
+  };
 }
 
 export interface Benchmark {

@@ -16,6 +16,7 @@ import {
   Figure,
   findPgbench,
   load,
+  pairedRounds,
   pgbenchRun,
   rawPgTpcb,
   ROOT,
@@ -28,6 +29,8 @@ const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes, pickups];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Rounds of a paired measurement (baseline, then target, each DURATION / rounds seconds). */
+const PAIRED_ROUNDS = 3;
 const RESULTS = join(ROOT, 'test', 'bench', 'results');
 
 async function main(): Promise<void> {
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
     connections: CONNECTIONS,
     newDatabase,
     load: (o) => load(o, { durationSec: DURATION, connections: CONNECTIONS }),
+    paired: () => Promise.reject(new Error('the baselines are not running yet')),
     async startApp(databaseUrl, env = {}) {
       const port = await freePort();
       const child = spawnNode([join(ROOT, 'dist', 'src', 'main.js')], {
@@ -96,7 +100,11 @@ async function main(): Promise<void> {
     await waitForUrl(`http://127.0.0.1:${fastifyPort}/ping`, fastify);
     const bare = await ctx.load({ url: `http://127.0.0.1:${fastifyPort}/echo`, method: 'POST', body: JSON.stringify({ label: 'x', city: 'Bandung' }) });
     baselines.push({ name: 'bare Fastify JSON POST', unit: 'req/s', value: bare.requestsPerSec, p50Ms: bare.p50Ms, p99Ms: bare.p99Ms });
-    fastify.kill();
+    // Kept running (idle) for the paired rounds of the benchmarks.
+    const bareFastify = (durationSec: number) =>
+      ctx.load({ url: `http://127.0.0.1:${fastifyPort}/echo`, method: 'POST', body: JSON.stringify({ label: 'x', city: 'Bandung' }), durationSec }).then((r) => r.requestsPerSec);
+    const rawPgLoop = (durationSec: number) => rawPgTpcb(tpcbUrl, CONNECTIONS, durationSec).then((f) => f.value);
+    ctx.paired = (baseline, target) => pairedRounds(PAIRED_ROUNDS, DURATION, baseline === 'bare Fastify' ? bareFastify : rawPgLoop, target);
 
     for (const b of selected) {
       process.stderr.write(`${b.name}: ${b.description}…\n`);
