@@ -12,13 +12,23 @@ interface TransformRule {
   transformFn: (params: { value: unknown; key: string; obj: unknown; type: TransformationType; options: object }) => unknown;
 }
 
+interface ConstraintCheck {
+  validate(value: unknown, args: ValidationArguments): unknown;
+}
+
+interface PropertyRule {
+  metadata: ValidationMetadata;
+  /** The constraint instances class-validator would call for this rule. */
+  checks: ConstraintCheck[];
+}
+
 interface PropertyPlan {
   /** The nested DTO of a @Type(() => X) property. */
   nested?: () => Dto;
   transforms: TransformRule[];
   /** ValidateIf: the property's rules apply only when every condition holds. */
   conditions: ((object: object, value: unknown) => boolean)[];
-  rules: ValidationMetadata[];
+  rules: PropertyRule[];
   validatesNested: boolean;
 }
 
@@ -76,10 +86,12 @@ export class DtoFastPath {
           case ValidationTypes.NESTED_VALIDATION:
             plan.validatesNested = true;
             break;
-          case ValidationTypes.CUSTOM_VALIDATION:
-            if (storage.getTargetValidatorConstraints(rule.constraintCls).some((c) => c.async)) return null;
-            plan.rules.push(rule);
+          case ValidationTypes.CUSTOM_VALIDATION: {
+            const constraints = storage.getTargetValidatorConstraints(rule.constraintCls);
+            if (constraints.some((c) => c.async)) return null;
+            plan.rules.push({ metadata: rule, checks: constraints.map((c) => c.instance as ConstraintCheck) });
             break;
+          }
           default:
             return null; // IS_DEFINED, PROMISE_VALIDATION, WHITELIST: not on this path
         }
@@ -125,18 +137,19 @@ export class DtoFastPath {
     for (const key of Object.keys(instance)) if (!plan.properties.has(key)) return false; // whitelist
     for (const [property, p] of plan.properties) {
       const value = instance[property];
-      if (!p.conditions.every((condition) => condition(instance, value))) continue;
-      for (const rule of p.rules) {
-        if (rule.validateIf && !rule.validateIf(instance, value)) continue;
-        const args: ValidationArguments = { targetName: plan.target.name, property, object: instance, value, constraints: rule.constraints };
-        for (const constraint of getMetadataStorage().getTargetValidatorConstraints(rule.constraintCls)) {
-          const holds = (v: unknown) => {
-            const verdict: unknown = constraint.instance.validate(v, args);
-            return verdict instanceof Promise ? false : Boolean(verdict);
-          };
-          if (rule.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) {
-            if (!Array.from(value instanceof Map ? value.values() : value).every(holds)) return false;
-          } else if (!holds(value)) return false;
+      let applies = true;
+      for (const condition of p.conditions) applies = condition(instance, value) && applies;
+      if (!applies) continue;
+      for (const { metadata, checks } of p.rules) {
+        if (metadata.validateIf && !metadata.validateIf(instance, value)) continue;
+        const args: ValidationArguments = { targetName: plan.target.name, property, object: instance, value, constraints: metadata.constraints };
+        const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
+        for (const check of checks) {
+          if (!each) {
+            if (!holds(check, value, args)) return false;
+            continue;
+          }
+          for (const item of value instanceof Map ? value.values() : (value as Iterable<unknown>)) if (!holds(check, item, args)) return false;
         }
       }
       // A nested DTO was validated as it was built; a nested rule on anything else needs the full path.
@@ -146,7 +159,12 @@ export class DtoFastPath {
   }
 }
 
-/** An object literal (of any realm): its prototype is an Object.prototype. Arrays and class instances are not. */
+/** A constraint's verdict, as class-validator reads it; a promise (an async check) is a doubt. */
+function holds(check: ConstraintCheck, value: unknown, args: ValidationArguments): boolean {
+  const verdict = check.validate(value, args);
+  return !(verdict instanceof Promise) && Boolean(verdict);
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value) as object | null;
