@@ -80,7 +80,9 @@ export class CourierPolicies {
 
   private async run<T>(policy: IPolicy, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
-      return await policy.execute(({ signal }) => fn(signal));
+      // A signal of its own per call: without one, cockatiel hangs every concurrent call's abort listener
+      // on one shared never-aborted signal (a MaxListenersExceededWarning past ten calls at once).
+      return await policy.execute(({ signal }) => fn(signal), new AbortController().signal);
     } catch (e) {
       throw this.typed(e);
     }
