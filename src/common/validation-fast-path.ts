@@ -53,11 +53,16 @@ const NOT_COMPILABLE = Symbol('not compilable');
 export class DtoFastPath {
   private readonly plans = new Map<Dto, ClassPlan | typeof NOT_COMPILABLE>();
 
-  /** The fast build for `target`, or null when its decorators are beyond this path. */
+  private readonly builds = new Map<Dto, FastBuild | null>();
+
+  /** The fast build for `target` (made once), or null when its decorators are beyond this path. */
   for(target: Dto): FastBuild | null {
-    const plan = this.plan(target);
-    if (!plan) return null;
-    return (plain) => this.build(plan, plain);
+    let build = this.builds.get(target);
+    if (build === undefined) {
+      const plan = this.plan(target);
+      this.builds.set(target, (build = plan ? (plain) => this.build(plan, plain) : null));
+    }
+    return build;
   }
 
   private plan(target: Dto): ClassPlan | null {
@@ -189,13 +194,10 @@ function isFlatValue(value: unknown): boolean {
  */
 export class FastValidationPipe extends ValidationPipe {
   private readonly fast = new DtoFastPath();
-  private readonly builds = new Map<unknown, FastBuild | null>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && typeof metadata.metatype === 'function') {
-      let build = this.builds.get(metadata.metatype);
-      if (build === undefined) this.builds.set(metadata.metatype, (build = this.fast.for(metadata.metatype as Dto)));
-      const built = build?.(value);
+      const built = this.fast.for(metadata.metatype as Dto)?.(value);
       if (built !== undefined) return built;
     }
     return super.transform(value, metadata);

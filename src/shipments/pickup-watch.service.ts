@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
-import type { CourierCode, TrackResult } from 'src/couriers/courier-adapter';
+import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
@@ -77,7 +77,7 @@ export class PickupWatch {
     }
   }
 
-  private async checkOne(courier: CourierCode, s: BookedShipmentRow, events: Parameters<typeof pickupState>[0], now: Date): Promise<'picked_up' | 'rebooked' | 'waiting'> {
+  private async checkOne(courier: CourierCode, s: BookedShipmentRow, events: TrackingEvent[], now: Date): Promise<'picked_up' | 'rebooked' | 'waiting'> {
     const found = pickupState(events);
     if (found.state === 'picked_up') return this.pickedUp(courier, s, now);
     if (found.state === 'cancelled_by_courier') {
@@ -85,8 +85,7 @@ export class PickupWatch {
       return this.rebook(courier, s, { kind: 'courier_cancelled', code: found.event.rawCode, message }, now);
     }
     if (now < s.pickup_due_at) {
-      const every = this.config.business.pickups.checkEveryMinutes * 60_000;
-      await this.repository.schedulePickupCheck(s.id, nextPickupCheck(now, s.pickup_due_at, every), null);
+      await this.repository.schedulePickupCheck(s.id, nextPickupCheck(now, s.pickup_due_at, this.checkEveryMs), null);
       return 'waiting';
     }
 
@@ -100,13 +99,16 @@ export class PickupWatch {
     if (!cancel.cancelled && cancel.reason === 'already_picked_up') return this.pickedUp(courier, s, now);
     if (!cancel.cancelled && cancel.reason === 'refused') {
       // Still live at the courier: re-booking would give the parcel a second airway bill.
-      const every = this.config.business.pickups.checkEveryMinutes * 60_000;
-      await this.repository.schedulePickupCheck(s.id, new Date(now.getTime() + every), 'pickup_overdue');
+      await this.repository.schedulePickupCheck(s.id, new Date(now.getTime() + this.checkEveryMs), 'pickup_overdue');
       return 'waiting';
     }
     const last = found.event ? `; the courier's last word: ${found.event.rawText}` : '';
     const message = `${courier} did not pick up by ${s.pickup_due_at.toISOString()}${last}`;
     return this.rebook(courier, s, { kind: 'pickup_missed', code: found.event?.rawCode ?? 'NO_PICKUP_SCAN', message }, now);
+  }
+
+  private get checkEveryMs(): number {
+    return this.config.business.pickups.checkEveryMinutes * 60_000;
   }
 
   private async pickedUp(courier: CourierCode, s: BookedShipmentRow, now: Date): Promise<'picked_up' | 'waiting'> {

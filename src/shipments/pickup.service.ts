@@ -4,6 +4,7 @@ import { Clock } from 'src/common/clock';
 import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { wibDate } from 'src/couriers/wib';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { quoteOptions } from 'src/scoring/quotes.service';
@@ -15,7 +16,6 @@ import { PickupAcceptedDto, PickupDto } from './pickups.dto';
 import { nextPickupCheck, pickupDeadline } from './pickup-sla';
 import { Shipment } from './shipment.entity';
 import { PickupDateNotAllowedError, PickupNotFoundError, ShipmentsNotReadyError } from './shipments.errors';
-import { wibDate } from 'src/couriers/wib';
 
 const LEASE_MS = 60_000;
 /** Bookings in flight per worker step (each waits on couriers, not on this process). */
@@ -48,18 +48,19 @@ export class PickupService {
   ) {}
 
   /**
-   * Accepts a pickup of the seller's ready shipments: persisted in one transaction, booked later.
+   * Accepts a pickup of the seller's ready shipments: persisted at once (one statement), booked later.
    * @throws ShipmentsNotReadyError PICKUPS_SHIPMENTS_NOT_READY (422) naming each unknown or unready shipment
    * @throws PickupDateNotAllowedError PICKUPS_DATE_NOT_ALLOWED (422) for a day in the past or too far ahead
    */
   async accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
+    const now = this.clock.now();
     if (pickupDate) {
-      const today = wibDate(this.clock.now());
+      const today = wibDate(now);
       if (pickupDate < today) throw new PickupDateNotAllowedError(`is before today (${today}, Asia/Jakarta)`);
-      const last = wibDate(new Date(this.clock.now().getTime() + MAX_DAYS_AHEAD * 86_400_000));
+      const last = wibDate(new Date(now.getTime() + MAX_DAYS_AHEAD * 86_400_000));
       if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
     }
-    const { id, statuses } = await this.repository.insertPickupIfBookable(sellerId, shipmentIds, BOOKABLE, pickupDate ?? null, this.clock.now());
+    const { id, statuses } = await this.repository.insertPickupIfBookable(sellerId, shipmentIds, BOOKABLE, pickupDate ?? null, now);
     if (!id) {
       const problems = shipmentIds.flatMap((shipmentId, i) => {
         const status = statuses.get(shipmentId);
