@@ -53,8 +53,24 @@ type CourierCodeName = 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
 
 /** The env variables each courier needs; all set means real mode, none set means sandbox. */
 const COURIER_ENV: Record<CourierCodeName, string[]> = {
-  jne: ['JNE_BASE_URL', 'JNE_USERNAME', 'JNE_API_KEY', 'JNE_CUSTOMER_NO', 'JNE_COD_CUSTOMER_NO', 'JNE_BRANCH'],
-  jnt: ['JNT_BASE_URL', 'JNT_USERNAME', 'JNT_API_KEY', 'JNT_ORDER_KEY', 'JNT_TARIFF_KEY', 'JNT_CUSTOMER_NAME', 'JNT_ECCOMPANY_ID', 'JNT_TRACKING_PASSWORD'],
+  jne: [
+    'JNE_BASE_URL',
+    'JNE_USERNAME',
+    'JNE_API_KEY',
+    'JNE_CUSTOMER_NO',
+    'JNE_COD_CUSTOMER_NO',
+    'JNE_BRANCH',
+  ],
+  jnt: [
+    'JNT_BASE_URL',
+    'JNT_USERNAME',
+    'JNT_API_KEY',
+    'JNT_ORDER_KEY',
+    'JNT_TARIFF_KEY',
+    'JNT_CUSTOMER_NAME',
+    'JNT_ECCOMPANY_ID',
+    'JNT_TRACKING_PASSWORD',
+  ],
   sap: ['SAP_BASE_URL', 'SAP_API_KEY', 'SAP_CUSTOMER_CODE', 'SAP_COD_CUSTOMER_CODE'],
   ninja: ['NINJA_BASE_URL', 'NINJA_CLIENT_ID', 'NINJA_CLIENT_SECRET'],
   idexpress: ['IDEXPRESS_BASE_URL', 'IDEXPRESS_APP_ID', 'IDEXPRESS_SECRET_KEY'],
@@ -93,7 +109,15 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const known = Object.keys(new EnvSchema());
   const raw: Record<string, string> = {};
   const courierVars = [...Object.values(COURIER_ENV), ...Object.values(COURIER_OPTIONAL_ENV)].flat();
-  for (const name of [...known, 'DATABASE_URL', 'EMBEDDED_POSTGRES_PORT', 'JWT_SECRET', 'PHONE_HASH_SALT', 'COURIER_WEBHOOK_TOKEN', ...courierVars]) {
+  for (const name of [
+    ...known,
+    'DATABASE_URL',
+    'EMBEDDED_POSTGRES_PORT',
+    'JWT_SECRET',
+    'PHONE_HASH_SALT',
+    'COURIER_WEBHOOK_TOKEN',
+    ...courierVars,
+  ]) {
     const v = merged[name];
     if (v !== undefined && v !== '') raw[name] = v;
   }
@@ -101,18 +125,25 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const errors = validateSync(parsed, { whitelist: true });
   const problems = describe(errors);
   for (const secret of ['JWT_SECRET', 'PHONE_HASH_SALT'] as const) {
-    if (parsed.NODE_ENV === 'production' && !parsed[secret]) problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
+    if (parsed.NODE_ENV === 'production' && !parsed[secret])
+      problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
   }
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;
   for (const [courier, names] of Object.entries(COURIER_ENV) as [CourierCodeName, string[]][]) {
     const given = names.filter((n) => raw[n] !== undefined);
     if (given.length && given.length < names.length) {
       for (const n of names.filter((x) => raw[x] === undefined)) {
-        problems.push({ name: n, message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)` });
+        problems.push({
+          name: n,
+          message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)`,
+        });
       }
     }
     const optional = (COURIER_OPTIONAL_ENV[courier] ?? []).filter((n) => raw[n] !== undefined);
-    credentials[courier] = given.length === names.length ? Object.fromEntries([...names, ...optional].map((n) => [n, raw[n]])) : null;
+    credentials[courier] =
+      given.length === names.length
+        ? Object.fromEntries([...names, ...optional].map((n) => [n, raw[n]]))
+        : null;
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -163,6 +194,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
 @Module({})
 export class ConfigModule {
   static forRoot(config: AppConfig) {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }], exports: [AppConfig] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }],
+      exports: [AppConfig],
+    };
   }
 }

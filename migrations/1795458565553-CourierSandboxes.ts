@@ -28,7 +28,9 @@ export class CourierSandboxes1795458565553 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         PRIMARY KEY (courier, awb)
       )`);
-    await q.query('CREATE INDEX idx_sandbox_parcels_reference ON sandbox.parcels (courier, reference, created_at)');
+    await q.query(
+      'CREATE INDEX idx_sandbox_parcels_reference ON sandbox.parcels (courier, reference, created_at)',
+    );
     await q.query('CREATE TABLE sandbox.awb_sequences (courier text PRIMARY KEY, last bigint NOT NULL)');
     await q.query(`
       CREATE TABLE sandbox.faults (
@@ -37,7 +39,9 @@ export class CourierSandboxes1795458565553 implements MigrationInterface {
         timeout_rate double precision NOT NULL DEFAULT 0,
         latency_ms integer NOT NULL DEFAULT 0
       )`);
-    await q.query('CREATE TABLE sandbox.clock (id integer PRIMARY KEY CHECK (id = 1), offset_ms bigint NOT NULL)');
+    await q.query(
+      'CREATE TABLE sandbox.clock (id integer PRIMARY KEY CHECK (id = 1), offset_ms bigint NOT NULL)',
+    );
     await q.query(`
       CREATE TABLE courier_locations (
         province text NOT NULL,

@@ -32,8 +32,12 @@ export class Pickups1795461924317 implements MigrationInterface {
         CONSTRAINT chk_pickup_items_status CHECK (status IN ('pending', 'booked', 'failed', 'skipped'))
       )`);
     await q.query('CREATE INDEX idx_pickup_items_pickup ON pickup_items (pickup_id)');
-    await q.query("CREATE INDEX idx_pickup_items_due ON pickup_items (next_attempt_at) WHERE status = 'pending'");
-    await q.query("CREATE UNIQUE INDEX idx_pickup_items_one_pending ON pickup_items (shipment_id) WHERE status = 'pending'");
+    await q.query(
+      "CREATE INDEX idx_pickup_items_due ON pickup_items (next_attempt_at) WHERE status = 'pending'",
+    );
+    await q.query(
+      "CREATE UNIQUE INDEX idx_pickup_items_one_pending ON pickup_items (shipment_id) WHERE status = 'pending'",
+    );
     await q.query(`
       CREATE TABLE booking_attempts (
         id uuid PRIMARY KEY,
@@ -53,7 +57,9 @@ export class Pickups1795461924317 implements MigrationInterface {
         CONSTRAINT fk_booking_attempts_item FOREIGN KEY (pickup_item_id) REFERENCES pickup_items(id),
         CONSTRAINT chk_booking_attempts_status CHECK (status IN ('started', 'booked', 'failed'))
       )`);
-    await q.query('CREATE UNIQUE INDEX idx_booking_attempts_reference ON booking_attempts (courier, reference)');
+    await q.query(
+      'CREATE UNIQUE INDEX idx_booking_attempts_reference ON booking_attempts (courier, reference)',
+    );
     await q.query('CREATE INDEX idx_booking_attempts_shipment ON booking_attempts (shipment_id, started_at)');
   }
 

@@ -22,8 +22,13 @@ const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-async function withApp<T>(config: AppConfig, fn: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+async function withApp<T>(
+  config: AppConfig,
+  fn: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
+    logger: ['error', 'warn'],
+  });
   try {
     return await fn((type) => app.get(type));
   } finally {
@@ -34,16 +39,30 @@ async function withApp<T>(config: AppConfig, fn: (get: <S>(type: new (...args: n
 async function createStaffUser(config: AppConfig, args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+    options: {
+      email: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+    },
   });
-  const password = values['password-stdin'] ? readFileSync(0, 'utf8').trim() : (values.password ?? process.env.KIRIM_PASSWORD);
+  const password = values['password-stdin']
+    ? readFileSync(0, 'utf8').trim()
+    : (values.password ?? process.env.KIRIM_PASSWORD);
   const role = values.role as Role | undefined;
   if (!values.email) throw new Error('--email is required');
-  if (!role || !['finance', 'admin'].includes(role)) throw new Error(`--role must be finance or admin (seller users sign up over the API; roles: ${ROLES.join(', ')})`);
+  if (!role || !['finance', 'admin'].includes(role))
+    throw new Error(
+      `--role must be finance or admin (seller users sign up over the API; roles: ${ROLES.join(', ')})`,
+    );
   if (!password || password.length < config.business.password.minLength) {
-    throw new Error(`a password of at least ${config.business.password.minLength} characters is required (--password, --password-stdin or KIRIM_PASSWORD)`);
+    throw new Error(
+      `a password of at least ${config.business.password.minLength} characters is required (--password, --password-stdin or KIRIM_PASSWORD)`,
+    );
   }
-  const user = await withApp(config, (get) => get(UsersService).create({ email: values.email!, password, role, sellerId: null }));
+  const user = await withApp(config, (get) =>
+    get(UsersService).create({ email: values.email!, password, role, sellerId: null }),
+  );
   out(`created ${user.role} user ${user.email} (${user.id})`);
 }
 
@@ -56,10 +75,13 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return withApp(config, async () => out('migrations are up to date'));
     case 'migrate:revert':
-      return withApp(loadConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }), async (get) => {
-        await get(DataSource).undoLastMigration({ transaction: 'each' });
-        out('reverted the last migration');
-      });
+      return withApp(
+        loadConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
+        async (get) => {
+          await get(DataSource).undoLastMigration({ transaction: 'each' });
+          out('reverted the last migration');
+        },
+      );
     default:
       out(USAGE);
       if (command && command !== 'help' && command !== '--help') process.exitCode = 64;
@@ -67,7 +89,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  const message = e instanceof ConfigError || e instanceof AppError || e instanceof Error ? e.message : String(e);
+  const message =
+    e instanceof ConfigError || e instanceof AppError || e instanceof Error ? e.message : String(e);
   process.stderr.write(`error: ${message}\n`);
   process.exitCode = 1;
 });

@@ -37,9 +37,15 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance();
   // Bulk shipment imports arrive as CSV text.
-  fastify.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'string' },
+    (_request, body, done) => done(null, body),
+  );
   const metrics = app.get(MetricsService);
-  observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) => metrics.observeRequest(method, route, status, seconds));
+  observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>
+    metrics.observeRequest(method, route, status, seconds),
+  );
 
   const document = SwaggerModule.createDocument(
     app as INestApplication,
@@ -57,9 +63,13 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
 /** Builds a configured (not yet listening) app for this configuration. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), createFastifyAdapter(config), {
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    createFastifyAdapter(config),
+    {
+      bufferLogs: true,
+    },
+  );
   await configureApp(app);
   return app;
 }
@@ -92,12 +102,16 @@ async function bootstrap(): Promise<void> {
     });
   }
   await app.listen({ port: config.http.port, host: config.http.host });
-  app.get(Logger).log(`Kirim listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
+  app
+    .get(Logger)
+    .log(`Kirim listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
 }
 
 if (require.main === module) {
   bootstrap().catch((e: unknown) => {
-    process.stderr.write(`Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -19,7 +19,11 @@ export class ApiKeysController {
   @Idempotent()
   @ApiOperation({ summary: 'Create an API key (shown once; integrations act with staff rights)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  create(@CurrentSeller() sellerId: string, @CurrentPrincipal() me: Principal, @Body() body: CreateApiKeyDto) {
+  create(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @Body() body: CreateApiKeyDto,
+  ) {
     return this.apiKeys.create(sellerId, me.userId, body.name);
   }
 

@@ -41,7 +41,11 @@ export class ApiKeysService {
   ) {}
 
   /** Creates a key for the seller; the only time the full key is returned. */
-  async create(sellerId: string, userId: string, name: string | undefined): Promise<ApiKeyView & { key: string }> {
+  async create(
+    sellerId: string,
+    userId: string,
+    name: string | undefined,
+  ): Promise<ApiKeyView & { key: string }> {
     // 32 random bytes: a SHA-256 of it is as safe to store as a slow hash, and cheap on every request.
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const apiKey: ApiKey = {
@@ -88,6 +92,12 @@ export class ApiKeysService {
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > interval) {
       await this.tx.manager.update(ApiKey, { id: found.id }, { lastUsedAt: now });
     }
-    return { kind: 'api_key', userId: found.createdByUserId, apiKeyId: found.id, role: 'seller_staff', sellerId: found.sellerId };
+    return {
+      kind: 'api_key',
+      userId: found.createdByUserId,
+      apiKeyId: found.id,
+      role: 'seller_staff',
+      sellerId: found.sellerId,
+    };
   }
 }

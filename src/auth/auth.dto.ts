@@ -5,7 +5,8 @@ import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
 import { Trim } from 'src/common/validators';
 
-const lower = () => Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+const lower = () =>
+  Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
 
 export class EmailPasswordDto {
   @ApiProperty({ example: 'owner@tokoku.id' })

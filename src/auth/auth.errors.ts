@@ -1,4 +1,9 @@
-import { ConflictError, NotFoundError, RateLimitedError, UnauthenticatedError } from 'src/common/errors/app-error';
+import {
+  ConflictError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from 'src/common/errors/app-error';
 
 export class InvalidCredentialsError extends UnauthenticatedError {
   constructor() {
@@ -14,7 +19,9 @@ export class InvalidTokenError extends UnauthenticatedError {
 
 export class EmailTakenError extends ConflictError {
   constructor() {
-    super('AUTH_EMAIL_TAKEN', 'An account with this email already exists', [{ field: 'email', message: 'is already registered' }]);
+    super('AUTH_EMAIL_TAKEN', 'An account with this email already exists', [
+      { field: 'email', message: 'is already registered' },
+    ]);
   }
 }
 

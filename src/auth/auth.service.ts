@@ -59,13 +59,17 @@ export class AuthService {
     const retryAfter = (windowStart.getTime() + windowMs - now) / 1000;
     const emailKey = `login:fail:${email.toLowerCase()}`;
 
-    if ((await this.throttle.hit(`login:ip:${clientIp}`, windowStart)) > perIp) throw new LoginRateLimitedError(retryAfter);
-    if ((await this.throttle.hits(emailKey, windowStart)) >= perEmail) throw new LoginRateLimitedError(retryAfter);
+    if ((await this.throttle.hit(`login:ip:${clientIp}`, windowStart)) > perIp)
+      throw new LoginRateLimitedError(retryAfter);
+    if ((await this.throttle.hits(emailKey, windowStart)) >= perEmail)
+      throw new LoginRateLimitedError(retryAfter);
 
     const user = await this.users.findActiveByEmail(email);
     const ok = user
       ? await this.hasher.verify(user.passwordHash, password)
-      : await this.hasher.verify(await (this.decoyHash ??= this.hasher.hash('decoy-password')), password).then(() => false);
+      : await this.hasher
+          .verify(await (this.decoyHash ??= this.hasher.hash('decoy-password')), password)
+          .then(() => false);
     if (!user || !ok) {
       await this.throttle.hit(emailKey, windowStart);
       throw new InvalidCredentialsError();

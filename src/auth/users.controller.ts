@@ -32,7 +32,11 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a user; their sessions end at once' })
-  remove(@CurrentSeller() sellerId: string, @CurrentPrincipal() me: Principal, @IdParam() id: string): Promise<void> {
+  remove(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @IdParam() id: string,
+  ): Promise<void> {
     return this.users.disable(sellerId, id, me.userId);
   }
 }

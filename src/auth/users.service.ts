@@ -21,7 +21,13 @@ export interface UserView {
 }
 
 export function userView(user: User): UserView {
-  return { id: user.id, email: user.email, role: user.role, sellerId: user.sellerId, createdAt: user.createdAt.toISOString() };
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    sellerId: user.sellerId,
+    createdAt: user.createdAt.toISOString(),
+  };
 }
 
 @Injectable()
@@ -42,7 +48,12 @@ export class UsersService {
    * Creates a user (joins the caller's transaction, e.g. signup's).
    * @throws EmailTakenError AUTH_EMAIL_TAKEN
    */
-  async create(input: { email: string; password: string; role: Role; sellerId: string | null }): Promise<User> {
+  async create(input: {
+    email: string;
+    password: string;
+    role: Role;
+    sellerId: string | null;
+  }): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     return this.tx.run(async (m) => {
       const user = m.create(User, {
@@ -66,7 +77,12 @@ export class UsersService {
 
   /** The user if active; cached briefly (a user disabled on another instance is refused within seconds). */
   findActiveById(id: string): Promise<User | null> {
-    return this.active.getOr(id, () => this.tx.manager.createQueryBuilder(User, 'u').where('u.id = :id AND u.disabledAt IS NULL', { id }).getOne());
+    return this.active.getOr(id, () =>
+      this.tx.manager
+        .createQueryBuilder(User, 'u')
+        .where('u.id = :id AND u.disabledAt IS NULL', { id })
+        .getOne(),
+    );
   }
 
   findActiveByEmail(email: string): Promise<User | null> {

@@ -11,7 +11,12 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
 @Module({
   providers: [
     // In sandbox mode the clock can be moved forward (POST /sandbox/clock); otherwise it is real time.
-    { provide: Clock, inject: [AppConfig], useFactory: (config: AppConfig) => (config.couriers.sandboxMode ? new SandboxClock() : new SystemClock()) },
+    {
+      provide: Clock,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        config.couriers.sandboxMode ? new SandboxClock() : new SystemClock(),
+    },
     IdempotencyRepository,
     IdempotencyCleanupJob,
     IdempotencyInterceptor,

@@ -73,6 +73,10 @@ for (const [name, aliases] of Object.entries(PROVINCES)) {
 
 /** The canonical province name for a spelling ("jabar", "West Java", "JAWA BARAT"), or null. */
 export function canonicalProvince(input: string): string | null {
-  const key = input.trim().replace(/\s+/g, ' ').replace(/^provinsi /i, '').toLowerCase();
+  const key = input
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/^provinsi /i, '')
+    .toLowerCase();
   return BY_SPELLING.get(key) ?? null;
 }

@@ -25,7 +25,15 @@ export function createRootLogger(level: LogLevel): Logger {
       return reqId === undefined ? {} : { reqId };
     },
     redact: {
-      paths: ['*.password', '*.passwordHash', '*.accessToken', '*.key', '*.webhookSecret', '*.authorization', '*["x-api-key"]'],
+      paths: [
+        '*.password',
+        '*.passwordHash',
+        '*.accessToken',
+        '*.key',
+        '*.webhookSecret',
+        '*.authorization',
+        '*["x-api-key"]',
+      ],
       censor: '[redacted]',
     },
   });
@@ -41,7 +49,12 @@ export function loggerParams(root: Logger): Params {
 }
 
 /** What is measured of every finished request (the metrics histogram). */
-export type RequestMeasure = (method: string, route: string | undefined, status: number, seconds: number) => void;
+export type RequestMeasure = (
+  method: string,
+  route: string | undefined,
+  status: number,
+  seconds: number,
+) => void;
 
 /**
  * Every request's id is echoed in `x-request-id` and bound to its async context; its completion is
@@ -61,7 +74,14 @@ export function observeRequests(fastify: FastifyInstance, root: Logger, measure:
     if (!QUIET_ROUTES.has(url)) {
       const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
       if (log.isLevelEnabled(level)) {
-        log[level]({ req: { id: request.id, method: request.method, url }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+        log[level](
+          {
+            req: { id: request.id, method: request.method, url },
+            res: { statusCode: status },
+            responseTime: Math.round(reply.elapsedTime * 10) / 10,
+          },
+          'request completed',
+        );
       }
     }
     done();

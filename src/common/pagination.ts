@@ -44,7 +44,8 @@ export function decodeCursor(cursor: string): CursorPosition {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
     const createdAt = new Date(String(at));
-    if (typeof at !== 'string' || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !id) throw new Error();
+    if (typeof at !== 'string' || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !id)
+      throw new Error();
     return { createdAt, id };
   } catch {
     throw new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
@@ -79,7 +80,11 @@ export async function paginate<E extends CursorPosition, T>(
       cursorId: pos.id,
     });
   }
-  const rows = await qb.orderBy(`${alias}.createdAt`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').take(limit + 1).getMany();
+  const rows = await qb
+    .orderBy(`${alias}.createdAt`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .take(limit + 1)
+    .getMany();
   return toPage(rows, limit, view);
 }
 

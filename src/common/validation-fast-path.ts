@@ -9,7 +9,13 @@ type Dto = new () => object;
 type FastBuild = (plain: unknown) => object | undefined;
 
 interface TransformRule {
-  transformFn: (params: { value: unknown; key: string; obj: unknown; type: TransformationType; options: object }) => unknown;
+  transformFn: (params: {
+    value: unknown;
+    key: string;
+    obj: unknown;
+    type: TransformationType;
+    options: object;
+  }) => unknown;
 }
 
 interface ConstraintCheck {
@@ -76,7 +82,11 @@ export class DtoFastPath {
   }
 
   private compile(target: Dto): ClassPlan | null {
-    if (defaultMetadataStorage.getExposedMetadatas(target).length || defaultMetadataStorage.getExcludedMetadatas(target).length) return null;
+    if (
+      defaultMetadataStorage.getExposedMetadatas(target).length ||
+      defaultMetadataStorage.getExcludedMetadatas(target).length
+    )
+      return null;
     const storage = getMetadataStorage();
     const metadatas = storage.getTargetValidationMetadatas(target, '', false, false, undefined);
     if (!metadatas.length) return null;
@@ -94,7 +104,10 @@ export class DtoFastPath {
           case ValidationTypes.CUSTOM_VALIDATION: {
             const constraints = storage.getTargetValidatorConstraints(rule.constraintCls);
             if (constraints.some((c) => c.async)) return null;
-            plan.rules.push({ metadata: rule, checks: constraints.map((c) => c.instance as ConstraintCheck) });
+            plan.rules.push({
+              metadata: rule,
+              checks: constraints.map((c) => c.instance as ConstraintCheck),
+            });
             break;
           }
           default:
@@ -106,8 +119,18 @@ export class DtoFastPath {
         if (type.options?.discriminator || !type.typeFunction) return null;
         plan.nested = type.typeFunction as unknown as () => Dto;
       }
-      const transforms = defaultMetadataStorage.findTransformMetadatas(target, property, TransformationType.PLAIN_TO_CLASS);
-      if (transforms.some((t) => t.options?.groups?.length || t.options?.since !== undefined || t.options?.until !== undefined)) return null;
+      const transforms = defaultMetadataStorage.findTransformMetadatas(
+        target,
+        property,
+        TransformationType.PLAIN_TO_CLASS,
+      );
+      if (
+        transforms.some(
+          (t) =>
+            t.options?.groups?.length || t.options?.since !== undefined || t.options?.until !== undefined,
+        )
+      )
+        return null;
       plan.transforms = transforms as unknown as TransformRule[];
       properties.set(property, plan);
     }
@@ -131,7 +154,14 @@ export class DtoFastPath {
         if (value === undefined) return undefined;
       } else if (!isFlatValue(value)) return undefined;
       else if (Array.isArray(value)) value = Array.from(value as unknown[]); // a new array, as class-transformer makes
-      for (const t of property.transforms) value = t.transformFn({ value, key, obj: plain, type: TransformationType.PLAIN_TO_CLASS, options: TRANSFORM_OPTIONS });
+      for (const t of property.transforms)
+        value = t.transformFn({
+          value,
+          key,
+          obj: plain,
+          type: TransformationType.PLAIN_TO_CLASS,
+          options: TRANSFORM_OPTIONS,
+        });
       instance[key] = value;
     }
     return this.accepts(plan, instance) ? instance : undefined;
@@ -147,14 +177,21 @@ export class DtoFastPath {
       if (!applies) continue;
       for (const { metadata, checks } of p.rules) {
         if (metadata.validateIf && !metadata.validateIf(instance, value)) continue;
-        const args: ValidationArguments = { targetName: plan.target.name, property, object: instance, value, constraints: metadata.constraints };
+        const args: ValidationArguments = {
+          targetName: plan.target.name,
+          property,
+          object: instance,
+          value,
+          constraints: metadata.constraints,
+        };
         const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
         for (const check of checks) {
           if (!each) {
             if (!holds(check, value, args)) return false;
             continue;
           }
-          for (const item of value instanceof Map ? value.values() : (value as Iterable<unknown>)) if (!holds(check, item, args)) return false;
+          for (const item of value instanceof Map ? value.values() : (value as Iterable<unknown>))
+            if (!holds(check, item, args)) return false;
         }
       }
       // A nested DTO was validated as it was built; a nested rule on anything else needs the full path.

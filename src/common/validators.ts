@@ -1,13 +1,26 @@
 import { Type } from '@nestjs/common';
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { getMetadataStorage, IsString, MaxLength, MinLength, registerDecorator, ValidateIf, ValidationOptions } from 'class-validator';
+import {
+  getMetadataStorage,
+  IsString,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  ValidateIf,
+  ValidationOptions,
+} from 'class-validator';
 import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone } from './indonesia';
 
 /** Trims strings; leaves other types for the type validators to reject. */
 export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
-function stringRule(name: string, test: (v: string) => boolean, message: string, options?: ValidationOptions) {
+function stringRule(
+  name: string,
+  test: (v: string) => boolean,
+  message: string,
+  options?: ValidationOptions,
+) {
   return (target: object, propertyName: string) =>
     registerDecorator({
       name,
@@ -21,24 +34,50 @@ function stringRule(name: string, test: (v: string) => boolean, message: string,
 /** Accepts 08…, 628…, +62 8… and stores E.164. Invalid input is kept as typed so the error can name it. */
 export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) => (typeof value === 'string' ? (normalizeIndonesianPhone(value) ?? value) : value))(target, key);
-    stringRule('isIndonesianPhone', (v) => /^\+62\d{8,12}$/.test(v), 'must be an Indonesian phone number (08…, 628… or +628…)', options)(target, key as string);
+    Transform(({ value }) =>
+      typeof value === 'string' ? (normalizeIndonesianPhone(value) ?? value) : value,
+    )(target, key);
+    stringRule(
+      'isIndonesianPhone',
+      (v) => /^\+62\d{8,12}$/.test(v),
+      'must be an Indonesian phone number (08…, 628… or +628…)',
+      options,
+    )(target, key as string);
   };
 }
 
 /** Five digits; a JSON number is accepted and stored as a string. */
 export function IsPostalCode(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : typeof value === 'string' ? value.trim() : value))(target, key);
-    stringRule('isPostalCode', isIndonesianPostalCode, 'must be a 5-digit Indonesian postal code', options)(target, key as string);
+    Transform(({ value }) =>
+      typeof value === 'number' && Number.isInteger(value)
+        ? String(value)
+        : typeof value === 'string'
+          ? value.trim()
+          : value,
+    )(target, key);
+    stringRule(
+      'isPostalCode',
+      isIndonesianPostalCode,
+      'must be a 5-digit Indonesian postal code',
+      options,
+    )(target, key as string);
   };
 }
 
 /** One of the 38 provinces under any common spelling; stored under its canonical name. */
 export function IsProvince(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) => (typeof value === 'string' ? (canonicalProvince(value) ?? value) : value))(target, key);
-    stringRule('isProvince', (v) => canonicalProvince(v) === v, 'must be an Indonesian province (e.g. "Jawa Barat")', options)(target, key as string);
+    Transform(({ value }) => (typeof value === 'string' ? (canonicalProvince(value) ?? value) : value))(
+      target,
+      key,
+    );
+    stringRule(
+      'isProvince',
+      (v) => canonicalProvince(v) === v,
+      'must be an Indonesian province (e.g. "Jawa Barat")',
+      options,
+    )(target, key as string);
   };
 }
 
@@ -46,7 +85,8 @@ export function IsProvince(options?: ValidationOptions): PropertyDecorator {
 export const Optional = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /** Present and not null → validated; absent or null → accepted (for fields that may be cleared). */
-export const Nullable = () => ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null);
+export const Nullable = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null);
 
 /**
  * The PATCH form of a create DTO: every property optional, but a present value (null included) must

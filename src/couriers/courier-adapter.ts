@@ -128,7 +128,11 @@ export interface PickupConfirmation {
 
 export type CancelOutcome =
   | { cancelled: true }
-  | { cancelled: false; reason: 'already_picked_up' | 'already_cancelled' | 'not_found' | 'refused'; rawMessage: string };
+  | {
+      cancelled: false;
+      reason: 'already_picked_up' | 'already_cancelled' | 'not_found' | 'refused';
+      rawMessage: string;
+    };
 
 /** One courier event in normalized form, with the courier's own code and words kept. */
 export interface TrackingEvent {
@@ -147,7 +151,8 @@ export interface TrackingEvent {
   weightGrams?: number;
 }
 
-export type TrackResult = { awb: string; found: true; events: TrackingEvent[] } | { awb: string; found: false };
+export type TrackResult =
+  { awb: string; found: true; events: TrackingEvent[] } | { awb: string; found: false };
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -175,7 +180,11 @@ export interface CourierAdapter {
   /** Creates the courier order and returns its airway bill. Never retried blindly: reconcile with findByReference. */
   createOrder(request: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder>;
   /** Asks for the parcel to be picked up (a no-op confirmation where the create call already booked it). */
-  requestPickup(order: CourierOrder, request: CreateOrderRequest, signal?: AbortSignal): Promise<PickupConfirmation>;
+  requestPickup(
+    order: CourierOrder,
+    request: CreateOrderRequest,
+    signal?: AbortSignal,
+  ): Promise<PickupConfirmation>;
   /** Cancels before pickup; a refusal is a typed outcome, not an error. */
   cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome>;
   /** Tracks many airway bills (batched where the courier allows); unknown ones come back `found: false`. */

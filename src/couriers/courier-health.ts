@@ -49,8 +49,18 @@ export class CourierMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
-    this.circuit = new Gauge({ name: 'kirim_courier_circuit_state', help: 'Circuit breaker state: 0 closed, 1 half open, 2 open', labelNames: ['courier'] as const, registers: [registry] });
-    this.errors = new Counter({ name: 'kirim_courier_errors_total', help: 'Failed courier calls by reason', labelNames: ['courier', 'reason'] as const, registers: [registry] });
+    this.circuit = new Gauge({
+      name: 'kirim_courier_circuit_state',
+      help: 'Circuit breaker state: 0 closed, 1 half open, 2 open',
+      labelNames: ['courier'] as const,
+      registers: [registry],
+    });
+    this.errors = new Counter({
+      name: 'kirim_courier_errors_total',
+      help: 'Failed courier calls by reason',
+      labelNames: ['courier', 'reason'] as const,
+      registers: [registry],
+    });
   }
 
   setState(courier: CourierCode, state: HealthState): void {

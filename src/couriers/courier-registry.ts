@@ -76,7 +76,11 @@ export class ResilientCourier implements CourierAdapter {
     return { state: this.policies.state, ...this.window.summary() };
   }
 
-  private async call<T>(operation: string, kind: 'safe' | 'once', fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(
+    operation: string,
+    kind: 'safe' | 'once',
+    fn: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     const started = performance.now();
     const end = this.metrics.calls.startTimer({ courier: this.code, operation });
     try {

@@ -1,7 +1,8 @@
 import { AppError } from 'src/common/errors/app-error';
 import type { CourierCode } from './courier-adapter';
 
-export type UnavailableCause = 'timeout' | 'server_error' | 'rate_limited' | 'circuit_open' | 'bulkhead_full' | 'network';
+export type UnavailableCause =
+  'timeout' | 'server_error' | 'rate_limited' | 'circuit_open' | 'bulkhead_full' | 'network';
 export type RejectionCause =
   | 'bad_address'
   | 'unserviceable_route'
@@ -22,7 +23,13 @@ export class CourierUnavailableError extends AppError {
     readonly rawMessage: string,
     retryAfterSeconds?: number,
   ) {
-    super('unavailable', 'COURIER_UNAVAILABLE', `${courier} is unavailable (${reason}): ${rawMessage}`, [], retryAfterSeconds);
+    super(
+      'unavailable',
+      'COURIER_UNAVAILABLE',
+      `${courier} is unavailable (${reason}): ${rawMessage}`,
+      [],
+      retryAfterSeconds,
+    );
   }
 }
 

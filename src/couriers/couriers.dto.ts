@@ -27,7 +27,8 @@ class CourierHealthDto {
 export class CourierDto {
   @ApiProperty({ enum: COURIER_CODES }) code!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ description: 'Runs against the built-in sandbox (no credentials configured)' }) sandbox!: boolean;
+  @ApiProperty({ description: 'Runs against the built-in sandbox (no credentials configured)' })
+  sandbox!: boolean;
   @ApiProperty({ type: [CourierServiceDto] }) services!: CourierServiceDto[];
   @ApiProperty({ type: CourierHealthDto }) health!: CourierHealthDto;
 }

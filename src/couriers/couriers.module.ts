@@ -18,20 +18,34 @@ import { SandboxRepository } from './sandbox/sandbox.repository';
 import { SandboxWorld } from './sandbox/sandbox-world.service';
 import { CourierSandboxes } from './sandbox/sandboxes';
 
-async function startSandboxes(world: SandboxWorld, faults: SandboxFaults, config: AppConfig): Promise<CourierSandboxes> {
+async function startSandboxes(
+  world: SandboxWorld,
+  faults: SandboxFaults,
+  config: AppConfig,
+): Promise<CourierSandboxes> {
   const sandboxes = new CourierSandboxes(world, faults, config);
   await sandboxes.start();
   return sandboxes;
 }
 
 /** Each courier's adapter behind its policies; in sandbox mode the adapter talks to its sandbox. */
-function buildRegistry(config: AppConfig, sandboxes: CourierSandboxes, metrics: MetricsService, locations: LocationDirectory): CourierRegistry {
+function buildRegistry(
+  config: AppConfig,
+  sandboxes: CourierSandboxes,
+  metrics: MetricsService,
+  locations: LocationDirectory,
+): CourierRegistry {
   const courierMetrics = new CourierMetrics(metrics.registry);
   const { catalogue, resilience, webhookMaxAgeSeconds } = config.business.couriers;
   return new CourierRegistry(
     COURIER_CODES.map((code) => {
       const real = config.couriers.credentials[code];
-      const account = real ? { ...real, ...(config.couriers.webhookToken ? { WEBHOOK_TOKEN: config.couriers.webhookToken } : {}) } : sandboxes.get(code)!.account();
+      const account = real
+        ? {
+            ...real,
+            ...(config.couriers.webhookToken ? { WEBHOOK_TOKEN: config.couriers.webhookToken } : {}),
+          }
+        : sandboxes.get(code)!.account();
       const adapter = buildAdapter(code, {
         account,
         name: catalogue[code].name,
@@ -39,7 +53,12 @@ function buildRegistry(config: AppConfig, sandboxes: CourierSandboxes, metrics: 
         webhookMaxAgeSeconds,
         locations,
       });
-      return new ResilientCourier(adapter, new CourierPolicies(code, resilience), new CallWindow(resilience.healthWindow), courierMetrics);
+      return new ResilientCourier(
+        adapter,
+        new CourierPolicies(code, resilience),
+        new CallWindow(resilience.healthWindow),
+        courierMetrics,
+      );
     }),
   );
 }
@@ -61,8 +80,16 @@ export class CouriersModule {
         SandboxRepository,
         SandboxWorld,
         SandboxFaults,
-        { provide: CourierSandboxes, inject: [SandboxWorld, SandboxFaults, AppConfig], useFactory: startSandboxes },
-        { provide: CourierRegistry, inject: [AppConfig, CourierSandboxes, MetricsService, LocationDirectory], useFactory: buildRegistry },
+        {
+          provide: CourierSandboxes,
+          inject: [SandboxWorld, SandboxFaults, AppConfig],
+          useFactory: startSandboxes,
+        },
+        {
+          provide: CourierRegistry,
+          inject: [AppConfig, CourierSandboxes, MetricsService, LocationDirectory],
+          useFactory: buildRegistry,
+        },
         ...(sandbox ? [SandboxControl, SandboxClockJob] : []),
       ],
       exports: [CourierRegistry, LocationDirectory, ...(sandbox ? [CourierSandboxes, SandboxWorld] : [])],

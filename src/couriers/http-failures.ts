@@ -15,23 +15,43 @@ function retryAfterSeconds(header: string | undefined): number | undefined {
  * 401/403 is an authentication rejection. Other statuses are left to the courier's own mapping
  * (returns null) because their bodies say what went wrong.
  */
-export function transportFailure(courier: CourierCode, error: unknown): CourierUnavailableError | CourierRejectedError | null {
+export function transportFailure(
+  courier: CourierCode,
+  error: unknown,
+): CourierUnavailableError | CourierRejectedError | null {
   if (error instanceof CourierUnavailableError || error instanceof CourierRejectedError) return error;
-  if ((error as Error | undefined)?.name === 'CanceledError' || (error as Error | undefined)?.name === 'AbortError') {
+  if (
+    (error as Error | undefined)?.name === 'CanceledError' ||
+    (error as Error | undefined)?.name === 'AbortError'
+  ) {
     return new CourierUnavailableError(courier, 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
   }
   if (!isAxiosError(error)) return null;
-  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT') return new CourierUnavailableError(courier, 'timeout', error.code, error.message);
-  if (!error.response) return new CourierUnavailableError(courier, 'network', error.code ?? 'NETWORK', error.message);
-  return statusFailure(courier, error.response.status, error.response.headers?.['retry-after'] as string | undefined, error.response.data);
+  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
+    return new CourierUnavailableError(courier, 'timeout', error.code, error.message);
+  if (!error.response)
+    return new CourierUnavailableError(courier, 'network', error.code ?? 'NETWORK', error.message);
+  return statusFailure(
+    courier,
+    error.response.status,
+    error.response.headers?.['retry-after'] as string | undefined,
+    error.response.data,
+  );
 }
 
 /** The typed failure an HTTP status means by itself (429, 5xx, 401/403), or null when the body must decide. */
-export function statusFailure(courier: CourierCode, status: number, retryAfter: string | undefined, body: unknown): CourierUnavailableError | CourierRejectedError | null {
+export function statusFailure(
+  courier: CourierCode,
+  status: number,
+  retryAfter: string | undefined,
+  body: unknown,
+): CourierUnavailableError | CourierRejectedError | null {
   const text = (typeof body === 'string' ? body : JSON.stringify(body ?? '')).slice(0, 500);
-  if (status === 429) return new CourierUnavailableError(courier, 'rate_limited', '429', text, retryAfterSeconds(retryAfter));
+  if (status === 429)
+    return new CourierUnavailableError(courier, 'rate_limited', '429', text, retryAfterSeconds(retryAfter));
   if (status >= 500) return new CourierUnavailableError(courier, 'server_error', String(status), text);
-  if (status === 401 || status === 403) return new CourierRejectedError(courier, 'auth', String(status), text);
+  if (status === 401 || status === 403)
+    return new CourierRejectedError(courier, 'auth', String(status), text);
   return null;
 }
 

@@ -58,7 +58,10 @@ export class CourierPolicies {
     const perAttempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
     const retries = retry(handleWhen(unwell), {
       maxAttempts: settings.retry.maxAttempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: settings.retry.initialDelayMs, maxDelay: settings.retry.maxDelayMs }),
+      backoff: new ExponentialBackoff({
+        initialDelay: settings.retry.initialDelayMs,
+        maxDelay: settings.retry.maxDelayMs,
+      }),
     });
     this.safePolicy = wrap(limit, retries, this.breaker, perAttempt);
     this.oncePolicy = wrap(limit, this.breaker, perAttempt);
@@ -90,9 +93,22 @@ export class CourierPolicies {
 
   /** cockatiel's own failures as the port's retriable error. */
   private typed(e: unknown): unknown {
-    if (e instanceof BrokenCircuitError) return new CourierUnavailableError(this.courier, 'circuit_open', 'CIRCUIT_OPEN', 'circuit breaker is open');
-    if (e instanceof BulkheadRejectedError) return new CourierUnavailableError(this.courier, 'bulkhead_full', 'BULKHEAD_FULL', 'too many concurrent calls');
-    if (e instanceof TaskCancelledError) return new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time');
+    if (e instanceof BrokenCircuitError)
+      return new CourierUnavailableError(
+        this.courier,
+        'circuit_open',
+        'CIRCUIT_OPEN',
+        'circuit breaker is open',
+      );
+    if (e instanceof BulkheadRejectedError)
+      return new CourierUnavailableError(
+        this.courier,
+        'bulkhead_full',
+        'BULKHEAD_FULL',
+        'too many concurrent calls',
+      );
+    if (e instanceof TaskCancelledError)
+      return new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time');
     return e;
   }
 }

@@ -8,7 +8,10 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** A pushed request's header by name whatever its case, the first value when repeated. */
-export function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+export function headerValue(
+  headers: Record<string, string | string[] | undefined>,
+  name: string,
+): string | undefined {
   const wanted = name.toLowerCase();
   const key = Object.keys(headers).find((k) => k.toLowerCase() === wanted);
   const value = key === undefined ? undefined : headers[key];

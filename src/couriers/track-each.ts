@@ -6,7 +6,11 @@ const PARALLELISM = 4;
  * Tracking for couriers without a batch endpoint: one call per airway bill, a few at a time (so one
  * batch neither crawls nor floods the courier), results in the order asked.
  */
-export async function trackEach(awbs: string[], trackOne: (awb: string) => Promise<TrackResult>, parallelism = PARALLELISM): Promise<TrackResult[]> {
+export async function trackEach(
+  awbs: string[],
+  trackOne: (awb: string) => Promise<TrackResult>,
+  parallelism = PARALLELISM,
+): Promise<TrackResult[]> {
   const results: TrackResult[] = new Array(awbs.length);
   let next = 0;
   const worker = async () => {

@@ -6,14 +6,49 @@
 export type Region = 'sumatra' | 'java' | 'bali_nusa' | 'kalimantan' | 'sulawesi' | 'maluku_papua';
 
 const REGIONS: Record<Region, string[]> = {
-  sumatra: ['Aceh', 'Sumatera Utara', 'Sumatera Barat', 'Riau', 'Kepulauan Riau', 'Jambi', 'Sumatera Selatan', 'Kepulauan Bangka Belitung', 'Bengkulu', 'Lampung'],
+  sumatra: [
+    'Aceh',
+    'Sumatera Utara',
+    'Sumatera Barat',
+    'Riau',
+    'Kepulauan Riau',
+    'Jambi',
+    'Sumatera Selatan',
+    'Kepulauan Bangka Belitung',
+    'Bengkulu',
+    'Lampung',
+  ],
   java: ['DKI Jakarta', 'Jawa Barat', 'Banten', 'Jawa Tengah', 'DI Yogyakarta', 'Jawa Timur'],
   bali_nusa: ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur'],
-  kalimantan: ['Kalimantan Barat', 'Kalimantan Tengah', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara'],
-  sulawesi: ['Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'],
-  maluku_papua: ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'],
+  kalimantan: [
+    'Kalimantan Barat',
+    'Kalimantan Tengah',
+    'Kalimantan Selatan',
+    'Kalimantan Timur',
+    'Kalimantan Utara',
+  ],
+  sulawesi: [
+    'Sulawesi Utara',
+    'Gorontalo',
+    'Sulawesi Tengah',
+    'Sulawesi Barat',
+    'Sulawesi Selatan',
+    'Sulawesi Tenggara',
+  ],
+  maluku_papua: [
+    'Maluku',
+    'Maluku Utara',
+    'Papua',
+    'Papua Barat',
+    'Papua Barat Daya',
+    'Papua Tengah',
+    'Papua Pegunungan',
+    'Papua Selatan',
+  ],
 };
-const REGION_OF = new Map<string, Region>(Object.entries(REGIONS).flatMap(([r, ps]) => ps.map((p) => [p, r as Region])));
+const REGION_OF = new Map<string, Region>(
+  Object.entries(REGIONS).flatMap(([r, ps]) => ps.map((p) => [p, r as Region])),
+);
 
 export function regionOf(province: string): Region {
   const region = REGION_OF.get(province);
@@ -28,6 +63,13 @@ export function zoneOf(originProvince: string, destinationProvince: string): num
   const b = regionOf(destinationProvince);
   if (a === 'maluku_papua' || b === 'maluku_papua') return a === b ? 3 : 4;
   if (a === b) return 1;
-  const near = new Set(['java:sumatra', 'java:bali_nusa', 'java:kalimantan', 'sumatra:java', 'bali_nusa:java', 'kalimantan:java']);
+  const near = new Set([
+    'java:sumatra',
+    'java:bali_nusa',
+    'java:kalimantan',
+    'sumatra:java',
+    'bali_nusa:java',
+    'kalimantan:java',
+  ]);
   return near.has(`${a}:${b}`) ? 2 : 3;
 }

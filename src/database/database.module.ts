@@ -38,7 +38,9 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     logger.log(`connected to PostgreSQL at ${describeUrl(url)}`);
     if (config.database.runMigrations) {
       const ran = await runMigrations(dataSource);
-      logger.log(ran.length ? `ran migrations: ${ran.map((m) => m.name).join(', ')}` : 'schema is up to date');
+      logger.log(
+        ran.length ? `ran migrations: ${ran.map((m) => m.name).join(', ')}` : 'schema is up to date',
+      );
     }
   } catch (e) {
     if (dataSource.isInitialized) await dataSource.destroy();

@@ -81,12 +81,20 @@ function ensurePostgresUser(): void {
     execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
   } catch {
     execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
-    execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres'], { stdio: 'ignore' });
+    execFileSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres'], {
+      stdio: 'ignore',
+    });
   }
 }
 
 async function ensureDatabase(creds: Credentials, port: number, database: string): Promise<void> {
-  const client = new Client({ host: '127.0.0.1', port, user: creds.user, password: creds.password, database: 'postgres' });
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: creds.user,
+    password: creds.password,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -149,7 +157,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
   }
   await pg.start().catch((e: unknown) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${port}${e ? `: ${String(e)}` : ''} (see log above)`);
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${port}${e ? `: ${String(e)}` : ''} (see log above)`,
+    );
   });
   await ensureDatabase(creds, port, database);
   return { url: urlFor(port), port, shared: false, stop: () => pg.stop() };

@@ -10,7 +10,11 @@ export function advisoryKey(name: string): string {
  * Runs fn while holding a session-level advisory lock, so only one instance at a time does it
  * (others wait). The manager must be bound to one connection (a QueryRunner's).
  */
-export async function withAdvisoryLock<T>(manager: EntityManager, name: string, fn: () => Promise<T>): Promise<T> {
+export async function withAdvisoryLock<T>(
+  manager: EntityManager,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
   const key = advisoryKey(name);
   await manager.query('SELECT pg_advisory_lock($1::bigint)', [key]);
   try {

@@ -44,7 +44,8 @@ export interface Estimate {
 }
 
 /** (failures + strength × rate above) / (outcomes + strength). */
-const shrink = (failures: number, outcomes: number, above: number, strength: number) => (failures + strength * above) / (outcomes + strength);
+const shrink = (failures: number, outcomes: number, above: number, strength: number) =>
+  (failures + strength * above) / (outcomes + strength);
 
 /** The smallest number of days by which `q` of the delivered parcels had arrived. */
 export function transitPercentile(histogram: number[], q: number): number {
@@ -59,17 +60,53 @@ export function transitPercentile(histogram: number[], q: number): number {
 
 const delivered = (c?: OutcomeCounts) => (c ? c.transitHistogram.reduce((a, b) => a + b, 0) : 0);
 
-export function estimate(e: Evidence, prior: Prior, promised: { min: number; max: number }, s: EstimatorSettings): Estimate {
-  const national = shrink(e.national?.failures ?? 0, e.national?.outcomes ?? 0, prior.failureRate, s.shrinkage.national);
-  const province = shrink(e.province?.failures ?? 0, e.province?.outcomes ?? 0, national, s.shrinkage.province);
+export function estimate(
+  e: Evidence,
+  prior: Prior,
+  promised: { min: number; max: number },
+  s: EstimatorSettings,
+): Estimate {
+  const national = shrink(
+    e.national?.failures ?? 0,
+    e.national?.outcomes ?? 0,
+    prior.failureRate,
+    s.shrinkage.national,
+  );
+  const province = shrink(
+    e.province?.failures ?? 0,
+    e.province?.outcomes ?? 0,
+    national,
+    s.shrinkage.province,
+  );
   const lane = shrink(e.lane?.failures ?? 0, e.lane?.outcomes ?? 0, province, s.shrinkage.lane);
-  const failureRate = shrink(e.recipient?.failures ?? 0, e.recipient?.outcomes ?? 0, lane, s.shrinkage.recipient);
-  const pickupFailureRate = shrink(e.pickup?.failures ?? 0, e.pickup?.attempts ?? 0, prior.pickupFailureRate, s.shrinkage.lane);
+  const failureRate = shrink(
+    e.recipient?.failures ?? 0,
+    e.recipient?.outcomes ?? 0,
+    lane,
+    s.shrinkage.recipient,
+  );
+  const pickupFailureRate = shrink(
+    e.pickup?.failures ?? 0,
+    e.pickup?.attempts ?? 0,
+    prior.pickupFailureRate,
+    s.shrinkage.lane,
+  );
 
-  let transitDays: Estimate['transitDays'] = { p50: (promised.min + promised.max) / 2, p90: promised.max, source: 'promised' };
-  for (const [source, counts] of [['lane', e.lane], ['province', e.province]] as const) {
+  let transitDays: Estimate['transitDays'] = {
+    p50: (promised.min + promised.max) / 2,
+    p90: promised.max,
+    source: 'promised',
+  };
+  for (const [source, counts] of [
+    ['lane', e.lane],
+    ['province', e.province],
+  ] as const) {
     if (delivered(counts) >= s.minTransitSamples) {
-      transitDays = { p50: transitPercentile(counts!.transitHistogram, 0.5), p90: transitPercentile(counts!.transitHistogram, 0.9), source };
+      transitDays = {
+        p50: transitPercentile(counts!.transitHistogram, 0.5),
+        p90: transitPercentile(counts!.transitHistogram, 0.9),
+        source,
+      };
       break;
     }
   }
@@ -78,6 +115,11 @@ export function estimate(e: Evidence, prior: Prior, promised: { min: number; max
     laneFailureRate: lane,
     pickupFailureRate,
     transitDays,
-    observations: { lane: e.lane?.outcomes ?? 0, province: e.province?.outcomes ?? 0, national: e.national?.outcomes ?? 0, recipient: e.recipient?.outcomes ?? 0 },
+    observations: {
+      lane: e.lane?.outcomes ?? 0,
+      province: e.province?.outcomes ?? 0,
+      national: e.national?.outcomes ?? 0,
+      recipient: e.recipient?.outcomes ?? 0,
+    },
   };
 }

@@ -30,7 +30,12 @@ export class DeliveryStatsRepository {
   }
 
   /** Adds one outcome to each (level, key) row; `transitBucket` counts a delivery in the histogram. */
-  async addOutcome(keys: { level: StatsLevel; key: string }[], failed: boolean, firstAttempt: boolean, transitBucket: number | null): Promise<void> {
+  async addOutcome(
+    keys: { level: StatsLevel; key: string }[],
+    failed: boolean,
+    firstAttempt: boolean,
+    transitBucket: number | null,
+  ): Promise<void> {
     for (const { level, key } of keys) {
       await this.tx.manager.query(
         `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt)
@@ -71,19 +76,41 @@ export class DeliveryStatsRepository {
       `SELECT s.level, s.key, s.outcomes, s.failures, s.first_attempt, s.transit_histogram
        FROM delivery_stats s JOIN unnest($1::text[], $2::text[]) AS k(level, key) ON s.level = k.level AND s.key = k.key`,
       [keys.map((k) => k.level), keys.map((k) => k.key)],
-    )) as { level: string; key: string; outcomes: number; failures: number; first_attempt: number; transit_histogram: number[] }[];
+    )) as {
+      level: string;
+      key: string;
+      outcomes: number;
+      failures: number;
+      first_attempt: number;
+      transit_histogram: number[];
+    }[];
     return new Map(
-      rows.map((r) => [`${r.level}:${r.key}`, { outcomes: r.outcomes, failures: r.failures, firstAttempt: r.first_attempt, transitHistogram: r.transit_histogram }]),
+      rows.map((r) => [
+        `${r.level}:${r.key}`,
+        {
+          outcomes: r.outcomes,
+          failures: r.failures,
+          firstAttempt: r.first_attempt,
+          transitHistogram: r.transit_histogram,
+        },
+      ]),
     );
   }
 
   async recipient(phoneHash: string): Promise<{ outcomes: number; failures: number } | undefined> {
-    const rows = (await this.tx.manager.query('SELECT outcomes, failures FROM recipient_stats WHERE phone_hash = $1', [phoneHash])) as { outcomes: number; failures: number }[];
+    const rows = (await this.tx.manager.query(
+      'SELECT outcomes, failures FROM recipient_stats WHERE phone_hash = $1',
+      [phoneHash],
+    )) as { outcomes: number; failures: number }[];
     return rows[0];
   }
 
   async pickups(): Promise<Map<string, { attempts: number; failures: number }>> {
-    const rows = (await this.tx.manager.query('SELECT courier, attempts, failures FROM pickup_stats')) as { courier: string; attempts: number; failures: number }[];
+    const rows = (await this.tx.manager.query('SELECT courier, attempts, failures FROM pickup_stats')) as {
+      courier: string;
+      attempts: number;
+      failures: number;
+    }[];
     return new Map(rows.map((r) => [r.courier, { attempts: r.attempts, failures: r.failures }]));
   }
 }

@@ -39,9 +39,24 @@ export interface ServiceToEstimate {
 
 const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
 
-function keysFor(courier: string, service: string, origin: LanePlace, destination: LanePlace): { level: StatsLevel; key: string }[] {
+function keysFor(
+  courier: string,
+  service: string,
+  origin: LanePlace,
+  destination: LanePlace,
+): { level: StatsLevel; key: string }[] {
   return [
-    { level: 'lane', key: [courier, service, origin.province, norm(origin.city), destination.province, norm(destination.city)].join('|') },
+    {
+      level: 'lane',
+      key: [
+        courier,
+        service,
+        origin.province,
+        norm(origin.city),
+        destination.province,
+        norm(destination.city),
+      ].join('|'),
+    },
     { level: 'province', key: `${courier}|${destination.province}` },
     { level: 'national', key: courier },
   ];
@@ -101,7 +116,10 @@ export class DeliveryStatsService {
       });
       if (!first) return false;
       const failed = o.outcome !== 'delivered';
-      const bucket = !failed && o.transitDays !== undefined ? Math.min(TRANSIT_BUCKETS - 1, Math.max(0, Math.round(o.transitDays))) : null;
+      const bucket =
+        !failed && o.transitDays !== undefined
+          ? Math.min(TRANSIT_BUCKETS - 1, Math.max(0, Math.round(o.transitDays)))
+          : null;
       await this.repository.addOutcome(keys, failed, !failed && o.failedAttempts === 0, bucket);
       await this.repository.addRecipientOutcome(phoneHash, failed);
       return true;
@@ -120,18 +138,31 @@ export class DeliveryStatsService {
   }
 
   /** Estimates for each candidate service of one shipment, from one read of the statistics. */
-  async estimates(shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string }, services: ServiceToEstimate[]): Promise<Estimate[]> {
+  async estimates(
+    shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string },
+    services: ServiceToEstimate[],
+  ): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
     const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
     const [counts, recipient, pickups] = await Promise.all([
       this.counts(keyed.flat()),
-      phoneHash ? this.recipientsCache.getOr(phoneHash, async () => (await this.repository.recipient(phoneHash)) ?? null) : Promise.resolve(null),
+      phoneHash
+        ? this.recipientsCache.getOr(
+            phoneHash,
+            async () => (await this.repository.recipient(phoneHash)) ?? null,
+          )
+        : Promise.resolve(null),
       this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ]);
     const scoring = this.config.business.scoring;
     return services.map((s, i) => {
       const [lane, province, national] = keyed[i].map((k) => counts.get(`${k.level}:${k.key}`));
-      return estimate({ lane, province, national, recipient: recipient ?? undefined, pickup: pickups.get(s.courier) }, scoring.priors[s.courier], s.promised, scoring);
+      return estimate(
+        { lane, province, national, recipient: recipient ?? undefined, pickup: pickups.get(s.courier) },
+        scoring.priors[s.courier],
+        s.promised,
+        scoring,
+      );
     });
   }
 

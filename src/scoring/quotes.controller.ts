@@ -17,7 +17,10 @@ export class QuotesController {
   @Post()
   @HttpCode(200)
   @RouteSchema(QUOTE_RESPONSE_SCHEMA)
-  @ApiOperation({ summary: 'Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank' })
+  @ApiOperation({
+    summary:
+      'Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank',
+  })
   @ApiOkResponse({ type: QuoteResponseDto })
   quote(@CurrentSeller() sellerId: string, @Body() body: QuoteRequestDto): Promise<QuoteResponseDto> {
     return this.quotes.quote(sellerId, body);

@@ -103,19 +103,27 @@ export class QuoteOptionDto {
   @ApiProperty() courier!: string;
   @ApiProperty() service!: string;
   @ApiProperty() serviceName!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Rupiah; null when the courier gave no price' }) price!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Rupiah; null when the courier gave no price' })
+  price!: number | null;
   @ApiProperty({ description: 'Rupiah' }) codFee!: number;
-  @ApiProperty({ description: 'Rupiah Kirim earns back on shipping (invoiced as a credit)' }) cashback!: number;
+  @ApiProperty({ description: 'Rupiah Kirim earns back on shipping (invoiced as a credit)' })
+  cashback!: number;
   @ApiProperty({ type: DaysDto, description: 'Promised transit days' }) etaDays!: DaysDto;
-  @ApiProperty({ type: ObservedDaysDto, nullable: true, description: 'Observed transit days when Kirim has enough deliveries' })
+  @ApiProperty({
+    type: ObservedDaysDto,
+    nullable: true,
+    description: 'Observed transit days when Kirim has enough deliveries',
+  })
   observedTransitDays!: ObservedDaysDto | null;
-  @ApiProperty({ description: 'Learned chance the parcel is delivered and paid (0..1)' }) successRate!: number;
+  @ApiProperty({ description: 'Learned chance the parcel is delivered and paid (0..1)' })
+  successRate!: number;
   @ApiProperty({ description: 'Rupiah: the expected cost of a successful delivery' }) expectedCost!: number;
   @ApiProperty() score!: number;
   @ApiProperty({ type: Number, nullable: true }) rank!: number | null;
   @ApiProperty() eligible!: boolean;
   @ApiPropertyOptional() ineligibleReason?: string;
-  @ApiProperty({ description: 'Every term of the expected cost and of the score, rupiah' }) breakdown!: Record<string, unknown>;
+  @ApiProperty({ description: 'Every term of the expected cost and of the score, rupiah' })
+  breakdown!: Record<string, unknown>;
 }
 
 class RecommendedDto {

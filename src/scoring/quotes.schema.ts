@@ -19,7 +19,10 @@ const option = {
     codFee: int,
     cashback: int,
     etaDays: days,
-    observedTransitDays: { type: ['object', 'null'], properties: { p50: { type: 'number' }, p90: { type: 'number' } } },
+    observedTransitDays: {
+      type: ['object', 'null'],
+      properties: { p50: { type: 'number' }, p90: { type: 'number' } },
+    },
     successRate: { type: 'number' },
     expectedCost: int,
     score: int,
@@ -37,7 +40,10 @@ const option = {
         expectedCost: int,
         speedCost: int,
         uncertaintyCost: int,
-        weighted: { type: 'object', properties: { cost: int, failure: int, pickup: int, speed: int, uncertainty: int } },
+        weighted: {
+          type: 'object',
+          properties: { cost: int, failure: int, pickup: int, speed: int, uncertainty: int },
+        },
         score: int,
       },
     },
@@ -50,7 +56,10 @@ export const QUOTE_RESPONSE_SCHEMA: FastifySchema = {
       type: 'object',
       properties: {
         options: { type: 'array', items: option },
-        recommended: { type: ['object', 'null'], properties: { courier: { type: 'string' }, service: { type: 'string' } } },
+        recommended: {
+          type: ['object', 'null'],
+          properties: { courier: { type: 'string' }, service: { type: 'string' } },
+        },
         preset: { type: 'string' },
         modelVersion: { type: 'string' },
       },

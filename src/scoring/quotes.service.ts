@@ -17,9 +17,17 @@ export class QuotesService {
 
   /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND for an unknown or another seller's origin. */
   async quote(sellerId: string, q: QuoteRequestDto): Promise<QuoteResponseDto> {
-    const [origin, settings] = await Promise.all([this.addresses.find(sellerId, q.originAddressId), this.sellers.settings(sellerId)]);
+    const [origin, settings] = await Promise.all([
+      this.addresses.find(sellerId, q.originAddressId),
+      this.sellers.settings(sellerId),
+    ]);
     const ranked = await this.scoring.rank(
-      { origin, destination: { ...q.destination, district: q.destination.district ?? '' }, parcel: q.parcel, codAmount: q.codAmount ?? 0 },
+      {
+        origin,
+        destination: { ...q.destination, district: q.destination.district ?? '' },
+        parcel: q.parcel,
+        codAmount: q.codAmount ?? 0,
+      },
       { preset: q.preset ?? settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
     // A ranking served again (kept by scoring) gives the same answer: built once per ranking.
@@ -27,7 +35,9 @@ export class QuotesService {
     if (!answer) {
       answer = {
         options: quoteOptions(ranked),
-        recommended: ranked.winner ? { courier: ranked.winner.courier, service: ranked.winner.service } : null,
+        recommended: ranked.winner
+          ? { courier: ranked.winner.courier, service: ranked.winner.service }
+          : null,
         preset: ranked.preset,
         modelVersion: ranked.modelVersion,
       };

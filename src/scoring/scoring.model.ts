@@ -116,13 +116,29 @@ export function scoreCandidate(c: Candidate, ctx: ScoreContext): ScoredOption {
     expectedCost,
     score,
     rank: null,
-    breakdown: { price: c.price, codFee: c.codFee, cashback, failureCost, pickupCost, expectedCost, speedCost, uncertaintyCost, weighted, score },
+    breakdown: {
+      price: c.price,
+      codFee: c.codFee,
+      cashback,
+      failureCost,
+      pickupCost,
+      expectedCost,
+      speedCost,
+      uncertaintyCost,
+      weighted,
+      score,
+    },
   };
 }
 
 /** Best first: lower score, then lower expected cost, then courier and service code (so ties are stable). */
 function better(a: ScoredOption, b: ScoredOption): number {
-  return a.score - b.score || a.expectedCost - b.expectedCost || (a.courier < b.courier ? -1 : a.courier > b.courier ? 1 : 0) || (a.service < b.service ? -1 : a.service > b.service ? 1 : 0);
+  return (
+    a.score - b.score ||
+    a.expectedCost - b.expectedCost ||
+    (a.courier < b.courier ? -1 : a.courier > b.courier ? 1 : 0) ||
+    (a.service < b.service ? -1 : a.service > b.service ? 1 : 0)
+  );
 }
 
 const byName = (a: ScoredOption, b: ScoredOption) => (a.courier + a.service < b.courier + b.service ? -1 : 1);

@@ -46,7 +46,8 @@ function weightBand(p: Parcel): number {
   return Math.max(1, Math.ceil(Math.max(p.weightGrams / 1000, volumetric)));
 }
 
-const place = (a: Area) => `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}`;
+const place = (a: Area) =>
+  `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}`;
 
 /**
  * Which courier service should carry a shipment, and why: eligibility, rates (cached per route, weight
@@ -56,7 +57,10 @@ const place = (a: Area) => `${a.province}|${a.city.trim().toUpperCase()}|${(a.di
 @Injectable()
 export class ScoringService {
   private readonly cache: RateCache;
-  private readonly rankings: TtlCache<string, { ranked: RankedShipment; generation: number; validUntil: number }>;
+  private readonly rankings: TtlCache<
+    string,
+    { ranked: RankedShipment; generation: number; validUntil: number }
+  >;
 
   constructor(
     private readonly registry: CourierRegistry,
@@ -95,29 +99,43 @@ export class ScoringService {
     });
     if (cold.length) {
       let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.quoteDeadlineMs)));
+      const deadline = new Promise<'timeout'>(
+        (resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.quoteDeadlineMs)),
+      );
       try {
-        const asked = await Promise.all(cold.map((i) => this.ratesOf(couriers[i], `${couriers[i].code}>${route}`, shipment, deadline)));
+        const asked = await Promise.all(
+          cold.map((i) => this.ratesOf(couriers[i], `${couriers[i].code}>${route}`, shipment, deadline)),
+        );
         cold.forEach((i, j) => (rates[i] = asked[j]));
       } finally {
         clearTimeout(timer);
       }
       // Fresh answers: kept as long as the shortest-lived cached rate, failures not at all.
-      validUntil = rates.every((r) => 'rates' in r) ? Math.min(validUntil, now + this.config.business.scoring.rateCacheTtlSeconds * 1000) : now;
+      validUntil = rates.every((r) => 'rates' in r)
+        ? Math.min(validUntil, now + this.config.business.scoring.rateCacheTtlSeconds * 1000)
+        : now;
     }
     const ranked = await this.score(shipment, ctx, couriers, rates);
     if (validUntil > now) this.rankings.set(memoKey, { ranked, generation, validUntil });
     return ranked;
   }
 
-  private async score(shipment: ShipmentToRank, ctx: RankingContext, couriers: ResilientCourier[], rates: Rates[]): Promise<RankedShipment> {
-    const services = couriers.flatMap((c, i) => c.services().map((s) => ({ courier: c, info: s, rates: rates[i] })));
+  private async score(
+    shipment: ShipmentToRank,
+    ctx: RankingContext,
+    couriers: ResilientCourier[],
+    rates: Rates[],
+  ): Promise<RankedShipment> {
+    const services = couriers.flatMap((c, i) =>
+      c.services().map((s) => ({ courier: c, info: s, rates: rates[i] })),
+    );
     const estimates = await this.stats.estimates(
       { origin: shipment.origin, destination: shipment.destination, recipientPhone: shipment.recipientPhone },
       services.map(({ courier, info, rates: r }) => ({
         courier: courier.code,
         service: info.code,
-        promised: ('rates' in r ? r.rates.find((q) => q.service === info.code)?.etaDays : undefined) ?? info.slaDays,
+        promised:
+          ('rates' in r ? r.rates.find((q) => q.service === info.code)?.etaDays : undefined) ?? info.slaDays,
       })),
     );
 
@@ -132,7 +150,10 @@ export class ScoringService {
       const price = rate?.price ?? 0;
       if (rate) priced.add(key);
       promised.set(key, rate?.etaDays ?? info.slaDays);
-      observed.set(key, e.transitDays.source === 'promised' ? null : { p50: e.transitDays.p50, p90: e.transitDays.p90 });
+      observed.set(
+        key,
+        e.transitDays.source === 'promised' ? null : { p50: e.transitDays.p50, p90: e.transitDays.p90 },
+      );
       const t = terms[courier.code];
       return {
         courier: courier.code,
@@ -154,10 +175,22 @@ export class ScoringService {
       lostMarginPerFailure: ctx.lostMarginPerFailure,
       pickupFailureCost: this.config.business.scoring.pickupFailureCost,
     });
-    return { ...ranking, preset: ctx.preset, modelVersion: this.config.business.scoring.modelVersion, observed, promised, priced };
+    return {
+      ...ranking,
+      preset: ctx.preset,
+      modelVersion: this.config.business.scoring.modelVersion,
+      observed,
+      promised,
+      priced,
+    };
   }
 
-  private ineligibility(info: CourierServiceInfo, s: ShipmentToRank, r: Rates, rate: CachedRate | undefined): IneligibleReason | undefined {
+  private ineligibility(
+    info: CourierServiceInfo,
+    s: ShipmentToRank,
+    r: Rates,
+    rate: CachedRate | undefined,
+  ): IneligibleReason | undefined {
     if (s.parcel.weightGrams > info.maxWeightGrams) return 'too_heavy';
     if (s.parcel.weightGrams < info.minWeightGrams) return 'too_light';
     if (s.codAmount > 0 && !info.cod) return 'cod_not_supported';
@@ -169,18 +202,33 @@ export class ScoringService {
   }
 
   /** A courier's rates for the route, asked now (a late answer still fills the cache). */
-  private async ratesOf(courier: ResilientCourier, key: string, s: ShipmentToRank, deadline: Promise<'timeout'>): Promise<Rates> {
+  private async ratesOf(
+    courier: ResilientCourier,
+    key: string,
+    s: ShipmentToRank,
+    deadline: Promise<'timeout'>,
+  ): Promise<Rates> {
     if (courier.health().state === 'open') return { failed: 'circuit_open' };
-    const asked = courier.quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount }).then((quotes) => {
-      const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
-      this.cache.set(key, rates, this.clock.now().getTime());
-      return { rates } as Rates;
-    });
+    const asked = courier
+      .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
+      .then((quotes) => {
+        const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
+        this.cache.set(key, rates, this.clock.now().getTime());
+        return { rates } as Rates;
+      });
     try {
       const answer = await Promise.race([asked, deadline]);
       return answer === 'timeout' ? { failed: 'courier_timeout' } : answer;
     } catch (e) {
-      if (e instanceof CourierUnavailableError) return { failed: e.reason === 'circuit_open' ? 'circuit_open' : e.reason === 'timeout' ? 'courier_timeout' : 'courier_error' };
+      if (e instanceof CourierUnavailableError)
+        return {
+          failed:
+            e.reason === 'circuit_open'
+              ? 'circuit_open'
+              : e.reason === 'timeout'
+                ? 'courier_timeout'
+                : 'courier_error',
+        };
       if (e instanceof CourierRejectedError && e.reason !== 'auth') return { failed: 'route_not_served' };
       return { failed: 'courier_error' };
     } finally {

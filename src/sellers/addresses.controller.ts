@@ -36,7 +36,11 @@ export class AddressesController {
 
   @Patch(':id')
   @ApiOkResponse({ type: AddressDto })
-  update(@CurrentSeller() sellerId: string, @IdParam() id: string, @Body() body: UpdateAddressDto): Promise<AddressDto> {
+  update(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @Body() body: UpdateAddressDto,
+  ): Promise<AddressDto> {
     return this.addresses.update(sellerId, id, body);
   }
 

@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, PatchOf, Text } from 'src/common/validators';
 
-
 export class CreateAddressDto {
   @ApiProperty({ example: 'Gudang Bandung', maxLength: 60 })
   @Text(60)

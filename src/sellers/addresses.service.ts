@@ -40,7 +40,14 @@ export class AddressesService {
 
   async create(sellerId: string, input: CreateAddressDto): Promise<AddressDto> {
     const now = this.clock.now();
-    const address: PickupAddress = { ...input, id: randomUUID(), sellerId, createdAt: now, updatedAt: now, deletedAt: null };
+    const address: PickupAddress = {
+      ...input,
+      id: randomUUID(),
+      sellerId,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+    };
     await this.tx.manager.insert(PickupAddress, address);
     return addressView(address);
   }
@@ -57,7 +64,9 @@ export class AddressesService {
    * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND (also for another seller's address)
    */
   async find(sellerId: string, id: string): Promise<PickupAddress> {
-    const address = await this.cache.getOr(`${sellerId}:${id}`, () => this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } }));
+    const address = await this.cache.getOr(`${sellerId}:${id}`, () =>
+      this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } }),
+    );
     if (!address || address.deletedAt) throw new AddressNotFoundError();
     return address;
   }
@@ -69,7 +78,10 @@ export class AddressesService {
   /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND */
   async update(sellerId: string, id: string, patch: UpdateAddressDto): Promise<AddressDto> {
     const view = await this.tx.run(async (m) => {
-      const address = await m.findOne(PickupAddress, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
+      const address = await m.findOne(PickupAddress, {
+        where: { id, sellerId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!address || address.deletedAt) throw new AddressNotFoundError();
       Object.assign(address, patch, { updatedAt: this.clock.now() });
       await m.save(PickupAddress, address);

@@ -27,7 +27,8 @@ export class CreateBankAccountDto {
 export class BankAccountDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() bankCode!: string;
-  @ApiProperty({ example: '******7890', description: 'Masked except the last 4 digits' }) accountNumber!: string;
+  @ApiProperty({ example: '******7890', description: 'Masked except the last 4 digits' })
+  accountNumber!: string;
   @ApiProperty() accountName!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

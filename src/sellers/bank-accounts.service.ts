@@ -25,11 +25,20 @@ function bankAccountView(b: BankAccount): BankAccountDto {
 
 @Injectable()
 export class BankAccountsService {
-  constructor(private readonly tx: Transactions, private readonly clock: Clock) {}
+  constructor(
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+  ) {}
 
   /** @throws DuplicateBankAccountError SELLERS_BANK_ACCOUNT_EXISTS */
   async create(sellerId: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
-    const account: BankAccount = { ...input, id: randomUUID(), sellerId, createdAt: this.clock.now(), deletedAt: null };
+    const account: BankAccount = {
+      ...input,
+      id: randomUUID(),
+      sellerId,
+      createdAt: this.clock.now(),
+      deletedAt: null,
+    };
     try {
       await this.tx.manager.insert(BankAccount, account);
     } catch (e) {

@@ -36,7 +36,9 @@ export class SellersController {
   @Patch('settings')
   @ApiBearerAuth()
   @Roles('seller_owner')
-  @ApiOperation({ summary: 'Change scoring preset, webhook URL (generates its secret) or lost margin per failure' })
+  @ApiOperation({
+    summary: 'Change scoring preset, webhook URL (generates its secret) or lost margin per failure',
+  })
   @ApiOkResponse({ type: SettingsDto })
   updateSettings(@CurrentSeller() sellerId: string, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
     return this.sellers.updateSettings(sellerId, body);

@@ -47,7 +47,10 @@ export class UpdateSettingsDto {
   @Nullable()
   @IsString()
   @MaxLength(2048)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'webhookUrl must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'webhookUrl must be an http(s) URL' },
+  )
   webhookUrl?: string | null;
 
   @ApiPropertyOptional({ description: 'Rupiah lost beyond fees when a COD parcel fails', example: 15000 })
@@ -66,8 +69,8 @@ export class UpdateSettingsDto {
 export class SettingsDto {
   @ApiProperty({ enum: SCORING_PRESETS }) scoringPreset!: ScoringPreset;
   @ApiProperty({ type: String, nullable: true }) webhookUrl!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Verifies X-Kirim-Signature on our webhooks' }) webhookSecret!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Verifies X-Kirim-Signature on our webhooks' })
+  webhookSecret!: string | null;
   @ApiProperty({ description: 'Rupiah' }) lostMarginPerFailure!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
-

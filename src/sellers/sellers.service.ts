@@ -56,16 +56,28 @@ export class SellersService {
         lostMarginPerFailure: defaults.lostMarginPerFailure,
         updatedAt: now,
       });
-      const user = await this.users.create({ email: input.email, password: input.password, role: 'seller_owner', sellerId: seller.id });
+      const user = await this.users.create({
+        email: input.email,
+        password: input.password,
+        role: 'seller_owner',
+        sellerId: seller.id,
+      });
       return { seller, user };
     });
     const token = this.auth.issueToken(user);
-    return { seller: { id: seller.id, name: seller.name }, user: userView(user), accessToken: token.accessToken, expiresIn: token.expiresIn };
+    return {
+      seller: { id: seller.id, name: seller.name },
+      user: userView(user),
+      accessToken: token.accessToken,
+      expiresIn: token.expiresIn,
+    };
   }
 
   async me(principal: Principal): Promise<MeDto> {
     const user = await this.users.findActiveById(principal.userId);
-    const seller = principal.sellerId ? await this.tx.manager.findOneBy(Seller, { id: principal.sellerId }) : null;
+    const seller = principal.sellerId
+      ? await this.tx.manager.findOneBy(Seller, { id: principal.sellerId })
+      : null;
     return {
       user: { id: principal.userId, email: user?.email ?? '', role: principal.role },
       seller: seller ? { id: seller.id, name: seller.name } : null,
@@ -75,17 +87,23 @@ export class SellersService {
 
   /** The seller's settings; other modules read the scoring preset and webhook target here. */
   async settings(sellerId: string): Promise<SettingsDto> {
-    return this.settingsCache.getOr(sellerId, async () => settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId })));
+    return this.settingsCache.getOr(sellerId, async () =>
+      settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId })),
+    );
   }
 
   /** Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret. */
   async updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
     const view = await this.tx.run(async (m) => {
-      const s = await m.findOneOrFail(SellerSettings, { where: { sellerId }, lock: { mode: 'pessimistic_write' } });
+      const s = await m.findOneOrFail(SellerSettings, {
+        where: { sellerId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (patch.scoringPreset !== undefined) s.scoringPreset = patch.scoringPreset;
       if (patch.lostMarginPerFailure !== undefined) s.lostMarginPerFailure = patch.lostMarginPerFailure;
       if (patch.webhookUrl !== undefined) s.webhookUrl = patch.webhookUrl;
-      if (patch.rotateWebhookSecret || (s.webhookUrl && !s.webhookSecret)) s.webhookSecret = newWebhookSecret();
+      if (patch.rotateWebhookSecret || (s.webhookUrl && !s.webhookSecret))
+        s.webhookSecret = newWebhookSecret();
       s.updatedAt = this.clock.now();
       await m.save(SellerSettings, s);
       return settingsView(s);

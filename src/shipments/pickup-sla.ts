@@ -19,7 +19,9 @@ export function nextPickupCheck(now: Date, deadline: Date, everyMs: number): Dat
 
 /** Statuses a courier reports only once it holds the parcel: all but the ones before a handover. */
 const BEFORE_HANDOVER: readonly CourierStatus[] = ['created', 'pickup_requested', 'cancelled'];
-const HANDED_OVER: ReadonlySet<CourierStatus> = new Set(COURIER_STATUSES.filter((s) => !BEFORE_HANDOVER.includes(s)));
+const HANDED_OVER: ReadonlySet<CourierStatus> = new Set(
+  COURIER_STATUSES.filter((s) => !BEFORE_HANDOVER.includes(s)),
+);
 
 export type PickupState =
   | { state: 'picked_up'; event: TrackingEvent }
@@ -34,7 +36,8 @@ export type PickupState =
 export function pickupState(events: TrackingEvent[]): PickupState {
   let latest: TrackingEvent | undefined;
   for (const e of events) {
-    if (e.status && HANDED_OVER.has(e.status) && e.reason !== 'pickup_failed') return { state: 'picked_up', event: e };
+    if (e.status && HANDED_OVER.has(e.status) && e.reason !== 'pickup_failed')
+      return { state: 'picked_up', event: e };
     if (!latest || e.occurredAt >= latest.occurredAt) latest = e;
   }
   const cancelled = events.find((e) => e.status === 'cancelled');

@@ -42,20 +42,31 @@ export class PickupWatch {
     const { checkBatch } = this.config.business.pickups;
     const result: PickupWatchResult = { checked: 0, pickedUp: 0, rebooked: 0 };
     for (;;) {
-      const due = await this.tx.run(() => this.repository.claimPickupChecks(now, new Date(now.getTime() + LEASE_MS), checkBatch));
+      const due = await this.tx.run(() =>
+        this.repository.claimPickupChecks(now, new Date(now.getTime() + LEASE_MS), checkBatch),
+      );
       const byCourier = new Map<string, BookedShipmentRow[]>();
       for (const s of due) {
         const list = byCourier.get(s.courier);
         if (list) list.push(s);
         else byCourier.set(s.courier, [s]);
       }
-      await Promise.all([...byCourier].map(([courier, shipments]) => this.checkCourier(courier as CourierCode, shipments, now, result)));
+      await Promise.all(
+        [...byCourier].map(([courier, shipments]) =>
+          this.checkCourier(courier as CourierCode, shipments, now, result),
+        ),
+      );
       result.checked += due.length;
       if (due.length < checkBatch) return result;
     }
   }
 
-  private async checkCourier(courier: CourierCode, shipments: BookedShipmentRow[], now: Date, result: PickupWatchResult): Promise<void> {
+  private async checkCourier(
+    courier: CourierCode,
+    shipments: BookedShipmentRow[],
+    now: Date,
+    result: PickupWatchResult,
+  ): Promise<void> {
     let tracked: TrackResult[];
     try {
       tracked = await this.registry.get(courier).track(shipments.map((s) => s.awb));
@@ -77,7 +88,12 @@ export class PickupWatch {
     }
   }
 
-  private async checkOne(courier: CourierCode, s: BookedShipmentRow, events: TrackingEvent[], now: Date): Promise<'picked_up' | 'rebooked' | 'waiting'> {
+  private async checkOne(
+    courier: CourierCode,
+    s: BookedShipmentRow,
+    events: TrackingEvent[],
+    now: Date,
+  ): Promise<'picked_up' | 'rebooked' | 'waiting'> {
     const found = pickupState(events);
     if (found.state === 'picked_up') return this.pickedUp(courier, s, now);
     if (found.state === 'cancelled_by_courier') {
@@ -85,42 +101,73 @@ export class PickupWatch {
       return this.rebook(courier, s, { kind: 'courier_cancelled', code: found.event.rawCode, message }, now);
     }
     if (now < s.pickup_due_at) {
-      await this.repository.schedulePickupCheck(s.id, nextPickupCheck(now, s.pickup_due_at, this.checkEveryMs), null);
+      await this.repository.schedulePickupCheck(
+        s.id,
+        nextPickupCheck(now, s.pickup_due_at, this.checkEveryMs),
+        null,
+      );
       return 'waiting';
     }
 
     // Overdue: cancel at the courier first, so the parcel never has two live airway bills.
     const order = { courier, awb: s.awb, reference: '', service: s.service };
-    const cancel = await this.registry.get(courier).cancel(order).catch((e: Error) => e);
+    const cancel = await this.registry
+      .get(courier)
+      .cancel(order)
+      .catch((e: Error) => e);
     if (cancel instanceof Error) {
-      this.logger.warn({ err: cancel, shipment: s.id }, 'pickup check: cancelling an overdue pickup failed; trying again later');
+      this.logger.warn(
+        { err: cancel, shipment: s.id },
+        'pickup check: cancelling an overdue pickup failed; trying again later',
+      );
       return 'waiting';
     }
     if (!cancel.cancelled && cancel.reason === 'already_picked_up') return this.pickedUp(courier, s, now);
     if (!cancel.cancelled && cancel.reason === 'refused') {
       // Still live at the courier: re-booking would give the parcel a second airway bill.
-      await this.repository.schedulePickupCheck(s.id, new Date(now.getTime() + this.checkEveryMs), 'pickup_overdue');
+      await this.repository.schedulePickupCheck(
+        s.id,
+        new Date(now.getTime() + this.checkEveryMs),
+        'pickup_overdue',
+      );
       return 'waiting';
     }
     const last = found.event ? `; the courier's last word: ${found.event.rawText}` : '';
     const message = `${courier} did not pick up by ${s.pickup_due_at.toISOString()}${last}`;
-    return this.rebook(courier, s, { kind: 'pickup_missed', code: found.event?.rawCode ?? 'NO_PICKUP_SCAN', message }, now);
+    return this.rebook(
+      courier,
+      s,
+      { kind: 'pickup_missed', code: found.event?.rawCode ?? 'NO_PICKUP_SCAN', message },
+      now,
+    );
   }
 
   private get checkEveryMs(): number {
     return this.config.business.pickups.checkEveryMinutes * 60_000;
   }
 
-  private async pickedUp(courier: CourierCode, s: BookedShipmentRow, now: Date): Promise<'picked_up' | 'waiting'> {
+  private async pickedUp(
+    courier: CourierCode,
+    s: BookedShipmentRow,
+    now: Date,
+  ): Promise<'picked_up' | 'waiting'> {
     if (!(await this.tx.run(() => this.repository.markPickedUp(s.id, s.awb, now)))) return 'waiting';
     await this.stats.recordPickupOutcome(courier, false);
     return 'picked_up';
   }
 
-  private async rebook(courier: CourierCode, s: BookedShipmentRow, why: { kind: string; code: string; message: string }, now: Date): Promise<'rebooked' | 'waiting'> {
+  private async rebook(
+    courier: CourierCode,
+    s: BookedShipmentRow,
+    why: { kind: string; code: string; message: string },
+    now: Date,
+  ): Promise<'rebooked' | 'waiting'> {
     if (!(await this.tx.run(() => this.repository.returnToOutbox(s.id, s.awb, why, now)))) return 'waiting';
     await this.stats.recordPickupOutcome(courier, true);
-    this.logger.log({ shipment: s.id, courier, reason: why.kind }, 'pickup cancelled or missed: re-booking with the next-best courier');
+    this.logger.log(
+      { shipment: s.id, courier, reason: why.kind },
+      'pickup cancelled or missed: re-booking with the next-best courier',
+    );
     return 'rebooked';
   }
 }

@@ -25,7 +25,8 @@ const BOOKABLE: readonly string[] = ['ready', 'booking_failed'];
 const MAX_DAYS_AHEAD = 14;
 
 /** Our order reference at the courier for one attempt: ≤ 20 letters and digits, unique per attempt. */
-export const attemptReference = (shipmentId: string, attempt: number) => `K${shipmentId.replace(/-/g, '').slice(0, 14).toUpperCase()}${attempt.toString(36).toUpperCase().padStart(2, '0')}`;
+export const attemptReference = (shipmentId: string, attempt: number) =>
+  `K${shipmentId.replace(/-/g, '').slice(0, 14).toUpperCase()}${attempt.toString(36).toUpperCase().padStart(2, '0')}`;
 
 /**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
@@ -60,16 +61,28 @@ export class PickupService {
       const last = wibDate(new Date(now.getTime() + MAX_DAYS_AHEAD * 86_400_000));
       if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
     }
-    const { id, statuses } = await this.repository.insertPickupIfBookable(sellerId, shipmentIds, BOOKABLE, pickupDate ?? null, now);
+    const { id, statuses } = await this.repository.insertPickupIfBookable(
+      sellerId,
+      shipmentIds,
+      BOOKABLE,
+      pickupDate ?? null,
+      now,
+    );
     if (!id) {
       const problems = shipmentIds.flatMap((shipmentId, i) => {
         const status = statuses.get(shipmentId);
         if (!status) return [{ field: `shipmentIds.${i}`, message: 'is not one of your shipments' }];
-        return BOOKABLE.includes(status) ? [] : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
+        return BOOKABLE.includes(status)
+          ? []
+          : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
       });
       throw new ShipmentsNotReadyError(problems);
     }
-    return { id, status: 'accepted', shipments: shipmentIds.map((shipmentId) => ({ shipmentId, status: 'booking' })) };
+    return {
+      id,
+      status: 'accepted',
+      shipments: shipmentIds.map((shipmentId) => ({ shipmentId, status: 'booking' })),
+    };
   }
 
   /** @throws PickupNotFoundError PICKUPS_NOT_FOUND (also another seller's) */
@@ -144,19 +157,36 @@ export class PickupService {
 
     // A crash after an attempt was written: ask the courier before sending anything again.
     for (const open of attempts.filter((a) => a.status === 'started')) {
-      const found = await this.registry.get(open.courier as CourierCode).findByReference(open.reference).catch(() => undefined);
+      const found = await this.registry
+        .get(open.courier as CourierCode)
+        .findByReference(open.reference)
+        .catch(() => undefined);
       if (found === undefined) return; // courier unreachable: keep the item pending, retry after the lease
       if (found) {
         await this.finishBooked(item, shipment, open, found.awb, null);
         return;
       }
-      await this.repository.finishAttempt(open.id, { status: 'failed', errorKind: 'reconciled', errorMessage: 'not found at the courier after a restart' }, this.clock.now());
+      await this.repository.finishAttempt(
+        open.id,
+        {
+          status: 'failed',
+          errorKind: 'reconciled',
+          errorMessage: 'not found at the courier after a restart',
+        },
+        this.clock.now(),
+      );
       open.status = 'failed';
     }
 
     const settings = await this.sellers.settings(shipment.sellerId);
     const ranked = await this.scoring.rank(
-      { origin: shipment.origin, destination: request.recipient, parcel: request.parcel, codAmount: shipment.codAmount, recipientPhone: shipment.recipientPhone },
+      {
+        origin: shipment.origin,
+        destination: request.recipient,
+        parcel: request.parcel,
+        codAmount: shipment.codAmount,
+        recipientPhone: shipment.recipientPhone,
+      },
       { preset: settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
     // Within this outbox item: a service that failed is not tried again, and a courier that cancelled or
@@ -169,31 +199,61 @@ export class PickupService {
         o.eligible &&
         !tried.has(`${o.courier}:${o.service}`) &&
         !dropped.has(o.courier) &&
-        (!shipment.requestedCourier || (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
+        (!shipment.requestedCourier ||
+          (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
     );
     let attemptNo = attempts.length;
     for (const option of candidates) {
       attemptNo += 1;
       const reference = attemptReference(shipment.id, attemptNo);
-      const attemptId = await this.repository.startAttempt({ shipmentId: shipment.id, itemId: item.id, courier: option.courier, service: option.service, reference, now: this.clock.now() });
-      const awb = await this.tryCourier(option, this.orderRequest(shipment, option.service, reference, item.pickup_date), attemptId);
+      const attemptId = await this.repository.startAttempt({
+        shipmentId: shipment.id,
+        itemId: item.id,
+        courier: option.courier,
+        service: option.service,
+        reference,
+        now: this.clock.now(),
+      });
+      const awb = await this.tryCourier(
+        option,
+        this.orderRequest(shipment, option.service, reference, item.pickup_date),
+        attemptId,
+      );
       if (awb) {
-        await this.finishBooked(item, shipment, { id: attemptId, courier: option.courier, service: option.service } as AttemptRow, awb, { ranked, chosen: option });
+        await this.finishBooked(
+          item,
+          shipment,
+          { id: attemptId, courier: option.courier, service: option.service } as AttemptRow,
+          awb,
+          { ranked, chosen: option },
+        );
         return;
       }
     }
     await this.tx.run(async (m) => {
       const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
-      await m.update(Shipment, { id: shipment.id }, { status: 'booking_failed', reason, updatedAt: this.clock.now() });
+      await m.update(
+        Shipment,
+        { id: shipment.id },
+        { status: 'booking_failed', reason, updatedAt: this.clock.now() },
+      );
       await this.repository.finishItem(item.id, 'failed', this.clock.now());
     });
   }
 
   /** One courier: create the order, request pickup. Returns the AWB, or null after recording why not. */
-  private async tryCourier(option: ScoredOption, request: CreateOrderRequest, attemptId: string): Promise<string | null> {
+  private async tryCourier(
+    option: ScoredOption,
+    request: CreateOrderRequest,
+    attemptId: string,
+  ): Promise<string | null> {
     const courier = this.registry.get(option.courier);
     const fail = async (kind: string, code: string, message: string) => {
-      await this.repository.finishAttempt(attemptId, { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message }, this.clock.now());
+      await this.repository.finishAttempt(
+        attemptId,
+        { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message },
+        this.clock.now(),
+      );
       await this.stats.recordPickupOutcome(option.courier, true);
       return null;
     };
@@ -207,44 +267,65 @@ export class PickupService {
         if (found) awb = found.awb;
         else return fail('retriable', e.rawCode, e.message);
       } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);
-      else if (e instanceof CourierRejectedError) return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
+      else if (e instanceof CourierRejectedError)
+        return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
       else throw e;
     }
     try {
-      await courier.requestPickup({ courier: option.courier, awb, reference: request.reference, service: option.service }, request);
+      await courier.requestPickup(
+        { courier: option.courier, awb, reference: request.reference, service: option.service },
+        request,
+      );
     } catch (e) {
       // An order without a pickup is useless: cancel it so the parcel never has two live airway bills.
-      await courier.cancel({ courier: option.courier, awb, reference: request.reference, service: option.service }).catch(() => undefined);
+      await courier
+        .cancel({ courier: option.courier, awb, reference: request.reference, service: option.service })
+        .catch(() => undefined);
       const error = e as CourierUnavailableError | CourierRejectedError;
-      return fail(error instanceof CourierRejectedError ? 'permanent' : 'retriable', String(error.rawCode ?? 'PICKUP'), `pickup request failed: ${error.message}`);
+      return fail(
+        error instanceof CourierRejectedError ? 'permanent' : 'retriable',
+        String(error.rawCode ?? 'PICKUP'),
+        `pickup request failed: ${error.message}`,
+      );
     }
     return awb;
   }
 
-  private async finishBooked(item: PickupItemRow, shipment: Shipment, attempt: Pick<AttemptRow, 'id' | 'courier' | 'service'>, awb: string, decision: { ranked: RankedShipment; chosen: ScoredOption } | null): Promise<void> {
+  private async finishBooked(
+    item: PickupItemRow,
+    shipment: Shipment,
+    attempt: Pick<AttemptRow, 'id' | 'courier' | 'service'>,
+    awb: string,
+    decision: { ranked: RankedShipment; chosen: ScoredOption } | null,
+  ): Promise<void> {
     const now = this.clock.now();
     // Whether the pickup is then made (or the courier is dropped) is the pickup watch's to find out.
     const due = pickupDeadline(now, item.pickup_date, this.config.pickupSlaHours);
     await this.tx.run(async (m) => {
       await this.repository.finishAttempt(attempt.id, { status: 'booked', awb }, now);
-      await m.update(Shipment, { id: shipment.id }, {
-        status: 'booked',
-        reason: null,
-        courier: attempt.courier,
-        service: attempt.service,
-        awb,
-        ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
-        pickupDueAt: due,
-        pickupCheckAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
-        updatedAt: now,
-      });
+      await m.update(
+        Shipment,
+        { id: shipment.id },
+        {
+          status: 'booked',
+          reason: null,
+          courier: attempt.courier,
+          service: attempt.service,
+          awb,
+          ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
+          pickupDueAt: due,
+          pickupCheckAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
+          updatedAt: now,
+        },
+      );
       await this.repository.finishItem(item.id, 'booked', now);
     });
   }
 
   /** Everything needed to answer "why this courier, and what would the next one have cost?". */
   private decision(ranked: RankedShipment, chosen: ScoredOption, at: Date): Record<string, unknown> {
-    const pick = (o: ScoredOption | null) => (o ? { courier: o.courier, service: o.service, expectedCost: o.expectedCost, score: o.score } : null);
+    const pick = (o: ScoredOption | null) =>
+      o ? { courier: o.courier, service: o.service, expectedCost: o.expectedCost, score: o.score } : null;
     return {
       at: at.toISOString(),
       preset: ranked.preset,
@@ -256,12 +337,25 @@ export class PickupService {
     };
   }
 
-  private orderRequest(s: Shipment, service: string, reference: string, pickupDate: string | null): CreateOrderRequest {
+  private orderRequest(
+    s: Shipment,
+    service: string,
+    reference: string,
+    pickupDate: string | null,
+  ): CreateOrderRequest {
     return {
       reference,
       service,
       sender: s.origin,
-      recipient: { name: s.recipientName, phone: s.recipientPhone, address: s.recipientAddress, district: s.recipientDistrict, city: s.recipientCity, province: s.recipientProvince, postalCode: s.recipientPostalCode },
+      recipient: {
+        name: s.recipientName,
+        phone: s.recipientPhone,
+        address: s.recipientAddress,
+        district: s.recipientDistrict,
+        city: s.recipientCity,
+        province: s.recipientProvince,
+        postalCode: s.recipientPostalCode,
+      },
       parcel: {
         weightGrams: s.weightGrams,
         ...(s.lengthCm ? { lengthCm: s.lengthCm } : {}),

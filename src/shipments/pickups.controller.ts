@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
@@ -17,7 +24,9 @@ export class PickupsController {
   @Post()
   @HttpCode(202)
   @Idempotent()
-  @ApiOperation({ summary: 'Book up to 500 ready shipments: accepted at once, then booked with failover in the background' })
+  @ApiOperation({
+    summary: 'Book up to 500 ready shipments: accepted at once, then booked with failover in the background',
+  })
   @ApiAcceptedResponse({ type: PickupAcceptedDto })
   create(@CurrentSeller() sellerId: string, @Body() body: CreatePickupDto): Promise<PickupAcceptedDto> {
     return this.pickups.accept(sellerId, body.shipmentIds, body.pickupDate);

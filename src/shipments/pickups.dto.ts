@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsISO8601, IsUUID, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsISO8601,
+  IsUUID,
+  Matches,
+} from 'class-validator';
 import { Optional } from 'src/common/validators';
 
 export class CreatePickupDto {
@@ -27,10 +35,16 @@ export class PickupAcceptedDto {
 export class PickupAttemptDto {
   @ApiProperty() courier!: string;
   @ApiProperty() service!: string;
-  @ApiProperty({ enum: ['started', 'booked', 'failed', 'cancelled'], description: '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked' })
+  @ApiProperty({
+    enum: ['started', 'booked', 'failed', 'cancelled'],
+    description: '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked',
+  })
   outcome!: string;
   @ApiPropertyOptional() awb?: string;
-  @ApiPropertyOptional({ enum: ['retriable', 'permanent', 'reconciled', 'pickup_missed', 'courier_cancelled'] }) errorKind?: string;
+  @ApiPropertyOptional({
+    enum: ['retriable', 'permanent', 'reconciled', 'pickup_missed', 'courier_cancelled'],
+  })
+  errorKind?: string;
   @ApiPropertyOptional() errorCode?: string;
   @ApiPropertyOptional() errorMessage?: string;
   @ApiProperty({ format: 'date-time' }) at!: string;

@@ -95,15 +95,28 @@ export class PickupsRepository {
   }
 
   async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
-    await this.tx.manager.query('UPDATE pickup_items SET status = $2, claimed_until = NULL, updated_at = $3 WHERE id = $1', [itemId, status, now]);
+    await this.tx.manager.query(
+      'UPDATE pickup_items SET status = $2, claimed_until = NULL, updated_at = $3 WHERE id = $1',
+      [itemId, status, now],
+    );
   }
 
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
-    return (await this.tx.manager.query('SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id', [shipmentIds])) as AttemptRow[];
+    return (await this.tx.manager.query(
+      'SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id',
+      [shipmentIds],
+    )) as AttemptRow[];
   }
 
   /** Written (and committed) before the courier is called. */
-  async startAttempt(a: { shipmentId: string; itemId: string; courier: string; service: string; reference: string; now: Date }): Promise<string> {
+  async startAttempt(a: {
+    shipmentId: string;
+    itemId: string;
+    courier: string;
+    service: string;
+    reference: string;
+    now: Date;
+  }): Promise<string> {
     const id = randomUUID();
     await this.tx.manager.query(
       `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, started_at)
@@ -113,10 +126,28 @@ export class PickupsRepository {
     return id;
   }
 
-  async finishAttempt(id: string, outcome: { status: 'booked' | 'failed'; awb?: string; errorKind?: string; errorCode?: string; errorMessage?: string }, now: Date): Promise<void> {
+  async finishAttempt(
+    id: string,
+    outcome: {
+      status: 'booked' | 'failed';
+      awb?: string;
+      errorKind?: string;
+      errorCode?: string;
+      errorMessage?: string;
+    },
+    now: Date,
+  ): Promise<void> {
     await this.tx.manager.query(
       'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7 WHERE id = $1',
-      [id, outcome.status, outcome.awb ?? null, outcome.errorKind ?? null, outcome.errorCode ?? null, outcome.errorMessage?.slice(0, 500) ?? null, now],
+      [
+        id,
+        outcome.status,
+        outcome.awb ?? null,
+        outcome.errorKind ?? null,
+        outcome.errorCode ?? null,
+        outcome.errorMessage?.slice(0, 500) ?? null,
+        now,
+      ],
     );
   }
 
@@ -137,7 +168,10 @@ export class PickupsRepository {
   }
 
   async schedulePickupCheck(shipmentId: string, at: Date, reason: string | null): Promise<void> {
-    await this.tx.manager.query("UPDATE shipments SET pickup_check_at = $2, reason = $3 WHERE id = $1 AND status = 'booked'", [shipmentId, at, reason]);
+    await this.tx.manager.query(
+      "UPDATE shipments SET pickup_check_at = $2, reason = $3 WHERE id = $1 AND status = 'booked'",
+      [shipmentId, at, reason],
+    );
   }
 
   /** The courier holds the parcel: the pickup is no longer watched. False when the shipment moved on meanwhile. */
@@ -155,9 +189,17 @@ export class PickupsRepository {
    * attempt becomes `cancelled` with why, the shipment `booking`, its outbox item pending again.
    * False when the shipment is no longer booked with `awb` (cancelled or re-booked meanwhile).
    */
-  async returnToOutbox(shipmentId: string, awb: string, why: { kind: string; code: string; message: string }, now: Date): Promise<boolean> {
+  async returnToOutbox(
+    shipmentId: string,
+    awb: string,
+    why: { kind: string; code: string; message: string },
+    now: Date,
+  ): Promise<boolean> {
     const m = this.tx.manager;
-    const locked = (await m.query("SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 FOR UPDATE", [shipmentId, awb])) as unknown[];
+    const locked = (await m.query(
+      "SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 FOR UPDATE",
+      [shipmentId, awb],
+    )) as unknown[];
     if (!locked.length) return false;
     const [items] = (await m.query(
       `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6
@@ -169,12 +211,21 @@ export class PickupsRepository {
        WHERE id = $1`,
       [shipmentId, why.kind, now],
     );
-    await m.query("UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)", [items.map((i) => i.pickup_item_id), now]);
+    await m.query(
+      "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)",
+      [items.map((i) => i.pickup_item_id), now],
+    );
     return true;
   }
 
-  async pickup(sellerId: string, id: string): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {
-    const rows = (await this.tx.manager.query('SELECT id, pickup_date, created_at FROM pickups WHERE id = $1 AND seller_id = $2', [id, sellerId])) as {
+  async pickup(
+    sellerId: string,
+    id: string,
+  ): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {
+    const rows = (await this.tx.manager.query(
+      'SELECT id, pickup_date, created_at FROM pickups WHERE id = $1 AND seller_id = $2',
+      [id, sellerId],
+    )) as {
       id: string;
       pickup_date: string | null;
       created_at: Date;
@@ -182,11 +233,29 @@ export class PickupsRepository {
     return rows[0];
   }
 
-  async itemsOf(pickupId: string): Promise<{ shipment_id: string; item_status: string; status: string; courier: string | null; service: string | null; awb: string | null; reason: string | null }[]> {
+  async itemsOf(pickupId: string): Promise<
+    {
+      shipment_id: string;
+      item_status: string;
+      status: string;
+      courier: string | null;
+      service: string | null;
+      awb: string | null;
+      reason: string | null;
+    }[]
+  > {
     return (await this.tx.manager.query(
       `SELECT i.shipment_id, i.status AS item_status, s.status, s.courier, s.service, s.awb, s.reason
        FROM pickup_items i JOIN shipments s ON s.id = i.shipment_id WHERE i.pickup_id = $1 ORDER BY i.created_at, i.shipment_id`,
       [pickupId],
-    )) as { shipment_id: string; item_status: string; status: string; courier: string | null; service: string | null; awb: string | null; reason: string | null }[];
+    )) as {
+      shipment_id: string;
+      item_status: string;
+      status: string;
+      courier: string | null;
+      service: string | null;
+      awb: string | null;
+      reason: string | null;
+    }[];
   }
 }

@@ -1,12 +1,27 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
 import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
 import { CSV_COLUMNS } from './bulk-import/shipments-csv';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto } from 'src/common/pagination';
-import { BulkImportResultDto, CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
+import {
+  BulkImportResultDto,
+  CreateShipmentDto,
+  ListShipmentsQueryDto,
+  ShipmentDetailDto,
+  ShipmentDto,
+} from './shipments.dto';
 import { ShipmentsService } from './shipments.service';
 
 @ApiTags('shipments')
@@ -30,12 +45,25 @@ export class ShipmentsController {
   @Post('bulk')
   @HttpCode(200)
   @Idempotent()
-  @ApiOperation({ summary: 'Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named' })
+  @ApiOperation({
+    summary:
+      'Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named',
+  })
   @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({ description: `A JSON array of shipments (as POST /v1/shipments), or CSV with columns ${CSV_COLUMNS.join(', ')}` })
+  @ApiBody({
+    description: `A JSON array of shipments (as POST /v1/shipments), or CSV with columns ${CSV_COLUMNS.join(', ')}`,
+  })
   @ApiOkResponse({ type: BulkImportResultDto })
-  bulk(@CurrentSeller() sellerId: string, @Body() body: unknown, @Headers('content-type') contentType?: string): Promise<BulkImportResult> {
-    return this.bulkImport.import(sellerId, body, /^(text|application)\/csv/i.test(contentType ?? '') ? 'csv' : 'json');
+  bulk(
+    @CurrentSeller() sellerId: string,
+    @Body() body: unknown,
+    @Headers('content-type') contentType?: string,
+  ): Promise<BulkImportResult> {
+    return this.bulkImport.import(
+      sellerId,
+      body,
+      /^(text|application)\/csv/i.test(contentType ?? '') ? 'csv' : 'json',
+    );
   }
 
   @Get()

@@ -1,16 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsInt, IsObject, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsISO8601,
+  IsInt,
+  IsObject,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { ParcelDto } from 'src/scoring/quotes.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
-
 export class RecipientDto {
   @ApiProperty({ example: 'Budi Santoso', maxLength: 100 }) @Text(100) name!: string;
-  @ApiProperty({ example: '0812-9876-5432', description: 'Answered in E.164' }) @IsIndonesianPhone() phone!: string;
+  @ApiProperty({ example: '0812-9876-5432', description: 'Answered in E.164' })
+  @IsIndonesianPhone()
+  phone!: string;
   @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @Text(300) address!: string;
   @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @Text(100) district?: string;
   @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @Text(100) city!: string;
@@ -31,23 +45,40 @@ export class CreateShipmentDto {
   @ApiProperty({ example: 'ORDER-1001', description: 'Your order reference, unique among your shipments' })
   @Trim()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,40}$/, { message: 'reference must be 1 to 40 letters, digits, dashes or underscores' })
+  @Matches(/^[A-Za-z0-9_-]{1,40}$/, {
+    message: 'reference must be 1 to 40 letters, digits, dashes or underscores',
+  })
   reference!: string;
 
   @ApiProperty({ format: 'uuid' }) @IsUUID() originAddressId!: string;
 
-  @ApiProperty({ type: RecipientDto }) @IsObject() @ValidateNested() @Type(() => RecipientDto) recipient!: RecipientDto;
+  @ApiProperty({ type: RecipientDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RecipientDto)
+  recipient!: RecipientDto;
 
-  @ApiProperty({ type: ShipmentParcelDto }) @IsObject() @ValidateNested() @Type(() => ShipmentParcelDto) parcel!: ShipmentParcelDto;
+  @ApiProperty({ type: ShipmentParcelDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ShipmentParcelDto)
+  parcel!: ShipmentParcelDto;
 
-  @ApiPropertyOptional({ description: 'Rupiah to collect on delivery (0 or absent: not COD)', minimum: 0, maximum: 50_000_000 })
+  @ApiPropertyOptional({
+    description: 'Rupiah to collect on delivery (0 or absent: not COD)',
+    minimum: 0,
+    maximum: 50_000_000,
+  })
   @Optional()
   @IsInt()
   @Min(0)
   @Max(50_000_000)
   codAmount?: number;
 
-  @ApiPropertyOptional({ type: CourierChoiceDto, description: 'Pin a courier service instead of letting Kirim choose' })
+  @ApiPropertyOptional({
+    type: CourierChoiceDto,
+    description: 'Pin a courier service instead of letting Kirim choose',
+  })
   @Optional()
   @IsObject()
   @ValidateNested()
@@ -56,11 +87,21 @@ export class CreateShipmentDto {
 }
 
 export class ListShipmentsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: SHIPMENT_STATUSES }) @Optional() @IsIn(SHIPMENT_STATUSES) status?: ShipmentStatus;
-  @ApiPropertyOptional({ enum: ['none', 'at_risk'] }) @Optional() @IsIn(['none', 'at_risk']) risk?: 'none' | 'at_risk';
+  @ApiPropertyOptional({ enum: SHIPMENT_STATUSES })
+  @Optional()
+  @IsIn(SHIPMENT_STATUSES)
+  status?: ShipmentStatus;
+  @ApiPropertyOptional({ enum: ['none', 'at_risk'] }) @Optional() @IsIn(['none', 'at_risk']) risk?:
+    'none' | 'at_risk';
   @ApiPropertyOptional({ enum: COURIER_CODES }) @Optional() @IsIn(COURIER_CODES) courier?: CourierCode;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @Optional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @Optional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 export class ShipmentDto {
@@ -76,10 +117,21 @@ export class ShipmentDto {
   @ApiProperty({ type: RecipientDto }) recipient!: RecipientDto;
   @ApiProperty({ type: ShipmentParcelDto }) parcel!: ShipmentParcelDto;
   @ApiProperty({ description: 'Rupiah' }) codAmount!: number;
-  @ApiProperty({ type: CourierChoiceDto, nullable: true, description: 'The courier service carrying it (once booked)' }) courier!: CourierChoiceDto | null;
-  @ApiProperty({ type: CourierChoiceDto, nullable: true, description: 'A courier service the seller pinned' }) requestedCourier!: CourierChoiceDto | null;
+  @ApiProperty({
+    type: CourierChoiceDto,
+    nullable: true,
+    description: 'The courier service carrying it (once booked)',
+  })
+  courier!: CourierChoiceDto | null;
+  @ApiProperty({ type: CourierChoiceDto, nullable: true, description: 'A courier service the seller pinned' })
+  requestedCourier!: CourierChoiceDto | null;
   @ApiProperty({ type: String, nullable: true }) awb!: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'While booked: when the courier must have picked the parcel up (else Kirim re-books it)' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'While booked: when the courier must have picked the parcel up (else Kirim re-books it)',
+  })
   pickupDueAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
@@ -88,13 +140,20 @@ export class ShipmentDto {
 export class ShipmentDetailDto extends ShipmentDto {
   @ApiProperty({ type: [Object], description: 'Normalized tracking events' }) events!: unknown[];
   @ApiProperty({ type: [Object], description: 'Risk alerts' }) alerts!: unknown[];
-  @ApiProperty({ type: Object, nullable: true, description: 'Why this courier: every candidate and term, winner and runner-up' })
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description: 'Why this courier: every candidate and term, winner and runner-up',
+  })
   decision!: Record<string, unknown> | null;
 }
 
 class RowErrorDto {
   @ApiProperty({ description: '1-based data row (CSV header not counted)' }) row!: number;
-  @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: { field: string; message: string }[];
+  @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: {
+    field: string;
+    message: string;
+  }[];
 }
 
 export class BulkImportResultDto {

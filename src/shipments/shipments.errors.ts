@@ -1,4 +1,9 @@
-import { BusinessRuleError, ConflictError, InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
+import {
+  BusinessRuleError,
+  ConflictError,
+  InvalidStateError,
+  NotFoundError,
+} from 'src/common/errors/app-error';
 
 export class ShipmentNotFoundError extends NotFoundError {
   constructor() {
@@ -8,7 +13,9 @@ export class ShipmentNotFoundError extends NotFoundError {
 
 export class ReferenceTakenError extends ConflictError {
   constructor() {
-    super('SHIPMENTS_REFERENCE_TAKEN', 'A shipment with this reference already exists', [{ field: 'reference', message: 'is already used by another shipment' }]);
+    super('SHIPMENTS_REFERENCE_TAKEN', 'A shipment with this reference already exists', [
+      { field: 'reference', message: 'is already used by another shipment' },
+    ]);
   }
 }
 

@@ -15,7 +15,15 @@ import { ShipmentsService } from './shipments.service';
 @Module({
   imports: [SellersModule, ScoringModule],
   controllers: [ShipmentsController, PickupsController],
-  providers: [ShipmentsService, BulkImportService, PickupsRepository, PickupService, PickupJob, PickupWatch, PickupWatchJob],
+  providers: [
+    ShipmentsService,
+    BulkImportService,
+    PickupsRepository,
+    PickupService,
+    PickupJob,
+    PickupWatch,
+    PickupWatchJob,
+  ],
   exports: [ShipmentsService, PickupService],
 })
 export class ShipmentsModule {}

@@ -11,7 +11,12 @@ import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
 import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
-import { CannotCancelError, NoCourierCarriesError, ReferenceTakenError, ShipmentNotFoundError } from './shipments.errors';
+import {
+  CannotCancelError,
+  NoCourierCarriesError,
+  ReferenceTakenError,
+  ShipmentNotFoundError,
+} from './shipments.errors';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -45,7 +50,10 @@ export function shipmentView(s: Shipment): ShipmentDto {
     },
     codAmount: s.codAmount,
     courier: s.courier && s.service ? { code: s.courier as never, service: s.service } : null,
-    requestedCourier: s.requestedCourier && s.requestedService ? { code: s.requestedCourier as never, service: s.requestedService } : null,
+    requestedCourier:
+      s.requestedCourier && s.requestedService
+        ? { code: s.requestedCourier as never, service: s.requestedService }
+        : null,
     awb: s.awb,
     pickupDueAt: s.pickupDueAt ? s.pickupDueAt.toISOString() : null,
     createdAt: s.createdAt.toISOString(),
@@ -66,7 +74,9 @@ export class ShipmentsService {
 
   private services(): (CourierServiceInfo & { courier: string })[] {
     const catalogue = this.config.business.couriers.catalogue;
-    return Object.entries(catalogue).flatMap(([courier, c]) => (c.services as unknown as CourierServiceInfo[]).map((s) => ({ ...s, courier })));
+    return Object.entries(catalogue).flatMap(([courier, c]) =>
+      (c.services as unknown as CourierServiceInfo[]).map((s) => ({ ...s, courier })),
+    );
   }
 
   /**
@@ -93,10 +103,23 @@ export class ShipmentsService {
    */
   build(sellerId: string, dto: CreateShipmentDto, origin: PickupAddress, now: Date): Shipment {
     const cod = dto.codAmount ?? 0;
-    const pinned = dto.courier ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service) : this.services();
-    if (dto.courier && !pinned.length) throw new NoCourierCarriesError('courier.service', `${dto.courier.code} has no service ${dto.courier.service}`);
-    if (!pinned.some((s) => dto.parcel.weightGrams <= s.maxWeightGrams && dto.parcel.weightGrams >= s.minWeightGrams)) {
-      throw new NoCourierCarriesError('parcel.weightGrams', 'no courier service carries a parcel of this weight');
+    const pinned = dto.courier
+      ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service)
+      : this.services();
+    if (dto.courier && !pinned.length)
+      throw new NoCourierCarriesError(
+        'courier.service',
+        `${dto.courier.code} has no service ${dto.courier.service}`,
+      );
+    if (
+      !pinned.some(
+        (s) => dto.parcel.weightGrams <= s.maxWeightGrams && dto.parcel.weightGrams >= s.minWeightGrams,
+      )
+    ) {
+      throw new NoCourierCarriesError(
+        'parcel.weightGrams',
+        'no courier service carries a parcel of this weight',
+      );
     }
     if (cod > 0 && !pinned.some((s) => s.cod && cod <= s.codMaxAmount)) {
       throw new NoCourierCarriesError('codAmount', 'no courier service collects this COD amount');
@@ -106,7 +129,15 @@ export class ShipmentsService {
       sellerId,
       reference: dto.reference,
       originAddressId: origin.id,
-      origin: { name: origin.contactName, phone: origin.phone, address: origin.address, district: origin.district, city: origin.city, province: origin.province, postalCode: origin.postalCode },
+      origin: {
+        name: origin.contactName,
+        phone: origin.phone,
+        address: origin.address,
+        district: origin.district,
+        city: origin.city,
+        province: origin.province,
+        postalCode: origin.postalCode,
+      },
       recipientName: dto.recipient.name,
       recipientPhone: dto.recipient.phone,
       recipientAddress: dto.recipient.address,
@@ -140,7 +171,9 @@ export class ShipmentsService {
   }
 
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
-    const qb = this.tx.manager.createQueryBuilder(Shipment, 's').where('s.sellerId = :sellerId', { sellerId });
+    const qb = this.tx.manager
+      .createQueryBuilder(Shipment, 's')
+      .where('s.sellerId = :sellerId', { sellerId });
     if (q.status) qb.andWhere('s.status = :status', { status: q.status });
     if (q.risk) qb.andWhere('s.risk = :risk', { risk: q.risk });
     if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
@@ -173,9 +206,14 @@ export class ShipmentsService {
       const s = await m.findOne(Shipment, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
       if (!s) throw new ShipmentNotFoundError();
       if (s.status === 'booked' && s.courier && s.awb) {
-        const outcome = await this.registry.get(s.courier as CourierCode).cancel({ courier: s.courier as CourierCode, awb: s.awb, reference: '', service: s.service ?? '' });
+        const outcome = await this.registry
+          .get(s.courier as CourierCode)
+          .cancel({ courier: s.courier as CourierCode, awb: s.awb, reference: '', service: s.service ?? '' });
         if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
-          throw new CannotCancelError(s.status, `${s.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`);
+          throw new CannotCancelError(
+            s.status,
+            `${s.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`,
+          );
         }
       } else if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
       s.status = 'cancelled';

@@ -28,7 +28,10 @@ export interface BenchContext {
    * loop): on a shared machine throughput drifts by tens of percent within minutes, and a ratio of two
    * measurements taken side by side drifts far less than one against a baseline taken minutes earlier.
    */
-  paired(baseline: 'bare Fastify' | 'raw pg', target: (durationSec: number) => Promise<LoadResult>): Promise<Paired>;
+  paired(
+    baseline: 'bare Fastify' | 'raw pg',
+    target: (durationSec: number) => Promise<LoadResult>,
+  ): Promise<Paired>;
 }
 
 export interface Paired {
@@ -83,7 +86,10 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   body?: string;
   /** Per request, e.g. to vary an Idempotency-Key or body. */
-  setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => { headers?: Record<string, string>; body?: string };
+  setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => {
+    headers?: Record<string, string>;
+    body?: string;
+  };
   durationSec?: number;
   connections?: number;
 }
@@ -97,7 +103,10 @@ export interface LoadResult {
 }
 
 /** autocannon against one endpoint; the same load tool for the app and the bare-Fastify baseline. */
-export async function load(o: LoadOptions, defaults: { durationSec: number; connections: number }): Promise<LoadResult> {
+export async function load(
+  o: LoadOptions,
+  defaults: { durationSec: number; connections: number },
+): Promise<LoadResult> {
   const result = await autocannon({
     url: o.url,
     method: o.method ?? 'GET',
@@ -119,7 +128,8 @@ export async function load(o: LoadOptions, defaults: { durationSec: number; conn
 export async function waitForUrl(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before ${url} was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before ${url} was ready`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -145,7 +155,10 @@ export function findPgbench(): { path: string } | { absent: string } {
   if (process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
     process.stderr.write('pgbench not found: installing postgresql-client with apt-get…\n');
     spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-    spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql-client'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql-client'], {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (which()) return { path: which() };
   }
   return { absent: 'pgbench is not installed and could not be installed (install postgresql-client)' };
@@ -190,10 +203,26 @@ export async function rawPgTpcb(url: string, clients: number, durationSec: numbe
         const delta = Math.floor(Math.random() * 10001) - 5000;
         const t0 = performance.now();
         await c.query('BEGIN');
-        await c.query({ name: 'u1', text: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2', values: [delta, aid] });
-        await c.query({ name: 's1', text: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1', values: [aid] });
-        await c.query({ name: 'u2', text: 'UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2', values: [delta, tid] });
-        await c.query({ name: 'u3', text: 'UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2', values: [delta, bid] });
+        await c.query({
+          name: 'u1',
+          text: 'UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2',
+          values: [delta, aid],
+        });
+        await c.query({
+          name: 's1',
+          text: 'SELECT abalance FROM pgbench_accounts WHERE aid = $1',
+          values: [aid],
+        });
+        await c.query({
+          name: 'u2',
+          text: 'UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2',
+          values: [delta, tid],
+        });
+        await c.query({
+          name: 'u3',
+          text: 'UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2',
+          values: [delta, bid],
+        });
         await c.query({
           name: 'i1',
           text: 'INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP)',
@@ -222,10 +251,34 @@ export function pgbenchRun(pgbench: string, url: string, clients: number, durati
   const u = new URL(url);
   const out = execFileSync(
     pgbench,
-    ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(durationSec), '-h', u.hostname, '-p', u.port, '-U', u.username, u.pathname.slice(1)],
+    [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(clients),
+      '-j',
+      '2',
+      '-T',
+      String(durationSec),
+      '-h',
+      u.hostname,
+      '-p',
+      u.port,
+      '-U',
+      u.username,
+      u.pathname.slice(1),
+    ],
     { env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password) }, encoding: 'utf8' },
   );
   const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1]);
   const latency = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1]);
-  return { name: `pgbench TPC-B-like (${clients} clients)`, unit: 'tx/s', value: tps, p50Ms: undefined, p99Ms: undefined, note: `latency average ${latency} ms` };
+  return {
+    name: `pgbench TPC-B-like (${clients} clients)`,
+    unit: 'tx/s',
+    value: tps,
+    p50Ms: undefined,
+    p99Ms: undefined,
+    note: `latency average ${latency} ms`,
+  };
 }

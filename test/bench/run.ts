@@ -37,11 +37,18 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const selected = wanted.length ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS;
   const unknown = wanted.filter((w) => !BENCHMARKS.some((b) => b.name === w));
-  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`,
+    );
 
   const dataDir = mkdtempSync(join(tmpdir(), 'kirim-bench-'));
   chmodSync(dataDir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir, database: 'bench', settings: { max_connections: '300' } });
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    database: 'bench',
+    settings: { max_connections: '300' },
+  });
   const children: ChildProcess[] = [];
   let dbCounter = 0;
   const newDatabase = async () => {
@@ -89,22 +96,45 @@ async function main(): Promise<void> {
     baselines.push(await rawPgTpcb(tpcbUrl, CONNECTIONS, DURATION));
     const pgbench = findPgbench();
     if ('path' in pgbench) baselines.push(pgbenchRun(pgbench.path, tpcbUrl, CONNECTIONS, DURATION));
-    else baselines.push({ name: 'pgbench TPC-B-like', unit: 'tx/s', value: Number.NaN, note: pgbench.absent });
+    else
+      baselines.push({ name: 'pgbench TPC-B-like', unit: 'tx/s', value: Number.NaN, note: pgbench.absent });
 
     const fastifyPort = await freePort();
-    const fastify = spawnNode(['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'bench', 'bare-fastify.ts')], {
-      PORT: String(fastifyPort),
-      TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json'),
-    });
+    const fastify = spawnNode(
+      ['-r', 'ts-node/register/transpile-only', join(ROOT, 'test', 'bench', 'bare-fastify.ts')],
+      {
+        PORT: String(fastifyPort),
+        TS_NODE_PROJECT: join(ROOT, 'test', 'tsconfig.json'),
+      },
+    );
     children.push(fastify);
     await waitForUrl(`http://127.0.0.1:${fastifyPort}/ping`, fastify);
-    const bare = await ctx.load({ url: `http://127.0.0.1:${fastifyPort}/echo`, method: 'POST', body: JSON.stringify({ label: 'x', city: 'Bandung' }) });
-    baselines.push({ name: 'bare Fastify JSON POST', unit: 'req/s', value: bare.requestsPerSec, p50Ms: bare.p50Ms, p99Ms: bare.p99Ms });
+    const bare = await ctx.load({
+      url: `http://127.0.0.1:${fastifyPort}/echo`,
+      method: 'POST',
+      body: JSON.stringify({ label: 'x', city: 'Bandung' }),
+    });
+    baselines.push({
+      name: 'bare Fastify JSON POST',
+      unit: 'req/s',
+      value: bare.requestsPerSec,
+      p50Ms: bare.p50Ms,
+      p99Ms: bare.p99Ms,
+    });
     // Kept running (idle) for the paired rounds of the benchmarks.
     const bareFastify = (durationSec: number) =>
-      ctx.load({ url: `http://127.0.0.1:${fastifyPort}/echo`, method: 'POST', body: JSON.stringify({ label: 'x', city: 'Bandung' }), durationSec }).then((r) => r.requestsPerSec);
-    const rawPgLoop = (durationSec: number) => rawPgTpcb(tpcbUrl, CONNECTIONS, durationSec).then((f) => f.value);
-    ctx.paired = (baseline, target) => pairedRounds(PAIRED_ROUNDS, DURATION, baseline === 'bare Fastify' ? bareFastify : rawPgLoop, target);
+      ctx
+        .load({
+          url: `http://127.0.0.1:${fastifyPort}/echo`,
+          method: 'POST',
+          body: JSON.stringify({ label: 'x', city: 'Bandung' }),
+          durationSec,
+        })
+        .then((r) => r.requestsPerSec);
+    const rawPgLoop = (durationSec: number) =>
+      rawPgTpcb(tpcbUrl, CONNECTIONS, durationSec).then((f) => f.value);
+    ctx.paired = (baseline, target) =>
+      pairedRounds(PAIRED_ROUNDS, DURATION, baseline === 'bare Fastify' ? bareFastify : rawPgLoop, target);
 
     for (const b of selected) {
       process.stderr.write(`${b.name}: ${b.description}…\n`);
@@ -121,19 +151,35 @@ async function main(): Promise<void> {
   const rawPg = byName('raw pg')!;
   const fastifyFig = byName('bare Fastify')!;
   const pgbenchFig = byName('pgbench')!;
-  const pct = (f: Figure, of: Figure) => (Number.isNaN(of.value) ? null : `${((100 * f.value) / of.value).toFixed(1)} % of ${of.name.split(' (')[0]}`);
+  const pct = (f: Figure, of: Figure) =>
+    Number.isNaN(of.value)
+      ? null
+      : `${((100 * f.value) / of.value).toFixed(1)} % of ${of.name.split(' (')[0]}`;
   const ratio = (f: Figure) =>
     f.unit === 'req/s'
       ? [pct(f, fastifyFig), pct(f, rawPg), pct(f, pgbenchFig)].filter(Boolean).join('; ')
       : f.unit === 'ops/s'
         ? `${pct(f, fastifyFig)} (req/s)`
         : '';
-  const fmt = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '–' : n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2));
+  const fmt = (n: number | undefined) =>
+    n === undefined || Number.isNaN(n)
+      ? '–'
+      : n >= 100
+        ? Math.round(n).toLocaleString('en-US')
+        : n.toFixed(2);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`;
   const at = new Date().toISOString();
   const rows = [
-    ...baselines.map((f) => `| baseline | ${f.name} | ${fmt(f.value)} ${f.unit} | ${fmt(f.p50Ms)} | ${fmt(f.p99Ms)} | ${f.note ?? ''} |`),
-    ...figures.flatMap((g) => g.figures.map((f) => `| ${g.benchmark} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${fmt(f.p50Ms)} | ${fmt(f.p99Ms)} | ${[ratio(f), f.note].filter(Boolean).join('; ')} |`)),
+    ...baselines.map(
+      (f) =>
+        `| baseline | ${f.name} | ${fmt(f.value)} ${f.unit} | ${fmt(f.p50Ms)} | ${fmt(f.p99Ms)} | ${f.note ?? ''} |`,
+    ),
+    ...figures.flatMap((g) =>
+      g.figures.map(
+        (f) =>
+          `| ${g.benchmark} | ${f.name} | ${fmt(f.value)} ${f.unit} | ${fmt(f.p50Ms)} | ${fmt(f.p99Ms)} | ${[ratio(f), f.note].filter(Boolean).join('; ')} |`,
+      ),
+    ),
   ];
   const markdown = [
     `# Kirim benchmarks`,
@@ -148,7 +194,11 @@ async function main(): Promise<void> {
     '',
   ].join('\n');
   mkdirSync(RESULTS, { recursive: true });
-  const json = JSON.stringify({ at, machine, durationSec: DURATION, connections: CONNECTIONS, baselines, benchmarks: figures }, null, 2);
+  const json = JSON.stringify(
+    { at, machine, durationSec: DURATION, connections: CONNECTIONS, baselines, benchmarks: figures },
+    null,
+    2,
+  );
   writeFileSync(join(RESULTS, 'latest.json'), json);
   writeFileSync(join(RESULTS, 'latest.md'), markdown);
   process.stdout.write(markdown);

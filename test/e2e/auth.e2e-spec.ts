@@ -23,7 +23,10 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(signup.body.user).toMatchObject({ email, role: 'seller_owner', sellerId: signup.body.seller.id });
     expect(signup.body.user.passwordHash).toBeUndefined();
 
-    const login = await http.post('/v1/auth/login').send({ email, password: 'correct horse battery' }).expect(200);
+    const login = await http
+      .post('/v1/auth/login')
+      .send({ email, password: 'correct horse battery' })
+      .expect(200);
     expect(login.body).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 43200 });
 
     const me = await http.get('/v1/me').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
@@ -35,14 +38,26 @@ describe('identity: signup, login, tokens, API keys', () => {
 
   it('rejects a wrong password, an unknown email, a missing and a forged token with 401', async () => {
     const seller = await signupSeller(http);
-    const wrong = await http.post('/v1/auth/login').send({ email: seller.email, password: 'not the password' }).expect(401);
-    expect(wrong.body).toMatchObject({ statusCode: 401, code: 'AUTH_INVALID_CREDENTIALS', requestId: expect.any(String) });
-    await http.post('/v1/auth/login').send({ email: uniqueEmail(), password: 'whatever password' }).expect(401);
+    const wrong = await http
+      .post('/v1/auth/login')
+      .send({ email: seller.email, password: 'not the password' })
+      .expect(401);
+    expect(wrong.body).toMatchObject({
+      statusCode: 401,
+      code: 'AUTH_INVALID_CREDENTIALS',
+      requestId: expect.any(String),
+    });
+    await http
+      .post('/v1/auth/login')
+      .send({ email: uniqueEmail(), password: 'whatever password' })
+      .expect(401);
 
     const missing = await http.get('/v1/me').expect(401);
     expect(missing.body.code).toBe('AUTH_UNAUTHENTICATED');
     const forged = seller.token.slice(0, -3) + (seller.token.endsWith('abc') ? 'xyz' : 'abc');
-    expect((await http.get('/v1/me').set('authorization', `Bearer ${forged}`).expect(401)).body.code).toBe('AUTH_INVALID_TOKEN');
+    expect((await http.get('/v1/me').set('authorization', `Bearer ${forged}`).expect(401)).body.code).toBe(
+      'AUTH_INVALID_TOKEN',
+    );
     await http.get('/v1/me').set('authorization', 'Basic abc').expect(401);
     await http.get('/v1/me').set('x-api-key', 'kirim_not-a-real-key').expect(401);
   });
@@ -54,7 +69,10 @@ describe('identity: signup, login, tokens, API keys', () => {
       .post('/v1/auth/signup')
       .send({ sellerName: 'Copycat', email: seller.email, password: 'another password' })
       .expect(409);
-    expect(dup.body).toMatchObject({ code: 'AUTH_EMAIL_TAKEN', details: [{ field: 'email', message: expect.any(String) }] });
+    expect(dup.body).toMatchObject({
+      code: 'AUTH_EMAIL_TAKEN',
+      details: [{ field: 'email', message: expect.any(String) }],
+    });
     expect(await t.dataSource.query('SELECT count(*)::int AS n FROM sellers')).toEqual(before);
   });
 
@@ -110,11 +128,17 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
 
     const list = await http.get('/v1/api-keys').set(owner.auth).expect(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ id, prefix, name: 'Shopify', revokedAt: null })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id, prefix, name: 'Shopify', revokedAt: null }),
+    ]);
     expect(JSON.stringify(list.body)).not.toContain(key);
 
     const me = await http.get('/v1/me').set('x-api-key', key).expect(200);
-    expect(me.body).toMatchObject({ seller: { id: owner.sellerId }, user: { role: 'seller_staff' }, apiKey: { id } });
+    expect(me.body).toMatchObject({
+      seller: { id: owner.sellerId },
+      user: { role: 'seller_staff' },
+      apiKey: { id },
+    });
     await http.get('/v1/addresses').set('x-api-key', key).expect(200);
     // An integration key cannot mint more keys or touch bank accounts.
     await http.post('/v1/api-keys').set('x-api-key', key).send({}).expect(403);
@@ -129,8 +153,12 @@ describe('identity: signup, login, tokens, API keys', () => {
     try {
       const h = limited.http();
       const seller = await signupSeller(h);
-      for (let i = 0; i < 3; i += 1) await h.post('/v1/auth/login').send({ email: seller.email, password: 'wrong password' }).expect(401);
-      const blocked = await h.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(429);
+      for (let i = 0; i < 3; i += 1)
+        await h.post('/v1/auth/login').send({ email: seller.email, password: 'wrong password' }).expect(401);
+      const blocked = await h
+        .post('/v1/auth/login')
+        .send({ email: seller.email, password: seller.password })
+        .expect(429);
       expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(600);

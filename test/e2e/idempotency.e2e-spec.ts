@@ -15,11 +15,22 @@ describe('idempotency of creating POSTs', () => {
   afterAll(() => t.close());
 
   const countAddresses = async (label: string) =>
-    (await t.dataSource.query('SELECT count(*)::int AS n FROM pickup_addresses WHERE label = $1', [label]))[0].n as number;
+    (await t.dataSource.query('SELECT count(*)::int AS n FROM pickup_addresses WHERE label = $1', [label]))[0]
+      .n as number;
 
   it('replays the first response for the same key and body, byte for byte', async () => {
-    const first = await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'replay-1').send(validAddress('Replay')).expect(201);
-    const again = await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'replay-1').send(validAddress('Replay')).expect(201);
+    const first = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'replay-1')
+      .send(validAddress('Replay'))
+      .expect(201);
+    const again = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'replay-1')
+      .send(validAddress('Replay'))
+      .expect(201);
     expect(again.text).toBe(first.text);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect(first.headers['idempotent-replayed']).toBeUndefined();
@@ -27,16 +38,33 @@ describe('idempotency of creating POSTs', () => {
   });
 
   it('answers 409 when the key is reused with a different body', async () => {
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'reuse-1').send(validAddress('Reuse A')).expect(201);
-    const res = await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'reuse-1').send(validAddress('Reuse B')).expect(409);
-    expect(res.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', details: [{ field: 'Idempotency-Key', message: expect.any(String) }] });
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'reuse-1')
+      .send(validAddress('Reuse A'))
+      .expect(201);
+    const res = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'reuse-1')
+      .send(validAddress('Reuse B'))
+      .expect(409);
+    expect(res.body).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      details: [{ field: 'Idempotency-Key', message: expect.any(String) }],
+    });
     expect(await countAddresses('Reuse B')).toBe(0);
   });
 
   it('executes 20 concurrent requests with one key once, and all get the same answer', async () => {
     const responses = await Promise.all(
       Array.from({ length: 20 }, () =>
-        supertest(t.url).post('/v1/addresses').set(seller.auth).set('idempotency-key', 'race-1').send(validAddress('Race')),
+        supertest(t.url)
+          .post('/v1/addresses')
+          .set(seller.auth)
+          .set('idempotency-key', 'race-1')
+          .send(validAddress('Race')),
       ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
@@ -46,29 +74,69 @@ describe('idempotency of creating POSTs', () => {
 
   it('scopes keys per seller: the same key from another seller is a different request', async () => {
     const other = await signupSeller(http);
-    const mine = await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'shared-key').send(validAddress('Scoped')).expect(201);
-    const theirs = await http.post('/v1/addresses').set(other.auth).set('idempotency-key', 'shared-key').send(validAddress('Scoped')).expect(201);
+    const mine = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'shared-key')
+      .send(validAddress('Scoped'))
+      .expect(201);
+    const theirs = await http
+      .post('/v1/addresses')
+      .set(other.auth)
+      .set('idempotency-key', 'shared-key')
+      .send(validAddress('Scoped'))
+      .expect(201);
     expect(theirs.body.id).not.toBe(mine.body.id);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
   });
 
   it('does not burn the key on a rejected request', async () => {
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'fix-1').send({ ...validAddress('Fixed'), phone: 'nope' }).expect(400);
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'fix-1').send(validAddress('Fixed')).expect(201);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'fix-1')
+      .send({ ...validAddress('Fixed'), phone: 'nope' })
+      .expect(400);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'fix-1')
+      .send(validAddress('Fixed'))
+      .expect(201);
     expect(await countAddresses('Fixed')).toBe(1);
   });
 
   it('keeps keys for at least 24 hours, then lets them be used again', async () => {
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'old-1').send(validAddress('Old A')).expect(201);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'old-1')
+      .send(validAddress('Old A'))
+      .expect(201);
     t.clock.advance(23 * 3600_000);
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'old-1').send(validAddress('Old B')).expect(409);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'old-1')
+      .send(validAddress('Old B'))
+      .expect(409);
     t.clock.advance(2 * 3600_000);
-    await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'old-1').send(validAddress('Old B')).expect(201);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'old-1')
+      .send(validAddress('Old B'))
+      .expect(201);
     expect(await countAddresses('Old B')).toBe(1);
   });
 
   it('rejects an unusable key naming the header', async () => {
-    const res = await http.post('/v1/addresses').set(seller.auth).set('idempotency-key', 'k'.repeat(256)).send(validAddress()).expect(400);
+    const res = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'k'.repeat(256))
+      .send(validAddress())
+      .expect(400);
     expect(res.body.details).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
   });
 });

@@ -24,7 +24,9 @@ describe('operations and seller resources over HTTP', () => {
     await createAddress(http, seller);
     const res = await http.get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.text).toMatch(/kirim_http_request_duration_seconds_count\{method="POST",route="\/v1\/addresses",status="201"\} [1-9]/);
+    expect(res.text).toMatch(
+      /kirim_http_request_duration_seconds_count\{method="POST",route="\/v1\/addresses",status="201"\} [1-9]/,
+    );
     expect(res.text).toContain('kirim_process_cpu_seconds_total');
   });
 
@@ -32,7 +34,16 @@ describe('operations and seller resources over HTTP', () => {
     const doc = (await http.get('/docs-json').expect(200)).body;
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.components.schemas.CreateAddressDto.required).toEqual(
-      expect.arrayContaining(['label', 'contactName', 'phone', 'address', 'district', 'city', 'province', 'postalCode']),
+      expect.arrayContaining([
+        'label',
+        'contactName',
+        'phone',
+        'address',
+        'district',
+        'city',
+        'province',
+        'postalCode',
+      ]),
     );
     expect(doc.components.securitySchemes).toHaveProperty('apiKey');
     const ui = await http.get('/docs').redirects(1).expect(200);
@@ -40,11 +51,20 @@ describe('operations and seller resources over HTTP', () => {
   });
 
   it('echoes a caller’s request id, or makes one, in the header and in error bodies', async () => {
-    const mine = await http.get('/v1/addresses/not-an-id').set(seller.auth).set('x-request-id', 'trace-abc-123').expect(404);
+    const mine = await http
+      .get('/v1/addresses/not-an-id')
+      .set(seller.auth)
+      .set('x-request-id', 'trace-abc-123')
+      .expect(404);
     expect(mine.headers['x-request-id']).toBe('trace-abc-123');
     expect(mine.body.requestId).toBe('trace-abc-123');
     const made = await http.get('/nowhere').expect(404);
-    expect(made.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'NOT_FOUND', requestId: made.headers['x-request-id'] });
+    expect(made.body).toMatchObject({
+      statusCode: 404,
+      error: 'Not Found',
+      code: 'NOT_FOUND',
+      requestId: made.headers['x-request-id'],
+    });
   });
 
   it('pages lists newest first with a cursor, without gaps or repeats', async () => {
@@ -68,7 +88,10 @@ describe('operations and seller resources over HTTP', () => {
     } while (cursor);
     expect(sizes).toEqual([3, 3, 1]);
     expect(seen.slice().sort()).toEqual(ids.slice().sort());
-    const all = (await http.get('/v1/addresses?limit=500').set(owner.auth).expect(200)).body.items as { label: string; createdAt: string }[];
+    const all = (await http.get('/v1/addresses?limit=500').set(owner.auth).expect(200)).body.items as {
+      label: string;
+      createdAt: string;
+    }[];
     const times = all.map((a) => a.createdAt);
     expect(times).toEqual(times.slice().sort().reverse());
     expect(all[6].label).toBe('A0');
@@ -76,7 +99,11 @@ describe('operations and seller resources over HTTP', () => {
 
   it('updates and deletes an address; a deleted address is gone from lists and lookups', async () => {
     const { id } = await createAddress(http, seller, 'Old label');
-    const patched = await http.patch(`/v1/addresses/${id}`).set(seller.auth).send({ label: 'New label', phone: '628111222333' }).expect(200);
+    const patched = await http
+      .patch(`/v1/addresses/${id}`)
+      .set(seller.auth)
+      .send({ label: 'New label', phone: '628111222333' })
+      .expect(200);
     expect(patched.body).toMatchObject({ id, label: 'New label', phone: '+628111222333', city: 'Bandung' });
     await http.delete(`/v1/addresses/${id}`).set(seller.auth).expect(204);
     await http.get(`/v1/addresses/${id}`).set(seller.auth).expect(404);
@@ -84,12 +111,27 @@ describe('operations and seller resources over HTTP', () => {
   });
 
   it('masks bank account numbers and refuses a duplicate account', async () => {
-    const created = await http.post('/v1/bank-accounts').set(seller.auth).send(validBankAccount('1234-5678-9012')).expect(201);
-    expect(created.body).toMatchObject({ bankCode: 'BCA', accountNumber: '********9012', accountName: 'Sekar Ayu' });
+    const created = await http
+      .post('/v1/bank-accounts')
+      .set(seller.auth)
+      .send(validBankAccount('1234-5678-9012'))
+      .expect(201);
+    expect(created.body).toMatchObject({
+      bankCode: 'BCA',
+      accountNumber: '********9012',
+      accountName: 'Sekar Ayu',
+    });
     const listed = await http.get('/v1/bank-accounts').set(seller.auth).expect(200);
     expect(JSON.stringify(listed.body)).not.toContain('123456789012');
-    const dup = await http.post('/v1/bank-accounts').set(seller.auth).send({ ...validBankAccount('123456789012'), bankCode: 'bca' }).expect(409);
-    expect(dup.body).toMatchObject({ code: 'SELLERS_BANK_ACCOUNT_EXISTS', details: [{ field: 'accountNumber', message: expect.any(String) }] });
+    const dup = await http
+      .post('/v1/bank-accounts')
+      .set(seller.auth)
+      .send({ ...validBankAccount('123456789012'), bankCode: 'bca' })
+      .expect(409);
+    expect(dup.body).toMatchObject({
+      code: 'SELLERS_BANK_ACCOUNT_EXISTS',
+      details: [{ field: 'accountNumber', message: expect.any(String) }],
+    });
     await http.delete(`/v1/bank-accounts/${created.body.id}`).set(seller.auth).expect(204);
     await http.post('/v1/bank-accounts').set(seller.auth).send(validBankAccount('123456789012')).expect(201);
   });
@@ -97,15 +139,39 @@ describe('operations and seller resources over HTTP', () => {
   it('generates the webhook secret when a webhook URL is first set, keeps it, and rotates on request', async () => {
     const owner = await signupSeller(http);
     const initial = (await http.get('/v1/settings').set(owner.auth).expect(200)).body;
-    expect(initial).toMatchObject({ scoringPreset: 'balanced', webhookUrl: null, webhookSecret: null, lostMarginPerFailure: 15000 });
+    expect(initial).toMatchObject({
+      scoringPreset: 'balanced',
+      webhookUrl: null,
+      webhookSecret: null,
+      lostMarginPerFailure: 15000,
+    });
 
-    const set = (await http.patch('/v1/settings').set(owner.auth).send({ webhookUrl: 'https://toko.example.id/hook' }).expect(200)).body;
+    const set = (
+      await http
+        .patch('/v1/settings')
+        .set(owner.auth)
+        .send({ webhookUrl: 'https://toko.example.id/hook' })
+        .expect(200)
+    ).body;
     expect(set.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{40,}$/);
-    const changed = (await http.patch('/v1/settings').set(owner.auth).send({ scoringPreset: 'safest', lostMarginPerFailure: 25000 }).expect(200)).body;
-    expect(changed).toMatchObject({ scoringPreset: 'safest', lostMarginPerFailure: 25000, webhookSecret: set.webhookSecret });
-    const rotated = (await http.patch('/v1/settings').set(owner.auth).send({ rotateWebhookSecret: true }).expect(200)).body;
+    const changed = (
+      await http
+        .patch('/v1/settings')
+        .set(owner.auth)
+        .send({ scoringPreset: 'safest', lostMarginPerFailure: 25000 })
+        .expect(200)
+    ).body;
+    expect(changed).toMatchObject({
+      scoringPreset: 'safest',
+      lostMarginPerFailure: 25000,
+      webhookSecret: set.webhookSecret,
+    });
+    const rotated = (
+      await http.patch('/v1/settings').set(owner.auth).send({ rotateWebhookSecret: true }).expect(200)
+    ).body;
     expect(rotated.webhookSecret).not.toBe(set.webhookSecret);
-    const cleared = (await http.patch('/v1/settings').set(owner.auth).send({ webhookUrl: null }).expect(200)).body;
+    const cleared = (await http.patch('/v1/settings').set(owner.auth).send({ webhookUrl: null }).expect(200))
+      .body;
     expect(cleared.webhookUrl).toBeNull();
   });
 });

@@ -25,7 +25,11 @@ describe('pickups', () => {
 
   /** Ready shipments through the bulk API. */
   async function shipments(n: number, prefix: string): Promise<string[]> {
-    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: n }, (_, i) => validShipment(origin, `${prefix}-${i}`))).expect(200);
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send(Array.from({ length: n }, (_, i) => validShipment(origin, `${prefix}-${i}`)))
+      .expect(200);
     expect(res.body.errors).toEqual([]);
     return res.body.created.map((s: { id: string }) => s.id);
   }
@@ -36,7 +40,10 @@ describe('pickups', () => {
   it('accepts 200 shipments at once and books every one, storing the decision', async () => {
     const ids = await shipments(200, 'P200');
     const accepted = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
-    expect(accepted.body).toMatchObject({ status: 'accepted', shipments: expect.arrayContaining([{ shipmentId: ids[0], status: 'booking' }]) });
+    expect(accepted.body).toMatchObject({
+      status: 'accepted',
+      shipments: expect.arrayContaining([{ shipmentId: ids[0], status: 'booking' }]),
+    });
     await drain();
     const pickup = await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200);
     expect(pickup.body.status).toBe('done');
@@ -47,7 +54,12 @@ describe('pickups', () => {
       expect(s.attempts[0]).toMatchObject({ outcome: 'booked', courier: s.courier, awb: s.awb });
     }
     const detail = await http.get(`/v1/shipments/${ids[0]}`).set(seller.auth).expect(200);
-    expect(detail.body.decision).toMatchObject({ preset: 'balanced', modelVersion: expect.any(String), winner: { courier: expect.any(String) }, runnerUp: expect.any(Object) });
+    expect(detail.body.decision).toMatchObject({
+      preset: 'balanced',
+      modelVersion: expect.any(String),
+      winner: { courier: expect.any(String) },
+      runnerUp: expect.any(Object),
+    });
     expect(detail.body.decision.candidates.length).toBe(12);
     expect(detail.body.decision.booked).toEqual(detail.body.decision.winner);
   }, 120_000);
@@ -55,11 +67,20 @@ describe('pickups', () => {
   it('creates one pickup for 50 concurrent retries with the same Idempotency-Key', async () => {
     const ids = await shipments(3, 'RACE');
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => supertest(t.url).post('/v1/pickups').set(seller.auth).set('idempotency-key', 'pickup-race').send({ shipmentIds: ids })),
+      Array.from({ length: 50 }, () =>
+        supertest(t.url)
+          .post('/v1/pickups')
+          .set(seller.auth)
+          .set('idempotency-key', 'pickup-race')
+          .send({ shipmentIds: ids }),
+      ),
     );
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([202]));
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
-    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1)', [ids]);
+    const [{ n }] = await t.dataSource.query(
+      'SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1)',
+      [ids],
+    );
     expect(n).toBe(3);
     await drain();
   });
@@ -68,7 +89,16 @@ describe('pickups', () => {
     const ids = await shipments(5, 'FAIL');
     const { district, city, province, postalCode } = validShipment(origin).recipient;
     const { description: _d, ...parcel } = validShipment(origin).parcel;
-    const quote = await http.post('/v1/quotes').set(seller.auth).send({ originAddressId: origin, destination: { district, city, province, postalCode }, parcel, codAmount: 150_000 }).expect(200);
+    const quote = await http
+      .post('/v1/quotes')
+      .set(seller.auth)
+      .send({
+        originAddressId: origin,
+        destination: { district, city, province, postalCode },
+        parcel,
+        codAmount: 150_000,
+      })
+      .expect(200);
     const best = quote.body.recommended as { courier: string; service: string };
     const control = t.app.get(SandboxControl);
     await control.setFaults(best.courier, { errorRate: 1 });
@@ -81,7 +111,9 @@ describe('pickups', () => {
         expect(s.courier).not.toBe(best.courier);
         const failed = s.attempts.filter((a: { outcome: string }) => a.outcome === 'failed');
         expect(failed.length).toBeGreaterThanOrEqual(1);
-        expect(failed.every((a: { courier: string; errorKind: string }) => a.errorKind === 'retriable')).toBe(true);
+        expect(failed.every((a: { courier: string; errorKind: string }) => a.errorKind === 'retriable')).toBe(
+          true,
+        );
         expect(failed.map((a: { courier: string }) => a.courier)).toContain(best.courier);
       }
     } finally {
@@ -91,16 +123,44 @@ describe('pickups', () => {
 
   it('after a crash between "sent" and "saved", a second instance reconciles by our reference: no second airway bill', async () => {
     const [id] = await shipments(1, 'CRASH');
-    const accepted = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id] }).expect(202);
+    const accepted = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
     // Instance A claims the item, writes its attempt and reaches the courier, then dies before saving.
     const repo = t.app.get(PickupsRepository);
     const tx = t.app.get(Transactions);
     const [item] = await tx.run(() => repo.claimDue(10, t.clock.now(), 60_000));
     expect(item.shipment_id).toBe(id);
     const reference = attemptReference(id, 1);
-    await repo.startAttempt({ shipmentId: id, itemId: item.id, courier: 'sap', service: 'UDRREG', reference, now: t.clock.now() });
+    await repo.startAttempt({
+      shipmentId: id,
+      itemId: item.id,
+      courier: 'sap',
+      service: 'UDRREG',
+      reference,
+      now: t.clock.now(),
+    });
     const sap = t.app.get(CourierRegistry).get('sap');
-    const order = await sap.createOrder({ reference, service: 'UDRREG', sender: { ...validShipment(origin).recipient, name: 'Toko', district: 'Sumur Bandung', city: 'Bandung', province: 'Jawa Barat', postalCode: '40111', phone: '+6281234567890', address: 'Jl. Braga 12' }, recipient: { ...validShipment(origin).recipient, phone: '+6281298765432' }, parcel: { weightGrams: 1200 }, codAmount: 150_000, pickup: true });
+    const order = await sap.createOrder({
+      reference,
+      service: 'UDRREG',
+      sender: {
+        ...validShipment(origin).recipient,
+        name: 'Toko',
+        district: 'Sumur Bandung',
+        city: 'Bandung',
+        province: 'Jawa Barat',
+        postalCode: '40111',
+        phone: '+6281234567890',
+        address: 'Jl. Braga 12',
+      },
+      recipient: { ...validShipment(origin).recipient, phone: '+6281298765432' },
+      parcel: { weightGrams: 1200 },
+      codAmount: 150_000,
+      pickup: true,
+    });
 
     // Instance B on the same database: nothing is claimable until A's lease runs out.
     const b = await startTestApp({}, t.db);
@@ -110,7 +170,9 @@ describe('pickups', () => {
       expect(await b.app.get(PickupService).processDue(10)).toBe(1);
       const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
       expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: 'sap', awb: order.awb });
-      expect(pickup.shipments[0].attempts).toEqual([expect.objectContaining({ courier: 'sap', outcome: 'booked', awb: order.awb })]);
+      expect(pickup.shipments[0].attempts).toEqual([
+        expect.objectContaining({ courier: 'sap', outcome: 'booked', awb: order.awb }),
+      ]);
       expect(await t.app.get(SandboxWorld).findByReference('sap', reference)).toHaveLength(1);
     } finally {
       await b.close();
@@ -118,8 +180,18 @@ describe('pickups', () => {
   });
 
   it('passes the requested pickup day to the courier', async () => {
-    const { id } = (await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'sap', service: 'UDRREG' } }).expect(201)).body;
-    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id], pickupDate: '2026-11-05' }).expect(202);
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: { code: 'sap', service: 'UDRREG' } })
+        .expect(201)
+    ).body;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id], pickupDate: '2026-11-05' })
+      .expect(202);
     await drain();
     const { awb } = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
     const parcel = await t.app.get(SandboxWorld).find('sap', awb);
@@ -130,13 +202,36 @@ describe('pickups', () => {
     const [ready, cancelled] = await shipments(2, 'MIX');
     await http.post(`/v1/shipments/${cancelled}/cancel`).set(seller.auth).expect(200);
     const other = await signupSeller(http);
-    const res = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready, cancelled, '00000000-0000-4000-8000-000000000001'] }).expect(422);
-    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual(['shipmentIds.1', 'shipmentIds.2']);
-    const past = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready], pickupDate: '2026-11-01' }).expect(422);
-    expect(past.body.details).toEqual([{ field: 'pickupDate', message: expect.stringContaining('before today') }]);
-    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready], pickupDate: '2026-12-31' }).expect(422);
-    expect((await t.dataSource.query("SELECT status FROM shipments WHERE id = $1", [ready]))[0].status).toBe('ready');
-    const mine = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [ready] }).expect(202);
+    const res = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [ready, cancelled, '00000000-0000-4000-8000-000000000001'] })
+      .expect(422);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([
+      'shipmentIds.1',
+      'shipmentIds.2',
+    ]);
+    const past = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [ready], pickupDate: '2026-11-01' })
+      .expect(422);
+    expect(past.body.details).toEqual([
+      { field: 'pickupDate', message: expect.stringContaining('before today') },
+    ]);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [ready], pickupDate: '2026-12-31' })
+      .expect(422);
+    expect((await t.dataSource.query('SELECT status FROM shipments WHERE id = $1', [ready]))[0].status).toBe(
+      'ready',
+    );
+    const mine = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [ready] })
+      .expect(202);
     await http.get(`/v1/pickups/${mine.body.id}`).set(other.auth).expect(404);
     await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [] }).expect(400);
     await drain();
@@ -157,8 +252,13 @@ describe('cancelling a booked shipment', () => {
 
   async function booked(): Promise<{ id: string; awb: string }> {
     const origin = (await createAddress(http, seller)).id;
-    const { id } = (await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201)).body;
-    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [id] }).expect(202);
+    const { id } = (await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201))
+      .body;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
     while ((await t.app.get(PickupService).processDue(10)) > 0);
     const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
     expect(shipment.status).toBe('booked');
@@ -170,7 +270,12 @@ describe('cancelling a booked shipment', () => {
     const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
     expect(res.body.status).toBe('cancelled');
     const parcel = await t.app.get(SandboxWorld).find(res.body.courier.code, awb);
-    expect(t.app.get(SandboxWorld).happened(parcel!).map((s) => s.status)).toContain('cancelled');
+    expect(
+      t.app
+        .get(SandboxWorld)
+        .happened(parcel!)
+        .map((s) => s.status),
+    ).toContain('cancelled');
   });
 
   it('keeps the shipment when the courier already picked the parcel up, with the courier’s reason', async () => {
@@ -178,7 +283,10 @@ describe('cancelling a booked shipment', () => {
     t.clock.advance(3600_000);
     await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
     const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(409);
-    expect(res.body).toMatchObject({ code: 'SHIPMENTS_CANNOT_CANCEL', message: expect.stringContaining('already_picked_up') });
+    expect(res.body).toMatchObject({
+      code: 'SHIPMENTS_CANNOT_CANCEL',
+      message: expect.stringContaining('already_picked_up'),
+    });
     expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe('booked');
   });
 });
@@ -206,7 +314,11 @@ describe('the pickup watch', () => {
 
   /** Ready shipments booked through the API, the outbox run by its job route. */
   async function book(n: number, prefix: string, extra: object = {}): Promise<Booked[]> {
-    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: n }, (_, i) => ({ ...validShipment(origin, `${prefix}-${i}`), ...extra }))).expect(200);
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send(Array.from({ length: n }, (_, i) => ({ ...validShipment(origin, `${prefix}-${i}`), ...extra })))
+      .expect(200);
     const ids: string[] = res.body.created.map((s: { id: string }) => s.id);
     const pickup = await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
     await runJob('pickups');
@@ -221,17 +333,28 @@ describe('the pickup watch', () => {
   async function runJob(name: string): Promise<Record<string, number>> {
     return (await http.post(`/sandbox/jobs/${name}/run`).set(seller.auth).send({}).expect(200)).body.result;
   }
-  const shipment = async (id: string) => (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const shipment = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
   const pickupFailures = async (courier: string): Promise<number> =>
-    (await t.dataSource.query('SELECT failures FROM pickup_stats WHERE courier = $1', [courier]))[0]?.failures ?? 0;
-  const advanceHours = (h: number) => http.post('/sandbox/clock').set(seller.auth).send({ advanceHours: h }).expect(200);
+    (await t.dataSource.query('SELECT failures FROM pickup_stats WHERE courier = $1', [courier]))[0]
+      ?.failures ?? 0;
+  const advanceHours = (h: number) =>
+    http.post('/sandbox/clock').set(seller.auth).send({ advanceHours: h }).expect(200);
 
   it('re-books with another courier a pickup the courier did not make by the deadline, and says why', async () => {
     const [a, b] = await book(2, 'MISS');
     const due = new Date((await shipment(a.id)).pickupDueAt).getTime();
     expect(due - t.clock.now().getTime()).toBe(24 * 3600_000);
-    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
-    await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
+    await http
+      .post(`/sandbox/parcels/${a.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'picked_up' })
+      .expect(200);
     const failuresBefore = await pickupFailures(a.courier);
 
     // Before the deadline: the missed pickup is only waited on; the picked-up parcel leaves the watch.
@@ -243,9 +366,19 @@ describe('the pickup watch', () => {
     await advanceHours(23);
     const result = await runJob('pickup-watch');
     expect(result.rebooked).toBe(1);
-    expect(await shipment(a.id)).toMatchObject({ status: 'booking', reason: 'pickup_missed', awb: null, courier: null });
+    expect(await shipment(a.id)).toMatchObject({
+      status: 'booking',
+      reason: 'pickup_missed',
+      awb: null,
+      courier: null,
+    });
     const old = await t.app.get(SandboxWorld).find(a.courier as never, a.awb);
-    expect(t.app.get(SandboxWorld).happened(old!).map((s) => s.status)).toContain('cancelled');
+    expect(
+      t.app
+        .get(SandboxWorld)
+        .happened(old!)
+        .map((s) => s.status),
+    ).toContain('cancelled');
     expect(await pickupFailures(a.courier)).toBe(failuresBefore + 1);
 
     await runJob('pickups');
@@ -257,7 +390,13 @@ describe('the pickup watch', () => {
     expect(pickup.status).toBe('done');
     const attempts = pickup.shipments.find((s: { shipmentId: string }) => s.shipmentId === a.id).attempts;
     expect(attempts).toEqual([
-      expect.objectContaining({ courier: a.courier, outcome: 'cancelled', awb: a.awb, errorKind: 'pickup_missed', errorMessage: expect.stringContaining('did not pick up by') }),
+      expect.objectContaining({
+        courier: a.courier,
+        outcome: 'cancelled',
+        awb: a.awb,
+        errorKind: 'pickup_missed',
+        errorMessage: expect.stringContaining('did not pick up by'),
+      }),
       expect.objectContaining({ courier: again.courier.code, outcome: 'booked', awb: again.awb }),
     ]);
     expect(attempts[0].errorCode).not.toBe('NO_PICKUP_SCAN'); // the courier's own pickup-failure scan
@@ -265,14 +404,23 @@ describe('the pickup watch', () => {
 
   it('re-books at the next check, before the deadline, when the courier cancels the order itself', async () => {
     const [a] = await book(1, 'VOID');
-    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'courier_cancelled' }).expect(200);
+    await http
+      .post(`/sandbox/parcels/${a.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'courier_cancelled' })
+      .expect(200);
     await advanceHours(1);
     expect((await runJob('pickup-watch')).rebooked).toBe(1);
     expect(await shipment(a.id)).toMatchObject({ status: 'booking', reason: 'courier_cancelled' });
     await runJob('pickups');
     const pickup = (await http.get(`/v1/pickups/${a.pickupId}`).set(seller.auth).expect(200)).body;
     const [cancelled, booked] = pickup.shipments[0].attempts;
-    expect(cancelled).toMatchObject({ courier: a.courier, outcome: 'cancelled', errorKind: 'courier_cancelled', errorCode: expect.any(String) });
+    expect(cancelled).toMatchObject({
+      courier: a.courier,
+      outcome: 'cancelled',
+      errorKind: 'courier_cancelled',
+      errorCode: expect.any(String),
+    });
     expect(booked).toMatchObject({ outcome: 'booked' });
     expect(booked.courier).not.toBe(a.courier);
   });
@@ -280,12 +428,20 @@ describe('the pickup watch', () => {
   it('fails the booking of a shipment pinned to a courier that missed its pickup; a new pickup request tries that courier again', async () => {
     const [a] = await book(1, 'PIN', { courier: { code: 'sap', service: 'UDRREG' } });
     expect(a.courier).toBe('sap');
-    await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
+    await http
+      .post(`/sandbox/parcels/${a.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
     await advanceHours(25);
     await runJob('pickup-watch');
     await runJob('pickups');
     expect(await shipment(a.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
-    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [a.id] }).expect(202);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [a.id] })
+      .expect(202);
     await runJob('pickups');
     const again = await shipment(a.id);
     expect(again).toMatchObject({ status: 'booked', courier: { code: 'sap', service: 'UDRREG' } });
@@ -294,20 +450,34 @@ describe('the pickup watch', () => {
 
   it('re-books each overdue shipment once when two instances watch at the same time', async () => {
     const booked = await book(6, 'TWIN');
-    for (const s of booked) await http.post(`/sandbox/parcels/${s.awb}/script`).set(seller.auth).send({ script: 'pickup_missed' }).expect(200);
+    for (const s of booked)
+      await http
+        .post(`/sandbox/parcels/${s.awb}/script`)
+        .set(seller.auth)
+        .send({ script: 'pickup_missed' })
+        .expect(200);
     await advanceHours(25);
     const other = await startTestApp({}, t.db);
     try {
       other.clock.set(t.clock.now());
-      const [x, y] = await Promise.all([t.app.get(PickupWatch).checkDue(), other.app.get(PickupWatch).checkDue()]);
+      const [x, y] = await Promise.all([
+        t.app.get(PickupWatch).checkDue(),
+        other.app.get(PickupWatch).checkDue(),
+      ]);
       expect(x.rebooked + y.rebooked).toBeGreaterThanOrEqual(6);
     } finally {
       await other.close();
     }
     const ids = booked.map((s) => s.id);
-    const cancelled = await t.dataSource.query("SELECT shipment_id FROM booking_attempts WHERE shipment_id = ANY($1) AND status = 'cancelled'", [ids]);
+    const cancelled = await t.dataSource.query(
+      "SELECT shipment_id FROM booking_attempts WHERE shipment_id = ANY($1) AND status = 'cancelled'",
+      [ids],
+    );
     expect(cancelled.map((r: { shipment_id: string }) => r.shipment_id).sort()).toEqual([...ids].sort());
-    const pending = await t.dataSource.query("SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1) AND status = 'pending'", [ids]);
+    const pending = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM pickup_items WHERE shipment_id = ANY($1) AND status = 'pending'",
+      [ids],
+    );
     expect(pending[0].n).toBe(6);
     await runJob('pickups');
     for (const s of booked) expect((await shipment(s.id)).status).toBe('booked');
@@ -315,8 +485,16 @@ describe('the pickup watch', () => {
 
   it('refuses a pickup script for a parcel already picked up, and names the jobs when asked for an unknown one', async () => {
     const [a] = await book(1, 'LATE');
-    await http.post(`/sandbox/parcels/${a.awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
-    const res = await http.post(`/sandbox/parcels/${a.awb}/script`).set(seller.auth).send({ script: 'courier_cancelled' }).expect(409);
+    await http
+      .post(`/sandbox/parcels/${a.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'picked_up' })
+      .expect(200);
+    const res = await http
+      .post(`/sandbox/parcels/${a.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'courier_cancelled' })
+      .expect(409);
     expect(res.body.code).toBe('SANDBOX_PARCEL_PICKED_UP');
     const unknown = await http.post('/sandbox/jobs/nope/run').set(seller.auth).send({}).expect(404);
     expect(unknown.body.message).toEqual(expect.stringContaining('pickup-watch'));

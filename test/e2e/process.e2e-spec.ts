@@ -10,7 +10,11 @@ import { createTestDatabase, TestDatabase } from '../support/test-db';
 const json = { 'content-type': 'application/json' };
 
 async function post(url: string, body: object, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -28,7 +32,11 @@ describe('the built service as a process', () => {
       [{ RUN_MIGRATIONS: 'maybe' }, ['RUN_MIGRATIONS']],
       [{ PORT: '-1', DATABASE_POOL_SIZE: '0' }, ['PORT', 'DATABASE_POOL_SIZE']],
     ])('%j', async (env, names) => {
-      const proc = runBuilt('main', { NODE_ENV: 'test', DATA_DIR: join(tmpdir(), 'kirim-never-used'), ...env });
+      const proc = runBuilt('main', {
+        NODE_ENV: 'test',
+        DATA_DIR: join(tmpdir(), 'kirim-never-used'),
+        ...env,
+      });
       expect(await proc.exited).toBe(78);
       for (const name of names) expect(proc.stderr()).toContain(`${name}:`);
       expect(proc.stdout()).not.toContain('listening');
@@ -43,18 +51,31 @@ describe('the built service as a process', () => {
     it('serves, logs JSON with request ids and no secrets, and shuts down cleanly on SIGTERM', async () => {
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const proc = runBuilt('main', { NODE_ENV: 'test', PORT: String(port), DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'trace', JOBS_ENABLED: 'false' });
+      const proc = runBuilt('main', {
+        NODE_ENV: 'test',
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        LOG_LEVEL: 'trace',
+        JOBS_ENABLED: 'false',
+      });
       await waitForReady(`${base}/health/ready`, proc);
 
       const password = 'a very secret password 42';
-      const signup = await post(`${base}/v1/auth/signup`, { sellerName: 'Log Check', email: 'log-check@example.id', password });
+      const signup = await post(`${base}/v1/auth/signup`, {
+        sellerName: 'Log Check',
+        email: 'log-check@example.id',
+        password,
+      });
       expect(signup.status).toBe(201);
       const token = signup.body.accessToken as string;
       const login = await post(`${base}/v1/auth/login`, { email: 'log-check@example.id', password });
       expect(login.status).toBe(200);
       const key = await post(`${base}/v1/api-keys`, {}, { authorization: `Bearer ${token}` });
       expect(key.status).toBe(201);
-      await fetch(`${base}/v1/me`, { headers: { 'x-api-key': key.body.key as string, 'x-request-id': 'log-trace-1' } });
+      await fetch(`${base}/v1/me`, {
+        headers: { 'x-api-key': key.body.key as string, 'x-request-id': 'log-trace-1' },
+      });
       await post(`${base}/v1/auth/login`, { email: 'log-check@example.id', password: 'wrong password here' });
 
       expect(await stop(proc)).toBe(0);
@@ -62,13 +83,26 @@ describe('the built service as a process', () => {
       const records = lines.map((l) => JSON.parse(l) as { req?: { id: string; url: string } });
       expect(records.some((r) => r.req?.id === 'log-trace-1' && r.req.url === '/v1/me')).toBe(true);
       const log = proc.stdout() + proc.stderr();
-      for (const secret of [password, 'wrong password here', token, login.body.accessToken as string, key.body.key as string, TEST_JWT_SECRET, new URL(db.url).password]) {
+      for (const secret of [
+        password,
+        'wrong password here',
+        token,
+        login.body.accessToken as string,
+        key.body.key as string,
+        TEST_JWT_SECRET,
+        new URL(db.url).password,
+      ]) {
         expect(log).not.toContain(secret);
       }
     });
 
     it('creates finance users from the command line, who can then log in', async () => {
-      const env = { NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET, KIRIM_PASSWORD: 'finance password 1' };
+      const env = {
+        NODE_ENV: 'test',
+        DATABASE_URL: db.url,
+        JWT_SECRET: TEST_JWT_SECRET,
+        KIRIM_PASSWORD: 'finance password 1',
+      };
       const ok = runBuilt('cli', env, ['users:create', '--email', 'Finance@Kirim.id', '--role', 'finance']);
       expect(await ok.exited).toBe(0);
       expect(ok.stdout()).toMatch(/created finance user finance@kirim\.id/);
@@ -78,8 +112,16 @@ describe('the built service as a process', () => {
 
       const t = await startTestApp({}, db);
       try {
-        const login = await t.http().post('/v1/auth/login').send({ email: 'finance@kirim.id', password: 'finance password 1' }).expect(200);
-        const me = await t.http().get('/v1/me').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
+        const login = await t
+          .http()
+          .post('/v1/auth/login')
+          .send({ email: 'finance@kirim.id', password: 'finance password 1' })
+          .expect(200);
+        const me = await t
+          .http()
+          .get('/v1/me')
+          .set('authorization', `Bearer ${login.body.accessToken}`)
+          .expect(200);
         expect(me.body).toMatchObject({ user: { email: 'finance@kirim.id', role: 'finance' }, seller: null });
       } finally {
         await t.close();
@@ -95,7 +137,12 @@ describe('the built service as a process', () => {
     });
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    const env = (port: number) => ({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' });
+    const env = (port: number) => ({
+      NODE_ENV: 'development',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    });
     const clusterRunning = () => existsSync(join(dataDir, 'postgres', 'postmaster.pid'));
 
     it('starts its own PostgreSQL, keeps data across restarts, shares it with a second instance, and stops it', async () => {
@@ -103,7 +150,11 @@ describe('the built service as a process', () => {
       const a = runBuilt('main', env(portA));
       await waitForReady(`http://127.0.0.1:${portA}/health/ready`, a);
       expect(a.stdout()).toContain('embedded PostgreSQL started');
-      const signup = await post(`http://127.0.0.1:${portA}/v1/auth/signup`, { sellerName: 'Persisted', email: 'keep@example.id', password: 'persist me please' });
+      const signup = await post(`http://127.0.0.1:${portA}/v1/auth/signup`, {
+        sellerName: 'Persisted',
+        email: 'keep@example.id',
+        password: 'persist me please',
+      });
       expect(signup.status).toBe(201);
       expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
 
@@ -112,7 +163,9 @@ describe('the built service as a process', () => {
       const b = runBuilt('main', env(portB));
       await waitForReady(`http://127.0.0.1:${portB}/health/ready`, b);
       expect(b.stdout()).toContain('embedded PostgreSQL shared');
-      const me = await fetch(`http://127.0.0.1:${portB}/v1/me`, { headers: { authorization: `Bearer ${signup.body.accessToken as string}` } });
+      const me = await fetch(`http://127.0.0.1:${portB}/v1/me`, {
+        headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
+      });
       expect(me.status).toBe(200);
       expect(await stop(b)).toBe(0);
       expect(clusterRunning()).toBe(true); // B did not own it
@@ -123,9 +176,14 @@ describe('the built service as a process', () => {
       const portC = await freePort();
       const c = runBuilt('main', env(portC));
       await waitForReady(`http://127.0.0.1:${portC}/health/ready`, c);
-      const login = await post(`http://127.0.0.1:${portC}/v1/auth/login`, { email: 'keep@example.id', password: 'persist me please' });
+      const login = await post(`http://127.0.0.1:${portC}/v1/auth/login`, {
+        email: 'keep@example.id',
+        password: 'persist me please',
+      });
       expect(login.status).toBe(200);
-      const oldToken = await fetch(`http://127.0.0.1:${portC}/v1/me`, { headers: { authorization: `Bearer ${signup.body.accessToken as string}` } });
+      const oldToken = await fetch(`http://127.0.0.1:${portC}/v1/me`, {
+        headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
+      });
       expect(oldToken.status).toBe(200);
       expect(await stop(c, 'SIGINT')).toBe(0);
       expect(clusterRunning()).toBe(false);
@@ -137,15 +195,27 @@ describe('the built service as a process', () => {
   it('runs the embedded PostgreSQL as a normal user too', async () => {
     const asUser =
       process.getuid?.() === 0
-        ? { uid: Number(execFileSync('id', ['-u', 'nobody']).toString()), gid: Number(execFileSync('id', ['-g', 'nobody']).toString()) }
+        ? {
+            uid: Number(execFileSync('id', ['-u', 'nobody']).toString()),
+            gid: Number(execFileSync('id', ['-g', 'nobody']).toString()),
+          }
         : undefined;
     const dataDir = mkdtempSync(join(tmpdir(), 'kirim-user-'));
     if (asUser) chownSync(dataDir, asUser.uid, asUser.gid);
     try {
       const port = await freePort();
-      const proc = runBuilt('main', { NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir }, [], asUser);
+      const proc = runBuilt(
+        'main',
+        { NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir },
+        [],
+        asUser,
+      );
       await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc);
-      const signup = await post(`http://127.0.0.1:${port}/v1/auth/signup`, { sellerName: 'As nobody', email: 'nobody@example.id', password: 'nobody password 1' });
+      const signup = await post(`http://127.0.0.1:${port}/v1/auth/signup`, {
+        sellerName: 'As nobody',
+        email: 'nobody@example.id',
+        password: 'nobody password 1',
+      });
       expect(signup.status).toBe(201);
       expect(await stop(proc)).toBe(0);
       expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);

@@ -38,8 +38,19 @@ describe('POST /v1/quotes', () => {
   });
   afterAll(() => t.close());
 
-  const quote = (body: object) => http.post('/v1/quotes').set(seller.auth).send({ originAddressId: origin, destination: jakarta, parcel: { weightGrams: 1200 }, codAmount: 150_000, ...body });
-  const find = (options: Option[], courier: string, service: string) => options.find((o) => o.courier === courier && o.service === service)!;
+  const quote = (body: object) =>
+    http
+      .post('/v1/quotes')
+      .set(seller.auth)
+      .send({
+        originAddressId: origin,
+        destination: jakarta,
+        parcel: { weightGrams: 1200 },
+        codAmount: 150_000,
+        ...body,
+      });
+  const find = (options: Option[], courier: string, service: string) =>
+    options.find((o) => o.courier === courier && o.service === service)!;
 
   it('lists every courier service with price, COD fee, success rate, expected cost, score and rank', async () => {
     const res = await quote({}).expect(200);
@@ -59,7 +70,11 @@ describe('POST /v1/quotes', () => {
       expect(o.successRate).toBeGreaterThan(0.5);
     }
     // Ineligible ones say why: JNE YES carries no COD; cargo services need heavier parcels.
-    expect(find(options, 'jne', 'YES')).toMatchObject({ eligible: false, rank: null, ineligibleReason: 'cod_not_supported' });
+    expect(find(options, 'jne', 'YES')).toMatchObject({
+      eligible: false,
+      rank: null,
+      ineligibleReason: 'cod_not_supported',
+    });
     expect(find(options, 'sap', 'DRGREG')).toMatchObject({ eligible: false, ineligibleReason: 'too_light' });
   });
 
@@ -74,7 +89,12 @@ describe('POST /v1/quotes', () => {
     const big = (await quote({ codAmount: 4_000_000 }).expect(200)).body.options as Option[];
     expect(find(big, 'sap', 'UDRREG').ineligibleReason).toBe('cod_over_limit');
     expect(find(big, 'jne', 'REG').eligible).toBe(true);
-    const papua = (await quote({ destination: { city: 'Jayapura', province: 'Papua', postalCode: '99111' }, codAmount: 0 }).expect(200)).body.options as Option[];
+    const papua = (
+      await quote({
+        destination: { city: 'Jayapura', province: 'Papua', postalCode: '99111' },
+        codAmount: 0,
+      }).expect(200)
+    ).body.options as Option[];
     expect(find(papua, 'sap', 'UDRREG').ineligibleReason).toBe('route_not_served');
     expect(find(papua, 'jne', 'REG').eligible).toBe(true);
   });
@@ -93,9 +113,14 @@ describe('POST /v1/quotes', () => {
     const control = t.app.get(SandboxControl);
     await control.setFaults('ninja', { latencyMs: 4000 });
     try {
-      const res = await quote({ destination: { ...jakarta, city: 'Bekasi', province: 'Jawa Barat' } }).expect(200);
+      const res = await quote({ destination: { ...jakarta, city: 'Bekasi', province: 'Jawa Barat' } }).expect(
+        200,
+      );
       const options = res.body.options as Option[];
-      expect(find(options, 'ninja', 'STANDARD')).toMatchObject({ eligible: false, ineligibleReason: 'courier_timeout' });
+      expect(find(options, 'ninja', 'STANDARD')).toMatchObject({
+        eligible: false,
+        ineligibleReason: 'courier_timeout',
+      });
       expect(options.filter((o) => o.eligible).length).toBeGreaterThan(2);
     } finally {
       await control.setFaults('ninja', { latencyMs: 0 });
@@ -127,7 +152,15 @@ describe('POST /v1/quotes', () => {
     const other = await signupSeller(http);
     const theirs = (await createAddress(http, other)).id;
     await quote({ originAddressId: theirs }).expect(404);
-    const bad = await quote({ parcel: { weightGrams: 0 }, destination: { ...jakarta, province: 'Narnia' }, preset: 'random' }).expect(400);
-    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['destination.province', 'parcel.weightGrams', 'preset']);
+    const bad = await quote({
+      parcel: { weightGrams: 0 },
+      destination: { ...jakarta, province: 'Narnia' },
+      preset: 'random',
+    }).expect(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+      'destination.province',
+      'parcel.weightGrams',
+      'preset',
+    ]);
   });
 });

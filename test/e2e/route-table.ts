@@ -46,24 +46,55 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/sandbox/clock', access: 'any', isolation: 'none' },
   { method: 'post', path: '/sandbox/jobs/{name}/run', access: 'any', isolation: 'none' },
   { method: 'get', path: '/v1/settings', access: SELLER, isolation: 'singleton' },
-  { method: 'patch', path: '/v1/settings', access: OWNER, isolation: 'singleton', body: () => ({ scoringPreset: 'cheapest' }) },
+  {
+    method: 'patch',
+    path: '/v1/settings',
+    access: OWNER,
+    isolation: 'singleton',
+    body: () => ({ scoringPreset: 'cheapest' }),
+  },
   {
     method: 'post',
     path: '/v1/users',
     access: OWNER,
     isolation: 'create',
     listPath: '/v1/users',
-    body: () => ({ email: `staff-${Math.random().toString(36).slice(2)}@example.id`, password: 'staff password 1', role: 'seller_staff' }),
+    body: () => ({
+      email: `staff-${Math.random().toString(36).slice(2)}@example.id`,
+      password: 'staff password 1',
+      role: 'seller_staff',
+    }),
   },
   { method: 'get', path: '/v1/users', access: OWNER, isolation: 'list', resource: 'user' },
   { method: 'delete', path: '/v1/users/{id}', access: OWNER, isolation: 'by-id', resource: 'user' },
-  { method: 'post', path: '/v1/api-keys', access: OWNER, isolation: 'create', listPath: '/v1/api-keys', body: () => ({ name: 'k' }) },
+  {
+    method: 'post',
+    path: '/v1/api-keys',
+    access: OWNER,
+    isolation: 'create',
+    listPath: '/v1/api-keys',
+    body: () => ({ name: 'k' }),
+  },
   { method: 'get', path: '/v1/api-keys', access: OWNER, isolation: 'list', resource: 'apiKey' },
   { method: 'delete', path: '/v1/api-keys/{id}', access: OWNER, isolation: 'by-id', resource: 'apiKey' },
-  { method: 'post', path: '/v1/addresses', access: SELLER, isolation: 'create', listPath: '/v1/addresses', body: () => validAddress() },
+  {
+    method: 'post',
+    path: '/v1/addresses',
+    access: SELLER,
+    isolation: 'create',
+    listPath: '/v1/addresses',
+    body: () => validAddress(),
+  },
   { method: 'get', path: '/v1/addresses', access: SELLER, isolation: 'list', resource: 'address' },
   { method: 'get', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address' },
-  { method: 'patch', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address', body: () => ({ label: 'Taken over' }) },
+  {
+    method: 'patch',
+    path: '/v1/addresses/{id}',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'address',
+    body: () => ({ label: 'Taken over' }),
+  },
   { method: 'delete', path: '/v1/addresses/{id}', access: SELLER, isolation: 'by-id', resource: 'address' },
   {
     method: 'post',
@@ -78,10 +109,22 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/shipments/bulk', access: SELLER, isolation: 'none' }, // rows name the caller's own origins: tested in shipments.e2e-spec.ts
   { method: 'get', path: '/v1/shipments', access: SELLER, isolation: 'list', resource: 'shipment' },
   { method: 'get', path: '/v1/shipments/{id}', access: SELLER, isolation: 'by-id', resource: 'shipment' },
-  { method: 'post', path: '/v1/shipments/{id}/cancel', access: SELLER, isolation: 'by-id', resource: 'shipment' },
+  {
+    method: 'post',
+    path: '/v1/shipments/{id}/cancel',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'shipment',
+  },
   { method: 'post', path: '/v1/pickups', access: SELLER, isolation: 'none' }, // another seller's shipment ids: tested in pickups.e2e-spec.ts
   { method: 'get', path: '/v1/pickups/{id}', access: SELLER, isolation: 'none' }, // tested in pickups.e2e-spec.ts
-  { method: 'delete', path: '/v1/bank-accounts/{id}', access: OWNER, isolation: 'by-id', resource: 'bankAccount' },
+  {
+    method: 'delete',
+    path: '/v1/bank-accounts/{id}',
+    access: OWNER,
+    isolation: 'by-id',
+    resource: 'bankAccount',
+  },
 ];
 
 /** The route of a resource's list (where A checks its item survived). */

@@ -1,5 +1,11 @@
 import supertest from 'supertest';
-import { createAddress, createShipment, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import {
+  createAddress,
+  createShipment,
+  signupSeller,
+  TestSeller,
+  validShipment,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('shipments', () => {
@@ -18,7 +24,11 @@ describe('shipments', () => {
 
   it('creates a ready shipment with a normalized recipient and a snapshot of its origin', async () => {
     const body = validShipment(origin, 'ORDER-1001');
-    const res = await http.post('/v1/shipments').set(seller.auth).send({ ...body, recipient: { ...body.recipient, phone: '6281298765432', province: 'dki' } }).expect(201);
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, recipient: { ...body.recipient, phone: '6281298765432', province: 'dki' } })
+      .expect(201);
     expect(res.body).toMatchObject({
       reference: 'ORDER-1001',
       status: 'ready',
@@ -34,26 +44,64 @@ describe('shipments', () => {
     // The snapshot stays when the address changes later.
     await http.patch(`/v1/addresses/${origin}`).set(seller.auth).send({ city: 'Cimahi' }).expect(200);
     const detail = await http.get(`/v1/shipments/${res.body.id}`).set(seller.auth).expect(200);
-    expect(detail.body).toMatchObject({ origin: { city: 'Bandung' }, events: [], alerts: [], decision: null });
+    expect(detail.body).toMatchObject({
+      origin: { city: 'Bandung' },
+      events: [],
+      alerts: [],
+      decision: null,
+    });
   });
 
   it('refuses a second shipment with the same reference (409) and replays with the same Idempotency-Key', async () => {
     const body = validShipment(origin, 'ORDER-DUP');
-    const first = await http.post('/v1/shipments').set(seller.auth).set('idempotency-key', 'ship-dup').send(body).expect(201);
-    const replay = await http.post('/v1/shipments').set(seller.auth).set('idempotency-key', 'ship-dup').send(body).expect(201);
+    const first = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .set('idempotency-key', 'ship-dup')
+      .send(body)
+      .expect(201);
+    const replay = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .set('idempotency-key', 'ship-dup')
+      .send(body)
+      .expect(201);
     expect(replay.body.id).toBe(first.body.id);
     const dup = await http.post('/v1/shipments').set(seller.auth).send(body).expect(409);
-    expect(dup.body).toMatchObject({ code: 'SHIPMENTS_REFERENCE_TAKEN', details: [{ field: 'reference', message: expect.any(String) }] });
+    expect(dup.body).toMatchObject({
+      code: 'SHIPMENTS_REFERENCE_TAKEN',
+      details: [{ field: 'reference', message: expect.any(String) }],
+    });
   });
 
   it('refuses what no courier can carry with 422 naming the field', async () => {
-    const tooMuchCod = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), codAmount: 9_000_000 }).expect(422);
+    const tooMuchCod = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), codAmount: 9_000_000 })
+      .expect(422);
     expect(tooMuchCod.body.details[0].field).toBe('codAmount');
-    const heavy = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), parcel: { weightGrams: 40_000 }, courier: { code: 'jne', service: 'YES' } }).expect(422);
+    const heavy = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({
+        ...validShipment(origin),
+        parcel: { weightGrams: 40_000 },
+        courier: { code: 'jne', service: 'YES' },
+      })
+      .expect(422);
     expect(heavy.body.details[0].field).toBe('parcel.weightGrams');
-    const unknown = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'sap', service: 'TELEPORT' } }).expect(422);
+    const unknown = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: { code: 'sap', service: 'TELEPORT' } })
+      .expect(422);
     expect(unknown.body.details[0].field).toBe('courier.service');
-    const noCodService = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin), courier: { code: 'jne', service: 'YES' } }).expect(422);
+    const noCodService = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: { code: 'jne', service: 'YES' } })
+      .expect(422);
     expect(noCodService.body.details[0].field).toBe('codAmount');
   });
 
@@ -63,13 +111,33 @@ describe('shipments', () => {
     const res = await http
       .post('/v1/shipments')
       .set(seller.auth)
-      .send({ ...body, reference: 'has spaces', recipient: { ...body.recipient, phone: '123', postalCode: '1' }, parcel: { weightGrams: -5 }, codAmount: -1, courier: { code: 'dhl', service: 'X' }, extra: true })
+      .send({
+        ...body,
+        reference: 'has spaces',
+        recipient: { ...body.recipient, phone: '123', postalCode: '1' },
+        parcel: { weightGrams: -5 },
+        codAmount: -1,
+        courier: { code: 'dhl', service: 'X' },
+        extra: true,
+      })
       .expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(
-      ['codAmount', 'courier.code', 'extra', 'parcel.weightGrams', 'recipient.phone', 'recipient.postalCode', 'reference'].sort(),
+      [
+        'codAmount',
+        'courier.code',
+        'extra',
+        'parcel.weightGrams',
+        'recipient.phone',
+        'recipient.postalCode',
+        'reference',
+      ].sort(),
     );
     expect((await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n).toBe(before);
-    await http.post('/v1/shipments').set(seller.auth).send({ ...body, originAddressId: '00000000-0000-4000-8000-000000000000' }).expect(404);
+    await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, originAddressId: '00000000-0000-4000-8000-000000000000' })
+      .expect(404);
   });
 
   it('lists with status and date filters and a cursor', async () => {
@@ -82,8 +150,13 @@ describe('shipments', () => {
     await http.post(`/v1/shipments/${ids[0]}/cancel`).set(owner.auth).expect(200);
     const ready = await http.get('/v1/shipments?status=ready&limit=2').set(owner.auth).expect(200);
     expect(ready.body.items).toHaveLength(2);
-    const rest = await http.get(`/v1/shipments?status=ready&limit=2&cursor=${ready.body.nextCursor}`).set(owner.auth).expect(200);
-    expect([...ready.body.items, ...rest.body.items].map((s: { id: string }) => s.id).sort()).toEqual(ids.slice(1).sort());
+    const rest = await http
+      .get(`/v1/shipments?status=ready&limit=2&cursor=${ready.body.nextCursor}`)
+      .set(owner.auth)
+      .expect(200);
+    expect([...ready.body.items, ...rest.body.items].map((s: { id: string }) => s.id).sort()).toEqual(
+      ids.slice(1).sort(),
+    );
     expect(rest.body.nextCursor).toBeNull();
     const cancelled = await http.get('/v1/shipments?status=cancelled').set(owner.auth).expect(200);
     expect(cancelled.body.items.map((s: { id: string }) => s.id)).toEqual([ids[0]]);
@@ -117,10 +190,23 @@ describe('bulk shipment import', () => {
   afterAll(() => t.close());
 
   const csvRow = (reference: string, o: Partial<Record<string, string | number>> = {}) => {
-    const r = { reference, originAddressId: origin, recipientName: 'Budi', recipientPhone: '081298765432', recipientAddress: 'Jl. Mawar 1', recipientCity: 'Surabaya', recipientProvince: 'jatim', recipientPostalCode: '60111', weightGrams: 1000, codAmount: 120000, ...o };
+    const r = {
+      reference,
+      originAddressId: origin,
+      recipientName: 'Budi',
+      recipientPhone: '081298765432',
+      recipientAddress: 'Jl. Mawar 1',
+      recipientCity: 'Surabaya',
+      recipientProvince: 'jatim',
+      recipientPostalCode: '60111',
+      weightGrams: 1000,
+      codAmount: 120000,
+      ...o,
+    };
     return Object.values(r).join(',');
   };
-  const csvHeader = 'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount';
+  const csvHeader =
+    'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount';
 
   it('keeps valid JSON rows and names each bad one', async () => {
     const other = await signupSeller(http);
@@ -138,7 +224,9 @@ describe('bulk shipment import', () => {
       ])
       .expect(200);
     expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['J-1', 'J-6']);
-    expect(res.body.errors.map((e: { row: number; details: { field: string }[] }) => [e.row, e.details[0].field])).toEqual([
+    expect(
+      res.body.errors.map((e: { row: number; details: { field: string }[] }) => [e.row, e.details[0].field]),
+    ).toEqual([
       [2, 'recipient.phone'],
       [3, 'originAddressId'],
       [4, 'reference'],
@@ -147,27 +235,66 @@ describe('bulk shipment import', () => {
   });
 
   it('imports CSV the same way', async () => {
-    const csv = [csvHeader, csvRow('C-1'), csvRow('C-2', { weightGrams: 'heavy' }), csvRow('', {}), csvRow('C-4', { recipientPostalCode: '123' }), csvRow('C-5')].join('\n');
-    const res = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send(csv).expect(200);
-    expect(res.body.created.map((s: { reference: string; recipient: { province: string } }) => [s.reference, s.recipient.province])).toEqual([
+    const csv = [
+      csvHeader,
+      csvRow('C-1'),
+      csvRow('C-2', { weightGrams: 'heavy' }),
+      csvRow('', {}),
+      csvRow('C-4', { recipientPostalCode: '123' }),
+      csvRow('C-5'),
+    ].join('\n');
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(200);
+    expect(
+      res.body.created.map((s: { reference: string; recipient: { province: string } }) => [
+        s.reference,
+        s.recipient.province,
+      ]),
+    ).toEqual([
       ['C-1', 'Jawa Timur'],
       ['C-5', 'Jawa Timur'],
     ]);
-    expect(res.body.errors.map((e: { row: number; details: { field: string }[] }) => [e.row, e.details.map((d) => d.field)])).toEqual([
+    expect(
+      res.body.errors.map((e: { row: number; details: { field: string }[] }) => [
+        e.row,
+        e.details.map((d) => d.field),
+      ]),
+    ).toEqual([
       [2, ['parcel.weightGrams']],
       [3, ['reference']],
       [4, ['recipient.postalCode']],
     ]);
-    const bad = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send('name,colour\nx,y').expect(400);
+    const bad = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send('name,colour\nx,y')
+      .expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('body.colour');
   });
 
   it('takes 5,000 rows in one upload and refuses more', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => csvRow(`BIG-${i}`));
-    const res = await http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send([csvHeader, ...rows].join('\n')).expect(200);
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send([csvHeader, ...rows].join('\n'))
+      .expect(200);
     expect([res.body.created.length, res.body.errors.length]).toEqual([5000, 0]);
-    expect((await t.dataSource.query("SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'BIG-%'"))[0].n).toBe(5000);
-    const tooMany = await http.post('/v1/shipments/bulk').set(seller.auth).send(Array.from({ length: 5001 }, (_, i) => validShipment(origin, `X-${i}`))).expect(400);
+    expect(
+      (await t.dataSource.query("SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'BIG-%'"))[0]
+        .n,
+    ).toBe(5000);
+    const tooMany = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send(Array.from({ length: 5001 }, (_, i) => validShipment(origin, `X-${i}`)))
+      .expect(400);
     expect(tooMany.body.details[0]).toMatchObject({ field: 'body' });
     await http.post('/v1/shipments/bulk').set(seller.auth).send({ not: 'an array' }).expect(400);
   }, 60_000);

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
-import { addSellerUser, createAddress, createShipment, signupSeller, TestSeller, validBankAccount } from '../support/factories/sellers';
+import {
+  addSellerUser,
+  createAddress,
+  createShipment,
+  signupSeller,
+  TestSeller,
+  validBankAccount,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { LIST_OF, Resource, ROUTES, RouteCase, withId } from './route-table';
 
@@ -28,9 +35,15 @@ describe('tenant isolation and permissions, for every route', () => {
     makeA = {
       address: async () => (await createAddress(http, a)).id,
       bankAccount: async () =>
-        (await http.post('/v1/bank-accounts').set(a.auth).send(validBankAccount(String(Date.now()) + Math.floor(Math.random() * 1000))).expect(201))
-          .body.id,
-      apiKey: async () => (await http.post('/v1/api-keys').set(a.auth).send({ name: 'A key' }).expect(201)).body.id,
+        (
+          await http
+            .post('/v1/bank-accounts')
+            .set(a.auth)
+            .send(validBankAccount(String(Date.now()) + Math.floor(Math.random() * 1000)))
+            .expect(201)
+        ).body.id,
+      apiKey: async () =>
+        (await http.post('/v1/api-keys').set(a.auth).send({ name: 'A key' }).expect(201)).body.id,
       user: async () => (await addSellerUser(http, a, 'seller_staff')).id,
       shipment: async () => (await createShipment(http, a)).id,
     };
@@ -38,7 +51,9 @@ describe('tenant isolation and permissions, for every route', () => {
   afterAll(() => t.close());
 
   it('the table lists exactly the routes the app serves', async () => {
-    const doc = (await http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const served = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
@@ -86,17 +101,29 @@ describe('tenant isolation and permissions, for every route', () => {
   );
 
   it('settings: seller B’s change never reaches seller A', async () => {
-    expect(ROUTES.filter((r) => r.isolation === 'singleton').map((r) => r.path)).toEqual(['/v1/settings', '/v1/settings']);
-    await http.patch('/v1/settings').set(a.auth).send({ webhookUrl: 'https://a.example.id/hook' }).expect(200);
+    expect(ROUTES.filter((r) => r.isolation === 'singleton').map((r) => r.path)).toEqual([
+      '/v1/settings',
+      '/v1/settings',
+    ]);
+    await http
+      .patch('/v1/settings')
+      .set(a.auth)
+      .send({ webhookUrl: 'https://a.example.id/hook' })
+      .expect(200);
     const before = (await http.get('/v1/settings').set(a.auth).expect(200)).body;
-    const bs = await http.patch('/v1/settings').set(b.auth).send({ webhookUrl: 'https://b.example.id/hook', scoringPreset: 'fastest' }).expect(200);
+    const bs = await http
+      .patch('/v1/settings')
+      .set(b.auth)
+      .send({ webhookUrl: 'https://b.example.id/hook', scoringPreset: 'fastest' })
+      .expect(200);
     expect(bs.body.webhookSecret).not.toBe(before.webhookSecret);
     expect((await http.get('/v1/settings').set(a.auth).expect(200)).body).toEqual(before);
   });
 
   it('answers 401 without credentials and 403 for a role the route does not allow, on every route', async () => {
     const staff = await addSellerUser(http, a, 'seller_staff');
-    const apiKey = (await http.post('/v1/api-keys').set(a.auth).send({ name: 'integration' }).expect(201)).body.key as string;
+    const apiKey = (await http.post('/v1/api-keys').set(a.auth).send({ name: 'integration' }).expect(201))
+      .body.key as string;
     const finance = await createOperator(t, http, 'finance');
     const admin = await createOperator(t, http, 'admin');
     const callers: { role: string; headers: Headers }[] = [
@@ -117,7 +144,9 @@ describe('tenant isolation and permissions, for every route', () => {
       for (const caller of callers) {
         const res = await call(http, route, path, caller.headers);
         const allowed = route.access === 'any' || (route.access as string[]).includes(caller.role);
-        outcomes.push(`${route.method} ${route.path} ${caller.role} ${res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : 'allowed'}`);
+        outcomes.push(
+          `${route.method} ${route.path} ${caller.role} ${res.status === 403 ? 'forbidden' : res.status === 401 ? 'unauthenticated' : 'allowed'}`,
+        );
         expected.push(`${route.method} ${route.path} ${caller.role} ${allowed ? 'allowed' : 'forbidden'}`);
       }
     }

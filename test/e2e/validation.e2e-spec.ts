@@ -1,5 +1,13 @@
 import supertest from 'supertest';
-import { createAddress, createShipment, signupSeller, TestSeller, validAddress, validBankAccount, validShipment } from '../support/factories/sellers';
+import {
+  createAddress,
+  createShipment,
+  signupSeller,
+  TestSeller,
+  validAddress,
+  validBankAccount,
+  validShipment,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface BadCase {
@@ -20,63 +28,387 @@ const without = <T extends object>(o: T, key: keyof T) => {
 };
 
 const CASES = (addressId: string, shipmentId: string): BadCase[] => [
-  { name: 'address: missing label', method: 'post', path: '/v1/addresses', body: without(validAddress(), 'label'), field: 'label' },
-  { name: 'address: label of wrong type', method: 'post', path: '/v1/addresses', body: { ...validAddress(), label: 42 }, field: 'label' },
-  { name: 'address: label too long', method: 'post', path: '/v1/addresses', body: { ...validAddress(), label: longText(61) }, field: 'label' },
-  { name: 'address: blank contact name', method: 'post', path: '/v1/addresses', body: { ...validAddress(), contactName: '   ' }, field: 'contactName' },
-  { name: 'address: unknown field', method: 'post', path: '/v1/addresses', body: { ...validAddress(), color: 'red' }, field: 'color' },
-  { name: 'address: bad phone', method: 'post', path: '/v1/addresses', body: { ...validAddress(), phone: '12345' }, field: 'phone' },
-  { name: 'address: foreign phone', method: 'post', path: '/v1/addresses', body: { ...validAddress(), phone: '+6591234567' }, field: 'phone' },
-  { name: 'address: phone with letters', method: 'post', path: '/v1/addresses', body: { ...validAddress(), phone: '0812-ABCD-7890' }, field: 'phone' },
-  { name: 'address: 4-digit postal code', method: 'post', path: '/v1/addresses', body: { ...validAddress(), postalCode: '4011' }, field: 'postalCode' },
-  { name: 'address: unknown province', method: 'post', path: '/v1/addresses', body: { ...validAddress(), province: 'Atlantis' }, field: 'province' },
-  { name: 'address: address too long', method: 'post', path: '/v1/addresses', body: { ...validAddress(), address: longText(301) }, field: 'address' },
-  { name: 'address: body is an array', method: 'post', path: '/v1/addresses', body: [validAddress()], field: 'label' },
-  { name: 'address: malformed JSON', method: 'post', path: '/v1/addresses', raw: '{"label": ', field: 'body' },
-  { name: 'address patch: null label', method: 'patch', path: `/v1/addresses/${addressId}`, body: { label: null }, field: 'label' },
-  { name: 'address patch: bad phone', method: 'patch', path: `/v1/addresses/${addressId}`, body: { phone: '0000' }, field: 'phone' },
-  { name: 'address patch: unknown field', method: 'patch', path: `/v1/addresses/${addressId}`, body: { sellerId: 'x' }, field: 'sellerId' },
-  { name: 'bank: unknown bank', method: 'post', path: '/v1/bank-accounts', body: { ...validBankAccount(), bankCode: 'NOPE' }, field: 'bankCode' },
-  { name: 'bank: number with letters', method: 'post', path: '/v1/bank-accounts', body: { ...validBankAccount(), accountNumber: '12AB56' }, field: 'accountNumber' },
-  { name: 'bank: number too long', method: 'post', path: '/v1/bank-accounts', body: validBankAccount('1'.repeat(21)), field: 'accountNumber' },
-  { name: 'bank: missing name', method: 'post', path: '/v1/bank-accounts', body: without(validBankAccount(), 'accountName'), field: 'accountName' },
-  { name: 'settings: negative lost margin', method: 'patch', path: '/v1/settings', body: { lostMarginPerFailure: -1 }, field: 'lostMarginPerFailure' },
-  { name: 'settings: fractional lost margin', method: 'patch', path: '/v1/settings', body: { lostMarginPerFailure: 10.5 }, field: 'lostMarginPerFailure' },
-  { name: 'settings: unknown preset', method: 'patch', path: '/v1/settings', body: { scoringPreset: 'random' }, field: 'scoringPreset' },
-  { name: 'settings: null preset', method: 'patch', path: '/v1/settings', body: { scoringPreset: null }, field: 'scoringPreset' },
-  { name: 'settings: webhook not a URL', method: 'patch', path: '/v1/settings', body: { webhookUrl: 'ftp://x' }, field: 'webhookUrl' },
-  { name: 'settings: webhook too long', method: 'patch', path: '/v1/settings', body: { webhookUrl: `https://x.id/${longText(2100)}` }, field: 'webhookUrl' },
-  { name: 'users: bad email', method: 'post', path: '/v1/users', body: { email: 'not-an-email', password: 'long enough pw', role: 'seller_staff' }, field: 'email' },
-  { name: 'users: finance role', method: 'post', path: '/v1/users', body: { email: 'f@example.id', password: 'long enough pw', role: 'finance' }, field: 'role' },
-  { name: 'users: short password', method: 'post', path: '/v1/users', body: { email: 's@example.id', password: 'short', role: 'seller_staff' }, field: 'password' },
-  { name: 'api key: name too long', method: 'post', path: '/v1/api-keys', body: { name: longText(101) }, field: 'name' },
+  {
+    name: 'address: missing label',
+    method: 'post',
+    path: '/v1/addresses',
+    body: without(validAddress(), 'label'),
+    field: 'label',
+  },
+  {
+    name: 'address: label of wrong type',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), label: 42 },
+    field: 'label',
+  },
+  {
+    name: 'address: label too long',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), label: longText(61) },
+    field: 'label',
+  },
+  {
+    name: 'address: blank contact name',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), contactName: '   ' },
+    field: 'contactName',
+  },
+  {
+    name: 'address: unknown field',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), color: 'red' },
+    field: 'color',
+  },
+  {
+    name: 'address: bad phone',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), phone: '12345' },
+    field: 'phone',
+  },
+  {
+    name: 'address: foreign phone',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), phone: '+6591234567' },
+    field: 'phone',
+  },
+  {
+    name: 'address: phone with letters',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), phone: '0812-ABCD-7890' },
+    field: 'phone',
+  },
+  {
+    name: 'address: 4-digit postal code',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), postalCode: '4011' },
+    field: 'postalCode',
+  },
+  {
+    name: 'address: unknown province',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), province: 'Atlantis' },
+    field: 'province',
+  },
+  {
+    name: 'address: address too long',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), address: longText(301) },
+    field: 'address',
+  },
+  {
+    name: 'address: body is an array',
+    method: 'post',
+    path: '/v1/addresses',
+    body: [validAddress()],
+    field: 'label',
+  },
+  {
+    name: 'address: malformed JSON',
+    method: 'post',
+    path: '/v1/addresses',
+    raw: '{"label": ',
+    field: 'body',
+  },
+  {
+    name: 'address patch: null label',
+    method: 'patch',
+    path: `/v1/addresses/${addressId}`,
+    body: { label: null },
+    field: 'label',
+  },
+  {
+    name: 'address patch: bad phone',
+    method: 'patch',
+    path: `/v1/addresses/${addressId}`,
+    body: { phone: '0000' },
+    field: 'phone',
+  },
+  {
+    name: 'address patch: unknown field',
+    method: 'patch',
+    path: `/v1/addresses/${addressId}`,
+    body: { sellerId: 'x' },
+    field: 'sellerId',
+  },
+  {
+    name: 'bank: unknown bank',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: { ...validBankAccount(), bankCode: 'NOPE' },
+    field: 'bankCode',
+  },
+  {
+    name: 'bank: number with letters',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: { ...validBankAccount(), accountNumber: '12AB56' },
+    field: 'accountNumber',
+  },
+  {
+    name: 'bank: number too long',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: validBankAccount('1'.repeat(21)),
+    field: 'accountNumber',
+  },
+  {
+    name: 'bank: missing name',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: without(validBankAccount(), 'accountName'),
+    field: 'accountName',
+  },
+  {
+    name: 'settings: negative lost margin',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { lostMarginPerFailure: -1 },
+    field: 'lostMarginPerFailure',
+  },
+  {
+    name: 'settings: fractional lost margin',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { lostMarginPerFailure: 10.5 },
+    field: 'lostMarginPerFailure',
+  },
+  {
+    name: 'settings: unknown preset',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { scoringPreset: 'random' },
+    field: 'scoringPreset',
+  },
+  {
+    name: 'settings: null preset',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { scoringPreset: null },
+    field: 'scoringPreset',
+  },
+  {
+    name: 'settings: webhook not a URL',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { webhookUrl: 'ftp://x' },
+    field: 'webhookUrl',
+  },
+  {
+    name: 'settings: webhook too long',
+    method: 'patch',
+    path: '/v1/settings',
+    body: { webhookUrl: `https://x.id/${longText(2100)}` },
+    field: 'webhookUrl',
+  },
+  {
+    name: 'users: bad email',
+    method: 'post',
+    path: '/v1/users',
+    body: { email: 'not-an-email', password: 'long enough pw', role: 'seller_staff' },
+    field: 'email',
+  },
+  {
+    name: 'users: finance role',
+    method: 'post',
+    path: '/v1/users',
+    body: { email: 'f@example.id', password: 'long enough pw', role: 'finance' },
+    field: 'role',
+  },
+  {
+    name: 'users: short password',
+    method: 'post',
+    path: '/v1/users',
+    body: { email: 's@example.id', password: 'short', role: 'seller_staff' },
+    field: 'password',
+  },
+  {
+    name: 'api key: name too long',
+    method: 'post',
+    path: '/v1/api-keys',
+    body: { name: longText(101) },
+    field: 'name',
+  },
   { name: 'list: limit 0', method: 'get', path: '/v1/addresses?limit=0', field: 'limit' },
   { name: 'list: limit above 500', method: 'get', path: '/v1/addresses?limit=501', field: 'limit' },
   { name: 'list: limit not a number', method: 'get', path: '/v1/addresses?limit=ten', field: 'limit' },
   { name: 'list: bad cursor', method: 'get', path: '/v1/addresses?cursor=garbage', field: 'cursor' },
   { name: 'list: unknown query parameter', method: 'get', path: '/v1/addresses?sort=asc', field: 'sort' },
-  { name: 'quote: missing destination', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, parcel: { weightGrams: 1000 } }, field: 'destination' },
-  { name: 'quote: zero weight', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 0 } }, field: 'parcel.weightGrams' },
-  { name: 'quote: unknown preset', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 1000 }, preset: 'luckiest' }, field: 'preset' },
-  { name: 'quote: negative COD', method: 'post', path: '/v1/quotes', body: { originAddressId: addressId, destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' }, parcel: { weightGrams: 1000 }, codAmount: -5 }, field: 'codAmount' },
-  { name: 'shipment: bad recipient phone', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), recipient: { ...validShipment(addressId).recipient, phone: '0000' } }, field: 'recipient.phone' },
-  { name: 'shipment: reference too long', method: 'post', path: '/v1/shipments', body: validShipment(addressId, 'R'.repeat(41)), field: 'reference' },
-  { name: 'shipment: unknown courier', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), courier: { code: 'pos', service: 'KILAT' } }, field: 'courier.code' },
-  { name: 'shipment: fractional weight', method: 'post', path: '/v1/shipments', body: { ...validShipment(addressId), parcel: { weightGrams: 1.5 } }, field: 'parcel.weightGrams' },
-  { name: 'bulk: not an array', method: 'post', path: '/v1/shipments/bulk', body: { rows: [] }, field: 'body' },
-  { name: 'pickup: no shipments', method: 'post', path: '/v1/pickups', body: { shipmentIds: [] }, field: 'shipmentIds' },
-  { name: 'pickup: not a uuid', method: 'post', path: '/v1/pickups', body: { shipmentIds: ['abc'] }, field: 'shipmentIds' },
-  { name: 'pickup: repeated shipment', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId, shipmentId] }, field: 'shipmentIds' },
-  { name: 'pickup: bad date', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId], pickupDate: 'tomorrow' }, field: 'pickupDate' },
-  { name: 'pickup: impossible date', method: 'post', path: '/v1/pickups', body: { shipmentIds: [shipmentId], pickupDate: '2026-02-30' }, field: 'pickupDate' },
-  { name: 'sandbox job: asOf not a date', method: 'post', path: '/sandbox/jobs/pickup-watch/run', body: { asOf: 'yesterday' }, field: 'asOf' },
-  { name: 'shipments list: unknown status', method: 'get', path: '/v1/shipments?status=teleported', field: 'status' },
-  { name: 'signup: missing seller name', method: 'post', path: '/v1/auth/signup', body: { email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },
-  { name: 'signup: seller name too long', method: 'post', path: '/v1/auth/signup', body: { sellerName: longText(121), email: 'n@example.id', password: 'long enough pw' }, field: 'sellerName', public: true },
-  { name: 'login: password of wrong type', method: 'post', path: '/v1/auth/login', body: { email: 'n@example.id', password: 12345678901 }, field: 'password', public: true },
+  {
+    name: 'quote: missing destination',
+    method: 'post',
+    path: '/v1/quotes',
+    body: { originAddressId: addressId, parcel: { weightGrams: 1000 } },
+    field: 'destination',
+  },
+  {
+    name: 'quote: zero weight',
+    method: 'post',
+    path: '/v1/quotes',
+    body: {
+      originAddressId: addressId,
+      destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' },
+      parcel: { weightGrams: 0 },
+    },
+    field: 'parcel.weightGrams',
+  },
+  {
+    name: 'quote: unknown preset',
+    method: 'post',
+    path: '/v1/quotes',
+    body: {
+      originAddressId: addressId,
+      destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' },
+      parcel: { weightGrams: 1000 },
+      preset: 'luckiest',
+    },
+    field: 'preset',
+  },
+  {
+    name: 'quote: negative COD',
+    method: 'post',
+    path: '/v1/quotes',
+    body: {
+      originAddressId: addressId,
+      destination: { city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' },
+      parcel: { weightGrams: 1000 },
+      codAmount: -5,
+    },
+    field: 'codAmount',
+  },
+  {
+    name: 'shipment: bad recipient phone',
+    method: 'post',
+    path: '/v1/shipments',
+    body: {
+      ...validShipment(addressId),
+      recipient: { ...validShipment(addressId).recipient, phone: '0000' },
+    },
+    field: 'recipient.phone',
+  },
+  {
+    name: 'shipment: reference too long',
+    method: 'post',
+    path: '/v1/shipments',
+    body: validShipment(addressId, 'R'.repeat(41)),
+    field: 'reference',
+  },
+  {
+    name: 'shipment: unknown courier',
+    method: 'post',
+    path: '/v1/shipments',
+    body: { ...validShipment(addressId), courier: { code: 'pos', service: 'KILAT' } },
+    field: 'courier.code',
+  },
+  {
+    name: 'shipment: fractional weight',
+    method: 'post',
+    path: '/v1/shipments',
+    body: { ...validShipment(addressId), parcel: { weightGrams: 1.5 } },
+    field: 'parcel.weightGrams',
+  },
+  {
+    name: 'bulk: not an array',
+    method: 'post',
+    path: '/v1/shipments/bulk',
+    body: { rows: [] },
+    field: 'body',
+  },
+  {
+    name: 'pickup: no shipments',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: [] },
+    field: 'shipmentIds',
+  },
+  {
+    name: 'pickup: not a uuid',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: ['abc'] },
+    field: 'shipmentIds',
+  },
+  {
+    name: 'pickup: repeated shipment',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: [shipmentId, shipmentId] },
+    field: 'shipmentIds',
+  },
+  {
+    name: 'pickup: bad date',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: [shipmentId], pickupDate: 'tomorrow' },
+    field: 'pickupDate',
+  },
+  {
+    name: 'pickup: impossible date',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: [shipmentId], pickupDate: '2026-02-30' },
+    field: 'pickupDate',
+  },
+  {
+    name: 'sandbox job: asOf not a date',
+    method: 'post',
+    path: '/sandbox/jobs/pickup-watch/run',
+    body: { asOf: 'yesterday' },
+    field: 'asOf',
+  },
+  {
+    name: 'shipments list: unknown status',
+    method: 'get',
+    path: '/v1/shipments?status=teleported',
+    field: 'status',
+  },
+  {
+    name: 'signup: missing seller name',
+    method: 'post',
+    path: '/v1/auth/signup',
+    body: { email: 'n@example.id', password: 'long enough pw' },
+    field: 'sellerName',
+    public: true,
+  },
+  {
+    name: 'signup: seller name too long',
+    method: 'post',
+    path: '/v1/auth/signup',
+    body: { sellerName: longText(121), email: 'n@example.id', password: 'long enough pw' },
+    field: 'sellerName',
+    public: true,
+  },
+  {
+    name: 'login: password of wrong type',
+    method: 'post',
+    path: '/v1/auth/login',
+    body: { email: 'n@example.id', password: 12345678901 },
+    field: 'password',
+    public: true,
+  },
 ];
 
-const TABLES = ['sellers', 'users', 'api_keys', 'pickup_addresses', 'bank_accounts', 'seller_settings', 'idempotency_keys', 'shipments', 'pickups', 'pickup_items'];
+const TABLES = [
+  'sellers',
+  'users',
+  'api_keys',
+  'pickup_addresses',
+  'bank_accounts',
+  'seller_settings',
+  'idempotency_keys',
+  'shipments',
+  'pickups',
+  'pickup_items',
+];
 
 describe('validation: bad input gets 400 naming the field, and writes nothing', () => {
   let t: TestApp;
@@ -96,9 +428,14 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
 
   async function snapshot(): Promise<string> {
     const counts = [];
-    for (const table of TABLES) counts.push(`${table}=${(await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n}`);
-    const address = await t.dataSource.query('SELECT label, phone FROM pickup_addresses WHERE id = $1', [addressId]);
-    const settings = await t.dataSource.query('SELECT scoring_preset, webhook_url, lost_margin_per_failure FROM seller_settings');
+    for (const table of TABLES)
+      counts.push(`${table}=${(await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n}`);
+    const address = await t.dataSource.query('SELECT label, phone FROM pickup_addresses WHERE id = $1', [
+      addressId,
+    ]);
+    const settings = await t.dataSource.query(
+      'SELECT scoring_preset, webhook_url, lost_margin_per_failure FROM seller_settings',
+    );
     return JSON.stringify({ counts, address, settings });
   }
 
@@ -107,15 +444,24 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
     const results: string[] = [];
     const expected: string[] = [];
     for (const [i, c] of CASES(addressId, shipmentId).entries()) {
-      let req = http[c.method](c.path).set(c.public ? {} : seller.auth).set('idempotency-key', `bad-${i}`);
+      let req = http[c.method](c.path)
+        .set(c.public ? {} : seller.auth)
+        .set('idempotency-key', `bad-${i}`);
       if (c.raw !== undefined) req = req.set('content-type', 'application/json').send(c.raw);
       else if (c.body !== undefined) req = req.send(c.body as object);
       const res = await req;
       const fields = (res.body.details ?? []).map((d: { field: string }) => d.field);
-      results.push(`${c.name}: ${res.status} ${res.body.code} ${fields.includes(c.field) ? `names ${c.field}` : `names ${fields.join(',')}`}`);
+      results.push(
+        `${c.name}: ${res.status} ${res.body.code} ${fields.includes(c.field) ? `names ${c.field}` : `names ${fields.join(',')}`}`,
+      );
       expected.push(`${c.name}: 400 VALIDATION_FAILED names ${c.field}`);
       if (res.status === 400) {
-        expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.any(String), requestId: expect.any(String) });
+        expect(res.body).toMatchObject({
+          statusCode: 400,
+          error: 'Bad Request',
+          message: expect.any(String),
+          requestId: expect.any(String),
+        });
         for (const d of res.body.details) expect(d.message).toEqual(expect.any(String));
       }
     }
@@ -132,10 +478,18 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
 
   it('accepts the Indonesian phone spellings and answers E.164; province spellings answer the canonical name', async () => {
     for (const phone of ['081234567890', '6281234567890', '+62 812-3456-7890', '(0812) 3456 7890']) {
-      const res = await http.post('/v1/addresses').set(seller.auth).send({ ...validAddress(), phone, province: 'jabar' }).expect(201);
+      const res = await http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), phone, province: 'jabar' })
+        .expect(201);
       expect([phone, res.body.phone, res.body.province]).toEqual([phone, '+6281234567890', 'Jawa Barat']);
     }
-    const landline = await http.post('/v1/addresses').set(seller.auth).send({ ...validAddress(), phone: '(022) 4231234' }).expect(201);
+    const landline = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), phone: '(022) 4231234' })
+      .expect(201);
     expect(landline.body.phone).toBe('+62224231234');
   });
 });

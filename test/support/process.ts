@@ -15,7 +15,8 @@ const running = new Set<ChildProcess>();
 
 /** Kills every process runBuilt started that is still alive (for afterAll, so a failed test leaves none). */
 export function killAll(): void {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const child of running)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
 /** Runs the built service (`dist/src/main.js`) or CLI with exactly `env` on top of PATH/HOME. */
@@ -37,7 +38,9 @@ export function runBuilt(
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
@@ -55,7 +58,9 @@ export async function waitForReady(url: string, proc: KirimProcess, timeoutMs = 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} not ready (exited: ${exited})\nstdout:\n${proc.stdout().slice(-3000)}\nstderr:\n${proc.stderr().slice(-3000)}`);
+  throw new Error(
+    `${url} not ready (exited: ${exited})\nstdout:\n${proc.stdout().slice(-3000)}\nstderr:\n${proc.stderr().slice(-3000)}`,
+  );
 }
 
 export async function stop(proc: KirimProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {

@@ -37,7 +37,10 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
 }
 
 /** The whole app on its own database, listening on a free port. */
-export async function startTestApp(overrides: Record<string, string> = {}, db?: TestDatabase): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  db?: TestDatabase,
+): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
   const config = loadConfig(testEnv(database.url, overrides), {});
   const clock = new FakeClock();
@@ -45,7 +48,9 @@ export async function startTestApp(overrides: Record<string, string> = {}, db?: 
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { bufferLogs: true });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
+    bufferLogs: true,
+  });
   await configureApp(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

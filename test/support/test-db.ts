@@ -6,7 +6,10 @@ export const TEMPLATE_DATABASE = 'kirim_test_template';
 /** The embedded test cluster's URL (set by global-setup), pointing at `database`. */
 export function clusterUrl(database: string): string {
   const base = process.env.KIRIM_TEST_PG_URL;
-  if (!base) throw new Error('KIRIM_TEST_PG_URL is not set: run the tests through jest (global-setup starts PostgreSQL)');
+  if (!base)
+    throw new Error(
+      'KIRIM_TEST_PG_URL is not set: run the tests through jest (global-setup starts PostgreSQL)',
+    );
   const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();

@@ -26,6 +26,7 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 /** The seller whose data the caller may see; every seller-scoped query filters by it. */
 export const CurrentSeller = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
   const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal?.sellerId) throw new ForbiddenError('AUTH_NOT_A_SELLER', 'This route is for seller accounts');
+  if (!principal?.sellerId)
+    throw new ForbiddenError('AUTH_NOT_A_SELLER', 'This route is for seller accounts');
   return principal.sellerId;
 });

@@ -117,7 +117,8 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const { status, body, retryAfter } = toErrorResponse(error, requestIdOf(request));
     if (status >= 500) this.logger.error({ err: error, requestId: body.requestId }, 'request failed');
-    if (retryAfter !== undefined) void reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
+    if (retryAfter !== undefined)
+      void reply.header('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
     void reply.status(status).send(body);
   }
 }

@@ -10,11 +10,20 @@ import { FieldProblem, ValidationFailedError } from './app-error';
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
-    const field = e.property === undefined || e.property === '' ? parent || 'body' : parent ? `${parent}.${e.property}` : e.property;
+    const field =
+      e.property === undefined || e.property === ''
+        ? parent || 'body'
+        : parent
+          ? `${parent}.${e.property}`
+          : e.property;
     const messages = Object.values(e.constraints ?? {});
     if (messages.length) {
       const missing = e.value === undefined && !e.constraints?.whitelistValidation;
-      out.push({ field, message: e.property === undefined ? 'must be a JSON object' : missing ? `${field} is required` : messages[0] });
+      out.push({
+        field,
+        message:
+          e.property === undefined ? 'must be a JSON object' : missing ? `${field} is required` : messages[0],
+      });
     }
     if (e.children?.length) out.push(...fieldProblems(e.children, field));
   }

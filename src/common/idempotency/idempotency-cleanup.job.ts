@@ -5,7 +5,10 @@ import { IdempotencyRepository } from './idempotency.repository';
 
 @Injectable()
 export class IdempotencyCleanupJob {
-  constructor(private readonly repository: IdempotencyRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repository: IdempotencyRepository,
+    private readonly clock: Clock,
+  ) {}
 
   @Interval(3600_000)
   run(): Promise<number> {

@@ -1,4 +1,11 @@
-import { applyDecorators, CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
 import { AppConfig } from 'config';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -47,21 +54,32 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 
   /** The whole request runs in the transaction that holds the key, so its writes and the stored response commit together. */
-  private async once(request: AuthenticatedRequest, reply: FastifyReply, key: string | string[], next: CallHandler): Promise<unknown> {
+  private async once(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    key: string | string[],
+    next: CallHandler,
+  ): Promise<unknown> {
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
-      throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' }]);
+      throw new ValidationFailedError([
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
+      ]);
     }
     const principal = request.principal!;
     const scope = principal.sellerId ? `seller:${principal.sellerId}` : `user:${principal.userId}`;
-    const fingerprint = createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
+      .digest('hex');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.idempotencyTtlHours * 3600_000);
     return this.tx.run(async () => {
       const claim = await this.repository.claim(scope, key, fingerprint, now, expiresAt);
       if (claim.kind === 'mismatch') {
-        throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body', [
-          { field: 'Idempotency-Key', message: 'was already used with a different request' },
-        ]);
+        throw new ConflictError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request body',
+          [{ field: 'Idempotency-Key', message: 'was already used with a different request' }],
+        );
       }
       if (claim.kind === 'replay') {
         void reply.status(claim.status).header('idempotent-replayed', 'true');
@@ -70,7 +88,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return claim.body;
       }
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.repository.complete(scope, key, reply.statusCode, body === undefined ? null : JSON.stringify(body));
+      await this.repository.complete(
+        scope,
+        key,
+        reply.statusCode,
+        body === undefined ? null : JSON.stringify(body),
+      );
       return body;
     });
   }

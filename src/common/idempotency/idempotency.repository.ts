@@ -3,9 +3,7 @@ import { Transactions } from 'src/database/transaction';
 import { ConflictError } from '../errors/app-error';
 
 export type IdempotencyClaim =
-  | { kind: 'owner' }
-  | { kind: 'replay'; status: number; body: string | null }
-  | { kind: 'mismatch' };
+  { kind: 'owner' } | { kind: 'replay'; status: number; body: string | null } | { kind: 'mismatch' };
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
@@ -20,7 +18,13 @@ export class IdempotencyRepository {
    * or rolls back (then we own the key). An expired key is taken over.
    * @throws ConflictError IDEMPOTENCY_REQUEST_IN_PROGRESS when the other request takes too long.
    */
-  async claim(scope: string, key: string, fingerprint: string, now: Date, expiresAt: Date): Promise<IdempotencyClaim> {
+  async claim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<IdempotencyClaim> {
     const m = this.tx.manager;
     await m.query(`SET LOCAL lock_timeout = '15s'`);
     let inserted: unknown[];
@@ -37,7 +41,10 @@ export class IdempotencyRepository {
       );
     } catch (e) {
       if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) {
-        throw new ConflictError('IDEMPOTENCY_REQUEST_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress');
+        throw new ConflictError(
+          'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+          'A request with this Idempotency-Key is still in progress',
+        );
       }
       throw e;
     }
@@ -61,7 +68,9 @@ export class IdempotencyRepository {
 
   /** Deletes keys past their retention; returns how many. */
   async deleteExpired(now: Date): Promise<number> {
-    const [, count] = (await this.tx.manager.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [now])) as [unknown, number];
+    const [, count] = (await this.tx.manager.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [
+      now,
+    ])) as [unknown, number];
     return count;
   }
 }

@@ -55,7 +55,18 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
   let returns = 0;
   for (const s of steps) {
     const branch = s.location.toUpperCase();
-    const line: Line = { operationType: '', at: Date.parse(s.at), branch, nextBranch: '', description: '', problemCode: '', problemText: '', signer: '', relation: '', proof: '' };
+    const line: Line = {
+      operationType: '',
+      at: Date.parse(s.at),
+      branch,
+      nextBranch: '',
+      description: '',
+      problemCode: '',
+      problemText: '',
+      signer: '',
+      relation: '',
+      proof: '',
+    };
     const problem = (p: [string, string]) => {
       [line.problemCode, line.problemText] = p;
       line.description = `Problem on shipment due to ${p[1]}`;
@@ -64,17 +75,25 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
       case 'created':
         continue; // an order without scans until the first event
       case 'pickup_requested':
-        [line.operationType, line.description] = ['Pickup Request', 'Pickup has been requested, waiting for courier'];
+        [line.operationType, line.description] = [
+          'Pickup Request',
+          'Pickup has been requested, waiting for courier',
+        ];
         break;
       case 'picked_up':
         pickedUp = true;
-        [line.operationType, line.description] = parcel.pickup ? ['Pick up scan', 'Parcel has been picked up by courier'] : ['Dropped Off at Store', 'Parcel has been dropped off at store'];
+        [line.operationType, line.description] = parcel.pickup
+          ? ['Pick up scan', 'Parcel has been picked up by courier']
+          : ['Dropped Off at Store', 'Parcel has been dropped off at store'];
         break;
       case 'in_transit':
         transits += 1;
-        if (transits === 1 && pickedUp && !branch.startsWith('HUB ')) [line.operationType, line.description] = ['Loading scan', `Parcel loaded at ${branch}`];
-        else if (branch.startsWith('HUB ')) [line.operationType, line.description] = ['Arrival scan', `Parcel arrived at ${branch}`];
-        else if (transits === 1) [line.operationType, line.description] = ['Sending scan', `Parcel sent from ${branch}`];
+        if (transits === 1 && pickedUp && !branch.startsWith('HUB '))
+          [line.operationType, line.description] = ['Loading scan', `Parcel loaded at ${branch}`];
+        else if (branch.startsWith('HUB '))
+          [line.operationType, line.description] = ['Arrival scan', `Parcel arrived at ${branch}`];
+        else if (transits === 1)
+          [line.operationType, line.description] = ['Sending scan', `Parcel sent from ${branch}`];
         else [line.operationType, line.description] = ['Unloading scan', `Parcel unloaded at ${branch}`];
         break;
       case 'out_for_delivery':
@@ -85,15 +104,28 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
         problem(PROBLEM_BY_REASON[s.reason ?? 'consignee_absent'] ?? PROBLEM_BY_REASON.consignee_absent!);
         break;
       case 'delivered':
-        [line.operationType, line.description, line.signer, line.relation] = ['POD scan', 'Parcel has been delivered', text(r.recipientName), 'Self'];
+        [line.operationType, line.description, line.signer, line.relation] = [
+          'POD scan',
+          'Parcel has been delivered',
+          text(r.recipientName),
+          'Self',
+        ];
         line.proof = `pod/${parcel.awb}.jpg`;
         break;
       case 'returning_to_sender':
         returns += 1;
-        [line.operationType, line.description] = returns === 1 ? ['Create Return Bill', 'Return to sender requested'] : ['Confirm Return Bill', 'Return to sender confirmed'];
+        [line.operationType, line.description] =
+          returns === 1
+            ? ['Create Return Bill', 'Return to sender requested']
+            : ['Confirm Return Bill', 'Return to sender confirmed'];
         break;
       case 'returned':
-        [line.operationType, line.description, line.signer, line.relation] = ['Return POD Scan', 'Parcel returned to shipper', text(r.senderName), 'Self'];
+        [line.operationType, line.description, line.signer, line.relation] = [
+          'Return POD Scan',
+          'Parcel returned to shipper',
+          text(r.senderName),
+          'Self',
+        ];
         break;
       case 'cancelled':
         [line.operationType, line.description] = ['Cancel Order', 'Order has been cancelled'];
@@ -159,7 +191,10 @@ export class IdExpressSandbox extends CourierSandbox {
   }
 
   private provinces(d: Body, originField: string, destinationField: string) {
-    return { origin: provinceOfCode(text(d[originField])), destination: provinceOfCode(text(d[destinationField])) };
+    return {
+      origin: provinceOfCode(text(d[originField])),
+      destination: provinceOfCode(text(d[destinationField])),
+    };
   }
 
   private tracking(p: SandboxParcel) {
@@ -212,28 +247,67 @@ export class IdExpressSandbox extends CourierSandbox {
 
   private async createOne(o: Body) {
     const orderNo = text(o.orderNo);
-    const item = (code: number, msg: string, waybillNo = '') => ({ code, orderNo, waybillNo, sortingCode: '', msg });
+    const item = (code: number, msg: string, waybillNo = '') => ({
+      code,
+      orderNo,
+      waybillNo,
+      sortingCode: '',
+      msg,
+    });
     const pickup = o.serviceType === '00';
-    const required = ['orderNo', 'orderTime', 'expressType', 'serviceType', 'itemName', 'itemQuantity', 'itemCategory', 'weight', 'paymentType', 'senderName', 'senderCellphone', 'senderAddress', 'senderCityId', 'senderDistrictId', 'recipientName', 'recipientCellphone', 'recipientAddress', 'recipientCityId', 'recipientDistrictId', ...(pickup ? ['pickupStartTime', 'pickupEndTime'] : [])];
+    const required = [
+      'orderNo',
+      'orderTime',
+      'expressType',
+      'serviceType',
+      'itemName',
+      'itemQuantity',
+      'itemCategory',
+      'weight',
+      'paymentType',
+      'senderName',
+      'senderCellphone',
+      'senderAddress',
+      'senderCityId',
+      'senderDistrictId',
+      'recipientName',
+      'recipientCellphone',
+      'recipientAddress',
+      'recipientCityId',
+      'recipientDistrictId',
+      ...(pickup ? ['pickupStartTime', 'pickupEndTime'] : []),
+    ];
     const missing = required.filter((f) => o[f] === undefined || o[f] === null || o[f] === '');
     if (missing.length) return item(ITEM_FAILED, `${missing.join(', ')} can not be empty`);
     const [existing] = await this.world.findByReference('idexpress', orderNo);
     if (existing) return item(-1, `orderNo ${orderNo} already exists`, existing.awb);
     if (!['00', '01'].includes(text(o.serviceType))) return item(ITEM_FAILED, 'serviceType invalid');
     if (text(o.paymentType) !== '01') return item(ITEM_FAILED, 'paymentType invalid');
-    if (pickup && !(Number(o.pickupEndTime) > Number(o.pickupStartTime))) return item(ITEM_FAILED, 'pickupEndTime must be later than pickupStartTime');
+    if (pickup && !(Number(o.pickupEndTime) > Number(o.pickupStartTime)))
+      return item(ITEM_FAILED, 'pickupEndTime must be later than pickupStartTime');
     const { origin, destination } = this.provinces(o, 'senderDistrictId', 'recipientDistrictId');
-    if (!origin || !destination) return item(ITEM_FAILED, 'senderDistrictId or recipientDistrictId not found');
+    if (!origin || !destination)
+      return item(ITEM_FAILED, 'senderDistrictId or recipientDistrictId not found');
     const weightGrams = Math.round(Number(o.weight) * 1000);
     if (!(weightGrams > 0)) return item(ITEM_FAILED, 'weight invalid');
     const cod = o.codAmount === undefined || o.codAmount === '' ? 0 : Number(o.codAmount);
     if (!Number.isFinite(cod) || cod < 0) return item(ITEM_FAILED, 'codAmount invalid');
-    const rejection = this.world.check('idexpress', text(o.expressType), origin, destination, weightGrams, cod);
+    const rejection = this.world.check(
+      'idexpress',
+      text(o.expressType),
+      origin,
+      destination,
+      weightGrams,
+      cod,
+    );
     if (rejection === 'unknown_service') return item(ITEM_FAILED, 'expressType invalid');
-    if (rejection === 'unserviceable_route') return item(ITEM_FAILED, 'Route not covered by this expressType');
+    if (rejection === 'unserviceable_route')
+      return item(ITEM_FAILED, 'Route not covered by this expressType');
     if (rejection === 'too_heavy') return item(ITEM_FAILED, 'Weight out of range for this expressType');
-    if (rejection === 'cod_not_allowed') return item(ITEM_FAILED, 'COD is not available for this destination and expressType');
-    if (rejection === 'cod_over_limit') return item(ITEM_FAILED, 'COD amount exceeds the limit of this expressType');
+    if (rejection === 'cod_not_allowed')
+      return item(ITEM_FAILED, 'COD is not available for this destination and expressType');
+    if (rejection === 'cod_over_limit')
+      return item(ITEM_FAILED, 'COD amount exceeds the limit of this expressType');
     const awb = `IDE${String(await this.world.nextAwbNumber('idexpress')).padStart(12, '0')}`;
     const parcel = await this.world.create({
       courier: 'idexpress',
@@ -250,7 +324,13 @@ export class IdExpressSandbox extends CourierSandbox {
       pickup,
       request: o,
     });
-    return { code: 0, orderNo, waybillNo: parcel.awb, sortingCode: `${text(o.recipientDistrictId).slice(0, 2)}-${text(o.recipientDistrictId).slice(-3)}`, msg: 'success' };
+    return {
+      code: 0,
+      orderNo,
+      waybillNo: parcel.awb,
+      sortingCode: `${text(o.recipientDistrictId).slice(0, 2)}-${text(o.recipientDistrictId).slice(-3)}`,
+      msg: 'success',
+    };
   }
 
   protected routes(app: FastifyInstance): void {
@@ -259,9 +339,12 @@ export class IdExpressSandbox extends CourierSandbox {
       const appId = text(fields.appId);
       const sign = text(fields.sign);
       const data = this.dataOf(request);
-      if (!appId || !sign || !data) return this.fail(reply, ERR.params, 'appId, sign and data can not be empty');
+      if (!appId || !sign || !data)
+        return this.fail(reply, ERR.params, 'appId, sign and data can not be empty');
       if (appId !== this.appId) return this.fail(reply, ERR.appId, 'appId not exist');
-      const expected = createHash('md5').update(`${data}${appId}${this.secret('secret_key')}`, 'utf8').digest('hex');
+      const expected = createHash('md5')
+        .update(`${data}${appId}${this.secret('secret_key')}`, 'utf8')
+        .digest('hex');
       const a = Buffer.from(sign);
       const b = Buffer.from(expected);
       if (a.length !== b.length || !timingSafeEqual(a, b)) return this.fail(reply, ERR.sign, 'sign error');
@@ -273,7 +356,11 @@ export class IdExpressSandbox extends CourierSandbox {
       if (!d || typeof d !== 'object') return this.fail(reply, ERR.params, 'data format error');
       const weightKg = Number(d.weight);
       if (!d.senderCityId || !d.recipientDistrictId || !d.expressType || !(weightKg > 0)) {
-        return this.fail(reply, ERR.params, 'senderCityId, recipientDistrictId, weight and expressType are required');
+        return this.fail(
+          reply,
+          ERR.params,
+          'senderCityId, recipientDistrictId, weight and expressType are required',
+        );
       }
       const { origin, destination } = this.provinces(d, 'senderCityId', 'recipientDistrictId');
       if (!origin || !destination) return this.fail(reply, ERR.refused, 'Area not found');
@@ -281,9 +368,13 @@ export class IdExpressSandbox extends CourierSandbox {
       const weightGrams = Math.round(weightKg * 1000);
       const rejection = this.world.check('idexpress', service, origin, destination, weightGrams, 0);
       if (rejection === 'unknown_service') return this.fail(reply, ERR.params, 'expressType invalid');
-      if (rejection === 'too_heavy') return this.fail(reply, ERR.refused, 'Weight out of range for this expressType');
-      const quote = this.world.quote('idexpress', origin, destination, weightGrams, 0).find((q) => q.service.code === service);
-      if (rejection === 'unserviceable_route' || !quote) return this.fail(reply, ERR.refused, 'Route not covered by this expressType');
+      if (rejection === 'too_heavy')
+        return this.fail(reply, ERR.refused, 'Weight out of range for this expressType');
+      const quote = this.world
+        .quote('idexpress', origin, destination, weightGrams, 0)
+        .find((q) => q.service.code === service);
+      if (rejection === 'unserviceable_route' || !quote)
+        return this.fail(reply, ERR.refused, 'Route not covered by this expressType');
       // The fee is a bare number (idexpress.md §3.1).
       return this.ok(quote.price);
     });
@@ -291,7 +382,8 @@ export class IdExpressSandbox extends CourierSandbox {
     // Assumed endpoint: COD flags per expressType for a route (the per-account location list, idexpress.md §1).
     app.post('/open/v1/area/get-cod-coverage', async (request, reply) => {
       const d = this.json(request) as Body | undefined;
-      if (!d || typeof d !== 'object' || !d.senderCityId || !d.recipientDistrictId) return this.fail(reply, ERR.params, 'senderCityId and recipientDistrictId are required');
+      if (!d || typeof d !== 'object' || !d.senderCityId || !d.recipientDistrictId)
+        return this.fail(reply, ERR.params, 'senderCityId and recipientDistrictId are required');
       const { origin, destination } = this.provinces(d, 'senderCityId', 'recipientDistrictId');
       if (!origin || !destination) return this.fail(reply, ERR.refused, 'Area not found');
       const rows = this.world.services('idexpress').map((s) => {
@@ -303,7 +395,8 @@ export class IdExpressSandbox extends CourierSandbox {
 
     app.post('/open/v1/waybill/create', async (request, reply) => {
       const orders = this.json(request);
-      if (!Array.isArray(orders) || !orders.length) return this.fail(reply, ERR.params, 'data must be an array of orders');
+      if (!Array.isArray(orders) || !orders.length)
+        return this.fail(reply, ERR.params, 'data must be an array of orders');
       const results = [];
       for (const o of orders) results.push(await this.createOne((o ?? {}) as Body));
       return this.ok(results, results.length);
@@ -312,31 +405,43 @@ export class IdExpressSandbox extends CourierSandbox {
     // Assumed: a partial update keyed by waybillNo; `serviceType: "00"` turns a drop-off into a pickup.
     app.post('/open/v1/waybill/update', async (request, reply) => {
       const d = this.json(request) as Body | undefined;
-      if (!d || typeof d !== 'object' || !d.waybillNo) return this.fail(reply, ERR.params, 'waybillNo can not be empty');
+      if (!d || typeof d !== 'object' || !d.waybillNo)
+        return this.fail(reply, ERR.params, 'waybillNo can not be empty');
       const parcel = await this.world.find('idexpress', text(d.waybillNo));
       if (!parcel) return this.fail(reply, ERR.notFound, 'waybillNo not found');
       if (d.serviceType === '00') {
         const outcome = await this.world.requestPickup(parcel);
         if (outcome === 'cancelled') return this.fail(reply, ERR.state, 'Waybill has been cancelled');
-        if (outcome === 'picked_up') return this.fail(reply, ERR.state, 'Waybill has been picked up, can not be updated');
+        if (outcome === 'picked_up')
+          return this.fail(reply, ERR.state, 'Waybill has been picked up, can not be updated');
       }
       return this.ok(null);
     });
 
     app.post('/open/v1/waybill/cancel', async (request, reply) => {
       const d = this.json(request) as Body | undefined;
-      if (!d || typeof d !== 'object' || !d.waybillNo) return this.fail(reply, ERR.params, 'waybillNo can not be empty');
+      if (!d || typeof d !== 'object' || !d.waybillNo)
+        return this.fail(reply, ERR.params, 'waybillNo can not be empty');
       const parcel = await this.world.find('idexpress', text(d.waybillNo));
       if (!parcel) return this.fail(reply, ERR.notFound, 'waybillNo not found');
       const outcome = await this.world.cancel(parcel);
-      if (outcome === 'already_cancelled') return this.fail(reply, ERR.state, 'Waybill has already been cancelled');
-      if (outcome === 'picked_up') return this.fail(reply, ERR.state, 'Waybill has been picked up, can not be cancelled');
+      if (outcome === 'already_cancelled')
+        return this.fail(reply, ERR.state, 'Waybill has already been cancelled');
+      if (outcome === 'picked_up')
+        return this.fail(reply, ERR.state, 'Waybill has been picked up, can not be cancelled');
       return this.ok(null);
     });
 
     // `data` is the bare waybill list, comma-separated; unknown waybills are left out (idexpress.md §3.4).
     const track = async (request: FastifyRequest) => {
-      const awbs = [...new Set(this.dataOf(request).split(',').map((a) => a.trim()).filter(Boolean))];
+      const awbs = [
+        ...new Set(
+          this.dataOf(request)
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+        ),
+      ];
       const parcels = new Map((await this.world.findMany('idexpress', awbs)).map((p) => [p.awb, p]));
       const data = awbs.flatMap((awb) => (parcels.has(awb) ? [this.tracking(parcels.get(awb)!)] : []));
       return this.ok(data, data.length);
@@ -347,7 +452,8 @@ export class IdExpressSandbox extends CourierSandbox {
     // `[{waybillNo}]` as documented; `[{orderNo}]` is our assumed look-up by merchant order (idexpress.md §3.5).
     app.post('/open/v1/waybill/get-last-operation-waybill-with-fee', async (request, reply) => {
       const keys = this.json(request);
-      if (!Array.isArray(keys) || !keys.length) return this.fail(reply, ERR.params, 'data must be an array of {waybillNo} or {orderNo}');
+      if (!Array.isArray(keys) || !keys.length)
+        return this.fail(reply, ERR.params, 'data must be an array of {waybillNo} or {orderNo}');
       const rows = [];
       for (const k of keys as Body[]) {
         const parcels = k?.waybillNo

@@ -27,7 +27,12 @@ interface History {
   at: Date;
 }
 
-const place = (text: string) => text.toUpperCase().replace(/[[\]|]/g, ' ').replace(/\s+/g, ' ').trim();
+const place = (text: string) =>
+  text
+    .toUpperCase()
+    .replace(/[[\]|]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 /** ISO with the WIB offset, as the tracking summary writes dates. */
 const isoWib = (at: Date) => `${formatWib(at).replace(' ', 'T')}+07:00`;
 
@@ -51,8 +56,10 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
           : ['RC1', `SHIPMENT RECEIVED BY JNE COUNTER OFFICER AT [${where}]`];
         break;
       case 'in_transit':
-        if (s.location === parcel.originCity) [code, desc] = ['OP2', `PROCESSED AT SORTING CENTER [${where}]`];
-        else if (s.location.startsWith('HUB ')) [code, desc] = ['OP3', `SHIPMENT FORWARDED FROM TRANSIT CITY TO DESTINATION CITY [${where}]`];
+        if (s.location === parcel.originCity)
+          [code, desc] = ['OP2', `PROCESSED AT SORTING CENTER [${where}]`];
+        else if (s.location.startsWith('HUB '))
+          [code, desc] = ['OP3', `SHIPMENT FORWARDED FROM TRANSIT CITY TO DESTINATION CITY [${where}]`];
         else [code, desc] = ['IP1', `RECEIVED AT WAREHOUSE [${where}]`];
         break;
       case 'out_for_delivery':
@@ -61,7 +68,10 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
       case 'delivered': {
         // D09 = received by family; the addressee (D01) most of the time.
         const family = Number(parcel.awb.slice(-1)) % 5 === 0;
-        [code, desc] = [family ? 'D09' : 'D01', `DELIVERED TO [${receiver} | ${formatWibDayFirst(at)} | ${where}]`];
+        [code, desc] = [
+          family ? 'D09' : 'D01',
+          `DELIVERED TO [${receiver} | ${formatWibDayFirst(at)} | ${where}]`,
+        ];
         break;
       }
       case 'delivery_failed': {
@@ -71,7 +81,9 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
       }
       // Return and cancel codes are assumed (jne.md §4: a return shows as text containing RETURN).
       case 'returning_to_sender':
-        [code, desc] = out.some((h) => h.code === 'RT1') ? ['RT2', `RETURN SHIPMENT IN TRANSIT [${where}]`] : ['RT1', `RETURN TO SHIPPER PROCESS [${where}]`];
+        [code, desc] = out.some((h) => h.code === 'RT1')
+          ? ['RT2', `RETURN SHIPMENT IN TRANSIT [${where}]`]
+          : ['RT1', `RETURN TO SHIPPER PROCESS [${where}]`];
         break;
       case 'returned':
         [code, desc] = ['RT3', `RETURNED TO SHIPPER [${where}]`];
@@ -80,7 +92,10 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
         [code, desc] = ['CX1', `SHIPMENT CANCELLED BY SHIPPER [${where}]`];
         break;
       case 'exception':
-        [code, desc] = s.reason === 'pickup_failed' ? ['PF1', `PICKUP FAILED [${where}]`] : ['EX1', `SHIPMENT ON HOLD [${where}]`];
+        [code, desc] =
+          s.reason === 'pickup_failed'
+            ? ['PF1', `PICKUP FAILED [${where}]`]
+            : ['EX1', `SHIPMENT ON HOLD [${where}]`];
         break;
     }
     out.push({ date: formatWibDayFirst(at), desc, code, at });
@@ -257,9 +272,12 @@ export class JneSandbox extends CourierSandbox {
 
   protected routes(app: FastifyInstance): void {
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!String(request.headers['user-agent'] ?? '').trim()) return reply.code(400).send({ status: false, error: 'User-Agent Is Required.' });
+      if (!String(request.headers['user-agent'] ?? '').trim())
+        return reply.code(400).send({ status: false, error: 'User-Agent Is Required.' });
       if (!String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-        return reply.code(400).send({ status: false, error: 'Content-Type Must Be application/x-www-form-urlencoded.' });
+        return reply
+          .code(400)
+          .send({ status: false, error: 'Content-Type Must Be application/x-www-form-urlencoded.' });
       }
       const b = (request.body ?? {}) as Body;
       if (b.username !== USERNAME || b.api_key !== this.secret('api_key')) {
@@ -277,7 +295,8 @@ export class JneSandbox extends CourierSandbox {
       const weightKg = Number(b.weight);
       const origin = provinceOfCode(from);
       const destination = provinceOfCode(thru);
-      if (from.length > 10 || thru.length > 10 || !origin || !destination || !(weightKg > 0)) return { error: 'Price Not Found.', status: false };
+      if (from.length > 10 || thru.length > 10 || !origin || !destination || !(weightKg > 0))
+        return { error: 'Price Not Found.', status: false };
       const quotes = this.world.quote('jne', origin, destination, weightKg * 1000, 0);
       if (!quotes.length) return { error: 'Price Not Found.', status: false };
       return {
@@ -305,7 +324,8 @@ export class JneSandbox extends CourierSandbox {
       if (b.OLSHOP_BRANCH !== BRANCH) return this.refuse('OLSHOP_BRANCH Not Registered For This Customer.');
       const cod = b.OLSHOP_COD_FLAG === 'YES';
       const codAmount = Number(b.OLSHOP_COD_AMOUNT);
-      if (b.OLSHOP_CUST !== (cod ? COD_CUSTOMER_NO : CUSTOMER_NO)) return this.refuse(`OLSHOP_CUST Is Not A ${cod ? 'COD' : 'Non-COD'} Customer No.`);
+      if (b.OLSHOP_CUST !== (cod ? COD_CUSTOMER_NO : CUSTOMER_NO))
+        return this.refuse(`OLSHOP_CUST Is Not A ${cod ? 'COD' : 'Non-COD'} Customer No.`);
       if (cod && !(codAmount > 0)) return this.refuse('OLSHOP_COD_AMOUNT Is Required For COD.');
       if (!cod && codAmount > 0) return this.refuse('OLSHOP_COD_AMOUNT Must Be 0 When OLSHOP_COD_FLAG Is N.');
       const [existing] = await this.world.findByReference('jne', String(b.OLSHOP_ORDERID));
@@ -316,11 +336,20 @@ export class JneSandbox extends CourierSandbox {
       if (!destination) return this.refuse('Destination Code Not Found.');
       const service = String(b.OLSHOP_SERVICE);
       const weightGrams = Number(b.OLSHOP_WEIGHT) * 1000;
-      const rejection = this.world.check('jne', service, origin, destination, weightGrams, cod ? codAmount : 0);
+      const rejection = this.world.check(
+        'jne',
+        service,
+        origin,
+        destination,
+        weightGrams,
+        cod ? codAmount : 0,
+      );
       if (rejection === 'unknown_service') return this.refuse(`Service Code ${service} Not Found.`);
-      if (rejection === 'unserviceable_route') return this.refuse(`Route Not Available For Service ${service}.`);
+      if (rejection === 'unserviceable_route')
+        return this.refuse(`Route Not Available For Service ${service}.`);
       if (rejection === 'too_heavy') return this.refuse(`Weight Exceeds Limit Of Service ${service}.`);
-      if (rejection === 'cod_not_allowed') return this.refuse(`COD Not Available For Service ${service} To This Destination.`);
+      if (rejection === 'cod_not_allowed')
+        return this.refuse(`COD Not Available For Service ${service} To This Destination.`);
       if (rejection === 'cod_over_limit') return this.refuse('COD Amount Exceeds Limit.');
       const awb = `88${String(await this.world.nextAwbNumber('jne')).padStart(14, '0')}`;
       await this.world.create({
@@ -344,11 +373,24 @@ export class JneSandbox extends CourierSandbox {
     // Assumed to mirror generatecnote's answer (jne.md §3.3).
     app.post('/pickupcashless', async (request) => {
       const b = (request.body ?? {}) as Body;
-      const required = ['CUST_ID', 'BRANCH', 'ORDER_ID', 'TYPE', 'AWB', 'PICKUP_NAME', 'PICKUP_DATE', 'PICKUP_TIME', 'PICKUP_PIC_PHONE', 'PICKUP_ADDRESS', 'PICKUP_CITY'];
+      const required = [
+        'CUST_ID',
+        'BRANCH',
+        'ORDER_ID',
+        'TYPE',
+        'AWB',
+        'PICKUP_NAME',
+        'PICKUP_DATE',
+        'PICKUP_TIME',
+        'PICKUP_PIC_PHONE',
+        'PICKUP_ADDRESS',
+        'PICKUP_CITY',
+      ];
       const missing = required.find((f) => b[f] === undefined || b[f] === '');
       if (missing) return this.refuse(`${missing} Is Required.`);
       if (!['PICKUP', 'DROP'].includes(String(b.TYPE))) return this.refuse('TYPE Must Be PICKUP Or DROP.');
-      if (!/^\d{2}-\d{2}-\d{4}$/.test(String(b.PICKUP_DATE))) return this.refuse('PICKUP_DATE Must Be DD-MM-YYYY.');
+      if (!/^\d{2}-\d{2}-\d{4}$/.test(String(b.PICKUP_DATE)))
+        return this.refuse('PICKUP_DATE Must Be DD-MM-YYYY.');
       if (!/^\d{2}:\d{2}$/.test(String(b.PICKUP_TIME))) return this.refuse('PICKUP_TIME Must Be HH:mm.');
       const parcel = await this.world.find('jne', String(b.AWB));
       if (!parcel) return this.refuse('Cnote No. Not Found.');
@@ -363,12 +405,14 @@ export class JneSandbox extends CourierSandbox {
     // Path assumed beside pickupcashless (jne.md §3.5).
     app.post('/order/cancel', async (request) => {
       const b = (request.body ?? {}) as Body;
-      if (!b.cnote_no || !b.pic_cancel || !b.reason_cancel) return { status: false, reason: 'cnote_no, pic_cancel And reason_cancel Are Required.' };
+      if (!b.cnote_no || !b.pic_cancel || !b.reason_cancel)
+        return { status: false, reason: 'cnote_no, pic_cancel And reason_cancel Are Required.' };
       const parcel = await this.world.find('jne', String(b.cnote_no));
       if (!parcel) return { status: false, reason: 'Cnote No. Not Found.' };
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled') return { status: false, reason: 'Cnote Already Cancelled.' };
-      if (outcome === 'picked_up') return { status: false, reason: 'Cnote Already Picked Up, Cannot Be Cancelled.' };
+      if (outcome === 'picked_up')
+        return { status: false, reason: 'Cnote Already Picked Up, Cannot Be Cancelled.' };
       return { status: true, reason: 'Cancel Success.' };
     });
 

@@ -30,22 +30,36 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
   let transits = 0;
   return steps.map((s) => {
     const city = s.location.toUpperCase();
-    const entry = (status_code: number, status: string, note = ''): History => ({ date_time: formatWib(new Date(s.at)), city_name: city, status, status_code, note });
+    const entry = (status_code: number, status: string, note = ''): History => ({
+      date_time: formatWib(new Date(s.at)),
+      city_name: city,
+      status,
+      status_code,
+      note,
+    });
     switch (s.status) {
       case 'created':
       case 'pickup_requested':
         return entry(101, 'Manifes');
       case 'picked_up':
-        return parcel.pickup ? entry(100, `Paket telah dijemput oleh kurir [${city}]`) : entry(100, `Paket telah diterima oleh [Drop Point ${city}]`);
+        return parcel.pickup
+          ? entry(100, `Paket telah dijemput oleh kurir [${city}]`)
+          : entry(100, `Paket telah diterima oleh [Drop Point ${city}]`);
       case 'in_transit':
         transits += 1;
-        return transits === 1 ? entry(100, `Paket akan dikirimkan ke [Gateway ${city}]`) : entry(100, `Paket telah sampai di [${city}]`);
+        return transits === 1
+          ? entry(100, `Paket akan dikirimkan ke [Gateway ${city}]`)
+          : entry(100, `Paket telah sampai di [${city}]`);
       case 'out_for_delivery':
         return entry(100, `Paket akan dikirim ke alamat penerima [${city}]`);
       case 'delivered':
         return entry(200, 'Paket telah diterima', 'YANG BERSANGKUTAN');
       case 'delivery_failed':
-        return entry(152, 'Paket gagal dikirim', FAILURE_NOTE[s.reason ?? 'consignee_absent'] ?? 'GAGAL ANTAR');
+        return entry(
+          152,
+          'Paket gagal dikirim',
+          FAILURE_NOTE[s.reason ?? 'consignee_absent'] ?? 'GAGAL ANTAR',
+        );
       case 'returning_to_sender':
         return entry(401, 'Paket akan dikembalikan ke pengirim');
       case 'returned':
@@ -53,7 +67,9 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
       case 'cancelled':
         return entry(162, 'Pesanan dibatalkan');
       case 'exception':
-        return s.reason === 'pickup_failed' ? entry(151, 'Pickup gagal') : entry(150, 'Paket bermasalah', 'PAKET DITAHAN');
+        return s.reason === 'pickup_failed'
+          ? entry(151, 'Pickup gagal')
+          : entry(150, 'Paket bermasalah', 'PAKET DITAHAN');
     }
   });
 }
@@ -61,7 +77,12 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
 type Body = Record<string, unknown>;
 
 /** J&T's signature, written again here so the sandbox checks the adapter instead of agreeing with it (jnt.md §2). */
-const dataSign = (json: string, key: string) => Buffer.from(createHash('md5').update(json + key).digest('hex')).toString('base64');
+const dataSign = (json: string, key: string) =>
+  Buffer.from(
+    createHash('md5')
+      .update(json + key)
+      .digest('hex'),
+  ).toString('base64');
 
 const PHONE = /^\+62\d{6,12}$/;
 const PLAIN = /^[A-Za-z0-9 ]+$/;
@@ -70,27 +91,60 @@ const WIB_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 /** Why J&T's strict validator refuses an order item (limits of jnt.md §3.2), or null. */
 function invalidField(o: Body): string | null {
   const text = (f: string) => (o[f] === undefined || o[f] === null ? '' : String(o[f]));
-  const required = ['orderid', 'shipper_name', 'shipper_contact', 'shipper_phone', 'shipper_addr', 'origin_code', 'receiver_name', 'receiver_phone', 'receiver_addr', 'receiver_zip', 'destination_code', 'receiver_area', 'qty', 'weight', 'goodsdesc', 'item_name', 'servicetype', 'expresstype', 'orderdate', 'sendstarttime', 'sendendtime', 'goodsvalue'];
+  const required = [
+    'orderid',
+    'shipper_name',
+    'shipper_contact',
+    'shipper_phone',
+    'shipper_addr',
+    'origin_code',
+    'receiver_name',
+    'receiver_phone',
+    'receiver_addr',
+    'receiver_zip',
+    'destination_code',
+    'receiver_area',
+    'qty',
+    'weight',
+    'goodsdesc',
+    'item_name',
+    'servicetype',
+    'expresstype',
+    'orderdate',
+    'sendstarttime',
+    'sendendtime',
+    'goodsvalue',
+  ];
   const missing = required.filter((f) => !text(f).trim());
   if (missing.length) return `${missing.join(', ')} tidak boleh kosong`;
   if (text('orderid').length > 20) return 'orderid maksimal 20 karakter';
-  for (const f of ['shipper_name', 'shipper_contact', 'receiver_name']) if (text(f).length > 30) return `${f} maksimal 30 karakter`;
-  for (const f of ['shipper_phone', 'receiver_phone']) if (text(f).length > 15 || !PHONE.test(text(f))) return `${f} harus diawali +62, maksimal 15 karakter`;
-  for (const f of ['shipper_addr', 'receiver_addr']) if (text(f).length > 200) return `${f} maksimal 200 karakter`;
-  for (const f of ['origin_code', 'destination_code']) if (text(f).length !== 3) return `${f} harus 3 karakter`;
+  for (const f of ['shipper_name', 'shipper_contact', 'receiver_name'])
+    if (text(f).length > 30) return `${f} maksimal 30 karakter`;
+  for (const f of ['shipper_phone', 'receiver_phone'])
+    if (text(f).length > 15 || !PHONE.test(text(f))) return `${f} harus diawali +62, maksimal 15 karakter`;
+  for (const f of ['shipper_addr', 'receiver_addr'])
+    if (text(f).length > 200) return `${f} maksimal 200 karakter`;
+  for (const f of ['origin_code', 'destination_code'])
+    if (text(f).length !== 3) return `${f} harus 3 karakter`;
   if (text('receiver_area').length > 10) return 'receiver_area maksimal 10 karakter';
   if (!/^\d{5}$/.test(text('receiver_zip'))) return 'receiver_zip harus 5 digit';
-  if (text('goodsdesc').length > 40 || !PLAIN.test(text('goodsdesc'))) return 'goodsdesc hanya huruf, angka dan spasi, maksimal 40 karakter';
-  if (text('item_name').length > 50 || !PLAIN.test(text('item_name'))) return 'item_name hanya huruf, angka dan spasi, maksimal 50 karakter';
+  if (text('goodsdesc').length > 40 || !PLAIN.test(text('goodsdesc')))
+    return 'goodsdesc hanya huruf, angka dan spasi, maksimal 40 karakter';
+  if (text('item_name').length > 50 || !PLAIN.test(text('item_name')))
+    return 'item_name hanya huruf, angka dan spasi, maksimal 50 karakter';
   const weight = Number(o.weight);
   if (!(weight > 0 && weight <= 100)) return 'weight harus lebih dari 0 dan maksimal 100 kg';
   if (!(Number.isInteger(Number(o.qty)) && Number(o.qty) > 0)) return 'qty tidak valid';
   if (!['1', '6'].includes(text('servicetype'))) return 'servicetype tidak valid';
   if (text('expresstype') !== '1') return 'expresstype tidak valid';
-  for (const f of ['orderdate', 'sendstarttime', 'sendendtime']) if (!WIB_TIME.test(text(f))) return `${f} harus YYYY-MM-DD HH:mm:ss`;
-  if (!Number.isInteger(Number(o.goodsvalue)) || Number(o.goodsvalue) < 0) return 'goodsvalue harus bilangan bulat';
-  if (o.insurance !== undefined && !Number.isInteger(Number(o.insurance))) return 'insurance harus bilangan bulat';
-  if (o.cod !== undefined && !/^\d{1,8}$/.test(text('cod'))) return 'cod harus bilangan bulat, maksimal 8 digit';
+  for (const f of ['orderdate', 'sendstarttime', 'sendendtime'])
+    if (!WIB_TIME.test(text(f))) return `${f} harus YYYY-MM-DD HH:mm:ss`;
+  if (!Number.isInteger(Number(o.goodsvalue)) || Number(o.goodsvalue) < 0)
+    return 'goodsvalue harus bilangan bulat';
+  if (o.insurance !== undefined && !Number.isInteger(Number(o.insurance)))
+    return 'insurance harus bilangan bulat';
+  if (o.cod !== undefined && !/^\d{1,8}$/.test(text('cod')))
+    return 'cod harus bilangan bulat, maksimal 8 digit';
   return null;
 }
 
@@ -119,11 +173,21 @@ export class JntSandbox extends CourierSandbox {
 
   /** J&T's gateway answers an internal error with a bare 500 page. */
   protected serverError(reply: FastifyReply) {
-    return reply.code(500).type('text/html').send('<html><body><h1>500 Internal Server Error</h1></body></html>');
+    return reply
+      .code(500)
+      .type('text/html')
+      .send('<html><body><h1>500 Internal Server Error</h1></body></html>');
   }
 
   /** The signed JSON of a form post, or null after answering J&T's own error (assumed text, jnt.md §5). */
-  private signed(request: FastifyRequest, reply: FastifyReply, jsonField: string, signField: string, key: string, failure: (msg: string) => unknown): Body | null {
+  private signed(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    jsonField: string,
+    signField: string,
+    key: string,
+    failure: (msg: string) => unknown,
+  ): Body | null {
     const form = (request.body ?? {}) as Record<string, unknown>;
     const json = typeof form[jsonField] === 'string' ? (form[jsonField] as string) : '';
     const sign = typeof form[signField] === 'string' ? (form[signField] as string) : undefined;
@@ -146,30 +210,53 @@ export class JntSandbox extends CourierSandbox {
   }
 
   private orderFailure = (desc: string) => ({ success: false, desc });
-  private itemError = (orderid: unknown, reason: string, extra: Body = {}) => ({ success: true, desc: 'Request berhasil', detail: [{ orderid, status: 'Error', reason, etd: 'No Data', ...extra }] });
-  private credentialsOk = (item: Body) => item.username === 'KIRIMDEV' && item.api_key === this.secret('api_key');
+  private itemError = (orderid: unknown, reason: string, extra: Body = {}) => ({
+    success: true,
+    desc: 'Request berhasil',
+    detail: [{ orderid, status: 'Error', reason, etd: 'No Data', ...extra }],
+  });
+  private credentialsOk = (item: Body) =>
+    item.username === 'KIRIMDEV' && item.api_key === this.secret('api_key');
 
   protected routes(app: FastifyInstance): void {
     app.post('/jandt_track/inquiry.action', async (request, reply) => {
-      const data = this.signed(request, reply, 'data', 'sign', this.secret('tariff_key'), (message) => ({ is_success: 'false', message, content: null }));
+      const data = this.signed(request, reply, 'data', 'sign', this.secret('tariff_key'), (message) => ({
+        is_success: 'false',
+        message,
+        content: null,
+      }));
       if (!data) return reply;
-      if (data.cusName !== 'KIRIM') return { is_success: 'false', message: 'cusName tidak terdaftar', content: null };
+      if (data.cusName !== 'KIRIM')
+        return { is_success: 'false', message: 'cusName tidak terdaftar', content: null };
       const weightKg = Number(data.weight);
-      if (!Number.isFinite(weightKg) || weightKg <= 0) return { is_success: 'false', message: 'weight tidak valid', content: null };
+      if (!Number.isFinite(weightKg) || weightKg <= 0)
+        return { is_success: 'false', message: 'weight tidak valid', content: null };
       const origin = await this.world.locations.provinceOfCity(String(data.sendSiteCode ?? ''));
       const destination = await this.world.locations.placeOfDistrict(String(data.destAreaCode ?? ''));
-      if (!origin || !destination) return { is_success: 'false', message: 'Invalid area code', content: null };
+      if (!origin || !destination)
+        return { is_success: 'false', message: 'Invalid area code', content: null };
       const productType = String(data.productType ?? 'EZ');
       const content = this.world
         .quote('jnt', origin, destination.province, Math.round(weightKg * 1000), 0)
         .filter((q) => q.service.code === productType)
         .map((q) => ({ name: q.service.code, cost: String(q.price), productType: q.service.code }));
       this.tariffCalls += 1;
-      return { is_success: 'true', message: '', content: this.tariffCalls % 2 ? JSON.stringify(content) : content };
+      return {
+        is_success: 'true',
+        message: '',
+        content: this.tariffCalls % 2 ? JSON.stringify(content) : content,
+      };
     });
 
     app.post('/jts-idn-ecommerce-api/api/order/create', async (request, reply) => {
-      const data = this.signed(request, reply, 'data_param', 'data_sign', this.secret('order_key'), this.orderFailure);
+      const data = this.signed(
+        request,
+        reply,
+        'data_param',
+        'data_sign',
+        this.secret('order_key'),
+        this.orderFailure,
+      );
       if (!data) return reply;
       const o = (Array.isArray(data.detail) ? data.detail[0] : undefined) as Body | undefined;
       if (!o || typeof o !== 'object') return this.orderFailure('Kesalahan pada parameter');
@@ -179,17 +266,26 @@ export class JntSandbox extends CourierSandbox {
       const orderid = String(o.orderid);
       const [existing] = await this.world.findByReference('jnt', orderid);
       // Some clients read the existing AWB from this error (jnt.md §3.2).
-      if (existing) return this.itemError(orderid, 'Orderid tidak boleh sama', { awb_no: existing.awb, existing_awbno: existing.awb });
+      if (existing)
+        return this.itemError(orderid, 'Orderid tidak boleh sama', {
+          awb_no: existing.awb,
+          existing_awbno: existing.awb,
+        });
       const origin = provinceOfCode(String(o.origin_code));
       const destination = provinceOfCode(String(o.destination_code));
       if (!origin) return this.itemError(orderid, 'Kota Pengirim Error');
-      if (!destination || provinceOfCode(String(o.receiver_area)) !== destination || !String(o.receiver_area).startsWith(String(o.destination_code))) {
+      if (
+        !destination ||
+        provinceOfCode(String(o.receiver_area)) !== destination ||
+        !String(o.receiver_area).startsWith(String(o.destination_code))
+      ) {
         return this.itemError(orderid, 'Kecamatan Penerima Error');
       }
       const weightGrams = Math.round(Number(o.weight) * 1000);
       const cod = Number(o.cod ?? 0);
       const rejection = this.world.check('jnt', 'EZ', origin, destination, weightGrams, cod);
-      if (rejection === 'unserviceable_route') return this.itemError(orderid, 'Area tujuan di luar jangkauan');
+      if (rejection === 'unserviceable_route')
+        return this.itemError(orderid, 'Area tujuan di luar jangkauan');
       if (rejection === 'too_heavy') return this.itemError(orderid, 'Berat melebihi batas');
       if (rejection === 'cod_not_allowed') return this.itemError(orderid, 'Area tujuan tidak melayani COD');
       if (rejection === 'cod_over_limit') return this.itemError(orderid, 'Nilai COD melebihi batas maksimal');
@@ -214,30 +310,51 @@ export class JntSandbox extends CourierSandbox {
       return {
         success: true,
         desc: 'Request berhasil',
-        detail: [{ awb_no: awb, orderid, desCode: `${String(o.destination_code)}-${String(o.receiver_area)}`, etd: quote ? `${quote.etaDays.min}-${quote.etaDays.max}` : 'No Data', status: 'Sukses' }],
+        detail: [
+          {
+            awb_no: awb,
+            orderid,
+            desCode: `${String(o.destination_code)}-${String(o.receiver_area)}`,
+            etd: quote ? `${quote.etaDays.min}-${quote.etaDays.max}` : 'No Data',
+            status: 'Sukses',
+          },
+        ],
       };
     });
 
     app.post('/jts-idn-ecommerce-api/api/order/cancel', async (request, reply) => {
-      const data = this.signed(request, reply, 'data_param', 'data_sign', this.secret('order_key'), this.orderFailure);
+      const data = this.signed(
+        request,
+        reply,
+        'data_param',
+        'data_sign',
+        this.secret('order_key'),
+        this.orderFailure,
+      );
       if (!data) return reply;
       const c = (Array.isArray(data.detail) ? data.detail[0] : undefined) as Body | undefined;
       if (!c || typeof c !== 'object' || !c.orderid) return this.orderFailure('Kesalahan pada parameter');
       if (!this.credentialsOk(c)) return this.orderFailure('username atau api_key salah');
       const orderid = String(c.orderid);
-      const fail = (reason: string) => ({ success: true, desc: 'Request berhasil', detail: [{ orderid, status: 'Error', reason }] });
+      const fail = (reason: string) => ({
+        success: true,
+        desc: 'Request berhasil',
+        detail: [{ orderid, status: 'Error', reason }],
+      });
       if (String(c.remark ?? '').length > 30) return fail('remark maksimal 30 karakter');
       const [parcel] = await this.world.findByReference('jnt', orderid);
       if (!parcel) return fail('Orderid tidak ditemukan');
       const outcome = await this.world.cancel(parcel);
-      if (outcome === 'already_cancelled') return fail('Pesanan tidak dapat dibatalkan. Status pesanan adalah : CANCEL');
+      if (outcome === 'already_cancelled')
+        return fail('Pesanan tidak dapat dibatalkan. Status pesanan adalah : CANCEL');
       if (outcome === 'picked_up') return fail('Pesanan tidak dapat dibatalkan. Status pesanan adalah : GOT');
       return { success: true, desc: 'Request berhasil', detail: [{ orderid, status: 'Sukses', reason: '' }] };
     });
 
     app.post('/jandt_track/track/trackAction!tracking.action', async (request) => {
       const expected = `Basic ${Buffer.from(`KIRIM:${this.secret('tracking_password')}`).toString('base64')}`;
-      if (request.headers.authorization !== expected) return { error_id: '401', error_message: 'Unauthorized' };
+      if (request.headers.authorization !== expected)
+        return { error_id: '401', error_message: 'Unauthorized' };
       let b: Body;
       try {
         // Fastify hands text/plain over as a string; old clients send the tracking JSON that way (jnt.md §3.4).
@@ -272,9 +389,27 @@ export class JntSandbox extends CourierSandbox {
         qty: 1,
         itemname: String(o.item_name ?? ''),
         note: '',
-        detail_cost: { shipping_cost: parcel.price, add_cost: 0, insurance_cost: 0, cod: parcel.codAmount, return_cost: steps.some((s) => s.returnLeg) ? parcel.price : 0 },
-        sender: { name: String(o.shipper_name ?? ''), addr: String(o.shipper_addr ?? ''), city: parcel.originCity.toUpperCase(), zipcode: '', geoloc: '' },
-        receiver: { name: String(o.receiver_name ?? ''), addr: String(o.receiver_addr ?? ''), city: parcel.destinationCity.toUpperCase(), zipcode: String(o.receiver_zip ?? ''), geoloc: '' },
+        detail_cost: {
+          shipping_cost: parcel.price,
+          add_cost: 0,
+          insurance_cost: 0,
+          cod: parcel.codAmount,
+          return_cost: steps.some((s) => s.returnLeg) ? parcel.price : 0,
+        },
+        sender: {
+          name: String(o.shipper_name ?? ''),
+          addr: String(o.shipper_addr ?? ''),
+          city: parcel.originCity.toUpperCase(),
+          zipcode: '',
+          geoloc: '',
+        },
+        receiver: {
+          name: String(o.receiver_name ?? ''),
+          addr: String(o.receiver_addr ?? ''),
+          city: parcel.destinationCity.toUpperCase(),
+          zipcode: String(o.receiver_zip ?? ''),
+          geoloc: '',
+        },
         driver: { name: '' },
         delivDriver: { id: '', name: '', phone: '', photo: '' },
       },
@@ -289,13 +424,27 @@ export class JntSandbox extends CourierSandbox {
     const history = historyOf(parcel, this.world.happened(parcel));
     const last = history[history.length - 1];
     if (!last) return null;
-    const dataParam = JSON.stringify({ awb: parcel.awb, orderid: parcel.reference, status_code: last.status_code, status: last.status, date_time: last.date_time, city_name: last.city_name, note: last.note });
+    const dataParam = JSON.stringify({
+      awb: parcel.awb,
+      orderid: parcel.reference,
+      status_code: last.status_code,
+      status: last.status,
+      date_time: last.date_time,
+      city_name: last.city_name,
+      note: last.note,
+    });
     const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
     return {
       headers,
       body: form({ data_param: dataParam, data_sign: dataSign(dataParam, this.secret('order_key')) }),
-      forged: { headers, body: form({ data_param: dataParam, data_sign: dataSign(dataParam, this.secret('not_the_order_key')) }) },
+      forged: {
+        headers,
+        body: form({
+          data_param: dataParam,
+          data_sign: dataSign(dataParam, this.secret('not_the_order_key')),
+        }),
+      },
       unsigned: { headers, body: form({ data_param: dataParam }) },
     };
   }

@@ -49,7 +49,15 @@ function eventsOf(parcel: SandboxParcel, steps: PlanStep[]): Body[] {
   let rts = false;
   for (const s of steps) {
     const at = new Date(s.at);
-    const proof = { signature_uri: '', image_uris: [] as string[], signed_by: { name: String(to.name ?? ''), contact: String(to.phone_number ?? ''), relationship: 'Self' } };
+    const proof = {
+      signature_uri: '',
+      image_uris: [] as string[],
+      signed_by: {
+        name: String(to.name ?? ''),
+        contact: String(to.phone_number ?? ''),
+        relationship: 'Self',
+      },
+    };
     const hubInfo = { country: 'Indonesia', city: s.location.replace(/^HUB /, ''), hub: hubName(s.location) };
     let event: string;
     let status: string;
@@ -62,23 +70,47 @@ function eventsOf(parcel: SandboxParcel, steps: PlanStep[]): Body[] {
         event = status = 'Pending Pickup';
         break;
       case 'picked_up':
-        [event, status, detail] = ['Picked Up, In Transit to Origin Hub', 'Picked Up', { picked_up_information: { state: 'Successful', proof } }];
+        [event, status, detail] = [
+          'Picked Up, In Transit to Origin Hub',
+          'Picked Up',
+          { picked_up_information: { state: 'Successful', proof } },
+        ];
         break;
       case 'in_transit':
         transits += 1;
-        if (s.location.startsWith('HUB ')) [event, detail] = ['Arrived at Transit Hub', { arrived_at_transit_hub_information: hubInfo }];
-        else if (transits === 1) [event, detail] = ['Arrived at Origin Hub', { arrived_at_origin_hub_information: hubInfo }];
-        else [event, detail] = ['Arrived at Destination Hub', { arrived_at_destination_hub_information: hubInfo }];
+        if (s.location.startsWith('HUB '))
+          [event, detail] = ['Arrived at Transit Hub', { arrived_at_transit_hub_information: hubInfo }];
+        else if (transits === 1)
+          [event, detail] = ['Arrived at Origin Hub', { arrived_at_origin_hub_information: hubInfo }];
+        else
+          [event, detail] = [
+            'Arrived at Destination Hub',
+            { arrived_at_destination_hub_information: hubInfo },
+          ];
         status = event;
         break;
       case 'out_for_delivery':
-        [event, status, detail] = ['On Vehicle for Delivery', 'On Vehicle for Delivery', { on_vehicle_information: { allow_doorstep_dropoff: false } }];
+        [event, status, detail] = [
+          'On Vehicle for Delivery',
+          'On Vehicle for Delivery',
+          { on_vehicle_information: { allow_doorstep_dropoff: false } },
+        ];
         break;
       case 'delivered': {
         const collected = s.codCollected ?? parcel.codAmount > 0;
         // cod_collected / cod_amount are assumed fields: the public payloads do not show them.
-        const info = { state: 'Successful', left_in_safe_place: false, proof, cod_collected: collected, cod_amount: collected ? parcel.codAmount : 0 };
-        [event, status, detail] = ['Delivered, Received by Customer', 'Delivered', { delivery_information: info }];
+        const info = {
+          state: 'Successful',
+          left_in_safe_place: false,
+          proof,
+          cod_collected: collected,
+          cod_amount: collected ? parcel.codAmount : 0,
+        };
+        [event, status, detail] = [
+          'Delivered, Received by Customer',
+          'Delivered',
+          { delivery_information: info },
+        ];
         break;
       }
       case 'delivery_failed': {
@@ -90,23 +122,48 @@ function eventsOf(parcel: SandboxParcel, steps: PlanStep[]): Body[] {
           is_liable: false,
           proof,
         };
-        [event, status, detail] = [last ? 'Delivery Exception, Max Attempts Reached' : 'Delivery Exception, Pending Reschedule', 'Delivery Exception', { delivery_exception: exception }];
+        [event, status, detail] = [
+          last ? 'Delivery Exception, Max Attempts Reached' : 'Delivery Exception, Pending Reschedule',
+          'Delivery Exception',
+          { delivery_exception: exception },
+        ];
         break;
       }
       case 'returning_to_sender':
-        [event, status, detail] = ['Delivery Exception, Return to Sender Initiated', 'Delivery Exception', { rts_reason: (s.reason && FAILURE_TEXT[s.reason]) || 'Maximum delivery attempts reached' }];
+        [event, status, detail] = [
+          'Delivery Exception, Return to Sender Initiated',
+          'Delivery Exception',
+          { rts_reason: (s.reason && FAILURE_TEXT[s.reason]) || 'Maximum delivery attempts reached' },
+        ];
         break;
       case 'returned':
         event = status = 'Returned to Sender';
         break;
       case 'cancelled':
-        [event, status, detail] = ['Cancelled', 'Cancelled', { cancellation_information: { reason: 'Cancelled by shipper' } }];
+        [event, status, detail] = [
+          'Cancelled',
+          'Cancelled',
+          { cancellation_information: { reason: 'Cancelled by shipper' } },
+        ];
         break;
       case 'exception':
         if (s.reason === 'lost' || s.reason === 'damaged') {
-          [event, status] = [s.reason === 'lost' ? 'Delivery Exception, Parcel Lost' : 'Delivery Exception, Parcel Damaged', 'Delivery Exception'];
+          [event, status] = [
+            s.reason === 'lost' ? 'Delivery Exception, Parcel Lost' : 'Delivery Exception, Parcel Damaged',
+            'Delivery Exception',
+          ];
         } else {
-          [event, status, detail] = ['Pickup Exception, Pending Reschedule', 'Pickup Exception', { pickup_exception: { state: 'Failed', failure_reason: 'Shipper not available', is_liable: false } }];
+          [event, status, detail] = [
+            'Pickup Exception, Pending Reschedule',
+            'Pickup Exception',
+            {
+              pickup_exception: {
+                state: 'Failed',
+                failure_reason: 'Shipper not available',
+                is_liable: false,
+              },
+            },
+          ];
         }
         break;
     }
@@ -125,11 +182,31 @@ function eventsOf(parcel: SandboxParcel, steps: PlanStep[]): Body[] {
 }
 
 const REJECTION: Record<WorldRejection, Detail> = {
-  unknown_service: { field: 'service_level', reason: 'invalid', message: 'service_level is not enabled for this account' },
-  unserviceable_route: { field: 'to.address', reason: 'unserviceable_route', message: 'Destination is not serviceable for this service level' },
-  too_heavy: { field: 'parcel_job.dimensions.weight', reason: 'too_heavy', message: 'Parcel weight exceeds the limit of the service level' },
-  cod_not_allowed: { field: 'parcel_job.cash_on_delivery', reason: 'cod_not_allowed', message: 'Cash on delivery is not available for this destination' },
-  cod_over_limit: { field: 'parcel_job.cash_on_delivery', reason: 'cod_not_allowed', message: 'cash_on_delivery exceeds the maximum allowed amount' },
+  unknown_service: {
+    field: 'service_level',
+    reason: 'invalid',
+    message: 'service_level is not enabled for this account',
+  },
+  unserviceable_route: {
+    field: 'to.address',
+    reason: 'unserviceable_route',
+    message: 'Destination is not serviceable for this service level',
+  },
+  too_heavy: {
+    field: 'parcel_job.dimensions.weight',
+    reason: 'too_heavy',
+    message: 'Parcel weight exceeds the limit of the service level',
+  },
+  cod_not_allowed: {
+    field: 'parcel_job.cash_on_delivery',
+    reason: 'cod_not_allowed',
+    message: 'Cash on delivery is not available for this destination',
+  },
+  cod_over_limit: {
+    field: 'parcel_job.cash_on_delivery',
+    reason: 'cod_not_allowed',
+    message: 'cash_on_delivery exceeds the maximum allowed amount',
+  },
 };
 
 /**
@@ -150,7 +227,13 @@ export class NinjaSandbox extends CourierSandbox {
   }
 
   protected serverError(reply: FastifyReply) {
-    return this.fail(reply, 500, 'INTERNAL_SERVER_ERROR', 'Internal Server Error', 'Something went wrong, please try again later');
+    return this.fail(
+      reply,
+      500,
+      'INTERNAL_SERVER_ERROR',
+      'Internal Server Error',
+      'Something went wrong, please try again later',
+    );
   }
 
   private requestId(reply: FastifyReply): string {
@@ -161,25 +244,46 @@ export class NinjaSandbox extends CourierSandbox {
     return id;
   }
 
-  private fail(reply: FastifyReply, status: number, code: string, title: string, message: string, details: Detail[] = []) {
-    return reply.code(status).send({ error: { code, request_id: this.requestId(reply), title, message, details } });
+  private fail(
+    reply: FastifyReply,
+    status: number,
+    code: string,
+    title: string,
+    message: string,
+    details: Detail[] = [],
+  ) {
+    return reply
+      .code(status)
+      .send({ error: { code, request_id: this.requestId(reply), title, message, details } });
   }
 
   private invalid(reply: FastifyReply, details: Detail[]) {
-    return this.fail(reply, 400, 'VALIDATION_FAILED', 'Request failed validation', `${details.length} field(s) failed validation`, details);
+    return this.fail(
+      reply,
+      400,
+      'VALIDATION_FAILED',
+      'Request failed validation',
+      `${details.length} field(s) failed validation`,
+      details,
+    );
   }
 
   /** A stateless signed token (survives restarts, agrees across instances), expiring on the world clock. */
   private issueToken(): { token: string; expires: number } {
     const expires = Math.floor(this.world.now().getTime() / 1000) + TOKEN_TTL_SECONDS;
     const payload = Buffer.from(`${expires}.${randomUUID()}`).toString('base64url');
-    return { token: `${payload}.${createHmac('sha256', this.secret('token_signing')).update(payload).digest('base64url')}`, expires };
+    return {
+      token: `${payload}.${createHmac('sha256', this.secret('token_signing')).update(payload).digest('base64url')}`,
+      expires,
+    };
   }
 
   private tokenValid(token: string): boolean {
     const [payload, signature] = token.split('.');
     if (!payload || !signature) return false;
-    const expected = Buffer.from(createHmac('sha256', this.secret('token_signing')).update(payload).digest('base64url'));
+    const expected = Buffer.from(
+      createHmac('sha256', this.secret('token_signing')).update(payload).digest('base64url'),
+    );
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
     const expires = Number(Buffer.from(payload, 'base64url').toString().split('.')[0]);
@@ -187,25 +291,46 @@ export class NinjaSandbox extends CourierSandbox {
   }
 
   /** The province of a `{address}` party (or a bare address), or a validation detail. */
-  private placeOf(party: unknown, field: string, details: Detail[]): { province: string; city: string } | null {
+  private placeOf(
+    party: unknown,
+    field: string,
+    details: Detail[],
+  ): { province: string; city: string } | null {
     const p = obj(party);
     const address = Object.keys(obj(p.address)).length ? obj(p.address) : p;
     const at = p === address ? field : `${field}.address`;
     if (String(address.country ?? 'ID').toUpperCase() !== 'ID') {
-      details.push({ field: `${at}.country`, reason: 'bad_address', message: `country ${String(address.country)} does not match the country code id` });
+      details.push({
+        field: `${at}.country`,
+        reason: 'bad_address',
+        message: `country ${String(address.country)} does not match the country code id`,
+      });
     }
     const province = canonicalProvince(String(address.province ?? ''));
-    if (!province) details.push({ field: `${at}.province`, reason: 'bad_address', message: `province "${String(address.province ?? '')}" is not an Indonesian province` });
-    if (!address.city) details.push({ field: `${at}.city`, reason: 'bad_address', message: 'city is required' });
-    if (address.postcode !== undefined && !/^\d{5}$/.test(String(address.postcode))) details.push({ field: `${at}.postcode`, reason: 'bad_address', message: 'postcode must be 5 digits' });
+    if (!province)
+      details.push({
+        field: `${at}.province`,
+        reason: 'bad_address',
+        message: `province "${String(address.province ?? '')}" is not an Indonesian province`,
+      });
+    if (!address.city)
+      details.push({ field: `${at}.city`, reason: 'bad_address', message: 'city is required' });
+    if (address.postcode !== undefined && !/^\d{5}$/.test(String(address.postcode)))
+      details.push({ field: `${at}.postcode`, reason: 'bad_address', message: 'postcode must be 5 digits' });
     return province && address.city ? { province, city: String(address.city) } : null;
   }
 
   private timeslot(value: unknown, field: string, details: Detail[]): void {
     if (value === undefined) return;
     const slot = obj(value);
-    if (!TIMESLOTS.includes(`${String(slot.start_time)}-${String(slot.end_time)}`)) details.push({ field, reason: 'invalid', message: `${field} must be one of ${TIMESLOTS.join(', ')}` });
-    if (!TIMEZONES.includes(String(slot.timezone))) details.push({ field: `${field}.timezone`, reason: 'invalid', message: `timezone must be one of ${TIMEZONES.join(', ')}` });
+    if (!TIMESLOTS.includes(`${String(slot.start_time)}-${String(slot.end_time)}`))
+      details.push({ field, reason: 'invalid', message: `${field} must be one of ${TIMESLOTS.join(', ')}` });
+    if (!TIMEZONES.includes(String(slot.timezone)))
+      details.push({
+        field: `${field}.timezone`,
+        reason: 'invalid',
+        message: `timezone must be one of ${TIMEZONES.join(', ')}`,
+      });
   }
 
   protected routes(app: FastifyInstance): void {
@@ -213,7 +338,9 @@ export class NinjaSandbox extends CourierSandbox {
       this.requestId(reply);
       return payload;
     });
-    app.setNotFoundHandler((_request, reply) => this.fail(reply, 404, 'NOT_FOUND', 'Not Found', 'No such resource'));
+    app.setNotFoundHandler((_request, reply) =>
+      this.fail(reply, 404, 'NOT_FOUND', 'Not Found', 'No such resource'),
+    );
     app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
       if (!error.statusCode || error.statusCode >= 500) return this.serverError(reply);
       return this.fail(reply, error.statusCode, 'BAD_REQUEST', 'Bad Request', error.message ?? 'Bad request');
@@ -222,16 +349,33 @@ export class NinjaSandbox extends CourierSandbox {
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const cc = (request.params as { cc?: string }).cc;
       // Only the Indonesian country code is enabled for this (simulated) account.
-      if (cc !== undefined && cc.toLowerCase() !== 'id') return this.fail(reply, 403, 'FORBIDDEN', 'Forbidden', `Country ${cc} is not enabled for this account`);
+      if (cc !== undefined && cc.toLowerCase() !== 'id')
+        return this.fail(
+          reply,
+          403,
+          'FORBIDDEN',
+          'Forbidden',
+          `Country ${cc} is not enabled for this account`,
+        );
       if (request.routeOptions.url?.endsWith('/oauth/access_token')) return undefined;
       const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      if (!token || !this.tokenValid(token)) return this.fail(reply, 401, 'UNAUTHORIZED', 'Unauthorized', 'Access token is missing, invalid or expired');
+      if (!token || !this.tokenValid(token))
+        return this.fail(
+          reply,
+          401,
+          'UNAUTHORIZED',
+          'Unauthorized',
+          'Access token is missing, invalid or expired',
+        );
       return undefined;
     });
 
     app.post('/:cc/2.0/oauth/access_token', async (request, reply) => {
       const b = obj(request.body);
-      if (b.grant_type !== 'client_credentials') return this.invalid(reply, [{ field: 'grant_type', reason: 'invalid', message: 'grant_type must be client_credentials' }]);
+      if (b.grant_type !== 'client_credentials')
+        return this.invalid(reply, [
+          { field: 'grant_type', reason: 'invalid', message: 'grant_type must be client_credentials' },
+        ]);
       const account = this.account();
       if (b.client_id !== account.NINJA_CLIENT_ID || b.client_secret !== account.NINJA_CLIENT_SECRET) {
         return this.fail(reply, 401, 'UNAUTHORIZED', 'Unauthorized', 'Invalid client credentials');
@@ -245,19 +389,34 @@ export class NinjaSandbox extends CourierSandbox {
       const b = obj(request.body);
       const details: Detail[] = [];
       const service = LEVELS[String(b.service_level ?? '').toLowerCase()];
-      if (b.service_type !== 'Parcel') details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
-      if (!service) details.push({ field: 'service_level', reason: 'invalid', message: 'service_level is not enabled for this account' });
+      if (b.service_type !== 'Parcel')
+        details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
+      if (!service)
+        details.push({
+          field: 'service_level',
+          reason: 'invalid',
+          message: 'service_level is not enabled for this account',
+        });
       const weightKg = Number(b.weight);
-      if (!(weightKg > 0)) details.push({ field: 'weight', reason: 'invalid', message: 'weight must be a positive number of kg' });
+      if (!(weightKg > 0))
+        details.push({
+          field: 'weight',
+          reason: 'invalid',
+          message: 'weight must be a positive number of kg',
+        });
       const from = this.placeOf(b.from, 'from', details);
       const to = this.placeOf(b.to, 'to', details);
       if (details.length || !from || !to || !service) return this.invalid(reply, details);
       const weightGrams = Math.round(weightKg * 1000);
-      const quote = this.world.quote('ninja', from.province, to.province, weightGrams, 0).find((q) => q.service.code === service);
+      const quote = this.world
+        .quote('ninja', from.province, to.province, weightGrams, 0)
+        .find((q) => q.service.code === service);
       if (!quote) {
         const why = this.world.check('ninja', service, from.province, to.province, weightGrams, 0);
         if (why === 'too_heavy') return this.invalid(reply, [REJECTION.too_heavy]);
-        return this.fail(reply, 404, 'NOT_FOUND', 'No rate', 'No rate for this route and service level', [REJECTION.unserviceable_route]);
+        return this.fail(reply, 404, 'NOT_FOUND', 'No rate', 'No rate for this route and service level', [
+          REJECTION.unserviceable_route,
+        ]);
       }
       return {
         data: {
@@ -277,37 +436,98 @@ export class NinjaSandbox extends CourierSandbox {
       const b = obj(request.body);
       const job = obj(b.parcel_job);
       const details: Detail[] = [];
-      if (b.service_type !== 'Parcel') details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
+      if (b.service_type !== 'Parcel')
+        details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
       const service = LEVELS[String(b.service_level ?? '').toLowerCase()];
-      if (!service) details.push({ field: 'service_level', reason: 'invalid', message: 'service_level is not enabled for this account' });
-      let requested = b.requested_tracking_number === undefined ? null : String(b.requested_tracking_number).toUpperCase();
+      if (!service)
+        details.push({
+          field: 'service_level',
+          reason: 'invalid',
+          message: 'service_level is not enabled for this account',
+        });
+      let requested =
+        b.requested_tracking_number === undefined ? null : String(b.requested_tracking_number).toUpperCase();
       if (requested !== null && (requested.length > 18 || !REQUESTED_TN.test(requested))) {
-        details.push({ field: 'requested_tracking_number', reason: 'invalid', message: 'requested_tracking_number must be 9-18 letters or digits with single dashes' });
+        details.push({
+          field: 'requested_tracking_number',
+          reason: 'invalid',
+          message: 'requested_tracking_number must be 9-18 letters or digits with single dashes',
+        });
       }
       if (requested !== null && requested.length < 9) requested = requested.padStart(9, '0'); // Ninja pads short numbers with zeros
       const reference = String(obj(b.reference).merchant_order_number ?? '');
-      if (reference.length > 255) details.push({ field: 'reference.merchant_order_number', reason: 'invalid', message: 'merchant_order_number is at most 255 characters' });
+      if (reference.length > 255)
+        details.push({
+          field: 'reference.merchant_order_number',
+          reason: 'invalid',
+          message: 'merchant_order_number is at most 255 characters',
+        });
       for (const side of ['from', 'to'] as const) {
         const p = obj(b[side]);
         const name = String(p.name ?? '');
-        if (name.length < 3 || name.length > 255) details.push({ field: `${side}.name`, reason: 'invalid', message: 'name must be 3-255 characters' });
+        if (name.length < 3 || name.length > 255)
+          details.push({
+            field: `${side}.name`,
+            reason: 'invalid',
+            message: 'name must be 3-255 characters',
+          });
         const phone = String(p.phone_number ?? '');
-        if (!p.email && (phone.length < 6 || phone.length > 32)) details.push({ field: `${side}.phone_number`, reason: 'invalid', message: 'phone_number must be 6-32 characters' });
-        if (!obj(p.address).address1) details.push({ field: `${side}.address.address1`, reason: 'bad_address', message: 'address1 is required' });
+        if (!p.email && (phone.length < 6 || phone.length > 32))
+          details.push({
+            field: `${side}.phone_number`,
+            reason: 'invalid',
+            message: 'phone_number must be 6-32 characters',
+          });
+        if (!obj(p.address).address1)
+          details.push({
+            field: `${side}.address.address1`,
+            reason: 'bad_address',
+            message: 'address1 is required',
+          });
       }
       const from = this.placeOf(b.from, 'from', details);
       const to = this.placeOf(b.to, 'to', details);
       const weightKg = Number(obj(job.dimensions).weight);
-      if (!(weightKg > 0)) details.push({ field: 'parcel_job.dimensions.weight', reason: 'invalid', message: 'weight must be a positive number of kg' });
+      if (!(weightKg > 0))
+        details.push({
+          field: 'parcel_job.dimensions.weight',
+          reason: 'invalid',
+          message: 'weight must be a positive number of kg',
+        });
       const cod = Number(job.cash_on_delivery ?? 0);
-      if (!Number.isFinite(cod) || cod < 0) details.push({ field: 'parcel_job.cash_on_delivery', reason: 'invalid', message: 'cash_on_delivery must be a number >= 0' });
-      if (typeof job.is_pickup_required !== 'boolean') details.push({ field: 'parcel_job.is_pickup_required', reason: 'invalid', message: 'is_pickup_required is required' });
+      if (!Number.isFinite(cod) || cod < 0)
+        details.push({
+          field: 'parcel_job.cash_on_delivery',
+          reason: 'invalid',
+          message: 'cash_on_delivery must be a number >= 0',
+        });
+      if (typeof job.is_pickup_required !== 'boolean')
+        details.push({
+          field: 'parcel_job.is_pickup_required',
+          reason: 'invalid',
+          message: 'is_pickup_required is required',
+        });
       if (job.is_pickup_required === true) {
-        if (!['Scheduled', 'On-Demand'].includes(String(job.pickup_service_type))) details.push({ field: 'parcel_job.pickup_service_type', reason: 'invalid', message: 'pickup_service_type must be Scheduled or On-Demand' });
-        if (!DATE.test(String(job.pickup_date ?? ''))) details.push({ field: 'parcel_job.pickup_date', reason: 'invalid', message: 'pickup_date must be yyyy-MM-dd' });
+        if (!['Scheduled', 'On-Demand'].includes(String(job.pickup_service_type)))
+          details.push({
+            field: 'parcel_job.pickup_service_type',
+            reason: 'invalid',
+            message: 'pickup_service_type must be Scheduled or On-Demand',
+          });
+        if (!DATE.test(String(job.pickup_date ?? '')))
+          details.push({
+            field: 'parcel_job.pickup_date',
+            reason: 'invalid',
+            message: 'pickup_date must be yyyy-MM-dd',
+          });
         this.timeslot(job.pickup_timeslot, 'parcel_job.pickup_timeslot', details);
       }
-      if (job.delivery_start_date !== undefined && !DATE.test(String(job.delivery_start_date))) details.push({ field: 'parcel_job.delivery_start_date', reason: 'invalid', message: 'delivery_start_date must be yyyy-MM-dd' });
+      if (job.delivery_start_date !== undefined && !DATE.test(String(job.delivery_start_date)))
+        details.push({
+          field: 'parcel_job.delivery_start_date',
+          reason: 'invalid',
+          message: 'delivery_start_date must be yyyy-MM-dd',
+        });
       this.timeslot(job.delivery_timeslot, 'parcel_job.delivery_timeslot', details);
       if (details.length || !from || !to || !service) return this.invalid(reply, details);
 
@@ -318,12 +538,27 @@ export class NinjaSandbox extends CourierSandbox {
       const trackingNumber = `${PREFIX}${requested}`;
       // The requested tracking number is the idempotency handle: a repeat creates nothing.
       if (await this.world.find('ninja', trackingNumber)) {
-        return this.invalid(reply, [{ field: 'requested_tracking_number', reason: 'duplicate', message: `requested_tracking_number ${requested} already exists (${trackingNumber})` }]);
+        return this.invalid(reply, [
+          {
+            field: 'requested_tracking_number',
+            reason: 'duplicate',
+            message: `requested_tracking_number ${requested} already exists (${trackingNumber})`,
+          },
+        ]);
       }
       const today = wibDate(this.world.now());
       const later = (date: unknown) => (typeof date === 'string' && date > today ? date : today);
-      const parcelJob = { ...job, ...(job.is_pickup_required ? { pickup_date: later(job.pickup_date) } : {}), delivery_start_date: later(job.delivery_start_date) };
-      const order = { ...b, requested_tracking_number: requested, tracking_number: trackingNumber, parcel_job: parcelJob };
+      const parcelJob = {
+        ...job,
+        ...(job.is_pickup_required ? { pickup_date: later(job.pickup_date) } : {}),
+        delivery_start_date: later(job.delivery_start_date),
+      };
+      const order = {
+        ...b,
+        requested_tracking_number: requested,
+        tracking_number: trackingNumber,
+        parcel_job: parcelJob,
+      };
       await this.world.create({
         courier: 'ninja',
         awb: trackingNumber,
@@ -344,22 +579,52 @@ export class NinjaSandbox extends CourierSandbox {
     app.delete('/:cc/2.2/orders/:trackingNumber', async (request, reply) => {
       const { trackingNumber } = request.params as { trackingNumber: string };
       const parcel = await this.world.find('ninja', trackingNumber.toUpperCase());
-      if (!parcel) return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', `Order ${trackingNumber} not found`);
+      if (!parcel)
+        return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', `Order ${trackingNumber} not found`);
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled') {
-        return this.invalid(reply, [{ field: 'tracking_number', reason: 'already_cancelled', message: `Order ${parcel.awb} is already cancelled` }]);
+        return this.invalid(reply, [
+          {
+            field: 'tracking_number',
+            reason: 'already_cancelled',
+            message: `Order ${parcel.awb} is already cancelled`,
+          },
+        ]);
       }
       if (outcome === 'picked_up') {
-        return this.invalid(reply, [{ field: 'tracking_number', reason: 'invalid_status', message: `Order ${parcel.awb} has been picked up and can no longer be cancelled` }]);
+        return this.invalid(reply, [
+          {
+            field: 'tracking_number',
+            reason: 'invalid_status',
+            message: `Order ${parcel.awb} has been picked up and can no longer be cancelled`,
+          },
+        ]);
       }
       return { trackingId: parcel.awb, status: 'Cancelled', updatedAt: isoWib(this.world.now()) };
     });
 
     app.get('/:cc/1.0/orders/tracking-events', async (request, reply) => {
       const raw = (request.query as { tracking_number?: string | string[] }).tracking_number;
-      const numbers = [...new Set((Array.isArray(raw) ? raw : [raw ?? '']).flatMap((v) => String(v).split(',')).map((v) => v.trim().toUpperCase()).filter(Boolean))];
-      if (!numbers.length) return this.invalid(reply, [{ field: 'tracking_number', reason: 'invalid', message: 'tracking_number is required' }]);
-      if (numbers.length > MAX_BULK_TRACKING) return this.invalid(reply, [{ field: 'tracking_number', reason: 'invalid', message: `at most ${MAX_BULK_TRACKING} tracking numbers per call` }]);
+      const numbers = [
+        ...new Set(
+          (Array.isArray(raw) ? raw : [raw ?? ''])
+            .flatMap((v) => String(v).split(','))
+            .map((v) => v.trim().toUpperCase())
+            .filter(Boolean),
+        ),
+      ];
+      if (!numbers.length)
+        return this.invalid(reply, [
+          { field: 'tracking_number', reason: 'invalid', message: 'tracking_number is required' },
+        ]);
+      if (numbers.length > MAX_BULK_TRACKING)
+        return this.invalid(reply, [
+          {
+            field: 'tracking_number',
+            reason: 'invalid',
+            message: `at most ${MAX_BULK_TRACKING} tracking numbers per call`,
+          },
+        ]);
       const parcels = await this.world.findMany('ninja', numbers);
       return { data: parcels.map((p) => this.trackingOf(p)) };
     });
@@ -367,7 +632,8 @@ export class NinjaSandbox extends CourierSandbox {
     app.get('/:cc/1.0/orders/tracking-events/:trackingNumber', async (request, reply) => {
       const { trackingNumber } = request.params as { trackingNumber: string };
       const parcel = await this.world.find('ninja', trackingNumber.toUpperCase());
-      if (!parcel) return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', `Tracking number ${trackingNumber} not found`);
+      if (!parcel)
+        return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', `Tracking number ${trackingNumber} not found`);
       return this.trackingOf(parcel);
     });
   }
@@ -403,7 +669,10 @@ export class NinjaSandbox extends CourierSandbox {
     return {
       headers: { ...json, 'x-ninjavan-hmac-sha256': sign(this.secret('client_secret')) },
       body,
-      forged: { headers: { ...json, 'x-ninjavan-hmac-sha256': sign(this.secret('not_the_client_secret')) }, body },
+      forged: {
+        headers: { ...json, 'x-ninjavan-hmac-sha256': sign(this.secret('not_the_client_secret')) },
+        body,
+      },
       unsigned: { headers: json, body },
     };
   }

@@ -14,7 +14,12 @@ import { CourierSandboxes } from './sandboxes';
 const view = (courier: string, awb: string, steps: PlanStep[]): SandboxParcelDto => ({
   courier,
   awb,
-  steps: steps.map((s) => ({ at: s.at, status: s.status, ...(s.reason ? { reason: s.reason } : {}), location: s.location })),
+  steps: steps.map((s) => ({
+    at: s.at,
+    status: s.status,
+    ...(s.reason ? { reason: s.reason } : {}),
+    location: s.location,
+  })),
 });
 
 /** The sandbox control routes' work: faults, driving parcels by hand, and moving the clock. */
@@ -46,7 +51,13 @@ export class SandboxControl {
   async advance(awb: string, dto: AdvanceDto): Promise<SandboxParcelDto> {
     const parcel = await this.parcel(awb);
     const to = dto.to === 'returning' ? 'returning_to_sender' : dto.to;
-    const reason = dto.reason ?? (to === 'delivery_failed' ? 'consignee_absent' : to === 'returning_to_sender' ? 'rts_initiated' : undefined);
+    const reason =
+      dto.reason ??
+      (to === 'delivery_failed'
+        ? 'consignee_absent'
+        : to === 'returning_to_sender'
+          ? 'rts_initiated'
+          : undefined);
     return view(parcel.courier, awb, await this.world.advance(parcel, to, reason));
   }
 
@@ -54,7 +65,10 @@ export class SandboxControl {
   async script(awb: string, script: Script): Promise<SandboxParcelDto> {
     const parcel = await this.parcel(awb);
     if (PICKUP_SCRIPTS.has(script) && isPickedUp(this.world.happened(parcel))) {
-      throw new InvalidStateError('SANDBOX_PARCEL_PICKED_UP', `Parcel ${awb} has been picked up; ${script} only applies before pickup`);
+      throw new InvalidStateError(
+        'SANDBOX_PARCEL_PICKED_UP',
+        `Parcel ${awb} has been picked up; ${script} only applies before pickup`,
+      );
     }
     return view(parcel.courier, awb, await this.world.script(parcel, script));
   }

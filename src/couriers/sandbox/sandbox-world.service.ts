@@ -6,9 +6,21 @@ import { LocationDirectory } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
 import { zoneOf } from '../zones';
-import { coverage, etaDays, isPickedUp, PlanStep, planJourney, Script, scriptSteps, stepsBy, tariff, WorldSettings } from './world';
+import {
+  coverage,
+  etaDays,
+  isPickedUp,
+  PlanStep,
+  planJourney,
+  Script,
+  scriptSteps,
+  stepsBy,
+  tariff,
+  WorldSettings,
+} from './world';
 
-export type WorldRejection = 'unknown_service' | 'unserviceable_route' | 'cod_not_allowed' | 'too_heavy' | 'cod_over_limit';
+export type WorldRejection =
+  'unknown_service' | 'unserviceable_route' | 'cod_not_allowed' | 'too_heavy' | 'cod_over_limit';
 
 export interface WorldQuote {
   service: CourierServiceInfo;
@@ -57,7 +69,13 @@ export class SandboxWorld {
   }
 
   /** Every service that serves the route, priced for the parcel. */
-  quote(courier: CourierCode, originProvince: string, destinationProvince: string, weightGrams: number, codAmount: number): WorldQuote[] {
+  quote(
+    courier: CourierCode,
+    originProvince: string,
+    destinationProvince: string,
+    weightGrams: number,
+    codAmount: number,
+  ): WorldQuote[] {
     const zone = zoneOf(originProvince, destinationProvince);
     return this.services(courier)
       .filter((s) => coverage(courier, s.code, originProvince, destinationProvince).served)
@@ -75,7 +93,14 @@ export class SandboxWorld {
   }
 
   /** Why the courier would refuse this order, or null when it accepts it. */
-  check(courier: CourierCode, service: string, originProvince: string, destinationProvince: string, weightGrams: number, codAmount: number): WorldRejection | null {
+  check(
+    courier: CourierCode,
+    service: string,
+    originProvince: string,
+    destinationProvince: string,
+    weightGrams: number,
+    codAmount: number,
+  ): WorldRejection | null {
     const info = this.services(courier).find((s) => s.code === service);
     if (!info) return 'unknown_service';
     const cover = coverage(courier, service, originProvince, destinationProvince);
@@ -108,7 +133,12 @@ export class SandboxWorld {
       pickup: p.pickup,
       createdAt,
     });
-    const parcel: SandboxParcel = { ...p, price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams), plan, createdAt };
+    const parcel: SandboxParcel = {
+      ...p,
+      price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams),
+      plan,
+      createdAt,
+    };
     await this.repository.insert(parcel);
     return parcel;
   }
@@ -137,7 +167,11 @@ export class SandboxWorld {
     if (isPickedUp(done)) return 'picked_up';
     if (done.some((s) => s.status === 'pickup_requested')) return 'already';
     const at = this.now().toISOString();
-    await this.repository.savePlan(parcel.courier, parcel.awb, [...done, { at, status: 'pickup_requested', location: parcel.originCity }, ...parcel.plan.filter((s) => s.at > at && s.status !== 'created')]);
+    await this.repository.savePlan(parcel.courier, parcel.awb, [
+      ...done,
+      { at, status: 'pickup_requested', location: parcel.originCity },
+      ...parcel.plan.filter((s) => s.at > at && s.status !== 'created'),
+    ]);
     return 'requested';
   }
 
@@ -146,7 +180,10 @@ export class SandboxWorld {
     const done = this.happened(parcel);
     if (done.some((s) => s.status === 'cancelled')) return 'already_cancelled';
     if (isPickedUp(done)) return 'picked_up';
-    await this.repository.savePlan(parcel.courier, parcel.awb, [...done, { at: this.now().toISOString(), status: 'cancelled', location: parcel.originCity }]);
+    await this.repository.savePlan(parcel.courier, parcel.awb, [
+      ...done,
+      { at: this.now().toISOString(), status: 'cancelled', location: parcel.originCity },
+    ]);
     return 'cancelled';
   }
 
@@ -172,7 +209,13 @@ export class SandboxWorld {
     const done = this.happened(parcel);
     const plan = [
       ...done,
-      ...scriptSteps(script, this.now(), done.map((s) => s.status), { origin: parcel.originCity, destination: parcel.destinationCity }, parcel.codAmount),
+      ...scriptSteps(
+        script,
+        this.now(),
+        done.map((s) => s.status),
+        { origin: parcel.originCity, destination: parcel.destinationCity },
+        parcel.codAmount,
+      ),
     ];
     await this.repository.savePlan(parcel.courier, parcel.awb, plan);
     return plan;

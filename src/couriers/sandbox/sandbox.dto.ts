@@ -4,11 +4,23 @@ import { COURIER_REASONS, type CourierReason } from '../courier-adapter';
 import { Optional } from 'src/common/validators';
 import { SCRIPTS, type Script } from './world';
 
-export const ADVANCE_TARGETS = ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed', 'delivered', 'returning', 'returned'] as const;
+export const ADVANCE_TARGETS = [
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returning',
+  'returned',
+] as const;
 export type AdvanceTarget = (typeof ADVANCE_TARGETS)[number];
 
 export class FaultsDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'Share of calls answered with the courier’s server error' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    description: 'Share of calls answered with the courier’s server error',
+  })
   @Optional()
   @IsNumber()
   @Min(0)
@@ -62,7 +74,9 @@ export class ClockDtoOut {
 export class SandboxParcelDto {
   @ApiProperty() courier!: string;
   @ApiProperty() awb!: string;
-  @ApiProperty({ description: 'What has happened so far, in the world’s terms (the courier reports it in its own vocabulary)' })
+  @ApiProperty({
+    description:
+      'What has happened so far, in the world’s terms (the courier reports it in its own vocabulary)',
+  })
   steps!: { at: string; status: string; reason?: string; location: string }[];
 }
-

@@ -84,45 +84,82 @@ export class SandboxRepository {
       `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
          destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [p.courier, p.awb, p.reference, p.service, p.originCity, p.originProvince, p.destinationCity, p.destinationProvince,
-        p.weightGrams, p.codAmount, p.price, p.pickup, JSON.stringify(p.request), JSON.stringify(p.plan), p.createdAt],
+      [
+        p.courier,
+        p.awb,
+        p.reference,
+        p.service,
+        p.originCity,
+        p.originProvince,
+        p.destinationCity,
+        p.destinationProvince,
+        p.weightGrams,
+        p.codAmount,
+        p.price,
+        p.pickup,
+        JSON.stringify(p.request),
+        JSON.stringify(p.plan),
+        p.createdAt,
+      ],
     );
   }
 
   async find(courier: CourierCode, awb: string): Promise<SandboxParcel | null> {
-    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2', [courier, awb])) as ParcelRow[];
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2',
+      [courier, awb],
+    )) as ParcelRow[];
     return rows[0] ? toParcel(rows[0]) : null;
   }
 
   async findMany(courier: CourierCode, awbs: string[]): Promise<SandboxParcel[]> {
-    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = ANY($2)', [courier, awbs])) as ParcelRow[];
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = ANY($2)',
+      [courier, awbs],
+    )) as ParcelRow[];
     return rows.map(toParcel);
   }
 
   /** Any courier's parcel by AWB (the control routes address parcels by AWB alone). */
   async findAnyCourier(awb: string): Promise<SandboxParcel | null> {
-    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE awb = $1 LIMIT 1', [awb])) as ParcelRow[];
+    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE awb = $1 LIMIT 1', [
+      awb,
+    ])) as ParcelRow[];
     return rows[0] ? toParcel(rows[0]) : null;
   }
 
   /** Parcels created with a reference, oldest first. */
   async findByReference(courier: CourierCode, reference: string): Promise<SandboxParcel[]> {
-    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE courier = $1 AND reference = $2 ORDER BY created_at, awb', [courier, reference])) as ParcelRow[];
+    const rows = (await this.dataSource.query(
+      'SELECT * FROM sandbox.parcels WHERE courier = $1 AND reference = $2 ORDER BY created_at, awb',
+      [courier, reference],
+    )) as ParcelRow[];
     return rows.map(toParcel);
   }
 
   async savePlan(courier: CourierCode, awb: string, plan: PlanStep[]): Promise<void> {
-    await this.dataSource.query('UPDATE sandbox.parcels SET plan = $3 WHERE courier = $1 AND awb = $2', [courier, awb, JSON.stringify(plan)]);
+    await this.dataSource.query('UPDATE sandbox.parcels SET plan = $3 WHERE courier = $1 AND awb = $2', [
+      courier,
+      awb,
+      JSON.stringify(plan),
+    ]);
   }
 
   async faults(): Promise<Map<CourierCode, Faults>> {
-    const rows = (await this.dataSource.query('SELECT courier, error_rate, timeout_rate, latency_ms FROM sandbox.faults')) as {
+    const rows = (await this.dataSource.query(
+      'SELECT courier, error_rate, timeout_rate, latency_ms FROM sandbox.faults',
+    )) as {
       courier: CourierCode;
       error_rate: number;
       timeout_rate: number;
       latency_ms: number;
     }[];
-    return new Map(rows.map((r) => [r.courier, { errorRate: r.error_rate, timeoutRate: r.timeout_rate, latencyMs: r.latency_ms }]));
+    return new Map(
+      rows.map((r) => [
+        r.courier,
+        { errorRate: r.error_rate, timeoutRate: r.timeout_rate, latencyMs: r.latency_ms },
+      ]),
+    );
   }
 
   async setFaults(courier: CourierCode, f: Faults): Promise<void> {
@@ -134,7 +171,9 @@ export class SandboxRepository {
   }
 
   async clockOffset(): Promise<number> {
-    const rows = (await this.dataSource.query('SELECT offset_ms FROM sandbox.clock WHERE id = 1')) as { offset_ms: string }[];
+    const rows = (await this.dataSource.query('SELECT offset_ms FROM sandbox.clock WHERE id = 1')) as {
+      offset_ms: string;
+    }[];
     return rows[0] ? Number(rows[0].offset_ms) : 0;
   }
 

@@ -10,7 +10,13 @@ import { SandboxFaults } from './sandbox-faults';
 import { SandboxWorld } from './sandbox-world.service';
 import { SapSandbox } from './sap.sandbox';
 
-const SANDBOXES = { jne: JneSandbox, jnt: JntSandbox, sap: SapSandbox, ninja: NinjaSandbox, idexpress: IdExpressSandbox };
+const SANDBOXES = {
+  jne: JneSandbox,
+  jnt: JntSandbox,
+  sap: SapSandbox,
+  ninja: NinjaSandbox,
+  idexpress: IdExpressSandbox,
+};
 
 /** The running sandbox servers: one per courier that has no credentials configured. */
 @Injectable()

@@ -35,7 +35,12 @@ function rowsOf(parcel: SandboxParcel, steps: PlanStep[]): Record<string, unknow
         break;
       case 'in_transit':
         transits += 1;
-        [name, rowstate] = transits === 1 ? ['MANIFEST OUTGOING', '4'] : s.location.startsWith('HUB ') ? ['OUTGOING SMU', '5'] : ['INCOMING', '7'];
+        [name, rowstate] =
+          transits === 1
+            ? ['MANIFEST OUTGOING', '4']
+            : s.location.startsWith('HUB ')
+              ? ['OUTGOING SMU', '5']
+              : ['INCOMING', '7'];
         break;
       case 'out_for_delivery':
         // SAP sometimes sends the checkpoint with a trailing space (sap.md §3.6).
@@ -45,7 +50,11 @@ function rowsOf(parcel: SandboxParcel, steps: PlanStep[]): Record<string, unknow
         [name, rowstate, pod] = ['POD - DELIVERED', '9', { pod: 'DL' }];
         break;
       case 'delivery_failed':
-        [name, rowstate, pod] = ['POD - UNDELIVERED', '9', POD_BY_REASON[s.reason ?? 'consignee_absent'] ?? { pod: 'O5' }];
+        [name, rowstate, pod] = [
+          'POD - UNDELIVERED',
+          '9',
+          POD_BY_REASON[s.reason ?? 'consignee_absent'] ?? { pod: 'O5' },
+        ];
         break;
       case 'returning_to_sender':
         [name, rowstate] = ['OUTGOING RETURN', '11'];
@@ -127,7 +136,8 @@ export class SapSandbox extends CourierSandbox {
       const origin = provinceOfCode(String(b.origin ?? ''));
       const destination = provinceOfCode(String(b.destination ?? ''));
       const weightKg = Number(b.weight);
-      if (!b.origin || !b.destination || !Number.isFinite(weightKg) || weightKg <= 0) return this.fail(reply, 422, 'Parameter tidak lengkap');
+      if (!b.origin || !b.destination || !Number.isFinite(weightKg) || weightKg <= 0)
+        return this.fail(reply, 422, 'Parameter tidak lengkap');
       if (!origin || !destination) return this.fail(reply, 200, 'Harga tidak ditemukan');
       const quotes = this.world.quote('sap', origin, destination, weightKg * 1000, 0);
       if (!quotes.length) return reply.code(200).send({ status: 'fail', msg: 'Harga tidak ditemukan' });
@@ -156,25 +166,60 @@ export class SapSandbox extends CourierSandbox {
 
     app.post('/v2/shipment/pickup/create', async (request, reply) => {
       const b = (request.body ?? {}) as Body;
-      const required = ['customer_code', 'reference_no', 'pickup_name', 'pickup_address', 'pickup_phone', 'pickup_place', 'pickup_district_code', 'service_type_code', 'koli', 'weight', 'volumetric', 'shipment_type_code', 'shipment_content_code', 'shipper_name', 'shipper_address', 'shipper_phone', 'shipper_contact', 'destination_district_code', 'receiver_name', 'receiver_address', 'receiver_phone', 'receiver_contact'];
+      const required = [
+        'customer_code',
+        'reference_no',
+        'pickup_name',
+        'pickup_address',
+        'pickup_phone',
+        'pickup_place',
+        'pickup_district_code',
+        'service_type_code',
+        'koli',
+        'weight',
+        'volumetric',
+        'shipment_type_code',
+        'shipment_content_code',
+        'shipper_name',
+        'shipper_address',
+        'shipper_phone',
+        'shipper_contact',
+        'destination_district_code',
+        'receiver_name',
+        'receiver_address',
+        'receiver_phone',
+        'receiver_contact',
+      ];
       const missing = required.filter((f) => b[f] === undefined || b[f] === '');
       if (missing.length) return this.fail(reply, 422, `Parameter ${missing.join(', ')} wajib diisi`);
-      if (String(b.reference_no).length > 20 || !/^[A-Za-z0-9_-]+$/.test(String(b.reference_no))) return this.fail(reply, 422, 'reference_no tidak valid');
-      if (String(b.shipper_name).length > 20) return this.fail(reply, 422, 'shipper_name maksimal 20 karakter');
+      if (String(b.reference_no).length > 20 || !/^[A-Za-z0-9_-]+$/.test(String(b.reference_no)))
+        return this.fail(reply, 422, 'reference_no tidak valid');
+      if (String(b.shipper_name).length > 20)
+        return this.fail(reply, 422, 'shipper_name maksimal 20 karakter');
       const isCodCustomer = b.customer_code === 'DEV001';
       const cod = Number(b.cod_value ?? 0);
-      if (isCodCustomer && !(cod > 0)) return this.fail(reply, 422, 'cod_value wajib diisi untuk customer COD');
+      if (isCodCustomer && !(cod > 0))
+        return this.fail(reply, 422, 'cod_value wajib diisi untuk customer COD');
       if (!isCodCustomer && cod > 0) return this.fail(reply, 422, 'customer_code bukan customer COD');
-      if (!['DEV000', 'DEV001'].includes(String(b.customer_code))) return this.fail(reply, 401, 'customer_code tidak terdaftar');
+      if (!['DEV000', 'DEV001'].includes(String(b.customer_code)))
+        return this.fail(reply, 401, 'customer_code tidak terdaftar');
       const origin = provinceOfCode(String(b.pickup_district_code));
       const destination = provinceOfCode(String(b.destination_district_code));
       if (!origin || !destination) return this.fail(reply, 422, 'Kode kecamatan tidak ditemukan');
       const weightGrams = Number(b.weight) * 1000;
-      const rejection = this.world.check('sap', String(b.service_type_code), origin, destination, weightGrams, cod);
+      const rejection = this.world.check(
+        'sap',
+        String(b.service_type_code),
+        origin,
+        destination,
+        weightGrams,
+        cod,
+      );
       if (rejection === 'unknown_service') return this.fail(reply, 422, 'service_type_code tidak valid');
       if (rejection === 'unserviceable_route') return this.fail(reply, 422, 'Rute tidak dilayani');
       if (rejection === 'too_heavy') return this.fail(reply, 422, 'Berat melebihi batas layanan');
-      if (rejection === 'cod_not_allowed' || rejection === 'cod_over_limit') return this.fail(reply, 422, 'Area tujuan tidak melayani COD');
+      if (rejection === 'cod_not_allowed' || rejection === 'cod_over_limit')
+        return this.fail(reply, 422, 'Area tujuan tidak melayani COD');
       // Repeating reference_no creates a new AWB, as integrators report (sap.md §3.4).
       const awb = `SAP${String(await this.world.nextAwbNumber('sap')).padStart(10, '0')}`;
       const parcel = await this.world.create({
@@ -213,7 +258,8 @@ export class SapSandbox extends CourierSandbox {
       if (!parcel) return this.fail(reply, 404, 'Airwaybill tidak ditemukan');
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled') return this.fail(reply, 400, 'Airwaybill sudah dibatalkan');
-      if (outcome === 'picked_up') return this.fail(reply, 400, 'Airwaybill sudah dipickup, tidak dapat dibatalkan');
+      if (outcome === 'picked_up')
+        return this.fail(reply, 400, 'Airwaybill sudah dipickup, tidak dapat dibatalkan');
       return { status: 'success', msg: 'Cancel pickup success', data: { awb_no: parcel.awb } };
     });
 

@@ -10,7 +10,12 @@ import { regionOf, zoneOf } from '../zones';
 export type WorldSettings = typeof defaults.sandbox;
 
 /** Who serves what: coverage gaps and COD restrictions of the simulated couriers. */
-export function coverage(courier: CourierCode, service: string, originProvince: string, destinationProvince: string): { served: boolean; cod: boolean } {
+export function coverage(
+  courier: CourierCode,
+  service: string,
+  originProvince: string,
+  destinationProvince: string,
+): { served: boolean; cod: boolean } {
   const from = regionOf(originProvince);
   const to = regionOf(destinationProvince);
   const zone = zoneOf(originProvince, destinationProvince);
@@ -36,14 +41,24 @@ export function coverage(courier: CourierCode, service: string, originProvince: 
 }
 
 /** Price of one shipment in rupiah, rounded up to 500. */
-export function tariff(settings: WorldSettings, courier: CourierCode, service: string, zone: number, weightGrams: number): number {
+export function tariff(
+  settings: WorldSettings,
+  courier: CourierCode,
+  service: string,
+  zone: number,
+  weightGrams: number,
+): number {
   const kg = Math.max(1, Math.ceil(weightGrams / 1000));
   const base = settings.tariff.firstKg[zone] + settings.tariff.nextKg[zone] * (kg - 1);
   const level = settings.priceLevel[courier] * (settings.serviceMultiplier[service] ?? 1);
   return Math.ceil((base * level) / 500) * 500;
 }
 
-export function etaDays(settings: WorldSettings, service: Pick<CourierServiceInfo, 'slaDays'>, zone: number): { min: number; max: number } {
+export function etaDays(
+  settings: WorldSettings,
+  service: Pick<CourierServiceInfo, 'slaDays'>,
+  zone: number,
+): { min: number; max: number } {
   const extra = settings.zoneExtraDays[zone];
   return { min: service.slaDays.min + extra, max: service.slaDays.max + extra };
 }
@@ -100,14 +115,25 @@ const FAILURE_REASONS: [CourierReason, number][] = [
  * Chance of each outcome for a courier's parcels to a province: what the sandbox hides from Kirim.
  * The courier's configured rates, scaled by the island group and by a seeded ±4 % of the province's own.
  */
-export function outcomeOdds(settings: WorldSettings, seed: string, courier: CourierCode, destinationProvince: string) {
+export function outcomeOdds(
+  settings: WorldSettings,
+  seed: string,
+  courier: CourierCode,
+  destinationProvince: string,
+) {
   const o = settings.outcomes[courier];
   const province = 1 + (randomStream(`${seed}:${courier}:odds:${destinationProvince}`)() - 0.5) * 0.08;
   const factor = settings.regionFactor[regionOf(destinationProvince)] * province;
   const first = Math.min(0.99, o.firstAttempt * factor);
   const again = Math.min(0.99, o.reattempt * factor);
   const returned = (1 - first) * (1 - again) ** (o.maxAttempts - 1);
-  return { firstAttempt: first, reattempt: again, maxAttempts: o.maxAttempts, delivered: 1 - returned, returned };
+  return {
+    firstAttempt: first,
+    reattempt: again,
+    maxAttempts: o.maxAttempts,
+    delivered: 1 - returned,
+    returned,
+  };
 }
 
 const pick = <T>(rng: () => number, weighted: [T, number][]): T => {
@@ -136,7 +162,8 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
     const pickupRng = randomStream(`${p.seed}:${p.courier}:${p.awb}:pickup`);
     if (pickupRng() < settings.pickupMiss[p.courier]) {
       add(t + between(pickupRng, 4, 20) * HOUR, 'exception', p.originCity, { reason: 'pickup_failed' });
-      if (pickupRng() < settings.courierCancelsMissedPickup) add(t + between(pickupRng, 26, 40) * HOUR, 'cancelled', p.originCity);
+      if (pickupRng() < settings.courierCancelsMissedPickup)
+        add(t + between(pickupRng, 26, 40) * HOUR, 'cancelled', p.originCity);
       return steps;
     }
   }
@@ -147,7 +174,8 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   let days = eta.min + Math.floor(rng() * (eta.max - eta.min + 1));
   if (rng() < settings.lateChance) days += 1 + Math.floor(rng() * 3);
   const arrival = morningOf(pickedUp + days * DAY);
-  if (zone >= 2) add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
+  if (zone >= 2)
+    add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
   add(Math.max(t + HOUR, arrival - between(rng, 8, 14) * HOUR), 'in_transit', p.destinationCity);
 
   let day = arrival;
@@ -162,12 +190,22 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
     add(result, 'delivery_failed', p.destinationCity, { attempt, reason: pick(rng, FAILURE_REASONS) });
     day = morningOf(result + DAY);
   }
-  add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, { reason: 'rts_initiated', returnLeg: true });
+  add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, {
+    reason: 'rts_initiated',
+    returnLeg: true,
+  });
   add(morningOf(day + days * DAY) + between(rng, 2, 8) * HOUR, 'returned', p.originCity, { returnLeg: true });
   return steps;
 }
 
-export const SCRIPTS = ['happy', 'failed_then_delivered', 'refused_rts', 'stuck', 'pickup_missed', 'courier_cancelled'] as const;
+export const SCRIPTS = [
+  'happy',
+  'failed_then_delivered',
+  'refused_rts',
+  'stuck',
+  'pickup_missed',
+  'courier_cancelled',
+] as const;
 export type Script = (typeof SCRIPTS)[number];
 /** Scripts about the pickup itself: they only make sense before the parcel is handed over. */
 export const PICKUP_SCRIPTS: ReadonlySet<Script> = new Set(['pickup_missed', 'courier_cancelled']);
@@ -178,7 +216,13 @@ const FORWARD: CourierStatus[] = ['picked_up', 'in_transit', 'out_for_delivery']
  * A scripted rest-of-journey from `now`, two hours a step, replacing the planned future. Steps the
  * parcel already passed are not repeated.
  */
-export function scriptSteps(script: Script, now: Date, passed: CourierStatus[], places: { origin: string; destination: string }, codAmount: number): PlanStep[] {
+export function scriptSteps(
+  script: Script,
+  now: Date,
+  passed: CourierStatus[],
+  places: { origin: string; destination: string },
+  codAmount: number,
+): PlanStep[] {
   const steps: PlanStep[] = [];
   let t = now.getTime();
   const add = (status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) => {
@@ -196,7 +240,12 @@ export function scriptSteps(script: Script, now: Date, passed: CourierStatus[], 
   const reached = new Set(passed);
   for (const s of FORWARD) {
     if (script === 'stuck' && s === 'out_for_delivery') break;
-    if (!reached.has(s)) add(s, s === 'picked_up' ? places.origin : places.destination, s === 'out_for_delivery' ? { attempt: 1 } : {});
+    if (!reached.has(s))
+      add(
+        s,
+        s === 'picked_up' ? places.origin : places.destination,
+        s === 'out_for_delivery' ? { attempt: 1 } : {},
+      );
   }
   if (script === 'happy') add('delivered', places.destination, { attempt: 1, codCollected: codAmount > 0 });
   if (script === 'failed_then_delivered') {
@@ -220,5 +269,7 @@ export function stepsBy(plan: PlanStep[], now: Date): PlanStep[] {
 
 /** Whether a parcel has been physically handed over (after which it can no longer be cancelled). */
 export function isPickedUp(steps: PlanStep[]): boolean {
-  return steps.some((s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status) && s.reason !== 'pickup_failed');
+  return steps.some(
+    (s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status) && s.reason !== 'pickup_failed',
+  );
 }

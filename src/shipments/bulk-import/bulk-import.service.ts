@@ -37,30 +37,49 @@ export class BulkImportService {
    */
   async import(sellerId: string, body: unknown, format: 'json' | 'csv'): Promise<BulkImportResult> {
     const rows = format === 'csv' ? parseShipmentsCsv(String(body ?? '')) : body;
-    if (!Array.isArray(rows)) throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON array of shipments or text/csv' }]);
+    if (!Array.isArray(rows))
+      throw new ValidationFailedError([
+        { field: 'body', message: 'must be a JSON array of shipments or text/csv' },
+      ]);
     if (!rows.length) throw new ValidationFailedError([{ field: 'body', message: 'has no rows' }]);
-    if (rows.length > MAX_BULK_ROWS) throw new ValidationFailedError([{ field: 'body', message: `has ${rows.length} rows; at most ${MAX_BULK_ROWS} per request` }]);
+    if (rows.length > MAX_BULK_ROWS)
+      throw new ValidationFailedError([
+        { field: 'body', message: `has ${rows.length} rows; at most ${MAX_BULK_ROWS} per request` },
+      ]);
 
     const errors: BulkImportResult['errors'] = [];
     const valid: { row: number; dto: CreateShipmentDto }[] = [];
     const firstRowOf = new Map<string, number>();
     rows.forEach((raw: unknown, i) => {
       const row = i + 1;
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+        return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
       const dto = plainToInstance(CreateShipmentDto, raw);
-      const problems = validateSync(dto, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: true } });
+      const problems = validateSync(dto, {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        stopAtFirstError: true,
+        validationError: { target: false, value: true },
+      });
       if (problems.length) return errors.push({ row, details: fieldProblems(problems) });
       const first = firstRowOf.get(dto.reference);
-      if (first) return errors.push({ row, details: [{ field: 'reference', message: `appears again (first in row ${first})` }] });
+      if (first)
+        return errors.push({
+          row,
+          details: [{ field: 'reference', message: `appears again (first in row ${first})` }],
+        });
       firstRowOf.set(dto.reference, row);
       valid.push({ row, dto });
       return undefined;
     });
 
     const taken = new Set(
-      ((await this.tx.manager.query('SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)', [sellerId, valid.map((v) => v.dto.reference)])) as { reference: string }[]).map(
-        (r) => r.reference,
-      ),
+      (
+        (await this.tx.manager.query(
+          'SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)',
+          [sellerId, valid.map((v) => v.dto.reference)],
+        )) as { reference: string }[]
+      ).map((r) => r.reference),
     );
     const origins = new Map<string, PickupAddress | null>();
     for (const id of new Set(valid.map((v) => v.dto.originAddressId))) {
@@ -71,12 +90,18 @@ export class BulkImportService {
     const built: Shipment[] = [];
     for (const { row, dto } of valid) {
       if (taken.has(dto.reference)) {
-        errors.push({ row, details: [{ field: 'reference', message: 'is already used by another shipment' }] });
+        errors.push({
+          row,
+          details: [{ field: 'reference', message: 'is already used by another shipment' }],
+        });
         continue;
       }
       const origin = origins.get(dto.originAddressId);
       if (!origin) {
-        errors.push({ row, details: [{ field: 'originAddressId', message: 'is not one of your pickup addresses' }] });
+        errors.push({
+          row,
+          details: [{ field: 'originAddressId', message: 'is not one of your pickup addresses' }],
+        });
         continue;
       }
       try {
@@ -88,7 +113,8 @@ export class BulkImportService {
     }
 
     await this.tx.run(async (m) => {
-      for (let i = 0; i < built.length; i += INSERT_CHUNK) await m.insert(Shipment, built.slice(i, i + INSERT_CHUNK) as never);
+      for (let i = 0; i < built.length; i += INSERT_CHUNK)
+        await m.insert(Shipment, built.slice(i, i + INSERT_CHUNK) as never);
     });
     return { created: built.map(shipmentView), errors: errors.sort((a, b) => a.row - b.row) };
   }

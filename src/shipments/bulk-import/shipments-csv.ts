@@ -23,11 +23,22 @@ export const CSV_COLUMNS = [
   'courierService',
 ] as const;
 
-const REQUIRED = ['reference', 'originAddressId', 'recipientName', 'recipientPhone', 'recipientAddress', 'recipientCity', 'recipientProvince', 'recipientPostalCode', 'weightGrams'];
+const REQUIRED = [
+  'reference',
+  'originAddressId',
+  'recipientName',
+  'recipientPhone',
+  'recipientAddress',
+  'recipientCity',
+  'recipientProvince',
+  'recipientPostalCode',
+  'weightGrams',
+];
 const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'itemValue', 'codAmount']);
 
 /** A number when the cell is an integer, otherwise the text (so validation can say what is wrong). */
-const cell = (column: string, value: string) => (NUMERIC.has(column) && /^-?\d+$/.test(value) ? Number(value) : value);
+const cell = (column: string, value: string) =>
+  NUMERIC.has(column) && /^-?\d+$/.test(value) ? Number(value) : value;
 
 /**
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row.
@@ -36,11 +47,21 @@ const cell = (column: string, value: string) => (NUMERIC.has(column) && /^-?\d+$
 export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
   let records: Record<string, string>[];
   try {
-    records = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, relax_column_count: false });
+    records = parse(text, {
+      columns: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    });
   } catch (e) {
-    throw new ValidationFailedError([{ field: 'body', message: `is not readable CSV: ${(e as Error).message}` }]);
+    throw new ValidationFailedError([
+      { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
+    ]);
   }
-  const header = records.length ? Object.keys(records[0]) : (parse(text, { to_line: 1, bom: true })[0] as string[] | undefined) ?? [];
+  const header = records.length
+    ? Object.keys(records[0])
+    : ((parse(text, { to_line: 1, bom: true })[0] as string[] | undefined) ?? []);
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = REQUIRED.filter((c) => !header.includes(c));
   if (unknown.length || missing.length) {
@@ -51,7 +72,8 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
   }
   return records.map((r) => {
     const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c]));
-    const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+    const defined = (o: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
     return defined({
       reference: v('reference'),
       originAddressId: v('originAddressId'),
@@ -73,7 +95,10 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
         description: v('description'),
       }),
       codAmount: v('codAmount'),
-      courier: v('courierCode') !== undefined || v('courierService') !== undefined ? defined({ code: v('courierCode'), service: v('courierService') }) : undefined,
+      courier:
+        v('courierCode') !== undefined || v('courierService') !== undefined
+          ? defined({ code: v('courierCode'), service: v('courierService') })
+          : undefined,
     });
   });
 }

@@ -20,6 +20,8 @@ export const addresses: Benchmark = {
       body: JSON.stringify(validAddress()),
     });
     if (r.non2xx || r.errors) throw new Error(`addresses bench: ${r.non2xx} non-2xx and ${r.errors} errors`);
-    return [{ name: 'POST /v1/addresses', unit: 'req/s', value: r.requestsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms }];
+    return [
+      { name: 'POST /v1/addresses', unit: 'req/s', value: r.requestsPerSec, p50Ms: r.p50Ms, p99Ms: r.p99Ms },
+    ];
   },
 };

@@ -8,7 +8,8 @@ import { Benchmark, Figure } from '../harness';
 const PARCELS = 300;
 const BATCH = 100;
 
-const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /**
  * Per courier, through its adapter, resilience policies and sandbox over real HTTP: how many parcels
@@ -19,7 +20,14 @@ export const couriers: Benchmark = {
   description: 'batch tracking throughput and quote latency per courier (adapter + sandbox over HTTP)',
   async run(ctx) {
     const config = loadConfig(
-      { NODE_ENV: 'production', DATABASE_URL: await ctx.newDatabase(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123', PHONE_HASH_SALT: 'bench-phone-hash-salt', JOBS_ENABLED: 'false', LOG_LEVEL: 'silent' },
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: await ctx.newDatabase(),
+        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        PHONE_HASH_SALT: 'bench-phone-hash-salt',
+        JOBS_ENABLED: 'false',
+        LOG_LEVEL: 'silent',
+      },
       {},
     );
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
@@ -27,9 +35,13 @@ export const couriers: Benchmark = {
     const only = process.env.BENCH_COURIERS?.split(',');
     const seconds = Math.max(2, ctx.durationSec / 2);
     try {
-      for (const courier of app.get(CourierRegistry).all().filter((c) => !only || only.includes(c.code))) {
+      for (const courier of app
+        .get(CourierRegistry)
+        .all()
+        .filter((c) => !only || only.includes(c.code))) {
         const awbs: string[] = [];
-        for (let i = 0; i < PARCELS; i += 1) awbs.push((await courier.createOrder(order(CASES[courier.code].service))).awb);
+        for (let i = 0; i < PARCELS; i += 1)
+          awbs.push((await courier.createOrder(order(CASES[courier.code].service))).awb);
         let tracked = 0;
         let started = performance.now();
         for (let i = 0; performance.now() - started < seconds * 1000; i += 1) {
@@ -37,7 +49,11 @@ export const couriers: Benchmark = {
           const results = await courier.track(batch);
           tracked += results.filter((r) => r.found).length;
         }
-        figures.push({ name: `${courier.code}: batch tracking (${BATCH} per call)`, unit: 'items/s', value: tracked / ((performance.now() - started) / 1000) });
+        figures.push({
+          name: `${courier.code}: batch tracking (${BATCH} per call)`,
+          unit: 'items/s',
+          value: tracked / ((performance.now() - started) / 1000),
+        });
 
         const latencies: number[] = [];
         started = performance.now();

@@ -28,7 +28,11 @@ export const ranking: Benchmark = {
   description: 'ranking one shipment across all courier services in process (one core)',
   async run(ctx) {
     const cs = candidates();
-    const context: ScoreContext = { weights: defaults.scoring.presets.balanced, lostMarginPerFailure: 15_000, pickupFailureCost: 10_000 };
+    const context: ScoreContext = {
+      weights: defaults.scoring.presets.balanced,
+      lostMarginPerFailure: 15_000,
+      pickupFailureCost: 10_000,
+    };
     for (let i = 0; i < 20_000; i += 1) rankCandidates(cs, context); // warm up the JIT
     let n = 0;
     let sink = 0;
@@ -40,6 +44,13 @@ export const ranking: Benchmark = {
     }
     const seconds = (performance.now() - started) / 1000;
     if (!sink) throw new Error('no winner');
-    return [{ name: `rank ${cs.length} services (balanced preset)`, unit: 'ops/s', value: n / seconds, note: 'target ≥ 100,000 rankings/s' }];
+    return [
+      {
+        name: `rank ${cs.length} services (balanced preset)`,
+        unit: 'ops/s',
+        value: n / seconds,
+        note: 'target ≥ 100,000 rankings/s',
+      },
+    ];
   },
 };

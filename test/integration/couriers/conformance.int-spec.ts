@@ -1,6 +1,10 @@
 import { buildAdapter } from 'src/couriers/adapters';
 import { COURIER_CODES, CourierCode, CourierServiceInfo, CourierStatus } from 'src/couriers/courier-adapter';
-import { CourierRejectedError, CourierUnavailableError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import {
+  CourierRejectedError,
+  CourierUnavailableError,
+  CourierWebhookRejectedError,
+} from 'src/couriers/courier.errors';
 import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
 import { LocationDirectory } from 'src/couriers/locations';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
@@ -38,7 +42,8 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     if (!r.found) throw new Error(`${awb} not found`);
     return r.events;
   };
-  const statuses = async (awb: string) => (await trackOne(awb)).map((e) => e.status).filter((s): s is CourierStatus => s !== null);
+  const statuses = async (awb: string) =>
+    (await trackOne(awb)).map((e) => e.status).filter((s): s is CourierStatus => s !== null);
 
   it('quotes every service on a served route in integer rupiah, with the COD fee', async () => {
     const quotes = await courier.quote(quoteTo(jakarta));
@@ -55,7 +60,9 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     }
     const main = quotes.find((q) => q.service === c.service)!;
     expect(main.codAvailable).toBe(true);
-    const heavier = (await courier.quote(quoteTo(jakarta, 150_000, 5200))).find((q) => q.service === c.service)!;
+    const heavier = (await courier.quote(quoteTo(jakarta, 150_000, 5200))).find(
+      (q) => q.service === c.service,
+    )!;
     expect(heavier.price).toBeGreaterThan(main.price);
     const unserved = await courier.quote(quoteTo(c.unserved.to));
     expect(unserved.map((q) => q.service)).not.toContain(c.unserved.service);
@@ -81,7 +88,9 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     await control.script(created.awb, 'happy');
     t.clock.advance(12 * HOUR);
     const seen = await statuses(created.awb);
-    expect(seen).toEqual(expect.arrayContaining(['picked_up', 'in_transit', 'out_for_delivery', 'delivered']));
+    expect(seen).toEqual(
+      expect.arrayContaining(['picked_up', 'in_transit', 'out_for_delivery', 'delivered']),
+    );
     expect(seen.indexOf('delivered')).toBeGreaterThan(seen.indexOf('picked_up'));
     const events = await trackOne(created.awb);
     const delivered = events.find((e) => e.status === 'delivered')!;
@@ -140,7 +149,11 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     const late = await courier.createOrder(order(c.service));
     t.clock.advance(HOUR);
     await control.advance(late.awb, { to: 'picked_up' });
-    expect(await courier.cancel(late)).toMatchObject({ cancelled: false, reason: 'already_picked_up', rawMessage: expect.any(String) });
+    expect(await courier.cancel(late)).toMatchObject({
+      cancelled: false,
+      reason: 'already_picked_up',
+      rawMessage: expect.any(String),
+    });
   });
 
   it('reports a missed pickup as a pickup failure (no handover, still cancellable) and its own cancel as cancelled', async () => {
@@ -170,7 +183,10 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     t.clock.advance(HOUR);
     await control.advance(created.awb, { to: 'out_for_delivery' });
     const push = (await webhookFor(created.awb))!;
-    const request = (headers: Record<string, string>, body: string) => ({ headers, rawBody: Buffer.from(body) });
+    const request = (headers: Record<string, string>, body: string) => ({
+      headers,
+      rawBody: Buffer.from(body),
+    });
     const now = t.clock.now();
 
     const events = courier.parseWebhook(request(push.headers, push.body), now);
@@ -197,19 +213,32 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
   });
 
   it('types errors: refusals are permanent with the courier’s own message, outages retriable', async () => {
-    const unserved = await courier.createOrder(order(c.unserved.service, { recipient: c.unserved.to, codAmount: 0 })).catch((e: unknown) => e);
+    const unserved = await courier
+      .createOrder(order(c.unserved.service, { recipient: c.unserved.to, codAmount: 0 }))
+      .catch((e: unknown) => e);
     expect(unserved).toBeInstanceOf(CourierRejectedError);
     expect((unserved as CourierRejectedError).reason).toBe('unserviceable_route');
     expect((unserved as CourierRejectedError).rawMessage).toEqual(expect.any(String));
 
     const noCod = await courier
-      .createOrder(order(c.noCod.service, { recipient: c.noCod.to, codAmount: c.noCod.codAmount ?? 150_000, parcel: { weightGrams: c.noCod.weightGrams ?? 1200 } }))
+      .createOrder(
+        order(c.noCod.service, {
+          recipient: c.noCod.to,
+          codAmount: c.noCod.codAmount ?? 150_000,
+          parcel: { weightGrams: c.noCod.weightGrams ?? 1200 },
+        }),
+      )
       .catch((e: unknown) => e);
     expect(noCod).toBeInstanceOf(CourierRejectedError);
     expect((noCod as CourierRejectedError).reason).toBe('cod_not_allowed');
 
     const sandbox = t.app.get(CourierSandboxes).get(code)!;
-    const badAccount = Object.fromEntries(Object.entries(sandbox.account()).map(([k, v]) => [k, /KEY|SECRET|PASSWORD|TOKEN/.test(k) ? `${v}x` : v]));
+    const badAccount = Object.fromEntries(
+      Object.entries(sandbox.account()).map(([k, v]) => [
+        k,
+        /KEY|SECRET|PASSWORD|TOKEN/.test(k) ? `${v}x` : v,
+      ]),
+    );
     const impostor = buildAdapter(code, {
       account: badAccount,
       name: courier.name,

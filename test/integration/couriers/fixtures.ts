@@ -20,15 +20,29 @@ export const jakarta: Place = {
   postalCode: '10340',
 };
 
-export const place = (province: string, city: string, district = 'Kota'): Place => ({ ...jakarta, province, city, district, postalCode: '99111' });
+export const place = (province: string, city: string, district = 'Kota'): Place => ({
+  ...jakarta,
+  province,
+  city,
+  district,
+  postalCode: '99111',
+});
 
 let counter = 0;
-export const reference = (prefix = 'KRM') => `${prefix}${Date.now().toString(36).toUpperCase()}${(counter++).toString(36).toUpperCase()}`.slice(0, 20);
+export const reference = (prefix = 'KRM') =>
+  `${prefix}${Date.now().toString(36).toUpperCase()}${(counter++).toString(36).toUpperCase()}`.slice(0, 20);
 
 export const quoteTo = (destination: Place, codAmount = 150_000, weightGrams = 1200): QuoteRequest => ({
   origin: bandung,
   destination,
-  parcel: { weightGrams, lengthCm: 20, widthCm: 15, heightCm: 10, itemValue: 150_000, description: 'Kain batik' },
+  parcel: {
+    weightGrams,
+    lengthCm: 20,
+    widthCm: 15,
+    heightCm: 10,
+    itemValue: 150_000,
+    description: 'Kain batik',
+  },
   codAmount,
 });
 
@@ -38,7 +52,14 @@ export function order(service: string, overrides: Partial<CreateOrderRequest> = 
     service,
     sender: bandung,
     recipient: jakarta,
-    parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10, itemValue: 150_000, description: 'Kain batik' },
+    parcel: {
+      weightGrams: 1200,
+      lengthCm: 20,
+      widthCm: 15,
+      heightCm: 10,
+      itemValue: 150_000,
+      description: 'Kain batik',
+    },
     codAmount: 150_000,
     pickup: true,
     ...overrides,
@@ -46,10 +67,37 @@ export function order(service: string, overrides: Partial<CreateOrderRequest> = 
 }
 
 /** Per courier: its everyday COD service, a route it does not serve, and a COD it refuses. */
-export const CASES: Record<CourierCode, { service: string; unserved: { service: string; to: Place }; noCod: { service: string; to: Place; weightGrams?: number; codAmount?: number } }> = {
-  sap: { service: 'UDRREG', unserved: { service: 'UDRREG', to: place('Papua', 'Jayapura') }, noCod: { service: 'DRGREG', to: jakarta, weightGrams: 12_000 } },
-  jne: { service: 'REG', unserved: { service: 'YES', to: place('Papua', 'Jayapura') }, noCod: { service: 'YES', to: jakarta } },
-  jnt: { service: 'EZ', unserved: { service: 'EZ', to: place('Papua Pegunungan', 'Wamena') }, noCod: { service: 'EZ', to: jakarta, codAmount: 6_000_000 } },
-  ninja: { service: 'STANDARD', unserved: { service: 'STANDARD', to: place('Maluku Utara', 'Ternate') }, noCod: { service: 'STANDARD', to: place('Papua', 'Jayapura') } },
-  idexpress: { service: '00', unserved: { service: '06', to: place('Bali', 'Denpasar') }, noCod: { service: '00', to: place('Papua', 'Jayapura') } },
+export const CASES: Record<
+  CourierCode,
+  {
+    service: string;
+    unserved: { service: string; to: Place };
+    noCod: { service: string; to: Place; weightGrams?: number; codAmount?: number };
+  }
+> = {
+  sap: {
+    service: 'UDRREG',
+    unserved: { service: 'UDRREG', to: place('Papua', 'Jayapura') },
+    noCod: { service: 'DRGREG', to: jakarta, weightGrams: 12_000 },
+  },
+  jne: {
+    service: 'REG',
+    unserved: { service: 'YES', to: place('Papua', 'Jayapura') },
+    noCod: { service: 'YES', to: jakarta },
+  },
+  jnt: {
+    service: 'EZ',
+    unserved: { service: 'EZ', to: place('Papua Pegunungan', 'Wamena') },
+    noCod: { service: 'EZ', to: jakarta, codAmount: 6_000_000 },
+  },
+  ninja: {
+    service: 'STANDARD',
+    unserved: { service: 'STANDARD', to: place('Maluku Utara', 'Ternate') },
+    noCod: { service: 'STANDARD', to: place('Papua', 'Jayapura') },
+  },
+  idexpress: {
+    service: '00',
+    unserved: { service: '06', to: place('Bali', 'Denpasar') },
+    noCod: { service: '00', to: place('Papua', 'Jayapura') },
+  },
 };

@@ -35,7 +35,12 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
       locations: t.app.get(LocationDirectory),
     });
-    return new ResilientCourier(adapter, new CourierPolicies('sap', settings), new CallWindow(100), new CourierMetrics(new Registry()));
+    return new ResilientCourier(
+      adapter,
+      new CourierPolicies('sap', settings),
+      new CallWindow(100),
+      new CourierMetrics(new Registry()),
+    );
   }
 
   beforeAll(async () => {
@@ -73,7 +78,8 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   it('does not open the breaker below the minimum call volume', async () => {
     const sap = resilientSap({ ...SETTINGS, retry: { ...SETTINGS.retry, maxAttempts: 1 } });
     await control.setFaults('sap', { errorRate: 1 });
-    for (let i = 0; i < SETTINGS.breaker.minimumCalls - 1; i += 1) await sap.quote(quoteTo(jakarta)).catch(() => undefined);
+    for (let i = 0; i < SETTINGS.breaker.minimumCalls - 1; i += 1)
+      await sap.quote(quoteTo(jakarta)).catch(() => undefined);
     expect(sap.health().state).toBe('closed');
     await sap.quote(quoteTo(jakarta)).catch(() => undefined);
     expect(sap.health().state).toBe('open');
@@ -114,11 +120,29 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   });
 
   it('reports breaker state and call figures in GET /v1/couriers and /metrics', async () => {
-    const signup = await t.http().post('/v1/auth/signup').send({ sellerName: 'Ops', email: 'ops@example.id', password: 'ops password 12' }).expect(201);
-    const list = await t.http().get('/v1/couriers').set('authorization', `Bearer ${signup.body.accessToken}`).expect(200);
-    expect(list.body.map((c: { code: string }) => c.code)).toEqual(['jne', 'jnt', 'sap', 'ninja', 'idexpress']);
+    const signup = await t
+      .http()
+      .post('/v1/auth/signup')
+      .send({ sellerName: 'Ops', email: 'ops@example.id', password: 'ops password 12' })
+      .expect(201);
+    const list = await t
+      .http()
+      .get('/v1/couriers')
+      .set('authorization', `Bearer ${signup.body.accessToken}`)
+      .expect(200);
+    expect(list.body.map((c: { code: string }) => c.code)).toEqual([
+      'jne',
+      'jnt',
+      'sap',
+      'ninja',
+      'idexpress',
+    ]);
     const sapInfo = list.body.find((c: { code: string }) => c.code === 'sap');
-    expect(sapInfo).toMatchObject({ name: 'SAP Express', sandbox: true, health: { state: 'closed', errorRate: expect.any(Number) } });
+    expect(sapInfo).toMatchObject({
+      name: 'SAP Express',
+      sandbox: true,
+      health: { state: 'closed', errorRate: expect.any(Number) },
+    });
     expect(sapInfo.services.map((s: { code: string }) => s.code)).toEqual(['UDRREG', 'UDRONS', 'DRGREG']);
     const metrics = t.app.get(MetricsService);
     expect(await metrics.registry.metrics()).toContain('kirim_courier_circuit_state{courier="sap"} 0');

@@ -3,7 +3,23 @@ import { dataSourceOptions } from 'src/database/data-source';
 import { runMigrations } from 'src/database/migrate';
 import { createTestDatabase, TestDatabase } from '../../support/test-db';
 
-const KIRIM_TABLES = ['api_keys', 'bank_accounts', 'booking_attempts', 'courier_locations', 'delivery_outcomes', 'delivery_stats', 'idempotency_keys', 'pickup_addresses', 'pickup_items', 'pickups', 'rate_limit_counters', 'seller_settings', 'sellers', 'shipments', 'users'];
+const KIRIM_TABLES = [
+  'api_keys',
+  'bank_accounts',
+  'booking_attempts',
+  'courier_locations',
+  'delivery_outcomes',
+  'delivery_stats',
+  'idempotency_keys',
+  'pickup_addresses',
+  'pickup_items',
+  'pickups',
+  'rate_limit_counters',
+  'seller_settings',
+  'sellers',
+  'shipments',
+  'users',
+];
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows = (await ds.query(
@@ -45,9 +61,7 @@ describe('migrations', () => {
     const pending = await ds.driver.createSchemaBuilder().log();
     // Foreign keys and CHECK constraints are kept in migrations only (relations never point back
     // across modules), so the schema builder's wish to drop them is not drift.
-    const drift = pending.upQueries
-      .map((q) => q.query)
-      .filter((q) => !/DROP CONSTRAINT "(fk|chk)_/.test(q));
+    const drift = pending.upQueries.map((q) => q.query).filter((q) => !/DROP CONSTRAINT "(fk|chk)_/.test(q));
     expect(drift).toEqual([]);
   });
 });

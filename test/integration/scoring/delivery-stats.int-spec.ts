@@ -31,10 +31,20 @@ describe('delivery statistics (recorded through the one entry point, read back a
   });
   /** Records many outcomes, twenty at a time. */
   async function record(list: DeliveryOutcome[]) {
-    for (let i = 0; i < list.length; i += 20) await Promise.all(list.slice(i, i + 20).map((o) => stats.recordOutcome(o)));
+    for (let i = 0; i < list.length; i += 20)
+      await Promise.all(list.slice(i, i + 20).map((o) => stats.recordOutcome(o)));
   }
-  const estimateFor = async (destination = surabaya, recipientPhone?: string, courier: 'jne' | 'sap' = 'jne', service = 'REG') =>
-    (await stats.estimates({ origin: bandung, destination, recipientPhone }, [{ courier, service, promised }]))[0];
+  const estimateFor = async (
+    destination = surabaya,
+    recipientPhone?: string,
+    courier: 'jne' | 'sap' = 'jne',
+    service = 'REG',
+  ) =>
+    (
+      await stats.estimates({ origin: bandung, destination, recipientPhone }, [
+        { courier, service, promised },
+      ])
+    )[0];
 
   it('starts from the prior and the promised SLA', async () => {
     const e = await estimateFor(surabaya, undefined, 'sap', 'UDRREG');
@@ -45,8 +55,15 @@ describe('delivery statistics (recorded through the one entry point, read back a
   it('moves the lane’s success rate and transit percentiles as outcomes arrive, counting each shipment once', async () => {
     const before = await estimateFor();
     // 60 deliveries to Surabaya: 60 % in 2 days, 30 % in 3, 10 % in 5; then 20 returns.
-    const delivered = [...Array(36).fill(2), ...Array(18).fill(3), ...Array(6).fill(5)].map((d: number) => outcome({ transitDays: d }));
-    await record([...delivered, ...Array.from({ length: 20 }, () => outcome({ outcome: 'returned', failedAttempts: 2, transitDays: undefined }))]);
+    const delivered = [...Array(36).fill(2), ...Array(18).fill(3), ...Array(6).fill(5)].map((d: number) =>
+      outcome({ transitDays: d }),
+    );
+    await record([
+      ...delivered,
+      ...Array.from({ length: 20 }, () =>
+        outcome({ outcome: 'returned', failedAttempts: 2, transitDays: undefined }),
+      ),
+    ]);
     const after = await estimateFor();
     expect(after.observations.lane).toBe(80);
     expect(after.transitDays).toEqual({ p50: 2, p90: 3, source: 'lane' });
@@ -58,16 +75,44 @@ describe('delivery statistics (recorded through the one entry point, read back a
 
   it('keeps a lane with 3 outcomes near its province rate, and one with 3,000 near its own', async () => {
     // The province (Jawa Timur, via Surabaya above plus more) fails rarely; Malang's lanes differ.
-    await record(Array.from({ length: 400 }, () => outcome({ courier: 'sap', service: 'UDRREG', destination: surabaya, transitDays: 2 })));
-    await record(Array.from({ length: 3 }, () => outcome({ courier: 'sap', service: 'UDRREG', destination: malang, outcome: 'returned', transitDays: undefined })));
+    await record(
+      Array.from({ length: 400 }, () =>
+        outcome({ courier: 'sap', service: 'UDRREG', destination: surabaya, transitDays: 2 }),
+      ),
+    );
+    await record(
+      Array.from({ length: 3 }, () =>
+        outcome({
+          courier: 'sap',
+          service: 'UDRREG',
+          destination: malang,
+          outcome: 'returned',
+          transitDays: undefined,
+        }),
+      ),
+    );
     // Compared at the same moment: a lane with no outcomes of its own (Kediri) shows the province rate.
-    const province = await estimateFor({ city: 'Kediri', province: 'Jawa Timur' }, undefined, 'sap', 'UDRREG');
+    const province = await estimateFor(
+      { city: 'Kediri', province: 'Jawa Timur' },
+      undefined,
+      'sap',
+      'UDRREG',
+    );
     const thin = await estimateFor(malang, undefined, 'sap', 'UDRREG');
     expect(thin.observations.lane).toBe(3);
     expect(Math.abs(thin.laneFailureRate - province.laneFailureRate)).toBeLessThan(0.06);
 
     const busy = { city: 'Sidoarjo', province: 'Jawa Timur' };
-    await record(Array.from({ length: 3000 }, (_, i) => outcome({ courier: 'sap', service: 'UDRREG', destination: busy, ...(i % 2 ? { outcome: 'returned', transitDays: undefined } : {}) })));
+    await record(
+      Array.from({ length: 3000 }, (_, i) =>
+        outcome({
+          courier: 'sap',
+          service: 'UDRREG',
+          destination: busy,
+          ...(i % 2 ? { outcome: 'returned', transitDays: undefined } : {}),
+        }),
+      ),
+    );
     const thick = await estimateFor(busy, undefined, 'sap', 'UDRREG');
     expect(thick.observations.lane).toBe(3000);
     expect(Math.abs(thick.laneFailureRate - 0.5)).toBeLessThan(0.02);
@@ -76,7 +121,11 @@ describe('delivery statistics (recorded through the one entry point, read back a
   it('shifts the risk of a recipient with a history, and of that recipient only', async () => {
     const refuser = '+6281311112222';
     const lane = await estimateFor();
-    await record(Array.from({ length: 3 }, () => outcome({ recipientPhone: refuser, outcome: 'returned', failedAttempts: 1, transitDays: undefined })));
+    await record(
+      Array.from({ length: 3 }, () =>
+        outcome({ recipientPhone: refuser, outcome: 'returned', failedAttempts: 1, transitDays: undefined }),
+      ),
+    );
     const risky = await estimateFor(surabaya, refuser);
     const stranger = await estimateFor(surabaya, '+6281399998888');
     expect(risky.failureRate).toBeGreaterThan(stranger.failureRate + 0.3);
@@ -88,7 +137,9 @@ describe('delivery statistics (recorded through the one entry point, read back a
 
   it('records pickup reliability per courier', async () => {
     for (let i = 0; i < 40; i += 1) await stats.recordPickupOutcome('ninja', i % 4 === 0);
-    const [e] = await stats.estimates({ origin: bandung, destination: surabaya }, [{ courier: 'ninja', service: 'STANDARD', promised }]);
+    const [e] = await stats.estimates({ origin: bandung, destination: surabaya }, [
+      { courier: 'ninja', service: 'STANDARD', promised },
+    ]);
     expect(e.pickupFailureRate).toBeGreaterThan(0.1);
   });
 });

@@ -13,5 +13,8 @@ export async function createOperator(
   const password = 'operator password 1';
   const user = await t.app.get(UsersService).create({ email, password, role, sellerId: null });
   const login = await http.post('/v1/auth/login').send({ email, password }).expect(200);
-  return { id: user.id, auth: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` } };
+  return {
+    id: user.id,
+    auth: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` },
+  };
 }

@@ -50,7 +50,11 @@ export const validBankAccount = (accountNumber = '1234567890') => ({
   accountName: 'Sekar Ayu',
 });
 
-export async function createAddress(http: supertest.Agent, seller: TestSeller, label?: string): Promise<{ id: string }> {
+export async function createAddress(
+  http: supertest.Agent,
+  seller: TestSeller,
+  label?: string,
+): Promise<{ id: string }> {
   const res = await http.post('/v1/addresses').set(seller.auth).send(validAddress(label)).expect(201);
   return res.body as { id: string };
 }
@@ -65,20 +69,51 @@ export async function addSellerUser(
   const password = 'staff password 123';
   const created = await http.post('/v1/users').set(owner.auth).send({ email, password, role }).expect(201);
   const login = await http.post('/v1/auth/login').send({ email, password }).expect(200);
-  return { id: (created.body as { id: string }).id, email, password, auth: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` } };
+  return {
+    id: (created.body as { id: string }).id,
+    email,
+    password,
+    auth: { authorization: `Bearer ${(login.body as { accessToken: string }).accessToken}` },
+  };
 }
 
-export const validShipment = (originAddressId: string, reference = `ORD-${randomBytes(4).toString('hex')}`) => ({
+export const validShipment = (
+  originAddressId: string,
+  reference = `ORD-${randomBytes(4).toString('hex')}`,
+) => ({
   reference,
   originAddressId,
-  recipient: { name: 'Budi Santoso', phone: '0812-9876-5432', address: 'Jl. Kebon Sirih No. 5', district: 'Menteng', city: 'Jakarta Pusat', province: 'DKI Jakarta', postalCode: '10340' },
-  parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10, itemValue: 150_000, description: 'Kain batik' },
+  recipient: {
+    name: 'Budi Santoso',
+    phone: '0812-9876-5432',
+    address: 'Jl. Kebon Sirih No. 5',
+    district: 'Menteng',
+    city: 'Jakarta Pusat',
+    province: 'DKI Jakarta',
+    postalCode: '10340',
+  },
+  parcel: {
+    weightGrams: 1200,
+    lengthCm: 20,
+    widthCm: 15,
+    heightCm: 10,
+    itemValue: 150_000,
+    description: 'Kain batik',
+  },
   codAmount: 150_000,
 });
 
 /** A ready shipment from a fresh origin address of the seller. */
-export async function createShipment(http: supertest.Agent, seller: TestSeller, overrides: object = {}): Promise<{ id: string; reference: string }> {
+export async function createShipment(
+  http: supertest.Agent,
+  seller: TestSeller,
+  overrides: object = {},
+): Promise<{ id: string; reference: string }> {
   const origin = await createAddress(http, seller);
-  const res = await http.post('/v1/shipments').set(seller.auth).send({ ...validShipment(origin.id), ...overrides }).expect(201);
+  const res = await http
+    .post('/v1/shipments')
+    .set(seller.auth)
+    .send({ ...validShipment(origin.id), ...overrides })
+    .expect(201);
   return res.body as { id: string; reference: string };
 }

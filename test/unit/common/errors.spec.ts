@@ -22,7 +22,12 @@ describe('toErrorResponse', () => {
     [new NotFoundException('Cannot GET /x'), 404, 'NOT_FOUND'],
   ])('%s → %i %s', (error, status, code) => {
     const r = toErrorResponse(error, 'req-1');
-    expect([r.status, r.body.code, r.body.statusCode, r.body.requestId]).toEqual([status, code, status, 'req-1']);
+    expect([r.status, r.body.code, r.body.statusCode, r.body.requestId]).toEqual([
+      status,
+      code,
+      status,
+      'req-1',
+    ]);
   });
 
   it('hides the message of anything unexpected', () => {
@@ -33,8 +38,14 @@ describe('toErrorResponse', () => {
   });
 
   it('names the body when it could not be parsed', () => {
-    const r = toErrorResponse(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"), 'req-3');
-    expect(r.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'body', message: 'is not valid JSON' }] });
+    const r = toErrorResponse(
+      new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
+      'req-3',
+    );
+    expect(r.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'is not valid JSON' }],
+    });
   });
 
   it('passes a rate limit’s retry-after on', () => {
@@ -50,7 +61,9 @@ describe('canonicalJson', () => {
         return canonicalJson(obj) === canonicalJson(reversed);
       }),
     );
-    expect(canonicalJson({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(canonicalJson({ b: [1, { d: 3, c: 2 }], a: 1 }));
+    expect(canonicalJson({ a: 1, b: [1, { c: 2, d: 3 }] })).toBe(
+      canonicalJson({ b: [1, { d: 3, c: 2 }], a: 1 }),
+    );
     expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: 2 }));
   });
 });

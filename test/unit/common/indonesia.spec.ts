@@ -1,5 +1,10 @@
 import fc from 'fast-check';
-import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone, PROVINCE_NAMES } from 'src/common/indonesia';
+import {
+  canonicalProvince,
+  isIndonesianPostalCode,
+  normalizeIndonesianPhone,
+  PROVINCE_NAMES,
+} from 'src/common/indonesia';
 
 describe('normalizeIndonesianPhone', () => {
   it.each([
@@ -12,15 +17,26 @@ describe('normalizeIndonesianPhone', () => {
     ['0811234567', '+62811234567'],
   ])('%s → %s', (input, expected) => expect(normalizeIndonesianPhone(input)).toBe(expected));
 
-  it.each(['', '12345', '+6591234567', '08123', '0812345678901234', 'O812345678', '+62 1234 5678', '0812-ABCD-7890'])(
-    'rejects %j',
-    (input) => expect(normalizeIndonesianPhone(input)).toBeNull(),
-  );
+  it.each([
+    '',
+    '12345',
+    '+6591234567',
+    '08123',
+    '0812345678901234',
+    'O812345678',
+    '+62 1234 5678',
+    '0812-ABCD-7890',
+  ])('rejects %j', (input) => expect(normalizeIndonesianPhone(input)).toBeNull());
 
   it('gives one E.164 form for every way a mobile number is typed', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^8[1-9]\d{7,10}$/), (subscriber) => {
-        const forms = [`0${subscriber}`, `62${subscriber}`, `+62${subscriber}`, `+62 ${subscriber.slice(0, 3)}-${subscriber.slice(3)}`];
+        const forms = [
+          `0${subscriber}`,
+          `62${subscriber}`,
+          `+62${subscriber}`,
+          `+62 ${subscriber.slice(0, 3)}-${subscriber.slice(3)}`,
+        ];
         const normalized = new Set(forms.map(normalizeIndonesianPhone));
         return normalized.size === 1 && normalized.has(`+62${subscriber}`);
       }),
@@ -31,7 +47,13 @@ describe('normalizeIndonesianPhone', () => {
 describe('postal codes and provinces', () => {
   it('accepts five digits not starting with 0', () => {
     expect(['40111', '10110', '99976'].map(isIndonesianPostalCode)).toEqual([true, true, true]);
-    expect(['4011', '401111', '04011', 'abcde', ' 40111'].map(isIndonesianPostalCode)).toEqual([false, false, false, false, false]);
+    expect(['4011', '401111', '04011', 'abcde', ' 40111'].map(isIndonesianPostalCode)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('knows the 38 provinces and maps common spellings to their canonical name', () => {

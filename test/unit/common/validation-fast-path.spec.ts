@@ -17,7 +17,21 @@ const ID = '6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60';
 
 /** Each request DTO with a body its route accepts. */
 const CASES: [Dto, Record<string, unknown>][] = [
-  [QuoteRequestDto, { originAddressId: ID, destination: { district: ' Menteng ', city: 'Jakarta Pusat', province: 'dki jakarta', postalCode: '10340' }, parcel: { weightGrams: 1200 }, codAmount: 150_000, preset: 'safest' }],
+  [
+    QuoteRequestDto,
+    {
+      originAddressId: ID,
+      destination: {
+        district: ' Menteng ',
+        city: 'Jakarta Pusat',
+        province: 'dki jakarta',
+        postalCode: '10340',
+      },
+      parcel: { weightGrams: 1200 },
+      codAmount: 150_000,
+      preset: 'safest',
+    },
+  ],
   [CreateShipmentDto, { ...validShipment(ID, 'ORD-1'), courier: { code: 'sap', service: 'UDRREG' } }],
   [CreatePickupDto, { shipmentIds: [ID, '7f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f61'], pickupDate: '2026-11-24' }],
   [CreateAddressDto, validAddress()],
@@ -27,7 +41,10 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [LoginDto, { email: 'owner@tokoku.id', password: 'correct horse battery' }],
   [CreateUserDto, { email: 'staff@tokoku.id', password: 'correct horse battery', role: 'seller_staff' }],
   [CreateApiKeyDto, { name: 'Shop plugin' }],
-  [UpdateSettingsDto, { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true }],
+  [
+    UpdateSettingsDto,
+    { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true },
+  ],
 ];
 
 const pipe = new ValidationPipe(VALIDATION_PIPE_OPTIONS);
@@ -45,7 +62,10 @@ function sameInstance(a: unknown, b: unknown): boolean {
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   const ka = Object.keys(a).sort();
   const kb = Object.keys(b).sort();
-  return ka.join() === kb.join() && ka.every((k) => sameInstance((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.join() === kb.join() &&
+    ka.every((k) => sameInstance((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** A JSON value of any kind, edge cases included. */
@@ -55,71 +75,113 @@ const anyJson = fc.oneof(
   fc.integer({ min: -10, max: 10 }),
   fc.constantFrom(0, -1, 1.5, 2 ** 53, 1_000_001, 100_000_001, 5_000_001),
   fc.string({ maxLength: 8 }),
-  fc.constantFrom('', '   ', ' x ', 'Jawa Barat', 'sap', ID, '2026-02-30', '0812-3456-7890', 'https://x.id/h', 'x'.repeat(301)),
+  fc.constantFrom(
+    '',
+    '   ',
+    ' x ',
+    'Jawa Barat',
+    'sap',
+    ID,
+    '2026-02-30',
+    '0812-3456-7890',
+    'https://x.id/h',
+    'x'.repeat(301),
+  ),
   fc.array(fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.constant(ID)), { maxLength: 3 }),
-  fc.dictionary(fc.constantFrom('a', 'city', 'weightGrams', 'code'), fc.oneof(fc.string({ maxLength: 4 }), fc.integer()), { maxKeys: 2 }),
+  fc.dictionary(
+    fc.constantFrom('a', 'city', 'weightGrams', 'code'),
+    fc.oneof(fc.string({ maxLength: 4 }), fc.integer()),
+    { maxKeys: 2 },
+  ),
 );
 
 /** Paths to every field of a body, nested ones included. */
 function paths(value: unknown, prefix: string[] = []): string[][] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
-  return [prefix, ...Object.keys(value).flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k]))];
+  return [
+    prefix,
+    ...Object.keys(value).flatMap((k) => paths((value as Record<string, unknown>)[k], [...prefix, k])),
+  ];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** One change at `path` (set a value, delete the field, or add an unknown field next to it); a path an earlier change broke is skipped. */
-function mutate(body: Record<string, unknown>, path: string[], change: { kind: 'set' | 'delete' | 'add'; value: unknown }): unknown {
+function mutate(
+  body: Record<string, unknown>,
+  path: string[],
+  change: { kind: 'set' | 'delete' | 'add'; value: unknown },
+): unknown {
   const copy = structuredClone(body);
-  if (!path.length) return change.kind === 'set' ? change.value : change.kind === 'add' ? { ...copy, extra: change.value } : copy;
+  if (!path.length)
+    return change.kind === 'set'
+      ? change.value
+      : change.kind === 'add'
+        ? { ...copy, extra: change.value }
+        : copy;
   let parent: unknown = copy;
   for (const k of path.slice(0, -1)) parent = isObject(parent) ? parent[k] : undefined;
   if (!isObject(parent)) return copy;
   const last = path[path.length - 1];
   if (change.kind === 'delete') delete parent[last];
-  else if (change.kind === 'add') (isObject(parent[last]) ? (parent[last] as Record<string, unknown>) : parent).extra = change.value;
+  else if (change.kind === 'add')
+    (isObject(parent[last]) ? (parent[last] as Record<string, unknown>) : parent).extra = change.value;
   else parent[last] = change.value;
   return copy;
 }
 
 describe('the validation fast path', () => {
-  it.each(CASES.map(([dto, body]) => [dto.name, dto, body] as const))('%s: accepts a valid body with the very instance the pipe builds', async (_name, dto, body) => {
-    const build = new DtoFastPath().for(dto);
-    expect(build).not.toBeNull();
-    const fast = build!(structuredClone(body));
-    expect(fast).toBeInstanceOf(dto);
-    expect(sameInstance(fast, await slow(dto, body))).toBe(true);
-  });
+  it.each(CASES.map(([dto, body]) => [dto.name, dto, body] as const))(
+    '%s: accepts a valid body with the very instance the pipe builds',
+    async (_name, dto, body) => {
+      const build = new DtoFastPath().for(dto);
+      expect(build).not.toBeNull();
+      const fast = build!(structuredClone(body));
+      expect(fast).toBeInstanceOf(dto);
+      expect(sameInstance(fast, await slow(dto, body))).toBe(true);
+    },
+  );
 
-  it.each(CASES.map(([dto, body]) => [dto.name, dto, body] as const))('%s: never accepts what the pipe refuses, and builds the same instance when it accepts', async (_name, dto, body) => {
-    const build = new DtoFastPath().for(dto)!;
-    let accepted = 0;
-    let refused = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.constantFrom(...paths(body)), fc.constantFrom('set', 'delete', 'add') as fc.Arbitrary<'set' | 'delete' | 'add'>, anyJson), { minLength: 1, maxLength: 3 }),
-        async (changes) => {
-          let mutated: unknown = body;
-          for (const [path, kind, value] of changes) {
-            if (mutated === null || typeof mutated !== 'object' || Array.isArray(mutated)) break;
-            mutated = mutate(mutated as Record<string, unknown>, path, { kind, value });
-          }
-          const fast = build(structuredClone(mutated));
-          const expected = await slow(dto, mutated);
-          if (fast === undefined) {
-            refused += 1;
-            return true; // the pipe decides: nothing to compare
-          }
-          accepted += 1;
-          return expected !== undefined && sameInstance(fast, expected);
-        },
-      ),
-      { numRuns: Number(process.env.FAST_PATH_RUNS ?? 300) },
-    );
-    // Both outcomes were exercised: the property compared real acceptances.
-    expect(accepted).toBeGreaterThan(0);
-    expect(refused).toBeGreaterThan(0);
-  });
+  it.each(CASES.map(([dto, body]) => [dto.name, dto, body] as const))(
+    '%s: never accepts what the pipe refuses, and builds the same instance when it accepts',
+    async (_name, dto, body) => {
+      const build = new DtoFastPath().for(dto)!;
+      let accepted = 0;
+      let refused = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.tuple(
+              fc.constantFrom(...paths(body)),
+              fc.constantFrom('set', 'delete', 'add') as fc.Arbitrary<'set' | 'delete' | 'add'>,
+              anyJson,
+            ),
+            { minLength: 1, maxLength: 3 },
+          ),
+          async (changes) => {
+            let mutated: unknown = body;
+            for (const [path, kind, value] of changes) {
+              if (mutated === null || typeof mutated !== 'object' || Array.isArray(mutated)) break;
+              mutated = mutate(mutated as Record<string, unknown>, path, { kind, value });
+            }
+            const fast = build(structuredClone(mutated));
+            const expected = await slow(dto, mutated);
+            if (fast === undefined) {
+              refused += 1;
+              return true; // the pipe decides: nothing to compare
+            }
+            accepted += 1;
+            return expected !== undefined && sameInstance(fast, expected);
+          },
+        ),
+        { numRuns: Number(process.env.FAST_PATH_RUNS ?? 300) },
+      );
+      // Both outcomes were exercised: the property compared real acceptances.
+      expect(accepted).toBeGreaterThan(0);
+      expect(refused).toBeGreaterThan(0);
+    },
+  );
 
   it('leaves bodies it does not handle exactly to the pipe', () => {
     const build = new DtoFastPath().for(QuoteRequestDto)!;

@@ -4,34 +4,63 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({}, {});
     expect(c.http).toEqual({ host: '0.0.0.0', port: 3000, trustProxy: false, shutdownGraceMs: 10000 });
-    expect(c.database).toEqual({ url: undefined, poolSize: 10, dataDir: '.data', embeddedPort: undefined, runMigrations: true });
+    expect(c.database).toEqual({
+      url: undefined,
+      poolSize: 10,
+      dataDir: '.data',
+      embeddedPort: undefined,
+      runMigrations: true,
+    });
     expect(c.auth.loginRateLimit).toEqual({ perEmail: 10, perIp: 100, windowSeconds: 900 });
     expect(c.idempotencyTtlHours).toBe(24);
     expect(c.jobsEnabled).toBe(true);
   });
 
   it('parses numbers and booleans from strings and treats empty as unset', () => {
-    const c = loadConfig({ PORT: '8080', JOBS_ENABLED: 'off', RUN_MIGRATIONS: 'false', DATABASE_URL: '' }, {});
-    expect([c.http.port, c.jobsEnabled, c.database.runMigrations, c.database.url]).toEqual([8080, false, false, undefined]);
+    const c = loadConfig(
+      { PORT: '8080', JOBS_ENABLED: 'off', RUN_MIGRATIONS: 'false', DATABASE_URL: '' },
+      {},
+    );
+    expect([c.http.port, c.jobsEnabled, c.database.runMigrations, c.database.url]).toEqual([
+      8080,
+      false,
+      false,
+      undefined,
+    ]);
   });
 
   it('names every invalid setting at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'x', LOG_LEVEL: 'chatty', IDEMPOTENCY_TTL_HOURS: '1', DATABASE_URL: 'http://db' }, {});
+      loadConfig(
+        { PORT: 'x', LOG_LEVEL: 'chatty', IDEMPOTENCY_TTL_HOURS: '1', DATABASE_URL: 'http://db' },
+        {},
+      );
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems.map((p) => p.name).sort()).toEqual(['DATABASE_URL', 'IDEMPOTENCY_TTL_HOURS', 'LOG_LEVEL', 'PORT']);
+    expect((error as ConfigError).problems.map((p) => p.name).sort()).toEqual([
+      'DATABASE_URL',
+      'IDEMPOTENCY_TTL_HOURS',
+      'LOG_LEVEL',
+      'PORT',
+    ]);
     expect((error as Error).message).toContain('PORT:');
   });
 
   it('requires a JWT secret in production, and never a short one', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' }, {})).toThrow(/JWT_SECRET: is required when NODE_ENV=production/);
+    expect(() => loadConfig({ NODE_ENV: 'production' }, {})).toThrow(
+      /JWT_SECRET: is required when NODE_ENV=production/,
+    );
     expect(() => loadConfig({ JWT_SECRET: 'short' }, {})).toThrow(/JWT_SECRET/);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, {})).toThrow(/PHONE_HASH_SALT: is required/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), PHONE_HASH_SALT: 's'.repeat(16) }, {}).auth.jwtSecret).toBe('p'.repeat(32));
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, {})).toThrow(
+      /PHONE_HASH_SALT: is required/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), PHONE_HASH_SALT: 's'.repeat(16) }, {})
+        .auth.jwtSecret,
+    ).toBe('p'.repeat(32));
   });
 
   it('is frozen all the way down', () => {
@@ -49,13 +78,22 @@ describe('courier credentials', () => {
   });
 
   it('takes a courier out of sandbox mode when all its settings are given', () => {
-    const c = loadConfig({ NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' }, {});
-    expect(c.couriers.credentials.ninja).toEqual({ NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' });
+    const c = loadConfig(
+      { NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' },
+      {},
+    );
+    expect(c.couriers.credentials.ninja).toEqual({
+      NINJA_BASE_URL: 'https://api.ninjavan.co',
+      NINJA_CLIENT_ID: 'id',
+      NINJA_CLIENT_SECRET: 'secret',
+    });
     expect(c.couriers.credentials.sap).toBeNull();
   });
 
   it('names the missing settings of a half-configured courier', () => {
-    expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(/SAP_BASE_URL: is required with SAP_API_KEY/);
+    expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(
+      /SAP_BASE_URL: is required with SAP_API_KEY/,
+    );
     expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(/SAP_COD_CUSTOMER_CODE/);
   });
 });

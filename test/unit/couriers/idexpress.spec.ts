@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { IdExpressAdapter } from 'src/couriers/adapters/idexpress/idexpress.adapter';
-import { IdExpressHistory, lineToEvent, trackingToEvents } from 'src/couriers/adapters/idexpress/idexpress.mapper';
+import {
+  IdExpressHistory,
+  lineToEvent,
+  trackingToEvents,
+} from 'src/couriers/adapters/idexpress/idexpress.mapper';
 import { idexpressSign, signedForm } from 'src/couriers/adapters/idexpress/idexpress.signing';
-import { IDEXPRESS_PROBLEM_REASON, IDEXPRESS_STATUS } from 'src/couriers/adapters/idexpress/idexpress.status-table';
+import {
+  IDEXPRESS_PROBLEM_REASON,
+  IDEXPRESS_STATUS,
+} from 'src/couriers/adapters/idexpress/idexpress.status-table';
 import { COURIER_STATUSES, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 
@@ -14,11 +21,23 @@ const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
 function history(lines: (string | [string, string])[], codAmount: number | null = 150_000) {
   const historys: IdExpressHistory[] = lines.map((l, i) => {
     const [operationType, problemCode] = Array.isArray(l) ? l : [l, ''];
-    return { waybillNo: AWB, operationType, operationTime: T0 + i * 60_000, currentBranch: 'BANDUNG', problemCode, description: '' };
+    return {
+      waybillNo: AWB,
+      operationType,
+      operationTime: T0 + i * 60_000,
+      currentBranch: 'BANDUNG',
+      problemCode,
+      description: '',
+    };
   });
-  return trackingToEvents({ basicInfo: { waybillNo: AWB }, historys, itemInfo: codAmount === null ? {} : { codAmount: String(codAmount) } });
+  return trackingToEvents({
+    basicInfo: { waybillNo: AWB },
+    historys,
+    itemInfo: codAmount === null ? {} : { codAmount: String(codAmount) },
+  });
 }
-const last = (lines: (string | [string, string])[], codAmount?: number | null) => history(lines, codAmount).at(-1)!;
+const last = (lines: (string | [string, string])[], codAmount?: number | null) =>
+  history(lines, codAmount).at(-1)!;
 
 describe('ID Express status table', () => {
   /** Each operationType in the course of a normal journey, after the lines in `before`. */
@@ -35,9 +54,17 @@ describe('ID Express status table', () => {
     'Problem On Shipment scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivery_failed' },
     'POD scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivered' },
     'POD Entry': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivered' },
-    'Create Return Bill': { before: ['Delivery Scan', 'Problem On Shipment scan'], status: 'returning_to_sender', returnLeg: true },
+    'Create Return Bill': {
+      before: ['Delivery Scan', 'Problem On Shipment scan'],
+      status: 'returning_to_sender',
+      returnLeg: true,
+    },
     'Confirm Return Bill': { before: ['Create Return Bill'], status: 'returning_to_sender', returnLeg: true },
-    'Return POD Scan': { before: ['Create Return Bill', 'Sending scan'], status: 'returned', returnLeg: true },
+    'Return POD Scan': {
+      before: ['Create Return Bill', 'Sending scan'],
+      status: 'returned',
+      returnLeg: true,
+    },
     'Cancel Order': { before: ['Pickup Request'], status: 'cancelled' },
   };
 
@@ -47,7 +74,11 @@ describe('ID Express status table', () => {
 
   it.each(Object.entries(expected))('%s → %o', (operationType, { before, status, returnLeg }) => {
     const event = last([...before, operationType]);
-    expect([event.rawCode, event.status, event.isReturnLeg]).toEqual([operationType, status, returnLeg ?? false]);
+    expect([event.rawCode, event.status, event.isReturnLeg]).toEqual([
+      operationType,
+      status,
+      returnLeg ?? false,
+    ]);
   });
 
   it('reads Loading scan as picked_up before any pickup scan, in_transit after', () => {
@@ -69,12 +100,11 @@ describe('ID Express status table', () => {
     const lost = last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '10']]);
     expect([lost.status, lost.reason]).toEqual(['exception', 'lost']);
     // A re-attempt after a failure goes out for delivery again.
-    expect(history(['Delivery Scan', ['Problem On Shipment scan', '02'], 'Delivery Scan', 'POD scan']).map((e) => e.status)).toEqual([
-      'out_for_delivery',
-      'delivery_failed',
-      'out_for_delivery',
-      'delivered',
-    ]);
+    expect(
+      history(['Delivery Scan', ['Problem On Shipment scan', '02'], 'Delivery Scan', 'POD scan']).map(
+        (e) => e.status,
+      ),
+    ).toEqual(['out_for_delivery', 'delivery_failed', 'out_for_delivery', 'delivered']);
   });
 
   it.each(Object.entries(IDEXPRESS_PROBLEM_REASON))('problemCode %s → %s', (code, reason) => {
@@ -90,12 +120,23 @@ describe('ID Express status table', () => {
     ['Nomor telepon penerima tidak aktif', 'consignee_unreachable'],
   ])('classifies an uncoded problem text: %s → %s', (description, reason) => {
     const ctx = { pickedUp: true, deliveryScan: true, returnLeg: false };
-    const e = lineToEvent({ awb: AWB, operationType: 'Problem On Shipment scan', at: new Date(T0), description }, ctx);
+    const e = lineToEvent(
+      { awb: AWB, operationType: 'Problem On Shipment scan', at: new Date(T0), description },
+      ctx,
+    );
     expect([e.status, e.reason]).toEqual(['delivery_failed', reason]);
   });
 
   it('marks the return leg and keeps travelling scans on it as returning_to_sender', () => {
-    const events = history(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '04'], 'Create Return Bill', 'Sending scan', 'Delivery Scan', 'Return POD Scan']);
+    const events = history([
+      'Pick up scan',
+      'Delivery Scan',
+      ['Problem On Shipment scan', '04'],
+      'Create Return Bill',
+      'Sending scan',
+      'Delivery Scan',
+      'Return POD Scan',
+    ]);
     expect(events.slice(3).map((e) => [e.status, e.isReturnLeg])).toEqual([
       ['returning_to_sender', true],
       ['returning_to_sender', true],
@@ -152,7 +193,17 @@ describe('ID Express signing', () => {
 
 describe('ID Express webhook', () => {
   const token = 'shared-token-value';
-  const adapter = new IdExpressAdapter('ID Express', { IDEXPRESS_BASE_URL: 'http://127.0.0.1:9', IDEXPRESS_APP_ID: '100001', IDEXPRESS_SECRET_KEY: 'k', WEBHOOK_TOKEN: token }, [], 6 * 3600);
+  const adapter = new IdExpressAdapter(
+    'ID Express',
+    {
+      IDEXPRESS_BASE_URL: 'http://127.0.0.1:9',
+      IDEXPRESS_APP_ID: '100001',
+      IDEXPRESS_SECRET_KEY: 'k',
+      WEBHOOK_TOKEN: token,
+    },
+    [],
+    6 * 3600,
+  );
   const now = new Date(T0);
   const item = (operationType: string, at = T0, extra: Record<string, unknown> = {}) => ({
     waybillNo: AWB,
@@ -178,20 +229,29 @@ describe('ID Express webhook', () => {
   };
 
   it('returns an event for every item, reading seconds and the context within the push', () => {
-    const events = adapter.parseWebhook(push([item('Delivery Scan', T0 - 60_000), item('Problem On Shipment scan', T0, { problemCode: '05' })]), now);
+    const events = adapter.parseWebhook(
+      push([item('Delivery Scan', T0 - 60_000), item('Problem On Shipment scan', T0, { problemCode: '05' })]),
+      now,
+    );
     expect(events.map((e) => [e.status, e.reason, e.occurredAt.getTime()])).toEqual([
       ['out_for_delivery', undefined, T0 - 60_000],
       ['delivery_failed', 'consignee_refused_no_money', T0],
     ]);
-    expect(adapter.parseWebhook(push([item('POD scan', T0, { codAmount: '150000' })]), now)[0]).toMatchObject({ status: 'delivered', codCollected: true });
+    expect(adapter.parseWebhook(push([item('POD scan', T0, { codAmount: '150000' })]), now)[0]).toMatchObject(
+      { status: 'delivered', codCollected: true },
+    );
   });
 
   it('rejects unsigned, forged, malformed and stale pushes', () => {
     const body = [item('Delivery Scan')];
     expect(why(() => adapter.parseWebhook(push(body, {}), now))).toBe('unsigned');
-    expect(why(() => adapter.parseWebhook(push(body, { 'x-idexpress-token': `${token}x` }), now))).toBe('forged');
+    expect(why(() => adapter.parseWebhook(push(body, { 'x-idexpress-token': `${token}x` }), now))).toBe(
+      'forged',
+    );
     expect(why(() => adapter.parseWebhook(push('[{"waybillNo":'), now))).toBe('malformed');
-    expect(why(() => adapter.parseWebhook(push([{ operationType: 'Delivery Scan' }]), now))).toBe('malformed');
+    expect(why(() => adapter.parseWebhook(push([{ operationType: 'Delivery Scan' }]), now))).toBe(
+      'malformed',
+    );
     expect(why(() => adapter.parseWebhook(push(body), new Date(T0 + 7 * 3600_000)))).toBe('stale');
   });
 });

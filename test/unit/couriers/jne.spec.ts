@@ -22,16 +22,34 @@ import { verifyJneToken } from 'src/couriers/adapters/jne/jne.signing';
 import { JNE_STATUS } from 'src/couriers/adapters/jne/jne.status-table';
 
 const AWB = '8800000000000042';
-const at = (code: string, desc = `SOME TEXT [BANDUNG]`) => historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' });
+const at = (code: string, desc = `SOME TEXT [BANDUNG]`) =>
+  historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' });
 
-const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
+const range = (prefix: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
 const EXPECTED: [CourierStatus, string[]][] = [
   ['pickup_requested', ['PR1']],
   ['picked_up', ['RC1', 'PU1']],
   ['in_transit', ['OP1', 'OP2', 'TP1', 'TP4', 'IP1', 'IP2', 'OP3']],
   ['out_for_delivery', ['IP3']],
   ['delivered', ['D01', 'D09']],
-  ['delivery_failed', [...range('U', 1, 14), ...range('U', 21, 25), 'UB1', 'UB2', 'PS1', 'PS4', 'KRK', 'KRP', 'KRT', 'FOM', 'D24', 'D25']],
+  [
+    'delivery_failed',
+    [
+      ...range('U', 1, 14),
+      ...range('U', 21, 25),
+      'UB1',
+      'UB2',
+      'PS1',
+      'PS4',
+      'KRK',
+      'KRP',
+      'KRT',
+      'FOM',
+      'D24',
+      'D25',
+    ],
+  ],
   ['returning_to_sender', ['RT1', 'RT2']],
   ['returned', ['RT3']],
   ['cancelled', ['CX1']],
@@ -43,30 +61,56 @@ describe('JNE status table', () => {
     expect(Object.keys(JNE_STATUS).sort()).toEqual(EXPECTED.flatMap(([, codes]) => codes).sort());
   });
 
-  it.each(EXPECTED.flatMap(([status, codes]) => codes.map((code) => [code, status] as const)))('%s → %s', (code, status) => {
-    const e = at(code);
-    expect(e).toMatchObject({ awb: AWB, status, rawCode: code, rawText: 'SOME TEXT [BANDUNG]', location: 'BANDUNG' });
-    expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
-    expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
-    if (status === 'delivery_failed') expect(e.reason).toBe('attempt_failed');
-    if (code === 'PF1') expect(e.reason).toBe('pickup_failed');
-  });
+  it.each(EXPECTED.flatMap(([status, codes]) => codes.map((code) => [code, status] as const)))(
+    '%s → %s',
+    (code, status) => {
+      const e = at(code);
+      expect(e).toMatchObject({
+        awb: AWB,
+        status,
+        rawCode: code,
+        rawText: 'SOME TEXT [BANDUNG]',
+        location: 'BANDUNG',
+      });
+      expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
+      expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
+      if (status === 'delivery_failed') expect(e.reason).toBe('attempt_failed');
+      if (code === 'PF1') expect(e.reason).toBe('pickup_failed');
+    },
+  );
 
   it('keeps an unknown code raw with no status, without throwing', () => {
     const e = at('ZZ9', 'SOMETHING NEW [JAKARTA]');
-    expect(e).toMatchObject({ status: null, rawCode: 'ZZ9', rawText: 'SOMETHING NEW [JAKARTA]', isReturnLeg: false });
+    expect(e).toMatchObject({
+      status: null,
+      rawCode: 'ZZ9',
+      rawText: 'SOMETHING NEW [JAKARTA]',
+      isReturnLeg: false,
+    });
     expect(e.reason).toBeUndefined();
-    expect(historyToEvent(AWB, { code: undefined as never, desc: undefined as never, date: 'garbage' }).status).toBeNull();
+    expect(
+      historyToEvent(AWB, { code: undefined as never, desc: undefined as never, date: 'garbage' }).status,
+    ).toBeNull();
   });
 
   it('applies jne.md §4 rules to codes outside the table: any U… fails, RETURN text returns', () => {
     expect(at('U17')).toMatchObject({ status: 'delivery_failed', reason: 'attempt_failed' });
-    expect(at('ZR9', 'SHIPMENT RETURN TO ORIGIN [BANDUNG]')).toMatchObject({ status: 'returning_to_sender', isReturnLeg: true });
+    expect(at('ZR9', 'SHIPMENT RETURN TO ORIGIN [BANDUNG]')).toMatchObject({
+      status: 'returning_to_sender',
+      isReturnLeg: true,
+    });
   });
 
   it('marks the COD cash collected only on a delivery of a COD parcel', () => {
-    const delivered = { code: 'D01', desc: 'DELIVERED TO [BUDI | 05-03-2025 14:30 | JAKARTA PUSAT]', date: '05-03-2025 14:30' };
-    expect(historyToEvent(AWB, delivered, { cod: true })).toMatchObject({ codCollected: true, location: 'JAKARTA PUSAT' });
+    const delivered = {
+      code: 'D01',
+      desc: 'DELIVERED TO [BUDI | 05-03-2025 14:30 | JAKARTA PUSAT]',
+      date: '05-03-2025 14:30',
+    };
+    expect(historyToEvent(AWB, delivered, { cod: true })).toMatchObject({
+      codCollected: true,
+      location: 'JAKARTA PUSAT',
+    });
     expect(historyToEvent(AWB, delivered, { cod: false }).codCollected).toBe(false);
     expect(historyToEvent(AWB, { ...delivered, code: 'IP3' }, { cod: true }).codCollected).toBeUndefined();
   });
@@ -84,7 +128,10 @@ describe('JNE failure reasons from desc', () => {
     ['undelivered [salah kirim / misroute] [jakarta pusat]', 'misroute'],
   ])('%s → %s', (desc, reason) => {
     expect(reasonOf(desc)).toBe(reason);
-    expect(historyToEvent(AWB, { code: 'U05', desc, date: '05-03-2025 14:30' })).toMatchObject({ status: 'delivery_failed', reason });
+    expect(historyToEvent(AWB, { code: 'U05', desc, date: '05-03-2025 14:30' })).toMatchObject({
+      status: 'delivery_failed',
+      reason,
+    });
   });
 
   it('reads reasons only on failed attempts', () => {
@@ -123,7 +170,14 @@ describe('JNE tracking and push', () => {
 
   it('trusts pod_status DELIVERED when no history entry says so', () => {
     const events = trackingToEvents(AWB, {
-      cnote: { cnote_no: AWB, pod_status: 'DELIVERED', pod_code: 'D09', cnote_pod_date: '2025-03-06T13:00:00+07:00', last_status: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT ]', cod_flag: 'YES' },
+      cnote: {
+        cnote_no: AWB,
+        pod_status: 'DELIVERED',
+        pod_code: 'D09',
+        cnote_pod_date: '2025-03-06T13:00:00+07:00',
+        last_status: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT ]',
+        cod_flag: 'YES',
+      },
       history,
     });
     expect(events.map((e) => e.status)).toEqual(['picked_up', 'out_for_delivery', 'delivered']);
@@ -132,8 +186,15 @@ describe('JNE tracking and push', () => {
   });
 
   it('adds nothing when the history already has the delivery', () => {
-    const delivered = { date: '06-03-2025 13:00', desc: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT]', code: 'D01' };
-    const events = trackingToEvents(AWB, { cnote: { cnote_no: AWB, pod_status: 'DELIVERED', cod_amount: '150000' }, history: [...history, delivered] });
+    const delivered = {
+      date: '06-03-2025 13:00',
+      desc: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT]',
+      code: 'D01',
+    };
+    const events = trackingToEvents(AWB, {
+      cnote: { cnote_no: AWB, pod_status: 'DELIVERED', cod_amount: '150000' },
+      history: [...history, delivered],
+    });
     expect(events.map((e) => [e.status, e.codCollected])).toEqual([
       ['picked_up', undefined],
       ['out_for_delivery', undefined],
@@ -142,8 +203,21 @@ describe('JNE tracking and push', () => {
   });
 
   it('maps a push history', () => {
-    const events = webhookToEvents({ awb: AWB, cod_flag: 'N', history: [{ date: '2025-03-06 10:00:05', status_code: 'IP3', status_desc: 'WITH DELIVERY COURIER [JAKARTA]' }] });
-    expect(events).toEqual([expect.objectContaining({ awb: AWB, status: 'out_for_delivery', rawCode: 'IP3', occurredAt: new Date('2025-03-06T03:00:05.000Z') })]);
+    const events = webhookToEvents({
+      awb: AWB,
+      cod_flag: 'N',
+      history: [
+        { date: '2025-03-06 10:00:05', status_code: 'IP3', status_desc: 'WITH DELIVERY COURIER [JAKARTA]' },
+      ],
+    });
+    expect(events).toEqual([
+      expect.objectContaining({
+        awb: AWB,
+        status: 'out_for_delivery',
+        rawCode: 'IP3',
+        occurredAt: new Date('2025-03-06T03:00:05.000Z'),
+      }),
+    ]);
   });
 });
 
@@ -168,21 +242,35 @@ describe('JNE request formatting', () => {
 
   it('wraps addresses into 30-character lines, or says it cannot', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[A-Za-z0-9.,]{1,40}$/), { minLength: 1, maxLength: 12 }), (words) => {
-        const text = words.join(' ');
-        const lines = splitAddress(text);
-        if (lines === null) return text.length > 30;
-        return lines.length <= 3 && lines.every((l) => l.length > 0 && l.length <= 30) && lines.join('').replace(/ /g, '') === text.replace(/ /g, '');
-      }),
+      fc.property(
+        fc.array(fc.stringMatching(/^[A-Za-z0-9.,]{1,40}$/), { minLength: 1, maxLength: 12 }),
+        (words) => {
+          const text = words.join(' ');
+          const lines = splitAddress(text);
+          if (lines === null) return text.length > 30;
+          return (
+            lines.length <= 3 &&
+            lines.every((l) => l.length > 0 && l.length <= 30) &&
+            lines.join('').replace(/ /g, '') === text.replace(/ /g, '')
+          );
+        },
+      ),
     );
   });
 
   it('fills ADDR1–3 with ADDR2 never empty, and refuses an address too long for them', () => {
     expect(addressLines(place)).toEqual(['Jl. Braga No. 12', 'Sumur Bandung', '']);
     expect(addressLines({ ...place, district: '' })).toEqual(['Jl. Braga No. 12', 'Bandung', '']);
-    const wrapped = addressLines({ ...place, address: 'Jalan Kebon Sirih Raya Nomor 125 Blok C RT 01 RW 02' });
+    const wrapped = addressLines({
+      ...place,
+      address: 'Jalan Kebon Sirih Raya Nomor 125 Blok C RT 01 RW 02',
+    });
     expect(wrapped).toEqual(['Jalan Kebon Sirih Raya Nomor', '125 Blok C RT 01 RW 02', 'Sumur Bandung']);
-    const long = { ...place, address: 'Jalan Panjang Sekali Nomor Seratus Dua Puluh Tiga RT 001 RW 002 Kelurahan Yang Namanya Juga Panjang' };
+    const long = {
+      ...place,
+      address:
+        'Jalan Panjang Sekali Nomor Seratus Dua Puluh Tiga RT 001 RW 002 Kelurahan Yang Namanya Juga Panjang',
+    };
     expect(() => addressLines(long)).toThrow(CourierRejectedError);
     try {
       addressLines(long);
@@ -196,13 +284,24 @@ describe('JNE request formatting', () => {
       reference: 'KRM123',
       service: 'REG',
       sender: place,
-      recipient: { ...place, name: 'A Recipient Name Much Longer Than Thirty Characters', province: 'Kepulauan Bangka Belitung' },
+      recipient: {
+        ...place,
+        name: 'A Recipient Name Much Longer Than Thirty Characters',
+        province: 'Kepulauan Bangka Belitung',
+      },
       parcel: { weightGrams: 1200 },
       codAmount: 150_000,
       pickup: true,
     };
     const body = createBody(order, account);
-    expect(body).toMatchObject({ OLSHOP_CUST: '80000101', OLSHOP_COD_FLAG: 'YES', OLSHOP_COD_AMOUNT: 150_000, OLSHOP_WEIGHT: 1, OLSHOP_SERVICE: 'REG', OLSHOP_SHIPPER_PHONE: '081234567890' });
+    expect(body).toMatchObject({
+      OLSHOP_CUST: '80000101',
+      OLSHOP_COD_FLAG: 'YES',
+      OLSHOP_COD_AMOUNT: 150_000,
+      OLSHOP_WEIGHT: 1,
+      OLSHOP_SERVICE: 'REG',
+      OLSHOP_SHIPPER_PHONE: '081234567890',
+    });
     expect(String(body.OLSHOP_RECEIVER_NAME).length).toBe(30);
     expect(String(body.OLSHOP_RECEIVER_REGION).length).toBeLessThanOrEqual(20);
     expect(String(body.OLSHOP_ORIG)).toHaveLength(8);
@@ -217,7 +316,12 @@ describe('JNE request formatting', () => {
     [200, undefined, 1],
     [1000, [40, 30, 20], 4],
   ] as const)('%i g (dims %j) weighs %i kg', (grams, dims, kg) => {
-    expect(chargeableKg({ weightGrams: grams, ...(dims ? { lengthCm: dims[0], widthCm: dims[1], heightCm: dims[2] } : {}) })).toBe(kg);
+    expect(
+      chargeableKg({
+        weightGrams: grams,
+        ...(dims ? { lengthCm: dims[0], widthCm: dims[1], heightCm: dims[2] } : {}),
+      }),
+    ).toBe(kg);
   });
 
   it('writes local phone numbers', () => {
@@ -235,7 +339,9 @@ describe('JNE request formatting', () => {
 describe('JNE answers', () => {
   it('recognises the error body with a boolean or string false', () => {
     expect(jneErrorOf({ error: 'Price Not Found.', status: false })).toBe('Price Not Found.');
-    expect(jneErrorOf({ error: 'Username Or API KEY Not Found.', status: 'false' })).toBe('Username Or API KEY Not Found.');
+    expect(jneErrorOf({ error: 'Username Or API KEY Not Found.', status: 'false' })).toBe(
+      'Username Or API KEY Not Found.',
+    );
     expect(jneErrorOf({ price: [] })).toBeNull();
     expect(jneErrorOf({ status: true, reason: 'ok' })).toBeNull();
   });

@@ -11,13 +11,24 @@ import {
   weightKg,
 } from 'src/couriers/adapters/jnt/jnt.mapper';
 import { jntBasicAuth, jntDataSign, verifyJntSign } from 'src/couriers/adapters/jnt/jnt.signing';
-import { JNT_FAILURE_NOTES, JNT_MOVEMENT_RULES, JNT_STATUS } from 'src/couriers/adapters/jnt/jnt.status-table';
+import {
+  JNT_FAILURE_NOTES,
+  JNT_MOVEMENT_RULES,
+  JNT_STATUS,
+} from 'src/couriers/adapters/jnt/jnt.status-table';
 import { COURIER_STATUSES, CreateOrderRequest } from 'src/couriers/courier-adapter';
 
 const AWB = 'JO0000000042';
 const at = '2025-03-04 10:15:00';
-const entry = (status_code: number | string, status = '', note = ''): JntHistory => ({ date_time: at, city_name: 'BANDUNG', status, status_code, note });
-const event = (code: number | string, status = '', note = '', ctx = {}) => historyToEvent(AWB, entry(code, status, note), ctx);
+const entry = (status_code: number | string, status = '', note = ''): JntHistory => ({
+  date_time: at,
+  city_name: 'BANDUNG',
+  status,
+  status_code,
+  note,
+});
+const event = (code: number | string, status = '', note = '', ctx = {}) =>
+  historyToEvent(AWB, entry(code, status, note), ctx);
 
 describe('J&T status table', () => {
   it.each([
@@ -37,9 +48,17 @@ describe('J&T status table', () => {
   it('reads 101 as a pickup request when the order was booked with servicetype 1', () => {
     expect(event(101, 'Manifes', '', { pickup: true }).status).toBe('pickup_requested');
     expect(event(101, 'Manifes', '', { pickup: false }).status).toBe('created');
-    const [manifest] = trackingToEvents({ awb: AWB, detail: { services_type: '1' }, history: [entry(101, 'Manifes')] });
+    const [manifest] = trackingToEvents({
+      awb: AWB,
+      detail: { services_type: '1' },
+      history: [entry(101, 'Manifes')],
+    });
     expect(manifest.status).toBe('pickup_requested');
-    const [dropOff] = trackingToEvents({ awb: AWB, detail: { services_type: '6' }, history: [entry(101, 'Manifes')] });
+    const [dropOff] = trackingToEvents({
+      awb: AWB,
+      detail: { services_type: '6' },
+      history: [entry(101, 'Manifes')],
+    });
     expect(dropOff.status).toBe('created');
   });
 
@@ -49,7 +68,18 @@ describe('J&T status table', () => {
   });
 
   it('covers every code of the table with a test above', () => {
-    expect(Object.keys(JNT_STATUS).sort()).toEqual(['100', '101', '150', '151', '152', '162', '163', '200', '401', '402']);
+    expect(Object.keys(JNT_STATUS).sort()).toEqual([
+      '100',
+      '101',
+      '150',
+      '151',
+      '152',
+      '162',
+      '163',
+      '200',
+      '401',
+      '402',
+    ]);
   });
 
   it('marks the return leg on 401 and 402, and on 100 movements after a 401', () => {
@@ -58,7 +88,12 @@ describe('J&T status table', () => {
     expect(event(200).isReturnLeg).toBe(false);
     const events = trackingToEvents({
       awb: AWB,
-      history: [entry(100, 'Paket telah sampai di [JAKARTA]'), entry(401, 'Paket akan dikembalikan'), entry(100, 'Paket telah sampai di [BANDUNG]'), entry(402, 'Paket telah dikembalikan')],
+      history: [
+        entry(100, 'Paket telah sampai di [JAKARTA]'),
+        entry(401, 'Paket akan dikembalikan'),
+        entry(100, 'Paket telah sampai di [BANDUNG]'),
+        entry(402, 'Paket telah dikembalikan'),
+      ],
     });
     expect(events.map((e) => [e.status, e.isReturnLeg])).toEqual([
       ['in_transit', false],
@@ -124,7 +159,10 @@ describe('J&T code 100 text rules', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const status = event(100, text).status;
-        return status !== null && ['picked_up', 'in_transit', 'out_for_delivery', 'returning_to_sender'].includes(status);
+        return (
+          status !== null &&
+          ['picked_up', 'in_transit', 'out_for_delivery', 'returning_to_sender'].includes(status)
+        );
       }),
     );
   });
@@ -148,7 +186,14 @@ describe('J&T failed delivery notes (152)', () => {
 
   it('tests every keyword rule', () => {
     expect(new Set(JNT_FAILURE_NOTES.map((r) => r.reason))).toEqual(
-      new Set(['consignee_refused_no_money', 'consignee_refused_did_not_order', 'consignee_refused', 'address_problem', 'consignee_unreachable', 'consignee_absent']),
+      new Set([
+        'consignee_refused_no_money',
+        'consignee_refused_did_not_order',
+        'consignee_refused',
+        'address_problem',
+        'consignee_unreachable',
+        'consignee_absent',
+      ]),
     );
   });
 });
@@ -156,7 +201,11 @@ describe('J&T failed delivery notes (152)', () => {
 describe('J&T delivered COD', () => {
   it('says COD was collected when detail_cost.cod is above zero', () => {
     const delivered = (cod: number | string | undefined) =>
-      trackingToEvents({ awb: AWB, detail: { detail_cost: { cod } }, history: [entry(200, 'Paket telah diterima')] })[0];
+      trackingToEvents({
+        awb: AWB,
+        detail: { detail_cost: { cod } },
+        history: [entry(200, 'Paket telah diterima')],
+      })[0];
     expect(delivered(150000).codCollected).toBe(true);
     expect(delivered('150000').codCollected).toBe(true);
     expect(delivered(0).codCollected).toBe(false);
@@ -164,26 +213,39 @@ describe('J&T delivered COD', () => {
   });
 
   it('says nothing about COD on other events or without order detail', () => {
-    expect(trackingToEvents({ awb: AWB, detail: { detail_cost: { cod: 1000 } }, history: [entry(100, 'x')] })[0].codCollected).toBeUndefined();
+    expect(
+      trackingToEvents({ awb: AWB, detail: { detail_cost: { cod: 1000 } }, history: [entry(100, 'x')] })[0]
+        .codCollected,
+    ).toBeUndefined();
     expect(event(200).codCollected).toBeUndefined();
   });
 });
 
 describe('J&T signing', () => {
-  const independent = (json: string, key: string) => Buffer.from(createHash('md5').update(json + key).digest('hex')).toString('base64');
+  const independent = (json: string, key: string) =>
+    Buffer.from(
+      createHash('md5')
+        .update(json + key)
+        .digest('hex'),
+    ).toString('base64');
 
   it('matches a fixed vector: base64 of the md5 hex string', () => {
     const json = '{"detail":[{"orderid":"KRM1","cod":150000}]}';
     // md5hex = 412be9e5fa91e10ab8abe81d10b8b143, then base64 of those 32 ASCII characters.
     expect(jntDataSign(json, 's3cret')).toBe('NDEyYmU5ZTVmYTkxZTEwYWI4YWJlODFkMTBiOGIxNDM=');
-    expect(Buffer.from(jntDataSign(json, 's3cret'), 'base64').toString('ascii')).toBe(createHash('md5').update(`${json}s3cret`).digest('hex'));
+    expect(Buffer.from(jntDataSign(json, 's3cret'), 'base64').toString('ascii')).toBe(
+      createHash('md5').update(`${json}s3cret`).digest('hex'),
+    );
   });
 
   it('equals an independently computed signature for any JSON and key', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.string(), (value, key) => {
         const json = JSON.stringify(value) ?? 'null';
-        return jntDataSign(json, key) === independent(json, key) && verifyJntSign(json, key, independent(json, key));
+        return (
+          jntDataSign(json, key) === independent(json, key) &&
+          verifyJntSign(json, key, independent(json, key))
+        );
       }),
     );
   });
@@ -211,13 +273,31 @@ describe('J&T requests and units', () => {
     JNT_ECCOMPANY_ID: 'e',
     JNT_TRACKING_PASSWORD: 'p',
   };
-  const place = { name: 'Toko Batik Sekar Jaya Abadi Sentosa Makmur', phone: '+6281234567890', address: 'Jl. Braga No. 12', district: 'Sumur Bandung', city: 'Bandung', province: 'Jawa Barat', postalCode: '40111' };
+  const place = {
+    name: 'Toko Batik Sekar Jaya Abadi Sentosa Makmur',
+    phone: '+6281234567890',
+    address: 'Jl. Braga No. 12',
+    district: 'Sumur Bandung',
+    city: 'Bandung',
+    province: 'Jawa Barat',
+    postalCode: '40111',
+  };
   const request: CreateOrderRequest = {
     reference: 'KRM123',
     service: 'EZ',
     sender: place,
-    recipient: { ...place, province: 'DKI Jakarta', city: 'Jakarta Pusat', district: 'Menteng', postalCode: '10340' },
-    parcel: { weightGrams: 1200, itemValue: 150_000, description: 'Kain batik (2 pcs) & selendang, 100% sutra!' },
+    recipient: {
+      ...place,
+      province: 'DKI Jakarta',
+      city: 'Jakarta Pusat',
+      district: 'Menteng',
+      postalCode: '10340',
+    },
+    parcel: {
+      weightGrams: 1200,
+      itemValue: 150_000,
+      description: 'Kain batik (2 pcs) & selendang, 100% sutra!',
+    },
     codAmount: 150_000,
     pickup: true,
   };
@@ -236,8 +316,18 @@ describe('J&T requests and units', () => {
     expect(o.origin_code).toHaveLength(3);
     expect(o.receiver_area.startsWith(o.destination_code)).toBe(true);
     expect(o.receiver_area.length).toBeLessThanOrEqual(10);
-    expect(o).toMatchObject({ orderid: 'KRM123', servicetype: 1, expresstype: '1', cod: 150000, goodsvalue: 150000, weight: 1.2, orderdate: '2025-03-04 10:15:00' });
-    expect(orderItem({ ...request, codAmount: 0, pickup: false }, account, new Date())).not.toHaveProperty('cod');
+    expect(o).toMatchObject({
+      orderid: 'KRM123',
+      servicetype: 1,
+      expresstype: '1',
+      cod: 150000,
+      goodsvalue: 150000,
+      weight: 1.2,
+      orderdate: '2025-03-04 10:15:00',
+    });
+    expect(orderItem({ ...request, codAmount: 0, pickup: false }, account, new Date())).not.toHaveProperty(
+      'cod',
+    );
     expect(orderItem({ ...request, pickup: false }, account, new Date()).servicetype).toBe(6);
   });
 

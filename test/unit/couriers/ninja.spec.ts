@@ -8,7 +8,11 @@ import {
   toTrackingEvent,
 } from 'src/couriers/adapters/ninja/ninja.mapper';
 import { ninjaSignature, verifyNinjaSignature } from 'src/couriers/adapters/ninja/ninja.signing';
-import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP } from 'src/couriers/adapters/ninja/ninja.status-table';
+import {
+  NINJA_V1_STATUS,
+  NINJA_V2_EVENT,
+  NINJA_V2_STATUS_GROUP,
+} from 'src/couriers/adapters/ninja/ninja.status-table';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 
@@ -79,7 +83,15 @@ const V1: Expected[] = [
 ];
 
 /** Every row padded to four cells: jest reads a callback longer than its row as asking for `done`. */
-const rows = (list: Expected[]) => list.map(([raw, status, reason, returnLeg]): [string, CourierStatus | null, CourierReason | undefined, boolean | undefined] => [raw, status, reason, returnLeg]);
+const rows = (list: Expected[]) =>
+  list.map(
+    ([raw, status, reason, returnLeg]): [
+      string,
+      CourierStatus | null,
+      CourierReason | undefined,
+      boolean | undefined,
+    ] => [raw, status, reason, returnLeg],
+  );
 
 const AT = '2025-03-10T14:05:00+07:00';
 const v2 = (event: string, extra: Partial<NinjaEvent> = {}): NinjaEvent => ({
@@ -92,7 +104,13 @@ const v2 = (event: string, extra: Partial<NinjaEvent> = {}): NinjaEvent => ({
   is_parcel_on_rts_leg: false,
   ...extra,
 });
-const v1 = (status: string, extra: Partial<NinjaEvent> = {}): NinjaEvent => ({ tracking_id: 'NVIDKRM12345670042', shipper_order_ref_no: 'KRM1234567', timestamp: '2025-03-10T07:05:00+0000', status, ...extra });
+const v1 = (status: string, extra: Partial<NinjaEvent> = {}): NinjaEvent => ({
+  tracking_id: 'NVIDKRM12345670042',
+  shipper_order_ref_no: 'KRM1234567',
+  timestamp: '2025-03-10T07:05:00+0000',
+  status,
+  ...extra,
+});
 
 describe('ninja status table', () => {
   it('lists exactly the v2 phrases and v1 words of ninja.md', () => {
@@ -102,14 +120,24 @@ describe('ninja status table', () => {
 
   it.each(rows(V2))('v2 event %j → %s', (raw, status, reason, returnLeg) => {
     const e = toTrackingEvent(v2(raw, { is_parcel_on_rts_leg: returnLeg === true }));
-    expect(e).toMatchObject({ awb: 'NVIDKRM12345670042', status, rawCode: raw, isReturnLeg: returnLeg === true });
+    expect(e).toMatchObject({
+      awb: 'NVIDKRM12345670042',
+      status,
+      rawCode: raw,
+      isReturnLeg: returnLeg === true,
+    });
     expect(e.reason).toBe(reason);
     expect(e.occurredAt.toISOString()).toBe('2025-03-10T07:05:00.000Z');
   });
 
   it.each(rows(V1))('v1 status %j → %s', (raw, status, reason, returnLeg) => {
     const e = toTrackingEvent(v1(raw));
-    expect(e).toMatchObject({ awb: 'NVIDKRM12345670042', status, rawCode: raw, isReturnLeg: returnLeg === true });
+    expect(e).toMatchObject({
+      awb: 'NVIDKRM12345670042',
+      status,
+      rawCode: raw,
+      isReturnLeg: returnLeg === true,
+    });
     expect(e.reason).toBe(reason);
     expect(e.occurredAt.toISOString()).toBe('2025-03-10T07:05:00.000Z');
   });
@@ -119,11 +147,14 @@ describe('ninja status table', () => {
     expect(toTrackingEvent(v2('delivered,  received by customer')).status).toBe('delivered');
   });
 
-  it.each(Object.entries(NINJA_V2_STATUS_GROUP))('falls back to the v2 group %j when the phrase is new', (group, meaning) => {
-    const e = toTrackingEvent(v2('Some Phrase Ninja Added Later', { status: group }));
-    expect(e.status).toBe(meaning.status);
-    expect(e.rawCode).toBe('Some Phrase Ninja Added Later');
-  });
+  it.each(Object.entries(NINJA_V2_STATUS_GROUP))(
+    'falls back to the v2 group %j when the phrase is new',
+    (group, meaning) => {
+      const e = toTrackingEvent(v2('Some Phrase Ninja Added Later', { status: group }));
+      expect(e.status).toBe(meaning.status);
+      expect(e.rawCode).toBe('Some Phrase Ninja Added Later');
+    },
+  );
 
   it.each([
     [v2('Teleported to Mars', { status: 'Space' })],
@@ -139,26 +170,47 @@ describe('ninja status table', () => {
 });
 
 describe('ninja return leg (is_parcel_on_rts_leg)', () => {
-  it.each(['Arrived at Origin Hub', 'Arrived at Transit Hub', 'Arrived at Destination Hub', 'In Transit to Next Sorting Hub', 'On Vehicle for Delivery', 'Picked Up, In Transit to Origin Hub', 'Delivery Exception, Pending Reschedule'])(
-    '%j on the RTS leg is returning_to_sender, not forward progress',
-    (event) => {
-      expect(toTrackingEvent(v2(event, { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'returning_to_sender', isReturnLeg: true });
-      expect(toTrackingEvent(v2(event)).isReturnLeg).toBe(false);
-    },
-  );
+  it.each([
+    'Arrived at Origin Hub',
+    'Arrived at Transit Hub',
+    'Arrived at Destination Hub',
+    'In Transit to Next Sorting Hub',
+    'On Vehicle for Delivery',
+    'Picked Up, In Transit to Origin Hub',
+    'Delivery Exception, Pending Reschedule',
+  ])('%j on the RTS leg is returning_to_sender, not forward progress', (event) => {
+    expect(toTrackingEvent(v2(event, { is_parcel_on_rts_leg: true }))).toMatchObject({
+      status: 'returning_to_sender',
+      isReturnLeg: true,
+    });
+    expect(toTrackingEvent(v2(event)).isReturnLeg).toBe(false);
+  });
 
   it('a v1 word flagged on the RTS leg is on the return leg too', () => {
-    expect(toTrackingEvent(v1('On Vehicle for Delivery', { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'returning_to_sender', isReturnLeg: true });
+    expect(toTrackingEvent(v1('On Vehicle for Delivery', { is_parcel_on_rts_leg: true }))).toMatchObject({
+      status: 'returning_to_sender',
+      isReturnLeg: true,
+    });
   });
 
   it('a delivery on the RTS leg is the return reaching the shipper', () => {
-    expect(toTrackingEvent(v2('Delivered, Received by Customer', { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'returned', isReturnLeg: true });
+    expect(
+      toTrackingEvent(v2('Delivered, Received by Customer', { is_parcel_on_rts_leg: true })),
+    ).toMatchObject({ status: 'returned', isReturnLeg: true });
   });
 
   it('terminal and exception words keep their meaning on the RTS leg', () => {
-    expect(toTrackingEvent(v2('Cancelled', { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'cancelled', isReturnLeg: true });
-    expect(toTrackingEvent(v2('Delivery Exception, Parcel Lost', { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'exception', reason: 'lost', isReturnLeg: true });
-    expect(toTrackingEvent(v2('Returned to Sender', { is_parcel_on_rts_leg: true }))).toMatchObject({ status: 'returned', isReturnLeg: true });
+    expect(toTrackingEvent(v2('Cancelled', { is_parcel_on_rts_leg: true }))).toMatchObject({
+      status: 'cancelled',
+      isReturnLeg: true,
+    });
+    expect(
+      toTrackingEvent(v2('Delivery Exception, Parcel Lost', { is_parcel_on_rts_leg: true })),
+    ).toMatchObject({ status: 'exception', reason: 'lost', isReturnLeg: true });
+    expect(toTrackingEvent(v2('Returned to Sender', { is_parcel_on_rts_leg: true }))).toMatchObject({
+      status: 'returned',
+      isReturnLeg: true,
+    });
   });
 });
 
@@ -176,36 +228,75 @@ describe('ninja failed deliveries', () => {
     ['Rumah kosong', 'consignee_absent'],
   ])('classifies %j as %s', (text, reason) => {
     expect(failureReasonOf(text)).toBe(reason);
-    const e = toTrackingEvent(v2('Delivery Exception, Pending Reschedule', { delivery_exception: { state: 'Failed', failure_reason: text } }));
+    const e = toTrackingEvent(
+      v2('Delivery Exception, Pending Reschedule', {
+        delivery_exception: { state: 'Failed', failure_reason: text },
+      }),
+    );
     expect(e).toMatchObject({ status: 'delivery_failed', reason });
     expect(e.rawText).toContain(text);
   });
 
   it('an unclassified text stays a plain failed attempt', () => {
-    expect(toTrackingEvent(v2('Delivery Exception, Pending Reschedule', { delivery_exception: { failure_reason: 'Weather' } })).reason).toBe('attempt_failed');
+    expect(
+      toTrackingEvent(
+        v2('Delivery Exception, Pending Reschedule', { delivery_exception: { failure_reason: 'Weather' } }),
+      ).reason,
+    ).toBe('attempt_failed');
   });
 
   it('the last attempt keeps max_attempts whatever its text says', () => {
-    expect(toTrackingEvent(v2('Delivery Exception, Max Attempts Reached', { delivery_exception: { failure_reason: 'Nobody at location' } })).reason).toBe('max_attempts');
+    expect(
+      toTrackingEvent(
+        v2('Delivery Exception, Max Attempts Reached', {
+          delivery_exception: { failure_reason: 'Nobody at location' },
+        }),
+      ).reason,
+    ).toBe('max_attempts');
   });
 });
 
 describe('ninja deliveries and measurements', () => {
   it('reports COD collected from the delivery information', () => {
-    expect(toTrackingEvent(v2('Delivered, Received by Customer', { delivery_information: { cod_collected: true, cod_amount: 150_000 } })).codCollected).toBe(true);
-    expect(toTrackingEvent(v2('Delivered, Left at Doorstep', { delivery_information: { cod_amount: 150_000 } })).codCollected).toBe(true);
-    expect(toTrackingEvent(v2('Delivered, Received by Customer', { delivery_information: { cod_collected: false, cod_amount: 0 } })).codCollected).toBe(false);
+    expect(
+      toTrackingEvent(
+        v2('Delivered, Received by Customer', {
+          delivery_information: { cod_collected: true, cod_amount: 150_000 },
+        }),
+      ).codCollected,
+    ).toBe(true);
+    expect(
+      toTrackingEvent(v2('Delivered, Left at Doorstep', { delivery_information: { cod_amount: 150_000 } }))
+        .codCollected,
+    ).toBe(true);
+    expect(
+      toTrackingEvent(
+        v2('Delivered, Received by Customer', {
+          delivery_information: { cod_collected: false, cod_amount: 0 },
+        }),
+      ).codCollected,
+    ).toBe(false);
     expect(toTrackingEvent(v1('Successful Delivery')).codCollected).toBe(false);
     expect(toTrackingEvent(v2('On Vehicle for Delivery')).codCollected).toBeUndefined();
   });
 
   it('a re-weigh changes no status and carries the new weight in grams', () => {
-    const e = toTrackingEvent(v2('Parcel Measurements Update', { parcel_measurements_information: { new_weight: 2.35 } }));
+    const e = toTrackingEvent(
+      v2('Parcel Measurements Update', { parcel_measurements_information: { new_weight: 2.35 } }),
+    );
     expect(e).toMatchObject({ status: null, reason: 'weight_changed', weightGrams: 2350 });
   });
 
   it('names the hub of hub events', () => {
-    const e = toTrackingEvent(v2('Arrived at Destination Hub', { arrived_at_destination_hub_information: { country: 'Indonesia', city: 'Jakarta Pusat', hub: 'JAKARTA PUSAT HUB' } }));
+    const e = toTrackingEvent(
+      v2('Arrived at Destination Hub', {
+        arrived_at_destination_hub_information: {
+          country: 'Indonesia',
+          city: 'Jakarta Pusat',
+          hub: 'JAKARTA PUSAT HUB',
+        },
+      }),
+    );
     expect(e.location).toBe('JAKARTA PUSAT HUB, Jakarta Pusat');
   });
 });
@@ -243,7 +334,9 @@ describe('ninja requested tracking number', () => {
 
   it('keeps references apart that cleaning would merge', () => {
     expect(requestedTrackingNumber('abc_1')).not.toBe(requestedTrackingNumber('ABC-1'));
-    expect(requestedTrackingNumber('KRM-ORDER-2025-000000001')).not.toBe(requestedTrackingNumber('KRM-ORDER-2025-000000002'));
+    expect(requestedTrackingNumber('KRM-ORDER-2025-000000001')).not.toBe(
+      requestedTrackingNumber('KRM-ORDER-2025-000000002'),
+    );
   });
 });
 
@@ -251,8 +344,14 @@ describe('ninja webhook signature', () => {
   const SECRET = 'ninja-client-key';
   // Computed outside this code: printf '%s' "$BODY" | openssl dgst -sha256 -hmac ninja-client-key -binary | base64
   const VECTORS: [string, string][] = [
-    ['{"tracking_id":"NVIDKRM0000001234","event":"On Vehicle for Delivery"}', 'DCsEyEYlJtg5kAeyVwU23oI/mjo7kFSAoKk05Oh32Bg='],
-    ['{"comments":"Penerima tidak di tempat – rumah kosong"}', 's/IoXgiOXU9Crm3nAcS2sQDUYu8r1AxwfXzyNXM+lCE='],
+    [
+      '{"tracking_id":"NVIDKRM0000001234","event":"On Vehicle for Delivery"}',
+      'DCsEyEYlJtg5kAeyVwU23oI/mjo7kFSAoKk05Oh32Bg=',
+    ],
+    [
+      '{"comments":"Penerima tidak di tempat – rumah kosong"}',
+      's/IoXgiOXU9Crm3nAcS2sQDUYu8r1AxwfXzyNXM+lCE=',
+    ],
   ];
 
   it.each(VECTORS)('matches an independently computed HMAC for %s', (body, expected) => {
@@ -270,10 +369,22 @@ describe('ninja webhook signature', () => {
 
 describe('ninja parseWebhook', () => {
   const SECRET = 'ninja-client-key';
-  const adapter = new NinjaAdapter('Ninja Xpress', { NINJA_BASE_URL: 'http://127.0.0.1:9', NINJA_CLIENT_ID: 'kirim', NINJA_CLIENT_SECRET: SECRET }, [], 6 * 3600);
+  const adapter = new NinjaAdapter(
+    'Ninja Xpress',
+    { NINJA_BASE_URL: 'http://127.0.0.1:9', NINJA_CLIENT_ID: 'kirim', NINJA_CLIENT_SECRET: SECRET },
+    [],
+    6 * 3600,
+  );
   const now = new Date('2025-03-10T08:00:00Z');
-  const body = JSON.stringify(v2('Delivery Exception, Pending Reschedule', { delivery_exception: { failure_reason: 'Customer refused - no cash' } }));
-  const signed = (raw: string, headers: Record<string, string> = { 'x-ninjavan-hmac-sha256': ninjaSignature(raw, SECRET) }) => ({ headers, rawBody: Buffer.from(raw) });
+  const body = JSON.stringify(
+    v2('Delivery Exception, Pending Reschedule', {
+      delivery_exception: { failure_reason: 'Customer refused - no cash' },
+    }),
+  );
+  const signed = (
+    raw: string,
+    headers: Record<string, string> = { 'x-ninjavan-hmac-sha256': ninjaSignature(raw, SECRET) },
+  ) => ({ headers, rawBody: Buffer.from(raw) });
   const why = (fn: () => unknown) => {
     try {
       fn();
@@ -285,19 +396,32 @@ describe('ninja parseWebhook', () => {
 
   it('accepts a signed v2 push and maps it', () => {
     expect(adapter.parseWebhook(signed(body), now)).toEqual([
-      expect.objectContaining({ awb: 'NVIDKRM12345670042', status: 'delivery_failed', reason: 'consignee_refused_no_money', isReturnLeg: false }),
+      expect.objectContaining({
+        awb: 'NVIDKRM12345670042',
+        status: 'delivery_failed',
+        reason: 'consignee_refused_no_money',
+        isReturnLeg: false,
+      }),
     ]);
   });
 
   it('reads the header whatever its case', () => {
-    expect(adapter.parseWebhook(signed(body, { 'X-Ninjavan-Hmac-Sha256': ninjaSignature(body, SECRET) }), now)).toHaveLength(1);
+    expect(
+      adapter.parseWebhook(signed(body, { 'X-Ninjavan-Hmac-Sha256': ninjaSignature(body, SECRET) }), now),
+    ).toHaveLength(1);
   });
 
   it('rejects unsigned, forged, malformed and stale pushes', () => {
     expect(why(() => adapter.parseWebhook(signed(body, {}), now))).toBe('unsigned');
-    expect(why(() => adapter.parseWebhook(signed(body, { 'x-ninjavan-hmac-sha256': ninjaSignature(body, 'wrong') }), now))).toBe('forged');
+    expect(
+      why(() =>
+        adapter.parseWebhook(signed(body, { 'x-ninjavan-hmac-sha256': ninjaSignature(body, 'wrong') }), now),
+      ),
+    ).toBe('forged');
     expect(why(() => adapter.parseWebhook(signed('{not json'), now))).toBe('malformed');
     expect(why(() => adapter.parseWebhook(signed('{"hello":"world"}'), now))).toBe('malformed');
-    expect(why(() => adapter.parseWebhook(signed(body), new Date(now.getTime() + 7 * 3600_000)))).toBe('stale');
+    expect(why(() => adapter.parseWebhook(signed(body), new Date(now.getTime() + 7 * 3600_000)))).toBe(
+      'stale',
+    );
   });
 });

@@ -26,7 +26,9 @@ describe('SAP mapping', () => {
   });
 
   it.each(Object.entries(SAP_REFUSAL_REASON))('refusal detail %s → reason %s', (code, reason) => {
-    expect(rowToEvent(row('POD - UNDELIVERED', { pod_status_code: 'O7', pod_reason_detail_code: code })).reason).toBe(reason);
+    expect(
+      rowToEvent(row('POD - UNDELIVERED', { pod_status_code: 'O7', pod_reason_detail_code: code })).reason,
+    ).toBe(reason);
   });
 
   it('marks COD collected on delivery only when the parcel carried COD', () => {

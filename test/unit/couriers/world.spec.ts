@@ -3,13 +3,27 @@ import { defaults } from 'config/defaults';
 import { PROVINCE_NAMES } from 'src/common/indonesia';
 import { COURIER_CODES, CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { codFee } from 'src/couriers/cod-fee';
-import { isPickedUp, outcomeOdds, planJourney, scriptSteps, stepsBy, tariff } from 'src/couriers/sandbox/world';
+import {
+  isPickedUp,
+  outcomeOdds,
+  planJourney,
+  scriptSteps,
+  stepsBy,
+  tariff,
+} from 'src/couriers/sandbox/world';
 import { zoneOf } from 'src/couriers/zones';
 
 const settings = defaults.sandbox;
-const service = (courier: (typeof COURIER_CODES)[number]) => defaults.couriers.catalogue[courier].services[0] as unknown as CourierServiceInfo;
+const service = (courier: (typeof COURIER_CODES)[number]) =>
+  defaults.couriers.catalogue[courier].services[0] as unknown as CourierServiceInfo;
 
-const journey = (seed: string, courier: (typeof COURIER_CODES)[number], awb: string, destinationProvince = 'Jawa Timur', codAmount = 100_000) =>
+const journey = (
+  seed: string,
+  courier: (typeof COURIER_CODES)[number],
+  awb: string,
+  destinationProvince = 'Jawa Timur',
+  codAmount = 100_000,
+) =>
   planJourney(settings, {
     seed,
     courier,
@@ -32,7 +46,15 @@ describe('the sandbox world', () => {
     expect(a.filter((x, i) => x !== b[i]).length).toBeGreaterThan(25);
   });
 
-  it.each(COURIER_CODES.flatMap((c) => [[c, 'Jawa Timur'], [c, 'Sulawesi Selatan']] as const))(
+  it.each(
+    COURIER_CODES.flatMap(
+      (c) =>
+        [
+          [c, 'Jawa Timur'],
+          [c, 'Sulawesi Selatan'],
+        ] as const,
+    ),
+  )(
     '%s to %s: over 2,000 parcels, outcomes fall within ±3 points of the configured odds',
     (courier, province) => {
       const total = 2000;
@@ -60,9 +82,13 @@ describe('the sandbox world', () => {
   );
 
   it('hides different odds per destination province, fixed by the seed', () => {
-    const java = ['DKI Jakarta', 'Jawa Barat', 'Jawa Timur'].map((p) => outcomeOdds(settings, 'kirim-sandbox', 'jne', p).firstAttempt);
+    const java = ['DKI Jakarta', 'Jawa Barat', 'Jawa Timur'].map(
+      (p) => outcomeOdds(settings, 'kirim-sandbox', 'jne', p).firstAttempt,
+    );
     expect(new Set(java).size).toBe(3);
-    expect(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat')).toEqual(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat'));
+    expect(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat')).toEqual(
+      outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat'),
+    );
     expect(outcomeOdds(settings, 'other-seed', 'jne', 'Jawa Barat').firstAttempt).not.toBe(java[1]);
     for (const c of COURIER_CODES) {
       const papua = outcomeOdds(settings, 'kirim-sandbox', c, 'Papua').firstAttempt;
@@ -89,7 +115,8 @@ describe('the sandbox world', () => {
       expect(isPickedUp(steps)).toBe(true);
       expect(['delivered', 'returned']).toContain(last.status);
       if (last.status === 'delivered') expect(last.codCollected).toBe(true);
-      for (const s of steps.filter((x) => x.status === 'delivery_failed')) expect(s.reason).toEqual(expect.any(String));
+      for (const s of steps.filter((x) => x.status === 'delivery_failed'))
+        expect(s.reason).toEqual(expect.any(String));
     }
     expect(missed).toBeGreaterThan(0);
   });
@@ -127,14 +154,45 @@ describe('the sandbox world', () => {
 
   it('scripts the rest of a journey without repeating what happened', () => {
     const now = new Date('2026-11-02T03:00:00Z');
-    const rts = scriptSteps('refused_rts', now, ['pickup_requested', 'picked_up'], { origin: 'Bandung', destination: 'Surabaya' }, 50_000);
-    expect(rts.map((s) => s.status)).toEqual(['in_transit', 'out_for_delivery', 'delivery_failed', 'returning_to_sender', 'returned']);
+    const rts = scriptSteps(
+      'refused_rts',
+      now,
+      ['pickup_requested', 'picked_up'],
+      { origin: 'Bandung', destination: 'Surabaya' },
+      50_000,
+    );
+    expect(rts.map((s) => s.status)).toEqual([
+      'in_transit',
+      'out_for_delivery',
+      'delivery_failed',
+      'returning_to_sender',
+      'returned',
+    ]);
     expect(rts.find((s) => s.status === 'delivery_failed')?.reason).toBe('consignee_refused');
     const stuck = scriptSteps('stuck', now, [], { origin: 'Bandung', destination: 'Surabaya' }, 0);
     expect(stuck.map((s) => s.status)).toEqual(['picked_up', 'in_transit']);
-    expect(stepsBy(rts, new Date(now.getTime() + 3 * 3600_000)).map((s) => s.status)).toEqual(['in_transit', 'out_for_delivery']);
-    const missed = scriptSteps('pickup_missed', now, ['pickup_requested'], { origin: 'Bandung', destination: 'Surabaya' }, 0);
-    expect(missed).toEqual([{ at: now.toISOString(), status: 'exception', reason: 'pickup_failed', location: 'Bandung' }]);
-    expect(scriptSteps('courier_cancelled', now, ['pickup_requested'], { origin: 'Bandung', destination: 'Surabaya' }, 0).map((s) => s.status)).toEqual(['cancelled']);
+    expect(stepsBy(rts, new Date(now.getTime() + 3 * 3600_000)).map((s) => s.status)).toEqual([
+      'in_transit',
+      'out_for_delivery',
+    ]);
+    const missed = scriptSteps(
+      'pickup_missed',
+      now,
+      ['pickup_requested'],
+      { origin: 'Bandung', destination: 'Surabaya' },
+      0,
+    );
+    expect(missed).toEqual([
+      { at: now.toISOString(), status: 'exception', reason: 'pickup_failed', location: 'Bandung' },
+    ]);
+    expect(
+      scriptSteps(
+        'courier_cancelled',
+        now,
+        ['pickup_requested'],
+        { origin: 'Bandung', destination: 'Surabaya' },
+        0,
+      ).map((s) => s.status),
+    ).toEqual(['cancelled']);
   });
 });

@@ -42,7 +42,11 @@ describe('delivery estimator', () => {
     expect(transitPercentile([0, 0, 6, 3, 0, 1], 0.9)).toBe(3);
     expect(transitPercentile([0, 0, 6, 3, 0, 1], 0.95)).toBe(5);
     const province = counts(100, 0, { 3: 50, 4: 40, 6: 10 });
-    expect(estimate({ province, lane: counts(5, 0, { 1: 5 }) }, prior, promised, settings).transitDays).toEqual({ p50: 3, p90: 4, source: 'province' });
-    expect(estimate({ province, lane: counts(40, 0, { 1: 30, 2: 10 }) }, prior, promised, settings).transitDays).toEqual({ p50: 1, p90: 2, source: 'lane' });
+    expect(
+      estimate({ province, lane: counts(5, 0, { 1: 5 }) }, prior, promised, settings).transitDays,
+    ).toEqual({ p50: 3, p90: 4, source: 'province' });
+    expect(
+      estimate({ province, lane: counts(40, 0, { 1: 30, 2: 10 }) }, prior, promised, settings).transitDays,
+    ).toEqual({ p50: 1, p90: 2, source: 'lane' });
   });
 });

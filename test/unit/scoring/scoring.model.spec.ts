@@ -4,16 +4,60 @@ import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { Candidate, rankCandidates, ScoreContext } from 'src/scoring/scoring.model';
 
 const presets = defaults.scoring.presets;
-const ctx = (preset: keyof typeof presets): ScoreContext => ({ weights: presets[preset], lostMarginPerFailure: 15_000, pickupFailureCost: 10_000 });
+const ctx = (preset: keyof typeof presets): ScoreContext => ({
+  weights: presets[preset],
+  lostMarginPerFailure: 15_000,
+  pickupFailureCost: 10_000,
+});
 
 // Worked by hand (COD 200,000, lost margin 15,000, pickup failure 10,000):
 // A cheap but unreliable: 10,000 + 6,000 − 1,200 + 0.30 × 25,000 + 0.02 × 10,000 = 22,500
 // B reliable:             13,000 + 6,000 − 1,300 + 0.05 × 28,000 + 0.01 × 10,000 = 19,200
 // C one-day:              22,000 + 5,000 − 3,300 + 0.10 × 26,000 + 0.01 × 10,000 = 26,400
-const A: Candidate = { courier: 'jnt', service: 'EZ', serviceName: 'J&T EZ', price: 10_000, codFee: 6000, cashback: 1200, returnFee: 10_000, failureRate: 0.3, pickupFailureRate: 0.02, transitDays: { p50: 3, p90: 5 } };
-const B: Candidate = { courier: 'jne', service: 'REG', serviceName: 'JNE REG', price: 13_000, codFee: 6000, cashback: 1300, returnFee: 13_000, failureRate: 0.05, pickupFailureRate: 0.01, transitDays: { p50: 2, p90: 3 } };
-const C: Candidate = { courier: 'sap', service: 'UDRONS', serviceName: 'SATRIA ONS', price: 22_000, codFee: 5000, cashback: 3300, returnFee: 11_000, failureRate: 0.1, pickupFailureRate: 0.01, transitDays: { p50: 1, p90: 1 } };
-const D: Candidate = { ...A, courier: 'ninja', service: 'STANDARD', price: 5000, failureRate: 0, ineligibleReason: 'cod_not_supported' };
+const A: Candidate = {
+  courier: 'jnt',
+  service: 'EZ',
+  serviceName: 'J&T EZ',
+  price: 10_000,
+  codFee: 6000,
+  cashback: 1200,
+  returnFee: 10_000,
+  failureRate: 0.3,
+  pickupFailureRate: 0.02,
+  transitDays: { p50: 3, p90: 5 },
+};
+const B: Candidate = {
+  courier: 'jne',
+  service: 'REG',
+  serviceName: 'JNE REG',
+  price: 13_000,
+  codFee: 6000,
+  cashback: 1300,
+  returnFee: 13_000,
+  failureRate: 0.05,
+  pickupFailureRate: 0.01,
+  transitDays: { p50: 2, p90: 3 },
+};
+const C: Candidate = {
+  courier: 'sap',
+  service: 'UDRONS',
+  serviceName: 'SATRIA ONS',
+  price: 22_000,
+  codFee: 5000,
+  cashback: 3300,
+  returnFee: 11_000,
+  failureRate: 0.1,
+  pickupFailureRate: 0.01,
+  transitDays: { p50: 1, p90: 1 },
+};
+const D: Candidate = {
+  ...A,
+  courier: 'ninja',
+  service: 'STANDARD',
+  price: 5000,
+  failureRate: 0,
+  ineligibleReason: 'cod_not_supported',
+};
 
 describe('the expected-cost model', () => {
   it('computes the expected cost of each option by hand', () => {
@@ -21,7 +65,14 @@ describe('the expected-cost model', () => {
     const cost = Object.fromEntries(options.map((o) => [o.courier, o.expectedCost]));
     expect(cost).toEqual({ jnt: 22_500, jne: 19_200, sap: 26_400 });
     const a = options.find((o) => o.courier === 'jnt')!;
-    expect(a.breakdown).toMatchObject({ price: 10_000, codFee: 6000, cashback: -1200, failureCost: 7500, pickupCost: 200, expectedCost: 22_500 });
+    expect(a.breakdown).toMatchObject({
+      price: 10_000,
+      codFee: 6000,
+      cashback: -1200,
+      failureCost: 7500,
+      pickupCost: 200,
+      expectedCost: 22_500,
+    });
     expect(a.successRate).toBeCloseTo(0.7);
   });
 
@@ -47,7 +98,12 @@ describe('the expected-cost model', () => {
   it('lists an ineligible option with its reason, unranked, and never chooses it', () => {
     const { options, winner } = rankCandidates([D, A, B], ctx('cheapest'));
     expect(winner?.courier).toBe('jnt');
-    expect(options.at(-1)).toMatchObject({ courier: 'ninja', eligible: false, rank: null, ineligibleReason: 'cod_not_supported' });
+    expect(options.at(-1)).toMatchObject({
+      courier: 'ninja',
+      eligible: false,
+      rank: null,
+      ineligibleReason: 'cod_not_supported',
+    });
     expect(rankCandidates([D], ctx('balanced')).winner).toBeNull();
   });
 });
@@ -62,8 +118,13 @@ const candidate = fc.record({
   returnFee: fc.integer({ min: 0, max: 500_000 }),
   failureRate: fc.double({ min: 0, max: 1, noNaN: true }),
   pickupFailureRate: fc.double({ min: 0, max: 1, noNaN: true }),
-  transitDays: fc.tuple(fc.double({ min: 0.5, max: 20, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true })).map(([p50, extra]) => ({ p50, p90: p50 + extra })),
-  ineligibleReason: fc.option(fc.constantFrom('route_not_served' as const, 'circuit_open' as const), { nil: undefined, freq: 4 }),
+  transitDays: fc
+    .tuple(fc.double({ min: 0.5, max: 20, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }))
+    .map(([p50, extra]) => ({ p50, p90: p50 + extra })),
+  ineligibleReason: fc.option(fc.constantFrom('route_not_served' as const, 'circuit_open' as const), {
+    nil: undefined,
+    freq: 4,
+  }),
 });
 const context = fc.record({
   weights: fc.record({
@@ -77,7 +138,11 @@ const context = fc.record({
   pickupFailureCost: fc.integer({ min: 0, max: 100_000 }),
 });
 // Distinct (courier, service) pairs, as a real quote has.
-const candidates = fc.uniqueArray(candidate, { minLength: 1, maxLength: 15, selector: (c) => `${c.courier}:${c.service}` });
+const candidates = fc.uniqueArray(candidate, {
+  minLength: 1,
+  maxLength: 15,
+  selector: (c) => `${c.courier}:${c.service}`,
+});
 
 describe('the model’s algebra (fast-check)', () => {
   it('chooses the eligible option with the best score', () => {
@@ -95,10 +160,15 @@ describe('the model’s algebra (fast-check)', () => {
     fc.assert(
       fc.property(candidates, context, fc.nat(), (cs, c, pick) => {
         const { winner } = rankCandidates(cs, c);
-        const losers = cs.filter((x) => !winner || x.courier !== winner.courier || x.service !== winner.service);
+        const losers = cs.filter(
+          (x) => !winner || x.courier !== winner.courier || x.service !== winner.service,
+        );
         if (!losers.length) return true;
         const removed = losers[pick % losers.length];
-        const again = rankCandidates(cs.filter((x) => x !== removed), c).winner;
+        const again = rankCandidates(
+          cs.filter((x) => x !== removed),
+          c,
+        ).winner;
         return again?.courier === winner?.courier && again?.service === winner?.service;
       }),
     );

@@ -22,19 +22,29 @@ const EXCEPTIONS = new Set(['delivery_failed>out_for_delivery', 'booked>booking'
 describe('shipment transitions', () => {
   it('never move a shipment back, except a new delivery run after a failed attempt and re-booking', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...SHIPMENT_STATUSES), fc.constantFrom(...SHIPMENT_STATUSES), (from, to) => {
-        if (!canTransition(from, to)) return true;
-        return ORDER[to] > ORDER[from] || EXCEPTIONS.has(`${from}>${to}`) || (from === 'delivery_failed' && to === 'delivery_failed');
-      }),
+      fc.property(
+        fc.constantFrom(...SHIPMENT_STATUSES),
+        fc.constantFrom(...SHIPMENT_STATUSES),
+        (from, to) => {
+          if (!canTransition(from, to)) return true;
+          return (
+            ORDER[to] > ORDER[from] ||
+            EXCEPTIONS.has(`${from}>${to}`) ||
+            (from === 'delivery_failed' && to === 'delivery_failed')
+          );
+        },
+      ),
     );
   });
 
   it('end at the terminal statuses, and every status is reachable from ready', () => {
     for (const t of TERMINAL) for (const s of SHIPMENT_STATUSES) expect(canTransition(t, s)).toBe(false);
     const reached = new Set(['ready']);
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
-      for (const from of [...reached]) for (const to of SHIPMENT_STATUSES) if (canTransition(from as never, to) && !reached.has(to)) changed = reached.add(to) && true;
+      for (const from of [...reached])
+        for (const to of SHIPMENT_STATUSES)
+          if (canTransition(from as never, to) && !reached.has(to)) changed = reached.add(to) && true;
     }
     expect([...reached].sort()).toEqual([...SHIPMENT_STATUSES].sort());
   });

@@ -1,19 +1,32 @@
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 
-const header = 'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount,courierCode,courierService';
+const header =
+  'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount,courierCode,courierService';
 
 describe('shipments CSV', () => {
   it('maps columns to the JSON shape, integers to numbers, empty cells to absent', () => {
-    const rows = parseShipmentsCsv(`${header}\nA-1,uuid-1,"Budi, S.",0812 9876 5432,Jl. Mawar 1,Bandung,jabar,40111,1200,150000,,\nA-2,uuid-1,Sari,0812,Jl. Melati,Bandung,Jawa Barat,40111,heavy,,jne,REG\n`);
+    const rows = parseShipmentsCsv(
+      `${header}\nA-1,uuid-1,"Budi, S.",0812 9876 5432,Jl. Mawar 1,Bandung,jabar,40111,1200,150000,,\nA-2,uuid-1,Sari,0812,Jl. Melati,Bandung,Jawa Barat,40111,heavy,,jne,REG\n`,
+    );
     expect(rows[0]).toEqual({
       reference: 'A-1',
       originAddressId: 'uuid-1',
-      recipient: { name: 'Budi, S.', phone: '0812 9876 5432', address: 'Jl. Mawar 1', city: 'Bandung', province: 'jabar', postalCode: '40111' },
+      recipient: {
+        name: 'Budi, S.',
+        phone: '0812 9876 5432',
+        address: 'Jl. Mawar 1',
+        city: 'Bandung',
+        province: 'jabar',
+        postalCode: '40111',
+      },
       parcel: { weightGrams: 1200 },
       codAmount: 150_000,
     });
-    expect(rows[1]).toMatchObject({ parcel: { weightGrams: 'heavy' }, courier: { code: 'jne', service: 'REG' } });
+    expect(rows[1]).toMatchObject({
+      parcel: { weightGrams: 'heavy' },
+      courier: { code: 'jne', service: 'REG' },
+    });
     expect(rows[1]).not.toHaveProperty('codAmount');
   });
 
@@ -26,7 +39,9 @@ describe('shipments CSV', () => {
         return (e as ValidationFailedError).details.map((d) => d.field);
       }
     };
-    expect(problems('reference,colour\nx,red\n')).toEqual(expect.arrayContaining(['body.colour', 'body.originAddressId', 'body.weightGrams']));
+    expect(problems('reference,colour\nx,red\n')).toEqual(
+      expect.arrayContaining(['body.colour', 'body.originAddressId', 'body.weightGrams']),
+    );
     expect(problems(`${header}\n"unterminated,1,2\n`)).toEqual(['body']);
   });
 });

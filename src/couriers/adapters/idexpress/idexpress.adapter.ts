@@ -39,7 +39,6 @@ const TRACK_BATCH = 50;
 
 const NOT_FOUND = /not (be )?found|not exist|tidak ditemukan/i;
 
-
 /** ID Express (iDexpress) through its open API (couriers/idexpress.md). */
 export class IdExpressAdapter implements CourierAdapter {
   readonly code = 'idexpress' as const;
@@ -64,8 +63,22 @@ export class IdExpressAdapter implements CourierAdapter {
     const services = this.catalogue.filter((s) => grams >= s.minWeightGrams && grams <= s.maxWeightGrams);
     if (!services.length) return [];
     const [coverage, fees] = await Promise.all([
-      this.client.call<IdExpressCodCoverage[]>('POST', '/open/v1/area/get-cod-coverage', codCoverageBody(r), signal),
-      Promise.all(services.map((s) => this.client.call<number | string>('POST', '/open/v1/waybill/get-standard-fee', quoteBody(r, s.code), signal))),
+      this.client.call<IdExpressCodCoverage[]>(
+        'POST',
+        '/open/v1/area/get-cod-coverage',
+        codCoverageBody(r),
+        signal,
+      ),
+      Promise.all(
+        services.map((s) =>
+          this.client.call<number | string>(
+            'POST',
+            '/open/v1/waybill/get-standard-fee',
+            quoteBody(r, s.code),
+            signal,
+          ),
+        ),
+      ),
     ]);
     const codRows = succeeded(coverage) && Array.isArray(coverage.data) ? coverage.data : [];
     return services.flatMap((info, i) => {
@@ -73,7 +86,8 @@ export class IdExpressAdapter implements CourierAdapter {
       const price = Math.round(Number(fee.data));
       // A non-zero code is ID Express's way of saying the route is not covered for this service.
       if (!succeeded(fee) || !Number.isFinite(price) || price <= 0) return [];
-      const codAvailable = info.cod && codRows.some((c) => String(c.expressType) === info.code && c.cod === true);
+      const codAvailable =
+        info.cod && codRows.some((c) => String(c.expressType) === info.code && c.cod === true);
       return [
         {
           courier: this.code,
@@ -89,18 +103,27 @@ export class IdExpressAdapter implements CourierAdapter {
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const envelope = await this.client.call<IdExpressCreated[]>('POST', '/open/v1/waybill/create', createBody(r, new Date()), signal);
+    const envelope = await this.client.call<IdExpressCreated[]>(
+      'POST',
+      '/open/v1/waybill/create',
+      createBody(r, new Date()),
+      signal,
+    );
     const items = succeeded(envelope) && Array.isArray(envelope.data) ? envelope.data : [];
     const item = items.find((i) => i.orderNo === r.reference) ?? items[0];
-    if (item && Number(item.code) === 0 && item.waybillNo) return { courier: this.code, awb: item.waybillNo, reference: r.reference, service: r.service };
+    if (item && Number(item.code) === 0 && item.waybillNo)
+      return { courier: this.code, awb: item.waybillNo, reference: r.reference, service: r.service };
     const rawCode = String(item ? item.code : envelope.code);
     const msg = String((item ? item.msg : envelope.desc) ?? '');
     // A repeated orderNo answers item code -1 with the existing waybill (idexpress.md §3.2): reconcile with findByReference.
-    if (item && Number(item.code) === -1) throw rejected(this.code, 'duplicate', rawCode, item.waybillNo ? `${msg} (${item.waybillNo})` : msg);
+    if (item && Number(item.code) === -1)
+      throw rejected(this.code, 'duplicate', rawCode, item.waybillNo ? `${msg} (${item.waybillNo})` : msg);
     if (/\bCOD\b/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', rawCode, msg);
-    if (/not covered|not served|out of (service )?area|tidak dilayani|jangkauan/i.test(msg)) throw rejected(this.code, 'unserviceable_route', rawCode, msg);
+    if (/not covered|not served|out of (service )?area|tidak dilayani|jangkauan/i.test(msg))
+      throw rejected(this.code, 'unserviceable_route', rawCode, msg);
     if (/weight|berat/i.test(msg)) throw rejected(this.code, 'too_heavy', rawCode, msg);
-    if (/address|alamat|district|city|kecamatan|kota/i.test(msg)) throw rejected(this.code, 'bad_address', rawCode, msg);
+    if (/address|alamat|district|city|kecamatan|kota/i.test(msg))
+      throw rejected(this.code, 'bad_address', rawCode, msg);
     throw rejected(this.code, 'invalid_request', rawCode, msg || 'ID Express created no waybill');
   }
 
@@ -108,21 +131,42 @@ export class IdExpressAdapter implements CourierAdapter {
    * A create with `serviceType: "00"` already booked the pickup. A drop-off order is switched to pickup
    * through the update call (assumed: partial update keyed by `waybillNo`, idexpress.md §3).
    */
-  async requestPickup(order: CourierOrder, request: CreateOrderRequest, signal?: AbortSignal): Promise<PickupConfirmation> {
+  async requestPickup(
+    order: CourierOrder,
+    request: CreateOrderRequest,
+    signal?: AbortSignal,
+  ): Promise<PickupConfirmation> {
     if (request.pickup) return { awb: order.awb };
     const window = pickupWindow(request.pickupDate, new Date());
-    const envelope = await this.client.call('POST', '/open/v1/waybill/update', { waybillNo: order.awb, serviceType: '00', pickupStartTime: window.start, pickupEndTime: window.end }, signal);
+    const envelope = await this.client.call(
+      'POST',
+      '/open/v1/waybill/update',
+      { waybillNo: order.awb, serviceType: '00', pickupStartTime: window.start, pickupEndTime: window.end },
+      signal,
+    );
     if (succeeded(envelope)) return { awb: order.awb };
     const msg = String(envelope.desc ?? '');
-    throw rejected(this.code, NOT_FOUND.test(msg) ? 'not_found' : 'invalid_request', String(envelope.code), msg);
+    throw rejected(
+      this.code,
+      NOT_FOUND.test(msg) ? 'not_found' : 'invalid_request',
+      String(envelope.code),
+      msg,
+    );
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
-    const envelope = await this.client.call('POST', '/open/v1/waybill/cancel', { waybillNo: order.awb }, signal);
+    const envelope = await this.client.call(
+      'POST',
+      '/open/v1/waybill/cancel',
+      { waybillNo: order.awb },
+      signal,
+    );
     if (succeeded(envelope)) return { cancelled: true };
     const msg = String(envelope.desc ?? '');
-    if (/picked up|pick up|pickup|dijemput|diambil/i.test(msg)) return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
-    if (/(already|has been|sudah)\s+(been\s+)?(cancel|batal|dibatalkan)/i.test(msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
+    if (/picked up|pick up|pickup|dijemput|diambil/i.test(msg))
+      return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
+    if (/(already|has been|sudah)\s+(been\s+)?(cancel|batal|dibatalkan)/i.test(msg))
+      return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
     if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
@@ -133,7 +177,12 @@ export class IdExpressAdapter implements CourierAdapter {
     const unique = [...new Set(awbs)];
     for (let i = 0; i < unique.length; i += TRACK_BATCH) {
       const chunk = unique.slice(i, i + TRACK_BATCH);
-      const envelope = await this.client.call<IdExpressTracking[] | IdExpressTracking | null>('GET', '/open/v1/waybill/get-tracking', chunk.join(','), signal);
+      const envelope = await this.client.call<IdExpressTracking[] | IdExpressTracking | null>(
+        'GET',
+        '/open/v1/waybill/get-tracking',
+        chunk.join(','),
+        signal,
+      );
       if (!succeeded(envelope)) {
         if (NOT_FOUND.test(String(envelope.desc ?? ''))) continue; // none of the chunk is known
         throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
@@ -144,7 +193,11 @@ export class IdExpressAdapter implements CourierAdapter {
         const awb = asked.get(String(t?.basicInfo?.waybillNo ?? '').toUpperCase());
         // Unknown waybills are left out or come back without basic info.
         if (!awb) continue;
-        found.set(awb, { awb, found: true, events: trackingToEvents({ ...t, basicInfo: { ...t.basicInfo, waybillNo: awb } }) });
+        found.set(awb, {
+          awb,
+          found: true,
+          events: trackingToEvents({ ...t, basicInfo: { ...t.basicInfo, waybillNo: awb } }),
+        });
       }
     }
     return awbs.map((awb) => found.get(awb) ?? { awb, found: false });
@@ -154,7 +207,8 @@ export class IdExpressAdapter implements CourierAdapter {
     const token = this.account.WEBHOOK_TOKEN;
     const given = headerValue(request.headers, IDEXPRESS_TOKEN_HEADER);
     if (given === undefined || given === '') throw new CourierWebhookRejectedError(this.code, 'unsigned');
-    if (!token || !verifyIdExpressToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    if (!token || !verifyIdExpressToken(given, token))
+      throw new CourierWebhookRejectedError(this.code, 'forged');
     let body: unknown;
     try {
       body = JSON.parse(request.rawBody.toString('utf8'));
@@ -164,12 +218,22 @@ export class IdExpressAdapter implements CourierAdapter {
     // The push is an array, sometimes of several items (idexpress.md §3.6); a lone object is accepted too.
     const items = (Array.isArray(body) ? body : [body]) as IdExpressPushItem[];
     const wellFormed = (i: IdExpressPushItem) =>
-      i && typeof i === 'object' && typeof i.waybillNo === 'string' && i.waybillNo && typeof i.operationType === 'string' && i.lastOperationTime !== undefined;
+      i &&
+      typeof i === 'object' &&
+      typeof i.waybillNo === 'string' &&
+      i.waybillNo &&
+      typeof i.operationType === 'string' &&
+      i.lastOperationTime !== undefined;
     if (!items.every(wellFormed)) throw new CourierWebhookRejectedError(this.code, 'malformed');
     const events = pushToEvents(items);
     // A shared token cannot expire, so each item's own time bounds replays.
     const window = this.webhookMaxAgeSeconds * 1000;
-    if (events.some((e) => Number.isNaN(e.occurredAt.getTime()) || Math.abs(now.getTime() - e.occurredAt.getTime()) > window)) {
+    if (
+      events.some(
+        (e) =>
+          Number.isNaN(e.occurredAt.getTime()) || Math.abs(now.getTime() - e.occurredAt.getTime()) > window,
+      )
+    ) {
       throw new CourierWebhookRejectedError(this.code, 'stale');
     }
     return events;
@@ -180,15 +244,26 @@ export class IdExpressAdapter implements CourierAdapter {
    * `[{orderNo}]` instead of `[{waybillNo}]` (idexpress.md §3.5). Confirm with ID Express before go-live.
    */
   async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
-    const envelope = await this.client.call<IdExpressLastOperation[] | null>('POST', '/open/v1/waybill/get-last-operation-waybill-with-fee', [{ orderNo: reference }], signal);
+    const envelope = await this.client.call<IdExpressLastOperation[] | null>(
+      'POST',
+      '/open/v1/waybill/get-last-operation-waybill-with-fee',
+      [{ orderNo: reference }],
+      signal,
+    );
     if (!succeeded(envelope)) {
       if (NOT_FOUND.test(String(envelope.desc ?? ''))) return null;
       throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
     }
-    const rows = (Array.isArray(envelope.data) ? envelope.data : []).filter((row) => row?.waybillNo && row.orderNo === reference);
+    const rows = (Array.isArray(envelope.data) ? envelope.data : []).filter(
+      (row) => row?.waybillNo && row.orderNo === reference,
+    );
     // A cancelled order is not the live one (ID Express refuses the orderNo again, so at most one is).
-    const live = rows.filter((row) => IDEXPRESS_STATUS[String(row.lastStatus ?? '').trim()]?.status !== 'cancelled');
+    const live = rows.filter(
+      (row) => IDEXPRESS_STATUS[String(row.lastStatus ?? '').trim()]?.status !== 'cancelled',
+    );
     const row = live[live.length - 1];
-    return row ? { courier: this.code, awb: row.waybillNo, reference, service: String(row.expressType ?? '') } : null;
+    return row
+      ? { courier: this.code, awb: row.waybillNo, reference, service: String(row.expressType ?? '') }
+      : null;
   }
 }

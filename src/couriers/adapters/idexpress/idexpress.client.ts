@@ -31,23 +31,41 @@ export class IdExpressClient {
    * Answers the envelope, successful or not (the adapter reads business refusals); throws for transport
    * failures, HTTP errors, a missing envelope and authentication refusals.
    */
-  async call<T>(method: 'GET' | 'POST', path: string, data: unknown, signal?: AbortSignal): Promise<IdExpressEnvelope<T>> {
+  async call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    data: unknown,
+    signal?: AbortSignal,
+  ): Promise<IdExpressEnvelope<T>> {
     // The signature covers the exact string sent, so it is serialized once here.
     const payload = typeof data === 'string' ? data : JSON.stringify(data);
     const form = signedForm(payload, this.account.IDEXPRESS_APP_ID, this.account.IDEXPRESS_SECRET_KEY);
     const res = await this.http.request<IdExpressEnvelope<T>>({
-        method,
-        url: path,
-        ...(method === 'GET'
-          ? { params: form }
-          : { data: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
-        signal,
-      });
-    const failure = statusFailure('idexpress', res.status, res.headers['retry-after'] as string | undefined, res.data);
+      method,
+      url: path,
+      ...(method === 'GET'
+        ? { params: form }
+        : {
+            data: new URLSearchParams(form).toString(),
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }),
+      signal,
+    });
+    const failure = statusFailure(
+      'idexpress',
+      res.status,
+      res.headers['retry-after'] as string | undefined,
+      res.data,
+    );
     if (failure) throw failure;
     const envelope = res.data;
     if (!envelope || typeof envelope !== 'object' || !('code' in envelope)) {
-      throw rejected('idexpress', 'invalid_request', String(res.status), 'ID Express answered without its envelope');
+      throw rejected(
+        'idexpress',
+        'invalid_request',
+        String(res.status),
+        'ID Express answered without its envelope',
+      );
     }
     if (!succeeded(envelope) && AUTH_FAILURE.test(String(envelope.desc ?? ''))) {
       throw rejected('idexpress', 'auth', String(envelope.code), String(envelope.desc));

@@ -1,8 +1,22 @@
-import type { Area, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type {
+  Area,
+  CourierReason,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  Parcel,
+  Place,
+  QuoteRequest,
+  TrackingEvent,
+} from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { zoneOf } from '../../zones';
 import { reportUnknownCode } from '../../unknown-codes';
-import { ATTEMPT_REASONS, IDEXPRESS_PROBLEM_KEYWORDS, IDEXPRESS_PROBLEM_REASON, IDEXPRESS_STATUS } from './idexpress.status-table';
+import {
+  ATTEMPT_REASONS,
+  IDEXPRESS_PROBLEM_KEYWORDS,
+  IDEXPRESS_PROBLEM_REASON,
+  IDEXPRESS_STATUS,
+} from './idexpress.status-table';
 
 export interface IdExpressAccount {
   IDEXPRESS_BASE_URL: string;
@@ -32,7 +46,10 @@ export function quoteBody(r: QuoteRequest, expressType: string) {
 
 /** Body of the assumed COD coverage look-up (see IdExpressCodCoverage). */
 export function codCoverageBody(r: QuoteRequest) {
-  return { senderCityId: locationCodes.idexpressCity(r.origin), recipientDistrictId: locationCodes.idexpressDistrict(r.destination) };
+  return {
+    senderCityId: locationCodes.idexpressCity(r.origin),
+    recipientDistrictId: locationCodes.idexpressDistrict(r.destination),
+  };
 }
 
 /**
@@ -48,8 +65,14 @@ export interface IdExpressCodCoverage {
 const ZONE_EXTRA_DAYS = [0, 1, 2, 3, 5];
 
 /** ID Express returns no ETA (idexpress.md §3.1): our catalogue's SLA plus a distance estimate, as its other clients do. */
-export function estimateEta(info: CourierServiceInfo, origin: Area, destination: Area): { min: number; max: number } {
-  const extra = ZONE_EXTRA_DAYS[zoneOf(origin.province, destination.province)] ?? ZONE_EXTRA_DAYS[ZONE_EXTRA_DAYS.length - 1];
+export function estimateEta(
+  info: CourierServiceInfo,
+  origin: Area,
+  destination: Area,
+): { min: number; max: number } {
+  const extra =
+    ZONE_EXTRA_DAYS[zoneOf(origin.province, destination.province)] ??
+    ZONE_EXTRA_DAYS[ZONE_EXTRA_DAYS.length - 1];
   return { min: info.slaDays.min + extra, max: info.slaDays.max + extra };
 }
 
@@ -175,7 +198,10 @@ export function epochToDate(value: unknown): Date {
 }
 
 /** The normalized reason of a problem line: its code first, then keywords in its text. */
-export function problemReason(problemCode: string | undefined, description: string | undefined): CourierReason | undefined {
+export function problemReason(
+  problemCode: string | undefined,
+  description: string | undefined,
+): CourierReason | undefined {
   const code = String(problemCode ?? '').trim();
   if (code && IDEXPRESS_PROBLEM_REASON[code]) return IDEXPRESS_PROBLEM_REASON[code];
   const text = String(description ?? '');
@@ -222,7 +248,11 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     // about the parcel itself (lost, damaged, misrouted, held); before one it holds the parcel.
     const found = problemReason(line.problemCode, line.description);
     const attempt = found ? ATTEMPT_REASONS.has(found) : true;
-    if (!ctx.returnLeg && attempt && (ctx.deliveryScan === true || (ctx.deliveryScan === undefined && found))) {
+    if (
+      !ctx.returnLeg &&
+      attempt &&
+      (ctx.deliveryScan === true || (ctx.deliveryScan === undefined && found))
+    ) {
       status = rule.afterDeliveryScan;
       reason = found ?? 'attempt_failed';
     } else {
@@ -243,7 +273,10 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
   if (name === 'Delivery Scan' && !ctx.returnLeg) ctx.deliveryScan = true;
   if (rule?.returnLeg) ctx.returnLeg = true;
 
-  const pod = status === 'delivered' && (line.signer || line.relation) ? `received by ${[line.signer, line.relation].filter(Boolean).join(' / ')}` : '';
+  const pod =
+    status === 'delivered' && (line.signer || line.relation)
+      ? `received by ${[line.signer, line.relation].filter(Boolean).join(' / ')}`
+      : '';
   return {
     awb: line.awb,
     status,
@@ -257,7 +290,8 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
   };
 }
 
-const amount = (value: unknown): number | undefined => (value === undefined || value === null || value === '' ? undefined : Number(value) || 0);
+const amount = (value: unknown): number | undefined =>
+  value === undefined || value === null || value === '' ? undefined : Number(value) || 0;
 
 /** A waybill's whole history (oldest first, as ID Express returns it) → events, with the context built along. */
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {

@@ -7,7 +7,11 @@ export function idexpressSign(data: string, appId: string, secretKey: string): s
 }
 
 /** The three form fields every open-API call carries. */
-export function signedForm(data: string, appId: string, secretKey: string): { appId: string; sign: string; data: string } {
+export function signedForm(
+  data: string,
+  appId: string,
+  secretKey: string,
+): { appId: string; sign: string; data: string } {
   return { appId, sign: idexpressSign(data, appId, secretKey), data };
 }
 

@@ -28,7 +28,11 @@ export const IDEXPRESS_STATUS: Record<string, IdExpressStatusRule> = {
   'Arrival scan': { status: 'in_transit', movement: true },
   'Unloading scan': { status: 'in_transit', movement: true },
   'Delivery Scan': { status: 'out_for_delivery', movement: true },
-  'Problem On Shipment scan': { status: 'exception', reason: 'held_at_hub', afterDeliveryScan: 'delivery_failed' },
+  'Problem On Shipment scan': {
+    status: 'exception',
+    reason: 'held_at_hub',
+    afterDeliveryScan: 'delivery_failed',
+  },
   'POD scan': { status: 'delivered' },
   'POD Entry': { status: 'delivered' },
   'Create Return Bill': { status: 'returning_to_sender', reason: 'rts_initiated', returnLeg: true },
@@ -58,8 +62,14 @@ export const IDEXPRESS_PROBLEM_REASON: Record<string, CourierReason> = {
 
 /** Keyword rules over the problem text (Indonesian or English), first match wins. */
 export const IDEXPRESS_PROBLEM_KEYWORDS: [RegExp, CourierReason][] = [
-  [/(tolak|refus|reject).*(uang|money|bayar|pay|cod)|(uang|money|bayar|pay|cod).*(tolak|refus|reject)/i, 'consignee_refused_no_money'],
-  [/(tolak|refus|reject).*(tidak|not|never|didn.?t).{0,10}(pesan|order)|(tidak|not|never|didn.?t).{0,10}(pesan|order)/i, 'consignee_refused_did_not_order'],
+  [
+    /(tolak|refus|reject).*(uang|money|bayar|pay|cod)|(uang|money|bayar|pay|cod).*(tolak|refus|reject)/i,
+    'consignee_refused_no_money',
+  ],
+  [
+    /(tolak|refus|reject).*(tidak|not|never|didn.?t).{0,10}(pesan|order)|(tidak|not|never|didn.?t).{0,10}(pesan|order)/i,
+    'consignee_refused_did_not_order',
+  ],
   [/tolak|refus|reject/i, 'consignee_refused'],
   [/alamat|address/i, 'address_problem'],
   [/tidak di ?rumah|rumah kosong|not (at )?home|absent|nobody/i, 'consignee_absent'],

@@ -48,7 +48,6 @@ interface JneCnoteResult {
   reason?: string;
 }
 
-
 const isSuccess = (status: unknown) => /^(sukses|success)$/i.test(String(status ?? ''));
 const NOT_FOUND = /not found|not your cnote/i;
 
@@ -71,7 +70,11 @@ export class JneAdapter implements CourierAdapter {
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
-    const answer = await this.client.call<{ price?: JnePrice[] }>('/tracing/api/pricedev', quoteBody(r), signal);
+    const answer = await this.client.call<{ price?: JnePrice[] }>(
+      '/tracing/api/pricedev',
+      quoteBody(r),
+      signal,
+    );
     if (!answer.ok) {
       if (/price not found/i.test(answer.error)) return []; // nothing serves the route
       throw rejected(this.code, 'invalid_request', 'PRICE', answer.error);
@@ -97,9 +100,18 @@ export class JneAdapter implements CourierAdapter {
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const answer = await this.client.call<{ detail?: JneCnoteResult[] }>('/tracing/api/generatecnote', createBody(r, this.account), signal);
+    const answer = await this.client.call<{ detail?: JneCnoteResult[] }>(
+      '/tracing/api/generatecnote',
+      createBody(r, this.account),
+      signal,
+    );
     const item = answer.ok ? answer.body.detail?.[0] : undefined;
-    const order = (awb: string): CourierOrder => ({ courier: this.code, awb, reference: r.reference, service: r.service });
+    const order = (awb: string): CourierOrder => ({
+      courier: this.code,
+      awb,
+      reference: r.reference,
+      service: r.service,
+    });
     if (item && isSuccess(item.status) && item.cnote_no) return order(item.cnote_no);
     const msg = answer.ok ? String(item?.reason ?? JSON.stringify(answer.body).slice(0, 500)) : answer.error;
     // A repeated OLSHOP_ORDERID echoes the earlier cnote; the order id is ours and unique, so it is that order.
@@ -108,9 +120,17 @@ export class JneAdapter implements CourierAdapter {
   }
 
   /** generatecnote books no pickup; pickupcashless with TYPE=PICKUP does, for the AWB already issued. */
-  async requestPickup(order: CourierOrder, request: CreateOrderRequest, signal?: AbortSignal): Promise<PickupConfirmation> {
+  async requestPickup(
+    order: CourierOrder,
+    request: CreateOrderRequest,
+    signal?: AbortSignal,
+  ): Promise<PickupConfirmation> {
     if (!request.pickup) return { awb: order.awb }; // dropped off at a JNE counter
-    const answer = await this.client.call<{ detail?: JneCnoteResult[] }>('/pickupcashless', pickupBody(order, request, this.account, new Date()), signal);
+    const answer = await this.client.call<{ detail?: JneCnoteResult[] }>(
+      '/pickupcashless',
+      pickupBody(order, request, this.account, new Date()),
+      signal,
+    );
     const item = answer.ok ? answer.body.detail?.[0] : undefined;
     if (item && isSuccess(item.status)) return { awb: item.cnote_no || order.awb };
     const msg = answer.ok ? String(item?.reason ?? JSON.stringify(answer.body).slice(0, 500)) : answer.error;
@@ -127,8 +147,10 @@ export class JneAdapter implements CourierAdapter {
     if (answer.ok && String(answer.body.status) === 'true') return { cancelled: true };
     const msg = answer.ok ? String(answer.body.reason ?? '') : answer.error;
     if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
-    if (/already cancel|sudah (di)?batal/i.test(msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
-    if (/picked up|pickup|manifest|sudah diproses/i.test(msg)) return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
+    if (/already cancel|sudah (di)?batal/i.test(msg))
+      return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
+    if (/picked up|pickup|manifest|sudah diproses/i.test(msg))
+      return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
 
@@ -138,7 +160,11 @@ export class JneAdapter implements CourierAdapter {
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {
-    const answer = await this.client.call<JneTracking>(`/tracing/api/list/v1/cnote/${encodeURIComponent(awb)}`, {}, signal);
+    const answer = await this.client.call<JneTracking>(
+      `/tracing/api/list/v1/cnote/${encodeURIComponent(awb)}`,
+      {},
+      signal,
+    );
     if (!answer.ok) {
       if (NOT_FOUND.test(answer.error)) return { awb, found: false };
       throw rejected(this.code, 'invalid_request', 'TRACING', answer.error);
@@ -150,31 +176,44 @@ export class JneAdapter implements CourierAdapter {
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     const given = headerValue(request.headers, JNE_TOKEN_HEADER);
     if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
-    if (!verifyJneToken(given, this.account.WEBHOOK_TOKEN ?? '')) throw new CourierWebhookRejectedError(this.code, 'forged');
+    if (!verifyJneToken(given, this.account.WEBHOOK_TOKEN ?? ''))
+      throw new CourierWebhookRejectedError(this.code, 'forged');
     let push: JneWebhook;
     try {
       push = JSON.parse(request.rawBody.toString('utf8')) as JneWebhook;
     } catch {
       throw new CourierWebhookRejectedError(this.code, 'malformed');
     }
-    if (!push?.awb || !Array.isArray(push.history) || !push.history.length) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    if (!push?.awb || !Array.isArray(push.history) || !push.history.length)
+      throw new CourierWebhookRejectedError(this.code, 'malformed');
     const events = webhookToEvents({ ...push, awb: String(push.awb) });
-    if (events.some((e) => Number.isNaN(e.occurredAt.getTime()))) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    if (events.some((e) => Number.isNaN(e.occurredAt.getTime())))
+      throw new CourierWebhookRejectedError(this.code, 'malformed');
     // A shared token cannot expire, so the newest event's own time bounds replays.
     const newest = Math.max(...events.map((e) => e.occurredAt.getTime()));
-    if (Math.abs(now.getTime() - newest) > this.webhookMaxAgeSeconds * 1000) throw new CourierWebhookRejectedError(this.code, 'stale');
+    if (Math.abs(now.getTime() - newest) > this.webhookMaxAgeSeconds * 1000)
+      throw new CourierWebhookRejectedError(this.code, 'stale');
     return events;
   }
 
   /** Uses the assumed order-id lookup (see the sandbox): JNE publishes none. Never creates anything. */
   async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
-    const answer = await this.client.call<JneTracking>(`/tracing/api/list/v1/orderid/${encodeURIComponent(reference)}`, {}, signal);
+    const answer = await this.client.call<JneTracking>(
+      `/tracing/api/list/v1/orderid/${encodeURIComponent(reference)}`,
+      {},
+      signal,
+    );
     if (!answer.ok) {
       if (NOT_FOUND.test(answer.error)) return null;
       throw rejected(this.code, 'invalid_request', 'TRACING', answer.error);
     }
     const cnote = answer.body.cnote;
     if (!cnote?.cnote_no) return null;
-    return { courier: this.code, awb: cnote.cnote_no, reference, service: String(cnote.cnote_services_code ?? '') };
+    return {
+      courier: this.code,
+      awb: cnote.cnote_no,
+      reference,
+      service: String(cnote.cnote_services_code ?? ''),
+    };
   }
 }

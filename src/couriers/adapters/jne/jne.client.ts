@@ -32,14 +32,30 @@ export class JneClient {
 
   async call<T>(path: string, fields: JneForm, signal?: AbortSignal): Promise<JneAnswer<T>> {
     const form = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...jneCredentials(this.account.JNE_USERNAME, this.account.JNE_API_KEY), ...fields })) form.append(k, String(v));
+    for (const [k, v] of Object.entries({
+      ...jneCredentials(this.account.JNE_USERNAME, this.account.JNE_API_KEY),
+      ...fields,
+    }))
+      form.append(k, String(v));
     const res = await this.http.post<unknown>(path, form.toString(), { signal });
-    const failure = statusFailure('jne', res.status, res.headers['retry-after'] as string | undefined, res.data);
+    const failure = statusFailure(
+      'jne',
+      res.status,
+      res.headers['retry-after'] as string | undefined,
+      res.data,
+    );
     if (failure) throw failure;
     const error = jneErrorOf(res.data);
     if (error !== null && AUTH_ERROR.test(error)) throw rejected('jne', 'auth', String(res.status), error);
-    if (res.status >= 400) throw rejected('jne', 'invalid_request', String(res.status), error ?? JSON.stringify(res.data ?? '').slice(0, 500));
-    if (!res.data || typeof res.data !== 'object') throw rejected('jne', 'invalid_request', String(res.status), 'JNE answered without a JSON body');
+    if (res.status >= 400)
+      throw rejected(
+        'jne',
+        'invalid_request',
+        String(res.status),
+        error ?? JSON.stringify(res.data ?? '').slice(0, 500),
+      );
+    if (!res.data || typeof res.data !== 'object')
+      throw rejected('jne', 'invalid_request', String(res.status), 'JNE answered without a JSON body');
     return error !== null ? { ok: false, error } : { ok: true, body: res.data as T };
   }
 }

@@ -1,4 +1,13 @@
-import type { CourierOrder, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type {
+  CourierOrder,
+  CourierReason,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  Parcel,
+  Place,
+  QuoteRequest,
+  TrackingEvent,
+} from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { locationCodes } from '../../locations';
@@ -64,25 +73,43 @@ export function splitAddress(text: string, width = ADDR_MAX, lines = 3): string[
  */
 export function addressLines(p: Place): [string, string, string] {
   const street = splitAddress(p.address);
-  if (!street?.length) throw rejected('jne', 'bad_address', 'ADDRESS_TOO_LONG', `address of ${p.name} does not fit JNE's three 30-character lines`);
-  const lines = [...street, ...((street.length < 3 && splitAddress(p.district, ADDR_MAX, 3 - street.length)) || [])];
+  if (!street?.length)
+    throw rejected(
+      'jne',
+      'bad_address',
+      'ADDRESS_TOO_LONG',
+      `address of ${p.name} does not fit JNE's three 30-character lines`,
+    );
+  const lines = [
+    ...street,
+    ...((street.length < 3 && splitAddress(p.district, ADDR_MAX, 3 - street.length)) || []),
+  ];
   if (lines.length === 1) lines.push(cut(p.city, ADDR_MAX));
   return [lines[0], lines[1], lines[2] ?? ''];
 }
 
 export function quoteBody(r: QuoteRequest): JneForm {
-  return { from: locationCodes.jne(r.origin), thru: locationCodes.jne(r.destination), weight: chargeableKg(r.parcel) };
+  return {
+    from: locationCodes.jne(r.origin),
+    thru: locationCodes.jne(r.destination),
+    weight: chargeableKg(r.parcel),
+  };
 }
 
 /** `etd_from`/`etd_thru` as days; the catalogue's SLA when JNE leaves them empty. */
-export function parseEtd(from: unknown, thru: unknown, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+export function parseEtd(
+  from: unknown,
+  thru: unknown,
+  fallback: CourierServiceInfo['slaDays'],
+): { min: number; max: number } {
   const min = Number(from);
   const max = Number(thru || from);
   if (!(Number.isInteger(min) && min > 0)) return { ...fallback };
   return { min, max: Number.isInteger(max) && max >= min ? max : min };
 }
 
-const customerNo = (account: JneAccount, codAmount: number) => (codAmount > 0 ? account.JNE_COD_CUSTOMER_NO : account.JNE_CUSTOMER_NO);
+const customerNo = (account: JneAccount, codAmount: number) =>
+  codAmount > 0 ? account.JNE_COD_CUSTOMER_NO : account.JNE_CUSTOMER_NO;
 
 export function createBody(r: CreateOrderRequest, account: JneAccount): JneForm {
   const cod = r.codAmount > 0;
@@ -125,7 +152,12 @@ export function createBody(r: CreateOrderRequest, account: JneAccount): JneForm 
 const dayFirst = (isoDay: string) => isoDay.split('-').reverse().join('-');
 
 /** `pickupcashless` with TYPE=PICKUP for an AWB already generated (jne.md §3.3; field list from client code). */
-export function pickupBody(order: CourierOrder, r: CreateOrderRequest, account: JneAccount, now: Date): JneForm {
+export function pickupBody(
+  order: CourierOrder,
+  r: CreateOrderRequest,
+  account: JneAccount,
+  now: Date,
+): JneForm {
   const [s1, s2, s3] = addressLines(r.sender);
   const [r1, r2, r3] = addressLines(r.recipient);
   const nowText = formatWibDayFirst(now);
@@ -241,7 +273,8 @@ export function parseJneDate(text: string): Date | null {
     const month = String(MONTHS.indexOf(old[2].toUpperCase()) + 1).padStart(2, '0');
     return parseWib(`${old[1].padStart(2, '0')}-${month}-${old[3]} ${old[4]}:${old[5]}`);
   }
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(text.trim())) return new Date(text.trim());
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(text.trim()))
+    return new Date(text.trim());
   return null;
 }
 
@@ -273,7 +306,9 @@ export function meaningOf(code: string, desc: string): JneCodeMeaning | null {
 
 /** One history entry (or pushed one) → a normalized event; unknown codes stay raw with status null. */
 export function historyToEvent(awb: string, h: JneHistory, context: { cod?: boolean } = {}): TrackingEvent {
-  const code = String(h.code ?? '').trim().toUpperCase();
+  const code = String(h.code ?? '')
+    .trim()
+    .toUpperCase();
   const desc = String(h.desc ?? '').trim();
   const meaning = meaningOf(code, desc);
   if (!meaning) reportUnknownCode('jne', code);
@@ -292,7 +327,8 @@ export function historyToEvent(awb: string, h: JneHistory, context: { cod?: bool
 }
 
 /** Whether the summary says COD (assumed fields, see JneCnote). */
-export const isCod = (c: Pick<JneCnote, 'cod_flag' | 'cod_amount'>) => c.cod_flag === 'YES' || Number(c.cod_amount ?? 0) > 0;
+export const isCod = (c: Pick<JneCnote, 'cod_flag' | 'cod_amount'>) =>
+  c.cod_flag === 'YES' || Number(c.cod_amount ?? 0) > 0;
 
 /**
  * A tracking answer → events, oldest first. `pod_status: DELIVERED` is trusted even when no history
@@ -301,16 +337,25 @@ export const isCod = (c: Pick<JneCnote, 'cod_flag' | 'cod_amount'>) => c.cod_fla
 export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
   const cod = isCod(t.cnote);
   const events = (t.history ?? []).map((h) => historyToEvent(awb, h, { cod }));
-  if (String(t.cnote.pod_status ?? '').toUpperCase() === 'DELIVERED' && !events.some((e) => e.status === 'delivered')) {
-    const code = t.cnote.pod_code && JNE_STATUS[t.cnote.pod_code]?.status === 'delivered' ? t.cnote.pod_code : 'D01';
+  if (
+    String(t.cnote.pod_status ?? '').toUpperCase() === 'DELIVERED' &&
+    !events.some((e) => e.status === 'delivered')
+  ) {
+    const code =
+      t.cnote.pod_code && JNE_STATUS[t.cnote.pod_code]?.status === 'delivered' ? t.cnote.pod_code : 'D01';
     const at = parseJneDate(String(t.cnote.cnote_pod_date ?? ''));
     const last = events[events.length - 1];
-    events.push({ ...historyToEvent(awb, { code, desc: t.cnote.last_status ?? 'DELIVERED', date: '' }, { cod }), occurredAt: at ?? last?.occurredAt ?? new Date(NaN) });
+    events.push({
+      ...historyToEvent(awb, { code, desc: t.cnote.last_status ?? 'DELIVERED', date: '' }, { cod }),
+      occurredAt: at ?? last?.occurredAt ?? new Date(NaN),
+    });
   }
   return events;
 }
 
 export function webhookToEvents(w: JneWebhook): TrackingEvent[] {
   const cod = isCod(w);
-  return w.history.map((h) => historyToEvent(w.awb, { date: h.date, desc: h.status_desc, code: h.status_code }, { cod }));
+  return w.history.map((h) =>
+    historyToEvent(w.awb, { date: h.date, desc: h.status_desc, code: h.status_code }, { cod }),
+  );
 }

@@ -12,7 +12,11 @@ export function jneCredentials(username: string, apiKey: string): { username: st
 }
 
 export function jneHeaders(): Record<string, string> {
-  return { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': JNE_USER_AGENT };
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'user-agent': JNE_USER_AGENT,
+  };
 }
 
 /** Constant-time check of the shared push token. */

@@ -8,7 +8,8 @@ export interface JneCodeMeaning {
 
 const failed: JneCodeMeaning = { status: 'delivery_failed', reason: 'attempt_failed' };
 const undelivered = (codes: string[]) => Object.fromEntries(codes.map((c) => [c, failed]));
-const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
+const range = (prefix: string, from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
 
 /**
  * Every JNE history `code` and what it means (jne.md §4). Per-code meanings of the failure codes are
@@ -27,7 +28,20 @@ export const JNE_STATUS: Record<string, JneCodeMeaning> = {
   IP3: { status: 'out_for_delivery' },
   D01: { status: 'delivered' },
   D09: { status: 'delivered' },
-  ...undelivered([...range('U', 1, 14), ...range('U', 21, 25), 'UB1', 'UB2', 'PS1', 'PS4', 'KRK', 'KRP', 'KRT', 'FOM', 'D24', 'D25']),
+  ...undelivered([
+    ...range('U', 1, 14),
+    ...range('U', 21, 25),
+    'UB1',
+    'UB2',
+    'PS1',
+    'PS4',
+    'KRK',
+    'KRP',
+    'KRT',
+    'FOM',
+    'D24',
+    'D25',
+  ]),
   // Assumed codes (JNE publishes none for these; to confirm with JNE): pickup booked through
   // pickupcashless, the return leg, a cancel, a hold and a pickup the courier could not make.
   PR1: { status: 'pickup_requested' },

@@ -52,7 +52,6 @@ interface TrackingError {
   error_message?: string;
 }
 
-
 /** Top-level refusals that mean the credentials or the signature are wrong (text assumed: jnt.md §5). */
 const AUTH_TEXT = /sign|api_?key|username|unauthori[sz]ed|password|eccompany|cus(tomer)? ?name|auth/i;
 
@@ -82,9 +81,20 @@ export class JntAdapter implements CourierAdapter {
     return perService.flat();
   }
 
-  private async quoteService(r: QuoteRequest, info: CourierServiceInfo, signal?: AbortSignal): Promise<ServiceQuote[]> {
+  private async quoteService(
+    r: QuoteRequest,
+    info: CourierServiceInfo,
+    signal?: AbortSignal,
+  ): Promise<ServiceQuote[]> {
     if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
-    const reply = await this.client.form<TariffReply>('tariff', 'data', 'sign', tariffData(r, this.account, info.code), this.account.JNT_TARIFF_KEY, signal);
+    const reply = await this.client.form<TariffReply>(
+      'tariff',
+      'data',
+      'sign',
+      tariffData(r, this.account, info.code),
+      this.account.JNT_TARIFF_KEY,
+      signal,
+    );
     if (!isTrue(reply.is_success)) {
       const msg = String(reply.message ?? '');
       if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'is_success=false', msg);
@@ -114,7 +124,14 @@ export class JntAdapter implements CourierAdapter {
     if (!JNT_EXPRESS_TYPE[r.service] || !this.catalogue.some((s) => s.code === r.service)) {
       throw rejected(this.code, 'invalid_request', 'SERVICE', `J&T has no service ${r.service}`);
     }
-    const reply = await this.client.form<OrderReply>('create', 'data_param', 'data_sign', { detail: [orderItem(r, this.account, new Date())] }, this.account.JNT_ORDER_KEY, signal);
+    const reply = await this.client.form<OrderReply>(
+      'create',
+      'data_param',
+      'data_sign',
+      { detail: [orderItem(r, this.account, new Date())] },
+      this.account.JNT_ORDER_KEY,
+      signal,
+    );
     if (!isTrue(reply.success)) {
       const msg = String(reply.desc ?? '');
       throw rejected(this.code, AUTH_TEXT.test(msg) ? 'auth' : 'invalid_request', 'success=false', msg);
@@ -127,11 +144,18 @@ export class JntAdapter implements CourierAdapter {
     const reason = String(item?.reason ?? reply.desc ?? 'no order in the answer');
     const rawCode = String(item?.status ?? 'Error');
     if (/orderid tidak boleh sama|duplicate/i.test(reason)) {
-      throw rejected(this.code, 'duplicate', rawCode, item?.awb_no ? `${reason} (awb_no ${item.awb_no})` : reason);
+      throw rejected(
+        this.code,
+        'duplicate',
+        rawCode,
+        item?.awb_no ? `${reason} (awb_no ${item.awb_no})` : reason,
+      );
     }
     if (/\bCOD\b/i.test(reason)) throw rejected(this.code, 'cod_not_allowed', rawCode, reason);
-    if (/jangkau|tidak dilayani|tidak tersedia/i.test(reason)) throw rejected(this.code, 'unserviceable_route', rawCode, reason);
-    if (/kecamatan|alamat|area|kode pos|zip/i.test(reason)) throw rejected(this.code, 'bad_address', rawCode, reason);
+    if (/jangkau|tidak dilayani|tidak tersedia/i.test(reason))
+      throw rejected(this.code, 'unserviceable_route', rawCode, reason);
+    if (/kecamatan|alamat|area|kode pos|zip/i.test(reason))
+      throw rejected(this.code, 'bad_address', rawCode, reason);
     if (/berat|weight/i.test(reason)) throw rejected(this.code, 'too_heavy', rawCode, reason);
     if (AUTH_TEXT.test(reason)) throw rejected(this.code, 'auth', rawCode, reason);
     throw rejected(this.code, 'invalid_request', rawCode, reason);
@@ -144,7 +168,14 @@ export class JntAdapter implements CourierAdapter {
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
     const key = this.account.JNT_CANCEL_KEY || this.account.JNT_ORDER_KEY;
-    const reply = await this.client.form<OrderReply>('cancel', 'data_param', 'data_sign', { detail: [cancelItem(order, this.account)] }, key, signal);
+    const reply = await this.client.form<OrderReply>(
+      'cancel',
+      'data_param',
+      'data_sign',
+      { detail: [cancelItem(order, this.account)] },
+      key,
+      signal,
+    );
     if (!isTrue(reply.success)) {
       const msg = String(reply.desc ?? '');
       if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'success=false', msg);
@@ -155,9 +186,16 @@ export class JntAdapter implements CourierAdapter {
     const msg = String(item?.reason ?? reply.desc ?? '');
     // A refusal ends with the order's status: "Status pesanan adalah : GOT" once picked up (jnt.md §3.3).
     const state = /status pesanan adalah\s*:\s*([A-Z_]+)/i.exec(msg)?.[1]?.toUpperCase();
-    if (state) return { cancelled: false, reason: /^CANCEL/.test(state) ? 'already_cancelled' : 'already_picked_up', rawMessage: msg };
-    if (/sudah dibatalkan|already cancel/i.test(msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
-    if (/tidak ditemukan|not found|tidak ada/i.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
+    if (state)
+      return {
+        cancelled: false,
+        reason: /^CANCEL/.test(state) ? 'already_cancelled' : 'already_picked_up',
+        rawMessage: msg,
+      };
+    if (/sudah dibatalkan|already cancel/i.test(msg))
+      return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
+    if (/tidak ditemukan|not found|tidak ada/i.test(msg))
+      return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
 
@@ -178,7 +216,12 @@ export class JntAdapter implements CourierAdapter {
     const id = String(reply.error_id ?? '');
     const msg = String(reply.error_message ?? '');
     if (id === '401' || id === '403' || AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', id, msg);
-    if (id === '404' || /not found|invalid awb|tidak ditemukan|no data|tidak ada data/i.test(msg) || !reply.error_id) return false;
+    if (
+      id === '404' ||
+      /not found|invalid awb|tidak ditemukan|no data|tidak ada data/i.test(msg) ||
+      !reply.error_id
+    )
+      return false;
     throw rejected(this.code, 'invalid_request', id, msg);
   }
 
@@ -189,20 +232,30 @@ export class JntAdapter implements CourierAdapter {
     const data = form.get('data_param');
     if (!sign) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (data === null) throw new CourierWebhookRejectedError(this.code, 'malformed');
-    if (!verifyJntSign(data, this.account.JNT_ORDER_KEY, sign)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    if (!verifyJntSign(data, this.account.JNT_ORDER_KEY, sign))
+      throw new CourierWebhookRejectedError(this.code, 'forged');
     let push: JntHistory & { awb?: string; orderid?: string };
     try {
       push = JSON.parse(data) as typeof push;
     } catch {
       throw new CourierWebhookRejectedError(this.code, 'malformed');
     }
-    if (!push || typeof push !== 'object' || !push.awb || push.status_code === undefined || push.status_code === null) {
+    if (
+      !push ||
+      typeof push !== 'object' ||
+      !push.awb ||
+      push.status_code === undefined ||
+      push.status_code === null
+    ) {
       throw new CourierWebhookRejectedError(this.code, 'malformed');
     }
     // A push carries no order detail: 101 reads as created, and COD collection is left to tracking.
     const event = historyToEvent(push.awb, push);
     // The signature never expires, so the event's own time bounds replays.
-    if (Number.isNaN(event.occurredAt.getTime()) || Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000) {
+    if (
+      Number.isNaN(event.occurredAt.getTime()) ||
+      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
+    ) {
       throw new CourierWebhookRejectedError(this.code, 'stale');
     }
     return [event];
@@ -213,7 +266,10 @@ export class JntAdapter implements CourierAdapter {
     // with `orderid` in place of `awb`. J&T refuses a repeated orderid, so at most one order answers.
     const reply = await this.client.tracking<JntTracking & TrackingError>({ orderid: reference }, signal);
     if (!this.tracked(reply)) return null;
-    const service = this.catalogue.find((s) => s.code === reply.detail?.services_code)?.code ?? this.catalogue[0]?.code ?? 'EZ';
+    const service =
+      this.catalogue.find((s) => s.code === reply.detail?.services_code)?.code ??
+      this.catalogue[0]?.code ??
+      'EZ';
     return { courier: this.code, awb: reply.awb, reference, service };
   }
 }

@@ -28,11 +28,21 @@ export class JntClient {
   }
 
   private url(api: Api): string {
-    return (this.account[OVERRIDE[api]] as string | undefined) || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`;
+    return (
+      (this.account[OVERRIDE[api]] as string | undefined) ||
+      `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`
+    );
   }
 
   /** Posts `payload` as compact JSON in `jsonField`, signed with `key` in `signField` (jnt.md §2). */
-  async form<T>(api: Api, jsonField: string, signField: string, payload: unknown, key: string, signal?: AbortSignal): Promise<T> {
+  async form<T>(
+    api: Api,
+    jsonField: string,
+    signField: string,
+    payload: unknown,
+    key: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const json = JSON.stringify(payload);
     const body = new URLSearchParams({ [jsonField]: json, [signField]: this.sign(json, key) }).toString();
     return this.send<T>(api, body, { 'content-type': 'application/x-www-form-urlencoded' }, signal);
@@ -40,15 +50,30 @@ export class JntClient {
 
   /** The tracking call: JSON body, HTTP Basic `eccompanyid:password` (jnt.md §3.4). */
   async tracking<T>(body: Record<string, string>, signal?: AbortSignal): Promise<T> {
-    return this.send<T>('tracking', JSON.stringify({ ...body, eccompanyid: this.account.JNT_ECCOMPANY_ID }), {
-      'content-type': 'application/json',
-      authorization: jntBasicAuth(this.account.JNT_ECCOMPANY_ID, this.account.JNT_TRACKING_PASSWORD),
-    }, signal);
+    return this.send<T>(
+      'tracking',
+      JSON.stringify({ ...body, eccompanyid: this.account.JNT_ECCOMPANY_ID }),
+      {
+        'content-type': 'application/json',
+        authorization: jntBasicAuth(this.account.JNT_ECCOMPANY_ID, this.account.JNT_TRACKING_PASSWORD),
+      },
+      signal,
+    );
   }
 
-  private async send<T>(api: Api, data: string, headers: Record<string, string>, signal?: AbortSignal): Promise<T> {
+  private async send<T>(
+    api: Api,
+    data: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const res = await this.http.post<string>(this.url(api), data, { headers, signal });
-    const failure = statusFailure('jnt', res.status, res.headers['retry-after'] as string | undefined, res.data);
+    const failure = statusFailure(
+      'jnt',
+      res.status,
+      res.headers['retry-after'] as string | undefined,
+      res.data,
+    );
     if (failure) throw failure;
     let parsed: unknown;
     try {
@@ -57,7 +82,12 @@ export class JntClient {
       parsed = undefined;
     }
     if (!parsed || typeof parsed !== 'object') {
-      throw rejected('jnt', 'invalid_request', String(res.status), `J&T answered without JSON: ${String(res.data).slice(0, 200)}`);
+      throw rejected(
+        'jnt',
+        'invalid_request',
+        String(res.status),
+        `J&T answered without JSON: ${String(res.data).slice(0, 200)}`,
+      );
     }
     return parsed as T;
   }

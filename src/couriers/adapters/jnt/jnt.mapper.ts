@@ -1,8 +1,24 @@
-import type { CourierOrder, CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type {
+  CourierOrder,
+  CourierReason,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  Parcel,
+  Place,
+  QuoteRequest,
+  TrackingEvent,
+} from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { reportUnknownCode } from '../../unknown-codes';
 import { formatWib, parseWib } from '../../wib';
-import { JNT_FAILURE_NOTES, JNT_MANIFEST_WITH_PICKUP, JNT_MOVEMENT_DEFAULT, JNT_MOVEMENT_RULES, JNT_STATUS, JntMeaning } from './jnt.status-table';
+import {
+  JNT_FAILURE_NOTES,
+  JNT_MANIFEST_WITH_PICKUP,
+  JNT_MOVEMENT_DEFAULT,
+  JNT_MOVEMENT_RULES,
+  JNT_STATUS,
+  JntMeaning,
+} from './jnt.status-table';
 
 /** A J&T Indonesia account: one set of credentials per API (jnt.md §1). */
 export interface JntAccount {
@@ -55,7 +71,8 @@ export const plainText = (text: string | undefined, max: number, fallback = 'Pak
       .replace(/\s+/g, ' '),
     max,
   ) || fallback;
-const addressOf = (p: Place) => cut([p.address, p.district, p.city, p.province].filter(Boolean).join(', '), 200);
+const addressOf = (p: Place) =>
+  cut([p.address, p.district, p.city, p.province].filter(Boolean).join(', '), 200);
 
 /** The tariff inquiry's `data`: keyed by names (origin city, destination district), upper case (jnt.md §3.1). */
 export function tariffData(r: QuoteRequest, account: JntAccount, productType: string) {
@@ -89,7 +106,10 @@ export function tariffContent(content: unknown): JntRate[] {
 }
 
 /** "2-4" → {2, 4}; "No Data" or anything else → the catalogue's SLA. */
-export function parseEtd(etd: unknown, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+export function parseEtd(
+  etd: unknown,
+  fallback: CourierServiceInfo['slaDays'],
+): { min: number; max: number } {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(String(etd ?? ''));
   if (!m || Number(m[1]) <= 0) return { ...fallback };
   return { min: Number(m[1]), max: Math.max(Number(m[1]), Number(m[2] ?? m[1])) };
@@ -98,7 +118,9 @@ export function parseEtd(etd: unknown, fallback: CourierServiceInfo['slaDays']):
 /** One order of the create call's `detail` list (field limits of jnt.md §3.2). Times are WIB. */
 export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date) {
   const pickupStart = r.pickupDate ? `${r.pickupDate} 08:00:00` : formatWib(now);
-  const pickupEnd = r.pickupDate ? `${r.pickupDate} 17:00:00` : formatWib(new Date(now.getTime() + 24 * 3600_000));
+  const pickupEnd = r.pickupDate
+    ? `${r.pickupDate} 17:00:00`
+    : formatWib(new Date(now.getTime() + 24 * 3600_000));
   return {
     username: account.JNT_USERNAME,
     api_key: account.JNT_API_KEY,
@@ -130,7 +152,12 @@ export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date)
 
 /** One cancel request (`remark` ≤ 30 characters, jnt.md §3.3): cancel goes by our order id, not the AWB. */
 export function cancelItem(order: CourierOrder, account: JntAccount) {
-  return { username: account.JNT_USERNAME, api_key: account.JNT_API_KEY, orderid: order.reference, remark: 'Dibatalkan oleh pengirim' };
+  return {
+    username: account.JNT_USERNAME,
+    api_key: account.JNT_API_KEY,
+    orderid: order.reference,
+    remark: 'Dibatalkan oleh pengirim',
+  };
 }
 
 export interface JntHistory {
@@ -211,7 +238,9 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
     occurredAt: parseWib(String(h.date_time ?? '')) ?? new Date(NaN),
     location: h.city_name?.trim() || undefined,
     isReturnLeg: meaning?.returnLeg ?? false,
-    ...(meaning?.status === 'delivered' && ctx.codAmount !== undefined ? { codCollected: ctx.codAmount > 0 } : {}),
+    ...(meaning?.status === 'delivered' && ctx.codAmount !== undefined
+      ? { codCollected: ctx.codAmount > 0 }
+      : {}),
   };
 }
 

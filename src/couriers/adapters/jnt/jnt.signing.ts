@@ -10,10 +10,20 @@ export type JntSigner = (json: string, key: string) => string;
 
 /** Legacy e-commerce API: `base64( md5hex( json + key ) )`, base64 of the 32 hex characters (jnt.md §2). */
 export const jntDataSign: JntSigner = (json, key) =>
-  Buffer.from(createHash('md5').update(json + key, 'utf8').digest('hex'), 'utf8').toString('base64');
+  Buffer.from(
+    createHash('md5')
+      .update(json + key, 'utf8')
+      .digest('hex'),
+    'utf8',
+  ).toString('base64');
 
 /** Whether `given` is the signature of `json` under `key`, compared in constant time. */
-export function verifyJntSign(json: string, key: string, given: string | undefined, sign: JntSigner = jntDataSign): boolean {
+export function verifyJntSign(
+  json: string,
+  key: string,
+  given: string | undefined,
+  sign: JntSigner = jntDataSign,
+): boolean {
   return typeof given === 'string' && !!given && sameSecret(given, sign(json, key));
 }
 

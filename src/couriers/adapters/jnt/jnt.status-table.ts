@@ -33,12 +33,32 @@ export const JNT_MANIFEST_WITH_PICKUP: JntMeaning = { status: 'pickup_requested'
  * for movements after a `401`. No match → in transit.
  */
 export const JNT_MOVEMENT_RULES: { name: string; test: (text: string) => boolean; meaning: JntMeaning }[] = [
-  { name: 'return leg', test: (t) => /\bretur|dikembalikan/i.test(t), meaning: { status: 'returning_to_sender', returnLeg: true } },
-  { name: 'out for delivery', test: (t) => /akan dikirim ke alamat penerima/i.test(t), meaning: { status: 'out_for_delivery' } },
-  { name: 'with a delivery courier', test: (t) => /kurir/i.test(t) && /antar/i.test(t), meaning: { status: 'out_for_delivery' } },
-  { name: 'sent toward a hub', test: (t) => /akan dikirimkan ke/i.test(t), meaning: { status: 'in_transit' } },
+  {
+    name: 'return leg',
+    test: (t) => /\bretur|dikembalikan/i.test(t),
+    meaning: { status: 'returning_to_sender', returnLeg: true },
+  },
+  {
+    name: 'out for delivery',
+    test: (t) => /akan dikirim ke alamat penerima/i.test(t),
+    meaning: { status: 'out_for_delivery' },
+  },
+  {
+    name: 'with a delivery courier',
+    test: (t) => /kurir/i.test(t) && /antar/i.test(t),
+    meaning: { status: 'out_for_delivery' },
+  },
+  {
+    name: 'sent toward a hub',
+    test: (t) => /akan dikirimkan ke/i.test(t),
+    meaning: { status: 'in_transit' },
+  },
   { name: 'arrived at a hub', test: (t) => /telah sampai di/i.test(t), meaning: { status: 'in_transit' } },
-  { name: 'received or picked up', test: (t) => /diterima|pick ?up|dijemput/i.test(t), meaning: { status: 'picked_up' } },
+  {
+    name: 'received or picked up',
+    test: (t) => /diterima|pick ?up|dijemput/i.test(t),
+    meaning: { status: 'picked_up' },
+  },
   { name: 'transit', test: (t) => /transit/i.test(t), meaning: { status: 'in_transit' } },
 ];
 

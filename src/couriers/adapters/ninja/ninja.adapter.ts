@@ -81,18 +81,34 @@ export class NinjaAdapter implements CourierAdapter {
   /** One tariff call per service level that can carry the parcel (ninja.md §3.4). */
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
     const grams = r.parcel.weightGrams;
-    const candidates = this.catalogue.filter((s) => NINJA_SERVICE_LEVEL[s.code] && grams >= s.minWeightGrams && grams <= s.maxWeightGrams);
+    const candidates = this.catalogue.filter(
+      (s) => NINJA_SERVICE_LEVEL[s.code] && grams >= s.minWeightGrams && grams <= s.maxWeightGrams,
+    );
     const quotes = await Promise.all(candidates.map((info) => this.quoteOne(r, info, signal)));
     return quotes.filter((q): q is ServiceQuote => q !== null);
   }
 
-  private async quoteOne(r: QuoteRequest, info: CourierServiceInfo, signal?: AbortSignal): Promise<ServiceQuote | null> {
-    const reply = await this.client.call<{ data?: NinjaPrice }>('POST', '/1.0/public/price', { body: priceBody(r, info.code) }, signal);
+  private async quoteOne(
+    r: QuoteRequest,
+    info: CourierServiceInfo,
+    signal?: AbortSignal,
+  ): Promise<ServiceQuote | null> {
+    const reply = await this.client.call<{ data?: NinjaPrice }>(
+      'POST',
+      '/1.0/public/price',
+      { body: priceBody(r, info.code) },
+      signal,
+    );
     if (reply.status === 404) return null; // nothing serves the route at this level
     if (reply.status >= 300) {
       const cause = rejectionCause(reply.status, reply.error);
       if (cause === 'unserviceable_route' || cause === 'too_heavy') return null;
-      throw rejected(this.code, cause, reply.error?.code ?? String(reply.status), errorText(reply.error, `HTTP ${reply.status}`));
+      throw rejected(
+        this.code,
+        cause,
+        reply.error?.code ?? String(reply.status),
+        errorText(reply.error, `HTTP ${reply.status}`),
+      );
     }
     const price = reply.data?.data;
     const total = Math.round(Number(price?.total_fee));
@@ -119,7 +135,13 @@ export class NinjaAdapter implements CourierAdapter {
     if (reply.status < 300) {
       const awb = reply.data?.tracking_number;
       // Accepted but unreadable: the order may exist, so the caller must reconcile by reference.
-      if (!awb) throw new CourierUnavailableError(this.code, 'server_error', String(reply.status), 'order accepted without a tracking_number');
+      if (!awb)
+        throw new CourierUnavailableError(
+          this.code,
+          'server_error',
+          String(reply.status),
+          'order accepted without a tracking_number',
+        );
       this.learnPrefix(awb, reply.data.requested_tracking_number ?? body.requested_tracking_number);
       return { courier: this.code, awb, reference: r.reference, service: r.service };
     }
@@ -127,7 +149,13 @@ export class NinjaAdapter implements CourierAdapter {
     const message = errorText(reply.error, `HTTP ${reply.status}`);
     if (cause === 'duplicate') {
       const existing = await this.lookup(r.reference, signal);
-      if (existing && !existing.cancelled) return { courier: this.code, awb: existing.trackingNumber, reference: r.reference, service: r.service };
+      if (existing && !existing.cancelled)
+        return {
+          courier: this.code,
+          awb: existing.trackingNumber,
+          reference: r.reference,
+          service: r.service,
+        };
     }
     throw rejected(this.code, cause, reply.error?.code ?? String(reply.status), message);
   }
@@ -138,7 +166,12 @@ export class NinjaAdapter implements CourierAdapter {
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
-    const reply = await this.client.call<NinjaCancelReply>('DELETE', `/2.2/orders/${encodeURIComponent(order.awb)}`, {}, signal);
+    const reply = await this.client.call<NinjaCancelReply>(
+      'DELETE',
+      `/2.2/orders/${encodeURIComponent(order.awb)}`,
+      {},
+      signal,
+    );
     if (reply.status < 300) {
       if (/cancel/i.test(String(reply.data?.status ?? 'Cancelled'))) return { cancelled: true };
       return { cancelled: false, reason: 'refused', rawMessage: `status ${String(reply.data?.status)}` };
@@ -146,9 +179,11 @@ export class NinjaAdapter implements CourierAdapter {
     const message = errorText(reply.error, `HTTP ${reply.status}`);
     if (reply.status === 404) return { cancelled: false, reason: 'not_found', rawMessage: message };
     const reasons = (reply.error?.details ?? []).map((d) => String(d.reason ?? '').toLowerCase());
-    if (reasons.includes('already_cancelled') || /already (been )?cancel/i.test(message)) return { cancelled: false, reason: 'already_cancelled', rawMessage: message };
+    if (reasons.includes('already_cancelled') || /already (been )?cancel/i.test(message))
+      return { cancelled: false, reason: 'already_cancelled', rawMessage: message };
     // Ninja cancels only before pickup (ninja.md §3.2): any other refusal of a known order means it left.
-    if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid.*status/i.test(message)) return { cancelled: false, reason: 'already_picked_up', rawMessage: message };
+    if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid.*status/i.test(message))
+      return { cancelled: false, reason: 'already_picked_up', rawMessage: message };
     return { cancelled: false, reason: 'refused', rawMessage: message };
   }
 
@@ -158,19 +193,38 @@ export class NinjaAdapter implements CourierAdapter {
     return awbs.map((awb): TrackResult => {
       const parcel = parcels.get(awb.toUpperCase());
       if (!parcel) return { awb, found: false };
-      return { awb, found: true, events: (parcel.events ?? []).map((e) => toTrackingEvent(e, awb)).sort(byTime) };
+      return {
+        awb,
+        found: true,
+        events: (parcel.events ?? []).map((e) => toTrackingEvent(e, awb)).sort(byTime),
+      };
     });
   }
 
-  private async fetchEvents(trackingNumbers: string[], signal?: AbortSignal): Promise<Map<string, NinjaParcelEvents>> {
+  private async fetchEvents(
+    trackingNumbers: string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, NinjaParcelEvents>> {
     const found = new Map<string, NinjaParcelEvents>();
     for (let i = 0; i < trackingNumbers.length; i += TRACK_BATCH) {
       const query = new URLSearchParams();
       for (const tn of trackingNumbers.slice(i, i + TRACK_BATCH)) query.append('tracking_number', tn);
-      const reply = await this.client.call<{ data?: NinjaParcelEvents[] }>('GET', '/1.0/orders/tracking-events', { query }, signal);
+      const reply = await this.client.call<{ data?: NinjaParcelEvents[] }>(
+        'GET',
+        '/1.0/orders/tracking-events',
+        { query },
+        signal,
+      );
       if (reply.status === 404) continue; // none of them known
-      if (reply.status >= 300) throw rejected(this.code, rejectionCause(reply.status, reply.error), reply.error?.code ?? String(reply.status), errorText(reply.error, `HTTP ${reply.status}`));
-      for (const parcel of reply.data?.data ?? []) if (parcel?.tracking_number) found.set(String(parcel.tracking_number).toUpperCase(), parcel);
+      if (reply.status >= 300)
+        throw rejected(
+          this.code,
+          rejectionCause(reply.status, reply.error),
+          reply.error?.code ?? String(reply.status),
+          errorText(reply.error, `HTTP ${reply.status}`),
+        );
+      for (const parcel of reply.data?.data ?? [])
+        if (parcel?.tracking_number) found.set(String(parcel.tracking_number).toUpperCase(), parcel);
     }
     return found;
   }
@@ -179,7 +233,8 @@ export class NinjaAdapter implements CourierAdapter {
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     const signature = headerValue(request.headers, NINJA_SIGNATURE_HEADER);
     if (!signature) throw new CourierWebhookRejectedError(this.code, 'unsigned');
-    if (!verifyNinjaSignature(request.rawBody, signature, this.account.NINJA_CLIENT_SECRET)) throw new CourierWebhookRejectedError(this.code, 'forged');
+    if (!verifyNinjaSignature(request.rawBody, signature, this.account.NINJA_CLIENT_SECRET))
+      throw new CourierWebhookRejectedError(this.code, 'forged');
     let payload: unknown;
     try {
       payload = JSON.parse(request.rawBody.toString('utf8'));
@@ -190,11 +245,14 @@ export class NinjaAdapter implements CourierAdapter {
     if (!items.length) throw new CourierWebhookRejectedError(this.code, 'malformed');
     return items.map((item: unknown) => {
       const e = item as NinjaEvent | null;
-      if (!e || typeof e !== 'object' || !(e.tracking_id ?? e.tracking_number) || !(e.event ?? e.status)) throw new CourierWebhookRejectedError(this.code, 'malformed');
+      if (!e || typeof e !== 'object' || !(e.tracking_id ?? e.tracking_number) || !(e.event ?? e.status))
+        throw new CourierWebhookRejectedError(this.code, 'malformed');
       const event = toTrackingEvent(e);
-      if (Number.isNaN(event.occurredAt.getTime())) throw new CourierWebhookRejectedError(this.code, 'malformed');
+      if (Number.isNaN(event.occurredAt.getTime()))
+        throw new CourierWebhookRejectedError(this.code, 'malformed');
       // The signature has no timestamp of its own, so the event's time bounds replays.
-      if (Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000) throw new CourierWebhookRejectedError(this.code, 'stale');
+      if (Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000)
+        throw new CourierWebhookRejectedError(this.code, 'stale');
       return event;
     });
   }
@@ -206,7 +264,10 @@ export class NinjaAdapter implements CourierAdapter {
     return { courier: this.code, awb: found.trackingNumber, reference, service: found.service ?? '' };
   }
 
-  private async lookup(reference: string, signal?: AbortSignal): Promise<{ trackingNumber: string; service?: string; cancelled: boolean } | null> {
+  private async lookup(
+    reference: string,
+    signal?: AbortSignal,
+  ): Promise<{ trackingNumber: string; service?: string; cancelled: boolean } | null> {
     const requested = requestedTrackingNumber(reference);
     // A prefixless account answers the requested number itself (ninja.md §3.1).
     const candidates = [...new Set([...[...this.prefixes].map((p) => p + requested), requested])];
@@ -227,6 +288,7 @@ export class NinjaAdapter implements CourierAdapter {
 
   private learnPrefix(trackingNumber: string, requested: string): void {
     const tn = trackingNumber.toUpperCase();
-    if (tn.length > requested.length && tn.endsWith(requested.toUpperCase())) this.prefixes.add(tn.slice(0, tn.length - requested.length));
+    if (tn.length > requested.length && tn.endsWith(requested.toUpperCase()))
+      this.prefixes.add(tn.slice(0, tn.length - requested.length));
   }
 }

@@ -41,12 +41,20 @@ export class NinjaClient {
     private readonly now: () => number = Date.now,
   ) {
     // The country code is part of every path; tolerate a base URL that already ends with it.
-    const baseURL = account.NINJA_BASE_URL.replace(/\/+$/, '').replace(new RegExp(`/${NINJA_COUNTRY}$`, 'i'), '');
+    const baseURL = account.NINJA_BASE_URL.replace(/\/+$/, '').replace(
+      new RegExp(`/${NINJA_COUNTRY}$`, 'i'),
+      '',
+    );
     this.http = new CourierHttp('ninja', { baseURL, headers: { accept: 'application/json' } });
   }
 
   /** `path` without the country code, e.g. `/4.1/orders`. */
-  async call<T>(method: Method, path: string, options: { body?: unknown; query?: URLSearchParams } = {}, signal?: AbortSignal): Promise<NinjaReply<T>> {
+  async call<T>(
+    method: Method,
+    path: string,
+    options: { body?: unknown; query?: URLSearchParams } = {},
+    signal?: AbortSignal,
+  ): Promise<NinjaReply<T>> {
     let token = await this.accessToken(signal);
     let res = await this.send<T>(method, path, options, token, signal);
     if (res.status === 401) {
@@ -55,21 +63,40 @@ export class NinjaClient {
       token = await this.accessToken(signal);
       res = await this.send<T>(method, path, options, token, signal);
     }
-    const failure = statusFailure('ninja', res.status, res.headers['retry-after'] as string | undefined, res.data);
+    const failure = statusFailure(
+      'ninja',
+      res.status,
+      res.headers['retry-after'] as string | undefined,
+      res.data,
+    );
     if (failure) throw failure;
     const error = errorOf(res.data);
-    return { status: res.status, data: res.data, ...(error ? { error } : {}), requestId: res.headers['x-nv-request-id'] as string | undefined };
+    return {
+      status: res.status,
+      data: res.data,
+      ...(error ? { error } : {}),
+      requestId: res.headers['x-nv-request-id'] as string | undefined,
+    };
   }
 
-  private async send<T>(method: Method, path: string, options: { body?: unknown; query?: URLSearchParams }, token: string, signal?: AbortSignal): Promise<AxiosResponse<T>> {
+  private async send<T>(
+    method: Method,
+    path: string,
+    options: { body?: unknown; query?: URLSearchParams },
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<AxiosResponse<T>> {
     const query = options.query?.toString();
     return await this.http.request<T>({
-        method,
-        url: `/${NINJA_COUNTRY}${path}${query ? `?${query}` : ''}`,
-        headers: { authorization: `Bearer ${token}`, ...(options.body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(options.body === undefined ? {} : { data: options.body }),
-        signal,
-      });
+      method,
+      url: `/${NINJA_COUNTRY}${path}${query ? `?${query}` : ''}`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(options.body === undefined ? {} : { data: options.body }),
+      signal,
+    });
   }
 
   private async accessToken(signal?: AbortSignal): Promise<string> {
@@ -84,21 +111,43 @@ export class NinjaClient {
 
   private async fetchToken(signal?: AbortSignal): Promise<string> {
     const res = await this.http.post<TokenReply>(
-        `/${NINJA_COUNTRY}/2.0/oauth/access_token`,
-        { client_id: this.account.NINJA_CLIENT_ID, client_secret: this.account.NINJA_CLIENT_SECRET, grant_type: 'client_credentials' },
-        { headers: { 'content-type': 'application/json' }, signal },
-      );
-    const failure = statusFailure('ninja', res.status, res.headers['retry-after'] as string | undefined, res.data);
+      `/${NINJA_COUNTRY}/2.0/oauth/access_token`,
+      {
+        client_id: this.account.NINJA_CLIENT_ID,
+        client_secret: this.account.NINJA_CLIENT_SECRET,
+        grant_type: 'client_credentials',
+      },
+      { headers: { 'content-type': 'application/json' }, signal },
+    );
+    const failure = statusFailure(
+      'ninja',
+      res.status,
+      res.headers['retry-after'] as string | undefined,
+      res.data,
+    );
     if (failure) throw failure;
     const value = res.data?.access_token;
     if (res.status >= 300 || !value) {
       // A 400 here is a malformed or unknown client: credentials, not the request we were making.
-      throw rejected('ninja', 'auth', String(res.status), errorText(errorOf(res.data), 'no access token in the reply'));
+      throw rejected(
+        'ninja',
+        'auth',
+        String(res.status),
+        errorText(errorOf(res.data), 'no access token in the reply'),
+      );
     }
     const issuedAt = this.now();
-    const lifetimeMs = Number(res.data.expires_in) > 0 ? Number(res.data.expires_in) * 1000 : Number(res.data.expires) > 0 ? Number(res.data.expires) * 1000 - issuedAt : 0;
+    const lifetimeMs =
+      Number(res.data.expires_in) > 0
+        ? Number(res.data.expires_in) * 1000
+        : Number(res.data.expires) > 0
+          ? Number(res.data.expires) * 1000 - issuedAt
+          : 0;
     // Without a stated lifetime the token is kept until a call answers 401.
-    const refreshAt = lifetimeMs > 0 ? issuedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2) : Number.POSITIVE_INFINITY;
+    const refreshAt =
+      lifetimeMs > 0
+        ? issuedAt + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 2)
+        : Number.POSITIVE_INFINITY;
     this.token = { value, refreshAt };
     return value;
   }

@@ -1,9 +1,23 @@
 import { createHash } from 'node:crypto';
-import type { CourierReason, CourierServiceInfo, CreateOrderRequest, Parcel, Place, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type {
+  CourierReason,
+  CourierServiceInfo,
+  CreateOrderRequest,
+  Parcel,
+  Place,
+  QuoteRequest,
+  TrackingEvent,
+} from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
 import { reportUnknownCode } from '../../unknown-codes';
 import { parseWib, wibDate } from '../../wib';
-import { NINJA_FAILURE_KEYWORDS, NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
+import {
+  NINJA_FAILURE_KEYWORDS,
+  NINJA_V1_STATUS,
+  NINJA_V2_EVENT,
+  NINJA_V2_STATUS_GROUP,
+  NinjaMeaning,
+} from './ninja.status-table';
 
 export interface NinjaAccount {
   /** The API host; paths carry the country code (`/id/...`). */
@@ -22,7 +36,9 @@ export const NINJA_COUNTRY = 'id';
 export const NINJA_SERVICE_LEVEL: Record<string, string> = { STANDARD: 'Standard', EXPRESS: 'Express' };
 
 export function serviceOfLevel(level: unknown): string | undefined {
-  return Object.keys(NINJA_SERVICE_LEVEL).find((code) => NINJA_SERVICE_LEVEL[code].toLowerCase() === String(level ?? '').toLowerCase());
+  return Object.keys(NINJA_SERVICE_LEVEL).find(
+    (code) => NINJA_SERVICE_LEVEL[code].toLowerCase() === String(level ?? '').toLowerCase(),
+  );
 }
 
 /**
@@ -35,7 +51,10 @@ const CHECK_DIGITS = 4;
 /** `n` decimal digits from the reference's hash. */
 function checkDigits(reference: string, n: number): string {
   const hex = createHash('sha256').update(reference).digest('hex');
-  return BigInt(`0x${hex.slice(0, 24)}`).toString().slice(-n).padStart(n, '0');
+  return BigInt(`0x${hex.slice(0, 24)}`)
+    .toString()
+    .slice(-n)
+    .padStart(n, '0');
 }
 
 /**
@@ -49,7 +68,8 @@ export function requestedTrackingNumber(reference: string): string {
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
-  if (clean.length + CHECK_DIGITS <= MAX_REQUESTED) return clean + checkDigits(reference, Math.max(CHECK_DIGITS, 9 - clean.length));
+  if (clean.length + CHECK_DIGITS <= MAX_REQUESTED)
+    return clean + checkDigits(reference, Math.max(CHECK_DIGITS, 9 - clean.length));
   const head = clean.slice(0, MAX_REQUESTED - 8).replace(/-+$/, '');
   return head + checkDigits(reference, MAX_REQUESTED - head.length);
 }
@@ -57,8 +77,30 @@ export function requestedTrackingNumber(reference: string): string {
 /** Ninja weighs in kilograms (decimals allowed); we keep grams. */
 export const kilograms = (grams: number) => Math.max(1, Math.round(grams)) / 1000;
 
-const WITA = ['Bali', 'Nusa Tenggara Barat', 'Nusa Tenggara Timur', 'Kalimantan Selatan', 'Kalimantan Timur', 'Kalimantan Utara', 'Sulawesi Utara', 'Gorontalo', 'Sulawesi Tengah', 'Sulawesi Barat', 'Sulawesi Selatan', 'Sulawesi Tenggara'];
-const WIT = ['Maluku', 'Maluku Utara', 'Papua', 'Papua Barat', 'Papua Barat Daya', 'Papua Tengah', 'Papua Pegunungan', 'Papua Selatan'];
+const WITA = [
+  'Bali',
+  'Nusa Tenggara Barat',
+  'Nusa Tenggara Timur',
+  'Kalimantan Selatan',
+  'Kalimantan Timur',
+  'Kalimantan Utara',
+  'Sulawesi Utara',
+  'Gorontalo',
+  'Sulawesi Tengah',
+  'Sulawesi Barat',
+  'Sulawesi Selatan',
+  'Sulawesi Tenggara',
+];
+const WIT = [
+  'Maluku',
+  'Maluku Utara',
+  'Papua',
+  'Papua Barat',
+  'Papua Barat Daya',
+  'Papua Tengah',
+  'Papua Pegunungan',
+  'Papua Selatan',
+];
 
 /** The timeslot time zone of a province (Ninja accepts Asia/Jakarta, Asia/Makassar, Asia/Jayapura). */
 export function timezoneOf(province: string): string {
@@ -70,7 +112,9 @@ export function timezoneOf(province: string): string {
 const cut = (text: string, max: number) => text.slice(0, max);
 
 /** An Indonesian address: free text plus kecamatan/city/province/postcode; no location codes (ninja.md §3.1). */
-export function ninjaAddress(p: Pick<Place, 'district' | 'city' | 'province' | 'postalCode'> & { address?: string }) {
+export function ninjaAddress(
+  p: Pick<Place, 'district' | 'city' | 'province' | 'postalCode'> & { address?: string },
+) {
   return {
     ...(p.address ? { address1: cut(p.address, 255) } : {}),
     kecamatan: p.district,
@@ -82,7 +126,11 @@ export function ninjaAddress(p: Pick<Place, 'district' | 'city' | 'province' | '
 }
 
 function party(p: Place) {
-  return { name: cut(p.name, 255), phone_number: p.phone, address: { ...ninjaAddress(p), address_type: 'home' } };
+  return {
+    name: cut(p.name, 255),
+    phone_number: p.phone,
+    address: { ...ninjaAddress(p), address_type: 'home' },
+  };
 }
 
 function dimensions(p: Parcel) {
@@ -117,7 +165,10 @@ export interface NinjaPrice {
   estimated_days?: { min?: number; max?: number };
 }
 
-export function etaOf(price: NinjaPrice, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+export function etaOf(
+  price: NinjaPrice,
+  fallback: CourierServiceInfo['slaDays'],
+): { min: number; max: number } {
   const min = Number(price.estimated_days?.min);
   const max = Number(price.estimated_days?.max);
   if (!(min > 0)) return { ...fallback };
@@ -143,7 +194,11 @@ export function createBody(r: CreateOrderRequest, now: Date) {
             pickup_service_type: 'Scheduled',
             pickup_service_level: 'Standard',
             pickup_date: pickupDate,
-            pickup_timeslot: { start_time: '09:00', end_time: '18:00', timezone: timezoneOf(r.sender.province) },
+            pickup_timeslot: {
+              start_time: '09:00',
+              end_time: '18:00',
+              timezone: timezoneOf(r.sender.province),
+            },
             pickup_address: party(r.sender),
           }
         : {}),
@@ -153,7 +208,13 @@ export function createBody(r: CreateOrderRequest, now: Date) {
       cash_on_delivery: r.codAmount > 0 ? r.codAmount : 0,
       ...(r.parcel.itemValue ? { insured_value: r.parcel.itemValue } : {}),
       dimensions: { weight: kilograms(r.parcel.weightGrams), ...dimensions(r.parcel) },
-      items: [{ item_description: cut(r.parcel.description ?? 'Paket', 255), quantity: 1, is_dangerous_good: false }],
+      items: [
+        {
+          item_description: cut(r.parcel.description ?? 'Paket', 255),
+          quantity: 1,
+          is_dangerous_good: false,
+        },
+      ],
     },
   };
 }
@@ -170,7 +231,9 @@ export interface NinjaError {
 /** One line with the error's message and every detail, for logs and `rawMessage`. */
 export function errorText(error: NinjaError | undefined, fallback: string): string {
   if (!error) return fallback;
-  const details = (error.details ?? []).map((d) => [d.field, d.message ?? d.reason].filter(Boolean).join(': '));
+  const details = (error.details ?? []).map((d) =>
+    [d.field, d.message ?? d.reason].filter(Boolean).join(': '),
+  );
   return [error.title, error.message, ...details].filter(Boolean).join(' | ') || fallback;
 }
 
@@ -213,10 +276,19 @@ export interface NinjaEvent {
   hub?: string | { country?: string; city?: string; hub?: string };
   comments?: string;
   failure_reason?: string;
-  delivery_information?: { state?: string; cod_collected?: boolean; cod_amount?: number | string; [k: string]: unknown };
+  delivery_information?: {
+    state?: string;
+    cod_collected?: boolean;
+    cod_amount?: number | string;
+    [k: string]: unknown;
+  };
   delivery_exception?: { failure_reason?: string; [k: string]: unknown };
   pickup_exception?: { failure_reason?: string; [k: string]: unknown };
-  parcel_measurements_information?: { weight?: number | string; new_weight?: number | string; [k: string]: unknown };
+  parcel_measurements_information?: {
+    weight?: number | string;
+    new_weight?: number | string;
+    [k: string]: unknown;
+  };
   rts_reason?: string;
   cash_on_delivery?: number | string;
   [k: string]: unknown;
@@ -227,12 +299,18 @@ export function parseNinjaTime(value: unknown): Date {
   if (typeof value === 'number') return new Date(value < 1e12 ? value * 1000 : value);
   const text = String(value ?? '').trim();
   if (!text) return new Date(NaN);
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
+  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
+    return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
   return new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
 
-const normalizedKey = (text: string) => text.trim().replace(/[\s_]+/g, ' ').toLowerCase();
-const index = (table: Record<string, NinjaMeaning>) => new Map(Object.entries(table).map(([k, v]) => [normalizedKey(k), v]));
+const normalizedKey = (text: string) =>
+  text
+    .trim()
+    .replace(/[\s_]+/g, ' ')
+    .toLowerCase();
+const index = (table: Record<string, NinjaMeaning>) =>
+  new Map(Object.entries(table).map(([k, v]) => [normalizedKey(k), v]));
 const V2_EVENT = index(NINJA_V2_EVENT);
 const V1_STATUS = index(NINJA_V1_STATUS);
 const V2_GROUP = index(NINJA_V2_STATUS_GROUP);
@@ -253,8 +331,10 @@ export function failureReasonOf(text: string | undefined): CourierReason | undef
 
 function locationOf(e: NinjaEvent): string | undefined {
   if (typeof e.hub === 'string') return e.hub || undefined;
-  const info = (e.hub && typeof e.hub === 'object' ? e.hub : undefined) ??
-    (Object.entries(e).find(([k, v]) => k.endsWith('_hub_information') && v && typeof v === 'object')?.[1] as { city?: string; hub?: string } | undefined);
+  const info =
+    (e.hub && typeof e.hub === 'object' ? e.hub : undefined) ??
+    (Object.entries(e).find(([k, v]) => k.endsWith('_hub_information') && v && typeof v === 'object')?.[1] as
+      { city?: string; hub?: string } | undefined);
   const text = info ? [info.hub, info.city].filter(Boolean).join(', ') : '';
   return text || undefined;
 }
@@ -271,14 +351,26 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   const onRtsLeg = e.is_parcel_on_rts_leg === true || meaning?.returnLeg === true;
   let status = meaning?.status ?? null;
   let reason = meaning?.reason;
-  const failure = e.delivery_exception?.failure_reason ?? e.failure_reason ?? (status === 'delivery_failed' ? e.comments : undefined);
+  const failure =
+    e.delivery_exception?.failure_reason ??
+    e.failure_reason ??
+    (status === 'delivery_failed' ? e.comments : undefined);
   // Only a plain failed attempt is refined by its text; lost, max attempts or RTS say more already.
-  if (status === 'delivery_failed' && (!reason || reason === 'attempt_failed')) reason = failureReasonOf(failure) ?? reason;
+  if (status === 'delivery_failed' && (!reason || reason === 'attempt_failed'))
+    reason = failureReasonOf(failure) ?? reason;
   if (e.is_parcel_on_rts_leg === true && !meaning?.returnLeg) {
-    if (status === 'picked_up' || status === 'in_transit' || status === 'out_for_delivery' || status === 'delivery_failed') status = 'returning_to_sender';
+    if (
+      status === 'picked_up' ||
+      status === 'in_transit' ||
+      status === 'out_for_delivery' ||
+      status === 'delivery_failed'
+    )
+      status = 'returning_to_sender';
     else if (status === 'delivered') status = 'returned';
   }
-  const measured = Number(e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight);
+  const measured = Number(
+    e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight,
+  );
   const info = e.delivery_information;
   const codAmount = Number(info?.cod_amount ?? e.cash_on_delivery ?? 0);
   return {
@@ -291,7 +383,9 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     location: locationOf(e),
     isReturnLeg: onRtsLeg,
     // Assumed fields: `cod_collected` / `cod_amount` in the delivery information (ninja.md does not show them).
-    ...(status === 'delivered' ? { codCollected: typeof info?.cod_collected === 'boolean' ? info.cod_collected : codAmount > 0 } : {}),
+    ...(status === 'delivered'
+      ? { codCollected: typeof info?.cod_collected === 'boolean' ? info.cod_collected : codAmount > 0 }
+      : {}),
     ...(measured > 0 ? { weightGrams: Math.round(measured * 1000) } : {}),
   };
 }

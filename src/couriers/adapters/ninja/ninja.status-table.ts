@@ -62,14 +62,25 @@ export const NINJA_V2_EVENT: Record<string, NinjaMeaning> = {
   'Delivery Exception, Parcel Overstayed at PUDO': { status: 'delivery_failed', reason: 'attempt_failed' },
   // The last attempt failed; the return usually follows as its own event.
   'Delivery Exception, Max Attempts Reached': { status: 'delivery_failed', reason: 'max_attempts' },
-  'Delivery Exception, Return to Sender Initiated': { status: 'returning_to_sender', reason: 'rts_initiated', returnLeg: true },
+  'Delivery Exception, Return to Sender Initiated': {
+    status: 'returning_to_sender',
+    reason: 'rts_initiated',
+    returnLeg: true,
+  },
   'Delivery Exception, Parcel Lost': { status: 'exception', reason: 'lost' },
   'Delivery Exception, Parcel Damaged': { status: 'exception', reason: 'damaged' },
-  'Return to Shipper Exception, Parcel triggered for Shipper Collection': { status: 'exception', returnLeg: true },
+  'Return to Shipper Exception, Parcel triggered for Shipper Collection': {
+    status: 'exception',
+    returnLeg: true,
+  },
   'Return to Shipper Exception, Parcel collected by Shipper': { status: 'exception', returnLeg: true },
   // A scrapped parcel is gone for good: closest normalized reason is "lost" (terminal).
   'Return to Shipper Exception, Parcel Scrapped': { status: 'exception', reason: 'lost', returnLeg: true },
-  'Return to Shipper Exception, Max Attempts Reached': { status: 'exception', reason: 'max_attempts', returnLeg: true },
+  'Return to Shipper Exception, Max Attempts Reached': {
+    status: 'exception',
+    reason: 'max_attempts',
+    returnLeg: true,
+  },
   'Returned to Sender': { status: 'returned', returnLeg: true },
   Cancelled: { status: 'cancelled' },
   'Parcel Measurements Update': { status: null, reason: 'weight_changed' },
@@ -95,11 +106,23 @@ export const NINJA_V2_STATUS_GROUP: Record<string, NinjaMeaning> = {
  * keywords → reason, first match wins, so the narrower refusals come before plain "refused".
  */
 export const NINJA_FAILURE_KEYWORDS: [RegExp, CourierReason][] = [
-  [/no (cash|money)|not enough (cash|money)|insufficient|unable to pay|cannot pay|can't pay|tidak ada uang|uang tidak cukup/i, 'consignee_refused_no_money'],
-  [/did ?n[o']t order|not ordered|never ordered|fake order|tidak (merasa )?(memesan|pesan)/i, 'consignee_refused_did_not_order'],
+  [
+    /no (cash|money)|not enough (cash|money)|insufficient|unable to pay|cannot pay|can't pay|tidak ada uang|uang tidak cukup/i,
+    'consignee_refused_no_money',
+  ],
+  [
+    /did ?n[o']t order|not ordered|never ordered|fake order|tidak (merasa )?(memesan|pesan)/i,
+    'consignee_refused_did_not_order',
+  ],
   [/refus|reject|declin|menolak|tolak/i, 'consignee_refused'],
   [/address|alamat|unable to locate|cannot locate|can't locate|not found at/i, 'address_problem'],
-  [/unreachable|not reachable|no answer|not answering|cannot be contacted|can't be contacted|cannot contact|tidak bisa dihubungi/i, 'consignee_unreachable'],
-  [/nobody|no one|no-one|not at home|not home|absent|not available|unavailable|premises closed|tidak ada orang|rumah kosong/i, 'consignee_absent'],
+  [
+    /unreachable|not reachable|no answer|not answering|cannot be contacted|can't be contacted|cannot contact|tidak bisa dihubungi/i,
+    'consignee_unreachable',
+  ],
+  [
+    /nobody|no one|no-one|not at home|not home|absent|not available|unavailable|premises closed|tidak ada orang|rumah kosong/i,
+    'consignee_absent',
+  ],
   [/misrout|wrong hub|salah kirim/i, 'misroute'],
 ];

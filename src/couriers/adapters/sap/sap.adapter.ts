@@ -28,7 +28,6 @@ interface SapRate {
   cod_available?: boolean;
 }
 
-
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
   readonly code = 'sap' as const;
@@ -48,7 +47,12 @@ export class SapAdapter implements CourierAdapter {
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
-    const { envelope } = await this.client.call<{ coverage_cod: boolean; services: SapRate[] }>('POST', '/v2/master/shipment_cost', quoteBody(r, this.account), signal);
+    const { envelope } = await this.client.call<{ coverage_cod: boolean; services: SapRate[] }>(
+      'POST',
+      '/v2/master/shipment_cost',
+      quoteBody(r, this.account),
+      signal,
+    );
     if (envelope.status !== 'success') return []; // "Harga tidak ditemukan": nothing serves the route
     const weightKg = chargeableKg(r.parcel);
     return envelope.data.services.flatMap((rate) => {
@@ -70,12 +74,19 @@ export class SapAdapter implements CourierAdapter {
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const { httpStatus, envelope } = await this.client.call<{ awb_no: string; reference_no: string }>('POST', '/v2/shipment/pickup/create', createBody(r, this.account, new Date()), signal);
-    if (envelope.status === 'success') return { courier: this.code, awb: envelope.data.awb_no, reference: r.reference, service: r.service };
+    const { httpStatus, envelope } = await this.client.call<{ awb_no: string; reference_no: string }>(
+      'POST',
+      '/v2/shipment/pickup/create',
+      createBody(r, this.account, new Date()),
+      signal,
+    );
+    if (envelope.status === 'success')
+      return { courier: this.code, awb: envelope.data.awb_no, reference: r.reference, service: r.service };
     const msg = envelope.msg ?? '';
     if (httpStatus === 400) throw rejected(this.code, 'duplicate', '400', msg);
     if (/COD/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', String(httpStatus), msg);
-    if (/rute|tidak dilayani|kecamatan/i.test(msg)) throw rejected(this.code, 'unserviceable_route', String(httpStatus), msg);
+    if (/rute|tidak dilayani|kecamatan/i.test(msg))
+      throw rejected(this.code, 'unserviceable_route', String(httpStatus), msg);
     if (/berat/i.test(msg)) throw rejected(this.code, 'too_heavy', String(httpStatus), msg);
     if (/alamat|address/i.test(msg)) throw rejected(this.code, 'bad_address', String(httpStatus), msg);
     throw rejected(this.code, 'invalid_request', String(httpStatus), msg);
@@ -87,11 +98,18 @@ export class SapAdapter implements CourierAdapter {
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
-    const { httpStatus, envelope } = await this.client.call('POST', '/v2/shipment/pickup/cancel', { awb_no: order.awb, desc: 'Dibatalkan oleh pengirim', reason_detail_code: 'GLD009' }, signal);
+    const { httpStatus, envelope } = await this.client.call(
+      'POST',
+      '/v2/shipment/pickup/cancel',
+      { awb_no: order.awb, desc: 'Dibatalkan oleh pengirim', reason_detail_code: 'GLD009' },
+      signal,
+    );
     if (envelope.status === 'success') return { cancelled: true };
     if (httpStatus === 404) return { cancelled: false, reason: 'not_found', rawMessage: envelope.msg };
-    if (/sudah dibatalkan/i.test(envelope.msg)) return { cancelled: false, reason: 'already_cancelled', rawMessage: envelope.msg };
-    if (/pickup|tidak dapat/i.test(envelope.msg)) return { cancelled: false, reason: 'already_picked_up', rawMessage: envelope.msg };
+    if (/sudah dibatalkan/i.test(envelope.msg))
+      return { cancelled: false, reason: 'already_cancelled', rawMessage: envelope.msg };
+    if (/pickup|tidak dapat/i.test(envelope.msg))
+      return { cancelled: false, reason: 'already_picked_up', rawMessage: envelope.msg };
     return { cancelled: false, reason: 'refused', rawMessage: envelope.msg };
   }
 
@@ -101,7 +119,12 @@ export class SapAdapter implements CourierAdapter {
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {
-    const { httpStatus, envelope } = await this.client.call<SapRow[]>('GET', '/v2/shipment/tracking', { awb_no: awb }, signal);
+    const { httpStatus, envelope } = await this.client.call<SapRow[]>(
+      'GET',
+      '/v2/shipment/tracking',
+      { awb_no: awb },
+      signal,
+    );
     if (httpStatus === 404 || envelope.status !== 'success') return { awb, found: false };
     // Every checkpoint is a full row, oldest first (sap.md §3.6).
     return { awb, found: true, events: (envelope.data ?? []).map((row) => rowToEvent(row)) };
@@ -121,21 +144,36 @@ export class SapAdapter implements CourierAdapter {
     if (!row?.awb_no || !row.rowstate_name) throw new CourierWebhookRejectedError(this.code, 'malformed');
     const event = rowToEvent(row);
     // A shared token cannot expire, so the checkpoint's own time bounds replays.
-    if (Number.isNaN(event.occurredAt.getTime()) || Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000) {
+    if (
+      Number.isNaN(event.occurredAt.getTime()) ||
+      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
+    ) {
       throw new CourierWebhookRejectedError(this.code, 'stale');
     }
     return [event];
   }
 
   async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
-    const { httpStatus, envelope } = await this.client.call<SapRow[]>('GET', '/v2/shipment/tracking', { reference_no: reference }, signal);
+    const { httpStatus, envelope } = await this.client.call<SapRow[]>(
+      'GET',
+      '/v2/shipment/tracking',
+      { reference_no: reference },
+      signal,
+    );
     if (httpStatus === 404 || envelope.status !== 'success' || !envelope.data?.length) return null;
     // A repeated reference_no creates another AWB at SAP; the live one is the last not voided.
     const byAwb = new Map<string, SapRow[]>();
     for (const row of envelope.data) byAwb.set(row.awb_no, [...(byAwb.get(row.awb_no) ?? []), row]);
-    const live = [...byAwb.entries()].filter(([, rows]) => !rows.some((r) => /^VOID/.test(String(r.rowstate_name).trim())));
+    const live = [...byAwb.entries()].filter(
+      ([, rows]) => !rows.some((r) => /^VOID/.test(String(r.rowstate_name).trim())),
+    );
     const [awb, rows] = live[live.length - 1] ?? [];
     if (!awb || !rows) return null;
-    return { courier: this.code, awb, reference, service: String((rows[0] as SapRow & { service_type_code?: string }).service_type_code ?? '') };
+    return {
+      courier: this.code,
+      awb,
+      reference,
+      service: String((rows[0] as SapRow & { service_type_code?: string }).service_type_code ?? ''),
+    };
   }
 }

@@ -1,4 +1,10 @@
-import type { CourierServiceInfo, CreateOrderRequest, Parcel, QuoteRequest, TrackingEvent } from '../../courier-adapter';
+import type {
+  CourierServiceInfo,
+  CreateOrderRequest,
+  Parcel,
+  QuoteRequest,
+  TrackingEvent,
+} from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { reportUnknownCode } from '../../unknown-codes';
 import { formatWib, parseWib } from '../../wib';
@@ -21,7 +27,8 @@ export function chargeableKg(p: Parcel): number {
   return Math.max(1, kg - whole >= 0.3 ? whole + 1 : whole);
 }
 
-const volumetric = (p: Parcel) => `${Math.max(1, Math.round(p.lengthCm ?? 1))}x${Math.max(1, Math.round(p.widthCm ?? 1))}x${Math.max(1, Math.round(p.heightCm ?? 1))}`;
+const volumetric = (p: Parcel) =>
+  `${Math.max(1, Math.round(p.lengthCm ?? 1))}x${Math.max(1, Math.round(p.widthCm ?? 1))}x${Math.max(1, Math.round(p.heightCm ?? 1))}`;
 /** SAP takes local numbers (08…). */
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
 const cut = (text: string, max: number) => text.slice(0, max);
@@ -38,7 +45,10 @@ export function quoteBody(r: QuoteRequest, account: SapAccount) {
 }
 
 /** "1 - 3 Hari" → {1, 3}; "-" or anything else → the catalogue's SLA. */
-export function parseSla(sla: unknown, fallback: CourierServiceInfo['slaDays']): { min: number; max: number } {
+export function parseSla(
+  sla: unknown,
+  fallback: CourierServiceInfo['slaDays'],
+): { min: number; max: number } {
   const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(String(sla ?? ''));
   if (!m) return { ...fallback };
   return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
@@ -55,7 +65,9 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
     pickup_postal_code: r.sender.postalCode,
     pickup_place: r.pickup ? 1 : 2,
     pickup_district_code: locationCodes.sap(r.sender),
-    ...(r.pickupDate ? { expected_pickup_date: `${r.pickupDate} 09:00:00` } : { expected_pickup_date: formatWib(now) }),
+    ...(r.pickupDate
+      ? { expected_pickup_date: `${r.pickupDate} 09:00:00` }
+      : { expected_pickup_date: formatWib(now) }),
     service_type_code: r.service,
     koli: 1,
     weight: chargeableKg(r.parcel),
@@ -111,11 +123,15 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
     status: known?.status ?? null,
     ...(reason ? { reason } : {}),
     rawCode: name,
-    rawText: [name, row.pod_status_code, row.pod_reason_detail_code, row.description].filter(Boolean).join(' '),
+    rawText: [name, row.pod_status_code, row.pod_reason_detail_code, row.description]
+      .filter(Boolean)
+      .join(' '),
     occurredAt,
     location: row.current_branch_name || undefined,
     isReturnLeg: known?.returnLeg ?? false,
     ...(known?.status === 'delivered' ? { codCollected: Number(row.cod_value ?? 0) > 0 } : {}),
-    ...(declaredWeightGrams && actualKg && Math.abs(actualKg * 1000 - declaredWeightGrams) >= 1000 ? { weightGrams: actualKg * 1000 } : {}),
+    ...(declaredWeightGrams && actualKg && Math.abs(actualKg * 1000 - declaredWeightGrams) >= 1000
+      ? { weightGrams: actualKg * 1000 }
+      : {}),
   };
 }

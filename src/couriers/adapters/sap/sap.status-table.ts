@@ -1,7 +1,10 @@
 import type { CourierReason, CourierStatus } from '../../courier-adapter';
 
 /** Every SAP checkpoint (`rowstate_name`, trimmed) and what it means (sap.md §4). null = no status change. */
-export const SAP_STATUS: Record<string, { status: CourierStatus | null; reason?: CourierReason; returnLeg?: boolean }> = {
+export const SAP_STATUS: Record<
+  string,
+  { status: CourierStatus | null; reason?: CourierReason; returnLeg?: boolean }
+> = {
   'ENTRI (SEDANG DI PICKUP)': { status: 'pickup_requested' },
   'ENTRI (PENDING PICKUP)': { status: 'pickup_requested', reason: 'pickup_failed' },
   'ENTRI (SEDANG PICKUP ULANG)': { status: 'pickup_requested' },
