@@ -12,7 +12,7 @@ import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/va
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
-import { MetricsService } from './operations/metrics.service';
+import { MetricsService } from './common/metrics.service';
 
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 

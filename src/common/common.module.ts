@@ -1,12 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
-import { SandboxClock } from 'src/couriers/sandbox/sandbox-clock';
-import { Clock, SystemClock } from './clock';
+import { Clock, MovableClock, SystemClock } from './clock';
 import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
+import { MetricsService } from './metrics.service';
 
-/** The shared mechanics every module may use: the clock and request idempotency. */
+/** The shared mechanics every module may use: the clock, request idempotency and the metrics registry. */
 @Global()
 @Module({
   providers: [
@@ -15,12 +15,13 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
       provide: Clock,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        config.couriers.sandboxMode ? new SandboxClock() : new SystemClock(),
+        config.couriers.sandboxMode ? new MovableClock() : new SystemClock(),
     },
     IdempotencyRepository,
     IdempotencyCleanupJob,
     IdempotencyInterceptor,
+    MetricsService,
   ],
-  exports: [Clock, IdempotencyRepository, IdempotencyInterceptor],
+  exports: [Clock, IdempotencyRepository, IdempotencyInterceptor, MetricsService],
 })
 export class CommonModule {}

@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
-import { MetricsService } from 'src/operations/metrics.service';
-import { OperationsModule } from 'src/operations/operations.module';
+import { MetricsService } from 'src/common/metrics.service';
 import { buildAdapter } from './adapters';
 import { COURIER_CODES, CourierServiceInfo } from './courier-adapter';
 import { CallWindow, CourierMetrics } from './courier-health';
@@ -72,7 +71,6 @@ export class CouriersModule {
       module: CouriersModule,
       // Global: scoring, shipments and tracking all reach couriers through the one registry.
       global: true,
-      imports: [OperationsModule],
       controllers: [CouriersController, ...(sandbox ? [SandboxController] : [])],
       providers: [
         CouriersService,

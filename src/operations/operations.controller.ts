@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } fr
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from 'src/common/auth/decorators';
 import { DataSource } from 'typeorm';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from 'src/common/metrics.service';
 
 const READY_TIMEOUT_MS = 2000;
 

@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { MetricsService } from './metrics.service';
 import { OperationsController } from './operations.controller';
 
 /** Liveness, readiness and metrics for operators and orchestrators. */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [OperationsController],
-  providers: [MetricsService],
-  exports: [MetricsService],
 })
 export class OperationsModule {}

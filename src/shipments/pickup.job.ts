@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { RunnableJob } from 'src/operations/jobs/runnable-job';
+import { RunnableJob } from 'src/common/runnable-job';
 import { PickupService } from './pickup.service';
 
 /** Trigger only: the pickup outbox worker's work is claimed in PostgreSQL, so every instance may run it. */

@@ -4,7 +4,7 @@ import { Clock } from 'src/common/clock';
 import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { wibDate } from 'src/couriers/wib';
+import { wibDate } from 'src/common/wib';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { quoteOptions } from 'src/scoring/quotes.service';

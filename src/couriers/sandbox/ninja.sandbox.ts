@@ -2,7 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { canonicalProvince } from 'src/common/indonesia';
 import type { CourierReason } from '../courier-adapter';
-import { formatWib, wibDate } from '../wib';
+import { formatWib, wibDate } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
 import type { WorldRejection } from './sandbox-world.service';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from 'src/common/clock';
+import { Clock, MovableClock } from 'src/common/clock';
 import { InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, type CourierCode } from '../courier-adapter';
-import { SandboxClock } from './sandbox-clock';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxRepository } from './sandbox.repository';
 import { SandboxWorld } from './sandbox-world.service';
@@ -77,7 +76,7 @@ export class SandboxControl {
   async advanceClock(hours: number): Promise<{ now: string }> {
     const ms = Math.round(hours * 3600_000);
     const offset = await this.repository.advanceClock(ms);
-    if (this.clock instanceof SandboxClock) this.clock.setOffset(offset);
+    if (this.clock instanceof MovableClock) this.clock.setOffset(offset);
     else if (typeof (this.clock as Clock & { advance?: (ms: number) => void }).advance === 'function') {
       (this.clock as Clock & { advance: (ms: number) => void }).advance(ms); // a test's FakeClock
     }
@@ -86,6 +85,6 @@ export class SandboxControl {
 
   /** Picks up the clock offset another instance set. */
   async syncClock(): Promise<void> {
-    if (this.clock instanceof SandboxClock) this.clock.setOffset(await this.repository.clockOffset());
+    if (this.clock instanceof MovableClock) this.clock.setOffset(await this.repository.clockOffset());
   }
 }

@@ -1,7 +1,7 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
-import { formatWib } from '../wib';
+import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
 import type { PlanStep } from './world';

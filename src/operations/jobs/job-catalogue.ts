@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { NotFoundError } from 'src/common/errors/app-error';
-import { RUNNABLE_JOB } from './runnable-job';
+import { RUNNABLE_JOB } from 'src/common/runnable-job';
 
 type JobRun = (asOf?: Date) => Promise<unknown>;
 

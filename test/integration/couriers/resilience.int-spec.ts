@@ -1,5 +1,5 @@
 import { defaults } from 'config/defaults';
-import { MetricsService } from 'src/operations/metrics.service';
+import { MetricsService } from 'src/common/metrics.service';
 import { buildAdapter } from 'src/couriers/adapters';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CallWindow, CourierMetrics } from 'src/couriers/courier-health';

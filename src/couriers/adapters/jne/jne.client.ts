@@ -1,9 +1,7 @@
 import { CourierHttp } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
-import type { JneAccount } from './jne.mapper';
+import type { JneAccount, JneForm } from './jne.mapper';
 import { jneCredentials, jneHeaders } from './jne.signing';
-
-export type JneForm = Record<string, string | number>;
 
 /** A JNE answer: its body, or the text of its `{error, status: false}` shape. */
 export type JneAnswer<T> = { ok: true; body: T } | { ok: false; error: string };

@@ -12,9 +12,11 @@ import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { locationCodes } from '../../locations';
 import { reportUnknownCode } from '../../unknown-codes';
-import { formatWibDayFirst, parseWib, wibDate } from '../../wib';
-import type { JneForm } from './jne.client';
+import { formatWibDayFirst, parseWib, wibDate } from 'src/common/wib';
 import { JNE_REASON_KEYWORDS, JNE_STATUS, JneCodeMeaning } from './jne.status-table';
+
+/** A JNE request body: form fields. */
+export type JneForm = Record<string, string | number>;
 
 export interface JneAccount {
   JNE_BASE_URL: string;

@@ -10,7 +10,7 @@ import type {
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { reportUnknownCode } from '../../unknown-codes';
-import { formatWib, parseWib } from '../../wib';
+import { formatWib, parseWib } from 'src/common/wib';
 import {
   JNT_FAILURE_NOTES,
   JNT_MANIFEST_WITH_PICKUP,

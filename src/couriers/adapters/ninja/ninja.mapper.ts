@@ -10,7 +10,7 @@ import type {
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
 import { reportUnknownCode } from '../../unknown-codes';
-import { parseWib, wibDate } from '../../wib';
+import { parseWib, wibDate } from 'src/common/wib';
 import {
   NINJA_FAILURE_KEYWORDS,
   NINJA_V1_STATUS,

@@ -7,7 +7,7 @@ import type {
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { reportUnknownCode } from '../../unknown-codes';
-import { formatWib, parseWib } from '../../wib';
+import { formatWib, parseWib } from 'src/common/wib';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from './sap.status-table';
 
 export interface SapAccount {

@@ -1,0 +1,106 @@
+/**
+ * The module rules of DESIGN.md and STYLE.md §2, checked in `npm test` (`npm run depcruise`).
+ * Everything may import common/, database/ and config/; business modules call only the modules their
+ * arrow names, always through the callee's exported service.
+ */
+const BUSINESS =
+  'auth|sellers|couriers|scoring|shipments|tracking|ledger|invoicing|withdrawals|areas|dashboard';
+
+/** Each business module and the only business modules it may import (DESIGN.md's dependency arrows). */
+const ALLOWED = {
+  auth: [],
+  sellers: ['auth'],
+  couriers: [],
+  scoring: ['couriers', 'sellers'],
+  shipments: ['scoring', 'couriers', 'sellers'],
+  tracking: ['shipments', 'couriers', 'ledger', 'sellers'],
+  ledger: [],
+  invoicing: ['ledger', 'shipments', 'sellers'],
+  withdrawals: ['ledger', 'sellers'],
+  areas: [],
+};
+
+const edgeRules = Object.entries(ALLOWED).map(([module, allowed]) => {
+  const forbidden = BUSINESS.split('|').filter((m) => m !== module && !allowed.includes(m));
+  return {
+    name: `${module}-imports-only-its-arrows`,
+    comment: `${module} may import only ${allowed.length ? allowed.join(', ') : 'no business module'} (DESIGN.md)`,
+    severity: 'error',
+    from: { path: `^src/${module}/` },
+    to: { path: `^src/(${forbidden.join('|')}|operations)/` },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'The dependency graph is acyclic (STYLE.md §2).',
+      severity: 'error',
+      from: { path: '^(src|config)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'common-imports-no-module',
+      comment: 'common/ holds the shared vocabulary and imports no module (STYLE.md §2).',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { path: `^src/(${BUSINESS}|operations)/` },
+    },
+    {
+      name: 'database-imports-no-module',
+      comment: 'database/ is mechanics: config and common only.',
+      severity: 'error',
+      from: { path: '^src/database/' },
+      to: { path: `^src/(${BUSINESS}|operations)/` },
+    },
+    {
+      name: 'config-imports-nothing',
+      comment: 'config/ turns the environment into AppConfig and imports no module.',
+      severity: 'error',
+      from: { path: '^config/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'operations-imports-no-business-module',
+      comment:
+        'operations/ (health, metrics route, the job catalogue) finds jobs by metadata, not by import.',
+      severity: 'error',
+      from: { path: '^src/operations/' },
+      to: { path: `^src/(${BUSINESS})/` },
+    },
+    {
+      name: 'only-the-sandbox-imports-the-sandbox',
+      comment:
+        'The simulated couriers are reached through the courier port; only couriers.module.ts wires them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/couriers/sandbox/', '^src/couriers/couriers\\.module\\.ts$'] },
+      to: { path: '^src/couriers/sandbox/' },
+    },
+    {
+      name: 'no-foreign-adapters',
+      comment:
+        "A courier's adapter folder is reached only through the registry (couriers/adapters/index.ts).",
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/couriers/' },
+      to: { path: '^src/couriers/adapters/' },
+    },
+    {
+      name: 'no-foreign-repositories',
+      comment: "Another module's tables are reached through its exported service, never its repository.",
+      severity: 'error',
+      from: { path: '^src/([^/]+)/' },
+      to: { path: '^src/([^/]+)/.*\\.repository\\.ts$', pathNot: '^src/$1/' },
+    },
+    ...edgeRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
+  },
+};
