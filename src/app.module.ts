@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule } from 'config';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
@@ -15,8 +16,9 @@ import { ShipmentsModule } from './shipments/shipments.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
-    const logger = createRootLogger(config.logLevel);
+  /** `logDestination`: where the logs go (stdout by default; tests read their own). */
+  static forRoot(config: AppConfig, options: { logDestination?: DestinationStream } = {}): DynamicModule {
+    const logger = createRootLogger(config.logLevel, options.logDestination);
     return {
       module: AppModule,
       providers: [{ provide: ROOT_LOGGER, useValue: logger }],

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Params } from 'nestjs-pino';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from 'config/env.schema';
+import { sanitizeLogArgs, serializeError } from './log-redaction';
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -15,28 +16,27 @@ const requestIds = new AsyncLocalStorage<string>();
 /**
  * Structured JSON logs. Every line written while serving a request carries its id (`reqId`); requests
  * are logged by method, URL and status only: no headers and no bodies, so credentials and passwords never
- * reach the log. Anything else a service logs passes the redaction paths.
+ * reach the log. Everything logged passes one sanitizer (log-redaction.ts): sensitive keys at any depth,
+ * errors without their SQL parameters or row values, phones and tokens cut out of messages.
+ * `destination` defaults to stdout (tests pass their own to read what was logged).
  */
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({
-    level,
-    mixin: () => {
-      const reqId = requestIds.getStore();
-      return reqId === undefined ? {} : { reqId };
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      mixin: () => {
+        const reqId = requestIds.getStore();
+        return reqId === undefined ? {} : { reqId };
+      },
+      serializers: { err: serializeError },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, sanitizeLogArgs(args) as Parameters<typeof method>);
+        },
+      },
     },
-    redact: {
-      paths: [
-        '*.password',
-        '*.passwordHash',
-        '*.accessToken',
-        '*.key',
-        '*.webhookSecret',
-        '*.authorization',
-        '*["x-api-key"]',
-      ],
-      censor: '[redacted]',
-    },
-  });
+    destination,
+  );
 }
 
 /**

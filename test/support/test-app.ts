@@ -4,6 +4,7 @@ import { loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { Clock } from 'src/common/clock';
 import { createFastifyAdapter, configureApp } from 'src/main';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { FakeClock } from './fake-clock';
@@ -36,15 +37,19 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
   };
 }
 
-/** The whole app on its own database, listening on a free port. */
+/**
+ * The whole app on its own database, listening on a free port. `options.logDestination` receives the root
+ * logger's lines (set LOG_LEVEL too: tests log nothing by default).
+ */
 export async function startTestApp(
   overrides: Record<string, string> = {},
   db?: TestDatabase,
+  options: { logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
   const config = loadConfig(testEnv(database.url, overrides), {});
   const clock = new FakeClock();
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, options)] })
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();

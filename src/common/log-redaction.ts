@@ -1,0 +1,115 @@
+/**
+ * What may reach a log line. One pass over everything logged (objects, errors, strings): values under
+ * sensitive keys are replaced at any depth, errors keep only what diagnoses them (never a failed query's
+ * parameters or the database's `detail`, which repeat the row's values), and phone numbers, API keys,
+ * webhook secrets and JWTs are cut out of free text such as messages and stacks.
+ */
+
+export const REDACTED = '[redacted]';
+
+/** Keys whose values never reach a log, compared lower-case without `-`/`_` (so `x-api-key` is `xapikey`). */
+const SENSITIVE_KEYS = new Set([
+  'authorization',
+  'proxyauthorization',
+  'cookie',
+  'setcookie',
+  'key',
+  'xapikey',
+  'xsandboxoperatortoken',
+  'parameters',
+  'accountname',
+  'contactname',
+  'recipientname',
+]);
+/** Any key ending so is sensitive too (`newPassword`, `webhookSecret`, `recipientPhone`, …). */
+const SENSITIVE_SUFFIXES = [
+  'password',
+  'passwordhash',
+  'secret',
+  'token',
+  'apikey',
+  'phone',
+  'accountnumber',
+];
+
+export function isSensitiveKey(key: string): boolean {
+  const k = key.toLowerCase().replace(/[-_]/g, '');
+  return SENSITIVE_KEYS.has(k) || SENSITIVE_SUFFIXES.some((s) => k.endsWith(s));
+}
+
+const TEXT_PATTERNS: [RegExp, string][] = [
+  [/\bBearer\s+[^\s"',;]+/gi, 'Bearer [redacted]'],
+  [/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]'],
+  [/\bkirim_[\w-]{8,}/g, '[api-key]'],
+  [/\bwhsec_[\w-]{8,}/g, '[secret]'],
+  // Indonesian mobile numbers as typed or stored: 08…, 628…, +62 8…, with spaces, dots or dashes.
+  [/(?<![\w+-])(?:\+62|62|0)[\s.-]?8(?:[\s.-]?\d){7,12}(?!\w)/g, '[phone]'],
+];
+
+/** Free text with phone numbers, bearer tokens, JWTs, API keys and webhook secrets cut out. */
+export function scrubText(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}
+
+/** What an error keeps in the log: enough to find the cause, none of the data it was handling. */
+const ERROR_FIELDS = ['code', 'kind', 'statusCode', 'constraint', 'table', 'column', 'schema', 'routine'];
+const MAX_DEPTH = 8;
+
+export interface LoggedError {
+  type: string;
+  message: string;
+  stack?: string;
+  cause?: unknown;
+  [field: string]: unknown;
+}
+
+/** An Error as a plain object for the log (pino's `err` serializer; already serialized values pass through). */
+export function serializeError(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error)) return error;
+  const out: LoggedError = { type: error.constructor?.name || error.name, message: scrubText(error.message) };
+  const fields = error as unknown as Record<string, unknown>;
+  for (const f of ERROR_FIELDS) {
+    const v = fields[f];
+    if (typeof v === 'string' || typeof v === 'number') out[f] = typeof v === 'string' ? scrubText(v) : v;
+  }
+  if (error.stack) out.stack = scrubText(error.stack);
+  if (error.cause !== undefined && depth < MAX_DEPTH) out.cause = sanitizeForLog(error.cause, depth + 1);
+  if (error instanceof AggregateError && depth < MAX_DEPTH)
+    out.errors = (error.errors as unknown[]).map((e) => sanitizeForLog(e, depth + 1));
+  return out;
+}
+
+/** A copy of `value` that is safe to log (the original is never modified). */
+export function sanitizeForLog(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (typeof value === 'string') return scrubText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return serializeError(value, depth);
+  if (value instanceof Date) return value;
+  if (seen.has(value) || depth >= MAX_DEPTH) return '[…]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => sanitizeForLog(v, depth + 1, seen));
+  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] =
+      isSensitiveKey(k) && v !== null && v !== undefined ? REDACTED : sanitizeForLog(v, depth + 1, seen);
+  }
+  return out;
+}
+
+/**
+ * The arguments of one pino call made safe: the merge object (or a bare Error, logged under `err` with its
+ * message as the line's message) and every string argument.
+ */
+export function sanitizeLogArgs(args: unknown[]): unknown[] {
+  const [first, ...rest] = args;
+  if (first instanceof Error) {
+    return [
+      { err: serializeError(first) },
+      ...(rest.length ? rest : [first.message]).map((a) => sanitizeForLog(a)),
+    ];
+  }
+  return [sanitizeForLog(first), ...rest.map((a) => sanitizeForLog(a))];
+}

@@ -1,0 +1,71 @@
+import { QueryFailedError } from 'typeorm';
+import { sanitizeForLog, scrubText, serializeError } from 'src/common/log-redaction';
+
+describe('log redaction', () => {
+  it('cuts phones in every spelling, bearer tokens, JWTs, API keys and webhook secrets out of text', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
+    expect(
+      scrubText(
+        `call 081234567890, 0812-3456-7890, +62 812 3456 7890, 6281234567890; Bearer abc.def; ${jwt}; ` +
+          'kirim_AbCdEfGh12345678 whsec_ZYXWVUTS98765',
+      ),
+    ).toBe('call [phone], [phone], [phone], [phone]; Bearer [redacted]; [jwt]; [api-key] [secret]');
+  });
+
+  it('leaves ids, AWBs, dates and amounts alone', () => {
+    const text =
+      'shipment 0b9a2c1e-0812-4567-8901-081234567890 awb JNE081234567890 at 2026-08-12T08:12:34Z for 150000';
+    expect(scrubText(text)).toBe(text);
+  });
+
+  it('redacts sensitive keys at any depth, without touching the original, and survives cycles', () => {
+    const value: Record<string, unknown> = {
+      a: { b: { c: [{ password: 'p', 'X-Api-Key': 'k', recipient_phone: '0812', webhookSecret: 's' }] } },
+      headers: { Authorization: 'Bearer x', cookie: 'c' },
+      count: 3,
+    };
+    value.self = value;
+    expect(sanitizeForLog(value)).toEqual({
+      a: {
+        b: {
+          c: [
+            {
+              password: '[redacted]',
+              'X-Api-Key': '[redacted]',
+              recipient_phone: '[redacted]',
+              webhookSecret: '[redacted]',
+            },
+          ],
+        },
+      },
+      headers: { Authorization: '[redacted]', cookie: '[redacted]' },
+      count: 3,
+      self: '[…]',
+    });
+    expect((value.headers as { Authorization: string }).Authorization).toBe('Bearer x');
+  });
+
+  it('keeps an error’s code, constraint, table, message and stack, never its parameters or detail, down its causes', () => {
+    const driverError = Object.assign(new Error('new row violates check constraint "chk_x"'), {
+      code: '23514',
+      constraint: 'chk_x',
+      table: 'bank_accounts',
+      detail: 'Failing row contains (1234567890123, Rahasia).',
+    });
+    const failed = new QueryFailedError(
+      'INSERT INTO bank_accounts VALUES ($1, $2)',
+      ['1234567890123', 'Rahasia'],
+      driverError,
+    );
+    const wrapped = new Error('booking failed', { cause: failed });
+    const logged = serializeError(wrapped) as { cause: Record<string, unknown> };
+    expect(logged.cause).toMatchObject({
+      type: 'QueryFailedError',
+      code: '23514',
+      constraint: 'chk_x',
+      table: 'bank_accounts',
+      message: 'new row violates check constraint "chk_x"',
+    });
+    expect(JSON.stringify(logged)).not.toMatch(/1234567890123|Rahasia|Failing row|INSERT INTO/);
+  });
+});
