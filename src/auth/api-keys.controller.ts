@@ -16,8 +16,12 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @Idempotent()
-  @ApiOperation({ summary: 'Create an API key (shown once; integrations act with staff rights)' })
+  @Idempotent({ shownOnce: 'API key' })
+  @ApiOperation({
+    summary: 'Create an API key (shown once; integrations act with staff rights)',
+    description:
+      'Repeating it with the same Idempotency-Key answers 409 naming the key created, never the key.',
+  })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   create(
     @CurrentSeller() sellerId: string,

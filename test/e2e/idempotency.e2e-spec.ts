@@ -139,4 +139,43 @@ describe('idempotency of creating POSTs', () => {
       .expect(400);
     expect(res.body.details).toEqual([{ field: 'Idempotency-Key', message: expect.any(String) }]);
   });
+
+  it('never stores or replays the key: a repeat answers 409 naming the key created', async () => {
+    const first = await http
+      .post('/v1/api-keys')
+      .set(seller.auth)
+      .set('idempotency-key', 'key-once-1')
+      .send({ name: 'Shop' })
+      .expect(201);
+    const { id, key, prefix } = first.body as { id: string; key: string; prefix: string };
+    const stored = await t.dataSource.query(
+      "SELECT response_status, response_body FROM idempotency_keys WHERE key = 'key-once-1'",
+    );
+    expect(stored).toEqual([{ response_status: 201, response_body: JSON.stringify({ id }) }]);
+    const everything = JSON.stringify(await t.dataSource.query('SELECT * FROM idempotency_keys'));
+    expect(everything).not.toContain(key.slice(prefix.length));
+
+    const again = await http
+      .post('/v1/api-keys')
+      .set(seller.auth)
+      .set('idempotency-key', 'key-once-1')
+      .send({ name: 'Shop' })
+      .expect(409);
+    expect(again.body).toMatchObject({
+      code: 'IDEMPOTENCY_ALREADY_CREATED',
+      message: expect.stringContaining(id),
+      details: [{ field: 'Idempotency-Key', message: expect.stringContaining(id) }],
+    });
+    expect(again.text).not.toContain(key.slice(prefix.length));
+    const keys = await t.dataSource.query('SELECT id FROM api_keys WHERE seller_id = $1', [seller.sellerId]);
+    expect(keys).toEqual([{ id }]);
+    // Another body with the key is still a reused key, not a second key.
+    const other = await http
+      .post('/v1/api-keys')
+      .set(seller.auth)
+      .set('idempotency-key', 'key-once-1')
+      .send({ name: 'Other' })
+      .expect(409);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
 });

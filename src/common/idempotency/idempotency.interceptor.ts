@@ -4,8 +4,10 @@ import {
   ExecutionContext,
   Injectable,
   NestInterceptor,
+  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -16,12 +18,23 @@ import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
 import { IdempotencyRepository } from './idempotency.repository';
 
+export interface IdempotentOptions {
+  /**
+   * The response holds a secret shown only once (e.g. 'API key'): only the created `id` is stored, and a
+   * replay answers 409 naming it instead of showing (or keeping) the secret again.
+   */
+  shownOnce?: string;
+}
+
+const IDEMPOTENT_OPTIONS = 'kirim:idempotent-options';
+
 /**
  * Marks a creating POST: with an Idempotency-Key header, the same key and body replay the first
  * response, another body gets 409, and concurrent requests with one key execute once. Only these routes
  * carry the interceptor (an interceptor chain costs every request that has one).
  */
-export const Idempotent = () => applyDecorators(UseInterceptors(IdempotencyInterceptor));
+export const Idempotent = (options: IdempotentOptions = {}) =>
+  applyDecorators(SetMetadata(IDEMPOTENT_OPTIONS, options), UseInterceptors(IdempotencyInterceptor));
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -44,13 +57,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly repository: IdempotencyRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
     if (key === undefined) return next.handle();
-    return from(this.once(request, context.switchToHttp().getResponse<FastifyReply>(), key, next));
+    const options = this.reflector.get<IdempotentOptions | undefined>(
+      IDEMPOTENT_OPTIONS,
+      context.getHandler(),
+    );
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return from(this.once(request, reply, key, next, options ?? {}));
   }
 
   /** The whole request runs in the transaction that holds the key, so its writes and the stored response commit together. */
@@ -59,6 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
     key: string | string[],
     next: CallHandler,
+    options: IdempotentOptions,
   ): Promise<unknown> {
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       throw new ValidationFailedError([
@@ -81,6 +101,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
           [{ field: 'Idempotency-Key', message: 'was already used with a different request' }],
         );
       }
+      if (claim.kind === 'replay' && options.shownOnce) {
+        const { id } = (claim.body === null ? {} : JSON.parse(claim.body)) as { id?: string };
+        const created = [options.shownOnce, id].filter(Boolean).join(' ');
+        throw new ConflictError(
+          'IDEMPOTENCY_ALREADY_CREATED',
+          `This Idempotency-Key already created ${created}, which is shown only once`,
+          [{ field: 'Idempotency-Key', message: `already created ${created}` }],
+        );
+      }
       if (claim.kind === 'replay') {
         void reply.status(claim.status).header('idempotent-replayed', 'true');
         if (claim.body === null) return undefined;
@@ -88,11 +117,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
         return claim.body;
       }
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // A secret shown once is never stored: only the id, for the 409 a replay gets.
+      const stored = options.shownOnce ? { id: (body as { id?: unknown } | undefined)?.id } : body;
       await this.repository.complete(
         scope,
         key,
         reply.statusCode,
-        body === undefined ? null : JSON.stringify(body),
+        stored === undefined ? null : JSON.stringify(stored),
       );
       return body;
     });
