@@ -28,9 +28,10 @@ export class SellersController {
   @Get('settings')
   @ApiBearerAuth()
   @Roles(...SELLER_ROLES)
+  @ApiOperation({ summary: 'The settings; the webhook secret itself only for the owner' })
   @ApiOkResponse({ type: SettingsDto })
-  settings(@CurrentSeller() sellerId: string): Promise<SettingsDto> {
-    return this.sellers.settings(sellerId);
+  settings(@CurrentSeller() sellerId: string, @CurrentPrincipal() me: Principal): Promise<SettingsDto> {
+    return this.sellers.settingsFor(sellerId, me.role);
   }
 
   @Patch('settings')

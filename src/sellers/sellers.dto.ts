@@ -69,8 +69,14 @@ export class UpdateSettingsDto {
 export class SettingsDto {
   @ApiProperty({ enum: SCORING_PRESETS }) scoringPreset!: ScoringPreset;
   @ApiProperty({ type: String, nullable: true }) webhookUrl!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Verifies X-Kirim-Signature on our webhooks' })
-  webhookSecret!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Verifies X-Kirim-Signature on our webhooks. Shown to the owner only',
+  })
+  webhookSecret?: string | null;
+  @ApiProperty({ description: 'Whether a webhook secret exists (what staff and API keys see of it)' })
+  webhookSecretSet!: boolean;
   @ApiProperty({ description: 'Rupiah' }) lostMarginPerFailure!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AuthService } from 'src/auth/auth.service';
 import { UsersService, userView } from 'src/auth/users.service';
-import { Principal } from 'src/common/auth/principal';
+import { Principal, Role } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
@@ -16,6 +16,7 @@ function settingsView(s: SellerSettings): SettingsDto {
     scoringPreset: s.scoringPreset,
     webhookUrl: s.webhookUrl,
     webhookSecret: s.webhookSecret,
+    webhookSecretSet: s.webhookSecret !== null,
     lostMarginPerFailure: s.lostMarginPerFailure,
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -90,6 +91,12 @@ export class SellersService {
     return this.settingsCache.getOr(sellerId, async () =>
       settingsView(await this.tx.manager.findOneByOrFail(SellerSettings, { sellerId })),
     );
+  }
+
+  /** The settings as `role` may see them: the webhook secret's value only for the owner. */
+  async settingsFor(sellerId: string, role: Role): Promise<SettingsDto> {
+    const { webhookSecret, ...rest } = await this.settings(sellerId);
+    return role === 'seller_owner' ? { ...rest, webhookSecret } : rest;
   }
 
   /** Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret. */
