@@ -94,6 +94,17 @@ export class EnvSchema {
   @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 900;
 
+  /** Signups per client address per window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SIGNUP_RATE_LIMIT = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SIGNUP_RATE_WINDOW_SECONDS = 3600;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)
@@ -148,6 +159,26 @@ export class EnvSchema {
   @IsString()
   @MinLength(1)
   SANDBOX_SEED = 'kirim-sandbox';
+
+  /** Lets a caller without an admin account use the sandbox operator controls (X-Sandbox-Operator-Token). */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SANDBOX_OPERATOR_TOKEN must be at least 32 characters' })
+  SANDBOX_OPERATOR_TOKEN?: string;
+
+  /**
+   * Webhooks may target private networks (and plain http there). Unset: allowed in development and test,
+   * refused in production.
+   */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS?: boolean;
+
+  /** DNS servers (`ip`, `ip:port`, `[ipv6]:port`, comma-separated) for webhook hosts; unset: the system resolver. */
+  @IsOptional()
+  @IsString()
+  WEBHOOK_DNS_SERVERS?: string;
 
   // Courier credentials. A courier without them runs against its built-in sandbox.
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNE_BASE_URL?: string;

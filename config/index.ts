@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { isIP } from 'node:net';
 import { BusinessDefaults, defaults } from './defaults';
 import { EnvSchema, LogLevel } from './env.schema';
 
@@ -28,7 +29,9 @@ export class AppConfig {
   readonly auth!: {
     jwtSecret?: string;
     jwtTtlSeconds: number;
+    /** perEmail counts failures per email and client address; perIp counts every attempt per address. */
     loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+    signupRateLimit: { perIp: number; windowSeconds: number };
     passwordHashMemoryKib: number;
     /** Unset in development: generated into DATA_DIR. */
     phoneHashSalt?: string;
@@ -45,6 +48,14 @@ export class AppConfig {
     sandboxMode: boolean;
     webhookToken?: string;
     sandboxSeed: string;
+    /** Accepted on the sandbox routes only, as an operator (admin). */
+    sandboxOperatorToken?: string;
+  };
+  readonly webhooks!: {
+    /** Seller webhooks may target loopback and private networks (and use plain http there). */
+    allowPrivateNetworks: boolean;
+    /** DNS servers for webhook hosts (`ip:port` / `[ipv6]:port`); undefined: the system resolver. */
+    dnsServers?: string[];
   };
   readonly business!: BusinessDefaults;
 }
@@ -91,6 +102,20 @@ function describe(errors: ValidationError[]): { name: string; message: string }[
   }));
 }
 
+/** `ip`, `ip:port` or `[ipv6]:port`, comma-separated → entries for dns.Resolver#setServers, or a problem. */
+function parseDnsServers(value: string): string[] | string {
+  const servers: string[] = [];
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry) ?? /^([^:]+)(?::(\d+))?$/.exec(entry) ?? [entry, entry];
+    const [, host, port] = m;
+    const family = isIP(host);
+    if (!family || (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
+      return `"${entry}" is not an IP address with an optional port (e.g. 10.0.0.2:53 or [fd00::2]:53)`;
+    servers.push(family === 6 ? `[${host}]:${port ?? 53}` : `${host}:${port ?? 53}`);
+  }
+  return servers;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -116,6 +141,9 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'JWT_SECRET',
     'PHONE_HASH_SALT',
     'COURIER_WEBHOOK_TOKEN',
+    'SANDBOX_OPERATOR_TOKEN',
+    'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+    'WEBHOOK_DNS_SERVERS',
     ...courierVars,
   ]) {
     const v = merged[name];
@@ -128,6 +156,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     if (parsed.NODE_ENV === 'production' && !parsed[secret])
       problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
   }
+  const dnsServers = parsed.WEBHOOK_DNS_SERVERS ? parseDnsServers(parsed.WEBHOOK_DNS_SERVERS) : undefined;
+  if (typeof dnsServers === 'string') problems.push({ name: 'WEBHOOK_DNS_SERVERS', message: dnsServers });
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;
   for (const [courier, names] of Object.entries(COURIER_ENV) as [CourierCodeName, string[]][]) {
     const given = names.filter((n) => raw[n] !== undefined);
@@ -170,6 +200,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         perIp: parsed.LOGIN_RATE_LIMIT_PER_IP,
         windowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
       },
+      signupRateLimit: { perIp: parsed.SIGNUP_RATE_LIMIT, windowSeconds: parsed.SIGNUP_RATE_WINDOW_SECONDS },
       passwordHashMemoryKib: parsed.PASSWORD_HASH_MEMORY_KIB,
       phoneHashSalt: parsed.PHONE_HASH_SALT,
     },
@@ -183,6 +214,11 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       sandboxMode: Object.values(credentials).some((c) => c === null),
       webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
       sandboxSeed: parsed.SANDBOX_SEED,
+      sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,
+    },
+    webhooks: {
+      allowPrivateNetworks: parsed.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? parsed.NODE_ENV !== 'production',
+      dnsServers: dnsServers as string[] | undefined,
     },
     business: structuredClone(defaults),
   });

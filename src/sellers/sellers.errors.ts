@@ -1,4 +1,10 @@
-import { ConflictError, NotFoundError } from 'src/common/errors/app-error';
+import {
+  BusinessRuleError,
+  ConflictError,
+  NotFoundError,
+  UnavailableError,
+  ValidationFailedError,
+} from 'src/common/errors/app-error';
 
 export class AddressNotFoundError extends NotFoundError {
   constructor() {
@@ -17,5 +23,40 @@ export class DuplicateBankAccountError extends ConflictError {
     super('SELLERS_BANK_ACCOUNT_EXISTS', 'This bank account is already registered', [
       { field: 'accountNumber', message: 'is already registered for this bank' },
     ]);
+  }
+}
+
+/** The webhook URL's shape is refused (scheme, credentials): a 400 naming `webhookUrl`. */
+export class WebhookUrlInvalidError extends ValidationFailedError {
+  constructor(problem: string) {
+    super([{ field: 'webhookUrl', message: problem }], `webhookUrl ${problem}`);
+  }
+}
+
+export class WebhookTargetForbiddenError extends BusinessRuleError {
+  constructor(why: string) {
+    super(
+      'SELLERS_WEBHOOK_TARGET_FORBIDDEN',
+      `webhookUrl points to ${why}; webhooks are sent to public internet addresses only`,
+      [{ field: 'webhookUrl', message: `points to ${why}` }],
+    );
+  }
+}
+
+export class WebhookHostUnresolvableError extends BusinessRuleError {
+  constructor(host: string) {
+    super('SELLERS_WEBHOOK_HOST_UNRESOLVABLE', `webhookUrl's host ${host} could not be resolved`, [
+      { field: 'webhookUrl', message: `host ${host} could not be resolved` },
+    ]);
+  }
+}
+
+export class WebhookDnsUnavailableError extends UnavailableError {
+  constructor() {
+    super(
+      'SELLERS_WEBHOOK_DNS_UNAVAILABLE',
+      'The webhook host could not be looked up just now; try again',
+      30,
+    );
   }
 }

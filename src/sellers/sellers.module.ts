@@ -6,11 +6,12 @@ import { BankAccountsController } from './bank-accounts.controller';
 import { BankAccountsService } from './bank-accounts.service';
 import { SellersController } from './sellers.controller';
 import { SellersService } from './sellers.service';
+import { WebhookTargetPolicy } from './webhook-target-policy';
 
 @Module({
   imports: [AuthModule],
   controllers: [SellersController, AddressesController, BankAccountsController],
-  providers: [SellersService, AddressesService, BankAccountsService],
-  exports: [SellersService, AddressesService, BankAccountsService],
+  providers: [SellersService, AddressesService, BankAccountsService, WebhookTargetPolicy],
+  exports: [SellersService, AddressesService, BankAccountsService, WebhookTargetPolicy],
 })
 export class SellersModule {}

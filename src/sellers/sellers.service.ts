@@ -10,6 +10,7 @@ import { Transactions } from 'src/database/transaction';
 import { Seller } from './seller.entity';
 import { SellerSettings } from './seller-settings.entity';
 import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
+import { WebhookTargetPolicy } from './webhook-target-policy';
 
 function settingsView(s: SellerSettings): SettingsDto {
   return {
@@ -35,6 +36,7 @@ export class SellersService {
     private readonly auth: AuthService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly webhookTargets: WebhookTargetPolicy,
   ) {
     this.settingsCache = new TtlCache(config.business.caches.settings * 1000);
   }
@@ -99,8 +101,14 @@ export class SellersService {
     return role === 'seller_owner' ? { ...rest, webhookSecret } : rest;
   }
 
-  /** Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret. */
+  /**
+   * Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret.
+   * A webhook URL must pass WebhookTargetPolicy (checked before anything is written).
+   * @throws WebhookUrlInvalidError, WebhookTargetForbiddenError, WebhookHostUnresolvableError, WebhookDnsUnavailableError
+   */
   async updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
+    // Resolved outside the transaction: no row lock is held while DNS answers.
+    if (typeof patch.webhookUrl === 'string') await this.webhookTargets.vet(patch.webhookUrl);
     const view = await this.tx.run(async (m) => {
       const s = await m.findOneOrFail(SellerSettings, {
         where: { sellerId },

@@ -7,6 +7,7 @@ import { createFastifyAdapter, configureApp } from 'src/main';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
+import { TestDnsServer } from './dns-server';
 import { FakeClock } from './fake-clock';
 import { createTestDatabase, TestDatabase } from './test-db';
 
@@ -20,6 +21,8 @@ export interface TestApp {
   db: TestDatabase;
   dataSource: DataSource;
   clock: FakeClock;
+  /** The DNS server webhook hosts are resolved with (example hosts → public addresses; changeable). */
+  dns: TestDnsServer;
   close(): Promise<void>;
 }
 
@@ -47,7 +50,8 @@ export async function startTestApp(
   options: { logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
-  const config = loadConfig(testEnv(database.url, overrides), {});
+  const dns = await TestDnsServer.start();
+  const config = loadConfig(testEnv(database.url, { WEBHOOK_DNS_SERVERS: dns.address, ...overrides }), {});
   const clock = new FakeClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, options)] })
     .overrideProvider(Clock)
@@ -66,8 +70,10 @@ export async function startTestApp(
     db: database,
     dataSource: app.get(DataSource),
     clock,
+    dns,
     close: async () => {
       await app.close();
+      await dns.close();
       if (!db) await database.drop();
     },
   };

@@ -97,3 +97,63 @@ describe('courier credentials', () => {
     expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(/SAP_COD_CUSTOMER_CODE/);
   });
 });
+
+describe('webhook targets, signup limits and the sandbox operator token', () => {
+  it('allows private webhook targets by default in development and test only', () => {
+    expect(loadConfig({}, {}).webhooks.allowPrivateNetworks).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }, {}).webhooks.allowPrivateNetworks).toBe(true);
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'p'.repeat(32),
+      PHONE_HASH_SALT: 's'.repeat(16),
+    };
+    expect(loadConfig(production, {}).webhooks.allowPrivateNetworks).toBe(false);
+    expect(
+      loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }, {}).webhooks.allowPrivateNetworks,
+    ).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'off' }, {}).webhooks.allowPrivateNetworks).toBe(
+      false,
+    );
+  });
+
+  it('reads WEBHOOK_DNS_SERVERS as addresses with optional ports', () => {
+    expect(loadConfig({}, {}).webhooks.dnsServers).toBeUndefined();
+    expect(
+      loadConfig({ WEBHOOK_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2, [fd00::53]:5300, fd00::54' }, {}).webhooks
+        .dnsServers,
+    ).toEqual(['127.0.0.1:5353', '10.0.0.2:53', '[fd00::53]:5300', '[fd00::54]:53']);
+  });
+
+  it('names each bad new setting', () => {
+    let error: unknown;
+    try {
+      loadConfig(
+        {
+          WEBHOOK_DNS_SERVERS: 'dns.example.id:53',
+          WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe',
+          SIGNUP_RATE_LIMIT: '0',
+          SIGNUP_RATE_WINDOW_SECONDS: 'x',
+          SANDBOX_OPERATOR_TOKEN: 'short',
+        },
+        {},
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.name).sort()).toEqual([
+      'SANDBOX_OPERATOR_TOKEN',
+      'SIGNUP_RATE_LIMIT',
+      'SIGNUP_RATE_WINDOW_SECONDS',
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+      'WEBHOOK_DNS_SERVERS',
+    ]);
+    expect(() => loadConfig({ WEBHOOK_DNS_SERVERS: '127.0.0.1:70000' }, {})).toThrow(/WEBHOOK_DNS_SERVERS/);
+  });
+
+  it('applies the signup limit defaults and keeps the operator token', () => {
+    const c = loadConfig({ SANDBOX_OPERATOR_TOKEN: 'o'.repeat(32) }, {});
+    expect(c.auth.signupRateLimit).toEqual({ perIp: 10, windowSeconds: 3600 });
+    expect(c.couriers.sandboxOperatorToken).toBe('o'.repeat(32));
+  });
+});

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { promises as dns } from 'node:dns';
+import { isIP } from 'node:net';
+import { classifyIp } from './network-ranges';
+import {
+  WebhookDnsUnavailableError,
+  WebhookHostUnresolvableError,
+  WebhookTargetForbiddenError,
+  WebhookUrlInvalidError,
+} from './sellers.errors';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** A webhook URL that passed the policy, with the addresses it may be sent to. */
+export interface VettedWebhookTarget {
+  url: URL;
+  /** The host as written in the URL (for the Host header and TLS server name). */
+  hostname: string;
+  port: number;
+  /** Every address the host resolved to, each allowed. Connect to one of these, not to the name again. */
+  addresses: ResolvedAddress[];
+}
+
+/** Resolver errors that mean "our DNS could not answer", not "the name does not exist". */
+const DNS_UNAVAILABLE = new Set(['ETIMEOUT', 'ECONNREFUSED', 'ECANCELLED', 'EAI_AGAIN', 'EREFUSED']);
+
+type Resolve = (host: string) => Promise<ResolvedAddress[]>;
+
+/** WEBHOOK_DNS_SERVERS given: ask those servers for A and AAAA records; otherwise the system resolver. */
+function resolverFor(config: AppConfig): Resolve {
+  const servers = config.webhooks.dnsServers;
+  if (!servers) {
+    return async (host) =>
+      (await dns.lookup(host, { all: true, verbatim: true })).map((a) => ({
+        address: a.address,
+        family: a.family === 6 ? 6 : 4,
+      }));
+  }
+  const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
+  resolver.setServers(servers);
+  return async (host) => {
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const found: ResolvedAddress[] = [
+      ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
+      ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),
+    ];
+    if (!found.length) {
+      const failed = [v4, v6].find(
+        (r) => r.status === 'rejected' && DNS_UNAVAILABLE.has(errorCode(r.reason)),
+      );
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
+    return found;
+  };
+}
+
+const errorCode = (e: unknown): string => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : '';
+};
+
+/**
+ * Decides where seller webhooks may go (server-side request forgery guard): https only, no credentials in
+ * the URL, and every address the host resolves to on the public internet. WEBHOOK_ALLOW_PRIVATE_NETWORKS
+ * also admits loopback and private networks (plain http included), for local receivers; metadata,
+ * link-local, multicast and reserved addresses stay refused. Used when the URL is saved and again before
+ * every delivery, since a name can resolve differently later.
+ */
+@Injectable()
+export class WebhookTargetPolicy {
+  private readonly resolve: Resolve;
+  private readonly allowPrivate: boolean;
+
+  constructor(config: AppConfig) {
+    this.resolve = resolverFor(config);
+    this.allowPrivate = config.webhooks.allowPrivateNetworks;
+  }
+
+  /**
+   * Checks a webhook URL and resolves its host now.
+   * @throws WebhookUrlInvalidError VALIDATION_FAILED (not https, credentials in the URL)
+   * @throws WebhookTargetForbiddenError SELLERS_WEBHOOK_TARGET_FORBIDDEN (an address that is not allowed)
+   * @throws WebhookHostUnresolvableError SELLERS_WEBHOOK_HOST_UNRESOLVABLE
+   * @throws WebhookDnsUnavailableError SELLERS_WEBHOOK_DNS_UNAVAILABLE (our resolver did not answer)
+   */
+  async vet(rawUrl: string): Promise<VettedWebhookTarget> {
+    let url: URL;
+    try {
+      url = new URL(rawUrl);
+    } catch {
+      throw new WebhookUrlInvalidError('must be an https URL');
+    }
+    const https = url.protocol === 'https:';
+    if (!https && !(this.allowPrivate && url.protocol === 'http:'))
+      throw new WebhookUrlInvalidError('must be an https URL');
+    if (url.username || url.password)
+      throw new WebhookUrlInvalidError('must not contain credentials (user:password@)');
+    // URL has already turned decimal, hex and octal IPv4 spellings into dotted form; IPv6 keeps brackets.
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!hostname) throw new WebhookUrlInvalidError('must name a host');
+
+    const addresses = isIP(hostname)
+      ? [{ address: hostname, family: isIP(hostname) as 4 | 6 }]
+      : await this.lookup(hostname);
+    for (const { address } of addresses) {
+      const kind = classifyIp(address);
+      if (kind.kind === 'forbidden' || (kind.kind === 'private' && !this.allowPrivate))
+        throw new WebhookTargetForbiddenError(kind.why);
+      if (kind.kind === 'public' && !https)
+        throw new WebhookUrlInvalidError(
+          'must be an https URL (plain http is for private-network receivers)',
+        );
+    }
+    return { url, hostname, port: Number(url.port) || (https ? 443 : 80), addresses };
+  }
+
+  private async lookup(hostname: string): Promise<ResolvedAddress[]> {
+    let found: ResolvedAddress[];
+    try {
+      found = await this.resolve(hostname);
+    } catch (e) {
+      if (DNS_UNAVAILABLE.has(errorCode(e))) throw new WebhookDnsUnavailableError();
+      throw new WebhookHostUnresolvableError(hostname);
+    }
+    if (!found.length) throw new WebhookHostUnresolvableError(hostname);
+    return found;
+  }
+}
