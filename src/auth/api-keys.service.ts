@@ -82,6 +82,12 @@ export class ApiKeysService {
     if (!result.affected) throw new ApiKeyNotFoundError();
   }
 
+  /** The key a request came with (any seller's: the caller already holds it), or null if it is gone. */
+  async find(id: string): Promise<ApiKeyView | null> {
+    const found = await this.tx.manager.findOne(ApiKey, { where: { id } });
+    return found ? apiKeyView(found) : null;
+  }
+
   /** Resolves a presented key to its seller, or null. Integrations act with seller_staff rights. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(KEY_PREFIX)) return null;

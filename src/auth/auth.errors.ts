@@ -1,4 +1,5 @@
 import {
+  AppError,
   ConflictError,
   NotFoundError,
   RateLimitedError,
@@ -46,5 +47,14 @@ export class ApiKeyNotFoundError extends NotFoundError {
 export class CannotDisableSelfError extends ConflictError {
   constructor() {
     super('AUTH_CANNOT_DISABLE_SELF', 'You cannot remove your own account');
+  }
+}
+
+export class AmbiguousCredentialsError extends AppError {
+  constructor() {
+    super('validation', 'AUTH_AMBIGUOUS_CREDENTIALS', 'Send either Authorization or X-Api-Key, not both', [
+      { field: 'Authorization', message: 'must not be sent together with X-Api-Key' },
+      { field: 'X-Api-Key', message: 'must not be sent together with Authorization' },
+    ]);
   }
 }

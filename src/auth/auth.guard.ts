@@ -4,12 +4,12 @@ import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from 'src/common/auth/dec
 import { Principal, Role } from 'src/common/auth/principal';
 import { ForbiddenError, UnauthenticatedError } from 'src/common/errors/app-error';
 import { ApiKeysService } from './api-keys.service';
-import { InvalidTokenError } from './auth.errors';
+import { AmbiguousCredentialsError, InvalidTokenError } from './auth.errors';
 import { AuthService } from './auth.service';
 
 /**
- * Resolves `Authorization: Bearer <jwt>` or `X-Api-Key` to a principal on every non-public route, then
- * checks @Roles(...) (routes without it accept any authenticated caller). One guard for both: every
+ * Resolves `Authorization: Bearer <jwt>` or `X-Api-Key` (never both: 400) to a principal on every
+ * non-public route, then checks @Roles(...) (routes without it accept any authenticated caller). One guard for both: every
  * request passes it.
  */
 @Injectable()
@@ -27,6 +27,8 @@ export class AuthGuard implements CanActivate {
     const authorization = request.headers.authorization;
     const apiKey = request.headers['x-api-key'];
     let principal: Principal | null;
+    // Two credentials that may name different callers: picking one silently would hide the mistake.
+    if (authorization?.length && apiKey?.length) throw new AmbiguousCredentialsError();
     if (typeof authorization === 'string' && authorization.length) {
       const [scheme, token] = authorization.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new InvalidTokenError();

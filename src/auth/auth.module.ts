@@ -39,6 +39,6 @@ import { UsersService } from './users.service';
     // Order matters: authenticate first, then check the role.
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [AuthService, UsersService],
+  exports: [AuthService, UsersService, ApiKeysService],
 })
 export class AuthModule {}

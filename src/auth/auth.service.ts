@@ -79,16 +79,20 @@ export class AuthService {
 
   /**
    * Resolves a bearer token to the current state of its user (role changes and disabling apply at once).
+   * Tokens must carry an expiry (`exp`).
    * @throws InvalidTokenError AUTH_INVALID_TOKEN
    */
   async authenticateToken(token: string): Promise<Principal> {
     let claims = this.verified.get(token);
-    if (!claims || (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now())) {
+    if (!claims || claims.exp === undefined || claims.exp * 1000 <= Date.now()) {
       try {
-        claims = this.verified.set(token, await this.jwt.verifyAsync<TokenClaims>(token));
+        claims = await this.jwt.verifyAsync<TokenClaims>(token);
       } catch {
         throw new InvalidTokenError();
       }
+      // A token without an expiry would never end: refused even when its signature is good.
+      if (typeof claims.exp !== 'number') throw new InvalidTokenError();
+      this.verified.set(token, claims);
     }
     const user = typeof claims.sub === 'string' ? await this.users.findActiveById(claims.sub) : null;
     if (!user) throw new InvalidTokenError();

@@ -31,10 +31,22 @@ class MeUserDto {
   @ApiProperty() role!: string;
 }
 
+class MeApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'First characters of the key' }) prefix!: string;
+  @ApiProperty({ enum: ['seller_staff'], description: 'What the key may do' }) role!: 'seller_staff';
+}
+
 export class MeDto {
-  @ApiProperty({ type: MeUserDto }) user!: MeUserDto;
+  @ApiProperty({ type: MeUserDto, nullable: true, description: 'The logged-in user; null for an API key' })
+  user!: MeUserDto | null;
   @ApiProperty({ type: SellerDto, nullable: true }) seller!: SellerDto | null;
-  @ApiPropertyOptional({ description: 'Present when called with an API key' }) apiKey?: { id: string };
+  @ApiPropertyOptional({
+    type: MeApiKeyDto,
+    description: 'Present only when called with an API key: that key',
+  })
+  apiKey?: MeApiKeyDto;
 }
 
 export class UpdateSettingsDto {

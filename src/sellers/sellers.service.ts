@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ApiKeysService } from 'src/auth/api-keys.service';
 import { AuthService } from 'src/auth/auth.service';
 import { UsersService, userView } from 'src/auth/users.service';
 import { Principal, Role } from 'src/common/auth/principal';
@@ -34,6 +35,7 @@ export class SellersService {
     private readonly tx: Transactions,
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly apiKeys: ApiKeysService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly webhookTargets: WebhookTargetPolicy,
@@ -76,15 +78,29 @@ export class SellersService {
     };
   }
 
+  /** Who is calling: the user and their seller, or for an API key the key and its seller (no user). */
   async me(principal: Principal): Promise<MeDto> {
-    const user = await this.users.findActiveById(principal.userId);
     const seller = principal.sellerId
       ? await this.tx.manager.findOneBy(Seller, { id: principal.sellerId })
       : null;
+    const sellerView = seller ? { id: seller.id, name: seller.name } : null;
+    if (principal.apiKeyId) {
+      const key = await this.apiKeys.find(principal.apiKeyId);
+      return {
+        user: null,
+        seller: sellerView,
+        apiKey: {
+          id: principal.apiKeyId,
+          name: key?.name ?? '',
+          prefix: key?.prefix ?? '',
+          role: 'seller_staff',
+        },
+      };
+    }
+    const user = await this.users.findActiveById(principal.userId);
     return {
       user: { id: principal.userId, email: user?.email ?? '', role: principal.role },
-      seller: seller ? { id: seller.id, name: seller.name } : null,
-      ...(principal.apiKeyId ? { apiKey: { id: principal.apiKeyId } } : {}),
+      seller: sellerView,
     };
   }
 

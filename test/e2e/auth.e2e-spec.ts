@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
 import { addSellerUser, signupSeller, uniqueEmail } from '../support/factories/sellers';
@@ -133,12 +134,14 @@ describe('identity: signup, login, tokens, API keys', () => {
     ]);
     expect(JSON.stringify(list.body)).not.toContain(key);
 
+    // /v1/me with a key describes the key and its seller, not the owner who created it.
     const me = await http.get('/v1/me').set('x-api-key', key).expect(200);
-    expect(me.body).toMatchObject({
-      seller: { id: owner.sellerId },
-      user: { role: 'seller_staff' },
-      apiKey: { id },
+    expect(me.body).toEqual({
+      user: null,
+      seller: { id: owner.sellerId, name: 'Toko Uji' },
+      apiKey: { id, name: 'Shopify', prefix, role: 'seller_staff' },
     });
+    expect(me.text).not.toContain(owner.email);
     await http.get('/v1/addresses').set('x-api-key', key).expect(200);
     // An integration key cannot mint more keys or touch bank accounts.
     await http.post('/v1/api-keys').set('x-api-key', key).send({}).expect(403);
@@ -146,6 +149,32 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(204);
     await http.get('/v1/me').set('x-api-key', key).expect(401);
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(404);
+  });
+
+  it('refuses a correctly signed token without an expiry', async () => {
+    const owner = await signupSeller(http);
+    const forever = t.app.get(JwtService).sign({ sub: owner.userId });
+    expect(JSON.parse(Buffer.from(forever.split('.')[1], 'base64url').toString())).not.toHaveProperty('exp');
+    const res = await http.get('/v1/me').set('authorization', `Bearer ${forever}`).expect(401);
+    expect(res.body.code).toBe('AUTH_INVALID_TOKEN');
+    // The same user's ordinary token works.
+    await http.get('/v1/me').set(owner.auth).expect(200);
+  });
+
+  it('refuses a request carrying both a bearer token and an API key with 400 naming both', async () => {
+    const owner = await signupSeller(http);
+    const key = (await http.post('/v1/api-keys').set(owner.auth).send({}).expect(201)).body.key as string;
+    const res = await http.get('/v1/me').set(owner.auth).set('x-api-key', key).expect(400);
+    expect(res.body).toMatchObject({
+      code: 'AUTH_AMBIGUOUS_CREDENTIALS',
+      details: [
+        { field: 'Authorization', message: expect.any(String) },
+        { field: 'X-Api-Key', message: expect.any(String) },
+      ],
+    });
+    // Even when one of them is invalid, the pair is refused rather than one silently chosen.
+    await http.get('/v1/addresses').set(owner.auth).set('x-api-key', 'kirim_not-a-key').expect(400);
+    await http.get('/v1/addresses').set('authorization', 'Bearer nope').set('x-api-key', key).expect(400);
   });
 
   it('rate limits failed logins per email with 429 and Retry-After, across the window', async () => {
