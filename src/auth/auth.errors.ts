@@ -51,10 +51,16 @@ export class CannotDisableSelfError extends ConflictError {
 }
 
 export class AmbiguousCredentialsError extends AppError {
-  constructor() {
-    super('validation', 'AUTH_AMBIGUOUS_CREDENTIALS', 'Send either Authorization or X-Api-Key, not both', [
-      { field: 'Authorization', message: 'must not be sent together with X-Api-Key' },
-      { field: 'X-Api-Key', message: 'must not be sent together with Authorization' },
-    ]);
+  /** `sent`: the credential headers that arrived together. */
+  constructor(sent: string[]) {
+    super(
+      'validation',
+      'AUTH_AMBIGUOUS_CREDENTIALS',
+      `Send one credential, not ${sent.join(' and ')}`,
+      sent.map((field) => ({
+        field,
+        message: `must not be sent together with ${sent.filter((f) => f !== field).join(' and ')}`,
+      })),
+    );
   }
 }

@@ -1,6 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from 'src/common/auth/decorators';
+import { AppConfig } from 'config';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  AuthenticatedRequest,
+  PUBLIC_KEY,
+  ROLES_KEY,
+  SANDBOX_OPERATOR_HEADER,
+  SANDBOX_OPERATOR_KEY,
+} from 'src/common/auth/decorators';
 import { Principal, Role } from 'src/common/auth/principal';
 import { ForbiddenError, UnauthenticatedError } from 'src/common/errors/app-error';
 import { ApiKeysService } from './api-keys.service';
@@ -8,34 +16,53 @@ import { AmbiguousCredentialsError, InvalidTokenError } from './auth.errors';
 import { AuthService } from './auth.service';
 
 /**
- * Resolves `Authorization: Bearer <jwt>` or `X-Api-Key` (never both: 400) to a principal on every
- * non-public route, then checks @Roles(...) (routes without it accept any authenticated caller). One guard for both: every
+ * Resolves `Authorization: Bearer <jwt>` or `X-Api-Key` (or, on routes marked @SandboxOperatorAllowed,
+ * X-Sandbox-Operator-Token; never two of them: 400) to a principal on every non-public route, then checks
+ * @Roles(...) (routes without it accept any authenticated caller). One guard for both: every
  * request passes it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** SHA-256 of SANDBOX_OPERATOR_TOKEN: equal-length digests are compared in constant time. */
+  private readonly operatorDigest: Buffer | null;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly apiKeys: ApiKeysService,
-  ) {}
+    config: AppConfig,
+  ) {
+    const token = config.couriers.sandboxOperatorToken;
+    this.operatorDigest = token ? sha256(token) : null;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const authorization = request.headers.authorization;
-    const apiKey = request.headers['x-api-key'];
+    const authorization = present(request.headers.authorization);
+    const apiKey = present(request.headers['x-api-key']);
+    const offered = present(request.headers[SANDBOX_OPERATOR_HEADER]);
+    const operatorToken =
+      offered !== undefined && this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets)
+        ? offered
+        : undefined;
+    // Two credentials may name different callers: picking one silently would hide the mistake.
+    const sent = [authorization, apiKey, operatorToken];
+    if (sent.filter((v) => v !== undefined).length > 1)
+      throw new AmbiguousCredentialsError(CREDENTIAL_HEADERS.filter((_, i) => sent[i] !== undefined));
     let principal: Principal | null;
-    // Two credentials that may name different callers: picking one silently would hide the mistake.
-    if (authorization?.length && apiKey?.length) throw new AmbiguousCredentialsError();
-    if (typeof authorization === 'string' && authorization.length) {
+    if (authorization !== undefined) {
       const [scheme, token] = authorization.split(' ');
       if (scheme?.toLowerCase() !== 'bearer' || !token) throw new InvalidTokenError();
       principal = await this.auth.authenticateToken(token);
-    } else if (typeof apiKey === 'string' && apiKey.length) {
+    } else if (apiKey !== undefined) {
       principal = await this.apiKeys.authenticate(apiKey);
       if (!principal) throw new InvalidTokenError();
+    } else if (operatorToken !== undefined) {
+      if (!this.operatorDigest || !timingSafeEqual(sha256(operatorToken), this.operatorDigest))
+        throw new InvalidTokenError();
+      principal = { kind: 'sandbox_operator', userId: '', role: 'admin', sellerId: null };
     } else {
       throw new UnauthenticatedError();
     }
@@ -45,3 +72,10 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 }
+
+const CREDENTIAL_HEADERS = ['Authorization', 'X-Api-Key', 'X-Sandbox-Operator-Token'];
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
+
+const present = (header: string | string[] | undefined) =>
+  typeof header === 'string' && header.length ? header : undefined;

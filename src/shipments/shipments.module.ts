@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { ParcelOwnership } from 'src/couriers/parcel-ownership';
 import { ScoringModule } from 'src/scoring/scoring.module';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { BulkImportService } from './bulk-import/bulk-import.service';
+import { ParcelOwnershipRepository } from './parcel-ownership.repository';
 import { PickupJob } from './pickup.job';
 import { PickupWatchJob } from './pickup-watch.job';
 import { PickupWatch } from './pickup-watch.service';
@@ -23,6 +25,8 @@ import { ShipmentsService } from './shipments.service';
     PickupJob,
     PickupWatch,
     PickupWatchJob,
+    // The sandbox finds it by this token (couriers may not import shipments).
+    { provide: ParcelOwnership, useClass: ParcelOwnershipRepository },
   ],
   exports: [ShipmentsService, PickupService],
 })

@@ -7,6 +7,7 @@ import { PickupsRepository } from 'src/shipments/pickups.repository';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { Transactions } from 'src/database/transaction';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createOperator } from '../support/factories/operators';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('pickups', () => {
@@ -297,10 +298,14 @@ describe('the pickup watch', () => {
   let seller: TestSeller;
   let origin: string;
 
+  // The jobs and the clock are operator controls.
+  let admin: { auth: { authorization: string } };
+
   beforeAll(async () => {
     t = await startTestApp();
     http = t.http();
     seller = await signupSeller(http);
+    admin = await createOperator(t, http, 'admin');
     origin = (await createAddress(http, seller)).id;
   });
   afterAll(() => t.close());
@@ -331,7 +336,7 @@ describe('the pickup watch', () => {
     );
   }
   async function runJob(name: string): Promise<Record<string, number>> {
-    return (await http.post(`/sandbox/jobs/${name}/run`).set(seller.auth).send({}).expect(200)).body.result;
+    return (await http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200)).body.result;
   }
   const shipment = async (id: string) =>
     (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
@@ -339,7 +344,7 @@ describe('the pickup watch', () => {
     (await t.dataSource.query('SELECT failures FROM pickup_stats WHERE courier = $1', [courier]))[0]
       ?.failures ?? 0;
   const advanceHours = (h: number) =>
-    http.post('/sandbox/clock').set(seller.auth).send({ advanceHours: h }).expect(200);
+    http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: h }).expect(200);
 
   it('re-books with another courier a pickup the courier did not make by the deadline, and says why', async () => {
     const [a, b] = await book(2, 'MISS');
@@ -496,7 +501,7 @@ describe('the pickup watch', () => {
       .send({ script: 'courier_cancelled' })
       .expect(409);
     expect(res.body.code).toBe('SANDBOX_PARCEL_PICKED_UP');
-    const unknown = await http.post('/sandbox/jobs/nope/run').set(seller.auth).send({}).expect(404);
+    const unknown = await http.post('/sandbox/jobs/nope/run').set(admin.auth).send({}).expect(404);
     expect(unknown.body.message).toEqual(expect.stringContaining('pickup-watch'));
   });
 });

@@ -24,6 +24,7 @@ export interface RouteCase {
 
 const SELLER: Role[] = ['seller_owner', 'seller_staff'];
 const OWNER: Role[] = ['seller_owner'];
+const ADMIN: Role[] = ['admin'];
 
 /**
  * Every route of the app. The test fails when the app has a route this table lacks, so a new
@@ -39,12 +40,13 @@ export const ROUTES: RouteCase[] = [
   { method: 'get', path: '/v1/couriers', access: 'any', isolation: 'none' },
   // Reads the seller's own origin address from the body: isolation checked in quotes.e2e-spec.ts.
   { method: 'post', path: '/v1/quotes', access: SELLER, isolation: 'none' },
-  // Sandbox mode only: the simulated couriers' controls (not seller data).
-  { method: 'post', path: '/sandbox/couriers/{code}/faults', access: 'any', isolation: 'none' },
-  { method: 'post', path: '/sandbox/parcels/{awb}/advance', access: 'any', isolation: 'none' },
-  { method: 'post', path: '/sandbox/parcels/{awb}/script', access: 'any', isolation: 'none' },
-  { method: 'post', path: '/sandbox/clock', access: 'any', isolation: 'none' },
-  { method: 'post', path: '/sandbox/jobs/{name}/run', access: 'any', isolation: 'none' },
+  // Sandbox mode only: faults, the clock and jobs are operator controls; a seller drives only its own
+  // parcels (another seller's AWB → 404: tested in sandbox.e2e-spec.ts).
+  { method: 'post', path: '/sandbox/couriers/{code}/faults', access: ADMIN, isolation: 'none' },
+  { method: 'post', path: '/sandbox/parcels/{awb}/advance', access: [...SELLER, 'admin'], isolation: 'none' },
+  { method: 'post', path: '/sandbox/parcels/{awb}/script', access: [...SELLER, 'admin'], isolation: 'none' },
+  { method: 'post', path: '/sandbox/clock', access: ADMIN, isolation: 'none' },
+  { method: 'post', path: '/sandbox/jobs/{name}/run', access: ADMIN, isolation: 'none' },
   { method: 'get', path: '/v1/settings', access: SELLER, isolation: 'singleton' },
   {
     method: 'patch',

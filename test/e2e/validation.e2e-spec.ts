@@ -8,6 +8,7 @@ import {
   validBankAccount,
   validShipment,
 } from '../support/factories/sellers';
+import { createOperator } from '../support/factories/operators';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface BadCase {
@@ -18,6 +19,8 @@ interface BadCase {
   raw?: string;
   field: string;
   public?: boolean;
+  /** Sent by an admin (operator routes). */
+  admin?: boolean;
 }
 
 const longText = (n: number) => 'x'.repeat(n);
@@ -364,6 +367,7 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     path: '/sandbox/jobs/pickup-watch/run',
     body: { asOf: 'yesterday' },
     field: 'asOf',
+    admin: true,
   },
   {
     name: 'shipments list: unknown status',
@@ -414,6 +418,7 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
   let t: TestApp;
   let http: supertest.Agent;
   let seller: TestSeller;
+  let admin: { auth: { authorization: string } };
   let addressId: string;
   let shipmentId: string;
 
@@ -421,6 +426,7 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
     t = await startTestApp();
     http = t.http();
     seller = await signupSeller(http);
+    admin = await createOperator(t, http, 'admin');
     addressId = (await createAddress(http, seller)).id;
     shipmentId = (await createShipment(http, seller)).id;
   });
@@ -445,7 +451,7 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
     const expected: string[] = [];
     for (const [i, c] of CASES(addressId, shipmentId).entries()) {
       let req = http[c.method](c.path)
-        .set(c.public ? {} : seller.auth)
+        .set(c.public ? {} : c.admin ? admin.auth : seller.auth)
         .set('idempotency-key', `bad-${i}`);
       if (c.raw !== undefined) req = req.set('content-type', 'application/json').send(c.raw);
       else if (c.body !== undefined) req = req.send(c.body as object);

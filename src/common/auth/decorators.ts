@@ -12,6 +12,16 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Only these roles may call the route (checked by the roles guard after authentication). */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
+export const SANDBOX_OPERATOR_KEY = 'kirim:sandbox-operator';
+export const SANDBOX_OPERATOR_HEADER = 'x-sandbox-operator-token';
+
+/**
+ * The route also admits the sandbox operator token (SANDBOX_OPERATOR_TOKEN, sent as
+ * X-Sandbox-Operator-Token) as an admin. For the sandbox routes only; everywhere else the header is no
+ * credential.
+ */
+export const SandboxOperatorAllowed = () => SetMetadata(SANDBOX_OPERATOR_KEY, true);
+
 /** Roles that act for a seller; most seller-scoped routes accept both. */
 export const SELLER_ROLES: Role[] = ['seller_owner', 'seller_staff'];
 

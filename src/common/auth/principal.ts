@@ -1,10 +1,13 @@
 export const ROLES = ['seller_owner', 'seller_staff', 'finance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: a dashboard user (JWT) or a seller integration (API key), resolved by the auth guard. */
+/**
+ * Who is calling: a dashboard user (JWT), a seller integration (API key), or on the sandbox routes the
+ * sandbox operator token (an admin without a user), resolved by the auth guard.
+ */
 export interface Principal {
-  kind: 'user' | 'api_key';
-  /** The user, or for an API key the user who created it. */
+  kind: 'user' | 'api_key' | 'sandbox_operator';
+  /** The user, or for an API key the user who created it; empty for the sandbox operator token. */
   userId: string;
   apiKeyId?: string;
   role: Role;

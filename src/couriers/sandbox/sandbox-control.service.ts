@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Principal } from 'src/common/auth/principal';
 import { Clock, MovableClock } from 'src/common/clock';
 import { InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, type CourierCode } from '../courier-adapter';
+import { ParcelOwnership } from '../parcel-ownership';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxRepository } from './sandbox.repository';
 import { SandboxWorld } from './sandbox-world.service';
@@ -21,7 +24,11 @@ const view = (courier: string, awb: string, steps: PlanStep[]): SandboxParcelDto
   })),
 });
 
-/** The sandbox control routes' work: faults, driving parcels by hand, and moving the clock. */
+/**
+ * The sandbox control routes' work: faults, driving parcels by hand, and moving the clock. Faults, the
+ * clock and jobs are operator controls (the routes admit admins only); a parcel may be driven by an
+ * admin, or by the seller whose shipment it is.
+ */
 @Injectable()
 export class SandboxControl {
   constructor(
@@ -30,6 +37,7 @@ export class SandboxControl {
     private readonly repository: SandboxRepository,
     private readonly clock: Clock,
     private readonly sandboxes: CourierSandboxes,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   /** @throws NotFoundError SANDBOX_COURIER_NOT_FOUND when the courier is unknown or has real credentials. */
@@ -41,14 +49,25 @@ export class SandboxControl {
     return this.faults.set(code as CourierCode, { ...current, ...dto });
   }
 
-  private async parcel(awb: string) {
+  /** The parcel, if `caller` may drive it: another seller's parcel is not found, like an unknown one. */
+  private async parcel(caller: Principal, awb: string) {
     const parcel = await this.repository.findAnyCourier(awb);
-    if (!parcel) throw new NotFoundError('SANDBOX_PARCEL_NOT_FOUND', `No sandbox parcel ${awb}`);
+    if (!parcel || !(await this.mayDrive(caller, parcel.courier, awb)))
+      throw new NotFoundError('SANDBOX_PARCEL_NOT_FOUND', `No sandbox parcel ${awb}`);
     return parcel;
   }
 
-  async advance(awb: string, dto: AdvanceDto): Promise<SandboxParcelDto> {
-    const parcel = await this.parcel(awb);
+  private async mayDrive(caller: Principal, courier: CourierCode, awb: string): Promise<boolean> {
+    if (caller.role === 'admin') return true;
+    if (!caller.sellerId) return false;
+    // Implemented by shipments, found at run time: couriers may not import the module that owns AWBs.
+    const ownership = this.moduleRef.get(ParcelOwnership, { strict: false });
+    return ownership.owns(caller.sellerId, courier, awb);
+  }
+
+  /** @throws NotFoundError SANDBOX_PARCEL_NOT_FOUND (unknown, or not the caller's) */
+  async advance(caller: Principal, awb: string, dto: AdvanceDto): Promise<SandboxParcelDto> {
+    const parcel = await this.parcel(caller, awb);
     const to = dto.to === 'returning' ? 'returning_to_sender' : dto.to;
     const reason =
       dto.reason ??
@@ -60,9 +79,12 @@ export class SandboxControl {
     return view(parcel.courier, awb, await this.world.advance(parcel, to, reason));
   }
 
-  /** @throws InvalidStateError SANDBOX_PARCEL_PICKED_UP for a pickup script on a parcel already handed over */
-  async script(awb: string, script: Script): Promise<SandboxParcelDto> {
-    const parcel = await this.parcel(awb);
+  /**
+   * @throws NotFoundError SANDBOX_PARCEL_NOT_FOUND (unknown, or not the caller's)
+   * @throws InvalidStateError SANDBOX_PARCEL_PICKED_UP for a pickup script on a parcel already handed over
+   */
+  async script(caller: Principal, awb: string, script: Script): Promise<SandboxParcelDto> {
+    const parcel = await this.parcel(caller, awb);
     if (PICKUP_SCRIPTS.has(script) && isPickedUp(this.world.happened(parcel))) {
       throw new InvalidStateError(
         'SANDBOX_PARCEL_PICKED_UP',

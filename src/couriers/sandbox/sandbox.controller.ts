@@ -1,41 +1,70 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles, SandboxOperatorAllowed, SELLER_ROLES } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
 import { AdvanceDto, ClockDto, ClockDtoOut, FaultsDto, SandboxParcelDto, ScriptDto } from './sandbox.dto';
 import { SandboxControl } from './sandbox-control.service';
 
-/** Exists only in sandbox mode (a courier without credentials). Any authenticated caller may drive it. */
+/**
+ * Exists only in sandbox mode (a courier without credentials). Faults and the clock are operator controls
+ * (admin, or the sandbox operator token); a seller may drive its own parcels only.
+ */
 @ApiTags('sandbox')
 @ApiBearerAuth()
+@ApiHeader({
+  name: 'X-Sandbox-Operator-Token',
+  required: false,
+  description: 'Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin)',
+})
+@SandboxOperatorAllowed()
 @Controller('sandbox')
 export class SandboxController {
   constructor(private readonly control: SandboxControl) {}
 
   @Post('couriers/:code/faults')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Make a sandbox courier slow, unanswering or failing' })
+  @Roles('admin')
+  @ApiOperation({ summary: 'Make a sandbox courier slow, unanswering or failing (operators)' })
   faults(@Param('code') code: string, @Body() body: FaultsDto) {
     return this.control.setFaults(code, body);
   }
 
   @Post('parcels/:awb/advance')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move a parcel to a status now; the courier records it in its own vocabulary' })
+  @Roles(...SELLER_ROLES, 'admin')
+  @ApiOperation({
+    summary: 'Move a parcel to a status now; the courier records it in its own vocabulary',
+    description: "A seller may drive its own shipments' parcels only; another's answers 404.",
+  })
   @ApiOkResponse({ type: SandboxParcelDto })
-  advance(@Param('awb') awb: string, @Body() body: AdvanceDto): Promise<SandboxParcelDto> {
-    return this.control.advance(awb, body);
+  advance(
+    @CurrentPrincipal() caller: Principal,
+    @Param('awb') awb: string,
+    @Body() body: AdvanceDto,
+  ): Promise<SandboxParcelDto> {
+    return this.control.advance(caller, awb, body);
   }
 
   @Post('parcels/:awb/script')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace a parcel’s future with a scripted journey (two hours a step)' })
+  @Roles(...SELLER_ROLES, 'admin')
+  @ApiOperation({
+    summary: 'Replace a parcel’s future with a scripted journey (two hours a step)',
+    description: "A seller may drive its own shipments' parcels only; another's answers 404.",
+  })
   @ApiOkResponse({ type: SandboxParcelDto })
-  script(@Param('awb') awb: string, @Body() body: ScriptDto): Promise<SandboxParcelDto> {
-    return this.control.script(awb, body.script);
+  script(
+    @CurrentPrincipal() caller: Principal,
+    @Param('awb') awb: string,
+    @Body() body: ScriptDto,
+  ): Promise<SandboxParcelDto> {
+    return this.control.script(caller, awb, body.script);
   }
 
   @Post('clock')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Move the service clock (and the sandboxes’) forward' })
+  @Roles('admin')
+  @ApiOperation({ summary: 'Move the service clock (and the sandboxes’) forward (operators)' })
   @ApiOkResponse({ type: ClockDtoOut })
   clock(@Body() body: ClockDto): Promise<{ now: string }> {
     return this.control.advanceClock(body.advanceHours);

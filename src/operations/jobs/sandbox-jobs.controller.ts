@@ -1,12 +1,20 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles, SandboxOperatorAllowed } from 'src/common/auth/decorators';
 import { Clock } from 'src/common/clock';
 import { JobCatalogue } from './job-catalogue';
 import { JobRunDto, RunJobDto } from './jobs.dto';
 
-/** Exists only in sandbox mode: runs a scheduled job now instead of waiting for its trigger. */
+/** Exists only in sandbox mode: runs a scheduled job now instead of waiting for its trigger (operators). */
 @ApiTags('sandbox')
 @ApiBearerAuth()
+@ApiHeader({
+  name: 'X-Sandbox-Operator-Token',
+  required: false,
+  description: 'Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin)',
+})
+@SandboxOperatorAllowed()
+@Roles('admin')
 @Controller('sandbox/jobs')
 export class SandboxJobsController {
   constructor(

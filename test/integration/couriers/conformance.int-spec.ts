@@ -12,10 +12,13 @@ import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { defaults } from 'config/defaults';
+import type { Principal } from 'src/common/auth/principal';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { CASES, jakarta, order, quoteTo, reference } from './fixtures';
 
 const HOUR = 3600_000;
+/** The tests drive parcels as an operator (any parcel). */
+const OPERATOR: Principal = { kind: 'sandbox_operator', userId: '', role: 'admin', sellerId: null };
 
 /**
  * One suite, run against every courier adapter through its sandbox over real HTTP: the port behaves
@@ -85,7 +88,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     const req = order(c.service);
     const created = await courier.createOrder(req);
     await courier.requestPickup(created, req);
-    await control.script(created.awb, 'happy');
+    await control.script(OPERATOR, created.awb, 'happy');
     t.clock.advance(12 * HOUR);
     const seen = await statuses(created.awb);
     expect(seen).toEqual(
@@ -116,7 +119,10 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     const created = await courier.createOrder(order(c.service));
     for (const [to, expected, reason] of driven) {
       t.clock.advance(HOUR);
-      await control.advance(created.awb, { to: to as never, ...(reason ? { reason: reason as never } : {}) });
+      await control.advance(OPERATOR, created.awb, {
+        to: to as never,
+        ...(reason ? { reason: reason as never } : {}),
+      });
       const events = await trackOne(created.awb);
       const last = events[events.length - 1];
       expect([to, last.status]).toEqual([to, expected]);
@@ -148,7 +154,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
 
     const late = await courier.createOrder(order(c.service));
     t.clock.advance(HOUR);
-    await control.advance(late.awb, { to: 'picked_up' });
+    await control.advance(OPERATOR, late.awb, { to: 'picked_up' });
     expect(await courier.cancel(late)).toMatchObject({
       cancelled: false,
       reason: 'already_picked_up',
@@ -165,7 +171,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
       return created;
     };
     const missed = await booked();
-    await control.script(missed.awb, 'pickup_missed');
+    await control.script(OPERATOR, missed.awb, 'pickup_missed');
     t.clock.advance(HOUR);
     const events = await trackOne(missed.awb);
     expect(events.some((e) => e.reason === 'pickup_failed')).toBe(true);
@@ -173,7 +179,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     expect(await courier.cancel(missed)).toEqual({ cancelled: true });
 
     const voided = await booked();
-    await control.script(voided.awb, 'courier_cancelled');
+    await control.script(OPERATOR, voided.awb, 'courier_cancelled');
     t.clock.advance(HOUR);
     expect(pickupState(await trackOne(voided.awb)).state).toBe('cancelled_by_courier');
   });
@@ -181,7 +187,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
   it('verifies pushes with the courier’s scheme: good, forged, unsigned and replayed outside the window', async () => {
     const created = await courier.createOrder(order(c.service));
     t.clock.advance(HOUR);
-    await control.advance(created.awb, { to: 'out_for_delivery' });
+    await control.advance(OPERATOR, created.awb, { to: 'out_for_delivery' });
     const push = (await webhookFor(created.awb))!;
     const request = (headers: Record<string, string>, body: string) => ({
       headers,
