@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from 'config';
 import { Principal } from 'src/common/auth/principal';
-import { Clock } from 'src/common/clock';
+import { SystemClock } from 'src/common/clock';
 import { TtlCache } from 'src/common/ttl-cache';
 import { InvalidCredentialsError, InvalidTokenError, LoginRateLimitedError } from './auth.errors';
 import { LoginThrottleRepository } from './login-throttle.repository';
@@ -35,9 +35,18 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottleRepository,
-    private readonly clock: Clock,
+    /** Rate-limit windows count real time: moving the sandbox clock must not open them. */
+    private readonly realTime: SystemClock,
     private readonly config: AppConfig,
   ) {}
+
+  /** The fixed window of `seconds` that now falls in, and the seconds until it ends. */
+  private window(seconds: number): { start: Date; retryAfter: number } {
+    const now = this.realTime.now().getTime();
+    const ms = seconds * 1000;
+    const start = Math.floor(now / ms) * ms;
+    return { start: new Date(start), retryAfter: (start + ms - now) / 1000 };
+  }
 
   issueToken(user: User): AccessToken {
     const expiresIn = this.config.auth.jwtTtlSeconds;
@@ -46,22 +55,20 @@ export class AuthService {
   }
 
   /**
-   * Logs in by email and password. Attempts are limited per client IP, and failures per email, in
-   * fixed windows shared by all instances.
+   * Logs in by email and password. Every attempt counts against the client address (LOGIN_RATE_LIMIT_PER_IP);
+   * failures count per email and client address (LOGIN_RATE_LIMIT), so failures from one client never lock
+   * the owner out from another. Fixed windows in real time, shared by all instances.
    * @throws LoginRateLimitedError AUTH_RATE_LIMITED (with retry-after seconds)
    * @throws InvalidCredentialsError AUTH_INVALID_CREDENTIALS
    */
   async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
     const { perEmail, perIp, windowSeconds } = this.config.auth.loginRateLimit;
-    const now = this.clock.now().getTime();
-    const windowMs = windowSeconds * 1000;
-    const windowStart = new Date(Math.floor(now / windowMs) * windowMs);
-    const retryAfter = (windowStart.getTime() + windowMs - now) / 1000;
-    const emailKey = `login:fail:${email.toLowerCase()}`;
+    const { start, retryAfter } = this.window(windowSeconds);
+    const failuresKey = `login:fail:${email.toLowerCase()}|${clientIp}`;
 
-    if ((await this.throttle.hit(`login:ip:${clientIp}`, windowStart)) > perIp)
+    if ((await this.throttle.hit(`login:ip:${clientIp}`, start)) > perIp)
       throw new LoginRateLimitedError(retryAfter);
-    if ((await this.throttle.hits(emailKey, windowStart)) >= perEmail)
+    if ((await this.throttle.hits(failuresKey, start)) >= perEmail)
       throw new LoginRateLimitedError(retryAfter);
 
     const user = await this.users.findActiveByEmail(email);
@@ -71,7 +78,7 @@ export class AuthService {
           .verify(await (this.decoyHash ??= this.hasher.hash('decoy-password')), password)
           .then(() => false);
     if (!user || !ok) {
-      await this.throttle.hit(emailKey, windowStart);
+      await this.throttle.hit(failuresKey, start);
       throw new InvalidCredentialsError();
     }
     return this.issueToken(user);
@@ -99,8 +106,11 @@ export class AuthService {
     return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
   }
 
-  /** Drops login counters of windows that ended more than a day ago. */
+  /** Drops rate-limit counters of windows that ended more than a day ago. */
   pruneLoginCounters(): Promise<void> {
-    return this.throttle.deleteBefore(new Date(this.clock.now().getTime() - 24 * 3600_000));
+    const longest = this.config.auth.loginRateLimit.windowSeconds;
+    return this.throttle.deleteBefore(
+      new Date(this.realTime.now().getTime() - longest * 1000 - 24 * 3600_000),
+    );
   }
 }

@@ -17,11 +17,13 @@ import { MetricsService } from './metrics.service';
       useFactory: (config: AppConfig) =>
         config.couriers.sandboxMode ? new MovableClock() : new SystemClock(),
     },
+    // Real time, whatever the sandbox clock says: rate-limit windows must not move with it.
+    { provide: SystemClock, useValue: new SystemClock() },
     IdempotencyRepository,
     IdempotencyCleanupJob,
     IdempotencyInterceptor,
     MetricsService,
   ],
-  exports: [Clock, IdempotencyRepository, IdempotencyInterceptor, MetricsService],
+  exports: [Clock, SystemClock, IdempotencyRepository, IdempotencyInterceptor, MetricsService],
 })
 export class CommonModule {}

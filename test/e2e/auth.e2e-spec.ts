@@ -177,28 +177,88 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.get('/v1/addresses').set('authorization', 'Bearer nope').set('x-api-key', key).expect(400);
   });
 
-  it('rate limits failed logins per email with 429 and Retry-After, across the window', async () => {
+  it('rate limits failed logins per email and address with 429 and Retry-After, in real time', async () => {
     const limited = await startTestApp({ LOGIN_RATE_LIMIT: '3', LOGIN_RATE_WINDOW_SECONDS: '600' });
     try {
       const h = limited.http();
       const seller = await signupSeller(h);
+      const admin = await createOperator(limited, h, 'admin');
       for (let i = 0; i < 3; i += 1)
         await h.post('/v1/auth/login').send({ email: seller.email, password: 'wrong password' }).expect(401);
       const blocked = await h
         .post('/v1/auth/login')
         .send({ email: seller.email, password: seller.password })
         .expect(429);
-      expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
+      expect(blocked.body).toMatchObject({
+        statusCode: 429,
+        code: 'AUTH_RATE_LIMITED',
+        requestId: expect.any(String),
+      });
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(600);
       // Another account from the same address is not locked out.
       const other = await signupSeller(h);
       await h.post('/v1/auth/login').send({ email: other.email, password: other.password }).expect(200);
-      // The next window lets the owner in again.
-      limited.clock.advance(601_000);
+      // Without TRUST_PROXY, X-Forwarded-For is no address of the caller's choosing: still the same client.
+      await h
+        .post('/v1/auth/login')
+        .set('x-forwarded-for', '198.51.100.23')
+        .send({ email: seller.email, password: seller.password })
+        .expect(429);
+      // Moving the sandbox clock (and the service clock) past the window does not open it…
+      await h.post('/sandbox/clock').set(admin.auth).send({ advanceHours: 1 }).expect(200);
+      limited.clock.advance(3600_000);
+      await h.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(429);
+      // …the window passing in real time does.
+      limited.realClock.advance(601_000);
       await h.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(200);
     } finally {
       await limited.close();
     }
+  });
+
+  describe('behind a proxy (TRUST_PROXY=true): the client address comes from X-Forwarded-For', () => {
+    let proxied: TestApp;
+    let h: supertest.Agent;
+
+    beforeAll(async () => {
+      proxied = await startTestApp({
+        TRUST_PROXY: 'true',
+        LOGIN_RATE_LIMIT: '2',
+        LOGIN_RATE_LIMIT_PER_IP: '5',
+      });
+      h = proxied.http();
+    });
+    afterAll(() => proxied.close());
+
+    const login = (address: string, email: string, password: string) =>
+      h.post('/v1/auth/login').set('x-forwarded-for', address).send({ email, password });
+    const signup = (address: string) =>
+      h
+        .post('/v1/auth/signup')
+        .set('x-forwarded-for', address)
+        .send({ sellerName: 'Toko Proxy', email: uniqueEmail(), password: 'correct horse battery' });
+
+    it('locks out only the address that failed: the owner still logs in from another', async () => {
+      const owner = (await signup('192.0.2.10').expect(201)).body.user as { email: string };
+      for (let i = 0; i < 2; i += 1) await login('203.0.113.7', owner.email, 'guessing wrong').expect(401);
+      expect((await login('203.0.113.7', owner.email, 'correct horse battery').expect(429)).body.code).toBe(
+        'AUTH_RATE_LIMITED',
+      );
+      await login('198.51.100.9', owner.email, 'correct horse battery').expect(200);
+      // The address that failed may still log in to another account.
+      const other = (await signup('192.0.2.11').expect(201)).body.user as { email: string };
+      await login('203.0.113.7', other.email, 'correct horse battery').expect(200);
+    });
+
+    it('limits every login attempt per address (LOGIN_RATE_LIMIT_PER_IP), counting each forwarded address apart', async () => {
+      const owner = (await signup('192.0.2.20').expect(201)).body.user as { email: string };
+      for (let i = 0; i < 5; i += 1)
+        await login('203.0.113.50', uniqueEmail(), 'whatever password').expect(401);
+      const blocked = await login('203.0.113.50', owner.email, 'correct horse battery').expect(429);
+      expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      await login('203.0.113.51', owner.email, 'correct horse battery').expect(200);
+    });
   });
 });

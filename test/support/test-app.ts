@@ -2,7 +2,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
-import { Clock } from 'src/common/clock';
+import { Clock, SystemClock } from 'src/common/clock';
 import { createFastifyAdapter, configureApp } from 'src/main';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
@@ -21,6 +21,8 @@ export interface TestApp {
   db: TestDatabase;
   dataSource: DataSource;
   clock: FakeClock;
+  /** What the app takes for real time (rate-limit windows); moving `clock` leaves it where it is. */
+  realClock: FakeClock;
   /** The DNS server webhook hosts are resolved with (example hosts → public addresses; changeable). */
   dns: TestDnsServer;
   close(): Promise<void>;
@@ -53,9 +55,12 @@ export async function startTestApp(
   const dns = await TestDnsServer.start();
   const config = loadConfig(testEnv(database.url, { WEBHOOK_DNS_SERVERS: dns.address, ...overrides }), {});
   const clock = new FakeClock();
+  const realClock = new FakeClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, options)] })
     .overrideProvider(Clock)
     .useValue(clock)
+    .overrideProvider(SystemClock)
+    .useValue(realClock)
     .compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
     bufferLogs: true,
@@ -70,6 +75,7 @@ export async function startTestApp(
     db: database,
     dataSource: app.get(DataSource),
     clock,
+    realClock,
     dns,
     close: async () => {
       await app.close();
