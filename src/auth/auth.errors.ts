@@ -32,6 +32,16 @@ export class LoginRateLimitedError extends RateLimitedError {
   }
 }
 
+export class SignupRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'AUTH_SIGNUP_RATE_LIMITED',
+      'Too many signups from this address; try again later',
+      retryAfterSeconds,
+    );
+  }
+}
+
 export class UserNotFoundError extends NotFoundError {
   constructor() {
     super('AUTH_USER_NOT_FOUND', 'No such user');

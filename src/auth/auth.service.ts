@@ -4,7 +4,12 @@ import { AppConfig } from 'config';
 import { Principal } from 'src/common/auth/principal';
 import { SystemClock } from 'src/common/clock';
 import { TtlCache } from 'src/common/ttl-cache';
-import { InvalidCredentialsError, InvalidTokenError, LoginRateLimitedError } from './auth.errors';
+import {
+  InvalidCredentialsError,
+  InvalidTokenError,
+  LoginRateLimitedError,
+  SignupRateLimitedError,
+} from './auth.errors';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
@@ -85,6 +90,18 @@ export class AuthService {
   }
 
   /**
+   * Counts one signup from the client address (SIGNUP_RATE_LIMIT per SIGNUP_RATE_WINDOW_SECONDS, real
+   * time). Call before creating anything; the attempt counts whether or not the signup then succeeds.
+   * @throws SignupRateLimitedError AUTH_SIGNUP_RATE_LIMITED (with retry-after seconds)
+   */
+  async admitSignup(clientIp: string): Promise<void> {
+    const { perIp, windowSeconds } = this.config.auth.signupRateLimit;
+    const { start, retryAfter } = this.window(windowSeconds);
+    if ((await this.throttle.hit(`signup:ip:${clientIp}`, start)) > perIp)
+      throw new SignupRateLimitedError(retryAfter);
+  }
+
+  /**
    * Resolves a bearer token to the current state of its user (role changes and disabling apply at once).
    * Tokens must carry an expiry (`exp`).
    * @throws InvalidTokenError AUTH_INVALID_TOKEN
@@ -108,7 +125,10 @@ export class AuthService {
 
   /** Drops rate-limit counters of windows that ended more than a day ago. */
   pruneLoginCounters(): Promise<void> {
-    const longest = this.config.auth.loginRateLimit.windowSeconds;
+    const longest = Math.max(
+      this.config.auth.loginRateLimit.windowSeconds,
+      this.config.auth.signupRateLimit.windowSeconds,
+    );
     return this.throttle.deleteBefore(
       new Date(this.realTime.now().getTime() - longest * 1000 - 24 * 3600_000),
     );

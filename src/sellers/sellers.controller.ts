@@ -1,5 +1,13 @@
-import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, Req } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, CurrentSeller, Public, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
@@ -12,10 +20,13 @@ export class SellersController {
 
   @Post('auth/signup')
   @Public()
-  @ApiOperation({ summary: 'Create a seller and its owner; returns an access token' })
+  @ApiOperation({
+    summary: 'Create a seller and its owner; returns an access token (rate limited per address)',
+  })
   @ApiCreatedResponse({ type: SignupResultDto })
-  signup(@Body() body: SignupDto): Promise<SignupResultDto> {
-    return this.sellers.signup(body);
+  @ApiTooManyRequestsResponse({ description: 'Too many signups from this address; see Retry-After' })
+  signup(@Body() body: SignupDto, @Req() request: FastifyRequest): Promise<SignupResultDto> {
+    return this.sellers.signup(body, request.ip);
   }
 
   @Get('me')

@@ -45,9 +45,12 @@ export class SellersService {
 
   /**
    * Creates a seller, its default settings and its owner in one transaction, and logs the owner in.
+   * Limited per client address.
+   * @throws SignupRateLimitedError AUTH_SIGNUP_RATE_LIMITED (nothing is written)
    * @throws EmailTakenError AUTH_EMAIL_TAKEN (nothing is written)
    */
-  async signup(input: SignupDto): Promise<SignupResultDto> {
+  async signup(input: SignupDto, clientIp: string): Promise<SignupResultDto> {
+    await this.auth.admitSignup(clientIp);
     const now = this.clock.now();
     const { seller, user } = await this.tx.run(async (m) => {
       const seller: Seller = { id: randomUUID(), name: input.sellerName, createdAt: now };

@@ -226,6 +226,8 @@ describe('identity: signup, login, tokens, API keys', () => {
         TRUST_PROXY: 'true',
         LOGIN_RATE_LIMIT: '2',
         LOGIN_RATE_LIMIT_PER_IP: '5',
+        SIGNUP_RATE_LIMIT: '2',
+        SIGNUP_RATE_WINDOW_SECONDS: '3600',
       });
       h = proxied.http();
     });
@@ -259,6 +261,30 @@ describe('identity: signup, login, tokens, API keys', () => {
       expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
       expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
       await login('203.0.113.51', owner.email, 'correct horse battery').expect(200);
+    });
+
+    it('rate limits signups per address with 429, Retry-After and the error body, writing nothing', async () => {
+      await signup('198.51.100.77').expect(201);
+      await signup('198.51.100.77').expect(201);
+      const sellersBefore = await proxied.dataSource.query('SELECT count(*)::int AS n FROM sellers');
+      const refused = await signup('198.51.100.77').expect(429);
+      expect(refused.body).toEqual({
+        statusCode: 429,
+        error: 'Too Many Requests',
+        code: 'AUTH_SIGNUP_RATE_LIMITED',
+        message: expect.any(String),
+        details: [],
+        requestId: expect.any(String),
+      });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(3600);
+      expect(await proxied.dataSource.query('SELECT count(*)::int AS n FROM sellers')).toEqual(sellersBefore);
+      // Another address may sign up; the sandbox clock does not reopen the window, real time does.
+      await signup('198.51.100.78').expect(201);
+      proxied.clock.advance(2 * 3600_000);
+      await signup('198.51.100.77').expect(429);
+      proxied.realClock.advance(3600_000);
+      await signup('198.51.100.77').expect(201);
     });
   });
 });
