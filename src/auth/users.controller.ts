@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { CurrentPrincipal, CurrentSeller, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { CreateUserDto, UserDto } from './auth.dto';
@@ -36,6 +37,7 @@ export class UsersController {
     @CurrentSeller() sellerId: string,
     @CurrentPrincipal() me: Principal,
     @IdParam() id: string,
+    @NoBody() _body?: undefined,
   ): Promise<void> {
     return this.users.disable(sellerId, id, me.userId);
   }

@@ -1,3 +1,4 @@
+import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { EmailPasswordDto, UserDto } from 'src/auth/auth.dto';
@@ -37,6 +38,7 @@ export class MeDto {
   @ApiPropertyOptional({ description: 'Present when called with an API key' }) apiKey?: { id: string };
 }
 
+@RequiresSomeField()
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ enum: SCORING_PRESETS })
   @Optional()

@@ -3,21 +3,18 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsISO8601,
-  IsInt,
   IsObject,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
-import { ParcelDto } from 'src/scoring/quotes.dto';
+import { CodAmount, ParcelDto } from 'src/scoring/quotes.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
 export class RecipientDto {
@@ -64,15 +61,7 @@ export class CreateShipmentDto {
   @Type(() => ShipmentParcelDto)
   parcel!: ShipmentParcelDto;
 
-  @ApiPropertyOptional({
-    description: 'Rupiah to collect on delivery (0 or absent: not COD)',
-    minimum: 0,
-    maximum: 50_000_000,
-  })
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(50_000_000)
+  @CodAmount()
   codAmount?: number;
 
   @ApiPropertyOptional({

@@ -19,9 +19,10 @@ export class ReferenceTakenError extends ConflictError {
   }
 }
 
+/** No courier service (or not the pinned one) can carry the shipment; each courier's reasons are named. */
 export class NoCourierCarriesError extends BusinessRuleError {
-  constructor(field: string, message: string) {
-    super('SHIPMENTS_NO_COURIER_CARRIES', message, [{ field, message }]);
+  constructor(message: string, details: { field: string; message: string }[]) {
+    super('SHIPMENTS_NO_COURIER_CARRIES', message, details);
   }
 }
 

@@ -5,6 +5,7 @@ import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
 import type { CourierCode, CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
@@ -80,6 +81,25 @@ export class ShipmentsService {
   }
 
   /**
+   * Why each courier cannot carry the shipment, one entry per courier naming the request field to change:
+   * `codAmount` when a service would carry the weight but not the COD, else `parcel.weightGrams`.
+   */
+  private refusalsByCourier(
+    refusals: { info: CourierServiceInfo & { courier: string }; why: ServiceRefusal }[],
+  ) {
+    const catalogue = this.config.business.couriers.catalogue;
+    const couriers = [...new Set(refusals.map((r) => r.info.courier))] as CourierCode[];
+    return couriers.map((courier) => {
+      const own = refusals.filter((r) => r.info.courier === courier);
+      const codOnly = own.some((r) => r.why === 'cod_not_supported' || r.why === 'cod_over_limit');
+      return {
+        field: codOnly ? 'codAmount' : 'parcel.weightGrams',
+        message: `${catalogue[courier].name}: ${own.map((r) => describeRefusal(r.info, r.why)).join('; ')}`,
+      };
+    });
+  }
+
+  /**
    * Creates a shipment in status `ready`, with a snapshot of its origin address.
    * @throws AddressNotFoundError (404) for an unknown or another seller's origin
    * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES (422) when no courier (or the pinned one) could carry it
@@ -103,26 +123,28 @@ export class ShipmentsService {
    */
   build(sellerId: string, dto: CreateShipmentDto, origin: PickupAddress, now: Date): Shipment {
     const cod = dto.codAmount ?? 0;
-    const pinned = dto.courier
-      ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service)
+    const pin = dto.courier;
+    const services = pin
+      ? this.services().filter((s) => s.courier === pin.code && s.code === pin.service)
       : this.services();
-    if (dto.courier && !pinned.length)
-      throw new NoCourierCarriesError(
-        'courier.service',
-        `${dto.courier.code} has no service ${dto.courier.service}`,
-      );
-    if (
-      !pinned.some(
-        (s) => dto.parcel.weightGrams <= s.maxWeightGrams && dto.parcel.weightGrams >= s.minWeightGrams,
-      )
-    ) {
-      throw new NoCourierCarriesError(
-        'parcel.weightGrams',
-        'no courier service carries a parcel of this weight',
-      );
+    if (pin && !services.length) {
+      throw new NoCourierCarriesError('The pinned courier has no such service', [
+        { field: 'courier.service', message: `${pin.code} has no service ${pin.service}` },
+      ]);
     }
-    if (cod > 0 && !pinned.some((s) => s.cod && cod <= s.codMaxAmount)) {
-      throw new NoCourierCarriesError('codAmount', 'no courier service collects this COD amount');
+    const refusals = services.map((info) => ({
+      info,
+      why: serviceRefusal(info, dto.parcel.weightGrams, cod),
+    }));
+    if (refusals.every((r) => r.why)) {
+      throw new NoCourierCarriesError(
+        pin
+          ? 'The pinned courier service cannot carry this shipment'
+          : 'No courier service can carry this shipment',
+        this.refusalsByCourier(
+          refusals as { info: CourierServiceInfo & { courier: string }; why: ServiceRefusal }[],
+        ),
+      );
     }
     return {
       id: randomUUID(),

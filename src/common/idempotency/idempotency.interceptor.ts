@@ -11,7 +11,9 @@ import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Transactions } from 'src/database/transaction';
+import { ApiHeader } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../auth/decorators';
+import { ApiErrors } from '../openapi';
 import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -21,7 +23,18 @@ import { IdempotencyRepository } from './idempotency.repository';
  * response, another body gets 409, and concurrent requests with one key execute once. Only these routes
  * carry the interceptor (an interceptor chain costs every request that has one).
  */
-export const Idempotent = () => applyDecorators(UseInterceptors(IdempotencyInterceptor));
+export const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description:
+        'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h.',
+      schema: { type: 'string', maxLength: 255 },
+    }),
+    ApiErrors(409),
+  );
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 

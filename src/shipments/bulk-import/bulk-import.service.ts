@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Clock } from 'src/common/clock';
 import { AppError, FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
-import { fieldProblems } from 'src/common/errors/validation';
+import { fieldProblems, VALIDATOR_OPTIONS } from 'src/common/errors/validation';
+import { inspectJson } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
@@ -54,13 +55,11 @@ export class BulkImportService {
       const row = i + 1;
       if (!raw || typeof raw !== 'object' || Array.isArray(raw))
         return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+      // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one).
+      const unsafe = inspectJson(raw).problems;
+      if (unsafe.length) return errors.push({ row, details: unsafe });
       const dto = plainToInstance(CreateShipmentDto, raw);
-      const problems = validateSync(dto, {
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        stopAtFirstError: true,
-        validationError: { target: false, value: true },
-      });
+      const problems = validateSync(dto, VALIDATOR_OPTIONS);
       if (problems.length) return errors.push({ row, details: fieldProblems(problems) });
       const first = firstRowOf.get(dto.reference);
       if (first)

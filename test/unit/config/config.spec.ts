@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from 'config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({}, {});
-    expect(c.http).toEqual({ host: '0.0.0.0', port: 3000, trustProxy: false, shutdownGraceMs: 10000 });
+    expect(c.http).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      trustProxy: false,
+      shutdownGraceMs: 10000,
+      validationFastPath: true,
+    });
     expect(c.database).toEqual({
       url: undefined,
       poolSize: 10,
