@@ -8,6 +8,7 @@ import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { CreateUserDto, UserDto } from './auth.dto';
 import { UsersService, userView, UserView } from './users.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -31,6 +32,7 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @ApiErrors(409)
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a user; their sessions end at once' })
   remove(

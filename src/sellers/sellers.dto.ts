@@ -23,7 +23,7 @@ export class SignupResultDto {
   @ApiProperty({ type: SellerDto }) seller!: SellerDto;
   @ApiProperty({ type: UserDto }) user!: UserDto;
   @ApiProperty() accessToken!: string;
-  @ApiProperty() expiresIn!: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds until the token expires' }) expiresIn!: number;
 }
 
 class MeUserDto {
@@ -73,6 +73,6 @@ export class SettingsDto {
   @ApiProperty({ type: String, nullable: true }) webhookUrl!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Verifies X-Kirim-Signature on our webhooks' })
   webhookSecret!: string | null;
-  @ApiProperty({ description: 'Rupiah' }) lostMarginPerFailure!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) lostMarginPerFailure!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

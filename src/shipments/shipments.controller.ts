@@ -25,6 +25,7 @@ import {
   ShipmentDto,
 } from './shipments.dto';
 import { ShipmentsService } from './shipments.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
@@ -38,6 +39,7 @@ export class ShipmentsController {
   ) {}
 
   @Post()
+  @ApiErrors(404, 422)
   @Idempotent()
   @ApiCreatedResponse({ type: ShipmentDto })
   create(@CurrentSeller() sellerId: string, @Body() body: CreateShipmentDto): Promise<ShipmentDto> {
@@ -83,6 +85,7 @@ export class ShipmentsController {
   }
 
   @Post(':id/cancel')
+  @ApiErrors(409)
   @HttpCode(200)
   @ApiOkResponse({ type: ShipmentDto })
   cancel(

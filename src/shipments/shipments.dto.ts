@@ -98,14 +98,14 @@ export class ShipmentDto {
   @ApiProperty() reference!: string;
   @ApiProperty({ enum: SHIPMENT_STATUSES }) status!: ShipmentStatus;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;
-  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: 'integer', description: 'Delivery attempts so far' }) attempts!: number;
   @ApiProperty() codCollected!: boolean;
   @ApiProperty({ enum: ['none', 'at_risk'] }) risk!: 'none' | 'at_risk';
   @ApiProperty({ format: 'uuid' }) originAddressId!: string;
   @ApiProperty({ description: 'The pickup address as it was at creation' }) origin!: Record<string, string>;
   @ApiProperty({ type: RecipientDto }) recipient!: RecipientDto;
   @ApiProperty({ type: ShipmentParcelDto }) parcel!: ShipmentParcelDto;
-  @ApiProperty({ description: 'Rupiah' }) codAmount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) codAmount!: number;
   @ApiProperty({
     type: CourierChoiceDto,
     nullable: true,
@@ -138,7 +138,7 @@ export class ShipmentDetailDto extends ShipmentDto {
 }
 
 class RowErrorDto {
-  @ApiProperty({ description: '1-based data row (CSV header not counted)' }) row!: number;
+  @ApiProperty({ type: 'integer', description: '1-based data row (CSV header not counted)' }) row!: number;
   @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: {
     field: string;
     message: string;
