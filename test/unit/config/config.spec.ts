@@ -35,6 +35,11 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('turns the validation fast path off with VALIDATION_FAST_PATH=false, and refuses a non-boolean', () => {
+    expect(loadConfig({ VALIDATION_FAST_PATH: 'false' }, {}).http.validationFastPath).toBe(false);
+    expect(() => loadConfig({ VALIDATION_FAST_PATH: 'sometimes' }, {})).toThrow(/VALIDATION_FAST_PATH/);
+  });
+
   it('names every invalid setting at once', () => {
     let error: unknown;
     try {
