@@ -135,11 +135,11 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
 
   /** Every table's rows, hashed: the fuzz must leave all of them as they were. */
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = (await t.dataSource.query(
+    const tables = await t.dataSource.query<{ name: string }[]>(
       `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
        WHERE table_schema IN ('public', 'sandbox') AND table_type = 'BASE TABLE' AND table_name <> 'migrations'
        ORDER BY 1`,
-    )) as { name: string }[];
+    );
     const out: Record<string, string> = {};
     for (const { name } of tables) {
       const [row] = await t.dataSource.query(
@@ -166,8 +166,8 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
         parcel: { weightGrams: 1000 },
         codAmount: 150000,
       },
-      'post /v1/shipments': validShipment(origin, 'FUZZ-1') as unknown as Json,
-      'post /v1/shipments/bulk': [validShipment(origin, 'FUZZ-2') as unknown as Json],
+      'post /v1/shipments': validShipment(origin, 'FUZZ-1'),
+      'post /v1/shipments/bulk': [validShipment(origin, 'FUZZ-2')],
       'post /v1/pickups': { shipmentIds: [shipmentId] },
       'post /sandbox/couriers/{code}/faults': { errorRate: 0.1 },
       'post /sandbox/parcels/{awb}/advance': { to: 'delivered' },
