@@ -257,6 +257,11 @@ export const defaults = {
     checkEveryMinutes: 60,
     /** Booked shipments checked per watch step. */
     checkBatch: 200,
+    /**
+     * How long a cancellation at the courier is claimed (seller cancel or overdue pickup): far longer than
+     * a cancel call with its retries may take, so only a crashed caller's claim ever runs out.
+     */
+    cancelClaimSeconds: 120,
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {

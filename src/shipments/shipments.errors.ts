@@ -32,6 +32,13 @@ export class CannotCancelError extends InvalidStateError {
   }
 }
 
+/** Another cancellation of this booked shipment (the seller's or the pickup watch's) is at the courier now. */
+export class CancellationInProgressError extends ConflictError {
+  constructor() {
+    super('SHIPMENTS_CANCEL_IN_PROGRESS', 'A cancellation is already in progress for this shipment');
+  }
+}
+
 export class PickupNotFoundError extends NotFoundError {
   constructor() {
     super('PICKUPS_NOT_FOUND', 'No such pickup');

@@ -9,6 +9,7 @@ import { PickupService } from './pickup.service';
 import { PickupsController } from './pickups.controller';
 import { PickupsRepository } from './pickups.repository';
 import { ShipmentsController } from './shipments.controller';
+import { ShipmentsRepository } from './shipments.repository';
 import { ShipmentsService } from './shipments.service';
 
 /** A shipment from creation to handover: validation, bulk import, the pickup outbox, its worker and the pickup watch. */
@@ -17,6 +18,7 @@ import { ShipmentsService } from './shipments.service';
   controllers: [ShipmentsController, PickupsController],
   providers: [
     ShipmentsService,
+    ShipmentsRepository,
     BulkImportService,
     PickupsRepository,
     PickupService,
