@@ -5,7 +5,8 @@ class CourierServiceDto {
   @ApiProperty() code!: string;
   @ApiProperty() name!: string;
   @ApiProperty() cod!: boolean;
-  @ApiProperty({ type: 'integer', description: 'COD fee, basis points of the COD amount' }) codFeeBasisPoints!: number;
+  @ApiProperty({ type: 'integer', description: 'COD fee, basis points of the COD amount' })
+  codFeeBasisPoints!: number;
   @ApiProperty({ type: 'integer', description: 'COD fee minimum, rupiah' }) codFeeMinimum!: number;
   @ApiProperty({ type: 'integer', description: 'Largest COD amount, rupiah' }) codMaxAmount!: number;
   @ApiProperty({ type: 'integer' }) minWeightGrams!: number;
