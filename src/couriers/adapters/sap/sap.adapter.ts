@@ -16,6 +16,7 @@ import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
 import { verifySapToken } from './sap.signing';
@@ -173,7 +174,7 @@ export class SapAdapter implements CourierAdapter {
       courier: this.code,
       awb,
       reference,
-      service: String((rows[0] as SapRow & { service_type_code?: string }).service_type_code ?? ''),
+      service: payloadText((rows[0] as SapRow & { service_type_code?: string }).service_type_code),
     };
   }
 }
