@@ -210,10 +210,10 @@ export class ScoringService {
     if (courier.health().state === 'open') return { failed: 'circuit_open' };
     const asked = courier
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
-      .then((quotes) => {
+      .then((quotes): Rates => {
         const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
         this.cache.set(key, rates, this.clock.now().getTime());
-        return { rates } as Rates;
+        return { rates };
       });
     try {
       const answer = await Promise.race([asked, deadline]);

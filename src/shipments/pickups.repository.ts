@@ -59,7 +59,7 @@ export class PickupsRepository {
     now: Date,
   ): Promise<{ id: string | null; statuses: Map<string, string> }> {
     const id = randomUUID();
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<{ id: string; status: string; persisted: number }[]>(
       `WITH locked AS (
          SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
        ), ready AS (
@@ -75,7 +75,7 @@ export class PickupsRepository {
        )
        SELECT locked.id, locked.status, (SELECT count(*) FROM pickup)::int AS persisted FROM locked`,
       [sellerId, ids, bookable, id, pickupDate, now],
-    )) as { id: string; status: string; persisted: number }[];
+    );
     return { id: rows[0]?.persisted ? id : null, statuses: new Map(rows.map((r) => [r.id, r.status])) };
   }
 
@@ -85,7 +85,7 @@ export class PickupsRepository {
    */
   async claimDue(limit: number, now: Date, leaseMs: number): Promise<PickupItemRow[]> {
     // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
-    const [rows] = (await this.tx.manager.query(
+    const [rows] = await this.tx.manager.query<[PickupItemRow[], number]>(
       `UPDATE pickup_items SET claimed_until = $2, updated_at = $1
        WHERE id IN (
          SELECT id FROM pickup_items
@@ -93,7 +93,7 @@ export class PickupsRepository {
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING id, pickup_id, shipment_id, status, (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
-    )) as [PickupItemRow[], number];
+    );
     return rows;
   }
 
@@ -105,10 +105,10 @@ export class PickupsRepository {
   }
 
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
-    return (await this.tx.manager.query(
+    return await this.tx.manager.query<AttemptRow[]>(
       'SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id',
       [shipmentIds],
-    )) as AttemptRow[];
+    );
   }
 
   /** Written (and committed) before the courier is called. */
@@ -236,14 +236,10 @@ export class PickupsRepository {
     sellerId: string,
     id: string,
   ): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<{ id: string; pickup_date: string | null; created_at: Date }[]>(
       'SELECT id, pickup_date, created_at FROM pickups WHERE id = $1 AND seller_id = $2',
       [id, sellerId],
-    )) as {
-      id: string;
-      pickup_date: string | null;
-      created_at: Date;
-    }[];
+    );
     return rows[0];
   }
 
@@ -258,18 +254,20 @@ export class PickupsRepository {
       reason: string | null;
     }[]
   > {
-    return (await this.tx.manager.query(
+    return await this.tx.manager.query<
+      {
+        shipment_id: string;
+        item_status: string;
+        status: string;
+        courier: string | null;
+        service: string | null;
+        awb: string | null;
+        reason: string | null;
+      }[]
+    >(
       `SELECT i.shipment_id, i.status AS item_status, s.status, s.courier, s.service, s.awb, s.reason
        FROM pickup_items i JOIN shipments s ON s.id = i.shipment_id WHERE i.pickup_id = $1 ORDER BY i.created_at, i.shipment_id`,
       [pickupId],
-    )) as {
-      shipment_id: string;
-      item_status: string;
-      status: string;
-      courier: string | null;
-      service: string | null;
-      awb: string | null;
-      reason: string | null;
-    }[];
+    );
   }
 }

@@ -289,7 +289,7 @@ export class JneSandbox extends CourierSandbox {
       return undefined;
     });
 
-    app.post('/tracing/api/pricedev', async (request) => {
+    app.post('/tracing/api/pricedev', (request) => {
       const b = (request.body ?? {}) as Body;
       const from = payloadText(b.from);
       const thru = payloadText(b.thru);

@@ -37,7 +37,7 @@ export class BulkImportService {
    * @throws ValidationFailedError (field `body`) when the body is not an array/CSV or has 0 or more than 5,000 rows.
    */
   async import(sellerId: string, body: unknown, format: 'json' | 'csv'): Promise<BulkImportResult> {
-    const rows = format === 'csv' ? parseShipmentsCsv(String(body ?? '')) : body;
+    const rows = format === 'csv' ? parseShipmentsCsv(typeof body === 'string' ? body : '') : body;
     if (!Array.isArray(rows))
       throw new ValidationFailedError([
         { field: 'body', message: 'must be a JSON array of shipments or text/csv' },
@@ -74,10 +74,10 @@ export class BulkImportService {
 
     const taken = new Set(
       (
-        (await this.tx.manager.query(
+        await this.tx.manager.query<{ reference: string }[]>(
           'SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)',
           [sellerId, valid.map((v) => v.dto.reference)],
-        )) as { reference: string }[]
+        )
       ).map((r) => r.reference),
     );
     const origins = new Map<string, PickupAddress | null>();

@@ -8,7 +8,6 @@ import { LocationDirectory } from 'src/couriers/locations';
 import { CourierPolicies, HealthState, ResilienceSettings } from 'src/couriers/resilience';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { Registry } from 'prom-client';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { waitUntil } from '../../support/wait';
@@ -32,7 +31,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
     const adapter = buildAdapter('sap', {
       account: sandbox.account(),
       name: 'SAP Express',
-      catalogue: defaults.couriers.catalogue.sap.services as unknown as CourierServiceInfo[],
+      catalogue: defaults.couriers.catalogue.sap.services,
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
       locations: t.app.get(LocationDirectory),
     });

@@ -136,8 +136,7 @@ function mutate(
   if (!isObject(parent)) return copy;
   const last = path[path.length - 1];
   if (change.kind === 'delete') delete parent[last];
-  else if (change.kind === 'add')
-    (isObject(parent[last]) ? (parent[last] as Record<string, unknown>) : parent).extra = change.value;
+  else if (change.kind === 'add') (isObject(parent[last]) ? parent[last] : parent).extra = change.value;
   else parent[last] = change.value;
   return copy;
 }
@@ -238,7 +237,7 @@ describe('the validation fast path', () => {
           fc.array(
             fc.tuple(
               fc.constantFrom(...paths(body)),
-              fc.constantFrom('set', 'delete', 'add') as fc.Arbitrary<'set' | 'delete' | 'add'>,
+              fc.constantFrom<'set' | 'delete' | 'add'>('set', 'delete', 'add'),
               anyJson,
             ),
             { minLength: 1, maxLength: 3 },

@@ -182,8 +182,8 @@ describe('ninja status table', () => {
   it.each([
     [v2('Teleported to Mars', { status: 'Space' })],
     [v1('Parcel Eaten by Dog')],
-    [{ tracking_id: 'NVIDX' } as NinjaEvent],
-    [{} as NinjaEvent],
+    [{ tracking_id: 'NVIDX' }],
+    [{}],
   ])('keeps an unknown word raw with no status, without throwing (%#)', (raw) => {
     const e = toTrackingEvent(raw);
     expect(e.status).toBeNull();

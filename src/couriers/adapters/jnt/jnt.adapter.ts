@@ -163,8 +163,8 @@ export class JntAdapter implements CourierAdapter {
   }
 
   /** J&T books the pickup with the order (`servicetype: 1`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {

@@ -162,8 +162,8 @@ export class NinjaAdapter implements CourierAdapter {
   }
 
   /** Ninja books the pickup with the order (`parcel_job.is_pickup_required`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {

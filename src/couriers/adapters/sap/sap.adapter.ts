@@ -94,8 +94,8 @@ export class SapAdapter implements CourierAdapter {
   }
 
   /** SAP books the pickup with the order (`pickup_place: 1`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
