@@ -5,6 +5,8 @@
 export const defaults = {
   pagination: { defaultLimit: 50, maxLimit: 500 },
   password: { minLength: 10, maxLength: 200 },
+  /** The most COD a request may name, rupiah (couriers' own ceilings are lower: see the catalogue). */
+  maxCodAmount: 50_000_000,
   /** Seller settings applied at signup. */
   sellerSettings: {
     scoringPreset: 'balanced' as const,
@@ -255,6 +257,11 @@ export const defaults = {
     checkEveryMinutes: 60,
     /** Booked shipments checked per watch step. */
     checkBatch: 200,
+    /**
+     * How long a cancellation at the courier is claimed (seller cancel or overdue pickup): far longer than
+     * a cancel call with its retries may take, so only a crashed caller's claim ever runs out.
+     */
+    cancelClaimSeconds: 120,
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {

@@ -18,7 +18,14 @@ export class ConfigError extends Error {
 /** The validated, frozen configuration of one running service. Injected by class. */
 export class AppConfig {
   readonly env!: 'development' | 'production' | 'test';
-  readonly http!: { host: string; port: number; trustProxy: boolean; shutdownGraceMs: number };
+  readonly http!: {
+    host: string;
+    port: number;
+    trustProxy: boolean;
+    shutdownGraceMs: number;
+    /** Validated bodies built by the compiled fast path (VALIDATION_FAST_PATH). */
+    validationFastPath: boolean;
+  };
   readonly database!: {
     url?: string;
     poolSize: number;
@@ -184,6 +191,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       port: parsed.PORT,
       trustProxy: parsed.TRUST_PROXY,
       shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+      validationFastPath: parsed.VALIDATION_FAST_PATH,
     },
     database: {
       url: parsed.DATABASE_URL,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,18 +8,20 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { completeOpenApi, ErrorBodyDto } from './common/openapi';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
+import { BODY_LIMIT_BYTES, clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
 import { MetricsService } from './common/metrics.service';
-
-const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.http.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors,
+    clientErrorHandler,
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
       (req as IncomingMessage & { id?: string }).id = id;
@@ -28,20 +30,23 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
+/**
+ * How Nest creates the app (here and in the tests). Nest's own body parsers stay off: the request edge
+ * (common/http-edge.ts) reads JSON and CSV itself, and nothing else.
+ */
+export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
+
 /** Everything between "Nest created the app" and "listening": shared by main and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
   keepValidationRules();
-  app.useGlobalPipes(new FastValidationPipe(VALIDATION_PIPE_OPTIONS));
+  app.useGlobalPipes(
+    new FastValidationPipe(VALIDATION_PIPE_OPTIONS, app.get(AppConfig).http.validationFastPath),
+  );
   app.useGlobalFilters(new HttpErrorFilter());
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Bulk shipment imports arrive as CSV text.
-  fastify.addContentTypeParser(
-    ['text/csv', 'application/csv'],
-    { parseAs: 'string' },
-    (_request, body, done) => done(null, body),
-  );
+  guardRequestInput(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>
     metrics.observeRequest(method, route, status, seconds),
@@ -56,8 +61,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
       .addBearerAuth()
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
       .build(),
+    { extraModels: [ErrorBodyDto] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, completeOpenApi(document), { jsonDocumentUrl: 'docs-json' });
   await app.init();
 }
 
@@ -66,9 +72,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createFastifyAdapter(config),
-    {
-      bufferLogs: true,
-    },
+    APP_OPTIONS,
   );
   await configureApp(app);
   return app;

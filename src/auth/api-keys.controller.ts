@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { CurrentPrincipal, CurrentSeller, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { ApiKeyView, ApiKeysService } from './api-keys.service';
@@ -40,7 +41,11 @@ export class ApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
-  revoke(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<void> {
+  revoke(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @NoBody() _body?: undefined,
+  ): Promise<void> {
     return this.apiKeys.revoke(sellerId, id);
   }
 }

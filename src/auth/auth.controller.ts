@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Public } from 'src/common/auth/decorators';
 import { AccessTokenDto, LoginDto } from './auth.dto';
 import { AccessToken, AuthService } from './auth.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('auth')
 @Controller('v1/auth')
@@ -11,6 +12,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @ApiErrors(401)
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in with email and password (rate limited)' })

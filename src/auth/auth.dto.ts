@@ -38,7 +38,7 @@ export class LoginDto {
 export class AccessTokenDto {
   @ApiProperty() accessToken!: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
-  @ApiProperty({ description: 'Seconds until the token expires' }) expiresIn!: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds until the token expires' }) expiresIn!: number;
 }
 
 const SELLER_USER_ROLES = ['seller_owner', 'seller_staff'] as const;

@@ -3,10 +3,12 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { CurrentPrincipal, CurrentSeller, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { CreateUserDto, UserDto } from './auth.dto';
 import { UsersService, userView, UserView } from './users.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -30,12 +32,14 @@ export class UsersController {
   }
 
   @Delete(':id')
+  @ApiErrors(409)
   @HttpCode(204)
   @ApiOperation({ summary: 'Remove a user; their sessions end at once' })
   remove(
     @CurrentSeller() sellerId: string,
     @CurrentPrincipal() me: Principal,
     @IdParam() id: string,
+    @NoBody() _body?: undefined,
   ): Promise<void> {
     return this.users.disable(sellerId, id, me.userId);
   }

@@ -2,6 +2,7 @@
  * A small per-instance cache for data that changes rarely and is read on hot paths (a quote reads the
  * caller, the origin address, the settings and the statistics). Entries live `ttlMs` of real time;
  * writers in this instance delete what they change, other instances see it within the TTL.
+ * `now` reads that time in milliseconds (monotonic; a test drives its own).
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
@@ -9,12 +10,13 @@ export class TtlCache<K, V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries = 10_000,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   get(key: K): V | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.expiresAt <= performance.now()) {
+    if (e.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -23,7 +25,7 @@ export class TtlCache<K, V> {
 
   set(key: K, value: V): V {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
-    this.entries.set(key, { value, expiresAt: performance.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
     return value;
   }
 

@@ -1,8 +1,9 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Body, PipeTransform, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { TransformationType } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, ValidationArguments, ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { ValidationFailedError } from './errors/app-error';
 
 type Dto = new () => object;
 /** A DTO built from a request body, or undefined when the body needs the full validation (errors, or a doubt). */
@@ -226,17 +227,91 @@ function isFlatValue(value: unknown): boolean {
 }
 
 /**
- * Nest's ValidationPipe with the fast path in front for request bodies: a body the fast path accepts is
- * answered with the instance the pipe would have built; any other goes through the pipe unchanged.
+ * Whether the fast path reproduces a pipe with these options. It builds what `transform: true` with
+ * class-transformer's default options builds and applies every rule of the class with no groups; anything
+ * it cannot decide it hands to the pipe, so options that only make the pipe more lenient (whitelist without
+ * forbidNonWhitelisted, skipMissingProperties) are safe, but options that change what is built or which
+ * rules apply are not.
+ */
+export function fastPathReproduces(options: ValidationPipeOptions): boolean {
+  return (
+    options.transform === true &&
+    !options.groups?.length &&
+    !options.always &&
+    !options.strictGroups &&
+    !options.expectedType &&
+    !options.validatorPackage &&
+    !options.transformerPackage &&
+    Object.keys(options.transformOptions ?? {}).length === 0
+  );
+}
+
+const REQUIRES_SOME_FIELD = Symbol('requires some field');
+
+/** A PATCH body: every field is optional, but a body that changes nothing is refused (400). */
+export const RequiresSomeField = (): ClassDecorator => (target) => {
+  Reflect.defineMetadata(REQUIRES_SOME_FIELD, true, target);
+};
+
+const PRIMITIVES: unknown[] = [String, Number, Boolean, Array, Object, Symbol, BigInt];
+const isDto = (metatype: unknown): metatype is Dto =>
+  typeof metatype === 'function' && !PRIMITIVES.includes(metatype);
+
+/**
+ * Nest's ValidationPipe with the request-body rules it lacks and the fast path in front. A DTO body must be a
+ * JSON object (Nest turns `null` into `{}`, and an array into an array of instances); a PATCH body must
+ * change something. A body the fast path accepts is answered with the instance the pipe would have built;
+ * any other goes through the pipe unchanged.
  */
 export class FastValidationPipe extends ValidationPipe {
-  private readonly fast = new DtoFastPath();
+  private readonly fast: DtoFastPath | null;
+
+  /** @param fastPath false turns the fast path off (VALIDATION_FAST_PATH=false); it is also off for options it does not reproduce. */
+  constructor(options: ValidationPipeOptions, fastPath = true) {
+    super(options);
+    this.fast = fastPath && fastPathReproduces(options) ? new DtoFastPath() : null;
+  }
+
+  /** Whether bodies take the fast path (for tests and the start-up log). */
+  get fastPathOn(): boolean {
+    return this.fast !== null;
+  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && typeof metadata.metatype === 'function') {
-      const built = this.fast.for(metadata.metatype as Dto)?.(value);
-      if (built !== undefined) return built;
+    if (metadata.type !== 'body' || !isDto(metadata.metatype)) return super.transform(value, metadata);
+    const dto = metadata.metatype;
+    // No body at all is an empty object (bodiless POSTs with only optional fields); JSON null is not.
+    if (value !== undefined && !isPlainObject(value)) {
+      throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
     }
-    return super.transform(value, metadata);
+    const built: unknown =
+      (value !== undefined && this.fast?.for(dto)?.(value)) || (await super.transform(value, metadata));
+    if (
+      Reflect.getMetadata(REQUIRES_SOME_FIELD, dto) &&
+      !Object.values(built as object).some((v) => v !== undefined)
+    ) {
+      throw new ValidationFailedError([{ field: 'body', message: 'must change at least one field' }]);
+    }
+    return built;
   }
 }
+
+/**
+ * A route that takes no body (an action such as cancel, a DELETE): an empty object or no body is fine,
+ * anything else is refused naming each field, as unknown fields are everywhere else.
+ */
+class NoBodyPipe implements PipeTransform<unknown, undefined> {
+  transform(value: unknown): undefined {
+    if (value === undefined || (isPlainObject(value) && !Object.keys(value).length)) return undefined;
+    if (!isPlainObject(value))
+      throw new ValidationFailedError([
+        { field: 'body', message: 'must be empty: this route takes no body' },
+      ]);
+    throw new ValidationFailedError(
+      Object.keys(value).map((k) => ({ field: k, message: `property ${k} should not exist` })),
+    );
+  }
+}
+
+/** The body parameter of a route that takes none. */
+export const NoBody = () => Body(new NoBodyPipe());

@@ -5,11 +5,12 @@ class CourierServiceDto {
   @ApiProperty() code!: string;
   @ApiProperty() name!: string;
   @ApiProperty() cod!: boolean;
-  @ApiProperty({ description: 'COD fee, basis points of the COD amount' }) codFeeBasisPoints!: number;
-  @ApiProperty({ description: 'COD fee minimum, rupiah' }) codFeeMinimum!: number;
-  @ApiProperty({ description: 'Largest COD amount, rupiah' }) codMaxAmount!: number;
-  @ApiProperty() minWeightGrams!: number;
-  @ApiProperty() maxWeightGrams!: number;
+  @ApiProperty({ type: 'integer', description: 'COD fee, basis points of the COD amount' })
+  codFeeBasisPoints!: number;
+  @ApiProperty({ type: 'integer', description: 'COD fee minimum, rupiah' }) codFeeMinimum!: number;
+  @ApiProperty({ type: 'integer', description: 'Largest COD amount, rupiah' }) codMaxAmount!: number;
+  @ApiProperty({ type: 'integer' }) minWeightGrams!: number;
+  @ApiProperty({ type: 'integer' }) maxWeightGrams!: number;
 }
 
 class LatencyDto {
@@ -20,7 +21,7 @@ class LatencyDto {
 class CourierHealthDto {
   @ApiProperty({ enum: ['closed', 'open', 'half_open'] }) state!: string;
   @ApiProperty({ description: 'Share of recent calls that failed (0..1)' }) errorRate!: number;
-  @ApiProperty() recentCalls!: number;
+  @ApiProperty({ type: 'integer' }) recentCalls!: number;
   @ApiProperty({ type: LatencyDto }) latencyMs!: LatencyDto;
 }
 

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { MetricsService } from 'src/common/metrics.service';
 import { buildAdapter } from './adapters';
-import { COURIER_CODES, CourierServiceInfo } from './courier-adapter';
+import { COURIER_CODES } from './courier-adapter';
 import { CallWindow, CourierMetrics } from './courier-health';
 import { CourierRegistry, ResilientCourier } from './courier-registry';
 import { CouriersController } from './couriers.controller';
@@ -48,7 +48,7 @@ function buildRegistry(
       const adapter = buildAdapter(code, {
         account,
         name: catalogue[code].name,
-        catalogue: catalogue[code].services as unknown as CourierServiceInfo[],
+        catalogue: catalogue[code].services,
         webhookMaxAgeSeconds,
         locations,
       });

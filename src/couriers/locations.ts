@@ -65,18 +65,18 @@ export class LocationDirectory {
   }
 
   async provinceOfCity(name: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ province: string }[]>(
       'SELECT province FROM courier_locations WHERE upper(city) = upper($1) LIMIT 1',
       [name],
-    )) as { province: string }[];
+    );
     return rows[0]?.province ?? null;
   }
 
   async placeOfDistrict(name: string): Promise<{ province: string; city: string } | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ province: string; city: string }[]>(
       'SELECT province, city FROM courier_locations WHERE upper(district) = upper($1) LIMIT 1',
       [name],
-    )) as { province: string; city: string }[];
+    );
     return rows[0] ?? null;
   }
 }

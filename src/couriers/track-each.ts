@@ -11,7 +11,7 @@ export async function trackEach(
   trackOne: (awb: string) => Promise<TrackResult>,
   parallelism = PARALLELISM,
 ): Promise<TrackResult[]> {
-  const results: TrackResult[] = new Array(awbs.length);
+  const results = new Array<TrackResult>(awbs.length);
   let next = 0;
   const worker = async () => {
     while (next < awbs.length) {

@@ -21,11 +21,11 @@ export class DeliveryStatsRepository {
 
   /** Records the shipment's outcome once; false when it was recorded before (the caller then adds nothing). */
   async insertOutcome(o: OutcomeRow): Promise<boolean> {
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<unknown[]>(
       `INSERT INTO delivery_outcomes (shipment_id, courier, service, outcome, failed_attempts, transit_days, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
       [o.shipmentId, o.courier, o.service, o.outcome, o.failedAttempts, o.transitDays, o.recordedAt],
-    )) as unknown[];
+    );
     return rows.length > 0;
   }
 
@@ -72,18 +72,20 @@ export class DeliveryStatsRepository {
   /** Every requested (level, key) row in one round trip; absent keys are simply missing from the map. */
   async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
     if (!keys.length) return new Map();
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<
+      {
+        level: string;
+        key: string;
+        outcomes: number;
+        failures: number;
+        first_attempt: number;
+        transit_histogram: number[];
+      }[]
+    >(
       `SELECT s.level, s.key, s.outcomes, s.failures, s.first_attempt, s.transit_histogram
        FROM delivery_stats s JOIN unnest($1::text[], $2::text[]) AS k(level, key) ON s.level = k.level AND s.key = k.key`,
       [keys.map((k) => k.level), keys.map((k) => k.key)],
-    )) as {
-      level: string;
-      key: string;
-      outcomes: number;
-      failures: number;
-      first_attempt: number;
-      transit_histogram: number[];
-    }[];
+    );
     return new Map(
       rows.map((r) => [
         `${r.level}:${r.key}`,
@@ -98,19 +100,17 @@ export class DeliveryStatsRepository {
   }
 
   async recipient(phoneHash: string): Promise<{ outcomes: number; failures: number } | undefined> {
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<{ outcomes: number; failures: number }[]>(
       'SELECT outcomes, failures FROM recipient_stats WHERE phone_hash = $1',
       [phoneHash],
-    )) as { outcomes: number; failures: number }[];
+    );
     return rows[0];
   }
 
   async pickups(): Promise<Map<string, { attempts: number; failures: number }>> {
-    const rows = (await this.tx.manager.query('SELECT courier, attempts, failures FROM pickup_stats')) as {
-      courier: string;
-      attempts: number;
-      failures: number;
-    }[];
+    const rows = await this.tx.manager.query<{ courier: string; attempts: number; failures: number }[]>(
+      'SELECT courier, attempts, failures FROM pickup_stats',
+    );
     return new Map(rows.map((r) => [r.courier, { attempts: r.attempts, failures: r.failures }]));
   }
 }

@@ -5,6 +5,7 @@ import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
 import { QUOTE_RESPONSE_SCHEMA } from './quotes.schema';
 import { QuotesService } from './quotes.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('quotes')
 @ApiBearerAuth()
@@ -15,6 +16,7 @@ export class QuotesController {
   constructor(private readonly quotes: QuotesService) {}
 
   @Post()
+  @ApiErrors(404)
   @HttpCode(200)
   @RouteSchema(QUOTE_RESPONSE_SCHEMA)
   @ApiOperation({

@@ -1,8 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
+import { defaults } from 'config/defaults';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { IsPostalCode, IsProvince, Optional, Text } from 'src/common/validators';
 import { SCORING_PRESETS, type ScoringPreset } from 'src/sellers/seller-settings.entity';
+
+/** Rupiah to collect on delivery, optional: the same limit wherever a COD amount is given (quotes, shipments). */
+export const CodAmount = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      description: 'Rupiah to collect on delivery (0 or absent: not COD)',
+      minimum: 0,
+      maximum: defaults.maxCodAmount,
+    }),
+    Optional(),
+    IsInt(),
+    Min(0),
+    Max(defaults.maxCodAmount),
+  );
 
 export class DestinationDto {
   @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 })
@@ -76,11 +93,7 @@ export class QuoteRequestDto {
   @Type(() => ParcelDto)
   parcel!: ParcelDto;
 
-  @ApiPropertyOptional({ description: 'Rupiah to collect on delivery; 0 or absent for non-COD' })
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(100_000_000)
+  @CodAmount()
   codAmount?: number;
 
   @ApiPropertyOptional({ enum: SCORING_PRESETS, description: 'Defaults to your settings’ preset' })
@@ -90,8 +103,8 @@ export class QuoteRequestDto {
 }
 
 class DaysDto {
-  @ApiProperty() min!: number;
-  @ApiProperty() max!: number;
+  @ApiProperty({ type: 'integer' }) min!: number;
+  @ApiProperty({ type: 'integer' }) max!: number;
 }
 
 class ObservedDaysDto {
@@ -103,11 +116,19 @@ export class QuoteOptionDto {
   @ApiProperty() courier!: string;
   @ApiProperty() service!: string;
   @ApiProperty() serviceName!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Rupiah; null when the courier gave no price' })
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Rupiah; null when the courier gave no price',
+  })
   price!: number | null;
-  @ApiProperty({ description: 'Rupiah' }) codFee!: number;
-  @ApiProperty({ description: 'Rupiah Kirim earns back on shipping (invoiced as a credit)' })
-  cashback!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) codFee!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Rupiah Kirim earns back on shipping (invoiced as a credit); null without a price',
+  })
+  cashback!: number | null;
   @ApiProperty({ type: DaysDto, description: 'Promised transit days' }) etaDays!: DaysDto;
   @ApiProperty({
     type: ObservedDaysDto,
@@ -117,13 +138,28 @@ export class QuoteOptionDto {
   observedTransitDays!: ObservedDaysDto | null;
   @ApiProperty({ description: 'Learned chance the parcel is delivered and paid (0..1)' })
   successRate!: number;
-  @ApiProperty({ description: 'Rupiah: the expected cost of a successful delivery' }) expectedCost!: number;
-  @ApiProperty() score!: number;
-  @ApiProperty({ type: Number, nullable: true }) rank!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Rupiah: the expected cost of a successful delivery; null without a price',
+  })
+  expectedCost!: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Lower is better; null without a price' })
+  score!: number | null;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: '1 for the recommended option; null when ineligible',
+  })
+  rank!: number | null;
   @ApiProperty() eligible!: boolean;
   @ApiPropertyOptional() ineligibleReason?: string;
-  @ApiProperty({ description: 'Every term of the expected cost and of the score, rupiah' })
-  breakdown!: Record<string, unknown>;
+  @ApiProperty({
+    type: Object,
+    nullable: true,
+    description: 'Every term of the expected cost and of the score, rupiah; null without a price',
+  })
+  breakdown!: Record<string, unknown> | null;
 }
 
 class RecommendedDto {

@@ -7,6 +7,7 @@ import type { FastifySchema } from 'fastify';
  * the quote e2e tests read every one).
  */
 const int = { type: 'integer' } as const;
+const intOrNull = { type: ['integer', 'null'] } as const;
 const days = { type: 'object', properties: { min: int, max: int }, required: ['min', 'max'] } as const;
 
 const option = {
@@ -15,22 +16,22 @@ const option = {
     courier: { type: 'string' },
     service: { type: 'string' },
     serviceName: { type: 'string' },
-    price: { type: ['integer', 'null'] },
+    price: intOrNull,
     codFee: int,
-    cashback: int,
+    cashback: intOrNull,
     etaDays: days,
     observedTransitDays: {
       type: ['object', 'null'],
       properties: { p50: { type: 'number' }, p90: { type: 'number' } },
     },
     successRate: { type: 'number' },
-    expectedCost: int,
-    score: int,
+    expectedCost: intOrNull,
+    score: intOrNull,
     rank: { type: ['integer', 'null'] },
     eligible: { type: 'boolean' },
     ineligibleReason: { type: 'string' },
     breakdown: {
-      type: 'object',
+      type: ['object', 'null'],
       properties: {
         price: int,
         codFee: int,

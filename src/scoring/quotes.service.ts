@@ -47,25 +47,30 @@ export class QuotesService {
   }
 }
 
+/**
+ * The options in the API's shape. An option with no price (the courier gave none: route not served, timed
+ * out) has no expected cost, score or breakdown either: they would be computed from a price of 0.
+ */
 export function quoteOptions(ranked: RankedShipment): QuoteOptionDto[] {
   return ranked.options.map((o) => {
     const key = optionKey(o.courier, o.service);
+    const priced = ranked.priced.has(key);
     return {
       courier: o.courier,
       service: o.service,
       serviceName: o.serviceName,
-      price: ranked.priced.has(key) ? o.price : null,
+      price: priced ? o.price : null,
       codFee: o.codFee,
-      cashback: o.cashback,
+      cashback: priced ? o.cashback : null,
       etaDays: ranked.promised.get(key)!,
       observedTransitDays: ranked.observed.get(key) ?? null,
       successRate: Math.round(o.successRate * 10_000) / 10_000,
-      expectedCost: o.expectedCost,
-      score: o.score,
+      expectedCost: priced ? o.expectedCost : null,
+      score: priced ? o.score : null,
       rank: o.rank,
       eligible: o.eligible,
       ...(o.ineligibleReason ? { ineligibleReason: o.ineligibleReason } : {}),
-      breakdown: o.breakdown as unknown as Record<string, unknown>,
+      breakdown: priced ? (o.breakdown as unknown as Record<string, unknown>) : null,
     };
   });
 }

@@ -1,5 +1,6 @@
 import type { Rupiah } from 'src/common/money';
 import type { CourierCode } from 'src/couriers/courier-adapter';
+import type { ServiceRefusal } from 'src/couriers/service-limits';
 
 /**
  * The expected-cost model (DESIGN.md "Courier scoring"), pure: for each eligible courier service, the
@@ -9,14 +10,7 @@ import type { CourierCode } from 'src/couriers/courier-adapter';
  */
 
 export type IneligibleReason =
-  | 'route_not_served'
-  | 'cod_not_supported'
-  | 'cod_over_limit'
-  | 'too_heavy'
-  | 'too_light'
-  | 'circuit_open'
-  | 'courier_timeout'
-  | 'courier_error';
+  ServiceRefusal | 'route_not_served' | 'circuit_open' | 'courier_timeout' | 'courier_error';
 
 export interface PresetWeights {
   cost: number;

@@ -7,6 +7,7 @@ import { codFee } from 'src/couriers/cod-fee';
 import type { Area, CourierServiceInfo, Parcel } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
+import { serviceRefusal } from 'src/couriers/service-limits';
 import type { ScoringPreset } from 'src/sellers/seller-settings.entity';
 import { DeliveryStatsService } from './delivery-stats.service';
 import { CachedRate, RateCache } from './rate-cache';
@@ -191,10 +192,8 @@ export class ScoringService {
     r: Rates,
     rate: CachedRate | undefined,
   ): IneligibleReason | undefined {
-    if (s.parcel.weightGrams > info.maxWeightGrams) return 'too_heavy';
-    if (s.parcel.weightGrams < info.minWeightGrams) return 'too_light';
-    if (s.codAmount > 0 && !info.cod) return 'cod_not_supported';
-    if (s.codAmount > info.codMaxAmount && s.codAmount > 0) return 'cod_over_limit';
+    const refusal = serviceRefusal(info, s.parcel.weightGrams, s.codAmount);
+    if (refusal) return refusal;
     if ('failed' in r) return r.failed;
     if (!rate) return 'route_not_served';
     if (s.codAmount > 0 && !rate.codAvailable) return 'cod_not_supported';
@@ -211,10 +210,10 @@ export class ScoringService {
     if (courier.health().state === 'open') return { failed: 'circuit_open' };
     const asked = courier
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
-      .then((quotes) => {
+      .then((quotes): Rates => {
         const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
         this.cache.set(key, rates, this.clock.now().getTime());
-        return { rates } as Rates;
+        return { rates };
       });
     try {
       const answer = await Promise.race([asked, deadline]);

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { AddressDto, CreateAddressDto, UpdateAddressDto } from './addresses.dto';
@@ -46,7 +47,11 @@ export class AddressesController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<void> {
+  remove(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @NoBody() _body?: undefined,
+  ): Promise<void> {
     return this.addresses.remove(sellerId, id);
   }
 }

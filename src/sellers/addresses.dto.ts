@@ -1,3 +1,4 @@
+import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, PatchOf, Text } from 'src/common/validators';
 
@@ -35,6 +36,7 @@ export class CreateAddressDto {
   postalCode!: string;
 }
 
+@RequiresSomeField()
 export class UpdateAddressDto extends PatchOf(CreateAddressDto) {}
 
 export class AddressDto extends CreateAddressDto {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/co
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
 import { BankAccountDto, CreateBankAccountDto } from './bank-accounts.dto';
@@ -30,7 +31,11 @@ export class BankAccountsController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<void> {
+  remove(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @NoBody() _body?: undefined,
+  ): Promise<void> {
     return this.bankAccounts.remove(sellerId, id);
   }
 }

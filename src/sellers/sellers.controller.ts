@@ -12,6 +12,7 @@ import { CurrentPrincipal, CurrentSeller, Public, Roles, SELLER_ROLES } from 'sr
 import type { Principal } from 'src/common/auth/principal';
 import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
 import { SellersService } from './sellers.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('sellers')
 @Controller('v1')
@@ -19,6 +20,7 @@ export class SellersController {
   constructor(private readonly sellers: SellersService) {}
 
   @Post('auth/signup')
+  @ApiErrors(409)
   @Public()
   @ApiOperation({
     summary: 'Create a seller and its owner; returns an access token (rate limited per address)',

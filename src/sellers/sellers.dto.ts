@@ -1,3 +1,4 @@
+import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { EmailPasswordDto, UserDto } from 'src/auth/auth.dto';
@@ -22,7 +23,7 @@ export class SignupResultDto {
   @ApiProperty({ type: SellerDto }) seller!: SellerDto;
   @ApiProperty({ type: UserDto }) user!: UserDto;
   @ApiProperty() accessToken!: string;
-  @ApiProperty() expiresIn!: number;
+  @ApiProperty({ type: 'integer', description: 'Seconds until the token expires' }) expiresIn!: number;
 }
 
 class MeUserDto {
@@ -49,6 +50,7 @@ export class MeDto {
   apiKey?: MeApiKeyDto;
 }
 
+@RequiresSomeField()
 export class UpdateSettingsDto {
   @ApiPropertyOptional({ enum: SCORING_PRESETS })
   @Optional()
@@ -89,6 +91,6 @@ export class SettingsDto {
   webhookSecret?: string | null;
   @ApiProperty({ description: 'Whether a webhook secret exists (what staff and API keys see of it)' })
   webhookSecretSet!: boolean;
-  @ApiProperty({ description: 'Rupiah' }) lostMarginPerFailure!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) lostMarginPerFailure!: number;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -7,6 +7,7 @@ import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { nextPickupCheck, pickupState } from './pickup-sla';
 import { BookedShipmentRow, PickupsRepository } from './pickups.repository';
+import { ShipmentsRepository } from './shipments.repository';
 
 /** How long a claimed check is held before another instance may take it (a crashed check comes back). */
 const LEASE_MS = 5 * 60_000;
@@ -21,7 +22,8 @@ export interface PickupWatchResult {
  * Watches booked shipments until the courier picks them up. A pickup the courier cancels, or does not
  * make by the pickup deadline, is cancelled at the courier and the shipment goes back to the outbox, where
  * the worker books the next-best courier; the cancelled attempt records why. Pickup reliability (a term of
- * the scoring model) learns from every outcome.
+ * the scoring model) learns from every outcome. The watch cancels under the same claim as a seller's
+ * cancel, and never moves a shipment whose cancellation someone else has in flight.
  */
 @Injectable()
 export class PickupWatch {
@@ -29,6 +31,7 @@ export class PickupWatch {
 
   constructor(
     private readonly repository: PickupsRepository,
+    private readonly shipments: ShipmentsRepository,
     private readonly tx: Transactions,
     private readonly registry: CourierRegistry,
     private readonly stats: DeliveryStatsService,
@@ -95,10 +98,11 @@ export class PickupWatch {
     now: Date,
   ): Promise<'picked_up' | 'rebooked' | 'waiting'> {
     const found = pickupState(events);
-    if (found.state === 'picked_up') return this.pickedUp(courier, s, now);
+    if (found.state === 'picked_up') return this.pickedUp(courier, s, now, null);
     if (found.state === 'cancelled_by_courier') {
       const message = `${courier} cancelled the order before pickup: ${found.event.rawText}`;
-      return this.rebook(courier, s, { kind: 'courier_cancelled', code: found.event.rawCode, message }, now);
+      const why = { kind: 'courier_cancelled', code: found.event.rawCode, message };
+      return this.rebook(courier, s, why, now, null);
     }
     if (now < s.pickup_due_at) {
       await this.repository.schedulePickupCheck(
@@ -109,22 +113,28 @@ export class PickupWatch {
       return 'waiting';
     }
 
-    // Overdue: cancel at the courier first, so the parcel never has two live airway bills.
-    const order = { courier, awb: s.awb, reference: '', service: s.service };
+    // Overdue: cancel at the courier first, so the parcel never has two live airway bills. Claimed like a
+    // seller's cancel, so the two never both act; when the seller's is in flight, it decides.
+    const claim = new Date(now.getTime() + this.config.business.pickups.cancelClaimSeconds * 1000);
+    if (!(await this.shipments.claimCancellation({ id: s.id, awb: s.awb }, now, claim))) return 'waiting';
+    const order = { courier, awb: s.awb, reference: s.courier_reference ?? '', service: s.service };
     const cancel = await this.registry
       .get(courier)
       .cancel(order)
       .catch((e: Error) => e);
     if (cancel instanceof Error) {
+      await this.shipments.releaseCancellation(s.id, claim);
       this.logger.warn(
         { err: cancel, shipment: s.id },
         'pickup check: cancelling an overdue pickup failed; trying again later',
       );
       return 'waiting';
     }
-    if (!cancel.cancelled && cancel.reason === 'already_picked_up') return this.pickedUp(courier, s, now);
+    if (!cancel.cancelled && cancel.reason === 'already_picked_up')
+      return this.pickedUp(courier, s, now, claim);
     if (!cancel.cancelled && cancel.reason === 'refused') {
       // Still live at the courier: re-booking would give the parcel a second airway bill.
+      await this.shipments.releaseCancellation(s.id, claim);
       await this.repository.schedulePickupCheck(
         s.id,
         new Date(now.getTime() + this.checkEveryMs),
@@ -139,6 +149,7 @@ export class PickupWatch {
       s,
       { kind: 'pickup_missed', code: found.event?.rawCode ?? 'NO_PICKUP_SCAN', message },
       now,
+      claim,
     );
   }
 
@@ -146,12 +157,14 @@ export class PickupWatch {
     return this.config.business.pickups.checkEveryMinutes * 60_000;
   }
 
+  /** `claim`: the cancellation claim the watch holds on the shipment, if any. */
   private async pickedUp(
     courier: CourierCode,
     s: BookedShipmentRow,
     now: Date,
+    claim: Date | null,
   ): Promise<'picked_up' | 'waiting'> {
-    if (!(await this.tx.run(() => this.repository.markPickedUp(s.id, s.awb, now)))) return 'waiting';
+    if (!(await this.tx.run(() => this.repository.markPickedUp(s.id, s.awb, now, claim)))) return 'waiting';
     await this.stats.recordPickupOutcome(courier, false);
     return 'picked_up';
   }
@@ -161,8 +174,10 @@ export class PickupWatch {
     s: BookedShipmentRow,
     why: { kind: string; code: string; message: string },
     now: Date,
+    claim: Date | null,
   ): Promise<'rebooked' | 'waiting'> {
-    if (!(await this.tx.run(() => this.repository.returnToOutbox(s.id, s.awb, why, now)))) return 'waiting';
+    if (!(await this.tx.run(() => this.repository.returnToOutbox(s.id, s.awb, why, now, claim))))
+      return 'waiting';
     await this.stats.recordPickupOutcome(courier, true);
     this.logger.log(
       { shipment: s.id, courier, reason: why.kind },

@@ -223,7 +223,7 @@ export class PickupService {
         await this.finishBooked(
           item,
           shipment,
-          { id: attemptId, courier: option.courier, service: option.service } as AttemptRow,
+          { id: attemptId, courier: option.courier, service: option.service, reference },
           awb,
           { ranked, chosen: option },
         );
@@ -294,7 +294,7 @@ export class PickupService {
   private async finishBooked(
     item: PickupItemRow,
     shipment: Shipment,
-    attempt: Pick<AttemptRow, 'id' | 'courier' | 'service'>,
+    attempt: Pick<AttemptRow, 'id' | 'courier' | 'service' | 'reference'>,
     awb: string,
     decision: { ranked: RankedShipment; chosen: ScoredOption } | null,
   ): Promise<void> {
@@ -312,6 +312,7 @@ export class PickupService {
           courier: attempt.courier,
           service: attempt.service,
           awb,
+          courierReference: attempt.reference,
           ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
           pickupDueAt: due,
           pickupCheckAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),

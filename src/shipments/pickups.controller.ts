@@ -12,6 +12,7 @@ import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { PickupService } from './pickup.service';
 import { CreatePickupDto, PickupAcceptedDto, PickupDto } from './pickups.dto';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('pickups')
 @ApiBearerAuth()
@@ -22,6 +23,7 @@ export class PickupsController {
   constructor(private readonly pickups: PickupService) {}
 
   @Post()
+  @ApiErrors(422)
   @HttpCode(202)
   @Idempotent()
   @ApiOperation({

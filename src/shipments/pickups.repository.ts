@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
+import { cancelClaimIs } from './shipments.repository';
 
 export interface PickupItemRow {
   id: string;
@@ -34,6 +35,8 @@ export interface BookedShipmentRow {
   courier: string;
   service: string;
   awb: string;
+  /** Our order reference at the courier (J&T cancels by it). */
+  courier_reference: string | null;
   pickup_due_at: Date;
 }
 
@@ -56,7 +59,7 @@ export class PickupsRepository {
     now: Date,
   ): Promise<{ id: string | null; statuses: Map<string, string> }> {
     const id = randomUUID();
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<{ id: string; status: string; persisted: number }[]>(
       `WITH locked AS (
          SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
        ), ready AS (
@@ -72,7 +75,7 @@ export class PickupsRepository {
        )
        SELECT locked.id, locked.status, (SELECT count(*) FROM pickup)::int AS persisted FROM locked`,
       [sellerId, ids, bookable, id, pickupDate, now],
-    )) as { id: string; status: string; persisted: number }[];
+    );
     return { id: rows[0]?.persisted ? id : null, statuses: new Map(rows.map((r) => [r.id, r.status])) };
   }
 
@@ -82,7 +85,7 @@ export class PickupsRepository {
    */
   async claimDue(limit: number, now: Date, leaseMs: number): Promise<PickupItemRow[]> {
     // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
-    const [rows] = (await this.tx.manager.query(
+    const [rows] = await this.tx.manager.query<[PickupItemRow[], number]>(
       `UPDATE pickup_items SET claimed_until = $2, updated_at = $1
        WHERE id IN (
          SELECT id FROM pickup_items
@@ -90,7 +93,7 @@ export class PickupsRepository {
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING id, pickup_id, shipment_id, status, (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
-    )) as [PickupItemRow[], number];
+    );
     return rows;
   }
 
@@ -102,10 +105,10 @@ export class PickupsRepository {
   }
 
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
-    return (await this.tx.manager.query(
+    return await this.tx.manager.query<AttemptRow[]>(
       'SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id',
       [shipmentIds],
-    )) as AttemptRow[];
+    );
   }
 
   /** Written (and committed) before the courier is called. */
@@ -153,17 +156,19 @@ export class PickupsRepository {
 
   /**
    * Claims booked shipments whose pickup check is due, pushing their next check past `leaseUntil` so no
-   * other instance takes them meanwhile (and a crashed check comes back on its own).
+   * other instance takes them meanwhile (and a crashed check comes back on its own). A shipment whose
+   * cancellation is in flight waits: the cancellation decides what becomes of it.
    */
   async claimPickupChecks(now: Date, leaseUntil: Date, limit: number): Promise<BookedShipmentRow[]> {
-    const [rows] = (await this.tx.manager.query(
+    const [rows] = await this.tx.manager.query<[BookedShipmentRow[], number]>(
       `UPDATE shipments SET pickup_check_at = $2
        WHERE id IN (
          SELECT id FROM shipments WHERE pickup_check_at <= $1 AND status = 'booked'
+           AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $1)
          ORDER BY pickup_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, courier, service, awb, pickup_due_at`,
+       RETURNING id, courier, service, awb, courier_reference, pickup_due_at`,
       [now, leaseUntil, limit],
-    )) as [BookedShipmentRow[], number];
+    );
     return rows;
   }
 
@@ -174,40 +179,49 @@ export class PickupsRepository {
     );
   }
 
-  /** The courier holds the parcel: the pickup is no longer watched. False when the shipment moved on meanwhile. */
-  async markPickedUp(shipmentId: string, awb: string, now: Date): Promise<boolean> {
-    const [, n] = (await this.tx.manager.query(
-      `UPDATE shipments SET status = 'picked_up', reason = NULL, pickup_due_at = NULL, pickup_check_at = NULL, updated_at = $3
-       WHERE id = $1 AND status = 'booked' AND awb = $2`,
-      [shipmentId, awb, now],
-    )) as [unknown, number];
+  /**
+   * The courier holds the parcel: the pickup is no longer watched. Only by the holder of the cancellation
+   * `claim`, or with none when nobody holds one. False when the shipment moved on meanwhile or another
+   * cancellation is in flight.
+   */
+  async markPickedUp(shipmentId: string, awb: string, now: Date, claim: Date | null): Promise<boolean> {
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE shipments SET status = 'picked_up', reason = NULL, pickup_due_at = NULL, pickup_check_at = NULL,
+         cancel_claimed_until = NULL, updated_at = $3
+       WHERE id = $1 AND status = 'booked' AND awb = $2 AND ${cancelClaimIs('$4', '$3')}`,
+      [shipmentId, awb, now, claim],
+    );
     return n === 1;
   }
 
   /**
    * Puts a booked shipment back in the outbox after its courier cancelled or missed the pickup: the booked
-   * attempt becomes `cancelled` with why, the shipment `booking`, its outbox item pending again.
-   * False when the shipment is no longer booked with `awb` (cancelled or re-booked meanwhile).
+   * attempt becomes `cancelled` with why, the shipment `booking`, its outbox item pending again. Only by
+   * the holder of the cancellation `claim`, or with none when nobody holds one. False when the shipment is
+   * no longer booked with `awb` (cancelled or re-booked meanwhile) or another cancellation is in flight.
    */
   async returnToOutbox(
     shipmentId: string,
     awb: string,
     why: { kind: string; code: string; message: string },
     now: Date,
+    claim: Date | null,
   ): Promise<boolean> {
     const m = this.tx.manager;
-    const locked = (await m.query(
-      "SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 FOR UPDATE",
-      [shipmentId, awb],
-    )) as unknown[];
+    const locked = await m.query<unknown[]>(
+      `SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 AND ${cancelClaimIs('$3', '$4')}
+       FOR UPDATE`,
+      [shipmentId, awb, claim, now],
+    );
     if (!locked.length) return false;
-    const [items] = (await m.query(
+    const [items] = await m.query<[{ pickup_item_id: string }[], number]>(
       `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6
        WHERE shipment_id = $1 AND status = 'booked' AND awb = $2 RETURNING pickup_item_id`,
       [shipmentId, awb, why.kind, why.code, why.message.slice(0, 500), now],
-    )) as [{ pickup_item_id: string }[], number];
+    );
     await m.query(
-      `UPDATE shipments SET status = 'booking', reason = $2, courier = NULL, service = NULL, awb = NULL, pickup_due_at = NULL, pickup_check_at = NULL, updated_at = $3
+      `UPDATE shipments SET status = 'booking', reason = $2, courier = NULL, service = NULL, awb = NULL, courier_reference = NULL,
+         pickup_due_at = NULL, pickup_check_at = NULL, cancel_claimed_until = NULL, updated_at = $3
        WHERE id = $1`,
       [shipmentId, why.kind, now],
     );
@@ -222,14 +236,10 @@ export class PickupsRepository {
     sellerId: string,
     id: string,
   ): Promise<{ id: string; pickup_date: string | null; created_at: Date } | undefined> {
-    const rows = (await this.tx.manager.query(
+    const rows = await this.tx.manager.query<{ id: string; pickup_date: string | null; created_at: Date }[]>(
       'SELECT id, pickup_date, created_at FROM pickups WHERE id = $1 AND seller_id = $2',
       [id, sellerId],
-    )) as {
-      id: string;
-      pickup_date: string | null;
-      created_at: Date;
-    }[];
+    );
     return rows[0];
   }
 
@@ -244,18 +254,20 @@ export class PickupsRepository {
       reason: string | null;
     }[]
   > {
-    return (await this.tx.manager.query(
+    return await this.tx.manager.query<
+      {
+        shipment_id: string;
+        item_status: string;
+        status: string;
+        courier: string | null;
+        service: string | null;
+        awb: string | null;
+        reason: string | null;
+      }[]
+    >(
       `SELECT i.shipment_id, i.status AS item_status, s.status, s.courier, s.service, s.awb, s.reason
        FROM pickup_items i JOIN shipments s ON s.id = i.shipment_id WHERE i.pickup_id = $1 ORDER BY i.created_at, i.shipment_id`,
       [pickupId],
-    )) as {
-      shipment_id: string;
-      item_status: string;
-      status: string;
-      courier: string | null;
-      service: string | null;
-      awb: string | null;
-      reason: string | null;
-    }[];
+    );
   }
 }

@@ -44,12 +44,19 @@ export class Shipment {
   @Column('text', { nullable: true }) courier!: string | null;
   @Column('text', { nullable: true }) service!: string | null;
   @Column('text', { nullable: true }) awb!: string | null;
+  /** Our order reference at the courier for the booked airway bill (J&T cancels by it, not by the AWB). */
+  @Column('text', { nullable: true }) courierReference!: string | null;
   /** The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version. */
   @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
   /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
   @Column('timestamptz', { nullable: true }) pickupDueAt!: Date | null;
   /** While booked: when the courier is next asked whether the pickup happened. */
   @Column('timestamptz', { nullable: true }) pickupCheckAt!: Date | null;
+  /**
+   * While booked: a cancellation is being asked of the courier until then (by the seller or the pickup
+   * watch); nothing else may move the shipment meanwhile. A past time is a claim its holder abandoned.
+   */
+  @Column('timestamptz', { nullable: true }) cancelClaimedUntil!: Date | null;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;
 }

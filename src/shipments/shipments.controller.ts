@@ -1,8 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -10,9 +8,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
-import { CSV_COLUMNS } from './bulk-import/shipments-csv';
+import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS } from './bulk-import/shipments-csv';
+import { ApiJsonOrCsvBody } from 'src/common/openapi';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ROWS_CHECKED_EACH } from 'src/common/http-edge';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
+import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto } from 'src/common/pagination';
 import {
@@ -23,6 +25,7 @@ import {
   ShipmentDto,
 } from './shipments.dto';
 import { ShipmentsService } from './shipments.service';
+import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
@@ -36,6 +39,7 @@ export class ShipmentsController {
   ) {}
 
   @Post()
+  @ApiErrors(404, 422)
   @Idempotent()
   @ApiCreatedResponse({ type: ShipmentDto })
   create(@CurrentSeller() sellerId: string, @Body() body: CreateShipmentDto): Promise<ShipmentDto> {
@@ -43,16 +47,18 @@ export class ShipmentsController {
   }
 
   @Post('bulk')
+  @RouteConfig(ROWS_CHECKED_EACH)
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({
     summary:
       'Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named',
   })
-  @ApiConsumes('application/json', 'text/csv')
-  @ApiBody({
-    description: `A JSON array of shipments (as POST /v1/shipments), or CSV with columns ${CSV_COLUMNS.join(', ')}`,
-  })
+  @ApiJsonOrCsvBody(
+    CreateShipmentDto,
+    CSV_COLUMNS.map((name) => ({ name, required: CSV_REQUIRED_COLUMNS.includes(name) })),
+    'A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv)',
+  )
   @ApiOkResponse({ type: BulkImportResultDto })
   bulk(
     @CurrentSeller() sellerId: string,
@@ -79,9 +85,14 @@ export class ShipmentsController {
   }
 
   @Post(':id/cancel')
+  @ApiErrors(409)
   @HttpCode(200)
   @ApiOkResponse({ type: ShipmentDto })
-  cancel(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<ShipmentDto> {
+  cancel(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @NoBody() _body?: undefined,
+  ): Promise<ShipmentDto> {
     return this.shipments.cancel(sellerId, id);
   }
 }

@@ -3,21 +3,18 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsISO8601,
-  IsInt,
   IsObject,
   IsString,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
-import { ParcelDto } from 'src/scoring/quotes.dto';
+import { CodAmount, ParcelDto } from 'src/scoring/quotes.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
 export class RecipientDto {
@@ -64,15 +61,7 @@ export class CreateShipmentDto {
   @Type(() => ShipmentParcelDto)
   parcel!: ShipmentParcelDto;
 
-  @ApiPropertyOptional({
-    description: 'Rupiah to collect on delivery (0 or absent: not COD)',
-    minimum: 0,
-    maximum: 50_000_000,
-  })
-  @Optional()
-  @IsInt()
-  @Min(0)
-  @Max(50_000_000)
+  @CodAmount()
   codAmount?: number;
 
   @ApiPropertyOptional({
@@ -109,14 +98,14 @@ export class ShipmentDto {
   @ApiProperty() reference!: string;
   @ApiProperty({ enum: SHIPMENT_STATUSES }) status!: ShipmentStatus;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;
-  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: 'integer', description: 'Delivery attempts so far' }) attempts!: number;
   @ApiProperty() codCollected!: boolean;
   @ApiProperty({ enum: ['none', 'at_risk'] }) risk!: 'none' | 'at_risk';
   @ApiProperty({ format: 'uuid' }) originAddressId!: string;
   @ApiProperty({ description: 'The pickup address as it was at creation' }) origin!: Record<string, string>;
   @ApiProperty({ type: RecipientDto }) recipient!: RecipientDto;
   @ApiProperty({ type: ShipmentParcelDto }) parcel!: ShipmentParcelDto;
-  @ApiProperty({ description: 'Rupiah' }) codAmount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) codAmount!: number;
   @ApiProperty({
     type: CourierChoiceDto,
     nullable: true,
@@ -149,7 +138,7 @@ export class ShipmentDetailDto extends ShipmentDto {
 }
 
 class RowErrorDto {
-  @ApiProperty({ description: '1-based data row (CSV header not counted)' }) row!: number;
+  @ApiProperty({ type: 'integer', description: '1-based data row (CSV header not counted)' }) row!: number;
   @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: {
     field: string;
     message: string;

@@ -19,15 +19,23 @@ export class ReferenceTakenError extends ConflictError {
   }
 }
 
+/** No courier service (or not the pinned one) can carry the shipment; each courier's reasons are named. */
 export class NoCourierCarriesError extends BusinessRuleError {
-  constructor(field: string, message: string) {
-    super('SHIPMENTS_NO_COURIER_CARRIES', message, [{ field, message }]);
+  constructor(message: string, details: { field: string; message: string }[]) {
+    super('SHIPMENTS_NO_COURIER_CARRIES', message, details);
   }
 }
 
 export class CannotCancelError extends InvalidStateError {
   constructor(status: string, why?: string) {
     super('SHIPMENTS_CANNOT_CANCEL', why ?? `A ${status} shipment can no longer be cancelled`);
+  }
+}
+
+/** Another cancellation of this booked shipment (the seller's or the pickup watch's) is at the courier now. */
+export class CancellationInProgressError extends ConflictError {
+  constructor() {
+    super('SHIPMENTS_CANCEL_IN_PROGRESS', 'A cancellation is already in progress for this shipment');
   }
 }
 

@@ -11,6 +11,7 @@ import { PickupService } from './pickup.service';
 import { PickupsController } from './pickups.controller';
 import { PickupsRepository } from './pickups.repository';
 import { ShipmentsController } from './shipments.controller';
+import { ShipmentsRepository } from './shipments.repository';
 import { ShipmentsService } from './shipments.service';
 
 /** A shipment from creation to handover: validation, bulk import, the pickup outbox, its worker and the pickup watch. */
@@ -19,6 +20,7 @@ import { ShipmentsService } from './shipments.service';
   controllers: [ShipmentsController, PickupsController],
   providers: [
     ShipmentsService,
+    ShipmentsRepository,
     BulkImportService,
     PickupsRepository,
     PickupService,

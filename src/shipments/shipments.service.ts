@@ -5,13 +5,16 @@ import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
 import type { CourierCode, CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
 import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
+import { ShipmentsRepository } from './shipments.repository';
 import {
+  CancellationInProgressError,
   CannotCancelError,
   NoCourierCarriesError,
   ReferenceTakenError,
@@ -19,6 +22,7 @@ import {
 } from './shipments.errors';
 
 const UNIQUE_VIOLATION = '23505';
+const CANCELLED_BY_SELLER = 'cancelled_by_seller';
 
 export function shipmentView(s: Shipment): ShipmentDto {
   return {
@@ -70,6 +74,7 @@ export class ShipmentsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly registry: CourierRegistry,
+    private readonly repository: ShipmentsRepository,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -77,6 +82,25 @@ export class ShipmentsService {
     return Object.entries(catalogue).flatMap(([courier, c]) =>
       (c.services as unknown as CourierServiceInfo[]).map((s) => ({ ...s, courier })),
     );
+  }
+
+  /**
+   * Why each courier cannot carry the shipment, one entry per courier naming the request field to change:
+   * `codAmount` when a service would carry the weight but not the COD, else `parcel.weightGrams`.
+   */
+  private refusalsByCourier(
+    refusals: { info: CourierServiceInfo & { courier: string }; why: ServiceRefusal }[],
+  ) {
+    const catalogue = this.config.business.couriers.catalogue;
+    const couriers = [...new Set(refusals.map((r) => r.info.courier))] as CourierCode[];
+    return couriers.map((courier) => {
+      const own = refusals.filter((r) => r.info.courier === courier);
+      const codOnly = own.some((r) => r.why === 'cod_not_supported' || r.why === 'cod_over_limit');
+      return {
+        field: codOnly ? 'codAmount' : 'parcel.weightGrams',
+        message: `${catalogue[courier].name}: ${own.map((r) => describeRefusal(r.info, r.why)).join('; ')}`,
+      };
+    });
   }
 
   /**
@@ -103,26 +127,28 @@ export class ShipmentsService {
    */
   build(sellerId: string, dto: CreateShipmentDto, origin: PickupAddress, now: Date): Shipment {
     const cod = dto.codAmount ?? 0;
-    const pinned = dto.courier
-      ? this.services().filter((s) => s.courier === dto.courier!.code && s.code === dto.courier!.service)
+    const pin = dto.courier;
+    const services = pin
+      ? this.services().filter((s) => s.courier === pin.code && s.code === pin.service)
       : this.services();
-    if (dto.courier && !pinned.length)
-      throw new NoCourierCarriesError(
-        'courier.service',
-        `${dto.courier.code} has no service ${dto.courier.service}`,
-      );
-    if (
-      !pinned.some(
-        (s) => dto.parcel.weightGrams <= s.maxWeightGrams && dto.parcel.weightGrams >= s.minWeightGrams,
-      )
-    ) {
-      throw new NoCourierCarriesError(
-        'parcel.weightGrams',
-        'no courier service carries a parcel of this weight',
-      );
+    if (pin && !services.length) {
+      throw new NoCourierCarriesError('The pinned courier has no such service', [
+        { field: 'courier.service', message: `${pin.code} has no service ${pin.service}` },
+      ]);
     }
-    if (cod > 0 && !pinned.some((s) => s.cod && cod <= s.codMaxAmount)) {
-      throw new NoCourierCarriesError('codAmount', 'no courier service collects this COD amount');
+    const refusals = services.map((info) => ({
+      info,
+      why: serviceRefusal(info, dto.parcel.weightGrams, cod),
+    }));
+    if (refusals.every((r) => r.why)) {
+      throw new NoCourierCarriesError(
+        pin
+          ? 'The pinned courier service cannot carry this shipment'
+          : 'No courier service can carry this shipment',
+        this.refusalsByCourier(
+          refusals as { info: CourierServiceInfo & { courier: string }; why: ServiceRefusal }[],
+        ),
+      );
     }
     return {
       id: randomUUID(),
@@ -162,9 +188,11 @@ export class ShipmentsService {
       courier: null,
       service: null,
       awb: null,
+      courierReference: null,
       decision: null,
       pickupDueAt: null,
       pickupCheckAt: null,
+      cancelClaimedUntil: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -197,32 +225,62 @@ export class ShipmentsService {
 
   /**
    * Cancels a shipment: at once when nothing is booked; at the courier when it is booked (only before
-   * the parcel is picked up; a refusal keeps the shipment as it is, with the courier's reason).
-   * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409)
+   * the parcel is picked up; a refusal keeps the shipment as it is, with the courier's reason). The
+   * courier is asked under a cancellation claim, outside any transaction, so the pickup watch neither
+   * re-books nor marks picked up a shipment whose cancellation is in flight.
+   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
+   * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409) for a status past booking or a courier refusal
+   * @throws CancellationInProgressError SHIPMENTS_CANCEL_IN_PROGRESS (409) while another cancellation runs
+   * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): the courier could not answer; nothing changed
    */
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
-    return this.tx.run(async (m) => {
-      // The row stays locked while the courier is asked, so the pickup watch cannot re-book it meanwhile.
-      const s = await m.findOne(Shipment, { where: { id, sellerId }, lock: { mode: 'pessimistic_write' } });
-      if (!s) throw new ShipmentNotFoundError();
-      if (s.status === 'booked' && s.courier && s.awb) {
-        const outcome = await this.registry
-          .get(s.courier as CourierCode)
-          .cancel({ courier: s.courier as CourierCode, awb: s.awb, reference: '', service: s.service ?? '' });
-        if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
-          throw new CannotCancelError(
-            s.status,
-            `${s.courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`,
-          );
-        }
-      } else if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
-      s.status = 'cancelled';
-      s.reason = 'cancelled_by_seller';
-      s.pickupDueAt = null;
-      s.pickupCheckAt = null;
-      s.updatedAt = this.clock.now();
-      await m.save(Shipment, s);
-      return shipmentView(s);
-    });
+    const now = this.clock.now();
+    const s = await this.find(sellerId, id);
+    if (s.status !== 'booked') {
+      if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
+      const cancelled = await this.repository.cancelUnbooked(
+        sellerId,
+        id,
+        [...CANCELLABLE_BEFORE_BOOKING],
+        CANCELLED_BY_SELLER,
+        now,
+      );
+      if (!cancelled) throw new CannotCancelError((await this.find(sellerId, id)).status);
+      return shipmentView(cancelled);
+    }
+
+    const claim = new Date(now.getTime() + this.config.business.pickups.cancelClaimSeconds * 1000);
+    const claimed = await this.repository.claimCancellation({ id, sellerId }, now, claim);
+    if (!claimed) {
+      const current = await this.find(sellerId, id);
+      if (current.status === 'booked') throw new CancellationInProgressError();
+      throw new CannotCancelError(current.status);
+    }
+    const courier = claimed.courier as CourierCode;
+    const outcome = await this.registry
+      .get(courier)
+      .cancel({
+        courier,
+        awb: claimed.awb!,
+        reference: claimed.courierReference ?? '',
+        service: claimed.service ?? '',
+      })
+      .catch(async (e: unknown) => {
+        await this.repository.releaseCancellation(id, claim);
+        throw e;
+      });
+    if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
+      await this.repository.releaseCancellation(id, claim);
+      throw new CannotCancelError(
+        claimed.status,
+        `${courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`,
+      );
+    }
+    const cancelled = await this.tx.run(() =>
+      this.repository.finishCancellation(id, claim, CANCELLED_BY_SELLER, this.clock.now()),
+    );
+    // Only when our claim ran out mid-call and another canceller took over: it finishes the job.
+    if (!cancelled) throw new CancellationInProgressError();
+    return shipmentView(cancelled);
   }
 }

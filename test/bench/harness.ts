@@ -114,7 +114,7 @@ export async function load(
     body: o.body,
     duration: o.durationSec ?? defaults.durationSec,
     connections: o.connections ?? defaults.connections,
-    requests: o.setupRequest ? [{ setupRequest: o.setupRequest as never }] : undefined,
+    requests: o.setupRequest ? [{ setupRequest: o.setupRequest }] : undefined,
   });
   return {
     requestsPerSec: result.requests.average,

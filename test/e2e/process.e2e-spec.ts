@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from 'src/database/embedded-postgres';
-import { killAll, runBuilt, stop, waitForReady } from '../support/process';
+import { killAll, runBuilt, startService, stop } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
+import { waitUntil } from '../support/wait';
 
 const json = { 'content-type': 'application/json' };
 
@@ -49,17 +49,14 @@ describe('the built service as a process', () => {
     afterAll(() => db.drop());
 
     it('serves, logs JSON with request ids and no secrets, and shuts down cleanly on SIGTERM', async () => {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const proc = runBuilt('main', {
+      const { proc, base } = await startService((port) => ({
         NODE_ENV: 'test',
         PORT: String(port),
         DATABASE_URL: db.url,
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'trace',
         JOBS_ENABLED: 'false',
-      });
-      await waitForReady(`${base}/health/ready`, proc);
+      }));
 
       const password = 'a very secret password 42';
       const signup = await post(`${base}/v1/auth/signup`, {
@@ -144,13 +141,14 @@ describe('the built service as a process', () => {
       LOG_LEVEL: 'info',
     });
     const clusterRunning = () => existsSync(join(dataDir, 'postgres', 'postmaster.pid'));
+    /** A start that lost its port stopped the cluster it had started: wait for it before the next try. */
+    const clusterStopped = () =>
+      waitUntil(() => !clusterRunning(), 'the failed start’s PostgreSQL stops', 30_000);
 
     it('starts its own PostgreSQL, keeps data across restarts, shares it with a second instance, and stops it', async () => {
-      const portA = await freePort();
-      const a = runBuilt('main', env(portA));
-      await waitForReady(`http://127.0.0.1:${portA}/health/ready`, a);
+      const { proc: a, base: baseA } = await startService(env, { beforeRetry: clusterStopped });
       expect(a.stdout()).toContain('embedded PostgreSQL started');
-      const signup = await post(`http://127.0.0.1:${portA}/v1/auth/signup`, {
+      const signup = await post(`${baseA}/v1/auth/signup`, {
         sellerName: 'Persisted',
         email: 'keep@example.id',
         password: 'persist me please',
@@ -159,11 +157,9 @@ describe('the built service as a process', () => {
       expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
 
       // A second instance on the same data folder connects to the running server.
-      const portB = await freePort();
-      const b = runBuilt('main', env(portB));
-      await waitForReady(`http://127.0.0.1:${portB}/health/ready`, b);
+      const { proc: b, base: baseB } = await startService(env);
       expect(b.stdout()).toContain('embedded PostgreSQL shared');
-      const me = await fetch(`http://127.0.0.1:${portB}/v1/me`, {
+      const me = await fetch(`${baseB}/v1/me`, {
         headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
       });
       expect(me.status).toBe(200);
@@ -173,15 +169,13 @@ describe('the built service as a process', () => {
       expect(await stop(a)).toBe(0);
       expect(clusterRunning()).toBe(false);
 
-      const portC = await freePort();
-      const c = runBuilt('main', env(portC));
-      await waitForReady(`http://127.0.0.1:${portC}/health/ready`, c);
-      const login = await post(`http://127.0.0.1:${portC}/v1/auth/login`, {
+      const { proc: c, base: baseC } = await startService(env, { beforeRetry: clusterStopped });
+      const login = await post(`${baseC}/v1/auth/login`, {
         email: 'keep@example.id',
         password: 'persist me please',
       });
       expect(login.status).toBe(200);
-      const oldToken = await fetch(`http://127.0.0.1:${portC}/v1/me`, {
+      const oldToken = await fetch(`${baseC}/v1/me`, {
         headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
       });
       expect(oldToken.status).toBe(200);
@@ -203,15 +197,19 @@ describe('the built service as a process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kirim-user-'));
     if (asUser) chownSync(dataDir, asUser.uid, asUser.gid);
     try {
-      const port = await freePort();
-      const proc = runBuilt(
-        'main',
-        { NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir },
-        [],
-        asUser,
+      const { proc, base } = await startService(
+        (port) => ({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir }),
+        {
+          asUser,
+          beforeRetry: () =>
+            waitUntil(
+              () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')),
+              'the failed start’s PostgreSQL stops',
+              30_000,
+            ),
+        },
       );
-      await waitForReady(`http://127.0.0.1:${port}/health/ready`, proc);
-      const signup = await post(`http://127.0.0.1:${port}/v1/auth/signup`, {
+      const signup = await post(`${base}/v1/auth/signup`, {
         sellerName: 'As nobody',
         email: 'nobody@example.id',
         password: 'nobody password 1',

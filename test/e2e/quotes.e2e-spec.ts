@@ -4,7 +4,7 @@ import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface Option {
@@ -12,9 +12,9 @@ interface Option {
   service: string;
   price: number | null;
   codFee: number;
-  cashback: number;
-  expectedCost: number;
-  score: number;
+  cashback: number | null;
+  expectedCost: number | null;
+  score: number | null;
   rank: number | null;
   eligible: boolean;
   ineligibleReason?: string;
@@ -78,10 +78,43 @@ describe('POST /v1/quotes', () => {
     expect(find(options, 'sap', 'DRGREG')).toMatchObject({ eligible: false, ineligibleReason: 'too_light' });
   });
 
+  it('gives an option without a price no expected cost, score or breakdown (never one made from a price of 0)', async () => {
+    const options = (await quote({}).expect(200)).body.options as Option[];
+    const unpriced = options.filter((o) => o.price === null);
+    // SAP's cargo service does not quote a 1.2 kg parcel: before, it showed an expected cost of a few
+    // thousand rupiah, below every real option.
+    expect(unpriced.map((o) => `${o.courier}:${o.service}`)).toContain('sap:DRGREG');
+    for (const o of unpriced) {
+      expect(o).toMatchObject({
+        eligible: false,
+        expectedCost: null,
+        score: null,
+        cashback: null,
+        breakdown: null,
+      });
+    }
+    for (const o of options.filter((x) => x.price !== null))
+      expect(o.expectedCost).toEqual(expect.any(Number));
+  });
+
+  it('applies the same COD limit as shipments', async () => {
+    const over = await quote({ codAmount: 50_000_001 }).expect(400);
+    expect(over.body.details).toEqual([
+      { field: 'codAmount', message: 'codAmount must not be greater than 50000000' },
+    ]);
+    const shipmentOver = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), codAmount: 50_000_001 })
+      .expect(400);
+    expect(shipmentOver.body.details).toEqual(over.body.details);
+    await quote({ codAmount: 50_000_000 }).expect(200);
+  });
+
   it('honours a preset: cheapest picks the lowest net shipping price', async () => {
     const options = (await quote({ preset: 'cheapest' }).expect(200)).body.options as Option[];
     const eligible = options.filter((o) => o.eligible);
-    const net = (o: Option) => o.price! + o.codFee - o.cashback;
+    const net = (o: Option) => o.price! + o.codFee - o.cashback!;
     expect(net(eligible[0])).toBe(Math.min(...eligible.map(net)));
   });
 

@@ -105,6 +105,49 @@ describe('shipments', () => {
     expect(noCodService.body.details[0].field).toBe('codAmount');
   });
 
+  it('refuses a 1,000 kg COD parcel at creation with every courier’s reasons (not left to fail at pickup)', async () => {
+    const before = (await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n;
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), parcel: { weightGrams: 1_000_000 }, codAmount: 150_000 })
+      .expect(422);
+    expect(res.body).toMatchObject({
+      code: 'SHIPMENTS_NO_COURIER_CARRIES',
+      message: 'No courier service can carry this shipment',
+    });
+    expect(res.body.details).toEqual([
+      {
+        field: 'parcel.weightGrams',
+        message:
+          'JNE: REG carries at most 50,000 g; YES carries at most 30,000 g; OKE carries at most 50,000 g',
+      },
+      { field: 'parcel.weightGrams', message: 'J&T Express: EZ carries at most 100,000 g' },
+      {
+        field: 'parcel.weightGrams',
+        message:
+          'SAP Express: UDRREG carries at most 50,000 g; UDRONS carries at most 30,000 g; DRGREG carries at most 500,000 g',
+      },
+      {
+        field: 'parcel.weightGrams',
+        message: 'Ninja Xpress: STANDARD carries at most 50,000 g; EXPRESS carries at most 30,000 g',
+      },
+      {
+        // iDtruck carries a tonne, but collects no COD: changing the COD is what would make it possible.
+        field: 'codAmount',
+        message:
+          'ID Express: 00 carries at most 50,000 g; 03 carries at most 5,000 g; 06 does not collect COD',
+      },
+    ]);
+    expect((await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n).toBe(before);
+    // Without COD, iDtruck carries it.
+    await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), parcel: { weightGrams: 1_000_000 }, codAmount: 0 })
+      .expect(201);
+  });
+
   it('answers 400 naming each bad field, and writes nothing', async () => {
     const before = (await t.dataSource.query('SELECT count(*)::int AS n FROM shipments'))[0].n;
     const body = validShipment(origin);

@@ -113,7 +113,7 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     method: 'post',
     path: '/v1/addresses',
     body: [validAddress()],
-    field: 'label',
+    field: 'body',
   },
   {
     name: 'address: malformed JSON',

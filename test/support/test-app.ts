@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { Clock, SystemClock } from 'src/common/clock';
-import { createFastifyAdapter, configureApp } from 'src/main';
+import { APP_OPTIONS, createFastifyAdapter, configureApp } from 'src/main';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
@@ -63,9 +63,10 @@ export async function startTestApp(
     .overrideProvider(SystemClock)
     .useValue(realClock)
     .compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
-    bufferLogs: true,
-  });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(
+    createFastifyAdapter(config),
+    APP_OPTIONS,
+  );
   await configureApp(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

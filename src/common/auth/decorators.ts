@@ -1,4 +1,5 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiErrors } from '../openapi';
 import { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../errors/app-error';
 import { Principal, Role } from './principal';
@@ -10,7 +11,7 @@ export const ROLES_KEY = 'kirim:roles';
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** Only these roles may call the route (checked by the roles guard after authentication). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiErrors(403));
 
 export const SANDBOX_OPERATOR_KEY = 'kirim:sandbox-operator';
 export const SANDBOX_OPERATOR_HEADER = 'x-sandbox-operator-token';

@@ -7,6 +7,7 @@ export type ErrorKind =
   | 'conflict'
   | 'invalid_state'
   | 'business_rule'
+  | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable';
 
@@ -81,5 +82,12 @@ export class RateLimitedError extends AppError {
 export class UnavailableError extends AppError {
   constructor(code: string, message: string, retryAfterSeconds?: number) {
     super('unavailable', code, message, [], retryAfterSeconds);
+  }
+}
+
+/** A body in a type or charset Kirim does not read. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(message: string) {
+    super('unsupported_media_type', 'UNSUPPORTED_MEDIA_TYPE', message);
   }
 }

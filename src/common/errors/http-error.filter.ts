@@ -1,5 +1,6 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { FastifyReply, FastifyRequest } from 'fastify';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import { errorCodes, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorKind, FieldProblem } from './app-error';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -10,6 +11,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   invalid_state: 409,
   business_rule: 422,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -22,11 +24,69 @@ const CODE_BY_STATUS: Record<number, string> = {
   405: 'METHOD_NOT_ALLOWED',
   406: 'NOT_ACCEPTABLE',
   409: 'CONFLICT',
+  408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
 };
+
+/**
+ * What to tell a client about the errors Fastify raises itself, by Fastify's code. Fastify's own texts echo
+ * the URL or body back, or name Fastify; these say what was wrong and how to send it right.
+ */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than the 10 MB limit',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE:
+    'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body is not as long as its Content-Length header says',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but its Content-Type says JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',
+  FST_ERR_BAD_URL: 'The URL is not valid (a malformed percent-encoding?)',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path segment of the URL is longer than 100 characters',
+};
+
+/** Fastify errors about the body: answered as a validation failure of the field `body`. */
+const BODY_ERRORS = new Set([
+  'FST_ERR_CTP_INVALID_CONTENT_LENGTH',
+  'FST_ERR_CTP_EMPTY_JSON_BODY',
+  'FST_ERR_CTP_INVALID_JSON_BODY',
+]);
+
+/**
+ * Nest hands errors Fastify raised while reading a request to the filter as an HttpException carrying only
+ * Fastify's message: the code is found again from the message (the texts of fixed-message errors).
+ */
+const FASTIFY_CODE_BY_MESSAGE = new Map(
+  Object.keys(FASTIFY_MESSAGES)
+    .map((code) => errorCodes[code as keyof typeof errorCodes])
+    .filter((E) => typeof E === 'function')
+    .map(
+      (E) =>
+        [
+          new (E as new () => Error & { code: string })().message,
+          new (E as new () => Error & { code: string })().code,
+        ] as const,
+    ),
+);
+
+/** The contract's answer to one of Fastify's own errors. */
+function fastifyProblem(
+  fastifyCode: string,
+  status: number,
+): { code: string; message: string; details: FieldProblem[] } {
+  const message = FASTIFY_MESSAGES[fastifyCode];
+  if (BODY_ERRORS.has(fastifyCode)) {
+    return {
+      code: 'VALIDATION_FAILED',
+      message: 'The request is invalid',
+      details: [{ field: 'body', message: message.replace(/^The body /, '') }],
+    };
+  }
+  return { code: CODE_BY_STATUS[status] ?? 'BAD_REQUEST', message, details: [] };
+}
 
 export interface ErrorBody {
   statusCode: number;
@@ -38,13 +98,7 @@ export interface ErrorBody {
 }
 
 function reasonPhrase(status: number): string {
-  const name = HttpStatus[status];
-  if (!name) return 'Error';
-  return name
-    .toLowerCase()
-    .split('_')
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' ');
+  return STATUS_CODES[status] ?? 'Error';
 }
 
 /** Errors that Fastify itself raises before a route runs (bad JSON, wrong content type, body too large). */
@@ -79,15 +133,16 @@ export function toErrorResponse(
     const msg = typeof res === 'string' ? res : (res as { message?: unknown }).message;
     message = Array.isArray(msg) ? msg.join('; ') : typeof msg === 'string' ? msg : error.message;
     if (status === 404 && /^Cannot /.test(message)) message = 'No such route';
+    const fastifyCode = FASTIFY_CODE_BY_MESSAGE.get(message);
+    if (fastifyCode) ({ code, message, details } = fastifyProblem(fastifyCode, status));
   } else if (isFastifyClientError(error)) {
     status = error.statusCode!;
-    code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';
-    message = error.message;
-  }
-  // A body Fastify could not parse is a validation failure of the field `body`.
-  if (status === 400 && !details.length && code === 'BAD_REQUEST') {
-    code = 'VALIDATION_FAILED';
-    details = [{ field: 'body', message: /JSON/i.test(message) ? 'is not valid JSON' : message }];
+    if (error.code && FASTIFY_MESSAGES[error.code])
+      ({ code, message, details } = fastifyProblem(error.code, status));
+    else {
+      code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';
+      message = error.message;
+    }
   }
   if (status === 500) message = 'An unexpected error occurred';
   return {

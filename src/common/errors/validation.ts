@@ -1,7 +1,40 @@
 import type { ValidationPipeOptions } from '@nestjs/common';
-import { getMetadataStorage, ValidationError } from 'class-validator';
+import { getMetadataStorage, ValidationError, ValidatorOptions } from 'class-validator';
 import type { MetadataStorage } from 'class-validator/types/metadata/MetadataStorage';
 import { FieldProblem, ValidationFailedError } from './app-error';
+
+/**
+ * Constraint names by how basic the fault is: a value of the wrong type is named as such, never by the range
+ * or format it then also misses ("NaN" is not a whole number, not "greater than the maximum").
+ */
+const FIRST: readonly string[] = [
+  'whitelistValidation',
+  'isDefined',
+  'isObject',
+  'isArray',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'nestedValidation',
+];
+
+/** Kirim's words for the type constraints (class-validator's say "integer number", "either object or array"). */
+const TYPE_WORDING: Record<string, string> = {
+  isObject: 'must be a JSON object',
+  isArray: 'must be an array',
+  isString: 'must be a string',
+  isInt: 'must be a whole number',
+  isNumber: 'must be a number',
+  isBoolean: 'must be true or false',
+  nestedValidation: 'must be a JSON object',
+};
+
+/** The one message that says what is most basically wrong with a field. */
+function firstProblem(property: string, constraints: Record<string, string>): string {
+  const key = FIRST.find((k) => k in constraints) ?? Object.keys(constraints)[0];
+  return TYPE_WORDING[key] ? `${property} ${TYPE_WORDING[key]}` : constraints[key];
+}
 
 /**
  * Flattens class-validator's tree into one entry per offending field, named by its dotted path. Values
@@ -16,16 +49,19 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
         : parent
           ? `${parent}.${e.property}`
           : e.property;
-    const messages = Object.values(e.constraints ?? {});
-    if (messages.length) {
-      const missing = e.value === undefined && !e.constraints?.whitelistValidation;
+    const constraints = e.constraints ?? {};
+    if (Object.keys(constraints).length) {
+      const missing = e.value === undefined && !constraints.whitelistValidation;
       out.push({
         field,
         message:
-          e.property === undefined ? 'must be a JSON object' : missing ? `${field} is required` : messages[0],
+          e.property === undefined
+            ? 'must be a JSON object'
+            : missing
+              ? `${field} is required`
+              : firstProblem(e.property, constraints),
       });
-    }
-    if (e.children?.length) out.push(...fieldProblems(e.children, field));
+    } else if (e.children?.length) out.push(...fieldProblems(e.children, field));
   }
   return out;
 }
@@ -35,14 +71,21 @@ export function validationExceptionFactory(errors: ValidationError[]): Validatio
   return new ValidationFailedError(fieldProblems(errors));
 }
 
-/** How every request DTO is validated: unknown fields refused, values transformed (trimmed, normalized). */
-export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
-  transform: true,
+/**
+ * How every request DTO is checked (the pipe, and bulk import row by row): unknown fields refused, and every
+ * constraint of a field evaluated so the most basic fault can be named.
+ */
+export const VALIDATOR_OPTIONS: ValidatorOptions = {
   whitelist: true,
   forbidNonWhitelisted: true,
   forbidUnknownValues: true,
-  stopAtFirstError: true,
   validationError: { target: false, value: true },
+};
+
+/** How every request DTO is validated: as VALIDATOR_OPTIONS, values transformed (trimmed, normalized). */
+export const VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
+  ...VALIDATOR_OPTIONS,
+  transform: true,
   exceptionFactory: validationExceptionFactory,
 };
 

@@ -13,7 +13,9 @@ import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Transactions } from 'src/database/transaction';
+import { ApiHeader } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../auth/decorators';
+import { ApiErrors } from '../openapi';
 import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
 import { IdempotencyRepository } from './idempotency.repository';
@@ -34,7 +36,19 @@ const IDEMPOTENT_OPTIONS = 'kirim:idempotent-options';
  * carry the interceptor (an interceptor chain costs every request that has one).
  */
 export const Idempotent = (options: IdempotentOptions = {}) =>
-  applyDecorators(SetMetadata(IDEMPOTENT_OPTIONS, options), UseInterceptors(IdempotencyInterceptor));
+  applyDecorators(
+    SetMetadata(IDEMPOTENT_OPTIONS, options),
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: options.shownOnce
+        ? `Repeating the request with the same key and body answers 409 naming the ${options.shownOnce} created (it is shown only once); another body gets 409. Kept at least 24 h.`
+        : 'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h.',
+      schema: { type: 'string', maxLength: 255 },
+    }),
+    ApiErrors(409),
+  );
 
 const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 

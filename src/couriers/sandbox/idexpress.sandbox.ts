@@ -2,6 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
+import { payloadText } from '../payload-text';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
 import { coverage, type PlanStep } from './world';
@@ -43,8 +44,6 @@ interface Line {
   relation: string;
   proof: string;
 }
-
-const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
 /** The scan lines the simulated ID Express writes for each world step (idexpress.md §4), oldest first. */
 function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
@@ -107,7 +106,7 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
         [line.operationType, line.description, line.signer, line.relation] = [
           'POD scan',
           'Parcel has been delivered',
-          text(r.recipientName),
+          payloadText(r.recipientName),
           'Self',
         ];
         line.proof = `pod/${parcel.awb}.jpg`;
@@ -123,7 +122,7 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
         [line.operationType, line.description, line.signer, line.relation] = [
           'Return POD Scan',
           'Parcel returned to shipper',
-          text(r.senderName),
+          payloadText(r.senderName),
           'Self',
         ];
         break;
@@ -179,7 +178,7 @@ export class IdExpressSandbox extends CourierSandbox {
 
   /** The signed `data` field, as sent. */
   private dataOf(request: FastifyRequest): string {
-    return text(((request.method === 'GET' ? request.query : request.body) as Body | undefined)?.data);
+    return payloadText(((request.method === 'GET' ? request.query : request.body) as Body | undefined)?.data);
   }
 
   private json(request: FastifyRequest): unknown {
@@ -192,8 +191,8 @@ export class IdExpressSandbox extends CourierSandbox {
 
   private provinces(d: Body, originField: string, destinationField: string) {
     return {
-      origin: provinceOfCode(text(d[originField])),
-      destination: provinceOfCode(text(d[destinationField])),
+      origin: provinceOfCode(payloadText(d[originField])),
+      destination: provinceOfCode(payloadText(d[destinationField])),
     };
   }
 
@@ -246,7 +245,7 @@ export class IdExpressSandbox extends CourierSandbox {
   }
 
   private async createOne(o: Body) {
-    const orderNo = text(o.orderNo);
+    const orderNo = payloadText(o.orderNo);
     const item = (code: number, msg: string, waybillNo = '') => ({
       code,
       orderNo,
@@ -281,8 +280,8 @@ export class IdExpressSandbox extends CourierSandbox {
     if (missing.length) return item(ITEM_FAILED, `${missing.join(', ')} can not be empty`);
     const [existing] = await this.world.findByReference('idexpress', orderNo);
     if (existing) return item(-1, `orderNo ${orderNo} already exists`, existing.awb);
-    if (!['00', '01'].includes(text(o.serviceType))) return item(ITEM_FAILED, 'serviceType invalid');
-    if (text(o.paymentType) !== '01') return item(ITEM_FAILED, 'paymentType invalid');
+    if (!['00', '01'].includes(payloadText(o.serviceType))) return item(ITEM_FAILED, 'serviceType invalid');
+    if (payloadText(o.paymentType) !== '01') return item(ITEM_FAILED, 'paymentType invalid');
     if (pickup && !(Number(o.pickupEndTime) > Number(o.pickupStartTime)))
       return item(ITEM_FAILED, 'pickupEndTime must be later than pickupStartTime');
     const { origin, destination } = this.provinces(o, 'senderDistrictId', 'recipientDistrictId');
@@ -294,7 +293,7 @@ export class IdExpressSandbox extends CourierSandbox {
     if (!Number.isFinite(cod) || cod < 0) return item(ITEM_FAILED, 'codAmount invalid');
     const rejection = this.world.check(
       'idexpress',
-      text(o.expressType),
+      payloadText(o.expressType),
       origin,
       destination,
       weightGrams,
@@ -313,7 +312,7 @@ export class IdExpressSandbox extends CourierSandbox {
       courier: 'idexpress',
       awb,
       reference: orderNo,
-      service: text(o.expressType),
+      service: payloadText(o.expressType),
       // The create carries location ids, not names: scans name the province.
       originCity: origin,
       originProvince: origin,
@@ -328,7 +327,7 @@ export class IdExpressSandbox extends CourierSandbox {
       code: 0,
       orderNo,
       waybillNo: parcel.awb,
-      sortingCode: `${text(o.recipientDistrictId).slice(0, 2)}-${text(o.recipientDistrictId).slice(-3)}`,
+      sortingCode: `${payloadText(o.recipientDistrictId).slice(0, 2)}-${payloadText(o.recipientDistrictId).slice(-3)}`,
       msg: 'success',
     };
   }
@@ -336,8 +335,8 @@ export class IdExpressSandbox extends CourierSandbox {
   protected routes(app: FastifyInstance): void {
     app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
       const fields = ((request.method === 'GET' ? request.query : request.body) ?? {}) as Body;
-      const appId = text(fields.appId);
-      const sign = text(fields.sign);
+      const appId = payloadText(fields.appId);
+      const sign = payloadText(fields.sign);
       const data = this.dataOf(request);
       if (!appId || !sign || !data)
         return this.fail(reply, ERR.params, 'appId, sign and data can not be empty');
@@ -364,7 +363,7 @@ export class IdExpressSandbox extends CourierSandbox {
       }
       const { origin, destination } = this.provinces(d, 'senderCityId', 'recipientDistrictId');
       if (!origin || !destination) return this.fail(reply, ERR.refused, 'Area not found');
-      const service = text(d.expressType);
+      const service = payloadText(d.expressType);
       const weightGrams = Math.round(weightKg * 1000);
       const rejection = this.world.check('idexpress', service, origin, destination, weightGrams, 0);
       if (rejection === 'unknown_service') return this.fail(reply, ERR.params, 'expressType invalid');
@@ -407,7 +406,7 @@ export class IdExpressSandbox extends CourierSandbox {
       const d = this.json(request) as Body | undefined;
       if (!d || typeof d !== 'object' || !d.waybillNo)
         return this.fail(reply, ERR.params, 'waybillNo can not be empty');
-      const parcel = await this.world.find('idexpress', text(d.waybillNo));
+      const parcel = await this.world.find('idexpress', payloadText(d.waybillNo));
       if (!parcel) return this.fail(reply, ERR.notFound, 'waybillNo not found');
       if (d.serviceType === '00') {
         const outcome = await this.world.requestPickup(parcel);
@@ -422,7 +421,7 @@ export class IdExpressSandbox extends CourierSandbox {
       const d = this.json(request) as Body | undefined;
       if (!d || typeof d !== 'object' || !d.waybillNo)
         return this.fail(reply, ERR.params, 'waybillNo can not be empty');
-      const parcel = await this.world.find('idexpress', text(d.waybillNo));
+      const parcel = await this.world.find('idexpress', payloadText(d.waybillNo));
       if (!parcel) return this.fail(reply, ERR.notFound, 'waybillNo not found');
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled')
@@ -457,9 +456,11 @@ export class IdExpressSandbox extends CourierSandbox {
       const rows = [];
       for (const k of keys as Body[]) {
         const parcels = k?.waybillNo
-          ? [await this.world.find('idexpress', text(k.waybillNo))].filter((p): p is SandboxParcel => !!p)
+          ? [await this.world.find('idexpress', payloadText(k.waybillNo))].filter(
+              (p): p is SandboxParcel => !!p,
+            )
           : k?.orderNo
-            ? await this.world.findByReference('idexpress', text(k.orderNo))
+            ? await this.world.findByReference('idexpress', payloadText(k.orderNo))
             : [];
         for (const p of parcels) {
           const last = linesOf(p, this.world.happened(p)).at(-1);

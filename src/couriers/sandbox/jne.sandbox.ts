@@ -1,6 +1,7 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
+import { payloadText } from '../payload-text';
 import { formatWib, formatWibDayFirst } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
@@ -38,7 +39,7 @@ const isoWib = (at: Date) => `${formatWib(at).replace(' ', 'T')}+07:00`;
 
 function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
   const out: History[] = [];
-  const receiver = place(String(parcel.request.OLSHOP_RECEIVER_NAME ?? 'PENERIMA'));
+  const receiver = place(payloadText(parcel.request.OLSHOP_RECEIVER_NAME, 'PENERIMA'));
   for (const s of steps) {
     const at = new Date(s.at);
     const where = place(s.location);
@@ -154,7 +155,7 @@ const CNOTE_FIELDS: [field: string, required: boolean, max: number, kind?: 'numb
 /** The first problem with a generatecnote body, in JNE's manner of naming the field first. */
 function fieldProblem(b: Body): string | null {
   for (const [field, required, max, kind] of CNOTE_FIELDS) {
-    const value = b[field] === undefined ? '' : String(b[field]);
+    const value = payloadText(b[field]);
     if (!value) {
       if (required) return `${field} Is Required.`;
       continue;
@@ -212,19 +213,19 @@ export class JneSandbox extends CourierSandbox {
     const last = history[history.length - 1];
     const pod = podStatusOf(history);
     const delivered = pod === 'DELIVERED' ? last : undefined;
-    const weight = String(b.OLSHOP_WEIGHT ?? Math.max(1, Math.round(parcel.weightGrams / 1000)));
+    const weight = payloadText(b.OLSHOP_WEIGHT, String(Math.max(1, Math.round(parcel.weightGrams / 1000))));
     return {
       cnote: {
         cnote_no: parcel.awb,
         reference_number: parcel.reference,
-        cnote_origin: String(b.OLSHOP_ORIG ?? ''),
-        cnote_destination: String(b.OLSHOP_DEST ?? ''),
+        cnote_origin: payloadText(b.OLSHOP_ORIG),
+        cnote_destination: payloadText(b.OLSHOP_DEST),
         cnote_services_code: parcel.service,
         servicetype: `${parcel.service}19`,
-        cnote_cust_no: String(b.OLSHOP_CUST ?? ''),
+        cnote_cust_no: payloadText(b.OLSHOP_CUST),
         cnote_date: isoWib(parcel.createdAt),
-        cnote_pod_receiver: delivered ? String(b.OLSHOP_RECEIVER_NAME ?? '') : '',
-        cnote_receiver_name: String(b.OLSHOP_RECEIVER_NAME ?? ''),
+        cnote_pod_receiver: delivered ? payloadText(b.OLSHOP_RECEIVER_NAME) : '',
+        cnote_receiver_name: payloadText(b.OLSHOP_RECEIVER_NAME),
         city_name: place(parcel.destinationCity),
         cnote_pod_date: delivered ? isoWib(delivered.at) : '',
         pod_status: pod,
@@ -234,7 +235,7 @@ export class JneSandbox extends CourierSandbox {
         cnote_weight: weight,
         pod_code: last?.code ?? '',
         keterangan: delivered ? (delivered.code === 'D09' ? 'KELUARGA/SAUDARA' : 'YANG BERSANGKUTAN') : '',
-        cnote_goods_descr: String(b.OLSHOP_GOODSDESC ?? ''),
+        cnote_goods_descr: payloadText(b.OLSHOP_GOODSDESC),
         freight_charge: String(parcel.price),
         shippingcost: String(parcel.price),
         insuranceamount: '0',
@@ -253,17 +254,17 @@ export class JneSandbox extends CourierSandbox {
           cnote_no: parcel.awb,
           cnote_date: isoWib(parcel.createdAt),
           cnote_weight: weight,
-          cnote_origin: String(b.OLSHOP_ORIG ?? ''),
-          cnote_shipper_name: String(b.OLSHOP_SHIPPER_NAME ?? ''),
-          cnote_shipper_addr1: String(b.OLSHOP_SHIPPER_ADDR1 ?? ''),
-          cnote_shipper_addr2: String(b.OLSHOP_SHIPPER_ADDR2 ?? ''),
-          cnote_shipper_addr3: String(b.OLSHOP_SHIPPER_ADDR3 ?? ''),
-          cnote_shipper_city: String(b.OLSHOP_SHIPPER_CITY ?? ''),
-          cnote_receiver_name: String(b.OLSHOP_RECEIVER_NAME ?? ''),
-          cnote_receiver_addr1: String(b.OLSHOP_RECEIVER_ADDR1 ?? ''),
-          cnote_receiver_addr2: String(b.OLSHOP_RECEIVER_ADDR2 ?? ''),
-          cnote_receiver_addr3: String(b.OLSHOP_RECEIVER_ADDR3 ?? ''),
-          cnote_receiver_city: String(b.OLSHOP_RECEIVER_CITY ?? ''),
+          cnote_origin: payloadText(b.OLSHOP_ORIG),
+          cnote_shipper_name: payloadText(b.OLSHOP_SHIPPER_NAME),
+          cnote_shipper_addr1: payloadText(b.OLSHOP_SHIPPER_ADDR1),
+          cnote_shipper_addr2: payloadText(b.OLSHOP_SHIPPER_ADDR2),
+          cnote_shipper_addr3: payloadText(b.OLSHOP_SHIPPER_ADDR3),
+          cnote_shipper_city: payloadText(b.OLSHOP_SHIPPER_CITY),
+          cnote_receiver_name: payloadText(b.OLSHOP_RECEIVER_NAME),
+          cnote_receiver_addr1: payloadText(b.OLSHOP_RECEIVER_ADDR1),
+          cnote_receiver_addr2: payloadText(b.OLSHOP_RECEIVER_ADDR2),
+          cnote_receiver_addr3: payloadText(b.OLSHOP_RECEIVER_ADDR3),
+          cnote_receiver_city: payloadText(b.OLSHOP_RECEIVER_CITY),
         },
       ],
       history: history.map(({ date, desc, code }) => ({ date, desc, code })),
@@ -288,10 +289,10 @@ export class JneSandbox extends CourierSandbox {
       return undefined;
     });
 
-    app.post('/tracing/api/pricedev', async (request) => {
+    app.post('/tracing/api/pricedev', (request) => {
       const b = (request.body ?? {}) as Body;
-      const from = String(b.from ?? '');
-      const thru = String(b.thru ?? '');
+      const from = payloadText(b.from);
+      const thru = payloadText(b.thru);
       const weightKg = Number(b.weight);
       const origin = provinceOfCode(from);
       const destination = provinceOfCode(thru);
@@ -407,7 +408,7 @@ export class JneSandbox extends CourierSandbox {
       const b = (request.body ?? {}) as Body;
       if (!b.cnote_no || !b.pic_cancel || !b.reason_cancel)
         return { status: false, reason: 'cnote_no, pic_cancel And reason_cancel Are Required.' };
-      const parcel = await this.world.find('jne', String(b.cnote_no));
+      const parcel = await this.world.find('jne', payloadText(b.cnote_no));
       if (!parcel) return { status: false, reason: 'Cnote No. Not Found.' };
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled') return { status: false, reason: 'Cnote Already Cancelled.' };

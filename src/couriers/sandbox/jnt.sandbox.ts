@@ -2,6 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
+import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
@@ -90,7 +91,7 @@ const WIB_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /** Why J&T's strict validator refuses an order item (limits of jnt.md §3.2), or null. */
 function invalidField(o: Body): string | null {
-  const text = (f: string) => (o[f] === undefined || o[f] === null ? '' : String(o[f]));
+  const text = (f: string) => payloadText(o[f]);
   const required = [
     'orderid',
     'shipper_name',
@@ -189,8 +190,8 @@ export class JntSandbox extends CourierSandbox {
     failure: (msg: string) => unknown,
   ): Body | null {
     const form = (request.body ?? {}) as Record<string, unknown>;
-    const json = typeof form[jsonField] === 'string' ? (form[jsonField] as string) : '';
-    const sign = typeof form[signField] === 'string' ? (form[signField] as string) : undefined;
+    const json = typeof form[jsonField] === 'string' ? form[jsonField] : '';
+    const sign = typeof form[signField] === 'string' ? form[signField] : undefined;
     if (!json) {
       void reply.code(200).send(failure('Kesalahan pada parameter'));
       return null;
@@ -231,11 +232,11 @@ export class JntSandbox extends CourierSandbox {
       const weightKg = Number(data.weight);
       if (!Number.isFinite(weightKg) || weightKg <= 0)
         return { is_success: 'false', message: 'weight tidak valid', content: null };
-      const origin = await this.world.locations.provinceOfCity(String(data.sendSiteCode ?? ''));
-      const destination = await this.world.locations.placeOfDistrict(String(data.destAreaCode ?? ''));
+      const origin = await this.world.locations.provinceOfCity(payloadText(data.sendSiteCode));
+      const destination = await this.world.locations.placeOfDistrict(payloadText(data.destAreaCode));
       if (!origin || !destination)
         return { is_success: 'false', message: 'Invalid area code', content: null };
-      const productType = String(data.productType ?? 'EZ');
+      const productType = payloadText(data.productType, 'EZ');
       const content = this.world
         .quote('jnt', origin, destination.province, Math.round(weightKg * 1000), 0)
         .filter((q) => q.service.code === productType)
@@ -335,13 +336,13 @@ export class JntSandbox extends CourierSandbox {
       const c = (Array.isArray(data.detail) ? data.detail[0] : undefined) as Body | undefined;
       if (!c || typeof c !== 'object' || !c.orderid) return this.orderFailure('Kesalahan pada parameter');
       if (!this.credentialsOk(c)) return this.orderFailure('username atau api_key salah');
-      const orderid = String(c.orderid);
+      const orderid = payloadText(c.orderid);
       const fail = (reason: string) => ({
         success: true,
         desc: 'Request berhasil',
         detail: [{ orderid, status: 'Error', reason }],
       });
-      if (String(c.remark ?? '').length > 30) return fail('remark maksimal 30 karakter');
+      if (payloadText(c.remark).length > 30) return fail('remark maksimal 30 karakter');
       const [parcel] = await this.world.findByReference('jnt', orderid);
       if (!parcel) return fail('Orderid tidak ditemukan');
       const outcome = await this.world.cancel(parcel);
@@ -363,10 +364,11 @@ export class JntSandbox extends CourierSandbox {
         return { error_id: '400', error_message: 'Invalid request' };
       }
       if (b.eccompanyid !== 'KIRIM') return { error_id: '401', error_message: 'Unauthorized' };
-      let parcel: SandboxParcel | null = null;
-      if (b.awb) parcel = await this.world.find('jnt', String(b.awb));
+      let parcel: SandboxParcel | null;
+      if (b.awb) parcel = await this.world.find('jnt', payloadText(b.awb));
       // Assumed (confirm with J&T): lookup by our order id on the tracking endpoint.
-      else if (b.orderid) parcel = (await this.world.findByReference('jnt', String(b.orderid)))[0] ?? null;
+      else if (b.orderid)
+        parcel = (await this.world.findByReference('jnt', payloadText(b.orderid)))[0] ?? null;
       else return { error_id: '400', error_message: 'awb tidak boleh kosong' };
       if (!parcel) return { error_id: '404', error_message: b.awb ? 'Invalid AWB number' : 'Data not found' };
       return this.tracking(parcel);
@@ -383,11 +385,11 @@ export class JntSandbox extends CourierSandbox {
       detail: {
         shipped_date: formatWib(parcel.createdAt),
         services_code: parcel.service,
-        services_type: String(o.servicetype ?? ''),
+        services_type: payloadText(o.servicetype),
         actual_amount: parcel.price,
         weight: kg,
         qty: 1,
-        itemname: String(o.item_name ?? ''),
+        itemname: payloadText(o.item_name),
         note: '',
         detail_cost: {
           shipping_cost: parcel.price,
@@ -397,17 +399,17 @@ export class JntSandbox extends CourierSandbox {
           return_cost: steps.some((s) => s.returnLeg) ? parcel.price : 0,
         },
         sender: {
-          name: String(o.shipper_name ?? ''),
-          addr: String(o.shipper_addr ?? ''),
+          name: payloadText(o.shipper_name),
+          addr: payloadText(o.shipper_addr),
           city: parcel.originCity.toUpperCase(),
           zipcode: '',
           geoloc: '',
         },
         receiver: {
-          name: String(o.receiver_name ?? ''),
-          addr: String(o.receiver_addr ?? ''),
+          name: payloadText(o.receiver_name),
+          addr: payloadText(o.receiver_addr),
           city: parcel.destinationCity.toUpperCase(),
-          zipcode: String(o.receiver_zip ?? ''),
+          zipcode: payloadText(o.receiver_zip),
           geoloc: '',
         },
         driver: { name: '' },

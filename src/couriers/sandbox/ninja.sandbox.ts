@@ -2,6 +2,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { canonicalProvince } from 'src/common/indonesia';
 import type { CourierReason } from '../courier-adapter';
+import { payloadText } from '../payload-text';
 import { formatWib, wibDate } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
@@ -53,8 +54,8 @@ function eventsOf(parcel: SandboxParcel, steps: PlanStep[]): Body[] {
       signature_uri: '',
       image_uris: [] as string[],
       signed_by: {
-        name: String(to.name ?? ''),
-        contact: String(to.phone_number ?? ''),
+        name: payloadText(to.name),
+        contact: payloadText(to.phone_number),
         relationship: 'Self',
       },
     };
@@ -299,25 +300,25 @@ export class NinjaSandbox extends CourierSandbox {
     const p = obj(party);
     const address = Object.keys(obj(p.address)).length ? obj(p.address) : p;
     const at = p === address ? field : `${field}.address`;
-    if (String(address.country ?? 'ID').toUpperCase() !== 'ID') {
+    if (payloadText(address.country, 'ID').toUpperCase() !== 'ID') {
       details.push({
         field: `${at}.country`,
         reason: 'bad_address',
         message: `country ${String(address.country)} does not match the country code id`,
       });
     }
-    const province = canonicalProvince(String(address.province ?? ''));
+    const province = canonicalProvince(payloadText(address.province));
     if (!province)
       details.push({
         field: `${at}.province`,
         reason: 'bad_address',
-        message: `province "${String(address.province ?? '')}" is not an Indonesian province`,
+        message: `province "${payloadText(address.province)}" is not an Indonesian province`,
       });
     if (!address.city)
       details.push({ field: `${at}.city`, reason: 'bad_address', message: 'city is required' });
-    if (address.postcode !== undefined && !/^\d{5}$/.test(String(address.postcode)))
+    if (address.postcode !== undefined && !/^\d{5}$/.test(payloadText(address.postcode)))
       details.push({ field: `${at}.postcode`, reason: 'bad_address', message: 'postcode must be 5 digits' });
-    return province && address.city ? { province, city: String(address.city) } : null;
+    return province && address.city ? { province, city: payloadText(address.city) } : null;
   }
 
   private timeslot(value: unknown, field: string, details: Detail[]): void {
@@ -388,7 +389,7 @@ export class NinjaSandbox extends CourierSandbox {
     app.post('/:cc/1.0/public/price', async (request, reply) => {
       const b = obj(request.body);
       const details: Detail[] = [];
-      const service = LEVELS[String(b.service_level ?? '').toLowerCase()];
+      const service = LEVELS[payloadText(b.service_level).toLowerCase()];
       if (b.service_type !== 'Parcel')
         details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
       if (!service)
@@ -438,7 +439,7 @@ export class NinjaSandbox extends CourierSandbox {
       const details: Detail[] = [];
       if (b.service_type !== 'Parcel')
         details.push({ field: 'service_type', reason: 'invalid', message: 'service_type must be Parcel' });
-      const service = LEVELS[String(b.service_level ?? '').toLowerCase()];
+      const service = LEVELS[payloadText(b.service_level).toLowerCase()];
       if (!service)
         details.push({
           field: 'service_level',
@@ -446,7 +447,9 @@ export class NinjaSandbox extends CourierSandbox {
           message: 'service_level is not enabled for this account',
         });
       let requested =
-        b.requested_tracking_number === undefined ? null : String(b.requested_tracking_number).toUpperCase();
+        b.requested_tracking_number === undefined
+          ? null
+          : payloadText(b.requested_tracking_number).toUpperCase();
       if (requested !== null && (requested.length > 18 || !REQUESTED_TN.test(requested))) {
         details.push({
           field: 'requested_tracking_number',
@@ -455,7 +458,7 @@ export class NinjaSandbox extends CourierSandbox {
         });
       }
       if (requested !== null && requested.length < 9) requested = requested.padStart(9, '0'); // Ninja pads short numbers with zeros
-      const reference = String(obj(b.reference).merchant_order_number ?? '');
+      const reference = payloadText(obj(b.reference).merchant_order_number);
       if (reference.length > 255)
         details.push({
           field: 'reference.merchant_order_number',
@@ -464,14 +467,14 @@ export class NinjaSandbox extends CourierSandbox {
         });
       for (const side of ['from', 'to'] as const) {
         const p = obj(b[side]);
-        const name = String(p.name ?? '');
+        const name = payloadText(p.name);
         if (name.length < 3 || name.length > 255)
           details.push({
             field: `${side}.name`,
             reason: 'invalid',
             message: 'name must be 3-255 characters',
           });
-        const phone = String(p.phone_number ?? '');
+        const phone = payloadText(p.phone_number);
         if (!p.email && (phone.length < 6 || phone.length > 32))
           details.push({
             field: `${side}.phone_number`,
@@ -514,7 +517,7 @@ export class NinjaSandbox extends CourierSandbox {
             reason: 'invalid',
             message: 'pickup_service_type must be Scheduled or On-Demand',
           });
-        if (!DATE.test(String(job.pickup_date ?? '')))
+        if (!DATE.test(payloadText(job.pickup_date)))
           details.push({
             field: 'parcel_job.pickup_date',
             reason: 'invalid',
@@ -522,7 +525,7 @@ export class NinjaSandbox extends CourierSandbox {
           });
         this.timeslot(job.pickup_timeslot, 'parcel_job.pickup_timeslot', details);
       }
-      if (job.delivery_start_date !== undefined && !DATE.test(String(job.delivery_start_date)))
+      if (job.delivery_start_date !== undefined && !DATE.test(payloadText(job.delivery_start_date)))
         details.push({
           field: 'parcel_job.delivery_start_date',
           reason: 'invalid',

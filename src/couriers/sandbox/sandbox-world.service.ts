@@ -65,7 +65,7 @@ export class SandboxWorld {
   }
 
   services(courier: CourierCode): CourierServiceInfo[] {
-    return this.config.business.couriers.catalogue[courier].services as unknown as CourierServiceInfo[];
+    return this.config.business.couriers.catalogue[courier].services;
   }
 
   /** Every service that serves the route, priced for the parcel. */

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
 import { COURIER_REASONS, type CourierReason } from '../courier-adapter';
 import { Optional } from 'src/common/validators';
 import { SCRIPTS, type Script } from './world';

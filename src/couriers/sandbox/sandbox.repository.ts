@@ -71,11 +71,11 @@ export class SandboxRepository {
 
   /** The next number of a courier's AWB sequence (one row per courier, incremented atomically). */
   async nextAwbNumber(courier: CourierCode): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ last: string }[]>(
       `INSERT INTO sandbox.awb_sequences (courier, last) VALUES ($1, 1)
        ON CONFLICT (courier) DO UPDATE SET last = sandbox.awb_sequences.last + 1 RETURNING last`,
       [courier],
-    )) as { last: string }[];
+    );
     return Number(row.last);
   }
 
@@ -105,35 +105,36 @@ export class SandboxRepository {
   }
 
   async find(courier: CourierCode, awb: string): Promise<SandboxParcel | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ParcelRow[]>(
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2',
       [courier, awb],
-    )) as ParcelRow[];
+    );
     return rows[0] ? toParcel(rows[0]) : null;
   }
 
   async findMany(courier: CourierCode, awbs: string[]): Promise<SandboxParcel[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ParcelRow[]>(
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = ANY($2)',
       [courier, awbs],
-    )) as ParcelRow[];
+    );
     return rows.map(toParcel);
   }
 
   /** Any courier's parcel by AWB (the control routes address parcels by AWB alone). */
   async findAnyCourier(awb: string): Promise<SandboxParcel | null> {
-    const rows = (await this.dataSource.query('SELECT * FROM sandbox.parcels WHERE awb = $1 LIMIT 1', [
-      awb,
-    ])) as ParcelRow[];
+    const rows = await this.dataSource.query<ParcelRow[]>(
+      'SELECT * FROM sandbox.parcels WHERE awb = $1 LIMIT 1',
+      [awb],
+    );
     return rows[0] ? toParcel(rows[0]) : null;
   }
 
   /** Parcels created with a reference, oldest first. */
   async findByReference(courier: CourierCode, reference: string): Promise<SandboxParcel[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ParcelRow[]>(
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND reference = $2 ORDER BY created_at, awb',
       [courier, reference],
-    )) as ParcelRow[];
+    );
     return rows.map(toParcel);
   }
 
@@ -146,14 +147,9 @@ export class SandboxRepository {
   }
 
   async faults(): Promise<Map<CourierCode, Faults>> {
-    const rows = (await this.dataSource.query(
-      'SELECT courier, error_rate, timeout_rate, latency_ms FROM sandbox.faults',
-    )) as {
-      courier: CourierCode;
-      error_rate: number;
-      timeout_rate: number;
-      latency_ms: number;
-    }[];
+    const rows = await this.dataSource.query<
+      { courier: CourierCode; error_rate: number; timeout_rate: number; latency_ms: number }[]
+    >('SELECT courier, error_rate, timeout_rate, latency_ms FROM sandbox.faults');
     return new Map(
       rows.map((r) => [
         r.courier,
@@ -171,19 +167,19 @@ export class SandboxRepository {
   }
 
   async clockOffset(): Promise<number> {
-    const rows = (await this.dataSource.query('SELECT offset_ms FROM sandbox.clock WHERE id = 1')) as {
-      offset_ms: string;
-    }[];
+    const rows = await this.dataSource.query<{ offset_ms: string }[]>(
+      'SELECT offset_ms FROM sandbox.clock WHERE id = 1',
+    );
     return rows[0] ? Number(rows[0].offset_ms) : 0;
   }
 
   /** Moves the shared clock offset forward by `ms` and returns the new offset. */
   async advanceClock(ms: number): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ offset_ms: string }[]>(
       `INSERT INTO sandbox.clock (id, offset_ms) VALUES (1, $1)
        ON CONFLICT (id) DO UPDATE SET offset_ms = sandbox.clock.offset_ms + $1 RETURNING offset_ms`,
       [ms],
-    )) as { offset_ms: string }[];
+    );
     return Number(row.offset_ms);
   }
 }

@@ -1,6 +1,7 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
+import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
@@ -133,8 +134,8 @@ export class SapSandbox extends CourierSandbox {
 
     app.post('/v2/master/shipment_cost', async (request, reply) => {
       const b = (request.body ?? {}) as Body;
-      const origin = provinceOfCode(String(b.origin ?? ''));
-      const destination = provinceOfCode(String(b.destination ?? ''));
+      const origin = provinceOfCode(payloadText(b.origin));
+      const destination = provinceOfCode(payloadText(b.destination));
       const weightKg = Number(b.weight);
       if (!b.origin || !b.destination || !Number.isFinite(weightKg) || weightKg <= 0)
         return this.fail(reply, 422, 'Parameter tidak lengkap');
@@ -254,7 +255,7 @@ export class SapSandbox extends CourierSandbox {
     app.post('/v2/shipment/pickup/cancel', async (request, reply) => {
       const b = (request.body ?? {}) as Body;
       if (!b.awb_no) return this.fail(reply, 422, 'awb_no wajib diisi');
-      const parcel = await this.world.find('sap', String(b.awb_no));
+      const parcel = await this.world.find('sap', payloadText(b.awb_no));
       if (!parcel) return this.fail(reply, 404, 'Airwaybill tidak ditemukan');
       const outcome = await this.world.cancel(parcel);
       if (outcome === 'already_cancelled') return this.fail(reply, 400, 'Airwaybill sudah dibatalkan');

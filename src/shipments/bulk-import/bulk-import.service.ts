@@ -3,7 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Clock } from 'src/common/clock';
 import { AppError, FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
-import { fieldProblems } from 'src/common/errors/validation';
+import { fieldProblems, VALIDATOR_OPTIONS } from 'src/common/errors/validation';
+import { inspectJson } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
@@ -36,7 +37,7 @@ export class BulkImportService {
    * @throws ValidationFailedError (field `body`) when the body is not an array/CSV or has 0 or more than 5,000 rows.
    */
   async import(sellerId: string, body: unknown, format: 'json' | 'csv'): Promise<BulkImportResult> {
-    const rows = format === 'csv' ? parseShipmentsCsv(String(body ?? '')) : body;
+    const rows = format === 'csv' ? parseShipmentsCsv(typeof body === 'string' ? body : '') : body;
     if (!Array.isArray(rows))
       throw new ValidationFailedError([
         { field: 'body', message: 'must be a JSON array of shipments or text/csv' },
@@ -54,13 +55,11 @@ export class BulkImportService {
       const row = i + 1;
       if (!raw || typeof raw !== 'object' || Array.isArray(raw))
         return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+      // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one).
+      const unsafe = inspectJson(raw).problems;
+      if (unsafe.length) return errors.push({ row, details: unsafe });
       const dto = plainToInstance(CreateShipmentDto, raw);
-      const problems = validateSync(dto, {
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        stopAtFirstError: true,
-        validationError: { target: false, value: true },
-      });
+      const problems = validateSync(dto, VALIDATOR_OPTIONS);
       if (problems.length) return errors.push({ row, details: fieldProblems(problems) });
       const first = firstRowOf.get(dto.reference);
       if (first)
@@ -75,10 +74,10 @@ export class BulkImportService {
 
     const taken = new Set(
       (
-        (await this.tx.manager.query(
+        await this.tx.manager.query<{ reference: string }[]>(
           'SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)',
           [sellerId, valid.map((v) => v.dto.reference)],
-        )) as { reference: string }[]
+        )
       ).map((r) => r.reference),
     );
     const origins = new Map<string, PickupAddress | null>();

@@ -23,7 +23,8 @@ export const CSV_COLUMNS = [
   'courierService',
 ] as const;
 
-const REQUIRED = [
+/** The columns every CSV needs (a row may still leave optional ones empty). */
+export const CSV_REQUIRED_COLUMNS: readonly string[] = [
   'reference',
   'originAddressId',
   'recipientName',
@@ -63,7 +64,7 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
     ? Object.keys(records[0])
     : ((parse(text, { to_line: 1, bom: true })[0] as string[] | undefined) ?? []);
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-  const missing = REQUIRED.filter((c) => !header.includes(c));
+  const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (unknown.length || missing.length) {
     throw new ValidationFailedError([
       ...unknown.map((c) => ({ field: `body.${c}`, message: 'is not a known column' })),

@@ -8,9 +8,9 @@ import { LocationDirectory } from 'src/couriers/locations';
 import { CourierPolicies, HealthState, ResilienceSettings } from 'src/couriers/resilience';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { CourierServiceInfo } from 'src/couriers/courier-adapter';
 import { Registry } from 'prom-client';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { waitUntil } from '../../support/wait';
 import { jakarta, order, quoteTo } from './fixtures';
 
 const SETTINGS: ResilienceSettings = {
@@ -31,7 +31,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
     const adapter = buildAdapter('sap', {
       account: sandbox.account(),
       name: 'SAP Express',
-      catalogue: defaults.couriers.catalogue.sap.services as unknown as CourierServiceInfo[],
+      catalogue: defaults.couriers.catalogue.sap.services,
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
       locations: t.app.get(LocationDirectory),
     });
@@ -88,12 +88,14 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   it('fails a slow call fast, as retriable, while the courier is still busy with it', async () => {
     const sap = resilientSap();
     await control.setFaults('sap', { latencyMs: 3000 });
-    const quote = await sap.quote(quoteTo(jakarta)).catch((e: unknown) => e);
+    const asked = sandbox.requests;
+    const answer = sap.quote(quoteTo(jakarta)).catch((e: unknown) => e);
+    await waitUntil(() => sandbox.requests > asked, 'the quote request reaches the sandbox');
+    // The sandbox would answer with quotes after 3 s; a timeout means we stopped waiting for it.
+    const quote = await answer;
     expect(quote).toBeInstanceOf(CourierUnavailableError);
     expect((quote as CourierUnavailableError).reason).toBe('timeout');
     expect((quote as CourierUnavailableError).retriable).toBe(true);
-    // Our answer came back while the sandbox still holds the request: we did not wait for it.
-    expect(sandbox.inFlight).toBeGreaterThan(0);
 
     const create = await sap.createOrder(order('UDRREG')).catch((e: unknown) => e);
     expect((create as CourierUnavailableError).reason).toBe('timeout');
@@ -102,7 +104,8 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   it('holds the bulkhead limit under 200 concurrent calls, refusing the overflow as retriable', async () => {
     const sap = resilientSap({ ...SETTINGS, timeoutMs: 5000 });
     await control.setFaults('sap', { latencyMs: 100 });
-    await new Promise((r) => setTimeout(r, 200));
+    // Requests abandoned by earlier tests must be gone before counting concurrency from zero.
+    await waitUntil(() => sandbox.inFlight === 0, 'earlier requests drain from the sandbox');
     sandbox.resetConcurrency();
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, () =>

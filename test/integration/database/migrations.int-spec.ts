@@ -22,9 +22,9 @@ const KIRIM_TABLES = [
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {
-  const rows = (await ds.query(
+  const rows = await ds.query<{ table_name: string }[]>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`,
-  )) as { table_name: string }[];
+  );
   return rows.map((r) => r.table_name);
 }
 

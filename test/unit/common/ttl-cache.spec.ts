@@ -1,21 +1,26 @@
 import { TtlCache } from 'src/common/ttl-cache';
 
 describe('TtlCache', () => {
-  it('serves a value until it expires, then loads again', async () => {
-    const cache = new TtlCache<string, number>(20);
+  it('serves a value until its TTL has passed, then loads again', async () => {
+    let now = 1000;
+    const cache = new TtlCache<string, number>(20, 10_000, () => now);
     let loads = 0;
-    const load = async () => ++loads;
+    const load = () => Promise.resolve(++loads);
     expect(await cache.getOr('k', load)).toBe(1);
+    now += 19;
     expect(await cache.getOr('k', load)).toBe(1);
-    await new Promise((r) => setTimeout(r, 40));
+    now += 1;
     expect(await cache.getOr('k', load)).toBe(2);
+    expect(cache.get('k')).toBe(2);
+    now += 20;
+    expect(cache.get('k')).toBeUndefined();
   });
 
   it('does not keep null or undefined (absence is not cached by getOr)', async () => {
     const cache = new TtlCache<string, number | null>(10_000);
     let loads = 0;
-    await cache.getOr('k', async () => (loads++, null));
-    await cache.getOr('k', async () => (loads++, null));
+    await cache.getOr('k', () => Promise.resolve((loads++, null)));
+    await cache.getOr('k', () => Promise.resolve((loads++, null)));
     expect(loads).toBe(2);
   });
 

@@ -1,9 +1,15 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
+import { PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { CreateApiKeyDto, CreateUserDto, LoginDto } from 'src/auth/auth.dto';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
-import { DtoFastPath } from 'src/common/validation-fast-path';
+import { DtoFastPath, FastValidationPipe, fastPathReproduces } from 'src/common/validation-fast-path';
+import { AdvanceDto, ClockDto, FaultsDto, ScriptDto } from 'src/couriers/sandbox/sandbox.dto';
+import { RunJobDto } from 'src/operations/jobs/jobs.dto';
 import { QuoteRequestDto } from 'src/scoring/quotes.dto';
 import { CreateAddressDto, UpdateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
@@ -41,6 +47,11 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [LoginDto, { email: 'owner@tokoku.id', password: 'correct horse battery' }],
   [CreateUserDto, { email: 'staff@tokoku.id', password: 'correct horse battery', role: 'seller_staff' }],
   [CreateApiKeyDto, { name: 'Shop plugin' }],
+  [FaultsDto, { errorRate: 0.5, timeoutRate: 0, latencyMs: 100 }],
+  [AdvanceDto, { to: 'delivery_failed', reason: 'consignee_absent' }],
+  [ScriptDto, { script: 'refused_rts' }],
+  [ClockDto, { advanceHours: 1.5 }],
+  [RunJobDto, { asOf: '2026-11-24T10:00:00Z' }],
   [
     UpdateSettingsDto,
     { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true },
@@ -125,13 +136,85 @@ function mutate(
   if (!isObject(parent)) return copy;
   const last = path[path.length - 1];
   if (change.kind === 'delete') delete parent[last];
-  else if (change.kind === 'add')
-    (isObject(parent[last]) ? (parent[last] as Record<string, unknown>) : parent).extra = change.value;
+  else if (change.kind === 'add') (isObject(parent[last]) ? parent[last] : parent).extra = change.value;
   else parent[last] = change.value;
   return copy;
 }
 
+/** Every DTO a route of the app takes as its body, found from the controllers on disk. */
+function bodyDtos(): Dto[] {
+  const root = join(__dirname, '../../../src');
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) =>
+    f.endsWith('.controller.ts'),
+  );
+  const found = new Set<Dto>();
+  for (const file of files) {
+    // Loaded by path at run time (jest runs CommonJS; a dynamic import() would need its VM-modules flag).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(join(root, file)) as Record<string, unknown>;
+    for (const exported of Object.values(module)) {
+      if (typeof exported !== 'function' || Reflect.getMetadata(PATH_METADATA, exported) === undefined)
+        continue;
+      const proto = exported.prototype as object;
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, exported, method) ?? {}) as Record<
+          string,
+          { index: number; pipes: unknown[] }
+        >;
+        const types = (Reflect.getMetadata('design:paramtypes', proto, method) ?? []) as unknown[];
+        for (const [key, arg] of Object.entries(args)) {
+          const type = types[arg.index];
+          // A DTO class; `unknown` bodies (bulk) and bodies with their own pipe (NoBody) are not the fast path's.
+          if (
+            key.startsWith(`${RouteParamtypes.BODY}:`) &&
+            !arg.pipes.length &&
+            typeof type === 'function' &&
+            type !== Object
+          ) {
+            found.add(type as Dto);
+          }
+        }
+      }
+    }
+  }
+  return [...found];
+}
+
 describe('the validation fast path', () => {
+  it('has a differential case for every body DTO a route takes (a new one cannot be forgotten)', () => {
+    const dtos = bodyDtos()
+      .map((d) => d.name)
+      .sort();
+    expect(dtos.length).toBeGreaterThan(10);
+    expect(CASES.map(([dto]) => dto.name).sort()).toEqual(dtos);
+  });
+
+  it('runs only under pipe options it reproduces, and can be switched off', () => {
+    expect(fastPathReproduces(VALIDATION_PIPE_OPTIONS)).toBe(true);
+    expect(fastPathReproduces({ ...VALIDATION_PIPE_OPTIONS, transform: false })).toBe(false);
+    expect(fastPathReproduces({ ...VALIDATION_PIPE_OPTIONS, groups: ['admin'] })).toBe(false);
+    expect(fastPathReproduces({ ...VALIDATION_PIPE_OPTIONS, always: true })).toBe(false);
+    expect(
+      fastPathReproduces({
+        ...VALIDATION_PIPE_OPTIONS,
+        transformOptions: { enableImplicitConversion: true },
+      }),
+    ).toBe(false);
+    expect(new FastValidationPipe(VALIDATION_PIPE_OPTIONS).fastPathOn).toBe(true);
+    expect(new FastValidationPipe(VALIDATION_PIPE_OPTIONS, false).fastPathOn).toBe(false);
+    expect(new FastValidationPipe({ ...VALIDATION_PIPE_OPTIONS, transform: false }).fastPathOn).toBe(false);
+  });
+
+  it('builds the same instances with the switch off (the pipe alone)', async () => {
+    const off = new FastValidationPipe(VALIDATION_PIPE_OPTIONS, false);
+    const on = new FastValidationPipe(VALIDATION_PIPE_OPTIONS);
+    for (const [dto, body] of CASES) {
+      const a = await off.transform(structuredClone(body), { type: 'body', metatype: dto });
+      const b = await on.transform(structuredClone(body), { type: 'body', metatype: dto });
+      expect(sameInstance(a, b)).toBe(true);
+    }
+  });
+
   it.each(CASES.map(([dto, body]) => [dto.name, dto, body] as const))(
     '%s: accepts a valid body with the very instance the pipe builds',
     async (_name, dto, body) => {
@@ -154,7 +237,7 @@ describe('the validation fast path', () => {
           fc.array(
             fc.tuple(
               fc.constantFrom(...paths(body)),
-              fc.constantFrom('set', 'delete', 'add') as fc.Arbitrary<'set' | 'delete' | 'add'>,
+              fc.constantFrom<'set' | 'delete' | 'add'>('set', 'delete', 'add'),
               anyJson,
             ),
             { minLength: 1, maxLength: 3 },

@@ -3,7 +3,13 @@ import { ConfigError, loadConfig } from 'config';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({}, {});
-    expect(c.http).toEqual({ host: '0.0.0.0', port: 3000, trustProxy: false, shutdownGraceMs: 10000 });
+    expect(c.http).toEqual({
+      host: '0.0.0.0',
+      port: 3000,
+      trustProxy: false,
+      shutdownGraceMs: 10000,
+      validationFastPath: true,
+    });
     expect(c.database).toEqual({
       url: undefined,
       poolSize: 10,
@@ -27,6 +33,11 @@ describe('loadConfig', () => {
       false,
       undefined,
     ]);
+  });
+
+  it('turns the validation fast path off with VALIDATION_FAST_PATH=false, and refuses a non-boolean', () => {
+    expect(loadConfig({ VALIDATION_FAST_PATH: 'false' }, {}).http.validationFastPath).toBe(false);
+    expect(() => loadConfig({ VALIDATION_FAST_PATH: 'sometimes' }, {})).toThrow(/VALIDATION_FAST_PATH/);
   });
 
   it('names every invalid setting at once', () => {

@@ -10,24 +10,27 @@ import {
   IDEXPRESS_PROBLEM_REASON,
   IDEXPRESS_STATUS,
 } from 'src/couriers/adapters/idexpress/idexpress.status-table';
-import { COURIER_STATUSES, CourierStatus } from 'src/couriers/courier-adapter';
+import { COURIER_STATUSES, CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 
 const AWB = 'IDE000000000042';
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
 
+/** An operation type, or one with its problem code (and problem text). */
+type Line = string | [string, string] | [string, string, string];
+
 /** A waybill's history from operation types (with optional problem codes), one minute apart. */
 /** `codAmount` null: ID Express did not report it. */
-function history(lines: (string | [string, string])[], codAmount: number | null = 150_000) {
+function history(lines: Line[], codAmount: number | null = 150_000) {
   const historys: IdExpressHistory[] = lines.map((l, i) => {
-    const [operationType, problemCode] = Array.isArray(l) ? l : [l, ''];
+    const [operationType, problemCode, description = ''] = Array.isArray(l) ? l : [l, ''];
     return {
       waybillNo: AWB,
       operationType,
       operationTime: T0 + i * 60_000,
       currentBranch: 'BANDUNG',
       problemCode,
-      description: '',
+      description,
     };
   });
   return trackingToEvents({
@@ -36,8 +39,7 @@ function history(lines: (string | [string, string])[], codAmount: number | null 
     itemInfo: codAmount === null ? {} : { codAmount: String(codAmount) },
   });
 }
-const last = (lines: (string | [string, string])[], codAmount?: number | null) =>
-  history(lines, codAmount).at(-1)!;
+const last = (lines: Line[], codAmount?: number | null) => history(lines, codAmount).at(-1)!;
 
 describe('ID Express status table', () => {
   /** Each operationType in the course of a normal journey, after the lines in `before`. */
@@ -107,8 +109,55 @@ describe('ID Express status table', () => {
     ).toEqual(['out_for_delivery', 'delivery_failed', 'out_for_delivery', 'delivered']);
   });
 
-  it.each(Object.entries(IDEXPRESS_PROBLEM_REASON))('problemCode %s → %s', (code, reason) => {
-    expect(last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', code]]).reason).toBe(reason);
+  /**
+   * The problem codes ID Express uses are not public (idexpress.md §4); these are the assumed ones the
+   * sandbox sends, with its texts. A problem about the consignee after a Delivery Scan is a failed
+   * attempt; one about the parcel itself (held, misrouted, damaged, lost) is not.
+   */
+  const PROBLEMS: [code: string, text: string, reason: CourierReason, afterDeliveryScan: CourierStatus][] = [
+    ['01', 'Incomplete or incorrect address', 'address_problem', 'delivery_failed'],
+    ['02', 'Consignee not at home', 'consignee_absent', 'delivery_failed'],
+    ['03', 'Consignee phone cannot be reached', 'consignee_unreachable', 'delivery_failed'],
+    ['04', 'Consignee refused the parcel', 'consignee_refused', 'delivery_failed'],
+    ['05', 'Consignee refused, no money to pay COD', 'consignee_refused_no_money', 'delivery_failed'],
+    ['06', 'Consignee refused, did not order', 'consignee_refused_did_not_order', 'delivery_failed'],
+    ['07', 'Parcel held at branch', 'held_at_hub', 'exception'],
+    ['08', 'Parcel missorted to another branch', 'misroute', 'exception'],
+    ['09', 'Parcel damaged', 'damaged', 'exception'],
+    ['10', 'Parcel lost', 'lost', 'exception'],
+    ['11', 'Delivery postponed', 'attempt_failed', 'delivery_failed'],
+  ];
+
+  it('knows exactly the assumed problem codes', () => {
+    expect(Object.keys(IDEXPRESS_PROBLEM_REASON).sort()).toEqual(PROBLEMS.map(([code]) => code));
+  });
+
+  it.each(PROBLEMS)('problemCode %s (%s) → %s, %s after a Delivery Scan', (code, text, reason, status) => {
+    const history: IdExpressHistory[] = ['Pick up scan', 'Delivery Scan', 'Problem On Shipment scan'].map(
+      (operationType, i) => ({
+        waybillNo: AWB,
+        operationType,
+        operationTime: T0 + i * 60_000,
+        currentBranch: 'BANDUNG',
+        problemCode: i === 2 ? code : '',
+        description: i === 2 ? `Problem on shipment due to ${text}` : '',
+      }),
+    );
+    const event = trackingToEvents({ basicInfo: { waybillNo: AWB }, historys: history }).at(-1)!;
+    expect([event.status, event.reason]).toEqual([status, reason]);
+  });
+
+  it('reads a recorded failed attempt (idexpress-tracking-1.json: problemCode 102, reason in the text)', () => {
+    const event = last([
+      'Pick up scan',
+      'Delivery Scan',
+      [
+        'Problem On Shipment scan',
+        '102',
+        'The shipment has been marked as 【Pickup Failure】, the problem reason is 【Pelanggan tidak di tempat】, and the operator is 【MASKED】',
+      ],
+    ]);
+    expect([event.status, event.reason]).toEqual(['delivery_failed', 'consignee_absent']);
   });
 
   it.each([

@@ -147,20 +147,43 @@ describe('ninja status table', () => {
     expect(toTrackingEvent(v2('delivered,  received by customer')).status).toBe('delivered');
   });
 
-  it.each(Object.entries(NINJA_V2_STATUS_GROUP))(
-    'falls back to the v2 group %j when the phrase is new',
-    (group, meaning) => {
+  /**
+   * v2 `status` groups (ninja.md §4.2: "status (coarser group)"; the group names are the leading words of
+   * the event phrases). A new phrase under a known group means what the group's phrases mean.
+   */
+  const GROUPS: Expected[] = [
+    ['Pickup Exception', 'exception', 'pickup_failed'],
+    ['Picked Up', 'picked_up'],
+    ['In Transit', 'in_transit'],
+    ['International Transit', 'in_transit'],
+    ['At PUDO', 'out_for_delivery'],
+    ['Delivered', 'delivered'],
+    ['Delivery Exception', 'delivery_failed', 'attempt_failed'],
+    ['Return to Shipper Exception', 'exception', undefined, true],
+  ];
+
+  it('knows exactly these v2 groups', () => {
+    expect(Object.keys(NINJA_V2_STATUS_GROUP).sort()).toEqual(GROUPS.map(([group]) => group).sort());
+  });
+
+  it.each(rows(GROUPS))(
+    'falls back to the v2 group %j when the phrase is new → %s',
+    (group, status, reason, returnLeg) => {
       const e = toTrackingEvent(v2('Some Phrase Ninja Added Later', { status: group }));
-      expect(e.status).toBe(meaning.status);
-      expect(e.rawCode).toBe('Some Phrase Ninja Added Later');
+      expect(e).toMatchObject({
+        status,
+        rawCode: 'Some Phrase Ninja Added Later',
+        isReturnLeg: returnLeg === true,
+      });
+      expect(e.reason).toBe(reason);
     },
   );
 
   it.each([
     [v2('Teleported to Mars', { status: 'Space' })],
     [v1('Parcel Eaten by Dog')],
-    [{ tracking_id: 'NVIDX' } as NinjaEvent],
-    [{} as NinjaEvent],
+    [{ tracking_id: 'NVIDX' }],
+    [{}],
   ])('keeps an unknown word raw with no status, without throwing (%#)', (raw) => {
     const e = toTrackingEvent(raw);
     expect(e.status).toBeNull();

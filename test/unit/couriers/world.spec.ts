@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { defaults } from 'config/defaults';
 import { PROVINCE_NAMES } from 'src/common/indonesia';
-import { COURIER_CODES, CourierServiceInfo } from 'src/couriers/courier-adapter';
+import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { codFee } from 'src/couriers/cod-fee';
 import {
   isPickedUp,
@@ -14,8 +14,7 @@ import {
 import { zoneOf } from 'src/couriers/zones';
 
 const settings = defaults.sandbox;
-const service = (courier: (typeof COURIER_CODES)[number]) =>
-  defaults.couriers.catalogue[courier].services[0] as unknown as CourierServiceInfo;
+const service = (courier: (typeof COURIER_CODES)[number]) => defaults.couriers.catalogue[courier].services[0];
 
 const journey = (
   seed: string,

@@ -15,6 +15,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { IdExpressClient, succeeded } from './idexpress.client';
 import {
   codCoverageBody,
@@ -114,7 +115,7 @@ export class IdExpressAdapter implements CourierAdapter {
     if (item && Number(item.code) === 0 && item.waybillNo)
       return { courier: this.code, awb: item.waybillNo, reference: r.reference, service: r.service };
     const rawCode = String(item ? item.code : envelope.code);
-    const msg = String((item ? item.msg : envelope.desc) ?? '');
+    const msg = payloadText(item ? item.msg : envelope.desc);
     // A repeated orderNo answers item code -1 with the existing waybill (idexpress.md §3.2): reconcile with findByReference.
     if (item && Number(item.code) === -1)
       throw rejected(this.code, 'duplicate', rawCode, item.waybillNo ? `${msg} (${item.waybillNo})` : msg);
@@ -145,7 +146,7 @@ export class IdExpressAdapter implements CourierAdapter {
       signal,
     );
     if (succeeded(envelope)) return { awb: order.awb };
-    const msg = String(envelope.desc ?? '');
+    const msg = payloadText(envelope.desc);
     throw rejected(
       this.code,
       NOT_FOUND.test(msg) ? 'not_found' : 'invalid_request',
@@ -162,7 +163,7 @@ export class IdExpressAdapter implements CourierAdapter {
       signal,
     );
     if (succeeded(envelope)) return { cancelled: true };
-    const msg = String(envelope.desc ?? '');
+    const msg = payloadText(envelope.desc);
     if (/picked up|pick up|pickup|dijemput|diambil/i.test(msg))
       return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
     if (/(already|has been|sudah)\s+(been\s+)?(cancel|batal|dibatalkan)/i.test(msg))
@@ -184,13 +185,13 @@ export class IdExpressAdapter implements CourierAdapter {
         signal,
       );
       if (!succeeded(envelope)) {
-        if (NOT_FOUND.test(String(envelope.desc ?? ''))) continue; // none of the chunk is known
-        throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
+        if (NOT_FOUND.test(payloadText(envelope.desc))) continue; // none of the chunk is known
+        throw rejected(this.code, 'invalid_request', String(envelope.code), payloadText(envelope.desc));
       }
       const list = Array.isArray(envelope.data) ? envelope.data : envelope.data ? [envelope.data] : [];
       const asked = new Map(chunk.map((awb) => [awb.toUpperCase(), awb]));
       for (const t of list) {
-        const awb = asked.get(String(t?.basicInfo?.waybillNo ?? '').toUpperCase());
+        const awb = asked.get(payloadText(t?.basicInfo?.waybillNo).toUpperCase());
         // Unknown waybills are left out or come back without basic info.
         if (!awb) continue;
         found.set(awb, {
@@ -251,19 +252,19 @@ export class IdExpressAdapter implements CourierAdapter {
       signal,
     );
     if (!succeeded(envelope)) {
-      if (NOT_FOUND.test(String(envelope.desc ?? ''))) return null;
-      throw rejected(this.code, 'invalid_request', String(envelope.code), String(envelope.desc ?? ''));
+      if (NOT_FOUND.test(payloadText(envelope.desc))) return null;
+      throw rejected(this.code, 'invalid_request', String(envelope.code), payloadText(envelope.desc));
     }
     const rows = (Array.isArray(envelope.data) ? envelope.data : []).filter(
       (row) => row?.waybillNo && row.orderNo === reference,
     );
     // A cancelled order is not the live one (ID Express refuses the orderNo again, so at most one is).
     const live = rows.filter(
-      (row) => IDEXPRESS_STATUS[String(row.lastStatus ?? '').trim()]?.status !== 'cancelled',
+      (row) => IDEXPRESS_STATUS[payloadText(row.lastStatus).trim()]?.status !== 'cancelled',
     );
     const row = live[live.length - 1];
     return row
-      ? { courier: this.code, awb: row.waybillNo, reference, service: String(row.expressType ?? '') }
+      ? { courier: this.code, awb: row.waybillNo, reference, service: payloadText(row.expressType) }
       : null;
   }
 }

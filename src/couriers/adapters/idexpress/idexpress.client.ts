@@ -1,5 +1,6 @@
 import { CourierHttp } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
+import { payloadText } from '../../payload-text';
 import type { IdExpressAccount } from './idexpress.mapper';
 import { signedForm } from './idexpress.signing';
 
@@ -67,7 +68,7 @@ export class IdExpressClient {
         'ID Express answered without its envelope',
       );
     }
-    if (!succeeded(envelope) && AUTH_FAILURE.test(String(envelope.desc ?? ''))) {
+    if (!succeeded(envelope) && AUTH_FAILURE.test(payloadText(envelope.desc))) {
       throw rejected('idexpress', 'auth', String(envelope.code), String(envelope.desc));
     }
     return envelope;

@@ -9,6 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
+import { payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
 import { reportUnknownCode } from '../../unknown-codes';
 import {
@@ -202,9 +203,9 @@ export function problemReason(
   problemCode: string | undefined,
   description: string | undefined,
 ): CourierReason | undefined {
-  const code = String(problemCode ?? '').trim();
+  const code = payloadText(problemCode).trim();
   if (code && IDEXPRESS_PROBLEM_REASON[code]) return IDEXPRESS_PROBLEM_REASON[code];
-  const text = String(description ?? '');
+  const text = payloadText(description);
   return IDEXPRESS_PROBLEM_KEYWORDS.find(([re]) => re.test(text))?.[1];
 }
 
@@ -235,7 +236,7 @@ export interface IdExpressLine {
 
 /** One line (tracking history or push item) → a normalized event, reading and updating the leg context. */
 export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent {
-  const name = String(line.operationType ?? '').trim();
+  const name = payloadText(line.operationType).trim();
   const rule = IDEXPRESS_STATUS[name];
   if (!rule) reportUnknownCode('idexpress', name);
   let status = rule?.status ?? null;

@@ -72,7 +72,8 @@ export const IDEXPRESS_PROBLEM_KEYWORDS: [RegExp, CourierReason][] = [
   ],
   [/tolak|refus|reject/i, 'consignee_refused'],
   [/alamat|address/i, 'address_problem'],
-  [/tidak di ?rumah|rumah kosong|not (at )?home|absent|nobody/i, 'consignee_absent'],
+  // "Pelanggan tidak di tempat" (customer not there) is how a recorded failed attempt reads (idexpress-tracking-1.json).
+  [/tidak (ada )?di ?(rumah|tempat)|rumah kosong|not (at )?home|absent|nobody/i, 'consignee_absent'],
   [/telepon|telpon|phone|hubungi|contact|unreachable/i, 'consignee_unreachable'],
   [/hilang|lost/i, 'lost'],
   [/rusak|damage/i, 'damaged'],

@@ -16,6 +16,7 @@ import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { JneClient } from './jne.client';
 import {
   chargeableKg,
@@ -48,7 +49,7 @@ interface JneCnoteResult {
   reason?: string;
 }
 
-const isSuccess = (status: unknown) => /^(sukses|success)$/i.test(String(status ?? ''));
+const isSuccess = (status: unknown) => /^(sukses|success)$/i.test(payloadText(status));
 const NOT_FOUND = /not found|not your cnote/i;
 
 /** JNE Express through its tariff, generatecnote, pickupcashless and tracing API (couriers/jne.md). */
@@ -113,7 +114,9 @@ export class JneAdapter implements CourierAdapter {
       service: r.service,
     });
     if (item && isSuccess(item.status) && item.cnote_no) return order(item.cnote_no);
-    const msg = answer.ok ? String(item?.reason ?? JSON.stringify(answer.body).slice(0, 500)) : answer.error;
+    const msg = answer.ok
+      ? payloadText(item?.reason, JSON.stringify(answer.body).slice(0, 500))
+      : answer.error;
     // A repeated OLSHOP_ORDERID echoes the earlier cnote; the order id is ours and unique, so it is that order.
     if (item?.cnote_no && /already|exist|duplicate|sudah ada/i.test(msg)) return order(item.cnote_no);
     throw rejected(this.code, refusalCause(msg), 'GENERATECNOTE', msg);
@@ -133,7 +136,9 @@ export class JneAdapter implements CourierAdapter {
     );
     const item = answer.ok ? answer.body.detail?.[0] : undefined;
     if (item && isSuccess(item.status)) return { awb: item.cnote_no || order.awb };
-    const msg = answer.ok ? String(item?.reason ?? JSON.stringify(answer.body).slice(0, 500)) : answer.error;
+    const msg = answer.ok
+      ? payloadText(item?.reason, JSON.stringify(answer.body).slice(0, 500))
+      : answer.error;
     if (/picked up/i.test(msg)) return { awb: order.awb }; // the parcel is already with JNE
     throw rejected(this.code, NOT_FOUND.test(msg) ? 'not_found' : refusalCause(msg), 'PICKUPCASHLESS', msg);
   }
@@ -145,7 +150,7 @@ export class JneAdapter implements CourierAdapter {
       signal,
     );
     if (answer.ok && String(answer.body.status) === 'true') return { cancelled: true };
-    const msg = answer.ok ? String(answer.body.reason ?? '') : answer.error;
+    const msg = answer.ok ? payloadText(answer.body.reason) : answer.error;
     if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
     if (/already cancel|sudah (di)?batal/i.test(msg))
       return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
@@ -213,7 +218,7 @@ export class JneAdapter implements CourierAdapter {
       courier: this.code,
       awb: cnote.cnote_no,
       reference,
-      service: String(cnote.cnote_services_code ?? ''),
+      service: payloadText(cnote.cnote_services_code),
     };
   }
 }

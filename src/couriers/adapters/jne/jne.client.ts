@@ -1,5 +1,6 @@
 import { CourierHttp } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
+import { payloadText } from '../../payload-text';
 import type { JneAccount, JneForm } from './jne.mapper';
 import { jneCredentials, jneHeaders } from './jne.signing';
 
@@ -11,7 +12,7 @@ export function jneErrorOf(body: unknown): string | null {
   if (!body || typeof body !== 'object') return null;
   const b = body as { error?: unknown; status?: unknown };
   if (b.error === undefined || !(b.status === false || b.status === 'false')) return null;
-  return String(b.error);
+  return payloadText(b.error);
 }
 
 const AUTH_ERROR = /username or api ?key/i;

@@ -11,6 +11,7 @@ import type {
 import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { locationCodes } from '../../locations';
+import { payloadText } from '../../payload-text';
 import { reportUnknownCode } from '../../unknown-codes';
 import { formatWibDayFirst, parseWib, wibDate } from 'src/common/wib';
 import { JNE_REASON_KEYWORDS, JNE_STATUS, JneCodeMeaning } from './jne.status-table';
@@ -308,10 +309,8 @@ export function meaningOf(code: string, desc: string): JneCodeMeaning | null {
 
 /** One history entry (or pushed one) → a normalized event; unknown codes stay raw with status null. */
 export function historyToEvent(awb: string, h: JneHistory, context: { cod?: boolean } = {}): TrackingEvent {
-  const code = String(h.code ?? '')
-    .trim()
-    .toUpperCase();
-  const desc = String(h.desc ?? '').trim();
+  const code = payloadText(h.code).trim().toUpperCase();
+  const desc = payloadText(h.desc).trim();
   const meaning = meaningOf(code, desc);
   if (!meaning) reportUnknownCode('jne', code);
   const reason = meaning?.status === 'delivery_failed' ? (reasonOf(desc) ?? meaning.reason) : meaning?.reason;
@@ -321,7 +320,7 @@ export function historyToEvent(awb: string, h: JneHistory, context: { cod?: bool
     ...(reason ? { reason } : {}),
     rawCode: code,
     rawText: desc,
-    occurredAt: parseJneDate(String(h.date ?? '')) ?? new Date(NaN),
+    occurredAt: parseJneDate(payloadText(h.date)) ?? new Date(NaN),
     location: locationOf(desc),
     isReturnLeg: meaning?.returnLeg ?? false,
     ...(meaning?.status === 'delivered' ? { codCollected: context.cod ?? false } : {}),
@@ -340,12 +339,12 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
   const cod = isCod(t.cnote);
   const events = (t.history ?? []).map((h) => historyToEvent(awb, h, { cod }));
   if (
-    String(t.cnote.pod_status ?? '').toUpperCase() === 'DELIVERED' &&
+    payloadText(t.cnote.pod_status).toUpperCase() === 'DELIVERED' &&
     !events.some((e) => e.status === 'delivered')
   ) {
     const code =
       t.cnote.pod_code && JNE_STATUS[t.cnote.pod_code]?.status === 'delivered' ? t.cnote.pod_code : 'D01';
-    const at = parseJneDate(String(t.cnote.cnote_pod_date ?? ''));
+    const at = parseJneDate(payloadText(t.cnote.cnote_pod_date));
     const last = events[events.length - 1];
     events.push({
       ...historyToEvent(awb, { code, desc: t.cnote.last_status ?? 'DELIVERED', date: '' }, { cod }),

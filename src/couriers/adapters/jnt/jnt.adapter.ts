@@ -16,6 +16,7 @@ import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
 import type { LocationDirectory } from '../../locations';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { JntClient } from './jnt.client';
 import {
   cancelItem,
@@ -96,7 +97,7 @@ export class JntAdapter implements CourierAdapter {
       signal,
     );
     if (!isTrue(reply.is_success)) {
-      const msg = String(reply.message ?? '');
+      const msg = payloadText(reply.message);
       if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'is_success=false', msg);
       // "Invalid area code": a place J&T has no tariff for is a route it does not serve.
       if (/area|kota|kecamatan|not found|tidak ditemukan|jangkau/i.test(msg)) return [];
@@ -133,16 +134,16 @@ export class JntAdapter implements CourierAdapter {
       signal,
     );
     if (!isTrue(reply.success)) {
-      const msg = String(reply.desc ?? '');
+      const msg = payloadText(reply.desc);
       throw rejected(this.code, AUTH_TEXT.test(msg) ? 'auth' : 'invalid_request', 'success=false', msg);
     }
     const item = reply.detail?.[0];
-    if (item && /^sukses$/i.test(String(item.status ?? '')) && item.awb_no) {
+    if (item && /^sukses$/i.test(payloadText(item.status)) && item.awb_no) {
       return { courier: this.code, awb: item.awb_no, reference: r.reference, service: r.service };
     }
     // Errors still come with success: true; the item says why (jnt.md §3.2).
-    const reason = String(item?.reason ?? reply.desc ?? 'no order in the answer');
-    const rawCode = String(item?.status ?? 'Error');
+    const reason = payloadText(item?.reason ?? reply.desc, 'no order in the answer');
+    const rawCode = payloadText(item?.status, 'Error');
     if (/orderid tidak boleh sama|duplicate/i.test(reason)) {
       throw rejected(
         this.code,
@@ -162,8 +163,8 @@ export class JntAdapter implements CourierAdapter {
   }
 
   /** J&T books the pickup with the order (`servicetype: 1`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
@@ -177,13 +178,13 @@ export class JntAdapter implements CourierAdapter {
       signal,
     );
     if (!isTrue(reply.success)) {
-      const msg = String(reply.desc ?? '');
+      const msg = payloadText(reply.desc);
       if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'success=false', msg);
       return { cancelled: false, reason: 'refused', rawMessage: msg };
     }
     const item = reply.detail?.[0];
-    if (item && /^sukses$/i.test(String(item.status ?? ''))) return { cancelled: true };
-    const msg = String(item?.reason ?? reply.desc ?? '');
+    if (item && /^sukses$/i.test(payloadText(item.status))) return { cancelled: true };
+    const msg = payloadText(item?.reason ?? reply.desc);
     // A refusal ends with the order's status: "Status pesanan adalah : GOT" once picked up (jnt.md §3.3).
     const state = /status pesanan adalah\s*:\s*([A-Z_]+)/i.exec(msg)?.[1]?.toUpperCase();
     if (state)
@@ -213,8 +214,8 @@ export class JntAdapter implements CourierAdapter {
   /** Whether a tracking answer holds a parcel; `{error_id, error_message}` for an unknown one, typed otherwise. */
   private tracked(reply: JntTracking & TrackingError): boolean {
     if (reply.error_id === undefined && reply.error_message === undefined && reply.awb) return true;
-    const id = String(reply.error_id ?? '');
-    const msg = String(reply.error_message ?? '');
+    const id = payloadText(reply.error_id);
+    const msg = payloadText(reply.error_message);
     if (id === '401' || id === '403' || AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', id, msg);
     if (
       id === '404' ||

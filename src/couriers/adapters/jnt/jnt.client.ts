@@ -28,10 +28,7 @@ export class JntClient {
   }
 
   private url(api: Api): string {
-    return (
-      (this.account[OVERRIDE[api]] as string | undefined) ||
-      `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`
-    );
+    return this.account[OVERRIDE[api]] || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`;
   }
 
   /** Posts `payload` as compact JSON in `jsonField`, signed with `key` in `signField` (jnt.md §2). */

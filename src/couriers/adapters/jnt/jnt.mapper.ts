@@ -9,6 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
+import { payloadText } from '../../payload-text';
 import { reportUnknownCode } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import {
@@ -110,7 +111,7 @@ export function parseEtd(
   etd: unknown,
   fallback: CourierServiceInfo['slaDays'],
 ): { min: number; max: number } {
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(String(etd ?? ''));
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(payloadText(etd));
   if (!m || Number(m[1]) <= 0) return { ...fallback };
   return { min: Number(m[1]), max: Math.max(Number(m[1]), Number(m[2] ?? m[1])) };
 }
@@ -193,7 +194,7 @@ export interface JntContext {
 
 /** Whether `services_type` says pickup, drop-off, or nothing we can read. */
 export function pickupOf(servicesType: unknown): boolean | undefined {
-  const text = String(servicesType ?? '').trim();
+  const text = payloadText(servicesType).trim();
   if (/^1$|pick/i.test(text)) return true;
   if (/^6$|drop/i.test(text)) return false;
   return undefined;
@@ -225,7 +226,7 @@ export function meaningOf(code: string, text: string, ctx: JntContext = {}): Jnt
 
 /** One history entry (or pushed status) → a normalized event; unknown codes stay raw with no status. */
 export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {}): TrackingEvent {
-  const code = String(h.status_code ?? '').trim();
+  const code = payloadText(h.status_code).trim();
   const text = [h.status, h.note].filter((t) => typeof t === 'string' && t.trim()).join(' — ');
   const meaning = meaningOf(code, text, ctx);
   if (!meaning) reportUnknownCode('jnt', code);
@@ -235,7 +236,7 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
     ...(meaning?.reason ? { reason: meaning.reason } : {}),
     rawCode: code,
     rawText: text,
-    occurredAt: parseWib(String(h.date_time ?? '')) ?? new Date(NaN),
+    occurredAt: parseWib(payloadText(h.date_time)) ?? new Date(NaN),
     location: h.city_name?.trim() || undefined,
     isReturnLeg: meaning?.returnLeg ?? false,
     ...(meaning?.status === 'delivered' && ctx.codAmount !== undefined

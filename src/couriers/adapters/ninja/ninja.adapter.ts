@@ -14,6 +14,7 @@ import type {
 import { CourierUnavailableError, CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { NinjaClient } from './ninja.client';
 import {
   createBody,
@@ -161,8 +162,8 @@ export class NinjaAdapter implements CourierAdapter {
   }
 
   /** Ninja books the pickup with the order (`parcel_job.is_pickup_required`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
@@ -173,12 +174,12 @@ export class NinjaAdapter implements CourierAdapter {
       signal,
     );
     if (reply.status < 300) {
-      if (/cancel/i.test(String(reply.data?.status ?? 'Cancelled'))) return { cancelled: true };
+      if (/cancel/i.test(payloadText(reply.data?.status, 'Cancelled'))) return { cancelled: true };
       return { cancelled: false, reason: 'refused', rawMessage: `status ${String(reply.data?.status)}` };
     }
     const message = errorText(reply.error, `HTTP ${reply.status}`);
     if (reply.status === 404) return { cancelled: false, reason: 'not_found', rawMessage: message };
-    const reasons = (reply.error?.details ?? []).map((d) => String(d.reason ?? '').toLowerCase());
+    const reasons = (reply.error?.details ?? []).map((d) => payloadText(d.reason).toLowerCase());
     if (reasons.includes('already_cancelled') || /already (been )?cancel/i.test(message))
       return { cancelled: false, reason: 'already_cancelled', rawMessage: message };
     // Ninja cancels only before pickup (ninja.md §3.2): any other refusal of a known order means it left.

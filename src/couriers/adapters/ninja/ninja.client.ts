@@ -155,5 +155,5 @@ export class NinjaClient {
 
 function errorOf(body: unknown): NinjaError | undefined {
   const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-  return error && typeof error === 'object' ? (error as NinjaError) : undefined;
+  return error && typeof error === 'object' ? error : undefined;
 }

@@ -9,6 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
+import { payloadText } from '../../payload-text';
 import { reportUnknownCode } from '../../unknown-codes';
 import { parseWib, wibDate } from 'src/common/wib';
 import {
@@ -37,7 +38,7 @@ export const NINJA_SERVICE_LEVEL: Record<string, string> = { STANDARD: 'Standard
 
 export function serviceOfLevel(level: unknown): string | undefined {
   return Object.keys(NINJA_SERVICE_LEVEL).find(
-    (code) => NINJA_SERVICE_LEVEL[code].toLowerCase() === String(level ?? '').toLowerCase(),
+    (code) => NINJA_SERVICE_LEVEL[code].toLowerCase() === payloadText(level).toLowerCase(),
   );
 }
 
@@ -250,7 +251,7 @@ const CAUSE_BY_REASON: Record<string, RejectionCause> = {
 /** What a 4xx with Ninja's error body means to us: the detail reasons first, then the words. */
 export function rejectionCause(status: number, error: NinjaError | undefined): RejectionCause {
   for (const d of error?.details ?? []) {
-    const cause = CAUSE_BY_REASON[String(d.reason ?? '').toLowerCase()];
+    const cause = CAUSE_BY_REASON[payloadText(d.reason).toLowerCase()];
     if (cause) return cause;
   }
   const text = errorText(error, '');
@@ -297,7 +298,7 @@ export interface NinjaEvent {
 /** ISO 8601 with an offset (`+07:00`, `+0700`, `Z`), epoch seconds/ms, or a bare local time read as WIB. */
 export function parseNinjaTime(value: unknown): Date {
   if (typeof value === 'number') return new Date(value < 1e12 ? value * 1000 : value);
-  const text = String(value ?? '').trim();
+  const text = payloadText(value).trim();
   if (!text) return new Date(NaN);
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
     return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
@@ -345,7 +346,7 @@ function locationOf(e: NinjaEvent): string | undefined {
  * return reaching the shipper. Unknown words stay raw with `status: null`.
  */
 export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
-  const rawCode = String(e.event ?? e.status ?? '').trim();
+  const rawCode = payloadText(e.event ?? e.status).trim();
   const meaning = meaningOf(e);
   if (!meaning) reportUnknownCode('ninja', rawCode);
   const onRtsLeg = e.is_parcel_on_rts_leg === true || meaning?.returnLeg === true;
@@ -374,7 +375,7 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   const info = e.delivery_information;
   const codAmount = Number(info?.cod_amount ?? e.cash_on_delivery ?? 0);
   return {
-    awb: String(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no ?? ''),
+    awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no),
     status,
     ...(reason ? { reason } : {}),
     rawCode,

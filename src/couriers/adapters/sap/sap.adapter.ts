@@ -16,6 +16,7 @@ import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { codFee } from '../../cod-fee';
+import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
 import { verifySapToken } from './sap.signing';
@@ -93,8 +94,8 @@ export class SapAdapter implements CourierAdapter {
   }
 
   /** SAP books the pickup with the order (`pickup_place: 1`), so there is nothing more to ask. */
-  async requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
-    return { awb: order.awb };
+  requestPickup(order: CourierOrder): Promise<PickupConfirmation> {
+    return Promise.resolve({ awb: order.awb });
   }
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
@@ -173,7 +174,7 @@ export class SapAdapter implements CourierAdapter {
       courier: this.code,
       awb,
       reference,
-      service: String((rows[0] as SapRow & { service_type_code?: string }).service_type_code ?? ''),
+      service: payloadText((rows[0] as SapRow & { service_type_code?: string }).service_type_code),
     };
   }
 }

@@ -6,6 +6,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
+import { payloadText } from '../../payload-text';
 import { reportUnknownCode } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from './sap.status-table';
@@ -49,7 +50,7 @@ export function parseSla(
   sla: unknown,
   fallback: CourierServiceInfo['slaDays'],
 ): { min: number; max: number } {
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(String(sla ?? ''));
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(payloadText(sla));
   if (!m) return { ...fallback };
   return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
 }
@@ -108,7 +109,7 @@ export interface SapRow {
 
 /** One tracking row (or pushed checkpoint) → a normalized event; unknown checkpoints stay raw. */
 export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingEvent {
-  const name = String(row.rowstate_name ?? '').trim();
+  const name = payloadText(row.rowstate_name).trim();
   const known = SAP_STATUS[name];
   if (!known) reportUnknownCode('sap', name);
   let reason = known?.reason;
@@ -116,7 +117,7 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
     const pod = row.pod_status_code ? SAP_POD_REASON[row.pod_status_code] : undefined;
     reason = (row.pod_reason_detail_code && SAP_REFUSAL_REASON[row.pod_reason_detail_code]) || pod || reason;
   }
-  const occurredAt = parseWib(String(row.create_date ?? row.created_at ?? '')) ?? new Date(NaN);
+  const occurredAt = parseWib(payloadText(row.create_date ?? row.created_at)) ?? new Date(NaN);
   const actualKg = Number(row.kilo_actual);
   return {
     awb: row.awb_no,

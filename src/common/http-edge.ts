@@ -1,0 +1,151 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
+import { toErrorResponse } from './errors/http-error.filter';
+import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
+
+/** The largest request body Kirim reads (a 5,000-row bulk import is well under it). */
+export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Fastify route config (`@RouteConfig(ROWS_CHECKED_EACH)`): the body is a list of rows and unsafe text in a
+ * row is that row's own error (the other rows are still kept), so the edge checks only its depth.
+ */
+export const ROWS_CHECKED_EACH = { rowsCheckedEach: true } as const;
+
+type Done = (error: Error | null, body?: unknown) => void;
+
+/** The `charset` parameter of a Content-Type header, lower-cased, or undefined. */
+export function charsetOf(contentType: string | undefined): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
+  return match?.[1].toLowerCase();
+}
+
+const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
+/** What a spreadsheet may save a CSV as, by the charset names senders use; WHATWG reads Latin-1 as Windows-1252. */
+const CSV_CHARSETS = new Map<string, string>([
+  ...[...UTF8].map((c) => [c, 'utf-8'] as [string, string]),
+  ['iso-8859-1', 'windows-1252'],
+  ['latin1', 'windows-1252'],
+  ['latin-1', 'windows-1252'],
+  ['windows-1252', 'windows-1252'],
+  ['cp1252', 'windows-1252'],
+  ['utf-16', 'utf-16le'],
+  ['utf-16le', 'utf-16le'],
+  ['utf-16be', 'utf-16be'],
+]);
+
+/** Strict decoding: a byte sequence that is not text in the declared charset is refused, never "repaired". */
+function decode(body: Buffer, encoding: string, what: string): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(body);
+  } catch {
+    throw new ValidationFailedError([{ field: 'body', message: `is not valid ${what} text` }]);
+  }
+}
+
+/** The encoding of a CSV upload: its declared charset, else its byte-order mark, else UTF-8. */
+function csvEncoding(body: Buffer, charset: string | undefined): string {
+  if (charset) {
+    const encoding = CSV_CHARSETS.get(charset);
+    if (!encoding) {
+      throw new UnsupportedMediaTypeError(
+        `charset ${charset.slice(0, 40)} is not supported for CSV: send UTF-8 (UTF-16 and Windows-1252/Latin-1 are also read)`,
+      );
+    }
+    return encoding;
+  }
+  if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';
+  if (body[0] === 0xfe && body[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/**
+ * How requests are read before any route runs: JSON must be UTF-8 (RFC 8259) and is parsed with Fastify's
+ * own poisoning-safe parser; CSV is decoded by its charset; no other body type is accepted (415). Then every
+ * string of the parsed body, the query and the path parameters is checked for text PostgreSQL cannot hold,
+ * and the body for hostile nesting, before validation could recurse into it.
+ */
+export function guardRequestInput(fastify: FastifyInstance): void {
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    const charset = charsetOf(request.headers['content-type']);
+    if (charset && !UTF8.has(charset)) {
+      return done(
+        new UnsupportedMediaTypeError(`charset ${charset.slice(0, 40)} is not supported: JSON must be UTF-8`),
+      );
+    }
+    let text: string;
+    try {
+      text = decode(body as Buffer, 'utf-8', 'UTF-8');
+    } catch (e) {
+      return done(e as Error);
+    }
+    void json(request, text, done);
+  });
+  fastify.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'buffer' },
+    (request, body, done: Done) => {
+      try {
+        const buffer = body as Buffer;
+        const encoding = csvEncoding(buffer, charsetOf(request.headers['content-type']));
+        done(null, decode(buffer, encoding, encoding.toUpperCase()).replace(/^\uFEFF/, ''));
+      } catch (e) {
+        done(e as Error);
+      }
+    },
+  );
+
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const problems = [];
+    for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+      const reason = typeof value === 'string' ? unsafeTextReason(value) : null;
+      if (reason) problems.push({ field: name, message: reason });
+    }
+    problems.push(...inspectJson(request.query).problems);
+    const body = inspectJson(request.body);
+    if (body.tooDeep) {
+      return done(
+        new ValidationFailedError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),
+      );
+    }
+    const rowsCheckedEach = (request.routeOptions.config as { rowsCheckedEach?: boolean }).rowsCheckedEach;
+    if (!rowsCheckedEach) problems.push(...body.problems);
+    done(problems.length ? new ValidationFailedError(problems) : undefined);
+  });
+}
+
+/**
+ * Errors Fastify's router raises before any route or hook (a malformed percent-encoding, an overlong path
+ * segment), answered in the contract's error body like every other error.
+ */
+export function frameworkErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toErrorResponse(error, String(request.id));
+  void reply.status(status).header('x-request-id', body.requestId).send(body);
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'The request headers (URL included) are larger than the 16 KB limit'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time'],
+};
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KB, not HTTP at
+ * all): answered on the socket in the contract's error body, with a fresh request id.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
+  const { body } = toErrorResponse({ statusCode: status, code: error.code, message }, randomUUID());
+  const text = JSON.stringify({ ...body, message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${body.error}\r\nContent-Type: application/json; charset=utf-8\r\nx-request-id: ${body.requestId}\r\n` +
+        `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy(error);
+}

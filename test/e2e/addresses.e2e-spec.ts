@@ -1,0 +1,49 @@
+import supertest from 'supertest';
+import { addSellerUser, signupSeller, TestSeller, validAddress } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('pickup addresses', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  it('GET /v1/addresses/:id answers the address as created (normalized), then as edited', async () => {
+    const created = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress('Gudang Cimahi'), phone: '0812 3456 7890', province: 'jabar' })
+      .expect(201);
+    const createdAt = t.clock.now().toISOString();
+    const read = await http.get(`/v1/addresses/${created.body.id}`).set(seller.auth).expect(200);
+    expect(read.body).toEqual({
+      id: created.body.id,
+      label: 'Gudang Cimahi',
+      contactName: 'Sekar Ayu',
+      phone: '+6281234567890',
+      address: 'Jl. Braga No. 12',
+      district: 'Sumur Bandung',
+      city: 'Bandung',
+      province: 'Jawa Barat',
+      postalCode: '40111',
+      createdAt,
+      updatedAt: createdAt,
+    });
+
+    const editedAt = t.clock.advance(3600_000).toISOString();
+    await http
+      .patch(`/v1/addresses/${created.body.id}`)
+      .set(seller.auth)
+      .send({ city: 'Cimahi', postalCode: '40511' })
+      .expect(200);
+    const staff = await addSellerUser(http, seller, 'seller_staff');
+    const again = await http.get(`/v1/addresses/${created.body.id}`).set(staff.auth).expect(200);
+    expect(again.body).toEqual({ ...read.body, city: 'Cimahi', postalCode: '40511', updatedAt: editedAt });
+  });
+});

@@ -1,0 +1,277 @@
+import supertest from 'supertest';
+import { CancellationClaims1795468412907 } from '../../migrations/1795468412907-CancellationClaims';
+import type { CancelOutcome, CourierCode, CourierOrder } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
+import { PickupService } from 'src/shipments/pickup.service';
+import { PickupWatch } from 'src/shipments/pickup-watch.service';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
+
+/** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
+const PINNED: { code: CourierCode; service: string }[] = [
+  { code: 'jne', service: 'REG' },
+  { code: 'jnt', service: 'EZ' },
+  { code: 'sap', service: 'UDRREG' },
+  { code: 'ninja', service: 'STANDARD' },
+  { code: 'idexpress', service: '00' },
+];
+
+interface Booked {
+  id: string;
+  awb: string;
+  courier: CourierCode;
+  pickupId: string;
+  pickupDueAt: string;
+}
+
+describe('cancelling booked shipments and re-booking overdue pickups, at every courier', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  /** A shipment pinned to `pinned`, booked by running the pickup outbox. */
+  async function book(pinned: { code: CourierCode; service: string } = PINNED[0]): Promise<Booked> {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: pinned })
+        .expect(201)
+    ).body;
+    const pickup = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    await drain();
+    const s = await shipment(id);
+    expect(s).toMatchObject({ status: 'booked', courier: pinned, awb: expect.any(String) });
+    return { id, awb: s.awb, courier: pinned.code, pickupId: pickup.body.id, pickupDueAt: s.pickupDueAt };
+  }
+  async function drain(): Promise<void> {
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+  }
+  const shipment = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const world = () => t.app.get(SandboxWorld);
+  /** What the courier's sandbox says happened to the parcel, in order. */
+  const atCourier = async (b: Booked) =>
+    world()
+      .happened((await world().find(b.courier, b.awb))!)
+      .map((s) => s.status);
+  const pastDeadline = (b: Booked) =>
+    t.clock.advance(new Date(b.pickupDueAt).getTime() - t.clock.now().getTime() + 60_000);
+  const pickupMissed = async (b: Booked) =>
+    world().script((await world().find(b.courier, b.awb))!, 'pickup_missed');
+
+  /**
+   * Every cancel call to `courier` is counted and held until `release()`, so a test can act while the
+   * courier is still answering (the call then goes on to the sandbox as usual).
+   */
+  function holdCancels(courier: CourierCode) {
+    const adapter = t.app.get(CourierRegistry).get(courier);
+    const original = adapter.cancel.bind(adapter);
+    const calls: CourierOrder[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(adapter, 'cancel').mockImplementation(async (order): Promise<CancelOutcome> => {
+      calls.push(order);
+      await released;
+      return original(order);
+    });
+    return { calls, release, restore: () => spy.mockRestore() };
+  }
+
+  describe.each(PINNED)('$code $service', (pinned) => {
+    it('cancels a booked shipment at the courier: 200 cancelled, the courier’s parcel cancelled', async () => {
+      const b = await book(pinned);
+      const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+      expect(res.body).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller', awb: b.awb });
+      expect(await atCourier(b)).toContain('cancelled');
+      expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', pickupDueAt: null });
+    });
+
+    it('cancels a pickup missed by its deadline and, pinned to this courier alone, fails the booking', async () => {
+      const b = await book(pinned);
+      await pickupMissed(b);
+      pastDeadline(b);
+      expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 1, pickedUp: 0, rebooked: 1 });
+      expect(await atCourier(b)).toContain('cancelled');
+      expect(await shipment(b.id)).toMatchObject({
+        status: 'booking',
+        reason: 'pickup_missed',
+        courier: null,
+        awb: null,
+      });
+      const pickup = (await http.get(`/v1/pickups/${b.pickupId}`).set(seller.auth).expect(200)).body;
+      expect(pickup.shipments[0].attempts).toEqual([
+        expect.objectContaining({
+          courier: pinned.code,
+          service: pinned.service,
+          outcome: 'cancelled',
+          awb: b.awb,
+          errorKind: 'pickup_missed',
+        }),
+      ]);
+      // The only courier it may use just missed the pickup: re-booking finds nobody else.
+      await drain();
+      expect(await shipment(b.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
+    });
+  });
+
+  it('two concurrent cancels of one booked shipment ask the courier once and end cancelled', async () => {
+    const b = await book(PINNED[1]);
+    const held = holdCancels(b.courier);
+    try {
+      held.release(); // counted, not held: the two requests race for real
+      const responses = await Promise.all(
+        [0, 1].map(() => supertest(t.url).post(`/v1/shipments/${b.id}/cancel`).set(seller.auth)),
+      );
+      expect(responses.map((r) => r.status).sort()).toEqual([200, 409]);
+      const refused = responses.find((r) => r.status === 409)!;
+      expect(['SHIPMENTS_CANCEL_IN_PROGRESS', 'SHIPMENTS_CANNOT_CANCEL']).toContain(refused.body.code);
+      expect(held.calls).toHaveLength(1);
+    } finally {
+      held.restore();
+    }
+    expect((await shipment(b.id)).status).toBe('cancelled');
+    expect(await atCourier(b)).toContain('cancelled');
+  });
+
+  it('a second cancel while the courier is still answering the first gets 409 "in progress"', async () => {
+    const b = await book(PINNED[1]);
+    const held = holdCancels(b.courier);
+    try {
+      const first = http
+        .post(`/v1/shipments/${b.id}/cancel`)
+        .set(seller.auth)
+        .then((r) => r);
+      await waitUntil(() => held.calls.length === 1, 'the first cancel reaches the courier');
+      const second = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
+      expect(second.body).toMatchObject({
+        code: 'SHIPMENTS_CANCEL_IN_PROGRESS',
+        message: expect.stringMatching(/cancellation is already in progress/i),
+      });
+      held.release();
+      expect((await first).body).toMatchObject({ status: 'cancelled' });
+      expect(held.calls).toEqual([
+        { courier: b.courier, awb: b.awb, reference: expect.stringMatching(/^K/), service: 'EZ' },
+      ]);
+    } finally {
+      held.release();
+      held.restore();
+    }
+  });
+
+  it('the pickup watch neither re-books nor cancels an overdue shipment whose cancellation is in flight', async () => {
+    const b = await book(PINNED[1]);
+    await pickupMissed(b);
+    pastDeadline(b);
+    const held = holdCancels(b.courier);
+    try {
+      const cancel = http
+        .post(`/v1/shipments/${b.id}/cancel`)
+        .set(seller.auth)
+        .then((r) => r);
+      await waitUntil(() => held.calls.length === 1, 'the seller’s cancel reaches the courier');
+      expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 0, pickedUp: 0, rebooked: 0 });
+      expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
+      held.release();
+      expect((await cancel).status).toBe(200);
+      expect(held.calls).toHaveLength(1);
+    } finally {
+      held.release();
+      held.restore();
+    }
+    expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+    const pickup = (await http.get(`/v1/pickups/${b.pickupId}`).set(seller.auth).expect(200)).body;
+    expect(pickup.shipments[0].attempts).toEqual([expect.objectContaining({ outcome: 'booked' })]);
+  });
+
+  it('a seller’s cancel while the watch cancels an overdue pickup gets 409 "in progress"; the watch re-books', async () => {
+    const b = await book(PINNED[1]);
+    await pickupMissed(b);
+    pastDeadline(b);
+    const held = holdCancels(b.courier);
+    try {
+      const watch = t.app.get(PickupWatch).checkDue();
+      await waitUntil(() => held.calls.length === 1, 'the watch’s cancel reaches the courier');
+      const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
+      expect(res.body.code).toBe('SHIPMENTS_CANCEL_IN_PROGRESS');
+      held.release();
+      expect(await watch).toEqual({ checked: 1, pickedUp: 0, rebooked: 1 });
+      expect(held.calls).toHaveLength(1);
+    } finally {
+      held.release();
+      held.restore();
+    }
+    expect(await shipment(b.id)).toMatchObject({ status: 'booking', reason: 'pickup_missed' });
+    await drain();
+    expect((await shipment(b.id)).status).toBe('booking_failed');
+  });
+
+  it('when the courier cannot answer: 503, nothing changes, and a later cancel goes through', async () => {
+    const b = await book(PINNED[1]);
+    const control = t.app.get(SandboxControl);
+    await control.setFaults(b.courier, { errorRate: 1 });
+    try {
+      const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(503);
+      expect(res.body.code).toBe('COURIER_UNAVAILABLE');
+      expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
+    } finally {
+      await control.setFaults(b.courier, { errorRate: 0 });
+    }
+    expect(await atCourier(b)).not.toContain('cancelled');
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+    expect(await atCourier(b)).toContain('cancelled');
+  });
+
+  it('when the courier refuses (already picked up): 409 with its reason, and the watch may then act', async () => {
+    const b = await book(PINNED[1]);
+    t.clock.advance(3600_000);
+    await world().advance((await world().find(b.courier, b.awb))!, 'picked_up');
+    const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
+    expect(res.body).toMatchObject({
+      code: 'SHIPMENTS_CANNOT_CANCEL',
+      message: expect.stringContaining('already_picked_up'),
+    });
+    expect((await shipment(b.id)).status).toBe('booked');
+    t.clock.advance(3600_000);
+    expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 1, pickedUp: 1, rebooked: 0 });
+    expect((await shipment(b.id)).status).toBe('picked_up');
+  });
+
+  it('a shipment booked before the courier reference was kept gets it from its booked attempt, and cancels', async () => {
+    const b = await book(PINNED[1]);
+    // The migration run again over today's data: its down drops the column, its up backfills it.
+    const migration = new CancellationClaims1795468412907();
+    const runner = t.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    const [attempt] = await t.dataSource.query(
+      "SELECT reference FROM booking_attempts WHERE shipment_id = $1 AND status = 'booked'",
+      [b.id],
+    );
+    expect(await t.dataSource.query('SELECT courier_reference FROM shipments WHERE id = $1', [b.id])).toEqual(
+      [{ courier_reference: attempt.reference }],
+    );
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+    expect(await atCourier(b)).toContain('cancelled');
+  });
+});

@@ -1,0 +1,601 @@
+import { request as httpRequest } from 'node:http';
+import supertest from 'supertest';
+import {
+  createAddress,
+  createShipment,
+  signupSeller,
+  TestSeller,
+  validAddress,
+  validShipment,
+} from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const deep = (levels: number) => `{"label":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+
+interface Case {
+  name: string;
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  /** A JSON value, sent as JSON. */
+  body?: unknown;
+  /** Bytes sent as they are, with `contentType`. */
+  raw?: string | Buffer;
+  contentType?: string;
+  public?: boolean;
+  status: number;
+  code: string;
+  /** The exact details, or (when only the message matters) undefined. */
+  details?: { field: string; message: string }[];
+  message?: string | RegExp;
+}
+
+/** Everything a client can get wrong at the door, with the exact answer it gets. */
+const CASES = (addressId: string, shipmentId: string): Case[] => {
+  const shipment = validShipment(addressId);
+  return [
+    // NUL and lone surrogates: PostgreSQL cannot hold them, so they never get that far.
+    {
+      name: 'NUL in the login email (before authentication)',
+      method: 'post',
+      path: '/v1/auth/login',
+      body: { email: 'a\u0000@x.id', password: 'whatever password' },
+      public: true,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'email', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'NUL in the signup seller name',
+      method: 'post',
+      path: '/v1/auth/signup',
+      body: { sellerName: 'Toko\u0000', email: 'nul@example.id', password: 'correct horse battery' },
+      public: true,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'sellerName', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'NUL deep in a shipment',
+      method: 'post',
+      path: '/v1/shipments',
+      body: { ...shipment, recipient: { ...shipment.recipient, name: 'Budi\u0000' } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'recipient.name', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'NUL in an array item',
+      method: 'post',
+      path: '/v1/pickups',
+      body: { shipmentIds: [shipmentId, 'x\u0000'] },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'shipmentIds.1', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'NUL in a field name',
+      method: 'post',
+      path: '/v1/addresses',
+      body: { ...validAddress(), 'la\u0000bel': 'x' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'la\\u0000bel', message: 'name must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'lone surrogate in a string',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: '{"label":"Gudang \\ud800"}',
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'label', message: 'must be valid Unicode text (it has a lone surrogate)' }],
+    },
+    {
+      name: 'NUL in a path parameter',
+      method: 'post',
+      path: '/sandbox/parcels/AWB%00X/advance',
+      body: { to: 'delivered' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'awb', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    {
+      name: 'NUL in a query parameter',
+      method: 'get',
+      path: '/v1/shipments?cursor=%00',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'cursor', message: 'must not contain a NUL character (\\u0000)' }],
+    },
+    // Hostile nesting is refused before validation could recurse into it.
+    {
+      name: 'JSON 5,000 levels deep (address)',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: deep(5000),
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
+    },
+    {
+      name: 'JSON 5,000 levels deep (login, before authentication)',
+      method: 'post',
+      path: '/v1/auth/login',
+      raw: deep(5000),
+      contentType: 'application/json',
+      public: true,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
+    },
+    {
+      name: 'JSON 5,000 levels deep (settings)',
+      method: 'patch',
+      path: '/v1/settings',
+      raw: `{"webhookUrl":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
+    },
+    {
+      name: 'JSON 5,000 levels deep (bulk import)',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: `[${deep(5000)}]`,
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
+    },
+    // Bodies that are not what the route takes.
+    {
+      name: 'PATCH settings with null',
+      method: 'patch',
+      path: '/v1/settings',
+      raw: 'null',
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'must be a JSON object' }],
+    },
+    {
+      name: 'PATCH settings with an empty object',
+      method: 'patch',
+      path: '/v1/settings',
+      body: {},
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'must change at least one field' }],
+    },
+    {
+      name: 'PATCH settings with no body',
+      method: 'patch',
+      path: '/v1/settings',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'must change at least one field' }],
+    },
+    {
+      name: 'PATCH address with an empty object',
+      method: 'patch',
+      path: `/v1/addresses/${addressId}`,
+      body: {},
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'must change at least one field' }],
+    },
+    {
+      name: 'an unknown field on an action route (cancel)',
+      method: 'post',
+      path: `/v1/shipments/${shipmentId}/cancel`,
+      body: { x: 1 },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'x', message: 'property x should not exist' }],
+    },
+    {
+      name: 'a body on a DELETE',
+      method: 'delete',
+      path: `/v1/addresses/${addressId}`,
+      body: { force: true },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'force', message: 'property force should not exist' }],
+    },
+    {
+      name: 'a JSON array where an object is expected',
+      method: 'post',
+      path: '/v1/addresses',
+      body: [validAddress()],
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'must be a JSON object' }],
+    },
+    // Messages that name the constraint that is really broken.
+    {
+      name: '"NaN" for a whole number',
+      method: 'patch',
+      path: '/v1/settings',
+      body: { lostMarginPerFailure: 'NaN' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'lostMarginPerFailure', message: 'lostMarginPerFailure must be a whole number' }],
+    },
+    {
+      name: '"NaN" for a nested whole number',
+      method: 'post',
+      path: '/v1/shipments',
+      body: { ...shipment, parcel: { weightGrams: 'NaN' } },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'parcel.weightGrams', message: 'weightGrams must be a whole number' }],
+    },
+    {
+      name: 'a fraction for COD',
+      method: 'post',
+      path: '/v1/shipments',
+      body: { ...shipment, codAmount: 1000.5 },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'codAmount', message: 'codAmount must be a whole number' }],
+    },
+    {
+      name: '?limit=abc',
+      method: 'get',
+      path: '/v1/addresses?limit=abc',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'limit', message: 'limit must be a whole number' }],
+    },
+    {
+      name: 'shipmentIds as a string',
+      method: 'post',
+      path: '/v1/pickups',
+      body: { shipmentIds: shipmentId },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'shipmentIds', message: 'shipmentIds must be an array' }],
+    },
+    {
+      name: 'shipmentIds as null',
+      method: 'post',
+      path: '/v1/pickups',
+      body: { shipmentIds: null },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'shipmentIds', message: 'shipmentIds must be an array' }],
+    },
+    {
+      name: 'a number where a string is expected',
+      method: 'post',
+      path: '/v1/addresses',
+      body: { ...validAddress(), label: 42 },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'label', message: 'label must be a string' }],
+    },
+    {
+      name: 'a string where an object is expected',
+      method: 'post',
+      path: '/v1/shipments',
+      body: { ...shipment, recipient: 'Budi' },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'recipient', message: 'recipient must be a JSON object' }],
+    },
+    {
+      name: 'a COD amount over the limit on a quote, as on a shipment',
+      method: 'post',
+      path: '/v1/quotes',
+      body: {
+        originAddressId: addressId,
+        destination: { city: 'Surabaya', province: 'Jawa Timur', postalCode: '60111' },
+        parcel: { weightGrams: 1000 },
+        codAmount: 60_000_000,
+      },
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'codAmount', message: 'codAmount must not be greater than 50000000' }],
+    },
+    // What Fastify raises itself, in the contract's body.
+    {
+      name: 'invalid JSON (the answer does not echo it)',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: '{"password":"hunter2",',
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'is not valid JSON' }],
+    },
+    {
+      name: 'an empty JSON body',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: '',
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'is empty but its Content-Type says JSON' }],
+    },
+    {
+      name: 'JSON that is not UTF-8',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: Buffer.from([0x7b, 0x22, 0x6c, 0x22, 0x3a, 0x22, 0xe9, 0x22, 0x7d]),
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'is not valid UTF-8 text' }],
+    },
+    {
+      name: 'JSON declared Latin-1',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: JSON.stringify(validAddress()),
+      contentType: 'application/json; charset=iso-8859-1',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'charset iso-8859-1 is not supported: JSON must be UTF-8',
+    },
+    {
+      name: 'a text/plain body',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: 'label=Gudang',
+      contentType: 'text/plain',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+    },
+    {
+      name: 'a form body',
+      method: 'post',
+      path: '/v1/auth/login',
+      raw: 'email=a%40x.id&password=x',
+      contentType: 'application/x-www-form-urlencoded',
+      public: true,
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+    },
+    {
+      name: 'a CSV in a charset nobody reads',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: 'reference\nA\n',
+      contentType: 'text/csv; charset=ebcdic',
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message:
+        'charset ebcdic is not supported for CSV: send UTF-8 (UTF-16 and Windows-1252/Latin-1 are also read)',
+    },
+    {
+      name: 'a CSV that says UTF-8 and is not',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: Buffer.from('reference\nCaf\xe9\n', 'latin1'),
+      contentType: 'text/csv; charset=utf-8',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'is not valid UTF-8 text' }],
+    },
+    {
+      name: 'a body over 10 MB',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: `{"label":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+      contentType: 'application/json',
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: [],
+      message: 'The request body is larger than the 10 MB limit',
+    },
+    {
+      name: 'a path segment over the router’s limit (the answer does not echo it)',
+      method: 'get',
+      path: `/v1/addresses/${'a'.repeat(300)}`,
+      status: 414,
+      code: 'URI_TOO_LONG',
+      details: [],
+      message: 'A path segment of the URL is longer than 100 characters',
+    },
+    {
+      name: 'a malformed percent-encoding in the path',
+      method: 'get',
+      path: '/v1/addresses/%ff%fe',
+      status: 400,
+      code: 'BAD_REQUEST',
+      details: [],
+      message: 'The URL is not valid (a malformed percent-encoding?)',
+    },
+  ];
+};
+
+/** Tables whose rows any of these requests could have written. */
+const TABLES = [
+  'sellers',
+  'users',
+  'pickup_addresses',
+  'seller_settings',
+  'shipments',
+  'pickups',
+  'pickup_items',
+];
+
+describe('the request edge: every bad request gets the contract’s 4xx naming what was wrong, and writes nothing', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let addressId: string;
+  let shipmentId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    addressId = (await createAddress(http, seller)).id;
+    shipmentId = (await createShipment(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  async function snapshot(): Promise<string> {
+    const rows: string[] = [];
+    for (const table of TABLES) {
+      rows.push(`${table}=${(await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n}`);
+    }
+    rows.push(JSON.stringify(await t.dataSource.query('SELECT * FROM seller_settings ORDER BY seller_id')));
+    rows.push(JSON.stringify(await t.dataSource.query('SELECT * FROM pickup_addresses ORDER BY id')));
+    return rows.join('\n');
+  }
+
+  it('answers each case in the table exactly', async () => {
+    const before = await snapshot();
+    const got: unknown[] = [];
+    const want: unknown[] = [];
+    for (const c of CASES(addressId, shipmentId)) {
+      let req = http[c.method](c.path).set(c.public ? {} : seller.auth);
+      // serialize: sent as the bytes they are (superagent would JSON-encode a Buffer sent as JSON).
+      if (c.raw !== undefined)
+        req = req
+          .set('content-type', c.contentType!)
+          .serialize((x: unknown) => x as string)
+          .send(c.raw);
+      else if (c.body !== undefined) req = req.send(c.body as object);
+      const res = await req;
+      got.push({
+        name: c.name,
+        status: res.status,
+        code: res.body.code,
+        ...(c.details ? { details: res.body.details } : {}),
+        ...(c.message ? { message: res.body.message } : {}),
+      });
+      want.push({
+        name: c.name,
+        status: c.status,
+        code: c.code,
+        ...(c.details ? { details: c.details } : {}),
+        ...(c.message ? { message: c.message } : {}),
+      });
+      expect(res.body).toMatchObject({
+        statusCode: c.status,
+        error: expect.any(String),
+        message: expect.any(String),
+        details: expect.any(Array),
+        requestId: res.headers['x-request-id'],
+      });
+    }
+    expect(got).toEqual(want);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('answers headers over 16 KB (a long query string) with 431 in the contract’s body', async () => {
+    const { status, body } = await rawRequest(t.url, `/v1/addresses?cursor=${'a'.repeat(20_000)}`);
+    expect(status).toBe(431);
+    expect(JSON.parse(body)).toEqual({
+      statusCode: 431,
+      error: 'Request Header Fields Too Large',
+      code: 'HEADERS_TOO_LARGE',
+      message: 'The request headers (URL included) are larger than the 16 KB limit',
+      details: [],
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+  });
+
+  it('reads a bulk CSV saved as Windows-1252/Latin-1 or UTF-16, and keeps accented names intact', async () => {
+    const header =
+      'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';
+    const row = (ref: string) =>
+      `${ref},${addressId},Andrés Ñoño,081298765432,Jl. Café 5,Surabaya,Jawa Timur,60111,1000`;
+    const latin1 = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv; charset=ISO-8859-1')
+      .send(Buffer.from(`${header}\n${row('CSV-LATIN1')}\n`, 'latin1'))
+      .expect(200);
+    const utf16 = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from(`${header}\r\n${row('CSV-UTF16')}\r\n`, 'utf16le'),
+        ]),
+      )
+      .expect(200);
+    for (const res of [latin1, utf16]) {
+      expect(res.body.errors).toEqual([]);
+      expect(
+        res.body.created.map((s: { recipient: { name: string; address: string } }) => s.recipient),
+      ).toEqual([expect.objectContaining({ name: 'Andrés Ñoño', address: 'Jl. Café 5' })]);
+    }
+  });
+
+  it('in a bulk import, a row with a NUL or a lone surrogate is that row’s error and the valid rows are kept', async () => {
+    const ok = validShipment(addressId, 'BULK-NUL-OK');
+    const nul = validShipment(addressId, 'BULK-NUL-1');
+    const rows = [
+      ok,
+      { ...nul, recipient: { ...nul.recipient, address: 'Jl.\u0000' } },
+      validShipment(addressId, 'BULK-SUR'),
+    ];
+    // A lone surrogate cannot be written by JSON.stringify: it is spelled as its escape in the JSON text.
+    const json = JSON.stringify(rows).replace('"BULK-SUR"', '"BULK-\\udc00"');
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(json)
+      .expect(200);
+    expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['BULK-NUL-OK']);
+    expect(res.body.errors).toEqual([
+      {
+        row: 2,
+        details: [{ field: 'recipient.address', message: 'must not contain a NUL character (\\u0000)' }],
+      },
+      {
+        row: 3,
+        details: [{ field: 'reference', message: 'must be valid Unicode text (it has a lone surrogate)' }],
+      },
+    ]);
+    const csv = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams\n' +
+          `CSV-NUL-OK,${addressId},Budi,081298765432,Jl. Tunjungan 5,Surabaya,Jawa Timur,60111,1000\n` +
+          `CSV-NUL-1,${addressId},Bu\u0000di,081298765432,Jl. Tunjungan 5,Surabaya,Jawa Timur,60111,1000\n`,
+      )
+      .expect(200);
+    expect(csv.body.created.map((s: { reference: string }) => s.reference)).toEqual(['CSV-NUL-OK']);
+    expect(csv.body.errors).toEqual([
+      {
+        row: 2,
+        details: [{ field: 'recipient.name', message: 'must not contain a NUL character (\\u0000)' }],
+      },
+    ]);
+  });
+});
+
+/** A GET over a plain socket, so a URL the client library would refuse to send still goes out. */
+function rawRequest(base: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}${path}`, { method: 'GET', maxHeaderSize: 64 * 1024 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
