@@ -61,8 +61,8 @@ export type RequestMeasure = (
  * logged and measured. One hook at each end: every request runs them.
  */
 export function observeRequests(fastify: FastifyInstance, root: Logger, measure: RequestMeasure): void {
-  // Request lines are built here from fixed fields only: nothing to redact, so they skip the redaction pass.
-  const log = root.child({}, { redact: { paths: [], censor: '[redacted]' } });
+  // Request lines hold fixed fields only (method, URL, status); the log sanitizer still scrubs the URL.
+  const log = root;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     requestIds.run(String(request.id), done);

@@ -57,8 +57,18 @@ describe('logs never carry secrets or personal data', () => {
     expect(failures[0].err.detail).toBeUndefined();
     expect(failures[0].err.driverError).toBeUndefined();
 
+    // Request lines too: a phone typed into a URL is cut out of the logged URL.
+    await http.get('/v1/addresses?search=081311223344').set(seller.auth);
+    const requestLine = logs
+      .lines()
+      .find(
+        (l) => l.msg === 'request completed' && String((l.req as { url: string }).url).includes('search='),
+      );
+    expect((requestLine!.req as { url: string }).url).toBe('/v1/addresses?search=[phone]');
+
     const text = logs.text();
     for (const secret of [
+      '081311223344',
       '9876543210123',
       'Rahasia Wibowo',
       '6281311223344',
