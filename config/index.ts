@@ -23,6 +23,8 @@ export class AppConfig {
     poolSize: number;
     dataDir: string;
     embeddedPort?: number;
+    /** Connect to the embedded PostgreSQL of the service holding DATA_DIR instead of refusing (the CLI). */
+    shareEmbedded: boolean;
     runMigrations: boolean;
   };
   readonly auth!: {
@@ -160,6 +162,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       poolSize: parsed.DATABASE_POOL_SIZE,
       dataDir: parsed.DATA_DIR,
       embeddedPort: parsed.EMBEDDED_POSTGRES_PORT,
+      shareEmbedded: false,
       runMigrations: parsed.RUN_MIGRATIONS,
     },
     auth: {

@@ -66,9 +66,19 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
   out(`created ${user.role} user ${user.email} (${user.id})`);
 }
 
+/** The service's settings, except that the CLI may use the embedded PostgreSQL of a running service. */
+function cliConfig(overrides: Record<string, string>): AppConfig {
+  const config = loadConfig(overrides);
+  return Object.freeze(
+    Object.assign(Object.create(AppConfig.prototype) as AppConfig, config, {
+      database: Object.freeze({ ...config.database, shareEmbedded: true }),
+    }),
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  const config = loadConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = cliConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   switch (command) {
     case 'users:create':
       return createStaffUser(config, args);
@@ -76,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
       return withApp(config, async () => out('migrations are up to date'));
     case 'migrate:revert':
       return withApp(
-        loadConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
+        cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
         async (get) => {
           await get(DataSource).undoLastMigration({ transaction: 'each' });
           out('reverted the last migration');

@@ -145,7 +145,7 @@ describe('the built service as a process', () => {
     });
     const clusterRunning = () => existsSync(join(dataDir, 'postgres', 'postmaster.pid'));
 
-    it('starts its own PostgreSQL, keeps data across restarts, shares it with a second instance, and stops it', async () => {
+    it('starts its own PostgreSQL, keeps data across restarts, refuses a second instance, and stops it', async () => {
       const portA = await freePort();
       const a = runBuilt('main', env(portA));
       await waitForReady(`http://127.0.0.1:${portA}/health/ready`, a);
@@ -158,17 +158,18 @@ describe('the built service as a process', () => {
       expect(signup.status).toBe(201);
       expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
 
-      // A second instance on the same data folder connects to the running server.
-      const portB = await freePort();
-      const b = runBuilt('main', env(portB));
-      await waitForReady(`http://127.0.0.1:${portB}/health/ready`, b);
-      expect(b.stdout()).toContain('embedded PostgreSQL shared');
-      const me = await fetch(`http://127.0.0.1:${portB}/v1/me`, {
+      // A second service on the same data folder refuses to start, naming the first; the first serves on.
+      const b = runBuilt('main', env(await freePort()));
+      expect(await b.exited).toBe(1);
+      expect(b.stdout() + b.stderr()).toContain(
+        `the data folder ${dataDir} is in use by process ${a.child.pid}`,
+      );
+      expect(b.stdout()).not.toContain('listening');
+      const me = await fetch(`http://127.0.0.1:${portA}/v1/me`, {
         headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
       });
       expect(me.status).toBe(200);
-      expect(await stop(b)).toBe(0);
-      expect(clusterRunning()).toBe(true); // B did not own it
+      expect(clusterRunning()).toBe(true);
 
       expect(await stop(a)).toBe(0);
       expect(clusterRunning()).toBe(false);

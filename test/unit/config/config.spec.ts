@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       poolSize: 10,
       dataDir: '.data',
       embeddedPort: undefined,
+      shareEmbedded: false, // only the CLI shares a running service's embedded PostgreSQL
       runMigrations: true,
     });
     expect(c.auth.loginRateLimit).toEqual({ perEmail: 10, perIp: 100, windowSeconds: 900 });
