@@ -37,7 +37,9 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       );
     logger.log(`embedded PostgreSQL ${embedded.shared ? 'shared' : 'started'} on 127.0.0.1:${embedded.port}`);
   }
-  const dataSource = new DataSource(dataSourceOptions(url, config.database.poolSize));
+  const dataSource = new DataSource(
+    dataSourceOptions(url, config.database.poolSize, config.database.connectTimeoutMs),
+  );
   try {
     await dataSource.initialize();
     logger.log(`connected to PostgreSQL at ${describeUrl(url)}`);

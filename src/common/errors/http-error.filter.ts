@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorKind, FieldProblem } from './app-error';
+import { asDatabaseUnavailable } from './database-unavailable';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
@@ -68,6 +69,7 @@ export function toErrorResponse(
   let details: FieldProblem[] = [];
   let retryAfter: number | undefined;
 
+  if (!(error instanceof AppError)) error = asDatabaseUnavailable(error) ?? error;
   if (error instanceof AppError) {
     status = STATUS_BY_KIND[error.kind];
     ({ code, message, details } = error);

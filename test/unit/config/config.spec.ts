@@ -7,6 +7,7 @@ describe('loadConfig', () => {
     expect(c.database).toEqual({
       url: undefined,
       poolSize: 10,
+      connectTimeoutMs: 5000,
       dataDir: '.data',
       embeddedPort: undefined,
       shareEmbedded: false, // only the CLI shares a running service's embedded PostgreSQL
@@ -28,6 +29,13 @@ describe('loadConfig', () => {
       false,
       undefined,
     ]);
+  });
+
+  it('bounds the database connect timeout', () => {
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '1500' }, {}).database.connectTimeoutMs).toBe(1500);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' }, {})).toThrow(
+      /DATABASE_CONNECT_TIMEOUT_MS:/,
+    );
   });
 
   it('names every invalid setting at once', () => {
