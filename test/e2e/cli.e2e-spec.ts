@@ -1,6 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runBuilt } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
+
+const ROOT = join(__dirname, '..', '..');
 
 describe('the command line, as a process', () => {
   let db: TestDatabase;
@@ -75,4 +81,50 @@ describe('the command line, as a process', () => {
     expect(await help.exited).toBe(0);
     expect(help.stdout()).toContain('Kirim command line');
   });
+});
+
+describe('npm start and npm run cli use the compiled build while it is current', () => {
+  const launch = (root: string) =>
+    spawnSync(process.execPath, [join(root, 'config/build-if-stale.cjs')], { cwd: root, encoding: 'utf8' });
+
+  it('runs the CLI from dist without building when nothing changed', () => {
+    const before = statSync(join(ROOT, 'dist/src/cli.js')).mtimeMs;
+    const run = spawnSync('npm', ['run', '--silent', 'cli', '--', 'help'], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Kirim command line');
+    expect(run.stderr).not.toContain('building');
+    expect(statSync(join(ROOT, 'dist/src/cli.js')).mtimeMs).toBe(before);
+  });
+
+  it('builds again when a source changed, and only then', () => {
+    // A copy of the project with its current build, so the change stays out of the real tree.
+    const root = mkdtempSync(join(tmpdir(), 'kirim-launcher-'));
+    try {
+      for (const f of [
+        'src',
+        'config',
+        'migrations',
+        'dist',
+        'tsconfig.json',
+        'nest-cli.json',
+        'package-lock.json',
+      ])
+        cpSync(join(ROOT, f), join(root, f), { recursive: true });
+      symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+
+      const unchanged = launch(root);
+      expect([unchanged.status, unchanged.stderr]).toEqual([0, '']);
+
+      appendFileSync(join(root, 'src/common/money.ts'), "\nexport const LAUNCHER_PROBE = 'rebuilt';\n");
+      const changed = launch(root);
+      expect(changed.status).toBe(0);
+      expect(changed.stderr).toContain('building dist/');
+      expect(readFileSync(join(root, 'dist/src/common/money.js'), 'utf8')).toContain('LAUNCHER_PROBE');
+
+      const again = launch(root);
+      expect([again.status, again.stderr]).toEqual([0, '']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
