@@ -8,6 +8,7 @@ import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
+import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { requestIdFor } from './common/request-id';
@@ -20,6 +21,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.http.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify 5.10's default ('idle') closes every connection on close(), cutting requests in flight
+    // (fastify/fastify#6889). Node's own server.close() already drops idle keep-alive sockets and lets
+    // in-flight requests finish, which graceful shutdown needs.
+    forceCloseConnections: false,
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
       (req as IncomingMessage & { id?: string }).id = id;
@@ -42,6 +47,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     { parseAs: 'string' },
     (_request, body, done) => done(null, body),
   );
+  closeConnectionsAfterLastResponse(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>
     metrics.observeRequest(method, route, status, seconds),
