@@ -52,6 +52,13 @@ export class EnvSchema {
   @Max(200)
   DATABASE_POOL_SIZE = 10;
 
+  /** How long connecting, or waiting for a free pooled connection, may take before the request gets a 503. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  DATABASE_CONNECT_TIMEOUT_MS = 5000;
+
   /** Where the embedded PostgreSQL keeps its data (and the generated development JWT secret). */
   @IsString()
   @MinLength(1)

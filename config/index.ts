@@ -29,8 +29,11 @@ export class AppConfig {
   readonly database!: {
     url?: string;
     poolSize: number;
+    connectTimeoutMs: number;
     dataDir: string;
     embeddedPort?: number;
+    /** Connect to the embedded PostgreSQL of the service holding DATA_DIR instead of refusing (the CLI). */
+    shareEmbedded: boolean;
     runMigrations: boolean;
   };
   readonly auth!: {
@@ -196,8 +199,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     database: {
       url: parsed.DATABASE_URL,
       poolSize: parsed.DATABASE_POOL_SIZE,
+      connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
       dataDir: parsed.DATA_DIR,
       embeddedPort: parsed.EMBEDDED_POSTGRES_PORT,
+      shareEmbedded: false,
       runMigrations: parsed.RUN_MIGRATIONS,
     },
     auth: {

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { AppConfig, ConfigError, loadConfig } from 'config';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -7,6 +9,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 import { ROLES, Role } from './common/auth/principal';
 import { AppError } from './common/errors/app-error';
+import { fieldProblems } from './common/errors/validation';
+import { EmailPasswordDto } from './auth/auth.dto';
 import { UsersService } from './auth/users.service';
 
 const USAGE = `Kirim command line
@@ -50,25 +54,37 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
     ? readFileSync(0, 'utf8').trim()
     : (values.password ?? process.env.KIRIM_PASSWORD);
   const role = values.role as Role | undefined;
-  if (!values.email) throw new Error('--email is required');
+  // The same rules (and normalization) as the API's signup and user creation.
+  const input = plainToInstance(EmailPasswordDto, { email: values.email, password });
+  const problems = fieldProblems(validateSync(input, { stopAtFirstError: true }));
+  if (problems.length) {
+    const option = (field: string) =>
+      field === 'password' ? 'password (--password, --password-stdin or KIRIM_PASSWORD)' : `--${field}`;
+    throw new Error(problems.map((p) => `${option(p.field)}: ${p.message}`).join('; '));
+  }
   if (!role || !['finance', 'admin'].includes(role))
     throw new Error(
       `--role must be finance or admin (seller users sign up over the API; roles: ${ROLES.join(', ')})`,
     );
-  if (!password || password.length < config.business.password.minLength) {
-    throw new Error(
-      `a password of at least ${config.business.password.minLength} characters is required (--password, --password-stdin or KIRIM_PASSWORD)`,
-    );
-  }
   const user = await withApp(config, (get) =>
-    get(UsersService).create({ email: values.email!, password, role, sellerId: null }),
+    get(UsersService).create({ email: input.email, password: input.password, role, sellerId: null }),
   );
   out(`created ${user.role} user ${user.email} (${user.id})`);
 }
 
+/** The service's settings, except that the CLI may use the embedded PostgreSQL of a running service. */
+function cliConfig(overrides: Record<string, string>): AppConfig {
+  const config = loadConfig(overrides);
+  return Object.freeze(
+    Object.assign(Object.create(AppConfig.prototype) as AppConfig, config, {
+      database: Object.freeze({ ...config.database, shareEmbedded: true }),
+    }),
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  const config = loadConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = cliConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   switch (command) {
     case 'users:create':
       return createStaffUser(config, args);
@@ -76,15 +92,19 @@ async function main(argv: string[]): Promise<void> {
       return withApp(config, async () => out('migrations are up to date'));
     case 'migrate:revert':
       return withApp(
-        loadConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
+        cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
         async (get) => {
           await get(DataSource).undoLastMigration({ transaction: 'each' });
           out('reverted the last migration');
         },
       );
+    case undefined:
+    case 'help':
+    case '--help':
+      return out(USAGE);
     default:
-      out(USAGE);
-      if (command && command !== 'help' && command !== '--help') process.exitCode = 64;
+      process.stderr.write(`error: unknown command "${command}"\n\n${USAGE}\n`);
+      process.exitCode = 64;
   }
 }
 

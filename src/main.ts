@@ -9,6 +9,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { completeOpenApi, ErrorBodyDto } from './common/openapi';
+import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { BODY_LIMIT_BYTES, clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
@@ -22,6 +23,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: BODY_LIMIT_BYTES,
     frameworkErrors,
     clientErrorHandler,
+    // Fastify 5.10's default ('idle') closes every connection on close(), cutting requests in flight
+    // (fastify/fastify#6889). Node's own server.close() already drops idle keep-alive sockets and lets
+    // in-flight requests finish, which graceful shutdown needs.
+    forceCloseConnections: false,
     genReqId: (req: IncomingMessage) => {
       const id = requestIdFor(req);
       (req as IncomingMessage & { id?: string }).id = id;
@@ -47,6 +52,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
+  closeConnectionsAfterLastResponse(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>
     metrics.observeRequest(method, route, status, seconds),

@@ -123,14 +123,11 @@ export class AuthService {
     return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
   }
 
-  /** Drops rate-limit counters of windows that ended more than a day ago. */
-  pruneLoginCounters(): Promise<void> {
-    const longest = Math.max(
-      this.config.auth.loginRateLimit.windowSeconds,
-      this.config.auth.signupRateLimit.windowSeconds,
-    );
-    return this.throttle.deleteBefore(
-      new Date(this.realTime.now().getTime() - longest * 1000 - 24 * 3600_000),
-    );
+  /** Drops rate-limit counters of windows that ended more than a day ago (real time). */
+  async pruneLoginCounters(): Promise<void> {
+    const cutoff = (windowSeconds: number) =>
+      new Date(this.realTime.now().getTime() - windowSeconds * 1000 - 24 * 3600_000);
+    await this.throttle.deleteBefore(cutoff(this.config.auth.loginRateLimit.windowSeconds), 'login:');
+    await this.throttle.deleteBefore(cutoff(this.config.auth.signupRateLimit.windowSeconds), 'signup:');
   }
 }

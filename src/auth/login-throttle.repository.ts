@@ -8,24 +8,28 @@ export class LoginThrottleRepository {
 
   /** Adds one hit to key's window and returns the window's hits so far. */
   async hit(key: string, windowStart: Date): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ hits: number }[]>(
       `INSERT INTO rate_limit_counters (key, window_start, hits) VALUES ($1, $2, 1)
        ON CONFLICT (key, window_start) DO UPDATE SET hits = rate_limit_counters.hits + 1
        RETURNING hits`,
       [key, windowStart],
-    )) as { hits: number }[];
+    );
     return row.hits;
   }
 
   async hits(key: string, windowStart: Date): Promise<number> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ hits: number }[]>(
       'SELECT hits FROM rate_limit_counters WHERE key = $1 AND window_start = $2',
       [key, windowStart],
-    )) as { hits: number }[];
+    );
     return rows[0]?.hits ?? 0;
   }
 
-  async deleteBefore(cutoff: Date): Promise<void> {
-    await this.dataSource.query('DELETE FROM rate_limit_counters WHERE window_start < $1', [cutoff]);
+  /** Deletes the counters of keys starting with `keyPrefix` whose window started before `cutoff`. */
+  async deleteBefore(cutoff: Date, keyPrefix: string): Promise<void> {
+    await this.dataSource.query(
+      'DELETE FROM rate_limit_counters WHERE window_start < $1 AND starts_with(key, $2)',
+      [cutoff, keyPrefix],
+    );
   }
 }

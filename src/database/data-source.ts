@@ -6,7 +6,7 @@ import { SnakeNamingStrategy } from './naming.strategy';
 const ROOT = join(__dirname, '..', '..');
 
 /** One set of DataSource options, shared by the app, the migration runner, the tests and the TypeORM CLI. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs = 5000): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -17,7 +17,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     synchronize: false,
     migrationsRun: false,
     logging: false,
-    extra: { max: poolSize, application_name: 'kirim' },
+    // Without a timeout, a request waits forever for a server that does not answer or a pool that stays
+    // full; with one it fails, and the error filter answers 503 DATABASE_UNAVAILABLE.
+    extra: { max: poolSize, application_name: 'kirim', connectionTimeoutMillis: connectTimeoutMs },
   };
 }
 

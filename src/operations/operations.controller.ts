@@ -2,6 +2,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from 'src/common/auth/decorators';
+import { DatabaseUnavailableError } from 'src/common/errors/database-unavailable';
 import { DataSource } from 'typeorm';
 import { MetricsService } from 'src/common/metrics.service';
 
@@ -29,8 +30,13 @@ export class OperationsController {
   @HealthCheck()
   @ApiOkResponse({ description: 'The database answers' })
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
-  ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database()]);
+  async ready(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.database()]);
+    } catch {
+      // The only check is the database: answer as every route does while it is away.
+      throw new DatabaseUnavailableError();
+    }
   }
 
   @Get('metrics')

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from 'src/database/embedded-postgres';
 import { killAll, runBuilt, startService, stop } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
@@ -145,7 +146,7 @@ describe('the built service as a process', () => {
     const clusterStopped = () =>
       waitUntil(() => !clusterRunning(), 'the failed start’s PostgreSQL stops', 30_000);
 
-    it('starts its own PostgreSQL, keeps data across restarts, shares it with a second instance, and stops it', async () => {
+    it('starts its own PostgreSQL, keeps data across restarts, refuses a second instance, and stops it', async () => {
       const { proc: a, base: baseA } = await startService(env, { beforeRetry: clusterStopped });
       expect(a.stdout()).toContain('embedded PostgreSQL started');
       const signup = await post(`${baseA}/v1/auth/signup`, {
@@ -156,15 +157,18 @@ describe('the built service as a process', () => {
       expect(signup.status).toBe(201);
       expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
 
-      // A second instance on the same data folder connects to the running server.
-      const { proc: b, base: baseB } = await startService(env);
-      expect(b.stdout()).toContain('embedded PostgreSQL shared');
-      const me = await fetch(`${baseB}/v1/me`, {
+      // A second service on the same data folder refuses to start, naming the first; the first serves on.
+      const b = runBuilt('main', env(await freePort()));
+      expect(await b.exited).toBe(1);
+      expect(b.stdout() + b.stderr()).toContain(
+        `the data folder ${dataDir} is in use by process ${a.child.pid}`,
+      );
+      expect(b.stdout()).not.toContain('listening');
+      const me = await fetch(`${baseA}/v1/me`, {
         headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
       });
       expect(me.status).toBe(200);
-      expect(await stop(b)).toBe(0);
-      expect(clusterRunning()).toBe(true); // B did not own it
+      expect(clusterRunning()).toBe(true);
 
       expect(await stop(a)).toBe(0);
       expect(clusterRunning()).toBe(false);

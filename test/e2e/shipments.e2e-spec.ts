@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { PickupService } from 'src/shipments/pickup.service';
 import {
   createAddress,
   createShipment,
@@ -207,6 +208,43 @@ describe('shipments', () => {
     const recent = await http.get(`/v1/shipments?from=${from}`).set(owner.auth).expect(200);
     expect(recent.body.items.map((s: { id: string }) => s.id).sort()).toEqual(ids.slice(3).sort());
     await http.get('/v1/shipments?status=flying').set(owner.auth).expect(400);
+  });
+
+  it('lists by risk, courier and creation time before `to`, each with a match and a non-match', async () => {
+    const owner = await signupSeller(http);
+    const jne = await createShipment(http, owner, { courier: { code: 'jne', service: 'REG' } });
+    t.clock.advance(60_000);
+    const sap = await createShipment(http, owner, { courier: { code: 'sap', service: 'UDRREG' } });
+    const sapCreatedAt = t.clock.now().toISOString();
+    t.clock.advance(60_000);
+    const unbooked = await createShipment(http, owner);
+
+    await http
+      .post('/v1/pickups')
+      .set(owner.auth)
+      .send({ shipmentIds: [jne.id, sap.id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    // Nothing sets `risk` yet (tracking's alerts will): mark one shipment at risk directly.
+    await t.dataSource.query(`UPDATE shipments SET risk = 'at_risk' WHERE id = $1`, [sap.id]);
+
+    const ids = async (query: string) => {
+      const res = await http.get(`/v1/shipments?${query}`).set(owner.auth).expect(200);
+      return (res.body.items as { id: string }[]).map((s) => s.id).sort();
+    };
+    expect(await ids('risk=at_risk')).toEqual([sap.id]);
+    expect(await ids('risk=none')).toEqual([jne.id, unbooked.id].sort());
+    expect(await ids('courier=jne')).toEqual([jne.id]);
+    expect(await ids('courier=sap')).toEqual([sap.id]);
+    expect(await ids('courier=ninja')).toEqual([]);
+    // `to` is exclusive: a shipment created exactly then is not listed.
+    expect(await ids(`to=${sapCreatedAt}`)).toEqual([jne.id]);
+    expect(await ids(`to=${t.clock.now().toISOString()}`)).toEqual([jne.id, sap.id].sort());
+    expect(await ids(`from=${sapCreatedAt}&to=${t.clock.now().toISOString()}`)).toEqual([sap.id]);
+    expect(await ids(`risk=at_risk&courier=jne`)).toEqual([]);
+    await http.get('/v1/shipments?risk=maybe').set(owner.auth).expect(400);
+    await http.get('/v1/shipments?courier=pos').set(owner.auth).expect(400);
+    await http.get('/v1/shipments?to=yesterday').set(owner.auth).expect(400);
   });
 
   it('cancels a shipment that is not booked yet, once', async () => {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { STATUS_CODES } from 'node:http';
 import { errorCodes, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorKind, FieldProblem } from './app-error';
+import { asDatabaseUnavailable } from './database-unavailable';
 
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   validation: 400,
@@ -122,6 +123,7 @@ export function toErrorResponse(
   let details: FieldProblem[] = [];
   let retryAfter: number | undefined;
 
+  if (!(error instanceof AppError)) error = asDatabaseUnavailable(error) ?? error;
   if (error instanceof AppError) {
     status = STATUS_BY_KIND[error.kind];
     ({ code, message, details } = error);

@@ -8,6 +8,7 @@ import {
   UnavailableError,
   ValidationFailedError,
 } from 'src/common/errors/app-error';
+import { asDatabaseUnavailable } from 'src/common/errors/database-unavailable';
 import { toErrorResponse } from 'src/common/errors/http-error.filter';
 import { canonicalJson } from 'src/common/idempotency/idempotency.interceptor';
 
@@ -50,6 +51,53 @@ describe('toErrorResponse', () => {
 
   it('passes a rate limit’s retry-after on', () => {
     expect(toErrorResponse(new RateLimitedError('AUTH_RATE_LIMITED', 'r', 12.2), 'x').retryAfter).toBe(12.2);
+  });
+});
+
+describe('database unavailability (one classification for every driver error)', () => {
+  const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+  // TypeORM's QueryFailedError copies the driver error's fields and keeps it as driverError.
+  const queryFailed = (driverError: Error) =>
+    Object.assign(new Error(driverError.message), { name: 'QueryFailedError', driverError });
+
+  it.each([
+    ['connection refused', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
+    ['every address refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
+    ['connection reset', withCode('ECONNRESET')],
+    ['admin shutdown', queryFailed(withCode('57P01', 'terminating connection due to administrator command'))],
+    ['server starting up', withCode('57P03', 'the database system is starting up')],
+    ['connection failure', withCode('08006')],
+    ['too many connections', withCode('53300')],
+    ['lost mid-query', new Error('Connection terminated unexpectedly')],
+    ['connect timeout', new Error('Connection terminated due to connection timeout')],
+    ['pool acquire timeout', new Error('timeout exceeded when trying to connect')],
+    ['pool closed', new Error('Cannot use a pool after calling end on the pool')],
+    ['wrapped as a cause', new Error('query failed', { cause: withCode('ECONNREFUSED') })],
+  ])('%s → 503 DATABASE_UNAVAILABLE with Retry-After', (_, error) => {
+    expect(asDatabaseUnavailable(error)).toBeInstanceOf(UnavailableError);
+    const r = toErrorResponse(error, 'req-db');
+    expect(r).toMatchObject({
+      status: 503,
+      retryAfter: 5,
+      body: { statusCode: 503, error: 'Service Unavailable', code: 'DATABASE_UNAVAILABLE', details: [] },
+    });
+  });
+
+  it.each([
+    ['a unique violation', queryFailed(withCode('23505', 'duplicate key value'))],
+    ['a syntax error', queryFailed(withCode('42601'))],
+    ['a serialization failure', queryFailed(withCode('40001'))],
+    ['a courier call refused', Object.assign(withCode('ECONNREFUSED'), { isAxiosError: true })],
+    ['a plain bug', new TypeError('cannot read properties of undefined')],
+  ])('%s stays a 500', (_, error) => {
+    expect(asDatabaseUnavailable(error)).toBeUndefined();
+    expect(toErrorResponse(error, 'req-db').status).toBe(500);
+  });
+
+  it('never loops on an error that is its own cause', () => {
+    const e = new Error('odd') as Error & { cause?: unknown };
+    e.cause = e;
+    expect(asDatabaseUnavailable(e)).toBeUndefined();
   });
 });
 

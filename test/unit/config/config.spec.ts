@@ -13,8 +13,10 @@ describe('loadConfig', () => {
     expect(c.database).toEqual({
       url: undefined,
       poolSize: 10,
+      connectTimeoutMs: 5000,
       dataDir: '.data',
       embeddedPort: undefined,
+      shareEmbedded: false, // only the CLI shares a running service's embedded PostgreSQL
       runMigrations: true,
     });
     expect(c.auth.loginRateLimit).toEqual({ perEmail: 10, perIp: 100, windowSeconds: 900 });
@@ -38,6 +40,13 @@ describe('loadConfig', () => {
   it('turns the validation fast path off with VALIDATION_FAST_PATH=false, and refuses a non-boolean', () => {
     expect(loadConfig({ VALIDATION_FAST_PATH: 'false' }, {}).http.validationFastPath).toBe(false);
     expect(() => loadConfig({ VALIDATION_FAST_PATH: 'sometimes' }, {})).toThrow(/VALIDATION_FAST_PATH/);
+  });
+
+  it('bounds the database connect timeout', () => {
+    expect(loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '1500' }, {}).database.connectTimeoutMs).toBe(1500);
+    expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' }, {})).toThrow(
+      /DATABASE_CONNECT_TIMEOUT_MS:/,
+    );
   });
 
   it('names every invalid setting at once', () => {

@@ -12,6 +12,7 @@ import {
 } from 'src/couriers/adapters/idexpress/idexpress.status-table';
 import { COURIER_STATUSES, CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { nestLogs } from '../../support/nest-logs';
 
 const AWB = 'IDE000000000042';
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
@@ -205,6 +206,10 @@ describe('ID Express status table', () => {
   it('keeps an unknown operationType raw with no status, without throwing', () => {
     const e = last(['Pick up scan', 'Weighing scan']);
     expect(e).toMatchObject({ status: null, rawCode: 'Weighing scan', isReturnLeg: false });
+    expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
+      courier: 'idexpress',
+      code: 'Weighing scan',
+    });
     expect(e.occurredAt.getTime()).toBe(T0 + 60_000);
   });
 

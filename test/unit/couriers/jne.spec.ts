@@ -20,6 +20,7 @@ import {
 } from 'src/couriers/adapters/jne/jne.mapper';
 import { verifyJneToken } from 'src/couriers/adapters/jne/jne.signing';
 import { JNE_STATUS } from 'src/couriers/adapters/jne/jne.status-table';
+import { nestLogs } from '../../support/nest-logs';
 
 const AWB = '8800000000000042';
 const at = (code: string, desc = `SOME TEXT [BANDUNG]`) =>
@@ -88,6 +89,10 @@ describe('JNE status table', () => {
       isReturnLeg: false,
     });
     expect(e.reason).toBeUndefined();
+    expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
+      courier: 'jne',
+      code: 'ZZ9',
+    });
     expect(
       historyToEvent(AWB, { code: undefined as never, desc: undefined as never, date: 'garbage' }).status,
     ).toBeNull();

@@ -17,6 +17,7 @@ import {
   JNT_STATUS,
 } from 'src/couriers/adapters/jnt/jnt.status-table';
 import { COURIER_STATUSES, CreateOrderRequest } from 'src/couriers/courier-adapter';
+import { nestLogs } from '../../support/nest-logs';
 
 const AWB = 'JO0000000042';
 const at = '2025-03-04 10:15:00';
@@ -108,6 +109,10 @@ describe('J&T status table', () => {
     expect(e).toMatchObject({ awb: AWB, status: null, rawCode: '999', isReturnLeg: false });
     expect(e.rawText).toContain('Sesuatu yang baru');
     expect(e.reason).toBeUndefined();
+    expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
+      courier: 'jnt',
+      code: '999',
+    });
     expect(meaningOf('', '')).toBeNull();
   });
 

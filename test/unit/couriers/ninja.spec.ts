@@ -15,6 +15,7 @@ import {
 } from 'src/couriers/adapters/ninja/ninja.status-table';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { nestLogs } from '../../support/nest-logs';
 
 type Expected = [raw: string, status: CourierStatus | null, reason?: CourierReason, returnLeg?: boolean];
 
@@ -189,6 +190,13 @@ describe('ninja status table', () => {
     expect(e.status).toBeNull();
     expect(e.reason).toBeUndefined();
     expect(e.rawCode).toBe(String(raw.event ?? raw.status ?? ''));
+  });
+
+  it('reports an unknown word to the operators’ log', () => {
+    toTrackingEvent(v2('Sorted by Octopus', { status: 'Sea' }));
+    expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toEqual([
+      { courier: 'ninja', code: 'Sorted by Octopus' },
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { chargeableKg, parseSla, rowToEvent } from 'src/couriers/adapters/sap/sap.mapper';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from 'src/couriers/adapters/sap/sap.status-table';
+import { nestLogs } from '../../support/nest-logs';
 
 const row = (rowstate_name: string, extra: Record<string, string> = {}) => ({
   awb_no: 'SAP0000000001',
@@ -144,6 +145,10 @@ describe('SAP mapping', () => {
   it('keeps an unknown checkpoint raw without a status, and does not throw', () => {
     const event = rowToEvent(row('SOMETHING NEW'));
     expect(event).toMatchObject({ status: null, rawCode: 'SOMETHING NEW' });
+    expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
+      courier: 'sap',
+      code: 'SOMETHING NEW',
+    });
   });
 
   it('rounds chargeable weight the SAP way: .3 and more up, less down, at least 1 kg, volumetric /6000', () => {

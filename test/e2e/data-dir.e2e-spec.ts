@@ -1,0 +1,141 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isProcessAlive } from 'src/database/data-dir-lock';
+import { freePort } from 'src/database/embedded-postgres';
+import { killAll, runBuilt, stop, waitForReady } from '../support/process';
+
+const ROOT = join(__dirname, '..', '..');
+
+async function post(url: string, body: object, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const postmasterPid = (dataDir: string) =>
+  Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+
+/** One embedded data folder (DATA_DIR) belongs to one service at a time. */
+describe('the data folder lock', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kirim-lock-'));
+    chmodSync(dataDir, 0o755); // as root the server runs as "postgres"
+  });
+  afterEach(() => {
+    killAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const env = (port: number) => ({
+    NODE_ENV: 'development',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  });
+
+  it('lets the CLI use the database of the service that holds the folder, and releases it on exit', async () => {
+    const port = await freePort();
+    const service = runBuilt('main', env(port));
+    await waitForReady(`http://127.0.0.1:${port}/health/ready`, service);
+    expect(readFileSync(join(dataDir, 'kirim.pid'), 'utf8').split('\n')[0]).toBe(String(service.child.pid));
+
+    const cli = runBuilt('cli', { DATA_DIR: dataDir, KIRIM_PASSWORD: 'operator password 1' }, [
+      'users:create',
+      '--email',
+      'ops@kirim.id',
+      '--role',
+      'admin',
+    ]);
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout()).toContain('created admin user ops@kirim.id');
+    const login = await post(`http://127.0.0.1:${port}/v1/auth/login`, {
+      email: 'ops@kirim.id',
+      password: 'operator password 1',
+    });
+    expect(login.status).toBe(200);
+
+    expect(await stop(service)).toBe(0);
+    expect(existsSync(join(dataDir, 'kirim.pid'))).toBe(false);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+
+  it('is taken over from a crashed service, whose orphaned PostgreSQL is stopped rather than shared', async () => {
+    const portA = await freePort();
+    const a = runBuilt('main', env(portA));
+    await waitForReady(`http://127.0.0.1:${portA}/health/ready`, a);
+    const signup = await post(`http://127.0.0.1:${portA}/v1/auth/signup`, {
+      sellerName: 'Survives a crash',
+      email: 'crash@example.id',
+      password: 'crash test password',
+    });
+    expect(signup.status).toBe(201);
+    const orphan = postmasterPid(dataDir);
+    expect(await stop(a, 'SIGKILL')).toBe('SIGKILL');
+    expect(isProcessAlive(orphan)).toBe(true); // left running, with a lock naming a dead process
+
+    const portB = await freePort();
+    const b = runBuilt('main', env(portB));
+    await waitForReady(`http://127.0.0.1:${portB}/health/ready`, b);
+    expect(b.stdout()).toContain(`stopped the embedded PostgreSQL (process ${orphan})`);
+    expect(b.stdout()).toContain('embedded PostgreSQL started');
+    expect(isProcessAlive(orphan)).toBe(false);
+    expect(postmasterPid(dataDir)).not.toBe(orphan);
+    const login = await post(`http://127.0.0.1:${portB}/v1/auth/login`, {
+      email: 'crash@example.id',
+      password: 'crash test password',
+    });
+    expect(login.status).toBe(200);
+
+    // B owns it now: a third service is refused, naming B.
+    const c = runBuilt('main', env(await freePort()));
+    expect(await c.exited).toBe(1);
+    expect(c.stdout() + c.stderr()).toContain(
+      `the data folder ${dataDir} is in use by process ${b.child.pid}`,
+    );
+
+    expect(await stop(b)).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 180_000);
+
+  it('is taken by exactly one of several processes racing for a stale lock', async () => {
+    const dead = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    writeFileSync(join(dataDir, 'kirim.pid'), `${dead}\n`);
+    // Each racer reports, and a winner holds the lock until the end, so a late starter cannot find it stale.
+    const script = `
+      const { lockDataDir } = require(${JSON.stringify(join(ROOT, 'dist/src/database/data-dir-lock.js'))});
+      try { lockDataDir(process.argv[1]); console.log('locked ' + process.pid); setInterval(() => {}, 1000); }
+      catch (e) { console.log(e.message); }`;
+    const children = Array.from({ length: 6 }, () =>
+      spawn(process.execPath, ['-e', script, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
+    const results = await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<string>((resolve) => {
+            let out = '';
+            child.stdout.on('data', (c: Buffer) => {
+              out += c.toString();
+              if (out.includes('\n')) resolve(out.trim());
+            });
+          }),
+      ),
+    );
+    for (const child of children) child.kill('SIGKILL');
+    const winners = results.filter((r) => r.startsWith('locked '));
+    expect(winners).toHaveLength(1);
+    const winner = winners[0].slice('locked '.length);
+    for (const r of results.filter((x) => x !== winners[0]))
+      expect(r).toBe(
+        `the data folder ${dataDir} is in use by process ${winner} (another Kirim service): stop it first, or give this one its own DATA_DIR or a DATABASE_URL`,
+      );
+  });
+});

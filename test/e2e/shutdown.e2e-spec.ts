@@ -1,0 +1,120 @@
+import { connect } from 'node:net';
+import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { freePort } from 'src/database/embedded-postgres';
+import { killAll, runBuilt, waitForReady } from '../support/process';
+import { TEST_JWT_SECRET } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-db';
+
+async function call(url: string, body: object | undefined, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: body ? 'POST' : 'GET',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: body && JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Resolves with the socket error's code, or 'connected'. */
+const tryConnect = (port: number) =>
+  new Promise<string>((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+
+describe('SIGTERM with a request in flight (the built service as a process)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => (db = await createTestDatabase()));
+  afterAll(async () => {
+    killAll();
+    await db.drop();
+  });
+
+  it('finishes the request with its normal answer, refuses new connections, and exits 0', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const env = { NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET };
+    const proc = runBuilt('main', {
+      ...env,
+      PORT: String(port),
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: 'warn',
+      QUOTE_DEADLINE_MS: '20000',
+    });
+    await waitForReady(`${base}/health/ready`, proc);
+
+    // Sandbox faults are an operator control: an admin made with the CLI slows every courier down.
+    const cli = runBuilt('cli', { ...env, KIRIM_PASSWORD: 'operator password 1' }, [
+      'users:create',
+      '--email',
+      'ops@kirim.id',
+      '--role',
+      'admin',
+    ]);
+    expect(await cli.exited).toBe(0);
+    const admin = await call(`${base}/v1/auth/login`, {
+      email: 'ops@kirim.id',
+      password: 'operator password 1',
+    });
+    const asAdmin = { authorization: `Bearer ${admin.body.accessToken as string}` };
+    for (const code of COURIER_CODES)
+      expect(
+        (await call(`${base}/sandbox/couriers/${code}/faults`, { latencyMs: 3000 }, asAdmin)).status,
+      ).toBe(200);
+
+    const signup = await call(`${base}/v1/auth/signup`, {
+      sellerName: 'Slow Quote',
+      email: 'slow@example.id',
+      password: 'slow quote password',
+    });
+    const seller = { authorization: `Bearer ${signup.body.accessToken as string}` };
+    const address = await call(
+      `${base}/v1/addresses`,
+      {
+        label: 'Gudang',
+        contactName: 'Sekar',
+        phone: '081234567890',
+        address: 'Jl. Braga 12',
+        district: 'Sumur Bandung',
+        city: 'Bandung',
+        province: 'Jawa Barat',
+        postalCode: '40111',
+      },
+      seller,
+    );
+    expect(address.status).toBe(201);
+
+    const inFlight = call(
+      `${base}/v1/quotes`,
+      {
+        originAddressId: address.body.id,
+        destination: { city: 'Surabaya', province: 'Jawa Timur', postalCode: '60111' },
+        parcel: { weightGrams: 1200 },
+        codAmount: 150_000,
+      },
+      seller,
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // the quote is now waiting on the slowed couriers
+    proc.child.kill('SIGTERM');
+
+    // The listener closes at once (a connect racing the close may be reset); the accepted request goes on.
+    let probe = 'connected';
+    for (const until = Date.now() + 10_000; probe !== 'ECONNREFUSED' && Date.now() < until;)
+      probe = await tryConnect(port);
+    expect(probe).toBe('ECONNREFUSED');
+
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    const options = answer.body.options as { courier: string; ineligibleReason?: string }[];
+    expect(new Set(options.map((o) => o.courier))).toEqual(new Set(COURIER_CODES));
+    // Every courier answered: shutting down cut none of the calls the quote was waiting on.
+    const cut = ['courier_timeout', 'courier_error', 'circuit_open'];
+    expect(options.filter((o) => cut.includes(o.ineligibleReason ?? ''))).toEqual([]);
+    expect(answer.body.recommended).toEqual(expect.objectContaining({ courier: expect.any(String) }));
+
+    expect(await proc.exited).toBe(0);
+  }, 120_000);
+});
