@@ -89,7 +89,7 @@ async function main(argv: string[]): Promise<void> {
     case 'users:create':
       return createStaffUser(config, args);
     case 'migrate':
-      return withApp(config, async () => out('migrations are up to date'));
+      return withApp(config, () => Promise.resolve(out('migrations are up to date')));
     case 'migrate:revert':
       return withApp(
         cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),

@@ -132,7 +132,7 @@ export class DtoFastPath {
         )
       )
         return null;
-      plan.transforms = transforms as unknown as TransformRule[];
+      plan.transforms = transforms;
       properties.set(property, plan);
     }
     return { target, properties };

@@ -13,7 +13,8 @@ import {
 import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone } from './indonesia';
 
 /** Trims strings; leaves other types for the type validators to reject. */
-export const Trim = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 function stringRule(
   name: string,
@@ -34,7 +35,7 @@ function stringRule(
 /** Accepts 08…, 628…, +62 8… and stores E.164. Invalid input is kept as typed so the error can name it. */
 export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) =>
+    Transform(({ value }: { value: unknown }) =>
       typeof value === 'string' ? (normalizeIndonesianPhone(value) ?? value) : value,
     )(target, key);
     stringRule(
@@ -49,7 +50,7 @@ export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorato
 /** Five digits; a JSON number is accepted and stored as a string. */
 export function IsPostalCode(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) =>
+    Transform(({ value }: { value: unknown }) =>
       typeof value === 'number' && Number.isInteger(value)
         ? String(value)
         : typeof value === 'string'
@@ -68,10 +69,9 @@ export function IsPostalCode(options?: ValidationOptions): PropertyDecorator {
 /** One of the 38 provinces under any common spelling; stored under its canonical name. */
 export function IsProvince(options?: ValidationOptions): PropertyDecorator {
   return (target, key) => {
-    Transform(({ value }) => (typeof value === 'string' ? (canonicalProvince(value) ?? value) : value))(
-      target,
-      key,
-    );
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? (canonicalProvince(value) ?? value) : value,
+    )(target, key);
     stringRule(
       'isProvince',
       (v) => canonicalProvince(v) === v,

@@ -160,7 +160,8 @@ function isFastifyClientError(error: unknown): error is FastifyLikeError {
 }
 
 export function requestIdOf(request: FastifyRequest): string {
-  return String((request.raw as { id?: unknown }).id ?? request.id);
+  const raw = (request.raw as { id?: unknown }).id;
+  return typeof raw === 'string' ? raw : request.id;
 }
 
 /** The single place where error kinds become HTTP statuses. */
