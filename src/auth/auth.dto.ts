@@ -6,7 +6,9 @@ import { ROLES, type Role } from 'src/common/auth/principal';
 import { Trim } from 'src/common/validators';
 
 const lower = () =>
-  Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
 
 export class EmailPasswordDto {
   @ApiProperty({ example: 'owner@tokoku.id' })

@@ -6,12 +6,16 @@ import { Trim } from 'src/common/validators';
 
 export class CreateBankAccountDto {
   @ApiProperty({ enum: defaults.bankCodes, example: 'BCA' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
   @IsIn(defaults.bankCodes, { message: `bankCode must be one of ${defaults.bankCodes.join(', ')}` })
   bankCode!: string;
 
   @ApiProperty({ example: '1234567890', description: 'Digits; spaces and dashes are ignored' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.replace(/[\s-]/g, '') : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.replace(/[\s-]/g, '') : value,
+  )
   @IsString()
   @Matches(/^\d{5,20}$/, { message: 'accountNumber must be 5 to 20 digits' })
   accountNumber!: string;

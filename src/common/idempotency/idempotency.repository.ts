@@ -50,10 +50,12 @@ export class IdempotencyRepository {
     }
     await m.query(`SET LOCAL lock_timeout = 0`);
     if (inserted.length) return { kind: 'owner' };
-    const [row] = (await m.query(
+    const [row] = await m.query<
+      { request_hash: string; response_status: number; response_body: string | null }[]
+    >(
       'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
       [scope, key],
-    )) as { request_hash: string; response_status: number; response_body: string | null }[];
+    );
     if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
     return { kind: 'replay', status: row.response_status, body: row.response_body };
   }
@@ -68,9 +70,10 @@ export class IdempotencyRepository {
 
   /** Deletes keys past their retention; returns how many. */
   async deleteExpired(now: Date): Promise<number> {
-    const [, count] = (await this.tx.manager.query('DELETE FROM idempotency_keys WHERE expires_at <= $1', [
-      now,
-    ])) as [unknown, number];
+    const [, count] = await this.tx.manager.query<[unknown, number]>(
+      'DELETE FROM idempotency_keys WHERE expires_at <= $1',
+      [now],
+    );
     return count;
   }
 }
