@@ -16,12 +16,11 @@ export function unsafeTextReason(text: string): string | null {
   return null;
 }
 
-const join = (parent: string, key: string) => (parent ? `${parent}.${key}` : key);
-
 /**
  * Every string (and object key) in a parsed JSON value that is not safe text, by dotted path (`recipient.name`,
- * `shipmentIds.0`). Iterative, so a hostile nesting depth cannot overflow the stack; `tooDeep` is set when
- * the value nests deeper than `maxDepth` (nothing below that depth is looked at).
+ * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth` (nothing below that depth is
+ * looked at). The walk recurses at most `maxDepth` levels, so a hostile nesting cannot overflow the stack, and
+ * builds a path only for a problem it reports (every request body passes here).
  */
 export function inspectJson(
   value: unknown,
@@ -29,28 +28,39 @@ export function inspectJson(
   maxDepth = MAX_JSON_DEPTH,
 ): { problems: FieldProblem[]; tooDeep: boolean } {
   const problems: FieldProblem[] = [];
-  const stack: [unknown, string, number][] = [[value, root, 0]];
-  while (stack.length) {
-    const [v, path, depth] = stack.pop()!;
+  const path: string[] = root ? [root] : [];
+  const at = (last?: string) => [...path, ...(last === undefined ? [] : [last])].join('.') || 'body';
+  const walk = (v: unknown, depth: number): boolean => {
     if (typeof v === 'string') {
       const reason = unsafeTextReason(v);
-      if (reason) problems.push({ field: path || 'body', message: reason });
-      continue;
+      if (reason) problems.push({ field: at(), message: reason });
+      return true;
     }
-    if (v === null || typeof v !== 'object') continue;
-    if (depth >= maxDepth) return { problems, tooDeep: true };
+    if (v === null || typeof v !== 'object') return true;
+    if (depth >= maxDepth) return false;
     if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i -= 1) stack.push([v[i], join(path, String(i)), depth + 1]);
-      continue;
+      for (let i = 0; i < v.length; i += 1) {
+        path.push(String(i));
+        const ok = walk(v[i], depth + 1);
+        path.pop();
+        if (!ok) return false;
+      }
+      return true;
     }
-    const keys = Object.keys(v);
-    for (let i = keys.length - 1; i >= 0; i -= 1) {
-      const key = keys[i];
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
       const reason = unsafeTextReason(key);
-      if (reason)
-        problems.push({ field: join(path, JSON.stringify(key).slice(1, -1)), message: `name ${reason}` });
-      else stack.push([(v as Record<string, unknown>)[key], join(path, key), depth + 1]);
+      if (reason) {
+        problems.push({ field: at(JSON.stringify(key).slice(1, -1)), message: `name ${reason}` });
+        continue;
+      }
+      path.push(key);
+      const ok = walk((v as Record<string, unknown>)[key], depth + 1);
+      path.pop();
+      if (!ok) return false;
     }
-  }
-  return { problems, tooDeep: false };
+    return true;
+  };
+  const tooDeep = !walk(value, 0);
+  return { problems, tooDeep };
 }

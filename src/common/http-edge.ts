@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { TextDecoder } from 'node:util';
 import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
@@ -36,10 +37,14 @@ const CSV_CHARSETS = new Map<string, string>([
   ['utf-16be', 'utf-16be'],
 ]);
 
+const decoders = new Map<string, TextDecoder>();
+
 /** Strict decoding: a byte sequence that is not text in the declared charset is refused, never "repaired". */
 function decode(body: Buffer, encoding: string, what: string): string {
+  let decoder = decoders.get(encoding);
+  if (!decoder) decoders.set(encoding, (decoder = new TextDecoder(encoding, { fatal: true })));
   try {
-    return new TextDecoder(encoding, { fatal: true }).decode(body);
+    return decoder.decode(body);
   } catch {
     throw new ValidationFailedError([{ field: 'body', message: `is not valid ${what} text` }]);
   }

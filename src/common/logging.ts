@@ -3,12 +3,15 @@ import { Params } from 'nestjs-pino';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from 'config/env.schema';
-import { sanitizeLogArgs, serializeError } from './log-redaction';
+import { sanitizeLogArgs, scrubText, serializeError } from './log-redaction';
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
 /** The root logger (a provider of AppModule), for the request hooks. */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** Marks a request line: built from fixed fields with its URL already scrubbed, so it skips the sanitizer. */
+const REQUEST_LINE = Symbol('request line');
 
 /** The id of the request being served, for every log line written while serving it. */
 const requestIds = new AsyncLocalStorage<string>();
@@ -31,7 +34,10 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
       serializers: { err: serializeError },
       hooks: {
         logMethod(args, method) {
-          method.apply(this, sanitizeLogArgs(args) as Parameters<typeof method>);
+          const first: unknown = args[0];
+          // Every request writes one line: walking it generically was a noticeable share of a warm quote.
+          if (typeof first === 'object' && first !== null && REQUEST_LINE in first) method.apply(this, args);
+          else method.apply(this, sanitizeLogArgs(args) as Parameters<typeof method>);
         },
       },
     },
@@ -61,7 +67,7 @@ export type RequestMeasure = (
  * logged and measured. One hook at each end: every request runs them.
  */
 export function observeRequests(fastify: FastifyInstance, root: Logger, measure: RequestMeasure): void {
-  // Request lines hold fixed fields only (method, URL, status); the log sanitizer still scrubs the URL.
+  // Request lines hold fixed fields only (method, URL, status); only the URL can carry a secret or a phone.
   const log = root;
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -76,7 +82,8 @@ export function observeRequests(fastify: FastifyInstance, root: Logger, measure:
       if (log.isLevelEnabled(level)) {
         log[level](
           {
-            req: { id: request.id, method: request.method, url },
+            [REQUEST_LINE]: true,
+            req: { id: request.id, method: request.method, url: scrubText(url) },
             res: { statusCode: status },
             responseTime: Math.round(reply.elapsedTime * 10) / 10,
           },

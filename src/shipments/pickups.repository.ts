@@ -12,6 +12,17 @@ export interface PickupItemRow {
   pickup_date: string | null;
 }
 
+/** A pickup's item with its shipment's booking, as `GET /v1/pickups/:id` shows it. */
+export interface PickupItemView {
+  shipment_id: string;
+  item_status: string;
+  status: string;
+  courier: string | null;
+  service: string | null;
+  awb: string | null;
+  reason: string | null;
+}
+
 export interface AttemptRow {
   id: string;
   shipment_id: string;
@@ -243,28 +254,8 @@ export class PickupsRepository {
     return rows[0];
   }
 
-  async itemsOf(pickupId: string): Promise<
-    {
-      shipment_id: string;
-      item_status: string;
-      status: string;
-      courier: string | null;
-      service: string | null;
-      awb: string | null;
-      reason: string | null;
-    }[]
-  > {
-    return await this.tx.manager.query<
-      {
-        shipment_id: string;
-        item_status: string;
-        status: string;
-        courier: string | null;
-        service: string | null;
-        awb: string | null;
-        reason: string | null;
-      }[]
-    >(
+  async itemsOf(pickupId: string): Promise<PickupItemView[]> {
+    return await this.tx.manager.query<PickupItemView[]>(
       `SELECT i.shipment_id, i.status AS item_status, s.status, s.courier, s.service, s.awb, s.reason
        FROM pickup_items i JOIN shipments s ON s.id = i.shipment_id WHERE i.pickup_id = $1 ORDER BY i.created_at, i.shipment_id`,
       [pickupId],

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import supertest from 'supertest';
+import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import {
   createAddress,
@@ -133,23 +134,6 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
   });
   afterAll(() => t.close());
 
-  /** Every table's rows, hashed: the fuzz must leave all of them as they were. */
-  async function snapshot(): Promise<Record<string, string>> {
-    const tables = await t.dataSource.query<{ name: string }[]>(
-      `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
-       WHERE table_schema IN ('public', 'sandbox') AND table_type = 'BASE TABLE' AND table_name <> 'migrations'
-       ORDER BY 1`,
-    );
-    const out: Record<string, string> = {};
-    for (const { name } of tables) {
-      const [row] = await t.dataSource.query(
-        `SELECT count(*)::int AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM ${name} x`,
-      );
-      out[name] = `${row.n}:${row.h}`;
-    }
-    return out;
-  }
-
   /** A body the route accepts, which the mutations then spoil. */
   function validBody(route: RouteCase): Json | undefined {
     if (route.body) return route.body() as Json;
@@ -265,7 +249,7 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
     ROUTES.filter((r) => r.method !== 'get' || r.path.includes('{') || r.isolation === 'list');
 
   it('answers every hostile request with a 4xx in the error body and writes nothing', async () => {
-    const before = await snapshot();
+    const before = await snapshotTables(t.dataSource);
     const failures: string[] = [];
     for (const route of targets()) {
       await fc
@@ -302,6 +286,6 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
         .catch(() => undefined); // every failure is collected above, for one readable list
     }
     expect(failures).toEqual([]);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 });

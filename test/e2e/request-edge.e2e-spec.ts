@@ -8,6 +8,7 @@ import {
   validAddress,
   validShipment,
 } from '../support/factories/sellers';
+import { snapshotTables } from '../support/db-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const deep = (levels: number) => `{"label":${'['.repeat(levels)}${']'.repeat(levels)}}`;
@@ -419,17 +420,6 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
   ];
 };
 
-/** Tables whose rows any of these requests could have written. */
-const TABLES = [
-  'sellers',
-  'users',
-  'pickup_addresses',
-  'seller_settings',
-  'shipments',
-  'pickups',
-  'pickup_items',
-];
-
 describe('the request edge: every bad request gets the contract’s 4xx naming what was wrong, and writes nothing', () => {
   let t: TestApp;
   let http: supertest.Agent;
@@ -446,18 +436,8 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
   });
   afterAll(() => t.close());
 
-  async function snapshot(): Promise<string> {
-    const rows: string[] = [];
-    for (const table of TABLES) {
-      rows.push(`${table}=${(await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n}`);
-    }
-    rows.push(JSON.stringify(await t.dataSource.query('SELECT * FROM seller_settings ORDER BY seller_id')));
-    rows.push(JSON.stringify(await t.dataSource.query('SELECT * FROM pickup_addresses ORDER BY id')));
-    return rows.join('\n');
-  }
-
   it('answers each case in the table exactly', async () => {
-    const before = await snapshot();
+    const before = await snapshotTables(t.dataSource);
     const got: unknown[] = [];
     const want: unknown[] = [];
     for (const c of CASES(addressId, shipmentId)) {
@@ -493,7 +473,7 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
       });
     }
     expect(got).toEqual(want);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 
   it('answers headers over 16 KB (a long query string) with 431 in the contract’s body', async () => {

@@ -9,6 +9,7 @@ import {
   validShipment,
 } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
+import { snapshotTables } from '../support/db-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';
 
 interface BadCase {
@@ -401,19 +402,6 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   },
 ];
 
-const TABLES = [
-  'sellers',
-  'users',
-  'api_keys',
-  'pickup_addresses',
-  'bank_accounts',
-  'seller_settings',
-  'idempotency_keys',
-  'shipments',
-  'pickups',
-  'pickup_items',
-];
-
 describe('validation: bad input gets 400 naming the field, and writes nothing', () => {
   let t: TestApp;
   let http: supertest.Agent;
@@ -432,21 +420,8 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
   });
   afterAll(() => t.close());
 
-  async function snapshot(): Promise<string> {
-    const counts = [];
-    for (const table of TABLES)
-      counts.push(`${table}=${(await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n}`);
-    const address = await t.dataSource.query('SELECT label, phone FROM pickup_addresses WHERE id = $1', [
-      addressId,
-    ]);
-    const settings = await t.dataSource.query(
-      'SELECT scoring_preset, webhook_url, lost_margin_per_failure FROM seller_settings',
-    );
-    return JSON.stringify({ counts, address, settings });
-  }
-
   it('answers every bad body in the table with 400 VALIDATION_FAILED naming the field', async () => {
-    const before = await snapshot();
+    const before = await snapshotTables(t.dataSource);
     const results: string[] = [];
     const expected: string[] = [];
     for (const [i, c] of CASES(addressId, shipmentId).entries()) {
@@ -472,7 +447,7 @@ describe('validation: bad input gets 400 naming the field, and writes nothing', 
       }
     }
     expect(results).toEqual(expected);
-    expect(await snapshot()).toEqual(before);
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 
   it('says a missing field is required, once per field', async () => {

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from 'src/common/hostile-input';
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Text without NUL or surrogates of any kind (so no lone one either). */
+const safeText = fc.string({ unit: 'grapheme', maxLength: 8 }).filter((s) => !s.includes('\u0000'));
+const safeJson: fc.Arbitrary<Json> = fc.letrec<{ json: Json }>((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    safeText,
+    fc.array(tie('json'), { maxLength: 3 }),
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 5 }).filter((k) => unsafeTextReason(k) === null),
+      tie('json'),
+      {
+        maxKeys: 3,
+      },
+    ),
+  ),
+})).json;
+
+/** Paths to every leaf of a value, as the segments inspectJson names them by. */
+function leaves(v: Json, path: string[] = []): string[][] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, [...path, String(i)]));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
+  return [path];
+}
+
+function setLeaf(v: Json, path: string[], leaf: Json): Json {
+  if (!path.length) return leaf;
+  const copy = structuredClone(v) as Record<string, Json>;
+  let parent = copy;
+  for (const k of path.slice(0, -1)) parent = parent[k] as Record<string, Json>;
+  parent[path[path.length - 1]] = leaf;
+  return copy;
+}
+
+const nest = (levels: number): Json => {
+  let v: Json = 'x';
+  for (let i = 0; i < levels; i += 1) v = i % 2 ? [v] : { a: v };
+  return v;
+};
+
+describe('hostile input', () => {
+  it('finds nothing in text PostgreSQL can hold, whatever the shape', () => {
+    fc.assert(fc.property(safeJson, (v) => expect(inspectJson(v)).toEqual({ problems: [], tooDeep: false })));
+  });
+
+  it('names the exact path of a NUL or a lone surrogate put anywhere', () => {
+    fc.assert(
+      fc.property(
+        safeJson.chain((v) =>
+          fc.tuple(fc.constant(v), fc.constantFrom(...(leaves(v).length ? leaves(v) : [[]]))),
+        ),
+        fc.constantFrom('a\u0000b', '\ud800', 'x\udfffy'),
+        ([v, path], bad) => {
+          const { problems } = inspectJson(setLeaf(v, path, bad));
+          expect(problems).toEqual([{ field: path.join('.') || 'body', message: unsafeTextReason(bad) }]);
+        },
+      ),
+    );
+  });
+
+  it('tells a well-formed surrogate pair (an emoji) from a lone surrogate', () => {
+    expect(unsafeTextReason('Toko 😀 Batik')).toBeNull();
+    expect(unsafeTextReason('Toko \ud83d Batik')).toBe(
+      'must be valid Unicode text (it has a lone surrogate)',
+    );
+    expect(unsafeTextReason('Toko\u0000')).toBe('must not contain a NUL character (\\u0000)');
+  });
+
+  it('names a hostile field name by its escaped spelling, under its parent', () => {
+    expect(inspectJson({ recipient: { 'na\u0000me': 'Budi' } }).problems).toEqual([
+      { field: 'recipient.na\\u0000me', message: 'name must not contain a NUL character (\\u0000)' },
+    ]);
+  });
+
+  it('stops at the depth limit without walking further (thousands of levels are safe)', () => {
+    expect(inspectJson(nest(MAX_JSON_DEPTH)).tooDeep).toBe(false);
+    expect(inspectJson(nest(MAX_JSON_DEPTH + 1)).tooDeep).toBe(true);
+    expect(inspectJson(nest(50_000)).tooDeep).toBe(true);
+  });
+});
