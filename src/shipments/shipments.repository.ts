@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transaction';
 import type { Place } from 'src/couriers/courier-adapter';
-import type { TransitionRequest } from './shipment-state-machine';
+import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
 import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
 
