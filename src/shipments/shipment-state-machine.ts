@@ -87,7 +87,7 @@ export class ShipmentStateMachine {
       recipientPhone: row.recipient_phone,
       outcome: row.status as 'delivered' | 'returned' | 'lost',
       failedAttempts: row.failed_attempts,
-      ...(transitDays !== undefined ? { transitDays: Math.max(0, transitDays) } : {}),
+      ...(transitDays !== undefined ? { transitDays: Math.max(0, Math.round(transitDays)) } : {}),
     });
     if (!recorded) this.logger.warn({ shipment: row.id }, 'outcome already recorded');
   }
