@@ -216,20 +216,26 @@ export class ShipmentsRepository {
   }
 
   /** Facts from the courier's events that are not a status: the newest event seen, the COD cash taken. */
-  async noteCourierFacts(
-    id: string,
-    facts: { lastEventAt?: Date; codCollectedEventId?: string; risk?: 'none' | 'at_risk' },
-  ): Promise<void> {
+  async noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
     await this.tx.manager.query(
       `UPDATE shipments SET
          last_event_at = GREATEST(last_event_at, $2::timestamptz),
-         cod_collected = cod_collected OR $3::uuid IS NOT NULL,
-         cod_collected_event_id = COALESCE(cod_collected_event_id, $3::uuid),
-         risk = COALESCE($4::text, risk)
+         attempts = GREATEST(attempts, COALESCE($3::int, 0)),
+         failed_attempts = GREATEST(failed_attempts, COALESCE($4::int, 0)),
+         risk = COALESCE($5::text, risk)
        WHERE id = $1`,
-      [id, facts.lastEventAt ?? null, facts.codCollectedEventId ?? null, facts.risk ?? null],
+      [id, facts.lastEventAt ?? null, facts.attempts ?? null, facts.failed ?? null, facts.risk ?? null],
     );
   }
+}
+
+/** What courier events establish beside the status (only ever moved forward). */
+export interface CourierFacts {
+  lastEventAt?: Date;
+  /** Delivery runs and failed attempts the whole journey shows. */
+  attempts?: number;
+  failed?: number;
+  risk?: 'none' | 'at_risk';
 }
 
 /** A shipment as the tracker sees it. */

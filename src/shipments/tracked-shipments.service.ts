@@ -4,7 +4,7 @@ import type { Rupiah } from 'src/common/money';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import type { ShipmentStatus } from './shipment-status';
-import { ShipmentsRepository, TrackedShipmentRow } from './shipments.repository';
+import { CourierFacts, ShipmentsRepository, TrackedShipmentRow } from './shipments.repository';
 
 /** A shipment as the tracker sees it: where it is, who receives it, what the courier said last. */
 export interface TrackedShipment {
@@ -114,10 +114,7 @@ export class TrackedShipments {
     return this.repository.postponePolls(ids, at);
   }
 
-  noteCourierFacts(
-    id: string,
-    facts: { lastEventAt?: Date; codCollectedEventId?: string; risk?: 'none' | 'at_risk' },
-  ): Promise<void> {
+  noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
     return this.repository.noteCourierFacts(id, facts);
   }
 

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiAcceptedResponse, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from 'src/common/auth/decorators';
 import { RAW_BODY_KEPT, rawBodyOf } from 'src/common/http-edge';
@@ -15,7 +15,7 @@ export class CourierWebhooksController {
   constructor(private readonly webhooks: CourierWebhooks) {}
 
   @Post(':code')
-  @HttpCode(202)
+  @HttpCode(200)
   @RouteConfig(RAW_BODY_KEPT)
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiOperation({
@@ -24,7 +24,7 @@ export class CourierWebhooksController {
       'Answered as soon as the push is stored; its events are applied asynchronously, each stored once. ' +
       'Unsigned, forged or replayed pushes (outside the courier’s time window) are refused with 401 and nothing is stored.',
   })
-  @ApiAcceptedResponse({ type: PushAcceptedDto })
+  @ApiOkResponse({ type: PushAcceptedDto })
   @ApiErrors(401, 404)
   receive(@Param('code') code: string, @Req() request: FastifyRequest): Promise<PushAcceptedDto> {
     return this.webhooks.receive(code, request.headers, rawBodyOf(request));

@@ -37,8 +37,8 @@ export class TrackingEventsRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
-   * Stores the events not seen before (courier, airway bill, raw code and time are the key); the airway
-   * bills that got a new event. A push's events refer to the push they came in.
+   * Stores the events not seen before (courier, airway bill, raw code and time are the key); how many,
+   * and the airway bills that got one. A push's events refer to the push they came in.
    */
   async insert(
     courier: CourierCode,
@@ -46,8 +46,8 @@ export class TrackingEventsRepository {
     source: EventSource,
     receivedAt: Date,
     pushId: string | null,
-  ): Promise<Set<string>> {
-    if (!events.length) return new Set();
+  ): Promise<{ awbs: Set<string>; stored: number }> {
+    if (!events.length) return { awbs: new Set(), stored: 0 };
     const rows = await this.tx.manager.query<{ awb: string }[]>(
       `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, status, reason, location,
          is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at)
@@ -77,7 +77,7 @@ export class TrackingEventsRepository {
         events.map((e) => JSON.stringify(e.raw ?? withoutRaw(e))),
       ],
     );
-    return new Set(rows.map((r) => r.awb));
+    return { awbs: new Set(rows.map((r) => r.awb)), stored: rows.length };
   }
 
   /** A courier push exactly as received (after its signature was verified). */
@@ -111,14 +111,22 @@ export class TrackingEventsRepository {
     return byAwb;
   }
 
-  /** The events are applied: each belongs to its shipment from now on. */
-  async markProcessed(courier: CourierCode, awbToShipment: Map<string, string>, at: Date): Promise<void> {
-    if (!awbToShipment.size) return;
+  /**
+   * The events are applied: each belongs to its shipment from now on. Only the events the caller read
+   * (`eventIds`): one stored meanwhile by a push is still waiting for its turn.
+   */
+  async markProcessed(
+    eventIds: string[],
+    awbToShipment: Map<string, string>,
+    courier: CourierCode,
+    at: Date,
+  ): Promise<void> {
+    if (!eventIds.length) return;
     await this.tx.manager.query(
       `UPDATE tracking_events t SET shipment_id = m.shipment_id, processed_at = $2
        FROM unnest($3::text[], $4::uuid[]) AS m(awb, shipment_id)
-       WHERE t.courier = $1 AND t.awb = m.awb AND t.processed_at IS NULL`,
-      [courier, at, [...awbToShipment.keys()], [...awbToShipment.values()]],
+       WHERE t.id = ANY($5::uuid[]) AND t.courier = $1 AND t.awb = m.awb AND t.processed_at IS NULL`,
+      [courier, at, [...awbToShipment.keys()], [...awbToShipment.values()], eventIds],
     );
   }
 

@@ -124,3 +124,22 @@ export function movesFrom(
   }
   return moves;
 }
+
+/**
+ * Delivery runs and failed attempts as the whole journey tells them (not as the moves happened to be
+ * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run.
+ */
+export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: number; failed: number } {
+  let attempts = 0;
+  let failed = 0;
+  let previous: ShipmentStatus = 'booked';
+  for (const step of journey(events)) {
+    if (step.to === 'out_for_delivery') attempts += 1;
+    if (step.to === 'delivery_failed' || step.to === 'delivered') {
+      if (previous !== 'out_for_delivery') attempts += 1;
+      if (step.to === 'delivery_failed') failed += 1;
+    }
+    previous = step.to;
+  }
+  return { attempts, failed };
+}

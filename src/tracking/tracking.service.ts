@@ -10,7 +10,7 @@ import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { nextPollAt } from './poll-cadence';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
-import { movesFrom, StoredEvent } from './tracking-status';
+import { deliveryAttempts, movesFrom, StoredEvent } from './tracking-status';
 
 export interface ApplyResult {
   /** Status moves made. */
@@ -71,7 +71,7 @@ export class TrackingService {
       const pushId = await this.events.insertPush(courier, body, contentType, now);
       return this.events.insert(courier, events, 'webhook', now, pushId);
     });
-    return { events: events.length, fresh: fresh.size };
+    return { events: events.length, fresh: fresh.stored };
   }
 
   /** Applies pushed events waiting in the inbox, a batch at a time; the number of airway bills applied. */
@@ -121,8 +121,11 @@ export class TrackingService {
       const status = await this.move(s, events, now);
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      const latest = events.length ? events[events.length - 1].occurredAt : undefined;
-      if (latest) await this.tracked.noteCourierFacts(s.id, { lastEventAt: latest });
+      if (events.length)
+        await this.tracked.noteCourierFacts(s.id, {
+          lastEventAt: events[events.length - 1].occurredAt,
+          ...deliveryAttempts(events),
+        });
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
@@ -132,7 +135,8 @@ export class TrackingService {
         });
       else pushed.push(s.id);
     }
-    await this.events.markProcessed(courier, owners, now);
+    const read = [...eventsByAwb.values()].flatMap((list) => list.map((e) => e.id));
+    await this.events.markProcessed(read, owners, courier, now);
     await this.tracked.schedule(polls);
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
