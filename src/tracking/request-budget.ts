@@ -1,6 +1,6 @@
 /**
  * A courier's request budget: at most `concurrency` calls at once and `perMinute` calls a minute
- * (a token bucket holding a second's worth, at least one call per slot). Real time, never the sandbox
+ * (a token bucket holding a second's worth). Real time, never the sandbox
  * clock: a courier's rate limit counts real requests.
  */
 export class RequestBudget {
@@ -16,7 +16,7 @@ export class RequestBudget {
     readonly perMinute: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.capacity = Math.max(concurrency, perMinute / 60);
+    this.capacity = Math.max(1, perMinute / 60);
     this.tokens = this.capacity;
     this.refilledAt = now();
   }
