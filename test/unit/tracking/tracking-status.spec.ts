@@ -5,6 +5,7 @@ import {
   deliveryAttempts,
   journey,
   movesFrom,
+  PlannedMove,
   shipmentStatusOf,
   StoredEvent,
 } from 'src/tracking/tracking-status';
@@ -32,7 +33,8 @@ function applyInBatches(batches: StoredEvent[][]): { status: ShipmentStatus; mov
   const moves: ShipmentStatus[] = [];
   for (const batch of batches) {
     seen.push(...batch);
-    for (const m of movesFrom(status, cause, seen)) {
+    const planned: PlannedMove[] = movesFrom(status, cause, seen);
+    for (const m of planned) {
       expect(canTransition(status, m.to)).toBe(true);
       status = m.to;
       cause = m.event.id;
