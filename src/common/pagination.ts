@@ -67,8 +67,8 @@ export type KeysetValue = Date | number | string;
 export type KeysetKind = 'date' | 'int' | 'uuid';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** As toISOString writes it for years 0000–9999: what PostgreSQL reads back without complaint. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** As toISOString writes it, years 1000–9999: what PostgreSQL reads back without complaint. */
+const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * A cursor for any keyset order (not only newest first): the sort values of a page's last row, tagged

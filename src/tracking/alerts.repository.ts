@@ -109,8 +109,8 @@ export class AlertsRepository {
       qb.andWhere('a.resolvedAt IS NULL');
       if (after)
         qb.andWhere(
-          // Cast: a cursor's rank is any safe integer, which a smallint parameter could not hold.
-          '(a.severityRank, a.openedAt, a.id) < (CAST(:rank AS integer), :at, :id)',
+          // Cast: a cursor's rank is any safe integer, which a smallint (or integer) parameter could not hold.
+          '(a.severityRank, a.openedAt, a.id) < (CAST(:rank AS bigint), :at, :id)',
           {
             rank: after[0],
             at: after[1],

@@ -360,6 +360,28 @@ describe('alerts: the store and the seller’s inbox', () => {
       expect(second.nextCursor).toBeNull();
     });
 
+    it('answers forged cursors with extreme but well-formed values, never a 5xx', async () => {
+      const id = randomUUID();
+      const forged = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+      // The largest rank and latest time sort before everything: the whole inbox follows such a cursor.
+      const everything = await inbox(
+        seller,
+        `?cursor=${forged(['alerts:open', Number.MAX_SAFE_INTEGER, '9999-12-31T23:59:59.999Z', id])}`,
+      );
+      expect(everything.items).toHaveLength(6);
+      const lowest = forged(['alerts:open', -Number.MAX_SAFE_INTEGER, '1000-01-01T00:00:00.000Z', id]);
+      expect((await inbox(seller, `?cursor=${lowest}`)).items).toEqual([]);
+      const none = await inbox(
+        seller,
+        `?state=resolved&cursor=${forged(['alerts:resolved', '1000-01-01T00:00:00.000Z', id])}`,
+      );
+      expect(none.items).toEqual([]);
+      await http
+        .get(`/v1/alerts?cursor=${forged(['alerts:open', 1, '0000-01-01T00:00:00.000Z', id])}`)
+        .set(seller.auth)
+        .expect(400);
+    });
+
     it('filters by rule, severity and shipment', async () => {
       expect((await inbox(seller, '?rule=late_vs_lane')).items.map((i) => i.id)).toEqual([ids[4]]);
       expect((await inbox(seller, '?severity=critical')).items.map((i) => i.id)).toEqual([ids[3], ids[1]]);

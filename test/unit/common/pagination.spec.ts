@@ -70,6 +70,7 @@ describe('keyset cursors of any order', () => {
     ['a fraction', encodeKeyset('o', [1.5, new Date(0), id])],
     ['an id that is no uuid', encodeKeyset('o', [1, new Date(0), "x' OR 1=1"])],
     ['a date PostgreSQL would not read', encodeKeyset('o', [1, '+275760-09-13T00:00:00.000Z', id])],
+    ['year zero', encodeKeyset('o', [1, '0000-01-01T00:00:00.000Z', id])],
     ['not JSON', 'garbage'],
     ['empty', ''],
   ])('rejects %s, naming the cursor field', (_what, cursor) => {
