@@ -1,12 +1,34 @@
 import { Module } from '@nestjs/common';
+import { SellersModule } from 'src/sellers/sellers.module';
+import { ShipmentsModule } from 'src/shipments/shipments.module';
 import { AlertsController } from './alerts.controller';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { CourierWebhooksController } from './courier-webhooks.controller';
+import { CourierWebhooks } from './courier-webhooks.service';
+import { TrackingController } from './tracking.controller';
+import { TrackingEventsRepository } from './tracking-events.repository';
+import { TrackingInboxJob } from './tracking-inbox.job';
+import { TrackingPollJob } from './tracking-poll.job';
+import { TrackingPoller } from './tracking-poller.service';
+import { TrackingService } from './tracking.service';
+import { TrackingViews } from './tracking-views.service';
 
-/** A parcel after handover: risk rules and the alerts they open (the tracker joins here). */
+/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
 @Module({
-  controllers: [AlertsController],
-  providers: [AlertsService, AlertsRepository],
-  exports: [AlertsService],
+  imports: [ShipmentsModule, SellersModule],
+  controllers: [TrackingController, CourierWebhooksController, AlertsController],
+  providers: [
+    TrackingEventsRepository,
+    TrackingService,
+    TrackingPoller,
+    TrackingPollJob,
+    TrackingInboxJob,
+    CourierWebhooks,
+    TrackingViews,
+    AlertsService,
+    AlertsRepository,
+  ],
+  exports: [TrackingService, AlertsService],
 })
 export class TrackingModule {}
