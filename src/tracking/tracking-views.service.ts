@@ -1,21 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
 import { ShipmentsService } from 'src/shipments/shipments.service';
+import { AlertsService } from './alerts.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
-/** What tracking shows: a shipment with its courier events, and the codes no status table knows. */
+/** What tracking shows: a shipment with its courier events and alerts, and the codes no status table knows. */
 @Injectable()
 export class TrackingViews {
   constructor(
     private readonly shipments: ShipmentsService,
     private readonly inbox: TrackingEventsRepository,
+    private readonly alerts: AlertsService,
   ) {}
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
   async shipment(sellerId: string, id: string): Promise<ShipmentDetailDto> {
     const detail = await this.shipments.get(sellerId, id);
-    return { ...detail, events: await this.eventsOf(id) };
+    return {
+      ...detail,
+      events: await this.eventsOf(id),
+      alerts: await this.alerts.listForShipment(sellerId, id),
+    };
   }
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */

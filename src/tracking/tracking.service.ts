@@ -8,7 +8,10 @@ import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
+import { evaluateRisk } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, movesFrom, StoredEvent } from './tracking-status';
 
@@ -24,6 +27,13 @@ export interface ApplyResult {
 }
 
 const random = () => randomInt(1_000_000) / 1_000_000;
+/** Courier statuses before the courier holds the parcel. */
+const BEFORE_HANDOVER: ReadonlySet<string> = new Set([
+  'created',
+  'pickup_requested',
+  'cancelled',
+  'exception',
+]);
 
 /**
  * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
@@ -39,6 +49,8 @@ export class TrackingService {
     private readonly tracked: TrackedShipments,
     private readonly stateMachine: ShipmentStateMachine,
     private readonly pickupWatch: PickupWatch,
+    private readonly alerts: AlertsService,
+    private readonly notifications: SellerNotifications,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -118,14 +130,17 @@ export class TrackingService {
     for (const s of shipments) {
       if (!s.awb || s.courier !== courier) continue;
       const events = eventsByAwb.get(s.awb) ?? [];
-      const status = await this.move(s, events, now);
+      // An ended shipment moves no more and has no risk; a late event still completes its history.
+      const followed = TRACKED.has(s.status);
+      const status = followed ? await this.move(s, events, now) : { now: s.status, moves: 0 };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      if (events.length)
-        await this.tracked.noteCourierFacts(s.id, {
-          lastEventAt: events[events.length - 1].occurredAt,
-          ...deliveryAttempts(events),
-        });
+      const risk = followed ? await this.assessRisk(s, status.now, events, now) : undefined;
+      await this.tracked.noteCourierFacts(s.id, {
+        ...(events.length ? { lastEventAt: events[events.length - 1].occurredAt } : {}),
+        ...deliveryAttempts(events),
+        ...(risk ? { risk } : {}),
+      });
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
@@ -133,6 +148,8 @@ export class TrackingService {
           id: s.id,
           at: nextPollAt(status.now, now, this.config.business.tracking.cadence, random()),
         });
+      // A courier that pushes only its latest event left the history before it to a poll: ask now.
+      else if (!events.some((e) => e.status === 'picked_up')) polls.push({ id: s.id, at: now });
       else pushed.push(s.id);
     }
     const read = [...eventsByAwb.values()].flatMap((list) => list.map((e) => e.id));
@@ -141,6 +158,72 @@ export class TrackingService {
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
     return result;
+  }
+
+  /**
+   * Runs the risk rules on the shipment as it now stands and brings its alerts in line; the seller hears
+   * of every alert opened or changed (`shipment.at_risk`). Whether the shipment is at risk now.
+   */
+  private async assessRisk(
+    s: TrackedShipment,
+    status: ShipmentStatus,
+    events: StoredEvent[],
+    now: Date,
+  ): Promise<'none' | 'at_risk'> {
+    const outlook = await this.tracked.outlook(s);
+    const handedOver = events.find(
+      (e) => e.status && !BEFORE_HANDOVER.has(e.status) && e.reason !== 'pickup_failed',
+    );
+    const findings = evaluateRisk({
+      now,
+      shipment: {
+        status,
+        codAmount: s.codAmount,
+        courier: s.courier,
+        courierName: s.courier ? this.config.business.couriers.catalogue[s.courier].name : null,
+        service: s.service,
+        createdAt: s.createdAt,
+        bookedAt: s.bookedAt,
+        pickupDueAt: s.pickupDueAt,
+        pickedUpAt: s.pickedUpAt ?? handedOver?.occurredAt ?? null,
+        recipientProvince: s.recipient.province,
+      },
+      events: events.map((e) => ({
+        status: e.status,
+        ...(e.reason ? { reason: e.reason } : {}),
+        rawCode: e.rawCode,
+        rawText: e.rawText,
+        occurredAt: e.occurredAt,
+        ...(e.location ? { location: e.location } : {}),
+        isReturnLeg: e.isReturnLeg,
+      })),
+      lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
+      recipient: outlook.recipient,
+      config: this.config.business.risk,
+    });
+    const latest = events.length ? events[events.length - 1].id : null;
+    const changed = await this.alerts.reconcile(
+      {
+        id: s.id,
+        sellerId: s.sellerId,
+        reference: s.reference,
+        recipientName: s.recipient.name,
+        recipientPhone: s.recipient.phone,
+        courier: s.courier,
+        codAmount: s.codAmount,
+      },
+      findings,
+      now,
+      latest,
+    );
+    for (const alert of [...changed.opened, ...changed.updated])
+      await this.notifications.enqueue(s.sellerId, 'shipment.at_risk', {
+        shipmentId: s.id,
+        reference: s.reference,
+        status,
+        alert: alertView(alert),
+      });
+    return findings.length ? 'at_risk' : 'none';
   }
 
   /** Makes the moves the shipment's events call for, each caused by its event; where it ends up. */
@@ -177,6 +260,21 @@ export class TrackingService {
     return { now: status, moves };
   }
 
+  private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
+    const shipment = {
+      id: s.id,
+      sellerId: s.sellerId,
+      reference: s.reference,
+      recipientName: s.recipient.name,
+      recipientPhone: s.recipient.phone,
+      courier: s.courier,
+    };
+    await this.tx.run(async () => {
+      await this.alerts.reconcile(shipment, [], now, null);
+      await this.tracked.noteCourierFacts(s.id, { risk: 'none' });
+    });
+  }
+
   /** The pickup watch for shipments still booked after their events; a poll also sets their next check. */
   private async watchPickups(
     booked: ApplyResult['booked'],
@@ -202,6 +300,8 @@ export class TrackingService {
         );
         if (assessment.outcome === 'waiting') rechecks.push({ id: s.id, at: assessment.recheckAt });
         else watched[assessment.outcome === 'picked_up' ? 'pickedUp' : 'rebooked'] += 1;
+        // Re-booked: what was wrong with the old booking is over (the new one is watched afresh).
+        if (assessment.outcome === 'rebooked') await this.closeAlerts(s, now);
       } catch (e) {
         // Left as claimed: looked at again when the lease runs out.
         this.logger.error({ err: e, shipment: s.id }, 'pickup watch failed');

@@ -1,5 +1,7 @@
 import supertest from 'supertest';
 import type { CourierCode } from 'src/couriers/courier-adapter';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
@@ -67,10 +69,25 @@ describe('tracking journeys at every courier', () => {
   const script = (b: Booked, name: string) =>
     http.post(`/sandbox/parcels/${b.awb}/script`).set(seller.auth).send({ script: name }).expect(200);
   const poll = () => http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
-  /** Moves time two hours at a time, polling after each step, `steps` times. */
-  async function follow(steps: number): Promise<void> {
+  /**
+   * Moves time two hours at a time, `steps` times; after each step the couriers push what happened to
+   * `booked` (each its own way, signed) and the poller runs.
+   */
+  async function follow(steps: number, booked: Booked[]): Promise<void> {
+    const sent = new Map<string, number>();
+    const world = t.app.get(SandboxWorld);
     for (let i = 0; i < steps; i += 1) {
       t.clock.advance(2 * 3600_000);
+      for (const b of booked) {
+        // Only news: a courier pushes an event once (a replay hours later would be refused as stale).
+        const happened = world.happened((await world.find(b.courier, b.awb))!).length;
+        if (sent.get(b.awb) === happened) continue;
+        sent.set(b.awb, happened);
+        const push = await t.app.get(CourierSandboxes).get(b.courier)!.webhookFor(b.awb);
+        if (!push) continue;
+        await http.post(`/v1/webhooks/couriers/${b.courier}`).set(push.headers).send(push.body).expect(200);
+      }
+      await http.post('/sandbox/jobs/tracking-inbox/run').set(admin.auth).send({}).expect(200);
       await poll();
     }
   }
@@ -83,6 +100,16 @@ describe('tracking journeys at every courier', () => {
        WHERE t.shipment_id = $1 ORDER BY t.at, e.occurred_at NULLS FIRST`,
       [id],
     );
+  /** The shipment's alerts as the seller sees them: rule → whether it is still open. */
+  const alertsOf = async (id: string): Promise<Record<string, 'open' | 'resolved'>> => {
+    const s = await shipment(id);
+    return Object.fromEntries(
+      (s.alerts as { rule: string; resolvedAt: string | null }[]).map((a) => [
+        a.rule,
+        a.resolvedAt ? 'resolved' : 'open',
+      ]),
+    );
+  };
   const outcomes = (id: string) =>
     t.dataSource.query<{ outcome: string; failed_attempts: number }[]>(
       'SELECT outcome, failed_attempts FROM delivery_outcomes WHERE shipment_id = $1',
@@ -92,7 +119,7 @@ describe('tracking journeys at every courier', () => {
   it('happy: picked up, carried, delivered; the COD cash counted as collected by the delivering event', async () => {
     const booked = await bookAll();
     for (const b of booked) await script(b, 'happy');
-    await follow(40);
+    await follow(40, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
       expect({ courier: b.courier, status: s.status, cod: s.codCollected, attempts: s.attempts }).toEqual({
@@ -102,7 +129,9 @@ describe('tracking journeys at every courier', () => {
         attempts: 1,
       });
       const statuses = s.events.map((e: { status: string | null }) => e.status).filter(Boolean);
+      // Couriers that push only their latest event leave the pickup scan to the poll that follows.
       expect(statuses).toEqual(expect.arrayContaining(['picked_up', 'out_for_delivery', 'delivered']));
+      expect(s.alerts).toEqual([]);
       for (const e of s.events) {
         expect(e.rawCode).toEqual(expect.any(String));
         expect(e.description.length).toBeGreaterThan(0);
@@ -111,7 +140,7 @@ describe('tracking journeys at every courier', () => {
       const moves = await transitions(b.id);
       const courierMoves = moves.filter((m) => m.cause === 'courier_event');
       expect(courierMoves.map((m) => m.to_status)).toEqual(
-        expect.arrayContaining(['picked_up', 'out_for_delivery', 'delivered']),
+        expect.arrayContaining(['out_for_delivery', 'delivered']),
       );
       expect(courierMoves.every((m) => m.cause_event_id !== null)).toBe(true);
       const [cod] = await t.dataSource.query<{ cod_collected_event_id: string; status: string }[]>(
@@ -133,7 +162,7 @@ describe('tracking journeys at every courier', () => {
   it('failed then delivered: the failed attempt is recorded with its reason, then the re-attempt delivers', async () => {
     const booked = await bookAll();
     for (const b of booked) await script(b, 'failed_then_delivered');
-    await follow(40);
+    await follow(40, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
       expect({ courier: b.courier, status: s.status, attempts: s.attempts, cod: s.codCollected }).toEqual({
@@ -146,13 +175,16 @@ describe('tracking journeys at every courier', () => {
       expect(moves.indexOf('delivery_failed')).toBeGreaterThan(moves.indexOf('out_for_delivery'));
       expect(moves.lastIndexOf('out_for_delivery')).toBeGreaterThan(moves.indexOf('delivery_failed'));
       expect(await outcomes(b.id)).toEqual([{ outcome: 'delivered', failed_attempts: 1 }]);
+      // The failed attempt was flagged, and the delivery closed it.
+      expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved' });
+      expect(s.risk).toBe('none');
     }
   });
 
   it('refused, returned to sender: ends returned, no COD collected, the outcome a failure', async () => {
     const booked = await bookAll();
     for (const b of booked) await script(b, 'refused_rts');
-    await follow(40);
+    await follow(40, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
       expect({ courier: b.courier, status: s.status, cod: s.codCollected }).toEqual({
@@ -163,16 +195,23 @@ describe('tracking journeys at every courier', () => {
       const moves = (await transitions(b.id)).map((m) => m.to_status);
       expect(moves).toEqual(expect.arrayContaining(['delivery_failed', 'returning', 'returned']));
       expect(await outcomes(b.id)).toEqual([{ outcome: 'returned', failed_attempts: 1 }]);
+      expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved', return_started: 'resolved' });
+      expect(s.risk).toBe('none');
     }
   });
 
   it('stuck: stays in transit and keeps being polled; nothing ends, no outcome', async () => {
     const booked = await bookAll();
     for (const b of booked) await script(b, 'stuck');
-    await follow(30);
+    await follow(30, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
       expect({ courier: b.courier, status: s.status }).toEqual({ courier: b.courier, status: 'in_transit' });
+      // Silent for 60 hours in transit to Java: flagged, and the shipment is at risk.
+      expect(await alertsOf(b.id)).toEqual({ stale_no_scan: 'open' });
+      expect(s.risk).toBe('at_risk');
+      const [alert] = s.alerts as { suggestedAction: string; contact: { whatsappUrl: string } }[];
+      expect(alert.contact.whatsappUrl).toMatch(/^https:\/\/wa\.me\/62\d+\?text=/);
       expect(await outcomes(b.id)).toEqual([]);
       const [row] = await t.dataSource.query<{ next_poll_at: Date | null }[]>(
         'SELECT next_poll_at FROM shipments WHERE id = $1',
@@ -185,7 +224,7 @@ describe('tracking journeys at every courier', () => {
   it('a non-COD parcel delivered collects nothing', async () => {
     const booked = await bookAll(0);
     for (const b of booked) await script(b, 'happy');
-    await follow(40);
+    await follow(40, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
       expect({ courier: b.courier, status: s.status, cod: s.codCollected }).toEqual({
