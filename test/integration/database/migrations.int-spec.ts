@@ -19,6 +19,7 @@ const KIRIM_TABLES = [
   'sellers',
   'shipments',
   'users',
+  'webhook_deliveries',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {
