@@ -281,6 +281,42 @@ export const defaults = {
     /** How long one worker run keeps claiming new work (what it started still finishes). */
     runBudgetMs: 5000,
   },
+  /** Following parcels after handover: the poller, its cadence and the couriers' request budgets. */
+  tracking: {
+    /** Shipments claimed per claim (a cycle claims as many times as there are due shipments). */
+    claimBatch: 500,
+    /** How long a claimed shipment is held before another instance may poll it (a crashed poll comes back). */
+    leaseSeconds: 300,
+    /** Minutes between polls by status: often out for delivery or after a failed attempt, rarely in long-haul transit. */
+    cadence: {
+      everyMinutes: {
+        picked_up: 180,
+        in_transit: 360,
+        out_for_delivery: 30,
+        delivery_failed: 60,
+        returning: 720,
+      } as Partial<Record<string, number>>,
+      defaultMinutes: 240,
+      jitter: 0.15,
+    },
+    /** A pushed event pushes the next poll back this far: the courier is telling us itself. */
+    pushPostponeMinutes: 360,
+    /**
+     * Each courier's request budget for tracking, per instance: calls at once and calls per minute. The
+     * poller never exceeds them; with the batch size, they are the poll throughput's ceiling.
+     */
+    budgets: {
+      jne: { concurrency: 4, perMinute: 600 },
+      jnt: { concurrency: 4, perMinute: 600 },
+      sap: { concurrency: 4, perMinute: 600 },
+      ninja: { concurrency: 4, perMinute: 300 },
+      idexpress: { concurrency: 4, perMinute: 300 },
+    },
+    /** A courier that fails is asked again after this (doubling per failure in a row, jittered). */
+    courierBackoff: { baseSeconds: 60, maxSeconds: 1800 },
+    /** Pushed events applied per inbox step. */
+    inboxBatch: 200,
+  },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {
     seed: 'kirim-sandbox',

@@ -13,6 +13,7 @@ import { OperationsModule } from './operations/operations.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 import { ShipmentsModule } from './shipments/shipments.module';
+import { TrackingModule } from './tracking/tracking.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         CouriersModule.forRoot(config),
         ScoringModule,
         ShipmentsModule,
+        TrackingModule,
         JobsModule.forRoot(config),
       ],
     };

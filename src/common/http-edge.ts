@@ -18,6 +18,21 @@ export const ROWS_CHECKED_EACH = { rowsCheckedEach: true } as const;
 type Done = (error: Error | null, body?: unknown) => void;
 
 /** The `charset` parameter of a Content-Type header, lower-cased, or undefined. */
+/**
+ * Fastify route config (`@RouteConfig(RAW_BODY_KEPT)`): a push signed over its exact bytes (courier
+ * webhooks). The bytes are kept as `request.rawBody`, and besides JSON any body type is read as bytes
+ * (J&T pushes forms); the route verifies and decodes it itself.
+ */
+export const RAW_BODY_KEPT = { rawBodyKept: true } as const;
+
+/** The exact bytes of a request's body, on RAW_BODY_KEPT routes. */
+export function rawBodyOf(request: FastifyRequest): Buffer {
+  return (request as FastifyRequest & { rawBody?: Buffer }).rawBody ?? Buffer.alloc(0);
+}
+
+const keepsRawBody = (request: FastifyRequest) =>
+  (request.routeOptions.config as { rawBodyKept?: boolean } | undefined)?.rawBodyKept === true;
+
 export function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   return match?.[1].toLowerCase();
@@ -76,6 +91,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    if (keepsRawBody(request)) (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
     const charset = charsetOf(request.headers['content-type']);
     if (charset && !UTF8.has(charset)) {
       return done(
@@ -103,6 +119,17 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       }
     },
   );
+
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    if (!keepsRawBody(request))
+      return done(
+        new UnsupportedMediaTypeError(
+          'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+        ),
+      );
+    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+    done(null, undefined);
+  });
 
   fastify.addHook('preValidation', (request, _reply, done) => {
     const problems = [];

@@ -149,6 +149,10 @@ export interface TrackingEvent {
   codCollected?: boolean;
   /** Courier-reported weight when it differs from the declared one. */
   weightGrams?: number;
+  /** The courier's code is in no status table (status, if any, was read from its words). */
+  unmapped?: true;
+  /** The courier's own line for this event, as received (kept for audit). */
+  raw?: unknown;
 }
 
 export type TrackResult =
@@ -173,6 +177,8 @@ export interface WebhookRequest {
 export interface CourierAdapter {
   readonly code: CourierCode;
   readonly name: string;
+  /** Airway bills one tracking request may carry (1 where the courier has no batch endpoint). */
+  readonly trackBatchSize: number;
   /** The services this courier offers, with COD rules and weight limits. */
   services(): CourierServiceInfo[];
   /** Prices for every service on the route; an empty list when nothing serves it. */

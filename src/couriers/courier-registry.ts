@@ -39,6 +39,10 @@ export class ResilientCourier implements CourierAdapter {
     return this.inner.name;
   }
 
+  get trackBatchSize(): number {
+    return this.inner.trackBatchSize;
+  }
+
   services(): CourierServiceInfo[] {
     return this.inner.services();
   }

@@ -137,6 +137,15 @@ export class DeliveryStatsService {
     this.generation += 1;
   }
 
+  /** A recipient's record (delivered or not) across every seller, by the salted hash of the phone. */
+  async recipientRecord(phone: string): Promise<{ outcomes: number; failures: number } | null> {
+    const phoneHash = this.phoneHash(phone);
+    return this.recipientsCache.getOr(
+      phoneHash,
+      async () => (await this.repository.recipient(phoneHash)) ?? null,
+    );
+  }
+
   /** Estimates for each candidate service of one shipment, from one read of the statistics. */
   async estimates(
     shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string },

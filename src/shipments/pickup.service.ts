@@ -11,6 +11,8 @@ import { quoteOptions } from 'src/scoring/quotes.service';
 import type { ScoredOption } from 'src/scoring/scoring.model';
 import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
 import { SellersService } from 'src/sellers/sellers.service';
+import { ShipmentStateMachine } from './shipment-state-machine';
+import type { ShipmentStatus } from './shipment-status';
 import { AttemptRow, PickupItemRow, PickupsRepository } from './pickups.repository';
 import { PickupAcceptedDto, PickupDto } from './pickups.dto';
 import { nextPickupCheck, pickupDeadline } from './pickup-sla';
@@ -20,7 +22,7 @@ import { PickupDateNotAllowedError, PickupNotFoundError, ShipmentsNotReadyError 
 const LEASE_MS = 60_000;
 /** Bookings in flight per worker step (each waits on couriers, not on this process). */
 const BOOKING_PARALLELISM = 8;
-const BOOKABLE: readonly string[] = ['ready', 'booking_failed'];
+const BOOKABLE: readonly ShipmentStatus[] = ['ready', 'booking_failed'];
 /** How far ahead a pickup day may be requested. */
 const MAX_DAYS_AHEAD = 14;
 
@@ -46,6 +48,7 @@ export class PickupService {
     private readonly stats: DeliveryStatsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly stateMachine: ShipmentStateMachine,
   ) {}
 
   /**
@@ -61,18 +64,30 @@ export class PickupService {
       const last = wibDate(new Date(now.getTime() + MAX_DAYS_AHEAD * 86_400_000));
       if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
     }
-    const { id, statuses } = await this.repository.insertPickupIfBookable(
-      sellerId,
-      shipmentIds,
-      BOOKABLE,
-      pickupDate ?? null,
-      now,
-    );
+    const { id, statuses } = await this.tx.run(async () => {
+      const persisted = await this.repository.insertPickupIfBookable(
+        sellerId,
+        shipmentIds,
+        BOOKABLE,
+        pickupDate ?? null,
+        now,
+      );
+      if (persisted.id)
+        await this.stateMachine.transitionMany(shipmentIds, {
+          to: 'booking',
+          from: BOOKABLE,
+          cause: 'pickup_request',
+          reason: null,
+          at: now,
+          where: { sellerId },
+        });
+      return persisted;
+    });
     if (!id) {
       const problems = shipmentIds.flatMap((shipmentId, i) => {
         const status = statuses.get(shipmentId);
         if (!status) return [{ field: `shipmentIds.${i}`, message: 'is not one of your shipments' }];
-        return BOOKABLE.includes(status)
+        return BOOKABLE.includes(status as ShipmentStatus)
           ? []
           : [{ field: `shipmentIds.${i}`, message: `is ${status}, not ready to book` }];
       });
@@ -230,14 +245,17 @@ export class PickupService {
         return;
       }
     }
-    await this.tx.run(async (m) => {
+    await this.tx.run(async () => {
       const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
-      await m.update(
-        Shipment,
-        { id: shipment.id },
-        { status: 'booking_failed', reason, updatedAt: this.clock.now() },
-      );
-      await this.repository.finishItem(item.id, 'failed', this.clock.now());
+      const now = this.clock.now();
+      await this.stateMachine.transition(shipment.id, {
+        to: 'booking_failed',
+        from: ['booking'],
+        cause: 'booking_failed',
+        reason,
+        at: now,
+      });
+      await this.repository.finishItem(item.id, 'failed', now);
     });
   }
 
@@ -301,24 +319,24 @@ export class PickupService {
     const now = this.clock.now();
     // Whether the pickup is then made (or the courier is dropped) is the pickup watch's to find out.
     const due = pickupDeadline(now, item.pickup_date, this.config.pickupSlaHours);
-    await this.tx.run(async (m) => {
+    await this.tx.run(async () => {
       await this.repository.finishAttempt(attempt.id, { status: 'booked', awb }, now);
-      await m.update(
-        Shipment,
-        { id: shipment.id },
-        {
-          status: 'booked',
-          reason: null,
+      await this.stateMachine.transition(shipment.id, {
+        to: 'booked',
+        from: ['booking'],
+        cause: 'booking',
+        reason: null,
+        at: now,
+        set: {
           courier: attempt.courier,
           service: attempt.service,
           awb,
           courierReference: attempt.reference,
-          ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) as never } : {}),
+          ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) } : {}),
           pickupDueAt: due,
-          pickupCheckAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
-          updatedAt: now,
+          nextPollAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
         },
-      );
+      });
       await this.repository.finishItem(item.id, 'booked', now);
     });
   }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
-import { cancelClaimIs } from './shipments.repository';
 
 export interface PickupItemRow {
   id: string;
@@ -59,8 +58,8 @@ export class PickupsRepository {
   /**
    * In one statement (atomic on its own, one round trip): locks the seller's shipments among `ids`, and
    * when every one is the seller's and bookable, persists the pickup with one pending outbox item per
-   * shipment and moves the shipments to "booking". Returns the statuses found (before the move) and
-   * whether the pickup was persisted.
+   * shipment (the caller then moves the shipments to "booking" in the same transaction). Returns the
+   * statuses found and whether the pickup was persisted.
    */
   async insertPickupIfBookable(
     sellerId: string,
@@ -80,9 +79,6 @@ export class PickupsRepository {
        ), items AS (
          INSERT INTO pickup_items (id, pickup_id, shipment_id, status, next_attempt_at, created_at, updated_at)
          SELECT gen_random_uuid(), pickup.id, s, 'pending', $6, $6, $6 FROM pickup, unnest($2::uuid[]) AS s
-       ), moved AS (
-         UPDATE shipments SET status = 'booking', reason = NULL, updated_at = $6
-         FROM pickup WHERE shipments.seller_id = $1 AND shipments.id = ANY($2::uuid[])
        )
        SELECT locked.id, locked.status, (SELECT count(*) FROM pickup)::int AS persisted FROM locked`,
       [sellerId, ids, bookable, id, pickupDate, now],
@@ -166,81 +162,25 @@ export class PickupsRepository {
   }
 
   /**
-   * Claims booked shipments whose pickup check is due, pushing their next check past `leaseUntil` so no
-   * other instance takes them meanwhile (and a crashed check comes back on its own). A shipment whose
-   * cancellation is in flight waits: the cancellation decides what becomes of it.
+   * After a booked shipment went back to booking (its courier cancelled or missed the pickup): the booked
+   * attempt becomes `cancelled` with why, and its outbox item is pending again.
    */
-  async claimPickupChecks(now: Date, leaseUntil: Date, limit: number): Promise<BookedShipmentRow[]> {
-    const [rows] = await this.tx.manager.query<[BookedShipmentRow[], number]>(
-      `UPDATE shipments SET pickup_check_at = $2
-       WHERE id IN (
-         SELECT id FROM shipments WHERE pickup_check_at <= $1 AND status = 'booked'
-           AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $1)
-         ORDER BY pickup_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, courier, service, awb, courier_reference, pickup_due_at`,
-      [now, leaseUntil, limit],
-    );
-    return rows;
-  }
-
-  async schedulePickupCheck(shipmentId: string, at: Date, reason: string | null): Promise<void> {
-    await this.tx.manager.query(
-      "UPDATE shipments SET pickup_check_at = $2, reason = $3 WHERE id = $1 AND status = 'booked'",
-      [shipmentId, at, reason],
-    );
-  }
-
-  /**
-   * The courier holds the parcel: the pickup is no longer watched. Only by the holder of the cancellation
-   * `claim`, or with none when nobody holds one. False when the shipment moved on meanwhile or another
-   * cancellation is in flight.
-   */
-  async markPickedUp(shipmentId: string, awb: string, now: Date, claim: Date | null): Promise<boolean> {
-    const [, n] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE shipments SET status = 'picked_up', reason = NULL, pickup_due_at = NULL, pickup_check_at = NULL,
-         cancel_claimed_until = NULL, updated_at = $3
-       WHERE id = $1 AND status = 'booked' AND awb = $2 AND ${cancelClaimIs('$4', '$3')}`,
-      [shipmentId, awb, now, claim],
-    );
-    return n === 1;
-  }
-
-  /**
-   * Puts a booked shipment back in the outbox after its courier cancelled or missed the pickup: the booked
-   * attempt becomes `cancelled` with why, the shipment `booking`, its outbox item pending again. Only by
-   * the holder of the cancellation `claim`, or with none when nobody holds one. False when the shipment is
-   * no longer booked with `awb` (cancelled or re-booked meanwhile) or another cancellation is in flight.
-   */
-  async returnToOutbox(
+  async cancelBookedAttempt(
     shipmentId: string,
     awb: string,
     why: { kind: string; code: string; message: string },
     now: Date,
-    claim: Date | null,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const m = this.tx.manager;
-    const locked = await m.query<unknown[]>(
-      `SELECT id FROM shipments WHERE id = $1 AND status = 'booked' AND awb = $2 AND ${cancelClaimIs('$3', '$4')}
-       FOR UPDATE`,
-      [shipmentId, awb, claim, now],
-    );
-    if (!locked.length) return false;
     const [items] = await m.query<[{ pickup_item_id: string }[], number]>(
       `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6
        WHERE shipment_id = $1 AND status = 'booked' AND awb = $2 RETURNING pickup_item_id`,
       [shipmentId, awb, why.kind, why.code, why.message.slice(0, 500), now],
     );
     await m.query(
-      `UPDATE shipments SET status = 'booking', reason = $2, courier = NULL, service = NULL, awb = NULL, courier_reference = NULL,
-         pickup_due_at = NULL, pickup_check_at = NULL, cancel_claimed_until = NULL, updated_at = $3
-       WHERE id = $1`,
-      [shipmentId, why.kind, now],
-    );
-    await m.query(
       "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)",
       [items.map((i) => i.pickup_item_id), now],
     );
-    return true;
   }
 
   async pickup(

@@ -63,3 +63,25 @@ export function canTransition(from: ShipmentStatus, to: ShipmentStatus): boolean
 
 /** Statuses the seller may cancel from without the courier (nothing booked yet). */
 export const CANCELLABLE_BEFORE_BOOKING: ReadonlySet<ShipmentStatus> = new Set(['ready', 'booking_failed']);
+
+/** Statuses in which the courier holds (or held) the parcel: its pickup time is known from then on. */
+export const HANDED_OVER: ReadonlySet<ShipmentStatus> = new Set([
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returning',
+  'returned',
+  'lost',
+]);
+
+/** Statuses a courier is asked about on a schedule (booked: whether the pickup happened). */
+export const TRACKED: ReadonlySet<ShipmentStatus> = new Set([
+  'booked',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'returning',
+]);

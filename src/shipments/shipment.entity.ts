@@ -9,7 +9,7 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller', ['sellerId', 'createdAt', 'id'])
 @Index('idx_shipments_seller_status', ['sellerId', 'status'])
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
-@Index('idx_shipments_pickup_check', ['pickupCheckAt'], { where: 'pickup_check_at IS NOT NULL' })
+@Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;
@@ -50,8 +50,20 @@ export class Shipment {
   @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
   /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
   @Column('timestamptz', { nullable: true }) pickupDueAt!: Date | null;
-  /** While booked: when the courier is next asked whether the pickup happened. */
-  @Column('timestamptz', { nullable: true }) pickupCheckAt!: Date | null;
+  /** Until it ends: when its courier is next asked about it (the tracker's poll; a lease while claimed). */
+  @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;
+  @Column('timestamptz', { nullable: true }) bookedAt!: Date | null;
+  /** When the courier first held the parcel (its event's time). */
+  @Column('timestamptz', { nullable: true }) pickedUpAt!: Date | null;
+  /** When it was delivered, returned or lost (the courier event's time). */
+  @Column('timestamptz', { nullable: true }) endedAt!: Date | null;
+  /** The time of the newest courier event seen. */
+  @Column('timestamptz', { nullable: true }) lastEventAt!: Date | null;
+  @Column('integer', { default: 0 }) failedAttempts!: number;
+  /** The courier event that caused the current status (null when something else moved it). */
+  @Column('uuid', { nullable: true }) statusEventId!: string | null;
+  /** The courier event that said the COD cash was taken (the money issue credits and reconciles by it). */
+  @Column('uuid', { nullable: true }) codCollectedEventId!: string | null;
   /**
    * While booked: a cancellation is being asked of the courier until then (by the seller or the pickup
    * watch); nothing else may move the shipment meanwhile. A past time is a claim its holder abandoned.

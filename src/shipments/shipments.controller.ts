@@ -17,13 +17,7 @@ import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto } from 'src/common/pagination';
-import {
-  BulkImportResultDto,
-  CreateShipmentDto,
-  ListShipmentsQueryDto,
-  ShipmentDetailDto,
-  ShipmentDto,
-} from './shipments.dto';
+import { BulkImportResultDto, CreateShipmentDto, ListShipmentsQueryDto, ShipmentDto } from './shipments.dto';
 import { ShipmentsService } from './shipments.service';
 import { ApiErrors } from 'src/common/openapi';
 
@@ -76,12 +70,6 @@ export class ShipmentsController {
   @ApiOkResponse({ type: PageDto(ShipmentDto) })
   list(@CurrentSeller() sellerId: string, @Query() query: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
     return this.shipments.list(sellerId, query);
-  }
-
-  @Get(':id')
-  @ApiOkResponse({ type: ShipmentDetailDto })
-  get(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<ShipmentDetailDto> {
-    return this.shipments.get(sellerId, id);
   }
 
   @Post(':id/cancel')

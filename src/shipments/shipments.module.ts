@@ -5,7 +5,6 @@ import { SellersModule } from 'src/sellers/sellers.module';
 import { BulkImportService } from './bulk-import/bulk-import.service';
 import { ParcelOwnershipRepository } from './parcel-ownership.repository';
 import { PickupJob } from './pickup.job';
-import { PickupWatchJob } from './pickup-watch.job';
 import { PickupWatch } from './pickup-watch.service';
 import { PickupService } from './pickup.service';
 import { PickupsController } from './pickups.controller';
@@ -13,8 +12,13 @@ import { PickupsRepository } from './pickups.repository';
 import { ShipmentsController } from './shipments.controller';
 import { ShipmentsRepository } from './shipments.repository';
 import { ShipmentsService } from './shipments.service';
+import { ShipmentStateMachine } from './shipment-state-machine';
+import { TrackedShipments } from './tracked-shipments.service';
 
-/** A shipment from creation to handover: validation, bulk import, the pickup outbox, its worker and the pickup watch. */
+/**
+ * A shipment from creation to its end: validation, bulk import, the pickup outbox and its worker, the
+ * pickup watch, and the one state machine every status change goes through.
+ */
 @Module({
   imports: [SellersModule, ScoringModule],
   controllers: [ShipmentsController, PickupsController],
@@ -26,10 +30,11 @@ import { ShipmentsService } from './shipments.service';
     PickupService,
     PickupJob,
     PickupWatch,
-    PickupWatchJob,
+    ShipmentStateMachine,
+    TrackedShipments,
     // The sandbox finds it by this token (couriers may not import shipments).
     { provide: ParcelOwnership, useClass: ParcelOwnershipRepository },
   ],
-  exports: [ShipmentsService, PickupService],
+  exports: [ShipmentsService, PickupService, ShipmentStateMachine, TrackedShipments, PickupWatch],
 })
 export class ShipmentsModule {}

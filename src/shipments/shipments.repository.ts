@@ -1,7 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transaction';
+import type { Place } from 'src/couriers/courier-adapter';
+import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
-import type { ShipmentStatus } from './shipment-status';
+import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
+
+/** A moved shipment as the transition statement returns it: what its consequences need. */
+export interface TransitionRow {
+  id: string;
+  seller_id: string;
+  reference: string;
+  from_status: ShipmentStatus;
+  status: ShipmentStatus;
+  reason: string | null;
+  courier: string | null;
+  service: string | null;
+  awb: string | null;
+  origin: Place;
+  recipient_city: string;
+  recipient_province: string;
+  recipient_phone: string;
+  failed_attempts: number;
+  picked_up_at: Date | null;
+  ended_at: Date | null;
+}
+
+/** Columns a transition may set, by their TransitionChanges name. */
+const SETTABLE: Record<string, string> = {
+  courier: 'courier',
+  service: 'service',
+  awb: 'awb',
+  courierReference: 'courier_reference',
+  decision: 'decision',
+  pickupDueAt: 'pickup_due_at',
+  nextPollAt: 'next_poll_at',
+  codCollected: 'cod_collected',
+  codCollectedEventId: 'cod_collected_event_id',
+};
 
 /**
  * SQL condition: the shipment's cancellation claim is `claim` (its holder is acting) or, when `claim` is
@@ -20,22 +55,75 @@ export class ShipmentsRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
-   * Cancels the seller's shipment if its status is one of `from` (nothing booked at a courier).
-   * Null when it is not the seller's or has moved to another status meanwhile.
+   * The transition statement (only ShipmentStateMachine calls it): moves each of `ids` that is in one of
+   * `request.from` and meets the guard to `request.to`, sets the columns that follow from the move, and
+   * records the transition with its cause — one statement, so a move is never recorded without happening.
    */
-  async cancelUnbooked(
-    sellerId: string,
-    id: string,
-    from: readonly ShipmentStatus[],
-    reason: string,
-    now: Date,
-  ): Promise<Shipment | null> {
-    const [, n] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE shipments SET status = 'cancelled', reason = $4, pickup_due_at = NULL, pickup_check_at = NULL, updated_at = $5
-       WHERE id = $1 AND seller_id = $2 AND status = ANY($3::text[])`,
-      [id, sellerId, from, reason, now],
+  async transition(ids: string[], request: TransitionRequest): Promise<TransitionRow[]> {
+    const params: unknown[] = [ids, request.from, request.to, request.at];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    let happenedParam: string | undefined;
+    const happened = () => (happenedParam ??= `${p(request.occurredAt ?? request.at)}::timestamptz`);
+    // Column → value; what the caller sets wins over what follows from the move.
+    const sets = new Map<string, string>([
+      ['status', '$3'],
+      ['updated_at', '$4'],
+      ['status_event_id', `${p(request.causeEventId ?? null)}::uuid`],
+    ]);
+    if (request.reason !== undefined) sets.set('reason', p(request.reason));
+    for (const [name, value] of Object.entries(request.set ?? {})) {
+      if (value === undefined) continue;
+      const column = SETTABLE[name];
+      if (!column) throw new Error(`a transition cannot set ${name}`);
+      sets.set(column, p(name === 'decision' && value !== null ? JSON.stringify(value) : value));
+    }
+    const follows = (column: string, value: string) => {
+      if (!sets.has(column)) sets.set(column, value);
+    };
+    const to = request.to;
+    if (to === 'booked') follows('booked_at', happened());
+    if (HANDED_OVER.has(to)) follows('picked_up_at', `COALESCE(s.picked_up_at, ${happened()})`);
+    // Delivery attempts: a run out for delivery, or an outcome no dispatch scan announced.
+    if (to === 'out_for_delivery') follows('attempts', 's.attempts + 1');
+    if (to === 'delivery_failed') {
+      follows('failed_attempts', 's.failed_attempts + 1');
+      follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
+    }
+    if (to === 'delivered') follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
+    if (TERMINAL.has(to)) {
+      for (const column of ['next_poll_at', 'pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
+      if (to !== 'cancelled') follows('ended_at', happened());
+    } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
+    if (to === 'booking')
+      for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
+
+    const where = ['prev.status = ANY($2::text[])'];
+    const g = request.where ?? {};
+    if (g.sellerId) where.push(`s.seller_id = ${p(g.sellerId)}`);
+    if (g.awb) where.push(`s.awb = ${p(g.awb)}`);
+    if (g.cancelClaim) where.push(cancelClaimIs(p(g.cancelClaim.claim), p(g.cancelClaim.now)));
+    const cause = p(request.cause);
+    const causeEvent = p(request.causeEventId ?? null);
+
+    return this.tx.manager.query<TransitionRow[]>(
+      `WITH prev AS (
+         SELECT id, status FROM shipments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+       ), moved AS (
+         UPDATE shipments s SET ${[...sets].map(([c, v]) => `${c} = ${v}`).join(', ')}
+         FROM prev WHERE s.id = prev.id AND ${where.join(' AND ')}
+         RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
+           s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_phone,
+           s.failed_attempts, s.picked_up_at, s.ended_at
+       ), recorded AS (
+         INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
+         SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, ${causeEvent}::uuid, $4 FROM moved
+       )
+       SELECT * FROM moved ORDER BY id`,
+      params,
     );
-    return n === 1 ? this.tx.manager.findOneBy(Shipment, { id }) : null;
   }
 
   /**
@@ -67,16 +155,117 @@ export class ShipmentsRepository {
   }
 
   /**
-   * The courier cancelled: the shipment is cancelled and its claim ends. Null when `claim` is no longer the
-   * shipment's (it ran out and another canceller took it).
+   * Claims up to `limit` of the courier's shipments whose poll is due, pushing their next poll to `leaseUntil` so no other
+   * instance takes them meanwhile (a crashed poll comes back on its own). An index scan over the due ones
+   * only (`idx_shipments_next_poll`), whatever the number of active shipments. A shipment whose
+   * cancellation is in flight waits: the cancellation decides what becomes of it.
    */
-  async finishCancellation(id: string, claim: Date, reason: string, now: Date): Promise<Shipment | null> {
-    const [, n] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE shipments SET status = 'cancelled', reason = $3, pickup_due_at = NULL, pickup_check_at = NULL,
-         cancel_claimed_until = NULL, updated_at = $4
-       WHERE id = $1 AND status = 'booked' AND cancel_claimed_until = $2`,
-      [id, claim, reason, now],
+  async claimDuePolls(
+    courier: string,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<TrackedShipmentRow[]> {
+    const [rows] = await this.tx.manager.query<[TrackedShipmentRow[], number]>(
+      `UPDATE shipments s SET next_poll_at = $3
+       WHERE s.id IN (
+         SELECT id FROM shipments WHERE courier = $1 AND next_poll_at <= $2
+           AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $2)
+         ORDER BY next_poll_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING ${TRACKED_COLUMNS}`,
+      [courier, now, leaseUntil, limit],
     );
-    return n === 1 ? this.tx.manager.findOneBy(Shipment, { id }) : null;
+    return rows;
+  }
+
+  /** Locks the shipments (in id order, so two processors never deadlock) and reads them. */
+  async lockTracked(ids: string[]): Promise<TrackedShipmentRow[]> {
+    return this.tx.manager.query<TrackedShipmentRow[]>(
+      `SELECT ${TRACKED_COLUMNS} FROM shipments s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE`,
+      [ids],
+    );
+  }
+
+  /** The shipments currently booked with these airway bills at the courier. */
+  async byAwbs(courier: string, awbs: string[]): Promise<{ id: string; awb: string }[]> {
+    return this.tx.manager.query<{ id: string; awb: string }[]>(
+      'SELECT id, awb FROM shipments WHERE courier = $1 AND awb = ANY($2::text[])',
+      [courier, awbs],
+    );
+  }
+
+  /** Sets each shipment's next poll, unless it has ended meanwhile (an ended shipment is never polled). */
+  async schedulePolls(polls: { id: string; at: Date }[]): Promise<void> {
+    if (!polls.length) return;
+    await this.tx.manager.query(
+      `UPDATE shipments s SET next_poll_at = p.at
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS p(id, at)
+       WHERE s.id = p.id AND s.status <> ALL($3::text[])`,
+      [polls.map((p) => p.id), polls.map((p) => p.at), [...TERMINAL]],
+    );
+  }
+
+  /** A pushed event just told us the news: the next poll may wait until `at` (never brought forward). */
+  async postponePolls(ids: string[], at: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.tx.manager.query(
+      `UPDATE shipments SET next_poll_at = $2
+       WHERE id = ANY($1::uuid[]) AND next_poll_at IS NOT NULL AND next_poll_at < $2`,
+      [ids, at],
+    );
+  }
+
+  /** Facts from the courier's events that are not a status: the newest event seen, the COD cash taken. */
+  async noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE shipments SET
+         last_event_at = GREATEST(last_event_at, $2::timestamptz),
+         attempts = GREATEST(attempts, COALESCE($3::int, 0)),
+         failed_attempts = GREATEST(failed_attempts, COALESCE($4::int, 0)),
+         risk = COALESCE($5::text, risk)
+       WHERE id = $1`,
+      [id, facts.lastEventAt ?? null, facts.attempts ?? null, facts.failed ?? null, facts.risk ?? null],
+    );
   }
 }
+
+/** What courier events establish beside the status (only ever moved forward). */
+export interface CourierFacts {
+  lastEventAt?: Date;
+  /** Delivery runs and failed attempts the whole journey shows. */
+  attempts?: number;
+  failed?: number;
+  risk?: 'none' | 'at_risk';
+}
+
+/** A shipment as the tracker sees it. */
+export interface TrackedShipmentRow {
+  id: string;
+  seller_id: string;
+  reference: string;
+  status: ShipmentStatus;
+  courier: string | null;
+  service: string | null;
+  awb: string | null;
+  courier_reference: string | null;
+  pickup_due_at: Date | null;
+  cod_amount: string;
+  cod_collected: boolean;
+  risk: 'none' | 'at_risk';
+  recipient_name: string;
+  recipient_phone: string;
+  recipient_city: string;
+  recipient_province: string;
+  origin: Place;
+  created_at: Date;
+  booked_at: Date | null;
+  picked_up_at: Date | null;
+  last_event_at: Date | null;
+  failed_attempts: number;
+  status_event_id: string | null;
+  decision: { candidates?: unknown } | null;
+}
+
+const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
+  s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
+  s.recipient_province, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.failed_attempts, s.status_event_id, s.decision`;

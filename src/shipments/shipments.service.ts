@@ -10,6 +10,7 @@ import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
+import { ShipmentStateMachine } from './shipment-state-machine';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
 import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
 import { ShipmentsRepository } from './shipments.repository';
@@ -75,6 +76,7 @@ export class ShipmentsService {
     private readonly config: AppConfig,
     private readonly registry: CourierRegistry,
     private readonly repository: ShipmentsRepository,
+    private readonly stateMachine: ShipmentStateMachine,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -191,7 +193,14 @@ export class ShipmentsService {
       courierReference: null,
       decision: null,
       pickupDueAt: null,
-      pickupCheckAt: null,
+      nextPollAt: null,
+      bookedAt: null,
+      pickedUpAt: null,
+      endedAt: null,
+      lastEventAt: null,
+      failedAttempts: 0,
+      statusEventId: null,
+      codCollectedEventId: null,
       cancelClaimedUntil: null,
       createdAt: now,
       updatedAt: now,
@@ -238,15 +247,16 @@ export class ShipmentsService {
     const s = await this.find(sellerId, id);
     if (s.status !== 'booked') {
       if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
-      const cancelled = await this.repository.cancelUnbooked(
-        sellerId,
-        id,
-        [...CANCELLABLE_BEFORE_BOOKING],
-        CANCELLED_BY_SELLER,
-        now,
-      );
+      const cancelled = await this.stateMachine.transition(id, {
+        to: 'cancelled',
+        from: [...CANCELLABLE_BEFORE_BOOKING],
+        cause: 'seller_cancel',
+        reason: CANCELLED_BY_SELLER,
+        at: now,
+        where: { sellerId },
+      });
       if (!cancelled) throw new CannotCancelError((await this.find(sellerId, id)).status);
-      return shipmentView(cancelled);
+      return shipmentView(await this.find(sellerId, id));
     }
 
     const claim = new Date(now.getTime() + this.config.business.pickups.cancelClaimSeconds * 1000);
@@ -276,11 +286,17 @@ export class ShipmentsService {
         `${courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`,
       );
     }
-    const cancelled = await this.tx.run(() =>
-      this.repository.finishCancellation(id, claim, CANCELLED_BY_SELLER, this.clock.now()),
-    );
+    const now2 = this.clock.now();
+    const cancelled = await this.stateMachine.transition(id, {
+      to: 'cancelled',
+      from: ['booked'],
+      cause: 'seller_cancel',
+      reason: CANCELLED_BY_SELLER,
+      at: now2,
+      where: { cancelClaim: { claim, now: now2 } },
+    });
     // Only when our claim ran out mid-call and another canceller took over: it finishes the job.
     if (!cancelled) throw new CancellationInProgressError();
-    return shipmentView(cancelled);
+    return shipmentView(await this.find(sellerId, id));
   }
 }

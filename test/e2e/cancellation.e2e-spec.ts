@@ -5,7 +5,7 @@ import { CourierRegistry } from 'src/couriers/courier-registry';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
-import { PickupWatch } from 'src/shipments/pickup-watch.service';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
@@ -107,7 +107,11 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
       const b = await book(pinned);
       await pickupMissed(b);
       pastDeadline(b);
-      expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 1, pickedUp: 0, rebooked: 1 });
+      expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({
+        polled: 1,
+        pickedUp: 0,
+        rebooked: 1,
+      });
       expect(await atCourier(b)).toContain('cancelled');
       expect(await shipment(b.id)).toMatchObject({
         status: 'booking',
@@ -186,7 +190,11 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
         .set(seller.auth)
         .then((r) => r);
       await waitUntil(() => held.calls.length === 1, 'the seller’s cancel reaches the courier');
-      expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 0, pickedUp: 0, rebooked: 0 });
+      expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({
+        polled: 0,
+        pickedUp: 0,
+        rebooked: 0,
+      });
       expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
       held.release();
       expect((await cancel).status).toBe(200);
@@ -206,12 +214,12 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     pastDeadline(b);
     const held = holdCancels(b.courier);
     try {
-      const watch = t.app.get(PickupWatch).checkDue();
+      const watch = t.app.get(TrackingPoller).pollDue();
       await waitUntil(() => held.calls.length === 1, 'the watch’s cancel reaches the courier');
       const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
       expect(res.body.code).toBe('SHIPMENTS_CANCEL_IN_PROGRESS');
       held.release();
-      expect(await watch).toEqual({ checked: 1, pickedUp: 0, rebooked: 1 });
+      expect(await watch).toMatchObject({ polled: 1, pickedUp: 0, rebooked: 1 });
       expect(held.calls).toHaveLength(1);
     } finally {
       held.release();
@@ -249,7 +257,7 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     });
     expect((await shipment(b.id)).status).toBe('booked');
     t.clock.advance(3600_000);
-    expect(await t.app.get(PickupWatch).checkDue()).toEqual({ checked: 1, pickedUp: 1, rebooked: 0 });
+    expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ polled: 1, pickedUp: 1, rebooked: 0 });
     expect((await shipment(b.id)).status).toBe('picked_up');
   });
 

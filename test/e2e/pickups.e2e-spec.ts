@@ -4,7 +4,7 @@ import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { attemptReference, PickupService } from 'src/shipments/pickup.service';
 import { PickupsRepository } from 'src/shipments/pickups.repository';
-import { PickupWatch } from 'src/shipments/pickup-watch.service';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { Transactions } from 'src/database/transaction';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
@@ -364,12 +364,12 @@ describe('the pickup watch', () => {
 
     // Before the deadline: the missed pickup is only waited on; the picked-up parcel leaves the watch.
     await advanceHours(2);
-    await runJob('pickup-watch');
+    await runJob('tracking-poll');
     expect(await shipment(a.id)).toMatchObject({ status: 'booked', awb: a.awb });
     expect(await shipment(b.id)).toMatchObject({ status: 'picked_up', awb: b.awb, pickupDueAt: null });
 
     await advanceHours(23);
-    const result = await runJob('pickup-watch');
+    const result = await runJob('tracking-poll');
     expect(result.rebooked).toBe(1);
     expect(await shipment(a.id)).toMatchObject({
       status: 'booking',
@@ -415,7 +415,7 @@ describe('the pickup watch', () => {
       .send({ script: 'courier_cancelled' })
       .expect(200);
     await advanceHours(1);
-    expect((await runJob('pickup-watch')).rebooked).toBe(1);
+    expect((await runJob('tracking-poll')).rebooked).toBe(1);
     expect(await shipment(a.id)).toMatchObject({ status: 'booking', reason: 'courier_cancelled' });
     await runJob('pickups');
     const pickup = (await http.get(`/v1/pickups/${a.pickupId}`).set(seller.auth).expect(200)).body;
@@ -439,7 +439,7 @@ describe('the pickup watch', () => {
       .send({ script: 'pickup_missed' })
       .expect(200);
     await advanceHours(25);
-    await runJob('pickup-watch');
+    await runJob('tracking-poll');
     await runJob('pickups');
     expect(await shipment(a.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
     await http
@@ -467,7 +467,7 @@ describe('the pickup watch', () => {
       .expect(409);
     expect(res.body.code).toBe('SANDBOX_PARCEL_PICKED_UP');
     const unknown = await http.post('/sandbox/jobs/nope/run').set(admin.auth).send({}).expect(404);
-    expect(unknown.body.message).toEqual(expect.stringContaining('pickup-watch'));
+    expect(unknown.body.message).toEqual(expect.stringContaining('tracking-poll'));
   });
 });
 
@@ -512,11 +512,11 @@ describe('the pickup watch on two instances', () => {
     try {
       other.clock.set(t.clock.now());
       const [x, y] = await Promise.all([
-        t.app.get(PickupWatch).checkDue(),
-        other.app.get(PickupWatch).checkDue(),
+        t.app.get(TrackingPoller).pollDue(),
+        other.app.get(TrackingPoller).pollDue(),
       ]);
       expect(x.rebooked + y.rebooked).toBe(6);
-      expect(x.checked + y.checked).toBe(6);
+      expect(x.polled + y.polled).toBe(6);
     } finally {
       await other.close();
     }

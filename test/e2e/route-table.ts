@@ -175,6 +175,22 @@ export const ROUTES: RouteCase[] = [
   },
   { method: 'get', path: '/v1/shipments/{id}', access: SELLER, isolation: 'by-id', resource: 'shipment' },
   {
+    method: 'get',
+    path: '/v1/shipments/{id}/events',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'shipment',
+  },
+  { method: 'get', path: '/v1/ops/unmapped-codes', access: ADMIN, isolation: 'none', allowedStatus: 200 },
+  // A courier push: verified by the courier's own signature, not a Kirim credential (tracking-webhooks.e2e).
+  {
+    method: 'post',
+    path: '/v1/webhooks/couriers/{code}',
+    access: 'public',
+    isolation: 'none',
+    allowedStatus: 404,
+  },
+  {
     method: 'post',
     path: '/v1/shipments/{id}/cancel',
     access: SELLER,

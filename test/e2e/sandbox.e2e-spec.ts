@@ -150,7 +150,7 @@ describe('sandbox control routes', () => {
       .send({ script: 'courier_cancelled' })
       .expect(200);
     await http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: 1 }).expect(200);
-    await http.post('/sandbox/jobs/pickup-watch/run').set(admin.auth).send({}).expect(200);
+    await http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
     await http.post('/sandbox/jobs/pickups/run').set(admin.auth).send({}).expect(200);
     const now = (await http.get(`/v1/shipments/${mine.id}`).set(seller.auth).expect(200)).body;
     expect(now.awb).not.toBe(mine.awb);

@@ -5,7 +5,9 @@ import type { SellerEventType } from 'src/sellers/notifications/seller-event';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
-import { signupSeller, TestSeller } from '../support/factories/sellers';
+import { PickupService } from 'src/shipments/pickup.service';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { gate, ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
@@ -593,4 +595,75 @@ describe('with JOBS_ENABLED=true the webhook worker runs on its own', () => {
       30_000,
     );
   });
+});
+
+describe('a tracked journey tells the seller every status change', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    t = await startTestApp();
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+    await t.close();
+  });
+
+  it('one signed shipment.status_changed per transition, each event once', async () => {
+    const http = t.http();
+    const seller = await signupSeller(http, 'Toko Dipantau');
+    const subscribed = await http
+      .patch('/v1/settings')
+      .set(seller.auth)
+      .send({ webhookUrl: receiver.url('/journey') })
+      .expect(200);
+    const secret = subscribed.body.webhookSecret as string;
+    const admin = await createOperator(t, http, 'admin');
+    const origin = (await createAddress(http, seller)).id;
+    const created = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: { code: 'jne', service: 'REG' } })
+      .expect(201);
+    const id = created.body.id as string;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const awb = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.awb as string;
+    await http.post(`/sandbox/parcels/${awb}/script`).set(seller.auth).send({ script: 'happy' }).expect(200);
+    for (let i = 0; i < 40; i += 1) {
+      t.clock.advance(2 * HOUR);
+      await http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
+    }
+    expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe(
+      'delivered',
+    );
+    await http.post('/sandbox/jobs/seller-webhooks/run').set(admin.auth).send({}).expect(200);
+
+    const moves = await t.dataSource.query<{ from_status: string; to_status: string }[]>(
+      'SELECT from_status, to_status FROM shipment_transitions WHERE shipment_id = $1',
+      [id],
+    );
+    expect(moves.map((m) => m.to_status)).toEqual(expect.arrayContaining(['picked_up', 'delivered']));
+    const got = receiver.received.filter((r) => r.path === '/journey');
+    const bodies = got.map(
+      (r) =>
+        JSON.parse(r.rawBody.toString('utf8')) as {
+          id: string;
+          type: string;
+          data: { shipmentId: string; from: string; status: string };
+        },
+    );
+    const pairs = (list: [string, string][]) => list.map(([from, to]) => `${from} → ${to}`).sort();
+    expect(bodies.every((b) => b.type === 'shipment.status_changed' && b.data.shipmentId === id)).toBe(true);
+    expect(pairs(bodies.map((b) => [b.data.from, b.data.status]))).toEqual(
+      pairs(moves.map((m) => [m.from_status, m.to_status])),
+    );
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    for (const r of got)
+      expect(verifySignature(secret, r.rawBody, r.signature, t.realClock.now()).valid).toBe(true);
+  }, 120_000);
 });

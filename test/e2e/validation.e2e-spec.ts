@@ -365,7 +365,7 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   {
     name: 'sandbox job: asOf not a date',
     method: 'post',
-    path: '/sandbox/jobs/pickup-watch/run',
+    path: '/sandbox/jobs/tracking-poll/run',
     body: { asOf: 'yesterday' },
     field: 'asOf',
     admin: true,

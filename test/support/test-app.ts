@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { loadConfig } from 'config';
+import { AppConfig, loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { Clock, SystemClock } from 'src/common/clock';
 import { APP_OPTIONS, createFastifyAdapter, configureApp } from 'src/main';
@@ -45,16 +45,26 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
 
 /**
  * The whole app on its own database, listening on a free port. `options.logDestination` receives the root
- * logger's lines (set LOG_LEVEL too: tests log nothing by default).
+ * logger's lines (set LOG_LEVEL too: tests log nothing by default); `options.configure` changes the
+ * business settings before the app starts.
  */
 export async function startTestApp(
   overrides: Record<string, string> = {},
   db?: TestDatabase,
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; configure?: (config: AppConfig) => void } = {},
 ): Promise<TestApp> {
   const database = db ?? (await createTestDatabase());
   const dns = await TestDnsServer.start();
-  const config = loadConfig(testEnv(database.url, { WEBHOOK_DNS_SERVERS: dns.address, ...overrides }), {});
+  let config = loadConfig(testEnv(database.url, { WEBHOOK_DNS_SERVERS: dns.address, ...overrides }), {});
+  if (options.configure) {
+    // Business settings are not environment: a test that needs others changes a copy here.
+    const copy = Object.assign(
+      Object.create(Object.getPrototypeOf(config) as object) as AppConfig,
+      structuredClone(config),
+    );
+    options.configure(copy);
+    config = copy;
+  }
   const clock = new FakeClock();
   const realClock = new FakeClock();
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, options)] })

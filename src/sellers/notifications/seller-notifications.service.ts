@@ -4,6 +4,8 @@ import { Clock } from 'src/common/clock';
 import { eventBody, SellerEventType } from './seller-event';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
+export type { SellerEventType } from './seller-event';
+
 /** What other modules call to tell a seller something: events go out as signed webhooks, later. */
 @Injectable()
 export class SellerNotifications {

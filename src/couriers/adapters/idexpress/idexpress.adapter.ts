@@ -42,6 +42,8 @@ const NOT_FOUND = /not (be )?found|not exist|tidak ditemukan/i;
 
 /** ID Express (iDexpress) through its open API (couriers/idexpress.md). */
 export class IdExpressAdapter implements CourierAdapter {
+  /** Airway bills per bulk tracking request. */
+  readonly trackBatchSize = TRACK_BATCH;
   readonly code = 'idexpress' as const;
   private readonly client: IdExpressClient;
 

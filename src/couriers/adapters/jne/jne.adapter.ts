@@ -54,6 +54,8 @@ const NOT_FOUND = /not found|not your cnote/i;
 
 /** JNE Express through its tariff, generatecnote, pickupcashless and tracing API (couriers/jne.md). */
 export class JneAdapter implements CourierAdapter {
+  /** No batch tracking endpoint: one airway bill per request. */
+  readonly trackBatchSize = 1;
   readonly code = 'jne' as const;
   private readonly client: JneClient;
 

@@ -58,6 +58,8 @@ const AUTH_TEXT = /sign|api_?key|username|unauthori[sz]ed|password|eccompany|cus
 
 /** J&T Express Indonesia through its legacy e-commerce API (couriers/jnt.md). */
 export class JntAdapter implements CourierAdapter {
+  /** No batch tracking endpoint: one airway bill per request. */
+  readonly trackBatchSize = 1;
   readonly code = 'jnt' as const;
   private readonly client: JntClient;
 

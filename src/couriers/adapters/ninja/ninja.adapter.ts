@@ -60,6 +60,8 @@ const byTime = (a: TrackingEvent, b: TrackingEvent) => a.occurredAt.getTime() - 
 
 /** Ninja Xpress (Ninja Van Indonesia) through its v4.1 API (couriers/ninja.md). */
 export class NinjaAdapter implements CourierAdapter {
+  /** Airway bills per bulk tracking request. */
+  readonly trackBatchSize = TRACK_BATCH;
   readonly code = 'ninja' as const;
   private readonly client: NinjaClient;
   /** Tracking-number prefixes of the account: configured, or learned from created orders. */

@@ -31,6 +31,8 @@ interface SapRate {
 
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
+  /** No batch tracking endpoint: one airway bill per request. */
+  readonly trackBatchSize = 1;
   readonly code = 'sap' as const;
   private readonly client: SapClient;
 

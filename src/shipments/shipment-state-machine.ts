@@ -1,0 +1,105 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { Transactions } from 'src/database/transaction';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { canTransition, HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
+import type { TransitionRequest } from './shipment-transition';
+import { ShipmentsRepository, TransitionRow } from './shipments.repository';
+
+export type { TransitionChanges, TransitionRequest } from './shipment-transition';
+
+export interface ShipmentMove {
+  id: string;
+  sellerId: string;
+  reference: string;
+  from: ShipmentStatus;
+  to: ShipmentStatus;
+  reason: string | null;
+  courier: string | null;
+  awb: string | null;
+}
+
+/**
+ * The one door through which a shipment's status changes (STYLE.md §5, Vendure's state machines): the
+ * move is checked against `shipment-status.ts`, made in one conditional statement with the transition
+ * and its cause recorded, and its consequences follow in the same transaction — the seller is told
+ * (`shipment.status_changed`), and an ended shipment's outcome goes once into the delivery statistics
+ * the scoring learns from. Callers say which statuses they expect to move from; a shipment that moved
+ * on meanwhile is simply not moved (the caller sees it in the answer).
+ */
+@Injectable()
+export class ShipmentStateMachine {
+  private readonly logger = new Logger(ShipmentStateMachine.name);
+
+  constructor(
+    private readonly repository: ShipmentsRepository,
+    private readonly tx: Transactions,
+    private readonly stats: DeliveryStatsService,
+    private readonly notifications: SellerNotifications,
+  ) {}
+
+  /** Moves one shipment; the move, or null when it was not in an expected status (or the guard failed). */
+  async transition(id: string, request: TransitionRequest): Promise<ShipmentMove | null> {
+    const [moved] = await this.transitionMany([id], request);
+    return moved ?? null;
+  }
+
+  /** Moves each of `ids` that meets the request's conditions; the moves made. */
+  async transitionMany(ids: string[], request: TransitionRequest): Promise<ShipmentMove[]> {
+    for (const from of request.from)
+      if (!canTransition(from, request.to))
+        throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
+    if (!ids.length) return [];
+    return this.tx.run(async () => {
+      const rows = await this.repository.transition(ids, request);
+      for (const row of rows) await this.consequences(row, request);
+      return rows.map(moveOf);
+    });
+  }
+
+  private async consequences(row: TransitionRow, request: TransitionRequest): Promise<void> {
+    await this.notifications.enqueue(row.seller_id, 'shipment.status_changed', {
+      shipmentId: row.id,
+      reference: row.reference,
+      from: row.from_status,
+      status: row.status,
+      reason: row.reason,
+      courier: row.courier,
+      awb: row.awb,
+      at: (request.occurredAt ?? request.at).toISOString(),
+    });
+    // The courier holds the parcel: a pickup made (pickup reliability learns from it).
+    if (row.from_status === 'booked' && HANDED_OVER.has(row.status) && row.courier)
+      await this.stats.recordPickupOutcome(row.courier as CourierCode, false);
+    if (!TERMINAL.has(row.status) || row.status === 'cancelled') return;
+    if (!row.courier || !row.service) return;
+    const transitDays =
+      row.status === 'delivered' && row.picked_up_at && row.ended_at
+        ? (row.ended_at.getTime() - row.picked_up_at.getTime()) / 86_400_000
+        : undefined;
+    const recorded = await this.stats.recordOutcome({
+      shipmentId: row.id,
+      courier: row.courier as CourierCode,
+      service: row.service,
+      origin: { city: row.origin.city, province: row.origin.province },
+      destination: { city: row.recipient_city, province: row.recipient_province },
+      recipientPhone: row.recipient_phone,
+      outcome: row.status as 'delivered' | 'returned' | 'lost',
+      failedAttempts: row.failed_attempts,
+      ...(transitDays !== undefined ? { transitDays: Math.max(0, Math.round(transitDays)) } : {}),
+    });
+    if (!recorded) this.logger.warn({ shipment: row.id }, 'outcome already recorded');
+  }
+}
+
+const moveOf = (row: TransitionRow): ShipmentMove => ({
+  id: row.id,
+  sellerId: row.seller_id,
+  reference: row.reference,
+  from: row.from_status,
+  to: row.status,
+  reason: row.reason,
+  courier: row.courier,
+  awb: row.awb,
+});

@@ -1,0 +1,49 @@
+import type { ShipmentStatus } from './shipment-status';
+
+/** What moved a shipment: recorded with every transition. */
+export type TransitionCauseKind =
+  | 'pickup_request'
+  | 'booking'
+  | 'booking_failed'
+  | 'seller_cancel'
+  | 'pickup_watch'
+  | 'courier_event'
+  | 'seller_action';
+
+export interface TransitionRequest {
+  to: ShipmentStatus;
+  /** The statuses the shipment may be in for the move to happen (each must be allowed to reach `to`). */
+  from: readonly ShipmentStatus[];
+  cause: TransitionCauseKind;
+  /** The courier event that caused it (tracking_events.id). */
+  causeEventId?: string | null;
+  /** The shipment's `reason` after the move (null clears it). */
+  reason?: string | null;
+  /** When it is recorded. */
+  at: Date;
+  /** When it happened at the courier (an event's time; default `at`): pickup and end times use it. */
+  occurredAt?: Date;
+  /** Further conditions the row must meet; otherwise nothing moves. */
+  where?: TransitionGuard;
+  /** Columns set with the move. */
+  set?: TransitionChanges;
+}
+
+export interface TransitionGuard {
+  sellerId?: string;
+  awb?: string;
+  /** The cancellation claim the mover holds (null: none, and nobody else's may be live at `now`). */
+  cancelClaim?: { claim: Date | null; now: Date };
+}
+
+export interface TransitionChanges {
+  courier?: string | null;
+  service?: string | null;
+  awb?: string | null;
+  courierReference?: string | null;
+  decision?: Record<string, unknown> | null;
+  pickupDueAt?: Date | null;
+  nextPollAt?: Date | null;
+  codCollected?: boolean;
+  codCollectedEventId?: string | null;
+}

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import type { Rupiah } from 'src/common/money';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import type { ShipmentStatus } from './shipment-status';
+import { CourierFacts, ShipmentsRepository, TrackedShipmentRow } from './shipments.repository';
+
+/** A shipment as the tracker sees it: where it is, who receives it, what the courier said last. */
+export interface TrackedShipment {
+  id: string;
+  sellerId: string;
+  reference: string;
+  status: ShipmentStatus;
+  courier: CourierCode | null;
+  service: string | null;
+  awb: string | null;
+  courierReference: string | null;
+  pickupDueAt: Date | null;
+  codAmount: Rupiah;
+  codCollected: boolean;
+  risk: 'none' | 'at_risk';
+  recipient: { name: string; phone: string; city: string; province: string };
+  origin: { city: string; province: string };
+  createdAt: Date;
+  bookedAt: Date | null;
+  pickedUpAt: Date | null;
+  lastEventAt: Date | null;
+  failedAttempts: number;
+  /** The courier event that caused the current status (null when something else moved it). */
+  statusEventId: string | null;
+  /** The options the booking's scoring weighed (each with its quoted transit days). */
+  decisionCandidates: { courier: string; service: string; etaDays?: { min: number; max: number } }[] | null;
+}
+
+/** What the statistics say about a shipment's lane and recipient (inputs of the risk rules). */
+export interface DeliveryOutlook {
+  /** Days from pickup by which 90 % of this lane's parcels arrived; null without observations. */
+  p90TransitDays: number | null;
+  /** The courier's promised maximum for the route. */
+  promisedMaxDays: number | null;
+  recipient: { outcomes: number; failures: number } | null;
+}
+
+const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
+  id: r.id,
+  sellerId: r.seller_id,
+  reference: r.reference,
+  status: r.status,
+  courier: r.courier as CourierCode | null,
+  service: r.service,
+  awb: r.awb,
+  courierReference: r.courier_reference,
+  pickupDueAt: r.pickup_due_at,
+  codAmount: Number(r.cod_amount),
+  codCollected: r.cod_collected,
+  risk: r.risk,
+  recipient: {
+    name: r.recipient_name,
+    phone: r.recipient_phone,
+    city: r.recipient_city,
+    province: r.recipient_province,
+  },
+  origin: { city: r.origin.city, province: r.origin.province },
+  createdAt: r.created_at,
+  bookedAt: r.booked_at,
+  pickedUpAt: r.picked_up_at,
+  lastEventAt: r.last_event_at,
+  failedAttempts: r.failed_attempts,
+  statusEventId: r.status_event_id,
+  decisionCandidates: Array.isArray(r.decision?.candidates)
+    ? (r.decision.candidates as TrackedShipment['decisionCandidates'])
+    : null,
+});
+
+/**
+ * The shipments' side of tracking: which shipments are due a poll (claimed across instances), their
+ * schedule, and the facts courier events establish beside the status. Status changes go through
+ * ShipmentStateMachine, never through here.
+ */
+@Injectable()
+export class TrackedShipments {
+  constructor(
+    private readonly repository: ShipmentsRepository,
+    private readonly stats: DeliveryStatsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async claimDue(
+    courier: CourierCode,
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<TrackedShipment[]> {
+    return (await this.repository.claimDuePolls(courier, now, leaseUntil, limit)).map(shipmentOf);
+  }
+
+  /** Locks and reads the shipments for processing (inside the caller's transaction). */
+  async lock(ids: string[]): Promise<TrackedShipment[]> {
+    return (await this.repository.lockTracked(ids)).map(shipmentOf);
+  }
+
+  /** Airway bill → shipment id, for the shipments currently booked with them at `courier`. */
+  async byAwbs(courier: CourierCode, awbs: string[]): Promise<Map<string, string>> {
+    if (!awbs.length) return new Map();
+    return new Map((await this.repository.byAwbs(courier, awbs)).map((r) => [r.awb, r.id]));
+  }
+
+  schedule(polls: { id: string; at: Date }[]): Promise<void> {
+    return this.repository.schedulePolls(polls);
+  }
+
+  postpone(ids: string[], at: Date): Promise<void> {
+    return this.repository.postponePolls(ids, at);
+  }
+
+  noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
+    return this.repository.noteCourierFacts(id, facts);
+  }
+
+  /** The lane's observed transit tail and the recipient's record, as the scoring knows them. */
+  async outlook(s: TrackedShipment): Promise<DeliveryOutlook> {
+    if (!s.courier || !s.service) return { p90TransitDays: null, promisedMaxDays: null, recipient: null };
+    const promised = this.promised(s);
+    const [estimate] = await this.stats.estimates(
+      { origin: s.origin, destination: s.recipient, recipientPhone: s.recipient.phone },
+      [{ courier: s.courier, service: s.service, promised: promised ?? { min: 1, max: 7 } }],
+    );
+    const recipient = await this.stats.recipientRecord(s.recipient.phone);
+    return {
+      p90TransitDays: estimate.transitDays.source === 'promised' ? null : estimate.transitDays.p90,
+      promisedMaxDays: promised?.max ?? null,
+      recipient,
+    };
+  }
+
+  /** The transit days the courier quoted when it was chosen, else its catalogue's promise. */
+  private promised(s: TrackedShipment): { min: number; max: number } | null {
+    const quoted = s.decisionCandidates?.find((c) => c.courier === s.courier && c.service === s.service);
+    if (quoted?.etaDays) return quoted.etaDays;
+    const info = this.config.business.couriers.catalogue[s.courier!].services.find(
+      (x) => x.code === s.service,
+    );
+    return info?.slaDays ?? null;
+  }
+}

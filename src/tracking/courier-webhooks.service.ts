@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import { NotFoundError } from 'src/common/errors/app-error';
+import { COURIER_CODES, CourierCode } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { TrackingService } from './tracking.service';
+
+/**
+ * Courier pushes: verified with the courier's own scheme over the exact bytes (the adapter's
+ * parseWebhook, which also bounds replays by the event time), stored in the inbox, answered at once; the
+ * events are applied right after, off the request (and by the inbox job should this instance stop first).
+ */
+@Injectable()
+export class CourierWebhooks implements OnModuleDestroy {
+  private readonly logger = new Logger(CourierWebhooks.name);
+  private applying: Promise<unknown> | null = null;
+  private again = false;
+  private closing = false;
+
+  constructor(
+    private readonly registry: CourierRegistry,
+    private readonly tracking: TrackingService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * @throws NotFoundError COURIERS_NOT_FOUND for a courier Kirim does not know
+   * @throws CourierWebhookRejectedError COURIER_WEBHOOK_REJECTED (401): unsigned, forged or outside the window; nothing stored
+   */
+  async receive(
+    code: string,
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): Promise<{ events: number; fresh: number }> {
+    if (!(COURIER_CODES as readonly string[]).includes(code))
+      throw new NotFoundError('COURIERS_NOT_FOUND', `No courier ${code.slice(0, 40)}`);
+    const courier = code as CourierCode;
+    const events = this.registry.get(courier).parseWebhook({ headers, rawBody }, this.clock.now());
+    const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : null;
+    const stored = await this.tracking.storePush(courier, events, rawBody, contentType);
+    if (stored.fresh) this.applySoon();
+    return stored;
+  }
+
+  /** One applier at a time per instance; a push meanwhile makes it go round once more. */
+  private applySoon(): void {
+    if (this.closing) return;
+    if (this.applying) {
+      this.again = true;
+      return;
+    }
+    this.applying = (async () => {
+      do {
+        this.again = false;
+        await this.tracking
+          .applyPushed()
+          .catch((e: unknown) => this.logger.error({ err: e }, 'applying pushed courier events failed'));
+      } while (this.again && !this.closing);
+      this.applying = null;
+    })();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    await this.applying;
+  }
+}

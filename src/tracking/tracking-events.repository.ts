@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { CourierCode, CourierReason, CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
+import { Transactions } from 'src/database/transaction';
+import type { StoredEvent } from './tracking-status';
+
+export type EventSource = 'poll' | 'webhook';
+
+interface EventRow {
+  id: string;
+  awb: string;
+  status: CourierStatus | null;
+  reason: CourierReason | null;
+  raw_code: string;
+  raw_text: string;
+  occurred_at: Date;
+  location: string | null;
+  is_return_leg: boolean;
+  cod_collected: boolean | null;
+}
+
+const storedOf = (r: EventRow): StoredEvent => ({
+  id: r.id,
+  status: r.status,
+  reason: r.reason,
+  rawCode: r.raw_code,
+  rawText: r.raw_text,
+  occurredAt: r.occurred_at,
+  location: r.location,
+  isReturnLeg: r.is_return_leg,
+  codCollected: r.cod_collected,
+});
+
+/** The inbox of courier events, each stored once, and the pushes they came in. */
+@Injectable()
+export class TrackingEventsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Stores the events not seen before (courier, airway bill, raw code and time are the key); how many,
+   * and the airway bills that got one. A push's events refer to the push they came in.
+   */
+  async insert(
+    courier: CourierCode,
+    events: TrackingEvent[],
+    source: EventSource,
+    receivedAt: Date,
+    pushId: string | null,
+  ): Promise<{ awbs: Set<string>; stored: number }> {
+    if (!events.length) return { awbs: new Set(), stored: 0 };
+    const rows = await this.tx.manager.query<{ awb: string }[]>(
+      `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, status, reason, location,
+         is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at)
+       SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
+         e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4
+       FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+         $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[])
+         AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
+       ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
+       RETURNING awb`,
+      [
+        courier,
+        source,
+        pushId,
+        receivedAt,
+        events.map(() => randomUUID()),
+        events.map((e) => e.awb),
+        events.map((e) => e.rawCode),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.rawText),
+        events.map((e) => e.status),
+        events.map((e) => e.reason ?? null),
+        events.map((e) => e.location ?? null),
+        events.map((e) => e.isReturnLeg),
+        events.map((e) => (e.codCollected === undefined ? null : e.codCollected)),
+        events.map((e) => e.unmapped === true),
+        events.map((e) => JSON.stringify(e.raw ?? withoutRaw(e))),
+      ],
+    );
+    return { awbs: new Set(rows.map((r) => r.awb)), stored: rows.length };
+  }
+
+  /** A courier push exactly as received (after its signature was verified). */
+  async insertPush(
+    courier: CourierCode,
+    body: Buffer,
+    contentType: string | null,
+    at: Date,
+  ): Promise<string> {
+    const id = randomUUID();
+    await this.tx.manager.query(
+      'INSERT INTO courier_pushes (id, courier, body, content_type, received_at) VALUES ($1, $2, $3, $4, $5)',
+      [id, courier, body.toString('utf8'), contentType, at],
+    );
+    return id;
+  }
+
+  /** Every stored event of these airway bills at the courier, by airway bill. */
+  async eventsOf(courier: CourierCode, awbs: string[]): Promise<Map<string, StoredEvent[]>> {
+    const rows = await this.tx.manager.query<EventRow[]>(
+      `SELECT id, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected
+       FROM tracking_events WHERE courier = $1 AND awb = ANY($2::text[]) ORDER BY occurred_at, id`,
+      [courier, awbs],
+    );
+    const byAwb = new Map<string, StoredEvent[]>();
+    for (const r of rows) {
+      const list = byAwb.get(r.awb);
+      if (list) list.push(storedOf(r));
+      else byAwb.set(r.awb, [storedOf(r)]);
+    }
+    return byAwb;
+  }
+
+  /**
+   * The events are applied: each belongs to its shipment from now on. Only the events the caller read
+   * (`eventIds`): one stored meanwhile by a push is still waiting for its turn.
+   */
+  async markProcessed(
+    eventIds: string[],
+    awbToShipment: Map<string, string>,
+    courier: CourierCode,
+    at: Date,
+  ): Promise<void> {
+    if (!eventIds.length) return;
+    await this.tx.manager.query(
+      `UPDATE tracking_events t SET shipment_id = m.shipment_id, processed_at = $2
+       FROM unnest($3::text[], $4::uuid[]) AS m(awb, shipment_id)
+       WHERE t.id = ANY($5::uuid[]) AND t.courier = $1 AND t.awb = m.awb AND t.processed_at IS NULL`,
+      [courier, at, [...awbToShipment.keys()], [...awbToShipment.values()], eventIds],
+    );
+  }
+
+  /** Events for airway bills no shipment has (another platform's, or a parcel re-booked away): kept, done. */
+  async markUnowned(courier: CourierCode, awbs: string[], at: Date): Promise<void> {
+    if (!awbs.length) return;
+    await this.tx.manager.query(
+      `UPDATE tracking_events SET processed_at = $2
+       WHERE courier = $1 AND awb = ANY($3::text[]) AND processed_at IS NULL`,
+      [courier, at, awbs],
+    );
+  }
+
+  /**
+   * Airway bills with pushed events not yet applied, oldest first, locked for this processor (SKIP
+   * LOCKED: several instances share the inbox).
+   */
+  async claimUnprocessed(limit: number): Promise<{ courier: CourierCode; awb: string }[]> {
+    return this.tx.manager.query<{ courier: CourierCode; awb: string }[]>(
+      `SELECT DISTINCT courier, awb FROM (
+         SELECT courier, awb FROM tracking_events WHERE processed_at IS NULL
+         ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED) pending`,
+      [limit],
+    );
+  }
+
+  /** A shipment's courier events, oldest first (every booking it had). */
+  async eventsOfShipment(
+    shipmentId: string,
+  ): Promise<(StoredEvent & { courier: CourierCode; awb: string })[]> {
+    const rows = await this.tx.manager.query<(EventRow & { courier: CourierCode })[]>(
+      `SELECT id, courier, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected
+       FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, id`,
+      [shipmentId],
+    );
+    return rows.map((r) => ({ ...storedOf(r), courier: r.courier, awb: r.awb }));
+  }
+
+  /** Courier codes no status table knows, with how often and how recently they were seen. */
+  async unmappedCodes(): Promise<
+    { courier: string; raw_code: string; count: number; example: string; first_seen: Date; last_seen: Date }[]
+  > {
+    return this.tx.manager.query(
+      `SELECT courier, raw_code, count(*)::int AS count, max(raw_text) AS example,
+         min(received_at) AS first_seen, max(received_at) AS last_seen
+       FROM tracking_events WHERE unmapped GROUP BY courier, raw_code ORDER BY count(*) DESC, courier, raw_code
+       LIMIT 1000`,
+    );
+  }
+}
+
+/** The normalized event itself, when the adapter kept no raw line of the courier's answer. */
+function withoutRaw(e: TrackingEvent): Record<string, unknown> {
+  const { raw: _raw, ...rest } = e;
+  return rest;
+}

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { RunnableJob } from 'src/common/runnable-job';
+import { PollResult, TrackingPoller } from './tracking-poller.service';
+
+/** Trigger only: due shipments are claimed in PostgreSQL, so every instance may run it. */
+@Injectable()
+export class TrackingPollJob {
+  constructor(private readonly poller: TrackingPoller) {}
+
+  @Interval(30_000)
+  @RunnableJob('tracking-poll')
+  run(asOf?: Date): Promise<PollResult> {
+    return this.poller.pollDue(asOf);
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomInt } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { COURIER_CODES, CourierCode, TrackResult } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { Transactions } from 'src/database/transaction';
+import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { courierBackoffAt } from './poll-cadence';
+import { RequestBudget } from './request-budget';
+import { TrackingService } from './tracking.service';
+
+export interface CourierPollFigures {
+  /** Shipments claimed and polled. */
+  polled: number;
+  /** Tracking requests made to the courier. */
+  requests: number;
+  /** Shipments whose poll failed (courier unavailable): polled again after the backoff. */
+  failed: number;
+  /** Status moves the events made. */
+  moved: number;
+  /** Booked shipments found picked up (by their events or the pickup watch). */
+  pickedUp: number;
+  /** Booked shipments the pickup watch sent back for re-booking (courier cancelled or missed the pickup). */
+  rebooked: number;
+}
+
+const FIGURES = ['polled', 'requests', 'failed', 'moved', 'pickedUp', 'rebooked'] as const;
+
+export interface PollResult extends CourierPollFigures {
+  couriers: Record<CourierCode, CourierPollFigures>;
+}
+
+const random = () => randomInt(1_000_000) / 1_000_000;
+
+/**
+ * The tracking poller: every courier has its own loop that claims its due shipments (FOR UPDATE SKIP
+ * LOCKED with a lease, so any number of instances share the work and a crashed one's shipments come
+ * back), asks the courier in batches of its batch size within its request budget, and hands the answers
+ * to the tracker. A courier that fails is backed off (its shipments' next poll pushed out, doubling per
+ * failure in a row); its circuit breaker answers at once meanwhile, so there is no hot loop. Booked
+ * shipments are polled like the rest: the pickup watch runs on the same answer.
+ */
+@Injectable()
+export class TrackingPoller {
+  private readonly logger = new Logger(TrackingPoller.name);
+  private readonly budgets = new Map<CourierCode, RequestBudget>();
+  private readonly failuresInARow = new Map<CourierCode, number>();
+
+  constructor(
+    private readonly tracked: TrackedShipments,
+    private readonly tracking: TrackingService,
+    private readonly registry: CourierRegistry,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {
+    for (const code of COURIER_CODES) {
+      const b = config.business.tracking.budgets[code];
+      this.budgets.set(code, new RequestBudget(b.concurrency, b.perMinute));
+    }
+  }
+
+  /** Polls every shipment due by `asOf` (default now), each once: a due shipment's next poll is later. */
+  async pollDue(asOf?: Date): Promise<PollResult> {
+    const now = asOf ?? this.clock.now();
+    const figures = await Promise.all(COURIER_CODES.map((c) => this.pollCourier(c, now)));
+    const total = Object.fromEntries(
+      FIGURES.map((k) => [k, figures.reduce((sum, f) => sum + f[k], 0)]),
+    ) as unknown as CourierPollFigures;
+    return {
+      ...total,
+      couriers: Object.fromEntries(COURIER_CODES.map((c, i) => [c, figures[i]])) as PollResult['couriers'],
+    };
+  }
+
+  /**
+   * One courier's due shipments: a claimer keeps a queue of batches filled while `concurrency` workers
+   * send them, so the courier's budget, not the database round trips, sets the pace.
+   */
+  private async pollCourier(courier: CourierCode, now: Date): Promise<CourierPollFigures> {
+    const figures: CourierPollFigures = {
+      polled: 0,
+      requests: 0,
+      failed: 0,
+      moved: 0,
+      pickedUp: 0,
+      rebooked: 0,
+    };
+    const adapter = this.registry.get(courier);
+    const budget = this.budgets.get(courier)!;
+    const settings = this.config.business.tracking;
+    const batchSize = Math.max(1, adapter.trackBatchSize);
+    const claimSize = Math.min(settings.claimBatch, batchSize * budget.concurrency * 2);
+    const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
+
+    const queue: TrackedShipment[][] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | null = null;
+    const refill = (): Promise<void> =>
+      (claiming ??= (async () => {
+        try {
+          const due = await this.tx.run(() => this.tracked.claimDue(courier, now, leaseUntil, claimSize));
+          for (let i = 0; i < due.length; i += batchSize) queue.push(due.slice(i, i + batchSize));
+          if (due.length < claimSize) exhausted = true;
+        } catch (e) {
+          exhausted = true;
+          this.logger.error({ err: e, courier }, 'tracking poll: claiming failed');
+        } finally {
+          claiming = null;
+        }
+      })());
+
+    const worker = async () => {
+      for (;;) {
+        if (queue.length < budget.concurrency && !exhausted) void refill();
+        if (!queue.length) {
+          if (exhausted && !claiming) return;
+          await (claiming ?? refill());
+          continue;
+        }
+        await this.pollBatch(courier, queue.shift()!, now, budget, figures);
+      }
+    };
+    await Promise.all(Array.from({ length: budget.concurrency }, worker));
+    return figures;
+  }
+
+  private async pollBatch(
+    courier: CourierCode,
+    shipments: TrackedShipment[],
+    now: Date,
+    budget: RequestBudget,
+    figures: CourierPollFigures,
+  ): Promise<void> {
+    figures.polled += shipments.length;
+    let results: TrackResult[];
+    const release = await budget.acquire();
+    try {
+      figures.requests += 1;
+      results = await this.registry.get(courier).track(shipments.map((s) => s.awb!));
+    } catch (e) {
+      release();
+      figures.failed += shipments.length;
+      const failures = (this.failuresInARow.get(courier) ?? 0) + 1;
+      this.failuresInARow.set(courier, failures);
+      const at = courierBackoffAt(failures, now, this.config.business.tracking.courierBackoff, random());
+      await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
+      if (!(e instanceof CourierUnavailableError)) throw e;
+      if (failures === 1 || e.reason !== 'circuit_open')
+        this.logger.warn(
+          { courier, reason: e.reason, failures },
+          'tracking poll: courier unavailable, backing off',
+        );
+      return;
+    }
+    release();
+    this.failuresInARow.set(courier, 0);
+    try {
+      const applied = await this.tracking.recordPoll(courier, shipments, results, now);
+      figures.moved += applied.moved;
+      figures.pickedUp += applied.pickedUp;
+      figures.rebooked += applied.rebooked;
+    } catch (e) {
+      // Left claimed: polled again when the lease runs out.
+      this.logger.error({ err: e, courier, shipments: shipments.length }, 'tracking poll: applying failed');
+    }
+  }
+}

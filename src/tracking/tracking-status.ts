@@ -1,0 +1,145 @@
+import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
+import { canTransition, type ShipmentStatus } from 'src/shipments/shipment-status';
+
+/** A courier event as stored in the inbox. */
+export interface StoredEvent {
+  id: string;
+  status: CourierStatus | null;
+  reason: CourierReason | null;
+  rawCode: string;
+  rawText: string;
+  occurredAt: Date;
+  location: string | null;
+  isReturnLeg: boolean;
+  /** The courier's own word on the COD cash; null when its tracking says nothing about it. */
+  codCollected: boolean | null;
+}
+
+/** A status move the events call for, with the event that causes it. */
+export interface PlannedMove {
+  to: ShipmentStatus;
+  event: StoredEvent;
+}
+
+/**
+ * The shipment status a courier event stands for (couriers/README.md §3): created and pickup_requested
+ * are still `booked`; a courier's cancel before pickup is the pickup watch's to handle; an exception is
+ * an overlay (a reason beside the status) unless the parcel is lost; a delivery on the return leg is
+ * the return completing.
+ */
+export function shipmentStatusOf(
+  e: Pick<StoredEvent, 'status' | 'reason' | 'isReturnLeg'>,
+): ShipmentStatus | null {
+  switch (e.status) {
+    case 'picked_up':
+    case 'in_transit':
+    case 'out_for_delivery':
+    case 'delivery_failed':
+    case 'returned':
+      return e.status;
+    case 'delivered':
+      return e.isReturnLeg ? 'returned' : 'delivered';
+    case 'returning_to_sender':
+      return 'returning';
+    case 'exception':
+      return e.reason === 'lost' ? 'lost' : null;
+    default:
+      return null;
+  }
+}
+
+/** Time order; events at the same instant in the order a journey takes them (never by arrival). */
+const RANK: Record<ShipmentStatus, number> = {
+  ready: 0,
+  booking: 0,
+  booking_failed: 0,
+  booked: 1,
+  picked_up: 2,
+  in_transit: 3,
+  out_for_delivery: 4,
+  delivery_failed: 5,
+  returning: 6,
+  delivered: 7,
+  returned: 7,
+  lost: 7,
+  cancelled: 7,
+};
+export function journeyOrder(a: StoredEvent, b: StoredEvent): number {
+  const t = a.occurredAt.getTime() - b.occurredAt.getTime();
+  if (t) return t;
+  const ra = RANK[shipmentStatusOf(a) ?? 'booked'];
+  const rb = RANK[shipmentStatusOf(b) ?? 'booked'];
+  if (ra !== rb) return ra - rb;
+  return a.rawCode < b.rawCode ? -1 : a.rawCode > b.rawCode ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * The journey all of a booking's events describe, folded in time order from `booked` through the
+ * forward-only transition table: a stale or repeated event that would move the parcel back is ignored.
+ * The same events give the same journey whatever order they arrived in.
+ */
+export function journey(events: readonly StoredEvent[]): PlannedMove[] {
+  const path: PlannedMove[] = [];
+  let state: ShipmentStatus = 'booked';
+  for (const event of [...events].sort(journeyOrder)) {
+    const to = shipmentStatusOf(event);
+    if (!to || to === state || !canTransition(state, to)) continue;
+    path.push({ to, event });
+    state = to;
+  }
+  return path;
+}
+
+/**
+ * The moves that take a shipment in status `current` to where its events say it is: the journey's steps
+ * after the one that put it there (`causeEventId`, the event of its last move), else after the last time
+ * the journey stood where the shipment stands, or — when the shipment got where it is by other means
+ * (the pickup watch) — straight to the journey's end if the table allows. Never backwards.
+ */
+export function movesFrom(
+  current: ShipmentStatus,
+  causeEventId: string | null,
+  events: readonly StoredEvent[],
+): PlannedMove[] {
+  const path = journey(events);
+  if (!path.length) return [];
+  let from = causeEventId ? path.findIndex((p) => p.event.id === causeEventId && p.to === current) : -1;
+  if (from === -1 && current !== 'booked') {
+    for (let i = path.length - 1; i >= 0; i -= 1)
+      if (path[i].to === current) {
+        from = i;
+        break;
+      }
+    if (from === -1) {
+      const end = path[path.length - 1];
+      return end.to !== current && canTransition(current, end.to) ? [end] : [];
+    }
+  }
+  const moves: PlannedMove[] = [];
+  let state = current;
+  for (const step of path.slice(from + 1)) {
+    if (!canTransition(state, step.to)) continue;
+    moves.push(step);
+    state = step.to;
+  }
+  return moves;
+}
+
+/**
+ * Delivery runs and failed attempts as the whole journey tells them (not as the moves happened to be
+ * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run.
+ */
+export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: number; failed: number } {
+  let attempts = 0;
+  let failed = 0;
+  let previous: ShipmentStatus = 'booked';
+  for (const step of journey(events)) {
+    if (step.to === 'out_for_delivery') attempts += 1;
+    if (step.to === 'delivery_failed' || step.to === 'delivered') {
+      if (previous !== 'out_for_delivery') attempts += 1;
+      if (step.to === 'delivery_failed') failed += 1;
+    }
+    previous = step.to;
+  }
+  return { attempts, failed };
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { TrackingEventsRepository } from './tracking-events.repository';
+import { TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
+
+/** What tracking shows: a shipment with its courier events, and the codes no status table knows. */
+@Injectable()
+export class TrackingViews {
+  constructor(
+    private readonly shipments: ShipmentsService,
+    private readonly inbox: TrackingEventsRepository,
+  ) {}
+
+  /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
+  async shipment(sellerId: string, id: string): Promise<ShipmentDetailDto> {
+    const detail = await this.shipments.get(sellerId, id);
+    return { ...detail, events: await this.eventsOf(id) };
+  }
+
+  /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
+  async events(sellerId: string, id: string): Promise<TrackingEventDto[]> {
+    await this.shipments.find(sellerId, id);
+    return this.eventsOf(id);
+  }
+
+  async unmappedCodes(): Promise<UnmappedCodeDto[]> {
+    return (await this.inbox.unmappedCodes()).map((r) => ({
+      courier: r.courier,
+      rawCode: r.raw_code,
+      count: r.count,
+      example: r.example,
+      firstSeen: r.first_seen.toISOString(),
+      lastSeen: r.last_seen.toISOString(),
+    }));
+  }
+
+  private async eventsOf(shipmentId: string): Promise<TrackingEventDto[]> {
+    return (await this.inbox.eventsOfShipment(shipmentId)).map((e) => ({
+      at: e.occurredAt.toISOString(),
+      status: e.status,
+      reason: e.reason,
+      rawCode: e.rawCode,
+      description: e.rawText,
+      location: e.location,
+      courier: e.courier,
+      awb: e.awb,
+      returnLeg: e.isReturnLeg,
+      codCollected: e.codCollected,
+    }));
+  }
+}

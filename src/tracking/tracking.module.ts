@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { SellersModule } from 'src/sellers/sellers.module';
+import { ShipmentsModule } from 'src/shipments/shipments.module';
+import { CourierWebhooksController } from './courier-webhooks.controller';
+import { CourierWebhooks } from './courier-webhooks.service';
+import { TrackingController } from './tracking.controller';
+import { TrackingEventsRepository } from './tracking-events.repository';
+import { TrackingInboxJob } from './tracking-inbox.job';
+import { TrackingPollJob } from './tracking-poll.job';
+import { TrackingPoller } from './tracking-poller.service';
+import { TrackingService } from './tracking.service';
+import { TrackingViews } from './tracking-views.service';
+
+/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
+@Module({
+  imports: [ShipmentsModule, SellersModule],
+  controllers: [TrackingController, CourierWebhooksController],
+  providers: [
+    TrackingEventsRepository,
+    TrackingService,
+    TrackingPoller,
+    TrackingPollJob,
+    TrackingInboxJob,
+    CourierWebhooks,
+    TrackingViews,
+  ],
+  exports: [TrackingService],
+})
+export class TrackingModule {}

@@ -1,0 +1,225 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomInt } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
+import { Transactions } from 'src/database/transaction';
+import { PickupWatch } from 'src/shipments/pickup-watch.service';
+import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
+import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
+import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { nextPollAt } from './poll-cadence';
+import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
+import { deliveryAttempts, movesFrom, StoredEvent } from './tracking-status';
+
+export interface ApplyResult {
+  /** Status moves made. */
+  moved: number;
+  /** Booked shipments found picked up (by their events or by the pickup watch). */
+  pickedUp: number;
+  /** Booked shipments sent back for re-booking by the pickup watch. */
+  rebooked: number;
+  /** Shipments still waiting for their pickup, for the pickup watch. */
+  booked: { shipment: TrackedShipment; events: StoredEvent[] }[];
+}
+
+const random = () => randomInt(1_000_000) / 1_000_000;
+
+/**
+ * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
+ * shipments through the state machine in time order whatever order they arrived in; then the risk rules,
+ * the poll schedule and the pickup watch. Polled and pushed events go the same way.
+ */
+@Injectable()
+export class TrackingService {
+  private readonly logger = new Logger(TrackingService.name);
+
+  constructor(
+    private readonly events: TrackingEventsRepository,
+    private readonly tracked: TrackedShipments,
+    private readonly stateMachine: ShipmentStateMachine,
+    private readonly pickupWatch: PickupWatch,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * What one poll brought for claimed shipments of one courier: events stored, applied, next polls set,
+   * and the pickup watch run for the ones still waiting to be picked up.
+   */
+  async recordPoll(courier: CourierCode, shipments: TrackedShipment[], results: TrackResult[], now: Date) {
+    const found = results.flatMap((r) => (r.found ? r.events : []));
+    const awbs = shipments.map((s) => s.awb!);
+    const applied = await this.tx.run(async () => {
+      await this.events.insert(courier, found, 'poll', this.clock.now(), null);
+      return this.apply(courier, awbs, now, 'poll');
+    });
+    const watched = await this.watchPickups(applied.booked, now, true);
+    return { ...applied, pickedUp: applied.pickedUp + watched.pickedUp, rebooked: watched.rebooked };
+  }
+
+  /** A courier's push, verified: stored at once; applied asynchronously (see applyPushed). */
+  async storePush(
+    courier: CourierCode,
+    events: TrackingEvent[],
+    body: Buffer,
+    contentType: string | null,
+  ): Promise<{ events: number; fresh: number }> {
+    const now = this.clock.now();
+    const fresh = await this.tx.run(async () => {
+      const pushId = await this.events.insertPush(courier, body, contentType, now);
+      return this.events.insert(courier, events, 'webhook', now, pushId);
+    });
+    return { events: events.length, fresh: fresh.stored };
+  }
+
+  /** Applies pushed events waiting in the inbox, a batch at a time; the number of airway bills applied. */
+  async applyPushed(asOf?: Date): Promise<number> {
+    const now = asOf ?? this.clock.now();
+    let applied = 0;
+    for (;;) {
+      const pending = await this.events.claimUnprocessed(this.config.business.tracking.inboxBatch);
+      if (!pending.length) return applied;
+      const byCourier = new Map<CourierCode, string[]>();
+      for (const p of pending) byCourier.set(p.courier, [...(byCourier.get(p.courier) ?? []), p.awb]);
+      for (const [courier, awbs] of byCourier) {
+        const result = await this.tx.run(() => this.apply(courier, awbs, now, 'webhook'));
+        await this.watchPickups(result.booked, now, false);
+      }
+      applied += pending.length;
+      if (pending.length < this.config.business.tracking.inboxBatch) return applied;
+    }
+  }
+
+  /**
+   * Applies every stored event of these airway bills to the shipments booked with them (locked, in the
+   * caller's transaction): the moves their journey calls for, the facts beside the status, and — for
+   * a poll — the next poll by the new status; a push instead pushes the next poll back.
+   */
+  private async apply(
+    courier: CourierCode,
+    awbs: string[],
+    now: Date,
+    source: EventSource,
+  ): Promise<ApplyResult> {
+    const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, booked: [] };
+    const owners = await this.tracked.byAwbs(courier, awbs);
+    await this.events.markUnowned(
+      courier,
+      awbs.filter((a) => !owners.has(a)),
+      now,
+    );
+    if (!owners.size) return result;
+    const shipments = await this.tracked.lock([...owners.values()]);
+    const eventsByAwb = await this.events.eventsOf(courier, [...owners.keys()]);
+    const polls: { id: string; at: Date }[] = [];
+    const pushed: string[] = [];
+    for (const s of shipments) {
+      if (!s.awb || s.courier !== courier) continue;
+      const events = eventsByAwb.get(s.awb) ?? [];
+      const status = await this.move(s, events, now);
+      result.moved += status.moves;
+      if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
+      if (events.length)
+        await this.tracked.noteCourierFacts(s.id, {
+          lastEventAt: events[events.length - 1].occurredAt,
+          ...deliveryAttempts(events),
+        });
+      if (!TRACKED.has(status.now)) continue;
+      if (status.now === 'booked') result.booked.push({ shipment: s, events });
+      else if (source === 'poll')
+        polls.push({
+          id: s.id,
+          at: nextPollAt(status.now, now, this.config.business.tracking.cadence, random()),
+        });
+      else pushed.push(s.id);
+    }
+    const read = [...eventsByAwb.values()].flatMap((list) => list.map((e) => e.id));
+    await this.events.markProcessed(read, owners, courier, now);
+    await this.tracked.schedule(polls);
+    const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
+    await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
+    return result;
+  }
+
+  /** Makes the moves the shipment's events call for, each caused by its event; where it ends up. */
+  private async move(
+    s: TrackedShipment,
+    events: StoredEvent[],
+    now: Date,
+  ): Promise<{ now: ShipmentStatus; moves: number }> {
+    let status = s.status;
+    let moves = 0;
+    if (!TRACKED.has(status)) return { now: status, moves };
+    for (const step of movesFrom(status, s.statusEventId, events)) {
+      const set: TransitionChanges = {};
+      // The cash is taken when the courier says so, or — for couriers whose tracking says nothing
+      // about COD (JNE, SAP, ID Express) — when a COD parcel is delivered.
+      if (step.to === 'delivered' && s.codAmount > 0 && step.event.codCollected !== false) {
+        set.codCollected = true;
+        set.codCollectedEventId = step.event.id;
+      }
+      const moved = await this.stateMachine.transition(s.id, {
+        to: step.to,
+        from: [status],
+        cause: 'courier_event',
+        causeEventId: step.event.id,
+        reason: step.event.reason,
+        at: now,
+        occurredAt: step.event.occurredAt,
+        set,
+      });
+      if (!moved) break;
+      status = step.to;
+      moves += 1;
+    }
+    return { now: status, moves };
+  }
+
+  /** The pickup watch for shipments still booked after their events; a poll also sets their next check. */
+  private async watchPickups(
+    booked: ApplyResult['booked'],
+    now: Date,
+    schedule: boolean,
+  ): Promise<{ pickedUp: number; rebooked: number }> {
+    const watched = { pickedUp: 0, rebooked: 0 };
+    const rechecks: { id: string; at: Date }[] = [];
+    for (const { shipment: s, events } of booked) {
+      if (!s.courier || !s.awb || !s.service || !s.pickupDueAt) continue;
+      try {
+        const assessment = await this.pickupWatch.assess(
+          {
+            id: s.id,
+            courier: s.courier,
+            service: s.service,
+            awb: s.awb,
+            courierReference: s.courierReference,
+            pickupDueAt: s.pickupDueAt,
+          },
+          events.map((e) => courierEvent(s.awb!, e)),
+          now,
+        );
+        if (assessment.outcome === 'waiting') rechecks.push({ id: s.id, at: assessment.recheckAt });
+        else watched[assessment.outcome === 'picked_up' ? 'pickedUp' : 'rebooked'] += 1;
+      } catch (e) {
+        // Left as claimed: looked at again when the lease runs out.
+        this.logger.error({ err: e, shipment: s.id }, 'pickup watch failed');
+      }
+    }
+    if (schedule) await this.tracked.schedule(rechecks);
+    return watched;
+  }
+}
+
+const courierEvent = (awb: string, e: StoredEvent): TrackingEvent => ({
+  awb,
+  status: e.status,
+  ...(e.reason ? { reason: e.reason } : {}),
+  rawCode: e.rawCode,
+  rawText: e.rawText,
+  occurredAt: e.occurredAt,
+  ...(e.location ? { location: e.location } : {}),
+  isReturnLeg: e.isReturnLeg,
+  ...(e.codCollected !== null ? { codCollected: e.codCollected } : {}),
+});

@@ -1,0 +1,176 @@
+import supertest from 'supertest';
+import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
+import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { PickupService } from 'src/shipments/pickup.service';
+import { snapshotTables } from '../support/db-snapshot';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
+
+const PINNED: { code: CourierCode; service: string }[] = [
+  { code: 'jne', service: 'REG' },
+  { code: 'jnt', service: 'EZ' },
+  { code: 'sap', service: 'UDRREG' },
+  { code: 'ninja', service: 'STANDARD' },
+  { code: 'idexpress', service: '00' },
+];
+
+/**
+ * Courier pushes through `POST /v1/webhooks/couriers/:code`, signed by each courier's sandbox its own
+ * way: stored once however often they come, refused with nothing stored when unsigned or forged, and
+ * applied to the same end whatever order they arrive in — also when a poll brings the same events.
+ */
+describe.each(PINNED)('courier webhooks: $code', (pinned) => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let admin: { auth: { authorization: string } };
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    admin = await createOperator(t, http, 'admin');
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  async function book(): Promise<{ id: string; awb: string }> {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: pinned })
+        .expect(201)
+    ).body;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(s.status).toBe('booked');
+    return { id, awb: s.awb };
+  }
+  const sandbox = () => t.app.get(CourierSandboxes).get(pinned.code)!;
+  const advance = (awb: string, to: CourierStatus, reason?: string) =>
+    http
+      .post(`/sandbox/parcels/${awb}/advance`)
+      .set(seller.auth)
+      .send({ to, ...(reason ? { reason } : {}) })
+      .expect(200);
+  /** The push the courier sends now for the parcel's latest event. */
+  async function pushFor(awb: string): Promise<SandboxPush> {
+    const push = await sandbox().webhookFor(awb);
+    expect(push).not.toBeNull();
+    return push!;
+  }
+  const send = (push: PushRequest) =>
+    http.post(`/v1/webhooks/couriers/${pinned.code}`).set(push.headers).send(push.body);
+  const status = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+  const storedEvents = async (awb: string) =>
+    (
+      await t.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM tracking_events WHERE courier = $1 AND awb = $2',
+        [pinned.code, awb],
+      )
+    )[0].n;
+  const runJob = (name: string) =>
+    http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200);
+
+  it('stores a push replayed five times once and applies it; the shipment moves once', async () => {
+    const b = await book();
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'picked_up');
+    const push = await pushFor(b.awb);
+    for (let i = 0; i < 5; i += 1) {
+      const res = await send(push).expect(200);
+      expect(res.body.events).toBeGreaterThan(0);
+      expect(res.body.fresh).toBe(i === 0 ? res.body.events : 0);
+    }
+    await waitUntil(async () => (await status(b.id)) === 'picked_up', 'the push applied');
+    expect(await storedEvents(b.awb)).toBe((await send(push).expect(200)).body.events);
+    const moves = await t.dataSource.query<{ to_status: string }[]>(
+      "SELECT to_status FROM shipment_transitions WHERE shipment_id = $1 AND cause = 'courier_event'",
+      [b.id],
+    );
+    expect(moves).toEqual([{ to_status: 'picked_up' }]);
+    const [push0] = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM courier_pushes WHERE courier = $1',
+      [pinned.code],
+    );
+    // Every push is kept raw for audit, even a repeat; its events are stored once.
+    expect(push0.n).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses unsigned and forged pushes with 401 and stores nothing', async () => {
+    const b = await book();
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'picked_up');
+    const push = await pushFor(b.awb);
+    const before = await snapshotTables(t.dataSource);
+    for (const bad of [push.unsigned, push.forged]) {
+      const res = await send(bad).expect(401);
+      expect(res.body.code).toBe('COURIER_WEBHOOK_REJECTED');
+    }
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
+    expect(await status(b.id)).toBe('booked');
+  });
+
+  it('ends in the same status when the pushes arrive out of order as when in order', async () => {
+    const [inOrder, reversed] = [await book(), await book()];
+    const pushes: { a: SandboxPush; b: SandboxPush }[] = [];
+    const journey: [CourierStatus, string?][] = [
+      ['picked_up'],
+      ['in_transit'],
+      ['out_for_delivery'],
+      ['delivery_failed', 'consignee_absent'],
+      ['out_for_delivery'],
+      ['delivered'],
+    ];
+    for (const [to, reason] of journey) {
+      t.clock.advance(3600_000);
+      await advance(inOrder.awb, to, reason);
+      await advance(reversed.awb, to, reason);
+      pushes.push({ a: await pushFor(inOrder.awb), b: await pushFor(reversed.awb) });
+    }
+    for (const p of pushes) await send(p.a).expect(200);
+    for (const p of [...pushes].reverse()) await send(p.b).expect(200);
+    await runJob('tracking-inbox');
+    expect(await status(inOrder.id)).toBe('delivered');
+    expect(await status(reversed.id)).toBe('delivered');
+    const attempts = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.attempts as number;
+    expect(await attempts(reversed.id)).toBe(await attempts(inOrder.id));
+  });
+
+  it('keeps one event when a push and a poll report the same thing', async () => {
+    const b = await book();
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'picked_up');
+    await send(await pushFor(b.awb)).expect(200);
+    await runJob('tracking-inbox');
+    const afterPush = await storedEvents(b.awb);
+    // Due now: the push postponed the next poll, so move past it.
+    t.clock.advance(24 * 3600_000);
+    await runJob('tracking-poll');
+    const polled = await t.dataSource.query<{ raw_code: string; occurred_at: Date; n: number }[]>(
+      `SELECT raw_code, occurred_at, count(*)::int AS n FROM tracking_events WHERE courier = $1 AND awb = $2
+       GROUP BY raw_code, occurred_at HAVING count(*) > 1`,
+      [pinned.code, b.awb],
+    );
+    expect(polled).toEqual([]);
+    expect(await storedEvents(b.awb)).toBeGreaterThanOrEqual(afterPush);
+    expect(await status(b.id)).toBe('picked_up');
+  });
+
+  it('answers 404 for a courier it does not know', async () => {
+    const res = await http.post('/v1/webhooks/couriers/dhl').send({}).expect(404);
+    expect(res.body.code).toBe('COURIERS_NOT_FOUND');
+  });
+});

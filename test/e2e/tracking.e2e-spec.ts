@@ -1,0 +1,198 @@
+import supertest from 'supertest';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { PickupService } from 'src/shipments/pickup.service';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createOperator } from '../support/factories/operators';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
+const PINNED: { code: CourierCode; service: string }[] = [
+  { code: 'jne', service: 'REG' },
+  { code: 'jnt', service: 'EZ' },
+  { code: 'sap', service: 'UDRREG' },
+  { code: 'ninja', service: 'STANDARD' },
+  { code: 'idexpress', service: '00' },
+];
+
+interface Booked {
+  id: string;
+  awb: string;
+  courier: CourierCode;
+}
+
+/**
+ * Journeys through the tracker: shipments booked at every courier's sandbox, driven by the sandbox's
+ * scripts, followed by the poller over real HTTP until they end. Each ends in the status its courier's
+ * own words say, with the events kept, every move recorded with the event that caused it, and its
+ * outcome recorded once for the scoring.
+ */
+describe('tracking journeys at every courier', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let admin: { auth: { authorization: string } };
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+    admin = await createOperator(t, http, 'admin');
+  });
+  afterAll(() => t.close());
+
+  async function bookAll(codAmount = 150_000): Promise<Booked[]> {
+    const ids: string[] = [];
+    for (const pinned of PINNED) {
+      const res = await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: pinned, codAmount })
+        .expect(201);
+      ids.push(res.body.id);
+    }
+    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    return Promise.all(
+      ids.map(async (id, i) => {
+        const s = await shipment(id);
+        expect(s).toMatchObject({ status: 'booked', awb: expect.any(String) });
+        return { id, awb: s.awb, courier: PINNED[i].code };
+      }),
+    );
+  }
+  const shipment = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const script = (b: Booked, name: string) =>
+    http.post(`/sandbox/parcels/${b.awb}/script`).set(seller.auth).send({ script: name }).expect(200);
+  const poll = () => http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
+  /** Moves time two hours at a time, polling after each step, `steps` times. */
+  async function follow(steps: number): Promise<void> {
+    for (let i = 0; i < steps; i += 1) {
+      t.clock.advance(2 * 3600_000);
+      await poll();
+    }
+  }
+  const transitions = (id: string) =>
+    t.dataSource.query<
+      { from_status: string; to_status: string; cause: string; cause_event_id: string | null }[]
+    >(
+      `SELECT t.from_status, t.to_status, t.cause, t.cause_event_id FROM shipment_transitions t
+       LEFT JOIN tracking_events e ON e.id = t.cause_event_id
+       WHERE t.shipment_id = $1 ORDER BY t.at, e.occurred_at NULLS FIRST`,
+      [id],
+    );
+  const outcomes = (id: string) =>
+    t.dataSource.query<{ outcome: string; failed_attempts: number }[]>(
+      'SELECT outcome, failed_attempts FROM delivery_outcomes WHERE shipment_id = $1',
+      [id],
+    );
+
+  it('happy: picked up, carried, delivered; the COD cash counted as collected by the delivering event', async () => {
+    const booked = await bookAll();
+    for (const b of booked) await script(b, 'happy');
+    await follow(40);
+    for (const b of booked) {
+      const s = await shipment(b.id);
+      expect({ courier: b.courier, status: s.status, cod: s.codCollected, attempts: s.attempts }).toEqual({
+        courier: b.courier,
+        status: 'delivered',
+        cod: true,
+        attempts: 1,
+      });
+      const statuses = s.events.map((e: { status: string | null }) => e.status).filter(Boolean);
+      expect(statuses).toEqual(expect.arrayContaining(['picked_up', 'out_for_delivery', 'delivered']));
+      for (const e of s.events) {
+        expect(e.rawCode).toEqual(expect.any(String));
+        expect(e.description.length).toBeGreaterThan(0);
+        expect(e.awb).toBe(b.awb);
+      }
+      const moves = await transitions(b.id);
+      const courierMoves = moves.filter((m) => m.cause === 'courier_event');
+      expect(courierMoves.map((m) => m.to_status)).toEqual(
+        expect.arrayContaining(['picked_up', 'out_for_delivery', 'delivered']),
+      );
+      expect(courierMoves.every((m) => m.cause_event_id !== null)).toBe(true);
+      const [cod] = await t.dataSource.query<{ cod_collected_event_id: string; status: string }[]>(
+        `SELECT s.cod_collected_event_id, e.status FROM shipments s
+         JOIN tracking_events e ON e.id = s.cod_collected_event_id WHERE s.id = $1`,
+        [b.id],
+      );
+      expect(cod.status).toBe('delivered');
+      expect(await outcomes(b.id)).toEqual([{ outcome: 'delivered', failed_attempts: 0 }]);
+      // Ended: it leaves the poll set.
+      const [row] = await t.dataSource.query<{ next_poll_at: Date | null }[]>(
+        'SELECT next_poll_at FROM shipments WHERE id = $1',
+        [b.id],
+      );
+      expect(row.next_poll_at).toBeNull();
+    }
+  });
+
+  it('failed then delivered: the failed attempt is recorded with its reason, then the re-attempt delivers', async () => {
+    const booked = await bookAll();
+    for (const b of booked) await script(b, 'failed_then_delivered');
+    await follow(40);
+    for (const b of booked) {
+      const s = await shipment(b.id);
+      expect({ courier: b.courier, status: s.status, attempts: s.attempts, cod: s.codCollected }).toEqual({
+        courier: b.courier,
+        status: 'delivered',
+        attempts: 2,
+        cod: true,
+      });
+      const moves = (await transitions(b.id)).map((m) => m.to_status);
+      expect(moves.indexOf('delivery_failed')).toBeGreaterThan(moves.indexOf('out_for_delivery'));
+      expect(moves.lastIndexOf('out_for_delivery')).toBeGreaterThan(moves.indexOf('delivery_failed'));
+      expect(await outcomes(b.id)).toEqual([{ outcome: 'delivered', failed_attempts: 1 }]);
+    }
+  });
+
+  it('refused, returned to sender: ends returned, no COD collected, the outcome a failure', async () => {
+    const booked = await bookAll();
+    for (const b of booked) await script(b, 'refused_rts');
+    await follow(40);
+    for (const b of booked) {
+      const s = await shipment(b.id);
+      expect({ courier: b.courier, status: s.status, cod: s.codCollected }).toEqual({
+        courier: b.courier,
+        status: 'returned',
+        cod: false,
+      });
+      const moves = (await transitions(b.id)).map((m) => m.to_status);
+      expect(moves).toEqual(expect.arrayContaining(['delivery_failed', 'returning', 'returned']));
+      expect(await outcomes(b.id)).toEqual([{ outcome: 'returned', failed_attempts: 1 }]);
+    }
+  });
+
+  it('stuck: stays in transit and keeps being polled; nothing ends, no outcome', async () => {
+    const booked = await bookAll();
+    for (const b of booked) await script(b, 'stuck');
+    await follow(30);
+    for (const b of booked) {
+      const s = await shipment(b.id);
+      expect({ courier: b.courier, status: s.status }).toEqual({ courier: b.courier, status: 'in_transit' });
+      expect(await outcomes(b.id)).toEqual([]);
+      const [row] = await t.dataSource.query<{ next_poll_at: Date | null }[]>(
+        'SELECT next_poll_at FROM shipments WHERE id = $1',
+        [b.id],
+      );
+      expect(row.next_poll_at).not.toBeNull();
+    }
+  });
+
+  it('a non-COD parcel delivered collects nothing', async () => {
+    const booked = await bookAll(0);
+    for (const b of booked) await script(b, 'happy');
+    await follow(40);
+    for (const b of booked) {
+      const s = await shipment(b.id);
+      expect({ courier: b.courier, status: s.status, cod: s.codCollected }).toEqual({
+        courier: b.courier,
+        status: 'delivered',
+        cod: false,
+      });
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { courierBackoffAt, nextPollAt, PollCadence } from 'src/tracking/poll-cadence';
+import { RequestBudget } from 'src/tracking/request-budget';
+
+const cadence: PollCadence = {
+  everyMinutes: { out_for_delivery: 30, in_transit: 360, delivery_failed: 60 },
+  defaultMinutes: 240,
+  jitter: 0.15,
+};
+const now = new Date('2026-11-30T00:00:00Z');
+const minutesAfter = (d: Date) => (d.getTime() - now.getTime()) / 60_000;
+
+describe('poll cadence', () => {
+  it('polls often out for delivery, rarely in long-haul transit, within the jitter', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.999999, noNaN: true }), (r) => {
+        const ofd = minutesAfter(nextPollAt('out_for_delivery', now, cadence, r));
+        const transit = minutesAfter(nextPollAt('in_transit', now, cadence, r));
+        const other = minutesAfter(nextPollAt('picked_up', now, cadence, r));
+        expect(ofd).toBeGreaterThanOrEqual(30 * 0.85 - 1e-9);
+        expect(ofd).toBeLessThanOrEqual(30 * 1.15 + 1e-9);
+        expect(transit).toBeGreaterThanOrEqual(360 * 0.85 - 1e-9);
+        expect(other).toBeGreaterThanOrEqual(240 * 0.85 - 1e-9);
+        expect(transit).toBeGreaterThan(ofd);
+      }),
+    );
+  });
+
+  it('spreads shipments polled together', () => {
+    const times = new Set([0.1, 0.5, 0.9].map((r) => nextPollAt('in_transit', now, cadence, r).getTime()));
+    expect(times.size).toBe(3);
+  });
+});
+
+describe('courier backoff', () => {
+  const backoff = { baseSeconds: 60, maxSeconds: 1800 };
+  it('doubles per failure in a row up to the cap, jittered in the upper half', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (n, r) => {
+          const seconds = (courierBackoffAt(n, now, backoff, r).getTime() - now.getTime()) / 1000;
+          const full = Math.min(1800, 60 * 2 ** (n - 1));
+          expect(seconds).toBeGreaterThanOrEqual(full / 2);
+          expect(seconds).toBeLessThanOrEqual(full);
+        },
+      ),
+    );
+  });
+});
+
+describe('a courier’s request budget', () => {
+  it('never lets more than `concurrency` requests run at once', async () => {
+    const budget = new RequestBudget(3, 1_000_000);
+    let running = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const release = await budget.acquire();
+        running += 1;
+        most = Math.max(most, running);
+        await new Promise((r) => setTimeout(r, 2));
+        running -= 1;
+        release();
+      }),
+    );
+    expect(most).toBe(3);
+  });
+
+  it('hands out tokens at the per-minute rate, a second’s worth at once', async () => {
+    let t = 0;
+    const budget = new RequestBudget(100, 600, () => t);
+    let granted = 0;
+    const all = Array.from({ length: 15 }, async () => {
+      const release = await budget.acquire();
+      granted += 1;
+      release();
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(granted).toBe(10);
+    // Half a second later (budget time): five more tokens, so all fifteen go.
+    t = 500;
+    await Promise.all(all);
+    expect(granted).toBe(15);
+  });
+});

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
+import { canTransition, ShipmentStatus } from 'src/shipments/shipment-status';
+import {
+  deliveryAttempts,
+  journey,
+  movesFrom,
+  PlannedMove,
+  shipmentStatusOf,
+  StoredEvent,
+} from 'src/tracking/tracking-status';
+
+let next = 0;
+const HOUR = 3600_000;
+const ev = (hour: number, status: CourierStatus | null, extra: Partial<StoredEvent> = {}): StoredEvent => ({
+  id: `00000000-0000-4000-8000-${String(next++).padStart(12, '0')}`,
+  status,
+  reason: null,
+  rawCode: `${status ?? 'NOTE'}-${hour}`,
+  rawText: String(status),
+  occurredAt: new Date(Date.UTC(2026, 10, 1) + hour * HOUR),
+  location: null,
+  isReturnLeg: false,
+  codCollected: null,
+  ...extra,
+});
+
+/** Applies the moves the events call for, one batch of arrivals at a time, as the tracker does. */
+function applyInBatches(batches: StoredEvent[][]): { status: ShipmentStatus; moves: ShipmentStatus[] } {
+  let status: ShipmentStatus = 'booked';
+  let cause: string | null = null;
+  const seen: StoredEvent[] = [];
+  const moves: ShipmentStatus[] = [];
+  for (const batch of batches) {
+    seen.push(...batch);
+    const planned: PlannedMove[] = movesFrom(status, cause, seen);
+    for (const m of planned) {
+      expect(canTransition(status, m.to)).toBe(true);
+      status = m.to;
+      cause = m.event.id;
+      moves.push(m.to);
+    }
+  }
+  return { status, moves };
+}
+
+const delivered = () => [
+  ev(1, 'pickup_requested'),
+  ev(2, 'picked_up'),
+  ev(5, 'in_transit'),
+  ev(20, 'in_transit'),
+  ev(30, 'out_for_delivery'),
+  ev(33, 'delivery_failed', { reason: 'consignee_absent' as CourierReason }),
+  ev(54, 'out_for_delivery'),
+  ev(57, 'delivered', { codCollected: true }),
+];
+
+describe('shipment status from courier events', () => {
+  it('maps courier statuses to shipment statuses (README §3)', () => {
+    expect(shipmentStatusOf({ status: 'created', reason: null, isReturnLeg: false })).toBeNull();
+    expect(shipmentStatusOf({ status: 'pickup_requested', reason: null, isReturnLeg: false })).toBeNull();
+    expect(shipmentStatusOf({ status: 'returning_to_sender', reason: null, isReturnLeg: true })).toBe(
+      'returning',
+    );
+    expect(shipmentStatusOf({ status: 'delivered', reason: null, isReturnLeg: true })).toBe('returned');
+    expect(shipmentStatusOf({ status: 'exception', reason: 'lost', isReturnLeg: false })).toBe('lost');
+    expect(shipmentStatusOf({ status: 'exception', reason: 'held_at_hub', isReturnLeg: false })).toBeNull();
+    expect(shipmentStatusOf({ status: 'cancelled', reason: null, isReturnLeg: false })).toBeNull();
+    expect(shipmentStatusOf({ status: null, reason: null, isReturnLeg: false })).toBeNull();
+  });
+
+  it('follows a failed attempt and a re-attempt to delivery, counting runs and failures', () => {
+    const events = delivered();
+    expect(journey(events).map((m) => m.to)).toEqual([
+      'picked_up',
+      'in_transit',
+      'out_for_delivery',
+      'delivery_failed',
+      'out_for_delivery',
+      'delivered',
+    ]);
+    expect(deliveryAttempts(events)).toEqual({ attempts: 2, failed: 1 });
+  });
+
+  it('never moves back on a late event: a failure reported after the delivery changes nothing', () => {
+    const events = delivered();
+    const late = events.splice(5, 1);
+    const { status } = applyInBatches([events, late]);
+    expect(status).toBe('delivered');
+  });
+
+  it('ignores a forward-leg delivery after the return started', () => {
+    const events = [
+      ev(1, 'picked_up'),
+      ev(2, 'out_for_delivery'),
+      ev(3, 'delivery_failed', { reason: 'consignee_refused' as CourierReason }),
+      ev(4, 'returning_to_sender', { isReturnLeg: true }),
+      ev(5, 'delivered'),
+      ev(9, 'returned', { isReturnLeg: true }),
+    ];
+    expect(journey(events).map((m) => m.to)).toEqual([
+      'picked_up',
+      'out_for_delivery',
+      'delivery_failed',
+      'returning',
+      'returned',
+    ]);
+  });
+
+  it('reaches the same status whatever order and batches the events arrive in (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(delivered(), { minLength: 8, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 8 }),
+        (shuffled, cuts) => {
+          const batches: StoredEvent[][] = [];
+          let i = 0;
+          for (const size of cuts) {
+            if (i >= shuffled.length) break;
+            batches.push(shuffled.slice(i, i + size));
+            i += size;
+          }
+          if (i < shuffled.length) batches.push(shuffled.slice(i));
+          expect(applyInBatches(batches).status).toBe('delivered');
+        },
+      ),
+    );
+  });
+
+  it('applies each event at most once across arrivals: in order, every move of the journey exactly once', () => {
+    const events = delivered();
+    const { moves } = applyInBatches(events.map((e) => [e]));
+    expect(moves).toEqual(journey(events).map((m) => m.to));
+  });
+
+  it('goes straight to where the events lead when something else moved the shipment (the pickup watch)', () => {
+    const events = [ev(1, 'picked_up'), ev(2, 'in_transit')];
+    expect(movesFrom('picked_up', null, events).map((m) => m.to)).toEqual(['in_transit']);
+    expect(movesFrom('delivered', null, events)).toEqual([]);
+  });
+});
