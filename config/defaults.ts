@@ -281,6 +281,43 @@ export const defaults = {
     /** How long one worker run keeps claiming new work (what it started still finishes). */
     runBudgetMs: 5000,
   },
+  /**
+   * The risk rules (src/tracking/risk-rules.ts) that flag parcels at risk while the seller can still act.
+   * Staleness follows couriers/README.md §5.3; no courier publishes these numbers.
+   */
+  risk: {
+    /**
+     * Hours without any courier scan before a parcel counts as stuck, by its status and destination:
+     * Java, or the outer islands where hub-to-hub legs take longer.
+     */
+    staleHours: {
+      picked_up: { java: 48, outer: 96 },
+      in_transit: { java: 48, outer: 96 },
+      delivery_failed: { java: 48, outer: 72 },
+      returning: { java: 96, outer: 168 },
+    },
+    /**
+     * A parcel out for delivery must be delivered or reported failed by the end of this many days after
+     * the day it went out (Asia/Jakarta): 1 is "by the end of the next day".
+     */
+    outForDeliveryDays: 1,
+    /** A stale parcel's severity rises to high once it is silent this many times its threshold. */
+    staleEscalationFactor: 2,
+    /** Hours after booking with no pickup scan before the pickup counts as not made. */
+    pickupScanHours: 24,
+    /** Failed delivery attempts at which a failed-attempt alert is at least high, then critical. */
+    failedAttempts: { high: 2, critical: 3 },
+    /** Hours past the lane's p90 transit (or the promised SLA) before a parcel is late; days more for high. */
+    late: { graceHours: 12, highAfterDays: 2 },
+    /** Hours a parcel may stay held at a hub before the alert becomes high. */
+    held: { highAfterHours: 48 },
+    /**
+     * A recipient (by salted phone hash) whose finished parcels failed this often makes a return likely:
+     * at least `minOutcomes` finished parcels and a failure share of `failureRate` (high from
+     * `highFailureRate`). Only COD parcels when `codOnly` (a prepaid buyer has little reason to refuse).
+     */
+    recipient: { minOutcomes: 2, failureRate: 0.5, highFailureRate: 0.75, codOnly: true },
+  },
   /** Following parcels after handover: the poller, its cadence and the couriers' request budgets. */
   tracking: {
     /** Shipments claimed per claim (a cycle claims as many times as there are due shipments). */
@@ -365,6 +402,14 @@ export const defaults = {
      */
     pickupMiss: { jne: 0.02, jnt: 0.04, sap: 0.03, ninja: 0.03, idexpress: 0.05 },
     courierCancelsMissedPickup: 0.5,
+    /**
+     * What a seller's action at the courier does to the simulated parcel (issue 9 §3). A delivery the
+     * seller asked for after confirming with the buyer, or the first after correcting the address, succeeds
+     * with the courier's re-attempt odds plus `reattemptConfirmed` (capped at 99 %, and never below the odds
+     * the attempt had anyway); one asked for without confirming gets the plain re-attempt odds. The
+     * difference is the measurable value of acting on an alert.
+     */
+    actionUplift: { reattemptConfirmed: 0.25 },
   },
 };
 

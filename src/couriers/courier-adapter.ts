@@ -158,6 +158,32 @@ export interface TrackingEvent {
 export type TrackResult =
   { awb: string; found: true; events: TrackingEvent[] } | { awb: string; found: false };
 
+/**
+ * What a seller may ask the courier to do with a parcel in the field (issue 9 §3): deliver it again, send
+ * it back, deliver it to a corrected address, or keep it at the destination hub until told otherwise.
+ */
+export const PARCEL_ACTION_KINDS = ['reattempt', 'return', 'update_address', 'hold'] as const;
+export type ParcelActionKind = (typeof PARCEL_ACTION_KINDS)[number];
+
+export interface ParcelActionRequest {
+  kind: ParcelActionKind;
+  /** Free text for the courier's driver or hub (e.g. "buyer home after 17:00"). */
+  note?: string;
+  /** The corrected delivery address: required for `update_address`, ignored otherwise. */
+  address?: Place;
+  /** The seller reached the buyer and agreed the next delivery (it succeeds more often). */
+  confirmedWithBuyer?: boolean;
+}
+
+/**
+ * The courier's answer to an action. A refusal is a typed outcome, not an error: `not_allowed_now` when
+ * the parcel's state does not allow it (delivered, already returning…), `not_found` for an AWB the
+ * courier does not know, `refused` for anything else; `rawMessage` keeps the courier's own words.
+ */
+export type ParcelActionOutcome =
+  | { accepted: true; courierReference?: string }
+  | { accepted: false; reason: 'not_allowed_now' | 'not_found' | 'refused'; rawMessage: string };
+
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The exact bytes received (signatures are computed over them). */
@@ -202,4 +228,19 @@ export interface CourierAdapter {
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[];
   /** The order created with our reference, if the courier has one (reconciling after a crash). */
   findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null>;
+  /**
+   * The seller actions this courier's API has a call for. Absent or empty: none (Kirim records such
+   * actions as manual, for operations to arrange by phone).
+   */
+  readonly parcelActions?: readonly ParcelActionKind[];
+  /**
+   * Sends a seller action about a parcel in the field to the courier. Only called for a kind listed in
+   * `parcelActions`; `update_address` always carries `address`. Not retried blindly (an action may have
+   * been applied when the answer was lost).
+   */
+  requestAction?(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome>;
 }

@@ -5,6 +5,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -12,7 +15,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from './courier-adapter';
-import { CourierUnavailableError } from './courier.errors';
+import { CourierRejectedError, CourierUnavailableError } from './courier.errors';
 import { CallWindow, CourierHealth, CourierMetrics } from './courier-health';
 import { CourierPolicies } from './resilience';
 
@@ -74,6 +77,44 @@ export class ResilientCourier implements CourierAdapter {
 
   findByReference(reference: string): Promise<CourierOrder | null> {
     return this.call('findByReference', 'safe', (signal) => this.inner.findByReference(reference, signal));
+  }
+
+  get parcelActions(): readonly ParcelActionKind[] {
+    return this.inner.requestAction ? (this.inner.parcelActions ?? []) : [];
+  }
+
+  /** Whether this courier's API takes the action; when it does not, the action is arranged by hand. */
+  supportsAction(kind: ParcelActionKind): boolean {
+    return this.parcelActions.includes(kind);
+  }
+
+  /**
+   * Sends a seller action, under the courier's policies but never retried: whether a lost answer means
+   * the action was applied is unknown, so the caller decides (see the port).
+   * @throws CourierRejectedError (`invalid_request`) for a kind the courier does not take, or an
+   *   `update_address` without an address: caller mistakes, checked here once for every adapter.
+   */
+  requestAction(order: CourierOrder, action: ParcelActionRequest): Promise<ParcelActionOutcome> {
+    const send = this.inner.requestAction?.bind(this.inner);
+    if (!send || !this.supportsAction(action.kind))
+      return Promise.reject(
+        new CourierRejectedError(
+          this.code,
+          'invalid_request',
+          'ACTION_UNSUPPORTED',
+          `${this.name} takes no ${action.kind} request through its API`,
+        ),
+      );
+    if (action.kind === 'update_address' && !action.address)
+      return Promise.reject(
+        new CourierRejectedError(
+          this.code,
+          'invalid_request',
+          'ADDRESS_REQUIRED',
+          'update_address needs the new address',
+        ),
+      );
+    return this.call('requestAction', 'once', (signal) => send(order, action, signal));
   }
 
   health(): CourierHealth {

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
+import { AlertsController } from './alerts.controller';
+import { AlertsRepository } from './alerts.repository';
+import { AlertsService } from './alerts.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
 import { TrackingController } from './tracking.controller';
@@ -14,7 +17,7 @@ import { TrackingViews } from './tracking-views.service';
 /** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
 @Module({
   imports: [ShipmentsModule, SellersModule],
-  controllers: [TrackingController, CourierWebhooksController],
+  controllers: [TrackingController, CourierWebhooksController, AlertsController],
   providers: [
     TrackingEventsRepository,
     TrackingService,
@@ -23,7 +26,9 @@ import { TrackingViews } from './tracking-views.service';
     TrackingInboxJob,
     CourierWebhooks,
     TrackingViews,
+    AlertsService,
+    AlertsRepository,
   ],
-  exports: [TrackingService],
+  exports: [TrackingService, AlertsService],
 })
 export class TrackingModule {}

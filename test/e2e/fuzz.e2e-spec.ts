@@ -11,6 +11,8 @@ import {
   TestSeller,
   validShipment,
 } from '../support/factories/sellers';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { AlertsService } from 'src/tracking/alerts.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { ROUTES, RouteCase } from './route-table';
 
@@ -121,6 +123,24 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
         .send({ email: 'fuzz-staff@example.id', password: 'staff password 123', role: 'seller_staff' })
         .expect(201)
     ).body.id;
+    const alert = (
+      await t.app.get(AlertsService).reconcile(
+        await t.app.get(ShipmentsService).find(seller.sellerId, shipmentId),
+        [
+          {
+            rule: 'stale_no_scan',
+            version: 1,
+            severity: 'medium',
+            reason: 'stale_no_scan',
+            message: 'No scan.',
+            suggestedAction: 'wait',
+            causeAt: null,
+          },
+        ],
+        t.clock.now(),
+        null,
+      )
+    ).opened[0].id;
     // A webhook delivery to spoil the retry route with (its URL is never called: no worker runs here).
     await http
       .patch('/v1/settings')
@@ -134,7 +154,15 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
     const webhookDelivery = (deliveries.body.items as { id: string; eventId: string }[]).find(
       (d) => d.eventId === eventId,
     )!.id;
-    ids = { address: origin, shipment: shipmentId, apiKey, bankAccount: bank, user: staff, webhookDelivery };
+    ids = {
+      address: origin,
+      shipment: shipmentId,
+      apiKey,
+      bankAccount: bank,
+      user: staff,
+      alert,
+      webhookDelivery,
+    };
     const doc = (await http.get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
     };

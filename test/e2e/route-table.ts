@@ -2,7 +2,8 @@ import { Role } from 'src/common/auth/principal';
 import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
-export type Resource = 'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'webhookDelivery';
+export type Resource =
+  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -200,6 +201,21 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/pickups', access: SELLER, isolation: 'none', allowedStatus: 400 }, // another seller's shipment ids: tested in pickups.e2e-spec.ts
   { method: 'get', path: '/v1/pickups/{id}', access: SELLER, isolation: 'none' }, // tested in pickups.e2e-spec.ts
   {
+    method: 'get',
+    path: '/v1/alerts',
+    access: SELLER,
+    isolation: 'list',
+    resource: 'alert',
+    allowedStatus: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/alerts/{id}/acknowledge',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'alert',
+  },
+  {
     method: 'delete',
     path: '/v1/bank-accounts/{id}',
     access: OWNER,
@@ -239,6 +255,7 @@ export const LIST_OF: Record<Resource, string> = {
   apiKey: '/v1/api-keys',
   user: '/v1/users',
   shipment: '/v1/shipments',
+  alert: '/v1/alerts',
   webhookDelivery: '/v1/webhook-deliveries',
 };
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { AlertsService } from 'src/tracking/alerts.service';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { createOperator } from '../support/factories/operators';
@@ -62,6 +64,28 @@ describe('tenant isolation and permissions, for every route', () => {
         (await http.post('/v1/api-keys').set(a.auth).send({ name: 'A key' }).expect(201)).body.id,
       user: async () => (await addSellerUser(http, a, 'seller_staff')).id,
       shipment: async () => (await createShipment(http, a)).id,
+      // Alerts are opened by the tracker, not over HTTP: through the alert store, as the tracker does.
+      alert: async () => {
+        const { id } = await createShipment(http, a);
+        const shipment = await t.app.get(ShipmentsService).find(a.sellerId, id);
+        const { opened } = await t.app.get(AlertsService).reconcile(
+          shipment,
+          [
+            {
+              rule: 'failed_attempt',
+              version: 1,
+              severity: 'high',
+              reason: 'consignee_refused',
+              message: 'The recipient refused the parcel.',
+              suggestedAction: 'contact',
+              causeAt: null,
+            },
+          ],
+          t.clock.now(),
+          null,
+        );
+        return opened[0].id;
+      },
       // An event for A, written as other modules write them (never sent: no worker runs here).
       webhookDelivery: async () => {
         await http

@@ -1,11 +1,16 @@
 import supertest from 'supertest';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
-import type { AppConfig } from 'config';
+import { AppConfig } from 'config';
 import { signupSeller, TestSeller } from '../support/factories/sellers';
 import { seedTrackedShipments } from '../support/factories/tracked';
-import { startTestApp, TestApp } from '../support/test-app';
+import { killAll, startService, stop } from '../support/process';
+import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 const HOUR = 3600_000;
 /** Budgets generous enough that a test cycle takes seconds, still bounded. */
@@ -81,5 +86,143 @@ describe('three instances polling 3,000 shipments together', () => {
       );
       expect(due.n).toBe(0);
     }
+  });
+});
+
+describe('an instance killed mid-cycle', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  const token = 'o'.repeat(40);
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: fastBudgets });
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(async () => {
+    killAll();
+    await t.close();
+  });
+
+  it('leaves its claimed shipments to be polled by another after the lease: nothing lost', async () => {
+    // Due by the test clock, which is behind the killed instance's real one.
+    const seeded = await seedTrackedShipments(t, http, seller, {
+      count: 200,
+      couriers: ['jne'],
+      status: 'in_transit',
+      dueAt: t.clock.now(),
+      prefix: 'KILL',
+    });
+    const child = await startService((port) => ({
+      NODE_ENV: 'test',
+      PORT: String(port),
+      DATABASE_URL: t.db.url,
+      JWT_SECRET: TEST_JWT_SECRET,
+      JOBS_ENABLED: 'false',
+      SANDBOX_OPERATOR_TOKEN: token,
+      LOG_LEVEL: 'info',
+    }));
+    const operator = { 'x-sandbox-operator-token': token, 'content-type': 'application/json' };
+    // Slow courier answers (shared by every instance's sandbox), so the cycle is still running when killed.
+    const faults = await fetch(`${child.base}/sandbox/couriers/jne/faults`, {
+      method: 'POST',
+      headers: operator,
+      body: JSON.stringify({ latencyMs: 150 }),
+    });
+    expect(faults.status).toBe(200);
+    const startedAt = Date.now();
+    let answered = '';
+    void fetch(`${child.base}/sandbox/jobs/tracking-poll/run`, {
+      method: 'POST',
+      headers: operator,
+      body: '{}',
+    })
+      .then(async (r) => (answered = `${r.status} ${await r.text()}`))
+      .catch(() => undefined);
+    const done = async () =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          "SELECT count(*)::int AS n FROM shipments WHERE awb LIKE 'KILL%' AND next_poll_at > $1",
+          [new Date(startedAt + 3600_000)],
+        )
+      )[0].n;
+    await waitUntil(
+      async () => (await done()) >= 20,
+      `the killed instance polled some (answered: ${answered}) ${child.proc.stdout().slice(-2000)}`,
+      30_000,
+    );
+    await stop(child.proc, 'SIGKILL');
+    await t.app.get(SandboxControl).setFaults('jne', { latencyMs: 0 });
+
+    const leaseEnds = new Date(
+      startedAt + t.app.get(AppConfig).business.tracking.leaseSeconds * 1000 + 60_000,
+    );
+    const count = async (from: Date, to: Date) =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          "SELECT count(*)::int AS n FROM shipments WHERE awb LIKE 'KILL%' AND next_poll_at > $1 AND next_poll_at <= $2",
+          [from, to],
+        )
+      )[0].n;
+    // Claimed by the killed instance and never finished: held by its lease.
+    const leased = await count(new Date(startedAt), leaseEnds);
+    // Not claimed yet: still due by the test clock.
+    const unclaimed = await count(new Date(0), t.clock.now());
+    const finished = await done();
+    expect(leased).toBeGreaterThan(0);
+    expect(finished + leased + unclaimed).toBe(200);
+
+    // Before the lease runs out, another instance polls only the unclaimed ones; after it, the rest.
+    expect((await t.app.get(TrackingPoller).pollDue(new Date(startedAt))).polled).toBe(unclaimed);
+    expect((await t.app.get(TrackingPoller).pollDue(leaseEnds)).polled).toBe(leased);
+    expect(await count(new Date(0), leaseEnds)).toBe(0);
+    expect(seeded).toHaveLength(200);
+  });
+});
+
+describe('a courier that is down', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: fastBudgets });
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  it('backs its polls off and opens its circuit: a bounded number of calls, no hot loop', async () => {
+    const now = t.clock.now();
+    await seedTrackedShipments(t, http, seller, {
+      count: 300,
+      couriers: ['sap'],
+      status: 'in_transit',
+      dueAt: now,
+      prefix: 'DOWN',
+    });
+    await t.app.get(SandboxControl).setFaults('sap', { errorRate: 1 });
+    const sandbox = t.app.get(CourierSandboxes).get('sap')!;
+    const before = sandbox.requests;
+    const first = await t.app.get(TrackingPoller).pollDue(now);
+    expect(first.polled).toBe(300);
+    expect(first.failed).toBe(300);
+    expect(t.app.get(CourierRegistry).get('sap').policies.state).toBe('open');
+    // The breaker answers for the courier once open: far fewer calls than shipments.
+    const calls = sandbox.requests - before;
+    expect(calls).toBeLessThan(60);
+    // Nothing is due again at once: polling again now asks nobody.
+    const again = await t.app.get(TrackingPoller).pollDue(now);
+    expect(again.polled).toBe(0);
+    expect(sandbox.requests - before).toBe(calls);
+    // Every shipment waits at least half the first backoff.
+    const [soonest] = await t.dataSource.query<{ at: Date }[]>(
+      "SELECT min(next_poll_at) AS at FROM shipments WHERE awb LIKE 'DOWN%'",
+    );
+    expect(soonest.at.getTime() - now.getTime()).toBeGreaterThanOrEqual(
+      (t.app.get(AppConfig).business.tracking.courierBackoff.baseSeconds / 2) * 1000,
+    );
+    await t.app.get(SandboxControl).setFaults('sap', { errorRate: 0 });
   });
 });

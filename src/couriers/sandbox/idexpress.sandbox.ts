@@ -1,10 +1,11 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { CourierReason } from '../courier-adapter';
+import type { CourierReason, ParcelActionKind } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
+import type { ActionAtCourier } from './sandbox-world.service';
 import { coverage, type PlanStep } from './world';
 
 /**
@@ -146,6 +147,16 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
 
 type Body = Record<string, unknown>;
 
+/** The assumed problem-handle call (see idexpress.actions.ts): `handleType` → action. */
+const HANDLE_KIND: Record<string, ParcelActionKind> = { '01': 'reattempt', '02': 'return', '03': 'hold' };
+const RECIPIENT_FIELDS = ['recipientName', 'recipientCellphone', 'recipientAddress', 'recipientDistrictId'];
+const ACTION_VERB: Record<ParcelActionKind, string> = {
+  reattempt: 're-delivery',
+  return: 'return',
+  update_address: 'recipient update',
+  hold: 'hold',
+};
+
 /** ID Express open API: form fields `appId`, `sign`, `data`; `{code, desc, data}` envelope with HTTP 200 (idexpress.md). */
 export class IdExpressSandbox extends CourierSandbox {
   readonly code = 'idexpress' as const;
@@ -194,6 +205,28 @@ export class IdExpressSandbox extends CourierSandbox {
       origin: provinceOfCode(payloadText(d[originField])),
       destination: provinceOfCode(payloadText(d[destinationField])),
     };
+  }
+
+  /** Hands an action to the world and answers in the envelope; a refusal names the last scan. */
+  private async handle(reply: FastifyReply, awb: string, action: ActionAtCourier) {
+    if ((action.note ?? '').length > 200) return this.fail(reply, ERR.params, 'remark too long');
+    const answer = await this.world.requestAction(
+      'idexpress',
+      awb,
+      action,
+      (n) => `PH${awb.slice(3)}${String(n).padStart(2, '0')}`,
+    );
+    if (!answer) return this.fail(reply, ERR.notFound, 'waybillNo not found');
+    if (!answer.accepted) {
+      const lines = linesOf(answer.parcel, this.world.happened(answer.parcel));
+      const last = lines[lines.length - 1]?.operationType ?? 'Order Created';
+      return this.fail(
+        reply,
+        ERR.state,
+        `Waybill status is ${last}, ${ACTION_VERB[action.kind]} not allowed`,
+      );
+    }
+    return this.ok({ waybillNo: awb, ticketNo: answer.reference });
   }
 
   private tracking(p: SandboxParcel) {
@@ -414,7 +447,38 @@ export class IdExpressSandbox extends CourierSandbox {
         if (outcome === 'picked_up')
           return this.fail(reply, ERR.state, 'Waybill has been picked up, can not be updated');
       }
+      // A new recipient address: kept for the next delivery run (assumed after pickup, idexpress.actions.ts).
+      if (RECIPIENT_FIELDS.some((f) => d[f] !== undefined)) {
+        const missing = RECIPIENT_FIELDS.filter((f) => !payloadText(d[f]).trim());
+        if (missing.length) return this.fail(reply, ERR.params, `${missing.join(', ')} can not be empty`);
+        if (!provinceOfCode(payloadText(d.recipientDistrictId)))
+          return this.fail(reply, ERR.params, 'recipientDistrictId not found');
+        const request = Object.fromEntries(
+          [...RECIPIENT_FIELDS, 'recipientCityId', 'recipientZipCode'].map((f) => [f, d[f]]),
+        );
+        return this.handle(reply, parcel.awb, {
+          kind: 'update_address',
+          note: payloadText(d.remark),
+          request,
+        });
+      }
       return this.ok(null);
+    });
+
+    // Assumed (idexpress.actions.ts): ID Express publishes no problem-handling call.
+    app.post('/open/v1/waybill/problem-handle', async (request, reply) => {
+      const d = this.json(request) as Body | undefined;
+      if (!d || typeof d !== 'object' || !d.waybillNo)
+        return this.fail(reply, ERR.params, 'waybillNo can not be empty');
+      const kind = HANDLE_KIND[payloadText(d.handleType)];
+      if (!kind) return this.fail(reply, ERR.params, 'handleType invalid');
+      if (!['0', '1'].includes(payloadText(d.recipientConfirmed, '0')))
+        return this.fail(reply, ERR.params, 'recipientConfirmed invalid');
+      return this.handle(reply, payloadText(d.waybillNo), {
+        kind,
+        confirmedWithBuyer: payloadText(d.recipientConfirmed) === '1',
+        note: payloadText(d.remark),
+      });
     });
 
     app.post('/open/v1/waybill/cancel', async (request, reply) => {

@@ -5,7 +5,8 @@ import { payloadText } from '../payload-text';
 import { formatWib, formatWibDayFirst } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
-import type { PlanStep } from './world';
+import type { ParcelActionKind } from '../courier-adapter';
+import type { ActionRefusal, PlanStep } from './world';
 
 /**
  * How the simulated JNE words a failed attempt. JNE publishes no meaning per failure code, so the
@@ -167,6 +168,46 @@ function fieldProblem(b: Body): string | null {
   if (!['YES', 'N'].includes(String(b.OLSHOP_COD_FLAG))) return 'OLSHOP_COD_FLAG Must Be YES Or N.';
   if (!['Y', 'N'].includes(String(b.OLSHOP_INS_FLAG))) return 'OLSHOP_INS_FLAG Must Be Y Or N.';
   if (!(Number(b.OLSHOP_WEIGHT) > 0)) return 'OLSHOP_WEIGHT Must Be Greater Than 0.';
+  return null;
+}
+
+/** The assumed instruction call (see jne.actions.ts): its words per action, and its refusals. */
+const INSTRUCTION_KIND: Record<string, ParcelActionKind> = {
+  REDELIVERY: 'reattempt',
+  RETURN: 'return',
+  CHANGE_ADDRESS: 'update_address',
+  HOLD: 'hold',
+};
+const INSTRUCTION_REFUSAL: Record<ActionRefusal, string> = {
+  before_pickup: 'Cnote Not Yet Received By JNE, Instruction Not Allowed.',
+  delivered: 'Cnote Already Delivered, Instruction Not Allowed.',
+  returning: 'Cnote Already In Return Process, Instruction Not Allowed.',
+  returned: 'Cnote Already Returned To Shipper, Instruction Not Allowed.',
+  cancelled: 'Cnote Already Cancelled, Instruction Not Allowed.',
+  no_failed_attempt: 'No Undelivered Status On Cnote, Redelivery Not Allowed.',
+};
+/** The new address of a CHANGE_ADDRESS, pickupcashless's receiver fields and limits (jne.md §3.3). */
+const RECEIVER_FIELDS: [field: string, required: boolean, max: number, digits?: boolean][] = [
+  ['RECEIVER_NAME', true, 30],
+  ['RECEIVER_ADDR1', true, 30],
+  ['RECEIVER_ADDR2', true, 30],
+  ['RECEIVER_ADDR3', false, 30],
+  ['RECEIVER_CITY', true, 20],
+  ['RECEIVER_REGION', false, 20],
+  ['RECEIVER_ZIP', true, 5, true],
+  ['RECEIVER_PHONE', true, 15, true],
+];
+
+function receiverProblem(b: Body): string | null {
+  for (const [field, required, max, digits] of RECEIVER_FIELDS) {
+    const value = payloadText(b[field]);
+    if (!value) {
+      if (required) return `${field} Is Required For CHANGE_ADDRESS.`;
+      continue;
+    }
+    if (digits && !/^\d+$/.test(value)) return `${field} Must Be Digits.`;
+    if (value.length > max) return `${field} Max ${max} Characters.`;
+  }
   return null;
 }
 
@@ -415,6 +456,39 @@ export class JneSandbox extends CourierSandbox {
       if (outcome === 'picked_up')
         return { status: false, reason: 'Cnote Already Picked Up, Cannot Be Cancelled.' };
       return { status: true, reason: 'Cancel Success.' };
+    });
+
+    // Assumed (jne.actions.ts): JNE publishes no instruction API; answers like order/cancel.
+    app.post('/order/instruction', async (request) => {
+      const b = (request.body ?? {}) as Body;
+      const awb = payloadText(b.cnote_no);
+      const kind = INSTRUCTION_KIND[payloadText(b.instruction)];
+      if (!awb || !payloadText(b.pic_instruction))
+        return { status: false, reason: 'cnote_no And pic_instruction Are Required.' };
+      if (!kind)
+        return { status: false, reason: 'instruction Must Be REDELIVERY, RETURN, CHANGE_ADDRESS Or HOLD.' };
+      if (!['Y', 'N'].includes(payloadText(b.buyer_confirmed, 'N')))
+        return { status: false, reason: 'buyer_confirmed Must Be Y Or N.' };
+      const note = payloadText(b.remark);
+      if (note.length > 60) return { status: false, reason: 'remark Max 60 Characters.' };
+      const problem = kind === 'update_address' ? receiverProblem(b) : null;
+      if (problem) return { status: false, reason: problem };
+      const answer = await this.world.requestAction(
+        'jne',
+        awb,
+        {
+          kind,
+          confirmedWithBuyer: b.buyer_confirmed === 'Y',
+          ...(note ? { note } : {}),
+          ...(kind === 'update_address'
+            ? { request: Object.fromEntries(RECEIVER_FIELDS.map(([f]) => [f, payloadText(b[f])])) }
+            : {}),
+        },
+        (n) => `INS${awb}${String(n).padStart(2, '0')}`,
+      );
+      if (!answer) return { status: false, reason: 'Cnote No. Not Found.' };
+      if (!answer.accepted) return { status: false, reason: INSTRUCTION_REFUSAL[answer.why] };
+      return { status: true, reason: 'Instruction Received.', instruction_no: answer.reference };
     });
 
     app.post('/tracing/api/list/v1/cnote/:awb', async (request) => {

@@ -1,12 +1,12 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import type { CourierReason } from '../courier-adapter';
+import type { CourierReason, ParcelActionKind } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
-import type { PlanStep } from './world';
+import { parcelStage, PlanStep } from './world';
 
 /** The note a J&T courier writes on a failed delivery (`152`); keywords assumed, see jnt.status-table.ts. */
 const FAILURE_NOTE: Partial<Record<CourierReason, string>> = {
@@ -76,6 +76,27 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
 }
 
 type Body = Record<string, unknown>;
+
+/** The assumed instruction call (see jnt.actions.ts): its words per action. */
+const INSTRUCTION_KIND: Record<string, ParcelActionKind> = {
+  KIRIM_ULANG: 'reattempt',
+  RETUR: 'return',
+  UBAH_ALAMAT: 'update_address',
+  TAHAN: 'hold',
+};
+/** The order status J&T names in a refusal ("Status pesanan adalah : GOT" once picked up, jnt.md §3.3). */
+const ORDER_STATE: Record<string, string> = {
+  before_pickup: 'PENDING',
+  picked_up: 'GOT',
+  in_transit: 'TRANSIT',
+  out_for_delivery: 'DELIVERY',
+  delivery_failed: 'PROBLEM',
+  delivered: 'SIGNED',
+  returning: 'RETURN',
+  returned: 'RETURNED',
+  cancelled: 'CANCEL',
+};
+const RECEIVER_FIELDS = ['receiver_name', 'receiver_phone', 'receiver_addr', 'receiver_zip'];
 
 /** J&T's signature, written again here so the sandbox checks the adapter instead of agreeing with it (jnt.md §2). */
 const dataSign = (json: string, key: string) =>
@@ -350,6 +371,77 @@ export class JntSandbox extends CourierSandbox {
         return fail('Pesanan tidak dapat dibatalkan. Status pesanan adalah : CANCEL');
       if (outcome === 'picked_up') return fail('Pesanan tidak dapat dibatalkan. Status pesanan adalah : GOT');
       return { success: true, desc: 'Request berhasil', detail: [{ orderid, status: 'Sukses', reason: '' }] };
+    });
+
+    // Assumed (jnt.actions.ts): J&T publishes no instruction API; signed and answered like cancel.
+    app.post('/jts-idn-ecommerce-api/api/order/instruction', async (request, reply) => {
+      const data = this.signed(
+        request,
+        reply,
+        'data_param',
+        'data_sign',
+        this.secret('order_key'),
+        this.orderFailure,
+      );
+      if (!data) return reply;
+      const i = (Array.isArray(data.detail) ? data.detail[0] : undefined) as Body | undefined;
+      if (!i || typeof i !== 'object') return this.orderFailure('Kesalahan pada parameter');
+      if (!this.credentialsOk(i)) return this.orderFailure('username atau api_key salah');
+      const orderid = payloadText(i.orderid);
+      const awb = payloadText(i.awb_no);
+      const fail = (reason: string) => ({
+        success: true,
+        desc: 'Request berhasil',
+        detail: [{ orderid, awb_no: awb, status: 'Error', reason }],
+      });
+      const kind = INSTRUCTION_KIND[payloadText(i.instruction)];
+      if (!awb) return fail('awb_no tidak boleh kosong');
+      if (!kind) return fail('instruction tidak valid');
+      if (!['Y', 'N'].includes(payloadText(i.buyer_confirmed, 'N')))
+        return fail('buyer_confirmed tidak valid');
+      const note = payloadText(i.remark);
+      if (note.length > 100) return fail('remark maksimal 100 karakter');
+      if (kind === 'update_address') {
+        const missing = RECEIVER_FIELDS.filter((f) => !payloadText(i[f]).trim());
+        if (missing.length) return fail(`${missing.join(', ')} tidak boleh kosong`);
+        if (!/^\+62\d{6,12}$/.test(payloadText(i.receiver_phone)))
+          return fail('receiver_phone harus diawali +62, maksimal 15 karakter');
+        if (!/^\d{5}$/.test(payloadText(i.receiver_zip))) return fail('receiver_zip harus 5 digit');
+      }
+      const parcel = await this.world.find('jnt', awb);
+      if (!parcel) return fail('Nomor resi tidak ditemukan');
+      if (orderid && parcel.reference !== orderid) return fail('orderid tidak sesuai dengan nomor resi');
+      const answer = await this.world.requestAction(
+        'jnt',
+        awb,
+        {
+          kind,
+          confirmedWithBuyer: i.buyer_confirmed === 'Y',
+          ...(note ? { note } : {}),
+          ...(kind === 'update_address'
+            ? {
+                request: Object.fromEntries(
+                  [...RECEIVER_FIELDS, 'destination_code', 'receiver_area'].map((f) => [f, i[f]]),
+                ),
+              }
+            : {}),
+        },
+        (n) => `TK${awb.slice(2)}${n}`,
+      );
+      if (!answer) return fail('Nomor resi tidak ditemukan');
+      if (!answer.accepted) {
+        const stage = parcelStage(this.world.happened(answer.parcel));
+        const what =
+          answer.why === 'no_failed_attempt'
+            ? 'Kirim ulang hanya untuk paket gagal kirim'
+            : 'Instruksi tidak dapat diproses';
+        return fail(`${what}. Status pesanan adalah : ${ORDER_STATE[stage]}`);
+      }
+      return {
+        success: true,
+        desc: 'Request berhasil',
+        detail: [{ orderid, awb_no: awb, status: 'Sukses', reason: '', ticket_no: answer.reference }],
+      };
     });
 
     app.post('/jandt_track/track/trackAction!tracking.action', async (request) => {

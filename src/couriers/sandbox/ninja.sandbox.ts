@@ -1,13 +1,13 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { canonicalProvince } from 'src/common/indonesia';
-import type { CourierReason } from '../courier-adapter';
+import type { CourierReason, ParcelActionKind } from '../courier-adapter';
 import { payloadText } from '../payload-text';
 import { formatWib, wibDate } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
 import type { WorldRejection } from './sandbox-world.service';
-import type { PlanStep } from './world';
+import type { ActionRefusal, PlanStep } from './world';
 
 /** The simulated account's tracking-number prefix (tracking_number = prefix + requested number). */
 const PREFIX = 'NVID';
@@ -35,6 +35,22 @@ const FAILURE_TEXT: Partial<Record<CourierReason, string>> = {
 };
 
 type Body = Record<string, unknown>;
+
+/** The assumed action resources (see ninja.actions.ts): resource → action, and the order's state in a refusal. */
+const ACTION_RESOURCE: Record<string, { kind: ParcelActionKind; method: 'POST' | 'PUT' }> = {
+  reschedule: { kind: 'reattempt', method: 'POST' },
+  rts: { kind: 'return', method: 'POST' },
+  'delivery-address': { kind: 'update_address', method: 'PUT' },
+  hold: { kind: 'hold', method: 'POST' },
+};
+const REFUSED_STATE: Record<ActionRefusal, string> = {
+  before_pickup: 'is Pending Pickup',
+  delivered: 'is Completed',
+  returning: 'is on its Return to Sender leg',
+  returned: 'is Returned to Sender',
+  cancelled: 'is Cancelled',
+  no_failed_attempt: 'has no failed delivery attempt',
+};
 type Detail = { field: string; reason: string; message: string };
 
 /** `2024-05-01T10:00:00+07:00`: Ninja's ISO timestamps with the Jakarta offset. */
@@ -605,6 +621,78 @@ export class NinjaSandbox extends CourierSandbox {
       }
       return { trackingId: parcel.awb, status: 'Cancelled', updatedAt: isoWib(this.world.now()) };
     });
+
+    // Assumed (ninja.actions.ts): Ninja publishes no action API; one resource per action under the order.
+    const action = async (request: FastifyRequest, reply: FastifyReply) => {
+      const { trackingNumber, resource } = request.params as { trackingNumber: string; resource: string };
+      const route = ACTION_RESOURCE[resource];
+      if (!route || route.method !== request.method)
+        return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', 'No such resource');
+      const b = obj(request.body);
+      const details: Detail[] = [];
+      if (b.customer_confirmed !== undefined && typeof b.customer_confirmed !== 'boolean')
+        details.push({
+          field: 'customer_confirmed',
+          reason: 'invalid',
+          message: 'customer_confirmed must be a boolean',
+        });
+      const note = payloadText(b.delivery_instructions ?? b.reason);
+      if (note.length > 255)
+        details.push({
+          field: 'delivery_instructions',
+          reason: 'invalid',
+          message: 'at most 255 characters',
+        });
+      if (route.kind === 'update_address') {
+        const to = obj(b.to);
+        if (payloadText(to.name).length < 3)
+          details.push({ field: 'to.name', reason: 'invalid', message: 'name must be 3 to 255 characters' });
+        if (payloadText(to.phone_number).length < 6)
+          details.push({
+            field: 'to.phone_number',
+            reason: 'invalid',
+            message: 'phone_number must be 6 to 32 characters',
+          });
+        if (!payloadText(obj(to.address).address1))
+          details.push({
+            field: 'to.address.address1',
+            reason: 'bad_address',
+            message: 'address1 is required',
+          });
+        this.placeOf(to, 'to', details);
+      }
+      if (details.length) return this.invalid(reply, details);
+      const awb = trackingNumber.toUpperCase();
+      const answer = await this.world.requestAction(
+        'ninja',
+        awb,
+        {
+          kind: route.kind,
+          confirmedWithBuyer: b.customer_confirmed === true,
+          ...(note ? { note } : {}),
+          ...(route.kind === 'update_address' ? { request: { to: b.to } } : {}),
+        },
+        (n) => `${awb}-${resource.toUpperCase()}-${n}`,
+      );
+      if (!answer)
+        return this.fail(reply, 404, 'NOT_FOUND', 'Not Found', `Order ${trackingNumber} not found`);
+      if (!answer.accepted)
+        return this.invalid(reply, [
+          {
+            field: 'tracking_number',
+            reason: 'invalid_status',
+            message: `Order ${awb} ${REFUSED_STATE[answer.why]}; ${resource} is not allowed`,
+          },
+        ]);
+      return {
+        tracking_number: awb,
+        status: 'Accepted',
+        ticket_id: answer.reference,
+        updated_at: isoWib(this.world.now()),
+      };
+    };
+    app.post('/:cc/2.0/orders/:trackingNumber/:resource', action);
+    app.put('/:cc/2.0/orders/:trackingNumber/:resource', action);
 
     app.get('/:cc/1.0/orders/tracking-events', async (request, reply) => {
       const raw = (request.query as { tracking_number?: string | string[] }).tracking_number;

@@ -1,15 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
-import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+import type {
+  CourierCode,
+  CourierReason,
+  CourierServiceInfo,
+  CourierStatus,
+  ParcelActionKind,
+} from '../courier-adapter';
 import { LocationDirectory } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
 import { zoneOf } from '../zones';
 import {
+  actionRefusal,
+  ActionRefusal,
   coverage,
   etaDays,
+  isHeld,
   isPickedUp,
+  parcelStage,
+  planAfterAction,
   PlanStep,
   planJourney,
   Script,
@@ -29,6 +40,19 @@ export interface WorldQuote {
   etaDays: { min: number; max: number };
   codAvailable: boolean;
 }
+
+/** A seller action as a sandbox received it, in normalized terms plus the courier's own fields. */
+export interface ActionAtCourier {
+  kind: ParcelActionKind;
+  confirmedWithBuyer?: boolean;
+  note?: string;
+  /** The fields as sent, in the courier's names (kept with the action: the new address, for one). */
+  request?: Record<string, unknown>;
+}
+
+export type ActionAnswer =
+  | { accepted: true; reference: string; parcel: SandboxParcel }
+  | { accepted: false; why: ActionRefusal; parcel: SandboxParcel };
 
 export interface NewParcel {
   courier: CourierCode;
@@ -137,6 +161,7 @@ export class SandboxWorld {
       ...p,
       price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams),
       plan,
+      actions: [],
       createdAt,
     };
     await this.repository.insert(parcel);
@@ -185,6 +210,60 @@ export class SandboxWorld {
       { at: this.now().toISOString(), status: 'cancelled', location: parcel.originCity },
     ]);
     return 'cancelled';
+  }
+
+  /**
+   * The courier takes (or refuses) a seller action about a parcel now: the parcel's future is re-planned
+   * (world.ts planAfterAction) and the action kept with it, under a row lock. `reference` words the
+   * courier's ticket number from the action's sequence number on the parcel. null for an unknown parcel.
+   */
+  requestAction(
+    courier: CourierCode,
+    awb: string,
+    action: ActionAtCourier,
+    reference: (sequence: number) => string,
+  ): Promise<ActionAnswer | null> {
+    const now = this.now();
+    return this.repository.changeLocked<ActionAnswer>(courier, awb, (parcel) => {
+      const done = stepsBy(parcel.plan, now);
+      const why = actionRefusal(action.kind, parcelStage(done), isHeld(parcel.actions));
+      if (why) return { answer: { accepted: false, why, parcel } };
+      const plan = planAfterAction(
+        this.settings,
+        {
+          seed: this.config.couriers.sandboxSeed,
+          courier,
+          awb,
+          service: this.services(courier).find((s) => s.code === parcel.service)!,
+          originCity: parcel.originCity,
+          originProvince: parcel.originProvince,
+          destinationCity: parcel.destinationCity,
+          destinationProvince: parcel.destinationProvince,
+          codAmount: parcel.codAmount,
+        },
+        parcel.plan,
+        parcel.actions,
+        action,
+        now,
+      );
+      const record = {
+        kind: action.kind,
+        at: now.toISOString(),
+        reference: reference(parcel.actions.length + 1),
+        ...(action.confirmedWithBuyer ? { confirmedWithBuyer: true } : {}),
+        ...(action.note ? { note: action.note } : {}),
+        ...(action.request ? { request: action.request } : {}),
+      };
+      return {
+        answer: {
+          accepted: true,
+          reference: record.reference,
+          parcel: { ...parcel, plan, actions: [...parcel.actions, record] },
+        },
+        plan,
+        action: record,
+      };
+    });
   }
 
   /** Drives a parcel by hand: records `to` now and drops the planned future (it stays until driven again). */

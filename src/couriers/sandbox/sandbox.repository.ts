@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CourierCode } from '../courier-adapter';
-import type { PlanStep } from './world';
+import type { ActionRecord, PlanStep } from './world';
 
 export interface SandboxParcel {
   courier: CourierCode;
@@ -19,6 +19,8 @@ export interface SandboxParcel {
   /** The request as the courier received it (its own field names). */
   request: Record<string, unknown>;
   plan: PlanStep[];
+  /** Seller actions the courier took, oldest first. */
+  actions: ActionRecord[];
   createdAt: Date;
 }
 
@@ -43,6 +45,7 @@ interface ParcelRow {
   pickup: boolean;
   request: Record<string, unknown>;
   plan: PlanStep[];
+  actions: ActionRecord[];
   created_at: Date;
 }
 
@@ -61,6 +64,7 @@ const toParcel = (r: ParcelRow): SandboxParcel => ({
   pickup: r.pickup,
   request: r.request,
   plan: r.plan,
+  actions: r.actions,
   createdAt: r.created_at,
 });
 
@@ -144,6 +148,32 @@ export class SandboxRepository {
       awb,
       JSON.stringify(plan),
     ]);
+  }
+
+  /**
+   * Decides about one parcel with its row locked, so two requests about it apply one after the other:
+   * `decide` sees the parcel as stored and returns its answer, with the plan and the action to record
+   * when there is something to record. null when the parcel does not exist.
+   */
+  async changeLocked<T>(
+    courier: CourierCode,
+    awb: string,
+    decide: (parcel: SandboxParcel) => { answer: T; plan?: PlanStep[]; action?: ActionRecord },
+  ): Promise<T | null> {
+    return this.dataSource.transaction(async (m) => {
+      const rows = await m.query<ParcelRow[]>(
+        'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2 FOR UPDATE',
+        [courier, awb],
+      );
+      if (!rows[0]) return null;
+      const { answer, plan, action } = decide(toParcel(rows[0]));
+      if (plan && action)
+        await m.query(
+          'UPDATE sandbox.parcels SET plan = $3, actions = actions || $4::jsonb WHERE courier = $1 AND awb = $2',
+          [courier, awb, JSON.stringify(plan), JSON.stringify([action])],
+        );
+      return answer;
+    });
   }
 
   async faults(): Promise<Map<CourierCode, Faults>> {

@@ -1,5 +1,5 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { CourierReason } from '../courier-adapter';
+import type { CourierReason, ParcelActionKind } from '../courier-adapter';
 import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
@@ -102,6 +102,15 @@ function rowsOf(parcel: SandboxParcel, steps: PlanStep[]): Record<string, unknow
 }
 
 type Body = Record<string, unknown>;
+
+/** The assumed instruction call (see sap.actions.ts): its codes per action. */
+const INSTRUCTION_KIND: Record<string, ParcelActionKind> = {
+  INS01: 'reattempt',
+  INS02: 'return',
+  INS03: 'update_address',
+  INS04: 'hold',
+};
+const RECEIVER_FIELDS = ['receiver_name', 'receiver_address', 'receiver_phone', 'destination_district_code'];
 
 /** SAP Express (SAPX) v2 API: JSON, `api_key` header, `{status, msg, data}` envelope with real HTTP codes. */
 export class SapSandbox extends CourierSandbox {
@@ -262,6 +271,54 @@ export class SapSandbox extends CourierSandbox {
       if (outcome === 'picked_up')
         return this.fail(reply, 400, 'Airwaybill sudah dipickup, tidak dapat dibatalkan');
       return { status: 'success', msg: 'Cancel pickup success', data: { awb_no: parcel.awb } };
+    });
+
+    // Assumed (sap.actions.ts): SAPX documents no instruction call.
+    app.post('/v2/shipment/instruction', async (request, reply) => {
+      const b = (request.body ?? {}) as Body;
+      const awb = payloadText(b.awb_no);
+      if (!awb) return this.fail(reply, 422, 'awb_no wajib diisi');
+      const kind = INSTRUCTION_KIND[payloadText(b.instruction_code)];
+      if (!kind) return this.fail(reply, 422, 'instruction_code tidak valid');
+      if (!['0', '1'].includes(payloadText(b.customer_confirmed, '0')))
+        return this.fail(reply, 422, 'customer_confirmed harus 0 atau 1');
+      const note = payloadText(b.desc);
+      if (note.length > 200) return this.fail(reply, 422, 'desc maksimal 200 karakter');
+      if (kind === 'update_address') {
+        const missing = RECEIVER_FIELDS.filter((f) => !payloadText(b[f]).trim());
+        if (missing.length) return this.fail(reply, 422, `${missing.join(', ')} wajib diisi`);
+        if (!provinceOfCode(payloadText(b.destination_district_code)))
+          return this.fail(reply, 422, 'destination_district_code tidak ditemukan');
+      }
+      const answer = await this.world.requestAction(
+        'sap',
+        awb,
+        {
+          kind,
+          confirmedWithBuyer: payloadText(b.customer_confirmed) === '1',
+          ...(note ? { note } : {}),
+          ...(kind === 'update_address'
+            ? {
+                request: Object.fromEntries(
+                  [...RECEIVER_FIELDS, 'receiver_postal_code'].map((f) => [f, b[f]]),
+                ),
+              }
+            : {}),
+        },
+        (n) => `INS-${awb}-${n}`,
+      );
+      if (!answer) return this.fail(reply, 404, 'Airwaybill tidak ditemukan');
+      if (!answer.accepted) {
+        // Named by the airway bill's current checkpoint, as SAPX's tracking shows it.
+        const rows = rowsOf(answer.parcel, this.world.happened(answer.parcel));
+        const state = payloadText(rows[rows.length - 1]?.rowstate_name, 'ENTRI').trim();
+        return this.fail(reply, 400, `Instruksi tidak dapat diproses, status airwaybill: ${state}`);
+      }
+      return {
+        status: 'success',
+        msg: 'Instruksi diterima',
+        data: { awb_no: awb, instruction_no: answer.reference },
+      };
     });
 
     app.get('/v2/shipment/tracking', async (request, reply) => {

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { defaults } from 'config/defaults';
-import type { CourierCode, CourierReason, CourierServiceInfo, CourierStatus } from '../courier-adapter';
+import type {
+  CourierCode,
+  CourierReason,
+  CourierServiceInfo,
+  CourierStatus,
+  ParcelActionKind,
+} from '../courier-adapter';
 import { regionOf, zoneOf } from '../zones';
 
 /**
@@ -272,4 +278,219 @@ export function isPickedUp(steps: PlanStep[]): boolean {
   return steps.some(
     (s) => !['created', 'pickup_requested', 'cancelled'].includes(s.status) && s.reason !== 'pickup_failed',
   );
+}
+
+/** A seller action the simulated courier took, as its sandbox keeps it. */
+export interface ActionRecord {
+  kind: ParcelActionKind;
+  at: string;
+  /** The courier's ticket number for it. */
+  reference: string;
+  confirmedWithBuyer?: boolean;
+  note?: string;
+  /** The fields as the courier received them, in its own names (the new address of an update_address). */
+  request?: Record<string, unknown>;
+}
+
+/** Where a parcel stands, for deciding what may be asked of it. */
+export type ParcelStage =
+  | 'before_pickup'
+  | 'picked_up'
+  | 'in_transit'
+  | 'out_for_delivery'
+  | 'delivery_failed'
+  | 'delivered'
+  | 'returning'
+  | 'returned'
+  | 'cancelled';
+
+/** Why the courier will not take an action now; each sandbox words it its courier's way. */
+export type ActionRefusal =
+  | Extract<ParcelStage, 'before_pickup' | 'delivered' | 'returning' | 'returned' | 'cancelled'>
+  | 'no_failed_attempt';
+
+const IN_CUSTODY: CourierStatus[] = ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed'];
+
+/** The stage of a parcel after the steps that have happened. */
+export function parcelStage(done: PlanStep[]): ParcelStage {
+  const seen = new Set(done.map((s) => s.status));
+  if (seen.has('cancelled')) return 'cancelled';
+  if (seen.has('returned')) return 'returned';
+  if (seen.has('returning_to_sender')) return 'returning';
+  if (seen.has('delivered')) return 'delivered';
+  if (!isPickedUp(done)) return 'before_pickup';
+  const last = [...done].reverse().find((s) => IN_CUSTODY.includes(s.status));
+  return (last?.status ?? 'picked_up') as ParcelStage;
+}
+
+/** Held at the destination hub: the latest hold is not yet followed by a re-attempt or a return. */
+export function isHeld(actions: ActionRecord[]): boolean {
+  const last = [...actions].reverse().find((a) => a.kind !== 'update_address');
+  return last?.kind === 'hold';
+}
+
+/**
+ * Whether the courier takes `kind` for a parcel at `stage` (null: it does). Nothing once delivered,
+ * returning, returned or cancelled. A re-attempt needs a failed attempt or a held parcel; a return or a
+ * hold needs the parcel in the courier's hands (before pickup the seller cancels instead); an address
+ * may be corrected at any time before that.
+ */
+export function actionRefusal(
+  kind: ParcelActionKind,
+  stage: ParcelStage,
+  held: boolean,
+): ActionRefusal | null {
+  if (stage === 'delivered' || stage === 'returning' || stage === 'returned' || stage === 'cancelled')
+    return stage;
+  if (kind === 'update_address') return null;
+  if (stage === 'before_pickup') return 'before_pickup';
+  if (kind === 'reattempt' && stage !== 'delivery_failed' && !held) return 'no_failed_attempt';
+  return null;
+}
+
+/**
+ * Chance that delivery attempt number `attempt` succeeds: the courier's first-attempt or re-attempt odds,
+ * raised to the re-attempt odds plus the configured uplift when the seller confirmed it with the buyer
+ * (or corrected the address), capped at 99 % and never lowered.
+ */
+export function attemptChance(
+  settings: WorldSettings,
+  odds: Pick<ReturnType<typeof outcomeOdds>, 'firstAttempt' | 'reattempt'>,
+  attempt: number,
+  confirmed: boolean,
+): number {
+  const base = attempt === 1 ? odds.firstAttempt : odds.reattempt;
+  if (!confirmed) return base;
+  return Math.max(base, Math.min(0.99, odds.reattempt + settings.actionUplift.reattemptConfirmed));
+}
+
+/** A parcel's identity and route, from which its journey (and any re-planned part of it) follows. */
+export type ParcelContext = Omit<JourneyInput, 'pickup' | 'createdAt'>;
+
+/** Transit days of the parcel's lane, drawn from the service's ETA for the zone. */
+const transitDays = (settings: WorldSettings, p: ParcelContext, rng: () => number) => {
+  const eta = etaDays(settings, p.service, zoneOf(p.originProvince, p.destinationProvince));
+  return eta.min + Math.floor(rng() * (eta.max - eta.min + 1));
+};
+
+/**
+ * Delivery runs from attempt `attempt` on, the first on the morning `day` with `firstChance`, each further
+ * one the morning after a failure with the courier's re-attempt odds, up to the courier's attempts (at
+ * least this one); after the last failure the parcel goes back to the origin.
+ */
+function deliveryRuns(
+  settings: WorldSettings,
+  p: ParcelContext,
+  rng: () => number,
+  attempt: number,
+  day: number,
+  firstChance: number,
+): PlanStep[] {
+  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
+  const steps: PlanStep[] = [];
+  const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
+    steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });
+  for (let n = attempt; n <= Math.max(odds.maxAttempts, attempt); n += 1) {
+    const out = day + between(rng, 0, 2) * HOUR;
+    add(out, 'out_for_delivery', p.destinationCity, { attempt: n });
+    const result = out + between(rng, 1, 7) * HOUR;
+    if (rng() < (n === attempt ? firstChance : odds.reattempt)) {
+      add(result, 'delivered', p.destinationCity, { attempt: n, codCollected: p.codAmount > 0 });
+      return steps;
+    }
+    add(result, 'delivery_failed', p.destinationCity, { attempt: n, reason: pick(rng, FAILURE_REASONS) });
+    day = morningOf(result + DAY);
+  }
+  add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, {
+    reason: 'rts_initiated',
+    returnLeg: true,
+  });
+  const back = transitDays(settings, p, rng);
+  add(morningOf(day + back * DAY) + between(rng, 2, 8) * HOUR, 'returned', p.originCity, { returnLeg: true });
+  return steps;
+}
+
+/** Attempts made so far (each run out for delivery, finished or interrupted by a hold). */
+const attemptsMade = (done: PlanStep[]) => done.filter((s) => s.status === 'out_for_delivery').length;
+
+/** The planned steps still ahead that bring the parcel to its destination hub, before any delivery run. */
+function transitAhead(future: PlanStep[]): PlanStep[] {
+  const end = future.findIndex((s) => s.status !== 'in_transit');
+  return end === -1 ? future : future.slice(0, end);
+}
+
+/**
+ * The parcel's plan after the courier takes a seller action at `now` (the action is allowed: see
+ * actionRefusal). What has happened stays; the future is replaced, deterministically from the seed,
+ * the airway bill and the attempt number, like planJourney:
+ * - reattempt: the parcel reaches the destination hub if still on its way, then goes out the next
+ *   morning (Asia/Jakarta) with the re-attempt odds, raised when confirmed with the buyer or after an
+ *   address correction; failures after it follow the courier's usual attempts and return;
+ * - return: returning to the sender now, back at the origin after the lane's transit days (a day when
+ *   it never left the origin city);
+ * - update_address: the next delivery run (if one is planned) keeps its day and is decided again with the
+ *   raised odds; a held parcel stays held, the run the seller asks for next gets them;
+ * - hold: the parcel still reaches the destination hub, and no run follows until a re-attempt (a run
+ *   already out ends with the parcel back at the hub, unscanned).
+ */
+export function planAfterAction(
+  settings: WorldSettings,
+  p: ParcelContext,
+  plan: PlanStep[],
+  actions: ActionRecord[],
+  action: Pick<ActionRecord, 'kind' | 'confirmedWithBuyer'>,
+  now: Date,
+): PlanStep[] {
+  const done = stepsBy(plan, now);
+  const future = plan.filter((s) => s.at > now.toISOString());
+  const t = now.getTime();
+  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
+  const lastAttemptAt = [...done].reverse().find((s) => s.status === 'out_for_delivery')?.at ?? '';
+  const addressFixed = actions.some((a) => a.kind === 'update_address' && a.at >= lastAttemptAt);
+  switch (action.kind) {
+    case 'hold':
+      return [...done, ...transitAhead(future)];
+    case 'return': {
+      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:return`);
+      const here = done[done.length - 1]?.location ?? p.originCity;
+      const days = here === p.originCity ? 1 : transitDays(settings, p, rng);
+      return [
+        ...done,
+        {
+          at: now.toISOString(),
+          status: 'returning_to_sender',
+          reason: 'rts_initiated',
+          location: here,
+          returnLeg: true,
+        },
+        {
+          at: new Date(Math.round(morningOf(t + days * DAY) + between(rng, 2, 8) * HOUR)).toISOString(),
+          status: 'returned',
+          location: p.originCity,
+          returnLeg: true,
+        },
+      ];
+    }
+    case 'reattempt': {
+      const transit = transitAhead(future);
+      const attempt = attemptsMade(done) + 1;
+      const ready = Math.max(t, ...transit.map((s) => new Date(s.at).getTime()));
+      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:reattempt:${attempt}`);
+      const chance = attemptChance(settings, odds, attempt, !!action.confirmedWithBuyer || addressFixed);
+      return [
+        ...done,
+        ...transit,
+        ...deliveryRuns(settings, p, rng, attempt, morningOf(ready + DAY), chance),
+      ];
+    }
+    case 'update_address': {
+      const next = future.findIndex((s) => s.status === 'out_for_delivery');
+      if (isHeld(actions) || next === -1) return plan;
+      const attempt = future[next].attempt ?? attemptsMade(done) + 1;
+      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:address:${attempt}`);
+      const day = morningOf(new Date(future[next].at).getTime());
+      const chance = attemptChance(settings, odds, attempt, true);
+      return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, rng, attempt, day, chance)];
+    }
+  }
 }

@@ -10,11 +10,16 @@ import { LocationDirectory } from 'src/couriers/locations';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
+import { PARCEL_ACTION_KINDS, ParcelActionKind } from 'src/couriers/courier-adapter';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { defaults } from 'config/defaults';
 import type { Principal } from 'src/common/auth/principal';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { CASES, jakarta, order, quoteTo, reference } from './fixtures';
+
+/** The day in Jakarta (UTC+7) an instant falls on, as a day number. */
+const wibDay = (ms: number) => Math.floor((ms + 7 * HOUR) / (24 * HOUR));
 
 const HOUR = 3600_000;
 /** The tests drive parcels as an operator (any parcel). */
@@ -28,6 +33,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
   let t: TestApp;
   let courier: ResilientCourier;
   let control: SandboxControl;
+  let world: SandboxWorld;
   let webhookFor: (awb: string) => Promise<SandboxPush | null>;
   const c = CASES[code];
 
@@ -35,6 +41,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     t = await startTestApp();
     courier = t.app.get(CourierRegistry).get(code);
     control = t.app.get(SandboxControl);
+    world = t.app.get(SandboxWorld);
     const sandbox = t.app.get(CourierSandboxes).get(code)!;
     webhookFor = (awb) => sandbox.webhookFor(awb);
   });
@@ -264,5 +271,150 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
     } finally {
       await control.setFaults(code, { errorRate: 0 });
     }
+  });
+
+  /** A parcel driven to `path` (each step an hour apart), as a booked courier order. */
+  const driven = async (path: [string, string?][]) => {
+    const created = await courier.createOrder(order(c.service));
+    for (const [to, reason] of path) {
+      t.clock.advance(HOUR);
+      await control.advance(OPERATOR, created.awb, {
+        to: to as never,
+        ...(reason ? { reason: reason as never } : {}),
+      });
+    }
+    return created;
+  };
+  const failedOnce: [string, string?][] = [
+    ['picked_up'],
+    ['in_transit'],
+    ['out_for_delivery'],
+    ['delivery_failed', 'consignee_absent'],
+  ];
+  const lastEvent = async (awb: string) => {
+    const events = await trackOne(awb);
+    return events[events.length - 1];
+  };
+
+  it('takes every seller action through its API', () => {
+    expect(courier.parcelActions).toEqual(expect.arrayContaining([...PARCEL_ACTION_KINDS]));
+    for (const kind of PARCEL_ACTION_KINDS) expect(courier.supportsAction(kind)).toBe(true);
+  });
+
+  it('re-attempts a failed parcel at the seller’s request: out again the next morning, then as planned', async () => {
+    const created = await driven(failedOnce);
+    t.clock.advance(HOUR);
+    const asked = t.clock.now();
+    const outcome = await courier.requestAction(created, {
+      kind: 'reattempt',
+      confirmedWithBuyer: true,
+      note: 'Pembeli ada di rumah setelah jam 17',
+    });
+    expect(outcome).toEqual({ accepted: true, courierReference: expect.any(String) });
+    const parcel = (await world.find(code, created.awb))!;
+    expect(parcel.actions).toEqual([
+      expect.objectContaining({
+        kind: 'reattempt',
+        confirmedWithBuyer: true,
+        reference: outcome.accepted && outcome.courierReference,
+      }),
+    ]);
+    const run = parcel.plan.find((s) => s.status === 'out_for_delivery' && s.attempt === 2)!;
+    expect(wibDay(Date.parse(run.at))).toBe(wibDay(asked.getTime()) + 1);
+    // Nothing new until the run; then the courier reports what the world planned.
+    expect((await lastEvent(created.awb)).status).toBe('delivery_failed');
+    const end = parcel.plan[parcel.plan.length - 1];
+    t.clock.set(new Date(Date.parse(end.at) + HOUR));
+    const seen = await statuses(created.awb);
+    expect(seen.lastIndexOf('out_for_delivery')).toBeGreaterThan(seen.indexOf('delivery_failed'));
+    expect(seen[seen.length - 1]).toBe(end.status);
+    if (end.status === 'delivered') expect((await lastEvent(created.awb)).codCollected).toBe(true);
+  });
+
+  it('starts a return at once: tracking shows the parcel returning, then back at the sender', async () => {
+    const created = await driven([['picked_up'], ['in_transit']]);
+    const outcome = await courier.requestAction(created, {
+      kind: 'return',
+      note: 'Pembeli membatalkan pesanan',
+    });
+    expect(outcome.accepted).toBe(true);
+    const now = await lastEvent(created.awb);
+    expect([now.status, now.isReturnLeg]).toEqual(['returning_to_sender', true]);
+    t.clock.advance(15 * 24 * HOUR);
+    const back = await lastEvent(created.awb);
+    expect([back.status, back.isReturnLeg]).toEqual(['returned', true]);
+  });
+
+  it('holds a parcel at the hub until a re-attempt, and keeps a corrected address for the next run', async () => {
+    const created = await driven([['picked_up'], ['in_transit']]);
+    expect(
+      await courier.requestAction(created, { kind: 'hold', note: 'Tunggu konfirmasi pembeli' }),
+    ).toMatchObject({
+      accepted: true,
+    });
+    t.clock.advance(10 * 24 * HOUR);
+    expect(await statuses(created.awb)).not.toContain('out_for_delivery');
+    const moved = { ...jakarta, address: 'Jl. Cikini Raya 9', district: 'Menteng' };
+    expect(
+      await courier.requestAction(created, {
+        kind: 'update_address',
+        address: moved,
+        confirmedWithBuyer: true,
+      }),
+    ).toMatchObject({ accepted: true });
+    const resumed = await courier.requestAction(created, { kind: 'reattempt' });
+    expect(resumed.accepted).toBe(true);
+    const parcel = (await world.find(code, created.awb))!;
+    expect(parcel.actions.map((a) => a.kind)).toEqual(['hold', 'update_address', 'reattempt']);
+    // The courier kept the new street in its own fields.
+    expect(JSON.stringify(parcel.actions[1].request)).toContain('Cikini Raya');
+    t.clock.advance(2 * 24 * HOUR);
+    expect(await statuses(created.awb)).toContain('out_for_delivery');
+  });
+
+  it('refuses, in its own words, what the parcel’s state no longer allows', async () => {
+    const delivered = await driven([['picked_up'], ['in_transit'], ['out_for_delivery'], ['delivered']]);
+    const kinds: ParcelActionKind[] = ['reattempt', 'return', 'update_address', 'hold'];
+    for (const kind of kinds) {
+      const outcome = await courier.requestAction(delivered, {
+        kind,
+        ...(kind === 'update_address' ? { address: jakarta } : {}),
+      });
+      expect([kind, outcome]).toEqual([
+        kind,
+        { accepted: false, reason: 'not_allowed_now', rawMessage: expect.any(String) },
+      ]);
+    }
+    // A re-attempt needs a failed attempt (or a hold) first; a return, a parcel the courier has.
+    const moving = await driven([['picked_up'], ['in_transit']]);
+    expect(await courier.requestAction(moving, { kind: 'reattempt' })).toMatchObject({
+      accepted: false,
+      reason: 'not_allowed_now',
+    });
+    const waiting = await courier.createOrder(order(c.service));
+    expect(await courier.requestAction(waiting, { kind: 'return' })).toMatchObject({
+      accepted: false,
+      reason: 'not_allowed_now',
+    });
+    const returning = await driven([['picked_up'], ['in_transit'], ['returning']]);
+    expect(await courier.requestAction(returning, { kind: 'reattempt' })).toMatchObject({
+      accepted: false,
+      reason: 'not_allowed_now',
+    });
+    // Nothing was recorded for a refusal.
+    expect((await world.find(code, delivered.awb))!.actions).toEqual([]);
+  });
+
+  it('answers not_found for an airway bill it does not know, and refuses an address change without an address', async () => {
+    const known = await courier.createOrder(order(c.service));
+    const unknown = { ...known, awb: `${known.awb.slice(0, -3)}999` };
+    expect(await courier.requestAction(unknown, { kind: 'reattempt' })).toEqual({
+      accepted: false,
+      reason: 'not_found',
+      rawMessage: expect.any(String),
+    });
+    const missing = await courier.requestAction(known, { kind: 'update_address' }).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(CourierRejectedError);
+    expect((missing as CourierRejectedError).reason).toBe('invalid_request');
   });
 });

@@ -1,7 +1,8 @@
 import { defaults } from 'config/defaults';
 import { MetricsService } from 'src/common/metrics.service';
 import { buildAdapter } from 'src/couriers/adapters';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import type { CourierAdapter } from 'src/couriers/courier-adapter';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CallWindow, CourierMetrics } from 'src/couriers/courier-health';
 import { ResilientCourier } from 'src/couriers/courier-registry';
 import { LocationDirectory } from 'src/couriers/locations';
@@ -27,14 +28,18 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   let sandbox: ReturnType<CourierSandboxes['get']> & object;
 
   /** A fresh SAP adapter behind fresh policies, as the registry builds them. */
-  function resilientSap(settings = SETTINGS): ResilientCourier {
-    const adapter = buildAdapter('sap', {
+  function resilientSap(
+    settings = SETTINGS,
+    strip?: (adapter: CourierAdapter) => CourierAdapter,
+  ): ResilientCourier {
+    const built = buildAdapter('sap', {
       account: sandbox.account(),
       name: 'SAP Express',
       catalogue: defaults.couriers.catalogue.sap.services,
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
       locations: t.app.get(LocationDirectory),
     });
+    const adapter = strip ? strip(built) : built;
     return new ResilientCourier(
       adapter,
       new CourierPolicies('sap', settings),
@@ -149,5 +154,38 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
     expect(sapInfo.services.map((s: { code: string }) => s.code)).toEqual(['UDRREG', 'UDRONS', 'DRGREG']);
     const metrics = t.app.get(MetricsService);
     expect(await metrics.registry.metrics()).toContain('kirim_courier_circuit_state{courier="sap"} 0');
+  });
+
+  it('sends a seller action once, under the courier’s policies: an outage is retriable and never retried', async () => {
+    const sap = resilientSap();
+    const created = await sap.createOrder(order('UDRREG'));
+    await control.setFaults('sap', { errorRate: 1 });
+    const asked = sandbox.requests;
+    const down = await sap.requestAction(created, { kind: 'return' }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(CourierUnavailableError);
+    expect((down as CourierUnavailableError).reason).toBe('server_error');
+    // Safe calls are retried (maxAttempts 2); an action is not: whether it was applied is unknown.
+    expect(sandbox.requests - asked).toBe(1);
+    expect(sap.health().recentCalls).toBeGreaterThan(0);
+  });
+
+  it('says a courier without the API call does not take the action, and refuses to send it', async () => {
+    const bare = resilientSap(
+      SETTINGS,
+      (adapter) =>
+        Object.create(adapter, {
+          requestAction: { value: undefined },
+          parcelActions: { value: undefined },
+        }) as CourierAdapter,
+    );
+    expect(bare.parcelActions).toEqual([]);
+    expect(bare.supportsAction('reattempt')).toBe(false);
+    const created = await bare.createOrder(order('UDRREG'));
+    const asked = sandbox.requests;
+    const refused = await bare.requestAction(created, { kind: 'reattempt' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CourierRejectedError);
+    expect((refused as CourierRejectedError).rawCode).toBe('ACTION_UNSUPPORTED');
+    expect(sandbox.requests).toBe(asked);
+    expect(resilientSap().supportsAction('reattempt')).toBe(true);
   });
 });

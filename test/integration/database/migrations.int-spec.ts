@@ -4,6 +4,7 @@ import { runMigrations } from 'src/database/migrate';
 import { createTestDatabase, TestDatabase } from '../../support/test-db';
 
 const KIRIM_TABLES = [
+  'alerts',
   'api_keys',
   'bank_accounts',
   'booking_attempts',

@@ -4,6 +4,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -34,6 +37,8 @@ import {
 } from './idexpress.mapper';
 import { IDEXPRESS_TOKEN_HEADER, verifyIdExpressToken } from './idexpress.signing';
 import { IDEXPRESS_STATUS } from './idexpress.status-table';
+import { actionCall, actionOutcome } from './idexpress.actions';
+import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 /** Waybills per tracking call: the call takes a comma-separated list (idexpress.md §2); the limit is not public (assumed). */
 const TRACK_BATCH = 50;
@@ -172,6 +177,18 @@ export class IdExpressAdapter implements CourierAdapter {
       return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
     if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
+  }
+
+  /** Every action: the documented update for an address, the assumed problem-handle call for the rest. */
+  readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+
+  async requestAction(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome> {
+    const { path, data } = actionCall(order, action);
+    return actionOutcome(await this.client.call<{ ticketNo?: string } | null>('POST', path, data, signal));
   }
 
   /** Tracking takes comma-separated waybills: batched, whole history each time (idexpress.md §3.4). */

@@ -4,6 +4,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -32,6 +35,13 @@ import {
   webhookToEvents,
 } from './jne.mapper';
 import { JNE_TOKEN_HEADER, verifyJneToken } from './jne.signing';
+import {
+  instructionBody,
+  instructionOutcome,
+  JNE_INSTRUCTION_PATH,
+  JneInstructionReply,
+} from './jne.actions';
+import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 interface JnePrice {
   service_display: string;
@@ -159,6 +169,22 @@ export class JneAdapter implements CourierAdapter {
     if (/picked up|pickup|manifest|sudah diproses/i.test(msg))
       return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
+  }
+
+  /** Every action, through the assumed instruction call (jne.actions.ts). */
+  readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+
+  async requestAction(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome> {
+    const answer = await this.client.call<JneInstructionReply>(
+      JNE_INSTRUCTION_PATH,
+      instructionBody(order, action),
+      signal,
+    );
+    return instructionOutcome(answer.ok ? answer.body : { error: answer.error });
   }
 
   /** No batch tracking at this courier: one call per airway bill, a few at a time. */

@@ -4,6 +4,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -32,6 +35,8 @@ import {
   weightKg,
 } from './jnt.mapper';
 import { verifyJntSign } from './jnt.signing';
+import { instructionItem, instructionOutcome, JntInstructionReply } from './jnt.actions';
+import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 /** J&T mixes string and boolean flags ("true", true). */
 const isTrue = (flag: unknown) => flag === true || String(flag).toLowerCase() === 'true';
@@ -200,6 +205,27 @@ export class JntAdapter implements CourierAdapter {
     if (/tidak ditemukan|not found|tidak ada/i.test(msg))
       return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
+  }
+
+  /** Every action, through the assumed instruction call (jnt.actions.ts), signed like cancel. */
+  readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+
+  async requestAction(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome> {
+    const reply = await this.client.form<JntInstructionReply>(
+      'instruction',
+      'data_param',
+      'data_sign',
+      { detail: [instructionItem(order, action, this.account)] },
+      this.account.JNT_ORDER_KEY,
+      signal,
+    );
+    if (!isTrue(reply.success) && AUTH_TEXT.test(payloadText(reply.desc)))
+      throw rejected(this.code, 'auth', 'success=false', payloadText(reply.desc));
+    return instructionOutcome(reply);
   }
 
   /** No batch tracking at this courier: one call per airway bill, a few at a time. */

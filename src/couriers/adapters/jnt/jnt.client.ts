@@ -2,10 +2,13 @@ import { CourierHttp } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
 import { JNT_PATHS, JntAccount } from './jnt.mapper';
 import { jntBasicAuth, jntDataSign, JntSigner } from './jnt.signing';
+import { JNT_INSTRUCTION_PATH } from './jnt.actions';
 
-type Api = keyof typeof JNT_PATHS;
+const PATHS = { ...JNT_PATHS, instruction: JNT_INSTRUCTION_PATH };
+type Api = keyof typeof PATHS;
 
-const OVERRIDE: Record<Api, keyof JntAccount> = {
+/** Per-API URLs where an account's hosts differ (the instruction call sits on the order host). */
+const OVERRIDE: Partial<Record<Api, keyof JntAccount>> = {
   tariff: 'JNT_TARIFF_URL',
   create: 'JNT_ORDER_URL',
   cancel: 'JNT_CANCEL_URL',
@@ -28,7 +31,10 @@ export class JntClient {
   }
 
   private url(api: Api): string {
-    return this.account[OVERRIDE[api]] || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${JNT_PATHS[api]}`;
+    const override = OVERRIDE[api];
+    return (
+      (override && this.account[override]) || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${PATHS[api]}`
+    );
   }
 
   /** Posts `payload` as compact JSON in `jsonField`, signed with `key` in `signField` (jnt.md §2). */

@@ -4,6 +4,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -33,6 +36,8 @@ import {
 } from './ninja.mapper';
 import { headerValue } from '../../signatures';
 import { NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
+import { actionBody, actionOutcome, actionPath, NINJA_ACTION_ROUTE, NinjaActionReply } from './ninja.actions';
+import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 interface NinjaOrderReply {
   tracking_number?: string;
@@ -188,6 +193,23 @@ export class NinjaAdapter implements CourierAdapter {
     if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid.*status/i.test(message))
       return { cancelled: false, reason: 'already_picked_up', rawMessage: message };
     return { cancelled: false, reason: 'refused', rawMessage: message };
+  }
+
+  /** Every action, through the assumed order resources (ninja.actions.ts). */
+  readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+
+  async requestAction(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome> {
+    const reply = await this.client.call<NinjaActionReply>(
+      NINJA_ACTION_ROUTE[action.kind].method,
+      actionPath(order, action.kind),
+      { body: actionBody(action) },
+      signal,
+    );
+    return actionOutcome(reply.status, reply.data, reply.error);
   }
 
   /** Bulk tracking pull, in batches; a tracking number Ninja does not know is simply absent. */

@@ -24,7 +24,7 @@ export interface NinjaReply<T> {
 /** Refresh this long before the token's own expiry ("a few minutes", ninja.md §2). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 /**
  * HTTP to Ninja: an OAuth client-credentials token cached until shortly before it expires (one fetch

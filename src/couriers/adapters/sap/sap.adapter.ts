@@ -4,6 +4,9 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  ParcelActionKind,
+  ParcelActionOutcome,
+  ParcelActionRequest,
   PickupConfirmation,
   QuoteRequest,
   ServiceQuote,
@@ -20,6 +23,8 @@ import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
 import { verifySapToken } from './sap.signing';
+import { instructionBody, instructionOutcome, SAP_INSTRUCTION_PATH } from './sap.actions';
+import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 interface SapRate {
   service_type_code: string;
@@ -114,6 +119,23 @@ export class SapAdapter implements CourierAdapter {
     if (/pickup|tidak dapat/i.test(envelope.msg))
       return { cancelled: false, reason: 'already_picked_up', rawMessage: envelope.msg };
     return { cancelled: false, reason: 'refused', rawMessage: envelope.msg };
+  }
+
+  /** Every action, through the assumed instruction call (sap.actions.ts). */
+  readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+
+  async requestAction(
+    order: CourierOrder,
+    action: ParcelActionRequest,
+    signal?: AbortSignal,
+  ): Promise<ParcelActionOutcome> {
+    const { httpStatus, envelope } = await this.client.call<{ instruction_no?: string } | null>(
+      'POST',
+      SAP_INSTRUCTION_PATH,
+      instructionBody(order, action),
+      signal,
+    );
+    return instructionOutcome(httpStatus, envelope);
   }
 
   /** No batch tracking at this courier: one call per airway bill, a few at a time. */

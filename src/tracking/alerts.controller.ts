@@ -1,0 +1,36 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import { IdParam } from 'src/common/id-param';
+import { Page, PageDto } from 'src/common/pagination';
+import { NoBody } from 'src/common/validation-fast-path';
+import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
+import { AlertsService } from './alerts.service';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('v1/alerts')
+@Roles(...SELLER_ROLES)
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Parcels at risk: what happened and what to do, most severe first' })
+  @ApiOkResponse({ type: PageDto(AlertDto) })
+  list(@CurrentSeller() sellerId: string, @Query() query: ListAlertsQueryDto): Promise<Page<AlertDto>> {
+    return this.alerts.list(sellerId, query);
+  }
+
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark an alert as seen (repeating it keeps the first time)' })
+  @ApiOkResponse({ type: AlertDto })
+  acknowledge(
+    @CurrentSeller() sellerId: string,
+    @IdParam() id: string,
+    @NoBody() _body?: undefined,
+  ): Promise<AlertDto> {
+    return this.alerts.acknowledge(sellerId, id);
+  }
+}

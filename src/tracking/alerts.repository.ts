@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { In, IsNull } from 'typeorm';
+import { type KeysetValue } from 'src/common/pagination';
+import { advisoryKey } from 'src/database/locks';
+import { Transactions } from 'src/database/transaction';
+import { Alert } from './alert.entity';
+import type { RiskRuleCode, Severity } from './risk-rules';
+
+export interface AlertFilter {
+  state: 'open' | 'resolved';
+  rule?: RiskRuleCode;
+  severity?: Severity;
+  shipmentId?: string;
+}
+
+/**
+ * The keyset orders of the seller's inbox: open alerts most severe, then newest first; resolved ones
+ * most recently resolved first. Ties are broken by id, so every order is total and pages never overlap.
+ */
+export const ALERT_ORDERS = {
+  open: {
+    kinds: ['int', 'date', 'uuid'] as const,
+    sortValues: (a: Alert): KeysetValue[] => [a.severityRank, a.openedAt, a.id],
+  },
+  resolved: {
+    kinds: ['date', 'uuid'] as const,
+    sortValues: (a: Alert): KeysetValue[] => [a.resolvedAt!, a.id],
+  },
+};
+
+/** The alert store's SQL. Every method runs in the caller's transaction when one is open. */
+@Injectable()
+export class AlertsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Serializes alert changes of one shipment until the transaction ends, so two evaluations of the same
+   * shipment (a webhook and a poll at once) see each other's result instead of both opening an alert.
+   * Must run inside a transaction.
+   */
+  async lockShipment(shipmentId: string): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [
+      advisoryKey(`alerts:${shipmentId}`),
+    ]);
+  }
+
+  /** The shipment's open alerts. */
+  openFor(shipmentId: string): Promise<Alert[]> {
+    return this.tx.manager.find(Alert, {
+      where: { shipmentId, resolvedAt: IsNull() },
+      order: { severityRank: 'DESC', openedAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /** Every alert of the seller's shipment: open ones first (most severe, newest), then resolved ones. */
+  forShipment(sellerId: string, shipmentId: string): Promise<Alert[]> {
+    return this.tx.manager
+      .createQueryBuilder(Alert, 'a')
+      .where('a.shipmentId = :shipmentId AND a.sellerId = :sellerId', { shipmentId, sellerId })
+      .orderBy('a.resolvedAt', 'DESC', 'NULLS FIRST')
+      .addOrderBy('a.severityRank', 'DESC')
+      .addOrderBy('a.openedAt', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .getMany();
+  }
+
+  async insert(alerts: Alert[]): Promise<void> {
+    if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
+  }
+
+  async update(alert: Alert): Promise<void> {
+    await this.tx.manager.update(Alert, { id: alert.id }, {
+      ruleVersion: alert.ruleVersion,
+      severity: alert.severity,
+      severityRank: alert.severityRank,
+      reason: alert.reason,
+      message: alert.message,
+      suggestedAction: alert.suggestedAction,
+      whatsappUrl: alert.whatsappUrl,
+      updatedAt: alert.updatedAt,
+      acknowledgedAt: alert.acknowledgedAt,
+      causeEventId: alert.causeEventId,
+      details: alert.details,
+    } as never);
+  }
+
+  /** Resolves the open alerts `ids`, recording the event that resolved them, if any; returns them. */
+  async resolve(ids: string[], now: Date, eventId: string | null): Promise<Alert[]> {
+    if (!ids.length) return [];
+    await this.tx.manager.query(
+      `UPDATE alerts SET resolved_at = $2, updated_at = $2,
+         details = CASE WHEN $3::uuid IS NULL THEN details ELSE details || jsonb_build_object('resolvedByEventId', $3::uuid) END
+       WHERE id = ANY($1::uuid[]) AND resolved_at IS NULL`,
+      [ids, now, eventId],
+    );
+    return this.tx.manager.findBy(Alert, { id: In(ids) });
+  }
+
+  /**
+   * One page of the seller's alerts in `filter.state`'s order, after `after` (that order's sort values
+   * of the previous page's last row). Reads `limit + 1` rows so the caller knows whether more follow.
+   */
+  page(sellerId: string, filter: AlertFilter, after: KeysetValue[] | null, limit: number): Promise<Alert[]> {
+    const qb = this.tx.manager.createQueryBuilder(Alert, 'a').where('a.sellerId = :sellerId', { sellerId });
+    if (filter.rule) qb.andWhere('a.rule = :rule', { rule: filter.rule });
+    if (filter.severity) qb.andWhere('a.severity = :severity', { severity: filter.severity });
+    if (filter.shipmentId) qb.andWhere('a.shipmentId = :shipmentId', { shipmentId: filter.shipmentId });
+    if (filter.state === 'open') {
+      qb.andWhere('a.resolvedAt IS NULL');
+      if (after)
+        qb.andWhere(
+          // Cast: a cursor's rank is any safe integer, which a smallint (or integer) parameter could not hold.
+          '(a.severityRank, a.openedAt, a.id) < (CAST(:rank AS bigint), :at, :id)',
+          {
+            rank: after[0],
+            at: after[1],
+            id: after[2],
+          },
+        );
+      qb.orderBy('a.severityRank', 'DESC').addOrderBy('a.openedAt', 'DESC');
+    } else {
+      qb.andWhere('a.resolvedAt IS NOT NULL');
+      if (after) qb.andWhere('(a.resolvedAt, a.id) < (:at, :id)', { at: after[0], id: after[1] });
+      qb.orderBy('a.resolvedAt', 'DESC');
+    }
+    return qb
+      .addOrderBy('a.id', 'DESC')
+      .take(limit + 1)
+      .getMany();
+  }
+
+  /**
+   * Marks the seller's alert acknowledged now, unless it already was (the first time is kept).
+   * Null when the seller has no such alert.
+   */
+  async acknowledge(sellerId: string, id: string, now: Date): Promise<Alert | null> {
+    await this.tx.manager.query(
+      `UPDATE alerts SET acknowledged_at = $3, updated_at = $3
+       WHERE id = $1 AND seller_id = $2 AND acknowledged_at IS NULL`,
+      [id, sellerId, now],
+    );
+    return this.tx.manager.findOneBy(Alert, { id, sellerId });
+  }
+}

@@ -1,0 +1,471 @@
+import type { BusinessDefaults } from 'config/defaults';
+import { formatWib } from 'src/common/wib';
+import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
+import { regionOf } from 'src/couriers/zones';
+import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
+
+/**
+ * The risk rules: pure, versioned functions from a shipment, its courier events and what Kirim knows
+ * of its lane and recipient to the problems the seller should act on now. A rule that no longer finds
+ * its problem returns nothing, and the alert store closes the alert (couriers/README.md §5).
+ */
+
+export const RISK_RULES = [
+  'failed_attempt',
+  'return_started',
+  'stale_no_scan',
+  'late_vs_lane',
+  'held_or_misrouted',
+  'pickup_not_made',
+  'risky_recipient',
+] as const;
+export type RiskRuleCode = (typeof RISK_RULES)[number];
+
+/** Bump a rule's version whenever its logic changes, so an alert says which logic raised it. */
+export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
+  failed_attempt: 1,
+  return_started: 1,
+  stale_no_scan: 1,
+  late_vs_lane: 1,
+  held_or_misrouted: 1,
+  pickup_not_made: 1,
+  risky_recipient: 1,
+};
+
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SUGGESTED_ACTIONS = [
+  'contact',
+  'reattempt',
+  'return',
+  'update_address',
+  'hold',
+  'wait',
+] as const;
+export type SuggestedAction = (typeof SUGGESTED_ACTIONS)[number];
+
+/** The reasons a finding may carry: the courier's normalized ones, and the recipient rule's own. */
+export type RiskReason = CourierReason | 'risky_recipient';
+
+export type RiskConfig = BusinessDefaults['risk'];
+
+export interface RiskEvent {
+  /** null: no status change, or a code Kirim does not know. */
+  status: CourierStatus | null;
+  reason?: CourierReason;
+  rawCode: string;
+  rawText: string;
+  occurredAt: Date;
+  location?: string;
+  isReturnLeg: boolean;
+}
+
+export interface RiskInput {
+  now: Date;
+  shipment: {
+    status: ShipmentStatus;
+    /** Rupiah. */
+    codAmount: number;
+    courier: string | null;
+    /** The courier's display name for messages ("J&T Express"); the code, or "The courier", without it. */
+    courierName?: string | null;
+    service: string | null;
+    createdAt: Date;
+    bookedAt: Date | null;
+    pickupDueAt: Date | null;
+    pickedUpAt: Date | null;
+    /** Canonical province name (src/common/indonesia.ts). */
+    recipientProvince: string;
+  };
+  /** Stored courier events of the shipment's current booking, in any order (they are sorted here). */
+  events: RiskEvent[];
+  /** Observed 90th-percentile transit days for the lane, else the promised SLA's maximum; null: neither. */
+  lane: { p90TransitDays: number | null; promisedMaxDays: number | null };
+  /** The history of the recipient's salted phone hash: finished parcels and how many of them failed. */
+  recipient: { outcomes: number; failures: number } | null;
+  config: RiskConfig;
+}
+
+export interface RiskFinding {
+  rule: RiskRuleCode;
+  version: number;
+  severity: Severity;
+  reason: RiskReason;
+  /** One English sentence for the seller, stable while the cause is unchanged (no running clocks). */
+  message: string;
+  suggestedAction: SuggestedAction;
+  /** When the event that caused it happened; null for time-based rules. */
+  causeAt: Date | null;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const WIB_MS = 7 * HOUR;
+
+const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
+export const severityRank = (s: Severity): number => SEVERITY_RANK[s];
+const atLeast = (a: Severity, b: Severity): Severity => (SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b);
+const oneUp = (s: Severity): Severity => SEVERITIES[Math.min(SEVERITY_RANK[s], SEVERITIES.length - 1)];
+
+/** Before the courier holds the parcel. */
+const BEFORE_PICKUP: ReadonlySet<ShipmentStatus> = new Set(['ready', 'booking', 'booking_failed', 'booked']);
+/** Travelling forward to the recipient. */
+const ON_THE_WAY: ReadonlySet<ShipmentStatus> = new Set([
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+]);
+/** Courier statuses reported only once the courier holds the parcel. */
+const HANDOVER: ReadonlySet<CourierStatus> = new Set([
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returning_to_sender',
+  'returned',
+]);
+/** Problems on the courier's side: the recipient can do nothing about them. */
+const COURIER_SIDE: ReadonlySet<CourierReason> = new Set(['held_at_hub', 'misroute', 'damaged', 'lost']);
+const HELD: ReadonlySet<CourierReason> = new Set(['held_at_hub', 'misroute', 'damaged']);
+
+/** What went wrong at the door, as the seller reads it. */
+const FAILURE_WORDS: Partial<Record<CourierReason, string>> = {
+  consignee_absent: 'nobody was at the address',
+  consignee_unreachable: 'the recipient could not be reached by phone',
+  consignee_refused: 'the recipient refused the parcel',
+  consignee_refused_no_money: 'the recipient refused because the COD money was not ready',
+  consignee_refused_did_not_order: 'the recipient says they did not order it',
+  address_problem: 'the address could not be found or is incomplete',
+  max_attempts: 'it was the last attempt the courier makes',
+  attempt_failed: 'the courier gave no reason',
+};
+
+/** A failed attempt's starting severity: refusals and address problems need the seller more urgently. */
+const FAILURE_SEVERITY: Partial<Record<CourierReason, Severity>> = {
+  consignee_absent: 'medium',
+  consignee_unreachable: 'medium',
+  attempt_failed: 'medium',
+  address_problem: 'high',
+  consignee_refused: 'high',
+  consignee_refused_no_money: 'high',
+  consignee_refused_did_not_order: 'critical',
+  max_attempts: 'critical',
+};
+
+const HELD_WORDS: Partial<Record<CourierReason, string>> = {
+  held_at_hub: 'is holding the parcel at a hub',
+  misroute: 'sent the parcel to the wrong hub',
+  damaged: 'reported the parcel damaged',
+};
+
+const STATUS_WORDS: Partial<Record<ShipmentStatus, string>> = {
+  picked_up: 'picked up',
+  in_transit: 'in transit',
+  delivery_failed: 'waiting after a failed attempt',
+  returning: 'on its way back to you',
+};
+
+/** `2026-11-24 10:00 WIB`. */
+const wib = (at: Date) => `${formatWib(at).slice(0, 16)} WIB`;
+
+/** The courier's own words, quoted when they say something (one line, bounded). */
+function courierNote(e: RiskEvent): string {
+  const text = e.rawText
+    .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!text) return '';
+  const cut = [...text];
+  return ` (courier's note: "${cut.length > 80 ? `${cut.slice(0, 79).join('')}…` : text}")`;
+}
+
+function isJava(province: string): boolean {
+  try {
+    return regionOf(province) === 'java';
+  } catch {
+    return false; // an unknown province gets the longer, outer-island threshold: fewer false alarms
+  }
+}
+
+/** Events oldest first, ties in one fixed order, so the same events in any order give the same result. */
+function sorted(events: RiskEvent[]): RiskEvent[] {
+  const key = (e: RiskEvent) => `${e.rawCode}\u0000${e.rawText}\u0000${e.status}\u0000${e.reason ?? ''}`;
+  return [...events].sort(
+    (a, b) =>
+      a.occurredAt.getTime() - b.occurredAt.getTime() || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0),
+  );
+}
+
+const isReturnEvent = (e: RiskEvent) =>
+  e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg;
+const isConsigneeFailure = (e: RiskEvent) =>
+  e.status === 'delivery_failed' && !(e.reason && COURIER_SIDE.has(e.reason));
+
+interface Context {
+  input: RiskInput;
+  events: RiskEvent[];
+  courier: string;
+  now: number;
+}
+
+function finding(rule: RiskRuleCode, f: Omit<RiskFinding, 'rule' | 'version'>): RiskFinding {
+  return { rule, version: RULE_VERSIONS[rule], ...f };
+}
+
+/** The recipient's history makes a failure likely (thresholds in config; COD parcels only by default). */
+function recipientIsRisky(input: RiskInput): {
+  risky: boolean;
+  high: boolean;
+  failures: number;
+  outcomes: number;
+} {
+  const r = input.recipient;
+  const c = input.config.recipient;
+  if (!r || r.outcomes < c.minOutcomes || (c.codOnly && input.shipment.codAmount <= 0))
+    return { risky: false, high: false, failures: r?.failures ?? 0, outcomes: r?.outcomes ?? 0 };
+  const rate = r.failures / r.outcomes;
+  return {
+    risky: rate >= c.failureRate,
+    high: rate >= c.highFailureRate,
+    failures: r.failures,
+    outcomes: r.outcomes,
+  };
+}
+
+/**
+ * A failed delivery attempt, with the courier's reason. Stays open through a re-dispatch (the buyer
+ * still has to be reached before the next knock) and closes on the outcome: delivered, or a return,
+ * which `return_started` then carries. Severity rises with the number of attempts, for refusals, and
+ * one step for a recipient whose history is risky.
+ */
+function failedAttempt(ctx: Context): RiskFinding | null {
+  const { input, events } = ctx;
+  if (!ON_THE_WAY.has(input.shipment.status) || events.some(isReturnEvent)) return null;
+  const failures = events.filter(isConsigneeFailure);
+  if (!failures.length) return null;
+  const attempts = new Set(failures.map((e) => e.occurredAt.getTime())).size;
+  const last = failures[failures.length - 1];
+  const reason: CourierReason = last.reason ?? 'attempt_failed';
+  const limits = input.config.failedAttempts;
+  let severity = FAILURE_SEVERITY[reason] ?? 'medium';
+  if (attempts >= limits.high) severity = atLeast(severity, 'high');
+  if (attempts >= limits.critical) severity = 'critical';
+  if (recipientIsRisky(input).risky) severity = oneUp(severity);
+  const redispatched = events.some(
+    (e) => e.status === 'out_for_delivery' && e.occurredAt.getTime() > last.occurredAt.getTime(),
+  );
+  const words = FAILURE_WORDS[reason] ?? `the courier reported ${reason.replace(/_/g, ' ')}`;
+  return finding('failed_attempt', {
+    severity,
+    reason,
+    message:
+      `${ctx.courier} could not deliver the parcel on attempt ${attempts}: ${words}${courierNote(last)}.` +
+      (redispatched ? ' It is out for delivery again.' : ''),
+    suggestedAction: reason === 'address_problem' ? 'update_address' : 'contact',
+    causeAt: last.occurredAt,
+  });
+}
+
+/**
+ * The courier started returning the parcel. While the return has not moved on from its first scan
+ * the buyer may still save it (contact, then ask for a re-attempt); after that there is only waiting.
+ */
+function returnStarted(ctx: Context): RiskFinding | null {
+  const { input, events } = ctx;
+  const returnEvents = events.filter(isReturnEvent);
+  if (input.shipment.status !== 'returning' && !returnEvents.length) return null;
+  const first = returnEvents[0];
+  const before = first ? events.filter((e) => e.occurredAt.getTime() <= first.occurredAt.getTime()) : events;
+  const failures = before.filter(isConsigneeFailure);
+  const lastFailure = failures[failures.length - 1];
+  const why = lastFailure
+    ? ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${
+        FAILURE_WORDS[lastFailure.reason ?? 'attempt_failed'] ?? lastFailure.reason
+      })`
+    : '';
+  const moved = returnEvents.length > 1;
+  return finding('return_started', {
+    severity: 'high',
+    reason: 'rts_initiated',
+    message: `${ctx.courier} started returning the parcel to you${why}${first ? courierNote(first) : ''}.`,
+    suggestedAction: moved ? 'wait' : 'contact',
+    causeAt: first ? first.occurredAt : null,
+  });
+}
+
+/** Start of the Asia/Jakarta day `at` falls on. */
+const wibDayStart = (at: number) => Math.floor((at + WIB_MS) / DAY) * DAY - WIB_MS;
+
+/**
+ * No courier scan for too long for the status (couriers/README.md §5.3): hours per status, longer to
+ * the outer islands; out for delivery, nothing by the end of the next day. Time-based: no cause event.
+ */
+function staleNoScan(ctx: Context): RiskFinding | null {
+  const { input, events, now } = ctx;
+  const s = input.shipment;
+  const lastScan = events.length
+    ? events[events.length - 1].occurredAt.getTime()
+    : (s.pickedUpAt ?? s.bookedAt ?? s.createdAt).getTime();
+  const cod = s.codAmount > 0;
+
+  if (s.status === 'out_for_delivery') {
+    const out = [...events].reverse().find((e) => e.status === 'out_for_delivery');
+    const wentOut = out ? out.occurredAt.getTime() : lastScan;
+    const deadline = wibDayStart(wentOut) + (1 + input.config.outForDeliveryDays) * DAY;
+    if (now < deadline) return null;
+    return finding('stale_no_scan', {
+      severity: 'high',
+      reason: 'stale_no_scan',
+      message:
+        `The parcel went out for delivery at ${wib(new Date(wentOut))} and ${ctx.courier} has reported ` +
+        `neither a delivery nor a failed attempt since${cod ? '; the courier may be holding the COD cash' : ''}.`,
+      suggestedAction: 'contact',
+      causeAt: null,
+    });
+  }
+
+  const limits = input.config.staleHours[s.status as keyof RiskConfig['staleHours']];
+  if (!limits) return null;
+  const hours = isJava(s.recipientProvince) ? limits.java : limits.outer;
+  const silent = now - lastScan;
+  if (silent < hours * HOUR) return null;
+  return finding('stale_no_scan', {
+    severity: silent >= hours * HOUR * input.config.staleEscalationFactor ? 'high' : 'medium',
+    reason: 'stale_no_scan',
+    message:
+      `No scan from ${ctx.courier} since ${wib(new Date(lastScan))} while the parcel is ` +
+      `${STATUS_WORDS[s.status] ?? s.status}: more than the ${hours} hours expected to ${s.recipientProvince}.`,
+    suggestedAction: 'wait',
+    causeAt: null,
+  });
+}
+
+/**
+ * On its way longer than the lane's observed 90th-percentile transit (or the promised SLA without
+ * data), counted from pickup. A return is not late: `return_started` covers it.
+ */
+function lateVsLane(ctx: Context): RiskFinding | null {
+  const { input, events, now } = ctx;
+  if (!ON_THE_WAY.has(input.shipment.status)) return null;
+  const observed = input.lane.p90TransitDays;
+  const limitDays = observed ?? input.lane.promisedMaxDays;
+  if (limitDays === null || limitDays === undefined) return null;
+  const pickedUp =
+    input.shipment.pickedUpAt ?? events.find((e) => e.status && HANDOVER.has(e.status))?.occurredAt ?? null;
+  if (!pickedUp) return null;
+  const over = now - pickedUp.getTime() - limitDays * DAY;
+  const c = input.config.late;
+  if (over <= c.graceHours * HOUR) return null;
+  const basis =
+    observed !== null
+      ? `the ${limitDays} days within which 90% of parcels on this lane arrive`
+      : `the ${limitDays} days ${ctx.courier} promises`;
+  return finding('late_vs_lane', {
+    severity: over >= c.highAfterDays * DAY ? 'high' : 'medium',
+    reason: 'late_vs_sla',
+    message: `The parcel was picked up at ${wib(pickedUp)} and is now past ${basis}.`,
+    suggestedAction: 'contact',
+    causeAt: null,
+  });
+}
+
+/**
+ * The courier holds the parcel at a hub, misrouted it, or reported it damaged; closes once a later scan
+ * shows the parcel moving again. Before pickup the pickup rule speaks instead.
+ */
+function heldOrMisrouted(ctx: Context): RiskFinding | null {
+  const { input, events, now } = ctx;
+  if (BEFORE_PICKUP.has(input.shipment.status)) return null;
+  let held: RiskEvent | undefined;
+  for (const e of events) {
+    if (e.reason && HELD.has(e.reason)) held = e;
+    else if (held && e.status && e.status !== 'exception') held = undefined; // moving again
+  }
+  if (!held) return null;
+  const reason = held.reason!;
+  const long = now - held.occurredAt.getTime() >= input.config.held.highAfterHours * HOUR;
+  return finding('held_or_misrouted', {
+    severity: reason === 'damaged' || long ? 'high' : 'medium',
+    reason,
+    message: `${ctx.courier} ${HELD_WORDS[reason]}${held.location ? ` in ${held.location}` : ''} since ${wib(held.occurredAt)}${courierNote(held)}.`,
+    suggestedAction: 'wait',
+    causeAt: held.occurredAt,
+  });
+}
+
+/**
+ * A booked pickup not made: past its deadline (the pickup watch re-books it), a pickup-failure scan,
+ * or no pickup scan within `pickupScanHours` of booking.
+ */
+function pickupNotMade(ctx: Context): RiskFinding | null {
+  const { input, events, now } = ctx;
+  const s = input.shipment;
+  if (s.status !== 'booked') return null;
+  if (events.some((e) => e.status && HANDOVER.has(e.status) && e.reason !== 'pickup_failed')) return null;
+  const failed = [...events].reverse().find((e) => e.reason === 'pickup_failed');
+  const overdue = s.pickupDueAt !== null && now >= s.pickupDueAt.getTime();
+  const noScan = s.bookedAt !== null && now - s.bookedAt.getTime() >= input.config.pickupScanHours * HOUR;
+  if (!overdue && !failed && !noScan) return null;
+  let message: string;
+  if (overdue)
+    message = `${ctx.courier} did not pick the parcel up by ${wib(s.pickupDueAt!)}; Kirim re-books it with the next-best courier.`;
+  else if (failed)
+    message = `${ctx.courier} reported a failed pickup at ${wib(failed.occurredAt)}${courierNote(failed)}.`;
+  else
+    message = `${ctx.courier} has not scanned the parcel as picked up within ${input.config.pickupScanHours} hours of booking.`;
+  return finding('pickup_not_made', {
+    severity: overdue ? 'high' : 'medium',
+    reason: 'pickup_failed',
+    message,
+    suggestedAction: 'wait',
+    causeAt: failed ? failed.occurredAt : null,
+  });
+}
+
+/**
+ * Before pickup only: the recipient's history makes a return likely, so the seller should confirm the
+ * order before handing the parcel over. Once the courier has it the question is moot; a later failed
+ * attempt to such a recipient is raised one severity step instead.
+ */
+function riskyRecipient(ctx: Context): RiskFinding | null {
+  const { input } = ctx;
+  if (!BEFORE_PICKUP.has(input.shipment.status)) return null;
+  const r = recipientIsRisky(input);
+  if (!r.risky) return null;
+  return finding('risky_recipient', {
+    severity: r.high ? 'high' : 'medium',
+    reason: 'risky_recipient',
+    message: `${r.failures} of this recipient's ${r.outcomes} earlier parcels failed or came back; confirm the order with the buyer before pickup.`,
+    suggestedAction: 'contact',
+    causeAt: null,
+  });
+}
+
+const RULES: Record<RiskRuleCode, (ctx: Context) => RiskFinding | null> = {
+  failed_attempt: failedAttempt,
+  return_started: returnStarted,
+  stale_no_scan: staleNoScan,
+  late_vs_lane: lateVsLane,
+  held_or_misrouted: heldOrMisrouted,
+  pickup_not_made: pickupNotMade,
+  risky_recipient: riskyRecipient,
+};
+
+/**
+ * Every problem the shipment has now, at most one per rule, in RISK_RULES order. A finished shipment
+ * (delivered, returned, cancelled, lost) has none. Deterministic: the same input gives the same output,
+ * whatever order the events come in.
+ */
+export function evaluateRisk(input: RiskInput): RiskFinding[] {
+  if (TERMINAL.has(input.shipment.status)) return [];
+  const ctx: Context = {
+    input,
+    events: sorted(input.events),
+    courier: input.shipment.courierName || input.shipment.courier || 'The courier',
+    now: input.now.getTime(),
+  };
+  return RISK_RULES.map((rule) => RULES[rule](ctx)).filter((f): f is RiskFinding => f !== null);
+}

@@ -1,0 +1,457 @@
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { defaults } from 'config/defaults';
+import { Transactions } from 'src/database/transaction';
+import { Shipment } from 'src/shipments/shipment.entity';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { Alert } from 'src/tracking/alert.entity';
+import { AlertsService, type AlertShipment } from 'src/tracking/alerts.service';
+import { evaluateRisk, RULE_VERSIONS, type RiskFinding } from 'src/tracking/risk-rules';
+import { addSellerUser, createShipment, signupSeller, TestSeller } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const HOUR = 3600_000;
+
+function finding(rule: RiskFinding['rule'], over: Partial<RiskFinding> = {}): RiskFinding {
+  return {
+    rule,
+    version: RULE_VERSIONS[rule],
+    severity: 'medium',
+    reason: rule === 'failed_attempt' ? 'consignee_absent' : 'stale_no_scan',
+    message: `${rule} happened.`,
+    suggestedAction: 'contact',
+    causeAt: null,
+    ...over,
+  };
+}
+
+interface AlertBody {
+  id: string;
+  shipmentId: string;
+  rule: string;
+  ruleVersion: number;
+  severity: string;
+  reason: string;
+  message: string;
+  suggestedAction: string;
+  contact: { whatsappUrl: string | null };
+  openedAt: string;
+  acknowledgedAt: string | null;
+  resolvedAt: string | null;
+}
+
+describe('alerts: the store and the seller’s inbox', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let a: TestSeller;
+  let b: TestSeller;
+  let alerts: AlertsService;
+  /** A fixed origin of `now`s for reconciles, far from the app clock so tests do not collide. */
+  let base: number;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    a = await signupSeller(http, 'Seller A');
+    b = await signupSeller(http, 'Seller B');
+    alerts = t.app.get(AlertsService);
+    base = t.clock.now().getTime();
+  });
+  afterAll(() => t.close());
+
+  /** A shipment created over the API, as the tracker would hand it to reconcile (booked with J&T). */
+  async function shipmentOf(seller: TestSeller, overrides: object = {}): Promise<Shipment & AlertShipment> {
+    const { id } = await createShipment(http, seller, overrides);
+    const s = await t.app.get(ShipmentsService).find(seller.sellerId, id);
+    return { ...s, courier: 'jnt' };
+  }
+
+  const at = (hours: number) => new Date(base + hours * HOUR);
+  const rows = (shipmentId: string) => t.dataSource.getRepository(Alert).findBy({ shipmentId });
+  const inbox = async (seller: TestSeller, query = '') =>
+    (await http.get(`/v1/alerts${query}`).set(seller.auth).expect(200)).body as {
+      items: AlertBody[];
+      nextCursor: string | null;
+    };
+
+  it('opens one alert per rule, once, with the buyer’s WhatsApp link, and shows it in the inbox', async () => {
+    const s = await shipmentOf(a, { reference: 'INV-123' });
+    const cause = randomUUID();
+    const found = [finding('failed_attempt', { causeAt: at(-1), message: 'J&T Express could not deliver.' })];
+    const first = await alerts.reconcile(s, found, at(0), cause);
+    expect(first.opened).toHaveLength(1);
+    expect([first.updated, first.resolved]).toEqual([[], []]);
+    const again = await alerts.reconcile(s, found, at(1), randomUUID());
+    expect(again).toEqual({ opened: [], updated: [], resolved: [] });
+
+    const stored = await rows(s.id);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      sellerId: a.sellerId,
+      rule: 'failed_attempt',
+      ruleVersion: 1,
+      severity: 'medium',
+      severityRank: 2,
+      causeEventId: cause,
+      details: { causeAt: at(-1).toISOString() },
+    });
+
+    const item = (await inbox(a, `?shipmentId=${s.id}`)).items;
+    expect(item).toEqual([
+      {
+        id: first.opened[0].id,
+        shipmentId: s.id,
+        rule: 'failed_attempt',
+        ruleVersion: 1,
+        severity: 'medium',
+        reason: 'consignee_absent',
+        message: 'J&T Express could not deliver.',
+        suggestedAction: 'contact',
+        contact: { whatsappUrl: expect.stringMatching(/^https:\/\/wa\.me\/6281298765432\?text=/) },
+        openedAt: at(0).toISOString(),
+        acknowledgedAt: null,
+        resolvedAt: null,
+      },
+    ]);
+    const text = new URL(item[0].contact.whatsappUrl!).searchParams.get('text');
+    expect(text).toBe(
+      'Halo Kak Budi Santoso, pesanan #INV-123 Anda (J&T Express) gagal diantar karena penerima tidak di tempat. ' +
+        'Kapan Kakak bisa menerima paketnya agar kami minta kurir mengantar ulang? Terima kasih.',
+    );
+  });
+
+  it('updates an open alert in place; a severity rise clears the acknowledgement, a drop keeps it', async () => {
+    const s = await shipmentOf(a);
+    const cause = randomUUID();
+    const { opened } = await alerts.reconcile(s, [finding('failed_attempt')], at(0), cause);
+    const id = opened[0].id;
+    await http.post(`/v1/alerts/${id}/acknowledge`).set(a.auth).expect(200);
+
+    const drop = await alerts.reconcile(
+      s,
+      [finding('failed_attempt', { message: 'Attempt 2.' })],
+      at(1),
+      null,
+    );
+    expect(drop.updated.map((u) => u.id)).toEqual([id]);
+    let [row] = await rows(s.id);
+    expect(row).toMatchObject({
+      message: 'Attempt 2.',
+      openedAt: at(0),
+      updatedAt: at(1),
+      causeEventId: cause,
+    });
+    expect(row.acknowledgedAt).not.toBeNull();
+
+    const newCause = randomUUID();
+    const rise = await alerts.reconcile(
+      s,
+      [finding('failed_attempt', { severity: 'critical', reason: 'consignee_refused_did_not_order' })],
+      at(2),
+      newCause,
+    );
+    expect(rise.updated).toHaveLength(1);
+    [row] = await rows(s.id);
+    expect(row).toMatchObject({
+      id,
+      severity: 'critical',
+      severityRank: 4,
+      reason: 'consignee_refused_did_not_order',
+      openedAt: at(0),
+      updatedAt: at(2),
+      acknowledgedAt: null,
+      causeEventId: newCause,
+    });
+    // The buyer's message follows the new reason.
+    expect(decodeURIComponent(row.whatsappUrl!)).toContain('penerima merasa tidak memesan');
+  });
+
+  it('resolves alerts whose rule is no longer found, and opens a fresh one if the problem comes back', async () => {
+    const s = await shipmentOf(a);
+    const { opened } = await alerts.reconcile(
+      s,
+      [finding('failed_attempt'), finding('stale_no_scan')],
+      at(0),
+      null,
+    );
+    const delivered = randomUUID();
+    const r = await alerts.reconcile(s, [finding('failed_attempt')], at(3), delivered);
+    expect(r.resolved.map((x) => x.rule)).toEqual(['stale_no_scan']);
+    const stale = (await rows(s.id)).find((x) => x.rule === 'stale_no_scan')!;
+    expect(stale).toMatchObject({
+      resolvedAt: at(3),
+      details: { causeAt: null, resolvedByEventId: delivered },
+    });
+
+    const back = await alerts.reconcile(
+      s,
+      [finding('failed_attempt'), finding('stale_no_scan')],
+      at(5),
+      null,
+    );
+    expect(back.opened.map((x) => x.rule)).toEqual(['stale_no_scan']);
+    expect(back.opened[0].id).not.toBe(opened.find((x) => x.rule === 'stale_no_scan')!.id);
+    expect(
+      (await rows(s.id))
+        .filter((x) => x.resolvedAt === null)
+        .map((x) => x.rule)
+        .sort(),
+    ).toEqual(['failed_attempt', 'stale_no_scan']);
+    expect(await alerts.openFor(s.id)).toHaveLength(2);
+  });
+
+  it('closes everything once the rules say the shipment is delivered', async () => {
+    const s = await shipmentOf(a);
+    await alerts.reconcile(s, [finding('failed_attempt'), finding('late_vs_lane')], at(0), null);
+    const delivered = evaluateRisk({
+      now: at(10),
+      shipment: { ...s, status: 'delivered', bookedAt: null, pickedUpAt: null, pickupDueAt: null },
+      events: [],
+      lane: { p90TransitDays: 1, promisedMaxDays: 1 },
+      recipient: null,
+      config: defaults.risk,
+    });
+    const r = await alerts.reconcile(s, delivered, at(10), null);
+    expect(r.resolved).toHaveLength(2);
+    expect(await alerts.openFor(s.id)).toEqual([]);
+  });
+
+  it('runs inside the caller’s transaction: rolled back with it', async () => {
+    const s = await shipmentOf(a);
+    await expect(
+      t.app.get(Transactions).run(async () => {
+        await alerts.reconcile(s, [finding('failed_attempt')], at(0), null);
+        expect(await alerts.openFor(s.id)).toHaveLength(1); // seen inside
+        throw new Error('the tracker failed later in the same transaction');
+      }),
+    ).rejects.toThrow('the tracker failed');
+    expect(await rows(s.id)).toEqual([]);
+  });
+
+  /**
+   * Runs `work` in `n` transactions that are all open at once before any of them starts it (as the
+   * tracker's concurrent webhook and poll transactions would be), so the reconciles truly overlap.
+   */
+  async function overlapping<T>(n: number, work: (i: number) => Promise<T>): Promise<T[]> {
+    const tx = t.app.get(Transactions);
+    let open = 0;
+    let allOpen!: () => void;
+    const barrier = new Promise<void>((resolve) => (allOpen = resolve));
+    return Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        tx.run(async (manager) => {
+          await manager.query('SELECT 1'); // this transaction holds its connection now
+          if (++open === n) allOpen();
+          await barrier;
+          return work(i);
+        }),
+      ),
+    );
+  }
+
+  it('ten concurrent reconciles of one shipment open one alert per rule', async () => {
+    const s = await shipmentOf(a);
+    const found = [finding('failed_attempt'), finding('stale_no_scan', { severity: 'high' })];
+    const results = await overlapping(10, (i) => alerts.reconcile(s, found, at(i / 10), randomUUID()));
+    expect(
+      results
+        .flatMap((r) => r.opened)
+        .map((x) => x.rule)
+        .sort(),
+    ).toEqual(['failed_attempt', 'stale_no_scan']);
+    const open = (await rows(s.id)).filter((x) => x.resolvedAt === null);
+    expect(open.map((x) => x.rule).sort()).toEqual(['failed_attempt', 'stale_no_scan']);
+
+    // Concurrent reconciles that disagree end in one consistent state, never two open alerts of a rule.
+    const mixed = await overlapping(10, (i) =>
+      alerts.reconcile(
+        s,
+        i % 2 ? found : [finding('failed_attempt', { severity: 'high' }), finding('late_vs_lane')],
+        at(1 + i),
+        null,
+      ),
+    );
+    const after = (await rows(s.id)).filter((x) => x.resolvedAt === null).map((x) => x.rule);
+    expect(new Set(after).size).toBe(after.length);
+    expect(mixed.flatMap((r) => r.opened).length).toBeGreaterThan(0);
+  });
+
+  describe('the inbox', () => {
+    let seller: TestSeller;
+    /** [severity, opened at hour] of each alert, one shipment each, plus one resolved. */
+    const plan: [RiskFinding['severity'], number][] = [
+      ['medium', 1],
+      ['critical', 2],
+      ['high', 3],
+      ['critical', 4],
+      ['low', 5],
+      ['high', 5],
+    ];
+    let ids: string[] = [];
+    let shipments: string[] = [];
+    let resolved: string[] = [];
+
+    beforeAll(async () => {
+      seller = await signupSeller(http, 'Inbox');
+      ids = [];
+      shipments = [];
+      for (const [severity, hour] of plan) {
+        const s = await shipmentOf(seller);
+        const rule = severity === 'low' ? 'late_vs_lane' : 'failed_attempt';
+        const r = await alerts.reconcile(s, [finding(rule, { severity })], at(100 + hour), null);
+        ids.push(r.opened[0].id);
+        shipments.push(s.id);
+      }
+      resolved = [];
+      for (const hour of [7, 9, 8]) {
+        const s = await shipmentOf(seller);
+        const r = await alerts.reconcile(s, [finding('stale_no_scan')], at(100), null);
+        await alerts.reconcile(s, [], at(100 + hour), null);
+        resolved.push(r.opened[0].id);
+      }
+    });
+
+    it('lists open alerts most severe first, newest first within a severity', async () => {
+      const page = await inbox(seller);
+      expect(page.items.map((i) => [i.severity, i.openedAt])).toEqual([
+        ['critical', at(104).toISOString()],
+        ['critical', at(102).toISOString()],
+        ['high', at(105).toISOString()],
+        ['high', at(103).toISOString()],
+        ['medium', at(101).toISOString()],
+        ['low', at(105).toISOString()],
+      ]);
+      expect(page.nextCursor).toBeNull();
+      expect(page.items.every((i) => i.resolvedAt === null)).toBe(true);
+      expect((await inbox(seller, '?state=open')).items).toEqual(page.items);
+    });
+
+    it('pages through in the same order with stable cursors, none twice', async () => {
+      const all = (await inbox(seller)).items.map((i) => i.id);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await inbox(seller, `?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.items.length).toBeLessThanOrEqual(4);
+        seen.push(...page.items.map((i) => i.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(all);
+      const two = await inbox(seller, '?limit=2');
+      // A cursor of the open listing means nothing to the resolved one.
+      const res = await http
+        .get(`/v1/alerts?state=resolved&cursor=${two.nextCursor}`)
+        .set(seller.auth)
+        .expect(400);
+      expect(res.body.details).toEqual([{ field: 'cursor', message: 'is not a valid cursor' }]);
+    });
+
+    it('lists resolved alerts most recently resolved first, and pages them', async () => {
+      const page = await inbox(seller, '?state=resolved');
+      expect(page.items.map((i) => i.resolvedAt)).toEqual([
+        at(109).toISOString(),
+        at(108).toISOString(),
+        at(107).toISOString(),
+      ]);
+      expect(page.items.map((i) => i.id).sort()).toEqual([...resolved].sort());
+      const first = await inbox(seller, '?state=resolved&limit=2');
+      const second = await inbox(seller, `?state=resolved&limit=2&cursor=${first.nextCursor}`);
+      expect([...first.items, ...second.items].map((i) => i.id)).toEqual(page.items.map((i) => i.id));
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('answers forged cursors with extreme but well-formed values, never a 5xx', async () => {
+      const id = randomUUID();
+      const forged = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
+      // The largest rank and latest time sort before everything: the whole inbox follows such a cursor.
+      const everything = await inbox(
+        seller,
+        `?cursor=${forged(['alerts:open', Number.MAX_SAFE_INTEGER, '9999-12-31T23:59:59.999Z', id])}`,
+      );
+      expect(everything.items).toHaveLength(6);
+      const lowest = forged(['alerts:open', -Number.MAX_SAFE_INTEGER, '1000-01-01T00:00:00.000Z', id]);
+      expect((await inbox(seller, `?cursor=${lowest}`)).items).toEqual([]);
+      const none = await inbox(
+        seller,
+        `?state=resolved&cursor=${forged(['alerts:resolved', '1000-01-01T00:00:00.000Z', id])}`,
+      );
+      expect(none.items).toEqual([]);
+      await http
+        .get(`/v1/alerts?cursor=${forged(['alerts:open', 1, '0000-01-01T00:00:00.000Z', id])}`)
+        .set(seller.auth)
+        .expect(400);
+    });
+
+    it('filters by rule, severity and shipment', async () => {
+      expect((await inbox(seller, '?rule=late_vs_lane')).items.map((i) => i.id)).toEqual([ids[4]]);
+      expect((await inbox(seller, '?severity=critical')).items.map((i) => i.id)).toEqual([ids[3], ids[1]]);
+      expect((await inbox(seller, `?shipmentId=${shipments[2]}`)).items.map((i) => i.id)).toEqual([ids[2]]);
+      expect((await inbox(seller, '?rule=stale_no_scan')).items).toEqual([]);
+      expect((await inbox(seller, '?state=resolved&rule=stale_no_scan')).items).toHaveLength(3);
+      expect(
+        (await inbox(seller, `?severity=high&rule=failed_attempt&shipmentId=${shipments[5]}`)).items.map(
+          (i) => i.id,
+        ),
+      ).toEqual([ids[5]]);
+    });
+
+    it.each([
+      ['state', 'closed'],
+      ['severity', 'urgent'],
+      ['rule', 'vibes'],
+      ['shipmentId', 'not-a-uuid'],
+      ['limit', '0'],
+      ['cursor', 'garbage'],
+    ])('a bad %s is a 400 naming it', async (field, value) => {
+      const res = await http.get(`/v1/alerts?${field}=${value}`).set(seller.auth).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.details.map((d: { field: string }) => d.field)).toEqual([field]);
+    });
+
+    it('another seller sees none of them, not even by filtering on the shipment', async () => {
+      const theirs = await inbox(b, '?limit=500');
+      expect(theirs.items.map((i) => i.id)).not.toEqual(expect.arrayContaining([ids[0]]));
+      expect((await inbox(b, `?shipmentId=${shipments[0]}`)).items).toEqual([]);
+      expect(await alerts.listForShipment(b.sellerId, shipments[0])).toEqual([]);
+    });
+
+    it('the shipment view lists a shipment’s alerts, open ones first', async () => {
+      const s = await shipmentOf(seller);
+      await alerts.reconcile(s, [finding('stale_no_scan'), finding('late_vs_lane')], at(200), null);
+      await alerts.reconcile(s, [finding('late_vs_lane', { severity: 'low' })], at(201), null);
+      const listed = await alerts.listForShipment(seller.sellerId, s.id);
+      expect(listed.map((x) => [x.rule, x.resolvedAt === null])).toEqual([
+        ['late_vs_lane', true],
+        ['stale_no_scan', false],
+      ]);
+    });
+  });
+
+  describe('acknowledging', () => {
+    it('records the first time, idempotently; staff may do it too', async () => {
+      const s = await shipmentOf(a);
+      const { opened } = await alerts.reconcile(s, [finding('failed_attempt')], at(0), null);
+      const id = opened[0].id;
+      const first = t.clock.advance(60_000);
+      const staff = await addSellerUser(http, a, 'seller_staff');
+      const res = await http.post(`/v1/alerts/${id}/acknowledge`).set(staff.auth).expect(200);
+      expect(res.body).toMatchObject({ id, acknowledgedAt: first.toISOString(), resolvedAt: null });
+      t.clock.advance(60_000);
+      const again = await http.post(`/v1/alerts/${id}/acknowledge`).set(a.auth).expect(200);
+      expect(again.body.acknowledgedAt).toBe(first.toISOString());
+      expect(again.body).toEqual(res.body);
+    });
+
+    it('another seller’s alert, an unknown id or a body: refused, and nothing changes', async () => {
+      const s = await shipmentOf(a);
+      const { opened } = await alerts.reconcile(s, [finding('failed_attempt')], at(0), null);
+      const id = opened[0].id;
+      const theirs = await http.post(`/v1/alerts/${id}/acknowledge`).set(b.auth).expect(404);
+      expect(theirs.body.code).toBe('ALERTS_NOT_FOUND');
+      await http.post(`/v1/alerts/${randomUUID()}/acknowledge`).set(a.auth).expect(404);
+      await http.post('/v1/alerts/not-an-id/acknowledge').set(a.auth).expect(404);
+      await http.post(`/v1/alerts/${id}/acknowledge`).set(a.auth).send({ note: 'x' }).expect(400);
+      expect((await rows(s.id))[0].acknowledgedAt).toBeNull();
+    });
+  });
+});

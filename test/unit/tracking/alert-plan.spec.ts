@@ -1,0 +1,70 @@
+import { planAlerts, type AlertContent } from 'src/tracking/alert-plan';
+
+const content = (over: Partial<AlertContent> & Pick<AlertContent, 'rule'>): AlertContent => ({
+  ruleVersion: 1,
+  severity: 'medium',
+  reason: 'consignee_absent',
+  message: 'm',
+  suggestedAction: 'contact',
+  whatsappUrl: 'https://wa.me/62812?text=a',
+  ...over,
+});
+
+describe('planning alert changes', () => {
+  it('opens new rules, updates changed ones, leaves same ones, resolves the rules no longer found', () => {
+    const open = [
+      { id: 'a', ...content({ rule: 'failed_attempt' }) },
+      { id: 'b', ...content({ rule: 'stale_no_scan', reason: 'stale_no_scan' }) },
+      { id: 'c', ...content({ rule: 'late_vs_lane', reason: 'late_vs_sla' }) },
+    ];
+    const plan = planAlerts(open, [
+      content({ rule: 'failed_attempt', severity: 'high', message: 'm2' }),
+      content({ rule: 'late_vs_lane', reason: 'late_vs_sla' }),
+      content({ rule: 'return_started', reason: 'rts_initiated' }),
+    ]);
+    expect(plan.open.map((w) => w.rule)).toEqual(['return_started']);
+    expect(plan.update.map((u) => [u.alert.id, u.wanted.severity, u.severityRose])).toEqual([
+      ['a', 'high', true],
+    ]);
+    expect(plan.resolve.map((a) => a.id)).toEqual(['b']);
+  });
+
+  it.each<[keyof AlertContent, unknown]>([
+    ['ruleVersion', 2],
+    ['reason', 'consignee_unreachable'],
+    ['message', 'other'],
+    ['suggestedAction', 'wait'],
+    ['whatsappUrl', null],
+  ])('a changed %s is an update without a severity rise', (field, value) => {
+    const plan = planAlerts(
+      [{ id: 'a', ...content({ rule: 'failed_attempt' }) }],
+      [content({ rule: 'failed_attempt', [field]: value })],
+    );
+    expect(plan.update.map((u) => u.severityRose)).toEqual([false]);
+    expect(plan.open).toEqual([]);
+  });
+
+  it('a severity drop is an update that keeps the acknowledgement', () => {
+    const plan = planAlerts(
+      [{ id: 'a', ...content({ rule: 'failed_attempt', severity: 'critical' }) }],
+      [content({ rule: 'failed_attempt', severity: 'high' })],
+    );
+    expect(plan.update.map((u) => u.severityRose)).toEqual([false]);
+  });
+
+  it('two findings of one rule collapse to the more severe', () => {
+    const plan = planAlerts(
+      [],
+      [
+        content({ rule: 'failed_attempt', severity: 'medium' }),
+        content({ rule: 'failed_attempt', severity: 'high' }),
+      ],
+    );
+    expect(plan.open.map((w) => w.severity)).toEqual(['high']);
+  });
+
+  it('nothing found: every open alert resolves', () => {
+    const plan = planAlerts([{ id: 'a', ...content({ rule: 'failed_attempt' }) }], []);
+    expect(plan).toEqual({ open: [], update: [], resolve: [expect.objectContaining({ id: 'a' })] });
+  });
+});

@@ -1,0 +1,642 @@
+import fc from 'fast-check';
+import { defaults } from 'config/defaults';
+import { COURIER_REASONS, COURIER_STATUSES, type CourierReason } from 'src/couriers/courier-adapter';
+import { SHIPMENT_STATUSES, TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
+import {
+  evaluateRisk,
+  RISK_RULES,
+  RULE_VERSIONS,
+  SEVERITIES,
+  SUGGESTED_ACTIONS,
+  type RiskEvent,
+  type RiskFinding,
+  type RiskInput,
+} from 'src/tracking/risk-rules';
+
+const HOUR = 3600_000;
+/** Monday 2026-11-02 08:00 WIB. */
+const T0 = Date.parse('2026-11-02T01:00:00Z');
+const at = (hours: number) => new Date(T0 + hours * HOUR);
+
+function ev(hours: number, status: RiskEvent['status'], extra: Partial<RiskEvent> = {}): RiskEvent {
+  return {
+    status,
+    rawCode: status ?? 'X',
+    rawText: '',
+    occurredAt: at(hours),
+    isReturnLeg: false,
+    ...extra,
+  };
+}
+
+/** A COD parcel to Surabaya (Java) picked up at T0, by J&T Express. */
+function input(o: {
+  status: ShipmentStatus;
+  events?: RiskEvent[];
+  nowHours: number;
+  province?: string;
+  codAmount?: number;
+  bookedAt?: Date | null;
+  pickupDueAt?: Date | null;
+  pickedUpAt?: Date | null;
+  lane?: RiskInput['lane'];
+  recipient?: RiskInput['recipient'];
+}): RiskInput {
+  return {
+    now: at(o.nowHours),
+    shipment: {
+      status: o.status,
+      codAmount: o.codAmount ?? 150_000,
+      courier: 'jnt',
+      courierName: 'J&T Express',
+      service: 'EZ',
+      createdAt: at(-3),
+      bookedAt: o.bookedAt === undefined ? at(-2) : o.bookedAt,
+      pickupDueAt: o.pickupDueAt === undefined ? at(22) : o.pickupDueAt,
+      pickedUpAt: o.pickedUpAt === undefined ? at(0) : o.pickedUpAt,
+      recipientProvince: o.province ?? 'Jawa Timur',
+    },
+    events: o.events ?? [],
+    lane: o.lane ?? { p90TransitDays: null, promisedMaxDays: null },
+    recipient: o.recipient ?? null,
+    config: defaults.risk,
+  };
+}
+
+const rules = (findings: RiskFinding[]) => findings.map((f) => f.rule);
+const only = (findings: RiskFinding[], rule: RiskFinding['rule']) => {
+  const found = findings.filter((f) => f.rule === rule);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+/** Picked up, two hub scans, out for delivery on day 2 at 08:00 WIB. */
+const journey = (): RiskEvent[] => [
+  ev(0, 'picked_up'),
+  ev(4, 'in_transit'),
+  ev(20, 'in_transit'),
+  ev(48, 'out_for_delivery'),
+];
+
+describe('failed attempts', () => {
+  it('raises one with the courier’s reason and words, caused by the failure', () => {
+    const failed = ev(52, 'delivery_failed', {
+      reason: 'consignee_absent',
+      rawCode: '152',
+      rawText: 'PENERIMA TIDAK DI TEMPAT',
+    });
+    const f = only(
+      evaluateRisk(input({ status: 'delivery_failed', events: [...journey(), failed], nowHours: 53 })),
+      'failed_attempt',
+    );
+    expect(f).toEqual({
+      rule: 'failed_attempt',
+      version: RULE_VERSIONS.failed_attempt,
+      severity: 'medium',
+      reason: 'consignee_absent',
+      message:
+        'J&T Express could not deliver the parcel on attempt 1: nobody was at the address (courier\'s note: "PENERIMA TIDAK DI TEMPAT").',
+      suggestedAction: 'contact',
+      causeAt: at(52),
+    });
+  });
+
+  it.each<[CourierReason, string, string]>([
+    ['consignee_unreachable', 'medium', 'contact'],
+    ['consignee_refused', 'high', 'contact'],
+    ['consignee_refused_no_money', 'high', 'contact'],
+    ['consignee_refused_did_not_order', 'critical', 'contact'],
+    ['address_problem', 'high', 'update_address'],
+    ['max_attempts', 'critical', 'contact'],
+    ['attempt_failed', 'medium', 'contact'],
+  ])('%s: severity %s, suggests %s', (reason, severity, action) => {
+    const events = [...journey(), ev(52, 'delivery_failed', { reason })];
+    const f = only(
+      evaluateRisk(input({ status: 'delivery_failed', events, nowHours: 53 })),
+      'failed_attempt',
+    );
+    expect([f.reason, f.severity, f.suggestedAction]).toEqual([reason, severity, action]);
+  });
+
+  it('a failure without a reason is a plain failed attempt', () => {
+    const events = [...journey(), ev(52, 'delivery_failed')];
+    const f = only(
+      evaluateRisk(input({ status: 'delivery_failed', events, nowHours: 53 })),
+      'failed_attempt',
+    );
+    expect(f.reason).toBe('attempt_failed');
+  });
+
+  it('rises with the number of attempts: high at two, critical at three', () => {
+    const absent = (h: number) => ev(h, 'delivery_failed', { reason: 'consignee_absent' });
+    const second = [...journey(), absent(52), ev(72, 'out_for_delivery'), absent(76)];
+    const f2 = only(
+      evaluateRisk(input({ status: 'delivery_failed', events: second, nowHours: 77 })),
+      'failed_attempt',
+    );
+    expect([f2.severity, f2.causeAt]).toEqual(['high', at(76)]);
+    expect(f2.message).toContain('attempt 2');
+    const third = [...second, ev(96, 'out_for_delivery'), absent(100)];
+    const f3 = only(
+      evaluateRisk(input({ status: 'delivery_failed', events: third, nowHours: 101 })),
+      'failed_attempt',
+    );
+    expect(f3.severity).toBe('critical');
+  });
+
+  it('stays open through a re-dispatch, saying so, until the outcome', () => {
+    const events = [
+      ...journey(),
+      ev(52, 'delivery_failed', { reason: 'consignee_unreachable' }),
+      ev(72, 'out_for_delivery'),
+    ];
+    const f = only(
+      evaluateRisk(input({ status: 'out_for_delivery', events, nowHours: 73 })),
+      'failed_attempt',
+    );
+    expect(f.message).toMatch(/It is out for delivery again\.$/);
+    expect(f.causeAt).toEqual(at(52));
+    expect(
+      evaluateRisk(input({ status: 'delivered', events: [...events, ev(75, 'delivered')], nowHours: 76 })),
+    ).toEqual([]);
+  });
+
+  it('a courier-side failure (misrouted) is not the buyer’s failed attempt', () => {
+    const events = [...journey(), ev(52, 'delivery_failed', { reason: 'misroute', rawCode: 'MR' })];
+    const found = evaluateRisk(input({ status: 'delivery_failed', events, nowHours: 53 }));
+    expect(rules(found)).toEqual(['held_or_misrouted']);
+    expect(found[0].reason).toBe('misroute');
+  });
+
+  it('one step more severe for a recipient whose history is risky', () => {
+    const events = [...journey(), ev(52, 'delivery_failed', { reason: 'consignee_absent' })];
+    const f = only(
+      evaluateRisk(
+        input({
+          status: 'delivery_failed',
+          events,
+          nowHours: 53,
+          recipient: { outcomes: 4, failures: 3 },
+        }),
+      ),
+      'failed_attempt',
+    );
+    expect(f.severity).toBe('high');
+  });
+});
+
+describe('returns', () => {
+  const refusedThenReturn = () => [
+    ...journey(),
+    ev(52, 'delivery_failed', { reason: 'consignee_refused' }),
+    ev(56, 'returning_to_sender', {
+      reason: 'rts_initiated',
+      isReturnLeg: true,
+      rawText: 'RETUR KE PENGIRIM',
+    }),
+  ];
+
+  it('a started return replaces the failed attempt, names why, and suggests contacting the buyer', () => {
+    const found = evaluateRisk(input({ status: 'returning', events: refusedThenReturn(), nowHours: 57 }));
+    expect(rules(found)).toEqual(['return_started']);
+    expect(found[0]).toMatchObject({
+      severity: 'high',
+      reason: 'rts_initiated',
+      suggestedAction: 'contact',
+      causeAt: at(56),
+      message:
+        'J&T Express started returning the parcel to you after 1 failed attempt (last: the recipient refused the parcel) (courier\'s note: "RETUR KE PENGIRIM").',
+    });
+  });
+
+  it('once the return leg moves on, there is only waiting; the cause stays the first return scan', () => {
+    const events = [...refusedThenReturn(), ev(70, 'in_transit', { isReturnLeg: true })];
+    const f = only(evaluateRisk(input({ status: 'returning', events, nowHours: 71 })), 'return_started');
+    expect([f.suggestedAction, f.causeAt]).toEqual(['wait', at(56)]);
+  });
+
+  it('is seen from the events even before the shipment’s status caught up', () => {
+    const found = evaluateRisk(
+      input({ status: 'delivery_failed', events: refusedThenReturn(), nowHours: 57 }),
+    );
+    expect(rules(found)).toEqual(['return_started']);
+  });
+
+  it('returned: nothing left to do', () => {
+    const events = [...refusedThenReturn(), ev(120, 'returned', { isReturnLeg: true })];
+    expect(evaluateRisk(input({ status: 'returned', events, nowHours: 121 }))).toEqual([]);
+  });
+});
+
+describe('no scan for too long', () => {
+  const inTransit = (province: string, nowHours: number) =>
+    evaluateRisk(
+      input({
+        status: 'in_transit',
+        events: [ev(0, 'picked_up'), ev(4, 'in_transit')],
+        nowHours,
+        province,
+      }),
+    ).filter((f) => f.rule === 'stale_no_scan');
+
+  it('in transit to Java: 48 hours, high from twice that', () => {
+    expect(inTransit('Jawa Timur', 4 + 47.9)).toEqual([]);
+    const f = inTransit('Jawa Timur', 4 + 48);
+    expect(f).toEqual([
+      {
+        rule: 'stale_no_scan',
+        version: RULE_VERSIONS.stale_no_scan,
+        severity: 'medium',
+        reason: 'stale_no_scan',
+        message:
+          'No scan from J&T Express since 2026-11-02 12:00 WIB while the parcel is in transit: more than the 48 hours expected to Jawa Timur.',
+        suggestedAction: 'wait',
+        causeAt: null,
+      },
+    ]);
+    expect(inTransit('Jawa Timur', 4 + 96)[0].severity).toBe('high');
+    // The message names no running clock: it does not change while the parcel stays silent.
+    expect(inTransit('Jawa Timur', 4 + 60)[0].message).toBe(f[0].message);
+  });
+
+  it('in transit to the outer islands: 96 hours', () => {
+    expect(inTransit('Papua', 4 + 95)).toEqual([]);
+    expect(inTransit('Papua', 4 + 96)[0]).toMatchObject({ severity: 'medium' });
+    expect(inTransit('Sulawesi Selatan', 4 + 96)).toHaveLength(1);
+  });
+
+  it('an unknown province gets the longer threshold rather than a crash', () => {
+    expect(inTransit('Atlantis', 4 + 50)).toEqual([]);
+    expect(inTransit('Atlantis', 4 + 97)).toHaveLength(1);
+  });
+
+  it('any later scan, even one without a status change, resets the clock', () => {
+    const events = [ev(0, 'picked_up'), ev(4, 'in_transit'), ev(40, null, { reason: 'weight_changed' })];
+    expect(
+      evaluateRisk(input({ status: 'in_transit', events, nowHours: 60 })).filter(
+        (f) => f.rule === 'stale_no_scan',
+      ),
+    ).toEqual([]);
+  });
+
+  it('out for delivery: by the end of the next day (Asia/Jakarta), then high and the COD cash named', () => {
+    // Out at 2026-11-04 08:00 WIB; the next day ends 2026-11-05 24:00 WIB = 2026-11-05T17:00Z.
+    const events = journey();
+    const deadline = (Date.parse('2026-11-05T17:00:00Z') - T0) / HOUR;
+    const stale = (h: number) =>
+      evaluateRisk(input({ status: 'out_for_delivery', events, nowHours: h })).filter(
+        (f) => f.rule === 'stale_no_scan',
+      );
+    expect(stale(deadline - 0.01)).toEqual([]);
+    expect(stale(deadline)[0]).toMatchObject({
+      severity: 'high',
+      suggestedAction: 'contact',
+      message:
+        'The parcel went out for delivery at 2026-11-04 08:00 WIB and J&T Express has reported neither a delivery nor a failed attempt since; the courier may be holding the COD cash.',
+    });
+    const prepaid = evaluateRisk(
+      input({ status: 'out_for_delivery', events, nowHours: deadline, codAmount: 0 }),
+    ).find((f) => f.rule === 'stale_no_scan');
+    expect(prepaid?.message).not.toContain('COD');
+  });
+
+  it('silent after a failed attempt, and on the way back', () => {
+    const failed = [...journey(), ev(52, 'delivery_failed', { reason: 'consignee_absent' })];
+    expect(
+      rules(evaluateRisk(input({ status: 'delivery_failed', events: failed, nowHours: 52 + 48 }))),
+    ).toEqual(['failed_attempt', 'stale_no_scan']);
+    const back = [
+      ...journey(),
+      ev(52, 'returning_to_sender', { reason: 'rts_initiated', isReturnLeg: true }),
+    ];
+    expect(rules(evaluateRisk(input({ status: 'returning', events: back, nowHours: 52 + 95 })))).toEqual([
+      'return_started',
+    ]);
+    expect(rules(evaluateRisk(input({ status: 'returning', events: back, nowHours: 52 + 96 })))).toEqual([
+      'return_started',
+      'stale_no_scan',
+    ]);
+  });
+});
+
+describe('late against the lane', () => {
+  const late = (nowHours: number, lane: RiskInput['lane'], status: ShipmentStatus = 'in_transit') =>
+    evaluateRisk(
+      input({ status, events: [ev(0, 'picked_up'), ev(nowHours - 1, 'in_transit')], nowHours, lane }),
+    ).filter((f) => f.rule === 'late_vs_lane');
+
+  it('past the observed p90 plus the grace hours, counted from pickup; high two days over', () => {
+    const lane = { p90TransitDays: 4, promisedMaxDays: 2 };
+    expect(late(4 * 24 + 12, lane)).toEqual([]);
+    expect(late(4 * 24 + 13, lane)[0]).toMatchObject({
+      severity: 'medium',
+      reason: 'late_vs_sla',
+      suggestedAction: 'contact',
+      causeAt: null,
+      message:
+        'The parcel was picked up at 2026-11-02 08:00 WIB and is now past the 4 days within which 90% of parcels on this lane arrive.',
+    });
+    expect(late(6 * 24, lane)[0].severity).toBe('high');
+  });
+
+  it('falls back to the promised SLA without lane data, and says so', () => {
+    const f = late(3 * 24 + 13, { p90TransitDays: null, promisedMaxDays: 3 });
+    expect(f[0].message).toContain('the 3 days J&T Express promises');
+    expect(late(10 * 24, { p90TransitDays: null, promisedMaxDays: null })).toEqual([]);
+  });
+
+  it('counts from the first pickup scan when the shipment has no pickup time', () => {
+    const lane = { p90TransitDays: 4, promisedMaxDays: null };
+    const found = (nowHours: number) =>
+      rules(
+        evaluateRisk(
+          input({
+            status: 'in_transit',
+            events: [ev(24, 'picked_up'), ev(nowHours - 1, 'in_transit')],
+            nowHours,
+            lane,
+            pickedUpAt: null,
+          }),
+        ),
+      );
+    expect(found(4 * 24 + 13)).not.toContain('late_vs_lane');
+    expect(found(24 + 4 * 24 + 13)).toContain('late_vs_lane');
+  });
+
+  it('a returning parcel is not late', () => {
+    expect(late(10 * 24, { p90TransitDays: 2, promisedMaxDays: 2 }, 'returning')).toEqual([]);
+  });
+});
+
+describe('held at a hub, misrouted, damaged', () => {
+  it('open until a later scan shows the parcel moving; high after two days held', () => {
+    const held = ev(10, 'exception', {
+      reason: 'held_at_hub',
+      rawCode: '150',
+      rawText: 'Paket ditahan',
+      location: 'Surabaya Hub',
+    });
+    const events = [ev(0, 'picked_up'), ev(4, 'in_transit'), held];
+    const f = only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 11 })), 'held_or_misrouted');
+    expect(f).toMatchObject({
+      severity: 'medium',
+      reason: 'held_at_hub',
+      suggestedAction: 'wait',
+      causeAt: at(10),
+      message:
+        'J&T Express is holding the parcel at a hub in Surabaya Hub since 2026-11-02 18:00 WIB (courier\'s note: "Paket ditahan").',
+    });
+    expect(
+      only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 58 })), 'held_or_misrouted').severity,
+    ).toBe('high');
+    const moving = [...events, ev(30, 'in_transit')];
+    expect(rules(evaluateRisk(input({ status: 'in_transit', events: moving, nowHours: 31 })))).toEqual([]);
+  });
+
+  it('a damaged parcel is high at once', () => {
+    const events = [ev(0, 'picked_up'), ev(10, 'exception', { reason: 'damaged' })];
+    expect(
+      only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 11 })), 'held_or_misrouted'),
+    ).toMatchObject({ severity: 'high', reason: 'damaged' });
+  });
+});
+
+describe('pickups not made', () => {
+  const booked = (o: { nowHours: number; events?: RiskEvent[]; pickupDueAt?: Date | null }) =>
+    evaluateRisk(
+      input({ status: 'booked', pickedUpAt: null, bookedAt: at(0), pickupDueAt: at(24), ...o }),
+    ).filter((f) => f.rule === 'pickup_not_made');
+
+  it('nothing within the first hours of booking', () => {
+    expect(booked({ nowHours: 5, events: [ev(0, 'pickup_requested')] })).toEqual([]);
+  });
+
+  it('a pickup-failure scan, with the courier’s words', () => {
+    const failed = ev(6, 'exception', { reason: 'pickup_failed', rawText: 'Gagal pickup: toko tutup' });
+    expect(booked({ nowHours: 7, events: [ev(0, 'pickup_requested'), failed] })[0]).toMatchObject({
+      severity: 'medium',
+      reason: 'pickup_failed',
+      suggestedAction: 'wait',
+      causeAt: at(6),
+      message:
+        'J&T Express reported a failed pickup at 2026-11-02 14:00 WIB (courier\'s note: "Gagal pickup: toko tutup").',
+    });
+  });
+
+  it('no pickup scan within 24 hours of booking, then past the pickup deadline (high)', () => {
+    expect(booked({ nowHours: 24, pickupDueAt: at(30) })[0]).toMatchObject({
+      severity: 'medium',
+      causeAt: null,
+    });
+    expect(booked({ nowHours: 30, pickupDueAt: at(30) })[0]).toMatchObject({
+      severity: 'high',
+      message:
+        'J&T Express did not pick the parcel up by 2026-11-03 14:00 WIB; Kirim re-books it with the next-best courier.',
+    });
+  });
+
+  it('closes once the parcel is picked up', () => {
+    const found = evaluateRisk(
+      input({ status: 'picked_up', events: [ev(0, 'pickup_requested'), ev(30, 'picked_up')], nowHours: 31 }),
+    );
+    expect(rules(found)).not.toContain('pickup_not_made');
+  });
+});
+
+describe('risky recipients, before pickup only', () => {
+  const risky = (o: Partial<Parameters<typeof input>[0]>) =>
+    evaluateRisk(input({ status: 'booked', nowHours: 1, bookedAt: at(0), pickedUpAt: null, ...o })).filter(
+      (f) => f.rule === 'risky_recipient',
+    );
+
+  it('flags a COD recipient whose parcels mostly failed, high from 75 %', () => {
+    expect(risky({ recipient: { outcomes: 4, failures: 3 } })[0]).toEqual({
+      rule: 'risky_recipient',
+      version: RULE_VERSIONS.risky_recipient,
+      severity: 'high',
+      reason: 'risky_recipient',
+      message:
+        "3 of this recipient's 4 earlier parcels failed or came back; confirm the order with the buyer before pickup.",
+      suggestedAction: 'contact',
+      causeAt: null,
+    });
+    expect(risky({ recipient: { outcomes: 2, failures: 1 } })[0].severity).toBe('medium');
+    expect(risky({ status: 'ready', bookedAt: null, recipient: { outcomes: 2, failures: 1 } })).toHaveLength(
+      1,
+    );
+  });
+
+  it('not for thin or good history, prepaid parcels, or once the courier has the parcel', () => {
+    expect(risky({ recipient: { outcomes: 1, failures: 1 } })).toEqual([]);
+    expect(risky({ recipient: { outcomes: 3, failures: 1 } })).toEqual([]);
+    expect(risky({ recipient: null })).toEqual([]);
+    expect(risky({ recipient: { outcomes: 4, failures: 4 }, codAmount: 0 })).toEqual([]);
+    expect(
+      risky({ status: 'in_transit', events: [ev(0, 'picked_up')], recipient: { outcomes: 4, failures: 4 } }),
+    ).toEqual([]);
+  });
+});
+
+describe('terminal shipments', () => {
+  it.each([...TERMINAL])('%s: no findings, whatever the events say', (status) => {
+    const events = [
+      ...journey(),
+      ev(52, 'delivery_failed', { reason: 'consignee_refused' }),
+      ev(53, 'exception', { reason: 'held_at_hub' }),
+    ];
+    expect(
+      evaluateRisk(
+        input({
+          status,
+          events,
+          nowHours: 500,
+          lane: { p90TransitDays: 1, promisedMaxDays: 1 },
+          recipient: { outcomes: 5, failures: 5 },
+        }),
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('courier words in messages', () => {
+  it('are one line without control or format characters, and bounded', () => {
+    const rawText = `PENERIMA\u0000 TIDAK\n\u202eDI TEMPAT ${'x'.repeat(500)}`;
+    const events = [...journey(), ev(52, 'delivery_failed', { reason: 'consignee_absent', rawText })];
+    const f = only(
+      evaluateRisk(input({ status: 'delivery_failed', events, nowHours: 53 })),
+      'failed_attempt',
+    );
+    expect(f.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+    expect(f.message).toContain('"PENERIMA TIDAK DI TEMPAT xxx');
+    expect(f.message.length).toBeLessThan(200);
+  });
+});
+
+// ---- properties ----
+
+const PROVINCES = ['Jawa Barat', 'DKI Jakarta', 'Papua', 'Sulawesi Selatan', 'Bali', 'Atlantis'];
+const eventArb: fc.Arbitrary<RiskEvent> = fc.record({
+  status: fc.constantFrom(...COURIER_STATUSES, null),
+  reason: fc.option(fc.constantFrom(...COURIER_REASONS), { nil: undefined }),
+  rawCode: fc.constantFrom('100', '150', '152', 'U01', 'D01', 'X'),
+  rawText: fc.string({ maxLength: 30 }),
+  occurredAt: fc.integer({ min: 0, max: 20 * 24 }).map(at),
+  location: fc.option(fc.constantFrom('Bandung', 'Surabaya Hub'), { nil: undefined }),
+  isReturnLeg: fc.boolean(),
+});
+const maybeAt = fc.option(fc.integer({ min: -48, max: 20 * 24 }).map(at), { nil: null });
+const inputArb: fc.Arbitrary<RiskInput> = fc
+  .record({
+    status: fc.constantFrom(...SHIPMENT_STATUSES),
+    events: fc.array(eventArb, { maxLength: 12 }),
+    after: fc.integer({ min: 0, max: 10 * 24 }),
+    province: fc.constantFrom(...PROVINCES),
+    codAmount: fc.constantFrom(0, 150_000),
+    bookedAt: maybeAt,
+    pickupDueAt: maybeAt,
+    pickedUpAt: maybeAt,
+    lane: fc.record({
+      p90TransitDays: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+      promisedMaxDays: fc.option(fc.integer({ min: 1, max: 10 }), { nil: null }),
+    }),
+    recipient: fc.option(
+      fc
+        .tuple(fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 10 }))
+        .map(([a, b]) => ({ outcomes: Math.max(a, b), failures: Math.min(a, b) })),
+      { nil: null },
+    ),
+  })
+  .map((r) => {
+    const last = Math.max(0, ...r.events.map((e) => (e.occurredAt.getTime() - T0) / HOUR));
+    return input({ ...r, nowHours: last + r.after });
+  });
+
+/** Which stored event can be a finding's cause, per event-caused rule. */
+const CAUSE_OF: Record<string, (e: RiskEvent, f: RiskFinding) => boolean> = {
+  failed_attempt: (e, f) => e.status === 'delivery_failed' && (e.reason ?? 'attempt_failed') === f.reason,
+  return_started: (e) => e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg,
+  held_or_misrouted: (e, f) => e.reason === f.reason,
+  pickup_not_made: (e) => e.reason === 'pickup_failed',
+};
+
+describe('properties', () => {
+  it('run on inputs that reach every rule, with and without a cause event', () => {
+    const seen = new Set<string>();
+    for (const i of fc.sample(inputArb, { numRuns: 3000, seed: 9 }))
+      for (const f of evaluateRisk(i)) seen.add(`${f.rule}:${f.causeAt ? 'event' : 'time'}`);
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining([
+        'failed_attempt:event',
+        'held_or_misrouted:event',
+        'late_vs_lane:time',
+        'pickup_not_made:event',
+        'pickup_not_made:time',
+        'return_started:event',
+        'risky_recipient:time',
+        'stale_no_scan:time',
+      ]),
+    );
+  });
+
+  it('a delivered, returned, cancelled or lost shipment has no findings', () => {
+    fc.assert(
+      fc.property(inputArb, fc.constantFrom(...TERMINAL), (i, status) => {
+        expect(evaluateRisk({ ...i, shipment: { ...i.shipment, status } })).toEqual([]);
+      }),
+    );
+  });
+
+  it('is deterministic, whatever order the events arrive in', () => {
+    fc.assert(
+      fc.property(inputArb, fc.infiniteStream(fc.nat()), (i, seeds) => {
+        const first = evaluateRisk(i);
+        expect(evaluateRisk(structuredClone(i))).toEqual(first);
+        const shuffled = i.events
+          .map((e) => ({ e, k: seeds.next().value as number }))
+          .sort((a, b) => a.k - b.k)
+          .map(({ e }) => e);
+        expect(evaluateRisk({ ...i, events: shuffled })).toEqual(first);
+      }),
+    );
+  });
+
+  it('answers well-formed findings: one per rule, in rule order, current versions, one-line messages', () => {
+    fc.assert(
+      fc.property(inputArb, (i) => {
+        const found = evaluateRisk(i);
+        const order = found.map((f) => RISK_RULES.indexOf(f.rule));
+        expect(order).toEqual([...new Set(order)].sort((a, b) => a - b));
+        for (const f of found) {
+          expect(f.version).toBe(RULE_VERSIONS[f.rule]);
+          expect(SEVERITIES).toContain(f.severity);
+          expect(SUGGESTED_ACTIONS).toContain(f.suggestedAction);
+          expect(f.message).toMatch(/^\S.*\.$/);
+          expect(f.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+          if (f.causeAt) expect(i.events.map((e) => e.occurredAt.getTime())).toContain(f.causeAt.getTime());
+        }
+      }),
+    );
+  });
+
+  it('adding a later event of the same kind as a finding’s cause never loses the finding or moves its cause back', () => {
+    fc.assert(
+      fc.property(inputArb, fc.integer({ min: 1, max: 120 }), (i, minutes) => {
+        for (const f of evaluateRisk(i)) {
+          if (!f.causeAt) continue;
+          const cause = i.events.find(
+            (e) => e.occurredAt.getTime() === f.causeAt!.getTime() && CAUSE_OF[f.rule](e, f),
+          );
+          expect(cause).toBeDefined();
+          const latest = Math.max(...i.events.map((e) => e.occurredAt.getTime()));
+          const again = { ...cause!, occurredAt: new Date(latest + minutes * 60_000) };
+          const now = new Date(Math.max(i.now.getTime(), again.occurredAt.getTime()));
+          const after = evaluateRisk({ ...i, now, events: [...i.events, again] });
+          const same = after.find((g) => g.rule === f.rule);
+          expect(same).toBeDefined();
+          expect(same!.causeAt!.getTime()).toBeGreaterThanOrEqual(f.causeAt.getTime());
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
