@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * its claim (claimed_until, claim_token); in-flight rows are counted per seller when claiming, so the
  * per-seller limit holds across instances.
  */
-export class SellerWebhooks1795470300000 implements MigrationInterface {
-  name = 'SellerWebhooks1795470300000';
+export class SellerWebhooks1795470400000 implements MigrationInterface {
+  name = 'SellerWebhooks1795470400000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
