@@ -264,6 +264,24 @@ export const defaults = {
     cancelClaimSeconds: 120,
   },
   /**
+   * Signed webhooks to sellers (the outbox worker). A failed delivery is tried again after a delay drawn
+   * uniformly below min(cap, base × 2^(attempt − 1)) ("full jitter"), until `retryWindowHours` after the
+   * first attempt; then it is `failed`. The timeout and concurrency limits are env settings (WEBHOOK_*).
+   */
+  sellerWebhooks: {
+    retryBaseSeconds: 10,
+    retryCapSeconds: 3600,
+    retryWindowHours: 24,
+    /** How far a receiver should accept the signature's `t` from its own clock (documented for sellers). */
+    signatureToleranceSeconds: 300,
+    /** Characters of a failing receiver's answer kept as the delivery's last error. */
+    responseSnippetChars: 200,
+    /** A claim lasts the timeout plus this long; a worker that dies leaves its deliveries due again after it. */
+    leaseMarginSeconds: 60,
+    /** How long one worker run keeps claiming new work (what it started still finishes). */
+    runBudgetMs: 5000,
+  },
+  /**
    * The risk rules (src/tracking/risk-rules.ts) that flag parcels at risk while the seller can still act.
    * Staleness follows couriers/README.md §5.3; no courier publishes these numbers.
    */

@@ -195,6 +195,27 @@ export class EnvSchema {
   @IsString()
   WEBHOOK_DNS_SERVERS?: string;
 
+  /** How long one seller webhook delivery (connect, send, answer) may take before it counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Seller webhook deliveries in flight per instance, all sellers together (the sender's pool). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_CONCURRENCY = 32;
+
+  /** Seller webhook deliveries in flight per seller, across every instance (enforced where work is claimed). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_CONCURRENCY_PER_SELLER = 4;
+
   // Courier credentials. A courier without them runs against its built-in sandbox.
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNE_BASE_URL?: string;
   @IsOptional() @IsString() JNE_USERNAME?: string;

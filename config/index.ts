@@ -66,6 +66,12 @@ export class AppConfig {
     allowPrivateNetworks: boolean;
     /** DNS servers for webhook hosts (`ip:port` / `[ipv6]:port`); undefined: the system resolver. */
     dnsServers?: string[];
+    /** One delivery's deadline (connect, send, answer), milliseconds. */
+    timeoutMs: number;
+    /** Deliveries in flight in this instance, all sellers together. */
+    concurrency: number;
+    /** Deliveries in flight per seller across all instances. */
+    perSellerConcurrency: number;
   };
   readonly business!: BusinessDefaults;
 }
@@ -232,6 +238,9 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     webhooks: {
       allowPrivateNetworks: parsed.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? parsed.NODE_ENV !== 'production',
       dnsServers: dnsServers as string[] | undefined,
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
+      concurrency: parsed.WEBHOOK_CONCURRENCY,
+      perSellerConcurrency: parsed.WEBHOOK_CONCURRENCY_PER_SELLER,
     },
     business: structuredClone(defaults),
   });

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import supertest from 'supertest';
+import { Transactions } from 'src/database/transaction';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import {
@@ -139,7 +141,28 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
         null,
       )
     ).opened[0].id;
-    ids = { address: origin, shipment: shipmentId, apiKey, bankAccount: bank, user: staff, alert };
+    // A webhook delivery to spoil the retry route with (its URL is never called: no worker runs here).
+    await http
+      .patch('/v1/settings')
+      .set(seller.auth)
+      .send({ webhookUrl: 'http://127.0.0.1:9/fuzz-hook' })
+      .expect(200);
+    const eventId = await t.app
+      .get(Transactions)
+      .run(() => t.app.get(SellerNotifications).enqueue(seller.sellerId, 'shipment.status_changed', {}));
+    const deliveries = await http.get('/v1/webhook-deliveries').set(seller.auth).expect(200);
+    const webhookDelivery = (deliveries.body.items as { id: string; eventId: string }[]).find(
+      (d) => d.eventId === eventId,
+    )!.id;
+    ids = {
+      address: origin,
+      shipment: shipmentId,
+      apiKey,
+      bankAccount: bank,
+      user: staff,
+      alert,
+      webhookDelivery,
+    };
     const doc = (await http.get('/docs-json').expect(200)).body as {
       paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
     };

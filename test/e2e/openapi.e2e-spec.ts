@@ -98,6 +98,17 @@ describe('the OpenAPI document is right for a generated client', () => {
     expect(statuses('POST /v1/auth/login')).toEqual(expect.arrayContaining(['401', '429']));
     expect(statuses('POST /v1/auth/signup')).toEqual(expect.arrayContaining(['409']));
     expect(statuses('POST /v1/quotes')).toEqual(expect.arrayContaining(['404']));
+    expect(statuses('POST /v1/webhook-deliveries/{id}/retry')).toEqual(
+      expect.arrayContaining(['404', '409']),
+    );
+    expect(statuses('POST /v1/settings/webhook/test')).toEqual(expect.arrayContaining(['422']));
+  });
+
+  it('tells a seller how to verify a webhook’s signature', () => {
+    const op = doc.paths['/v1/settings/webhook/test'].post as Operation & { description?: string };
+    expect(op.description).toContain('X-Kirim-Signature: t=<unix seconds>,v1=<hex>');
+    expect(op.description).toContain('HMAC-SHA256');
+    expect(op.description).toContain('300 seconds');
   });
 
   it('offers the Idempotency-Key header on every creating route', () => {

@@ -2,7 +2,8 @@ import { Role } from 'src/common/auth/principal';
 import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
-export type Resource = 'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert';
+export type Resource =
+  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -221,6 +222,30 @@ export const ROUTES: RouteCase[] = [
     isolation: 'by-id',
     resource: 'bankAccount',
   },
+  {
+    method: 'get',
+    path: '/v1/webhook-deliveries',
+    access: SELLER,
+    isolation: 'list',
+    resource: 'webhookDelivery',
+    allowedStatus: 200,
+  },
+  {
+    method: 'post',
+    path: '/v1/webhook-deliveries/{id}/retry',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'webhookDelivery',
+  },
+  // Sends to the caller's own webhook URL (none set: 422); what it writes is the caller's own delivery,
+  // listed only to that seller (seller-webhooks.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/settings/webhook/test',
+    access: SELLER,
+    isolation: 'none',
+    allowedStatus: 422,
+  },
 ];
 
 /** The route of a resource's list (where A checks its item survived). */
@@ -231,6 +256,7 @@ export const LIST_OF: Record<Resource, string> = {
   user: '/v1/users',
   shipment: '/v1/shipments',
   alert: '/v1/alerts',
+  webhookDelivery: '/v1/webhook-deliveries',
 };
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);

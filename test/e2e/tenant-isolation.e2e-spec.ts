@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from 'src/tracking/alerts.service';
+import { Transactions } from 'src/database/transaction';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { createOperator } from '../support/factories/operators';
 import {
   addSellerUser,
@@ -83,6 +85,19 @@ describe('tenant isolation and permissions, for every route', () => {
           null,
         );
         return opened[0].id;
+      },
+      // An event for A, written as other modules write them (never sent: no worker runs here).
+      webhookDelivery: async () => {
+        await http
+          .patch('/v1/settings')
+          .set(a.auth)
+          .send({ webhookUrl: 'http://127.0.0.1:9/a-hook' })
+          .expect(200);
+        const eventId = await t.app
+          .get(Transactions)
+          .run(() => t.app.get(SellerNotifications).enqueue(a.sellerId, 'shipment.status_changed', {}));
+        const list = await http.get('/v1/webhook-deliveries?limit=500').set(a.auth).expect(200);
+        return (list.body.items as { id: string; eventId: string }[]).find((d) => d.eventId === eventId)!.id;
       },
     };
   });
@@ -169,6 +184,8 @@ describe('tenant isolation and permissions, for every route', () => {
       .expect(200);
     expect(bs.body.webhookSecret).not.toBe(before.webhookSecret);
     expect((await http.get('/v1/settings').set(a.auth).expect(200)).body).toEqual(before);
+    // A without a webhook URL again: the test-event route answers the permission check with its 422.
+    await http.patch('/v1/settings').set(a.auth).send({ webhookUrl: null }).expect(200);
   });
 
   it('answers 401 without credentials and 403 for a role the route does not allow, on every route', async () => {

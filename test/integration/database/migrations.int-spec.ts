@@ -20,6 +20,7 @@ const KIRIM_TABLES = [
   'sellers',
   'shipments',
   'users',
+  'webhook_deliveries',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {

@@ -171,6 +171,34 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
     expect(() => loadConfig({ WEBHOOK_DNS_SERVERS: '127.0.0.1:70000' }, {})).toThrow(/WEBHOOK_DNS_SERVERS/);
   });
 
+  it('reads the seller webhook sender settings, with defaults, and names a bad one', () => {
+    expect(loadConfig({}, {}).webhooks).toMatchObject({
+      timeoutMs: 10_000,
+      concurrency: 32,
+      perSellerConcurrency: 4,
+    });
+    expect(
+      loadConfig(
+        { WEBHOOK_TIMEOUT_MS: '2500', WEBHOOK_CONCURRENCY: '8', WEBHOOK_CONCURRENCY_PER_SELLER: '2' },
+        {},
+      ).webhooks,
+    ).toMatchObject({ timeoutMs: 2500, concurrency: 8, perSellerConcurrency: 2 });
+    let error: unknown;
+    try {
+      loadConfig(
+        { WEBHOOK_TIMEOUT_MS: '50', WEBHOOK_CONCURRENCY: 'many', WEBHOOK_CONCURRENCY_PER_SELLER: '0' },
+        {},
+      );
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems.map((p) => p.name).sort()).toEqual([
+      'WEBHOOK_CONCURRENCY',
+      'WEBHOOK_CONCURRENCY_PER_SELLER',
+      'WEBHOOK_TIMEOUT_MS',
+    ]);
+  });
+
   it('applies the signup limit defaults and keeps the operator token', () => {
     const c = loadConfig({ SANDBOX_OPERATOR_TOKEN: 'o'.repeat(32) }, {});
     expect(c.auth.signupRateLimit).toEqual({ perIp: 10, windowSeconds: 3600 });

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { Page, paginate } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { eventBody } from './seller-event';
+import {
+  ListWebhookDeliveriesQueryDto,
+  WebhookDeliveryDto,
+  WebhookTestResultDto,
+} from './webhook-deliveries.dto';
+import {
+  WebhookDeliveryDeliveredError,
+  WebhookDeliveryInFlightError,
+  WebhookDeliveryNotFoundError,
+  WebhookUrlMissingError,
+} from './webhook-deliveries.errors';
+import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookSender } from './webhook-sender.service';
+
+export function deliveryView(d: WebhookDelivery): WebhookDeliveryDto {
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    type: d.type,
+    status: d.status,
+    attempts: d.attempts,
+    lastResponseCode: d.lastResponseCode,
+    lastError: d.lastError,
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  };
+}
+
+/** The seller's view of its webhook outbox: what was sent and how it went, retries, and a test event. */
+@Injectable()
+export class WebhookDeliveriesService {
+  constructor(
+    private readonly repository: WebhookDeliveriesRepository,
+    private readonly sender: WebhookSender,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The seller's deliveries, newest first. @throws ValidationFailedError for a bad cursor */
+  list(sellerId: string, q: ListWebhookDeliveriesQueryDto): Promise<Page<WebhookDeliveryDto>> {
+    const qb = this.tx.manager
+      .createQueryBuilder(WebhookDelivery, 'd')
+      .where('d.sellerId = :sellerId', { sellerId });
+    if (q.status) qb.andWhere('d.status = :status', { status: q.status });
+    if (q.type) qb.andWhere('d.type = :type', { type: q.type });
+    return paginate(qb, 'd', q, deliveryView);
+  }
+
+  /**
+   * Makes a pending or failed delivery due now, with a fresh 24-hour retry window (and backoff).
+   * @throws WebhookDeliveryNotFoundError SELLERS_WEBHOOK_DELIVERY_NOT_FOUND (also another seller's)
+   * @throws WebhookDeliveryDeliveredError SELLERS_WEBHOOK_DELIVERY_DELIVERED (409)
+   * @throws WebhookDeliveryInFlightError SELLERS_WEBHOOK_DELIVERY_IN_FLIGHT (409): a worker is sending it
+   */
+  async retry(sellerId: string, id: string): Promise<WebhookDeliveryDto> {
+    return this.tx.run(async (m) => {
+      const now = this.clock.now();
+      if (!(await this.repository.retry(sellerId, id, now))) {
+        const found = await m.findOneBy(WebhookDelivery, { id, sellerId });
+        if (!found) throw new WebhookDeliveryNotFoundError();
+        if (found.status === 'delivered') throw new WebhookDeliveryDeliveredError();
+        throw new WebhookDeliveryInFlightError();
+      }
+      return deliveryView(await m.findOneByOrFail(WebhookDelivery, { id, sellerId }));
+    });
+  }
+
+  /**
+   * Sends a `webhook.test` event now, through the same vetting, signing and recording as every event,
+   * and answers how it went. Tried once: not delivered → `failed` at once (retry it by id).
+   * @throws WebhookUrlMissingError SELLERS_WEBHOOK_URL_MISSING (422 naming webhookUrl)
+   */
+  async sendTest(sellerId: string): Promise<WebhookTestResultDto> {
+    const now = this.clock.now();
+    const eventId = randomUUID();
+    const body = eventBody({
+      id: eventId,
+      type: 'webhook.test',
+      createdAt: now.toISOString(),
+      data: { sellerId, message: 'A test event from Kirim: your receiver is reachable.' },
+    });
+    // Committed before sending, so the delivery is listed whatever becomes of this request.
+    const claimed = await this.tx.run(() =>
+      this.repository.insertClaimed(
+        { id: randomUUID(), eventId, sellerId, type: 'webhook.test', body, autoRetry: false, now },
+        this.sender.leaseUntil(now),
+        randomUUID(),
+      ),
+    );
+    if (!claimed) throw new WebhookUrlMissingError();
+    const outcome = await this.sender.deliver(claimed);
+    return {
+      deliveryId: claimed.id,
+      status: outcome.status === 'delivered' ? 'delivered' : 'failed',
+      responseCode: outcome.responseCode,
+      error: outcome.error,
+    };
+  }
+}

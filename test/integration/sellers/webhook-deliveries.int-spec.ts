@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Transactions } from 'src/database/transaction';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import {
+  ClaimedDelivery,
+  WebhookDeliveriesRepository,
+} from 'src/sellers/notifications/webhook-deliveries.repository';
+import { signupSeller, TestSeller } from '../../support/factories/sellers';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+const LEASE_MS = 70_000;
+
+describe('the webhook outbox claim (real PostgreSQL)', () => {
+  let t: TestApp;
+  let repository: WebhookDeliveriesRepository;
+  let tx: Transactions;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    repository = t.app.get(WebhookDeliveriesRepository);
+    tx = t.app.get(Transactions);
+  });
+  afterAll(() => t.close());
+
+  async function sellerWithEvents(n: number): Promise<TestSeller> {
+    const seller = await signupSeller(t.http());
+    await t
+      .http()
+      .patch('/v1/settings')
+      .set(seller.auth)
+      .send({ webhookUrl: 'http://127.0.0.1:9/never-called' })
+      .expect(200);
+    const notifications = t.app.get(SellerNotifications);
+    await tx.run(async () => {
+      for (let i = 0; i < n; i += 1)
+        await notifications.enqueue(seller.sellerId, 'shipment.status_changed', { i });
+    });
+    return seller;
+  }
+
+  /** A claim in its own transaction, as the worker makes it. */
+  const claim = (limit: number, perSeller = 4, now = t.clock.now()) =>
+    tx.run(() =>
+      repository.claimDue(now, new Date(now.getTime() + LEASE_MS), randomUUID(), limit, perSeller),
+    );
+  const bySeller = (rows: ClaimedDelivery[]) => {
+    const counts: Record<string, number> = {};
+    for (const r of rows) counts[r.sellerId] = (counts[r.sellerId] ?? 0) + 1;
+    return counts;
+  };
+  /** Gives every claim back, so the next test starts with nothing in flight. */
+  const releaseAll = () =>
+    t.dataSource.query(
+      "UPDATE webhook_deliveries SET status = 'delivered', claimed_until = NULL, claim_token = NULL",
+    );
+
+  it('spreads a batch over sellers: a big backlog takes at most the per-seller limit, the others still get theirs', async () => {
+    const big = await sellerWithEvents(50);
+    const small = await sellerWithEvents(1);
+    const other = await sellerWithEvents(2);
+
+    // A batch smaller than the sellers waiting: each seller's earliest first.
+    const first = await claim(3);
+    expect(bySeller(first)).toEqual({ [big.sellerId]: 1, [small.sellerId]: 1, [other.sellerId]: 1 });
+
+    const second = await claim(100);
+    expect(bySeller(second)).toEqual({ [big.sellerId]: 3, [other.sellerId]: 1 });
+    expect(second[0]).toMatchObject({
+      webhookUrl: 'http://127.0.0.1:9/never-called',
+      webhookSecret: /^whsec_/,
+    });
+
+    // Everyone is at the limit or empty: nothing more until claims end.
+    expect(await claim(100)).toEqual([]);
+    await releaseAll();
+  });
+
+  it('a claim abandoned by a dead worker counts no more once its lease has run out, and its rows are due again', async () => {
+    const seller = await sellerWithEvents(6);
+    const taken = await claim(100);
+    expect(taken).toHaveLength(4);
+    expect(await claim(100)).toEqual([]);
+
+    const afterLease = new Date(t.clock.now().getTime() + LEASE_MS + 1000);
+    const again = await claim(100, 4, afterLease);
+    expect(again).toHaveLength(4);
+    // The two never claimed come first (earliest due), then two of the abandoned ones.
+    expect(again.filter((r) => taken.some((x) => x.id === r.id))).toHaveLength(2);
+    // The old holder can no longer record its attempt: its token is not the claim's.
+    const stale = taken.find((x) => again.some((r) => r.id === x.id))!;
+    const record = {
+      status: 'delivered' as const,
+      attemptedAt: afterLease,
+      windowStartedAt: afterLease,
+      nextAttemptAt: null,
+      responseCode: 200,
+      error: null,
+      now: afterLease,
+    };
+    expect(await repository.recordAttempt(stale.id, stale.claimToken, record)).toBe(false);
+    const current = again.find((r) => r.id === stale.id)!;
+    expect(await repository.recordAttempt(current.id, current.claimToken, record)).toBe(true);
+    expect(bySeller(again)).toEqual({ [seller.sellerId]: 4 });
+    await releaseAll();
+  });
+
+  it('many claims at once never put more than the per-seller limit in flight, nor take a row twice', async () => {
+    const a = await sellerWithEvents(30);
+    const b = await sellerWithEvents(30);
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claim(100, 3)));
+    const all = claims.flat();
+    expect(new Set(all.map((r) => r.id)).size).toBe(all.length);
+    expect(bySeller(all)).toEqual({ [a.sellerId]: 3, [b.sellerId]: 3 });
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM webhook_deliveries WHERE claimed_until > $1',
+      [t.clock.now()],
+    );
+    expect(n).toBe(6);
+    await releaseAll();
+  });
+
+  it('finds due work by index, not by reading the table', async () => {
+    const plan = await t.dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL enable_seqscan = off');
+      const rows = await m.query<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT seller_id FROM webhook_deliveries WHERE status = 'pending' AND seller_id > $1
+         ORDER BY seller_id LIMIT 1`,
+        [randomUUID()],
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('idx_webhook_deliveries_due');
+  });
+});
