@@ -320,8 +320,16 @@ export const defaults = {
   },
   /** Following parcels after handover: the poller, its cadence and the couriers' request budgets. */
   tracking: {
-    /** Shipments claimed per claim (a cycle claims as many times as there are due shipments). */
+    /**
+     * Shipments claimed per claim (a cycle claims as many times as there are due shipments); also the most
+     * one recording of poll answers takes.
+     */
     claimBatch: 500,
+    /**
+     * Recordings of poll answers (a transaction each) running at once per courier. Answers that arrive
+     * meanwhile go together in the next one, so a slow database gets fewer, larger transactions.
+     */
+    recordingsPerCourier: 2,
     /** How long a claimed shipment is held before another instance may poll it (a crashed poll comes back). */
     leaseSeconds: 300,
     /** Minutes between polls by status: often out for delivery or after a failed attempt, rarely in long-haul transit. */

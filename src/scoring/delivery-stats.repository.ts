@@ -107,6 +107,15 @@ export class DeliveryStatsRepository {
     return rows[0];
   }
 
+  /** The records of these recipients that exist, by phone hash (one read for a batch). */
+  async recipients(phoneHashes: string[]): Promise<Map<string, { outcomes: number; failures: number }>> {
+    const rows = await this.tx.manager.query<{ phone_hash: string; outcomes: number; failures: number }[]>(
+      'SELECT phone_hash, outcomes, failures FROM recipient_stats WHERE phone_hash = ANY($1::text[])',
+      [phoneHashes],
+    );
+    return new Map(rows.map((r) => [r.phone_hash, { outcomes: r.outcomes, failures: r.failures }]));
+  }
+
   async pickups(): Promise<Map<string, { attempts: number; failures: number }>> {
     const rows = await this.tx.manager.query<{ courier: string; attempts: number; failures: number }[]>(
       'SELECT courier, attempts, failures FROM pickup_stats',

@@ -139,11 +139,27 @@ export class DeliveryStatsService {
 
   /** A recipient's record (delivered or not) across every seller, by the salted hash of the phone. */
   async recipientRecord(phone: string): Promise<{ outcomes: number; failures: number } | null> {
-    const phoneHash = this.phoneHash(phone);
-    return this.recipientsCache.getOr(
-      phoneHash,
-      async () => (await this.repository.recipient(phoneHash)) ?? null,
+    return this.recipientByHash(this.phoneHash(phone));
+  }
+
+  /**
+   * Reads the records of these recipients that are not cached, in one query, so the lookups that follow
+   * (the tracker's risk rules for a batch of shipments) are answered from the cache.
+   */
+  async prefetchRecipients(phones: string[]): Promise<void> {
+    const missing = [...new Set(phones.map((p) => this.phoneHash(p)))].filter(
+      (h) => this.recipientsCache.get(h) === undefined,
     );
+    if (!missing.length) return;
+    const found = await this.repository.recipients(missing);
+    for (const h of missing) this.recipientsCache.set(h, found.get(h) ?? null);
+  }
+
+  /** From the cache where fresh; a recipient with no record is cached as such (most have none). */
+  private async recipientByHash(phoneHash: string): Promise<{ outcomes: number; failures: number } | null> {
+    const hit = this.recipientsCache.get(phoneHash);
+    if (hit !== undefined) return hit;
+    return this.recipientsCache.set(phoneHash, (await this.repository.recipient(phoneHash)) ?? null);
   }
 
   /** Estimates for each candidate service of one shipment, from one read of the statistics. */
@@ -155,12 +171,7 @@ export class DeliveryStatsService {
     const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
     const [counts, recipient, pickups] = await Promise.all([
       this.counts(keyed.flat()),
-      phoneHash
-        ? this.recipientsCache.getOr(
-            phoneHash,
-            async () => (await this.repository.recipient(phoneHash)) ?? null,
-          )
-        : Promise.resolve(null),
+      phoneHash ? this.recipientByHash(phoneHash) : Promise.resolve(null),
       this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ]);
     const scoring = this.config.business.scoring;

@@ -215,16 +215,28 @@ export class ShipmentsRepository {
     );
   }
 
-  /** Facts from the courier's events that are not a status: the newest event seen, the COD cash taken. */
-  async noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
+  /**
+   * Facts from the courier's events that are not a status (the newest event seen, attempts, the risk),
+   * for a batch of shipments in one statement.
+   */
+  async noteCourierFacts(facts: (CourierFacts & { id: string })[]): Promise<void> {
+    if (!facts.length) return;
     await this.tx.manager.query(
-      `UPDATE shipments SET
-         last_event_at = GREATEST(last_event_at, $2::timestamptz),
-         attempts = GREATEST(attempts, COALESCE($3::int, 0)),
-         failed_attempts = GREATEST(failed_attempts, COALESCE($4::int, 0)),
-         risk = COALESCE($5::text, risk)
-       WHERE id = $1`,
-      [id, facts.lastEventAt ?? null, facts.attempts ?? null, facts.failed ?? null, facts.risk ?? null],
+      `UPDATE shipments s SET
+         last_event_at = GREATEST(s.last_event_at, f.last_event_at),
+         attempts = GREATEST(s.attempts, COALESCE(f.attempts, 0)),
+         failed_attempts = GREATEST(s.failed_attempts, COALESCE(f.failed, 0)),
+         risk = COALESCE(f.risk, s.risk)
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[])
+         AS f(id, last_event_at, attempts, failed, risk)
+       WHERE s.id = f.id`,
+      [
+        facts.map((f) => f.id),
+        facts.map((f) => f.lastEventAt ?? null),
+        facts.map((f) => f.attempts ?? null),
+        facts.map((f) => f.failed ?? null),
+        facts.map((f) => f.risk ?? null),
+      ],
     );
   }
 }

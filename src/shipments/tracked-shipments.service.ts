@@ -33,6 +33,9 @@ export interface TrackedShipment {
   decisionCandidates: { courier: string; service: string; etaDays?: { min: number; max: number } }[] | null;
 }
 
+/** What a shipment's courier events establish beside its status (only ever moved forward). */
+export type ShipmentFacts = CourierFacts & { id: string };
+
 /** What the statistics say about a shipment's lane and recipient (inputs of the risk rules). */
 export interface DeliveryOutlook {
   /** Days from pickup by which 90 % of this lane's parcels arrived; null without observations. */
@@ -114,8 +117,14 @@ export class TrackedShipments {
     return this.repository.postponePolls(ids, at);
   }
 
-  noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
-    return this.repository.noteCourierFacts(id, facts);
+  /** The facts courier events establish beside the status, for a batch of shipments at once. */
+  noteCourierFacts(facts: ShipmentFacts[]): Promise<void> {
+    return this.repository.noteCourierFacts(facts);
+  }
+
+  /** Reads ahead what `outlook` needs for a batch of shipments (their recipients' records) in one query. */
+  prepareOutlooks(shipments: TrackedShipment[]): Promise<void> {
+    return this.stats.prefetchRecipients(shipments.map((s) => s.recipient.phone));
   }
 
   /** The lane's observed transit tail and the recipient's record, as the scoring knows them. */

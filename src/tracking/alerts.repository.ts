@@ -34,14 +34,21 @@ export class AlertsRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
-   * Serializes alert changes of one shipment until the transaction ends, so two evaluations of the same
+   * Serializes alert changes of these shipments until the transaction ends, so two evaluations of the same
    * shipment (a webhook and a poll at once) see each other's result instead of both opening an alert.
+   * One statement for a whole batch, taking the keys in ascending order so two batches never deadlock.
    * Must run inside a transaction.
    */
-  async lockShipment(shipmentId: string): Promise<void> {
-    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [
-      advisoryKey(`alerts:${shipmentId}`),
-    ]);
+  async lockShipments(shipmentIds: string[]): Promise<void> {
+    if (!shipmentIds.length) return;
+    const keys = [...new Set(shipmentIds.map((id) => BigInt(advisoryKey(`alerts:${id}`))))].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    await this.tx.manager.query(
+      `SELECT pg_advisory_xact_lock(k.key)
+       FROM unnest($1::bigint[]) WITH ORDINALITY AS k(key, n) ORDER BY k.n`,
+      [keys.map(String)],
+    );
   }
 
   /** The shipment's open alerts. */
@@ -50,6 +57,18 @@ export class AlertsRepository {
       where: { shipmentId, resolvedAt: IsNull() },
       order: { severityRank: 'DESC', openedAt: 'DESC', id: 'DESC' },
     });
+  }
+
+  /** The open alerts of each of these shipments (one read for a batch). */
+  async openForMany(shipmentIds: string[]): Promise<Map<string, Alert[]>> {
+    const byShipment = new Map<string, Alert[]>(shipmentIds.map((id) => [id, []]));
+    if (!shipmentIds.length) return byShipment;
+    const rows = await this.tx.manager.find(Alert, {
+      where: { shipmentId: In(shipmentIds), resolvedAt: IsNull() },
+      order: { severityRank: 'DESC', openedAt: 'DESC', id: 'DESC' },
+    });
+    for (const a of rows) byShipment.get(a.shipmentId)?.push(a);
+    return byShipment;
   }
 
   /** Every alert of the seller's shipment: open ones first (most severe, newest), then resolved ones. */

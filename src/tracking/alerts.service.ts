@@ -74,70 +74,97 @@ export class AlertsService {
    * Runs in the caller's transaction (or its own), serialized per shipment, so concurrent reconciles
    * never open two alerts for one rule. `causeEventId`: the stored courier event being processed, if any.
    */
-  reconcile(
+  async reconcile(
     shipment: AlertShipment,
     findings: RiskFinding[],
     now: Date,
     causeEventId: string | null,
   ): Promise<ReconcileResult> {
+    const [result] = await this.reconcileMany([{ shipment, findings, causeEventId }], now);
+    return result;
+  }
+
+  /**
+   * reconcile for a batch of shipments (the tracker's poll or inbox batch), with a handful of statements
+   * for the whole batch instead of a few per shipment: the results in the order of `items`.
+   */
+  reconcileMany(
+    items: { shipment: AlertShipment; findings: RiskFinding[]; causeEventId: string | null }[],
+    now: Date,
+  ): Promise<ReconcileResult[]> {
+    if (!items.length) return Promise.resolve([]);
     return this.tx.run(async () => {
-      await this.repository.lockShipment(shipment.id);
-      const open = await this.repository.openFor(shipment.id);
-      const courierName = this.courierName(shipment.courier);
-      const wanted: Wanted[] = findings.map((f) => ({
-        finding: f,
-        rule: f.rule,
-        ruleVersion: f.version,
-        severity: f.severity,
-        reason: f.reason,
-        message: f.message,
-        suggestedAction: f.suggestedAction,
-        whatsappUrl: whatsappUrl({
-          recipientName: shipment.recipientName,
-          recipientPhone: shipment.recipientPhone,
-          reference: shipment.reference,
-          courierName,
-          reason: f.reason,
-          codAmount: shipment.codAmount,
-        }),
-      }));
-      const plan = planAlerts(open, wanted);
-
-      const opened = plan.open.map((w): Alert => ({
-        id: randomUUID(),
-        sellerId: shipment.sellerId,
-        shipmentId: shipment.id,
-        ...content(w),
-        openedAt: now,
-        updatedAt: now,
-        acknowledgedAt: null,
-        resolvedAt: null,
-        causeEventId,
-        details: details(w.finding),
-      }));
-      await this.repository.insert(opened);
-
-      const updated: Alert[] = [];
-      for (const { alert, wanted: w, severityRose } of plan.update) {
-        const next: Alert = {
-          ...alert,
+      const ids = items.map((i) => i.shipment.id);
+      await this.repository.lockShipments(ids);
+      const openByShipment = await this.repository.openForMany(ids);
+      const results: ReconcileResult[] = [];
+      const opened: Alert[] = [];
+      const toResolve: { result: ReconcileResult; alert: Alert; cause: string | null }[] = [];
+      for (const { shipment, findings, causeEventId } of items) {
+        const result: ReconcileResult = { opened: [], updated: [], resolved: [] };
+        results.push(result);
+        const plan = planAlerts(openByShipment.get(shipment.id) ?? [], this.wanted(shipment, findings));
+        result.opened = plan.open.map((w): Alert => ({
+          id: randomUUID(),
+          sellerId: shipment.sellerId,
+          shipmentId: shipment.id,
           ...content(w),
+          openedAt: now,
           updatedAt: now,
-          acknowledgedAt: severityRose ? null : alert.acknowledgedAt,
-          causeEventId: causeEventId ?? alert.causeEventId,
-          details: { ...alert.details, ...details(w.finding) },
-        };
-        await this.repository.update(next);
-        updated.push(next);
+          acknowledgedAt: null,
+          resolvedAt: null,
+          causeEventId,
+          details: details(w.finding),
+        }));
+        opened.push(...result.opened);
+        for (const { alert, wanted: w, severityRose } of plan.update) {
+          const next: Alert = {
+            ...alert,
+            ...content(w),
+            updatedAt: now,
+            acknowledgedAt: severityRose ? null : alert.acknowledgedAt,
+            causeEventId: causeEventId ?? alert.causeEventId,
+            details: { ...alert.details, ...details(w.finding) },
+          };
+          await this.repository.update(next);
+          result.updated.push(next);
+        }
+        for (const alert of plan.resolve) toResolve.push({ result, alert, cause: causeEventId });
       }
-
-      const resolved = await this.repository.resolve(
-        plan.resolve.map((a) => a.id),
-        now,
-        causeEventId,
-      );
-      return { opened, updated, resolved };
+      await this.repository.insert(opened);
+      // Resolved in one statement per cause (a batch of polls has none; pushes each their own event).
+      const byCause = new Map<string | null, string[]>();
+      for (const r of toResolve) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r.alert.id]);
+      const resolved = new Map<string, Alert>();
+      for (const [cause, alertIds] of byCause)
+        for (const a of await this.repository.resolve(alertIds, now, cause)) resolved.set(a.id, a);
+      for (const { result, alert } of toResolve) {
+        const done = resolved.get(alert.id);
+        if (done) result.resolved.push(done);
+      }
+      return results;
     });
+  }
+
+  private wanted(shipment: AlertShipment, findings: RiskFinding[]): Wanted[] {
+    const courierName = this.courierName(shipment.courier);
+    return findings.map((f) => ({
+      finding: f,
+      rule: f.rule,
+      ruleVersion: f.version,
+      severity: f.severity,
+      reason: f.reason,
+      message: f.message,
+      suggestedAction: f.suggestedAction,
+      whatsappUrl: whatsappUrl({
+        recipientName: shipment.recipientName,
+        recipientPhone: shipment.recipientPhone,
+        reference: shipment.reference,
+        courierName,
+        reason: f.reason,
+        codAmount: shipment.codAmount,
+      }),
+    }));
   }
 
   /** The shipment's open alerts, most severe first (for the tracker and the shipment view). */

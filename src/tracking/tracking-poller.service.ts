@@ -7,6 +7,7 @@ import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { Transactions } from 'src/database/transaction';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { GroupCommit } from './group-commit';
 import { courierBackoffAt } from './poll-cadence';
 import { RequestBudget } from './request-budget';
 import { TrackingService } from './tracking.service';
@@ -30,6 +31,12 @@ const FIGURES = ['polled', 'requests', 'failed', 'moved', 'pickedUp', 'rebooked'
 
 export interface PollResult extends CourierPollFigures {
   couriers: Record<CourierCode, CourierPollFigures>;
+}
+
+/** One tracking request's answer, waiting to be recorded. */
+interface Answer {
+  shipments: TrackedShipment[];
+  results: TrackResult[];
 }
 
 const random = () => randomInt(1_000_000) / 1_000_000;
@@ -76,8 +83,11 @@ export class TrackingPoller {
   }
 
   /**
-   * One courier's due shipments: a claimer keeps a queue of batches filled while `concurrency` workers
-   * send them, so the courier's budget, not the database round trips, sets the pace.
+   * One courier's due shipments: a claimer keeps a queue of batches filled while `concurrency` senders
+   * ask the courier, and the answers are recorded off the senders' path with group commit (answers that
+   * arrive while the recordings run go together in the next transaction), so the courier's budget, not
+   * the database round trips, sets the pace. When the recordings fall behind, the senders wait for them:
+   * a slow database slows the polling instead of piling answers up in memory.
    */
   private async pollCourier(courier: CourierCode, now: Date): Promise<CourierPollFigures> {
     const figures: CourierPollFigures = {
@@ -112,7 +122,12 @@ export class TrackingPoller {
         }
       })());
 
-    const worker = async () => {
+    const recorder = new GroupCommit<Answer>((answers) => this.record(courier, answers, now, figures), {
+      groupSize: Math.max(1, Math.floor(settings.claimBatch / batchSize)),
+      concurrent: settings.recordingsPerCourier,
+      maxWaiting: budget.concurrency * 2,
+    });
+    const sender = async () => {
       for (;;) {
         if (queue.length < budget.concurrency && !exhausted) void refill();
         if (!queue.length) {
@@ -120,32 +135,40 @@ export class TrackingPoller {
           await (claiming ?? refill());
           continue;
         }
-        await this.pollBatch(courier, queue.shift()!, now, budget, figures);
+        const shipments = queue.shift()!;
+        const results = await this.ask(courier, shipments, now, budget, figures);
+        if (results) await recorder.add({ shipments, results });
       }
     };
-    await Promise.all(Array.from({ length: budget.concurrency }, worker));
+    await Promise.all(Array.from({ length: budget.concurrency }, sender));
+    await recorder.drained();
     return figures;
   }
 
-  private async pollBatch(
+  /**
+   * One tracking request within the budget; null when the courier failed (the shipments are then
+   * backed off, doubling per failure in a row).
+   */
+  private async ask(
     courier: CourierCode,
     shipments: TrackedShipment[],
     now: Date,
     budget: RequestBudget,
     figures: CourierPollFigures,
-  ): Promise<void> {
+  ): Promise<TrackResult[] | null> {
     figures.polled += shipments.length;
-    let results: TrackResult[];
     const release = await budget.acquire();
     try {
       figures.requests += 1;
-      results = await this.registry.get(courier).track(shipments.map((s) => s.awb!));
+      const results = await this.registry.get(courier).track(shipments.map((s) => s.awb!));
+      this.failuresInARow.set(courier, 0);
+      return results;
     } catch (e) {
-      release();
       figures.failed += shipments.length;
       const failures = (this.failuresInARow.get(courier) ?? 0) + 1;
       this.failuresInARow.set(courier, failures);
       const at = courierBackoffAt(failures, now, this.config.business.tracking.courierBackoff, random());
+      release();
       await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
       if (!(e instanceof CourierUnavailableError)) throw e;
       if (failures === 1 || e.reason !== 'circuit_open')
@@ -153,17 +176,31 @@ export class TrackingPoller {
           { courier, reason: e.reason, failures },
           'tracking poll: courier unavailable, backing off',
         );
-      return;
+      return null;
+    } finally {
+      release();
     }
-    release();
-    this.failuresInARow.set(courier, 0);
+  }
+
+  /** Answers handed to the tracker together; a failure leaves them claimed (polled after the lease). */
+  private async record(
+    courier: CourierCode,
+    answers: Answer[],
+    now: Date,
+    figures: CourierPollFigures,
+  ): Promise<void> {
+    const shipments = answers.flatMap((a) => a.shipments);
     try {
-      const applied = await this.tracking.recordPoll(courier, shipments, results, now);
+      const applied = await this.tracking.recordPoll(
+        courier,
+        shipments,
+        answers.flatMap((a) => a.results),
+        now,
+      );
       figures.moved += applied.moved;
       figures.pickedUp += applied.pickedUp;
       figures.rebooked += applied.rebooked;
     } catch (e) {
-      // Left claimed: polled again when the lease runs out.
       this.logger.error({ err: e, courier, shipments: shipments.length }, 'tracking poll: applying failed');
     }
   }

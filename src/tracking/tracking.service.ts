@@ -7,11 +7,11 @@ import { Transactions } from 'src/database/transaction';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
-import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { ShipmentFacts, TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
-import { evaluateRisk } from './risk-rules';
+import { evaluateRisk, type RiskFinding } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, movesFrom, StoredEvent } from './tracking-status';
 
@@ -24,6 +24,14 @@ export interface ApplyResult {
   rebooked: number;
   /** Shipments still waiting for their pickup, for the pickup watch. */
   booked: { shipment: TrackedShipment; events: StoredEvent[] }[];
+}
+
+/** A followed shipment after its events, with what the risk rules found. */
+interface Assessed {
+  shipment: TrackedShipment;
+  status: ShipmentStatus;
+  events: StoredEvent[];
+  findings: RiskFinding[];
 }
 
 const random = () => randomInt(1_000_000) / 1_000_000;
@@ -125,8 +133,11 @@ export class TrackingService {
     if (!owners.size) return result;
     const shipments = await this.tracked.lock([...owners.values()]);
     const eventsByAwb = await this.events.eventsOf(courier, [...owners.keys()]);
+    await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));
     const polls: { id: string; at: Date }[] = [];
     const pushed: string[] = [];
+    const facts: ShipmentFacts[] = [];
+    const assessed: Assessed[] = [];
     for (const s of shipments) {
       if (!s.awb || s.courier !== courier) continue;
       const events = eventsByAwb.get(s.awb) ?? [];
@@ -135,11 +146,13 @@ export class TrackingService {
       const status = followed ? await this.move(s, events, now) : { now: s.status, moves: 0 };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      const risk = followed ? await this.assessRisk(s, status.now, events, now) : undefined;
-      await this.tracked.noteCourierFacts(s.id, {
+      const findings = followed ? await this.findRisks(s, status.now, events, now) : undefined;
+      if (findings) assessed.push({ shipment: s, status: status.now, events, findings });
+      facts.push({
+        id: s.id,
         ...(events.length ? { lastEventAt: events[events.length - 1].occurredAt } : {}),
         ...deliveryAttempts(events),
-        ...(risk ? { risk } : {}),
+        ...(findings ? { risk: findings.length ? 'at_risk' : 'none' } : {}),
       });
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
@@ -152,6 +165,10 @@ export class TrackingService {
       else if (!events.some((e) => e.status === 'picked_up')) polls.push({ id: s.id, at: now });
       else pushed.push(s.id);
     }
+    // The batch's alerts and facts in a few statements, not a few per shipment: at a poll's pace the
+    // round trips, not the work, would otherwise set the tracker's speed.
+    await this.reconcileAlerts(assessed, now);
+    await this.tracked.noteCourierFacts(facts);
     const read = [...eventsByAwb.values()].flatMap((list) => list.map((e) => e.id));
     await this.events.markProcessed(read, owners, courier, now);
     await this.tracked.schedule(polls);
@@ -160,21 +177,18 @@ export class TrackingService {
     return result;
   }
 
-  /**
-   * Runs the risk rules on the shipment as it now stands and brings its alerts in line; the seller hears
-   * of every alert opened or changed (`shipment.at_risk`). Whether the shipment is at risk now.
-   */
-  private async assessRisk(
+  /** What the risk rules find for the shipment as it now stands (in `status`, after `events`). */
+  private async findRisks(
     s: TrackedShipment,
     status: ShipmentStatus,
     events: StoredEvent[],
     now: Date,
-  ): Promise<'none' | 'at_risk'> {
+  ): Promise<RiskFinding[]> {
     const outlook = await this.tracked.outlook(s);
     const handedOver = events.find(
       (e) => e.status && !BEFORE_HANDOVER.has(e.status) && e.reason !== 'pickup_failed',
     );
-    const findings = evaluateRisk({
+    return evaluateRisk({
       now,
       shipment: {
         status,
@@ -201,29 +215,39 @@ export class TrackingService {
       recipient: outlook.recipient,
       config: this.config.business.risk,
     });
-    const latest = events.length ? events[events.length - 1].id : null;
-    const changed = await this.alerts.reconcile(
-      {
-        id: s.id,
-        sellerId: s.sellerId,
-        reference: s.reference,
-        recipientName: s.recipient.name,
-        recipientPhone: s.recipient.phone,
-        courier: s.courier,
-        codAmount: s.codAmount,
-      },
-      findings,
+  }
+
+  /**
+   * Brings the assessed shipments' alerts in line with what the rules found; the seller hears of every
+   * alert opened or changed (`shipment.at_risk`).
+   */
+  private async reconcileAlerts(assessed: Assessed[], now: Date): Promise<void> {
+    const changes = await this.alerts.reconcileMany(
+      assessed.map(({ shipment: s, events, findings }) => ({
+        shipment: {
+          id: s.id,
+          sellerId: s.sellerId,
+          reference: s.reference,
+          recipientName: s.recipient.name,
+          recipientPhone: s.recipient.phone,
+          courier: s.courier,
+          codAmount: s.codAmount,
+        },
+        findings,
+        causeEventId: events.length ? events[events.length - 1].id : null,
+      })),
       now,
-      latest,
     );
-    for (const alert of [...changed.opened, ...changed.updated])
-      await this.notifications.enqueue(s.sellerId, 'shipment.at_risk', {
-        shipmentId: s.id,
-        reference: s.reference,
-        status,
-        alert: alertView(alert),
-      });
-    return findings.length ? 'at_risk' : 'none';
+    for (const [i, changed] of changes.entries()) {
+      const { shipment: s, status } = assessed[i];
+      for (const alert of [...changed.opened, ...changed.updated])
+        await this.notifications.enqueue(s.sellerId, 'shipment.at_risk', {
+          shipmentId: s.id,
+          reference: s.reference,
+          status,
+          alert: alertView(alert),
+        });
+    }
   }
 
   /** Makes the moves the shipment's events call for, each caused by its event; where it ends up. */
@@ -271,7 +295,7 @@ export class TrackingService {
     };
     await this.tx.run(async () => {
       await this.alerts.reconcile(shipment, [], now, null);
-      await this.tracked.noteCourierFacts(s.id, { risk: 'none' });
+      await this.tracked.noteCourierFacts([{ id: s.id, risk: 'none' }]);
     });
   }
 

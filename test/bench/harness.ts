@@ -5,10 +5,18 @@ import { Client, Pool } from 'pg';
 
 export const ROOT = join(__dirname, '..', '..');
 
+/** The environment every benchmarked app runs with (a child process or in-process). */
+export const BENCH_ENV: Record<string, string> = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+  PHONE_HASH_SALT: 'bench-phone-hash-salt',
+  JOBS_ENABLED: 'false',
+};
+
 export interface Figure {
   /** Human name of what was measured. */
   name: string;
-  unit: 'req/s' | 'tx/s' | 'ops/s' | 'items/s';
+  unit: 'req/s' | 'tx/s' | 'ops/s' | 'items/s' | 'ms' | 's';
   value: number;
   p50Ms?: number;
   p99Ms?: number;
@@ -32,6 +40,8 @@ export interface BenchContext {
     baseline: 'bare Fastify' | 'raw pg',
     target: (durationSec: number) => Promise<LoadResult>,
   ): Promise<Paired>;
+  /** A block of text (a query plan, a per-courier table) printed under `title` after the figures. */
+  attach(title: string, text: string): void;
 }
 
 export interface Paired {

@@ -9,7 +9,9 @@ import { couriers } from './benchmarks/couriers';
 import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
+import { trackingPoll } from './benchmarks/tracking-poll';
 import {
+  BENCH_ENV,
   Benchmark,
   BenchContext,
   createTpcbTables,
@@ -25,7 +27,7 @@ import {
 } from './harness';
 
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
-const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes, pickups];
+const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes, pickups, trackingPoll];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -61,22 +63,22 @@ async function main(): Promise<void> {
     u.pathname = `/${name}`;
     return u.toString();
   };
+  const attachments: { benchmark: string; title: string; text: string }[] = [];
+  let current = '';
   const ctx: BenchContext = {
     durationSec: DURATION,
     connections: CONNECTIONS,
     newDatabase,
     load: (o) => load(o, { durationSec: DURATION, connections: CONNECTIONS }),
     paired: () => Promise.reject(new Error('the baselines are not running yet')),
+    attach: (title, text) => attachments.push({ benchmark: current, title, text }),
     async startApp(databaseUrl, env = {}) {
       const port = await freePort();
       const child = spawnNode([join(ROOT, 'dist', 'src', 'main.js')], {
-        NODE_ENV: 'production',
+        ...BENCH_ENV,
         PORT: String(port),
         HOST: '127.0.0.1',
         DATABASE_URL: databaseUrl,
-        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-        PHONE_HASH_SALT: 'bench-phone-hash-salt',
-        JOBS_ENABLED: 'false',
         LOG_LEVEL: 'info',
         ...env,
       });
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
 
     for (const b of selected) {
       process.stderr.write(`${b.name}: ${b.description}…\n`);
+      current = b.name;
       figures.push({ benchmark: b.name, description: b.description, figures: await b.run(ctx) });
     }
   } finally {
@@ -192,10 +195,19 @@ async function main(): Promise<void> {
     '',
     `pgbench: ${Number.isNaN(pgbenchFig.value) ? pgbenchFig.note : `${fmt(pgbenchFig.value)} tx/s`}; raw pg loop ${fmt(rawPg.value)} tx/s.`,
     '',
+    ...attachments.flatMap((a) => [`## ${a.benchmark}: ${a.title}`, '', '```', a.text.trimEnd(), '```', '']),
   ].join('\n');
   mkdirSync(RESULTS, { recursive: true });
   const json = JSON.stringify(
-    { at, machine, durationSec: DURATION, connections: CONNECTIONS, baselines, benchmarks: figures },
+    {
+      at,
+      machine,
+      durationSec: DURATION,
+      connections: CONNECTIONS,
+      baselines,
+      benchmarks: figures,
+      attachments,
+    },
     null,
     2,
   );

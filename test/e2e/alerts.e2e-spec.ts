@@ -276,6 +276,50 @@ describe('alerts: the store and the seller’s inbox', () => {
     expect(mixed.flatMap((r) => r.opened).length).toBeGreaterThan(0);
   });
 
+  it('reconciles a batch of shipments at once (the tracker’s batches) as it would each alone', async () => {
+    const [x, y, z] = [await shipmentOf(a), await shipmentOf(a), await shipmentOf(a)];
+    await alerts.reconcile(y, [finding('failed_attempt'), finding('stale_no_scan')], at(0), null);
+    await alerts.reconcile(z, [finding('late_vs_lane')], at(0), null);
+    const [causeY, causeZ] = [randomUUID(), randomUUID()];
+    // Two concurrent batches over the same shipments in opposite orders: serialized, never deadlocked.
+    const [first, second] = await overlapping(2, (i) =>
+      alerts.reconcileMany(
+        (i === 0 ? [x, y, z] : [z, y, x]).map((s) => ({
+          shipment: s,
+          findings:
+            s === x
+              ? [finding('stale_no_scan')]
+              : s === y
+                ? [finding('failed_attempt', { severity: 'critical' })]
+                : [],
+          causeEventId: s === y ? causeY : s === z ? causeZ : null,
+        })),
+        at(1),
+      ),
+    );
+    const [rx, ry, rz] = first;
+    const done = [...first, ...second];
+    expect(done.flatMap((r) => r.opened).map((o) => o.shipmentId)).toEqual([x.id]);
+    expect(rx.opened.map((o) => o.rule).concat(second[2].opened.map((o) => o.rule))).toEqual([
+      'stale_no_scan',
+    ]);
+    expect(ry.updated.length + second[1].updated.length).toBe(1);
+    expect([...ry.resolved, ...second[1].resolved].map((r) => r.rule)).toEqual(['stale_no_scan']);
+    expect([...rz.resolved, ...second[0].resolved].map((r) => r.rule)).toEqual(['late_vs_lane']);
+    const open = async (s: { id: string }) =>
+      (await rows(s.id)).filter((r) => r.resolvedAt === null).map((r) => [r.rule, r.severity]);
+    expect(await open(x)).toEqual([['stale_no_scan', 'medium']]);
+    expect(await open(y)).toEqual([['failed_attempt', 'critical']]);
+    expect(await open(z)).toEqual([]);
+    // Each resolution names its own shipment's cause.
+    expect((await rows(y.id)).find((r) => r.rule === 'stale_no_scan')!.details).toMatchObject({
+      resolvedByEventId: causeY,
+    });
+    expect((await rows(z.id)).find((r) => r.rule === 'late_vs_lane')!.details).toMatchObject({
+      resolvedByEventId: causeZ,
+    });
+  });
+
   describe('the inbox', () => {
     let seller: TestSeller;
     /** [severity, opened at hour] of each alert, one shipment each, plus one resolved. */

@@ -135,6 +135,18 @@ describe('delivery statistics (recorded through the one entry point, read back a
     expect(JSON.stringify(stored)).not.toContain('81311112222');
   });
 
+  it('reads a batch of recipients ahead in one go; a recipient first seen without a record gains one with an outcome', async () => {
+    const known = '+6281322223333';
+    const newcomer = '+6281344445555';
+    await record([outcome({ recipientPhone: known, outcome: 'returned', transitDays: undefined })]);
+    await stats.prefetchRecipients([known, newcomer, known]);
+    expect(await stats.recipientRecord(known)).toEqual({ outcomes: 1, failures: 1 });
+    expect(await stats.recipientRecord(newcomer)).toBeNull();
+    // The absence was cached; recording an outcome here replaces it at once.
+    await record([outcome({ recipientPhone: newcomer })]);
+    expect(await stats.recipientRecord(newcomer)).toEqual({ outcomes: 1, failures: 0 });
+  });
+
   it('records pickup reliability per courier', async () => {
     for (let i = 0; i < 40; i += 1) await stats.recordPickupOutcome('ninja', i % 4 === 0);
     const [e] = await stats.estimates({ origin: bandung, destination: surabaya }, [

@@ -17,7 +17,7 @@ export const SERVICE_OF: Record<CourierCode, string> = {
  * thousands of parcels one by one (AWB `<PREFIX><COURIER><n, 6 digits>`). Their couriers do not know the AWBs (tracking answers "not found").
  */
 export async function seedTrackedShipments(
-  t: TestApp,
+  t: Pick<TestApp, 'dataSource'>,
   http: supertest.Agent,
   seller: TestSeller,
   options: { count: number; couriers: readonly CourierCode[]; status: string; dueAt: Date; prefix: string },
