@@ -141,16 +141,24 @@ export class TrackingEventsRepository {
   }
 
   /**
-   * Airway bills with pushed events not yet applied, oldest first, locked for this processor (SKIP
-   * LOCKED: several instances share the inbox).
+   * The airway bills of up to `limit` pushed events not yet applied, oldest first, locked for this
+   * processor (SKIP LOCKED: several instances share the inbox); `events`: how many events that was (an
+   * airway bill may have several waiting, so fewer than `limit` bills does not mean the inbox is empty).
    */
-  async claimUnprocessed(limit: number): Promise<{ courier: CourierCode; awb: string }[]> {
-    return this.tx.manager.query<{ courier: CourierCode; awb: string }[]>(
-      `SELECT DISTINCT courier, awb FROM (
+  async claimUnprocessed(
+    limit: number,
+  ): Promise<{ awbs: { courier: CourierCode; awb: string }[]; events: number }> {
+    const rows = await this.tx.manager.query<{ courier: CourierCode; awb: string; events: number }[]>(
+      `SELECT courier, awb, count(*)::int AS events FROM (
          SELECT courier, awb FROM tracking_events WHERE processed_at IS NULL
-         ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED) pending`,
+         ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED) pending
+       GROUP BY courier, awb`,
       [limit],
     );
+    return {
+      awbs: rows.map((r) => ({ courier: r.courier, awb: r.awb })),
+      events: rows.reduce((n, r) => n + r.events, 0),
+    };
   }
 
   /** A shipment's courier events, oldest first (every booking it had). */

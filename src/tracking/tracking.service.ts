@@ -94,21 +94,27 @@ export class TrackingService {
     return { events: events.length, fresh: fresh.stored };
   }
 
-  /** Applies pushed events waiting in the inbox, a batch at a time; the number of airway bills applied. */
+  /**
+   * Applies pushed events waiting in the inbox, a batch at a time, until it is empty; the number of
+   * airway bills applied.
+   */
   async applyPushed(asOf?: Date): Promise<number> {
-    const now = asOf ?? this.clock.now();
+    const batch = this.config.business.tracking.inboxBatch;
     let applied = 0;
     for (;;) {
-      const pending = await this.events.claimUnprocessed(this.config.business.tracking.inboxBatch);
-      if (!pending.length) return applied;
+      const now = asOf ?? this.clock.now();
+      const pending = await this.events.claimUnprocessed(batch);
+      if (!pending.awbs.length) return applied;
       const byCourier = new Map<CourierCode, string[]>();
-      for (const p of pending) byCourier.set(p.courier, [...(byCourier.get(p.courier) ?? []), p.awb]);
+      for (const p of pending.awbs) byCourier.set(p.courier, [...(byCourier.get(p.courier) ?? []), p.awb]);
       for (const [courier, awbs] of byCourier) {
         const result = await this.tx.run(() => this.apply(courier, awbs, now, 'webhook'));
         await this.watchPickups(result.booked, now, false);
       }
-      applied += pending.length;
-      if (pending.length < this.config.business.tracking.inboxBatch) return applied;
+      applied += pending.awbs.length;
+      // Fewer events than a batch were waiting: the inbox is empty now (a push meanwhile kicks another
+      // round). Counted in events, not airway bills: one bill may have had many.
+      if (pending.events < batch) return applied;
     }
   }
 

@@ -96,9 +96,10 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   body?: string;
   /** Per request, e.g. to vary an Idempotency-Key or body. */
-  setupRequest?: (req: { headers?: Record<string, string>; body?: string }) => {
+  setupRequest?: (req: { headers?: Record<string, string>; body?: string; path?: string }) => {
     headers?: Record<string, string>;
     body?: string;
+    path?: string;
   };
   durationSec?: number;
   connections?: number;
@@ -154,7 +155,7 @@ export function spawnNode(args: string[], env: Record<string, string>): ChildPro
   return spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
 }
 

@@ -10,6 +10,7 @@ import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
 import { trackingPoll } from './benchmarks/tracking-poll';
+import { trackingWebhooks } from './benchmarks/tracking-webhooks';
 import {
   BENCH_ENV,
   Benchmark,
@@ -27,7 +28,15 @@ import {
 } from './harness';
 
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
-const BENCHMARKS: Benchmark[] = [addresses, couriers, ranking, quotes, pickups, trackingPoll];
+const BENCHMARKS: Benchmark[] = [
+  addresses,
+  couriers,
+  ranking,
+  quotes,
+  pickups,
+  trackingPoll,
+  trackingWebhooks,
+];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

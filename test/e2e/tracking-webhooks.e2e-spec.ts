@@ -1,8 +1,10 @@
 import supertest from 'supertest';
 import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
 import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
+import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { PickupService } from 'src/shipments/pickup.service';
+import { TrackingService } from 'src/tracking/tracking.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
@@ -172,5 +174,66 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
   it('answers 404 for a courier it does not know', async () => {
     const res = await http.post('/v1/webhooks/couriers/dhl').send({}).expect(404);
     expect(res.body.code).toBe('COURIERS_NOT_FOUND');
+  });
+});
+
+describe('the inbox with several events waiting per airway bill', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    // A batch smaller than one parcel's history: a batch holds fewer airway bills than events.
+    t = await startTestApp({}, undefined, {
+      configure: (config) => (config.business.tracking.inboxBatch = 3),
+    });
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  it('applies everything waiting in one run, however the events fall into batches', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const booked: { id: string; awb: string }[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const { id } = (
+        await http
+          .post('/v1/shipments')
+          .set(seller.auth)
+          .send({ ...validShipment(origin), courier: { code: 'jne', service: 'REG' } })
+          .expect(201)
+      ).body;
+      await http
+        .post('/v1/pickups')
+        .set(seller.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      while ((await t.app.get(PickupService).processDue(50)) > 0);
+      booked.push({ id, awb: (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.awb });
+    }
+    for (const to of ['picked_up', 'in_transit'] as const) {
+      t.clock.advance(3600_000);
+      for (const b of booked)
+        await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to }).expect(200);
+    }
+    // Stored as the route stores them, without the route's own kick: only the run below applies them.
+    const jne = t.app.get(CourierRegistry).get('jne');
+    const tracking = t.app.get(TrackingService);
+    for (const b of booked) {
+      const push = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(b.awb))!;
+      const rawBody = Buffer.from(push.body);
+      const events = jne.parseWebhook({ headers: push.headers, rawBody }, t.clock.now());
+      expect(events.length).toBeGreaterThanOrEqual(3);
+      await tracking.storePush('jne', events, rawBody, push.headers['content-type']);
+    }
+    expect(await tracking.applyPushed()).toBe(4);
+    const [waiting] = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM tracking_events WHERE processed_at IS NULL',
+    );
+    expect(waiting.n).toBe(0);
+    for (const b of booked)
+      expect((await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body.status).toBe(
+        'in_transit',
+      );
   });
 });
