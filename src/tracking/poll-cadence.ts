@@ -32,3 +32,11 @@ export function courierBackoffAt(
   const full = Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, failures - 1));
   return new Date(now.getTime() + (full / 2 + (full / 2) * random) * 1000);
 }
+
+/**
+ * Shipments one claim takes for a courier: two rounds of its concurrent requests (so the senders never
+ * wait on the next claim), at most `claimBatch`.
+ */
+export function claimSize(claimBatch: number, batchSize: number, concurrency: number): number {
+  return Math.max(1, Math.min(claimBatch, Math.max(1, batchSize) * concurrency * 2));
+}

@@ -8,7 +8,7 @@ import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { Transactions } from 'src/database/transaction';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { GroupCommit } from './group-commit';
-import { courierBackoffAt } from './poll-cadence';
+import { claimSize, courierBackoffAt } from './poll-cadence';
 import { RequestBudget } from './request-budget';
 import { TrackingService } from './tracking.service';
 
@@ -102,7 +102,7 @@ export class TrackingPoller {
     const budget = this.budgets.get(courier)!;
     const settings = this.config.business.tracking;
     const batchSize = Math.max(1, adapter.trackBatchSize);
-    const claimSize = Math.min(settings.claimBatch, batchSize * budget.concurrency * 2);
+    const perClaim = claimSize(settings.claimBatch, batchSize, budget.concurrency);
     const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
 
     const queue: TrackedShipment[][] = [];
@@ -111,9 +111,9 @@ export class TrackingPoller {
     const refill = (): Promise<void> =>
       (claiming ??= (async () => {
         try {
-          const due = await this.tx.run(() => this.tracked.claimDue(courier, now, leaseUntil, claimSize));
+          const due = await this.tx.run(() => this.tracked.claimDue(courier, now, leaseUntil, perClaim));
           for (let i = 0; i < due.length; i += batchSize) queue.push(due.slice(i, i + batchSize));
-          if (due.length < claimSize) exhausted = true;
+          if (due.length < perClaim) exhausted = true;
         } catch (e) {
           exhausted = true;
           this.logger.error({ err: e, courier }, 'tracking poll: claiming failed');

@@ -9,6 +9,7 @@ import { couriers } from './benchmarks/couriers';
 import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
+import { trackingClaim } from './benchmarks/tracking-claim';
 import { trackingPoll } from './benchmarks/tracking-poll';
 import { trackingWebhooks } from './benchmarks/tracking-webhooks';
 import {
@@ -36,6 +37,7 @@ const BENCHMARKS: Benchmark[] = [
   pickups,
   trackingPoll,
   trackingWebhooks,
+  trackingClaim,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { courierBackoffAt, nextPollAt, PollCadence } from 'src/tracking/poll-cadence';
+import { claimSize, courierBackoffAt, nextPollAt, PollCadence } from 'src/tracking/poll-cadence';
 import { RequestBudget } from 'src/tracking/request-budget';
 
 const cadence: PollCadence = {
@@ -47,6 +47,15 @@ describe('courier backoff', () => {
         },
       ),
     );
+  });
+});
+
+describe('the claim size', () => {
+  it('is two rounds of the courier’s concurrent requests, capped by the claim batch', () => {
+    expect(claimSize(500, 1, 4)).toBe(8);
+    expect(claimSize(500, 50, 4)).toBe(400);
+    expect(claimSize(500, 100, 4)).toBe(500);
+    expect(claimSize(500, 0, 1)).toBe(2);
   });
 });
 
