@@ -94,6 +94,7 @@ export class Tracking1795469000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX idx_booking_attempts_awb');
+    await q.query('DROP INDEX idx_shipments_seller_ended');
     await q.query(
       `ALTER TABLE shipments DROP COLUMN booked_at, DROP COLUMN picked_up_at, DROP COLUMN ended_at,
          DROP COLUMN last_event_at, DROP COLUMN failed_attempts, DROP COLUMN status_event_id, DROP COLUMN cod_collected_event_id`,

@@ -227,6 +227,44 @@ export class ShipmentsRepository {
       [id, facts.lastEventAt ?? null, facts.attempts ?? null, facts.failed ?? null, facts.risk ?? null],
     );
   }
+  /** The seller's shipments created in [from, to) by status. */
+  async countByStatus(
+    sellerId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ status: ShipmentStatus; n: number }[]> {
+    return this.tx.manager.query(
+      `SELECT status, count(*)::int AS n FROM shipments
+       WHERE seller_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY status ORDER BY status`,
+      [sellerId, from, to],
+    );
+  }
+
+  /** Per courier, the seller's shipments that ended in [from, to): how, and how long delivered ones took. */
+  async endingsByCourier(sellerId: string, from: Date, to: Date): Promise<CourierEndings[]> {
+    return this.tx.manager.query(
+      `SELECT courier,
+         count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
+         count(*) FILTER (WHERE status = 'returned')::int AS returned,
+         count(*) FILTER (WHERE status = 'lost')::int AS lost,
+         (avg(EXTRACT(EPOCH FROM ended_at - picked_up_at))
+           FILTER (WHERE status = 'delivered' AND picked_up_at IS NOT NULL) / 86400)::float8 AS avg_transit_days
+       FROM shipments
+       WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3 AND courier IS NOT NULL
+         AND status IN ('delivered', 'returned', 'lost')
+       GROUP BY courier ORDER BY courier`,
+      [sellerId, from, to],
+    );
+  }
+}
+
+/** How a courier's shipments of one seller ended in a window. */
+export interface CourierEndings {
+  courier: string;
+  delivered: number;
+  returned: number;
+  lost: number;
+  avg_transit_days: number | null;
 }
 
 /** What courier events establish beside the status (only ever moved forward). */

@@ -23,6 +23,23 @@ import {
 } from './shipments.errors';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** What the seller's monitoring shows from the shipments (see ShipmentsService.monitoring). */
+export interface ShipmentFigures {
+  byStatus: Record<string, number>;
+  couriers: {
+    courier: string;
+    /** Shipments that ended in the window. */
+    shipments: number;
+    delivered: number;
+    returned: number;
+    lost: number;
+    /** Of the ended ones, 0..1; null when none ended. */
+    successRate: number | null;
+    returnRate: number | null;
+    avgTransitDays: number | null;
+  }[];
+}
 const CANCELLED_BY_SELLER = 'cancelled_by_seller';
 
 export function shipmentView(s: Shipment): ShipmentDto {
@@ -217,6 +234,35 @@ export class ShipmentsService {
     if (q.from) qb.andWhere('s.createdAt >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('s.createdAt < :to', { to: new Date(q.to) });
     return paginate(qb, 's', q, shipmentView);
+  }
+
+  /**
+   * The seller's figures for [from, to): shipments created in it by status, and per courier how the
+   * shipments that ended in it ended (success and return rates of the ended ones, average days from
+   * pickup to delivery).
+   */
+  async monitoring(sellerId: string, from: Date, to: Date): Promise<ShipmentFigures> {
+    const [byStatus, endings] = await Promise.all([
+      this.repository.countByStatus(sellerId, from, to),
+      this.repository.endingsByCourier(sellerId, from, to),
+    ]);
+    return {
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      couriers: endings.map((e) => {
+        const ended = e.delivered + e.returned + e.lost;
+        const rate = (n: number) => (ended ? Math.round((n / ended) * 10_000) / 10_000 : null);
+        return {
+          courier: e.courier,
+          shipments: ended,
+          delivered: e.delivered,
+          returned: e.returned,
+          lost: e.lost,
+          successRate: rate(e.delivered),
+          returnRate: rate(e.returned),
+          avgTransitDays: e.avg_transit_days === null ? null : Math.round(e.avg_transit_days * 100) / 100,
+        };
+      }),
+    };
   }
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */

@@ -64,6 +64,15 @@ export class AlertsRepository {
       .getMany();
   }
 
+  /** The seller's open alerts counted by rule. */
+  async openByRule(sellerId: string): Promise<{ rule: string; n: number }[]> {
+    return this.tx.manager.query(
+      `SELECT rule, count(*)::int AS n FROM alerts WHERE seller_id = $1 AND resolved_at IS NULL
+       GROUP BY rule ORDER BY rule`,
+      [sellerId],
+    );
+  }
+
   async insert(alerts: Alert[]): Promise<void> {
     if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
   }

@@ -140,6 +140,11 @@ export class AlertsService {
     });
   }
 
+  /** The seller's open alerts by rule (rule → count). */
+  async openByRule(sellerId: string): Promise<Record<string, number>> {
+    return Object.fromEntries((await this.repository.openByRule(sellerId)).map((r) => [r.rule, r.n]));
+  }
+
   /** The shipment's open alerts, most severe first (for the tracker and the shipment view). */
   openFor(shipmentId: string): Promise<Alert[]> {
     return this.repository.openFor(shipmentId);

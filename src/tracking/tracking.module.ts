@@ -13,6 +13,7 @@ import { TrackingPollJob } from './tracking-poll.job';
 import { TrackingPoller } from './tracking-poller.service';
 import { TrackingService } from './tracking.service';
 import { TrackingViews } from './tracking-views.service';
+import { MonitoringService } from './monitoring.service';
 
 /** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
 @Module({
@@ -26,6 +27,7 @@ import { TrackingViews } from './tracking-views.service';
     TrackingInboxJob,
     CourierWebhooks,
     TrackingViews,
+    MonitoringService,
     AlertsService,
     AlertsRepository,
   ],

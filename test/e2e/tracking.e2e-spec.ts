@@ -234,4 +234,50 @@ describe('tracking journeys at every courier', () => {
       });
     }
   });
+
+  it('sums it up for the seller: by status, open alerts by rule, each courier’s success and return rates', async () => {
+    const figures = (await http.get('/v1/monitoring').set(seller.auth).expect(200)).body;
+    // Per courier, the journeys above: three delivered (happy, failed then delivered, non-COD), one returned.
+    expect(figures.couriers).toHaveLength(5);
+    for (const c of figures.couriers) {
+      expect(c).toMatchObject({
+        shipments: 4,
+        delivered: 3,
+        returned: 1,
+        lost: 0,
+        successRate: 0.75,
+        returnRate: 0.25,
+      });
+      expect(c.avgTransitDays).toBeGreaterThan(0);
+    }
+    expect(figures.byStatus).toEqual({ delivered: 15, returned: 5, in_transit: 5 });
+    // The stuck ones: silent, and by now past their lane's transit time too.
+    expect(figures.openAlertsByRule).toMatchObject({ stale_no_scan: 5 });
+    expect(
+      Object.keys(figures.openAlertsByRule).filter((r) => !['stale_no_scan', 'late_vs_lane'].includes(r)),
+    ).toEqual([]);
+
+    // A window that ended before these shipments ended has no couriers; another seller sees none of it.
+    const before = new Date(t.clock.now().getTime() - 365 * 86_400_000).toISOString();
+    const empty = (
+      await http
+        .get(`/v1/monitoring?to=${encodeURIComponent(before)}`)
+        .set(seller.auth)
+        .expect(200)
+    ).body;
+    expect(empty).toMatchObject({ byStatus: {}, couriers: [] });
+    const other = await signupSeller(http);
+    expect((await http.get('/v1/monitoring').set(other.auth).expect(200)).body).toMatchObject({
+      byStatus: {},
+      couriers: [],
+      openAlertsByRule: {},
+    });
+    const bad = await http
+      .get(
+        `/v1/monitoring?from=${encodeURIComponent(t.clock.now().toISOString())}&to=${encodeURIComponent(before)}`,
+      )
+      .set(seller.auth)
+      .expect(400);
+    expect(bad.body.details).toEqual([{ field: 'from', message: 'must be before `to`' }]);
+  });
 });
