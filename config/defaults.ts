@@ -386,6 +386,11 @@ export const defaults = {
       ninja: { firstAttempt: 0.84, reattempt: 0.5, maxAttempts: 3 },
       idexpress: { firstAttempt: 0.8, reattempt: 0.5, maxAttempts: 2 },
     },
+    /**
+     * Lanes whose odds differ from the courier's own (a courier clearly worse to one province, say): these
+     * first-attempt and re-attempt chances replace the scaled ones for parcels of `courier` to `province`.
+     */
+    outcomeOverrides: [] as { courier: string; province: string; firstAttempt: number; reattempt: number }[],
     regionFactor: {
       java: 1.0,
       sumatra: 0.97,

@@ -201,6 +201,8 @@ export class TrackingService {
       recipient: outlook.recipient,
       config: this.config.business.risk,
     });
+    // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
+    if (!findings.length && s.risk === 'none') return 'none';
     const latest = events.length ? events[events.length - 1].id : null;
     const changed = await this.alerts.reconcile(
       {
