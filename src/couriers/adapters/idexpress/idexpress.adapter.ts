@@ -14,6 +14,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
@@ -182,16 +183,7 @@ export class IdExpressAdapter implements CourierAdapter {
     if (!token || !verifyIdExpressToken(given, token))
       throw new CourierWebhookRejectedError(this.code, 'forged');
     const events = decodeIdExpressWebhook(request.rawBody);
-    // A shared token cannot expire, so each item's own time bounds replays.
-    const window = this.webhookMaxAgeSeconds * 1000;
-    if (
-      events.some(
-        (e) =>
-          Number.isNaN(e.occurredAt.getTime()) || Math.abs(now.getTime() - e.occurredAt.getTime()) > window,
-      )
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    assertFreshPush(this.code, events, now, this.webhookMaxAgeSeconds);
     return events;
   }
 

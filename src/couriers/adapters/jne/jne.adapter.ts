@@ -14,6 +14,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
@@ -155,10 +156,7 @@ export class JneAdapter implements CourierAdapter {
     if (!verifyJneToken(given, this.account.WEBHOOK_TOKEN ?? ''))
       throw new CourierWebhookRejectedError(this.code, 'forged');
     const events = decodeJneWebhook(request.rawBody);
-    // A shared token cannot expire, so the newest event's own time bounds replays.
-    const newest = Math.max(...events.map((e) => e.occurredAt.getTime()));
-    if (Math.abs(now.getTime() - newest) > this.webhookMaxAgeSeconds * 1000)
-      throw new CourierWebhookRejectedError(this.code, 'stale');
+    assertFreshPush(this.code, events, now, this.webhookMaxAgeSeconds);
     return events;
   }
 

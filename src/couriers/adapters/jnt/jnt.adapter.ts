@@ -14,6 +14,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
@@ -184,13 +185,7 @@ export class JntAdapter implements CourierAdapter {
     if (!verifyJntSign(data, this.account.JNT_ORDER_KEY, sign))
       throw new CourierWebhookRejectedError(this.code, 'forged');
     const [event] = decodeJntWebhook(request.rawBody);
-    // The signature never expires, so the event's own time bounds replays.
-    if (
-      Number.isNaN(event.occurredAt.getTime()) ||
-      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    assertFreshPush(this.code, [event], now, this.webhookMaxAgeSeconds);
     return [event];
   }
 

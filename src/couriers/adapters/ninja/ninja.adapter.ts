@@ -14,6 +14,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierRejectedError, CourierWebhookRejectedError } from '../../courier.errors';
 import { payloadText } from '../../payload-text';
 import { NinjaClient } from './ninja.client';
@@ -199,11 +200,7 @@ export class NinjaAdapter implements CourierAdapter {
     if (!verifyNinjaSignature(request.rawBody, signature, this.account.NINJA_CLIENT_SECRET))
       throw new CourierWebhookRejectedError(this.code, 'forged');
     const events = decodeNinjaWebhook(request.rawBody);
-    // The signature has no timestamp of its own, so the event's time bounds replays.
-    if (
-      events.some((e) => Math.abs(now.getTime() - e.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000)
-    )
-      throw new CourierWebhookRejectedError(this.code, 'stale');
+    assertFreshPush(this.code, events, now, this.webhookMaxAgeSeconds);
     return events;
   }
 

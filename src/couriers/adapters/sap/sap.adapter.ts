@@ -14,6 +14,7 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
@@ -119,13 +120,7 @@ export class SapAdapter implements CourierAdapter {
     if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!token || !verifySapToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
     const [event] = decodeSapWebhook(request.rawBody);
-    // A shared token cannot expire, so the checkpoint's own time bounds replays.
-    if (
-      Number.isNaN(event.occurredAt.getTime()) ||
-      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    assertFreshPush(this.code, [event], now, this.webhookMaxAgeSeconds);
     return [event];
   }
 
