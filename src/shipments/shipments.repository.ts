@@ -227,6 +227,15 @@ export class ShipmentsRepository {
       [id, facts.lastEventAt ?? null, facts.attempts ?? null, facts.failed ?? null, facts.risk ?? null],
     );
   }
+  /** Those of `ids` that have ended (delivered, returned, cancelled, lost); their risk is none from now on. */
+  async endedAmong(ids: string[]): Promise<string[]> {
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE shipments SET risk = 'none' WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id`,
+      [ids, [...TERMINAL]],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The seller's shipments created in [from, to) by status. */
   async countByStatus(
     sellerId: string,

@@ -106,6 +106,11 @@ export class TrackedShipments {
     return new Map((await this.repository.byAwbs(courier, awbs)).map((r) => [r.awb, r.id]));
   }
 
+  /** Those of `ids` that have ended; they are not at risk any more. */
+  endedAmong(ids: string[]): Promise<string[]> {
+    return this.repository.endedAmong(ids);
+  }
+
   schedule(polls: { id: string; at: Date }[]): Promise<void> {
     return this.repository.schedulePolls(polls);
   }

@@ -93,6 +93,27 @@ export class AlertsRepository {
     } as never);
   }
 
+  /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */
+  async shipmentsWithOpenAlerts(limit: number, afterShipment: string | null): Promise<string[]> {
+    const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
+      `SELECT DISTINCT shipment_id FROM alerts WHERE resolved_at IS NULL AND ($2::uuid IS NULL OR shipment_id > $2)
+       ORDER BY shipment_id LIMIT $1`,
+      [limit, afterShipment],
+    );
+    return rows.map((r) => r.shipment_id);
+  }
+
+  /** Resolves every open alert of the shipments `ids`; how many. */
+  async resolveAllOf(shipmentIds: string[], now: Date): Promise<number> {
+    if (!shipmentIds.length) return 0;
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE alerts SET resolved_at = $2, updated_at = $2
+       WHERE shipment_id = ANY($1::uuid[]) AND resolved_at IS NULL`,
+      [shipmentIds, now],
+    );
+    return n;
+  }
+
   /** Resolves the open alerts `ids`, recording the event that resolved them, if any; returns them. */
   async resolve(ids: string[], now: Date, eventId: string | null): Promise<Alert[]> {
     if (!ids.length) return [];

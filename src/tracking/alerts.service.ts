@@ -140,6 +140,21 @@ export class AlertsService {
     });
   }
 
+  /**
+   * Resolves the alerts of shipments that ended without the tracker (cancelled by the seller, say): their
+   * problems are over. `ended` answers which of some shipment ids have ended. How many were resolved.
+   */
+  async sweepEnded(ended: (ids: string[]) => Promise<string[]>, now: Date): Promise<number> {
+    let resolved = 0;
+    let after: string | null = null;
+    for (;;) {
+      const ids = await this.repository.shipmentsWithOpenAlerts(500, after);
+      if (!ids.length) return resolved;
+      resolved += await this.tx.run(async () => this.repository.resolveAllOf(await ended(ids), now));
+      after = ids[ids.length - 1];
+    }
+  }
+
   /** The seller's open alerts by rule (rule → count). */
   async openByRule(sellerId: string): Promise<Record<string, number>> {
     return Object.fromEntries((await this.repository.openByRule(sellerId)).map((r) => [r.rule, r.n]));

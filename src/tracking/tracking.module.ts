@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
 import { AlertsController } from './alerts.controller';
+import { AlertsSweepJob } from './alerts-sweep.job';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
@@ -25,6 +26,7 @@ import { MonitoringService } from './monitoring.service';
     TrackingPoller,
     TrackingPollJob,
     TrackingInboxJob,
+    AlertsSweepJob,
     CourierWebhooks,
     TrackingViews,
     MonitoringService,

@@ -333,4 +333,37 @@ describe('tracking journeys at every courier', () => {
       .expect(400);
     expect(bad.body.details).toEqual([{ field: 'from', message: 'must be before `to`' }]);
   });
+
+  it('resolves the alerts of a shipment that ended without the tracker (cancelled by the seller)', async () => {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: PINNED[0] })
+        .expect(201)
+    ).body;
+    // Picked up in three days, the seller asked; a day on, no pickup scan yet: the tracker flags it.
+    const pickupDate = new Date(t.clock.now().getTime() + 3 * 86_400_000 + 7 * 3600_000)
+      .toISOString()
+      .slice(0, 10);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id], pickupDate })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    await script({ id, awb: (await shipment(id)).awb, courier: PINNED[0].code }, 'pickup_missed');
+    t.clock.advance(30 * 3600_000);
+    await poll();
+    let s = await shipment(id);
+    expect({ status: s.status, risk: s.risk }).toEqual({ status: 'booked', risk: 'at_risk' });
+    expect(await alertsOf(id)).toEqual({ pickup_not_made: 'open' });
+    const b = { id };
+    // The seller gives up and cancels it at the courier (still before pickup).
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+    await http.post('/sandbox/jobs/alerts-sweep/run').set(admin.auth).send({}).expect(200);
+    s = await shipment(b.id);
+    expect({ status: s.status, risk: s.risk }).toEqual({ status: 'cancelled', risk: 'none' });
+    expect(await alertsOf(b.id)).toEqual({ pickup_not_made: 'resolved' });
+  });
 });
