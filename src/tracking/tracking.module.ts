@@ -6,6 +6,10 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
+import { ShipmentActionsController } from './shipment-actions.controller';
+import { ShipmentActionsRepository } from './shipment-actions.repository';
+import { ShipmentActionsRetryJob } from './shipment-actions-retry.job';
+import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingController } from './tracking.controller';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingInboxJob } from './tracking-inbox.job';
@@ -14,10 +18,10 @@ import { TrackingPoller } from './tracking-poller.service';
 import { TrackingService } from './tracking.service';
 import { TrackingViews } from './tracking-views.service';
 
-/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
+/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts, seller actions. */
 @Module({
   imports: [ShipmentsModule, SellersModule],
-  controllers: [TrackingController, CourierWebhooksController, AlertsController],
+  controllers: [TrackingController, CourierWebhooksController, AlertsController, ShipmentActionsController],
   providers: [
     TrackingEventsRepository,
     TrackingService,
@@ -28,6 +32,9 @@ import { TrackingViews } from './tracking-views.service';
     TrackingViews,
     AlertsService,
     AlertsRepository,
+    ShipmentActionsService,
+    ShipmentActionsRepository,
+    ShipmentActionsRetryJob,
   ],
   exports: [TrackingService, AlertsService],
 })
