@@ -427,15 +427,23 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       return original(order, action);
     });
     try {
-      const first = act(b, { action: 'hold' }).then((r) => r);
+      const first = act(b, { action: 'hold' })
+        .set('idempotency-key', 'hold-once')
+        .then((r) => r);
       await waitUntil(async () => (await rows(b.id)).length === 1, 'the first action is pending');
       expect(await rows(b.id)).toEqual([{ status: 'pending' }]);
       const second = await act(b, { action: 'hold' }).expect(409);
       expect(second.body.code).toBe('SHIPMENTS_ACTION_IN_PROGRESS');
       const third = await act(b, { action: 'return' }).expect(409);
       expect(third.body.code).toBe('SHIPMENTS_ACTION_IN_PROGRESS');
+      // The same request repeated with its key does not wait for the courier either.
+      const repeat = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-once').expect(409);
+      expect(repeat.body.code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
       release();
-      expect((await first).status).toBe(202);
+      const done = await first;
+      expect(done.status).toBe(202);
+      const replay = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-once').expect(202);
+      expect(replay.text).toBe(done.text);
     } finally {
       release();
       spy.mockRestore();
