@@ -165,19 +165,26 @@ export class ShipmentActionsService {
       this.repository.claimAbandoned(now, this.claimFrom(now), resumeBatch),
     );
     for (const action of claimed) {
-      const shipment = await this.shipments.find(action.sellerId, action.shipmentId);
-      if (action.sends > maxSends || shipment.awb !== action.awb) {
-        const error =
-          shipment.awb !== action.awb
-            ? 'interrupted, and the shipment was re-booked meanwhile: not sent again'
-            : `interrupted ${maxSends} times: not sent again`;
-        await this.record(action, shipment, { status: 'failed', courierReference: null, error });
-        continue;
-      }
-      this.logger.warn({ action: action.id, sends: action.sends }, 'resuming an abandoned seller action');
-      await this.send(action, shipment);
+      // One action's unexpected error leaves it pending (resumed again later), not the others.
+      await this.resume(action, maxSends).catch((e: unknown) =>
+        this.logger.error({ action: action.id, err: e }, 'resuming a seller action failed'),
+      );
     }
     return claimed.length;
+  }
+
+  private async resume(action: ShipmentAction, maxSends: number): Promise<void> {
+    const shipment = await this.shipments.find(action.sellerId, action.shipmentId);
+    if (action.sends > maxSends || shipment.awb !== action.awb) {
+      const error =
+        shipment.awb !== action.awb
+          ? 'interrupted, and the shipment was re-booked meanwhile: not sent again'
+          : `interrupted ${maxSends} times: not sent again`;
+      await this.record(action, shipment, { status: 'failed', courierReference: null, error });
+      return;
+    }
+    this.logger.warn({ action: action.id, sends: action.sends }, 'resuming an abandoned seller action');
+    await this.send(action, shipment);
   }
 
   private claimFrom(now: Date): Date {

@@ -494,6 +494,48 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(row.sends).toBe(2);
   });
 
+  it('an action interrupted at every send is failed after the configured sends, and the seller told', async () => {
+    const b = await book('sap');
+    await drive(b, ...inTransit);
+    const courier = courierOf('sap');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The request's send hangs; every resumed send dies before the courier answers.
+    const spy = jest
+      .spyOn(courier, 'requestAction')
+      .mockImplementationOnce(async (): Promise<ParcelActionOutcome> => {
+        await released;
+        return { accepted: true, courierReference: 'late' };
+      })
+      .mockRejectedValue(new Error('the process died'));
+    try {
+      const stuck = act(b, { action: 'return' }).then((r) => r);
+      await waitUntil(async () => (await rows(b.id)).length === 1, 'the action is pending');
+      for (let i = 0; i < 3; i += 1) {
+        t.clock.advance(121_000);
+        await http.post('/sandbox/jobs/shipment-actions-retry/run').set(admin.auth).send({}).expect(200);
+      }
+      expect(spy).toHaveBeenCalledTimes(3); // the request's send and two resumed ones (maxSends 3)
+      const [row] = await t.dataSource.query<{ status: string; error: string; sends: number }[]>(
+        'SELECT status, error, sends FROM shipment_actions WHERE shipment_id = $1',
+        [b.id],
+      );
+      expect(row).toEqual({ status: 'failed', error: 'interrupted 3 times: not sent again', sends: 4 });
+      release();
+      // The first sender's late answer is no longer its to record.
+      expect((await stuck).body).toMatchObject({ status: 'failed', courierReference: null });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    const hooks = await actionWebhooks(b.id);
+    expect(hooks.map((h) => h.body.data)).toEqual([
+      expect.objectContaining({
+        action: expect.objectContaining({ status: 'failed', error: 'interrupted 3 times: not sent again' }),
+      }),
+    ]);
+  });
+
   it('with an Idempotency-Key, a repeat replays the first answer and the courier is asked once; a failed request frees the key', async () => {
     const b = await book('ninja');
     await drive(b, ...inTransit);
