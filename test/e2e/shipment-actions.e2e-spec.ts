@@ -216,8 +216,20 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('ninja');
     await drive(b, ...inTransit);
     expect((await shipment(b.id)).status).toBe('in_transit');
-    const res = await act(b, { action: 'return', note: 'Pembeli membatalkan pesanan' }).expect(202);
-    expect(res.body).toMatchObject({ action: 'return', status: 'sent', courier: 'ninja' });
+    // Through an integration's API key: the action says which key asked.
+    const key = (await http.post('/v1/api-keys').set(seller.auth).send({ name: 'toko-online' }).expect(201))
+      .body;
+    const res = await http
+      .post(`/v1/shipments/${b.id}/actions`)
+      .set('x-api-key', key.key as string)
+      .send({ action: 'return', note: 'Pembeli membatalkan pesanan' })
+      .expect(202);
+    expect(res.body).toMatchObject({
+      action: 'return',
+      status: 'sent',
+      courier: 'ninja',
+      requestedBy: `api_key:${key.id as string}`,
+    });
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
 
     // The accepted action brought the shipment's next poll forward to now.

@@ -108,7 +108,7 @@ export class WebhookSender {
             });
           running.add(sending);
         }
-        if (batch.length) continue;
+        if (batch.length || !nothingDue) continue;
       }
       if (!running.size) break;
       // A send finished: its seller may have room again, so look for due work once more.
