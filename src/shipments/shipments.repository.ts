@@ -205,6 +205,17 @@ export class ShipmentsRepository {
     );
   }
 
+  /**
+   * Brings a followed shipment's next poll forward to `at` (never back). A lease is a `next_poll_at` too:
+   * a shipment being polled right now may be polled once more meanwhile (harmless: events are stored once).
+   */
+  async bringPollForward(id: string, at: Date): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE shipments SET next_poll_at = $2 WHERE id = $1 AND next_poll_at IS NOT NULL AND next_poll_at > $2`,
+      [id, at],
+    );
+  }
+
   /** A pushed event just told us the news: the next poll may wait until `at` (never brought forward). */
   async postponePolls(ids: string[], at: Date): Promise<void> {
     if (!ids.length) return;

@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
-import type { CourierCode, CourierServiceInfo } from 'src/couriers/courier-adapter';
+import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
@@ -274,8 +274,31 @@ export class ShipmentsService {
 
   async get(sellerId: string, id: string): Promise<ShipmentDetailDto> {
     const s = await this.find(sellerId, id);
-    // Events and alerts arrive with tracking (issue #5); the decision with booking.
-    return { ...shipmentView(s), events: [], alerts: [], decision: s.decision };
+    // Events, alerts and actions are tracking's (TrackingViews); the decision comes with booking.
+    return { ...shipmentView(s), events: [], alerts: [], actions: [], decision: s.decision };
+  }
+
+  /**
+   * Delivers the seller's shipment to a corrected address (the courier has taken it: tracking's seller
+   * actions), in the caller's transaction. The status is not touched.
+   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
+   */
+  async updateRecipientAddress(sellerId: string, id: string, to: Place, now: Date): Promise<void> {
+    const result = await this.tx.manager.update(
+      Shipment,
+      { id, sellerId },
+      {
+        recipientName: to.name,
+        recipientPhone: to.phone,
+        recipientAddress: to.address,
+        recipientDistrict: to.district,
+        recipientCity: to.city,
+        recipientProvince: to.province,
+        recipientPostalCode: to.postalCode,
+        updatedAt: now,
+      },
+    );
+    if (!result.affected) throw new ShipmentNotFoundError();
   }
 
   /**

@@ -119,6 +119,11 @@ export class TrackedShipments {
     return this.repository.postponePolls(ids, at);
   }
 
+  /** The courier changed the parcel's plan (a seller action it took): ask about it by `at` at the latest. */
+  pollBy(id: string, at: Date): Promise<void> {
+    return this.repository.bringPollForward(id, at);
+  }
+
   noteCourierFacts(id: string, facts: CourierFacts): Promise<void> {
     return this.repository.noteCourierFacts(id, facts);
   }

@@ -73,6 +73,10 @@ export class AlertsRepository {
     );
   }
 
+  findOfShipment(sellerId: string, shipmentId: string, id: string): Promise<Alert | null> {
+    return this.tx.manager.findOneBy(Alert, { id, sellerId, shipmentId });
+  }
+
   async insert(alerts: Alert[]): Promise<void> {
     if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
   }

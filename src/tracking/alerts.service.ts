@@ -165,6 +165,11 @@ export class AlertsService {
     return this.repository.openFor(shipmentId);
   }
 
+  /** Whether `id` is one of the seller's alerts of this shipment. */
+  async isOfShipment(sellerId: string, shipmentId: string, id: string): Promise<boolean> {
+    return (await this.repository.findOfShipment(sellerId, shipmentId, id)) !== null;
+  }
+
   /** Every alert of the seller's shipment, open ones first, as the API shows them (empty for another seller's). */
   async listForShipment(sellerId: string, shipmentId: string): Promise<AlertDto[]> {
     return (await this.repository.forShipment(sellerId, shipmentId)).map(alertView);

@@ -7,6 +7,10 @@ import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
+import { ShipmentActionsController } from './shipment-actions.controller';
+import { ShipmentActionsRepository } from './shipment-actions.repository';
+import { ShipmentActionsRetryJob } from './shipment-actions-retry.job';
+import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingController } from './tracking.controller';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingInboxJob } from './tracking-inbox.job';
@@ -16,10 +20,10 @@ import { TrackingService } from './tracking.service';
 import { TrackingViews } from './tracking-views.service';
 import { MonitoringService } from './monitoring.service';
 
-/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
+/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts, seller actions. */
 @Module({
   imports: [ShipmentsModule, SellersModule],
-  controllers: [TrackingController, CourierWebhooksController, AlertsController],
+  controllers: [TrackingController, CourierWebhooksController, AlertsController, ShipmentActionsController],
   providers: [
     TrackingEventsRepository,
     TrackingService,
@@ -32,6 +36,9 @@ import { MonitoringService } from './monitoring.service';
     MonitoringService,
     AlertsService,
     AlertsRepository,
+    ShipmentActionsService,
+    ShipmentActionsRepository,
+    ShipmentActionsRetryJob,
   ],
   exports: [TrackingService, AlertsService],
 })
