@@ -242,10 +242,10 @@ export class ShipmentsService {
    * pickup to delivery).
    */
   async monitoring(sellerId: string, from: Date, to: Date): Promise<ShipmentFigures> {
-    const [byStatus, endings] = await Promise.all([
-      this.repository.countByStatus(sellerId, from, to),
-      this.repository.endingsByCourier(sellerId, from, to),
-    ]);
+    const [byStatus, endings] = await this.tx.all([
+      () => this.repository.countByStatus(sellerId, from, to),
+      () => this.repository.endingsByCourier(sellerId, from, to),
+    ] as const);
     return {
       byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
       couriers: endings.map((e) => {
