@@ -264,6 +264,18 @@ export const defaults = {
     cancelClaimSeconds: 120,
   },
   /**
+   * Seller actions on a shipment (re-attempt, return, address correction, hold), sent to the courier.
+   * While the courier is asked, the action is `pending` under a claim far longer than the call may take;
+   * a claim that runs out belongs to a sender that died, and the `shipment-actions-retry` job sends the
+   * action again (at most `maxSends` times in all, then it is `failed`).
+   */
+  sellerActions: {
+    claimSeconds: 120,
+    maxSends: 3,
+    /** Abandoned actions the job takes per claim. */
+    resumeBatch: 50,
+  },
+  /**
    * Signed webhooks to sellers (the outbox worker). A failed delivery is tried again after a delay drawn
    * uniformly below min(cap, base × 2^(attempt − 1)) ("full jitter"), until `retryWindowHours` after the
    * first attempt; then it is `failed`. The timeout and concurrency limits are env settings (WEBHOOK_*).
@@ -394,6 +406,11 @@ export const defaults = {
       ninja: { firstAttempt: 0.84, reattempt: 0.5, maxAttempts: 3 },
       idexpress: { firstAttempt: 0.8, reattempt: 0.5, maxAttempts: 2 },
     },
+    /**
+     * Lanes whose odds differ from the courier's own (a courier clearly worse to one province, say): these
+     * first-attempt and re-attempt chances replace the scaled ones for parcels of `courier` to `province`.
+     */
+    outcomeOverrides: [] as { courier: string; province: string; firstAttempt: number; reattempt: number }[],
     regionFactor: {
       java: 1.0,
       sumatra: 0.97,

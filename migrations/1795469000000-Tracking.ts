@@ -87,6 +87,10 @@ export class Tracking1795469000000 implements MigrationInterface {
          booked_at = CASE WHEN status = 'booked' THEN updated_at END
        WHERE status IN ('booked', 'picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed', 'returning')`,
     );
+    // The seller's monitoring figures: shipments that ended in a window.
+    await q.query(
+      'CREATE INDEX idx_shipments_seller_ended ON shipments (seller_id, ended_at) WHERE ended_at IS NOT NULL',
+    );
     await q.query(
       'CREATE INDEX idx_booking_attempts_awb ON booking_attempts (courier, awb) WHERE awb IS NOT NULL',
     );
@@ -94,6 +98,7 @@ export class Tracking1795469000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP INDEX idx_booking_attempts_awb');
+    await q.query('DROP INDEX idx_shipments_seller_ended');
     await q.query(
       `ALTER TABLE shipments DROP COLUMN booked_at, DROP COLUMN picked_up_at, DROP COLUMN ended_at,
          DROP COLUMN last_event_at, DROP COLUMN failed_attempts, DROP COLUMN status_event_id, DROP COLUMN cod_collected_event_id`,

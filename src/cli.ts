@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -12,6 +13,16 @@ import { AppError } from './common/errors/app-error';
 import { fieldProblems } from './common/errors/validation';
 import { EmailPasswordDto } from './auth/auth.dto';
 import { UsersService } from './auth/users.service';
+import {
+  DECODE_OPERATIONS,
+  decodeAnswer,
+  decodedJson,
+  DecodeOptions,
+  isCourierCode,
+  isDecodeOperation,
+  receivedAnswer,
+} from './couriers/courier-decode';
+import { COURIER_CODES } from './couriers/courier-adapter';
 
 const USAGE = `Kirim command line
 
@@ -19,8 +30,24 @@ const USAGE = `Kirim command line
       Creates a Kirim staff user (finance or admin). Without --password, reads KIRIM_PASSWORD.
   npm run cli -- migrate            Runs pending migrations (same as npm run migration:run).
   npm run cli -- migrate:revert     Reverts the last migration.
+  npm run cli -- couriers:decode <courier> <operation> <file|-> [options]
+      Prints, as JSON, what Kirim makes of a courier's raw answer read from a file (or stdin with -):
+      courier ${COURIER_CODES.join('|')}, operation ${DECODE_OPERATIONS.join('|')}. The file holds the body
+      as the courier sent it (JSON or text), or a sample of ../shared/couriers/samples. Webhooks are
+      decoded without signature or replay checks. Needs no database and no settings.
+        --status <http status>   the status the answer came with (default 200, or the sample's)
+        --awb <airway bill>      tracking: the AWB asked
+        --weight <grams>         tariff: the parcel's weight (default 1000, or the sample's)
+        --cod <rupiah>           tariff: the COD amount asked
+        --service <code>         tariff and create: the service asked (e.g. REG, EZ, STANDARD, 00)
+        --reference <ref>        create: our order reference
+      Output: tracking {awb, found, events:[{status, reason, rawCode, rawText, occurredAt, location,
+      codCollected, isReturnLeg, unmapped}]}, tariff {quotes}, create {order}, webhook {events}.
+      Exit 0 when decoded; 1 when the answer is a courier error (printed as {error:{kind, message}});
+      2 for bad usage (unknown courier or operation, unreadable file, bad option).
 
-Uses the same settings as the service (DATABASE_URL, or the embedded PostgreSQL under DATA_DIR).`;
+Except couriers:decode, commands use the same settings as the service (DATABASE_URL, or the embedded
+PostgreSQL under DATA_DIR).`;
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -72,6 +99,76 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
   out(`created ${user.role} user ${user.email} (${user.id})`);
 }
 
+/** A command line that cannot be run as written: exit 2 with the reason and the usage. */
+class UsageError extends Error {}
+
+const positiveInteger = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+    throw new UsageError(`${name} must be a whole number`);
+  return n;
+};
+
+/**
+ * couriers:decode: reads a courier answer from a file and prints Kirim's reading of it. Boots nothing
+ * and reads no settings, so it runs anywhere the build is. Logs are silenced: stdout carries only JSON
+ * (an unknown code shows as `unmapped: true` on its event).
+ */
+function decodeCourierAnswer(args: string[]): void {
+  let parsed: ReturnType<typeof parseDecodeArgs>;
+  try {
+    parsed = parseDecodeArgs(args);
+  } catch (e) {
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
+  }
+  const { courier, operation, file, options } = parsed;
+  let text: string;
+  try {
+    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  Logger.overrideLogger(false);
+  const decoded = decodeAnswer(courier, operation, receivedAnswer(text), options);
+  out(JSON.stringify(decodedJson(decoded), null, 2));
+  if ('error' in decoded) process.exitCode = 1;
+}
+
+function parseDecodeArgs(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      status: { type: 'string' },
+      awb: { type: 'string' },
+      weight: { type: 'string' },
+      cod: { type: 'string' },
+      service: { type: 'string' },
+      reference: { type: 'string' },
+    },
+  });
+  const [courier, operation, file, ...extra] = positionals;
+  if (!courier || !operation || !file || extra.length)
+    throw new UsageError('couriers:decode takes <courier> <operation> <file>');
+  if (!isCourierCode(courier))
+    throw new UsageError(`unknown courier "${courier}" (one of ${COURIER_CODES.join(', ')})`);
+  if (!isDecodeOperation(operation))
+    throw new UsageError(`unknown operation "${operation}" (one of ${DECODE_OPERATIONS.join(', ')})`);
+  const httpStatus = positiveInteger('--status', values.status);
+  if (httpStatus !== undefined && (httpStatus < 100 || httpStatus > 599))
+    throw new UsageError('--status must be an HTTP status (100-599)');
+  const options: DecodeOptions = {
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
+    ...(values.awb ? { awb: values.awb } : {}),
+    ...(values.weight !== undefined ? { weightGrams: positiveInteger('--weight', values.weight) } : {}),
+    ...(values.cod !== undefined ? { codAmount: positiveInteger('--cod', values.cod) } : {}),
+    ...(values.service ? { service: values.service } : {}),
+    ...(values.reference ? { reference: values.reference } : {}),
+  };
+  return { courier, operation, file, options };
+}
+
 /** The service's settings, except that the CLI may use the embedded PostgreSQL of a running service. */
 function cliConfig(overrides: Record<string, string>): AppConfig {
   const config = loadConfig(overrides);
@@ -84,12 +181,21 @@ function cliConfig(overrides: Record<string, string>): AppConfig {
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  const config = cliConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = () => cliConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   switch (command) {
+    case 'couriers:decode':
+      try {
+        return decodeCourierAnswer(args);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+        process.exitCode = 2;
+        return;
+      }
     case 'users:create':
-      return createStaffUser(config, args);
+      return createStaffUser(config(), args);
     case 'migrate':
-      return withApp(config, () => Promise.resolve(out('migrations are up to date')));
+      return withApp(config(), () => Promise.resolve(out('migrations are up to date')));
     case 'migrate:revert':
       return withApp(
         cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),

@@ -137,7 +137,10 @@ export type CancelOutcome =
 /** One courier event in normalized form, with the courier's own code and words kept. */
 export interface TrackingEvent {
   awb: string;
-  /** null when the raw code is unknown or means "no status change" (e.g. a re-weigh). */
+  /**
+   * null when the raw code means "no status change" (e.g. a re-weigh), or when it is unknown and its words
+   * say nothing either (status-words.ts reads the words of a line whose code no table knows).
+   */
   status: CourierStatus | null;
   reason?: CourierReason;
   rawCode: string;
@@ -149,7 +152,10 @@ export interface TrackingEvent {
   codCollected?: boolean;
   /** Courier-reported weight when it differs from the declared one. */
   weightGrams?: number;
-  /** The courier's code is in no status table (status, if any, was read from its words). */
+  /**
+   * The courier's code is in none of our status tables (whatever its words then gave): the tracker counts
+   * and lists these for operators. Absent for a known code, and for a line that carries no code at all.
+   */
   unmapped?: true;
   /** The courier's own line for this event, as received (kept for audit). */
   raw?: unknown;

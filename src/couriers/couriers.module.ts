@@ -16,6 +16,7 @@ import { SandboxFaults } from './sandbox/sandbox-faults';
 import { SandboxRepository } from './sandbox/sandbox.repository';
 import { SandboxWorld } from './sandbox/sandbox-world.service';
 import { CourierSandboxes } from './sandbox/sandboxes';
+import { registerUnmappedCodeMetric } from './unknown-codes';
 
 async function startSandboxes(
   world: SandboxWorld,
@@ -35,6 +36,7 @@ function buildRegistry(
   locations: LocationDirectory,
 ): CourierRegistry {
   const courierMetrics = new CourierMetrics(metrics.registry);
+  registerUnmappedCodeMetric(metrics.registry);
   const { catalogue, resilience, webhookMaxAgeSeconds } = config.business.couriers;
   return new CourierRegistry(
     COURIER_CODES.map((code) => {

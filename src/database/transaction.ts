@@ -18,6 +18,22 @@ export class Transactions {
     return this.dataSource.transaction((manager) => this.current.run(manager, () => fn(manager)));
   }
 
+  /** Whether a transaction is open here (its one connection then runs one query at a time). */
+  get active(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
+  /**
+   * Runs independent reads at once on the pool, or one after another inside a transaction, where they
+   * share one connection (which would queue them anyway, with a warning from the driver).
+   */
+  async all<T extends readonly unknown[]>(reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+    if (!this.active) return (await Promise.all(reads.map((r) => r()))) as unknown as T;
+    const results: unknown[] = [];
+    for (const read of reads) results.push(await read());
+    return results as unknown as T;
+  }
+
   /** The open transaction's manager, or the pool's outside a transaction. */
   get manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;

@@ -169,11 +169,11 @@ export class DeliveryStatsService {
   ): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
     const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
-    const [counts, recipient, pickups] = await Promise.all([
-      this.counts(keyed.flat()),
-      phoneHash ? this.recipientByHash(phoneHash) : Promise.resolve(null),
-      this.pickupsCache.getOr('all', () => this.repository.pickups()),
-    ]);
+    const [counts, recipient, pickups] = await this.tx.all([
+      () => this.counts(keyed.flat()),
+      () => (phoneHash ? this.recipientByHash(phoneHash) : Promise.resolve(null)),
+      () => this.pickupsCache.getOr('all', () => this.repository.pickups()),
+    ] as const);
     const scoring = this.config.business.scoring;
     return services.map((s, i) => {
       const [lane, province, national] = keyed[i].map((k) => counts.get(`${k.level}:${k.key}`));

@@ -9,6 +9,7 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller', ['sellerId', 'createdAt', 'id'])
 @Index('idx_shipments_seller_status', ['sellerId', 'status'])
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
+@Index('idx_shipments_seller_ended', ['sellerId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
 @Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;

@@ -130,6 +130,11 @@ export class ShipmentDetailDto extends ShipmentDto {
   @ApiProperty({ type: [Object], description: 'Normalized tracking events' }) events!: unknown[];
   @ApiProperty({ type: [Object], description: 'Risk alerts' }) alerts!: unknown[];
   @ApiProperty({
+    type: [Object],
+    description: 'Seller actions (re-attempt, return, address correction, hold), newest first',
+  })
+  actions!: unknown[];
+  @ApiProperty({
     type: Object,
     nullable: true,
     description: 'Why this courier: every candidate and term, winner and runner-up',

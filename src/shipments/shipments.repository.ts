@@ -205,6 +205,17 @@ export class ShipmentsRepository {
     );
   }
 
+  /**
+   * Brings a followed shipment's next poll forward to `at` (never back). A lease is a `next_poll_at` too:
+   * a shipment being polled right now may be polled once more meanwhile (harmless: events are stored once).
+   */
+  async bringPollForward(id: string, at: Date): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE shipments SET next_poll_at = $2 WHERE id = $1 AND next_poll_at IS NOT NULL AND next_poll_at > $2`,
+      [id, at],
+    );
+  }
+
   /** A pushed event just told us the news: the next poll may wait until `at` (never brought forward). */
   async postponePolls(ids: string[], at: Date): Promise<void> {
     if (!ids.length) return;
@@ -239,6 +250,53 @@ export class ShipmentsRepository {
       ],
     );
   }
+  /** Those of `ids` that have ended (delivered, returned, cancelled, lost); their risk is none from now on. */
+  async endedAmong(ids: string[]): Promise<string[]> {
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE shipments SET risk = 'none' WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id`,
+      [ids, [...TERMINAL]],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The seller's shipments created in [from, to) by status. */
+  async countByStatus(
+    sellerId: string,
+    from: Date,
+    to: Date,
+  ): Promise<{ status: ShipmentStatus; n: number }[]> {
+    return this.tx.manager.query(
+      `SELECT status, count(*)::int AS n FROM shipments
+       WHERE seller_id = $1 AND created_at >= $2 AND created_at < $3 GROUP BY status ORDER BY status`,
+      [sellerId, from, to],
+    );
+  }
+
+  /** Per courier, the seller's shipments that ended in [from, to): how, and how long delivered ones took. */
+  async endingsByCourier(sellerId: string, from: Date, to: Date): Promise<CourierEndings[]> {
+    return this.tx.manager.query(
+      `SELECT courier,
+         count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
+         count(*) FILTER (WHERE status = 'returned')::int AS returned,
+         count(*) FILTER (WHERE status = 'lost')::int AS lost,
+         (avg(EXTRACT(EPOCH FROM ended_at - picked_up_at))
+           FILTER (WHERE status = 'delivered' AND picked_up_at IS NOT NULL) / 86400)::float8 AS avg_transit_days
+       FROM shipments
+       WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3 AND courier IS NOT NULL
+         AND status IN ('delivered', 'returned', 'lost')
+       GROUP BY courier ORDER BY courier`,
+      [sellerId, from, to],
+    );
+  }
+}
+
+/** How a courier's shipments of one seller ended in a window. */
+export interface CourierEndings {
+  courier: string;
+  delivered: number;
+  returned: number;
+  lost: number;
+  avg_transit_days: number | null;
 }
 
 /** What courier events establish beside the status (only ever moved forward). */

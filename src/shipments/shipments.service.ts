@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
-import type { CourierCode, CourierServiceInfo } from 'src/couriers/courier-adapter';
+import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
@@ -23,6 +23,23 @@ import {
 } from './shipments.errors';
 
 const UNIQUE_VIOLATION = '23505';
+
+/** What the seller's monitoring shows from the shipments (see ShipmentsService.monitoring). */
+export interface ShipmentFigures {
+  byStatus: Record<string, number>;
+  couriers: {
+    courier: string;
+    /** Shipments that ended in the window. */
+    shipments: number;
+    delivered: number;
+    returned: number;
+    lost: number;
+    /** Of the ended ones, 0..1; null when none ended. */
+    successRate: number | null;
+    returnRate: number | null;
+    avgTransitDays: number | null;
+  }[];
+}
 const CANCELLED_BY_SELLER = 'cancelled_by_seller';
 
 export function shipmentView(s: Shipment): ShipmentDto {
@@ -219,6 +236,35 @@ export class ShipmentsService {
     return paginate(qb, 's', q, shipmentView);
   }
 
+  /**
+   * The seller's figures for [from, to): shipments created in it by status, and per courier how the
+   * shipments that ended in it ended (success and return rates of the ended ones, average days from
+   * pickup to delivery).
+   */
+  async monitoring(sellerId: string, from: Date, to: Date): Promise<ShipmentFigures> {
+    const [byStatus, endings] = await this.tx.all([
+      () => this.repository.countByStatus(sellerId, from, to),
+      () => this.repository.endingsByCourier(sellerId, from, to),
+    ] as const);
+    return {
+      byStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])),
+      couriers: endings.map((e) => {
+        const ended = e.delivered + e.returned + e.lost;
+        const rate = (n: number) => (ended ? Math.round((n / ended) * 10_000) / 10_000 : null);
+        return {
+          courier: e.courier,
+          shipments: ended,
+          delivered: e.delivered,
+          returned: e.returned,
+          lost: e.lost,
+          successRate: rate(e.delivered),
+          returnRate: rate(e.returned),
+          avgTransitDays: e.avg_transit_days === null ? null : Math.round(e.avg_transit_days * 100) / 100,
+        };
+      }),
+    };
+  }
+
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
   async find(sellerId: string, id: string): Promise<Shipment> {
     const shipment = await this.tx.manager.findOne(Shipment, { where: { id, sellerId } });
@@ -228,8 +274,31 @@ export class ShipmentsService {
 
   async get(sellerId: string, id: string): Promise<ShipmentDetailDto> {
     const s = await this.find(sellerId, id);
-    // Events and alerts arrive with tracking (issue #5); the decision with booking.
-    return { ...shipmentView(s), events: [], alerts: [], decision: s.decision };
+    // Events, alerts and actions are tracking's (TrackingViews); the decision comes with booking.
+    return { ...shipmentView(s), events: [], alerts: [], actions: [], decision: s.decision };
+  }
+
+  /**
+   * Delivers the seller's shipment to a corrected address (the courier has taken it: tracking's seller
+   * actions), in the caller's transaction. The status is not touched.
+   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
+   */
+  async updateRecipientAddress(sellerId: string, id: string, to: Place, now: Date): Promise<void> {
+    const result = await this.tx.manager.update(
+      Shipment,
+      { id, sellerId },
+      {
+        recipientName: to.name,
+        recipientPhone: to.phone,
+        recipientAddress: to.address,
+        recipientDistrict: to.district,
+        recipientCity: to.city,
+        recipientProvince: to.province,
+        recipientPostalCode: to.postalCode,
+        updatedAt: now,
+      },
+    );
+    if (!result.affected) throw new ShipmentNotFoundError();
   }
 
   /**

@@ -109,12 +109,22 @@ export class TrackedShipments {
     return new Map((await this.repository.byAwbs(courier, awbs)).map((r) => [r.awb, r.id]));
   }
 
+  /** Those of `ids` that have ended; they are not at risk any more. */
+  endedAmong(ids: string[]): Promise<string[]> {
+    return this.repository.endedAmong(ids);
+  }
+
   schedule(polls: { id: string; at: Date }[]): Promise<void> {
     return this.repository.schedulePolls(polls);
   }
 
   postpone(ids: string[], at: Date): Promise<void> {
     return this.repository.postponePolls(ids, at);
+  }
+
+  /** The courier changed the parcel's plan (a seller action it took): ask about it by `at` at the latest. */
+  pollBy(id: string, at: Date): Promise<void> {
+    return this.repository.bringPollForward(id, at);
   }
 
   /** The facts courier events establish beside the status, for a batch of shipments at once. */

@@ -83,6 +83,19 @@ export class AlertsRepository {
       .getMany();
   }
 
+  /** The seller's open alerts counted by rule. */
+  async openByRule(sellerId: string): Promise<{ rule: string; n: number }[]> {
+    return this.tx.manager.query(
+      `SELECT rule, count(*)::int AS n FROM alerts WHERE seller_id = $1 AND resolved_at IS NULL
+       GROUP BY rule ORDER BY rule`,
+      [sellerId],
+    );
+  }
+
+  findOfShipment(sellerId: string, shipmentId: string, id: string): Promise<Alert | null> {
+    return this.tx.manager.findOneBy(Alert, { id, sellerId, shipmentId });
+  }
+
   async insert(alerts: Alert[]): Promise<void> {
     if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
   }
@@ -101,6 +114,27 @@ export class AlertsRepository {
       causeEventId: alert.causeEventId,
       details: alert.details,
     } as never);
+  }
+
+  /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */
+  async shipmentsWithOpenAlerts(limit: number, afterShipment: string | null): Promise<string[]> {
+    const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
+      `SELECT DISTINCT shipment_id FROM alerts WHERE resolved_at IS NULL AND ($2::uuid IS NULL OR shipment_id > $2)
+       ORDER BY shipment_id LIMIT $1`,
+      [limit, afterShipment],
+    );
+    return rows.map((r) => r.shipment_id);
+  }
+
+  /** Resolves every open alert of the shipments `ids`; how many. */
+  async resolveAllOf(shipmentIds: string[], now: Date): Promise<number> {
+    if (!shipmentIds.length) return 0;
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE alerts SET resolved_at = $2, updated_at = $2
+       WHERE shipment_id = ANY($1::uuid[]) AND resolved_at IS NULL`,
+      [shipmentIds, now],
+    );
+    return n;
   }
 
   /** Resolves the open alerts `ids`, recording the event that resolved them, if any; returns them. */

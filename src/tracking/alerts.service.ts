@@ -167,9 +167,34 @@ export class AlertsService {
     }));
   }
 
+  /**
+   * Resolves the alerts of shipments that ended without the tracker (cancelled by the seller, say): their
+   * problems are over. `ended` answers which of some shipment ids have ended. How many were resolved.
+   */
+  async sweepEnded(ended: (ids: string[]) => Promise<string[]>, now: Date): Promise<number> {
+    let resolved = 0;
+    let after: string | null = null;
+    for (;;) {
+      const ids = await this.repository.shipmentsWithOpenAlerts(500, after);
+      if (!ids.length) return resolved;
+      resolved += await this.tx.run(async () => this.repository.resolveAllOf(await ended(ids), now));
+      after = ids[ids.length - 1];
+    }
+  }
+
+  /** The seller's open alerts by rule (rule → count). */
+  async openByRule(sellerId: string): Promise<Record<string, number>> {
+    return Object.fromEntries((await this.repository.openByRule(sellerId)).map((r) => [r.rule, r.n]));
+  }
+
   /** The shipment's open alerts, most severe first (for the tracker and the shipment view). */
   openFor(shipmentId: string): Promise<Alert[]> {
     return this.repository.openFor(shipmentId);
+  }
+
+  /** Whether `id` is one of the seller's alerts of this shipment. */
+  async isOfShipment(sellerId: string, shipmentId: string, id: string): Promise<boolean> {
+    return (await this.repository.findOfShipment(sellerId, shipmentId, id)) !== null;
   }
 
   /** Every alert of the seller's shipment, open ones first, as the API shows them (empty for another seller's). */

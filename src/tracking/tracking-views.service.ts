@@ -2,16 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
+import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
-/** What tracking shows: a shipment with its courier events and alerts, and the codes no status table knows. */
+/** What tracking shows: a shipment with its courier events, alerts and actions, and the codes no status table knows. */
 @Injectable()
 export class TrackingViews {
   constructor(
     private readonly shipments: ShipmentsService,
     private readonly inbox: TrackingEventsRepository,
     private readonly alerts: AlertsService,
+    private readonly actions: ShipmentActionsService,
   ) {}
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
@@ -21,6 +23,7 @@ export class TrackingViews {
       ...detail,
       events: await this.eventsOf(id),
       alerts: await this.alerts.listForShipment(sellerId, id),
+      actions: await this.actions.listForShipment(sellerId, id),
     };
   }
 

@@ -1,16 +1,20 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
-import { TrackingEventListDto, UnmappedCodeListDto } from './tracking.dto';
+import { MonitoringDto, MonitoringQueryDto, TrackingEventListDto, UnmappedCodeListDto } from './tracking.dto';
+import { MonitoringService } from './monitoring.service';
 import { TrackingViews } from './tracking-views.service';
 
 @ApiTags('tracking')
 @ApiBearerAuth()
 @Controller('v1')
 export class TrackingController {
-  constructor(private readonly views: TrackingViews) {}
+  constructor(
+    private readonly views: TrackingViews,
+    private readonly monitoring: MonitoringService,
+  ) {}
 
   @Get('shipments/:id')
   @Roles(...SELLER_ROLES)
@@ -28,6 +32,20 @@ export class TrackingController {
   @ApiOkResponse({ type: TrackingEventListDto })
   async events(@CurrentSeller() sellerId: string, @IdParam() id: string): Promise<TrackingEventListDto> {
     return { items: await this.views.events(sellerId, id) };
+  }
+
+  @Get('monitoring')
+  @Roles(...SELLER_ROLES)
+  @ApiOperation({
+    summary:
+      'The seller’s figures: shipments by status, open alerts by rule, each courier’s success and return rates',
+    description:
+      'Shipments created in [from, to) by status; per courier, the shipments that ended in the window (success ' +
+      'and return rates of those, average days from pickup to delivery); open alerts as of now. Default window: the last 30 days.',
+  })
+  @ApiOkResponse({ type: MonitoringDto })
+  figures(@CurrentSeller() sellerId: string, @Query() query: MonitoringQueryDto): Promise<MonitoringDto> {
+    return this.monitoring.figures(sellerId, query);
   }
 
   @Get('ops/unmapped-codes')

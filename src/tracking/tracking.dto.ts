@@ -1,4 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601 } from 'class-validator';
+import { Optional } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 
 export class TrackingEventDto {
@@ -43,4 +45,47 @@ export class UnmappedCodeListDto {
 export class PushAcceptedDto {
   @ApiProperty({ type: 'integer', description: 'Events the push carried' }) events!: number;
   @ApiPropertyOptional({ type: 'integer', description: 'Of them, events not seen before' }) fresh!: number;
+}
+
+export class MonitoringQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Window start (default: 30 days before `to`)' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Window end, exclusive (default: now)' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class CourierFiguresDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty({ type: 'integer', description: 'Shipments that ended in the window' }) shipments!: number;
+  @ApiProperty({ type: 'integer' }) delivered!: number;
+  @ApiProperty({ type: 'integer' }) returned!: number;
+  @ApiProperty({ type: 'integer' }) lost!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Delivered ÷ ended, 0..1' }) successRate!:
+    number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Returned ÷ ended, 0..1' }) returnRate!:
+    number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'Days from pickup to delivery, on average' })
+  avgTransitDays!: number | null;
+}
+
+export class MonitoringDto {
+  @ApiProperty() from!: string;
+  @ApiProperty() to!: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Shipments created in the window, by status',
+  })
+  byStatus!: Record<string, number>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'Open alerts now, by rule',
+  })
+  openAlertsByRule!: Record<string, number>;
+  @ApiProperty({ type: [CourierFiguresDto] }) couriers!: CourierFiguresDto[];
 }

@@ -1,7 +1,43 @@
-import { NotFoundError } from 'src/common/errors/app-error';
+import { AppError, BusinessRuleError, ConflictError, NotFoundError } from 'src/common/errors/app-error';
 
 export class AlertNotFoundError extends NotFoundError {
   constructor() {
     super('ALERTS_NOT_FOUND', 'No such alert');
+  }
+}
+
+/** An action's `alertId` that is not one of the seller's alerts of that shipment (another seller's included). */
+export class ActionAlertNotFoundError extends AppError {
+  constructor() {
+    super('not_found', 'ALERTS_NOT_FOUND', 'No such alert on this shipment', [
+      { field: 'alertId', message: 'is not an alert of this shipment' },
+    ]);
+  }
+}
+
+/** The shipment's status does not allow the action (nothing is recorded). */
+export class ActionNotAllowedError extends BusinessRuleError {
+  constructor(why: string) {
+    super('SHIPMENTS_ACTION_NOT_ALLOWED', why, [{ field: 'action', message: why }]);
+  }
+}
+
+/** Another action of this shipment is being sent to the courier right now. */
+export class ActionInProgressError extends ConflictError {
+  constructor() {
+    super(
+      'SHIPMENTS_ACTION_IN_PROGRESS',
+      'Another action on this shipment is being sent to the courier; try again when it is answered',
+      [{ field: 'action', message: 'another action on this shipment is in progress' }],
+    );
+  }
+}
+
+/** The courier refused the action (recorded as failed, with its words). */
+export class ActionRefusedByCourierError extends BusinessRuleError {
+  constructor(courierName: string, words: string, field: 'action' | 'address' = 'action') {
+    super('SHIPMENTS_ACTION_REFUSED_BY_COURIER', `${courierName} refused the action: ${words}`, [
+      { field, message: words },
+    ]);
   }
 }

@@ -2,10 +2,15 @@ import { Module } from '@nestjs/common';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
 import { AlertsController } from './alerts.controller';
+import { AlertsSweepJob } from './alerts-sweep.job';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
+import { ShipmentActionsController } from './shipment-actions.controller';
+import { ShipmentActionsRepository } from './shipment-actions.repository';
+import { ShipmentActionsRetryJob } from './shipment-actions-retry.job';
+import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingController } from './tracking.controller';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingInboxJob } from './tracking-inbox.job';
@@ -13,21 +18,27 @@ import { TrackingPollJob } from './tracking-poll.job';
 import { TrackingPoller } from './tracking-poller.service';
 import { TrackingService } from './tracking.service';
 import { TrackingViews } from './tracking-views.service';
+import { MonitoringService } from './monitoring.service';
 
-/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts. */
+/** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts, seller actions. */
 @Module({
   imports: [ShipmentsModule, SellersModule],
-  controllers: [TrackingController, CourierWebhooksController, AlertsController],
+  controllers: [TrackingController, CourierWebhooksController, AlertsController, ShipmentActionsController],
   providers: [
     TrackingEventsRepository,
     TrackingService,
     TrackingPoller,
     TrackingPollJob,
     TrackingInboxJob,
+    AlertsSweepJob,
     CourierWebhooks,
     TrackingViews,
+    MonitoringService,
     AlertsService,
     AlertsRepository,
+    ShipmentActionsService,
+    ShipmentActionsRepository,
+    ShipmentActionsRetryJob,
   ],
   exports: [TrackingService, AlertsService],
 })

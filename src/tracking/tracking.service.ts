@@ -153,7 +153,9 @@ export class TrackingService {
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const findings = followed ? await this.findRisks(s, status.now, events, now) : undefined;
-      if (findings) assessed.push({ shipment: s, status: status.now, events, findings });
+      // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
+      if (findings && (findings.length || s.risk !== 'none'))
+        assessed.push({ shipment: s, status: status.now, events, findings });
       facts.push({
         id: s.id,
         ...(events.length ? { lastEventAt: events[events.length - 1].occurredAt } : {}),

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBuilt } from '../support/process';
@@ -127,4 +136,141 @@ describe('npm start and npm run cli use the compiled build while it is current',
       rmSync(root, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('couriers:decode, as a process (no database, no settings)', () => {
+  const SAMPLES = join(ROOT, '..', 'shared', 'couriers', 'samples');
+  const decode = async (args: string[]) => {
+    // Nothing but PATH and HOME: the command must need no DATABASE_URL, secrets or NODE_ENV.
+    const cli = runBuilt('cli', {}, ['couriers:decode', ...args]);
+    const code = await cli.exited;
+    return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  };
+  const json = (text: string) => JSON.parse(text) as Record<string, unknown>;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kirim-decode-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  /** A courier body in a file of its own, as an operator would save it. */
+  const bodyFile = (name: string, body: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, body);
+    return file;
+  };
+
+  it('prints a tracking answer’s events in Kirim’s terms, every field present', async () => {
+    const { code, stdout } = await decode(['jne', 'tracking', join(SAMPLES, 'jne-tracking-3.json')]);
+    expect(code).toBe(0);
+    const out = json(stdout) as { found: boolean; events: Record<string, unknown>[] };
+    expect(out.found).toBe(true);
+    expect(out.events.map((e) => e.status)).toEqual([
+      'picked_up',
+      'picked_up',
+      'in_transit',
+      'in_transit',
+      'in_transit',
+      'in_transit',
+      'out_for_delivery',
+      'delivered',
+    ]);
+    expect(out.events[7]).toEqual({
+      status: 'delivered',
+      reason: null,
+      rawCode: 'D01',
+      rawText: 'DELIVERED TO [MASKED | 03-04-2022 13:31 | BANDUNG ]',
+      occurredAt: '2022-04-03T06:31:00.000Z',
+      location: 'BANDUNG',
+      codCollected: null,
+      isReturnLeg: false,
+      unmapped: false,
+    });
+  });
+
+  it('reads a raw body saved from a courier, with the AWB asked', async () => {
+    const sample = JSON.parse(readFileSync(join(SAMPLES, 'idexpress-tracking-1.json'), 'utf8')) as {
+      payload: unknown;
+    };
+    // The recorded answer with its masked waybill number given back a real-looking one.
+    const file = bodyFile(
+      'idexpress.json',
+      JSON.stringify(sample.payload).replace(/X{12}/g, 'IDE004784713203'),
+    );
+    const { code, stdout } = await decode(['idexpress', 'tracking', file, '--awb', 'IDE004784713203']);
+    expect(code).toBe(0);
+    const out = json(stdout) as { awb: string; events: { status: string; reason: string | null }[] };
+    expect(out.awb).toBe('IDE004784713203');
+    expect(out.events.filter((e) => e.status === 'delivery_failed').map((e) => e.reason)).toEqual([
+      'consignee_absent',
+      'consignee_absent',
+    ]);
+    expect(out.events.at(-1)!.status).toBe('delivered');
+  });
+
+  it('says found: false for an unknown AWB, and prints quotes, orders and pushes', async () => {
+    expect(json((await decode(['jnt', 'tracking', join(SAMPLES, 'jnt-error-1.json')])).stdout)).toMatchObject(
+      {
+        found: false,
+        events: [],
+      },
+    );
+    const quotes = json((await decode(['sap', 'tariff', join(SAMPLES, 'sap-rate-2.json')])).stdout) as {
+      quotes: { service: string; price: number; codFee: number }[];
+    };
+    expect(quotes.quotes.map((q) => [q.service, q.price])).toEqual([
+      ['DRGREG', 4500],
+      ['UDRREG', 10500],
+      ['UDRONS', 18000],
+    ]);
+    expect(json((await decode(['ninja', 'create', join(SAMPLES, 'ninja-create-1.json')])).stdout)).toEqual({
+      order: { courier: 'ninja', awb: 'PREFIX1234-56789', reference: 'SHIP-1234-56789', service: 'STANDARD' },
+    });
+    const push = json((await decode(['sap', 'webhook', join(SAMPLES, 'sap-webhook-1.json')])).stdout) as {
+      events: { status: string; occurredAt: string }[];
+    };
+    expect(push.events.map((e) => [e.status, e.occurredAt])).toEqual([
+      ['pickup_requested', '2023-02-17T07:55:41.000Z'],
+    ]);
+  }, 30_000);
+
+  it('prints a courier’s refusal as an error and exits 1, with --status for a body saved without it', async () => {
+    const duplicate = await decode(['jnt', 'create', join(SAMPLES, 'jnt-create-2.json')]);
+    expect(duplicate.code).toBe(1);
+    expect(json(duplicate.stdout)).toEqual({
+      error: { kind: 'duplicate', message: 'Orderid tidak boleh sama', rawCode: 'Error', retriable: false },
+    });
+    const auth = await decode([
+      'jne',
+      'tracking',
+      bodyFile('auth.json', '{"error":"Username Or API KEY Not Found.","status":false}'),
+    ]);
+    expect([auth.code, (json(auth.stdout).error as { kind: string }).kind]).toEqual([1, 'auth']);
+    const gateway = await decode([
+      'idexpress',
+      'tracking',
+      bodyFile('gateway.html', '<html><body>502 Bad Gateway</body></html>'),
+      '--status',
+      '502',
+    ]);
+    expect([gateway.code, json(gateway.stdout).error]).toEqual([
+      1,
+      expect.objectContaining({ kind: 'server_error', retriable: true }),
+    ]);
+  }, 30_000);
+
+  it('exits 2 on bad usage, naming the problem', async () => {
+    const courier = await decode(['dhl', 'tracking', join(SAMPLES, 'jne-error-1.json')]);
+    expect(courier.code).toBe(2);
+    expect(courier.stderr).toContain('unknown courier "dhl"');
+    const operation = await decode(['jne', 'pickup', join(SAMPLES, 'jne-error-1.json')]);
+    expect([operation.code, operation.stderr]).toEqual([
+      2,
+      expect.stringContaining('unknown operation "pickup"'),
+    ]);
+    const missing = await decode(['jne', 'tracking', join(dir, 'nope.json')]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('cannot read')]);
+    const option = await decode(['jne', 'tariff', join(SAMPLES, 'jne-tariff-1.json'), '--weight', 'heavy']);
+    expect([option.code, option.stderr]).toEqual([2, expect.stringContaining('--weight')]);
+    expect(option.stdout).toBe('');
+  }, 30_000);
 });

@@ -130,6 +130,7 @@ describe('the OpenAPI document is right for a generated client', () => {
         'POST /v1/pickups',
         'POST /v1/shipments',
         'POST /v1/shipments/bulk',
+        'POST /v1/shipments/{id}/actions',
         'POST /v1/users',
       ].sort(),
     );

@@ -28,6 +28,8 @@ describe('operations and seller resources over HTTP', () => {
       /kirim_http_request_duration_seconds_count\{method="POST",route="\/v1\/addresses",status="201"\} [1-9]/,
     );
     expect(res.text).toContain('kirim_process_cpu_seconds_total');
+    // Courier codes no status table knows are counted per courier and code (couriers/unknown-codes.ts).
+    expect(res.text).toContain('# TYPE kirim_courier_unmapped_codes_total counter');
   });
 
   it('serves OpenAPI JSON with schemas and the Swagger UI', async () => {

@@ -182,6 +182,7 @@ export const ROUTES: RouteCase[] = [
     isolation: 'by-id',
     resource: 'shipment',
   },
+  { method: 'get', path: '/v1/monitoring', access: SELLER, isolation: 'none', allowedStatus: 200 },
   { method: 'get', path: '/v1/ops/unmapped-codes', access: ADMIN, isolation: 'none', allowedStatus: 200 },
   // A courier push: verified by the courier's own signature, not a Kirim credential (tracking-webhooks.e2e).
   {
@@ -197,6 +198,15 @@ export const ROUTES: RouteCase[] = [
     access: SELLER,
     isolation: 'by-id',
     resource: 'shipment',
+  },
+  // Another seller's shipment → 404 before anything is checked or recorded (an unknown one too).
+  {
+    method: 'post',
+    path: '/v1/shipments/{id}/actions',
+    access: SELLER,
+    isolation: 'by-id',
+    resource: 'shipment',
+    body: () => ({ action: 'hold', note: 'Tahan dulu di hub' }),
   },
   { method: 'post', path: '/v1/pickups', access: SELLER, isolation: 'none', allowedStatus: 400 }, // another seller's shipment ids: tested in pickups.e2e-spec.ts
   { method: 'get', path: '/v1/pickups/{id}', access: SELLER, isolation: 'none' }, // tested in pickups.e2e-spec.ts

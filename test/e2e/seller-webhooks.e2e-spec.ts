@@ -4,6 +4,7 @@ import { Transactions } from 'src/database/transaction';
 import type { SellerEventType } from 'src/sellers/notifications/seller-event';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
+import { WebhookDeliveriesRepository } from 'src/sellers/notifications/webhook-deliveries.repository';
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { createOperator } from '../support/factories/operators';
@@ -266,6 +267,40 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
       hung.release();
       receiver.behaviour = () => 200;
     }
+  });
+
+  it('a run ends only when nothing is due: sends that finish while a claim finds no room are followed by another claim', async () => {
+    const seller = await subscribed('/room');
+    for (let i = 0; i < 8; i += 1) await enqueue(seller.sellerId, 'shipment.status_changed', { i });
+    const held = gate();
+    receiver.behaviour = async (r: ReceivedWebhook) => {
+      if (r.path === '/room') await held.wait;
+      return 200;
+    };
+    const repository = t.app.get(WebhookDeliveriesRepository);
+    const claimDue = repository.claimDue.bind(repository);
+    const inFlight = () => (sender as unknown as { inFlight: number }).inFlight;
+    let claims = 0;
+    // The second claim runs while the seller's first four sends are held at the receiver (no room); they
+    // are let go and finish before it answers: the room freed meanwhile must be looked at again.
+    const spy = jest.spyOn(repository, 'claimDue').mockImplementation(async (...args) => {
+      claims += 1;
+      const rows = await claimDue(...args);
+      if (claims === 2) {
+        expect(rows).toEqual([]);
+        held.release();
+        await waitUntil(() => inFlight() === 0, 'the first four sends finished');
+      }
+      return rows;
+    });
+    try {
+      expect(await sender.runDue()).toEqual({ attempted: 8, delivered: 8, retrying: 0, failed: 0 });
+    } finally {
+      held.release();
+      spy.mockRestore();
+      receiver.behaviour = () => 200;
+    }
+    expect((await deliveries(seller)).map((d) => d.status)).toEqual(Array(8).fill('delivered'));
   });
 
   it('after 24 hours of failures the delivery is failed; the retry route makes it due again with a new window', async () => {

@@ -183,7 +183,7 @@ describe('the inbox with several events waiting per airway bill', () => {
   let seller: TestSeller;
 
   beforeAll(async () => {
-    // A batch smaller than one parcel's history: a batch holds fewer airway bills than events.
+    // A batch of three events: with two or more waiting per airway bill, a batch holds fewer bills than events.
     t = await startTestApp({}, undefined, {
       configure: (config) => (config.business.tracking.inboxBatch = 3),
     });
@@ -223,7 +223,7 @@ describe('the inbox with several events waiting per airway bill', () => {
       const push = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(b.awb))!;
       const rawBody = Buffer.from(push.body);
       const events = jne.parseWebhook({ headers: push.headers, rawBody }, t.clock.now());
-      expect(events.length).toBeGreaterThanOrEqual(3);
+      expect(events.length).toBeGreaterThanOrEqual(2);
       await tracking.storePush('jne', events, rawBody, push.headers['content-type']);
     }
     expect(await tracking.applyPushed()).toBe(4);

@@ -6,6 +6,8 @@ import { PickupService } from 'src/shipments/pickup.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
 import { startTestApp, TestApp } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 
 /** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
 const PINNED: { code: CourierCode; service: string }[] = [
@@ -34,15 +36,58 @@ describe('tracking journeys at every courier', () => {
   let seller: TestSeller;
   let admin: { auth: { authorization: string } };
   let origin: string;
+  let receiver: WebhookReceiver;
+  let secret: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     http = t.http();
     seller = await signupSeller(http);
     origin = (await createAddress(http, seller)).id;
+    receiver = await WebhookReceiver.start();
+    secret = (
+      await http
+        .patch('/v1/settings')
+        .set(seller.auth)
+        .send({ webhookUrl: receiver.url('/kirim') })
+        .expect(200)
+    ).body.webhookSecret as string;
     admin = await createOperator(t, http, 'admin');
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await receiver.stop();
+    await t.close();
+  });
+
+  /**
+   * What the seller's receiver got about shipment `id` (after the webhook worker ran), every signature
+   * checked: type → the events' data.
+   */
+  async function toldAbout(id: string): Promise<{ type: string; data: Record<string, unknown> }[]> {
+    // The worker sends a few at a time per seller: run it until nothing is pending.
+    for (let i = 0; i < 100; i += 1) {
+      await http.post('/sandbox/jobs/seller-webhooks/run').set(admin.auth).send({}).expect(200);
+      const pending = await http
+        .get('/v1/webhook-deliveries?status=pending&limit=1')
+        .set(seller.auth)
+        .expect(200);
+      if (!pending.body.items.length) break;
+    }
+    const bodies = [];
+    for (const r of receiver.received) {
+      const body = JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> };
+      if (body.data.shipmentId !== id) continue;
+      expect(verifySignature(secret, r.rawBody, r.signature, t.realClock.now()).valid).toBe(true);
+      bodies.push(body);
+    }
+    return bodies;
+  }
+  /** The status changes the seller was told of, as "from → to", in the order the moves were recorded. */
+  const changesTold = async (id: string) =>
+    (await toldAbout(id))
+      .filter((b) => b.type === 'shipment.status_changed')
+      .map((b) => `${String(b.data.from)} → ${String(b.data.status)}`)
+      .sort();
 
   async function bookAll(codAmount = 150_000): Promise<Booked[]> {
     const ids: string[] = [];
@@ -143,6 +188,7 @@ describe('tracking journeys at every courier', () => {
         expect.arrayContaining(['out_for_delivery', 'delivered']),
       );
       expect(courierMoves.every((m) => m.cause_event_id !== null)).toBe(true);
+      expect(await changesTold(b.id)).toEqual(moves.map((m) => `${m.from_status} → ${m.to_status}`).sort());
       const [cod] = await t.dataSource.query<{ cod_collected_event_id: string; status: string }[]>(
         `SELECT s.cod_collected_event_id, e.status FROM shipments s
          JOIN tracking_events e ON e.id = s.cod_collected_event_id WHERE s.id = $1`,
@@ -175,6 +221,11 @@ describe('tracking journeys at every courier', () => {
       expect(moves.indexOf('delivery_failed')).toBeGreaterThan(moves.indexOf('out_for_delivery'));
       expect(moves.lastIndexOf('out_for_delivery')).toBeGreaterThan(moves.indexOf('delivery_failed'));
       expect(await outcomes(b.id)).toEqual([{ outcome: 'delivered', failed_attempts: 1 }]);
+      // The seller was told of every move, and warned of the failed attempt with what to do.
+      const recorded = (await transitions(b.id)).map((m) => `${m.from_status} → ${m.to_status}`).sort();
+      expect(await changesTold(b.id)).toEqual(recorded);
+      const warnings = (await toldAbout(b.id)).filter((w) => w.type === 'shipment.at_risk');
+      expect(warnings.map((w) => (w.data.alert as { rule: string }).rule)).toContain('failed_attempt');
       // The failed attempt was flagged, and the delivery closed it.
       expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved' });
       expect(s.risk).toBe('none');
@@ -196,6 +247,8 @@ describe('tracking journeys at every courier', () => {
       expect(moves).toEqual(expect.arrayContaining(['delivery_failed', 'returning', 'returned']));
       expect(await outcomes(b.id)).toEqual([{ outcome: 'returned', failed_attempts: 1 }]);
       expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved', return_started: 'resolved' });
+      const recorded = (await transitions(b.id)).map((m) => `${m.from_status} → ${m.to_status}`).sort();
+      expect(await changesTold(b.id)).toEqual(recorded);
       expect(s.risk).toBe('none');
     }
   });
@@ -233,5 +286,84 @@ describe('tracking journeys at every courier', () => {
         cod: false,
       });
     }
+  });
+
+  it('sums it up for the seller: by status, open alerts by rule, each courier’s success and return rates', async () => {
+    const figures = (await http.get('/v1/monitoring').set(seller.auth).expect(200)).body;
+    // Per courier, the journeys above: three delivered (happy, failed then delivered, non-COD), one returned.
+    expect(figures.couriers).toHaveLength(5);
+    for (const c of figures.couriers) {
+      expect(c).toMatchObject({
+        shipments: 4,
+        delivered: 3,
+        returned: 1,
+        lost: 0,
+        successRate: 0.75,
+        returnRate: 0.25,
+      });
+      expect(c.avgTransitDays).toBeGreaterThan(0);
+    }
+    expect(figures.byStatus).toEqual({ delivered: 15, returned: 5, in_transit: 5 });
+    // The stuck ones: silent, and by now past their lane's transit time too.
+    expect(figures.openAlertsByRule).toMatchObject({ stale_no_scan: 5 });
+    expect(
+      Object.keys(figures.openAlertsByRule).filter((r) => !['stale_no_scan', 'late_vs_lane'].includes(r)),
+    ).toEqual([]);
+
+    // A window that ended before these shipments ended has no couriers; another seller sees none of it.
+    const before = new Date(t.clock.now().getTime() - 365 * 86_400_000).toISOString();
+    const empty = (
+      await http
+        .get(`/v1/monitoring?to=${encodeURIComponent(before)}`)
+        .set(seller.auth)
+        .expect(200)
+    ).body;
+    expect(empty).toMatchObject({ byStatus: {}, couriers: [] });
+    const other = await signupSeller(http);
+    expect((await http.get('/v1/monitoring').set(other.auth).expect(200)).body).toMatchObject({
+      byStatus: {},
+      couriers: [],
+      openAlertsByRule: {},
+    });
+    const bad = await http
+      .get(
+        `/v1/monitoring?from=${encodeURIComponent(t.clock.now().toISOString())}&to=${encodeURIComponent(before)}`,
+      )
+      .set(seller.auth)
+      .expect(400);
+    expect(bad.body.details).toEqual([{ field: 'from', message: 'must be before `to`' }]);
+  });
+
+  it('resolves the alerts of a shipment that ended without the tracker (cancelled by the seller)', async () => {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: PINNED[0] })
+        .expect(201)
+    ).body;
+    // Picked up in three days, the seller asked; a day on, no pickup scan yet: the tracker flags it.
+    const pickupDate = new Date(t.clock.now().getTime() + 3 * 86_400_000 + 7 * 3600_000)
+      .toISOString()
+      .slice(0, 10);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id], pickupDate })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    await script({ id, awb: (await shipment(id)).awb, courier: PINNED[0].code }, 'pickup_missed');
+    t.clock.advance(30 * 3600_000);
+    await poll();
+    let s = await shipment(id);
+    expect({ status: s.status, risk: s.risk }).toEqual({ status: 'booked', risk: 'at_risk' });
+    expect(await alertsOf(id)).toEqual({ pickup_not_made: 'open' });
+    const b = { id };
+    // The seller gives up and cancels it at the courier (still before pickup).
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+    await http.post('/sandbox/jobs/alerts-sweep/run').set(admin.auth).send({}).expect(200);
+    s = await shipment(b.id);
+    expect({ status: s.status, risk: s.risk }).toEqual({ status: 'cancelled', risk: 'none' });
+    expect(await alertsOf(b.id)).toEqual({ pickup_not_made: 'resolved' });
   });
 });

@@ -18,7 +18,7 @@ import { AuthenticatedRequest } from '../auth/decorators';
 import { ApiErrors } from '../openapi';
 import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyClaim, IdempotencyRepository, IN_PROGRESS } from './idempotency.repository';
 
 export interface IdempotentOptions {
   /**
@@ -26,6 +26,14 @@ export interface IdempotentOptions {
    * replay answers 409 naming it instead of showing (or keeping) the secret again.
    */
   shownOnce?: string;
+  /**
+   * The handler calls a courier (or another slow party) and keeps its own transactions short: the key is
+   * claimed in a transaction of its own (committed, with a lease of `leaseSeconds`), the handler runs
+   * outside any transaction, and its answer is stored afterwards. Meanwhile a request with the same key
+   * gets 409 IDEMPOTENCY_REQUEST_IN_PROGRESS (it does not wait); a failed request releases the key; a
+   * request that died holding it leaves it to be taken over once the lease has run out.
+   */
+  outsideTransaction?: { leaseSeconds: (config: AppConfig) => number };
 }
 
 const IDEMPOTENT_OPTIONS = 'kirim:idempotent-options';
@@ -83,17 +91,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       context.getHandler(),
     );
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (options?.outsideTransaction)
+      return from(
+        this.leased(request, reply, key, next, options.outsideTransaction.leaseSeconds(this.config)),
+      );
     return from(this.once(request, reply, key, next, options ?? {}));
   }
 
-  /** The whole request runs in the transaction that holds the key, so its writes and the stored response commit together. */
-  private async once(
-    request: AuthenticatedRequest,
-    reply: FastifyReply,
-    key: string | string[],
-    next: CallHandler,
-    options: IdempotentOptions,
-  ): Promise<unknown> {
+  /** The key, scope and request fingerprint of a request, or a 400 naming the header. */
+  private identify(request: AuthenticatedRequest, key: string | string[]) {
     if (typeof key !== 'string' || !VALID_KEY.test(key)) {
       throw new ValidationFailedError([
         { field: 'Idempotency-Key', message: 'must be 1 to 255 printable ASCII characters' },
@@ -104,18 +110,77 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
       .digest('hex');
+    return { key, scope, fingerprint };
+  }
+
+  /** Answers a claim that is not ours: 409 for another body or a request still running, else the replay. */
+  private replayOrRefuse(reply: FastifyReply, claim: IdempotencyClaim): unknown {
+    if (claim.kind === 'mismatch') {
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request body',
+        [{ field: 'Idempotency-Key', message: 'was already used with a different request' }],
+      );
+    }
+    if (claim.kind !== 'replay') throw new Error('an owned claim has nothing to replay');
+    if (claim.status === IN_PROGRESS) {
+      throw new ConflictError(
+        'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+        'A request with this Idempotency-Key is still in progress',
+      );
+    }
+    void reply.status(claim.status).header('idempotent-replayed', 'true');
+    if (claim.body === null) return undefined;
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return claim.body;
+  }
+
+  /** `outsideTransaction` mode: claim (committed, leased), run without a transaction, then store or release. */
+  private async leased(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    header: string | string[],
+    next: CallHandler,
+    leaseSeconds: number,
+  ): Promise<unknown> {
+    const { key, scope, fingerprint } = this.identify(request, header);
+    const now = this.clock.now();
+    // The lease is also the claim's token: only the request that set it stores or releases it.
+    const lease = new Date(now.getTime() + leaseSeconds * 1000);
+    const claim = await this.tx.run(() => this.repository.claim(scope, key, fingerprint, now, lease));
+    if (claim.kind !== 'owner') return this.replayOrRefuse(reply, claim);
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+    } catch (e) {
+      await this.repository.release(scope, key, lease);
+      throw e;
+    }
+    const expiresAt = new Date(this.clock.now().getTime() + this.config.idempotencyTtlHours * 3600_000);
+    await this.repository.complete(
+      scope,
+      key,
+      reply.statusCode,
+      body === undefined ? null : JSON.stringify(body),
+      { lease, expiresAt },
+    );
+    return body;
+  }
+
+  /** The whole request runs in the transaction that holds the key, so its writes and the stored response commit together. */
+  private async once(
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+    header: string | string[],
+    next: CallHandler,
+    options: IdempotentOptions,
+  ): Promise<unknown> {
+    const { key, scope, fingerprint } = this.identify(request, header);
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.idempotencyTtlHours * 3600_000);
     return this.tx.run(async () => {
       const claim = await this.repository.claim(scope, key, fingerprint, now, expiresAt);
-      if (claim.kind === 'mismatch') {
-        throw new ConflictError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was used with a different request body',
-          [{ field: 'Idempotency-Key', message: 'was already used with a different request' }],
-        );
-      }
-      if (claim.kind === 'replay' && options.shownOnce) {
+      if (claim.kind === 'replay' && claim.status !== IN_PROGRESS && options.shownOnce) {
         const { id } = (claim.body === null ? {} : JSON.parse(claim.body)) as { id?: string };
         const created = [options.shownOnce, id].filter(Boolean).join(' ');
         throw new ConflictError(
@@ -124,12 +189,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           [{ field: 'Idempotency-Key', message: `already created ${created}` }],
         );
       }
-      if (claim.kind === 'replay') {
-        void reply.status(claim.status).header('idempotent-replayed', 'true');
-        if (claim.body === null) return undefined;
-        void reply.header('content-type', 'application/json; charset=utf-8');
-        return claim.body;
-      }
+      if (claim.kind !== 'owner') return this.replayOrRefuse(reply, claim);
       const body: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
       // A secret shown once is never stored: only the id, for the 409 a replay gets.
       const stored = options.shownOnce ? { id: (body as { id?: unknown } | undefined)?.id } : body;

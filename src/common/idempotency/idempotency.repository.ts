@@ -7,6 +7,9 @@ export type IdempotencyClaim =
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** The response status of a claimed key whose request has not answered yet. */
+export const IN_PROGRESS = 0;
+
 /** Stored responses of creating requests, keyed per caller scope and Idempotency-Key. */
 @Injectable()
 export class IdempotencyRepository {
@@ -60,11 +63,38 @@ export class IdempotencyRepository {
     return { kind: 'replay', status: row.response_status, body: row.response_body };
   }
 
-  /** Stores the response (its exact JSON text, so a replay is byte-identical) in the owner's transaction. */
-  async complete(scope: string, key: string, status: number, body: string | null): Promise<void> {
+  /**
+   * Stores the response (its exact JSON text, so a replay is byte-identical) in the owner's transaction;
+   * or, for a claim committed with a lease (`leased`), only while that lease is still the claim's, keeping
+   * the key until `expiresAt` from then on.
+   */
+  async complete(
+    scope: string,
+    key: string,
+    status: number,
+    body: string | null,
+    leased?: { lease: Date; expiresAt: Date },
+  ): Promise<void> {
+    if (!leased) {
+      await this.tx.manager.query(
+        'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2',
+        [scope, key, status, body],
+      );
+      return;
+    }
     await this.tx.manager.query(
-      'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2',
-      [scope, key, status, body],
+      `UPDATE idempotency_keys SET response_status = $3, response_body = $4, expires_at = $6
+       WHERE scope = $1 AND key = $2 AND response_status = ${IN_PROGRESS} AND expires_at = $5`,
+      [scope, key, status, body, leased.lease, leased.expiresAt],
+    );
+  }
+
+  /** Gives up a leased claim whose request failed (the key may be used again at once). */
+  async release(scope: string, key: string, lease: Date): Promise<void> {
+    await this.tx.manager.query(
+      `DELETE FROM idempotency_keys
+       WHERE scope = $1 AND key = $2 AND response_status = ${IN_PROGRESS} AND expires_at = $3`,
+      [scope, key, lease],
     );
   }
 

@@ -6,6 +6,12 @@ import { JntAdapter } from './jnt/jnt.adapter';
 import { NinjaAdapter } from './ninja/ninja.adapter';
 import { SapAdapter } from './sap/sap.adapter';
 import type { LocationDirectory } from '../locations';
+import type { CourierDecoder } from '../courier-decoder';
+import { idexpressDecoder } from './idexpress/idexpress.decode';
+import { jneDecoder } from './jne/jne.decode';
+import { jntDecoder } from './jnt/jnt.decode';
+import { ninjaDecoder } from './ninja/ninja.decode';
+import { sapDecoder } from './sap/sap.decode';
 
 export interface AdapterDeps {
   /** The courier's account settings: its env variables (real mode) or its sandbox's account (sandbox mode). */
@@ -34,3 +40,12 @@ export function buildAdapter(code: CourierCode, deps: AdapterDeps): CourierAdapt
 }
 
 export type CourierCatalogue = BusinessDefaults['couriers']['catalogue'];
+
+/** Each courier's answers read without a network (couriers:decode, the samples conformance test). */
+export const COURIER_DECODERS: Record<CourierCode, CourierDecoder> = {
+  jne: jneDecoder,
+  jnt: jntDecoder,
+  sap: sapDecoder,
+  ninja: ninjaDecoder,
+  idexpress: idexpressDecoder,
+};

@@ -9,17 +9,18 @@ import type { ParcelActionKind } from '../courier-adapter';
 import type { ActionRefusal, PlanStep } from './world';
 
 /**
- * How the simulated JNE words a failed attempt. JNE publishes no meaning per failure code, so the
- * codes chosen here and the reason text in `desc` are assumed (jne.md §5).
+ * How the simulated JNE words a failed attempt: JNE's own codes for each cause (an integrator's catalogue
+ * of JNE codes, samples/jne-statuscodes-1.json), the cause repeated in `desc` as JNE's pages show it.
  */
 const FAILURE_BY_REASON: Partial<Record<CourierReason, { code: string; text: string }>> = {
-  address_problem: { code: 'U03', text: 'ALAMAT TIDAK LENGKAP' },
-  consignee_absent: { code: 'U05', text: 'RUMAH KOSONG / TIDAK ADA ORANG' },
-  consignee_unreachable: { code: 'U06', text: 'PENERIMA TIDAK DAPAT DIHUBUNGI' },
-  consignee_refused: { code: 'U11', text: 'PENERIMA MENOLAK' },
-  consignee_refused_no_money: { code: 'U12', text: 'PENERIMA MENOLAK, TIDAK ADA UANG' },
-  consignee_refused_did_not_order: { code: 'U13', text: 'PENERIMA MENOLAK, TIDAK PESAN' },
-  misroute: { code: 'U14', text: 'SALAH KIRIM / MISROUTE' },
+  address_problem: { code: 'U01', text: 'ALAMAT TIDAK LENGKAP/ TIDAK DIKENAL' },
+  consignee_absent: { code: 'U05', text: 'RUMAH /KANTOR KOSONG (MASIH DIHUNI)' },
+  consignee_unreachable: { code: 'U02', text: 'PENERIMA TIDAK DI KENAL' },
+  consignee_refused: { code: 'U06', text: 'DITOLAK OLEH PENERIMA' },
+  consignee_refused_no_money: { code: 'U08', text: 'PENERIMA MENOLAK BAYAR (KIRIMAN COD)' },
+  consignee_refused_did_not_order: { code: 'U21', text: 'PENERIMA MENOLAK MENERIMA KIRIMAN COD (TDK PESAN)' },
+  misroute: { code: 'U12', text: 'MISROUTE' },
+  max_attempts: { code: 'UB2', text: 'MELAMPAUI 3 HARI' },
 };
 
 interface History {
@@ -50,8 +51,7 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
       case 'created':
         continue; // a cnote without history until the first scan
       case 'pickup_requested':
-        [code, desc] = ['PR1', `PICKUP REQUEST RECEIVED [${where}]`];
-        break;
+        continue; // JNE shows no scan for a booked pickup (none is known): the cnote waits for PU1
       case 'picked_up':
         [code, desc] = steps.some((x) => x.status === 'pickup_requested')
           ? ['PU1', `PICKED UP BY COURIER [${where}]`]
@@ -77,27 +77,33 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
         break;
       }
       case 'delivery_failed': {
-        const failure = (s.reason && FAILURE_BY_REASON[s.reason]) || { code: 'U01', text: 'GAGAL ANTAR' };
+        const failure = (s.reason && FAILURE_BY_REASON[s.reason]) || {
+          code: 'DP5',
+          text: 'DELIVERY PROBLEM',
+        };
         [code, desc] = [failure.code, `UNDELIVERED [${failure.text}] [${where}]`];
         break;
       }
-      // Return and cancel codes are assumed (jne.md §4: a return shows as text containing RETURN).
+      // CR1 starts a return (the codes of samples/jne-statuscodes-1.json); on the way back JNE scans
+      // with its usual movement codes, and R01 names who received the parcel back.
       case 'returning_to_sender':
-        [code, desc] = out.some((h) => h.code === 'RT1')
-          ? ['RT2', `RETURN SHIPMENT IN TRANSIT [${where}]`]
-          : ['RT1', `RETURN TO SHIPPER PROCESS [${where}]`];
+        [code, desc] = out.some((h) => h.code === 'CR1')
+          ? ['OP3', `SHIPMENT RETURN FORWARDED TO ORIGIN [${where}]`]
+          : ['CR1', `SHIPMENT RETURN [${where}]`];
         break;
       case 'returned':
-        [code, desc] = ['RT3', `RETURNED TO SHIPPER [${where}]`];
+        [code, desc] = ['R01', `RETURN DELIVERED TO [SHIPPER | ${formatWibDayFirst(at)} | ${where}]`];
         break;
       case 'cancelled':
-        [code, desc] = ['CX1', `SHIPMENT CANCELLED BY SHIPPER [${where}]`];
+        [code, desc] = ['CR2', `CANCEL BY SHIPPER [${where}]`];
         break;
+      // JNE has no known code for a missed pickup or a hold at a hub: the line carries none, and Kirim
+      // reads its words (status-words.ts), as it would a real line with no code.
       case 'exception':
         [code, desc] =
           s.reason === 'pickup_failed'
-            ? ['PF1', `PICKUP FAILED [${where}]`]
-            : ['EX1', `SHIPMENT ON HOLD [${where}]`];
+            ? ['', `PICKUP FAILED [${where}]`]
+            : ['', `SHIPMENT ON HOLD [${where}]`];
         break;
     }
     out.push({ date: formatWibDayFirst(at), desc, code, at });
@@ -108,11 +114,11 @@ function historyOf(parcel: SandboxParcel, steps: PlanStep[]): History[] {
 /** `pod_status` of the summary: DELIVERED is documented, the others are assumed (jne.md §4). */
 function podStatusOf(history: History[]): string {
   const last = history[history.length - 1]?.code ?? '';
-  if (/^D0/.test(last)) return 'DELIVERED';
-  if (last === 'RT3') return 'RETURNED';
-  if (/^RT/.test(last)) return 'RETURN TO SHIPPER';
-  if (/^U/.test(last)) return 'UNDELIVERED';
-  if (last === 'CX1') return 'CANCELLED';
+  if (/^R\d\d$/.test(last)) return 'RETURNED';
+  if (last === 'CR1' || history.some((h) => h.code === 'CR1')) return 'RETURN TO SHIPPER';
+  if (/^D(0|1)/.test(last)) return 'DELIVERED';
+  if (/^U|^DP/.test(last)) return 'UNDELIVERED';
+  if (last === 'CR2') return 'CANCELLED';
   return 'ON PROCESS';
 }
 
@@ -286,9 +292,6 @@ export class JneSandbox extends CourierSandbox {
         long: '',
         lat: '',
         estimate_delivery: '',
-        // Assumed: JNE's public samples show no COD fields in the summary.
-        cod_flag: parcel.codAmount > 0 ? 'YES' : 'N',
-        cod_amount: String(parcel.codAmount),
       },
       detail: [
         {
@@ -518,8 +521,6 @@ export class JneSandbox extends CourierSandbox {
       awb: parcel.awb,
       status: podStatusOf(history),
       order_id: parcel.reference,
-      cod_flag: parcel.codAmount > 0 ? 'YES' : 'N',
-      cod_amount: String(parcel.codAmount),
       history: history.map((h) => ({ date: formatWib(h.at), status_code: h.code, status_desc: h.desc })),
     });
     const json = { 'content-type': 'application/json' };

@@ -130,8 +130,11 @@ export function outcomeOdds(
   const o = settings.outcomes[courier];
   const province = 1 + (randomStream(`${seed}:${courier}:odds:${destinationProvince}`)() - 0.5) * 0.08;
   const factor = settings.regionFactor[regionOf(destinationProvince)] * province;
-  const first = Math.min(0.99, o.firstAttempt * factor);
-  const again = Math.min(0.99, o.reattempt * factor);
+  const lane = settings.outcomeOverrides.find(
+    (x) => x.courier === courier && x.province === destinationProvince,
+  );
+  const first = lane ? lane.firstAttempt : Math.min(0.99, o.firstAttempt * factor);
+  const again = lane ? lane.reattempt : Math.min(0.99, o.reattempt * factor);
   const returned = (1 - first) * (1 - again) ** (o.maxAttempts - 1);
   return {
     firstAttempt: first,

@@ -77,11 +77,14 @@ export class WebhookSender {
     const until = performance.now() + this.config.business.sellerWebhooks.runBudgetMs;
     const running = new Set<Promise<void>>();
     let nothingDue = false;
+    /** Sends finished so far: one that finished while a claim ran may have freed its seller's room. */
+    let finished = 0;
     for (;;) {
       const room = this.config.webhooks.concurrency - this.inFlight;
       if (!nothingDue && room > 0 && performance.now() < until) {
+        const before = finished;
         const batch = await this.claim(room, asOf);
-        nothingDue = batch.length === 0;
+        nothingDue = batch.length === 0 && finished === before;
         for (const delivery of batch) {
           this.inFlight += 1;
           const sending: Promise<void> = this.deliver(delivery)
@@ -100,11 +103,12 @@ export class WebhookSender {
             )
             .finally(() => {
               this.inFlight -= 1;
+              finished += 1;
               running.delete(sending);
             });
           running.add(sending);
         }
-        if (batch.length) continue;
+        if (batch.length || !nothingDue) continue;
       }
       if (!running.size) break;
       // A send finished: its seller may have room again, so look for due work once more.

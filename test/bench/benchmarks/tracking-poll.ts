@@ -96,6 +96,10 @@ export const trackingPoll: Benchmark = {
       await dataSource.query('VACUUM ANALYZE shipments');
       const control = app.app.get(SandboxControl);
       for (const code of COURIER_CODES) await control.setFaults(code, { latencyMs: LATENCY_MS });
+      // A running instance has its couriers' access tokens and open connections: one call each first.
+      await Promise.all(
+        COURIER_CODES.map((code) => registry.get(code).track([`WARM${code.toUpperCase()}1`])),
+      );
 
       // When each courier's last batch was recorded: its own rate, though all five run at once.
       const tracking = app.app.get(TrackingService);

@@ -16,6 +16,7 @@ import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreatePickupDto } from 'src/shipments/pickups.dto';
 import { CreateShipmentDto } from 'src/shipments/shipments.dto';
+import { CreateShipmentActionDto } from 'src/tracking/shipment-actions.dto';
 import { validAddress, validBankAccount, validShipment } from '../../support/factories/sellers';
 
 type Dto = new () => object;
@@ -39,6 +40,23 @@ const CASES: [Dto, Record<string, unknown>][] = [
     },
   ],
   [CreateShipmentDto, { ...validShipment(ID, 'ORD-1'), courier: { code: 'sap', service: 'UDRREG' } }],
+  [
+    CreateShipmentActionDto,
+    {
+      action: 'update_address',
+      note: ' Pagar hijau, titip ke satpam ',
+      address: {
+        address: 'Jl. Raya Darmo No. 12',
+        district: 'Wonokromo',
+        city: 'Surabaya',
+        province: 'jawa timur',
+        postalCode: 60241,
+        phone: '0812-9876-5432',
+      },
+      confirmedWithBuyer: true,
+      alertId: ID,
+    },
+  ],
   [CreatePickupDto, { shipmentIds: [ID, '7f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f61'], pickupDate: '2026-11-24' }],
   [CreateAddressDto, validAddress()],
   [UpdateAddressDto, { label: 'Gudang 2', phone: '+62 812 3456 7890' }],

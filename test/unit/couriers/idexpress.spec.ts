@@ -53,6 +53,8 @@ describe('ID Express status table', () => {
     'Sending scan': { before: ['Pick up scan', 'Loading scan'], status: 'in_transit' },
     'Arrival scan': { before: ['Pick up scan', 'Sending scan'], status: 'in_transit' },
     'Unloading scan': { before: ['Pick up scan', 'Arrival scan'], status: 'in_transit' },
+    'Packing scan': { before: ['Pick up scan', 'Arrival scan'], status: 'in_transit' },
+    'Unpacking scan': { before: ['Pick up scan', 'Arrival scan'], status: 'in_transit' },
     'Delivery Scan': { before: ['Pick up scan', 'Unloading scan'], status: 'out_for_delivery' },
     'Problem On Shipment scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivery_failed' },
     'POD scan': { before: ['Pick up scan', 'Delivery Scan'], status: 'delivered' },
@@ -129,8 +131,49 @@ describe('ID Express status table', () => {
     ['11', 'Delivery postponed', 'attempt_failed', 'delivery_failed'],
   ];
 
-  it('knows exactly the assumed problem codes', () => {
-    expect(Object.keys(IDEXPRESS_PROBLEM_REASON).sort()).toEqual(PROBLEMS.map(([code]) => code));
+  it('knows exactly the assumed problem codes, and the real 102', () => {
+    expect(Object.keys(IDEXPRESS_PROBLEM_REASON).sort()).toEqual(
+      [...PROBLEMS.map(([code]) => code), '102'].sort(),
+    );
+  });
+
+  it('reads 102 as a failed attempt even without a Delivery Scan before it, its cause from the words', () => {
+    const event = last(['Pick up scan', ['Problem On Shipment scan', '102', 'Penerima menolak paket']]);
+    expect([event.status, event.reason]).toEqual(['delivery_failed', 'consignee_refused']);
+    expect(last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '102']]).reason).toBe(
+      'attempt_failed',
+    );
+  });
+
+  it('reads operationType in any case and spacing (idexpress-tracking-1: "Delivery scan", -3: "pick up scan")', () => {
+    expect(last(['pick up scan'])).toMatchObject({ status: 'picked_up', rawCode: 'Pick up scan' });
+    expect(last(['Pick up scan', 'DELIVERY  SCAN']).status).toBe('out_for_delivery');
+    expect(last(['Pick up scan', 'Delivery scan', ['problem on shipment scan', '102']]).status).toBe(
+      'delivery_failed',
+    );
+  });
+
+  it('takes the history newest first or oldest first, never re-sorting lines with wrong clocks', () => {
+    const lines = (times: number[], types: string[]) =>
+      trackingToEvents({
+        basicInfo: { waybillNo: AWB },
+        history: types.map((operationType, i) => ({
+          waybillNo: AWB,
+          operationType,
+          operationTime: times[i],
+        })),
+      }).map((e) => e.rawCode);
+    // Newest first, as in the recorded answer, with a line whose clock is a year behind.
+    expect(
+      lines(
+        [T0 + 3000, T0 + 2000, T0 - 365 * 86_400_000, T0],
+        ['POD scan', 'Delivery Scan', 'Sending scan', 'Pick up scan'],
+      ),
+    ).toEqual(['Pick up scan', 'Sending scan', 'Delivery Scan', 'POD scan']);
+    expect(lines([T0, T0 + 1000], ['Pick up scan', 'Sending scan'])).toEqual([
+      'Pick up scan',
+      'Sending scan',
+    ]);
   });
 
   it.each(PROBLEMS)('problemCode %s (%s) → %s, %s after a Delivery Scan', (code, text, reason, status) => {
@@ -203,9 +246,10 @@ describe('ID Express status table', () => {
     expect(last(['Delivery Scan'], 150_000).codCollected).toBeUndefined();
   });
 
-  it('keeps an unknown operationType raw with no status, without throwing', () => {
+  it('flags an unknown operationType and keeps it raw, with no status when its words say nothing', () => {
     const e = last(['Pick up scan', 'Weighing scan']);
-    expect(e).toMatchObject({ status: null, rawCode: 'Weighing scan', isReturnLeg: false });
+    expect(e).toMatchObject({ status: null, rawCode: 'Weighing scan', isReturnLeg: false, unmapped: true });
+    expect(last(['Pick up scan', 'Transit scan'])).toMatchObject({ status: 'in_transit', unmapped: true });
     expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
       courier: 'idexpress',
       code: 'Weighing scan',

@@ -8,6 +8,7 @@ import {
   createBody,
   historyToEvent,
   JneAccount,
+  JneContext,
   localPhone,
   locationOf,
   parseEtd,
@@ -23,70 +24,78 @@ import { JNE_STATUS } from 'src/couriers/adapters/jne/jne.status-table';
 import { nestLogs } from '../../support/nest-logs';
 
 const AWB = '8800000000000042';
-const at = (code: string, desc = `SOME TEXT [BANDUNG]`) =>
-  historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' });
+const at = (code: string, desc = `SOME TEXT [BANDUNG]`, ctx: JneContext = {}) =>
+  historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' }, ctx);
 
 const range = (prefix: string, from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${String(from + i).padStart(2, '0')}`);
-const EXPECTED: [CourierStatus, string[]][] = [
-  ['pickup_requested', ['PR1']],
-  ['picked_up', ['RC1', 'PU1']],
-  ['in_transit', ['OP1', 'OP2', 'TP1', 'TP4', 'IP1', 'IP2', 'OP3']],
-  ['out_for_delivery', ['IP3']],
-  ['delivered', ['D01', 'D09']],
+
+/**
+ * Every code of a real source (jne.md §4 and samples/jne-statuscodes-1.json) and what it means: a
+ * status, and the reason its code names (failed attempts whose code names none read it from `desc`).
+ */
+const EXPECTED: [CourierStatus, CourierReason | undefined, string[]][] = [
+  ['picked_up', undefined, ['PU0', 'PU1', 'RC1']],
+  ['in_transit', undefined, ['OP1', 'OP2', 'OP3', 'TP1', 'TP4', 'TP5', 'IP1', 'IP2', 'BI1']],
+  ['out_for_delivery', undefined, ['IP3', 'DB1']],
+  ['delivered', undefined, [...range('D', 1, 12), 'CR3', 'DB2']],
+  ['delivered', 'damaged', ['D24', 'D25']],
+  ['delivery_failed', 'address_problem', ['U01', 'U03']],
+  ['delivery_failed', 'consignee_unreachable', ['U02', 'U04']],
+  ['delivery_failed', 'consignee_absent', ['U05', 'U07', 'U09', 'U22', 'U23']],
+  ['delivery_failed', 'consignee_refused', ['U06', 'U24']],
+  ['delivery_failed', 'consignee_refused_no_money', ['U08', 'U25']],
+  ['delivery_failed', 'consignee_refused_did_not_order', ['U21']],
+  ['delivery_failed', 'max_attempts', ['UB2']],
   [
     'delivery_failed',
-    [
-      ...range('U', 1, 14),
-      ...range('U', 21, 25),
-      'UB1',
-      'UB2',
-      'PS1',
-      'PS4',
-      'KRK',
-      'KRP',
-      'KRT',
-      'FOM',
-      'D24',
-      'D25',
-    ],
+    'attempt_failed',
+    ['U10', 'NT', 'DP5', 'CR6', 'PS2', 'UB1', 'PS1', 'PS4', 'KRK', 'KRP', 'KRT', 'FOM'],
   ],
-  ['returning_to_sender', ['RT1', 'RT2']],
-  ['returned', ['RT3']],
-  ['cancelled', ['CX1']],
-  ['exception', ['EX1', 'PF1']],
+  ['exception', 'damaged', ['U11']],
+  ['exception', 'misroute', ['U12', 'U13', 'OC']],
+  ['exception', 'lost', ['U14', 'CR4']],
+  ['exception', 'late_vs_sla', ['OS']],
+  ['exception', 'held_at_hub', ['CR5', 'X1', 'X10']],
+  ['returning_to_sender', 'rts_initiated', ['CR1', 'D15', 'D16']],
+  ['returning_to_sender', undefined, ['CR7']],
+  ['returned', undefined, range('R', 1, 13)],
+  ['cancelled', undefined, ['CR2']],
 ];
 
 describe('JNE status table', () => {
-  it('lists exactly the expected codes', () => {
-    expect(Object.keys(JNE_STATUS).sort()).toEqual(EXPECTED.flatMap(([, codes]) => codes).sort());
+  it('lists exactly the codes of the real sources (none invented)', () => {
+    expect(Object.keys(JNE_STATUS).sort()).toEqual(EXPECTED.flatMap(([, , codes]) => codes).sort());
+    for (const invented of ['PR1', 'RT1', 'RT2', 'RT3', 'CX1', 'EX1', 'PF1'])
+      expect(JNE_STATUS[invented]).toBeUndefined();
   });
 
-  it.each(EXPECTED.flatMap(([status, codes]) => codes.map((code) => [code, status] as const)))(
-    '%s → %s',
-    (code, status) => {
-      const e = at(code);
-      expect(e).toMatchObject({
-        awb: AWB,
-        status,
-        rawCode: code,
-        rawText: 'SOME TEXT [BANDUNG]',
-        location: 'BANDUNG',
-      });
-      expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
-      expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
-      if (status === 'delivery_failed') expect(e.reason).toBe('attempt_failed');
-      if (code === 'PF1') expect(e.reason).toBe('pickup_failed');
-    },
-  );
+  it.each(
+    EXPECTED.flatMap(([status, reason, codes]) => codes.map((code) => [code, status, reason] as const)),
+  )('%s → %s (%s)', (code, status, reason) => {
+    const e = at(code);
+    expect(e).toMatchObject({
+      awb: AWB,
+      status,
+      rawCode: code,
+      rawText: 'SOME TEXT [BANDUNG]',
+      location: 'BANDUNG',
+    });
+    expect(e.reason).toBe(reason);
+    expect(e.unmapped).toBeUndefined();
+    expect(e.occurredAt.toISOString()).toBe('2025-03-05T07:30:00.000Z');
+    expect(e.isReturnLeg).toBe(status === 'returning_to_sender' || status === 'returned');
+    expect(e.codCollected).toBeUndefined();
+  });
 
-  it('keeps an unknown code raw with no status, without throwing', () => {
+  it('flags an unknown code, counts it, and reads its words (none here: no status)', () => {
     const e = at('ZZ9', 'SOMETHING NEW [JAKARTA]');
     expect(e).toMatchObject({
       status: null,
       rawCode: 'ZZ9',
       rawText: 'SOMETHING NEW [JAKARTA]',
       isReturnLeg: false,
+      unmapped: true,
     });
     expect(e.reason).toBeUndefined();
     expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
@@ -98,26 +107,75 @@ describe('JNE status table', () => {
     ).toBeNull();
   });
 
-  it('applies jne.md §4 rules to codes outside the table: any U… fails, RETURN text returns', () => {
-    expect(at('U17')).toMatchObject({ status: 'delivery_failed', reason: 'attempt_failed' });
+  it('reads an unknown code by its family (jne.md §4), else by its words', () => {
+    expect(at('U17')).toMatchObject({ status: 'delivery_failed', reason: 'attempt_failed', unmapped: true });
+    expect(at('U31', 'UNDELIVERED [PENERIMA TIDAK DI TEMPAT] [BOGOR]')).toMatchObject({
+      status: 'delivery_failed',
+      reason: 'consignee_absent',
+    });
+    expect(at('R14')).toMatchObject({ status: 'returned', isReturnLeg: true, unmapped: true });
     expect(at('ZR9', 'SHIPMENT RETURN TO ORIGIN [BANDUNG]')).toMatchObject({
       status: 'returning_to_sender',
+      isReturnLeg: true,
+      unmapped: true,
+    });
+    expect(at('XY1', 'PAKET TELAH DITERIMA OLEH YANG BERSANGKUTAN')).toMatchObject({
+      status: 'delivered',
+      unmapped: true,
+    });
+    expect(at('XY2', 'DITERIMA DI GUDANG JAKARTA').status).toBe('in_transit');
+  });
+
+  it('reads a line without a code by its words, without flagging it', () => {
+    const e = at('', 'PICKUP FAILED [BANDUNG]');
+    expect(e).toMatchObject({ status: 'exception', reason: 'pickup_failed', rawCode: '' });
+    expect(e.unmapped).toBeUndefined();
+  });
+
+  it('never reports COD cash: JNE tracking has no COD field', () => {
+    const delivered = at('D01', 'DELIVERED TO [BUDI | 05-03-2025 14:30 | JAKARTA PUSAT]');
+    expect(delivered).toMatchObject({ status: 'delivered', location: 'JAKARTA PUSAT' });
+    expect(delivered.codCollected).toBeUndefined();
+  });
+
+  it('a shipper’s cancel voids the order before pickup and sends the parcel back after it', () => {
+    expect(at('CR2', 'CANCEL BY SHIPPER')).toMatchObject({ status: 'cancelled', isReturnLeg: false });
+    const events = trackingToEvents(AWB, {
+      cnote: { cnote_no: AWB },
+      history: [
+        { date: '05-03-2025 09:00', desc: 'PICKED UP BY COURIER [BANDUNG]', code: 'PU1' },
+        { date: '05-03-2025 12:00', desc: 'CANCEL BY SHIPPER [BANDUNG]', code: 'CR2' },
+      ],
+    });
+    expect(events[1]).toMatchObject({
+      status: 'returning_to_sender',
+      reason: 'rts_initiated',
       isReturnLeg: true,
     });
   });
 
-  it('marks the COD cash collected only on a delivery of a COD parcel', () => {
-    const delivered = {
-      code: 'D01',
-      desc: 'DELIVERED TO [BUDI | 05-03-2025 14:30 | JAKARTA PUSAT]',
-      date: '05-03-2025 14:30',
-    };
-    expect(historyToEvent(AWB, delivered, { cod: true })).toMatchObject({
-      codCollected: true,
-      location: 'JAKARTA PUSAT',
+  it('reads movement scans after a return starts as the way back, and a POD there as the return', () => {
+    const events = trackingToEvents(AWB, {
+      cnote: { cnote_no: AWB },
+      history: [
+        { date: '05-03-2025 09:00', desc: 'PICKED UP BY COURIER [BANDUNG]', code: 'PU1' },
+        { date: '06-03-2025 10:00', desc: 'UNDELIVERED [PENERIMA MENOLAK] [JAKARTA]', code: 'U06' },
+        { date: '07-03-2025 10:00', desc: 'SHIPMENT RETURN [JAKARTA]', code: 'CR1' },
+        { date: '08-03-2025 10:00', desc: 'SHIPMENT FORWARDED TO ORIGIN [JAKARTA]', code: 'OP3' },
+        {
+          date: '09-03-2025 10:00',
+          desc: 'RETURN DELIVERED TO [SHIPPER | 09-03-2025 10:00 | BANDUNG]',
+          code: 'R01',
+        },
+      ],
     });
-    expect(historyToEvent(AWB, delivered, { cod: false }).codCollected).toBe(false);
-    expect(historyToEvent(AWB, { ...delivered, code: 'IP3' }, { cod: true }).codCollected).toBeUndefined();
+    expect(events.map((e) => [e.status, e.isReturnLeg])).toEqual([
+      ['picked_up', false],
+      ['delivery_failed', false],
+      ['returning_to_sender', true],
+      ['returning_to_sender', true],
+      ['returned', true],
+    ]);
   });
 });
 
@@ -131,17 +189,20 @@ describe('JNE failure reasons from desc', () => {
     ['UNDELIVERED [RUMAH KOSONG / TIDAK ADA ORANG] [JAKARTA PUSAT]', 'consignee_absent'],
     ['UNDELIVERED [PENERIMA TIDAK DAPAT DIHUBUNGI] [JAKARTA PUSAT]', 'consignee_unreachable'],
     ['undelivered [salah kirim / misroute] [jakarta pusat]', 'misroute'],
-  ])('%s → %s', (desc, reason) => {
+  ])('%s → %s on a code that names no cause', (desc, reason) => {
     expect(reasonOf(desc)).toBe(reason);
-    expect(historyToEvent(AWB, { code: 'U05', desc, date: '05-03-2025 14:30' })).toMatchObject({
-      status: 'delivery_failed',
-      reason,
-    });
+    for (const code of ['DP5', 'UB1', 'KRK'])
+      expect(historyToEvent(AWB, { code, desc, date: '05-03-2025 14:30' })).toMatchObject({
+        status: 'delivery_failed',
+        reason,
+      });
   });
 
-  it('reads reasons only on failed attempts', () => {
+  it('keeps the cause a code names, and reads reasons only on failed attempts', () => {
+    expect(at('U08', 'UNDELIVERED [ALAMAT TIDAK LENGKAP]').reason).toBe('consignee_refused_no_money');
+    expect(at('DP5', 'DELIVERY PROBLEM [JAKARTA]').reason).toBe('attempt_failed');
     expect(at('IP3', 'WITH DELIVERY COURIER, ALAMAT DIKONFIRMASI [JAKARTA]').reason).toBeUndefined();
-    expect(at('RT1', 'RETURN TO SHIPPER PROCESS [JAKARTA]').reason).toBe('rts_initiated');
+    expect(at('CR1', 'SHIPMENT RETURN [JAKARTA]').reason).toBe('rts_initiated');
   });
 });
 
@@ -151,6 +212,8 @@ describe('JNE dates and places', () => {
     ['2025-03-05 14:30:15', '2025-03-05T07:30:15.000Z'],
     ['2025-03-05T14:30:00+07:00', '2025-03-05T07:30:00.000Z'],
     ['04 SEP 2019  13:46', '2019-09-04T06:46:00.000Z'],
+    ['14-MAR-2015 03:24', '2015-03-13T20:24:00.000Z'],
+    ['18-mar-2015 09:55', '2015-03-18T02:55:00.000Z'],
   ])('%s', (text, iso) => {
     expect(parseJneDate(text)?.toISOString()).toBe(iso);
   });
@@ -181,12 +244,12 @@ describe('JNE tracking and push', () => {
         pod_code: 'D09',
         cnote_pod_date: '2025-03-06T13:00:00+07:00',
         last_status: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT ]',
-        cod_flag: 'YES',
       },
       history,
     });
     expect(events.map((e) => e.status)).toEqual(['picked_up', 'out_for_delivery', 'delivered']);
-    expect(events[2]).toMatchObject({ rawCode: 'D09', codCollected: true, location: 'JAKARTA PUSAT' });
+    expect(events[2]).toMatchObject({ rawCode: 'D09', location: 'JAKARTA PUSAT' });
+    expect(events[2].codCollected).toBeUndefined();
     expect(events[2].occurredAt.toISOString()).toBe('2025-03-06T06:00:00.000Z');
   });
 
@@ -197,22 +260,22 @@ describe('JNE tracking and push', () => {
       code: 'D01',
     };
     const events = trackingToEvents(AWB, {
-      cnote: { cnote_no: AWB, pod_status: 'DELIVERED', cod_amount: '150000' },
+      cnote: { cnote_no: AWB, pod_status: 'DELIVERED' },
       history: [...history, delivered],
     });
-    expect(events.map((e) => [e.status, e.codCollected])).toEqual([
-      ['picked_up', undefined],
-      ['out_for_delivery', undefined],
-      ['delivered', true],
-    ]);
+    expect(events.map((e) => e.status)).toEqual(['picked_up', 'out_for_delivery', 'delivered']);
   });
 
-  it('maps a push history', () => {
+  it('maps a push history, with either spelling of its fields', () => {
     const events = webhookToEvents({
       awb: AWB,
-      cod_flag: 'N',
       history: [
         { date: '2025-03-06 10:00:05', status_code: 'IP3', status_desc: 'WITH DELIVERY COURIER [JAKARTA]' },
+        {
+          date: '2025-03-06 13:00:00',
+          code: 'D01',
+          desc: 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA]',
+        },
       ],
     });
     expect(events).toEqual([
@@ -222,6 +285,7 @@ describe('JNE tracking and push', () => {
         rawCode: 'IP3',
         occurredAt: new Date('2025-03-06T03:00:05.000Z'),
       }),
+      expect.objectContaining({ status: 'delivered', rawCode: 'D01' }),
     ]);
   });
 });

@@ -11,11 +11,7 @@ import {
   weightKg,
 } from 'src/couriers/adapters/jnt/jnt.mapper';
 import { jntBasicAuth, jntDataSign, verifyJntSign } from 'src/couriers/adapters/jnt/jnt.signing';
-import {
-  JNT_FAILURE_NOTES,
-  JNT_MOVEMENT_RULES,
-  JNT_STATUS,
-} from 'src/couriers/adapters/jnt/jnt.status-table';
+import { JNT_MOVEMENT_RULES, JNT_STATUS } from 'src/couriers/adapters/jnt/jnt.status-table';
 import { COURIER_STATUSES, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { nestLogs } from '../../support/nest-logs';
 
@@ -104,9 +100,13 @@ describe('J&T status table', () => {
     ]);
   });
 
-  it('keeps an unknown code raw with no status, without throwing', () => {
+  it('flags an unknown code and keeps it raw, with no status when its words say nothing', () => {
     const e = event(999, 'Sesuatu yang baru', 'catatan');
-    expect(e).toMatchObject({ awb: AWB, status: null, rawCode: '999', isReturnLeg: false });
+    expect(e).toMatchObject({ awb: AWB, status: null, rawCode: '999', isReturnLeg: false, unmapped: true });
+    expect(event(203, 'Paket telah diterima oleh yang bersangkutan')).toMatchObject({
+      status: 'delivered',
+      unmapped: true,
+    });
     expect(e.rawText).toContain('Sesuatu yang baru');
     expect(e.reason).toBeUndefined();
     expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
@@ -189,16 +189,9 @@ describe('J&T failed delivery notes (152)', () => {
     expect(event(152, 'Paket gagal dikirim', note)).toMatchObject({ status: 'delivery_failed', reason });
   });
 
-  it('tests every keyword rule', () => {
-    expect(new Set(JNT_FAILURE_NOTES.map((r) => r.reason))).toEqual(
-      new Set([
-        'consignee_refused_no_money',
-        'consignee_refused_did_not_order',
-        'consignee_refused',
-        'address_problem',
-        'consignee_unreachable',
-        'consignee_absent',
-      ]),
+  it('reads the cause with the shared words classifier, whatever the case', () => {
+    expect(event(152, 'Paket gagal dikirim', 'penerima menolak, tidak ada uang').reason).toBe(
+      'consignee_refused_no_money',
     );
   });
 });

@@ -307,7 +307,9 @@ describe('ninja deliveries and measurements', () => {
         }),
       ).codCollected,
     ).toBe(false);
-    expect(toTrackingEvent(v1('Successful Delivery')).codCollected).toBe(false);
+    // Without a COD field the delivery says nothing about cash: the tracker decides from the parcel.
+    expect(toTrackingEvent(v1('Successful Delivery')).codCollected).toBeUndefined();
+    expect(toTrackingEvent(v1('Successful Delivery', { cash_on_delivery: 0 })).codCollected).toBe(false);
     expect(toTrackingEvent(v2('On Vehicle for Delivery')).codCollected).toBeUndefined();
   });
 

@@ -137,14 +137,21 @@ describe('SAP mapping', () => {
     ]);
   });
 
-  it('marks COD collected on delivery only when the parcel carried COD', () => {
-    expect(rowToEvent(row('POD - DELIVERED', { cod_value: '150000' })).codCollected).toBe(true);
-    expect(rowToEvent(row('POD - DELIVERED', { cod_value: '0' })).codCollected).toBe(false);
+  it('never reports COD cash: SAP tracking rows carry no COD field (sap-tracking-2.json, a COD parcel)', () => {
+    expect(rowToEvent(row('POD - DELIVERED', { pod_status_code: 'DL' })).codCollected).toBeUndefined();
   });
 
-  it('keeps an unknown checkpoint raw without a status, and does not throw', () => {
+  it('flags an unknown checkpoint and reads its words, without throwing', () => {
     const event = rowToEvent(row('SOMETHING NEW'));
-    expect(event).toMatchObject({ status: null, rawCode: 'SOMETHING NEW' });
+    expect(event).toMatchObject({ status: null, rawCode: 'SOMETHING NEW', unmapped: true });
+    expect(
+      rowToEvent({ ...row('POD - RETURN DELIVERED'), rowstate_web: 'Paket retur diterima pengirim' }),
+    ).toMatchObject({
+      status: 'returned',
+      isReturnLeg: true,
+      unmapped: true,
+    });
+    expect(rowToEvent(row('delivery ')).status).toBe('out_for_delivery');
     expect(nestLogs.warnings('CourierStatus').map((w) => w.message)).toContainEqual({
       courier: 'sap',
       code: 'SOMETHING NEW',

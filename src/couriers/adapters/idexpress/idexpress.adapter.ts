@@ -14,36 +14,37 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
-import { codFee } from '../../cod-fee';
 import { payloadText } from '../../payload-text';
+import { saysNotFound } from '../../answer-words';
 import { IdExpressClient, succeeded } from './idexpress.client';
+import {
+  decodeIdExpressWebhook,
+  idexpressOrder,
+  idexpressQuote,
+  idexpressTrackResults,
+} from './idexpress.decode';
 import {
   codCoverageBody,
   createBody,
-  estimateEta,
   IdExpressAccount,
   IdExpressCodCoverage,
   IdExpressCreated,
   IdExpressLastOperation,
-  IdExpressPushItem,
   IdExpressTracking,
   pickupWindow,
-  pushToEvents,
   quoteBody,
-  trackingToEvents,
+  ruleOf,
 } from './idexpress.mapper';
 import { IDEXPRESS_TOKEN_HEADER, verifyIdExpressToken } from './idexpress.signing';
-import { IDEXPRESS_STATUS } from './idexpress.status-table';
 import { actionCall, actionOutcome } from './idexpress.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
 /** Waybills per tracking call: the call takes a comma-separated list (idexpress.md §2); the limit is not public (assumed). */
 const TRACK_BATCH = 50;
-
-const NOT_FOUND = /not (be )?found|not exist|tidak ditemukan/i;
 
 /** ID Express (iDexpress) through its open API (couriers/idexpress.md). */
 export class IdExpressAdapter implements CourierAdapter {
@@ -79,7 +80,7 @@ export class IdExpressAdapter implements CourierAdapter {
       ),
       Promise.all(
         services.map((s) =>
-          this.client.call<number | string>(
+          this.client.call<unknown>(
             'POST',
             '/open/v1/waybill/get-standard-fee',
             quoteBody(r, s.code),
@@ -89,25 +90,7 @@ export class IdExpressAdapter implements CourierAdapter {
       ),
     ]);
     const codRows = succeeded(coverage) && Array.isArray(coverage.data) ? coverage.data : [];
-    return services.flatMap((info, i) => {
-      const fee = fees[i];
-      const price = Math.round(Number(fee.data));
-      // A non-zero code is ID Express's way of saying the route is not covered for this service.
-      if (!succeeded(fee) || !Number.isFinite(price) || price <= 0) return [];
-      const codAvailable =
-        info.cod && codRows.some((c) => String(c.expressType) === info.code && c.cod === true);
-      return [
-        {
-          courier: this.code,
-          service: info.code,
-          serviceName: info.name,
-          price,
-          codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
-          etaDays: estimateEta(info, r.origin, r.destination),
-          codAvailable,
-        },
-      ];
-    });
+    return services.flatMap((info, i) => idexpressQuote(fees[i], codRows, r, info) ?? []);
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
@@ -117,22 +100,7 @@ export class IdExpressAdapter implements CourierAdapter {
       createBody(r, new Date()),
       signal,
     );
-    const items = succeeded(envelope) && Array.isArray(envelope.data) ? envelope.data : [];
-    const item = items.find((i) => i.orderNo === r.reference) ?? items[0];
-    if (item && Number(item.code) === 0 && item.waybillNo)
-      return { courier: this.code, awb: item.waybillNo, reference: r.reference, service: r.service };
-    const rawCode = String(item ? item.code : envelope.code);
-    const msg = payloadText(item ? item.msg : envelope.desc);
-    // A repeated orderNo answers item code -1 with the existing waybill (idexpress.md §3.2): reconcile with findByReference.
-    if (item && Number(item.code) === -1)
-      throw rejected(this.code, 'duplicate', rawCode, item.waybillNo ? `${msg} (${item.waybillNo})` : msg);
-    if (/\bCOD\b/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', rawCode, msg);
-    if (/not covered|not served|out of (service )?area|tidak dilayani|jangkauan/i.test(msg))
-      throw rejected(this.code, 'unserviceable_route', rawCode, msg);
-    if (/weight|berat/i.test(msg)) throw rejected(this.code, 'too_heavy', rawCode, msg);
-    if (/address|alamat|district|city|kecamatan|kota/i.test(msg))
-      throw rejected(this.code, 'bad_address', rawCode, msg);
-    throw rejected(this.code, 'invalid_request', rawCode, msg || 'ID Express created no waybill');
+    return idexpressOrder(envelope, r.reference, r.service);
   }
 
   /**
@@ -156,7 +124,7 @@ export class IdExpressAdapter implements CourierAdapter {
     const msg = payloadText(envelope.desc);
     throw rejected(
       this.code,
-      NOT_FOUND.test(msg) ? 'not_found' : 'invalid_request',
+      saysNotFound(msg) ? 'not_found' : 'invalid_request',
       String(envelope.code),
       msg,
     );
@@ -175,7 +143,7 @@ export class IdExpressAdapter implements CourierAdapter {
       return { cancelled: false, reason: 'already_picked_up', rawMessage: msg };
     if (/(already|has been|sudah)\s+(been\s+)?(cancel|batal|dibatalkan)/i.test(msg))
       return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
-    if (NOT_FOUND.test(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
+    if (saysNotFound(msg)) return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
 
@@ -203,22 +171,7 @@ export class IdExpressAdapter implements CourierAdapter {
         chunk.join(','),
         signal,
       );
-      if (!succeeded(envelope)) {
-        if (NOT_FOUND.test(payloadText(envelope.desc))) continue; // none of the chunk is known
-        throw rejected(this.code, 'invalid_request', String(envelope.code), payloadText(envelope.desc));
-      }
-      const list = Array.isArray(envelope.data) ? envelope.data : envelope.data ? [envelope.data] : [];
-      const asked = new Map(chunk.map((awb) => [awb.toUpperCase(), awb]));
-      for (const t of list) {
-        const awb = asked.get(payloadText(t?.basicInfo?.waybillNo).toUpperCase());
-        // Unknown waybills are left out or come back without basic info.
-        if (!awb) continue;
-        found.set(awb, {
-          awb,
-          found: true,
-          events: trackingToEvents({ ...t, basicInfo: { ...t.basicInfo, waybillNo: awb } }),
-        });
-      }
+      for (const result of idexpressTrackResults(chunk, envelope)) found.set(result.awb, result);
     }
     return awbs.map((awb) => found.get(awb) ?? { awb, found: false });
   }
@@ -229,33 +182,8 @@ export class IdExpressAdapter implements CourierAdapter {
     if (given === undefined || given === '') throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!token || !verifyIdExpressToken(given, token))
       throw new CourierWebhookRejectedError(this.code, 'forged');
-    let body: unknown;
-    try {
-      body = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new CourierWebhookRejectedError(this.code, 'malformed');
-    }
-    // The push is an array, sometimes of several items (idexpress.md §3.6); a lone object is accepted too.
-    const items = (Array.isArray(body) ? body : [body]) as IdExpressPushItem[];
-    const wellFormed = (i: IdExpressPushItem) =>
-      i &&
-      typeof i === 'object' &&
-      typeof i.waybillNo === 'string' &&
-      i.waybillNo &&
-      typeof i.operationType === 'string' &&
-      i.lastOperationTime !== undefined;
-    if (!items.every(wellFormed)) throw new CourierWebhookRejectedError(this.code, 'malformed');
-    const events = pushToEvents(items);
-    // A shared token cannot expire, so each item's own time bounds replays.
-    const window = this.webhookMaxAgeSeconds * 1000;
-    if (
-      events.some(
-        (e) =>
-          Number.isNaN(e.occurredAt.getTime()) || Math.abs(now.getTime() - e.occurredAt.getTime()) > window,
-      )
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    const events = decodeIdExpressWebhook(request.rawBody);
+    assertFreshPush(this.code, events, now, this.webhookMaxAgeSeconds);
     return events;
   }
 
@@ -271,16 +199,14 @@ export class IdExpressAdapter implements CourierAdapter {
       signal,
     );
     if (!succeeded(envelope)) {
-      if (NOT_FOUND.test(payloadText(envelope.desc))) return null;
+      if (saysNotFound(payloadText(envelope.desc))) return null;
       throw rejected(this.code, 'invalid_request', String(envelope.code), payloadText(envelope.desc));
     }
     const rows = (Array.isArray(envelope.data) ? envelope.data : []).filter(
       (row) => row?.waybillNo && row.orderNo === reference,
     );
     // A cancelled order is not the live one (ID Express refuses the orderNo again, so at most one is).
-    const live = rows.filter(
-      (row) => IDEXPRESS_STATUS[payloadText(row.lastStatus).trim()]?.status !== 'cancelled',
-    );
+    const live = rows.filter((row) => ruleOf(payloadText(row.lastStatus)).rule?.status !== 'cancelled');
     const row = live[live.length - 1];
     return row
       ? { courier: this.code, awb: row.waybillNo, reference, service: payloadText(row.expressType) }

@@ -11,12 +11,14 @@ import type {
 import { locationCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
-import { reportUnknownCode } from '../../unknown-codes';
+import { reasonOfWords } from '../../status-words';
+import { unknownLine } from '../../unknown-codes';
 import {
   ATTEMPT_REASONS,
-  IDEXPRESS_PROBLEM_KEYWORDS,
+  IDEXPRESS_ATTEMPT_CODES,
   IDEXPRESS_PROBLEM_REASON,
   IDEXPRESS_STATUS,
+  IdExpressStatusRule,
 } from './idexpress.status-table';
 
 export interface IdExpressAccount {
@@ -153,7 +155,9 @@ export interface IdExpressHistory {
 
 export interface IdExpressTracking {
   basicInfo: { orderNo?: string; orderTime?: number | string; waybillNo: string };
+  /** The list is `historys` in public clients and `history` in a recorded answer: both are read. */
   historys?: IdExpressHistory[];
+  history?: IdExpressHistory[];
   /** `codAmount` is assumed (not in the public clients): it tells a COD parcel's POD from a prepaid one. */
   itemInfo?: { weight?: number | string; codAmount?: number | string } & Record<string, unknown>;
   senderInfo?: Record<string, unknown>;
@@ -165,8 +169,11 @@ export interface IdExpressPushItem {
   waybillNo: string;
   orderNo?: string;
   operationType: string;
-  /** Epoch seconds. */
-  lastOperationTime: number | string;
+  /** Epoch seconds (`operationTime` in some pushes, as in tracking). */
+  lastOperationTime?: number | string;
+  operationTime?: number | string;
+  /** The problem's text (`description` in some pushes, as in tracking). */
+  description?: string;
   courierName?: string;
   currentBranch?: string;
   nextBranch?: string;
@@ -198,15 +205,32 @@ export function epochToDate(value: unknown): Date {
   return new Date(n < 1e11 ? n * 1000 : n);
 }
 
-/** The normalized reason of a problem line: its code first, then keywords in its text. */
+/** The problem's own words: the cause between 【】 after "reason is" when ID Express frames it so. */
+function problemWords(description: string): string {
+  return /reason is\s*【([^】]*)】/i.exec(description)?.[1] ?? description;
+}
+
+/**
+ * The normalized reason of a problem line: a code that names a cause, else the words of its text
+ * (status-words.ts), else what the code says (`attempt_failed` for `102`).
+ */
 export function problemReason(
   problemCode: string | undefined,
   description: string | undefined,
 ): CourierReason | undefined {
-  const code = payloadText(problemCode).trim();
-  if (code && IDEXPRESS_PROBLEM_REASON[code]) return IDEXPRESS_PROBLEM_REASON[code];
-  const text = payloadText(description);
-  return IDEXPRESS_PROBLEM_KEYWORDS.find(([re]) => re.test(text))?.[1];
+  const byCode = IDEXPRESS_PROBLEM_REASON[payloadText(problemCode).trim()];
+  if (byCode && byCode !== 'attempt_failed') return byCode;
+  return reasonOfWords(problemWords(payloadText(description))) ?? byCode;
+}
+
+const operationKey = (name: string) => name.replace(/\s+/g, ' ').trim().toLowerCase();
+const RULES = new Map(Object.entries(IDEXPRESS_STATUS).map(([name, rule]) => [operationKey(name), rule]));
+
+/** The table's rule for an `operationType`, spelled in any case and spacing. */
+export function ruleOf(operationType: string): { name: string; rule?: IdExpressStatusRule } {
+  const key = operationKey(operationType);
+  const name = Object.keys(IDEXPRESS_STATUS).find((n) => operationKey(n) === key) ?? operationType.trim();
+  return { name, rule: RULES.get(key) };
 }
 
 /**
@@ -236,12 +260,19 @@ export interface IdExpressLine {
 
 /** One line (tracking history or push item) → a normalized event, reading and updating the leg context. */
 export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent {
-  const name = payloadText(line.operationType).trim();
-  const rule = IDEXPRESS_STATUS[name];
-  if (!rule) reportUnknownCode('idexpress', name);
-  let status = rule?.status ?? null;
+  const raw = payloadText(line.operationType).replace(/\s+/g, ' ').trim();
+  const { name, rule } = ruleOf(raw);
+  let status: TrackingEvent['status'] = rule?.status ?? null;
   let reason = rule?.reason;
   let returnLeg = Boolean(rule?.returnLeg || (rule && ctx.returnLeg));
+  let unmapped: true | undefined;
+  if (!rule) {
+    const unknown = unknownLine('idexpress', raw, [raw, payloadText(line.description)].join(' '));
+    unmapped = unknown.unmapped;
+    status = unknown.meaning?.status ?? null;
+    reason = unknown.meaning?.reason;
+    returnLeg = Boolean(unknown.meaning?.returnLeg || (status && ctx.returnLeg));
+  }
 
   if (rule?.afterPickup && ctx.pickedUp !== false) status = rule.afterPickup;
   if (rule?.afterDeliveryScan) {
@@ -249,10 +280,11 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     // about the parcel itself (lost, damaged, misrouted, held); before one it holds the parcel.
     const found = problemReason(line.problemCode, line.description);
     const attempt = found ? ATTEMPT_REASONS.has(found) : true;
+    const attemptCode = IDEXPRESS_ATTEMPT_CODES.has(payloadText(line.problemCode).trim());
     if (
       !ctx.returnLeg &&
       attempt &&
-      (ctx.deliveryScan === true || (ctx.deliveryScan === undefined && found))
+      (attemptCode || ctx.deliveryScan === true || (ctx.deliveryScan === undefined && found))
     ) {
       status = rule.afterDeliveryScan;
       reason = found ?? 'attempt_failed';
@@ -271,8 +303,16 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
   }
 
   if (rule && !['Pickup Request', 'Pickup Failure', 'Cancel Order'].includes(name)) ctx.pickedUp = true;
-  if (name === 'Delivery Scan' && !ctx.returnLeg) ctx.deliveryScan = true;
-  if (rule?.returnLeg) ctx.returnLeg = true;
+  if (
+    !rule &&
+    status &&
+    !['created', 'pickup_requested', 'cancelled'].includes(status) &&
+    reason !== 'pickup_failed'
+  )
+    ctx.pickedUp = true;
+  if ((name === 'Delivery Scan' || (!rule && status === 'out_for_delivery')) && !ctx.returnLeg)
+    ctx.deliveryScan = true;
+  if (rule?.returnLeg || (!rule && returnLeg)) ctx.returnLeg = true;
 
   const pod =
     status === 'delivered' && (line.signer || line.relation)
@@ -282,30 +322,49 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     awb: line.awb,
     status,
     ...(reason ? { reason } : {}),
-    rawCode: name,
-    rawText: [name, line.problemCode, line.description, pod].filter(Boolean).join(' '),
+    rawCode: rule ? name : raw,
+    rawText: [raw, line.problemCode, line.description, pod].filter(Boolean).join(' '),
     occurredAt: line.at,
     location: line.location || undefined,
     isReturnLeg: returnLeg,
     ...(status === 'delivered' && line.codAmount !== undefined ? { codCollected: line.codAmount > 0 } : {}),
+    ...(unmapped ? { unmapped } : {}),
   };
 }
 
 const amount = (value: unknown): number | undefined =>
   value === undefined || value === null || value === '' ? undefined : Number(value) || 0;
 
-/** A waybill's whole history (oldest first, as ID Express returns it) → events, with the context built along. */
+/**
+ * The history lines in the order they happened. ID Express lists them newest first in a recorded answer
+ * (idexpress-tracking-1.json) and oldest first in others: the list is turned when its first line is newer
+ * than its last, and otherwise kept as listed, never sorted by time, since some lines carry wrong clocks
+ * (two lines of that answer read 2020 in a 2021 journey).
+ */
+export function linesInOrder<T>(lines: T[], at: (line: T) => Date): T[] {
+  const times = lines.map((l) => at(l).getTime()).filter((t) => Number.isFinite(t));
+  return times.length > 1 && times[0] > times[times.length - 1] ? [...lines].reverse() : [...lines];
+}
+
+/** A waybill's whole history → events, oldest first, with the context built along. */
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const awb = t.basicInfo.waybillNo;
   const codAmount = amount(t.itemInfo?.codAmount);
-  const lines = [...(t.historys ?? [])]
-    .map((h) => ({ h, at: epochToDate(h.operationTime) }))
-    .sort((a, b) => (a.at.getTime() || 0) - (b.at.getTime() || 0));
+  const listed = Array.isArray(t.historys) ? t.historys : Array.isArray(t.history) ? t.history : [];
+  const lines = linesInOrder(
+    listed
+      .filter((h): h is IdExpressHistory => !!h && typeof h === 'object')
+      .map((h) => ({
+        h,
+        at: epochToDate(h.operationTime),
+      })),
+    (l) => l.at,
+  );
   const ctx = freshContext();
   return lines.map(({ h, at }) =>
     lineToEvent(
       {
-        awb: h.waybillNo || awb,
+        awb,
         operationType: h.operationType,
         at,
         location: h.currentBranch,
@@ -330,10 +389,10 @@ export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
       {
         awb: item.waybillNo,
         operationType: item.operationType,
-        at: epochToDate(item.lastOperationTime),
+        at: epochToDate(item.lastOperationTime ?? item.operationTime),
         location: item.currentBranch,
         problemCode: item.problemCode,
-        description: item.problemDescription,
+        description: item.problemDescription ?? item.description,
         signer: item.signer,
         relation: item.relation,
         codAmount: amount(item.codAmount),

@@ -14,7 +14,9 @@ export interface IdExpressStatusRule {
 }
 
 /**
- * Every ID Express `operationType` and what it means (idexpress.md §4). Lines marked assumed are the
+ * Every ID Express `operationType` and what it means (idexpress.md §4, and the recorded answers in
+ * samples/idexpress-tracking-*.json). ID Express spells them in any case ("Delivery scan", "pick up
+ * scan"): they are looked up case-insensitively with spaces collapsed. Lines marked assumed are the
  * simulator's choices where ID Express publishes nothing: confirm them against its sandbox.
  */
 export const IDEXPRESS_STATUS: Record<string, IdExpressStatusRule> = {
@@ -27,6 +29,9 @@ export const IDEXPRESS_STATUS: Record<string, IdExpressStatusRule> = {
   'Sending scan': { status: 'in_transit', movement: true },
   'Arrival scan': { status: 'in_transit', movement: true },
   'Unloading scan': { status: 'in_transit', movement: true },
+  // Bagging at a hub, seen around every loading and unloading in a recorded answer (idexpress-tracking-1).
+  'Packing scan': { status: 'in_transit', movement: true },
+  'Unpacking scan': { status: 'in_transit', movement: true },
   'Delivery Scan': { status: 'out_for_delivery', movement: true },
   'Problem On Shipment scan': {
     status: 'exception',
@@ -43,10 +48,13 @@ export const IDEXPRESS_STATUS: Record<string, IdExpressStatusRule> = {
 };
 
 /**
- * `problemCode` on `Problem On Shipment scan` lines. The list is not public (idexpress.md §4): these codes
- * are assumed, and texts are classified by keyword when a code is unknown.
+ * `problemCode` on `Problem On Shipment scan` lines. The list is not public (idexpress.md §4). `102` is
+ * real: a recorded answer marks both failed attempts with it and gives the cause in the text
+ * ("Pelanggan tidak di tempat"), so it is a failed attempt whose reason comes from the words. `01`–`11`
+ * are the sandbox's assumed codes. A text that names a cause outranks a code that names none.
  */
 export const IDEXPRESS_PROBLEM_REASON: Record<string, CourierReason> = {
+  '102': 'attempt_failed',
   '01': 'address_problem',
   '02': 'consignee_absent',
   '03': 'consignee_unreachable',
@@ -60,25 +68,8 @@ export const IDEXPRESS_PROBLEM_REASON: Record<string, CourierReason> = {
   '11': 'attempt_failed',
 };
 
-/** Keyword rules over the problem text (Indonesian or English), first match wins. */
-export const IDEXPRESS_PROBLEM_KEYWORDS: [RegExp, CourierReason][] = [
-  [
-    /(tolak|refus|reject).*(uang|money|bayar|pay|cod)|(uang|money|bayar|pay|cod).*(tolak|refus|reject)/i,
-    'consignee_refused_no_money',
-  ],
-  [
-    /(tolak|refus|reject).*(tidak|not|never|didn.?t).{0,10}(pesan|order)|(tidak|not|never|didn.?t).{0,10}(pesan|order)/i,
-    'consignee_refused_did_not_order',
-  ],
-  [/tolak|refus|reject/i, 'consignee_refused'],
-  [/alamat|address/i, 'address_problem'],
-  // "Pelanggan tidak di tempat" (customer not there) is how a recorded failed attempt reads (idexpress-tracking-1.json).
-  [/tidak (ada )?di ?(rumah|tempat)|rumah kosong|not (at )?home|absent|nobody/i, 'consignee_absent'],
-  [/telepon|telpon|phone|hubungi|contact|unreachable/i, 'consignee_unreachable'],
-  [/hilang|lost/i, 'lost'],
-  [/rusak|damage/i, 'damaged'],
-  [/salah (rute|sortir)|misrout|missort/i, 'misroute'],
-];
+/** Problem codes that mark a failed delivery attempt whatever scan came before (real data: `102`). */
+export const IDEXPRESS_ATTEMPT_CODES: ReadonlySet<string> = new Set(['102']);
 
 /** Reasons that describe a delivery attempt at the consignee (a problem after `Delivery Scan` with one is a failed attempt). */
 export const ATTEMPT_REASONS: ReadonlySet<CourierReason> = new Set<CourierReason>([

@@ -1,6 +1,7 @@
 import type {
   CourierOrder,
   CourierReason,
+  CourierStatus,
   CourierServiceInfo,
   CreateOrderRequest,
   Parcel,
@@ -12,9 +13,16 @@ import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { locationCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
-import { reportUnknownCode } from '../../unknown-codes';
+import { attemptReasonOfWords, classifyStatusWords, reasonOfWords } from '../../status-words';
+import { unknownLine } from '../../unknown-codes';
 import { formatWibDayFirst, parseWib, wibDate } from 'src/common/wib';
-import { JNE_REASON_KEYWORDS, JNE_STATUS, JneCodeMeaning } from './jne.status-table';
+import {
+  JNE_CODE_FAMILIES,
+  JNE_LEGACY_MANIFEST,
+  JNE_LEGACY_RUNSHEET,
+  JNE_STATUS,
+  JneCodeMeaning,
+} from './jne.status-table';
 
 /** A JNE request body: form fields. */
 export type JneForm = Record<string, string | number>;
@@ -231,7 +239,7 @@ export interface JneHistory {
   code: string;
 }
 
-/** The tracking summary; every value is a string (jne.md §3.6). */
+/** The tracking summary; every value is a string (jne.md §3.6). JNE tracking carries no COD field. */
 export interface JneCnote {
   cnote_no: string;
   reference_number?: string;
@@ -241,37 +249,48 @@ export interface JneCnote {
   last_status?: string;
   cnote_pod_date?: string;
   city_name?: string;
-  /** Assumed (not in JNE's public samples): whether the parcel is COD, and the amount. */
-  cod_flag?: string;
-  cod_amount?: string;
+}
+
+/** The pre-2016 answer's lines (samples/jne-tracking-5.json). */
+export interface JneManifest {
+  manifest_code?: string;
+  keterangan?: string;
+  manifest_date?: string;
+  city_name?: string;
+}
+export interface JneRunsheet {
+  mrsheet_date?: string;
+  pod_status?: string;
+  city_name?: string;
 }
 
 export interface JneTracking {
   cnote: JneCnote;
   detail?: Record<string, string>[];
   history?: JneHistory[];
+  manifest?: JneManifest[];
+  runsheet?: JneRunsheet[];
 }
 
-/** Assumed push shape (jne.md §3.7), with the assumed COD fields of the tracking summary. */
+/** Assumed push shape (jne.md §3.7): one client's `{awb, status, history[]}`. */
 export interface JneWebhook {
   awb: string;
   status?: string;
   order_id?: string;
-  cod_flag?: string;
-  cod_amount?: string;
-  history: { date: string; status_code: string; status_desc: string }[];
+  history: { date: string; status_code?: string; status_desc?: string; code?: string; desc?: string }[];
 }
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /**
  * A JNE time: history `DD-MM-YYYY HH:mm` and push `YYYY-MM-DD HH:mm:ss` (WIB), summary ISO with
- * `+07:00`, or the older summary style `04 SEP 2019  13:46`. null when it is none of them.
+ * `+07:00`, or the older summary styles `04 SEP 2019  13:46` and `14-MAR-2015 03:24`. null when it is
+ * none of them.
  */
 export function parseJneDate(text: string): Date | null {
   const wib = parseWib(text);
   if (wib) return wib;
-  const old = /^(\d{1,2}) ([A-Z]{3}) (\d{4})\s+(\d{2}):(\d{2})$/i.exec(text.trim());
+  const old = /^(\d{1,2})[ -]([A-Z]{3})[ -](\d{4})\s+(\d{2}):(\d{2})$/i.exec(text.trim());
   if (old && MONTHS.includes(old[2].toUpperCase())) {
     const month = String(MONTHS.indexOf(old[2].toUpperCase()) + 1).padStart(2, '0');
     return parseWib(`${old[1].padStart(2, '0')}-${month}-${old[3]} ${old[4]}:${old[5]}`);
@@ -290,30 +309,57 @@ export function locationOf(desc: string): string | undefined {
 }
 
 /** A failure reason read from the `desc` text, or undefined when it names none. */
-export function reasonOf(desc: string): CourierReason | undefined {
-  const text = desc.toUpperCase();
-  return JNE_REASON_KEYWORDS.find(([pattern]) => pattern.test(text))?.[1];
+export const reasonOf = (desc: string): CourierReason | undefined => reasonOfWords(desc);
+
+/** What JNE's lines of one parcel have said so far, read as each line is mapped (oldest first). */
+export interface JneContext {
+  /** A physical scan has happened (a shipper's cancel is then a return). */
+  pickedUp?: boolean;
+  /** A return has started: later movement scans are the way back. */
+  returnLeg?: boolean;
+}
+
+type Meaning = { status: CourierStatus | null; reason?: CourierReason; returnLeg?: boolean };
+
+/** The meaning of a known code in context: the table's, its after-pickup variant, and the return leg. */
+function inContext(known: JneCodeMeaning, ctx: JneContext): Meaning {
+  const m = ctx.pickedUp && known.afterPickup ? known.afterPickup : known;
+  if (!ctx.returnLeg || m.returnLeg) return m;
+  // On the way back, JNE's movement codes move the parcel toward the shipper, and a POD is the shipper's.
+  if (m.status === 'picked_up' || m.status === 'in_transit' || m.status === 'out_for_delivery')
+    return { status: 'returning_to_sender', returnLeg: true };
+  if (m.status === 'delivered') return { status: 'returned', returnLeg: true };
+  return m;
 }
 
 /**
- * The meaning of a code: the table, then the rules of jne.md §4 for codes outside it (any `U…` is a
- * failed attempt; a return shows as text containing RETURN).
+ * One history entry (or pushed one) → a normalized event. A code outside the table is flagged `unmapped`
+ * and read by its family (jne.md §4), else by the words of its `desc`. A failed attempt whose code names
+ * no cause takes its reason from `desc`.
  */
-export function meaningOf(code: string, desc: string): JneCodeMeaning | null {
-  const known = JNE_STATUS[code];
-  if (known) return known;
-  if (/^U[0-9B]/.test(code)) return { status: 'delivery_failed', reason: 'attempt_failed' };
-  if (/\bRETURN/.test(desc.toUpperCase())) return { status: 'returning_to_sender', returnLeg: true };
-  return null;
-}
-
-/** One history entry (or pushed one) → a normalized event; unknown codes stay raw with status null. */
-export function historyToEvent(awb: string, h: JneHistory, context: { cod?: boolean } = {}): TrackingEvent {
+export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {}): TrackingEvent {
   const code = payloadText(h.code).trim().toUpperCase();
   const desc = payloadText(h.desc).trim();
-  const meaning = meaningOf(code, desc);
-  if (!meaning) reportUnknownCode('jne', code);
-  const reason = meaning?.status === 'delivery_failed' ? (reasonOf(desc) ?? meaning.reason) : meaning?.reason;
+  const known = JNE_STATUS[code];
+  let meaning: Meaning | null;
+  let unmapped: true | undefined;
+  if (known) meaning = inContext(known, ctx);
+  else {
+    const unknown = unknownLine('jne', code, desc);
+    unmapped = unknown.unmapped;
+    const family = JNE_CODE_FAMILIES.find(([pattern]) => code && pattern.test(code))?.[1];
+    meaning = family ? inContext(family, ctx) : unknown.meaning;
+  }
+  let reason = meaning?.reason;
+  if (meaning?.status === 'delivery_failed' && reason === 'attempt_failed') reason = attemptReason(desc);
+  // Any scan but a booking, a cancel or a failed pickup means JNE holds the parcel.
+  if (
+    meaning?.status &&
+    !['created', 'pickup_requested', 'cancelled'].includes(meaning.status) &&
+    reason !== 'pickup_failed'
+  )
+    ctx.pickedUp = true;
+  if (meaning?.returnLeg) ctx.returnLeg = true;
   return {
     awb,
     status: meaning?.status ?? null,
@@ -323,40 +369,87 @@ export function historyToEvent(awb: string, h: JneHistory, context: { cod?: bool
     occurredAt: parseJneDate(payloadText(h.date)) ?? new Date(NaN),
     location: locationOf(desc),
     isReturnLeg: meaning?.returnLeg ?? false,
-    ...(meaning?.status === 'delivered' ? { codCollected: context.cod ?? false } : {}),
+    ...(unmapped ? { unmapped } : {}),
   };
 }
 
-/** Whether the summary says COD (assumed fields, see JneCnote). */
-export const isCod = (c: Pick<JneCnote, 'cod_flag' | 'cod_amount'>) =>
-  c.cod_flag === 'YES' || Number(c.cod_amount ?? 0) > 0;
+/** The reason of a failed attempt whose code names none: the words of its `desc`, else `attempt_failed`. */
+const attemptReason = (desc: string): CourierReason => attemptReasonOfWords(desc) ?? 'attempt_failed';
+
+/** The legacy answer's manifests and delivery run sheets → events (samples/jne-tracking-5.json). */
+function legacyLines(t: JneTracking): { h: JneHistory; meaning: JneCodeMeaning; place?: string }[] {
+  const manifests = (t.manifest ?? []).map((m) => {
+    const code = payloadText(m.manifest_code).trim();
+    const words = payloadText(m.keterangan).trim();
+    return {
+      h: { code: `MANIFEST:${code}`, desc: words, date: payloadText(m.manifest_date) },
+      meaning: JNE_LEGACY_MANIFEST[code] ?? classifyStatusWords(words) ?? { status: 'in_transit' },
+      place: payloadText(m.city_name).trim() || undefined,
+    };
+  });
+  const runsheets = (t.runsheet ?? []).map((r) => ({
+    h: {
+      code: 'RUNSHEET',
+      desc: `DELIVERY RUNSHEET ${payloadText(r.pod_status)}`.trim(),
+      date: payloadText(r.mrsheet_date),
+    },
+    meaning: JNE_LEGACY_RUNSHEET,
+    place: payloadText(r.city_name).trim() || undefined,
+  }));
+  return [...manifests, ...runsheets];
+}
 
 /**
- * A tracking answer → events, oldest first. `pod_status: DELIVERED` is trusted even when no history
- * entry says so (jne.md §4), from the summary's POD code and date.
+ * A tracking answer → events, oldest first as JNE lists them. `pod_status: DELIVERED` is trusted even
+ * when no history entry says so (jne.md §4), from the summary's POD code and date. JNE tracking has no
+ * COD field: `codCollected` is left to the tracker (a COD parcel delivered).
  */
 export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
-  const cod = isCod(t.cnote);
-  const events = (t.history ?? []).map((h) => historyToEvent(awb, h, { cod }));
+  const ctx: JneContext = {};
+  const events = (t.history ?? []).map((h) => historyToEvent(awb, h, ctx));
+  if (!t.history?.length)
+    for (const { h, meaning, place } of legacyLines(t)) {
+      events.push({
+        awb,
+        status: meaning.status,
+        rawCode: h.code,
+        rawText: h.desc,
+        occurredAt: parseJneDate(h.date) ?? new Date(NaN),
+        location: place,
+        isReturnLeg: false,
+      });
+      ctx.pickedUp = true;
+    }
   if (
-    payloadText(t.cnote.pod_status).toUpperCase() === 'DELIVERED' &&
-    !events.some((e) => e.status === 'delivered')
+    payloadText(t.cnote.pod_status).trim().toUpperCase() === 'DELIVERED' &&
+    !events.some((e) => e.status === 'delivered' || e.status === 'returned')
   ) {
-    const code =
-      t.cnote.pod_code && JNE_STATUS[t.cnote.pod_code]?.status === 'delivered' ? t.cnote.pod_code : 'D01';
+    const pod = payloadText(t.cnote.pod_code).trim().toUpperCase();
+    const code = JNE_STATUS[pod]?.status === 'delivered' ? pod : 'D01';
     const at = parseJneDate(payloadText(t.cnote.cnote_pod_date));
     const last = events[events.length - 1];
+    const desc = payloadText(t.cnote.last_status).trim() || 'DELIVERED';
     events.push({
-      ...historyToEvent(awb, { code, desc: t.cnote.last_status ?? 'DELIVERED', date: '' }, { cod }),
+      ...historyToEvent(awb, { code, desc, date: '' }, ctx),
       occurredAt: at ?? last?.occurredAt ?? new Date(NaN),
+      location: locationOf(desc) ?? (payloadText(t.cnote.city_name).trim() || undefined),
     });
   }
   return events;
 }
 
+/** A push's history → events (the assumed push shape, with either spelling of code and text). */
 export function webhookToEvents(w: JneWebhook): TrackingEvent[] {
-  const cod = isCod(w);
+  const ctx: JneContext = {};
   return w.history.map((h) =>
-    historyToEvent(w.awb, { date: h.date, desc: h.status_desc, code: h.status_code }, { cod }),
+    historyToEvent(
+      w.awb,
+      {
+        date: payloadText(h.date),
+        desc: payloadText(h.status_desc ?? h.desc),
+        code: payloadText(h.status_code ?? h.code),
+      },
+      ctx,
+    ),
   );
 }

@@ -14,52 +14,37 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
 import type { LocationDirectory } from '../../locations';
-import { codFee } from '../../cod-fee';
 import { payloadText } from '../../payload-text';
+import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { JntClient } from './jnt.client';
 import {
+  decodeJntWebhook,
+  isTrue,
+  JntOrderReply,
+  jntOrder,
+  jntPushJson,
+  jntQuotes,
+  JntTariffReply,
+  jntTrackResult,
+  JntTrackingError,
+} from './jnt.decode';
+import {
   cancelItem,
-  historyToEvent,
   JNT_EXPRESS_TYPE,
   JntAccount,
-  JntHistory,
   JntTracking,
   orderItem,
-  tariffContent,
   tariffData,
-  trackingToEvents,
   weightKg,
 } from './jnt.mapper';
 import { verifyJntSign } from './jnt.signing';
 import { instructionItem, instructionOutcome, JntInstructionReply } from './jnt.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
-
-/** J&T mixes string and boolean flags ("true", true). */
-const isTrue = (flag: unknown) => flag === true || String(flag).toLowerCase() === 'true';
-
-interface TariffReply {
-  is_success: string | boolean;
-  message?: string;
-  content?: unknown;
-}
-
-interface OrderReply {
-  success: boolean | string;
-  desc?: string;
-  detail?: { awb_no?: string; orderid?: string; status?: string; reason?: string; etd?: string }[];
-}
-
-interface TrackingError {
-  error_id?: string | number;
-  error_message?: string;
-}
-
-/** Top-level refusals that mean the credentials or the signature are wrong (text assumed: jnt.md §5). */
-const AUTH_TEXT = /sign|api_?key|username|unauthori[sz]ed|password|eccompany|cus(tomer)? ?name|auth/i;
 
 /** J&T Express Indonesia through its legacy e-commerce API (couriers/jnt.md). */
 export class JntAdapter implements CourierAdapter {
@@ -95,7 +80,7 @@ export class JntAdapter implements CourierAdapter {
     signal?: AbortSignal,
   ): Promise<ServiceQuote[]> {
     if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
-    const reply = await this.client.form<TariffReply>(
+    const reply = await this.client.form<JntTariffReply>(
       'tariff',
       'data',
       'sign',
@@ -103,36 +88,14 @@ export class JntAdapter implements CourierAdapter {
       this.account.JNT_TARIFF_KEY,
       signal,
     );
-    if (!isTrue(reply.is_success)) {
-      const msg = payloadText(reply.message);
-      if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'is_success=false', msg);
-      // "Invalid area code": a place J&T has no tariff for is a route it does not serve.
-      if (/area|kota|kecamatan|not found|tidak ditemukan|jangkau/i.test(msg)) return [];
-      throw rejected(this.code, 'invalid_request', 'is_success=false', msg);
-    }
-    // An empty list means the route is not covered (jnt.md §3.1).
-    const rate = tariffContent(reply.content).find((c) => (c.productType ?? c.name) === info.code);
-    const price = Math.ceil(Number(rate?.cost));
-    if (!rate || !Number.isSafeInteger(price) || price <= 0) return [];
-    return [
-      {
-        courier: this.code,
-        service: info.code,
-        serviceName: info.name,
-        price,
-        codFee: r.codAmount && info.cod ? codFee(info, r.codAmount) : 0,
-        // The tariff gives no transit time; the create answer's `etd` comes too late for a quote.
-        etaDays: { ...info.slaDays },
-        codAvailable: info.cod,
-      },
-    ];
+    return jntQuotes(reply, r, [info]);
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
     if (!JNT_EXPRESS_TYPE[r.service] || !this.catalogue.some((s) => s.code === r.service)) {
       throw rejected(this.code, 'invalid_request', 'SERVICE', `J&T has no service ${r.service}`);
     }
-    const reply = await this.client.form<OrderReply>(
+    const reply = await this.client.form<JntOrderReply>(
       'create',
       'data_param',
       'data_sign',
@@ -140,33 +103,7 @@ export class JntAdapter implements CourierAdapter {
       this.account.JNT_ORDER_KEY,
       signal,
     );
-    if (!isTrue(reply.success)) {
-      const msg = payloadText(reply.desc);
-      throw rejected(this.code, AUTH_TEXT.test(msg) ? 'auth' : 'invalid_request', 'success=false', msg);
-    }
-    const item = reply.detail?.[0];
-    if (item && /^sukses$/i.test(payloadText(item.status)) && item.awb_no) {
-      return { courier: this.code, awb: item.awb_no, reference: r.reference, service: r.service };
-    }
-    // Errors still come with success: true; the item says why (jnt.md §3.2).
-    const reason = payloadText(item?.reason ?? reply.desc, 'no order in the answer');
-    const rawCode = payloadText(item?.status, 'Error');
-    if (/orderid tidak boleh sama|duplicate/i.test(reason)) {
-      throw rejected(
-        this.code,
-        'duplicate',
-        rawCode,
-        item?.awb_no ? `${reason} (awb_no ${item.awb_no})` : reason,
-      );
-    }
-    if (/\bCOD\b/i.test(reason)) throw rejected(this.code, 'cod_not_allowed', rawCode, reason);
-    if (/jangkau|tidak dilayani|tidak tersedia/i.test(reason))
-      throw rejected(this.code, 'unserviceable_route', rawCode, reason);
-    if (/kecamatan|alamat|area|kode pos|zip/i.test(reason))
-      throw rejected(this.code, 'bad_address', rawCode, reason);
-    if (/berat|weight/i.test(reason)) throw rejected(this.code, 'too_heavy', rawCode, reason);
-    if (AUTH_TEXT.test(reason)) throw rejected(this.code, 'auth', rawCode, reason);
-    throw rejected(this.code, 'invalid_request', rawCode, reason);
+    return jntOrder(reply, r.reference, r.service);
   }
 
   /** J&T books the pickup with the order (`servicetype: 1`), so there is nothing more to ask. */
@@ -176,7 +113,7 @@ export class JntAdapter implements CourierAdapter {
 
   async cancel(order: CourierOrder, signal?: AbortSignal): Promise<CancelOutcome> {
     const key = this.account.JNT_CANCEL_KEY || this.account.JNT_ORDER_KEY;
-    const reply = await this.client.form<OrderReply>(
+    const reply = await this.client.form<JntOrderReply>(
       'cancel',
       'data_param',
       'data_sign',
@@ -186,7 +123,7 @@ export class JntAdapter implements CourierAdapter {
     );
     if (!isTrue(reply.success)) {
       const msg = payloadText(reply.desc);
-      if (AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', 'success=false', msg);
+      if (saysAuthRefused(msg)) throw rejected(this.code, 'auth', 'success=false', msg);
       return { cancelled: false, reason: 'refused', rawMessage: msg };
     }
     const item = reply.detail?.[0];
@@ -202,7 +139,7 @@ export class JntAdapter implements CourierAdapter {
       };
     if (/sudah dibatalkan|already cancel/i.test(msg))
       return { cancelled: false, reason: 'already_cancelled', rawMessage: msg };
-    if (/tidak ditemukan|not found|tidak ada/i.test(msg))
+    if (saysNotFound(msg) || /tidak ada/i.test(msg))
       return { cancelled: false, reason: 'not_found', rawMessage: msg };
     return { cancelled: false, reason: 'refused', rawMessage: msg };
   }
@@ -223,7 +160,7 @@ export class JntAdapter implements CourierAdapter {
       this.account.JNT_ORDER_KEY,
       signal,
     );
-    if (!isTrue(reply.success) && AUTH_TEXT.test(payloadText(reply.desc)))
+    if (!isTrue(reply.success) && saysAuthRefused(payloadText(reply.desc)))
       throw rejected(this.code, 'auth', 'success=false', payloadText(reply.desc));
     return instructionOutcome(reply);
   }
@@ -234,67 +171,29 @@ export class JntAdapter implements CourierAdapter {
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {
-    const reply = await this.client.tracking<JntTracking & TrackingError>({ awb }, signal);
-    if (!this.tracked(reply)) return { awb, found: false };
-    return { awb, found: true, events: trackingToEvents({ ...reply, awb }) };
-  }
-
-  /** Whether a tracking answer holds a parcel; `{error_id, error_message}` for an unknown one, typed otherwise. */
-  private tracked(reply: JntTracking & TrackingError): boolean {
-    if (reply.error_id === undefined && reply.error_message === undefined && reply.awb) return true;
-    const id = payloadText(reply.error_id);
-    const msg = payloadText(reply.error_message);
-    if (id === '401' || id === '403' || AUTH_TEXT.test(msg)) throw rejected(this.code, 'auth', id, msg);
-    if (
-      id === '404' ||
-      /not found|invalid awb|tidak ditemukan|no data|tidak ada data/i.test(msg) ||
-      !reply.error_id
-    )
-      return false;
-    throw rejected(this.code, 'invalid_request', id, msg);
+    const reply = await this.client.tracking<JntTracking & JntTrackingError>({ awb }, signal);
+    return jntTrackResult(awb, reply);
   }
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     // Assumed shape (jnt.md §3.6): a form with `data_param` (JSON) and `data_sign` under the order key.
     const form = new URLSearchParams(request.rawBody.toString('utf8'));
     const sign = form.get('data_sign');
-    const data = form.get('data_param');
+    const data = jntPushJson(request.rawBody);
     if (!sign) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (data === null) throw new CourierWebhookRejectedError(this.code, 'malformed');
     if (!verifyJntSign(data, this.account.JNT_ORDER_KEY, sign))
       throw new CourierWebhookRejectedError(this.code, 'forged');
-    let push: JntHistory & { awb?: string; orderid?: string };
-    try {
-      push = JSON.parse(data) as typeof push;
-    } catch {
-      throw new CourierWebhookRejectedError(this.code, 'malformed');
-    }
-    if (
-      !push ||
-      typeof push !== 'object' ||
-      !push.awb ||
-      push.status_code === undefined ||
-      push.status_code === null
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'malformed');
-    }
-    // A push carries no order detail: 101 reads as created, and COD collection is left to tracking.
-    const event = historyToEvent(push.awb, push);
-    // The signature never expires, so the event's own time bounds replays.
-    if (
-      Number.isNaN(event.occurredAt.getTime()) ||
-      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    const [event] = decodeJntWebhook(request.rawBody);
+    assertFreshPush(this.code, [event], now, this.webhookMaxAgeSeconds);
     return [event];
   }
 
   async findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null> {
     // Assumed (confirm with J&T): J&T publishes no lookup by order id; this asks the tracking endpoint
     // with `orderid` in place of `awb`. J&T refuses a repeated orderid, so at most one order answers.
-    const reply = await this.client.tracking<JntTracking & TrackingError>({ orderid: reference }, signal);
-    if (!this.tracked(reply)) return null;
+    const reply = await this.client.tracking<JntTracking & JntTrackingError>({ orderid: reference }, signal);
+    if (!jntTrackResult(reference, reply).found) return null;
     const service =
       this.catalogue.find((s) => s.code === reply.detail?.services_code)?.code ??
       this.catalogue[0]?.code ??

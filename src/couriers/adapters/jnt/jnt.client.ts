@@ -1,5 +1,5 @@
 import { CourierHttp } from '../../courier-http';
-import { rejected, statusFailure } from '../../http-failures';
+import { readJntAnswer } from './jnt.decode';
 import { JNT_PATHS, JntAccount } from './jnt.mapper';
 import { jntBasicAuth, jntDataSign, JntSigner } from './jnt.signing';
 import { JNT_INSTRUCTION_PATH } from './jnt.actions';
@@ -18,7 +18,7 @@ const OVERRIDE: Partial<Record<Api, keyof JntAccount>> = {
 /**
  * HTTP to J&T Indonesia's legacy e-commerce API: form posts carrying a signed JSON string, and the
  * Basic-auth JSON tracking call. J&T answers business errors with HTTP 200, so only transport
- * failures, 429, 5xx and 401/403 throw here; the adapter reads the bodies.
+ * failures, 429, 5xx and 401/403 throw here (readJntAnswer); the adapter reads the bodies.
  */
 export class JntClient {
   private readonly http: CourierHttp;
@@ -71,27 +71,6 @@ export class JntClient {
     signal?: AbortSignal,
   ): Promise<T> {
     const res = await this.http.post<string>(this.url(api), data, { headers, signal });
-    const failure = statusFailure(
-      'jnt',
-      res.status,
-      res.headers['retry-after'] as string | undefined,
-      res.data,
-    );
-    if (failure) throw failure;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(String(res.data));
-    } catch {
-      parsed = undefined;
-    }
-    if (!parsed || typeof parsed !== 'object') {
-      throw rejected(
-        'jnt',
-        'invalid_request',
-        String(res.status),
-        `J&T answered without JSON: ${String(res.data).slice(0, 200)}`,
-      );
-    }
-    return parsed as T;
+    return readJntAnswer<T>(res.status, res.data);
   }
 }

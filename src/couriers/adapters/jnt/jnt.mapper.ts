@@ -10,10 +10,10 @@ import type {
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
-import { reportUnknownCode } from '../../unknown-codes';
+import { attemptReasonOfWords } from '../../status-words';
+import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import {
-  JNT_FAILURE_NOTES,
   JNT_MANIFEST_WITH_PICKUP,
   JNT_MOVEMENT_DEFAULT,
   JNT_MOVEMENT_RULES,
@@ -186,8 +186,11 @@ export interface JntTracking {
 export interface JntContext {
   /** Booked with pickup (`servicetype: 1`); undefined when unknown. */
   pickup?: boolean;
-  /** `detail.detail_cost.cod`, rupiah. */
-  codAmount?: number;
+  /**
+   * `detail.detail_cost.cod`, rupiah: J&T's COD fee (samples/jnt-tracking-2.json bills 2,250 on a parcel),
+   * above zero only on a COD parcel, so a delivery with it is a delivery with the cash taken.
+   */
+  codFee?: number;
   /** A `401` came before this event. */
   returnLeg?: boolean;
 }
@@ -205,9 +208,9 @@ export function movementOf(text: string): JntMeaning {
   return JNT_MOVEMENT_RULES.find((r) => r.test(text))?.meaning ?? JNT_MOVEMENT_DEFAULT;
 }
 
-/** A 152's note → why delivery failed; `attempt_failed` when no keyword matches. */
+/** A 152's note → why delivery failed (status-words.ts); `attempt_failed` when the words name no cause. */
 export function failureReasonOf(text: string): CourierReason {
-  return JNT_FAILURE_NOTES.find((r) => r.test.test(text))?.reason ?? 'attempt_failed';
+  return attemptReasonOfWords(text) ?? 'attempt_failed';
 }
 
 /** The meaning of one raw code and its texts; null for a code no table knows. */
@@ -224,12 +227,16 @@ export function meaningOf(code: string, text: string, ctx: JntContext = {}): Jnt
   return known;
 }
 
-/** One history entry (or pushed status) → a normalized event; unknown codes stay raw with no status. */
+/**
+ * One history entry (or pushed status) → a normalized event. A code no table knows is flagged
+ * `unmapped` and read by its words (status-words.ts).
+ */
 export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {}): TrackingEvent {
   const code = payloadText(h.status_code).trim();
   const text = [h.status, h.note].filter((t) => typeof t === 'string' && t.trim()).join(' — ');
-  const meaning = meaningOf(code, text, ctx);
-  if (!meaning) reportUnknownCode('jnt', code);
+  let meaning = meaningOf(code, text, ctx);
+  let unmapped: true | undefined;
+  if (!meaning) ({ meaning, unmapped } = unknownLine('jnt', code, text));
   return {
     awb,
     status: meaning?.status ?? null,
@@ -237,11 +244,10 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
     rawCode: code,
     rawText: text,
     occurredAt: parseWib(payloadText(h.date_time)) ?? new Date(NaN),
-    location: h.city_name?.trim() || undefined,
+    location: payloadText(h.city_name).trim() || undefined,
     isReturnLeg: meaning?.returnLeg ?? false,
-    ...(meaning?.status === 'delivered' && ctx.codAmount !== undefined
-      ? { codCollected: ctx.codAmount > 0 }
-      : {}),
+    ...(meaning?.status === 'delivered' && ctx.codFee !== undefined ? { codCollected: ctx.codFee > 0 } : {}),
+    ...(unmapped ? { unmapped } : {}),
   };
 }
 
@@ -250,9 +256,9 @@ export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   const pickup = pickupOf(t.detail?.services_type);
   const cod = Number(t.detail?.detail_cost?.cod ?? 0);
   let returnLeg = false;
-  return (t.history ?? []).map((h) => {
-    const event = historyToEvent(t.awb, h, { pickup, codAmount: Number.isFinite(cod) ? cod : 0, returnLeg });
-    if (event.rawCode === '401') returnLeg = true;
+  return (Array.isArray(t.history) ? t.history : []).map((h) => {
+    const event = historyToEvent(t.awb, h, { pickup, codFee: Number.isFinite(cod) ? cod : 0, returnLeg });
+    if (event.rawCode === '401' || (event.unmapped && event.isReturnLeg)) returnLeg = true;
     return event;
   });
 }

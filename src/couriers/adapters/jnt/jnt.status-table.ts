@@ -63,16 +63,3 @@ export const JNT_MOVEMENT_RULES: { name: string; test: (text: string) => boolean
 ];
 
 export const JNT_MOVEMENT_DEFAULT: JntMeaning = { status: 'in_transit' };
-
-/**
- * Why a `152` delivery failed, read from its note (assumed keywords: J&T publishes no failure codes;
- * README §5.2). First match wins, so the refusals with a stated cause come before the bare refusal.
- */
-export const JNT_FAILURE_NOTES: { test: RegExp; reason: CourierReason }[] = [
-  { test: /TIDAK ADA UANG/i, reason: 'consignee_refused_no_money' },
-  { test: /TIDAK MERASA (MEM)?PESAN/i, reason: 'consignee_refused_did_not_order' },
-  { test: /MENOLAK/i, reason: 'consignee_refused' },
-  { test: /ALAMAT TIDAK (LENGKAP|DITEMUKAN)/i, reason: 'address_problem' },
-  { test: /TIDAK DAPAT DIHUBUNGI/i, reason: 'consignee_unreachable' },
-  { test: /RUMAH KOSONG|TIDAK DI ?TEMPAT/i, reason: 'consignee_absent' },
-];

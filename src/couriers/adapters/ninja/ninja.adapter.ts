@@ -14,43 +14,34 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
-import { CourierUnavailableError, CourierWebhookRejectedError } from '../../courier.errors';
-import { rejected } from '../../http-failures';
-import { codFee } from '../../cod-fee';
+import { assertFreshPush } from '../../push-window';
+import { CourierRejectedError, CourierWebhookRejectedError } from '../../courier.errors';
 import { payloadText } from '../../payload-text';
 import { NinjaClient } from './ninja.client';
 import {
+  decodeNinjaWebhook,
+  NinjaOrderReply,
+  ninjaOrder,
+  NinjaParcelEvents,
+  ninjaParcels,
+  ninjaQuote,
+  ninjaTrackResults,
+} from './ninja.decode';
+import {
   createBody,
   errorText,
-  etaOf,
   meaningOf,
   NINJA_SERVICE_LEVEL,
   NinjaAccount,
-  NinjaEvent,
   NinjaPrice,
   priceBody,
-  rejectionCause,
   requestedTrackingNumber,
   serviceOfLevel,
-  toTrackingEvent,
 } from './ninja.mapper';
 import { headerValue } from '../../signatures';
 import { NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
 import { actionBody, actionOutcome, actionPath, NINJA_ACTION_ROUTE, NinjaActionReply } from './ninja.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
-
-interface NinjaOrderReply {
-  tracking_number?: string;
-  requested_tracking_number?: string;
-}
-
-/** One parcel in the tracking pull (ninja.md §3.5); `service_level` is an assumed extra. */
-interface NinjaParcelEvents {
-  tracking_number: string;
-  is_full_history_available?: boolean;
-  service_level?: string;
-  events?: NinjaEvent[];
-}
 
 interface NinjaCancelReply {
   trackingId?: string;
@@ -60,8 +51,6 @@ interface NinjaCancelReply {
 
 /** Tracking numbers per bulk tracking call (Ninja publishes no limit; kept modest). */
 const TRACK_BATCH = 50;
-
-const byTime = (a: TrackingEvent, b: TrackingEvent) => a.occurredAt.getTime() - b.occurredAt.getTime() || 0;
 
 /** Ninja Xpress (Ninja Van Indonesia) through its v4.1 API (couriers/ninja.md). */
 export class NinjaAdapter implements CourierAdapter {
@@ -107,30 +96,7 @@ export class NinjaAdapter implements CourierAdapter {
       { body: priceBody(r, info.code) },
       signal,
     );
-    if (reply.status === 404) return null; // nothing serves the route at this level
-    if (reply.status >= 300) {
-      const cause = rejectionCause(reply.status, reply.error);
-      if (cause === 'unserviceable_route' || cause === 'too_heavy') return null;
-      throw rejected(
-        this.code,
-        cause,
-        reply.error?.code ?? String(reply.status),
-        errorText(reply.error, `HTTP ${reply.status}`),
-      );
-    }
-    const price = reply.data?.data;
-    const total = Math.round(Number(price?.total_fee));
-    if (!price || !(total > 0) || (price.currency && price.currency.toUpperCase() !== 'IDR')) return null;
-    const codAvailable = info.cod && price.cod_available !== false;
-    return {
-      courier: this.code,
-      service: info.code,
-      serviceName: info.name,
-      price: total,
-      codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
-      etaDays: etaOf(price, info.slaDays),
-      codAvailable,
-    };
+    return ninjaQuote(reply, r, info);
   }
 
   /**
@@ -140,22 +106,12 @@ export class NinjaAdapter implements CourierAdapter {
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
     const body = createBody(r, new Date());
     const reply = await this.client.call<NinjaOrderReply>('POST', '/4.1/orders', { body }, signal);
-    if (reply.status < 300) {
-      const awb = reply.data?.tracking_number;
-      // Accepted but unreadable: the order may exist, so the caller must reconcile by reference.
-      if (!awb)
-        throw new CourierUnavailableError(
-          this.code,
-          'server_error',
-          String(reply.status),
-          'order accepted without a tracking_number',
-        );
-      this.learnPrefix(awb, reply.data.requested_tracking_number ?? body.requested_tracking_number);
-      return { courier: this.code, awb, reference: r.reference, service: r.service };
-    }
-    const cause = rejectionCause(reply.status, reply.error);
-    const message = errorText(reply.error, `HTTP ${reply.status}`);
-    if (cause === 'duplicate') {
+    try {
+      const order = ninjaOrder(reply, r.reference, r.service);
+      this.learnPrefix(order.awb, reply.data?.requested_tracking_number ?? body.requested_tracking_number);
+      return order;
+    } catch (e) {
+      if (!(e instanceof CourierRejectedError && e.reason === 'duplicate')) throw e;
       const existing = await this.lookup(r.reference, signal);
       if (existing && !existing.cancelled)
         return {
@@ -164,8 +120,8 @@ export class NinjaAdapter implements CourierAdapter {
           reference: r.reference,
           service: r.service,
         };
+      throw e;
     }
-    throw rejected(this.code, cause, reply.error?.code ?? String(reply.status), message);
   }
 
   /** Ninja books the pickup with the order (`parcel_job.is_pickup_required`), so there is nothing more to ask. */
@@ -215,15 +171,7 @@ export class NinjaAdapter implements CourierAdapter {
   /** Bulk tracking pull, in batches; a tracking number Ninja does not know is simply absent. */
   async track(awbs: string[], signal?: AbortSignal): Promise<TrackResult[]> {
     const parcels = await this.fetchEvents([...new Set(awbs)], signal);
-    return awbs.map((awb): TrackResult => {
-      const parcel = parcels.get(awb.toUpperCase());
-      if (!parcel) return { awb, found: false };
-      return {
-        awb,
-        found: true,
-        events: (parcel.events ?? []).map((e) => toTrackingEvent(e, awb)).sort(byTime),
-      };
-    });
+    return ninjaTrackResults(awbs, parcels);
   }
 
   private async fetchEvents(
@@ -240,16 +188,7 @@ export class NinjaAdapter implements CourierAdapter {
         { query },
         signal,
       );
-      if (reply.status === 404) continue; // none of them known
-      if (reply.status >= 300)
-        throw rejected(
-          this.code,
-          rejectionCause(reply.status, reply.error),
-          reply.error?.code ?? String(reply.status),
-          errorText(reply.error, `HTTP ${reply.status}`),
-        );
-      for (const parcel of reply.data?.data ?? [])
-        if (parcel?.tracking_number) found.set(String(parcel.tracking_number).toUpperCase(), parcel);
+      for (const [number, parcel] of ninjaParcels(reply)) found.set(number, parcel);
     }
     return found;
   }
@@ -260,26 +199,9 @@ export class NinjaAdapter implements CourierAdapter {
     if (!signature) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!verifyNinjaSignature(request.rawBody, signature, this.account.NINJA_CLIENT_SECRET))
       throw new CourierWebhookRejectedError(this.code, 'forged');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(request.rawBody.toString('utf8'));
-    } catch {
-      throw new CourierWebhookRejectedError(this.code, 'malformed');
-    }
-    const items = Array.isArray(payload) ? payload : [payload];
-    if (!items.length) throw new CourierWebhookRejectedError(this.code, 'malformed');
-    return items.map((item: unknown) => {
-      const e = item as NinjaEvent | null;
-      if (!e || typeof e !== 'object' || !(e.tracking_id ?? e.tracking_number) || !(e.event ?? e.status))
-        throw new CourierWebhookRejectedError(this.code, 'malformed');
-      const event = toTrackingEvent(e);
-      if (Number.isNaN(event.occurredAt.getTime()))
-        throw new CourierWebhookRejectedError(this.code, 'malformed');
-      // The signature has no timestamp of its own, so the event's time bounds replays.
-      if (Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000)
-        throw new CourierWebhookRejectedError(this.code, 'stale');
-      return event;
-    });
+    const events = decodeNinjaWebhook(request.rawBody);
+    assertFreshPush(this.code, events, now, this.webhookMaxAgeSeconds);
+    return events;
   }
 
   /** Reads the order back through tracking: its number follows from the reference, so nothing is created. */

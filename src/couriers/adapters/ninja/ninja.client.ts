@@ -1,7 +1,8 @@
 import type { AxiosResponse } from 'axios';
 import { CourierHttp } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
-import { errorText, NINJA_COUNTRY, NinjaAccount, NinjaError } from './ninja.mapper';
+import { ninjaErrorOf, NinjaReply, readNinjaAnswer } from './ninja.decode';
+import { errorText, NINJA_COUNTRY, NinjaAccount } from './ninja.mapper';
 
 interface TokenReply {
   access_token?: string;
@@ -12,14 +13,7 @@ interface TokenReply {
   expires_in?: number;
 }
 
-/** A reply the adapter reads: 2xx, or a 4xx whose error body says what went wrong. */
-export interface NinjaReply<T> {
-  status: number;
-  data: T;
-  error?: NinjaError;
-  /** `x-nv-request-id`, for support. */
-  requestId?: string;
-}
+export type { NinjaReply } from './ninja.decode';
 
 /** Refresh this long before the token's own expiry ("a few minutes", ninja.md §2). */
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -63,18 +57,8 @@ export class NinjaClient {
       token = await this.accessToken(signal);
       res = await this.send<T>(method, path, options, token, signal);
     }
-    const failure = statusFailure(
-      'ninja',
-      res.status,
-      res.headers['retry-after'] as string | undefined,
-      res.data,
-    );
-    if (failure) throw failure;
-    const error = errorOf(res.data);
     return {
-      status: res.status,
-      data: res.data,
-      ...(error ? { error } : {}),
+      ...readNinjaAnswer<T>(res.status, res.data),
       requestId: res.headers['x-nv-request-id'] as string | undefined,
     };
   }
@@ -133,7 +117,7 @@ export class NinjaClient {
         'ninja',
         'auth',
         String(res.status),
-        errorText(errorOf(res.data), 'no access token in the reply'),
+        errorText(ninjaErrorOf(res.data), 'no access token in the reply'),
       );
     }
     const issuedAt = this.now();
@@ -151,9 +135,4 @@ export class NinjaClient {
     this.token = { value, refreshAt };
     return value;
   }
-}
-
-function errorOf(body: unknown): NinjaError | undefined {
-  const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
-  return error && typeof error === 'object' ? error : undefined;
 }

@@ -10,15 +10,10 @@ import type {
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
 import { payloadText } from '../../payload-text';
-import { reportUnknownCode } from '../../unknown-codes';
+import { attemptReasonOfWords } from '../../status-words';
+import { unknownLine } from '../../unknown-codes';
 import { parseWib, wibDate } from 'src/common/wib';
-import {
-  NINJA_FAILURE_KEYWORDS,
-  NINJA_V1_STATUS,
-  NINJA_V2_EVENT,
-  NINJA_V2_STATUS_GROUP,
-  NinjaMeaning,
-} from './ninja.status-table';
+import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
 
 export interface NinjaAccount {
   /** The API host; paths carry the country code (`/id/...`). */
@@ -324,10 +319,19 @@ export function meaningOf(e: Pick<NinjaEvent, 'event' | 'status'>): NinjaMeaning
   return V1_STATUS.get(status) ?? V2_GROUP.get(status);
 }
 
-/** The reason a free-text failure gives, by keyword; undefined when no keyword matches. */
+/**
+ * The reason a free-text failure gives (`delivery_exception.failure_reason` has no published list,
+ * ninja.md §4.2): read by status-words.ts; undefined when the words name none.
+ */
 export function failureReasonOf(text: string | undefined): CourierReason | undefined {
-  if (!text) return undefined;
-  return NINJA_FAILURE_KEYWORDS.find(([pattern]) => pattern.test(text))?.[1];
+  return text ? attemptReasonOfWords(text) : undefined;
+}
+
+/** Whether the event's own code (its v2 phrase, else its v1 word or v2 group) is in our tables. */
+function knownCode(e: Pick<NinjaEvent, 'event' | 'status'>): boolean {
+  if (e.event) return V2_EVENT.has(normalizedKey(e.event));
+  const status = e.status ? normalizedKey(e.status) : '';
+  return V1_STATUS.has(status) || V2_GROUP.has(status);
 }
 
 function locationOf(e: NinjaEvent): string | undefined {
@@ -343,12 +347,22 @@ function locationOf(e: NinjaEvent): string | undefined {
 /**
  * One Ninja event → a normalized event. Anything flagged `is_parcel_on_rts_leg` is on the way back:
  * forward progress (hub, vehicle, attempt) becomes returning_to_sender and a delivery there is the
- * return reaching the shipper. Unknown words stay raw with `status: null`.
+ * return reaching the shipper. A phrase no table knows is flagged `unmapped` and read by its group, else
+ * by its words (status-words.ts).
  */
 export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   const rawCode = payloadText(e.event ?? e.status).trim();
-  const meaning = meaningOf(e);
-  if (!meaning) reportUnknownCode('ninja', rawCode);
+  let meaning: NinjaMeaning | null | undefined = meaningOf(e);
+  let unmapped: true | undefined;
+  if (!knownCode(e)) {
+    // A new phrase keeps its group's meaning when it has one; otherwise its words (and its reason's) decide.
+    const words = [e.event, e.status, e.delivery_exception?.failure_reason, e.failure_reason]
+      .map((t) => payloadText(t))
+      .join(' ');
+    const unknown = unknownLine('ninja', rawCode, words);
+    unmapped = unknown.unmapped;
+    meaning ??= unknown.meaning;
+  }
   const onRtsLeg = e.is_parcel_on_rts_leg === true || meaning?.returnLeg === true;
   let status = meaning?.status ?? null;
   let reason = meaning?.reason;
@@ -373,7 +387,15 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight,
   );
   const info = e.delivery_information;
-  const codAmount = Number(info?.cod_amount ?? e.cash_on_delivery ?? 0);
+  const codField = info?.cod_amount ?? e.cash_on_delivery;
+  // Assumed fields (ninja.md shows none): `cod_collected`, else a COD amount on the delivery. Without
+  // either the delivery says nothing about cash, and the tracker decides from the parcel's own COD.
+  const codCollected =
+    typeof info?.cod_collected === 'boolean'
+      ? info.cod_collected
+      : codField !== undefined && codField !== null && codField !== ''
+        ? Number(codField) > 0
+        : undefined;
   return {
     awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no),
     status,
@@ -383,10 +405,8 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     occurredAt: parseNinjaTime(e.timestamp),
     location: locationOf(e),
     isReturnLeg: onRtsLeg,
-    // Assumed fields: `cod_collected` / `cod_amount` in the delivery information (ninja.md does not show them).
-    ...(status === 'delivered'
-      ? { codCollected: typeof info?.cod_collected === 'boolean' ? info.cod_collected : codAmount > 0 }
-      : {}),
+    ...(status === 'delivered' && codCollected !== undefined ? { codCollected } : {}),
     ...(measured > 0 ? { weightGrams: Math.round(measured * 1000) } : {}),
+    ...(unmapped ? { unmapped } : {}),
   };
 }

@@ -100,29 +100,3 @@ export const NINJA_V2_STATUS_GROUP: Record<string, NinjaMeaning> = {
   'Delivery Exception': { status: 'delivery_failed', reason: 'attempt_failed' },
   'Return to Shipper Exception': { status: 'exception', returnLeg: true },
 };
-
-/**
- * `delivery_exception.failure_reason` is free text with no published list (ninja.md §4.2, assumed):
- * keywords → reason, first match wins, so the narrower refusals come before plain "refused".
- */
-export const NINJA_FAILURE_KEYWORDS: [RegExp, CourierReason][] = [
-  [
-    /no (cash|money)|not enough (cash|money)|insufficient|unable to pay|cannot pay|can't pay|tidak ada uang|uang tidak cukup/i,
-    'consignee_refused_no_money',
-  ],
-  [
-    /did ?n[o']t order|not ordered|never ordered|fake order|tidak (merasa )?(memesan|pesan)/i,
-    'consignee_refused_did_not_order',
-  ],
-  [/refus|reject|declin|menolak|tolak/i, 'consignee_refused'],
-  [/address|alamat|unable to locate|cannot locate|can't locate|not found at/i, 'address_problem'],
-  [
-    /unreachable|not reachable|no answer|not answering|cannot be contacted|can't be contacted|cannot contact|tidak bisa dihubungi/i,
-    'consignee_unreachable',
-  ],
-  [
-    /nobody|no one|no-one|not at home|not home|absent|not available|unavailable|premises closed|tidak ada orang|rumah kosong/i,
-    'consignee_absent',
-  ],
-  [/misrout|wrong hub|salah kirim/i, 'misroute'],
-];

@@ -6,7 +6,7 @@ import type {
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
-import type { SapEnvelope } from './sap.client';
+import type { SapEnvelope } from './sap.decode';
 
 /**
  * Seller actions at SAP Express. SAPX's order documentation (v2.5.0, sap.md §3) has no delivery

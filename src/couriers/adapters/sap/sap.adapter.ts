@@ -14,25 +14,17 @@ import type {
   TrackResult,
   WebhookRequest,
 } from '../../courier-adapter';
+import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
-import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
-import { codFee } from '../../cod-fee';
 import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
-import { chargeableKg, createBody, parseSla, quoteBody, rowToEvent, SapAccount, SapRow } from './sap.mapper';
+import { decodeSapWebhook, SapRate, sapOrder, sapQuotes, sapTrackResults } from './sap.decode';
+import { createBody, quoteBody, SapAccount, SapRow } from './sap.mapper';
 import { verifySapToken } from './sap.signing';
 import { instructionBody, instructionOutcome, SAP_INSTRUCTION_PATH } from './sap.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
-
-interface SapRate {
-  service_type_code: string;
-  service_type_name: string;
-  total_cost: string | number;
-  sla: string;
-  cod_available?: boolean;
-}
 
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
@@ -55,49 +47,23 @@ export class SapAdapter implements CourierAdapter {
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
-    const { envelope } = await this.client.call<{ coverage_cod: boolean; services: SapRate[] }>(
+    const answer = await this.client.call<{ coverage_cod?: boolean; services?: SapRate[] }>(
       'POST',
       '/v2/master/shipment_cost',
       quoteBody(r, this.account),
       signal,
     );
-    if (envelope.status !== 'success') return []; // "Harga tidak ditemukan": nothing serves the route
-    const weightKg = chargeableKg(r.parcel);
-    return envelope.data.services.flatMap((rate) => {
-      const info = this.catalogue.find((s) => s.code === rate.service_type_code);
-      if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
-      const codAvailable = info.cod && (rate.cod_available ?? envelope.data.coverage_cod);
-      return [
-        {
-          courier: this.code,
-          service: info.code,
-          serviceName: rate.service_type_name || info.name,
-          price: Number(rate.total_cost),
-          codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
-          etaDays: parseSla(rate.sla, info.slaDays),
-          codAvailable,
-        },
-      ];
-    });
+    return sapQuotes(answer, r, this.catalogue);
   }
 
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const { httpStatus, envelope } = await this.client.call<{ awb_no: string; reference_no: string }>(
+    const answer = await this.client.call<{ awb_no?: string; reference_no?: string }>(
       'POST',
       '/v2/shipment/pickup/create',
       createBody(r, this.account, new Date()),
       signal,
     );
-    if (envelope.status === 'success')
-      return { courier: this.code, awb: envelope.data.awb_no, reference: r.reference, service: r.service };
-    const msg = envelope.msg ?? '';
-    if (httpStatus === 400) throw rejected(this.code, 'duplicate', '400', msg);
-    if (/COD/i.test(msg)) throw rejected(this.code, 'cod_not_allowed', String(httpStatus), msg);
-    if (/rute|tidak dilayani|kecamatan/i.test(msg))
-      throw rejected(this.code, 'unserviceable_route', String(httpStatus), msg);
-    if (/berat/i.test(msg)) throw rejected(this.code, 'too_heavy', String(httpStatus), msg);
-    if (/alamat|address/i.test(msg)) throw rejected(this.code, 'bad_address', String(httpStatus), msg);
-    throw rejected(this.code, 'invalid_request', String(httpStatus), msg);
+    return sapOrder(answer, r.reference, r.service);
   }
 
   /** SAP books the pickup with the order (`pickup_place: 1`), so there is nothing more to ask. */
@@ -144,15 +110,8 @@ export class SapAdapter implements CourierAdapter {
   }
 
   private async trackOne(awb: string, signal?: AbortSignal): Promise<TrackResult> {
-    const { httpStatus, envelope } = await this.client.call<SapRow[]>(
-      'GET',
-      '/v2/shipment/tracking',
-      { awb_no: awb },
-      signal,
-    );
-    if (httpStatus === 404 || envelope.status !== 'success') return { awb, found: false };
-    // Every checkpoint is a full row, oldest first (sap.md §3.6).
-    return { awb, found: true, events: (envelope.data ?? []).map((row) => rowToEvent(row)) };
+    const answer = await this.client.call<SapRow[]>('GET', '/v2/shipment/tracking', { awb_no: awb }, signal);
+    return sapTrackResults([awb], answer)[0];
   }
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
@@ -160,21 +119,8 @@ export class SapAdapter implements CourierAdapter {
     const given = headerValue(request.headers, 'x-sap-token');
     if (!given) throw new CourierWebhookRejectedError(this.code, 'unsigned');
     if (!token || !verifySapToken(given, token)) throw new CourierWebhookRejectedError(this.code, 'forged');
-    let row: SapRow;
-    try {
-      row = JSON.parse(request.rawBody.toString('utf8')) as SapRow;
-    } catch {
-      throw new CourierWebhookRejectedError(this.code, 'malformed');
-    }
-    if (!row?.awb_no || !row.rowstate_name) throw new CourierWebhookRejectedError(this.code, 'malformed');
-    const event = rowToEvent(row);
-    // A shared token cannot expire, so the checkpoint's own time bounds replays.
-    if (
-      Number.isNaN(event.occurredAt.getTime()) ||
-      Math.abs(now.getTime() - event.occurredAt.getTime()) > this.webhookMaxAgeSeconds * 1000
-    ) {
-      throw new CourierWebhookRejectedError(this.code, 'stale');
-    }
+    const [event] = decodeSapWebhook(request.rawBody);
+    assertFreshPush(this.code, [event], now, this.webhookMaxAgeSeconds);
     return [event];
   }
 

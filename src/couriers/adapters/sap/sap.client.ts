@@ -1,13 +1,7 @@
 import { CourierHttp } from '../../courier-http';
-import { rejected, statusFailure } from '../../http-failures';
+import { readSapAnswer, SapAnswer } from './sap.decode';
 import type { SapAccount } from './sap.mapper';
 import { sapAuthHeaders } from './sap.signing';
-
-export interface SapEnvelope<T> {
-  status: 'success' | 'fail';
-  msg: string;
-  data: T;
-}
 
 /** HTTP to SAP: the `{status, msg, data}` envelope, with SAP's real HTTP codes turned into typed errors. */
 export class SapClient {
@@ -26,23 +20,13 @@ export class SapClient {
     path: string,
     body: unknown,
     signal?: AbortSignal,
-  ): Promise<{ httpStatus: number; envelope: SapEnvelope<T> }> {
-    const res = await this.http.request<SapEnvelope<T>>({
+  ): Promise<SapAnswer<T>> {
+    const res = await this.http.request<unknown>({
       method,
       url: path,
       ...(method === 'GET' ? { params: body } : { data: body }),
       signal,
     });
-    const failure = statusFailure(
-      'sap',
-      res.status,
-      res.headers['retry-after'] as string | undefined,
-      res.data,
-    );
-    if (failure) throw failure;
-    if (!res.data || typeof res.data !== 'object' || !('status' in res.data)) {
-      throw rejected('sap', 'invalid_request', String(res.status), 'SAP answered without its envelope');
-    }
-    return { httpStatus: res.status, envelope: res.data };
+    return readSapAnswer<T>(res.status, res.data);
   }
 }

@@ -1,5 +1,7 @@
 import type {
+  CourierReason,
   CourierServiceInfo,
+  CourierStatus,
   CreateOrderRequest,
   Parcel,
   QuoteRequest,
@@ -7,7 +9,8 @@ import type {
 } from '../../courier-adapter';
 import { locationCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
-import { reportUnknownCode } from '../../unknown-codes';
+import { attemptReasonOfWords } from '../../status-words';
+import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from './sap.status-table';
 
@@ -92,47 +95,65 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
   };
 }
 
+/** One checkpoint row (tracking) or pushed checkpoint. SAP tracking carries no COD field (sap.md §3.6). */
 export interface SapRow {
   awb_no: string;
   reference_no?: string;
   rowstate_name: string;
+  rowstate_web?: string;
   pod_status_code?: string;
+  pod_status_name?: string;
   pod_reason_detail_code?: string;
   description?: string;
   create_date?: string;
   created_at?: string;
   current_branch_name?: string;
-  cod_value?: string;
   kilo_actual?: string;
   kilo?: string;
 }
 
-/** One tracking row (or pushed checkpoint) → a normalized event; unknown checkpoints stay raw. */
+/**
+ * One tracking row (or pushed checkpoint) → a normalized event. A checkpoint no table knows is flagged
+ * `unmapped` and read by its words (the checkpoint, then its Indonesian display text). No `codCollected`:
+ * SAP tracking has no COD field, so the tracker decides from the delivery of a COD parcel.
+ */
 export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingEvent {
-  const name = payloadText(row.rowstate_name).trim();
-  const known = SAP_STATUS[name];
-  if (!known) reportUnknownCode('sap', name);
+  const name = payloadText(row.rowstate_name).replace(/\s+/g, ' ').trim();
+  const web = payloadText(row.rowstate_web).trim();
+  let known: { status: CourierStatus | null; reason?: CourierReason; returnLeg?: boolean } | null =
+    SAP_STATUS[name.toUpperCase()] ?? null;
+  let unmapped: true | undefined;
+  if (!known)
+    ({ meaning: known, unmapped } = unknownLine(
+      'sap',
+      name,
+      [name, web, payloadText(row.pod_status_name)].join(' '),
+    ));
   let reason = known?.reason;
-  if (known?.status === 'delivery_failed' || name === 'POD - UNDELIVERED') {
-    const pod = row.pod_status_code ? SAP_POD_REASON[row.pod_status_code] : undefined;
-    reason = (row.pod_reason_detail_code && SAP_REFUSAL_REASON[row.pod_reason_detail_code]) || pod || reason;
+  const pod = payloadText(row.pod_status_code).trim().toUpperCase();
+  const detail = payloadText(row.pod_reason_detail_code).trim().toUpperCase();
+  if (known?.status === 'delivery_failed') {
+    // The codes first; a row without them may still say why in its words.
+    reason =
+      SAP_REFUSAL_REASON[detail] ||
+      SAP_POD_REASON[pod] ||
+      attemptReasonOfWords([payloadText(row.pod_status_name), payloadText(row.description)].join(' ')) ||
+      reason;
   }
-  const occurredAt = parseWib(payloadText(row.create_date ?? row.created_at)) ?? new Date(NaN);
+  const occurredAt = parseWib(payloadText(row.create_date ?? row.created_at).trim()) ?? new Date(NaN);
   const actualKg = Number(row.kilo_actual);
   return {
-    awb: row.awb_no,
+    awb: payloadText(row.awb_no).trim(),
     status: known?.status ?? null,
     ...(reason ? { reason } : {}),
     rawCode: name,
-    rawText: [name, row.pod_status_code, row.pod_reason_detail_code, row.description]
-      .filter(Boolean)
-      .join(' '),
+    rawText: [name, web, pod, detail, payloadText(row.description).trim()].filter(Boolean).join(' '),
     occurredAt,
-    location: row.current_branch_name || undefined,
+    location: payloadText(row.current_branch_name).trim() || undefined,
     isReturnLeg: known?.returnLeg ?? false,
-    ...(known?.status === 'delivered' ? { codCollected: Number(row.cod_value ?? 0) > 0 } : {}),
     ...(declaredWeightGrams && actualKg && Math.abs(actualKg * 1000 - declaredWeightGrams) >= 1000
       ? { weightGrams: actualKg * 1000 }
       : {}),
+    ...(unmapped ? { unmapped } : {}),
   };
 }

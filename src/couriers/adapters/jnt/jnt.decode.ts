@@ -1,0 +1,216 @@
+import type {
+  CourierOrder,
+  CourierServiceInfo,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+} from '../../courier-adapter';
+import type { CourierDecoder } from '../../courier-decoder';
+import { CourierWebhookRejectedError } from '../../courier.errors';
+import { saysAuthRefused, saysNotFound } from '../../answer-words';
+import { codFee } from '../../cod-fee';
+import { rejected, statusFailure } from '../../http-failures';
+import { payloadText } from '../../payload-text';
+import {
+  historyToEvent,
+  JntHistory,
+  JntTracking,
+  tariffContent,
+  trackingToEvents,
+  weightKg,
+} from './jnt.mapper';
+
+/** J&T mixes string and boolean flags ("true", true). */
+export const isTrue = (flag: unknown) => flag === true || payloadText(flag).trim().toLowerCase() === 'true';
+
+/**
+ * A J&T answer's body: 429, 5xx and 401/403 throw as for every courier; J&T answers business errors
+ * with HTTP 200, so the body is what the call reads. A body that is not JSON is an invalid request.
+ */
+export function readJntAnswer<T>(status: number, body: unknown): T {
+  const failure = statusFailure('jnt', status, undefined, body);
+  if (failure) throw failure;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!parsed || typeof parsed !== 'object') {
+    throw rejected(
+      'jnt',
+      'invalid_request',
+      String(status),
+      `J&T answered without JSON: ${payloadText(body).slice(0, 200)}`,
+    );
+  }
+  return parsed as T;
+}
+
+export interface JntTrackingError {
+  error_id?: string | number;
+  error_message?: string;
+  /** Other spellings of the same error seen between J&T's hosts. */
+  errorId?: string | number;
+  errorMessage?: string;
+  message?: string;
+  msg?: string;
+}
+
+/**
+ * A tracking answer → the parcel's events, or `found: false` for an airway bill J&T does not know: an
+ * error 404, an error text saying so ("Invalid AWB number", "Data not found", "tidak ditemukan"), an
+ * error without an id, or a body with no `awb` and no history. The one place J&T's "not found" is read.
+ */
+export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingError): TrackResult {
+  const id = payloadText(reply.error_id ?? reply.errorId).trim();
+  const msg = [reply.error_message, reply.errorMessage, reply.message, reply.msg]
+    .map((v) => payloadText(v))
+    .find((v) => v.trim());
+  const history = Array.isArray(reply.history) ? reply.history : [];
+  const awb = asked || payloadText(reply.awb).trim();
+  if (!id && msg === undefined) {
+    if (!payloadText(reply.awb).trim() && !history.length) return { awb, found: false };
+    return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
+  }
+  const text = msg ?? '';
+  if (id === '401' || id === '403' || saysAuthRefused(text)) throw rejected('jnt', 'auth', id, text);
+  if (id === '404' || saysNotFound(text) || !id) return { awb, found: false };
+  throw rejected('jnt', 'invalid_request', id, text);
+}
+
+/** Top-level refusals about the credentials or the signature, in J&T's or anyone's words. */
+const authRefused = (msg: string) => saysAuthRefused(msg);
+
+export interface JntTariffReply {
+  is_success: string | boolean;
+  message?: string;
+  content?: unknown;
+}
+
+/**
+ * A tariff inquiry answer → a quote per asked service it prices. J&T prices one `productType` per call;
+ * an empty list, or a place J&T has no tariff for ("Invalid area code"), is a route it does not serve.
+ */
+export function jntQuotes(
+  reply: JntTariffReply,
+  r: QuoteRequest,
+  services: CourierServiceInfo[],
+): ServiceQuote[] {
+  if (!isTrue(reply.is_success)) {
+    const msg = payloadText(reply.message);
+    if (authRefused(msg)) throw rejected('jnt', 'auth', 'is_success=false', msg);
+    if (/area|kota|kecamatan|not found|tidak ditemukan|jangkau/i.test(msg)) return [];
+    throw rejected('jnt', 'invalid_request', 'is_success=false', msg);
+  }
+  const rates = tariffContent(reply.content);
+  return services.flatMap((info) => {
+    if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
+    const rate = rates.find((c) => (c.productType ?? c.name) === info.code);
+    const price = Math.ceil(Number(rate?.cost));
+    if (!rate || !Number.isSafeInteger(price) || price <= 0) return [];
+    return [
+      {
+        courier: 'jnt' as const,
+        service: info.code,
+        serviceName: info.name,
+        price,
+        codFee: r.codAmount && info.cod ? codFee(info, r.codAmount) : 0,
+        // The tariff gives no transit time; the create answer's `etd` comes too late for a quote.
+        etaDays: { ...info.slaDays },
+        codAvailable: info.cod,
+      },
+    ];
+  });
+}
+
+export interface JntOrderReply {
+  success: boolean | string;
+  desc?: string;
+  detail?: {
+    awb_no?: string;
+    orderid?: string;
+    status?: string;
+    reason?: string;
+    etd?: string;
+    existing_awbno?: string;
+  }[];
+}
+
+/** An order/create answer → the order; errors come with `success: true` and the item says why (jnt.md §3.2). */
+export function jntOrder(reply: JntOrderReply, reference: string, service: string): CourierOrder {
+  if (!isTrue(reply.success)) {
+    const msg = payloadText(reply.desc);
+    throw rejected('jnt', authRefused(msg) ? 'auth' : 'invalid_request', 'success=false', msg);
+  }
+  const item = Array.isArray(reply.detail) ? reply.detail[0] : undefined;
+  const awb = payloadText(item?.awb_no).trim();
+  if (item && /^sukses$/i.test(payloadText(item.status).trim()) && awb)
+    return { courier: 'jnt', awb, reference: reference || payloadText(item.orderid), service };
+  const reason = payloadText(item?.reason ?? reply.desc, 'no order in the answer');
+  const rawCode = payloadText(item?.status, 'Error');
+  const existing = awb || payloadText(item?.existing_awbno).trim();
+  if (/orderid tidak boleh sama|duplicate|sudah (ada|digunakan|terdaftar)/i.test(reason))
+    throw rejected('jnt', 'duplicate', rawCode, existing ? `${reason} (awb_no ${existing})` : reason);
+  if (/\bCOD\b/i.test(reason)) throw rejected('jnt', 'cod_not_allowed', rawCode, reason);
+  if (/jangkau|tidak dilayani|tidak tersedia/i.test(reason))
+    throw rejected('jnt', 'unserviceable_route', rawCode, reason);
+  if (/kecamatan|alamat|area|kode pos|zip/i.test(reason))
+    throw rejected('jnt', 'bad_address', rawCode, reason);
+  if (/berat|weight/i.test(reason)) throw rejected('jnt', 'too_heavy', rawCode, reason);
+  if (authRefused(reason)) throw rejected('jnt', 'auth', rawCode, reason);
+  throw rejected('jnt', 'invalid_request', rawCode, reason);
+}
+
+/** The push's JSON: the `data_param` form field (assumed shape, jnt.md §3.6), or the body itself. */
+export function jntPushJson(rawBody: Buffer): string | null {
+  const text = rawBody.toString('utf8');
+  if (/^\s*[{[]/.test(text)) return text;
+  return new URLSearchParams(text).get('data_param');
+}
+
+/**
+ * A status push → its event, without the signature check. A push carries no order detail: 101 reads as
+ * created, and COD collection is left to tracking.
+ */
+export function decodeJntWebhook(rawBody: Buffer): TrackingEvent[] {
+  const data = jntPushJson(rawBody);
+  if (data === null) throw new CourierWebhookRejectedError('jnt', 'malformed');
+  let push: JntHistory & { awb?: string; orderid?: string };
+  try {
+    push = JSON.parse(data) as typeof push;
+  } catch {
+    throw new CourierWebhookRejectedError('jnt', 'malformed');
+  }
+  const awb = payloadText(push?.awb).trim();
+  if (
+    !push ||
+    typeof push !== 'object' ||
+    !awb ||
+    push.status_code === undefined ||
+    push.status_code === null
+  )
+    throw new CourierWebhookRejectedError('jnt', 'malformed');
+  return [historyToEvent(awb, push)];
+}
+
+export const jntDecoder: CourierDecoder = {
+  tracking: (answer, awbs) => [
+    jntTrackResult(
+      awbs?.[0] ?? '',
+      readJntAnswer<JntTracking & JntTrackingError>(answer.status, answer.body),
+    ),
+  ],
+  tariff: (answer, { request, catalogue, service }) =>
+    jntQuotes(
+      readJntAnswer<JntTariffReply>(answer.status, answer.body),
+      request,
+      service ? catalogue.filter((s) => s.code === service) : catalogue,
+    ),
+  create: (answer, { reference, service }) =>
+    jntOrder(readJntAnswer<JntOrderReply>(answer.status, answer.body), reference ?? '', service ?? ''),
+  webhook: decodeJntWebhook,
+};

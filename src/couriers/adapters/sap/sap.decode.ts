@@ -1,0 +1,166 @@
+import type {
+  CourierOrder,
+  CourierServiceInfo,
+  QuoteRequest,
+  ServiceQuote,
+  TrackingEvent,
+  TrackResult,
+} from '../../courier-adapter';
+import type { CourierDecoder } from '../../courier-decoder';
+import { CourierWebhookRejectedError } from '../../courier.errors';
+import { saysAuthRefused, saysNotFound } from '../../answer-words';
+import { codFee } from '../../cod-fee';
+import { rejected, statusFailure } from '../../http-failures';
+import { payloadText } from '../../payload-text';
+import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
+
+export interface SapEnvelope<T> {
+  status: 'success' | 'fail';
+  msg: string;
+  data: T;
+}
+
+export interface SapAnswer<T> {
+  httpStatus: number;
+  envelope: SapEnvelope<T>;
+}
+
+/**
+ * What a SAP answer is: 429, 5xx and 401/403 throw as for every courier, as does a refusal of the API key
+ * in any words; otherwise the `{status, msg, data}` envelope goes to the call (200, and 400/404/422, whose
+ * envelope says what went wrong). `status` may come as a boolean and `msg` as `message` on other hosts.
+ */
+export function readSapAnswer<T>(status: number, body: unknown): SapAnswer<T> {
+  const failure = statusFailure('sap', status, undefined, body);
+  if (failure) throw failure;
+  const b = body && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+  if (!b || !('status' in b))
+    throw rejected('sap', 'invalid_request', String(status), 'SAP answered without its envelope');
+  const ok = b.status === true || /^(success|sukses|ok|true)$/i.test(payloadText(b.status).trim());
+  const msg = payloadText(b.msg ?? b.message);
+  if (!ok && saysAuthRefused(msg)) throw rejected('sap', 'auth', String(status), msg);
+  return { httpStatus: status, envelope: { status: ok ? 'success' : 'fail', msg, data: b.data as T } };
+}
+
+/**
+ * A tracking answer → the events of `awb` (or of the one AWB its rows name), or `found: false` for an AWB
+ * SAP does not know: HTTP 404 ("Airwaybill tidak ditemukan"), a failed envelope, or an empty list whose
+ * message says not found. An empty list with "Tidak ada status" is a parcel booked but not yet scanned.
+ * The one place SAP's "not found" is read.
+ */
+export function sapTrackResults(asked: string[], answer: SapAnswer<SapRow[]>): TrackResult[] {
+  const { httpStatus, envelope } = answer;
+  const rows = Array.isArray(envelope.data)
+    ? envelope.data.filter((r): r is SapRow => !!r && typeof r === 'object')
+    : [];
+  const unknown = () => (asked.length ? asked : ['']).map((awb): TrackResult => ({ awb, found: false }));
+  if (httpStatus === 404 || envelope.status !== 'success') return unknown();
+  if (!rows.length && saysNotFound(envelope.msg)) return unknown();
+  // Every checkpoint is a full row, oldest first (sap.md §3.6).
+  const awbs = asked.length ? asked : [...new Set(rows.map((r) => payloadText(r.awb_no).trim()))];
+  if (!awbs.length) return [{ awb: '', found: true, events: [] }];
+  return awbs.map((awb) => ({
+    awb,
+    found: true,
+    events: rows
+      .filter((r) => (asked.length !== 1 ? payloadText(r.awb_no).trim() === awb : true))
+      .map((row) => ({ ...rowToEvent(row), awb })),
+  }));
+}
+
+export interface SapRate {
+  service_type_code: string;
+  service_type_name: string;
+  total_cost: string | number;
+  sla: string;
+  cod_available?: boolean;
+}
+
+/**
+ * A shipment_cost answer → a quote per catalogue service. A failed envelope ("Harga tidak ditemukan",
+ * HTTP 404 or 200) is a route nothing serves. `coverage_cod` says whether the route takes COD; where the
+ * answer leaves it out, the catalogue decides.
+ */
+export function sapQuotes(
+  answer: SapAnswer<{ coverage_cod?: boolean | string; services?: SapRate[] }>,
+  r: QuoteRequest,
+  catalogue: CourierServiceInfo[],
+): ServiceQuote[] {
+  const { envelope } = answer;
+  if (envelope.status !== 'success') return [];
+  const data = envelope.data && typeof envelope.data === 'object' ? envelope.data : {};
+  const coverage = data.coverage_cod;
+  const routeCod = coverage === undefined || coverage === null ? undefined : payloadText(coverage) === 'true';
+  const weightKg = chargeableKg(r.parcel);
+  return (Array.isArray(data.services) ? data.services : []).flatMap((rate) => {
+    const info = catalogue.find((s) => s.code === payloadText(rate?.service_type_code).trim());
+    if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
+    const price = Math.round(Number(rate.total_cost));
+    if (!Number.isSafeInteger(price) || price <= 0) return [];
+    const codAvailable = info.cod && (rate.cod_available ?? routeCod ?? true);
+    return [
+      {
+        courier: 'sap' as const,
+        service: info.code,
+        serviceName: payloadText(rate.service_type_name) || info.name,
+        price,
+        codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
+        etaDays: parseSla(rate.sla, info.slaDays),
+        codAvailable,
+      },
+    ];
+  });
+}
+
+/** A pickup/create answer → the order; SAP's HTTP status and `msg` say why it refused. */
+export function sapOrder(
+  answer: SapAnswer<{ awb_no?: string; reference_no?: string }>,
+  reference: string,
+  service: string,
+): CourierOrder {
+  const { httpStatus, envelope } = answer;
+  const awb = payloadText(envelope.data?.awb_no).trim();
+  if (envelope.status === 'success' && awb)
+    return {
+      courier: 'sap',
+      awb,
+      reference: reference || payloadText(envelope.data?.reference_no),
+      service,
+    };
+  const msg = envelope.msg || (envelope.status === 'success' ? 'SAP answered without an awb_no' : '');
+  const code = String(httpStatus);
+  if (httpStatus === 400 || /already exist|sudah ada|duplicate/i.test(msg))
+    throw rejected('sap', 'duplicate', code, msg);
+  if (/COD/i.test(msg)) throw rejected('sap', 'cod_not_allowed', code, msg);
+  if (/rute|tidak dilayani|kecamatan/i.test(msg)) throw rejected('sap', 'unserviceable_route', code, msg);
+  if (/berat/i.test(msg)) throw rejected('sap', 'too_heavy', code, msg);
+  if (/alamat|address/i.test(msg)) throw rejected('sap', 'bad_address', code, msg);
+  throw rejected('sap', 'invalid_request', code, msg);
+}
+
+/** A push (one checkpoint per POST, sap.md §3.7) → its event, without the token check. */
+export function decodeSapWebhook(rawBody: Buffer): TrackingEvent[] {
+  let row: SapRow;
+  try {
+    row = JSON.parse(rawBody.toString('utf8')) as SapRow;
+  } catch {
+    throw new CourierWebhookRejectedError('sap', 'malformed');
+  }
+  if (
+    !row ||
+    typeof row !== 'object' ||
+    !payloadText(row.awb_no).trim() ||
+    !payloadText(row.rowstate_name).trim()
+  )
+    throw new CourierWebhookRejectedError('sap', 'malformed');
+  return [rowToEvent(row)];
+}
+
+export const sapDecoder: CourierDecoder = {
+  tracking: (answer, awbs) => sapTrackResults(awbs ?? [], readSapAnswer(answer.status, answer.body)),
+  tariff: (answer, { request, catalogue }) =>
+    sapQuotes(readSapAnswer(answer.status, answer.body), request, catalogue),
+  create: (answer, { reference, service }) =>
+    sapOrder(readSapAnswer(answer.status, answer.body), reference ?? '', service ?? ''),
+  webhook: decodeSapWebhook,
+};

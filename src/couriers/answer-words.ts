@@ -1,0 +1,54 @@
+/**
+ * What a courier's error text says, whatever courier wrote it: the words of "this airway bill is unknown"
+ * and of "your credentials are wrong". Couriers answer both with HTTP 200 and free text as often as with a
+ * status code, and their texts change between API versions and hosts, so each adapter reads them here.
+ */
+
+/** "Cnote No. Not Found.", "Airwaybill tidak ditemukan", "Invalid AWB number", "data tidak ditemukan"… */
+const NOT_FOUND = new RegExp(
+  [
+    String.raw`\bnot\s+(be\s+)?found\b`,
+    String.raw`\btidak\s+(di)?temukan\b`,
+    String.raw`\btdk\s+(di)?temukan\b`,
+    String.raw`\btidak\s+ditemukan\b`,
+    String.raw`\b(data|resi|awb|cnote|waybill|airwaybill|nomor|no\.?)\s+(tidak|tdk|belum)\s+(ada|terdaftar|valid|dikenal)\b`,
+    String.raw`\btidak\s+ada\s+data\b`,
+    String.raw`\bno\s+(data|record|records|result|results)\b`,
+    String.raw`\binvalid\s+(awb|airwaybill|air\s*way\s*bill|waybill|cnote|resi|tracking)`,
+    String.raw`\b(awb|airwaybill|waybill|cnote|resi|tracking\s*(number|id)?)\s+(is\s+)?(invalid|unknown|tidak\s+valid|salah)\b`,
+    String.raw`\bunknown\s+(awb|airwaybill|waybill|cnote|resi|tracking)`,
+    String.raw`\bnot\s+your\s+cnote\b`,
+    String.raw`\b(does\s*n[o']?t|do\s+not|not)\s+exists?\b`,
+  ].join('|'),
+  'i',
+);
+
+/** Whether an error text says the airway bill (or order) is unknown. */
+export function saysNotFound(text: string): boolean {
+  return NOT_FOUND.test(text);
+}
+
+const CREDENTIAL = String.raw`(api[\s_-]*key|app[\s_-]*(id|key|secret)|secret[\s_-]*key|security[\s_-]*key|client[\s_-]*(id|secret|key)|key|sign|signature|data[\s_-]*sign|digest|token|access[\s_-]*token|credentials?|kredensial|password|kata\s+sandi|username|user\s*name|eccompany\s*id|eccompanyid|customer\s*(code|name)|cus\s*name|authori[sz]ation|authentication|otentikasi|autentikasi)`;
+const BAD = String.raw`(invalid|wrong|bad|incorrect|salah|tidak\s+valid|tdk\s+valid|tidak\s+sesuai|tidak\s+cocok|not\s+valid|not\s+match(ed)?|mismatch|error|failed|failure|gagal|expired|kadaluarsa|kedaluwarsa|not\s+found|tidak\s+ditemukan|tidak\s+terdaftar|not\s+registered|not\s+exists?|tidak\s+ada|required|missing|empty|kosong|ditolak|rejected|denied|verification\s+failed|unverified)`;
+
+/** "Username Or API KEY Not Found.", "invalid key", "signature tidak valid", "unauthorized"… */
+const AUTH_REFUSED = new RegExp(
+  [
+    String.raw`\bunauthori[sz]ed\b`,
+    String.raw`\bunauthenticated\b`,
+    String.raw`\bforbidden\b`,
+    String.raw`\baccess\s+denied\b`,
+    String.raw`\bakses\s+ditolak\b`,
+    String.raw`\bpermission\s+denied\b`,
+    String.raw`\bnot\s+authori[sz]ed\b`,
+    String.raw`\btidak\s+(memiliki\s+)?(akses|berhak|diizinkan)\b`,
+    String.raw`\b${BAD}\b[^.;\n]{0,30}?\b${CREDENTIAL}\b`,
+    String.raw`\b${CREDENTIAL}\b[^.;\n]{0,30}?\b${BAD}\b`,
+  ].join('|'),
+  'i',
+);
+
+/** Whether an error text is a refusal of our credentials or signature (an `auth` rejection). */
+export function saysAuthRefused(text: string): boolean {
+  return AUTH_REFUSED.test(text);
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
+import { IdParam } from 'src/common/id-param';
+import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
+import { ApiErrors } from 'src/common/openapi';
+import { CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
+import { ShipmentActionsService } from './shipment-actions.service';
+
+@ApiTags('shipments')
+@ApiBearerAuth()
+@ApiSecurity('apiKey')
+@Controller('v1/shipments')
+@Roles(...SELLER_ROLES)
+export class ShipmentActionsController {
+  constructor(private readonly actions: ShipmentActionsService) {}
+
+  @Post(':id/actions')
+  @HttpCode(202)
+  // The courier is asked during the request: no transaction is held across the call.
+  @Idempotent({ outsideTransaction: { leaseSeconds: (c) => c.business.sellerActions.claimSeconds } })
+  @ApiErrors(404, 409, 422, 503)
+  @ApiOperation({
+    summary: 'Ask the courier to re-attempt, return, deliver to a corrected address, or hold a parcel',
+    description:
+      'Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED ' +
+      'otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API ' +
+      'has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 ' +
+      'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
+      'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS).',
+  })
+  @ApiAcceptedResponse({ type: ShipmentActionDto })
+  request(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() principal: Principal,
+    @IdParam() id: string,
+    @Body() body: CreateShipmentActionDto,
+  ): Promise<ShipmentActionDto> {
+    return this.actions.request(sellerId, id, body, principal);
+  }
+}

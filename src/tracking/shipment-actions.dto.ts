@@ -1,0 +1,129 @@
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsUUID,
+  registerDecorator,
+  ValidateIf,
+  ValidateNested,
+  type ValidationArguments,
+} from 'class-validator';
+import { IsIndonesianPhone, Optional, Text } from 'src/common/validators';
+import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier-adapter';
+import { RecipientDto } from 'src/shipments/shipments.dto';
+import { SHIPMENT_ACTION_STATUSES, type ShipmentActionStatus } from './shipment-action.entity';
+
+/** A corrected delivery address: the recipient's fields, name and phone optional (kept when absent). */
+export class ActionAddressDto extends OmitType(RecipientDto, ['name', 'phone'] as const) {
+  @ApiPropertyOptional({ example: 'Budi Santoso', maxLength: 100, description: 'Kept when absent' })
+  @Optional()
+  @Text(100)
+  name?: string;
+
+  @ApiPropertyOptional({ example: '0812-9876-5432', description: 'Answered in E.164; kept when absent' })
+  @Optional()
+  @IsIndonesianPhone()
+  phone?: string;
+}
+
+/** `address` is required for update_address and refused with any other action. */
+function AddressFitsAction(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'addressFitsAction',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: (args: ValidationArguments) =>
+          (args.object as { action?: unknown }).action === 'update_address'
+            ? 'address is required for update_address'
+            : 'address is only for update_address',
+      },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) =>
+          (args.object as { action?: unknown }).action === 'update_address'
+            ? value !== undefined
+            : value === undefined,
+      },
+    });
+}
+
+export class CreateShipmentActionDto {
+  @ApiProperty({
+    enum: PARCEL_ACTION_KINDS,
+    description:
+      'reattempt (after a failed attempt, or to release a held parcel), return (to the sender), ' +
+      'update_address (with `address`), hold (at the destination hub until told otherwise)',
+  })
+  @IsIn(PARCEL_ACTION_KINDS)
+  action!: ParcelActionKind;
+
+  @ApiPropertyOptional({ example: 'Penerima ada di rumah setelah jam 17.00', maxLength: 500 })
+  @Optional()
+  @Text(500)
+  note?: string;
+
+  @ApiPropertyOptional({
+    type: ActionAddressDto,
+    description: 'The corrected delivery address: required for update_address, refused otherwise',
+  })
+  @ValidateIf(
+    (o: { action?: unknown; address?: unknown }) => o.action === 'update_address' || o.address !== undefined,
+  )
+  @AddressFitsAction()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ActionAddressDto)
+  address?: ActionAddressDto;
+
+  @ApiPropertyOptional({
+    description: 'You reached the buyer and agreed the next delivery (a re-attempt then succeeds more often)',
+  })
+  @Optional()
+  @IsBoolean()
+  confirmedWithBuyer?: boolean;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The alert of this shipment you are acting on (it is acknowledged)',
+  })
+  @Optional()
+  @IsUUID()
+  alertId?: string;
+}
+
+export class ShipmentActionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: PARCEL_ACTION_KINDS }) action!: ParcelActionKind;
+  @ApiProperty({
+    enum: SHIPMENT_ACTION_STATUSES,
+    description:
+      'sent: the courier took it; manual: the courier’s API has no such call, Kirim operations arrange it; ' +
+      'failed: refused or the courier was unreachable (`error` says which); pending: being sent now',
+  })
+  status!: ShipmentActionStatus;
+  @ApiProperty({ type: String, nullable: true }) note!: string | null;
+  @ApiProperty({
+    type: RecipientDto,
+    nullable: true,
+    description: 'update_address: the address the courier was sent',
+  })
+  address!: RecipientDto | null;
+  @ApiProperty() confirmedWithBuyer!: boolean;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) alertId!: string | null;
+  @ApiProperty({ description: 'The courier asked' }) courier!: string;
+  @ApiProperty() awb!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The courier’s ticket for the action' })
+  courierReference!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed, in the courier’s words' })
+  error!: string | null;
+  @ApiProperty({
+    example: 'user:6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60',
+    description: 'user:<id> or api_key:<id>',
+  })
+  requestedBy!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { Transactions } from 'src/database/transaction';
+import { ShipmentAction, type ShipmentActionStatus } from './shipment-action.entity';
+
+/** What the courier's answer made of a pending action. */
+export interface ActionResult {
+  status: Exclude<ShipmentActionStatus, 'pending'>;
+  courierReference: string | null;
+  error: string | null;
+}
+
+/** The seller actions' SQL. Every method runs in the caller's transaction when one is open. */
+@Injectable()
+export class ShipmentActionsRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Records an action; a pending one only while no other action of the shipment is pending (the partial
+   * unique index decides, so two concurrent requests cannot both pass).
+   * @returns false (nothing written) when another action of the shipment is pending
+   */
+  async insert(action: ShipmentAction): Promise<boolean> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .insert()
+      .into(ShipmentAction)
+      .values(action)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  find(id: string): Promise<ShipmentAction | null> {
+    return this.tx.manager.findOneBy(ShipmentAction, { id });
+  }
+
+  /** The shipment's actions, oldest first (the rules read them in order). */
+  ofShipment(shipmentId: string): Promise<ShipmentAction[]> {
+    return this.tx.manager.find(ShipmentAction, {
+      where: { shipmentId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** The seller's actions on the shipment, newest first. */
+  forShipment(sellerId: string, shipmentId: string): Promise<ShipmentAction[]> {
+    return this.tx.manager.find(ShipmentAction, {
+      where: { shipmentId, sellerId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /**
+   * Records the courier's answer to a pending action, only while `claim` is still its claim (a sender
+   * whose claim ran out and was taken over by the resume job records nothing). The action, or null.
+   */
+  async finish(id: string, claim: Date, result: ActionResult, now: Date): Promise<ShipmentAction | null> {
+    const [, affected] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE shipment_actions
+       SET status = $3, courier_reference = $4, error = $5, claimed_until = NULL, updated_at = $6
+       WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
+      [id, claim, result.status, result.courierReference, result.error, now],
+    );
+    return affected ? this.find(id) : null;
+  }
+
+  /**
+   * Claims pending actions whose sender's claim ran out (it died between recording and recording the
+   * courier's answer) until `claimUntil`, counting a send each; across instances each is claimed once.
+   */
+  async claimAbandoned(now: Date, claimUntil: Date, limit: number): Promise<ShipmentAction[]> {
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE shipment_actions SET claimed_until = $2, sends = sends + 1, updated_at = $1
+       WHERE id IN (
+         SELECT id FROM shipment_actions WHERE status = 'pending' AND claimed_until <= $1
+         ORDER BY claimed_until LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [now, claimUntil, limit],
+    );
+    if (!rows.length) return [];
+    return this.tx.manager.find(ShipmentAction, {
+      where: { id: In(rows.map((r) => r.id)) },
+      order: { createdAt: 'ASC' },
+    });
+  }
+}

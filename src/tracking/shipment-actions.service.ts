@@ -1,0 +1,278 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from 'src/common/auth/principal';
+import { Clock } from 'src/common/clock';
+import type { AppError } from 'src/common/errors/app-error';
+import type { CourierCode, CourierOrder, ParcelActionRequest, Place } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { Transactions } from 'src/database/transaction';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import type { Shipment } from 'src/shipments/shipment.entity';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { AlertsService } from './alerts.service';
+import { ShipmentAction } from './shipment-action.entity';
+import { actionRefusal, isHeld } from './shipment-action-rules';
+import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
+import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
+import {
+  ActionAlertNotFoundError,
+  ActionInProgressError,
+  ActionNotAllowedError,
+  ActionRefusedByCourierError,
+} from './tracking.errors';
+
+export function actionView(a: ShipmentAction): ShipmentActionDto {
+  return {
+    id: a.id,
+    action: a.action,
+    status: a.status,
+    note: a.note,
+    address: a.address,
+    confirmedWithBuyer: a.confirmedWithBuyer,
+    alertId: a.alertId,
+    courier: a.courier,
+    awb: a.awb,
+    courierReference: a.courierReference,
+    error: a.error,
+    requestedBy: a.requestedBy,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+
+/** Who asked, as kept on the action: the user, or the API key an integration called with. */
+const requesterOf = (p: Principal): string =>
+  p.kind === 'api_key' && p.apiKeyId ? `api_key:${p.apiKeyId}` : `user:${p.userId}`;
+
+/** The complete address the courier is sent: what the seller gave, the recipient's name and phone kept when absent. */
+const correctedAddress = (s: Shipment, a: ActionAddressDto): Place => ({
+  name: a.name ?? s.recipientName,
+  phone: a.phone ?? s.recipientPhone,
+  address: a.address,
+  district: a.district ?? '',
+  city: a.city,
+  province: a.province,
+  postalCode: a.postalCode,
+});
+
+interface Sent {
+  action: ShipmentAction;
+  /** What the seller is answered when the action failed (the action itself is recorded `failed`). */
+  failure: AppError | null;
+}
+
+/**
+ * Seller actions on a shipment (issue 9 §3): re-attempt, return, address correction, hold. Each is
+ * recorded first, `pending` (one at a time per shipment), then sent to the courier outside any
+ * transaction, then its outcome recorded: `sent`, `manual` (the courier's API has no such call, so
+ * operations arrange it by phone) or `failed`. The seller is told each outcome by webhook
+ * (`shipment.action_updated`), written in the outcome's transaction. A pending action whose sender died
+ * is sent again by `resumeAbandoned` once its claim runs out.
+ */
+@Injectable()
+export class ShipmentActionsService {
+  private readonly logger = new Logger(ShipmentActionsService.name);
+
+  constructor(
+    private readonly tx: Transactions,
+    private readonly repository: ShipmentActionsRepository,
+    private readonly shipments: ShipmentsService,
+    private readonly tracked: TrackedShipments,
+    private readonly alerts: AlertsService,
+    private readonly notifications: SellerNotifications,
+    private readonly registry: CourierRegistry,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Records the seller's action and sends it to the shipment's courier. An accepted address correction
+   * also becomes the shipment's recipient address; acting on an alert acknowledges it.
+   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
+   * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
+   * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status; nothing recorded
+   * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
+   * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
+   * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
+   */
+  async request(
+    sellerId: string,
+    shipmentId: string,
+    dto: CreateShipmentActionDto,
+    by: Principal,
+  ): Promise<ShipmentActionDto> {
+    const shipment = await this.shipments.find(sellerId, shipmentId);
+    if (dto.alertId && !(await this.alerts.isOfShipment(sellerId, shipmentId, dto.alertId)))
+      throw new ActionAlertNotFoundError();
+    const held = isHeld(await this.repository.ofShipment(shipmentId));
+    const why = actionRefusal(dto.action, shipment.status, held);
+    if (why) throw new ActionNotAllowedError(why);
+    if (!shipment.courier || !shipment.awb)
+      throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
+
+    const now = this.clock.now();
+    const manual = !this.registry.get(shipment.courier as CourierCode).supportsAction(dto.action);
+    const action: ShipmentAction = {
+      id: randomUUID(),
+      sellerId,
+      shipmentId,
+      action: dto.action,
+      note: dto.note ?? null,
+      address: dto.address ? correctedAddress(shipment, dto.address) : null,
+      confirmedWithBuyer: dto.confirmedWithBuyer ?? false,
+      alertId: dto.alertId ?? null,
+      status: manual ? 'manual' : 'pending',
+      courier: shipment.courier,
+      awb: shipment.awb,
+      courierReference: null,
+      error: null,
+      requestedBy: requesterOf(by),
+      sends: manual ? 0 : 1,
+      claimedUntil: manual ? null : this.claimFrom(now),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.tx.run(async () => {
+      if (!(await this.repository.insert(action))) throw new ActionInProgressError();
+      if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);
+      if (manual) await this.notify(action, shipment.reference);
+    });
+    if (manual) return actionView(action);
+    const { action: done, failure } = await this.send(action, shipment);
+    if (failure) throw failure;
+    return actionView(done);
+  }
+
+  /** The seller's actions on the shipment, newest first (empty for another seller's). */
+  async listForShipment(sellerId: string, shipmentId: string): Promise<ShipmentActionDto[]> {
+    return (await this.repository.forShipment(sellerId, shipmentId)).map(actionView);
+  }
+
+  /**
+   * Sends again the pending actions whose sender died before recording the courier's answer (their
+   * claim ran out); one sent `maxSends` times already, or whose shipment was re-booked meanwhile, is
+   * `failed` instead. Whether the courier took the lost send is unknown: a courier that did may now refuse
+   * the repeat (e.g. a return already started), and that refusal is what gets recorded.
+   * @returns the actions taken up
+   */
+  async resumeAbandoned(asOf?: Date): Promise<number> {
+    const now = asOf ?? this.clock.now();
+    const { maxSends, resumeBatch } = this.config.business.sellerActions;
+    const claimed = await this.tx.run(() =>
+      this.repository.claimAbandoned(now, this.claimFrom(now), resumeBatch),
+    );
+    for (const action of claimed) {
+      // One action's unexpected error leaves it pending (resumed again later), not the others.
+      await this.resume(action, maxSends).catch((e: unknown) =>
+        this.logger.error({ action: action.id, err: e }, 'resuming a seller action failed'),
+      );
+    }
+    return claimed.length;
+  }
+
+  private async resume(action: ShipmentAction, maxSends: number): Promise<void> {
+    const shipment = await this.shipments.find(action.sellerId, action.shipmentId);
+    if (action.sends > maxSends || shipment.awb !== action.awb) {
+      const error =
+        shipment.awb !== action.awb
+          ? 'interrupted, and the shipment was re-booked meanwhile: not sent again'
+          : `interrupted ${maxSends} times: not sent again`;
+      await this.record(action, shipment, { status: 'failed', courierReference: null, error });
+      return;
+    }
+    this.logger.warn({ action: action.id, sends: action.sends }, 'resuming an abandoned seller action');
+    await this.send(action, shipment);
+  }
+
+  private claimFrom(now: Date): Date {
+    return new Date(now.getTime() + this.config.business.sellerActions.claimSeconds * 1000);
+  }
+
+  /**
+   * Asks the courier (never retried: a lost answer may mean it was applied) and records the outcome. An
+   * unexpected error leaves the action pending, to be resumed once its claim runs out.
+   */
+  private async send(action: ShipmentAction, shipment: Shipment): Promise<Sent> {
+    const courier = this.registry.get(action.courier as CourierCode);
+    const order: CourierOrder = {
+      courier: courier.code,
+      awb: action.awb,
+      reference: shipment.courierReference ?? '',
+      service: shipment.service ?? '',
+    };
+    const request: ParcelActionRequest = {
+      kind: action.action,
+      ...(action.note ? { note: action.note } : {}),
+      ...(action.address ? { address: action.address } : {}),
+      ...(action.confirmedWithBuyer ? { confirmedWithBuyer: true } : {}),
+    };
+    let result: ActionResult;
+    let failure: AppError | null = null;
+    try {
+      const outcome = await courier.requestAction(order, request);
+      if (outcome.accepted) {
+        result = { status: 'sent', courierReference: outcome.courierReference ?? null, error: null };
+      } else {
+        const words = outcome.rawMessage || outcome.reason;
+        result = { status: 'failed', courierReference: null, error: words };
+        failure = new ActionRefusedByCourierError(courier.name, words);
+      }
+    } catch (e) {
+      if (e instanceof CourierUnavailableError) {
+        result = {
+          status: 'failed',
+          courierReference: null,
+          error: `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
+        };
+        failure = e;
+      } else if (e instanceof CourierRejectedError) {
+        result = { status: 'failed', courierReference: null, error: e.rawMessage };
+        failure = new ActionRefusedByCourierError(
+          courier.name,
+          e.rawMessage,
+          e.reason === 'bad_address' ? 'address' : 'action',
+        );
+      } else throw e;
+    }
+    const recorded = await this.record(action, shipment, result);
+    // Taken over by the resume job meanwhile: its outcome is the action's.
+    if (!recorded) return { action: (await this.repository.find(action.id))!, failure: null };
+    // The courier re-planned the parcel: ask it soon, so the seller sees the effect.
+    if (recorded.status === 'sent') await this.tracked.pollBy(recorded.shipmentId, this.clock.now());
+    return { action: recorded, failure };
+  }
+
+  /**
+   * Records a pending action's outcome under its claim, with its consequences in the same transaction:
+   * an accepted address correction becomes the shipment's, and the seller is told. Null when the claim
+   * is no longer this sender's.
+   */
+  private record(action: ShipmentAction, shipment: Shipment, result: ActionResult) {
+    const now = this.clock.now();
+    return this.tx.run(async () => {
+      const done = await this.repository.finish(action.id, action.claimedUntil!, result, now);
+      if (!done) return null;
+      if (done.status === 'sent' && done.action === 'update_address' && done.address)
+        await this.shipments.updateRecipientAddress(done.sellerId, done.shipmentId, done.address, now);
+      await this.notify(done, shipment.reference);
+      return done;
+    });
+  }
+
+  private notify(a: ShipmentAction, reference: string): Promise<string | null> {
+    return this.notifications.enqueue(a.sellerId, 'shipment.action_updated', {
+      shipmentId: a.shipmentId,
+      reference,
+      action: {
+        id: a.id,
+        action: a.action,
+        status: a.status,
+        courierReference: a.courierReference,
+        error: a.error,
+      },
+    });
+  }
+}

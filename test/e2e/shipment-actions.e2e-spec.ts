@@ -1,0 +1,574 @@
+import supertest from 'supertest';
+import type { CourierCode, ParcelActionOutcome } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
+import { verifySignature } from 'src/sellers/notifications/webhook-signature';
+import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
+import { PickupService } from 'src/shipments/pickup.service';
+import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const HOUR = 3600_000;
+
+/** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
+const SERVICE: Record<CourierCode, string> = {
+  jne: 'REG',
+  jnt: 'EZ',
+  sap: 'UDRREG',
+  ninja: 'STANDARD',
+  idexpress: '00',
+};
+
+interface Booked {
+  id: string;
+  reference: string;
+  awb: string;
+  courier: CourierCode;
+}
+
+interface ActionBody {
+  id: string;
+  action: string;
+  status: string;
+  note: string | null;
+  address: Record<string, string> | null;
+  confirmedWithBuyer: boolean;
+  alertId: string | null;
+  courier: string;
+  awb: string;
+  courierReference: string | null;
+  error: string | null;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Seller actions over real HTTP, sent to the couriers' sandboxes: what the courier does with them (its
+ * world re-plans the parcel), what the seller sees on the shipment, and the signed webhook it gets.
+ */
+describe('seller actions on a shipment: re-attempt, return, address correction, hold', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller & { secret: string };
+  let other: TestSeller;
+  let admin: { auth: { authorization: string } };
+  let origin: string;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    receiver = await WebhookReceiver.start();
+    const s = await signupSeller(http, 'Toko Aksi');
+    const settings = await http
+      .patch('/v1/settings')
+      .set(s.auth)
+      .send({ webhookUrl: receiver.url('/aksi') })
+      .expect(200);
+    seller = { ...s, secret: settings.body.webhookSecret as string };
+    other = await signupSeller(http, 'Toko Lain');
+    admin = await createOperator(t, http, 'admin');
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await receiver.stop();
+    await t.close();
+  });
+
+  const world = () => t.app.get(SandboxWorld);
+  const courierOf = (code: CourierCode) => t.app.get(CourierRegistry).get(code);
+
+  async function book(courier: CourierCode): Promise<Booked> {
+    const created = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: { code: courier, service: SERVICE[courier] } })
+      .expect(201);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [created.body.id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const s = await shipment(created.body.id);
+    expect(s).toMatchObject({ status: 'booked', awb: expect.any(String) });
+    return { id: s.id, reference: s.reference, awb: s.awb, courier };
+  }
+
+  /** Drives the parcel at its courier through `steps` (an hour apart), then polls it: the shipment follows. */
+  async function drive(b: Booked, ...steps: { to: string; reason?: string }[]): Promise<void> {
+    for (const step of steps) {
+      t.clock.advance(HOUR);
+      await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send(step).expect(200);
+    }
+    await pollNow(b);
+  }
+  async function pollNow(b: Booked): Promise<void> {
+    await t.app.get(TrackedShipments).pollBy(b.id, t.clock.now());
+    await http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
+  }
+  const failedAttempt = { to: 'delivery_failed', reason: 'consignee_absent' };
+  const inTransit = [{ to: 'picked_up' }, { to: 'in_transit' }];
+
+  const shipment = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const act = (b: Booked | string, body: object, as: TestSeller = seller) =>
+    http
+      .post(`/v1/shipments/${typeof b === 'string' ? b : b.id}/actions`)
+      .set(as.auth)
+      .send(body);
+  /** The seller actions the courier's sandbox took for the parcel. */
+  const atCourier = async (b: Booked) => (await world().find(b.courier, b.awb))!.actions;
+  const rows = (shipmentId: string) =>
+    t.dataSource.query<{ status: string }[]>('SELECT status FROM shipment_actions WHERE shipment_id = $1', [
+      shipmentId,
+    ]);
+
+  /** The `shipment.action_updated` events the seller's receiver got for `shipmentId`, after the outbox ran. */
+  async function actionWebhooks(shipmentId: string) {
+    await t.app.get(WebhookSender).runDue();
+    return receiver.received
+      .filter((r) => r.path === '/aksi' && r.type === 'shipment.action_updated')
+      .map((r) => ({ ...r, body: JSON.parse(r.rawBody.toString('utf8')) as Record<string, never> }))
+      .filter((r) => (r.body.data as { shipmentId: string }).shipmentId === shipmentId);
+  }
+
+  it('re-attempt after a failed attempt, confirmed with the buyer: the courier re-plans the delivery; the alert acted on is acknowledged; the seller gets a signed webhook', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const failed = await shipment(b.id);
+    expect(failed.status).toBe('delivery_failed');
+    const alert = (failed.alerts as { id: string; rule: string; acknowledgedAt: string | null }[]).find(
+      (a) => a.rule === 'failed_attempt',
+    )!;
+    expect(alert.acknowledgedAt).toBeNull();
+
+    const res = await act(b, {
+      action: 'reattempt',
+      confirmedWithBuyer: true,
+      note: ' Penerima di rumah setelah jam 17.00 ',
+      alertId: alert.id,
+    }).expect(202);
+    const body = res.body as ActionBody;
+    expect(body).toEqual({
+      id: expect.any(String),
+      action: 'reattempt',
+      status: 'sent',
+      note: 'Penerima di rumah setelah jam 17.00',
+      address: null,
+      confirmedWithBuyer: true,
+      alertId: alert.id,
+      courier: 'jne',
+      awb: b.awb,
+      courierReference: expect.any(String),
+      error: null,
+      requestedBy: `user:${seller.userId}`,
+      createdAt: t.clock.now().toISOString(),
+      updatedAt: t.clock.now().toISOString(),
+    });
+
+    // The courier took it, confirmed, and planned another delivery run.
+    const parcel = (await world().find(b.courier, b.awb))!;
+    expect(parcel.actions).toEqual([
+      expect.objectContaining({
+        kind: 'reattempt',
+        reference: body.courierReference,
+        confirmedWithBuyer: true,
+        note: 'Penerima di rumah setelah jam 17.00',
+      }),
+    ]);
+    const ahead = parcel.plan.filter((s) => s.at > t.clock.now().toISOString()).map((s) => s.status);
+    expect(ahead[0]).toBe('out_for_delivery');
+
+    const after = await shipment(b.id);
+    expect(after.actions).toEqual([body]);
+    expect(after.alerts.find((a: { id: string }) => a.id === alert.id).acknowledgedAt).toBe(
+      t.clock.now().toISOString(),
+    );
+
+    const hooks = await actionWebhooks(b.id);
+    expect(hooks.map((h) => h.body.data)).toEqual([
+      {
+        shipmentId: b.id,
+        reference: b.reference,
+        action: {
+          id: body.id,
+          action: 'reattempt',
+          status: 'sent',
+          courierReference: body.courierReference,
+          error: null,
+        },
+      },
+    ]);
+    expect(
+      verifySignature(seller.secret, hooks[0].rawBody, hooks[0].signature, t.realClock.now()).valid,
+    ).toBe(true);
+  });
+
+  it('return while in transit: the courier starts it at once, and the next poll shows the shipment returning', async () => {
+    const b = await book('ninja');
+    await drive(b, ...inTransit);
+    expect((await shipment(b.id)).status).toBe('in_transit');
+    // Through an integration's API key: the action says which key asked.
+    const key = (await http.post('/v1/api-keys').set(seller.auth).send({ name: 'toko-online' }).expect(201))
+      .body;
+    const res = await http
+      .post(`/v1/shipments/${b.id}/actions`)
+      .set('x-api-key', key.key as string)
+      .send({ action: 'return', note: 'Pembeli membatalkan pesanan' })
+      .expect(202);
+    expect(res.body).toMatchObject({
+      action: 'return',
+      status: 'sent',
+      courier: 'ninja',
+      requestedBy: `api_key:${key.id as string}`,
+    });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
+
+    // The accepted action brought the shipment's next poll forward to now.
+    await http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
+    const after = await shipment(b.id);
+    expect(after.status).toBe('returning');
+    expect(after.actions.map((a: ActionBody) => [a.action, a.status])).toEqual([['return', 'sent']]);
+  });
+
+  it('update_address: the courier takes the corrected address, which becomes the shipment’s recipient (phone in E.164, name kept)', async () => {
+    const b = await book('idexpress');
+    await drive(
+      b,
+      ...inTransit,
+      { to: 'out_for_delivery' },
+      { to: 'delivery_failed', reason: 'address_problem' },
+    );
+    const address = {
+      address: 'Jl. Raya Darmo No. 12 Blok C',
+      district: 'Wonokromo',
+      city: 'Surabaya',
+      province: 'jawa timur',
+      postalCode: '60241',
+      phone: '0813 1111 2222',
+    };
+    const res = await act(b, { action: 'update_address', address }).expect(202);
+    const sentAddress = {
+      name: 'Budi Santoso',
+      phone: '+6281311112222',
+      address: 'Jl. Raya Darmo No. 12 Blok C',
+      district: 'Wonokromo',
+      city: 'Surabaya',
+      province: 'Jawa Timur',
+      postalCode: '60241',
+    };
+    expect(res.body).toMatchObject({ action: 'update_address', status: 'sent', address: sentAddress });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['update_address']);
+    const after = await shipment(b.id);
+    expect(after.recipient).toEqual(sentAddress);
+    expect(after.status).toBe('delivery_failed');
+  });
+
+  it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted)', async () => {
+    const b = await book('sap');
+    await drive(b, ...inTransit);
+    await act(b, { action: 'reattempt' }).expect(422);
+    await act(b, { action: 'hold' }).expect(202);
+    t.clock.advance(HOUR);
+    const res = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(res.body.status).toBe('sent');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold', 'reattempt']);
+    expect((await shipment(b.id)).actions.map((a: ActionBody) => a.action)).toEqual(['reattempt', 'hold']);
+  });
+
+  it('refuses an action the shipment’s status does not allow: 422 naming the action and the status, nothing recorded, the courier not asked', async () => {
+    const b = await book('jnt');
+    const refused = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
+    expect(refused.body).toMatchObject({
+      code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
+      details: [{ field: 'action', message: expect.stringContaining('while the shipment is booked') }],
+    });
+    for (const action of ['return', 'hold']) {
+      const res = await act(b, { action }).expect(422);
+      expect(res.body.details[0].message).toContain(`${action} is not possible while the shipment is booked`);
+    }
+    const ready = (await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201))
+      .body.id as string;
+    await act(ready, { action: 'update_address', address: { ...validShipment(origin).recipient } }).expect(
+      422,
+    );
+    expect(await rows(b.id)).toEqual([]);
+    expect(await rows(ready)).toEqual([]);
+    expect(await atCourier(b)).toEqual([]);
+  });
+
+  it('validates the body: address required for update_address and refused otherwise, note at most 500, a uuid alertId', async () => {
+    const b = await book('jnt');
+    await drive(b, ...inTransit);
+    const problems = async (body: object) => (await act(b, body).expect(400)).body.details;
+    expect(await problems({ action: 'update_address' })).toEqual([
+      { field: 'address', message: 'address is required' },
+    ]);
+    expect(await problems({ action: 'hold', address: { ...validShipment(origin).recipient } })).toEqual([
+      { field: 'address', message: 'address is only for update_address' },
+    ]);
+    expect(await problems({ action: 'hold', note: 'x'.repeat(501) })).toEqual([
+      { field: 'note', message: expect.stringContaining('note') },
+    ]);
+    const bad = (await problems({
+      action: 'update_address',
+      address: { address: 'Jl. A', city: 'Surabaya', province: 'Atlantis', postalCode: '123', phone: '12' },
+    })) as { field: string }[];
+    expect(bad.map((d) => d.field).sort()).toEqual([
+      'address.phone',
+      'address.postalCode',
+      'address.province',
+    ]);
+    expect(await problems({ action: 'teleport' })).toEqual([
+      { field: 'action', message: expect.any(String) },
+    ]);
+    expect(await problems({ action: 'hold', alertId: 'nope' })).toEqual([
+      { field: 'alertId', message: expect.any(String) },
+    ]);
+    expect(await rows(b.id)).toEqual([]);
+  });
+
+  it('another seller’s shipment is not found (404), and an alert of another shipment is not one to act on', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const res = await act(b, { action: 'reattempt' }, other).expect(404);
+    expect(res.body.code).toBe('SHIPMENTS_NOT_FOUND');
+
+    const c = await book('jne');
+    await drive(c, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const alertOfC = (await shipment(c.id)).alerts[0].id as string;
+    const wrong = await act(b, { action: 'reattempt', alertId: alertOfC }).expect(404);
+    expect(wrong.body).toMatchObject({ code: 'ALERTS_NOT_FOUND', details: [{ field: 'alertId' }] });
+    expect(await rows(b.id)).toEqual([]);
+    expect(await atCourier(b)).toEqual([]);
+  });
+
+  it('a courier whose API has no such call: recorded manual, for operations to arrange, and the seller told', async () => {
+    const b = await book('sap');
+    await drive(b, ...inTransit);
+    const spy = jest.spyOn(courierOf('sap'), 'supportsAction').mockReturnValue(false);
+    try {
+      const res = await act(b, { action: 'hold', note: 'Tahan sampai Senin' }).expect(202);
+      expect(res.body).toMatchObject({
+        action: 'hold',
+        status: 'manual',
+        courierReference: null,
+        error: null,
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await atCourier(b)).toEqual([]);
+    const hooks = await actionWebhooks(b.id);
+    expect(hooks.map((h) => (h.body.data as { action: { status: string } }).action.status)).toEqual([
+      'manual',
+    ]);
+  });
+
+  it('the courier refuses (the parcel moved on): recorded failed with the courier’s words, 422 to the seller', async () => {
+    const b = await book('jnt');
+    await drive(b, ...inTransit);
+    // Delivered at the courier, not yet polled: Kirim still sees it in transit.
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    const res = await act(b, { action: 'hold' }).expect(422);
+    expect(res.body).toMatchObject({
+      code: 'SHIPMENTS_ACTION_REFUSED_BY_COURIER',
+      details: [{ field: 'action', message: expect.any(String) }],
+    });
+    const [recorded] = (await shipment(b.id)).actions as ActionBody[];
+    expect(recorded).toMatchObject({ action: 'hold', status: 'failed', error: res.body.details[0].message });
+    expect(res.body.message).toContain(recorded.error);
+    expect(await atCourier(b)).toEqual([]);
+  });
+
+  it('the courier is down: recorded failed, 503, the shipment unchanged; asked again once it is back, it is sent', async () => {
+    const b = await book('jnt');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const before = await shipment(b.id);
+    await http.post('/sandbox/couriers/jnt/faults').set(admin.auth).send({ errorRate: 1 }).expect(200);
+    let down: supertest.Response;
+    try {
+      down = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(503);
+    } finally {
+      await http.post('/sandbox/couriers/jnt/faults').set(admin.auth).send({ errorRate: 0 }).expect(200);
+    }
+    expect(down.body.code).toBe('COURIER_UNAVAILABLE');
+    const after = await shipment(b.id);
+    expect(omitActions(after)).toEqual(omitActions(before));
+    expect(after.actions).toEqual([
+      expect.objectContaining({
+        action: 'reattempt',
+        status: 'failed',
+        error: expect.stringContaining('J&T'),
+      }),
+    ]);
+    expect(await atCourier(b)).toEqual([]);
+
+    const again = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(again.body.status).toBe('sent');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt']);
+    const hooks = await actionWebhooks(b.id);
+    // Delivered in any order (the receiver dedupes and orders by its own means): one per outcome.
+    expect(hooks.map((h) => (h.body.data as { action: { status: string } }).action.status).sort()).toEqual([
+      'failed',
+      'sent',
+    ]);
+  });
+
+  it('one action at a time per shipment: a second while the first is at the courier gets 409', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    const courier = courierOf('jne');
+    const original = courier.requestAction.bind(courier);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await released;
+      return original(order, action);
+    });
+    try {
+      const first = act(b, { action: 'hold' })
+        .set('idempotency-key', 'hold-once')
+        .then((r) => r);
+      await waitUntil(async () => (await rows(b.id)).length === 1, 'the first action is pending');
+      expect(await rows(b.id)).toEqual([{ status: 'pending' }]);
+      const second = await act(b, { action: 'hold' }).expect(409);
+      expect(second.body.code).toBe('SHIPMENTS_ACTION_IN_PROGRESS');
+      const third = await act(b, { action: 'return' }).expect(409);
+      expect(third.body.code).toBe('SHIPMENTS_ACTION_IN_PROGRESS');
+      // The same request repeated with its key does not wait for the courier either.
+      const repeat = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-once').expect(409);
+      expect(repeat.body.code).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
+      release();
+      const done = await first;
+      expect(done.status).toBe(202);
+      const replay = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-once').expect(202);
+      expect(replay.text).toBe(done.text);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
+  });
+
+  it('an action whose sender died while pending is sent again by the retry job once its claim runs out', async () => {
+    const b = await book('idexpress');
+    await drive(b, ...inTransit);
+    const courier = courierOf('idexpress');
+    const original = courier.requestAction.bind(courier);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The first send never reaches the courier (its answer "lost"); later sends go through.
+    const spy = jest
+      .spyOn(courier, 'requestAction')
+      .mockImplementationOnce(async (): Promise<ParcelActionOutcome> => {
+        await released;
+        throw new CourierUnavailableError('idexpress', 'timeout', 'TIMEOUT', 'lost');
+      })
+      .mockImplementation(original);
+    try {
+      const stuck = act(b, { action: 'hold', note: 'Tahan' }).then((r) => r);
+      await waitUntil(async () => (await rows(b.id)).length === 1, 'the action is pending');
+      // Before its claim runs out, the job leaves it to its sender.
+      await http.post('/sandbox/jobs/shipment-actions-retry/run').set(admin.auth).send({}).expect(200);
+      expect(await rows(b.id)).toEqual([{ status: 'pending' }]);
+      t.clock.advance(121_000);
+      await http.post('/sandbox/jobs/shipment-actions-retry/run').set(admin.auth).send({}).expect(200);
+      expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+      // The first sender finally hears back: the action is no longer its to record.
+      release();
+      const res = await stuck;
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ action: 'hold', status: 'sent' });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
+    const [row] = await t.dataSource.query<{ sends: number }[]>(
+      'SELECT sends FROM shipment_actions WHERE shipment_id = $1',
+      [b.id],
+    );
+    expect(row.sends).toBe(2);
+  });
+
+  it('an action interrupted at every send is failed after the configured sends, and the seller told', async () => {
+    const b = await book('sap');
+    await drive(b, ...inTransit);
+    const courier = courierOf('sap');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The request's send hangs; every resumed send dies before the courier answers.
+    const spy = jest
+      .spyOn(courier, 'requestAction')
+      .mockImplementationOnce(async (): Promise<ParcelActionOutcome> => {
+        await released;
+        return { accepted: true, courierReference: 'late' };
+      })
+      .mockRejectedValue(new Error('the process died'));
+    try {
+      const stuck = act(b, { action: 'return' }).then((r) => r);
+      await waitUntil(async () => (await rows(b.id)).length === 1, 'the action is pending');
+      for (let i = 0; i < 3; i += 1) {
+        t.clock.advance(121_000);
+        await http.post('/sandbox/jobs/shipment-actions-retry/run').set(admin.auth).send({}).expect(200);
+      }
+      expect(spy).toHaveBeenCalledTimes(3); // the request's send and two resumed ones (maxSends 3)
+      const [row] = await t.dataSource.query<{ status: string; error: string; sends: number }[]>(
+        'SELECT status, error, sends FROM shipment_actions WHERE shipment_id = $1',
+        [b.id],
+      );
+      expect(row).toEqual({ status: 'failed', error: 'interrupted 3 times: not sent again', sends: 4 });
+      release();
+      // The first sender's late answer is no longer its to record.
+      expect((await stuck).body).toMatchObject({ status: 'failed', courierReference: null });
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    const hooks = await actionWebhooks(b.id);
+    expect(hooks.map((h) => h.body.data)).toEqual([
+      expect.objectContaining({
+        action: expect.objectContaining({ status: 'failed', error: 'interrupted 3 times: not sent again' }),
+      }),
+    ]);
+  });
+
+  it('with an Idempotency-Key, a repeat replays the first answer and the courier is asked once; a failed request frees the key', async () => {
+    const b = await book('ninja');
+    await drive(b, ...inTransit);
+    await http.post('/sandbox/couriers/ninja/faults').set(admin.auth).send({ errorRate: 1 }).expect(200);
+    try {
+      await act(b, { action: 'hold' }).set('idempotency-key', 'hold-1').expect(503);
+    } finally {
+      await http.post('/sandbox/couriers/ninja/faults').set(admin.auth).send({ errorRate: 0 }).expect(200);
+    }
+    const first = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-1').expect(202);
+    const again = await act(b, { action: 'hold' }).set('idempotency-key', 'hold-1').expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    const other = await act(b, { action: 'return' }).set('idempotency-key', 'hold-1').expect(409);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
+    expect((await rows(b.id)).map((r) => r.status).sort()).toEqual(['failed', 'sent']);
+  });
+});
+
+function omitActions(s: Record<string, unknown>): Record<string, unknown> {
+  const { actions: _actions, ...rest } = s;
+  return rest;
+}

@@ -1,0 +1,87 @@
+import supertest from 'supertest';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { PickupService } from 'src/shipments/pickup.service';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * A courier code nobody has seen never stops a parcel: the event is kept raw (read by its words when they
+ * say something), counted per courier and code, and listed for operators.
+ */
+describe('unmapped courier codes', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let admin: { auth: { authorization: string } };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    admin = await createOperator(t, http, 'admin');
+  });
+  afterAll(() => t.close());
+
+  it('keeps the parcel moving, counts the code per courier and lists it for operators only', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin), courier: { code: 'jne', service: 'REG' } })
+        .expect(201)
+    ).body;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const { awb } = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    t.clock.advance(3600_000);
+    await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
+    const push = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(awb))!;
+    const body = JSON.parse(push.body) as {
+      history: { date: string; status_code: string; status_desc: string }[];
+    };
+    // Two lines JNE's tables do not know: one whose words say where the parcel is, one whose words say nothing.
+    const last = body.history[body.history.length - 1];
+    body.history.push(
+      {
+        date: last.date.replace(/:00$/, ':30'),
+        status_code: 'ZX7',
+        status_desc: 'PAKET DALAM PERJALANAN KE KOTA TUJUAN',
+      },
+      { date: last.date.replace(/:00$/, ':40'), status_code: 'QQ1', status_desc: 'LAIN-LAIN' },
+    );
+    for (let i = 0; i < 2; i += 1)
+      await http.post('/v1/webhooks/couriers/jne').set(push.headers).send(JSON.stringify(body)).expect(200);
+    await http.post('/sandbox/jobs/tracking-inbox/run').set(admin.auth).send({}).expect(200);
+
+    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    // Read by its words: the parcel moves on.
+    expect(s.status).toBe('in_transit');
+    const unknown = s.events.filter((e: { rawCode: string }) => ['ZX7', 'QQ1'].includes(e.rawCode));
+    expect(unknown.map((e: { rawCode: string; description: string }) => [e.rawCode, e.description])).toEqual([
+      ['ZX7', 'PAKET DALAM PERJALANAN KE KOTA TUJUAN'],
+      ['QQ1', 'LAIN-LAIN'],
+    ]);
+
+    const listed = (await http.get('/v1/ops/unmapped-codes').set(admin.auth).expect(200)).body.items;
+    expect(listed.filter((c: { courier: string }) => c.courier === 'jne')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          courier: 'jne',
+          rawCode: 'ZX7',
+          count: 1,
+          example: 'PAKET DALAM PERJALANAN KE KOTA TUJUAN',
+        }),
+        expect.objectContaining({ courier: 'jne', rawCode: 'QQ1', count: 1, example: 'LAIN-LAIN' }),
+      ]),
+    );
+    await http.get('/v1/ops/unmapped-codes').set(seller.auth).expect(403);
+    const metrics = (await http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/kirim_courier_unmapped_codes_total\{courier="jne",code="ZX7"\} [1-9]/);
+  });
+});

@@ -1,0 +1,209 @@
+import { COURIER_DECODERS } from 'src/couriers/adapters';
+import { saysAuthRefused, saysNotFound } from 'src/couriers/answer-words';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import type { CourierAnswer } from 'src/couriers/courier-decoder';
+import { CourierRejectedError } from 'src/couriers/courier.errors';
+
+const answer = (body: unknown, status = 200): CourierAnswer => ({ status, body });
+const track = (courier: CourierCode, a: CourierAnswer, awb = 'AWB123456789') =>
+  COURIER_DECODERS[courier].tracking(a, [awb]);
+
+/** The shapes each courier (or one of its hosts or versions) answers an unknown airway bill with. */
+const NOT_FOUND: [CourierCode, string, CourierAnswer][] = [
+  ['jne', 'vendor error body', answer({ error: 'Cnote No. Not Found.', status: false })],
+  [
+    'jne',
+    'string false, another customer’s AWB',
+    answer({ error: 'Sorry This is not your cnote.', status: 'false' }),
+  ],
+  ['jne', 'Indonesian message field', answer({ status: false, message: 'Data tidak ditemukan' })],
+  ['jne', 'HTTP 404 with text', answer('Not Found', 404)],
+  ['jne', 'no summary, empty history', answer({ cnote: null, detail: [], history: [] })],
+  ['jne', 'empty summary, empty history', answer({ cnote: {}, history: [] })],
+  ['jnt', 'error 404', answer({ error_id: '404', error_message: 'Invalid AWB number' })],
+  ['jnt', 'error text only', answer({ error_message: 'Data not found' })],
+  [
+    'jnt',
+    'Indonesian text under another id',
+    answer({ error_id: 500, error_message: 'Nomor resi tidak ditemukan' }),
+  ],
+  ['jnt', 'camel-case error fields', answer({ errorId: '404', errorMessage: 'AWB not found' })],
+  ['jnt', 'empty body', answer('{}')],
+  ['sap', 'HTTP 404 envelope', answer({ status: 'fail', msg: 'Airwaybill tidak ditemukan' }, 404)],
+  ['sap', 'failed envelope at 200', answer({ status: 'fail', msg: 'AWB not found' })],
+  [
+    'sap',
+    'empty list with a not-found message',
+    answer({ status: 'success', msg: 'Data tidak ditemukan', data: [] }),
+  ],
+  ['ninja', 'HTTP 404', answer({ error: { code: 'NOT_FOUND', message: 'Order not found' } }, 404)],
+  ['ninja', 'bulk answer without it', answer({ data: [{ tracking_number: 'OTHER1', events: [] }] })],
+  ['ninja', 'empty bulk answer', answer({ data: [] })],
+  ['ninja', '400 saying not found', answer({ error: { message: 'Tracking number does not exist' } }, 400)],
+  ['idexpress', 'refused envelope', answer({ code: 1, desc: 'waybillNo not found', data: null })],
+  ['idexpress', 'success without data', answer({ code: 0, desc: 'success', data: [] })],
+  ['idexpress', 'null data', answer({ code: 0, desc: null, data: null })],
+  [
+    'idexpress',
+    'empty history with a not-found desc',
+    answer({
+      code: 0,
+      desc: 'data tidak ditemukan',
+      data: [{ basicInfo: { waybillNo: 'AWB123456789' }, history: [] }],
+    }),
+  ],
+  ['idexpress', 'item without basic info', answer({ code: 0, data: [{ basicInfo: null, historys: [] }] })],
+];
+
+/** The shapes a refusal of our credentials or signature comes in: always `auth`, whatever the words. */
+const AUTH: [CourierCode, string, CourierAnswer][] = [
+  ['jne', 'vendor text', answer({ error: 'Username Or API KEY Not Found.', status: false })],
+  ['jne', 'short English', answer({ status: 'false', error: 'invalid key' })],
+  ['jne', 'Indonesian', answer({ status: false, message: 'username/api key salah' })],
+  ['jne', 'HTTP 401', answer('Unauthorized', 401)],
+  ['jnt', 'error 401', answer({ error_id: '401', error_message: 'Unauthorized' })],
+  [
+    'jnt',
+    'signature words under another id',
+    answer({ error_id: '500', error_message: 'signature tidak valid' }),
+  ],
+  ['jnt', 'HTTP 403', answer('Forbidden', 403)],
+  ['sap', 'HTTP 401 envelope', answer({ status: 'fail', msg: 'Unauthorized' }, 401)],
+  ['sap', 'key refused at 200', answer({ status: 'fail', msg: 'API Key tidak valid' })],
+  ['sap', 'message field on another host', answer({ status: false, message: 'invalid api_key' }, 400)],
+  ['ninja', 'HTTP 401', answer({ error: { title: 'Unauthorized', message: 'Token expired' } }, 401)],
+  ['ninja', '400 about the token', answer({ error: { message: 'Invalid access token' } }, 400)],
+  ['idexpress', 'sign error', answer({ code: 1001, desc: 'sign error', data: null })],
+  ['idexpress', 'unknown app id', answer({ code: 'E002', desc: 'appId not exist', data: null })],
+  ['idexpress', 'Indonesian, msg field', answer({ code: 9, msg: 'signature tidak valid', data: null })],
+];
+
+describe('an unknown airway bill is found: false, never a throw', () => {
+  it.each(NOT_FOUND)('%s: %s', (courier, _shape, a) => {
+    const results = track(courier, a);
+    expect(results).toEqual([{ awb: 'AWB123456789', found: false }]);
+  });
+
+  it('tells a known parcel with nothing scanned yet from an unknown one', () => {
+    expect(track('sap', answer({ status: 'success', msg: 'Tidak ada status', data: [] }))).toEqual([
+      { awb: 'AWB123456789', found: true, events: [] },
+    ]);
+    expect(
+      track(
+        'idexpress',
+        answer({ code: 0, desc: '', data: [{ basicInfo: { waybillNo: 'AWB123456789' }, history: [] }] }),
+      ),
+    ).toEqual([{ awb: 'AWB123456789', found: true, events: [] }]);
+  });
+});
+
+describe('a refusal of the credentials is `auth`, whatever the courier’s words', () => {
+  it.each(AUTH)('%s: %s', (courier, _shape, a) => {
+    let thrown: unknown;
+    try {
+      track(courier, a);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(CourierRejectedError);
+    expect((thrown as CourierRejectedError).reason).toBe('auth');
+  });
+
+  it('does the same on tariff and create answers', () => {
+    const tariff = (courier: CourierCode, a: CourierAnswer) => () =>
+      COURIER_DECODERS[courier].tariff(a, {
+        request: {
+          origin: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+          destination: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+          parcel: { weightGrams: 1000 },
+        },
+        catalogue: [],
+      });
+    const create = (courier: CourierCode, a: CourierAnswer) => () => COURIER_DECODERS[courier].create(a, {});
+    const authOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as CourierRejectedError).reason;
+      }
+      return 'no error';
+    };
+    expect(authOf(tariff('jnt', answer({ is_success: 'false', message: 'cusName tidak terdaftar' })))).toBe(
+      'auth',
+    );
+    expect(authOf(tariff('jne', answer({ error: 'Username Or API KEY Not Found.', status: false })))).toBe(
+      'auth',
+    );
+    expect(authOf(create('jnt', answer({ success: false, desc: 'sign error' })))).toBe('auth');
+    expect(
+      authOf(create('idexpress', answer({ code: 1, desc: 'Invalid appId or secret key', data: null }))),
+    ).toBe('auth');
+    expect(authOf(create('sap', answer({ status: 'fail', msg: 'api_key salah' }, 400)))).toBe('auth');
+  });
+
+  it('other refusals keep their own kind', () => {
+    const kind = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as CourierRejectedError).reason;
+      }
+      return 'no error';
+    };
+    expect(
+      kind(() => track('jnt', answer({ error_id: '400', error_message: 'awb tidak boleh kosong' }))),
+    ).toBe('invalid_request');
+    expect(
+      kind(() =>
+        COURIER_DECODERS.jnt.create(
+          answer({ success: true, detail: [{ status: 'Error', reason: 'Kecamatan Penerima Error' }] }),
+          {},
+        ),
+      ),
+    ).toBe('bad_address');
+    expect(
+      kind(() => COURIER_DECODERS.sap.create(answer({ status: 'fail', msg: 'Data already exist' }, 400), {})),
+    ).toBe('duplicate');
+  });
+});
+
+describe('answer words', () => {
+  it.each([
+    'Cnote No. Not Found.',
+    'Airwaybill tidak ditemukan',
+    'Invalid AWB number',
+    'data tidak ditemukan',
+    'AWB not found',
+    'cnote not found',
+    'Nomor resi tidak terdaftar',
+    'Waybill does not exist',
+  ])('%j says not found', (text) => {
+    expect(saysNotFound(text)).toBe(true);
+    expect(saysAuthRefused(text)).toBe(false);
+  });
+
+  it.each([
+    'Username Or API KEY Not Found.',
+    'invalid key',
+    'Unauthorized',
+    'username/api key salah',
+    'signature tidak valid',
+    'sign error',
+    'appId not exist',
+    'Token expired',
+    'Access denied',
+  ])('%j is a credentials refusal', (text) => {
+    expect(saysAuthRefused(text)).toBe(true);
+  });
+
+  it.each([
+    'Tidak ada status',
+    'Kecamatan Penerima Error',
+    'Orderid tidak boleh sama',
+    'Invalid area code',
+    'weight tidak valid',
+  ])('%j is neither', (text) => {
+    expect(saysNotFound(text)).toBe(false);
+    expect(saysAuthRefused(text)).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+import fc from 'fast-check';
+import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier-adapter';
+import { actionRefusal as courierRefusal, type ParcelStage } from 'src/couriers/sandbox/world';
+import { SHIPMENT_STATUSES, type ShipmentStatus } from 'src/shipments/shipment-status';
+import { SHIPMENT_ACTION_STATUSES } from 'src/tracking/shipment-action.entity';
+import { ACTION_ALLOWED_IN, actionRefusal, isHeld, RecordedAction } from 'src/tracking/shipment-action-rules';
+
+/** Where the sandbox courier's parcel is when Kirim's shipment has a status (null: it has no parcel). */
+const STAGE: Record<ShipmentStatus, ParcelStage | null> = {
+  ready: null,
+  booking: null,
+  booking_failed: null,
+  booked: 'before_pickup',
+  picked_up: 'picked_up',
+  in_transit: 'in_transit',
+  out_for_delivery: 'out_for_delivery',
+  delivery_failed: 'delivery_failed',
+  delivered: 'delivered',
+  returning: 'returning',
+  returned: 'returned',
+  cancelled: 'cancelled',
+  lost: null,
+};
+
+const allowed = (kind: ParcelActionKind, held = false) =>
+  SHIPMENT_STATUSES.filter((s) => actionRefusal(kind, s, held) === null);
+
+describe('which shipment statuses allow each seller action', () => {
+  it('re-attempt only after a failed attempt; return and hold while the courier carries it; address from booking', () => {
+    expect(allowed('reattempt')).toEqual(['delivery_failed']);
+    expect(allowed('return')).toEqual(['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed']);
+    expect(allowed('hold')).toEqual(['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed']);
+    expect(allowed('update_address')).toEqual([
+      'booked',
+      'picked_up',
+      'in_transit',
+      'out_for_delivery',
+      'delivery_failed',
+    ]);
+    // Releasing a held parcel is a re-attempt, wherever the courier holds it; never once it ended.
+    expect(allowed('reattempt', true)).toEqual([
+      'picked_up',
+      'in_transit',
+      'out_for_delivery',
+      'delivery_failed',
+    ]);
+  });
+
+  it('names the action, the status and where it is allowed when it refuses', () => {
+    expect(actionRefusal('reattempt', 'in_transit', false)).toBe(
+      'reattempt is not possible while the shipment is in_transit (only delivery_failed, or a parcel you had held)',
+    );
+    expect(actionRefusal('return', 'delivered', false)).toMatch(
+      /^return is not possible while the shipment is delivered \(only picked_up, /,
+    );
+    expect(actionRefusal('hold', 'booked', true)).toMatch(
+      /^hold is not possible while the shipment is booked/,
+    );
+  });
+
+  it('allows nothing the sandbox couriers refuse (whatever the hold), so a sent action is taken', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PARCEL_ACTION_KINDS),
+        fc.constantFrom(...SHIPMENT_STATUSES),
+        fc.boolean(),
+        (kind, status, held) => {
+          if (actionRefusal(kind, status, held) !== null) return;
+          const stage = STAGE[status];
+          expect(stage).not.toBeNull();
+          expect(courierRefusal(kind, stage!, held)).toBeNull();
+        },
+      ),
+    );
+  });
+
+  it('lists each action’s statuses once, none terminal', () => {
+    for (const kind of PARCEL_ACTION_KINDS) {
+      const statuses = ACTION_ALLOWED_IN[kind];
+      expect(new Set(statuses).size).toBe(statuses.length);
+      for (const s of ['delivered', 'returned', 'cancelled', 'lost', 'returning'] as const)
+        expect(statuses).not.toContain(s);
+    }
+  });
+});
+
+describe('whether the seller holds the parcel', () => {
+  const a = (action: ParcelActionKind, status: RecordedAction['status'] = 'sent'): RecordedAction => ({
+    action,
+    status,
+  });
+
+  it('is held after a hold the courier (or operations) took, until a re-attempt or a return', () => {
+    expect(isHeld([])).toBe(false);
+    expect(isHeld([a('hold')])).toBe(true);
+    expect(isHeld([a('hold', 'manual')])).toBe(true);
+    expect(isHeld([a('hold'), a('update_address')])).toBe(true);
+    expect(isHeld([a('hold'), a('reattempt')])).toBe(false);
+    expect(isHeld([a('hold'), a('return')])).toBe(false);
+    expect(isHeld([a('reattempt'), a('hold')])).toBe(true);
+  });
+
+  it('ignores actions that did not reach the courier', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            action: fc.constantFrom(...PARCEL_ACTION_KINDS),
+            status: fc.constantFrom(...SHIPMENT_ACTION_STATUSES),
+          }),
+          { maxLength: 8 },
+        ),
+        fc.constantFrom<RecordedAction['status']>('pending', 'failed'),
+        (history, status) => {
+          expect(isHeld([...history, a('hold', status)])).toBe(isHeld(history));
+          expect(isHeld([...history, a('reattempt', status)])).toBe(isHeld(history));
+        },
+      ),
+    );
+  });
+});
