@@ -151,6 +151,7 @@ export async function waitForUrl(url: string, child: ChildProcess, timeoutMs = 6
   throw new Error(`${url} not ready after ${timeoutMs} ms`);
 }
 
+/** A node process of the bench; its log lines (stdout) are shown with BENCH_CHILD_STDOUT=1. */
 export function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, args, {
     cwd: ROOT,

@@ -3,7 +3,7 @@ import { loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CASES, jakarta, order, quoteTo } from '../../integration/couriers/fixtures';
-import { Benchmark, Figure } from '../harness';
+import { BENCH_ENV, Benchmark, Figure } from '../harness';
 
 const PARCELS = 300;
 const BATCH = 100;
@@ -20,14 +20,7 @@ export const couriers: Benchmark = {
   description: 'batch tracking throughput and quote latency per courier (adapter + sandbox over HTTP)',
   async run(ctx) {
     const config = loadConfig(
-      {
-        NODE_ENV: 'production',
-        DATABASE_URL: await ctx.newDatabase(),
-        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
-        PHONE_HASH_SALT: 'bench-phone-hash-salt',
-        JOBS_ENABLED: 'false',
-        LOG_LEVEL: 'silent',
-      },
+      { ...BENCH_ENV, DATABASE_URL: await ctx.newDatabase(), LOG_LEVEL: 'silent' },
       {},
     );
     const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
