@@ -38,61 +38,44 @@ export class TrackingEventsRepository {
 
   /**
    * Stores the events not seen before (courier, airway bill, raw code and time are the key); how many,
-   * and the airway bills that got one. A push's events refer to the push they came in.
+   * and the airway bills that got one.
    */
   async insert(
     courier: CourierCode,
     events: TrackingEvent[],
     source: EventSource,
     receivedAt: Date,
-    pushId: string | null,
   ): Promise<{ awbs: Set<string>; stored: number }> {
     if (!events.length) return { awbs: new Set(), stored: 0 };
     const rows = await this.tx.manager.query<{ awb: string }[]>(
-      `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, status, reason, location,
-         is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at)
-       SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
-         e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4
-       FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
-         $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[])
-         AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
-       ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
-       RETURNING awb`,
-      [
-        courier,
-        source,
-        pushId,
-        receivedAt,
-        events.map(() => randomUUID()),
-        events.map((e) => e.awb),
-        events.map((e) => e.rawCode),
-        events.map((e) => e.occurredAt),
-        events.map((e) => e.rawText),
-        events.map((e) => e.status),
-        events.map((e) => e.reason ?? null),
-        events.map((e) => e.location ?? null),
-        events.map((e) => e.isReturnLeg),
-        events.map((e) => (e.codCollected === undefined ? null : e.codCollected)),
-        events.map((e) => e.unmapped === true),
-        events.map((e) => JSON.stringify(e.raw ?? withoutRaw(e))),
-      ],
+      INSERT_EVENTS,
+      eventParameters(courier, events, source, receivedAt, null),
     );
     return { awbs: new Set(rows.map((r) => r.awb)), stored: rows.length };
   }
 
-  /** A courier push exactly as received (after its signature was verified). */
+  /**
+   * A courier push exactly as received (after its signature was verified) and its events not seen before,
+   * each referring to it: one statement, so the push and its events are stored together in one round trip
+   * (the whole of the webhook route's database work). How many events were new.
+   */
   async insertPush(
     courier: CourierCode,
     body: Buffer,
     contentType: string | null,
+    events: TrackingEvent[],
     at: Date,
-  ): Promise<string> {
-    const id = randomUUID();
-    await this.tx.manager.query(
-      'INSERT INTO courier_pushes (id, courier, body, content_type, received_at) VALUES ($1, $2, $3, $4, $5)',
-      [id, courier, body.toString('utf8'), contentType, at],
+  ): Promise<{ stored: number }> {
+    const pushId = randomUUID();
+    const parameters = eventParameters(courier, events, 'webhook', at, pushId);
+    const rows = await this.tx.manager.query<{ awb: string }[]>(
+      `WITH push AS (
+         INSERT INTO courier_pushes (id, courier, body, content_type, received_at)
+         VALUES ($3, $1, $${parameters.length + 1}, $${parameters.length + 2}, $4))
+       ${INSERT_EVENTS}`,
+      [...parameters, body.toString('utf8'), contentType],
     );
-    return id;
+    return { stored: rows.length };
   }
 
   /** Every stored event of these airway bills at the courier, by airway bill. */
@@ -184,6 +167,44 @@ export class TrackingEventsRepository {
        LIMIT 1000`,
     );
   }
+}
+
+/** Inserts events given by eventParameters, skipping those stored before; the new ones' airway bills. */
+const INSERT_EVENTS = `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, status, reason, location,
+    is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at)
+  SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
+    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4
+  FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
+    $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[])
+    AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
+  ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
+  RETURNING awb`;
+
+function eventParameters(
+  courier: CourierCode,
+  events: TrackingEvent[],
+  source: EventSource,
+  receivedAt: Date,
+  pushId: string | null,
+): unknown[] {
+  return [
+    courier,
+    source,
+    pushId,
+    receivedAt,
+    events.map(() => randomUUID()),
+    events.map((e) => e.awb),
+    events.map((e) => e.rawCode),
+    events.map((e) => e.occurredAt),
+    events.map((e) => e.rawText),
+    events.map((e) => e.status),
+    events.map((e) => e.reason ?? null),
+    events.map((e) => e.location ?? null),
+    events.map((e) => e.isReturnLeg),
+    events.map((e) => (e.codCollected === undefined ? null : e.codCollected)),
+    events.map((e) => e.unmapped === true),
+    events.map((e) => JSON.stringify(e.raw ?? withoutRaw(e))),
+  ];
 }
 
 /** The normalized event itself, when the adapter kept no raw line of the courier's answer. */

@@ -72,7 +72,7 @@ export class TrackingService {
     const found = results.flatMap((r) => (r.found ? r.events : []));
     const awbs = shipments.map((s) => s.awb!);
     const applied = await this.tx.run(async () => {
-      await this.events.insert(courier, found, 'poll', this.clock.now(), null);
+      await this.events.insert(courier, found, 'poll', this.clock.now());
       return this.apply(courier, awbs, now, 'poll');
     });
     const watched = await this.watchPickups(applied.booked, now, true);
@@ -86,11 +86,7 @@ export class TrackingService {
     body: Buffer,
     contentType: string | null,
   ): Promise<{ events: number; fresh: number }> {
-    const now = this.clock.now();
-    const fresh = await this.tx.run(async () => {
-      const pushId = await this.events.insertPush(courier, body, contentType, now);
-      return this.events.insert(courier, events, 'webhook', now, pushId);
-    });
+    const fresh = await this.events.insertPush(courier, body, contentType, events, this.clock.now());
     return { events: events.length, fresh: fresh.stored };
   }
 
