@@ -9,7 +9,7 @@ import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
-import { AlertsService, alertView } from './alerts.service';
+import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { evaluateRisk } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
@@ -188,15 +188,7 @@ export class TrackingService {
         pickedUpAt: s.pickedUpAt ?? handedOver?.occurredAt ?? null,
         recipientProvince: s.recipient.province,
       },
-      events: events.map((e) => ({
-        status: e.status,
-        ...(e.reason ? { reason: e.reason } : {}),
-        rawCode: e.rawCode,
-        rawText: e.rawText,
-        occurredAt: e.occurredAt,
-        ...(e.location ? { location: e.location } : {}),
-        isReturnLeg: e.isReturnLeg,
-      })),
+      events: events.map((e) => courierEvent(s.awb ?? '', e)),
       lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
       recipient: outlook.recipient,
       config: this.config.business.risk,
@@ -204,20 +196,7 @@ export class TrackingService {
     // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
     if (!findings.length && s.risk === 'none') return 'none';
     const latest = events.length ? events[events.length - 1].id : null;
-    const changed = await this.alerts.reconcile(
-      {
-        id: s.id,
-        sellerId: s.sellerId,
-        reference: s.reference,
-        recipientName: s.recipient.name,
-        recipientPhone: s.recipient.phone,
-        courier: s.courier,
-        codAmount: s.codAmount,
-      },
-      findings,
-      now,
-      latest,
-    );
+    const changed = await this.alerts.reconcile(alertShipmentOf(s), findings, now, latest);
     for (const alert of [...changed.opened, ...changed.updated])
       await this.notifications.enqueue(s.sellerId, 'shipment.at_risk', {
         shipmentId: s.id,
@@ -263,16 +242,8 @@ export class TrackingService {
   }
 
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
-    const shipment = {
-      id: s.id,
-      sellerId: s.sellerId,
-      reference: s.reference,
-      recipientName: s.recipient.name,
-      recipientPhone: s.recipient.phone,
-      courier: s.courier,
-    };
     await this.tx.run(async () => {
-      await this.alerts.reconcile(shipment, [], now, null);
+      await this.alerts.reconcile(alertShipmentOf(s), [], now, null);
       await this.tracked.noteCourierFacts(s.id, { risk: 'none' });
     });
   }
@@ -313,6 +284,17 @@ export class TrackingService {
     return watched;
   }
 }
+
+/** The shipment as its alerts name it (the buyer's WhatsApp message included). */
+const alertShipmentOf = (s: TrackedShipment): AlertShipment => ({
+  id: s.id,
+  sellerId: s.sellerId,
+  reference: s.reference,
+  recipientName: s.recipient.name,
+  recipientPhone: s.recipient.phone,
+  courier: s.courier,
+  codAmount: s.codAmount,
+});
 
 const courierEvent = (awb: string, e: StoredEvent): TrackingEvent => ({
   awb,

@@ -1,21 +1,13 @@
 import supertest from 'supertest';
-import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
+import type { CourierStatus } from 'src/couriers/courier-adapter';
 import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { PickupService } from 'src/shipments/pickup.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
-
-const PINNED: { code: CourierCode; service: string }[] = [
-  { code: 'jne', service: 'REG' },
-  { code: 'jnt', service: 'EZ' },
-  { code: 'sap', service: 'UDRREG' },
-  { code: 'ninja', service: 'STANDARD' },
-  { code: 'idexpress', service: '00' },
-];
 
 /**
  * Courier pushes through `POST /v1/webhooks/couriers/:code`, signed by each courier's sandbox its own
@@ -38,24 +30,7 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
   });
   afterAll(() => t.close());
 
-  async function book(): Promise<{ id: string; awb: string }> {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: pinned })
-        .expect(201)
-    ).body;
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    while ((await t.app.get(PickupService).processDue(50)) > 0);
-    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-    expect(s.status).toBe('booked');
-    return { id, awb: s.awb };
-  }
+  const book = async () => (await bookPinned(t, http, seller, origin, [pinned]))[0];
   const sandbox = () => t.app.get(CourierSandboxes).get(pinned.code)!;
   const advance = (awb: string, to: CourierStatus, reason?: string) =>
     http
