@@ -136,11 +136,20 @@ export class TrackingService {
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const risk = followed ? await this.assessRisk(s, status.now, events, now) : undefined;
-      await this.tracked.noteCourierFacts(s.id, {
-        ...(events.length ? { lastEventAt: events[events.length - 1].occurredAt } : {}),
-        ...deliveryAttempts(events),
-        ...(risk ? { risk } : {}),
-      });
+      const lastEventAt = events.length ? events[events.length - 1].occurredAt : undefined;
+      const runs = deliveryAttempts(events);
+      // Written only when something changed: most polls bring nothing new.
+      if (
+        lastEventAt?.getTime() !== (s.lastEventAt?.getTime() ?? undefined) ||
+        runs.attempts > s.attempts ||
+        runs.failed > s.failedAttempts ||
+        (risk && risk !== s.risk)
+      )
+        await this.tracked.noteCourierFacts(s.id, {
+          ...(lastEventAt ? { lastEventAt } : {}),
+          ...runs,
+          ...(risk ? { risk } : {}),
+        });
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
