@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 
+interface Deferred {
+  state: unknown;
+  flush: (state: unknown) => Promise<void>;
+}
+
 /**
  * Runs work in one database transaction. A call made while a transaction is open (in the same async
  * context) joins it, so a request-level transaction (idempotency) and the service's own share one commit.
@@ -9,13 +14,38 @@ import { DataSource, EntityManager } from 'typeorm';
 @Injectable()
 export class Transactions {
   private readonly current = new AsyncLocalStorage<EntityManager>();
+  /** Per open transaction: work deferred to just before it commits, by owner. */
+  private readonly deferredWork = new WeakMap<EntityManager, Map<object, Deferred>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     const open = this.current.getStore();
     if (open) return fn(open);
-    return this.dataSource.transaction((manager) => this.current.run(manager, () => fn(manager)));
+    return this.dataSource.transaction((manager) =>
+      this.current.run(manager, async () => {
+        const result = await fn(manager);
+        const deferred = this.deferredWork.get(manager);
+        if (deferred) for (const d of deferred.values()) await d.flush(d.state);
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * State that work inside the open transaction accumulates under `owner`, flushed once just before the
+   * transaction commits (counters added in one sorted pass, say, so hot rows stay locked for moments
+   * rather than for the whole transaction). Null outside a transaction: the caller writes at once.
+   */
+  deferred<S>(owner: object, create: () => S, flush: (state: S) => Promise<void>): S | null {
+    const manager = this.current.getStore();
+    if (!manager) return null;
+    let byOwner = this.deferredWork.get(manager);
+    if (!byOwner) this.deferredWork.set(manager, (byOwner = new Map<object, Deferred>()));
+    let entry = byOwner.get(owner);
+    if (!entry)
+      byOwner.set(owner, (entry = { state: create(), flush: flush as (state: unknown) => Promise<void> }));
+    return entry.state as S;
   }
 
   /** Whether a transaction is open here (its one connection then runs one query at a time). */

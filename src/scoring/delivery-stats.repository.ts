@@ -14,6 +14,25 @@ export interface OutcomeRow {
   recordedAt: Date;
 }
 
+/** Counts to add to the statistics, gathered over a transaction (see DeliveryStatsService). */
+export interface StatsIncrements {
+  stats: Map<
+    string,
+    {
+      level: StatsLevel;
+      key: string;
+      outcomes: number;
+      failures: number;
+      firstAttempt: number;
+      histogram: number[];
+    }
+  >;
+  recipients: Map<string, { outcomes: number; failures: number }>;
+  pickups: Map<string, { attempts: number; failures: number }>;
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The statistics courier scoring learns from: SQL increments and bulk reads. */
 @Injectable()
 export class DeliveryStatsRepository {
@@ -29,44 +48,62 @@ export class DeliveryStatsRepository {
     return rows.length > 0;
   }
 
-  /** Adds one outcome to each (level, key) row; `transitBucket` counts a delivery in the histogram. */
-  async addOutcome(
-    keys: { level: StatsLevel; key: string }[],
-    failed: boolean,
-    firstAttempt: boolean,
-    transitBucket: number | null,
-  ): Promise<void> {
-    for (const { level, key } of keys) {
+  /**
+   * Adds the counts of many outcomes at once: statistics rows (outcomes, failures, first attempts and the
+   * transit histogram), recipients and pickups, each table in one statement and in key order, so
+   * concurrent transactions lock the shared rows (a courier's national row) in the same order, briefly.
+   */
+  async addIncrements(inc: StatsIncrements): Promise<void> {
+    const stats = [...inc.stats.values()].sort((a, b) => cmp(`${a.level}:${a.key}`, `${b.level}:${b.key}`));
+    if (stats.length)
       await this.tx.manager.query(
-        `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt)
-         VALUES ($1, $2, 1, $3, $4)
-         ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + 1,
-           failures = delivery_stats.failures + EXCLUDED.failures, first_attempt = delivery_stats.first_attempt + EXCLUDED.first_attempt`,
-        [level, key, failed ? 1 : 0, firstAttempt ? 1 : 0],
+        `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, transit_histogram)
+         SELECT v.level, v.key, v.outcomes, v.failures, v.first_attempt,
+           ARRAY(SELECT jsonb_array_elements_text(v.histogram)::int)
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::jsonb[])
+           WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, histogram, n)
+         ORDER BY v.n
+         ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + EXCLUDED.outcomes,
+           failures = delivery_stats.failures + EXCLUDED.failures,
+           first_attempt = delivery_stats.first_attempt + EXCLUDED.first_attempt,
+           transit_histogram = ARRAY(
+             SELECT h.a + h.b FROM unnest(delivery_stats.transit_histogram, EXCLUDED.transit_histogram)
+               WITH ORDINALITY AS h(a, b, i) ORDER BY h.i)`,
+        [
+          stats.map((r) => r.level),
+          stats.map((r) => r.key),
+          stats.map((r) => r.outcomes),
+          stats.map((r) => r.failures),
+          stats.map((r) => r.firstAttempt),
+          stats.map((r) => JSON.stringify(r.histogram)),
+        ],
       );
-      if (transitBucket !== null) {
-        await this.tx.manager.query(
-          'UPDATE delivery_stats SET transit_histogram[$3] = transit_histogram[$3] + 1 WHERE level = $1 AND key = $2',
-          [level, key, transitBucket + 1],
-        );
-      }
-    }
-  }
-
-  async addRecipientOutcome(phoneHash: string, failed: boolean): Promise<void> {
-    await this.tx.manager.query(
-      `INSERT INTO recipient_stats (phone_hash, outcomes, failures) VALUES ($1, 1, $2)
-       ON CONFLICT (phone_hash) DO UPDATE SET outcomes = recipient_stats.outcomes + 1, failures = recipient_stats.failures + EXCLUDED.failures`,
-      [phoneHash, failed ? 1 : 0],
-    );
-  }
-
-  async addPickupOutcome(courier: string, failed: boolean): Promise<void> {
-    await this.tx.manager.query(
-      `INSERT INTO pickup_stats (courier, attempts, failures) VALUES ($1, 1, $2)
-       ON CONFLICT (courier) DO UPDATE SET attempts = pickup_stats.attempts + 1, failures = pickup_stats.failures + EXCLUDED.failures`,
-      [courier, failed ? 1 : 0],
-    );
+    const recipients = [...inc.recipients].sort(([a], [b]) => cmp(a, b));
+    if (recipients.length)
+      await this.tx.manager.query(
+        `INSERT INTO recipient_stats (phone_hash, outcomes, failures)
+         SELECT v.phone_hash, v.outcomes, v.failures
+         FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS v(phone_hash, outcomes, failures, n)
+         ORDER BY v.n
+         ON CONFLICT (phone_hash) DO UPDATE SET outcomes = recipient_stats.outcomes + EXCLUDED.outcomes,
+           failures = recipient_stats.failures + EXCLUDED.failures`,
+        [
+          recipients.map(([h]) => h),
+          recipients.map(([, r]) => r.outcomes),
+          recipients.map(([, r]) => r.failures),
+        ],
+      );
+    const pickups = [...inc.pickups].sort(([a], [b]) => cmp(a, b));
+    if (pickups.length)
+      await this.tx.manager.query(
+        `INSERT INTO pickup_stats (courier, attempts, failures)
+         SELECT v.courier, v.attempts, v.failures
+         FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS v(courier, attempts, failures, n)
+         ORDER BY v.n
+         ON CONFLICT (courier) DO UPDATE SET attempts = pickup_stats.attempts + EXCLUDED.attempts,
+           failures = pickup_stats.failures + EXCLUDED.failures`,
+        [pickups.map(([c]) => c), pickups.map(([, p]) => p.attempts), pickups.map(([, p]) => p.failures)],
+      );
   }
 
   /** Every requested (level, key) row in one round trip; absent keys are simply missing from the map. */

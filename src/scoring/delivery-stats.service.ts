@@ -7,7 +7,7 @@ import type { CourierCode } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
-import { DeliveryStatsRepository, StatsLevel } from './delivery-stats.repository';
+import { DeliveryStatsRepository, StatsIncrements, StatsLevel } from './delivery-stats.repository';
 
 export interface LanePlace {
   city: string;
@@ -120,8 +120,30 @@ export class DeliveryStatsService {
         !failed && o.transitDays !== undefined
           ? Math.min(TRANSIT_BUCKETS - 1, Math.max(0, Math.round(o.transitDays)))
           : null;
-      await this.repository.addOutcome(keys, failed, !failed && o.failedAttempts === 0, bucket);
-      await this.repository.addRecipientOutcome(phoneHash, failed);
+      const inc = this.increments();
+      for (const { level, key } of keys) {
+        const id = `${level}:${key}`;
+        let row = inc.stats.get(id);
+        if (!row) {
+          row = {
+            level,
+            key,
+            outcomes: 0,
+            failures: 0,
+            firstAttempt: 0,
+            histogram: new Array<number>(TRANSIT_BUCKETS).fill(0),
+          };
+          inc.stats.set(id, row);
+        }
+        row.outcomes += 1;
+        if (failed) row.failures += 1;
+        if (!failed && o.failedAttempts === 0) row.firstAttempt += 1;
+        if (bucket !== null) row.histogram[bucket] += 1;
+      }
+      const recipient = inc.recipients.get(phoneHash) ?? { outcomes: 0, failures: 0 };
+      recipient.outcomes += 1;
+      if (failed) recipient.failures += 1;
+      inc.recipients.set(phoneHash, recipient);
       return true;
     });
     for (const k of keys) this.countsCache.delete(`${k.level}:${k.key}`);
@@ -132,9 +154,31 @@ export class DeliveryStatsService {
 
   /** Records whether a booking or pickup with the courier succeeded (pickup reliability). */
   async recordPickupOutcome(courier: CourierCode, failed: boolean): Promise<void> {
-    await this.repository.addPickupOutcome(courier, failed);
+    await this.tx.run(() => {
+      const inc = this.increments();
+      const counts = inc.pickups.get(courier) ?? { attempts: 0, failures: 0 };
+      counts.attempts += 1;
+      if (failed) counts.failures += 1;
+      inc.pickups.set(courier, counts);
+      return Promise.resolve();
+    });
     this.pickupsCache.clear();
     this.generation += 1;
+  }
+
+  /**
+   * The counts the open transaction adds to the statistics, written once just before it commits: a
+   * batch of shipments ending in one transaction locks each shared row (a courier's national figures)
+   * once and briefly, in the same order as every other transaction.
+   */
+  private increments(): StatsIncrements {
+    const inc = this.tx.deferred<StatsIncrements>(
+      this,
+      () => ({ stats: new Map(), recipients: new Map(), pickups: new Map() }),
+      (state) => this.repository.addIncrements(state),
+    );
+    if (!inc) throw new Error('statistics are only counted inside a transaction');
+    return inc;
   }
 
   /** A recipient's record (delivered or not) across every seller, by the salted hash of the phone. */

@@ -331,6 +331,7 @@ export interface TrackedShipmentRow {
   booked_at: Date | null;
   picked_up_at: Date | null;
   last_event_at: Date | null;
+  attempts: number;
   failed_attempts: number;
   status_event_id: string | null;
   decision: { candidates?: unknown } | null;
@@ -338,4 +339,4 @@ export interface TrackedShipmentRow {
 
 const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
   s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
-  s.recipient_province, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.failed_attempts, s.status_event_id, s.decision`;
+  s.recipient_province, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id, s.decision`;

@@ -26,6 +26,8 @@ export interface TrackedShipment {
   bookedAt: Date | null;
   pickedUpAt: Date | null;
   lastEventAt: Date | null;
+  /** Delivery runs and failed attempts so far. */
+  attempts: number;
   failedAttempts: number;
   /** The courier event that caused the current status (null when something else moved it). */
   statusEventId: string | null;
@@ -69,6 +71,7 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
   bookedAt: r.booked_at,
   pickedUpAt: r.picked_up_at,
   lastEventAt: r.last_event_at,
+  attempts: r.attempts,
   failedAttempts: r.failed_attempts,
   statusEventId: r.status_event_id,
   decisionCandidates: Array.isArray(r.decision?.candidates)

@@ -9,7 +9,7 @@ import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { ShipmentFacts, TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
-import { AlertsService, alertView } from './alerts.service';
+import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { evaluateRisk, type RiskFinding } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
@@ -152,12 +152,17 @@ export class TrackingService {
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
-      facts.push({
-        id: s.id,
-        ...(events.length ? { lastEventAt: events[events.length - 1].occurredAt } : {}),
-        ...deliveryAttempts(events),
-        ...(findings ? { risk: findings.length ? 'at_risk' : 'none' } : {}),
-      });
+      const risk = findings ? (findings.length ? 'at_risk' : 'none') : undefined;
+      const lastEventAt = events.length ? events[events.length - 1].occurredAt : undefined;
+      const runs = deliveryAttempts(events);
+      // Written only when something changed: most polls bring nothing new.
+      if (
+        lastEventAt?.getTime() !== (s.lastEventAt?.getTime() ?? undefined) ||
+        runs.attempts > s.attempts ||
+        runs.failed > s.failedAttempts ||
+        (risk && risk !== s.risk)
+      )
+        facts.push({ id: s.id, ...(lastEventAt ? { lastEventAt } : {}), ...runs, ...(risk ? { risk } : {}) });
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
@@ -206,15 +211,7 @@ export class TrackingService {
         pickedUpAt: s.pickedUpAt ?? handedOver?.occurredAt ?? null,
         recipientProvince: s.recipient.province,
       },
-      events: events.map((e) => ({
-        status: e.status,
-        ...(e.reason ? { reason: e.reason } : {}),
-        rawCode: e.rawCode,
-        rawText: e.rawText,
-        occurredAt: e.occurredAt,
-        ...(e.location ? { location: e.location } : {}),
-        isReturnLeg: e.isReturnLeg,
-      })),
+      events: events.map((e) => courierEvent(s.awb ?? '', e)),
       lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
       recipient: outlook.recipient,
       config: this.config.business.risk,
@@ -228,15 +225,7 @@ export class TrackingService {
   private async reconcileAlerts(assessed: Assessed[], now: Date): Promise<void> {
     const changes = await this.alerts.reconcileMany(
       assessed.map(({ shipment: s, events, findings }) => ({
-        shipment: {
-          id: s.id,
-          sellerId: s.sellerId,
-          reference: s.reference,
-          recipientName: s.recipient.name,
-          recipientPhone: s.recipient.phone,
-          courier: s.courier,
-          codAmount: s.codAmount,
-        },
+        shipment: alertShipmentOf(s),
         findings,
         causeEventId: events.length ? events[events.length - 1].id : null,
       })),
@@ -289,16 +278,8 @@ export class TrackingService {
   }
 
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
-    const shipment = {
-      id: s.id,
-      sellerId: s.sellerId,
-      reference: s.reference,
-      recipientName: s.recipient.name,
-      recipientPhone: s.recipient.phone,
-      courier: s.courier,
-    };
     await this.tx.run(async () => {
-      await this.alerts.reconcile(shipment, [], now, null);
+      await this.alerts.reconcile(alertShipmentOf(s), [], now, null);
       await this.tracked.noteCourierFacts([{ id: s.id, risk: 'none' }]);
     });
   }
@@ -339,6 +320,17 @@ export class TrackingService {
     return watched;
   }
 }
+
+/** The shipment as its alerts name it (the buyer's WhatsApp message included). */
+const alertShipmentOf = (s: TrackedShipment): AlertShipment => ({
+  id: s.id,
+  sellerId: s.sellerId,
+  reference: s.reference,
+  recipientName: s.recipient.name,
+  recipientPhone: s.recipient.phone,
+  courier: s.courier,
+  codAmount: s.codAmount,
+});
 
 const courierEvent = (awb: string, e: StoredEvent): TrackingEvent => ({
   awb,

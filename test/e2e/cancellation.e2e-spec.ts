@@ -7,17 +7,9 @@ import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
-
-/** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
-const PINNED: { code: CourierCode; service: string }[] = [
-  { code: 'jne', service: 'REG' },
-  { code: 'jnt', service: 'EZ' },
-  { code: 'sap', service: 'UDRREG' },
-  { code: 'ninja', service: 'STANDARD' },
-  { code: 'idexpress', service: '00' },
-];
 
 interface Booked {
   id: string;

@@ -1,23 +1,15 @@
 import supertest from 'supertest';
-import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
+import type { CourierStatus } from 'src/couriers/courier-adapter';
 import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingService } from 'src/tracking/tracking.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
-
-const PINNED: { code: CourierCode; service: string }[] = [
-  { code: 'jne', service: 'REG' },
-  { code: 'jnt', service: 'EZ' },
-  { code: 'sap', service: 'UDRREG' },
-  { code: 'ninja', service: 'STANDARD' },
-  { code: 'idexpress', service: '00' },
-];
 
 /**
  * Courier pushes through `POST /v1/webhooks/couriers/:code`, signed by each courier's sandbox its own
@@ -40,24 +32,7 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
   });
   afterAll(() => t.close());
 
-  async function book(): Promise<{ id: string; awb: string }> {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: pinned })
-        .expect(201)
-    ).body;
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    while ((await t.app.get(PickupService).processDue(50)) > 0);
-    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-    expect(s.status).toBe('booked');
-    return { id, awb: s.awb };
-  }
+  const book = async () => (await bookPinned(t, http, seller, origin, [pinned]))[0];
   const sandbox = () => t.app.get(CourierSandboxes).get(pinned.code)!;
   const advance = (awb: string, to: CourierStatus, reason?: string) =>
     http
@@ -194,23 +169,7 @@ describe('the inbox with several events waiting per airway bill', () => {
 
   it('applies everything waiting in one run, however the events fall into batches', async () => {
     const origin = (await createAddress(http, seller)).id;
-    const booked: { id: string; awb: string }[] = [];
-    for (let i = 0; i < 4; i += 1) {
-      const { id } = (
-        await http
-          .post('/v1/shipments')
-          .set(seller.auth)
-          .send({ ...validShipment(origin), courier: { code: 'jne', service: 'REG' } })
-          .expect(201)
-      ).body;
-      await http
-        .post('/v1/pickups')
-        .set(seller.auth)
-        .send({ shipmentIds: [id] })
-        .expect(202);
-      while ((await t.app.get(PickupService).processDue(50)) > 0);
-      booked.push({ id, awb: (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.awb });
-    }
+    const booked = await bookPinned(t, http, seller, origin, Array(4).fill({ code: 'jne', service: 'REG' }));
     for (const to of ['picked_up', 'in_transit'] as const) {
       t.clock.advance(3600_000);
       for (const b of booked)

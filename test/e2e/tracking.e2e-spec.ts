@@ -2,21 +2,12 @@ import supertest from 'supertest';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
-import { PickupService } from 'src/shipments/pickup.service';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
-
-/** One service of each courier (config/defaults.ts catalogue), pinned on the shipment. */
-const PINNED: { code: CourierCode; service: string }[] = [
-  { code: 'jne', service: 'REG' },
-  { code: 'jnt', service: 'EZ' },
-  { code: 'sap', service: 'UDRREG' },
-  { code: 'ninja', service: 'STANDARD' },
-  { code: 'idexpress', service: '00' },
-];
 
 interface Booked {
   id: string;
@@ -89,26 +80,8 @@ describe('tracking journeys at every courier', () => {
       .map((b) => `${String(b.data.from)} → ${String(b.data.status)}`)
       .sort();
 
-  async function bookAll(codAmount = 150_000): Promise<Booked[]> {
-    const ids: string[] = [];
-    for (const pinned of PINNED) {
-      const res = await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: pinned, codAmount })
-        .expect(201);
-      ids.push(res.body.id);
-    }
-    await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: ids }).expect(202);
-    while ((await t.app.get(PickupService).processDue(50)) > 0);
-    return Promise.all(
-      ids.map(async (id, i) => {
-        const s = await shipment(id);
-        expect(s).toMatchObject({ status: 'booked', awb: expect.any(String) });
-        return { id, awb: s.awb, courier: PINNED[i].code };
-      }),
-    );
-  }
+  const bookAll = (codAmount = 150_000): Promise<Booked[]> =>
+    bookPinned(t, http, seller, origin, PINNED, { codAmount });
   const shipment = async (id: string) =>
     (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
   const script = (b: Booked, name: string) =>
@@ -335,24 +308,12 @@ describe('tracking journeys at every courier', () => {
   });
 
   it('resolves the alerts of a shipment that ended without the tracker (cancelled by the seller)', async () => {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: PINNED[0] })
-        .expect(201)
-    ).body;
     // Picked up in three days, the seller asked; a day on, no pickup scan yet: the tracker flags it.
     const pickupDate = new Date(t.clock.now().getTime() + 3 * 86_400_000 + 7 * 3600_000)
       .toISOString()
       .slice(0, 10);
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id], pickupDate })
-      .expect(202);
-    while ((await t.app.get(PickupService).processDue(50)) > 0);
-    await script({ id, awb: (await shipment(id)).awb, courier: PINNED[0].code }, 'pickup_missed');
+    const [{ id, awb }] = await bookPinned(t, http, seller, origin, [PINNED[0]], {}, pickupDate);
+    await script({ id, awb, courier: PINNED[0].code }, 'pickup_missed');
     t.clock.advance(30 * 3600_000);
     await poll();
     let s = await shipment(id);

@@ -1,8 +1,8 @@
 import supertest from 'supertest';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { PickupService } from 'src/shipments/pickup.service';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -25,20 +25,7 @@ describe('unmapped courier codes', () => {
 
   it('keeps the parcel moving, counts the code per courier and lists it for operators only', async () => {
     const origin = (await createAddress(http, seller)).id;
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: { code: 'jne', service: 'REG' } })
-        .expect(201)
-    ).body;
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    while ((await t.app.get(PickupService).processDue(50)) > 0);
-    const { awb } = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    const [{ id, awb }] = await bookPinned(t, http, seller, origin, [{ code: 'jne', service: 'REG' }]);
     t.clock.advance(3600_000);
     await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'picked_up' }).expect(200);
     const push = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(awb))!;

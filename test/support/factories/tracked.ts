@@ -1,7 +1,8 @@
 import type supertest from 'supertest';
-import type { CourierCode } from 'src/couriers/courier-adapter';
+import { COURIER_CODES, CourierCode } from 'src/couriers/courier-adapter';
+import { PickupService } from 'src/shipments/pickup.service';
 import type { TestApp } from '../test-app';
-import { createShipment, TestSeller } from './sellers';
+import { createShipment, TestSeller, validShipment } from './sellers';
 
 /** One service of each courier (config/defaults.ts catalogue). */
 export const SERVICE_OF: Record<CourierCode, string> = {
@@ -11,6 +12,55 @@ export const SERVICE_OF: Record<CourierCode, string> = {
   ninja: 'STANDARD',
   idexpress: '00',
 };
+
+/** One service of each courier, as a shipment pins it. */
+export const PINNED: { code: CourierCode; service: string }[] = COURIER_CODES.map((code) => ({
+  code,
+  service: SERVICE_OF[code],
+}));
+
+/**
+ * Shipments of the seller pinned to `pinned` couriers, booked through the API and the pickup outbox:
+ * their ids, airway bills and pickup. `overrides` change the shipment body.
+ */
+export async function bookPinned(
+  t: TestApp,
+  http: supertest.Agent,
+  seller: TestSeller,
+  origin: string,
+  pinned: { code: CourierCode; service: string }[],
+  overrides: object = {},
+  pickupDate?: string,
+): Promise<{ id: string; awb: string; courier: CourierCode; pickupId: string; pickupDueAt: string }[]> {
+  const ids: string[] = [];
+  for (const p of pinned) {
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: p, ...overrides })
+      .expect(201);
+    ids.push(res.body.id as string);
+  }
+  const pickup = await http
+    .post('/v1/pickups')
+    .set(seller.auth)
+    .send({ shipmentIds: ids, ...(pickupDate ? { pickupDate } : {}) })
+    .expect(202);
+  while ((await t.app.get(PickupService).processDue(50)) > 0);
+  const booked = [];
+  for (const [i, id] of ids.entries()) {
+    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    if (s.status !== 'booked') throw new Error(`${id} is ${s.status}, not booked`);
+    booked.push({
+      id,
+      awb: s.awb,
+      courier: pinned[i].code,
+      pickupId: pickup.body.id,
+      pickupDueAt: s.pickupDueAt,
+    });
+  }
+  return booked;
+}
 
 /**
  * `count` copies of a shipment the seller created through the API, handed to `couriers` in turn , in `status`, due a poll at `dueAt`: a load for the tracker without booking

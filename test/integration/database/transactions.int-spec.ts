@@ -1,0 +1,74 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from 'src/database/data-source';
+import { Transactions } from 'src/database/transaction';
+import { createTestDatabase, TestDatabase } from '../../support/test-db';
+
+describe('Transactions', () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let tx: Transactions;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = new DataSource(dataSourceOptions(db.url, 4));
+    await ds.initialize();
+    await ds.query('CREATE TABLE counters (name text PRIMARY KEY, n int NOT NULL)');
+    tx = new Transactions(ds);
+  });
+  afterAll(async () => {
+    await ds.destroy();
+    await db.drop();
+  });
+
+  const count = async (name: string) =>
+    ((await ds.query<{ n: number }[]>('SELECT n FROM counters WHERE name = $1', [name]))[0] ?? { n: 0 }).n;
+  const owner = {};
+  const add = (name: string) => {
+    const pending = tx.deferred(
+      owner,
+      () => new Map<string, number>(),
+      async (m) => {
+        for (const [k, n] of m)
+          await tx.manager.query(
+            'INSERT INTO counters VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET n = counters.n + EXCLUDED.n',
+            [k, n],
+          );
+      },
+    );
+    if (!pending) throw new Error('outside a transaction');
+    pending.set(name, (pending.get(name) ?? 0) + 1);
+  };
+
+  it('flushes deferred work once, just before commit, inside the transaction (joined calls share it)', async () => {
+    await tx.run(async () => {
+      add('a');
+      await tx.run(() => Promise.resolve(add('a')));
+      add('b');
+      // Not written yet: the counts wait for the commit.
+      expect(await count('a')).toBe(0);
+    });
+    expect(await count('a')).toBe(2);
+    expect(await count('b')).toBe(1);
+  });
+
+  it('discards deferred work of a transaction that rolls back', async () => {
+    await expect(
+      tx.run(() => {
+        add('c');
+        return Promise.reject(new Error('rolled back'));
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await count('c')).toBe(0);
+  });
+
+  it('has nothing to defer to outside a transaction', () => {
+    expect(
+      tx.deferred(
+        owner,
+        () => 1,
+        () => Promise.resolve(),
+      ),
+    ).toBeNull();
+    expect(tx.active).toBe(false);
+  });
+});
