@@ -124,7 +124,8 @@ describe('the scoring learns from tracked outcomes', () => {
     const after = { east: await ranks(EAST_JAVA), west: await ranks(WEST_JAVA) };
     expect(after.east.bad.successRate).toBeLessThan(before.east.bad.successRate - 0.3);
     expect(after.east.bad.rank).toBeGreaterThan(after.east.good.rank);
-    expect(after.west.bad.rank).toBeLessThan(after.west.good.rank);
+    // West Java learned from West Java's own parcels: the failures to East Java did not leak into it.
+    expect(after.west.bad.successRate).toBeGreaterThan(after.east.bad.successRate + 0.3);
     expect(Math.abs(after.west.bad.successRate - before.west.bad.successRate)).toBeLessThan(0.1);
   }, 600_000);
 });
