@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
@@ -64,26 +65,15 @@ export class PickupService {
       const last = wibDate(new Date(now.getTime() + MAX_DAYS_AHEAD * 86_400_000));
       if (pickupDate > last) throw new PickupDateNotAllowedError(`is more than ${MAX_DAYS_AHEAD} days ahead`);
     }
-    const { id, statuses } = await this.tx.run(async () => {
-      const persisted = await this.repository.insertPickupIfBookable(
-        sellerId,
-        shipmentIds,
-        BOOKABLE,
-        pickupDate ?? null,
-        now,
-      );
-      if (persisted.id)
-        await this.stateMachine.transitionMany(shipmentIds, {
-          to: 'booking',
-          from: BOOKABLE,
-          cause: 'pickup_request',
-          reason: null,
-          at: now,
-          where: { sellerId },
-        });
-      return persisted;
-    });
-    if (!id) {
+    // One statement: the pickup, its outbox items and the shipments' move to booking, or none of it.
+    const id = randomUUID();
+    const moved = await this.stateMachine.transitionMany(
+      shipmentIds,
+      { to: 'booking', from: BOOKABLE, cause: 'pickup_request', reason: null, at: now, where: { sellerId } },
+      this.repository.pickupAlong(sellerId, shipmentIds, BOOKABLE, id, pickupDate ?? null, now),
+    );
+    if (moved.length !== shipmentIds.length) {
+      const statuses = await this.repository.statusesOf(sellerId, shipmentIds);
       const problems = shipmentIds.flatMap((shipmentId, i) => {
         const status = statuses.get(shipmentId);
         if (!status) return [{ field: `shipmentIds.${i}`, message: 'is not one of your shipments' }];

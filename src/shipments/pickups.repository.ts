@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
+import type { TransitionAlong } from './shipments.repository';
 
 export interface PickupItemRow {
   id: string;
@@ -61,16 +62,21 @@ export class PickupsRepository {
    * shipment (the caller then moves the shipments to "booking" in the same transaction). Returns the
    * statuses found and whether the pickup was persisted.
    */
-  async insertPickupIfBookable(
+  /**
+   * The statement that persists a pickup, as work done along with the shipments' move to "booking": it
+   * locks the seller's shipments among `ids` and, when every one is the seller's and bookable, inserts
+   * the pickup with one pending outbox item per shipment; the move happens only then.
+   */
+  pickupAlong(
     sellerId: string,
     ids: string[],
     bookable: readonly string[],
+    pickupId: string,
     pickupDate: string | null,
     now: Date,
-  ): Promise<{ id: string | null; statuses: Map<string, string> }> {
-    const id = randomUUID();
-    const rows = await this.tx.manager.query<{ id: string; status: string; persisted: number }[]>(
-      `WITH locked AS (
+  ): TransitionAlong {
+    return {
+      ctes: `locked AS (
          SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE
        ), ready AS (
          SELECT 1 FROM locked HAVING count(*) = cardinality($2::uuid[]) AND bool_and(status = ANY($3::text[]))
@@ -79,11 +85,19 @@ export class PickupsRepository {
        ), items AS (
          INSERT INTO pickup_items (id, pickup_id, shipment_id, status, next_attempt_at, created_at, updated_at)
          SELECT gen_random_uuid(), pickup.id, s, 'pending', $6, $6, $6 FROM pickup, unnest($2::uuid[]) AS s
-       )
-       SELECT locked.id, locked.status, (SELECT count(*) FROM pickup)::int AS persisted FROM locked`,
-      [sellerId, ids, bookable, id, pickupDate, now],
+       )`,
+      params: [sellerId, ids, bookable, pickupId, pickupDate, now],
+      gate: 'EXISTS (SELECT 1 FROM pickup)',
+    };
+  }
+
+  /** The statuses of the seller's shipments among `ids` (why a pickup was not persisted). */
+  async statusesOf(sellerId: string, ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.tx.manager.query<{ id: string; status: string }[]>(
+      'SELECT id, status FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      [sellerId, ids],
     );
-    return { id: rows[0]?.persisted ? id : null, statuses: new Map(rows.map((r) => [r.id, r.status])) };
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   /**

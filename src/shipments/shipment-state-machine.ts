@@ -4,8 +4,8 @@ import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { canTransition, HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
-import type { TransitionRequest } from './shipment-transition';
-import { ShipmentsRepository, TransitionRow } from './shipments.repository';
+import type { TransitionCauseKind, TransitionRequest } from './shipment-transition';
+import { ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
 
 export type { TransitionChanges, TransitionRequest } from './shipment-transition';
 
@@ -46,13 +46,20 @@ export class ShipmentStateMachine {
   }
 
   /** Moves each of `ids` that meets the request's conditions; the moves made. */
-  async transitionMany(ids: string[], request: TransitionRequest): Promise<ShipmentMove[]> {
+  async transitionMany(
+    ids: string[],
+    request: TransitionRequest,
+    along?: TransitionAlong,
+  ): Promise<ShipmentMove[]> {
     for (const from of request.from)
       if (!canTransition(from, request.to))
         throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
     if (!ids.length) return [];
+    // A move with no consequences is one statement: atomic on its own, no transaction needed.
+    if (ANSWERED_TO_REQUESTER.has(request.cause))
+      return (await this.repository.transition(ids, request, along)).map(moveOf);
     return this.tx.run(async () => {
-      const rows = await this.repository.transition(ids, request);
+      const rows = await this.repository.transition(ids, request, along);
       for (const row of rows) await this.consequences(row, request);
       return rows.map(moveOf);
     });
@@ -92,6 +99,12 @@ export class ShipmentStateMachine {
     if (!recorded) this.logger.warn({ shipment: row.id }, 'outcome already recorded');
   }
 }
+
+/**
+ * Moves the requester's own answer reports (a pickup request answers that its shipments are booking):
+ * not pushed to the seller again, and with nothing else to follow. Every move after is pushed.
+ */
+const ANSWERED_TO_REQUESTER: ReadonlySet<TransitionCauseKind> = new Set(['pickup_request']);
 
 const moveOf = (row: TransitionRow): ShipmentMove => ({
   id: row.id,

@@ -5,6 +5,16 @@ import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
 import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
 
+/**
+ * Other work done in the same statement as a transition (so one round trip is atomic): its CTEs, their
+ * parameters ($1…), and the condition under which the move happens (e.g. the work's row was inserted).
+ */
+export interface TransitionAlong {
+  ctes: string;
+  params: unknown[];
+  gate: string;
+}
+
 /** A moved shipment as the transition statement returns it: what its consequences need. */
 export interface TransitionRow {
   id: string;
@@ -59,18 +69,26 @@ export class ShipmentsRepository {
    * `request.from` and meets the guard to `request.to`, sets the columns that follow from the move, and
    * records the transition with its cause — one statement, so a move is never recorded without happening.
    */
-  async transition(ids: string[], request: TransitionRequest): Promise<TransitionRow[]> {
-    const params: unknown[] = [ids, request.from, request.to, request.at];
+  async transition(
+    ids: string[],
+    request: TransitionRequest,
+    along?: TransitionAlong,
+  ): Promise<TransitionRow[]> {
+    const params: unknown[] = [...(along?.params ?? [])];
     const p = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
+    const idsP = p(ids);
+    const fromP = p(request.from);
+    const toP = p(request.to);
+    const atP = p(request.at);
     let happenedParam: string | undefined;
     const happened = () => (happenedParam ??= `${p(request.occurredAt ?? request.at)}::timestamptz`);
     // Column → value; what the caller sets wins over what follows from the move.
     const sets = new Map<string, string>([
-      ['status', '$3'],
-      ['updated_at', '$4'],
+      ['status', toP],
+      ['updated_at', atP],
       ['status_event_id', `${p(request.causeEventId ?? null)}::uuid`],
     ]);
     if (request.reason !== undefined) sets.set('reason', p(request.reason));
@@ -100,7 +118,7 @@ export class ShipmentsRepository {
     if (to === 'booking')
       for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
 
-    const where = ['prev.status = ANY($2::text[])'];
+    const where = [`prev.status = ANY(${fromP}::text[])`];
     const g = request.where ?? {};
     if (g.sellerId) where.push(`s.seller_id = ${p(g.sellerId)}`);
     if (g.awb) where.push(`s.awb = ${p(g.awb)}`);
@@ -109,8 +127,9 @@ export class ShipmentsRepository {
     const causeEvent = p(request.causeEventId ?? null);
 
     return this.tx.manager.query<TransitionRow[]>(
-      `WITH prev AS (
-         SELECT id, status FROM shipments WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+      `WITH ${along ? `${along.ctes}, ` : ''}prev AS (
+         SELECT id, status FROM shipments WHERE id = ANY(${idsP}::uuid[]) ${along ? `AND ${along.gate}` : ''}
+         ORDER BY id FOR UPDATE
        ), moved AS (
          UPDATE shipments s SET ${[...sets].map(([c, v]) => `${c} = ${v}`).join(', ')}
          FROM prev WHERE s.id = prev.id AND ${where.join(' AND ')}
@@ -119,7 +138,7 @@ export class ShipmentsRepository {
            s.failed_attempts, s.picked_up_at, s.ended_at
        ), recorded AS (
          INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
-         SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, ${causeEvent}::uuid, $4 FROM moved
+         SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, ${causeEvent}::uuid, ${atP}::timestamptz FROM moved
        )
        SELECT * FROM moved ORDER BY id`,
       params,
