@@ -139,7 +139,7 @@ describe('npm start and npm run cli use the compiled build while it is current',
 });
 
 describe('couriers:decode, as a process (no database, no settings)', () => {
-  const SAMPLES = join(ROOT, '..', 'shared', 'couriers', 'samples');
+  const SAMPLES = join(__dirname, '..', 'fixtures', 'courier-samples');
   const decode = async (args: string[]) => {
     // Nothing but PATH and HOME: the command must need no DATABASE_URL, secrets or NODE_ENV.
     const cli = runBuilt('cli', {}, ['couriers:decode', ...args]);

@@ -10,7 +10,10 @@ import { decodeAnswer, Decoded, DecodeOperation, receivedAnswer } from 'src/cour
  * what a person reading the courier's Indonesian or English would say it means. The expectations were
  * written from the texts, not from the code's output.
  */
-const SAMPLES = join(__dirname, '..', '..', '..', '..', 'shared', 'couriers', 'samples');
+/** A copy of ../shared/couriers/samples kept with the tests (the clone CI runs has no ../shared). */
+const SAMPLES = join(__dirname, '..', '..', 'fixtures', 'courier-samples');
+/** The shared originals, when this checkout sits beside them: the copy must not drift from them. */
+const SHARED = join(__dirname, '..', '..', '..', '..', 'shared', 'couriers', 'samples');
 
 const WIB = (text: string) => new Date(`${text.replace(' ', 'T')}+07:00`);
 
@@ -350,7 +353,7 @@ const TABLE: Record<string, Expectation> = {
 
 if (!existsSync(SAMPLES))
   throw new Error(
-    `The courier samples are missing: expected them in ${SAMPLES} (../shared/couriers/samples)`,
+    `The courier samples are missing: expected them in ${SAMPLES} (a copy of ../shared/couriers/samples)`,
   );
 const FILES = readdirSync(SAMPLES).filter((f) => f.endsWith('.json'));
 
@@ -408,6 +411,15 @@ const JNE_GROUP_EXCEPTIONS: Record<string, CourierStatus> = {
 };
 
 describe('real courier samples (../shared/couriers/samples)', () => {
+  it('keeps the copy the same as the shared originals (where this checkout sits beside them)', () => {
+    const copy = readdirSync(SAMPLES).sort();
+    expect(copy).toContain('SOURCES.md');
+    if (!existsSync(SHARED)) return;
+    expect(copy).toEqual(readdirSync(SHARED).sort());
+    for (const f of copy)
+      expect(readFileSync(join(SAMPLES, f), 'utf8')).toBe(readFileSync(join(SHARED, f), 'utf8'));
+  });
+
   it('has an expectation for every sample, and a sample for every expectation', () => {
     expect(FILES.length).toBeGreaterThan(0);
     expect(FILES.filter((f) => !TABLE[f])).toEqual([]);
