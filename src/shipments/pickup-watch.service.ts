@@ -101,11 +101,6 @@ export class PickupWatch {
     );
   }
 
-  /** When a freshly booked shipment's courier is first asked about the pickup. */
-  firstCheck(now: Date, pickupDueAt: Date): Date {
-    return this.recheck(now, pickupDueAt);
-  }
-
   private recheck(now: Date, due: Date): Date {
     return nextPickupCheck(now, due, this.checkEveryMs);
   }

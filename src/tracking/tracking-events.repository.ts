@@ -36,22 +36,15 @@ const storedOf = (r: EventRow): StoredEvent => ({
 export class TrackingEventsRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /**
-   * Stores the events not seen before (courier, airway bill, raw code and time are the key); how many,
-   * and the airway bills that got one.
-   */
+  /** Stores the events not seen before (courier, airway bill, raw code and time are the key). */
   async insert(
     courier: CourierCode,
     events: TrackingEvent[],
     source: EventSource,
     receivedAt: Date,
-  ): Promise<{ awbs: Set<string>; stored: number }> {
-    if (!events.length) return { awbs: new Set(), stored: 0 };
-    const rows = await this.tx.manager.query<{ awb: string }[]>(
-      INSERT_EVENTS,
-      eventParameters(courier, events, source, receivedAt, null),
-    );
-    return { awbs: new Set(rows.map((r) => r.awb)), stored: rows.length };
+  ): Promise<void> {
+    if (!events.length) return;
+    await this.tx.manager.query(INSERT_EVENTS, eventParameters(courier, events, source, receivedAt, null));
   }
 
   /**

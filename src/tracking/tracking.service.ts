@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
+import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
@@ -35,13 +36,6 @@ interface Assessed {
 }
 
 const random = () => randomInt(1_000_000) / 1_000_000;
-/** Courier statuses before the courier holds the parcel. */
-const BEFORE_HANDOVER: ReadonlySet<string> = new Set([
-  'created',
-  'pickup_requested',
-  'cancelled',
-  'exception',
-]);
 
 /**
  * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
@@ -194,9 +188,8 @@ export class TrackingService {
     now: Date,
   ): Promise<RiskFinding[]> {
     const outlook = await this.tracked.outlook(s);
-    const handedOver = events.find(
-      (e) => e.status && !BEFORE_HANDOVER.has(e.status) && e.reason !== 'pickup_failed',
-    );
+    const courierEvents = events.map((e) => courierEvent(s.awb ?? '', e));
+    const pickup = pickupState(courierEvents);
     return evaluateRisk({
       now,
       shipment: {
@@ -208,10 +201,10 @@ export class TrackingService {
         createdAt: s.createdAt,
         bookedAt: s.bookedAt,
         pickupDueAt: s.pickupDueAt,
-        pickedUpAt: s.pickedUpAt ?? handedOver?.occurredAt ?? null,
+        pickedUpAt: s.pickedUpAt ?? (pickup.state === 'picked_up' ? pickup.event.occurredAt : null),
         recipientProvince: s.recipient.province,
       },
-      events: events.map((e) => courierEvent(s.awb ?? '', e)),
+      events: courierEvents,
       lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
       recipient: outlook.recipient,
       config: this.config.business.risk,
@@ -243,7 +236,9 @@ export class TrackingService {
     }
   }
 
-  /** Makes the moves the shipment's events call for, each caused by its event; where it ends up. */
+  /**
+   * Makes the moves a followed shipment's events call for, each caused by its event; where it ends up.
+   */
   private async move(
     s: TrackedShipment,
     events: StoredEvent[],
@@ -251,7 +246,6 @@ export class TrackingService {
   ): Promise<{ now: ShipmentStatus; moves: number }> {
     let status = s.status;
     let moves = 0;
-    if (!TRACKED.has(status)) return { now: status, moves };
     for (const step of movesFrom(status, s.statusEventId, events)) {
       const set: TransitionChanges = {};
       // The cash is taken when the courier says so, or — for couriers whose tracking says nothing

@@ -6,8 +6,8 @@ import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
-import { PINNED } from '../support/factories/tracked';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -34,24 +34,8 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
   afterAll(() => t.close());
 
   /** A shipment pinned to `pinned`, booked by running the pickup outbox. */
-  async function book(pinned: { code: CourierCode; service: string } = PINNED[0]): Promise<Booked> {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: pinned })
-        .expect(201)
-    ).body;
-    const pickup = await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    await drain();
-    const s = await shipment(id);
-    expect(s).toMatchObject({ status: 'booked', courier: pinned, awb: expect.any(String) });
-    return { id, awb: s.awb, courier: pinned.code, pickupId: pickup.body.id, pickupDueAt: s.pickupDueAt };
-  }
+  const book = async (pinned = PINNED[0]): Promise<Booked> =>
+    (await bookPinned(t, http, seller, origin, [pinned]))[0];
   async function drain(): Promise<void> {
     while ((await t.app.get(PickupService).processDue(50)) > 0);
   }

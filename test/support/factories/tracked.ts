@@ -50,7 +50,14 @@ export async function bookPinned(
   const booked = [];
   for (const [i, id] of ids.entries()) {
     const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-    if (s.status !== 'booked') throw new Error(`${id} is ${s.status}, not booked`);
+    if (
+      s.status !== 'booked' ||
+      s.courier?.code !== pinned[i].code ||
+      s.courier?.service !== pinned[i].service
+    )
+      throw new Error(
+        `${id} is ${s.status} with ${JSON.stringify(s.courier)}, not booked with ${JSON.stringify(pinned[i])}`,
+      );
     booked.push({
       id,
       awb: s.awb,
