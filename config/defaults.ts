@@ -374,6 +374,42 @@ export const defaults = {
     /** Pushed events applied per inbox step. */
     inboxBatch: 200,
   },
+  /** Money (DESIGN.md "Money" and "Flows"): integer rupiah, Asia/Jakarta calendar. */
+  money: {
+    /** Days after delivery (the courier's event time) that COD cash stays `pending` before it is `available`. */
+    codHoldDays: 3,
+    /** Holds released per step of the `ledger-holds` job. */
+    releaseBatch: 500,
+    invoicing: {
+      /** A period starts at 00:00 Asia/Jakarta on this date and every `periodDays` after (and before) it. */
+      anchorDate: '2026-01-05',
+      periodDays: 14,
+      /** Invoice numbers: `<prefix>/<year>/<month>/<sequence, 6 digits>` by the issue date (Asia/Jakarta). */
+      numberPrefix: 'INV',
+    },
+    withdrawals: {
+      /** The fee Kirim keeps from each withdrawal, rupiah (the bank receives the amount less the fee). */
+      fee: 2500,
+      /** The smallest amount a seller may withdraw, rupiah (must exceed the fee). */
+      minAmount: 10_000,
+      /** Withdrawals up to this amount are approved without finance, rupiah (0: finance approves all). */
+      autoApproveUpTo: 1_000_000,
+    },
+    payouts: {
+      /** Approved withdrawals the payout job sends per step. */
+      batch: 50,
+      /** How long a payout being sent is claimed (a crashed sender's claim runs out and is asked again). */
+      claimSeconds: 120,
+      /** Minutes between asking the provider about a payout it accepted but has not finished. */
+      statusCheckMinutes: 10,
+    },
+    remittance: {
+      /** A delivered COD parcel not remitted this many days after delivery is listed as overdue. */
+      overdueDays: 7,
+      /** Largest remittance report accepted, bytes. */
+      maxReportBytes: 10 * 1024 * 1024,
+    },
+  },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */
   sandbox: {
     seed: 'kirim-sandbox',

@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
 import { createRootLogger, loggerParams, ROOT_LOGGER } from './common/logging';
 import { DatabaseModule } from './database/database.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -35,6 +36,7 @@ export class AppModule {
         CouriersModule.forRoot(config),
         ScoringModule,
         ShipmentsModule,
+        LedgerModule,
         TrackingModule,
         JobsModule.forRoot(config),
       ],

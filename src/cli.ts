@@ -23,6 +23,8 @@ import {
   receivedAnswer,
 } from './couriers/courier-decode';
 import { COURIER_CODES } from './couriers/courier-adapter';
+import { LedgerService } from './ledger/ledger.service';
+import { renderTrialBalance } from './ledger/trial-balance-report';
 
 const USAGE = `Kirim command line
 
@@ -30,6 +32,10 @@ const USAGE = `Kirim command line
       Creates a Kirim staff user (finance or admin). Without --password, reads KIRIM_PASSWORD.
   npm run cli -- migrate            Runs pending migrations (same as npm run migration:run).
   npm run cli -- migrate:revert     Reverts the last migration.
+  npm run cli -- ledger:verify [--all]
+      Checks the ledger: every transaction sums to zero, every cached balance equals the sum of its
+      entries, no seller account is negative, the whole ledger sums to zero. Prints the trial balance
+      (seller accounts summed by kind; every account with --all). Exit 0 when it verifies, 1 otherwise.
   npm run cli -- couriers:decode <courier> <operation> <file|-> [options]
       Prints, as JSON, what Kirim makes of a courier's raw answer read from a file (or stdin with -):
       courier ${COURIER_CODES.join('|')}, operation ${DECODE_OPERATIONS.join('|')}. The file holds the body
@@ -97,6 +103,17 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
     get(UsersService).create({ email: input.email, password: input.password, role, sellerId: null }),
   );
   out(`created ${user.role} user ${user.email} (${user.id})`);
+}
+
+async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { all: { type: 'boolean' } } });
+  const ok = await withApp(config, async (get) => {
+    const ledger = get(LedgerService);
+    const [findings, report] = await Promise.all([ledger.verify(), ledger.trialBalanceReport()]);
+    out(renderTrialBalance(report.accounts, findings, values.all ?? false));
+    return findings.ok;
+  });
+  if (!ok) process.exitCode = 1;
 }
 
 /** A command line that cannot be run as written: exit 2 with the reason and the usage. */
@@ -194,6 +211,8 @@ async function main(argv: string[]): Promise<void> {
       }
     case 'users:create':
       return createStaffUser(config(), args);
+    case 'ledger:verify':
+      return verifyLedger(config(), args);
     case 'migrate':
       return withApp(config(), () => Promise.resolve(out('migrations are up to date')));
     case 'migrate:revert':

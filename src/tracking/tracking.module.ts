@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LedgerModule } from 'src/ledger/ledger.module';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
 import { AlertsController } from './alerts.controller';
@@ -22,7 +23,7 @@ import { MonitoringService } from './monitoring.service';
 
 /** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts, seller actions. */
 @Module({
-  imports: [ShipmentsModule, SellersModule],
+  imports: [ShipmentsModule, SellersModule, LedgerModule],
   controllers: [TrackingController, CourierWebhooksController, AlertsController, ShipmentActionsController],
   providers: [
     TrackingEventsRepository,

@@ -31,6 +31,7 @@ export interface RouteCase {
 const SELLER: Role[] = ['seller_owner', 'seller_staff'];
 const OWNER: Role[] = ['seller_owner'];
 const ADMIN: Role[] = ['admin'];
+const FINANCE: Role[] = ['finance', 'admin'];
 
 /**
  * Every route of the app. The test fails when the app has a route this table lacks, so a new
@@ -246,6 +247,15 @@ export const ROUTES: RouteCase[] = [
     access: SELLER,
     isolation: 'by-id',
     resource: 'webhookDelivery',
+  },
+  // A seller's own entries only: another seller's never listed (money.e2e-spec.ts).
+  { method: 'get', path: '/v1/ledger/entries', access: SELLER, isolation: 'none', allowedStatus: 200 },
+  {
+    method: 'get',
+    path: '/v1/finance/ledger/trial-balance',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
   },
   // Sends to the caller's own webhook URL (none set: 422); what it writes is the caller's own delivery,
   // listed only to that seller (seller-webhooks.e2e-spec.ts).

@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601 } from 'class-validator';
+import { PageQueryDto } from 'src/common/pagination';
+import { Optional } from 'src/common/validators';
+import { PLATFORM_ACCOUNT_KINDS, SELLER_ACCOUNT_KINDS } from './ledger-accounts';
+
+export class ListEntriesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Entries before' })
+  @Optional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+export class LedgerEntryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({
+    example: 'cod_credit',
+    description: 'What happened (cod_credit, hold_released, invoice_issued, …)',
+  })
+  type!: string;
+  @ApiProperty({ enum: SELLER_ACCOUNT_KINDS }) account!: string;
+  @ApiProperty({ type: 'integer', description: 'Rupiah; positive when the account grew' }) amount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah, the account right after this entry' })
+  balanceAfter!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'AWB, invoice number or withdrawal id' })
+  reference!: string | null;
+}
+
+export class TrialBalanceAccountDto {
+  @ApiProperty({ example: 'platform:courier_cod_receivable:jne' }) code!: string;
+  @ApiProperty({ enum: [...SELLER_ACCOUNT_KINDS, ...PLATFORM_ACCOUNT_KINDS] }) kind!: string;
+  @ApiProperty({ nullable: true, type: String }) sellerId!: string | null;
+  @ApiProperty({ type: 'integer', description: 'Rupiah debited in all' }) debits!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah credited in all' }) credits!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah, in the account’s own sense (growing = positive)' })
+  balance!: number;
+}
+
+export class TrialBalanceDto {
+  @ApiProperty({ type: [TrialBalanceAccountDto] }) accounts!: TrialBalanceAccountDto[];
+  @ApiProperty({ type: 'integer' }) totalDebits!: number;
+  @ApiProperty({ type: 'integer' }) totalCredits!: number;
+  @ApiProperty({ description: 'Debits equal credits and every check of ledger:verify passed' })
+  balanced!: boolean;
+}

@@ -1,0 +1,305 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { type Rupiah } from 'src/common/money';
+import { Transactions } from 'src/database/transaction';
+import {
+  type AccountKind,
+  type AccountRef,
+  balanceDelta,
+  isDebitNormal,
+  mayGoNegative,
+  PLATFORM_ACCOUNT_KINDS,
+  SELLER_ACCOUNT_KINDS,
+  type Posting,
+  signedAmount,
+} from './ledger-accounts';
+
+export interface EntryRow {
+  id: string;
+  at: Date;
+  type: string;
+  accountCode: string;
+  kind: AccountKind;
+  /** In the account's own sense: positive grows the balance. */
+  amount: Rupiah;
+  balanceAfter: Rupiah;
+  reference: string | null;
+  transactionId: string;
+}
+
+export interface DueHold {
+  id: string;
+  sellerId: string | null;
+  from: string;
+  to: string;
+  amount: Rupiah;
+  releaseAt: Date;
+}
+
+export interface TrialBalanceRow {
+  code: string;
+  kind: AccountKind;
+  sellerId: string | null;
+  debits: Rupiah;
+  credits: Rupiah;
+  balance: Rupiah;
+}
+
+export interface VerifyFindings {
+  unbalancedTransactions: { id: string; key: string; sum: Rupiah; entries: number }[];
+  balanceMismatches: { code: string; cached: Rupiah; fromEntries: Rupiah }[];
+  negativeAccounts: { code: string; balance: Rupiah }[];
+  ledgerSum: Rupiah;
+  transactions: number;
+  entries: number;
+}
+
+const num = (v: string | number | null): number => (v === null ? 0 : Number(v));
+
+/** The ledger's SQL: one statement per posting, balances, holds, statements and the checks. */
+@Injectable()
+export class LedgerRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Writes the transaction, its entries and the new balances in one statement; nothing when the key was
+   * posted before (then null). A seller account taken below zero fails the statement (its CHECK).
+   */
+  async insert(p: Posting): Promise<string | null> {
+    const id = randomUUID();
+    const sorted = [...p.entries].sort((a, b) => (a.account.code < b.account.code ? -1 : 1));
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `WITH t AS (
+         INSERT INTO ledger_transactions (id, key, type, seller_id, reference, at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING id, at
+       ), l AS (
+         SELECT * FROM unnest($7::text[], $8::text[], $9::uuid[], $10::bigint[], $11::bigint[])
+           WITH ORDINALITY AS l(code, kind, seller_id, amount, delta, n)
+       ), b AS (
+         INSERT INTO ledger_accounts AS a (code, kind, seller_id, debit_normal, may_go_negative, balance, updated_at)
+         SELECT l.code, l.kind, l.seller_id, l.kind = ANY($12::text[]), NOT (l.kind = ANY($13::text[])), l.delta, t.at
+           FROM t, l ORDER BY l.n
+         ON CONFLICT (code) DO UPDATE SET balance = a.balance + excluded.balance, updated_at = excluded.updated_at
+         RETURNING a.code, a.balance
+       )
+       INSERT INTO ledger_entries (transaction_id, account_code, seller_id, amount, balance_after, at)
+       SELECT t.id, l.code, l.seller_id, l.amount, b.balance, t.at FROM t, l JOIN b ON b.code = l.code
+       ORDER BY l.n
+       RETURNING transaction_id AS id`,
+      [
+        id,
+        p.key,
+        p.type,
+        p.sellerId ?? null,
+        p.reference ?? null,
+        p.at,
+        sorted.map((e) => e.account.code),
+        sorted.map((e) => e.account.kind),
+        sorted.map((e) => e.account.sellerId),
+        sorted.map(signedAmount),
+        sorted.map(balanceDelta),
+        DEBIT_NORMAL_KINDS,
+        NON_NEGATIVE_KINDS,
+      ],
+    );
+    if (!rows.length) return null;
+    if (p.holds?.length) {
+      await this.ensureAccounts(p.holds.flatMap((h) => [h.from, h.to]));
+      await this.tx.manager.query(
+        `INSERT INTO ledger_holds (id, transaction_id, seller_id, from_account, to_account, amount, release_at)
+         SELECT gen_random_uuid(), $1, $2, f, t, a, r
+           FROM unnest($3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) AS h(f, t, a, r)`,
+        [
+          id,
+          p.sellerId ?? null,
+          p.holds.map((h) => h.from.code),
+          p.holds.map((h) => h.to.code),
+          p.holds.map((h) => h.amount),
+          p.holds.map((h) => h.releaseAt),
+        ],
+      );
+    }
+    return id;
+  }
+
+  /** Creates the accounts that do not exist yet, at a zero balance. */
+  async ensureAccounts(accounts: AccountRef[]): Promise<void> {
+    const byCode = new Map(accounts.map((a) => [a.code, a]));
+    const refs = [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
+    await this.tx.manager.query(
+      `INSERT INTO ledger_accounts (code, kind, seller_id, debit_normal, may_go_negative, balance, updated_at)
+       SELECT c, k, s, k = ANY($4::text[]), NOT (k = ANY($5::text[])), 0, now()
+         FROM unnest($1::text[], $2::text[], $3::uuid[]) WITH ORDINALITY AS x(c, k, s, n) ORDER BY n
+       ON CONFLICT (code) DO NOTHING`,
+      [
+        refs.map((a) => a.code),
+        refs.map((a) => a.kind),
+        refs.map((a) => a.sellerId),
+        DEBIT_NORMAL_KINDS,
+        NON_NEGATIVE_KINDS,
+      ],
+    );
+  }
+
+  /** The transaction posted under `key` and its entries (debit-positive), or null. */
+  async byKey(key: string): Promise<{ id: string; entries: Map<string, Rupiah> } | null> {
+    const rows: { id: string; code: string; amount: string }[] = await this.tx.manager.query(
+      `SELECT t.id, e.account_code AS code, e.amount FROM ledger_transactions t
+         JOIN ledger_entries e ON e.transaction_id = t.id WHERE t.key = $1`,
+      [key],
+    );
+    if (!rows.length) return null;
+    return { id: rows[0].id, entries: new Map(rows.map((r) => [r.code, num(r.amount)])) };
+  }
+
+  /** Balances (own sense) of the accounts; missing accounts are 0. `lock` takes their rows FOR UPDATE. */
+  async balances(accounts: AccountRef[], lock: boolean): Promise<Map<string, Rupiah>> {
+    const codes = [...new Set(accounts.map((a) => a.code))].sort();
+    // Create missing rows first so the lock has something to hold (a zero balance changes nothing).
+    if (lock) await this.ensureAccounts(accounts);
+    const rows: { code: string; balance: string }[] = await this.tx.manager.query(
+      `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code${lock ? ' FOR UPDATE' : ''}`,
+      [codes],
+    );
+    const found = new Map(rows.map((r) => [r.code, num(r.balance)]));
+    return new Map(codes.map((c) => [c, found.get(c) ?? 0]));
+  }
+
+  /** A seller's entries, last posted first (the order their balances followed), keyset-paged by entry id. */
+  async sellerEntries(
+    sellerId: string,
+    q: { from?: Date; to?: Date; beforeId?: string; limit: number },
+  ): Promise<EntryRow[]> {
+    const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
+      `SELECT e.id, e.at, t.type, e.account_code, a.kind, e.amount, e.balance_after, t.reference, t.id AS transaction_id,
+              a.debit_normal
+         FROM ledger_entries e
+         JOIN ledger_transactions t ON t.id = e.transaction_id
+         JOIN ledger_accounts a ON a.code = e.account_code
+        WHERE e.seller_id = $1
+          AND ($2::timestamptz IS NULL OR e.at >= $2) AND ($3::timestamptz IS NULL OR e.at < $3)
+          AND ($4::bigint IS NULL OR e.id < $4)
+        ORDER BY e.id DESC
+        LIMIT $5`,
+      [sellerId, q.from ?? null, q.to ?? null, q.beforeId ?? null, q.limit],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      at: r.at as Date,
+      type: r.type as string,
+      accountCode: r.account_code as string,
+      kind: r.kind as AccountKind,
+      amount: (r.debit_normal ? 1 : -1) * num(r.amount as string),
+      balanceAfter: num(r.balance_after as string),
+      reference: r.reference as string | null,
+      transactionId: r.transaction_id as string,
+    }));
+  }
+
+  /** Holds due by `now`, claimed (FOR UPDATE SKIP LOCKED: another instance takes others). In a transaction. */
+  async claimDueHolds(now: Date, limit: number): Promise<DueHold[]> {
+    const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
+      `SELECT id, seller_id, from_account, to_account, amount, release_at FROM ledger_holds
+        WHERE released_at IS NULL AND release_at <= $1
+        ORDER BY release_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [now, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      sellerId: r.seller_id as string | null,
+      from: r.from_account as string,
+      to: r.to_account as string,
+      amount: num(r.amount as string),
+      releaseAt: r.release_at as Date,
+    }));
+  }
+
+  async markReleased(ids: string[], now: Date): Promise<void> {
+    await this.tx.manager.query('UPDATE ledger_holds SET released_at = $2 WHERE id = ANY($1::uuid[])', [
+      ids,
+      now,
+    ]);
+  }
+
+  /** The account behind a code, as it was created. */
+  async account(code: string): Promise<AccountRef | null> {
+    const rows: { kind: AccountKind; seller_id: string | null }[] = await this.tx.manager.query(
+      'SELECT kind, seller_id FROM ledger_accounts WHERE code = $1',
+      [code],
+    );
+    return rows.length ? { code, kind: rows[0].kind, sellerId: rows[0].seller_id } : null;
+  }
+
+  /** Every account with its debits, credits and balance (own sense), platform accounts first. */
+  async trialBalance(): Promise<TrialBalanceRow[]> {
+    const rows: Record<string, string | null>[] = await this.tx.manager.query(
+      `SELECT a.code, a.kind, a.seller_id, a.balance,
+              coalesce(s.debits, 0) AS debits, coalesce(s.credits, 0) AS credits
+         FROM ledger_accounts a
+         LEFT JOIN (SELECT account_code, sum(amount) FILTER (WHERE amount > 0) AS debits,
+                           -sum(amount) FILTER (WHERE amount < 0) AS credits
+                      FROM ledger_entries GROUP BY account_code) s ON s.account_code = a.code
+        ORDER BY a.seller_id IS NOT NULL, a.code`,
+    );
+    return rows.map((r) => ({
+      code: r.code!,
+      kind: r.kind as AccountKind,
+      sellerId: r.seller_id,
+      debits: num(r.debits),
+      credits: num(r.credits),
+      balance: num(r.balance),
+    }));
+  }
+
+  /** Everything `ledger:verify` checks, read in one snapshot (REPEATABLE READ). */
+  verify(): Promise<VerifyFindings> {
+    return this.tx.manager.connection.transaction('REPEATABLE READ', (m) => this.verifyIn(m));
+  }
+
+  private async verifyIn(m: EntityManager): Promise<VerifyFindings> {
+    const unbalanced: Record<string, string>[] = await m.query(
+      `SELECT t.id, t.key, coalesce(sum(e.amount), 0) AS sum, count(e.id) AS entries
+         FROM ledger_transactions t LEFT JOIN ledger_entries e ON e.transaction_id = t.id
+        GROUP BY t.id, t.key HAVING coalesce(sum(e.amount), 0) <> 0 OR count(e.id) < 2
+        LIMIT 100`,
+    );
+    const mismatches: Record<string, string>[] = await m.query(
+      `SELECT a.code, a.balance AS cached,
+              CASE WHEN a.debit_normal THEN 1 ELSE -1 END * coalesce(s.sum, 0) AS from_entries
+         FROM ledger_accounts a
+         LEFT JOIN (SELECT account_code, sum(amount) AS sum FROM ledger_entries GROUP BY account_code) s
+           ON s.account_code = a.code
+        WHERE a.balance <> CASE WHEN a.debit_normal THEN 1 ELSE -1 END * coalesce(s.sum, 0)
+        LIMIT 100`,
+    );
+    const negative: Record<string, string>[] = await m.query(
+      'SELECT code, balance FROM ledger_accounts WHERE NOT may_go_negative AND balance < 0 LIMIT 100',
+    );
+    const [totals]: Record<string, string | null>[] = await m.query(
+      `SELECT coalesce(sum(amount), 0) AS sum, count(*) AS entries,
+              (SELECT count(*) FROM ledger_transactions) AS transactions FROM ledger_entries`,
+    );
+    return {
+      unbalancedTransactions: unbalanced.map((r) => ({
+        id: r.id,
+        key: r.key,
+        sum: num(r.sum),
+        entries: num(r.entries),
+      })),
+      balanceMismatches: mismatches.map((r) => ({
+        code: r.code,
+        cached: num(r.cached),
+        fromEntries: num(r.from_entries),
+      })),
+      negativeAccounts: negative.map((r) => ({ code: r.code, balance: num(r.balance) })),
+      ledgerSum: num(totals.sum),
+      transactions: num(totals.transactions),
+      entries: num(totals.entries),
+    };
+  }
+}
+
+const ALL_KINDS: AccountKind[] = [...SELLER_ACCOUNT_KINDS, ...PLATFORM_ACCOUNT_KINDS];
+const DEBIT_NORMAL_KINDS = ALL_KINDS.filter(isDebitNormal);
+const NON_NEGATIVE_KINDS = ALL_KINDS.filter((k) => !mayGoNegative(k));

@@ -1,0 +1,241 @@
+import { Transactions } from 'src/database/transaction';
+import { Accounts, type AccountRef } from 'src/ledger/ledger-accounts';
+import {
+  LedgerInsufficientFundsError,
+  LedgerKeyConflictError,
+  LedgerMisuseError,
+} from 'src/ledger/ledger.errors';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { signupSeller } from '../../support/factories/sellers';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+describe('LedgerService (real PostgreSQL)', () => {
+  let t: TestApp;
+  let ledger: LedgerService;
+  let tx: Transactions;
+  let sellerId: string;
+  const at = new Date('2026-12-01T03:00:00Z');
+  const jne = Accounts.courierCodReceivable('jne');
+  const pending = () => Accounts.seller(sellerId, 'pending');
+  const available = () => Accounts.seller(sellerId, 'available');
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    ledger = t.app.get(LedgerService);
+    tx = t.app.get(Transactions);
+    sellerId = (await signupSeller(t.http())).sellerId;
+  });
+  afterAll(() => t.close());
+
+  const credit = (key: string, account: AccountRef, amount: number, from: AccountRef = jne) =>
+    tx.run(() =>
+      ledger.post({
+        key,
+        type: 'test_credit',
+        at,
+        sellerId,
+        entries: [
+          { account: from, debit: amount },
+          { account, credit: amount },
+        ],
+      }),
+    );
+  const balance = async (a: AccountRef) => (await ledger.balances([a])).get(a.code)!;
+
+  it('posts a balanced transaction once per key; a replay with other entries is refused', async () => {
+    const first = await credit('k:once', pending(), 150_000);
+    expect(first.posted).toBe(true);
+    const again = await credit('k:once', pending(), 150_000);
+    expect(again).toEqual({ transactionId: first.transactionId, posted: false });
+    expect(await balance(pending())).toBe(150_000);
+    expect(await balance(jne)).toBe(150_000);
+    await expect(credit('k:once', pending(), 150_001)).rejects.toBeInstanceOf(LedgerKeyConflictError);
+    const rows = await t.dataSource.query(
+      'SELECT count(*)::int AS n FROM ledger_transactions WHERE key = $1',
+      ['k:once'],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('refuses to post outside a transaction, unbalanced, or with an account twice', async () => {
+    await expect(
+      ledger.post({
+        key: 'k:outside',
+        type: 't',
+        at,
+        entries: [
+          { account: jne, debit: 1 },
+          { account: pending(), credit: 1 },
+        ],
+      }),
+    ).rejects.toBeInstanceOf(LedgerMisuseError);
+    const bad = (entries: Parameters<LedgerService['post']>[0]['entries']) =>
+      tx.run(() => ledger.post({ key: `k:bad:${Math.random()}`, type: 't', at, entries }));
+    await expect(
+      bad([
+        { account: jne, debit: 2 },
+        { account: pending(), credit: 1 },
+      ]),
+    ).rejects.toThrow(/differ by 1/);
+    await expect(
+      bad([
+        { account: jne, debit: 0 },
+        { account: pending(), credit: 0 },
+      ]),
+    ).rejects.toThrow(/positive/);
+    await expect(
+      bad([
+        { account: jne, debit: 1.5 },
+        { account: pending(), credit: 1.5 },
+      ]),
+    ).rejects.toThrow(/positive integer/);
+    await expect(bad([{ account: jne, debit: 1 }])).rejects.toThrow(/two entries/);
+    await expect(
+      bad([
+        { account: pending(), debit: 1 },
+        { account: pending(), credit: 1 },
+      ]),
+    ).rejects.toThrow(/twice/);
+  });
+
+  it('never takes a seller account below zero: the posting fails whole', async () => {
+    const before = await balance(pending());
+    const txCount = async () =>
+      (await t.dataSource.query('SELECT count(*)::int AS n FROM ledger_transactions'))[0].n as number;
+    const n = await txCount();
+    await expect(
+      tx.run(() =>
+        ledger.post({
+          key: 'k:overdraw',
+          type: 'test_debit',
+          at,
+          sellerId,
+          entries: [
+            { account: pending(), debit: before + 1 },
+            { account: Accounts.platform('bank'), credit: before + 1 },
+          ],
+        }),
+      ),
+    ).rejects.toEqual(expect.objectContaining({ code: 'LEDGER_INSUFFICIENT_FUNDS' }));
+    expect(await balance(pending())).toBe(before);
+    expect(await txCount()).toBe(n);
+    expect(new LedgerInsufficientFundsError(pending().code).message).toMatch(/pending/);
+  });
+
+  it('keeps entries and transactions immutable in the database itself', async () => {
+    for (const sql of [
+      'UPDATE ledger_entries SET amount = amount + 1',
+      'DELETE FROM ledger_entries',
+      'UPDATE ledger_transactions SET type = $1',
+      'DELETE FROM ledger_transactions',
+      'TRUNCATE ledger_entries CASCADE',
+    ])
+      await expect(t.dataSource.query(sql, sql.includes('$1') ? ['x'] : [])).rejects.toThrow(/immutable/);
+  });
+
+  it('serializes concurrent debits of one account: exactly the affordable ones succeed', async () => {
+    const hot = (await signupSeller(t.http())).sellerId;
+    const acct = Accounts.seller(hot, 'available');
+    await tx.run(() =>
+      ledger.post({
+        key: `fund:${hot}`,
+        type: 'fund',
+        at,
+        sellerId: hot,
+        entries: [
+          { account: jne, debit: 1000 },
+          { account: acct, credit: 1000 },
+        ],
+      }),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, (_, i) =>
+        tx.run(() =>
+          ledger.post({
+            key: `spend:${hot}:${i}`,
+            type: 'spend',
+            at,
+            sellerId: hot,
+            entries: [
+              { account: acct, debit: 70 },
+              { account: Accounts.platform('bank'), credit: 70 },
+            ],
+          }),
+        ),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    expect(ok).toBe(Math.floor(1000 / 70));
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(LedgerInsufficientFundsError);
+    expect(await balance(acct)).toBe(1000 - 70 * ok);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('releases a hold once, when due, and tells the listeners the seller’s available money grew', async () => {
+    const heard: string[] = [];
+    ledger.onAvailableCredited((id) => Promise.resolve(void heard.push(id)));
+    const releaseAt = new Date(t.clock.now().getTime() + 3 * 86_400_000);
+    await tx.run(() =>
+      ledger.post({
+        key: 'cod-credit:hold-test',
+        type: 'cod_credit',
+        at,
+        sellerId,
+        entries: [
+          { account: jne, debit: 80_000 },
+          { account: pending(), credit: 80_000 },
+        ],
+        holds: [{ from: pending(), to: available(), amount: 80_000, releaseAt }],
+      }),
+    );
+    const [p0, a0] = [await balance(pending()), await balance(available())];
+    expect(await ledger.releaseDueHolds(new Date(releaseAt.getTime() - 1000))).toBe(0);
+    const [released, again] = await Promise.all([
+      ledger.releaseDueHolds(releaseAt),
+      ledger.releaseDueHolds(releaseAt),
+    ]);
+    expect(released + again).toBe(1);
+    expect(await ledger.releaseDueHolds(releaseAt)).toBe(0);
+    expect(await balance(pending())).toBe(p0 - 80_000);
+    expect(await balance(available())).toBe(a0 + 80_000);
+    expect(heard).toEqual([sellerId]);
+
+    const page = await ledger.entries(sellerId, { limit: 2 });
+    // The release's two entries come first (newest), each with the balance it left.
+    const byAccount = new Map(page.items.map((e) => [e.account, e]));
+    expect(byAccount.get('available')).toEqual(
+      expect.objectContaining({ type: 'hold_released', amount: 80_000, balanceAfter: a0 + 80_000 }),
+    );
+    expect(byAccount.get('pending')).toEqual(
+      expect.objectContaining({ type: 'hold_released', amount: -80_000, balanceAfter: p0 - 80_000 }),
+    );
+    const next = await ledger.entries(sellerId, { limit: 2, cursor: page.nextCursor! });
+    expect(next.items[0].id).not.toBe(page.items[1].id);
+    expect(Number(next.items[0].id)).toBeLessThan(Number(page.items[1].id));
+  });
+
+  it('verifies: balanced transactions, cached balances equal their entries, the ledger sums to zero', async () => {
+    const ok = await ledger.verify();
+    expect(ok).toEqual(
+      expect.objectContaining({ ok: true, ledgerSum: 0, balanceMismatches: [], unbalancedTransactions: [] }),
+    );
+    const report = await ledger.trialBalanceReport();
+    expect(report.totalDebits).toBe(report.totalCredits);
+    expect(report.balanced).toBe(true);
+    // A cached balance nobody posted: found, named, and the ledger no longer verifies.
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance + 7 WHERE code = $1', [
+      available().code,
+    ]);
+    const broken = await ledger.verify();
+    expect(broken.ok).toBe(false);
+    expect(broken.balanceMismatches).toEqual([
+      expect.objectContaining({ code: available().code, cached: expect.any(Number) }),
+    ]);
+    expect(broken.balanceMismatches[0].cached - broken.balanceMismatches[0].fromEntries).toBe(7);
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance - 7 WHERE code = $1', [
+      available().code,
+    ]);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+});
