@@ -1,0 +1,119 @@
+import supertest from 'supertest';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
+import { TrackingService } from 'src/tracking/tracking.service';
+import { endPinned } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { PINNED } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let other: TestSeller;
+  let origin: string;
+  let admin: { auth: { authorization: string } };
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
+    http = t.http();
+    seller = await signupSeller(http);
+    other = await signupSeller(http, 'Toko Lain');
+    origin = (await createAddress(http, seller)).id;
+    admin = await createOperator(t, http, 'admin');
+  });
+  afterAll(() => t.close());
+
+  const codCredits = async (shipmentId: string) =>
+    (
+      await t.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM ledger_transactions WHERE key = $1',
+        [`cod-credit:${shipmentId}`],
+      )
+    )[0].n;
+  const entries = async (s: TestSeller) =>
+    (await http.get('/v1/ledger/entries').set(s.auth).expect(200)).body as {
+      items: { type: string; account: string; amount: number; balanceAfter: number; reference: string }[];
+    };
+
+  it('credits pending once however often the delivered event arrives, polled and pushed (×5 each)', async () => {
+    const pinned = PINNED.find((p) => p.code === 'jne')!;
+    const [d] = await endPinned(t, http, seller, origin, [pinned], { overrides: { codAmount: 275_000 } });
+    expect(await codCredits(d.id)).toBe(1);
+
+    const push = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(d.awb))!;
+    for (let i = 0; i < 5; i += 1) {
+      await http.post('/v1/webhooks/couriers/jne').set(push.headers).send(push.body).expect(200);
+      await t.app.get(TrackingService).applyPushed();
+      // And polled again: the courier still says delivered.
+      await t.dataSource.query('UPDATE shipments SET next_poll_at = $2 WHERE id = $1', [d.id, t.clock.now()]);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect(await codCredits(d.id)).toBe(1);
+
+    const mine = await entries(seller);
+    const credit = mine.items.filter((e) => e.type === 'cod_credit');
+    expect(credit).toEqual([
+      expect.objectContaining({
+        account: 'pending',
+        amount: 275_000,
+        balanceAfter: 275_000,
+        reference: d.awb,
+      }),
+    ]);
+    const receivable = (
+      await t.app
+        .get(LedgerService)
+        .balances([
+          { code: 'platform:courier_cod_receivable:jne', kind: 'courier_cod_receivable', sellerId: null },
+        ])
+    ).get('platform:courier_cod_receivable:jne');
+    expect(receivable).toBe(275_000);
+    // Another seller sees none of it.
+    expect((await entries(other)).items).toEqual([]);
+    expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  });
+
+  it('releases the cash to available after the hold (days after delivery), once, by the ledger-holds job', async () => {
+    const before = await t.app.get(LedgerService).sellerBalances(seller.sellerId);
+    const pinned = PINNED.find((p) => p.code === 'jnt')!;
+    const [d] = await endPinned(t, http, seller, origin, [pinned], { overrides: { codAmount: 90_000 } });
+    const held = await t.app.get(LedgerService).sellerBalances(seller.sellerId);
+    expect(held.pending - before.pending).toBe(90_000);
+    expect(held.available).toBe(before.available);
+
+    const run = async () =>
+      (await http.post('/sandbox/jobs/ledger-holds/run').set(admin.auth).send({}).expect(200)).body;
+    await run();
+    expect((await t.app.get(LedgerService).sellerBalances(seller.sellerId)).available).toBe(before.available);
+
+    t.clock.advance(3 * 86_400_000);
+    await run();
+    await run();
+    const after = await t.app.get(LedgerService).sellerBalances(seller.sellerId);
+    expect(after.available - before.available).toBe(90_000 + before.pending);
+    expect(after.pending).toBe(0);
+    const releases = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM ledger_transactions WHERE type = 'hold_released' AND seller_id = $1`,
+      [seller.sellerId],
+    );
+    expect(releases[0].n).toBe(2);
+    expect(d.status).toBe('delivered');
+  });
+
+  it('credits nothing for a parcel that comes back, nor for a prepaid one', async () => {
+    const before = await t.app.get(LedgerService).sellerBalances(seller.sellerId);
+    const [returned] = await endPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!], {
+      to: 'returned',
+    });
+    const [prepaid] = await endPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'ninja')!], {
+      overrides: { codAmount: 0 },
+    });
+    expect(await codCredits(returned.id)).toBe(0);
+    expect(await codCredits(prepaid.id)).toBe(0);
+    expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toEqual(before);
+  });
+});

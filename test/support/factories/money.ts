@@ -1,0 +1,51 @@
+import type supertest from 'supertest';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
+import type { TestApp } from '../test-app';
+import type { TestSeller } from './sellers';
+import { bookPinned } from './tracked';
+
+export interface EndedShipment {
+  id: string;
+  awb: string;
+  courier: CourierCode;
+  status: string;
+}
+
+/**
+ * COD shipments of the seller (default Rp 150.000 each), booked with the pinned couriers, moved by their
+ * sandbox couriers to `to` (delivered by default, or returned) and followed by the tracker until Kirim
+ * has seen it: the real path to a COD credit (or a return) without shortcuts into the database.
+ */
+export async function endPinned(
+  t: TestApp,
+  http: supertest.Agent,
+  seller: TestSeller,
+  origin: string,
+  pinned: { code: CourierCode; service: string }[],
+  options: { to?: 'delivered' | 'returned'; overrides?: object } = {},
+): Promise<EndedShipment[]> {
+  const to = options.to ?? 'delivered';
+  const booked = await bookPinned(t, http, seller, origin, pinned, {
+    codAmount: 150_000,
+    ...options.overrides,
+  });
+  t.clock.advance(3600_000);
+  for (const b of booked) {
+    if (to === 'returned')
+      for (const step of ['picked_up', 'delivery_failed', 'returning'] as const)
+        await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to: step }).expect(200);
+    await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to }).expect(200);
+  }
+  const status = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+  let statuses: string[] = [];
+  for (let round = 0; round < 12; round += 1) {
+    t.clock.advance(2 * 3600_000);
+    await t.app.get(TrackingPoller).pollDue();
+    statuses = await Promise.all(booked.map((b) => status(b.id)));
+    if (statuses.every((s) => s === to)) break;
+  }
+  if (!statuses.every((s) => s === to)) throw new Error(`not all ${to}: ${statuses.join(', ')}`);
+  return booked.map((b, i) => ({ id: b.id, awb: b.awb, courier: b.courier, status: statuses[i] }));
+}
