@@ -386,6 +386,10 @@ export const defaults = {
       periodDays: 14,
       /** Invoice numbers: `<prefix>/<year>/<month>/<sequence, 6 digits>` by the issue date (Asia/Jakarta). */
       numberPrefix: 'INV',
+      /** Shipments read (and lines written) per statement while issuing one seller's invoice. */
+      lineBatch: 20_000,
+      /** Lines read per statement by the CSV and PDF exports (memory stays flat whatever the period). */
+      exportBatch: 5000,
     },
     withdrawals: {
       /** The fee Kirim keeps from each withdrawal, rupiah (the bank receives the amount less the fee). */

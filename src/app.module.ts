@@ -8,6 +8,7 @@ import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
 import { createRootLogger, loggerParams, ROOT_LOGGER } from './common/logging';
 import { DatabaseModule } from './database/database.module';
+import { InvoicingModule } from './invoicing/invoicing.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
@@ -38,6 +39,7 @@ export class AppModule {
         ShipmentsModule,
         LedgerModule,
         TrackingModule,
+        InvoicingModule,
         JobsModule.forRoot(config),
       ],
     };

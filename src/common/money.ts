@@ -13,3 +13,10 @@ export const rupiahColumn: ValueTransformer = {
   to: (value: Rupiah | null | undefined) => value,
   from: (value: string | null) => (value === null ? null : assertRupiah(Number(value), 'bigint column')),
 };
+
+const ID_GROUPING = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 0, useGrouping: true });
+
+/** `Rp 1.234.567` (Indonesian grouping); a negative amount as `-Rp 1.500`. */
+export function formatRupiah(amount: Rupiah): string {
+  return `${amount < 0 ? '-' : ''}Rp ${ID_GROUPING.format(Math.abs(amount))}`;
+}

@@ -31,3 +31,11 @@ export function parseWib(text: string): Date | null {
   const [y, mo, d, h, mi, s] = parts;
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - WIB_MS);
 }
+
+const MONTHS_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];
+
+/** `1 Des 2026`: the WIB day in Indonesian. */
+export function formatWibDateId(at: Date): string {
+  const d = new Date(at.getTime() + WIB_MS);
+  return `${d.getUTCDate()} ${MONTHS_ID[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
 import { ApiKeysService } from 'src/auth/api-keys.service';
 import { AuthService } from 'src/auth/auth.service';
 import { UsersService, userView } from 'src/auth/users.service';
@@ -105,6 +106,13 @@ export class SellersService {
       user: { id: principal.userId, email: user?.email ?? '', role: principal.role },
       seller: sellerView,
     };
+  }
+
+  /** The names of the sellers among `ids` (documents such as invoices name their seller). */
+  async names(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const sellers = await this.tx.manager.find(Seller, { where: { id: In([...new Set(ids)]) } });
+    return new Map(sellers.map((s) => [s.id, s.name]));
   }
 
   /** The seller's settings; other modules read the scoring preset and webhook target here. */

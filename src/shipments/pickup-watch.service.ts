@@ -6,6 +6,7 @@ import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { nextPickupCheck, pickupState } from './pickup-sla';
 import { PickupsRepository } from './pickups.repository';
+import { NO_CHARGES } from './shipment-transition';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import { ShipmentsRepository } from './shipments.repository';
 
@@ -124,7 +125,14 @@ export class PickupWatch {
         reason: why.kind,
         at: now,
         where: { awb: s.awb, cancelClaim: { claim, now } },
-        set: { courier: null, service: null, awb: null, courierReference: null, pickupDueAt: null },
+        set: {
+          courier: null,
+          service: null,
+          awb: null,
+          courierReference: null,
+          pickupDueAt: null,
+          ...NO_CHARGES,
+        },
       });
       if (move) await this.repository.cancelBookedAttempt(s.id, s.awb, why, now);
       return move;

@@ -14,7 +14,8 @@ import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
 import { SellersService } from 'src/sellers/sellers.service';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import type { ShipmentStatus } from './shipment-status';
-import { AttemptRow, PickupItemRow, PickupsRepository } from './pickups.repository';
+import { AttemptRow, attemptCharges, PickupItemRow, PickupsRepository } from './pickups.repository';
+import type { ShipmentCharges } from './shipment-transition';
 import { PickupAcceptedDto, PickupDto } from './pickups.dto';
 import { nextPickupCheck, pickupDeadline } from './pickup-sla';
 import { Shipment } from './shipment.entity';
@@ -30,6 +31,11 @@ const MAX_DAYS_AHEAD = 14;
 /** Our order reference at the courier for one attempt: ≤ 20 letters and digits, unique per attempt. */
 export const attemptReference = (shipmentId: string, attempt: number) =>
   `K${shipmentId.replace(/-/g, '').slice(0, 14).toUpperCase()}${attempt.toString(36).toUpperCase().padStart(2, '0')}`;
+
+/** What the seller pays for an option's service (rupiah): its price, COD fee, cashback and return fee. */
+function optionCharges(o: ScoredOption): ShipmentCharges {
+  return { shippingFee: o.price, codFee: o.codFee, cashback: o.cashback, returnFee: o.returnFee };
+}
 
 /**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
@@ -168,7 +174,7 @@ export class PickupService {
         .catch(() => undefined);
       if (found === undefined) return; // courier unreachable: keep the item pending, retry after the lease
       if (found) {
-        await this.finishBooked(item, shipment, open, found.awb, null);
+        await this.finishBooked(item, shipment, open, found.awb, attemptCharges(open), null);
         return;
       }
       await this.repository.finishAttempt(
@@ -217,6 +223,7 @@ export class PickupService {
         courier: option.courier,
         service: option.service,
         reference,
+        charges: optionCharges(option),
         now: this.clock.now(),
       });
       const awb = await this.tryCourier(
@@ -230,6 +237,7 @@ export class PickupService {
           shipment,
           { id: attemptId, courier: option.courier, service: option.service, reference },
           awb,
+          optionCharges(option),
           { ranked, chosen: option },
         );
         return;
@@ -304,6 +312,7 @@ export class PickupService {
     shipment: Shipment,
     attempt: Pick<AttemptRow, 'id' | 'courier' | 'service' | 'reference'>,
     awb: string,
+    charges: ShipmentCharges | null,
     decision: { ranked: RankedShipment; chosen: ScoredOption } | null,
   ): Promise<void> {
     const now = this.clock.now();
@@ -323,6 +332,7 @@ export class PickupService {
           awb,
           courierReference: attempt.reference,
           ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) } : {}),
+          ...(charges ?? {}),
           pickupDueAt: due,
           nextPollAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
         },

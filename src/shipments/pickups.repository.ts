@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
+import type { ShipmentCharges } from './shipment-transition';
 import type { TransitionAlong } from './shipments.repository';
 
 export interface PickupItemRow {
@@ -38,6 +39,22 @@ export interface AttemptRow {
   awb: string | null;
   started_at: Date;
   finished_at: Date | null;
+  /** Rupiah as quoted for this attempt's service (bigint columns: pg answers strings; null before charges were kept). */
+  shipping_fee: string | null;
+  cod_fee: string | null;
+  cashback: string | null;
+  return_fee: string | null;
+}
+
+/** The charges an attempt was started with, or null for an attempt from before they were kept. */
+export function attemptCharges(a: AttemptRow): ShipmentCharges | null {
+  if (a.shipping_fee === null) return null;
+  return {
+    shippingFee: Number(a.shipping_fee),
+    codFee: Number(a.cod_fee ?? 0),
+    cashback: Number(a.cashback ?? 0),
+    returnFee: Number(a.return_fee ?? 0),
+  };
 }
 
 /** A booked shipment whose pickup is due to be checked with its courier. */
@@ -132,20 +149,37 @@ export class PickupsRepository {
     );
   }
 
-  /** Written (and committed) before the courier is called. */
+  /**
+   * Written (and committed) before the courier is called, with the charges quoted for the service, so a
+   * booking reconciled after a crash knows what it costs.
+   */
   async startAttempt(a: {
     shipmentId: string;
     itemId: string;
     courier: string;
     service: string;
     reference: string;
+    charges: ShipmentCharges;
     now: Date;
   }): Promise<string> {
     const id = randomUUID();
     await this.tx.manager.query(
-      `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, started_at)
-       VALUES ($1, $2, $3, $4, $5, $6, 'started', $7)`,
-      [id, a.shipmentId, a.itemId, a.courier, a.service, a.reference, a.now],
+      `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, started_at,
+                                     shipping_fee, cod_fee, cashback, return_fee)
+       VALUES ($1, $2, $3, $4, $5, $6, 'started', $7, $8, $9, $10, $11)`,
+      [
+        id,
+        a.shipmentId,
+        a.itemId,
+        a.courier,
+        a.service,
+        a.reference,
+        a.now,
+        a.charges.shippingFee,
+        a.charges.codFee,
+        a.charges.cashback,
+        a.charges.returnFee,
+      ],
     );
     return id;
   }

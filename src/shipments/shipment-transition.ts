@@ -42,8 +42,24 @@ export interface TransitionChanges {
   awb?: string | null;
   courierReference?: string | null;
   decision?: Record<string, unknown> | null;
+  /** Rupiah, as quoted by the booked courier service. */
+  shippingFee?: number | null;
+  codFee?: number | null;
+  cashback?: number | null;
+  returnFee?: number | null;
   pickupDueAt?: Date | null;
   nextPollAt?: Date | null;
   codCollected?: boolean;
   codCollectedEventId?: string | null;
 }
+
+/** What a booked courier service costs the seller, rupiah, as quoted at booking. */
+export interface ShipmentCharges {
+  shippingFee: number;
+  codFee: number;
+  cashback: number;
+  returnFee: number;
+}
+
+/** The charges of a shipment no courier carries (any more). */
+export const NO_CHARGES = { shippingFee: null, codFee: null, cashback: null, returnFee: null } as const;

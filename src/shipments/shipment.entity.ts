@@ -10,6 +10,7 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller_status', ['sellerId', 'status'])
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
 @Index('idx_shipments_seller_ended', ['sellerId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
+@Index('idx_shipments_ended', ['endedAt', 'sellerId'], { where: 'ended_at IS NOT NULL' })
 @Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
@@ -50,6 +51,14 @@ export class Shipment {
   /** The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version. */
   @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
   /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
+  /**
+   * What the booked courier service costs the seller (rupiah, as quoted at booking; null until booked):
+   * shipping price, COD fee, the cashback Kirim earns back on shipping, and the fee if the parcel returns.
+   */
+  @Column('bigint', { nullable: true, transformer: rupiahColumn }) shippingFee!: Rupiah | null;
+  @Column('bigint', { nullable: true, transformer: rupiahColumn }) codFee!: Rupiah | null;
+  @Column('bigint', { nullable: true, transformer: rupiahColumn }) cashback!: Rupiah | null;
+  @Column('bigint', { nullable: true, transformer: rupiahColumn }) returnFee!: Rupiah | null;
   @Column('timestamptz', { nullable: true }) pickupDueAt!: Date | null;
   /** Until it ends: when its courier is next asked about it (the tracker's poll; a lease while claimed). */
   @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;

@@ -93,6 +93,16 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   to?: string;
 }
 
+export class ShipmentChargesDto {
+  @ApiProperty({ type: 'integer', description: 'Rupiah: the booked service’s shipping price' }) shipping!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: the COD fee (charged when a COD parcel is delivered)' })
+  codFee!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: cashback on shipping, deducted on the invoice' })
+  cashback!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: the return fee (charged when the parcel comes back)' })
+  returnFee!: number;
+}
+
 export class ShipmentDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() reference!: string;
@@ -122,6 +132,12 @@ export class ShipmentDto {
     description: 'While booked: when the courier must have picked the parcel up (else Kirim re-books it)',
   })
   pickupDueAt!: string | null;
+  @ApiProperty({
+    type: ShipmentChargesDto,
+    nullable: true,
+    description: 'What it costs, as quoted by the booked courier service (null until booked)',
+  })
+  charges!: ShipmentChargesDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

@@ -42,6 +42,10 @@ const SETTABLE: Record<string, string> = {
   awb: 'awb',
   courierReference: 'courier_reference',
   decision: 'decision',
+  shippingFee: 'shipping_fee',
+  codFee: 'cod_fee',
+  cashback: 'cashback',
+  returnFee: 'return_fee',
   pickupDueAt: 'pickup_due_at',
   nextPollAt: 'next_poll_at',
   codCollected: 'cod_collected',
@@ -307,6 +311,82 @@ export class ShipmentsRepository {
       [sellerId, from, to],
     );
   }
+
+  /**
+   * The seller's charged shipments that ended delivered or returned in [from, to), by end time then id,
+   * after the keyset position `after` (an index range of idx_shipments_seller_ended).
+   */
+  async chargedEnded(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<ChargedEndedRow[]> {
+    // The position is (ended_at as PostgreSQL writes it, id): exact to the microsecond, which a Date is not.
+    const [at, id] = after ? (JSON.parse(after) as [string, string]) : [null, null];
+    const rows = await this.tx.manager.query<Record<string, string | Date>[]>(
+      `SELECT id, awb, courier, status, cod_amount, shipping_fee, cod_fee, cashback, return_fee, ended_at,
+              ended_at::text AS ended_key
+         FROM shipments
+        WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3
+          AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL AND awb IS NOT NULL
+          AND ($4::timestamptz IS NULL OR (ended_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY ended_at, id
+        LIMIT $6`,
+      [sellerId, from, to, at, id, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id as string,
+      awb: r.awb as string,
+      courier: r.courier as string,
+      status: r.status as 'delivered' | 'returned',
+      codAmount: Number(r.cod_amount),
+      shippingFee: Number(r.shipping_fee),
+      codFee: Number(r.cod_fee ?? 0),
+      cashback: Number(r.cashback ?? 0),
+      returnFee: Number(r.return_fee ?? 0),
+      endedAt: r.ended_at as Date,
+      position: JSON.stringify([r.ended_key, r.id]),
+    }));
+  }
+
+  /** The sellers with a charged shipment that ended delivered or returned in [from, to). */
+  async sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
+    const rows = await this.tx.manager.query<{ seller_id: string }[]>(
+      `SELECT DISTINCT seller_id FROM shipments
+        WHERE ended_at >= $1 AND ended_at < $2 AND status IN ('delivered', 'returned')
+          AND shipping_fee IS NOT NULL AND awb IS NOT NULL
+        ORDER BY seller_id`,
+      [from, to],
+    );
+    return rows.map((r) => r.seller_id);
+  }
+
+  /** When the first charged shipment ended (delivered or returned), or null. */
+  async firstChargedEnd(): Promise<Date | null> {
+    const [row] = await this.tx.manager.query<{ at: Date | null }[]>(
+      `SELECT min(ended_at) AS at FROM shipments
+        WHERE ended_at IS NOT NULL AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL`,
+    );
+    return row.at;
+  }
+}
+
+/** A charged shipment that ended delivered or returned (rupiah), as invoicing reads it. */
+export interface ChargedEndedRow {
+  id: string;
+  awb: string;
+  courier: string;
+  status: 'delivered' | 'returned';
+  codAmount: number;
+  shippingFee: number;
+  codFee: number;
+  cashback: number;
+  returnFee: number;
+  endedAt: Date;
+  /** Where a read of the next ones starts (opaque). */
+  position: string;
 }
 
 /** How a courier's shipments of one seller ended in a window. */

@@ -13,7 +13,9 @@ import { Shipment } from './shipment.entity';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
 import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
-import { ShipmentsRepository } from './shipments.repository';
+import { ChargedEndedRow, ShipmentsRepository } from './shipments.repository';
+
+export type { ChargedEndedRow } from './shipments.repository';
 import {
   CancellationInProgressError,
   CannotCancelError,
@@ -78,6 +80,15 @@ export function shipmentView(s: Shipment): ShipmentDto {
         : null,
     awb: s.awb,
     pickupDueAt: s.pickupDueAt ? s.pickupDueAt.toISOString() : null,
+    charges:
+      s.shippingFee === null
+        ? null
+        : {
+            shipping: s.shippingFee,
+            codFee: s.codFee ?? 0,
+            cashback: s.cashback ?? 0,
+            returnFee: s.returnFee ?? 0,
+          },
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -209,6 +220,10 @@ export class ShipmentsService {
       awb: null,
       courierReference: null,
       decision: null,
+      shippingFee: null,
+      codFee: null,
+      cashback: null,
+      returnFee: null,
       pickupDueAt: null,
       nextPollAt: null,
       bookedAt: null,
@@ -263,6 +278,31 @@ export class ShipmentsService {
         };
       }),
     };
+  }
+
+  /**
+   * The seller's shipments that ended delivered or returned in [from, to) and have charges (what invoicing
+   * bills), oldest end first, `limit` at a time after `after` (the `position` of the last one read).
+   * Lost parcels are not among them: a loss is not charged to the seller.
+   */
+  chargedEnded(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<ChargedEndedRow[]> {
+    return this.repository.chargedEnded(sellerId, from, to, after, limit);
+  }
+
+  /** The sellers with a charged shipment that ended delivered or returned in [from, to). */
+  sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
+    return this.repository.sellersWithChargedEnded(from, to);
+  }
+
+  /** When the first charged shipment ended (delivered or returned), or null when none has. */
+  firstChargedEnd(): Promise<Date | null> {
+    return this.repository.firstChargedEnd();
   }
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */

@@ -1,4 +1,6 @@
 import supertest from 'supertest';
+import { AppConfig } from 'config';
+import type { CourierCode } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
@@ -63,6 +65,18 @@ describe('pickups', () => {
     });
     expect(detail.body.decision.candidates.length).toBe(12);
     expect(detail.body.decision.booked).toEqual(detail.body.decision.winner);
+    // What it costs is the booked candidate's quote (return fee: the courier's contract share of the price).
+    const booked = (
+      detail.body.decision.candidates as { courier: string; service: string; price: number; codFee: number; cashback: number }[]
+    ).find((c) => c.courier === detail.body.courier.code && c.service === detail.body.courier.service)!;
+    const terms = t.app.get(AppConfig).business.couriers.terms[detail.body.courier.code as CourierCode];
+    expect(detail.body.charges).toEqual({
+      shipping: booked.price,
+      codFee: booked.codFee,
+      cashback: booked.cashback,
+      returnFee: Math.round((booked.price * terms.returnFeeBasisPoints) / 10_000),
+    });
+    expect(booked.price).toBeGreaterThan(0);
   }, 120_000);
 
   it('creates one pickup for 50 concurrent retries with the same Idempotency-Key', async () => {
@@ -141,6 +155,7 @@ describe('pickups', () => {
       courier: 'sap',
       service: 'UDRREG',
       reference,
+      charges: { shippingFee: 18_000, codFee: 3000, cashback: 2700, returnFee: 9000 },
       now: t.clock.now(),
     });
     const sap = t.app.get(CourierRegistry).get('sap');
@@ -175,6 +190,9 @@ describe('pickups', () => {
         expect.objectContaining({ courier: 'sap', outcome: 'booked', awb: order.awb }),
       ]);
       expect(await t.app.get(SandboxWorld).findByReference('sap', reference)).toHaveLength(1);
+      // What it costs comes from the attempt A wrote before it called the courier.
+      const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      expect(shipment.charges).toEqual({ shipping: 18_000, codFee: 3000, cashback: 2700, returnFee: 9000 });
     } finally {
       await b.close();
     }

@@ -1,0 +1,56 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * What a shipment costs the seller, in rupiah, as quoted by the booked courier service: the shipping price,
+ * the COD fee, the cashback Kirim earns back and the return fee. Set at booking from the chosen option (and
+ * kept on the booking attempt when it starts, so a booking reconciled after a crash copies them from it);
+ * null while nothing is booked. Invoicing reads them once the shipment has ended.
+ *
+ * Existing booked shipments are filled from their stored decision (`decision->'candidates'`) where the booked
+ * courier service had a price. The decision does not hold the return fee: it is the courier's contract
+ * share of the price (config `business.couriers.terms[courier].returnFeeBasisPoints`, copied below as it
+ * stood when this migration was written — a migration must not read changing config).
+ */
+export class ShipmentCharges1795472100000 implements MigrationInterface {
+  name = 'ShipmentCharges1795472100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const table of ['shipments', 'booking_attempts']) {
+      await q.query(`
+        ALTER TABLE ${table}
+          ADD COLUMN shipping_fee bigint,
+          ADD COLUMN cod_fee bigint,
+          ADD COLUMN cashback bigint,
+          ADD COLUMN return_fee bigint,
+          ADD CONSTRAINT chk_${table}_charges CHECK (
+            shipping_fee >= 0 AND cod_fee >= 0 AND cashback >= 0 AND return_fee >= 0)`);
+    }
+    await q.query(`
+      UPDATE shipments s SET
+        shipping_fee = (c->>'price')::bigint,
+        cod_fee = coalesce((c->>'codFee')::bigint, 0),
+        cashback = coalesce((c->>'cashback')::bigint, 0),
+        return_fee = round((c->>'price')::bigint * t.basis_points / 10000.0)::bigint
+      FROM (VALUES ('jne', 10000), ('jnt', 10000), ('sap', 5000), ('ninja', 10000), ('idexpress', 7500))
+             AS t(courier, basis_points),
+           LATERAL (SELECT c FROM jsonb_array_elements(s.decision->'candidates') c
+                     WHERE c->>'courier' = s.courier AND c->>'service' = s.service
+                       AND jsonb_typeof(c->'price') = 'number' LIMIT 1) pick
+      WHERE s.awb IS NOT NULL AND s.decision IS NOT NULL AND jsonb_typeof(s.decision->'candidates') = 'array'
+        AND t.courier = s.courier`);
+    // Invoicing finds the sellers whose shipments ended in a period by this range.
+    await q.query(
+      'CREATE INDEX idx_shipments_ended ON shipments (ended_at, seller_id) WHERE ended_at IS NOT NULL',
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX idx_shipments_ended');
+    for (const table of ['shipments', 'booking_attempts']) {
+      await q.query(`
+        ALTER TABLE ${table}
+          DROP CONSTRAINT chk_${table}_charges,
+          DROP COLUMN shipping_fee, DROP COLUMN cod_fee, DROP COLUMN cashback, DROP COLUMN return_fee`);
+    }
+  }
+}

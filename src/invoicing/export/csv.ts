@@ -1,0 +1,58 @@
+import { stringify } from 'csv-stringify';
+import { pipeline, Readable } from 'node:stream';
+
+/** The columns of an invoice CSV, one row per invoice line (a seller's invoice or a whole period). */
+export const INVOICE_CSV_COLUMNS = [
+  'invoice_number',
+  'seller_id',
+  'period_start',
+  'period_last_day',
+  'shipment_id',
+  'awb',
+  'courier',
+  'kind',
+  'amount',
+] as const;
+
+/** One CSV row, in INVOICE_CSV_COLUMNS order. */
+export type InvoiceCsvRow = [string, string, string, string, string, string, string, string, number];
+
+/**
+ * Rows read a batch at a time: the next batch is asked for only when the consumer wants more, so at most
+ * about one batch is in memory whatever the size of the export.
+ */
+class BatchedRows extends Readable {
+  private reading = false;
+
+  constructor(private readonly nextBatch: () => Promise<InvoiceCsvRow[] | null>) {
+    super({ objectMode: true, highWaterMark: 1024 });
+  }
+
+  override _read(): void {
+    if (this.reading) return;
+    this.reading = true;
+    this.nextBatch().then(
+      (rows) => {
+        this.reading = false;
+        if (!rows) {
+          this.push(null);
+          return;
+        }
+        let more = true;
+        for (const row of rows) more = this.push(row);
+        // An empty batch that is not the end: ask again at once.
+        if (!rows.length || more) this._read();
+      },
+      (e: unknown) => this.destroy(e as Error),
+    );
+  }
+}
+
+/**
+ * A CSV (RFC 4180, header row first) streamed through csv-stringify from batches of rows; `nextBatch`
+ * answers null when there are no more. A failure while reading ends the stream with that error.
+ */
+export function invoiceCsv(nextBatch: () => Promise<InvoiceCsvRow[] | null>): Readable {
+  const csv = stringify({ header: true, columns: [...INVOICE_CSV_COLUMNS] });
+  return pipeline(new BatchedRows(nextBatch), csv, () => undefined);
+}

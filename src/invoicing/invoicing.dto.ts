@@ -1,0 +1,110 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from 'src/common/pagination';
+import { Optional } from 'src/common/validators';
+import { INVOICE_LINE_KINDS, type InvoiceLineKind, type InvoiceStatus } from './invoice-lines';
+
+const STATUSES: InvoiceStatus[] = ['issued', 'partially_paid', 'paid'];
+
+export class InvoiceLineDto {
+  @ApiProperty({ format: 'uuid' }) shipmentId!: string;
+  @ApiProperty() awb!: string;
+  @ApiProperty({ example: 'jne' }) courier!: string;
+  @ApiProperty({ enum: INVOICE_LINE_KINDS }) kind!: InvoiceLineKind;
+  @ApiProperty({ type: 'integer', description: 'Rupiah owed for the line; negative for cashback' })
+  amount!: number;
+}
+
+export class InvoiceSummaryDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'INV/2026/12/000123' }) number!: string;
+  @ApiProperty({ format: 'uuid' }) sellerId!: string;
+  @ApiProperty({ format: 'date-time', description: 'First instant of the period (00:00 Asia/Jakarta)' })
+  periodStart!: string;
+  @ApiProperty({ format: 'date-time', description: 'First instant after the period (exclusive)' })
+  periodEnd!: string;
+  @ApiProperty({ format: 'date', description: 'First day of the period, Asia/Jakarta' })
+  periodStartDate!: string;
+  @ApiProperty({ format: 'date', description: 'Last day of the period, Asia/Jakarta' })
+  periodLastDate!: string;
+  @ApiProperty({ enum: STATUSES }) status!: InvoiceStatus;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: shipping fees' }) shippingTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: COD fees of delivered COD parcels' })
+  codFeeTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: return fees of returned parcels' })
+  returnFeeTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: cashback deducted' }) cashbackTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: shipping + COD fees + return fees − cashback' })
+  total!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah settled so far from the seller’s available money' })
+  paid!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah still owed (settled from later releases)' })
+  outstanding!: number;
+  @ApiProperty({ type: 'integer' }) lineCount!: number;
+  @ApiProperty({ format: 'date-time' }) issuedAt!: string;
+}
+
+export class InvoiceDto extends InvoiceSummaryDto {
+  @ApiProperty({ type: [InvoiceLineDto] }) lines!: InvoiceLineDto[];
+}
+
+export class PeriodTotalsDto {
+  @ApiProperty({ type: 'integer' }) invoices!: number;
+  @ApiProperty({ type: 'integer' }) lineCount!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) shippingTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) codFeeTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) returnFeeTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) cashbackTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) total!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) paid!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) outstanding!: number;
+}
+
+export class PeriodInvoicesDto {
+  @ApiProperty({ format: 'date-time' }) periodStart!: string;
+  @ApiProperty({ format: 'date-time' }) periodEnd!: string;
+  @ApiProperty({ type: PeriodTotalsDto, description: 'Over every invoice of the period (all pages)' })
+  totals!: PeriodTotalsDto;
+  @ApiProperty({ type: [InvoiceSummaryDto] }) items!: InvoiceSummaryDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
+}
+
+const PERIOD_START = {
+  description:
+    'The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it)',
+  example: '2026-11-30',
+};
+
+export class PeriodQueryDto extends PageQueryDto {
+  @ApiProperty(PERIOD_START)
+  @IsString()
+  @MaxLength(40)
+  periodStart!: string;
+}
+
+export class ExportQueryDto {
+  @ApiProperty(PERIOD_START)
+  @IsString()
+  @MaxLength(40)
+  periodStart!: string;
+  @ApiPropertyOptional({ enum: ['csv', 'pdf'], default: 'csv' })
+  @Optional()
+  @IsIn(['csv', 'pdf'])
+  format?: 'csv' | 'pdf';
+}
+
+export class RunInvoicingDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Issue every period over by this moment (default: now)',
+  })
+  @Optional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}
+
+export class InvoicingRunDto {
+  @ApiProperty({ format: 'date-time' }) asOf!: string;
+  @ApiProperty({ type: 'integer', description: 'Periods that had sellers still to invoice' }) periods!: number;
+  @ApiProperty({ type: 'integer', description: 'Invoices issued by this run' }) issued!: number;
+}

@@ -1,0 +1,472 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Clock } from 'src/common/clock';
+import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page } from 'src/common/pagination';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { Transactions } from 'src/database/transaction';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { SellersService } from 'src/sellers/sellers.service';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { invoiceCsv, InvoiceCsvRow } from './export/csv';
+import { InvoicePdf, PdfInvoice } from './export/pdf';
+import {
+  addLines,
+  type InvoiceLine,
+  invoiceStatus,
+  type InvoiceTotals,
+  NO_TOTALS,
+  settlementAmount,
+  shipmentLines,
+} from './invoice-lines';
+import {
+  closedPeriodsFrom,
+  type InvoicePeriod,
+  type PeriodRule,
+  periodContaining,
+  periodStartingOn,
+  wibDay,
+} from './invoice-period';
+import { InvoiceLineRow, InvoiceRow, InvoicesRepository } from './invoices.repository';
+import {
+  InvoiceDto,
+  InvoicingRunDto,
+  InvoiceSummaryDto,
+  PeriodInvoicesDto,
+} from './invoicing.dto';
+import { InvoiceNotFoundError, NotAPeriodStartError } from './invoicing.errors';
+
+/** An export: its bytes as a stream, what they are and the file name to save them under. */
+export interface InvoiceExport {
+  stream: Readable;
+  contentType: string;
+  filename: string;
+}
+
+const SELLER_INVOICES = 'invoices-by-period';
+const PERIOD_INVOICES = 'period-invoices-by-number';
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+/** Rolls an issue back when the seller turned out to have nothing to invoice (an invoice needs lines). */
+class NothingToInvoice extends Error {}
+
+/**
+ * Biweekly invoices (DESIGN.md "Flows"): one per seller and period with a line per charge of each
+ * shipment that ended in it (delivered or returned; a lost parcel is not charged), posted to the ledger
+ * as what the seller owes, settled from the seller's available money as far as it goes and then from
+ * later releases, oldest invoice first. Exports are streamed views of the stored invoices.
+ */
+@Injectable()
+export class InvoicingService implements OnModuleInit {
+  private readonly logger = new Logger(InvoicingService.name);
+
+  constructor(
+    private readonly repository: InvoicesRepository,
+    private readonly tx: Transactions,
+    private readonly ledger: LedgerService,
+    private readonly shipments: ShipmentsService,
+    private readonly sellers: SellersService,
+    private readonly notifications: SellerNotifications,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    // Money released to a seller pays what the seller owes first, in the releasing transaction.
+    this.ledger.onAvailableCredited(async (sellerId) => {
+      await this.settle(sellerId);
+    });
+  }
+
+  private get rule(): PeriodRule {
+    return this.config.business.money.invoicing;
+  }
+
+  /**
+   * Issues the invoices of every period over by `asOf` (default now) for each seller with charged
+   * shipments that ended in it and no invoice for it yet; one transaction per invoice. Safe to run
+   * again and on many instances at once: a (seller, period) advisory lock and the unique
+   * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
+   * sellers to invoice gets a run row (issued count, or the last error).
+   */
+  async run(asOf?: Date): Promise<InvoicingRunDto> {
+    const now = asOf ?? this.clock.now();
+    const first = await this.shipments.firstChargedEnd();
+    let periods = 0;
+    let issued = 0;
+    for (const period of first ? closedPeriodsFrom(first, now, this.rule) : []) {
+      const sellers = await this.shipments.sellersWithChargedEnded(period.start, period.end);
+      if (!sellers.length) continue;
+      const invoiced = await this.repository.invoicedSellers(period.start, sellers);
+      const due = sellers.filter((s) => !invoiced.has(s));
+      if (!due.length) continue;
+      periods += 1;
+      const runId = await this.repository.startRun(period, now, this.clock.now());
+      let count = 0;
+      let error: string | null = null;
+      for (const sellerId of due) {
+        try {
+          if (await this.issue(sellerId, period, now)) count += 1;
+        } catch (e) {
+          // One seller's failure does not keep the others' invoices back; the next run tries again.
+          error = `${sellerId}: ${(e as Error).message}`;
+          this.logger.error({ err: e, sellerId, period: period.startDate }, 'issuing an invoice failed');
+        }
+      }
+      await this.repository.finishRun(runId, count, error, this.clock.now());
+      issued += count;
+    }
+    return { asOf: now.toISOString(), periods, issued };
+  }
+
+  /**
+   * Issues the seller's invoice for the period in one transaction: lines from the charged shipments that
+   * ended in it, a number from the month's counter (Asia/Jakarta month of `now`), the posting
+   * `invoice:<sellerId>:<periodStart YYYY-MM-DD>` (seller's invoice_receivable and cashback expense
+   * debited, fee income credited; nothing posted when the total is not positive), settlement from
+   * `available`, and the `invoice.issued` webhook. False when it exists already or has no lines.
+   */
+  async issue(sellerId: string, period: InvoicePeriod, now: Date): Promise<boolean> {
+    const batch = this.config.business.money.invoicing.lineBatch;
+    return this.tx
+      .run(async () => {
+        await this.repository.lockSellerPeriod(sellerId, period.start);
+        if (await this.repository.exists(sellerId, period.start)) return false;
+        // The seller's balances first, as a release's settlement locks them: no deadlock between the two.
+        await this.ledger.sellerBalances(sellerId, { lock: true });
+        const id = randomUUID();
+        // A placeholder number until the lines are in: the month's counter is locked only briefly.
+        await this.repository.insertInvoice({
+          id,
+          sellerId,
+          number: `pending:${id}`,
+          periodStart: period.start,
+          periodEnd: period.end,
+          now,
+        });
+        let totals: InvoiceTotals = NO_TOTALS;
+        let after: string | null = null;
+        for (;;) {
+          const shipments = await this.shipments.chargedEnded(
+            sellerId,
+            period.start,
+            period.end,
+            after,
+            batch,
+          );
+          const lines = shipments.flatMap(shipmentLines);
+          await this.repository.insertLines(id, period.start, lines);
+          totals = addLines(totals, lines);
+          if (shipments.length < batch) break;
+          after = shipments[shipments.length - 1].position;
+        }
+        if (!totals.lines) throw new NothingToInvoice();
+
+        const month = wibDay(now).slice(0, 7).replace('-', '/');
+        const sequence = await this.repository.nextNumber(month);
+        const number = `${this.config.business.money.invoicing.numberPrefix}/${month}/${String(sequence).padStart(6, '0')}`;
+        await this.repository.setNumberAndTotals(id, number, totals, invoiceStatus(totals.total, 0));
+        if (totals.total > 0) await this.postIssued(sellerId, period, number, totals, now);
+        else
+          this.logger.warn(
+            { sellerId, number, total: totals.total },
+            'invoice total not positive: issued without a posting',
+          );
+        await this.settleIn(sellerId, now);
+        const invoice = (await this.repository.find(id, sellerId))!;
+        await this.notifications.enqueue(sellerId, 'invoice.issued', { ...summaryView(invoice) });
+        return true;
+      })
+      .catch((e: unknown) => {
+        if (e instanceof NothingToInvoice) return false;
+        throw e;
+      });
+  }
+
+  private async postIssued(
+    sellerId: string,
+    period: InvoicePeriod,
+    number: string,
+    t: InvoiceTotals,
+    at: Date,
+  ): Promise<void> {
+    const fees = t.shippingTotal + t.codFeeTotal + t.returnFeeTotal;
+    await this.ledger.post({
+      key: `invoice:${sellerId}:${period.startDate}`,
+      type: 'invoice_issued',
+      at,
+      sellerId,
+      reference: number,
+      entries: [
+        { account: Accounts.seller(sellerId, 'invoice_receivable'), debit: t.total },
+        ...(t.cashbackTotal > 0
+          ? [{ account: Accounts.platform('cashback_expense'), debit: t.cashbackTotal }]
+          : []),
+        { account: Accounts.platform('shipping_fee_income'), credit: fees },
+      ],
+    });
+  }
+
+  /**
+   * Settles the seller's outstanding invoices from its available money (rupiah), oldest first, in the
+   * caller's transaction or a new one. Each settlement posts `invoice-settlement:<invoiceId>:<paid before>`
+   * (available debited, invoice_receivable credited) and moves the invoice to partially_paid or paid.
+   * Returns the rupiah settled.
+   */
+  async settle(sellerId: string): Promise<number> {
+    return this.tx.run(() => this.settleIn(sellerId, this.clock.now()));
+  }
+
+  private async settleIn(sellerId: string, now: Date): Promise<number> {
+    const balances = await this.ledger.sellerBalances(sellerId, { lock: true });
+    let available = balances.available;
+    if (available <= 0 || balances.invoiceReceivable <= 0) return 0;
+    let settled = 0;
+    for (const invoice of await this.repository.outstandingOf(sellerId)) {
+      const amount = settlementAmount(available, invoice.total - invoice.paid);
+      if (amount <= 0) continue;
+      await this.ledger.post({
+        key: `invoice-settlement:${invoice.id}:${invoice.paid}`,
+        type: 'invoice_settled',
+        at: now,
+        sellerId,
+        reference: invoice.number,
+        entries: [
+          { account: Accounts.seller(sellerId, 'available'), debit: amount },
+          { account: Accounts.seller(sellerId, 'invoice_receivable'), credit: amount },
+        ],
+      });
+      const paid = invoice.paid + amount;
+      await this.repository.recordPaid(invoice.id, paid, invoiceStatus(invoice.total, paid), now);
+      available -= amount;
+      settled += amount;
+      if (available <= 0) break;
+    }
+    return settled;
+  }
+
+  /** The seller's invoices, newest period first (without lines). @throws ValidationFailedError for a bad cursor */
+  async list(sellerId: string, q: { limit?: number; cursor?: string }): Promise<Page<InvoiceSummaryDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+    const before = q.cursor ? (decodeKeyset(q.cursor, SELLER_INVOICES, ['date'])[0] as Date) : null;
+    const rows = await this.repository.listOf(sellerId, before, limit + 1);
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return {
+      items: items.map(summaryView),
+      nextCursor: more ? encodeKeyset(SELLER_INVOICES, [items[items.length - 1].periodStart]) : null,
+    };
+  }
+
+  /** One invoice with its lines; with `sellerId` only that seller's. @throws InvoiceNotFoundError INVOICING_NOT_FOUND */
+  async get(id: string, sellerId: string | null): Promise<InvoiceDto> {
+    const invoice = await this.find(id, sellerId);
+    const lines: InvoiceLineRow[] = [];
+    for (let after = 0; ; ) {
+      const batch = await this.repository.linesOf(id, after, 10_000);
+      lines.push(...batch);
+      if (batch.length < 10_000) break;
+      after = batch[batch.length - 1].id;
+    }
+    return { ...summaryView(invoice), lines: lines.map(lineView) };
+  }
+
+  /**
+   * A period's invoices for finance, by number, with the period's totals over all of them.
+   * @throws NotAPeriodStartError VALIDATION_FAILED (field periodStart)
+   */
+  async ofPeriod(periodStart: string, q: { limit?: number; cursor?: string }): Promise<PeriodInvoicesDto> {
+    const period = this.period(periodStart);
+    const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+    const after = q.cursor ? String(decodeKeyset(q.cursor, PERIOD_INVOICES, ['uuid'])[0]) : null;
+    const afterNumber = after ? ((await this.repository.find(after, null))?.number ?? null) : null;
+    const [rows, totals] = await this.tx.all([
+      () => this.repository.ofPeriod(period.start, afterNumber, limit + 1),
+      () => this.repository.periodTotals(period.start),
+    ] as const);
+    const more = rows.length > limit;
+    const items = rows.slice(0, limit);
+    return {
+      periodStart: period.start.toISOString(),
+      periodEnd: period.end.toISOString(),
+      totals: {
+        invoices: totals.invoices,
+        lineCount: totals.lines,
+        shippingTotal: totals.shippingTotal,
+        codFeeTotal: totals.codFeeTotal,
+        returnFeeTotal: totals.returnFeeTotal,
+        cashbackTotal: totals.cashbackTotal,
+        total: totals.total,
+        paid: totals.paid,
+        outstanding: totals.total - totals.paid,
+      },
+      items: items.map(summaryView),
+      nextCursor: more ? encodeKeyset(PERIOD_INVOICES, [items[items.length - 1].id]) : null,
+    };
+  }
+
+  /** The seller's invoice as CSV, one row per line, streamed. @throws InvoiceNotFoundError INVOICING_NOT_FOUND */
+  async invoiceCsv(id: string, sellerId: string): Promise<InvoiceExport> {
+    const invoice = await this.find(id, sellerId);
+    let after = 0;
+    const batch = this.config.business.money.invoicing.exportBatch;
+    const stream = invoiceCsv(async () => {
+      if (after < 0) return null;
+      const lines = await this.repository.linesOf(id, after, batch);
+      after = lines.length < batch ? -1 : lines[lines.length - 1].id;
+      return lines.map((l) => csvRow(invoice, l));
+    });
+    return { stream, contentType: 'text/csv; charset=utf-8', filename: `${fileName(invoice.number)}.csv` };
+  }
+
+  /** The seller's invoice as an Indonesian PDF, streamed. @throws InvoiceNotFoundError INVOICING_NOT_FOUND */
+  async invoicePdf(id: string, sellerId: string): Promise<InvoiceExport> {
+    const invoice = await this.find(id, sellerId);
+    const names = await this.sellers.names([sellerId]);
+    const pdf = new InvoicePdf();
+    void this.writePdf(pdf, [invoice], names);
+    return {
+      stream: pdf.stream,
+      contentType: 'application/pdf',
+      filename: `${fileName(invoice.number)}.pdf`,
+    };
+  }
+
+  /**
+   * A period's invoices of every seller, for finance: CSV (one row per line, streamed in keyset batches
+   * of `exportBatch` lines: memory stays flat) or PDF (one section per seller).
+   * @throws NotAPeriodStartError VALIDATION_FAILED (field periodStart)
+   */
+  async exportPeriod(periodStart: string, format: 'csv' | 'pdf'): Promise<InvoiceExport> {
+    const period = this.period(periodStart);
+    const name = `tagihan-${period.startDate}`;
+    // The period's invoice headers (one per seller) are small beside its lines: read them whole.
+    const invoices = new Map<string, InvoiceRow>();
+    for (let afterNumber: string | null = null; ; ) {
+      const page = await this.repository.ofPeriod(period.start, afterNumber, 1000);
+      for (const i of page) invoices.set(i.id, i);
+      if (page.length < 1000) break;
+      afterNumber = page[page.length - 1].number;
+    }
+    if (format === 'pdf') {
+      const names = await this.sellers.names([...new Set([...invoices.values()].map((i) => i.sellerId))]);
+      const pdf = new InvoicePdf();
+      void this.writePdf(pdf, [...invoices.values()], names);
+      return { stream: pdf.stream, contentType: 'application/pdf', filename: `${name}.pdf` };
+    }
+    const batch = this.config.business.money.invoicing.exportBatch;
+    let after = 0;
+    const stream = invoiceCsv(async () => {
+      if (after < 0) return null;
+      const lines = await this.repository.linesOfPeriod(period.start, after, batch);
+      after = lines.length < batch ? -1 : lines[lines.length - 1].id;
+      return lines.map((l) => csvRow(invoices.get(l.invoiceId)!, l));
+    });
+    return { stream, contentType: 'text/csv; charset=utf-8', filename: `${name}.csv` };
+  }
+
+  /** Writes each invoice's section as its lines are read in batches; a read failure ends the stream with it. */
+  private async writePdf(pdf: InvoicePdf, invoices: InvoiceRow[], names: Map<string, string>): Promise<void> {
+    const batch = this.config.business.money.invoicing.exportBatch;
+    try {
+      for (const invoice of invoices) {
+        const doc = pdfView(invoice, names.get(invoice.sellerId) ?? invoice.sellerId);
+        pdf.begin(doc);
+        for (let after = 0; ; ) {
+          const lines = await this.repository.linesOf(invoice.id, after, batch);
+          pdf.lines(lines);
+          if (lines.length < batch) break;
+          after = lines[lines.length - 1].id;
+        }
+        pdf.end(doc);
+      }
+      pdf.finish();
+    } catch (e) {
+      this.logger.error({ err: e }, 'writing an invoice PDF failed');
+      pdf.stream.destroy(e as Error);
+    }
+  }
+
+  private async find(id: string, sellerId: string | null): Promise<InvoiceRow> {
+    const invoice = await this.repository.find(id, sellerId);
+    if (!invoice) throw new InvoiceNotFoundError();
+    return invoice;
+  }
+
+  /** The period a `periodStart` query names (a `YYYY-MM-DD` day or an ISO instant on which one starts). */
+  private period(text: string): InvoicePeriod {
+    const day = ISO_INSTANT.test(text) ? wibDay(new Date(text)) : text;
+    const period = periodStartingOn(day, this.rule);
+    if (!period || (ISO_INSTANT.test(text) && period.start.getTime() !== new Date(text).getTime())) {
+      const example = periodContaining(this.clock.now(), this.rule).startDate;
+      throw new NotAPeriodStartError(
+        `must be a day an invoicing period starts on (YYYY-MM-DD, Asia/Jakarta, e.g. ${example}: every ${this.rule.periodDays} days from ${this.rule.anchorDate})`,
+      );
+    }
+    return period;
+  }
+}
+
+function summaryView(i: InvoiceRow): InvoiceSummaryDto {
+  return {
+    id: i.id,
+    number: i.number,
+    sellerId: i.sellerId,
+    periodStart: i.periodStart.toISOString(),
+    periodEnd: i.periodEnd.toISOString(),
+    periodStartDate: wibDay(i.periodStart),
+    periodLastDate: wibDay(new Date(i.periodEnd.getTime() - 1)),
+    status: i.status,
+    shippingTotal: i.shippingTotal,
+    codFeeTotal: i.codFeeTotal,
+    returnFeeTotal: i.returnFeeTotal,
+    cashbackTotal: i.cashbackTotal,
+    total: i.total,
+    paid: i.paid,
+    outstanding: Math.max(0, i.total - i.paid),
+    lineCount: i.lineCount,
+    issuedAt: i.issuedAt.toISOString(),
+  };
+}
+
+function lineView(l: InvoiceLine): InvoiceLine {
+  return { shipmentId: l.shipmentId, awb: l.awb, courier: l.courier, kind: l.kind, amount: l.amount };
+}
+
+function csvRow(i: InvoiceRow, l: InvoiceLineRow): InvoiceCsvRow {
+  return [
+    i.number,
+    i.sellerId,
+    wibDay(i.periodStart),
+    wibDay(new Date(i.periodEnd.getTime() - 1)),
+    l.shipmentId,
+    l.awb,
+    l.courier,
+    l.kind,
+    l.amount,
+  ];
+}
+
+function pdfView(i: InvoiceRow, sellerName: string): PdfInvoice {
+  return {
+    number: i.number,
+    sellerName,
+    periodStart: i.periodStart,
+    periodEnd: i.periodEnd,
+    issuedAt: i.issuedAt,
+    shippingTotal: i.shippingTotal,
+    codFeeTotal: i.codFeeTotal,
+    returnFeeTotal: i.returnFeeTotal,
+    cashbackTotal: i.cashbackTotal,
+    total: i.total,
+    paid: i.paid,
+    outstanding: Math.max(0, i.total - i.paid),
+  };
+}
+
+/** `INV/2026/12/000123` → `INV-2026-12-000123` (no slashes in a file name). */
+function fileName(number: string): string {
+  return number.replace(/[^A-Za-z0-9-]/g, '-');
+}
