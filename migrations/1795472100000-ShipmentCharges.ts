@@ -27,17 +27,23 @@ export class ShipmentCharges1795472100000 implements MigrationInterface {
     }
     await q.query(`
       UPDATE shipments s SET
-        shipping_fee = (c->>'price')::bigint,
-        cod_fee = coalesce((c->>'codFee')::bigint, 0),
-        cashback = coalesce((c->>'cashback')::bigint, 0),
-        return_fee = round((c->>'price')::bigint * t.basis_points / 10000.0)::bigint
-      FROM (VALUES ('jne', 10000), ('jnt', 10000), ('sap', 5000), ('ninja', 10000), ('idexpress', 7500))
-             AS t(courier, basis_points),
-           LATERAL (SELECT c FROM jsonb_array_elements(s.decision->'candidates') c
-                     WHERE c->>'courier' = s.courier AND c->>'service' = s.service
-                       AND jsonb_typeof(c->'price') = 'number' LIMIT 1) pick
-      WHERE s.awb IS NOT NULL AND s.decision IS NOT NULL AND jsonb_typeof(s.decision->'candidates') = 'array'
-        AND t.courier = s.courier`);
+        shipping_fee = x.price,
+        cod_fee = x.cod_fee,
+        cashback = x.cashback,
+        return_fee = round(x.price * x.basis_points / 10000.0)::bigint
+      FROM (
+        SELECT b.id, (pick.c->>'price')::bigint AS price, coalesce((pick.c->>'codFee')::bigint, 0) AS cod_fee,
+               coalesce((pick.c->>'cashback')::bigint, 0) AS cashback, t.basis_points
+          FROM shipments b
+          JOIN (VALUES ('jne', 10000), ('jnt', 10000), ('sap', 5000), ('ninja', 10000), ('idexpress', 7500))
+                 AS t(courier, basis_points) ON t.courier = b.courier
+          CROSS JOIN LATERAL (
+            SELECT c FROM jsonb_array_elements(b.decision->'candidates') c
+             WHERE c->>'courier' = b.courier AND c->>'service' = b.service AND jsonb_typeof(c->'price') = 'number'
+             LIMIT 1) pick
+         WHERE b.awb IS NOT NULL AND jsonb_typeof(b.decision->'candidates') = 'array'
+      ) x
+      WHERE s.id = x.id`);
     // Invoicing finds the sellers whose shipments ended in a period by this range.
     await q.query(
       'CREATE INDEX idx_shipments_ended ON shipments (ended_at, seller_id) WHERE ended_at IS NOT NULL',

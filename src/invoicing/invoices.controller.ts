@@ -25,7 +25,8 @@ import {
 const file = (e: InvoiceExport) =>
   new StreamableFile(e.stream, { type: e.contentType, disposition: `attachment; filename="${e.filename}"` });
 
-const CSV_DOC = 'CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount)';
+const CSV_DOC =
+  'CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount)';
 
 @ApiTags('money')
 @ApiBearerAuth()

@@ -152,11 +152,26 @@ export class InvoicesRepository {
     );
   }
 
-  async setNumberAndTotals(id: string, number: string, t: InvoiceTotals, status: InvoiceStatus): Promise<void> {
+  async setNumberAndTotals(
+    id: string,
+    number: string,
+    t: InvoiceTotals,
+    status: InvoiceStatus,
+  ): Promise<void> {
     await this.tx.manager.query(
       `UPDATE invoices SET number = $2, shipping_total = $3, cod_fee_total = $4, return_fee_total = $5,
               cashback_total = $6, total = $7, line_count = $8, status = $9 WHERE id = $1`,
-      [id, number, t.shippingTotal, t.codFeeTotal, t.returnFeeTotal, t.cashbackTotal, t.total, t.lines, status],
+      [
+        id,
+        number,
+        t.shippingTotal,
+        t.codFeeTotal,
+        t.returnFeeTotal,
+        t.cashbackTotal,
+        t.total,
+        t.lines,
+        status,
+      ],
     );
   }
 

@@ -105,6 +105,7 @@ export class RunInvoicingDto {
 
 export class InvoicingRunDto {
   @ApiProperty({ format: 'date-time' }) asOf!: string;
-  @ApiProperty({ type: 'integer', description: 'Periods that had sellers still to invoice' }) periods!: number;
+  @ApiProperty({ type: 'integer', description: 'Periods that had sellers still to invoice' })
+  periods!: number;
   @ApiProperty({ type: 'integer', description: 'Invoices issued by this run' }) issued!: number;
 }

@@ -30,12 +30,7 @@ import {
   wibDay,
 } from './invoice-period';
 import { InvoiceLineRow, InvoiceRow, InvoicesRepository } from './invoices.repository';
-import {
-  InvoiceDto,
-  InvoicingRunDto,
-  InvoiceSummaryDto,
-  PeriodInvoicesDto,
-} from './invoicing.dto';
+import { InvoiceDto, InvoicingRunDto, InvoiceSummaryDto, PeriodInvoicesDto } from './invoicing.dto';
 import { InvoiceNotFoundError, NotAPeriodStartError } from './invoicing.errors';
 
 /** An export: its bytes as a stream, what they are and the file name to save them under. */
@@ -264,7 +259,7 @@ export class InvoicingService implements OnModuleInit {
   async get(id: string, sellerId: string | null): Promise<InvoiceDto> {
     const invoice = await this.find(id, sellerId);
     const lines: InvoiceLineRow[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const batch = await this.repository.linesOf(id, after, 10_000);
       lines.push(...batch);
       if (batch.length < 10_000) break;
@@ -344,7 +339,7 @@ export class InvoicingService implements OnModuleInit {
     const name = `tagihan-${period.startDate}`;
     // The period's invoice headers (one per seller) are small beside its lines: read them whole.
     const invoices = new Map<string, InvoiceRow>();
-    for (let afterNumber: string | null = null; ; ) {
+    for (let afterNumber: string | null = null; ;) {
       const page = await this.repository.ofPeriod(period.start, afterNumber, 1000);
       for (const i of page) invoices.set(i.id, i);
       if (page.length < 1000) break;
@@ -374,7 +369,7 @@ export class InvoicingService implements OnModuleInit {
       for (const invoice of invoices) {
         const doc = pdfView(invoice, names.get(invoice.sellerId) ?? invoice.sellerId);
         pdf.begin(doc);
-        for (let after = 0; ; ) {
+        for (let after = 0; ;) {
           const lines = await this.repository.linesOf(invoice.id, after, batch);
           pdf.lines(lines);
           if (lines.length < batch) break;

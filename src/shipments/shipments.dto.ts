@@ -94,12 +94,19 @@ export class ListShipmentsQueryDto extends PageQueryDto {
 }
 
 export class ShipmentChargesDto {
-  @ApiProperty({ type: 'integer', description: 'Rupiah: the booked service’s shipping price' }) shipping!: number;
-  @ApiProperty({ type: 'integer', description: 'Rupiah: the COD fee (charged when a COD parcel is delivered)' })
+  @ApiProperty({ type: 'integer', description: 'Rupiah: the booked service’s shipping price' })
+  shipping!: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Rupiah: the COD fee (charged when a COD parcel is delivered)',
+  })
   codFee!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah: cashback on shipping, deducted on the invoice' })
   cashback!: number;
-  @ApiProperty({ type: 'integer', description: 'Rupiah: the return fee (charged when the parcel comes back)' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Rupiah: the return fee (charged when the parcel comes back)',
+  })
   returnFee!: number;
 }
 

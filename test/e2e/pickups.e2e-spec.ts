@@ -67,7 +67,13 @@ describe('pickups', () => {
     expect(detail.body.decision.booked).toEqual(detail.body.decision.winner);
     // What it costs is the booked candidate's quote (return fee: the courier's contract share of the price).
     const booked = (
-      detail.body.decision.candidates as { courier: string; service: string; price: number; codFee: number; cashback: number }[]
+      detail.body.decision.candidates as {
+        courier: string;
+        service: string;
+        price: number;
+        codFee: number;
+        cashback: number;
+      }[]
     ).find((c) => c.courier === detail.body.courier.code && c.service === detail.body.courier.service)!;
     const terms = t.app.get(AppConfig).business.couriers.terms[detail.body.courier.code as CourierCode];
     expect(detail.body.charges).toEqual({

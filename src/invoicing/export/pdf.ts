@@ -61,7 +61,7 @@ export class InvoicePdf {
 
   /** The bytes of the document, as it is written. */
   get stream(): Readable {
-    return this.doc as unknown as Readable;
+    return this.doc;
   }
 
   /** Starts an invoice's section on a new page: issuer, seller, number, period and the table's header. */

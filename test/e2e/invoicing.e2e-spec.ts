@@ -1,0 +1,354 @@
+import supertest from 'supertest';
+import { parse } from 'csv-parse/sync';
+import { InvoicingService } from 'src/invoicing/invoicing.service';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { endPinned, EndedShipment } from '../support/factories/money';
+import { binaryBody, moveEnd, runInvoicing } from '../support/factories/invoices';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { PINNED } from '../support/factories/tracked';
+import { pdfPageCount, pdfTextRuns } from '../support/pdf-text';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { auth: { authorization: string } };
+interface Charges {
+  shipping: number;
+  codFee: number;
+  cashback: number;
+  returnFee: number;
+}
+interface Line {
+  shipmentId: string;
+  awb: string;
+  courier: string;
+  kind: string;
+  amount: number;
+}
+
+const pinned = (code: string) => PINNED.find((p) => p.code === code)!;
+const DAY = 86_400_000;
+
+describe('invoices: one per seller and period, posted, settled from available, exported', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let a: TestSeller;
+  let b: TestSeller;
+  let originA: string;
+  let originB: string;
+  let admin: Auth;
+  let finance: Auth;
+  /** Seller A's first invoice (the period the fake clock starts in: 26 Okt – 8 Nov 2026 WIB). */
+  let first: { id: string; number: string; total: number; periodStart: string };
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 1) });
+    http = t.http();
+    a = await signupSeller(http, 'Toko Batik Sari');
+    b = await signupSeller(http, 'Warung Kopi Bejo');
+    originA = (await createAddress(http, a)).id;
+    originB = (await createAddress(http, b)).id;
+    admin = await createOperator(t, http, 'admin');
+    finance = await createOperator(t, http, 'finance');
+    await http.patch('/v1/settings').set(a.auth).send({ webhookUrl: 'http://127.0.0.1:9/hook' }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  const charges = async (s: TestSeller, id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(s.auth).expect(200)).body.charges as Charges;
+  const balances = (s: TestSeller) => t.app.get(LedgerService).sellerBalances(s.sellerId);
+  const invoicesOf = async (s: TestSeller) =>
+    (await http.get('/v1/invoices?limit=500').set(s.auth).expect(200)).body.items as {
+      id: string;
+      number: string;
+      periodStart: string;
+      periodStartDate: string;
+      status: string;
+      total: number;
+      paid: number;
+      outstanding: number;
+    }[];
+  const releaseHolds = async () => {
+    t.clock.advance(2 * DAY);
+    await http.post('/sandbox/jobs/ledger-holds/run').set(admin.auth).send({}).expect(200);
+  };
+  /** The lines a shipment should have, from its charges (the test's own reckoning). */
+  const expectedLines = async (s: TestSeller, e: EndedShipment, cod: boolean): Promise<Line[]> => {
+    const c = await charges(s, e.id);
+    const line = (kind: string, amount: number) => ({
+      shipmentId: e.id,
+      awb: e.awb,
+      courier: e.courier,
+      kind,
+      amount,
+    });
+    return [
+      line('shipping', c.shipping),
+      ...(e.status === 'delivered' && cod ? [line('cod_fee', c.codFee)] : []),
+      ...(e.status === 'returned' ? [line('return_fee', c.returnFee)] : []),
+      line('cashback', -c.cashback),
+    ];
+  };
+
+  it('issues once, however often the job runs; the total is the ledger’s to the rupiah; settles what is available', async () => {
+    const [smallCod] = await endPinned(t, http, a, originA, [pinned('jne')], {
+      overrides: { codAmount: 5000 },
+    });
+    const [prepaid] = await endPinned(t, http, a, originA, [pinned('jnt')], { overrides: { codAmount: 0 } });
+    const [returned] = await endPinned(t, http, a, originA, [pinned('sap')], { to: 'returned' });
+    await releaseHolds(); // the small COD (Rp 5.000) is available before the invoice
+    expect((await balances(a)).available).toBe(5000);
+
+    const lines = [
+      ...(await expectedLines(a, smallCod, true)),
+      ...(await expectedLines(a, prepaid, false)),
+      ...(await expectedLines(a, returned, false)),
+    ];
+    for (const l of lines) expect(l.amount === 0 || Number.isNaN(l.amount)).toBe(false);
+    const total = lines.reduce((s, l) => s + l.amount, 0);
+    expect(total).toBeGreaterThan(5000);
+
+    const asOf = new Date(Math.max(t.clock.now().getTime(), Date.parse('2026-11-09T00:00:00Z')));
+    t.clock.set(asOf);
+    const runs = [await runInvoicing(http, admin, asOf), await runInvoicing(http, admin, asOf)];
+    expect(runs.map((r) => r.issued)).toEqual([1, 0]);
+
+    const mine = await invoicesOf(a);
+    expect(mine).toHaveLength(1);
+    const invoice = (await http.get(`/v1/invoices/${mine[0].id}`).set(a.auth).expect(200)).body;
+    expect(invoice).toMatchObject({
+      number: expect.stringMatching(/^INV\/2026\/11\/\d{6}$/),
+      periodStart: '2026-10-25T17:00:00.000Z',
+      periodEnd: '2026-11-08T17:00:00.000Z',
+      periodStartDate: '2026-10-26',
+      periodLastDate: '2026-11-08',
+      status: 'partially_paid',
+      total,
+      paid: 5000,
+      outstanding: total - 5000,
+    });
+    expect([...invoice.lines].sort(byLine)).toEqual([...lines].sort(byLine));
+    const sum = (kind: string) => lines.filter((l) => l.kind === kind).reduce((s, l) => s + l.amount, 0);
+    expect(invoice.shippingTotal).toBe(sum('shipping'));
+    expect(invoice.codFeeTotal).toBe(sum('cod_fee'));
+    expect(invoice.returnFeeTotal).toBe(sum('return_fee'));
+    expect(invoice.cashbackTotal).toBe(-sum('cashback'));
+    first = { id: invoice.id, number: invoice.number, total, periodStart: invoice.periodStart };
+
+    // The ledger: what the seller owes for the period is the invoice's total, to the rupiah.
+    const entries = (await http.get('/v1/ledger/entries?limit=500').set(a.auth).expect(200)).body.items as {
+      type: string;
+      account: string;
+      amount: number;
+      reference: string;
+    }[];
+    const issued = entries.filter((e) => e.type === 'invoice_issued');
+    expect(issued).toEqual([
+      expect.objectContaining({ account: 'invoice_receivable', amount: total, reference: invoice.number }),
+    ]);
+    const settled = entries.filter((e) => e.type === 'invoice_settled');
+    expect(settled.map((e) => [e.account, e.amount]).sort()).toEqual([
+      ['available', -5000],
+      ['invoice_receivable', -5000],
+    ]);
+    const [posted] = await t.dataSource.query<{ seller: string; income: string; cashback: string }[]>(
+      `SELECT sum(e.amount) FILTER (WHERE e.seller_id = $1) AS seller,
+              sum(e.amount) FILTER (WHERE e.account_code = 'platform:shipping_fee_income') AS income,
+              sum(e.amount) FILTER (WHERE e.account_code = 'platform:cashback_expense') AS cashback
+         FROM ledger_entries e JOIN ledger_transactions x ON x.id = e.transaction_id WHERE x.key = $2`,
+      [a.sellerId, `invoice:${a.sellerId}:2026-10-26`],
+    );
+    expect(Number(posted.seller)).toBe(total);
+    expect(-Number(posted.income)).toBe(invoice.shippingTotal + invoice.codFeeTotal + invoice.returnFeeTotal);
+    expect(Number(posted.cashback)).toBe(invoice.cashbackTotal);
+    expect(await balances(a)).toMatchObject({ available: 0, invoiceReceivable: total - 5000 });
+
+    // The seller is told (one event, however often the job ran).
+    const events = (await http.get('/v1/webhook-deliveries?type=invoice.issued').set(a.auth).expect(200)).body
+      .items as unknown[];
+    expect(events).toHaveLength(1);
+    expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  });
+
+  it('settles the rest automatically from a later COD release: partially_paid → paid', async () => {
+    await endPinned(t, http, a, originA, [pinned('jne')], { overrides: { codAmount: 200_000 } });
+    await releaseHolds();
+    const invoice = (await http.get(`/v1/invoices/${first.id}`).set(a.auth).expect(200)).body;
+    expect(invoice).toMatchObject({ status: 'paid', paid: first.total, outstanding: 0 });
+    const after = await balances(a);
+    expect(after.available).toBe(200_000 - (first.total - 5000));
+    expect(after.invoiceReceivable).toBe(0);
+    const keys = await t.dataSource.query<{ key: string }[]>(
+      "SELECT key FROM ledger_transactions WHERE type = 'invoice_settled' AND seller_id = $1 ORDER BY created_at",
+      [a.sellerId],
+    );
+    expect(keys.map((k) => k.key)).toEqual([
+      `invoice-settlement:${first.id}:0`,
+      `invoice-settlement:${first.id}:5000`,
+    ]);
+    expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  });
+
+  it('puts a parcel that ended at 23:59:59 Jakarta time on that period’s invoice and one at 00:00:00 on the next', async () => {
+    const [late, early] = await endPinned(t, http, b, originB, [pinned('ninja'), pinned('idexpress')]);
+    await moveEnd(t, [late.id], new Date('2026-12-20T23:59:59+07:00'));
+    await moveEnd(t, [early.id], new Date('2026-12-21T00:00:00+07:00'));
+    const asOf = new Date('2027-01-04T00:00:00+07:00');
+    expect((await runInvoicing(http, admin, asOf)).issued).toBeGreaterThanOrEqual(2);
+    const mine = await invoicesOf(b);
+    const byPeriod = new Map(mine.map((i) => [i.periodStartDate, i]));
+    const linesOf = async (date: string) =>
+      (
+        (
+          await http
+            .get(`/v1/invoices/${byPeriod.get(date)!.id}`)
+            .set(b.auth)
+            .expect(200)
+        ).body.lines as Line[]
+      )
+        .map((l) => l.shipmentId)
+        .filter((id, i, all) => all.indexOf(id) === i);
+    expect(await linesOf('2026-12-07')).toEqual([late.id]);
+    expect(await linesOf('2026-12-21')).toEqual([early.id]);
+    expect(byPeriod.get('2026-12-21')!.number).toMatch(/^INV\/2027\/01\/\d{6}$/);
+  });
+
+  it('issues each seller’s invoice once when two instances run the job at the same moment', async () => {
+    const other = await startTestApp({}, t.db, { configure: (c) => (c.business.money.codHoldDays = 1) });
+    try {
+      const sellers = await Promise.all(
+        ['Toko Satu', 'Toko Dua', 'Toko Tiga'].map((n) => signupSeller(http, n)),
+      );
+      for (const s of sellers) {
+        const origin = (await createAddress(http, s)).id;
+        const ended = await endPinned(t, http, s, origin, [pinned('jne'), pinned('jnt')]);
+        await moveEnd(t, [ended[0].id], new Date('2027-01-10T12:00:00+07:00'));
+        await moveEnd(t, [ended[1].id], new Date('2027-01-20T12:00:00+07:00'));
+      }
+      const asOf = new Date('2027-02-01T00:00:00+07:00');
+      const runs = await Promise.all([
+        t.app.get(InvoicingService).run(asOf),
+        other.app.get(InvoicingService).run(asOf),
+        t.app.get(InvoicingService).run(asOf),
+        other.app.get(InvoicingService).run(asOf),
+      ]);
+      // Two periods (4 Jan and 18 Jan) for each of the three sellers, and nothing twice.
+      expect(runs.reduce((s, r) => s + r.issued, 0)).toBe(6);
+      const rows = await t.dataSource.query<{ seller_id: string; period_start: Date; n: number }[]>(
+        `SELECT seller_id, period_start, count(*)::int AS n FROM invoices WHERE seller_id = ANY($1::uuid[])
+          GROUP BY seller_id, period_start`,
+        [sellers.map((s) => s.sellerId)],
+      );
+      expect(rows).toHaveLength(6);
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      const failed = await t.dataSource.query('SELECT * FROM invoice_runs WHERE error IS NOT NULL');
+      expect(failed).toEqual([]);
+      // Numbers are sequential within the month of issue, none repeated.
+      const numbers = (
+        await t.dataSource.query<{ number: string }[]>(
+          "SELECT number FROM invoices WHERE number LIKE 'INV/2027/02/%' ORDER BY number",
+        )
+      ).map((r) => Number(r.number.slice(-6)));
+      expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+      expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+      expect((await runInvoicing(http, admin, asOf)).issued).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('exports the seller’s invoice as CSV and as an Indonesian PDF; another seller gets 404', async () => {
+    const csv = await http.get(`/v1/invoices/${first.id}/csv`).set(a.auth).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain(`${first.number.replace(/\//g, '-')}.csv`);
+    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(rows.every((r) => r.invoice_number === first.number && r.seller_id === a.sellerId)).toBe(true);
+    expect(rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(first.total);
+
+    const pdf = await http
+      .get(`/v1/invoices/${first.id}/pdf`)
+      .set(a.auth)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const body = pdf.body as Buffer;
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdfTextRuns(body);
+    expect(text).toEqual(
+      expect.arrayContaining([
+        'INVOICE / TAGIHAN',
+        'Toko Batik Sari',
+        first.number,
+        '26 Okt 2026 – 8 Nov 2026',
+        'Total tagihan',
+        `Rp ${first.total.toLocaleString('id-ID')}`,
+        'Sisa tagihan',
+        'Rp 0',
+        'Ongkos kirim',
+        'Biaya COD',
+        'Biaya retur',
+        'Cashback',
+      ]),
+    );
+
+    for (const path of [
+      `/v1/invoices/${first.id}`,
+      `/v1/invoices/${first.id}/csv`,
+      `/v1/invoices/${first.id}/pdf`,
+    ])
+      expect((await http.get(path).set(b.auth).expect(404)).body.code).toBe('INVOICING_NOT_FOUND');
+    expect((await invoicesOf(b)).map((i) => i.id)).not.toContain(first.id);
+  });
+
+  it('gives finance a period across sellers with totals, as CSV and as a PDF with a section per seller', async () => {
+    const list = (await http.get('/v1/finance/invoices?periodStart=2026-12-07').set(finance.auth).expect(200))
+      .body;
+    const ids = (list.items as { sellerId: string }[]).map((i) => i.sellerId);
+    expect(ids).toContain(b.sellerId);
+    expect(list.totals.total).toBe(
+      (list.items as { total: number }[]).reduce((s: number, i) => s + i.total, 0),
+    );
+    expect(list.totals.invoices).toBe(list.items.length);
+    // The same period named by its first instant, as invoices show it.
+    const byInstant = await http
+      .get(`/v1/finance/invoices?periodStart=${encodeURIComponent('2026-12-06T17:00:00.000Z')}`)
+      .set(finance.auth)
+      .expect(200);
+    expect(byInstant.body.totals).toEqual(list.totals);
+
+    const csv = await http
+      .get('/v1/finance/invoices/export?periodStart=2026-10-26&format=csv')
+      .set(finance.auth)
+      .expect(200);
+    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    expect(new Set(rows.map((r) => r.invoice_number))).toEqual(new Set([first.number]));
+    expect(rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(first.total);
+
+    const pdf = await http
+      .get('/v1/finance/invoices/export?periodStart=2027-01-18&format=pdf')
+      .set(finance.auth)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    const text = pdfTextRuns(pdf.body as Buffer);
+    expect(text).toEqual(expect.arrayContaining(['Toko Satu', 'Toko Dua', 'Toko Tiga']));
+    expect(text.filter((r) => r === 'INVOICE / TAGIHAN')).toHaveLength(3);
+    expect(pdfPageCount(pdf.body as Buffer)).toBeGreaterThanOrEqual(3);
+
+    for (const bad of ['2026-12-08', '2026-02-30', 'besok', '2026-12-07T00:00:00.000Z']) {
+      const res = await http
+        .get(`/v1/finance/invoices/export?periodStart=${encodeURIComponent(bad)}`)
+        .set(finance.auth)
+        .expect(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'periodStart' })]);
+    }
+    await http.get('/v1/finance/invoices?periodStart=2026-12-07').set(a.auth).expect(403);
+    await http.post('/v1/finance/invoicing/run').set(finance.auth).send({}).expect(200);
+    await http.post('/v1/finance/invoicing/run').set(finance.auth).send({ asOf: 'kemarin' }).expect(400);
+  });
+});
+
+function byLine(x: Line, y: Line): number {
+  return `${x.shipmentId}${x.kind}` < `${y.shipmentId}${y.kind}` ? -1 : 1;
+}
