@@ -3,7 +3,7 @@ import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
 export type Resource =
-  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery';
+  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery' | 'invoice';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -257,6 +257,34 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 200,
   },
+  {
+    method: 'get',
+    path: '/v1/invoices',
+    access: SELLER,
+    isolation: 'list',
+    resource: 'invoice',
+    allowedStatus: 200,
+  },
+  { method: 'get', path: '/v1/invoices/{id}', access: SELLER, isolation: 'by-id', resource: 'invoice' },
+  { method: 'get', path: '/v1/invoices/{id}/pdf', access: SELLER, isolation: 'by-id', resource: 'invoice' },
+  { method: 'get', path: '/v1/invoices/{id}/csv', access: SELLER, isolation: 'by-id', resource: 'invoice' },
+  // Finance sees every seller's invoices; without periodStart the request is invalid.
+  { method: 'get', path: '/v1/finance/invoices', access: FINANCE, isolation: 'none', allowedStatus: 400 },
+  {
+    method: 'get',
+    path: '/v1/finance/invoices/export',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 400,
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/invoicing/run',
+    access: FINANCE,
+    isolation: 'none',
+    body: () => ({}),
+    allowedStatus: 200,
+  },
   // Sends to the caller's own webhook URL (none set: 422); what it writes is the caller's own delivery,
   // listed only to that seller (seller-webhooks.e2e-spec.ts).
   {
@@ -277,6 +305,7 @@ export const LIST_OF: Record<Resource, string> = {
   shipment: '/v1/shipments',
   alert: '/v1/alerts',
   webhookDelivery: '/v1/webhook-deliveries',
+  invoice: '/v1/invoices',
 };
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);

@@ -4,7 +4,13 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from 'src/tracking/alerts.service';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { AppConfig } from 'config';
+import { periodContaining } from 'src/invoicing/invoice-period';
+import { InvoicingService } from 'src/invoicing/invoicing.service';
+import { moveEnd } from '../support/factories/invoices';
+import { endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
+import { PINNED } from '../support/factories/tracked';
 import {
   addSellerUser,
   createAddress,
@@ -35,6 +41,7 @@ function allowedStatus(route: RouteCase): number {
 const ITEM_OF: Partial<Record<Resource, string>> = {
   address: '/v1/addresses/{id}',
   shipment: '/v1/shipments/{id}',
+  invoice: '/v1/invoices/{id}',
 };
 
 describe('tenant isolation and permissions, for every route', () => {
@@ -50,6 +57,7 @@ describe('tenant isolation and permissions, for every route', () => {
     http = t.http();
     a = await signupSeller(http, 'Seller A');
     b = await signupSeller(http, 'Seller B');
+    let invoicePeriods = 0;
     makeA = {
       address: async () => (await createAddress(http, a)).id,
       bankAccount: async () =>
@@ -85,6 +93,22 @@ describe('tenant isolation and permissions, for every route', () => {
           null,
         );
         return opened[0].id;
+      },
+      // Issued by the invoicing job from a parcel A sent through the API, its end moved to a period of
+      // its own (so each call makes a new invoice).
+      invoice: async () => {
+        const origin = (await createAddress(http, a)).id;
+        const [ended] = await endPinned(t, http, a, origin, [PINNED[0]]);
+        const endedAt = new Date(
+          Date.parse('2026-03-02T12:00:00+07:00') + invoicePeriods++ * 14 * 86_400_000,
+        );
+        await moveEnd(t, [ended.id], endedAt);
+        await t.app.get(InvoicingService).run(t.clock.now());
+        const list = await http.get('/v1/invoices?limit=500').set(a.auth).expect(200);
+        const wanted = periodContaining(endedAt, t.app.get(AppConfig).business.money.invoicing).startDate;
+        return (list.body.items as { id: string; periodStartDate: string }[]).find(
+          (i) => i.periodStartDate === wanted,
+        )!.id;
       },
       // An event for A, written as other modules write them (never sent: no worker runs here).
       webhookDelivery: async () => {

@@ -9,6 +9,7 @@ import { CreateApiKeyDto, CreateUserDto, LoginDto } from 'src/auth/auth.dto';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { DtoFastPath, FastValidationPipe, fastPathReproduces } from 'src/common/validation-fast-path';
 import { AdvanceDto, ClockDto, FaultsDto, ScriptDto } from 'src/couriers/sandbox/sandbox.dto';
+import { RunInvoicingDto } from 'src/invoicing/invoicing.dto';
 import { RunJobDto } from 'src/operations/jobs/jobs.dto';
 import { QuoteRequestDto } from 'src/scoring/quotes.dto';
 import { CreateAddressDto, UpdateAddressDto } from 'src/sellers/addresses.dto';
@@ -70,6 +71,7 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [ScriptDto, { script: 'refused_rts' }],
   [ClockDto, { advanceHours: 1.5 }],
   [RunJobDto, { asOf: '2026-11-24T10:00:00Z' }],
+  [RunInvoicingDto, { asOf: '2026-12-21T00:00:00+07:00' }],
   [
     UpdateSettingsDto,
     { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true },
