@@ -386,6 +386,8 @@ export const defaults = {
       periodDays: 14,
       /** Invoice numbers: `<prefix>/<year>/<month>/<sequence, 6 digits>` by the issue date (Asia/Jakarta). */
       numberPrefix: 'INV',
+      /** Invoices one run issues at once (each its own transaction; they share only the number counter). */
+      parallelism: 4,
       /** Shipments read (and lines written) per statement while issuing one seller's invoice. */
       lineBatch: 20_000,
       /** Lines read per statement by the CSV and PDF exports (memory stays flat whatever the period). */

@@ -324,9 +324,10 @@ export class ShipmentsRepository {
     limit: number,
   ): Promise<ChargedEndedRow[]> {
     // The position is (ended_at as PostgreSQL writes it, id): exact to the microsecond, which a Date is not.
-    const [at, id] = after ? (JSON.parse(after) as [string, string]) : [null, null];
+    const cut = after ? after.lastIndexOf('|') : -1;
+    const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
     const rows = await this.tx.manager.query<Record<string, string | Date>[]>(
-      `SELECT id, awb, courier, status, cod_amount, shipping_fee, cod_fee, cashback, return_fee, ended_at,
+      `SELECT id, awb, courier, status, cod_amount, shipping_fee, cod_fee, cashback, return_fee,
               ended_at::text AS ended_key
          FROM shipments
         WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3
@@ -346,8 +347,7 @@ export class ShipmentsRepository {
       codFee: Number(r.cod_fee ?? 0),
       cashback: Number(r.cashback ?? 0),
       returnFee: Number(r.return_fee ?? 0),
-      endedAt: r.ended_at as Date,
-      position: JSON.stringify([r.ended_key, r.id]),
+      position: `${r.ended_key as string}|${r.id as string}`,
     }));
   }
 
@@ -384,8 +384,7 @@ export interface ChargedEndedRow {
   codFee: number;
   cashback: number;
   returnFee: number;
-  endedAt: Date;
-  /** Where a read of the next ones starts (opaque). */
+  /** Where a read of the next ones starts (opaque: the end time as PostgreSQL writes it, and the id). */
   position: string;
 }
 

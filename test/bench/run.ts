@@ -6,6 +6,8 @@ import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
+import { invoiceExport } from './benchmarks/invoice-export';
+import { invoicing } from './benchmarks/invoicing';
 import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
@@ -38,6 +40,8 @@ const BENCHMARKS: Benchmark[] = [
   trackingPoll,
   trackingWebhooks,
   trackingClaim,
+  invoicing,
+  invoiceExport,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
