@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
+import { RemittancesModule } from './remittances/remittances.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 import { ShipmentsModule } from './shipments/shipments.module';
@@ -38,6 +39,7 @@ export class AppModule {
         ShipmentsModule,
         LedgerModule,
         TrackingModule,
+        RemittancesModule,
         JobsModule.forRoot(config),
       ],
     };
