@@ -127,6 +127,7 @@ describe('the OpenAPI document is right for a generated client', () => {
         'POST /v1/addresses',
         'POST /v1/api-keys',
         'POST /v1/bank-accounts',
+        'POST /v1/finance/remittances',
         'POST /v1/pickups',
         'POST /v1/shipments',
         'POST /v1/shipments/bulk',

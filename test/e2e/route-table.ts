@@ -257,6 +257,31 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 200,
   },
+  // Not seller data: finance's view of couriers' remittances (remittances.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/finance/remittances',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 400,
+  },
+  { method: 'get', path: '/v1/finance/remittances', access: FINANCE, isolation: 'none', allowedStatus: 200 },
+  { method: 'get', path: '/v1/finance/remittances/{id}', access: FINANCE, isolation: 'none' },
+  {
+    method: 'get',
+    path: '/v1/finance/reconciliation',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
+  // A courier's remittance report from the simulated world: an operator control, like faults.
+  {
+    method: 'get',
+    path: '/sandbox/couriers/{code}/remittance',
+    access: ADMIN,
+    isolation: 'none',
+    allowedStatus: 400,
+  },
   // Sends to the caller's own webhook URL (none set: 422); what it writes is the caller's own delivery,
   // listed only to that seller (seller-webhooks.e2e-spec.ts).
   {
