@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
-import { UnsupportedMediaTypeError } from 'src/common/errors/app-error';
+import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
@@ -99,12 +99,14 @@ export class RemittancesService {
    * all the cash, the courier's COD receivable credited with what matched, remittance suspense with the rest.
    * One transaction under the courier's lock, so concurrent uploads never settle a parcel twice; a bad row
    * rejects the whole report and nothing is stored.
-   * @throws UnsupportedMediaTypeError (UNSUPPORTED_MEDIA_TYPE) for a body that is not text/csv
+   * @throws UnsupportedMediaTypeError (UNSUPPORTED_MEDIA_TYPE) for a body that is not text/csv (400 for none)
    * @throws RemittanceReportTooLargeError (REMITTANCE_REPORT_TOO_LARGE) over the configured size
    * @throws ValidationFailedError (VALIDATION_FAILED) for a missing column or unreadable rows (`row N: field`)
    * @throws RemittanceAlreadyUploadedError (REMITTANCE_ALREADY_UPLOADED) for the same file of the courier again
    */
   async upload(courier: string, uploadedBy: string, body: unknown): Promise<RemittanceDto> {
+    if (body === undefined)
+      throw new ValidationFailedError([{ field: 'body', message: 'is empty: send the report as text/csv' }]);
     if (typeof body !== 'string')
       throw new UnsupportedMediaTypeError('Send the remittance report as text/csv (its header row first)');
     const max = this.config.business.money.remittance.maxReportBytes;

@@ -321,6 +321,8 @@ describe('courier remittance: reports settle COD receivables once; what does not
       .send({ awb: '1' })
       .expect(415);
     expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const empty = await http.post('/v1/finance/remittances?courier=jne').set(finance.auth).expect(400);
+    expect(empty.body.details).toEqual([{ field: 'body', message: expect.stringMatching(/^is empty/) }]);
     const noCourier = await http
       .post('/v1/finance/remittances?courier=pos')
       .set(finance.auth)

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, SandboxOperatorAllowed, SELLER_ROLES } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import {
@@ -48,8 +48,16 @@ export class SandboxController {
       'Remitted 1–3 days after delivery. With `discrepancies`, seeded mistakes named in the ' +
       '`X-Sandbox-Discrepancies` header (`missing=…;wrong_amount=…;duplicate=…;unknown=…`).',
   })
-  @ApiProduces('text/csv')
-  @ApiOkResponse({ schema: { type: 'string' }, description: 'CSV: a header row, then one line per parcel' })
+  @ApiOkResponse({
+    description: 'CSV: a header row, then one line per parcel',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+    headers: {
+      'X-Sandbox-Discrepancies': {
+        description: 'With `discrepancies`: the AWBs got wrong on purpose',
+        schema: { type: 'string', example: 'missing=88…;wrong_amount=88…;duplicate=88…;unknown=889…' },
+      },
+    },
+  })
   async remittance(
     @Param('code') code: string,
     @Query() q: RemittanceReportQueryDto,
