@@ -408,6 +408,12 @@ export const defaults = {
       overdueDays: 7,
       /** Largest remittance report accepted, bytes. */
       maxReportBytes: 10 * 1024 * 1024,
+      /**
+       * The overdue list walks delivered COD parcels (oldest first) this many at a time, at most
+       * `overdueScanSteps` times per request, then answers with a cursor to go on from.
+       */
+      overdueScanPage: 500,
+      overdueScanSteps: 20,
     },
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */

@@ -38,9 +38,6 @@ const LINES_ORDER = 'remittance-lines';
 const NOT_REMITTED_ORDER = 'cod-not-remitted';
 /** AWBs looked up per query. */
 const LOOKUP_CHUNK = 5000;
-/** Delivered COD parcels read per step of the not-remitted walk, and steps at most per request. */
-const NOT_REMITTED_PAGE = 500;
-const NOT_REMITTED_MAX_STEPS = 20;
 const DEFAULT_RECONCILIATION_LIMIT = 100;
 
 const remittanceView = (r: RemittanceRecord): RemittanceDto => ({
@@ -190,7 +187,8 @@ export class RemittancesService {
    * What finance must look at, as of now: the newest unmatched, mismatched and duplicate lines (`limit`
    * each, totals over all), the delivered COD parcels not remitted `overdueDays` after delivery (longest
    * overdue first, continued by `cursor`; totals over all), each courier's COD receivable and the suspense.
-   * The overdue walk reads at most 10,000 delivered parcels per request and says where to continue.
+   * The overdue walk reads at most `overdueScanPage` × `overdueScanSteps` delivered parcels per request (config)
+   * and says where to continue.
    * @throws ValidationFailedError for a bad cursor
    */
   async reconciliation(q: {
@@ -268,14 +266,15 @@ export class RemittancesService {
     limit: number,
     now: Date,
   ): Promise<{ items: NotRemittedDto[]; cursor: string | null }> {
+    const { overdueScanPage, overdueScanSteps } = this.config.business.money.remittance;
     const items: NotRemittedDto[] = [];
     let after = start;
-    for (let step = 0; step < NOT_REMITTED_MAX_STEPS; step += 1) {
+    for (let step = 0; step < overdueScanSteps; step += 1) {
       const page = await this.deliveries.deliveredBefore({
         before: cutoff,
         courier,
         after,
-        limit: NOT_REMITTED_PAGE,
+        limit: overdueScanPage,
       });
       const settled = await this.repository.settledShipments(page.map((p) => p.shipmentId));
       for (const p of page) {
@@ -284,7 +283,7 @@ export class RemittancesService {
         items.push(overdueView(p, now));
         if (items.length === limit) return { items, cursor: cursorAt(after) };
       }
-      if (page.length < NOT_REMITTED_PAGE) return { items, cursor: null };
+      if (page.length < overdueScanPage) return { items, cursor: null };
     }
     return { items, cursor: after ? cursorAt(after) : null };
   }
