@@ -49,9 +49,6 @@ export class Ledger1795472000000 implements MigrationInterface {
         CONSTRAINT uq_ledger_transactions_key UNIQUE (key),
         CONSTRAINT fk_ledger_transactions_seller FOREIGN KEY (seller_id) REFERENCES sellers(id)
       )`);
-    await q.query(
-      'CREATE INDEX idx_ledger_transactions_seller ON ledger_transactions (seller_id, at) WHERE seller_id IS NOT NULL',
-    );
     await q.query(`
       CREATE TABLE ledger_entries (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -66,7 +63,6 @@ export class Ledger1795472000000 implements MigrationInterface {
         CONSTRAINT chk_ledger_entries_amount CHECK (amount <> 0)
       )`);
     await q.query('CREATE INDEX idx_ledger_entries_transaction ON ledger_entries (transaction_id)');
-    await q.query('CREATE INDEX idx_ledger_entries_account ON ledger_entries (account_code, id)');
     await q.query(
       'CREATE INDEX idx_ledger_entries_seller ON ledger_entries (seller_id, id) WHERE seller_id IS NOT NULL',
     );
