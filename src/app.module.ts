@@ -15,6 +15,7 @@ import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 import { TrackingModule } from './tracking/tracking.module';
+import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         ShipmentsModule,
         LedgerModule,
         TrackingModule,
+        WithdrawalsModule.forRoot(config),
         JobsModule.forRoot(config),
       ],
     };
