@@ -258,7 +258,9 @@ export class EnvSchema {
    * The disbursement provider (Xendit's API shape) payouts are sent through, and its secret key (basic
    * auth). Both or neither: unset, payouts go to the built-in sandbox provider.
    */
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PAYOUT_PROVIDER_URL?: string;
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PAYOUT_PROVIDER_URL?: string;
   @IsOptional() @IsString() @MinLength(8) PAYOUT_SECRET_KEY?: string;
 
   /** Shared token couriers without a signing scheme send with their pushes (JNE, SAP, ID Express). */

@@ -108,9 +108,10 @@ export class SandboxPayoutServer implements OnApplicationShutdown {
       (b.amount as number) > 0 &&
       typeof b.bank_code === 'string' &&
       typeof b.account_holder_name === 'string' &&
-      typeof b.account_number === 'string' &&
-      /^\d{5,20}$/.test(b.account_number);
+      typeof b.account_number === 'string';
     if (!valid) return this.error(reply, 400, 'API_VALIDATION_ERROR', 'Invalid disbursement request');
+    if (!/^\d{5,20}$/.test(b.account_number as string))
+      return this.error(reply, 400, 'RECIPIENT_ACCOUNT_NUMBER_ERROR', 'Invalid recipient account number');
     const { settleMinutes, bounceAfterHours } = this.config.business.money.payouts.sandbox;
     const now = this.clock.now();
     const fate = fateOf(await this.store.faults(), Math.random());
