@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { PayoutsService } from 'src/withdrawals/payouts.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { addSellerUser, signupSeller, TestSeller } from '../support/factories/sellers';
@@ -370,6 +371,22 @@ describe('withdrawals and payouts', () => {
     expect(await postings(id)).toEqual(['approve', 'bounce', 'pay', 'requested']);
     expect(await events(id)).toEqual(['approved', 'failed', 'paid', 'requested']);
     expect(await disbursements(id)).toBe(1);
+  });
+
+  it('two payout jobs at once send each payout once (claims skip what the other holds)', async () => {
+    const s = await fundedSeller(1_000_000);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i += 1) ids.push((await withdraw(s, 100_000).expect(201)).body.id as string);
+    await faults({ latencyMs: 100 });
+    const payouts = t.app.get(PayoutsService);
+    const runs = await Promise.all([payouts.runDue(), payouts.runDue()]);
+    expect(runs[0].sent + runs[1].sent).toBe(6);
+    for (const id of ids) expect(await disbursements(id)).toBe(1);
+    await faults({ latencyMs: 0 });
+    t.clock.advance(10 * MINUTE);
+    const settled = await Promise.all([payouts.runDue(), payouts.runDue()]);
+    expect(settled[0].paid + settled[1].paid).toBe(6);
+    expect(await balance(s)).toMatchObject({ available: 400_000, inWithdrawal: 0 });
   });
 
   it('stops watching a paid payout for bounces after the watch', async () => {
