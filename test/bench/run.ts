@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
+import { ledger } from './benchmarks/ledger';
 import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
@@ -38,6 +39,7 @@ const BENCHMARKS: Benchmark[] = [
   trackingPoll,
   trackingWebhooks,
   trackingClaim,
+  ledger,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
