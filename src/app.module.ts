@@ -16,6 +16,7 @@ import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 import { TrackingModule } from './tracking/tracking.module';
+import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         LedgerModule,
         TrackingModule,
         RemittancesModule,
+        WithdrawalsModule.forRoot(config),
         JobsModule.forRoot(config),
       ],
     };

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { Role } from 'src/common/auth/principal';
 import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
 export type Resource =
-  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery';
+  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery' | 'withdrawal';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -282,6 +283,57 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 400,
   },
+  { method: 'get', path: '/v1/balance', access: SELLER, isolation: 'none', allowedStatus: 200 }, // the caller's own (withdrawals.e2e-spec.ts)
+  // Needs money and the caller's own bank account: another seller's account → 404 (withdrawals.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/withdrawals',
+    access: OWNER,
+    isolation: 'none',
+    body: () => ({ amount: 50_000, bankAccountId: randomUUID() }),
+    allowedStatus: 404,
+  },
+  {
+    method: 'get',
+    path: '/v1/withdrawals',
+    access: SELLER,
+    isolation: 'list',
+    resource: 'withdrawal',
+    allowedStatus: 200,
+  },
+  { method: 'get', path: '/v1/withdrawals/{id}', access: SELLER, isolation: 'by-id', resource: 'withdrawal' },
+  {
+    method: 'get',
+    path: '/v1/finance/withdrawals',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
+  // Any seller's withdrawal, by finance: the resource names what the fuzzer spoils the route with.
+  {
+    method: 'post',
+    path: '/v1/finance/withdrawals/{id}/approve',
+    access: FINANCE,
+    isolation: 'none',
+    resource: 'withdrawal',
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/withdrawals/{id}/reject',
+    access: FINANCE,
+    isolation: 'none',
+    resource: 'withdrawal',
+    body: () => ({ reason: 'Nama rekening tidak sesuai' }),
+  },
+  // While payouts go to the sandbox provider (no PAYOUT_PROVIDER_URL): its faults, an operator control.
+  {
+    method: 'post',
+    path: '/sandbox/payouts/faults',
+    access: ADMIN,
+    isolation: 'none',
+    body: () => ({}),
+    allowedStatus: 200,
+  },
   // Sends to the caller's own webhook URL (none set: 422); what it writes is the caller's own delivery,
   // listed only to that seller (seller-webhooks.e2e-spec.ts).
   {
@@ -302,6 +354,7 @@ export const LIST_OF: Record<Resource, string> = {
   shipment: '/v1/shipments',
   alert: '/v1/alerts',
   webhookDelivery: '/v1/webhook-deliveries',
+  withdrawal: '/v1/withdrawals',
 };
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);

@@ -21,6 +21,7 @@ const KIRIM_TABLES = [
   'shipments',
   'users',
   'webhook_deliveries',
+  'withdrawals',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {
