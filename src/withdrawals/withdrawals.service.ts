@@ -108,12 +108,12 @@ export class WithdrawalsService {
 
   /**
    * The seller's money (rupiah): pending and available cash, what is on its way out (`in_withdrawal` plus
-   * approved withdrawals not yet paid), outstanding invoices, and what may be withdrawn now. Read with the
-   * seller's balances locked, so a withdrawal changing status meanwhile is counted once.
+   * approved withdrawals not yet paid), outstanding invoices, and what may be withdrawn now. Read in one
+   * snapshot, so a withdrawal changing status meanwhile is counted once, without locking anything.
    */
   balance(sellerId: string): Promise<BalanceDto> {
-    return this.tx.run(async () => {
-      const b = await this.ledger.sellerBalances(sellerId, { lock: true });
+    return this.tx.snapshot(async () => {
+      const b = await this.ledger.sellerBalances(sellerId);
       const approved = await this.repository.approvedTotal(sellerId);
       return {
         pending: b.pending,
