@@ -4,7 +4,7 @@
  * arrow names, always through the callee's exported service.
  */
 const BUSINESS =
-  'auth|sellers|couriers|scoring|shipments|tracking|ledger|invoicing|withdrawals|areas|dashboard';
+  'auth|sellers|couriers|scoring|shipments|tracking|ledger|invoicing|withdrawals|remittances|areas|dashboard';
 
 /** Each business module and the only business modules it may import (DESIGN.md's dependency arrows). */
 const ALLOWED = {
@@ -17,6 +17,7 @@ const ALLOWED = {
   ledger: [],
   invoicing: ['ledger', 'shipments', 'sellers'],
   withdrawals: ['ledger', 'sellers'],
+  remittances: ['ledger', 'shipments'],
   areas: [],
 };
 

@@ -408,12 +408,35 @@ export const defaults = {
       claimSeconds: 120,
       /** Minutes between asking the provider about a payout it accepted but has not finished. */
       statusCheckMinutes: 10,
+      /** Minutes before a payout whose send got no answer (timeout, 5xx) is asked about and sent again. */
+      retryMinutes: 2,
+      /**
+       * Hours a payout may go unanswered (every send timed out and the provider knows nothing of it) before
+       * it fails as `timed_out` and the seller's money comes back.
+       */
+      giveUpHours: 24,
+      /**
+       * Days a paid payout is still asked about (every `bounceCheckMinutes`): a bank may return a transfer
+       * after the provider reported it completed (a bounce), which gives the seller's money back.
+       */
+      bounceWatchDays: 3,
+      bounceCheckMinutes: 360,
+      /** How long one call to the disbursement provider may take before its outcome counts as unknown. */
+      requestTimeoutMs: 10_000,
+      /** The sandbox provider: minutes a disbursement stays PENDING, and hours after completing that a bounce comes. */
+      sandbox: { settleMinutes: 5, bounceAfterHours: 24 },
     },
     remittance: {
       /** A delivered COD parcel not remitted this many days after delivery is listed as overdue. */
       overdueDays: 7,
       /** Largest remittance report accepted, bytes. */
       maxReportBytes: 10 * 1024 * 1024,
+      /**
+       * The overdue list walks delivered COD parcels (oldest first) this many at a time, at most
+       * `overdueScanSteps` times per request, then answers with a cursor to go on from.
+       */
+      overdueScanPage: 500,
+      overdueScanSteps: 20,
     },
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */

@@ -254,6 +254,15 @@ export class EnvSchema {
   @IsOptional() @IsString() IDEXPRESS_APP_ID?: string;
   @IsOptional() @IsString() IDEXPRESS_SECRET_KEY?: string;
 
+  /**
+   * The disbursement provider (Xendit's API shape) payouts are sent through, and its secret key (basic
+   * auth). Both or neither: unset, payouts go to the built-in sandbox provider.
+   */
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  PAYOUT_PROVIDER_URL?: string;
+  @IsOptional() @IsString() @MinLength(8) PAYOUT_SECRET_KEY?: string;
+
   /** Shared token couriers without a signing scheme send with their pushes (JNE, SAP, ID Express). */
   @IsOptional() @IsString() @MinLength(16) COURIER_WEBHOOK_TOKEN?: string;
 }

@@ -73,6 +73,10 @@ export class AppConfig {
     /** Deliveries in flight per seller across all instances. */
     perSellerConcurrency: number;
   };
+  readonly payouts!: {
+    /** The disbursement provider; null: the built-in sandbox provider (started in-process). */
+    provider: { url: string; secretKey: string } | null;
+  };
   readonly business!: BusinessDefaults;
 }
 
@@ -160,6 +164,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'SANDBOX_OPERATOR_TOKEN',
     'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
     'WEBHOOK_DNS_SERVERS',
+    'PAYOUT_PROVIDER_URL',
+    'PAYOUT_SECRET_KEY',
     ...courierVars,
   ]) {
     const v = merged[name];
@@ -191,6 +197,14 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         ? Object.fromEntries([...names, ...optional].map((n) => [n, raw[n]]))
         : null;
   }
+  const payoutVars = ['PAYOUT_PROVIDER_URL', 'PAYOUT_SECRET_KEY'] as const;
+  const payoutGiven = payoutVars.filter((n) => raw[n] !== undefined);
+  if (payoutGiven.length === 1)
+    for (const n of payoutVars.filter((x) => raw[x] === undefined))
+      problems.push({
+        name: n,
+        message: `is required with ${payoutGiven[0]} (set both for a real provider, or neither for the sandbox)`,
+      });
   if (problems.length) throw new ConfigError(problems);
 
   const config: AppConfig = Object.assign(Object.create(AppConfig.prototype) as AppConfig, {
@@ -241,6 +255,12 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
       concurrency: parsed.WEBHOOK_CONCURRENCY,
       perSellerConcurrency: parsed.WEBHOOK_CONCURRENCY_PER_SELLER,
+    },
+    payouts: {
+      provider:
+        parsed.PAYOUT_PROVIDER_URL && parsed.PAYOUT_SECRET_KEY
+          ? { url: parsed.PAYOUT_PROVIDER_URL, secretKey: parsed.PAYOUT_SECRET_KEY }
+          : null,
     },
     business: structuredClone(defaults),
   });

@@ -49,9 +49,6 @@ export class Ledger1795472000000 implements MigrationInterface {
         CONSTRAINT uq_ledger_transactions_key UNIQUE (key),
         CONSTRAINT fk_ledger_transactions_seller FOREIGN KEY (seller_id) REFERENCES sellers(id)
       )`);
-    await q.query(
-      'CREATE INDEX idx_ledger_transactions_seller ON ledger_transactions (seller_id, at) WHERE seller_id IS NOT NULL',
-    );
     await q.query(`
       CREATE TABLE ledger_entries (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -66,7 +63,6 @@ export class Ledger1795472000000 implements MigrationInterface {
         CONSTRAINT chk_ledger_entries_amount CHECK (amount <> 0)
       )`);
     await q.query('CREATE INDEX idx_ledger_entries_transaction ON ledger_entries (transaction_id)');
-    await q.query('CREATE INDEX idx_ledger_entries_account ON ledger_entries (account_code, id)');
     await q.query(
       'CREATE INDEX idx_ledger_entries_seller ON ledger_entries (seller_id, id) WHERE seller_id IS NOT NULL',
     );
@@ -95,6 +91,22 @@ export class Ledger1795472000000 implements MigrationInterface {
         RAISE EXCEPTION 'ledger % are immutable: post a correcting transaction instead', TG_TABLE_NAME
           USING ERRCODE = 'restrict_violation';
       END $$`);
+    // Entries are written a transaction at a time (one statement): each statement's entries must leave
+    // every transaction they touch balanced, with at least two entries.
+    await q.query(`
+      CREATE FUNCTION ledger_balanced() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE bad uuid;
+      BEGIN
+        SELECT transaction_id INTO bad FROM new_entries GROUP BY transaction_id
+         HAVING sum(amount) <> 0 OR count(*) < 2 LIMIT 1;
+        IF bad IS NOT NULL THEN
+          RAISE EXCEPTION 'ledger transaction % does not balance', bad USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE TRIGGER trg_ledger_entries_balanced AFTER INSERT ON ledger_entries
+        REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION ledger_balanced()`);
     for (const table of ['ledger_transactions', 'ledger_entries']) {
       await q.query(
         `CREATE TRIGGER trg_${table}_immutable BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION ledger_immutable()`,
@@ -112,5 +124,6 @@ export class Ledger1795472000000 implements MigrationInterface {
     await q.query('DROP TABLE ledger_accounts');
     await q.query('DROP FUNCTION ledger_immutable()');
     await q.query('DROP FUNCTION ledger_not_negative()');
+    await q.query('DROP FUNCTION ledger_balanced()');
   }
 }

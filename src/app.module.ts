@@ -12,10 +12,12 @@ import { InvoicingModule } from './invoicing/invoicing.module';
 import { LedgerModule } from './ledger/ledger.module';
 import { JobsModule } from './operations/jobs/jobs.module';
 import { OperationsModule } from './operations/operations.module';
+import { RemittancesModule } from './remittances/remittances.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SellersModule } from './sellers/sellers.module';
 import { ShipmentsModule } from './shipments/shipments.module';
 import { TrackingModule } from './tracking/tracking.module';
+import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +42,8 @@ export class AppModule {
         LedgerModule,
         TrackingModule,
         InvoicingModule,
+        RemittancesModule,
+        WithdrawalsModule.forRoot(config),
         JobsModule.forRoot(config),
       ],
     };

@@ -33,6 +33,18 @@ export class Transactions {
   }
 
   /**
+   * Runs reads against one snapshot of the database (REPEATABLE READ), so figures read by several
+   * statements agree with each other without locking anything. Joins an open transaction instead.
+   */
+  snapshot<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const open = this.current.getStore();
+    if (open) return fn(open);
+    return this.dataSource.transaction('REPEATABLE READ', (manager) =>
+      this.current.run(manager, () => fn(manager)),
+    );
+  }
+
+  /**
    * State that work inside the open transaction accumulates under `owner`, flushed once just before the
    * transaction commits (counters added in one sorted pass, say, so hot rows stay locked for moments
    * rather than for the whole transaction). Null outside a transaction: the caller writes at once.

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { type Rupiah } from 'src/common/money';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import {
   type AccountKind,
@@ -69,7 +70,9 @@ export class LedgerRepository {
   async insert(p: Posting): Promise<string | null> {
     const id = randomUUID();
     const sorted = [...p.entries].sort((a, b) => (a.account.code < b.account.code ? -1 : 1));
-    const rows: { id: string }[] = await this.tx.manager.query(
+    const rows = await queryPrepared<{ id: string }>(
+      this.tx.manager,
+      'ledger_post',
       `WITH t AS (
          INSERT INTO ledger_transactions (id, key, type, seller_id, reference, at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING id, at

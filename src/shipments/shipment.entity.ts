@@ -11,6 +11,8 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
 @Index('idx_shipments_seller_ended', ['sellerId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
 @Index('idx_shipments_ended', ['endedAt', 'sellerId'], { where: 'ended_at IS NOT NULL' })
+// Delivered COD parcels by delivery time: the remittance reconciliation's "not remitted after N days".
+@Index('idx_shipments_cod_delivered', ['endedAt', 'id'], { where: "status = 'delivered' AND cod_collected" })
 @Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;

@@ -3,6 +3,7 @@ import { ParcelOwnership } from 'src/couriers/parcel-ownership';
 import { ScoringModule } from 'src/scoring/scoring.module';
 import { SellersModule } from 'src/sellers/sellers.module';
 import { BulkImportService } from './bulk-import/bulk-import.service';
+import { CodDeliveries } from './cod-deliveries.service';
 import { ParcelOwnershipRepository } from './parcel-ownership.repository';
 import { PickupJob } from './pickup.job';
 import { PickupWatch } from './pickup-watch.service';
@@ -32,9 +33,17 @@ import { TrackedShipments } from './tracked-shipments.service';
     PickupWatch,
     ShipmentStateMachine,
     TrackedShipments,
+    CodDeliveries,
     // The sandbox finds it by this token (couriers may not import shipments).
     { provide: ParcelOwnership, useClass: ParcelOwnershipRepository },
   ],
-  exports: [ShipmentsService, PickupService, ShipmentStateMachine, TrackedShipments, PickupWatch],
+  exports: [
+    ShipmentsService,
+    PickupService,
+    ShipmentStateMachine,
+    TrackedShipments,
+    PickupWatch,
+    CodDeliveries,
+  ],
 })
 export class ShipmentsModule {}

@@ -15,6 +15,17 @@ export interface TransitionAlong {
   gate: string;
 }
 
+/** A parcel as COD remittance sees it. */
+export interface CodParcelRow {
+  id: string;
+  courier: string;
+  awb: string;
+  status: ShipmentStatus;
+  cod_amount: string;
+  cod_collected: boolean;
+  ended_at: Date | null;
+}
+
 /** A moved shipment as the transition statement returns it: what its consequences need. */
 export interface TransitionRow {
   id: string;
@@ -214,6 +225,56 @@ export class ShipmentsRepository {
     return this.tx.manager.query<{ id: string; awb: string }[]>(
       'SELECT id, awb FROM shipments WHERE courier = $1 AND awb = ANY($2::text[])',
       [courier, awbs],
+    );
+  }
+
+  /** The parcels these airway bills name at the courier, with what settling their COD cash needs. */
+  async codParcelsByAwb(courier: string, awbs: string[]): Promise<CodParcelRow[]> {
+    return this.tx.manager.query<CodParcelRow[]>(
+      `SELECT id, courier, awb, status, cod_amount, cod_collected, ended_at FROM shipments
+        WHERE courier = $1 AND awb = ANY($2::text[])`,
+      [courier, awbs],
+    );
+  }
+
+  /**
+   * Delivered COD parcels (the COD cash taken) that ended before `before`, oldest first by (ended_at, id)
+   * after the keyset position `after`: a walk along idx_shipments_cod_delivered.
+   */
+  async codDeliveredPage(q: {
+    before: Date;
+    courier: string | null;
+    after: { endedAt: Date; id: string } | null;
+    limit: number;
+  }): Promise<CodParcelRow[]> {
+    const params: unknown[] = [q.before, q.limit];
+    let where = '';
+    if (q.after) {
+      params.push(q.after.endedAt, q.after.id);
+      where += ` AND (ended_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    }
+    if (q.courier) {
+      params.push(q.courier);
+      where += ` AND courier = $${params.length}`;
+    }
+    return this.tx.manager.query<CodParcelRow[]>(
+      `SELECT id, courier, awb, status, cod_amount, cod_collected, ended_at FROM shipments
+        WHERE status = 'delivered' AND cod_collected AND ended_at < $1${where}
+        ORDER BY ended_at, id LIMIT $2`,
+      params,
+    );
+  }
+
+  /** Per courier: how many delivered COD parcels ended before `before`, and their COD (rupiah). */
+  async codDeliveredTotals(
+    before: Date,
+    courier: string | null,
+  ): Promise<{ courier: string; count: number; amount: string }[]> {
+    return this.tx.manager.query(
+      `SELECT courier, count(*)::int AS count, coalesce(sum(cod_amount), 0)::text AS amount FROM shipments
+        WHERE status = 'delivered' AND cod_collected AND ended_at < $1 AND ($2::text IS NULL OR courier = $2)
+        GROUP BY courier`,
+      [before, courier],
     );
   }
 

@@ -6,6 +6,7 @@ import { AlertsController } from './alerts.controller';
 import { AlertsSweepJob } from './alerts-sweep.job';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
+import { CodCreditPosting } from './cod-credit-posting';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
 import { ShipmentActionsController } from './shipment-actions.controller';
@@ -28,6 +29,7 @@ import { MonitoringService } from './monitoring.service';
   providers: [
     TrackingEventsRepository,
     TrackingService,
+    CodCreditPosting,
     TrackingPoller,
     TrackingPollJob,
     TrackingInboxJob,
@@ -41,6 +43,6 @@ import { MonitoringService } from './monitoring.service';
     ShipmentActionsRepository,
     ShipmentActionsRetryJob,
   ],
-  exports: [TrackingService, AlertsService],
+  exports: [TrackingService, AlertsService, CodCreditPosting],
 })
 export class TrackingModule {}

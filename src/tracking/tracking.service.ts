@@ -4,14 +4,13 @@ import { randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
-import { Accounts } from 'src/ledger/ledger-accounts';
-import { LedgerService } from 'src/ledger/ledger.service';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { ShipmentFacts, TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { CodCreditPosting } from './cod-credit-posting';
 import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { evaluateRisk, type RiskFinding } from './risk-rules';
@@ -55,7 +54,7 @@ export class TrackingService {
     private readonly pickupWatch: PickupWatch,
     private readonly alerts: AlertsService,
     private readonly notifications: SellerNotifications,
-    private readonly ledger: LedgerService,
+    private readonly codCredit: CodCreditPosting,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -268,38 +267,12 @@ export class TrackingService {
         set,
       });
       if (!moved) break;
-      if (set.codCollected) await this.creditCod(s, step.event, now);
+      if (set.codCollected)
+        await this.codCredit.post({ ...s, courier: s.courier! }, step.event.occurredAt, now);
       status = step.to;
       moves += 1;
     }
     return { now: status, moves };
-  }
-
-  /**
-   * The COD cash the courier took for a delivered parcel: owed to the seller (`pending` until the hold
-   * ends, then `available`), owed to Kirim by the courier. Posted once per shipment, with the move.
-   */
-  private async creditCod(s: TrackedShipment, event: StoredEvent, now: Date): Promise<void> {
-    const holdMs = this.config.business.money.codHoldDays * 86_400_000;
-    await this.ledger.post({
-      key: `cod-credit:${s.id}`,
-      type: 'cod_credit',
-      at: now,
-      sellerId: s.sellerId,
-      reference: s.awb,
-      entries: [
-        { account: Accounts.courierCodReceivable(s.courier!), debit: s.codAmount },
-        { account: Accounts.seller(s.sellerId, 'pending'), credit: s.codAmount },
-      ],
-      holds: [
-        {
-          from: Accounts.seller(s.sellerId, 'pending'),
-          to: Accounts.seller(s.sellerId, 'available'),
-          amount: s.codAmount,
-          releaseAt: new Date(Math.max(event.occurredAt.getTime() + holdMs, now.getTime())),
-        },
-      ],
-    });
   }
 
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {

@@ -8,6 +8,7 @@ import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
 import { invoiceExport } from './benchmarks/invoice-export';
 import { invoicing } from './benchmarks/invoicing';
+import { ledger } from './benchmarks/ledger';
 import { pickups } from './benchmarks/pickups';
 import { quotes } from './benchmarks/quotes';
 import { ranking } from './benchmarks/ranking';
@@ -42,6 +43,7 @@ const BENCHMARKS: Benchmark[] = [
   trackingClaim,
   invoicing,
   invoiceExport,
+  ledger,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);

@@ -11,6 +11,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Transactions } from 'src/database/transaction';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
 import { runBuilt } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
@@ -80,6 +83,41 @@ describe('the command line, as a process', () => {
     expect(await ok.exited).toBe(0);
     expect(await usersNamed('ops.admin@kirim.id')).toBe(1);
   }, 60_000);
+
+  it('ledger:verify prints the trial balance, exits 0 when the ledger verifies and 1 naming a mismatch', async () => {
+    const seller = (
+      await t.http().post('/v1/auth/signup').send({
+        sellerName: 'Toko Buku',
+        email: 'ledger-cli@example.id',
+        password: 'long enough password',
+      })
+    ).body.seller.id as string;
+    await t.app.get(Transactions).run(() =>
+      t.app.get(LedgerService).post({
+        key: 'cli-test:credit',
+        type: 'cod_credit',
+        at: new Date(),
+        sellerId: seller,
+        entries: [
+          { account: Accounts.courierCodReceivable('jne'), debit: 1_234_567 },
+          { account: Accounts.seller(seller, 'pending'), credit: 1_234_567 },
+        ],
+      }),
+    );
+    const ok = runBuilt('cli', env(), ['ledger:verify']);
+    expect(await ok.exited).toBe(0);
+    expect(ok.stdout()).toMatch(/platform:courier_cod_receivable:jne\s+1\.234\.567\s+0\s+1\.234\.567/);
+    expect(ok.stdout()).toMatch(/seller:\*:pending \(1 accounts\)\s+0\s+1\.234\.567\s+1\.234\.567/);
+    expect(ok.stdout()).toContain('ledger verified: OK');
+
+    const code = Accounts.seller(seller, 'pending').code;
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE code = $1', [code]);
+    const bad = runBuilt('cli', env(), ['ledger:verify', '--all']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stdout()).toContain(`MISMATCH ${code}: cached balance 1234568, entries say 1234567`);
+    expect(bad.stdout()).toContain('ledger verification FAILED');
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance - 1 WHERE code = $1', [code]);
+  });
 
   it('names an unknown command and exits non-zero; help exits 0', async () => {
     const unknown = runBuilt('cli', env(), ['users:delete', '--email', 'x@kirim.id']);

@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { snapshotTables } from '../support/db-snapshot';
+import { creditAvailable } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import {
   createAddress,
@@ -154,7 +155,17 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
     const webhookDelivery = (deliveries.body.items as { id: string; eventId: string }[]).find(
       (d) => d.eventId === eventId,
     )!.id;
+    // A withdrawal waiting for finance (above the auto-approval limit), to spoil its routes with.
+    await creditAvailable(t, seller.sellerId, 3_000_000);
+    const withdrawal = (
+      await http
+        .post('/v1/withdrawals')
+        .set(seller.auth)
+        .send({ amount: 2_000_000, bankAccountId: bank })
+        .expect(201)
+    ).body.id;
     ids = {
+      withdrawal,
       address: origin,
       shipment: shipmentId,
       apiKey,

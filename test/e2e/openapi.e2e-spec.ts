@@ -102,6 +102,9 @@ describe('the OpenAPI document is right for a generated client', () => {
       expect.arrayContaining(['404', '409']),
     );
     expect(statuses('POST /v1/settings/webhook/test')).toEqual(expect.arrayContaining(['422']));
+    expect(statuses('POST /v1/withdrawals')).toEqual(expect.arrayContaining(['404', '409', '422']));
+    expect(statuses('POST /v1/finance/withdrawals/{id}/approve')).toEqual(expect.arrayContaining(['409']));
+    expect(statuses('POST /v1/finance/withdrawals/{id}/reject')).toEqual(expect.arrayContaining(['409']));
   });
 
   it('tells a seller how to verify a webhook’s signature', () => {
@@ -127,11 +130,13 @@ describe('the OpenAPI document is right for a generated client', () => {
         'POST /v1/addresses',
         'POST /v1/api-keys',
         'POST /v1/bank-accounts',
+        'POST /v1/finance/remittances',
         'POST /v1/pickups',
         'POST /v1/shipments',
         'POST /v1/shipments/bulk',
         'POST /v1/shipments/{id}/actions',
         'POST /v1/users',
+        'POST /v1/withdrawals',
       ].sort(),
     );
   });

@@ -1,9 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { Role } from 'src/common/auth/principal';
 import { validAddress, validBankAccount } from '../support/factories/sellers';
 
 /** What a seller owns and can be asked for by id. */
 export type Resource =
-  'address' | 'bankAccount' | 'apiKey' | 'user' | 'shipment' | 'alert' | 'webhookDelivery' | 'invoice';
+  | 'address'
+  | 'bankAccount'
+  | 'apiKey'
+  | 'user'
+  | 'shipment'
+  | 'alert'
+  | 'webhookDelivery'
+  | 'withdrawal'
+  | 'invoice';
 
 export interface RouteCase {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -257,6 +266,82 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 200,
   },
+  // Not seller data: finance's view of couriers' remittances (remittances.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/finance/remittances',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 400,
+  },
+  { method: 'get', path: '/v1/finance/remittances', access: FINANCE, isolation: 'none', allowedStatus: 200 },
+  { method: 'get', path: '/v1/finance/remittances/{id}', access: FINANCE, isolation: 'none' },
+  {
+    method: 'get',
+    path: '/v1/finance/reconciliation',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
+  // A courier's remittance report from the simulated world: an operator control, like faults.
+  {
+    method: 'get',
+    path: '/sandbox/couriers/{code}/remittance',
+    access: ADMIN,
+    isolation: 'none',
+    allowedStatus: 400,
+  },
+  { method: 'get', path: '/v1/balance', access: SELLER, isolation: 'none', allowedStatus: 200 }, // the caller's own (withdrawals.e2e-spec.ts)
+  // Needs money and the caller's own bank account: another seller's account → 404 (withdrawals.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/withdrawals',
+    access: OWNER,
+    isolation: 'none',
+    body: () => ({ amount: 50_000, bankAccountId: randomUUID() }),
+    allowedStatus: 404,
+  },
+  {
+    method: 'get',
+    path: '/v1/withdrawals',
+    access: SELLER,
+    isolation: 'list',
+    resource: 'withdrawal',
+    allowedStatus: 200,
+  },
+  { method: 'get', path: '/v1/withdrawals/{id}', access: SELLER, isolation: 'by-id', resource: 'withdrawal' },
+  {
+    method: 'get',
+    path: '/v1/finance/withdrawals',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
+  // Any seller's withdrawal, by finance: the resource names what the fuzzer spoils the route with.
+  {
+    method: 'post',
+    path: '/v1/finance/withdrawals/{id}/approve',
+    access: FINANCE,
+    isolation: 'none',
+    resource: 'withdrawal',
+  },
+  {
+    method: 'post',
+    path: '/v1/finance/withdrawals/{id}/reject',
+    access: FINANCE,
+    isolation: 'none',
+    resource: 'withdrawal',
+    body: () => ({ reason: 'Nama rekening tidak sesuai' }),
+  },
+  // While payouts go to the sandbox provider (no PAYOUT_PROVIDER_URL): its faults, an operator control.
+  {
+    method: 'post',
+    path: '/sandbox/payouts/faults',
+    access: ADMIN,
+    isolation: 'none',
+    body: () => ({}),
+    allowedStatus: 200,
+  },
   {
     method: 'get',
     path: '/v1/invoices',
@@ -306,6 +391,7 @@ export const LIST_OF: Record<Resource, string> = {
   alert: '/v1/alerts',
   webhookDelivery: '/v1/webhook-deliveries',
   invoice: '/v1/invoices',
+  withdrawal: '/v1/withdrawals',
 };
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);

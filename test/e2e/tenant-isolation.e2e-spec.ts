@@ -8,9 +8,9 @@ import { AppConfig } from 'config';
 import { periodContaining } from 'src/invoicing/invoice-period';
 import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { moveEnd } from '../support/factories/invoices';
-import { endPinned } from '../support/factories/money';
-import { createOperator } from '../support/factories/operators';
+import { addBankAccount, creditAvailable, endPinned } from '../support/factories/money';
 import { PINNED } from '../support/factories/tracked';
+import { createOperator } from '../support/factories/operators';
 import {
   addSellerUser,
   createAddress,
@@ -40,6 +40,7 @@ function allowedStatus(route: RouteCase): number {
 /** Where seller A reads one item back whole: its GET by id where there is one, else its list. */
 const ITEM_OF: Partial<Record<Resource, string>> = {
   address: '/v1/addresses/{id}',
+  withdrawal: '/v1/withdrawals/{id}',
   shipment: '/v1/shipments/{id}',
   invoice: '/v1/invoices/{id}',
 };
@@ -122,6 +123,13 @@ describe('tenant isolation and permissions, for every route', () => {
           .run(() => t.app.get(SellerNotifications).enqueue(a.sellerId, 'shipment.status_changed', {}));
         const list = await http.get('/v1/webhook-deliveries?limit=500').set(a.auth).expect(200);
         return (list.body.items as { id: string; eventId: string }[]).find((d) => d.eventId === eventId)!.id;
+      },
+      withdrawal: async () => {
+        await creditAvailable(t, a.sellerId, 100_000);
+        const bankAccountId = await addBankAccount(http, a);
+        return (
+          await http.post('/v1/withdrawals').set(a.auth).send({ amount: 50_000, bankAccountId }).expect(201)
+        ).body.id;
       },
     };
   });

@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from 'src/common/auth/principal';
 import { Clock, MovableClock } from 'src/common/clock';
-import { InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
+import { InvalidStateError, NotFoundError, ValidationFailedError } from 'src/common/errors/app-error';
 import { COURIER_CODES, type CourierCode } from '../courier-adapter';
 import { ParcelOwnership } from '../parcel-ownership';
 import { SandboxFaults } from './sandbox-faults';
 import { SandboxRepository } from './sandbox.repository';
 import { SandboxWorld } from './sandbox-world.service';
-import type { AdvanceDto, FaultsDto, SandboxParcelDto } from './sandbox.dto';
+import type { AdvanceDto, FaultsDto, RemittanceReportQueryDto, SandboxParcelDto } from './sandbox.dto';
+import { type Discrepancies, remittanceReport } from './sandbox-remittance';
 import type { Faults } from './sandbox.repository';
 import { isPickedUp, PICKUP_SCRIPTS, type PlanStep, type Script } from './world';
 import { CourierSandboxes } from './sandboxes';
@@ -42,11 +43,40 @@ export class SandboxControl {
 
   /** @throws NotFoundError SANDBOX_COURIER_NOT_FOUND when the courier is unknown or has real credentials. */
   async setFaults(code: string, dto: FaultsDto): Promise<Faults> {
+    this.sandboxCourier(code);
+    const current = await this.faults.for(code as CourierCode);
+    return this.faults.set(code as CourierCode, { ...current, ...dto });
+  }
+
+  private sandboxCourier(code: string): CourierCode {
     if (!COURIER_CODES.includes(code as CourierCode) || !this.sandboxes.get(code as CourierCode)) {
       throw new NotFoundError('SANDBOX_COURIER_NOT_FOUND', `No sandbox courier ${code}`);
     }
-    const current = await this.faults.for(code as CourierCode);
-    return this.faults.set(code as CourierCode, { ...current, ...dto });
+    return code as CourierCode;
+  }
+
+  /**
+   * The courier's COD remittance report (CSV in its own wording) for parcels delivered in [from, to) by the
+   * service clock's now; with `discrepancies` (not `false`), seeded mistakes, named in `discrepancies`.
+   * @throws NotFoundError SANDBOX_COURIER_NOT_FOUND
+   * @throws ValidationFailedError when `to` is not after `from` or the window is over 366 days
+   */
+  async remittanceReport(
+    code: string,
+    q: RemittanceReportQueryDto,
+  ): Promise<{ csv: string; discrepancies: Discrepancies | null }> {
+    const courier = this.sandboxCourier(code);
+    const bound = (text: string) => new Date(text.length === 10 ? `${text}T00:00:00+07:00` : text);
+    const [from, to] = [bound(q.from), bound(q.to)];
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from)
+      throw new ValidationFailedError([
+        { field: 'to', message: 'must be a real date or instant after from' },
+      ]);
+    if (to.getTime() - from.getTime() > 366 * 86_400_000)
+      throw new ValidationFailedError([{ field: 'to', message: 'is more than 366 days after from' }]);
+    const parcels = await this.repository.deliveredCod(courier, from, to, this.clock.now());
+    const seed = q.discrepancies && q.discrepancies !== 'false' ? q.discrepancies : null;
+    return remittanceReport(courier, parcels, { from, to }, this.world.seed, seed);
   }
 
   /** The parcel, if `caller` may drive it: another seller's parcel is not found, like an unknown one. */

@@ -88,6 +88,11 @@ export class SandboxWorld {
     return this.clock.now();
   }
 
+  /** The world's seed: every journey (and report) it plans follows from it. */
+  get seed(): string {
+    return this.config.couriers.sandboxSeed;
+  }
+
   services(courier: CourierCode): CourierServiceInfo[] {
     return this.config.business.couriers.catalogue[courier].services;
   }

@@ -1,8 +1,18 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, SandboxOperatorAllowed, SELLER_ROLES } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
-import { AdvanceDto, ClockDto, ClockDtoOut, FaultsDto, SandboxParcelDto, ScriptDto } from './sandbox.dto';
+import {
+  AdvanceDto,
+  ClockDto,
+  ClockDtoOut,
+  FaultsDto,
+  RemittanceReportQueryDto,
+  SandboxParcelDto,
+  ScriptDto,
+} from './sandbox.dto';
+import { discrepancyHeader } from './sandbox-remittance';
 import { SandboxControl } from './sandbox-control.service';
 
 /**
@@ -27,6 +37,37 @@ export class SandboxController {
   @ApiOperation({ summary: 'Make a sandbox courier slow, unanswering or failing (operators)' })
   faults(@Param('code') code: string, @Body() body: FaultsDto) {
     return this.control.setFaults(code, body);
+  }
+
+  @Get('couriers/:code/remittance')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'The courier’s COD remittance report (CSV, in its own wording) for parcels delivered in [from, to)',
+    description:
+      'Remitted 1–3 days after delivery. With `discrepancies`, seeded mistakes named in the ' +
+      '`X-Sandbox-Discrepancies` header (`missing=…;wrong_amount=…;duplicate=…;unknown=…`).',
+  })
+  @ApiOkResponse({
+    description: 'CSV: a header row, then one line per parcel',
+    content: { 'text/csv': { schema: { type: 'string' } } },
+    headers: {
+      'X-Sandbox-Discrepancies': {
+        description: 'With `discrepancies`: the AWBs got wrong on purpose',
+        schema: { type: 'string', example: 'missing=88…;wrong_amount=88…;duplicate=88…;unknown=889…' },
+      },
+    },
+  })
+  async remittance(
+    @Param('code') code: string,
+    @Query() q: RemittanceReportQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const report = await this.control.remittanceReport(code, q);
+    void reply.header('content-type', 'text/csv; charset=utf-8');
+    if (report.discrepancies)
+      void reply.header('x-sandbox-discrepancies', discrepancyHeader(report.discrepancies));
+    return report.csv;
   }
 
   @Post('parcels/:awb/advance')

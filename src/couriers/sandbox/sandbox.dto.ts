@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { COURIER_REASONS, type CourierReason } from '../courier-adapter';
 import { Optional } from 'src/common/validators';
 import { SCRIPTS, type Script } from './world';
@@ -79,4 +79,35 @@ export class SandboxParcelDto {
       'What has happened so far, in the world’s terms (the courier reports it in its own vocabulary)',
   })
   steps!: { at: string; status: string; reason?: string; location: string }[];
+}
+
+const DAY_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export class RemittanceReportQueryDto {
+  @ApiProperty({
+    example: '2026-11-23',
+    description: 'Parcels delivered at or after: a date (00:00 Asia/Jakarta) or an ISO 8601 instant',
+  })
+  @IsString()
+  @Matches(DAY_OR_INSTANT, { message: 'from must be YYYY-MM-DD or an ISO 8601 instant with an offset' })
+  from!: string;
+
+  @ApiProperty({ example: '2026-11-30', description: 'Parcels delivered before (a date or an instant)' })
+  @IsString()
+  @Matches(DAY_OR_INSTANT, { message: 'to must be YYYY-MM-DD or an ISO 8601 instant with an offset' })
+  to!: string;
+
+  @ApiPropertyOptional({
+    example: 'true',
+    description:
+      'Add seeded mistakes: one AWB left out, one amount changed, one line repeated, one unknown AWB ' +
+      '(`true`, or any word as a further seed); said in the X-Sandbox-Discrepancies header',
+  })
+  @Optional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9_-]+$/, {
+    message: 'discrepancies must be true, false or a word (letters, digits, _ and -)',
+  })
+  discrepancies?: string;
 }

@@ -176,6 +176,34 @@ export class SandboxRepository {
     });
   }
 
+  /**
+   * The courier's COD parcels first delivered (cash taken) in [from, to) and by `now`, in delivery order. Plan
+   * times are ISO strings in UTC, so they compare as text. A scan of the courier's parcels: the sandbox world
+   * is small.
+   */
+  async deliveredCod(
+    courier: CourierCode,
+    from: Date,
+    to: Date,
+    now: Date,
+  ): Promise<{ awb: string; codAmount: number; deliveredAt: Date }[]> {
+    const rows = await this.dataSource.query<{ awb: string; cod_amount: string; delivered_at: string }[]>(
+      `SELECT awb, cod_amount, delivered_at FROM (
+         SELECT p.awb, p.cod_amount,
+                (SELECT min(s->>'at') FROM jsonb_array_elements(p.plan) s
+                  WHERE s->>'status' = 'delivered' AND coalesce((s->>'codCollected')::boolean, true)) AS delivered_at
+           FROM sandbox.parcels p WHERE p.courier = $1 AND p.cod_amount > 0) d
+        WHERE delivered_at >= $2 AND delivered_at < $3 AND delivered_at <= $4
+        ORDER BY delivered_at, awb`,
+      [courier, from.toISOString(), to.toISOString(), now.toISOString()],
+    );
+    return rows.map((r) => ({
+      awb: r.awb,
+      codAmount: Number(r.cod_amount),
+      deliveredAt: new Date(r.delivered_at),
+    }));
+  }
+
   async faults(): Promise<Map<CourierCode, Faults>> {
     const rows = await this.dataSource.query<
       { courier: CourierCode; error_rate: number; timeout_rate: number; latency_ms: number }[]

@@ -25,6 +25,7 @@ const KIRIM_TABLES = [
   'shipments',
   'users',
   'webhook_deliveries',
+  'withdrawals',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {

@@ -71,4 +71,16 @@ describe('Transactions', () => {
     ).toBeNull();
     expect(tx.active).toBe(false);
   });
+
+  it('reads one snapshot: a change committed meanwhile is not seen by the later statements', async () => {
+    await ds.query(`INSERT INTO counters VALUES ('snap', 1) ON CONFLICT (name) DO UPDATE SET n = 1`);
+    const seen = await tx.snapshot(async (m) => {
+      const first = (await m.query(`SELECT n FROM counters WHERE name = 'snap'`))[0].n as number;
+      await ds.query(`UPDATE counters SET n = 2 WHERE name = 'snap'`); // another connection, committed
+      const second = (await tx.manager.query(`SELECT n FROM counters WHERE name = 'snap'`))[0].n as number;
+      return [first, second];
+    });
+    expect(seen).toEqual([1, 1]);
+    expect(await count('snap')).toBe(2);
+  });
 });

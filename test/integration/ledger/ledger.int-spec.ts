@@ -133,6 +133,17 @@ describe('LedgerService (real PostgreSQL)', () => {
       await expect(t.dataSource.query(sql, sql.includes('$1') ? ['x'] : [])).rejects.toThrow(/immutable/);
   });
 
+  it('refuses unbalanced entries written around the service, in the database itself', async () => {
+    const [{ id }] = await t.dataSource.query<{ id: string }[]>('SELECT id FROM ledger_transactions LIMIT 1');
+    await expect(
+      t.dataSource.query(
+        `INSERT INTO ledger_entries (transaction_id, account_code, seller_id, amount, balance_after, at)
+         VALUES ($1, $2, NULL, 5, 0, now())`,
+        [id, jne.code],
+      ),
+    ).rejects.toThrow(/does not balance/);
+  });
+
   it('serializes concurrent debits of one account: exactly the affordable ones succeed', async () => {
     const hot = (await signupSeller(t.http())).sellerId;
     const acct = Accounts.seller(hot, 'available');

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type supertest from 'supertest';
 import type { CourierCode } from 'src/couriers/courier-adapter';
+import { Transactions } from 'src/database/transaction';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import type { TestApp } from '../test-app';
-import type { TestSeller } from './sellers';
+import { type TestSeller, validBankAccount } from './sellers';
 import { bookPinned } from './tracked';
 
 export interface EndedShipment {
@@ -48,4 +52,35 @@ export async function endPinned(
   }
   if (!statuses.every((s) => s === to)) throw new Error(`not all ${to}: ${statuses.join(', ')}`);
   return booked.map((b, i) => ({ id: b.id, awb: b.awb, courier: b.courier, status: statuses[i] }));
+}
+
+/**
+ * Makes `amount` rupiah available to the seller at once, posted through the ledger as a released COD credit
+ * would leave it (debit a courier's COD receivable, credit the seller's available) under a unique key: a
+ * shortcut for tests about spending money, where how it arrived does not matter (endPinned is the real path).
+ */
+export async function creditAvailable(t: TestApp, sellerId: string, amount: number): Promise<void> {
+  await t.app.get(Transactions).run(() =>
+    t.app.get(LedgerService).post({
+      key: `test-credit:${randomUUID()}`,
+      type: 'cod_credit',
+      at: t.clock.now(),
+      sellerId,
+      entries: [
+        { account: Accounts.courierCodReceivable('jne'), debit: amount },
+        { account: Accounts.seller(sellerId, 'available'), credit: amount },
+      ],
+    }),
+  );
+}
+
+/** Registers a bank account for the seller (owner) over HTTP and returns its id. */
+export async function addBankAccount(http: supertest.Agent, seller: TestSeller): Promise<string> {
+  const number = String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999));
+  const res = await http
+    .post('/v1/bank-accounts')
+    .set(seller.auth)
+    .send(validBankAccount(number))
+    .expect(201);
+  return (res.body as { id: string }).id;
 }

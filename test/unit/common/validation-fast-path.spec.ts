@@ -18,6 +18,7 @@ import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreatePickupDto } from 'src/shipments/pickups.dto';
 import { CreateShipmentDto } from 'src/shipments/shipments.dto';
 import { CreateShipmentActionDto } from 'src/tracking/shipment-actions.dto';
+import { CreateWithdrawalDto, PayoutFaultsDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
 import { validAddress, validBankAccount, validShipment } from '../../support/factories/sellers';
 
 type Dto = new () => object;
@@ -72,6 +73,9 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [ClockDto, { advanceHours: 1.5 }],
   [RunJobDto, { asOf: '2026-11-24T10:00:00Z' }],
   [RunInvoicingDto, { asOf: '2026-12-21T00:00:00+07:00' }],
+  [CreateWithdrawalDto, { amount: 500_000, bankAccountId: ID }],
+  [RejectWithdrawalDto, { reason: '  Nama rekening tidak sesuai  ' }],
+  [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, bounceRate: 0.1, latencyMs: 250 }],
   [
     UpdateSettingsDto,
     { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true },

@@ -205,3 +205,27 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
     expect(c.couriers.sandboxOperatorToken).toBe('o'.repeat(32));
   });
 });
+
+describe('the payout provider', () => {
+  it('pays through the built-in sandbox provider when none is configured', () => {
+    expect(loadConfig({}, {}).payouts.provider).toBeNull();
+  });
+
+  it('takes both the provider URL and its secret key, and names the one missing', () => {
+    const c = loadConfig(
+      { PAYOUT_PROVIDER_URL: 'https://api.xendit.co', PAYOUT_SECRET_KEY: 'xnd_production_secret' },
+      {},
+    );
+    expect(c.payouts.provider).toEqual({ url: 'https://api.xendit.co', secretKey: 'xnd_production_secret' });
+    expect(() => loadConfig({ PAYOUT_PROVIDER_URL: 'https://api.xendit.co' }, {})).toThrow(
+      /PAYOUT_SECRET_KEY: is required with PAYOUT_PROVIDER_URL/,
+    );
+    expect(() => loadConfig({ PAYOUT_SECRET_KEY: 'xnd_production_secret' }, {})).toThrow(
+      /PAYOUT_PROVIDER_URL: is required with PAYOUT_SECRET_KEY/,
+    );
+    for (const url of ['ftp://xendit.co', 'not a url'])
+      expect(() =>
+        loadConfig({ PAYOUT_PROVIDER_URL: url, PAYOUT_SECRET_KEY: 'xnd_production_secret' }, {}),
+      ).toThrow(/PAYOUT_PROVIDER_URL/);
+  });
+});

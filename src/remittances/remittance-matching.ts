@@ -1,0 +1,98 @@
+import type { Rupiah } from 'src/common/money';
+import { Accounts, type PostingEntry } from 'src/ledger/ledger-accounts';
+import type { ReportLine } from './remittance-report';
+
+export const REMITTANCE_OUTCOMES = ['matched', 'amount_mismatch', 'unmatched', 'duplicate'] as const;
+export type RemittanceOutcome = (typeof REMITTANCE_OUTCOMES)[number];
+
+/** Why a line matched no parcel: no parcel of this courier has the AWB, or it is not a delivered COD parcel. */
+export type UnmatchedReason = 'unknown_awb' | 'not_delivered_cod';
+
+/** What Kirim knows of the parcel an AWB names at the remitting courier. */
+export interface ParcelOnRecord {
+  shipmentId: string;
+  codAmount: Rupiah;
+  /** Delivered with the COD cash taken (the event that credited the seller). */
+  codDelivered: boolean;
+  deliveredAt: Date | null;
+}
+
+export interface MatchedLine extends ReportLine {
+  outcome: RemittanceOutcome;
+  reason: UnmatchedReason | null;
+  shipmentId: string | null;
+  /** Rupiah Kirim expected for the parcel (its COD amount), when there is a parcel. */
+  expectedAmount: Rupiah | null;
+  deliveredAt: Date | null;
+}
+
+export interface MatchTotals {
+  lines: number;
+  /** Rupiah received in all: the sum of every line's amount. */
+  total: Rupiah;
+  byOutcome: Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
+}
+
+/**
+ * Decides each line of a report, in row order: an AWB already settled (by an earlier report, or a line
+ * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier is `unmatched`; a parcel's
+ * AWB with another amount is an `amount_mismatch`; otherwise the line is `matched` and settles the parcel.
+ * So a parcel is settled at most once, whatever the report holds.
+ */
+export function matchRemittance(
+  lines: ReportLine[],
+  parcels: ReadonlyMap<string, ParcelOnRecord>,
+  settledAwbs: ReadonlySet<string>,
+): MatchedLine[] {
+  const settled = new Set(settledAwbs);
+  return lines.map((line) => {
+    const parcel = parcels.get(line.awb) ?? null;
+    const known = {
+      shipmentId: parcel?.shipmentId ?? null,
+      expectedAmount: parcel?.codAmount ?? null,
+      deliveredAt: parcel?.deliveredAt ?? null,
+    };
+    if (settled.has(line.awb)) return { ...line, ...known, outcome: 'duplicate', reason: null };
+    if (!parcel || !parcel.codDelivered || parcel.codAmount <= 0)
+      return {
+        ...line,
+        ...known,
+        outcome: 'unmatched',
+        reason: parcel ? 'not_delivered_cod' : 'unknown_awb',
+      };
+    if (parcel.codAmount !== line.amount)
+      return { ...line, ...known, outcome: 'amount_mismatch', reason: null };
+    settled.add(line.awb);
+    return { ...line, ...known, outcome: 'matched', reason: null };
+  });
+}
+
+/** Counts and rupiah per outcome, and the total received. */
+export function matchTotals(lines: MatchedLine[]): MatchTotals {
+  const byOutcome = Object.fromEntries(
+    REMITTANCE_OUTCOMES.map((o) => [o, { count: 0, amount: 0 }]),
+  ) as Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
+  let total = 0;
+  for (const l of lines) {
+    byOutcome[l.outcome].count += 1;
+    byOutcome[l.outcome].amount += l.amount;
+    total += l.amount;
+  }
+  return { lines: lines.length, total, byOutcome };
+}
+
+/**
+ * The ledger entries of a report: the bank received the total; what matched settles the courier's COD
+ * receivable, the rest (unmatched, mismatched, duplicated cash) waits in remittance suspense until finance
+ * explains it. Empty when nothing was received.
+ */
+export function remittanceEntries(courier: string, totals: MatchTotals): PostingEntry[] {
+  if (totals.total <= 0) return [];
+  const settled = totals.byOutcome.matched.amount;
+  const unexplained = totals.total - settled;
+  return [
+    { account: Accounts.platform('bank'), debit: totals.total },
+    ...(settled > 0 ? [{ account: Accounts.courierCodReceivable(courier), credit: settled }] : []),
+    ...(unexplained > 0 ? [{ account: Accounts.platform('remittance_suspense'), credit: unexplained }] : []),
+  ];
+}

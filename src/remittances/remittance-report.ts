@@ -1,0 +1,193 @@
+import { parse } from 'csv-parse/sync';
+import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
+import type { Rupiah } from 'src/common/money';
+
+/** One line of a courier's remittance report: the parcel, the COD cash remitted for it, and when. */
+export interface ReportLine {
+  /** 1-based data row (the header is row 0). */
+  row: number;
+  awb: string;
+  /** Rupiah. */
+  amount: Rupiah;
+  /** `YYYY-MM-DD`, the courier's (Asia/Jakarta) date. */
+  remittedOn: string;
+}
+
+export type ReportColumn = 'awb' | 'amount' | 'remittedOn';
+
+/**
+ * The header words couriers use for each column, compared lower-cased with spaces, dots and hyphens as
+ * underscores (so `COD Amount`, `cod-amount` and `COD_AMOUNT` are one word).
+ */
+export const HEADER_ALIASES: Record<ReportColumn, readonly string[]> = {
+  awb: ['awb', 'no_resi', 'cnote_no', 'waybill', 'tracking_id', 'tracking_number'],
+  amount: ['cod_amount', 'nilai_cod', 'cod_value', 'amount'],
+  remittedOn: ['remitted_date', 'remitted_at', 'tanggal', 'tgl_setor', 'date'],
+};
+
+const COLUMN_NAMES: Record<ReportColumn, string> = {
+  awb: 'awb',
+  amount: 'amount',
+  remittedOn: 'remitted date',
+};
+
+/** Details listed at most in one 400 (the rest are counted in a last entry). */
+export const MAX_REPORTED_PROBLEMS = 100;
+const MAX_AWB_LENGTH = 64;
+const AWB = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+const normalizeHeader = (h: string) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s.\-/]+/g, '_');
+
+/**
+ * Reads a courier's remittance report: a header row naming AWB, COD amount and remitted date in any of the
+ * couriers' words (other columns are ignored), `;` or `,` between fields (told by the header row), a BOM or
+ * not. A malformed row rejects the whole report, so nothing of a half-read report is ever settled; every
+ * offending row and field is named (`row N: amount`).
+ * @throws ValidationFailedError (VALIDATION_FAILED) for unreadable CSV, a missing column, no rows, or bad rows.
+ */
+export function parseRemittanceReport(text: string): ReportLine[] {
+  const body = text.replace(/^\uFEFF/, '');
+  const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = headerLine.includes(';') ? ';' : ',';
+  let records: string[][];
+  try {
+    records = parse(body, {
+      delimiter,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: false,
+    });
+  } catch (e) {
+    throw new ValidationFailedError([
+      { field: 'body', message: `is not readable CSV: ${(e as Error).message.slice(0, 200)}` },
+    ]);
+  }
+  const [header, ...rows] = records;
+  const index = columnIndex(header ?? []);
+  if (!rows.length) throw new ValidationFailedError([{ field: 'body', message: 'has no data rows' }]);
+
+  const problems: FieldProblem[] = [];
+  const lines: ReportLine[] = [];
+  let total = 0;
+  rows.forEach((cells, i) => {
+    const row = i + 1;
+    const awb = cells[index.awb];
+    const amount = parseRupiah(cells[index.amount]);
+    const date = parseReportDate(cells[index.remittedOn]);
+    const awbProblem = !awb
+      ? 'is empty'
+      : awb.length > MAX_AWB_LENGTH
+        ? `is longer than ${MAX_AWB_LENGTH} characters`
+        : !AWB.test(awb)
+          ? 'may hold only letters, digits and hyphens'
+          : null;
+    if (awbProblem) problems.push({ field: `row ${row}: awb`, message: awbProblem });
+    if (typeof amount === 'string') problems.push({ field: `row ${row}: amount`, message: amount });
+    if (date === null)
+      problems.push({
+        field: `row ${row}: remitted date`,
+        message: 'must be a date (YYYY-MM-DD, DD/MM/YYYY or ISO 8601)',
+      });
+    if (awbProblem || typeof amount === 'string' || date === null) return;
+    total += amount;
+    lines.push({ row, awb, amount, remittedOn: date });
+  });
+  if (!problems.length && !Number.isSafeInteger(total))
+    problems.push({ field: 'body', message: 'the amounts add up to more than can be settled at once' });
+  if (problems.length) {
+    const shown = problems.slice(0, MAX_REPORTED_PROBLEMS);
+    if (problems.length > shown.length)
+      shown.push({ field: 'body', message: `and ${problems.length - shown.length} more problems` });
+    throw new ValidationFailedError(shown, 'The remittance report has rows that cannot be read');
+  }
+  return lines;
+}
+
+/** Where each column is in the header row. @throws ValidationFailedError naming a missing or doubled column */
+function columnIndex(header: string[]): Record<ReportColumn, number> {
+  const words = header.map(normalizeHeader);
+  const problems: FieldProblem[] = [];
+  const index = {} as Record<ReportColumn, number>;
+  for (const column of Object.keys(HEADER_ALIASES) as ReportColumn[]) {
+    const found = words.flatMap((w, i) => (HEADER_ALIASES[column].includes(w) ? [i] : []));
+    if (found.length === 1) index[column] = found[0];
+    else
+      problems.push({
+        field: `body.${COLUMN_NAMES[column]}`,
+        message: found.length
+          ? `column appears ${found.length} times (${found.map((i) => header[i]).join(', ')})`
+          : `column is required: a header named one of ${HEADER_ALIASES[column].join(', ')}`,
+      });
+  }
+  if (problems.length)
+    throw new ValidationFailedError(problems, 'The remittance report’s header is not usable');
+  return index;
+}
+
+/**
+ * An amount as couriers write it — `150000`, `150.000` (Indonesian thousands), `150,000`, `Rp 150.000`,
+ * `150,000.00`, `150.000,00` — as whole rupiah; or why it is not one (a string). A group of exactly three
+ * digits after the only separator is thousands; one or two digits are cents, which must be zero.
+ */
+export function parseRupiah(text: string | undefined): Rupiah | string {
+  const t = (text ?? '')
+    .trim()
+    .replace(/^(rp|idr)\.?\s*/i, '')
+    .replace(/\s+/g, '');
+  if (!t) return 'is empty';
+  if (t.startsWith('-')) return 'must be a positive amount of rupiah';
+  let whole: string;
+  let fraction: string;
+  const thousandsDot = /^\d{1,3}(\.\d{3})+(,\d{1,2})?$/.exec(t);
+  const thousandsComma = /^\d{1,3}(,\d{3})+(\.\d{1,2})?$/.exec(t);
+  const plain = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(t);
+  if (thousandsDot) [whole, fraction = ''] = t.split(',');
+  else if (thousandsComma) [whole, fraction = ''] = t.split('.');
+  else if (plain) [, whole, fraction = ''] = plain;
+  else return 'is not an amount of rupiah (e.g. 150000, 150.000 or Rp 150.000)';
+  if (/[1-9]/.test(fraction)) return 'has a fraction of a rupiah; amounts are whole rupiah';
+  const digits = whole.replace(/[.,]/g, '');
+  const value = Number(digits);
+  if (digits.length > 15 || !Number.isSafeInteger(value)) return 'is too large';
+  if (value <= 0) return 'must be a positive amount of rupiah';
+  return value;
+}
+
+const isRealDate = (y: number, m: number, d: number) => {
+  const at = new Date(Date.UTC(y, m - 1, d));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
+};
+const ymd = (y: number, m: number, d: number) =>
+  `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+const WIB_MS = 7 * 3600_000;
+
+/**
+ * A remitted date as couriers write it — `YYYY-MM-DD`, `DD/MM/YYYY` (or with `-`), `YYYY-MM-DD HH:mm[:ss]`
+ * (Jakarta time) or an ISO 8601 instant with an offset — as the `YYYY-MM-DD` of that day in Jakarta; null
+ * when it is none of them or no such day (years 2000–2199).
+ */
+export function parseReportDate(text: string | undefined): string | null {
+  const t = (text ?? '').trim();
+  let m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/.exec(t);
+  let y: number, mo: number, d: number;
+  if (m) {
+    if (+(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) return null;
+    [y, mo, d] = [+m[1], +m[2], +m[3]];
+  } else if ((m = /^(\d{2})[/-](\d{2})[/-](\d{4})$/.exec(t))) [y, mo, d] = [+m[3], +m[2], +m[1]];
+  else if (
+    (m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.exec(t))
+  ) {
+    if (!isRealDate(+m[1], +m[2], +m[3]) || +m[4] > 23 || +m[5] > 59 || +(m[6] ?? 0) > 59) return null;
+    const at = new Date(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+    if (Number.isNaN(at.getTime())) return null;
+    const local = new Date(at.getTime() + WIB_MS);
+    [y, mo, d] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()];
+  } else return null;
+  if (y < 2000 || y > 2199 || !isRealDate(y, mo, d)) return null;
+  return ymd(y, mo, d);
+}

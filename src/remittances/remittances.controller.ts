@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
+import { IdParam } from 'src/common/id-param';
+import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
+import { ApiErrors } from 'src/common/openapi';
+import { Page, PageDto } from 'src/common/pagination';
+import { HEADER_ALIASES } from './remittance-report';
+import {
+  ListRemittancesQueryDto,
+  ReconciliationDto,
+  ReconciliationQueryDto,
+  RemittanceDetailDto,
+  RemittanceDto,
+  RemittanceLinesQueryDto,
+  UploadRemittanceQueryDto,
+} from './remittances.dto';
+import { RemittancesService } from './remittances.service';
+
+const REPORT_DESCRIPTION =
+  'The courier’s remittance report as CSV (UTF-8; UTF-16 and Windows-1252 are read when declared or marked by a BOM): ' +
+  'a header row, then one line per parcel. `;` or `,` between fields. Columns (other columns are ignored): ' +
+  `AWB (${HEADER_ALIASES.awb.join(' / ')}), COD amount (${HEADER_ALIASES.amount.join(' / ')}: 150000, 150.000, ` +
+  `Rp 150.000 or 150,000.00; whole rupiah) and remitted date (${HEADER_ALIASES.remittedOn.join(' / ')}: ` +
+  'YYYY-MM-DD, DD/MM/YYYY or ISO 8601). A row that cannot be read rejects the whole report (400 naming `row N: field`).';
+
+@ApiTags('money')
+@ApiBearerAuth()
+@Controller('v1/finance')
+@Roles('finance', 'admin')
+export class RemittancesController {
+  constructor(private readonly remittances: RemittancesService) {}
+
+  @Post('remittances')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank',
+    description:
+      'Each line is matched (a delivered COD parcel of the courier, the same amount), an amount mismatch, ' +
+      'unmatched (no such delivered COD parcel) or a duplicate (the parcel was settled already). The bank is ' +
+      'debited with all the cash; what does not match waits in remittance suspense. The same file again is 409.',
+  })
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    schema: { type: 'string', description: REPORT_DESCRIPTION },
+    examples: { jne: { value: 'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;150000;24/11/2026\n' } },
+  })
+  @ApiErrors(409)
+  @ApiCreatedResponse({ type: RemittanceDto })
+  upload(
+    @CurrentPrincipal() caller: Principal,
+    @Query() q: UploadRemittanceQueryDto,
+    @Body() body: unknown,
+  ): Promise<RemittanceDto> {
+    return this.remittances.upload(q.courier, caller.userId, body);
+  }
+
+  @Get('remittances')
+  @ApiOperation({ summary: 'Remittance reports taken, newest first' })
+  @ApiOkResponse({ type: PageDto(RemittanceDto) })
+  list(@Query() q: ListRemittancesQueryDto): Promise<Page<RemittanceDto>> {
+    return this.remittances.list(q);
+  }
+
+  @Get('remittances/:id')
+  @ApiOperation({ summary: 'A remittance report with a page of its lines and each line’s outcome' })
+  @ApiOkResponse({ type: RemittanceDetailDto })
+  detail(@IdParam() id: string, @Query() q: RemittanceLinesQueryDto): Promise<RemittanceDetailDto> {
+    return this.remittances.detail(id, q);
+  }
+
+  @Get('reconciliation')
+  @ApiOperation({
+    summary:
+      'Unmatched, mismatched and duplicate remittance lines, COD parcels not remitted after N days, receivables',
+  })
+  @ApiOkResponse({ type: ReconciliationDto })
+  reconciliation(@Query() q: ReconciliationQueryDto): Promise<ReconciliationDto> {
+    return this.remittances.reconciliation(q);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { LedgerModule } from 'src/ledger/ledger.module';
+import { ShipmentsModule } from 'src/shipments/shipments.module';
+import { RemittancesController } from './remittances.controller';
+import { RemittancesRepository } from './remittances.repository';
+import { RemittancesService } from './remittances.service';
+
+/** Couriers' COD remittance reports, matched against delivered COD parcels and settled through the ledger. */
+@Module({
+  imports: [LedgerModule, ShipmentsModule],
+  controllers: [RemittancesController],
+  providers: [RemittancesRepository, RemittancesService],
+  exports: [RemittancesService],
+})
+export class RemittancesModule {}

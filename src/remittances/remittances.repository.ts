@@ -1,0 +1,277 @@
+import { Injectable } from '@nestjs/common';
+import type { Rupiah } from 'src/common/money';
+import { advisoryKey } from 'src/database/locks';
+import { Transactions } from 'src/database/transaction';
+import type { MatchedLine, RemittanceOutcome, UnmatchedReason } from './remittance-matching';
+
+export interface RemittanceRecord {
+  id: string;
+  courier: string;
+  uploadedBy: string;
+  fileSha256: string;
+  lines: number;
+  total: Rupiah;
+  byOutcome: Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
+  createdAt: Date;
+}
+
+export interface LineRecord {
+  remittanceId: string;
+  row: number;
+  courier: string;
+  awb: string;
+  amount: Rupiah;
+  remittedOn: string;
+  outcome: RemittanceOutcome;
+  reason: UnmatchedReason | null;
+  shipmentId: string | null;
+  expectedAmount: Rupiah | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+interface RemittanceRow {
+  id: string;
+  courier: string;
+  uploaded_by: string;
+  file_sha256: string;
+  line_count: number;
+  total_amount: string;
+  matched_count: number;
+  matched_amount: string;
+  mismatch_count: number;
+  mismatch_amount: string;
+  unmatched_count: number;
+  unmatched_amount: string;
+  duplicate_count: number;
+  duplicate_amount: string;
+  created_at: Date;
+}
+
+interface LineRow {
+  remittance_id: string;
+  row_no: number;
+  courier: string;
+  awb: string;
+  amount: string;
+  remitted_on: string;
+  outcome: RemittanceOutcome;
+  reason: UnmatchedReason | null;
+  shipment_id: string | null;
+  expected_amount: string | null;
+  delivered_at: Date | null;
+  created_at: Date;
+}
+
+const remittanceOf = (r: RemittanceRow): RemittanceRecord => ({
+  id: r.id,
+  courier: r.courier,
+  uploadedBy: r.uploaded_by,
+  fileSha256: r.file_sha256,
+  lines: r.line_count,
+  total: Number(r.total_amount),
+  byOutcome: {
+    matched: { count: r.matched_count, amount: Number(r.matched_amount) },
+    amount_mismatch: { count: r.mismatch_count, amount: Number(r.mismatch_amount) },
+    unmatched: { count: r.unmatched_count, amount: Number(r.unmatched_amount) },
+    duplicate: { count: r.duplicate_count, amount: Number(r.duplicate_amount) },
+  },
+  createdAt: r.created_at,
+});
+
+const lineOf = (r: LineRow): LineRecord => ({
+  remittanceId: r.remittance_id,
+  row: r.row_no,
+  courier: r.courier,
+  awb: r.awb,
+  amount: Number(r.amount),
+  remittedOn: r.remitted_on,
+  outcome: r.outcome,
+  reason: r.reason,
+  shipmentId: r.shipment_id,
+  expectedAmount: r.expected_amount === null ? null : Number(r.expected_amount),
+  deliveredAt: r.delivered_at,
+  createdAt: r.created_at,
+});
+
+const LINE_COLUMNS = `remittance_id, row_no, courier, awb, amount, to_char(remitted_on, 'YYYY-MM-DD') AS remitted_on,
+  outcome, reason, shipment_id, expected_amount, delivered_at, created_at`;
+/** Lines written per statement (a report may hold hundreds of thousands). */
+const INSERT_CHUNK = 5000;
+
+/** Remittance reports and their lines; nothing else writes these tables. */
+@Injectable()
+export class RemittancesRepository {
+  constructor(private readonly tx: Transactions) {}
+
+  /**
+   * Holds the courier's remittance lock until the transaction ends: two uploads for one courier decide
+   * one after the other, so the second sees what the first settled (the unique indexes are the backstop).
+   */
+  async lockCourier(courier: string): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [
+      advisoryKey(`remittances:${courier}`),
+    ]);
+  }
+
+  async idByFile(courier: string, sha256: string): Promise<string | null> {
+    const rows = await this.tx.manager.query<{ id: string }[]>(
+      'SELECT id FROM remittances WHERE courier = $1 AND file_sha256 = $2',
+      [courier, sha256],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Those of the AWBs whose COD cash a line has already settled at the courier. */
+  async settledAwbs(courier: string, awbs: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < awbs.length; i += INSERT_CHUNK) {
+      const rows = await this.tx.manager.query<{ awb: string }[]>(
+        `SELECT awb FROM remittance_lines WHERE courier = $1 AND awb = ANY($2::text[]) AND outcome = 'matched'`,
+        [courier, awbs.slice(i, i + INSERT_CHUNK)],
+      );
+      for (const r of rows) found.add(r.awb);
+    }
+    return found;
+  }
+
+  /** Those of the shipments whose COD cash a line has settled. */
+  async settledShipments(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
+      `SELECT shipment_id FROM remittance_lines WHERE shipment_id = ANY($1::uuid[]) AND outcome = 'matched'`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.shipment_id));
+  }
+
+  async insert(r: RemittanceRecord, lines: MatchedLine[]): Promise<void> {
+    const o = r.byOutcome;
+    await this.tx.manager.query(
+      `INSERT INTO remittances (id, courier, uploaded_by, file_sha256, line_count, total_amount, matched_count,
+         matched_amount, mismatch_count, mismatch_amount, unmatched_count, unmatched_amount, duplicate_count,
+         duplicate_amount, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        r.id,
+        r.courier,
+        r.uploadedBy,
+        r.fileSha256,
+        r.lines,
+        r.total,
+        o.matched.count,
+        o.matched.amount,
+        o.amount_mismatch.count,
+        o.amount_mismatch.amount,
+        o.unmatched.count,
+        o.unmatched.amount,
+        o.duplicate.count,
+        o.duplicate.amount,
+        r.createdAt,
+      ],
+    );
+    for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
+      const chunk = lines.slice(i, i + INSERT_CHUNK);
+      await this.tx.manager.query(
+        `INSERT INTO remittance_lines (remittance_id, row_no, courier, awb, amount, remitted_on, outcome, reason,
+           shipment_id, expected_amount, delivered_at, created_at)
+         SELECT $1, l.row_no, $2, l.awb, l.amount, l.remitted_on, l.outcome, l.reason, l.shipment_id,
+                l.expected_amount, l.delivered_at, $3
+           FROM unnest($4::int[], $5::text[], $6::bigint[], $7::date[], $8::text[], $9::text[], $10::uuid[],
+                       $11::bigint[], $12::timestamptz[])
+             AS l(row_no, awb, amount, remitted_on, outcome, reason, shipment_id, expected_amount, delivered_at)`,
+        [
+          r.id,
+          r.courier,
+          r.createdAt,
+          chunk.map((l) => l.row),
+          chunk.map((l) => l.awb),
+          chunk.map((l) => l.amount),
+          chunk.map((l) => l.remittedOn),
+          chunk.map((l) => l.outcome),
+          chunk.map((l) => l.reason),
+          chunk.map((l) => l.shipmentId),
+          chunk.map((l) => l.expectedAmount),
+          chunk.map((l) => l.deliveredAt),
+        ],
+      );
+    }
+  }
+
+  async find(id: string): Promise<RemittanceRecord | null> {
+    const rows = await this.tx.manager.query<RemittanceRow[]>('SELECT * FROM remittances WHERE id = $1', [
+      id,
+    ]);
+    return rows[0] ? remittanceOf(rows[0]) : null;
+  }
+
+  /** Newest first, before the keyset position (created_at, id). */
+  async list(q: {
+    courier: string | null;
+    before: { createdAt: Date; id: string } | null;
+    limit: number;
+  }): Promise<RemittanceRecord[]> {
+    const rows = await this.tx.manager.query<RemittanceRow[]>(
+      `SELECT * FROM remittances
+        WHERE ($1::text IS NULL OR courier = $1)
+          AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $4`,
+      [q.courier, q.before?.createdAt ?? null, q.before?.id ?? null, q.limit],
+    );
+    return rows.map(remittanceOf);
+  }
+
+  /** A report's lines in row order after `afterRow`, optionally of one outcome. */
+  async lines(q: {
+    remittanceId: string;
+    outcome: RemittanceOutcome | null;
+    afterRow: number;
+    limit: number;
+  }): Promise<LineRecord[]> {
+    const rows = await this.tx.manager.query<LineRow[]>(
+      `SELECT ${LINE_COLUMNS} FROM remittance_lines
+        WHERE remittance_id = $1 AND row_no > $2 AND ($3::text IS NULL OR outcome = $3)
+        ORDER BY row_no LIMIT $4`,
+      [q.remittanceId, q.afterRow, q.outcome, q.limit],
+    );
+    return rows.map(lineOf);
+  }
+
+  /** The newest lines of one outcome other than matched (what finance must explain), newest first. */
+  async exceptions(outcome: RemittanceOutcome, courier: string | null, limit: number): Promise<LineRecord[]> {
+    const rows = await this.tx.manager.query<LineRow[]>(
+      `SELECT ${LINE_COLUMNS} FROM remittance_lines
+        WHERE outcome = $1 AND outcome <> 'matched' AND ($2::text IS NULL OR courier = $2)
+        ORDER BY created_at DESC, remittance_id DESC, row_no DESC LIMIT $3`,
+      [outcome, courier, limit],
+    );
+    return rows.map(lineOf);
+  }
+
+  /** Count and rupiah of every outcome other than matched, over all reports (of the courier). */
+  async exceptionTotals(
+    courier: string | null,
+  ): Promise<Map<RemittanceOutcome, { count: number; amount: Rupiah }>> {
+    const rows = await this.tx.manager.query<{ outcome: RemittanceOutcome; count: number; amount: string }[]>(
+      `SELECT outcome, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount FROM remittance_lines
+        WHERE outcome <> 'matched' AND ($1::text IS NULL OR courier = $1) GROUP BY outcome`,
+      [courier],
+    );
+    return new Map(rows.map((r) => [r.outcome, { count: r.count, amount: Number(r.amount) }]));
+  }
+
+  /** Per courier: parcels delivered before `before` whose COD a line settled, and that COD (rupiah). */
+  async settledDeliveredTotals(
+    before: Date,
+    courier: string | null,
+  ): Promise<Map<string, { count: number; amount: Rupiah }>> {
+    const rows = await this.tx.manager.query<{ courier: string; count: number; amount: string }[]>(
+      `SELECT courier, count(*)::int AS count, coalesce(sum(expected_amount), 0)::text AS amount
+         FROM remittance_lines
+        WHERE outcome = 'matched' AND delivered_at < $1 AND ($2::text IS NULL OR courier = $2)
+        GROUP BY courier`,
+      [before, courier],
+    );
+    return new Map(rows.map((r) => [r.courier, { count: r.count, amount: Number(r.amount) }]));
+  }
+}

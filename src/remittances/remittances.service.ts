@@ -1,0 +1,304 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
+import { createHash, randomUUID } from 'node:crypto';
+import { Clock } from 'src/common/clock';
+import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
+import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
+import { Transactions } from 'src/database/transaction';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
+import {
+  matchRemittance,
+  matchTotals,
+  type ParcelOnRecord,
+  type RemittanceOutcome,
+  remittanceEntries,
+} from './remittance-matching';
+import { parseRemittanceReport } from './remittance-report';
+import type {
+  CountAndAmountDto,
+  NotRemittedDto,
+  ReconciliationDto,
+  RemittanceDetailDto,
+  RemittanceDto,
+  RemittanceLineDto,
+} from './remittances.dto';
+import { REMITTING_COURIERS } from './remittances.dto';
+import {
+  RemittanceAlreadyUploadedError,
+  RemittanceNotFoundError,
+  RemittanceReportTooLargeError,
+} from './remittances.errors';
+import { type LineRecord, type RemittanceRecord, RemittancesRepository } from './remittances.repository';
+
+const DAY_MS = 86_400_000;
+const LIST_ORDER = 'remittances';
+const LINES_ORDER = 'remittance-lines';
+const NOT_REMITTED_ORDER = 'cod-not-remitted';
+/** AWBs looked up per query. */
+const LOOKUP_CHUNK = 5000;
+const DEFAULT_RECONCILIATION_LIMIT = 100;
+
+const remittanceView = (r: RemittanceRecord): RemittanceDto => ({
+  id: r.id,
+  courier: r.courier,
+  uploadedBy: r.uploadedBy,
+  fileSha256: r.fileSha256,
+  lineCount: r.lines,
+  totalAmount: r.total,
+  matched: r.byOutcome.matched,
+  amountMismatches: r.byOutcome.amount_mismatch,
+  unmatched: r.byOutcome.unmatched,
+  duplicates: r.byOutcome.duplicate,
+  createdAt: r.createdAt.toISOString(),
+});
+
+const lineView = (l: LineRecord): RemittanceLineDto => ({
+  remittanceId: l.remittanceId,
+  row: l.row,
+  courier: l.courier,
+  awb: l.awb,
+  amount: l.amount,
+  remittedOn: l.remittedOn,
+  outcome: l.outcome,
+  reason: l.reason,
+  shipmentId: l.shipmentId,
+  expectedAmount: l.expectedAmount,
+  uploadedAt: l.createdAt.toISOString(),
+});
+
+const onRecord = (p: CodParcel): ParcelOnRecord => ({
+  shipmentId: p.shipmentId,
+  codAmount: p.codAmount,
+  codDelivered: p.status === 'delivered' && p.codCollected,
+  deliveredAt: p.status === 'delivered' ? p.endedAt : null,
+});
+
+/**
+ * Couriers' COD remittance reports: matched against delivered COD parcels, settled into the bank through
+ * the ledger once per parcel, and what does not match listed for finance with the parcels still unpaid.
+ */
+@Injectable()
+export class RemittancesService {
+  constructor(
+    private readonly repository: RemittancesRepository,
+    private readonly deliveries: CodDeliveries,
+    private readonly ledger: LedgerService,
+    private readonly tx: Transactions,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Takes a courier's remittance report (CSV text; see remittance-report.ts for the columns and formats):
+   * each line matched, stored, and one ledger posting (key `remittance:<id>`, rupiah): bank debited with
+   * all the cash, the courier's COD receivable credited with what matched, remittance suspense with the rest.
+   * One transaction under the courier's lock, so concurrent uploads never settle a parcel twice; a bad row
+   * rejects the whole report and nothing is stored.
+   * @throws UnsupportedMediaTypeError (UNSUPPORTED_MEDIA_TYPE) for a body that is not text/csv (400 for none)
+   * @throws RemittanceReportTooLargeError (REMITTANCE_REPORT_TOO_LARGE) over the configured size
+   * @throws ValidationFailedError (VALIDATION_FAILED) for a missing column or unreadable rows (`row N: field`)
+   * @throws RemittanceAlreadyUploadedError (REMITTANCE_ALREADY_UPLOADED) for the same file of the courier again
+   */
+  async upload(courier: string, uploadedBy: string, body: unknown): Promise<RemittanceDto> {
+    if (body === undefined)
+      throw new ValidationFailedError([{ field: 'body', message: 'is empty: send the report as text/csv' }]);
+    if (typeof body !== 'string')
+      throw new UnsupportedMediaTypeError('Send the remittance report as text/csv (its header row first)');
+    const max = this.config.business.money.remittance.maxReportBytes;
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (bytes > max) throw new RemittanceReportTooLargeError(bytes, max);
+    const fileSha256 = createHash('sha256').update(body, 'utf8').digest('hex');
+    const lines = parseRemittanceReport(body);
+
+    return this.tx.run(async () => {
+      await this.repository.lockCourier(courier);
+      const earlier = await this.repository.idByFile(courier, fileSha256);
+      if (earlier) throw new RemittanceAlreadyUploadedError(earlier);
+      const awbs = [...new Set(lines.map((l) => l.awb))];
+      const parcels = new Map<string, ParcelOnRecord>();
+      for (let i = 0; i < awbs.length; i += LOOKUP_CHUNK)
+        for (const [awb, p] of await this.deliveries.byAwb(courier, awbs.slice(i, i + LOOKUP_CHUNK)))
+          parcels.set(awb, onRecord(p));
+      const settled = await this.repository.settledAwbs(courier, awbs);
+      const matched = matchRemittance(lines, parcels, settled);
+      const totals = matchTotals(matched);
+      const record: RemittanceRecord = {
+        id: randomUUID(),
+        courier,
+        uploadedBy,
+        fileSha256,
+        lines: totals.lines,
+        total: totals.total,
+        byOutcome: totals.byOutcome,
+        createdAt: this.clock.now(),
+      };
+      await this.repository.insert(record, matched);
+      const entries = remittanceEntries(courier, totals);
+      if (entries.length)
+        await this.ledger.post({
+          key: `remittance:${record.id}`,
+          type: 'courier_remittance',
+          at: record.createdAt,
+          reference: courier,
+          entries,
+        });
+      return remittanceView(record);
+    });
+  }
+
+  /** Reports, newest first. @throws ValidationFailedError for a bad cursor */
+  async list(q: { courier?: string; limit?: number; cursor?: string }): Promise<Page<RemittanceDto>> {
+    const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+    const before = q.cursor ? decodeKeyset(q.cursor, LIST_ORDER, ['date', 'uuid']) : null;
+    const rows = await this.repository.list({
+      courier: q.courier ?? null,
+      before: before ? { createdAt: before[0] as Date, id: before[1] as string } : null,
+      limit: limit + 1,
+    });
+    return toKeysetPage(rows, limit, remittanceView, LIST_ORDER, (r) => [r.createdAt, r.id]);
+  }
+
+  /**
+   * A report and a page of its lines in row order (optionally one outcome).
+   * @throws RemittanceNotFoundError (REMITTANCE_NOT_FOUND)
+   * @throws ValidationFailedError for a bad cursor
+   */
+  async detail(
+    id: string,
+    q: { outcome?: RemittanceOutcome; limit?: number; cursor?: string },
+  ): Promise<RemittanceDetailDto> {
+    const remittance = await this.repository.find(id);
+    if (!remittance) throw new RemittanceNotFoundError();
+    const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
+    const afterRow = q.cursor ? (decodeKeyset(q.cursor, LINES_ORDER, ['int'])[0] as number) : 0;
+    const rows = await this.repository.lines({
+      remittanceId: id,
+      outcome: q.outcome ?? null,
+      afterRow,
+      limit: limit + 1,
+    });
+    const page = toKeysetPage(rows, limit, lineView, LINES_ORDER, (l) => [l.row]);
+    return { ...remittanceView(remittance), lines: page.items, nextCursor: page.nextCursor };
+  }
+
+  /**
+   * What finance must look at, as of now: the newest unmatched, mismatched and duplicate lines (`limit`
+   * each, totals over all), the delivered COD parcels not remitted `overdueDays` after delivery (longest
+   * overdue first, continued by `cursor`; totals over all), each courier's COD receivable and the suspense.
+   * The overdue walk reads at most `overdueScanPage` × `overdueScanSteps` delivered parcels per request (config)
+   * and says where to continue.
+   * @throws ValidationFailedError for a bad cursor
+   */
+  async reconciliation(q: {
+    courier?: string;
+    overdueDays?: number;
+    limit?: number;
+    cursor?: string;
+  }): Promise<ReconciliationDto> {
+    const now = this.clock.now();
+    const overdueDays = q.overdueDays ?? this.config.business.money.remittance.overdueDays;
+    const cutoff = new Date(now.getTime() - overdueDays * DAY_MS);
+    const courier = q.courier ?? null;
+    const limit = q.limit ?? DEFAULT_RECONCILIATION_LIMIT;
+    const after = q.cursor ? decodeKeyset(q.cursor, NOT_REMITTED_ORDER, ['date', 'uuid']) : null;
+
+    const [unmatched, mismatches, duplicates, exceptionTotals] = await this.tx.all([
+      () => this.repository.exceptions('unmatched', courier, limit),
+      () => this.repository.exceptions('amount_mismatch', courier, limit),
+      () => this.repository.exceptions('duplicate', courier, limit),
+      () => this.repository.exceptionTotals(courier),
+    ]);
+    const overdue = await this.overdue(
+      cutoff,
+      courier,
+      after ? { endedAt: after[0] as Date, id: after[1] as string } : null,
+      limit,
+      now,
+    );
+    const [delivered, settled] = await this.tx.all([
+      () => this.deliveries.deliveredTotals(cutoff, courier),
+      () => this.repository.settledDeliveredTotals(cutoff, courier),
+    ]);
+    const notRemitted: CountAndAmountDto = { count: 0, amount: 0 };
+    for (const [c, d] of delivered) {
+      notRemitted.count += d.count - (settled.get(c)?.count ?? 0);
+      notRemitted.amount += d.amount - (settled.get(c)?.amount ?? 0);
+    }
+    const couriers = courier ? [courier] : REMITTING_COURIERS;
+    const suspenseAccount = Accounts.platform('remittance_suspense');
+    const balances = await this.ledger.balances([
+      ...couriers.map((c) => Accounts.courierCodReceivable(c)),
+      suspenseAccount,
+    ]);
+    const none = { count: 0, amount: 0 };
+    return {
+      asOf: now.toISOString(),
+      overdueDays,
+      courier,
+      unmatched: unmatched.map(lineView),
+      amountMismatches: mismatches.map(lineView),
+      duplicates: duplicates.map(lineView),
+      notRemitted: overdue.items,
+      notRemittedCursor: overdue.cursor,
+      totals: {
+        unmatched: exceptionTotals.get('unmatched') ?? none,
+        amountMismatches: exceptionTotals.get('amount_mismatch') ?? none,
+        duplicates: exceptionTotals.get('duplicate') ?? none,
+        notRemitted,
+      },
+      receivable: Object.fromEntries(
+        couriers.map((c) => [c, balances.get(Accounts.courierCodReceivable(c).code) ?? 0]),
+      ),
+      suspense: balances.get(suspenseAccount.code) ?? 0,
+    };
+  }
+
+  /**
+   * Walks delivered COD parcels ended before `cutoff` oldest first, keeping those no line settled, until
+   * `limit` are found, the parcels run out, or the step budget is spent (then the cursor says where to go on).
+   */
+  private async overdue(
+    cutoff: Date,
+    courier: string | null,
+    start: { endedAt: Date; id: string } | null,
+    limit: number,
+    now: Date,
+  ): Promise<{ items: NotRemittedDto[]; cursor: string | null }> {
+    const { overdueScanPage, overdueScanSteps } = this.config.business.money.remittance;
+    const items: NotRemittedDto[] = [];
+    let after = start;
+    for (let step = 0; step < overdueScanSteps; step += 1) {
+      const page = await this.deliveries.deliveredBefore({
+        before: cutoff,
+        courier,
+        after,
+        limit: overdueScanPage,
+      });
+      const settled = await this.repository.settledShipments(page.map((p) => p.shipmentId));
+      for (const p of page) {
+        after = { endedAt: p.endedAt!, id: p.shipmentId };
+        if (settled.has(p.shipmentId)) continue;
+        items.push(overdueView(p, now));
+        if (items.length === limit) return { items, cursor: cursorAt(after) };
+      }
+      if (page.length < overdueScanPage) return { items, cursor: null };
+    }
+    return { items, cursor: after ? cursorAt(after) : null };
+  }
+}
+
+const cursorAt = (p: { endedAt: Date; id: string }) => encodeKeyset(NOT_REMITTED_ORDER, [p.endedAt, p.id]);
+
+function overdueView(p: CodParcel, now: Date): NotRemittedDto {
+  const deliveredAt = p.endedAt!;
+  return {
+    shipmentId: p.shipmentId,
+    courier: p.courier,
+    awb: p.awb,
+    codAmount: p.codAmount,
+    deliveredAt: deliveredAt.toISOString(),
+    daysSinceDelivery: Math.floor((now.getTime() - deliveredAt.getTime()) / DAY_MS),
+  };
+}

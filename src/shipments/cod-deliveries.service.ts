@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { Rupiah } from 'src/common/money';
+import type { ShipmentStatus } from './shipment-status';
+import { type CodParcelRow, ShipmentsRepository } from './shipments.repository';
+
+/** A parcel whose COD cash a courier may remit: what reconciling a remittance report needs of it. */
+export interface CodParcel {
+  shipmentId: string;
+  courier: string;
+  awb: string;
+  status: ShipmentStatus;
+  codAmount: Rupiah;
+  /** The courier reported the COD cash taken (the delivered event that credited the seller). */
+  codCollected: boolean;
+  /** When it was delivered, returned or lost (the courier event's time). */
+  endedAt: Date | null;
+}
+
+const parcelOf = (r: CodParcelRow): CodParcel => ({
+  shipmentId: r.id,
+  courier: r.courier,
+  awb: r.awb,
+  status: r.status,
+  codAmount: Number(r.cod_amount),
+  codCollected: r.cod_collected,
+  endedAt: r.ended_at,
+});
+
+/** The shipments' side of COD remittance: which parcel an AWB is, and which delivered COD parcels exist. */
+@Injectable()
+export class CodDeliveries {
+  constructor(private readonly repository: ShipmentsRepository) {}
+
+  /** The parcels these AWBs name at `courier` (any status; absent AWBs are simply missing), by AWB. */
+  async byAwb(courier: string, awbs: string[]): Promise<Map<string, CodParcel>> {
+    if (!awbs.length) return new Map();
+    const rows = await this.repository.codParcelsByAwb(courier, awbs);
+    return new Map(rows.map((r) => [r.awb, parcelOf(r)]));
+  }
+
+  /**
+   * One page (≤ `limit`) of delivered COD parcels that ended before `before`, oldest first, after the
+   * keyset position `after` (the last parcel of the previous page); `courier` null for all couriers.
+   */
+  async deliveredBefore(q: {
+    before: Date;
+    courier: string | null;
+    after: { endedAt: Date; id: string } | null;
+    limit: number;
+  }): Promise<CodParcel[]> {
+    return (await this.repository.codDeliveredPage(q)).map(parcelOf);
+  }
+
+  /** Per courier: the number of delivered COD parcels that ended before `before` and their COD (rupiah). */
+  async deliveredTotals(
+    before: Date,
+    courier: string | null,
+  ): Promise<Map<string, { count: number; amount: Rupiah }>> {
+    const rows = await this.repository.codDeliveredTotals(before, courier);
+    return new Map(rows.map((r) => [r.courier, { count: r.count, amount: Number(r.amount) }]));
+  }
+}

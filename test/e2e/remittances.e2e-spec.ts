@@ -1,0 +1,430 @@
+import supertest from 'supertest';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { endPinned, EndedShipment } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { id?: string; auth: { authorization: string } };
+interface Line {
+  awb: string;
+  row: number;
+  amount: number;
+  outcome: string;
+  reason: string | null;
+  shipmentId: string | null;
+  expectedAmount: number | null;
+}
+
+const JNE = PINNED.find((p) => p.code === 'jne')!;
+const JNT = PINNED.find((p) => p.code === 'jnt')!;
+const MAX_REPORT_BYTES = 64 * 1024;
+
+describe('courier remittance: reports settle COD receivables once; what does not match is listed', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+  let finance: Auth;
+  let admin: Auth;
+  let ledger: LedgerService;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, {
+      configure: (c) => {
+        c.business.money.remittance.maxReportBytes = MAX_REPORT_BYTES;
+        // A short overdue walk per request, so its cursor is exercised by a handful of parcels.
+        c.business.money.remittance.overdueScanPage = 2;
+        c.business.money.remittance.overdueScanSteps = 2;
+      },
+    });
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+    finance = await createOperator(t, http, 'finance');
+    admin = await createOperator(t, http, 'admin');
+    ledger = t.app.get(LedgerService);
+  });
+  afterAll(() => t.close());
+
+  const balance = async (code: string) => {
+    const kind = code.startsWith('platform:courier_cod_receivable')
+      ? 'courier_cod_receivable'
+      : (code.split(':')[1] as 'bank');
+    return (await ledger.balances([{ code, kind, sellerId: null }])).get(code)!;
+  };
+  const receivable = (courier: string) => balance(Accounts.courierCodReceivable(courier).code);
+  const upload = (courier: string, csv: string, auth: Auth = finance) =>
+    http
+      .post(`/v1/finance/remittances?courier=${courier}`)
+      .set(auth.auth)
+      .set('content-type', 'text/csv')
+      .send(csv);
+  const sandboxReport = (courier: string, from: Date, to: Date, discrepancies?: string) =>
+    http
+      .get(`/sandbox/couriers/${courier}/remittance`)
+      .query({ from: from.toISOString(), to: to.toISOString(), ...(discrepancies ? { discrepancies } : {}) })
+      .set(admin.auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => done(null, text));
+      });
+  const reconciliation = async (query: Record<string, string | number> = {}) =>
+    (await http.get('/v1/finance/reconciliation').query(query).set(finance.auth).expect(200)).body as {
+      unmatched: Line[];
+      amountMismatches: Line[];
+      duplicates: Line[];
+      notRemitted: { shipmentId: string; awb: string; codAmount: number; daysSinceDelivery: number }[];
+      notRemittedCursor: string | null;
+      totals: Record<string, { count: number; amount: number }>;
+      receivable: Record<string, number>;
+      suspense: number;
+    };
+  const settledLines = async (shipmentIds: string[]) =>
+    (
+      await t.dataSource.query<{ shipment_id: string; n: number }[]>(
+        `SELECT shipment_id, count(*)::int AS n FROM remittance_lines
+          WHERE outcome = 'matched' AND shipment_id = ANY($1::uuid[]) GROUP BY shipment_id`,
+        [shipmentIds],
+      )
+    ).reduce((m, r) => m.set(r.shipment_id, r.n), new Map<string, number>());
+  const remittanceCount = async () =>
+    (await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM remittances'))[0].n;
+
+  let delivered: EndedShipment[];
+  let report: string;
+
+  it('a report with a missing AWB, a wrong amount and a duplicate line: each listed, nothing double-settled', async () => {
+    const from = t.clock.now();
+    delivered = await endPinned(t, http, seller, origin, [JNE, JNE, JNE, JNE], {
+      overrides: { codAmount: 175_000 },
+    });
+    const to = new Date(t.clock.now().getTime() + 3600_000);
+    const owed = await receivable('jne');
+    expect(owed).toBe(4 * 175_000);
+
+    const res = await sandboxReport('jne', from, to, 'true').expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    report = res.body as string;
+    expect(report.split('\r\n')[0]).toBe('CNOTE_NO;COD_AMOUNT;TGL_SETOR');
+    const said = Object.fromEntries(
+      String(res.headers['x-sandbox-discrepancies'])
+        .split(';')
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    const awbs = delivered.map((d) => d.awb);
+    expect(awbs).toEqual(expect.arrayContaining([said.missing, said.wrong_amount, said.duplicate]));
+    expect(awbs).not.toContain(said.unknown);
+    const untouched = awbs.find((a) => ![said.missing, said.wrong_amount, said.duplicate].includes(a))!;
+    const idOf = (awb: string) => delivered.find((d) => d.awb === awb)!.id;
+
+    const bankBefore = await balance('platform:bank');
+    const suspenseBefore = await balance('platform:remittance_suspense');
+    const created = (await upload('jne', report).expect(201)).body;
+    const wrongAmount = report
+      .split('\r\n')
+      .find((l) => l.startsWith(said.wrong_amount))!
+      .split(';')[1];
+    const unknownAmount = Number(
+      report
+        .split('\r\n')
+        .find((l) => l.startsWith(said.unknown))!
+        .split(';')[1],
+    );
+    expect(created).toEqual(
+      expect.objectContaining({
+        courier: 'jne',
+        uploadedBy: finance.id,
+        lineCount: 5,
+        matched: { count: 2, amount: 350_000 },
+        amountMismatches: { count: 1, amount: Number(wrongAmount) },
+        unmatched: { count: 1, amount: unknownAmount },
+        duplicates: { count: 1, amount: 175_000 },
+        totalAmount: 350_000 + Number(wrongAmount) + unknownAmount + 175_000,
+      }),
+    );
+
+    // Matched cash settles the receivable; the rest waits in suspense; the bank got all of it.
+    expect(await receivable('jne')).toBe(owed - 350_000);
+    expect((await balance('platform:bank')) - bankBefore).toBe(created.totalAmount);
+    expect((await balance('platform:remittance_suspense')) - suspenseBefore).toBe(
+      created.totalAmount - 350_000,
+    );
+
+    const r = await reconciliation({ courier: 'jne', overdueDays: 0 });
+    expect(r.unmatched).toEqual([
+      expect.objectContaining({
+        awb: said.unknown,
+        reason: 'unknown_awb',
+        shipmentId: null,
+        amount: unknownAmount,
+      }),
+    ]);
+    expect(r.amountMismatches).toEqual([
+      expect.objectContaining({
+        awb: said.wrong_amount,
+        amount: Number(wrongAmount),
+        expectedAmount: 175_000,
+        shipmentId: idOf(said.wrong_amount),
+      }),
+    ]);
+    expect(r.duplicates).toEqual([
+      expect.objectContaining({ awb: said.duplicate, shipmentId: idOf(said.duplicate), amount: 175_000 }),
+    ]);
+    // Not remitted: the missing parcel and the mismatched one (its receivable is still open).
+    expect(r.notRemitted.map((n) => n.awb).sort()).toEqual([said.missing, said.wrong_amount].sort());
+    expect(r.notRemitted.every((n) => n.codAmount === 175_000 && n.daysSinceDelivery === 0)).toBe(true);
+    expect(r.totals.notRemitted).toEqual({ count: 2, amount: 350_000 });
+    expect(r.receivable).toEqual({ jne: owed - 350_000 });
+
+    // Each parcel settled at most once: the duplicated one and the untouched one, once each.
+    const settled = await settledLines(delivered.map((d) => d.id));
+    expect(Object.fromEntries(settled)).toEqual({ [idOf(said.duplicate)]: 1, [idOf(untouched)]: 1 });
+    expect((await ledger.verify()).ok).toBe(true);
+
+    // The same file again settles nothing: refused, and the money stays where it is.
+    const again = await upload('jne', report).expect(409);
+    expect(again.body.code).toBe('REMITTANCE_ALREADY_UPLOADED');
+    expect(again.body.message).toContain(created.id);
+    expect(await receivable('jne')).toBe(owed - 350_000);
+    expect((await balance('platform:bank')) - bankBefore).toBe(created.totalAmount);
+
+    // A corrected report: the missing parcel and the right amount settle; the settled parcels are duplicates.
+    const corrected = [
+      'CNOTE_NO;COD_AMOUNT;TGL_SETOR',
+      `${said.missing};175000;30/11/2026`,
+      `${said.wrong_amount};175000;30/11/2026`,
+      `${said.duplicate};175000;30/11/2026`,
+      `${untouched};175000;30/11/2026`,
+    ].join('\n');
+    const second = (await upload('jne', corrected).expect(201)).body;
+    expect(second.matched).toEqual({ count: 2, amount: 350_000 });
+    expect(second.duplicates).toEqual({ count: 2, amount: 350_000 });
+    expect(await receivable('jne')).toBe(owed - 700_000);
+    expect([...(await settledLines(delivered.map((d) => d.id))).values()]).toEqual([1, 1, 1, 1]);
+    const after = await reconciliation({ courier: 'jne', overdueDays: 0 });
+    expect(after.notRemitted).toEqual([]);
+    expect(after.totals.notRemitted).toEqual({ count: 0, amount: 0 });
+    expect(after.totals.duplicates).toEqual({ count: 3, amount: 525_000 });
+    expect(after.suspense).toBe(await balance('platform:remittance_suspense'));
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('lists another courier’s AWB, an unknown AWB and a parcel not delivered as unmatched, settling none', async () => {
+    const [jnt] = await endPinned(t, http, seller, origin, [JNT], { overrides: { codAmount: 120_000 } });
+    const [booked] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 80_000 });
+    const [returned] = await endPinned(t, http, seller, origin, [JNE], { to: 'returned' });
+    const [prepaid] = await endPinned(t, http, seller, origin, [JNE], { overrides: { codAmount: 0 } });
+    const jneOwed = await receivable('jne');
+    const jntOwed = await receivable('jnt');
+
+    const res = await upload(
+      'jne',
+      [
+        'awb,cod_amount,tanggal',
+        `${jnt.awb},120000,2026-12-01`,
+        '8899999999999999,50000,2026-12-01',
+        `${booked.awb},80000,2026-12-01`,
+        `${returned.awb},150000,2026-12-01`,
+        `${prepaid.awb},10000,2026-12-01`,
+      ].join('\n'),
+    ).expect(201);
+    expect(res.body.unmatched).toEqual({ count: 5, amount: 410_000 });
+    expect(res.body.matched).toEqual({ count: 0, amount: 0 });
+    expect(await receivable('jne')).toBe(jneOwed);
+    expect(await receivable('jnt')).toBe(jntOwed);
+
+    const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
+      .body as { lines: Line[] };
+    expect(detail.lines.map((l) => [l.row, l.outcome, l.reason, l.shipmentId])).toEqual([
+      [1, 'unmatched', 'unknown_awb', null],
+      [2, 'unmatched', 'unknown_awb', null],
+      [3, 'unmatched', 'not_delivered_cod', booked.id],
+      [4, 'unmatched', 'not_delivered_cod', returned.id],
+      [5, 'unmatched', 'not_delivered_cod', prepaid.id],
+    ]);
+    // The J&T parcel is still owed by J&T.
+    const r = await reconciliation({ courier: 'jnt', overdueDays: 0 });
+    expect(r.notRemitted.map((n) => n.shipmentId)).toEqual([jnt.id]);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('settles a parcel once when two reports naming it are uploaded at the same time', async () => {
+    const [d] = await endPinned(t, http, seller, origin, [JNT], { overrides: { codAmount: 60_000 } });
+    const owed = await receivable('jnt');
+    const reports = [1, 2, 3, 4].map((i) =>
+      ['waybill,cod_value,remitted_at', `${d.awb},60000,2026-12-0${i}`].join('\n'),
+    );
+    const answers = await Promise.all(reports.map((csv) => upload('jnt', csv)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    expect(answers.map((a) => a.body.matched.count).sort()).toEqual([0, 0, 0, 1]);
+    expect(answers.map((a) => a.body.duplicates.count).sort()).toEqual([0, 1, 1, 1]);
+    expect(await receivable('jnt')).toBe(owed - 60_000);
+    expect(Object.fromEntries(await settledLines([d.id]))).toEqual({ [d.id]: 1 });
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('lists a delivered COD parcel as not remitted once the configured days have passed, oldest first, paged', async () => {
+    const parcels = await endPinned(t, http, seller, origin, [JNT, JNT, JNT], {
+      overrides: { codAmount: 45_000 },
+    });
+    const ids = parcels.map((p) => p.id);
+    /** Every page of the overdue list, followed through its cursor. */
+    const walk = async (q: Record<string, string | number>) => {
+      const seen: { shipmentId: string; daysSinceDelivery: number; deliveredAt: string }[] = [];
+      let cursor: string | null = null;
+      let requests = 0;
+      do {
+        const page = await reconciliation({ courier: 'jnt', ...q, ...(cursor ? { cursor } : {}) });
+        expect(page.notRemitted.length).toBeLessThanOrEqual(Number(q.limit ?? 100));
+        seen.push(...(page.notRemitted as unknown as typeof seen));
+        cursor = page.notRemittedCursor;
+        requests += 1;
+      } while (cursor && requests < 50);
+      expect(cursor).toBeNull();
+      return { seen, requests };
+    };
+    const mine = <T extends { shipmentId: string }>(list: T[]) =>
+      list.filter((n) => ids.includes(n.shipmentId));
+    expect(mine((await walk({})).seen)).toEqual([]); // delivered just now: not overdue yet (7 days by default)
+    t.clock.advance(8 * 86_400_000);
+
+    const all = await walk({});
+    expect(
+      mine(all.seen)
+        .map((n) => n.shipmentId)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(mine(all.seen).every((n) => n.daysSinceDelivery === 8)).toBe(true);
+    const times = all.seen.map((n) => n.deliveredAt);
+    expect([...times].sort()).toEqual(times);
+    // This app reads at most 2 × 2 delivered parcels per request: five J&T parcels take two requests.
+    expect(all.requests).toBe(2);
+    const totals = (await reconciliation({ courier: 'jnt' })).totals.notRemitted;
+    expect(totals.count).toBe(all.seen.length);
+    expect(mine((await walk({ overdueDays: 9 })).seen)).toEqual([]);
+
+    // One at a time: the same parcels in the same order.
+    const single = await walk({ limit: 1 });
+    expect(single.seen.map((n) => n.shipmentId)).toEqual(all.seen.map((n) => n.shipmentId));
+  });
+
+  it('rejects a report with a bad row whole, naming the row and field, and stores nothing', async () => {
+    const before = await remittanceCount();
+    const bank = await balance('platform:bank');
+    const res = await upload(
+      'jne',
+      'awb;amount;date\n8800000000000001;150000;2026-12-01\n8800000000000002;150.000,50;2026-12-01\n',
+    ).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    expect(res.body.details).toEqual([
+      { field: 'row 2: amount', message: expect.stringMatching(/fraction/) },
+    ]);
+
+    const header = await upload('jne', 'resi,jumlah\n1,2\n').expect(400);
+    expect(header.body.details.map((d: { field: string }) => d.field)).toEqual([
+      'body.awb',
+      'body.amount',
+      'body.remitted date',
+    ]);
+    const tooBig = await upload(
+      'jne',
+      `awb,amount,date\n${'8800000000000001,1,2026-12-01\n'.repeat(3000)}`,
+    ).expect(400);
+    expect(tooBig.body.code).toBe('REMITTANCE_REPORT_TOO_LARGE');
+    const json = await http
+      .post('/v1/finance/remittances?courier=jne')
+      .set(finance.auth)
+      .send({ awb: '1' })
+      .expect(415);
+    expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const empty = await http.post('/v1/finance/remittances?courier=jne').set(finance.auth).expect(400);
+    expect(empty.body.details).toEqual([{ field: 'body', message: expect.stringMatching(/^is empty/) }]);
+    const noCourier = await http
+      .post('/v1/finance/remittances?courier=pos')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send('awb,amount,date\n1,1,2026-12-01\n')
+      .expect(400);
+    expect(noCourier.body.details).toEqual([expect.objectContaining({ field: 'courier' })]);
+    await upload('jne', 'awb,amount,date\n1\u0000,1,2026-12-01\n').expect(400);
+    await upload('jne', 'awb,amount,date\n1,1,2026-12-01\n', { auth: seller.auth }).expect(403);
+
+    expect(await remittanceCount()).toBe(before);
+    expect(await balance('platform:bank')).toBe(bank);
+  });
+
+  it('replays an upload repeated with its Idempotency-Key instead of refusing it', async () => {
+    const csv = 'awb,amount,date\n8800000000000777,5000,2026-12-02\n';
+    const key = `remit-${Date.now()}`;
+    const first = await upload('sap', csv).set('idempotency-key', key).expect(201);
+    const replay = await upload('sap', csv).set('idempotency-key', key).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const list = (await http.get('/v1/finance/remittances?courier=sap').set(finance.auth).expect(200)).body;
+    expect(list.items.map((r: { id: string }) => r.id)).toEqual([first.body.id]);
+  });
+
+  it('lists reports newest first and pages a report’s lines by outcome', async () => {
+    const page1 = (await http.get('/v1/finance/remittances?limit=2').set(admin.auth).expect(200)).body;
+    expect(page1.items).toHaveLength(2);
+    const page2 = (
+      await http.get(`/v1/finance/remittances?limit=2&cursor=${page1.nextCursor}`).set(admin.auth).expect(200)
+    ).body;
+    const ids = [...page1.items, ...page2.items].map((r: { id: string }) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const times = [...page1.items, ...page2.items].map((r: { createdAt: string }) => r.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const jne = (await http.get('/v1/finance/remittances?courier=jne').set(finance.auth).expect(200)).body;
+    const first = jne.items.find(
+      (r: { lineCount: number; matched: { count: number } }) => r.lineCount === 5 && r.matched.count === 2,
+    );
+    const lines = async (q: string) =>
+      (await http.get(`/v1/finance/remittances/${first.id}?${q}`).set(finance.auth).expect(200)).body;
+    expect((await lines('outcome=duplicate')).lines.map((l: Line) => l.outcome)).toEqual(['duplicate']);
+    const a = await lines('limit=3');
+    const b = await lines(`limit=3&cursor=${a.nextCursor}`);
+    expect([...a.lines, ...b.lines].map((l: Line) => l.row)).toEqual([1, 2, 3, 4, 5]);
+    expect(b.nextCursor).toBeNull();
+    await http
+      .get('/v1/finance/remittances/6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60')
+      .set(finance.auth)
+      .expect(404);
+    await http.get('/v1/finance/remittances?cursor=nonsense').set(finance.auth).expect(400);
+  });
+
+  it('serves each sandbox courier’s report for its window only, to operators', async () => {
+    const from = t.clock.now();
+    const [d] = await endPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!]);
+    const to = new Date(t.clock.now().getTime() + 60_000);
+    const res = await sandboxReport('sap', from, to).expect(200);
+    expect(res.headers['x-sandbox-discrepancies']).toBeUndefined();
+    const lines = (res.body as string).trim().split('\r\n');
+    expect(lines[0]).toBe('No Resi;Nilai COD;Tanggal');
+    expect(lines.slice(1).map((l) => l.split(';').slice(0, 2))).toEqual([[d.awb, 'Rp 150.000']]);
+    const before = await sandboxReport('sap', new Date(from.getTime() - 86_400_000), from).expect(200);
+    expect(before.body).not.toContain(d.awb);
+
+    const withToken = await http
+      .get('/sandbox/couriers/sap/remittance')
+      .query({ from: '2026-11-01', to: '2026-11-02' })
+      .set(seller.auth);
+    expect(withToken.status).toBe(403);
+    await http
+      .get('/sandbox/couriers/pos/remittance')
+      .query({ from: '2026-11-01', to: '2026-11-02' })
+      .set(admin.auth)
+      .expect(404);
+    const backwards = await http
+      .get('/sandbox/couriers/sap/remittance')
+      .query({ from: '2026-11-02', to: '2026-11-01' })
+      .set(admin.auth)
+      .expect(400);
+    expect(backwards.body.details).toEqual([expect.objectContaining({ field: 'to' })]);
+  });
+});

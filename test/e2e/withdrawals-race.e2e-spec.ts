@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { addBankAccount, creditAvailable } from '../support/factories/money';
+import { signupSeller } from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** The DESIGN.md promise: a balance never goes below zero by a withdrawal, whatever the concurrency. */
+describe('200 concurrent withdrawals against one balance', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+  });
+  afterAll(() => t.close());
+
+  it('exactly the affordable ones succeed, the balance never goes below zero, and the ledger verifies', async () => {
+    const seller = await signupSeller(http);
+    const bankAccountId = await addBankAccount(http, seller);
+    const balance = 1_000_000;
+    const amount = 15_000;
+    const affordable = Math.floor(balance / amount); // 66
+    await creditAvailable(t, seller.sellerId, balance);
+
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        http
+          .post('/v1/withdrawals')
+          .set(seller.auth)
+          .set('Idempotency-Key', randomUUID())
+          .send({ amount, bankAccountId }),
+      ),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(affordable);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(200 - affordable);
+    for (const r of answers.filter((a) => a.status === 422))
+      expect(r.body).toMatchObject({ code: 'WITHDRAWAL_INSUFFICIENT_FUNDS', details: [{ field: 'amount' }] });
+
+    const after = (await http.get('/v1/balance').set(seller.auth).expect(200)).body;
+    expect(after).toEqual({
+      pending: 0,
+      available: balance - affordable * amount,
+      inWithdrawal: affordable * amount,
+      outstandingInvoices: 0,
+      withdrawable: balance - affordable * amount,
+    });
+    const listed = await http.get('/v1/withdrawals?limit=500').set(seller.auth).expect(200);
+    expect(listed.body.items).toHaveLength(affordable);
+
+    // Every balance the seller's available account ever had, in posting order, stayed at or above zero.
+    const history = await t.dataSource.query<{ balance_after: string }[]>(
+      'SELECT balance_after FROM ledger_entries WHERE account_code = $1 ORDER BY id',
+      [`seller:${seller.sellerId}:available`],
+    );
+    expect(history).toHaveLength(1 + affordable);
+    expect(history.every((h) => Number(h.balance_after) >= 0)).toBe(true);
+    expect(Number(history[history.length - 1].balance_after)).toBe(balance - affordable * amount);
+
+    const verify = await t.app.get(LedgerService).verify();
+    expect(verify.ok).toBe(true);
+    expect(verify.negativeAccounts).toEqual([]);
+  });
+});

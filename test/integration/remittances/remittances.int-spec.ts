@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { QueryFailedError } from 'typeorm';
+import { Transactions } from 'src/database/transaction';
+import { type MatchedLine, matchTotals } from 'src/remittances/remittance-matching';
+import { type RemittanceRecord, RemittancesRepository } from 'src/remittances/remittances.repository';
+import { createOperator } from '../../support/factories/operators';
+import { createShipment, signupSeller } from '../../support/factories/sellers';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+describe('remittance tables (real PostgreSQL): the database itself settles a parcel at most once', () => {
+  let t: TestApp;
+  let repository: RemittancesRepository;
+  let tx: Transactions;
+  let userId: string;
+  let shipmentId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    const http = t.http();
+    repository = t.app.get(RemittancesRepository);
+    tx = t.app.get(Transactions);
+    userId = (await createOperator(t, http, 'finance')).id;
+    shipmentId = (await createShipment(http, await signupSeller(http))).id;
+  });
+  afterAll(() => t.close());
+
+  const line = (outcome: MatchedLine['outcome'], extra: Partial<MatchedLine> = {}): MatchedLine => ({
+    row: 1,
+    awb: 'AWB-1',
+    amount: 150_000,
+    remittedOn: '2026-12-01',
+    outcome,
+    reason: outcome === 'unmatched' ? 'unknown_awb' : null,
+    shipmentId: outcome === 'unmatched' ? null : shipmentId,
+    expectedAmount: outcome === 'unmatched' ? null : outcome === 'amount_mismatch' ? 100_000 : 150_000,
+    deliveredAt: outcome === 'unmatched' ? null : new Date('2026-11-28T03:00:00Z'),
+    ...extra,
+  });
+  const store = (lines: MatchedLine[], courier = 'jne') => {
+    const totals = matchTotals(lines);
+    const record: RemittanceRecord = {
+      id: randomUUID(),
+      courier,
+      uploadedBy: userId,
+      fileSha256: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+      lines: totals.lines,
+      total: totals.total,
+      byOutcome: totals.byOutcome,
+      createdAt: t.clock.now(),
+    };
+    return tx.run(() => repository.insert(record, lines));
+  };
+  const violation = async (p: Promise<unknown>) => {
+    const e = await p.then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(QueryFailedError);
+    const driver = (e as QueryFailedError).driverError as unknown as { code: string; constraint: string };
+    return `${driver.code} ${driver.constraint}`;
+  };
+
+  it('refuses a second matched line for the same AWB or the same parcel, whatever wrote it', async () => {
+    await store([line('matched')]);
+    expect(await violation(store([line('matched')]))).toBe('23505 uq_remittance_lines_settled_awb');
+    expect(await violation(store([line('matched', { awb: 'AWB-OTHER' })]))).toBe(
+      '23505 uq_remittance_lines_settled_shipment',
+    );
+    // The same parcel settled under another courier's name is refused by the shipment index.
+    expect(await violation(store([line('matched')], 'jnt'))).toBe(
+      '23505 uq_remittance_lines_settled_shipment',
+    );
+    // Lines that settle nothing may repeat.
+    await store([line('duplicate'), line('amount_mismatch', { row: 2 }), line('unmatched', { row: 3 })]);
+    await store([line('duplicate')]);
+    const settled = await repository.settledAwbs('jne', ['AWB-1', 'AWB-OTHER']);
+    expect([...settled]).toEqual(['AWB-1']);
+  });
+
+  it('refuses lines that contradict their outcome, and reports whose totals do not add up', async () => {
+    expect(await violation(store([line('matched', { awb: 'AWB-2', expectedAmount: 1 })]))).toBe(
+      '23514 chk_remittance_lines_settles',
+    );
+    expect(await violation(store([line('amount_mismatch', { expectedAmount: 150_000 })]))).toBe(
+      '23514 chk_remittance_lines_mismatch',
+    );
+    expect(await violation(store([line('unmatched', { reason: null })]))).toBe(
+      '23514 chk_remittance_lines_reason',
+    );
+    const bad = matchTotals([line('duplicate')]);
+    bad.byOutcome.duplicate.amount += 1;
+    const record: RemittanceRecord = {
+      id: randomUUID(),
+      courier: 'jne',
+      uploadedBy: userId,
+      fileSha256: 'f'.repeat(64),
+      lines: bad.lines,
+      total: bad.total,
+      byOutcome: bad.byOutcome,
+      createdAt: t.clock.now(),
+    };
+    expect(await violation(tx.run(() => repository.insert(record, [line('duplicate')])))).toBe(
+      '23514 chk_remittances_amounts',
+    );
+  });
+});

@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { postingProblem } from 'src/ledger/ledger-accounts';
+import {
+  matchRemittance,
+  matchTotals,
+  type ParcelOnRecord,
+  remittanceEntries,
+} from 'src/remittances/remittance-matching';
+import type { ReportLine } from 'src/remittances/remittance-report';
+
+const delivered = (shipmentId: string, codAmount: number): ParcelOnRecord => ({
+  shipmentId,
+  codAmount,
+  codDelivered: true,
+  deliveredAt: new Date('2026-11-20T03:00:00Z'),
+});
+const line = (row: number, awb: string, amount: number): ReportLine => ({
+  row,
+  awb,
+  amount,
+  remittedOn: '2026-11-24',
+});
+
+describe('remittance matching', () => {
+  const parcels = new Map<string, ParcelOnRecord>([
+    ['A1', delivered('s1', 150_000)],
+    ['A2', delivered('s2', 90_000)],
+    ['A3', delivered('s3', 50_000)],
+    ['R1', { shipmentId: 's4', codAmount: 75_000, codDelivered: false, deliveredAt: null }],
+    ['P1', delivered('s5', 0)],
+  ]);
+
+  it('decides each line: matched, amount mismatch, unmatched (unknown or not a delivered COD parcel), duplicate', () => {
+    const out = matchRemittance(
+      [
+        line(1, 'A1', 150_000),
+        line(2, 'A2', 85_000),
+        line(3, 'ZZ9', 40_000),
+        line(4, 'A1', 150_000),
+        line(5, 'R1', 75_000),
+        line(6, 'P1', 10_000),
+        line(7, 'A2', 90_000),
+        line(8, 'A3', 50_000),
+      ],
+      parcels,
+      new Set(['A3']),
+    );
+    expect(out.map((l) => [l.row, l.outcome, l.reason, l.shipmentId, l.expectedAmount])).toEqual([
+      [1, 'matched', null, 's1', 150_000],
+      [2, 'amount_mismatch', null, 's2', 90_000],
+      [3, 'unmatched', 'unknown_awb', null, null],
+      [4, 'duplicate', null, 's1', 150_000],
+      [5, 'unmatched', 'not_delivered_cod', 's4', 75_000],
+      [6, 'unmatched', 'not_delivered_cod', 's5', 0],
+      // A right amount after a wrong one settles the parcel.
+      [7, 'matched', null, 's2', 90_000],
+      // Settled by an earlier report.
+      [8, 'duplicate', null, 's3', 50_000],
+    ]);
+    const totals = matchTotals(out);
+    expect(totals.total).toBe(650_000);
+    expect(totals.byOutcome).toEqual({
+      matched: { count: 2, amount: 240_000 },
+      amount_mismatch: { count: 1, amount: 85_000 },
+      unmatched: { count: 3, amount: 125_000 },
+      duplicate: { count: 2, amount: 200_000 },
+    });
+    expect(remittanceEntries('jne', totals)).toEqual([
+      { account: expect.objectContaining({ code: 'platform:bank' }), debit: 650_000 },
+      { account: expect.objectContaining({ code: 'platform:courier_cod_receivable:jne' }), credit: 240_000 },
+      { account: expect.objectContaining({ code: 'platform:remittance_suspense' }), credit: 410_000 },
+    ]);
+  });
+
+  it('settles a parcel at most once and only for its exact amount, and the posting always balances (property)', () => {
+    const awbs = ['A1', 'A2', 'A3', 'R1', 'P1', 'X1', 'X2'];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            awb: fc.constantFrom(...awbs),
+            amount: fc.oneof(
+              fc.constantFrom(150_000, 90_000, 50_000, 75_000),
+              fc.integer({ min: 1, max: 10 ** 9 }),
+            ),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        fc.subarray(awbs),
+        (rows, earlier) => {
+          const lines = rows.map((r, i) => line(i + 1, r.awb, r.amount));
+          const out = matchRemittance(lines, parcels, new Set(earlier));
+          const matched = out.filter((l) => l.outcome === 'matched');
+          const once = new Set(matched.map((l) => l.shipmentId)).size === matched.length;
+          const exact = matched.every(
+            (l) => l.amount === parcels.get(l.awb)?.codAmount && !earlier.includes(l.awb),
+          );
+          const totals = matchTotals(out);
+          const sum = Object.values(totals.byOutcome).reduce((s, o) => s + o.amount, 0);
+          const entries = remittanceEntries('jnt', totals);
+          return (
+            once &&
+            exact &&
+            out.length === lines.length &&
+            sum === totals.total &&
+            postingProblem({ key: 'remittance:x', entries }) === null
+          );
+        },
+      ),
+      { seed: 20261124, numRuns: 1000 },
+    );
+  });
+
+  it('posts nothing for nothing received', () => {
+    expect(remittanceEntries('sap', matchTotals([]))).toEqual([]);
+  });
+});

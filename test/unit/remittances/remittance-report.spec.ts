@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { ValidationFailedError } from 'src/common/errors/app-error';
+import { parseRemittanceReport, parseReportDate, parseRupiah } from 'src/remittances/remittance-report';
+
+const problemsOf = (text: string) => {
+  try {
+    parseRemittanceReport(text);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationFailedError);
+    return (e as ValidationFailedError).details;
+  }
+  throw new Error('the report was accepted');
+};
+
+describe('remittance report parsing', () => {
+  it('reads each courier’s header words, either delimiter, a BOM and CRLF', () => {
+    const expected = [
+      { row: 1, awb: '8800000000000001', amount: 150_000, remittedOn: '2026-11-24' },
+      { row: 2, awb: '8800000000000002', amount: 1_275_500, remittedOn: '2026-11-25' },
+    ];
+    const reports = [
+      'CNOTE_NO;COD_AMOUNT;TGL_SETOR\r\n8800000000000001;150000;24/11/2026\r\n8800000000000002;1275500;25/11/2026\r\n',
+      '\uFEFFwaybill,cod_value,remitted_at\n8800000000000001,150000,2026-11-24T16:00:00+07:00\n8800000000000002,1275500,2026-11-25T01:00:00Z\n',
+      'No Resi;Nilai COD;Tanggal\n8800000000000001;Rp 150.000;2026-11-24\n8800000000000002;Rp. 1.275.500;2026-11-25\n',
+      'Tracking ID,COD Amount,Remitted Date\n8800000000000001,"150,000.00",2026-11-24\n8800000000000002,"1,275,500.00",2026-11-25\n',
+      'AWB;Amount;Date;Penerima\n8800000000000001;150.000;24-11-2026;Budi\n\n8800000000000002;1.275.500,00;25/11/2026;Sari\n',
+      'awb,amount,date\n8800000000000001,150000,2026-11-24 23:59:59\n8800000000000002,IDR 1275500,2026-11-25\n',
+    ];
+    for (const report of reports) expect(parseRemittanceReport(report)).toEqual(expected);
+  });
+
+  it('reads amounts the way couriers write them, in whole rupiah only', () => {
+    expect(parseRupiah('150000')).toBe(150_000);
+    expect(parseRupiah('150.000')).toBe(150_000);
+    expect(parseRupiah('Rp 150.000')).toBe(150_000);
+    expect(parseRupiah('rp150.000')).toBe(150_000);
+    expect(parseRupiah('150,000')).toBe(150_000);
+    expect(parseRupiah('150,000.00')).toBe(150_000);
+    expect(parseRupiah('150.000,00')).toBe(150_000);
+    expect(parseRupiah('150000.00')).toBe(150_000);
+    expect(parseRupiah('1.500')).toBe(1_500);
+    expect(parseRupiah('150000.50')).toMatch(/fraction/);
+    expect(parseRupiah('150.000,5')).toMatch(/fraction/);
+    expect(parseRupiah('1.5')).toMatch(/fraction/);
+    expect(parseRupiah('-150000')).toMatch(/positive/);
+    expect(parseRupiah('0')).toMatch(/positive/);
+    expect(parseRupiah('')).toBe('is empty');
+    expect(parseRupiah('1e5')).toMatch(/not an amount/);
+    expect(parseRupiah('15.00.00')).toMatch(/not an amount/);
+    expect(parseRupiah('9'.repeat(20))).toBe('is too large');
+  });
+
+  it('reads every whole amount back from each way of writing it (property)', () => {
+    const dotted = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+    const commaed = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Math.floor(Number.MAX_SAFE_INTEGER / 1000) }), (n) =>
+        [String(n), dotted(n), `Rp ${dotted(n)}`, `${commaed(n)}.00`, `${dotted(n)},00`].every(
+          (text) => parseRupiah(text) === n,
+        ),
+      ),
+      { seed: 20261124, numRuns: 500 },
+    );
+  });
+
+  it('reads dates as the Jakarta day, refusing days that do not exist', () => {
+    expect(parseReportDate('2026-11-24')).toBe('2026-11-24');
+    expect(parseReportDate('24/11/2026')).toBe('2026-11-24');
+    expect(parseReportDate('24-11-2026')).toBe('2026-11-24');
+    // 18:00 UTC is 01:00 the next day in Jakarta.
+    expect(parseReportDate('2026-11-24T18:00:00Z')).toBe('2026-11-25');
+    expect(parseReportDate('2026-11-24T18:00:00.000+0700')).toBe('2026-11-24');
+    expect(parseReportDate('2026-02-29')).toBeNull();
+    expect(parseReportDate('31/04/2026')).toBeNull();
+    expect(parseReportDate('2026-11-24 25:00')).toBeNull();
+    expect(parseReportDate('11/24/2026')).toBeNull();
+    expect(parseReportDate('yesterday')).toBeNull();
+    expect(parseReportDate('1999-12-31')).toBeNull();
+  });
+
+  it('rejects the whole report, naming every bad row and field', () => {
+    const details = problemsOf(
+      'awb;amount;date\nA1;150000;2026-11-24\n;150000;2026-11-24\nA3;150.000,50;2026-11-24\nA4;100;31/02/2026\nA 5;x;\n',
+    );
+    expect(details).toEqual([
+      { field: 'row 2: awb', message: 'is empty' },
+      { field: 'row 3: amount', message: expect.stringMatching(/fraction/) },
+      { field: 'row 4: remitted date', message: expect.stringMatching(/must be a date/) },
+      { field: 'row 5: awb', message: expect.stringMatching(/letters, digits/) },
+      { field: 'row 5: amount', message: expect.stringMatching(/not an amount/) },
+      { field: 'row 5: remitted date', message: expect.stringMatching(/must be a date/) },
+    ]);
+  });
+
+  it('names missing and doubled columns, empty reports and unreadable CSV', () => {
+    expect(problemsOf('awb,amount\nA1,150000\n')).toEqual([
+      { field: 'body.remitted date', message: expect.stringMatching(/column is required.*tgl_setor/) },
+    ]);
+    expect(problemsOf('awb,waybill,amount,date\nA1,A1,1,2026-11-24\n')).toEqual([
+      { field: 'body.awb', message: 'column appears 2 times (awb, waybill)' },
+    ]);
+    expect(problemsOf('awb,amount,date\n')).toEqual([{ field: 'body', message: 'has no data rows' }]);
+    expect(problemsOf('')).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.awb' })]));
+    expect(problemsOf('awb,amount,date\nA1,1,2026-11-24,extra\n')).toEqual([
+      { field: 'body', message: expect.stringMatching(/^is not readable CSV/) },
+    ]);
+    expect(problemsOf('awb,amount,date\n"A1,1,2026-11-24\n')).toEqual([
+      { field: 'body', message: expect.stringMatching(/^is not readable CSV/) },
+    ]);
+  });
+
+  it('lists at most 100 problems and counts the rest', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => `A${i},x,2026-11-24`).join('\n');
+    const details = problemsOf(`awb,amount,date\n${rows}\n`);
+    expect(details).toHaveLength(101);
+    expect(details[100]).toEqual({ field: 'body', message: 'and 50 more problems' });
+  });
+
+  it('refuses amounts whose sum cannot be settled exactly', () => {
+    const big = '9'.repeat(15);
+    const rows = Array.from({ length: 10 }, (_, i) => `A${i},${big},2026-11-24`).join('\n');
+    expect(problemsOf(`awb,amount,date\n${rows}\n`)).toEqual([
+      { field: 'body', message: expect.stringMatching(/add up to more/) },
+    ]);
+  });
+});
