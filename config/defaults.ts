@@ -386,6 +386,11 @@ export const defaults = {
       periodDays: 14,
       /** Invoice numbers: `<prefix>/<year>/<month>/<sequence, 6 digits>` by the issue date (Asia/Jakarta). */
       numberPrefix: 'INV',
+      /**
+       * Minutes after a period ends before it is invoiced: an outcome recorded just before the end (its
+       * transaction still committing) is in. Invoices take outcomes by when Kirim recorded them.
+       */
+      closeGraceMinutes: 15,
       /** Invoices one run issues at once (each its own transaction; they share only the number counter). */
       parallelism: 4,
       /** Shipments read (and lines written) per statement while issuing one seller's invoice. */

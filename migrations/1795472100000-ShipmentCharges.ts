@@ -6,6 +6,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * kept on the booking attempt when it starts, so a booking reconciled after a crash copies them from it);
  * null while nothing is booked. Invoicing reads them once the shipment has ended.
  *
+ * `outcome_recorded_at` is when Kirim recorded the shipment's end (its `ended_at` is the courier's event
+ * time); invoices are by it, so nothing ended is left off every invoice by a late courier report.
+ *
  * Existing booked shipments are filled from their stored decision (`decision->'candidates'`) where the booked
  * courier service had a price. The decision does not hold the return fee: it is the courier's contract
  * share of the price (config `business.couriers.terms[courier].returnFeeBasisPoints`, copied below as it
@@ -44,14 +47,25 @@ export class ShipmentCharges1795472100000 implements MigrationInterface {
          WHERE b.awb IS NOT NULL AND jsonb_typeof(b.decision->'candidates') = 'array'
       ) x
       WHERE s.id = x.id`);
-    // Invoicing finds the sellers whose shipments ended in a period by this range.
+    // When Kirim recorded a shipment's outcome (delivered, returned, lost): invoices take the shipments
+    // recorded in their period, so an outcome reported late lands on the next invoice instead of on none.
+    await q.query('ALTER TABLE shipments ADD COLUMN outcome_recorded_at timestamptz');
+    await q.query(`UPDATE shipments SET outcome_recorded_at = ended_at WHERE ended_at IS NOT NULL`);
+    // Invoicing finds the sellers with outcomes recorded in a period, then each seller's shipments, by these.
     await q.query(
-      'CREATE INDEX idx_shipments_ended ON shipments (ended_at, seller_id) WHERE ended_at IS NOT NULL',
+      `CREATE INDEX idx_shipments_outcome_recorded ON shipments (outcome_recorded_at, seller_id)
+         WHERE outcome_recorded_at IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX idx_shipments_seller_outcome_recorded ON shipments (seller_id, outcome_recorded_at, id)
+         WHERE outcome_recorded_at IS NOT NULL`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX idx_shipments_ended');
+    await q.query('DROP INDEX idx_shipments_seller_outcome_recorded');
+    await q.query('DROP INDEX idx_shipments_outcome_recorded');
+    await q.query('ALTER TABLE shipments DROP COLUMN outcome_recorded_at');
     for (const table of ['shipments', 'booking_attempts']) {
       await q.query(`
         ALTER TABLE ${table}

@@ -80,8 +80,9 @@ export class InvoicingService implements OnModuleInit {
   }
 
   /**
-   * Issues the invoices of every period over by `asOf` (default now) for each seller with charged
-   * shipments that ended in it and no invoice for it yet; one transaction per invoice. Safe to run
+   * Issues the invoices of every period over by `asOf` (default now; a period is over
+   * `closeGraceMinutes` after its end) for each seller with charged shipments whose end Kirim recorded in
+   * it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
    * again and on many instances at once: a (seller, period) advisory lock and the unique
    * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
    * sellers to invoice gets a run row (issued count, or the last error).
@@ -91,7 +92,10 @@ export class InvoicingService implements OnModuleInit {
     const first = await this.shipments.firstChargedEnd();
     let periods = 0;
     let issued = 0;
-    for (const period of first ? closedPeriodsFrom(first, now, this.rule) : []) {
+    const closedBy = new Date(
+      now.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
+    );
+    for (const period of first ? closedPeriodsFrom(first, closedBy, this.rule) : []) {
       const sellers = await this.shipments.sellersWithChargedEnded(period.start, period.end);
       if (!sellers.length) continue;
       const invoiced = await this.repository.invoicedSellers(period.start, sellers);

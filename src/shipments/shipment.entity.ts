@@ -10,7 +10,12 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller_status', ['sellerId', 'status'])
 @Index('idx_shipments_awb', ['courier', 'awb'], { unique: true, where: 'awb IS NOT NULL' })
 @Index('idx_shipments_seller_ended', ['sellerId', 'endedAt'], { where: 'ended_at IS NOT NULL' })
-@Index('idx_shipments_ended', ['endedAt', 'sellerId'], { where: 'ended_at IS NOT NULL' })
+@Index('idx_shipments_outcome_recorded', ['outcomeRecordedAt', 'sellerId'], {
+  where: 'outcome_recorded_at IS NOT NULL',
+})
+@Index('idx_shipments_seller_outcome_recorded', ['sellerId', 'outcomeRecordedAt', 'id'], {
+  where: 'outcome_recorded_at IS NOT NULL',
+})
 // Delivered COD parcels by delivery time: the remittance reconciliation's "not remitted after N days".
 @Index('idx_shipments_cod_delivered', ['endedAt', 'id'], { where: "status = 'delivered' AND cod_collected" })
 @Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
@@ -69,6 +74,8 @@ export class Shipment {
   @Column('timestamptz', { nullable: true }) pickedUpAt!: Date | null;
   /** When it was delivered, returned or lost (the courier event's time). */
   @Column('timestamptz', { nullable: true }) endedAt!: Date | null;
+  /** When Kirim recorded that end (invoices take the outcomes recorded in their period). */
+  @Column('timestamptz', { nullable: true }) outcomeRecordedAt!: Date | null;
   /** The time of the newest courier event seen. */
   @Column('timestamptz', { nullable: true }) lastEventAt!: Date | null;
   @Column('integer', { default: 0 }) failedAttempts!: number;

@@ -128,7 +128,10 @@ export class ShipmentsRepository {
     if (to === 'delivered') follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
     if (TERMINAL.has(to)) {
       for (const column of ['next_poll_at', 'pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
-      if (to !== 'cancelled') follows('ended_at', happened());
+      if (to !== 'cancelled') {
+        follows('ended_at', happened());
+        follows('outcome_recorded_at', atP);
+      }
     } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
     if (to === 'booking')
       for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
@@ -374,8 +377,8 @@ export class ShipmentsRepository {
   }
 
   /**
-   * The seller's charged shipments that ended delivered or returned in [from, to), by end time then id,
-   * after the keyset position `after` (an index range of idx_shipments_seller_ended).
+   * The seller's charged shipments whose end (delivered or returned) Kirim recorded in [from, to), by that
+   * time then id, after the keyset position `after` (an index range of idx_shipments_seller_outcome_recorded).
    */
   async chargedEnded(
     sellerId: string,
@@ -384,17 +387,18 @@ export class ShipmentsRepository {
     after: string | null,
     limit: number,
   ): Promise<ChargedEndedRow[]> {
-    // The position is (ended_at as PostgreSQL writes it, id): exact to the microsecond, which a Date is not.
+    // The position is (outcome_recorded_at as PostgreSQL writes it, id): exact to the microsecond, which a
+    // Date is not.
     const cut = after ? after.lastIndexOf('|') : -1;
     const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
     const rows = await this.tx.manager.query<Record<string, string | Date>[]>(
       `SELECT id, awb, courier, status, cod_amount, shipping_fee, cod_fee, cashback, return_fee,
-              ended_at::text AS ended_key
+              outcome_recorded_at::text AS ended_key
          FROM shipments
-        WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3
+        WHERE seller_id = $1 AND outcome_recorded_at >= $2 AND outcome_recorded_at < $3
           AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL AND awb IS NOT NULL
-          AND ($4::timestamptz IS NULL OR (ended_at, id) > ($4::timestamptz, $5::uuid))
-        ORDER BY ended_at, id
+          AND ($4::timestamptz IS NULL OR (outcome_recorded_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY outcome_recorded_at, id
         LIMIT $6`,
       [sellerId, from, to, at, id, limit],
     );
@@ -412,11 +416,11 @@ export class ShipmentsRepository {
     }));
   }
 
-  /** The sellers with a charged shipment that ended delivered or returned in [from, to). */
+  /** The sellers with a charged shipment whose end (delivered or returned) was recorded in [from, to). */
   async sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
     const rows = await this.tx.manager.query<{ seller_id: string }[]>(
       `SELECT DISTINCT seller_id FROM shipments
-        WHERE ended_at >= $1 AND ended_at < $2 AND status IN ('delivered', 'returned')
+        WHERE outcome_recorded_at >= $1 AND outcome_recorded_at < $2 AND status IN ('delivered', 'returned')
           AND shipping_fee IS NOT NULL AND awb IS NOT NULL
         ORDER BY seller_id`,
       [from, to],
@@ -424,11 +428,11 @@ export class ShipmentsRepository {
     return rows.map((r) => r.seller_id);
   }
 
-  /** When the first charged shipment ended (delivered or returned), or null. */
+  /** When the first charged shipment's end (delivered or returned) was recorded, or null. */
   async firstChargedEnd(): Promise<Date | null> {
     const [row] = await this.tx.manager.query<{ at: Date | null }[]>(
-      `SELECT min(ended_at) AS at FROM shipments
-        WHERE ended_at IS NOT NULL AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL`,
+      `SELECT min(outcome_recorded_at) AS at FROM shipments
+        WHERE outcome_recorded_at IS NOT NULL AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL`,
     );
     return row.at;
   }

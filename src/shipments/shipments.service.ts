@@ -229,6 +229,7 @@ export class ShipmentsService {
       bookedAt: null,
       pickedUpAt: null,
       endedAt: null,
+      outcomeRecordedAt: null,
       lastEventAt: null,
       failedAttempts: 0,
       statusEventId: null,

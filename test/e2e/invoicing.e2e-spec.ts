@@ -192,7 +192,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
     const [late, early] = await endPinned(t, http, b, originB, [pinned('ninja'), pinned('idexpress')]);
     await moveEnd(t, [late.id], new Date('2026-12-20T23:59:59+07:00'));
     await moveEnd(t, [early.id], new Date('2026-12-21T00:00:00+07:00'));
-    const asOf = new Date('2027-01-04T00:00:00+07:00');
+    const asOf = new Date('2027-01-04T01:00:00+07:00');
     expect((await runInvoicing(http, admin, asOf)).issued).toBeGreaterThanOrEqual(2);
     const mine = await invoicesOf(b);
     const byPeriod = new Map(mine.map((i) => [i.periodStartDate, i]));
@@ -212,6 +212,36 @@ describe('invoices: one per seller and period, posted, settled from available, e
     expect(byPeriod.get('2026-12-21')!.number).toMatch(/^INV\/2027\/01\/\d{6}$/);
   });
 
+  it('invoices an outcome reported late on the next invoice, never on none; a period waits out its grace', async () => {
+    const c = await signupSeller(http, 'Toko Telat');
+    const origin = (await createAddress(http, c)).id;
+    const [onTime, late] = await endPinned(t, http, c, origin, [pinned('jne'), pinned('sap')]);
+    // Delivered (courier's time) and recorded in the period of 1 Mar 2027; the other delivered in that
+    // period too, but its delivery reached Kirim only after that period's invoice was issued.
+    await moveEnd(t, [onTime.id, late.id], new Date('2027-03-03T10:00:00+07:00'));
+    await t.dataSource.query('UPDATE shipments SET outcome_recorded_at = $2 WHERE id = $1', [
+      late.id,
+      new Date('2027-03-20T09:00:00+07:00'),
+    ]);
+    const periodEnd = new Date('2027-03-15T00:00:00+07:00');
+    await runInvoicing(http, admin, periodEnd);
+    expect((await invoicesOf(c)).map((i) => i.periodStartDate)).toEqual([]);
+    await runInvoicing(http, admin, new Date(periodEnd.getTime() + 15 * 60_000));
+    await runInvoicing(http, admin, new Date('2027-03-29T01:00:00+07:00'));
+    const mine = await invoicesOf(c);
+    const shipmentsOn = async (id: string) => [
+      ...new Set(
+        ((await http.get(`/v1/invoices/${id}`).set(c.auth).expect(200)).body.lines as Line[]).map(
+          (l) => l.shipmentId,
+        ),
+      ),
+    ];
+    const byPeriod = new Map(mine.map((i) => [i.periodStartDate, i.id]));
+    expect([...byPeriod.keys()].sort()).toEqual(['2027-03-01', '2027-03-15']);
+    expect(await shipmentsOn(byPeriod.get('2027-03-01')!)).toEqual([onTime.id]);
+    expect(await shipmentsOn(byPeriod.get('2027-03-15')!)).toEqual([late.id]);
+  });
+
   it('issues each seller’s invoice once when two instances run the job at the same moment', async () => {
     const other = await startTestApp({}, t.db, { configure: (c) => (c.business.money.codHoldDays = 1) });
     try {
@@ -224,7 +254,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
         await moveEnd(t, [ended[0].id], new Date('2027-01-10T12:00:00+07:00'));
         await moveEnd(t, [ended[1].id], new Date('2027-01-20T12:00:00+07:00'));
       }
-      const asOf = new Date('2027-02-01T00:00:00+07:00');
+      const asOf = new Date('2027-02-01T01:00:00+07:00');
       const runs = await Promise.all([
         t.app.get(InvoicingService).run(asOf),
         other.app.get(InvoicingService).run(asOf),

@@ -40,7 +40,7 @@ export const invoicing: Benchmark = {
            'id', gen_random_uuid(), 'seller_id', ($6::uuid[])[1 + n % cardinality($6::uuid[])], 'reference', 'INVB-' || n, 'status', 'delivered',
            'courier', c.courier, 'service', c.service, 'awb', 'INVB' || upper(c.courier) || lpad(n::text, 8, '0'),
            'cod_amount', 150000, 'cod_collected', true, 'booked_at', $2::timestamptz,
-           'picked_up_at', $2::timestamptz, 'ended_at', $2::timestamptz + n * interval '1 millisecond',
+           'picked_up_at', $2::timestamptz, 'ended_at', $2::timestamptz + n * interval '1 millisecond', 'outcome_recorded_at', $2::timestamptz + n * interval '1 millisecond',
            'shipping_fee', 9000 + n % 20 * 1000, 'cod_fee', 3000 + n % 7 * 250,
            'cashback', (9000 + n % 20 * 1000) / 10, 'return_fee', 9000 + n % 20 * 1000))).*
          FROM shipments s, generate_series(1, $3::int) n,

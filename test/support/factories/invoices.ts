@@ -6,10 +6,10 @@ import type { TestApp } from '../test-app';
  * sandbox couriers and seen by the tracker) to a precise instant, for period-boundary cases.
  */
 export async function moveEnd(t: Pick<TestApp, 'dataSource'>, shipmentIds: string[], endedAt: Date) {
-  await t.dataSource.query('UPDATE shipments SET ended_at = $2 WHERE id = ANY($1::uuid[])', [
-    shipmentIds,
-    endedAt,
-  ]);
+  await t.dataSource.query(
+    'UPDATE shipments SET ended_at = $2, outcome_recorded_at = $2 WHERE id = ANY($1::uuid[])',
+    [shipmentIds, endedAt],
+  );
 }
 
 /** Runs the invoicing job as of `asOf` through the sandbox (admin); what the run did. */
