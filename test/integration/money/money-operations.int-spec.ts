@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
+import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { RemittancesService } from 'src/remittances/remittances.service';
 import { ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
@@ -28,6 +29,7 @@ type Op =
   | { kind: 'return'; seller: number }
   | { kind: 'time'; hours: number }
   | { kind: 'release' }
+  | { kind: 'invoice' }
   | { kind: 'withdraw'; seller: number; share: number; over: boolean }
   | { kind: 'decide'; pick: number; approve: boolean }
   | { kind: 'payouts'; outcome: 'complete' | 'fail' | 'bounce' }
@@ -49,6 +51,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('time' as const), hours: fc.integer({ min: 1, max: 48 }) }),
   },
   { weight: 8, arbitrary: fc.constant({ kind: 'release' as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'invoice' as const }) },
   {
     weight: 20,
     arbitrary: fc.record({
@@ -87,7 +90,13 @@ interface Parcel {
   courier: CourierCode;
   awb: string;
   codAmount: number;
+  shippingFee: number;
+  codFee: number;
+  cashback: number;
+  returnFee: number;
   state: 'out' | 'delivered' | 'returned';
+  /** When its end was recorded (the service clock). */
+  endedAt?: Date;
   remitted: boolean;
 }
 
@@ -111,17 +120,29 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
       const s = await signupSeller(http, `Toko ${i}`);
       const template = await createShipment(http, s);
       const rows = await t.dataSource.query<
-        { id: string; courier: CourierCode; awb: string; codAmount: number }[]
+        {
+          id: string;
+          courier: CourierCode;
+          awb: string;
+          codAmount: number;
+          shippingFee: number;
+          codFee: number;
+          cashback: number;
+          returnFee: number;
+        }[]
       >(
         `INSERT INTO shipments
          SELECT (jsonb_populate_record(s, jsonb_build_object(
            'id', gen_random_uuid(), 'reference', 'OPS' || $2 || '-' || n, 'status', 'out_for_delivery',
            'courier', c.courier, 'service', c.service, 'awb', 'OPS' || $2 || upper(c.courier) || lpad(n::text, 6, '0'),
-           'cod_amount', ($6::bigint[])[n], 'booked_at', now(), 'picked_up_at', now(), 'next_poll_at', NULL))).*
+           'cod_amount', ($6::bigint[])[n], 'shipping_fee', 9000 + (n % 9) * 1500,
+           'cod_fee', greatest(2000, round(($6::bigint[])[n] * 0.03)), 'cashback', round((9000 + (n % 9) * 1500) * 0.1),
+           'return_fee', 9000 + (n % 9) * 1500, 'booked_at', now(), 'picked_up_at', now(), 'next_poll_at', NULL))).*
          FROM shipments s, generate_series(1, $3::int) n,
            LATERAL (SELECT ($4::text[])[1 + n % 5] AS courier, ($5::text[])[1 + n % 5] AS service) c
          WHERE s.id = $1
-         RETURNING id, courier, awb, cod_amount::int AS "codAmount"`,
+         RETURNING id, courier, awb, cod_amount::int AS "codAmount", shipping_fee::int AS "shippingFee",
+           cod_fee::int AS "codFee", cashback::int AS cashback, return_fee::int AS "returnFee"`,
         [
           template.id,
           i,
@@ -155,6 +176,22 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
       return i < 0 ? null : parcels[i];
     };
     const counts: Record<string, number> = {};
+    const invoicing = t.app.get(InvoicingService);
+    const { anchorDate, periodDays, closeGraceMinutes } = t.app.get(AppConfig).business.money.invoicing;
+    let lastInvoicing: Date | null = null;
+    /** Whether the last invoicing run had closed the period (Asia/Jakarta) the parcel's end was recorded in. */
+    const invoiced = (p: Parcel) => {
+      if (!p.endedAt || !lastInvoicing) return false;
+      const anchor = new Date(`${anchorDate}T00:00:00+07:00`).getTime();
+      const length = periodDays * 86_400_000;
+      const end = anchor + (Math.floor((p.endedAt.getTime() - anchor) / length) + 1) * length;
+      return end + closeGraceMinutes * 60_000 <= lastInvoicing.getTime();
+    };
+    /** What the parcel's invoice lines add up to (the test's own reckoning from its charges). */
+    const charged = (p: Parcel) =>
+      p.shippingFee -
+      p.cashback +
+      (p.state === 'delivered' ? p.codFee : p.state === 'returned' ? p.returnFee : 0);
     const minAmount = t.app.get(AppConfig).business.money.withdrawals.minAmount;
     let refused = 0;
 
@@ -185,6 +222,7 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
             );
           });
           p.state = 'delivered';
+          p.endedAt = now;
           credited.set(s.sellerId, (credited.get(s.sellerId) ?? 0) + p.codAmount);
         } else {
           await tx.run(() =>
@@ -198,10 +236,14 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
             }),
           );
           p.state = 'returned';
+          p.endedAt = now;
         }
       } else if (o.kind === 'time') t.clock.advance(o.hours * HOUR);
       else if (o.kind === 'release') await ledger.releaseDueHolds();
-      else if (o.kind === 'withdraw') {
+      else if (o.kind === 'invoice') {
+        await invoicing.run(now);
+        lastInvoicing = now;
+      } else if (o.kind === 'withdraw') {
         const s = sellers[o.seller];
         const balance = await withdrawals.balance(s.sellerId);
         const amount = o.over
@@ -263,6 +305,17 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
         // No seller's money created or destroyed: what it holds (pending + available + in withdrawal, less what it
         // owes on invoices) is what it was credited, less what it was invoiced and what left on approved withdrawals.
         for (const s of sellers) {
+          const owed = parcels
+            .filter((p) => p.sellerId === s.sellerId && invoiced(p))
+            .reduce((sum, p) => sum + charged(p), 0);
+          const [{ total }] = await t.dataSource.query<{ total: string }[]>(
+            'SELECT coalesce(sum(total), 0) AS total FROM invoices WHERE seller_id = $1',
+            [s.sellerId],
+          );
+          expect({ seller: s.sellerId, invoiced: Number(total) }).toEqual({
+            seller: s.sellerId,
+            invoiced: owed,
+          });
           const b = await ledger.sellerBalances(s.sellerId);
           const [{ out }] = await t.dataSource.query<{ out: string }[]>(
             `SELECT coalesce(sum(amount), 0) AS out FROM withdrawals WHERE seller_id = $1 AND status IN ('approved', 'paid')`,
@@ -271,7 +324,7 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
           const holds = b.pending + b.available + b.inWithdrawal - b.invoiceReceivable;
           expect({ seller: s.sellerId, holds }).toEqual({
             seller: s.sellerId,
-            holds: (credited.get(s.sellerId) ?? 0) - Number(out),
+            holds: (credited.get(s.sellerId) ?? 0) - owed - Number(out),
           });
         }
         // The couriers owe what they collected less what they remitted against matched parcels.
@@ -291,6 +344,7 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
     expect(Object.keys(counts).sort()).toEqual([
       'decide',
       'deliver',
+      'invoice',
       'payouts',
       'release',
       'remit',
@@ -304,5 +358,11 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
     );
     expect(paid).toBeGreaterThan(0);
     expect(failed).toBeGreaterThan(0);
+    const [{ invoices, settled }] = await t.dataSource.query<{ invoices: number; settled: number }[]>(
+      `SELECT (SELECT count(*)::int FROM invoices) AS invoices,
+              (SELECT count(*)::int FROM ledger_transactions WHERE type = 'invoice_settled') AS settled`,
+    );
+    expect(invoices).toBeGreaterThan(0);
+    expect(settled).toBeGreaterThan(0);
   }, 600_000);
 });
