@@ -396,7 +396,7 @@ export const defaults = {
       /** Shipments read (and lines written) per statement while issuing one seller's invoice. */
       lineBatch: 20_000,
       /** Lines read per statement by the CSV and PDF exports (memory stays flat whatever the period). */
-      exportBatch: 5000,
+      exportBatch: 2500,
     },
     withdrawals: {
       /** The fee Kirim keeps from each withdrawal, rupiah (the bank receives the amount less the fee). */

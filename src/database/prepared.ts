@@ -24,3 +24,30 @@ export async function queryPrepared<T>(
     throw new QueryFailedError(text, values, e as Error);
   }
 }
+
+interface PgQueryable {
+  query(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
+}
+
+/**
+ * Runs a query whose rows come back as arrays of the driver's values (no object per row): for streaming
+ * exports, where a million rows of objects would only feed the garbage collector. Uses the transaction's
+ * connection inside one, else the pool.
+ */
+export async function queryRowArrays(
+  manager: EntityManager,
+  text: string,
+  values: unknown[],
+): Promise<unknown[][]> {
+  const runner = manager.queryRunner as
+    { databaseConnection?: PgQueryable; isReleased?: boolean } | undefined;
+  const target =
+    runner?.databaseConnection && !runner.isReleased
+      ? runner.databaseConnection
+      : (manager.connection.driver as unknown as { master: PgQueryable }).master;
+  try {
+    return (await target.query({ text, values, rowMode: 'array' })).rows;
+  } catch (e) {
+    throw new QueryFailedError(text, values, e as Error);
+  }
+}

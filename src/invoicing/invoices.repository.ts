@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Rupiah } from 'src/common/money';
 import { advisoryKey } from 'src/database/locks';
+import { queryRowArrays } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { InvoiceLine, InvoiceLineKind, InvoiceStatus, InvoiceTotals } from './invoice-lines';
 
@@ -256,14 +257,21 @@ export class InvoicesRepository {
     return rows.map(lineRow);
   }
 
-  /** A period's lines (every seller's) in order, `limit` after the keyset position `afterId`. */
-  async linesOfPeriod(periodStart: Date, afterId: number, limit: number): Promise<InvoiceLineRow[]> {
-    const rows = await this.tx.manager.query<Record<string, unknown>[]>(
-      `SELECT id, invoice_id, shipment_id, awb, courier, kind, amount FROM invoice_lines
-        WHERE period_start = $1 AND id > $2 ORDER BY period_start, id LIMIT $3`,
+  /**
+   * A period's invoice lines as CSV rows (INVOICE_CSV_COLUMNS order, values as PostgreSQL writes them),
+   * each led by its line id for the keyset: arrays, not objects, as the export streams a million of them.
+   */
+  async periodCsvRows(periodStart: Date, afterId: number, limit: number): Promise<unknown[][]> {
+    return queryRowArrays(
+      this.tx.manager,
+      `SELECT l.id, i.number, i.seller_id,
+              to_char(i.period_start AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'),
+              to_char((i.period_end - interval '1 microsecond') AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'),
+              l.shipment_id, l.awb, l.courier, l.kind, l.amount
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+        WHERE l.period_start = $1 AND l.id > $2 ORDER BY l.period_start, l.id LIMIT $3`,
       [periodStart, afterId, limit],
     );
-    return rows.map(lineRow);
   }
 
   async startRun(period: { start: Date; end: Date }, asOf: Date, now: Date): Promise<string> {

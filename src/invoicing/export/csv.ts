@@ -15,7 +15,7 @@ export const INVOICE_CSV_COLUMNS = [
 ] as const;
 
 /** One CSV row, in INVOICE_CSV_COLUMNS order. */
-export type InvoiceCsvRow = [string, string, string, string, string, string, string, string, number];
+export type InvoiceCsvRow = [string, string, string, string, string, string, string, string, number | string];
 
 /**
  * Rows read a batch at a time: the next batch is asked for only when the consumer wants more, so at most
