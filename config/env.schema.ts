@@ -142,6 +142,15 @@ export class EnvSchema {
   @IsBoolean()
   VALIDATION_FAST_PATH = true;
 
+  /**
+   * The built dashboard (static files served at /). Unset: `dist/dashboard` of this checkout, where
+   * `npm run build` writes it.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DASHBOARD_DIR?: string;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import { BusinessDefaults, defaults } from './defaults';
 import { EnvSchema, LogLevel } from './env.schema';
 
@@ -25,6 +27,8 @@ export class AppConfig {
     shutdownGraceMs: number;
     /** Validated bodies built by the compiled fast path (VALIDATION_FAST_PATH). */
     validationFastPath: boolean;
+    /** Absolute folder of the built dashboard (DASHBOARD_DIR); it may not exist (not built). */
+    dashboardDir: string;
   };
   readonly database!: {
     url?: string;
@@ -136,6 +140,13 @@ function parseDnsServers(value: string): string[] | string {
   return servers;
 }
 
+/** The folder holding package.json above this file (config/ in the sources, dist/config/ when built). */
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
@@ -215,6 +226,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       trustProxy: parsed.TRUST_PROXY,
       shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
       validationFastPath: parsed.VALIDATION_FAST_PATH,
+      dashboardDir: resolve(parsed.DASHBOARD_DIR ?? join(projectRoot(), 'dist', 'dashboard')),
     },
     database: {
       url: parsed.DATABASE_URL,

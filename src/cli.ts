@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { createFastifyAdapter, openApiDocument } from './main';
 import { ROLES, Role } from './common/auth/principal';
 import { AppError } from './common/errors/app-error';
 import { fieldProblems } from './common/errors/validation';
@@ -36,6 +37,9 @@ const USAGE = `Kirim command line
       Checks the ledger: every transaction sums to zero, every cached balance equals the sum of its
       entries, no seller account is negative, the whole ledger sums to zero. Prints the trial balance
       (seller accounts summed by kind; every account with --all). Exit 0 when it verifies, 1 otherwise.
+  npm run cli -- openapi            Prints the service's OpenAPI document (as /docs-json serves it) as JSON.
+      Needs no database: the document comes from the routes' declarations. The dashboard's API types
+      are generated from it (npm run api:types).
   npm run cli -- couriers:decode <courier> <operation> <file|-> [options]
       Prints, as JSON, what Kirim makes of a courier's raw answer read from a file (or stdin with -):
       courier ${COURIER_CODES.join('|')}, operation ${DECODE_OPERATIONS.join('|')}. The file holds the body
@@ -186,6 +190,20 @@ function parseDecodeArgs(args: string[]) {
   return { courier, operation, file, options };
 }
 
+/** The OpenAPI document from an app created in preview mode: modules and routes, no providers run. */
+async function printOpenApi(config: AppConfig): Promise<void> {
+  const app = await NestFactory.create(AppModule.forRoot(config), createFastifyAdapter(config), {
+    preview: true,
+    // Errors only (on stderr): Nest warns on stdout that preview mode instantiates nothing, which is the point.
+    logger: ['error'],
+  });
+  try {
+    out(JSON.stringify(openApiDocument(app), null, 2));
+  } finally {
+    await app.close();
+  }
+}
+
 /** The service's settings, except that the CLI may use the embedded PostgreSQL of a running service. */
 function cliConfig(overrides: Record<string, string>): AppConfig {
   const config = loadConfig(overrides);
@@ -209,6 +227,8 @@ async function main(argv: string[]): Promise<void> {
         process.exitCode = 2;
         return;
       }
+    case 'openapi':
+      return printOpenApi(config());
     case 'users:create':
       return createStaffUser(config(), args);
     case 'ledger:verify':

@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, ConfigError, loadConfig } from 'config';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { completeOpenApi, ErrorBodyDto } from './common/openapi';
+import { serveDashboard } from './common/dashboard-serving';
 import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
@@ -41,6 +42,25 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
  */
 export const APP_OPTIONS: NestApplicationOptions = { bufferLogs: true, bodyParser: false };
 
+/**
+ * The OpenAPI document of the app's routes, as `/docs-json` serves it. Needs only the module graph, so it
+ * can be built from an app created in preview mode (no database): the dashboard's API types come from it.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Kirim')
+      .setDescription('COD logistics for Indonesian online sellers: couriers, pickups, tracking and money')
+      .setVersion('1')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .build(),
+    { extraModels: [ErrorBodyDto] },
+  );
+  return completeOpenApi(document);
+}
+
 /** Everything between "Nest created the app" and "listening": shared by main and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
@@ -58,18 +78,10 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     metrics.observeRequest(method, route, status, seconds),
   );
 
-  const document = SwaggerModule.createDocument(
-    app as INestApplication,
-    new DocumentBuilder()
-      .setTitle('Kirim')
-      .setDescription('COD logistics for Indonesian online sellers: couriers, pickups, tracking and money')
-      .setVersion('1')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
-      .build(),
-    { extraModels: [ErrorBodyDto] },
+  await serveDashboard(fastify, app.get(AppConfig).http.dashboardDir, (message) =>
+    app.get(Logger).warn(message, 'Dashboard'),
   );
-  SwaggerModule.setup('docs', app, completeOpenApi(document), { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   await app.init();
 }
 

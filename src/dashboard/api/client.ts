@@ -1,0 +1,60 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import { apiErrorFrom, networkError } from './errors';
+import type { components, paths } from './schema';
+
+export { ApiError, type FieldProblem } from './errors';
+
+/** The API's schemas by name, as generated from its OpenAPI document. */
+export type Schemas = components['schemas'];
+
+/** Where the session's bearer token is kept, so a reload keeps the seller logged in. */
+export const TOKEN_STORAGE_KEY = 'kirim.token';
+
+let onUnauthorized: () => void = () => undefined;
+
+/** What to do when the API answers 401 to a request that carried a token (expired or revoked). */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export const tokenStore = {
+  get: (): string | null => localStorage.getItem(TOKEN_STORAGE_KEY),
+  set: (token: string): void => localStorage.setItem(TOKEN_STORAGE_KEY, token),
+  clear: (): void => localStorage.removeItem(TOKEN_STORAGE_KEY),
+};
+
+const auth: Middleware = {
+  onRequest({ request }) {
+    const token = tokenStore.get();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ request, response }) {
+    if (response.status === 401 && request.headers.has('authorization')) onUnauthorized();
+    return response;
+  },
+};
+
+/**
+ * The typed API: `api.GET('/v1/balance')`, `api.POST('/v1/auth/login', { body })` — paths, parameters,
+ * bodies and answers are checked against the generated schema. Use `call()` to get the data or an ApiError.
+ */
+export const api = createClient<paths>({ baseUrl: '' });
+api.use(auth);
+
+type Answer<T> = Promise<{ data?: T; error?: unknown; response: Response }>;
+
+/**
+ * The data of a successful answer; throws ApiError with the API's code, message and field details
+ * otherwise (status 0 and NETWORK_ERROR when no answer came).
+ */
+export async function call<T>(request: Answer<T>): Promise<T> {
+  let result: Awaited<Answer<T>>;
+  try {
+    result = await request;
+  } catch (e) {
+    throw networkError(e);
+  }
+  if (!result.response.ok) throw apiErrorFrom(result.response.status, result.error);
+  return result.data as T;
+}

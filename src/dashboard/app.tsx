@@ -1,0 +1,57 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { useSession } from './auth/session';
+import { LoadingState } from './components/async';
+import { Layout } from './components/layout';
+import { homeFor, navFor, SELLER_NAV } from './nav';
+import { LoginPage, SignupPage } from './pages/auth-pages';
+import { BerandaPage } from './pages/beranda';
+import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
+
+function SignedInRoutes({ role }: { role: string }) {
+  const sections = navFor(role);
+  const home = homeFor(role);
+  const isSeller = sections.includes(SELLER_NAV);
+  return (
+    <Routes>
+      {sections.flatMap((section) =>
+        section.items.map((item) => (
+          <Route
+            key={item.path}
+            path={item.path}
+            element={item.path === '/' ? <BerandaPage /> : <PlaceholderPage title={item.label} />}
+          />
+        )),
+      )}
+      {!isSeller && <Route path="/" element={<Navigate to={home} replace />} />}
+      {['/masuk', '/daftar'].map((path) => (
+        <Route key={path} path={path} element={<Navigate to={home} replace />} />
+      ))}
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+/** The routes: the login and signup pages while signed out, the role's pages in the layout once signed in. */
+export function App() {
+  const { state } = useSession();
+  if (state.status === 'starting') return <LoadingState />;
+  if (state.status === 'signed-out')
+    return (
+      <BrowserRouter>
+        <Routes>
+          <Route path="/daftar" element={<SignupPage />} />
+          <Route path="*" element={<LoginPage notice={state.notice} />} />
+        </Routes>
+      </BrowserRouter>
+    );
+  const role = state.me.user?.role ?? '';
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<Layout me={state.me} />}>
+          <Route path="*" element={<SignedInRoutes role={role} />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}

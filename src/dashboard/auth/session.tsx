@@ -1,0 +1,75 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, call, tokenStore, whenUnauthorized, type Schemas } from '../api/client';
+import type { MessageKey } from '../i18n/id';
+
+export type Me = Schemas['MeDto'];
+
+export type SessionState =
+  { status: 'starting' } | { status: 'signed-out'; notice?: MessageKey } | { status: 'signed-in'; me: Me };
+
+export interface Session {
+  state: SessionState;
+  login(email: string, password: string): Promise<void>;
+  signup(sellerName: string, email: string, password: string): Promise<void>;
+  logout(): void;
+}
+
+const SessionContext = createContext<Session | null>(null);
+
+const loadMe = () => call(api.GET('/v1/me'));
+
+/**
+ * Who is logged in. The bearer token lives in localStorage, so a reload asks `GET /v1/me` and carries on;
+ * an expired or revoked token (any 401 to a request that carried it) signs out with a message.
+ */
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>(() =>
+    tokenStore.get() ? { status: 'starting' } : { status: 'signed-out' },
+  );
+
+  const expire = useCallback(() => {
+    tokenStore.clear();
+    setState({ status: 'signed-out', notice: 'auth.sessionExpired' });
+  }, []);
+
+  useEffect(() => {
+    whenUnauthorized(expire);
+    if (!tokenStore.get()) return;
+    loadMe().then(
+      (me) => setState({ status: 'signed-in', me }),
+      (e: unknown) => {
+        // A 401 already signed out through `expire`; anything else (offline) leaves the token for a retry.
+        if (!(e instanceof ApiError && e.status === 401)) setState({ status: 'signed-out' });
+      },
+    );
+  }, [expire]);
+
+  const start = useCallback(async (accessToken: string) => {
+    tokenStore.set(accessToken);
+    setState({ status: 'signed-in', me: await loadMe() });
+  }, []);
+
+  const value = useMemo<Session>(
+    () => ({
+      state,
+      login: async (email, password) =>
+        start((await call(api.POST('/v1/auth/login', { body: { email, password } }))).accessToken),
+      signup: async (sellerName, email, password) =>
+        start(
+          (await call(api.POST('/v1/auth/signup', { body: { sellerName, email, password } }))).accessToken,
+        ),
+      logout: () => {
+        tokenStore.clear();
+        setState({ status: 'signed-out', notice: 'auth.loggedOut' });
+      },
+    }),
+    [state, start],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside SessionProvider');
+  return session;
+}

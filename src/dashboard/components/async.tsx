@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { useI18n } from '../i18n/i18n-context';
+
+export type Loaded<T> =
+  { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ready'; data: T };
+
+/**
+ * Loads data for a page: `load` runs on mount and whenever `deps` change; `reload` runs it again (the
+ * error state's retry button). A stale answer (deps changed meanwhile) is dropped.
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[],
+): Loaded<T> & { reload: () => void } {
+  const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState({ status: 'loading' });
+    load().then(
+      (data) => current && setState({ status: 'ready', data }),
+      (error: unknown) => current && setState({ status: 'error', error }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what `load` depends on
+  }, [...deps, attempt]);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  return { ...state, reload };
+}
+
+/** The message to show for a failed request: the API's own, or the network's. */
+export function useErrorMessage(): (error: unknown) => string {
+  const { t } = useI18n();
+  return (error) => {
+    if (error instanceof ApiError) return error.status === 0 ? t('error.network') : error.message;
+    return t('error.unexpected');
+  };
+}
+
+export function LoadingState() {
+  const { t } = useI18n();
+  return (
+    <p className="state state-loading" role="status" aria-live="polite">
+      {t('state.loading')}
+    </p>
+  );
+}
+
+export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
+  const { t } = useI18n();
+  const message = useErrorMessage();
+  return (
+    <div className="state state-error" role="alert">
+      <p>
+        {t('state.error')} {message(error)}
+      </p>
+      {retry && (
+        <button type="button" className="button secondary" onClick={retry}>
+          {t('state.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function EmptyState({ children }: { children?: ReactNode }) {
+  const { t } = useI18n();
+  return <p className="state state-empty">{children ?? t('state.empty')}</p>;
+}
+
+/**
+ * Loading, error (with retry) or the content: `empty` is shown instead of the content when `isEmpty`
+ * says the data has nothing to show.
+ */
+export function Async<T>({
+  loaded,
+  isEmpty,
+  empty,
+  children,
+}: {
+  loaded: Loaded<T> & { reload?: () => void };
+  isEmpty?: (data: T) => boolean;
+  empty?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (loaded.status === 'loading') return <LoadingState />;
+  if (loaded.status === 'error') return <ErrorState error={loaded.error} retry={loaded.reload} />;
+  if (isEmpty?.(loaded.data)) return <EmptyState>{empty}</EmptyState>;
+  return <>{children(loaded.data)}</>;
+}

@@ -1,0 +1,96 @@
+import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { useI18n } from '../i18n/i18n-context';
+import { useErrorMessage } from './async';
+
+export interface FormState {
+  submitting: boolean;
+  /** The API's message for a field (by its path in the body), if it refused that field. */
+  fieldError(field: string): string | undefined;
+  /** What went wrong that no field shows (a refused login, a network failure). */
+  formError?: string;
+  onSubmit(event: FormEvent<HTMLFormElement>): void;
+}
+
+/**
+ * A form whose submit calls the API: while it runs the form is busy; when the API refuses, each field it
+ * names shows the API's message beside it and the rest goes above the form.
+ */
+export function useApiForm(submit: (data: FormData) => Promise<void>): FormState {
+  const { t } = useI18n();
+  const message = useErrorMessage();
+  const [submitting, setSubmitting] = useState(false);
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string>();
+  return {
+    submitting,
+    formError,
+    fieldError: (field) => fields[field],
+    onSubmit(event) {
+      event.preventDefault();
+      if (submitting) return;
+      const data = new FormData(event.currentTarget);
+      setSubmitting(true);
+      setFields({});
+      setFormError(undefined);
+      submit(data)
+        .catch((e: unknown) => {
+          const byField = e instanceof ApiError ? e.fieldMessages() : {};
+          setFields(byField);
+          const named = Object.keys(byField).length > 0;
+          setFormError(named ? t('form.fixErrors') : message(e));
+        })
+        .finally(() => setSubmitting(false));
+    },
+  };
+}
+
+/** A labelled input with its hint and the API's error for it, tied together for screen readers. */
+export function Field({
+  label,
+  hint,
+  error,
+  ...input
+}: { label: string; hint?: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  const id = useId();
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
+  return (
+    <div className={error ? 'field field-invalid' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described || undefined}
+        {...input}
+      />
+      {hint && (
+        <p className="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The form's own error (above the fields) and its busy submit button. */
+export function FormError({ form }: { form: FormState }) {
+  return form.formError ? (
+    <p className="form-error" role="alert">
+      {form.formError}
+    </p>
+  ) : null;
+}
+
+export function SubmitButton({ form, children }: { form: FormState; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <button type="submit" className="button primary" disabled={form.submitting} aria-busy={form.submitting}>
+      {form.submitting ? t('form.submitting') : children}
+    </button>
+  );
+}
