@@ -2,7338 +2,7187 @@
 // Do not edit: change the API's DTOs and decorators, then regenerate. npm test fails while it is stale.
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OperationsController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OperationsController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/health/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OperationsController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OperationsController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OperationsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['OperationsController_scrape'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/clock': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the service clock (and the sandboxes’) forward (operators) */
+        post: operations["SandboxController_clock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Move the service clock (and the sandboxes’) forward (operators) */
-    post: operations['SandboxController_clock'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/couriers/{code}/faults': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/couriers/{code}/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a sandbox courier slow, unanswering or failing (operators) */
+        post: operations["SandboxController_faults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Make a sandbox courier slow, unanswering or failing (operators) */
-    post: operations['SandboxController_faults'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/couriers/{code}/remittance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/couriers/{code}/remittance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The courier’s COD remittance report (CSV, in its own wording) for parcels delivered in [from, to)
+         * @description Remitted 1–3 days after delivery. With `discrepancies`, seeded mistakes named in the `X-Sandbox-Discrepancies` header (`missing=…;wrong_amount=…;duplicate=…;unknown=…`).
+         */
+        get: operations["SandboxController_remittance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The courier’s COD remittance report (CSV, in its own wording) for parcels delivered in [from, to)
-     * @description Remitted 1–3 days after delivery. With `discrepancies`, seeded mistakes named in the `X-Sandbox-Discrepancies` header (`missing=…;wrong_amount=…;duplicate=…;unknown=…`).
-     */
-    get: operations['SandboxController_remittance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/jobs/{name}/run': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/jobs/{name}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a job now (pickups, pickup-watch, …) */
+        post: operations["SandboxJobsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Run a job now (pickups, pickup-watch, …) */
-    post: operations['SandboxJobsController_run'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/parcels/{awb}/advance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/parcels/{awb}/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move a parcel to a status now; the courier records it in its own vocabulary
+         * @description A seller may drive its own shipments' parcels only; another's answers 404.
+         */
+        post: operations["SandboxController_advance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Move a parcel to a status now; the courier records it in its own vocabulary
-     * @description A seller may drive its own shipments' parcels only; another's answers 404.
-     */
-    post: operations['SandboxController_advance'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/parcels/{awb}/script': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/parcels/{awb}/script": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a parcel’s future with a scripted journey (two hours a step)
+         * @description A seller may drive its own shipments' parcels only; another's answers 404.
+         */
+        post: operations["SandboxController_script"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Replace a parcel’s future with a scripted journey (two hours a step)
-     * @description A seller may drive its own shipments' parcels only; another's answers 404.
-     */
-    post: operations['SandboxController_script'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/sandbox/payouts/faults': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/sandbox/payouts/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make the sandbox disbursement provider fail, bounce, not answer or answer slowly (operators) */
+        post: operations["SandboxPayoutController_faults"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Make the sandbox disbursement provider fail, bounce, not answer or answer slowly (operators) */
-    post: operations['SandboxPayoutController_faults'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/addresses': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/addresses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AddressesController_list"];
+        put?: never;
+        post: operations["AddressesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['AddressesController_list'];
-    put?: never;
-    post: operations['AddressesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/addresses/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/addresses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AddressesController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["AddressesController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["AddressesController_update"];
+        trace?: never;
     };
-    get: operations['AddressesController_get'];
-    put?: never;
-    post?: never;
-    delete: operations['AddressesController_remove'];
-    options?: never;
-    head?: never;
-    patch: operations['AddressesController_update'];
-    trace?: never;
-  };
-  '/v1/alerts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Parcels at risk: what happened and what to do, most severe first */
+        get: operations["AlertsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Parcels at risk: what happened and what to do, most severe first */
-    get: operations['AlertsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/alerts/{id}/acknowledge': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an alert as seen (repeating it keeps the first time) */
+        post: operations["AlertsController_acknowledge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Mark an alert as seen (repeating it keeps the first time) */
-    post: operations['AlertsController_acknowledge'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ApiKeysController_list"];
+        put?: never;
+        /**
+         * Create an API key (shown once; integrations act with staff rights)
+         * @description Repeating it with the same Idempotency-Key answers 409 naming the key created, never the key.
+         */
+        post: operations["ApiKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ApiKeysController_list'];
-    put?: never;
-    /**
-     * Create an API key (shown once; integrations act with staff rights)
-     * @description Repeating it with the same Idempotency-Key answers 409 naming the key created, never the key.
-     */
-    post: operations['ApiKeysController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/api-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/api-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an API key; it stops working at once */
+        delete: operations["ApiKeysController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke an API key; it stops working at once */
-    delete: operations['ApiKeysController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in with email and password (rate limited) */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Log in with email and password (rate limited) */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/auth/signup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a seller and its owner; returns an access token (rate limited per address) */
+        post: operations["SellersController_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create a seller and its owner; returns an access token (rate limited per address) */
-    post: operations['SellersController_signup'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/balance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your money in rupiah: pending, available, on its way out, owed, withdrawable */
+        get: operations["WithdrawalsController_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Your money in rupiah: pending, available, on its way out, owed, withdrawable */
-    get: operations['WithdrawalsController_balance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/bank-accounts': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/bank-accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BankAccountsController_list"];
+        put?: never;
+        post: operations["BankAccountsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['BankAccountsController_list'];
-    put?: never;
-    post: operations['BankAccountsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/bank-accounts/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/bank-accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["BankAccountsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete: operations['BankAccountsController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/couriers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/couriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CouriersController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['CouriersController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/invoices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period’s invoices of every seller, by number, with the period’s totals */
+        get: operations["FinanceInvoicesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A period’s invoices of every seller, by number, with the period’s totals */
-    get: operations['FinanceInvoicesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/invoices/export': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/invoices/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A period’s invoices of every seller as one CSV or PDF (streamed) */
+        get: operations["FinanceInvoicesController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A period’s invoices of every seller as one CSV or PDF (streamed) */
-    get: operations['FinanceInvoicesController_export'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/invoicing/run': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/invoicing/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue the invoices of every period over by asOf (default now) not issued yet */
+        post: operations["FinanceInvoicesController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Issue the invoices of every period over by asOf (default now) not issued yet */
-    post: operations['FinanceInvoicesController_run'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/ledger/trial-balance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/ledger/trial-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account’s debits, credits and balance; whether the ledger verifies */
+        get: operations["LedgerController_trialBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Every account’s debits, credits and balance; whether the ledger verifies */
-    get: operations['LedgerController_trialBalance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/reconciliation': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unmatched, mismatched and duplicate remittance lines, COD parcels not remitted after N days, receivables */
+        get: operations["RemittancesController_reconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Unmatched, mismatched and duplicate remittance lines, COD parcels not remitted after N days, receivables */
-    get: operations['RemittancesController_reconciliation'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/remittances': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/remittances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Remittance reports taken, newest first */
+        get: operations["RemittancesController_list"];
+        put?: never;
+        /**
+         * Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank
+         * @description Each line is matched (a delivered COD parcel of the courier, the same amount), an amount mismatch, unmatched (no such delivered COD parcel) or a duplicate (the parcel was settled already). The bank is debited with all the cash; what does not match waits in remittance suspense. The same file again is 409.
+         */
+        post: operations["RemittancesController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Remittance reports taken, newest first */
-    get: operations['RemittancesController_list'];
-    put?: never;
-    /**
-     * Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank
-     * @description Each line is matched (a delivered COD parcel of the courier, the same amount), an amount mismatch, unmatched (no such delivered COD parcel) or a duplicate (the parcel was settled already). The bank is debited with all the cash; what does not match waits in remittance suspense. The same file again is 409.
-     */
-    post: operations['RemittancesController_upload'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/remittances/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/remittances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A remittance report with a page of its lines and each line’s outcome */
+        get: operations["RemittancesController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A remittance report with a page of its lines and each line’s outcome */
-    get: operations['RemittancesController_detail'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/withdrawals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Withdrawals of every seller, optionally of one status, newest first */
+        get: operations["FinanceWithdrawalsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Withdrawals of every seller, optionally of one status, newest first */
-    get: operations['FinanceWithdrawalsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/withdrawals/{id}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/withdrawals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a requested withdrawal; the payout job sends it (409 unless requested) */
+        post: operations["FinanceWithdrawalsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Approve a requested withdrawal; the payout job sends it (409 unless requested) */
-    post: operations['FinanceWithdrawalsController_approve'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/finance/withdrawals/{id}/reject': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/finance/withdrawals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a requested withdrawal with a reason; the seller’s money is available again */
+        post: operations["FinanceWithdrawalsController_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Reject a requested withdrawal with a reason; the seller’s money is available again */
-    post: operations['FinanceWithdrawalsController_reject'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller’s invoices, newest period first (lines in GET /v1/invoices/{id}) */
+        get: operations["InvoicesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The seller’s invoices, newest period first (lines in GET /v1/invoices/{id}) */
-    get: operations['InvoicesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['InvoicesController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices/{id}/csv': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices/{id}/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicesController_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['InvoicesController_csv'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/invoices/{id}/pdf': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicesController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['InvoicesController_pdf'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ledger/entries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ledger/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller’s ledger entries, newest first, with the balance after each */
+        get: operations["LedgerController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** The seller’s ledger entries, newest first, with the balance after each */
-    get: operations['LedgerController_entries'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SellersController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['SellersController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/monitoring': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The seller’s figures: shipments by status, open alerts by rule, each courier’s success and return rates
+         * @description Shipments created in [from, to) by status; per courier, the shipments that ended in the window (success and return rates of those, average days from pickup to delivery); open alerts as of now. Default window: the last 30 days.
+         */
+        get: operations["TrackingController_figures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * The seller’s figures: shipments by status, open alerts by rule, each courier’s success and return rates
-     * @description Shipments created in [from, to) by status; per courier, the shipments that ended in the window (success and return rates of those, average days from pickup to delivery); open alerts as of now. Default window: the last 30 days.
-     */
-    get: operations['TrackingController_figures'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/ops/unmapped-codes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/ops/unmapped-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Courier status codes seen that no status table knows, with counts (operators) */
+        get: operations["TrackingController_unmappedCodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Courier status codes seen that no status table knows, with counts (operators) */
-    get: operations['TrackingController_unmappedCodes'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/pickups': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/pickups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Book up to 500 ready shipments: accepted at once, then booked with failover in the background */
+        post: operations["PickupsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Book up to 500 ready shipments: accepted at once, then booked with failover in the background */
-    post: operations['PickupsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/pickups/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/pickups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PickupsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['PickupsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/quotes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/quotes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank */
+        post: operations["QuotesController_quote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Every courier service for a parcel: price, COD fee, ETA, success rate, expected cost, score and rank */
-    post: operations['QuotesController_quote'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/settings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings; the webhook secret itself only for the owner */
+        get: operations["SellersController_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change scoring preset, webhook URL (generates its secret) or lost margin per failure */
+        patch: operations["SellersController_updateSettings"];
+        trace?: never;
     };
-    /** The settings; the webhook secret itself only for the owner */
-    get: operations['SellersController_settings'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Change scoring preset, webhook URL (generates its secret) or lost margin per failure */
-    patch: operations['SellersController_updateSettings'];
-    trace?: never;
-  };
-  '/v1/settings/webhook/test': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/settings/webhook/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a signed webhook.test event to your webhookUrl now and answer how it went
+         * @description Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it.
+         *
+         *     Every webhook is a POST of JSON `{ id, type, createdAt, data }` with the header
+         *     `X-Kirim-Signature: t=<unix seconds>,v1=<hex>`, where the hex is HMAC-SHA256, keyed with your webhook secret
+         *     (`whsec_…`, the whole text as UTF-8), of `<t>.<body>`: the t value, a dot, and the body's raw bytes as received.
+         *     To verify: compute it over the raw body (before parsing the JSON), compare in constant time with each `v1`,
+         *     and refuse a `t` more than 300 seconds from your clock (a replay). A retry sends the same body (same `id`:
+         *     drop duplicates by it) with a fresh `t`. Answer 2xx within the timeout (10 s by default); anything else is
+         *     retried with backoff for 24 hours.
+         */
+        post: operations["WebhookDeliveriesController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Send a signed webhook.test event to your webhookUrl now and answer how it went
-     * @description Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it.
-     *
-     *     Every webhook is a POST of JSON `{ id, type, createdAt, data }` with the header
-     *     `X-Kirim-Signature: t=<unix seconds>,v1=<hex>`, where the hex is HMAC-SHA256, keyed with your webhook secret
-     *     (`whsec_…`, the whole text as UTF-8), of `<t>.<body>`: the t value, a dot, and the body's raw bytes as received.
-     *     To verify: compute it over the raw body (before parsing the JSON), compare in constant time with each `v1`,
-     *     and refuse a `t` more than 300 seconds from your clock (a replay). A retry sends the same body (same `id`:
-     *     drop duplicates by it) with a fresh `t`. Answer 2xx within the timeout (10 s by default); anything else is
-     *     retried with backoff for 24 hours.
-     */
-    post: operations['WebhookDeliveriesController_test'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ShipmentsController_list"];
+        put?: never;
+        post: operations["ShipmentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['ShipmentsController_list'];
-    put?: never;
-    post: operations['ShipmentsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shipment with its courier events, alerts, actions and scoring decision */
+        get: operations["TrackingController_shipment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A shipment with its courier events, alerts, actions and scoring decision */
-    get: operations['TrackingController_shipment'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments/{id}/actions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the courier to re-attempt, return, deliver to a corrected address, or hold a parcel
+         * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS).
+         */
+        post: operations["ShipmentActionsController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Ask the courier to re-attempt, return, deliver to a corrected address, or hold a parcel
-     * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS).
-     */
-    post: operations['ShipmentActionsController_request'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments/{id}/cancel': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ShipmentsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post: operations['ShipmentsController_cancel'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments/{id}/events': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A shipment’s courier events, normalized, oldest first (the courier’s words kept) */
+        get: operations["TrackingController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** A shipment’s courier events, normalized, oldest first (the courier’s words kept) */
-    get: operations['TrackingController_events'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/shipments/bulk': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/shipments/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named */
+        post: operations["ShipmentsController_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Create up to 5,000 shipments from a JSON array or a CSV upload (text/csv); valid rows are kept, bad rows named */
-    post: operations['ShipmentsController_bulk'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UsersController_list"];
+        put?: never;
+        /** Add a user (owner or staff) to the caller's seller */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get: operations['UsersController_list'];
-    put?: never;
-    /** Add a user (owner or staff) to the caller's seller */
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a user; their sessions end at once */
+        delete: operations["UsersController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Remove a user; their sessions end at once */
-    delete: operations['UsersController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook-deliveries': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhooks sent to your webhookUrl and how each went, newest first */
+        get: operations["WebhookDeliveriesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Webhooks sent to your webhookUrl and how each went, newest first */
-    get: operations['WebhookDeliveriesController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhook-deliveries/{id}/retry': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhook-deliveries/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a pending or failed webhook again now (a new 24-hour retry window); a delivered one is 409 */
+        post: operations["WebhookDeliveriesController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /** Send a pending or failed webhook again now (a new 24-hour retry window); a delivered one is 409 */
-    post: operations['WebhookDeliveriesController_retry'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/webhooks/couriers/{code}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/webhooks/couriers/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A courier pushes tracking events (verified with that courier’s own signing scheme)
+         * @description Answered as soon as the push is stored; its events are applied asynchronously, each stored once. Unsigned, forged or replayed pushes (outside the courier’s time window) are refused with 401 and nothing is stored.
+         */
+        post: operations["CourierWebhooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * A courier pushes tracking events (verified with that courier’s own signing scheme)
-     * @description Answered as soon as the push is stored; its events are applied asynchronously, each stored once. Unsigned, forged or replayed pushes (outside the courier’s time window) are refused with 401 and nothing is stored.
-     */
-    post: operations['CourierWebhooksController_receive'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/withdrawals': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/withdrawals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your withdrawals, newest first */
+        get: operations["WithdrawalsController_list"];
+        put?: never;
+        /**
+         * Withdraw to one of your bank accounts
+         * @description The amount (rupiah) must be at most `withdrawable` (GET /v1/balance), else 422 WITHDRAWAL_INSUFFICIENT_FUNDS naming `amount`. It leaves your balance at once; the bank receives it less the fee. Small amounts are approved at once, larger ones by finance; the payout follows (webhook `withdrawal.updated` on every change). A failed or rejected withdrawal gives the whole amount back.
+         */
+        post: operations["WithdrawalsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** Your withdrawals, newest first */
-    get: operations['WithdrawalsController_list'];
-    put?: never;
-    /**
-     * Withdraw to one of your bank accounts
-     * @description The amount (rupiah) must be at most `withdrawable` (GET /v1/balance), else 422 WITHDRAWAL_INSUFFICIENT_FUNDS naming `amount`. It leaves your balance at once; the bank receives it less the fee. Small amounts are approved at once, larger ones by finance; the payout follows (webhook `withdrawal.updated` on every change). A failed or rejected withdrawal gives the whole amount back.
-     */
-    post: operations['WithdrawalsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/withdrawals/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/withdrawals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of your withdrawals */
+        get: operations["WithdrawalsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /** One of your withdrawals */
-    get: operations['WithdrawalsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    AccessTokenDto: {
-      accessToken: string;
-      /** @description Seconds until the token expires */
-      expiresIn: number;
-      /** @enum {string} */
-      tokenType: 'Bearer';
-    };
-    ActionAddressDto: {
-      /** @example Jl. Kebon Sirih No. 5 */
-      address: string;
-      /** @example Jakarta Pusat */
-      city: string;
-      /** @example Menteng */
-      district?: string;
-      /**
-       * @description Kept when absent
-       * @example Budi Santoso
-       */
-      name?: string;
-      /**
-       * @description Answered in E.164; kept when absent
-       * @example 0812-9876-5432
-       */
-      phone?: string;
-      /** @example 10340 */
-      postalCode: string;
-      /** @example DKI Jakarta */
-      province: string;
-    };
-    AddressDto: {
-      /** @example Jl. Braga No. 12 */
-      address: string;
-      /** @example Bandung */
-      city: string;
-      /** @example Sekar Ayu */
-      contactName: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** @example Sumur Bandung */
-      district: string;
-      /** Format: uuid */
-      id: string;
-      /** @example Gudang Bandung */
-      label: string;
-      /**
-       * @description Answered in E.164 (+628…)
-       * @example 0812-3456-7890
-       */
-      phone: string;
-      /** @example 40111 */
-      postalCode: string;
-      /**
-       * @description Any common spelling; answered in canonical form
-       * @example Jawa Barat
-       */
-      province: string;
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    AddressPageDto: {
-      items: components['schemas']['AddressDto'][];
-      nextCursor: string | null;
-    };
-    AdvanceDto: {
-      /**
-       * @description Why (for delivery_failed and returning)
-       * @enum {string}
-       */
-      reason?:
-        | 'attempt_failed'
-        | 'address_problem'
-        | 'consignee_unreachable'
-        | 'consignee_refused'
-        | 'consignee_refused_did_not_order'
-        | 'consignee_refused_no_money'
-        | 'consignee_absent'
-        | 'misroute'
-        | 'held_at_hub'
-        | 'pickup_failed'
-        | 'rts_initiated'
-        | 'max_attempts'
-        | 'stale_no_scan'
-        | 'late_vs_sla'
-        | 'lost'
-        | 'damaged'
-        | 'weight_changed';
-      /** @enum {string} */
-      to:
-        | 'picked_up'
-        | 'in_transit'
-        | 'out_for_delivery'
-        | 'delivery_failed'
-        | 'delivered'
-        | 'returning'
-        | 'returned';
-    };
-    AlertContactDto: {
-      /**
-       * @description Opens a WhatsApp chat with the buyer, with a short Indonesian message about the problem
-       * @example https://wa.me/6281298765432?text=Halo%20Kak%20Budi%2C%20pesanan%20%23INV-123%20Anda%20...
-       */
-      whatsappUrl: string | null;
-    };
-    AlertDto: {
-      /** Format: date-time */
-      acknowledgedAt: string | null;
-      contact: components['schemas']['AlertContactDto'];
-      /** Format: uuid */
-      id: string;
-      /** @example J&T Express could not deliver the parcel on attempt 1: nobody was at the address. */
-      message: string;
-      /** Format: date-time */
-      openedAt: string;
-      /**
-       * @description Normalized reason (the courier’s or the rule’s)
-       * @example consignee_absent
-       */
-      reason: string;
-      /** Format: date-time */
-      resolvedAt: string | null;
-      /** @enum {string} */
-      rule:
-        | 'failed_attempt'
-        | 'return_started'
-        | 'stale_no_scan'
-        | 'late_vs_lane'
-        | 'held_or_misrouted'
-        | 'pickup_not_made'
-        | 'risky_recipient';
-      /** @description Version of the rule’s logic that raised it */
-      ruleVersion: number;
-      /** @enum {string} */
-      severity: 'low' | 'medium' | 'high' | 'critical';
-      /** Format: uuid */
-      shipmentId: string;
-      /** @enum {string} */
-      suggestedAction: 'contact' | 'reattempt' | 'return' | 'update_address' | 'hold' | 'wait';
-    };
-    AlertPageDto: {
-      items: components['schemas']['AlertDto'][];
-      nextCursor: string | null;
-    };
-    ApiKeyDto: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      lastUsedAt: string | null;
-      name: string;
-      /** @description First characters of the key, to recognise it */
-      prefix: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-    };
-    ApiKeyPageDto: {
-      items: components['schemas']['ApiKeyDto'][];
-      nextCursor: string | null;
-    };
-    BalanceDto: {
-      /** @description Released cash (rupiah) */
-      available: number;
-      /** @description Withdrawals requested or approved and not yet paid (rupiah): money on its way out */
-      inWithdrawal: number;
-      /** @description Issued invoices not yet settled (rupiah) */
-      outstandingInvoices: number;
-      /** @description COD cash not yet released (rupiah) */
-      pending: number;
-      /** @description What may be withdrawn now: available less outstanding invoices */
-      withdrawable: number;
-    };
-    BankAccountDto: {
-      accountName: string;
-      /**
-       * @description Masked except the last 4 digits
-       * @example ******7890
-       */
-      accountNumber: string;
-      bankCode: string;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-    };
-    BankAccountPageDto: {
-      items: components['schemas']['BankAccountDto'][];
-      nextCursor: string | null;
-    };
-    BulkImportResultDto: {
-      created: components['schemas']['ShipmentDto'][];
-      errors: components['schemas']['RowErrorDto'][];
-    };
-    ClockDto: {
-      /** @description Hours to move the service clock forward */
-      advanceHours: number;
-    };
-    ClockDtoOut: {
-      /** Format: date-time */
-      now: string;
-    };
-    CountAndAmountDto: {
-      /** @description Rupiah */
-      amount: number;
-      count: number;
-    };
-    CourierChoiceDto: {
-      /** @enum {string} */
-      code: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      /** @example REG */
-      service: string;
-    };
-    CourierDto: {
-      /** @enum {string} */
-      code: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      health: components['schemas']['CourierHealthDto'];
-      name: string;
-      /** @description Runs against the built-in sandbox (no credentials configured) */
-      sandbox: boolean;
-      services: components['schemas']['CourierServiceDto'][];
-    };
-    CourierFiguresDto: {
-      /** @description Days from pickup to delivery, on average */
-      avgTransitDays: number | null;
-      courier: string;
-      delivered: number;
-      lost: number;
-      returned: number;
-      /** @description Returned ÷ ended, 0..1 */
-      returnRate: number | null;
-      /** @description Shipments that ended in the window */
-      shipments: number;
-      /** @description Delivered ÷ ended, 0..1 */
-      successRate: number | null;
-    };
-    CourierHealthDto: {
-      /** @description Share of recent calls that failed (0..1) */
-      errorRate: number;
-      latencyMs: components['schemas']['LatencyDto'];
-      recentCalls: number;
-      /** @enum {string} */
-      state: 'closed' | 'open' | 'half_open';
-    };
-    CourierServiceDto: {
-      cod: boolean;
-      code: string;
-      /** @description COD fee, basis points of the COD amount */
-      codFeeBasisPoints: number;
-      /** @description COD fee minimum, rupiah */
-      codFeeMinimum: number;
-      /** @description Largest COD amount, rupiah */
-      codMaxAmount: number;
-      maxWeightGrams: number;
-      minWeightGrams: number;
-      name: string;
-    };
-    CreateAddressDto: {
-      /** @example Jl. Braga No. 12 */
-      address: string;
-      /** @example Bandung */
-      city: string;
-      /** @example Sekar Ayu */
-      contactName: string;
-      /** @example Sumur Bandung */
-      district: string;
-      /** @example Gudang Bandung */
-      label: string;
-      /**
-       * @description Answered in E.164 (+628…)
-       * @example 0812-3456-7890
-       */
-      phone: string;
-      /** @example 40111 */
-      postalCode: string;
-      /**
-       * @description Any common spelling; answered in canonical form
-       * @example Jawa Barat
-       */
-      province: string;
-    };
-    CreateApiKeyDto: {
-      /** @example Shopify integration */
-      name?: string;
-    };
-    CreateBankAccountDto: {
-      /** @example SEKAR AYU */
-      accountName: string;
-      /**
-       * @description Digits; spaces and dashes are ignored
-       * @example 1234567890
-       */
-      accountNumber: string;
-      /**
-       * @example BCA
-       * @enum {string}
-       */
-      bankCode:
-        | 'BCA'
-        | 'BNI'
-        | 'BRI'
-        | 'MANDIRI'
-        | 'BSI'
-        | 'BTN'
-        | 'CIMB'
-        | 'PERMATA'
-        | 'DANAMON'
-        | 'OCBC'
-        | 'MAYBANK'
-        | 'PANIN'
-        | 'MEGA'
-        | 'BJB'
-        | 'BTPN'
-        | 'JAGO'
-        | 'SEABANK'
-        | 'BLU'
-        | 'SINARMAS'
-        | 'BUKOPIN';
-    };
-    CreatedApiKeyDto: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The key itself; shown only in this response */
-      key: string;
-      /** Format: date-time */
-      lastUsedAt: string | null;
-      name: string;
-      /** @description First characters of the key, to recognise it */
-      prefix: string;
-      /** Format: date-time */
-      revokedAt: string | null;
-    };
-    CreatePickupDto: {
-      /**
-       * @description Pickup day (Asia/Jakarta)
-       * @example 2026-11-24
-       */
-      pickupDate?: string;
-      shipmentIds: string[];
-    };
-    CreateShipmentActionDto: {
-      /**
-       * @description reattempt (after a failed attempt, or to release a held parcel), return (to the sender), update_address (with `address`), hold (at the destination hub until told otherwise)
-       * @enum {string}
-       */
-      action: 'reattempt' | 'return' | 'update_address' | 'hold';
-      /** @description The corrected delivery address: required for update_address, refused otherwise */
-      address?: components['schemas']['ActionAddressDto'];
-      /**
-       * Format: uuid
-       * @description The alert of this shipment you are acting on (it is acknowledged)
-       */
-      alertId?: string;
-      /** @description You reached the buyer and agreed the next delivery (a re-attempt then succeeds more often) */
-      confirmedWithBuyer?: boolean;
-      /** @example Penerima ada di rumah setelah jam 17.00 */
-      note?: string;
-    };
-    CreateShipmentDto: {
-      /** @description Rupiah to collect on delivery (0 or absent: not COD) */
-      codAmount?: number;
-      /** @description Pin a courier service instead of letting Kirim choose */
-      courier?: components['schemas']['CourierChoiceDto'];
-      /** Format: uuid */
-      originAddressId: string;
-      parcel: components['schemas']['ShipmentParcelDto'];
-      recipient: components['schemas']['RecipientDto'];
-      /**
-       * @description Your order reference, unique among your shipments
-       * @example ORDER-1001
-       */
-      reference: string;
-    };
-    CreateUserDto: {
-      /** @example owner@tokoku.id */
-      email: string;
-      /** @example correct horse battery */
-      password: string;
-      /** @enum {string} */
-      role: 'seller_owner' | 'seller_staff';
-    };
-    CreateWithdrawalDto: {
-      /**
-       * @description Rupiah taken from the balance (the bank receives it less the fee)
-       * @example 500000
-       */
-      amount: number;
-      /**
-       * Format: uuid
-       * @description One of your bank accounts (GET /v1/bank-accounts)
-       */
-      bankAccountId: string;
-    };
-    DaysDto: {
-      max: number;
-      min: number;
-    };
-    DestinationDto: {
-      /** @example Jakarta Pusat */
-      city: string;
-      /** @example Menteng */
-      district?: string;
-      /** @example 10340 */
-      postalCode: string;
-      /** @example DKI Jakarta */
-      province: string;
-    };
-    ErrorBodyDto: {
-      /**
-       * @description Stable UPPER_SNAKE code, module-prefixed
-       * @example VALIDATION_FAILED
-       */
-      code: string;
-      /** @description One entry per offending field */
-      details: components['schemas']['FieldProblemDto'][];
-      /** @example Bad Request */
-      error: string;
-      /** @example The request is invalid */
-      message: string;
-      /**
-       * @description Also in the x-request-id header
-       * @example 6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60
-       */
-      requestId: string;
-      /** @example 400 */
-      statusCode: number;
-    };
-    FaultsDto: {
-      /** @description Share of calls answered with the courier’s server error */
-      errorRate?: number;
-      /** @description Delay added to every call */
-      latencyMs?: number;
-      /** @description Share of calls never answered */
-      timeoutRate?: number;
-    };
-    FieldProblemDto: {
-      /**
-       * @description Dotted path of the offending field (or `body`)
-       * @example parcel.weightGrams
-       */
-      field: string;
-      /** @example weightGrams must be a whole number */
-      message: string;
-    };
-    FinanceWithdrawalDto: {
-      /** @description Rupiah taken from the balance */
-      amount: number;
-      /** Format: date-time */
-      approvedAt: string | null;
-      bankAccount: components['schemas']['WithdrawalBankAccountDto'];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      failedAt: string | null;
-      /** @description Why it failed: the provider’s code (e.g. INVALID_DESTINATION), timed_out or bounced */
-      failureReason: string | null;
-      /** @description Rupiah Kirim keeps (refunded if the payout fails) */
-      fee: number;
-      /** Format: uuid */
-      id: string;
-      /** @description Rupiah the bank account receives: amount less fee */
-      netAmount: number;
-      /** Format: date-time */
-      paidAt: string | null;
-      /**
-       * @description At the provider; null until sent
-       * @enum {string|null}
-       */
-      payoutState: 'sending' | 'pending' | 'completed' | 'failed' | null;
-      /** @description The provider’s disbursement id */
-      providerId: string | null;
-      /** Format: date-time */
-      rejectedAt: string | null;
-      /** @description Finance’s reason, when rejected */
-      rejectionReason: string | null;
-      /** Format: uuid */
-      sellerId: string;
-      /** @enum {string} */
-      status: 'requested' | 'approved' | 'paid' | 'failed' | 'rejected';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    FinanceWithdrawalPageDto: {
-      items: components['schemas']['FinanceWithdrawalDto'][];
-      nextCursor: string | null;
-    };
-    InvoiceDto: {
-      /** @description Rupiah: cashback deducted */
-      cashbackTotal: number;
-      /** @description Rupiah: COD fees of delivered COD parcels */
-      codFeeTotal: number;
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      issuedAt: string;
-      lineCount: number;
-      lines: components['schemas']['InvoiceLineDto'][];
-      /** @example INV/2026/12/000123 */
-      number: string;
-      /** @description Rupiah still owed (settled from later releases) */
-      outstanding: number;
-      /** @description Rupiah settled so far from the seller’s available money */
-      paid: number;
-      /**
-       * Format: date-time
-       * @description First instant after the period (exclusive)
-       */
-      periodEnd: string;
-      /**
-       * Format: date
-       * @description Last day of the period, Asia/Jakarta
-       */
-      periodLastDate: string;
-      /**
-       * Format: date-time
-       * @description First instant of the period (00:00 Asia/Jakarta)
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @description First day of the period, Asia/Jakarta
-       */
-      periodStartDate: string;
-      /** @description Rupiah: return fees of returned parcels */
-      returnFeeTotal: number;
-      /** Format: uuid */
-      sellerId: string;
-      /** @description Rupiah: shipping fees */
-      shippingTotal: number;
-      /** @enum {string} */
-      status: 'issued' | 'partially_paid' | 'paid';
-      /** @description Rupiah: shipping + COD fees + return fees − cashback */
-      total: number;
-    };
-    InvoiceLineDto: {
-      /** @description Rupiah owed for the line; negative for cashback */
-      amount: number;
-      awb: string;
-      /** @example jne */
-      courier: string;
-      /** @enum {string} */
-      kind: 'shipping' | 'cod_fee' | 'return_fee' | 'cashback';
-      /** Format: uuid */
-      shipmentId: string;
-    };
-    InvoiceSummaryDto: {
-      /** @description Rupiah: cashback deducted */
-      cashbackTotal: number;
-      /** @description Rupiah: COD fees of delivered COD parcels */
-      codFeeTotal: number;
-      /** Format: uuid */
-      id: string;
-      /** Format: date-time */
-      issuedAt: string;
-      lineCount: number;
-      /** @example INV/2026/12/000123 */
-      number: string;
-      /** @description Rupiah still owed (settled from later releases) */
-      outstanding: number;
-      /** @description Rupiah settled so far from the seller’s available money */
-      paid: number;
-      /**
-       * Format: date-time
-       * @description First instant after the period (exclusive)
-       */
-      periodEnd: string;
-      /**
-       * Format: date
-       * @description Last day of the period, Asia/Jakarta
-       */
-      periodLastDate: string;
-      /**
-       * Format: date-time
-       * @description First instant of the period (00:00 Asia/Jakarta)
-       */
-      periodStart: string;
-      /**
-       * Format: date
-       * @description First day of the period, Asia/Jakarta
-       */
-      periodStartDate: string;
-      /** @description Rupiah: return fees of returned parcels */
-      returnFeeTotal: number;
-      /** Format: uuid */
-      sellerId: string;
-      /** @description Rupiah: shipping fees */
-      shippingTotal: number;
-      /** @enum {string} */
-      status: 'issued' | 'partially_paid' | 'paid';
-      /** @description Rupiah: shipping + COD fees + return fees − cashback */
-      total: number;
-    };
-    InvoiceSummaryPageDto: {
-      items: components['schemas']['InvoiceSummaryDto'][];
-      nextCursor: string | null;
-    };
-    InvoicingRunDto: {
-      /** Format: date-time */
-      asOf: string;
-      /** @description Invoices issued by this run */
-      issued: number;
-      /** @description Periods that had sellers still to invoice */
-      periods: number;
-    };
-    JobRunDto: {
-      /** Format: date-time */
-      asOf: string;
-      job: string;
-      /** @description What the job did (its own figures) */
-      result: Record<string, never>;
-    };
-    LatencyDto: {
-      p50: number | null;
-      p99: number | null;
-    };
-    LedgerEntryDto: {
-      /** @enum {string} */
-      account: 'pending' | 'available' | 'in_withdrawal' | 'invoice_receivable';
-      /** @description Rupiah; positive when the account grew */
-      amount: number;
-      /** Format: date-time */
-      at: string;
-      /** @description Rupiah, the account right after this entry */
-      balanceAfter: number;
-      id: string;
-      /** @description AWB, invoice number or withdrawal id */
-      reference: string | null;
-      /**
-       * @description What happened (cod_credit, hold_released, invoice_issued, …)
-       * @example cod_credit
-       */
-      type: string;
-    };
-    LedgerEntryPageDto: {
-      items: components['schemas']['LedgerEntryDto'][];
-      nextCursor: string | null;
-    };
-    LoginDto: {
-      /** @example owner@tokoku.id */
-      email: string;
-      password: string;
-    };
-    MeApiKeyDto: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-      /** @description First characters of the key */
-      prefix: string;
-      /**
-       * @description What the key may do
-       * @enum {string}
-       */
-      role: 'seller_staff';
-    };
-    MeDto: {
-      /** @description Present only when called with an API key: that key */
-      apiKey?: components['schemas']['MeApiKeyDto'];
-      seller: components['schemas']['SellerDto'] | null;
-      /** @description The logged-in user; null for an API key */
-      user: components['schemas']['MeUserDto'] | null;
-    };
-    MeUserDto: {
-      email: string;
-      /** Format: uuid */
-      id: string;
-      role: string;
-    };
-    MonitoringDto: {
-      /** @description Shipments created in the window, by status */
-      byStatus: {
-        [key: string]: number;
-      };
-      couriers: components['schemas']['CourierFiguresDto'][];
-      from: string;
-      /** @description Open alerts now, by rule */
-      openAlertsByRule: {
-        [key: string]: number;
-      };
-      to: string;
-    };
-    NotRemittedDto: {
-      awb: string;
-      /** @description Rupiah */
-      codAmount: number;
-      /** @enum {string} */
-      courier: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      /** @description Whole days since delivery */
-      daysSinceDelivery: number;
-      /** Format: date-time */
-      deliveredAt: string;
-      /** Format: uuid */
-      shipmentId: string;
-    };
-    ObservedDaysDto: {
-      p50: number;
-      p90: number;
-    };
-    ParcelDto: {
-      /** @description Centimetres */
-      heightCm?: number;
-      /** @description Declared goods value, rupiah */
-      itemValue?: number;
-      /** @description Centimetres */
-      lengthCm?: number;
-      /** @description Grams */
-      weightGrams: number;
-      /** @description Centimetres */
-      widthCm?: number;
-    };
-    PayoutFaultsDto: {
-      /** @description Share of payouts that complete, then come back from the bank (FAILED) later */
-      bounceRate?: number;
-      /** @description Share of payouts that end FAILED */
-      failRate?: number;
-      /** @description Delay before every answer (a payout is taken before its answer is delayed) */
-      latencyMs?: number;
-      /** @description Share of calls never answered (and not taken) */
-      timeoutRate?: number;
-    };
-    PayoutFaultsOutDto: {
-      bounceRate: number;
-      failRate: number;
-      latencyMs: number;
-      timeoutRate: number;
-    };
-    PeriodInvoicesDto: {
-      items: components['schemas']['InvoiceSummaryDto'][];
-      nextCursor: string | null;
-      /** Format: date-time */
-      periodEnd: string;
-      /** Format: date-time */
-      periodStart: string;
-      /** @description Over every invoice of the period (all pages) */
-      totals: components['schemas']['PeriodTotalsDto'];
-    };
-    PeriodTotalsDto: {
-      /** @description Rupiah */
-      cashbackTotal: number;
-      /** @description Rupiah */
-      codFeeTotal: number;
-      invoices: number;
-      lineCount: number;
-      /** @description Rupiah */
-      outstanding: number;
-      /** @description Rupiah */
-      paid: number;
-      /** @description Rupiah */
-      returnFeeTotal: number;
-      /** @description Rupiah */
-      shippingTotal: number;
-      /** @description Rupiah */
-      total: number;
-    };
-    PickupAcceptedDto: {
-      /** Format: uuid */
-      id: string;
-      shipments: Record<string, never>[];
-      /** @enum {string} */
-      status: 'accepted';
-    };
-    PickupAttemptDto: {
-      /** Format: date-time */
-      at: string;
-      awb?: string;
-      courier: string;
-      errorCode?: string;
-      /** @enum {string} */
-      errorKind?: 'retriable' | 'permanent' | 'reconciled' | 'pickup_missed' | 'courier_cancelled';
-      errorMessage?: string;
-      /**
-       * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked
-       * @enum {string}
-       */
-      outcome: 'started' | 'booked' | 'failed' | 'cancelled';
-      service: string;
-    };
-    PickupDto: {
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      pickupDate: string | null;
-      shipments: components['schemas']['PickupShipmentDto'][];
-      /** @enum {string} */
-      status: 'processing' | 'done';
-    };
-    PickupShipmentDto: {
-      attempts: components['schemas']['PickupAttemptDto'][];
-      awb: string | null;
-      courier: string | null;
-      reason: string | null;
-      service: string | null;
-      /** Format: uuid */
-      shipmentId: string;
-      status: string;
-    };
-    PushAcceptedDto: {
-      /** @description Events the push carried */
-      events: number;
-      /** @description Of them, events not seen before */
-      fresh?: number;
-    };
-    QuoteOptionDto: {
-      /** @description Every term of the expected cost and of the score, rupiah; null without a price */
-      breakdown: Record<string, never> | null;
-      /** @description Rupiah Kirim earns back on shipping (invoiced as a credit); null without a price */
-      cashback: number | null;
-      /** @description Rupiah */
-      codFee: number;
-      courier: string;
-      eligible: boolean;
-      /** @description Promised transit days */
-      etaDays: components['schemas']['DaysDto'];
-      /** @description Rupiah: the expected cost of a successful delivery; null without a price */
-      expectedCost: number | null;
-      ineligibleReason?: string;
-      /** @description Observed transit days when Kirim has enough deliveries */
-      observedTransitDays: components['schemas']['ObservedDaysDto'] | null;
-      /** @description Rupiah; null when the courier gave no price */
-      price: number | null;
-      /** @description 1 for the recommended option; null when ineligible */
-      rank: number | null;
-      /** @description Lower is better; null without a price */
-      score: number | null;
-      service: string;
-      serviceName: string;
-      /** @description Learned chance the parcel is delivered and paid (0..1) */
-      successRate: number;
-    };
-    QuoteRequestDto: {
-      /** @description Rupiah to collect on delivery (0 or absent: not COD) */
-      codAmount?: number;
-      destination: components['schemas']['DestinationDto'];
-      /**
-       * Format: uuid
-       * @description One of your pickup addresses
-       */
-      originAddressId: string;
-      parcel: components['schemas']['ParcelDto'];
-      /**
-       * @description Defaults to your settings’ preset
-       * @enum {string}
-       */
-      preset?: 'cheapest' | 'fastest' | 'safest' | 'balanced';
-    };
-    QuoteResponseDto: {
-      modelVersion: string;
-      options: components['schemas']['QuoteOptionDto'][];
-      /** @enum {string} */
-      preset: 'cheapest' | 'fastest' | 'safest' | 'balanced';
-      recommended: components['schemas']['RecommendedDto'] | null;
-    };
-    RecipientDto: {
-      /** @example Jl. Kebon Sirih No. 5 */
-      address: string;
-      /** @example Jakarta Pusat */
-      city: string;
-      /** @example Menteng */
-      district?: string;
-      /** @example Budi Santoso */
-      name: string;
-      /**
-       * @description Answered in E.164
-       * @example 0812-9876-5432
-       */
-      phone: string;
-      /** @example 10340 */
-      postalCode: string;
-      /** @example DKI Jakarta */
-      province: string;
-    };
-    RecommendedDto: {
-      courier: string;
-      service: string;
-    };
-    ReconciliationDto: {
-      /** @description Newest first, at most `limit` */
-      amountMismatches: components['schemas']['RemittanceLineDto'][];
-      /** Format: date-time */
-      asOf: string;
-      courier: string | null;
-      /** @description Newest first, at most `limit` */
-      duplicates: components['schemas']['RemittanceLineDto'][];
-      /** @description Delivered COD parcels not settled `overdueDays` after delivery, longest overdue first */
-      notRemitted: components['schemas']['NotRemittedDto'][];
-      /** @description Pass as `cursor` for more of notRemitted */
-      notRemittedCursor: string | null;
-      overdueDays: number;
-      /** @description Each courier’s COD receivable balance (rupiah the courier holds for Kirim) */
-      receivable: {
-        [key: string]: number;
-      };
-      /** @description Rupiah remitted that no parcel explains (remittance suspense) */
-      suspense: number;
-      totals: components['schemas']['ReconciliationTotalsDto'];
-      /** @description Newest first, at most `limit` */
-      unmatched: components['schemas']['RemittanceLineDto'][];
-    };
-    ReconciliationTotalsDto: {
-      amountMismatches: components['schemas']['CountAndAmountDto'];
-      duplicates: components['schemas']['CountAndAmountDto'];
-      /** @description Every overdue parcel, not only the ones listed */
-      notRemitted: components['schemas']['CountAndAmountDto'];
-      unmatched: components['schemas']['CountAndAmountDto'];
-    };
-    RejectWithdrawalDto: {
-      /** @example Nama rekening tidak sesuai dengan nama toko */
-      reason: string;
-    };
-    RemittanceDetailDto: {
-      /** @description A parcel’s AWB with another amount (to suspense) */
-      amountMismatches: components['schemas']['CountAndAmountDto'];
-      /** @enum {string} */
-      courier: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      /** Format: date-time */
-      createdAt: string;
-      /** @description An AWB settled already (to suspense) */
-      duplicates: components['schemas']['CountAndAmountDto'];
-      /** @description SHA-256 (hex) of the report text; the same file is taken once per courier */
-      fileSha256: string;
-      /** Format: uuid */
-      id: string;
-      lineCount: number;
-      /** @description A page of the report’s lines, in row order */
-      lines: components['schemas']['RemittanceLineDto'][];
-      /** @description Lines that settled a parcel’s COD receivable */
-      matched: components['schemas']['CountAndAmountDto'];
-      nextCursor: string | null;
-      /** @description Rupiah received: the sum of every line */
-      totalAmount: number;
-      /** @description No delivered COD parcel of the courier (to suspense) */
-      unmatched: components['schemas']['CountAndAmountDto'];
-      /**
-       * Format: uuid
-       * @description The finance user who uploaded it
-       */
-      uploadedBy: string;
-    };
-    RemittanceDto: {
-      /** @description A parcel’s AWB with another amount (to suspense) */
-      amountMismatches: components['schemas']['CountAndAmountDto'];
-      /** @enum {string} */
-      courier: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      /** Format: date-time */
-      createdAt: string;
-      /** @description An AWB settled already (to suspense) */
-      duplicates: components['schemas']['CountAndAmountDto'];
-      /** @description SHA-256 (hex) of the report text; the same file is taken once per courier */
-      fileSha256: string;
-      /** Format: uuid */
-      id: string;
-      lineCount: number;
-      /** @description Lines that settled a parcel’s COD receivable */
-      matched: components['schemas']['CountAndAmountDto'];
-      /** @description Rupiah received: the sum of every line */
-      totalAmount: number;
-      /** @description No delivered COD parcel of the courier (to suspense) */
-      unmatched: components['schemas']['CountAndAmountDto'];
-      /**
-       * Format: uuid
-       * @description The finance user who uploaded it
-       */
-      uploadedBy: string;
-    };
-    RemittanceLineDto: {
-      /** @description Rupiah the courier remitted for it */
-      amount: number;
-      awb: string;
-      /** @enum {string} */
-      courier: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      /** @description Rupiah Kirim expected (the parcel’s COD) */
-      expectedAmount: number | null;
-      /** @enum {string} */
-      outcome: 'matched' | 'amount_mismatch' | 'unmatched' | 'duplicate';
-      /**
-       * @description Why an unmatched line matched nothing
-       * @enum {string|null}
-       */
-      reason: 'unknown_awb' | 'not_delivered_cod' | null;
-      /** Format: uuid */
-      remittanceId: string;
-      /** Format: date */
-      remittedOn: string;
-      /** @description Data row in the report (1 = the first after the header) */
-      row: number;
-      /** Format: uuid */
-      shipmentId: string | null;
-      /** Format: date-time */
-      uploadedAt: string;
-    };
-    RemittancePageDto: {
-      items: components['schemas']['RemittanceDto'][];
-      nextCursor: string | null;
-    };
-    RowErrorDto: {
-      /** @description { field, message } per offending field */
-      details: Record<string, never>[];
-      /** @description 1-based data row (CSV header not counted) */
-      row: number;
-    };
-    RunInvoicingDto: {
-      /**
-       * Format: date-time
-       * @description Issue every period over by this moment (default: now)
-       */
-      asOf?: string;
-    };
-    RunJobDto: {
-      /**
-       * Format: date-time
-       * @description Run as of this moment (default: now)
-       */
-      asOf?: string;
-    };
-    SandboxParcelDto: {
-      awb: string;
-      courier: string;
-      /** @description What has happened so far, in the world’s terms (the courier reports it in its own vocabulary) */
-      steps: string[];
-    };
-    ScriptDto: {
-      /** @enum {string} */
-      script:
-        'happy' | 'failed_then_delivered' | 'refused_rts' | 'stuck' | 'pickup_missed' | 'courier_cancelled';
-    };
-    SellerDto: {
-      /** Format: uuid */
-      id: string;
-      name: string;
-    };
-    SettingsDto: {
-      /** @description Rupiah */
-      lostMarginPerFailure: number;
-      /** @enum {string} */
-      scoringPreset: 'cheapest' | 'fastest' | 'safest' | 'balanced';
-      /** Format: date-time */
-      updatedAt: string;
-      /** @description Verifies X-Kirim-Signature on our webhooks. Shown to the owner only */
-      webhookSecret?: string | null;
-      /** @description Whether a webhook secret exists (what staff and API keys see of it) */
-      webhookSecretSet: boolean;
-      webhookUrl: string | null;
-    };
-    ShipmentActionDto: {
-      /** @enum {string} */
-      action: 'reattempt' | 'return' | 'update_address' | 'hold';
-      /** @description update_address: the address the courier was sent */
-      address: components['schemas']['RecipientDto'] | null;
-      /** Format: uuid */
-      alertId: string | null;
-      awb: string;
-      confirmedWithBuyer: boolean;
-      /** @description The courier asked */
-      courier: string;
-      /** @description The courier’s ticket for the action */
-      courierReference: string | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description Why it failed, in the courier’s words */
-      error: string | null;
-      /** Format: uuid */
-      id: string;
-      note: string | null;
-      /**
-       * @description user:<id> or api_key:<id>
-       * @example user:6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60
-       */
-      requestedBy: string;
-      /**
-       * @description sent: the courier took it; manual: the courier’s API has no such call, Kirim operations arrange it; failed: refused or the courier was unreachable (`error` says which); pending: being sent now
-       * @enum {string}
-       */
-      status: 'pending' | 'sent' | 'manual' | 'failed';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ShipmentChargesDto: {
-      /** @description Rupiah: cashback on shipping, deducted on the invoice */
-      cashback: number;
-      /** @description Rupiah: the COD fee (charged when a COD parcel is delivered) */
-      codFee: number;
-      /** @description Rupiah: the return fee (charged when the parcel comes back) */
-      returnFee: number;
-      /** @description Rupiah: the booked service’s shipping price */
-      shipping: number;
-    };
-    ShipmentDetailDto: {
-      /** @description Seller actions (re-attempt, return, address correction, hold), newest first */
-      actions: Record<string, never>[];
-      /** @description Risk alerts */
-      alerts: Record<string, never>[];
-      /** @description Delivery attempts so far */
-      attempts: number;
-      awb: string | null;
-      /** @description What it costs, as quoted by the booked courier service (null until booked) */
-      charges: components['schemas']['ShipmentChargesDto'] | null;
-      /** @description Rupiah */
-      codAmount: number;
-      codCollected: boolean;
-      /** @description The courier service carrying it (once booked) */
-      courier: components['schemas']['CourierChoiceDto'] | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** @description Why this courier: every candidate and term, winner and runner-up */
-      decision: Record<string, never> | null;
-      /** @description Normalized tracking events */
-      events: Record<string, never>[];
-      /** Format: uuid */
-      id: string;
-      /** @description The pickup address as it was at creation */
-      origin: Record<string, never>;
-      /** Format: uuid */
-      originAddressId: string;
-      parcel: components['schemas']['ShipmentParcelDto'];
-      /**
-       * Format: date-time
-       * @description While booked: when the courier must have picked the parcel up (else Kirim re-books it)
-       */
-      pickupDueAt: string | null;
-      reason: string | null;
-      recipient: components['schemas']['RecipientDto'];
-      reference: string;
-      /** @description A courier service the seller pinned */
-      requestedCourier: components['schemas']['CourierChoiceDto'] | null;
-      /** @enum {string} */
-      risk: 'none' | 'at_risk';
-      /** @enum {string} */
-      status:
-        | 'ready'
-        | 'booking'
-        | 'booked'
-        | 'picked_up'
-        | 'in_transit'
-        | 'out_for_delivery'
-        | 'delivery_failed'
-        | 'delivered'
-        | 'returning'
-        | 'returned'
-        | 'cancelled'
-        | 'booking_failed'
-        | 'lost';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ShipmentDto: {
-      /** @description Delivery attempts so far */
-      attempts: number;
-      awb: string | null;
-      /** @description What it costs, as quoted by the booked courier service (null until booked) */
-      charges: components['schemas']['ShipmentChargesDto'] | null;
-      /** @description Rupiah */
-      codAmount: number;
-      codCollected: boolean;
-      /** @description The courier service carrying it (once booked) */
-      courier: components['schemas']['CourierChoiceDto'] | null;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: uuid */
-      id: string;
-      /** @description The pickup address as it was at creation */
-      origin: Record<string, never>;
-      /** Format: uuid */
-      originAddressId: string;
-      parcel: components['schemas']['ShipmentParcelDto'];
-      /**
-       * Format: date-time
-       * @description While booked: when the courier must have picked the parcel up (else Kirim re-books it)
-       */
-      pickupDueAt: string | null;
-      reason: string | null;
-      recipient: components['schemas']['RecipientDto'];
-      reference: string;
-      /** @description A courier service the seller pinned */
-      requestedCourier: components['schemas']['CourierChoiceDto'] | null;
-      /** @enum {string} */
-      risk: 'none' | 'at_risk';
-      /** @enum {string} */
-      status:
-        | 'ready'
-        | 'booking'
-        | 'booked'
-        | 'picked_up'
-        | 'in_transit'
-        | 'out_for_delivery'
-        | 'delivery_failed'
-        | 'delivered'
-        | 'returning'
-        | 'returned'
-        | 'cancelled'
-        | 'booking_failed'
-        | 'lost';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    ShipmentPageDto: {
-      items: components['schemas']['ShipmentDto'][];
-      nextCursor: string | null;
-    };
-    ShipmentParcelDto: {
-      /** @example Kain batik */
-      description?: string;
-      /** @description Centimetres */
-      heightCm?: number;
-      /** @description Declared goods value, rupiah */
-      itemValue?: number;
-      /** @description Centimetres */
-      lengthCm?: number;
-      /** @description Grams */
-      weightGrams: number;
-      /** @description Centimetres */
-      widthCm?: number;
-    };
-    SignupDto: {
-      /** @example owner@tokoku.id */
-      email: string;
-      /** @example correct horse battery */
-      password: string;
-      /** @example Toko Batik Sekar */
-      sellerName: string;
-    };
-    SignupResultDto: {
-      accessToken: string;
-      /** @description Seconds until the token expires */
-      expiresIn: number;
-      seller: components['schemas']['SellerDto'];
-      user: components['schemas']['UserDto'];
-    };
-    TrackingEventDto: {
-      /** @description When it happened at the courier (ISO 8601) */
-      at: string;
-      awb: string;
-      /** @description The courier’s word on the COD cash; null when it says nothing */
-      codCollected: Record<string, never> | null;
-      courier: string;
-      /** @description The courier’s own words */
-      description: string;
-      location: Record<string, never> | null;
-      /** @description The courier’s own status code */
-      rawCode: string;
-      /** @enum {string|null} */
-      reason:
-        | 'attempt_failed'
-        | 'address_problem'
-        | 'consignee_unreachable'
-        | 'consignee_refused'
-        | 'consignee_refused_did_not_order'
-        | 'consignee_refused_no_money'
-        | 'consignee_absent'
-        | 'misroute'
-        | 'held_at_hub'
-        | 'pickup_failed'
-        | 'rts_initiated'
-        | 'max_attempts'
-        | 'stale_no_scan'
-        | 'late_vs_sla'
-        | 'lost'
-        | 'damaged'
-        | 'weight_changed'
-        | null;
-      /** @description On the way back to the seller */
-      returnLeg: boolean;
-      /**
-       * @description Normalized status; null when the courier’s code means no status change or is unknown
-       * @enum {string|null}
-       */
-      status:
-        | 'created'
-        | 'pickup_requested'
-        | 'picked_up'
-        | 'in_transit'
-        | 'out_for_delivery'
-        | 'delivery_failed'
-        | 'delivered'
-        | 'returning_to_sender'
-        | 'returned'
-        | 'cancelled'
-        | 'exception'
-        | null;
-    };
-    TrackingEventListDto: {
-      items: components['schemas']['TrackingEventDto'][];
-    };
-    TrialBalanceAccountDto: {
-      /** @description Rupiah, in the account’s own sense (growing = positive) */
-      balance: number;
-      /** @example platform:courier_cod_receivable:jne */
-      code: string;
-      /** @description Rupiah credited in all */
-      credits: number;
-      /** @description Rupiah debited in all */
-      debits: number;
-      /** @enum {string} */
-      kind:
-        | 'pending'
-        | 'available'
-        | 'in_withdrawal'
-        | 'invoice_receivable'
-        | 'courier_cod_receivable'
-        | 'shipping_fee_income'
-        | 'cashback_expense'
-        | 'payouts_in_flight'
-        | 'bank'
-        | 'fee_income'
-        | 'remittance_suspense';
-      sellerId: string | null;
-    };
-    TrialBalanceDto: {
-      accounts: components['schemas']['TrialBalanceAccountDto'][];
-      /** @description Debits equal credits and every check of ledger:verify passed */
-      balanced: boolean;
-      totalCredits: number;
-      totalDebits: number;
-    };
-    UnmappedCodeDto: {
-      count: number;
-      courier: string;
-      /** @description One of the texts that came with it */
-      example: string;
-      firstSeen: string;
-      lastSeen: string;
-      rawCode: string;
-    };
-    UnmappedCodeListDto: {
-      items: components['schemas']['UnmappedCodeDto'][];
-    };
-    UpdateAddressDto: {
-      /** @example Jl. Braga No. 12 */
-      address?: string;
-      /** @example Bandung */
-      city?: string;
-      /** @example Sekar Ayu */
-      contactName?: string;
-      /** @example Sumur Bandung */
-      district?: string;
-      /** @example Gudang Bandung */
-      label?: string;
-      /**
-       * @description Answered in E.164 (+628…)
-       * @example 0812-3456-7890
-       */
-      phone?: string;
-      /** @example 40111 */
-      postalCode?: string;
-      /**
-       * @description Any common spelling; answered in canonical form
-       * @example Jawa Barat
-       */
-      province?: string;
-    };
-    UpdateSettingsDto: {
-      /**
-       * @description Rupiah lost beyond fees when a COD parcel fails
-       * @example 15000
-       */
-      lostMarginPerFailure?: number;
-      /** @description Generate a new webhook secret */
-      rotateWebhookSecret?: boolean;
-      /** @enum {string} */
-      scoringPreset?: 'cheapest' | 'fastest' | 'safest' | 'balanced';
-      /** @example https://tokoku.id/kirim-webhook */
-      webhookUrl?: string | null;
-    };
-    UserDto: {
-      /** Format: date-time */
-      createdAt: string;
-      email: string;
-      /** Format: uuid */
-      id: string;
-      /** @enum {string} */
-      role: 'seller_owner' | 'seller_staff' | 'finance' | 'admin';
-      /** Format: uuid */
-      sellerId: string | null;
-    };
-    UserPageDto: {
-      items: components['schemas']['UserDto'][];
-      nextCursor: string | null;
-    };
-    WebhookDeliveryDto: {
-      attempts: number;
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      deliveredAt: string | null;
-      /**
-       * Format: uuid
-       * @description The `id` in the body: the same on every attempt
-       */
-      eventId: string;
-      /** Format: uuid */
-      id: string;
-      /** @description Why the last attempt failed (with at most a short piece of the answer) */
-      lastError: string | null;
-      /** @description HTTP status of the last answer */
-      lastResponseCode: number | null;
-      /**
-       * Format: date-time
-       * @description While pending: when it is tried next
-       */
-      nextAttemptAt: string | null;
-      /**
-       * @description `pending` until a 2xx answer (`delivered`) or the end of the 24-hour retry window (`failed`)
-       * @enum {string}
-       */
-      status: 'pending' | 'delivered' | 'failed';
-      /** @enum {string} */
-      type:
-        | 'shipment.status_changed'
-        | 'shipment.at_risk'
-        | 'shipment.action_updated'
-        | 'invoice.issued'
-        | 'withdrawal.updated'
-        | 'webhook.test';
-    };
-    WebhookDeliveryPageDto: {
-      items: components['schemas']['WebhookDeliveryDto'][];
-      nextCursor: string | null;
-    };
-    WebhookTestResultDto: {
-      /**
-       * Format: uuid
-       * @description Listed in GET /v1/webhook-deliveries
-       */
-      deliveryId: string;
-      error: string | null;
-      responseCode: number | null;
-      /** @enum {string} */
-      status: 'delivered' | 'failed';
-    };
-    WithdrawalBankAccountDto: {
-      accountName: string;
-      /**
-       * @description Masked except the last 4 digits
-       * @example ******7890
-       */
-      accountNumber: string;
-      /** @example BCA */
-      bankCode: string;
-      /** Format: uuid */
-      id: string;
-    };
-    WithdrawalDto: {
-      /** @description Rupiah taken from the balance */
-      amount: number;
-      /** Format: date-time */
-      approvedAt: string | null;
-      bankAccount: components['schemas']['WithdrawalBankAccountDto'];
-      /** Format: date-time */
-      createdAt: string;
-      /** Format: date-time */
-      failedAt: string | null;
-      /** @description Why it failed: the provider’s code (e.g. INVALID_DESTINATION), timed_out or bounced */
-      failureReason: string | null;
-      /** @description Rupiah Kirim keeps (refunded if the payout fails) */
-      fee: number;
-      /** Format: uuid */
-      id: string;
-      /** @description Rupiah the bank account receives: amount less fee */
-      netAmount: number;
-      /** Format: date-time */
-      paidAt: string | null;
-      /** Format: date-time */
-      rejectedAt: string | null;
-      /** @description Finance’s reason, when rejected */
-      rejectionReason: string | null;
-      /** @enum {string} */
-      status: 'requested' | 'approved' | 'paid' | 'failed' | 'rejected';
-      /** Format: date-time */
-      updatedAt: string;
-    };
-    WithdrawalPageDto: {
-      items: components['schemas']['WithdrawalDto'][];
-      nextCursor: string | null;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    schemas: {
+        AccessTokenDto: {
+            accessToken: string;
+            /** @description Seconds until the token expires */
+            expiresIn: number;
+            /** @enum {string} */
+            tokenType: "Bearer";
+        };
+        ActionAddressDto: {
+            /** @example Jl. Kebon Sirih No. 5 */
+            address: string;
+            /** @example Jakarta Pusat */
+            city: string;
+            /** @example Menteng */
+            district?: string;
+            /**
+             * @description Kept when absent
+             * @example Budi Santoso
+             */
+            name?: string;
+            /**
+             * @description Answered in E.164; kept when absent
+             * @example 0812-9876-5432
+             */
+            phone?: string;
+            /** @example 10340 */
+            postalCode: string;
+            /** @example DKI Jakarta */
+            province: string;
+        };
+        AddressDto: {
+            /** @example Jl. Braga No. 12 */
+            address: string;
+            /** @example Bandung */
+            city: string;
+            /** @example Sekar Ayu */
+            contactName: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @example Sumur Bandung */
+            district: string;
+            /** Format: uuid */
+            id: string;
+            /** @example Gudang Bandung */
+            label: string;
+            /**
+             * @description Answered in E.164 (+628…)
+             * @example 0812-3456-7890
+             */
+            phone: string;
+            /** @example 40111 */
+            postalCode: string;
+            /**
+             * @description Any common spelling; answered in canonical form
+             * @example Jawa Barat
+             */
+            province: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AddressPageDto: {
+            items: components["schemas"]["AddressDto"][];
+            nextCursor: string | null;
+        };
+        AdvanceDto: {
+            /**
+             * @description Why (for delivery_failed and returning)
+             * @enum {string}
+             */
+            reason?: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed";
+            /** @enum {string} */
+            to: "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned";
+        };
+        AlertContactDto: {
+            /**
+             * @description Opens a WhatsApp chat with the buyer, with a short Indonesian message about the problem
+             * @example https://wa.me/6281298765432?text=Halo%20Kak%20Budi%2C%20pesanan%20%23INV-123%20Anda%20...
+             */
+            whatsappUrl: string | null;
+        };
+        AlertDto: {
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            contact: components["schemas"]["AlertContactDto"];
+            /** Format: uuid */
+            id: string;
+            /** @example J&T Express could not deliver the parcel on attempt 1: nobody was at the address. */
+            message: string;
+            /** Format: date-time */
+            openedAt: string;
+            /**
+             * @description Normalized reason (the courier’s or the rule’s)
+             * @example consignee_absent
+             */
+            reason: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** @enum {string} */
+            rule: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient";
+            /** @description Version of the rule’s logic that raised it */
+            ruleVersion: number;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            /** Format: uuid */
+            shipmentId: string;
+            /** @enum {string} */
+            suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait";
+        };
+        AlertPageDto: {
+            items: components["schemas"]["AlertDto"][];
+            nextCursor: string | null;
+        };
+        ApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** @description First characters of the key, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        ApiKeyPageDto: {
+            items: components["schemas"]["ApiKeyDto"][];
+            nextCursor: string | null;
+        };
+        BalanceDto: {
+            /** @description Released cash (rupiah) */
+            available: number;
+            /** @description Withdrawals requested or approved and not yet paid (rupiah): money on its way out */
+            inWithdrawal: number;
+            /** @description Issued invoices not yet settled (rupiah) */
+            outstandingInvoices: number;
+            /** @description COD cash not yet released (rupiah) */
+            pending: number;
+            /** @description What may be withdrawn now: available less outstanding invoices */
+            withdrawable: number;
+        };
+        BankAccountDto: {
+            accountName: string;
+            /**
+             * @description Masked except the last 4 digits
+             * @example ******7890
+             */
+            accountNumber: string;
+            bankCode: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+        };
+        BankAccountPageDto: {
+            items: components["schemas"]["BankAccountDto"][];
+            nextCursor: string | null;
+        };
+        BulkImportResultDto: {
+            created: components["schemas"]["ShipmentDto"][];
+            errors: components["schemas"]["RowErrorDto"][];
+        };
+        ClockDto: {
+            /** @description Hours to move the service clock forward */
+            advanceHours: number;
+        };
+        ClockDtoOut: {
+            /** Format: date-time */
+            now: string;
+        };
+        CountAndAmountDto: {
+            /** @description Rupiah */
+            amount: number;
+            count: number;
+        };
+        CourierChoiceDto: {
+            /** @enum {string} */
+            code: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            /** @example REG */
+            service: string;
+        };
+        CourierDto: {
+            /** @enum {string} */
+            code: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            health: components["schemas"]["CourierHealthDto"];
+            name: string;
+            /** @description Runs against the built-in sandbox (no credentials configured) */
+            sandbox: boolean;
+            services: components["schemas"]["CourierServiceDto"][];
+        };
+        CourierFiguresDto: {
+            /** @description Days from pickup to delivery, on average */
+            avgTransitDays: number | null;
+            courier: string;
+            delivered: number;
+            lost: number;
+            returned: number;
+            /** @description Returned ÷ ended, 0..1 */
+            returnRate: number | null;
+            /** @description Shipments that ended in the window */
+            shipments: number;
+            /** @description Delivered ÷ ended, 0..1 */
+            successRate: number | null;
+        };
+        CourierHealthDto: {
+            /** @description Share of recent calls that failed (0..1) */
+            errorRate: number;
+            latencyMs: components["schemas"]["LatencyDto"];
+            recentCalls: number;
+            /** @enum {string} */
+            state: "closed" | "open" | "half_open";
+        };
+        CourierServiceDto: {
+            cod: boolean;
+            code: string;
+            /** @description COD fee, basis points of the COD amount */
+            codFeeBasisPoints: number;
+            /** @description COD fee minimum, rupiah */
+            codFeeMinimum: number;
+            /** @description Largest COD amount, rupiah */
+            codMaxAmount: number;
+            maxWeightGrams: number;
+            minWeightGrams: number;
+            name: string;
+        };
+        CreateAddressDto: {
+            /** @example Jl. Braga No. 12 */
+            address: string;
+            /** @example Bandung */
+            city: string;
+            /** @example Sekar Ayu */
+            contactName: string;
+            /** @example Sumur Bandung */
+            district: string;
+            /** @example Gudang Bandung */
+            label: string;
+            /**
+             * @description Answered in E.164 (+628…)
+             * @example 0812-3456-7890
+             */
+            phone: string;
+            /** @example 40111 */
+            postalCode: string;
+            /**
+             * @description Any common spelling; answered in canonical form
+             * @example Jawa Barat
+             */
+            province: string;
+        };
+        CreateApiKeyDto: {
+            /** @example Shopify integration */
+            name?: string;
+        };
+        CreateBankAccountDto: {
+            /** @example SEKAR AYU */
+            accountName: string;
+            /**
+             * @description Digits; spaces and dashes are ignored
+             * @example 1234567890
+             */
+            accountNumber: string;
+            /**
+             * @example BCA
+             * @enum {string}
+             */
+            bankCode: "BCA" | "BNI" | "BRI" | "MANDIRI" | "BSI" | "BTN" | "CIMB" | "PERMATA" | "DANAMON" | "OCBC" | "MAYBANK" | "PANIN" | "MEGA" | "BJB" | "BTPN" | "JAGO" | "SEABANK" | "BLU" | "SINARMAS" | "BUKOPIN";
+        };
+        CreatedApiKeyDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The key itself; shown only in this response */
+            key: string;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            name: string;
+            /** @description First characters of the key, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+        };
+        CreatePickupDto: {
+            /**
+             * @description Pickup day (Asia/Jakarta)
+             * @example 2026-11-24
+             */
+            pickupDate?: string;
+            shipmentIds: string[];
+        };
+        CreateShipmentActionDto: {
+            /**
+             * @description reattempt (after a failed attempt, or to release a held parcel), return (to the sender), update_address (with `address`), hold (at the destination hub until told otherwise)
+             * @enum {string}
+             */
+            action: "reattempt" | "return" | "update_address" | "hold";
+            /** @description The corrected delivery address: required for update_address, refused otherwise */
+            address?: components["schemas"]["ActionAddressDto"];
+            /**
+             * Format: uuid
+             * @description The alert of this shipment you are acting on (it is acknowledged)
+             */
+            alertId?: string;
+            /** @description You reached the buyer and agreed the next delivery (a re-attempt then succeeds more often) */
+            confirmedWithBuyer?: boolean;
+            /** @example Penerima ada di rumah setelah jam 17.00 */
+            note?: string;
+        };
+        CreateShipmentDto: {
+            /** @description Rupiah to collect on delivery (0 or absent: not COD) */
+            codAmount?: number;
+            /** @description Pin a courier service instead of letting Kirim choose */
+            courier?: components["schemas"]["CourierChoiceDto"];
+            /** Format: uuid */
+            originAddressId: string;
+            parcel: components["schemas"]["ShipmentParcelDto"];
+            recipient: components["schemas"]["RecipientDto"];
+            /**
+             * @description Your order reference, unique among your shipments
+             * @example ORDER-1001
+             */
+            reference: string;
+        };
+        CreateUserDto: {
+            /** @example owner@tokoku.id */
+            email: string;
+            /** @example correct horse battery */
+            password: string;
+            /** @enum {string} */
+            role: "seller_owner" | "seller_staff";
+        };
+        CreateWithdrawalDto: {
+            /**
+             * @description Rupiah taken from the balance (the bank receives it less the fee)
+             * @example 500000
+             */
+            amount: number;
+            /**
+             * Format: uuid
+             * @description One of your bank accounts (GET /v1/bank-accounts)
+             */
+            bankAccountId: string;
+        };
+        DaysDto: {
+            max: number;
+            min: number;
+        };
+        DestinationDto: {
+            /** @example Jakarta Pusat */
+            city: string;
+            /** @example Menteng */
+            district?: string;
+            /** @example 10340 */
+            postalCode: string;
+            /** @example DKI Jakarta */
+            province: string;
+        };
+        ErrorBodyDto: {
+            /**
+             * @description Stable UPPER_SNAKE code, module-prefixed
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /** @description One entry per offending field */
+            details: components["schemas"]["FieldProblemDto"][];
+            /** @example Bad Request */
+            error: string;
+            /** @example The request is invalid */
+            message: string;
+            /**
+             * @description Also in the x-request-id header
+             * @example 6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60
+             */
+            requestId: string;
+            /** @example 400 */
+            statusCode: number;
+        };
+        FaultsDto: {
+            /** @description Share of calls answered with the courier’s server error */
+            errorRate?: number;
+            /** @description Delay added to every call */
+            latencyMs?: number;
+            /** @description Share of calls never answered */
+            timeoutRate?: number;
+        };
+        FieldProblemDto: {
+            /**
+             * @description Dotted path of the offending field (or `body`)
+             * @example parcel.weightGrams
+             */
+            field: string;
+            /** @example weightGrams must be a whole number */
+            message: string;
+        };
+        FinanceWithdrawalDto: {
+            /** @description Rupiah taken from the balance */
+            amount: number;
+            /** Format: date-time */
+            approvedAt: string | null;
+            bankAccount: components["schemas"]["WithdrawalBankAccountDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** @description Why it failed: the provider’s code (e.g. INVALID_DESTINATION), timed_out or bounced */
+            failureReason: string | null;
+            /** @description Rupiah Kirim keeps (refunded if the payout fails) */
+            fee: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Rupiah the bank account receives: amount less fee */
+            netAmount: number;
+            /** Format: date-time */
+            paidAt: string | null;
+            /**
+             * @description At the provider; null until sent
+             * @enum {string|null}
+             */
+            payoutState: "sending" | "pending" | "completed" | "failed" | null;
+            /** @description The provider’s disbursement id */
+            providerId: string | null;
+            /** Format: date-time */
+            rejectedAt: string | null;
+            /** @description Finance’s reason, when rejected */
+            rejectionReason: string | null;
+            /** Format: uuid */
+            sellerId: string;
+            /** @enum {string} */
+            status: "requested" | "approved" | "paid" | "failed" | "rejected";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        FinanceWithdrawalPageDto: {
+            items: components["schemas"]["FinanceWithdrawalDto"][];
+            nextCursor: string | null;
+        };
+        InvoiceDto: {
+            /** @description Rupiah: cashback deducted */
+            cashbackTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels */
+            codFeeTotal: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            lineCount: number;
+            lines: components["schemas"]["InvoiceLineDto"][];
+            /** @example INV/2026/12/000123 */
+            number: string;
+            /** @description Rupiah still owed (settled from later releases) */
+            outstanding: number;
+            /** @description Rupiah settled so far from the seller’s available money */
+            paid: number;
+            /**
+             * Format: date-time
+             * @description First instant after the period (exclusive)
+             */
+            periodEnd: string;
+            /**
+             * Format: date
+             * @description Last day of the period, Asia/Jakarta
+             */
+            periodLastDate: string;
+            /**
+             * Format: date-time
+             * @description First instant of the period (00:00 Asia/Jakarta)
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @description First day of the period, Asia/Jakarta
+             */
+            periodStartDate: string;
+            /** @description Rupiah: return fees of returned parcels */
+            returnFeeTotal: number;
+            /** Format: uuid */
+            sellerId: string;
+            /** @description Rupiah: shipping fees */
+            shippingTotal: number;
+            /** @enum {string} */
+            status: "issued" | "partially_paid" | "paid";
+            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            total: number;
+        };
+        InvoiceLineDto: {
+            /** @description Rupiah owed for the line; negative for cashback */
+            amount: number;
+            awb: string;
+            /** @example jne */
+            courier: string;
+            /** @enum {string} */
+            kind: "shipping" | "cod_fee" | "return_fee" | "cashback";
+            /** Format: uuid */
+            shipmentId: string;
+        };
+        InvoiceSummaryDto: {
+            /** @description Rupiah: cashback deducted */
+            cashbackTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels */
+            codFeeTotal: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            lineCount: number;
+            /** @example INV/2026/12/000123 */
+            number: string;
+            /** @description Rupiah still owed (settled from later releases) */
+            outstanding: number;
+            /** @description Rupiah settled so far from the seller’s available money */
+            paid: number;
+            /**
+             * Format: date-time
+             * @description First instant after the period (exclusive)
+             */
+            periodEnd: string;
+            /**
+             * Format: date
+             * @description Last day of the period, Asia/Jakarta
+             */
+            periodLastDate: string;
+            /**
+             * Format: date-time
+             * @description First instant of the period (00:00 Asia/Jakarta)
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @description First day of the period, Asia/Jakarta
+             */
+            periodStartDate: string;
+            /** @description Rupiah: return fees of returned parcels */
+            returnFeeTotal: number;
+            /** Format: uuid */
+            sellerId: string;
+            /** @description Rupiah: shipping fees */
+            shippingTotal: number;
+            /** @enum {string} */
+            status: "issued" | "partially_paid" | "paid";
+            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            total: number;
+        };
+        InvoiceSummaryPageDto: {
+            items: components["schemas"]["InvoiceSummaryDto"][];
+            nextCursor: string | null;
+        };
+        InvoicingRunDto: {
+            /** Format: date-time */
+            asOf: string;
+            /** @description Invoices issued by this run */
+            issued: number;
+            /** @description Periods that had sellers still to invoice */
+            periods: number;
+        };
+        JobRunDto: {
+            /** Format: date-time */
+            asOf: string;
+            job: string;
+            /** @description What the job did (its own figures) */
+            result: Record<string, never>;
+        };
+        LatencyDto: {
+            p50: number | null;
+            p99: number | null;
+        };
+        LedgerEntryDto: {
+            /** @enum {string} */
+            account: "pending" | "available" | "in_withdrawal" | "invoice_receivable";
+            /** @description Rupiah; positive when the account grew */
+            amount: number;
+            /** Format: date-time */
+            at: string;
+            /** @description Rupiah, the account right after this entry */
+            balanceAfter: number;
+            id: string;
+            /** @description AWB, invoice number or withdrawal id */
+            reference: string | null;
+            /**
+             * @description What happened (cod_credit, hold_released, invoice_issued, …)
+             * @example cod_credit
+             */
+            type: string;
+        };
+        LedgerEntryPageDto: {
+            items: components["schemas"]["LedgerEntryDto"][];
+            nextCursor: string | null;
+        };
+        LoginDto: {
+            /** @example owner@tokoku.id */
+            email: string;
+            password: string;
+        };
+        MeApiKeyDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description First characters of the key */
+            prefix: string;
+            /**
+             * @description What the key may do
+             * @enum {string}
+             */
+            role: "seller_staff";
+        };
+        MeDto: {
+            /** @description Present only when called with an API key: that key */
+            apiKey?: components["schemas"]["MeApiKeyDto"];
+            seller: components["schemas"]["SellerDto"] | null;
+            /** @description The logged-in user; null for an API key */
+            user: components["schemas"]["MeUserDto"] | null;
+        };
+        MeUserDto: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            role: string;
+        };
+        MonitoringDto: {
+            /** @description Shipments created in the window, by status */
+            byStatus: {
+                [key: string]: number;
+            };
+            couriers: components["schemas"]["CourierFiguresDto"][];
+            from: string;
+            /** @description Open alerts now, by rule */
+            openAlertsByRule: {
+                [key: string]: number;
+            };
+            to: string;
+        };
+        NotRemittedDto: {
+            awb: string;
+            /** @description Rupiah */
+            codAmount: number;
+            /** @enum {string} */
+            courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            /** @description Whole days since delivery */
+            daysSinceDelivery: number;
+            /** Format: date-time */
+            deliveredAt: string;
+            /** Format: uuid */
+            shipmentId: string;
+        };
+        ObservedDaysDto: {
+            p50: number;
+            p90: number;
+        };
+        ParcelDto: {
+            /** @description Centimetres */
+            heightCm?: number;
+            /** @description Declared goods value, rupiah */
+            itemValue?: number;
+            /** @description Centimetres */
+            lengthCm?: number;
+            /** @description Grams */
+            weightGrams: number;
+            /** @description Centimetres */
+            widthCm?: number;
+        };
+        PayoutFaultsDto: {
+            /** @description Share of payouts that complete, then come back from the bank (FAILED) later */
+            bounceRate?: number;
+            /** @description Share of payouts that end FAILED */
+            failRate?: number;
+            /** @description Delay before every answer (a payout is taken before its answer is delayed) */
+            latencyMs?: number;
+            /** @description Share of calls never answered (and not taken) */
+            timeoutRate?: number;
+        };
+        PayoutFaultsOutDto: {
+            bounceRate: number;
+            failRate: number;
+            latencyMs: number;
+            timeoutRate: number;
+        };
+        PeriodInvoicesDto: {
+            items: components["schemas"]["InvoiceSummaryDto"][];
+            nextCursor: string | null;
+            /** Format: date-time */
+            periodEnd: string;
+            /** Format: date-time */
+            periodStart: string;
+            /** @description Over every invoice of the period (all pages) */
+            totals: components["schemas"]["PeriodTotalsDto"];
+        };
+        PeriodTotalsDto: {
+            /** @description Rupiah */
+            cashbackTotal: number;
+            /** @description Rupiah */
+            codFeeTotal: number;
+            invoices: number;
+            lineCount: number;
+            /** @description Rupiah */
+            outstanding: number;
+            /** @description Rupiah */
+            paid: number;
+            /** @description Rupiah */
+            returnFeeTotal: number;
+            /** @description Rupiah */
+            shippingTotal: number;
+            /** @description Rupiah */
+            total: number;
+        };
+        PickupAcceptedDto: {
+            /** Format: uuid */
+            id: string;
+            shipments: Record<string, never>[];
+            /** @enum {string} */
+            status: "accepted";
+        };
+        PickupAttemptDto: {
+            /** Format: date-time */
+            at: string;
+            awb?: string;
+            courier: string;
+            errorCode?: string;
+            /** @enum {string} */
+            errorKind?: "retriable" | "permanent" | "reconciled" | "pickup_missed" | "courier_cancelled";
+            errorMessage?: string;
+            /**
+             * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked
+             * @enum {string}
+             */
+            outcome: "started" | "booked" | "failed" | "cancelled";
+            service: string;
+        };
+        PickupDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            pickupDate: string | null;
+            shipments: components["schemas"]["PickupShipmentDto"][];
+            /** @enum {string} */
+            status: "processing" | "done";
+        };
+        PickupShipmentDto: {
+            attempts: components["schemas"]["PickupAttemptDto"][];
+            awb: string | null;
+            courier: string | null;
+            reason: string | null;
+            service: string | null;
+            /** Format: uuid */
+            shipmentId: string;
+            status: string;
+        };
+        PushAcceptedDto: {
+            /** @description Events the push carried */
+            events: number;
+            /** @description Of them, events not seen before */
+            fresh?: number;
+        };
+        QuoteOptionDto: {
+            /** @description Every term of the expected cost and of the score, rupiah; null without a price */
+            breakdown: Record<string, never> | null;
+            /** @description Rupiah Kirim earns back on shipping (invoiced as a credit); null without a price */
+            cashback: number | null;
+            /** @description Rupiah */
+            codFee: number;
+            courier: string;
+            eligible: boolean;
+            /** @description Promised transit days */
+            etaDays: components["schemas"]["DaysDto"];
+            /** @description Rupiah: the expected cost of a successful delivery; null without a price */
+            expectedCost: number | null;
+            ineligibleReason?: string;
+            /** @description Observed transit days when Kirim has enough deliveries */
+            observedTransitDays: components["schemas"]["ObservedDaysDto"] | null;
+            /** @description Rupiah; null when the courier gave no price */
+            price: number | null;
+            /** @description 1 for the recommended option; null when ineligible */
+            rank: number | null;
+            /** @description Lower is better; null without a price */
+            score: number | null;
+            service: string;
+            serviceName: string;
+            /** @description Learned chance the parcel is delivered and paid (0..1) */
+            successRate: number;
+        };
+        QuoteRequestDto: {
+            /** @description Rupiah to collect on delivery (0 or absent: not COD) */
+            codAmount?: number;
+            destination: components["schemas"]["DestinationDto"];
+            /**
+             * Format: uuid
+             * @description One of your pickup addresses
+             */
+            originAddressId: string;
+            parcel: components["schemas"]["ParcelDto"];
+            /**
+             * @description Defaults to your settings’ preset
+             * @enum {string}
+             */
+            preset?: "cheapest" | "fastest" | "safest" | "balanced";
+        };
+        QuoteResponseDto: {
+            modelVersion: string;
+            options: components["schemas"]["QuoteOptionDto"][];
+            /** @enum {string} */
+            preset: "cheapest" | "fastest" | "safest" | "balanced";
+            recommended: components["schemas"]["RecommendedDto"] | null;
+        };
+        RecipientDto: {
+            /** @example Jl. Kebon Sirih No. 5 */
+            address: string;
+            /** @example Jakarta Pusat */
+            city: string;
+            /** @example Menteng */
+            district?: string;
+            /** @example Budi Santoso */
+            name: string;
+            /**
+             * @description Answered in E.164
+             * @example 0812-9876-5432
+             */
+            phone: string;
+            /** @example 10340 */
+            postalCode: string;
+            /** @example DKI Jakarta */
+            province: string;
+        };
+        RecommendedDto: {
+            courier: string;
+            service: string;
+        };
+        ReconciliationDto: {
+            /** @description Newest first, at most `limit` */
+            amountMismatches: components["schemas"]["RemittanceLineDto"][];
+            /** Format: date-time */
+            asOf: string;
+            courier: string | null;
+            /** @description Newest first, at most `limit` */
+            duplicates: components["schemas"]["RemittanceLineDto"][];
+            /** @description Delivered COD parcels not settled `overdueDays` after delivery, longest overdue first */
+            notRemitted: components["schemas"]["NotRemittedDto"][];
+            /** @description Pass as `cursor` for more of notRemitted */
+            notRemittedCursor: string | null;
+            overdueDays: number;
+            /** @description Each courier’s COD receivable balance (rupiah the courier holds for Kirim) */
+            receivable: {
+                [key: string]: number;
+            };
+            /** @description Rupiah remitted that no parcel explains (remittance suspense) */
+            suspense: number;
+            totals: components["schemas"]["ReconciliationTotalsDto"];
+            /** @description Newest first, at most `limit` */
+            unmatched: components["schemas"]["RemittanceLineDto"][];
+        };
+        ReconciliationTotalsDto: {
+            amountMismatches: components["schemas"]["CountAndAmountDto"];
+            duplicates: components["schemas"]["CountAndAmountDto"];
+            /** @description Every overdue parcel, not only the ones listed */
+            notRemitted: components["schemas"]["CountAndAmountDto"];
+            unmatched: components["schemas"]["CountAndAmountDto"];
+        };
+        RejectWithdrawalDto: {
+            /** @example Nama rekening tidak sesuai dengan nama toko */
+            reason: string;
+        };
+        RemittanceDetailDto: {
+            /** @description A parcel’s AWB with another amount (to suspense) */
+            amountMismatches: components["schemas"]["CountAndAmountDto"];
+            /** @enum {string} */
+            courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description An AWB settled already (to suspense) */
+            duplicates: components["schemas"]["CountAndAmountDto"];
+            /** @description SHA-256 (hex) of the report text; the same file is taken once per courier */
+            fileSha256: string;
+            /** Format: uuid */
+            id: string;
+            lineCount: number;
+            /** @description A page of the report’s lines, in row order */
+            lines: components["schemas"]["RemittanceLineDto"][];
+            /** @description Lines that settled a parcel’s COD receivable */
+            matched: components["schemas"]["CountAndAmountDto"];
+            nextCursor: string | null;
+            /** @description Rupiah received: the sum of every line */
+            totalAmount: number;
+            /** @description No delivered COD parcel of the courier (to suspense) */
+            unmatched: components["schemas"]["CountAndAmountDto"];
+            /**
+             * Format: uuid
+             * @description The finance user who uploaded it
+             */
+            uploadedBy: string;
+        };
+        RemittanceDto: {
+            /** @description A parcel’s AWB with another amount (to suspense) */
+            amountMismatches: components["schemas"]["CountAndAmountDto"];
+            /** @enum {string} */
+            courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            /** Format: date-time */
+            createdAt: string;
+            /** @description An AWB settled already (to suspense) */
+            duplicates: components["schemas"]["CountAndAmountDto"];
+            /** @description SHA-256 (hex) of the report text; the same file is taken once per courier */
+            fileSha256: string;
+            /** Format: uuid */
+            id: string;
+            lineCount: number;
+            /** @description Lines that settled a parcel’s COD receivable */
+            matched: components["schemas"]["CountAndAmountDto"];
+            /** @description Rupiah received: the sum of every line */
+            totalAmount: number;
+            /** @description No delivered COD parcel of the courier (to suspense) */
+            unmatched: components["schemas"]["CountAndAmountDto"];
+            /**
+             * Format: uuid
+             * @description The finance user who uploaded it
+             */
+            uploadedBy: string;
+        };
+        RemittanceLineDto: {
+            /** @description Rupiah the courier remitted for it */
+            amount: number;
+            awb: string;
+            /** @enum {string} */
+            courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            /** @description Rupiah Kirim expected (the parcel’s COD) */
+            expectedAmount: number | null;
+            /** @enum {string} */
+            outcome: "matched" | "amount_mismatch" | "unmatched" | "duplicate";
+            /**
+             * @description Why an unmatched line matched nothing
+             * @enum {string|null}
+             */
+            reason: "unknown_awb" | "not_delivered_cod" | null;
+            /** Format: uuid */
+            remittanceId: string;
+            /** Format: date */
+            remittedOn: string;
+            /** @description Data row in the report (1 = the first after the header) */
+            row: number;
+            /** Format: uuid */
+            shipmentId: string | null;
+            /** Format: date-time */
+            uploadedAt: string;
+        };
+        RemittancePageDto: {
+            items: components["schemas"]["RemittanceDto"][];
+            nextCursor: string | null;
+        };
+        RowErrorDto: {
+            /** @description { field, message } per offending field */
+            details: Record<string, never>[];
+            /** @description 1-based data row (CSV header not counted) */
+            row: number;
+        };
+        RunInvoicingDto: {
+            /**
+             * Format: date-time
+             * @description Issue every period over by this moment (default: now)
+             */
+            asOf?: string;
+        };
+        RunJobDto: {
+            /**
+             * Format: date-time
+             * @description Run as of this moment (default: now)
+             */
+            asOf?: string;
+        };
+        SandboxParcelDto: {
+            awb: string;
+            courier: string;
+            /** @description What has happened so far, in the world’s terms (the courier reports it in its own vocabulary) */
+            steps: string[];
+        };
+        ScriptDto: {
+            /** @enum {string} */
+            script: "happy" | "failed_then_delivered" | "refused_rts" | "stuck" | "pickup_missed" | "courier_cancelled";
+        };
+        SellerDto: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
+        SettingsDto: {
+            /** @description Rupiah */
+            lostMarginPerFailure: number;
+            /** @enum {string} */
+            scoringPreset: "cheapest" | "fastest" | "safest" | "balanced";
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description Verifies X-Kirim-Signature on our webhooks. Shown to the owner only */
+            webhookSecret?: string | null;
+            /** @description Whether a webhook secret exists (what staff and API keys see of it) */
+            webhookSecretSet: boolean;
+            webhookUrl: string | null;
+        };
+        ShipmentActionDto: {
+            /** @enum {string} */
+            action: "reattempt" | "return" | "update_address" | "hold";
+            /** @description update_address: the address the courier was sent */
+            address: components["schemas"]["RecipientDto"] | null;
+            /** Format: uuid */
+            alertId: string | null;
+            awb: string;
+            confirmedWithBuyer: boolean;
+            /** @description The courier asked */
+            courier: string;
+            /** @description The courier’s ticket for the action */
+            courierReference: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Why it failed, in the courier’s words */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            note: string | null;
+            /**
+             * @description user:<id> or api_key:<id>
+             * @example user:6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60
+             */
+            requestedBy: string;
+            /**
+             * @description sent: the courier took it; manual: the courier’s API has no such call, Kirim operations arrange it; failed: refused or the courier was unreachable (`error` says which); pending: being sent now
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "manual" | "failed";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ShipmentChargesDto: {
+            /** @description Rupiah: cashback on shipping, deducted on the invoice */
+            cashback: number;
+            /** @description Rupiah: the COD fee (charged when a COD parcel is delivered) */
+            codFee: number;
+            /** @description Rupiah: the return fee (charged when the parcel comes back) */
+            returnFee: number;
+            /** @description Rupiah: the booked service’s shipping price */
+            shipping: number;
+        };
+        ShipmentDetailDto: {
+            /** @description Seller actions (re-attempt, return, address correction, hold), newest first */
+            actions: Record<string, never>[];
+            /** @description Risk alerts */
+            alerts: Record<string, never>[];
+            /** @description Delivery attempts so far */
+            attempts: number;
+            awb: string | null;
+            /** @description What it costs, as quoted by the booked courier service (null until booked) */
+            charges: components["schemas"]["ShipmentChargesDto"] | null;
+            /** @description Rupiah */
+            codAmount: number;
+            codCollected: boolean;
+            /** @description The courier service carrying it (once booked) */
+            courier: components["schemas"]["CourierChoiceDto"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Why this courier: every candidate and term, winner and runner-up */
+            decision: Record<string, never> | null;
+            /** @description Normalized tracking events */
+            events: Record<string, never>[];
+            /** Format: uuid */
+            id: string;
+            /** @description The pickup address as it was at creation */
+            origin: Record<string, never>;
+            /** Format: uuid */
+            originAddressId: string;
+            parcel: components["schemas"]["ShipmentParcelDto"];
+            /**
+             * Format: date-time
+             * @description While booked: when the courier must have picked the parcel up (else Kirim re-books it)
+             */
+            pickupDueAt: string | null;
+            reason: string | null;
+            recipient: components["schemas"]["RecipientDto"];
+            reference: string;
+            /** @description A courier service the seller pinned */
+            requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
+            /** @enum {string} */
+            risk: "none" | "at_risk";
+            /** @enum {string} */
+            status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ShipmentDto: {
+            /** @description Delivery attempts so far */
+            attempts: number;
+            awb: string | null;
+            /** @description What it costs, as quoted by the booked courier service (null until booked) */
+            charges: components["schemas"]["ShipmentChargesDto"] | null;
+            /** @description Rupiah */
+            codAmount: number;
+            codCollected: boolean;
+            /** @description The courier service carrying it (once booked) */
+            courier: components["schemas"]["CourierChoiceDto"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The pickup address as it was at creation */
+            origin: Record<string, never>;
+            /** Format: uuid */
+            originAddressId: string;
+            parcel: components["schemas"]["ShipmentParcelDto"];
+            /**
+             * Format: date-time
+             * @description While booked: when the courier must have picked the parcel up (else Kirim re-books it)
+             */
+            pickupDueAt: string | null;
+            reason: string | null;
+            recipient: components["schemas"]["RecipientDto"];
+            reference: string;
+            /** @description A courier service the seller pinned */
+            requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
+            /** @enum {string} */
+            risk: "none" | "at_risk";
+            /** @enum {string} */
+            status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ShipmentPageDto: {
+            items: components["schemas"]["ShipmentDto"][];
+            nextCursor: string | null;
+        };
+        ShipmentParcelDto: {
+            /** @example Kain batik */
+            description?: string;
+            /** @description Centimetres */
+            heightCm?: number;
+            /** @description Declared goods value, rupiah */
+            itemValue?: number;
+            /** @description Centimetres */
+            lengthCm?: number;
+            /** @description Grams */
+            weightGrams: number;
+            /** @description Centimetres */
+            widthCm?: number;
+        };
+        SignupDto: {
+            /** @example owner@tokoku.id */
+            email: string;
+            /** @example correct horse battery */
+            password: string;
+            /** @example Toko Batik Sekar */
+            sellerName: string;
+        };
+        SignupResultDto: {
+            accessToken: string;
+            /** @description Seconds until the token expires */
+            expiresIn: number;
+            seller: components["schemas"]["SellerDto"];
+            user: components["schemas"]["UserDto"];
+        };
+        TrackingEventDto: {
+            /** @description When it happened at the courier (ISO 8601) */
+            at: string;
+            awb: string;
+            /** @description The courier’s word on the COD cash; null when it says nothing */
+            codCollected: Record<string, never> | null;
+            courier: string;
+            /** @description The courier’s own words */
+            description: string;
+            location: Record<string, never> | null;
+            /** @description The courier’s own status code */
+            rawCode: string;
+            /** @enum {string|null} */
+            reason: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed" | null;
+            /** @description On the way back to the seller */
+            returnLeg: boolean;
+            /**
+             * @description Normalized status; null when the courier’s code means no status change or is unknown
+             * @enum {string|null}
+             */
+            status: "created" | "pickup_requested" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning_to_sender" | "returned" | "cancelled" | "exception" | null;
+        };
+        TrackingEventListDto: {
+            items: components["schemas"]["TrackingEventDto"][];
+        };
+        TrialBalanceAccountDto: {
+            /** @description Rupiah, in the account’s own sense (growing = positive) */
+            balance: number;
+            /** @example platform:courier_cod_receivable:jne */
+            code: string;
+            /** @description Rupiah credited in all */
+            credits: number;
+            /** @description Rupiah debited in all */
+            debits: number;
+            /** @enum {string} */
+            kind: "pending" | "available" | "in_withdrawal" | "invoice_receivable" | "courier_cod_receivable" | "shipping_fee_income" | "cashback_expense" | "payouts_in_flight" | "bank" | "fee_income" | "remittance_suspense";
+            sellerId: string | null;
+        };
+        TrialBalanceDto: {
+            accounts: components["schemas"]["TrialBalanceAccountDto"][];
+            /** @description Debits equal credits and every check of ledger:verify passed */
+            balanced: boolean;
+            totalCredits: number;
+            totalDebits: number;
+        };
+        UnmappedCodeDto: {
+            count: number;
+            courier: string;
+            /** @description One of the texts that came with it */
+            example: string;
+            firstSeen: string;
+            lastSeen: string;
+            rawCode: string;
+        };
+        UnmappedCodeListDto: {
+            items: components["schemas"]["UnmappedCodeDto"][];
+        };
+        UpdateAddressDto: {
+            /** @example Jl. Braga No. 12 */
+            address?: string;
+            /** @example Bandung */
+            city?: string;
+            /** @example Sekar Ayu */
+            contactName?: string;
+            /** @example Sumur Bandung */
+            district?: string;
+            /** @example Gudang Bandung */
+            label?: string;
+            /**
+             * @description Answered in E.164 (+628…)
+             * @example 0812-3456-7890
+             */
+            phone?: string;
+            /** @example 40111 */
+            postalCode?: string;
+            /**
+             * @description Any common spelling; answered in canonical form
+             * @example Jawa Barat
+             */
+            province?: string;
+        };
+        UpdateSettingsDto: {
+            /**
+             * @description Rupiah lost beyond fees when a COD parcel fails
+             * @example 15000
+             */
+            lostMarginPerFailure?: number;
+            /** @description Generate a new webhook secret */
+            rotateWebhookSecret?: boolean;
+            /** @enum {string} */
+            scoringPreset?: "cheapest" | "fastest" | "safest" | "balanced";
+            /** @example https://tokoku.id/kirim-webhook */
+            webhookUrl?: string | null;
+        };
+        UserDto: {
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            role: "seller_owner" | "seller_staff" | "finance" | "admin";
+            /** Format: uuid */
+            sellerId: string | null;
+        };
+        UserPageDto: {
+            items: components["schemas"]["UserDto"][];
+            nextCursor: string | null;
+        };
+        WebhookDeliveryDto: {
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /**
+             * Format: uuid
+             * @description The `id` in the body: the same on every attempt
+             */
+            eventId: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Why the last attempt failed (with at most a short piece of the answer) */
+            lastError: string | null;
+            /** @description HTTP status of the last answer */
+            lastResponseCode: number | null;
+            /**
+             * Format: date-time
+             * @description While pending: when it is tried next
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description `pending` until a 2xx answer (`delivered`) or the end of the 24-hour retry window (`failed`)
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            /** @enum {string} */
+            type: "shipment.status_changed" | "shipment.at_risk" | "shipment.action_updated" | "invoice.issued" | "withdrawal.updated" | "webhook.test";
+        };
+        WebhookDeliveryPageDto: {
+            items: components["schemas"]["WebhookDeliveryDto"][];
+            nextCursor: string | null;
+        };
+        WebhookTestResultDto: {
+            /**
+             * Format: uuid
+             * @description Listed in GET /v1/webhook-deliveries
+             */
+            deliveryId: string;
+            error: string | null;
+            responseCode: number | null;
+            /** @enum {string} */
+            status: "delivered" | "failed";
+        };
+        WithdrawalBankAccountDto: {
+            accountName: string;
+            /**
+             * @description Masked except the last 4 digits
+             * @example ******7890
+             */
+            accountNumber: string;
+            /** @example BCA */
+            bankCode: string;
+            /** Format: uuid */
+            id: string;
+        };
+        WithdrawalDto: {
+            /** @description Rupiah taken from the balance */
+            amount: number;
+            /** Format: date-time */
+            approvedAt: string | null;
+            bankAccount: components["schemas"]["WithdrawalBankAccountDto"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            failedAt: string | null;
+            /** @description Why it failed: the provider’s code (e.g. INVALID_DESTINATION), timed_out or bounced */
+            failureReason: string | null;
+            /** @description Rupiah Kirim keeps (refunded if the payout fails) */
+            fee: number;
+            /** Format: uuid */
+            id: string;
+            /** @description Rupiah the bank account receives: amount less fee */
+            netAmount: number;
+            /** Format: date-time */
+            paidAt: string | null;
+            /** Format: date-time */
+            rejectedAt: string | null;
+            /** @description Finance’s reason, when rejected */
+            rejectionReason: string | null;
+            /** @enum {string} */
+            status: "requested" | "approved" | "paid" | "failed" | "rejected";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WithdrawalPageDto: {
+            items: components["schemas"]["WithdrawalDto"][];
+            nextCursor: string | null;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  OperationsController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /**
-       * @description The process is alive
-       *
-       *     The Health Check is successful
-       */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    OperationsController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': {
+        requestBody?: never;
+        responses: {
             /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
+             * @description The process is alive
+             *
+             *     The Health Check is successful
              */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example ok */
+                        status?: string;
+                    };
+                };
             };
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example ok */
-            status?: string;
-          };
-        };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  OperationsController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /**
-       * @description The database answers
-       *
-       *     The Health Check is successful
-       */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
             };
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
+        };
+    };
+    OperationsController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
             /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
+             * @description The database answers
+             *
+             *     The Health Check is successful
              */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example ok */
-            status?: string;
-          };
-        };
-      };
-      /**
-       * @description The database does not answer
-       *
-       *     The Health Check is not successful
-       */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  OperationsController_scrape: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Prometheus metrics */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxController_clock: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ClockDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ClockDtoOut'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxController_faults: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['FaultsDto'];
-      };
-    };
-    responses: {
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxController_remittance: {
-    parameters: {
-      query: {
-        /** @description Add seeded mistakes: one AWB left out, one amount changed, one line repeated, one unknown AWB (`true`, or any word as a further seed); said in the X-Sandbox-Discrepancies header */
-        discrepancies?: string;
-        /** @description Parcels delivered at or after: a date (00:00 Asia/Jakarta) or an ISO 8601 instant */
-        from: string;
-        /** @description Parcels delivered before (a date or an instant) */
-        to: string;
-      };
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description CSV: a header row, then one line per parcel */
-      200: {
-        headers: {
-          /** @description With `discrepancies`: the AWBs got wrong on purpose */
-          'X-Sandbox-Discrepancies'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'text/csv': string;
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxJobsController_run: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RunJobDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['JobRunDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxController_advance: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path: {
-        awb: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['AdvanceDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SandboxParcelDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxController_script: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path: {
-        awb: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ScriptDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SandboxParcelDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SandboxPayoutController_faults: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
-        'X-Sandbox-Operator-Token'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PayoutFaultsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PayoutFaultsOutDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AddressesController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AddressPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AddressesController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAddressDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AddressDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AddressesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AddressDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AddressesController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AddressesController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateAddressDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AddressDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AlertsController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-        rule?:
-          | 'failed_attempt'
-          | 'return_started'
-          | 'stale_no_scan'
-          | 'late_vs_lane'
-          | 'held_or_misrouted'
-          | 'pickup_not_made'
-          | 'risky_recipient';
-        severity?: 'low' | 'medium' | 'high' | 'critical';
-        /** @description Only this shipment’s alerts */
-        shipmentId?: string;
-        /** @description open: most severe, then newest first; resolved: most recently resolved first */
-        state?: 'open' | 'resolved';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AlertPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AlertsController_acknowledge: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AlertDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ApiKeyPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateApiKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CreatedApiKeyDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ApiKeysController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AccessTokenDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many attempts; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SellersController_signup: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SignupDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SignupResultDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Too many signups from this address; see Retry-After */
-      429: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WithdrawalsController_balance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BalanceDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  BankAccountsController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BankAccountPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  BankAccountsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateBankAccountDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BankAccountDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  BankAccountsController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  CouriersController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['CourierDto'][];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceInvoicesController_list: {
-    parameters: {
-      query: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-        /** @description The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it) */
-        periodStart: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PeriodInvoicesDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceInvoicesController_export: {
-    parameters: {
-      query: {
-        format?: 'csv' | 'pdf';
-        /** @description The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it) */
-        periodStart: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount), or a PDF with one section per seller */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceInvoicesController_run: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RunInvoicingDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InvoicingRunDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LedgerController_trialBalance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TrialBalanceDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  RemittancesController_reconciliation: {
-    parameters: {
-      query?: {
-        /** @description One courier only (all by default) */
-        courier?: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-        /** @description Continues the notRemitted list (its notRemittedCursor) */
-        cursor?: string;
-        /** @description Items listed at most in each list */
-        limit?: number;
-        /** @description A delivered COD parcel not remitted this many days after delivery is overdue (default: config) */
-        overdueDays?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ReconciliationDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  RemittancesController_list: {
-    parameters: {
-      query?: {
-        courier?: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RemittancePageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  RemittancesController_upload: {
-    parameters: {
-      query: {
-        /** @description The courier whose remittance report this is */
-        courier: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-      };
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'text/csv': string;
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RemittanceDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /**
-       * @description Conflict with the current state (or an Idempotency-Key reused with another body)
-       *
-       *     Conflict with the current state (or an Idempotency-Key reused with another body)
-       */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  RemittancesController_detail: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-        /** @description Only the lines of this outcome */
-        outcome?: 'matched' | 'amount_mismatch' | 'unmatched' | 'duplicate';
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RemittanceDetailDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceWithdrawalsController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-        /** @description Only withdrawals in this status */
-        status?: 'requested' | 'approved' | 'paid' | 'failed' | 'rejected';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['FinanceWithdrawalPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceWithdrawalsController_approve: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['FinanceWithdrawalDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  FinanceWithdrawalsController_reject: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RejectWithdrawalDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['FinanceWithdrawalDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  InvoicesController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InvoiceSummaryPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  InvoicesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['InvoiceDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  InvoicesController_csv: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  InvoicesController_pdf: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The invoice as a PDF (Bahasa Indonesia) */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  LedgerController_entries: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        /** @description Entries at or after */
-        from?: string;
-        limit?: number;
-        /** @description Entries before */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['LedgerEntryPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SellersController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MeDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TrackingController_figures: {
-    parameters: {
-      query?: {
-        /** @description Window start (default: 30 days before `to`) */
-        from?: string;
-        /** @description Window end, exclusive (default: now) */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['MonitoringDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TrackingController_unmappedCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UnmappedCodeListDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  PickupsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePickupDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickupAcceptedDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A business rule refused it: `details` says why */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  PickupsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PickupDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  QuotesController_quote: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['QuoteRequestDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['QuoteResponseDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SellersController_settings: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SettingsDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  SellersController_updateSettings: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateSettingsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['SettingsDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookDeliveriesController_test: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookTestResultDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A business rule refused it: `details` says why */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ShipmentsController_list: {
-    parameters: {
-      query?: {
-        courier?: 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        /** @description Created at or after */
-        from?: string;
-        limit?: number;
-        risk?: 'none' | 'at_risk';
-        status?:
-          | 'ready'
-          | 'booking'
-          | 'booked'
-          | 'picked_up'
-          | 'in_transit'
-          | 'out_for_delivery'
-          | 'delivery_failed'
-          | 'delivered'
-          | 'returning'
-          | 'returned'
-          | 'cancelled'
-          | 'booking_failed'
-          | 'lost';
-        /** @description Created before */
-        to?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ShipmentPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ShipmentsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateShipmentDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ShipmentDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A business rule refused it: `details` says why */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TrackingController_shipment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ShipmentDetailDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ShipmentActionsController_request: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateShipmentActionDto'];
-      };
-    };
-    responses: {
-      202: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ShipmentActionDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /**
-       * @description Conflict with the current state (or an Idempotency-Key reused with another body)
-       *
-       *     Conflict with the current state (or an Idempotency-Key reused with another body)
-       */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A business rule refused it: `details` says why */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ShipmentsController_cancel: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ShipmentDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  TrackingController_events: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['TrackingEventListDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  ShipmentsController_bulk: {
-    parameters: {
-      query?: never;
-      header: {
-        'content-type': string;
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    /** @description A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv) */
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateShipmentDto'][];
-        /** @example reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientDistrict,recipientCity,recipientProvince,recipientPostalCode,weightGrams,lengthCm,widthCm,heightCm,itemValue,description,codAmount,courierCode,courierService */
-        'text/csv': string;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['BulkImportResultDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['UserDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  UsersController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookDeliveriesController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-        status?: 'pending' | 'delivered' | 'failed';
-        type?:
-          | 'shipment.status_changed'
-          | 'shipment.at_risk'
-          | 'shipment.action_updated'
-          | 'invoice.issued'
-          | 'withdrawal.updated'
-          | 'webhook.test';
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookDeliveryPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WebhookDeliveriesController_retry: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WebhookDeliveryDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  CourierWebhooksController_receive: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        code: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['PushAcceptedDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WithdrawalsController_list: {
-    parameters: {
-      query?: {
-        /** @description Opaque cursor from a previous page (nextCursor) */
-        cursor?: string;
-        limit?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WithdrawalPageDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WithdrawalsController_create: {
-    parameters: {
-      query?: never;
-      header?: {
-        /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
-        'Idempotency-Key'?: string;
-      };
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateWithdrawalDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WithdrawalDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The body is larger than the 10 MB limit */
-      413: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A body type or charset Kirim does not read */
-      415: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description A business rule refused it: `details` says why */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
-  WithdrawalsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['WithdrawalDto'];
-        };
-      };
-      /** @description Invalid input: `details` names each offending field */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Missing, invalid or expired credentials */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description Your role may not do this */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description No such resource (another seller’s id is not found either) */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-      /** @description The database or every courier is unavailable: retry after Retry-After */
-      503: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBodyDto'];
-        };
-      };
-    };
-  };
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example ok */
+                        status?: string;
+                    };
+                };
+            };
+            /**
+             * @description The database does not answer
+             *
+             *     The Health Check is not successful
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    OperationsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus metrics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxController_clock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClockDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockDtoOut"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxController_faults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultsDto"];
+            };
+        };
+        responses: {
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxController_remittance: {
+        parameters: {
+            query: {
+                /** @description Add seeded mistakes: one AWB left out, one amount changed, one line repeated, one unknown AWB (`true`, or any word as a further seed); said in the X-Sandbox-Discrepancies header */
+                discrepancies?: string;
+                /** @description Parcels delivered at or after: a date (00:00 Asia/Jakarta) or an ISO 8601 instant */
+                from: string;
+                /** @description Parcels delivered before (a date or an instant) */
+                to: string;
+            };
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV: a header row, then one line per parcel */
+            200: {
+                headers: {
+                    /** @description With `discrepancies`: the AWBs got wrong on purpose */
+                    "X-Sandbox-Discrepancies"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxJobsController_run: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunJobDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRunDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxController_advance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path: {
+                awb: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxParcelDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxController_script: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path: {
+                awb: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScriptDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxParcelDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SandboxPayoutController_faults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Instead of a bearer token: the configured SANDBOX_OPERATOR_TOKEN (acts as admin) */
+                "X-Sandbox-Operator-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayoutFaultsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoutFaultsOutDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AddressesController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AddressesController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAddressDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AddressesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AddressesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AddressesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAddressDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddressDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+                rule?: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient";
+                severity?: "low" | "medium" | "high" | "critical";
+                /** @description Only this shipment’s alerts */
+                shipmentId?: string;
+                /** @description open: most severe, then newest first; resolved: most recently resolved first */
+                state?: "open" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AlertsController_acknowledge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKeyDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ApiKeysController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many attempts; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SellersController_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupResultDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many signups from this address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WithdrawalsController_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    BankAccountsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankAccountPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    BankAccountsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBankAccountDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankAccountDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    BankAccountsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    CouriersController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierDto"][];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceInvoicesController_list: {
+        parameters: {
+            query: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+                /** @description The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it) */
+                periodStart: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeriodInvoicesDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceInvoicesController_export: {
+        parameters: {
+            query: {
+                format?: "csv" | "pdf";
+                /** @description The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it) */
+                periodStart: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount), or a PDF with one section per seller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceInvoicesController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunInvoicingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicingRunDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LedgerController_trialBalance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialBalanceDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_reconciliation: {
+        parameters: {
+            query?: {
+                /** @description One courier only (all by default) */
+                courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+                /** @description Continues the notRemitted list (its notRemittedCursor) */
+                cursor?: string;
+                /** @description Items listed at most in each list */
+                limit?: number;
+                /** @description A delivered COD parcel not remitted this many days after delivery is overdue (default: config) */
+                overdueDays?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_list: {
+        parameters: {
+            query?: {
+                courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemittancePageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_upload: {
+        parameters: {
+            query: {
+                /** @description The courier whose remittance report this is */
+                courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+            };
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemittanceDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Conflict with the current state (or an Idempotency-Key reused with another body)
+             *
+             *     Conflict with the current state (or an Idempotency-Key reused with another body)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_detail: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+                /** @description Only the lines of this outcome */
+                outcome?: "matched" | "amount_mismatch" | "unmatched" | "duplicate";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemittanceDetailDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceWithdrawalsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+                /** @description Only withdrawals in this status */
+                status?: "requested" | "approved" | "paid" | "failed" | "rejected";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinanceWithdrawalPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceWithdrawalsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinanceWithdrawalDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceWithdrawalsController_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectWithdrawalDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FinanceWithdrawalDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InvoicesController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceSummaryPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InvoicesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InvoicesController_csv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    InvoicesController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice as a PDF (Bahasa Indonesia) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    LedgerController_entries: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                /** @description Entries at or after */
+                from?: string;
+                limit?: number;
+                /** @description Entries before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerEntryPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SellersController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TrackingController_figures: {
+        parameters: {
+            query?: {
+                /** @description Window start (default: 30 days before `to`) */
+                from?: string;
+                /** @description Window end, exclusive (default: now) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonitoringDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TrackingController_unmappedCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmappedCodeListDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PickupsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePickupDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupAcceptedDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    PickupsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PickupDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    QuotesController_quote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuoteRequestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponseDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SellersController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    SellersController_updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestResultDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentsController_list: {
+        parameters: {
+            query?: {
+                courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                /** @description Created at or after */
+                from?: string;
+                limit?: number;
+                risk?: "none" | "at_risk";
+                status?: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
+                /** @description Created before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShipmentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TrackingController_shipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentDetailDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentActionsController_request: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShipmentActionDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentActionDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /**
+             * @description Conflict with the current state (or an Idempotency-Key reused with another body)
+             *
+             *     Conflict with the current state (or an Idempotency-Key reused with another body)
+             */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TrackingController_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingEventListDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentsController_bulk: {
+        parameters: {
+            query?: never;
+            header: {
+                "content-type": string;
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShipmentDto"][];
+                /** @example reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientDistrict,recipientCity,recipientProvince,recipientPostalCode,weightGrams,lengthCm,widthCm,heightCm,itemValue,description,codAmount,courierCode,courierService */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkImportResultDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    UsersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "delivered" | "failed";
+                type?: "shipment.status_changed" | "shipment.at_risk" | "shipment.action_updated" | "invoice.issued" | "withdrawal.updated" | "webhook.test";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WebhookDeliveriesController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    CourierWebhooksController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushAcceptedDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WithdrawalsController_list: {
+        parameters: {
+            query?: {
+                /** @description Opaque cursor from a previous page (nextCursor) */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalPageDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WithdrawalsController_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWithdrawalDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the 10 MB limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    WithdrawalsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WithdrawalDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
 }
