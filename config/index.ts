@@ -177,6 +177,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'WEBHOOK_DNS_SERVERS',
     'PAYOUT_PROVIDER_URL',
     'PAYOUT_SECRET_KEY',
+    'DASHBOARD_DIR',
     ...courierVars,
   ]) {
     const v = merged[name];

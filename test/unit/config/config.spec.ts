@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from 'config';
 
 describe('loadConfig', () => {
@@ -9,6 +10,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       shutdownGraceMs: 10000,
       validationFastPath: true,
+      dashboardDir: join(__dirname, '..', '..', '..', 'dist', 'dashboard'),
     });
     expect(c.database).toEqual({
       url: undefined,
@@ -35,6 +37,12 @@ describe('loadConfig', () => {
       false,
       undefined,
     ]);
+  });
+
+  it('serves the dashboard from dist/dashboard of this checkout unless DASHBOARD_DIR says otherwise', () => {
+    expect(loadConfig({}, {}).http.dashboardDir).toBe(join(__dirname, '..', '..', '..', 'dist', 'dashboard'));
+    expect(loadConfig({ DASHBOARD_DIR: '/srv/kirim/web' }, {}).http.dashboardDir).toBe('/srv/kirim/web');
+    expect(loadConfig({ DASHBOARD_DIR: 'web' }, {}).http.dashboardDir).toBe(resolve('web'));
   });
 
   it('turns the validation fast path off with VALIDATION_FAST_PATH=false, and refuses a non-boolean', () => {

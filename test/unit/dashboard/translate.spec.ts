@@ -1,0 +1,43 @@
+import { en } from 'src/dashboard/i18n/en';
+import { id } from 'src/dashboard/i18n/id';
+import { initialLanguage, translate, translateCode } from 'src/dashboard/i18n/translate';
+import { RISK_RULES } from 'src/tracking/risk-rules';
+import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
+
+describe('the dashboard speaks Bahasa Indonesia by default, English on request', () => {
+  it('starts in Indonesian unless English was chosen and remembered', () => {
+    expect(initialLanguage(null)).toBe('id');
+    expect(initialLanguage(undefined)).toBe('id');
+    expect(initialLanguage('fr')).toBe('id');
+    expect(initialLanguage('')).toBe('id');
+    expect(initialLanguage('en')).toBe('en');
+    expect(initialLanguage('id')).toBe('id');
+  });
+
+  it('has every message in both languages, none empty, with the same {marks}', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(id).sort());
+    const marks = (text: string) => (text.match(/\{\w+\}/g) ?? []).sort();
+    for (const key of Object.keys(id) as (keyof typeof id)[]) {
+      expect([key, id[key].trim().length > 0, en[key].trim().length > 0]).toEqual([key, true, true]);
+      expect([key, marks(en[key])]).toEqual([key, marks(id[key])]);
+    }
+  });
+
+  it('fills marks from the values and leaves a mark without a value visible', () => {
+    expect(translate('id', 'auth.signedInAs', { email: 'a@toko.id' })).toBe('Masuk sebagai a@toko.id');
+    expect(translate('en', 'auth.signedInAs', { email: 'a@toko.id' })).toBe('Signed in as a@toko.id');
+    expect(translate('en', 'auth.signedInAs')).toBe('Signed in as {email}');
+    expect(translate('id', 'beranda.shipmentsWindow', { from: '1 Jan', to: '31 Jan' })).toBe('1 Jan – 31 Jan');
+  });
+
+  it('names every shipment status and alert rule the API sends, and shows an unknown code as it is', () => {
+    for (const status of SHIPMENT_STATUSES) {
+      expect(translateCode('id', 'status', status)).not.toBe(status);
+      expect(translateCode('en', 'status', status)).not.toBe(status);
+    }
+    for (const rule of RISK_RULES) expect(translateCode('id', 'rule', rule)).not.toBe(rule);
+    expect(translateCode('id', 'status', 'teleported')).toBe('teleported');
+    expect(translateCode('en', 'status', 'delivered')).toBe('Delivered');
+    expect(translateCode('id', 'status', 'delivered')).toBe('Terkirim');
+  });
+});
