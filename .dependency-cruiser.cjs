@@ -93,6 +93,22 @@ module.exports = {
       from: { path: '^src/([^/]+)/' },
       to: { path: '^src/([^/]+)/.*\\.repository\\.ts$', pathNot: '^src/$1/' },
     },
+    {
+      name: 'dashboard-imports-no-server-code',
+      comment:
+        'The dashboard is browser code that talks to the service only over HTTP: its API types are generated from the OpenAPI document (npm run api:types), never imported from the server.',
+      severity: 'error',
+      from: { path: '^src/dashboard/' },
+      to: { path: '^(src/|config/)', pathNot: '^src/dashboard/' },
+    },
+    {
+      name: 'server-code-imports-no-dashboard',
+      comment:
+        'The service serves the built dashboard as files (common/dashboard-serving.ts); it never imports it.',
+      severity: 'error',
+      from: { path: '^(src|config)/', pathNot: '^src/dashboard/' },
+      to: { path: '^src/dashboard/' },
+    },
     ...edgeRules,
   ],
   options: {

@@ -1,6 +1,6 @@
 // The dashboard's build: `npm run build` (config/build-if-stale.cjs) writes dist/dashboard, which the service
 // serves at /. `npm run dashboard:dev` serves it with hot reload and sends API calls to a service on :3000.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { defineConfig } from 'vite';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));

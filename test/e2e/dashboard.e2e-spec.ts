@@ -13,7 +13,7 @@ const PAGE = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the build's own CommonJS scripts, as npm runs them */
 const { dashboardSizes } = require('../../config/dashboard-size.cjs') as {
-  dashboardSizes(dir?: string): {
+  dashboardSizes: (dir?: string) => {
     firstPageJs: { file: string; gzipBytes: number }[];
     firstPageJsGzipBytes: number;
     budgetBytes: number;
@@ -37,7 +37,7 @@ describe('the dashboard, served by the app', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.text).toBe(index);
     expect(res.headers['cache-control']).toBe('no-cache');
-    const csp = res.headers['content-security-policy'] as string;
+    const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');

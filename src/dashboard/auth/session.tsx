@@ -9,9 +9,9 @@ export type SessionState =
 
 export interface Session {
   state: SessionState;
-  login(email: string, password: string): Promise<void>;
-  signup(sellerName: string, email: string, password: string): Promise<void>;
-  logout(): void;
+  login: (email: string, password: string) => Promise<void>;
+  signup: (sellerName: string, email: string, password: string) => Promise<void>;
+  logout: () => void;
 }
 
 const SessionContext = createContext<Session | null>(null);

@@ -6,10 +6,10 @@ import { useErrorMessage } from './async';
 export interface FormState {
   submitting: boolean;
   /** The API's message for a field (by its path in the body), if it refused that field. */
-  fieldError(field: string): string | undefined;
+  fieldError: (field: string) => string | undefined;
   /** What went wrong that no field shows (a refused login, a network failure). */
   formError?: string;
-  onSubmit(event: FormEvent<HTMLFormElement>): void;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
 }
 
 /**

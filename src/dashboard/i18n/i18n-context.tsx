@@ -5,15 +5,15 @@ import { initialLanguage, LANGUAGE_STORAGE_KEY, translate, translateCode, type L
 
 export interface I18n {
   language: Language;
-  setLanguage(language: Language): void;
-  t(key: MessageKey, values?: Record<string, string | number>): string;
+  setLanguage: (language: Language) => void;
+  t: (key: MessageKey, values?: Record<string, string | number>) => string;
   /** A status or rule code from the API, translated when known. */
-  code(prefix: 'status' | 'rule', code: string): string;
-  rupiah(amount: number): string;
-  count(value: number): string;
-  rate(rate: number | null): string;
-  dateTime(iso: string | Date): string;
-  date(iso: string | Date): string;
+  code: (prefix: 'status' | 'rule', code: string) => string;
+  rupiah: (amount: number) => string;
+  count: (value: number) => string;
+  rate: (rate: number | null) => string;
+  dateTime: (iso: string | Date) => string;
+  date: (iso: string | Date) => string;
 }
 
 const I18nContext = createContext<I18n | null>(null);

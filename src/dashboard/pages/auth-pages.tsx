@@ -5,7 +5,10 @@ import { Field, FormError, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
 
-const text = (data: FormData, name: string) => String(data.get(name) ?? '');
+const text = (data: FormData, name: string) => {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+};
 
 function AuthFrame({
   title,

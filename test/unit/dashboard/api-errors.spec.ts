@@ -44,7 +44,14 @@ describe('the dashboard’s navigation follows the role', () => {
   const paths = (role: string) => navFor(role).flatMap((s) => s.items.map((i) => i.path));
 
   it('shows sellers their shop and finance staff the finance pages', () => {
-    expect(paths('seller_owner')).toEqual(['/', '/kirim', '/pengiriman', '/peringatan', '/saldo', '/pengaturan']);
+    expect(paths('seller_owner')).toEqual([
+      '/',
+      '/kirim',
+      '/pengiriman',
+      '/peringatan',
+      '/saldo',
+      '/pengaturan',
+    ]);
     expect(paths('seller_staff')).toEqual(paths('seller_owner'));
     expect(paths('finance')).toEqual([
       '/keuangan/tagihan',

@@ -1,11 +1,5 @@
 import fc from 'fast-check';
-import {
-  formatCount,
-  formatDate,
-  formatDateTime,
-  formatRate,
-  formatRupiah,
-} from 'src/dashboard/i18n/format';
+import { formatCount, formatDate, formatDateTime, formatRate, formatRupiah } from 'src/dashboard/i18n/format';
 
 /** Intl separates the symbol with a no-break space: compare what a reader sees. */
 const seen = (text: string) => text.replace(/\u00a0/g, ' ');

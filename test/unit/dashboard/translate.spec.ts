@@ -27,7 +27,9 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
     expect(translate('id', 'auth.signedInAs', { email: 'a@toko.id' })).toBe('Masuk sebagai a@toko.id');
     expect(translate('en', 'auth.signedInAs', { email: 'a@toko.id' })).toBe('Signed in as a@toko.id');
     expect(translate('en', 'auth.signedInAs')).toBe('Signed in as {email}');
-    expect(translate('id', 'beranda.shipmentsWindow', { from: '1 Jan', to: '31 Jan' })).toBe('1 Jan – 31 Jan');
+    expect(translate('id', 'beranda.shipmentsWindow', { from: '1 Jan', to: '31 Jan' })).toBe(
+      '1 Jan – 31 Jan',
+    );
   });
 
   it('names every shipment status and alert rule the API sends, and shows an unknown code as it is', () => {
