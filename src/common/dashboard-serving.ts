@@ -55,7 +55,7 @@ function wantsPage(request: FastifyRequest): boolean {
 /**
  * Serves the built dashboard at `/` from `dir`: its files (hashed assets cached for a year, `index.html`
  * never cached) and `index.html` for every other page a browser navigates to (the SPA's own routes such
- * as `/pengiriman/123`). API, docs, health, metrics and sandbox paths keep their JSON 404. Without a build
+ * as `/pengiriman/123`: any GET no route matched that accepts text/html). API, docs, health, metrics and sandbox paths keep their JSON 404. Without a build
  * the API runs as usual and a page answers 503 DASHBOARD_NOT_BUILT. None of these routes is in the
  * OpenAPI document: they are not API.
  */
@@ -79,9 +79,15 @@ export async function serveDashboard(
       `the dashboard is not built (no ${join(dir, 'index.html')}): run npm run build; the API runs without it`,
     );
   }
-  const fallback = (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.url !== '/' && !wantsPage(request)) return reply.callNotFound();
-    if (built) return reply.sendFile('index.html');
+  // The fallback runs only for requests no route matched (Fastify marks them is404), so the router's own
+  // answers (414 for an over-long id, 400 for a bad URL) and Nest's JSON 404 stay as they were.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const page = request.method === 'GET' || request.method === 'HEAD';
+    if (!request.is404 || !page || (request.url !== '/' && !wantsPage(request))) return done();
+    if (built) {
+      void reply.sendFile('index.html');
+      return;
+    }
     const { status, body } = toErrorResponse(
       new AppError(
         'unavailable',
@@ -90,8 +96,6 @@ export async function serveDashboard(
       ),
       String(request.id),
     );
-    return reply.code(status).header('cache-control', 'no-store').send(body);
-  };
-  fastify.route({ method: ['GET', 'HEAD'], url: '/*', handler: fallback });
-  if (!built) fastify.route({ method: ['GET', 'HEAD'], url: '/', handler: fallback });
+    void reply.code(status).header('cache-control', 'no-store').send(body);
+  });
 }

@@ -100,6 +100,9 @@ describe('the dashboard, served by the app', () => {
     expect(res.body).toMatchObject({ code: 'NOT_FOUND' });
     // Other methods never reach the dashboard.
     await http.post('/pengiriman').set('accept', PAGE).send({}).expect(404);
+    // The router's own refusals stand: the fallback takes only what no route matched.
+    const long = await http.get(`/v1/addresses/${'a'.repeat(300)}`).set('accept', PAGE).expect(414);
+    expect(long.body.code).toBe('URI_TOO_LONG');
   });
 
   it('lists its routes as public web routes, none of them in the OpenAPI document', async () => {

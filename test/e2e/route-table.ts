@@ -396,10 +396,10 @@ export const LIST_OF: Record<Resource, string> = {
 
 export const withId = (path: string, id: string) => path.replace('{id}', id);
 
-/** A route of the dashboard (static files and the SPA's pages): not API, so not in the OpenAPI document. */
+/** What the dashboard answers (static files and the SPA's pages): not API, so not in the OpenAPI document. */
 export interface WebRoute {
   method: 'get';
-  /** As Fastify registers it. */
+  /** A Fastify route, or the fallback for what no route matched. */
   path: string;
   access: 'public';
   /** A URL it answers. */
@@ -408,11 +408,11 @@ export interface WebRoute {
 
 /**
  * The dashboard's routes (src/common/dashboard-serving.ts): its built files (one route each, e.g.
- * /assets/index-<hash>.js) and every other page a browser navigates to. Public: the page asks for
- * credentials itself, through the API. Checked in dashboard.e2e-spec.ts.
+ * /assets/index-<hash>.js) and, for any GET no route matched that a browser navigates to, index.html.
+ * Public: the page asks for credentials itself, through the API. Checked in dashboard.e2e-spec.ts.
  */
 export const WEB_ROUTES: WebRoute[] = [
   { method: 'get', path: '/', access: 'public', example: '/' },
   { method: 'get', path: '/index.html', access: 'public', example: '/index.html' },
-  { method: 'get', path: '/*', access: 'public', example: '/pengiriman/123' },
+  { method: 'get', path: '(no route: a page)', access: 'public', example: '/pengiriman/123' },
 ];
