@@ -16,7 +16,7 @@ export const BENCH_ENV: Record<string, string> = {
 export interface Figure {
   /** Human name of what was measured. */
   name: string;
-  unit: 'req/s' | 'tx/s' | 'ops/s' | 'items/s' | 'ms' | 's';
+  unit: 'req/s' | 'tx/s' | 'ops/s' | 'items/s' | 'ms' | 's' | 'KB';
   value: number;
   p50Ms?: number;
   p99Ms?: number;

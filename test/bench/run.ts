@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
 import { couriers } from './benchmarks/couriers';
+import { dashboard } from './benchmarks/dashboard';
 import { invoiceExport } from './benchmarks/invoice-export';
 import { invoicing } from './benchmarks/invoicing';
 import { ledger } from './benchmarks/ledger';
@@ -44,6 +45,7 @@ const BENCHMARKS: Benchmark[] = [
   invoicing,
   invoiceExport,
   ledger,
+  dashboard,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);
