@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { CSV_COLUMNS } from 'src/shipments/bulk-import/shipments-csv';
 import { PickupService } from 'src/shipments/pickup.service';
 import {
   createAddress,
@@ -416,6 +417,32 @@ describe('bulk shipment import', () => {
       .send('name,colour\nx,y')
       .expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('body.colour');
+  });
+
+  it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
+    const fresh = await signupSeller(http);
+    const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);
+    const [header, example] = empty.text.trim().split('\n');
+    expect(header.split(',')).toEqual([...CSV_COLUMNS]);
+    expect(example.split(',')[1]).toBe(''); // no address yet: the seller fills it in
+    const address = (await createAddress(http, fresh)).id;
+    const res = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename=".+\.csv"/);
+    expect(res.text).toContain(address);
+    const upload = await http
+      .post('/v1/shipments/bulk')
+      .set(fresh.auth)
+      .set('content-type', 'text/csv')
+      .send(res.text)
+      .expect(200);
+    expect(upload.body.errors).toEqual([]);
+    expect(upload.body.created).toHaveLength(1);
+    expect(upload.body.created[0]).toMatchObject({
+      reference: 'ORD-0001',
+      codAmount: 150_000,
+      status: 'ready',
+    });
   });
 
   it('takes 5,000 rows in one upload and refuses more', async () => {
