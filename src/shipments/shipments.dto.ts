@@ -91,6 +91,15 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   @Optional()
   @IsISO8601({ strict: true })
   to?: string;
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      'Search: the start of the seller’s reference or of the airway bill, a part of the recipient’s name, or the recipient’s phone (any Indonesian form)',
+    example: 'ORD-1001',
+  })
+  @Optional()
+  @Text(100)
+  q?: string;
 }
 
 export class ShipmentChargesDto {

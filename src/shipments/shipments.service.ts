@@ -7,6 +7,8 @@ import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courie
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
+import { Brackets } from 'typeorm';
+import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
@@ -249,6 +251,18 @@ export class ShipmentsService {
     if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
     if (q.from) qb.andWhere('s.createdAt >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('s.createdAt < :to', { to: new Date(q.to) });
+    if (q.q) {
+      const phone = normalizeIndonesianPhone(q.q);
+      const like = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('s.reference ILIKE :prefix', { prefix: `${like}%` })
+            .orWhere('s.awb ILIKE :prefix')
+            .orWhere('s.recipientName ILIKE :part', { part: `%${like}%` });
+          if (phone) w.orWhere('s.recipientPhone = :phone', { phone });
+        }),
+      );
+    }
     return paginate(qb, 's', q, shipmentView);
   }
 
