@@ -14,7 +14,13 @@ import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
 import { SellersService } from 'src/sellers/sellers.service';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import type { ShipmentStatus } from './shipment-status';
-import { AttemptRow, attemptCharges, PickupItemRow, PickupsRepository } from './pickups.repository';
+import {
+  AttemptRow,
+  attemptCharges,
+  attemptView,
+  PickupItemRow,
+  PickupsRepository,
+} from './pickups.repository';
 import type { ShipmentCharges } from './shipment-transition';
 import { PickupAcceptedDto, PickupDto } from './pickups.dto';
 import { nextPickupCheck, pickupDeadline } from './pickup-sla';
@@ -114,18 +120,7 @@ export class PickupService {
         service: i.service,
         awb: i.awb,
         reason: i.reason,
-        attempts: attempts
-          .filter((a) => a.shipment_id === i.shipment_id)
-          .map((a) => ({
-            courier: a.courier,
-            service: a.service,
-            outcome: a.status,
-            ...(a.awb ? { awb: a.awb } : {}),
-            ...(a.error_kind ? { errorKind: a.error_kind } : {}),
-            ...(a.error_code ? { errorCode: a.error_code } : {}),
-            ...(a.error_message ? { errorMessage: a.error_message } : {}),
-            at: a.started_at.toISOString(),
-          })),
+        attempts: attempts.filter((a) => a.shipment_id === i.shipment_id).map(attemptView),
       })),
     };
   }

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
 import type { ShipmentCharges } from './shipment-transition';
 import type { TransitionAlong } from './shipments.repository';
+import type { PickupAttemptDto } from './pickups.dto';
 
 export interface PickupItemRow {
   id: string;
@@ -54,6 +55,20 @@ export function attemptCharges(a: AttemptRow): ShipmentCharges | null {
     codFee: Number(a.cod_fee ?? 0),
     cashback: Number(a.cashback ?? 0),
     returnFee: Number(a.return_fee ?? 0),
+  };
+}
+
+/** An attempt as the API shows it (a pickup's and a shipment's). */
+export function attemptView(a: AttemptRow): PickupAttemptDto {
+  return {
+    courier: a.courier,
+    service: a.service,
+    outcome: a.status,
+    ...(a.awb ? { awb: a.awb } : {}),
+    ...(a.error_kind ? { errorKind: a.error_kind } : {}),
+    ...(a.error_code ? { errorCode: a.error_code } : {}),
+    ...(a.error_message ? { errorMessage: a.error_message } : {}),
+    at: a.started_at.toISOString(),
   };
 }
 

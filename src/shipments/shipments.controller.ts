@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
@@ -64,6 +65,18 @@ export class ShipmentsController {
       body,
       /^(text|application)\/csv/i.test(contentType ?? '') ? 'csv' : 'json',
     );
+  }
+
+  @Get('bulk/template')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @Header('content-disposition', 'attachment; filename="kirim-template-pengiriman.csv"')
+  @ApiOperation({
+    summary: 'The CSV template for bulk upload: every column and an example row from your address',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: `CSV with the columns ${CSV_COLUMNS.join(', ')}` })
+  template(@CurrentSeller() sellerId: string): Promise<string> {
+    return this.bulkImport.template(sellerId);
   }
 
   @Get()

@@ -14,7 +14,8 @@ import {
 import { PageQueryDto } from 'src/common/pagination';
 import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
-import { CodAmount, ParcelDto } from 'src/scoring/quotes.dto';
+import { CodAmount, ParcelDto, QuoteOptionDto } from 'src/scoring/quotes.dto';
+import { PickupAttemptDto } from './pickups.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
 export class RecipientDto {
@@ -91,6 +92,15 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   @Optional()
   @IsISO8601({ strict: true })
   to?: string;
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      'Search: the start of the seller’s reference or of the airway bill, a part of the recipient’s name, or the recipient’s phone (any Indonesian form)',
+    example: 'ORD-1001',
+  })
+  @Optional()
+  @Text(100)
+  q?: string;
 }
 
 export class ShipmentChargesDto {
@@ -149,20 +159,50 @@ export class ShipmentDto {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
-export class ShipmentDetailDto extends ShipmentDto {
-  @ApiProperty({ type: [Object], description: 'Normalized tracking events' }) events!: unknown[];
-  @ApiProperty({ type: [Object], description: 'Risk alerts' }) alerts!: unknown[];
+export class DecisionPickDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() service!: string;
+  @ApiProperty({ type: 'integer', description: 'Rupiah: expected cost of a successful delivery' })
+  expectedCost!: number;
+  @ApiProperty({ type: 'integer', description: 'Lower is better' }) score!: number;
+}
+
+/** The booking's scoring decision, as stored when the courier was chosen. */
+export class ScoringDecisionDto {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ enum: ['cheapest', 'fastest', 'safest', 'balanced'] }) preset!: string;
+  @ApiProperty() modelVersion!: string;
+  @ApiProperty({ type: DecisionPickDto, nullable: true, description: 'The best option' })
+  winner!: DecisionPickDto | null;
   @ApiProperty({
-    type: [Object],
-    description: 'Seller actions (re-attempt, return, address correction, hold), newest first',
-  })
-  actions!: unknown[];
-  @ApiProperty({
-    type: Object,
+    type: DecisionPickDto,
     nullable: true,
-    description: 'Why this courier: every candidate and term, winner and runner-up',
+    description: 'The next best: what it would have cost',
   })
-  decision!: Record<string, unknown> | null;
+  runnerUp!: DecisionPickDto | null;
+  @ApiProperty({
+    type: DecisionPickDto,
+    nullable: true,
+    description: 'The option booked (after any failover)',
+  })
+  booked!: DecisionPickDto | null;
+  @ApiProperty({ type: [QuoteOptionDto], description: 'Every candidate with each term of its score' })
+  candidates!: QuoteOptionDto[];
+}
+
+/** A shipment with what its booking decided and tried (tracking adds the courier's side). */
+export class BookedShipmentDto extends ShipmentDto {
+  @ApiProperty({
+    type: ScoringDecisionDto,
+    nullable: true,
+    description: 'Why this courier: every candidate and term, winner and runner-up (null before booking)',
+  })
+  decision!: ScoringDecisionDto | null;
+  @ApiProperty({
+    type: [PickupAttemptDto],
+    description: 'Each courier service tried at booking, oldest first',
+  })
+  pickupAttempts!: PickupAttemptDto[];
 }
 
 class RowErrorDto {

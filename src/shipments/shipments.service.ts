@@ -7,12 +7,21 @@ import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courie
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
+import { Brackets } from 'typeorm';
+import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import { CANCELLABLE_BEFORE_BOOKING } from './shipment-status';
-import { CreateShipmentDto, ListShipmentsQueryDto, ShipmentDetailDto, ShipmentDto } from './shipments.dto';
+import {
+  BookedShipmentDto,
+  CreateShipmentDto,
+  ListShipmentsQueryDto,
+  ScoringDecisionDto,
+  ShipmentDto,
+} from './shipments.dto';
+import { attemptView, PickupsRepository } from './pickups.repository';
 import { ChargedEndedRow, ShipmentsRepository } from './shipments.repository';
 
 export type { ChargedEndedRow } from './shipments.repository';
@@ -105,6 +114,7 @@ export class ShipmentsService {
     private readonly registry: CourierRegistry,
     private readonly repository: ShipmentsRepository,
     private readonly stateMachine: ShipmentStateMachine,
+    private readonly pickups: PickupsRepository,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -249,6 +259,18 @@ export class ShipmentsService {
     if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
     if (q.from) qb.andWhere('s.createdAt >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('s.createdAt < :to', { to: new Date(q.to) });
+    if (q.q) {
+      const phone = normalizeIndonesianPhone(q.q);
+      const like = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('s.reference ILIKE :prefix', { prefix: `${like}%` })
+            .orWhere('s.awb ILIKE :prefix')
+            .orWhere('s.recipientName ILIKE :part', { part: `%${like}%` });
+          if (phone) w.orWhere('s.recipientPhone = :phone', { phone });
+        }),
+      );
+    }
     return paginate(qb, 's', q, shipmentView);
   }
 
@@ -313,10 +335,19 @@ export class ShipmentsService {
     return shipment;
   }
 
-  async get(sellerId: string, id: string): Promise<ShipmentDetailDto> {
+  /**
+   * The seller's shipment with its booking: the scoring decision and every courier service tried (events,
+   * alerts and actions are tracking's, added by its view).
+   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
+   */
+  async get(sellerId: string, id: string): Promise<BookedShipmentDto> {
     const s = await this.find(sellerId, id);
-    // Events, alerts and actions are tracking's (TrackingViews); the decision comes with booking.
-    return { ...shipmentView(s), events: [], alerts: [], actions: [], decision: s.decision };
+    const attempts = await this.pickups.attemptsOf([s.id]);
+    return {
+      ...shipmentView(s),
+      decision: s.decision as ScoringDecisionDto | null,
+      pickupAttempts: attempts.map(attemptView),
+    };
   }
 
   /**

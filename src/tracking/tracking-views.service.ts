@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
-import { TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
+import { ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
 /** What tracking shows: a shipment with its courier events, alerts and actions, and the codes no status table knows. */
 @Injectable()

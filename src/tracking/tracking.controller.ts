@@ -2,8 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
-import { ShipmentDetailDto } from 'src/shipments/shipments.dto';
-import { MonitoringDto, MonitoringQueryDto, TrackingEventListDto, UnmappedCodeListDto } from './tracking.dto';
+import {
+  MonitoringDto,
+  MonitoringQueryDto,
+  ShipmentDetailDto,
+  TrackingEventListDto,
+  UnmappedCodeListDto,
+} from './tracking.dto';
 import { MonitoringService } from './monitoring.service';
 import { TrackingViews } from './tracking-views.service';
 

@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
 import { Optional } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
+import { BookedShipmentDto } from 'src/shipments/shipments.dto';
+import { AlertDto } from './alerts.dto';
+import { ShipmentActionDto } from './shipment-actions.dto';
 
 export class TrackingEventDto {
   @ApiProperty({ description: 'When it happened at the courier (ISO 8601)' }) at!: string;
@@ -23,6 +26,18 @@ export class TrackingEventDto {
     description: 'The courier’s word on the COD cash; null when it says nothing',
   })
   codCollected!: boolean | null;
+}
+
+/** A shipment with everything about it: booking, courier events, alerts and the seller's actions. */
+export class ShipmentDetailDto extends BookedShipmentDto {
+  @ApiProperty({ type: [TrackingEventDto], description: 'Courier events, normalized, oldest first' })
+  events!: TrackingEventDto[];
+  @ApiProperty({ type: [AlertDto], description: 'Risk alerts, open and resolved' }) alerts!: AlertDto[];
+  @ApiProperty({
+    type: [ShipmentActionDto],
+    description: 'Seller actions (re-attempt, return, address correction, hold), newest first',
+  })
+  actions!: ShipmentActionDto[];
 }
 
 export class TrackingEventListDto {

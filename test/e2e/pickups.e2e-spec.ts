@@ -65,6 +65,11 @@ describe('pickups', () => {
     });
     expect(detail.body.decision.candidates.length).toBe(12);
     expect(detail.body.decision.booked).toEqual(detail.body.decision.winner);
+    // The shipment shows the booking's attempts as its pickup does.
+    const ofPickup = (pickup.body.shipments as { shipmentId: string; attempts: unknown[] }[]).find(
+      (s) => s.shipmentId === ids[0],
+    )!;
+    expect(detail.body.pickupAttempts).toEqual(ofPickup.attempts);
     // What it costs is the booked candidate's quote (return fee: the courier's contract share of the price).
     const booked = (
       detail.body.decision.candidates as {
@@ -136,6 +141,12 @@ describe('pickups', () => {
           true,
         );
         expect(failed.map((a: { courier: string }) => a.courier)).toContain(best.courier);
+        // The shipment's own page tells the same story: the failed courier, then the one that booked it.
+        const detail = (await http.get(`/v1/shipments/${s.shipmentId}`).set(seller.auth).expect(200)).body;
+        expect(detail.pickupAttempts).toEqual(s.attempts);
+        expect(detail.pickupAttempts.filter((a: { outcome: string }) => a.outcome === 'booked')).toEqual([
+          expect.objectContaining({ courier: s.courier, awb: s.awb }),
+        ]);
       }
     } finally {
       await control.setFaults(best.courier, { errorRate: 0 });

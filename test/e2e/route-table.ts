@@ -218,6 +218,14 @@ export const ROUTES: RouteCase[] = [
     resource: 'shipment',
     body: () => ({ action: 'hold', note: 'Tahan dulu di hub' }),
   },
+  // The caller's own address in its example row (shipments.e2e-spec.ts).
+  {
+    method: 'get',
+    path: '/v1/shipments/bulk/template',
+    access: SELLER,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
   { method: 'post', path: '/v1/pickups', access: SELLER, isolation: 'none', allowedStatus: 400 }, // another seller's shipment ids: tested in pickups.e2e-spec.ts
   { method: 'get', path: '/v1/pickups/{id}', access: SELLER, isolation: 'none' }, // tested in pickups.e2e-spec.ts
   {

@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { CSV_COLUMNS } from 'src/shipments/bulk-import/shipments-csv';
 import { PickupService } from 'src/shipments/pickup.service';
 import {
   createAddress,
@@ -247,6 +248,66 @@ describe('shipments', () => {
     await http.get('/v1/shipments?to=yesterday').set(owner.auth).expect(400);
   });
 
+  it('searches by reference or airway bill prefix, a part of the recipient’s name, or the phone in any form', async () => {
+    const owner = await signupSeller(http);
+    const origin = (await createAddress(http, owner)).id;
+    const make = async (reference: string, name: string, phone: string, courier?: object) =>
+      (
+        await http
+          .post('/v1/shipments')
+          .set(owner.auth)
+          .send({
+            ...validShipment(origin, reference),
+            recipient: { ...validShipment(origin).recipient, name, phone },
+            ...(courier ? { courier } : {}),
+          })
+          .expect(201)
+      ).body.id as string;
+    const batik = await make('TOKO-100_A', 'Sri Rahayu', '0813-1111-2222', { code: 'jne', service: 'REG' });
+    const kopi = await make('TOKO-101', 'Andi Wijaya', '+62 857 3333 4444');
+    const lunas = await make('LUNAS-100', 'Rahmat Hidayat', '0812 5555 6666');
+    await http
+      .post('/v1/pickups')
+      .set(owner.auth)
+      .send({ shipmentIds: [batik] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const awb = (await http.get(`/v1/shipments/${batik}`).set(owner.auth).expect(200)).body.awb as string;
+
+    const found = async (q: string) => {
+      const res = await http
+        .get(`/v1/shipments?q=${encodeURIComponent(q)}`)
+        .set(owner.auth)
+        .expect(200);
+      return (res.body.items as { id: string }[]).map((x) => x.id).sort();
+    };
+    expect(await found('toko-10')).toEqual([batik, kopi].sort());
+    expect(await found('TOKO-100_')).toEqual([batik]);
+    // LIKE's wildcards are searched for as themselves.
+    expect(await found('TOKO-1_0')).toEqual([]);
+    expect(await found('TOKO%')).toEqual([]);
+    expect(await found('lunas')).toEqual([lunas]);
+    expect(await found(awb.slice(0, -2).toLowerCase())).toEqual([batik]);
+    expect(await found('rahayu')).toEqual([batik]);
+    expect(await found('RAH')).toEqual([batik, lunas].sort());
+    expect(await found('085733334444')).toEqual([kopi]);
+    expect(await found('+62 857-3333-4444')).toEqual([kopi]);
+    expect(await found('tidak ada')).toEqual([]);
+    expect(await found('TOKO')).toEqual([batik, kopi].sort());
+    // Combined with the other filters; another seller's shipments are never found.
+    expect(await found('TOKO&courier=jne')).toEqual([]);
+    const byCourier = await http.get('/v1/shipments?q=TOKO&courier=jne').set(owner.auth).expect(200);
+    expect(byCourier.body.items.map((x: { id: string }) => x.id)).toEqual([batik]);
+    expect((await http.get('/v1/shipments?q=TOKO').set(seller.auth).expect(200)).body.items).toEqual([]);
+    const long = await http
+      .get(`/v1/shipments?q=${'x'.repeat(101)}`)
+      .set(owner.auth)
+      .expect(400);
+    expect(long.body.details[0].field).toBe('q');
+    await http.get('/v1/shipments?q=%20%20').set(owner.auth).expect(400);
+    await http.get('/v1/shipments?q=a%00b').set(owner.auth).expect(400);
+  });
+
   it('cancels a shipment that is not booked yet, once', async () => {
     const { id } = await createShipment(http, seller);
     const res = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
@@ -356,6 +417,32 @@ describe('bulk shipment import', () => {
       .send('name,colour\nx,y')
       .expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('body.colour');
+  });
+
+  it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
+    const fresh = await signupSeller(http);
+    const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);
+    const [header, example] = empty.text.trim().split('\n');
+    expect(header.split(',')).toEqual([...CSV_COLUMNS]);
+    expect(example.split(',')[1]).toBe(''); // no address yet: the seller fills it in
+    const address = (await createAddress(http, fresh)).id;
+    const res = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename=".+\.csv"/);
+    expect(res.text).toContain(address);
+    const upload = await http
+      .post('/v1/shipments/bulk')
+      .set(fresh.auth)
+      .set('content-type', 'text/csv')
+      .send(res.text)
+      .expect(200);
+    expect(upload.body.errors).toEqual([]);
+    expect(upload.body.created).toHaveLength(1);
+    expect(upload.body.created[0]).toMatchObject({
+      reference: 'ORD-0001',
+      codAmount: 150_000,
+      status: 'ready',
+    });
   });
 
   it('takes 5,000 rows in one upload and refuses more', async () => {

@@ -888,6 +888,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/shipments/bulk/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The CSV template for bulk upload: every column and an example row from your address */
+        get: operations["ShipmentsController_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/users": {
         parameters: {
             query?: never;
@@ -1363,6 +1380,14 @@ export interface components {
         DaysDto: {
             max: number;
             min: number;
+        };
+        DecisionPickDto: {
+            courier: string;
+            /** @description Rupiah: expected cost of a successful delivery */
+            expectedCost: number;
+            /** @description Lower is better */
+            score: number;
+            service: string;
         };
         DestinationDto: {
             /** @example Jakarta Pusat */
@@ -1987,6 +2012,21 @@ export interface components {
             /** @description What has happened so far, in the world’s terms (the courier reports it in its own vocabulary) */
             steps: string[];
         };
+        ScoringDecisionDto: {
+            /** Format: date-time */
+            at: string;
+            /** @description The option booked (after any failover) */
+            booked: components["schemas"]["DecisionPickDto"] | null;
+            /** @description Every candidate with each term of its score */
+            candidates: components["schemas"]["QuoteOptionDto"][];
+            modelVersion: string;
+            /** @enum {string} */
+            preset: "cheapest" | "fastest" | "safest" | "balanced";
+            /** @description The next best: what it would have cost */
+            runnerUp: components["schemas"]["DecisionPickDto"] | null;
+            /** @description The best option */
+            winner: components["schemas"]["DecisionPickDto"] | null;
+        };
         ScriptDto: {
             /** @enum {string} */
             script: "happy" | "failed_then_delivered" | "refused_rts" | "stuck" | "pickup_missed" | "courier_cancelled";
@@ -2054,9 +2094,9 @@ export interface components {
         };
         ShipmentDetailDto: {
             /** @description Seller actions (re-attempt, return, address correction, hold), newest first */
-            actions: Record<string, never>[];
-            /** @description Risk alerts */
-            alerts: Record<string, never>[];
+            actions: components["schemas"]["ShipmentActionDto"][];
+            /** @description Risk alerts, open and resolved */
+            alerts: components["schemas"]["AlertDto"][];
             /** @description Delivery attempts so far */
             attempts: number;
             awb: string | null;
@@ -2069,10 +2109,10 @@ export interface components {
             courier: components["schemas"]["CourierChoiceDto"] | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Why this courier: every candidate and term, winner and runner-up */
-            decision: Record<string, never> | null;
-            /** @description Normalized tracking events */
-            events: Record<string, never>[];
+            /** @description Why this courier: every candidate and term, winner and runner-up (null before booking) */
+            decision: components["schemas"]["ScoringDecisionDto"] | null;
+            /** @description Courier events, normalized, oldest first */
+            events: components["schemas"]["TrackingEventDto"][];
             /** Format: uuid */
             id: string;
             /** @description The pickup address as it was at creation */
@@ -2080,6 +2120,8 @@ export interface components {
             /** Format: uuid */
             originAddressId: string;
             parcel: components["schemas"]["ShipmentParcelDto"];
+            /** @description Each courier service tried at booking, oldest first */
+            pickupAttempts: components["schemas"]["PickupAttemptDto"][];
             /**
              * Format: date-time
              * @description While booked: when the courier must have picked the parcel up (else Kirim re-books it)
@@ -5968,6 +6010,8 @@ export interface operations {
                 /** @description Created at or after */
                 from?: string;
                 limit?: number;
+                /** @description Search: the start of the seller’s reference or of the airway bill, a part of the recipient’s name, or the recipient’s phone (any Indonesian form) */
+                q?: string;
                 risk?: "none" | "at_risk";
                 status?: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
                 /** @description Created before */
@@ -6527,6 +6571,51 @@ export interface operations {
             };
             /** @description A body type or charset Kirim does not read */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    ShipmentsController_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV with the columns reference, originAddressId, recipientName, recipientPhone, recipientAddress, recipientDistrict, recipientCity, recipientProvince, recipientPostalCode, weightGrams, lengthCm, widthCm, heightCm, itemValue, description, codAmount, courierCode, courierService */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -11,7 +11,7 @@ import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from '../shipment.entity';
 import { CreateShipmentDto, ShipmentDto } from '../shipments.dto';
 import { shipmentView, ShipmentsService } from '../shipments.service';
-import { parseShipmentsCsv } from './shipments-csv';
+import { parseShipmentsCsv, shipmentsCsvTemplate } from './shipments-csv';
 
 export const MAX_BULK_ROWS = 5000;
 const INSERT_CHUNK = 500;
@@ -31,6 +31,12 @@ export class BulkImportService {
     private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {}
+
+  /** The bulk CSV template, its example row from the seller's newest pickup address (none: left empty). */
+  async template(sellerId: string): Promise<string> {
+    const page = await this.addresses.list(sellerId, { limit: 1 });
+    return shipmentsCsvTemplate(page.items[0]?.id ?? null);
+  }
 
   /**
    * Imports a JSON array or CSV text of shipments; valid rows are created in one transaction.

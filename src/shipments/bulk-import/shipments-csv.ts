@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 
 /** The columns of a shipments CSV (header row required; order free; empty cells mean absent). */
@@ -40,6 +41,39 @@ const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'item
 /** A number when the cell is an integer, otherwise the text (so validation can say what is wrong). */
 const cell = (column: string, value: string) =>
   NUMERIC.has(column) && /^-?\d+$/.test(value) ? Number(value) : value;
+
+/** An example row of the template: a COD parcel to Jakarta (the seller fills its own rows in). */
+const EXAMPLE: Record<(typeof CSV_COLUMNS)[number], string> = {
+  reference: 'ORD-0001',
+  originAddressId: '',
+  recipientName: 'Budi Santoso',
+  recipientPhone: '0812-9876-5432',
+  recipientAddress: 'Jl. Kebon Sirih No. 5',
+  recipientDistrict: 'Menteng',
+  recipientCity: 'Jakarta Pusat',
+  recipientProvince: 'DKI Jakarta',
+  recipientPostalCode: '10340',
+  weightGrams: '1200',
+  lengthCm: '20',
+  widthCm: '15',
+  heightCm: '10',
+  itemValue: '150000',
+  description: 'Kain batik',
+  codAmount: '150000',
+  courierCode: '',
+  courierService: '',
+};
+
+/**
+ * The CSV a seller starts a bulk upload from: every column in the header row and one example row whose
+ * origin is `originAddressId` (the seller's newest pickup address; empty when it has none). Upload-ready.
+ */
+export function shipmentsCsvTemplate(originAddressId: string | null): string {
+  return stringify([{ ...EXAMPLE, originAddressId: originAddressId ?? '' }], {
+    header: true,
+    columns: [...CSV_COLUMNS],
+  });
+}
 
 /**
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row.
