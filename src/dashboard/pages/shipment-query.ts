@@ -1,0 +1,108 @@
+import type { paths, components } from '../api/schema';
+
+type ListQuery = NonNullable<paths['/v1/shipments']['get']['parameters']['query']>;
+export type ShipmentStatus = NonNullable<ListQuery['status']>;
+export type CourierCode = NonNullable<ListQuery['courier']>;
+export type ActionKind = components['schemas']['CreateShipmentActionDto']['action'];
+
+/** Every status, in the order a parcel lives them (the filter's options). */
+export const SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
+  'ready',
+  'booking',
+  'booked',
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'returning',
+  'returned',
+  'cancelled',
+  'booking_failed',
+  'lost',
+];
+
+export const COURIERS: readonly CourierCode[] = ['jne', 'jnt', 'sap', 'ninja', 'idexpress'];
+
+/** The list's filters as kept in the page's URL: dates are Jakarta calendar days (YYYY-MM-DD). */
+export interface ShipmentFilters {
+  status?: ShipmentStatus;
+  atRisk: boolean;
+  courier?: CourierCode;
+  from?: string;
+  to?: string;
+  q?: string;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+const validDay = (value: string | null): string | undefined => {
+  if (!value || !DAY.test(value)) return undefined;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value) ? value : undefined;
+};
+
+const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
+  values.includes(value as T) ? (value as T) : undefined;
+
+/** The filters in a URL query; anything unknown or malformed (a hand-edited link) is left out. */
+export function filtersFromSearch(search: URLSearchParams): ShipmentFilters {
+  const q = search.get('q')?.trim();
+  return {
+    status: oneOf(SHIPMENT_STATUSES, search.get('status')),
+    atRisk: search.get('risk') === 'at_risk',
+    courier: oneOf(COURIERS, search.get('courier')),
+    from: validDay(search.get('from')),
+    to: validDay(search.get('to')),
+    q: q ? q : undefined,
+  };
+}
+
+/** The URL query for the filters (only the ones set), so a filtered list can be reloaded or shared. */
+export function searchFromFilters(filters: ShipmentFilters): URLSearchParams {
+  const search = new URLSearchParams();
+  if (filters.q) search.set('q', filters.q);
+  if (filters.status) search.set('status', filters.status);
+  if (filters.atRisk) search.set('risk', 'at_risk');
+  if (filters.courier) search.set('courier', filters.courier);
+  if (filters.from) search.set('from', filters.from);
+  if (filters.to) search.set('to', filters.to);
+  return search;
+}
+
+/** The next Jakarta calendar day after `day` (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The API's query for the filters: the dates become instants in Jakarta (WIB, UTC+7, no daylight
+ * saving), `to` inclusive of its whole day (the API's `to` is exclusive).
+ */
+export function apiQuery(filters: ShipmentFilters, cursor?: string, limit = 50): ListQuery {
+  return {
+    limit,
+    ...(cursor ? { cursor } : {}),
+    ...(filters.q ? { q: filters.q } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.atRisk ? { risk: 'at_risk' as const } : {}),
+    ...(filters.courier ? { courier: filters.courier } : {}),
+    ...(filters.from ? { from: `${filters.from}T00:00:00+07:00` } : {}),
+    ...(filters.to ? { to: `${nextDay(filters.to)}T00:00:00+07:00` } : {}),
+  };
+}
+
+const IN_CUSTODY: readonly ShipmentStatus[] = ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed'];
+
+/**
+ * The actions worth offering for a status, as the API's rules take them (a re-attempt after a failed
+ * attempt; a return or a hold while the courier carries the parcel). The API decides: its 422 is shown.
+ */
+export function offeredActions(status: ShipmentStatus): ActionKind[] {
+  const offered: ActionKind[] = [];
+  if (status === 'delivery_failed') offered.push('reattempt');
+  if (IN_CUSTODY.includes(status)) offered.push('return', 'hold');
+  return offered;
+}
