@@ -1,3 +1,4 @@
+import type { ReactElement } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { useSession } from './auth/session';
 import { LoadingState } from './components/async';
@@ -5,7 +6,15 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
+import { PengirimanPage } from './pages/pengiriman';
+import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
+
+/** The pages built so far, by path; the rest of the navigation shows a placeholder. */
+const BUILT: Record<string, ReactElement> = {
+  '/': <BerandaPage />,
+  '/pengiriman': <PengirimanPage />,
+};
 
 function SignedInRoutes({ role }: { role: string }) {
   const sections = navFor(role);
@@ -18,10 +27,11 @@ function SignedInRoutes({ role }: { role: string }) {
           <Route
             key={item.path}
             path={item.path}
-            element={item.path === '/' ? <BerandaPage /> : <PlaceholderPage title={item.label} />}
+            element={BUILT[item.path] ?? <PlaceholderPage title={item.label} />}
           />
         )),
       )}
+      {isSeller && <Route path="/pengiriman/:id" element={<PengirimanDetailPage />} />}
       {!isSeller && <Route path="/" element={<Navigate to={home} replace />} />}
       {['/masuk', '/daftar'].map((path) => (
         <Route key={path} path={path} element={<Navigate to={home} replace />} />

@@ -17,11 +17,12 @@ export class TrackingEventDto {
   @ApiProperty({ enum: COURIER_REASONS, nullable: true }) reason!: string | null;
   @ApiProperty({ description: 'The courier’s own status code' }) rawCode!: string;
   @ApiProperty({ description: 'The courier’s own words' }) description!: string;
-  @ApiProperty({ nullable: true }) location!: string | null;
+  @ApiProperty({ type: String, nullable: true }) location!: string | null;
   @ApiProperty() courier!: string;
   @ApiProperty() awb!: string;
   @ApiProperty({ description: 'On the way back to the seller' }) returnLeg!: boolean;
   @ApiProperty({
+    type: Boolean,
     nullable: true,
     description: 'The courier’s word on the COD cash; null when it says nothing',
   })

@@ -2214,11 +2214,11 @@ export interface components {
             at: string;
             awb: string;
             /** @description The courier’s word on the COD cash; null when it says nothing */
-            codCollected: Record<string, never> | null;
+            codCollected: boolean | null;
             courier: string;
             /** @description The courier’s own words */
             description: string;
-            location: Record<string, never> | null;
+            location: string | null;
             /** @description The courier’s own status code */
             rawCode: string;
             /** @enum {string|null} */

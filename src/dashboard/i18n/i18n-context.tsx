@@ -1,14 +1,21 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { formatCount, formatDate, formatDateTime, formatRate, formatRupiah } from './format';
 import type { MessageKey } from './id';
-import { initialLanguage, LANGUAGE_STORAGE_KEY, translate, translateCode, type Language } from './translate';
+import {
+  initialLanguage,
+  LANGUAGE_STORAGE_KEY,
+  translate,
+  translateCode,
+  type CodePrefix,
+  type Language,
+} from './translate';
 
 export interface I18n {
   language: Language;
   setLanguage: (language: Language) => void;
   t: (key: MessageKey, values?: Record<string, string | number>) => string;
   /** A status or rule code from the API, translated when known. */
-  code: (prefix: 'status' | 'rule', code: string) => string;
+  code: (prefix: CodePrefix, code: string) => string;
   rupiah: (amount: number) => string;
   count: (value: number) => string;
   rate: (rate: number | null) => string;

@@ -26,8 +26,12 @@ export function translate(
   );
 }
 
+/** The kinds of value the API names that have messages (`status.delivered`, `severity.high`…). */
+export type CodePrefix =
+  'status' | 'rule' | 'action' | 'actionStatus' | 'suggest' | 'severity' | 'outcome' | 'preset';
+
 /** A message for a value the API names (a status, a rule): its translation when known, else the value. */
-export function translateCode(language: Language, prefix: 'status' | 'rule', code: string): string {
+export function translateCode(language: Language, prefix: CodePrefix, code: string): string {
   const key = `${prefix}.${code}`;
   return key in MESSAGES[language] ? MESSAGES[language][key as MessageKey] : code;
 }

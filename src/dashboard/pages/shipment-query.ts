@@ -94,7 +94,12 @@ export function apiQuery(filters: ShipmentFilters, cursor?: string, limit = 50):
   };
 }
 
-const IN_CUSTODY: readonly ShipmentStatus[] = ['picked_up', 'in_transit', 'out_for_delivery', 'delivery_failed'];
+const IN_CUSTODY: readonly ShipmentStatus[] = [
+  'picked_up',
+  'in_transit',
+  'out_for_delivery',
+  'delivery_failed',
+];
 
 /**
  * The actions worth offering for a status, as the API's rules take them (a re-attempt after a failed
@@ -106,3 +111,15 @@ export function offeredActions(status: ShipmentStatus): ActionKind[] {
   if (IN_CUSTODY.includes(status)) offered.push('return', 'hold');
   return offered;
 }
+
+/** How sellers know the couriers. */
+export const COURIER_NAMES: Readonly<Record<string, string>> = {
+  jne: 'JNE',
+  jnt: 'J&T Express',
+  sap: 'SAP Express',
+  ninja: 'Ninja Xpress',
+  idexpress: 'ID Express',
+};
+
+/** A courier's name for a code (the code itself for one the dashboard does not know yet). */
+export const courierName = (code: string): string => COURIER_NAMES[code] ?? code;

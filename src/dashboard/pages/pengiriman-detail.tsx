@@ -1,0 +1,391 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, call, type Schemas } from '../api/client';
+import { Async, useErrorMessage, useLoad } from '../components/async';
+import { useI18n } from '../i18n/i18n-context';
+import { courierName, offeredActions, type ActionKind } from './shipment-query';
+
+type Detail = Schemas['ShipmentDetailDto'];
+
+/** A key for one press of an action button, so a retried request is not a second action. */
+function idempotencyKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function Summary({ s }: { s: Detail }) {
+  const { t, code, rupiah, dateTime, count } = useI18n();
+  const p = s.parcel;
+  return (
+    <div className="columns">
+      <section aria-labelledby="summary-heading" className="panel">
+        <h2 id="summary-heading">{t('detail.summary')}</h2>
+        <dl className="facts">
+          <dt>{t('pengiriman.status')}</dt>
+          <dd>
+            <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
+            {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
+          </dd>
+          <dt>{t('detail.courier')}</dt>
+          <dd>
+            {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
+          </dd>
+          {s.awb && (
+            <>
+              <dt>{t('detail.awb')}</dt>
+              <dd className="mono">{s.awb}</dd>
+            </>
+          )}
+          <dt>{t('pengiriman.cod')}</dt>
+          <dd>{rupiah(s.codAmount)}</dd>
+          <dt>{t('detail.codCollected')}</dt>
+          <dd>{s.codCollected ? t('detail.yes') : t('detail.no')}</dd>
+          <dt>{t('detail.attempts')}</dt>
+          <dd>{count(s.attempts)}</dd>
+          <dt>{t('detail.created')}</dt>
+          <dd>{dateTime(s.createdAt)}</dd>
+          <dt>{t('detail.updated')}</dt>
+          <dd>{dateTime(s.updatedAt)}</dd>
+        </dl>
+      </section>
+      <section aria-labelledby="recipient-heading" className="panel">
+        <h2 id="recipient-heading">{t('detail.recipient')}</h2>
+        <address>
+          <strong>{s.recipient.name}</strong>
+          <br />
+          {s.recipient.phone}
+          <br />
+          {s.recipient.address}
+          {s.recipient.district && `, ${s.recipient.district}`}
+          <br />
+          {s.recipient.city}, {s.recipient.province} {s.recipient.postalCode}
+        </address>
+        <h2 id="parcel-heading">{t('detail.parcel')}</h2>
+        <dl className="facts" aria-labelledby="parcel-heading">
+          <dt>{t('detail.weight')}</dt>
+          <dd>{t('detail.grams', { grams: count(p.weightGrams) })}</dd>
+          {p.lengthCm !== undefined && p.widthCm !== undefined && p.heightCm !== undefined && (
+            <>
+              <dt>{t('detail.size')}</dt>
+              <dd>{t('detail.dimensions', { l: p.lengthCm, w: p.widthCm, h: p.heightCm })}</dd>
+            </>
+          )}
+          {p.itemValue !== undefined && (
+            <>
+              <dt>{t('detail.itemValue')}</dt>
+              <dd>{rupiah(p.itemValue)}</dd>
+            </>
+          )}
+          {p.description && (
+            <>
+              <dt>{t('detail.contents')}</dt>
+              <dd>{p.description}</dd>
+            </>
+          )}
+        </dl>
+      </section>
+      <section aria-labelledby="charges-heading" className="panel">
+        <h2 id="charges-heading">{t('detail.charges')}</h2>
+        {s.charges ? (
+          <dl className="facts">
+            <dt>{t('detail.shipping')}</dt>
+            <dd>{rupiah(s.charges.shipping)}</dd>
+            <dt>{t('detail.codFee')}</dt>
+            <dd>{rupiah(s.charges.codFee)}</dd>
+            <dt>{t('detail.cashback')}</dt>
+            <dd>{rupiah(s.charges.cashback)}</dd>
+            <dt>{t('detail.returnFee')}</dt>
+            <dd>{rupiah(s.charges.returnFee)}</dd>
+          </dl>
+        ) : (
+          <p className="state state-empty">{t('detail.noCharges')}</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Timeline({ events }: { events: Detail['events'] }) {
+  const { t, code, dateTime } = useI18n();
+  return (
+    <section aria-labelledby="timeline-heading" className="panel">
+      <h2 id="timeline-heading">{t('detail.timeline')}</h2>
+      {events.length === 0 ? (
+        <p className="state state-empty">{t('detail.noEvents')}</p>
+      ) : (
+        <ol className="timeline">
+          {events.map((e, i) => (
+            <li key={`${e.at}-${e.rawCode}-${i}`} data-testid="timeline-event">
+              <time dateTime={e.at}>{dateTime(e.at)}</time>
+              <p className="event-text">{e.description}</p>
+              <p className="sub">
+                {e.status && `${code('status', e.status)} · `}
+                {t('detail.rawCode', { code: e.rawCode })}
+                {e.location && ` · ${e.location}`}
+              </p>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function Decision({ decision }: { decision: Detail['decision'] }) {
+  const { t, code, rupiah, rate } = useI18n();
+  return (
+    <section aria-labelledby="decision-heading" className="panel">
+      <h2 id="decision-heading">{t('detail.decision')}</h2>
+      {!decision ? (
+        <p className="state state-empty">{t('detail.noDecision')}</p>
+      ) : (
+        <>
+          <p className="muted">{t('detail.preset', { preset: code('preset', decision.preset) })}</p>
+          <dl className="figures">
+            {(
+              [
+                ['detail.winner', decision.winner],
+                ['detail.runnerUp', decision.runnerUp],
+                ['detail.booked', decision.booked],
+              ] as const
+            ).map(
+              ([label, pick]) =>
+                pick && (
+                  <div key={label} className="figure">
+                    <dt>{t(label)}</dt>
+                    <dd>
+                      {courierName(pick.courier)} {pick.service}
+                    </dd>
+                    <dd className="amount">{rupiah(pick.expectedCost)}</dd>
+                    <dd className="figure-hint">{t('detail.expectedCost')}</dd>
+                  </div>
+                ),
+            )}
+          </dl>
+          {decision.winner && decision.runnerUp && (
+            <p>
+              {t('detail.saves', {
+                amount: rupiah(decision.runnerUp.expectedCost - decision.winner.expectedCost),
+              })}
+            </p>
+          )}
+          <div className="table-scroll">
+            <table>
+              <caption>{t('detail.candidates')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('detail.rank')}</th>
+                  <th scope="col">{t('detail.service')}</th>
+                  <th scope="col" className="num">
+                    {t('detail.price')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('detail.codFee')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('detail.cashback')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('detail.successRate')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('detail.expectedCost')}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {decision.candidates.map((c) => (
+                  <tr key={`${c.courier}-${c.service}`}>
+                    <td>{c.rank ?? '–'}</td>
+                    <th scope="row">
+                      {courierName(c.courier)} {c.serviceName}
+                      {!c.eligible && (
+                        <span className="sub">
+                          {t('detail.ineligible')}
+                          {c.ineligibleReason && `: ${c.ineligibleReason}`}
+                        </span>
+                      )}
+                    </th>
+                    <td className="num">{c.price === null ? '–' : rupiah(c.price)}</td>
+                    <td className="num">{rupiah(c.codFee)}</td>
+                    <td className="num">{c.cashback === null ? '–' : rupiah(c.cashback)}</td>
+                    <td className="num">{rate(c.successRate)}</td>
+                    <td className="num">{c.expectedCost === null ? '–' : rupiah(c.expectedCost)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
+  const { t, code, dateTime } = useI18n();
+  return (
+    <section aria-labelledby="pickups-heading" className="panel">
+      <h2 id="pickups-heading">{t('detail.pickupAttempts')}</h2>
+      {attempts.length === 0 ? (
+        <p className="state state-empty">{t('detail.noPickupAttempts')}</p>
+      ) : (
+        <ul className="plain-list">
+          {attempts.map((a, i) => (
+            <li key={`${a.at}-${i}`}>
+              <strong>{code('outcome', a.outcome)}</strong> · {courierName(a.courier)} {a.service} ·{' '}
+              <time dateTime={a.at}>{dateTime(a.at)}</time>
+              {a.awb && <span className="sub mono">{a.awb}</span>}
+              {a.errorMessage && <span className="sub">{a.errorMessage}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
+  const { t, code, dateTime } = useI18n();
+  return (
+    <section aria-labelledby="alerts-heading" className="panel">
+      <h2 id="alerts-heading">{t('detail.alerts')}</h2>
+      {alerts.length === 0 ? (
+        <p className="state state-empty">{t('detail.noAlerts')}</p>
+      ) : (
+        <ul className="plain-list">
+          {alerts.map((a) => (
+            <li key={a.id} className="alert-item">
+              <p>
+                <span className={`badge severity-${a.severity}`}>{code('severity', a.severity)}</span>{' '}
+                <strong>{code('rule', a.rule)}</strong> ·{' '}
+                {a.resolvedAt ? t('detail.alertResolved') : t('detail.alertOpen')} ·{' '}
+                <time dateTime={a.openedAt}>{dateTime(a.openedAt)}</time>
+              </p>
+              <p>{a.message}</p>
+              <p>{t('detail.suggested', { action: code('suggest', a.suggestedAction) })}</p>
+              {a.contact.whatsappUrl && (
+                <a className="button secondary" href={a.contact.whatsappUrl} target="_blank" rel="noreferrer">
+                  {t('detail.whatsapp')}
+                </a>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** The action buttons the status allows (POST /v1/shipments/{id}/actions); the API's refusal is shown. */
+function Actions({ s, reload }: { s: Detail; reload: () => void }) {
+  const { t, code, dateTime } = useI18n();
+  const message = useErrorMessage();
+  const [busy, setBusy] = useState<ActionKind>();
+  const [note, setNote] = useState('');
+  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
+  const offered = offeredActions(s.status);
+  const act = (action: ActionKind) => {
+    setBusy(action);
+    setOutcome(undefined);
+    call(
+      api.POST('/v1/shipments/{id}/actions', {
+        params: { path: { id: s.id }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body: { action, ...(note.trim() ? { note: note.trim() } : {}) },
+      }),
+    )
+      .then((done) => {
+        setOutcome({
+          ok: true,
+          text: t('detail.actionSent', {
+            action: code('action', done.action),
+            status: code('actionStatus', done.status),
+          }),
+        });
+        setNote('');
+        reload();
+      })
+      .catch((e: unknown) => setOutcome({ ok: false, text: message(e) }))
+      .finally(() => setBusy(undefined));
+  };
+  return (
+    <section aria-labelledby="actions-heading" className="panel">
+      <h2 id="actions-heading">{t('detail.actions')}</h2>
+      {outcome && (
+        <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
+          {outcome.text}
+        </p>
+      )}
+      {offered.length === 0 ? (
+        <p className="state state-empty">{t('detail.noActionsAllowed')}</p>
+      ) : (
+        <>
+          <div className="field">
+            <label htmlFor="action-note">{t('detail.note')}</label>
+            <input id="action-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
+          </div>
+          <div className="button-row">
+            {offered.map((action) => (
+              <button
+                key={action}
+                type="button"
+                className="button secondary"
+                disabled={busy !== undefined}
+                aria-busy={busy === action}
+                onClick={() => act(action)}
+              >
+                {busy === action ? t('form.submitting') : code('action', action)}
+              </button>
+            ))}
+          </div>
+        </>
+      )}
+      <h3>{t('detail.history')}</h3>
+      {s.actions.length === 0 ? (
+        <p className="state state-empty">{t('detail.noHistory')}</p>
+      ) : (
+        <ul className="plain-list">
+          {s.actions.map((a) => (
+            <li key={a.id}>
+              <strong>{code('action', a.action)}</strong> · {code('actionStatus', a.status)} ·{' '}
+              <time dateTime={a.createdAt}>{dateTime(a.createdAt)}</time>
+              {a.note && <span className="sub">{a.note}</span>}
+              {a.error && <span className="sub error-text">{a.error}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * One shipment (GET /v1/shipments/{id}): status, recipient, parcel and charges, the courier's events
+ * oldest first in its own words, why this courier, pickup bookings, alerts and the actions allowed.
+ */
+export function PengirimanDetailPage() {
+  const { t } = useI18n();
+  const { id = '' } = useParams();
+  const detail = useLoad(() => call(api.GET('/v1/shipments/{id}', { params: { path: { id } } })), [id]);
+  return (
+    <>
+      <p>
+        <Link to="/pengiriman">← {t('detail.back')}</Link>
+      </p>
+      <Async loaded={detail}>
+        {(s) => (
+          <>
+            <h1>{t('detail.title', { reference: s.reference })}</h1>
+            <Summary s={s} />
+            <Alerts alerts={s.alerts} />
+            <Actions s={s} reload={detail.reload} />
+            <Timeline events={s.events} />
+            <Decision decision={s.decision} />
+            <PickupAttempts attempts={s.pickupAttempts} />
+          </>
+        )}
+      </Async>
+    </>
+  );
+}

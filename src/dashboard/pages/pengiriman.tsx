@@ -1,0 +1,261 @@
+import { useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { api, ApiError, call, type Schemas } from '../api/client';
+import { Async, useErrorMessage, useLoad } from '../components/async';
+import { useI18n } from '../i18n/i18n-context';
+import {
+  apiQuery,
+  COURIERS,
+  courierName,
+  filtersFromSearch,
+  searchFromFilters,
+  SHIPMENT_STATUSES,
+  type ShipmentFilters,
+} from './shipment-query';
+
+type Shipment = Schemas['ShipmentDto'];
+type ShipmentPage = Schemas['ShipmentPageDto'];
+
+const fetchPage = (filters: ShipmentFilters, cursor?: string): Promise<ShipmentPage> =>
+  call(api.GET('/v1/shipments', { params: { query: apiQuery(filters, cursor) } }));
+
+/** The filters, kept in the URL: submitting replaces the query, so the list can be reloaded or shared. */
+function FilterForm({
+  filters,
+  fieldErrors,
+  onApply,
+}: {
+  filters: ShipmentFilters;
+  fieldErrors: Record<string, string>;
+  onApply: (filters: ShipmentFilters) => void;
+}) {
+  const { t, code } = useI18n();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const search = new URLSearchParams();
+    for (const [name, value] of data) if (typeof value === 'string' && value) search.set(name, value);
+    onApply(filtersFromSearch(search));
+  };
+  const error = (name: string) =>
+    fieldErrors[name] ? (
+      <p className="field-error" id={`filter-${name}-error`}>
+        {fieldErrors[name]}
+      </p>
+    ) : null;
+  const described = (name: string, hint?: string) =>
+    [hint, fieldErrors[name] && `filter-${name}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <form className="filters panel" role="search" aria-label={t('pengiriman.filters')} onSubmit={submit}>
+      <div className="field filter-q">
+        <label htmlFor="filter-q">{t('pengiriman.search')}</label>
+        <input
+          id="filter-q"
+          name="q"
+          type="search"
+          defaultValue={filters.q ?? ''}
+          aria-describedby={described('q', 'filter-q-hint')}
+          aria-invalid={fieldErrors.q ? true : undefined}
+        />
+        <p className="field-hint" id="filter-q-hint">
+          {t('pengiriman.searchHint')}
+        </p>
+        {error('q')}
+      </div>
+      <div className="field">
+        <label htmlFor="filter-status">{t('pengiriman.status')}</label>
+        <select id="filter-status" name="status" defaultValue={filters.status ?? ''}>
+          <option value="">{t('pengiriman.allStatuses')}</option>
+          {SHIPMENT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {code('status', s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-courier">{t('pengiriman.courier')}</label>
+        <select id="filter-courier" name="courier" defaultValue={filters.courier ?? ''}>
+          <option value="">{t('pengiriman.allCouriers')}</option>
+          {COURIERS.map((c) => (
+            <option key={c} value={c}>
+              {courierName(c)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="filter-from">{t('pengiriman.from')}</label>
+        <input
+          id="filter-from"
+          name="from"
+          type="date"
+          defaultValue={filters.from ?? ''}
+          aria-describedby={described('from')}
+          aria-invalid={fieldErrors.from ? true : undefined}
+        />
+        {error('from')}
+      </div>
+      <div className="field">
+        <label htmlFor="filter-to">{t('pengiriman.to')}</label>
+        <input
+          id="filter-to"
+          name="to"
+          type="date"
+          defaultValue={filters.to ?? ''}
+          aria-describedby={described('to')}
+          aria-invalid={fieldErrors.to ? true : undefined}
+        />
+        {error('to')}
+      </div>
+      <div className="field filter-check">
+        <label>
+          <input type="checkbox" name="risk" value="at_risk" defaultChecked={filters.atRisk} />{' '}
+          {t('pengiriman.atRisk')}
+        </label>
+      </div>
+      <div className="filter-buttons">
+        <button type="submit" className="button primary">
+          {t('pengiriman.apply')}
+        </button>
+        <button type="button" className="button secondary" onClick={() => onApply({ atRisk: false })}>
+          {t('pengiriman.reset')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ShipmentRow({ s }: { s: Shipment }) {
+  const { t, code, rupiah, dateTime } = useI18n();
+  return (
+    <tr data-testid="shipment-row" className="shipment-row">
+      <td data-label={t('pengiriman.reference')} className="cell-reference">
+        <Link to={`/pengiriman/${s.id}`} className="row-link">
+          {s.reference}
+        </Link>
+        {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
+      </td>
+      <td data-label={t('pengiriman.recipient')}>
+        {s.recipient.name}
+        <span className="sub">{s.recipient.city}</span>
+      </td>
+      <td data-label={t('pengiriman.status')}>
+        <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
+      </td>
+      <td data-label={t('pengiriman.courierAwb')}>
+        {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
+        {s.awb && <span className="sub mono">{s.awb}</span>}
+      </td>
+      <td data-label={t('pengiriman.cod')} className="num">
+        {rupiah(s.codAmount)}
+      </td>
+      <td data-label={t('pengiriman.created')}>{dateTime(s.createdAt)}</td>
+    </tr>
+  );
+}
+
+/**
+ * The seller's shipments (GET /v1/shipments): filters in the URL, 50 a page, "Muat lagi" follows the
+ * cursor; each row links to its shipment.
+ */
+export function PengirimanPage() {
+  const { t, count } = useI18n();
+  const message = useErrorMessage();
+  const [search, setSearch] = useSearchParams();
+  const filters = filtersFromSearch(search);
+  const key = searchFromFilters(filters).toString();
+  const first = useLoad(() => fetchPage(filters), [key]);
+  // Later pages of the same filters; dropped when the filters change.
+  const [more, setMore] = useState<{ key: string; items: Shipment[]; nextCursor: string | null }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  const fieldErrors =
+    first.status === 'error' && first.error instanceof ApiError ? first.error.fieldMessages() : {};
+  const filtered = key !== '';
+
+  const loadMore = (cursor: string) => {
+    setLoadingMore(true);
+    setMoreError(undefined);
+    fetchPage(filters, cursor)
+      .then((page) =>
+        setMore({
+          key,
+          items: [...(more?.key === key ? more.items : []), ...page.items],
+          nextCursor: page.nextCursor,
+        }),
+      )
+      .catch((e: unknown) => setMoreError(e))
+      .finally(() => setLoadingMore(false));
+  };
+
+  return (
+    <>
+      <h1>{t('pengiriman.title')}</h1>
+      <FilterForm
+        key={key}
+        filters={filters}
+        fieldErrors={fieldErrors}
+        onApply={(f) => setSearch(searchFromFilters(f))}
+      />
+      <Async
+        loaded={first}
+        isEmpty={(page) => page.items.length === 0}
+        empty={filtered ? t('pengiriman.noMatch') : t('pengiriman.empty')}
+      >
+        {(page) => {
+          const extra = more?.key === key ? more : undefined;
+          const items = extra ? [...page.items, ...extra.items] : page.items;
+          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+          return (
+            <>
+              <div className="table-scroll">
+                <table className="shipments">
+                  <caption className="visually-hidden">{t('pengiriman.title')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('pengiriman.reference')}</th>
+                      <th scope="col">{t('pengiriman.recipient')}</th>
+                      <th scope="col">{t('pengiriman.status')}</th>
+                      <th scope="col">{t('pengiriman.courierAwb')}</th>
+                      <th scope="col" className="num">
+                        {t('pengiriman.cod')}
+                      </th>
+                      <th scope="col">{t('pengiriman.created')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((s) => (
+                      <ShipmentRow key={s.id} s={s} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <div className="list-footer">
+                <p className="muted" role="status">
+                  {t('pengiriman.shown', { count: count(items.length) })}
+                </p>
+                {moreError !== undefined && (
+                  <p className="form-error" role="alert">
+                    {message(moreError)}
+                  </p>
+                )}
+                {nextCursor && (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    disabled={loadingMore}
+                    aria-busy={loadingMore}
+                    onClick={() => loadMore(nextCursor)}
+                  >
+                    {loadingMore ? t('state.loading') : t('pengiriman.more')}
+                  </button>
+                )}
+              </div>
+            </>
+          );
+        }}
+      </Async>
+    </>
+  );
+}
