@@ -170,7 +170,8 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
               })}
             </p>
           )}
-          <div className="table-scroll">
+          {/* Focusable, so a keyboard can scroll the wide table on a phone. */}
+          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('detail.candidates')}>
             <table>
               <caption>{t('detail.candidates')}</caption>
               <thead>
@@ -279,12 +280,26 @@ function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
 }
 
 /** The action buttons the status allows (POST /v1/shipments/{id}/actions); the API's refusal is shown. */
-function Actions({ s, reload }: { s: Detail; reload: () => void }) {
+interface Outcome {
+  ok: boolean;
+  text: string;
+}
+
+function Actions({
+  s,
+  reload,
+  outcome,
+  setOutcome,
+}: {
+  s: Detail;
+  reload: () => void;
+  outcome?: Outcome;
+  setOutcome: (outcome?: Outcome) => void;
+}) {
   const { t, code, dateTime } = useI18n();
   const message = useErrorMessage();
   const [busy, setBusy] = useState<ActionKind>();
   const [note, setNote] = useState('');
-  const [outcome, setOutcome] = useState<{ ok: boolean; text: string }>();
   const offered = offeredActions(s.status);
   const act = (action: ActionKind) => {
     setBusy(action);
@@ -368,6 +383,8 @@ export function PengirimanDetailPage() {
   const { t } = useI18n();
   const { id = '' } = useParams();
   const detail = useLoad(() => call(api.GET('/v1/shipments/{id}', { params: { path: { id } } })), [id]);
+  // Kept here: the page reloads the shipment after an action, and its answer must stay on screen.
+  const [outcome, setOutcome] = useState<Outcome>();
   return (
     <>
       <p>
@@ -379,7 +396,7 @@ export function PengirimanDetailPage() {
             <h1>{t('detail.title', { reference: s.reference })}</h1>
             <Summary s={s} />
             <Alerts alerts={s.alerts} />
-            <Actions s={s} reload={detail.reload} />
+            <Actions s={s} reload={detail.reload} outcome={outcome} setOutcome={setOutcome} />
             <Timeline events={s.events} />
             <Decision decision={s.decision} />
             <PickupAttempts attempts={s.pickupAttempts} />

@@ -209,7 +209,7 @@ export function PengirimanPage() {
           const nextCursor = extra ? extra.nextCursor : page.nextCursor;
           return (
             <>
-              <div className="table-scroll">
+              <div className="table-scroll" tabIndex={0} role="region" aria-label={t('pengiriman.title')}>
                 <table className="shipments">
                   <caption className="visually-hidden">{t('pengiriman.title')}</caption>
                   <thead>

@@ -1,0 +1,172 @@
+import supertest from 'supertest';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
+import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import { endPinned } from '../support/factories/money';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/**
+ * The Pengiriman pages in real headless Chromium against the real app and PostgreSQL: a seller's
+ * shipments listed, searched and filtered through the URL, a delivered one opened to its timeline in the
+ * courier's own words, and a failed delivery re-attempted from its page — at 360 px and 1280 px, each
+ * page checked by axe-core and photographed (test/e2e/screenshots/).
+ */
+describe('the Pengiriman pages in a browser', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let delivered: { id: string; reference: string; description: string };
+  let failed: { id: string; reference: string };
+  const readyRefs = ['WEB-A-001', 'WEB-B-002', 'WEB-C-003'];
+  const browser = useBrowser();
+
+  const status = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http, 'Toko Daftar Kirim');
+    const origin = (await createAddress(http, seller)).id;
+    for (const [i, reference] of readyRefs.entries())
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({
+          ...validShipment(origin, reference),
+          recipient: { ...validShipment(origin).recipient, name: `Penerima ${i + 1}` },
+          codAmount: 100_000 + i * 1_000,
+        })
+        .expect(201);
+    const [done] = await endPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'jne')!], {
+      overrides: { reference: 'WEB-DELIVERED', codAmount: 1_234_500 },
+    });
+    const events = (await http.get(`/v1/shipments/${done.id}`).set(seller.auth).expect(200)).body.events as {
+      description: string;
+    }[];
+    expect(events.length).toBeGreaterThan(0);
+    delivered = { id: done.id, reference: 'WEB-DELIVERED', description: events[0].description };
+
+    // A parcel the courier failed to deliver: its page offers a re-attempt.
+    const [booked] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'jnt')!], {
+      reference: 'WEB-FAILED',
+    });
+    t.clock.advance(3600_000);
+    for (const to of ['picked_up', 'delivery_failed'])
+      await http.post(`/sandbox/parcels/${booked.awb}/advance`).set(seller.auth).send({ to }).expect(200);
+    for (let round = 0; round < 12 && (await status(booked.id)) !== 'delivery_failed'; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect(await status(booked.id)).toBe('delivery_failed');
+    failed = { id: booked.id, reference: 'WEB-FAILED' };
+  });
+  afterAll(() => t.close());
+
+  const open = (path: string, width: PageWidth) =>
+    browser.openPage(`${t.url}${path}`, {
+      width,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(seller.token)})`),
+    });
+
+  for (const width of [360, 1280] as PageWidth[]) {
+    it(`lists, searches and filters the seller's shipments and opens one (${width} px)`, async () => {
+      const page = await open('/pengiriman', width);
+      await page.getByRole('heading', { name: 'Pengiriman', exact: true }).waitFor();
+      const rows = page.getByTestId('shipment-row');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(readyRefs.length + 2);
+      // Indonesian status labels, rupiah, Jakarta time.
+      const deliveredRow = rows.filter({ hasText: delivered.reference });
+      await deliveredRow.getByText('Terkirim').waitFor();
+      await deliveredRow.getByText(/Rp\s?1\.234\.500/).waitFor();
+      await deliveredRow.getByText(/WIB/).waitFor();
+      await rows.filter({ hasText: 'WEB-B-002' }).getByText('Siap').waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'pengiriman');
+
+      // Search by reference narrows the list, and lives in the URL (a reload keeps it).
+      await page.getByLabel('Cari').fill('WEB-B');
+      await page.getByRole('button', { name: 'Terapkan' }).click();
+      await page.waitForURL(/[?&]q=WEB-B/);
+      await rows.filter({ hasText: 'WEB-A-001' }).waitFor({ state: 'detached' });
+      expect(await rows.allInnerTexts()).toEqual([expect.stringContaining('WEB-B-002')]);
+      await page.reload();
+      await rows.first().waitFor();
+      expect(await rows.count()).toBe(1);
+      expect(await page.getByLabel('Cari').inputValue()).toBe('WEB-B');
+
+      // A search that matches nothing says so.
+      await page.getByLabel('Cari').fill('TIDAK-ADA');
+      await page.getByRole('button', { name: 'Terapkan' }).click();
+      await page.getByText('Tidak ada pengiriman yang cocok dengan saringan ini.').waitFor();
+      expect(await rows.count()).toBe(0);
+
+      // The status filter: only the delivered one.
+      await page.getByRole('button', { name: 'Hapus saringan' }).click();
+      await rows.nth(readyRefs.length + 1).waitFor();
+      await page.getByLabel('Status').selectOption({ label: 'Terkirim' });
+      await page.getByRole('button', { name: 'Terapkan' }).click();
+      await page.waitForURL(/[?&]status=delivered/);
+      await rows.filter({ hasText: 'WEB-A-001' }).waitFor({ state: 'detached' });
+      expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(delivered.reference)]);
+
+      // Its page: the timeline in the courier's own words, oldest first, and why this courier.
+      await page.getByRole('link', { name: delivered.reference }).click();
+      await page.waitForURL(new RegExp(`/pengiriman/${delivered.id}$`));
+      await page.getByRole('heading', { name: `Pengiriman ${delivered.reference}` }).waitFor();
+      const timeline = page.getByTestId('timeline-event');
+      await timeline.first().waitFor();
+      expect(await timeline.first().innerText()).toContain(delivered.description);
+      await page.getByRole('heading', { name: 'Mengapa kurir ini' }).waitFor();
+      await page.getByRole('table', { name: 'Semua kandidat' }).waitFor();
+      await page.getByText('Tidak ada tindakan untuk status ini.').waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'pengiriman-detail');
+
+      await page.getByRole('link', { name: 'Kembali ke daftar pengiriman' }).click();
+      await page.getByTestId('shipment-row').first().waitFor();
+    });
+  }
+
+  it('re-attempts a failed delivery from its page, with the alert and the WhatsApp link to the buyer', async () => {
+    const page = await open(`/pengiriman/${failed.id}`, 1280);
+    await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
+    await page.getByText('Gagal antar').first().waitFor();
+    const whatsapp = page.getByRole('link', { name: 'Chat pembeli di WhatsApp' });
+    await whatsapp.first().waitFor();
+    expect(await whatsapp.first().getAttribute('href')).toMatch(/^https:\/\/wa\.me\//);
+    await axeCheck(page);
+    await screenshot(page, 'pengiriman-gagal');
+
+    await page.getByLabel('Catatan untuk kurir (opsional)').fill('Penerima ada setelah jam 17.00');
+    await page.getByRole('button', { name: 'Antar ulang' }).click();
+    await page.getByText(/Permintaan Antar ulang dicatat/).waitFor();
+    const actions = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body
+      .actions as { action: string; note: string }[];
+    expect(actions).toEqual([
+      expect.objectContaining({ action: 'reattempt', note: 'Penerima ada setelah jam 17.00' }),
+    ]);
+    // The recorded action appears in the page's history.
+    await page.getByText('Penerima ada setelah jam 17.00').waitFor();
+    await screenshot(page, 'pengiriman-tindakan');
+  });
+
+  it('shows the API’s refusal for another seller’s shipment, and an empty list to a new seller', async () => {
+    const other = await signupSeller(http, 'Toko Lain');
+    const page = await browser.openPage(`${t.url}/pengiriman/${delivered.id}`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    await page.getByRole('alert').waitFor();
+    await page.getByRole('button', { name: 'Coba lagi' }).waitFor();
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 404/)]);
+    await page.getByRole('link', { name: 'Kembali ke daftar pengiriman' }).click();
+    await page.getByText('Belum ada pengiriman.').waitFor();
+    expect(await page.getByTestId('shipment-row').count()).toBe(0);
+    await axeCheck(page);
+  });
+});
