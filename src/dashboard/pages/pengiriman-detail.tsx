@@ -200,7 +200,8 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                   <tr key={`${c.courier}-${c.service}`}>
                     <td>{c.rank ?? '–'}</td>
                     <th scope="row">
-                      {courierName(c.courier)} {c.serviceName}
+                      {c.serviceName}
+                      <span className="sub">{courierName(c.courier)}</span>
                       {!c.eligible && (
                         <span className="sub">
                           {t('detail.ineligible')}

@@ -131,26 +131,36 @@ function ShipmentRow({ s }: { s: Shipment }) {
   return (
     <tr data-testid="shipment-row" className="shipment-row">
       <td data-label={t('pengiriman.reference')} className="cell-reference">
-        <Link to={`/pengiriman/${s.id}`} className="row-link">
-          {s.reference}
-        </Link>
-        {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
+        <div>
+          <Link to={`/pengiriman/${s.id}`} className="row-link">
+            {s.reference}
+          </Link>
+          {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
+        </div>
       </td>
       <td data-label={t('pengiriman.recipient')}>
-        {s.recipient.name}
-        <span className="sub">{s.recipient.city}</span>
+        <div>
+          {s.recipient.name}
+          <span className="sub">{s.recipient.city}</span>
+        </div>
       </td>
       <td data-label={t('pengiriman.status')}>
-        <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
+        <div>
+          <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
+        </div>
       </td>
       <td data-label={t('pengiriman.courierAwb')}>
-        {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
-        {s.awb && <span className="sub mono">{s.awb}</span>}
+        <div>
+          {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
+          {s.awb && <span className="sub mono">{s.awb}</span>}
+        </div>
       </td>
       <td data-label={t('pengiriman.cod')} className="num">
-        {rupiah(s.codAmount)}
+        <div>{rupiah(s.codAmount)}</div>
       </td>
-      <td data-label={t('pengiriman.created')}>{dateTime(s.createdAt)}</td>
+      <td data-label={t('pengiriman.created')}>
+        <div>{dateTime(s.createdAt)}</div>
+      </td>
     </tr>
   );
 }

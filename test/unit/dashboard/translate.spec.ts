@@ -3,6 +3,7 @@ import { id } from 'src/dashboard/i18n/id';
 import { initialLanguage, translate, translateCode } from 'src/dashboard/i18n/translate';
 import { RISK_RULES } from 'src/tracking/risk-rules';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
+import { COURIER_STATUSES } from 'src/couriers/courier-adapter';
 
 describe('the dashboard speaks Bahasa Indonesia by default, English on request', () => {
   it('starts in Indonesian unless English was chosen and remembered', () => {
@@ -34,6 +35,11 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
 
   it('names every shipment status and alert rule the API sends, and shows an unknown code as it is', () => {
     for (const status of SHIPMENT_STATUSES) {
+      expect(translateCode('id', 'status', status)).not.toBe(status);
+      expect(translateCode('en', 'status', status)).not.toBe(status);
+    }
+    // A courier event's normalized status (the shipment's page timeline) uses the same messages.
+    for (const status of COURIER_STATUSES) {
       expect(translateCode('id', 'status', status)).not.toBe(status);
       expect(translateCode('en', 'status', status)).not.toBe(status);
     }
