@@ -132,7 +132,7 @@ describe('the Pengiriman pages in a browser', () => {
     });
   }
 
-  it('re-attempts a failed delivery from its page, with the alert and the WhatsApp link to the buyer', async () => {
+  it('re-attempts a failed delivery from its page (alert, WhatsApp link to the buyer) and shows the API’s refusal of a stale action', async () => {
     const page = await open(`/pengiriman/${failed.id}`, 1280);
     await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
     await page.getByText('Gagal antar').first().waitFor();
@@ -153,6 +153,23 @@ describe('the Pengiriman pages in a browser', () => {
     // The recorded action appears in the page's history.
     await page.getByText('Penerima ada setelah jam 17.00').waitFor();
     await screenshot(page, 'pengiriman-tindakan');
+
+    // Delivered meanwhile (the page still offers the buttons): the API's refusal is shown as it is.
+    const awb = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body
+      .awb as string;
+    await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'delivered' }).expect(200);
+    for (let round = 0; round < 12 && (await status(failed.id)) !== 'delivered'; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect(await status(failed.id)).toBe('delivered');
+    await page.getByRole('button', { name: 'Tahan di hub' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /hold is not possible while the shipment is delivered/ })
+      .waitFor();
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+    await axeCheck(page);
   });
 
   it('pages through a long list with "Muat lagi" (50 at a time, following the cursor)', async () => {
@@ -180,7 +197,7 @@ describe('the Pengiriman pages in a browser', () => {
     expect(await page.getByRole('button', { name: 'Muat lagi' }).count()).toBe(0);
   });
 
-  it('shows the API’s refusal for another seller’s shipment, and an empty list to a new seller', async () => {
+  it('shows the API’s refusals: another seller’s shipment, a search too long; and an empty list to a new seller', async () => {
     const other = await signupSeller(http, 'Toko Lain');
     const page = await browser.openPage(`${t.url}/pengiriman/${delivered.id}`, {
       width: 360,
@@ -194,5 +211,17 @@ describe('the Pengiriman pages in a browser', () => {
     await page.getByText('Belum ada pengiriman.').waitFor();
     expect(await page.getByTestId('shipment-row').count()).toBe(0);
     await axeCheck(page);
+
+    // A search the API refuses (over 100 characters): its message next to the field.
+    await page.getByLabel('Cari').fill('x'.repeat(101));
+    await page.getByRole('button', { name: 'Terapkan' }).click();
+    const search = page.getByLabel('Cari');
+    await page.locator('#filter-q-error').waitFor();
+    expect(await search.getAttribute('aria-invalid')).toBe('true');
+    expect(await search.getAttribute('aria-describedby')).toContain('filter-q-error');
+    expect((await page.locator('#filter-q-error').innerText()).length).toBeGreaterThan(0);
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
+    await axeCheck(page);
+    await screenshot(page, 'pengiriman-galat');
   });
 });

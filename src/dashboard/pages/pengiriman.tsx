@@ -47,7 +47,7 @@ function FilterForm({
     [hint, fieldErrors[name] && `filter-${name}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <form className="filters panel" role="search" aria-label={t('pengiriman.filters')} onSubmit={submit}>
-      <div className="field filter-q">
+      <div className={fieldErrors.q ? 'field filter-q field-invalid' : 'field filter-q'}>
         <label htmlFor="filter-q">{t('pengiriman.search')}</label>
         <input
           id="filter-q"
