@@ -6,7 +6,7 @@ export type CourierCode = NonNullable<ListQuery['courier']>;
 export type ActionKind = components['schemas']['CreateShipmentActionDto']['action'];
 
 /** Every status, in the order a parcel lives them (the filter's options). */
-export const SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
+export const SHIPMENT_STATUSES = [
   'ready',
   'booking',
   'booked',
@@ -20,9 +20,21 @@ export const SHIPMENT_STATUSES: readonly ShipmentStatus[] = [
   'cancelled',
   'booking_failed',
   'lost',
-];
+] as const satisfies readonly ShipmentStatus[];
 
-export const COURIERS: readonly CourierCode[] = ['jne', 'jnt', 'sap', 'ninja', 'idexpress'];
+export const COURIERS = ['jne', 'jnt', 'sap', 'ninja', 'idexpress'] as const satisfies readonly CourierCode[];
+
+/**
+ * The lists above are the API's own enums (from the generated schema): a status or courier the API adds
+ * and these lists lack fails the dashboard's type check here, instead of going missing from the filters.
+ */
+type Complete<All, Listed> = [Exclude<All, Listed>] extends [never]
+  ? true
+  : { missing: Exclude<All, Listed> };
+export const LISTS_ARE_COMPLETE: [
+  Complete<ShipmentStatus, (typeof SHIPMENT_STATUSES)[number]>,
+  Complete<CourierCode, (typeof COURIERS)[number]>,
+] = [true, true];
 
 /** The list's filters as kept in the page's URL: dates are Jakarta calendar days (YYYY-MM-DD). */
 export interface ShipmentFilters {
