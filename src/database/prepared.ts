@@ -1,14 +1,36 @@
 import { EntityManager, QueryFailedError } from 'typeorm';
 
-interface PgClient {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+/** The node-postgres query config both helpers send (a pool and a client take the same). */
+interface PgQuery {
+  text: string;
+  values: unknown[];
+  name?: string;
+  rowMode?: 'array';
+}
+interface PgQueryable {
+  query(q: PgQuery): Promise<{ rows: unknown[] }>;
+}
+
+/** The open transaction's own pg client, or null outside a transaction (TypeORM's runner, not released). */
+function transactionClient(manager: EntityManager): PgQueryable | null {
+  const runner = manager.queryRunner as
+    { databaseConnection?: PgQueryable; isReleased?: boolean } | undefined;
+  return runner?.databaseConnection && !runner.isReleased ? runner.databaseConnection : null;
+}
+
+/** Sends `q` through node-postgres directly; errors come out as TypeORM's QueryFailedError, as elsewhere. */
+async function send(target: PgQueryable, q: PgQuery): Promise<unknown[]> {
+  try {
+    return (await target.query(q)).rows;
+  } catch (e) {
+    throw new QueryFailedError(q.text, q.values, e as Error);
+  }
 }
 
 /**
  * Runs a hot statement as a named prepared statement on the transaction's own connection, so PostgreSQL
  * parses and plans it once per connection instead of on every call (TypeORM's `query` sends every
- * statement unnamed). Outside a transaction, or where the driver connection is not at hand, it is an
- * ordinary query. Errors come out as TypeORM's QueryFailedError either way.
+ * statement unnamed). Outside a transaction it is an ordinary query.
  */
 export async function queryPrepared<T>(
   manager: EntityManager,
@@ -16,17 +38,9 @@ export async function queryPrepared<T>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const client = (manager.queryRunner as { databaseConnection?: PgClient } | undefined)?.databaseConnection;
-  if (!client || manager.queryRunner?.isReleased) return manager.query(text, values);
-  try {
-    return (await client.query({ name, text, values })).rows as T[];
-  } catch (e) {
-    throw new QueryFailedError(text, values, e as Error);
-  }
-}
-
-interface PgQueryable {
-  query(q: { text: string; values: unknown[]; rowMode: 'array' }): Promise<{ rows: unknown[][] }>;
+  const client = transactionClient(manager);
+  if (!client) return manager.query(text, values);
+  return (await send(client, { name, text, values })) as T[];
 }
 
 /**
@@ -39,15 +53,7 @@ export async function queryRowArrays(
   text: string,
   values: unknown[],
 ): Promise<unknown[][]> {
-  const runner = manager.queryRunner as
-    { databaseConnection?: PgQueryable; isReleased?: boolean } | undefined;
   const target =
-    runner?.databaseConnection && !runner.isReleased
-      ? runner.databaseConnection
-      : (manager.connection.driver as unknown as { master: PgQueryable }).master;
-  try {
-    return (await target.query({ text, values, rowMode: 'array' })).rows;
-  } catch (e) {
-    throw new QueryFailedError(text, values, e as Error);
-  }
+    transactionClient(manager) ?? (manager.connection.driver as unknown as { master: PgQueryable }).master;
+  return (await send(target, { text, values, rowMode: 'array' })) as unknown[][];
 }

@@ -317,15 +317,11 @@ export class InvoicingService implements OnModuleInit {
   /** The seller's invoice as CSV, one row per line, streamed. @throws InvoiceNotFoundError INVOICING_NOT_FOUND */
   async invoiceCsv(id: string, sellerId: string): Promise<InvoiceExport> {
     const invoice = await this.find(id, sellerId);
-    let after = 0;
-    const batch = this.config.business.money.invoicing.exportBatch;
-    const stream = invoiceCsv(async () => {
-      if (after < 0) return null;
-      const lines = await this.repository.linesOf(id, after, batch);
-      after = lines.length < batch ? -1 : lines[lines.length - 1].id;
-      return lines.map((l) => csvRow(invoice, l));
-    });
-    return { stream, contentType: 'text/csv; charset=utf-8', filename: `${fileName(invoice.number)}.csv` };
+    return {
+      stream: this.csvOf({ invoiceId: invoice.id }),
+      contentType: 'text/csv; charset=utf-8',
+      filename: `${fileName(invoice.number)}.csv`,
+    };
   }
 
   /** The seller's invoice as an Indonesian PDF, streamed. @throws InvoiceNotFoundError INVOICING_NOT_FOUND */
@@ -349,30 +345,38 @@ export class InvoicingService implements OnModuleInit {
   async exportPeriod(periodStart: string, format: 'csv' | 'pdf'): Promise<InvoiceExport> {
     const period = this.period(periodStart);
     const name = `tagihan-${period.startDate}`;
-    // The period's invoice headers (one per seller) are small beside its lines: read them whole.
-    const invoices = new Map<string, InvoiceRow>();
-    for (let afterNumber: string | null = null; ;) {
-      const page = await this.repository.ofPeriod(period.start, afterNumber, 1000);
-      for (const i of page) invoices.set(i.id, i);
-      if (page.length < 1000) break;
-      afterNumber = page[page.length - 1].number;
-    }
     if (format === 'pdf') {
-      const names = await this.sellers.names([...new Set([...invoices.values()].map((i) => i.sellerId))]);
+      // The period's invoice headers (one per seller) are small beside its lines: read them whole.
+      const invoices: InvoiceRow[] = [];
+      for (let afterNumber: string | null = null; ;) {
+        const page = await this.repository.ofPeriod(period.start, afterNumber, 1000);
+        invoices.push(...page);
+        if (page.length < 1000) break;
+        afterNumber = page[page.length - 1].number;
+      }
+      const names = await this.sellers.names([...new Set(invoices.map((i) => i.sellerId))]);
       const pdf = new InvoicePdf();
-      void this.writePdf(pdf, [...invoices.values()], names);
+      void this.writePdf(pdf, invoices, names);
       return { stream: pdf.stream, contentType: 'application/pdf', filename: `${name}.pdf` };
     }
+    return {
+      stream: this.csvOf({ periodStart: period.start }),
+      contentType: 'text/csv; charset=utf-8',
+      filename: `${name}.csv`,
+    };
+  }
+
+  /** A period's or an invoice's lines as CSV, read in keyset batches while the stream is consumed. */
+  private csvOf(of: { periodStart: Date } | { invoiceId: string }): Readable {
     const batch = this.config.business.money.invoicing.exportBatch;
     let after = 0;
-    const stream = invoiceCsv(async () => {
+    return invoiceCsv(async () => {
       if (after < 0) return null;
-      const rows = await this.repository.periodCsvRows(period.start, after, batch);
+      const rows = await this.repository.csvRows(of, after, batch);
       after = rows.length < batch ? -1 : Number(rows[rows.length - 1][0]);
       for (const row of rows) row.shift(); // the line id: the keyset's, not the CSV's
       return rows as InvoiceCsvRow[];
     });
-    return { stream, contentType: 'text/csv; charset=utf-8', filename: `${name}.csv` };
   }
 
   /** Writes each invoice's section as its lines are read in batches; a read failure ends the stream with it. */
@@ -441,20 +445,6 @@ function summaryView(i: InvoiceRow): InvoiceSummaryDto {
 
 function lineView(l: InvoiceLine): InvoiceLine {
   return { shipmentId: l.shipmentId, awb: l.awb, courier: l.courier, kind: l.kind, amount: l.amount };
-}
-
-function csvRow(i: InvoiceRow, l: InvoiceLineRow): InvoiceCsvRow {
-  return [
-    i.number,
-    i.sellerId,
-    wibDay(i.periodStart),
-    wibDay(new Date(i.periodEnd.getTime() - 1)),
-    l.shipmentId,
-    l.awb,
-    l.courier,
-    l.kind,
-    l.amount,
-  ];
 }
 
 function pdfView(i: InvoiceRow, sellerName: string): PdfInvoice {

@@ -29,7 +29,8 @@ export class LedgerController {
   @Roles('finance', 'admin')
   @ApiOperation({ summary: 'Every account’s debits, credits and balance; whether the ledger verifies' })
   @ApiOkResponse({ type: TrialBalanceDto })
-  trialBalance(): Promise<TrialBalanceDto> {
-    return this.ledger.trialBalanceReport();
+  async trialBalance(): Promise<TrialBalanceDto> {
+    const { findings: _findings, ...report } = await this.ledger.trialBalanceReport();
+    return report;
   }
 }

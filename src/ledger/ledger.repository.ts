@@ -32,8 +32,8 @@ export interface EntryRow {
 export interface DueHold {
   id: string;
   sellerId: string | null;
-  from: string;
-  to: string;
+  from: AccountRef;
+  to: AccountRef;
   amount: Rupiah;
   releaseAt: Date;
 }
@@ -203,16 +203,28 @@ export class LedgerRepository {
   /** Holds due by `now`, claimed (FOR UPDATE SKIP LOCKED: another instance takes others). In a transaction. */
   async claimDueHolds(now: Date, limit: number): Promise<DueHold[]> {
     const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
-      `SELECT id, seller_id, from_account, to_account, amount, release_at FROM ledger_holds
-        WHERE released_at IS NULL AND release_at <= $1
-        ORDER BY release_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `SELECT h.id, h.seller_id, h.from_account, f.kind AS from_kind, f.seller_id AS from_seller,
+              h.to_account, t.kind AS to_kind, t.seller_id AS to_seller, h.amount, h.release_at
+         FROM ledger_holds h
+         JOIN ledger_accounts f ON f.code = h.from_account
+         JOIN ledger_accounts t ON t.code = h.to_account
+        WHERE h.released_at IS NULL AND h.release_at <= $1
+        ORDER BY h.release_at, h.id LIMIT $2 FOR UPDATE OF h SKIP LOCKED`,
       [now, limit],
     );
     return rows.map((r) => ({
       id: r.id as string,
       sellerId: r.seller_id as string | null,
-      from: r.from_account as string,
-      to: r.to_account as string,
+      from: {
+        code: r.from_account as string,
+        kind: r.from_kind as AccountKind,
+        sellerId: r.from_seller as string | null,
+      },
+      to: {
+        code: r.to_account as string,
+        kind: r.to_kind as AccountKind,
+        sellerId: r.to_seller as string | null,
+      },
       amount: num(r.amount as string),
       releaseAt: r.release_at as Date,
     }));
@@ -223,15 +235,6 @@ export class LedgerRepository {
       ids,
       now,
     ]);
-  }
-
-  /** The account behind a code, as it was created. */
-  async account(code: string): Promise<AccountRef | null> {
-    const rows: { kind: AccountKind; seller_id: string | null }[] = await this.tx.manager.query(
-      'SELECT kind, seller_id FROM ledger_accounts WHERE code = $1',
-      [code],
-    );
-    return rows.length ? { code, kind: rows[0].kind, sellerId: rows[0].seller_id } : null;
   }
 
   /** Every account with its debits, credits and balance (own sense), platform accounts first. */

@@ -175,20 +175,15 @@ export class LedgerService {
     for (;;) {
       const released = await this.tx.run(async () => {
         const due = await this.repository.claimDueHolds(now, batch);
-        for (const h of due) {
-          const [from, to] = await Promise.all([
-            this.repository.account(h.from),
-            this.repository.account(h.to),
-          ]);
+        for (const h of due)
           await this.post({
             key: `hold-release:${h.id}`,
             type: 'hold_released',
             at: now,
             sellerId: h.sellerId,
             reference: h.id,
-            entries: holdEntries(from!, to!, h.amount),
+            entries: holdEntries(h.from, h.to, h.amount),
           });
-        }
         await this.repository.markReleased(
           due.map((h) => h.id),
           now,
@@ -206,11 +201,19 @@ export class LedgerService {
     totalDebits: Rupiah;
     totalCredits: Rupiah;
     balanced: boolean;
+    /** What `verify()` found, read alongside. */
+    findings: VerifyFindings & { ok: boolean };
   }> {
-    const [accounts, check] = await Promise.all([this.repository.trialBalance(), this.verify()]);
+    const [accounts, findings] = await Promise.all([this.repository.trialBalance(), this.verify()]);
     const totalDebits = accounts.reduce((s, a) => s + a.debits, 0);
     const totalCredits = accounts.reduce((s, a) => s + a.credits, 0);
-    return { accounts, totalDebits, totalCredits, balanced: check.ok && totalDebits === totalCredits };
+    return {
+      accounts,
+      totalDebits,
+      totalCredits,
+      balanced: findings.ok && totalDebits === totalCredits,
+      findings,
+    };
   }
 
   /**

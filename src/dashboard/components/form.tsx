@@ -50,12 +50,14 @@ export function Field({
   label,
   hint,
   error,
+  className,
   ...input
 }: { label: string; hint?: string; error?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = useId();
+  const generated = useId();
+  const id = input.id ?? generated;
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ');
   return (
-    <div className={error ? 'field field-invalid' : 'field'}>
+    <div className={['field', className, error && 'field-invalid'].filter(Boolean).join(' ')}>
       <label htmlFor={id}>{label}</label>
       <input
         id={id}

@@ -15,9 +15,40 @@ const ranked = (counts: Record<string, number>) =>
     .filter(([, n]) => n > 0)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
 
+/** Counts by a code (largest first) as a two-column table: what is counted, and how many. */
+function CountTable(props: {
+  caption?: string;
+  heading: string;
+  counts: Record<string, number>;
+  label: (code: string) => string;
+}) {
+  const { t, count } = useI18n();
+  return (
+    <table>
+      {props.caption && <caption>{props.caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">{props.heading}</th>
+          <th scope="col" className="num">
+            {t('beranda.count')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {ranked(props.counts).map(([key, n]) => (
+          <tr key={key}>
+            <th scope="row">{props.label(key)}</th>
+            <td className="num">{count(n)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The seller's overview: balance (GET /v1/balance), shipments by status and open alerts (GET /v1/monitoring). */
 export function BerandaPage() {
-  const { t, rupiah, count, code, date } = useI18n();
+  const { t, rupiah, code, date } = useI18n();
   const balance = useLoad(() => call(api.GET('/v1/balance')), []);
   const monitoring = useLoad(() => call(api.GET('/v1/monitoring')), []);
   return (
@@ -48,25 +79,12 @@ export function BerandaPage() {
             empty={t('beranda.noShipments')}
           >
             {(m) => (
-              <table>
-                <caption>{t('beranda.shipmentsWindow', { from: date(m.from), to: date(m.to) })}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('beranda.status')}</th>
-                    <th scope="col" className="num">
-                      {t('beranda.count')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ranked(m.byStatus).map(([status, n]) => (
-                    <tr key={status}>
-                      <th scope="row">{code('status', status)}</th>
-                      <td className="num">{count(n)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <CountTable
+                caption={t('beranda.shipmentsWindow', { from: date(m.from), to: date(m.to) })}
+                heading={t('beranda.status')}
+                counts={m.byStatus}
+                label={(status) => code('status', status)}
+              />
             )}
           </Async>
         </section>
@@ -78,24 +96,11 @@ export function BerandaPage() {
             empty={t('beranda.noAlerts')}
           >
             {(m) => (
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('beranda.rule')}</th>
-                    <th scope="col" className="num">
-                      {t('beranda.count')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {ranked(m.openAlertsByRule).map(([rule, n]) => (
-                    <tr key={rule}>
-                      <th scope="row">{code('rule', rule)}</th>
-                      <td className="num">{count(n)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <CountTable
+                heading={t('beranda.rule')}
+                counts={m.openAlertsByRule}
+                label={(rule) => code('rule', rule)}
+              />
             )}
           </Async>
         </section>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
+import { Field } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import {
   apiQuery,
@@ -37,31 +38,18 @@ function FilterForm({
     for (const [name, value] of data) if (typeof value === 'string' && value) search.set(name, value);
     onApply(filtersFromSearch(search));
   };
-  const error = (name: string) =>
-    fieldErrors[name] ? (
-      <p className="field-error" id={`filter-${name}-error`}>
-        {fieldErrors[name]}
-      </p>
-    ) : null;
-  const described = (name: string, hint?: string) =>
-    [hint, fieldErrors[name] && `filter-${name}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <form className="filters panel" role="search" aria-label={t('pengiriman.filters')} onSubmit={submit}>
-      <div className={fieldErrors.q ? 'field filter-q field-invalid' : 'field filter-q'}>
-        <label htmlFor="filter-q">{t('pengiriman.search')}</label>
-        <input
-          id="filter-q"
-          name="q"
-          type="search"
-          defaultValue={filters.q ?? ''}
-          aria-describedby={described('q', 'filter-q-hint')}
-          aria-invalid={fieldErrors.q ? true : undefined}
-        />
-        <p className="field-hint" id="filter-q-hint">
-          {t('pengiriman.searchHint')}
-        </p>
-        {error('q')}
-      </div>
+      <Field
+        id="filter-q"
+        className="filter-q"
+        label={t('pengiriman.search')}
+        hint={t('pengiriman.searchHint')}
+        error={fieldErrors.q}
+        name="q"
+        type="search"
+        defaultValue={filters.q ?? ''}
+      />
       <div className="field">
         <label htmlFor="filter-status">{t('pengiriman.status')}</label>
         <select id="filter-status" name="status" defaultValue={filters.status ?? ''}>
@@ -84,30 +72,22 @@ function FilterForm({
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="filter-from">{t('pengiriman.from')}</label>
-        <input
-          id="filter-from"
-          name="from"
-          type="date"
-          defaultValue={filters.from ?? ''}
-          aria-describedby={described('from')}
-          aria-invalid={fieldErrors.from ? true : undefined}
-        />
-        {error('from')}
-      </div>
-      <div className="field">
-        <label htmlFor="filter-to">{t('pengiriman.to')}</label>
-        <input
-          id="filter-to"
-          name="to"
-          type="date"
-          defaultValue={filters.to ?? ''}
-          aria-describedby={described('to')}
-          aria-invalid={fieldErrors.to ? true : undefined}
-        />
-        {error('to')}
-      </div>
+      <Field
+        id="filter-from"
+        label={t('pengiriman.from')}
+        error={fieldErrors.from}
+        name="from"
+        type="date"
+        defaultValue={filters.from ?? ''}
+      />
+      <Field
+        id="filter-to"
+        label={t('pengiriman.to')}
+        error={fieldErrors.to}
+        name="to"
+        type="date"
+        defaultValue={filters.to ?? ''}
+      />
       <div className="field filter-check">
         <label>
           <input type="checkbox" name="risk" value="at_risk" defaultChecked={filters.atRisk} />{' '}
