@@ -132,6 +132,17 @@ describe('the Pengiriman pages in a browser', () => {
     });
   }
 
+  it('puts the failed delivery first on Beranda under "Perlu perhatian", linked to its shipment', async () => {
+    const page = await open('/', 360);
+    const attention = page.getByRole('region', { name: 'Perlu perhatian' });
+    await attention.getByText('Gagal antar').first().waitFor();
+    await attention.getByText('Saran: Hubungi pembeli').waitFor();
+    await axeCheck(page);
+    await screenshot(page, 'beranda-perhatian');
+    await attention.getByRole('link', { name: 'Buka pengiriman' }).click();
+    await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
+  });
+
   it('re-attempts a failed delivery from its page (alert, WhatsApp link to the buyer) and shows the API’s refusal of a stale action', async () => {
     const page = await open(`/pengiriman/${failed.id}`, 1280);
     await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();

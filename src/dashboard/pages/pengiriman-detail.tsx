@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call, idempotencyKey, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
+import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
@@ -164,8 +165,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
               })}
             </p>
           )}
-          {/* Focusable, so a keyboard can scroll the wide table on a phone. */}
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('detail.candidates')}>
+          <TableScroll label={t('detail.candidates')}>
             <table>
               <caption>{t('detail.candidates')}</caption>
               <thead>
@@ -212,7 +212,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>
@@ -259,7 +259,13 @@ function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
                 {a.resolvedAt ? t('detail.alertResolved') : t('detail.alertOpen')} ·{' '}
                 <time dateTime={a.openedAt}>{dateTime(a.openedAt)}</time>
               </p>
-              <p>{a.message}</p>
+              <p>
+                <strong>{code('reason', a.reason)}</strong>
+                {/* The API words its message in English; marked so a screen reader reads it as such. */}
+                <span className="sub" lang="en">
+                  {a.message}
+                </span>
+              </p>
               <p>{t('detail.suggested', { action: code('suggest', a.suggestedAction) })}</p>
               {a.contact.whatsappUrl && (
                 <a className="button secondary" href={a.contact.whatsappUrl} target="_blank" rel="noreferrer">
