@@ -2,29 +2,12 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { idempotencyKey } from '../api/idempotency';
-import type { paths } from '../api/schema';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { useI18n } from '../i18n/i18n-context';
+import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
 import type { ActionKind } from './shipment-query';
 
 type Alert = Schemas['AlertDto'];
-type AlertQuery = NonNullable<paths['/v1/alerts']['get']['parameters']['query']>;
-type Rule = NonNullable<AlertQuery['rule']>;
-type Severity = NonNullable<AlertQuery['severity']>;
-
-const RULES = [
-  'failed_attempt',
-  'return_started',
-  'stale_no_scan',
-  'late_vs_lane',
-  'held_or_misrouted',
-  'pickup_not_made',
-  'risky_recipient',
-] as const satisfies readonly Rule[];
-const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
-
-/** The suggestions a button can carry out (POST /v1/shipments/{id}/actions); the rest are advice. */
-const ACTIONABLE: readonly string[] = ['reattempt', 'return', 'hold'] satisfies ActionKind[];
 
 interface AlertFilters {
   rule?: Rule;
@@ -56,9 +39,9 @@ interface Outcome {
 function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert) => void }) {
   const { t, code, dateTime } = useI18n();
   const message = useErrorMessage();
-  const [busy, setBusy] = useState<'ack' | 'act'>();
+  const [busy, setBusy] = useState<'ack' | ActionKind>();
   const [outcome, setOutcome] = useState<Outcome>();
-  const run = (kind: 'ack' | 'act', request: () => Promise<string>) => {
+  const run = (kind: 'ack' | ActionKind, request: () => Promise<string>) => {
     setBusy(kind);
     setOutcome(undefined);
     request()
@@ -72,7 +55,7 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       return t('peringatan.acknowledgedNow');
     });
   const act = (action: ActionKind) =>
-    run('act', async () => {
+    run(action, async () => {
       const done = await call(
         api.POST('/v1/shipments/{id}/actions', {
           params: { path: { id: alert.shipmentId }, header: { 'Idempotency-Key': idempotencyKey() } },
@@ -132,17 +115,18 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
             {t('detail.whatsapp')}
           </a>
         )}
-        {!alert.resolvedAt && ACTIONABLE.includes(alert.suggestedAction) && (
+        {alertActions(alert).map((action) => (
           <button
+            key={action}
             type="button"
-            className="button primary"
+            className={action === alert.suggestedAction ? 'button primary' : 'button secondary'}
             disabled={busy !== undefined}
-            aria-busy={busy === 'act'}
-            onClick={() => act(alert.suggestedAction as ActionKind)}
+            aria-busy={busy === action}
+            onClick={() => act(action)}
           >
-            {busy === 'act' ? t('form.submitting') : code('action', alert.suggestedAction)}
+            {busy === action ? t('form.submitting') : code('action', action)}
           </button>
-        )}
+        ))}
         {!alert.resolvedAt && !alert.acknowledgedAt && (
           <button
             type="button"
