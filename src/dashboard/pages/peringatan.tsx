@@ -77,20 +77,20 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
         {code('rule', alert.rule)}
       </h2>
       <p>{alert.message}</p>
-      <p className="sub">
-        {t('peringatan.opened')} <time dateTime={alert.openedAt}>{dateTime(alert.openedAt)}</time>
+      <p className="sub alert-times">
+        <span>
+          {t('peringatan.opened')} <time dateTime={alert.openedAt}>{dateTime(alert.openedAt)}</time>
+        </span>
         {alert.resolvedAt && (
-          <>
-            {' · '}
+          <span>
             {t('peringatan.resolved')} <time dateTime={alert.resolvedAt}>{dateTime(alert.resolvedAt)}</time>
-          </>
+          </span>
         )}
         {alert.acknowledgedAt && (
-          <>
-            {' · '}
+          <span>
             {t('peringatan.acknowledged')}{' '}
             <time dateTime={alert.acknowledgedAt}>{dateTime(alert.acknowledgedAt)}</time>
-          </>
+          </span>
         )}
       </p>
       <p>

@@ -44,7 +44,7 @@ function BalanceCards({ balance }: { balance: Loaded<Balance> & { reload: () => 
       <h2 id="saldo-balance-heading">{t('saldo.balance')}</h2>
       <Async loaded={balance}>
         {(b) => (
-          <dl className="figures" data-testid="balance">
+          <dl className="figures saldo-figures" data-testid="balance">
             {BALANCE.map((f) => (
               <div key={f.key} className="figure" data-testid={`balance-${f.key}`}>
                 <dt>{t(f.label)}</dt>
@@ -181,18 +181,28 @@ function Withdrawals({ version }: { version: number }) {
               <tbody>
                 {p.items.map((w) => (
                   <tr key={w.id} data-testid="withdrawal">
-                    <td>{dateTime(w.createdAt)}</td>
-                    <td className="num">{rupiah(w.amount)}</td>
-                    <td className="num">{rupiah(w.fee)}</td>
-                    <td>
-                      {w.bankAccount.bankCode} <span className="mono">{w.bankAccount.accountNumber}</span>
+                    <td data-label={t('saldo.requestedAt')}>
+                      <div>{dateTime(w.createdAt)}</div>
                     </td>
-                    <td>
-                      <span className={`status withdrawal-${w.status}`}>
-                        {label('saldo.withdrawalStatus', w.status)}
-                      </span>
-                      {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
-                      {w.failureReason && <span className="sub">{w.failureReason}</span>}
+                    <td data-label={t('saldo.amount')} className="num">
+                      <div>{rupiah(w.amount)}</div>
+                    </td>
+                    <td data-label={t('saldo.fee')} className="num">
+                      <div>{rupiah(w.fee)}</div>
+                    </td>
+                    <td data-label={t('saldo.bankAccount')}>
+                      <div>
+                        {w.bankAccount.bankCode} <span className="mono">{w.bankAccount.accountNumber}</span>
+                      </div>
+                    </td>
+                    <td data-label={t('saldo.status')}>
+                      <div>
+                        <span className={`status withdrawal-${w.status}`}>
+                          {label('saldo.withdrawalStatus', w.status)}
+                        </span>
+                        {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
+                        {w.failureReason && <span className="sub">{w.failureReason}</span>}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -318,16 +328,27 @@ function LedgerEntries({ version }: { version: number }) {
                   <tbody>
                     {items.map((e) => (
                       <tr key={e.id} data-testid="ledger-entry">
-                        <td>{dateTime(e.at)}</td>
-                        <td>
-                          {label('saldo.type', e.type)}
-                          {e.reference && <span className="sub mono">{e.reference}</span>}
+                        <td data-label={t('saldo.when')}>
+                          <div>{dateTime(e.at)}</div>
                         </td>
-                        <td>{label('saldo.account', e.account)}</td>
-                        <td className={e.amount < 0 ? 'num amount-out' : 'num amount-in'}>
-                          {signed(e.amount)}
+                        <td data-label={t('saldo.entryType')}>
+                          <div>
+                            {label('saldo.type', e.type)}
+                            {e.reference && <span className="sub mono">{e.reference}</span>}
+                          </div>
                         </td>
-                        <td className="num">{rupiah(e.balanceAfter)}</td>
+                        <td data-label={t('saldo.account')}>
+                          <div>{label('saldo.account', e.account)}</div>
+                        </td>
+                        <td
+                          data-label={t('saldo.amount')}
+                          className={e.amount < 0 ? 'num amount-out' : 'num amount-in'}
+                        >
+                          <div>{signed(e.amount)}</div>
+                        </td>
+                        <td data-label={t('saldo.balanceAfter')} className="num">
+                          <div>{rupiah(e.balanceAfter)}</div>
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -386,12 +407,20 @@ function InvoiceLines({ id }: { id: string }) {
             <tbody>
               {d.lines.map((l, i) => (
                 <tr key={`${l.shipmentId}-${l.kind}-${i}`} data-testid="invoice-line">
-                  <td>{label('saldo.lineKind', l.kind)}</td>
-                  <td className="mono">
-                    <Link to={`/pengiriman/${l.shipmentId}`}>{l.awb}</Link>
+                  <td data-label={t('saldo.lineKind')}>
+                    <div>{label('saldo.lineKind', l.kind)}</div>
                   </td>
-                  <td>{courierName(l.courier)}</td>
-                  <td className="num">{signed(l.amount)}</td>
+                  <td data-label={t('detail.awb')} className="mono">
+                    <div>
+                      <Link to={`/pengiriman/${l.shipmentId}`}>{l.awb}</Link>
+                    </div>
+                  </td>
+                  <td data-label={t('detail.courier')}>
+                    <div>{courierName(l.courier)}</div>
+                  </td>
+                  <td data-label={t('saldo.amount')} className="num">
+                    <div>{signed(l.amount)}</div>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -505,7 +534,7 @@ export function SaldoPage() {
     <>
       <h1>{t('saldo.title')}</h1>
       <BalanceCards balance={balance} />
-      <div className="columns">
+      <div className="saldo-withdraw">
         <WithdrawalForm
           withdrawable={balance.status === 'ready' ? balance.data.withdrawable : undefined}
           onDone={() => setVersion((v) => v + 1)}
