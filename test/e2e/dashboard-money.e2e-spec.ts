@@ -251,4 +251,30 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await axeCheck(page);
     await screenshot(page, 'saldo');
   });
+  it('tells a new seller there is nothing yet: no open alerts, no bank account (with the way to add one), no invoices', async () => {
+    const fresh = await signupSeller(http, 'Toko Baru Buka');
+    const at = (path: string) =>
+      browser.openPage(`${t.url}${path}`, {
+        width: 360,
+        beforeLoad: (p) =>
+          p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(fresh.token)})`),
+      });
+    const alerts = await at('/peringatan');
+    await alerts.getByText('Tidak ada peringatan terbuka').waitFor();
+    expect(await alerts.getByTestId('alert').count()).toBe(0);
+    await axeCheck(alerts);
+    await screenshot(alerts, 'peringatan-kosong');
+
+    const saldo = await at('/saldo');
+    await saldo.getByText('Belum ada rekening bank tersimpan.').waitFor();
+    expect(
+      await saldo.getByRole('link', { name: 'Tambah rekening di Pengaturan' }).getAttribute('href'),
+    ).toBe('/pengaturan');
+    await saldo.getByText('Belum ada tagihan.').waitFor();
+    await saldo.getByText('Belum ada penarikan.').waitFor();
+    await saldo.getByText('Belum ada mutasi.').waitFor();
+    expect(await saldo.getByTestId('balance-withdrawable').locator('.amount').innerText()).toBe('Rp\u00a00');
+    await axeCheck(saldo);
+    await screenshot(saldo, 'saldo-kosong');
+  });
 });
