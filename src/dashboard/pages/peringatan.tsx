@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call, type Schemas } from '../api/client';
-import { idempotencyKey } from '../api/idempotency';
+import { api, call, idempotencyKey, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { useI18n } from '../i18n/i18n-context';
 import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
@@ -76,7 +75,13 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
         </span>{' '}
         {code('rule', alert.rule)}
       </h2>
-      <p>{alert.message}</p>
+      <p>
+        <strong>{code('reason', alert.reason)}</strong>
+        {/* The API words its message in English; marked so a screen reader reads it as such. */}
+        <span className="sub" lang="en">
+          {alert.message}
+        </span>
+      </p>
       <p className="sub alert-times">
         <span>
           {t('peringatan.opened')} <time dateTime={alert.openedAt}>{dateTime(alert.openedAt)}</time>

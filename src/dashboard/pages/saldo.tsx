@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, type Schemas } from '../api/client';
+import { api, ApiError, call, idempotencyKey, type Schemas } from '../api/client';
 import { downloadFile } from '../api/download';
-import { idempotencyKey } from '../api/idempotency';
 import { Async, useErrorMessage, useLoad, type Loaded } from '../components/async';
-import { Field, FormError, SubmitButton, useApiForm } from '../components/form';
+import { TableScroll } from '../components/table-scroll';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
 import { MESSAGES } from '../i18n/translate';
@@ -65,18 +65,14 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
   const [done, setDone] = useState<string>();
   const form = useApiForm(async (data) => {
     setDone(undefined);
-    const text = (name: string) => {
-      const value = data.get(name);
-      return typeof value === 'string' ? value.trim() : '';
-    };
-    const raw = text('amount');
+    const raw = formText(data, 'amount').trim();
     const created = await call(
       api.POST('/v1/withdrawals', {
         params: { header: { 'Idempotency-Key': idempotencyKey() } },
         // A blank or non-number amount goes as it is typed, for the API to name the field.
         body: {
           amount: /^\d+$/.test(raw) ? Number(raw) : (raw as unknown as number),
-          bankAccountId: text('bankAccountId'),
+          bankAccountId: formText(data, 'bankAccountId'),
         },
       }),
     );
@@ -163,7 +159,7 @@ function Withdrawals({ version }: { version: number }) {
       <h2 id="saldo-withdrawals-heading">{t('saldo.withdrawals')}</h2>
       <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('saldo.noWithdrawals')}>
         {(p) => (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('saldo.withdrawals')}>
+          <TableScroll label={t('saldo.withdrawals')}>
             <table className="money-table">
               <thead>
                 <tr>
@@ -208,7 +204,7 @@ function Withdrawals({ version }: { version: number }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Async>
     </section>
@@ -310,7 +306,7 @@ function LedgerEntries({ version }: { version: number }) {
           const nextCursor = extra ? extra.nextCursor : page.nextCursor;
           return (
             <>
-              <div className="table-scroll" tabIndex={0} role="region" aria-label={t('saldo.ledger')}>
+              <TableScroll label={t('saldo.ledger')}>
                 <table className="money-table">
                   <thead>
                     <tr>
@@ -353,7 +349,7 @@ function LedgerEntries({ version }: { version: number }) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <div className="list-footer">
                 <p className="muted" role="status">
                   {t('saldo.entriesShown', { count: count(items.length) })}
@@ -391,7 +387,7 @@ function InvoiceLines({ id }: { id: string }) {
   return (
     <Async loaded={detail} isEmpty={(d) => d.lines.length === 0} empty={t('saldo.noLines')}>
       {(d) => (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label={t('saldo.lines')}>
+        <TableScroll label={t('saldo.lines')}>
           <table className="money-table">
             <caption className="visually-hidden">{t('saldo.lines')}</caption>
             <thead>
@@ -425,7 +421,7 @@ function InvoiceLines({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </Async>
   );
