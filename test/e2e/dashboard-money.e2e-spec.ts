@@ -221,6 +221,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await page.getByLabel('Jumlah').fill('500000');
     await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
     await page.getByText(/Penarikan Rp\s?500\.000 diajukan/).waitFor();
+    expect(await page.getByLabel('Jumlah').inputValue()).toBe('');
     const row = page.getByTestId('withdrawal').first();
     await row.getByText('Disetujui, sedang ditransfer').waitFor();
     await row.getByText(/Rp\s?500\.000/).waitFor();

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../api/client';
 import { downloadFile } from '../api/download';
@@ -63,6 +63,7 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
   const { t, rupiah } = useI18n();
   const banks = useLoad(() => call(api.GET('/v1/bank-accounts', { params: { query: { limit: 100 } } })), []);
   const [done, setDone] = useState<string>();
+  const formElement = useRef<HTMLFormElement>(null);
   const form = useApiForm(async (data) => {
     setDone(undefined);
     const raw = formText(data, 'amount').trim();
@@ -83,6 +84,8 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
         net: rupiah(created.netAmount),
       }),
     );
+    // Emptied, so a second press is a new withdrawal the seller types, not the same one again.
+    formElement.current?.reset();
     onDone();
   });
   const bankError = form.fieldError('bankAccountId');
@@ -99,7 +102,7 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
         }
       >
         {(page) => (
-          <form onSubmit={form.onSubmit} noValidate className="withdraw-form">
+          <form ref={formElement} onSubmit={form.onSubmit} noValidate className="withdraw-form">
             {done && (
               <p className="notice" role="status">
                 {done}
