@@ -6,7 +6,7 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
-import { PengirimanPage } from './pages/pengiriman';
+import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { PeringatanPage } from './pages/peringatan';
 import { SaldoPage } from './pages/saldo';
@@ -18,6 +18,11 @@ const BUILT: Record<string, ReactElement> = {
   '/pengiriman': <PengirimanPage />,
   '/peringatan': <PeringatanPage />,
   '/saldo': <SaldoPage />,
+};
+
+/** Data requested as a navigation link is followed, before its page renders. */
+const PRELOADS: Record<string, () => void> = {
+  '/pengiriman': preloadShipmentList,
 };
 
 function SignedInRoutes({ role }: { role: string }) {
@@ -62,7 +67,7 @@ export function App() {
   return (
     <BrowserRouter>
       <Routes>
-        <Route element={<Layout me={state.me} />}>
+        <Route element={<Layout me={state.me} preloads={PRELOADS} />}>
           <Route path="*" element={<SignedInRoutes role={role} />} />
         </Route>
       </Routes>
