@@ -6,6 +6,10 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
+import { NeracaPage } from './pages/keuangan/neraca';
+import { PenarikanPage } from './pages/keuangan/penarikan';
+import { RemitansiPage } from './pages/keuangan/remitansi';
+import { TagihanPage } from './pages/keuangan/tagihan';
 import { PengirimanPage } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
@@ -14,6 +18,10 @@ import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
+  '/keuangan/tagihan': <TagihanPage />,
+  '/keuangan/penarikan': <PenarikanPage />,
+  '/keuangan/remitansi': <RemitansiPage />,
+  '/keuangan/neraca': <NeracaPage />,
 };
 
 function SignedInRoutes({ role }: { role: string }) {

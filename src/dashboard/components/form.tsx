@@ -96,3 +96,9 @@ export function SubmitButton({ form, children }: { form: FormState; children: Re
     </button>
   );
 }
+
+/** A text field's value in submitted form data ('' when missing or a file). */
+export const text = (data: FormData, name: string): string => {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+};
