@@ -144,7 +144,7 @@ export function TagihanPage() {
     <>
       <h1>{t('tagihan.title')}</h1>
       <section aria-labelledby="period-heading" className="panel">
-        <h2 id="period-heading">{t('tagihan.period')}</h2>
+        <h2 id="period-heading">{t('tagihan.invoices')}</h2>
         <div className="toolbar">
           <div className="field">
             <label htmlFor="period-select">{t('tagihan.period')}</label>
