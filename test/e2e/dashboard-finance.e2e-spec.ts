@@ -217,7 +217,7 @@ describe('the finance pages in a browser', () => {
     const page = await open('/keuangan/tagihan', 360);
     await page.getByTestId('invoice-row').first().waitFor();
     await look(page, 'keuangan-tagihan');
-    const overflow = async () => page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
+    const overflow = async () => page.evaluate('document.documentElement.scrollWidth > 360');
 
     expect(await overflow()).toBe(false);
     await page.goto(`${t.url}/keuangan/penarikan`);
