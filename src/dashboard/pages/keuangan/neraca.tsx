@@ -1,6 +1,7 @@
 import { api, call, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import { useI18n } from '../../i18n/i18n-context';
+import { courierName } from '../shipment-query';
 import { groupTrialBalance, type AccountGroup } from './trial-balance';
 
 type TrialBalance = Schemas['TrialBalanceDto'];
@@ -21,7 +22,7 @@ function GroupRows({ group }: { group: AccountGroup }) {
         <tr key={r.key} data-testid="trial-row">
           <th scope="row">
             {kindLabel(r.kind)}
-            {r.courier && <span className="sub">{r.courier}</span>}
+            {r.courier && <span className="sub">{courierName(r.courier)}</span>}
           </th>
           <td className="num">{rupiah(r.debits)}</td>
           <td className="num">{rupiah(r.credits)}</td>

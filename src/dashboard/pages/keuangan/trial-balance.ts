@@ -1,6 +1,7 @@
-import type { Schemas } from '../../api/client';
+import type { components } from '../../api/schema';
 
-type Account = Schemas['TrialBalanceAccountDto'];
+// The generated schema, not the client: this file is pure (unit-tested without a browser).
+type Account = components['schemas']['TrialBalanceAccountDto'];
 
 export interface AccountRow {
   key: string;
