@@ -1,5 +1,6 @@
 import { api, call, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
+import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import { courierName } from '../shipment-query';
 import { groupTrialBalance, type AccountGroup } from './trial-balance';
@@ -42,7 +43,7 @@ function Report({ tb }: { tb: TrialBalance }) {
       <p className={tb.balanced ? 'notice' : 'form-error'} role="status" data-testid="trial-verdict">
         {tb.balanced ? t('neraca.balanced') : t('neraca.unbalanced')}
       </p>
-      <div className="table-scroll" tabIndex={0} role="region" aria-label={t('neraca.title')}>
+      <TableScroll label={t('neraca.title')}>
         <table className="money-table trial-balance">
           <caption className="visually-hidden">{t('neraca.title')}</caption>
           <thead>
@@ -73,7 +74,7 @@ function Report({ tb }: { tb: TrialBalance }) {
             </tr>
           </tfoot>
         </table>
-      </div>
+      </TableScroll>
       <p className="muted">{t('neraca.differenceHint')}</p>
     </>
   );

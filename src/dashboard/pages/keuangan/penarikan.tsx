@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, call, type Schemas } from '../../api/client';
 import { Async, useErrorMessage, useLoad } from '../../components/async';
-import { Field, FormError, SubmitButton, text, useApiForm } from '../../components/form';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
 import { shortId } from './tagihan';
 
@@ -33,7 +33,7 @@ function RejectForm({
       await call(
         api.POST('/v1/finance/withdrawals/{id}/reject', {
           params: { path: { id: w.id } },
-          body: { reason: text(data, 'reason') },
+          body: { reason: formText(data, 'reason') },
         }),
       ),
     );

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { api, ApiError, call, type Schemas } from '../../api/client';
+import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
-import { FormError, SubmitButton, text, useApiForm } from '../../components/form';
+import { FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { COURIERS, courierName } from '../shipment-query';
@@ -9,13 +10,6 @@ import { COURIERS, courierName } from '../shipment-query';
 type Remittance = Schemas['RemittanceDto'];
 type Courier = Remittance['courier'];
 type Line = Schemas['RemittanceLineDto'];
-
-/** A key for one upload, so a retried request is not a second report. */
-function idempotencyKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 const OUTCOMES: { key: 'matched' | 'amountMismatches' | 'unmatched' | 'duplicates'; label: MessageKey }[] = [
   { key: 'matched', label: 'remitansi.matched' },
@@ -58,7 +52,7 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   const [result, setResult] = useState<Remittance>();
   const form = useApiForm(async (data) => {
     setResult(undefined);
-    const courier = text(data, 'courier') as Courier;
+    const courier = formText(data, 'courier') as Courier;
     const file = data.get('file');
     const csv = file instanceof File ? await file.text() : '';
     const done = await call(
@@ -139,7 +133,7 @@ function Uploaded({ version }: { version: number }) {
       <h2 id="uploaded-heading">{t('remitansi.uploaded')}</h2>
       <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('remitansi.noneUploaded')}>
         {(p) => (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('remitansi.uploaded')}>
+          <TableScroll label={t('remitansi.uploaded')}>
             <table className="money-table">
               <thead>
                 <tr>
@@ -174,7 +168,7 @@ function Uploaded({ version }: { version: number }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Async>
     </section>

@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { api, call, type Schemas } from '../../api/client';
 import { downloadFile } from '../../api/download';
 import { Async, useErrorMessage, useLoad } from '../../components/async';
-import { Field, FormError, SubmitButton, text, useApiForm } from '../../components/form';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { recentPeriods } from './periods';
@@ -30,7 +31,7 @@ function RunForm({ onRun }: { onRun: () => void }) {
   const [result, setResult] = useState<Schemas['InvoicingRunDto']>();
   const form = useApiForm(async (data) => {
     setResult(undefined);
-    const day = text(data, 'asOf');
+    const day = formText(data, 'asOf');
     // The end of the chosen Jakarta day: the periods over by then.
     const asOf = day ? new Date(`${day}T23:59:59+07:00`).toISOString() : undefined;
     setResult(await call(api.POST('/v1/finance/invoicing/run', { body: asOf ? { asOf } : {} })));
@@ -64,7 +65,7 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
   const { t, rupiah, count } = useI18n();
   const statusLabel = (s: Invoice['status']) => t(`tagihan.status.${s}`);
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-label={t('tagihan.invoices')}>
+    <TableScroll label={t('tagihan.invoices')}>
       <table className="money-table">
         <caption className="visually-hidden">{t('tagihan.invoices')}</caption>
         <thead>
@@ -107,7 +108,7 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
           </tr>
         </tfoot>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
