@@ -187,17 +187,19 @@ export function PenarikanPage() {
       }),
     );
   const first = useLoad(() => fetchPage(), [status]);
-  const [more, setMore] = useState<{ status: string; items: Withdrawal[]; nextCursor: string | null }>();
+  const [more, setMore] = useState<{ first: unknown; items: Withdrawal[]; nextCursor: string | null }>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<unknown>();
+  // Later pages belong to the first page they followed: a new filter or a refresh drops them.
+  const firstPage = first.status === 'ready' ? first.data : undefined;
   const loadMore = (cursor: string) => {
     setLoadingMore(true);
     setMoreError(undefined);
     fetchPage(cursor)
       .then((page) =>
         setMore({
-          status,
-          items: [...(more?.status === status ? more.items : []), ...page.items],
+          first: firstPage,
+          items: [...(more && more.first === firstPage ? more.items : []), ...page.items],
           nextCursor: page.nextCursor,
         }),
       )
@@ -233,7 +235,7 @@ export function PenarikanPage() {
         empty={status === 'requested' ? t('penarikan.queueEmpty') : t('penarikan.empty')}
       >
         {(page) => {
-          const extra = more?.status === status ? more : undefined;
+          const extra = more?.first === page ? more : undefined;
           const items = extra ? [...page.items, ...extra.items] : page.items;
           const nextCursor = extra ? extra.nextCursor : page.nextCursor;
           return (

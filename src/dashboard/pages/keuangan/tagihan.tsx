@@ -117,15 +117,37 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
  * exported as CSV or PDF, and the invoicing run for a day.
  */
 export function TagihanPage() {
-  const { t, date } = useI18n();
+  const { t, date, count } = useI18n();
   const message = useErrorMessage();
   // Over a year of periods, newest first; the one running now has no invoices until it ends.
   const [periods] = useState(() => recentPeriods(new Date(), 27));
   const [periodStart, setPeriodStart] = useState(periods[1].startDate);
-  const list = useLoad(
-    () => call(api.GET('/v1/finance/invoices', { params: { query: { periodStart, limit: 500 } } })),
-    [periodStart],
-  );
+  const fetchPage = (cursor?: string) =>
+    call(
+      api.GET('/v1/finance/invoices', {
+        params: { query: { periodStart, limit: 100, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
+  const list = useLoad(() => fetchPage(), [periodStart]);
+  // Later pages of the same period (and load); dropped when the period changes or the list reloads.
+  const [more, setMore] = useState<{ first: unknown; items: Invoice[]; nextCursor: string | null }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  const firstPage = list.status === 'ready' ? list.data : undefined;
+  const loadMore = (cursor: string) => {
+    setLoadingMore(true);
+    setMoreError(undefined);
+    fetchPage(cursor)
+      .then((page) =>
+        setMore({
+          first: firstPage,
+          items: [...(more && more.first === firstPage ? more.items : []), ...page.items],
+          nextCursor: page.nextCursor,
+        }),
+      )
+      .catch((e: unknown) => setMoreError(e))
+      .finally(() => setLoadingMore(false));
+  };
   const [exporting, setExporting] = useState<'csv' | 'pdf'>();
   const [exportError, setExportError] = useState<unknown>();
   const exportAs = (format: 'csv' | 'pdf') => {
@@ -179,12 +201,37 @@ export function TagihanPage() {
           </p>
         )}
         <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('tagihan.empty')}>
-          {(p) => (
-            <>
-              <InvoiceTable items={p.items} totals={p.totals} />
-              {p.nextCursor && <p className="muted">{t('tagihan.more', { shown: p.items.length })}</p>}
-            </>
-          )}
+          {(p) => {
+            const extra = more?.first === p ? more : undefined;
+            const items = extra ? [...p.items, ...extra.items] : p.items;
+            const nextCursor = extra ? extra.nextCursor : p.nextCursor;
+            return (
+              <>
+                <InvoiceTable items={items} totals={p.totals} />
+                <div className="list-footer">
+                  <p className="muted" role="status">
+                    {t('tagihan.shown', { shown: count(items.length), total: count(p.totals.invoices) })}
+                  </p>
+                  {moreError !== undefined && (
+                    <p className="form-error" role="alert">
+                      {message(moreError)}
+                    </p>
+                  )}
+                  {nextCursor && (
+                    <button
+                      type="button"
+                      className="button secondary"
+                      disabled={loadingMore}
+                      aria-busy={loadingMore}
+                      onClick={() => loadMore(nextCursor)}
+                    >
+                      {loadingMore ? t('state.loading') : t('tagihan.loadMore')}
+                    </button>
+                  )}
+                </div>
+              </>
+            );
+          }}
         </Async>
       </section>
       <RunForm onRun={list.reload} />
