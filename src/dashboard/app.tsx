@@ -10,7 +10,7 @@ import { NeracaPage } from './pages/keuangan/neraca';
 import { PenarikanPage } from './pages/keuangan/penarikan';
 import { RemitansiPage } from './pages/keuangan/remitansi';
 import { TagihanPage } from './pages/keuangan/tagihan';
-import { PengirimanPage } from './pages/pengiriman';
+import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
@@ -22,6 +22,11 @@ const BUILT: Record<string, ReactElement> = {
   '/keuangan/penarikan': <PenarikanPage />,
   '/keuangan/remitansi': <RemitansiPage />,
   '/keuangan/neraca': <NeracaPage />,
+};
+
+/** Data requested as a navigation link is followed, before its page renders. */
+const PRELOADS: Record<string, () => void> = {
+  '/pengiriman': preloadShipmentList,
 };
 
 function SignedInRoutes({ role }: { role: string }) {
@@ -66,7 +71,7 @@ export function App() {
   return (
     <BrowserRouter>
       <Routes>
-        <Route element={<Layout me={state.me} />}>
+        <Route element={<Layout me={state.me} preloads={PRELOADS} />}>
           <Route path="*" element={<SignedInRoutes role={role} />} />
         </Route>
       </Routes>
