@@ -6,6 +6,10 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
+import { NeracaPage } from './pages/keuangan/neraca';
+import { PenarikanPage } from './pages/keuangan/penarikan';
+import { RemitansiPage } from './pages/keuangan/remitansi';
+import { TagihanPage } from './pages/keuangan/tagihan';
 import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { PeringatanPage } from './pages/peringatan';
@@ -18,6 +22,10 @@ const BUILT: Record<string, ReactElement> = {
   '/pengiriman': <PengirimanPage />,
   '/peringatan': <PeringatanPage />,
   '/saldo': <SaldoPage />,
+  '/keuangan/tagihan': <TagihanPage />,
+  '/keuangan/penarikan': <PenarikanPage />,
+  '/keuangan/remitansi': <RemitansiPage />,
+  '/keuangan/neraca': <NeracaPage />,
 };
 
 /** Data requested as a navigation link is followed, before its page renders. */
