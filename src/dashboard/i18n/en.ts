@@ -333,6 +333,7 @@ export const en: Messages = {
   'tagihan.title': 'Invoices',
   'tagihan.period': 'Period',
   'tagihan.periodRange': '{from} – {to}',
+  'tagihan.periodInvoices': '{count} invoices',
   'tagihan.current': 'running',
   'tagihan.invoices': 'Invoices of the period',
   'tagihan.number': 'Number',

@@ -334,6 +334,7 @@ export const id = {
   'tagihan.title': 'Tagihan',
   'tagihan.period': 'Periode',
   'tagihan.periodRange': '{from} – {to}',
+  'tagihan.periodInvoices': '{count} tagihan',
   'tagihan.current': 'berjalan',
   'tagihan.invoices': 'Tagihan periode ini',
   'tagihan.number': 'Nomor',

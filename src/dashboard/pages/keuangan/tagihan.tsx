@@ -6,7 +6,6 @@ import { Field, FormError, formText, SubmitButton, useApiForm } from '../../comp
 import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
-import { recentPeriods } from './periods';
 
 type Invoice = Schemas['InvoiceSummaryDto'];
 type Totals = Schemas['PeriodTotalsDto'];
@@ -117,11 +116,22 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
  * exported as CSV or PDF, and the invoicing run for a day.
  */
 export function TagihanPage() {
+  const { t } = useI18n();
+  // About a year of periods, newest first, as the service counts them; the one running now has no
+  // invoices until it ends, so the newest ended one is shown first.
+  const periods = useLoad(() => call(api.GET('/v1/finance/invoicing/periods')), []);
+  return (
+    <>
+      <h1>{t('tagihan.title')}</h1>
+      <Async loaded={periods}>{(p) => <PeriodInvoices periods={p.items} />}</Async>
+    </>
+  );
+}
+
+function PeriodInvoices({ periods }: { periods: Schemas['InvoicingPeriodDto'][] }) {
   const { t, date, count } = useI18n();
   const message = useErrorMessage();
-  // Over a year of periods, newest first; the one running now has no invoices until it ends.
-  const [periods] = useState(() => recentPeriods(new Date(), 27));
-  const [periodStart, setPeriodStart] = useState(periods[1].startDate);
+  const [periodStart, setPeriodStart] = useState((periods.find((p) => p.ended) ?? periods[0]).startDate);
   const fetchPage = (cursor?: string) =>
     call(
       api.GET('/v1/finance/invoices', {
@@ -165,17 +175,18 @@ export function TagihanPage() {
     });
   return (
     <>
-      <h1>{t('tagihan.title')}</h1>
       <section aria-labelledby="period-heading" className="panel">
         <h2 id="period-heading">{t('tagihan.invoices')}</h2>
         <div className="toolbar">
           <div className="field">
             <label htmlFor="period-select">{t('tagihan.period')}</label>
             <select id="period-select" value={periodStart} onChange={(e) => setPeriodStart(e.target.value)}>
-              {periods.map((p, i) => (
+              {periods.map((p) => (
                 <option key={p.startDate} value={p.startDate}>
                   {periodLabel(p)}
-                  {i === 0 ? ` (${t('tagihan.current')})` : ''}
+                  {p.ended
+                    ? ` · ${t('tagihan.periodInvoices', { count: count(p.invoices) })}`
+                    : ` (${t('tagihan.current')})`}
                 </option>
               ))}
             </select>
