@@ -6,6 +6,8 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
+import { KirimPage } from './pages/kirim/kirim';
+import { MassalPage } from './pages/kirim/massal';
 import { PengirimanPage } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
@@ -14,6 +16,7 @@ import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
+  '/kirim': <KirimPage />,
 };
 
 function SignedInRoutes({ role }: { role: string }) {
@@ -32,6 +35,7 @@ function SignedInRoutes({ role }: { role: string }) {
         )),
       )}
       {isSeller && <Route path="/pengiriman/:id" element={<PengirimanDetailPage />} />}
+      {isSeller && <Route path="/kirim/massal" element={<MassalPage />} />}
       {!isSeller && <Route path="/" element={<Navigate to={home} replace />} />}
       {['/masuk', '/daftar'].map((path) => (
         <Route key={path} path={path} element={<Navigate to={home} replace />} />
