@@ -9,7 +9,7 @@ export interface CsvTable {
   rows: Record<string, string>[];
 }
 
-/** Every record of the text, cells as written (quotes removed); a lone byte-order mark is dropped. */
+/** Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. */
 export function parseCsvRecords(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
@@ -18,8 +18,8 @@ export function parseCsvRecords(text: string): string[][] {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endRecord = () => {
     record.push(cell);
-    // A blank line is no record (the API skips them too, so row numbers agree).
-    if (record.length > 1 || record[0] !== '') records.push(record);
+    // A blank line (or one of spaces only) is no record: the API skips them too, so row numbers agree.
+    if (record.length > 1 || record[0].trim() !== '') records.push(record);
     record = [];
     cell = '';
   };
@@ -55,9 +55,16 @@ export function parseCsv(text: string): CsvTable {
   };
 }
 
-const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+/**
+ * A cell as written: trimmed (the API trims unquoted cells but keeps spaces inside quotes, so a trimmed
+ * cell reads the same either way), quoted only where it must be.
+ */
+const quote = (raw: string) => {
+  const value = raw.trim();
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+};
 
-/** CSV text of the header and rows (CRLF line ends; cells quoted only where they must be). */
+/** CSV text of the header and rows (CRLF line ends), each cell trimmed. */
 export function toCsv(header: readonly string[], rows: readonly Record<string, string>[]): string {
   return [header, ...rows.map((row) => header.map((name) => row[name] ?? ''))]
     .map((cells) => cells.map(quote).join(','))

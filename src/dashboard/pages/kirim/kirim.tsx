@@ -177,7 +177,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
     quotes.status === 'error' && quotes.error instanceof ApiError
       ? Object.fromEntries(quotes.error.details.map((d) => [formFieldOfQuote(d.field), d.message]))
       : {};
-  const errorOf = (name: ShipmentField) => form.fieldError(name) ?? (quoteErrors[name]);
+  const errorOf = (name: ShipmentField) => form.fieldError(name) ?? quoteErrors[name];
   const set = (name: ShipmentField) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [name]: e.target.value }));
   const field = (f: { name: ShipmentField; label: MessageKey; hint?: MessageKey; optional?: boolean }) => (
