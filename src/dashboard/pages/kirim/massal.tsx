@@ -26,7 +26,8 @@ function errorsByColumn(details: FieldProblem[], header: readonly string[]): Rec
   for (const d of details) {
     const column = csvColumnOf(d.field);
     const at = header.includes(column) ? column : '';
-    byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${d.field} ${d.message}` : `${d.field} ${d.message}`;
+    // The API's messages name their field already (`recipient.phone must be …`).
+    byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${d.message}` : d.message;
   }
   return byColumn;
 }
