@@ -35,7 +35,11 @@ const COURIER: Record<string, string> = {
   ninja: 'Ninja Xpress',
   idexpress: 'ID Express',
 };
-const label = (o: Option) => `${COURIER[o.courier]} ${o.serviceName}`;
+/** As the page names a service: the courier's name first unless the service's name starts with it. */
+const label = (o: Option) =>
+  o.serviceName.split(' ')[0].toLowerCase() === COURIER[o.courier].split(' ')[0].toLowerCase()
+    ? o.serviceName
+    : `${COURIER[o.courier]} ${o.serviceName}`;
 
 const rupiahPattern = (amount: number) =>
   new RegExp(`Rp\\s?${amount.toLocaleString('id-ID').replace(/\./g, '\\.')}`);
@@ -223,7 +227,7 @@ describe('the Kirim pages in a browser', () => {
         page.getByRole('button', { name: 'Unduh template' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe('kirim-template-pengiriman.csv');
-      const template = readFileSync((await download.path())!, 'utf8');
+      const template = readFileSync((await download.path()), 'utf8');
       const [header, example] = template.trim().split(/\r?\n/);
       expect(header.split(',')).toContain('recipientPhone');
       expect(example).toContain(origin);

@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { courierName } from '../shipment-query';
 import { PickupRequest } from './pickup-request';
-import { QuoteComparison } from './quote-comparison';
+import { QuoteComparison, serviceLabel } from './quote-comparison';
 import {
   createShipmentBody,
   emptyShipmentFields,
@@ -241,9 +241,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
       <div className="button-row">
         <SubmitButton form={form}>{t('kirim.create')}</SubmitButton>
         <p className="muted">
-          {pick
-            ? t('kirim.willUse', { service: `${courierName(pick.courier)} ${pick.serviceName}` })
-            : t('kirim.willRecommend')}
+          {pick ? t('kirim.willUse', { service: serviceLabel(pick) }) : t('kirim.willRecommend')}
         </p>
       </div>
     </form>

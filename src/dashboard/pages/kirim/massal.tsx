@@ -126,6 +126,8 @@ export function MassalPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ text: string; details: FieldProblem[] }>();
   const [downloadError, setDownloadError] = useState<string>();
+  // The shipments of each pickup already asked for; rows fixed later get a pickup of their own.
+  const [pickups, setPickups] = useState<string[][]>([]);
   const key = useRef(idempotencyKey());
 
   /** Sends `which` of the rows `all` and shows the answer on them (the rest stay as they were). */
@@ -168,6 +170,10 @@ export function MassalPage() {
   const created = rows.flatMap((r) => (r.created ? [r.created] : []));
   const bad = rows.filter((r) => !r.created && r.errors);
   const references = Object.fromEntries(created.map((s) => [s.id, s.reference]));
+  const asked = new Set(pickups.flat());
+  const notAsked = created.map((s) => s.id).filter((id) => !asked.has(id));
+  // Keyed by position: the pickup being asked for keeps its place (and state) once it joins the asked ones.
+  const groups = notAsked.length ? [...pickups, notAsked] : pickups;
 
   return (
     <>
@@ -258,15 +264,18 @@ export function MassalPage() {
         </section>
       )}
 
-      {created.length > 0 && (
+      {groups.length > 0 && (
         <section className="panel" aria-labelledby="massal-pickup-heading">
           <h2 id="massal-pickup-heading">{t('massal.pickupTitle')}</h2>
-          <PickupRequest
-            key={created.map((s) => s.id).join()}
-            shipmentIds={created.map((s) => s.id)}
-            references={references}
-            label={t('massal.pickup', { n: count(created.length) })}
-          />
+          {groups.map((ids, i) => (
+            <PickupRequest
+              key={i}
+              shipmentIds={ids}
+              references={references}
+              label={t('massal.pickup', { n: count(ids.length) })}
+              onAccepted={(accepted) => setPickups((done) => [...done, accepted])}
+            />
+          ))}
         </section>
       )}
     </>

@@ -21,9 +21,12 @@ export function PickupRequest({
   shipmentIds,
   label,
   references = {},
+  onAccepted,
 }: {
   shipmentIds: string[];
   label: string;
+  /** Told which shipments the accepted pickup holds (so a page can offer a pickup for later ones). */
+  onAccepted?: (shipmentIds: string[]) => void;
   /** Each shipment's reference by id, to name its link. */
   references?: Record<string, string>;
 }) {
@@ -64,7 +67,10 @@ export function PickupRequest({
         body: { shipmentIds },
       }),
     )
-      .then((accepted) => setPickupId(accepted.id))
+      .then((accepted) => {
+        setPickupId(accepted.id);
+        onAccepted?.(shipmentIds);
+      })
       .catch((e: unknown) => {
         setError(message(e));
         // A refused request may be corrected and sent again as a new one.

@@ -33,8 +33,15 @@ const TERM_LABEL: Record<(typeof BREAKDOWN_TERMS)[number], MessageKey> = {
   score: 'kirim.term.score',
 };
 
-const serviceLabel = (o: { courier: string; serviceName: string }) =>
-  `${courierName(o.courier)} ${o.serviceName}`;
+/**
+ * A service as sellers say it: its own name when that already starts with the courier's (`JNE Reguler`,
+ * `J&T EZ`), else the courier's name before it (`SAP Express SATRIA REG`).
+ */
+export function serviceLabel(o: { courier: string; serviceName: string }): string {
+  const courier = courierName(o.courier);
+  const first = (name: string) => name.split(' ')[0].toLowerCase();
+  return first(o.serviceName) === first(courier) ? o.serviceName : `${courier} ${o.serviceName}`;
+}
 
 /** Why the recommendation: each term of its breakdown beside the runner-up's, and what it saves. */
 function Why({ best, runnerUp }: { best: QuoteOption; runnerUp?: QuoteOption }) {
