@@ -227,7 +227,7 @@ describe('the Kirim pages in a browser', () => {
         page.getByRole('button', { name: 'Unduh template' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe('kirim-template-pengiriman.csv');
-      const template = readFileSync((await download.path()), 'utf8');
+      const template = readFileSync(await download.path(), 'utf8');
       const [header, example] = template.trim().split(/\r?\n/);
       expect(header.split(',')).toContain('recipientPhone');
       expect(example).toContain(origin);
