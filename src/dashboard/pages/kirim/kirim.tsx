@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, type Schemas } from '../../api/client';
-import { idempotencyKey } from '../../api/idempotency';
+import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, LoadingState, useErrorMessage, useLoad } from '../../components/async';
 import { Field, FormError, SubmitButton, useApiForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
@@ -141,7 +140,7 @@ function Created({ shipment, onAnother }: { shipment: Shipment; onAnother: () =>
           })}`}
       </p>
       <PickupRequest shipmentIds={[shipment.id]} label={t('kirim.requestPickup')} />
-      <p className="button-row">
+      <p className="button-row kirim-actions">
         <Link to={`/pengiriman/${shipment.id}`}>{t('kirim.openShipment')}</Link>
         <button type="button" className="button secondary" onClick={onAnother}>
           {t('kirim.another')}
@@ -238,7 +237,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
         {field({ name: 'parcel.description', label: 'kirim.description', optional: true })}
       </section>
       <QuotesPanel state={quotes} chosen={pick ? chosen : undefined} onChoose={setChosen} />
-      <div className="button-row">
+      <div className="button-row kirim-actions">
         <SubmitButton form={form}>{t('kirim.create')}</SubmitButton>
         <p className="muted">
           {pick ? t('kirim.willUse', { service: serviceLabel(pick) }) : t('kirim.willRecommend')}

@@ -1,8 +1,7 @@
 import { useRef, useState, type ChangeEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, type FieldProblem, type Schemas } from '../../api/client';
+import { api, ApiError, call, idempotencyKey, type FieldProblem, type Schemas } from '../../api/client';
 import { downloadFile } from '../../api/download';
-import { idempotencyKey } from '../../api/idempotency';
 import { useErrorMessage } from '../../components/async';
 import { Field } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, call, type Schemas } from '../../api/client';
-import { idempotencyKey } from '../../api/idempotency';
+import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { useErrorMessage } from '../../components/async';
 import { useI18n } from '../../i18n/i18n-context';
 import { courierName } from '../shipment-query';

@@ -1,3 +1,4 @@
+import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { courierName } from '../shipment-query';
@@ -65,7 +66,7 @@ function Why({ best, runnerUp }: { best: QuoteOption; runnerUp?: QuoteOption }) 
                   other: serviceLabel(runnerUp),
                 })}
           </p>
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('kirim.whyTable')}>
+          <TableScroll label={t('kirim.whyTable')}>
             <table className="why-table">
               <caption>{t('kirim.whyTable')}</caption>
               <thead>
@@ -97,7 +98,7 @@ function Why({ best, runnerUp }: { best: QuoteOption; runnerUp?: QuoteOption }) 
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="muted">{t('kirim.whyNote')}</p>
         </>
       )}
@@ -132,7 +133,7 @@ export function QuoteComparison({
       {best ? <Why best={best} runnerUp={runnerUp} /> : <p className="form-error">{t('kirim.noEligible')}</p>}
       <fieldset className="quote-choice">
         <legend>{t('kirim.chooseService')}</legend>
-        <div className="table-scroll">
+        <TableScroll label={t('kirim.quotesTitle')}>
           <table className="quote-table">
             <caption className="visually-hidden">{t('kirim.quotesTitle')}</caption>
             <thead>
@@ -249,7 +250,7 @@ export function QuoteComparison({
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </fieldset>
     </>
   );
