@@ -156,7 +156,10 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
   const [chosen, setChosen] = useState<string>();
   const key = useRef(idempotencyKey());
   const quotes = useQuotes(fields);
-  const options: QuoteOption[] = quotes.status === 'ready' ? quotes.quote.options : [];
+  // While newer quotes load, the pick stands on the ones on screen.
+  const shown =
+    quotes.status === 'ready' ? quotes.quote : quotes.status === 'loading' ? quotes.previous : undefined;
+  const options: QuoteOption[] = shown?.options ?? [];
   // A pick the latest quotes no longer offer falls back to the recommendation.
   const pick = options.find((o) => o.eligible && optionKey(o) === chosen);
   const form = useApiForm(async () => {
