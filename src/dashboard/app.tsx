@@ -8,8 +8,10 @@ import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
 import { KirimPage } from './pages/kirim/kirim';
 import { MassalPage } from './pages/kirim/massal';
-import { PengirimanPage } from './pages/pengiriman';
+import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
+import { PeringatanPage } from './pages/peringatan';
+import { SaldoPage } from './pages/saldo';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
 /** The pages built so far, by path; the rest of the navigation shows a placeholder. */
@@ -17,6 +19,13 @@ const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
   '/kirim': <KirimPage />,
+  '/peringatan': <PeringatanPage />,
+  '/saldo': <SaldoPage />,
+};
+
+/** Data requested as a navigation link is followed, before its page renders. */
+const PRELOADS: Record<string, () => void> = {
+  '/pengiriman': preloadShipmentList,
 };
 
 function SignedInRoutes({ role }: { role: string }) {
@@ -62,7 +71,7 @@ export function App() {
   return (
     <BrowserRouter>
       <Routes>
-        <Route element={<Layout me={state.me} />}>
+        <Route element={<Layout me={state.me} preloads={PRELOADS} />}>
           <Route path="*" element={<SignedInRoutes role={role} />} />
         </Route>
       </Routes>

@@ -1,24 +1,26 @@
-import { call } from './client';
+import { apiErrorFrom, networkError } from './errors';
+import { tokenStore } from './client';
 
 /**
- * Saves a file the API answers only with the bearer token (a PDF, a CSV): the request (an `api.GET(…, {
- * parseAs: 'blob' })`, so the token and a 401 are handled as for any call) is read as a blob and handed to
- * the browser through a temporary object URL and `<a download>`.
- * @throws ApiError when the API refuses or does not answer.
+ * Downloads a file the API serves only with the bearer token (an invoice's PDF or CSV): fetched as a
+ * blob, then saved under `filename` through a temporary link. Throws ApiError when the API refuses.
  */
-export async function downloadFile(
-  request: Promise<{ data?: Blob; error?: unknown; response: Response }>,
-  filename: string,
-): Promise<void> {
-  const blob = await call(request);
-  const url = URL.createObjectURL(blob);
+export async function downloadFile(path: string, filename: string): Promise<void> {
+  const token = tokenStore.get();
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (e) {
+    throw networkError(e);
+  }
+  if (!response.ok) throw apiErrorFrom(response.status, await response.json().catch(() => null));
+  const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
-  link.hidden = true;
   document.body.append(link);
   link.click();
   link.remove();
-  // The click has handed the blob to the download by the next task; then the URL can go.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // The browser has taken the blob once the click is handled; freeing it at once can cancel the save.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

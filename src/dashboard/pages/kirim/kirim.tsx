@@ -198,7 +198,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
   );
 
   return (
-    <form onSubmit={form.onSubmit} noValidate>
+    <form className="kirim-form" onSubmit={form.onSubmit} noValidate>
       <FormError form={form} />
       <section className="panel" aria-labelledby="origin-heading">
         <h2 id="origin-heading">{t('kirim.origin')}</h2>
@@ -229,14 +229,14 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
       <section className="panel" aria-labelledby="recipient-heading">
         <h2 id="recipient-heading">{t('kirim.recipient')}</h2>
         {TEXT_FIELDS.map((row, i) => (
-          <div key={i} className="form-row">
+          <div key={i} className="form-grid">
             {row.map(field)}
           </div>
         ))}
       </section>
       <section className="panel" aria-labelledby="parcel-heading">
         <h2 id="parcel-heading">{t('kirim.parcel')}</h2>
-        <div className="form-grid">{PARCEL_FIELDS.map(field)}</div>
+        <div className="parcel-grid">{PARCEL_FIELDS.map(field)}</div>
         {field({ name: 'parcel.description', label: 'kirim.description', optional: true })}
       </section>
       <QuotesPanel state={quotes} chosen={pick ? chosen : undefined} onChoose={setChosen} />

@@ -189,10 +189,9 @@ export function MassalPage() {
             className="button secondary"
             onClick={() => {
               setDownloadError(undefined);
-              downloadFile(
-                api.GET('/v1/shipments/bulk/template', { parseAs: 'blob' }),
-                'kirim-template-pengiriman.csv',
-              ).catch((e: unknown) => setDownloadError(message(e)));
+              downloadFile('/v1/shipments/bulk/template', 'kirim-template-pengiriman.csv').catch(
+                (e: unknown) => setDownloadError(message(e)),
+              );
             }}
           >
             {t('massal.template')}
