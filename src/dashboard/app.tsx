@@ -8,6 +8,10 @@ import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
 import { KirimPage } from './pages/kirim/kirim';
 import { MassalPage } from './pages/kirim/massal';
+import { NeracaPage } from './pages/keuangan/neraca';
+import { PenarikanPage } from './pages/keuangan/penarikan';
+import { RemitansiPage } from './pages/keuangan/remitansi';
+import { TagihanPage } from './pages/keuangan/tagihan';
 import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { PeringatanPage } from './pages/peringatan';
@@ -21,6 +25,10 @@ const BUILT: Record<string, ReactElement> = {
   '/kirim': <KirimPage />,
   '/peringatan': <PeringatanPage />,
   '/saldo': <SaldoPage />,
+  '/keuangan/tagihan': <TagihanPage />,
+  '/keuangan/penarikan': <PenarikanPage />,
+  '/keuangan/remitansi': <RemitansiPage />,
+  '/keuangan/neraca': <NeracaPage />,
 };
 
 /** Data requested as a navigation link is followed, before its page renders. */
