@@ -61,12 +61,17 @@ export class PeriodTotalsDto {
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) outstanding!: number;
 }
 
+/** What finance sees of an invoice in a period's list: the seller's summary and whose it is. */
+export class FinanceInvoiceSummaryDto extends InvoiceSummaryDto {
+  @ApiProperty({ example: 'Toko Batik Sekar' }) sellerName!: string;
+}
+
 export class PeriodInvoicesDto {
   @ApiProperty({ format: 'date-time' }) periodStart!: string;
   @ApiProperty({ format: 'date-time' }) periodEnd!: string;
   @ApiProperty({ type: PeriodTotalsDto, description: 'Over every invoice of the period (all pages)' })
   totals!: PeriodTotalsDto;
-  @ApiProperty({ type: [InvoiceSummaryDto] }) items!: InvoiceSummaryDto[];
+  @ApiProperty({ type: [FinanceInvoiceSummaryDto] }) items!: FinanceInvoiceSummaryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 

@@ -323,6 +323,7 @@ export class InvoicingService implements OnModuleInit {
     ] as const);
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
+    const names = await this.sellers.names(items.map((i) => i.sellerId));
     return {
       periodStart: period.start.toISOString(),
       periodEnd: period.end.toISOString(),
@@ -337,7 +338,7 @@ export class InvoicingService implements OnModuleInit {
         paid: totals.paid,
         outstanding: totals.total - totals.paid,
       },
-      items: items.map(summaryView),
+      items: items.map((i) => ({ ...summaryView(i), sellerName: names.get(i.sellerId) ?? '' })),
       nextCursor: more ? encodeKeyset(PERIOD_INVOICES, [items[items.length - 1].id]) : null,
     };
   }

@@ -102,6 +102,7 @@ describe('the finance pages in a browser', () => {
         n,
       );
     expect(await row.textContent()).toContain(rupiah(mine.total));
+    expect(await row.textContent()).toContain('Toko Tagihan');
     expect(await page.getByTestId('invoice-totals').textContent()).toContain(rupiah(listed.totals.total));
 
     const [csv] = await Promise.all([

@@ -336,6 +336,10 @@ describe('invoices: one per seller and period, posted, settled from available, e
       .body;
     const ids = (list.items as { sellerId: string }[]).map((i) => i.sellerId);
     expect(ids).toContain(b.sellerId);
+    // Whose each invoice is, by name.
+    expect(list.items.find((i: { sellerId: string }) => i.sellerId === b.sellerId).sellerName).toBe(
+      'Warung Kopi Bejo',
+    );
     expect(list.totals.total).toBe(
       (list.items as { total: number }[]).reduce((s: number, i) => s + i.total, 0),
     );

@@ -1453,6 +1453,55 @@ export interface components {
             /** @example weightGrams must be a whole number */
             message: string;
         };
+        FinanceInvoiceSummaryDto: {
+            /** @description Rupiah: cashback deducted */
+            cashbackTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels */
+            codFeeTotal: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            lineCount: number;
+            /** @example INV/2026/12/000123 */
+            number: string;
+            /** @description Rupiah still owed (settled from later releases) */
+            outstanding: number;
+            /** @description Rupiah settled so far from the seller’s available money */
+            paid: number;
+            /**
+             * Format: date-time
+             * @description First instant after the period (exclusive)
+             */
+            periodEnd: string;
+            /**
+             * Format: date
+             * @description Last day of the period, Asia/Jakarta
+             */
+            periodLastDate: string;
+            /**
+             * Format: date-time
+             * @description First instant of the period (00:00 Asia/Jakarta)
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @description First day of the period, Asia/Jakarta
+             */
+            periodStartDate: string;
+            /** @description Rupiah: return fees of returned parcels */
+            returnFeeTotal: number;
+            /** Format: uuid */
+            sellerId: string;
+            /** @example Toko Batik Sekar */
+            sellerName: string;
+            /** @description Rupiah: shipping fees */
+            shippingTotal: number;
+            /** @enum {string} */
+            status: "issued" | "partially_paid" | "paid";
+            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            total: number;
+        };
         FinanceWithdrawalDto: {
             /** @description Rupiah taken from the balance */
             amount: number;
@@ -1486,6 +1535,8 @@ export interface components {
             rejectionReason: string | null;
             /** Format: uuid */
             sellerId: string;
+            /** @example Toko Batik Sekar */
+            sellerName: string;
             /** @enum {string} */
             status: "requested" | "approved" | "paid" | "failed" | "rejected";
             /** Format: date-time */
@@ -1762,7 +1813,7 @@ export interface components {
             timeoutRate: number;
         };
         PeriodInvoicesDto: {
-            items: components["schemas"]["InvoiceSummaryDto"][];
+            items: components["schemas"]["FinanceInvoiceSummaryDto"][];
             nextCursor: string | null;
             /** Format: date-time */
             periodEnd: string;

@@ -3,7 +3,6 @@ import { api, call, type Schemas } from '../../api/client';
 import { Async, useErrorMessage, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
-import { shortId } from './tagihan';
 
 type Withdrawal = Schemas['FinanceWithdrawalDto'];
 type Status = Withdrawal['status'];
@@ -87,7 +86,7 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
       </div>
       <dl className="facts">
         <dt>{t('penarikan.seller')}</dt>
-        <dd className="mono">{shortId(w.sellerId)}</dd>
+        <dd>{w.sellerName}</dd>
         <dt>{t('penarikan.fee')}</dt>
         <dd>
           {rupiah(w.fee)} · {t('penarikan.net', { amount: rupiah(w.netAmount) })}

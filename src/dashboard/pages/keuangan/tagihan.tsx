@@ -7,7 +7,7 @@ import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 
-type Invoice = Schemas['InvoiceSummaryDto'];
+type Invoice = Schemas['FinanceInvoiceSummaryDto'];
 type Totals = Schemas['PeriodTotalsDto'];
 
 /** The money columns of an invoice, which the period's totals row repeats. */
@@ -20,9 +20,6 @@ const AMOUNTS: { key: keyof Invoice & keyof Totals; label: MessageKey }[] = [
   { key: 'paid', label: 'tagihan.paid' },
   { key: 'outstanding', label: 'tagihan.outstanding' },
 ];
-
-/** A seller's id is long: its first block tells sellers apart on a page. */
-export const shortId = (id: string) => id.slice(0, 8);
 
 /** "Jalankan penagihan": issues the invoices of every period over by the chosen day (POST /v1/finance/invoicing/run). */
 function RunForm({ onRun }: { onRun: () => void }) {
@@ -85,7 +82,7 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
               <th scope="row" className="mono">
                 {i.number}
               </th>
-              <td className="mono">{shortId(i.sellerId)}</td>
+              <td>{i.sellerName}</td>
               <td>{statusLabel(i.status)}</td>
               {AMOUNTS.map((a) => (
                 <td key={a.key} className="num">
