@@ -7,6 +7,7 @@ import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
 import { PengirimanPage } from './pages/pengiriman';
+import { PengaturanPage } from './pages/pengaturan';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
@@ -14,6 +15,7 @@ import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
+  '/pengaturan': <PengaturanPage />,
 };
 
 function SignedInRoutes({ role }: { role: string }) {

@@ -96,3 +96,9 @@ export function SubmitButton({ form, children }: { form: FormState; children: Re
     </button>
   );
 }
+
+/** A text field's value in submitted form data ('' when missing). */
+export function formText(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+}

@@ -1,14 +1,9 @@
 import { Link } from 'react-router';
 import { useSession } from '../auth/session';
 import { LanguageSwitch } from '../components/layout';
-import { Field, FormError, SubmitButton, useApiForm } from '../components/form';
+import { Field, FormError, formText as text, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
-
-const text = (data: FormData, name: string) => {
-  const value = data.get(name);
-  return typeof value === 'string' ? value : '';
-};
 
 function AuthFrame({
   title,

@@ -1,18 +1,12 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
+import { idempotencyKey } from '../api/idempotency';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { useI18n } from '../i18n/i18n-context';
 import { courierName, offeredActions, type ActionKind } from './shipment-query';
 
 type Detail = Schemas['ShipmentDetailDto'];
-
-/** A key for one press of an action button, so a retried request is not a second action. */
-function idempotencyKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 function Summary({ s }: { s: Detail }) {
   const { t, code, rupiah, dateTime, count } = useI18n();
