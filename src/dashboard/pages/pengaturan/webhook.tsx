@@ -117,23 +117,25 @@ function DeliveryLog({
                     <th scope="row" className="mono">
                       {d.type}
                     </th>
-                    <td>
+                    <td data-label={t('pengaturan.webhook.status')}>
                       <span className={`delivery-${d.status}`}>
                         {t(`pengaturan.webhook.status.${d.status}`)}
                       </span>
                     </td>
-                    <td className="num">{d.attempts}</td>
-                    <td>
+                    <td className="num" data-label={t('pengaturan.webhook.attempts')}>
+                      {d.attempts}
+                    </td>
+                    <td data-label={t('pengaturan.webhook.lastResponse')}>
                       {d.lastResponseCode !== null && <span className="mono">HTTP {d.lastResponseCode}</span>}
                       {d.lastError && <span className="sub">{d.lastError}</span>}
                       {d.lastResponseCode === null && !d.lastError && '–'}
                     </td>
-                    <td>
+                    <td data-label={t('pengaturan.webhook.time')}>
                       <time dateTime={d.deliveredAt ?? d.createdAt}>
                         {dateTime(d.deliveredAt ?? d.createdAt)}
                       </time>
                     </td>
-                    <td>
+                    <td className="delivery-action">
                       {d.status !== 'delivered' && (
                         <button
                           type="button"
