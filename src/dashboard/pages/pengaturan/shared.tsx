@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useSession } from '../../auth/session';
 import { useErrorMessage } from '../../components/async';
 import { useI18n } from '../../i18n/i18n-context';
@@ -66,6 +66,11 @@ export function ConfirmButton({
 }) {
   const { t } = useI18n();
   const [asking, setAsking] = useState(false);
+  const confirm = useRef<HTMLButtonElement>(null);
+  // The pressed button is gone: the keyboard goes on from the question's own button.
+  useEffect(() => {
+    if (asking) confirm.current?.focus();
+  }, [asking]);
   if (!asking)
     return (
       <button type="button" className="button secondary" disabled={busy} onClick={() => setAsking(true)}>
@@ -76,6 +81,7 @@ export function ConfirmButton({
     <span className="confirm" role="group" aria-label={question}>
       <span className="confirm-question">{question}</span>
       <button
+        ref={confirm}
         type="button"
         className="button danger"
         disabled={busy}

@@ -48,7 +48,7 @@ function WebhookSettings({ loaded, owner }: { loaded: Settings; owner: boolean }
             : t('pengaturan.webhook.noSecret')}
         </p>
       )}
-      <p className="field-hint">{t('pengaturan.webhook.secretHint')}</p>
+      <p className="field-hint section-hint">{t('pengaturan.webhook.secretHint')}</p>
       {owner && settings.webhookSecretSet && (
         <>
           <OutcomeNotice outcome={rotate.outcome} />
@@ -205,7 +205,7 @@ export function WebhookSection({ owner }: { owner: boolean }) {
     <SettingsSection id="webhook" title={t('pengaturan.webhook.title')}>
       <Async loaded={settings}>{(s) => <WebhookSettings loaded={s} owner={owner} />}</Async>
       <h3>{t('pengaturan.webhook.testTitle')}</h3>
-      <p className="field-hint">{t('pengaturan.webhook.testHint')}</p>
+      <p className="field-hint section-hint">{t('pengaturan.webhook.testHint')}</p>
       <OutcomeNotice outcome={testResult ?? test.outcome} />
       <button
         type="button"
