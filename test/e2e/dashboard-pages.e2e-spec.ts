@@ -71,6 +71,15 @@ describe('the dashboard in a browser', () => {
         .getByText(/Rp\s?1\.234\.500/)
         .first()
         .waitFor();
+      // The courier's 30-day figures: one delivered of one ended.
+      const jne = page.locator('.courier-rates tbody tr').filter({ hasText: 'JNE' });
+      await jne.waitFor();
+      expect((await jne.locator('td.num').allTextContents()).map((s) => s.replace(/\s/g, ''))).toEqual([
+        '100%',
+        '0%',
+        '1',
+      ]);
+      await page.getByText('Tidak ada yang perlu ditangani sekarang.').waitFor();
       await axeCheck(page);
       await screenshot(page, 'beranda');
 

@@ -132,6 +132,17 @@ describe('the Pengiriman pages in a browser', () => {
     });
   }
 
+  it('puts the failed delivery first on Beranda under "Perlu perhatian", linked to its shipment', async () => {
+    const page = await open('/', 360);
+    const attention = page.getByRole('region', { name: 'Perlu perhatian' });
+    await attention.getByText('Gagal antar').first().waitFor();
+    await attention.getByText('Saran: Hubungi pembeli').waitFor();
+    await axeCheck(page);
+    await screenshot(page, 'beranda-perhatian');
+    await attention.getByRole('link', { name: 'Buka pengiriman' }).click();
+    await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
+  });
+
   it('re-attempts a failed delivery from its page (alert, WhatsApp link to the buyer) and shows the API’s refusal of a stale action', async () => {
     const page = await open(`/pengiriman/${failed.id}`, 1280);
     await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
@@ -153,6 +164,33 @@ describe('the Pengiriman pages in a browser', () => {
     // The recorded action appears in the page's history.
     await page.getByText('Penerima ada setelah jam 17.00').waitFor();
     await screenshot(page, 'pengiriman-tindakan');
+
+    // The address correction: a field the API refuses is named by its input; corrected, it is sent.
+    await page.getByText('Perbaiki alamat', { exact: true }).click();
+    const city = page.getByLabel('Kota/kabupaten');
+    await city.fill('');
+    await page.getByRole('button', { name: 'Kirim alamat baru ke kurir' }).click();
+    await page
+      .locator('.field-invalid')
+      .filter({ has: page.getByLabel('Kota/kabupaten') })
+      .waitFor();
+    expect(await city.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'pengiriman-alamat-salah');
+    await city.fill('Jakarta Selatan');
+    await page.getByLabel('Alamat', { exact: true }).fill('Jl. Tebet Raya No. 9, pagar hijau');
+    await page.getByRole('button', { name: 'Kirim alamat baru ke kurir' }).click();
+    await page.getByText(/Permintaan Perbaiki alamat dicatat/).waitFor();
+    const fixed = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body as {
+      actions: { action: string; address: { city: string; address: string; phone: string } | null }[];
+      recipient: { phone: string };
+    };
+    expect(fixed.actions.map((a) => a.action)).toEqual(['reattempt', 'update_address']);
+    expect(fixed.actions[1].address).toMatchObject({
+      city: 'Jakarta Selatan',
+      address: 'Jl. Tebet Raya No. 9, pagar hijau',
+      phone: fixed.recipient.phone,
+    });
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
 
     // Delivered meanwhile (the page still offers the buttons): the API's refusal is shown as it is.
     const awb = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body

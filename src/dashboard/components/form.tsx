@@ -12,6 +12,12 @@ export interface FormState {
   onSubmit: (event: FormEvent<HTMLFormElement>) => void;
 }
 
+/** A text field's value in submitted form data ('' when absent or a file). */
+export function formText(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
 /**
  * A form whose submit calls the API: while it runs the form is busy; when the API refuses, each field it
  * names shows the API's message beside it and the rest goes above the form.
@@ -95,10 +101,4 @@ export function SubmitButton({ form, children }: { form: FormState; children: Re
       {form.submitting ? t('form.submitting') : children}
     </button>
   );
-}
-
-/** A text field's value in submitted form data ('' when missing). */
-export function formText(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === 'string' ? value : '';
 }

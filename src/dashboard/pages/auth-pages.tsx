@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { useSession } from '../auth/session';
 import { LanguageSwitch } from '../components/layout';
-import { Field, FormError, formText as text, SubmitButton, useApiForm } from '../components/form';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
 
@@ -38,7 +38,7 @@ function AuthFrame({
 export function LoginPage({ notice }: { notice?: MessageKey }) {
   const { t } = useI18n();
   const { login } = useSession();
-  const form = useApiForm((data) => login(text(data, 'email'), text(data, 'password')));
+  const form = useApiForm((data) => login(formText(data, 'email'), formText(data, 'password')));
   return (
     <AuthFrame title="auth.login.title" notice={notice}>
       <form onSubmit={form.onSubmit} noValidate>
@@ -72,7 +72,7 @@ export function SignupPage() {
   const { t } = useI18n();
   const { signup } = useSession();
   const form = useApiForm((data) =>
-    signup(text(data, 'sellerName'), text(data, 'email'), text(data, 'password')),
+    signup(formText(data, 'sellerName'), formText(data, 'email'), formText(data, 'password')),
   );
   return (
     <AuthFrame title="auth.signup.title">

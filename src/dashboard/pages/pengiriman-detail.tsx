@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, call, type Schemas } from '../api/client';
-import { idempotencyKey } from '../api/idempotency';
+import { api, call, idempotencyKey, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
+import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
-import { courierName, offeredActions, type ActionKind } from './shipment-query';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
+import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
 type Detail = Schemas['ShipmentDetailDto'];
 
@@ -164,8 +165,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
               })}
             </p>
           )}
-          {/* Focusable, so a keyboard can scroll the wide table on a phone. */}
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('detail.candidates')}>
+          <TableScroll label={t('detail.candidates')}>
             <table>
               <caption>{t('detail.candidates')}</caption>
               <thead>
@@ -212,7 +212,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>
@@ -259,7 +259,13 @@ function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
                 {a.resolvedAt ? t('detail.alertResolved') : t('detail.alertOpen')} ·{' '}
                 <time dateTime={a.openedAt}>{dateTime(a.openedAt)}</time>
               </p>
-              <p>{a.message}</p>
+              <p>
+                <strong>{code('reason', a.reason)}</strong>
+                {/* The API words its message in English; marked so a screen reader reads it as such. */}
+                <span className="sub" lang="en">
+                  {a.message}
+                </span>
+              </p>
               <p>{t('detail.suggested', { action: code('suggest', a.suggestedAction) })}</p>
               {a.contact.whatsappUrl && (
                 <a className="button secondary" href={a.contact.whatsappUrl} target="_blank" rel="noreferrer">
@@ -271,6 +277,70 @@ function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** Recipient fields of the address correction, with their labels; the name and phone are kept when left empty. */
+const ADDRESS_FIELDS = [
+  ['address', 'fix.address', true],
+  ['district', 'fix.district', false],
+  ['city', 'fix.city', true],
+  ['province', 'fix.province', true],
+  ['postalCode', 'fix.postalCode', true],
+  ['name', 'fix.name', false],
+  ['phone', 'fix.phone', false],
+] as const;
+
+/**
+ * The address correction (update_address): the recipient's fields prefilled, sent to the courier with the
+ * API's refusals shown by their fields (`address.city` …).
+ */
+function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
+  const { t, code } = useI18n();
+  const [open, setOpen] = useState(false);
+  const form = useApiForm(async (data) => {
+    const value = (name: string) => formText(data, `address.${name}`).trim();
+    const address = Object.fromEntries(
+      ADDRESS_FIELDS.map(([name]) => [name, value(name)]).filter(([, v]) => v !== ''),
+    ) as Schemas['ActionAddressDto'];
+    const sent = await call(
+      api.POST('/v1/shipments/{id}/actions', {
+        params: { path: { id: s.id }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body: { action: 'update_address', address },
+      }),
+    );
+    setOpen(false);
+    done(
+      t('detail.actionSent', {
+        action: code('action', sent.action),
+        status: code('actionStatus', sent.status),
+      }),
+    );
+  });
+  const current: Record<string, string | undefined> = { ...s.recipient, name: '', phone: '' };
+  return (
+    <details className="fix-address" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{code('action', 'update_address')}</summary>
+      <form onSubmit={form.onSubmit} noValidate>
+        <FormError form={form} />
+        <div className="form-grid">
+          {ADDRESS_FIELDS.map(([name, label, required]) => (
+            <Field
+              key={name}
+              name={`address.${name}`}
+              label={t(label)}
+              hint={required ? undefined : t(name === 'district' ? 'fix.optional' : 'fix.keptWhenEmpty')}
+              defaultValue={current[name] ?? ''}
+              required={required}
+              maxLength={name === 'address' ? 500 : 100}
+              inputMode={name === 'phone' ? 'tel' : name === 'postalCode' ? 'numeric' : undefined}
+              error={form.fieldError(`address.${name}`)}
+            />
+          ))}
+        </div>
+        <SubmitButton form={form}>{t('fix.submit')}</SubmitButton>
+      </form>
+    </details>
   );
 }
 
@@ -327,9 +397,10 @@ function Actions({
           {outcome.text}
         </p>
       )}
-      {offered.length === 0 ? (
+      {offered.length === 0 && !canFixAddress(s.status) && (
         <p className="state state-empty">{t('detail.noActionsAllowed')}</p>
-      ) : (
+      )}
+      {offered.length > 0 && (
         <>
           <div className="field">
             <label htmlFor="action-note">{t('detail.note')}</label>
@@ -350,6 +421,15 @@ function Actions({
             ))}
           </div>
         </>
+      )}
+      {canFixAddress(s.status) && (
+        <AddressFix
+          s={s}
+          done={(text) => {
+            setOutcome({ ok: true, text });
+            reload();
+          }}
+        />
       )}
       <h3>{t('detail.history')}</h3>
       {s.actions.length === 0 ? (

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { Field } from '../components/form';
+import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import {
   apiQuery,
@@ -199,7 +200,7 @@ export function PengirimanPage() {
           const nextCursor = extra ? extra.nextCursor : page.nextCursor;
           return (
             <>
-              <div className="table-scroll" tabIndex={0} role="region" aria-label={t('pengiriman.title')}>
+              <TableScroll label={t('pengiriman.title')}>
                 <table className="shipments">
                   <caption className="visually-hidden">{t('pengiriman.title')}</caption>
                   <thead>
@@ -220,7 +221,7 @@ export function PengirimanPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <div className="list-footer">
                 <p className="muted" role="status">
                   {t('pengiriman.shown', { count: count(items.length) })}

@@ -124,6 +124,10 @@ export function offeredActions(status: ShipmentStatus): ActionKind[] {
   return offered;
 }
 
+/** Whether the seller may correct the delivery address: from booking until the parcel ends or starts back. */
+export const canFixAddress = (status: ShipmentStatus): boolean =>
+  status === 'booked' || IN_CUSTODY.includes(status);
+
 /** How sellers know the couriers. */
 export const COURIER_NAMES: Readonly<Record<string, string>> = {
   jne: 'JNE',

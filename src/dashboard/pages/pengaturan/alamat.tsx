@@ -1,6 +1,5 @@
 import { useState } from 'react';
-import { api, call, type Schemas } from '../../api/client';
-import { idempotencyKey } from '../../api/idempotency';
+import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';

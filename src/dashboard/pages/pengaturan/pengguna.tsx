@@ -1,6 +1,5 @@
 import { useId, useState } from 'react';
-import { api, call, type Schemas } from '../../api/client';
-import { idempotencyKey } from '../../api/idempotency';
+import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';

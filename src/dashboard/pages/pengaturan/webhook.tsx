@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, call, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import { CopyableSecret, OutcomeNotice, OwnerOnly, SettingsSection, useAction, type Outcome } from './shared';
 
@@ -94,7 +95,7 @@ function DeliveryLog({
         empty={t('pengaturan.webhook.noDeliveries')}
       >
         {(page) => (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label={t('pengaturan.webhook.log')}>
+          <TableScroll label={t('pengaturan.webhook.log')}>
             <table className="deliveries">
               <caption className="visually-hidden">{t('pengaturan.webhook.log')}</caption>
               <thead>
@@ -165,7 +166,7 @@ function DeliveryLog({
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
       </Async>
     </>
