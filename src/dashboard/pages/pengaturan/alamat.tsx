@@ -49,22 +49,24 @@ function AddressForm({
     onSaved();
   });
   return (
-    <form onSubmit={form.onSubmit} noValidate className="form-grid">
+    <form onSubmit={form.onSubmit} noValidate>
       <FormError form={form} />
-      {FIELDS.map((f) => (
-        <Field
-          key={f.name}
-          name={f.name}
-          label={t(f.label)}
-          hint={f.hint && t(f.hint)}
-          error={form.fieldError(f.name)}
-          defaultValue={address?.[f.name]}
-          autoComplete={f.autoComplete}
-          inputMode={f.name === 'phone' ? 'tel' : f.name === 'postalCode' ? 'numeric' : undefined}
-          required
-        />
-      ))}
-      <div className="button-row form-grid-wide">
+      <div className="form-grid">
+        {FIELDS.map((f) => (
+          <Field
+            key={f.name}
+            name={f.name}
+            label={t(f.label)}
+            hint={f.hint && t(f.hint)}
+            error={form.fieldError(f.name)}
+            defaultValue={address?.[f.name]}
+            autoComplete={f.autoComplete}
+            inputMode={f.name === 'phone' ? 'tel' : f.name === 'postalCode' ? 'numeric' : undefined}
+            required
+          />
+        ))}
+      </div>
+      <div className="button-row">
         <SubmitButton form={form}>{submitLabel}</SubmitButton>
         {onCancel && (
           <button type="button" className="button secondary" onClick={onCancel}>

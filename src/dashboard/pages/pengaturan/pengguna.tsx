@@ -33,35 +33,37 @@ function AddUser({ onAdded }: { onAdded: () => void }) {
   });
   const roleError = form.fieldError('role');
   return (
-    <form onSubmit={form.onSubmit} noValidate className="form-grid" key={key}>
+    <form onSubmit={form.onSubmit} noValidate key={key}>
       <FormError form={form} />
-      <Field
-        name="email"
-        type="email"
-        label={t('auth.email')}
-        autoComplete="off"
-        error={form.fieldError('email')}
-      />
-      <Field
-        name="password"
-        type="password"
-        label={t('pengaturan.users.password')}
-        hint={t('auth.passwordHint')}
-        autoComplete="new-password"
-        error={form.fieldError('password')}
-      />
-      <div className={roleError ? 'field field-invalid' : 'field'}>
-        <label htmlFor={roleId}>{t('pengaturan.users.role')}</label>
-        <select id={roleId} name="role" defaultValue="seller_staff">
-          {(Object.keys(ROLE_LABEL) as SellerRole[]).map((role) => (
-            <option key={role} value={role}>
-              {t(ROLE_LABEL[role])}
-            </option>
-          ))}
-        </select>
-        {roleError && <p className="field-error">{roleError}</p>}
+      <div className="form-grid">
+        <Field
+          name="email"
+          type="email"
+          label={t('auth.email')}
+          autoComplete="off"
+          error={form.fieldError('email')}
+        />
+        <Field
+          name="password"
+          type="password"
+          label={t('pengaturan.users.password')}
+          hint={t('auth.passwordHint')}
+          autoComplete="new-password"
+          error={form.fieldError('password')}
+        />
+        <div className={roleError ? 'field field-invalid' : 'field'}>
+          <label htmlFor={roleId}>{t('pengaturan.users.role')}</label>
+          <select id={roleId} name="role" defaultValue="seller_staff">
+            {(Object.keys(ROLE_LABEL) as SellerRole[]).map((role) => (
+              <option key={role} value={role}>
+                {t(ROLE_LABEL[role])}
+              </option>
+            ))}
+          </select>
+          {roleError && <p className="field-error">{roleError}</p>}
+        </div>
       </div>
-      <div className="button-row form-grid-wide">
+      <div className="button-row">
         <SubmitButton form={form}>{t('pengaturan.users.add')}</SubmitButton>
       </div>
     </form>

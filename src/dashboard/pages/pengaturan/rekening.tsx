@@ -54,46 +54,48 @@ function AddBankAccount({ onAdded }: { onAdded: () => void }) {
   });
   const bankError = form.fieldError('bankCode');
   return (
-    <form onSubmit={form.onSubmit} noValidate className="form-grid" key={key}>
+    <form onSubmit={form.onSubmit} noValidate key={key}>
       <FormError form={form} />
-      <div className={bankError ? 'field field-invalid' : 'field'}>
-        <label htmlFor={bankId}>{t('pengaturan.bank.bank')}</label>
-        <select
-          id={bankId}
-          name="bankCode"
-          defaultValue="BCA"
-          aria-invalid={bankError ? true : undefined}
-          aria-describedby={bankError ? `${bankId}-error` : undefined}
-        >
-          {BANK_CODES.map((code) => (
-            <option key={code} value={code}>
-              {code}
-            </option>
-          ))}
-        </select>
-        {bankError && (
-          <p className="field-error" id={`${bankId}-error`}>
-            {bankError}
-          </p>
-        )}
+      <div className="form-grid">
+        <div className={bankError ? 'field field-invalid' : 'field'}>
+          <label htmlFor={bankId}>{t('pengaturan.bank.bank')}</label>
+          <select
+            id={bankId}
+            name="bankCode"
+            defaultValue="BCA"
+            aria-invalid={bankError ? true : undefined}
+            aria-describedby={bankError ? `${bankId}-error` : undefined}
+          >
+            {BANK_CODES.map((code) => (
+              <option key={code} value={code}>
+                {code}
+              </option>
+            ))}
+          </select>
+          {bankError && (
+            <p className="field-error" id={`${bankId}-error`}>
+              {bankError}
+            </p>
+          )}
+        </div>
+        <Field
+          name="accountNumber"
+          label={t('pengaturan.bank.number')}
+          hint={t('pengaturan.bank.numberHint')}
+          inputMode="numeric"
+          autoComplete="off"
+          error={form.fieldError('accountNumber')}
+          required
+        />
+        <Field
+          name="accountName"
+          label={t('pengaturan.bank.name')}
+          hint={t('pengaturan.bank.nameHint')}
+          error={form.fieldError('accountName')}
+          required
+        />
       </div>
-      <Field
-        name="accountNumber"
-        label={t('pengaturan.bank.number')}
-        hint={t('pengaturan.bank.numberHint')}
-        inputMode="numeric"
-        autoComplete="off"
-        error={form.fieldError('accountNumber')}
-        required
-      />
-      <Field
-        name="accountName"
-        label={t('pengaturan.bank.name')}
-        hint={t('pengaturan.bank.nameHint')}
-        error={form.fieldError('accountName')}
-        required
-      />
-      <div className="button-row form-grid-wide">
+      <div className="button-row">
         <SubmitButton form={form}>{t('pengaturan.bank.add')}</SubmitButton>
       </div>
     </form>
