@@ -6,8 +6,8 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
-import { PengirimanPage } from './pages/pengiriman';
 import { PengaturanPage } from './pages/pengaturan';
+import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
@@ -16,6 +16,11 @@ const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
   '/pengaturan': <PengaturanPage />,
+};
+
+/** Data requested as a navigation link is followed, before its page renders. */
+const PRELOADS: Record<string, () => void> = {
+  '/pengiriman': preloadShipmentList,
 };
 
 function SignedInRoutes({ role }: { role: string }) {
@@ -60,7 +65,7 @@ export function App() {
   return (
     <BrowserRouter>
       <Routes>
-        <Route element={<Layout me={state.me} />}>
+        <Route element={<Layout me={state.me} preloads={PRELOADS} />}>
           <Route path="*" element={<SignedInRoutes role={role} />} />
         </Route>
       </Routes>

@@ -114,9 +114,12 @@ describe('the Pengiriman pages in a browser', () => {
       await page.getByText('1 pengiriman ditampilkan').waitFor();
       expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(delivered.reference)]);
 
-      // Its page: the timeline in the courier's own words, oldest first, and why this courier.
+      // Its page: the timeline in the courier's own words, oldest first, and why this courier. The row's
+      // link routes within the app (the page is not loaded again: a mark left on it survives).
+      await page.evaluate('window.kirimStayed = true');
       await page.getByRole('link', { name: delivered.reference }).click();
       await page.waitForURL(new RegExp(`/pengiriman/${delivered.id}$`));
+      expect(await page.evaluate('window.kirimStayed')).toBe(true);
       await page.getByRole('heading', { name: `Pengiriman ${delivered.reference}` }).waitFor();
       const timeline = page.getByTestId('timeline-event');
       await timeline.first().waitFor();

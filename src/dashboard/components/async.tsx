@@ -17,7 +17,7 @@ export function useLoad<T>(
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     let current = true;
-    setState({ status: 'loading' });
+    setState((s) => (s.status === 'loading' ? s : { status: 'loading' }));
     load().then(
       (data) => current && setState({ status: 'ready', data }),
       (error: unknown) => current && setState({ status: 'error', error }),

@@ -23,9 +23,10 @@ export function LanguageSwitch() {
 
 /**
  * The signed-in frame: a header (brand, language, log out), the navigation for the user's role — a side
- * column on a desktop, a menu button on a phone — and the page.
+ * column on a desktop, a menu button on a phone — and the page. `preloads` start a page's data as its
+ * link is followed.
  */
-export function Layout({ me }: { me: Me }) {
+export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Record<string, () => void>> }) {
   const { t } = useI18n();
   const { logout } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -63,7 +64,7 @@ export function Layout({ me }: { me: Me }) {
             <ul>
               {section.items.map((item) => (
                 <li key={item.path}>
-                  <NavLink to={item.path} end={item.path === '/'}>
+                  <NavLink to={item.path} end={item.path === '/'} onClick={preloads[item.path]}>
                     {t(item.label)}
                   </NavLink>
                 </li>

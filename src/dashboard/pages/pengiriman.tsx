@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { useState, type FormEvent, type MouseEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../api/client';
+import { preload, takePreloaded } from '../api/preload';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { Field } from '../components/form';
 import { TableScroll } from '../components/table-scroll';
@@ -20,6 +21,13 @@ type ShipmentPage = Schemas['ShipmentPageDto'];
 
 const fetchPage = (filters: ShipmentFilters, cursor?: string): Promise<ShipmentPage> =>
   call(api.GET('/v1/shipments', { params: { query: apiQuery(filters, cursor) } }));
+
+const preloadKey = (key: string) => `shipments?${key}`;
+
+/** Requests the unfiltered list's first page as the navigation to it starts (see api/preload). */
+export function preloadShipmentList(): void {
+  preload(preloadKey(''), () => fetchPage(filtersFromSearch(new URLSearchParams())));
+}
 
 /** The filters, kept in the URL: submitting replaces the query, so the list can be reloaded or shared. */
 function FilterForm({
@@ -107,15 +115,31 @@ function FilterForm({
   );
 }
 
+/**
+ * The rows' links are plain anchors (a router Link per row costs a page of 50 several hooks each); one
+ * handler on the table body routes a plain left click within the app, and any other click (new tab, a
+ * modifier key) is left to the browser.
+ */
+function useRowLinkFollower(): (event: MouseEvent<HTMLElement>) => void {
+  const navigate = useNavigate();
+  return (event) => {
+    const link = (event.target as HTMLElement).closest('a.row-link');
+    if (!(link instanceof HTMLAnchorElement)) return;
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    void navigate(link.pathname);
+  };
+}
+
 function ShipmentRow({ s }: { s: Shipment }) {
   const { t, code, rupiah, dateTime } = useI18n();
   return (
     <tr data-testid="shipment-row" className="shipment-row">
       <td data-label={t('pengiriman.reference')} className="cell-reference">
         <div>
-          <Link to={`/pengiriman/${s.id}`} className="row-link">
+          <a href={`/pengiriman/${s.id}`} className="row-link">
             {s.reference}
-          </Link>
+          </a>
           {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
         </div>
       </td>
@@ -156,7 +180,8 @@ export function PengirimanPage() {
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
   const key = searchFromFilters(filters).toString();
-  const first = useLoad(() => fetchPage(filters), [key]);
+  const followRowLink = useRowLinkFollower();
+  const first = useLoad(() => takePreloaded<ShipmentPage>(preloadKey(key)) ?? fetchPage(filters), [key]);
   // Later pages of the same filters; dropped when the filters change.
   const [more, setMore] = useState<{ key: string; items: Shipment[]; nextCursor: string | null }>();
   const [loadingMore, setLoadingMore] = useState(false);
@@ -215,7 +240,7 @@ export function PengirimanPage() {
                       <th scope="col">{t('pengiriman.created')}</th>
                     </tr>
                   </thead>
-                  <tbody>
+                  <tbody onClick={followRowLink}>
                     {items.map((s) => (
                       <ShipmentRow key={s.id} s={s} />
                     ))}
