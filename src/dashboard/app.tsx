@@ -9,12 +9,16 @@ import { BerandaPage } from './pages/beranda';
 import { PengaturanPage } from './pages/pengaturan';
 import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
+import { PeringatanPage } from './pages/peringatan';
+import { SaldoPage } from './pages/saldo';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
 /** The pages built so far, by path; the rest of the navigation shows a placeholder. */
 const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
+  '/peringatan': <PeringatanPage />,
+  '/saldo': <SaldoPage />,
   '/pengaturan': <PengaturanPage />,
 };
 
