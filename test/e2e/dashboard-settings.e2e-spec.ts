@@ -212,6 +212,35 @@ describe('the Pengaturan page in a browser', () => {
     const left = (await get('/v1/addresses?limit=500')).items as { label: string }[];
     expect(left.map((a) => a.label)).not.toContain('Gudang 360');
 
+    // Changing an address (PATCH): the form opens filled, the list and the API have the change.
+    await addresses
+      .getByTestId('address-item')
+      .filter({ hasText: 'Gudang 1280' })
+      .getByRole('button', { name: 'Ubah' })
+      .click();
+    // Its text is now in the form's fields.
+    const other = addresses.getByTestId('address-item').filter({ has: page.locator('form') });
+    expect(await other.getByLabel('Nama alamat').inputValue()).toBe('Gudang 1280');
+    expect(await other.getByLabel('Nomor HP').inputValue()).toBe('+6281234567890');
+    await other.getByLabel('Kota/Kabupaten').fill('Kota Cimahi');
+    await other.getByRole('button', { name: 'Simpan' }).click();
+    await addresses.getByTestId('address-item').filter({ hasText: 'Kota Cimahi' }).waitFor();
+    const changed = (await get('/v1/addresses?limit=500')).items as { label: string; city: string }[];
+    expect(changed.find((a) => a.label === 'Gudang 1280')).toMatchObject({ city: 'Kota Cimahi' });
+
+    // Revoking an API key: it stops working at once.
+    const key = (await http.post('/v1/api-keys').set(owner.auth).send({ name: 'Dicabut' }).expect(201))
+      .body as {
+      key: string;
+    };
+    await page.reload();
+    const keyItem = section(page, 'api-key').getByTestId('api-key').filter({ hasText: 'Dicabut' });
+    await keyItem.getByRole('button', { name: 'Cabut' }).click();
+    await keyItem.getByRole('button', { name: 'Cabut' }).click();
+    await section(page, 'api-key').getByText('API key Dicabut dicabut.').waitFor();
+    await keyItem.getByText(/dicabut \d/).waitFor();
+    await http.get('/v1/me').set('X-Api-Key', key.key).expect(401);
+
     // A test with no webhook URL set: the API's 422 message is shown, not a crash.
     await http.patch('/v1/settings').set(owner.auth).send({ webhookUrl: null }).expect(200);
     await section(page, 'webhook').getByRole('button', { name: 'Kirim uji' }).click();
