@@ -414,6 +414,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/finance/invoicing/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recent invoicing periods, newest first, with their invoice counts */
+        get: operations["FinanceInvoicesController_periods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finance/invoicing/run": {
         parameters: {
             query?: never;
@@ -1587,6 +1604,33 @@ export interface components {
         InvoiceSummaryPageDto: {
             items: components["schemas"]["InvoiceSummaryDto"][];
             nextCursor: string | null;
+        };
+        InvoicingPeriodDto: {
+            /** @description Whether the period has ended (its invoices are issued once it has, after the grace) */
+            ended: boolean;
+            /** @description Invoices issued for the period so far */
+            invoices: number;
+            /**
+             * @description The last day (YYYY-MM-DD, Asia/Jakarta), inclusive
+             * @example 2026-11-29
+             */
+            lastDate: string;
+            /**
+             * Format: date-time
+             * @description The first instant after the period
+             */
+            periodEnd: string;
+            /** Format: date-time */
+            periodStart: string;
+            /**
+             * @description The first day (YYYY-MM-DD, Asia/Jakarta): what periodStart takes
+             * @example 2026-11-16
+             */
+            startDate: string;
+        };
+        InvoicingPeriodsDto: {
+            /** @description Newest first, from the period now is in */
+            items: components["schemas"]["InvoicingPeriodDto"][];
         };
         InvoicingRunDto: {
             /** Format: date-time */
@@ -4425,6 +4469,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceInvoicesController_periods: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicingPeriodsDto"];
+                };
             };
             /** @description Invalid input: `details` names each offending field */
             400: {

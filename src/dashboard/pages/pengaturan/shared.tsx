@@ -78,7 +78,7 @@ export function ConfirmButton({
       </button>
     );
   return (
-    <span className="confirm" role="group" aria-label={question}>
+    <span className="confirm-inline" role="group" aria-label={question}>
       <span className="confirm-question">{question}</span>
       <button
         ref={confirm}
