@@ -12,6 +12,7 @@ import { NeracaPage } from './pages/keuangan/neraca';
 import { PenarikanPage } from './pages/keuangan/penarikan';
 import { RemitansiPage } from './pages/keuangan/remitansi';
 import { TagihanPage } from './pages/keuangan/tagihan';
+import { PengaturanPage } from './pages/pengaturan';
 import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { PeringatanPage } from './pages/peringatan';
@@ -29,6 +30,7 @@ const BUILT: Record<string, ReactElement> = {
   '/keuangan/penarikan': <PenarikanPage />,
   '/keuangan/remitansi': <RemitansiPage />,
   '/keuangan/neraca': <NeracaPage />,
+  '/pengaturan': <PengaturanPage />,
 };
 
 /** Data requested as a navigation link is followed, before its page renders. */
