@@ -7,7 +7,7 @@ import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courie
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
-import { Brackets } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
@@ -272,6 +272,16 @@ export class ShipmentsService {
       );
     }
     return paginate(qb, 's', q, shipmentView);
+  }
+
+  /** The references of the seller's shipments among `ids`, by id (another seller's are absent). */
+  async references(sellerId: string, ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.tx.manager.find(Shipment, {
+      select: { id: true, reference: true },
+      where: { sellerId, id: In([...new Set(ids)]) },
+    });
+    return new Map(rows.map((r) => [r.id, r.reference]));
   }
 
   /**

@@ -47,6 +47,8 @@ export class AlertContactDto {
 export class AlertDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) shipmentId!: string;
+  @ApiProperty({ example: 'INV-2026-0042', description: 'The seller’s own reference of the shipment' })
+  shipmentReference!: string;
   @ApiProperty({ enum: RISK_RULES }) rule!: RiskRuleCode;
   @ApiProperty({ type: 'integer', description: 'Version of the rule’s logic that raised it' })
   ruleVersion!: number;

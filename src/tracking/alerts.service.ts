@@ -8,6 +8,7 @@ import { Alert } from './alert.entity';
 import { AlertContent, planAlerts } from './alert-plan';
 import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
 import { ALERT_ORDERS, AlertsRepository } from './alerts.repository';
+import { ShipmentsService } from 'src/shipments/shipments.service';
 import { whatsappUrl } from './buyer-contact';
 import { severityRank, type RiskFinding } from './risk-rules';
 import { AlertNotFoundError } from './tracking.errors';
@@ -32,10 +33,12 @@ export interface ReconcileResult {
   resolved: Alert[];
 }
 
-export function alertView(a: Alert): AlertDto {
+/** The API's alert; `shipmentReference` is the seller's own reference of its shipment. */
+export function alertView(a: Alert, shipmentReference: string): AlertDto {
   return {
     id: a.id,
     shipmentId: a.shipmentId,
+    shipmentReference,
     rule: a.rule,
     ruleVersion: a.ruleVersion,
     severity: a.severity,
@@ -57,6 +60,7 @@ export class AlertsService {
   constructor(
     private readonly tx: Transactions,
     private readonly repository: AlertsRepository,
+    private readonly shipments: ShipmentsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -199,7 +203,16 @@ export class AlertsService {
 
   /** Every alert of the seller's shipment, open ones first, as the API shows them (empty for another seller's). */
   async listForShipment(sellerId: string, shipmentId: string): Promise<AlertDto[]> {
-    return (await this.repository.forShipment(sellerId, shipmentId)).map(alertView);
+    return this.views(sellerId, await this.repository.forShipment(sellerId, shipmentId));
+  }
+
+  /** Alerts as the API shows them, with their shipments' references (one lookup for them all). */
+  private async views(sellerId: string, alerts: Alert[]): Promise<AlertDto[]> {
+    const references = await this.shipments.references(
+      sellerId,
+      alerts.map((a) => a.shipmentId),
+    );
+    return alerts.map((a) => alertView(a, references.get(a.shipmentId) ?? ''));
   }
 
   /**
@@ -218,7 +231,8 @@ export class AlertsService {
       after,
       limit,
     );
-    return toKeysetPage(rows, limit, alertView, `alerts:${state}`, order.sortValues);
+    const page = toKeysetPage(rows, limit, (a) => a, `alerts:${state}`, order.sortValues);
+    return { items: await this.views(sellerId, page.items), nextCursor: page.nextCursor };
   }
 
   /**
@@ -228,7 +242,7 @@ export class AlertsService {
   async acknowledge(sellerId: string, id: string): Promise<AlertDto> {
     const alert = await this.tx.run(() => this.repository.acknowledge(sellerId, id, this.clock.now()));
     if (!alert) throw new AlertNotFoundError();
-    return alertView(alert);
+    return (await this.views(sellerId, [alert]))[0];
   }
 }
 

@@ -233,7 +233,7 @@ export class TrackingService {
           shipmentId: s.id,
           reference: s.reference,
           status,
-          alert: alertView(alert),
+          alert: alertView(alert, s.reference),
         });
     }
   }

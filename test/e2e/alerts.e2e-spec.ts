@@ -101,6 +101,7 @@ describe('alerts: the store and the seller’s inbox', () => {
       {
         id: first.opened[0].id,
         shipmentId: s.id,
+        shipmentReference: s.reference,
         rule: 'failed_attempt',
         ruleVersion: 1,
         severity: 'medium',

@@ -159,6 +159,7 @@ describe('the dashboard, from signup to cash in the bank', () => {
       // Peringatan: act on it — a re-attempt, which the API records.
       await go(page, width, 'Peringatan');
       const alert = page.getByTestId('alert').first();
+      await alert.getByRole('link', { name: `Lihat pengiriman ${reference}` }).waitFor();
       await alert.getByRole('button', { name: 'Antar ulang' }).click();
       await alert.getByText(/Permintaan Antar ulang dicatat/).waitFor();
       expect((await shipmentOf(reference)).actions.map((a) => a.action)).toEqual(['reattempt']);

@@ -142,7 +142,7 @@ describe('the Pengiriman pages in a browser', () => {
     await attention.getByText('Saran: Hubungi pembeli').waitFor();
     await axeCheck(page);
     await screenshot(page, 'beranda-perhatian');
-    await attention.getByRole('link', { name: 'Buka pengiriman' }).click();
+    await attention.getByRole('link', { name: `Buka pengiriman ${failed.reference}` }).click();
     await page.getByRole('heading', { name: `Pengiriman ${failed.reference}` }).waitFor();
   });
 

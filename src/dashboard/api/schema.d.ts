@@ -1156,6 +1156,11 @@ export interface components {
             severity: "low" | "medium" | "high" | "critical";
             /** Format: uuid */
             shipmentId: string;
+            /**
+             * @description The seller’s own reference of the shipment
+             * @example INV-2026-0042
+             */
+            shipmentReference: string;
             /** @enum {string} */
             suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait";
         };

@@ -64,7 +64,7 @@ export const en: Messages = {
   'beranda.rule': 'Kind',
   'beranda.attention': 'Needs attention',
   'beranda.nothingUrgent': 'Nothing needs handling right now.',
-  'beranda.openShipment': 'Open the shipment',
+  'beranda.openShipment': 'Open shipment {reference}',
   'beranda.allAlerts': 'See all alerts',
   'beranda.couriers': 'Courier performance, last 30 days',
   'beranda.courier': 'Courier',
@@ -253,7 +253,7 @@ export const en: Messages = {
   'peringatan.acknowledged': 'Read',
   'peringatan.acknowledge': 'Mark as read',
   'peringatan.acknowledgedNow': 'Marked as read.',
-  'peringatan.openShipment': 'View shipment',
+  'peringatan.openShipment': 'View shipment {reference}',
   // Saldo
   'saldo.title': 'Balance',
   'saldo.balance': 'Balance summary',

@@ -65,7 +65,7 @@ export const id = {
   'beranda.rule': 'Jenis',
   'beranda.attention': 'Perlu perhatian',
   'beranda.nothingUrgent': 'Tidak ada yang perlu ditangani sekarang.',
-  'beranda.openShipment': 'Buka pengiriman',
+  'beranda.openShipment': 'Buka pengiriman {reference}',
   'beranda.allAlerts': 'Lihat semua peringatan',
   'beranda.couriers': 'Kinerja kurir 30 hari terakhir',
   'beranda.courier': 'Kurir',
@@ -254,7 +254,7 @@ export const id = {
   'peringatan.acknowledged': 'Sudah dibaca',
   'peringatan.acknowledge': 'Tandai sudah dibaca',
   'peringatan.acknowledgedNow': 'Ditandai sudah dibaca.',
-  'peringatan.openShipment': 'Lihat pengiriman',
+  'peringatan.openShipment': 'Lihat pengiriman {reference}',
   // Saldo
   'saldo.title': 'Saldo',
   'saldo.balance': 'Ringkasan saldo',

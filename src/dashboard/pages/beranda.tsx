@@ -131,7 +131,9 @@ function Attention() {
                   </span>
                   <span className="sub">
                     {t('detail.suggested', { action: code('suggest', alert.suggestedAction) })} ·{' '}
-                    <Link to={`/pengiriman/${alert.shipmentId}`}>{t('beranda.openShipment')}</Link>
+                    <Link to={`/pengiriman/${alert.shipmentId}`}>
+                      {t('beranda.openShipment', { reference: alert.shipmentReference })}
+                    </Link>
                   </span>
                 </li>
               ))}

@@ -108,7 +108,7 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       )}
       <div className="button-row">
         <Link className="button secondary" to={`/pengiriman/${alert.shipmentId}`}>
-          {t('peringatan.openShipment')}
+          {t('peringatan.openShipment', { reference: alert.shipmentReference })}
         </Link>
         {alert.contact.whatsappUrl && (
           <a
