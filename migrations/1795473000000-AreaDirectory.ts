@@ -62,7 +62,8 @@ export class AreaDirectory1795473000000 implements MigrationInterface {
     });
     const regencies = read('regencies.csv').map((r) => {
       const m = /^(KABUPATEN|KOTA)(?: ADMINISTRASI)? (.+)$/.exec(r.name);
-      if (!m) throw new Error(`idn-area-data: regency ${r.code} "${r.name}" is neither a kabupaten nor a kota`);
+      if (!m)
+        throw new Error(`idn-area-data: regency ${r.code} "${r.name}" is neither a kabupaten nor a kota`);
       return [r.code, r.province_code, m[1].toLowerCase(), titleCase(r.name), r.name, searchForm(m[2])];
     });
     const districts = read('districts.csv').map((r) => [
@@ -101,7 +102,9 @@ const PROVINCE_SPELLING: Record<string, string> = {
 };
 
 function titleCase(text: string): string {
-  return text.toLowerCase().replace(/(^|[\s\-/(])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
+  return text
+    .toLowerCase()
+    .replace(/(^|[\s\-/(])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 }
 
 /** Frozen here (a migration never changes): lower case, accents and apostrophes dropped, other marks a space. */

@@ -1,4 +1,11 @@
-import { editDistance, normalizePlace, parsePlaceQuery, type PlaceQuery, type RegencyKind, typoAllowance } from './area-words';
+import {
+  editDistance,
+  normalizePlace,
+  parsePlaceQuery,
+  type PlaceQuery,
+  type RegencyKind,
+  typoAllowance,
+} from './area-words';
 
 /** One district of the directory with its regency and province, as the repository loads it. */
 export interface DirectoryRow {
@@ -27,7 +34,12 @@ export interface AreaMatch {
 export type Resolution =
   | { kind: 'district'; area: AreaMatch }
   | { kind: 'regency'; regency: { code: string; name: string }; province: { code: string; name: string } }
-  | { kind: 'unresolved'; field: 'district' | 'city'; reason: 'unknown' | 'ambiguous'; suggestions: AreaMatch[] };
+  | {
+      kind: 'unresolved';
+      field: 'district' | 'city';
+      reason: 'unknown' | 'ambiguous';
+      suggestions: AreaMatch[];
+    };
 
 export interface PlaceToResolve {
   district?: string | null;
@@ -75,8 +87,13 @@ const PROVINCE_TITLE_WORDS = new Set(['dki', 'daerah', 'istimewa', 'di']);
  * Pure: no I/O, the same rows always answer the same.
  */
 export class AreaIndex {
-  private readonly districts: { code: string; name: string; words: string[]; joined: string; regency: number }[] =
-    [];
+  private readonly districts: {
+    code: string;
+    name: string;
+    words: string[];
+    joined: string;
+    regency: number;
+  }[] = [];
   private readonly regencies: Regency[] = [];
   private readonly provinces: Province[] = [];
   private readonly postings = new Map<string, Postings>();
@@ -130,7 +147,11 @@ export class AreaIndex {
   }
 
   get counts(): { provinces: number; regencies: number; districts: number } {
-    return { provinces: this.provinces.length, regencies: this.regencies.length, districts: this.districts.length };
+    return {
+      provinces: this.provinces.length,
+      regencies: this.regencies.length,
+      districts: this.districts.length,
+    };
   }
 
   /** The district with this code, or null. */
@@ -161,7 +182,8 @@ export class AreaIndex {
     const p = this.provinceByName.get(place.province);
     const district = place.district?.trim() ? place.district : null;
     const suggest = () => this.suggestions(place, p);
-    if (p === undefined) return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
+    if (p === undefined)
+      return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
     const province = this.provinces[p];
     const city = parsePlaceQuery(place.city);
     const inProvince = this.regencies.filter((r) => r.province === p);
@@ -226,7 +248,10 @@ export class AreaIndex {
       (r) =>
         kindOk(r) &&
         r.words.length === city.words.length &&
-        r.words.every((w, i) => editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i])),
+        r.words.every(
+          (w, i) =>
+            editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i]),
+        ),
     );
   }
 
@@ -268,7 +293,8 @@ export class AreaIndex {
     });
     const optional = new Set(query.optionalWords);
     // A dropped kind word still completes a district's name ("kota baru" → Kota Baru), never required.
-    for (const word of optional) if (this.postings.has(word) && !matched.has(word)) matched.set(word, WEIGHT.exact);
+    for (const word of optional)
+      if (this.postings.has(word) && !matched.has(word)) matched.set(word, WEIGHT.exact);
     const coverage = (words: string[]) => {
       let least = 1;
       for (const w of words) least = Math.min(least, matched.get(w) ?? 0);

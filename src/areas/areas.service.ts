@@ -66,7 +66,12 @@ export class AreasService {
           province: result.area.province.name,
         };
       case 'regency':
-        return { districtCode: null, district: '', city: result.regency.name, province: result.province.name };
+        return {
+          districtCode: null,
+          district: '',
+          city: result.regency.name,
+          province: result.province.name,
+        };
       default:
         throw new AreaUnresolvedError(
           path ? `${path}.${result.field}` : result.field,
