@@ -144,7 +144,7 @@ export function editDistance(a: string, b: string, max: number): number {
   for (let i = 0; i < rows; i += 1) d[i * cols] = i;
   for (let j = 0; j < cols; j += 1) d[j] = j;
   for (let i = 1; i < rows; i += 1) {
-    let rowMin = Infinity;
+    let rowMin = d[i * cols];
     for (let j = 1; j < cols; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let v = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
