@@ -18,10 +18,10 @@ export class AreaDirectory1795473000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const dir = join(dirname(require.resolve('idn-area-data/package.json')), 'data');
     const read = (file: string) =>
-      parse(readFileSync(join(dir, file), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<
-        string,
-        string
-      >[];
+      parse<Record<string, string>>(readFileSync(join(dir, file), 'utf8'), {
+        columns: true,
+        skip_empty_lines: true,
+      });
 
     await q.query(`
       CREATE TABLE area_provinces (

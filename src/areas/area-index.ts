@@ -166,7 +166,7 @@ export class AreaIndex {
    * tolerated when the words as typed find nothing.
    */
   search(text: string, limit: number): AreaMatch[] {
-    const query = parsePlaceQuery(text);
+    const query = limitWords(parsePlaceQuery(text));
     if (!query.words.length) return [];
     let hits = this.rank(query, false);
     if (!hits.length) hits = this.rank(query, true);
@@ -259,7 +259,7 @@ export class AreaIndex {
   private suggestions(place: PlaceToResolve, province: number | undefined): AreaMatch[] {
     const tries = [`${place.district ?? ''} ${place.city}`, place.district ?? '', place.city];
     for (const text of tries) {
-      const query = parsePlaceQuery(text);
+      const query = limitWords(parsePlaceQuery(text));
       if (!query.words.length) continue;
       let hits = this.rank(query, false);
       if (!hits.length) hits = this.rank(query, true);
@@ -388,6 +388,15 @@ export class AreaIndex {
       province: { code: p.code, name: p.name },
     };
   }
+}
+
+/** No place name needs more words; more would only make a hostile query slow. */
+const MAX_QUERY_WORDS = 8;
+
+function limitWords(query: PlaceQuery): PlaceQuery {
+  return query.words.length > MAX_QUERY_WORDS
+    ? { ...query, words: query.words.slice(0, MAX_QUERY_WORDS) }
+    : query;
 }
 
 function fill(q: Float32Array, from: number, to: number, quality: number): void {

@@ -29,7 +29,7 @@ const CACHE_MS = 60 * 60 * 1000;
 @Injectable()
 export class AreasService {
   private index: Promise<AreaIndex> | null = null;
-  private readonly results = new TtlCache<string, AreaDto[]>(CACHE_MS, 20_000);
+  private readonly results = new TtlCache<string, AreaDto[]>(CACHE_MS, 5_000);
 
   constructor(private readonly repository: AreasRepository) {}
 

@@ -30,7 +30,8 @@ export class CreateAddressDto {
   @ApiProperty({
     example: 'Bandung',
     maxLength: 100,
-    description: 'The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")',
+    description:
+      'The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")',
   })
   @Text(100)
   city!: string;
@@ -53,7 +54,8 @@ export class AddressDto extends CreateAddressDto {
     type: String,
     nullable: true,
     example: '32.73.19',
-    description: 'Kemendagri code of the district the address resolved to (GET /v1/areas); null for older addresses',
+    description:
+      'Kemendagri code of the district the address resolved to (GET /v1/areas); null for older addresses',
   })
   districtCode!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;

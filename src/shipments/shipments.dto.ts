@@ -32,13 +32,12 @@ export class RecipientDto {
 
 /** A recipient as answered: the directory's names and the district code it resolved to. */
 export class RecipientViewDto extends RecipientDto {
-  @ApiProperty({
-    type: String,
-    nullable: true,
+  @ApiPropertyOptional({
     example: '31.71.06',
-    description: 'Kemendagri district code (GET /v1/areas); null when no district was given, or for older shipments',
+    description:
+      'Kemendagri district code (GET /v1/areas); absent when no district was given, or for shipments from before the area directory',
   })
-  districtCode!: string | null;
+  districtCode?: string;
 }
 
 export class ShipmentParcelDto extends ParcelDto {

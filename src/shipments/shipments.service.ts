@@ -74,7 +74,7 @@ export function shipmentView(s: Shipment): ShipmentDto {
       city: s.recipientCity,
       province: s.recipientProvince,
       postalCode: s.recipientPostalCode,
-      districtCode: s.recipientDistrictCode,
+      ...(s.recipientDistrictCode ? { districtCode: s.recipientDistrictCode } : {}),
     },
     parcel: {
       weightGrams: s.weightGrams,
