@@ -6,6 +6,8 @@
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+  /** Counts deletions: a load that saw one while it ran may have read what was just changed. */
+  private deletions = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -29,20 +31,27 @@ export class TtlCache<K, V> {
     return value;
   }
 
-  /** The cached value, or `load()`'s (cached unless it is undefined or null). */
+  /**
+   * The cached value, or `load()`'s — cached unless it is undefined or null, or something was deleted
+   * while it loaded: a read that began before a writer committed may return the old value, and caching
+   * it after the writer's delete would serve that old value for a whole TTL.
+   */
   async getOr(key: K, load: () => Promise<V>): Promise<V> {
     const hit = this.get(key);
     if (hit !== undefined) return hit;
+    const deletionsBefore = this.deletions;
     const value = await load();
-    if (value !== undefined && value !== null) this.set(key, value);
+    if (value !== undefined && value !== null && this.deletions === deletionsBefore) this.set(key, value);
     return value;
   }
 
   delete(key: K): void {
+    this.deletions += 1;
     this.entries.delete(key);
   }
 
   clear(): void {
+    this.deletions += 1;
     this.entries.clear();
   }
 }

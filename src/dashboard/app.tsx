@@ -6,14 +6,31 @@ import { Layout } from './components/layout';
 import { homeFor, navFor, SELLER_NAV } from './nav';
 import { LoginPage, SignupPage } from './pages/auth-pages';
 import { BerandaPage } from './pages/beranda';
+import { KirimPage } from './pages/kirim/kirim';
+import { MassalPage } from './pages/kirim/massal';
+import { NeracaPage } from './pages/keuangan/neraca';
+import { PenarikanPage } from './pages/keuangan/penarikan';
+import { RemitansiPage } from './pages/keuangan/remitansi';
+import { TagihanPage } from './pages/keuangan/tagihan';
+import { PengaturanPage } from './pages/pengaturan';
 import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
+import { PeringatanPage } from './pages/peringatan';
+import { SaldoPage } from './pages/saldo';
 import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
 
 /** The pages built so far, by path; the rest of the navigation shows a placeholder. */
 const BUILT: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
+  '/kirim': <KirimPage />,
+  '/peringatan': <PeringatanPage />,
+  '/saldo': <SaldoPage />,
+  '/keuangan/tagihan': <TagihanPage />,
+  '/keuangan/penarikan': <PenarikanPage />,
+  '/keuangan/remitansi': <RemitansiPage />,
+  '/keuangan/neraca': <NeracaPage />,
+  '/pengaturan': <PengaturanPage />,
 };
 
 /** Data requested as a navigation link is followed, before its page renders. */
@@ -37,6 +54,7 @@ function SignedInRoutes({ role }: { role: string }) {
         )),
       )}
       {isSeller && <Route path="/pengiriman/:id" element={<PengirimanDetailPage />} />}
+      {isSeller && <Route path="/kirim/massal" element={<MassalPage />} />}
       {!isSeller && <Route path="/" element={<Navigate to={home} replace />} />}
       {['/masuk', '/daftar'].map((path) => (
         <Route key={path} path={path} element={<Navigate to={home} replace />} />

@@ -85,3 +85,15 @@ export function closedPeriodsFrom(from: Date, asOf: Date, rule: PeriodRule): Inv
     out.push(p);
   return out;
 }
+
+/** The `count` periods up to the one `at` falls in, newest first. */
+export function periodsUpTo(at: Date, count: number, rule: PeriodRule): InvoicePeriod[] {
+  const out: InvoicePeriod[] = [];
+  for (
+    let p = periodContaining(at, rule);
+    out.length < count;
+    p = periodContaining(new Date(p.start.getTime() - 1), rule)
+  )
+    out.push(p);
+  return out;
+}

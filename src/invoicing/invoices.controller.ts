@@ -15,15 +15,20 @@ import {
   ExportQueryDto,
   InvoiceDto,
   InvoiceSummaryDto,
+  InvoicingPeriodsDto,
   InvoicingRunDto,
   PeriodInvoicesDto,
   PeriodQueryDto,
+  PeriodsQueryDto,
   RunInvoicingDto,
 } from './invoicing.dto';
 
 /** A file answer: the export's stream with its type and a download name. */
 const file = (e: InvoiceExport) =>
   new StreamableFile(e.stream, { type: e.contentType, disposition: `attachment; filename="${e.filename}"` });
+
+/** About a year of two-week periods. */
+const DEFAULT_RECENT_PERIODS = 27;
 
 const CSV_DOC =
   'CSV (header row; one row per line: number, seller, period, shipment, AWB, courier, kind, amount)';
@@ -84,6 +89,13 @@ export class FinanceInvoicesController {
   @ApiOkResponse({ description: `${CSV_DOC}, or a PDF with one section per seller` })
   async export(@Query() q: ExportQueryDto): Promise<StreamableFile> {
     return file(await this.invoicing.exportPeriod(q.periodStart, q.format ?? 'csv'));
+  }
+
+  @Get('invoicing/periods')
+  @ApiOperation({ summary: 'The recent invoicing periods, newest first, with their invoice counts' })
+  @ApiOkResponse({ type: InvoicingPeriodsDto })
+  periods(@Query() q: PeriodsQueryDto): Promise<InvoicingPeriodsDto> {
+    return this.invoicing.recentPeriods(q.limit ?? DEFAULT_RECENT_PERIODS);
   }
 
   // Not an Idempotent() route: a run is idempotent by itself (one invoice per seller and period).

@@ -226,6 +226,16 @@ export class InvoicesRepository {
     return rows.map(invoiceRow);
   }
 
+  /** How many invoices each of these periods has (periods without any are absent). */
+  async invoiceCounts(periodStarts: Date[]): Promise<Map<number, number>> {
+    const rows = await this.tx.manager.query<{ period_start: Date; invoices: string }[]>(
+      `SELECT period_start, count(*) AS invoices FROM invoices
+        WHERE period_start = ANY($1::timestamptz[]) GROUP BY period_start`,
+      [periodStarts],
+    );
+    return new Map(rows.map((r) => [r.period_start.getTime(), Number(r.invoices)]));
+  }
+
   async periodTotals(periodStart: Date): Promise<PeriodTotalsRow> {
     const [r] = await this.tx.manager.query<Record<string, unknown>[]>(
       `SELECT count(*) AS invoices, coalesce(sum(line_count), 0) AS lines,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { Optional } from 'src/common/validators';
 import { INVOICE_LINE_KINDS, type InvoiceLineKind, type InvoiceStatus } from './invoice-lines';
@@ -60,12 +61,17 @@ export class PeriodTotalsDto {
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) outstanding!: number;
 }
 
+/** What finance sees of an invoice in a period's list: the seller's summary and whose it is. */
+export class FinanceInvoiceSummaryDto extends InvoiceSummaryDto {
+  @ApiProperty({ example: 'Toko Batik Sekar' }) sellerName!: string;
+}
+
 export class PeriodInvoicesDto {
   @ApiProperty({ format: 'date-time' }) periodStart!: string;
   @ApiProperty({ format: 'date-time' }) periodEnd!: string;
   @ApiProperty({ type: PeriodTotalsDto, description: 'Over every invoice of the period (all pages)' })
   totals!: PeriodTotalsDto;
-  @ApiProperty({ type: [InvoiceSummaryDto] }) items!: InvoiceSummaryDto[];
+  @ApiProperty({ type: [FinanceInvoiceSummaryDto] }) items!: FinanceInvoiceSummaryDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
 
@@ -108,4 +114,36 @@ export class InvoicingRunDto {
   @ApiProperty({ type: 'integer', description: 'Periods that had sellers still to invoice' })
   periods!: number;
   @ApiProperty({ type: 'integer', description: 'Invoices issued by this run' }) issued!: number;
+}
+
+export class PeriodsQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 27 })
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
+
+export class InvoicingPeriodDto {
+  @ApiProperty({
+    example: '2026-11-16',
+    description: 'The first day (YYYY-MM-DD, Asia/Jakarta): what periodStart takes',
+  })
+  startDate!: string;
+  @ApiProperty({ example: '2026-11-29', description: 'The last day (YYYY-MM-DD, Asia/Jakarta), inclusive' })
+  lastDate!: string;
+  @ApiProperty({ format: 'date-time' }) periodStart!: string;
+  @ApiProperty({ format: 'date-time', description: 'The first instant after the period' }) periodEnd!: string;
+  @ApiProperty({
+    description: 'Whether the period has ended (its invoices are issued once it has, after the grace)',
+  })
+  ended!: boolean;
+  @ApiProperty({ type: 'integer', description: 'Invoices issued for the period so far' }) invoices!: number;
+}
+
+export class InvoicingPeriodsDto {
+  @ApiProperty({ type: [InvoicingPeriodDto], description: 'Newest first, from the period now is in' })
+  items!: InvoicingPeriodDto[];
 }

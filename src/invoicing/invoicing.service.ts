@@ -27,10 +27,17 @@ import {
   type PeriodRule,
   periodContaining,
   periodStartingOn,
+  periodsUpTo,
   wibDay,
 } from './invoice-period';
 import { InvoiceLineRow, InvoiceRow, InvoicesRepository } from './invoices.repository';
-import { InvoiceDto, InvoicingRunDto, InvoiceSummaryDto, PeriodInvoicesDto } from './invoicing.dto';
+import {
+  InvoiceDto,
+  InvoicingPeriodsDto,
+  InvoicingRunDto,
+  InvoiceSummaryDto,
+  PeriodInvoicesDto,
+} from './invoicing.dto';
 import { InvoiceNotFoundError, NotAPeriodStartError } from './invoicing.errors';
 
 /** An export: its bytes as a stream, what they are and the file name to save them under. */
@@ -281,6 +288,27 @@ export class InvoicingService implements OnModuleInit {
   }
 
   /**
+   * The `count` most recent invoicing periods, newest first from the one now is in, with how many
+   * invoices each has: what finance picks a period from (the rule is the service's config, never the
+   * caller's copy of it).
+   */
+  async recentPeriods(count: number): Promise<InvoicingPeriodsDto> {
+    const now = this.clock.now();
+    const periods = periodsUpTo(now, count, this.rule);
+    const counts = await this.repository.invoiceCounts(periods.map((p) => p.start));
+    return {
+      items: periods.map((p) => ({
+        startDate: p.startDate,
+        lastDate: p.lastDate,
+        periodStart: p.start.toISOString(),
+        periodEnd: p.end.toISOString(),
+        ended: p.end.getTime() <= now.getTime(),
+        invoices: counts.get(p.start.getTime()) ?? 0,
+      })),
+    };
+  }
+
+  /**
    * A period's invoices for finance, by number, with the period's totals over all of them.
    * @throws NotAPeriodStartError VALIDATION_FAILED (field periodStart)
    */
@@ -295,6 +323,7 @@ export class InvoicingService implements OnModuleInit {
     ] as const);
     const more = rows.length > limit;
     const items = rows.slice(0, limit);
+    const names = await this.sellers.names(items.map((i) => i.sellerId));
     return {
       periodStart: period.start.toISOString(),
       periodEnd: period.end.toISOString(),
@@ -309,7 +338,7 @@ export class InvoicingService implements OnModuleInit {
         paid: totals.paid,
         outstanding: totals.total - totals.paid,
       },
-      items: items.map(summaryView),
+      items: items.map((i) => ({ ...summaryView(i), sellerName: names.get(i.sellerId) ?? '' })),
       nextCursor: more ? encodeKeyset(PERIOD_INVOICES, [items[items.length - 1].id]) : null,
     };
   }

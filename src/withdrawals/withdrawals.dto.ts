@@ -71,6 +71,7 @@ export class WithdrawalDto {
 /** What finance sees of a withdrawal: the seller's view plus whose it is and where the payout stands. */
 export class FinanceWithdrawalDto extends WithdrawalDto {
   @ApiProperty({ format: 'uuid' }) sellerId!: string;
+  @ApiProperty({ example: 'Toko Batik Sekar' }) sellerName!: string;
   @ApiProperty({
     nullable: true,
     type: String,

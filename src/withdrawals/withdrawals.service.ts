@@ -7,6 +7,7 @@ import { Transactions } from 'src/database/transaction';
 import { LedgerInsufficientFundsError } from 'src/ledger/ledger.errors';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { BankAccountsService } from 'src/sellers/bank-accounts.service';
+import { SellersService } from 'src/sellers/sellers.service';
 import { withdrawalView, WithdrawalLifecycle } from './withdrawal-lifecycle.service';
 import type { Withdrawal } from './withdrawal.entity';
 import { splitAmount, type WithdrawalStatus } from './withdrawal-status';
@@ -18,8 +19,14 @@ import {
 } from './withdrawals.errors';
 import { WithdrawalsRepository } from './withdrawals.repository';
 
-function financeView(w: Withdrawal): FinanceWithdrawalDto {
-  return { ...withdrawalView(w), sellerId: w.sellerId, payoutState: w.payoutState, providerId: w.providerId };
+function financeView(w: Withdrawal, sellerName: string): FinanceWithdrawalDto {
+  return {
+    ...withdrawalView(w),
+    sellerId: w.sellerId,
+    sellerName,
+    payoutState: w.payoutState,
+    providerId: w.providerId,
+  };
 }
 
 /** A seller's withdrawals and balance, and finance's approval queue. */
@@ -30,6 +37,7 @@ export class WithdrawalsService {
     private readonly lifecycle: WithdrawalLifecycle,
     private readonly ledger: LedgerService,
     private readonly bankAccounts: BankAccountsService,
+    private readonly sellers: SellersService,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -130,7 +138,13 @@ export class WithdrawalsService {
     query: PageQueryDto & { status?: WithdrawalStatus },
   ): Promise<Page<FinanceWithdrawalDto>> {
     const page = await this.repository.listAll(query);
-    return { items: page.items.map(financeView), nextCursor: page.nextCursor };
+    return { items: await this.financeViews(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** Finance's view of withdrawals, with their sellers' names (one lookup for them all). */
+  private async financeViews(ws: Withdrawal[]): Promise<FinanceWithdrawalDto[]> {
+    const names = await this.sellers.names(ws.map((w) => w.sellerId));
+    return ws.map((w) => financeView(w, names.get(w.sellerId) ?? ''));
   }
 
   /**
@@ -141,7 +155,7 @@ export class WithdrawalsService {
    */
   async approve(id: string, userId: string): Promise<FinanceWithdrawalDto> {
     const w = await this.lifecycle.apply(id, 'approve', this.clock.now(), { decidedBy: userId });
-    return financeView(w);
+    return (await this.financeViews([w]))[0];
   }
 
   /**
@@ -155,6 +169,6 @@ export class WithdrawalsService {
       decidedBy: userId,
       rejectionReason: reason,
     });
-    return financeView(w);
+    return (await this.financeViews([w]))[0];
   }
 }

@@ -168,7 +168,9 @@ describe('the Pengiriman pages in a browser', () => {
     await page.getByText('Penerima ada setelah jam 17.00').waitFor();
     await screenshot(page, 'pengiriman-tindakan');
 
-    // The address correction: a field the API refuses is named by its input; corrected, it is sent.
+    // The address correction: a field the API refuses is named by its input; corrected, it is sent. A
+    // minute after the re-attempt, so the shipment's actions (newest first) list it first.
+    t.clock.advance(60_000);
     await page.getByText('Perbaiki alamat', { exact: true }).click();
     const city = page.getByLabel('Kota/kabupaten');
     await city.fill('');
@@ -187,8 +189,8 @@ describe('the Pengiriman pages in a browser', () => {
       actions: { action: string; address: { city: string; address: string; phone: string } | null }[];
       recipient: { phone: string };
     };
-    expect(fixed.actions.map((a) => a.action)).toEqual(['reattempt', 'update_address']);
-    expect(fixed.actions[1].address).toMatchObject({
+    expect(fixed.actions.map((a) => a.action)).toEqual(['update_address', 'reattempt']);
+    expect(fixed.actions[0].address).toMatchObject({
       city: 'Jakarta Selatan',
       address: 'Jl. Tebet Raya No. 9, pagar hijau',
       phone: fixed.recipient.phone,

@@ -336,6 +336,10 @@ describe('invoices: one per seller and period, posted, settled from available, e
       .body;
     const ids = (list.items as { sellerId: string }[]).map((i) => i.sellerId);
     expect(ids).toContain(b.sellerId);
+    // Whose each invoice is, by name.
+    expect(list.items.find((i: { sellerId: string }) => i.sellerId === b.sellerId).sellerName).toBe(
+      'Warung Kopi Bejo',
+    );
     expect(list.totals.total).toBe(
       (list.items as { total: number }[]).reduce((s: number, i) => s + i.total, 0),
     );
@@ -374,6 +378,38 @@ describe('invoices: one per seller and period, posted, settled from available, e
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'periodStart' })]);
     }
     await http.get('/v1/finance/invoices?periodStart=2026-12-07').set(a.auth).expect(403);
+
+    // The periods finance picks from: newest first from the one now is in, each with its invoice count.
+    const periods = (await http.get('/v1/finance/invoicing/periods?limit=40').set(finance.auth).expect(200))
+      .body.items as {
+      startDate: string;
+      lastDate: string;
+      periodStart: string;
+      ended: boolean;
+      invoices: number;
+    }[];
+    expect(periods).toHaveLength(40);
+    const now = t.clock.now();
+    expect(periods[0].ended).toBe(false);
+    expect(new Date(`${periods[0].startDate}T00:00:00+07:00`).getTime()).toBeLessThanOrEqual(now.getTime());
+    expect(periods.slice(1).every((p) => p.ended)).toBe(true);
+    for (const [i, p] of periods.slice(1).entries())
+      expect(Date.parse(`${p.lastDate}T00:00:00Z`) + 86_400_000).toBe(
+        Date.parse(`${periods[i].startDate}T00:00:00Z`),
+      );
+    // Each period's count is its invoices' (the test moved the clock back: some periods are issued early).
+    expect(periods.some((p) => p.invoices > 0)).toBe(true);
+    for (const p of periods.slice(0, 4)) {
+      const of = await http
+        .get(`/v1/finance/invoices?periodStart=${p.startDate}`)
+        .set(finance.auth)
+        .expect(200);
+      expect(p.invoices).toBe(of.body.totals.invoices);
+      expect(p.periodStart).toBe(of.body.periodStart);
+    }
+    for (const limit of ['0', '101', 'semua'])
+      await http.get(`/v1/finance/invoicing/periods?limit=${limit}`).set(finance.auth).expect(400);
+    await http.get('/v1/finance/invoicing/periods').set(a.auth).expect(403);
     await http.post('/v1/finance/invoicing/run').set(finance.auth).send({}).expect(200);
     await http.post('/v1/finance/invoicing/run').set(finance.auth).send({ asOf: 'kemarin' }).expect(400);
   });

@@ -372,6 +372,7 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 400,
   },
+  { method: 'get', path: '/v1/finance/invoicing/periods', access: FINANCE, isolation: 'none' },
   {
     method: 'post',
     path: '/v1/finance/invoicing/run',

@@ -260,6 +260,11 @@ describe('withdrawals and payouts', () => {
         expect.objectContaining({ id: big.id, sellerId: s.sellerId, status: 'requested' }),
       ]),
     );
+    // Whose it is, by name: the seller's own, as it signed up.
+    const me = await http.get('/v1/me').set(s.auth).expect(200);
+    expect(queue.body.items.find((w: { id: string }) => w.id === big.id).sellerName).toBe(
+      me.body.seller.name,
+    );
     await http.get('/v1/finance/withdrawals?status=sent').set(finance.auth).expect(400);
 
     await http.post(`/v1/finance/withdrawals/${big.id}/reject`).set(finance.auth).send({}).expect(400);
@@ -274,6 +279,7 @@ describe('withdrawals and payouts', () => {
       .send({ reason: 'Nama rekening tidak sesuai' })
       .expect(200);
     expect(rejected.body).toMatchObject({
+      sellerName: me.body.seller.name,
       status: 'rejected',
       rejectionReason: 'Nama rekening tidak sesuai',
     });

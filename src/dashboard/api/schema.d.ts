@@ -430,6 +430,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/finance/invoicing/periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The recent invoicing periods, newest first, with their invoice counts */
+        get: operations["FinanceInvoicesController_periods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finance/invoicing/run": {
         parameters: {
             query?: never;
@@ -1507,6 +1524,55 @@ export interface components {
                 [key: string]: string;
             }[];
         };
+        FinanceInvoiceSummaryDto: {
+            /** @description Rupiah: cashback deducted */
+            cashbackTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels */
+            codFeeTotal: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string;
+            lineCount: number;
+            /** @example INV/2026/12/000123 */
+            number: string;
+            /** @description Rupiah still owed (settled from later releases) */
+            outstanding: number;
+            /** @description Rupiah settled so far from the seller’s available money */
+            paid: number;
+            /**
+             * Format: date-time
+             * @description First instant after the period (exclusive)
+             */
+            periodEnd: string;
+            /**
+             * Format: date
+             * @description Last day of the period, Asia/Jakarta
+             */
+            periodLastDate: string;
+            /**
+             * Format: date-time
+             * @description First instant of the period (00:00 Asia/Jakarta)
+             */
+            periodStart: string;
+            /**
+             * Format: date
+             * @description First day of the period, Asia/Jakarta
+             */
+            periodStartDate: string;
+            /** @description Rupiah: return fees of returned parcels */
+            returnFeeTotal: number;
+            /** Format: uuid */
+            sellerId: string;
+            /** @example Toko Batik Sekar */
+            sellerName: string;
+            /** @description Rupiah: shipping fees */
+            shippingTotal: number;
+            /** @enum {string} */
+            status: "issued" | "partially_paid" | "paid";
+            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            total: number;
+        };
         FinanceWithdrawalDto: {
             /** @description Rupiah taken from the balance */
             amount: number;
@@ -1540,6 +1606,8 @@ export interface components {
             rejectionReason: string | null;
             /** Format: uuid */
             sellerId: string;
+            /** @example Toko Batik Sekar */
+            sellerName: string;
             /** @enum {string} */
             status: "requested" | "approved" | "paid" | "failed" | "rejected";
             /** Format: date-time */
@@ -1658,6 +1726,33 @@ export interface components {
         InvoiceSummaryPageDto: {
             items: components["schemas"]["InvoiceSummaryDto"][];
             nextCursor: string | null;
+        };
+        InvoicingPeriodDto: {
+            /** @description Whether the period has ended (its invoices are issued once it has, after the grace) */
+            ended: boolean;
+            /** @description Invoices issued for the period so far */
+            invoices: number;
+            /**
+             * @description The last day (YYYY-MM-DD, Asia/Jakarta), inclusive
+             * @example 2026-11-29
+             */
+            lastDate: string;
+            /**
+             * Format: date-time
+             * @description The first instant after the period
+             */
+            periodEnd: string;
+            /** Format: date-time */
+            periodStart: string;
+            /**
+             * @description The first day (YYYY-MM-DD, Asia/Jakarta): what periodStart takes
+             * @example 2026-11-16
+             */
+            startDate: string;
+        };
+        InvoicingPeriodsDto: {
+            /** @description Newest first, from the period now is in */
+            items: components["schemas"]["InvoicingPeriodDto"][];
         };
         InvoicingRunDto: {
             /** Format: date-time */
@@ -1789,7 +1884,7 @@ export interface components {
             timeoutRate: number;
         };
         PeriodInvoicesDto: {
-            items: components["schemas"]["InvoiceSummaryDto"][];
+            items: components["schemas"]["FinanceInvoiceSummaryDto"][];
             nextCursor: string | null;
             /** Format: date-time */
             periodEnd: string;
@@ -4576,6 +4671,63 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    FinanceInvoicesController_periods: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicingPeriodsDto"];
+                };
             };
             /** @description Invalid input: `details` names each offending field */
             400: {

@@ -83,7 +83,7 @@ export function searchFromFilters(filters: ShipmentFilters): URLSearchParams {
 }
 
 /** The next Jakarta calendar day after `day` (YYYY-MM-DD). */
-function nextDay(day: string): string {
+export function nextDay(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);

@@ -86,7 +86,7 @@ export const dashboard: Benchmark = {
     }
 
     try {
-      figures.push(...(await measureList(base, seller, listName)));
+      figures.push(...(await measureList(base, seller, listName, (title, text) => ctx.attach(title, text))));
     } catch (e) {
       // A dashboard whose list does not follow the contract yet: the figure says why, the run goes on.
       figures.push({
@@ -100,7 +100,12 @@ export const dashboard: Benchmark = {
   },
 };
 
-export async function measureList(base: string, seller: TestSeller, name: string): Promise<Figure[]> {
+export async function measureList(
+  base: string,
+  seller: TestSeller,
+  name: string,
+  attach: (title: string, text: string) => void = () => undefined,
+): Promise<Figure[]> {
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({
@@ -130,6 +135,7 @@ export async function measureList(base: string, seller: TestSeller, name: string
 
     const api: number[] = [];
     const list: number[] = [];
+    const splits: ListTiming[] = [];
     const firstLoad: number[] = [];
     // Warm-up of both, then paired rounds: each round a fresh page load (no data cached by the SPA), then
     // the API call alone and the list shown by the nav link, one right after the other.
@@ -140,12 +146,23 @@ export async function measureList(base: string, seller: TestSeller, name: string
       const l = await timeListAfterClick(page);
       if (round >= 0) {
         api.push(a);
-        list.push(l);
+        list.push(l.total);
+        splits.push(l);
       }
     }
     await watchForRows(page);
     for (let round = 0; round < 3; round += 1) firstLoad.push(await timeFirstLoad(page, base));
 
+    const split = (key: keyof ListTiming) => median(splits.map((x) => x[key])).toFixed(1);
+    attach(
+      'shipment list: where the time goes (medians, ms)',
+      [
+        `click → list request starts   ${split('toRequest')}`,
+        `list request (network + API)  ${split('request')}`,
+        `answer → ${PAGE} rows in the DOM   ${split('toRows')}`,
+        `all                           ${split('total')}   (the API call alone: ${median(api).toFixed(1)})`,
+      ].join('\n'),
+    );
     const sortedList = [...list].sort((x, y) => x - y);
     const ratio = median(list) / median(api);
     return [
@@ -200,6 +217,11 @@ interface InPage {
     querySelector(selector: string): { click(): void } | null;
     querySelectorAll(selector: string): { length: number };
   };
+  performance: {
+    now(): number;
+    getEntriesByType(type: 'resource'): { name: string; startTime: number; responseEnd: number }[];
+    clearResourceTimings(): void;
+  };
   MutationObserver: new (callback: () => void) => {
     observe(target: object, options: { childList: boolean; subtree: boolean }): void;
     disconnect(): void;
@@ -207,12 +229,20 @@ interface InPage {
   kirimListShownAt?: number;
 }
 
+/** A list shown after the nav click, in ms: in all, and split at the list request's start and end. */
+interface ListTiming {
+  total: number;
+  toRequest: number;
+  request: number;
+  toRows: number;
+}
+
 /** Clicks the nav link to the list and times, in the page, until the rows of its first page are in the DOM. */
-async function timeListAfterClick(page: Page): Promise<number> {
+async function timeListAfterClick(page: Page): Promise<ListTiming> {
   return page.evaluate(
     ({ route, selector, rows }) =>
-      new Promise<number>((resolve, reject) => {
-        const { document, MutationObserver } = globalThis as unknown as InPage;
+      new Promise<ListTiming>((resolve, reject) => {
+        const { document, MutationObserver, performance } = globalThis as unknown as InPage;
         const link = document.querySelector(`a[href="${route}"]`);
         if (!link) return reject(new Error(`no link to ${route}`));
         const timer = setTimeout(() => {
@@ -225,7 +255,19 @@ async function timeListAfterClick(page: Page): Promise<number> {
           if (document.querySelectorAll(selector).length < rows) return;
           observer.disconnect();
           clearTimeout(timer);
-          resolve(performance.now() - t0);
+          const done = performance.now();
+          // Where the time went, from the list request's own timing (the last one made).
+          const request = performance
+            .getEntriesByType('resource')
+            .filter((e) => e.name.includes('/v1/shipments'))
+            .pop();
+          performance.clearResourceTimings();
+          resolve({
+            total: done - t0,
+            toRequest: request ? request.startTime - t0 : Number.NaN,
+            request: request ? request.responseEnd - request.startTime : Number.NaN,
+            toRows: request ? done - request.responseEnd : Number.NaN,
+          });
         });
         observer.observe(document.body, { childList: true, subtree: true });
         link.click();

@@ -33,4 +33,16 @@ describe('TtlCache', () => {
     cache.delete('b');
     expect(cache.get('b')).toBeUndefined();
   });
+
+  it('does not keep what a load read while a writer deleted the key (the old value, read before the commit)', async () => {
+    const cache = new TtlCache<string, string>(10_000);
+    let answer!: (v: string) => void;
+    const reading = cache.getOr('settings', () => new Promise<string>((resolve) => (answer = resolve)));
+    cache.delete('settings'); // the writer commits and drops the key while the read is under way
+    answer('old');
+    expect(await reading).toBe('old'); // that caller gets what it read…
+    expect(cache.get('settings')).toBeUndefined(); // …but it is not served to anyone after the change
+    expect(await cache.getOr('settings', () => Promise.resolve('new'))).toBe('new');
+    expect(cache.get('settings')).toBe('new');
+  });
 });

@@ -4,6 +4,7 @@ import {
   nextPeriod,
   periodContaining,
   periodStartingOn,
+  periodsUpTo,
   wibMidnight,
 } from 'src/invoicing/invoice-period';
 
@@ -76,6 +77,17 @@ describe('invoicing periods (14 days from the anchor, Asia/Jakarta)', () => {
         expect(after.end.getTime()).toBeGreaterThan(asOf.getTime());
       }),
       { seed: 12, numRuns: 500 },
+    );
+  });
+
+  it('count back from the period an instant is in, newest first, each ending where the next begins', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 1, max: 60 }), (at, count) => {
+        const periods = periodsUpTo(at, count, RULE);
+        expect(periods).toHaveLength(count);
+        expect(periods[0]).toEqual(periodContaining(at, RULE));
+        for (let i = 1; i < count; i += 1) expect(periods[i].end).toEqual(periods[i - 1].start);
+      }),
     );
   });
 });

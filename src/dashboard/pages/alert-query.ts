@@ -1,0 +1,47 @@
+import type { components, paths } from '../api/schema';
+import type { ActionKind } from './shipment-query';
+
+type Alert = components['schemas']['AlertDto'];
+type AlertQuery = NonNullable<paths['/v1/alerts']['get']['parameters']['query']>;
+export type Rule = NonNullable<AlertQuery['rule']>;
+export type Severity = NonNullable<AlertQuery['severity']>;
+
+export const RULES = [
+  'failed_attempt',
+  'return_started',
+  'stale_no_scan',
+  'late_vs_lane',
+  'held_or_misrouted',
+  'pickup_not_made',
+  'risky_recipient',
+] as const satisfies readonly Rule[];
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
+
+/** The filter lists are the API's whole enums: one the API adds and these lack fails the type check. */
+type Complete<All, Listed> = [Exclude<All, Listed>] extends [never]
+  ? true
+  : { missing: Exclude<All, Listed> };
+export const ALERT_LISTS_ARE_COMPLETE: [
+  Complete<Rule, (typeof RULES)[number]>,
+  Complete<Severity, (typeof SEVERITIES)[number]>,
+] = [true, true];
+
+const ACTION_KINDS: readonly string[] = ['reattempt', 'return', 'hold'] satisfies ActionKind[];
+
+/**
+ * The courier actions worth offering by an alert (POST /v1/shipments/{id}/actions): the suggested one
+ * when it is an action, then what usually helps for the rule (after a failed attempt, a re-attempt or a
+ * return; a parcel stuck or late, a return or a hold). The alert does not carry the shipment's status:
+ * the API decides, and its refusal is shown by the alert.
+ */
+export function alertActions(alert: Pick<Alert, 'rule' | 'suggestedAction' | 'resolvedAt'>): ActionKind[] {
+  if (alert.resolvedAt) return [];
+  const byRule: Partial<Record<Rule, ActionKind[]>> = {
+    failed_attempt: ['reattempt', 'return'],
+    held_or_misrouted: ['return', 'hold'],
+    stale_no_scan: ['return', 'hold'],
+    late_vs_lane: ['return', 'hold'],
+  };
+  const suggested = ACTION_KINDS.includes(alert.suggestedAction) ? [alert.suggestedAction as ActionKind] : [];
+  return [...new Set([...suggested, ...(byRule[alert.rule] ?? [])])];
+}

@@ -1,0 +1,308 @@
+import { useState } from 'react';
+import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
+import { Async, useLoad } from '../../components/async';
+import { FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { TableScroll } from '../../components/table-scroll';
+import { useI18n } from '../../i18n/i18n-context';
+import type { MessageKey } from '../../i18n/id';
+import { COURIERS, courierName } from '../shipment-query';
+
+type Remittance = Schemas['RemittanceDto'];
+type Courier = Remittance['courier'];
+type Line = Schemas['RemittanceLineDto'];
+
+const OUTCOMES: { key: 'matched' | 'amountMismatches' | 'unmatched' | 'duplicates'; label: MessageKey }[] = [
+  { key: 'matched', label: 'remitansi.matched' },
+  { key: 'amountMismatches', label: 'remitansi.mismatches' },
+  { key: 'unmatched', label: 'remitansi.unmatched' },
+  { key: 'duplicates', label: 'remitansi.duplicates' },
+];
+
+/**
+ * The API names a report's problems by the body (`body`, `row 3: amount`, `body.awb`): all of them are the
+ * file's, shown together by the file input; the courier keeps its own.
+ */
+function problemsOfFile(e: ApiError): ApiError {
+  const ofFile = e.details.filter((d) => d.field !== 'courier');
+  if (ofFile.length === 0) return e;
+  const message = ofFile.map((d) => (d.field === 'body' ? d.message : `${d.field}: ${d.message}`)).join('; ');
+  const rest = e.details.filter((d) => d.field === 'courier');
+  return new ApiError(e.status, e.code, e.message, [...rest, { field: 'file', message }], e.requestId);
+}
+
+/** What a report did: each outcome's count and rupiah. */
+function Outcomes({ r }: { r: Pick<Remittance, (typeof OUTCOMES)[number]['key']> }) {
+  const { t, rupiah, count } = useI18n();
+  return (
+    <dl className="figures">
+      {OUTCOMES.map((o) => (
+        <div key={o.key} className="figure" data-testid={`outcome-${o.key}`}>
+          <dt>{t(o.label)}</dt>
+          <dd className="amount">{count(r[o.key].count)}</dd>
+          <dd className="figure-hint">{rupiah(r[o.key].amount)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** Courier + CSV file → POST /v1/finance/remittances?courier= (text/csv); a bad row's message by the file input. */
+function UploadForm({ onUploaded }: { onUploaded: () => void }) {
+  const { t, rupiah, count } = useI18n();
+  const [result, setResult] = useState<Remittance>();
+  const form = useApiForm(async (data) => {
+    setResult(undefined);
+    const courier = formText(data, 'courier') as Courier;
+    const file = data.get('file');
+    const csv = file instanceof File ? await file.text() : '';
+    const done = await call(
+      api.POST('/v1/finance/remittances', {
+        params: { query: { courier }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body: csv,
+        bodySerializer: (body: string) => body,
+        headers: { 'content-type': 'text/csv' },
+      }),
+    ).catch((e: unknown) => {
+      throw e instanceof ApiError ? problemsOfFile(e) : e;
+    });
+    setResult(done);
+    onUploaded();
+  });
+  const fileError = form.fieldError('file');
+  return (
+    <section aria-labelledby="upload-heading" className="panel">
+      <h2 id="upload-heading">{t('remitansi.upload')}</h2>
+      <form onSubmit={form.onSubmit} noValidate>
+        <FormError form={form} />
+        <div className="field">
+          <label htmlFor="remit-courier">{t('remitansi.courier')}</label>
+          <select id="remit-courier" name="courier" defaultValue="jne">
+            {COURIERS.map((c) => (
+              <option key={c} value={c}>
+                {courierName(c)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className={fileError ? 'field field-invalid' : 'field'}>
+          <label htmlFor="remit-file">{t('remitansi.file')}</label>
+          <input
+            id="remit-file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            aria-invalid={fileError ? true : undefined}
+            aria-describedby={fileError ? 'remit-file-hint remit-file-error' : 'remit-file-hint'}
+          />
+          <p className="field-hint" id="remit-file-hint">
+            {t('remitansi.fileHint')}
+          </p>
+          {fileError && (
+            <p className="field-error" id="remit-file-error">
+              {fileError}
+            </p>
+          )}
+        </div>
+        <SubmitButton form={form}>{t('remitansi.submit')}</SubmitButton>
+      </form>
+      {result && (
+        <div className="notice" role="status" data-testid="remittance-result">
+          <p>
+            {t('remitansi.done', {
+              lines: count(result.lineCount),
+              amount: rupiah(result.totalAmount),
+              courier: courierName(result.courier),
+            })}
+          </p>
+          <Outcomes r={result} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function Uploaded({ version }: { version: number }) {
+  const { t, rupiah, count, dateTime } = useI18n();
+  const list = useLoad(
+    () => call(api.GET('/v1/finance/remittances', { params: { query: { limit: 20 } } })),
+    [version],
+  );
+  return (
+    <section aria-labelledby="uploaded-heading" className="panel">
+      <h2 id="uploaded-heading">{t('remitansi.uploaded')}</h2>
+      <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('remitansi.noneUploaded')}>
+        {(p) => (
+          <TableScroll label={t('remitansi.uploaded')}>
+            <table className="money-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('remitansi.uploadedAt')}</th>
+                  <th scope="col">{t('remitansi.courier')}</th>
+                  <th scope="col" className="num">
+                    {t('remitansi.lines')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('remitansi.total')}
+                  </th>
+                  {OUTCOMES.map((o) => (
+                    <th key={o.key} scope="col" className="num">
+                      {t(o.label)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {p.items.map((r) => (
+                  <tr key={r.id} data-testid="remittance-row">
+                    <th scope="row">{dateTime(r.createdAt)}</th>
+                    <td>{courierName(r.courier)}</td>
+                    <td className="num">{count(r.lineCount)}</td>
+                    <td className="num">{rupiah(r.totalAmount)}</td>
+                    {OUTCOMES.map((o) => (
+                      <td key={o.key} className="num">
+                        {count(r[o.key].count)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableScroll>
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function LineList({ title, lines, testId }: { title: string; lines: Line[]; testId: string }) {
+  const { t, rupiah, date } = useI18n();
+  return (
+    <>
+      <h3>{title}</h3>
+      {lines.length === 0 ? (
+        <p className="state state-empty">{t('remitansi.none')}</p>
+      ) : (
+        <ul className="plain-list" data-testid={testId}>
+          {lines.map((l) => (
+            <li key={`${l.remittanceId}-${l.row}`}>
+              <span className="mono">{l.awb}</span> · {courierName(l.courier)} · {rupiah(l.amount)}
+              {l.expectedAmount !== null &&
+                ` (${t('remitansi.expected', { amount: rupiah(l.expectedAmount) })})`}
+              <span className="sub">
+                {t('remitansi.row', { row: l.row })} · {date(`${l.remittedOn}T12:00:00+07:00`)}
+                {l.reason && ` · ${t(`remitansi.reason.${l.reason}`)}`}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+type Overdue = Schemas['NotRemittedDto'];
+
+/** GET /v1/finance/reconciliation: what does not match, what is overdue (cursor), each courier's receivable. */
+function Reconciliation({ version }: { version: number }) {
+  const { t, rupiah, count, date } = useI18n();
+  const report = useLoad(() => call(api.GET('/v1/finance/reconciliation')), [version]);
+  const [more, setMore] = useState<{ version: number; items: Overdue[]; cursor: string | null }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadMore = (cursor: string) => {
+    setLoadingMore(true);
+    call(api.GET('/v1/finance/reconciliation', { params: { query: { cursor } } }))
+      .then((r) =>
+        setMore({
+          version,
+          items: [...(more?.version === version ? more.items : []), ...r.notRemitted],
+          cursor: r.notRemittedCursor,
+        }),
+      )
+      .catch(() => setMore(undefined))
+      .finally(() => setLoadingMore(false));
+  };
+  return (
+    <section aria-labelledby="recon-heading" className="panel">
+      <h2 id="recon-heading">{t('remitansi.reconciliation')}</h2>
+      <Async loaded={report}>
+        {(r) => {
+          const extra = more?.version === version ? more : undefined;
+          const overdue = extra ? [...r.notRemitted, ...extra.items] : r.notRemitted;
+          const cursor = extra ? extra.cursor : r.notRemittedCursor;
+          return (
+            <>
+              <p className="muted">{t('remitansi.asOf', { date: date(r.asOf), days: r.overdueDays })}</p>
+              <dl className="figures">
+                {Object.entries(r.receivable).map(([courier, amount]) => (
+                  <div key={courier} className="figure">
+                    <dt>{t('remitansi.receivable', { courier: courierName(courier) })}</dt>
+                    <dd className="amount">{rupiah(amount)}</dd>
+                  </div>
+                ))}
+                <div className="figure">
+                  <dt>{t('remitansi.suspense')}</dt>
+                  <dd className="amount">{rupiah(r.suspense)}</dd>
+                </div>
+              </dl>
+              <LineList
+                title={t('remitansi.unmatchedTitle', { count: count(r.totals.unmatched.count) })}
+                lines={r.unmatched}
+                testId="recon-unmatched"
+              />
+              <LineList
+                title={t('remitansi.mismatchTitle', { count: count(r.totals.amountMismatches.count) })}
+                lines={r.amountMismatches}
+                testId="recon-mismatches"
+              />
+              <LineList
+                title={t('remitansi.duplicateTitle', { count: count(r.totals.duplicates.count) })}
+                lines={r.duplicates}
+                testId="recon-duplicates"
+              />
+              <h3>{t('remitansi.overdueTitle', { count: count(r.totals.notRemitted.count) })}</h3>
+              {overdue.length === 0 ? (
+                <p className="state state-empty">{t('remitansi.none')}</p>
+              ) : (
+                <ul className="plain-list" data-testid="recon-overdue">
+                  {overdue.map((o) => (
+                    <li key={o.shipmentId}>
+                      <span className="mono">{o.awb}</span> · {courierName(o.courier)} · {rupiah(o.codAmount)}
+                      <span className="sub">{t('remitansi.daysSince', { days: o.daysSinceDelivery })}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {cursor && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={loadingMore}
+                  aria-busy={loadingMore}
+                  onClick={() => loadMore(cursor)}
+                >
+                  {loadingMore ? t('state.loading') : t('remitansi.more')}
+                </button>
+              )}
+            </>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
+
+/** Finance's remittance page: upload a courier's report, the reports taken, the reconciliation report. */
+export function RemitansiPage() {
+  const { t } = useI18n();
+  // Bumped by an upload: the list and the reconciliation load again.
+  const [version, setVersion] = useState(0);
+  return (
+    <>
+      <h1>{t('remitansi.title')}</h1>
+      <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
+      <Uploaded version={version} />
+      <Reconciliation version={version} />
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * CSV as the bulk upload reads it (RFC 4180: quoted cells may hold commas, quotes doubled, line breaks;
+ * rows end in LF or CRLF), so the page can show each row and resend the fixed ones.
+ */
+
+export interface CsvTable {
+  header: string[];
+  /** The data rows, each cell by its column's name (blank lines skipped, as the API skips them). */
+  rows: Record<string, string>[];
+}
+
+/** Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. */
+export function parseCsvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRecord = () => {
+    record.push(cell);
+    // A blank line (or one of spaces only) is no record: the API skips them too, so row numbers agree.
+    if (record.length > 1 || record[0].trim() !== '') records.push(record);
+    record = [];
+    cell = '';
+  };
+  for (; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      record.push(cell);
+      cell = '';
+    } else if (c === '\n') endRecord();
+    else if (c === '\r' && text[i + 1] === '\n') {
+      endRecord();
+      i += 1;
+    } else cell += c;
+  }
+  if (cell !== '' || record.length > 0) endRecord();
+  return records;
+}
+
+/** The header row and the data rows by column name (cells trimmed, as the API trims them). */
+export function parseCsv(text: string): CsvTable {
+  const [header = [], ...data] = parseCsvRecords(text);
+  const names = header.map((h) => h.trim());
+  return {
+    header: names,
+    rows: data.map((cells) => Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()]))),
+  };
+}
+
+/**
+ * A cell as written: trimmed (the API trims unquoted cells but keeps spaces inside quotes, so a trimmed
+ * cell reads the same either way), quoted only where it must be.
+ */
+const quote = (raw: string) => {
+  const value = raw.trim();
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+};
+
+/** CSV text of the header and rows (CRLF line ends), each cell trimmed. */
+export function toCsv(header: readonly string[], rows: readonly Record<string, string>[]): string {
+  return [header, ...rows.map((row) => header.map((name) => row[name] ?? ''))]
+    .map((cells) => cells.map(quote).join(','))
+    .join('\r\n')
+    .concat('\r\n');
+}
+
+/**
+ * The CSV column an API error names: the bulk import reads `recipientPhone` into `recipient.phone`,
+ * `weightGrams` into `parcel.weightGrams` and `courierCode` into `courier.code`; this maps them back.
+ */
+export function csvColumnOf(field: string): string {
+  const [head, rest] = [field.split('.')[0], field.split('.').slice(1).join('.')];
+  if (!rest) return head;
+  if (head === 'recipient') return `recipient${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+  if (head === 'parcel') return rest;
+  if (head === 'courier') return `courier${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+  return field;
+}

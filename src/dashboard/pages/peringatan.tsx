@@ -1,0 +1,296 @@
+import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { Async, useErrorMessage, useLoad } from '../components/async';
+import { useI18n } from '../i18n/i18n-context';
+import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
+import type { ActionKind } from './shipment-query';
+
+type Alert = Schemas['AlertDto'];
+
+interface AlertFilters {
+  rule?: Rule;
+  severity?: Severity;
+  resolved: boolean;
+}
+
+const fetchAlerts = (f: AlertFilters, cursor?: string) =>
+  call(
+    api.GET('/v1/alerts', {
+      params: {
+        query: {
+          // The API orders open alerts most severe first, then newest; resolved ones newest resolved first.
+          state: f.resolved ? 'resolved' : 'open',
+          limit: 50,
+          ...(f.rule ? { rule: f.rule } : {}),
+          ...(f.severity ? { severity: f.severity } : {}),
+          ...(cursor ? { cursor } : {}),
+        },
+      },
+    }),
+  );
+
+interface Outcome {
+  ok: boolean;
+  text: string;
+}
+
+function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert) => void }) {
+  const { t, code, dateTime } = useI18n();
+  const message = useErrorMessage();
+  const [busy, setBusy] = useState<'ack' | ActionKind>();
+  const [outcome, setOutcome] = useState<Outcome>();
+  const run = (kind: 'ack' | ActionKind, request: () => Promise<string>) => {
+    setBusy(kind);
+    setOutcome(undefined);
+    request()
+      .then((text) => setOutcome({ ok: true, text }))
+      .catch((e: unknown) => setOutcome({ ok: false, text: message(e) }))
+      .finally(() => setBusy(undefined));
+  };
+  const acknowledge = () =>
+    run('ack', async () => {
+      onChange(await call(api.POST('/v1/alerts/{id}/acknowledge', { params: { path: { id: alert.id } } })));
+      return t('peringatan.acknowledgedNow');
+    });
+  const act = (action: ActionKind) =>
+    run(action, async () => {
+      const done = await call(
+        api.POST('/v1/shipments/{id}/actions', {
+          params: { path: { id: alert.shipmentId }, header: { 'Idempotency-Key': idempotencyKey() } },
+          body: { action },
+        }),
+      );
+      return t('detail.actionSent', {
+        action: code('action', done.action),
+        status: code('actionStatus', done.status),
+      });
+    });
+  const headingId = `alert-${alert.id}`;
+  return (
+    <li className="alert-card" data-testid="alert">
+      <h2 id={headingId} className="alert-title">
+        <span className={`badge severity-${alert.severity}`}>
+          {t('peringatan.severityBadge', { severity: code('severity', alert.severity) })}
+        </span>{' '}
+        {code('rule', alert.rule)}
+      </h2>
+      <p>
+        <strong>{code('reason', alert.reason)}</strong>
+        {/* The API words its message in English; marked so a screen reader reads it as such. */}
+        <span className="sub" lang="en">
+          {alert.message}
+        </span>
+      </p>
+      <p className="sub alert-times">
+        <span>
+          {t('peringatan.opened')} <time dateTime={alert.openedAt}>{dateTime(alert.openedAt)}</time>
+        </span>
+        {alert.resolvedAt && (
+          <span>
+            {t('peringatan.resolved')} <time dateTime={alert.resolvedAt}>{dateTime(alert.resolvedAt)}</time>
+          </span>
+        )}
+        {alert.acknowledgedAt && (
+          <span>
+            {t('peringatan.acknowledged')}{' '}
+            <time dateTime={alert.acknowledgedAt}>{dateTime(alert.acknowledgedAt)}</time>
+          </span>
+        )}
+      </p>
+      <p>
+        <strong>{t('detail.suggested', { action: code('suggest', alert.suggestedAction) })}</strong>
+      </p>
+      {outcome && (
+        <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
+          {outcome.text}
+        </p>
+      )}
+      <div className="button-row">
+        <Link className="button secondary" to={`/pengiriman/${alert.shipmentId}`}>
+          {t('peringatan.openShipment')}
+        </Link>
+        {alert.contact.whatsappUrl && (
+          <a
+            className="button secondary"
+            href={alert.contact.whatsappUrl}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
+            {t('detail.whatsapp')}
+          </a>
+        )}
+        {alertActions(alert).map((action) => (
+          <button
+            key={action}
+            type="button"
+            className={action === alert.suggestedAction ? 'button primary' : 'button secondary'}
+            disabled={busy !== undefined}
+            aria-busy={busy === action}
+            onClick={() => act(action)}
+          >
+            {busy === action ? t('form.submitting') : code('action', action)}
+          </button>
+        ))}
+        {!alert.resolvedAt && !alert.acknowledgedAt && (
+          <button
+            type="button"
+            className="button secondary"
+            disabled={busy !== undefined}
+            aria-busy={busy === 'ack'}
+            onClick={acknowledge}
+          >
+            {busy === 'ack' ? t('form.submitting') : t('peringatan.acknowledge')}
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function AlertFilterForm({
+  filters,
+  onApply,
+}: {
+  filters: AlertFilters;
+  onApply: (f: AlertFilters) => void;
+}) {
+  const { t, code } = useI18n();
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    const rule = data.get('rule');
+    const severity = data.get('severity');
+    onApply({
+      ...filters,
+      rule: RULES.find((r) => r === rule),
+      severity: SEVERITIES.find((s) => s === severity),
+    });
+  };
+  return (
+    <form className="filters panel" role="search" aria-label={t('peringatan.filters')} onSubmit={submit}>
+      <div className="field">
+        <label htmlFor="alert-rule">{t('peringatan.rule')}</label>
+        <select id="alert-rule" name="rule" defaultValue={filters.rule ?? ''}>
+          <option value="">{t('peringatan.allRules')}</option>
+          {RULES.map((r) => (
+            <option key={r} value={r}>
+              {code('rule', r)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="alert-severity">{t('peringatan.severity')}</label>
+        <select id="alert-severity" name="severity" defaultValue={filters.severity ?? ''}>
+          <option value="">{t('peringatan.allSeverities')}</option>
+          {SEVERITIES.map((s) => (
+            <option key={s} value={s}>
+              {code('severity', s)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="filter-buttons">
+        <button type="submit" className="button primary">
+          {t('pengiriman.apply')}
+        </button>
+        <button
+          type="button"
+          className="button secondary"
+          aria-pressed={filters.resolved}
+          onClick={() => onApply({ ...filters, resolved: !filters.resolved })}
+        >
+          {t('peringatan.showResolved')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/**
+ * The seller's alerts (GET /v1/alerts): open ones most severe then newest first (or the resolved ones),
+ * filtered by rule and severity, 50 a page; each can be acknowledged and its suggested action taken.
+ */
+export function PeringatanPage() {
+  const { t, count } = useI18n();
+  const message = useErrorMessage();
+  const [filters, setFilters] = useState<AlertFilters>({ resolved: false });
+  const key = JSON.stringify(filters);
+  const first = useLoad(() => fetchAlerts(filters), [key]);
+  const [more, setMore] = useState<{ key: string; items: Alert[]; nextCursor: string | null }>();
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  // Alerts changed on this page (acknowledged), shown over what was loaded.
+  const [changed, setChanged] = useState<Record<string, Alert>>({});
+
+  const loadMore = (cursor: string) => {
+    setLoadingMore(true);
+    setMoreError(undefined);
+    fetchAlerts(filters, cursor)
+      .then((page) =>
+        setMore({
+          key,
+          items: [...(more?.key === key ? more.items : []), ...page.items],
+          nextCursor: page.nextCursor,
+        }),
+      )
+      .catch((e: unknown) => setMoreError(e))
+      .finally(() => setLoadingMore(false));
+  };
+
+  return (
+    <>
+      <h1>{t('peringatan.title')}</h1>
+      <AlertFilterForm key={key} filters={filters} onApply={setFilters} />
+      <Async
+        loaded={first}
+        isEmpty={(page) => page.items.length === 0}
+        empty={filters.resolved ? t('peringatan.noResolved') : t('peringatan.empty')}
+      >
+        {(page) => {
+          const extra = more?.key === key ? more : undefined;
+          const items = (extra ? [...page.items, ...extra.items] : page.items).map((a) => changed[a.id] ?? a);
+          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+          return (
+            <>
+              <p className="muted">
+                {filters.resolved ? t('peringatan.resolvedList') : t('peringatan.order')}
+              </p>
+              <ul className="alert-list">
+                {items.map((a) => (
+                  <AlertCard
+                    key={a.id}
+                    alert={a}
+                    onChange={(updated) => setChanged((c) => ({ ...c, [updated.id]: updated }))}
+                  />
+                ))}
+              </ul>
+              <div className="list-footer">
+                <p className="muted" role="status">
+                  {t('peringatan.shown', { count: count(items.length) })}
+                </p>
+                {moreError !== undefined && (
+                  <p className="form-error" role="alert">
+                    {message(moreError)}
+                  </p>
+                )}
+                {nextCursor && (
+                  <button
+                    type="button"
+                    className="button secondary"
+                    disabled={loadingMore}
+                    aria-busy={loadingMore}
+                    onClick={() => loadMore(nextCursor)}
+                  >
+                    {loadingMore ? t('state.loading') : t('pengiriman.more')}
+                  </button>
+                )}
+              </div>
+            </>
+          );
+        }}
+      </Async>
+    </>
+  );
+}

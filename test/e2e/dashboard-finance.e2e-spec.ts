@@ -1,0 +1,253 @@
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import supertest from 'supertest';
+import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import { moveEnd } from '../support/factories/invoices';
+import { addBankAccount, creditAvailable, endPinned, EndedShipment } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { PINNED } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { auth: { authorization: string } };
+
+/**
+ * The finance pages in real headless Chromium against the real app and PostgreSQL: invoicing run for a
+ * day and the period's invoices exported as CSV and PDF, the withdrawal queue (approve → paid by the payout
+ * job, reject with a reason), a courier's remittance report uploaded and reconciled, and the trial balance
+ * — at 1280 px and 360 px, each page checked by axe-core and photographed.
+ */
+describe('the finance pages in a browser', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let finance: Auth & { id: string };
+  let admin: Auth & { id: string };
+  let delivered: EndedShipment[];
+  let bank: string;
+  const browser = useBrowser();
+  // The browser's clock and the app's agree: the period 26 Oct – 8 Nov 2026 is over, 9 Nov is running.
+  const NOW = new Date('2026-11-12T03:00:00.000Z');
+  const PERIOD = '2026-10-26';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    finance = await createOperator(t, http, 'finance');
+    admin = await createOperator(t, http, 'admin');
+    seller = await signupSeller(http, 'Toko Tagihan');
+    const origin = (await createAddress(http, seller)).id;
+    const jne = PINNED.find((p) => p.code === 'jne')!;
+    delivered = await endPinned(t, http, seller, origin, [jne, jne, jne, jne]);
+    // Ended inside the period, which is over by NOW.
+    await moveEnd(
+      t,
+      delivered.map((d) => d.id),
+      new Date('2026-11-03T05:00:00.000Z'),
+    );
+    t.clock.set(NOW);
+    bank = await addBankAccount(http, seller);
+    await creditAvailable(t, seller.sellerId, 10_000_000);
+  });
+  afterAll(() => t.close());
+
+  const open = (path: string, width: PageWidth) =>
+    browser.openPage(`${t.url}${path}`, {
+      width,
+      beforeLoad: async (p) => {
+        await p.clock.setFixedTime(NOW);
+        await p.addInitScript(
+          `localStorage.setItem('kirim.token', ${JSON.stringify(finance.auth.authorization.slice(7))})`,
+        );
+      },
+    });
+  const look = async (page: Page, name: string) => {
+    await axeCheck(page);
+    await screenshot(page, name);
+  };
+  const requestWithdrawal = async (amount: number) =>
+    (
+      await http
+        .post('/v1/withdrawals')
+        .set(seller.auth)
+        .set('Idempotency-Key', `w-${amount}-${Math.random()}`)
+        .send({ amount, bankAccountId: bank })
+        .expect(201)
+    ).body as { id: string; status: string };
+  const withdrawal = async (id: string) =>
+    (await http.get(`/v1/withdrawals/${id}`).set(seller.auth).expect(200)).body as {
+      status: string;
+      rejectionReason: string | null;
+    };
+  const saved = async (download: { path(): Promise<string | null> }) => readFile((await download.path())!);
+
+  it('runs invoicing for a day, lists the invoice with the period totals and exports CSV and PDF (1280 px)', async () => {
+    const page = await open('/keuangan/tagihan', 1280);
+    await page.getByRole('heading', { name: 'Tagihan', exact: true }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Periode' }).inputValue()).toBe(PERIOD);
+    await page.getByText('Belum ada tagihan untuk periode ini.').waitFor();
+
+    await page.getByLabel('Per tanggal').fill('2026-11-09');
+    await page.getByRole('button', { name: 'Jalankan penagihan' }).click();
+    await page.getByRole('status').filter({ hasText: 'Selesai: 1 tagihan terbit' }).waitFor();
+    const listed = (
+      await http.get('/v1/finance/invoices').query({ periodStart: PERIOD }).set(finance.auth).expect(200)
+    ).body as { items: { number: string; sellerId: string; total: number }[]; totals: { total: number } };
+    const mine = listed.items.find((i) => i.sellerId === seller.sellerId)!;
+    expect(mine.total).toBeGreaterThan(0);
+    const row = page.getByTestId('invoice-row').filter({ hasText: mine.number });
+    await row.waitFor();
+    const rupiah = (n: number) =>
+      new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(
+        n,
+      );
+    expect(await row.textContent()).toContain(rupiah(mine.total));
+    expect(await row.textContent()).toContain('Toko Tagihan');
+    expect(await page.getByTestId('invoice-totals').textContent()).toContain(rupiah(listed.totals.total));
+
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Unduh CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toBe(`tagihan-${PERIOD}.csv`);
+    expect((await saved(csv)).toString('utf8')).toContain(mine.number);
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Unduh PDF' }).click(),
+    ]);
+    expect((await saved(pdf)).subarray(0, 4).toString('latin1')).toBe('%PDF');
+    await look(page, 'keuangan-tagihan');
+  });
+
+  it('approves a withdrawal above the auto-approval limit, which the payout job pays, and rejects another with a reason (1280 px)', async () => {
+    const approved = await requestWithdrawal(1_500_000);
+    const rejected = await requestWithdrawal(1_200_000);
+    expect([approved.status, rejected.status]).toEqual(['requested', 'requested']);
+    const page = await open('/keuangan/penarikan', 1280);
+    const card = (id: string) => page.locator(`[data-testid="withdrawal"][data-id="${id}"]`);
+    await card(approved.id).waitFor();
+    await card(rejected.id).waitFor();
+    await look(page, 'keuangan-penarikan');
+
+    await card(approved.id).getByRole('button', { name: 'Setujui' }).click();
+    await card(approved.id)
+      .getByText(/^Kirim Rp\s[\d.]+ ke /)
+      .waitFor();
+    await card(approved.id).getByRole('button', { name: 'Ya, setujui' }).click();
+    await card(approved.id).getByText('Disetujui', { exact: true }).waitFor();
+    expect((await withdrawal(approved.id)).status).toBe('approved');
+
+    // No reason: the API's message stands by the field, and nothing changes.
+    await card(rejected.id).getByRole('button', { name: 'Tolak', exact: true }).click();
+    await card(rejected.id).getByRole('button', { name: 'Tolak penarikan' }).click();
+    await card(rejected.id).locator('.field-error').waitFor();
+    takePageErrors(page);
+    expect((await withdrawal(rejected.id)).status).toBe('requested');
+    await card(rejected.id).getByLabel('Alasan penolakan').fill('Nama rekening tidak sesuai');
+    await card(rejected.id).getByRole('button', { name: 'Tolak penarikan' }).click();
+    await card(rejected.id).getByText('Ditolak', { exact: true }).waitFor();
+    expect(await withdrawal(rejected.id)).toEqual(
+      expect.objectContaining({ status: 'rejected', rejectionReason: 'Nama rekening tidak sesuai' }),
+    );
+
+    // Sent on the first run; the provider's answer is read on a run after its check interval.
+    await http.post('/sandbox/jobs/payouts/run').set(admin.auth).send({}).expect(200);
+    t.clock.advance(10 * 60_000);
+    await http.post('/sandbox/jobs/payouts/run').set(admin.auth).send({}).expect(200);
+    expect((await withdrawal(approved.id)).status).toBe('paid');
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('paid');
+    await card(approved.id).getByText('Dibayar', { exact: true }).waitFor();
+  });
+
+  it('uploads a courier remittance report: matched shown, the seeded mistakes in the reconciliation (1280 px)', async () => {
+    const report = await http
+      .get('/sandbox/couriers/jne/remittance')
+      .query({ from: '2026-11-01T00:00:00.000Z', to: NOW.toISOString(), discrepancies: 'true' })
+      .set(admin.auth)
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => done(null, text));
+      })
+      .expect(200);
+    const said = Object.fromEntries(
+      String(report.headers['x-sandbox-discrepancies'])
+        .split(';')
+        .map((kv) => kv.split('=') as [string, string]),
+    );
+    const page = await open('/keuangan/remitansi', 1280);
+    await page.getByText('Belum ada laporan yang diunggah.').waitFor();
+    await page.getByRole('combobox', { name: 'Kurir' }).selectOption('jne');
+    await page
+      .getByLabel('File CSV')
+      .setInputFiles({ name: 'jne.csv', mimeType: 'text/csv', buffer: Buffer.from(report.body as string) });
+    await page.getByRole('button', { name: 'Unggah' }).click();
+    const result = page.getByTestId('remittance-result');
+    await result.waitFor();
+    const taken = (await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items as {
+      matched: { count: number };
+    }[];
+    expect(taken).toHaveLength(1);
+    expect(taken[0].matched.count).toBeGreaterThan(0);
+    expect(await result.getByTestId('outcome-matched').locator('.amount').textContent()).toBe(
+      String(taken[0].matched.count),
+    );
+    await page.getByTestId('remittance-row').first().waitFor();
+    await page.getByTestId('recon-unmatched').getByText(said.unknown).waitFor();
+    await page.getByTestId('recon-mismatches').getByText(said.wrong_amount).waitFor();
+    await page.getByTestId('recon-duplicates').getByText(said.duplicate).waitFor();
+    await look(page, 'keuangan-remitansi');
+  });
+
+  it('shows the trial balance grouped and balanced (1280 px)', async () => {
+    const tb = (await http.get('/v1/finance/ledger/trial-balance').set(finance.auth).expect(200)).body as {
+      balanced: boolean;
+    };
+    expect(tb.balanced).toBe(true);
+    const page = await open('/keuangan/neraca', 1280);
+    await page.getByText('Seimbang: total debit sama dengan total kredit').waitFor();
+    expect(await page.getByTestId('trial-difference').textContent()).toBe('Rp\u00a00');
+    await page.getByText('Akun platform').waitFor();
+    await page.getByText(/Akun penjual \(jumlah dari \d+ penjual\)/).waitFor();
+    expect(await page.getByTestId('trial-row').count()).toBeGreaterThan(3);
+    await look(page, 'keuangan-neraca');
+  });
+
+  it('works on a phone: each finance page, and a bad remittance row named by the file input (360 px)', async () => {
+    const page = await open('/keuangan/tagihan', 360);
+    await page.getByTestId('invoice-row').first().waitFor();
+    await look(page, 'keuangan-tagihan');
+    const overflow = async () => page.evaluate('document.documentElement.scrollWidth > 360');
+
+    expect(await overflow()).toBe(false);
+    await page.goto(`${t.url}/keuangan/penarikan`);
+    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+    await page.getByTestId('withdrawal').first().waitFor();
+    expect(await overflow()).toBe(false);
+    await look(page, 'keuangan-penarikan');
+
+    await page.goto(`${t.url}/keuangan/remitansi`);
+    await page.getByTestId('remittance-row').first().waitFor();
+    await page.getByLabel('File CSV').setInputFiles({
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n'),
+    });
+    await page.getByRole('button', { name: 'Unggah' }).click();
+    const fileError = page.locator('#remit-file-error');
+    await fileError.waitFor();
+    expect(await fileError.textContent()).toMatch(/row 1: amount/);
+    takePageErrors(page);
+    expect((await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items).toHaveLength(
+      1,
+    );
+    expect(await overflow()).toBe(false);
+    await look(page, 'keuangan-remitansi');
+
+    await page.goto(`${t.url}/keuangan/neraca`);
+    await page.getByTestId('trial-verdict').waitFor();
+    expect(await overflow()).toBe(false);
+    await look(page, 'keuangan-neraca');
+  });
+});

@@ -1,0 +1,281 @@
+import { readFileSync } from 'node:fs';
+import supertest from 'supertest';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
+import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import { runInvoicing } from '../support/factories/invoices';
+import { addBankAccount, creditAvailable, endPinned } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const DAY = 24 * 3600_000;
+
+interface AlertBody {
+  id: string;
+  shipmentId: string;
+  rule: string;
+  acknowledgedAt: string | null;
+}
+
+/**
+ * The Peringatan and Saldo pages in real headless Chromium against the real app and PostgreSQL: alerts
+ * raised by real failed deliveries, acknowledged and acted on from the page; the balance, a withdrawal
+ * refused by its field and one accepted, the ledger's entries, and an issued invoice downloaded as a PDF
+ * — at 360 px and 1280 px, each page checked by axe-core and photographed (test/e2e/screenshots/).
+ */
+describe('the Peringatan and Saldo pages in a browser', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let invoiceNumber: string;
+  const browser = useBrowser();
+
+  const status = async (id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+  const openAlerts = async () =>
+    (await http.get('/v1/alerts?state=open').set(seller.auth).expect(200)).body.items as AlertBody[];
+  const balance = async () =>
+    (await http.get('/v1/balance').set(seller.auth).expect(200)).body as { withdrawable: number };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http, 'Toko Saldo Ceria');
+    const origin = (await createAddress(http, seller)).id;
+
+    // An invoice: a delivered parcel, its period closed, the invoicing job run.
+    await endPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'jne')!]);
+    t.clock.set(new Date(t.clock.now().getTime() + 15 * DAY));
+    const admin = await createOperator(t, http, 'admin');
+    expect((await runInvoicing(http, admin, t.clock.now())).issued).toBeGreaterThanOrEqual(1);
+    const invoices = (await http.get('/v1/invoices').set(seller.auth).expect(200)).body.items as {
+      number: string;
+    }[];
+    expect(invoices).toHaveLength(1);
+    invoiceNumber = invoices[0].number;
+
+    // Money to withdraw, and a bank account to receive it.
+    await creditAvailable(t, seller.sellerId, 2_500_000);
+    await addBankAccount(http, seller);
+
+    // Two parcels the couriers failed to deliver: each raises a failed-attempt alert.
+    const failed = await bookPinned(t, http, seller, origin, [
+      PINNED.find((p) => p.code === 'jnt')!,
+      PINNED.find((p) => p.code === 'sap')!,
+    ]);
+    t.clock.advance(3600_000);
+    for (const b of failed)
+      for (const to of ['picked_up', 'delivery_failed'])
+        await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send({ to }).expect(200);
+    for (let round = 0; round < 12; round += 1) {
+      const statuses = await Promise.all(failed.map((b) => status(b.id)));
+      if (statuses.every((s) => s === 'delivery_failed')) break;
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    const alerts = await openAlerts();
+    expect(alerts.filter((a) => a.rule === 'failed_attempt')).toHaveLength(2);
+  });
+  afterAll(() => t.close());
+
+  const open = (path: string, width: PageWidth) =>
+    browser.openPage(`${t.url}${path}`, {
+      width,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(seller.token)})`),
+    });
+
+  it('lists the open alerts, filters them and marks one read (360 px)', async () => {
+    const page = await open('/peringatan', 360);
+    await page.getByRole('heading', { name: 'Peringatan', exact: true }).waitFor();
+    const cards = page.getByTestId('alert');
+    await cards.first().waitFor();
+    expect(await cards.count()).toBe((await openAlerts()).length);
+    const first = cards.first();
+    // Indonesian severity and rule, the message, the time in WIB, the suggestion and the buyer's WhatsApp.
+    await first.getByText(/^Tingkat (Rendah|Sedang|Tinggi|Kritis)$/).waitFor();
+    await first.getByRole('heading', { name: /Gagal antar/ }).waitFor();
+    await first.getByText(/WIB/).waitFor();
+    await first.getByText(/^Saran: /).waitFor();
+    const whatsapp = first.getByRole('link', { name: 'Chat pembeli di WhatsApp' });
+    expect(await whatsapp.getAttribute('href')).toMatch(/^https:\/\/wa\.me\//);
+    expect(await whatsapp.getAttribute('target')).toBe('_blank');
+    expect(await whatsapp.getAttribute('rel')).toContain('noopener');
+    await axeCheck(page);
+    await screenshot(page, 'peringatan');
+
+    // "Tandai sudah dibaca": the card says so, and the API has it.
+    const shipmentHref = await first.getByRole('link', { name: 'Lihat pengiriman' }).getAttribute('href');
+    await first.getByRole('button', { name: 'Tandai sudah dibaca' }).click();
+    await first.getByText('Ditandai sudah dibaca.').waitFor();
+    await first
+      .getByText(/^Sudah dibaca/)
+      .first()
+      .waitFor();
+    expect(await first.getByRole('button', { name: 'Tandai sudah dibaca' }).count()).toBe(0);
+    const acknowledged = (await openAlerts()).filter((a) => a.acknowledgedAt !== null);
+    expect(acknowledged.map((a) => `/pengiriman/${a.shipmentId}`)).toEqual([shipmentHref]);
+
+    // Filters: a rule with no alert gives the empty state; the resolved list has none yet.
+    await page.getByLabel('Jenis').selectOption({ label: 'Terlambat' });
+    await page.getByRole('button', { name: 'Terapkan' }).click();
+    await page.getByText('Tidak ada peringatan terbuka').waitFor();
+    expect(await cards.count()).toBe(0);
+    await page.getByLabel('Jenis').selectOption({ label: 'Gagal antar' });
+    await page.getByLabel('Tingkat').selectOption('');
+    await page.getByRole('button', { name: 'Terapkan' }).click();
+    await page.getByText('2 peringatan ditampilkan').waitFor();
+    const toggle = page.getByRole('button', { name: 'Lihat yang selesai' });
+    await toggle.click();
+    await page.getByText('Belum ada peringatan yang selesai.').waitFor();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await axeCheck(page);
+  });
+
+  it('re-attempts a failed delivery from its alert, and shows the API’s refusal for a parcel delivered meanwhile (1280 px)', async () => {
+    const page = await open('/peringatan', 1280);
+    const cards = page.getByTestId('alert');
+    await cards.first().waitFor();
+    // What was marked read stays so.
+    await page
+      .getByText(/^Sudah dibaca/)
+      .first()
+      .waitFor();
+    const card = cards.filter({ has: page.getByRole('button', { name: 'Tandai sudah dibaca' }) }).first();
+    const href = (await card.getByRole('link', { name: 'Lihat pengiriman' }).getAttribute('href'))!;
+    const shipmentId = href.split('/').pop()!;
+    await card.getByRole('button', { name: 'Antar ulang' }).click();
+    await card.getByText(/Permintaan Antar ulang dicatat/).waitFor();
+    const actions = (await http.get(`/v1/shipments/${shipmentId}`).set(seller.auth).expect(200)).body
+      .actions as { action: string }[];
+    expect(actions).toEqual([expect.objectContaining({ action: 'reattempt' })]);
+    await axeCheck(page);
+    await screenshot(page, 'peringatan');
+
+    // The other parcel is delivered meanwhile (the page still offers its buttons): the API refuses the
+    // re-attempt, and its message shows by that alert.
+    const other = cards.filter({ hasNot: page.locator(`a[href="${href}"]`) }).first();
+    const otherId = (await other.getByRole('link', { name: 'Lihat pengiriman' }).getAttribute('href'))!
+      .split('/')
+      .pop()!;
+    const awb = (await http.get(`/v1/shipments/${otherId}`).set(seller.auth).expect(200)).body.awb as string;
+    await http.post(`/sandbox/parcels/${awb}/advance`).set(seller.auth).send({ to: 'delivered' }).expect(200);
+    for (let round = 0; round < 12 && (await status(otherId)) !== 'delivered'; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect(await status(otherId)).toBe('delivered');
+    await other.getByRole('button', { name: 'Antar ulang' }).click();
+    await other
+      .getByRole('alert')
+      .filter({ hasText: /reattempt is not possible while the shipment is delivered/ })
+      .waitFor();
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+    const none = (await http.get(`/v1/shipments/${otherId}`).set(seller.auth).expect(200)).body
+      .actions as unknown[];
+    expect(none).toHaveLength(0);
+    await axeCheck(page);
+  });
+
+  it('shows the balance and entries, refuses a withdrawal over the withdrawable by its field (360 px)', async () => {
+    const before = await balance();
+    const page = await open('/saldo', 360);
+    await page.getByRole('heading', { name: 'Saldo', exact: true }).waitFor();
+    const withdrawable = page.getByTestId('balance-withdrawable');
+    await withdrawable.waitFor();
+    expect(await withdrawable.locator('.amount').innerText()).toBe(
+      `Rp\u00a0${before.withdrawable.toLocaleString('id-ID')}`,
+    );
+    // The ledger's entries: Indonesian labels, the sign written out.
+    const entries = page.getByTestId('ledger-entry');
+    await entries.first().waitFor();
+    await entries.filter({ hasText: 'Dana COD masuk' }).filter({ hasText: '+Rp' }).first().waitFor();
+    await page.getByTestId('invoice').filter({ hasText: invoiceNumber }).waitFor();
+    await axeCheck(page);
+    await screenshot(page, 'saldo');
+
+    await page.getByLabel('Jumlah').fill(String(before.withdrawable + 1));
+    await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
+    const fieldError = page.locator('#withdraw-amount-error');
+    await fieldError.waitFor();
+    expect((await fieldError.innerText()).length).toBeGreaterThan(0);
+    expect(await page.getByLabel('Jumlah').getAttribute('aria-invalid')).toBe('true');
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+    expect((await balance()).withdrawable).toBe(before.withdrawable);
+    const list = (await http.get('/v1/withdrawals').set(seller.auth).expect(200)).body.items as unknown[];
+    expect(list).toHaveLength(0);
+    await axeCheck(page);
+
+    // Entries filtered to days with none.
+    await page.getByLabel('Dari tanggal').fill('2099-01-01');
+    await page.getByRole('button', { name: 'Terapkan' }).click();
+    await page.getByText('Tidak ada mutasi pada tanggal ini.').waitFor();
+    expect(await entries.count()).toBe(0);
+  });
+
+  it('requests a withdrawal, lists it with its status, and downloads an invoice’s PDF (1280 px)', async () => {
+    const before = await balance();
+    const page = await open('/saldo', 1280);
+    await page.getByTestId('balance-withdrawable').waitFor();
+    await page.getByLabel('Jumlah').fill('500000');
+    await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
+    await page.getByText(/Penarikan Rp\s?500\.000 diajukan/).waitFor();
+    expect(await page.getByLabel('Jumlah').inputValue()).toBe('');
+    const row = page.getByTestId('withdrawal').first();
+    await row.getByText('Disetujui, sedang ditransfer').waitFor();
+    await row.getByText(/Rp\s?500\.000/).waitFor();
+    const withdrawals = (await http.get('/v1/withdrawals').set(seller.auth).expect(200)).body.items as {
+      amount: number;
+      status: string;
+    }[];
+    expect(withdrawals).toEqual([expect.objectContaining({ amount: 500_000, status: 'approved' })]);
+    const after = await balance();
+    expect(after.withdrawable).toBe(before.withdrawable - 500_000);
+    await page
+      .getByTestId('balance-withdrawable')
+      .getByText(`Rp\u00a0${after.withdrawable.toLocaleString('id-ID')}`)
+      .waitFor();
+    await page.getByTestId('ledger-entry').filter({ hasText: 'Penarikan diajukan' }).first().waitFor();
+
+    // The invoice: its lines, and its PDF through the bearer-token download.
+    const invoice = page.getByTestId('invoice').filter({ hasText: invoiceNumber });
+    await invoice.getByRole('button', { name: /Lihat rincian/ }).click();
+    await invoice.getByTestId('invoice-line').filter({ hasText: 'Ongkos kirim' }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      invoice.getByRole('button', { name: 'Unduh PDF' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^INV-\d{4}-\d{2}-\d{6}\.pdf$/);
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 4).toString('latin1')).toBe('%PDF');
+    await axeCheck(page);
+    await screenshot(page, 'saldo');
+  });
+  it('tells a new seller there is nothing yet: no open alerts, no bank account (with the way to add one), no invoices', async () => {
+    const fresh = await signupSeller(http, 'Toko Baru Buka');
+    const at = (path: string) =>
+      browser.openPage(`${t.url}${path}`, {
+        width: 360,
+        beforeLoad: (p) =>
+          p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(fresh.token)})`),
+      });
+    const alerts = await at('/peringatan');
+    await alerts.getByText('Tidak ada peringatan terbuka').waitFor();
+    expect(await alerts.getByTestId('alert').count()).toBe(0);
+    await axeCheck(alerts);
+    await screenshot(alerts, 'peringatan-kosong');
+
+    const saldo = await at('/saldo');
+    await saldo.getByText('Belum ada rekening bank tersimpan.').waitFor();
+    expect(
+      await saldo.getByRole('link', { name: 'Tambah rekening di Pengaturan' }).getAttribute('href'),
+    ).toBe('/pengaturan');
+    await saldo.getByText('Belum ada tagihan.').waitFor();
+    await saldo.getByText('Belum ada penarikan.').waitFor();
+    await saldo.getByText('Belum ada mutasi.').waitFor();
+    expect(await saldo.getByTestId('balance-withdrawable').locator('.amount').innerText()).toBe('Rp\u00a00');
+    await axeCheck(saldo);
+    await screenshot(saldo, 'saldo-kosong');
+  });
+});

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { parse } from 'csv-parse/sync';
+import { csvColumnOf, parseCsv, parseCsvRecords, toCsv } from 'src/dashboard/pages/kirim/csv';
+import { CSV_COLUMNS, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
+
+/** Cells as a spreadsheet may hold them: commas, quotes, line breaks (LF and CRLF), accents. */
+const cell = fc.string({ unit: fc.constantFrom('a', 'B', '1', ',', '"', '\n', '\r\n', ' ', 'é', ';', "'") });
+const header = fc.uniqueArray(fc.stringMatching(/^[a-z][a-zA-Z]{0,8}$/), { minLength: 1, maxLength: 6 });
+const table = header.chain((names) =>
+  fc.record({
+    header: fc.constant(names),
+    rows: fc.array(fc.record(Object.fromEntries(names.map((n) => [n, cell]))), { maxLength: 8 }),
+  }),
+);
+
+describe('the bulk page reads and writes CSV as the API does', () => {
+  it('reads quoted commas, doubled quotes, line breaks inside quotes and CRLF line ends', () => {
+    const text = '\uFEFFa,b,c\r\n"x, y","say ""hi""","two\r\nlines"\r\n\r\n1,,3\n';
+    expect(parseCsvRecords(text)).toEqual([
+      ['a', 'b', 'c'],
+      ['x, y', 'say "hi"', 'two\r\nlines'],
+      ['1', '', '3'],
+    ]);
+    expect(parseCsv(text).rows).toEqual([
+      { a: 'x, y', b: 'say "hi"', c: 'two\r\nlines' },
+      { a: '1', b: '', c: '3' },
+    ]);
+    // No line end after the last row, and a last cell left empty.
+    expect(parseCsvRecords('a,b\n1,')).toEqual([
+      ['a', 'b'],
+      ['1', ''],
+    ]);
+  });
+
+  it('reads back what it writes, cell for cell', () => {
+    fc.assert(
+      fc.property(table, ({ header: names, rows }) => {
+        const records = parseCsvRecords(toCsv(names, rows));
+        // A row whose only cell is empty (or spaces) is a blank line, skipped by both sides.
+        const kept = rows.filter((r) => names.length > 1 || r[names[0]].trim() !== '');
+        expect(records).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
+      }),
+    );
+  });
+
+  it('writes CSV the API’s parser reads to the same rows and row numbers (trimmed, as both trim)', () => {
+    fc.assert(
+      fc.property(table, ({ header: names, rows }) => {
+        const text = toCsv(names, rows);
+        const server = parse<Record<string, string>>(text, {
+          columns: true,
+          skip_empty_lines: true,
+          trim: true,
+          bom: true,
+        });
+        expect(server).toEqual(parseCsv(text).rows);
+      }),
+    );
+  });
+
+  it('maps each field the API names back to the CSV column it came from', () => {
+    // Every column with a value of its own; where each value lands in the API's shape names the column.
+    const values = CSV_COLUMNS.map((c, i) =>
+      ['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'itemValue', 'codAmount'].includes(c)
+        ? `${i + 1}`
+        : `v${i}`,
+    );
+    const [shipment] = parseShipmentsCsv(
+      toCsv(CSV_COLUMNS, [Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, values[i]]))]),
+    );
+    const leaves: [string, string][] = [];
+    const walk = (o: Record<string, unknown>, prefix: string) => {
+      for (const [k, v] of Object.entries(o))
+        if (typeof v === 'object' && v !== null) walk(v as Record<string, unknown>, `${prefix}${k}.`);
+        else leaves.push([`${prefix}${k}`, String(v)]);
+    };
+    walk(shipment, '');
+    expect(leaves).toHaveLength(CSV_COLUMNS.length);
+    for (const [path, value] of leaves)
+      expect([path, csvColumnOf(path)]).toEqual([path, CSV_COLUMNS[values.indexOf(value)]]);
+    expect(csvColumnOf('row')).toBe('row');
+  });
+});
