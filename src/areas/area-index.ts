@@ -255,21 +255,24 @@ export class AreaIndex {
     );
   }
 
-  /** Up to five districts a seller may have meant, those in the typed province first. */
+  /**
+   * Up to five districts a seller may have meant: for the district and city together, then the district
+   * alone (where else it is), then the city alone; within each, those in the typed province first.
+   */
   private suggestions(place: PlaceToResolve, province: number | undefined): AreaMatch[] {
     const tries = [`${place.district ?? ''} ${place.city}`, place.district ?? '', place.city];
+    const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === province;
+    const found: number[] = [];
     for (const text of tries) {
       const query = limitWords(parsePlaceQuery(text));
       if (!query.words.length) continue;
       let hits = this.rank(query, false);
       if (!hits.length) hits = this.rank(query, true);
-      if (!hits.length) continue;
       const top = hits.slice(0, 50);
-      const mine = top.filter((i) => this.regencies[this.districts[i].regency].province === province);
-      const others = top.filter((i) => this.regencies[this.districts[i].regency].province !== province);
-      return [...mine, ...others].slice(0, 5).map((i) => this.match(i));
+      for (const i of [...top.filter(inProvince), ...top.filter((j) => !inProvince(j))].slice(0, 5))
+        if (!found.includes(i)) found.push(i);
     }
-    return [];
+    return found.slice(0, 5).map((i) => this.match(i));
   }
 
   /** District indexes that every query word names part of, best first (ties by code). */

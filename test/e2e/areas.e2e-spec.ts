@@ -244,7 +244,7 @@ describe('areas: search and resolution against the directory', () => {
       .expect(200);
   });
 
-  it('refuses a shipment to a district its city does not have, suggesting where that district is', async () => {
+  it('asks about a Sukajadi whose city and province disagree, naming each regency with a Sukajadi', async () => {
     const origin = await createAddress(http, seller);
     const body = validShipment(origin.id);
     const res = await http
@@ -261,6 +261,7 @@ describe('areas: search and resolution against the directory', () => {
         message: expect.any(String),
         suggestions: [
           { code: '32.73.07', district: 'Sukajadi', regency: 'Kota Bandung', province: 'Jawa Barat' },
+          { code: '14.71.01', district: 'Sukajadi', regency: 'Kota Pekanbaru', province: 'Riau' },
         ],
       },
     ]);

@@ -101,6 +101,10 @@ describe('AreaIndex', () => {
     expect(unknown).toMatchObject({ kind: 'unresolved', field: 'district', reason: 'unknown' });
     const elsewhere = index.resolve({ district: 'Sukajadi', city: 'Pekanbaru', province: 'Jawa Barat' });
     expect(elsewhere).toMatchObject({ kind: 'unresolved', field: 'city', reason: 'unknown' });
-    expect(elsewhere.kind === 'unresolved' && elsewhere.suggestions[0].code).toBe('14.71.01');
+    expect(elsewhere.kind === 'unresolved' && elsewhere.suggestions.map((a) => a.code)).toEqual([
+      '14.71.01', // the district in the typed city first, then the province's of that name (city first)
+      '32.73.07',
+      '32.04.06',
+    ]);
   });
 });
