@@ -372,7 +372,13 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     allowedStatus: 400,
   },
-  { method: 'get', path: '/v1/finance/invoicing/periods', access: FINANCE, isolation: 'none' },
+  {
+    method: 'get',
+    path: '/v1/finance/invoicing/periods',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
   {
     method: 'post',
     path: '/v1/finance/invoicing/run',
