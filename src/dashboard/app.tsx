@@ -17,10 +17,10 @@ import { PengirimanPage, preloadShipmentList } from './pages/pengiriman';
 import { PengirimanDetailPage } from './pages/pengiriman-detail';
 import { PeringatanPage } from './pages/peringatan';
 import { SaldoPage } from './pages/saldo';
-import { NotFoundPage, PlaceholderPage } from './pages/simple-pages';
+import { NotFoundPage } from './pages/simple-pages';
 
-/** The pages built so far, by path; the rest of the navigation shows a placeholder. */
-const BUILT: Record<string, ReactElement> = {
+/** The page of each navigation item, by path. */
+const PAGES: Record<string, ReactElement> = {
   '/': <BerandaPage />,
   '/pengiriman': <PengirimanPage />,
   '/kirim': <KirimPage />,
@@ -46,11 +46,7 @@ function SignedInRoutes({ role }: { role: string }) {
     <Routes>
       {sections.flatMap((section) =>
         section.items.map((item) => (
-          <Route
-            key={item.path}
-            path={item.path}
-            element={BUILT[item.path] ?? <PlaceholderPage title={item.label} />}
-          />
+          <Route key={item.path} path={item.path} element={PAGES[item.path] ?? <NotFoundPage />} />
         )),
       )}
       {isSeller && <Route path="/pengiriman/:id" element={<PengirimanDetailPage />} />}

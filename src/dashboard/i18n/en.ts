@@ -72,7 +72,6 @@ export const en: Messages = {
   'beranda.returnRate': 'Returned',
   'beranda.ended': 'Ended',
   'beranda.noEnded': 'No shipment has ended in the last 30 days.',
-  'placeholder.body': 'This page is on its way.',
   'notFound.title': 'Page not found',
   'notFound.back': 'Back to the overview',
   'status.ready': 'Ready',

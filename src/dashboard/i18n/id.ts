@@ -73,7 +73,6 @@ export const id = {
   'beranda.returnRate': 'Retur',
   'beranda.ended': 'Selesai',
   'beranda.noEnded': 'Belum ada pengiriman yang selesai dalam 30 hari terakhir.',
-  'placeholder.body': 'Halaman ini sedang disiapkan.',
   'notFound.title': 'Halaman tidak ditemukan',
   'notFound.back': 'Kembali ke Beranda',
   'status.ready': 'Siap',

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import supertest from 'supertest';
@@ -150,6 +150,8 @@ export async function measureList(
         splits.push(l);
       }
     }
+    if (process.env.BENCH_DASHBOARD_PROFILE)
+      await profileListClick(page, process.env.BENCH_DASHBOARD_PROFILE);
     await watchForRows(page);
     for (let round = 0; round < 3; round += 1) firstLoad.push(await timeFirstLoad(page, base));
 
@@ -303,4 +305,21 @@ async function timeFirstLoad(page: Page, base: string): Promise<number> {
     },
   );
   return (await handle.jsonValue()) as number;
+}
+
+/**
+ * With BENCH_DASHBOARD_PROFILE=FILE: one more nav click under Chromium's CPU profiler, written as a
+ * .cpuprofile (open it in Chrome DevTools' Performance panel) to see where the list's time goes.
+ */
+async function profileListClick(page: Page, file: string): Promise<void> {
+  await page.goto(page.url().replace(/\/pengiriman.*$/, '/'), { waitUntil: 'networkidle' });
+  await page.locator(`a[href="${LIST_ROUTE}"]`).first().waitFor();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  await timeListAfterClick(page);
+  const { profile } = await cdp.send('Profiler.stop');
+  writeFileSync(file, JSON.stringify(profile));
+  await cdp.detach();
 }
