@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, ConfigModule } from 'config';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AreasModule } from './areas/areas.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { CouriersModule } from './couriers/couriers.module';
@@ -35,6 +36,7 @@ export class AppModule {
         CommonModule,
         OperationsModule,
         AuthModule,
+        AreasModule,
         SellersModule,
         CouriersModule.forRoot(config),
         ScoringModule,

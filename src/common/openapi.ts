@@ -21,6 +21,14 @@ class FieldProblemDto {
   })
   field!: string;
   @ApiProperty({ example: 'weightGrams must be a whole number' }) message!: string;
+  @ApiProperty({
+    required: false,
+    type: 'array',
+    items: { type: 'object', additionalProperties: { type: 'string' } },
+    description:
+      'What the caller may have meant. AREA_UNRESOLVED: up to five districts, each `{ code, district, regency, province }`',
+  })
+  suggestions?: Record<string, string>[];
 }
 
 /** The error body of API.md: every 4xx and 5xx answer has this shape. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AreasService } from 'src/areas/areas.service';
 import { AddressesService } from 'src/sellers/addresses.service';
 import { SellersService } from 'src/sellers/sellers.service';
 import { QuoteOptionDto, QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
@@ -13,18 +14,29 @@ export class QuotesService {
     private readonly scoring: ScoringService,
     private readonly addresses: AddressesService,
     private readonly sellers: SellersService,
+    private readonly areas: AreasService,
   ) {}
 
-  /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND for an unknown or another seller's origin. */
+  /**
+   * Ranks the courier services for a parcel to a destination resolved against the area directory.
+   * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND for an unknown or another seller's origin.
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, `destination.district`/`destination.city`, with suggestions)
+   */
   async quote(sellerId: string, q: QuoteRequestDto): Promise<QuoteResponseDto> {
     const [origin, settings] = await Promise.all([
       this.addresses.find(sellerId, q.originAddressId),
       this.sellers.settings(sellerId),
     ]);
+    const place = await this.areas.resolve(q.destination, 'destination');
     const ranked = await this.scoring.rank(
       {
         origin,
-        destination: { ...q.destination, district: q.destination.district ?? '' },
+        destination: {
+          ...q.destination,
+          district: place.district,
+          city: place.city,
+          province: place.province,
+        },
         parcel: q.parcel,
         codAmount: q.codAmount ?? 0,
       },

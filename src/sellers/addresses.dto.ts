@@ -19,11 +19,20 @@ export class CreateAddressDto {
   @Text(300)
   address!: string;
 
-  @ApiProperty({ example: 'Sumur Bandung', maxLength: 100 })
+  @ApiProperty({
+    example: 'Sumur Bandung',
+    maxLength: 100,
+    description: 'The district (kecamatan); answered as the area directory spells it',
+  })
   @Text(100)
   district!: string;
 
-  @ApiProperty({ example: 'Bandung', maxLength: 100 })
+  @ApiProperty({
+    example: 'Bandung',
+    maxLength: 100,
+    description:
+      'The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")',
+  })
   @Text(100)
   city!: string;
 
@@ -41,6 +50,14 @@ export class UpdateAddressDto extends PatchOf(CreateAddressDto) {}
 
 export class AddressDto extends CreateAddressDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '32.73.19',
+    description:
+      'Kemendagri code of the district the address resolved to (GET /v1/areas); null for older addresses',
+  })
+  districtCode!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }

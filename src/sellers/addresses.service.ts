@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
+import { AreasService } from 'src/areas/areas.service';
 import { TtlCache } from 'src/common/ttl-cache';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
@@ -20,6 +21,7 @@ export function addressView(a: PickupAddress): AddressDto {
     city: a.city,
     province: a.province,
     postalCode: a.postalCode,
+    districtCode: a.districtCode,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
@@ -33,15 +35,25 @@ export class AddressesService {
   constructor(
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly areas: AreasService,
     config: AppConfig,
   ) {
     this.cache = new TtlCache(config.business.caches.addresses * 1000);
   }
 
+  /**
+   * A pickup address, its place resolved to a district and answered with the directory's names.
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `district` or `city`, with suggestions)
+   */
   async create(sellerId: string, input: CreateAddressDto): Promise<AddressDto> {
+    const place = await this.areas.resolve(input);
     const now = this.clock.now();
     const address: PickupAddress = {
       ...input,
+      district: place.district,
+      city: place.city,
+      province: place.province,
+      districtCode: place.districtCode,
       id: randomUUID(),
       sellerId,
       createdAt: now,
@@ -75,7 +87,11 @@ export class AddressesService {
     return addressView(await this.find(sellerId, id));
   }
 
-  /** @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND */
+  /**
+   * Changes an address; a changed district, city or province is resolved again (as in create).
+   * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422)
+   */
   async update(sellerId: string, id: string, patch: UpdateAddressDto): Promise<AddressDto> {
     const view = await this.tx.run(async (m) => {
       const address = await m.findOne(PickupAddress, {
@@ -84,6 +100,10 @@ export class AddressesService {
       });
       if (!address || address.deletedAt) throw new AddressNotFoundError();
       Object.assign(address, patch, { updatedAt: this.clock.now() });
+      if (patch.district !== undefined || patch.city !== undefined || patch.province !== undefined) {
+        const place = await this.areas.resolve(address);
+        Object.assign(address, place);
+      }
       await m.save(PickupAddress, address);
       return addressView(address);
     });

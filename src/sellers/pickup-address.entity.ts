@@ -36,6 +36,10 @@ export class PickupAddress {
   @Column('text')
   postalCode!: string;
 
+  /** The Kemendagri district code the address resolved to (areas); null for rows from before the directory. */
+  @Column('text', { nullable: true })
+  districtCode!: string | null;
+
   @Column('timestamptz')
   createdAt!: Date;
 

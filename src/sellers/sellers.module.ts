@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AreasModule } from 'src/areas/areas.module';
 import { AuthModule } from 'src/auth/auth.module';
 import { AddressesController } from './addresses.controller';
 import { AddressesService } from './addresses.service';
@@ -20,7 +21,7 @@ import { WebhookTargetPolicy } from './webhook-target-policy';
  * signed-webhook outbox: other modules call SellerNotifications.enqueue inside their transaction).
  */
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, AreasModule],
   controllers: [SellersController, AddressesController, BankAccountsController, WebhookDeliveriesController],
   providers: [
     SellersService,

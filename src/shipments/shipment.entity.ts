@@ -35,6 +35,8 @@ export class Shipment {
   @Column('text') recipientCity!: string;
   @Column('text') recipientProvince!: string;
   @Column('text') recipientPostalCode!: string;
+  /** Kemendagri district code of the recipient (areas); null when none was typed or before the directory. */
+  @Column('text', { nullable: true }) recipientDistrictCode!: string | null;
   @Column('integer') weightGrams!: number;
   @Column('integer', { nullable: true }) lengthCm!: number | null;
   @Column('integer', { nullable: true }) widthCm!: number | null;

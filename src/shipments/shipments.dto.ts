@@ -30,6 +30,16 @@ export class RecipientDto {
   @ApiProperty({ example: '10340' }) @IsPostalCode() postalCode!: string;
 }
 
+/** A recipient as answered: the directory's names and the district code it resolved to. */
+export class RecipientViewDto extends RecipientDto {
+  @ApiPropertyOptional({
+    example: '31.71.06',
+    description:
+      'Kemendagri district code (GET /v1/areas); absent when no district was given, or for shipments from before the area directory',
+  })
+  districtCode?: string;
+}
+
 export class ShipmentParcelDto extends ParcelDto {
   @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 }) @Optional() @Text(200) description?: string;
 }
@@ -130,7 +140,7 @@ export class ShipmentDto {
   @ApiProperty({ enum: ['none', 'at_risk'] }) risk!: 'none' | 'at_risk';
   @ApiProperty({ format: 'uuid' }) originAddressId!: string;
   @ApiProperty({ description: 'The pickup address as it was at creation' }) origin!: Record<string, string>;
-  @ApiProperty({ type: RecipientDto }) recipient!: RecipientDto;
+  @ApiProperty({ type: RecipientViewDto }) recipient!: RecipientViewDto;
   @ApiProperty({ type: ShipmentParcelDto }) parcel!: ShipmentParcelDto;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) codAmount!: number;
   @ApiProperty({

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AreasModule } from 'src/areas/areas.module';
 import { ParcelOwnership } from 'src/couriers/parcel-ownership';
 import { ScoringModule } from 'src/scoring/scoring.module';
 import { SellersModule } from 'src/sellers/sellers.module';
@@ -21,7 +22,7 @@ import { TrackedShipments } from './tracked-shipments.service';
  * pickup watch, and the one state machine every status change goes through.
  */
 @Module({
-  imports: [SellersModule, ScoringModule],
+  imports: [SellersModule, ScoringModule, AreasModule],
   controllers: [ShipmentsController, PickupsController],
   providers: [
     ShipmentsService,

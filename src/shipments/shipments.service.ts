@@ -9,6 +9,8 @@ import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/se
 import { Transactions } from 'src/database/transaction';
 import { Brackets, In } from 'typeorm';
 import { normalizeIndonesianPhone } from 'src/common/indonesia';
+import { AreaUnresolvedError } from 'src/areas/areas.errors';
+import { AreasService, type ResolvedPlace } from 'src/areas/areas.service';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
@@ -72,6 +74,7 @@ export function shipmentView(s: Shipment): ShipmentDto {
       city: s.recipientCity,
       province: s.recipientProvince,
       postalCode: s.recipientPostalCode,
+      ...(s.recipientDistrictCode ? { districtCode: s.recipientDistrictCode } : {}),
     },
     parcel: {
       weightGrams: s.weightGrams,
@@ -115,6 +118,7 @@ export class ShipmentsService {
     private readonly repository: ShipmentsRepository,
     private readonly stateMachine: ShipmentStateMachine,
     private readonly pickups: PickupsRepository,
+    private readonly areas: AreasService,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -148,10 +152,12 @@ export class ShipmentsService {
    * @throws AddressNotFoundError (404) for an unknown or another seller's origin
    * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES (422) when no courier (or the pinned one) could carry it
    * @throws ReferenceTakenError SHIPMENTS_REFERENCE_TAKEN (409)
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, `recipient.district`/`recipient.city`, with suggestions)
    */
   async create(sellerId: string, dto: CreateShipmentDto): Promise<ShipmentDto> {
     const origin = await this.addresses.find(sellerId, dto.originAddressId);
-    const shipment = this.build(sellerId, dto, origin, this.clock.now());
+    const place = await this.areas.resolve(dto.recipient, 'recipient');
+    const shipment = this.build(sellerId, dto, origin, this.clock.now(), place);
     try {
       await this.tx.manager.insert(Shipment, shipment as never); // jsonb columns defeat TypeORM's deep-partial type
     } catch (e) {
@@ -162,10 +168,17 @@ export class ShipmentsService {
   }
 
   /**
-   * A new `ready` shipment from a validated request and its origin, checked against what couriers carry.
+   * A new `ready` shipment from a validated request, its origin and its recipient's resolved place
+   * (`resolveRecipient`), checked against what couriers carry.
    * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES when no courier (or the pinned one) could carry it
    */
-  build(sellerId: string, dto: CreateShipmentDto, origin: PickupAddress, now: Date): Shipment {
+  build(
+    sellerId: string,
+    dto: CreateShipmentDto,
+    origin: PickupAddress,
+    now: Date,
+    place: ResolvedPlace,
+  ): Shipment {
     const cod = dto.codAmount ?? 0;
     const pin = dto.courier;
     const services = pin
@@ -207,10 +220,11 @@ export class ShipmentsService {
       recipientName: dto.recipient.name,
       recipientPhone: dto.recipient.phone,
       recipientAddress: dto.recipient.address,
-      recipientDistrict: dto.recipient.district ?? '',
-      recipientCity: dto.recipient.city,
-      recipientProvince: dto.recipient.province,
+      recipientDistrict: place.district,
+      recipientCity: place.city,
+      recipientProvince: place.province,
       recipientPostalCode: dto.recipient.postalCode,
+      recipientDistrictCode: place.districtCode,
       weightGrams: dto.parcel.weightGrams,
       lengthCm: dto.parcel.lengthCm ?? null,
       widthCm: dto.parcel.widthCm ?? null,
@@ -248,6 +262,27 @@ export class ShipmentsService {
       createdAt: now,
       updatedAt: now,
     };
+  }
+
+  /**
+   * A recipient's typed place resolved against the area directory (bulk import resolves row by row).
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `<path>.district` or `<path>.city`)
+   */
+  resolveRecipient(
+    place: { district?: string; city: string; province: string },
+    path = 'recipient',
+  ): Promise<ResolvedPlace> {
+    return this.areas.resolve(place, path);
+  }
+
+  /**
+   * A corrected delivery address with the directory's names (seller actions check it before the courier
+   * is asked).
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `<path>.district` or `<path>.city`)
+   */
+  async canonicalPlace(to: Place, path: string): Promise<Place> {
+    const place = await this.areas.resolve(to, path);
+    return { ...to, district: place.district, city: place.city, province: place.province };
   }
 
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
@@ -366,6 +401,15 @@ export class ShipmentsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
    */
   async updateRecipientAddress(sellerId: string, id: string, to: Place, now: Date): Promise<void> {
+    // `to` was made canonical (canonicalPlace) before the courier took it; a place that no longer resolves
+    // keeps no district code rather than failing a change the courier has already made.
+    const districtCode = await this.areas.resolve(to).then(
+      (p) => p.districtCode,
+      (e: unknown) => {
+        if (e instanceof AreaUnresolvedError) return null;
+        throw e;
+      },
+    );
     const result = await this.tx.manager.update(
       Shipment,
       { id, sellerId },
@@ -377,6 +421,7 @@ export class ShipmentsService {
         recipientCity: to.city,
         recipientProvince: to.province,
         recipientPostalCode: to.postalCode,
+        recipientDistrictCode: districtCode,
         updatedAt: now,
       },
     );

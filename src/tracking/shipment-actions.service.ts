@@ -121,7 +121,9 @@ export class ShipmentActionsService {
       shipmentId,
       action: dto.action,
       note: dto.note ?? null,
-      address: dto.address ? correctedAddress(shipment, dto.address) : null,
+      address: dto.address
+        ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')
+        : null,
       confirmedWithBuyer: dto.confirmedWithBuyer ?? false,
       alertId: dto.alertId ?? null,
       status: manual ? 'manual' : 'pending',

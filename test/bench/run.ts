@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { addresses } from './benchmarks/addresses';
+import { areas } from './benchmarks/areas';
 import { couriers } from './benchmarks/couriers';
 import { dashboard } from './benchmarks/dashboard';
 import { invoiceExport } from './benchmarks/invoice-export';
@@ -35,6 +36,7 @@ import {
 /** Every named benchmark; `npm run bench -- <name>…` runs some, no names runs all. Baselines always run. */
 const BENCHMARKS: Benchmark[] = [
   addresses,
+  areas,
   couriers,
   ranking,
   quotes,

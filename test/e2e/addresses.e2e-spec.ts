@@ -29,21 +29,42 @@ describe('pickup addresses', () => {
       phone: '+6281234567890',
       address: 'Jl. Braga No. 12',
       district: 'Sumur Bandung',
-      city: 'Bandung',
+      city: 'Kota Bandung',
       province: 'Jawa Barat',
       postalCode: '40111',
+      districtCode: '32.73.19',
       createdAt,
       updatedAt: createdAt,
     });
 
     const editedAt = t.clock.advance(3600_000).toISOString();
-    await http
+    // Moving to another city keeps the district typed before: Sumur Bandung is not in Cimahi.
+    const moved = await http
       .patch(`/v1/addresses/${created.body.id}`)
       .set(seller.auth)
       .send({ city: 'Cimahi', postalCode: '40511' })
+      .expect(422);
+    expect(moved.body).toMatchObject({ code: 'AREA_UNRESOLVED', details: [{ field: 'district' }] });
+    expect(moved.body.details[0].suggestions.map((s: { code: string }) => s.code).slice(0, 4)).toEqual([
+      '32.73.19', // where Sumur Bandung is
+      '32.77.01', // and Kota Cimahi's districts
+      '32.77.02',
+      '32.77.03',
+    ]);
+    await http
+      .patch(`/v1/addresses/${created.body.id}`)
+      .set(seller.auth)
+      .send({ district: 'cimahi tengah', city: 'Cimahi', postalCode: '40511' })
       .expect(200);
     const staff = await addSellerUser(http, seller, 'seller_staff');
     const again = await http.get(`/v1/addresses/${created.body.id}`).set(staff.auth).expect(200);
-    expect(again.body).toEqual({ ...read.body, city: 'Cimahi', postalCode: '40511', updatedAt: editedAt });
+    expect(again.body).toEqual({
+      ...read.body,
+      district: 'Cimahi Tengah',
+      city: 'Kota Cimahi',
+      districtCode: '32.77.02',
+      postalCode: '40511',
+      updatedAt: editedAt,
+    });
   });
 });

@@ -222,6 +222,8 @@ describe('the Pengaturan page in a browser', () => {
     const other = addresses.getByTestId('address-item').filter({ has: page.locator('form') });
     expect(await other.getByLabel('Nama alamat').inputValue()).toBe('Gudang 1280');
     expect(await other.getByLabel('Nomor HP').inputValue()).toBe('+6281234567890');
+    // A district of the new city too: the API resolves the place against the area directory.
+    await other.getByLabel('Kecamatan').fill('Cimahi Tengah');
     await other.getByLabel('Kota/Kabupaten').fill('Kota Cimahi');
     await other.getByRole('button', { name: 'Simpan' }).click();
     await addresses.getByTestId('address-item').filter({ hasText: 'Kota Cimahi' }).waitFor();

@@ -182,6 +182,7 @@ describe('the Pengiriman pages in a browser', () => {
     expect(await city.getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'pengiriman-alamat-salah');
     await city.fill('Jakarta Selatan');
+    await page.getByLabel('Kecamatan', { exact: true }).fill('Tebet'); // Menteng is not in Jakarta Selatan
     await page.getByLabel('Alamat', { exact: true }).fill('Jl. Tebet Raya No. 9, pagar hijau');
     await page.getByRole('button', { name: 'Kirim alamat baru ke kurir' }).click();
     await page.getByText(/Permintaan Perbaiki alamat dicatat/).waitFor();
@@ -191,7 +192,8 @@ describe('the Pengiriman pages in a browser', () => {
     };
     expect(fixed.actions.map((a) => a.action)).toEqual(['update_address', 'reattempt']);
     expect(fixed.actions[0].address).toMatchObject({
-      city: 'Jakarta Selatan',
+      district: 'Tebet',
+      city: 'Kota Administrasi Jakarta Selatan', // the area directory's name
       address: 'Jl. Tebet Raya No. 9, pagar hijau',
       phone: fixed.recipient.phone,
     });

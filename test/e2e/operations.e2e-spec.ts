@@ -106,7 +106,12 @@ describe('operations and seller resources over HTTP', () => {
       .set(seller.auth)
       .send({ label: 'New label', phone: '628111222333' })
       .expect(200);
-    expect(patched.body).toMatchObject({ id, label: 'New label', phone: '+628111222333', city: 'Bandung' });
+    expect(patched.body).toMatchObject({
+      id,
+      label: 'New label',
+      phone: '+628111222333',
+      city: 'Kota Bandung', // the area directory's name for the Bandung typed at creation
+    });
     await http.delete(`/v1/addresses/${id}`).set(seller.auth).expect(204);
     await http.get(`/v1/addresses/${id}`).set(seller.auth).expect(404);
     await http.delete(`/v1/addresses/${id}`).set(seller.auth).expect(404);

@@ -124,7 +124,7 @@ describe('POST /v1/quotes', () => {
     expect(find(big, 'jne', 'REG').eligible).toBe(true);
     const papua = (
       await quote({
-        destination: { city: 'Jayapura', province: 'Papua', postalCode: '99111' },
+        destination: { city: 'Kota Jayapura', province: 'Papua', postalCode: '99111' },
         codAmount: 0,
       }).expect(200)
     ).body.options as Option[];
@@ -133,7 +133,10 @@ describe('POST /v1/quotes', () => {
   });
 
   it('answers a warm quote without calling any courier', async () => {
-    const body = { destination: { ...jakarta, city: 'Jakarta Selatan' }, parcel: { weightGrams: 2300 } };
+    const body = {
+      destination: { ...jakarta, district: 'Tebet', city: 'Jakarta Selatan' },
+      parcel: { weightGrams: 2300 },
+    };
     await quote(body).expect(200);
     const sandboxes = t.app.get(CourierSandboxes).all();
     const before = sandboxes.map((s) => s.requests);
@@ -146,9 +149,9 @@ describe('POST /v1/quotes', () => {
     const control = t.app.get(SandboxControl);
     await control.setFaults('ninja', { latencyMs: 4000 });
     try {
-      const res = await quote({ destination: { ...jakarta, city: 'Bekasi', province: 'Jawa Barat' } }).expect(
-        200,
-      );
+      const res = await quote({
+        destination: { ...jakarta, district: 'Bekasi Timur', city: 'Bekasi', province: 'Jawa Barat' },
+      }).expect(200);
       const options = res.body.options as Option[];
       expect(find(options, 'ninja', 'STANDARD')).toMatchObject({
         eligible: false,
@@ -161,7 +164,10 @@ describe('POST /v1/quotes', () => {
   });
 
   it('learns: many failed deliveries on the recommended lane move the recommendation away under safest', async () => {
-    const body = { preset: 'safest', destination: { ...jakarta, city: 'Depok', province: 'Jawa Barat' } };
+    const body = {
+      preset: 'safest',
+      destination: { ...jakarta, district: 'Beji', city: 'Depok', province: 'Jawa Barat' },
+    };
     const first = (await quote(body).expect(200)).body.recommended as { courier: string; service: string };
     const stats = t.app.get(DeliveryStatsService);
     for (let i = 0; i < 300; i += 1) {
@@ -169,8 +175,9 @@ describe('POST /v1/quotes', () => {
         shipmentId: randomUUID(),
         courier: first.courier as never,
         service: first.service,
-        origin: { city: 'Bandung', province: 'Jawa Barat' },
-        destination: { city: 'Depok', province: 'Jawa Barat' },
+        // Lanes are kept under the directory's names, which quotes and shipments now answer.
+        origin: { city: 'Kota Bandung', province: 'Jawa Barat' },
+        destination: { city: 'Kota Depok', province: 'Jawa Barat' },
         recipientPhone: `+62812${String(10_000_000 + i)}`,
         outcome: 'returned',
         failedAttempts: 2,

@@ -54,6 +54,8 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/auth/login', access: 'public', isolation: 'none' },
   { method: 'get', path: '/v1/me', access: 'any', isolation: 'none', allowedStatus: 200 },
   { method: 'get', path: '/v1/couriers', access: 'any', isolation: 'none', allowedStatus: 200 },
+  // The public area directory: any caller; without `q` the allowed caller gets 400.
+  { method: 'get', path: '/v1/areas', access: 'any', isolation: 'none', allowedStatus: 400 },
   // Reads the seller's own origin address from the body: isolation checked in quotes.e2e-spec.ts.
   { method: 'post', path: '/v1/quotes', access: SELLER, isolation: 'none', allowedStatus: 400 },
   // Sandbox mode only: faults, the clock and jobs are operator controls; a seller drives only its own

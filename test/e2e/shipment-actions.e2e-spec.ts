@@ -255,20 +255,30 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       postalCode: '60241',
       phone: '0813 1111 2222',
     };
+    // A place the directory cannot resolve is refused before the courier is asked.
+    const unknown = await act(b, {
+      action: 'update_address',
+      address: { ...address, district: 'Xylofon' },
+    }).expect(422);
+    expect(unknown.body.details[0]).toMatchObject({
+      field: 'address.district',
+      suggestions: expect.any(Array),
+    });
+    expect(await atCourier(b)).toEqual([]);
     const res = await act(b, { action: 'update_address', address }).expect(202);
     const sentAddress = {
       name: 'Budi Santoso',
       phone: '+6281311112222',
       address: 'Jl. Raya Darmo No. 12 Blok C',
       district: 'Wonokromo',
-      city: 'Surabaya',
+      city: 'Kota Surabaya',
       province: 'Jawa Timur',
       postalCode: '60241',
     };
     expect(res.body).toMatchObject({ action: 'update_address', status: 'sent', address: sentAddress });
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['update_address']);
     const after = await shipment(b.id);
-    expect(after.recipient).toEqual(sentAddress);
+    expect(after.recipient).toEqual({ ...sentAddress, districtCode: '35.78.04' });
     expect(after.status).toBe('delivery_failed');
   });
 

@@ -40,14 +40,24 @@ describe('shipments', () => {
       codAmount: 150_000,
       courier: null,
       awb: null,
-      recipient: { phone: '+6281298765432', province: 'DKI Jakarta' },
-      origin: { city: 'Bandung', phone: '+6281234567890' },
+      recipient: {
+        phone: '+6281298765432',
+        district: 'Menteng',
+        city: 'Kota Administrasi Jakarta Pusat',
+        province: 'DKI Jakarta',
+        districtCode: '31.71.06',
+      },
+      origin: { city: 'Kota Bandung', phone: '+6281234567890' },
     });
     // The snapshot stays when the address changes later.
-    await http.patch(`/v1/addresses/${origin}`).set(seller.auth).send({ city: 'Cimahi' }).expect(200);
+    await http
+      .patch(`/v1/addresses/${origin}`)
+      .set(seller.auth)
+      .send({ district: 'Cimahi Tengah', city: 'Cimahi' })
+      .expect(200);
     const detail = await http.get(`/v1/shipments/${res.body.id}`).set(seller.auth).expect(200);
     expect(detail.body).toMatchObject({
-      origin: { city: 'Bandung' },
+      origin: { city: 'Kota Bandung' },
       events: [],
       alerts: [],
       decision: null,

@@ -14,6 +14,8 @@ export type ErrorKind =
 export interface FieldProblem {
   field: string;
   message: string;
+  /** What the caller may have meant (e.g. districts for a place that names none or several). */
+  suggestions?: readonly object[];
 }
 
 /** Base of every domain error: a stable UPPER_SNAKE code, a human message and optional field details. */

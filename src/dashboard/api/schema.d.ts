@@ -281,6 +281,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AreasController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1084,14 +1100,25 @@ export interface components {
         AddressDto: {
             /** @example Jl. Braga No. 12 */
             address: string;
-            /** @example Bandung */
+            /**
+             * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
+             * @example Bandung
+             */
             city: string;
             /** @example Sekar Ayu */
             contactName: string;
             /** Format: date-time */
             createdAt: string;
-            /** @example Sumur Bandung */
+            /**
+             * @description The district (kecamatan); answered as the area directory spells it
+             * @example Sumur Bandung
+             */
             district: string;
+            /**
+             * @description Kemendagri code of the district the address resolved to (GET /v1/areas); null for older addresses
+             * @example 32.73.19
+             */
+            districtCode: string | null;
             /** Format: uuid */
             id: string;
             /** @example Gudang Bandung */
@@ -1184,6 +1211,40 @@ export interface components {
         ApiKeyPageDto: {
             items: components["schemas"]["ApiKeyDto"][];
             nextCursor: string | null;
+        };
+        AreaDto: {
+            /**
+             * @description The district's Kemendagri code
+             * @example 31.74.01
+             */
+            code: string;
+            /**
+             * @description The district (kecamatan), as the directory spells it
+             * @example Tebet
+             */
+            name: string;
+            /**
+             * @example {
+             *       "code": "31",
+             *       "name": "DKI Jakarta"
+             *     }
+             */
+            province: components["schemas"]["AreaUnitDto"];
+            /** @description Its regency (kabupaten) or city (kota) */
+            regency: components["schemas"]["AreaUnitDto"];
+        };
+        AreaListDto: {
+            /** @description Best first */
+            items: components["schemas"]["AreaDto"][];
+        };
+        AreaUnitDto: {
+            /**
+             * @description Kemendagri code
+             * @example 31.74
+             */
+            code: string;
+            /** @example Kota Administrasi Jakarta Selatan */
+            name: string;
         };
         BalanceDto: {
             /** @description Released cash (rupiah) */
@@ -1284,11 +1345,17 @@ export interface components {
         CreateAddressDto: {
             /** @example Jl. Braga No. 12 */
             address: string;
-            /** @example Bandung */
+            /**
+             * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
+             * @example Bandung
+             */
             city: string;
             /** @example Sekar Ayu */
             contactName: string;
-            /** @example Sumur Bandung */
+            /**
+             * @description The district (kecamatan); answered as the area directory spells it
+             * @example Sumur Bandung
+             */
             district: string;
             /** @example Gudang Bandung */
             label: string;
@@ -1457,6 +1524,10 @@ export interface components {
             field: string;
             /** @example weightGrams must be a whole number */
             message: string;
+            /** @description What the caller may have meant. AREA_UNRESOLVED: up to five districts, each `{ code, district, regency, province }` */
+            suggestions?: {
+                [key: string]: string;
+            }[];
         };
         FinanceInvoiceSummaryDto: {
             /** @description Rupiah: cashback deducted */
@@ -1963,6 +2034,30 @@ export interface components {
             /** @example DKI Jakarta */
             province: string;
         };
+        RecipientViewDto: {
+            /** @example Jl. Kebon Sirih No. 5 */
+            address: string;
+            /** @example Jakarta Pusat */
+            city: string;
+            /** @example Menteng */
+            district?: string;
+            /**
+             * @description Kemendagri district code (GET /v1/areas); absent when no district was given, or for shipments from before the area directory
+             * @example 31.71.06
+             */
+            districtCode?: string;
+            /** @example Budi Santoso */
+            name: string;
+            /**
+             * @description Answered in E.164
+             * @example 0812-9876-5432
+             */
+            phone: string;
+            /** @example 10340 */
+            postalCode: string;
+            /** @example DKI Jakarta */
+            province: string;
+        };
         RecommendedDto: {
             courier: string;
             service: string;
@@ -2228,7 +2323,7 @@ export interface components {
              */
             pickupDueAt: string | null;
             reason: string | null;
-            recipient: components["schemas"]["RecipientDto"];
+            recipient: components["schemas"]["RecipientViewDto"];
             reference: string;
             /** @description A courier service the seller pinned */
             requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
@@ -2265,7 +2360,7 @@ export interface components {
              */
             pickupDueAt: string | null;
             reason: string | null;
-            recipient: components["schemas"]["RecipientDto"];
+            recipient: components["schemas"]["RecipientViewDto"];
             reference: string;
             /** @description A courier service the seller pinned */
             requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
@@ -2369,11 +2464,17 @@ export interface components {
         UpdateAddressDto: {
             /** @example Jl. Braga No. 12 */
             address?: string;
-            /** @example Bandung */
+            /**
+             * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
+             * @example Bandung
+             */
             city?: string;
             /** @example Sekar Ayu */
             contactName?: string;
-            /** @example Sumur Bandung */
+            /**
+             * @description The district (kecamatan); answered as the area directory spells it
+             * @example Sumur Bandung
+             */
             district?: string;
             /** @example Gudang Bandung */
             label?: string;
@@ -3978,6 +4079,56 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    AreasController_search: {
+        parameters: {
+            query: {
+                limit?: number;
+                /** @description What the seller typed: district, city or both, abbreviations and small typos welcome */
+                q: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AreaListDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

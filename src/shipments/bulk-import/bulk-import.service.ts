@@ -18,7 +18,10 @@ const INSERT_CHUNK = 500;
 
 export interface BulkImportResult {
   created: ShipmentDto[];
-  /** One entry per rejected row (1-based, data rows only), with every offending field. */
+  /**
+   * One entry per rejected row (1-based, data rows only), with every offending field; a place that names
+   * no district or several has `recipient.district` (or `.city`) with its suggestions.
+   */
   errors: { row: number; details: FieldProblem[] }[];
 }
 
@@ -110,7 +113,8 @@ export class BulkImportService {
         continue;
       }
       try {
-        built.push(this.shipments.build(sellerId, dto, origin, now));
+        const place = await this.shipments.resolveRecipient(dto.recipient);
+        built.push(this.shipments.build(sellerId, dto, origin, now, place));
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         errors.push({ row, details: e.details.length ? e.details : [{ field: 'row', message: e.message }] });

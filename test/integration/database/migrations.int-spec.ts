@@ -6,6 +6,9 @@ import { createTestDatabase, TestDatabase } from '../../support/test-db';
 const KIRIM_TABLES = [
   'alerts',
   'api_keys',
+  'area_districts',
+  'area_provinces',
+  'area_regencies',
   'bank_accounts',
   'booking_attempts',
   'courier_locations',

@@ -1,0 +1,411 @@
+import {
+  editDistance,
+  normalizePlace,
+  parsePlaceQuery,
+  type PlaceQuery,
+  type RegencyKind,
+  typoAllowance,
+} from './area-words';
+
+/** One district of the directory with its regency and province, as the repository loads it. */
+export interface DirectoryRow {
+  code: string;
+  name: string;
+  searchName: string;
+  regencyCode: string;
+  regencyName: string;
+  regencyKind: RegencyKind;
+  /** The regency's name without its Kabupaten/Kota prefix, in normal form ("jakarta selatan"). */
+  regencySearchName: string;
+  provinceCode: string;
+  provinceName: string;
+  provinceOfficialName: string;
+}
+
+/** A district as answered: codes and canonical names. */
+export interface AreaMatch {
+  code: string;
+  name: string;
+  regency: { code: string; name: string };
+  province: { code: string; name: string };
+}
+
+/** What a typed place resolves to: one district, a regency only (no district typed), or a question. */
+export type Resolution =
+  | { kind: 'district'; area: AreaMatch }
+  | { kind: 'regency'; regency: { code: string; name: string }; province: { code: string; name: string } }
+  | {
+      kind: 'unresolved';
+      field: 'district' | 'city';
+      reason: 'unknown' | 'ambiguous';
+      suggestions: AreaMatch[];
+    };
+
+export interface PlaceToResolve {
+  district?: string | null;
+  city: string;
+  province: string;
+}
+
+interface Regency {
+  code: string;
+  name: string;
+  kind: RegencyKind;
+  words: string[];
+  joined: string;
+  province: number;
+  first: number;
+  end: number;
+}
+
+interface Province {
+  code: string;
+  name: string;
+  words: string[];
+  first: number;
+  end: number;
+}
+
+interface Postings {
+  districts: number[];
+  regencies: number[];
+  provinces: number[];
+}
+
+/** Relative worth of a query word found in each part of a place, and of each way of finding it. */
+const WEIGHT = { province: 0.6, exact: 1, prefix: 0.8, typo1: 0.6, typo2: 0.45 } as const;
+/** Extra for a part of the place named in full: a named regency outranks a district of the same name. */
+const COVERED = { district: 1, regency: 1.2, province: 0.4, someDistrictWord: 0.2 } as const;
+const KIND = { asked: 0.6, contradicted: -0.6, cityFirst: 0.15, optionalWordInDistrict: 0.5 } as const;
+const SEAT = 0.1;
+/** Province words that name no place on their own. */
+const PROVINCE_TITLE_WORDS = new Set(['dki', 'daerah', 'istimewa', 'di']);
+
+/**
+ * The area directory in memory, built once from its tables: search as you type ranked by how much of
+ * each place the words name, and resolution of a typed address to one district (or a question).
+ * Pure: no I/O, the same rows always answer the same.
+ */
+export class AreaIndex {
+  private readonly districts: {
+    code: string;
+    name: string;
+    words: string[];
+    joined: string;
+    regency: number;
+  }[] = [];
+  private readonly regencies: Regency[] = [];
+  private readonly provinces: Province[] = [];
+  private readonly postings = new Map<string, Postings>();
+  private readonly sortedWords: string[];
+  private readonly wordsByLength = new Map<number, string[]>();
+  private readonly provinceByName = new Map<string, number>();
+
+  constructor(rows: readonly DirectoryRow[]) {
+    const sorted = [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+    for (const row of sorted) {
+      let p = this.provinces.length - 1;
+      if (this.provinces[p]?.code !== row.provinceCode) {
+        const words = normalizePlace(row.provinceOfficialName)
+          .split(' ')
+          .filter((w) => !PROVINCE_TITLE_WORDS.has(w));
+        this.provinces.push({ code: row.provinceCode, name: row.provinceName, words, first: 0, end: 0 });
+        p += 1;
+        this.provinces[p].first = this.districts.length;
+        this.provinceByName.set(row.provinceName, p);
+        words.forEach((w) => this.post(w).provinces.push(p));
+      }
+      let r = this.regencies.length - 1;
+      if (this.regencies[r]?.code !== row.regencyCode) {
+        const words = row.regencySearchName.split(' ');
+        this.regencies.push({
+          code: row.regencyCode,
+          name: row.regencyName,
+          kind: row.regencyKind,
+          words,
+          joined: row.regencySearchName,
+          province: p,
+          first: this.districts.length,
+          end: 0,
+        });
+        r += 1;
+        new Set(words).forEach((w) => this.post(w).regencies.push(r));
+      }
+      const d = this.districts.length;
+      const words = row.searchName.split(' ');
+      this.districts.push({ code: row.code, name: row.name, words, joined: row.searchName, regency: r });
+      new Set(words).forEach((w) => this.post(w).districts.push(d));
+      this.regencies[r].end = d + 1;
+      this.provinces[p].end = d + 1;
+    }
+    this.sortedWords = [...this.postings.keys()].sort();
+    for (const w of this.sortedWords) {
+      const list = this.wordsByLength.get(w.length) ?? [];
+      list.push(w);
+      this.wordsByLength.set(w.length, list);
+    }
+  }
+
+  get counts(): { provinces: number; regencies: number; districts: number } {
+    return {
+      provinces: this.provinces.length,
+      regencies: this.regencies.length,
+      districts: this.districts.length,
+    };
+  }
+
+  /** The district with this code, or null. */
+  byCode(code: string): AreaMatch | null {
+    const i = this.findCode(code);
+    return i < 0 ? null : this.match(i);
+  }
+
+  /**
+   * Districts for what a seller typed, best first: every word must name part of the place (its district,
+   * regency or province; abbreviations expanded, prefixes accepted as the seller types). Typos are
+   * tolerated when the words as typed find nothing.
+   */
+  search(text: string, limit: number): AreaMatch[] {
+    const query = limitWords(parsePlaceQuery(text));
+    if (!query.words.length) return [];
+    let hits = this.rank(query, false);
+    if (!hits.length) hits = this.rank(query, true);
+    return hits.slice(0, limit).map((i) => this.match(i));
+  }
+
+  /**
+   * The one district a typed address names. The province (canonical) bounds the search; the city must
+   * name one of its regencies (with or without "Kota"/"Kabupaten"), unless it names no regency anywhere
+   * ("Jakarta", "Solo", a village), when the district alone must be unique in the province.
+   */
+  resolve(place: PlaceToResolve): Resolution {
+    const p = this.provinceByName.get(place.province);
+    const district = place.district?.trim() ? place.district : null;
+    const suggest = () => this.suggestions(place, p);
+    if (p === undefined)
+      return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
+    const province = this.provinces[p];
+    const city = parsePlaceQuery(place.city);
+    const inProvince = this.regencies.filter((r) => r.province === p);
+    let regencies = this.regenciesNamed(city, inProvince);
+    let cityDecides = true;
+    if (!regencies.length) {
+      if (this.regenciesNamed(city, this.regencies).length || !district)
+        return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
+      regencies = inProvince;
+      cityDecides = false;
+    }
+    if (!district) {
+      if (regencies.length === 1) {
+        const r = regencies[0];
+        return {
+          kind: 'regency',
+          regency: { code: r.code, name: r.name },
+          province: { code: province.code, name: province.name },
+        };
+      }
+      return {
+        kind: 'unresolved',
+        field: 'city',
+        reason: 'ambiguous',
+        suggestions: [...regencies]
+          .sort((a, b) => Number(b.kind === 'kota') - Number(a.kind === 'kota'))
+          .slice(0, 5)
+          .map((r) => this.match(r.first)),
+      };
+    }
+    const typed = normalizePlace(district).replace(/^(kecamatan|kec) /, '');
+    const candidates = regencies.flatMap((r) => range(r.first, r.end));
+    let found = candidates.filter((i) => this.districts[i].joined === typed);
+    if (!found.length) {
+      const allowance = typoAllowance(typed);
+      found = candidates.filter((i) => editDistance(this.districts[i].joined, typed, allowance) <= allowance);
+    }
+    if (found.length === 1) return { kind: 'district', area: this.match(found[0]) };
+    if (found.length > 1)
+      return {
+        kind: 'unresolved',
+        field: 'district',
+        reason: 'ambiguous',
+        suggestions: found.slice(0, 5).map((i) => this.match(i)),
+      };
+    return {
+      kind: 'unresolved',
+      field: cityDecides ? 'district' : 'city',
+      reason: 'unknown',
+      suggestions: suggest(),
+    };
+  }
+
+  /** Regencies whose name (without Kota/Kabupaten) is the typed city: exactly, else with a typo per word. */
+  private regenciesNamed(city: PlaceQuery, among: Regency[]): Regency[] {
+    const joined = city.words.join(' ');
+    if (!joined) return [];
+    const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
+    const exact = among.filter((r) => r.joined === joined && kindOk(r));
+    if (exact.length) return exact;
+    return among.filter(
+      (r) =>
+        kindOk(r) &&
+        r.words.length === city.words.length &&
+        r.words.every(
+          (w, i) =>
+            editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i]),
+        ),
+    );
+  }
+
+  /**
+   * Up to five districts a seller may have meant: for the district and city together, then the district
+   * alone (where else it is), then the city alone; within each, those in the typed province first.
+   */
+  private suggestions(place: PlaceToResolve, province: number | undefined): AreaMatch[] {
+    const tries = [`${place.district ?? ''} ${place.city}`, place.district ?? '', place.city];
+    const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === province;
+    const found: number[] = [];
+    for (const text of tries) {
+      const query = limitWords(parsePlaceQuery(text));
+      if (!query.words.length) continue;
+      let hits = this.rank(query, false);
+      if (!hits.length) hits = this.rank(query, true);
+      const top = hits.slice(0, 50);
+      for (const i of [...top.filter(inProvince), ...top.filter((j) => !inProvince(j))].slice(0, 5))
+        if (!found.includes(i)) found.push(i);
+    }
+    return found.slice(0, 5).map((i) => this.match(i));
+  }
+
+  /** District indexes that every query word names part of, best first (ties by code). */
+  private rank(query: PlaceQuery, typos: boolean): number[] {
+    const n = this.districts.length;
+    const found = query.words.map((w) => this.lookup(w, typos));
+    if (found.some((m) => !m.size)) return [];
+    const matched = new Map<string, number>();
+    const best: Float32Array[] = found.map((words) => {
+      const q = new Float32Array(n);
+      for (const [word, quality] of words) {
+        const prior = matched.get(word) ?? 0;
+        if (quality > prior) matched.set(word, quality);
+        const post = this.postings.get(word)!;
+        for (const d of post.districts) if (quality > q[d]) q[d] = quality;
+        for (const r of post.regencies) fill(q, this.regencies[r].first, this.regencies[r].end, quality);
+        for (const p of post.provinces)
+          fill(q, this.provinces[p].first, this.provinces[p].end, quality * WEIGHT.province);
+      }
+      return q;
+    });
+    const optional = new Set(query.optionalWords);
+    // A dropped kind word still completes a district's name ("kota baru" → Kota Baru), never required.
+    for (const word of optional)
+      if (this.postings.has(word) && !matched.has(word)) matched.set(word, WEIGHT.exact);
+    const coverage = (words: string[]) => {
+      let least = 1;
+      for (const w of words) least = Math.min(least, matched.get(w) ?? 0);
+      return least;
+    };
+    const scored: { i: number; score: number }[] = [];
+    for (let i = 0; i < n; i += 1) {
+      let score = 0;
+      let all = true;
+      for (const q of best) {
+        if (!q[i]) {
+          all = false;
+          break;
+        }
+        score += q[i];
+      }
+      if (!all) continue;
+      const d = this.districts[i];
+      const r = this.regencies[d.regency];
+      const p = this.provinces[r.province];
+      const districtCoverage = coverage(d.words);
+      if (districtCoverage) score += COVERED.district * districtCoverage;
+      else if (d.words.some((w) => matched.has(w))) score += COVERED.someDistrictWord;
+      score += COVERED.regency * coverage(r.words) + COVERED.province * coverage(p.words);
+      if (query.kind) score += query.kind === r.kind ? KIND.asked : KIND.contradicted;
+      else if (r.kind === 'kota') score += KIND.cityFirst;
+      if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
+      if (d.joined === r.joined) score += SEAT;
+      scored.push({ i, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.i - b.i);
+    return scored.map((s) => s.i);
+  }
+
+  /** Directory words a query word stands for, with how well: itself, what it begins, or (typos) a near miss. */
+  private lookup(word: string, typos: boolean): Map<string, number> {
+    const out = new Map<string, number>();
+    if (this.postings.has(word)) out.set(word, WEIGHT.exact);
+    if (word.length >= 2) {
+      let lo = 0;
+      let hi = this.sortedWords.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.sortedWords[mid] < word) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < this.sortedWords.length && this.sortedWords[i].startsWith(word); i += 1)
+        if (this.sortedWords[i] !== word) out.set(this.sortedWords[i], WEIGHT.prefix);
+    }
+    if (typos) {
+      const allowance = typoAllowance(word);
+      for (let len = word.length - allowance; len <= word.length + allowance; len += 1) {
+        for (const candidate of this.wordsByLength.get(len) ?? []) {
+          if (out.has(candidate)) continue;
+          const distance = editDistance(word, candidate, allowance);
+          if (distance <= allowance) out.set(candidate, distance === 1 ? WEIGHT.typo1 : WEIGHT.typo2);
+        }
+      }
+    }
+    return out;
+  }
+
+  private post(word: string): Postings {
+    let p = this.postings.get(word);
+    if (!p) {
+      p = { districts: [], regencies: [], provinces: [] };
+      this.postings.set(word, p);
+    }
+    return p;
+  }
+
+  private findCode(code: string): number {
+    let lo = 0;
+    let hi = this.districts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.districts[mid].code < code) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.districts[lo]?.code === code ? lo : -1;
+  }
+
+  private match(i: number): AreaMatch {
+    const d = this.districts[i];
+    const r = this.regencies[d.regency];
+    const p = this.provinces[r.province];
+    return {
+      code: d.code,
+      name: d.name,
+      regency: { code: r.code, name: r.name },
+      province: { code: p.code, name: p.name },
+    };
+  }
+}
+
+/** No place name needs more words; more would only make a hostile query slow. */
+const MAX_QUERY_WORDS = 8;
+
+function limitWords(query: PlaceQuery): PlaceQuery {
+  return query.words.length > MAX_QUERY_WORDS
+    ? { ...query, words: query.words.slice(0, MAX_QUERY_WORDS) }
+    : query;
+}
+
+function fill(q: Float32Array, from: number, to: number, quality: number): void {
+  for (let i = from; i < to; i += 1) if (quality > q[i]) q[i] = quality;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from }, (_, k) => from + k);
+}

@@ -1,0 +1,164 @@
+/**
+ * How sellers write Indonesian places, turned into the words the area directory is searched by: one
+ * normal form (lower case, no accents or punctuation), the abbreviations everyone uses ("jaksel", "jogja",
+ * "kab."), and the administrative words that say which kind of place is meant ("kota", "kabupaten") or
+ * nothing at all ("kecamatan", "provinsi").
+ */
+
+/** Lower case, accents and apostrophes dropped, every other mark a single space. */
+export function normalizePlace(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’`]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** Short forms → the directory's words. Province nicknames too, since sellers write "bekasi jabar". */
+export const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  jaksel: 'jakarta selatan',
+  jakut: 'jakarta utara',
+  jakbar: 'jakarta barat',
+  jaktim: 'jakarta timur',
+  jakpus: 'jakarta pusat',
+  jkt: 'jakarta',
+  dki: 'jakarta',
+  jogja: 'yogyakarta',
+  jogjakarta: 'yogyakarta',
+  jogya: 'yogyakarta',
+  djogja: 'yogyakarta',
+  yogya: 'yogyakarta',
+  diy: 'yogyakarta',
+  tangsel: 'tangerang selatan',
+  solo: 'surakarta',
+  bdg: 'bandung',
+  sby: 'surabaya',
+  smg: 'semarang',
+  mlg: 'malang',
+  bks: 'bekasi',
+  dpk: 'depok',
+  tng: 'tangerang',
+  mks: 'makassar',
+  plg: 'palembang',
+  pst: 'pusat',
+  sel: 'selatan',
+  slt: 'selatan',
+  utr: 'utara',
+  brt: 'barat',
+  tmr: 'timur',
+  kep: 'kepulauan',
+  kepri: 'kepulauan riau',
+  babel: 'bangka belitung',
+  sumatra: 'sumatera',
+  jabar: 'jawa barat',
+  jateng: 'jawa tengah',
+  jatim: 'jawa timur',
+  sumut: 'sumatera utara',
+  sumbar: 'sumatera barat',
+  sumsel: 'sumatera selatan',
+  kalbar: 'kalimantan barat',
+  kalteng: 'kalimantan tengah',
+  kalsel: 'kalimantan selatan',
+  kaltim: 'kalimantan timur',
+  kaltara: 'kalimantan utara',
+  sulut: 'sulawesi utara',
+  sulteng: 'sulawesi tengah',
+  sulsel: 'sulawesi selatan',
+  sultra: 'sulawesi tenggara',
+  sulbar: 'sulawesi barat',
+  malut: 'maluku utara',
+  ntb: 'nusa tenggara barat',
+  ntt: 'nusa tenggara timur',
+  nad: 'aceh',
+};
+
+export type RegencyKind = 'kabupaten' | 'kota';
+
+/** Words naming the kind of regency the seller means. */
+const KIND_WORDS: Readonly<Record<string, RegencyKind>> = {
+  kab: 'kabupaten',
+  kabupaten: 'kabupaten',
+  kabupatan: 'kabupaten',
+  kota: 'kota',
+  kodya: 'kota',
+  kotamadya: 'kota',
+  kotamadia: 'kota',
+};
+
+/** Administrative words that name no place ("kec. Tebet", "Provinsi Jawa Barat", "Kota Administrasi …"). */
+const NOISE_WORDS = new Set([
+  'kec',
+  'kecamatan',
+  'kel',
+  'kelurahan',
+  'desa',
+  'ds',
+  'prov',
+  'provinsi',
+  'propinsi',
+  'adm',
+  'administrasi',
+]);
+
+export interface PlaceQuery {
+  /** The words to find, after abbreviations, without kind or noise words, each once, in typed order. */
+  words: string[];
+  /** "kota …" or "kab. …" typed: which kind of regency is meant. */
+  kind: RegencyKind | null;
+  /** Kind words that were dropped: they may still be part of a district's name ("Kota Baru"). */
+  optionalWords: string[];
+}
+
+/** A typed place as search words: normalized, abbreviations expanded, kind and noise words set apart. */
+export function parsePlaceQuery(text: string): PlaceQuery {
+  const words: string[] = [];
+  const optionalWords: string[] = [];
+  let kind: RegencyKind | null = null;
+  for (const token of normalizePlace(text).split(' ')) {
+    if (!token || /^\d+$/.test(token)) continue; // postal codes and house numbers name no area here
+    const k = KIND_WORDS[token];
+    if (k) {
+      kind ??= k;
+      optionalWords.push(token);
+      continue;
+    }
+    if (NOISE_WORDS.has(token)) continue;
+    for (const word of (ABBREVIATIONS[token] ?? token).split(' ')) {
+      if (!words.includes(word)) words.push(word);
+    }
+  }
+  return { words, kind, optionalWords };
+}
+
+/**
+ * Damerau–Levenshtein distance capped at `max` (returns max + 1 when farther): typos are one letter
+ * missing, extra, wrong or two swapped.
+ */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols);
+  for (let i = 0; i < rows; i += 1) d[i * cols] = i;
+  for (let j = 0; j < cols; j += 1) d[j] = j;
+  for (let i = 1; i < rows; i += 1) {
+    let rowMin = d[i * cols];
+    for (let j = 1; j < cols; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, d[(i - 2) * cols + j - 2] + 1);
+      d[i * cols + j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return Math.min(d[rows * cols - 1], max + 1);
+}
+
+/** How many typos a word of this length may carry and still be recognised. */
+export function typoAllowance(word: string): number {
+  return word.length >= 8 ? 2 : word.length >= 3 ? 1 : 0;
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { TtlCache } from 'src/common/ttl-cache';
+import { AreaIndex, type AreaMatch, type PlaceToResolve } from './area-index';
+import { normalizePlace } from './area-words';
+import { AreaDto, AreaSuggestionDto } from './areas.dto';
+import { AreaUnresolvedError } from './areas.errors';
+import { AreasRepository } from './areas.repository';
+
+/** A typed place as Kirim stores it: canonical names, and the district's code when one was named. */
+export interface ResolvedPlace {
+  /** Kemendagri district code; null when no district was typed (the city alone named one regency). */
+  districtCode: string | null;
+  /** The district as the directory spells it ('' when none was typed). */
+  district: string;
+  /** The regency or city, as the directory names it ("Kota Bandung", "Kabupaten Bogor"). */
+  city: string;
+  /** Kirim's canonical province name (common/indonesia.ts). */
+  province: string;
+}
+
+/** Results kept per query: the directory changes only by migration, and typing repeats prefixes. */
+const CACHE_MS = 60 * 60 * 1000;
+
+/**
+ * Indonesia's administrative areas (idn-area-data, in the area_* tables): search as the seller types, and
+ * the resolution of typed addresses to districts that other modules store. The directory is read once into
+ * memory (7,277 districts, a few MB) on first use; searches and resolutions touch no database.
+ * Chosen by measurement over pg_trgm (`word_similarity` with a GIN index over district, regency and
+ * province): about 6 ms a query through the pool, with wrong firsts for "kota bandung", "surabaya" and
+ * "sleman yogya"; the index here answers in 0.03–0.8 ms warm and ranks by which part of a place each word names.
+ */
+@Injectable()
+export class AreasService {
+  private index: Promise<AreaIndex> | null = null;
+  private readonly results = new TtlCache<string, AreaDto[]>(CACHE_MS, 5_000);
+
+  constructor(private readonly repository: AreasRepository) {}
+
+  /** Districts for what a seller typed, best first (at most `limit`). Reads no database once loaded. */
+  async search(q: string, limit = 10): Promise<AreaDto[]> {
+    const key = `${limit}|${normalizePlace(q)}`;
+    const hit = this.results.get(key);
+    if (hit) return hit;
+    const index = await this.directory();
+    return this.results.set(key, index.search(q, limit).map(areaView));
+  }
+
+  /** The district with this Kemendagri code, or null. */
+  async byCode(code: string): Promise<AreaDto | null> {
+    const found = (await this.directory()).byCode(code);
+    return found && areaView(found);
+  }
+
+  /**
+   * The district a typed address names, with canonical names. `path` prefixes the error's field
+   * (`recipient` → `recipient.district`; '' → `district`). The postal code is not used: the directory has none.
+   * Reads no database once loaded; needs no transaction.
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422) when the place names no district or several (with
+   *   up to five suggestions), or when no district is typed and the city names no single regency.
+   */
+  async resolve(place: PlaceToResolve & { postalCode?: string }, path = ''): Promise<ResolvedPlace> {
+    const result = (await this.directory()).resolve(place);
+    switch (result.kind) {
+      case 'district':
+        return {
+          districtCode: result.area.code,
+          district: result.area.name,
+          city: result.area.regency.name,
+          province: result.area.province.name,
+        };
+      case 'regency':
+        return {
+          districtCode: null,
+          district: '',
+          city: result.regency.name,
+          province: result.province.name,
+        };
+      default:
+        throw new AreaUnresolvedError(
+          path ? `${path}.${result.field}` : result.field,
+          result.reason,
+          result.suggestions.map(suggestionView),
+        );
+    }
+  }
+
+  /** The in-memory directory, loaded once (a failed load is retried by the next call). */
+  private directory(): Promise<AreaIndex> {
+    this.index ??= this.repository.directory().then(
+      (rows) => new AreaIndex(rows),
+      (e: unknown) => {
+        this.index = null;
+        throw e;
+      },
+    );
+    return this.index;
+  }
+}
+
+function areaView(a: AreaMatch): AreaDto {
+  return { code: a.code, name: a.name, regency: { ...a.regency }, province: { ...a.province } };
+}
+
+function suggestionView(a: AreaMatch): AreaSuggestionDto {
+  return { code: a.code, district: a.name, regency: a.regency.name, province: a.province.name };
+}

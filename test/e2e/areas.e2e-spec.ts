@@ -1,0 +1,324 @@
+import supertest from 'supertest';
+import { createOperator } from '../support/factories/operators';
+import {
+  createAddress,
+  signupSeller,
+  TestSeller,
+  validAddress,
+  validShipment,
+} from '../support/factories/sellers';
+import { startTestApp, TestApp } from '../support/test-app';
+
+interface Area {
+  code: string;
+  name: string;
+  regency: { code: string; name: string };
+  province: { code: string; name: string };
+}
+
+/**
+ * How sellers really type places, and the district that must come FIRST. Where the words name a whole
+ * regency ("jaksel", "kota bandung") the first district must be of that regency (`regency`).
+ */
+const TYPED: [q: string, first: { district?: string; regency?: string }][] = [
+  ['tebet', { district: '31.74.01' }],
+  ['kec. tebet', { district: '31.74.01' }],
+  ['Tebet, Jakarta Selatan', { district: '31.74.01' }],
+  ['tebet jaksel', { district: '31.74.01' }],
+  ['kebayoran baru', { district: '31.74.07' }],
+  ['kebayoran bru', { district: '31.74.07' }],
+  ['kebayoran lama jaksel', { district: '31.74.05' }],
+  ['menteng jakpus', { district: '31.71.06' }],
+  ['gambir jkt pusat', { district: '31.71.01' }],
+  ['cengkareng jakbar', { district: '31.73.01' }],
+  ['kelapa gading jakut', { district: '31.72.06' }],
+  ['cakung jaktim', { district: '31.75.06' }],
+  ['jaksel', { regency: '31.74' }],
+  ['jakarta selatan', { regency: '31.74' }],
+  ['jakbar', { regency: '31.73' }],
+  ['jkt pusat', { regency: '31.71' }],
+  ['kota bandung', { regency: '32.73' }],
+  ['bandung', { regency: '32.73' }],
+  ['kabupaten bandung', { regency: '32.04' }],
+  ['sumur bandung', { district: '32.73.19' }],
+  ['coblong kota bandung', { district: '32.73.02' }],
+  ['sukajadi bandung', { district: '32.73.07' }],
+  ['kab. bogor', { regency: '32.01' }],
+  ['kabupaten bogor', { regency: '32.01' }],
+  ['bogor', { regency: '32.71' }],
+  ['cibinong bogr', { district: '32.01.01' }],
+  ['cibinong kab bogor', { district: '32.01.01' }],
+  ['sleman yogya', { district: '34.04.13' }],
+  ['depok sleman', { district: '34.04.07' }],
+  ['jogja', { regency: '34.71' }],
+  ['gondokusuman jogja', { district: '34.71.03' }],
+  ['surabaya', { regency: '35.78' }],
+  ['surbaya', { regency: '35.78' }],
+  ['wonokromo surabaya', { district: '35.78.04' }],
+  ['genteng sby', { district: '35.78.07' }],
+  ['kab malang', { regency: '35.07' }],
+  ['lowokwaru malang', { district: '35.73.05' }],
+  ['serpong tangsel', { district: '36.74.01' }],
+  ['laweyan solo', { district: '33.72.01' }],
+  ['kuta badung', { district: '51.03.01' }],
+  ['ubud gianyar', { district: '51.04.05' }],
+  ['kota baru jambi', { district: '15.71.07' }],
+];
+
+describe('areas: search and resolution against the directory', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  const search = async (q: string, limit?: number): Promise<Area[]> => {
+    const res = await http
+      .get('/v1/areas')
+      .query({ q, ...(limit ? { limit } : {}) })
+      .set(seller.auth)
+      .expect(200);
+    return (res.body as { items: Area[] }).items;
+  };
+
+  it('holds the whole directory: 38 provinces, 514 regencies and cities, 7,277 districts', async () => {
+    const [counts] = await t.dataSource.query<{ p: number; r: number; d: number }[]>(
+      `SELECT (SELECT count(*)::int FROM area_provinces) AS p, (SELECT count(*)::int FROM area_regencies) AS r,
+              (SELECT count(*)::int FROM area_districts) AS d`,
+    );
+    expect(counts).toEqual({ p: 38, r: 514, d: 7277 });
+  });
+
+  it.each(TYPED)('"%s" finds the right place first', async (q, first) => {
+    const [top] = await search(q);
+    expect(top).toBeDefined();
+    if (first.district) expect(top.code).toBe(first.district);
+    if (first.regency) expect(top.regency.code).toBe(first.regency);
+  });
+
+  it('answers codes and canonical names, at most `limit`, for an API key as for a user', async () => {
+    const key = await http.post('/v1/api-keys').set(seller.auth).send({ name: 'Toko plugin' }).expect(201);
+    const res = await http
+      .get('/v1/areas?q=menteng%20jakpus&limit=1')
+      .set('x-api-key', (key.body as { key: string }).key)
+      .expect(200);
+    expect(res.body).toEqual({
+      items: [
+        {
+          code: '31.71.06',
+          name: 'Menteng',
+          regency: { code: '31.71', name: 'Kota Administrasi Jakarta Pusat' },
+          province: { code: '31', name: 'DKI Jakarta' },
+        },
+      ],
+    });
+    expect(await search('bandung', 3)).toHaveLength(3);
+    const finance = await createOperator(t, http, 'finance');
+    await http.get('/v1/areas?q=tebet').set(finance.auth).expect(200);
+    await http.get('/v1/areas?q=tebet').expect(401);
+  });
+
+  it('lists every Sukajadi rather than guessing one', async () => {
+    const found = await search('sukajadi');
+    expect(found.filter((a) => a.name === 'Sukajadi').map((a) => a.regency.name)).toEqual([
+      'Kota Pekanbaru',
+      'Kota Bandung',
+    ]);
+  });
+
+  it.each([
+    ['', 'q'],
+    ['x', 'q'],
+    ['y'.repeat(101), 'q'],
+    ['tebet\u0000', 'q'],
+  ])('refuses q=%j with 400 naming %s', async (q, field) => {
+    const res = await http.get('/v1/areas').query({ q }).set(seller.auth).expect(400);
+    expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  it('refuses a missing q, a repeated q and a bad limit with 400', async () => {
+    for (const url of [
+      '/v1/areas',
+      '/v1/areas?q=a&q=b',
+      '/v1/areas?q=tebet&limit=0',
+      '/v1/areas?q=tebet&limit=51',
+    ]) {
+      const res = await http.get(url).set(seller.auth).expect(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('answers nothing, not an error, for words that name no place', async () => {
+    expect(await search('qwxzv plokmn')).toEqual([]);
+    expect(await search('kecamatan')).toEqual([]);
+  });
+
+  it('stores an address with the district code and the directory names', async () => {
+    const res = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), district: 'kec. tebet', city: 'jaksel', province: 'DKI Jakarta' })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      district: 'Tebet',
+      city: 'Kota Administrasi Jakarta Selatan',
+      province: 'DKI Jakarta',
+      districtCode: '31.74.01',
+    });
+    const [row] = await t.dataSource.query('SELECT district_code FROM pickup_addresses WHERE id = $1', [
+      res.body.id,
+    ]);
+    expect(row.district_code).toBe('31.74.01');
+  });
+
+  it('asks (422 with suggestions naming each regency) when the city does not decide the district', async () => {
+    const res = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), district: 'Sorong', city: 'Sorong', province: 'Papua Barat Daya' })
+      .expect(422);
+    expect(res.body.code).toBe('AREA_UNRESOLVED');
+    expect(res.body.details).toEqual([
+      {
+        field: 'district',
+        message: expect.stringContaining('more than one'),
+        suggestions: [
+          { code: '96.01.18', district: 'Sorong', regency: 'Kabupaten Sorong', province: 'Papua Barat Daya' },
+          { code: '96.71.01', district: 'Sorong', regency: 'Kota Sorong', province: 'Papua Barat Daya' },
+        ],
+      },
+    ]);
+    // The prefix decides it.
+    const decided = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), district: 'Sorong', city: 'Kota Sorong', province: 'Papua Barat Daya' })
+      .expect(201);
+    expect(decided.body.districtCode).toBe('96.71.01');
+  });
+
+  it('asks for a quote destination whose city names no regency and whose district is in several', async () => {
+    const origin = await createAddress(http, seller);
+    const res = await http
+      .post('/v1/quotes')
+      .set(seller.auth)
+      .send({
+        originAddressId: origin.id,
+        destination: {
+          district: 'Karanganyar',
+          city: 'Jateng',
+          province: 'Jawa Tengah',
+          postalCode: '57711',
+        },
+        parcel: { weightGrams: 1000 },
+      })
+      .expect(422);
+    expect(res.body.code).toBe('AREA_UNRESOLVED');
+    const [detail] = res.body.details;
+    expect(detail.field).toBe('destination.district');
+    expect(detail.suggestions.map((s: { regency: string }) => s.regency).sort()).toEqual([
+      'Kabupaten Demak',
+      'Kabupaten Karanganyar',
+      'Kabupaten Kebumen',
+      'Kabupaten Pekalongan',
+      'Kabupaten Purbalingga',
+    ]);
+    await http
+      .post('/v1/quotes')
+      .set(seller.auth)
+      .send({
+        originAddressId: origin.id,
+        destination: {
+          district: 'Karanganyar',
+          city: 'Karanganyar',
+          province: 'Jawa Tengah',
+          postalCode: '57711',
+        },
+        parcel: { weightGrams: 1000 },
+      })
+      .expect(200);
+  });
+
+  it('asks about a Sukajadi whose city and province disagree, naming each regency with a Sukajadi', async () => {
+    const origin = await createAddress(http, seller);
+    const body = validShipment(origin.id);
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({
+        ...body,
+        recipient: { ...body.recipient, district: 'Sukajadi', city: 'Bandung', province: 'Riau' },
+      })
+      .expect(422);
+    expect(res.body.details).toEqual([
+      { field: 'recipient.city', message: expect.any(String), suggestions: expect.any(Array) },
+    ]);
+    // Both Sukajadi first (the one in the typed city, then the one in the typed province), then Bandung's.
+    const suggested = res.body.details[0].suggestions as { code: string; regency: string }[];
+    expect(suggested.slice(0, 2)).toEqual([
+      { code: '32.73.07', district: 'Sukajadi', regency: 'Kota Bandung', province: 'Jawa Barat' },
+      { code: '14.71.01', district: 'Sukajadi', regency: 'Kota Pekanbaru', province: 'Riau' },
+    ]);
+    expect(suggested).toHaveLength(5);
+    for (const s of suggested.slice(2)) expect(s.regency).toBe('Kota Bandung');
+    const typo = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({
+        ...body,
+        recipient: { ...body.recipient, district: 'Xylofon', city: 'Surabaya', province: 'Jawa Timur' },
+      })
+      .expect(422);
+    expect(typo.body.details[0].field).toBe('recipient.district');
+    expect(typo.body.details[0].suggestions.length).toBeGreaterThan(0);
+    expect(typo.body.details[0].suggestions.length).toBeLessThanOrEqual(5);
+    for (const s of typo.body.details[0].suggestions) expect(s.regency).toBe('Kota Surabaya');
+
+    const ok = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, recipient: { ...body.recipient, district: 'kebayoran bru', city: 'jaksel' } })
+      .expect(201);
+    expect(ok.body.recipient).toMatchObject({
+      district: 'Kebayoran Baru',
+      city: 'Kota Administrasi Jakarta Selatan',
+      province: 'DKI Jakarta',
+      districtCode: '31.74.07',
+    });
+  });
+
+  it('names each bulk row whose place does not resolve, with its suggestions, and keeps the others', async () => {
+    const origin = await createAddress(http, seller);
+    const good = validShipment(origin.id);
+    const ambiguous = validShipment(origin.id);
+    ambiguous.recipient = {
+      ...ambiguous.recipient,
+      district: 'Sorong',
+      city: 'Sorong',
+      province: 'Papua Barat Daya',
+    };
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send([good, ambiguous]).expect(200);
+    expect(res.body.created).toHaveLength(1);
+    expect(res.body.created[0].recipient.districtCode).toBe('31.71.06');
+    expect(res.body.errors).toEqual([
+      {
+        row: 2,
+        details: [
+          {
+            field: 'recipient.district',
+            message: expect.any(String),
+            suggestions: [
+              expect.objectContaining({ code: '96.01.18', regency: 'Kabupaten Sorong' }),
+              expect.objectContaining({ code: '96.71.01', regency: 'Kota Sorong' }),
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+});

@@ -1,0 +1,89 @@
+import { PlaceDistrictCodes1795473100000 } from '../../../migrations/1795473100000-PlaceDistrictCodes';
+import { PROVINCE_NAMES } from 'src/common/indonesia';
+import { createAddress, createShipment, signupSeller } from '../../support/factories/sellers';
+import { startTestApp, TestApp } from '../../support/test-app';
+
+describe('the area directory as migrated, and district codes for rows typed before it', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('names every province in Kirim’s province vocabulary and keeps the dataset’s own text', async () => {
+    const rows = await t.dataSource.query<{ code: string; name: string; official_name: string }[]>(
+      'SELECT code, name, official_name FROM area_provinces ORDER BY code',
+    );
+    expect(rows.map((r) => r.name).sort()).toEqual([...PROVINCE_NAMES].sort());
+    expect(rows.find((r) => r.code === '34')).toEqual({
+      code: '34',
+      name: 'DI Yogyakarta',
+      official_name: 'DAERAH ISTIMEWA YOGYAKARTA',
+    });
+    const [regency] = await t.dataSource.query(
+      "SELECT name, official_name, kind, search_name FROM area_regencies WHERE code = '31.74'",
+    );
+    expect(regency).toEqual({
+      name: 'Kota Administrasi Jakarta Selatan',
+      official_name: 'KOTA ADMINISTRASI JAKARTA SELATAN',
+      kind: 'kota',
+      search_name: 'jakarta selatan',
+    });
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM area_districts WHERE search_name !~ '^[a-z0-9]+( [a-z0-9]+)*$'",
+    );
+    expect(n).toBe(0);
+  });
+
+  it('gives existing rows a district code where their typed place names exactly one district', async () => {
+    const http = t.http();
+    const seller = await signupSeller(http);
+    const address = await createAddress(http, seller);
+    const named = await createShipment(http, seller);
+    const ambiguous = await createShipment(http, seller);
+    const unknown = await createShipment(http, seller);
+    const none = await createShipment(http, seller);
+    // As the rows were typed before the directory (names as sellers wrote them, no codes).
+    await t.dataSource.query(
+      `UPDATE pickup_addresses SET district = 'sumur bandung', city = 'Bandung', district_code = NULL WHERE id = $1`,
+      [address.id],
+    );
+    const typed = async (id: string, district: string, city: string, province: string) =>
+      t.dataSource.query(
+        `UPDATE shipments SET recipient_district = $2, recipient_city = $3, recipient_province = $4,
+                recipient_district_code = NULL WHERE id = $1`,
+        [id, district, city, province],
+      );
+    await typed(named.id, 'Menteng', 'Jakarta Pusat', 'DKI Jakarta');
+    await typed(ambiguous.id, 'Sorong', 'Sorong', 'Papua Barat Daya');
+    await typed(unknown.id, 'Xylofon', 'Surabaya', 'Jawa Timur');
+    await typed(none.id, '', 'Kota Bandung', 'Jawa Barat');
+
+    const migration = new PlaceDistrictCodes1795473100000();
+    const runner = t.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+
+    const [a] = await t.dataSource.query(
+      'SELECT district, city, district_code FROM pickup_addresses WHERE id = $1',
+      [address.id],
+    );
+    expect(a).toEqual({ district: 'sumur bandung', city: 'Bandung', district_code: '32.73.19' });
+    const codes = await t.dataSource.query<{ id: string; recipient_district_code: string | null }[]>(
+      'SELECT id, recipient_district_code FROM shipments WHERE id = ANY($1)',
+      [[named.id, ambiguous.id, unknown.id, none.id]],
+    );
+    const codeOf = new Map(codes.map((r) => [r.id, r.recipient_district_code]));
+    expect([named, ambiguous, unknown, none].map((s) => codeOf.get(s.id))).toEqual([
+      '31.71.06',
+      null,
+      null,
+      null,
+    ]);
+  });
+});

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import {
+  ABBREVIATIONS,
+  editDistance,
+  normalizePlace,
+  parsePlaceQuery,
+  typoAllowance,
+} from 'src/areas/area-words';
+
+describe('normalizePlace', () => {
+  it.each([
+    ['  Kebayoran   BARU ', 'kebayoran baru'],
+    ['Kec. Tebet, Jakarta-Selatan', 'kec tebet jakarta selatan'],
+    ["Ma'u", 'mau'],
+    ['O’o’u', 'oou'],
+    ['Tiro/Truseb', 'tiro truseb'],
+    ['Sérang', 'serang'],
+    ['\u0000tebet\t', 'tebet'],
+  ])('%j → %j', (input, expected) => expect(normalizePlace(input)).toBe(expected));
+
+  it('is idempotent and leaves only lower-case letters, digits and single spaces', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (s) => {
+        const once = normalizePlace(s);
+        expect(normalizePlace(once)).toBe(once);
+        expect(once).toMatch(/^([a-z0-9]+( [a-z0-9]+)*)?$/);
+      }),
+    );
+  });
+});
+
+describe('parsePlaceQuery', () => {
+  it.each([
+    ['jaksel', ['jakarta', 'selatan'], null],
+    ['jakut', ['jakarta', 'utara'], null],
+    ['jakbar', ['jakarta', 'barat'], null],
+    ['jaktim', ['jakarta', 'timur'], null],
+    ['jakpus', ['jakarta', 'pusat'], null],
+    ['jkt pusat', ['jakarta', 'pusat'], null],
+    ['tebet jaksel', ['tebet', 'jakarta', 'selatan'], null],
+    ['jogja', ['yogyakarta'], null],
+    ['yogya', ['yogyakarta'], null],
+    ['sleman yogya', ['sleman', 'yogyakarta'], null],
+    ['solo', ['surakarta'], null],
+    ['kab. bogor', ['bogor'], 'kabupaten'],
+    ['Kabupaten Bogor', ['bogor'], 'kabupaten'],
+    ['kota bandung', ['bandung'], 'kota'],
+    ['Kodya Malang', ['malang'], 'kota'],
+    ['Kec. Tebet', ['tebet'], null],
+    ['Kota Administrasi Jakarta Selatan', ['jakarta', 'selatan'], 'kota'],
+    ['Provinsi Jawa Barat', ['jawa', 'barat'], null],
+    ['bekasi jabar', ['bekasi', 'jawa', 'barat'], null],
+    ['tebet 12810', ['tebet'], null],
+    ['jakarta jkt', ['jakarta'], null],
+  ])('%j → words %j, kind %j', (text, words, kind) => {
+    const q = parsePlaceQuery(text);
+    expect(q.words).toEqual(words);
+    expect(q.kind).toBe(kind);
+  });
+
+  it('keeps a dropped kind word as optional ("kota baru" may be the district Kota Baru)', () => {
+    expect(parsePlaceQuery('kota baru')).toEqual({ words: ['baru'], kind: 'kota', optionalWords: ['kota'] });
+  });
+
+  it('answers no words for administrative words alone, digits or marks', () => {
+    for (const text of ['kecamatan', 'kota', 'kab.', '12345', ' - / ', ''])
+      expect(parsePlaceQuery(text).words).toEqual([]);
+  });
+
+  it('expands every abbreviation to words that are not themselves abbreviations (one step is enough)', () => {
+    for (const [short, long] of Object.entries(ABBREVIATIONS)) {
+      expect(long).toBe(normalizePlace(long));
+      for (const word of long.split(' ')) if (word !== short) expect(ABBREVIATIONS[word]).toBeUndefined();
+    }
+  });
+});
+
+describe('editDistance (Damerau–Levenshtein, capped)', () => {
+  it.each([
+    ['bogor', 'bogr', 1],
+    ['baru', 'bru', 1],
+    ['surabaya', 'surbaya', 1],
+    ['tebet', 'tbeet', 1],
+    ['kebayoran', 'kebayoran', 0],
+    ['sleman', 'selman', 1],
+    ['bandung', 'bundang', 2],
+  ])('%s ~ %s = %i', (a, b, d) => expect(editDistance(a, b, 2)).toBe(d));
+
+  const word = fc.stringMatching(/^[a-z]{0,10}$/);
+
+  it('is zero only for equal words, symmetric, and never above max + 1', () => {
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, max) => {
+        const d = editDistance(a, b, max);
+        expect(d === 0).toBe(a === b);
+        expect(editDistance(b, a, max)).toBe(d);
+        expect(d).toBeLessThanOrEqual(max + 1);
+      }),
+    );
+  });
+
+  it('counts one deleted, inserted, replaced or swapped letter as one', () => {
+    fc.assert(
+      fc.property(
+        word.filter((w) => w.length >= 2),
+        fc.nat(),
+        fc.constantFrom('a', 'z'),
+        (w, at, ch) => {
+          const i = at % w.length;
+          const j = Math.min(i + 1, w.length - 1);
+          const edits = [
+            w.slice(0, i) + w.slice(i + 1),
+            w.slice(0, i) + ch + w.slice(i),
+            w.slice(0, i) + (w[i] === ch ? 'q' : ch) + w.slice(i + 1),
+            i === j ? w : w.slice(0, i) + w[j] + w[i] + w.slice(j + 1),
+          ];
+          for (const e of edits) expect(editDistance(w, e, 2)).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+  });
+
+  it('allows no typo in a 1–2 letter word, one from 3 letters, two from 8', () => {
+    expect(['ab', 'abc', 'abcdefg', 'abcdefgh'].map(typoAllowance)).toEqual([0, 1, 1, 2]);
+  });
+});
