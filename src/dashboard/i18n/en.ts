@@ -287,6 +287,8 @@ export const en: Messages = {
   'saldo.to': 'To date',
   'saldo.noEntries': 'No entries yet.',
   'saldo.noEntriesInRange': 'No entries on these dates.',
+  'saldo.withdrawalsShown': '{count} withdrawals shown',
+  'saldo.invoicesShown': '{count} invoices shown',
   'saldo.entriesShown': '{count} entries shown',
   'saldo.when': 'When',
   'saldo.entryType': 'What',

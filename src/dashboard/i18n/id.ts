@@ -288,6 +288,8 @@ export const id = {
   'saldo.to': 'Sampai tanggal',
   'saldo.noEntries': 'Belum ada mutasi.',
   'saldo.noEntriesInRange': 'Tidak ada mutasi pada tanggal ini.',
+  'saldo.withdrawalsShown': '{count} penarikan ditampilkan',
+  'saldo.invoicesShown': '{count} tagihan ditampilkan',
   'saldo.entriesShown': '{count} mutasi ditampilkan',
   'saldo.when': 'Waktu',
   'saldo.entryType': 'Keterangan',

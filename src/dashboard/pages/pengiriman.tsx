@@ -1,8 +1,9 @@
-import { useState, type FormEvent, type MouseEvent } from 'react';
+import { type FormEvent, type MouseEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../api/client';
 import { preload, takePreloaded } from '../api/preload';
-import { Async, useErrorMessage, useLoad } from '../components/async';
+import { Async } from '../components/async';
+import { ListFooter, usePagedList } from '../components/paged-list';
 import { Field } from '../components/form';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
@@ -176,34 +177,19 @@ function ShipmentRow({ s }: { s: Shipment }) {
  */
 export function PengirimanPage() {
   const { t, count } = useI18n();
-  const message = useErrorMessage();
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
   const key = searchFromFilters(filters).toString();
   const followRowLink = useRowLinkFollower();
-  const first = useLoad(() => takePreloaded<ShipmentPage>(preloadKey(key)) ?? fetchPage(filters), [key]);
-  // Later pages of the same filters; dropped when the filters change.
-  const [more, setMore] = useState<{ key: string; items: Shipment[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
+  const list = usePagedList<Shipment>(
+    (cursor) =>
+      (cursor ? undefined : takePreloaded<ShipmentPage>(preloadKey(key))) ?? fetchPage(filters, cursor),
+    [key],
+  );
+  const first = list.first;
   const fieldErrors =
     first.status === 'error' && first.error instanceof ApiError ? first.error.fieldMessages() : {};
   const filtered = key !== '';
-
-  const loadMore = (cursor: string) => {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    fetchPage(filters, cursor)
-      .then((page) =>
-        setMore({
-          key,
-          items: [...(more?.key === key ? more.items : []), ...page.items],
-          nextCursor: page.nextCursor,
-        }),
-      )
-      .catch((e: unknown) => setMoreError(e))
-      .finally(() => setLoadingMore(false));
-  };
 
   return (
     <>
@@ -219,10 +205,8 @@ export function PengirimanPage() {
         isEmpty={(page) => page.items.length === 0}
         empty={filtered ? t('pengiriman.noMatch') : t('pengiriman.empty')}
       >
-        {(page) => {
-          const extra = more?.key === key ? more : undefined;
-          const items = extra ? [...page.items, ...extra.items] : page.items;
-          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+        {() => {
+          const items = list.items;
           return (
             <>
               <TableScroll label={t('pengiriman.title')}>
@@ -247,27 +231,7 @@ export function PengirimanPage() {
                   </tbody>
                 </table>
               </TableScroll>
-              <div className="list-footer">
-                <p className="muted" role="status">
-                  {t('pengiriman.shown', { count: count(items.length) })}
-                </p>
-                {moreError !== undefined && (
-                  <p className="form-error" role="alert">
-                    {message(moreError)}
-                  </p>
-                )}
-                {nextCursor && (
-                  <button
-                    type="button"
-                    className="button secondary"
-                    disabled={loadingMore}
-                    aria-busy={loadingMore}
-                    onClick={() => loadMore(nextCursor)}
-                  >
-                    {loadingMore ? t('state.loading') : t('pengiriman.more')}
-                  </button>
-                )}
-              </div>
+              <ListFooter list={list} shown={t('pengiriman.shown', { count: count(items.length) })} />
             </>
           );
         }}

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, idempotencyKey, type Schemas } from '../api/client';
-import { Async, useErrorMessage, useLoad } from '../components/async';
+import { Async, useErrorMessage } from '../components/async';
+import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
 import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
 import type { ActionKind } from './shipment-query';
@@ -214,44 +215,23 @@ function AlertFilterForm({
  */
 export function PeringatanPage() {
   const { t, count } = useI18n();
-  const message = useErrorMessage();
   const [filters, setFilters] = useState<AlertFilters>({ resolved: false });
   const key = JSON.stringify(filters);
-  const first = useLoad(() => fetchAlerts(filters), [key]);
-  const [more, setMore] = useState<{ key: string; items: Alert[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
+  const list = usePagedList<Alert>((cursor) => fetchAlerts(filters, cursor), [key]);
   // Alerts changed on this page (acknowledged), shown over what was loaded.
   const [changed, setChanged] = useState<Record<string, Alert>>({});
-
-  const loadMore = (cursor: string) => {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    fetchAlerts(filters, cursor)
-      .then((page) =>
-        setMore({
-          key,
-          items: [...(more?.key === key ? more.items : []), ...page.items],
-          nextCursor: page.nextCursor,
-        }),
-      )
-      .catch((e: unknown) => setMoreError(e))
-      .finally(() => setLoadingMore(false));
-  };
 
   return (
     <>
       <h1>{t('peringatan.title')}</h1>
       <AlertFilterForm key={key} filters={filters} onApply={setFilters} />
       <Async
-        loaded={first}
+        loaded={list.first}
         isEmpty={(page) => page.items.length === 0}
         empty={filters.resolved ? t('peringatan.noResolved') : t('peringatan.empty')}
       >
-        {(page) => {
-          const extra = more?.key === key ? more : undefined;
-          const items = (extra ? [...page.items, ...extra.items] : page.items).map((a) => changed[a.id] ?? a);
-          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+        {() => {
+          const items = list.items.map((a) => changed[a.id] ?? a);
           return (
             <>
               <p className="muted">
@@ -266,27 +246,7 @@ export function PeringatanPage() {
                   />
                 ))}
               </ul>
-              <div className="list-footer">
-                <p className="muted" role="status">
-                  {t('peringatan.shown', { count: count(items.length) })}
-                </p>
-                {moreError !== undefined && (
-                  <p className="form-error" role="alert">
-                    {message(moreError)}
-                  </p>
-                )}
-                {nextCursor && (
-                  <button
-                    type="button"
-                    className="button secondary"
-                    disabled={loadingMore}
-                    aria-busy={loadingMore}
-                    onClick={() => loadMore(nextCursor)}
-                  >
-                    {loadingMore ? t('state.loading') : t('pengiriman.more')}
-                  </button>
-                )}
-              </div>
+              <ListFooter list={list} shown={t('peringatan.shown', { count: count(items.length) })} />
             </>
           );
         }}

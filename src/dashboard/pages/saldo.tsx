@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../api/client';
 import { downloadFile } from '../api/download';
 import { Async, useErrorMessage, useLoad, type Loaded } from '../components/async';
+import { ListFooter, usePagedList } from '../components/paged-list';
 import { TableScroll } from '../components/table-scroll';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
@@ -153,61 +154,69 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
 function Withdrawals({ version }: { version: number }) {
   const { t, rupiah, dateTime } = useI18n();
   const label = useLabel();
-  const list = useLoad(
-    () => call(api.GET('/v1/withdrawals', { params: { query: { limit: 20 } } })),
+  const { count } = useI18n();
+  const list = usePagedList<Schemas['WithdrawalDto']>(
+    (cursor) =>
+      call(api.GET('/v1/withdrawals', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
     [version],
   );
   return (
     <section aria-labelledby="saldo-withdrawals-heading" className="panel">
       <h2 id="saldo-withdrawals-heading">{t('saldo.withdrawals')}</h2>
-      <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('saldo.noWithdrawals')}>
-        {(p) => (
-          <TableScroll label={t('saldo.withdrawals')}>
-            <table className="money-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('saldo.requestedAt')}</th>
-                  <th scope="col" className="num">
-                    {t('saldo.amount')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('saldo.fee')}
-                  </th>
-                  <th scope="col">{t('saldo.bankAccount')}</th>
-                  <th scope="col">{t('saldo.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.items.map((w) => (
-                  <tr key={w.id} data-testid="withdrawal">
-                    <td data-label={t('saldo.requestedAt')}>
-                      <div>{dateTime(w.createdAt)}</div>
-                    </td>
-                    <td data-label={t('saldo.amount')} className="num">
-                      <div>{rupiah(w.amount)}</div>
-                    </td>
-                    <td data-label={t('saldo.fee')} className="num">
-                      <div>{rupiah(w.fee)}</div>
-                    </td>
-                    <td data-label={t('saldo.bankAccount')}>
-                      <div>
-                        {w.bankAccount.bankCode} <span className="mono">{w.bankAccount.accountNumber}</span>
-                      </div>
-                    </td>
-                    <td data-label={t('saldo.status')}>
-                      <div>
-                        <span className={`status withdrawal-${w.status}`}>
-                          {label('saldo.withdrawalStatus', w.status)}
-                        </span>
-                        {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
-                        {w.failureReason && <span className="sub">{w.failureReason}</span>}
-                      </div>
-                    </td>
+      <Async loaded={list.first} isEmpty={(p) => p.items.length === 0} empty={t('saldo.noWithdrawals')}>
+        {() => (
+          <>
+            <TableScroll label={t('saldo.withdrawals')}>
+              <table className="money-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('saldo.requestedAt')}</th>
+                    <th scope="col" className="num">
+                      {t('saldo.amount')}
+                    </th>
+                    <th scope="col" className="num">
+                      {t('saldo.fee')}
+                    </th>
+                    <th scope="col">{t('saldo.bankAccount')}</th>
+                    <th scope="col">{t('saldo.status')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+                </thead>
+                <tbody>
+                  {list.items.map((w) => (
+                    <tr key={w.id} data-testid="withdrawal">
+                      <td data-label={t('saldo.requestedAt')}>
+                        <div>{dateTime(w.createdAt)}</div>
+                      </td>
+                      <td data-label={t('saldo.amount')} className="num">
+                        <div>{rupiah(w.amount)}</div>
+                      </td>
+                      <td data-label={t('saldo.fee')} className="num">
+                        <div>{rupiah(w.fee)}</div>
+                      </td>
+                      <td data-label={t('saldo.bankAccount')}>
+                        <div>
+                          {w.bankAccount.bankCode} <span className="mono">{w.bankAccount.accountNumber}</span>
+                        </div>
+                      </td>
+                      <td data-label={t('saldo.status')}>
+                        <div>
+                          <span className={`status withdrawal-${w.status}`}>
+                            {label('saldo.withdrawalStatus', w.status)}
+                          </span>
+                          {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
+                          {w.failureReason && <span className="sub">{w.failureReason}</span>}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+            <ListFooter
+              list={list}
+              shown={t('saldo.withdrawalsShown', { count: count(list.items.length) })}
+            />
+          </>
         )}
       </Async>
     </section>
@@ -238,15 +247,13 @@ function LedgerEntries({ version }: { version: number }) {
   const { t, count, rupiah, dateTime } = useI18n();
   const label = useLabel();
   const signed = useSigned();
-  const message = useErrorMessage();
   const [range, setRange] = useState<DayRange>({});
   const key = `${JSON.stringify(range)}:${version}`;
-  const first = useLoad(() => fetchEntries(range), [key]);
-  const [more, setMore] = useState<{ key: string; items: Entry[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
+  const list = usePagedList<Entry>((cursor) => fetchEntries(range, cursor), [key]);
   const fieldErrors =
-    first.status === 'error' && first.error instanceof ApiError ? first.error.fieldMessages() : {};
+    list.first.status === 'error' && list.first.error instanceof ApiError
+      ? list.first.error.fieldMessages()
+      : {};
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -257,21 +264,6 @@ function LedgerEntries({ version }: { version: number }) {
     };
     setRange({ from: day('from'), to: day('to') });
   };
-  const loadMore = (cursor: string) => {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    fetchEntries(range, cursor)
-      .then((page) =>
-        setMore({
-          key,
-          items: [...(more?.key === key ? more.items : []), ...page.items],
-          nextCursor: page.nextCursor,
-        }),
-      )
-      .catch((e: unknown) => setMoreError(e))
-      .finally(() => setLoadingMore(false));
-  };
-
   return (
     <section aria-labelledby="saldo-ledger-heading" className="panel">
       <h2 id="saldo-ledger-heading">{t('saldo.ledger')}</h2>
@@ -299,14 +291,12 @@ function LedgerEntries({ version }: { version: number }) {
         </div>
       </form>
       <Async
-        loaded={first}
+        loaded={list.first}
         isEmpty={(page) => page.items.length === 0}
         empty={range.from || range.to ? t('saldo.noEntriesInRange') : t('saldo.noEntries')}
       >
-        {(page) => {
-          const extra = more?.key === key ? more : undefined;
-          const items = extra ? [...page.items, ...extra.items] : page.items;
-          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+        {() => {
+          const items = list.items;
           return (
             <>
               <TableScroll label={t('saldo.ledger')}>
@@ -353,27 +343,7 @@ function LedgerEntries({ version }: { version: number }) {
                   </tbody>
                 </table>
               </TableScroll>
-              <div className="list-footer">
-                <p className="muted" role="status">
-                  {t('saldo.entriesShown', { count: count(items.length) })}
-                </p>
-                {moreError !== undefined && (
-                  <p className="form-error" role="alert">
-                    {message(moreError)}
-                  </p>
-                )}
-                {nextCursor && (
-                  <button
-                    type="button"
-                    className="button secondary"
-                    disabled={loadingMore}
-                    aria-busy={loadingMore}
-                    onClick={() => loadMore(nextCursor)}
-                  >
-                    {loadingMore ? t('state.loading') : t('pengiriman.more')}
-                  </button>
-                )}
-              </div>
+              <ListFooter list={list} shown={t('saldo.entriesShown', { count: count(items.length) })} />
             </>
           );
         }}
@@ -502,18 +472,25 @@ function InvoiceCard({ invoice }: { invoice: Invoice }) {
 }
 
 function Invoices() {
-  const { t } = useI18n();
-  const list = useLoad(() => call(api.GET('/v1/invoices', { params: { query: { limit: 20 } } })), []);
+  const { t, count } = useI18n();
+  const list = usePagedList<Invoice>(
+    (cursor) =>
+      call(api.GET('/v1/invoices', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [],
+  );
   return (
     <section aria-labelledby="saldo-invoices-heading" className="panel">
       <h2 id="saldo-invoices-heading">{t('saldo.invoices')}</h2>
-      <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('saldo.noInvoices')}>
-        {(p) => (
-          <ul className="invoice-list">
-            {p.items.map((i) => (
-              <InvoiceCard key={i.id} invoice={i} />
-            ))}
-          </ul>
+      <Async loaded={list.first} isEmpty={(p) => p.items.length === 0} empty={t('saldo.noInvoices')}>
+        {() => (
+          <>
+            <ul className="invoice-list">
+              {list.items.map((i) => (
+                <InvoiceCard key={i.id} invoice={i} />
+              ))}
+            </ul>
+            <ListFooter list={list} shown={t('saldo.invoicesShown', { count: count(list.items.length) })} />
+          </>
         )}
       </Async>
     </section>

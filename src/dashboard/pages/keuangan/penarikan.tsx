@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, call, type Schemas } from '../../api/client';
-import { Async, useErrorMessage, useLoad } from '../../components/async';
+import { Async, useErrorMessage } from '../../components/async';
+import { ListFooter, usePagedList } from '../../components/paged-list';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
 
@@ -177,7 +178,6 @@ type WithdrawalPage = Schemas['FinanceWithdrawalPageDto'];
  */
 export function PenarikanPage() {
   const { t, count } = useI18n();
-  const message = useErrorMessage();
   const [status, setStatus] = useState<Status | ''>('requested');
   const fetchPage = (cursor?: string): Promise<WithdrawalPage> =>
     call(
@@ -185,26 +185,7 @@ export function PenarikanPage() {
         params: { query: { ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) } },
       }),
     );
-  const first = useLoad(() => fetchPage(), [status]);
-  const [more, setMore] = useState<{ first: unknown; items: Withdrawal[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
-  // Later pages belong to the first page they followed: a new filter or a refresh drops them.
-  const firstPage = first.status === 'ready' ? first.data : undefined;
-  const loadMore = (cursor: string) => {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    fetchPage(cursor)
-      .then((page) =>
-        setMore({
-          first: firstPage,
-          items: [...(more && more.first === firstPage ? more.items : []), ...page.items],
-          nextCursor: page.nextCursor,
-        }),
-      )
-      .catch((e: unknown) => setMoreError(e))
-      .finally(() => setLoadingMore(false));
-  };
+  const list = usePagedList<Withdrawal>(fetchPage, [status]);
   return (
     <>
       <h1>{t('penarikan.title')}</h1>
@@ -224,19 +205,17 @@ export function PenarikanPage() {
             ))}
           </select>
         </div>
-        <button type="button" className="button secondary" onClick={first.reload}>
+        <button type="button" className="button secondary" onClick={list.first.reload}>
           {t('penarikan.refresh')}
         </button>
       </div>
       <Async
-        loaded={first}
+        loaded={list.first}
         isEmpty={(p) => p.items.length === 0}
         empty={status === 'requested' ? t('penarikan.queueEmpty') : t('penarikan.empty')}
       >
-        {(page) => {
-          const extra = more?.first === page ? more : undefined;
-          const items = extra ? [...page.items, ...extra.items] : page.items;
-          const nextCursor = extra ? extra.nextCursor : page.nextCursor;
+        {() => {
+          const items = list.items;
           return (
             <>
               <ul className="withdrawals">
@@ -244,27 +223,11 @@ export function PenarikanPage() {
                   <WithdrawalCard key={w.id} initial={w} />
                 ))}
               </ul>
-              <div className="list-footer">
-                <p className="muted" role="status">
-                  {t('penarikan.shown', { count: count(items.length) })}
-                </p>
-                {moreError !== undefined && (
-                  <p className="form-error" role="alert">
-                    {message(moreError)}
-                  </p>
-                )}
-                {nextCursor && (
-                  <button
-                    type="button"
-                    className="button secondary"
-                    disabled={loadingMore}
-                    aria-busy={loadingMore}
-                    onClick={() => loadMore(nextCursor)}
-                  >
-                    {loadingMore ? t('state.loading') : t('penarikan.more')}
-                  </button>
-                )}
-              </div>
+              <ListFooter
+                list={list}
+                shown={t('penarikan.shown', { count: count(items.length) })}
+                more={t('penarikan.more')}
+              />
             </>
           );
         }}

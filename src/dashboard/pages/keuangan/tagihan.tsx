@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, call, type Schemas } from '../../api/client';
 import { downloadFile } from '../../api/download';
 import { Async, useErrorMessage, useLoad } from '../../components/async';
+import { ListFooter, usePagedList } from '../../components/paged-list';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
@@ -135,26 +136,7 @@ function PeriodInvoices({ periods }: { periods: Schemas['InvoicingPeriodDto'][] 
         params: { query: { periodStart, limit: 100, ...(cursor ? { cursor } : {}) } },
       }),
     );
-  const list = useLoad(() => fetchPage(), [periodStart]);
-  // Later pages of the same period (and load); dropped when the period changes or the list reloads.
-  const [more, setMore] = useState<{ first: unknown; items: Invoice[]; nextCursor: string | null }>();
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>();
-  const firstPage = list.status === 'ready' ? list.data : undefined;
-  const loadMore = (cursor: string) => {
-    setLoadingMore(true);
-    setMoreError(undefined);
-    fetchPage(cursor)
-      .then((page) =>
-        setMore({
-          first: firstPage,
-          items: [...(more && more.first === firstPage ? more.items : []), ...page.items],
-          nextCursor: page.nextCursor,
-        }),
-      )
-      .catch((e: unknown) => setMoreError(e))
-      .finally(() => setLoadingMore(false));
-  };
+  const list = usePagedList<Invoice, Schemas['PeriodInvoicesDto']>(fetchPage, [periodStart]);
   const [exporting, setExporting] = useState<'csv' | 'pdf'>();
   const [exportError, setExportError] = useState<unknown>();
   const exportAs = (format: 'csv' | 'pdf') => {
@@ -208,41 +190,23 @@ function PeriodInvoices({ periods }: { periods: Schemas['InvoicingPeriodDto'][] 
             {message(exportError)}
           </p>
         )}
-        <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('tagihan.empty')}>
+        <Async loaded={list.first} isEmpty={(p) => p.items.length === 0} empty={t('tagihan.empty')}>
           {(p) => {
-            const extra = more?.first === p ? more : undefined;
-            const items = extra ? [...p.items, ...extra.items] : p.items;
-            const nextCursor = extra ? extra.nextCursor : p.nextCursor;
+            const items = list.items;
             return (
               <>
                 <InvoiceTable items={items} totals={p.totals} />
-                <div className="list-footer">
-                  <p className="muted" role="status">
-                    {t('tagihan.shown', { shown: count(items.length), total: count(p.totals.invoices) })}
-                  </p>
-                  {moreError !== undefined && (
-                    <p className="form-error" role="alert">
-                      {message(moreError)}
-                    </p>
-                  )}
-                  {nextCursor && (
-                    <button
-                      type="button"
-                      className="button secondary"
-                      disabled={loadingMore}
-                      aria-busy={loadingMore}
-                      onClick={() => loadMore(nextCursor)}
-                    >
-                      {loadingMore ? t('state.loading') : t('tagihan.loadMore')}
-                    </button>
-                  )}
-                </div>
+                <ListFooter
+                  list={list}
+                  shown={t('tagihan.shown', { shown: count(items.length), total: count(p.totals.invoices) })}
+                  more={t('tagihan.loadMore')}
+                />
               </>
             );
           }}
         </Async>
       </section>
-      <RunForm onRun={list.reload} />
+      <RunForm onRun={list.first.reload} />
     </>
   );
 }
