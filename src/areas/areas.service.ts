@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TtlCache } from 'src/common/ttl-cache';
-import { AreaIndex, type AreaMatch, type PlaceToResolve } from './area-index';
+import { AreaIndex, type AreaMatch, type PlaceToResolve, type Resolution } from './area-index';
 import { normalizePlace } from './area-words';
 import { AreaDto, AreaSuggestionDto } from './areas.dto';
 import { AreaUnresolvedError } from './areas.errors';
@@ -33,6 +33,8 @@ const CACHE_MS = 60 * 60 * 1000;
 export class AreasService {
   private index: Promise<AreaIndex> | null = null;
   private readonly results = new TtlCache<string, AreaDto[]>(CACHE_MS, 5_000);
+  /** Resolutions by what was typed: a seller quotes and ships to the same places again and again. */
+  private readonly resolutions = new TtlCache<string, Resolution>(CACHE_MS, 10_000);
 
   constructor(private readonly repository: AreasRepository) {}
 
@@ -59,7 +61,9 @@ export class AreasService {
    *   up to five suggestions), or when no district is typed and the city names no single regency.
    */
   async resolve(place: PlaceToResolve & { postalCode?: string }, path = ''): Promise<ResolvedPlace> {
-    const result = (await this.directory()).resolve(place);
+    const key = JSON.stringify([place.district ?? null, place.city, place.province]);
+    const result =
+      this.resolutions.get(key) ?? this.resolutions.set(key, (await this.directory()).resolve(place));
     switch (result.kind) {
       case 'district':
         return {
