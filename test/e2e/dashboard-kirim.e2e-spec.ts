@@ -303,4 +303,33 @@ describe('the Kirim pages in a browser', () => {
       await screenshot(page, 'kirim-massal');
     });
   }
+
+  it('offers the districts an ambiguous place may mean, and one click fills them in and brings the quotes', async () => {
+    const page = await open('/kirim', 1280);
+    await page.getByRole('heading', { name: 'Kirim paket', level: 1 }).waitFor();
+    await fill(page, [
+      ['Kecamatan (opsional)', 'Sorong'],
+      ['Kota/kabupaten', 'Sorong'],
+      ['Provinsi', 'Papua Barat Daya'],
+      ['Kode pos', '98411'],
+      ['Berat (gram)', '1000'],
+    ]);
+    // Kota Sorong and Kabupaten Sorong both have a district Sorong: the API asks instead of guessing.
+    const choices = page.getByRole('group', { name: /Maksud Anda salah satu tempat ini/ });
+    await choices.getByRole('button').first().waitFor();
+    const offered = await choices.getByRole('button').allInnerTexts();
+    expect(offered).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Sorong, Kota Sorong, Papua Barat Daya$/),
+        expect.stringMatching(/^Sorong, Kabupaten Sorong, Papua Barat Daya$/),
+      ]),
+    );
+    await axeCheck(page);
+    await screenshot(page, 'kirim-tempat-ambigu');
+    await choices.getByRole('button', { name: 'Sorong, Kota Sorong, Papua Barat Daya' }).click();
+    expect(await page.getByLabel('Kota/kabupaten', { exact: true }).inputValue()).toBe('Kota Sorong');
+    await page.getByTestId('quote-option').first().waitFor();
+    expect(await choices.count()).toBe(0);
+    expect(takePageErrors(page).every((e) => /status of 422/.test(e))).toBe(true);
+  });
 });

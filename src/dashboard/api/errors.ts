@@ -1,7 +1,17 @@
+/** A place the API offers for a typed one it could not resolve (AREA_UNRESOLVED). */
+export interface PlaceSuggestion {
+  code: string;
+  district: string;
+  regency: string;
+  province: string;
+}
+
 /** One field the API refused, by its dotted path in the body (`parcel.weightGrams`) or `body`. */
 export interface FieldProblem {
   field: string;
   message: string;
+  /** The places it may have meant, for a place it could not resolve. */
+  suggestions?: PlaceSuggestion[];
 }
 
 /** What the API said went wrong (its error body), or a network failure (status 0, code NETWORK_ERROR). */
@@ -25,11 +35,21 @@ export class ApiError extends Error {
   }
 }
 
-const isProblem = (value: unknown): value is FieldProblem =>
+const isSuggestion = (value: unknown): value is PlaceSuggestion =>
   typeof value === 'object' &&
   value !== null &&
-  typeof (value as FieldProblem).field === 'string' &&
-  typeof (value as FieldProblem).message === 'string';
+  ['code', 'district', 'regency', 'province'].every(
+    (k) => typeof (value as Record<string, unknown>)[k] === 'string',
+  );
+
+/** A detail of the error body as a FieldProblem (its suggestions kept only when they are places), or null. */
+function problemOf(value: unknown): FieldProblem | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { field, message, suggestions } = value as Record<string, unknown>;
+  if (typeof field !== 'string' || typeof message !== 'string') return null;
+  const places = Array.isArray(suggestions) ? suggestions.filter(isSuggestion) : [];
+  return places.length ? { field, message, suggestions: places } : { field, message };
+}
 
 /**
  * The ApiError for a failed answer: the contract's error body when it is one; otherwise (a proxy's HTML
@@ -39,7 +59,9 @@ export function apiErrorFrom(status: number, body: unknown): ApiError {
   if (typeof body === 'object' && body !== null) {
     const b = body as Record<string, unknown>;
     if (typeof b.code === 'string' && typeof b.message === 'string') {
-      const details = Array.isArray(b.details) ? b.details.filter(isProblem) : [];
+      const details = Array.isArray(b.details)
+        ? b.details.map(problemOf).filter((d): d is FieldProblem => d !== null)
+        : [];
       return new ApiError(
         status,
         b.code,

@@ -459,6 +459,7 @@ export const en: Messages = {
   'kirim.recipientPhone': 'Recipient phone',
   'kirim.recipientPhoneHint': '0812…, 62812… or +62 812… all work',
   'kirim.recipientAddress': 'Street address',
+  'kirim.placeSuggestions': 'Did you mean one of these places? Pick one to fill it in:',
   'kirim.recipientDistrict': 'District',
   'kirim.recipientCity': 'City/regency',
   'kirim.recipientProvince': 'Province',

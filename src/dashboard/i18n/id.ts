@@ -461,6 +461,7 @@ export const id = {
   'kirim.recipientPhone': 'Nomor HP penerima',
   'kirim.recipientPhoneHint': 'Boleh 0812…, 62812… atau +62 812…',
   'kirim.recipientAddress': 'Alamat lengkap',
+  'kirim.placeSuggestions': 'Maksud Anda salah satu tempat ini? Pilih untuk mengisinya:',
   'kirim.recipientDistrict': 'Kecamatan',
   'kirim.recipientCity': 'Kota/kabupaten',
   'kirim.recipientProvince': 'Provinsi',

@@ -180,6 +180,11 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
       ? Object.fromEntries(quotes.error.details.map((d) => [formFieldOfQuote(d.field), d.message]))
       : {};
   const errorOf = (name: ShipmentField) => form.fieldError(name) ?? quoteErrors[name];
+  // A place the API could not resolve comes with the districts it may mean: one click fills them in.
+  const places =
+    quotes.status === 'error' && quotes.error instanceof ApiError
+      ? quotes.error.details.flatMap((d) => d.suggestions ?? [])
+      : [];
   const set = (name: ShipmentField) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [name]: e.target.value }));
   const field = (f: { name: ShipmentField; label: MessageKey; hint?: MessageKey; optional?: boolean }) => (
@@ -233,6 +238,31 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
             {row.map(field)}
           </div>
         ))}
+        {places.length > 0 && (
+          <div className="place-suggestions" role="group" aria-label={t('kirim.placeSuggestions')}>
+            <p>{t('kirim.placeSuggestions')}</p>
+            <ul className="plain-list">
+              {places.map((p) => (
+                <li key={p.code}>
+                  <button
+                    type="button"
+                    className="button secondary"
+                    onClick={() =>
+                      setFields((f) => ({
+                        ...f,
+                        'recipient.district': p.district,
+                        'recipient.city': p.regency,
+                        'recipient.province': p.province,
+                      }))
+                    }
+                  >
+                    {p.district}, {p.regency}, {p.province}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </section>
       <section className="panel" aria-labelledby="parcel-heading">
         <h2 id="parcel-heading">{t('kirim.parcel')}</h2>
