@@ -201,9 +201,12 @@ export class AlertsService {
     return (await this.repository.findOfShipment(sellerId, shipmentId, id)) !== null;
   }
 
-  /** Every alert of the seller's shipment, open ones first, as the API shows them (empty for another seller's). */
-  async listForShipment(sellerId: string, shipmentId: string): Promise<AlertDto[]> {
-    return this.views(sellerId, await this.repository.forShipment(sellerId, shipmentId));
+  /**
+   * Every alert of the seller's shipment, open ones first, as the API shows them (empty for another
+   * seller's); `reference` is the shipment's, which the caller has read.
+   */
+  async listForShipment(sellerId: string, shipmentId: string, reference: string): Promise<AlertDto[]> {
+    return (await this.repository.forShipment(sellerId, shipmentId)).map((a) => alertView(a, reference));
   }
 
   /** Alerts as the API shows them, with their shipments' references (one lookup for them all). */

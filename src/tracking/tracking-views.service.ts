@@ -21,7 +21,7 @@ export class TrackingViews {
     return {
       ...detail,
       events: await this.eventsOf(id),
-      alerts: await this.alerts.listForShipment(sellerId, id),
+      alerts: await this.alerts.listForShipment(sellerId, id, detail.reference),
       actions: await this.actions.listForShipment(sellerId, id),
     };
   }

@@ -457,14 +457,14 @@ describe('alerts: the store and the seller’s inbox', () => {
       const theirs = await inbox(b, '?limit=500');
       expect(theirs.items.map((i) => i.id)).not.toEqual(expect.arrayContaining([ids[0]]));
       expect((await inbox(b, `?shipmentId=${shipments[0]}`)).items).toEqual([]);
-      expect(await alerts.listForShipment(b.sellerId, shipments[0])).toEqual([]);
+      expect(await alerts.listForShipment(b.sellerId, shipments[0], 'THEIRS')).toEqual([]);
     });
 
     it('the shipment view lists a shipment’s alerts, open ones first', async () => {
       const s = await shipmentOf(seller);
       await alerts.reconcile(s, [finding('stale_no_scan'), finding('late_vs_lane')], at(200), null);
       await alerts.reconcile(s, [finding('late_vs_lane', { severity: 'low' })], at(201), null);
-      const listed = await alerts.listForShipment(seller.sellerId, s.id);
+      const listed = await alerts.listForShipment(seller.sellerId, s.id, s.reference);
       expect(listed.map((x) => [x.rule, x.resolvedAt === null])).toEqual([
         ['late_vs_lane', true],
         ['stale_no_scan', false],

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
+import { useShipmentAction } from './shipment-actions';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
 type Detail = Schemas['ShipmentDetailDto'];
@@ -298,24 +299,15 @@ const ADDRESS_FIELDS = [
 function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
   const { t, code } = useI18n();
   const [open, setOpen] = useState(false);
+  const requestAction = useShipmentAction();
   const form = useApiForm(async (data) => {
     const value = (name: string) => formText(data, `address.${name}`).trim();
     const address = Object.fromEntries(
       ADDRESS_FIELDS.map(([name]) => [name, value(name)]).filter(([, v]) => v !== ''),
     ) as Schemas['ActionAddressDto'];
-    const sent = await call(
-      api.POST('/v1/shipments/{id}/actions', {
-        params: { path: { id: s.id }, header: { 'Idempotency-Key': idempotencyKey() } },
-        body: { action: 'update_address', address },
-      }),
-    );
+    const text = await requestAction(s.id, { action: 'update_address', address });
     setOpen(false);
-    done(
-      t('detail.actionSent', {
-        action: code('action', sent.action),
-        status: code('actionStatus', sent.status),
-      }),
-    );
+    done(text);
   });
   const current: Record<string, string | undefined> = { ...s.recipient, name: '', phone: '' };
   return (
@@ -366,23 +358,13 @@ function Actions({
   const [busy, setBusy] = useState<ActionKind>();
   const [note, setNote] = useState('');
   const offered = offeredActions(s.status);
+  const requestAction = useShipmentAction();
   const act = (action: ActionKind) => {
     setBusy(action);
     setOutcome(undefined);
-    call(
-      api.POST('/v1/shipments/{id}/actions', {
-        params: { path: { id: s.id }, header: { 'Idempotency-Key': idempotencyKey() } },
-        body: { action, ...(note.trim() ? { note: note.trim() } : {}) },
-      }),
-    )
-      .then((done) => {
-        setOutcome({
-          ok: true,
-          text: t('detail.actionSent', {
-            action: code('action', done.action),
-            status: code('actionStatus', done.status),
-          }),
-        });
+    requestAction(s.id, { action, ...(note.trim() ? { note: note.trim() } : {}) })
+      .then((text) => {
+        setOutcome({ ok: true, text });
         setNote('');
         reload();
       })

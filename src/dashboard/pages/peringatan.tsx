@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
 import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
+import { useShipmentAction } from './shipment-actions';
 import type { ActionKind } from './shipment-query';
 
 type Alert = Schemas['AlertDto'];
@@ -54,19 +55,8 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       onChange(await call(api.POST('/v1/alerts/{id}/acknowledge', { params: { path: { id: alert.id } } })));
       return t('peringatan.acknowledgedNow');
     });
-  const act = (action: ActionKind) =>
-    run(action, async () => {
-      const done = await call(
-        api.POST('/v1/shipments/{id}/actions', {
-          params: { path: { id: alert.shipmentId }, header: { 'Idempotency-Key': idempotencyKey() } },
-          body: { action },
-        }),
-      );
-      return t('detail.actionSent', {
-        action: code('action', done.action),
-        status: code('actionStatus', done.status),
-      });
-    });
+  const requestAction = useShipmentAction();
+  const act = (action: ActionKind) => run(action, () => requestAction(alert.shipmentId, { action }));
   const headingId = `alert-${alert.id}`;
   return (
     <li className="alert-card" data-testid="alert">

@@ -1,0 +1,26 @@
+import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { useI18n } from '../i18n/i18n-context';
+
+/**
+ * Asks for a seller action on a shipment (POST /v1/shipments/{id}/actions), each press its own
+ * Idempotency-Key, and answers with what the page says of it ("Permintaan Antar ulang dicatat: …").
+ * Throws the API's ApiError (a 422 where the status does not allow it).
+ */
+export function useShipmentAction(): (
+  shipmentId: string,
+  body: Schemas['CreateShipmentActionDto'],
+) => Promise<string> {
+  const { t, code } = useI18n();
+  return async (shipmentId, body) => {
+    const sent = await call(
+      api.POST('/v1/shipments/{id}/actions', {
+        params: { path: { id: shipmentId }, header: { 'Idempotency-Key': idempotencyKey() } },
+        body,
+      }),
+    );
+    return t('detail.actionSent', {
+      action: code('action', sent.action),
+      status: code('actionStatus', sent.status),
+    });
+  };
+}
