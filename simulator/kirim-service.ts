@@ -1,0 +1,123 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
+
+const ROOT = join(__dirname, '..');
+
+/** One embedded PostgreSQL for the whole run; each policy's Kirim gets a database of its own. */
+export interface SimDatabase {
+  newDatabase(name: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startSimDatabase(): Promise<SimDatabase> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kirim-sim-'));
+  chmodSync(dataDir, 0o755);
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    database: 'simulator',
+    log: process.env.SIMULATOR_SLOW_SQL_MS ? (m) => process.stderr.write(`pg: ${m}\n`) : undefined,
+    settings: {
+      max_connections: '300',
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      ...(process.env.SIMULATOR_SLOW_SQL_MS
+        ? { log_min_duration_statement: process.env.SIMULATOR_SLOW_SQL_MS }
+        : {}),
+    },
+  });
+  return {
+    async newDatabase(name) {
+      const c = new Client({ connectionString: pg.url });
+      await c.connect();
+      await c.query(`CREATE DATABASE ${name.replace(/[^a-z0-9_]/g, '_')}`);
+      await c.end();
+      const u = new URL(pg.url);
+      u.pathname = `/${name.replace(/[^a-z0-9_]/g, '_')}`;
+      return u.toString();
+    },
+    async stop() {
+      await pg.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface KirimService {
+  base: string;
+  operatorToken: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The real service, built (`dist/`), in a process of its own on `databaseUrl`, couriers in sandbox mode,
+ * scheduled jobs off: the simulator runs each job when its clock says so. One setting differs from the
+ * defaults, and only because simulated time runs thousands of times faster than real time: the couriers'
+ * tracking request budgets (calls per real minute) are raised, or a simulated day's polls would take hours.
+ */
+export async function startKirim(
+  databaseUrl: string,
+  env: Record<string, string>,
+  logFile?: string,
+): Promise<KirimService> {
+  const { openSync } = await import('node:fs');
+  const out = logFile ? openSync(logFile, 'w') : 'ignore';
+  const port = await freePort();
+  const operatorToken = `simulator-operator-${Math.random().toString(36).slice(2)}-0123456789abcdef`;
+  const script = `
+    const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/config/index.js'))});
+    const { createApp } = require(${JSON.stringify(join(ROOT, 'dist/src/main.js'))});
+    const loaded = loadConfig();
+    // The loaded configuration is frozen: change a copy, as the tests and the bench do.
+    const config = Object.assign(Object.create(Object.getPrototypeOf(loaded)), structuredClone(loaded));
+    for (const b of Object.values(config.business.tracking.budgets)) { b.concurrency = 16; b.perMinute = 10000000; }
+    createApp(config).then(async (app) => {
+      await app.listen({ port: config.http.port, host: config.http.host });
+      process.on('SIGTERM', () => app.close().then(() => process.exit(0), () => process.exit(1)));
+    }, (e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
+  const profile = process.env.SIMULATOR_SERVICE_PROFILE;
+  const args = profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '-e', script] : ['-e', script];
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
+      PHONE_HASH_SALT: 'simulator-phone-hash-salt',
+      JOBS_ENABLED: 'false',
+      LOG_LEVEL: logFile ? 'debug' : 'warn',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      SANDBOX_OPERATOR_TOKEN: operatorToken,
+      ...env,
+    },
+    stdio: ['ignore', out, 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Kirim exited with ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${base}/health/ready`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`Kirim at ${base} not ready after 120 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    operatorToken,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

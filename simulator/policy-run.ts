@@ -1,0 +1,411 @@
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { eachLimited, KirimApi } from './kirim-api';
+import type { HiddenWorld } from './hidden-world';
+import { type Order, SELLERS } from './order-stream';
+import { regency } from './places';
+
+/** How a policy picks the courier of an order it ships through Kirim. */
+export type Chooser = { kind: 'kirim' } | { kind: 'cheapest' } | { kind: 'single'; courier: CourierCode };
+
+export interface ServicePolicy {
+  name: string;
+  chooser: Chooser;
+  /** Sellers answer alerts the way a diligent seller would. */
+  actsOnAlerts: boolean;
+}
+
+/** One eligible quote option, as POST /v1/quotes answers it (rupiah). */
+export interface QuotedOption {
+  courier: CourierCode;
+  service: string;
+  price: number;
+  codFee: number;
+  cashback: number;
+}
+
+interface QuoteAnswer {
+  options: {
+    courier: CourierCode;
+    service: string;
+    price: number | null;
+    codFee: number;
+    cashback: number | null;
+    eligible: boolean;
+  }[];
+}
+
+interface ShipmentView {
+  id: string;
+  reference: string;
+  status: string;
+  attempts: number;
+  codAmount: number;
+  courier: { code: string; service: string } | null;
+  charges: { shipping: number; codFee: number; cashback: number; returnFee: number } | null;
+}
+
+interface AlertView {
+  id: string;
+  shipmentId: string;
+  rule: string;
+  reason: string;
+  suggestedAction: string;
+  openedAt: string;
+}
+
+/** What became of one order under a policy, read back from Kirim's API at the end. */
+export interface FinalOrder {
+  orderId: string;
+  /** The shipment's last status, or `unshippable` when Kirim found no courier for it. */
+  status: string;
+  courier: string | null;
+  attempts: number;
+  codAmount: number;
+  charges: ShipmentView['charges'];
+}
+
+/** An alert Kirim raised for an order, and what the simulated seller did about it. */
+export interface AlertRecord {
+  orderId: string;
+  rule: string;
+  reason: string;
+  openedAt: string;
+  /** The seller's answer: the action asked of the courier, `cancel`, or `none` (acknowledged only). */
+  answer: string | null;
+  /** Hours from this alert to the parcel's return beginning (returned parcels only). */
+  hoursBeforeReturn: number | null;
+}
+
+interface SellerAccount {
+  apiKey: string;
+  addressId: string;
+}
+
+/** The figures a run of one policy produces. */
+export interface PolicyOutcome {
+  policy: string;
+  orders: FinalOrder[];
+  alerts: AlertRecord[];
+  /** Single: orders its courier could not carry, shipped by the cheapest eligible service instead. */
+  fallbacks: number;
+  /** Quotes collected for each order (cheapest and single only): what the oracle chooses from. */
+  quotes: Map<string, QuotedOption[]>;
+}
+
+/**
+ * One policy shipping the order stream through its own Kirim: sellers sign up, orders become shipments
+ * (chosen by Kirim, or pinned by the policy after a quote), pickups are requested, and the seller answers
+ * alerts after a delay. Kirim is reached only through its HTTP API; its jobs run through the sandbox's
+ * job route when the simulator's clock says so.
+ */
+export class PolicyRun {
+  private readonly sellers: SellerAccount[] = [];
+  private readonly shipmentOfOrder = new Map<string, string>();
+  private readonly orderOfShipment = new Map<string, string>();
+  private readonly unshippable = new Set<string>();
+  private readonly handled = new Set<string>();
+  private readonly answers = new Map<string, string>();
+  private readonly orders = new Map<string, Order>();
+  readonly quotes = new Map<string, QuotedOption[]>();
+  private fallbacks = 0;
+
+  constructor(
+    readonly policy: ServicePolicy,
+    readonly api: KirimApi,
+    private readonly world: HiddenWorld,
+    private readonly concurrency = 8,
+  ) {}
+
+  /** Signs the sellers up with their pickup addresses, lost margins and API keys. */
+  async setup(runId: string): Promise<void> {
+    for (const [i, s] of SELLERS.entries()) {
+      const signup = await this.api.call<{ accessToken: string }>(
+        'POST',
+        '/v1/auth/signup',
+        {},
+        {
+          sellerName: s.name,
+          email: `seller-${i}-${runId}@simulator.kirim.id`,
+          password: 'simulator seller password',
+        },
+      );
+      const token = signup.body.accessToken;
+      const r = regency(s.origin.regencyCode);
+      const address = await this.api.call<{ id: string }>(
+        'POST',
+        '/v1/addresses',
+        { token },
+        {
+          label: `Gudang ${s.name}`,
+          contactName: s.name,
+          phone: `+62811${String(1000000 + i).padStart(7, '0')}`,
+          address: 'Jl. Pahlawan No. 1',
+          district: s.origin.district,
+          city: r.name,
+          province: r.province,
+          postalCode: `${r.code.replace('.', '')}0`,
+        },
+      );
+      await this.api.call(
+        'PATCH',
+        '/v1/settings',
+        { token },
+        { lostMarginPerFailure: s.lostMarginPerFailure },
+      );
+      const key = await this.api.call<{ key: string }>(
+        'POST',
+        '/v1/api-keys',
+        { token },
+        { name: 'simulator' },
+      );
+      this.sellers.push({ apiKey: key.body.key, addressId: address.body.id });
+    }
+  }
+
+  /** Creates the orders' shipments, requests their pickups and runs the pickup worker. */
+  async ship(orders: Order[]): Promise<void> {
+    const created: { seller: number; shipmentId: string }[] = [];
+    await eachLimited(orders, this.concurrency, async (o) => {
+      this.orders.set(o.id, o);
+      const id = await this.createShipment(o);
+      if (id) created.push({ seller: o.seller, shipmentId: id });
+    });
+    for (const [seller, account] of this.sellers.entries()) {
+      const ids = created.filter((c) => c.seller === seller).map((c) => c.shipmentId);
+      for (let i = 0; i < ids.length; i += 500)
+        await this.api.call(
+          'POST',
+          '/v1/pickups',
+          { apiKey: account.apiKey },
+          { shipmentIds: ids.slice(i, i + 500) },
+        );
+    }
+    await this.api.runJob('pickups');
+  }
+
+  private async createShipment(o: Order): Promise<string | null> {
+    const account = this.sellers[o.seller];
+    const auth = { apiKey: account.apiKey };
+    const { recipient: r } = o;
+    const place = { district: r.district, city: r.city, province: r.province, postalCode: r.postalCode };
+    let pin: { code: string; service: string } | undefined;
+    if (this.policy.chooser.kind !== 'kirim') {
+      const quote = await this.api.call<QuoteAnswer>('POST', '/v1/quotes', auth, {
+        originAddressId: account.addressId,
+        destination: place,
+        parcel: { weightGrams: o.weightGrams },
+        codAmount: o.codAmount,
+      });
+      const eligible: QuotedOption[] = quote.body.options
+        .filter((x) => x.eligible && x.price !== null)
+        .map((x) => ({
+          courier: x.courier,
+          service: x.service,
+          price: x.price!,
+          codFee: x.codFee,
+          cashback: x.cashback ?? 0,
+        }));
+      this.quotes.set(o.id, eligible);
+      const byCost = [...eligible].sort(
+        (a, b) => a.price + a.codFee - a.cashback - (b.price + b.codFee - b.cashback),
+      );
+      const chooser = this.policy.chooser;
+      const pick =
+        chooser.kind === 'single' ? (byCost.find((x) => x.courier === chooser.courier) ?? null) : null;
+      if (chooser.kind === 'single' && !pick) this.fallbacks += 1;
+      const chosen = pick ?? byCost[0];
+      if (!chosen) {
+        this.unshippable.add(o.id);
+        return null;
+      }
+      pin = { code: chosen.courier, service: chosen.service };
+    }
+    const res = await this.api.call<{ id: string; code?: string }>(
+      'POST',
+      '/v1/shipments',
+      auth,
+      {
+        reference: o.id,
+        originAddressId: account.addressId,
+        recipient: { name: r.name, phone: r.phone, address: r.address, ...place },
+        parcel: { weightGrams: o.weightGrams },
+        codAmount: o.codAmount,
+        ...(pin ? { courier: pin } : {}),
+      },
+      [201, 422],
+    );
+    if (res.status === 422) {
+      this.unshippable.add(o.id);
+      return null;
+    }
+    this.shipmentOfOrder.set(o.id, res.body.id);
+    this.orderOfShipment.set(res.body.id, o.id);
+    return res.body.id;
+  }
+
+  /** Kirim's own work for a moment of the simulated clock: tracking, alert rules, retried actions. */
+  async runJobs(): Promise<void> {
+    for (const job of ['tracking-poll', 'tracking-inbox', 'alerts-sweep', 'shipment-actions-retry']) {
+      const t = Date.now();
+      const res = await this.api.runJob(job);
+      if (Date.now() - t > 1000 && process.env.SIMULATOR_SLOW_JOBS)
+        process.stderr.write(`${job} ${Date.now() - t} ms: ${JSON.stringify(res.body)}\n`);
+      this.jobTimes.set(job, (this.jobTimes.get(job) ?? 0) + Date.now() - t);
+    }
+  }
+  readonly jobTimes = new Map<string, number>();
+
+  /**
+   * The diligent seller: each open alert, once its delay has passed (1 to 6 hours after it opened, seeded),
+   * is answered. A failed attempt: the seller calls the buyer; one who refuses COD says so and the parcel
+   * is returned, one who answers agrees a re-attempt (confirmed with the buyer), one who does not answer
+   * is left to the courier. A risky recipient: a refusing buyer's parcel is cancelled while it has not been
+   * picked up. Other rules are acknowledged (the seller keeps the buyer informed; nothing to ask the
+   * courier).
+   */
+  async answerAlerts(now: Date): Promise<void> {
+    if (!this.policy.actsOnAlerts) return;
+    const due: { alert: AlertView; account: SellerAccount }[] = [];
+    for (const account of this.sellers) {
+      for (const alert of await this.list<AlertView>('/v1/alerts?state=open', account)) {
+        if (this.handled.has(alert.id)) continue;
+        const delayHours = 1 + this.world.chance(`delay:${alert.id}`) * 5;
+        if (new Date(alert.openedAt).getTime() + delayHours * 3600_000 <= now.getTime())
+          due.push({ alert, account });
+      }
+    }
+    await eachLimited(due, this.concurrency, async ({ alert, account }) => {
+      this.handled.add(alert.id);
+      const orderId = this.orderOfShipment.get(alert.shipmentId);
+      const order = orderId ? this.orders.get(orderId) : undefined;
+      const auth = { apiKey: account.apiKey };
+      const refuses = order ? this.world.buyerRefusesCod(order.recipient.phone) : false;
+      const answers = order ? this.world.chance(`answers:${alert.id}`) < 0.85 : false;
+      let answer = 'none';
+      if (alert.rule === 'failed_attempt' && answers) {
+        answer = refuses ? 'return' : 'reattempt';
+        const res = await this.api.call(
+          'POST',
+          `/v1/shipments/${alert.shipmentId}/actions`,
+          auth,
+          { action: answer, confirmedWithBuyer: !refuses, alertId: alert.id },
+          [202, 409, 422],
+        );
+        if (res.status !== 202) answer = `${answer}:refused`;
+      } else if (alert.rule === 'risky_recipient' && answers && refuses) {
+        const res = await this.api.call(
+          'POST',
+          `/v1/shipments/${alert.shipmentId}/cancel`,
+          auth,
+          undefined,
+          [200, 202, 409, 422],
+        );
+        answer = res.status < 300 ? 'cancel' : 'cancel:refused';
+      }
+      if (!answer.startsWith('return') && !answer.startsWith('reattempt'))
+        await this.api.call('POST', `/v1/alerts/${alert.id}/acknowledge`, auth, undefined, [200, 201, 409]);
+      this.answers.set(alert.id, answer);
+    });
+  }
+
+  /** Shipments not yet finished (delivered, returned, cancelled, lost or failed to book). */
+  async openCount(): Promise<number> {
+    let open = 0;
+    for (const account of this.sellers)
+      for (const status of [
+        'ready',
+        'booking',
+        'booked',
+        'picked_up',
+        'in_transit',
+        'out_for_delivery',
+        'delivery_failed',
+        'returning',
+      ])
+        open += (await this.list<{ id: string }>(`/v1/shipments?status=${status}`, account)).length;
+    return open;
+  }
+
+  /** Every order's end, and every alert with the seller's answer and its lead time before a return. */
+  async collect(orders: Order[]): Promise<PolicyOutcome> {
+    const shipments = new Map<string, ShipmentView>();
+    const alerts: AlertView[] = [];
+    for (const account of this.sellers) {
+      for (const s of await this.list<ShipmentView>('/v1/shipments', account)) shipments.set(s.id, s);
+      for (const state of ['open', 'resolved'])
+        alerts.push(...(await this.list<AlertView>(`/v1/alerts?state=${state}`, account)));
+    }
+    const final: FinalOrder[] = orders.map((o) => {
+      const s = shipments.get(this.shipmentOfOrder.get(o.id) ?? '');
+      if (!s)
+        return {
+          orderId: o.id,
+          status: 'unshippable',
+          courier: null,
+          attempts: 0,
+          codAmount: o.codAmount,
+          charges: null,
+        };
+      return {
+        orderId: o.id,
+        status: s.status,
+        courier: s.courier?.code ?? null,
+        attempts: s.attempts,
+        codAmount: s.codAmount,
+        charges: s.charges,
+      };
+    });
+    const returnedAlerted = [...new Set(alerts.map((a) => a.shipmentId))].filter(
+      (id) => shipments.get(id)?.status === 'returned',
+    );
+    const returnBegan = new Map<string, number>();
+    await eachLimited(returnedAlerted, this.concurrency, async (id) => {
+      const account = this.sellers[this.orders.get(this.orderOfShipment.get(id) ?? '')?.seller ?? 0];
+      const events = await this.api.call<{ items: { at: string; status: string }[] }>(
+        'GET',
+        `/v1/shipments/${id}/events`,
+        {
+          apiKey: account.apiKey,
+        },
+      );
+      const first = events.body.items.find(
+        (e) => e.status === 'returning_to_sender' || e.status === 'returning',
+      );
+      if (first) returnBegan.set(id, new Date(first.at).getTime());
+    });
+    return {
+      policy: this.policy.name,
+      orders: final,
+      fallbacks: this.fallbacks,
+      quotes: this.quotes,
+      alerts: alerts.map((a) => {
+        const began = returnBegan.get(a.shipmentId);
+        const opened = new Date(a.openedAt).getTime();
+        return {
+          orderId: this.orderOfShipment.get(a.shipmentId) ?? 'unknown',
+          rule: a.rule,
+          reason: a.reason,
+          openedAt: a.openedAt,
+          answer: this.answers.get(a.id) ?? null,
+          hoursBeforeReturn: began !== undefined && began >= opened ? (began - opened) / 3600_000 : null,
+        };
+      }),
+    };
+  }
+
+  /** Every item of a cursor-paged list, 500 a page. */
+  private async list<T>(path: string, account: SellerAccount): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes('?') ? '&' : '?';
+      const url: string = `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page = await this.api.call<{ items: T[]; nextCursor: string | null }>('GET', url, {
+        apiKey: account.apiKey,
+      });
+      items.push(...page.body.items);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return items;
+  }
+}

@@ -1,0 +1,170 @@
+import type { Report } from './report';
+
+const COLORS: Record<string, string> = {
+  kirim: '#0f766e',
+  'no-actions': '#65a30d',
+  cheapest: '#dc2626',
+  single: '#9333ea',
+  oracle: '#475569',
+};
+const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
+
+/**
+ * The learning curve as SVG: delivered share of each week's orders per policy (left) and seller net per
+ * order (right), the 90 % target dashed. Week numbers count from the first order.
+ */
+export function learningCurveSvg(report: Report): string {
+  const names = Object.keys(report.policies);
+  const weeks = Math.max(1, ...names.map((n) => report.policies[n].weekly.length));
+  const W = 1000;
+  const H = 460;
+  const panel = { w: 420, h: 320, top: 70 };
+  const lefts = [70, 560];
+  const delivered = names.flatMap((n) => report.policies[n].weekly.map((w) => w.delivered));
+  const nets = names.flatMap((n) => report.policies[n].weekly.map((w) => w.sellerNetPerOrder));
+  const dMin = Math.max(0, Math.floor(Math.min(0.8, ...delivered) * 20) / 20);
+  const nMin = Math.floor(Math.min(...nets, 0) / 50_000) * 50_000;
+  const nMax = Math.ceil(Math.max(...nets, 1) / 50_000) * 50_000;
+  const x = (left: number, week: number) =>
+    left + (weeks === 1 ? panel.w / 2 : ((week - 1) / (weeks - 1)) * panel.w);
+  const yD = (v: number) => panel.top + panel.h - ((v - dMin) / (1 - dMin)) * panel.h;
+  const yN = (v: number) => panel.top + panel.h - ((v - nMin) / (nMax - nMin || 1)) * panel.h;
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
+    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="26" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(String(report.run.title ?? 'Kirim simulation'))}</text>`,
+  );
+  const axes = (left: number, title: string, ticks: { v: number; y: number; label: string }[]) => {
+    out.push(
+      `<text x="${left + panel.w / 2}" y="${panel.top - 12}" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
+    );
+    for (const t of ticks) {
+      out.push(
+        `<line x1="${left}" x2="${left + panel.w}" y1="${t.y}" y2="${t.y}" stroke="#e5e7eb"/>`,
+        `<text x="${left - 6}" y="${t.y + 4}" text-anchor="end" fill="#374151">${escapeXml(t.label)}</text>`,
+      );
+    }
+    for (let w = 1; w <= weeks; w += 1)
+      out.push(
+        `<text x="${x(left, w)}" y="${panel.top + panel.h + 18}" text-anchor="middle" fill="#374151">${w}</text>`,
+      );
+    out.push(
+      `<text x="${left + panel.w / 2}" y="${panel.top + panel.h + 38}" text-anchor="middle" fill="#374151">week of order</text>`,
+      `<rect x="${left}" y="${panel.top}" width="${panel.w}" height="${panel.h}" fill="none" stroke="#9ca3af"/>`,
+    );
+  };
+  const dTicks = [];
+  for (let v = dMin; v <= 1.0001; v += 0.05) dTicks.push({ v, y: yD(v), label: `${Math.round(v * 100)} %` });
+  axes(lefts[0], 'Delivered (share of the week’s COD orders)', dTicks);
+  out.push(
+    `<line x1="${lefts[0]}" x2="${lefts[0] + panel.w}" y1="${yD(0.9)}" y2="${yD(0.9)}" stroke="#111827" stroke-dasharray="6 4"/>`,
+    `<text x="${lefts[0] + panel.w - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
+  );
+  const nTicks = [];
+  const step = Math.max(50_000, Math.ceil((nMax - nMin) / 6 / 50_000) * 50_000);
+  for (let v = nMin; v <= nMax; v += step) nTicks.push({ v, y: yN(v), label: `${Math.round(v / 1000)}k` });
+  axes(lefts[1], 'Seller net per order (rupiah)', nTicks);
+  for (const name of names) {
+    const color = COLORS[name] ?? '#000000';
+    const dash = name === 'oracle' ? ' stroke-dasharray="3 3"' : '';
+    const weekly = report.policies[name].weekly;
+    const line = (left: number, y: (v: number) => number, value: (w: (typeof weekly)[number]) => number) =>
+      out.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="${name === 'kirim' ? 3 : 2}"${dash} points="${weekly
+          .map((w) => `${x(left, w.week).toFixed(1)},${y(value(w)).toFixed(1)}`)
+          .join(' ')}"/>`,
+      );
+    line(lefts[0], yD, (w) => w.delivered);
+    line(lefts[1], yN, (w) => w.sellerNetPerOrder);
+  }
+  names.forEach((name, i) => {
+    const lx = 70 + i * 170;
+    const ly = H - 22;
+    out.push(
+      `<line x1="${lx}" x2="${lx + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[name] ?? '#000'}" stroke-width="3"/>`,
+      `<text x="${lx + 34}" y="${ly}">${escapeXml(`${name} ${percent(report.policies[name].delivered)}`)}</text>`,
+    );
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+/** The report for a person: the policies side by side, week by week, then the alerts. */
+export function reportMarkdown(report: Report): string {
+  const names = Object.keys(report.policies);
+  const lines: string[] = [];
+  lines.push(`# ${String(report.run.title ?? 'Kirim simulation')}`, '');
+  lines.push(
+    Object.entries(report.run)
+      .filter(([k]) => k !== 'title')
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join(' · '),
+    '',
+  );
+  lines.push('![learning curve](learning-curve.svg)', '');
+  lines.push('## Policies', '');
+  lines.push(
+    '| policy | orders | delivered | returned | delivered from week 3 | seller net / order | regret vs oracle | regret from week 3 | ended |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const n of names) {
+    const p = report.policies[n];
+    const ended = Object.entries(p.ended)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(
+      `| ${n} | ${p.orders} | ${percent(p.delivered)} | ${percent(p.returned)} | ${percent(p.deliveredAfterTwoWeeks)} | ${rupiah(p.sellerNetPerOrder)} | ${percent(p.regretVsOracle)} | ${percent(p.regretVsOracleFromWeek3)} | ${ended} |`,
+    );
+  }
+  lines.push('', '### Seller net, all orders (rupiah)', '');
+  lines.push('| policy | COD collected | shipping | COD fee | return fee | cashback | lost margin | net |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const n of names) {
+    const m = report.policies[n].sellerNet;
+    lines.push(
+      `| ${n} | ${rupiah(m.codCollected)} | ${rupiah(m.shipping)} | ${rupiah(m.codFee)} | ${rupiah(m.returnFee)} | ${rupiah(m.cashback)} | ${rupiah(m.lostMargin)} | ${rupiah(m.net)} |`,
+    );
+  }
+  lines.push('', '## Week by week (delivered · seller net per order · regret)', '');
+  const weeks = Math.max(...names.map((n) => report.policies[n].weekly.length));
+  lines.push(`| week | ${names.join(' | ')} |`, `| ---: | ${names.map(() => '---').join(' | ')} |`);
+  for (let w = 0; w < weeks; w += 1) {
+    const cells = names.map((n) => {
+      const f = report.policies[n].weekly[w];
+      return f
+        ? `${percent(f.delivered)} · ${rupiah(f.sellerNetPerOrder)} · ${percent(f.regretVsOracle)}`
+        : '';
+    });
+    lines.push(`| ${w + 1} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', `## Alerts (measured on \`${report.alerts.measuredOn}\`, where nobody acts on them)`, '');
+  lines.push('| rule | alerts | parcels | precision | median hours before the return began |');
+  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  for (const [rule, f] of Object.entries(report.alerts.rules))
+    lines.push(
+      `| ${rule} | ${f.alerts} | ${f.parcels} | ${percent(f.precision)} | ${f.medianHoursBeforeReturn === null ? '–' : f.medianHoursBeforeReturn.toFixed(1)} |`,
+    );
+  lines.push('');
+  if (report.alerts.deliveredAddedByActing !== null)
+    lines.push(
+      `Acting on alerts added **${(100 * report.alerts.deliveredAddedByActing).toFixed(2)} points** of delivered orders (\`kirim\` against \`no-actions\`).`,
+      '',
+    );
+  lines.push(
+    `Sellers' answers in \`kirim\`: ${
+      Object.entries(report.alerts.answers)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }.`,
+    '',
+  );
+  lines.push(
+    'Precision: the share of alerted parcels truly in trouble — not delivered, or delivered only after a failed attempt. Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s figures are expectations under the hidden odds.',
+    '',
+  );
+  return lines.join('\n');
+}

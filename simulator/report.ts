@@ -1,0 +1,262 @@
+import { shipmentLines } from 'src/invoicing/invoice-lines';
+import { type MoneyParts, netOf, type OraclePick } from './oracle';
+import { type Order, SELLERS } from './order-stream';
+import type { AlertRecord, FinalOrder } from './policy-run';
+
+/** One policy's figures for a week of orders (by the day they were placed). */
+export interface WeekFigures {
+  week: number;
+  orders: number;
+  /** Shares of the week's orders, 0..1. */
+  delivered: number;
+  returned: number;
+  sellerNetPerOrder: number;
+  /** (oracle's net per order − this policy's) ÷ the oracle's, that week; 0 for the oracle. */
+  regretVsOracle: number;
+}
+
+export interface PolicyFigures {
+  orders: number;
+  /** Orders by how they ended (`unfinished`: still travelling when the run stopped). */
+  ended: Record<string, number>;
+  /** Shares of all orders, 0..1 (the oracle's are expectations). */
+  delivered: number;
+  returned: number;
+  /** Delivered share of the orders placed from day 15 on (after the first two weeks). */
+  deliveredAfterTwoWeeks: number;
+  /** Rupiah per order: COD collected − shipping − COD fee − return fee + cashback − lost margin. */
+  sellerNetPerOrder: number;
+  /** The parts of the seller net over all orders, rupiah. */
+  sellerNet: MoneyParts;
+  regretVsOracle: number;
+  /** Regret over the orders placed from day 15 on (week 3 and later). */
+  regretVsOracleFromWeek3: number;
+  weekly: WeekFigures[];
+}
+
+export interface RuleFigures {
+  /** Alerts raised by the rule (in the policy whose alerts are measured). */
+  alerts: number;
+  /** Parcels the rule alerted on. */
+  parcels: number;
+  /** Share of those parcels truly in trouble: not delivered, or delivered only after a failed attempt. */
+  precision: number;
+  /** Median hours from the alert to the return beginning, over alerted parcels that came back. */
+  medianHoursBeforeReturn: number | null;
+}
+
+export interface Report {
+  run: Record<string, unknown>;
+  policies: Record<string, PolicyFigures>;
+  alerts: {
+    /** Precision and lead time are measured on this policy's alerts: nobody acted on them there. */
+    measuredOn: string;
+    rules: Record<string, RuleFigures>;
+    /** Delivered share `kirim` minus `no-actions`: what answering alerts added. */
+    deliveredAddedByActing: number | null;
+    /** How `kirim`'s sellers answered alerts. */
+    answers: Record<string, number>;
+  };
+}
+
+const ZERO: MoneyParts = {
+  codCollected: 0,
+  shipping: 0,
+  codFee: 0,
+  returnFee: 0,
+  cashback: 0,
+  lostMargin: 0,
+  net: 0,
+};
+
+const add = (a: MoneyParts, b: MoneyParts): MoneyParts => ({
+  codCollected: a.codCollected + b.codCollected,
+  shipping: a.shipping + b.shipping,
+  codFee: a.codFee + b.codFee,
+  returnFee: a.returnFee + b.returnFee,
+  cashback: a.cashback + b.cashback,
+  lostMargin: a.lostMargin + b.lostMargin,
+  net: a.net + b.net,
+});
+
+/**
+ * What one order earned or cost its seller, from how it ended and the charges Kirim booked it with: the
+ * invoice's own lines (shipping and cashback for every delivered or returned parcel, the COD fee when
+ * delivered, the return fee when returned), the COD collected when delivered, and the seller's lost margin
+ * for every order that did not reach its buyer. A parcel still travelling counts nothing yet.
+ */
+export function orderMoney(order: Order, end: FinalOrder): MoneyParts {
+  if (end.status === 'unfinished') return ZERO;
+  const margin = end.status === 'delivered' ? 0 : SELLERS[order.seller].lostMarginPerFailure;
+  const parts = { ...ZERO, lostMargin: margin, codCollected: end.status === 'delivered' ? end.codAmount : 0 };
+  if ((end.status === 'delivered' || end.status === 'returned') && end.charges) {
+    const lines = shipmentLines({
+      id: end.orderId,
+      awb: '',
+      courier: end.courier ?? '',
+      status: end.status,
+      codAmount: end.codAmount,
+      shippingFee: end.charges.shipping,
+      codFee: end.charges.codFee,
+      cashback: end.charges.cashback,
+      returnFee: end.charges.returnFee,
+    });
+    for (const l of lines) {
+      if (l.kind === 'shipping') parts.shipping += l.amount;
+      if (l.kind === 'cod_fee') parts.codFee += l.amount;
+      if (l.kind === 'return_fee') parts.returnFee += l.amount;
+      if (l.kind === 'cashback') parts.cashback -= l.amount;
+    }
+  }
+  return { ...parts, net: netOf(parts) };
+}
+
+const FINISHED = new Set(['delivered', 'returned', 'cancelled', 'lost', 'booking_failed', 'unshippable']);
+
+/** How an order ended, for counting: a status Kirim may still move on from is `unfinished`. */
+export const endOf = (status: string) => (FINISHED.has(status) ? status : 'unfinished');
+
+interface Row {
+  day: number;
+  delivered: number;
+  returned: number;
+  money: MoneyParts;
+}
+
+/** The oracle's seller net per order: over all orders, over week 3 on, and by week. */
+interface OracleNets {
+  overall: number;
+  fromWeek3: number;
+  byWeek: Map<number, number>;
+}
+
+function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, number>): PolicyFigures {
+  const sum = (rs: Row[]) => rs.reduce((m, r) => add(m, r.money), ZERO);
+  const share = (rs: Row[], f: (r: Row) => number) =>
+    rs.length ? rs.reduce((s, r) => s + f(r), 0) / rs.length : 0;
+  const regret = (oracle: number | undefined, net: number) =>
+    oracle === undefined || oracle === 0 ? 0 : (oracle - net) / Math.abs(oracle);
+  const weeks = new Map<number, Row[]>();
+  for (const r of rows) weeks.set(Math.floor(r.day / 7), [...(weeks.get(Math.floor(r.day / 7)) ?? []), r]);
+  const weekly = [...weeks.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([week, rs]) => {
+      const net = sum(rs).net / rs.length;
+      return {
+        week: week + 1,
+        orders: rs.length,
+        delivered: share(rs, (r) => r.delivered),
+        returned: share(rs, (r) => r.returned),
+        sellerNetPerOrder: net,
+        regretVsOracle: oracle ? regret(oracle.byWeek.get(week + 1), net) : 0,
+      };
+    });
+  const later = rows.filter((r) => r.day >= 14);
+  const total = sum(rows);
+  const perOrder = rows.length ? total.net / rows.length : 0;
+  const laterNet = later.length ? sum(later).net / later.length : 0;
+  return {
+    orders: rows.length,
+    ended,
+    delivered: share(rows, (r) => r.delivered),
+    returned: share(rows, (r) => r.returned),
+    deliveredAfterTwoWeeks: share(later, (r) => r.delivered),
+    sellerNetPerOrder: perOrder,
+    sellerNet: total,
+    regretVsOracle: oracle ? regret(oracle.overall, perOrder) : 0,
+    regretVsOracleFromWeek3: oracle ? regret(oracle.fromWeek3, laterNet) : 0,
+    weekly,
+  };
+}
+
+/**
+ * The report of a run, pure: each policy's outcomes (and the oracle's expectations) over the same orders.
+ * Every order counts once per policy; seller net is the sum of its parts.
+ */
+export function buildReport(input: {
+  run: Record<string, unknown>;
+  orders: Order[];
+  outcomes: { policy: string; orders: FinalOrder[]; alerts: AlertRecord[] }[];
+  oracle: OraclePick[] | null;
+}): Report {
+  const orderById = new Map(input.orders.map((o) => [o.id, o]));
+  const policies: Record<string, PolicyFigures> = {};
+  let oracleNets: OracleNets | null = null;
+  if (input.oracle) {
+    const rows: Row[] = input.oracle.map((p) => ({
+      day: orderById.get(p.orderId)!.day,
+      delivered: p.delivered,
+      returned: p.option ? 1 - p.delivered : 0,
+      money: p.money,
+    }));
+    const ended = { expected: rows.length };
+    const oracle = figures(rows, null, ended);
+    policies.oracle = oracle;
+    const later = rows.filter((r) => r.day >= 14);
+    oracleNets = {
+      overall: oracle.sellerNetPerOrder,
+      fromWeek3: later.length ? later.reduce((s, r) => s + r.money.net, 0) / later.length : 0,
+      byWeek: new Map(oracle.weekly.map((w) => [w.week, w.sellerNetPerOrder])),
+    };
+  }
+  for (const outcome of input.outcomes) {
+    if (outcome.orders.length !== input.orders.length)
+      throw new Error(
+        `${outcome.policy}: ${outcome.orders.length} outcomes for ${input.orders.length} orders`,
+      );
+    const ended: Record<string, number> = {};
+    const rows = outcome.orders.map((end) => {
+      const order = orderById.get(end.orderId);
+      if (!order) throw new Error(`${outcome.policy}: an outcome for unknown order ${end.orderId}`);
+      const e = endOf(end.status);
+      ended[e] = (ended[e] ?? 0) + 1;
+      return {
+        day: order.day,
+        delivered: e === 'delivered' ? 1 : 0,
+        returned: e === 'returned' ? 1 : 0,
+        money: orderMoney(order, { ...end, status: e }),
+      };
+    });
+    policies[outcome.policy] = figures(rows, oracleNets, ended);
+  }
+
+  const measured = input.outcomes.find((o) => o.policy === 'no-actions') ?? input.outcomes[0];
+  const rules: Record<string, RuleFigures> = {};
+  if (measured) {
+    const endOfOrder = new Map(measured.orders.map((o) => [o.orderId, o]));
+    const byRule = new Map<string, AlertRecord[]>();
+    for (const a of measured.alerts) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), a]);
+    for (const [rule, alerts] of [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const parcels = [...new Set(alerts.map((a) => a.orderId))];
+      const trouble = parcels.filter((id) => {
+        const end = endOfOrder.get(id);
+        return !end || end.status !== 'delivered' || end.attempts > 1;
+      });
+      const leads = alerts
+        .map((a) => a.hoursBeforeReturn)
+        .filter((h): h is number => h !== null)
+        .sort((a, b) => a - b);
+      rules[rule] = {
+        alerts: alerts.length,
+        parcels: parcels.length,
+        precision: parcels.length ? trouble.length / parcels.length : 0,
+        medianHoursBeforeReturn: leads.length ? leads[Math.floor(leads.length / 2)] : null,
+      };
+    }
+  }
+  const answers: Record<string, number> = {};
+  for (const a of input.outcomes.find((o) => o.policy === 'kirim')?.alerts ?? [])
+    answers[a.answer ?? 'unanswered'] = (answers[a.answer ?? 'unanswered'] ?? 0) + 1;
+  const kirim = policies.kirim;
+  const noActions = policies['no-actions'];
+  return {
+    run: input.run,
+    policies,
+    alerts: {
+      measuredOn: measured?.policy ?? 'none',
+      rules,
+      deliveredAddedByActing: kirim && noActions ? kirim.delivered - noActions.delivered : null,
+      answers,
+    },
+  };
+}

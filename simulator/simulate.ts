@@ -1,0 +1,248 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
+import { HiddenWorld } from './hidden-world';
+import { KirimApi } from './kirim-api';
+import { type KirimService, startKirim, startSimDatabase } from './kirim-service';
+import { oraclePick } from './oracle';
+import { type Order, orderStream } from './order-stream';
+import { PolicyRun, type ServicePolicy } from './policy-run';
+import { buildReport, type Report } from './report';
+import { learningCurveSvg, reportMarkdown } from './report-files';
+
+export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle'] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+export interface SimulateOptions {
+  seed: string;
+  /** A world file for the sandboxes (SANDBOX_WORLD_FILE); the default world without it. */
+  world?: string;
+  days: number;
+  ordersPerDay: number;
+  out: string;
+  policies: PolicyName[];
+  /** The courier of the `single` policy. */
+  single: CourierCode;
+  /** Simulated hours between two moments the simulator acts (and Kirim's jobs run). */
+  stepHours: number;
+  /** Simulated days after the last order to let parcels finish. */
+  drainDays: number;
+  /** Progress lines on stderr. */
+  log?: (line: string) => void;
+}
+
+export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
+    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 6] [--drain-days 30]`;
+
+/** The command line, checked: a wrong argument is an error naming it. */
+export function parseSimulateArgs(argv: string[]): SimulateOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 2) {
+    const flag = argv[i];
+    if (!flag.startsWith('--') || argv[i + 1] === undefined || argv[i + 1].startsWith('--'))
+      throw new Error(`expected --flag value pairs, got "${flag}"`);
+    values.set(flag.slice(2), argv[i + 1]);
+  }
+  const known = [
+    'seed',
+    'world',
+    'days',
+    'orders-per-day',
+    'out',
+    'policies',
+    'single',
+    'step-hours',
+    'drain-days',
+  ];
+  for (const k of values.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
+  const int = (name: string, fallback: number, min: number, max: number) => {
+    const v = values.get(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
+    return n;
+  };
+  const seed = values.get('seed');
+  if (!seed || !/^[\w.-]{1,64}$/.test(seed))
+    throw new Error('--seed is required (letters, digits, . _ -; up to 64)');
+  const policies = (values.get('policies') ?? POLICY_NAMES.join(',')).split(',');
+  for (const p of policies)
+    if (!POLICY_NAMES.includes(p as PolicyName)) throw new Error(`--policies: unknown policy "${p}"`);
+  const single = values.get('single') ?? 'jnt';
+  if (!COURIER_CODES.includes(single as CourierCode))
+    throw new Error(`--single: unknown courier "${single}"`);
+  const stepHours = int('step-hours', 6, 1, 24);
+  if (24 % stepHours !== 0) throw new Error('--step-hours must divide 24');
+  return {
+    seed,
+    world: values.get('world') ? resolve(values.get('world')!) : undefined,
+    days: int('days', 60, 1, 365),
+    ordersPerDay: int('orders-per-day', 400, 1, 5000),
+    out: resolve(values.get('out') ?? join('simulation', seed)),
+    policies: policies as PolicyName[],
+    single: single as CourierCode,
+    stepHours,
+    drainDays: int('drain-days', 30, 0, 120),
+  };
+}
+
+const HOUR = 3600_000;
+
+/** The service-driven policies the run needs (the oracle rides on `cheapest`'s quotes). */
+function servicePolicies(o: SimulateOptions): ServicePolicy[] {
+  const wanted = new Set(o.policies);
+  if (wanted.has('oracle')) wanted.add('cheapest');
+  const all: ServicePolicy[] = [
+    { name: 'kirim', chooser: { kind: 'kirim' }, actsOnAlerts: true },
+    { name: 'cheapest', chooser: { kind: 'cheapest' }, actsOnAlerts: true },
+    { name: 'single', chooser: { kind: 'single', courier: o.single }, actsOnAlerts: true },
+    { name: 'no-actions', chooser: { kind: 'kirim' }, actsOnAlerts: false },
+  ];
+  return all.filter((p) => wanted.has(p.name as PolicyName));
+}
+
+/**
+ * Runs the simulation: the same order stream shipped by each policy through a Kirim of its own (a fresh
+ * database, the same seeded world), the clock moved `stepHours` at a time, then a report. Each step every
+ * policy's Kirim moves to the step's time, takes the orders placed since the last step, requests their
+ * pickups, runs its tracking and alert jobs, and its sellers answer alerts.
+ */
+export async function simulate(o: SimulateOptions): Promise<Report> {
+  const log = o.log ?? (() => undefined);
+  const started = Date.now();
+  const world = new HiddenWorld(o.seed);
+  const orders = orderStream({ seed: o.seed, days: o.days, ordersPerDay: o.ordersPerDay });
+  const db = await startSimDatabase();
+  const services: KirimService[] = [];
+  try {
+    const policies = servicePolicies(o);
+    const runs = await Promise.all(
+      policies.map(async (policy) => {
+        const url = await db.newDatabase(`kirim_${policy.name.replace('-', '_')}`);
+        const service = await startKirim(
+          url,
+          {
+            SANDBOX_SEED: o.seed,
+            ...(o.world ? { SANDBOX_WORLD_FILE: o.world } : {}),
+          },
+          process.env.SIMULATOR_SERVICE_LOG
+            ? `${process.env.SIMULATOR_SERVICE_LOG}-${policy.name}.log`
+            : undefined,
+        );
+        services.push(service);
+        const run = new PolicyRun(policy, new KirimApi(service.base, service.operatorToken), world);
+        await run.setup(o.seed);
+        return run;
+      }),
+    );
+    log(`${runs.length} Kirim services up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // Day 0 starts at the next midnight in Jakarta, a day ahead; steps fall at 01:00 WIB + k × stepHours.
+    const nows = await Promise.all(runs.map((r) => r.api.advanceClock(0)));
+    const latest = Math.max(...nows.map((n) => new Date(n).getTime()));
+    const dayZero = Math.ceil((latest + 7 * HOUR) / (24 * HOUR)) * 24 * HOUR - 7 * HOUR + 24 * HOUR;
+    const placedAt = (order: Order) => dayZero + order.day * 24 * HOUR + order.minuteOfDay * 60_000;
+    let next = 0;
+    const phases = new Map<string, number>();
+    const stepsPerDay = 24 / o.stepHours;
+    const lastOrderStep = o.days * stepsPerDay;
+    const maxStep = (o.days + o.drainDays) * stepsPerDay;
+    for (let step = 1; step <= maxStep; step += 1) {
+      const at = dayZero + HOUR + step * o.stepHours * HOUR;
+      const due: Order[] = [];
+      while (next < orders.length && placedAt(orders[next]) <= at) due.push(orders[next++]);
+      await Promise.all(
+        runs.map(async (run) => {
+          const current = Date.parse(await run.api.advanceClock(0));
+          const now = new Date(await run.api.advanceClock(Math.max(0, at - current) / HOUR));
+          let t = Date.now();
+          const lap = (phase: string) => {
+            phases.set(phase, (phases.get(phase) ?? 0) + Date.now() - t);
+            t = Date.now();
+          };
+          lap('clock');
+          if (due.length) await run.ship(due);
+          lap('ship');
+          await run.runJobs();
+          lap('jobs');
+          await run.answerAlerts(now);
+          lap('alerts');
+        }),
+      );
+      if (step % stepsPerDay === 0) {
+        const day = step / stepsPerDay;
+        if (day >= o.days) {
+          const open = await Promise.all(runs.map((r) => r.openCount()));
+          log(
+            `day ${day}: ${open.join(' / ')} parcels still travelling (${runs.map((r) => r.policy.name).join(' / ')})`,
+          );
+          if (step >= lastOrderStep && open.every((n) => n === 0)) break;
+        } else
+          log(
+            `day ${day} of ${o.days}: ${next} orders placed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+          );
+      }
+    }
+    log(
+      `time by phase (summed over policies): ${[...phases].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
+    );
+    for (const r of runs)
+      log(
+        `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
+      );
+    const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
+    const quotes = outcomes.find((x) => x.policy === 'cheapest')?.quotes;
+    const oracle =
+      o.policies.includes('oracle') && quotes
+        ? orders.map((order) => oraclePick(world, order, quotes.get(order.id) ?? []))
+        : null;
+    const report = buildReport({
+      run: {
+        title: `Kirim simulation, seed ${o.seed}`,
+        seed: o.seed,
+        world: o.world ?? 'default',
+        days: o.days,
+        ordersPerDay: o.ordersPerDay,
+        stepHours: o.stepHours,
+        single: o.single,
+        singleFallbacks: outcomes.find((x) => x.policy === 'single')?.fallbacks ?? null,
+        seconds: Math.round((Date.now() - started) / 1000),
+      },
+      orders,
+      outcomes: outcomes.filter((x) => o.policies.includes(x.policy as PolicyName)),
+      oracle,
+    });
+    mkdirSync(o.out, { recursive: true });
+    writeFileSync(join(o.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(o.out, 'report.md'), reportMarkdown(report));
+    writeFileSync(join(o.out, 'learning-curve.svg'), learningCurveSvg(report));
+    return report;
+  } finally {
+    await Promise.all(services.map((s) => s.stop()));
+    await db.stop();
+  }
+}
+
+if (require.main === module) {
+  let options: SimulateOptions;
+  try {
+    options = parseSimulateArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  simulate({ ...options, log: (line) => process.stderr.write(`${line}\n`) }).then(
+    (report) => {
+      for (const [name, p] of Object.entries(report.policies))
+        process.stdout.write(
+          `${name.padEnd(11)} delivered ${(100 * p.delivered).toFixed(1)} % (from week 3 ${(100 * p.deliveredAfterTwoWeeks).toFixed(1)} %), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${(100 * p.regretVsOracle).toFixed(1)} %\n`,
+        );
+      process.stdout.write(`report: ${options.out}/report.md (${String(report.run.seconds)} s)\n`);
+    },
+    (e: unknown) => {
+      process.stderr.write(`simulation failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
