@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { COURIER_CODES } from '../src/couriers/courier-adapter';
-import { insertLocationRowsSql, locationRowArrays } from '../src/couriers/courier-locations.repository';
+import { insertLocationRowsSql, locationRowArrays } from '../src/couriers/location-file';
 import { DirectoryDistrict, sandboxLocationRows } from '../src/couriers/sandbox/sandbox-locations';
 
+// Imports only files that need no path aliases (migrations are loaded without them).
 /**
  * Each courier's own location codes, keyed by the area directory's district (docs/courier-locations.md):
  * `courier_location_sets` says where a courier's mapping came from (an operator's file, or the sandbox's
@@ -59,7 +59,7 @@ export class CourierLocationCodes1795473200000 implements MigrationInterface {
         province: { code: d.pcode, name: d.pname },
       }),
     );
-    for (const courier of COURIER_CODES) {
+    for (const courier of ['jne', 'jnt', 'sap', 'ninja', 'idexpress'] as const) {
       await q.query(`INSERT INTO courier_location_sets (courier, source) VALUES ($1, 'sandbox')`, [courier]);
       await q.query(insertLocationRowsSql, [courier, ...locationRowArrays(sandboxLocationRows(courier, districts))]);
     }

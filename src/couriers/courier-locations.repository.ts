@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transaction';
 import type { CourierCode } from './courier-adapter';
-import type { LocationRow } from './location-file';
+import { insertLocationRowsSql, locationRowArrays, type LocationRow } from './location-file';
 
 export type LocationSource = 'operator' | 'sandbox';
 
@@ -18,22 +18,6 @@ export interface LocationLoadCounts {
   removed: number;
   unchanged: number;
 }
-
-/** Inserts or overwrites rows of one courier ($1) from parallel arrays (locationRowArrays), in one statement. */
-export const insertLocationRowsSql = `
-  INSERT INTO courier_location_codes (courier, district_code, code, label, city_code, city_label, province_label)
-  SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-  ON CONFLICT (courier, district_code) DO UPDATE SET code = excluded.code, label = excluded.label,
-    city_code = excluded.city_code, city_label = excluded.city_label, province_label = excluded.province_label`;
-
-export const locationRowArrays = (rows: readonly LocationRow[]) => [
-  rows.map((r) => r.districtCode),
-  rows.map((r) => r.code),
-  rows.map((r) => r.label),
-  rows.map((r) => r.cityCode),
-  rows.map((r) => r.cityLabel),
-  rows.map((r) => r.provinceLabel),
-];
 
 const sameRow = (a: LocationRow, b: LocationRow) =>
   a.code === b.code &&
