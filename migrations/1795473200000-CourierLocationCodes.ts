@@ -51,17 +51,18 @@ export class CourierLocationCodes1795473200000 implements MigrationInterface {
         pcode: string;
         pname: string;
       }[]
-    ).map(
-      (d): DirectoryDistrict => ({
-        code: d.code,
-        name: d.name,
-        regency: { code: d.rcode, name: d.rname },
-        province: { code: d.pcode, name: d.pname },
-      }),
-    );
+    ).map((d): DirectoryDistrict => ({
+      code: d.code,
+      name: d.name,
+      regency: { code: d.rcode, name: d.rname },
+      province: { code: d.pcode, name: d.pname },
+    }));
     for (const courier of ['jne', 'jnt', 'sap', 'ninja', 'idexpress'] as const) {
       await q.query(`INSERT INTO courier_location_sets (courier, source) VALUES ($1, 'sandbox')`, [courier]);
-      await q.query(insertLocationRowsSql, [courier, ...locationRowArrays(sandboxLocationRows(courier, districts))]);
+      await q.query(insertLocationRowsSql, [
+        courier,
+        ...locationRowArrays(sandboxLocationRows(courier, districts)),
+      ]);
     }
     await q.query('DROP TABLE courier_locations');
   }

@@ -98,10 +98,10 @@ export class CourierLocationsRepository {
     counts.removed = removed.length;
     if (changed.length) await m.query(insertLocationRowsSql, [courier, ...locationRowArrays(changed)]);
     if (removed.length)
-      await m.query('DELETE FROM courier_location_codes WHERE courier = $1 AND district_code = ANY($2::text[])', [
-        courier,
-        removed,
-      ]);
+      await m.query(
+        'DELETE FROM courier_location_codes WHERE courier = $1 AND district_code = ANY($2::text[])',
+        [courier, removed],
+      );
     let version = set.version;
     if (changed.length || removed.length || set.source !== source || version === 0) {
       // An UPDATE answers [rows, count] through TypeORM's query().

@@ -24,7 +24,14 @@ export interface LocationRow {
 }
 
 /** The CSV's columns, as its header names them. `district_code` and `code` are always required. */
-export const LOCATION_COLUMNS = ['district_code', 'code', 'label', 'city_code', 'city_label', 'province_label'] as const;
+export const LOCATION_COLUMNS = [
+  'district_code',
+  'code',
+  'label',
+  'city_code',
+  'city_label',
+  'province_label',
+] as const;
 type Column = (typeof LOCATION_COLUMNS)[number];
 
 const FIELD: Record<Exclude<Column, 'district_code'>, Exclude<keyof LocationRow, 'districtCode'>> = {
@@ -41,7 +48,10 @@ export const COURIER_LOCATION_RULES: Record<
   { required: Column[]; patterns: Partial<Record<Column, { re: RegExp; says: string }>> }
 > = {
   // OLSHOP_ORIG/OLSHOP_DEST are at most 10 characters (jne.md §3.2); tariff codes are 8 (`CGK10000`).
-  jne: { required: ['code'], patterns: { code: { re: /^[A-Z0-9]{1,10}$/, says: 'up to 10 capital letters or digits' } } },
+  jne: {
+    required: ['code'],
+    patterns: { code: { re: /^[A-Z0-9]{1,10}$/, says: 'up to 10 capital letters or digits' } },
+  },
   // receiver_area ≤ 10, origin_code/destination_code 3 characters (jnt.md §3.2); the tariff takes names.
   jnt: {
     required: ['code', 'city_code', 'label', 'city_label'],
@@ -105,7 +115,8 @@ export function readLocationFile(
     return { ok: false, problems: [`not a CSV file: ${(e as Error).message}`] };
   }
   const [head, ...body] = records;
-  if (!head) return { ok: false, problems: ['the file is empty: a header row and one row per district are needed'] };
+  if (!head)
+    return { ok: false, problems: ['the file is empty: a header row and one row per district are needed'] };
   const header = head.record.map((h) => h.trim().toLowerCase());
   const problems: string[] = [];
   header.forEach((h, i) => {
@@ -115,9 +126,11 @@ export function readLocationFile(
   });
   const rules = COURIER_LOCATION_RULES[courier];
   for (const column of ['district_code', ...rules.required])
-    if (!header.includes(column)) problems.push(`row 1: the header has no ${column} column (needed for ${courier})`);
+    if (!header.includes(column))
+      problems.push(`row 1: the header has no ${column} column (needed for ${courier})`);
   if (problems.length) return { ok: false, problems };
-  if (!body.length) return { ok: false, problems: ['the file has no rows: a mapping needs at least one district'] };
+  if (!body.length)
+    return { ok: false, problems: ['the file has no rows: a mapping needs at least one district'] };
 
   const rows: LocationRow[] = [];
   const seen = new Map<string, number>();
@@ -162,7 +175,14 @@ export function readLocationFile(
       continue;
     }
     seen.set(districtCode, rowNo);
-    const row: LocationRow = { districtCode, code: '', label: null, cityCode: null, cityLabel: null, provinceLabel: null };
+    const row: LocationRow = {
+      districtCode,
+      code: '',
+      label: null,
+      cityCode: null,
+      cityLabel: null,
+      provinceLabel: null,
+    };
     for (const [column, field] of Object.entries(FIELD) as [keyof typeof FIELD, keyof LocationRow][]) {
       const v = value(column);
       (row as unknown as Record<string, string | null>)[field] = field === 'code' ? v : v || null;

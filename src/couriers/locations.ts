@@ -57,7 +57,8 @@ function courierMap(set: LocationSet, rows: LocationRow[]): CourierMap {
   for (const row of sorted)
     for (const field of Object.keys(byValue) as LocationField[]) {
       const value = row[field];
-      if (value && !byValue[field].has(value.toUpperCase())) byValue[field].set(value.toUpperCase(), row.districtCode);
+      if (value && !byValue[field].has(value.toUpperCase()))
+        byValue[field].set(value.toUpperCase(), row.districtCode);
     }
   return {
     source: set.source,
@@ -137,14 +138,20 @@ export class CourierLocations {
     const districtCode = this.maps.get(courier)?.byValue[field].get(value.trim().toUpperCase());
     if (!districtCode) return null;
     const area = await this.areas.byCode(districtCode);
-    return area && { districtCode, district: area.name, city: area.regency.name, province: area.province.name };
+    return (
+      area && { districtCode, district: area.name, city: area.regency.name, province: area.province.name }
+    );
   }
 
   /**
    * Makes `rows` the courier's whole mapping, in one transaction (joins an open one), and applies it here
    * at once. Loading the same rows again changes nothing (all `unchanged`, version kept).
    */
-  async load(courier: CourierCode, rows: readonly LocationRow[], source: LocationSource): Promise<LocationLoadCounts> {
+  async load(
+    courier: CourierCode,
+    rows: readonly LocationRow[],
+    source: LocationSource,
+  ): Promise<LocationLoadCounts> {
     const { version, ...counts } = await this.tx.run(() => this.repository.replace(courier, rows, source));
     const set: LocationSet = { courier, source, version };
     const have = this.maps.get(courier);
@@ -166,7 +173,8 @@ export class CourierLocations {
     const missing = couriers.filter((c) => !have.has(c));
     if (!missing.length) return;
     const districts = await this.areas.districts();
-    for (const courier of missing) await this.load(courier, sandboxLocationRows(courier, districts), 'sandbox');
+    for (const courier of missing)
+      await this.load(courier, sandboxLocationRows(courier, districts), 'sandbox');
   }
 
   private usable(set: LocationSet): boolean {

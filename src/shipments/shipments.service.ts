@@ -200,7 +200,9 @@ export class ShipmentsService {
         unmapped.push(courier);
     const where = (courier: CourierCode) =>
       `${catalogue[courier].name}: area_not_mapped (no location code for the ${
-        origin.districtCode && place.districtCode ? 'origin or recipient district' : 'place: it has no district'
+        origin.districtCode && place.districtCode
+          ? 'origin or recipient district'
+          : 'place: it has no district'
       })`;
     if (pin && unmapped.includes(pin.code))
       throw new NoCourierCarriesError('The pinned courier has no location code for this shipment', [
@@ -214,7 +216,10 @@ export class ShipmentsService {
     if (!mapped.some((r) => !r.why) && unmapped.length) {
       throw new NoCourierCarriesError('No courier service can carry this shipment', [
         ...this.refusalsByCourier(
-          mapped.filter((r) => r.why) as { info: CourierServiceInfo & { courier: string }; why: ServiceRefusal }[],
+          mapped.filter((r) => r.why) as {
+            info: CourierServiceInfo & { courier: string };
+            why: ServiceRefusal;
+          }[],
         ),
         ...unmapped.map((courier) => ({ field: 'recipient.district', message: where(courier) })),
       ]);

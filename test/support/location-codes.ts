@@ -1,7 +1,10 @@
 import type { CourierLocations, LocationRow, RouteCodes } from 'src/couriers/locations';
 
 /** A courier's row for a district, as an operator's mapping would hold it (unit tests of the mappers). */
-export const locationRow = (districtCode: string, row: Partial<LocationRow> & { code: string }): LocationRow => ({
+export const locationRow = (
+  districtCode: string,
+  row: Partial<LocationRow> & { code: string },
+): LocationRow => ({
   districtCode,
   label: null,
   cityCode: null,
@@ -17,7 +20,12 @@ export const ROUTE_CODES: Record<'jne' | 'jnt' | 'sap' | 'idexpress', RouteCodes
     to: locationRow('31.71.06', { code: 'CGK10000' }),
   },
   jnt: {
-    from: locationRow('32.73.19', { code: 'BDO001', cityCode: 'BDO', label: 'SUMUR BANDUNG', cityLabel: 'BANDUNG' }),
+    from: locationRow('32.73.19', {
+      code: 'BDO001',
+      cityCode: 'BDO',
+      label: 'SUMUR BANDUNG',
+      cityLabel: 'BANDUNG',
+    }),
     to: locationRow('31.71.06', { code: 'JKT001', cityCode: 'JKT', label: 'MENTENG', cityLabel: 'JAKARTA' }),
   },
   sap: {

@@ -38,7 +38,10 @@ const upper = (text: string) => text.toUpperCase();
  *  - Ninja: its L1/L2/L3 names (province, city, district: the directory's own spelling).
  * Nothing here is a real courier's code: a courier with real credentials uses only what the operator loads.
  */
-export function sandboxLocationRows(courier: CourierCode, districts: readonly DirectoryDistrict[]): LocationRow[] {
+export function sandboxLocationRows(
+  courier: CourierCode,
+  districts: readonly DirectoryDistrict[],
+): LocationRow[] {
   const sorted = [...districts].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   const rows: LocationRow[] = [];
   let province = -1;
@@ -60,7 +63,10 @@ export function sandboxLocationRows(courier: CourierCode, districts: readonly Di
       lastRegency = d.regency.code;
     }
     districtInRegency += 1;
-    rows.push({ districtCode: d.code, ...codesOf(courier, d, { province, regency, regencyInProvince, districtInRegency, ordinal }) });
+    rows.push({
+      districtCode: d.code,
+      ...codesOf(courier, d, { province, regency, regencyInProvince, districtInRegency, ordinal }),
+    });
   });
   return rows;
 }
@@ -68,7 +74,13 @@ export function sandboxLocationRows(courier: CourierCode, districts: readonly Di
 function codesOf(
   courier: CourierCode,
   d: DirectoryDistrict,
-  n: { province: number; regency: number; regencyInProvince: number; districtInRegency: number; ordinal: number },
+  n: {
+    province: number;
+    regency: number;
+    regencyInProvince: number;
+    districtInRegency: number;
+    ordinal: number;
+  },
 ): Omit<LocationRow, 'districtCode'> {
   const none = { label: null, cityCode: null, cityLabel: null, provinceLabel: null };
   switch (courier) {
@@ -92,6 +104,12 @@ function codesOf(
     case 'idexpress':
       return { ...none, code: String(100_000 + n.ordinal), cityCode: String(10_000 + n.regency) };
     case 'ninja':
-      return { ...none, code: d.name, label: d.name, cityLabel: d.regency.name, provinceLabel: d.province.name };
+      return {
+        ...none,
+        code: d.name,
+        label: d.name,
+        cityLabel: d.regency.name,
+        provinceLabel: d.province.name,
+      };
   }
 }

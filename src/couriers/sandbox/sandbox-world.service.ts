@@ -92,7 +92,11 @@ export class SandboxWorld {
    * The province of the district a courier's code (or name, for name-keyed calls) stands for in that
    * courier's mapping; null for a code the mapping does not hold, which the sandbox refuses as the courier would.
    */
-  async provinceOfCode(courier: CourierCode, value: unknown, field: LocationField = 'code'): Promise<string | null> {
+  async provinceOfCode(
+    courier: CourierCode,
+    value: unknown,
+    field: LocationField = 'code',
+  ): Promise<string | null> {
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     if (!text.trim()) return null;
     return (await this.locations.placeOf(courier, field, text))?.province ?? null;

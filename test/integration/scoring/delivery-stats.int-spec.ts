@@ -174,17 +174,23 @@ describe('delivery statistics (recorded through the one entry point, read back a
         )
       )[0];
     // Sumur Bandung (32.73.19) and Astana Anyar (32.73.10) are both in Kota Bandung (32.73): the same lane.
-    expect(lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.73.10' }))).toMatchObject({
+    expect(
+      lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.73.10' })),
+    ).toMatchObject({
       lane: 1,
       province: 1,
     });
     // Kabupaten Bandung (32.04) is another regency of the same province: its own lane, the same province.
-    expect(lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.04.05' }))).toMatchObject({
+    expect(
+      lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.04.05' })),
+    ).toMatchObject({
       lane: 0,
       province: 1,
     });
     // A place without a district code (typed before the directory) keys by names, as before: no match here.
-    expect(lane(await ask({ city: 'Kota Bandung', province: 'Jawa Barat', districtCode: null }))).toMatchObject({
+    expect(
+      lane(await ask({ city: 'Kota Bandung', province: 'Jawa Barat', districtCode: null })),
+    ).toMatchObject({
       lane: 0,
       province: 1,
     });

@@ -38,7 +38,9 @@ describe('a courier location file (docs/courier-locations.md)', () => {
         },
       ],
     });
-    expect(readLocationFile('jne', '\ufeffdistrict_code,code\n32.73.19,BDO10000\n', isDistrict)).toMatchObject({
+    expect(
+      readLocationFile('jne', '\ufeffdistrict_code,code\n32.73.19,BDO10000\n', isDistrict),
+    ).toMatchObject({
       ok: true,
       rows: [{ districtCode: '32.73.19', code: 'BDO10000', label: null, cityCode: null }],
     });
@@ -107,7 +109,10 @@ describe('a courier location file (docs/courier-locations.md)', () => {
 describe('the sandbox couriers’ generated mappings', () => {
   const dir = join(dirname(require.resolve('idn-area-data/package.json')), 'data');
   const read = (file: string) =>
-    parse<Record<string, string>>(readFileSync(join(dir, file), 'utf8'), { columns: true, skip_empty_lines: true });
+    parse<Record<string, string>>(readFileSync(join(dir, file), 'utf8'), {
+      columns: true,
+      skip_empty_lines: true,
+    });
   const provinces = new Map(read('provinces.csv').map((p) => [p.code, p.name]));
   const regencies = new Map(read('regencies.csv').map((r) => [r.code, r]));
   const districts: DirectoryDistrict[] = read('districts.csv').map((d) => {
@@ -168,7 +173,10 @@ describe('the delivery statistics lane', () => {
       ),
     ).toEqual({ level: 'lane', key: 'jne|REG|R35.78|R32.73' });
     expect(
-      lane({ city: ' kota  surabaya', province: 'Jawa Timur' }, { city: 'Bandung', province: 'Jawa Barat', districtCode: '32.73.19' }),
+      lane(
+        { city: ' kota  surabaya', province: 'Jawa Timur' },
+        { city: 'Bandung', province: 'Jawa Barat', districtCode: '32.73.19' },
+      ),
     ).toEqual({ level: 'lane', key: 'jne|REG|Jawa Timur|KOTA SURABAYA|Jawa Barat|BANDUNG' });
   });
 });

@@ -36,7 +36,12 @@ const surabaya: Place = {
 };
 /** Each courier's codes for Wonokromo (35.78.04), as its onboarding mapping gives them. */
 const wonokromo = {
-  jnt: locationRow('35.78.04', { code: 'SUB012', cityCode: 'SUB', label: 'WONOKROMO', cityLabel: 'SURABAYA' }),
+  jnt: locationRow('35.78.04', {
+    code: 'SUB012',
+    cityCode: 'SUB',
+    label: 'WONOKROMO',
+    cityLabel: 'SURABAYA',
+  }),
   sap: locationRow('35.78.04', { code: 'JI1012', cityCode: 'JI10' }),
   idexpress: locationRow('35.78.04', { code: '357803', cityCode: '3578' }),
   ninja: locationRow('35.78.04', {

@@ -159,7 +159,10 @@ export class IdExpressAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
-    const to = action.kind === 'update_address' ? await this.locations.required(this.code, action.address!) : undefined;
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
     const { path, data } = actionCall(order, action, to);
     return actionOutcome(await this.client.call<{ ticketNo?: string } | null>('POST', path, data, signal));
   }

@@ -157,7 +157,10 @@ export class JntAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
-    const to = action.kind === 'update_address' ? await this.locations.required(this.code, action.address!) : undefined;
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
     const reply = await this.client.form<JntInstructionReply>(
       'instruction',
       'data_param',

@@ -98,7 +98,10 @@ export class SapAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
-    const to = action.kind === 'update_address' ? await this.locations.required(this.code, action.address!) : undefined;
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
     const { httpStatus, envelope } = await this.client.call<{ instruction_no?: string } | null>(
       'POST',
       SAP_INSTRUCTION_PATH,
