@@ -8,6 +8,8 @@ import { CourierRegistry, ResilientCourier } from './courier-registry';
 import { CouriersController } from './couriers.controller';
 import { CouriersService } from './couriers.service';
 import { AreasModule } from 'src/areas/areas.module';
+import { AreasService } from 'src/areas/areas.service';
+import { sandboxLocationRows } from './sandbox/sandbox-locations';
 import { CourierLocationsRepository } from './courier-locations.repository';
 import { CourierLocations } from './locations';
 import { CourierPolicies } from './resilience';
@@ -36,9 +38,13 @@ async function buildRegistry(
   sandboxes: CourierSandboxes,
   metrics: MetricsService,
   locations: CourierLocations,
+  areas: AreasService,
 ): Promise<CourierRegistry> {
   // A sandbox courier always has its complete generated mapping (kept if it has one, whatever its source).
-  await locations.ensureSandboxMappings(COURIER_CODES.filter((code) => !config.couriers.credentials[code]));
+  await locations.ensureSandboxMappings(
+    COURIER_CODES.filter((code) => !config.couriers.credentials[code]),
+    async (code) => sandboxLocationRows(code, await areas.districts()),
+  );
   const courierMetrics = new CourierMetrics(metrics.registry);
   registerUnmappedCodeMetric(metrics.registry);
   const { catalogue, resilience, webhookMaxAgeSeconds } = config.business.couriers;
@@ -93,7 +99,7 @@ export class CouriersModule {
         },
         {
           provide: CourierRegistry,
-          inject: [AppConfig, CourierSandboxes, MetricsService, CourierLocations],
+          inject: [AppConfig, CourierSandboxes, MetricsService, CourierLocations, AreasService],
           useFactory: buildRegistry,
         },
         ...(sandbox ? [SandboxControl, SandboxClockJob] : []),

@@ -11,7 +11,6 @@ import {
   LocationSource,
 } from './courier-locations.repository';
 import type { LocationRow } from './location-file';
-import { sandboxLocationRows } from './sandbox/sandbox-locations';
 
 export type { LocationRow } from './location-file';
 
@@ -165,16 +164,17 @@ export class CourierLocations {
   }
 
   /**
-   * A sandbox courier without any mapping gets its complete generated one (the migration made them; this
-   * covers a database where one was removed). Never touches a courier that has a mapping, whatever its source.
+   * Loads `generate`'s rows, as a `sandbox` mapping, for each of `couriers` that has no mapping at all (the
+   * sandboxes' complete mappings: the migration made them; this covers a database where one was removed).
+   * Never touches a courier that has a mapping, whatever its source.
    */
-  async ensureSandboxMappings(couriers: readonly CourierCode[]): Promise<void> {
+  async ensureSandboxMappings(
+    couriers: readonly CourierCode[],
+    generate: (courier: CourierCode) => Promise<LocationRow[]>,
+  ): Promise<void> {
     const have = new Set((await this.repository.sets()).map((s) => s.courier));
-    const missing = couriers.filter((c) => !have.has(c));
-    if (!missing.length) return;
-    const districts = await this.areas.districts();
-    for (const courier of missing)
-      await this.load(courier, sandboxLocationRows(courier, districts), 'sandbox');
+    for (const courier of couriers.filter((c) => !have.has(c)))
+      await this.load(courier, await generate(courier), 'sandbox');
   }
 
   private usable(set: LocationSet): boolean {

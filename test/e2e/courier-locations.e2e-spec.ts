@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CourierCode } from 'src/couriers/courier-adapter';
+import { AppConfig } from 'config';
+import { AreasService } from 'src/areas/areas.service';
+import { CourierLocationsRepository } from 'src/couriers/courier-locations.repository';
 import { COURIERS_NEEDING_CODES, CourierLocations, LocationRow } from 'src/couriers/locations';
+import { Transactions } from 'src/database/transaction';
 import { PickupService } from 'src/shipments/pickup.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { killAll, runBuilt } from '../support/process';
@@ -138,6 +142,49 @@ describe('a courier without a location code for the destination (area_not_mapped
   });
 });
 
+describe('a courier with real credentials', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('ignores the sandbox’s generated mapping and uses only what an operator loaded', async () => {
+    const config = t.app.get(AppConfig);
+    const real = Object.assign(Object.create(AppConfig.prototype) as AppConfig, config, {
+      couriers: {
+        ...config.couriers,
+        credentials: { ...config.couriers.credentials, jne: { JNE_BASE_URL: 'https://jne.invalid' } },
+      },
+    });
+    const locations = new CourierLocations(
+      t.app.get(CourierLocationsRepository),
+      t.app.get(Transactions),
+      real,
+      t.app.get(AreasService),
+    );
+    const menteng = {
+      districtCode: MENTENG,
+      district: 'Menteng',
+      city: 'Jakarta Pusat',
+      province: 'DKI Jakarta',
+      postalCode: '10340',
+    };
+    expect(await locations.codeFor('jne', MENTENG)).toBeNull();
+    expect(await locations.covers('jne', menteng)).toBe(false);
+    expect(await locations.codeFor('sap', MENTENG)).not.toBeNull(); // still a sandbox courier
+    await locations.load(
+      'jne',
+      [{ ...(await mapping(t, 'jne')).find((r) => r.districtCode === MENTENG)!, code: 'CGK10000' }],
+      'operator',
+    );
+    expect(await locations.codeFor('jne', MENTENG)).toMatchObject({ code: 'CGK10000' });
+    expect(await locations.covers('jne', menteng)).toBe(true);
+    // Ninja takes names: it never needs a code, even for a place without a district.
+    expect(await locations.covers('ninja', { ...menteng, districtCode: null })).toBe(true);
+  });
+});
+
 describe('npm run cli -- couriers:locations, as a process', () => {
   let db: TestDatabase;
   let t: TestApp;
@@ -231,4 +278,19 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`cannot read ${join(dir, 'nowhere.csv')}`);
   }, 30_000);
+
+  it('gives a sandbox courier without a mapping its complete one at start-up, and leaves an operator’s alone', async () => {
+    await t.dataSource.query(`DELETE FROM courier_location_sets WHERE courier = 'sap'`);
+    expect(await mapping(t, 'sap')).toEqual([]);
+    const restarted = await startTestApp({}, db);
+    try {
+      expect((await mapping(t, 'sap')).length).toBeGreaterThan(7000);
+      expect(await source('sap')).toMatchObject({ source: 'sandbox' });
+      // The operator's JNE file of the first test is kept as it was.
+      expect((await mapping(t, 'jne')).map((r) => r.code)).toEqual(['CGK10000', 'BDO10000', 'SUB10000']);
+      expect(await source('jne')).toMatchObject({ source: 'operator' });
+    } finally {
+      await restarted.close();
+    }
+  }, 60_000);
 });
