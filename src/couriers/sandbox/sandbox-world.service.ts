@@ -8,7 +8,7 @@ import type {
   CourierStatus,
   ParcelActionKind,
 } from '../courier-adapter';
-import { LocationDirectory } from '../locations';
+import { CourierLocations, LocationField } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
 import { zoneOf } from '../zones';
@@ -78,14 +78,28 @@ export class SandboxWorld {
     private readonly repository: SandboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    /** Place names remembered for name-keyed courier APIs (J&T's tariff). */
-    readonly locations: LocationDirectory,
+    /** Each courier's location mapping: how a sandbox reads the codes it is sent back to a place. */
+    readonly locations: CourierLocations,
   ) {
     this.settings = config.business.sandbox;
   }
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /**
+   * The province of the district a courier's code (or name, for name-keyed calls) stands for in that
+   * courier's mapping; null for a code the mapping does not hold, which the sandbox refuses as the courier would.
+   */
+  async provinceOfCode(
+    courier: CourierCode,
+    value: unknown,
+    field: LocationField = 'code',
+  ): Promise<string | null> {
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    if (!text.trim()) return null;
+    return (await this.locations.placeOf(courier, field, text))?.province ?? null;
   }
 
   /** The world's seed: every journey (and report) it plans follows from it. */
