@@ -62,6 +62,8 @@ export interface FinalOrder {
   attempts: number;
   codAmount: number;
   charges: ShipmentView['charges'];
+  /** For a failed booking: each courier tried and what it answered. */
+  note?: string;
 }
 
 /** An alert Kirim raised for an order, and what the simulated seller did about it. */
@@ -103,6 +105,8 @@ export class PolicyRun {
   private readonly shipmentOfOrder = new Map<string, string>();
   private readonly orderOfShipment = new Map<string, string>();
   private readonly unshippable = new Set<string>();
+  /** Orders shipped again after their booking failed, and how many times. */
+  private readonly reshipped = new Map<string, number>();
   private readonly handled = new Set<string>();
   private readonly answers = new Map<string, string>();
   private readonly orders = new Map<string, Order>();
@@ -225,7 +229,7 @@ export class PolicyRun {
       '/v1/shipments',
       auth,
       {
-        reference: o.id,
+        reference: this.reshipped.has(o.id) ? `${o.id}-r${this.reshipped.get(o.id)}` : o.id,
         originAddressId: account.addressId,
         recipient: { name: r.name, phone: r.phone, address: r.address, ...place },
         parcel: { weightGrams: o.weightGrams },
@@ -243,9 +247,34 @@ export class PolicyRun {
     return res.body.id;
   }
 
+  /**
+   * A booking that failed (the courier cancelled a pickup it missed, or every courier refused) is shipped
+   * again the way the policy ships, as a seller would, at most twice per order.
+   */
+  async reshipFailedBookings(): Promise<number> {
+    const again: Order[] = [];
+    for (const account of this.sellers)
+      for (const s of await this.list<{ id: string }>('/v1/shipments?status=booking_failed', account)) {
+        const orderId = this.orderOfShipment.get(s.id);
+        if (!orderId || this.shipmentOfOrder.get(orderId) !== s.id) continue;
+        const times = this.reshipped.get(orderId) ?? 0;
+        if (times >= 2) continue;
+        this.reshipped.set(orderId, times + 1);
+        again.push(this.orders.get(orderId)!);
+      }
+    if (again.length) await this.ship(again);
+    return again.length;
+  }
+
   /** Kirim's own work for a moment of the simulated clock: tracking, alert rules, retried actions. */
   async runJobs(): Promise<void> {
-    for (const job of ['tracking-poll', 'tracking-inbox', 'alerts-sweep', 'shipment-actions-retry']) {
+    for (const job of [
+      'pickups',
+      'tracking-poll',
+      'tracking-inbox',
+      'alerts-sweep',
+      'shipment-actions-retry',
+    ]) {
       const t = Date.now();
       const res = await this.api.runJob(job);
       if (Date.now() - t > 1000 && process.env.SIMULATOR_SLOW_JOBS)
@@ -355,6 +384,18 @@ export class PolicyRun {
         charges: s.charges,
       };
     });
+    await eachLimited(
+      final.filter((f) => f.status === 'booking_failed'),
+      this.concurrency,
+      async (f) => {
+        const id = this.shipmentOfOrder.get(f.orderId)!;
+        const account = this.sellers[this.orders.get(f.orderId)?.seller ?? 0];
+        const detail = await this.api.call<{
+          pickupAttempts: { courier: string; service: string; outcome: string }[];
+        }>('GET', `/v1/shipments/${id}`, { apiKey: account.apiKey });
+        f.note = detail.body.pickupAttempts.map((a) => `${a.courier}/${a.service}: ${a.outcome}`).join('; ');
+      },
+    );
     const returnedAlerted = [...new Set(alerts.map((a) => a.shipmentId))].filter(
       (id) => shipments.get(id)?.status === 'returned',
     );

@@ -32,7 +32,7 @@ export interface SimulateOptions {
 }
 
 export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
-    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 6] [--drain-days 30]`;
+    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 12] [--drain-days 30]`;
 
 /** The command line, checked: a wrong argument is an error naming it. */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
@@ -72,7 +72,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   const single = values.get('single') ?? 'jnt';
   if (!COURIER_CODES.includes(single as CourierCode))
     throw new Error(`--single: unknown courier "${single}"`);
-  const stepHours = int('step-hours', 6, 1, 24);
+  const stepHours = int('step-hours', 12, 1, 24);
   if (24 % stepHours !== 0) throw new Error('--step-hours must divide 24');
   return {
     seed,
@@ -166,6 +166,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
           lap('ship');
           await run.runJobs();
           lap('jobs');
+          await run.reshipFailedBookings();
+          lap('reship');
           await run.answerAlerts(now);
           lap('alerts');
         }),
@@ -217,6 +219,27 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     writeFileSync(join(o.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
     writeFileSync(join(o.out, 'report.md'), reportMarkdown(report));
     writeFileSync(join(o.out, 'learning-curve.svg'), learningCurveSvg(report));
+    writeFileSync(
+      join(o.out, 'orders.csv'),
+      [
+        'policy,order,day,status,courier,attempts,cod_amount,destination,note',
+        ...outcomes.flatMap((x) =>
+          x.orders.map((f, i) =>
+            [
+              x.policy,
+              f.orderId,
+              orders[i].day,
+              f.status,
+              f.courier ?? '',
+              f.attempts,
+              f.codAmount,
+              orders[i].recipient.regencyCode,
+              JSON.stringify(f.note ?? ''),
+            ].join(','),
+          ),
+        ),
+      ].join('\n') + '\n',
+    );
     return report;
   } finally {
     await Promise.all(services.map((s) => s.stop()));

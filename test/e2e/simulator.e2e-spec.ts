@@ -1,0 +1,111 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { netOf } from '../../simulator/oracle';
+import type { Report } from '../../simulator/report';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * A small simulation, as `npm run simulate` runs it: a few days of orders shipped by every policy through
+ * real Kirim processes (the built service, embedded PostgreSQL, sandbox couriers), then its report read back.
+ */
+describe('npm run simulate, small', () => {
+  let out: string;
+  let report: Report;
+  let stdout: string;
+  const days = 2;
+  const perDay = 40;
+
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'kirim-simulation-'));
+    const run = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register',
+        '-r',
+        'tsconfig-paths/register',
+        'simulator/simulate.ts',
+        '--seed',
+        'npm-test',
+        '--days',
+        String(days),
+        '--orders-per-day',
+        String(perDay),
+        '--out',
+        out,
+        '--drain-days',
+        '25',
+      ],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: 'test/tsconfig.json' },
+        timeout: 600_000,
+      },
+    );
+    stdout = run.stdout;
+    if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
+    report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+  }, 660_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('reports every policy, each counting every order exactly once', () => {
+    expect(Object.keys(report.policies).sort()).toEqual([
+      'cheapest',
+      'kirim',
+      'no-actions',
+      'oracle',
+      'single',
+    ]);
+    for (const [name, p] of Object.entries(report.policies)) {
+      expect({ name, orders: p.orders }).toEqual({ name, orders: days * perDay });
+      expect(Object.values(p.ended).reduce((s, n) => s + n, 0)).toBe(days * perDay);
+      expect(p.weekly.reduce((s, w) => s + w.orders, 0)).toBe(days * perDay);
+    }
+  });
+
+  it('lets every parcel finish within the drain, and delivers most of them', () => {
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {
+      const p = report.policies[name];
+      expect({ name, unfinished: p.ended.unfinished ?? 0 }).toEqual({ name, unfinished: 0 });
+      expect(p.delivered).toBeCloseTo((p.ended.delivered ?? 0) / p.orders, 10);
+      expect(p.delivered).toBeGreaterThan(0.5);
+      expect(p.delivered + p.returned).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('adds seller net up from its parts: COD − shipping − COD fee − return fee + cashback − lost margin', () => {
+    for (const p of Object.values(report.policies)) {
+      expect(p.sellerNet.net).toBeCloseTo(netOf(p.sellerNet), 6);
+      expect(p.sellerNetPerOrder).toBeCloseTo(p.sellerNet.net / p.orders, 6);
+      expect(p.sellerNet.shipping).toBeGreaterThan(0);
+      expect(p.sellerNet.codCollected).toBeGreaterThan(0);
+    }
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {
+      // Real outcomes are whole rupiah.
+      const m = report.policies[name].sellerNet;
+      for (const v of Object.values(m)) expect(Number.isInteger(v)).toBe(true);
+    }
+  });
+
+  it('measures regret against the oracle from the nets it reports', () => {
+    const oracle = report.policies.oracle.sellerNetPerOrder;
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {
+      const p = report.policies[name];
+      expect(p.regretVsOracle).toBeCloseTo((oracle - p.sellerNetPerOrder) / Math.abs(oracle), 10);
+    }
+  });
+
+  it('writes the report for a person and the learning curve, and prints the summary', () => {
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('| kirim |');
+    expect(md).toContain('## Alerts');
+    const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 5);
+    expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
+  });
+});

@@ -1,0 +1,196 @@
+import { orderStream, SELLERS } from '../../../simulator/order-stream';
+import { regencies } from '../../../simulator/places';
+import { netOf } from '../../../simulator/oracle';
+import type { FinalOrder } from '../../../simulator/policy-run';
+import { buildReport, endOf, orderMoney } from '../../../simulator/report';
+import { parseSimulateArgs } from '../../../simulator/simulate';
+
+describe('the simulator’s places', () => {
+  it('has every regency of the directory with districts, and a population that adds up to the census', () => {
+    const all = regencies();
+    expect(all).toHaveLength(514);
+    expect(all.every((r) => r.districts.length > 0 && r.population > 0)).toBe(true);
+    const total = all.reduce((s, r) => s + r.population, 0);
+    expect(total).toBeGreaterThan(270_000_000);
+    expect(total).toBeLessThan(280_000_000);
+    const bogor = all.find((r) => r.name === 'Kabupaten Bogor')!;
+    const sabang = all.find((r) => r.name === 'Kota Sabang')!;
+    expect(bogor.population).toBeGreaterThan(50 * sabang.population);
+  });
+
+  it('gives every seller a real pickup district', () => {
+    for (const s of SELLERS) {
+      const r = regencies().find((x) => x.code === s.origin.regencyCode);
+      expect(r?.districts).toContain(s.origin.district);
+    }
+  });
+});
+
+describe('the order stream', () => {
+  const stream = orderStream({ seed: 'unit', days: 3, ordersPerDay: 500 });
+
+  it('is the same for the same seed and differs for another', () => {
+    expect(orderStream({ seed: 'unit', days: 3, ordersPerDay: 500 })).toEqual(stream);
+    expect(orderStream({ seed: 'other', days: 3, ordersPerDay: 500 })[0]).not.toEqual(stream[0]);
+  });
+
+  it('has unique ids, whole-rupiah COD amounts in range, and days in order', () => {
+    expect(new Set(stream.map((o) => o.id)).size).toBe(1500);
+    for (const o of stream) {
+      expect(Number.isInteger(o.codAmount)).toBe(true);
+      expect(o.codAmount).toBeGreaterThanOrEqual(50_000);
+      expect(o.codAmount).toBeLessThanOrEqual(1_500_000);
+      expect(o.recipient.phone).toMatch(/^\+628\d{10}$/);
+    }
+    expect(stream.map((o) => o.day)).toEqual([...stream.map((o) => o.day)].sort((a, b) => a - b));
+  });
+
+  it('weights destinations by population and has repeat buyers who keep their phone and address', () => {
+    const java = stream.filter((o) =>
+      ['31', '32', '33', '34', '35', '36'].includes(o.recipient.regencyCode.slice(0, 2)),
+    );
+    // Java holds about 56 % of Indonesians.
+    expect(java.length / stream.length).toBeGreaterThan(0.48);
+    expect(java.length / stream.length).toBeLessThan(0.64);
+    const repeats = stream.filter((o) => o.repeat);
+    expect(repeats.length / stream.length).toBeGreaterThan(0.12);
+    for (const r of repeats) {
+      const first = stream.find((o) => o.recipient.phone === r.recipient.phone && !o.repeat)!;
+      expect(r.recipient).toEqual(first.recipient);
+    }
+  });
+});
+
+describe('a seller’s money on one order', () => {
+  const order = orderStream({ seed: 'money', days: 1, ordersPerDay: 1 })[0];
+  const margin = SELLERS[order.seller].lostMarginPerFailure;
+  const charges = { shipping: 20_000, codFee: 6_000, cashback: 2_000, returnFee: 20_000 };
+  const end = (status: string): FinalOrder => ({
+    orderId: order.id,
+    status,
+    courier: 'jne',
+    attempts: 1,
+    codAmount: order.codAmount,
+    charges,
+  });
+
+  it('delivered: COD in, shipping and COD fee out, cashback back', () => {
+    const m = orderMoney(order, end('delivered'));
+    expect(m).toMatchObject({
+      codCollected: order.codAmount,
+      shipping: 20_000,
+      codFee: 6_000,
+      returnFee: 0,
+      cashback: 2_000,
+      lostMargin: 0,
+    });
+    expect(m.net).toBe(order.codAmount - 20_000 - 6_000 + 2_000);
+  });
+
+  it('returned: shipping and the return fee out, cashback back, the margin lost', () => {
+    const m = orderMoney(order, end('returned'));
+    expect(m).toMatchObject({
+      codCollected: 0,
+      shipping: 20_000,
+      codFee: 0,
+      returnFee: 20_000,
+      cashback: 2_000,
+      lostMargin: margin,
+    });
+    expect(m.net).toBe(-20_000 - 20_000 + 2_000 - margin);
+  });
+
+  it('cancelled before pickup: nothing charged, the margin lost; still travelling: nothing yet', () => {
+    expect(orderMoney(order, end('cancelled')).net).toBe(-margin);
+    expect(orderMoney(order, end('unfinished')).net).toBe(0);
+    expect(endOf('in_transit')).toBe('unfinished');
+    expect(endOf('returned')).toBe('returned');
+  });
+});
+
+describe('the report', () => {
+  const orders = orderStream({ seed: 'report', days: 21, ordersPerDay: 20 });
+  const statuses = ['delivered', 'delivered', 'delivered', 'returned', 'cancelled', 'in_transit'];
+  const outcome = (policy: string, shift: number) => ({
+    policy,
+    alerts: [],
+    orders: orders.map((o, i) => ({
+      orderId: o.id,
+      status: statuses[(i + shift) % statuses.length],
+      courier: 'sap',
+      attempts: 1,
+      codAmount: o.codAmount,
+      charges: { shipping: 15_000, codFee: 4_000, cashback: 1_500, returnFee: 7_500 },
+    })),
+  });
+  const report = buildReport({
+    run: {},
+    orders,
+    outcomes: [outcome('kirim', 0), outcome('cheapest', 3)],
+    oracle: null,
+  });
+
+  it('counts every order once per policy, and the week figures cover them all', () => {
+    for (const name of ['kirim', 'cheapest']) {
+      const p = report.policies[name];
+      expect(Object.values(p.ended).reduce((s, n) => s + n, 0)).toBe(orders.length);
+      expect(p.weekly.reduce((s, w) => s + w.orders, 0)).toBe(orders.length);
+      expect(p.weekly.map((w) => w.week)).toEqual([1, 2, 3]);
+      expect(p.delivered).toBeCloseTo(p.ended.delivered / orders.length, 10);
+    }
+    expect(report.policies.kirim.ended).toEqual({
+      delivered: 210,
+      returned: 70,
+      cancelled: 70,
+      unfinished: 70,
+    });
+  });
+
+  it('adds seller net up from its parts, and per order from the total', () => {
+    for (const p of Object.values(report.policies)) {
+      expect(p.sellerNet.net).toBe(netOf(p.sellerNet));
+      expect(p.sellerNetPerOrder).toBeCloseTo(p.sellerNet.net / p.orders, 6);
+      const sum = orders.reduce(
+        (s, o, i) =>
+          s +
+          (p === report.policies.kirim
+            ? orderMoney(o, {
+                ...outcome('kirim', 0).orders[i],
+                status: endOf(outcome('kirim', 0).orders[i].status),
+              }).net
+            : 0),
+        0,
+      );
+      if (p === report.policies.kirim) expect(p.sellerNet.net).toBe(sum);
+    }
+  });
+
+  it('refuses outcomes that do not cover the orders', () => {
+    const short = { ...outcome('single', 0), orders: outcome('single', 0).orders.slice(1) };
+    expect(() => buildReport({ run: {}, orders, outcomes: [short], oracle: null })).toThrow(
+      /single: 419 outcomes for 420 orders/,
+    );
+  });
+});
+
+describe('the command line', () => {
+  it('takes the documented options with their defaults', () => {
+    const o = parseSimulateArgs(['--seed', 's1']);
+    expect(o).toMatchObject({ seed: 's1', days: 60, ordersPerDay: 400, stepHours: 12, single: 'jnt' });
+    expect(o.policies).toEqual(['kirim', 'cheapest', 'single', 'no-actions', 'oracle']);
+    expect(parseSimulateArgs(['--seed', 's', '--days', '3', '--orders-per-day', '10']).days).toBe(3);
+  });
+
+  it.each([
+    [[], /--seed is required/],
+    [['--seed', 's', '--days', '0'], /--days must be a whole number/],
+    [['--seed', 's', '--days', '2.5'], /--days/],
+    [['--seed', 's', '--policies', 'kirim,best'], /unknown policy "best"/],
+    [['--seed', 's', '--single', 'pos'], /unknown courier "pos"/],
+    [['--seed', 's', '--step-hours', '5'], /must divide 24/],
+    [['--seed', 's', '--colour', 'red'], /unknown option --colour/],
+    [['--seed'], /expected --flag value pairs/],
+  ])('refuses %j naming what is wrong', (argv, message) => {
+    expect(() => parseSimulateArgs(argv as string[])).toThrow(message);
+  });
+});
