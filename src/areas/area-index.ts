@@ -154,6 +154,11 @@ export class AreaIndex {
     };
   }
 
+  /** Every regency and city with its province's name, in code order. */
+  regencyList(): { code: string; name: string; province: string }[] {
+    return this.regencies.map((r) => ({ code: r.code, name: r.name, province: this.provinces[r.province].name }));
+  }
+
   /** The district with this code, or null. */
   byCode(code: string): AreaMatch | null {
     const i = this.findCode(code);

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { MetricsService } from 'src/common/metrics.service';
+import { AreasModule } from 'src/areas/areas.module';
 import { buildAdapter } from './adapters';
 import { COURIER_CODES } from './courier-adapter';
 import { CallWindow, CourierMetrics } from './courier-health';
@@ -73,6 +74,8 @@ export class CouriersModule {
       module: CouriersModule,
       // Global: scoring, shipments and tracking all reach couriers through the one registry.
       global: true,
+      // The sandbox world's places are the directory's regencies.
+      imports: [AreasModule],
       controllers: [CouriersController, ...(sandbox ? [SandboxController] : [])],
       providers: [
         CouriersService,

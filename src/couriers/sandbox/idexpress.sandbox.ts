@@ -354,6 +354,7 @@ export class IdExpressSandbox extends CourierSandbox {
       weightGrams,
       codAmount: cod,
       pickup,
+      recipientPhone: payloadText(o.recipientCellphone),
       request: o,
     });
     return {

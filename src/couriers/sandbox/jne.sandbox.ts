@@ -410,6 +410,7 @@ export class JneSandbox extends CourierSandbox {
         codAmount: cod ? codAmount : 0,
         // generatecnote only issues the cnote; a pickup is booked through pickupcashless.
         pickup: false,
+        recipientPhone: String(b.OLSHOP_RECEIVER_PHONE),
         request: b,
       });
       return this.detail('sukses', { cnote_no: awb });

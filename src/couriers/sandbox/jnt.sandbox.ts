@@ -326,6 +326,7 @@ export class JntSandbox extends CourierSandbox {
         weightGrams,
         codAmount: cod,
         pickup: String(o.servicetype) === '1',
+        recipientPhone: payloadText(o.receiver_phone),
         request: o,
       });
       const [quote] = this.world.quote('jnt', origin, destination, weightGrams, cod);

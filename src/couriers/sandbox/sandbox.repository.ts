@@ -12,6 +12,8 @@ export interface SandboxParcel {
   originProvince: string;
   destinationCity: string;
   destinationProvince: string;
+  /** The recipient's phone as the courier received it (undefined for parcels from before it was kept). */
+  recipientPhone?: string;
   weightGrams: number;
   codAmount: number;
   price: number;
@@ -39,6 +41,7 @@ interface ParcelRow {
   origin_province: string;
   destination_city: string;
   destination_province: string;
+  recipient_phone: string | null;
   weight_grams: number;
   cod_amount: string;
   price: string;
@@ -58,6 +61,7 @@ const toParcel = (r: ParcelRow): SandboxParcel => ({
   originProvince: r.origin_province,
   destinationCity: r.destination_city,
   destinationProvince: r.destination_province,
+  ...(r.recipient_phone ? { recipientPhone: r.recipient_phone } : {}),
   weightGrams: r.weight_grams,
   codAmount: Number(r.cod_amount),
   price: Number(r.price),
@@ -86,8 +90,8 @@ export class SandboxRepository {
   async insert(p: SandboxParcel): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
-         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at, recipient_phone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         p.courier,
         p.awb,
@@ -104,6 +108,7 @@ export class SandboxRepository {
         JSON.stringify(p.request),
         JSON.stringify(p.plan),
         p.createdAt,
+        p.recipientPhone ?? null,
       ],
     );
   }

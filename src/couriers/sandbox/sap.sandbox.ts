@@ -245,6 +245,7 @@ export class SapSandbox extends CourierSandbox {
         weightGrams,
         codAmount: cod,
         pickup: Number(b.pickup_place) === 1,
+        recipientPhone: String(b.receiver_phone),
         request: b,
       });
       return {
