@@ -154,7 +154,12 @@ export function parseWorldFile(json: unknown): WorldFile {
       reattempt: number(x.reattempt, `${path}.reattempt`, CHANCE),
     };
   });
-  return { version: 1, couriers: bases, ...(parsed as Omit<WorldFile, 'version' | 'couriers' | 'overrides'>), overrides };
+  return {
+    version: 1,
+    couriers: bases,
+    ...(parsed as Omit<WorldFile, 'version' | 'couriers' | 'overrides'>),
+    overrides,
+  };
 }
 
 /** Reads and validates a world file. @throws WorldFileError (field `$` when unreadable or not JSON). */

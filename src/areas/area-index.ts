@@ -156,7 +156,11 @@ export class AreaIndex {
 
   /** Every regency and city with its province's name, in code order. */
   regencyList(): { code: string; name: string; province: string }[] {
-    return this.regencies.map((r) => ({ code: r.code, name: r.name, province: this.provinces[r.province].name }));
+    return this.regencies.map((r) => ({
+      code: r.code,
+      name: r.name,
+      province: this.provinces[r.province].name,
+    }));
   }
 
   /** The district with this code, or null. */

@@ -158,7 +158,11 @@ export function deliveryOdds(
     world.overrides.find((o) => o.courier === courier && o.area === destination) ??
     world.overrides.find((o) => o.courier === courier && o.area === destination.slice(0, 2));
   if (override)
-    return { firstAttempt: override.firstAttempt, reattempt: override.reattempt, maxAttempts: base.maxAttempts };
+    return {
+      firstAttempt: override.firstAttempt,
+      reattempt: override.reattempt,
+      maxAttempts: base.maxAttempts,
+    };
   const d = deviation(world, seed, courier, destination);
   return {
     firstAttempt: clamp(sigmoid(logit(base.firstAttempt) + d), 0.01, 0.99),
@@ -174,7 +178,9 @@ export function deliveryOdds(
  */
 export function pickupMiss(world: WorldFile, seed: string, courier: CourierCode, origin: string): number {
   const p = world.pickups;
-  const noise = Math.exp(normal(`${seed}:${courier}:pickup:${origin}`) * p.originSpread - p.originSpread ** 2 / 2);
+  const noise = Math.exp(
+    normal(`${seed}:${courier}:pickup:${origin}`) * p.originSpread - p.originSpread ** 2 / 2,
+  );
   const bad = unit(`${seed}:bad-origin:${origin}`) < p.badOriginShare ? p.badOriginFactor : 1;
   return Math.min(p.max, world.couriers[courier].pickupMiss * noise * bad);
 }
@@ -283,7 +289,11 @@ export function normalizePhone(phone: string): string {
 }
 
 /** The recipient behind a phone number (none given: an ordinary recipient). */
-export function recipientTruth(world: WorldFile, seed: string, phoneE164: string | undefined): RecipientTruth {
+export function recipientTruth(
+  world: WorldFile,
+  seed: string,
+  phoneE164: string | undefined,
+): RecipientTruth {
   if (!phoneE164) return { refusesCod: 0, hardToReach: false };
   const phone = normalizePhone(phoneE164);
   const r = world.recipients;
@@ -372,7 +382,8 @@ export function expectedDeliveryChance(
   for (const refuser of [true, false])
     for (const hardToReach of [true, false]) {
       const share =
-        (refuser ? r.refuserShare : 1 - r.refuserShare) * (hardToReach ? r.hardToReachShare : 1 - r.hardToReachShare);
+        (refuser ? r.refuserShare : 1 - r.refuserShare) *
+        (hardToReach ? r.hardToReachShare : 1 - r.hardToReachShare);
       const c = deliveryChanceOf(world, lane, { refusesCod: refuser ? r.refuserRefusesCod : 0, hardToReach });
       plain += share * c.plain;
       withActions += share * c.withActions;
@@ -404,11 +415,8 @@ export function worldSummary(
 ): { couriers: CourierStanding[]; best: number; average: number; worstLanes: number } {
   const couriers = Object.keys(world.couriers) as CourierCode[];
   const weights = populationWeights(destinations);
-  const service = (c: CourierCode) =>
-    defaults.couriers.catalogue[c].services.find((s) => s.cod)!.code;
-  const standing = new Map(
-    couriers.map((c) => [c, { delivered: 0, bestShare: 0, min: 1, max: 0 }]),
-  );
+  const service = (c: CourierCode) => defaults.couriers.catalogue[c].services.find((s) => s.cod)!.code;
+  const standing = new Map(couriers.map((c) => [c, { delivered: 0, bestShare: 0, min: 1, max: 0 }]));
   let best = 0;
   let average = 0;
   const lanes: { chance: number; weight: number }[] = [];
@@ -437,7 +445,12 @@ export function worldSummary(
   return {
     couriers: couriers.map((c) => {
       const s = standing.get(c)!;
-      return { courier: c, delivered: s.delivered, bestShare: s.bestShare, firstAttempt: { min: s.min, max: s.max } };
+      return {
+        courier: c,
+        delivered: s.delivered,
+        bestShare: s.bestShare,
+        firstAttempt: { min: s.min, max: s.max },
+      };
     }),
     best,
     average,
