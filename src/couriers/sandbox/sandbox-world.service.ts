@@ -120,6 +120,20 @@ export class SandboxWorld {
     return undefined;
   }
 
+  /**
+   * The regency codes the world uses for a parcel's places, from its canonical city and province names
+   * (undefined: no single regency is named, and the world uses the province's behaviour).
+   */
+  async regenciesOf(
+    p: Pick<NewParcel, 'originCity' | 'originProvince' | 'destinationCity' | 'destinationProvince'>,
+  ): Promise<{ origin?: string; destination?: string }> {
+    const lookup = await this.regencies();
+    return {
+      origin: this.regencyOf(lookup, p.originCity, p.originProvince),
+      destination: this.regencyOf(lookup, p.destinationCity, p.destinationProvince),
+    };
+  }
+
   /** A stored parcel's route and recipient, as the world model takes them. */
   private context(lookup: RegencyLookup, parcel: SandboxParcel | NewParcel) {
     const originRegency = this.regencyOf(lookup, parcel.originCity, parcel.originProvince);
