@@ -117,7 +117,7 @@ function section(v: unknown, path: string, spec: Record<string, Range | Record<s
   const o = object(v, path, Object.keys(spec));
   const out: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(spec))
-    out[k] = Array.isArray(s) ? number(o[k], `${path}.${k}`, s as Range) : section(o[k], `${path}.${k}`, s);
+    out[k] = Array.isArray(s) ? number(o[k], `${path}.${k}`, s) : section(o[k], `${path}.${k}`, s);
   return out;
 }
 

@@ -183,8 +183,8 @@ describe('the world model (the hidden truth the sandbox and the oracle share)', 
   });
 
   it('refuses a bad world file, naming the field', () => {
-    const bad = (change: (w: Record<string, any>) => void) => {
-      const w = structuredClone(world) as Record<string, any>;
+    const bad = (change: (w: WorldFile) => void) => {
+      const w = structuredClone(world);
       change(w);
       return () => parseWorldFile(w);
     };
@@ -195,16 +195,24 @@ describe('the world model (the hidden truth the sandbox and the oracle share)', 
     expect(bad((w) => (w.couriers.sap.maxAttempts = 2.5))).toThrow(
       /^couriers\.sap\.maxAttempts: must be a whole/,
     );
-    expect(bad((w) => delete w.couriers.ninja)).toThrow(/^couriers\.ninja: is missing/);
-    expect(bad((w) => (w.transit.tail.chance = '0.3'))).toThrow(/^transit\.tail\.chance: must be a number/);
+    expect(bad((w) => delete (w.couriers as Partial<WorldFile['couriers']>).ninja)).toThrow(
+      /^couriers\.ninja: is missing/,
+    );
+    expect(bad((w) => ((w.transit.tail as Record<string, unknown>).chance = '0.3'))).toThrow(
+      /^transit\.tail\.chance: must be a number/,
+    );
     expect(bad((w) => (w.transit.lateDays = { min: 4, max: 2 }))).toThrow(/^transit\.lateDays\.min/);
     expect(bad((w) => (w.recipients.refuserShare = -0.1))).toThrow(/^recipients\.refuserShare/);
-    expect(bad((w) => (w.lanes.extra = 1))).toThrow(/^lanes\.extra: is not a world file field/);
+    expect(bad((w) => ((w.lanes as Record<string, unknown>).extra = 1))).toThrow(
+      /^lanes\.extra: is not a world file field/,
+    );
     expect(
       bad((w) => (w.overrides = [{ courier: 'jne', area: 'Jawa Timur', firstAttempt: 0.5, reattempt: 0.5 }])),
     ).toThrow(/^overrides\[0\]\.area/);
     expect(
-      bad((w) => (w.overrides = [{ courier: 'pos', area: '35', firstAttempt: 0.5, reattempt: 0.5 }])),
+      bad(
+        (w) => (w.overrides = [{ courier: 'pos' as never, area: '35', firstAttempt: 0.5, reattempt: 0.5 }]),
+      ),
     ).toThrow(/^overrides\[0\]\.courier/);
     expect(() => parseWorldFile([])).toThrow(/^\$: must be an object/);
     expect(() => parseWorldFile({ ...world, version: 2 })).toThrow(/^version: must be 1/);
