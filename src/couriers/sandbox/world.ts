@@ -138,6 +138,11 @@ const REFUSALS: [CourierReason, number][] = [
   ['consignee_refused_no_money', 0.3],
   ['consignee_refused_did_not_order', 0.2],
 ];
+/** Why attempts to a hard-to-reach recipient fail: mostly nobody answering. */
+const UNREACHABLE: [CourierReason, number][] = [
+  ['consignee_unreachable', 0.6],
+  ['consignee_absent', 0.4],
+];
 
 /** A place's code for the world model: its regency when known, else its province's. */
 const placeCode = (regency: string | undefined, province: string) => regency ?? provinceCode(province) ?? '';
@@ -175,7 +180,7 @@ function attemptResult(
   const odds = attemptOdds(settings.world, truth.lane, truth.recipient, attempt, confirmed, p.codAmount > 0);
   if (odds.refused > 0 && rng() < odds.refused) return { delivered: false, reason: pick(rng, REFUSALS) };
   if (rng() < odds.delivers) return { delivered: true };
-  return { delivered: false, reason: pick(rng, FAILURE_REASONS) };
+  return { delivered: false, reason: pick(rng, truth.recipient.hardToReach ? UNREACHABLE : FAILURE_REASONS) };
 }
 
 const pick = <T>(rng: () => number, weighted: [T, number][]): T => {

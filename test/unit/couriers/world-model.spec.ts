@@ -263,6 +263,32 @@ describe('sandbox journeys follow the world model', () => {
     expect(refuser.refusals).toBeGreaterThan(2 * ordinary.refusals);
   });
 
+  it('fails a hard-to-reach recipient more, as unreachable or absent', () => {
+    let phone = '';
+    for (let i = 0; !phone; i += 1) {
+      const p = `+62811${String(i).padStart(7, '0')}`;
+      const r = recipientTruth(world, 'kirim-sandbox', p);
+      if (r.hardToReach && r.refusesCod === 0) phone = p;
+    }
+    const reasons = new Set<string>();
+    let failed = 0;
+    let ordinaryFailed = 0;
+    for (let i = 0; i < 2000; i += 1) {
+      const plan = planJourney(settings, { ...parcel(`H${i}`, phone), pickup: false, createdAt });
+      const failures = plan.filter((s) => s.status === 'delivery_failed');
+      failures.forEach((s) => reasons.add(s.reason!));
+      failed += failures.length;
+      const usual = planJourney(settings, {
+        ...parcel(`H${i}`, phoneWhere(false)),
+        pickup: false,
+        createdAt,
+      });
+      ordinaryFailed += usual.filter((s) => s.status === 'delivery_failed').length;
+    }
+    expect([...reasons].sort()).toEqual(['consignee_absent', 'consignee_unreachable']);
+    expect(failed).toBeGreaterThan(1.5 * ordinaryFailed);
+  });
+
   it('a confirmed re-attempt succeeds more than a plain one on the same lane, but hardly rescues a refuser', () => {
     const t0 = createdAt.getTime();
     const HOUR = 3600_000;
