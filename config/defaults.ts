@@ -217,6 +217,11 @@ export const defaults = {
     },
     /** A courier push whose event is older (or newer) than this is refused as a replay. */
     webhookMaxAgeSeconds: 6 * 3600,
+    /**
+     * How often an instance asks whether a courier's location mapping changed (couriers:locations run
+     * from another process); the mapping itself is held in memory, so quotes never query it.
+     */
+    locationsRefreshSeconds: 30,
   },
   scoring: {
     /**

@@ -24,6 +24,9 @@ import {
   receivedAnswer,
 } from './couriers/courier-decode';
 import { COURIER_CODES } from './couriers/courier-adapter';
+import { readLocationFile } from './couriers/location-file';
+import { CourierLocations } from './couriers/locations';
+import { AreasService } from './areas/areas.service';
 import { LedgerService } from './ledger/ledger.service';
 import { renderTrialBalance } from './ledger/trial-balance-report';
 
@@ -55,6 +58,16 @@ const USAGE = `Kirim command line
       codCollected, isReturnLeg, unmapped}]}, tariff {quotes}, create {order}, webhook {events}.
       Exit 0 when decoded; 1 when the answer is a courier error (printed as {error:{kind, message}});
       2 for bad usage (unknown courier or operation, unreadable file, bad option).
+
+  npm run cli -- couriers:locations <courier> <file>
+      Makes a CSV file the courier's location mapping: its own codes per district of the area directory,
+      as the courier hands them over at onboarding (format and an example per courier:
+      docs/courier-locations.md). The whole file is checked first; any bad row (unknown district, district
+      given twice, empty/overlong/control-character value, a code not in the courier's shape, wrong column
+      count) refuses the file, naming each row, and changes nothing (exit 1). Otherwise the courier's
+      mapping becomes exactly the file, in one transaction, and the counts inserted/updated/removed/
+      unchanged are printed; loading the same file again changes nothing and says so. Running services
+      pick the change up within couriers.locationsRefreshSeconds. Exit 2 for bad usage.
 
 Except couriers:decode, commands use the same settings as the service (DATABASE_URL, or the embedded
 PostgreSQL under DATA_DIR).`;
@@ -190,6 +203,38 @@ function parseDecodeArgs(args: string[]) {
   return { courier, operation, file, options };
 }
 
+/** couriers:locations: checks a courier's location CSV whole, then makes it the courier's mapping. */
+async function loadCourierLocations(config: AppConfig, args: string[]): Promise<void> {
+  const [courier, file, ...extra] = args;
+  if (!courier || !file || extra.length) throw new UsageError('couriers:locations takes <courier> <file>');
+  if (!isCourierCode(courier))
+    throw new UsageError(`unknown courier "${courier}" (one of ${COURIER_CODES.join(', ')})`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  await withApp(config, async (get) => {
+    const districts = new Set((await get(AreasService).districts()).map((d) => d.code));
+    const read = readLocationFile(courier, text, (code) => districts.has(code));
+    if (!read.ok) {
+      process.stderr.write(
+        `refused ${file}: nothing was changed\n${read.problems.map((p) => `  ${p}\n`).join('')}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const c = await get(CourierLocations).load(courier, read.rows, 'operator');
+    const counts = `${c.inserted} inserted, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
+    out(
+      c.inserted || c.updated || c.removed
+        ? `${courier}: loaded ${read.rows.length} districts (${counts})`
+        : `${courier}: ${read.rows.length} districts, nothing changed (${counts})`,
+    );
+  });
+}
+
 /** The OpenAPI document from an app created in preview mode: modules and routes, no providers run. */
 async function printOpenApi(config: AppConfig): Promise<void> {
   const app = await NestFactory.create(AppModule.forRoot(config), createFastifyAdapter(config), {
@@ -221,6 +266,15 @@ async function main(argv: string[]): Promise<void> {
     case 'couriers:decode':
       try {
         return decodeCourierAnswer(args);
+      } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+        process.exitCode = 2;
+        return;
+      }
+    case 'couriers:locations':
+      try {
+        return await loadCourierLocations(config(), args);
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;
         process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);

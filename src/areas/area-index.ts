@@ -163,6 +163,11 @@ export class AreaIndex {
     }));
   }
 
+  /** Every district, in code order (generating a courier's complete mapping reads them all). */
+  all(): AreaMatch[] {
+    return this.districts.map((_, i) => this.match(i));
+  }
+
   /** The district with this code, or null. */
   byCode(code: string): AreaMatch | null {
     const i = this.findCode(code);

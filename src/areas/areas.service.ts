@@ -61,6 +61,11 @@ export class AreasService {
     return found && areaView(found);
   }
 
+  /** Every district with its regency and province, in code order. Reads no database once loaded. */
+  async districts(): Promise<AreaDto[]> {
+    return (await this.directory()).all().map(areaView);
+  }
+
   /**
    * The district a typed address names, with canonical names. `path` prefixes the error's field
    * (`recipient` → `recipient.district`; '' → `district`). The postal code is not used: the directory has none.

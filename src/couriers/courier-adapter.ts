@@ -50,9 +50,14 @@ export interface Place {
   city: string;
   province: string;
   postalCode: string;
+  /**
+   * The area directory's district (Kemendagri code): what each courier's location code is looked up by
+   * (CourierLocations). Absent or null for places typed before the directory or without a district.
+   */
+  districtCode?: string | null;
 }
 
-export type Area = Pick<Place, 'district' | 'city' | 'province' | 'postalCode'>;
+export type Area = Pick<Place, 'district' | 'city' | 'province' | 'postalCode' | 'districtCode'>;
 
 export interface Parcel {
   weightGrams: number;

@@ -1,14 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { MetricsService } from 'src/common/metrics.service';
-import { AreasModule } from 'src/areas/areas.module';
 import { buildAdapter } from './adapters';
 import { COURIER_CODES } from './courier-adapter';
 import { CallWindow, CourierMetrics } from './courier-health';
 import { CourierRegistry, ResilientCourier } from './courier-registry';
 import { CouriersController } from './couriers.controller';
 import { CouriersService } from './couriers.service';
-import { LocationDirectory } from './locations';
+import { AreasModule } from 'src/areas/areas.module';
+import { AreasService } from 'src/areas/areas.service';
+import { sandboxLocationRows } from './sandbox/sandbox-locations';
+import { CourierLocationsRepository } from './courier-locations.repository';
+import { CourierLocations } from './locations';
 import { CourierPolicies } from './resilience';
 import { SandboxClockJob } from './sandbox/sandbox-clock.job';
 import { SandboxControl } from './sandbox/sandbox-control.service';
@@ -30,12 +33,18 @@ async function startSandboxes(
 }
 
 /** Each courier's adapter behind its policies; in sandbox mode the adapter talks to its sandbox. */
-function buildRegistry(
+async function buildRegistry(
   config: AppConfig,
   sandboxes: CourierSandboxes,
   metrics: MetricsService,
-  locations: LocationDirectory,
-): CourierRegistry {
+  locations: CourierLocations,
+  areas: AreasService,
+): Promise<CourierRegistry> {
+  // A sandbox courier always has its complete generated mapping (kept if it has one, whatever its source).
+  await locations.ensureSandboxMappings(
+    COURIER_CODES.filter((code) => !config.couriers.credentials[code]),
+    async (code) => sandboxLocationRows(code, await areas.districts()),
+  );
   const courierMetrics = new CourierMetrics(metrics.registry);
   registerUnmappedCodeMetric(metrics.registry);
   const { catalogue, resilience, webhookMaxAgeSeconds } = config.business.couriers;
@@ -74,12 +83,12 @@ export class CouriersModule {
       module: CouriersModule,
       // Global: scoring, shipments and tracking all reach couriers through the one registry.
       global: true,
-      // The sandbox world's places are the directory's regencies.
       imports: [AreasModule],
       controllers: [CouriersController, ...(sandbox ? [SandboxController] : [])],
       providers: [
         CouriersService,
-        LocationDirectory,
+        CourierLocations,
+        CourierLocationsRepository,
         SandboxRepository,
         SandboxWorld,
         SandboxFaults,
@@ -90,12 +99,12 @@ export class CouriersModule {
         },
         {
           provide: CourierRegistry,
-          inject: [AppConfig, CourierSandboxes, MetricsService, LocationDirectory],
+          inject: [AppConfig, CourierSandboxes, MetricsService, CourierLocations, AreasService],
           useFactory: buildRegistry,
         },
         ...(sandbox ? [SandboxControl, SandboxClockJob] : []),
       ],
-      exports: [CourierRegistry, LocationDirectory, ...(sandbox ? [CourierSandboxes, SandboxWorld] : [])],
+      exports: [CourierRegistry, CourierLocations, ...(sandbox ? [CourierSandboxes, SandboxWorld] : [])],
     };
   }
 }

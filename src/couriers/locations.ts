@@ -1,82 +1,214 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { PROVINCE_NAMES } from 'src/common/indonesia';
-import { DataSource } from 'typeorm';
-import type { Area } from './courier-adapter';
+import { AppConfig } from 'config';
+import { AreasService } from 'src/areas/areas.service';
+import { Transactions } from 'src/database/transaction';
+import type { Area, CourierCode } from './courier-adapter';
+import { CourierRejectedError } from './courier.errors';
+import {
+  CourierLocationsRepository,
+  LocationLoadCounts,
+  LocationSet,
+  LocationSource,
+} from './courier-locations.repository';
+import type { LocationRow } from './location-file';
+
+export type { LocationRow } from './location-file';
 
 /**
- * The courier location mapping ("the spreadsheet each courier exchanges at onboarding"): a place's
- * code in each courier's scheme. Codes carry the province (its index in PROVINCE_NAMES), so a code
- * can be read back; for the one name-keyed API (J&T's tariff) the names are remembered in a table.
+ * The couriers whose APIs take their own location codes: a place they have no code for cannot be sent to
+ * them. Ninja takes free-text names (ninja.md §3.2): its mapping, when loaded, only gives its own spelling.
  */
-const PROVINCE_PREFIX = PROVINCE_NAMES.map(
-  (_, i) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(65 + (i % 26)),
-);
+export const COURIERS_NEEDING_CODES: ReadonlySet<CourierCode> = new Set(['jne', 'jnt', 'sap', 'idexpress']);
 
-const digits = (text: string, n: number) =>
-  (createHash('sha256').update(text.toUpperCase()).digest().readUInt32BE(0) % 10 ** n)
-    .toString()
-    .padStart(n, '0');
-
-function provinceIndex(province: string): number {
-  const i = PROVINCE_NAMES.indexOf(province);
-  if (i < 0) throw new RangeError(`unknown province ${province}`);
-  return i;
+/** A courier's codes for each end of a route (what the mappers are given). */
+export interface RouteCodes {
+  from: LocationRow;
+  to: LocationRow;
 }
 
-export const locationCodes = {
-  /** JNE tariff code, 8 characters like CGK10000: province prefix, city letter, 5 digits. */
-  jne: (a: Area) =>
-    `${PROVINCE_PREFIX[provinceIndex(a.province)]}${String.fromCharCode(65 + (Number(digits(a.city, 2)) % 26))}${digits(`${a.city}|${a.district}`, 5)}`,
-  /** J&T 3-letter city code and ≤10-character area code (city code + 4 digits). */
-  jntCity: (a: Area) =>
-    `${PROVINCE_PREFIX[provinceIndex(a.province)]}${String.fromCharCode(65 + (Number(digits(a.city, 2)) % 26))}`,
-  jntArea: (a: Area) => `${locationCodes.jntCity(a)}${digits(`${a.city}|${a.district}`, 4)}`,
-  /** SAP district code, 6 characters like JK1007. */
-  sap: (a: Area) => `${PROVINCE_PREFIX[provinceIndex(a.province)]}${digits(`${a.city}|${a.district}`, 4)}`,
-  /** ID Express numeric ids: province index × 10⁶ + a number for the city or district. */
-  idexpressCity: (a: Area) => (provinceIndex(a.province) + 1) * 1_000_000 + Number(digits(a.city, 5)),
-  idexpressDistrict: (a: Area) =>
-    (provinceIndex(a.province) + 1) * 1_000_000 + Number(digits(`${a.city}|${a.district}`, 5)),
-};
+/** Which of a row's values a sandbox reads a request's code back by. */
+export type LocationField = 'code' | 'cityCode' | 'label' | 'cityLabel';
 
-/** The province a code of any scheme above belongs to, or null for a code no mapping produced. */
-export function provinceOfCode(code: string | number): string | null {
-  if (typeof code === 'number' || /^\d+$/.test(String(code))) {
-    const i = Math.floor(Number(code) / 1_000_000) - 1;
-    return PROVINCE_NAMES[i] ?? null;
-  }
-  const i = PROVINCE_PREFIX.indexOf(String(code).slice(0, 2).toUpperCase());
-  return i >= 0 ? PROVINCE_NAMES[i] : null;
+/** A district read back from a courier's code: the directory's names. */
+export interface MappedPlace {
+  districtCode: string;
+  district: string;
+  city: string;
+  province: string;
 }
 
-/** Remembers place names for name-keyed courier APIs and finds their province again. */
-@Injectable()
-export class LocationDirectory {
-  constructor(private readonly dataSource: DataSource) {}
+interface CourierMap {
+  source: LocationSource;
+  version: number;
+  byDistrict: Map<string, LocationRow>;
+  /** Per field, its value (upper case) → the first district carrying it. */
+  byValue: Record<LocationField, Map<string, string>>;
+}
 
-  async remember(...areas: Area[]): Promise<void> {
-    for (const a of areas) {
-      await this.dataSource.query(
-        'INSERT INTO courier_locations (province, city, district) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        [a.province, a.city, a.district],
-      );
+function courierMap(set: LocationSet, rows: LocationRow[]): CourierMap {
+  const byValue: CourierMap['byValue'] = {
+    code: new Map(),
+    cityCode: new Map(),
+    label: new Map(),
+    cityLabel: new Map(),
+  };
+  const sorted = [...rows].sort((a, b) => (a.districtCode < b.districtCode ? -1 : 1));
+  for (const row of sorted)
+    for (const field of Object.keys(byValue) as LocationField[]) {
+      const value = row[field];
+      if (value && !byValue[field].has(value.toUpperCase()))
+        byValue[field].set(value.toUpperCase(), row.districtCode);
     }
+  return {
+    source: set.source,
+    version: set.version,
+    byDistrict: new Map(rows.map((r) => [r.districtCode, r])),
+    byValue,
+  };
+}
+
+/**
+ * Each courier's own location codes (JNE tariff codes, J&T city and area codes, SAP district codes, ID
+ * Express ids, Ninja's names), keyed by the area directory's district code: loaded from the operator's
+ * CSV (`couriers:locations`), or generated for a sandbox courier. Held in memory: read once, then asked
+ * again only whether a courier's version moved, at most every `couriers.locationsRefreshSeconds` (a load
+ * in this process applies at once), so quotes add no query. A courier with real credentials uses only an
+ * operator's mapping; the sandbox's generated one is ignored for it.
+ */
+@Injectable()
+export class CourierLocations {
+  private maps = new Map<CourierCode, CourierMap>();
+  private loading: Promise<void> | null = null;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  /** Moves whenever a mapping in memory changes, so rankings made before are not reused. */
+  generation = 0;
+
+  constructor(
+    private readonly repository: CourierLocationsRepository,
+    private readonly tx: Transactions,
+    private readonly config: AppConfig,
+    private readonly areas: AreasService,
+  ) {}
+
+  /** The courier's codes for a district; null when it has none (or no district is known). */
+  async codeFor(courier: CourierCode, districtCode: string | null | undefined): Promise<LocationRow | null> {
+    if (!districtCode) return null;
+    await this.current();
+    return this.maps.get(courier)?.byDistrict.get(districtCode) ?? null;
   }
 
-  async provinceOfCity(name: string): Promise<string | null> {
-    const rows = await this.dataSource.query<{ province: string }[]>(
-      'SELECT province FROM courier_locations WHERE upper(city) = upper($1) LIMIT 1',
-      [name],
-    );
-    return rows[0]?.province ?? null;
+  /**
+   * Whether the courier can be sent every one of these places: it needs no codes, or it has a code for
+   * each place's district. A place without a district code (an old address) is not mapped.
+   */
+  async covers(courier: CourierCode, ...places: Pick<Area, 'districtCode'>[]): Promise<boolean> {
+    if (!COURIERS_NEEDING_CODES.has(courier)) return true;
+    for (const p of places) if (!(await this.codeFor(courier, p.districtCode))) return false;
+    return true;
   }
 
-  async placeOfDistrict(name: string): Promise<{ province: string; city: string } | null> {
-    const rows = await this.dataSource.query<{ province: string; city: string }[]>(
-      'SELECT province, city FROM courier_locations WHERE upper(district) = upper($1) LIMIT 1',
-      [name],
+  /**
+   * The courier's codes for both ends, for an adapter about to call it.
+   * @throws CourierRejectedError unserviceable_route (AREA_NOT_MAPPED) when either end has none: never a
+   *   made-up code.
+   */
+  async route(courier: CourierCode, from: Area, to: Area): Promise<RouteCodes> {
+    return { from: await this.required(courier, from), to: await this.required(courier, to) };
+  }
+
+  /**
+   * The courier's codes for one place.
+   * @throws CourierRejectedError unserviceable_route (AREA_NOT_MAPPED) when it has none
+   */
+  async required(courier: CourierCode, place: Area): Promise<LocationRow> {
+    const row = await this.codeFor(courier, place.districtCode);
+    if (row) return row;
+    throw new CourierRejectedError(
+      courier,
+      'unserviceable_route',
+      'AREA_NOT_MAPPED',
+      `no ${courier} location code for ${place.districtCode ?? `${place.district}, ${place.city} (no district code)`}`,
     );
-    return rows[0] ?? null;
+  }
+
+  /** The district a courier's value stands for (a sandbox reading a request), with the directory's names. */
+  async placeOf(courier: CourierCode, field: LocationField, value: string): Promise<MappedPlace | null> {
+    await this.current();
+    const districtCode = this.maps.get(courier)?.byValue[field].get(value.trim().toUpperCase());
+    if (!districtCode) return null;
+    const area = await this.areas.byCode(districtCode);
+    return (
+      area && { districtCode, district: area.name, city: area.regency.name, province: area.province.name }
+    );
+  }
+
+  /**
+   * Makes `rows` the courier's whole mapping, in one transaction (joins an open one), and applies it here
+   * at once. Loading the same rows again changes nothing (all `unchanged`, version kept).
+   */
+  async load(
+    courier: CourierCode,
+    rows: readonly LocationRow[],
+    source: LocationSource,
+  ): Promise<LocationLoadCounts> {
+    const { version, ...counts } = await this.tx.run(() => this.repository.replace(courier, rows, source));
+    const set: LocationSet = { courier, source, version };
+    const have = this.maps.get(courier);
+    if (!this.usable(set)) {
+      if (have) this.forget(courier);
+    } else if (have?.version !== version || have.source !== source) {
+      this.maps.set(courier, courierMap(set, [...rows]));
+      this.generation += 1;
+    }
+    return counts;
+  }
+
+  /**
+   * Loads `generate`'s rows, as a `sandbox` mapping, for each of `couriers` that has no mapping at all (the
+   * sandboxes' complete mappings: the migration made them; this covers a database where one was removed).
+   * Never touches a courier that has a mapping, whatever its source.
+   */
+  async ensureSandboxMappings(
+    couriers: readonly CourierCode[],
+    generate: (courier: CourierCode) => Promise<LocationRow[]>,
+  ): Promise<void> {
+    const have = new Set((await this.repository.sets()).map((s) => s.courier));
+    for (const courier of couriers.filter((c) => !have.has(c)))
+      await this.load(courier, await generate(courier), 'sandbox');
+  }
+
+  private usable(set: LocationSet): boolean {
+    return set.source === 'operator' || !this.config.couriers.credentials[set.courier];
+  }
+
+  /** The maps, loaded on first use and checked for other instances' loads now and then. */
+  private async current(): Promise<void> {
+    const now = performance.now();
+    if (now - this.checkedAt < this.config.business.couriers.locationsRefreshSeconds * 1000) return;
+    this.loading ??= this.refresh().finally(() => (this.loading = null));
+    await this.loading;
+  }
+
+  private async refresh(): Promise<void> {
+    const sets = await this.repository.sets();
+    const seen = new Set<CourierCode>();
+    for (const set of sets) {
+      seen.add(set.courier);
+      const have = this.maps.get(set.courier);
+      if (!this.usable(set)) {
+        if (have) this.forget(set.courier);
+        continue;
+      }
+      if (have && have.version === set.version && have.source === set.source) continue;
+      this.maps.set(set.courier, courierMap(set, await this.repository.rows(set.courier)));
+      this.generation += 1;
+    }
+    for (const courier of [...this.maps.keys()]) if (!seen.has(courier)) this.forget(courier);
+    this.checkedAt = performance.now();
+  }
+
+  private forget(courier: CourierCode): void {
+    this.maps.delete(courier);
+    this.generation += 1;
   }
 }

@@ -12,6 +12,8 @@ import { DeliveryStatsRepository, StatsIncrements, StatsLevel } from './delivery
 export interface LanePlace {
   city: string;
   province: string;
+  /** The area directory's district ("32.73.01"); absent or null for places typed before the directory. */
+  districtCode?: string | null;
 }
 
 export interface DeliveryOutcome {
@@ -39,24 +41,28 @@ export interface ServiceToEstimate {
 
 const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
 
-function keysFor(
+/** The regency (kabupaten/kota) of a Kemendagri district code: its "xx.xx" prefix. */
+export const regencyOf = (districtCode: string) => districtCode.slice(0, 5);
+
+/**
+ * The statistics rows a parcel counts in. The lane is origin regency → destination regency by their codes,
+ * so however a city was typed ("Bandung", "Kota Bandung") one lane learns. Places without a district code
+ * (rows typed before the area directory) fall back to the old name key; rows already counted under names
+ * are left as they are and age out of relevance as new outcomes arrive under codes (names cannot be turned
+ * back into codes reliably, and a wrong merge would teach the scoring a lane that does not exist).
+ */
+export function keysFor(
   courier: string,
   service: string,
   origin: LanePlace,
   destination: LanePlace,
 ): { level: StatsLevel; key: string }[] {
+  const lane =
+    origin.districtCode && destination.districtCode
+      ? [courier, service, `R${regencyOf(origin.districtCode)}`, `R${regencyOf(destination.districtCode)}`]
+      : [courier, service, origin.province, norm(origin.city), destination.province, norm(destination.city)];
   return [
-    {
-      level: 'lane',
-      key: [
-        courier,
-        service,
-        origin.province,
-        norm(origin.city),
-        destination.province,
-        norm(destination.city),
-      ].join('|'),
-    },
+    { level: 'lane', key: lane.join('|') },
     { level: 'province', key: `${courier}|${destination.province}` },
     { level: 'national', key: courier },
   ];

@@ -36,6 +36,7 @@ export class QuotesService {
           district: place.district,
           city: place.city,
           province: place.province,
+          districtCode: place.districtCode,
         },
         parcel: q.parcel,
         codAmount: q.codAmount ?? 0,

@@ -9,8 +9,14 @@ import type { ServiceRefusal } from 'src/couriers/service-limits';
  * and a preset-weighted score that adds the value of transit days. Lower is better.
  */
 
+/** `area_not_mapped`: the courier has no location code for the origin's or destination's district. */
 export type IneligibleReason =
-  ServiceRefusal | 'route_not_served' | 'circuit_open' | 'courier_timeout' | 'courier_error';
+  | ServiceRefusal
+  | 'route_not_served'
+  | 'area_not_mapped'
+  | 'circuit_open'
+  | 'courier_timeout'
+  | 'courier_error';
 
 export interface PresetWeights {
   cost: number;

@@ -7,6 +7,7 @@ import { codFee } from 'src/couriers/cod-fee';
 import type { Area, CourierServiceInfo, Parcel } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
+import { CourierLocations } from 'src/couriers/locations';
 import { serviceRefusal } from 'src/couriers/service-limits';
 import type { ScoringPreset } from 'src/sellers/seller-settings.entity';
 import { DeliveryStatsService } from './delivery-stats.service';
@@ -48,7 +49,7 @@ function weightBand(p: Parcel): number {
 }
 
 const place = (a: Area) =>
-  `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}`;
+  `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}|${a.districtCode ?? ''}`;
 
 /**
  * Which courier service should carry a shipment, and why: eligibility, rates (cached per route, weight
@@ -68,6 +69,7 @@ export class ScoringService {
     private readonly stats: DeliveryStatsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly locations: CourierLocations,
   ) {
     const s = config.business.scoring;
     this.cache = new RateCache(s.rateCacheTtlSeconds * 1000, s.rateCacheMaxEntries);
@@ -81,17 +83,25 @@ export class ScoringService {
    */
   async rank(shipment: ShipmentToRank, ctx: RankingContext): Promise<RankedShipment> {
     const route = `${place(shipment.origin)}>${place(shipment.destination)}>${weightBand(shipment.parcel)}`;
-    const memoKey = `${route}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}`;
+    // Which couriers have codes for both ends (in memory; a courier without them is not asked).
+    const couriers = this.registry.all();
+    const mapped = await Promise.all(
+      couriers.map((c) => this.locations.covers(c.code, shipment.origin, shipment.destination)),
+    );
+    const memoKey = `${route}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
     const now = this.clock.now().getTime();
     const memo = this.rankings.get(memoKey);
     if (memo && memo.generation === this.stats.generation && memo.validUntil > now) return memo.ranked;
     const generation = this.stats.generation;
 
-    const couriers = this.registry.all();
     const rates: Rates[] = [];
     let validUntil = Number.POSITIVE_INFINITY;
     const cold: number[] = [];
     couriers.forEach((c, i) => {
+      if (!mapped[i]) {
+        rates[i] = { failed: 'area_not_mapped' };
+        return;
+      }
       const cached = this.cache.get(`${c.code}>${route}`, now);
       if (cached) {
         rates[i] = { rates: cached.rates };
@@ -112,7 +122,8 @@ export class ScoringService {
         clearTimeout(timer);
       }
       // Fresh answers: kept as long as the shortest-lived cached rate, failures not at all.
-      validUntil = rates.every((r) => 'rates' in r)
+      // (An unmapped area is no failure: it stands until the mapping changes, which the memo key follows.)
+      validUntil = rates.every((r) => 'rates' in r || r.failed === 'area_not_mapped')
         ? Math.min(validUntil, now + this.config.business.scoring.rateCacheTtlSeconds * 1000)
         : now;
     }

@@ -360,7 +360,8 @@ export class PickupService {
     return {
       reference,
       service,
-      sender: s.origin,
+      // A snapshot taken before the directory has no district code: couriers needing codes refuse it.
+      sender: { ...s.origin, districtCode: s.origin.districtCode ?? null },
       recipient: {
         name: s.recipientName,
         phone: s.recipientPhone,
@@ -369,6 +370,7 @@ export class PickupService {
         city: s.recipientCity,
         province: s.recipientProvince,
         postalCode: s.recipientPostalCode,
+        districtCode: s.recipientDistrictCode,
       },
       parcel: {
         weightGrams: s.weightGrams,

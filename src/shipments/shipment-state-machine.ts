@@ -89,8 +89,16 @@ export class ShipmentStateMachine {
       shipmentId: row.id,
       courier: row.courier as CourierCode,
       service: row.service,
-      origin: { city: row.origin.city, province: row.origin.province },
-      destination: { city: row.recipient_city, province: row.recipient_province },
+      origin: {
+        city: row.origin.city,
+        province: row.origin.province,
+        districtCode: row.origin.districtCode ?? null,
+      },
+      destination: {
+        city: row.recipient_city,
+        province: row.recipient_province,
+        districtCode: row.recipient_district_code,
+      },
       recipientPhone: row.recipient_phone,
       outcome: row.status as 'delivered' | 'returned' | 'lost',
       failedAttempts: row.failed_attempts,

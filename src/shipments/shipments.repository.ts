@@ -40,6 +40,7 @@ export interface TransitionRow {
   origin: Place;
   recipient_city: string;
   recipient_province: string;
+  recipient_district_code: string | null;
   recipient_phone: string;
   failed_attempts: number;
   picked_up_at: Date | null;
@@ -152,8 +153,8 @@ export class ShipmentsRepository {
          UPDATE shipments s SET ${[...sets].map(([c, v]) => `${c} = ${v}`).join(', ')}
          FROM prev WHERE s.id = prev.id AND ${where.join(' AND ')}
          RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
-           s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_phone,
-           s.failed_attempts, s.picked_up_at, s.ended_at
+           s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_district_code,
+           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at
        ), recorded AS (
          INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
          SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, ${causeEvent}::uuid, ${atP}::timestamptz FROM moved
@@ -489,6 +490,7 @@ export interface TrackedShipmentRow {
   recipient_phone: string;
   recipient_city: string;
   recipient_province: string;
+  recipient_district_code: string | null;
   origin: Place;
   created_at: Date;
   booked_at: Date | null;
@@ -502,4 +504,4 @@ export interface TrackedShipmentRow {
 
 const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
   s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
-  s.recipient_province, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id, s.decision`;
+  s.recipient_province, s.recipient_district_code, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id, s.decision`;

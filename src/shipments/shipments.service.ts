@@ -5,6 +5,7 @@ import { Clock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
 import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierLocations } from 'src/couriers/locations';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
 import { Brackets, In } from 'typeorm';
@@ -119,6 +120,7 @@ export class ShipmentsService {
     private readonly stateMachine: ShipmentStateMachine,
     private readonly pickups: PickupsRepository,
     private readonly areas: AreasService,
+    private readonly locations: CourierLocations,
   ) {}
 
   private services(): (CourierServiceInfo & { courier: string })[] {
@@ -157,7 +159,7 @@ export class ShipmentsService {
   async create(sellerId: string, dto: CreateShipmentDto): Promise<ShipmentDto> {
     const origin = await this.addresses.find(sellerId, dto.originAddressId);
     const place = await this.areas.resolve(dto.recipient, 'recipient');
-    const shipment = this.build(sellerId, dto, origin, this.clock.now(), place);
+    const shipment = await this.build(sellerId, dto, origin, this.clock.now(), place);
     try {
       await this.tx.manager.insert(Shipment, shipment as never); // jsonb columns defeat TypeORM's deep-partial type
     } catch (e) {
@@ -169,16 +171,18 @@ export class ShipmentsService {
 
   /**
    * A new `ready` shipment from a validated request, its origin and its recipient's resolved place
-   * (`resolveRecipient`), checked against what couriers carry.
-   * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES when no courier (or the pinned one) could carry it
+   * (`resolveRecipient`), checked against what couriers carry and where they have location codes.
+   * @throws NoCourierCarriesError SHIPMENTS_NO_COURIER_CARRIES when no courier (or the pinned one) could carry
+   *   it; a pinned courier without location codes for the origin or recipient is named on `courier`
+   *   (area_not_mapped)
    */
-  build(
+  async build(
     sellerId: string,
     dto: CreateShipmentDto,
     origin: PickupAddress,
     now: Date,
     place: ResolvedPlace,
-  ): Shipment {
+  ): Promise<Shipment> {
     const cod = dto.codAmount ?? 0;
     const pin = dto.courier;
     const services = pin
@@ -189,10 +193,37 @@ export class ShipmentsService {
         { field: 'courier.service', message: `${pin.code} has no service ${pin.service}` },
       ]);
     }
+    const catalogue = this.config.business.couriers.catalogue;
+    const unmapped: CourierCode[] = [];
+    for (const courier of new Set(services.map((s) => s.courier as CourierCode)))
+      if (!(await this.locations.covers(courier, origin, { districtCode: place.districtCode })))
+        unmapped.push(courier);
+    const where = (courier: CourierCode) =>
+      `${catalogue[courier].name}: area_not_mapped (no location code for the ${
+        origin.districtCode && place.districtCode
+          ? 'origin or recipient district'
+          : 'place: it has no district'
+      })`;
+    if (pin && unmapped.includes(pin.code))
+      throw new NoCourierCarriesError('The pinned courier has no location code for this shipment', [
+        { field: 'courier', message: where(pin.code) },
+      ]);
     const refusals = services.map((info) => ({
       info,
       why: serviceRefusal(info, dto.parcel.weightGrams, cod),
     }));
+    const mapped = refusals.filter((r) => !unmapped.includes(r.info.courier as CourierCode));
+    if (!mapped.some((r) => !r.why) && unmapped.length) {
+      throw new NoCourierCarriesError('No courier service can carry this shipment', [
+        ...this.refusalsByCourier(
+          mapped.filter((r) => r.why) as {
+            info: CourierServiceInfo & { courier: string };
+            why: ServiceRefusal;
+          }[],
+        ),
+        ...unmapped.map((courier) => ({ field: 'recipient.district', message: where(courier) })),
+      ]);
+    }
     if (refusals.every((r) => r.why)) {
       throw new NoCourierCarriesError(
         pin
@@ -216,6 +247,7 @@ export class ShipmentsService {
         city: origin.city,
         province: origin.province,
         postalCode: origin.postalCode,
+        districtCode: origin.districtCode,
       },
       recipientName: dto.recipient.name,
       recipientPhone: dto.recipient.phone,
@@ -282,7 +314,13 @@ export class ShipmentsService {
    */
   async canonicalPlace(to: Place, path: string): Promise<Place> {
     const place = await this.areas.resolve(to, path);
-    return { ...to, district: place.district, city: place.city, province: place.province };
+    return {
+      ...to,
+      district: place.district,
+      city: place.city,
+      province: place.province,
+      districtCode: place.districtCode,
+    };
   }
 
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {

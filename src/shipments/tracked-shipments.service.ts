@@ -20,8 +20,8 @@ export interface TrackedShipment {
   codAmount: Rupiah;
   codCollected: boolean;
   risk: 'none' | 'at_risk';
-  recipient: { name: string; phone: string; city: string; province: string };
-  origin: { city: string; province: string };
+  recipient: { name: string; phone: string; city: string; province: string; districtCode: string | null };
+  origin: { city: string; province: string; districtCode: string | null };
   createdAt: Date;
   bookedAt: Date | null;
   pickedUpAt: Date | null;
@@ -65,8 +65,9 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
     phone: r.recipient_phone,
     city: r.recipient_city,
     province: r.recipient_province,
+    districtCode: r.recipient_district_code,
   },
-  origin: { city: r.origin.city, province: r.origin.province },
+  origin: { city: r.origin.city, province: r.origin.province, districtCode: r.origin.districtCode ?? null },
   createdAt: r.created_at,
   bookedAt: r.booked_at,
   pickedUpAt: r.picked_up_at,

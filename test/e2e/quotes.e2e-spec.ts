@@ -124,7 +124,12 @@ describe('POST /v1/quotes', () => {
     expect(find(big, 'jne', 'REG').eligible).toBe(true);
     const papua = (
       await quote({
-        destination: { city: 'Kota Jayapura', province: 'Papua', postalCode: '99111' },
+        destination: {
+          district: 'Jayapura Utara',
+          city: 'Kota Jayapura',
+          province: 'Papua',
+          postalCode: '99111',
+        },
         codAmount: 0,
       }).expect(200)
     ).body.options as Option[];

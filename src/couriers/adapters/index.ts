@@ -5,7 +5,7 @@ import { JneAdapter } from './jne/jne.adapter';
 import { JntAdapter } from './jnt/jnt.adapter';
 import { NinjaAdapter } from './ninja/ninja.adapter';
 import { SapAdapter } from './sap/sap.adapter';
-import type { LocationDirectory } from '../locations';
+import type { CourierLocations } from '../locations';
 import type { CourierDecoder } from '../courier-decoder';
 import { idexpressDecoder } from './idexpress/idexpress.decode';
 import { jneDecoder } from './jne/jne.decode';
@@ -19,7 +19,7 @@ export interface AdapterDeps {
   name: string;
   catalogue: CourierServiceInfo[];
   webhookMaxAgeSeconds: number;
-  locations: LocationDirectory;
+  locations: CourierLocations;
 }
 
 /** Builds the adapter for a courier code. */
@@ -27,15 +27,15 @@ export function buildAdapter(code: CourierCode, deps: AdapterDeps): CourierAdapt
   const { account, name, catalogue, webhookMaxAgeSeconds } = deps;
   switch (code) {
     case 'sap':
-      return new SapAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+      return new SapAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
     case 'jne':
-      return new JneAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+      return new JneAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
     case 'jnt':
       return new JntAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
     case 'ninja':
-      return new NinjaAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+      return new NinjaAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
     case 'idexpress':
-      return new IdExpressAdapter(name, account as never, catalogue, webhookMaxAgeSeconds);
+      return new IdExpressAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
   }
 }
 

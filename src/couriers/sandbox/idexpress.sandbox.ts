@@ -1,7 +1,6 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CourierReason, ParcelActionKind } from '../courier-adapter';
-import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
 import type { SandboxParcel } from './sandbox.repository';
@@ -200,10 +199,16 @@ export class IdExpressSandbox extends CourierSandbox {
     }
   }
 
-  private provinces(d: Body, originField: string, destinationField: string) {
+  /** Origin by its city id, destination by its district id (idexpress.md §3.1), read in the mapping. */
+  private async provinces(d: Body, originField: string, destinationField: string) {
+    const field = (name: string) => (/CityId$/.test(name) ? 'cityCode' : 'code');
     return {
-      origin: provinceOfCode(payloadText(d[originField])),
-      destination: provinceOfCode(payloadText(d[destinationField])),
+      origin: await this.world.provinceOfCode('idexpress', payloadText(d[originField]), field(originField)),
+      destination: await this.world.provinceOfCode(
+        'idexpress',
+        payloadText(d[destinationField]),
+        field(destinationField),
+      ),
     };
   }
 
@@ -317,7 +322,7 @@ export class IdExpressSandbox extends CourierSandbox {
     if (payloadText(o.paymentType) !== '01') return item(ITEM_FAILED, 'paymentType invalid');
     if (pickup && !(Number(o.pickupEndTime) > Number(o.pickupStartTime)))
       return item(ITEM_FAILED, 'pickupEndTime must be later than pickupStartTime');
-    const { origin, destination } = this.provinces(o, 'senderDistrictId', 'recipientDistrictId');
+    const { origin, destination } = await this.provinces(o, 'senderDistrictId', 'recipientDistrictId');
     if (!origin || !destination)
       return item(ITEM_FAILED, 'senderDistrictId or recipientDistrictId not found');
     const weightGrams = Math.round(Number(o.weight) * 1000);
@@ -355,6 +360,8 @@ export class IdExpressSandbox extends CourierSandbox {
       codAmount: cod,
       pickup,
       recipientPhone: payloadText(o.recipientCellphone),
+      originRegency: await this.world.regencyOfCode('idexpress', o.senderDistrictId),
+      destinationRegency: await this.world.regencyOfCode('idexpress', o.recipientDistrictId),
       request: o,
     });
     return {
@@ -395,7 +402,7 @@ export class IdExpressSandbox extends CourierSandbox {
           'senderCityId, recipientDistrictId, weight and expressType are required',
         );
       }
-      const { origin, destination } = this.provinces(d, 'senderCityId', 'recipientDistrictId');
+      const { origin, destination } = await this.provinces(d, 'senderCityId', 'recipientDistrictId');
       if (!origin || !destination) return this.fail(reply, ERR.refused, 'Area not found');
       const service = payloadText(d.expressType);
       const weightGrams = Math.round(weightKg * 1000);
@@ -417,7 +424,7 @@ export class IdExpressSandbox extends CourierSandbox {
       const d = this.json(request) as Body | undefined;
       if (!d || typeof d !== 'object' || !d.senderCityId || !d.recipientDistrictId)
         return this.fail(reply, ERR.params, 'senderCityId and recipientDistrictId are required');
-      const { origin, destination } = this.provinces(d, 'senderCityId', 'recipientDistrictId');
+      const { origin, destination } = await this.provinces(d, 'senderCityId', 'recipientDistrictId');
       if (!origin || !destination) return this.fail(reply, ERR.refused, 'Area not found');
       const rows = this.world.services('idexpress').map((s) => {
         const c = coverage('idexpress', s.code, origin, destination);
@@ -452,7 +459,7 @@ export class IdExpressSandbox extends CourierSandbox {
       if (RECIPIENT_FIELDS.some((f) => d[f] !== undefined)) {
         const missing = RECIPIENT_FIELDS.filter((f) => !payloadText(d[f]).trim());
         if (missing.length) return this.fail(reply, ERR.params, `${missing.join(', ')} can not be empty`);
-        if (!provinceOfCode(payloadText(d.recipientDistrictId)))
+        if (!(await this.world.provinceOfCode('idexpress', payloadText(d.recipientDistrictId))))
           return this.fail(reply, ERR.params, 'recipientDistrictId not found');
         const request = Object.fromEntries(
           [...RECIPIENT_FIELDS, 'recipientCityId', 'recipientZipCode'].map((f) => [f, d[f]]),

@@ -1,6 +1,5 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason } from '../courier-adapter';
-import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { formatWib, formatWibDayFirst } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
@@ -333,13 +332,13 @@ export class JneSandbox extends CourierSandbox {
       return undefined;
     });
 
-    app.post('/tracing/api/pricedev', (request) => {
+    app.post('/tracing/api/pricedev', async (request) => {
       const b = (request.body ?? {}) as Body;
       const from = payloadText(b.from);
       const thru = payloadText(b.thru);
       const weightKg = Number(b.weight);
-      const origin = provinceOfCode(from);
-      const destination = provinceOfCode(thru);
+      const origin = await this.world.provinceOfCode('jne', from);
+      const destination = await this.world.provinceOfCode('jne', thru);
       if (from.length > 10 || thru.length > 10 || !origin || !destination || !(weightKg > 0))
         return { error: 'Price Not Found.', status: false };
       const quotes = this.world.quote('jne', origin, destination, weightKg * 1000, 0);
@@ -375,8 +374,8 @@ export class JneSandbox extends CourierSandbox {
       if (!cod && codAmount > 0) return this.refuse('OLSHOP_COD_AMOUNT Must Be 0 When OLSHOP_COD_FLAG Is N.');
       const [existing] = await this.world.findByReference('jne', String(b.OLSHOP_ORDERID));
       if (existing) return this.refuse('Order ID Already Exists.', existing.awb);
-      const origin = provinceOfCode(String(b.OLSHOP_ORIG));
-      const destination = provinceOfCode(String(b.OLSHOP_DEST));
+      const origin = await this.world.provinceOfCode('jne', b.OLSHOP_ORIG);
+      const destination = await this.world.provinceOfCode('jne', b.OLSHOP_DEST);
       if (!origin) return this.refuse('Origin Code Not Found.');
       if (!destination) return this.refuse('Destination Code Not Found.');
       const service = String(b.OLSHOP_SERVICE);
@@ -411,6 +410,8 @@ export class JneSandbox extends CourierSandbox {
         // generatecnote only issues the cnote; a pickup is booked through pickupcashless.
         pickup: false,
         recipientPhone: String(b.OLSHOP_RECEIVER_PHONE),
+        originRegency: await this.world.regencyOfCode('jne', b.OLSHOP_ORIG),
+        destinationRegency: await this.world.regencyOfCode('jne', b.OLSHOP_DEST),
         request: b,
       });
       return this.detail('sukses', { cnote_no: awb });

@@ -1,7 +1,6 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { CourierReason, ParcelActionKind } from '../courier-adapter';
-import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
@@ -253,8 +252,9 @@ export class JntSandbox extends CourierSandbox {
       const weightKg = Number(data.weight);
       if (!Number.isFinite(weightKg) || weightKg <= 0)
         return { is_success: 'false', message: 'weight tidak valid', content: null };
-      const origin = await this.world.locations.provinceOfCity(payloadText(data.sendSiteCode));
-      const destination = await this.world.locations.placeOfDistrict(payloadText(data.destAreaCode));
+      // The tariff is keyed by J&T's names: the origin city's and the destination district's (jnt.md §3.1).
+      const origin = await this.world.provinceOfCode('jnt', data.sendSiteCode, 'cityLabel');
+      const destination = await this.world.locations.placeOf('jnt', 'label', payloadText(data.destAreaCode));
       if (!origin || !destination)
         return { is_success: 'false', message: 'Invalid area code', content: null };
       const productType = payloadText(data.productType, 'EZ');
@@ -293,14 +293,13 @@ export class JntSandbox extends CourierSandbox {
           awb_no: existing.awb,
           existing_awbno: existing.awb,
         });
-      const origin = provinceOfCode(String(o.origin_code));
-      const destination = provinceOfCode(String(o.destination_code));
+      const origin = await this.world.provinceOfCode('jnt', o.origin_code, 'cityCode');
+      const destination = await this.world.provinceOfCode('jnt', o.destination_code, 'cityCode');
+      const area = await this.world.locations.placeOf('jnt', 'code', payloadText(o.receiver_area));
+      const areaCity = area && (await this.world.locations.codeFor('jnt', area.districtCode))?.cityCode;
       if (!origin) return this.itemError(orderid, 'Kota Pengirim Error');
-      if (
-        !destination ||
-        provinceOfCode(String(o.receiver_area)) !== destination ||
-        !String(o.receiver_area).startsWith(String(o.destination_code))
-      ) {
+      // The area must lie in the destination city, as J&T's own table says.
+      if (!destination || !areaCity || areaCity !== payloadText(o.destination_code).toUpperCase()) {
         return this.itemError(orderid, 'Kecamatan Penerima Error');
       }
       const weightGrams = Math.round(Number(o.weight) * 1000);
@@ -327,6 +326,8 @@ export class JntSandbox extends CourierSandbox {
         codAmount: cod,
         pickup: String(o.servicetype) === '1',
         recipientPhone: payloadText(o.receiver_phone),
+        originRegency: await this.world.regencyOfCode('jnt', o.origin_code, 'cityCode'),
+        destinationRegency: await this.world.regencyOfCode('jnt', o.destination_code, 'cityCode'),
         request: o,
       });
       const [quote] = this.world.quote('jnt', origin, destination, weightGrams, cod);

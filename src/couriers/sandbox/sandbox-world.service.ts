@@ -9,7 +9,7 @@ import type {
   CourierStatus,
   ParcelActionKind,
 } from '../courier-adapter';
-import { LocationDirectory } from '../locations';
+import { CourierLocations, LocationField } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
 import { RegencyLookup } from './regency-lookup';
@@ -67,6 +67,9 @@ export interface NewParcel {
   destinationProvince: string;
   /** The recipient's phone from the courier's request: the world's recipients behave by phone. */
   recipientPhone?: string;
+  /** Regency codes when the request names places by the courier's codes (regencyOfCode); else found by name. */
+  originRegency?: string;
+  destinationRegency?: string;
   weightGrams: number;
   codAmount: number;
   pickup: boolean;
@@ -86,8 +89,8 @@ export class SandboxWorld {
     private readonly repository: SandboxRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    /** Place names remembered for name-keyed courier APIs (J&T's tariff). */
-    readonly locations: LocationDirectory,
+    /** Each courier's location mapping: how a sandbox reads the codes it is sent back to a place. */
+    readonly locations: CourierLocations,
     private readonly areas: AreasService,
   ) {
     this.settings = { ...config.business.sandbox, world: config.couriers.sandboxWorld };
@@ -136,8 +139,10 @@ export class SandboxWorld {
 
   /** A stored parcel's route and recipient, as the world model takes them. */
   private context(lookup: RegencyLookup, parcel: SandboxParcel | NewParcel) {
-    const originRegency = this.regencyOf(lookup, parcel.originCity, parcel.originProvince);
-    const destinationRegency = this.regencyOf(lookup, parcel.destinationCity, parcel.destinationProvince);
+    const originRegency =
+      parcel.originRegency ?? this.regencyOf(lookup, parcel.originCity, parcel.originProvince);
+    const destinationRegency =
+      parcel.destinationRegency ?? this.regencyOf(lookup, parcel.destinationCity, parcel.destinationProvince);
     return {
       seed: this.config.couriers.sandboxSeed,
       courier: parcel.courier,
@@ -156,6 +161,34 @@ export class SandboxWorld {
 
   now(): Date {
     return this.clock.now();
+  }
+
+  /**
+   * The province of the district a courier's code (or name, for name-keyed calls) stands for in that
+   * courier's mapping; null for a code the mapping does not hold, which the sandbox refuses as the courier would.
+   */
+  async provinceOfCode(
+    courier: CourierCode,
+    value: unknown,
+    field: LocationField = 'code',
+  ): Promise<string | null> {
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    if (!text.trim()) return null;
+    return (await this.locations.placeOf(courier, field, text))?.province ?? null;
+  }
+
+  /**
+   * The regency of the district a courier's code stands for in its mapping (the world's lanes are per
+   * regency); undefined for a code the mapping does not hold.
+   */
+  async regencyOfCode(
+    courier: CourierCode,
+    value: unknown,
+    field: LocationField = 'code',
+  ): Promise<string | undefined> {
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    if (!text.trim()) return undefined;
+    return (await this.locations.placeOf(courier, field, text))?.districtCode.slice(0, 5);
   }
 
   /** The world's seed: every journey (and report) it plans follows from it. */

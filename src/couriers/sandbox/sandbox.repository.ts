@@ -14,6 +14,9 @@ export interface SandboxParcel {
   destinationProvince: string;
   /** The recipient's phone as the courier received it (undefined for parcels from before it was kept). */
   recipientPhone?: string;
+  /** Regency codes of the places when the courier's request named them by code (else found by name). */
+  originRegency?: string;
+  destinationRegency?: string;
   weightGrams: number;
   codAmount: number;
   price: number;
@@ -42,6 +45,8 @@ interface ParcelRow {
   destination_city: string;
   destination_province: string;
   recipient_phone: string | null;
+  origin_regency: string | null;
+  destination_regency: string | null;
   weight_grams: number;
   cod_amount: string;
   price: string;
@@ -62,6 +67,8 @@ const toParcel = (r: ParcelRow): SandboxParcel => ({
   destinationCity: r.destination_city,
   destinationProvince: r.destination_province,
   ...(r.recipient_phone ? { recipientPhone: r.recipient_phone } : {}),
+  ...(r.origin_regency ? { originRegency: r.origin_regency } : {}),
+  ...(r.destination_regency ? { destinationRegency: r.destination_regency } : {}),
   weightGrams: r.weight_grams,
   codAmount: Number(r.cod_amount),
   price: Number(r.price),
@@ -90,8 +97,9 @@ export class SandboxRepository {
   async insert(p: SandboxParcel): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
-         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at, recipient_phone)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at, recipient_phone,
+         origin_regency, destination_regency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         p.courier,
         p.awb,
@@ -109,6 +117,8 @@ export class SandboxRepository {
         JSON.stringify(p.plan),
         p.createdAt,
         p.recipientPhone ?? null,
+        p.originRegency ?? null,
+        p.destinationRegency ?? null,
       ],
     );
   }

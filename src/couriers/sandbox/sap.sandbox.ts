@@ -1,6 +1,5 @@
 import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CourierReason, ParcelActionKind } from '../courier-adapter';
-import { provinceOfCode } from '../locations';
 import { payloadText } from '../payload-text';
 import { formatWib } from 'src/common/wib';
 import { CourierSandbox, SandboxPush } from './courier-sandbox';
@@ -143,8 +142,8 @@ export class SapSandbox extends CourierSandbox {
 
     app.post('/v2/master/shipment_cost', async (request, reply) => {
       const b = (request.body ?? {}) as Body;
-      const origin = provinceOfCode(payloadText(b.origin));
-      const destination = provinceOfCode(payloadText(b.destination));
+      const origin = await this.world.provinceOfCode('sap', b.origin);
+      const destination = await this.world.provinceOfCode('sap', b.destination);
       const weightKg = Number(b.weight);
       if (!b.origin || !b.destination || !Number.isFinite(weightKg) || weightKg <= 0)
         return this.fail(reply, 422, 'Parameter tidak lengkap');
@@ -213,8 +212,8 @@ export class SapSandbox extends CourierSandbox {
       if (!isCodCustomer && cod > 0) return this.fail(reply, 422, 'customer_code bukan customer COD');
       if (!['DEV000', 'DEV001'].includes(String(b.customer_code)))
         return this.fail(reply, 401, 'customer_code tidak terdaftar');
-      const origin = provinceOfCode(String(b.pickup_district_code));
-      const destination = provinceOfCode(String(b.destination_district_code));
+      const origin = await this.world.provinceOfCode('sap', b.pickup_district_code);
+      const destination = await this.world.provinceOfCode('sap', b.destination_district_code);
       if (!origin || !destination) return this.fail(reply, 422, 'Kode kecamatan tidak ditemukan');
       const weightGrams = Number(b.weight) * 1000;
       const rejection = this.world.check(
@@ -246,6 +245,8 @@ export class SapSandbox extends CourierSandbox {
         codAmount: cod,
         pickup: Number(b.pickup_place) === 1,
         recipientPhone: String(b.receiver_phone),
+        originRegency: await this.world.regencyOfCode('sap', b.pickup_district_code),
+        destinationRegency: await this.world.regencyOfCode('sap', b.destination_district_code),
         request: b,
       });
       return {
@@ -288,7 +289,7 @@ export class SapSandbox extends CourierSandbox {
       if (kind === 'update_address') {
         const missing = RECEIVER_FIELDS.filter((f) => !payloadText(b[f]).trim());
         if (missing.length) return this.fail(reply, 422, `${missing.join(', ')} wajib diisi`);
-        if (!provinceOfCode(payloadText(b.destination_district_code)))
+        if (!(await this.world.provinceOfCode('sap', b.destination_district_code)))
           return this.fail(reply, 422, 'destination_district_code tidak ditemukan');
       }
       const answer = await this.world.requestAction(

@@ -504,6 +504,7 @@ export const en: Messages = {
   'kirim.reason.cod_not_supported': 'this service does not do COD',
   'kirim.reason.cod_over_limit': 'the COD amount is over this service’s limit',
   'kirim.reason.route_not_served': 'the courier does not serve this route',
+  'kirim.reason.area_not_mapped': 'the courier has no location code for this district yet',
   'kirim.reason.circuit_open': 'the courier’s system is down',
   'kirim.reason.courier_timeout': 'the courier did not answer in time',
   'kirim.reason.courier_error': 'the courier answered with an error',

@@ -506,6 +506,7 @@ export const id = {
   'kirim.reason.cod_not_supported': 'layanan ini tidak melayani COD',
   'kirim.reason.cod_over_limit': 'nilai COD melebihi batas layanan ini',
   'kirim.reason.route_not_served': 'kurir tidak melayani rute ini',
+  'kirim.reason.area_not_mapped': 'kurir belum punya kode lokasi untuk kecamatan ini',
   'kirim.reason.circuit_open': 'sistem kurir sedang gangguan',
   'kirim.reason.courier_timeout': 'kurir tidak menjawab tepat waktu',
   'kirim.reason.courier_error': 'kurir mengembalikan galat',

@@ -114,7 +114,7 @@ export class BulkImportService {
       }
       try {
         const place = await this.shipments.resolveRecipient(dto.recipient);
-        built.push(this.shipments.build(sellerId, dto, origin, now, place));
+        built.push(await this.shipments.build(sellerId, dto, origin, now, place));
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         errors.push({ row, details: e.details.length ? e.details : [{ field: 'row', message: e.message }] });

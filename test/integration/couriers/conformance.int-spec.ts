@@ -6,7 +6,7 @@ import {
   CourierWebhookRejectedError,
 } from 'src/couriers/courier.errors';
 import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
-import { LocationDirectory } from 'src/couriers/locations';
+import { CourierLocations } from 'src/couriers/locations';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
@@ -260,7 +260,7 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
       name: courier.name,
       catalogue: courier.services(),
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
-      locations: t.app.get(LocationDirectory),
+      locations: t.app.get(CourierLocations),
     });
     const auth = await impostor.quote(quoteTo(jakarta)).catch((e: unknown) => e);
     expect(auth).toBeInstanceOf(CourierRejectedError);

@@ -8,6 +8,7 @@ export const bandung: Place = {
   city: 'Bandung',
   province: 'Jawa Barat',
   postalCode: '40111',
+  districtCode: '32.73.19',
 };
 
 export const jakarta: Place = {
@@ -18,15 +19,20 @@ export const jakarta: Place = {
   city: 'Jakarta Pusat',
   province: 'DKI Jakarta',
   postalCode: '10340',
+  districtCode: '31.71.06',
 };
 
-export const place = (province: string, city: string, district = 'Kota'): Place => ({
+/** A place elsewhere: its district code is the area directory's (each courier's mapping is keyed by it). */
+export const place = (province: string, city: string, district: string, districtCode: string): Place => ({
   ...jakarta,
   province,
   city,
   district,
+  districtCode,
   postalCode: '99111',
 });
+
+const jayapura = place('Papua', 'Jayapura', 'Jayapura Utara', '91.71.01');
 
 let counter = 0;
 export const reference = (prefix = 'KRM') =>
@@ -77,27 +83,27 @@ export const CASES: Record<
 > = {
   sap: {
     service: 'UDRREG',
-    unserved: { service: 'UDRREG', to: place('Papua', 'Jayapura') },
+    unserved: { service: 'UDRREG', to: jayapura },
     noCod: { service: 'DRGREG', to: jakarta, weightGrams: 12_000 },
   },
   jne: {
     service: 'REG',
-    unserved: { service: 'YES', to: place('Papua', 'Jayapura') },
+    unserved: { service: 'YES', to: jayapura },
     noCod: { service: 'YES', to: jakarta },
   },
   jnt: {
     service: 'EZ',
-    unserved: { service: 'EZ', to: place('Papua Pegunungan', 'Wamena') },
+    unserved: { service: 'EZ', to: place('Papua Pegunungan', 'Wamena', 'Wamena', '95.01.01') },
     noCod: { service: 'EZ', to: jakarta, codAmount: 6_000_000 },
   },
   ninja: {
     service: 'STANDARD',
-    unserved: { service: 'STANDARD', to: place('Maluku Utara', 'Ternate') },
-    noCod: { service: 'STANDARD', to: place('Papua', 'Jayapura') },
+    unserved: { service: 'STANDARD', to: place('Maluku Utara', 'Ternate', 'Pulau Ternate', '82.71.01') },
+    noCod: { service: 'STANDARD', to: jayapura },
   },
   idexpress: {
     service: '00',
-    unserved: { service: '06', to: place('Bali', 'Denpasar') },
-    noCod: { service: '00', to: place('Papua', 'Jayapura') },
+    unserved: { service: '06', to: place('Bali', 'Denpasar', 'Denpasar Selatan', '51.71.01') },
+    noCod: { service: '00', to: jayapura },
   },
 };

@@ -5,7 +5,7 @@ import type { CourierAdapter } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CallWindow, CourierMetrics } from 'src/couriers/courier-health';
 import { ResilientCourier } from 'src/couriers/courier-registry';
-import { LocationDirectory } from 'src/couriers/locations';
+import { CourierLocations } from 'src/couriers/locations';
 import { CourierPolicies, HealthState, ResilienceSettings } from 'src/couriers/resilience';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
@@ -37,7 +37,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
       name: 'SAP Express',
       catalogue: defaults.couriers.catalogue.sap.services,
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
-      locations: t.app.get(LocationDirectory),
+      locations: t.app.get(CourierLocations),
     });
     const adapter = strip ? strip(built) : built;
     return new ResilientCourier(

@@ -1,4 +1,8 @@
 import { defaults } from 'config/defaults';
+import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierLocations } from 'src/couriers/locations';
+import { CASES, order, place } from './fixtures';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { planJourney } from 'src/couriers/sandbox/world';
 import { deliveryChance, recipientTruth } from 'src/couriers/sandbox/world-model';
@@ -32,6 +36,55 @@ describe('the sandbox world with the area directory', () => {
     const warned = logs.lines().filter((l) => String(l.msg).includes('"Bandung, Jawa Barat"'));
     expect(warned).toHaveLength(1);
   });
+
+  it("reads a place's regency from each courier's own location codes, and keeps it with the parcel", async () => {
+    const locations = t.app.get(CourierLocations);
+    for (const courier of COURIER_CODES) {
+      const row = (await locations.codeFor(courier, '35.78.01'))!;
+      expect(await world.regencyOfCode(courier, row.code)).toBe('35.78');
+      if (row.cityCode) expect(await world.regencyOfCode(courier, row.cityCode, 'cityCode')).toBe('35.78');
+    }
+    expect(await world.regencyOfCode('sap', 'NOT-A-CODE')).toBeUndefined();
+    const parcel = await world.create({
+      courier: 'sap',
+      awb: 'WORLD-CODES-1',
+      reference: 'WORLD-CODES-1',
+      service: 'UDRREG',
+      // SAP's request carries codes: its places are the provinces, the regencies come from the codes.
+      originCity: 'Jawa Barat',
+      originProvince: 'Jawa Barat',
+      destinationCity: 'Jawa Timur',
+      destinationProvince: 'Jawa Timur',
+      originRegency: '32.73',
+      destinationRegency: '35.78',
+      weightGrams: 1000,
+      codAmount: 0,
+      pickup: false,
+      request: {},
+    });
+    expect(await world.find('sap', parcel.awb)).toMatchObject({
+      originRegency: '32.73',
+      destinationRegency: '35.78',
+    });
+    expect(logs.lines().filter((l) => String(l.msg).includes('"Jawa Timur, Jawa Timur"'))).toHaveLength(0);
+  });
+
+  it.each(COURIER_CODES)(
+    'keeps the regencies and the recipient phone of an order booked through the %s adapter',
+    async (code) => {
+      const surabaya = place('Jawa Timur', 'Kota Surabaya', 'Genteng', '35.78.05');
+      const req = order(CASES[code].service, { recipient: surabaya });
+      const created = await t.app.get(CourierRegistry).get(code).createOrder(req);
+      const parcel = (await world.find(code, created.awb))!;
+      expect(
+        await world.regenciesOf(parcel).then((names) => ({
+          origin: parcel.originRegency ?? names.origin,
+          destination: parcel.destinationRegency ?? names.destination,
+        })),
+      ).toEqual({ origin: '32.73', destination: '35.78' });
+      expect(parcel.recipientPhone?.replace(/\D/g, '').slice(-10)).toBe(surabaya.phone.slice(-10));
+    },
+  );
 
   it("plans a created parcel's journey on its regencies' lane and for its recipient", async () => {
     const seed = t.app.get(SandboxWorld).seed;

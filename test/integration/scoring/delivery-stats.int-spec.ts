@@ -154,4 +154,45 @@ describe('delivery statistics (recorded through the one entry point, read back a
     ]);
     expect(e.pickupFailureRate).toBeGreaterThan(0.1);
   });
+
+  it('keys the lane by regency codes: an outcome to "Kota Bandung" is found by a quote typed "Bandung", to another of its districts', async () => {
+    const lane = (e: { observations: { lane: number; province: number } }) => e.observations;
+    await record([
+      outcome({
+        courier: 'idexpress',
+        service: '00',
+        origin: { city: 'Kota Surabaya', province: 'Jawa Timur', districtCode: '35.78.04' },
+        destination: { city: 'Kota Bandung', province: 'Jawa Barat', districtCode: '32.73.19' },
+      }),
+    ]);
+    const ask = async (destination: { city: string; province: string; districtCode?: string | null }) =>
+      (
+        await stats.estimates(
+          // The origin typed differently too, in another district of Kota Surabaya.
+          { origin: { city: 'Surabaya', province: 'Jawa Timur', districtCode: '35.78.01' }, destination },
+          [{ courier: 'idexpress', service: '00', promised }],
+        )
+      )[0];
+    // Sumur Bandung (32.73.19) and Astana Anyar (32.73.10) are both in Kota Bandung (32.73): the same lane.
+    expect(
+      lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.73.10' })),
+    ).toMatchObject({
+      lane: 1,
+      province: 1,
+    });
+    // Kabupaten Bandung (32.04) is another regency of the same province: its own lane, the same province.
+    expect(
+      lane(await ask({ city: 'Bandung', province: 'Jawa Barat', districtCode: '32.04.05' })),
+    ).toMatchObject({
+      lane: 0,
+      province: 1,
+    });
+    // A place without a district code (typed before the directory) keys by names, as before: no match here.
+    expect(
+      lane(await ask({ city: 'Kota Bandung', province: 'Jawa Barat', districtCode: null })),
+    ).toMatchObject({
+      lane: 0,
+      province: 1,
+    });
+  });
 });

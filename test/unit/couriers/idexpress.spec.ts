@@ -13,6 +13,7 @@ import {
 import { COURIER_STATUSES, CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { nestLogs } from '../../support/nest-logs';
+import { NO_LOCATIONS } from '../../support/location-codes';
 
 const AWB = 'IDE000000000042';
 const T0 = Date.UTC(2026, 0, 5, 2, 0, 0);
@@ -301,6 +302,7 @@ describe('ID Express webhook', () => {
     },
     [],
     6 * 3600,
+    NO_LOCATIONS,
   );
   const now = new Date(T0);
   const item = (operationType: string, at = T0, extra: Record<string, unknown> = {}) => ({

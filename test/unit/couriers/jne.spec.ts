@@ -22,6 +22,7 @@ import {
 import { verifyJneToken } from 'src/couriers/adapters/jne/jne.signing';
 import { JNE_STATUS } from 'src/couriers/adapters/jne/jne.status-table';
 import { nestLogs } from '../../support/nest-logs';
+import { ROUTE_CODES } from '../../support/location-codes';
 
 const AWB = '8800000000000042';
 const at = (code: string, desc = `SOME TEXT [BANDUNG]`, ctx: JneContext = {}) =>
@@ -362,7 +363,7 @@ describe('JNE request formatting', () => {
       codAmount: 150_000,
       pickup: true,
     };
-    const body = createBody(order, account);
+    const body = createBody(order, account, ROUTE_CODES.jne);
     expect(body).toMatchObject({
       OLSHOP_CUST: '80000101',
       OLSHOP_COD_FLAG: 'YES',
@@ -373,8 +374,8 @@ describe('JNE request formatting', () => {
     });
     expect(String(body.OLSHOP_RECEIVER_NAME).length).toBe(30);
     expect(String(body.OLSHOP_RECEIVER_REGION).length).toBeLessThanOrEqual(20);
-    expect(String(body.OLSHOP_ORIG)).toHaveLength(8);
-    const plain = createBody({ ...order, codAmount: 0 }, account);
+    expect(body).toMatchObject({ OLSHOP_ORIG: 'BDO10000', OLSHOP_DEST: 'CGK10000' });
+    const plain = createBody({ ...order, codAmount: 0 }, account, ROUTE_CODES.jne);
     expect(plain).toMatchObject({ OLSHOP_CUST: '80000100', OLSHOP_COD_FLAG: 'N', OLSHOP_COD_AMOUNT: 0 });
   });
 

@@ -14,6 +14,7 @@ import { jntBasicAuth, jntDataSign, verifyJntSign } from 'src/couriers/adapters/
 import { JNT_MOVEMENT_RULES, JNT_STATUS } from 'src/couriers/adapters/jnt/jnt.status-table';
 import { COURIER_STATUSES, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { nestLogs } from '../../support/nest-logs';
+import { ROUTE_CODES } from '../../support/location-codes';
 
 const AWB = 'JO0000000042';
 const at = '2025-03-04 10:15:00';
@@ -307,13 +308,12 @@ describe('J&T requests and units', () => {
   });
 
   it('builds an order item within J&T’s strict limits', () => {
-    const o = orderItem(request, account, new Date('2025-03-04T03:15:00Z'));
+    const o = orderItem(request, account, new Date('2025-03-04T03:15:00Z'), ROUTE_CODES.jnt);
     expect(o.shipper_name.length).toBeLessThanOrEqual(30);
     expect(o.goodsdesc).toMatch(/^[A-Za-z0-9 ]{1,40}$/);
     expect(o.item_name).toMatch(/^[A-Za-z0-9 ]{1,50}$/);
-    expect(o.origin_code).toHaveLength(3);
-    expect(o.receiver_area.startsWith(o.destination_code)).toBe(true);
-    expect(o.receiver_area.length).toBeLessThanOrEqual(10);
+    // The codes J&T gave at onboarding, as they are: city of each end, the destination's area.
+    expect(o).toMatchObject({ origin_code: 'BDO', destination_code: 'JKT', receiver_area: 'JKT001' });
     expect(o).toMatchObject({
       orderid: 'KRM123',
       servicetype: 1,
@@ -323,10 +323,12 @@ describe('J&T requests and units', () => {
       weight: 1.2,
       orderdate: '2025-03-04 10:15:00',
     });
-    expect(orderItem({ ...request, codAmount: 0, pickup: false }, account, new Date())).not.toHaveProperty(
-      'cod',
+    expect(
+      orderItem({ ...request, codAmount: 0, pickup: false }, account, new Date(), ROUTE_CODES.jnt),
+    ).not.toHaveProperty('cod');
+    expect(orderItem({ ...request, pickup: false }, account, new Date(), ROUTE_CODES.jnt).servicetype).toBe(
+      6,
     );
-    expect(orderItem({ ...request, pickup: false }, account, new Date()).servicetype).toBe(6);
   });
 
   it('keeps only letters, digits and spaces in goods text', () => {

@@ -16,6 +16,7 @@ import {
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { nestLogs } from '../../support/nest-logs';
+import { NO_LOCATIONS } from '../../support/location-codes';
 
 type Expected = [raw: string, status: CourierStatus | null, reason?: CourierReason, returnLeg?: boolean];
 
@@ -407,6 +408,7 @@ describe('ninja parseWebhook', () => {
     { NINJA_BASE_URL: 'http://127.0.0.1:9', NINJA_CLIENT_ID: 'kirim', NINJA_CLIENT_SECRET: SECRET },
     [],
     6 * 3600,
+    NO_LOCATIONS,
   );
   const now = new Date('2025-03-10T08:00:00Z');
   const body = JSON.stringify(

@@ -21,7 +21,7 @@ import {
   actionCall as idexCall,
   actionOutcome as idexOutcome,
 } from 'src/couriers/adapters/idexpress/idexpress.actions';
-import { locationCodes } from 'src/couriers/locations';
+import { locationRow } from '../../support/location-codes';
 import type { JntAccount } from 'src/couriers/adapters/jnt/jnt.mapper';
 
 const order = (awb: string): CourierOrder => ({ courier: 'jne', awb, reference: 'KRM-1001', service: 'REG' });
@@ -33,6 +33,23 @@ const surabaya: Place = {
   city: 'Surabaya',
   province: 'Jawa Timur',
   postalCode: '60241',
+};
+/** Each courier's codes for Wonokromo (35.78.04), as its onboarding mapping gives them. */
+const wonokromo = {
+  jnt: locationRow('35.78.04', {
+    code: 'SUB012',
+    cityCode: 'SUB',
+    label: 'WONOKROMO',
+    cityLabel: 'SURABAYA',
+  }),
+  sap: locationRow('35.78.04', { code: 'JI1012', cityCode: 'JI10' }),
+  idexpress: locationRow('35.78.04', { code: '357803', cityCode: '3578' }),
+  ninja: locationRow('35.78.04', {
+    code: 'Wonokromo',
+    label: 'Wonokromo',
+    cityLabel: 'Kota Surabaya',
+    provinceLabel: 'Jawa Timur',
+  }),
 };
 const move: ParcelActionRequest = { kind: 'update_address', address: surabaya, note: 'Kantor, lantai 2' };
 const notNow = { accepted: false, reason: 'not_allowed_now', rawMessage: expect.any(String) };
@@ -96,12 +113,12 @@ describe('seller actions in each courier’s words', () => {
       remark: 'Pembeli batal',
       buyer_confirmed: 'N',
     });
-    expect(jntItem(order('JO1'), move, account)).toMatchObject({
+    expect(jntItem(order('JO1'), move, account, wonokromo.jnt)).toMatchObject({
       instruction: 'UBAH_ALAMAT',
       receiver_phone: '+6281298765432',
       receiver_zip: '60241',
-      destination_code: locationCodes.jntCity(surabaya),
-      receiver_area: locationCodes.jntArea(surabaya),
+      destination_code: 'SUB',
+      receiver_area: 'SUB012',
     });
     const item = (status: string, reason = '', ticket_no?: string) => ({
       success: true,
@@ -124,10 +141,10 @@ describe('seller actions in each courier’s words', () => {
       desc: '',
       customer_confirmed: 1,
     });
-    expect(sapBody(order('SAP1'), move)).toMatchObject({
+    expect(sapBody(order('SAP1'), move, wonokromo.sap)).toMatchObject({
       instruction_code: 'INS03',
       receiver_phone: '081298765432',
-      destination_district_code: locationCodes.sap(surabaya),
+      destination_district_code: 'JI1012',
     });
     expect(
       sapOutcome(200, { status: 'success', msg: 'Instruksi diterima', data: { instruction_no: 'INS-1' } }),
@@ -164,6 +181,10 @@ describe('seller actions in each courier’s words', () => {
       delivery_instructions: 'Setelah jam 5',
     });
     expect(ninjaBody({ kind: 'hold' })).toEqual({ reason: 'Requested by shipper' });
+    expect(ninjaBody(move, wonokromo.ninja)).toMatchObject({
+      to: { address: { kecamatan: 'Wonokromo', city: 'Kota Surabaya', province: 'Jawa Timur' } },
+    });
+    // Unmapped at Ninja (it takes names): the address goes as typed.
     expect(ninjaBody(move)).toMatchObject({
       to: {
         name: 'Budi Santoso',
@@ -189,12 +210,13 @@ describe('seller actions in each courier’s words', () => {
   });
 
   it('ID Express: the documented update for an address, the problem-handle call for the rest', () => {
-    expect(idexCall(order('IDE1'), move)).toEqual({
+    expect(idexCall(order('IDE1'), move, wonokromo.idexpress)).toEqual({
       path: '/open/v1/waybill/update',
       data: expect.objectContaining({
         waybillNo: 'IDE1',
         recipientCellphone: '081298765432',
-        recipientDistrictId: locationCodes.idexpressDistrict(surabaya),
+        recipientCityId: 3578,
+        recipientDistrictId: 357803,
         remark: 'Kantor, lantai 2',
       }),
     });

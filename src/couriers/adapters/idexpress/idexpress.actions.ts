@@ -4,7 +4,8 @@ import type {
   ParcelActionOutcome,
   ParcelActionRequest,
 } from '../../courier-adapter';
-import { locationCodes } from '../../locations';
+import type { LocationRow } from '../../locations';
+import { idOf } from './idexpress.mapper';
 import { payloadText } from '../../payload-text';
 import type { IdExpressEnvelope } from './idexpress.client';
 
@@ -34,10 +35,13 @@ const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slic
 export function actionCall(
   order: CourierOrder,
   action: ParcelActionRequest,
+  to?: LocationRow,
 ): { path: string; data: unknown } {
   const remark = cut(action.note ?? '', 200);
   if (action.kind === 'update_address') {
     const a = action.address!;
+    // The adapter looks up the new district's ids first (and refuses when there are none).
+    const ids = to!;
     return {
       path: IDEXPRESS_UPDATE_PATH,
       data: {
@@ -45,8 +49,8 @@ export function actionCall(
         recipientName: cut(a.name, 50),
         recipientCellphone: localPhone(a.phone),
         recipientAddress: cut(`${a.address}, ${a.district}, ${a.city}`, 200),
-        recipientCityId: locationCodes.idexpressCity(a),
-        recipientDistrictId: locationCodes.idexpressDistrict(a),
+        recipientCityId: idOf(ids.cityCode),
+        recipientDistrictId: idOf(ids.code),
         recipientZipCode: a.postalCode,
         ...(remark ? { remark } : {}),
       },

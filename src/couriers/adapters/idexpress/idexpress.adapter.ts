@@ -1,3 +1,4 @@
+import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
   CourierAdapter,
@@ -58,6 +59,8 @@ export class IdExpressAdapter implements CourierAdapter {
     private readonly account: IdExpressAccount,
     private readonly catalogue: CourierServiceInfo[],
     private readonly webhookMaxAgeSeconds: number,
+    /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
+    private readonly locations: CourierLocations,
   ) {
     this.client = new IdExpressClient(account);
   }
@@ -71,11 +74,12 @@ export class IdExpressAdapter implements CourierAdapter {
     const grams = r.parcel.weightGrams;
     const services = this.catalogue.filter((s) => grams >= s.minWeightGrams && grams <= s.maxWeightGrams);
     if (!services.length) return [];
+    const codes = await this.locations.route(this.code, r.origin, r.destination);
     const [coverage, fees] = await Promise.all([
       this.client.call<IdExpressCodCoverage[]>(
         'POST',
         '/open/v1/area/get-cod-coverage',
-        codCoverageBody(r),
+        codCoverageBody(codes),
         signal,
       ),
       Promise.all(
@@ -83,7 +87,7 @@ export class IdExpressAdapter implements CourierAdapter {
           this.client.call<unknown>(
             'POST',
             '/open/v1/waybill/get-standard-fee',
-            quoteBody(r, s.code),
+            quoteBody(r, s.code, codes),
             signal,
           ),
         ),
@@ -97,7 +101,7 @@ export class IdExpressAdapter implements CourierAdapter {
     const envelope = await this.client.call<IdExpressCreated[]>(
       'POST',
       '/open/v1/waybill/create',
-      createBody(r, new Date()),
+      createBody(r, new Date(), await this.locations.route(this.code, r.sender, r.recipient)),
       signal,
     );
     return idexpressOrder(envelope, r.reference, r.service);
@@ -155,7 +159,11 @@ export class IdExpressAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
-    const { path, data } = actionCall(order, action);
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
+    const { path, data } = actionCall(order, action, to);
     return actionOutcome(await this.client.call<{ ticketNo?: string } | null>('POST', path, data, signal));
   }
 

@@ -8,7 +8,7 @@ import type {
   QuoteRequest,
   TrackingEvent,
 } from '../../courier-adapter';
-import { locationCodes } from '../../locations';
+import type { LocationRow, RouteCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
 import { reasonOfWords } from '../../status-words';
@@ -38,20 +38,24 @@ export const weightKg = (p: Parcel) => Math.max(1, Math.round(p.weightGrams)) / 
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
 const cut = (text: string, max: number) => text.slice(0, max);
 
-export function quoteBody(r: QuoteRequest, expressType: string) {
+/** ID Express's ids are numbers; the mapping file holds them as digits (location-file.ts). */
+export const idOf = (digits: string | null) => Number(digits);
+
+/** The fee request; `codes` are ID Express's ids for origin and destination (CourierLocations). */
+export function quoteBody(r: QuoteRequest, expressType: string, codes: RouteCodes) {
   return {
-    senderCityId: locationCodes.idexpressCity(r.origin),
-    recipientDistrictId: locationCodes.idexpressDistrict(r.destination),
+    senderCityId: idOf(codes.from.cityCode),
+    recipientDistrictId: idOf(codes.to.code),
     weight: weightKg(r.parcel),
     expressType,
   };
 }
 
 /** Body of the assumed COD coverage look-up (see IdExpressCodCoverage). */
-export function codCoverageBody(r: QuoteRequest) {
+export function codCoverageBody(codes: RouteCodes) {
   return {
-    senderCityId: locationCodes.idexpressCity(r.origin),
-    recipientDistrictId: locationCodes.idexpressDistrict(r.destination),
+    senderCityId: idOf(codes.from.cityCode),
+    recipientDistrictId: idOf(codes.to.code),
   };
 }
 
@@ -91,12 +95,12 @@ export function pickupWindow(pickupDate: string | undefined, now: Date): { start
   return { start, end: Math.max(start + 4 * HOUR, day + 17 * HOUR) };
 }
 
-const place = (prefix: 'sender' | 'recipient', p: Place) => ({
+const place = (prefix: 'sender' | 'recipient', p: Place, ids: LocationRow) => ({
   [`${prefix}Name`]: cut(p.name, 50),
   [`${prefix}Cellphone`]: localPhone(p.phone),
   [`${prefix}Address`]: cut(`${p.address}, ${p.district}, ${p.city}`, 200),
-  [`${prefix}CityId`]: locationCodes.idexpressCity(p),
-  [`${prefix}DistrictId`]: locationCodes.idexpressDistrict(p),
+  [`${prefix}CityId`]: idOf(ids.cityCode),
+  [`${prefix}DistrictId`]: idOf(ids.code),
   [`${prefix}ZipCode`]: p.postalCode,
 });
 
@@ -104,7 +108,7 @@ const place = (prefix: 'sender' | 'recipient', p: Place) => ({
  * One order of the create call (idexpress.md §3.2). Times are epoch milliseconds (clients disagree on
  * seconds vs milliseconds: confirm). `codAmount` is present only for COD, as a string.
  */
-export function createOrderBody(r: CreateOrderRequest, now: Date) {
+export function createOrderBody(r: CreateOrderRequest, now: Date, codes: RouteCodes) {
   const window = pickupWindow(r.pickupDate, now);
   const p = r.parcel;
   return {
@@ -122,14 +126,16 @@ export function createOrderBody(r: CreateOrderRequest, now: Date) {
     ...(p.heightCm ? { height: p.heightCm } : {}),
     ...(r.codAmount > 0 ? { codAmount: String(r.codAmount) } : {}),
     paymentType: '01',
-    ...place('sender', r.sender),
-    ...place('recipient', r.recipient),
+    ...place('sender', r.sender, codes.from),
+    ...place('recipient', r.recipient, codes.to),
     ...(r.pickup ? { pickupStartTime: window.start, pickupEndTime: window.end } : {}),
   };
 }
 
 /** The create call's `data`: always an array, here of one order. */
-export const createBody = (r: CreateOrderRequest, now: Date) => [createOrderBody(r, now)];
+export const createBody = (r: CreateOrderRequest, now: Date, codes: RouteCodes) => [
+  createOrderBody(r, now, codes),
+];
 
 export interface IdExpressCreated {
   code: number | string;

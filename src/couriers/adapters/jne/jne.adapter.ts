@@ -1,3 +1,4 @@
+import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
   CourierAdapter,
@@ -56,6 +57,8 @@ export class JneAdapter implements CourierAdapter {
     private readonly account: JneAccount,
     private readonly catalogue: CourierServiceInfo[],
     private readonly webhookMaxAgeSeconds: number,
+    /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
+    private readonly locations: CourierLocations,
   ) {
     this.client = new JneClient(account);
   }
@@ -67,7 +70,7 @@ export class JneAdapter implements CourierAdapter {
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
     const answer = await this.client.call<{ price?: JnePrice[] }>(
       '/tracing/api/pricedev',
-      quoteBody(r),
+      quoteBody(r, await this.locations.route(this.code, r.origin, r.destination)),
       signal,
     );
     return jneQuotes(answer, r, this.catalogue);
@@ -76,7 +79,7 @@ export class JneAdapter implements CourierAdapter {
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
     const answer = await this.client.call<{ detail?: JneCnoteResult[] }>(
       '/tracing/api/generatecnote',
-      createBody(r, this.account),
+      createBody(r, this.account, await this.locations.route(this.code, r.sender, r.recipient)),
       signal,
     );
     return jneOrder(answer, r.reference, r.service);
@@ -91,7 +94,13 @@ export class JneAdapter implements CourierAdapter {
     if (!request.pickup) return { awb: order.awb }; // dropped off at a JNE counter
     const answer = await this.client.call<{ detail?: JneCnoteResult[] }>(
       '/pickupcashless',
-      pickupBody(order, request, this.account, new Date()),
+      pickupBody(
+        order,
+        request,
+        this.account,
+        new Date(),
+        await this.locations.route(this.code, request.sender, request.recipient),
+      ),
       signal,
     );
     const item = answer.ok ? answer.body.detail?.[0] : undefined;

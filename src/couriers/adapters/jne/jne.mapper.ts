@@ -11,7 +11,7 @@ import type {
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
-import { locationCodes } from '../../locations';
+import type { RouteCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { attemptReasonOfWords, classifyStatusWords, reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -99,10 +99,11 @@ export function addressLines(p: Place): [string, string, string] {
   return [lines[0], lines[1], lines[2] ?? ''];
 }
 
-export function quoteBody(r: QuoteRequest): JneForm {
+/** The tariff request; `codes` are JNE's tariff codes for origin and destination (CourierLocations). */
+export function quoteBody(r: QuoteRequest, codes: RouteCodes): JneForm {
   return {
-    from: locationCodes.jne(r.origin),
-    thru: locationCodes.jne(r.destination),
+    from: codes.from.code,
+    thru: codes.to.code,
     weight: chargeableKg(r.parcel),
   };
 }
@@ -122,7 +123,7 @@ export function parseEtd(
 const customerNo = (account: JneAccount, codAmount: number) =>
   codAmount > 0 ? account.JNE_COD_CUSTOMER_NO : account.JNE_CUSTOMER_NO;
 
-export function createBody(r: CreateOrderRequest, account: JneAccount): JneForm {
+export function createBody(r: CreateOrderRequest, account: JneAccount, codes: RouteCodes): JneForm {
   const cod = r.codAmount > 0;
   const [s1, s2, s3] = addressLines(r.sender);
   const [r1, r2, r3] = addressLines(r.recipient);
@@ -152,8 +153,8 @@ export function createBody(r: CreateOrderRequest, account: JneAccount): JneForm 
     OLSHOP_GOODSVALUE: r.parcel.itemValue ?? r.codAmount,
     OLSHOP_GOODSTYPE: '2',
     OLSHOP_INS_FLAG: 'N',
-    OLSHOP_ORIG: locationCodes.jne(r.sender),
-    OLSHOP_DEST: locationCodes.jne(r.recipient),
+    OLSHOP_ORIG: codes.from.code,
+    OLSHOP_DEST: codes.to.code,
     OLSHOP_SERVICE: r.service,
     OLSHOP_COD_FLAG: cod ? 'YES' : 'N',
     OLSHOP_COD_AMOUNT: cod ? r.codAmount : 0,
@@ -168,6 +169,7 @@ export function pickupBody(
   r: CreateOrderRequest,
   account: JneAccount,
   now: Date,
+  codes: RouteCodes,
 ): JneForm {
   const [s1, s2, s3] = addressLines(r.sender);
   const [r1, r2, r3] = addressLines(r.recipient);
@@ -178,8 +180,8 @@ export function pickupBody(
     ORDER_ID: r.reference,
     AWB: order.awb,
     TYPE: 'PICKUP',
-    ORIGIN_CODE: locationCodes.jne(r.sender),
-    DESTINATION_CODE: locationCodes.jne(r.recipient),
+    ORIGIN_CODE: codes.from.code,
+    DESTINATION_CODE: codes.to.code,
     SERVICE_CODE: r.service,
     WEIGHT: chargeableKg(r.parcel),
     QTY: 1,

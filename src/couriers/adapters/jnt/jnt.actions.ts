@@ -4,7 +4,7 @@ import type {
   ParcelActionOutcome,
   ParcelActionRequest,
 } from '../../courier-adapter';
-import { locationCodes } from '../../locations';
+import type { LocationRow } from '../../locations';
 import { payloadText } from '../../payload-text';
 import type { JntAccount } from './jnt.mapper';
 
@@ -28,8 +28,16 @@ export const JNT_INSTRUCTION: Record<ParcelActionKind, string> = {
 
 const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
-/** One instruction item (by AWB and our order id), with the receiver fields of order/create for a new address. */
-export function instructionItem(order: CourierOrder, action: ParcelActionRequest, account: JntAccount) {
+/**
+ * One instruction item (by AWB and our order id), with the receiver fields of order/create for a new
+ * address (`to`: J&T's codes for its district, required for `update_address`).
+ */
+export function instructionItem(
+  order: CourierOrder,
+  action: ParcelActionRequest,
+  account: JntAccount,
+  to?: LocationRow,
+) {
   const a = action.kind === 'update_address' ? action.address : undefined;
   return {
     username: account.JNT_USERNAME,
@@ -39,14 +47,14 @@ export function instructionItem(order: CourierOrder, action: ParcelActionRequest
     instruction: JNT_INSTRUCTION[action.kind],
     remark: cut(action.note ?? '', 100),
     buyer_confirmed: action.confirmedWithBuyer ? 'Y' : 'N',
-    ...(a
+    ...(a && to
       ? {
           receiver_name: cut(a.name, 30),
           receiver_phone: a.phone,
           receiver_addr: cut([a.address, a.district, a.city, a.province].join(', '), 200),
           receiver_zip: a.postalCode,
-          destination_code: locationCodes.jntCity(a),
-          receiver_area: locationCodes.jntArea(a),
+          destination_code: to.cityCode,
+          receiver_area: to.code,
         }
       : {}),
   };

@@ -18,7 +18,7 @@ import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
-import type { LocationDirectory } from '../../locations';
+import type { CourierLocations, RouteCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { JntClient } from './jnt.client';
@@ -58,7 +58,8 @@ export class JntAdapter implements CourierAdapter {
     private readonly account: JntAccount,
     private readonly catalogue: CourierServiceInfo[],
     private readonly webhookMaxAgeSeconds: number,
-    private readonly locations: LocationDirectory,
+    /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
+    private readonly locations: CourierLocations,
   ) {
     this.client = new JntClient(account);
   }
@@ -68,15 +69,18 @@ export class JntAdapter implements CourierAdapter {
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
-    // The tariff is keyed by place names, which J&T knows from the onboarding mapping (jnt.md §3.1).
-    await this.locations.remember(r.origin, r.destination);
-    const perService = await Promise.all(this.catalogue.map((info) => this.quoteService(r, info, signal)));
+    // The tariff is keyed by J&T's own place names, from the onboarding mapping (jnt.md §3.1).
+    const codes = await this.locations.route(this.code, r.origin, r.destination);
+    const perService = await Promise.all(
+      this.catalogue.map((info) => this.quoteService(r, info, codes, signal)),
+    );
     return perService.flat();
   }
 
   private async quoteService(
     r: QuoteRequest,
     info: CourierServiceInfo,
+    codes: RouteCodes,
     signal?: AbortSignal,
   ): Promise<ServiceQuote[]> {
     if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
@@ -84,7 +88,7 @@ export class JntAdapter implements CourierAdapter {
       'tariff',
       'data',
       'sign',
-      tariffData(r, this.account, info.code),
+      tariffData(r, this.account, info.code, codes),
       this.account.JNT_TARIFF_KEY,
       signal,
     );
@@ -95,11 +99,12 @@ export class JntAdapter implements CourierAdapter {
     if (!JNT_EXPRESS_TYPE[r.service] || !this.catalogue.some((s) => s.code === r.service)) {
       throw rejected(this.code, 'invalid_request', 'SERVICE', `J&T has no service ${r.service}`);
     }
+    const codes = await this.locations.route(this.code, r.sender, r.recipient);
     const reply = await this.client.form<JntOrderReply>(
       'create',
       'data_param',
       'data_sign',
-      { detail: [orderItem(r, this.account, new Date())] },
+      { detail: [orderItem(r, this.account, new Date(), codes)] },
       this.account.JNT_ORDER_KEY,
       signal,
     );
@@ -152,11 +157,15 @@ export class JntAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
     const reply = await this.client.form<JntInstructionReply>(
       'instruction',
       'data_param',
       'data_sign',
-      { detail: [instructionItem(order, action, this.account)] },
+      { detail: [instructionItem(order, action, this.account, to)] },
       this.account.JNT_ORDER_KEY,
       signal,
     );

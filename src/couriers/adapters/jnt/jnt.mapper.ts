@@ -8,7 +8,7 @@ import type {
   QuoteRequest,
   TrackingEvent,
 } from '../../courier-adapter';
-import { locationCodes } from '../../locations';
+import type { RouteCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -76,11 +76,12 @@ const addressOf = (p: Place) =>
   cut([p.address, p.district, p.city, p.province].filter(Boolean).join(', '), 200);
 
 /** The tariff inquiry's `data`: keyed by names (origin city, destination district), upper case (jnt.md §3.1). */
-export function tariffData(r: QuoteRequest, account: JntAccount, productType: string) {
+export function tariffData(r: QuoteRequest, account: JntAccount, productType: string, codes: RouteCodes) {
   return {
     weight: weightKg(r.parcel),
-    sendSiteCode: r.origin.city.toUpperCase(),
-    destAreaCode: r.destination.district.toUpperCase(),
+    // J&T's own names from the onboarding mapping (city of the origin, district of the destination).
+    sendSiteCode: (codes.from.cityLabel ?? '').toUpperCase(),
+    destAreaCode: (codes.to.label ?? '').toUpperCase(),
     cusName: account.JNT_CUSTOMER_NAME,
     productType,
   };
@@ -117,7 +118,7 @@ export function parseEtd(
 }
 
 /** One order of the create call's `detail` list (field limits of jnt.md §3.2). Times are WIB. */
-export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date) {
+export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date, codes: RouteCodes) {
   const pickupStart = r.pickupDate ? `${r.pickupDate} 08:00:00` : formatWib(now);
   const pickupEnd = r.pickupDate
     ? `${r.pickupDate} 17:00:00`
@@ -130,13 +131,13 @@ export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date)
     shipper_contact: cut(r.sender.name, 30),
     shipper_phone: r.sender.phone,
     shipper_addr: addressOf(r.sender),
-    origin_code: locationCodes.jntCity(r.sender),
+    origin_code: codes.from.cityCode,
     receiver_name: cut(r.recipient.name, 30),
     receiver_phone: r.recipient.phone,
     receiver_addr: addressOf(r.recipient),
     receiver_zip: r.recipient.postalCode,
-    destination_code: locationCodes.jntCity(r.recipient),
-    receiver_area: locationCodes.jntArea(r.recipient),
+    destination_code: codes.to.cityCode,
+    receiver_area: codes.to.code,
     qty: 1,
     weight: weightKg(r.parcel),
     goodsdesc: plainText(r.parcel.description, 40),

@@ -1,3 +1,4 @@
+import type { LocationRow } from '../../locations';
 import type {
   CourierOrder,
   ParcelActionKind,
@@ -28,7 +29,8 @@ export const actionPath = (order: CourierOrder, kind: ParcelActionKind) =>
 
 const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
-export function actionBody(action: ParcelActionRequest): Record<string, unknown> {
+/** The action's body; `names` are Ninja's own names for a new address's district, when mapped. */
+export function actionBody(action: ParcelActionRequest, names?: LocationRow | null): Record<string, unknown> {
   const note = action.note ? cut(action.note, 255) : undefined;
   switch (action.kind) {
     case 'reattempt':
@@ -42,7 +44,7 @@ export function actionBody(action: ParcelActionRequest): Record<string, unknown>
         to: {
           name: cut(a.name, 255),
           phone_number: a.phone,
-          address: { ...ninjaAddress(a), address_type: 'home' },
+          address: { ...ninjaAddress(a, names), address_type: 'home' },
         },
         ...(note ? { delivery_instructions: note } : {}),
       };

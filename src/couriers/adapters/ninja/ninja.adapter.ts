@@ -1,4 +1,6 @@
+import type { CourierLocations } from '../../locations';
 import type {
+  Area,
   CancelOutcome,
   CourierAdapter,
   CourierOrder,
@@ -34,6 +36,7 @@ import {
   NINJA_SERVICE_LEVEL,
   NinjaAccount,
   NinjaPrice,
+  NinjaNames,
   priceBody,
   requestedTrackingNumber,
   serviceOfLevel,
@@ -66,6 +69,8 @@ export class NinjaAdapter implements CourierAdapter {
     private readonly account: NinjaAccount,
     private readonly catalogue: CourierServiceInfo[],
     private readonly webhookMaxAgeSeconds: number,
+    /** Ninja's own names for mapped districts (Ninja takes names; an unmapped place goes as typed). */
+    private readonly locations: CourierLocations,
   ) {
     this.client = new NinjaClient(account);
     if (account.NINJA_TRACKING_PREFIX) this.prefixes.add(account.NINJA_TRACKING_PREFIX.toUpperCase());
@@ -75,25 +80,34 @@ export class NinjaAdapter implements CourierAdapter {
     return this.catalogue;
   }
 
+  private async names(from: Area, to: Area): Promise<NinjaNames> {
+    return {
+      from: await this.locations.codeFor(this.code, from.districtCode),
+      to: await this.locations.codeFor(this.code, to.districtCode),
+    };
+  }
+
   /** One tariff call per service level that can carry the parcel (ninja.md §3.4). */
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
     const grams = r.parcel.weightGrams;
     const candidates = this.catalogue.filter(
       (s) => NINJA_SERVICE_LEVEL[s.code] && grams >= s.minWeightGrams && grams <= s.maxWeightGrams,
     );
-    const quotes = await Promise.all(candidates.map((info) => this.quoteOne(r, info, signal)));
+    const names = await this.names(r.origin, r.destination);
+    const quotes = await Promise.all(candidates.map((info) => this.quoteOne(r, info, names, signal)));
     return quotes.filter((q): q is ServiceQuote => q !== null);
   }
 
   private async quoteOne(
     r: QuoteRequest,
     info: CourierServiceInfo,
+    names: NinjaNames,
     signal?: AbortSignal,
   ): Promise<ServiceQuote | null> {
     const reply = await this.client.call<{ data?: NinjaPrice }>(
       'POST',
       '/1.0/public/price',
-      { body: priceBody(r, info.code) },
+      { body: priceBody(r, info.code, names) },
       signal,
     );
     return ninjaQuote(reply, r, info);
@@ -104,7 +118,7 @@ export class NinjaAdapter implements CourierAdapter {
    * repeat is refused as a duplicate by Ninja; the order it names is ours and is answered instead.
    */
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const body = createBody(r, new Date());
+    const body = createBody(r, new Date(), await this.names(r.sender, r.recipient));
     const reply = await this.client.call<NinjaOrderReply>('POST', '/4.1/orders', { body }, signal);
     try {
       const order = ninjaOrder(reply, r.reference, r.service);
@@ -162,7 +176,12 @@ export class NinjaAdapter implements CourierAdapter {
     const reply = await this.client.call<NinjaActionReply>(
       NINJA_ACTION_ROUTE[action.kind].method,
       actionPath(order, action.kind),
-      { body: actionBody(action) },
+      {
+        body: actionBody(
+          action,
+          action.address ? await this.locations.codeFor(this.code, action.address.districtCode) : null,
+        ),
+      },
       signal,
     );
     return actionOutcome(reply.status, reply.data, reply.error);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { LocationRow } from '../../locations';
 import type {
   CourierReason,
   CourierServiceInfo,
@@ -107,25 +108,35 @@ export function timezoneOf(province: string): string {
 
 const cut = (text: string, max: number) => text.slice(0, max);
 
-/** An Indonesian address: free text plus kecamatan/city/province/postcode; no location codes (ninja.md §3.1). */
+/** Ninja's own L1/L2/L3 names for each end, where its mapping has the district (else the typed names). */
+export interface NinjaNames {
+  from: LocationRow | null;
+  to: LocationRow | null;
+}
+
+/**
+ * An Indonesian address: free text plus kecamatan/city/province/postcode; no location codes (ninja.md §3.1).
+ * `names` (Ninja's L3/L2/L1 spelling from its mapping) replace the typed ones when given.
+ */
 export function ninjaAddress(
   p: Pick<Place, 'district' | 'city' | 'province' | 'postalCode'> & { address?: string },
+  names?: LocationRow | null,
 ) {
   return {
     ...(p.address ? { address1: cut(p.address, 255) } : {}),
-    kecamatan: p.district,
-    city: p.city,
-    province: p.province,
+    kecamatan: names?.label ?? names?.code ?? p.district,
+    city: names?.cityLabel ?? p.city,
+    province: names?.provinceLabel ?? p.province,
     postcode: p.postalCode,
     country: 'ID',
   };
 }
 
-function party(p: Place) {
+function party(p: Place, names?: LocationRow | null) {
   return {
     name: cut(p.name, 255),
     phone_number: p.phone,
-    address: { ...ninjaAddress(p), address_type: 'home' },
+    address: { ...ninjaAddress(p, names), address_type: 'home' },
   };
 }
 
@@ -138,12 +149,12 @@ function dimensions(p: Parcel) {
 }
 
 /** The tariff request for one service level (ninja.md §3.4; the input shape is documented, the reply assumed). */
-export function priceBody(r: QuoteRequest, service: string) {
+export function priceBody(r: QuoteRequest, service: string, names?: NinjaNames) {
   return {
     service_type: 'Parcel',
     service_level: NINJA_SERVICE_LEVEL[service],
-    from: { address: ninjaAddress(r.origin) },
-    to: { address: ninjaAddress(r.destination) },
+    from: { address: ninjaAddress(r.origin, names?.from) },
+    to: { address: ninjaAddress(r.destination, names?.to) },
     weight: kilograms(r.parcel.weightGrams),
     dimensions: dimensions(r.parcel),
     ...(r.codAmount ? { cod_amount: r.codAmount } : {}),
@@ -172,7 +183,7 @@ export function etaOf(
 }
 
 /** The create-order body (v4.1, ninja.md §3.1). Pickup is booked in the same call. */
-export function createBody(r: CreateOrderRequest, now: Date) {
+export function createBody(r: CreateOrderRequest, now: Date, names?: NinjaNames) {
   const today = wibDate(now);
   const pickupDate = r.pickupDate && r.pickupDate > today ? r.pickupDate : today;
   const tz = timezoneOf(r.recipient.province);
@@ -181,8 +192,8 @@ export function createBody(r: CreateOrderRequest, now: Date) {
     service_level: NINJA_SERVICE_LEVEL[r.service] ?? r.service,
     requested_tracking_number: requestedTrackingNumber(r.reference),
     reference: { merchant_order_number: cut(r.reference, 255) },
-    from: party(r.sender),
-    to: party(r.recipient),
+    from: party(r.sender, names?.from),
+    to: party(r.recipient, names?.to),
     parcel_job: {
       is_pickup_required: r.pickup,
       ...(r.pickup
@@ -195,7 +206,7 @@ export function createBody(r: CreateOrderRequest, now: Date) {
               end_time: '18:00',
               timezone: timezoneOf(r.sender.province),
             },
-            pickup_address: party(r.sender),
+            pickup_address: party(r.sender, names?.from),
           }
         : {}),
       delivery_start_date: pickupDate,

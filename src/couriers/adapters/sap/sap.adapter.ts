@@ -1,3 +1,4 @@
+import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
   CourierAdapter,
@@ -38,6 +39,8 @@ export class SapAdapter implements CourierAdapter {
     private readonly account: SapAccount,
     private readonly catalogue: CourierServiceInfo[],
     private readonly webhookMaxAgeSeconds: number,
+    /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
+    private readonly locations: CourierLocations,
   ) {
     this.client = new SapClient(account);
   }
@@ -50,7 +53,7 @@ export class SapAdapter implements CourierAdapter {
     const answer = await this.client.call<{ coverage_cod?: boolean; services?: SapRate[] }>(
       'POST',
       '/v2/master/shipment_cost',
-      quoteBody(r, this.account),
+      quoteBody(r, this.account, await this.locations.route(this.code, r.origin, r.destination)),
       signal,
     );
     return sapQuotes(answer, r, this.catalogue);
@@ -60,7 +63,7 @@ export class SapAdapter implements CourierAdapter {
     const answer = await this.client.call<{ awb_no?: string; reference_no?: string }>(
       'POST',
       '/v2/shipment/pickup/create',
-      createBody(r, this.account, new Date()),
+      createBody(r, this.account, new Date(), await this.locations.route(this.code, r.sender, r.recipient)),
       signal,
     );
     return sapOrder(answer, r.reference, r.service);
@@ -95,10 +98,14 @@ export class SapAdapter implements CourierAdapter {
     action: ParcelActionRequest,
     signal?: AbortSignal,
   ): Promise<ParcelActionOutcome> {
+    const to =
+      action.kind === 'update_address'
+        ? await this.locations.required(this.code, action.address!)
+        : undefined;
     const { httpStatus, envelope } = await this.client.call<{ instruction_no?: string } | null>(
       'POST',
       SAP_INSTRUCTION_PATH,
-      instructionBody(order, action),
+      instructionBody(order, action, to),
       signal,
     );
     return instructionOutcome(httpStatus, envelope);

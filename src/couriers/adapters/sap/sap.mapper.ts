@@ -7,7 +7,7 @@ import type {
   QuoteRequest,
   TrackingEvent,
 } from '../../courier-adapter';
-import { locationCodes } from '../../locations';
+import type { RouteCodes } from '../../locations';
 import { payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -37,10 +37,11 @@ const volumetric = (p: Parcel) =>
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
 const cut = (text: string, max: number) => text.slice(0, max);
 
-export function quoteBody(r: QuoteRequest, account: SapAccount) {
+/** The rate request; `codes` are SAP's district codes for origin and destination (CourierLocations). */
+export function quoteBody(r: QuoteRequest, account: SapAccount, codes: RouteCodes) {
   return {
-    origin: locationCodes.sap(r.origin),
-    destination: locationCodes.sap(r.destination),
+    origin: codes.from.code,
+    destination: codes.to.code,
     weight: chargeableKg(r.parcel),
     customer_code: r.codAmount ? account.SAP_COD_CUSTOMER_CODE : account.SAP_CUSTOMER_CODE,
     volumetric: volumetric(r.parcel),
@@ -58,7 +59,7 @@ export function parseSla(
   return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
 }
 
-export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date) {
+export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date, codes: RouteCodes) {
   const cod = r.codAmount > 0;
   return {
     customer_code: cod ? account.SAP_COD_CUSTOMER_CODE : account.SAP_CUSTOMER_CODE,
@@ -68,7 +69,7 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
     pickup_phone: localPhone(r.sender.phone),
     pickup_postal_code: r.sender.postalCode,
     pickup_place: r.pickup ? 1 : 2,
-    pickup_district_code: locationCodes.sap(r.sender),
+    pickup_district_code: codes.from.code,
     ...(r.pickupDate
       ? { expected_pickup_date: `${r.pickupDate} 09:00:00` }
       : { expected_pickup_date: formatWib(now) }),
@@ -86,7 +87,7 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
     shipper_phone: localPhone(r.sender.phone),
     shipper_contact: cut(r.sender.name, 50),
     shipper_postal_code: r.sender.postalCode,
-    destination_district_code: locationCodes.sap(r.recipient),
+    destination_district_code: codes.to.code,
     receiver_name: cut(r.recipient.name, 50),
     receiver_address: cut(`${r.recipient.address}, ${r.recipient.district}, ${r.recipient.city}`, 200),
     receiver_phone: localPhone(r.recipient.phone),

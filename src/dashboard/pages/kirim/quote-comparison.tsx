@@ -17,6 +17,7 @@ const INELIGIBLE: Record<string, MessageKey> = {
   cod_not_supported: 'kirim.reason.cod_not_supported',
   cod_over_limit: 'kirim.reason.cod_over_limit',
   route_not_served: 'kirim.reason.route_not_served',
+  area_not_mapped: 'kirim.reason.area_not_mapped',
   circuit_open: 'kirim.reason.circuit_open',
   courier_timeout: 'kirim.reason.courier_timeout',
   courier_error: 'kirim.reason.courier_error',

@@ -1,0 +1,296 @@
+import supertest from 'supertest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CourierCode } from 'src/couriers/courier-adapter';
+import { AppConfig } from 'config';
+import { AreasService } from 'src/areas/areas.service';
+import { CourierLocationsRepository } from 'src/couriers/courier-locations.repository';
+import { COURIERS_NEEDING_CODES, CourierLocations, LocationRow } from 'src/couriers/locations';
+import { Transactions } from 'src/database/transaction';
+import { PickupService } from 'src/shipments/pickup.service';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { killAll, runBuilt } from '../support/process';
+import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { createTestDatabase, TestDatabase } from '../support/test-db';
+
+interface Option {
+  courier: CourierCode;
+  service: string;
+  rank: number | null;
+  eligible: boolean;
+  ineligibleReason?: string;
+}
+
+const MENTENG = '31.71.06'; // the recipient of validShipment
+const jakarta = { district: 'Menteng', city: 'Jakarta Pusat', province: 'DKI Jakarta', postalCode: '10340' };
+
+/** A courier's whole mapping as the database holds it. */
+async function mapping(t: TestApp, courier: CourierCode): Promise<LocationRow[]> {
+  const rows = await t.dataSource.query<Record<string, string | null>[]>(
+    `SELECT district_code, code, label, city_code, city_label, province_label
+       FROM courier_location_codes WHERE courier = $1 ORDER BY district_code`,
+    [courier],
+  );
+  return rows.map((r) => ({
+    districtCode: r.district_code!,
+    code: r.code!,
+    label: r.label,
+    cityCode: r.city_code,
+    cityLabel: r.city_label,
+    provinceLabel: r.province_label,
+  }));
+}
+
+describe('a courier without a location code for the destination (area_not_mapped)', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ QUOTE_DEADLINE_MS: '1500' });
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  const quote = async () =>
+    (
+      await http
+        .post('/v1/quotes')
+        .set(seller.auth)
+        .send({
+          originAddressId: origin,
+          destination: jakarta,
+          parcel: { weightGrams: 1200 },
+          codAmount: 150_000,
+        })
+        .expect(200)
+    ).body.options as Option[];
+
+  it('makes only that courier’s services ineligible, and shipments go to another courier', async () => {
+    // The courier Kirim would choose among those that need codes: the one whose mapping loses Menteng.
+    const before = await quote();
+    expect(before.filter((o) => o.ineligibleReason === 'area_not_mapped')).toEqual([]);
+    const ranked = before.filter((o) => o.eligible).sort((a, b) => a.rank! - b.rank!);
+    const gone = ranked.find((o) => COURIERS_NEEDING_CODES.has(o.courier))!.courier;
+    const full = await mapping(t, gone);
+    expect(full.some((r) => r.districtCode === MENTENG)).toBe(true);
+    const counts = await t.app.get(CourierLocations).load(
+      gone,
+      full.filter((r) => r.districtCode !== MENTENG),
+      'sandbox',
+    );
+    expect(counts).toEqual({ inserted: 0, updated: 0, removed: 1, unchanged: full.length - 1 });
+
+    const after = await quote();
+    const own = after.filter((o) => o.courier === gone);
+    expect(own.length).toBeGreaterThan(0);
+    const wasEligible = (o: Option) =>
+      before.some((b) => b.service === o.service && b.courier === o.courier && b.eligible);
+    expect(own.filter(wasEligible).length).toBeGreaterThan(0);
+    // Each service that could carry the parcel now says why not; one that could not keeps its own reason.
+    for (const o of own)
+      expect(o).toMatchObject({
+        eligible: false,
+        rank: null,
+        ...(wasEligible(o) ? { ineligibleReason: 'area_not_mapped' } : {}),
+      });
+    const others = after.filter((o) => o.courier !== gone);
+    expect(others.filter((o) => o.ineligibleReason === 'area_not_mapped')).toEqual([]);
+    // Everything else is as it was: the same services eligible.
+    const eligibleKeys = (options: Option[]) =>
+      options
+        .filter((o) => o.eligible && o.courier !== gone)
+        .map((o) => `${o.courier}:${o.service}`)
+        .sort();
+    expect(eligibleKeys(after)).toEqual(eligibleKeys(before));
+
+    // Pinned to that courier: refused, naming `courier` and the reason.
+    const pinned = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin), courier: { code: gone, service: own.find(wasEligible)!.service } })
+      .expect(422);
+    expect(pinned.body.code).toBe('SHIPMENTS_NO_COURIER_CARRIES');
+    expect(pinned.body.details).toEqual([
+      { field: 'courier', message: expect.stringContaining('area_not_mapped') },
+    ]);
+
+    // Not pinned: created, and booked with another courier.
+    const created = await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [created.body.id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const booked = (await http.get(`/v1/shipments/${created.body.id}`).set(seller.auth).expect(200)).body;
+    expect(booked.status).toBe('booked');
+    expect(booked.courier.code).not.toBe(gone);
+    expect(booked.decision.candidates).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ courier: gone, ineligibleReason: 'area_not_mapped' }),
+      ]),
+    );
+
+    // The district mapped again: the courier is back.
+    await t.app.get(CourierLocations).load(gone, full, 'sandbox');
+    expect((await quote()).filter((o) => o.ineligibleReason === 'area_not_mapped')).toEqual([]);
+  });
+});
+
+describe('a courier with real credentials', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('ignores the sandbox’s generated mapping and uses only what an operator loaded', async () => {
+    const config = t.app.get(AppConfig);
+    const real = Object.assign(Object.create(AppConfig.prototype) as AppConfig, config, {
+      couriers: {
+        ...config.couriers,
+        credentials: { ...config.couriers.credentials, jne: { JNE_BASE_URL: 'https://jne.invalid' } },
+      },
+    });
+    const locations = new CourierLocations(
+      t.app.get(CourierLocationsRepository),
+      t.app.get(Transactions),
+      real,
+      t.app.get(AreasService),
+    );
+    const menteng = {
+      districtCode: MENTENG,
+      district: 'Menteng',
+      city: 'Jakarta Pusat',
+      province: 'DKI Jakarta',
+      postalCode: '10340',
+    };
+    expect(await locations.codeFor('jne', MENTENG)).toBeNull();
+    expect(await locations.covers('jne', menteng)).toBe(false);
+    expect(await locations.codeFor('sap', MENTENG)).not.toBeNull(); // still a sandbox courier
+    await locations.load(
+      'jne',
+      [{ ...(await mapping(t, 'jne')).find((r) => r.districtCode === MENTENG)!, code: 'CGK10000' }],
+      'operator',
+    );
+    expect(await locations.codeFor('jne', MENTENG)).toMatchObject({ code: 'CGK10000' });
+    expect(await locations.covers('jne', menteng)).toBe(true);
+    // Ninja takes names: it never needs a code, even for a place without a district.
+    expect(await locations.covers('ninja', { ...menteng, districtCode: null })).toBe(true);
+  });
+});
+
+describe('npm run cli -- couriers:locations, as a process', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp({}, db);
+    dir = mkdtempSync(join(tmpdir(), 'kirim-locations-'));
+  });
+  afterAll(async () => {
+    killAll();
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+    await db.drop();
+  });
+
+  const env = () => ({ NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET });
+  const file = (name: string, lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+  const load = async (...args: string[]) => {
+    const run = runBuilt('cli', env(), ['couriers:locations', ...args]);
+    return { code: await run.exited, stdout: run.stdout(), stderr: run.stderr() };
+  };
+  const source = async (courier: string) =>
+    (
+      await t.dataSource.query<{ source: string; version: number }[]>(
+        'SELECT source, version FROM courier_location_sets WHERE courier = $1',
+        [courier],
+      )
+    )[0];
+
+  it('replaces a courier’s mapping with a good file, says nothing changed the second time, and refuses a bad file whole', async () => {
+    const generated = (await mapping(t, 'jne')).length;
+    expect(generated).toBeGreaterThan(7000); // the sandbox's complete mapping, from the migration
+    const good = file('jne.csv', [
+      'district_code,code',
+      '32.73.19,BDO10000',
+      '31.71.06,CGK10000',
+      '35.78.04,SUB10000',
+    ]);
+    const first = await load('jne', good);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout.trim()).toBe(
+      `jne: loaded 3 districts (0 inserted, 3 updated, ${generated - 3} removed, 0 unchanged)`,
+    );
+    expect((await mapping(t, 'jne')).map((r) => [r.districtCode, r.code])).toEqual([
+      ['31.71.06', 'CGK10000'],
+      ['32.73.19', 'BDO10000'],
+      ['35.78.04', 'SUB10000'],
+    ]);
+    const loaded = await source('jne');
+    expect(loaded.source).toBe('operator');
+
+    const again = await load('jne', good);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim()).toBe(
+      'jne: 3 districts, nothing changed (0 inserted, 0 updated, 0 removed, 3 unchanged)',
+    );
+    expect(await source('jne')).toEqual(loaded); // not even the version moved
+
+    // Row 2 would change Sumur Bandung's code and row 4 add one; row 3 names no district: nothing is written.
+    const bad = file('jne-bad.csv', [
+      'district_code,code',
+      '32.73.19,BDO10099',
+      '99.99.99,XXX10000',
+      '51.71.01,DPS10000',
+      '31.71.06,CGK10000,extra',
+    ]);
+    const refused = await load('jne', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`refused ${bad}: nothing was changed`);
+    expect(refused.stderr).toContain('row 3: district_code "99.99.99" is not a district');
+    expect(refused.stderr).toContain('row 5: 3 columns, the header has 2');
+    expect((await mapping(t, 'jne')).map((r) => [r.districtCode, r.code])).toEqual([
+      ['31.71.06', 'CGK10000'],
+      ['32.73.19', 'BDO10000'],
+      ['35.78.04', 'SUB10000'],
+    ]);
+    expect(await source('jne')).toEqual(loaded);
+  }, 60_000);
+
+  it('exits 2 for an unknown courier or an unreadable file, naming it', async () => {
+    const unknown = await load('pos', file('pos.csv', ['district_code,code', '32.73.19,X']));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error: unknown courier "pos"');
+    const missing = await load('sap', join(dir, 'nowhere.csv'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`cannot read ${join(dir, 'nowhere.csv')}`);
+  }, 30_000);
+
+  it('gives a sandbox courier without a mapping its complete one at start-up, and leaves an operator’s alone', async () => {
+    await t.dataSource.query(`DELETE FROM courier_location_sets WHERE courier = 'sap'`);
+    expect(await mapping(t, 'sap')).toEqual([]);
+    const restarted = await startTestApp({}, db);
+    try {
+      expect((await mapping(t, 'sap')).length).toBeGreaterThan(7000);
+      expect(await source('sap')).toMatchObject({ source: 'sandbox' });
+      // The operator's JNE file of the first test is kept as it was.
+      expect((await mapping(t, 'jne')).map((r) => r.code)).toEqual(['CGK10000', 'BDO10000', 'SUB10000']);
+      expect(await source('jne')).toMatchObject({ source: 'operator' });
+    } finally {
+      await restarted.close();
+    }
+  }, 60_000);
+});
