@@ -471,45 +471,12 @@ export const defaults = {
     /** Extra transit days by zone on top of a service's SLA. */
     zoneExtraDays: [0, 1, 2, 3, 5],
     /**
-     * Hidden delivery behaviour per courier: chance the first attempt delivers, chance each re-attempt
-     * delivers, attempts before return to sender. Scaled per island group by `regionFactor`.
+     * What happens to parcels (delivery odds per courier and regency, transit delays, pickup misses,
+     * recipients, the value of a seller's action) is not here: it is drawn from the seed and the world file
+     * (SANDBOX_WORLD_FILE, default config/worlds/default.json; docs/sandbox-world.md).
+     * After a missed pickup, the chance the courier voids the order on its own.
      */
-    outcomes: {
-      jne: { firstAttempt: 0.9, reattempt: 0.6, maxAttempts: 3 },
-      jnt: { firstAttempt: 0.86, reattempt: 0.55, maxAttempts: 3 },
-      sap: { firstAttempt: 0.88, reattempt: 0.6, maxAttempts: 2 },
-      ninja: { firstAttempt: 0.84, reattempt: 0.5, maxAttempts: 3 },
-      idexpress: { firstAttempt: 0.8, reattempt: 0.5, maxAttempts: 2 },
-    },
-    /**
-     * Lanes whose odds differ from the courier's own (a courier clearly worse to one province, say): these
-     * first-attempt and re-attempt chances replace the scaled ones for parcels of `courier` to `province`.
-     */
-    outcomeOverrides: [] as { courier: string; province: string; firstAttempt: number; reattempt: number }[],
-    regionFactor: {
-      java: 1.0,
-      sumatra: 0.97,
-      bali_nusa: 0.95,
-      kalimantan: 0.94,
-      sulawesi: 0.92,
-      maluku_papua: 0.85,
-    },
-    /** Chance a parcel runs 1–3 days over its SLA. */
-    lateChance: 0.08,
-    /**
-     * Hidden pickup behaviour per courier: chance a requested pickup is never made (the courier scans a
-     * pickup failure and the parcel waits), and chance the courier then voids the order on its own.
-     */
-    pickupMiss: { jne: 0.02, jnt: 0.04, sap: 0.03, ninja: 0.03, idexpress: 0.05 },
     courierCancelsMissedPickup: 0.5,
-    /**
-     * What a seller's action at the courier does to the simulated parcel (issue 9 §3). A delivery the
-     * seller asked for after confirming with the buyer, or the first after correcting the address, succeeds
-     * with the courier's re-attempt odds plus `reattemptConfirmed` (capped at 99 %, and never below the odds
-     * the attempt had anyway); one asked for without confirming gets the plain re-attempt odds. The
-     * difference is the measurable value of acting on an alert.
-     */
-    actionUplift: { reattemptConfirmed: 0.25 },
   },
 };
 

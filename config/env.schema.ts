@@ -184,6 +184,14 @@ export class EnvSchema {
   @MinLength(1)
   SANDBOX_SEED = 'kirim-sandbox';
 
+  /**
+   * The sandbox world file (JSON, docs/sandbox-world.md): the distributions the seed draws the hidden courier
+   * world from. Unset: config/worlds/default.json. Read and validated at start-up.
+   */
+  @IsOptional()
+  @IsString()
+  SANDBOX_WORLD_FILE?: string;
+
   /** Lets a caller without an admin account use the sandbox operator controls (X-Sandbox-Operator-Token). */
   @IsOptional()
   @IsString()

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { BusinessDefaults, defaults } from './defaults';
 import { EnvSchema, LogLevel } from './env.schema';
+import { defaultWorldFile, readWorldFile, WorldFile, WorldFileError } from './sandbox-world';
 
 export { EnvSchema } from './env.schema';
 
@@ -62,6 +63,8 @@ export class AppConfig {
     sandboxMode: boolean;
     webhookToken?: string;
     sandboxSeed: string;
+    /** The sandbox world's distributions (SANDBOX_WORLD_FILE, or config/worlds/default.json). */
+    sandboxWorld: WorldFile;
     /** Accepted on the sandbox routes only, as an operator (admin). */
     sandboxOperatorToken?: string;
   };
@@ -173,6 +176,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'PHONE_HASH_SALT',
     'COURIER_WEBHOOK_TOKEN',
     'SANDBOX_OPERATOR_TOKEN',
+    'SANDBOX_WORLD_FILE',
     'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
     'WEBHOOK_DNS_SERVERS',
     'PAYOUT_PROVIDER_URL',
@@ -217,7 +221,19 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         name: n,
         message: `is required with ${payoutGiven[0]} (set both for a real provider, or neither for the sandbox)`,
       });
-  if (problems.length) throw new ConfigError(problems);
+  let sandboxWorld: WorldFile | undefined;
+  try {
+    sandboxWorld = parsed.SANDBOX_WORLD_FILE
+      ? readWorldFile(resolve(parsed.SANDBOX_WORLD_FILE))
+      : defaultWorldFile();
+  } catch (e) {
+    if (!(e instanceof WorldFileError)) throw e;
+    problems.push({
+      name: 'SANDBOX_WORLD_FILE',
+      message: `${parsed.SANDBOX_WORLD_FILE}: ${e.field === '$' ? 'the file' : `field ${e.field}`} ${e.problem}`,
+    });
+  }
+  if (problems.length || !sandboxWorld) throw new ConfigError(problems);
 
   const config: AppConfig = Object.assign(Object.create(AppConfig.prototype) as AppConfig, {
     env: parsed.NODE_ENV,
@@ -260,6 +276,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       sandboxMode: Object.values(credentials).some((c) => c === null),
       webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
       sandboxSeed: parsed.SANDBOX_SEED,
+      sandboxWorld,
       sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,
     },
     webhooks: {

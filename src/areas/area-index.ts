@@ -154,6 +154,15 @@ export class AreaIndex {
     };
   }
 
+  /** Every regency and city with its province's name, in code order. */
+  regencyList(): { code: string; name: string; province: string }[] {
+    return this.regencies.map((r) => ({
+      code: r.code,
+      name: r.name,
+      province: this.provinces[r.province].name,
+    }));
+  }
+
   /** Every district, in code order (generating a courier's complete mapping reads them all). */
   all(): AreaMatch[] {
     return this.districts.map((_, i) => this.match(i));

@@ -47,6 +47,14 @@ export class AreasService {
     return this.results.set(key, index.search(q, limit).map(areaView));
   }
 
+  /**
+   * Every regency and city (514) with its code and its province's canonical name, in code order (the
+   * sandbox world's places). Reads no database once loaded.
+   */
+  async regencies(): Promise<{ code: string; name: string; province: string }[]> {
+    return (await this.directory()).regencyList();
+  }
+
   /** The district with this Kemendagri code, or null. */
   async byCode(code: string): Promise<AreaDto | null> {
     const found = (await this.directory()).byCode(code);

@@ -26,10 +26,10 @@ describe('the scoring learns from tracked outcomes', () => {
   beforeAll(async () => {
     t = await startTestApp({}, undefined, {
       configure: (config: AppConfig) => {
-        config.business.sandbox.outcomeOverrides = [
-          { courier: BAD.courier, province: EAST_JAVA.province, firstAttempt: 0.15, reattempt: 0.15 },
-        ];
-        config.business.sandbox.pickupMiss = Object.fromEntries(COURIER_CODES.map((c) => [c, 0])) as never;
+        const world = config.couriers.sandboxWorld;
+        // East Java is province 35; everything else keeps the default world's drawn odds.
+        world.overrides = [{ courier: BAD.courier, area: '35', firstAttempt: 0.15, reattempt: 0.15 }];
+        for (const c of COURIER_CODES) world.couriers[c].pickupMiss = 0;
         for (const code of COURIER_CODES)
           config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
       },

@@ -359,6 +359,9 @@ export class IdExpressSandbox extends CourierSandbox {
       weightGrams,
       codAmount: cod,
       pickup,
+      recipientPhone: payloadText(o.recipientCellphone),
+      originRegency: await this.world.regencyOfCode('idexpress', o.senderDistrictId),
+      destinationRegency: await this.world.regencyOfCode('idexpress', o.recipientDistrictId),
       request: o,
     });
     return {

@@ -409,6 +409,9 @@ export class JneSandbox extends CourierSandbox {
         codAmount: cod ? codAmount : 0,
         // generatecnote only issues the cnote; a pickup is booked through pickupcashless.
         pickup: false,
+        recipientPhone: String(b.OLSHOP_RECEIVER_PHONE),
+        originRegency: await this.world.regencyOfCode('jne', b.OLSHOP_ORIG),
+        destinationRegency: await this.world.regencyOfCode('jne', b.OLSHOP_DEST),
         request: b,
       });
       return this.detail('sukses', { cnote_no: awb });

@@ -325,6 +325,9 @@ export class JntSandbox extends CourierSandbox {
         weightGrams,
         codAmount: cod,
         pickup: String(o.servicetype) === '1',
+        recipientPhone: payloadText(o.receiver_phone),
+        originRegency: await this.world.regencyOfCode('jnt', o.origin_code, 'cityCode'),
+        destinationRegency: await this.world.regencyOfCode('jnt', o.destination_code, 'cityCode'),
         request: o,
       });
       const [quote] = this.world.quote('jnt', origin, destination, weightGrams, cod);

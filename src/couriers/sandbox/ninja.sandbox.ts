@@ -590,6 +590,7 @@ export class NinjaSandbox extends CourierSandbox {
         weightGrams,
         codAmount: cod,
         pickup: job.is_pickup_required === true,
+        recipientPhone: payloadText(obj(b.to).phone_number),
         request: order,
       });
       return order;

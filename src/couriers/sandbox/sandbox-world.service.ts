@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
+import { AreasService } from 'src/areas/areas.service';
 import type {
   CourierCode,
   CourierReason,
@@ -11,6 +12,7 @@ import type {
 import { CourierLocations, LocationField } from '../locations';
 import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
+import { RegencyLookup } from './regency-lookup';
 import { zoneOf } from '../zones';
 import {
   actionRefusal,
@@ -63,6 +65,11 @@ export interface NewParcel {
   originProvince: string;
   destinationCity: string;
   destinationProvince: string;
+  /** The recipient's phone from the courier's request: the world's recipients behave by phone. */
+  recipientPhone?: string;
+  /** Regency codes when the request names places by the courier's codes (regencyOfCode); else found by name. */
+  originRegency?: string;
+  destinationRegency?: string;
   weightGrams: number;
   codAmount: number;
   pickup: boolean;
@@ -73,6 +80,10 @@ export interface NewParcel {
 @Injectable()
 export class SandboxWorld {
   readonly settings: WorldSettings;
+  private readonly logger = new Logger(SandboxWorld.name);
+  private lookup: Promise<RegencyLookup> | null = null;
+  /** Places already logged as unknown: each is logged once. */
+  private readonly unknownPlaces = new Set<string>();
 
   constructor(
     private readonly repository: SandboxRepository,
@@ -80,8 +91,72 @@ export class SandboxWorld {
     private readonly config: AppConfig,
     /** Each courier's location mapping: how a sandbox reads the codes it is sent back to a place. */
     readonly locations: CourierLocations,
+    private readonly areas: AreasService,
   ) {
-    this.settings = config.business.sandbox;
+    this.settings = { ...config.business.sandbox, world: config.couriers.sandboxWorld };
+  }
+
+  /** The regency lookup from the area directory, loaded once (a failed load is retried by the next call). */
+  private regencies(): Promise<RegencyLookup> {
+    this.lookup ??= this.areas.regencies().then(
+      (rows) => new RegencyLookup(rows),
+      (e: unknown) => {
+        this.lookup = null;
+        throw e;
+      },
+    );
+    return this.lookup;
+  }
+
+  /**
+   * A place's regency code, or undefined when its names name no single regency: the world then uses its
+   * province's behaviour (logged once per place; degrade, never refuse a parcel for it).
+   */
+  private regencyOf(lookup: RegencyLookup, city: string, province: string): string | undefined {
+    const code = lookup.codeOf(city, province);
+    if (code) return code;
+    const place = `${city}, ${province}`;
+    if (!this.unknownPlaces.has(place)) {
+      this.unknownPlaces.add(place);
+      this.logger.warn(`no single regency is named "${place}": the sandbox world uses the province's odds`);
+    }
+    return undefined;
+  }
+
+  /**
+   * The regency codes the world uses for a parcel's places, from its canonical city and province names
+   * (undefined: no single regency is named, and the world uses the province's behaviour).
+   */
+  async regenciesOf(
+    p: Pick<NewParcel, 'originCity' | 'originProvince' | 'destinationCity' | 'destinationProvince'>,
+  ): Promise<{ origin?: string; destination?: string }> {
+    const lookup = await this.regencies();
+    return {
+      origin: this.regencyOf(lookup, p.originCity, p.originProvince),
+      destination: this.regencyOf(lookup, p.destinationCity, p.destinationProvince),
+    };
+  }
+
+  /** A stored parcel's route and recipient, as the world model takes them. */
+  private context(lookup: RegencyLookup, parcel: SandboxParcel | NewParcel) {
+    const originRegency =
+      parcel.originRegency ?? this.regencyOf(lookup, parcel.originCity, parcel.originProvince);
+    const destinationRegency =
+      parcel.destinationRegency ?? this.regencyOf(lookup, parcel.destinationCity, parcel.destinationProvince);
+    return {
+      seed: this.config.couriers.sandboxSeed,
+      courier: parcel.courier,
+      awb: parcel.awb,
+      service: this.services(parcel.courier).find((s) => s.code === parcel.service)!,
+      originCity: parcel.originCity,
+      originProvince: parcel.originProvince,
+      destinationCity: parcel.destinationCity,
+      destinationProvince: parcel.destinationProvince,
+      ...(originRegency ? { originRegency } : {}),
+      ...(destinationRegency ? { destinationRegency } : {}),
+      ...(parcel.recipientPhone ? { recipientPhone: parcel.recipientPhone } : {}),
+      codAmount: parcel.codAmount,
+    };
   }
 
   now(): Date {
@@ -100,6 +175,20 @@ export class SandboxWorld {
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     if (!text.trim()) return null;
     return (await this.locations.placeOf(courier, field, text))?.province ?? null;
+  }
+
+  /**
+   * The regency of the district a courier's code stands for in its mapping (the world's lanes are per
+   * regency); undefined for a code the mapping does not hold.
+   */
+  async regencyOfCode(
+    courier: CourierCode,
+    value: unknown,
+    field: LocationField = 'code',
+  ): Promise<string | undefined> {
+    const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+    if (!text.trim()) return undefined;
+    return (await this.locations.placeOf(courier, field, text))?.districtCode.slice(0, 5);
   }
 
   /** The world's seed: every journey (and report) it plans follows from it. */
@@ -160,22 +249,10 @@ export class SandboxWorld {
 
   /** Stores a new parcel with its whole journey planned from the seed. */
   async create(p: NewParcel): Promise<SandboxParcel> {
-    const service = this.services(p.courier).find((s) => s.code === p.service)!;
+    const lookup = await this.regencies();
     const createdAt = this.now();
     const zone = zoneOf(p.originProvince, p.destinationProvince);
-    const plan = planJourney(this.settings, {
-      seed: this.config.couriers.sandboxSeed,
-      courier: p.courier,
-      awb: p.awb,
-      service,
-      originCity: p.originCity,
-      originProvince: p.originProvince,
-      destinationCity: p.destinationCity,
-      destinationProvince: p.destinationProvince,
-      codAmount: p.codAmount,
-      pickup: p.pickup,
-      createdAt,
-    });
+    const plan = planJourney(this.settings, { ...this.context(lookup, p), pickup: p.pickup, createdAt });
     const parcel: SandboxParcel = {
       ...p,
       price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams),
@@ -236,12 +313,13 @@ export class SandboxWorld {
    * (world.ts planAfterAction) and the action kept with it, under a row lock. `reference` words the
    * courier's ticket number from the action's sequence number on the parcel. null for an unknown parcel.
    */
-  requestAction(
+  async requestAction(
     courier: CourierCode,
     awb: string,
     action: ActionAtCourier,
     reference: (sequence: number) => string,
   ): Promise<ActionAnswer | null> {
+    const lookup = await this.regencies();
     const now = this.now();
     return this.repository.changeLocked<ActionAnswer>(courier, awb, (parcel) => {
       const done = stepsBy(parcel.plan, now);
@@ -249,17 +327,7 @@ export class SandboxWorld {
       if (why) return { answer: { accepted: false, why, parcel } };
       const plan = planAfterAction(
         this.settings,
-        {
-          seed: this.config.couriers.sandboxSeed,
-          courier,
-          awb,
-          service: this.services(courier).find((s) => s.code === parcel.service)!,
-          originCity: parcel.originCity,
-          originProvince: parcel.originProvince,
-          destinationCity: parcel.destinationCity,
-          destinationProvince: parcel.destinationProvince,
-          codAmount: parcel.codAmount,
-        },
+        this.context(lookup, parcel),
         parcel.plan,
         parcel.actions,
         action,

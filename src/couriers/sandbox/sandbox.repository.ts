@@ -12,6 +12,11 @@ export interface SandboxParcel {
   originProvince: string;
   destinationCity: string;
   destinationProvince: string;
+  /** The recipient's phone as the courier received it (undefined for parcels from before it was kept). */
+  recipientPhone?: string;
+  /** Regency codes of the places when the courier's request named them by code (else found by name). */
+  originRegency?: string;
+  destinationRegency?: string;
   weightGrams: number;
   codAmount: number;
   price: number;
@@ -39,6 +44,9 @@ interface ParcelRow {
   origin_province: string;
   destination_city: string;
   destination_province: string;
+  recipient_phone: string | null;
+  origin_regency: string | null;
+  destination_regency: string | null;
   weight_grams: number;
   cod_amount: string;
   price: string;
@@ -58,6 +66,9 @@ const toParcel = (r: ParcelRow): SandboxParcel => ({
   originProvince: r.origin_province,
   destinationCity: r.destination_city,
   destinationProvince: r.destination_province,
+  ...(r.recipient_phone ? { recipientPhone: r.recipient_phone } : {}),
+  ...(r.origin_regency ? { originRegency: r.origin_regency } : {}),
+  ...(r.destination_regency ? { destinationRegency: r.destination_regency } : {}),
   weightGrams: r.weight_grams,
   codAmount: Number(r.cod_amount),
   price: Number(r.price),
@@ -86,8 +97,9 @@ export class SandboxRepository {
   async insert(p: SandboxParcel): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
-         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at, recipient_phone,
+         origin_regency, destination_regency)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [
         p.courier,
         p.awb,
@@ -104,6 +116,9 @@ export class SandboxRepository {
         JSON.stringify(p.request),
         JSON.stringify(p.plan),
         p.createdAt,
+        p.recipientPhone ?? null,
+        p.originRegency ?? null,
+        p.destinationRegency ?? null,
       ],
     );
   }

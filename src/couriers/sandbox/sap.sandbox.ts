@@ -244,6 +244,9 @@ export class SapSandbox extends CourierSandbox {
         weightGrams,
         codAmount: cod,
         pickup: Number(b.pickup_place) === 1,
+        recipientPhone: String(b.receiver_phone),
+        originRegency: await this.world.regencyOfCode('sap', b.pickup_district_code),
+        destinationRegency: await this.world.regencyOfCode('sap', b.destination_district_code),
         request: b,
       });
       return {

@@ -8,12 +8,23 @@ import type {
   ParcelActionKind,
 } from '../courier-adapter';
 import { regionOf, zoneOf } from '../zones';
+import {
+  attemptOdds,
+  drawTransitDays,
+  laneTruth,
+  LaneTruth,
+  provinceCode,
+  recipientTruth,
+  RecipientTruth,
+  WorldFile,
+} from './world-model';
 
 /**
  * The simulated courier world behind the sandboxes: pure and deterministic. Same seed and inputs,
- * same prices and the same journey for every parcel.
+ * same prices and the same journey for every parcel. Prices come from the sandbox defaults; what happens to
+ * a parcel comes from the world file's model (world-model.ts), per real regency and recipient.
  */
-export type WorldSettings = typeof defaults.sandbox;
+export type WorldSettings = typeof defaults.sandbox & { world: WorldFile };
 
 /** Who serves what: coverage gaps and COD restrictions of the simulated couriers. */
 export function coverage(
@@ -101,6 +112,11 @@ export interface JourneyInput {
   originProvince: string;
   destinationCity: string;
   destinationProvince: string;
+  /** Kemendagri regency codes of the places; absent (unknown place): the province's behaviour. */
+  originRegency?: string;
+  destinationRegency?: string;
+  /** The recipient's phone: the same buyer behaves the same on every parcel. */
+  recipientPhone?: string;
   codAmount: number;
   pickup: boolean;
   createdAt: Date;
@@ -117,32 +133,54 @@ const FAILURE_REASONS: [CourierReason, number][] = [
   ['consignee_refused_did_not_order', 0.05],
 ];
 
-/**
- * Chance of each outcome for a courier's parcels to a province: what the sandbox hides from Kirim.
- * The courier's configured rates, scaled by the island group and by a seeded ±4 % of the province's own.
- */
-export function outcomeOdds(
+const REFUSALS: [CourierReason, number][] = [
+  ['consignee_refused', 0.5],
+  ['consignee_refused_no_money', 0.3],
+  ['consignee_refused_did_not_order', 0.2],
+];
+/** Why attempts to a hard-to-reach recipient fail: mostly nobody answering. */
+const UNREACHABLE: [CourierReason, number][] = [
+  ['consignee_unreachable', 0.6],
+  ['consignee_absent', 0.4],
+];
+
+/** A place's code for the world model: its regency when known, else its province's. */
+const placeCode = (regency: string | undefined, province: string) => regency ?? provinceCode(province) ?? '';
+
+/** The hidden truth of the parcel's lane and recipient (world-model.ts: the oracle computes the same). */
+export function parcelTruth(
   settings: WorldSettings,
-  seed: string,
-  courier: CourierCode,
-  destinationProvince: string,
-) {
-  const o = settings.outcomes[courier];
-  const province = 1 + (randomStream(`${seed}:${courier}:odds:${destinationProvince}`)() - 0.5) * 0.08;
-  const factor = settings.regionFactor[regionOf(destinationProvince)] * province;
-  const lane = settings.outcomeOverrides.find(
-    (x) => x.courier === courier && x.province === destinationProvince,
-  );
-  const first = lane ? lane.firstAttempt : Math.min(0.99, o.firstAttempt * factor);
-  const again = lane ? lane.reattempt : Math.min(0.99, o.reattempt * factor);
-  const returned = (1 - first) * (1 - again) ** (o.maxAttempts - 1);
+  p: ParcelContext,
+): { lane: LaneTruth; recipient: RecipientTruth } {
   return {
-    firstAttempt: first,
-    reattempt: again,
-    maxAttempts: o.maxAttempts,
-    delivered: 1 - returned,
-    returned,
+    lane: laneTruth(
+      settings.world,
+      p.seed,
+      p.courier,
+      p.service.code,
+      placeCode(p.originRegency, p.originProvince),
+      placeCode(p.destinationRegency, p.destinationProvince),
+    ),
+    recipient: recipientTruth(settings.world, p.seed, p.recipientPhone),
   };
+}
+
+/**
+ * How delivery attempt `attempt` ends, drawn from the parcel's stream: the recipient's refusal first (only
+ * drawn for a COD parcel to a refuser, so everyone else's stream is as it was), then the attempt's odds.
+ */
+function attemptResult(
+  settings: WorldSettings,
+  truth: { lane: LaneTruth; recipient: RecipientTruth },
+  p: Pick<ParcelContext, 'codAmount'>,
+  rng: () => number,
+  attempt: number,
+  confirmed: boolean,
+): { delivered: true } | { delivered: false; reason: CourierReason } {
+  const odds = attemptOdds(settings.world, truth.lane, truth.recipient, attempt, confirmed, p.codAmount > 0);
+  if (odds.refused > 0 && rng() < odds.refused) return { delivered: false, reason: pick(rng, REFUSALS) };
+  if (rng() < odds.delivers) return { delivered: true };
+  return { delivered: false, reason: pick(rng, truth.recipient.hardToReach ? UNREACHABLE : FAILURE_REASONS) };
 }
 
 const pick = <T>(rng: () => number, weighted: [T, number][]): T => {
@@ -158,8 +196,7 @@ const morningOf = (at: number) => Math.floor((at + 7 * HOUR) / DAY) * DAY + HOUR
 export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[] {
   const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}`);
   const zone = zoneOf(p.originProvince, p.destinationProvince);
-  const eta = etaDays(settings, p.service, zone);
-  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
+  const truth = parcelTruth(settings, p);
   const steps: PlanStep[] = [];
   const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
     steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });
@@ -169,7 +206,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   if (p.pickup) {
     // Its own stream, so a missed pickup leaves every other parcel's journey as it was.
     const pickupRng = randomStream(`${p.seed}:${p.courier}:${p.awb}:pickup`);
-    if (pickupRng() < settings.pickupMiss[p.courier]) {
+    if (pickupRng() < truth.lane.pickupMiss) {
       add(t + between(pickupRng, 4, 20) * HOUR, 'exception', p.originCity, { reason: 'pickup_failed' });
       if (pickupRng() < settings.courierCancelsMissedPickup)
         add(t + between(pickupRng, 26, 40) * HOUR, 'cancelled', p.originCity);
@@ -180,23 +217,23 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   const pickedUp = t;
   add(t, 'picked_up', p.originCity);
   add((t += between(rng, 2, 6) * HOUR), 'in_transit', p.originCity);
-  let days = eta.min + Math.floor(rng() * (eta.max - eta.min + 1));
-  if (rng() < settings.lateChance) days += 1 + Math.floor(rng() * 3);
+  const days = drawTransitDays(settings.world, truth.lane.transit, rng);
   const arrival = morningOf(pickedUp + days * DAY);
   if (zone >= 2)
     add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
   add(Math.max(t + HOUR, arrival - between(rng, 8, 14) * HOUR), 'in_transit', p.destinationCity);
 
   let day = arrival;
-  for (let attempt = 1; attempt <= odds.maxAttempts; attempt += 1) {
+  for (let attempt = 1; attempt <= truth.lane.maxAttempts; attempt += 1) {
     const out = day + between(rng, 0, 2) * HOUR;
     add(out, 'out_for_delivery', p.destinationCity, { attempt });
     const result = out + between(rng, 1, 7) * HOUR;
-    if (rng() < (attempt === 1 ? odds.firstAttempt : odds.reattempt)) {
+    const ended = attemptResult(settings, truth, p, rng, attempt, false);
+    if (ended.delivered) {
       add(result, 'delivered', p.destinationCity, { attempt, codCollected: p.codAmount > 0 });
       return steps;
     }
-    add(result, 'delivery_failed', p.destinationCity, { attempt, reason: pick(rng, FAILURE_REASONS) });
+    add(result, 'delivery_failed', p.destinationCity, { attempt, reason: ended.reason });
     day = morningOf(result + DAY);
   }
   add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, {
@@ -351,35 +388,17 @@ export function actionRefusal(
   return null;
 }
 
-/**
- * Chance that delivery attempt number `attempt` succeeds: the courier's first-attempt or re-attempt odds,
- * raised to the re-attempt odds plus the configured uplift when the seller confirmed it with the buyer
- * (or corrected the address), capped at 99 % and never lowered.
- */
-export function attemptChance(
-  settings: WorldSettings,
-  odds: Pick<ReturnType<typeof outcomeOdds>, 'firstAttempt' | 'reattempt'>,
-  attempt: number,
-  confirmed: boolean,
-): number {
-  const base = attempt === 1 ? odds.firstAttempt : odds.reattempt;
-  if (!confirmed) return base;
-  return Math.max(base, Math.min(0.99, odds.reattempt + settings.actionUplift.reattemptConfirmed));
-}
-
 /** A parcel's identity and route, from which its journey (and any re-planned part of it) follows. */
 export type ParcelContext = Omit<JourneyInput, 'pickup' | 'createdAt'>;
 
-/** Transit days of the parcel's lane, drawn from the service's ETA for the zone. */
-const transitDays = (settings: WorldSettings, p: ParcelContext, rng: () => number) => {
-  const eta = etaDays(settings, p.service, zoneOf(p.originProvince, p.destinationProvince));
-  return eta.min + Math.floor(rng() * (eta.max - eta.min + 1));
-};
+/** Transit days of the parcel's lane (its seeded law, delays included). */
+const transitDays = (settings: WorldSettings, p: ParcelContext, rng: () => number) =>
+  drawTransitDays(settings.world, parcelTruth(settings, p).lane.transit, rng);
 
 /**
- * Delivery runs from attempt `attempt` on, the first on the morning `day` with `firstChance`, each further
- * one the morning after a failure with the courier's re-attempt odds, up to the courier's attempts (at
- * least this one); after the last failure the parcel goes back to the origin.
+ * Delivery runs from attempt `attempt` on, the first on the morning `day` (confirmed with the buyer when
+ * `confirmedFirst`), each further one the morning after a failure with the lane's re-attempt odds, up to the
+ * courier's attempts (at least this one); after the last failure the parcel goes back to the origin.
  */
 function deliveryRuns(
   settings: WorldSettings,
@@ -387,9 +406,10 @@ function deliveryRuns(
   rng: () => number,
   attempt: number,
   day: number,
-  firstChance: number,
+  confirmedFirst: boolean,
 ): PlanStep[] {
-  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
+  const truth = parcelTruth(settings, p);
+  const odds = truth.lane;
   const steps: PlanStep[] = [];
   const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
     steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });
@@ -397,11 +417,12 @@ function deliveryRuns(
     const out = day + between(rng, 0, 2) * HOUR;
     add(out, 'out_for_delivery', p.destinationCity, { attempt: n });
     const result = out + between(rng, 1, 7) * HOUR;
-    if (rng() < (n === attempt ? firstChance : odds.reattempt)) {
+    const ended = attemptResult(settings, truth, p, rng, n, n === attempt && confirmedFirst);
+    if (ended.delivered) {
       add(result, 'delivered', p.destinationCity, { attempt: n, codCollected: p.codAmount > 0 });
       return steps;
     }
-    add(result, 'delivery_failed', p.destinationCity, { attempt: n, reason: pick(rng, FAILURE_REASONS) });
+    add(result, 'delivery_failed', p.destinationCity, { attempt: n, reason: ended.reason });
     day = morningOf(result + DAY);
   }
   add(day + between(rng, 1, 4) * HOUR, 'returning_to_sender', p.destinationCity, {
@@ -447,7 +468,6 @@ export function planAfterAction(
   const done = stepsBy(plan, now);
   const future = plan.filter((s) => s.at > now.toISOString());
   const t = now.getTime();
-  const odds = outcomeOdds(settings, p.seed, p.courier, p.destinationProvince);
   const lastAttemptAt = [...done].reverse().find((s) => s.status === 'out_for_delivery')?.at ?? '';
   const addressFixed = actions.some((a) => a.kind === 'update_address' && a.at >= lastAttemptAt);
   switch (action.kind) {
@@ -479,11 +499,11 @@ export function planAfterAction(
       const attempt = attemptsMade(done) + 1;
       const ready = Math.max(t, ...transit.map((s) => new Date(s.at).getTime()));
       const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:reattempt:${attempt}`);
-      const chance = attemptChance(settings, odds, attempt, !!action.confirmedWithBuyer || addressFixed);
+      const confirmed = !!action.confirmedWithBuyer || addressFixed;
       return [
         ...done,
         ...transit,
-        ...deliveryRuns(settings, p, rng, attempt, morningOf(ready + DAY), chance),
+        ...deliveryRuns(settings, p, rng, attempt, morningOf(ready + DAY), confirmed),
       ];
     }
     case 'update_address': {
@@ -492,8 +512,7 @@ export function planAfterAction(
       const attempt = future[next].attempt ?? attemptsMade(done) + 1;
       const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:address:${attempt}`);
       const day = morningOf(new Date(future[next].at).getTime());
-      const chance = attemptChance(settings, odds, attempt, true);
-      return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, rng, attempt, day, chance)];
+      return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, rng, attempt, day, true)];
     }
   }
 }

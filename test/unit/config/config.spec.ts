@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from 'config';
+import { defaultWorldFile } from 'config/sandbox-world';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -235,5 +238,45 @@ describe('the payout provider', () => {
       expect(() =>
         loadConfig({ PAYOUT_PROVIDER_URL: url, PAYOUT_SECRET_KEY: 'xnd_production_secret' }, {}),
       ).toThrow(/PAYOUT_PROVIDER_URL/);
+  });
+
+  it('runs the default sandbox world without SANDBOX_WORLD_FILE, and reads a given world file', () => {
+    expect(loadConfig({}, {}).couriers.sandboxWorld).toEqual(defaultWorldFile());
+    const dir = mkdtempSync(join(tmpdir(), 'kirim-world-'));
+    const untuned = {
+      ...defaultWorldFile(),
+      lanes: { islandGroupSpread: 0, provinceSpread: 0.2, regencySpread: 1 },
+    };
+    writeFileSync(join(dir, 'untuned.json'), JSON.stringify(untuned));
+    expect(
+      loadConfig({ SANDBOX_WORLD_FILE: join(dir, 'untuned.json') }, {}).couriers.sandboxWorld.lanes,
+    ).toEqual(untuned.lanes);
+  });
+
+  it('stops the start on a missing, non-JSON or out-of-range world file, naming SANDBOX_WORLD_FILE and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kirim-world-'));
+    const bad = defaultWorldFile() as unknown as { recipients: Record<string, unknown> };
+    bad.recipients.refuserShare = 0.9;
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    writeFileSync(join(dir, 'broken.json'), '{ "version": 1,');
+    const problem = (file: string) => {
+      try {
+        loadConfig({ SANDBOX_WORLD_FILE: file }, {});
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).problems;
+      }
+      throw new Error(`${file} was accepted`);
+    };
+    expect(problem(join(dir, 'bad.json'))).toEqual([
+      {
+        name: 'SANDBOX_WORLD_FILE',
+        message: `${join(dir, 'bad.json')}: field recipients.refuserShare must be between 0 and 0.5`,
+      },
+    ]);
+    expect(problem(join(dir, 'broken.json'))[0].message).toMatch(/broken\.json: the file is not JSON/);
+    expect(problem(join(dir, 'missing.json'))[0].message).toMatch(
+      /missing\.json: the file cannot be read \(ENOENT\)/,
+    );
   });
 });

@@ -6,10 +6,8 @@ import { codFee } from 'src/couriers/cod-fee';
 import {
   actionRefusal,
   ActionRecord,
-  attemptChance,
   isHeld,
   isPickedUp,
-  outcomeOdds,
   ParcelContext,
   parcelStage,
   ParcelStage,
@@ -22,9 +20,24 @@ import {
 } from 'src/couriers/sandbox/world';
 import { PARCEL_ACTION_KINDS } from 'src/couriers/courier-adapter';
 import { zoneOf } from 'src/couriers/zones';
+import {
+  attemptOdds,
+  defaultWorldFile,
+  deliveryChanceOf,
+  laneTruth,
+  provinceCode,
+} from 'src/couriers/sandbox/world-model';
 
-const settings = defaults.sandbox;
+const settings = { ...defaults.sandbox, world: defaultWorldFile() };
 const service = (courier: (typeof COURIER_CODES)[number]) => defaults.couriers.catalogue[courier].services[0];
+const ordinary = { refusesCod: 0, hardToReach: false };
+/** The hidden truth of a lane from West Java to a province (journeys here name no regency or phone). */
+const outcomeOdds = (seed: string, courier: (typeof COURIER_CODES)[number], province: string) => {
+  const lane = laneTruth(settings.world, seed, courier, service(courier).code, '32', provinceCode(province)!);
+  const delivered = deliveryChanceOf(settings.world, lane, ordinary).plain;
+  return { ...lane, delivered, returned: 1 - delivered };
+};
+const uplift = settings.world.actions.reattemptConfirmed;
 
 const journey = (
   seed: string,
@@ -81,8 +94,8 @@ describe('the sandbox world', () => {
       }
       // Delivery odds apply to parcels that were picked up.
       const n = total - missed;
-      const odds = outcomeOdds(settings, 'kirim-sandbox', courier, province);
-      expect(Math.abs(missed / total - settings.pickupMiss[courier])).toBeLessThanOrEqual(0.015);
+      const odds = outcomeOdds('kirim-sandbox', courier, province);
+      expect(Math.abs(missed / total - odds.pickupMiss)).toBeLessThanOrEqual(0.015);
       expect(Math.abs(first / n - odds.firstAttempt)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(delivered / n - odds.delivered)).toBeLessThanOrEqual(0.03);
       expect(Math.abs(returned / n - odds.returned)).toBeLessThanOrEqual(0.03);
@@ -90,20 +103,15 @@ describe('the sandbox world', () => {
     },
   );
 
-  it('hides different odds per destination province, fixed by the seed', () => {
+  it('hides different odds per destination province, fixed by the seed (world-model.spec: per regency)', () => {
     const java = ['DKI Jakarta', 'Jawa Barat', 'Jawa Timur'].map(
-      (p) => outcomeOdds(settings, 'kirim-sandbox', 'jne', p).firstAttempt,
+      (p) => outcomeOdds('kirim-sandbox', 'jne', p).firstAttempt,
     );
     expect(new Set(java).size).toBe(3);
-    expect(outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat')).toEqual(
-      outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Barat'),
+    expect(outcomeOdds('kirim-sandbox', 'jne', 'Jawa Barat')).toEqual(
+      outcomeOdds('kirim-sandbox', 'jne', 'Jawa Barat'),
     );
-    expect(outcomeOdds(settings, 'other-seed', 'jne', 'Jawa Barat').firstAttempt).not.toBe(java[1]);
-    for (const c of COURIER_CODES) {
-      const papua = outcomeOdds(settings, 'kirim-sandbox', c, 'Papua').firstAttempt;
-      const jakarta = outcomeOdds(settings, 'kirim-sandbox', c, 'DKI Jakarta').firstAttempt;
-      expect(papua).toBeLessThan(jakarta);
-    }
+    expect(outcomeOdds('other-seed', 'jne', 'Jawa Barat').firstAttempt).not.toBe(java[1]);
   });
 
   it('plans journeys in time order that end delivered (COD collected) or returned, or wait at a missed pickup', () => {
@@ -340,21 +348,21 @@ describe('the sandbox world: seller actions at the courier', () => {
       plain += Number(won(unconfirmedPlan));
       confirmed += Number(won(confirmedPlan));
     }
-    const odds = outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Timur');
+    const odds = outcomeOdds('kirim-sandbox', 'jne', 'Jawa Timur');
     expect(Math.abs(plain / total - odds.reattempt)).toBeLessThanOrEqual(0.03);
-    const uplifted = Math.min(0.99, odds.reattempt + settings.actionUplift.reattemptConfirmed);
+    const uplifted = Math.min(0.99, odds.reattempt + uplift);
     expect(Math.abs(confirmed / total - uplifted)).toBeLessThanOrEqual(0.03);
-    expect(confirmed / total - plain / total).toBeGreaterThan(settings.actionUplift.reattemptConfirmed / 2);
+    expect(confirmed / total - plain / total).toBeGreaterThan(uplift / 2);
   });
 
   it('raises an attempt to the confirmed odds, capped, and never lowers it', () => {
     const odds = { firstAttempt: 0.9, reattempt: 0.6 };
-    expect(attemptChance(settings, odds, 2, false)).toBe(0.6);
-    expect(attemptChance(settings, odds, 2, true)).toBeCloseTo(
-      0.6 + settings.actionUplift.reattemptConfirmed,
-    );
-    expect(attemptChance(settings, odds, 1, true)).toBe(0.9);
-    expect(attemptChance(settings, { firstAttempt: 0.95, reattempt: 0.9 }, 3, true)).toBe(0.99);
+    const chance = (lane: typeof odds, attempt: number, confirmed: boolean) =>
+      attemptOdds(settings.world, lane, ordinary, attempt, confirmed, true).delivers;
+    expect(chance(odds, 2, false)).toBe(0.6);
+    expect(chance(odds, 2, true)).toBeCloseTo(0.6 + uplift);
+    expect(chance(odds, 1, true)).toBe(0.9);
+    expect(chance({ firstAttempt: 0.95, reattempt: 0.9 }, 3, true)).toBe(0.99);
   });
 
   it('starts a return at once, back at the origin days later, with nothing planned after', () => {
@@ -424,8 +432,8 @@ describe('the sandbox world: seller actions at the courier', () => {
         ),
       );
     }
-    const odds = outcomeOdds(settings, 'kirim-sandbox', 'jne', 'Jawa Timur');
-    const uplifted = Math.min(0.99, odds.reattempt + settings.actionUplift.reattemptConfirmed);
+    const odds = outcomeOdds('kirim-sandbox', 'jne', 'Jawa Timur');
+    const uplifted = Math.min(0.99, odds.reattempt + uplift);
     expect(Math.abs(after / 2000 - uplifted)).toBeLessThanOrEqual(0.03);
     expect(after).toBeGreaterThan(before);
     // A re-attempt asked for after the correction gets the confirmed odds without saying so.
