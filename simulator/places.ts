@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { PROVINCES } from 'src/couriers/sandbox/world-model';
 
 /**
  * Indonesia's regencies and districts for the simulated order stream: the same pinned `idn-area-data` files
@@ -16,64 +17,14 @@ export interface Regency {
   population: number;
 }
 
-/**
- * Residents per province, 2020 census (BPS, Sensus Penduduk 2020, rounded to thousands); the provinces made
- * from Papua and Papua Barat in 2022 are split by their regencies' census counts, rounded further.
- */
-const PROVINCE_POPULATION: Record<string, number> = {
-  Aceh: 5_274_000,
-  'Sumatera Utara': 14_799_000,
-  'Sumatera Barat': 5_534_000,
-  Riau: 6_394_000,
-  'Kepulauan Riau': 2_064_000,
-  Jambi: 3_548_000,
-  'Sumatera Selatan': 8_467_000,
-  'Kepulauan Bangka Belitung': 1_455_000,
-  Bengkulu: 2_010_000,
-  Lampung: 9_008_000,
-  'DKI Jakarta': 10_562_000,
-  'Jawa Barat': 48_274_000,
-  Banten: 11_905_000,
-  'Jawa Tengah': 36_516_000,
-  'DI Yogyakarta': 3_669_000,
-  'Jawa Timur': 40_666_000,
-  Bali: 4_317_000,
-  'Nusa Tenggara Barat': 5_320_000,
-  'Nusa Tenggara Timur': 5_326_000,
-  'Kalimantan Barat': 5_414_000,
-  'Kalimantan Tengah': 2_670_000,
-  'Kalimantan Selatan': 4_074_000,
-  'Kalimantan Timur': 3_766_000,
-  'Kalimantan Utara': 701_000,
-  'Sulawesi Utara': 2_622_000,
-  Gorontalo: 1_171_000,
-  'Sulawesi Tengah': 2_986_000,
-  'Sulawesi Barat': 1_419_000,
-  'Sulawesi Selatan': 9_073_000,
-  'Sulawesi Tenggara': 2_625_000,
-  Maluku: 1_848_000,
-  'Maluku Utara': 1_282_000,
-  Papua: 1_000_000,
-  'Papua Barat': 560_000,
-  'Papua Barat Daya': 570_000,
-  'Papua Tengah': 1_400_000,
-  'Papua Pegunungan': 1_400_000,
-  'Papua Selatan': 520_000,
-};
-
-/** The dataset's two provinces whose Kirim name is not their title case. */
-const PROVINCE_SPELLING: Record<string, string> = {
-  'DKI JAKARTA': 'DKI Jakarta',
-  'DAERAH ISTIMEWA YOGYAKARTA': 'DI Yogyakarta',
-};
-
 const titleCase = (text: string) =>
   text.toLowerCase().replace(/(^|[\s\-/(])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
 
 let loaded: Regency[] | null = null;
 
 /**
- * Every regency with its districts and estimated population: the province's census count spread over its
+ * Every regency with its districts and estimated population: the province's census count (the sandbox
+ * world's PROVINCES, 2020 census) spread over its
  * regencies by their number of districts (kecamatan are drawn to roughly even populations within a
  * province, far more evenly than regencies are), which puts Kabupaten Bogor far above Kota Sabang.
  */
@@ -85,9 +36,11 @@ export function regencies(): Regency[] {
       columns: true,
       skip_empty_lines: true,
     });
-  const provinceName = new Map(
-    read('provinces.csv').map((p) => [p.code, PROVINCE_SPELLING[p.name] ?? titleCase(p.name)]),
-  );
+  const provinceName = (code: string) => {
+    const p = PROVINCES[code];
+    if (!p) throw new Error(`simulator: no census figure for province ${code}`);
+    return p;
+  };
   const districts = new Map<string, string[]>();
   for (const d of read('districts.csv')) {
     const list = districts.get(d.regency_code) ?? [];
@@ -97,7 +50,7 @@ export function regencies(): Regency[] {
   const list = read('regencies.csv').map((r) => ({
     code: r.code,
     name: titleCase(r.name),
-    province: provinceName.get(r.province_code)!,
+    province: provinceName(r.province_code).name,
     districts: districts.get(r.code) ?? [],
     population: 0,
   }));
@@ -105,8 +58,7 @@ export function regencies(): Regency[] {
   for (const r of list)
     districtsInProvince.set(r.province, (districtsInProvince.get(r.province) ?? 0) + r.districts.length);
   for (const r of list) {
-    const census = PROVINCE_POPULATION[r.province];
-    if (census === undefined) throw new Error(`simulator: no census figure for province ${r.province}`);
+    const census = provinceName(r.code.slice(0, 2)).population * 1_000_000;
     r.population = Math.round((census * r.districts.length) / districtsInProvince.get(r.province)!);
   }
   loaded = list.filter((r) => r.districts.length > 0);

@@ -111,7 +111,7 @@ function servicePolicies(o: SimulateOptions): ServicePolicy[] {
 export async function simulate(o: SimulateOptions): Promise<Report> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
-  const world = new HiddenWorld(o.seed);
+  const world = new HiddenWorld(o.seed, o.world);
   const orders = orderStream({ seed: o.seed, days: o.days, ordersPerDay: o.ordersPerDay });
   const db = await startSimDatabase();
   const services: KirimService[] = [];

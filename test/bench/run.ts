@@ -8,6 +8,7 @@ import { addresses } from './benchmarks/addresses';
 import { areas } from './benchmarks/areas';
 import { couriers } from './benchmarks/couriers';
 import { dashboard } from './benchmarks/dashboard';
+import { simulation } from './benchmarks/simulation';
 import { invoiceExport } from './benchmarks/invoice-export';
 import { invoicing } from './benchmarks/invoicing';
 import { ledger } from './benchmarks/ledger';
@@ -48,6 +49,7 @@ const BENCHMARKS: Benchmark[] = [
   invoiceExport,
   ledger,
   dashboard,
+  simulation,
 ];
 
 const DURATION = Number(process.env.BENCH_DURATION_SEC ?? 10);

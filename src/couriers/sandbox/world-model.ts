@@ -76,22 +76,6 @@ function provinceOf(area: string): string {
   return p.name;
 }
 
-/**
- * Population weights of regencies: each province's population shared evenly by its regencies (the
- * directory has no regency populations). Sums to 1 over the codes given.
- */
-export function populationWeights(regencyCodes: readonly string[]): Map<string, number> {
-  const perProvince = new Map<string, number>();
-  for (const c of regencyCodes) perProvince.set(c.slice(0, 2), (perProvince.get(c.slice(0, 2)) ?? 0) + 1);
-  const total = [...perProvince.keys()].reduce((s, p) => s + (PROVINCES[p]?.population ?? 0), 0);
-  return new Map(
-    regencyCodes.map((c) => [
-      c,
-      (PROVINCES[c.slice(0, 2)]?.population ?? 0) / perProvince.get(c.slice(0, 2))! / total,
-    ]),
-  );
-}
-
 /** A uniform number in [0, 1) fixed by `key`. */
 export function unit(key: string): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) / 4294967296;
@@ -403,7 +387,7 @@ export interface CourierStanding {
 }
 
 /**
- * How uneven a world is, from one origin to the given destination regencies (population-weighted): each
+ * How uneven a world is, from one origin to the destination regencies given with their populations: each
  * courier's standing, the best courier per regency, the average courier and the worst lanes (the 5th
  * percentile of all lanes' delivered chances). Summarises; the sandbox does not use it.
  */
@@ -411,10 +395,12 @@ export function worldSummary(
   world: WorldFile,
   seed: string,
   origin: string,
-  destinations: readonly string[],
+  population: ReadonlyMap<string, number>,
 ): { couriers: CourierStanding[]; best: number; average: number; worstLanes: number } {
   const couriers = Object.keys(world.couriers) as CourierCode[];
-  const weights = populationWeights(destinations);
+  const destinations = [...population.keys()];
+  const total = [...population.values()].reduce((a, b) => a + b, 0);
+  const weights = new Map([...population].map(([code, n]) => [code, n / total]));
   const service = (c: CourierCode) => defaults.couriers.catalogue[c].services.find((s) => s.cod)!.code;
   const standing = new Map(couriers.map((c) => [c, { delivered: 0, bestShare: 0, min: 1, max: 0 }]));
   let best = 0;
