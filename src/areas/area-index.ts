@@ -256,13 +256,15 @@ export class AreaIndex {
     const joined = city.words.join(' ');
     if (!joined) return [];
     const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
-    const exact = among.filter((r) => r.joined === joined && kindOk(r));
+    // A query keeps each word once ("Kota Bau Bau" is typed words "bau"), so names are compared the same way.
+    const once = (r: Regency) => [...new Set(r.words)];
+    const exact = among.filter((r) => once(r).join(' ') === joined && kindOk(r));
     if (exact.length) return exact;
     return among.filter(
       (r) =>
         kindOk(r) &&
-        r.words.length === city.words.length &&
-        r.words.every(
+        once(r).length === city.words.length &&
+        once(r).every(
           (w, i) =>
             editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i]),
         ),

@@ -1,3 +1,4 @@
+import { AreasService } from 'src/areas/areas.service';
 import { PlaceDistrictCodes1795473100000 } from '../../../migrations/1795473100000-PlaceDistrictCodes';
 import { PROVINCE_NAMES } from 'src/common/indonesia';
 import { createAddress, createShipment, signupSeller } from '../../support/factories/sellers';
@@ -85,5 +86,36 @@ describe('the area directory as migrated, and district codes for rows typed befo
       null,
       null,
     ]);
+  });
+});
+
+describe('every district of the directory, typed by its canonical names', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('resolves to itself (district, regency and province as the directory names them)', async () => {
+    const rows = await t.dataSource.query<
+      { code: string; district: string; city: string; province: string }[]
+    >(
+      `SELECT d.code, d.name AS district, r.name AS city, p.name AS province
+         FROM area_districts d JOIN area_regencies r ON r.code = d.regency_code JOIN area_provinces p ON p.code = r.province_code
+        ORDER BY d.code`,
+    );
+    expect(rows).toHaveLength(7277);
+    const areas = t.app.get(AreasService);
+    const wrong: string[] = [];
+    for (const r of rows) {
+      try {
+        const resolved = await areas.resolve({ district: r.district, city: r.city, province: r.province });
+        if (resolved.districtCode !== r.code)
+          wrong.push(`${r.code} ${r.district}, ${r.city}: got ${resolved.districtCode}`);
+      } catch (e) {
+        wrong.push(`${r.code} ${r.district}, ${r.city}, ${r.province}: ${(e as Error).message}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });
