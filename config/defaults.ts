@@ -237,11 +237,13 @@ export const defaults = {
     /** What a pickup the courier fails or misses costs the seller (a day lost, re-booking), rupiah. */
     pickupFailureCost: 10_000,
     /**
-     * How strongly thin data is pulled toward the level above (pseudo-outcomes): a lane toward its
-     * destination province, a province toward the courier's national rate, the national rate toward the
-     * configured prior, and a recipient's own record toward the lane.
+     * How strongly thin data is pulled toward the level above (pseudo-outcomes): a lane toward the courier
+     * in its destination regency, that toward the destination province, a province toward the courier's
+     * national rate, the national rate toward the configured prior, and a recipient's own record toward the
+     * lane. Couriers differ a lot between regencies of one province (the last mile), so the regency level
+     * speaks after a few dozen parcels rather than a few hundred.
      */
-    shrinkage: { lane: 50, province: 200, national: 500, recipient: 3 },
+    shrinkage: { lane: 30, area: 30, province: 100, national: 500, recipient: 3 },
     /** Delivered parcels needed before observed transit days replace the promised SLA. */
     minTransitSamples: 20,
     /** What Kirim assumes of a courier before it has its own outcomes. */

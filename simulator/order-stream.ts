@@ -8,7 +8,10 @@ export interface SimSeller {
   origin: { regencyCode: string; district: string };
   /** Its share of the day's orders. */
   share: number;
-  /** What a failed COD parcel costs it beyond the fees (the goods' margin, repacking), rupiah. */
+  /**
+   * What a failed COD parcel costs it beyond the fees, rupiah, as it tells Kirim: its margin on a typical
+   * order (a quarter to a third of the basket) plus repacking and the stock held up on the road.
+   */
   lostMarginPerFailure: number;
 }
 
@@ -18,37 +21,37 @@ export const SELLERS: SimSeller[] = [
     name: 'Toko Tanah Abang',
     origin: { regencyCode: '31.71', district: 'Tanah Abang' },
     share: 0.3,
-    lostMarginPerFailure: 25_000,
+    lostMarginPerFailure: 60_000,
   },
   {
     name: 'Bandung Fashion',
     origin: { regencyCode: '32.73', district: 'Coblong' },
     share: 0.2,
-    lostMarginPerFailure: 20_000,
+    lostMarginPerFailure: 60_000,
   },
   {
     name: 'Surabaya Gadget',
     origin: { regencyCode: '35.78', district: 'Tegalsari' },
     share: 0.2,
-    lostMarginPerFailure: 40_000,
+    lostMarginPerFailure: 120_000,
   },
   {
     name: 'Medan Herbal',
     origin: { regencyCode: '12.71', district: 'Medan Kota' },
     share: 0.1,
-    lostMarginPerFailure: 15_000,
+    lostMarginPerFailure: 50_000,
   },
   {
     name: 'Makassar Kopi',
     origin: { regencyCode: '73.71', district: 'Panakkukang' },
     share: 0.1,
-    lostMarginPerFailure: 15_000,
+    lostMarginPerFailure: 40_000,
   },
   {
     name: 'Jogja Batik',
     origin: { regencyCode: '34.04', district: 'Depok' },
     share: 0.1,
-    lostMarginPerFailure: 30_000,
+    lostMarginPerFailure: 80_000,
   },
 ];
 

@@ -163,7 +163,7 @@ export function reportMarkdown(report: Report): string {
     '',
   );
   lines.push(
-    'Precision: the share of alerted parcels truly in trouble — not delivered, or delivered only after a failed attempt. Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s figures are expectations under the hidden odds.',
+    'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled or lost). Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s figures are expectations under the hidden odds.',
     '',
   );
   return lines.join('\n');

@@ -39,7 +39,7 @@ export interface RuleFigures {
   alerts: number;
   /** Parcels the rule alerted on. */
   parcels: number;
-  /** Share of those parcels truly in trouble: not delivered, or delivered only after a failed attempt. */
+  /** Share of those parcels truly in trouble: left alone (no-actions), they did not reach the buyer. */
   precision: number;
   /** Median hours from the alert to the return beginning, over alerted parcels that came back. */
   medianHoursBeforeReturn: number | null;
@@ -228,10 +228,7 @@ export function buildReport(input: {
     for (const a of measured.alerts) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), a]);
     for (const [rule, alerts] of [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const parcels = [...new Set(alerts.map((a) => a.orderId))];
-      const trouble = parcels.filter((id) => {
-        const end = endOfOrder.get(id);
-        return !end || end.status !== 'delivered' || end.attempts > 1;
-      });
+      const trouble = parcels.filter((id) => endOfOrder.get(id)?.status !== 'delivered');
       const leads = alerts
         .map((a) => a.hoursBeforeReturn)
         .filter((h): h is number => h !== null)

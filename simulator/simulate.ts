@@ -32,7 +32,7 @@ export interface SimulateOptions {
 }
 
 export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
-    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 12] [--drain-days 30]`;
+    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 12] [--drain-days 45]`;
 
 /** The command line, checked: a wrong argument is an error naming it. */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
@@ -83,7 +83,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     policies: policies as PolicyName[],
     single: single as CourierCode,
     stepHours,
-    drainDays: int('drain-days', 30, 0, 120),
+    drainDays: int('drain-days', 45, 0, 120),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What Kirim expects of a courier service on a lane, from its own delivery outcomes, pure. Thin data is
- * shrunk toward the level above (empirical-Bayes pseudo-outcomes): lane → destination province →
- * courier nationally → the configured prior. A recipient's own record then moves that recipient's risk.
+ * shrunk toward the level above (empirical-Bayes pseudo-outcomes): lane → the courier in the destination
+ * regency (from any origin: the last mile is where COD parcels fail) → destination province → courier
+ * nationally → the configured prior. A recipient's own record then moves that recipient's risk.
  */
 
 export const TRANSIT_BUCKETS = 31;
@@ -17,6 +18,8 @@ export interface OutcomeCounts {
 
 export interface Evidence {
   lane?: OutcomeCounts;
+  /** The courier's parcels to the destination regency, from every origin. */
+  area?: OutcomeCounts;
   province?: OutcomeCounts;
   national?: OutcomeCounts;
   recipient?: { outcomes: number; failures: number };
@@ -24,7 +27,7 @@ export interface Evidence {
 }
 
 export interface EstimatorSettings {
-  shrinkage: { lane: number; province: number; national: number; recipient: number };
+  shrinkage: { lane: number; area: number; province: number; national: number; recipient: number };
   minTransitSamples: number;
 }
 
@@ -39,8 +42,8 @@ export interface Estimate {
   /** The lane's own shrunk rate, before the recipient's record. */
   laneFailureRate: number;
   pickupFailureRate: number;
-  transitDays: { p50: number; p90: number; source: 'lane' | 'province' | 'promised' };
-  observations: { lane: number; province: number; national: number; recipient: number };
+  transitDays: { p50: number; p90: number; source: 'lane' | 'area' | 'province' | 'promised' };
+  observations: { lane: number; area: number; province: number; national: number; recipient: number };
 }
 
 /** (failures + strength × rate above) / (outcomes + strength). */
@@ -78,7 +81,8 @@ export function estimate(
     national,
     s.shrinkage.province,
   );
-  const lane = shrink(e.lane?.failures ?? 0, e.lane?.outcomes ?? 0, province, s.shrinkage.lane);
+  const area = shrink(e.area?.failures ?? 0, e.area?.outcomes ?? 0, province, s.shrinkage.area);
+  const lane = shrink(e.lane?.failures ?? 0, e.lane?.outcomes ?? 0, area, s.shrinkage.lane);
   const failureRate = shrink(
     e.recipient?.failures ?? 0,
     e.recipient?.outcomes ?? 0,
@@ -99,6 +103,7 @@ export function estimate(
   };
   for (const [source, counts] of [
     ['lane', e.lane],
+    ['area', e.area],
     ['province', e.province],
   ] as const) {
     if (delivered(counts) >= s.minTransitSamples) {
@@ -117,6 +122,7 @@ export function estimate(
     transitDays,
     observations: {
       lane: e.lane?.outcomes ?? 0,
+      area: e.area?.outcomes ?? 0,
       province: e.province?.outcomes ?? 0,
       national: e.national?.outcomes ?? 0,
       recipient: e.recipient?.outcomes ?? 0,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transaction';
 import type { OutcomeCounts } from './delivery-estimator';
 
-export type StatsLevel = 'lane' | 'province' | 'national';
+export type StatsLevel = 'lane' | 'area' | 'province' | 'national';
 
 export interface OutcomeRow {
   shipmentId: string;

@@ -45,7 +45,9 @@ const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
 export const regencyOf = (districtCode: string) => districtCode.slice(0, 5);
 
 /**
- * The statistics rows a parcel counts in. The lane is origin regency → destination regency by their codes,
+ * The statistics rows a parcel counts in: its lane, the courier in the destination regency (from any
+ * origin; places with a district code), the destination province and the courier nationally. The lane is
+ * origin regency → destination regency by their codes,
  * so however a city was typed ("Bandung", "Kota Bandung") one lane learns. Places without a district code
  * (rows typed before the area directory) fall back to the old name key; rows already counted under names
  * are left as they are and age out of relevance as new outcomes arrive under codes (names cannot be turned
@@ -63,6 +65,9 @@ export function keysFor(
       : [courier, service, origin.province, norm(origin.city), destination.province, norm(destination.city)];
   return [
     { level: 'lane', key: lane.join('|') },
+    ...(destination.districtCode
+      ? [{ level: 'area' as const, key: `${courier}|R${regencyOf(destination.districtCode)}` }]
+      : []),
     { level: 'province', key: `${courier}|${destination.province}` },
     { level: 'national', key: courier },
   ];
@@ -226,9 +231,19 @@ export class DeliveryStatsService {
     ] as const);
     const scoring = this.config.business.scoring;
     return services.map((s, i) => {
-      const [lane, province, national] = keyed[i].map((k) => counts.get(`${k.level}:${k.key}`));
+      const at = (level: StatsLevel) => {
+        const k = keyed[i].find((x) => x.level === level);
+        return k && counts.get(`${k.level}:${k.key}`);
+      };
       return estimate(
-        { lane, province, national, recipient: recipient ?? undefined, pickup: pickups.get(s.courier) },
+        {
+          lane: at('lane'),
+          area: at('area'),
+          province: at('province'),
+          national: at('national'),
+          recipient: recipient ?? undefined,
+          pickup: pickups.get(s.courier),
+        },
         scoring.priors[s.courier],
         s.promised,
         scoring,

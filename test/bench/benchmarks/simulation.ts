@@ -23,7 +23,7 @@ export const simulation: Benchmark = {
       policies: ['kirim', 'cheapest', 'single', 'no-actions', 'oracle'],
       single: 'jnt',
       stepHours: 12,
-      drainDays: 30,
+      drainDays: 45,
       log: (line) => process.stderr.write(`  simulation: ${line}\n`),
     });
     const seconds = (performance.now() - started) / 1000;
