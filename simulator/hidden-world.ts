@@ -2,11 +2,15 @@ import { readWorldFile } from 'config/sandbox-world';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { randomStream } from 'src/couriers/sandbox/world';
 import {
+  attemptOdds,
   defaultWorldFile,
-  deliveryChance,
+  laneTruth,
   recipientTruth,
   type WorldFile,
 } from 'src/couriers/sandbox/world-model';
+
+/** Chance the seller reaches the buyer when calling about an alert. */
+export const BUYER_ANSWERS = 0.85;
 
 /**
  * What the simulator knows and Kirim does not: the sandbox world's hidden odds (the same pure functions the
@@ -33,14 +37,40 @@ export class HiddenWorld {
     return recipientTruth(this.world, this.seed, phone).refusesCod >= 0.5;
   }
 
-  /** Chance a COD parcel on this lane to this buyer ends delivered: left alone, and with a diligent seller. */
-  deliveryChance(
+  /**
+   * Chance a COD parcel on this lane to this buyer ends delivered when its seller is the simulation's
+   * diligent seller: after each failed attempt the seller calls; with BUYER_ANSWERS the buyer answers, and
+   * either refuses (the parcel is returned: no more attempts) or agrees a confirmed re-attempt; otherwise the
+   * courier's next attempt goes unconfirmed. From the sandbox's own lane, recipient and attempt odds.
+   */
+  deliveredChance(
     courier: CourierCode,
     service: string,
     originRegency: string,
     destinationRegency: string,
     phone: string,
-  ): { plain: number; withActions: number } {
-    return deliveryChance(this.world, this.seed, courier, service, originRegency, destinationRegency, phone);
+  ): number {
+    const lane = laneTruth(this.world, this.seed, courier, service, originRegency, destinationRegency);
+    const recipient = recipientTruth(this.world, this.seed, phone);
+    const refuses = recipient.refusesCod >= 0.5;
+    const success = (attempt: number, confirmed: boolean) => {
+      const o = attemptOdds(this.world, lane, recipient, attempt, confirmed, true);
+      return (1 - o.refused) * o.delivers;
+    };
+    let travelling = 1;
+    let delivered = 0;
+    for (let n = 1; n <= lane.maxAttempts; n += 1) {
+      if (n === 1) {
+        delivered += success(1, false);
+        travelling = 1 - success(1, false);
+        continue;
+      }
+      // Reached, a refuser says no and the parcel goes back; not reached, the courier tries unconfirmed.
+      const reached = refuses ? 0 : BUYER_ANSWERS * success(n, true);
+      const unreached = (1 - BUYER_ANSWERS) * success(n, false);
+      delivered += travelling * (reached + unreached);
+      travelling *= refuses ? (1 - BUYER_ANSWERS) * (1 - success(n, false)) : 1 - reached - unreached;
+    }
+    return delivered;
   }
 }

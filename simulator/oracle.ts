@@ -7,7 +7,7 @@ import type { QuotedOption } from './policy-run';
 export interface OraclePick {
   orderId: string;
   option: QuotedOption | null;
-  /** Chance it is delivered with a diligent seller (the hidden truth). */
+  /** Chance it is delivered with the simulation's diligent seller (the hidden truth). */
   delivered: number;
   /** Expected parts of the seller's net for the order, rupiah (fractions: they are expectations). */
   money: MoneyParts;
@@ -41,13 +41,13 @@ export function oraclePick(world: HiddenWorld, order: Order, options: QuotedOpti
   const margin = seller.lostMarginPerFailure;
   let best: OraclePick | null = null;
   for (const option of options) {
-    const p = world.deliveryChance(
+    const p = world.deliveredChance(
       option.courier,
       option.service,
       seller.origin.regencyCode,
       order.recipient.regencyCode,
       order.recipient.phone,
-    ).withActions;
+    );
     const parts = {
       codCollected: p * order.codAmount,
       shipping: option.price,

@@ -1,6 +1,6 @@
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { eachLimited, KirimApi } from './kirim-api';
-import type { HiddenWorld } from './hidden-world';
+import { BUYER_ANSWERS, type HiddenWorld } from './hidden-world';
 import { type Order, SELLERS } from './order-stream';
 import { regency } from './places';
 
@@ -309,18 +309,21 @@ export class PolicyRun {
       const order = orderId ? this.orders.get(orderId) : undefined;
       const auth = { apiKey: account.apiKey };
       const refuses = order ? this.world.buyerRefusesCod(order.recipient.phone) : false;
-      const answers = order ? this.world.chance(`answers:${alert.id}`) < 0.85 : false;
+      const answers = order ? this.world.chance(`answers:${alert.id}`) < BUYER_ANSWERS : false;
       let answer = 'none';
       if (alert.rule === 'failed_attempt' && answers) {
         answer = refuses ? 'return' : 'reattempt';
-        const res = await this.api.call(
+        const res = await this.api.call<{ code?: string; status?: string }>(
           'POST',
           `/v1/shipments/${alert.shipmentId}/actions`,
           auth,
           { action: answer, confirmedWithBuyer: !refuses, alertId: alert.id },
           [202, 409, 422],
         );
-        if (res.status !== 202) answer = `${answer}:refused`;
+        // The courier may not take it any more (the parcel moved on); say why in the report.
+        if (res.status !== 202)
+          answer = `${answer}:refused:${res.body?.code ?? res.status}${/while the shipment is (\w+)/.exec(String((res.body as { message?: string })?.message))?.[1] ?? ''}`;
+        else if (res.body?.status && res.body.status !== 'sent') answer = `${answer}:${res.body.status}`;
       } else if (alert.rule === 'risky_recipient' && answers && refuses) {
         const res = await this.api.call(
           'POST',

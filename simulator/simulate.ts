@@ -138,7 +138,9 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     );
     log(`${runs.length} Kirim services up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // Day 0 starts at the next midnight in Jakarta, a day ahead; steps fall at 01:00 WIB + k × stepHours.
+    // Day 0 starts at the next midnight in Jakarta, a day ahead. Steps fall at 07:00 WIB + k × stepHours: with
+    // the default 12 hours, at 07:00 (before couriers go out, so an answer to yesterday's failed attempt is in
+    // time for today's run) and at 19:00 (after the day's runs, so their failures are seen the same evening).
     const nows = await Promise.all(runs.map((r) => r.api.advanceClock(0)));
     const latest = Math.max(...nows.map((n) => new Date(n).getTime()));
     const dayZero = Math.ceil((latest + 7 * HOUR) / (24 * HOUR)) * 24 * HOUR - 7 * HOUR + 24 * HOUR;
@@ -149,7 +151,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     const lastOrderStep = o.days * stepsPerDay;
     const maxStep = (o.days + o.drainDays) * stepsPerDay;
     for (let step = 1; step <= maxStep; step += 1) {
-      const at = dayZero + HOUR + step * o.stepHours * HOUR;
+      const at = dayZero + 7 * HOUR + step * o.stepHours * HOUR;
       const due: Order[] = [];
       while (next < orders.length && placedAt(orders[next]) <= at) due.push(orders[next++]);
       await Promise.all(
