@@ -9,6 +9,9 @@ const COLORS: Record<string, string> = {
 };
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
+/** The run's title, as simulate() names it. */
+const titleOf = (report: Report) =>
+  typeof report.run.title === 'string' ? report.run.title : 'Kirim simulation';
 const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
@@ -36,7 +39,7 @@ export function learningCurveSvg(report: Report): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${W / 2}" y="26" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(String(report.run.title ?? 'Kirim simulation'))}</text>`,
+    `<text x="${W / 2}" y="26" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(titleOf(report))}</text>`,
   );
   const axes = (left: number, title: string, ticks: { v: number; y: number; label: string }[]) => {
     out.push(
@@ -97,7 +100,7 @@ export function learningCurveSvg(report: Report): string {
 export function reportMarkdown(report: Report): string {
   const names = Object.keys(report.policies);
   const lines: string[] = [];
-  lines.push(`# ${String(report.run.title ?? 'Kirim simulation')}`, '');
+  lines.push(`# ${titleOf(report)}`, '');
   lines.push(
     Object.entries(report.run)
       .filter(([k]) => k !== 'title')
