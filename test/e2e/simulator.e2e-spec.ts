@@ -36,8 +36,6 @@ describe('npm run simulate, small', () => {
         String(perDay),
         '--out',
         out,
-        '--drain-days',
-        '25',
       ],
       {
         cwd: ROOT,

@@ -100,7 +100,8 @@ describe('delivery statistics (recorded through the one entry point, read back a
     );
     const thin = await estimateFor(malang, undefined, 'sap', 'UDRREG');
     expect(thin.observations.lane).toBe(3);
-    expect(Math.abs(thin.laneFailureRate - province.laneFailureRate)).toBeLessThan(0.06);
+    // 3 outcomes against the lane's 30 pseudo-outcomes: at most a tenth of the way from the province's rate.
+    expect(Math.abs(thin.laneFailureRate - province.laneFailureRate)).toBeLessThan(0.1);
 
     const busy = { city: 'Sidoarjo', province: 'Jawa Timur' };
     await record(
