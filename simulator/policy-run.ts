@@ -3,6 +3,10 @@ import { eachLimited, KirimApi } from './kirim-api';
 import { BUYER_ANSWERS, type HiddenWorld } from './hidden-world';
 import { type Order, SELLERS } from './order-stream';
 import { regency } from './places';
+import { SHIPMENT_STATUSES, TERMINAL } from 'src/shipments/shipment-status';
+
+/** Statuses a shipment may still move on from (a failed booking is the simulated seller's to ship again). */
+const TRAVELLING = SHIPMENT_STATUSES.filter((s) => !TERMINAL.has(s) && s !== 'booking_failed');
 
 /** How a policy picks the courier of an order it ships through Kirim. */
 export type Chooser = { kind: 'kirim' } | { kind: 'cheapest' } | { kind: 'single'; courier: CourierCode };
@@ -344,16 +348,7 @@ export class PolicyRun {
   async openCount(): Promise<number> {
     let open = 0;
     for (const account of this.sellers)
-      for (const status of [
-        'ready',
-        'booking',
-        'booked',
-        'picked_up',
-        'in_transit',
-        'out_for_delivery',
-        'delivery_failed',
-        'returning',
-      ])
+      for (const status of TRAVELLING)
         open += (await this.list<{ id: string }>(`/v1/shipments?status=${status}`, account)).length;
     return open;
   }

@@ -1,4 +1,5 @@
 import { shipmentLines } from 'src/invoicing/invoice-lines';
+import { TERMINAL } from 'src/shipments/shipment-status';
 import { type MoneyParts, netOf, type OraclePick } from './oracle';
 import { type Order, SELLERS } from './order-stream';
 import type { AlertRecord, FinalOrder } from './policy-run';
@@ -111,7 +112,8 @@ export function orderMoney(order: Order, end: FinalOrder): MoneyParts {
   return { ...parts, net: netOf(parts) };
 }
 
-const FINISHED = new Set(['delivered', 'returned', 'cancelled', 'lost', 'booking_failed', 'unshippable']);
+/** Kirim's final statuses, a booking that failed for good, and an order no courier could take. */
+const FINISHED = new Set<string>([...TERMINAL, 'booking_failed', 'unshippable']);
 
 /** How an order ended, for counting: a status Kirim may still move on from is `unfinished`. */
 export const endOf = (status: string) => (FINISHED.has(status) ? status : 'unfinished');
