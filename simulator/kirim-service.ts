@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -62,12 +63,12 @@ export interface KirimService {
 export async function startKirim(
   databaseUrl: string,
   env: Record<string, string>,
+  /** Where its log goes, at debug level (SIMULATOR_SERVICE_LOG); nowhere without it. */
   logFile?: string,
 ): Promise<KirimService> {
-  const { openSync } = await import('node:fs');
   const out = logFile ? openSync(logFile, 'w') : 'ignore';
   const port = await freePort();
-  const operatorToken = `simulator-operator-${Math.random().toString(36).slice(2)}-0123456789abcdef`;
+  const operatorToken = `simulator-operator-${randomBytes(24).toString('hex')}`;
   const script = `
     const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/config/index.js'))});
     const { createApp } = require(${JSON.stringify(join(ROOT, 'dist/src/main.js'))});
