@@ -23,13 +23,14 @@ export function learningCurveSvg(report: Report): string {
   const names = Object.keys(report.policies);
   const weeks = Math.max(1, ...names.map((n) => report.policies[n].weekly.length));
   const W = 1000;
-  const H = 460;
+  const H = 490;
   const panel = { w: 420, h: 320, top: 70 };
   const lefts = [70, 560];
   const delivered = names.flatMap((n) => report.policies[n].weekly.map((w) => w.delivered));
   const nets = names.flatMap((n) => report.policies[n].weekly.map((w) => w.sellerNetPerOrder));
   const dMin = Math.max(0, Math.floor(Math.min(0.8, ...delivered) * 20) / 20);
-  const nMin = Math.floor(Math.min(...nets, 0) / 50_000) * 50_000;
+  // Zoomed to the policies' range (not from zero): the differences between them are the point.
+  const nMin = Math.floor(Math.min(...nets) / 50_000) * 50_000 - 50_000;
   const nMax = Math.ceil(Math.max(...nets, 1) / 50_000) * 50_000;
   const x = (left: number, week: number) =>
     left + (weeks === 1 ? panel.w / 2 : ((week - 1) / (weeks - 1)) * panel.w);
@@ -68,7 +69,7 @@ export function learningCurveSvg(report: Report): string {
     `<text x="${lefts[0] + panel.w - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
   );
   const nTicks = [];
-  const step = Math.max(50_000, Math.ceil((nMax - nMin) / 6 / 50_000) * 50_000);
+  const step = Math.max(25_000, Math.ceil((nMax - nMin) / 6 / 25_000) * 25_000);
   for (let v = nMin; v <= nMax; v += step) nTicks.push({ v, y: yN(v), label: `${Math.round(v / 1000)}k` });
   axes(lefts[1], 'Seller net per order (rupiah)', nTicks);
   for (const name of names) {
@@ -86,7 +87,7 @@ export function learningCurveSvg(report: Report): string {
   }
   names.forEach((name, i) => {
     const lx = 70 + i * 170;
-    const ly = H - 22;
+    const ly = H - 12;
     out.push(
       `<line x1="${lx}" x2="${lx + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[name] ?? '#000'}" stroke-width="3"/>`,
       `<text x="${lx + 34}" y="${ly}">${escapeXml(`${name} ${percent(report.policies[name].delivered)}`)}</text>`,
