@@ -2,8 +2,8 @@ import { readWorldFile } from 'config/sandbox-world';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { randomStream } from 'src/couriers/sandbox/world';
 import {
-  attemptOdds,
   defaultWorldFile,
+  deliveredWithSeller,
   laneTruth,
   recipientTruth,
   type WorldFile,
@@ -50,27 +50,11 @@ export class HiddenWorld {
     destinationRegency: string,
     phone: string,
   ): number {
-    const lane = laneTruth(this.world, this.seed, courier, service, originRegency, destinationRegency);
-    const recipient = recipientTruth(this.world, this.seed, phone);
-    const refuses = recipient.refusesCod >= 0.5;
-    const success = (attempt: number, confirmed: boolean) => {
-      const o = attemptOdds(this.world, lane, recipient, attempt, confirmed, true);
-      return (1 - o.refused) * o.delivers;
-    };
-    let travelling = 1;
-    let delivered = 0;
-    for (let n = 1; n <= lane.maxAttempts; n += 1) {
-      if (n === 1) {
-        delivered += success(1, false);
-        travelling = 1 - success(1, false);
-        continue;
-      }
-      // Reached, a refuser says no and the parcel goes back; not reached, the courier tries unconfirmed.
-      const reached = refuses ? 0 : BUYER_ANSWERS * success(n, true);
-      const unreached = (1 - BUYER_ANSWERS) * success(n, false);
-      delivered += travelling * (reached + unreached);
-      travelling *= refuses ? (1 - BUYER_ANSWERS) * (1 - success(n, false)) : 1 - reached - unreached;
-    }
-    return delivered;
+    return deliveredWithSeller(
+      this.world,
+      laneTruth(this.world, this.seed, courier, service, originRegency, destinationRegency),
+      recipientTruth(this.world, this.seed, phone),
+      { reachesBuyer: BUYER_ANSWERS, returnsRefusers: true },
+    );
   }
 }

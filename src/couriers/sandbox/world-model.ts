@@ -312,23 +312,52 @@ export function attemptOdds(
   return { refused: cod ? recipient.refusesCod : 0, delivers };
 }
 
+/** How a seller answers failed attempts: the chance a call reaches the buyer, and what a refusing buyer gets. */
+export interface SellerAnswers {
+  /** Chance the seller's call after a failed attempt reaches the buyer (a confirmed re-attempt follows). */
+  reachesBuyer: number;
+  /** A buyer who refuses COD says so on the call and the parcel is returned (no more attempts). */
+  returnsRefusers: boolean;
+}
+
+/**
+ * Delivered chance of a COD parcel given its lane, recipient and seller: after each failed attempt the
+ * seller's call reaches the buyer with `reachesBuyer` (a confirmed re-attempt, or a return for a refuser
+ * when `returnsRefusers`); otherwise the courier's next attempt goes unconfirmed.
+ */
+export function deliveredWithSeller(
+  world: WorldFile,
+  lane: Pick<LaneTruth, 'firstAttempt' | 'reattempt' | 'maxAttempts'>,
+  recipient: RecipientTruth,
+  seller: SellerAnswers,
+): number {
+  const success = (attempt: number, confirmed: boolean) => {
+    const o = attemptOdds(world, lane, recipient, attempt, confirmed, true);
+    return (1 - o.refused) * o.delivers;
+  };
+  const returned = seller.returnsRefusers && recipient.refusesCod >= 0.5;
+  let travelling = 1;
+  let delivered = 0;
+  for (let n = 1; n <= lane.maxAttempts; n += 1) {
+    const reached = n === 1 ? 0 : seller.reachesBuyer;
+    const confirmed = returned ? 0 : reached * success(n, true);
+    const unconfirmed = (1 - reached) * success(n, false);
+    delivered += travelling * (confirmed + unconfirmed);
+    travelling *= returned ? (1 - reached) * (1 - success(n, false)) : 1 - confirmed - unconfirmed;
+  }
+  return delivered;
+}
+
 /** Delivered chance of a COD parcel given its lane and recipient, plain and with a diligent seller. */
 export function deliveryChanceOf(
   world: WorldFile,
   lane: Pick<LaneTruth, 'firstAttempt' | 'reattempt' | 'maxAttempts'>,
   recipient: RecipientTruth,
 ): { plain: number; withActions: number } {
-  const success = (attempt: number, confirmed: boolean) => {
-    const o = attemptOdds(world, lane, recipient, attempt, confirmed, true);
-    return (1 - o.refused) * o.delivers;
+  return {
+    plain: deliveredWithSeller(world, lane, recipient, { reachesBuyer: 0, returnsRefusers: false }),
+    withActions: deliveredWithSeller(world, lane, recipient, { reachesBuyer: 1, returnsRefusers: false }),
   };
-  let plainFail = 1;
-  let actedFail = 1;
-  for (let n = 1; n <= lane.maxAttempts; n += 1) {
-    plainFail *= 1 - success(n, false);
-    actedFail *= 1 - success(n, n > 1);
-  }
-  return { plain: 1 - plainFail, withActions: 1 - actedFail };
 }
 
 /**
