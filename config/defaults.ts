@@ -241,9 +241,10 @@ export const defaults = {
      * in its destination regency, that toward the destination province, a province toward the courier's
      * national rate, the national rate toward the configured prior, and a recipient's own record toward the
      * lane. Couriers differ a lot between regencies of one province (the last mile), so the regency level
-     * speaks after a few dozen parcels rather than a few hundred.
+     * speaks after a few dozen parcels rather than a few hundred. The configured prior is a guess, worth
+     * fifty parcels: held harder, a courier the guess ranks low is seldom chosen and so never shows it.
      */
-    shrinkage: { lane: 30, area: 30, province: 100, national: 500, recipient: 3 },
+    shrinkage: { lane: 30, area: 30, province: 100, national: 50, recipient: 3 },
     /** Delivered parcels needed before observed transit days replace the promised SLA. */
     minTransitSamples: 20,
     /** What Kirim assumes of a courier before it has its own outcomes. */
@@ -351,14 +352,18 @@ export const defaults = {
     recordingsPerCourier: 2,
     /** How long a claimed shipment is held before another instance may poll it (a crashed poll comes back). */
     leaseSeconds: 300,
-    /** Minutes between polls by status: often out for delivery or after a failed attempt, rarely in long-haul transit. */
+    /**
+     * Minutes between polls by status: often out for delivery or after a failed attempt, rarely in long-haul
+     * transit (the transit rules count in days: stuck after 48 h silent, late 12 h past the lane's p90) and
+     * on the way back (nothing left to save; the return fee is known when it arrives).
+     */
     cadence: {
       everyMinutes: {
-        picked_up: 180,
-        in_transit: 360,
+        picked_up: 360,
+        in_transit: 720,
         out_for_delivery: 30,
         delivery_failed: 60,
-        returning: 720,
+        returning: 1440,
       } as Partial<Record<string, number>>,
       defaultMinutes: 240,
       jitter: 0.15,

@@ -188,7 +188,9 @@ export class PolicyRun {
           { shipmentIds: ids.slice(i, i + 500) },
         );
     }
+    const t = Date.now();
     await this.api.runJob('pickups');
+    this.jobTimes.set('pickups(ship)', (this.jobTimes.get('pickups(ship)') ?? 0) + Date.now() - t);
   }
 
   private async createShipment(o: Order): Promise<string | null> {
@@ -284,9 +286,15 @@ export class PolicyRun {
       if (Date.now() - t > 1000 && process.env.SIMULATOR_SLOW_JOBS)
         process.stderr.write(`${job} ${Date.now() - t} ms: ${JSON.stringify(res.body)}\n`);
       this.jobTimes.set(job, (this.jobTimes.get(job) ?? 0) + Date.now() - t);
+      const figures = (res.body ?? {}) as { result?: Record<string, unknown> };
+      for (const [k, v] of Object.entries(figures.result ?? figures))
+        if (typeof v === 'number')
+          this.jobFigures.set(`${job}.${k}`, (this.jobFigures.get(`${job}.${k}`) ?? 0) + v);
     }
   }
   readonly jobTimes = new Map<string, number>();
+  /** The jobs' own counts summed over the run (tracking-poll.requests, …): where the service's time went. */
+  readonly jobFigures = new Map<string, number>();
 
   /**
    * The diligent seller: each open alert, once its delay has passed (1 to 6 hours after it opened, seeded),

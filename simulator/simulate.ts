@@ -193,7 +193,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     );
     for (const r of runs)
       log(
-        `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
+        `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ${[...r.jobFigures].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       );
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
     const quotes = outcomes.find((x) => x.policy === 'cheapest')?.quotes;

@@ -1,6 +1,5 @@
 import { HttpService } from '@nestjs/axios';
 import axios, { AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults } from 'axios';
-import { firstValueFrom } from 'rxjs';
 import type { CourierCode } from './courier-adapter';
 import { transportFailure } from './http-failures';
 
@@ -16,13 +15,15 @@ export class CourierHttp {
     private readonly courier: CourierCode,
     defaults: CreateAxiosDefaults,
   ) {
-    this.http = new HttpService(axios.create({ validateStatus: () => true, ...defaults }));
+    // Courier APIs answer where they are asked, so no redirect-following transport (maxRedirects 0).
+    this.http = new HttpService(axios.create({ validateStatus: () => true, maxRedirects: 0, ...defaults }));
   }
 
   /** Same shape as axios' `request`. */
   async request<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
     try {
-      return await firstValueFrom(this.http.request<T>(config));
+      // The instance itself, not the Observable wrapper: a poll cycle makes thousands of these calls.
+      return await this.http.axiosRef.request<T>(config);
     } catch (e) {
       throw transportFailure(this.courier, e) ?? e;
     }

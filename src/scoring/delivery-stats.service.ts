@@ -108,8 +108,8 @@ export class DeliveryStatsService {
   }
 
   /**
-   * Records a finished parcel (delivered, returned or lost) into the lane, province, national and
-   * recipient statistics, in one transaction. Idempotent by shipment id: a repeat adds nothing.
+   * Records a settled parcel (delivered, or returning, returned or lost: not delivered) into the lane,
+   * area, province, national and recipient statistics, in one transaction. Idempotent by shipment id: a repeat adds nothing.
    * @returns false when this shipment's outcome was already recorded.
    */
   async recordOutcome(o: DeliveryOutcome): Promise<boolean> {

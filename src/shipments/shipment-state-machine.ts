@@ -3,7 +3,7 @@ import type { CourierCode } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
-import { canTransition, HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
+import { canTransition, HANDED_OVER, ShipmentStatus } from './shipment-status';
 import type { TransitionCauseKind, TransitionRequest } from './shipment-transition';
 import { ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
 
@@ -79,7 +79,10 @@ export class ShipmentStateMachine {
     // The courier holds the parcel: a pickup made (pickup reliability learns from it).
     if (row.from_status === 'booked' && HANDED_OVER.has(row.status) && row.courier)
       await this.stats.recordPickupOutcome(row.courier as CourierCode, false);
-    if (!TERMINAL.has(row.status) || row.status === 'cancelled') return;
+    // Scoring learns a parcel's outcome as soon as it is settled. A return counts when it begins, not
+    // days later when the parcel is back: counted late, failures would trail the deliveries of the same
+    // week and every courier would look better than it is while its volume grows.
+    if (!OUTCOME_SETTLED.has(row.status) || row.from_status === 'returning') return;
     if (!row.courier || !row.service) return;
     const transitDays =
       row.status === 'delivered' && row.picked_up_at && row.ended_at
@@ -100,7 +103,7 @@ export class ShipmentStateMachine {
         districtCode: row.recipient_district_code,
       },
       recipientPhone: row.recipient_phone,
-      outcome: row.status as 'delivered' | 'returned' | 'lost',
+      outcome: row.status === 'returning' ? 'returned' : (row.status as 'delivered' | 'returned' | 'lost'),
       failedAttempts: row.failed_attempts,
       ...(transitDays !== undefined ? { transitDays: Math.max(0, Math.round(transitDays)) } : {}),
     });
@@ -112,6 +115,9 @@ export class ShipmentStateMachine {
  * Moves the requester's own answer reports (a pickup request answers that its shipments are booking):
  * not pushed to the seller again, and with nothing else to follow. Every move after is pushed.
  */
+/** Statuses at which whether the parcel is delivered and paid is known (a returning parcel never is). */
+const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returning', 'returned', 'lost']);
+
 const ANSWERED_TO_REQUESTER: ReadonlySet<TransitionCauseKind> = new Set(['pickup_request']);
 
 const moveOf = (row: TransitionRow): ShipmentMove => ({

@@ -92,9 +92,19 @@ describe('the scoring learns from tracked outcomes', () => {
 
     // Follow every parcel to its end: time moves on, the poller asks the couriers.
     const poller = t.app.get(TrackingPoller);
+    let seenReturning = 0;
     for (let step = 0; step < 60; step += 1) {
       t.clock.advance(12 * HOUR);
       await poller.pollDue();
+      // A return is a failure from the moment it begins: the statistics do not wait for the parcel to be back.
+      const [returning] = await t.dataSource.query<{ n: number; uncounted: number }[]>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE o.outcome IS DISTINCT FROM 'returned')::int AS uncounted
+         FROM shipments s LEFT JOIN delivery_outcomes o ON o.shipment_id = s.id::text
+         WHERE s.id = ANY($1) AND s.status = 'returning'`,
+        [ids],
+      );
+      expect(returning.uncounted).toBe(0);
+      seenReturning += returning.n;
       const [open] = await t.dataSource.query<{ n: number }[]>(
         "SELECT count(*)::int AS n FROM shipments WHERE id = ANY($1) AND status NOT IN ('delivered', 'returned', 'lost')",
         [ids],
@@ -109,6 +119,8 @@ describe('the scoring learns from tracked outcomes', () => {
        WHERE s.id = ANY($1) GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
       [ids],
     );
+    expect(seenReturning).toBeGreaterThan(0);
+    // Counted once each: a return counted when it began is not counted again when the parcel is back.
     const total = outcomes.reduce((sum, o) => sum + o.n, 0);
     expect(total).toBe(2000);
     const returnedShare = (courier: string, province: string) => {

@@ -57,8 +57,12 @@ export abstract class CourierSandbox {
   protected abstract serverError(reply: FastifyReply): FastifyReply;
 
   protected secret(name: string): string {
-    return sandboxSecret(this.seed, this.code, name);
+    // Asked on every request to check its signature: derived once per name.
+    let secret = this.secrets.get(name);
+    if (secret === undefined) this.secrets.set(name, (secret = sandboxSecret(this.seed, this.code, name)));
+    return secret;
   }
+  private readonly secrets = new Map<string, string>();
 
   get baseUrl(): string {
     if (!this.url) throw new Error(`${this.code} sandbox is not started`);
