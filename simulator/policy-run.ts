@@ -190,7 +190,7 @@ export class PolicyRun {
     }
     const t = Date.now();
     await this.api.runJob('pickups');
-    this.jobTimes.set('pickups(ship)', (this.jobTimes.get('pickups(ship)') ?? 0) + Date.now() - t);
+    this.jobTimes.set('pickups (shipping)', (this.jobTimes.get('pickups (shipping)') ?? 0) + Date.now() - t);
   }
 
   private async createShipment(o: Order): Promise<string | null> {

@@ -109,7 +109,8 @@ export class DeliveryStatsService {
 
   /**
    * Records a settled parcel (delivered, or returning, returned or lost: not delivered) into the lane,
-   * area, province, national and recipient statistics, in one transaction. Idempotent by shipment id: a repeat adds nothing.
+   * area, province, national and recipient statistics, in one transaction. Idempotent by shipment id: a
+   * repeat adds nothing.
    * @returns false when this shipment's outcome was already recorded.
    */
   async recordOutcome(o: DeliveryOutcome): Promise<boolean> {

@@ -112,12 +112,15 @@ export class ShipmentStateMachine {
 }
 
 /**
+ * Statuses at which whether the parcel is delivered and paid is known: delivered, or not (a returning parcel
+ * goes on only to returned or lost).
+ */
+const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returning', 'returned', 'lost']);
+
+/**
  * Moves the requester's own answer reports (a pickup request answers that its shipments are booking):
  * not pushed to the seller again, and with nothing else to follow. Every move after is pushed.
  */
-/** Statuses at which whether the parcel is delivered and paid is known (a returning parcel never is). */
-const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returning', 'returned', 'lost']);
-
 const ANSWERED_TO_REQUESTER: ReadonlySet<TransitionCauseKind> = new Set(['pickup_request']);
 
 const moveOf = (row: TransitionRow): ShipmentMove => ({
