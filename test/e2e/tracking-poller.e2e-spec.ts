@@ -13,10 +13,15 @@ import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
 const HOUR = 3600_000;
-/** Budgets generous enough that a test cycle takes seconds, still bounded. */
+/**
+ * Budgets generous enough that a test cycle takes seconds, still bounded; parcels in transit asked about every
+ * 6 h ± 15 % whatever the shipped default, so the cycles below know when each is due.
+ */
 const fastBudgets = (config: AppConfig) => {
   for (const code of COURIER_CODES)
     config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+  config.business.tracking.cadence.everyMinutes.in_transit = 360;
+  config.business.tracking.cadence.jitter = 0.15;
 };
 
 /** Every airway bill a sandbox was asked to track, counted (the sandbox's own lookups). */
