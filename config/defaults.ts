@@ -39,9 +39,10 @@ export const defaults = {
   apiKeys: { lastUsedWriteIntervalSeconds: 60 },
   /**
    * How long hot-path reads are kept per instance (seconds). This instance drops what it changes at
-   * once; another instance's change is seen within these times (a removed user within `users`).
+   * once; another instance's change is seen within these times (a removed user within `users`, a revoked
+   * API key within `apiKeys`).
    */
-  caches: { users: 5, addresses: 30, settings: 10, statistics: 10 },
+  caches: { users: 5, apiKeys: 5, addresses: 30, settings: 10, statistics: 10 },
   couriers: {
     /**
      * Each courier's services as Kirim offers them: COD fee (basis points of the COD amount, with a

@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Principal } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
+import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyNotFoundError } from './auth.errors';
@@ -34,11 +35,19 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 @Injectable()
 export class ApiKeysService {
+  /**
+   * Keys by hash: an integration sends its key on every request. Kept briefly (see defaults.caches): a key
+   * revoked here is refused at once, one revoked on another instance within seconds.
+   */
+  private readonly byHash: TtlCache<string, ApiKey | null>;
+
   constructor(
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.byHash = new TtlCache(config.business.caches.apiKeys * 1000);
+  }
 
   /** Creates a key for the seller; the only time the full key is returned. */
   async create(
@@ -80,6 +89,8 @@ export class ApiKeysService {
       .where('id = :id AND seller_id = :sellerId AND revoked_at IS NULL', { id, sellerId })
       .execute();
     if (!result.affected) throw new ApiKeyNotFoundError();
+    // Keyed by hash, which is not at hand here; revoking is rare.
+    this.byHash.clear();
   }
 
   /** The key a request came with (any seller's: the caller already holds it), or null if it is gone. */
@@ -91,12 +102,16 @@ export class ApiKeysService {
   /** Resolves a presented key to its seller, or null. Integrations act with seller_staff rights. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(KEY_PREFIX)) return null;
-    const found = await this.tx.manager.findOne(ApiKey, { where: { keyHash: hashKey(key) } });
+    const keyHash = hashKey(key);
+    const found = await this.byHash.getOr(keyHash, () =>
+      this.tx.manager.findOne(ApiKey, { where: { keyHash } }),
+    );
     if (!found || found.revokedAt) return null;
     const now = this.clock.now();
     const interval = this.config.business.apiKeys.lastUsedWriteIntervalSeconds * 1000;
     if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > interval) {
       await this.tx.manager.update(ApiKey, { id: found.id }, { lastUsedAt: now });
+      found.lastUsedAt = now;
     }
     return {
       kind: 'api_key',

@@ -3,6 +3,7 @@ import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
 import { addSellerUser, signupSeller, uniqueEmail } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 describe('identity: signup, login, tokens, API keys', () => {
   let t: TestApp;
@@ -149,6 +150,28 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(204);
     await http.get('/v1/me').set('x-api-key', key).expect(401);
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(404);
+  });
+
+  it('a key revoked on one instance is refused by another that had it cached, within its cache time', async () => {
+    const other = await startTestApp({}, t.db, { configure: (c) => (c.business.caches.apiKeys = 1) });
+    try {
+      const owner = await signupSeller(http);
+      const { id, key } = (await http.post('/v1/api-keys').set(owner.auth).send({}).expect(201)).body as {
+        id: string;
+        key: string;
+      };
+      const elsewhere = other.http();
+      await elsewhere.get('/v1/me').set('x-api-key', key).expect(200);
+      await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(204);
+      await http.get('/v1/me').set('x-api-key', key).expect(401);
+      await waitUntil(
+        async () => (await elsewhere.get('/v1/me').set('x-api-key', key)).status === 401,
+        'the other instance refuses the revoked key',
+        5_000,
+      );
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses a correctly signed token without an expiry', async () => {
