@@ -31,7 +31,11 @@ describe('tracking journeys at every courier', () => {
   let secret: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Journeys are followed 2 h at a time for a few days: parcels in transit are asked about every 6 h
+    // here, whatever the shipped cadence, so a silent one is seen past its threshold within the journey.
+    t = await startTestApp({}, undefined, {
+      configure: (c) => (c.business.tracking.cadence.everyMinutes.in_transit = 360),
+    });
     http = t.http();
     seller = await signupSeller(http);
     origin = (await createAddress(http, seller)).id;
