@@ -188,26 +188,25 @@ export class PolicyRun {
           { shipmentIds: ids.slice(i, i + 500) },
         );
     }
-    const t = Date.now();
-    await this.bookAllDue();
-    this.jobTimes.set('pickups (shipping)', (this.jobTimes.get('pickups (shipping)') ?? 0) + Date.now() - t);
+    await this.bookAllDue('pickups (shipping)');
   }
 
   /**
    * Runs the pickup worker until it finds nothing due. One run stops after a few seconds of real time (a
    * deployed worker runs again a second later); a step stands for twelve hours, in which the worker would
-   * have booked everything, so a single run per step left a slow Kirim's bookings days behind.
+   * have booked everything, so a single run per step left a slow Kirim's bookings days behind. Its time is
+   * added to `jobTimes` under `label`.
    */
-  private async bookAllDue(): Promise<number> {
-    let total = 0;
+  private async bookAllDue(label: string): Promise<void> {
+    const t = Date.now();
     for (;;) {
       const res = await this.api.runJob('pickups');
       const handled = (res.body as { result?: unknown } | null)?.result;
       if (typeof handled !== 'number')
         throw new Error(`pickups job answered ${res.status}: ${JSON.stringify(res.body)}`);
-      if (handled === 0) return total;
-      total += handled;
+      if (handled === 0) break;
     }
+    this.jobTimes.set(label, (this.jobTimes.get(label) ?? 0) + Date.now() - t);
   }
 
   private async createShipment(o: Order): Promise<string | null> {
@@ -291,9 +290,7 @@ export class PolicyRun {
 
   /** Kirim's own work for a moment of the simulated clock: tracking, alert rules, retried actions. */
   async runJobs(): Promise<void> {
-    const booking = Date.now();
-    await this.bookAllDue();
-    this.jobTimes.set('pickups', (this.jobTimes.get('pickups') ?? 0) + Date.now() - booking);
+    await this.bookAllDue('pickups');
     for (const job of ['tracking-poll', 'tracking-inbox', 'alerts-sweep', 'shipment-actions-retry']) {
       const t = Date.now();
       const res = await this.api.runJob(job);
