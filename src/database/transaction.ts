@@ -5,7 +5,15 @@ import { DataSource, EntityManager } from 'typeorm';
 interface Deferred {
   state: unknown;
   flush: (state: unknown) => Promise<void>;
+  order: number;
+  flushed: boolean;
 }
+
+/**
+ * Which deferred work flushes first before a commit: statistics counters, then COD credits (seller and
+ * courier accounts), then what a credit to `available` sets off.
+ */
+export const DEFERRED_ORDER = { default: 0, statistics: 1, codCredits: 2, availableCredited: 3 } as const;
 
 /**
  * Runs work in one database transaction. A call made while a transaction is open (in the same async
@@ -26,7 +34,15 @@ export class Transactions {
       this.current.run(manager, async () => {
         const result = await fn(manager);
         const deferred = this.deferredWork.get(manager);
-        if (deferred) for (const d of deferred.values()) await d.flush(d.state);
+        // Lowest order first, whatever order the work registered in; a flush may defer more (a credit's
+        // listeners), which is flushed in its turn.
+        for (;;) {
+          const due = [...(deferred?.values() ?? [])].filter((d) => !d.flushed);
+          if (!due.length) break;
+          const first = due.reduce((a, b) => (b.order < a.order ? b : a));
+          first.flushed = true;
+          await first.flush(first.state);
+        }
         return result;
       }),
     );
@@ -48,15 +64,31 @@ export class Transactions {
    * State that work inside the open transaction accumulates under `owner`, flushed once just before the
    * transaction commits (counters added in one sorted pass, say, so hot rows stay locked for moments
    * rather than for the whole transaction). Null outside a transaction: the caller writes at once.
+   * Owners flush by `order` (see DEFERRED_ORDER), the same in every transaction, so two transactions
+   * never take each other's hot rows in opposite orders.
    */
-  deferred<S>(owner: object, create: () => S, flush: (state: S) => Promise<void>): S | null {
+  deferred<S>(
+    owner: object,
+    create: () => S,
+    flush: (state: S) => Promise<void>,
+    order: number = DEFERRED_ORDER.default,
+  ): S | null {
     const manager = this.current.getStore();
     if (!manager) return null;
     let byOwner = this.deferredWork.get(manager);
     if (!byOwner) this.deferredWork.set(manager, (byOwner = new Map<object, Deferred>()));
     let entry = byOwner.get(owner);
     if (!entry)
-      byOwner.set(owner, (entry = { state: create(), flush: flush as (state: unknown) => Promise<void> }));
+      byOwner.set(
+        owner,
+        (entry = {
+          state: create(),
+          flush: flush as (state: unknown) => Promise<void>,
+          order,
+          flushed: false,
+        }),
+      );
+    else if (entry.flushed) throw new Error('deferred work added after its owner flushed');
     return entry.state as S;
   }
 

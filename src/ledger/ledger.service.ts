@@ -4,7 +4,7 @@ import { Clock } from 'src/common/clock';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
-import { Transactions } from 'src/database/transaction';
+import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import {
   type AccountRef,
   Accounts,
@@ -111,6 +111,7 @@ export class LedgerService {
           for (const sellerId of [...set].sort())
             for (const listener of this.listeners) await listener(sellerId);
         },
+        DEFERRED_ORDER.availableCredited,
       )!;
       for (const e of credited) sellers.add(e.account.sellerId!);
     }

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { localSecret } from 'src/common/local-secret';
 import type { CourierCode } from 'src/couriers/courier-adapter';
-import { Transactions } from 'src/database/transaction';
+import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
 import { DeliveryStatsRepository, StatsIncrements, StatsLevel } from './delivery-stats.repository';
@@ -188,6 +188,7 @@ export class DeliveryStatsService {
       this,
       () => ({ stats: new Map(), recipients: new Map(), pickups: new Map() }),
       (state) => this.repository.addIncrements(state),
+      DEFERRED_ORDER.statistics,
     );
     if (!inc) throw new Error('statistics are only counted inside a transaction');
     return inc;

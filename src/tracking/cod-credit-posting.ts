@@ -3,6 +3,13 @@ import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
+
+interface Credit {
+  s: DeliveredCod;
+  deliveredAt: Date;
+  now: Date;
+}
 
 export interface DeliveredCod {
   id: string;
@@ -20,14 +27,33 @@ export interface DeliveredCod {
 export class CodCreditPosting {
   constructor(
     private readonly ledger: LedgerService,
+    private readonly tx: Transactions,
     private readonly config: AppConfig,
   ) {}
 
   /**
    * Posts the credit once per shipment (key `cod-credit:<shipmentId>`), in the caller's transaction (the
-   * delivered move). Rupiah; the hold is released by the `ledger-holds` job.
+   * delivered move), just before it commits. Rupiah; the hold is released by the `ledger-holds` job.
+   * A credit locks its seller's account until the commit, and the tracker's recordings of every courier
+   * credit the same sellers at once: posted where each delivery was found, in batch order, two
+   * recordings each held a seller the other wanted and deadlocked, or held it for their whole batch. So
+   * the credits of a transaction are posted last, together, by seller then shipment.
    */
   async post(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
+    const due = this.tx.deferred<Credit[]>(
+      this,
+      () => [],
+      async (credits) => {
+        credits.sort((a, b) => compare(a.s.sellerId, b.s.sellerId) || compare(a.s.id, b.s.id));
+        for (const c of credits) await this.postNow(c.s, c.deliveredAt, c.now);
+      },
+      DEFERRED_ORDER.codCredits,
+    );
+    if (due) due.push({ s, deliveredAt, now });
+    else await this.postNow(s, deliveredAt, now);
+  }
+
+  private async postNow(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
     const holdMs = this.config.business.money.codHoldDays * 86_400_000;
     await this.ledger.post({
       key: `cod-credit:${s.id}`,
@@ -50,3 +76,5 @@ export class CodCreditPosting {
     });
   }
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

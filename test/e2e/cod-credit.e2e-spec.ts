@@ -6,7 +6,7 @@ import { TrackingService } from 'src/tracking/tracking.service';
 import { endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { PINNED } from '../support/factories/tracked';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
@@ -115,5 +115,64 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     expect(await codCredits(returned.id)).toBe(0);
     expect(await codCredits(prepaid.id)).toBe(0);
     expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toEqual(before);
+  });
+});
+
+describe('COD credit: recordings of every courier at once credit the same sellers without a deadlock', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+
+  beforeAll(async () => {
+    // Small recordings, many at once: every courier's poller records two at a time, four answers each, so
+    // the credits of one seller land in several transactions together, in whatever order their batches hold.
+    t = await startTestApp({}, undefined, {
+      configure: (c) => {
+        c.business.tracking.claimBatch = 4;
+        c.business.tracking.recordingsPerCourier = 2;
+        for (const code of Object.keys(
+          c.business.tracking.budgets,
+        ) as (keyof typeof c.business.tracking.budgets)[])
+          c.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+      },
+    });
+    http = t.http();
+  });
+  afterAll(() => t.close());
+
+  it('credits every parcel delivered in one poll, once, to its own seller', async () => {
+    const sellers = [await signupSeller(http, 'Toko Satu'), await signupSeller(http, 'Toko Dua')];
+    const booked: { id: string; awb: string; seller: TestSeller }[] = [];
+    for (let round = 0; round < 4; round += 1)
+      for (const s of sellers) {
+        const origin = (await createAddress(http, s)).id;
+        for (const b of await bookPinned(t, http, s, origin, [...PINNED, ...PINNED], { codAmount: 100_000 }))
+          booked.push({ id: b.id, awb: b.awb, seller: s });
+      }
+    t.clock.advance(3600_000);
+    for (const b of booked)
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(b.seller.auth)
+        .send({ to: 'delivered' })
+        .expect(200);
+    t.clock.advance(2 * 3600_000);
+
+    await t.app.get(TrackingPoller).pollDue();
+
+    const statuses = await t.dataSource.query<{ status: string; n: number }[]>(
+      'SELECT status, count(*)::int AS n FROM shipments WHERE id = ANY($1::uuid[]) GROUP BY status',
+      [booked.map((b) => b.id)],
+    );
+    expect(statuses).toEqual([{ status: 'delivered', n: booked.length }]);
+    for (const s of sellers) {
+      const mine = booked.filter((b) => b.seller === s);
+      const credits = await t.dataSource.query<{ n: number }[]>(
+        `SELECT count(DISTINCT key)::int AS n FROM ledger_transactions
+          WHERE type = 'cod_credit' AND seller_id = $1 AND key = ANY($2::text[])`,
+        [s.sellerId, mine.map((b) => `cod-credit:${b.id}`)],
+      );
+      expect(credits[0].n).toBe(mine.length);
+      expect((await t.app.get(LedgerService).sellerBalances(s.sellerId)).pending).toBe(mine.length * 100_000);
+    }
   });
 });

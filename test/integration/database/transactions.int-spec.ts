@@ -61,6 +61,30 @@ describe('Transactions', () => {
     expect(await count('c')).toBe(0);
   });
 
+  it('flushes owners by their order, not the order they deferred in; work a flush defers is flushed too', async () => {
+    const flushed: string[] = [];
+    const later = {};
+    const first = {};
+    const chained = {};
+    const log = (name: string) => () => Promise.resolve(void flushed.push(name));
+    await tx.run(() => {
+      tx.deferred(later, () => null, log('later'), 2);
+      tx.deferred(
+        first,
+        () => null,
+        () => {
+          flushed.push('first');
+          // Deferred while flushing: an order already passed still runs, after this one.
+          tx.deferred(chained, () => null, log('chained'), 0);
+          return Promise.resolve();
+        },
+        1,
+      );
+      return Promise.resolve();
+    });
+    expect(flushed).toEqual(['first', 'chained', 'later']);
+  });
+
   it('has nothing to defer to outside a transaction', () => {
     expect(
       tx.deferred(
