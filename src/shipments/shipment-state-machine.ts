@@ -66,7 +66,7 @@ export class ShipmentStateMachine {
   }
 
   private async consequences(row: TransitionRow, request: TransitionRequest): Promise<void> {
-    await this.notifications.enqueue(row.seller_id, 'shipment.status_changed', {
+    await this.notifications.enqueueAtCommit(row.seller_id, 'shipment.status_changed', {
       shipmentId: row.id,
       reference: row.reference,
       from: row.from_status,

@@ -229,7 +229,7 @@ export class TrackingService {
     for (const [i, changed] of changes.entries()) {
       const { shipment: s, status } = assessed[i];
       for (const alert of [...changed.opened, ...changed.updated])
-        await this.notifications.enqueue(s.sellerId, 'shipment.at_risk', {
+        await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.at_risk', {
           shipmentId: s.id,
           reference: s.reference,
           status,

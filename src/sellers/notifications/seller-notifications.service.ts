@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
+import { Transactions } from 'src/database/transaction';
 import { eventBody, SellerEventType } from './seller-event';
-import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
+import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 
 export type { SellerEventType } from './seller-event';
 
@@ -11,6 +12,7 @@ export type { SellerEventType } from './seller-event';
 export class SellerNotifications {
   constructor(
     private readonly repository: WebhookDeliveriesRepository,
+    private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {}
 
@@ -26,18 +28,44 @@ export class SellerNotifications {
     type: SellerEventType,
     data: Record<string, unknown>,
   ): Promise<string | null> {
+    const delivery = this.delivery(sellerId, type, data);
+    const written = await this.repository.insertIfSubscribed([delivery]);
+    return written ? delivery.eventId : null;
+  }
+
+  /**
+   * The same event, written just before the open transaction commits, with the transaction's other such
+   * events in one statement: a tracking poll's batch moves hundreds of shipments, and each move is reported.
+   * For callers that need no answer. Outside a transaction it is written at once.
+   * @throws TypeError for `data` JSON cannot hold (a bigint): a caller's bug
+   */
+  async enqueueAtCommit(
+    sellerId: string,
+    type: SellerEventType,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const delivery = this.delivery(sellerId, type, data);
+    const due = this.tx.deferred<NewDelivery[]>(
+      this,
+      () => [],
+      async (all) => void (await this.repository.insertIfSubscribed(all)),
+    );
+    if (due) due.push(delivery);
+    else await this.repository.insertIfSubscribed([delivery]);
+  }
+
+  /** The outbox row of an event: its body `{ id, type, createdAt, data }` fixed now. */
+  private delivery(sellerId: string, type: SellerEventType, data: Record<string, unknown>): NewDelivery {
     const now = this.clock.now();
     const eventId = randomUUID();
-    const body = eventBody({ id: eventId, type, createdAt: now.toISOString(), data });
-    const written = await this.repository.insertIfSubscribed({
+    return {
       id: randomUUID(),
       eventId,
       sellerId,
       type,
-      body,
+      body: eventBody({ id: eventId, type, createdAt: now.toISOString(), data }),
       autoRetry: true,
       now,
-    });
-    return written ? eventId : null;
+    };
   }
 }

@@ -78,19 +78,31 @@ export class WebhookDeliveriesRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
-   * Writes the delivery in the current transaction when the seller has a webhook URL (one statement).
-   * False when it has none: nothing is written.
+   * Writes, in the current transaction and in their order, the deliveries whose sellers have a webhook URL
+   * (one statement however many); the others are not written. How many were written.
    */
-  async insertIfSubscribed(d: NewDelivery): Promise<boolean> {
+  async insertIfSubscribed(ds: NewDelivery[]): Promise<number> {
+    if (!ds.length) return 0;
     const inserted = await this.tx.manager.query<{ id: string }[]>(
       `INSERT INTO webhook_deliveries (id, event_id, seller_id, type, body, status, auto_retry, attempts, window_attempts,
          next_attempt_at, created_at, updated_at)
-       SELECT $1, $2, $3, $4, $5, 'pending', $6, 0, 0, $7, $7, $7
-       FROM seller_settings WHERE seller_id = $3 AND webhook_url IS NOT NULL
+       SELECT d.id, d.event_id, d.seller_id, d.type, d.body, 'pending', d.auto_retry, 0, 0, d.at, d.at, d.at
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[])
+                WITH ORDINALITY AS d(id, event_id, seller_id, type, body, auto_retry, at, n)
+         JOIN seller_settings s ON s.seller_id = d.seller_id AND s.webhook_url IS NOT NULL
+        ORDER BY d.n
        RETURNING id`,
-      [d.id, d.eventId, d.sellerId, d.type, d.body, d.autoRetry, d.now],
+      [
+        ds.map((d) => d.id),
+        ds.map((d) => d.eventId),
+        ds.map((d) => d.sellerId),
+        ds.map((d) => d.type),
+        ds.map((d) => d.body),
+        ds.map((d) => d.autoRetry),
+        ds.map((d) => d.now),
+      ],
     );
-    return inserted.length === 1;
+    return inserted.length;
   }
 
   /**

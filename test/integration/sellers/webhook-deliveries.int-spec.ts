@@ -132,3 +132,56 @@ describe('the webhook outbox claim (real PostgreSQL)', () => {
     expect(plan).toContain('idx_webhook_deliveries_due');
   });
 });
+
+describe('events written at commit (real PostgreSQL)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+
+  const outbox = (sellerId: string) =>
+    t.dataSource.query<{ type: string; body: string }[]>(
+      'SELECT type, body FROM webhook_deliveries WHERE seller_id = $1 ORDER BY created_at, id',
+      [sellerId],
+    );
+
+  it('writes a transaction’s events once it ends, subscribed sellers only, each with its own body; none after a rollback', async () => {
+    const http = t.http();
+    const subscribed = await signupSeller(http);
+    const quiet = await signupSeller(http, 'Toko Sepi');
+    await http
+      .patch('/v1/settings')
+      .set(subscribed.auth)
+      .send({ webhookUrl: 'http://127.0.0.1:9/never-called' })
+      .expect(200);
+    const notifications = t.app.get(SellerNotifications);
+    const tx = t.app.get(Transactions);
+
+    await tx.run(async () => {
+      for (let i = 0; i < 3; i += 1) {
+        await notifications.enqueueAtCommit(subscribed.sellerId, 'shipment.status_changed', { i });
+        await notifications.enqueueAtCommit(quiet.sellerId, 'shipment.status_changed', { i });
+      }
+      // Deferred: nothing in the outbox until the transaction ends.
+      expect(await outbox(subscribed.sellerId)).toEqual([]);
+    });
+    const written = await outbox(subscribed.sellerId);
+    expect(written.map((w) => (JSON.parse(w.body) as { data: { i: number } }).data.i).sort()).toEqual([
+      0, 1, 2,
+    ]);
+    expect(new Set(written.map((w) => (JSON.parse(w.body) as { id: string }).id)).size).toBe(3);
+    expect(await outbox(quiet.sellerId)).toEqual([]);
+
+    await expect(
+      tx.run(async () => {
+        await notifications.enqueueAtCommit(subscribed.sellerId, 'shipment.at_risk', { lost: true });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await outbox(subscribed.sellerId)).toHaveLength(3);
+
+    // Outside a transaction: written at once.
+    await notifications.enqueueAtCommit(subscribed.sellerId, 'shipment.at_risk', { alone: true });
+    expect((await outbox(subscribed.sellerId)).map((w) => w.type)).toContain('shipment.at_risk');
+  });
+});
