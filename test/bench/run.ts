@@ -234,8 +234,10 @@ async function main(): Promise<void> {
     null,
     2,
   );
-  writeFileSync(join(RESULTS, 'latest.json'), json);
-  writeFileSync(join(RESULTS, 'latest.md'), markdown);
+  // A run of some benchmarks only keeps the full run's record: it writes under their names instead.
+  const stem = wanted.length ? wanted.join('+') : 'latest';
+  writeFileSync(join(RESULTS, `${stem}.json`), json);
+  writeFileSync(join(RESULTS, `${stem}.md`), markdown);
   process.stdout.write(markdown);
 }
 
