@@ -78,7 +78,8 @@ export class Transactions {
     let byOwner = this.deferredWork.get(manager);
     if (!byOwner) this.deferredWork.set(manager, (byOwner = new Map<object, Deferred>()));
     let entry = byOwner.get(owner);
-    if (!entry)
+    // New, or deferred again by a later owner's flush (a credit's listeners): flushed (again) in its turn.
+    if (!entry || entry.flushed)
       byOwner.set(
         owner,
         (entry = {
@@ -88,7 +89,6 @@ export class Transactions {
           flushed: false,
         }),
       );
-    else if (entry.flushed) throw new Error('deferred work added after its owner flushed');
     return entry.state as S;
   }
 

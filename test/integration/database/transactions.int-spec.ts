@@ -61,14 +61,24 @@ describe('Transactions', () => {
     expect(await count('c')).toBe(0);
   });
 
-  it('flushes owners by their order, not the order they deferred in; work a flush defers is flushed too', async () => {
+  it('flushes owners by their order, not the order they deferred in; work a flush defers is flushed too, once more for an owner already flushed', async () => {
     const flushed: string[] = [];
     const later = {};
     const first = {};
     const chained = {};
     const log = (name: string) => () => Promise.resolve(void flushed.push(name));
     await tx.run(() => {
-      tx.deferred(later, () => null, log('later'), 2);
+      tx.deferred(
+        later,
+        () => null,
+        () => {
+          flushed.push('later');
+          // An owner that flushed already, deferred to again by a later flush: flushed once more.
+          tx.deferred(first, () => null, log('first again'), 1);
+          return Promise.resolve();
+        },
+        2,
+      );
       tx.deferred(
         first,
         () => null,
@@ -82,7 +92,7 @@ describe('Transactions', () => {
       );
       return Promise.resolve();
     });
-    expect(flushed).toEqual(['first', 'chained', 'later']);
+    expect(flushed).toEqual(['first', 'chained', 'later', 'first again']);
   });
 
   it('has nothing to defer to outside a transaction', () => {
