@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { compareStrings } from 'src/common/sort-order';
 import { Transactions } from 'src/database/transaction';
 import type { OutcomeCounts } from './delivery-estimator';
 
@@ -31,8 +32,6 @@ export interface StatsIncrements {
   pickups: Map<string, { attempts: number; failures: number }>;
 }
 
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The statistics courier scoring learns from: SQL increments and bulk reads. */
 @Injectable()
 export class DeliveryStatsRepository {
@@ -54,7 +53,9 @@ export class DeliveryStatsRepository {
    * concurrent transactions lock the shared rows (a courier's national row) in the same order, briefly.
    */
   async addIncrements(inc: StatsIncrements): Promise<void> {
-    const stats = [...inc.stats.values()].sort((a, b) => cmp(`${a.level}:${a.key}`, `${b.level}:${b.key}`));
+    const stats = [...inc.stats.values()].sort((a, b) =>
+      compareStrings(`${a.level}:${a.key}`, `${b.level}:${b.key}`),
+    );
     if (stats.length)
       await this.tx.manager.query(
         `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, transit_histogram)
@@ -78,7 +79,7 @@ export class DeliveryStatsRepository {
           stats.map((r) => JSON.stringify(r.histogram)),
         ],
       );
-    const recipients = [...inc.recipients].sort(([a], [b]) => cmp(a, b));
+    const recipients = [...inc.recipients].sort(([a], [b]) => compareStrings(a, b));
     if (recipients.length)
       await this.tx.manager.query(
         `INSERT INTO recipient_stats (phone_hash, outcomes, failures)
@@ -93,7 +94,7 @@ export class DeliveryStatsRepository {
           recipients.map(([, r]) => r.failures),
         ],
       );
-    const pickups = [...inc.pickups].sort(([a], [b]) => cmp(a, b));
+    const pickups = [...inc.pickups].sort(([a], [b]) => compareStrings(a, b));
     if (pickups.length)
       await this.tx.manager.query(
         `INSERT INTO pickup_stats (courier, attempts, failures)

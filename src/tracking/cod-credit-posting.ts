@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
+import { compareStrings } from 'src/common/sort-order';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
@@ -44,7 +45,7 @@ export class CodCreditPosting {
       this,
       () => [],
       async (credits) => {
-        credits.sort((a, b) => compare(a.s.sellerId, b.s.sellerId) || compare(a.s.id, b.s.id));
+        credits.sort((a, b) => compareStrings(a.s.sellerId, b.s.sellerId) || compareStrings(a.s.id, b.s.id));
         for (const c of credits) await this.postNow(c.s, c.deliveredAt, c.now);
       },
       DEFERRED_ORDER.codCredits,
@@ -76,5 +77,3 @@ export class CodCreditPosting {
     });
   }
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
