@@ -1,35 +1,191 @@
-import { HttpService } from '@nestjs/axios';
-import axios, { AxiosRequestConfig, AxiosResponse, CreateAxiosDefaults } from 'axios';
+import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { CourierCode } from './courier-adapter';
 import { transportFailure } from './http-failures';
 
+export type CourierMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface CourierRequest {
+  method?: CourierMethod;
+  /** Relative to the base URL, or absolute. */
+  url: string;
+  /** Query parameters (flat: strings, numbers, booleans), appended to the URL. */
+  params?: object;
+  /** A string is sent as it is (a form unless a content type says otherwise); anything else as JSON. */
+  data?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+export interface CourierResponse<T> {
+  status: number;
+  /** The body parsed as JSON when it is JSON (and the client was not made for text), else the text. */
+  data: T;
+  /** Lower-case names, as Node gives them. */
+  headers: IncomingMessage['headers'];
+}
+
+export interface CourierHttpDefaults {
+  baseURL?: string;
+  headers?: Record<string, string>;
+  /** 'text': bodies are never parsed (J&T signs and decodes its own). */
+  responseType?: 'json' | 'text';
+}
+
+/** A courier's answer larger than this is not an answer: the call fails as a network error. */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 /**
- * Couriers are called through @nestjs/axios: one HttpService per courier, with its base URL and
- * headers. Every status comes back as a response (couriers put business errors in bodies); only
- * transport failures throw, already typed.
+ * Couriers are called over plain Node HTTP(S): one client per courier, with its base URL and headers, on
+ * keep-alive connections. Every status comes back as a response (couriers put business errors in bodies,
+ * and redirects are not followed: courier APIs answer where they are asked); only transport failures
+ * throw, already typed. Lean on purpose: tracking polls and quotes are most of Kirim's outbound traffic.
  */
 export class CourierHttp {
-  private readonly http: HttpService;
+  private readonly base?: string;
+  private readonly headers: Record<string, string>;
+  private readonly text: boolean;
+  private readonly httpAgent = new HttpAgent({ keepAlive: true });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
 
   constructor(
     private readonly courier: CourierCode,
-    defaults: CreateAxiosDefaults,
+    defaults: CourierHttpDefaults = {},
   ) {
-    // Courier APIs answer where they are asked, so no redirect-following transport (maxRedirects 0).
-    this.http = new HttpService(axios.create({ validateStatus: () => true, maxRedirects: 0, ...defaults }));
+    this.base = defaults.baseURL;
+    this.headers = lowerCase(defaults.headers ?? {});
+    this.text = defaults.responseType === 'text';
   }
 
-  /** Same shape as axios' `request`. */
-  async request<T>(config: AxiosRequestConfig): Promise<AxiosResponse<T>> {
+  async request<T>(config: CourierRequest): Promise<CourierResponse<T>> {
     try {
-      // The instance itself, not the Observable wrapper: a poll cycle makes thousands of these calls.
-      return await this.http.axiosRef.request<T>(config);
+      return await this.send<T>(config);
     } catch (e) {
       throw transportFailure(this.courier, e) ?? e;
     }
   }
 
-  post<T>(url: string, data: unknown, config: AxiosRequestConfig = {}): Promise<AxiosResponse<T>> {
+  post<T>(url: string, data: unknown, config: Omit<CourierRequest, 'url' | 'data'> = {}) {
     return this.request<T>({ ...config, method: 'POST', url, data });
   }
+
+  private target(config: CourierRequest): URL {
+    // As axios joined them: the base URL, one slash, the relative URL (its own query string kept).
+    const url = /^https?:\/\//i.test(config.url)
+      ? new URL(config.url)
+      : this.base
+        ? new URL(`${this.base.replace(/\/+$/, '')}/${config.url.replace(/^\/+/, '')}`)
+        : null;
+    if (!url) throw new Error(`${this.courier}: no base URL for "${config.url}"`);
+    for (const [k, v] of Object.entries(config.params ?? {}) as [string, unknown][])
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+        url.searchParams.append(k, String(v));
+    return url;
+  }
+
+  private send<T>(config: CourierRequest): Promise<CourierResponse<T>> {
+    const url = this.target(config);
+    const headers: Record<string, string> = {
+      accept: 'application/json, text/plain, */*',
+      'accept-encoding': 'gzip, deflate, br',
+      ...this.headers,
+      ...lowerCase(config.headers ?? {}),
+    };
+    let body: string | undefined;
+    if (config.data !== undefined) {
+      if (typeof config.data === 'string') {
+        body = config.data;
+        headers['content-type'] ??= 'application/x-www-form-urlencoded';
+      } else {
+        body = JSON.stringify(config.data);
+        headers['content-type'] ??= 'application/json';
+      }
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
+    const https = url.protocol === 'https:';
+    return new Promise<CourierResponse<T>>((resolve, reject) => {
+      const signal = config.signal;
+      if (signal?.aborted) {
+        reject(abortError());
+        return;
+      }
+      const req = (https ? httpsRequest : httpRequest)(
+        url,
+        { method: config.method ?? 'GET', headers, agent: https ? this.httpsAgent : this.httpAgent },
+        (res) => {
+          const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
+          const stream =
+            encoding === 'gzip' || encoding === 'x-gzip'
+              ? res.pipe(createGunzip())
+              : encoding === 'deflate'
+                ? res.pipe(createInflate())
+                : encoding === 'br'
+                  ? res.pipe(createBrotliDecompress())
+                  : res;
+          const chunks: Buffer[] = [];
+          let size = 0;
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_BODY_BYTES) {
+              req.destroy(networkError('TOO_LARGE', `answer larger than ${MAX_BODY_BYTES} bytes`));
+              return;
+            }
+            chunks.push(chunk);
+          });
+          stream.on('error', (e) => req.destroy(e));
+          stream.on('end', () => {
+            signal?.removeEventListener('abort', onAbort);
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({
+              status: res.statusCode ?? 0,
+              data: (this.text ? text : parsed(text)) as T,
+              headers: res.headers,
+            });
+          });
+        },
+      );
+      const onAbort = () => req.destroy(abortError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      });
+      req.end(body);
+    });
+  }
 }
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+/** JSON when it parses, else the text as it came (an HTML error page, an empty body). */
+function parsed(text: string): unknown {
+  if (!text) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function abortError(): Error {
+  const e = new Error('the call was abandoned');
+  e.name = 'AbortError';
+  return e;
+}
+
+/** A failure of the exchange itself, typed as a network failure by `transportFailure` (it has a code). */
+class NetworkError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const networkError = (code: string, message: string) => new NetworkError(code, message);

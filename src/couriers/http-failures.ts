@@ -1,4 +1,3 @@
-import { isAxiosError } from 'axios';
 import type { CourierCode } from './courier-adapter';
 import { CourierRejectedError, CourierUnavailableError, RejectionCause } from './courier.errors';
 
@@ -11,32 +10,24 @@ function retryAfterSeconds(header: string | undefined): number | undefined {
 }
 
 /**
- * Transport-level failures, the same for every courier: no answer, a 5xx or a 429 is retriable; a
- * 401/403 is an authentication rejection. Other statuses are left to the courier's own mapping
- * (returns null) because their bodies say what went wrong.
+ * A call's failure as a typed courier failure: typed ones pass through, an abandoned call (the timeout's
+ * abort) is a timeout, a socket failure is a network failure; anything else is not a transport failure
+ * (returns null).
  */
 export function transportFailure(
   courier: CourierCode,
   error: unknown,
 ): CourierUnavailableError | CourierRejectedError | null {
   if (error instanceof CourierUnavailableError || error instanceof CourierRejectedError) return error;
-  if (
-    (error as Error | undefined)?.name === 'CanceledError' ||
-    (error as Error | undefined)?.name === 'AbortError'
-  ) {
+  if ((error as Error | undefined)?.name === 'AbortError')
     return new CourierUnavailableError(courier, 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-  }
-  if (!isAxiosError(error)) return null;
-  if (error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT')
-    return new CourierUnavailableError(courier, 'timeout', error.code, error.message);
-  if (!error.response)
-    return new CourierUnavailableError(courier, 'network', error.code ?? 'NETWORK', error.message);
-  return statusFailure(
-    courier,
-    error.response.status,
-    error.response.headers?.['retry-after'] as string | undefined,
-    error.response.data,
-  );
+  // Socket-level failures carry a system code (ECONNREFUSED, ECONNRESET, …); a bug in our code does not.
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return null;
+  const message = (error as Error).message;
+  return code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+    ? new CourierUnavailableError(courier, 'timeout', code, message)
+    : new CourierUnavailableError(courier, 'network', code, message);
 }
 
 /** The typed failure an HTTP status means by itself (429, 5xx, 401/403), or null when the body must decide. */

@@ -27,7 +27,7 @@ export class JntClient {
     private readonly account: JntAccount,
     private readonly sign: JntSigner = jntDataSign,
   ) {
-    this.http = new CourierHttp('jnt', { responseType: 'text', transformResponse: (data: unknown) => data });
+    this.http = new CourierHttp('jnt', { responseType: 'text' });
   }
 
   private url(api: Api): string {

@@ -1,5 +1,4 @@
-import type { AxiosResponse } from 'axios';
-import { CourierHttp } from '../../courier-http';
+import { CourierHttp, type CourierResponse } from '../../courier-http';
 import { rejected, statusFailure } from '../../http-failures';
 import { ninjaErrorOf, NinjaReply, readNinjaAnswer } from './ninja.decode';
 import { errorText, NINJA_COUNTRY, NinjaAccount } from './ninja.mapper';
@@ -69,7 +68,7 @@ export class NinjaClient {
     options: { body?: unknown; query?: URLSearchParams },
     token: string,
     signal?: AbortSignal,
-  ): Promise<AxiosResponse<T>> {
+  ): Promise<CourierResponse<T>> {
     const query = options.query?.toString();
     return await this.http.request<T>({
       method,
@@ -106,7 +105,7 @@ export class NinjaClient {
     const failure = statusFailure(
       'ninja',
       res.status,
-      res.headers['retry-after'] as string | undefined,
+      res.headers['retry-after'],
       res.data,
     );
     if (failure) throw failure;

@@ -24,7 +24,7 @@ export class SapClient {
     const res = await this.http.request<unknown>({
       method,
       url: path,
-      ...(method === 'GET' ? { params: body } : { data: body }),
+      ...(method === 'GET' ? { params: body as object } : { data: body }),
       signal,
     });
     return readSapAnswer<T>(res.status, res.data);
