@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -51,8 +51,24 @@ export async function startSimDatabase(): Promise<SimDatabase> {
 export interface KirimService {
   base: string;
   operatorToken: string;
+  /** CPU seconds the service's process has used so far (user + system; NaN where /proc is not there). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
+
+/** A process's user + system CPU seconds from /proc (fields 14 and 15 of its stat line). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's USER_HZ: /proc counts CPU time in hundredths of a second on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
 
 /**
  * The real service, built (`dist/`), in a process of its own on `databaseUrl`, couriers in sandbox mode,
@@ -116,6 +132,7 @@ export async function startKirim(
   return {
     base,
     operatorToken,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -170,7 +170,7 @@ export class PolicyRun {
     }
   }
 
-  /** Creates the orders' shipments, requests their pickups and runs the pickup worker. */
+  /** Creates the orders' shipments and requests their pickups (`bookAllDue` then books them). */
   async ship(orders: Order[]): Promise<void> {
     const created: { seller: number; shipmentId: string }[] = [];
     await eachLimited(orders, this.concurrency, async (o) => {
@@ -188,7 +188,6 @@ export class PolicyRun {
           { shipmentIds: ids.slice(i, i + 500) },
         );
     }
-    await this.bookAllDue('pickups (shipping)');
   }
 
   /**
@@ -197,7 +196,7 @@ export class PolicyRun {
    * have booked everything, so a single run per step left a slow Kirim's bookings days behind. Its time is
    * added to `jobTimes` under `label`.
    */
-  private async bookAllDue(label: string): Promise<void> {
+  async bookAllDue(label: string): Promise<void> {
     const t = Date.now();
     for (;;) {
       const res = await this.api.runJob('pickups');
@@ -284,7 +283,10 @@ export class PolicyRun {
         this.reshipped.set(orderId, times + 1);
         again.push(this.orders.get(orderId)!);
       }
-    if (again.length) await this.ship(again);
+    if (again.length) {
+      await this.ship(again);
+      await this.bookAllDue('pickups (shipping)');
+    }
     return again.length;
   }
 

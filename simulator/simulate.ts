@@ -117,7 +117,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
   const services: KirimService[] = [];
   try {
     const policies = servicePolicies(o);
-    const runs = await Promise.all(
+    const up = await Promise.all(
       policies.map(async (policy) => {
         const url = await db.newDatabase(`kirim_${policy.name.replace('-', '_')}`);
         const service = await startKirim(
@@ -133,9 +133,11 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         services.push(service);
         const run = new PolicyRun(policy, new KirimApi(service.base, service.operatorToken), world);
         await run.setup(o.seed);
-        return run;
+        return { run, service };
       }),
     );
+    const runs = up.map((s) => s.run);
+    const serviceOf = new Map(up.map((s) => [s.run, s.service]));
     log(`${runs.length} Kirim services up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Day 0 starts at the next midnight in Jakarta, a day ahead. Steps fall at 07:00 WIB + k × stepHours: with
@@ -147,6 +149,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     const placedAt = (order: Order) => dayZero + order.day * 24 * HOUR + order.minuteOfDay * 60_000;
     let next = 0;
     const phases = new Map<string, number>();
+    // Each Kirim serves only its own policy's calls, so its CPU between two laps is that phase's.
+    const phaseCpu = new Map<string, number>();
     const stepsPerDay = 24 / o.stepHours;
     const lastOrderStep = o.days * stepsPerDay;
     const maxStep = (o.days + o.drainDays) * stepsPerDay;
@@ -158,14 +162,23 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         runs.map(async (run) => {
           const current = Date.parse(await run.api.advanceClock(0));
           const now = new Date(await run.api.advanceClock(Math.max(0, at - current) / HOUR));
+          const service = serviceOf.get(run)!;
           let t = Date.now();
+          let cpu = service.cpuSeconds();
           const lap = (phase: string) => {
             phases.set(phase, (phases.get(phase) ?? 0) + Date.now() - t);
             t = Date.now();
+            const used = service.cpuSeconds();
+            phaseCpu.set(phase, (phaseCpu.get(phase) ?? 0) + used - cpu);
+            cpu = used;
           };
           lap('clock');
-          if (due.length) await run.ship(due);
-          lap('ship');
+          if (due.length) {
+            await run.ship(due);
+            lap('ship');
+            await run.bookAllDue('pickups (shipping)');
+            lap('book');
+          }
           await run.runJobs();
           lap('jobs');
           await run.reshipFailedBookings();
@@ -190,6 +203,9 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     }
     log(
       `time by phase (summed over policies): ${[...phases].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`,
+    );
+    log(
+      `Kirim CPU by phase (summed over policies): ${[...phaseCpu].map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}; in all ${services.map((s) => s.cpuSeconds().toFixed(1)).join(' / ')} s`,
     );
     for (const r of runs)
       log(

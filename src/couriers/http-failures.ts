@@ -37,6 +37,8 @@ export function statusFailure(
   retryAfter: string | undefined,
   body: unknown,
 ): CourierUnavailableError | CourierRejectedError | null {
+  // Most answers are not one of these: the body is only turned into text for those that are.
+  if (status !== 429 && status < 500 && status !== 401 && status !== 403) return null;
   const text = (typeof body === 'string' ? body : JSON.stringify(body ?? '')).slice(0, 500);
   if (status === 429)
     return new CourierUnavailableError(courier, 'rate_limited', '429', text, retryAfterSeconds(retryAfter));

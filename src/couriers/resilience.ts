@@ -11,8 +11,6 @@ import {
   IPolicy,
   retry,
   TaskCancelledError,
-  timeout,
-  TimeoutStrategy,
   wrap,
 } from 'cockatiel';
 import type { BusinessDefaults } from 'config/defaults';
@@ -32,15 +30,21 @@ const STATE: Record<CircuitState, HealthState> = {
 /** Failures that say "the courier is not well": they trip the breaker and are retried on safe calls. */
 const unwell = (e: unknown) => isRetriable(e) || e instanceof TaskCancelledError;
 
+/** Why a timed-out attempt's signal was aborted (one object: an abort without a reason builds an exception). */
+const DEADLINE_PASSED = Object.freeze({ name: 'AbortError', message: 'no answer in time' });
+
 /**
  * One courier's policies, shared by every request: a bulkhead capping concurrent calls, a timeout per
  * attempt (aggressive: the caller is answered at the deadline and the call is aborted), a count-based
  * circuit breaker with a minimum call volume, and jittered exponential retries for safe calls only.
+ * The timeout is our own, not cockatiel's: that one aborts its controller after every call, success or
+ * not, which builds a DOMException per courier call (a poll cycle makes thousands).
  */
 export class CourierPolicies {
   readonly breaker: CircuitBreakerPolicy;
   private readonly safePolicy: IPolicy;
   private readonly oncePolicy: IPolicy;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly courier: CourierCode,
@@ -55,7 +59,6 @@ export class CourierPolicies {
         minimumNumberOfCalls: settings.breaker.minimumCalls,
       }),
     });
-    const perAttempt = timeout(settings.timeoutMs, TimeoutStrategy.Aggressive);
     const retries = retry(handleWhen(unwell), {
       maxAttempts: settings.retry.maxAttempts - 1,
       backoff: new ExponentialBackoff({
@@ -63,8 +66,9 @@ export class CourierPolicies {
         maxDelay: settings.retry.maxDelayMs,
       }),
     });
-    this.safePolicy = wrap(limit, retries, this.breaker, perAttempt);
-    this.oncePolicy = wrap(limit, this.breaker, perAttempt);
+    this.safePolicy = wrap(limit, retries, this.breaker);
+    this.oncePolicy = wrap(limit, this.breaker);
+    this.timeoutMs = settings.timeoutMs;
   }
 
   get state(): HealthState {
@@ -85,10 +89,24 @@ export class CourierPolicies {
     try {
       // A signal of its own per call: without one, cockatiel hangs every concurrent call's abort listener
       // on one shared never-aborted signal (a MaxListenersExceededWarning past ten calls at once).
-      return await policy.execute(({ signal }) => fn(signal), new AbortController().signal);
+      return await policy.execute(() => this.attempt(fn), new AbortController().signal);
     } catch (e) {
       throw this.typed(e);
     }
+  }
+
+  /** One attempt with a deadline: at it, the caller gets a timeout (the breaker counts it) and the call is aborted. */
+  private attempt<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        controller.abort(DEADLINE_PASSED);
+        reject(new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time'));
+      }, this.timeoutMs);
+      fn(controller.signal)
+        .finally(() => clearTimeout(timer))
+        .then(resolve, reject);
+    });
   }
 
   /** cockatiel's own failures as the port's retriable error. */
