@@ -114,7 +114,8 @@ describe('the Pengaturan page in a browser', () => {
       const path = `/hook-${width}`;
       await webhook.getByLabel('URL webhook').fill(receiver.url(path));
       await webhook.getByRole('button', { name: 'Simpan URL' }).click();
-      await webhook.getByText('URL webhook disimpan.').waitFor();
+      // Exact: the hint shown before any save ("Kunci dibuat otomatis saat URL webhook disimpan.") contains these words too.
+      await webhook.getByText('URL webhook disimpan.', { exact: true }).waitFor();
       const secret = (await get('/v1/settings')).webhookSecret as string;
       expect(secret).toMatch(/^whsec_/);
       const secretInput = webhook.getByLabel('Kunci rahasia webhook');
