@@ -19,7 +19,16 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
     logging: false,
     // Without a timeout, a request waits forever for a server that does not answer or a pool that stays
     // full; with one it fails, and the error filter answers 503 DATABASE_UNAVAILABLE.
-    extra: { max: poolSize, application_name: 'kirim', connectionTimeoutMillis: connectTimeoutMs },
+    // Idle connections are kept (pg-pool closes them after 10 s by default): the jobs' bursts would
+    // otherwise open new ones each time, paying for the backend's start, the password exchange and cold
+    // catalogue caches again. They are still renewed hourly, so a long-lived backend's memory is given back.
+    extra: {
+      max: poolSize,
+      application_name: 'kirim',
+      connectionTimeoutMillis: connectTimeoutMs,
+      idleTimeoutMillis: 0,
+      maxLifetimeSeconds: 3600,
+    },
   };
 }
 
