@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { CourierCode } from './courier-adapter';
 import { transportFailure } from './http-failures';
 
@@ -46,8 +46,10 @@ export class CourierHttp {
   private readonly base?: string;
   private readonly headers: Record<string, string>;
   private readonly text: boolean;
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // As Node's global agent (what axios used): idle sockets dropped after 5 s, before the courier's own
+  // keep-alive timeout can close one under a request; the most recently used socket first.
+  private readonly httpAgent = new HttpAgent({ keepAlive: true, timeout: 5000, scheduling: 'lifo' });
+  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, timeout: 5000, scheduling: 'lifo' });
 
   constructor(
     private readonly courier: CourierCode,
@@ -88,6 +90,7 @@ export class CourierHttp {
     const url = this.target(config);
     const headers: Record<string, string> = {
       accept: 'application/json, text/plain, */*',
+      'user-agent': 'Kirim',
       'accept-encoding': 'gzip, deflate, br',
       ...this.headers,
       ...lowerCase(config.headers ?? {}),
@@ -104,56 +107,89 @@ export class CourierHttp {
       headers['content-length'] = String(Buffer.byteLength(body));
     }
     const https = url.protocol === 'https:';
+    const method = config.method ?? 'GET';
     return new Promise<CourierResponse<T>>((resolve, reject) => {
       const signal = config.signal;
       if (signal?.aborted) {
         reject(abortError());
         return;
       }
+      let settled = false;
+      // Every way out goes through here once: the abort listener is removed and the exchange torn down.
+      const settle = (outcome: { value: CourierResponse<T> } | { error: Error }) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', onAbort);
+        if ('value' in outcome) resolve(outcome.value);
+        else {
+          req.destroy();
+          reject(outcome.error);
+        }
+      };
+      const fail = (error: Error) => settle({ error });
+      const onAbort = () => fail(abortError());
       const req = (https ? httpsRequest : httpRequest)(
         url,
-        { method: config.method ?? 'GET', headers, agent: https ? this.httpsAgent : this.httpAgent },
+        { method, headers, agent: https ? this.httpsAgent : this.httpAgent },
         (res) => {
-          const encoding = String(res.headers['content-encoding'] ?? '').toLowerCase();
-          const stream =
-            encoding === 'gzip' || encoding === 'x-gzip'
-              ? res.pipe(createGunzip())
-              : encoding === 'deflate'
-                ? res.pipe(createInflate())
-                : encoding === 'br'
-                  ? res.pipe(createBrotliDecompress())
-                  : res;
           const chunks: Buffer[] = [];
           let size = 0;
-          stream.on('data', (chunk: Buffer) => {
+          res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > MAX_BODY_BYTES) {
-              req.destroy(networkError('TOO_LARGE', `answer larger than ${MAX_BODY_BYTES} bytes`));
+            if (size > MAX_BODY_BYTES) fail(tooLarge());
+            else chunks.push(chunk);
+          });
+          res.on('error', fail);
+          // A body cut short (the server closed mid-answer) ends in 'close' without 'end'.
+          res.on('close', () => {
+            if (!res.complete) fail(networkError('ECONNRESET', 'the answer was cut short'));
+          });
+          res.on('end', () => {
+            if (settled) return;
+            let raw: Buffer;
+            try {
+              raw = decoded(Buffer.concat(chunks), res.headers['content-encoding'], method, res.statusCode);
+            } catch (e) {
+              fail(e as Error);
               return;
             }
-            chunks.push(chunk);
-          });
-          stream.on('error', (e) => req.destroy(e));
-          stream.on('end', () => {
-            signal?.removeEventListener('abort', onAbort);
-            const text = Buffer.concat(chunks).toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              data: (this.text ? text : parsed(text)) as T,
-              headers: res.headers,
+            const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+            settle({
+              value: {
+                status: res.statusCode ?? 0,
+                data: (this.text ? text : parsed(text)) as T,
+                headers: res.headers,
+              },
             });
           });
         },
       );
-      const onAbort = () => req.destroy(abortError());
       signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(e);
-      });
+      req.on('error', fail);
       req.end(body);
     });
   }
+}
+
+/**
+ * The body as sent before its content encoding (gzip, deflate with or without its zlib header, brotli),
+ * leniently as axios did: a body cut short gives what it held. Never more than MAX_BODY_BYTES.
+ */
+function decoded(body: Buffer, encoding: string | undefined, method: string, status: number | undefined) {
+  const kind = (encoding ?? '').trim().toLowerCase();
+  if (!body.length || method === 'HEAD' || status === 204 || !kind || kind === 'identity') return body;
+  const options = { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: MAX_BODY_BYTES };
+  try {
+    if (kind === 'gzip' || kind === 'x-gzip') return gunzipSync(body, options);
+    // A zlib header's first byte has compression method 8 in its low four bits; raw deflate does not.
+    if (kind === 'deflate')
+      return (body[0] & 0x0f) === 0x08 ? inflateSync(body, options) : inflateRawSync(body, options);
+    if (kind === 'br') return brotliDecompressSync(body, { maxOutputLength: MAX_BODY_BYTES });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();
+    throw networkError('BAD_ENCODING', `the ${kind} answer could not be decoded: ${(e as Error).message}`);
+  }
+  return body; // an encoding we did not ask for: left as it came
 }
 
 function lowerCase(headers: Record<string, string>): Record<string, string> {
@@ -189,3 +225,4 @@ class NetworkError extends Error {
 }
 
 const networkError = (code: string, message: string) => new NetworkError(code, message);
+const tooLarge = () => networkError('TOO_LARGE', `answer larger than ${MAX_BODY_BYTES} bytes`);

@@ -10,7 +10,6 @@ import {
   handleWhen,
   IPolicy,
   retry,
-  TaskCancelledError,
   wrap,
 } from 'cockatiel';
 import type { BusinessDefaults } from 'config/defaults';
@@ -27,11 +26,11 @@ const STATE: Record<CircuitState, HealthState> = {
   [CircuitState.Isolated]: 'open',
 };
 
-/** Failures that say "the courier is not well": they trip the breaker and are retried on safe calls. */
-const unwell = (e: unknown) => isRetriable(e) || e instanceof TaskCancelledError;
+/** Failures that say "the courier is not well" (a missed deadline among them): they trip the breaker and are retried on safe calls. */
+const unwell = (e: unknown) => isRetriable(e);
 
 /** Why a timed-out attempt's signal was aborted (one object: an abort without a reason builds an exception). */
-const DEADLINE_PASSED = Object.freeze({ name: 'AbortError', message: 'no answer in time' });
+const DEADLINE_PASSED = Object.assign(new Error('no answer in time'), { name: 'AbortError' });
 
 /**
  * One courier's policies, shared by every request: a bulkhead capping concurrent calls, a timeout per
@@ -103,7 +102,9 @@ export class CourierPolicies {
         controller.abort(DEADLINE_PASSED);
         reject(new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time'));
       }, this.timeoutMs);
-      fn(controller.signal)
+      // Started inside a promise chain, so a function that throws at once still clears its timer.
+      Promise.resolve()
+        .then(() => fn(controller.signal))
         .finally(() => clearTimeout(timer))
         .then(resolve, reject);
     });
@@ -125,8 +126,6 @@ export class CourierPolicies {
         'BULKHEAD_FULL',
         'too many concurrent calls',
       );
-    if (e instanceof TaskCancelledError)
-      return new CourierUnavailableError(this.courier, 'timeout', 'TIMEOUT', 'no answer in time');
     return e;
   }
 }

@@ -19,14 +19,15 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
     logging: false,
     // Without a timeout, a request waits forever for a server that does not answer or a pool that stays
     // full; with one it fails, and the error filter answers 503 DATABASE_UNAVAILABLE.
-    // Idle connections are kept (pg-pool closes them after 10 s by default): the jobs' bursts would
-    // otherwise open new ones each time, paying for the backend's start, the password exchange and cold
-    // catalogue caches again. They are still renewed hourly, so a long-lived backend's memory is given back.
+    // Idle connections are kept five minutes (pg-pool closes them after 10 s by default): the jobs' bursts
+    // would otherwise open new ones each time, paying for the backend's start, the password exchange and
+    // cold catalogue caches again. TCP keep-alive finds one that died silently; all are renewed hourly.
     extra: {
       max: poolSize,
       application_name: 'kirim',
       connectionTimeoutMillis: connectTimeoutMs,
-      idleTimeoutMillis: 0,
+      idleTimeoutMillis: 300_000,
+      keepAlive: true,
       maxLifetimeSeconds: 3600,
     },
   };

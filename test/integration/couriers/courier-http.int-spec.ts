@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierHttp } from 'src/couriers/courier-http';
 
@@ -106,6 +106,45 @@ describe('CourierHttp', () => {
     const text = await new CourierHttp('jnt', { responseType: 'text' }).post(`${base}/t`, 'a=1');
     expect(text.data).toBe('{"awb":"JX1","history":[]}');
     expect(seen[0].headers['accept-encoding']).toContain('gzip');
+  });
+
+  it('decodes deflate with and without its zlib header, and drops a byte order mark', async () => {
+    const bodies: Record<string, () => [Record<string, string>, Buffer]> = {
+      '/zlib': () => [{ 'content-encoding': 'deflate' }, deflateSync('{"n":1}')],
+      '/raw': () => [{ 'content-encoding': 'deflate' }, deflateRawSync('{"n":2}')],
+      '/bom': () => [{}, Buffer.from('\uFEFF{"n":3}')],
+      '/empty': () => [{ 'content-encoding': 'gzip' }, Buffer.alloc(0)],
+    };
+    answer = (req, res) => {
+      const [headers, body] = bodies[req.url ?? '']();
+      res.writeHead(req.url === '/empty' ? 502 : 200, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    };
+    const http = new CourierHttp('sap', { baseURL: base });
+    expect((await http.request({ url: '/zlib' })).data).toEqual({ n: 1 });
+    expect((await http.request({ url: '/raw' })).data).toEqual({ n: 2 });
+    expect((await http.request({ url: '/bom' })).data).toEqual({ n: 3 });
+    expect(await http.request({ url: '/empty' })).toMatchObject({ status: 502, data: '' });
+    expect(seen[0].headers['user-agent']).toBe('Kirim');
+  });
+
+  it('fails, never hangs, on an answer cut short or encoded wrongly', async () => {
+    answer = (req, res) => {
+      if (req.url === '/corrupt') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(Buffer.from('definitely not gzip'));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const http = new CourierHttp('jnt', { baseURL: base });
+    expect(await http.request({ url: '/corrupt' }).catch((e: unknown) => e)).toMatchObject({
+      reason: 'network',
+      rawCode: 'BAD_ENCODING',
+    });
+    expect(await http.request({ url: '/cut' }).catch((e: unknown) => e)).toMatchObject({ reason: 'network' });
   });
 
   it('types transport failures: refused connection, oversized answer, abandoned call', async () => {
