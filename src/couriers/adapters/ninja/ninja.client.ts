@@ -102,12 +102,7 @@ export class NinjaClient {
       },
       { headers: { 'content-type': 'application/json' }, signal },
     );
-    const failure = statusFailure(
-      'ninja',
-      res.status,
-      res.headers['retry-after'],
-      res.data,
-    );
+    const failure = statusFailure('ninja', res.status, res.headers['retry-after'], res.data);
     if (failure) throw failure;
     const value = res.data?.access_token;
     if (res.status >= 300 || !value) {
