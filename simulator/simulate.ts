@@ -137,7 +137,6 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       }),
     );
     const runs = up.map((s) => s.run);
-    const serviceOf = new Map(up.map((s) => [s.run, s.service]));
     log(`${runs.length} Kirim services up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Day 0 starts at the next midnight in Jakarta, a day ahead. Steps fall at 07:00 WIB + k × stepHours: with
@@ -159,10 +158,9 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       const due: Order[] = [];
       while (next < orders.length && placedAt(orders[next]) <= at) due.push(orders[next++]);
       await Promise.all(
-        runs.map(async (run) => {
+        up.map(async ({ run, service }) => {
           const current = Date.parse(await run.api.advanceClock(0));
           const now = new Date(await run.api.advanceClock(Math.max(0, at - current) / HOUR));
-          const service = serviceOf.get(run)!;
           let t = Date.now();
           let cpu = service.cpuSeconds();
           const lap = (phase: string) => {

@@ -26,9 +26,6 @@ const STATE: Record<CircuitState, HealthState> = {
   [CircuitState.Isolated]: 'open',
 };
 
-/** Failures that say "the courier is not well" (a missed deadline among them): they trip the breaker and are retried on safe calls. */
-const unwell = (e: unknown) => isRetriable(e);
-
 /** Why a timed-out attempt's signal was aborted (one object: an abort without a reason builds an exception). */
 const DEADLINE_PASSED = Object.assign(new Error('no answer in time'), { name: 'AbortError' });
 
@@ -50,7 +47,7 @@ export class CourierPolicies {
     settings: ResilienceSettings,
   ) {
     const limit = bulkhead(settings.bulkhead.limit, settings.bulkhead.queue);
-    this.breaker = circuitBreaker(handleWhen(unwell), {
+    this.breaker = circuitBreaker(handleWhen(isRetriable), {
       halfOpenAfter: settings.breaker.halfOpenAfterMs,
       breaker: new CountBreaker({
         threshold: settings.breaker.failureRatio,
@@ -58,7 +55,7 @@ export class CourierPolicies {
         minimumNumberOfCalls: settings.breaker.minimumCalls,
       }),
     });
-    const retries = retry(handleWhen(unwell), {
+    const retries = retry(handleWhen(isRetriable), {
       maxAttempts: settings.retry.maxAttempts - 1,
       backoff: new ExponentialBackoff({
         initialDelay: settings.retry.initialDelayMs,
