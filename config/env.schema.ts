@@ -280,6 +280,17 @@ export class EnvSchema {
   PAYOUT_PROVIDER_URL?: string;
   @IsOptional() @IsString() @MinLength(8) PAYOUT_SECRET_KEY?: string;
 
+  /**
+   * An HTTP proxy calls to real couriers go through (`http://user:password@host:port`; CONNECT for https
+   * couriers), for couriers that answer allow-listed addresses only. The sandboxes are always reached directly.
+   */
+  @IsOptional()
+  @IsUrl(
+    { protocols: ['http', 'https'], require_tld: false, require_protocol: true, require_host: true },
+    { message: 'COURIER_PROXY_URL must be an http:// or https:// proxy URL' },
+  )
+  COURIER_PROXY_URL?: string;
+
   /** Shared token couriers without a signing scheme send with their pushes (JNE, SAP, ID Express). */
   @IsOptional() @IsString() @MinLength(16) COURIER_WEBHOOK_TOKEN?: string;
 }

@@ -62,6 +62,8 @@ export class AppConfig {
     /** Some courier runs against its sandbox: the sandbox routes and the movable clock exist. */
     sandboxMode: boolean;
     webhookToken?: string;
+    /** The proxy real couriers are called through (COURIER_PROXY_URL); undefined: directly. */
+    proxyUrl?: string;
     sandboxSeed: string;
     /** The sandbox world's distributions (SANDBOX_WORLD_FILE, or config/worlds/default.json). */
     sandboxWorld: WorldFile;
@@ -175,6 +177,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'JWT_SECRET',
     'PHONE_HASH_SALT',
     'COURIER_WEBHOOK_TOKEN',
+    'COURIER_PROXY_URL',
     'SANDBOX_OPERATOR_TOKEN',
     'SANDBOX_WORLD_FILE',
     'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
@@ -275,6 +278,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       credentials,
       sandboxMode: Object.values(credentials).some((c) => c === null),
       webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
+      proxyUrl: parsed.COURIER_PROXY_URL,
       sandboxSeed: parsed.SANDBOX_SEED,
       sandboxWorld,
       sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,

@@ -11,6 +11,8 @@ export const REDACTED = '[redacted]';
 const SENSITIVE_KEYS = new Set([
   'authorization',
   'proxyauthorization',
+  'proxyurl',
+  'courierproxyurl',
   'cookie',
   'setcookie',
   'key',
@@ -42,12 +44,14 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]'],
   [/\bkirim_[\w-]{8,}/g, '[api-key]'],
   [/\bwhsec_[\w-]{8,}/g, '[secret]'],
+  // Credentials inside a URL (a proxy's, a database's): scheme://user:password@host.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@'],
   // Indonesian mobile numbers as typed or stored: 08…, 628…, +62 8…, with spaces, dots or dashes.
   [/(?<![\w+-])(?:\+62|62|0)[\s.-]?8(?:[\s.-]?\d){7,12}(?!\w)/g, '[phone]'],
 ];
 
 /** Whatever any pattern above needs: most log strings (routes, messages) have none and skip the rest. */
-const MAYBE_SECRET = /\d\d|eyJ|kirim_|whsec_|bearer/i;
+const MAYBE_SECRET = /\d\d|eyJ|kirim_|whsec_|bearer|:\/\/[^\s/]*@/i;
 
 /** Free text with phone numbers, bearer tokens, JWTs, API keys and webhook secrets cut out. */
 export function scrubText(text: string): string {

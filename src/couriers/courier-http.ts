@@ -1,5 +1,7 @@
 import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { brotliDecompressSync, constants, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import type { CourierCode } from './courier-adapter';
 import { transportFailure } from './http-failures';
@@ -31,6 +33,17 @@ export interface CourierHttpDefaults {
   headers?: Record<string, string>;
   /** 'text': bodies are never parsed (J&T signs and decodes its own). */
   responseType?: 'json' | 'text';
+  /**
+   * An HTTP proxy every call goes through (`http://user:pass@host:port`; CONNECT for https targets), for
+   * couriers that only answer allow-listed addresses. Unset: straight to the courier.
+   */
+  proxy?: string;
+}
+
+/** What every courier account may carry besides its own settings: how to reach the courier. */
+export interface CourierEgress {
+  /** COURIER_PROXY_URL, set on real couriers' accounts only (a sandbox is in-process, reached directly). */
+  COURIER_PROXY_URL?: string;
 }
 
 /** A courier's answer larger than this is not an answer: the call fails as a network error. */
@@ -46,10 +59,8 @@ export class CourierHttp {
   private readonly base?: string;
   private readonly headers: Record<string, string>;
   private readonly text: boolean;
-  // As Node's global agent (what axios used): idle sockets dropped after 5 s, before the courier's own
-  // keep-alive timeout can close one under a request; the most recently used socket first.
-  private readonly httpAgent = new HttpAgent({ keepAlive: true, timeout: 5000, scheduling: 'lifo' });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true, timeout: 5000, scheduling: 'lifo' });
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpAgent;
 
   constructor(
     private readonly courier: CourierCode,
@@ -58,6 +69,11 @@ export class CourierHttp {
     this.base = defaults.baseURL;
     this.headers = lowerCase(defaults.headers ?? {});
     this.text = defaults.responseType === 'text';
+    // As Node's global agent (what axios used): idle sockets dropped after 5 s, before the courier's own
+    // keep-alive timeout can close one under a request; the most recently used socket first.
+    const keep = { keepAlive: true, timeout: 5000, scheduling: 'lifo' } as const;
+    this.httpAgent = defaults.proxy ? new HttpProxyAgent(defaults.proxy, keep) : new HttpAgent(keep);
+    this.httpsAgent = defaults.proxy ? new HttpsProxyAgent(defaults.proxy, keep) : new HttpsAgent(keep);
   }
 
   async request<T>(config: CourierRequest): Promise<CourierResponse<T>> {
@@ -166,6 +182,11 @@ export class CourierHttp {
       );
       signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', fail);
+      // A proxy that refuses the tunnel answers in the courier's place: that is no answer from the courier.
+      req.on('proxyConnect', (c: { statusCode: number }) => {
+        if (c.statusCode !== 200)
+          fail(networkError('PROXY_REFUSED', `the proxy refused the tunnel (${c.statusCode})`));
+      });
       req.end(body);
     });
   }

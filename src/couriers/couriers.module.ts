@@ -55,6 +55,7 @@ async function buildRegistry(
         ? {
             ...real,
             ...(config.couriers.webhookToken ? { WEBHOOK_TOKEN: config.couriers.webhookToken } : {}),
+            ...(config.couriers.proxyUrl ? { COURIER_PROXY_URL: config.couriers.proxyUrl } : {}),
           }
         : sandboxes.get(code)!.account();
       const adapter = buildAdapter(code, {

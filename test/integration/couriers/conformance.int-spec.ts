@@ -15,6 +15,7 @@ import { PARCEL_ACTION_KINDS, ParcelActionKind } from 'src/couriers/courier-adap
 import { pickupState } from 'src/shipments/pickup-sla';
 import { defaults } from 'config/defaults';
 import type { Principal } from 'src/common/auth/principal';
+import { startForwardProxy } from '../../support/forward-proxy';
 import { startTestApp, TestApp } from '../../support/test-app';
 import { CASES, jakarta, order, quoteTo, reference } from './fixtures';
 
@@ -273,6 +274,35 @@ describe.each(COURIER_CODES)('courier conformance: %s', (code: CourierCode) => {
       expect(['server_error', 'circuit_open']).toContain((down as CourierUnavailableError).reason);
     } finally {
       await control.setFaults(code, { errorRate: 0 });
+    }
+  });
+
+  it('reaches the courier through COURIER_PROXY_URL when one is set, with the proxy’s credentials', async () => {
+    const proxy = await startForwardProxy();
+    try {
+      // The account's hosts renamed to one no resolver knows: only the proxy can reach the courier now.
+      const hidden = Object.fromEntries(
+        Object.entries(t.app.get(CourierSandboxes).get(code)!.account()).map(([k, v]) => [
+          k,
+          v.replace(/^http:\/\/127\.0\.0\.1:/, 'http://courier.test:'),
+        ]),
+      );
+      const behindProxy = buildAdapter(code, {
+        account: { ...hidden, COURIER_PROXY_URL: proxy.url },
+        name: courier.name,
+        catalogue: courier.services(),
+        webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
+        locations: t.app.get(CourierLocations),
+      });
+      const quotes = await behindProxy.quote(quoteTo(jakarta));
+      expect(quotes.length).toBeGreaterThan(0);
+      expect(proxy.forwarded.length).toBeGreaterThan(0);
+      for (const f of proxy.forwarded) {
+        expect(f.url).toMatch(/^http:\/\/courier\.test:\d+\//);
+        expect(f.auth).toBe(proxy.basicAuth);
+      }
+    } finally {
+      await proxy.close();
     }
   });
 

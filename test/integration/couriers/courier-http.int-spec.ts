@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierHttp } from 'src/couriers/courier-http';
+import { startForwardProxy } from '../../support/forward-proxy';
 
 interface Seen {
   method: string;
@@ -176,5 +177,35 @@ describe('CourierHttp', () => {
       .catch((e: unknown) => e);
     setTimeout(() => controller.abort(), 50);
     expect(await pending).toMatchObject({ reason: 'timeout', rawCode: 'ABORTED' });
+  });
+
+  it('goes through the configured proxy: absolute URLs for http, CONNECT for https, with its credentials', async () => {
+    const proxy = await startForwardProxy();
+    const port = new URL(base).port;
+    try {
+      const http = new CourierHttp('sap', { baseURL: `http://courier.test:${port}/api`, proxy: proxy.url });
+      const res = await http.post<{ ok: boolean }>('/v2/rates', { weight: 1 });
+      expect(res).toMatchObject({ status: 200, data: { ok: true } });
+      expect(proxy.forwarded).toEqual([
+        { url: `http://courier.test:${port}/api/v2/rates`, auth: proxy.basicAuth },
+      ]);
+      expect(seen[0]).toMatchObject({ method: 'POST', url: '/api/v2/rates', body: '{"weight":1}' });
+
+      // An https courier is reached through a tunnel. This proxy refuses it: a network failure, never a
+      // 403 that would read as the courier refusing our credentials.
+      const tls = new CourierHttp('jne', { baseURL: 'https://courier.test', proxy: proxy.url });
+      const refused = await tls.request({ url: '/tracing' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(CourierUnavailableError);
+      expect(refused).toMatchObject({ courier: 'jne', reason: 'network', rawCode: 'PROXY_REFUSED' });
+      expect(proxy.tunnels).toEqual([{ target: 'courier.test:443', auth: proxy.basicAuth }]);
+
+      // Without a proxy the name does not resolve: the proxy was what reached the courier.
+      const direct = await new CourierHttp('sap', { baseURL: `http://courier.test:${port}` })
+        .request({ url: '/x' })
+        .catch((e: unknown) => e);
+      expect(direct).toMatchObject({ reason: 'network' });
+    } finally {
+      await proxy.close();
+    }
   });
 });

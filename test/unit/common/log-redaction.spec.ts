@@ -18,6 +18,18 @@ describe('log redaction', () => {
     expect(scrubText(text)).toBe(text);
   });
 
+  it('cuts credentials out of URLs (a proxy’s, a database’s) and leaves URLs without them alone', () => {
+    expect(
+      scrubText(
+        'tunnel via http://kirim:s3cret-Pa55@proxy.internal:3128 failed; see https://api.jne.co.id/x?a=b@c',
+      ),
+    ).toBe('tunnel via http://[redacted]@proxy.internal:3128 failed; see https://api.jne.co.id/x?a=b@c');
+    expect(sanitizeForLog({ courierProxyUrl: 'http://u:p@h:1', proxy_url: 'http://u:p@h:1' })).toEqual({
+      courierProxyUrl: '[redacted]',
+      proxy_url: '[redacted]',
+    });
+  });
+
   it('redacts sensitive keys at any depth, without touching the original, and survives cycles', () => {
     const value: Record<string, unknown> = {
       a: { b: { c: [{ password: 'p', 'X-Api-Key': 'k', recipient_phone: '0812', webhookSecret: 's' }] } },

@@ -121,6 +121,15 @@ describe('courier credentials', () => {
     expect(c.couriers.credentials.sap).toBeNull();
   });
 
+  it('takes a courier proxy URL, and stops the start on one that is no http(s) URL, naming it', () => {
+    expect(loadConfig({}, {}).couriers.proxyUrl).toBeUndefined();
+    expect(loadConfig({ COURIER_PROXY_URL: 'http://kirim:pw@10.0.0.5:3128' }, {}).couriers.proxyUrl).toBe(
+      'http://kirim:pw@10.0.0.5:3128',
+    );
+    for (const url of ['socks5://10.0.0.5:1080', 'proxy.internal:3128', 'http://'])
+      expect(() => loadConfig({ COURIER_PROXY_URL: url }, {})).toThrow(/COURIER_PROXY_URL/);
+  });
+
   it('names the missing settings of a half-configured courier', () => {
     expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(
       /SAP_BASE_URL: is required with SAP_API_KEY/,

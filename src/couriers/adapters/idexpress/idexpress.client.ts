@@ -13,7 +13,10 @@ export class IdExpressClient {
   private readonly http: CourierHttp;
 
   constructor(private readonly account: IdExpressAccount) {
-    this.http = new CourierHttp('idexpress', { baseURL: account.IDEXPRESS_BASE_URL });
+    this.http = new CourierHttp('idexpress', {
+      baseURL: account.IDEXPRESS_BASE_URL,
+      proxy: account.COURIER_PROXY_URL,
+    });
   }
 
   /**

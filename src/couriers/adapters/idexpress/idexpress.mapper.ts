@@ -20,8 +20,9 @@ import {
   IDEXPRESS_STATUS,
   IdExpressStatusRule,
 } from './idexpress.status-table';
+import type { CourierEgress } from '../../courier-http';
 
-export interface IdExpressAccount {
+export interface IdExpressAccount extends CourierEgress {
   IDEXPRESS_BASE_URL: string;
   IDEXPRESS_APP_ID: string;
   IDEXPRESS_SECRET_KEY: string;

@@ -14,7 +14,11 @@ export class JneClient {
   private readonly http: CourierHttp;
 
   constructor(private readonly account: JneAccount) {
-    this.http = new CourierHttp('jne', { baseURL: account.JNE_BASE_URL, headers: jneHeaders() });
+    this.http = new CourierHttp('jne', {
+      baseURL: account.JNE_BASE_URL,
+      headers: jneHeaders(),
+      proxy: account.COURIER_PROXY_URL,
+    });
   }
 
   async call<T>(path: string, fields: JneForm, signal?: AbortSignal): Promise<JneAnswer<T>> {

@@ -23,11 +23,12 @@ import {
   JNE_STATUS,
   JneCodeMeaning,
 } from './jne.status-table';
+import type { CourierEgress } from '../../courier-http';
 
 /** A JNE request body: form fields. */
 export type JneForm = Record<string, string | number>;
 
-export interface JneAccount {
+export interface JneAccount extends CourierEgress {
   JNE_BASE_URL: string;
   JNE_USERNAME: string;
   JNE_API_KEY: string;

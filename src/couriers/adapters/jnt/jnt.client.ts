@@ -27,7 +27,7 @@ export class JntClient {
     private readonly account: JntAccount,
     private readonly sign: JntSigner = jntDataSign,
   ) {
-    this.http = new CourierHttp('jnt', { responseType: 'text' });
+    this.http = new CourierHttp('jnt', { responseType: 'text', proxy: account.COURIER_PROXY_URL });
   }
 
   private url(api: Api): string {

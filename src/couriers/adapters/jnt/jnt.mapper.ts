@@ -20,9 +20,10 @@ import {
   JNT_STATUS,
   JntMeaning,
 } from './jnt.status-table';
+import type { CourierEgress } from '../../courier-http';
 
 /** A J&T Indonesia account: one set of credentials per API (jnt.md §1). */
-export interface JntAccount {
+export interface JntAccount extends CourierEgress {
   JNT_BASE_URL: string;
   /** Order and cancel credentials, sent inside the JSON. */
   JNT_USERNAME: string;

@@ -38,7 +38,11 @@ export class NinjaClient {
       new RegExp(`/${NINJA_COUNTRY}$`, 'i'),
       '',
     );
-    this.http = new CourierHttp('ninja', { baseURL, headers: { accept: 'application/json' } });
+    this.http = new CourierHttp('ninja', {
+      baseURL,
+      headers: { accept: 'application/json' },
+      proxy: account.COURIER_PROXY_URL,
+    });
   }
 
   /** `path` without the country code, e.g. `/4.1/orders`. */

@@ -15,8 +15,9 @@ import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { parseWib, wibDate } from 'src/common/wib';
 import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
+import type { CourierEgress } from '../../courier-http';
 
-export interface NinjaAccount {
+export interface NinjaAccount extends CourierEgress {
   /** The API host; paths carry the country code (`/id/...`). */
   NINJA_BASE_URL: string;
   NINJA_CLIENT_ID: string;

@@ -11,6 +11,7 @@ export class SapClient {
     this.http = new CourierHttp('sap', {
       baseURL: account.SAP_BASE_URL,
       headers: sapAuthHeaders(account.SAP_API_KEY),
+      proxy: account.COURIER_PROXY_URL,
     });
   }
 

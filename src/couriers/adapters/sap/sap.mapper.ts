@@ -13,8 +13,9 @@ import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from './sap.status-table';
+import type { CourierEgress } from '../../courier-http';
 
-export interface SapAccount {
+export interface SapAccount extends CourierEgress {
   SAP_BASE_URL: string;
   SAP_API_KEY: string;
   SAP_CUSTOMER_CODE: string;
