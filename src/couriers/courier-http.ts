@@ -12,7 +12,10 @@ export interface CourierRequest {
   method?: CourierMethod;
   /** Relative to the base URL, or absolute. */
   url: string;
-  /** Query parameters (flat: strings, numbers, booleans), appended to the URL. */
+  /**
+   * Query parameters appended to the URL: strings, numbers, booleans, or arrays of them (the key repeated);
+   * undefined and null are left out; anything else is refused.
+   */
   params?: object;
   /** A string is sent as it is (a form unless a content type says otherwise); anything else as JSON. */
   data?: unknown;
@@ -97,8 +100,13 @@ export class CourierHttp {
         : null;
     if (!url) throw new Error(`${this.courier}: no base URL for "${config.url}"`);
     for (const [k, v] of Object.entries(config.params ?? {}) as [string, unknown][])
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
-        url.searchParams.append(k, String(v));
+      for (const item of Array.isArray(v) ? (v as unknown[]) : [v]) {
+        if (item === undefined || item === null) continue;
+        if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean')
+          // A programming error, said at once: a silently dropped parameter would be a wrong call to the courier.
+          throw new TypeError(`${this.courier}: query parameter "${k}" must be flat, not ${typeof item}`);
+        url.searchParams.append(k, String(item));
+      }
     return url;
   }
 

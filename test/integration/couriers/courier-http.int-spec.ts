@@ -48,7 +48,7 @@ describe('CourierHttp', () => {
     const res = await http.request<{ ok: boolean }>({
       method: 'GET',
       url: '/v2/shipment/tracking?lang=id',
-      params: { awb_no: 'SAP 1:2,3+4', skipped: undefined },
+      params: { awb_no: 'SAP 1:2,3+4', skipped: undefined, none: null, ids: ['A1', 2] },
       headers: { Authorization: 'Bearer t' },
     });
     expect(res.status).toBe(200);
@@ -59,6 +59,14 @@ describe('CourierHttp', () => {
     expect(url.searchParams.get('lang')).toBe('id');
     expect(url.searchParams.get('awb_no')).toBe('SAP 1:2,3+4');
     expect(url.searchParams.has('skipped')).toBe(false);
+    expect(url.searchParams.has('none')).toBe(false);
+    expect(url.searchParams.getAll('ids')).toEqual(['A1', '2']);
+    // A nested parameter is a programming error, refused before anything is sent, never silently dropped.
+    const nested = await new CourierHttp('sap', { baseURL: base })
+      .request({ url: '/x', params: { filter: { awb: 'X' } } })
+      .catch((e: unknown) => e);
+    expect(nested).toBeInstanceOf(TypeError);
+    expect(seen).toHaveLength(1);
     expect(seen[0].headers['x-key']).toBe('k1');
     expect(seen[0].headers.authorization).toBe('Bearer t');
   });
