@@ -1,8 +1,9 @@
 /**
  * A small per-instance cache for data that changes rarely and is read on hot paths (a quote reads the
- * caller, the origin address, the settings and the statistics). Entries live `ttlMs` of real time;
- * writers in this instance delete what they change, other instances see it within the TTL.
- * `now` reads that time in milliseconds (monotonic; a test drives its own).
+ * caller, the origin address, the settings and the statistics). Entries live `ttlMs` of real time, or of
+ * whatever clock `now` reads (milliseconds; monotonic by default; courier rates follow the service clock,
+ * a test drives its own); writers in this instance delete what they change, other instances see it
+ * within the TTL.
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
@@ -26,9 +27,22 @@ export class TtlCache<K, V> {
   }
 
   set(key: K, value: V): V {
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
-    this.entries.set(key, { value, expiresAt: this.now() + this.ttlMs });
+    const now = this.now();
+    // Re-set keys move to the end, so with one TTL for all the map stays in expiry order: expired entries
+    // are dropped from the front as new ones come, and a cache of keys never asked twice (a ranking per
+    // order) holds only what is live rather than maxEntries dead values for the collector to walk.
+    this.entries.delete(key);
+    for (const [k, e] of this.entries) {
+      if (e.expiresAt > now && this.entries.size < this.maxEntries) break;
+      this.entries.delete(k);
+    }
+    this.entries.set(key, { value, expiresAt: now + this.ttlMs });
     return value;
+  }
+
+  /** Entries held, expired ones not yet dropped included. */
+  get size(): number {
+    return this.entries.size;
   }
 
   /**

@@ -4,14 +4,13 @@ import { Clock } from 'src/common/clock';
 import { TtlCache } from 'src/common/ttl-cache';
 import type { Rupiah } from 'src/common/money';
 import { codFee } from 'src/couriers/cod-fee';
-import type { Area, CourierServiceInfo, Parcel } from 'src/couriers/courier-adapter';
+import type { Area, CourierServiceInfo, Parcel, ServiceQuote } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry, ResilientCourier } from 'src/couriers/courier-registry';
 import { CourierLocations } from 'src/couriers/locations';
 import { serviceRefusal } from 'src/couriers/service-limits';
 import type { ScoringPreset } from 'src/sellers/seller-settings.entity';
 import { DeliveryStatsService } from './delivery-stats.service';
-import { CachedRate, RateCache } from './rate-cache';
 import { Candidate, IneligibleReason, rankCandidates, Ranking } from './scoring.model';
 
 export interface ShipmentToRank {
@@ -38,6 +37,8 @@ export interface RankedShipment extends Ranking {
   priced: Set<string>;
 }
 
+/** What is cached of a courier's rate: not the COD fee, which depends on each shipment's COD amount. */
+type CachedRate = Omit<ServiceQuote, 'codFee'>;
 type Rates = { rates: CachedRate[] } | { failed: IneligibleReason };
 
 export const optionKey = (courier: string, service: string) => `${courier}:${service}`;
@@ -58,7 +59,11 @@ const place = (a: Area) =>
  */
 @Injectable()
 export class ScoringService {
-  private readonly cache: RateCache;
+  /**
+   * Courier rates by route and weight band for rateCacheTtlSeconds of the service clock, with when they
+   * expire. Rates change rarely and a stale one only moves a ranking; the booking uses the courier's live price.
+   */
+  private readonly cache: TtlCache<string, { rates: CachedRate[]; expiresAt: number }>;
   private readonly rankings: TtlCache<
     string,
     { ranked: RankedShipment; generation: number; validUntil: number }
@@ -72,7 +77,9 @@ export class ScoringService {
     private readonly locations: CourierLocations,
   ) {
     const s = config.business.scoring;
-    this.cache = new RateCache(s.rateCacheTtlSeconds * 1000, s.rateCacheMaxEntries);
+    this.cache = new TtlCache(s.rateCacheTtlSeconds * 1000, s.rateCacheMaxEntries, () =>
+      this.clock.now().getTime(),
+    );
     this.rankings = new TtlCache(config.business.caches.statistics * 1000, 20_000);
   }
 
@@ -102,7 +109,7 @@ export class ScoringService {
         rates[i] = { failed: 'area_not_mapped' };
         return;
       }
-      const cached = this.cache.get(`${c.code}>${route}`, now);
+      const cached = this.cache.get(`${c.code}>${route}`);
       if (cached) {
         rates[i] = { rates: cached.rates };
         validUntil = Math.min(validUntil, cached.expiresAt);
@@ -223,7 +230,8 @@ export class ScoringService {
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
       .then((quotes): Rates => {
         const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
-        this.cache.set(key, rates, this.clock.now().getTime());
+        const ttl = this.config.business.scoring.rateCacheTtlSeconds * 1000;
+        this.cache.set(key, { rates, expiresAt: this.clock.now().getTime() + ttl });
         return { rates };
       });
     try {

@@ -34,6 +34,24 @@ describe('TtlCache', () => {
     expect(cache.get('b')).toBeUndefined();
   });
 
+  it('drops expired entries as new ones come, so keys never asked again do not pile up to the limit', () => {
+    let now = 0;
+    const cache = new TtlCache<number, string>(100, 10_000, () => now);
+    for (let i = 0; i < 1000; i += 1) {
+      cache.set(i, `v${i}`);
+      now += 1;
+    }
+    // One TTL's worth was live at the last set (set at 900…999); everything older went as later ones came.
+    expect(cache.size).toBe(100);
+    expect(cache.get(900)).toBeUndefined(); // expired as the clock reached 1000
+    expect(cache.get(901)).toBe('v901');
+    // A key set again moves to the back: it outlives the keys set once before it.
+    cache.set(950, 'again');
+    now += 60;
+    cache.set(2000, 'new');
+    expect([cache.get(960), cache.get(961), cache.get(950)]).toEqual([undefined, 'v961', 'again']);
+  });
+
   it('does not keep what a load read while a writer deleted the key (the old value, read before the commit)', async () => {
     const cache = new TtlCache<string, string>(10_000);
     let answer!: (v: string) => void;
