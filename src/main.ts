@@ -1,3 +1,4 @@
+import type { Server } from 'node:net';
 import 'reflect-metadata';
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -124,9 +125,10 @@ async function bootstrap(): Promise<void> {
     });
   }
   await app.listen({ port: config.http.port, host: config.http.host });
-  app
-    .get(Logger)
-    .log(`Kirim listening on http://${config.http.host}:${config.http.port} (docs at /docs)`, 'Bootstrap');
+  // The port bound, not the one asked for: PORT=0 lets the system choose (tests, several instances).
+  const bound = (app.getHttpServer() as Server).address();
+  const port = bound && typeof bound === 'object' ? bound.port : config.http.port;
+  app.get(Logger).log(`Kirim listening on http://${config.http.host}:${port} (docs at /docs)`, 'Bootstrap');
 }
 
 if (require.main === module) {

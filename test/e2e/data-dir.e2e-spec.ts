@@ -3,8 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive } from 'src/database/data-dir-lock';
-import { freePort } from 'src/database/embedded-postgres';
-import { killAll, runBuilt, stop, waitForReady } from '../support/process';
+import { killAll, runBuilt, startService, stop } from '../support/process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -32,17 +31,10 @@ describe('the data folder lock', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const env = (port: number) => ({
-    NODE_ENV: 'development',
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-  });
+  const env = () => ({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
 
   it('lets the CLI use the database of the service that holds the folder, and releases it on exit', async () => {
-    const port = await freePort();
-    const service = runBuilt('main', env(port));
-    await waitForReady(`http://127.0.0.1:${port}/health/ready`, service);
+    const { proc: service, base } = await startService(env());
     expect(readFileSync(join(dataDir, 'kirim.pid'), 'utf8').split('\n')[0]).toBe(String(service.child.pid));
 
     const cli = runBuilt('cli', { DATA_DIR: dataDir, KIRIM_PASSWORD: 'operator password 1' }, [
@@ -54,7 +46,7 @@ describe('the data folder lock', () => {
     ]);
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toContain('created admin user ops@kirim.id');
-    const login = await post(`http://127.0.0.1:${port}/v1/auth/login`, {
+    const login = await post(`${base}/v1/auth/login`, {
       email: 'ops@kirim.id',
       password: 'operator password 1',
     });
@@ -66,10 +58,8 @@ describe('the data folder lock', () => {
   }, 120_000);
 
   it('is taken over from a crashed service, whose orphaned PostgreSQL is stopped rather than shared', async () => {
-    const portA = await freePort();
-    const a = runBuilt('main', env(portA));
-    await waitForReady(`http://127.0.0.1:${portA}/health/ready`, a);
-    const signup = await post(`http://127.0.0.1:${portA}/v1/auth/signup`, {
+    const { proc: a, base: baseA } = await startService(env());
+    const signup = await post(`${baseA}/v1/auth/signup`, {
       sellerName: 'Survives a crash',
       email: 'crash@example.id',
       password: 'crash test password',
@@ -79,21 +69,19 @@ describe('the data folder lock', () => {
     expect(await stop(a, 'SIGKILL')).toBe('SIGKILL');
     expect(isProcessAlive(orphan)).toBe(true); // left running, with a lock naming a dead process
 
-    const portB = await freePort();
-    const b = runBuilt('main', env(portB));
-    await waitForReady(`http://127.0.0.1:${portB}/health/ready`, b);
+    const { proc: b, base: baseB } = await startService(env());
     expect(b.stdout()).toContain(`stopped the embedded PostgreSQL (process ${orphan})`);
     expect(b.stdout()).toContain('embedded PostgreSQL started');
     expect(isProcessAlive(orphan)).toBe(false);
     expect(postmasterPid(dataDir)).not.toBe(orphan);
-    const login = await post(`http://127.0.0.1:${portB}/v1/auth/login`, {
+    const login = await post(`${baseB}/v1/auth/login`, {
       email: 'crash@example.id',
       password: 'crash test password',
     });
     expect(login.status).toBe(200);
 
     // B owns it now: a third service is refused, naming B.
-    const c = runBuilt('main', env(await freePort()));
+    const c = runBuilt('main', { ...env(), PORT: '0' });
     expect(await c.exited).toBe(1);
     expect(c.stdout() + c.stderr()).toContain(
       `the data folder ${dataDir} is in use by process ${b.child.pid}`,

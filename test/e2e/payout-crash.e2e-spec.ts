@@ -29,9 +29,8 @@ describe('a payout job killed mid-payout', () => {
     await db.drop();
   });
 
-  const env = (port: number) => ({
+  const env = () => ({
     NODE_ENV: 'test',
-    PORT: String(port),
     DATABASE_URL: db.url,
     JWT_SECRET: TEST_JWT_SECRET,
     JOBS_ENABLED: 'false',
@@ -77,7 +76,7 @@ describe('a payout job killed mid-payout', () => {
       await setup.close();
     }
 
-    const first = await startService(env);
+    const first = await startService(env());
     // The provider takes each payout at once and answers 30 s later: the kill lands in between.
     expect((await operator(first, '/sandbox/payouts/faults', { latencyMs: 30_000 })).status).toBe(200);
     const run = operator(first, '/sandbox/jobs/payouts/run', {}).catch(() => 'cut');
@@ -95,7 +94,7 @@ describe('a payout job killed mid-payout', () => {
       provider_id: null,
     });
 
-    const second = await startService(env);
+    const second = await startService(env());
     try {
       expect((await operator(second, '/sandbox/payouts/faults', { latencyMs: 0 })).status).toBe(200);
       // An hour on: the crashed run's lease has run out and the provider has settled the transfer.

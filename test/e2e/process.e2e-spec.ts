@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from 'src/database/embedded-postgres';
 import { killAll, runBuilt, startService, stop } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
-import { waitUntil } from '../support/wait';
 
 const json = { 'content-type': 'application/json' };
 
@@ -50,14 +48,13 @@ describe('the built service as a process', () => {
     afterAll(() => db.drop());
 
     it('serves, logs JSON with request ids and no secrets, and shuts down cleanly on SIGTERM', async () => {
-      const { proc, base } = await startService((port) => ({
+      const { proc, base } = await startService({
         NODE_ENV: 'test',
-        PORT: String(port),
         DATABASE_URL: db.url,
         JWT_SECRET: TEST_JWT_SECRET,
         LOG_LEVEL: 'trace',
         JOBS_ENABLED: 'false',
-      }));
+      });
 
       const password = 'a very secret password 42';
       const signup = await post(`${base}/v1/auth/signup`, {
@@ -135,19 +132,11 @@ describe('the built service as a process', () => {
     });
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    const env = (port: number) => ({
-      NODE_ENV: 'development',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-    });
+    const env = () => ({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     const clusterRunning = () => existsSync(join(dataDir, 'postgres', 'postmaster.pid'));
-    /** A start that lost its port stopped the cluster it had started: wait for it before the next try. */
-    const clusterStopped = () =>
-      waitUntil(() => !clusterRunning(), 'the failed start’s PostgreSQL stops', 30_000);
 
     it('starts its own PostgreSQL, keeps data across restarts, refuses a second instance, and stops it', async () => {
-      const { proc: a, base: baseA } = await startService(env, { beforeRetry: clusterStopped });
+      const { proc: a, base: baseA } = await startService(env());
       expect(a.stdout()).toContain('embedded PostgreSQL started');
       const signup = await post(`${baseA}/v1/auth/signup`, {
         sellerName: 'Persisted',
@@ -158,7 +147,7 @@ describe('the built service as a process', () => {
       expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
 
       // A second service on the same data folder refuses to start, naming the first; the first serves on.
-      const b = runBuilt('main', env(await freePort()));
+      const b = runBuilt('main', { ...env(), PORT: '0' });
       expect(await b.exited).toBe(1);
       expect(b.stdout() + b.stderr()).toContain(
         `the data folder ${dataDir} is in use by process ${a.child.pid}`,
@@ -173,7 +162,7 @@ describe('the built service as a process', () => {
       expect(await stop(a)).toBe(0);
       expect(clusterRunning()).toBe(false);
 
-      const { proc: c, base: baseC } = await startService(env, { beforeRetry: clusterStopped });
+      const { proc: c, base: baseC } = await startService(env());
       const login = await post(`${baseC}/v1/auth/login`, {
         email: 'keep@example.id',
         password: 'persist me please',
@@ -201,18 +190,7 @@ describe('the built service as a process', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kirim-user-'));
     if (asUser) chownSync(dataDir, asUser.uid, asUser.gid);
     try {
-      const { proc, base } = await startService(
-        (port) => ({ NODE_ENV: 'development', PORT: String(port), DATA_DIR: dataDir }),
-        {
-          asUser,
-          beforeRetry: () =>
-            waitUntil(
-              () => !existsSync(join(dataDir, 'postgres', 'postmaster.pid')),
-              'the failed start’s PostgreSQL stops',
-              30_000,
-            ),
-        },
-      );
+      const { proc, base } = await startService({ NODE_ENV: 'development', DATA_DIR: dataDir }, { asUser });
       const signup = await post(`${base}/v1/auth/signup`, {
         sellerName: 'As nobody',
         email: 'nobody@example.id',

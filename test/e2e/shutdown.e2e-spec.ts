@@ -1,7 +1,6 @@
 import { connect } from 'node:net';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
-import { freePort } from 'src/database/embedded-postgres';
-import { killAll, runBuilt, waitForReady } from '../support/process';
+import { killAll, runBuilt, startService } from '../support/process';
 import { TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
 
@@ -34,17 +33,13 @@ describe('SIGTERM with a request in flight (the built service as a process)', ()
   });
 
   it('finishes the request with its normal answer, refuses new connections, and exits 0', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
     const env = { NODE_ENV: 'test', DATABASE_URL: db.url, JWT_SECRET: TEST_JWT_SECRET };
-    const proc = runBuilt('main', {
+    const { proc, port, base } = await startService({
       ...env,
-      PORT: String(port),
       JOBS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
       QUOTE_DEADLINE_MS: '20000',
     });
-    await waitForReady(`${base}/health/ready`, proc);
 
     // Sandbox faults are an operator control: an admin made with the CLI slows every courier down.
     const cli = runBuilt('cli', { ...env, KIRIM_PASSWORD: 'operator password 1' }, [

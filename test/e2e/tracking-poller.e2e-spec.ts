@@ -119,15 +119,14 @@ describe('an instance killed mid-cycle', () => {
       dueAt: t.clock.now(),
       prefix: 'KILL',
     });
-    const child = await startService((port) => ({
+    const child = await startService({
       NODE_ENV: 'test',
-      PORT: String(port),
       DATABASE_URL: t.db.url,
       JWT_SECRET: TEST_JWT_SECRET,
       JOBS_ENABLED: 'false',
       SANDBOX_OPERATOR_TOKEN: token,
       LOG_LEVEL: 'info',
-    }));
+    });
     const operator = { 'x-sandbox-operator-token': token, 'content-type': 'application/json' };
     // Slow courier answers (shared by every instance's sandbox), so the cycle is still running when killed.
     const faults = await fetch(`${child.base}/sandbox/couriers/jne/faults`, {

@@ -1,6 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from 'src/database/embedded-postgres';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -79,43 +78,30 @@ export interface StartedService {
 const output = (proc: KirimProcess) =>
   `stdout:\n${proc.stdout().slice(-3000)}\nstderr:\n${proc.stderr().slice(-3000)}`;
 
-/** Resolves true once the service logged that it listens, false once it exited without, fails after timeoutMs. */
-async function listensOrExits(proc: KirimProcess, timeoutMs = 60_000): Promise<boolean> {
+/** The port the service logged that it listens on; fails if it exits first or after timeoutMs. */
+async function listeningPort(proc: KirimProcess, timeoutMs = 60_000): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (/listening on/.test(proc.stdout())) return true;
-    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return false;
+    const logged = /listening on http:\/\/\S+:(\d+)/.exec(proc.stdout());
+    if (logged) return Number(logged[1]);
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null)
+      throw new Error(`the service exited before it listened\n${output(proc)}`);
     if (Date.now() > deadline) throw new Error(`the service neither listened nor exited\n${output(proc)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
 /**
- * Starts the built service on a free port and waits until it is ready. A port free when chosen may be
- * bound by another process before the service binds it: the service then exits with EADDRINUSE and is
- * started again on another port, after `beforeRetry` (e.g. until the failed attempt's own embedded
- * PostgreSQL has stopped). Ready means this process logged that it listens and the port answers, so
- * another server that took the port is never mistaken for the service.
+ * Starts the built service with `env` on a port the system chooses (PORT=0: no port chosen beforehand
+ * that another process could take first) and waits until it is ready, on the port it logged.
  */
 export async function startService(
-  env: (port: number) => Record<string, string>,
-  options: {
-    asUser?: { uid: number; gid: number };
-    beforeRetry?: () => Promise<void>;
-    attempts?: number;
-  } = {},
+  env: Record<string, string>,
+  options: { asUser?: { uid: number; gid: number } } = {},
 ): Promise<StartedService> {
-  const attempts = options.attempts ?? 5;
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const proc = runBuilt('main', env(port), [], options.asUser);
-    if (await listensOrExits(proc)) {
-      await waitForReady(`${base}/health/ready`, proc);
-      return { proc, port, base };
-    }
-    if (!/EADDRINUSE/.test(proc.stdout() + proc.stderr()) || attempt >= attempts)
-      throw new Error(`the service did not start on port ${port}\n${output(proc)}`);
-    await options.beforeRetry?.();
-  }
+  const proc = runBuilt('main', { ...env, PORT: '0' }, [], options.asUser);
+  const port = await listeningPort(proc);
+  const base = `http://127.0.0.1:${port}`;
+  await waitForReady(`${base}/health/ready`, proc);
+  return { proc, port, base };
 }
