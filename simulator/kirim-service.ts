@@ -91,10 +91,9 @@ export async function startKirim(
     // The loaded configuration is frozen: change a copy, as the tests and the bench do.
     const config = Object.assign(Object.create(Object.getPrototypeOf(loaded)), structuredClone(loaded));
     for (const b of Object.values(config.business.tracking.budgets)) { b.concurrency = 16; b.perMinute = 10000000; }
-    // Port 0: the kernel picks a free port and the parent is told which, so no other process can take it
-    // between choosing and binding (a free port chosen beforehand can be, under a busy test run).
-    config.http.port = 0;
     createApp(config).then(async (app) => {
+      // Port 0: the kernel picks a free port and the parent is told which, so no other process can take it
+      // between choosing and binding (a free port chosen beforehand can be, under a busy test run).
       await app.listen({ port: 0, host: config.http.host });
       process.send({ port: app.getHttpServer().address().port });
       process.on('SIGTERM', () => app.close().then(() => process.exit(0), () => process.exit(1)));

@@ -17,13 +17,18 @@ export class TtlCache<K, V> {
   ) {}
 
   get(key: K): V | undefined {
+    return this.entry(key)?.value;
+  }
+
+  /** The live value with when it expires (on the cache's clock), for callers whose own results expire with it. */
+  entry(key: K): { value: V; expiresAt: number } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (e.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return e.value;
+    return e;
   }
 
   set(key: K, value: V): V {

@@ -60,10 +60,10 @@ const place = (a: Area) =>
 @Injectable()
 export class ScoringService {
   /**
-   * Courier rates by route and weight band for rateCacheTtlSeconds of the service clock, with when they
-   * expire. Rates change rarely and a stale one only moves a ranking; the booking uses the courier's live price.
+   * Courier rates by route and weight band for rateCacheTtlSeconds of the service clock. Rates change
+   * rarely and a stale one only moves a ranking; the booking uses the courier's live price.
    */
-  private readonly cache: TtlCache<string, { rates: CachedRate[]; expiresAt: number }>;
+  private readonly cache: TtlCache<string, CachedRate[]>;
   private readonly rankings: TtlCache<
     string,
     { ranked: RankedShipment; generation: number; validUntil: number }
@@ -109,9 +109,9 @@ export class ScoringService {
         rates[i] = { failed: 'area_not_mapped' };
         return;
       }
-      const cached = this.cache.get(`${c.code}>${route}`);
+      const cached = this.cache.entry(`${c.code}>${route}`);
       if (cached) {
-        rates[i] = { rates: cached.rates };
+        rates[i] = { rates: cached.value };
         validUntil = Math.min(validUntil, cached.expiresAt);
       } else cold.push(i);
     });
@@ -230,8 +230,7 @@ export class ScoringService {
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
       .then((quotes): Rates => {
         const rates = quotes.map(({ codFee: _fee, ...rest }) => rest);
-        const ttl = this.config.business.scoring.rateCacheTtlSeconds * 1000;
-        this.cache.set(key, { rates, expiresAt: this.clock.now().getTime() + ttl });
+        this.cache.set(key, rates);
         return { rates };
       });
     try {
