@@ -13,9 +13,13 @@ interface OpenDatabase {
   embedded?: EmbeddedDatabase;
 }
 
+/** Where a URL connects, without its credentials: host:port/db, or the socket when `host` names one. */
 function describeUrl(url: string): string {
   const u = new URL(url);
-  return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  const socketDir = u.searchParams.get('host');
+  return socketDir?.startsWith('/')
+    ? `${socketDir}/.s.PGSQL.${u.port || 5432}${u.pathname}`
+    : `${u.hostname}:${u.port || 5432}${u.pathname}`;
 }
 
 /** Connects to DATABASE_URL, or starts the embedded PostgreSQL when it is unset, then migrates. */
@@ -35,7 +39,10 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       logger.warn(
         `stopped the embedded PostgreSQL (process ${embedded.orphanStopped}) a crashed process left running`,
       );
-    logger.log(`embedded PostgreSQL ${embedded.shared ? 'shared' : 'started'} on 127.0.0.1:${embedded.port}`);
+    logger.log(
+      `embedded PostgreSQL ${embedded.shared ? 'shared' : 'started'} on 127.0.0.1:${embedded.port}` +
+        (embedded.socketDir ? ` and ${embedded.socketDir}` : ''),
+    );
   }
   const dataSource = new DataSource(
     dataSourceOptions(url, config.database.poolSize, config.database.connectTimeoutMs),

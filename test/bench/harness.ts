@@ -274,7 +274,8 @@ export function pgbenchRun(pgbench: string, url: string, clients: number, durati
       '-T',
       String(durationSec),
       '-h',
-      u.hostname,
+      // The same way in as the service: the Unix socket when the URL names one.
+      u.searchParams.get('host') ?? u.hostname,
       '-p',
       u.port,
       '-U',

@@ -138,6 +138,8 @@ describe('the built service as a process', () => {
     it('starts its own PostgreSQL, keeps data across restarts, refuses a second instance, and stops it', async () => {
       const { proc: a, base: baseA } = await startService(env());
       expect(a.stdout()).toContain('embedded PostgreSQL started');
+      // Through the Unix socket in the data folder, not loopback TCP.
+      expect(a.stdout()).toContain(`connected to PostgreSQL at ${dataDir}/socket/.s.PGSQL.`);
       const signup = await post(`${baseA}/v1/auth/signup`, {
         sellerName: 'Persisted',
         email: 'keep@example.id',

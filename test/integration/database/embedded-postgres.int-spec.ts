@@ -1,0 +1,56 @@
+import { statSync } from 'node:fs';
+import { Client } from 'pg';
+import { embeddedUrl, socketDirFor } from 'src/database/embedded-postgres';
+import { clusterUrl } from '../../support/test-db';
+
+/** The embedded cluster the test run started (global-setup, `startEmbeddedPostgres`). */
+async function serverAddress(connectionString: string): Promise<string | null> {
+  const client = new Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ addr: string | null }>('SELECT inet_server_addr()::text AS addr');
+    return rows[0].addr;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('embedded PostgreSQL connections', () => {
+  it('connects local clients through the Unix socket in the data folder, and still listens on 127.0.0.1', async () => {
+    const url = new URL(clusterUrl('postgres'));
+    const socketDir = url.searchParams.get('host');
+    expect(socketDir).toMatch(/^\/.+\/socket$/);
+    // inet_server_addr() is NULL on a Unix-socket connection.
+    expect(await serverAddress(url.toString())).toBeNull();
+    // Private to the server's user: nobody else can reach the socket through the folder.
+    expect(statSync(socketDir!).mode & 0o777).toBe(0o700);
+
+    url.searchParams.delete('host');
+    expect(url.hostname).toBe('127.0.0.1');
+    expect(await serverAddress(url.toString())).toBe('127.0.0.1/32');
+  });
+
+  it('asks for the password on the socket too', async () => {
+    const url = new URL(clusterUrl('postgres'));
+    url.password = 'not-the-password';
+    await expect(serverAddress(url.toString())).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('uses TCP only when the socket path would not fit a Unix socket address (107 bytes)', () => {
+    expect(socketDirFor('/var/lib/kirim')).toBe('/var/lib/kirim/socket');
+    const deep = `/srv/${'d'.repeat(90)}`;
+    expect(socketDirFor(deep)).toBeNull();
+    // The longest folder that fits: its socket path, with a five-digit port, is exactly 107 bytes.
+    const fits = `/${'a'.repeat(107 - '/socket/.s.PGSQL.65535'.length - 1)}`;
+    expect(Buffer.byteLength(`${socketDirFor(fits)!}/.s.PGSQL.65535`)).toBe(107);
+    expect(socketDirFor(`${fits}b`)).toBeNull();
+
+    const creds = { user: 'kirim', password: 'p@ss/word' };
+    expect(embeddedUrl(creds, 5433, 'kirim', null)).toBe(
+      'postgres://kirim:p%40ss%2Fword@127.0.0.1:5433/kirim',
+    );
+    expect(embeddedUrl(creds, 5433, 'kirim', '/var/lib/kirim/socket')).toBe(
+      'postgres://kirim:p%40ss%2Fword@127.0.0.1:5433/kirim?host=%2Fvar%2Flib%2Fkirim%2Fsocket',
+    );
+  });
+});
