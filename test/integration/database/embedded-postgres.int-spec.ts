@@ -1,6 +1,9 @@
-import { statSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
-import { embeddedUrl, socketDirFor } from 'src/database/embedded-postgres';
+import { embeddedUrl, freePort, socketDirFor } from 'src/database/embedded-postgres';
+import { startPostgresProcess } from '../../support/postgres-process';
 import { clusterUrl } from '../../support/test-db';
 
 /** The embedded cluster the test run started (global-setup, `startEmbeddedPostgres`). */
@@ -52,5 +55,36 @@ describe('embedded PostgreSQL connections', () => {
     expect(embeddedUrl(creds, 5433, 'kirim', '/var/lib/kirim/socket')).toBe(
       'postgres://kirim:p%40ss%2Fword@127.0.0.1:5433/kirim?host=%2Fvar%2Flib%2Fkirim%2Fsocket',
     );
+  });
+
+  describe('where no socket can be made, falls back to TCP', () => {
+    let dataDir: string;
+    beforeEach(() => {
+      dataDir = mkdtempSync(join(tmpdir(), 'kirim-nosocket-'));
+      chmodSync(dataDir, 0o755); // as root the server runs as "postgres"
+    });
+    afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+    const startAndAsk = async (port: number) => {
+      const pg = await startPostgresProcess({ dataDir, port, database: 'kirim' });
+      try {
+        expect(new URL(pg.url).searchParams.has('host')).toBe(false);
+        return await serverAddress(pg.url);
+      } finally {
+        await pg.stop();
+      }
+    };
+
+    it('when the socket folder cannot be created', async () => {
+      writeFileSync(join(dataDir, 'socket'), 'a file where the folder would go');
+      expect(await startAndAsk(await freePort())).toBe('127.0.0.1/32');
+    }, 60_000);
+
+    it('when PostgreSQL cannot bind the socket', async () => {
+      const port = await freePort();
+      // Something that is not a socket sits at the socket's path: PostgreSQL's bind fails.
+      mkdirSync(join(dataDir, 'socket', `.s.PGSQL.${port}`, 'in-the-way'), { recursive: true });
+      expect(await startAndAsk(port)).toBe('127.0.0.1/32');
+    }, 60_000);
   });
 });
