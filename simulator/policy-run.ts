@@ -16,6 +16,11 @@ export interface ServicePolicy {
   chooser: Chooser;
   /** Sellers answer alerts the way a diligent seller would. */
   actsOnAlerts: boolean;
+  /**
+   * Ask Kirim for a quote before each order even when Kirim chooses, for the oracle to choose from (when no
+   * `cheapest` run quotes). Read-only for Kirim: its choice and its learning do not change.
+   */
+  quotesForOracle?: boolean;
 }
 
 /** One eligible quote option, as POST /v1/quotes answers it (rupiah). */
@@ -94,7 +99,7 @@ export interface PolicyOutcome {
   alerts: AlertRecord[];
   /** Single: orders its courier could not carry, shipped by the cheapest eligible service instead. */
   fallbacks: number;
-  /** Quotes collected for each order (cheapest and single only): what the oracle chooses from. */
+  /** Quotes collected for each order (cheapest, single, or kirim for the oracle): what the oracle chooses from. */
   quotes: Map<string, QuotedOption[]>;
 }
 
@@ -214,7 +219,8 @@ export class PolicyRun {
     const { recipient: r } = o;
     const place = { district: r.district, city: r.city, province: r.province, postalCode: r.postalCode };
     let pin: { code: string; service: string } | undefined;
-    if (this.policy.chooser.kind !== 'kirim') {
+    const chooser = this.policy.chooser;
+    if (chooser.kind !== 'kirim' || this.policy.quotesForOracle) {
       const quote = await this.api.call<QuoteAnswer>('POST', '/v1/quotes', auth, {
         originAddressId: account.addressId,
         destination: place,
@@ -231,19 +237,20 @@ export class PolicyRun {
           cashback: x.cashback ?? 0,
         }));
       this.quotes.set(o.id, eligible);
-      const byCost = [...eligible].sort(
-        (a, b) => a.price + a.codFee - a.cashback - (b.price + b.codFee - b.cashback),
-      );
-      const chooser = this.policy.chooser;
-      const pick =
-        chooser.kind === 'single' ? (byCost.find((x) => x.courier === chooser.courier) ?? null) : null;
-      if (chooser.kind === 'single' && !pick) this.fallbacks += 1;
-      const chosen = pick ?? byCost[0];
-      if (!chosen) {
-        this.unshippable.add(o.id);
-        return null;
+      if (chooser.kind !== 'kirim') {
+        const byCost = [...eligible].sort(
+          (a, b) => a.price + a.codFee - a.cashback - (b.price + b.codFee - b.cashback),
+        );
+        const pick =
+          chooser.kind === 'single' ? (byCost.find((x) => x.courier === chooser.courier) ?? null) : null;
+        if (chooser.kind === 'single' && !pick) this.fallbacks += 1;
+        const chosen = pick ?? byCost[0];
+        if (!chosen) {
+          this.unshippable.add(o.id);
+          return null;
+        }
+        pin = { code: chosen.courier, service: chosen.service };
       }
-      pin = { code: chosen.courier, service: chosen.service };
     }
     const res = await this.api.call<{ id: string; code?: string }>(
       'POST',

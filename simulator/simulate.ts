@@ -89,12 +89,16 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
 
 const HOUR = 3600_000;
 
-/** The service-driven policies the run needs (the oracle rides on `cheapest`'s quotes). */
+/**
+ * The service-driven policies the run needs. The oracle rides on the quotes `cheapest` asks for; without
+ * `cheapest`, on quotes `kirim` asks for (read-only), and with neither, `cheapest` is run for them.
+ */
 function servicePolicies(o: SimulateOptions): ServicePolicy[] {
   const wanted = new Set(o.policies);
-  if (wanted.has('oracle')) wanted.add('cheapest');
+  const kirimQuotes = wanted.has('oracle') && !wanted.has('cheapest') && wanted.has('kirim');
+  if (wanted.has('oracle') && !kirimQuotes) wanted.add('cheapest');
   const all: ServicePolicy[] = [
-    { name: 'kirim', chooser: { kind: 'kirim' }, actsOnAlerts: true },
+    { name: 'kirim', chooser: { kind: 'kirim' }, actsOnAlerts: true, quotesForOracle: kirimQuotes },
     { name: 'cheapest', chooser: { kind: 'cheapest' }, actsOnAlerts: true },
     { name: 'single', chooser: { kind: 'single', courier: o.single }, actsOnAlerts: true },
     { name: 'no-actions', chooser: { kind: 'kirim' }, actsOnAlerts: false },
@@ -210,7 +214,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ${[...r.jobFigures].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       );
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
-    const quotes = outcomes.find((x) => x.policy === 'cheapest')?.quotes;
+    const quotes = (outcomes.find((x) => x.policy === 'cheapest') ?? outcomes.find((x) => x.quotes.size))
+      ?.quotes;
     const oracle =
       o.policies.includes('oracle') && quotes
         ? orders.map((order) => oraclePick(world, order, quotes.get(order.id) ?? []))

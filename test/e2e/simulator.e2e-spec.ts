@@ -7,6 +7,31 @@ import type { Report } from '../../simulator/report';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Runs `npm run simulate` (as its script does) into `out`; its report and what it printed. */
+function simulateInto(out: string, args: string[]): { report: Report; stdout: string } {
+  const run = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      'ts-node/register',
+      '-r',
+      'tsconfig-paths/register',
+      'simulator/simulate.ts',
+      ...args,
+      '--out',
+      out,
+    ],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: 'test/tsconfig.json' },
+      timeout: 600_000,
+    },
+  );
+  if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
+  return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report, stdout: run.stdout };
+}
+
 /**
  * A small simulation, as `npm run simulate` runs it: a few days of orders shipped by every policy through
  * real Kirim processes (the built service, embedded PostgreSQL, sandbox couriers), then its report read back.
@@ -17,36 +42,11 @@ describe('npm run simulate, small', () => {
   let stdout: string;
   const days = 2;
   const perDay = 40;
+  const args = ['--seed', 'npm-test', '--days', String(days), '--orders-per-day', String(perDay)];
 
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'kirim-simulation-'));
-    const run = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        'ts-node/register',
-        '-r',
-        'tsconfig-paths/register',
-        'simulator/simulate.ts',
-        '--seed',
-        'npm-test',
-        '--days',
-        String(days),
-        '--orders-per-day',
-        String(perDay),
-        '--out',
-        out,
-      ],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true', TS_NODE_PROJECT: 'test/tsconfig.json' },
-        timeout: 600_000,
-      },
-    );
-    stdout = run.stdout;
-    if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
-    report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    ({ report, stdout } = simulateInto(out, args));
   }, 660_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -106,4 +106,22 @@ describe('npm run simulate, small', () => {
     expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 5);
     expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
   });
+
+  it('without `cheapest`, lets the oracle choose from the quotes `kirim` asks for: the same oracle', () => {
+    const alone = mkdtempSync(join(tmpdir(), 'kirim-simulation-'));
+    try {
+      const { report: two } = simulateInto(alone, [...args, '--policies', 'kirim,oracle']);
+      expect(Object.keys(two.policies).sort()).toEqual(['kirim', 'oracle']);
+      // The same orders, the same world and the same quoted prices: the oracle's choices are the same.
+      expect(two.policies.oracle.sellerNet).toEqual(report.policies.oracle.sellerNet);
+      const k = two.policies.kirim;
+      expect(k.regretVsOracle).toBeCloseTo(
+        (two.policies.oracle.sellerNetPerOrder - k.sellerNetPerOrder) /
+          Math.abs(two.policies.oracle.sellerNetPerOrder),
+        10,
+      );
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+  }, 660_000);
 });
