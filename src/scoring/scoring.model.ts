@@ -47,8 +47,6 @@ export interface Candidate {
 
 export interface ScoreContext {
   weights: PresetWeights;
-  /** The COD cash the parcel brings the seller when delivered (0 without COD): a failure loses it. */
-  codAmount: Rupiah;
   lostMarginPerFailure: Rupiah;
   pickupFailureCost: Rupiah;
 }
@@ -87,10 +85,7 @@ export interface Ranking {
 export function scoreCandidate(c: Candidate, ctx: ScoreContext): ScoredOption {
   const w = ctx.weights;
   const cashback = -c.cashback;
-  // What a failure costs the seller against a delivery, in seller net (as the simulator counts it): the
-  // COD cash not collected (less the COD fee, which is then not charged), the return fee, the lost margin.
-  const failureLoss = Math.max(0, ctx.codAmount - c.codFee) + c.returnFee + ctx.lostMarginPerFailure;
-  const failureCost = Math.round(c.failureRate * failureLoss);
+  const failureCost = Math.round(c.failureRate * (c.returnFee + ctx.lostMarginPerFailure));
   const pickupCost = Math.round(c.pickupFailureRate * ctx.pickupFailureCost);
   const expectedCost = c.price + c.codFee + cashback + failureCost + pickupCost;
   const speedCost = Math.round(c.transitDays.p50 * w.dayValue);

@@ -191,7 +191,6 @@ export class ScoringService {
 
     const ranking = rankCandidates(candidates, {
       weights: this.config.business.scoring.presets[ctx.preset],
-      codAmount: shipment.codAmount,
       lostMarginPerFailure: ctx.lostMarginPerFailure,
       pickupFailureCost: this.config.business.scoring.pickupFailureCost,
     });

@@ -30,7 +30,6 @@ export const ranking: Benchmark = {
     const cs = candidates();
     const context: ScoreContext = {
       weights: defaults.scoring.presets.balanced,
-      codAmount: 200_000,
       lostMarginPerFailure: 15_000,
       pickupFailureCost: 10_000,
     };

@@ -4,18 +4,16 @@ import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { Candidate, rankCandidates, ScoreContext } from 'src/scoring/scoring.model';
 
 const presets = defaults.scoring.presets;
-const ctx = (preset: keyof typeof presets, codAmount = 200_000): ScoreContext => ({
+const ctx = (preset: keyof typeof presets): ScoreContext => ({
   weights: presets[preset],
-  codAmount,
   lostMarginPerFailure: 15_000,
   pickupFailureCost: 10_000,
 });
 
-// Worked by hand (COD 200,000, lost margin 15,000, pickup failure 10,000). A failure loses the COD cash
-// less the COD fee (then not charged), the return fee and the lost margin:
-// A cheap but unreliable: 10,000 + 6,000 − 1,200 + 0.30 × (194,000 + 10,000 + 15,000) + 0.02 × 10,000 = 80,700
-// B reliable:             13,000 + 6,000 − 1,300 + 0.05 × (194,000 + 13,000 + 15,000) + 0.01 × 10,000 = 28,900
-// C one-day:              22,000 + 5,000 − 3,300 + 0.10 × (195,000 + 11,000 + 15,000) + 0.01 × 10,000 = 45,900
+// Worked by hand (COD 200,000, lost margin 15,000, pickup failure 10,000):
+// A cheap but unreliable: 10,000 + 6,000 − 1,200 + 0.30 × 25,000 + 0.02 × 10,000 = 22,500
+// B reliable:             13,000 + 6,000 − 1,300 + 0.05 × 28,000 + 0.01 × 10,000 = 19,200
+// C one-day:              22,000 + 5,000 − 3,300 + 0.10 × 26,000 + 0.01 × 10,000 = 26,400
 const A: Candidate = {
   courier: 'jnt',
   service: 'EZ',
@@ -65,24 +63,24 @@ describe('the expected-cost model', () => {
   it('computes the expected cost of each option by hand', () => {
     const { options } = rankCandidates([A, B, C], ctx('balanced'));
     const cost = Object.fromEntries(options.map((o) => [o.courier, o.expectedCost]));
-    expect(cost).toEqual({ jnt: 80_700, jne: 28_900, sap: 45_900 });
+    expect(cost).toEqual({ jnt: 22_500, jne: 19_200, sap: 26_400 });
     const a = options.find((o) => o.courier === 'jnt')!;
     expect(a.breakdown).toMatchObject({
       price: 10_000,
       codFee: 6000,
       cashback: -1200,
-      failureCost: 65_700,
+      failureCost: 7500,
       pickupCost: 200,
-      expectedCost: 80_700,
+      expectedCost: 22_500,
     });
     expect(a.successRate).toBeCloseTo(0.7);
   });
 
   it.each([
     ['cheapest', 'jnt', 14_800],
-    ['balanced', 'jne', 32_900],
-    ['safest', 'jne', 53_200],
-    ['fastest', 'sap', 48_125],
+    ['balanced', 'jne', 23_200],
+    ['safest', 'jne', 24_100],
+    ['fastest', 'sap', 28_625],
   ] as const)('under %s, %s wins with score %i', (preset, courier, score) => {
     const { winner, runnerUp, options } = rankCandidates([A, B, C], ctx(preset));
     expect([winner?.courier, winner?.score]).toEqual([courier, score]);
@@ -95,43 +93,6 @@ describe('the expected-cost model', () => {
     expect(rankCandidates([A, B], ctx('cheapest')).winner?.courier).toBe('jnt');
     expect(rankCandidates([A, B], ctx('safest')).winner?.courier).toBe('jne');
     expect(rankCandidates([A, B], ctx('balanced')).winner?.courier).toBe('jne');
-  });
-
-  it('counts the COD cash a failed parcel does not collect: the larger the COD, the more reliability is worth', () => {
-    const same = {
-      codFee: 0,
-      cashback: 0,
-      returnFee: 0,
-      pickupFailureRate: 0,
-      transitDays: { p50: 2, p90: 3 },
-    };
-    const cheap: Candidate = {
-      ...same,
-      courier: 'idexpress',
-      service: 'STD',
-      serviceName: 'iDlite',
-      price: 10_000,
-      failureRate: 0.1,
-    };
-    const sure: Candidate = {
-      ...same,
-      courier: 'jnt',
-      service: 'EZ',
-      serviceName: 'EZ',
-      price: 14_000,
-      failureRate: 0.06,
-    };
-    // balanced: 10,000 + 0.10 × (COD + 15,000) against 14,000 + 0.06 × (COD + 15,000): equal at COD 85,000.
-    const winner = (cod: number) => rankCandidates([cheap, sure], ctx('balanced', cod)).winner?.courier;
-    expect([winner(0), winner(80_000), winner(90_000), winner(500_000)]).toEqual([
-      'idexpress',
-      'idexpress',
-      'jnt',
-      'jnt',
-    ]);
-    expect(rankCandidates([cheap], ctx('balanced', 500_000)).winner?.breakdown.failureCost).toBe(51_500);
-    // Under `cheapest` the failure weighs nothing, whatever the COD.
-    expect(rankCandidates([cheap, sure], ctx('cheapest', 500_000)).winner?.courier).toBe('idexpress');
   });
 
   it('lists an ineligible option with its reason, unranked, and never chooses it', () => {
@@ -173,7 +134,6 @@ const context = fc.record({
     dayValue: fc.integer({ min: 0, max: 50_000 }),
     tailDayValue: fc.integer({ min: 0, max: 50_000 }),
   }),
-  codAmount: fc.integer({ min: 0, max: 10_000_000 }),
   lostMarginPerFailure: fc.integer({ min: 0, max: 1_000_000 }),
   pickupFailureCost: fc.integer({ min: 0, max: 100_000 }),
 });
