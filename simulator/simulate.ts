@@ -214,8 +214,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ${[...r.jobFigures].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       );
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
-    const quotes = (outcomes.find((x) => x.policy === 'cheapest') ?? outcomes.find((x) => x.quotes.size))
-      ?.quotes;
+    const quoted = (name: string) => outcomes.find((x) => x.policy === name)?.quotes;
+    const quotes = quoted('cheapest') ?? quoted('kirim');
     const oracle =
       o.policies.includes('oracle') && quotes
         ? orders.map((order) => oraclePick(world, order, quotes.get(order.id) ?? []))

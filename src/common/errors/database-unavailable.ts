@@ -31,6 +31,7 @@ const UNAVAILABLE_MESSAGE =
 
 interface DriverLikeError {
   code?: unknown;
+  syscall?: unknown;
   message?: unknown;
   driverError?: unknown;
   cause?: unknown;
@@ -43,6 +44,9 @@ function unavailable(error: unknown, depth = 0): boolean {
   if (e.isAxiosError) return false; // an HTTP call's socket error, not the database's
   if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_SOCKET.has(e.code)))
     return true;
+  // Over a Unix socket, a stopped server has removed its socket file: connect fails with ENOENT (only a
+  // connect: a file missing elsewhere is not the database's doing).
+  if (e.code === 'ENOENT' && e.syscall === 'connect') return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
   // TypeORM wraps the driver's error (QueryFailedError.driverError); Node wraps one per address tried.
   const inner = [e.driverError, e.cause, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];

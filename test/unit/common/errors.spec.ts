@@ -64,6 +64,10 @@ describe('database unavailability (one classification for every driver error)', 
     ['connection refused', withCode('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432')],
     ['every address refused', new AggregateError([withCode('ECONNREFUSED'), withCode('ECONNREFUSED')])],
     ['connection reset', withCode('ECONNRESET')],
+    [
+      'no socket file (a stopped server, over its Unix socket)',
+      Object.assign(withCode('ENOENT', 'connect ENOENT /data/socket/.s.PGSQL.5432'), { syscall: 'connect' }),
+    ],
     ['admin shutdown', queryFailed(withCode('57P01', 'terminating connection due to administrator command'))],
     ['server starting up', withCode('57P03', 'the database system is starting up')],
     ['connection failure', withCode('08006')],
@@ -89,6 +93,7 @@ describe('database unavailability (one classification for every driver error)', 
     ['a serialization failure', queryFailed(withCode('40001'))],
     ['a courier call refused', Object.assign(withCode('ECONNREFUSED'), { isAxiosError: true })],
     ['a plain bug', new TypeError('cannot read properties of undefined')],
+    ['a file missing (not a connect)', Object.assign(withCode('ENOENT'), { syscall: 'open' })],
   ])('%s stays a 500', (_, error) => {
     expect(asDatabaseUnavailable(error)).toBeUndefined();
     expect(toErrorResponse(error, 'req-db').status).toBe(500);
