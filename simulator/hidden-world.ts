@@ -41,7 +41,8 @@ export class HiddenWorld {
    * Chance a COD parcel on this lane to this buyer ends delivered when its seller is the simulation's
    * diligent seller: after each failed attempt the seller calls; with BUYER_ANSWERS the buyer answers, and
    * either refuses (the parcel is returned: no more attempts) or agrees a confirmed re-attempt; otherwise the
-   * courier's next attempt goes unconfirmed. From the sandbox's own lane, recipient and attempt odds.
+   * courier's next attempt goes unconfirmed, and after the courier's last attempt the seller who reaches
+   * the buyer asks for one more. From the sandbox's own lane, recipient and attempt odds.
    */
   deliveredChance(
     courier: CourierCode,
@@ -54,7 +55,7 @@ export class HiddenWorld {
       this.world,
       laneTruth(this.world, this.seed, courier, service, originRegency, destinationRegency),
       recipientTruth(this.world, this.seed, phone),
-      { reachesBuyer: BUYER_ANSWERS, returnsRefusers: true },
+      { reachesBuyer: BUYER_ANSWERS, returnsRefusers: true, asksBeyondLast: true },
     );
   }
 }

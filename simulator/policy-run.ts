@@ -60,6 +60,7 @@ interface AlertView {
   reason: string;
   suggestedAction: string;
   openedAt: string;
+  acknowledgedAt: string | null;
 }
 
 /** What became of one order under a policy, read back from Kirim's API at the end. */
@@ -81,8 +82,11 @@ export interface AlertRecord {
   rule: string;
   reason: string;
   openedAt: string;
-  /** The seller's answer: the action asked of the courier, `cancel`, or `none` (acknowledged only). */
-  answer: string | null;
+  /**
+   * The seller's answers, in order: the action asked of the courier, `cancel`, or `none` (acknowledged
+   * only). More than one when the alert asked again (a further failed attempt clears its acknowledgement).
+   */
+  answers: string[];
   /** Hours from this alert to the parcel's return beginning (returned parcels only). */
   hoursBeforeReturn: number | null;
 }
@@ -116,8 +120,9 @@ export class PolicyRun {
   private readonly unshippable = new Set<string>();
   /** Orders shipped again after their booking failed, and how many times. */
   private readonly reshipped = new Map<string, number>();
-  private readonly handled = new Set<string>();
-  private readonly answers = new Map<string, string>();
+  private readonly answers = new Map<string, string[]>();
+  /** When an answered alert was seen asking again (its acknowledgement cleared), for the seller's delay. */
+  private readonly askedAgainAt = new Map<string, number>();
   private readonly orders = new Map<string, Order>();
   readonly quotes = new Map<string, QuotedOption[]>();
   private fallbacks = 0;
@@ -317,8 +322,9 @@ export class PolicyRun {
   readonly jobFigures = new Map<string, number>();
 
   /**
-   * The diligent seller: each open alert, once its delay has passed (1 to 6 hours after it opened, seeded),
-   * is answered. A failed attempt: the seller calls the buyer; one who refuses COD says so and the parcel
+   * The diligent seller: each open alert not yet acknowledged, once its delay has passed (1 to 6 hours,
+   * seeded, after it opened or was seen asking again), is answered: so a further failed attempt, which
+   * clears the alert's acknowledgement, is answered too, as the world's odds assume. A failed attempt: the seller calls the buyer; one who refuses COD says so and the parcel
    * is returned, one who answers agrees a re-attempt (confirmed with the buyer), one who does not answer
    * is left to the courier. A risky recipient: a refusing buyer's parcel is cancelled while it has not been
    * picked up. Other rules are acknowledged (the seller keeps the buyer informed; nothing to ask the
@@ -329,20 +335,30 @@ export class PolicyRun {
     const due: { alert: AlertView; account: SellerAccount }[] = [];
     for (const account of this.sellers) {
       for (const alert of await this.list<AlertView>('/v1/alerts?state=open', account)) {
-        if (this.handled.has(alert.id)) continue;
-        const delayHours = 1 + this.world.chance(`delay:${alert.id}`) * 5;
-        if (new Date(alert.openedAt).getTime() + delayHours * 3600_000 <= now.getTime())
-          due.push({ alert, account });
+        if (alert.acknowledgedAt) continue;
+        const answered = this.answers.get(alert.id)?.length ?? 0;
+        let since = new Date(alert.openedAt).getTime();
+        if (answered) {
+          since = this.askedAgainAt.get(alert.id) ?? now.getTime();
+          this.askedAgainAt.set(alert.id, since);
+        }
+        const delayHours = 1 + this.world.chance(`delay:${alert.id}${answered ? `:${answered}` : ''}`) * 5;
+        if (since + delayHours * 3600_000 <= now.getTime()) due.push({ alert, account });
       }
     }
     await eachLimited(due, this.concurrency, async ({ alert, account }) => {
-      this.handled.add(alert.id);
+      this.askedAgainAt.delete(alert.id);
+      const answered = this.answers.get(alert.id)?.length ?? 0;
       const orderId = this.orderOfShipment.get(alert.shipmentId);
       const order = orderId ? this.orders.get(orderId) : undefined;
       const auth = { apiKey: account.apiKey };
       const refuses = order ? this.world.buyerRefusesCod(order.recipient.phone) : false;
-      const answers = order ? this.world.chance(`answers:${alert.id}`) < BUYER_ANSWERS : false;
+      const answers = order
+        ? this.world.chance(`answers:${alert.id}${answered ? `:${answered}` : ''}`) < BUYER_ANSWERS
+        : false;
       let answer = 'none';
+      // An action Kirim took acknowledges the alert it answers; anything else the seller acknowledges.
+      let acknowledged = false;
       if (alert.rule === 'failed_attempt' && answers) {
         answer = refuses ? 'return' : 'reattempt';
         const res = await this.api.call<{ code?: string; status?: string }>(
@@ -353,6 +369,7 @@ export class PolicyRun {
           [202, 409, 422],
         );
         // The courier may not take it any more (the parcel moved on); say why in the report.
+        acknowledged = res.status === 202;
         if (res.status !== 202)
           answer = `${answer}:refused:${res.body?.code ?? res.status}${/while the shipment is (\w+)/.exec(String((res.body as { message?: string })?.message))?.[1] ?? ''}`;
         else if (res.body?.status && res.body.status !== 'sent') answer = `${answer}:${res.body.status}`;
@@ -366,9 +383,9 @@ export class PolicyRun {
         );
         answer = res.status < 300 ? 'cancel' : 'cancel:refused';
       }
-      if (!answer.startsWith('return') && !answer.startsWith('reattempt'))
+      if (!acknowledged)
         await this.api.call('POST', `/v1/alerts/${alert.id}/acknowledge`, auth, undefined, [200, 201, 409]);
-      this.answers.set(alert.id, answer);
+      this.answers.set(alert.id, [...(this.answers.get(alert.id) ?? []), answer]);
     });
   }
 
@@ -453,7 +470,7 @@ export class PolicyRun {
           rule: a.rule,
           reason: a.reason,
           openedAt: a.openedAt,
-          answer: this.answers.get(a.id) ?? null,
+          answers: this.answers.get(a.id) ?? [],
           hoursBeforeReturn: began !== undefined && began >= opened ? (began - opened) / 3600_000 : null,
         };
       }),

@@ -245,7 +245,8 @@ export function buildReport(input: {
   }
   const answers: Record<string, number> = {};
   for (const a of input.outcomes.find((o) => o.policy === 'kirim')?.alerts ?? [])
-    answers[a.answer ?? 'unanswered'] = (answers[a.answer ?? 'unanswered'] ?? 0) + 1;
+    for (const answer of a.answers.length ? a.answers : ['unanswered'])
+      answers[answer] = (answers[answer] ?? 0) + 1;
   const kirim = policies.kirim;
   const noActions = policies['no-actions'];
   return {

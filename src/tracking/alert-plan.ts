@@ -14,7 +14,7 @@ export interface AlertContent {
 export interface AlertPlan<A, W> {
   /** Rules found with no open alert: open one each. */
   open: W[];
-  /** Open alerts whose content changed; `severityRose` clears the seller's acknowledgement. */
+  /** Open alerts whose content changed; `severityRose` (or a later cause) clears the seller's acknowledgement. */
   update: { alert: A; wanted: W; severityRose: boolean }[];
   /** Open alerts whose rule no longer finds anything. */
   resolve: A[];

@@ -74,7 +74,8 @@ export class AlertsService {
   /**
    * Brings the shipment's alerts in line with `findings` (evaluateRisk's answer for it now): opens an
    * alert per newly found rule, updates open ones whose content changed (keeping when they opened; a
-   * severity rise clears the acknowledgement), and resolves open ones whose rule is no longer found.
+   * severity rise or a later cause clears the acknowledgement), and resolves open ones whose rule is no
+   * longer found.
    * Runs in the caller's transaction (or its own), serialized per shipment, so concurrent reconciles
    * never open two alerts for one rule. `causeEventId`: the stored courier event being processed, if any.
    */
@@ -122,11 +123,16 @@ export class AlertsService {
         }));
         opened.push(...result.opened);
         for (const { alert, wanted: w, severityRose } of plan.update) {
+          // A later cause (another failed attempt, a new hold) is a new thing to act on, as a rise in
+          // severity is: the seller is asked again.
+          const causeAt = details(w.finding).causeAt;
+          const since = alert.details.causeAt;
+          const newCause = typeof causeAt === 'string' && typeof since === 'string' && causeAt > since;
           const next: Alert = {
             ...alert,
             ...content(w),
             updatedAt: now,
-            acknowledgedAt: severityRose ? null : alert.acknowledgedAt,
+            acknowledgedAt: severityRose || newCause ? null : alert.acknowledgedAt,
             causeEventId: causeEventId ?? alert.causeEventId,
             details: { ...alert.details, ...details(w.finding) },
           };
@@ -262,6 +268,6 @@ function content(w: Wanted): AlertContent & { severityRank: number } {
   };
 }
 
-function details(f: RiskFinding): Record<string, unknown> {
+function details(f: RiskFinding): { causeAt: string | null } {
   return { causeAt: f.causeAt ? f.causeAt.toISOString() : null };
 }

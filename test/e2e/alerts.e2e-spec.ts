@@ -167,6 +167,40 @@ describe('alerts: the store and the seller’s inbox', () => {
     expect(decodeURIComponent(row.whatsappUrl!)).toContain('penerima merasa tidak memesan');
   });
 
+  it('a further failed attempt (a later cause) asks the seller again at the same severity; the same cause does not', async () => {
+    const s = await shipmentOf(a);
+    const first = new Date('2026-11-02T05:00:00Z');
+    const { opened } = await alerts.reconcile(
+      s,
+      [finding('failed_attempt', { severity: 'high', causeAt: first, message: 'Attempt 1.' })],
+      at(0),
+      null,
+    );
+    const id = opened[0].id;
+    await http.post(`/v1/alerts/${id}/acknowledge`).set(a.auth).expect(200);
+
+    // Out for delivery again: the same failure, told differently, stays acknowledged.
+    await alerts.reconcile(
+      s,
+      [finding('failed_attempt', { severity: 'high', causeAt: first, message: 'Attempt 1. Out again.' })],
+      at(1),
+      null,
+    );
+    expect((await rows(s.id))[0].acknowledgedAt).not.toBeNull();
+
+    const second = new Date(first.getTime() + 86_400_000);
+    const again = await alerts.reconcile(
+      s,
+      [finding('failed_attempt', { severity: 'high', causeAt: second, message: 'Attempt 2.' })],
+      at(2),
+      null,
+    );
+    expect(again.updated.map((u) => u.id)).toEqual([id]);
+    const [row] = await rows(s.id);
+    expect(row).toMatchObject({ id, severity: 'high', message: 'Attempt 2.', acknowledgedAt: null });
+    expect(row.details).toMatchObject({ causeAt: second.toISOString() });
+  });
+
   it('resolves alerts whose rule is no longer found, and opens a fresh one if the problem comes back', async () => {
     const s = await shipmentOf(a);
     const { opened } = await alerts.reconcile(

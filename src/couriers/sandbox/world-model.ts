@@ -318,12 +318,19 @@ export interface SellerAnswers {
   reachesBuyer: number;
   /** A buyer who refuses COD says so on the call and the parcel is returned (no more attempts). */
   returnsRefusers: boolean;
+  /**
+   * After the courier's last attempt fails, the seller who reaches the buyer asks for one more before the
+   * return begins (world.ts planAfterAction takes it), after every failure.
+   */
+  asksBeyondLast?: boolean;
 }
 
 /**
  * Delivered chance of a COD parcel given its lane, recipient and seller: after each failed attempt the
  * seller's call reaches the buyer with `reachesBuyer` (a confirmed re-attempt, or a return for a refuser
- * when `returnsRefusers`); otherwise the courier's next attempt goes unconfirmed.
+ * when `returnsRefusers`); otherwise the courier's next attempt goes unconfirmed. After the courier's last
+ * attempt the parcel goes back, unless the seller `asksBeyondLast` and reaches the buyer: then one more
+ * attempt, confirmed, each time.
  */
 export function deliveredWithSeller(
   world: WorldFile,
@@ -338,12 +345,21 @@ export function deliveredWithSeller(
   const returned = seller.returnsRefusers && recipient.refusesCod >= 0.5;
   let travelling = 1;
   let delivered = 0;
-  for (let n = 1; n <= lane.maxAttempts; n += 1) {
+  // The seller's extra attempts form a geometric tail: summed until what still travels is negligible.
+  const last = seller.asksBeyondLast ? lane.maxAttempts + 50 : lane.maxAttempts;
+  for (let n = 1; travelling > 1e-9 && n <= last; n += 1) {
     const reached = n === 1 ? 0 : seller.reachesBuyer;
+    const courierGoes = n <= lane.maxAttempts;
     const confirmed = returned ? 0 : reached * success(n, true);
-    const unconfirmed = (1 - reached) * success(n, false);
+    const unconfirmed = courierGoes ? (1 - reached) * success(n, false) : 0;
     delivered += travelling * (confirmed + unconfirmed);
-    travelling *= returned ? (1 - reached) * (1 - success(n, false)) : 1 - confirmed - unconfirmed;
+    travelling *= returned
+      ? courierGoes
+        ? (1 - reached) * (1 - success(n, false))
+        : 0
+      : courierGoes
+        ? 1 - confirmed - unconfirmed
+        : reached - confirmed;
   }
   return delivered;
 }

@@ -7,6 +7,7 @@ import { COURIER_CODES, CourierCode } from 'src/couriers/courier-adapter';
 import { planAfterAction, planJourney, PlanStep, randomStream } from 'src/couriers/sandbox/world';
 import {
   defaultWorldFile,
+  deliveredWithSeller,
   deliveryChance,
   drawTransitDays,
   laneTruth,
@@ -162,6 +163,38 @@ describe('the world model (the hidden truth the sandbox and the oracle share)', 
     expect(ordinary.withActions).toBeGreaterThan(ordinary.plain);
     expect(refuser.withActions - refuser.plain).toBeLessThan(ordinary.withActions - ordinary.plain + 0.05);
     expect(refuser.withActions).toBeLessThan(0.7);
+  });
+
+  it("counts the re-attempts a seller asks for after the courier's last attempt (the sandbox takes them)", () => {
+    const lane = { firstAttempt: 0.7, reattempt: 0.4, maxAttempts: 1 };
+    const ordinary = { refusesCod: 0, hardToReach: false };
+    const confirmed = Math.min(0.99, lane.reattempt + world.actions.reattemptConfirmed);
+    const seller = (reachesBuyer: number) =>
+      deliveredWithSeller(world, lane, ordinary, {
+        reachesBuyer,
+        returnsRefusers: true,
+        asksBeyondLast: true,
+      });
+    // One courier attempt, then confirmed ones as long as the call reaches the buyer: a geometric series.
+    const p = 0.85;
+    expect(seller(p)).toBeCloseTo(0.7 + (0.3 * p * confirmed) / (1 - p * (1 - confirmed)), 9);
+    expect(seller(0)).toBeCloseTo(0.7, 9);
+    // A seller who does not ask beyond the courier's attempts: one attempt, as the courier makes.
+    expect(
+      deliveredWithSeller(world, lane, ordinary, { reachesBuyer: p, returnsRefusers: true }),
+    ).toBeCloseTo(0.7, 9);
+    // A refuser who says so on the call is returned: no attempt after the courier's last.
+    const refuser = deliveredWithSeller(
+      world,
+      lane,
+      { refusesCod: 0.8, hardToReach: false },
+      {
+        reachesBuyer: p,
+        returnsRefusers: true,
+        asksBeyondLast: true,
+      },
+    );
+    expect(refuser).toBeCloseTo(0.2 * 0.7, 9);
   });
 
   it('honours explicit overrides, a regency before its province', () => {
