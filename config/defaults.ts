@@ -368,6 +368,7 @@ export const defaults = {
       } as Partial<Record<string, number>>,
       defaultMinutes: 240,
       jitter: 0.15,
+      arrivingMinutes: 240,
     },
     /** A pushed event pushes the next poll back this far: the courier is telling us itself. */
     pushPostponeMinutes: 360,

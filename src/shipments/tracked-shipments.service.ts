@@ -44,6 +44,8 @@ export interface DeliveryOutlook {
   p90TransitDays: number | null;
   /** The courier's promised maximum for the route. */
   promisedMaxDays: number | null;
+  /** Days from pickup by which half of this lane's parcels arrived (the promise's middle without observations). */
+  p50TransitDays: number | null;
   recipient: { outcomes: number; failures: number } | null;
 }
 
@@ -143,7 +145,8 @@ export class TrackedShipments {
 
   /** The lane's observed transit tail and the recipient's record, as the scoring knows them. */
   async outlook(s: TrackedShipment): Promise<DeliveryOutlook> {
-    if (!s.courier || !s.service) return { p90TransitDays: null, promisedMaxDays: null, recipient: null };
+    if (!s.courier || !s.service)
+      return { p90TransitDays: null, promisedMaxDays: null, p50TransitDays: null, recipient: null };
     const promised = this.promised(s);
     const [estimate] = await this.stats.estimates(
       { origin: s.origin, destination: s.recipient, recipientPhone: s.recipient.phone },
@@ -153,6 +156,7 @@ export class TrackedShipments {
     return {
       p90TransitDays: estimate.transitDays.source === 'promised' ? null : estimate.transitDays.p90,
       promisedMaxDays: promised?.max ?? null,
+      p50TransitDays: estimate.transitDays.p50,
       recipient,
     };
   }

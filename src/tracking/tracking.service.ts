@@ -8,7 +8,12 @@ import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
-import { ShipmentFacts, TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import {
+  DeliveryOutlook,
+  ShipmentFacts,
+  TrackedShipment,
+  TrackedShipments,
+} from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { CodCreditPosting } from './cod-credit-posting';
 import { AlertShipment, AlertsService, alertView } from './alerts.service';
@@ -37,6 +42,13 @@ interface Assessed {
 }
 
 const random = () => randomInt(1_000_000) / 1_000_000;
+
+/** When a parcel on its way should reach its buyer: picked up, plus its lane's median transit days. */
+function expectedArrival(s: TrackedShipment, events: StoredEvent[], outlook?: DeliveryOutlook): Date | null {
+  const pickedUpAt = s.pickedUpAt ?? events.find((e) => e.status === 'picked_up')?.occurredAt ?? null;
+  if (!pickedUpAt || outlook?.p50TransitDays == null) return null;
+  return new Date(pickedUpAt.getTime() + outlook.p50TransitDays * 86_400_000);
+}
 
 /**
  * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
@@ -144,7 +156,8 @@ export class TrackingService {
       const status = followed ? await this.move(s, events, now) : { now: s.status, moves: 0 };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      const findings = followed ? await this.findRisks(s, status.now, events, now) : undefined;
+      const outlook = followed ? await this.tracked.outlook(s) : undefined;
+      const findings = outlook ? this.findRisks(s, status.now, events, now, outlook) : undefined;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
@@ -164,7 +177,13 @@ export class TrackingService {
       else if (source === 'poll')
         polls.push({
           id: s.id,
-          at: nextPollAt(status.now, now, this.config.business.tracking.cadence, random()),
+          at: nextPollAt(
+            status.now,
+            now,
+            this.config.business.tracking.cadence,
+            random(),
+            expectedArrival(s, events, outlook),
+          ),
         });
       // A courier that pushes only its latest event left the history before it to a poll: ask now.
       else if (!events.some((e) => e.status === 'picked_up')) polls.push({ id: s.id, at: now });
@@ -183,13 +202,13 @@ export class TrackingService {
   }
 
   /** What the risk rules find for the shipment as it now stands (in `status`, after `events`). */
-  private async findRisks(
+  private findRisks(
     s: TrackedShipment,
     status: ShipmentStatus,
     events: StoredEvent[],
     now: Date,
-  ): Promise<RiskFinding[]> {
-    const outlook = await this.tracked.outlook(s);
+    outlook: DeliveryOutlook,
+  ): RiskFinding[] {
     const courierEvents = events.map((e) => courierEvent(s.awb ?? '', e));
     const pickup = pickupState(courierEvents);
     return evaluateRisk({

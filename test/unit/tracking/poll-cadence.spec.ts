@@ -6,6 +6,7 @@ const cadence: PollCadence = {
   everyMinutes: { out_for_delivery: 30, in_transit: 360, delivery_failed: 60 },
   defaultMinutes: 240,
   jitter: 0.15,
+  arrivingMinutes: 120,
 };
 const now = new Date('2026-11-30T00:00:00Z');
 const minutesAfter = (d: Date) => (d.getTime() - now.getTime()) / 60_000;
@@ -22,6 +23,33 @@ describe('poll cadence', () => {
         expect(transit).toBeGreaterThanOrEqual(360 * 0.85 - 1e-9);
         expect(other).toBeGreaterThanOrEqual(240 * 0.85 - 1e-9);
         expect(transit).toBeGreaterThan(ofd);
+      }),
+    );
+  });
+
+  it('from a day before the expected arrival, polls a parcel on its way at the arriving pace', () => {
+    const hour = 3600_000;
+    const arrival = (hours: number) => new Date(now.getTime() + hours * hour);
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 0.999999, noNaN: true }), (r) => {
+        const regular = minutesAfter(nextPollAt('in_transit', now, cadence, r));
+        // Far ahead: the in-transit pace.
+        expect(minutesAfter(nextPollAt('in_transit', now, cadence, r, arrival(72)))).toBe(regular);
+        // Within a day of it, or past it: the arriving pace (still jittered), for picked up parcels too.
+        for (const at of [arrival(20), arrival(-30)]) {
+          const m = minutesAfter(nextPollAt('in_transit', now, cadence, r, at));
+          expect(m).toBeGreaterThanOrEqual(120 * 0.85 - 1e-9);
+          expect(m).toBeLessThanOrEqual(120 * 1.15 + 1e-9);
+          expect(minutesAfter(nextPollAt('picked_up', now, cadence, r, at))).toBe(m);
+        }
+        // The arriving window opens before the next regular poll: polled as it opens.
+        expect(minutesAfter(nextPollAt('in_transit', now, cadence, r, arrival(24 + 4)))).toBe(
+          Math.min(regular, 4 * 60),
+        );
+        // Other statuses keep their own pace.
+        expect(minutesAfter(nextPollAt('out_for_delivery', now, cadence, r, arrival(1)))).toBe(
+          minutesAfter(nextPollAt('out_for_delivery', now, cadence, r)),
+        );
       }),
     );
   });
