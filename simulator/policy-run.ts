@@ -326,9 +326,9 @@ export class PolicyRun {
    * seeded, after it opened or was seen asking again), is answered: so a further failed attempt, which
    * clears the alert's acknowledgement, is answered too, as the world's odds assume. A failed attempt:
    * the seller calls the buyer; one who refuses COD says so and the parcel is returned, one who answers
-   * agrees a re-attempt (confirmed with the buyer), one who does not answer is left to the courier. A risky recipient: a refusing buyer's parcel is cancelled while it has not been
-   * picked up. Other rules are acknowledged (the seller keeps the buyer informed; nothing to ask the
-   * courier).
+   * agrees a re-attempt (confirmed with the buyer), one who does not answer is left to the courier. A
+   * risky recipient: a refusing buyer's parcel is cancelled while it has not been picked up. Other rules
+   * are acknowledged (the seller keeps the buyer informed; nothing to ask the courier).
    */
   async answerAlerts(now: Date): Promise<void> {
     if (!this.policy.actsOnAlerts) return;
