@@ -332,30 +332,29 @@ export class PolicyRun {
    */
   async answerAlerts(now: Date): Promise<void> {
     if (!this.policy.actsOnAlerts) return;
-    const due: { alert: AlertView; account: SellerAccount }[] = [];
+    const due: { alert: AlertView; account: SellerAccount; round: string }[] = [];
     for (const account of this.sellers) {
       for (const alert of await this.list<AlertView>('/v1/alerts?state=open', account)) {
         if (alert.acknowledgedAt) continue;
         const answered = this.answers.get(alert.id)?.length ?? 0;
+        // Each time the alert asks, the seller's delay and the buyer's answer are drawn afresh.
+        const round = answered ? `:${answered}` : '';
         let since = new Date(alert.openedAt).getTime();
         if (answered) {
           since = this.askedAgainAt.get(alert.id) ?? now.getTime();
           this.askedAgainAt.set(alert.id, since);
         }
-        const delayHours = 1 + this.world.chance(`delay:${alert.id}${answered ? `:${answered}` : ''}`) * 5;
-        if (since + delayHours * 3600_000 <= now.getTime()) due.push({ alert, account });
+        const delayHours = 1 + this.world.chance(`delay:${alert.id}${round}`) * 5;
+        if (since + delayHours * 3600_000 <= now.getTime()) due.push({ alert, account, round });
       }
     }
-    await eachLimited(due, this.concurrency, async ({ alert, account }) => {
+    await eachLimited(due, this.concurrency, async ({ alert, account, round }) => {
       this.askedAgainAt.delete(alert.id);
-      const answered = this.answers.get(alert.id)?.length ?? 0;
       const orderId = this.orderOfShipment.get(alert.shipmentId);
       const order = orderId ? this.orders.get(orderId) : undefined;
       const auth = { apiKey: account.apiKey };
       const refuses = order ? this.world.buyerRefusesCod(order.recipient.phone) : false;
-      const answers = order
-        ? this.world.chance(`answers:${alert.id}${answered ? `:${answered}` : ''}`) < BUYER_ANSWERS
-        : false;
+      const answers = order ? this.world.chance(`answers:${alert.id}${round}`) < BUYER_ANSWERS : false;
       let answer = 'none';
       // An action Kirim took acknowledges the alert it answers; anything else the seller acknowledges.
       let acknowledged = false;

@@ -125,16 +125,16 @@ export class AlertsService {
         for (const { alert, wanted: w, severityRose } of plan.update) {
           // A later cause (another failed attempt, a new hold) is a new thing to act on, as a rise in
           // severity is: the seller is asked again.
-          const causeAt = details(w.finding).causeAt;
+          const found = details(w.finding);
           const since = alert.details.causeAt;
-          const newCause = typeof causeAt === 'string' && typeof since === 'string' && causeAt > since;
+          const newCause = found.causeAt !== null && typeof since === 'string' && found.causeAt > since;
           const next: Alert = {
             ...alert,
             ...content(w),
             updatedAt: now,
             acknowledgedAt: severityRose || newCause ? null : alert.acknowledgedAt,
             causeEventId: causeEventId ?? alert.causeEventId,
-            details: { ...alert.details, ...details(w.finding) },
+            details: { ...alert.details, ...found },
           };
           await this.repository.update(next);
           result.updated.push(next);

@@ -43,13 +43,6 @@ interface Assessed {
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
-/** When a parcel on its way should reach its buyer: picked up, plus its lane's median transit days. */
-function expectedArrival(s: TrackedShipment, events: StoredEvent[], outlook?: DeliveryOutlook): Date | null {
-  const pickedUpAt = s.pickedUpAt ?? events.find((e) => e.status === 'picked_up')?.occurredAt ?? null;
-  if (!pickedUpAt || outlook?.p50TransitDays == null) return null;
-  return new Date(pickedUpAt.getTime() + outlook.p50TransitDays * 86_400_000);
-}
-
 /**
  * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
  * shipments through the state machine in time order whatever order they arrived in; then the risk rules,
@@ -156,8 +149,10 @@ export class TrackingService {
       const status = followed ? await this.move(s, events, now) : { now: s.status, moves: 0 };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      const outlook = followed ? await this.tracked.outlook(s) : undefined;
-      const findings = outlook ? this.findRisks(s, status.now, events, now, outlook) : undefined;
+      const assessment = followed
+        ? this.assess(s, status.now, events, now, await this.tracked.outlook(s))
+        : undefined;
+      const findings = assessment?.findings;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
@@ -182,7 +177,7 @@ export class TrackingService {
             now,
             this.config.business.tracking.cadence,
             random(),
-            expectedArrival(s, events, outlook),
+            assessment?.expectedArrival ?? null,
           ),
         });
       // A courier that pushes only its latest event left the history before it to a poll: ask now.
@@ -201,17 +196,25 @@ export class TrackingService {
     return result;
   }
 
-  /** What the risk rules find for the shipment as it now stands (in `status`, after `events`). */
-  private findRisks(
+  /**
+   * What the risk rules find for the shipment as it now stands (in `status`, after `events`), and when it
+   * should reach its buyer: picked up, plus its lane's median transit days (for the poll cadence).
+   */
+  private assess(
     s: TrackedShipment,
     status: ShipmentStatus,
     events: StoredEvent[],
     now: Date,
     outlook: DeliveryOutlook,
-  ): RiskFinding[] {
+  ): { findings: RiskFinding[]; expectedArrival: Date | null } {
     const courierEvents = events.map((e) => courierEvent(s.awb ?? '', e));
     const pickup = pickupState(courierEvents);
-    return evaluateRisk({
+    const pickedUpAt = s.pickedUpAt ?? (pickup.state === 'picked_up' ? pickup.event.occurredAt : null);
+    const expectedArrival =
+      pickedUpAt && outlook.p50TransitDays !== null
+        ? new Date(pickedUpAt.getTime() + outlook.p50TransitDays * 86_400_000)
+        : null;
+    const findings = evaluateRisk({
       now,
       shipment: {
         status,
@@ -222,7 +225,7 @@ export class TrackingService {
         createdAt: s.createdAt,
         bookedAt: s.bookedAt,
         pickupDueAt: s.pickupDueAt,
-        pickedUpAt: s.pickedUpAt ?? (pickup.state === 'picked_up' ? pickup.event.occurredAt : null),
+        pickedUpAt,
         recipientProvince: s.recipient.province,
       },
       events: courierEvents,
@@ -230,6 +233,7 @@ export class TrackingService {
       recipient: outlook.recipient,
       config: this.config.business.risk,
     });
+    return { findings, expectedArrival };
   }
 
   /**

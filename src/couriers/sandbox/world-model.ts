@@ -349,17 +349,11 @@ export function deliveredWithSeller(
   const last = seller.asksBeyondLast ? lane.maxAttempts + 50 : lane.maxAttempts;
   for (let n = 1; travelling > 1e-9 && n <= last; n += 1) {
     const reached = n === 1 ? 0 : seller.reachesBuyer;
-    const courierGoes = n <= lane.maxAttempts;
-    const confirmed = returned ? 0 : reached * success(n, true);
-    const unconfirmed = courierGoes ? (1 - reached) * success(n, false) : 0;
-    delivered += travelling * (confirmed + unconfirmed);
-    travelling *= returned
-      ? courierGoes
-        ? (1 - reached) * (1 - success(n, false))
-        : 0
-      : courierGoes
-        ? 1 - confirmed - unconfirmed
-        : reached - confirmed;
+    // Unconfirmed attempts are the courier's own, up to its last; confirmed ones are the seller's doing.
+    const unreached = n <= lane.maxAttempts ? 1 - reached : 0;
+    const asked = returned ? 0 : reached;
+    delivered += travelling * (asked * success(n, true) + unreached * success(n, false));
+    travelling *= asked * (1 - success(n, true)) + unreached * (1 - success(n, false));
   }
   return delivered;
 }
