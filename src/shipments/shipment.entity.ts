@@ -57,8 +57,11 @@ export class Shipment {
   @Column('text', { nullable: true }) awb!: string | null;
   /** Our order reference at the courier for the booked airway bill (J&T cancels by it, not by the AWB). */
   @Column('text', { nullable: true }) courierReference!: string | null;
-  /** The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version. */
-  @Column('jsonb', { nullable: true }) decision!: Record<string, unknown> | null;
+  /**
+   * The booking's scoring decision: every candidate and term, winner, runner-up, preset, model version.
+   * Loaded only where asked for (`ShipmentsService.get`): about 2 KB, kept out of the row (TOAST).
+   */
+  @Column('jsonb', { nullable: true, select: false }) decision!: Record<string, unknown> | null;
   /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
   /**
    * What the booked courier service costs the seller (rupiah, as quoted at booking; null until booked):

@@ -424,7 +424,12 @@ export class ShipmentsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
    */
   async get(sellerId: string, id: string): Promise<BookedShipmentDto> {
-    const s = await this.find(sellerId, id);
+    const s = await this.tx.manager
+      .createQueryBuilder(Shipment, 's')
+      .addSelect('s.decision')
+      .where('s.id = :id AND s.sellerId = :sellerId', { id, sellerId })
+      .getOne();
+    if (!s) throw new ShipmentNotFoundError();
     const attempts = await this.pickups.attemptsOf([s.id]);
     return {
       ...shipmentView(s),

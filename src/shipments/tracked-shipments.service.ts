@@ -31,8 +31,8 @@ export interface TrackedShipment {
   failedAttempts: number;
   /** The courier event that caused the current status (null when something else moved it). */
   statusEventId: string | null;
-  /** The options the booking's scoring weighed (each with its quoted transit days). */
-  decisionCandidates: { courier: string; service: string; etaDays?: { min: number; max: number } }[] | null;
+  /** The transit days the courier quoted for the chosen service when the booking's scoring chose it. */
+  quotedEtaDays: { min: number; max: number } | null;
 }
 
 /** What a shipment's courier events establish beside its status (only ever moved forward). */
@@ -77,9 +77,7 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
   attempts: r.attempts,
   failedAttempts: r.failed_attempts,
   statusEventId: r.status_event_id,
-  decisionCandidates: Array.isArray(r.decision?.candidates)
-    ? (r.decision.candidates as TrackedShipment['decisionCandidates'])
-    : null,
+  quotedEtaDays: r.quoted_eta_days,
 });
 
 /**
@@ -163,8 +161,7 @@ export class TrackedShipments {
 
   /** The transit days the courier quoted when it was chosen, else its catalogue's promise. */
   private promised(s: TrackedShipment): { min: number; max: number } | null {
-    const quoted = s.decisionCandidates?.find((c) => c.courier === s.courier && c.service === s.service);
-    if (quoted?.etaDays) return quoted.etaDays;
+    if (s.quotedEtaDays) return s.quotedEtaDays;
     const info = this.config.business.couriers.catalogue[s.courier!].services.find(
       (x) => x.code === s.service,
     );

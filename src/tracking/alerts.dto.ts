@@ -28,6 +28,15 @@ export class ListAlertsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ enum: SEVERITIES }) @Optional() @IsIn(SEVERITIES) severity?: Severity;
 
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description:
+      'Only alerts the seller has acknowledged (`true`) or not yet (`false`: what still asks for them)',
+  })
+  @Optional()
+  @IsIn(['true', 'false'], { message: 'acknowledged must be true or false' })
+  acknowledged?: 'true' | 'false';
+
   @ApiPropertyOptional({ format: 'uuid', description: 'Only this shipment’s alerts' })
   @Optional()
   @IsUUID()

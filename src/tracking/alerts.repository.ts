@@ -11,6 +11,8 @@ export interface AlertFilter {
   rule?: RiskRuleCode;
   severity?: Severity;
   shipmentId?: string;
+  /** Only acknowledged ones (true) or only those not yet acknowledged (false). */
+  acknowledged?: boolean;
 }
 
 /**
@@ -158,6 +160,8 @@ export class AlertsRepository {
     if (filter.rule) qb.andWhere('a.rule = :rule', { rule: filter.rule });
     if (filter.severity) qb.andWhere('a.severity = :severity', { severity: filter.severity });
     if (filter.shipmentId) qb.andWhere('a.shipmentId = :shipmentId', { shipmentId: filter.shipmentId });
+    if (filter.acknowledged !== undefined)
+      qb.andWhere(filter.acknowledged ? 'a.acknowledgedAt IS NOT NULL' : 'a.acknowledgedAt IS NULL');
     if (filter.state === 'open') {
       qb.andWhere('a.resolvedAt IS NULL');
       if (after)

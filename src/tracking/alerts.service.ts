@@ -236,7 +236,13 @@ export class AlertsService {
     const after = q.cursor ? decodeKeyset(q.cursor, `alerts:${state}`, [...order.kinds]) : null;
     const rows = await this.repository.page(
       sellerId,
-      { state, rule: q.rule, severity: q.severity, shipmentId: q.shipmentId },
+      {
+        state,
+        rule: q.rule,
+        severity: q.severity,
+        shipmentId: q.shipmentId,
+        ...(q.acknowledged ? { acknowledged: q.acknowledged === 'true' } : {}),
+      },
       after,
       limit,
     );

@@ -36,15 +36,23 @@ const storedOf = (r: EventRow): StoredEvent => ({
 export class TrackingEventsRepository {
   constructor(private readonly tx: Transactions) {}
 
-  /** Stores the events not seen before (courier, airway bill, raw code and time are the key). */
-  async insert(
+  /**
+   * Stores a poll's events not seen before (courier, airway bill, raw code and time are the key) as applied
+   * in the caller's transaction: each belongs to its airway bill's shipment in `owners` (none: done, as
+   * markUnowned does). Written once, not stored and then marked: a poll applies what it brought at once.
+   */
+  async insertApplied(
     courier: CourierCode,
     events: TrackingEvent[],
-    source: EventSource,
-    receivedAt: Date,
+    owners: Map<string, string>,
+    at: Date,
   ): Promise<void> {
     if (!events.length) return;
-    await this.tx.manager.query(INSERT_EVENTS, eventParameters(courier, events, source, receivedAt, null));
+    await this.tx.manager.query(insertEvents(true), [
+      ...eventParameters(courier, events, 'poll', at, null),
+      [...owners.keys()],
+      [...owners.values()],
+    ]);
   }
 
   /**
@@ -65,7 +73,7 @@ export class TrackingEventsRepository {
       `WITH push AS (
          INSERT INTO courier_pushes (id, courier, body, content_type, received_at)
          VALUES ($3, $1, $${parameters.length + 1}, $${parameters.length + 2}, $4))
-       ${INSERT_EVENTS}`,
+       ${insertEvents(false)}`,
       [...parameters, body.toString('utf8'), contentType],
     );
     return { stored: rows.length };
@@ -162,14 +170,21 @@ export class TrackingEventsRepository {
   }
 }
 
-/** Inserts events given by eventParameters, skipping those stored before; the new ones' airway bills. */
-const INSERT_EVENTS = `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, status, reason, location,
-    is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at)
+/**
+ * Inserts events given by eventParameters, skipping those stored before; the new ones' airway bills.
+ * `applied`: each is stored as applied at $4, belonging to the shipment $17/$18 give its airway bill.
+ */
+const insertEvents = (
+  applied: boolean,
+) => `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at,
+    raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at
+    ${applied ? ', shipment_id, processed_at' : ''})
   SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
-    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4
+    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4 ${applied ? ', m.shipment_id, $4' : ''}
   FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
     $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[])
     AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
+  ${applied ? 'LEFT JOIN unnest($17::text[], $18::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
   ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
   RETURNING awb`;
 

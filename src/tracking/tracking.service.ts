@@ -73,8 +73,9 @@ export class TrackingService {
     const found = results.flatMap((r) => (r.found ? r.events : []));
     const awbs = shipments.map((s) => s.awb!);
     const applied = await this.tx.run(async () => {
-      await this.events.insert(courier, found, 'poll', this.clock.now());
-      return this.apply(courier, awbs, now, 'poll');
+      const owners = await this.tracked.byAwbs(courier, awbs);
+      await this.events.insertApplied(courier, found, owners, this.clock.now());
+      return this.apply(courier, awbs, now, 'poll', owners);
     });
     const watched = await this.watchPickups(applied.booked, now, true);
     return { ...applied, pickedUp: applied.pickedUp + watched.pickedUp, rebooked: watched.rebooked };
@@ -125,9 +126,11 @@ export class TrackingService {
     awbs: string[],
     now: Date,
     source: EventSource,
+    /** The shipments booked with these airway bills, when the caller has read them already. */
+    known?: Map<string, string>,
   ): Promise<ApplyResult> {
     const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, booked: [] };
-    const owners = await this.tracked.byAwbs(courier, awbs);
+    const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
     await this.events.markUnowned(
       courier,
       awbs.filter((a) => !owners.has(a)),

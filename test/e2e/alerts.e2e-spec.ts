@@ -479,6 +479,7 @@ describe('alerts: the store and the seller’s inbox', () => {
       ['severity', 'urgent'],
       ['rule', 'vibes'],
       ['shipmentId', 'not-a-uuid'],
+      ['acknowledged', 'yes'],
       ['limit', '0'],
       ['cursor', 'garbage'],
     ])('a bad %s is a 400 naming it', async (field, value) => {
@@ -519,6 +520,20 @@ describe('alerts: the store and the seller’s inbox', () => {
       const again = await http.post(`/v1/alerts/${id}/acknowledge`).set(a.auth).expect(200);
       expect(again.body.acknowledgedAt).toBe(first.toISOString());
       expect(again.body).toEqual(res.body);
+    });
+
+    it('the inbox filters by acknowledgement: what still asks for the seller, and what was seen', async () => {
+      const seller = await signupSeller(http, 'Toko Kotak Masuk');
+      const opened = [];
+      for (let i = 0; i < 3; i += 1) {
+        const s = await shipmentOf(seller);
+        opened.push((await alerts.reconcile(s, [finding('failed_attempt')], at(i), null)).opened[0].id);
+      }
+      await http.post(`/v1/alerts/${opened[1]}/acknowledge`).set(seller.auth).expect(200);
+      const ids = async (query: string) => (await inbox(seller, query)).items.map((i) => i.id).sort();
+      expect(await ids('?acknowledged=false')).toEqual([opened[0], opened[2]].sort());
+      expect(await ids('?acknowledged=true')).toEqual([opened[1]]);
+      expect(await ids('')).toEqual([...opened].sort());
     });
 
     it('another seller’s alert, an unknown id or a body: refused, and nothing changes', async () => {

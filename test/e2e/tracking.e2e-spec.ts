@@ -8,6 +8,8 @@ import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
+import { Transactions } from 'src/database/transaction';
+import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 
 interface Booked {
   id: string;
@@ -342,5 +344,28 @@ describe('tracking journeys at every courier', () => {
     s = await shipment(b.id);
     expect({ status: s.status, risk: s.risk }).toEqual({ status: 'cancelled', risk: 'none' });
     expect(await alertsOf(b.id)).toEqual({ pickup_not_made: 'resolved' });
+  });
+
+  it('reads the transit days the courier quoted for the chosen service from the booking decision, nothing else of it', async () => {
+    const booked = await bookAll();
+    const tracked = t.app.get(TrackedShipments);
+    const read = (ids: string[]) => t.app.get(Transactions).run(() => tracked.lock(ids));
+    const seen = new Map((await read(booked.map((b) => b.id))).map((s) => [s.id, s.quotedEtaDays]));
+    for (const b of booked) {
+      const { decision, courier } = await shipment(b.id);
+      const chosen = (
+        decision.candidates as { courier: string; service: string; etaDays: { min: number; max: number } }[]
+      ).find((c) => c.courier === courier.code && c.service === courier.service);
+      expect(chosen?.etaDays).toEqual({ min: expect.any(Number), max: expect.any(Number) });
+      expect(seen.get(b.id)).toEqual(chosen!.etaDays);
+    }
+    // A decision without options (or none at all): no quoted days, the catalogue's promise instead.
+    const [first, second] = booked;
+    await t.dataSource.query(`UPDATE shipments SET decision = '{"candidates": "none"}' WHERE id = $1`, [
+      first.id,
+    ]);
+    await t.dataSource.query('UPDATE shipments SET decision = NULL WHERE id = $1', [second.id]);
+    const after = await read([first.id, second.id]);
+    expect(after.map((s) => s.quotedEtaDays)).toEqual([null, null]);
   });
 });

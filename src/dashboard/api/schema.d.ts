@@ -3757,6 +3757,8 @@ export interface operations {
     AlertsController_list: {
         parameters: {
             query?: {
+                /** @description Only alerts the seller has acknowledged (`true`) or not yet (`false`: what still asks for them) */
+                acknowledged?: "true" | "false";
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
