@@ -334,8 +334,8 @@ export class PolicyRun {
     if (!this.policy.actsOnAlerts) return;
     const due: { alert: AlertView; account: SellerAccount; round: string }[] = [];
     for (const account of this.sellers) {
+      // Only what still asks: an acknowledged alert waits until a new cause clears its acknowledgement.
       for (const alert of await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)) {
-        if (alert.acknowledgedAt) continue;
         const answered = this.answers.get(alert.id)?.length ?? 0;
         // Each time the alert asks, the seller's delay and the buyer's answer are drawn afresh.
         const round = answered ? `:${answered}` : '';
