@@ -412,8 +412,13 @@ export class ShipmentsService {
   }
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
-  async find(sellerId: string, id: string): Promise<Shipment> {
-    const shipment = await this.tx.manager.findOne(Shipment, { where: { id, sellerId } });
+  async find(sellerId: string, id: string, withDecision = false): Promise<Shipment> {
+    const query = this.tx.manager
+      .createQueryBuilder(Shipment, 's')
+      .where('s.id = :id AND s.sellerId = :sellerId', { id, sellerId });
+    // The scoring decision is not loaded unless asked for (see the entity).
+    if (withDecision) query.addSelect('s.decision');
+    const shipment = await query.getOne();
     if (!shipment) throw new ShipmentNotFoundError();
     return shipment;
   }
@@ -424,12 +429,7 @@ export class ShipmentsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
    */
   async get(sellerId: string, id: string): Promise<BookedShipmentDto> {
-    const s = await this.tx.manager
-      .createQueryBuilder(Shipment, 's')
-      .addSelect('s.decision')
-      .where('s.id = :id AND s.sellerId = :sellerId', { id, sellerId })
-      .getOne();
-    if (!s) throw new ShipmentNotFoundError();
+    const s = await this.find(sellerId, id, true);
     const attempts = await this.pickups.attemptsOf([s.id]);
     return {
       ...shipmentView(s),
