@@ -227,13 +227,16 @@ export const defaults = {
   scoring: {
     /**
      * Preset weights over the expected-cost terms (all in rupiah). `dayValue` prices one day of median
-     * transit, `tailDayValue` one day between the median and the 90th percentile.
+     * transit, `tailDayValue` one day between the median and the 90th percentile. `balanced`, the default,
+     * ranks by the seller's money: what slowness costs in refused and returned parcels is already in the
+     * learned failure rate of the lane, so a day adds only enough to prefer the faster of two services
+     * that cost about the same. Sellers who value speed for its own sake choose `fastest`.
      */
     presets: {
       cheapest: { cost: 1, failure: 0, pickup: 0, dayValue: 0, tailDayValue: 0 },
       fastest: { cost: 0.25, failure: 1, pickup: 1, dayValue: 20_000, tailDayValue: 10_000 },
       safest: { cost: 1, failure: 3, pickup: 2, dayValue: 500, tailDayValue: 1000 },
-      balanced: { cost: 1, failure: 1, pickup: 1, dayValue: 1500, tailDayValue: 1000 },
+      balanced: { cost: 1, failure: 1, pickup: 1, dayValue: 250, tailDayValue: 250 },
     },
     /** What a pickup the courier fails or misses costs the seller (a day lost, re-booking), rupiah. */
     pickupFailureCost: 10_000,
@@ -248,15 +251,22 @@ export const defaults = {
     shrinkage: { lane: 30, area: 30, province: 100, national: 50, recipient: 3 },
     /** Delivered parcels needed before observed transit days replace the promised SLA. */
     minTransitSamples: 20,
-    /** What Kirim assumes of a courier before it has its own outcomes. */
+    /**
+     * What Kirim assumes of a courier before it has outcomes. The same for every courier: Kirim has no
+     * evidence that one fails more than another until its own parcels say so, and a guess that ranked
+     * couriers would steer the first weeks' parcels away from the ones it guessed low, so they would be
+     * learned last. The first parcels are chosen on price and speed; from then on each courier is pulled
+     * toward what Kirim sees of all couriers until it has enough outcomes of its own.
+     */
     priors: {
-      jne: { failureRate: 0.12, pickupFailureRate: 0.03 },
-      jnt: { failureRate: 0.14, pickupFailureRate: 0.04 },
+      jne: { failureRate: 0.13, pickupFailureRate: 0.04 },
+      jnt: { failureRate: 0.13, pickupFailureRate: 0.04 },
       sap: { failureRate: 0.13, pickupFailureRate: 0.04 },
-      ninja: { failureRate: 0.15, pickupFailureRate: 0.04 },
-      idexpress: { failureRate: 0.17, pickupFailureRate: 0.05 },
+      ninja: { failureRate: 0.13, pickupFailureRate: 0.04 },
+      idexpress: { failureRate: 0.13, pickupFailureRate: 0.04 },
     },
-    modelVersion: 'expected-cost-v1',
+    // v2: couriers pulled toward every courier's record; the same prior for all; `balanced` by money first.
+    modelVersion: 'expected-cost-v2',
     /** Courier rates are kept this long per route, weight band and service (a warm quote calls no courier). */
     rateCacheTtlSeconds: 600,
     rateCacheMaxEntries: 50_000,

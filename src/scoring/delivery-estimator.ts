@@ -2,7 +2,8 @@
  * What Kirim expects of a courier service on a lane, from its own delivery outcomes, pure. Thin data is
  * shrunk toward the level above (empirical-Bayes pseudo-outcomes): lane → the courier in the destination
  * regency (from any origin: the last mile is where COD parcels fail) → destination province → courier
- * nationally → the configured prior. A recipient's own record then moves that recipient's risk.
+ * nationally → every courier nationally → the configured prior. A recipient's own record then moves that
+ * recipient's risk.
  */
 
 export const TRANSIT_BUCKETS = 31;
@@ -22,6 +23,11 @@ export interface Evidence {
   area?: OutcomeCounts;
   province?: OutcomeCounts;
   national?: OutcomeCounts;
+  /**
+   * Every courier's parcels nationally. A courier with few outcomes of its own is expected to do as the
+   * couriers Kirim has seen do, not as a guess says: the guess would rank couriers for weeks on no evidence.
+   */
+  allCouriers?: { outcomes: number; failures: number };
   recipient?: { outcomes: number; failures: number };
   pickup?: { attempts: number; failures: number };
 }
@@ -69,10 +75,16 @@ export function estimate(
   promised: { min: number; max: number },
   s: EstimatorSettings,
 ): Estimate {
+  const allCouriers = shrink(
+    e.allCouriers?.failures ?? 0,
+    e.allCouriers?.outcomes ?? 0,
+    prior.failureRate,
+    s.shrinkage.national,
+  );
   const national = shrink(
     e.national?.failures ?? 0,
     e.national?.outcomes ?? 0,
-    prior.failureRate,
+    allCouriers,
     s.shrinkage.national,
   );
   const province = shrink(

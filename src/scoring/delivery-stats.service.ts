@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { createHmac } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { localSecret } from 'src/common/local-secret';
-import type { CourierCode } from 'src/couriers/courier-adapter';
+import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
@@ -225,13 +225,20 @@ export class DeliveryStatsService {
     services: ServiceToEstimate[],
   ): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
+    const everyCourier = COURIER_CODES.map((c) => ({ level: 'national' as const, key: c }));
     const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
     const [counts, recipient, pickups] = await this.tx.all([
-      () => this.counts(keyed.flat()),
+      () => this.counts([...keyed.flat(), ...everyCourier]),
       () => (phoneHash ? this.recipientByHash(phoneHash) : Promise.resolve(null)),
       () => this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ] as const);
     const scoring = this.config.business.scoring;
+    const allCouriers = { outcomes: 0, failures: 0 };
+    for (const k of everyCourier) {
+      const c = counts.get(`${k.level}:${k.key}`);
+      allCouriers.outcomes += c?.outcomes ?? 0;
+      allCouriers.failures += c?.failures ?? 0;
+    }
     return services.map((s, i) => {
       const at = (level: StatsLevel) => {
         const k = keyed[i].find((x) => x.level === level);
@@ -243,6 +250,7 @@ export class DeliveryStatsService {
           area: at('area'),
           province: at('province'),
           national: at('national'),
+          allCouriers,
           recipient: recipient ?? undefined,
           pickup: pickups.get(s.courier),
         },

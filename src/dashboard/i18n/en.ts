@@ -607,7 +607,8 @@ export const en: Messages = {
   'pengaturan.preset.title': 'Courier preference',
   'pengaturan.preset.legend': 'How Kirim picks a courier',
   'pengaturan.preset.balanced': 'Balanced',
-  'pengaturan.preset.balancedHint': 'Weighs price, speed and the risk of a failed delivery together.',
+  'pengaturan.preset.balancedHint':
+    'Puts what you keep first: shipping, COD fee and cashback against the risk of a failed delivery; speed settles a tie.',
   'pengaturan.preset.cheapest': 'Cheapest',
   'pengaturan.preset.cheapestHint': 'Puts the lowest shipping cost, COD fee and cashback first.',
   'pengaturan.preset.fastest': 'Fastest',

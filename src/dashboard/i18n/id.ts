@@ -609,7 +609,8 @@ export const id = {
   'pengaturan.preset.title': 'Preferensi kurir',
   'pengaturan.preset.legend': 'Cara Kirim memilih kurir',
   'pengaturan.preset.balanced': 'Seimbang',
-  'pengaturan.preset.balancedHint': 'Menimbang ongkos, kecepatan dan risiko gagal antar sekaligus.',
+  'pengaturan.preset.balancedHint':
+    'Mengutamakan uang yang Anda terima: ongkos, biaya COD dan cashback ditimbang dengan risiko gagal antar; kecepatan menjadi penentu bila setara.',
   'pengaturan.preset.cheapest': 'Termurah',
   'pengaturan.preset.cheapestHint': 'Mengutamakan ongkos kirim, biaya COD dan cashback paling hemat.',
   'pengaturan.preset.fastest': 'Tercepat',

@@ -64,3 +64,24 @@ describe('delivery estimator, the destination regency', () => {
     expect(newLane.observations.area).toBe(300);
   });
 });
+
+describe('delivery estimator, every courier', () => {
+  it('expects a courier without outcomes to do as the couriers Kirim has seen do, not as the prior guesses', () => {
+    const allCouriers = { outcomes: 5000, failures: 250 }; // 5 %
+    const unseen = estimate({ allCouriers }, prior, promised, settings);
+    expect(Math.abs(unseen.failureRate - 0.05)).toBeLessThan(0.002);
+    // With no outcomes anywhere, the prior is all there is.
+    expect(
+      estimate({ allCouriers: { outcomes: 0, failures: 0 } }, prior, promised, settings).failureRate,
+    ).toBeCloseTo(prior.failureRate, 10);
+  });
+
+  it('lets a courier’s own national record outweigh the pool once it has many outcomes', () => {
+    const allCouriers = { outcomes: 5000, failures: 250 }; // 5 %
+    const own = estimate({ allCouriers, national: counts(2000, 300) }, prior, promised, settings); // 15 %
+    expect(own.failureRate).toBeGreaterThan(0.14);
+    const few = estimate({ allCouriers, national: counts(10, 3) }, prior, promised, settings); // 30 % of 10
+    expect(few.failureRate).toBeGreaterThan(0.05);
+    expect(few.failureRate).toBeLessThan(0.1);
+  });
+});

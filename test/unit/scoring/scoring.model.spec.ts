@@ -78,7 +78,7 @@ describe('the expected-cost model', () => {
 
   it.each([
     ['cheapest', 'jnt', 14_800],
-    ['balanced', 'jne', 23_200],
+    ['balanced', 'jne', 19_950],
     ['safest', 'jne', 24_100],
     ['fastest', 'sap', 28_625],
   ] as const)('under %s, %s wins with score %i', (preset, courier, score) => {
