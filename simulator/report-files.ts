@@ -145,7 +145,12 @@ export function reportMarkdown(report: Report): string {
     });
     lines.push(`| ${w + 1} | ${cells.join(' | ')} |`);
   }
-  lines.push('', `## Alerts (measured on \`${report.alerts.measuredOn}\`, where nobody acts on them)`, '');
+  // Precision means "left alone, the parcel ended in trouble": only a run where nobody acts measures it.
+  const where =
+    report.alerts.measuredOn === 'no-actions'
+      ? 'where nobody acts on them'
+      : 'where sellers act on them, so a parcel they saved counts against the rule: run `no-actions` for precision';
+  lines.push('', `## Alerts (measured on \`${report.alerts.measuredOn}\`, ${where})`, '');
   lines.push('| rule | alerts | parcels | precision | median hours before the return began |');
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   for (const [rule, f] of Object.entries(report.alerts.rules))

@@ -100,7 +100,7 @@ describe('npm run simulate, small', () => {
   it('writes the report for a person and the learning curve, and prints the summary', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| kirim |');
-    expect(md).toContain('## Alerts');
+    expect(md).toContain('## Alerts (measured on `no-actions`, where nobody acts on them)');
     const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 5);
@@ -125,6 +125,10 @@ describe('npm run simulate, small', () => {
       expect(k.regretVsOracle).toBeCloseTo(
         (oracle.sellerNetPerOrder - k.sellerNetPerOrder) / Math.abs(oracle.sellerNetPerOrder),
         10,
+      );
+      // No `no-actions` run: the alerts are measured where sellers act, and the report says what that means.
+      expect(readFileSync(join(alone, 'report.md'), 'utf8')).toContain(
+        '## Alerts (measured on `kirim`, where sellers act on them',
       );
     } finally {
       rmSync(alone, { recursive: true, force: true });
