@@ -41,6 +41,9 @@ export interface ServiceToEstimate {
 
 const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
 
+/** Every courier's national statistics row: together, the level a courier with few outcomes is pulled toward. */
+const EVERY_COURIER = COURIER_CODES.map((c) => ({ level: 'national' as const, key: c }));
+
 /** The regency (kabupaten/kota) of a Kemendagri district code: its "xx.xx" prefix. */
 export const regencyOf = (districtCode: string) => districtCode.slice(0, 5);
 
@@ -225,16 +228,15 @@ export class DeliveryStatsService {
     services: ServiceToEstimate[],
   ): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
-    const everyCourier = COURIER_CODES.map((c) => ({ level: 'national' as const, key: c }));
     const phoneHash = shipment.recipientPhone ? this.phoneHash(shipment.recipientPhone) : undefined;
     const [counts, recipient, pickups] = await this.tx.all([
-      () => this.counts([...keyed.flat(), ...everyCourier]),
+      () => this.counts([...keyed.flat(), ...EVERY_COURIER]),
       () => (phoneHash ? this.recipientByHash(phoneHash) : Promise.resolve(null)),
       () => this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ] as const);
     const scoring = this.config.business.scoring;
     const allCouriers = { outcomes: 0, failures: 0 };
-    for (const k of everyCourier) {
+    for (const k of EVERY_COURIER) {
       const c = counts.get(`${k.level}:${k.key}`);
       allCouriers.outcomes += c?.outcomes ?? 0;
       allCouriers.failures += c?.failures ?? 0;
