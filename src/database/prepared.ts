@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { EntityManager, QueryFailedError } from 'typeorm';
 
 /** The node-postgres query config both helpers send (a pool and a client take the same). */
@@ -27,10 +28,15 @@ async function send(target: PgQueryable, q: PgQuery): Promise<unknown[]> {
   }
 }
 
+/** The pool TypeORM's PostgreSQL driver sends through outside transactions. */
+const poolOf = (manager: EntityManager) =>
+  (manager.connection.driver as unknown as { master: PgQueryable }).master;
+
 /**
- * Runs a hot statement as a named prepared statement on the transaction's own connection, so PostgreSQL
- * parses and plans it once per connection instead of on every call (TypeORM's `query` sends every
- * statement unnamed). Outside a transaction it is an ordinary query.
+ * Runs a hot statement as a named prepared statement on its connection (the transaction's own, else one
+ * from the pool), so PostgreSQL parses and plans it once per connection instead of on every call
+ * (TypeORM's `query` sends every statement unnamed). Rows only: an UPDATE's count is not returned.
+ * `name` must stand for this one text (see preparedName for a statement built at run time).
  */
 export async function queryPrepared<T>(
   manager: EntityManager,
@@ -38,9 +44,23 @@ export async function queryPrepared<T>(
   text: string,
   values: unknown[],
 ): Promise<T[]> {
-  const client = transactionClient(manager);
-  if (!client) return manager.query(text, values);
-  return (await send(client, { name, text, values })) as T[];
+  return (await send(transactionClient(manager) ?? poolOf(manager), { name, text, values })) as T[];
+}
+
+const builtNames = new Map<string, string>();
+
+/**
+ * A prepared statement's name for a text built at run time (a few shapes, each asked for often): the
+ * prefix and a digest of the text, so two shapes never share a name.
+ */
+export function preparedName(prefix: string, text: string): string {
+  let name = builtNames.get(text);
+  if (name === undefined) {
+    name = `${prefix}_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    // Bounded: the shapes are few; past that a name is derived each time rather than kept.
+    if (builtNames.size < 1000) builtNames.set(text, name);
+  }
+  return name;
 }
 
 /**
@@ -53,7 +73,9 @@ export async function queryRowArrays(
   text: string,
   values: unknown[],
 ): Promise<unknown[][]> {
-  const target =
-    transactionClient(manager) ?? (manager.connection.driver as unknown as { master: PgQueryable }).master;
-  return (await send(target, { text, values, rowMode: 'array' })) as unknown[][];
+  return (await send(transactionClient(manager) ?? poolOf(manager), {
+    text,
+    values,
+    rowMode: 'array',
+  })) as unknown[][];
 }

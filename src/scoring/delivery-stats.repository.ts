@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { compareStrings } from 'src/common/sort-order';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { OutcomeCounts } from './delivery-estimator';
 
@@ -110,16 +111,16 @@ export class DeliveryStatsRepository {
   /** Every requested (level, key) row in one round trip; absent keys are simply missing from the map. */
   async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
     if (!keys.length) return new Map();
-    const rows = await this.tx.manager.query<
-      {
-        level: string;
-        key: string;
-        outcomes: number;
-        failures: number;
-        first_attempt: number;
-        transit_histogram: number[];
-      }[]
-    >(
+    const rows = await queryPrepared<{
+      level: string;
+      key: string;
+      outcomes: number;
+      failures: number;
+      first_attempt: number;
+      transit_histogram: number[];
+    }>(
+      this.tx.manager,
+      'stats_counts',
       `SELECT s.level, s.key, s.outcomes, s.failures, s.first_attempt, s.transit_histogram
        FROM delivery_stats s JOIN unnest($1::text[], $2::text[]) AS k(level, key) ON s.level = k.level AND s.key = k.key`,
       [keys.map((k) => k.level), keys.map((k) => k.key)],
@@ -138,7 +139,9 @@ export class DeliveryStatsRepository {
   }
 
   async recipient(phoneHash: string): Promise<{ outcomes: number; failures: number } | undefined> {
-    const rows = await this.tx.manager.query<{ outcomes: number; failures: number }[]>(
+    const rows = await queryPrepared<{ outcomes: number; failures: number }>(
+      this.tx.manager,
+      'recipient_stats_one',
       'SELECT outcomes, failures FROM recipient_stats WHERE phone_hash = $1',
       [phoneHash],
     );
@@ -155,8 +158,11 @@ export class DeliveryStatsRepository {
   }
 
   async pickups(): Promise<Map<string, { attempts: number; failures: number }>> {
-    const rows = await this.tx.manager.query<{ courier: string; attempts: number; failures: number }[]>(
+    const rows = await queryPrepared<{ courier: string; attempts: number; failures: number }>(
+      this.tx.manager,
+      'pickup_stats_all',
       'SELECT courier, attempts, failures FROM pickup_stats',
+      [],
     );
     return new Map(rows.map((r) => [r.courier, { attempts: r.attempts, failures: r.failures }]));
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { ShipmentCharges } from './shipment-transition';
 import type { TransitionAlong } from './shipments.repository';
@@ -151,14 +152,18 @@ export class PickupsRepository {
   }
 
   async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
-    await this.tx.manager.query(
+    await queryPrepared(
+      this.tx.manager,
+      'pickup_item_finish',
       'UPDATE pickup_items SET status = $2, claimed_until = NULL, updated_at = $3 WHERE id = $1',
       [itemId, status, now],
     );
   }
 
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
-    return await this.tx.manager.query<AttemptRow[]>(
+    return await queryPrepared<AttemptRow>(
+      this.tx.manager,
+      'booking_attempts_of',
       'SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id',
       [shipmentIds],
     );
@@ -178,7 +183,9 @@ export class PickupsRepository {
     now: Date;
   }): Promise<string> {
     const id = randomUUID();
-    await this.tx.manager.query(
+    await queryPrepared(
+      this.tx.manager,
+      'booking_attempt_start',
       `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, started_at,
                                      shipping_fee, cod_fee, cashback, return_fee)
        VALUES ($1, $2, $3, $4, $5, $6, 'started', $7, $8, $9, $10, $11)`,
@@ -210,7 +217,9 @@ export class PickupsRepository {
     },
     now: Date,
   ): Promise<void> {
-    await this.tx.manager.query(
+    await queryPrepared(
+      this.tx.manager,
+      'booking_attempt_finish',
       'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7 WHERE id = $1',
       [
         id,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from 'src/database/transaction';
 import { ConflictError } from '../errors/app-error';
+import { queryPrepared } from 'src/database/prepared';
 
 export type IdempotencyClaim =
   { kind: 'owner' } | { kind: 'replay'; status: number; body: string | null } | { kind: 'mismatch' };
@@ -32,7 +33,9 @@ export class IdempotencyRepository {
     await m.query(`SET LOCAL lock_timeout = '15s'`);
     let inserted: unknown[];
     try {
-      inserted = await m.query(
+      inserted = await queryPrepared(
+        m,
+        'idempotency_claim',
         `INSERT INTO idempotency_keys (scope, key, request_hash, response_status, created_at, expires_at)
          VALUES ($1, $2, $3, 0, $4, $5)
          ON CONFLICT (scope, key) DO UPDATE
@@ -76,7 +79,9 @@ export class IdempotencyRepository {
     leased?: { lease: Date; expiresAt: Date },
   ): Promise<void> {
     if (!leased) {
-      await this.tx.manager.query(
+      await queryPrepared(
+        this.tx.manager,
+        'idempotency_complete',
         'UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2',
         [scope, key, status, body],
       );

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { CourierCode } from '../courier-adapter';
 import type { ActionRecord, PlanStep } from './world';
+import { queryPrepared } from 'src/database/prepared';
 
 export interface SandboxParcel {
   courier: CourierCode;
@@ -86,7 +87,9 @@ export class SandboxRepository {
 
   /** The next number of a courier's AWB sequence (one row per courier, incremented atomically). */
   async nextAwbNumber(courier: CourierCode): Promise<number> {
-    const [row] = await this.dataSource.query<{ last: string }[]>(
+    const [row] = await queryPrepared<{ last: string }>(
+      this.dataSource.manager,
+      'sandbox_awb_next',
       `INSERT INTO sandbox.awb_sequences (courier, last) VALUES ($1, 1)
        ON CONFLICT (courier) DO UPDATE SET last = sandbox.awb_sequences.last + 1 RETURNING last`,
       [courier],
@@ -95,7 +98,9 @@ export class SandboxRepository {
   }
 
   async insert(p: SandboxParcel): Promise<void> {
-    await this.dataSource.query(
+    await queryPrepared(
+      this.dataSource.manager,
+      'sandbox_parcel_insert',
       `INSERT INTO sandbox.parcels (courier, awb, reference, service, origin_city, origin_province, destination_city,
          destination_province, weight_grams, cod_amount, price, pickup, request, plan, created_at, recipient_phone,
          origin_regency, destination_regency)
@@ -124,7 +129,9 @@ export class SandboxRepository {
   }
 
   async find(courier: CourierCode, awb: string): Promise<SandboxParcel | null> {
-    const rows = await this.dataSource.query<ParcelRow[]>(
+    const rows = await queryPrepared<ParcelRow>(
+      this.dataSource.manager,
+      'sandbox_parcel',
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = $2',
       [courier, awb],
     );
@@ -132,7 +139,9 @@ export class SandboxRepository {
   }
 
   async findMany(courier: CourierCode, awbs: string[]): Promise<SandboxParcel[]> {
-    const rows = await this.dataSource.query<ParcelRow[]>(
+    const rows = await queryPrepared<ParcelRow>(
+      this.dataSource.manager,
+      'sandbox_parcels',
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND awb = ANY($2)',
       [courier, awbs],
     );
@@ -150,7 +159,9 @@ export class SandboxRepository {
 
   /** Parcels created with a reference, oldest first. */
   async findByReference(courier: CourierCode, reference: string): Promise<SandboxParcel[]> {
-    const rows = await this.dataSource.query<ParcelRow[]>(
+    const rows = await queryPrepared<ParcelRow>(
+      this.dataSource.manager,
+      'sandbox_parcels_by_reference',
       'SELECT * FROM sandbox.parcels WHERE courier = $1 AND reference = $2 ORDER BY created_at, awb',
       [courier, reference],
     );

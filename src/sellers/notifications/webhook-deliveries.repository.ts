@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { SellerEventType } from './seller-event';
 import type { DeliveryStatus } from './webhook-delivery.entity';
@@ -83,7 +84,9 @@ export class WebhookDeliveriesRepository {
    */
   async insertIfSubscribed(ds: NewDelivery[]): Promise<number> {
     if (!ds.length) return 0;
-    const inserted = await this.tx.manager.query<{ id: string }[]>(
+    const inserted = await queryPrepared<{ id: string }>(
+      this.tx.manager,
+      'webhook_deliveries_insert',
       `INSERT INTO webhook_deliveries (id, event_id, seller_id, type, body, status, auto_retry, attempts, window_attempts,
          next_attempt_at, created_at, updated_at)
        SELECT d.id, d.event_id, d.seller_id, d.type, d.body, 'pending', d.auto_retry, 0, 0, d.at, d.at, d.at

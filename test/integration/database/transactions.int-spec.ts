@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from 'src/database/data-source';
+import { preparedName, queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import { createTestDatabase, TestDatabase } from '../../support/test-db';
 
@@ -116,5 +117,31 @@ describe('Transactions', () => {
     });
     expect(seen).toEqual([1, 1]);
     expect(await count('snap')).toBe(2);
+  });
+
+  it('runs a hot statement prepared once per connection, in a transaction and on the pool, with errors as elsewhere', async () => {
+    const text = 'SELECT n FROM counters WHERE name = $1';
+    const name = preparedName('counter', text);
+    // One name per text: the same text always, another text never.
+    expect(preparedName('counter', text)).toBe(name);
+    expect(preparedName('counter', `${text} AND n > 0`)).not.toBe(name);
+    expect(name.startsWith('counter_')).toBe(true);
+
+    await ds.query(`INSERT INTO counters VALUES ('prep', 7) ON CONFLICT (name) DO UPDATE SET n = 7`);
+    const inside = await tx.run(async (m) => {
+      const first = await queryPrepared<{ n: number }>(m, name, text, ['prep']);
+      const again = await queryPrepared<{ n: number }>(m, name, text, ['nobody']);
+      // Prepared on the transaction's own connection, under its name.
+      const prepared = await m.query<{ name: string }[]>('SELECT name FROM pg_prepared_statements');
+      return { first, again, names: prepared.map((p) => p.name) };
+    });
+    expect(inside.first).toEqual([{ n: 7 }]);
+    expect(inside.again).toEqual([]);
+    expect(inside.names).toContain(name);
+    // Outside a transaction, on a pooled connection.
+    expect(await queryPrepared<{ n: number }>(ds.manager, name, text, ['prep'])).toEqual([{ n: 7 }]);
+    await expect(
+      queryPrepared(ds.manager, 'counter_bad', 'SELECT n FROM no_such_table WHERE name = $1', ['x']),
+    ).rejects.toMatchObject({ name: 'QueryFailedError', code: '42P01' });
   });
 });
