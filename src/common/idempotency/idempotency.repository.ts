@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import { ConflictError } from '../errors/app-error';
-import { queryPrepared } from 'src/database/prepared';
 
 export type IdempotencyClaim =
   { kind: 'owner' } | { kind: 'replay'; status: number; body: string | null } | { kind: 'mismatch' };

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryPrepared } from 'src/database/prepared';
 import type { CourierCode } from '../courier-adapter';
 import type { ActionRecord, PlanStep } from './world';
-import { queryPrepared } from 'src/database/prepared';
 
 export interface SandboxParcel {
   courier: CourierCode;
