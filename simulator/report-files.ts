@@ -1,4 +1,4 @@
-import type { Report } from './report';
+import type { PairedDifference, Report } from './report';
 
 const COLORS: Record<string, string> = {
   kirim: '#0f766e',
@@ -9,6 +9,9 @@ const COLORS: Record<string, string> = {
 };
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
 const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
+/** A difference in rupiah with its sign: +Rp 1.200, −Rp 800. */
+const signedRupiah = (x: number) =>
+  `${Math.round(x) < 0 ? '−' : '+'}Rp ${Math.abs(Math.round(x)).toLocaleString('id-ID')}`;
 /** The run's title, as simulate() names it. */
 const titleOf = (report: Report) =>
   typeof report.run.title === 'string' ? report.run.title : 'Kirim simulation';
@@ -131,6 +134,22 @@ export function reportMarkdown(report: Report): string {
     const m = report.policies[n].sellerNet;
     lines.push(
       `| ${n} | ${rupiah(m.codCollected)} | ${rupiah(m.shipping)} | ${rupiah(m.codFee)} | ${rupiah(m.returnFee)} | ${rupiah(m.cashback)} | ${rupiah(m.lostMargin)} | ${rupiah(m.net)} |`,
+    );
+  }
+  const against = Object.entries(report.kirimAgainst);
+  if (against.length) {
+    const diff = (d: PairedDifference | null) =>
+      d ? `${signedRupiah(d.mean)} (${signedRupiah(d.low)} … ${signedRupiah(d.high)})` : '–';
+    lines.push(
+      '',
+      '### `kirim` against each policy, order by order (seller net per order, 95 % interval)',
+      '',
+    );
+    lines.push('| against | all orders | orders from week 3 |', '| --- | ---: | ---: |');
+    for (const [name, a] of against) lines.push(`| ${name} | ${diff(a.all)} | ${diff(a.fromWeek3)} |`);
+    lines.push(
+      '',
+      'Each order is shipped by every policy, so the difference is taken order by order; an interval that spans zero does not tell the two apart. The interval covers another draw of orders and outcomes, not run-to-run timing.',
     );
   }
   lines.push('', '## Week by week (delivered · seller net per order · regret)', '');

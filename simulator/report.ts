@@ -46,9 +46,30 @@ export interface RuleFigures {
   medianHoursBeforeReturn: number | null;
 }
 
+/**
+ * `kirim`'s seller net against another policy's, order by order over the same orders: the mean of the
+ * per-order differences (rupiah, positive where `kirim` earned more) and its 95 % interval. The interval
+ * is the normal one over the per-order differences (thousands of orders), so it says how far the mean
+ * could move with another draw of orders and outcomes, not how the service's timing varies between runs.
+ */
+export interface PairedDifference {
+  orders: number;
+  mean: number;
+  low: number;
+  high: number;
+}
+
+export interface KirimAgainst {
+  all: PairedDifference | null;
+  /** Over the orders placed from day 15 on; null when the run has none. */
+  fromWeek3: PairedDifference | null;
+}
+
 export interface Report {
   run: Record<string, unknown>;
   policies: Record<string, PolicyFigures>;
+  /** `kirim` against each other policy of the run, order by order (absent without `kirim`). */
+  kirimAgainst: Record<string, KirimAgainst>;
   alerts: {
     /** Precision and lead time are measured on this policy's alerts: nobody acted on them there. */
     measuredOn: string;
@@ -118,7 +139,18 @@ const FINISHED = new Set<string>([...TERMINAL, 'booking_failed', 'unshippable'])
 /** How an order ended, for counting: a status Kirim may still move on from is `unfinished`. */
 export const endOf = (status: string) => (FINISHED.has(status) ? status : 'unfinished');
 
+/** The mean of `diffs` and its 95 % normal interval; null for fewer than two. */
+export function pairedDifference(diffs: readonly number[]): PairedDifference | null {
+  const n = diffs.length;
+  if (n < 2) return null;
+  const mean = diffs.reduce((s, d) => s + d, 0) / n;
+  const variance = diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (n - 1);
+  const half = 1.96 * Math.sqrt(variance / n);
+  return { orders: n, mean, low: mean - half, high: mean + half };
+}
+
 interface Row {
+  orderId: string;
   day: number;
   delivered: number;
   returned: number;
@@ -183,9 +215,11 @@ export function buildReport(input: {
 }): Report {
   const orderById = new Map(input.orders.map((o) => [o.id, o]));
   const policies: Record<string, PolicyFigures> = {};
+  const rowsOf = new Map<string, Row[]>();
   let oracleNets: OracleNets | null = null;
   if (input.oracle) {
     const rows: Row[] = input.oracle.map((p) => ({
+      orderId: p.orderId,
       day: orderById.get(p.orderId)!.day,
       delivered: p.delivered,
       returned: p.option ? 1 - p.delivered : 0,
@@ -194,6 +228,7 @@ export function buildReport(input: {
     const ended = { expected: rows.length };
     const oracle = figures(rows, null, ended);
     policies.oracle = oracle;
+    rowsOf.set('oracle', rows);
     const later = rows.filter((r) => r.day >= 14);
     oracleNets = {
       overall: oracle.sellerNetPerOrder,
@@ -213,6 +248,7 @@ export function buildReport(input: {
       const e = endOf(end.status);
       ended[e] = (ended[e] ?? 0) + 1;
       return {
+        orderId: order.id,
         day: order.day,
         delivered: e === 'delivered' ? 1 : 0,
         returned: e === 'returned' ? 1 : 0,
@@ -220,6 +256,21 @@ export function buildReport(input: {
       };
     });
     policies[outcome.policy] = figures(rows, oracleNets, ended);
+    rowsOf.set(outcome.policy, rows);
+  }
+
+  const kirimAgainst: Record<string, KirimAgainst> = {};
+  const kirimRows = rowsOf.get('kirim');
+  if (kirimRows) {
+    const kirimNet = new Map(kirimRows.map((r) => [r.orderId, r.money.net]));
+    for (const [name, rows] of rowsOf) {
+      if (name === 'kirim') continue;
+      const diffs = (rs: Row[]) => rs.map((r) => kirimNet.get(r.orderId)! - r.money.net);
+      kirimAgainst[name] = {
+        all: pairedDifference(diffs(rows)),
+        fromWeek3: pairedDifference(diffs(rows.filter((r) => r.day >= 14))),
+      };
+    }
   }
 
   const measured = input.outcomes.find((o) => o.policy === 'no-actions') ?? input.outcomes[0];
@@ -252,6 +303,7 @@ export function buildReport(input: {
   return {
     run: input.run,
     policies,
+    kirimAgainst,
     alerts: {
       measuredOn: measured?.policy ?? 'none',
       rules,

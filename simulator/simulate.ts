@@ -7,7 +7,7 @@ import { type KirimService, startKirim, startSimDatabase } from './kirim-service
 import { oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
-import { buildReport, type Report } from './report';
+import { buildReport, endOf, orderMoney, type Report } from './report';
 import { learningCurveSvg, reportMarkdown } from './report-files';
 
 export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle'] as const;
@@ -243,7 +243,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     writeFileSync(
       join(o.out, 'orders.csv'),
       [
-        'policy,order,day,status,courier,attempts,cod_amount,destination,note',
+        'policy,order,day,status,courier,attempts,cod_amount,destination,seller_net,note',
         ...outcomes.flatMap((x) =>
           x.orders.map((f, i) =>
             [
@@ -255,6 +255,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
               f.attempts,
               f.codAmount,
               orders[i].recipient.regencyCode,
+              orderMoney(orders[i], { ...f, status: endOf(f.status) }).net,
               JSON.stringify(f.note ?? ''),
             ].join(','),
           ),
@@ -282,6 +283,11 @@ if (require.main === module) {
         process.stdout.write(
           `${name.padEnd(11)} delivered ${(100 * p.delivered).toFixed(1)} % (from week 3 ${(100 * p.deliveredAfterTwoWeeks).toFixed(1)} %), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${(100 * p.regretVsOracle).toFixed(1)} %\n`,
         );
+      for (const [name, a] of Object.entries(report.kirimAgainst))
+        if (a.all)
+          process.stdout.write(
+            `kirim - ${name}: ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})\n`,
+          );
       process.stdout.write(`report: ${options.out}/report.md (${String(report.run.seconds)} s)\n`);
     },
     (e: unknown) => {

@@ -97,6 +97,35 @@ describe('npm run simulate, small', () => {
     }
   });
 
+  it('sets kirim against every other policy order by order, and writes each order’s seller net', () => {
+    expect(Object.keys(report.kirimAgainst).sort()).toEqual(['cheapest', 'no-actions', 'oracle', 'single']);
+    for (const [name, a] of Object.entries(report.kirimAgainst)) {
+      expect({ name, orders: a.all!.orders }).toEqual({ name, orders: days * perDay });
+      expect(a.all!.mean).toBeCloseTo(
+        report.policies.kirim.sellerNetPerOrder - report.policies[name].sellerNetPerOrder,
+        6,
+      );
+      expect(a.all!.low).toBeLessThanOrEqual(a.all!.mean);
+      expect(a.all!.high).toBeGreaterThanOrEqual(a.all!.mean);
+      // Two days of orders: none from week 3.
+      expect(a.fromWeek3).toBeNull();
+    }
+    const [header, ...rows] = readFileSync(join(out, 'orders.csv'), 'utf8').trim().split('\n');
+    const column = header.split(',').indexOf('seller_net');
+    expect(column).toBeGreaterThan(0);
+    const netBy = new Map<string, number>();
+    for (const row of rows) {
+      const cells = row.split(',');
+      netBy.set(cells[0], (netBy.get(cells[0]) ?? 0) + Number(cells[column]));
+    }
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions'])
+      expect({ name, net: netBy.get(name) }).toEqual({ name, net: report.policies[name].sellerNet.net });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      '### `kirim` against each policy, order by order',
+    );
+    expect(stdout).toMatch(/kirim - cheapest: -?\d+ per order \(95 % interval -?\d+ to -?\d+\)/);
+  });
+
   it('writes the report for a person and the learning curve, and prints the summary', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| kirim |');

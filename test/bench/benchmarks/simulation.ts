@@ -31,12 +31,19 @@ export const simulation: Benchmark = {
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     ctx.attach(
       'simulation: policies',
-      Object.entries(p)
-        .map(
+      [
+        ...Object.entries(p).map(
           ([name, f]) =>
             `${name.padEnd(11)} delivered ${pct(f.delivered)} (from week 3 ${pct(f.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(f.sellerNetPerOrder)}, regret from week 3 ${pct(f.regretVsOracleFromWeek3)}`,
-        )
-        .join('\n'),
+        ),
+        ...Object.entries(report.kirimAgainst).flatMap(([name, a]) =>
+          a.all
+            ? [
+                `kirim − ${name}: Rp ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})`,
+              ]
+            : [],
+        ),
+      ].join('\n'),
     );
     return [
       {

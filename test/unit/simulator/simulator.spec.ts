@@ -2,7 +2,7 @@ import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
 import { netOf } from '../../../simulator/oracle';
 import type { FinalOrder } from '../../../simulator/policy-run';
-import { buildReport, endOf, orderMoney } from '../../../simulator/report';
+import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
 import { parseSimulateArgs } from '../../../simulator/simulate';
 
 describe('the simulator’s places', () => {
@@ -157,6 +157,50 @@ describe('the report', () => {
       0,
     );
     expect(report.policies.kirim.sellerNet.net).toBe(sum);
+  });
+
+  it('sets kirim against each other policy order by order: the mean difference is the difference of the means', () => {
+    const a = report.kirimAgainst.cheapest;
+    expect(Object.keys(report.kirimAgainst)).toEqual(['cheapest']);
+    expect(a.all!.orders).toBe(orders.length);
+    expect(a.all!.mean).toBeCloseTo(
+      report.policies.kirim.sellerNetPerOrder - report.policies.cheapest.sellerNetPerOrder,
+      6,
+    );
+    expect(a.all!.low).toBeLessThan(a.all!.mean);
+    expect(a.all!.high).toBeGreaterThan(a.all!.mean);
+    // From week 3: the orders of day 14 on, each policy's net over them.
+    const later = orders.filter((o) => o.day >= 14);
+    const netOver = (policy: string, shift: number) => {
+      const ends = outcome(policy, shift).orders;
+      return orders.reduce(
+        (s, o, i) => (o.day >= 14 ? s + orderMoney(o, { ...ends[i], status: endOf(ends[i].status) }).net : s),
+        0,
+      );
+    };
+    expect(a.fromWeek3!.orders).toBe(later.length);
+    expect(a.fromWeek3!.mean).toBeCloseTo((netOver('kirim', 0) - netOver('cheapest', 3)) / later.length, 6);
+    // The same outcomes order by order: no difference, and no doubt about it.
+    const same = buildReport({
+      run: {},
+      orders,
+      outcomes: [outcome('kirim', 0), outcome('single', 0)],
+      oracle: null,
+    });
+    expect(same.kirimAgainst.single.all).toEqual({ orders: orders.length, mean: 0, low: 0, high: 0 });
+    // Without kirim there is nothing to set against.
+    expect(
+      buildReport({ run: {}, orders, outcomes: [outcome('single', 0)], oracle: null }).kirimAgainst,
+    ).toEqual({});
+  });
+
+  it('puts a 95 % normal interval around a mean of per-order differences', () => {
+    const d = pairedDifference([1, 2, 3, 4])!;
+    // Sample variance 5/3, standard error √(5/3 ÷ 4).
+    const half = 1.96 * Math.sqrt(5 / 3 / 4);
+    expect(d).toEqual({ orders: 4, mean: 2.5, low: 2.5 - half, high: 2.5 + half });
+    expect(pairedDifference([7])).toBeNull();
+    expect(pairedDifference([])).toBeNull();
   });
 
   it('refuses outcomes that do not cover the orders', () => {
