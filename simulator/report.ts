@@ -68,7 +68,7 @@ export interface KirimAgainst {
 export interface Report {
   run: Record<string, unknown>;
   policies: Record<string, PolicyFigures>;
-  /** `kirim` against each other policy of the run, order by order (absent without `kirim`). */
+  /** `kirim` against each other policy of the run, order by order (empty without `kirim`). */
   kirimAgainst: Record<string, KirimAgainst>;
   alerts: {
     /** Precision and lead time are measured on this policy's alerts: nobody acted on them there. */
