@@ -71,6 +71,24 @@ function processCpuSeconds(pid: number | undefined): number {
 const CLOCK_TICKS = 100;
 
 /**
+ * CPU seconds the whole machine has been busy (every process, every core: user, nice, system, interrupts,
+ * steal) from /proc/stat's first line; NaN where /proc is not there. The difference over a run is what
+ * the run cost, with Kirim, PostgreSQL and the simulator together (and anything else running then).
+ */
+export function machineCpuSeconds(): number {
+  try {
+    const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * The real service, built (`dist/`), in a process of its own on `databaseUrl`, couriers in sandbox mode,
  * scheduled jobs off: the simulator runs each job when its clock says so. One setting differs from the
  * defaults, and only because simulated time runs thousands of times faster than real time: the couriers'

@@ -1,9 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { HiddenWorld } from './hidden-world';
 import { KirimApi } from './kirim-api';
-import { type KirimService, startKirim, startSimDatabase } from './kirim-service';
+import { type KirimService, machineCpuSeconds, startKirim, startSimDatabase } from './kirim-service';
 import { oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
@@ -115,6 +116,7 @@ function servicePolicies(o: SimulateOptions): ServicePolicy[] {
 export async function simulate(o: SimulateOptions): Promise<Report> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
+  const cpuAtStart = machineCpuSeconds();
   const world = new HiddenWorld(o.seed, o.world);
   const orders = orderStream({ seed: o.seed, days: o.days, ordersPerDay: o.ordersPerDay });
   const db = await startSimDatabase();
@@ -231,6 +233,14 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         single: o.single,
         singleFallbacks: outcomes.find((x) => x.policy === 'single')?.fallbacks ?? null,
         seconds: Math.round((Date.now() - started) / 1000),
+        // What the run cost the machine, to set against what its cores could give in the same time.
+        cpuSeconds: {
+          machine: Math.round(machineCpuSeconds() - cpuAtStart),
+          cores: availableParallelism(),
+          kirim: Object.fromEntries(
+            up.map(({ run, service }) => [run.policy.name, Math.round(service.cpuSeconds())]),
+          ),
+        },
       },
       orders,
       outcomes: outcomes.filter((x) => o.policies.includes(x.policy as PolicyName)),

@@ -89,6 +89,15 @@ describe('npm run simulate, small', () => {
     }
   });
 
+  it('says what the run cost the machine: its busy CPU-seconds and each Kirim’s own', () => {
+    const cpu = report.run.cpuSeconds as { machine: number; cores: number; kirim: Record<string, number> };
+    expect(Object.keys(cpu.kirim).sort()).toEqual(['cheapest', 'kirim', 'no-actions', 'single']);
+    for (const seconds of Object.values(cpu.kirim)) expect(seconds).toBeGreaterThan(0);
+    // The machine's count includes every Kirim's (and PostgreSQL's and the simulator's).
+    expect(cpu.machine).toBeGreaterThanOrEqual(Object.values(cpu.kirim).reduce((s, n) => s + n, 0) - 4);
+    expect(cpu.cores).toBeGreaterThanOrEqual(1);
+  });
+
   it('measures regret against the oracle from the nets it reports', () => {
     const oracle = report.policies.oracle.sellerNetPerOrder;
     for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {
