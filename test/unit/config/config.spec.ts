@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig } from 'config';
@@ -249,9 +249,20 @@ describe('the payout provider', () => {
       ).toThrow(/PAYOUT_PROVIDER_URL/);
   });
 
+  /** A directory for world files, removed after the test. */
+  const worldDirs: string[] = [];
+  const worldDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kirim-world-'));
+    worldDirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of worldDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('runs the default sandbox world without SANDBOX_WORLD_FILE, and reads a given world file', () => {
     expect(loadConfig({}, {}).couriers.sandboxWorld).toEqual(defaultWorldFile());
-    const dir = mkdtempSync(join(tmpdir(), 'kirim-world-'));
+    const dir = worldDir();
     const untuned = {
       ...defaultWorldFile(),
       lanes: { islandGroupSpread: 0, provinceSpread: 0.2, regencySpread: 1 },
@@ -263,7 +274,7 @@ describe('the payout provider', () => {
   });
 
   it('stops the start on a missing, non-JSON or out-of-range world file, naming SANDBOX_WORLD_FILE and the field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kirim-world-'));
+    const dir = worldDir();
     const bad = defaultWorldFile() as unknown as { recipients: Record<string, unknown> };
     bad.recipients.refuserShare = 0.9;
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
