@@ -31,21 +31,11 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
       });
       expect(both.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
       // One shipment back and forth, each way the same statement every time, on this transaction's connection.
+      const move = async (from: 'booking' | 'booking_failed', to: 'booking' | 'booking_failed') =>
+        (await machine.transition(a.id, { from: [from], to, cause: to, at }))?.to;
       for (let i = 0; i < rounds; i += 1) {
-        const failed = await machine.transition(a.id, {
-          from: ['booking'],
-          to: 'booking_failed',
-          cause: 'booking_failed',
-          at,
-        });
-        expect(failed?.to).toBe('booking_failed');
-        const again = await machine.transition(a.id, {
-          from: ['booking_failed'],
-          to: 'booking',
-          cause: 'booking',
-          at,
-        });
-        expect(again?.to).toBe('booking');
+        expect(await move('booking', 'booking_failed')).toBe('booking_failed');
+        expect(await move('booking_failed', 'booking')).toBe('booking');
       }
       // A shipment that is not in an expected status is not moved.
       expect(
