@@ -100,6 +100,17 @@ export function learningCurveSvg(report: Report): string {
   return out.join('\n') + '\n';
 }
 
+/** One line per policy `kirim` is set against: the mean difference per order and its 95 % interval. */
+export function kirimAgainstLines(report: Report): string[] {
+  return Object.entries(report.kirimAgainst).flatMap(([name, a]) =>
+    a.all
+      ? [
+          `kirim - ${name}: ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})`,
+        ]
+      : [],
+  );
+}
+
 /** The report for a person: the policies side by side, week by week, then the alerts. */
 export function reportMarkdown(report: Report): string {
   const names = Object.keys(report.policies);

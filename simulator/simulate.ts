@@ -9,7 +9,7 @@ import { oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
 import { buildReport, endOf, orderMoney, type Report } from './report';
-import { learningCurveSvg, reportMarkdown } from './report-files';
+import { kirimAgainstLines, learningCurveSvg, reportMarkdown } from './report-files';
 
 export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -293,11 +293,7 @@ if (require.main === module) {
         process.stdout.write(
           `${name.padEnd(11)} delivered ${(100 * p.delivered).toFixed(1)} % (from week 3 ${(100 * p.deliveredAfterTwoWeeks).toFixed(1)} %), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${(100 * p.regretVsOracle).toFixed(1)} %\n`,
         );
-      for (const [name, a] of Object.entries(report.kirimAgainst))
-        if (a.all)
-          process.stdout.write(
-            `kirim - ${name}: ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})\n`,
-          );
+      for (const line of kirimAgainstLines(report)) process.stdout.write(`${line}\n`);
       process.stdout.write(`report: ${options.out}/report.md (${String(report.run.seconds)} s)\n`);
     },
     (e: unknown) => {

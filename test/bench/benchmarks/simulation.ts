@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { kirimAgainstLines } from '../../../simulator/report-files';
 import { simulate } from '../../../simulator/simulate';
 import { Benchmark } from '../harness';
 
@@ -37,13 +38,7 @@ export const simulation: Benchmark = {
           ([name, f]) =>
             `${name.padEnd(11)} delivered ${pct(f.delivered)} (from week 3 ${pct(f.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(f.sellerNetPerOrder)}, regret from week 3 ${pct(f.regretVsOracleFromWeek3)}`,
         ),
-        ...Object.entries(report.kirimAgainst).flatMap(([name, a]) =>
-          a.all
-            ? [
-                `kirim − ${name}: Rp ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})`,
-              ]
-            : [],
-        ),
+        ...kirimAgainstLines(report),
       ].join('\n'),
     );
     return [
