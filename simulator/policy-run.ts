@@ -61,6 +61,7 @@ interface AlertView {
   suggestedAction: string;
   openedAt: string;
   acknowledgedAt: string | null;
+  resolvedAt: string | null;
 }
 
 /** What became of one order under a policy, read back from Kirim's API at the end. */
@@ -89,6 +90,41 @@ export interface AlertRecord {
   answers: string[];
   /** Hours from this alert to the parcel's return beginning (returned parcels only). */
   hoursBeforeReturn: number | null;
+  /** Why a seller who acts on alerts never answered this one; null when answered or not acting. */
+  unanswered: Unanswered | null;
+}
+
+/**
+ * Why the simulated seller never answered an alert. The seller looks only at the simulation's steps (twice a
+ * day by default), and answers once the alert's delay has passed: an alert can close before the seller is
+ * due (`closed_before_due`), or after but before the seller's next look (`closed_before_next_look`), or be
+ * open when the run ends. `missed` means it was open and due at a look and still went unanswered: a fault
+ * of the simulator's seller, counted so that it shows.
+ */
+export type Unanswered = 'closed_before_due' | 'closed_before_next_look' | 'open_at_end' | 'missed';
+
+/**
+ * One look of the seller at open alerts: `at` is the step's moment, against which delays are counted, and
+ * `listedBy` the service's clock once the alerts were listed (the clock runs on while a step works).
+ */
+export interface SellerLook {
+  at: number;
+  listedBy: number;
+}
+
+/** Classifies one unanswered alert from its times (epoch ms) and the seller's looks, in order. */
+export function whyUnanswered(
+  openedAt: number,
+  resolvedAt: number | null,
+  delayHours: number,
+  looks: readonly SellerLook[],
+): Unanswered {
+  const due = openedAt + delayHours * 3600_000;
+  if (resolvedAt !== null && resolvedAt <= due) return 'closed_before_due';
+  const nextLook = looks.find((l) => l.at >= due);
+  if (nextLook === undefined) return resolvedAt === null ? 'open_at_end' : 'closed_before_next_look';
+  if (resolvedAt !== null && resolvedAt <= nextLook.listedBy) return 'closed_before_next_look';
+  return 'missed';
 }
 
 interface SellerAccount {
@@ -123,6 +159,8 @@ export class PolicyRun {
   private readonly answers = new Map<string, string[]>();
   /** When an answered alert was seen asking again (its acknowledgement cleared), for the seller's delay. */
   private readonly askedAgainAt = new Map<string, number>();
+  /** The seller's looks at open alerts, in order (epoch ms, the service's clock). */
+  private readonly looks: SellerLook[] = [];
   private readonly orders = new Map<string, Order>();
   readonly quotes = new Map<string, QuotedOption[]>();
   private fallbacks = 0;
@@ -344,10 +382,11 @@ export class PolicyRun {
           since = this.askedAgainAt.get(alert.id) ?? now.getTime();
           this.askedAgainAt.set(alert.id, since);
         }
-        const delayHours = 1 + this.world.chance(`delay:${alert.id}${round}`) * 5;
-        if (since + delayHours * 3600_000 <= now.getTime()) due.push({ alert, account, round });
+        if (since + this.sellerDelayHours(alert.id, round) * 3600_000 <= now.getTime())
+          due.push({ alert, account, round });
       }
     }
+    this.looks.push({ at: now.getTime(), listedBy: Date.parse(await this.api.advanceClock(0)) });
     await eachLimited(due, this.concurrency, async ({ alert, account, round }) => {
       this.askedAgainAt.delete(alert.id);
       const orderId = this.orderOfShipment.get(alert.shipmentId);
@@ -386,6 +425,11 @@ export class PolicyRun {
         await this.api.call('POST', `/v1/alerts/${alert.id}/acknowledge`, auth, undefined, [200, 201, 409]);
       this.answers.set(alert.id, [...(this.answers.get(alert.id) ?? []), answer]);
     });
+  }
+
+  /** How long the seller takes to answer an alert each time it asks (1 to 6 hours, seeded). */
+  private sellerDelayHours(alertId: string, round: string): number {
+    return 1 + this.world.chance(`delay:${alertId}${round}`) * 5;
   }
 
   /** Shipments not yet finished (delivered, returned, cancelled, lost or failed to book). */
@@ -464,13 +508,23 @@ export class PolicyRun {
       alerts: alerts.map((a) => {
         const began = returnBegan.get(a.shipmentId);
         const opened = new Date(a.openedAt).getTime();
+        const answers = this.answers.get(a.id) ?? [];
         return {
           orderId: this.orderOfShipment.get(a.shipmentId) ?? 'unknown',
           rule: a.rule,
           reason: a.reason,
           openedAt: a.openedAt,
-          answers: this.answers.get(a.id) ?? [],
+          answers,
           hoursBeforeReturn: began !== undefined && began >= opened ? (began - opened) / 3600_000 : null,
+          unanswered:
+            this.policy.actsOnAlerts && !answers.length
+              ? whyUnanswered(
+                  opened,
+                  a.resolvedAt ? new Date(a.resolvedAt).getTime() : null,
+                  this.sellerDelayHours(a.id, ''),
+                  this.looks,
+                )
+              : null,
         };
       }),
     };

@@ -201,6 +201,21 @@ export function reportMarkdown(report: Report): string {
     }.`,
     '',
   );
+  const unanswered = Object.entries(report.alerts.unanswered);
+  if (unanswered.length)
+    lines.push(
+      `Alerts nobody answered in \`kirim\`, by rule and why: ${unanswered
+        .map(
+          ([rule, why]) =>
+            `${rule} (${Object.entries(why)
+              .map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`)
+              .join(', ')})`,
+        )
+        .join(
+          '; ',
+        )}. The seller looks at each step of the clock and answers once the alert's 1–6 hour delay has passed.`,
+      '',
+    );
   lines.push(
     'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled or lost). Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s figures are expectations under the hidden odds.',
     '',

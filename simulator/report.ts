@@ -2,7 +2,7 @@ import { shipmentLines } from 'src/invoicing/invoice-lines';
 import { TERMINAL } from 'src/shipments/shipment-status';
 import { type MoneyParts, netOf, type OraclePick } from './oracle';
 import { type Order, SELLERS } from './order-stream';
-import type { AlertRecord, FinalOrder } from './policy-run';
+import type { AlertRecord, FinalOrder, Unanswered } from './policy-run';
 
 /** One policy's figures for a week of orders (by the day they were placed). */
 export interface WeekFigures {
@@ -78,6 +78,8 @@ export interface Report {
     deliveredAddedByActing: number | null;
     /** How `kirim`'s sellers answered alerts. */
     answers: Record<string, number>;
+    /** `kirim`'s alerts its sellers never answered, by rule and why (see `Unanswered`). */
+    unanswered: Record<string, Partial<Record<Unanswered, number>>>;
   };
 }
 
@@ -295,9 +297,15 @@ export function buildReport(input: {
     }
   }
   const answers: Record<string, number> = {};
-  for (const a of input.outcomes.find((o) => o.policy === 'kirim')?.alerts ?? [])
+  const unanswered: Record<string, Partial<Record<Unanswered, number>>> = {};
+  for (const a of input.outcomes.find((o) => o.policy === 'kirim')?.alerts ?? []) {
     for (const answer of a.answers.length ? a.answers : ['unanswered'])
       answers[answer] = (answers[answer] ?? 0) + 1;
+    if (a.unanswered) {
+      const why = (unanswered[a.rule] ??= {});
+      why[a.unanswered] = (why[a.unanswered] ?? 0) + 1;
+    }
+  }
   const kirim = policies.kirim;
   const noActions = policies['no-actions'];
   return {
@@ -309,6 +317,7 @@ export function buildReport(input: {
       rules,
       deliveredAddedByActing: kirim && noActions ? kirim.delivered - noActions.delivered : null,
       answers,
+      unanswered,
     },
   };
 }

@@ -98,6 +98,12 @@ describe('npm run simulate, small', () => {
     expect(cpu.cores).toBeGreaterThanOrEqual(1);
   });
 
+  it('says why each alert kirim’s sellers never answered went unanswered, and misses none that was due', () => {
+    const why = Object.values(report.alerts.unanswered).flatMap((byWhy) => Object.entries(byWhy));
+    expect(why.reduce((s, [, n]) => s + (n ?? 0), 0)).toBe(report.alerts.answers.unanswered ?? 0);
+    expect(why.filter(([reason]) => reason === 'missed')).toEqual([]);
+  });
+
   it('measures regret against the oracle from the nets it reports', () => {
     const oracle = report.policies.oracle.sellerNetPerOrder;
     for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {

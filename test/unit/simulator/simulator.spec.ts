@@ -1,7 +1,7 @@
 import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
 import { netOf } from '../../../simulator/oracle';
-import type { FinalOrder } from '../../../simulator/policy-run';
+import { type AlertRecord, type FinalOrder, whyUnanswered } from '../../../simulator/policy-run';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
 import { parseSimulateArgs } from '../../../simulator/simulate';
 
@@ -201,6 +201,65 @@ describe('the report', () => {
     expect(d).toEqual({ orders: 4, mean: 2.5, low: 2.5 - half, high: 2.5 + half });
     expect(pairedDifference([7])).toBeNull();
     expect(pairedDifference([])).toBeNull();
+  });
+
+  it('says why a seller never answered an alert: closed before due, before the next look, open at the end', () => {
+    const h = 3600_000;
+    // The seller looks at 12:00 and 24:00; the clock ran 10 minutes while each look listed the alerts.
+    const looks = [
+      { at: 12 * h, listedBy: 12 * h + h / 6 },
+      { at: 24 * h, listedBy: 24 * h + h / 6 },
+    ];
+    // Opened at 3:00 with a 2-hour delay: due at 5:00.
+    expect(whyUnanswered(3 * h, 4 * h, 2, looks)).toBe('closed_before_due');
+    expect(whyUnanswered(3 * h, 5 * h, 2, looks)).toBe('closed_before_due');
+    expect(whyUnanswered(3 * h, 8 * h, 2, looks)).toBe('closed_before_next_look');
+    // Closed while the 12:00 look was listing: the list may not have shown it.
+    expect(whyUnanswered(3 * h, 12 * h + h / 12, 2, looks)).toBe('closed_before_next_look');
+    // Open and due at a look, and still unanswered: the simulated seller's fault, counted.
+    expect(whyUnanswered(3 * h, 13 * h, 2, looks)).toBe('missed');
+    expect(whyUnanswered(3 * h, null, 2, looks)).toBe('missed');
+    // Due after the last look.
+    expect(whyUnanswered(23 * h, null, 2, looks)).toBe('open_at_end');
+    expect(whyUnanswered(23 * h, 26 * h, 2, looks)).toBe('closed_before_next_look');
+    // Due exactly at a look: that look answers it.
+    expect(whyUnanswered(10 * h, 12 * h + h / 2, 2, looks)).toBe('missed');
+  });
+
+  it('counts kirim’s unanswered alerts by rule and why, next to its sellers’ answers', () => {
+    const alert = (rule: string, answers: string[], unanswered: AlertRecord['unanswered']): AlertRecord => ({
+      orderId: orders[0].id,
+      rule,
+      reason: '',
+      openedAt: new Date(0).toISOString(),
+      answers,
+      hoursBeforeReturn: null,
+      unanswered,
+    });
+    const withAlerts = buildReport({
+      run: {},
+      orders,
+      outcomes: [
+        {
+          ...outcome('kirim', 0),
+          alerts: [
+            alert('failed_attempt', ['reattempt'], null),
+            alert('failed_attempt', [], 'closed_before_next_look'),
+            alert('stale_no_scan', [], 'closed_before_due'),
+            alert('stale_no_scan', [], 'closed_before_due'),
+            alert('stale_no_scan', ['none', 'none'], null),
+          ],
+        },
+        // Another policy's alerts are not kirim's sellers'.
+        { ...outcome('single', 0), alerts: [alert('late_vs_lane', [], 'open_at_end')] },
+      ],
+      oracle: null,
+    });
+    expect(withAlerts.alerts.answers).toEqual({ reattempt: 1, unanswered: 3, none: 2 });
+    expect(withAlerts.alerts.unanswered).toEqual({
+      failed_attempt: { closed_before_next_look: 1 },
+      stale_no_scan: { closed_before_due: 2 },
+    });
   });
 
   it('refuses outcomes that do not cover the orders', () => {
