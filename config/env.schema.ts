@@ -192,6 +192,15 @@ export class EnvSchema {
   @IsString()
   SANDBOX_WORLD_FILE?: string;
 
+  /**
+   * How the sandbox names a parcel's random draws. `per_parcel`: each parcel (courier and AWB) its own.
+   * `per_order`: one set per order (the recipient, destination, COD amount, weight and booking day in
+   * Jakarta), shared by every courier and every Kirim, so policies compared on the same orders differ only by
+   * their choices (common random numbers; the simulator's setting). Each parcel's odds are the same either way.
+   */
+  @IsIn(['per_parcel', 'per_order'])
+  SANDBOX_DRAWS: 'per_parcel' | 'per_order' = 'per_parcel';
+
   /** Lets a caller without an admin account use the sandbox operator controls (X-Sandbox-Operator-Token). */
   @IsOptional()
   @IsString()

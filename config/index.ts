@@ -65,6 +65,8 @@ export class AppConfig {
     /** The proxy real couriers are called through (COURIER_PROXY_URL); undefined: directly. */
     proxyUrl?: string;
     sandboxSeed: string;
+    /** How the sandbox names a parcel's random draws (SANDBOX_DRAWS). */
+    sandboxDraws: 'per_parcel' | 'per_order';
     /** The sandbox world's distributions (SANDBOX_WORLD_FILE, or config/worlds/default.json). */
     sandboxWorld: WorldFile;
     /** Accepted on the sandbox routes only, as an operator (admin). */
@@ -280,6 +282,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
       proxyUrl: parsed.COURIER_PROXY_URL,
       sandboxSeed: parsed.SANDBOX_SEED,
+      sandboxDraws: parsed.SANDBOX_DRAWS,
       sandboxWorld,
       sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,
     },

@@ -14,6 +14,9 @@ export interface SimDatabase {
   stop(): Promise<void>;
 }
 
+/** Every policy's Kirim draws an order's fate alike (docs/sandbox-world.md): they differ by their choices. */
+export const SANDBOX_DRAWS = 'per_order';
+
 export async function startSimDatabase(): Promise<SimDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kirim-sim-'));
   chmodSync(dataDir, 0o755);
@@ -131,6 +134,7 @@ export async function startKirim(
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       SANDBOX_OPERATOR_TOKEN: operatorToken,
+      SANDBOX_DRAWS,
       ...env,
     },
     stdio: ['ignore', out, 'inherit', 'ipc'],

@@ -4,7 +4,13 @@ import { join, resolve } from 'node:path';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { HiddenWorld } from './hidden-world';
 import { KirimApi } from './kirim-api';
-import { type KirimService, machineCpuSeconds, startKirim, startSimDatabase } from './kirim-service';
+import {
+  type KirimService,
+  machineCpuSeconds,
+  SANDBOX_DRAWS,
+  startKirim,
+  startSimDatabase,
+} from './kirim-service';
 import { oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
@@ -227,6 +233,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         title: `Kirim simulation, seed ${o.seed}`,
         seed: o.seed,
         world: o.world ?? 'default',
+        draws: SANDBOX_DRAWS,
         days: o.days,
         ordersPerDay: o.ordersPerDay,
         stepHours: o.stepHours,

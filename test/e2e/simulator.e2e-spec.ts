@@ -98,6 +98,10 @@ describe('npm run simulate, small', () => {
     expect(cpu.cores).toBeGreaterThanOrEqual(1);
   });
 
+  it('runs every policy’s Kirim on sandboxes that draw per order, and says so', () => {
+    expect(report.run.draws).toBe('per_order');
+  });
+
   it('says why each alert kirim’s sellers never answered went unanswered, and misses none that was due', () => {
     const why = Object.values(report.alerts.unanswered).flatMap((byWhy) => Object.entries(byWhy));
     expect(why.reduce((s, [, n]) => s + (n ?? 0), 0)).toBe(report.alerts.answers.unanswered ?? 0);

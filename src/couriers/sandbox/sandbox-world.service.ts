@@ -14,6 +14,7 @@ import { SandboxParcel, SandboxRepository } from './sandbox.repository';
 import { codFee } from '../cod-fee';
 import { RegencyLookup } from './regency-lookup';
 import { zoneOf } from '../zones';
+import { normalizePhone } from './world-model';
 import {
   actionRefusal,
   ActionRefusal,
@@ -138,12 +139,26 @@ export class SandboxWorld {
   }
 
   /** A stored parcel's route and recipient, as the world model takes them. */
-  private context(lookup: RegencyLookup, parcel: SandboxParcel | NewParcel) {
+  private context(lookup: RegencyLookup, parcel: SandboxParcel | NewParcel, createdAt: Date) {
     const originRegency =
       parcel.originRegency ?? this.regencyOf(lookup, parcel.originCity, parcel.originProvince);
     const destinationRegency =
       parcel.destinationRegency ?? this.regencyOf(lookup, parcel.destinationCity, parcel.destinationProvince);
+    // One order's draws, whichever courier and Kirim book it: its buyer, destination, amounts and booking day
+    // (a booking shipped again on a later day draws afresh). Without a phone, the parcel's own.
+    const draws =
+      this.config.couriers.sandboxDraws === 'per_order' && parcel.recipientPhone
+        ? [
+            'order',
+            normalizePhone(parcel.recipientPhone),
+            destinationRegency ?? `${parcel.destinationCity}/${parcel.destinationProvince}`,
+            parcel.codAmount,
+            parcel.weightGrams,
+            new Date(createdAt.getTime() + 7 * 3600_000).toISOString().slice(0, 10),
+          ].join(':')
+        : undefined;
     return {
+      ...(draws ? { draws } : {}),
       seed: this.config.couriers.sandboxSeed,
       courier: parcel.courier,
       awb: parcel.awb,
@@ -252,7 +267,11 @@ export class SandboxWorld {
     const lookup = await this.regencies();
     const createdAt = this.now();
     const zone = zoneOf(p.originProvince, p.destinationProvince);
-    const plan = planJourney(this.settings, { ...this.context(lookup, p), pickup: p.pickup, createdAt });
+    const plan = planJourney(this.settings, {
+      ...this.context(lookup, p, createdAt),
+      pickup: p.pickup,
+      createdAt,
+    });
     const parcel: SandboxParcel = {
       ...p,
       price: tariff(this.settings, p.courier, p.service, zone, p.weightGrams),
@@ -327,7 +346,7 @@ export class SandboxWorld {
       if (why) return { answer: { accepted: false, why, parcel } };
       const plan = planAfterAction(
         this.settings,
-        this.context(lookup, parcel),
+        this.context(lookup, parcel, parcel.createdAt),
         parcel.plan,
         parcel.actions,
         action,

@@ -120,7 +120,13 @@ export interface JourneyInput {
   codAmount: number;
   pickup: boolean;
   createdAt: Date;
+  /** Names the parcel's random draws (SANDBOX_DRAWS); absent: its own, `<courier>:<awb>`. */
+  draws?: string;
 }
+
+/** The name of a parcel's random draws: every draw of its journey and of its actions follows from it. */
+const drawsOf = (p: { courier: CourierCode; awb: string; draws?: string }): string =>
+  p.draws ?? `${p.courier}:${p.awb}`;
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -194,7 +200,7 @@ const morningOf = (at: number) => Math.floor((at + 7 * HOUR) / DAY) * DAY + HOUR
 
 /** The whole journey of a new parcel, decided at creation from the seed and its airway bill. */
 export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[] {
-  const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}`);
+  const rng = randomStream(`${p.seed}:${drawsOf(p)}`);
   const zone = zoneOf(p.originProvince, p.destinationProvince);
   const truth = parcelTruth(settings, p);
   const steps: PlanStep[] = [];
@@ -205,7 +211,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   add(t, p.pickup ? 'pickup_requested' : 'created', p.originCity);
   if (p.pickup) {
     // Its own stream, so a missed pickup leaves every other parcel's journey as it was.
-    const pickupRng = randomStream(`${p.seed}:${p.courier}:${p.awb}:pickup`);
+    const pickupRng = randomStream(`${p.seed}:${drawsOf(p)}:pickup`);
     if (pickupRng() < truth.lane.pickupMiss) {
       add(t + between(pickupRng, 4, 20) * HOUR, 'exception', p.originCity, { reason: 'pickup_failed' });
       if (pickupRng() < settings.courierCancelsMissedPickup)
@@ -474,7 +480,7 @@ export function planAfterAction(
     case 'hold':
       return [...done, ...transitAhead(future)];
     case 'return': {
-      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:return`);
+      const rng = randomStream(`${p.seed}:${drawsOf(p)}:return`);
       const here = done[done.length - 1]?.location ?? p.originCity;
       const days = here === p.originCity ? 1 : transitDays(settings, p, rng);
       return [
@@ -498,7 +504,7 @@ export function planAfterAction(
       const transit = transitAhead(future);
       const attempt = attemptsMade(done) + 1;
       const ready = Math.max(t, ...transit.map((s) => new Date(s.at).getTime()));
-      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:reattempt:${attempt}`);
+      const rng = randomStream(`${p.seed}:${drawsOf(p)}:reattempt:${attempt}`);
       const confirmed = !!action.confirmedWithBuyer || addressFixed;
       return [
         ...done,
@@ -510,7 +516,7 @@ export function planAfterAction(
       const next = future.findIndex((s) => s.status === 'out_for_delivery');
       if (isHeld(actions) || next === -1) return plan;
       const attempt = future[next].attempt ?? attemptsMade(done) + 1;
-      const rng = randomStream(`${p.seed}:${p.courier}:${p.awb}:address:${attempt}`);
+      const rng = randomStream(`${p.seed}:${drawsOf(p)}:address:${attempt}`);
       const day = morningOf(new Date(future[next].at).getTime());
       return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, rng, attempt, day, true)];
     }

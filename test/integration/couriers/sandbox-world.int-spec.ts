@@ -137,3 +137,64 @@ describe('the sandbox world with the area directory', () => {
     expect(await made(ordinary, 60)).toBeGreaterThan((await made(refuser, 60)) + 0.3);
   });
 });
+
+/**
+ * With SANDBOX_DRAWS=per_order (the simulator's setting), one order fares alike whichever AWB, courier or Kirim
+ * books it: policies compared on the same orders differ only by their choices.
+ */
+describe('the sandbox world drawing per order', () => {
+  let perOrder: TestApp;
+  let perParcel: TestApp;
+  const route = {
+    originCity: 'Kota Bandung',
+    originProvince: 'Jawa Barat',
+    destinationCity: 'Kota Surabaya',
+    destinationProvince: 'Jawa Timur',
+  };
+  const book = (app: TestApp, awb: string, order: { phone?: string; codAmount?: number } = {}) =>
+    app.app.get(SandboxWorld).create({
+      courier: 'jne',
+      awb,
+      reference: awb,
+      service: 'REG',
+      ...route,
+      ...(order.phone === '' ? {} : { recipientPhone: order.phone ?? '+6285700001111' }),
+      weightGrams: 1000,
+      codAmount: order.codAmount ?? 150_000,
+      pickup: true,
+      request: {},
+    });
+
+  beforeAll(async () => {
+    perOrder = await startTestApp({ LOG_LEVEL: 'warn', SANDBOX_DRAWS: 'per_order' });
+    perParcel = await startTestApp({ LOG_LEVEL: 'warn' });
+  });
+  afterAll(async () => {
+    await perOrder.close();
+    await perParcel.close();
+  });
+
+  it('gives one order the same journey under every AWB; another order, or the same booked a day later, its own', async () => {
+    const first = await book(perOrder, 'ORDER-A-1');
+    expect((await book(perOrder, 'ORDER-A-2')).plan).toEqual(first.plan);
+    // Another buyer, another amount: other draws (the journeys' times are continuous draws).
+    expect((await book(perOrder, 'ORDER-B-1', { phone: '+6285700002222' })).plan).not.toEqual(first.plan);
+    expect((await book(perOrder, 'ORDER-C-1', { codAmount: 150_001 })).plan).not.toEqual(first.plan);
+    // Without a phone there is no order to name: each parcel its own.
+    const bare = await book(perOrder, 'ORDER-D-1', { phone: '' });
+    expect((await book(perOrder, 'ORDER-D-2', { phone: '' })).plan).not.toEqual(bare.plan);
+    // Shipped again the next day (a missed pickup): drawn afresh, not doomed to the same fate.
+    perOrder.clock.advance(24 * 3600_000);
+    const again = await book(perOrder, 'ORDER-A-3');
+    const shifted = first.plan.map((s) => ({
+      ...s,
+      at: new Date(Date.parse(s.at) + 24 * 3600_000).toISOString(),
+    }));
+    expect(again.plan).not.toEqual(shifted);
+  });
+
+  it('by default, each parcel draws its own: the same order under two AWBs fares differently', async () => {
+    const a = await book(perParcel, 'PARCEL-A-1');
+    expect((await book(perParcel, 'PARCEL-A-2')).plan).not.toEqual(a.plan);
+  });
+});

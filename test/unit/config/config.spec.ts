@@ -260,6 +260,12 @@ describe('the payout provider', () => {
     for (const dir of worldDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('draws each sandbox parcel its own fate unless SANDBOX_DRAWS says per order, and names a bad value', () => {
+    expect(loadConfig({}, {}).couriers.sandboxDraws).toBe('per_parcel');
+    expect(loadConfig({ SANDBOX_DRAWS: 'per_order' }, {}).couriers.sandboxDraws).toBe('per_order');
+    expect(() => loadConfig({ SANDBOX_DRAWS: 'per_buyer' }, {})).toThrow(/SANDBOX_DRAWS:/);
+  });
+
   it('runs the default sandbox world without SANDBOX_WORLD_FILE, and reads a given world file', () => {
     expect(loadConfig({}, {}).couriers.sandboxWorld).toEqual(defaultWorldFile());
     const dir = worldDir();
