@@ -159,6 +159,9 @@ export class PolicyRun {
   private readonly answers = new Map<string, string[]>();
   /** When an answered alert was seen asking again (its acknowledgement cleared), for the seller's delay. */
   private readonly askedAgainAt = new Map<string, number>();
+  /** Each alert's name for the seller's draws, and how many alerts each order had per rule. */
+  private readonly alertDraws = new Map<string, string>();
+  private readonly alertsPerRule = new Map<string, number>();
   /** The seller's looks at open alerts, in order (epoch ms, the service's clock). */
   private readonly looks: SellerLook[] = [];
   private readonly orders = new Map<string, Order>();
@@ -382,7 +385,7 @@ export class PolicyRun {
           since = this.askedAgainAt.get(alert.id) ?? now.getTime();
           this.askedAgainAt.set(alert.id, since);
         }
-        if (since + this.sellerDelayHours(alert.id, round) * 3600_000 <= now.getTime())
+        if (since + this.sellerDelayHours(alert, round) * 3600_000 <= now.getTime())
           due.push({ alert, account, round });
       }
     }
@@ -393,7 +396,9 @@ export class PolicyRun {
       const order = orderId ? this.orders.get(orderId) : undefined;
       const auth = { apiKey: account.apiKey };
       const refuses = order ? this.world.buyerRefusesCod(order.recipient.phone) : false;
-      const answers = order ? this.world.chance(`answers:${alert.id}${round}`) < BUYER_ANSWERS : false;
+      const answers = order
+        ? this.world.chance(`answers:${this.drawsOf(alert)}${round}`) < BUYER_ANSWERS
+        : false;
       let answer = 'none';
       // An action Kirim took acknowledges the alert it answers; anything else the seller acknowledges.
       let acknowledged = false;
@@ -428,8 +433,27 @@ export class PolicyRun {
   }
 
   /** How long the seller takes to answer an alert each time it asks (1 to 6 hours, seeded). */
-  private sellerDelayHours(alertId: string, round: string): number {
-    return 1 + this.world.chance(`delay:${alertId}${round}`) * 5;
+  private sellerDelayHours(alert: AlertView, round: string): number {
+    return 1 + this.world.chance(`delay:${this.drawsOf(alert)}${round}`) * 5;
+  }
+
+  /**
+   * Names the seller's draws for an alert by its order, rule and how many alerts of that rule the order had
+   * before, not by its id (another in every Kirim): the same trouble on the same order is answered alike under
+   * every policy, as the sandbox draws the order's luck alike (SANDBOX_DRAWS).
+   */
+  private drawsOf(alert: AlertView): string {
+    let name = this.alertDraws.get(alert.id);
+    if (!name) {
+      const orderId = this.orderOfShipment.get(alert.shipmentId);
+      if (!orderId) return alert.id;
+      const earlier = `${orderId}:${alert.rule}`;
+      const n = this.alertsPerRule.get(earlier) ?? 0;
+      this.alertsPerRule.set(earlier, n + 1);
+      name = `${earlier}:${n}`;
+      this.alertDraws.set(alert.id, name);
+    }
+    return name;
   }
 
   /** Shipments not yet finished (delivered, returned, cancelled, lost or failed to book). */
@@ -521,7 +545,7 @@ export class PolicyRun {
               ? whyUnanswered(
                   opened,
                   a.resolvedAt ? new Date(a.resolvedAt).getTime() : null,
-                  this.sellerDelayHours(a.id, ''),
+                  this.sellerDelayHours(a, ''),
                   this.looks,
                 )
               : null,
