@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
+import { wibDate } from 'src/common/wib';
 import { AreasService } from 'src/areas/areas.service';
 import type {
   CourierCode,
@@ -154,7 +155,7 @@ export class SandboxWorld {
             destinationRegency ?? `${parcel.destinationCity}/${parcel.destinationProvince}`,
             parcel.codAmount,
             parcel.weightGrams,
-            new Date(createdAt.getTime() + 7 * 3600_000).toISOString().slice(0, 10),
+            wibDate(createdAt),
           ].join(':')
         : undefined;
     return {
