@@ -189,6 +189,13 @@ function attemptResult(
   return { delivered: false, reason: pick(rng, truth.recipient.hardToReach ? UNREACHABLE : FAILURE_REASONS) };
 }
 
+/**
+ * Each delivery attempt's outcome has its own stream, so with SANDBOX_DRAWS=per_order the same order meets
+ * the same dice at attempt n whichever courier carries it, however many draws its transit took: a better
+ * lane then delivers whenever a worse one would (common random numbers across couriers).
+ */
+const attemptDraws = (stream: string, attempt: number) => randomStream(`${stream}:attempt:${attempt}`);
+
 const pick = <T>(rng: () => number, weighted: [T, number][]): T => {
   let r = rng() * weighted.reduce((s, [, w]) => s + w, 0);
   for (const [v, w] of weighted) if ((r -= w) < 0) return v;
@@ -223,7 +230,11 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   const pickedUp = t;
   add(t, 'picked_up', p.originCity);
   add((t += between(rng, 2, 6) * HOUR), 'in_transit', p.originCity);
-  const days = drawTransitDays(settings.world, truth.lane.transit, rng);
+  const days = drawTransitDays(
+    settings.world,
+    truth.lane.transit,
+    randomStream(`${p.seed}:${drawsOf(p)}:transit`),
+  );
   const arrival = morningOf(pickedUp + days * DAY);
   if (zone >= 2)
     add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
@@ -234,7 +245,14 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
     const out = day + between(rng, 0, 2) * HOUR;
     add(out, 'out_for_delivery', p.destinationCity, { attempt });
     const result = out + between(rng, 1, 7) * HOUR;
-    const ended = attemptResult(settings, truth, p, rng, attempt, false);
+    const ended = attemptResult(
+      settings,
+      truth,
+      p,
+      attemptDraws(`${p.seed}:${drawsOf(p)}`, attempt),
+      attempt,
+      false,
+    );
     if (ended.delivered) {
       add(result, 'delivered', p.destinationCity, { attempt, codCollected: p.codAmount > 0 });
       return steps;
@@ -409,13 +427,14 @@ const transitDays = (settings: WorldSettings, p: ParcelContext, rng: () => numbe
 function deliveryRuns(
   settings: WorldSettings,
   p: ParcelContext,
-  rng: () => number,
+  stream: string,
   attempt: number,
   day: number,
   confirmedFirst: boolean,
 ): PlanStep[] {
   const truth = parcelTruth(settings, p);
   const odds = truth.lane;
+  const rng = randomStream(stream);
   const steps: PlanStep[] = [];
   const add = (at: number, status: CourierStatus, location: string, extra: Partial<PlanStep> = {}) =>
     steps.push({ at: new Date(Math.round(at)).toISOString(), status, location, ...extra });
@@ -423,7 +442,14 @@ function deliveryRuns(
     const out = day + between(rng, 0, 2) * HOUR;
     add(out, 'out_for_delivery', p.destinationCity, { attempt: n });
     const result = out + between(rng, 1, 7) * HOUR;
-    const ended = attemptResult(settings, truth, p, rng, n, n === attempt && confirmedFirst);
+    const ended = attemptResult(
+      settings,
+      truth,
+      p,
+      attemptDraws(stream, n),
+      n,
+      n === attempt && confirmedFirst,
+    );
     if (ended.delivered) {
       add(result, 'delivered', p.destinationCity, { attempt: n, codCollected: p.codAmount > 0 });
       return steps;
@@ -504,21 +530,21 @@ export function planAfterAction(
       const transit = transitAhead(future);
       const attempt = attemptsMade(done) + 1;
       const ready = Math.max(t, ...transit.map((s) => new Date(s.at).getTime()));
-      const rng = randomStream(`${p.seed}:${drawsOf(p)}:reattempt:${attempt}`);
+      const stream = `${p.seed}:${drawsOf(p)}:reattempt:${attempt}`;
       const confirmed = !!action.confirmedWithBuyer || addressFixed;
       return [
         ...done,
         ...transit,
-        ...deliveryRuns(settings, p, rng, attempt, morningOf(ready + DAY), confirmed),
+        ...deliveryRuns(settings, p, stream, attempt, morningOf(ready + DAY), confirmed),
       ];
     }
     case 'update_address': {
       const next = future.findIndex((s) => s.status === 'out_for_delivery');
       if (isHeld(actions) || next === -1) return plan;
       const attempt = future[next].attempt ?? attemptsMade(done) + 1;
-      const rng = randomStream(`${p.seed}:${drawsOf(p)}:address:${attempt}`);
+      const stream = `${p.seed}:${drawsOf(p)}:address:${attempt}`;
       const day = morningOf(new Date(future[next].at).getTime());
-      return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, rng, attempt, day, true)];
+      return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, stream, attempt, day, true)];
     }
   }
 }

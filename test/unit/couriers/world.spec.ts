@@ -39,26 +39,26 @@ const outcomeOdds = (seed: string, courier: (typeof COURIER_CODES)[number], prov
 };
 const uplift = settings.world.actions.reattemptConfirmed;
 
-const journey = (
+const journeyInput = (
   seed: string,
   courier: (typeof COURIER_CODES)[number],
   awb: string,
   destinationProvince = 'Jawa Timur',
   codAmount = 100_000,
-) =>
-  planJourney(settings, {
-    seed,
-    courier,
-    awb,
-    service: service(courier),
-    originCity: 'Bandung',
-    originProvince: 'Jawa Barat',
-    destinationCity: 'Surabaya',
-    destinationProvince,
-    codAmount,
-    pickup: true,
-    createdAt: new Date('2026-11-02T03:00:00Z'),
-  });
+) => ({
+  seed,
+  courier,
+  awb,
+  service: service(courier),
+  originCity: 'Bandung',
+  originProvince: 'Jawa Barat',
+  destinationCity: 'Surabaya',
+  destinationProvince,
+  codAmount,
+  pickup: true,
+  createdAt: new Date('2026-11-02T03:00:00Z'),
+});
+const journey = (...args: Parameters<typeof journeyInput>) => planJourney(settings, journeyInput(...args));
 
 describe('the sandbox world', () => {
   it('is deterministic: same seed, same journey; another seed, another world', () => {
@@ -112,6 +112,42 @@ describe('the sandbox world', () => {
       outcomeOdds('kirim-sandbox', 'jne', 'Jawa Barat'),
     );
     expect(outcomeOdds('other-seed', 'jne', 'Jawa Barat').firstAttempt).not.toBe(java[1]);
+  });
+
+  it('with per-order draws, a lane with better first-attempt odds delivers whenever a worse one does', () => {
+    const firstAttempt = (courier: (typeof COURIER_CODES)[number], order: number) => {
+      const steps = planJourney(settings, {
+        ...journeyInput('crn', courier, `AWB-${courier}-${order}`),
+        draws: `order-${order}`,
+      });
+      return steps.find((s) => s.attempt === 1 && ['delivered', 'delivery_failed'].includes(s.status))
+        ?.status;
+    };
+    const odds = (c: (typeof COURIER_CODES)[number]) => outcomeOdds('crn', c, 'Jawa Timur').firstAttempt;
+    const couriers = [...COURIER_CODES].sort((a, b) => odds(b) - odds(a));
+    expect(new Set(couriers.map(odds)).size).toBe(couriers.length);
+    for (let k = 0; k + 1 < couriers.length; k += 1) {
+      let bothDelivered = 0;
+      let worseOnly = 0;
+      let betterOnly = 0;
+      for (let order = 0; order < 500; order += 1) {
+        const better = firstAttempt(couriers[k], order);
+        const worse = firstAttempt(couriers[k + 1], order);
+        if (better === undefined || worse === undefined) continue; // a missed pickup: no attempt
+        if (better === 'delivered' && worse === 'delivered') bothDelivered += 1;
+        if (better !== 'delivered' && worse === 'delivered') worseOnly += 1;
+        if (better === 'delivered' && worse !== 'delivered') betterOnly += 1;
+      }
+      expect({ pair: couriers.slice(k, k + 2), worseOnly }).toEqual({
+        pair: couriers.slice(k, k + 2),
+        worseOnly: 0,
+      });
+      expect(bothDelivered).toBeGreaterThan(200);
+      // The two lanes' odds differ, so some orders only the better one delivers; about their gap's share.
+      expect(betterOnly).toBeLessThanOrEqual(
+        Math.ceil(500 * (odds(couriers[k]) - odds(couriers[k + 1])) + 25),
+      );
+    }
   });
 
   it('plans journeys in time order that end delivered (COD collected) or returned, or wait at a missed pickup', () => {
