@@ -260,17 +260,8 @@ describe('the sandbox world: seller actions at the courier', () => {
   /** 08:00 WIB, 2 November 2026. */
   const t0 = Date.parse('2026-11-02T01:00:00Z');
 
-  const context = (awb: string, courier: (typeof COURIER_CODES)[number] = 'jne'): ParcelContext => ({
-    seed: 'kirim-sandbox',
-    courier,
-    awb,
-    service: service(courier),
-    originCity: 'Bandung',
-    originProvince: 'Jawa Barat',
-    destinationCity: 'Surabaya',
-    destinationProvince: 'Jawa Timur',
-    codAmount: 150_000,
-  });
+  const context = (awb: string, courier: (typeof COURIER_CODES)[number] = 'jne'): ParcelContext =>
+    journeyInput('kirim-sandbox', courier, awb, 'Jawa Timur', 150_000);
 
   /** Picked up on day 0, at the Surabaya hub on day 1, first attempt failed at 13:00 WIB; the courier plans another. */
   const failed: PlanStep[] = [
