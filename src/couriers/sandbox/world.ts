@@ -124,9 +124,9 @@ export interface JourneyInput {
   draws?: string;
 }
 
-/** The name of a parcel's random draws: every draw of its journey and of its actions follows from it. */
-const drawsOf = (p: { courier: CourierCode; awb: string; draws?: string }): string =>
-  p.draws ?? `${p.courier}:${p.awb}`;
+/** A parcel's random stream, named by the world's seed and its draws: all its journey's and actions' draws. */
+const streamOf = (p: { seed: string; courier: CourierCode; awb: string; draws?: string }): string =>
+  `${p.seed}:${p.draws ?? `${p.courier}:${p.awb}`}`;
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -207,7 +207,7 @@ const morningOf = (at: number) => Math.floor((at + 7 * HOUR) / DAY) * DAY + HOUR
 
 /** The whole journey of a new parcel, decided at creation from the seed and its airway bill. */
 export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[] {
-  const rng = randomStream(`${p.seed}:${drawsOf(p)}`);
+  const rng = randomStream(streamOf(p));
   const zone = zoneOf(p.originProvince, p.destinationProvince);
   const truth = parcelTruth(settings, p);
   const steps: PlanStep[] = [];
@@ -218,7 +218,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   add(t, p.pickup ? 'pickup_requested' : 'created', p.originCity);
   if (p.pickup) {
     // Its own stream, so a missed pickup leaves every other parcel's journey as it was.
-    const pickupRng = randomStream(`${p.seed}:${drawsOf(p)}:pickup`);
+    const pickupRng = randomStream(`${streamOf(p)}:pickup`);
     if (pickupRng() < truth.lane.pickupMiss) {
       add(t + between(pickupRng, 4, 20) * HOUR, 'exception', p.originCity, { reason: 'pickup_failed' });
       if (pickupRng() < settings.courierCancelsMissedPickup)
@@ -230,11 +230,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
   const pickedUp = t;
   add(t, 'picked_up', p.originCity);
   add((t += between(rng, 2, 6) * HOUR), 'in_transit', p.originCity);
-  const days = drawTransitDays(
-    settings.world,
-    truth.lane.transit,
-    randomStream(`${p.seed}:${drawsOf(p)}:transit`),
-  );
+  const days = drawTransitDays(settings.world, truth.lane.transit, randomStream(`${streamOf(p)}:transit`));
   const arrival = morningOf(pickedUp + days * DAY);
   if (zone >= 2)
     add((pickedUp + arrival) / 2, 'in_transit', `HUB ${regionOf(p.destinationProvince).toUpperCase()}`);
@@ -245,14 +241,7 @@ export function planJourney(settings: WorldSettings, p: JourneyInput): PlanStep[
     const out = day + between(rng, 0, 2) * HOUR;
     add(out, 'out_for_delivery', p.destinationCity, { attempt });
     const result = out + between(rng, 1, 7) * HOUR;
-    const ended = attemptResult(
-      settings,
-      truth,
-      p,
-      attemptDraws(`${p.seed}:${drawsOf(p)}`, attempt),
-      attempt,
-      false,
-    );
+    const ended = attemptResult(settings, truth, p, attemptDraws(streamOf(p), attempt), attempt, false);
     if (ended.delivered) {
       add(result, 'delivered', p.destinationCity, { attempt, codCollected: p.codAmount > 0 });
       return steps;
@@ -506,7 +495,7 @@ export function planAfterAction(
     case 'hold':
       return [...done, ...transitAhead(future)];
     case 'return': {
-      const rng = randomStream(`${p.seed}:${drawsOf(p)}:return`);
+      const rng = randomStream(`${streamOf(p)}:return`);
       const here = done[done.length - 1]?.location ?? p.originCity;
       const days = here === p.originCity ? 1 : transitDays(settings, p, rng);
       return [
@@ -530,7 +519,7 @@ export function planAfterAction(
       const transit = transitAhead(future);
       const attempt = attemptsMade(done) + 1;
       const ready = Math.max(t, ...transit.map((s) => new Date(s.at).getTime()));
-      const stream = `${p.seed}:${drawsOf(p)}:reattempt:${attempt}`;
+      const stream = `${streamOf(p)}:reattempt:${attempt}`;
       const confirmed = !!action.confirmedWithBuyer || addressFixed;
       return [
         ...done,
@@ -542,7 +531,7 @@ export function planAfterAction(
       const next = future.findIndex((s) => s.status === 'out_for_delivery');
       if (isHeld(actions) || next === -1) return plan;
       const attempt = future[next].attempt ?? attemptsMade(done) + 1;
-      const stream = `${p.seed}:${drawsOf(p)}:address:${attempt}`;
+      const stream = `${streamOf(p)}:address:${attempt}`;
       const day = morningOf(new Date(future[next].at).getTime());
       return [...done, ...future.slice(0, next), ...deliveryRuns(settings, p, stream, attempt, day, true)];
     }
