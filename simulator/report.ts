@@ -214,21 +214,25 @@ export function buildReport(input: {
   orders: Order[];
   outcomes: { policy: string; orders: FinalOrder[]; alerts: AlertRecord[] }[];
   oracle: OraclePick[] | null;
+  /** Kirim's own cost model told the hidden odds (see `informedPick`). */
+  informed?: OraclePick[] | null;
 }): Report {
   const orderById = new Map(input.orders.map((o) => [o.id, o]));
   const policies: Record<string, PolicyFigures> = {};
   const rowsOf = new Map<string, Row[]>();
-  let oracleNets: OracleNets | null = null;
-  if (input.oracle) {
-    const rows: Row[] = input.oracle.map((p) => ({
+  // The references' figures are expectations under the hidden odds, one row per order.
+  const expectations = (picks: OraclePick[]): Row[] =>
+    picks.map((p) => ({
       orderId: p.orderId,
       day: orderById.get(p.orderId)!.day,
       delivered: p.delivered,
       returned: p.option ? 1 - p.delivered : 0,
       money: p.money,
     }));
-    const ended = { expected: rows.length };
-    const oracle = figures(rows, null, ended);
+  let oracleNets: OracleNets | null = null;
+  if (input.oracle) {
+    const rows = expectations(input.oracle);
+    const oracle = figures(rows, null, { expected: rows.length });
     policies.oracle = oracle;
     rowsOf.set('oracle', rows);
     const later = rows.filter((r) => r.day >= 14);
@@ -237,6 +241,11 @@ export function buildReport(input: {
       fromWeek3: later.length ? later.reduce((s, r) => s + r.money.net, 0) / later.length : 0,
       byWeek: new Map(oracle.weekly.map((w) => [w.week, w.sellerNetPerOrder])),
     };
+  }
+  if (input.informed) {
+    const rows = expectations(input.informed);
+    policies.informed = figures(rows, oracleNets, { expected: rows.length });
+    rowsOf.set('informed', rows);
   }
   for (const outcome of input.outcomes) {
     if (outcome.orders.length !== input.orders.length)

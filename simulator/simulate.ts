@@ -11,13 +11,13 @@ import {
   startKirim,
   startSimDatabase,
 } from './kirim-service';
-import { oraclePick } from './oracle';
+import { informedPick, oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
 import { buildReport, endOf, orderMoney, type Report } from './report';
 import { kirimAgainstLines, learningCurveSvg, reportMarkdown } from './report-files';
 
-export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle'] as const;
+export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle', 'informed'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface SimulateOptions {
@@ -39,7 +39,7 @@ export interface SimulateOptions {
 }
 
 export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
-    [--policies kirim,cheapest,single,no-actions,oracle] [--single jnt] [--step-hours 12] [--drain-days 45]`;
+    [--policies kirim,cheapest,single,no-actions,oracle,informed] [--single jnt] [--step-hours 12] [--drain-days 45]`;
 
 /** The command line, checked: a wrong argument is an error naming it. */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
@@ -97,13 +97,15 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
 const HOUR = 3600_000;
 
 /**
- * The service-driven policies the run needs. The oracle rides on the quotes `cheapest` asks for; without
- * `cheapest`, on quotes `kirim` asks for (read-only), and with neither, `cheapest` is run for them.
+ * The service-driven policies the run needs. The references (`oracle`, `informed`) ride on the quotes
+ * `cheapest` asks for; without `cheapest`, on quotes `kirim` asks for (read-only), and with neither,
+ * `cheapest` is run for them.
  */
 function servicePolicies(o: SimulateOptions): ServicePolicy[] {
   const wanted = new Set(o.policies);
-  const kirimQuotes = wanted.has('oracle') && !wanted.has('cheapest') && wanted.has('kirim');
-  if (wanted.has('oracle') && !kirimQuotes) wanted.add('cheapest');
+  const references = wanted.has('oracle') || wanted.has('informed');
+  const kirimQuotes = references && !wanted.has('cheapest') && wanted.has('kirim');
+  if (references && !kirimQuotes) wanted.add('cheapest');
   const all: ServicePolicy[] = [
     { name: 'kirim', chooser: { kind: 'kirim' }, actsOnAlerts: true, quotesForOracle: kirimQuotes },
     { name: 'cheapest', chooser: { kind: 'cheapest' }, actsOnAlerts: true },
@@ -224,9 +226,9 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
     const quoted = (name: string) => outcomes.find((x) => x.policy === name)?.quotes;
     const quotes = quoted('cheapest') ?? quoted('kirim');
-    const oracle =
-      o.policies.includes('oracle') && quotes
-        ? orders.map((order) => oraclePick(world, order, quotes.get(order.id) ?? []))
+    const reference = (name: PolicyName, pick: typeof oraclePick) =>
+      o.policies.includes(name) && quotes
+        ? orders.map((order) => pick(world, order, quotes.get(order.id) ?? []))
         : null;
     const report = buildReport({
       run: {
@@ -251,7 +253,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       },
       orders,
       outcomes: outcomes.filter((x) => o.policies.includes(x.policy as PolicyName)),
-      oracle,
+      oracle: reference('oracle', oraclePick),
+      informed: reference('informed', informedPick),
     });
     mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');

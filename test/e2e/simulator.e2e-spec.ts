@@ -53,6 +53,7 @@ describe('npm run simulate, small', () => {
   it('reports every policy, each counting every order exactly once', () => {
     expect(Object.keys(report.policies).sort()).toEqual([
       'cheapest',
+      'informed',
       'kirim',
       'no-actions',
       'oracle',
@@ -110,14 +111,23 @@ describe('npm run simulate, small', () => {
 
   it('measures regret against the oracle from the nets it reports', () => {
     const oracle = report.policies.oracle.sellerNetPerOrder;
-    for (const name of ['kirim', 'cheapest', 'single', 'no-actions']) {
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions', 'informed']) {
       const p = report.policies[name];
       expect(p.regretVsOracle).toBeCloseTo((oracle - p.sellerNetPerOrder) / Math.abs(oracle), 10);
     }
+    // Kirim's own model told the hidden odds chooses from the same quotes: it cannot beat the oracle.
+    expect(report.policies.informed.sellerNetPerOrder).toBeLessThanOrEqual(oracle + 1e-6);
+    expect(report.policies.informed.ended).toEqual({ expected: days * perDay });
   });
 
   it('sets kirim against every other policy order by order, and writes each order’s seller net', () => {
-    expect(Object.keys(report.kirimAgainst).sort()).toEqual(['cheapest', 'no-actions', 'oracle', 'single']);
+    expect(Object.keys(report.kirimAgainst).sort()).toEqual([
+      'cheapest',
+      'informed',
+      'no-actions',
+      'oracle',
+      'single',
+    ]);
     for (const [name, a] of Object.entries(report.kirimAgainst)) {
       expect({ name, orders: a.all!.orders }).toEqual({ name, orders: days * perDay });
       expect(a.all!.mean).toBeCloseTo(
@@ -142,6 +152,9 @@ describe('npm run simulate, small', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
       '### `kirim` against each policy, order by order',
     );
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
+      /`kirim`'s regret, -?\d+\.\d % of the oracle's seller net, is -?\d+\.\d % that Kirim's cost model leaves/,
+    );
     expect(stdout).toMatch(/kirim - cheapest: -?\d+ per order \(95 % interval -?\d+ to -?\d+\)/);
   });
 
@@ -151,7 +164,7 @@ describe('npm run simulate, small', () => {
     expect(md).toContain('## Alerts (measured on `no-actions`, where nobody acts on them)');
     const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 5);
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 6);
     expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
   });
 

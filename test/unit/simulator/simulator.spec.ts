@@ -1,6 +1,10 @@
 import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
-import { netOf } from '../../../simulator/oracle';
+import { defaults } from 'config/defaults';
+import { scoreCandidate } from 'src/scoring/scoring.model';
+import { HiddenWorld } from '../../../simulator/hidden-world';
+import { informedPick, netOf, oraclePick, returnFeeFor } from '../../../simulator/oracle';
+import type { QuotedOption } from '../../../simulator/policy-run';
 import { type AlertRecord, type FinalOrder, whyUnanswered } from '../../../simulator/policy-run';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
 import { parseSimulateArgs } from '../../../simulator/simulate';
@@ -270,11 +274,70 @@ describe('the report', () => {
   });
 });
 
+describe('the references computed outside the service', () => {
+  const world = new HiddenWorld('unit-references');
+  const orders = orderStream({ seed: 'unit-references', days: 2, ordersPerDay: 400 });
+  // Every courier's regular service at one price ladder: the cheapest is not always the likeliest to deliver.
+  const options = (codAmount: number): QuotedOption[] =>
+    (['idexpress', 'jnt', 'sap', 'ninja', 'jne'] as const).map((courier, i) => ({
+      courier,
+      service: defaults.couriers.catalogue[courier].services[0].code,
+      price: 10_000 + 1_500 * i,
+      codFee: Math.ceil(codAmount * 0.03),
+      cashback: 0,
+    }));
+  /** Kirim's expected cost of an option (its model under the sellers' preset), with the hidden odds. */
+  const modelCost = (orderIndex: number, o: QuotedOption, delivered: number) =>
+    scoreCandidate(
+      {
+        ...o,
+        serviceName: o.service,
+        returnFee: returnFeeFor(o.courier, o.price),
+        failureRate: 1 - delivered,
+        pickupFailureRate: 0,
+        transitDays: { p50: 0, p90: 0 },
+      },
+      {
+        weights: defaults.scoring.presets[defaults.sellerSettings.scoringPreset],
+        lostMarginPerFailure: SELLERS[orders[orderIndex].seller].lostMarginPerFailure,
+        pickupFailureCost: 0,
+      },
+    ).score;
+
+  it('the oracle earns the most expected net; informed has the lowest cost by Kirim’s own model', () => {
+    let differ = 0;
+    orders.forEach((order, i) => {
+      const choices = options(order.codAmount);
+      const oracle = oraclePick(world, order, choices);
+      const informed = informedPick(world, order, choices);
+      const all = choices.map((c) => oraclePick(world, order, [c]));
+      expect(oracle.money.net).toBeCloseTo(Math.max(...all.map((a) => a.money.net)), 6);
+      expect(modelCost(i, informed.option!, informed.delivered)).toBe(
+        Math.min(...all.map((a) => modelCost(i, a.option!, a.delivered))),
+      );
+      expect(informed.money.net).toBeLessThanOrEqual(oracle.money.net + 1e-6);
+      if (informed.option!.courier !== oracle.option!.courier) differ += 1;
+    });
+    // The model weighs a failure at the seller's margin, the net at the COD not collected too: they part
+    // ways on some orders (the costlier, likelier courier for a big COD amount), not on most.
+    expect(differ).toBeGreaterThan(0);
+    expect(differ).toBeLessThan(orders.length);
+  });
+
+  it('without an eligible service, neither ships and the seller loses the margin', () => {
+    const order = orders[0];
+    for (const pick of [oraclePick(world, order, []), informedPick(world, order, [])]) {
+      expect(pick.option).toBeNull();
+      expect(pick.money.net).toBe(-SELLERS[order.seller].lostMarginPerFailure);
+    }
+  });
+});
+
 describe('the command line', () => {
   it('takes the documented options with their defaults', () => {
     const o = parseSimulateArgs(['--seed', 's1']);
     expect(o).toMatchObject({ seed: 's1', days: 60, ordersPerDay: 400, stepHours: 12, single: 'jnt' });
-    expect(o.policies).toEqual(['kirim', 'cheapest', 'single', 'no-actions', 'oracle']);
+    expect(o.policies).toEqual(['kirim', 'cheapest', 'single', 'no-actions', 'oracle', 'informed']);
     expect(parseSimulateArgs(['--seed', 's', '--days', '3', '--orders-per-day', '10']).days).toBe(3);
   });
 
