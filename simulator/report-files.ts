@@ -11,6 +11,8 @@ const COLORS: Record<string, string> = {
 /** The references computed outside the service (expectations), drawn dashed. */
 const REFERENCES = new Set(['oracle', 'informed']);
 const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+/** Two decimals: the parts of a split add up to the whole as printed. */
+const percent2 = (x: number) => `${(100 * x).toFixed(2)} %`;
 const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
 /** A difference in rupiah with its sign: +Rp 1.200, −Rp 800. */
 const signedRupiah = (x: number) =>
@@ -96,7 +98,7 @@ export function learningCurveSvg(report: Report): string {
     const lx = 20 + i * legendStep;
     const ly = H - 12;
     out.push(
-      `<line x1="${lx}" x2="${lx + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[name] ?? '#000'}" stroke-width="3"/>`,
+      `<line x1="${lx}" x2="${lx + 28}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS[name] ?? '#000'}" stroke-width="3"${REFERENCES.has(name) ? ' stroke-dasharray="3 3"' : ''}/>`,
       `<text x="${lx + 34}" y="${ly}">${escapeXml(`${name} ${percent(report.policies[name].delivered)}`)}</text>`,
     );
   });
@@ -173,7 +175,7 @@ export function reportMarkdown(report: Report): string {
       '',
       "### Where `kirim`'s regret comes from (orders from week 3)",
       '',
-      `\`kirim\`'s regret, ${percent(kirim.regretVsOracleFromWeek3)} of the oracle's seller net, is ${percent(informed.regretVsOracleFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected) and ${percent(kirim.regretVsOracleFromWeek3 - informed.regretVsOracleFromWeek3)} that learning has not found (\`kirim\` against \`informed\`).`,
+      `\`kirim\`'s regret, ${percent2(kirim.regretVsOracleFromWeek3)} of the oracle's seller net, is ${percent2(informed.regretVsOracleFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected) and ${percent2(kirim.regretVsOracleFromWeek3 - informed.regretVsOracleFromWeek3)} that learning has not found (\`kirim\` against \`informed\`).`,
     );
   lines.push('', '## Week by week (delivered · seller net per order · regret)', '');
   const weeks = Math.max(...names.map((n) => report.policies[n].weekly.length));

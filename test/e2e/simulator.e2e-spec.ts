@@ -153,7 +153,7 @@ describe('npm run simulate, small', () => {
       '### `kirim` against each policy, order by order',
     );
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(
-      /`kirim`'s regret, -?\d+\.\d % of the oracle's seller net, is -?\d+\.\d % that Kirim's cost model leaves/,
+      /`kirim`'s regret, -?\d+\.\d\d % of the oracle's seller net, is -?\d+\.\d\d % that Kirim's cost model leaves/,
     );
     expect(stdout).toMatch(/kirim - cheapest: -?\d+ per order \(95 % interval -?\d+ to -?\d+\)/);
   });
