@@ -2,7 +2,7 @@ import { defaults } from 'config/defaults';
 import { scoreCandidate } from 'src/scoring/scoring.model';
 import type { HiddenWorld } from './hidden-world';
 import { type Order, SELLERS } from './order-stream';
-import type { QuotedOption } from './policy-run';
+import type { FinalOrder, QuotedOption } from './policy-run';
 
 /** The oracle's pick for one order: the option with the best expected seller net under the hidden odds. */
 export interface OraclePick {
@@ -65,6 +65,24 @@ function unshipped(order: Order): OraclePick {
     lostMargin: SELLERS[order.seller].lostMarginPerFailure,
   };
   return { orderId: order.id, option: null, delivered: 0, money: { ...none, net: netOf(none) } };
+}
+
+/**
+ * What a policy's own choice for `order` was worth before the dice: the expected seller net of the service
+ * it booked, at the charges it booked, under the hidden odds (the oracle's arithmetic). Set against the
+ * policy's real outcome, it separates the choice from the luck and from what the expectation leaves out
+ * (a missed pickup, a booking shipped again). An order never booked loses its margin, as it did.
+ */
+export function choiceWorth(world: HiddenWorld, order: Order, end: FinalOrder): OraclePick {
+  if (!end.courier || !end.service || !end.charges) return unshipped(order);
+  const option: QuotedOption = {
+    courier: end.courier as QuotedOption['courier'],
+    service: end.service,
+    price: end.charges.shipping,
+    codFee: end.charges.codFee,
+    cashback: end.charges.cashback,
+  };
+  return expected(world, order, option);
 }
 
 /**

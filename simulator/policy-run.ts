@@ -70,6 +70,7 @@ export interface FinalOrder {
   /** The shipment's last status, or `unshippable` when Kirim found no courier for it. */
   status: string;
   courier: string | null;
+  service: string | null;
   attempts: number;
   codAmount: number;
   charges: ShipmentView['charges'];
@@ -481,6 +482,7 @@ export class PolicyRun {
           orderId: o.id,
           status: 'unshippable',
           courier: null,
+          service: null,
           attempts: 0,
           codAmount: o.codAmount,
           charges: null,
@@ -489,6 +491,7 @@ export class PolicyRun {
         orderId: o.id,
         status: s.status,
         courier: s.courier?.code ?? null,
+        service: s.courier?.service ?? null,
         attempts: s.attempts,
         codAmount: s.codAmount,
         charges: s.charges,

@@ -1,4 +1,4 @@
-import type { PairedDifference, Report } from './report';
+import type { PairedDifference, PolicyFigures, Report } from './report';
 
 const COLORS: Record<string, string> = {
   kirim: '#0f766e',
@@ -17,6 +17,12 @@ const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
 /** A difference in rupiah with its sign: +Rp 1.200, −Rp 800. */
 const signedRupiah = (x: number) =>
   `${Math.round(x) < 0 ? '−' : '+'}Rp ${Math.abs(Math.round(x)).toLocaleString('id-ID')}`;
+/** Seller net per order over the orders from week 3 (day 15) on, from the weekly figures. */
+const laterNetPerOrder = (p: PolicyFigures) => {
+  const later = p.weekly.filter((w) => w.week >= 3);
+  const orders = later.reduce((t, w) => t + w.orders, 0);
+  return orders ? later.reduce((t, w) => t + w.orders * w.sellerNetPerOrder, 0) / orders : 0;
+};
 /** The run's title, as simulate() names it. */
 const titleOf = (report: Report) =>
   typeof report.run.title === 'string' ? report.run.title : 'Kirim simulation';
@@ -132,16 +138,16 @@ export function reportMarkdown(report: Report): string {
   lines.push('![learning curve](learning-curve.svg)', '');
   lines.push('## Policies', '');
   lines.push(
-    '| policy | orders | delivered | returned | delivered from week 3 | seller net / order | regret vs oracle | regret from week 3 | ended |',
+    '| policy | orders | delivered | returned | delivered from week 3 | seller net / order | its choices’ worth / order | regret vs oracle | regret from week 3 | ended |',
   );
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const n of names) {
     const p = report.policies[n];
     const ended = Object.entries(p.ended)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
     lines.push(
-      `| ${n} | ${p.orders} | ${percent(p.delivered)} | ${percent(p.returned)} | ${percent(p.deliveredAfterTwoWeeks)} | ${rupiah(p.sellerNetPerOrder)} | ${percent(p.regretVsOracle)} | ${percent(p.regretVsOracleFromWeek3)} | ${ended} |`,
+      `| ${n} | ${p.orders} | ${percent(p.delivered)} | ${percent(p.returned)} | ${percent(p.deliveredAfterTwoWeeks)} | ${rupiah(p.sellerNetPerOrder)} | ${p.choicesWorth ? rupiah(p.choicesWorth.perOrder) : '–'} | ${percent(p.regretVsOracle)} | ${percent(p.regretVsOracleFromWeek3)} | ${ended} |`,
     );
   }
   lines.push('', '### Seller net, all orders (rupiah)', '');
@@ -169,14 +175,19 @@ export function reportMarkdown(report: Report): string {
       'Each order is shipped by every policy, so the difference is taken order by order; an interval that spans zero does not tell the two apart. The interval covers another draw of orders and outcomes, not run-to-run timing.',
     );
   }
-  const { kirim, informed } = report.policies;
-  if (kirim && informed && report.policies.oracle)
+  const { kirim, informed, oracle, cheapest } = report.policies;
+  if (kirim?.choicesWorth && informed && oracle && laterNetPerOrder(oracle) !== 0) {
+    // From week 3, as shares of the oracle's net there: the model's part, the choices', and the rest.
+    const o = laterNetPerOrder(oracle);
+    const share = (x: number) => percent2(x / Math.abs(o));
+    const rest = (p: PolicyFigures) => p.choicesWorth!.fromWeek3 - laterNetPerOrder(p);
     lines.push(
       '',
       "### Where `kirim`'s regret comes from (orders from week 3)",
       '',
-      `\`kirim\`'s regret, ${percent2(kirim.regretVsOracleFromWeek3)} of the oracle's seller net, is ${percent2(informed.regretVsOracleFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected) and ${percent2(kirim.regretVsOracleFromWeek3 - informed.regretVsOracleFromWeek3)} that learning has not found (\`kirim\` against \`informed\`).`,
+      `\`kirim\`'s regret, ${share(o - laterNetPerOrder(kirim))} of the oracle's seller net, is ${share(o - laterNetPerOrder(informed))} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(laterNetPerOrder(informed) - kirim.choicesWorth.fromWeek3)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(rest(kirim))} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
     );
+  }
   lines.push('', '## Week by week (delivered · seller net per order · regret)', '');
   const weeks = Math.max(...names.map((n) => report.policies[n].weekly.length));
   lines.push(`| week | ${names.join(' | ')} |`, `| ---: | ${names.map(() => '---').join(' | ')} |`);

@@ -32,6 +32,11 @@ export interface PolicyFigures {
   regretVsOracle: number;
   /** Regret over the orders placed from day 15 on (week 3 and later). */
   regretVsOracleFromWeek3: number;
+  /**
+   * What the policy's own choices were worth before the dice (see `choiceWorth`), rupiah per order, over
+   * all orders and from week 3; absent for the references, which are expectations already.
+   */
+  choicesWorth?: { perOrder: number; fromWeek3: number };
   weekly: WeekFigures[];
 }
 
@@ -216,6 +221,8 @@ export function buildReport(input: {
   oracle: OraclePick[] | null;
   /** Kirim's own cost model told the hidden odds (see `informedPick`). */
   informed?: OraclePick[] | null;
+  /** Per policy that shipped, what each order's choice was worth before the dice (see `choiceWorth`). */
+  choices?: Record<string, OraclePick[]>;
 }): Report {
   const orderById = new Map(input.orders.map((o) => [o.id, o]));
   const policies: Record<string, PolicyFigures> = {};
@@ -268,6 +275,14 @@ export function buildReport(input: {
     });
     policies[outcome.policy] = figures(rows, oracleNets, ended);
     rowsOf.set(outcome.policy, rows);
+    const worth = input.choices?.[outcome.policy];
+    if (worth) {
+      const net = (ps: OraclePick[]) => (ps.length ? ps.reduce((t, p) => t + p.money.net, 0) / ps.length : 0);
+      policies[outcome.policy].choicesWorth = {
+        perOrder: net(worth),
+        fromWeek3: net(worth.filter((p) => orderById.get(p.orderId)!.day >= 14)),
+      };
+    }
   }
 
   const kirimAgainst: Record<string, KirimAgainst> = {};

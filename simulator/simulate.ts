@@ -11,7 +11,7 @@ import {
   startKirim,
   startSimDatabase,
 } from './kirim-service';
-import { informedPick, oraclePick } from './oracle';
+import { choiceWorth, informedPick, oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { PolicyRun, type ServicePolicy } from './policy-run';
 import { buildReport, endOf, orderMoney, type Report } from './report';
@@ -255,6 +255,12 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       outcomes: outcomes.filter((x) => o.policies.includes(x.policy as PolicyName)),
       oracle: reference('oracle', oraclePick),
       informed: reference('informed', informedPick),
+      // The hidden odds are a diligent seller's: only the policies whose sellers act have choices to value.
+      choices: Object.fromEntries(
+        outcomes
+          .filter((x) => runs.find((r) => r.policy.name === x.policy)?.policy.actsOnAlerts)
+          .map((x) => [x.policy, orders.map((order, i) => choiceWorth(world, order, x.orders[i]))]),
+      ),
     });
     mkdirSync(o.out, { recursive: true });
     writeFileSync(join(o.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');

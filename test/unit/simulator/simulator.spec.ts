@@ -3,9 +3,14 @@ import { regencies } from '../../../simulator/places';
 import { defaults } from 'config/defaults';
 import { scoreCandidate } from 'src/scoring/scoring.model';
 import { HiddenWorld } from '../../../simulator/hidden-world';
-import { informedPick, netOf, oraclePick, returnFeeFor } from '../../../simulator/oracle';
-import type { QuotedOption } from '../../../simulator/policy-run';
-import { type AlertRecord, type FinalOrder, whyUnanswered } from '../../../simulator/policy-run';
+import { choiceWorth, informedPick, netOf, oraclePick, returnFeeFor } from '../../../simulator/oracle';
+import {
+  type AlertRecord,
+  type FinalOrder,
+  type QuotedOption,
+  whyUnanswered,
+} from '../../../simulator/policy-run';
+import { reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
 import { parseSimulateArgs } from '../../../simulator/simulate';
 
@@ -73,6 +78,7 @@ describe('a seller’s money on one order', () => {
     orderId: order.id,
     status,
     courier: 'jne',
+    service: 'REG',
     attempts: 1,
     codAmount: order.codAmount,
     charges,
@@ -122,6 +128,7 @@ describe('the report', () => {
       orderId: o.id,
       status: statuses[(i + shift) % statuses.length],
       courier: 'sap',
+      service: 'UDRREG',
       attempts: 1,
       codAmount: o.codAmount,
       charges: { shipping: 15_000, codFee: 4_000, cashback: 1_500, returnFee: 7_500 },
@@ -322,6 +329,74 @@ describe('the references computed outside the service', () => {
     // ways on some orders (the costlier, likelier courier for a big COD amount), not on most.
     expect(differ).toBeGreaterThan(0);
     expect(differ).toBeLessThan(orders.length);
+  });
+
+  it('values a policy’s own booking as the oracle values that option, and an unbooked order at its margin', () => {
+    const order = orders[7];
+    const option = options(order.codAmount)[2];
+    const booked: FinalOrder = {
+      orderId: order.id,
+      status: 'returned',
+      courier: option.courier,
+      service: option.service,
+      attempts: 2,
+      codAmount: order.codAmount,
+      charges: {
+        shipping: option.price,
+        codFee: option.codFee,
+        cashback: option.cashback,
+        returnFee: returnFeeFor(option.courier, option.price),
+      },
+    };
+    // Before the dice: however it ended, the choice was worth its expectation.
+    expect(choiceWorth(world, order, booked)).toEqual(oraclePick(world, order, [option]));
+    expect(choiceWorth(world, order, { ...booked, status: 'delivered' })).toEqual(
+      oraclePick(world, order, [option]),
+    );
+    const never = { ...booked, status: 'unshippable', courier: null, service: null, charges: null };
+    expect(choiceWorth(world, order, never).money.net).toBe(-SELLERS[order.seller].lostMarginPerFailure);
+  });
+
+  it('splits kirim’s regret into the model’s, the choices’ and the dice’s parts, which add up', () => {
+    // 21 days, so there are orders from week 3; kirim books the dearest option and every parcel comes back.
+    const stream = orderStream({ seed: 'unit-split', days: 21, ordersPerDay: 20 });
+    const ends = stream.map((order): FinalOrder => {
+      const o = options(order.codAmount)[4];
+      return {
+        orderId: order.id,
+        status: 'returned',
+        courier: o.courier,
+        service: o.service,
+        attempts: 2,
+        codAmount: order.codAmount,
+        charges: {
+          shipping: o.price,
+          codFee: o.codFee,
+          cashback: 0,
+          returnFee: returnFeeFor(o.courier, o.price),
+        },
+      };
+    });
+    const report = buildReport({
+      run: {},
+      orders: stream,
+      outcomes: [{ policy: 'kirim', orders: ends, alerts: [] }],
+      oracle: stream.map((o) => oraclePick(world, o, options(o.codAmount))),
+      informed: stream.map((o) => informedPick(world, o, options(o.codAmount))),
+      choices: { kirim: stream.map((o, i) => choiceWorth(world, o, ends[i])) },
+    });
+    const worth = report.policies.kirim.choicesWorth!;
+    expect(worth.perOrder).toBeGreaterThan(report.policies.kirim.sellerNetPerOrder);
+    expect(worth.perOrder).toBeLessThanOrEqual(report.policies.informed.sellerNetPerOrder);
+    const split =
+      /regret, (-?[\d.]+) % .* is (-?[\d.]+) % that Kirim's cost model leaves .*\), (-?[\d.]+) % that its choices lose .* and (-?[\d.]+) % between/.exec(
+        reportMarkdown(report),
+      );
+    expect(split).not.toBeNull();
+    const [whole, model, choices, dice] = split!.slice(1).map(Number);
+    expect(whole).toBeCloseTo(100 * report.policies.kirim.regretVsOracleFromWeek3, 1);
+    expect(model + choices + dice).toBeCloseTo(whole, 1);
+    expect(Math.min(model, choices, dice)).toBeGreaterThan(0);
   });
 
   it('without an eligible service, neither ships and the seller loses the margin', () => {
