@@ -17,12 +17,6 @@ const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
 /** A difference in rupiah with its sign: +Rp 1.200, −Rp 800. */
 const signedRupiah = (x: number) =>
   `${Math.round(x) < 0 ? '−' : '+'}Rp ${Math.abs(Math.round(x)).toLocaleString('id-ID')}`;
-/** Seller net per order over the orders from week 3 (day 15) on, from the weekly figures. */
-const laterNetPerOrder = (p: PolicyFigures) => {
-  const later = p.weekly.filter((w) => w.week >= 3);
-  const orders = later.reduce((t, w) => t + w.orders, 0);
-  return orders ? later.reduce((t, w) => t + w.orders * w.sellerNetPerOrder, 0) / orders : 0;
-};
 /** The run's title, as simulate() names it. */
 const titleOf = (report: Report) =>
   typeof report.run.title === 'string' ? report.run.title : 'Kirim simulation';
@@ -176,16 +170,16 @@ export function reportMarkdown(report: Report): string {
     );
   }
   const { kirim, informed, oracle, cheapest } = report.policies;
-  if (kirim?.choicesWorth && informed && oracle && laterNetPerOrder(oracle) !== 0) {
+  if (kirim?.choicesWorth && informed && oracle && oracle.sellerNetPerOrderFromWeek3 !== 0) {
     // From week 3, as shares of the oracle's net there: the model's part, the choices', and the rest.
-    const o = laterNetPerOrder(oracle);
+    const o = oracle.sellerNetPerOrderFromWeek3;
     const share = (x: number) => percent2(x / Math.abs(o));
-    const rest = (p: PolicyFigures) => p.choicesWorth!.fromWeek3 - laterNetPerOrder(p);
+    const rest = (p: PolicyFigures) => p.choicesWorth!.fromWeek3 - p.sellerNetPerOrderFromWeek3;
     lines.push(
       '',
       "### Where `kirim`'s regret comes from (orders from week 3)",
       '',
-      `\`kirim\`'s regret, ${share(o - laterNetPerOrder(kirim))} of the oracle's seller net, is ${share(o - laterNetPerOrder(informed))} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(laterNetPerOrder(informed) - kirim.choicesWorth.fromWeek3)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(rest(kirim))} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
+      `\`kirim\`'s regret, ${share(o - kirim.sellerNetPerOrderFromWeek3)} of the oracle's seller net, is ${share(o - informed.sellerNetPerOrderFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(informed.sellerNetPerOrderFromWeek3 - kirim.choicesWorth.fromWeek3)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(rest(kirim))} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
     );
   }
   lines.push('', '## Week by week (delivered · seller net per order · regret)', '');

@@ -27,6 +27,8 @@ export interface PolicyFigures {
   deliveredAfterTwoWeeks: number;
   /** Rupiah per order: COD collected − shipping − COD fee − return fee + cashback − lost margin. */
   sellerNetPerOrder: number;
+  /** The same over the orders placed from day 15 on (week 3 and later); 0 when there are none. */
+  sellerNetPerOrderFromWeek3: number;
   /** The parts of the seller net over all orders, rupiah. */
   sellerNet: MoneyParts;
   regretVsOracle: number;
@@ -203,6 +205,7 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
     returned: share(rows, (r) => r.returned),
     deliveredAfterTwoWeeks: share(later, (r) => r.delivered),
     sellerNetPerOrder: perOrder,
+    sellerNetPerOrderFromWeek3: laterNet,
     sellerNet: total,
     regretVsOracle: oracle ? regret(oracle.overall, perOrder) : 0,
     regretVsOracleFromWeek3: oracle ? regret(oracle.fromWeek3, laterNet) : 0,
@@ -242,10 +245,9 @@ export function buildReport(input: {
     const oracle = figures(rows, null, { expected: rows.length });
     policies.oracle = oracle;
     rowsOf.set('oracle', rows);
-    const later = rows.filter((r) => r.day >= 14);
     oracleNets = {
       overall: oracle.sellerNetPerOrder,
-      fromWeek3: later.length ? later.reduce((s, r) => s + r.money.net, 0) / later.length : 0,
+      fromWeek3: oracle.sellerNetPerOrderFromWeek3,
       byWeek: new Map(oracle.weekly.map((w) => [w.week, w.sellerNetPerOrder])),
     };
   }

@@ -226,6 +226,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
     const quoted = (name: string) => outcomes.find((x) => x.policy === name)?.quotes;
     const quotes = quoted('cheapest') ?? quoted('kirim');
+    // A policy run only for its quotes (`cheapest` for the references) is not reported.
+    const reported = outcomes.filter((x) => o.policies.includes(x.policy as PolicyName));
     const reference = (name: PolicyName, pick: typeof oraclePick) =>
       o.policies.includes(name) && quotes
         ? orders.map((order) => pick(world, order, quotes.get(order.id) ?? []))
@@ -252,12 +254,12 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         },
       },
       orders,
-      outcomes: outcomes.filter((x) => o.policies.includes(x.policy as PolicyName)),
+      outcomes: reported,
       oracle: reference('oracle', oraclePick),
       informed: reference('informed', informedPick),
       // The hidden odds are a diligent seller's: only the policies whose sellers act have choices to value.
       choices: Object.fromEntries(
-        outcomes
+        reported
           .filter((x) => runs.find((r) => r.policy.name === x.policy)?.policy.actsOnAlerts)
           .map((x) => [x.policy, orders.map((order, i) => choiceWorth(world, order, x.orders[i]))]),
       ),

@@ -385,6 +385,11 @@ describe('the references computed outside the service', () => {
       informed: stream.map((o) => informedPick(world, o, options(o.codAmount))),
       choices: { kirim: stream.map((o, i) => choiceWorth(world, o, ends[i])) },
     });
+    const later = stream.flatMap((o, i) => (o.day >= 14 ? [orderMoney(o, ends[i]).net] : []));
+    expect(report.policies.kirim.sellerNetPerOrderFromWeek3).toBeCloseTo(
+      later.reduce((t, n) => t + n, 0) / later.length,
+      6,
+    );
     const worth = report.policies.kirim.choicesWorth!;
     expect(worth.perOrder).toBeGreaterThan(report.policies.kirim.sellerNetPerOrder);
     expect(worth.perOrder).toBeLessThanOrEqual(report.policies.informed.sellerNetPerOrder);
