@@ -201,6 +201,14 @@ export class EnvSchema {
   @IsIn(['per_parcel', 'per_order'])
   SANDBOX_DRAWS: 'per_parcel' | 'per_order' = 'per_parcel';
 
+  /**
+   * How the sandbox clock moves. `running`: real time plus the offset the operator moved it by. `stepped`: it
+   * stands still between moves (POST /sandbox/clock), and the tracking poll's jitter is drawn from the shipment
+   * and the time, not at random: the same seed and the same moves replay alike (the simulator's setting).
+   */
+  @IsIn(['running', 'stepped'])
+  SANDBOX_CLOCK: 'running' | 'stepped' = 'running';
+
   /** Lets a caller without an admin account use the sandbox operator controls (X-Sandbox-Operator-Token). */
   @IsOptional()
   @IsString()

@@ -67,6 +67,8 @@ export class AppConfig {
     sandboxSeed: string;
     /** How the sandbox names a parcel's random draws (SANDBOX_DRAWS). */
     sandboxDraws: 'per_parcel' | 'per_order';
+    /** How the sandbox clock moves (SANDBOX_CLOCK): with real time, or only when moved. */
+    sandboxClock: 'running' | 'stepped';
     /** The sandbox world's distributions (SANDBOX_WORLD_FILE, or config/worlds/default.json). */
     sandboxWorld: WorldFile;
     /** Accepted on the sandbox routes only, as an operator (admin). */
@@ -283,6 +285,8 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       proxyUrl: parsed.COURIER_PROXY_URL,
       sandboxSeed: parsed.SANDBOX_SEED,
       sandboxDraws: parsed.SANDBOX_DRAWS,
+      // Only a sandbox's clock can step: with every courier real, time is real time.
+      sandboxClock: Object.values(credentials).some((c) => c === null) ? parsed.SANDBOX_CLOCK : 'running',
       sandboxWorld,
       sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,
     },

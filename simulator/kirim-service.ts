@@ -135,6 +135,8 @@ export async function startKirim(
       DATABASE_URL: databaseUrl,
       SANDBOX_OPERATOR_TOKEN: operatorToken,
       SANDBOX_DRAWS,
+      // The clock stands still between the simulator's steps: a run replays alike, whatever its speed.
+      SANDBOX_CLOCK: 'stepped',
       ...env,
     },
     stdio: ['ignore', out, 'inherit', 'ipc'],

@@ -285,8 +285,12 @@ export class PolicyRun {
         }));
       this.quotes.set(o.id, eligible);
       if (chooser.kind !== 'kirim') {
+        // Equal costs go by courier and service code, not by the quote's order (Kirim's ranking, which
+        // a baseline must not borrow, and which moves with what that Kirim has learned).
         const byCost = [...eligible].sort(
-          (a, b) => a.price + a.codFee - a.cashback - (b.price + b.codFee - b.cashback),
+          (a, b) =>
+            a.price + a.codFee - a.cashback - (b.price + b.codFee - b.cashback) ||
+            `${a.courier}/${a.service}`.localeCompare(`${b.courier}/${b.service}`),
         );
         const pick =
           chooser.kind === 'single' ? (byCost.find((x) => x.courier === chooser.courier) ?? null) : null;

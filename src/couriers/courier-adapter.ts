@@ -218,6 +218,12 @@ export interface CourierAdapter {
   readonly trackBatchSize: number;
   /** The services this courier offers, with COD rules and weight limits. */
   services(): CourierServiceInfo[];
+  /**
+   * What of the parcel this courier's rates depend on, as a cache key: its chargeable weight where Kirim
+   * knows the courier's rounding, else the weight (and size) its rate request carries. Two parcels with the
+   * same key on the same route are priced alike, so a rate asked for one may be shown for the other.
+   */
+  rateKey(parcel: Parcel): string;
   /** Prices for every service on the route; an empty list when nothing serves it. */
   quote(request: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]>;
   /** Creates the courier order and returns its airway bill. Never retried blindly: reconcile with findByReference. */

@@ -5,6 +5,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -48,6 +49,10 @@ export class ResilientCourier implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.inner.services();
+  }
+
+  rateKey(parcel: Parcel): string {
+    return this.inner.rateKey(parcel);
   }
 
   quote(request: QuoteRequest): Promise<ServiceQuote[]> {

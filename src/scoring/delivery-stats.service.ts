@@ -91,6 +91,12 @@ export class DeliveryStatsService {
 
   /** Moves whenever this instance records something, so rankings made from older figures are not reused. */
   generation = 0;
+  /**
+   * On a stepped sandbox clock, what a moment reads stays as it was first read until the clock moves (the
+   * caches expire on the service clock; a write does not drop them): bookings made in parallel then see the
+   * same figures whatever order they finish in, and a simulation replays alike.
+   */
+  private readonly dropOnWrite: boolean;
 
   constructor(
     private readonly repository: DeliveryStatsRepository,
@@ -100,9 +106,12 @@ export class DeliveryStatsService {
   ) {
     this.salt = config.auth.phoneHashSalt ?? localSecret(config.database.dataDir, 'phone-hash-salt');
     const ttl = config.business.caches.statistics * 1000;
-    this.countsCache = new TtlCache(ttl, 100_000);
-    this.recipientsCache = new TtlCache(ttl, 100_000);
-    this.pickupsCache = new TtlCache(ttl, 1);
+    const stepped = config.couriers.sandboxClock === 'stepped';
+    const now = stepped ? () => this.clock.now().getTime() : undefined;
+    this.countsCache = new TtlCache(ttl, 100_000, now);
+    this.recipientsCache = new TtlCache(ttl, 100_000, now);
+    this.pickupsCache = new TtlCache(ttl, 1, now);
+    this.dropOnWrite = !stepped;
   }
 
   /** Recipients are known only by this salted hash of their phone number. */
@@ -161,8 +170,10 @@ export class DeliveryStatsService {
       inc.recipients.set(phoneHash, recipient);
       return true;
     });
-    for (const k of keys) this.countsCache.delete(`${k.level}:${k.key}`);
-    this.recipientsCache.delete(phoneHash);
+    if (this.dropOnWrite) {
+      for (const k of keys) this.countsCache.delete(`${k.level}:${k.key}`);
+      this.recipientsCache.delete(phoneHash);
+    }
     this.generation += 1;
     return recorded;
   }
@@ -177,7 +188,7 @@ export class DeliveryStatsService {
       inc.pickups.set(courier, counts);
       return Promise.resolve();
     });
-    this.pickupsCache.clear();
+    if (this.dropOnWrite) this.pickupsCache.clear();
     this.generation += 1;
   }
 

@@ -43,18 +43,12 @@ type Rates = { rates: CachedRate[] } | { failed: IneligibleReason };
 
 export const optionKey = (courier: string, service: string) => `${courier}:${service}`;
 
-/** Chargeable weight in whole kilograms (actual or volumetric /6000, whichever is more): the rate band. */
-function weightBand(p: Parcel): number {
-  const volumetric = p.lengthCm && p.widthCm && p.heightCm ? (p.lengthCm * p.widthCm * p.heightCm) / 6000 : 0;
-  return Math.max(1, Math.ceil(Math.max(p.weightGrams / 1000, volumetric)));
-}
-
 const place = (a: Area) =>
   `${a.province}|${a.city.trim().toUpperCase()}|${(a.district ?? '').trim().toUpperCase()}|${a.districtCode ?? ''}`;
 
 /**
- * Which courier service should carry a shipment, and why: eligibility, rates (cached per route, weight
- * band and service; fetched in parallel under each courier's policies when cold), learned delivery
+ * Which courier service should carry a shipment, and why: eligibility, rates (cached per route and
+ * what of the parcel each courier prices by, its `rateKey`; fetched in parallel under each courier's policies when cold), learned delivery
  * odds, and the expected-cost model.
  */
 @Injectable()
@@ -89,13 +83,16 @@ export class ScoringService {
    * rates is kept (per instance, no longer than the statistics cache) and served again.
    */
   async rank(shipment: ShipmentToRank, ctx: RankingContext): Promise<RankedShipment> {
-    const route = `${place(shipment.origin)}>${place(shipment.destination)}>${weightBand(shipment.parcel)}`;
+    const route = `${place(shipment.origin)}>${place(shipment.destination)}`;
     // Which couriers have codes for both ends (in memory; a courier without them is not asked).
     const couriers = this.registry.all();
+    // A courier's rates are kept for what it prices by (its rounding of the weight): a band of our own
+    // would show a 2.2 kg parcel the price another courier's 2.8 kg parcel was quoted.
+    const rateKeys = couriers.map((c) => `${c.code}>${route}>${c.rateKey(shipment.parcel)}`);
     const mapped = await Promise.all(
       couriers.map((c) => this.locations.covers(c.code, shipment.origin, shipment.destination)),
     );
-    const memoKey = `${route}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
+    const memoKey = `${rateKeys.join('|')}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
     const now = this.clock.now().getTime();
     const memo = this.rankings.get(memoKey);
     if (memo && memo.generation === this.stats.generation && memo.validUntil > now) return memo.ranked;
@@ -109,7 +106,7 @@ export class ScoringService {
         rates[i] = { failed: 'area_not_mapped' };
         return;
       }
-      const cached = this.cache.entry(`${c.code}>${route}`);
+      const cached = this.cache.entry(rateKeys[i]);
       if (cached) {
         rates[i] = { rates: cached.value };
         validUntil = Math.min(validUntil, cached.expiresAt);
@@ -122,7 +119,7 @@ export class ScoringService {
       );
       try {
         const asked = await Promise.all(
-          cold.map((i) => this.ratesOf(couriers[i], `${couriers[i].code}>${route}`, shipment, deadline)),
+          cold.map((i) => this.ratesOf(couriers[i], rateKeys[i], shipment, deadline)),
         );
         cold.forEach((i, j) => (rates[i] = asked[j]));
       } finally {

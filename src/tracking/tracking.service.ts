@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
@@ -43,6 +43,9 @@ interface Assessed {
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
+/** A fraction in [0, 1) drawn from `key`: the same key, the same fraction. */
+const fractionOf = (key: string) => createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
+
 /**
  * The tracker: courier events in (polled or pushed), stored once in the inbox, applied to their
  * shipments through the state machine in time order whatever order they arrived in; then the risk rules,
@@ -64,6 +67,16 @@ export class TrackingService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
+
+  /**
+   * The poll jitter's draw: at random, or, on a stepped sandbox clock, from the shipment's reference and the
+   * time, so that a simulation replays alike (its shipment ids are new each run, its references are not).
+   */
+  private pollJitter(s: TrackedShipment, now: Date): number {
+    return this.config.couriers.sandboxClock === 'stepped'
+      ? fractionOf(`${s.reference}:${now.toISOString()}`)
+      : random();
+  }
 
   /**
    * What one poll brought for claimed shipments of one courier: events stored, applied, next polls set,
@@ -179,7 +192,7 @@ export class TrackingService {
             status.now,
             now,
             this.config.business.tracking.cadence,
-            random(),
+            this.pollJitter(s, now),
             assessment?.expectedArrival ?? null,
           ),
         });

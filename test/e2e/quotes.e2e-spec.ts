@@ -150,6 +150,29 @@ describe('POST /v1/quotes', () => {
     expect(again.body.recommended).not.toBeNull();
   });
 
+  it("prices each parcel by its courier's own rounding, never by another parcel's cached rate", async () => {
+    const destination = { ...jakarta, district: 'Cilandak', city: 'Jakarta Selatan' };
+    // Both weigh 3 kg rounded up; JNE and SAP charge 2.2 kg as 2 kg (a fraction up to 0.3 kg is free).
+    const light = (await quote({ destination, parcel: { weightGrams: 2200 } }).expect(200)).body
+      .options as Option[];
+    const heavy = (await quote({ destination, parcel: { weightGrams: 2800 } }).expect(200)).body
+      .options as Option[];
+    for (const [courier, service] of [
+      ['jne', 'REG'],
+      ['sap', 'UDRREG'],
+    ])
+      expect(find(heavy, courier, service).price).toBeGreaterThan(find(light, courier, service).price!);
+    expect(find(heavy, 'idexpress', '00').price).toBe(find(light, 'idexpress', '00').price);
+    // Asked cold in the other order, the same prices.
+    const other = { ...destination, district: 'Pesanggrahan' };
+    const heavyFirst = (await quote({ destination: other, parcel: { weightGrams: 2800 } }).expect(200)).body
+      .options as Option[];
+    const lightAfter = (await quote({ destination: other, parcel: { weightGrams: 2200 } }).expect(200)).body
+      .options as Option[];
+    expect(find(lightAfter, 'jne', 'REG').price).toBe(find(light, 'jne', 'REG').price);
+    expect(find(heavyFirst, 'sap', 'UDRREG').price).toBe(find(heavy, 'sap', 'UDRREG').price);
+  });
+
   it('lists a courier that did not answer in time as timed out, and ranks the rest', async () => {
     const control = t.app.get(SandboxControl);
     await control.setFaults('ninja', { latencyMs: 4000 });

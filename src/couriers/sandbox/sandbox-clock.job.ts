@@ -2,13 +2,13 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { SandboxControl } from './sandbox-control.service';
 
-/** Keeps this instance's sandbox clock in step with the offset another instance may have moved. */
+/** Starts this instance's sandbox clock, and keeps it in step with the clock another instance may have moved. */
 @Injectable()
 export class SandboxClockJob implements OnModuleInit {
   constructor(private readonly control: SandboxControl) {}
 
   onModuleInit(): Promise<void> {
-    return this.control.syncClock();
+    return this.control.startClock();
   }
 
   @Interval(2000)

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from 'src/common/auth/principal';
+import { AppConfig } from 'config';
 import { Clock, MovableClock } from 'src/common/clock';
 import { InvalidStateError, NotFoundError, ValidationFailedError } from 'src/common/errors/app-error';
 import { COURIER_CODES, type CourierCode } from '../courier-adapter';
@@ -39,6 +40,7 @@ export class SandboxControl {
     private readonly clock: Clock,
     private readonly sandboxes: CourierSandboxes,
     private readonly moduleRef: ModuleRef,
+    private readonly config: AppConfig,
   ) {}
 
   /** @throws NotFoundError SANDBOX_COURIER_NOT_FOUND when the courier is unknown or has real credentials. */
@@ -127,16 +129,25 @@ export class SandboxControl {
   /** Moves the service clock (every instance's, through PostgreSQL) and the sandboxes' with it. */
   async advanceClock(hours: number): Promise<{ now: string }> {
     const ms = Math.round(hours * 3600_000);
-    const offset = await this.repository.advanceClock(ms);
-    if (this.clock instanceof MovableClock) this.clock.setOffset(offset);
+    const shared = await this.repository.advanceClock(ms);
+    if (this.clock instanceof MovableClock) this.clock.setOffset(shared.offsetMs, shared.steppedFromMs);
     else if (typeof (this.clock as Clock & { advance?: (ms: number) => void }).advance === 'function') {
       (this.clock as Clock & { advance: (ms: number) => void }).advance(ms); // a test's FakeClock
     }
     return { now: this.clock.now().toISOString() };
   }
 
-  /** Picks up the clock offset another instance set. */
+  /** Starts this instance's clock as SANDBOX_CLOCK says (running with real time, or stepped). */
+  async startClock(): Promise<void> {
+    if (!(this.clock instanceof MovableClock)) return;
+    const shared = await this.repository.startClock(this.config.couriers.sandboxClock, Date.now());
+    this.clock.setOffset(shared.offsetMs, shared.steppedFromMs);
+  }
+
+  /** Picks up the clock another instance moved. */
   async syncClock(): Promise<void> {
-    if (this.clock instanceof MovableClock) this.clock.setOffset(await this.repository.clockOffset());
+    if (!(this.clock instanceof MovableClock)) return;
+    const shared = await this.repository.clock();
+    this.clock.setOffset(shared.offsetMs, shared.steppedFromMs);
   }
 }

@@ -250,20 +250,62 @@ export class SandboxRepository {
     );
   }
 
-  async clockOffset(): Promise<number> {
-    const rows = await this.dataSource.query<{ offset_ms: string }[]>(
-      'SELECT offset_ms FROM sandbox.clock WHERE id = 1',
+  /** The shared clock: its offset and, for a stepped clock, the instant the offset counts from. */
+  async clock(): Promise<SandboxClockRow> {
+    const rows = await this.dataSource.query<RawClock[]>(
+      'SELECT offset_ms, stepped_from_ms FROM sandbox.clock WHERE id = 1',
     );
-    return rows[0] ? Number(rows[0].offset_ms) : 0;
+    return clockRow(rows[0]);
   }
 
-  /** Moves the shared clock offset forward by `ms` and returns the new offset. */
-  async advanceClock(ms: number): Promise<number> {
-    const [row] = await this.dataSource.query<{ offset_ms: string }[]>(
+  /**
+   * Starts the shared clock as `mode` says, at `nowMs` (real time): a stepped clock keeps the instant it
+   * already counts from, or starts from now; a running clock that was stepped carries on from the stepped
+   * time or real time, whichever is later (the clock only moves forward).
+   */
+  async startClock(mode: 'running' | 'stepped', nowMs: number): Promise<SandboxClockRow> {
+    const [row] = await this.dataSource.query<RawClock[]>(
+      mode === 'stepped'
+        ? `INSERT INTO sandbox.clock (id, offset_ms, stepped_from_ms) VALUES (1, 0, $1)
+           ON CONFLICT (id) DO UPDATE SET stepped_from_ms = COALESCE(sandbox.clock.stepped_from_ms, $1)
+           RETURNING offset_ms, stepped_from_ms`
+        : `INSERT INTO sandbox.clock (id, offset_ms) VALUES (1, 0)
+           ON CONFLICT (id) DO UPDATE SET
+             offset_ms = CASE WHEN sandbox.clock.stepped_from_ms IS NULL THEN sandbox.clock.offset_ms
+               ELSE GREATEST(0, sandbox.clock.offset_ms + sandbox.clock.stepped_from_ms - $1) END,
+             stepped_from_ms = NULL
+           RETURNING offset_ms, stepped_from_ms`,
+      [nowMs],
+    );
+    return clockRow(row);
+  }
+
+  /** Moves the shared clock forward by `ms` and returns it. */
+  async advanceClock(ms: number): Promise<SandboxClockRow> {
+    const [row] = await this.dataSource.query<RawClock[]>(
       `INSERT INTO sandbox.clock (id, offset_ms) VALUES (1, $1)
-       ON CONFLICT (id) DO UPDATE SET offset_ms = sandbox.clock.offset_ms + $1 RETURNING offset_ms`,
+       ON CONFLICT (id) DO UPDATE SET offset_ms = sandbox.clock.offset_ms + $1
+       RETURNING offset_ms, stepped_from_ms`,
       [ms],
     );
-    return Number(row.offset_ms);
+    return clockRow(row);
   }
+}
+
+export interface SandboxClockRow {
+  offsetMs: number;
+  /** A stepped clock's instant the offset counts from (epoch ms); null: it runs with real time. */
+  steppedFromMs: number | null;
+}
+
+interface RawClock {
+  offset_ms: string;
+  stepped_from_ms: string | null;
+}
+
+function clockRow(row: RawClock | undefined): SandboxClockRow {
+  return {
+    offsetMs: row ? Number(row.offset_ms) : 0,
+    steppedFromMs: row?.stepped_from_ms == null ? null : Number(row.stepped_from_ms),
+  };
 }

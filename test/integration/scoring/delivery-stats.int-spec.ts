@@ -197,3 +197,46 @@ describe('delivery statistics (recorded through the one entry point, read back a
     });
   });
 });
+
+/** On a stepped sandbox clock a moment reads the figures as it first read them: the simulation replays alike. */
+describe('delivery statistics on a stepped sandbox clock', () => {
+  let t: TestApp;
+  let stats: DeliveryStatsService;
+
+  beforeAll(async () => {
+    t = await startTestApp({ SANDBOX_CLOCK: 'stepped' });
+    stats = t.app.get(DeliveryStatsService);
+  });
+  afterAll(() => t.close());
+
+  it('keeps what a moment read until the clock moves, however many outcomes and pickups are recorded meanwhile', async () => {
+    const phone = '+6281377778888';
+    const read = async () =>
+      (
+        await stats.estimates({ origin: bandung, destination: malang, recipientPhone: phone }, [
+          { courier: 'sap', service: 'UDRREG', promised },
+        ])
+      )[0];
+    const before = await read();
+    expect(before.observations.lane).toBe(0);
+    for (let i = 0; i < 10; i += 1) {
+      await stats.recordOutcome({
+        shipmentId: randomUUID(),
+        courier: 'sap',
+        service: 'UDRREG',
+        origin: bandung,
+        destination: malang,
+        recipientPhone: phone,
+        outcome: 'returned',
+        failedAttempts: 2,
+      });
+      await stats.recordPickupOutcome('sap', true);
+    }
+    expect(await read()).toEqual(before);
+    t.clock.advance(12 * 3600_000);
+    const after = await read();
+    expect(after.observations.lane).toBe(10);
+    expect(after.failureRate).toBeGreaterThan(before.failureRate);
+    expect(after.pickupFailureRate).toBeGreaterThan(before.pickupFailureRate);
+  });
+});

@@ -266,6 +266,41 @@ describe('the payout provider', () => {
     expect(() => loadConfig({ SANDBOX_DRAWS: 'per_buyer' }, {})).toThrow(/SANDBOX_DRAWS:/);
   });
 
+  it('runs the sandbox clock with real time unless SANDBOX_CLOCK says stepped, and names a bad value', () => {
+    expect(loadConfig({}, {}).couriers.sandboxClock).toBe('running');
+    expect(loadConfig({ SANDBOX_CLOCK: 'stepped' }, {}).couriers.sandboxClock).toBe('stepped');
+    expect(() => loadConfig({ SANDBOX_CLOCK: 'frozen' }, {})).toThrow(/SANDBOX_CLOCK:/);
+    // With every courier real there is no sandbox clock to step.
+    const real: Record<string, string> = { SANDBOX_CLOCK: 'stepped' };
+    for (const name of [
+      'JNE_USERNAME',
+      'JNE_API_KEY',
+      'JNE_CUSTOMER_NO',
+      'JNE_COD_CUSTOMER_NO',
+      'JNE_BRANCH',
+      'JNT_USERNAME',
+      'JNT_API_KEY',
+      'JNT_ORDER_KEY',
+      'JNT_TARIFF_KEY',
+      'JNT_CUSTOMER_NAME',
+      'JNT_ECCOMPANY_ID',
+      'JNT_TRACKING_PASSWORD',
+      'SAP_API_KEY',
+      'SAP_CUSTOMER_CODE',
+      'SAP_COD_CUSTOMER_CODE',
+      'NINJA_CLIENT_ID',
+      'NINJA_CLIENT_SECRET',
+      'IDEXPRESS_APP_ID',
+      'IDEXPRESS_SECRET_KEY',
+    ])
+      real[name] = `configured-${name.toLowerCase()}`;
+    for (const c of ['JNE', 'JNT', 'SAP', 'NINJA', 'IDEXPRESS'])
+      real[`${c}_BASE_URL`] = 'https://courier.example';
+    const c = loadConfig(real, {});
+    expect(c.couriers.sandboxMode).toBe(false);
+    expect(c.couriers.sandboxClock).toBe('running');
+  });
+
   it('runs the default sandbox world without SANDBOX_WORLD_FILE, and reads a given world file', () => {
     expect(loadConfig({}, {}).couriers.sandboxWorld).toEqual(defaultWorldFile());
     const dir = worldDir();

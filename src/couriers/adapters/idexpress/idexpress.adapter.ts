@@ -5,6 +5,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -39,6 +40,7 @@ import {
   pickupWindow,
   quoteBody,
   ruleOf,
+  weightKg,
 } from './idexpress.mapper';
 import { IDEXPRESS_TOKEN_HEADER, verifyIdExpressToken } from './idexpress.signing';
 import { actionCall, actionOutcome } from './idexpress.actions';
@@ -67,6 +69,11 @@ export class IdExpressAdapter implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
+  }
+
+  /** ID Express's rounding is not documented: the weight its rate request carries. */
+  rateKey(parcel: Parcel): string {
+    return String(weightKg(parcel));
   }
 
   /** One standard-fee call per service that takes the weight (the fee is per `expressType`), plus the COD coverage. */

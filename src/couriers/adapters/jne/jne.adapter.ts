@@ -5,6 +5,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -31,7 +32,15 @@ import {
   jneQuotes,
   jneTrackResult,
 } from './jne.decode';
-import { createBody, JneAccount, JneTracking, pickupBody, quoteBody, refusalCause } from './jne.mapper';
+import {
+  createBody,
+  JneAccount,
+  JneTracking,
+  pickupBody,
+  quoteBody,
+  refusalCause,
+  chargeableKg,
+} from './jne.mapper';
 import { JNE_TOKEN_HEADER, verifyJneToken } from './jne.signing';
 import {
   instructionBody,
@@ -65,6 +74,11 @@ export class JneAdapter implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
+  }
+
+  /** JNE prices whole chargeable kilograms (its tolerance rounding): the one figure its tariff request carries. */
+  rateKey(parcel: Parcel): string {
+    return String(chargeableKg(parcel));
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {

@@ -4,6 +4,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -66,6 +67,11 @@ export class JntAdapter implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
+  }
+
+  /** J&T rounds the weight its own way: the weight its tariff request carries, to 10 g. */
+  rateKey(parcel: Parcel): string {
+    return String(weightKg(parcel));
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {

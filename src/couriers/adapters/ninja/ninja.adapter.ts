@@ -6,6 +6,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -40,6 +41,7 @@ import {
   priceBody,
   requestedTrackingNumber,
   serviceOfLevel,
+  kilograms,
 } from './ninja.mapper';
 import { headerValue } from '../../signatures';
 import { NINJA_SIGNATURE_HEADER, verifyNinjaSignature } from './ninja.signing';
@@ -78,6 +80,11 @@ export class NinjaAdapter implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
+  }
+
+  /** Ninja's rounding is not documented: the weight and size its tariff request carries. */
+  rateKey(parcel: Parcel): string {
+    return `${kilograms(parcel.weightGrams)}|${parcel.lengthCm ?? ''}x${parcel.widthCm ?? ''}x${parcel.heightCm ?? ''}`;
   }
 
   private async names(from: Area, to: Area): Promise<NinjaNames> {

@@ -5,6 +5,7 @@ import type {
   CourierOrder,
   CourierServiceInfo,
   CreateOrderRequest,
+  Parcel,
   ParcelActionKind,
   ParcelActionOutcome,
   ParcelActionRequest,
@@ -22,7 +23,7 @@ import { trackEach } from '../../track-each';
 import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { decodeSapWebhook, SapRate, sapOrder, sapQuotes, sapTrackResults } from './sap.decode';
-import { createBody, quoteBody, SapAccount, SapRow } from './sap.mapper';
+import { createBody, quoteBody, SapAccount, SapRow, chargeableKg } from './sap.mapper';
 import { verifySapToken } from './sap.signing';
 import { instructionBody, instructionOutcome, SAP_INSTRUCTION_PATH } from './sap.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
@@ -47,6 +48,11 @@ export class SapAdapter implements CourierAdapter {
 
   services(): CourierServiceInfo[] {
     return this.catalogue;
+  }
+
+  /** SAP prices whole chargeable kilograms (its rounding, volumetric weight included). */
+  rateKey(parcel: Parcel): string {
+    return String(chargeableKg(parcel));
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
