@@ -96,7 +96,7 @@ export class AppConfig {
 type CourierCodeName = 'jne' | 'jnt' | 'sap' | 'ninja' | 'idexpress';
 
 /** The env variables each courier needs; all set means real mode, none set means sandbox. */
-const COURIER_ENV: Record<CourierCodeName, string[]> = {
+export const COURIER_ENV: Record<CourierCodeName, string[]> = {
   jne: [
     'JNE_BASE_URL',
     'JNE_USERNAME',

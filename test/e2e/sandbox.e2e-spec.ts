@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { COURIER_ENV } from 'config';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { createOperator } from '../support/factories/operators';
@@ -228,31 +229,8 @@ describe('sandbox control routes', () => {
 describe('with every courier’s credentials configured', () => {
   it('has no sandbox routes and runs no sandbox', async () => {
     const creds: Record<string, string> = {};
-    for (const name of [
-      'JNE_USERNAME',
-      'JNE_API_KEY',
-      'JNE_CUSTOMER_NO',
-      'JNE_COD_CUSTOMER_NO',
-      'JNE_BRANCH',
-      'JNT_USERNAME',
-      'JNT_API_KEY',
-      'JNT_ORDER_KEY',
-      'JNT_TARIFF_KEY',
-      'JNT_CUSTOMER_NAME',
-      'JNT_ECCOMPANY_ID',
-      'JNT_TRACKING_PASSWORD',
-      'SAP_API_KEY',
-      'SAP_CUSTOMER_CODE',
-      'SAP_COD_CUSTOMER_CODE',
-      'NINJA_CLIENT_ID',
-      'NINJA_CLIENT_SECRET',
-      'IDEXPRESS_APP_ID',
-      'IDEXPRESS_SECRET_KEY',
-    ]) {
-      creds[name] = `configured-${name.toLowerCase()}`;
-    }
-    for (const c of ['JNE', 'JNT', 'SAP', 'NINJA', 'IDEXPRESS'])
-      creds[`${c}_BASE_URL`] = 'http://127.0.0.1:9';
+    for (const name of Object.values(COURIER_ENV).flat())
+      creds[name] = name.endsWith('_BASE_URL') ? 'http://127.0.0.1:9' : `configured-${name.toLowerCase()}`;
     const t = await startTestApp(creds);
     try {
       const seller = await signupSeller(t.http());

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from 'config';
+import { ConfigError, COURIER_ENV, loadConfig } from 'config';
 import { defaultWorldFile } from 'config/sandbox-world';
 
 describe('loadConfig', () => {
@@ -272,30 +272,10 @@ describe('the payout provider', () => {
     expect(() => loadConfig({ SANDBOX_CLOCK: 'frozen' }, {})).toThrow(/SANDBOX_CLOCK:/);
     // With every courier real there is no sandbox clock to step.
     const real: Record<string, string> = { SANDBOX_CLOCK: 'stepped' };
-    for (const name of [
-      'JNE_USERNAME',
-      'JNE_API_KEY',
-      'JNE_CUSTOMER_NO',
-      'JNE_COD_CUSTOMER_NO',
-      'JNE_BRANCH',
-      'JNT_USERNAME',
-      'JNT_API_KEY',
-      'JNT_ORDER_KEY',
-      'JNT_TARIFF_KEY',
-      'JNT_CUSTOMER_NAME',
-      'JNT_ECCOMPANY_ID',
-      'JNT_TRACKING_PASSWORD',
-      'SAP_API_KEY',
-      'SAP_CUSTOMER_CODE',
-      'SAP_COD_CUSTOMER_CODE',
-      'NINJA_CLIENT_ID',
-      'NINJA_CLIENT_SECRET',
-      'IDEXPRESS_APP_ID',
-      'IDEXPRESS_SECRET_KEY',
-    ])
-      real[name] = `configured-${name.toLowerCase()}`;
-    for (const c of ['JNE', 'JNT', 'SAP', 'NINJA', 'IDEXPRESS'])
-      real[`${c}_BASE_URL`] = 'https://courier.example';
+    for (const name of Object.values(COURIER_ENV).flat())
+      real[name] = name.endsWith('_BASE_URL')
+        ? 'https://courier.example'
+        : `configured-${name.toLowerCase()}`;
     const c = loadConfig(real, {});
     expect(c.couriers.sandboxMode).toBe(false);
     expect(c.couriers.sandboxClock).toBe('running');
