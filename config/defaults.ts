@@ -249,6 +249,12 @@ export const defaults = {
      * fifty parcels: held harder, a courier the guess ranks low is seldom chosen and so never shows it.
      */
     shrinkage: { lane: 30, area: 30, province: 100, national: 50, recipient: 3 },
+    /**
+     * A parcel's failure is learned as P(first attempt fails) × P(not delivered | first attempt failed)
+     * (delivery-estimator.ts). The second factor is mostly the recipient's and the courier's re-attempts,
+     * and varies less between places: each level pulls it toward the level above this many times harder.
+     */
+    shrinkageAfterFailedAttempt: 3,
     /** Delivered parcels needed before observed transit days replace the promised SLA. */
     minTransitSamples: 20,
     /**
@@ -259,14 +265,15 @@ export const defaults = {
      * toward what Kirim sees of all couriers until it has enough outcomes of its own.
      */
     priors: {
-      jne: { failureRate: 0.13, pickupFailureRate: 0.04 },
-      jnt: { failureRate: 0.13, pickupFailureRate: 0.04 },
-      sap: { failureRate: 0.13, pickupFailureRate: 0.04 },
-      ninja: { failureRate: 0.13, pickupFailureRate: 0.04 },
-      idexpress: { failureRate: 0.13, pickupFailureRate: 0.04 },
+      jne: { failureRate: 0.13, firstAttemptFailureRate: 0.25, pickupFailureRate: 0.04 },
+      jnt: { failureRate: 0.13, firstAttemptFailureRate: 0.25, pickupFailureRate: 0.04 },
+      sap: { failureRate: 0.13, firstAttemptFailureRate: 0.25, pickupFailureRate: 0.04 },
+      ninja: { failureRate: 0.13, firstAttemptFailureRate: 0.25, pickupFailureRate: 0.04 },
+      idexpress: { failureRate: 0.13, firstAttemptFailureRate: 0.25, pickupFailureRate: 0.04 },
     },
     // v2: couriers pulled toward every courier's record; the same prior for all; `balanced` by money first.
-    modelVersion: 'expected-cost-v2',
+    // v3: the failure chance learned as a failed first attempt × no delivery after it.
+    modelVersion: 'expected-cost-v3',
     /** Courier rates are kept this long per route, weight band and service (a warm quote calls no courier). */
     rateCacheTtlSeconds: 600,
     rateCacheMaxEntries: 50_000,

@@ -4,6 +4,14 @@
  * regency (from any origin: the last mile is where COD parcels fail) → destination province → courier
  * nationally → every courier nationally → the configured prior. A recipient's own record then moves that
  * recipient's risk.
+ *
+ * A parcel fails only after its first attempt has not delivered it, so its chance of failing is
+ * P(first attempt fails) × P(not delivered | first attempt failed), and each factor is learned on its own.
+ * First attempts fail several times as often as parcels do, so the first factor tells couriers apart on a
+ * few dozen parcels where the failures alone would need hundreds. The second depends mostly on the
+ * recipient and on the courier's re-attempts, varies less from place to place, and is shrunk harder
+ * (`shrinkageAfterFailedAttempt`). On logged outcomes of eight seeded worlds this cut the error of the
+ * estimated differences between couriers by about a third against learning the failure rate alone.
  */
 
 export const TRANSIT_BUCKETS = 31;
@@ -12,6 +20,7 @@ export interface OutcomeCounts {
   outcomes: number;
   /** Not delivered and paid (returned or lost). */
   failures: number;
+  /** Delivered at the first attempt. */
   firstAttempt: number;
   /** Delivered parcels by transit days (index = days, the last bucket is "30 or more"). */
   transitHistogram: number[];
@@ -27,18 +36,22 @@ export interface Evidence {
    * Every courier's parcels nationally. A courier with few outcomes of its own is expected to do as the
    * couriers Kirim has seen do, not as a guess says: the guess would rank couriers for weeks on no evidence.
    */
-  allCouriers?: { outcomes: number; failures: number };
+  allCouriers?: { outcomes: number; failures: number; firstAttempt: number };
   recipient?: { outcomes: number; failures: number };
   pickup?: { attempts: number; failures: number };
 }
 
 export interface EstimatorSettings {
   shrinkage: { lane: number; area: number; province: number; national: number; recipient: number };
+  /** The level strengths are multiplied by this for P(not delivered | first attempt failed). */
+  shrinkageAfterFailedAttempt: number;
   minTransitSamples: number;
 }
 
 export interface Prior {
   failureRate: number;
+  /** Chance the first attempt does not deliver; at least `failureRate`. */
+  firstAttemptFailureRate: number;
   pickupFailureRate: number;
 }
 
@@ -75,26 +88,28 @@ export function estimate(
   promised: { min: number; max: number },
   s: EstimatorSettings,
 ): Estimate {
-  const allCouriers = shrink(
-    e.allCouriers?.failures ?? 0,
-    e.allCouriers?.outcomes ?? 0,
-    prior.failureRate,
-    s.shrinkage.national,
-  );
-  const national = shrink(
-    e.national?.failures ?? 0,
-    e.national?.outcomes ?? 0,
-    allCouriers,
-    s.shrinkage.national,
-  );
-  const province = shrink(
-    e.province?.failures ?? 0,
-    e.province?.outcomes ?? 0,
-    national,
-    s.shrinkage.province,
-  );
-  const area = shrink(e.area?.failures ?? 0, e.area?.outcomes ?? 0, province, s.shrinkage.area);
-  const lane = shrink(e.lane?.failures ?? 0, e.lane?.outcomes ?? 0, area, s.shrinkage.lane);
+  // Each level's counts: outcomes, first attempts that did not deliver, failures (a subset of those).
+  const levels: [Pick<OutcomeCounts, 'outcomes' | 'failures' | 'firstAttempt'> | undefined, number][] = [
+    [e.allCouriers, s.shrinkage.national],
+    [e.national, s.shrinkage.national],
+    [e.province, s.shrinkage.province],
+    [e.area, s.shrinkage.area],
+    [e.lane, s.shrinkage.lane],
+  ];
+  let firstFails = prior.firstAttemptFailureRate;
+  let failsAfter = Math.min(1, prior.failureRate / prior.firstAttemptFailureRate);
+  for (const [counts, strength] of levels) {
+    const outcomes = counts?.outcomes ?? 0;
+    const firstFailed = outcomes - (counts?.firstAttempt ?? 0);
+    firstFails = shrink(firstFailed, outcomes, firstFails, strength);
+    failsAfter = shrink(
+      counts?.failures ?? 0,
+      firstFailed,
+      failsAfter,
+      strength * s.shrinkageAfterFailedAttempt,
+    );
+  }
+  const lane = firstFails * failsAfter;
   const failureRate = shrink(
     e.recipient?.failures ?? 0,
     e.recipient?.outcomes ?? 0,

@@ -246,11 +246,12 @@ export class DeliveryStatsService {
       () => this.pickupsCache.getOr('all', () => this.repository.pickups()),
     ] as const);
     const scoring = this.config.business.scoring;
-    const allCouriers = { outcomes: 0, failures: 0 };
+    const allCouriers = { outcomes: 0, failures: 0, firstAttempt: 0 };
     for (const k of EVERY_COURIER) {
       const c = counts.get(`${k.level}:${k.key}`);
       allCouriers.outcomes += c?.outcomes ?? 0;
       allCouriers.failures += c?.failures ?? 0;
+      allCouriers.firstAttempt += c?.firstAttempt ?? 0;
     }
     return services.map((s, i) => {
       const at = (level: StatsLevel) => {

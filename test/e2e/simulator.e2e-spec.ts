@@ -177,7 +177,7 @@ describe('npm run simulate, small', () => {
     expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
   });
 
-  it('without `cheapest`, lets the oracle choose from the quotes `kirim` asks for', () => {
+  it('without `cheapest`, lets the oracle choose from the quotes `kirim` asks for, and replays `kirim`', () => {
     const alone = mkdtempSync(join(tmpdir(), 'kirim-simulation-'));
     try {
       const { report: two } = simulateInto(alone, [...args, '--policies', 'kirim,oracle']);
@@ -200,6 +200,14 @@ describe('npm run simulate, small', () => {
       expect(readFileSync(join(alone, 'report.md'), 'utf8')).toContain(
         '## Alerts (measured on `kirim`, where sellers act on them',
       );
+      // The run replays: `kirim`'s Kirim met the same orders, world and stepped clock in both runs, alone or
+      // beside five other policies, so every order ended the same way, with the same courier and net.
+      const kirimRows = (dir: string) =>
+        readFileSync(join(dir, 'orders.csv'), 'utf8')
+          .split('\n')
+          .filter((row) => row.startsWith('kirim,'));
+      expect(kirimRows(alone)).toHaveLength(days * perDay);
+      expect(kirimRows(alone)).toEqual(kirimRows(out));
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }
