@@ -108,9 +108,15 @@ export class DeliveryStatsRepository {
       );
   }
 
-  /** Every requested (level, key) row in one round trip; absent keys are simply missing from the map. */
+  /**
+   * Every requested (level, key) row in one round trip; absent keys are simply missing from the map. The
+   * levels and the keys go as two lists, which the primary key's index answers whatever the table's size
+   * (a join with the unnested pairs was planned as a scan of the whole table, one per quote); rows of a
+   * level and a key that were not asked for together are dropped here.
+   */
   async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
     if (!keys.length) return new Map();
+    const wanted = new Set(keys.map((k) => `${k.level}:${k.key}`));
     const rows = await queryPrepared<{
       level: string;
       key: string;
@@ -121,20 +127,22 @@ export class DeliveryStatsRepository {
     }>(
       this.tx.manager,
       'stats_counts',
-      `SELECT s.level, s.key, s.outcomes, s.failures, s.first_attempt, s.transit_histogram
-       FROM delivery_stats s JOIN unnest($1::text[], $2::text[]) AS k(level, key) ON s.level = k.level AND s.key = k.key`,
-      [keys.map((k) => k.level), keys.map((k) => k.key)],
+      `SELECT level, key, outcomes, failures, first_attempt, transit_histogram
+       FROM delivery_stats WHERE level = ANY($1::text[]) AND key = ANY($2::text[])`,
+      [[...new Set(keys.map((k) => k.level))], [...new Set(keys.map((k) => k.key))]],
     );
     return new Map(
-      rows.map((r) => [
-        `${r.level}:${r.key}`,
-        {
-          outcomes: r.outcomes,
-          failures: r.failures,
-          firstAttempt: r.first_attempt,
-          transitHistogram: r.transit_histogram,
-        },
-      ]),
+      rows
+        .filter((r) => wanted.has(`${r.level}:${r.key}`))
+        .map((r) => [
+          `${r.level}:${r.key}`,
+          {
+            outcomes: r.outcomes,
+            failures: r.failures,
+            firstAttempt: r.first_attempt,
+            transitHistogram: r.transit_histogram,
+          },
+        ]),
     );
   }
 
