@@ -26,6 +26,9 @@ export interface OutcomeCounts {
   transitHistogram: number[];
 }
 
+/** What each level's factors are learned from. */
+export type LevelCounts = Pick<OutcomeCounts, 'outcomes' | 'failures' | 'firstAttempt'>;
+
 export interface Evidence {
   lane?: OutcomeCounts;
   /** The courier's parcels to the destination regency, from every origin. */
@@ -36,7 +39,7 @@ export interface Evidence {
    * Every courier's parcels nationally. A courier with few outcomes of its own is expected to do as the
    * couriers Kirim has seen do, not as a guess says: the guess would rank couriers for weeks on no evidence.
    */
-  allCouriers?: { outcomes: number; failures: number; firstAttempt: number };
+  allCouriers?: LevelCounts;
   recipient?: { outcomes: number; failures: number };
   pickup?: { attempts: number; failures: number };
 }
@@ -89,7 +92,7 @@ export function estimate(
   s: EstimatorSettings,
 ): Estimate {
   // Each level's counts: outcomes, first attempts that did not deliver, failures (a subset of those).
-  const levels: [Pick<OutcomeCounts, 'outcomes' | 'failures' | 'firstAttempt'> | undefined, number][] = [
+  const levels: [LevelCounts | undefined, number][] = [
     [e.allCouriers, s.shrinkage.national],
     [e.national, s.shrinkage.national],
     [e.province, s.shrinkage.province],
