@@ -226,6 +226,21 @@ export class DeliveryStatsService {
     for (const h of missing) this.recipientsCache.set(h, found.get(h) ?? null);
   }
 
+  /**
+   * Reads the statistics rows of these parcels' lanes (and every courier's national row) that are not
+   * cached, in one query, so the estimates that follow for each parcel (the tracker's risk rules for a
+   * batch) are answered from the cache instead of a read per parcel.
+   */
+  async prefetchLanes(
+    parcels: { courier: string; service: string; origin: LanePlace; destination: LanePlace }[],
+  ): Promise<void> {
+    if (!parcels.length) return;
+    await this.counts([
+      ...parcels.flatMap((p) => keysFor(p.courier, p.service, p.origin, p.destination)),
+      ...EVERY_COURIER,
+    ]);
+  }
+
   /** From the cache where fresh; a recipient with no record is cached as such (most have none). */
   private async recipientByHash(phoneHash: string): Promise<{ outcomes: number; failures: number } | null> {
     const hit = this.recipientsCache.get(phoneHash);

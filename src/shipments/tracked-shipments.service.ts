@@ -136,9 +136,19 @@ export class TrackedShipments {
     return this.repository.noteCourierFacts(facts);
   }
 
-  /** Reads ahead what `outlook` needs for a batch of shipments (their recipients' records) in one query. */
-  prepareOutlooks(shipments: TrackedShipment[]): Promise<void> {
-    return this.stats.prefetchRecipients(shipments.map((s) => s.recipient.phone));
+  /**
+   * Reads ahead what `outlook` needs for a batch of shipments (their recipients' records, their lanes'
+   * statistics) in two queries, not two per shipment.
+   */
+  async prepareOutlooks(shipments: TrackedShipment[]): Promise<void> {
+    await this.stats.prefetchRecipients(shipments.map((s) => s.recipient.phone));
+    await this.stats.prefetchLanes(
+      shipments.flatMap((s) =>
+        s.courier && s.service
+          ? [{ courier: s.courier, service: s.service, origin: s.origin, destination: s.recipient }]
+          : [],
+      ),
+    );
   }
 
   /** The lane's observed transit tail and the recipient's record, as the scoring knows them. */

@@ -102,20 +102,37 @@ export class AlertsRepository {
     if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
   }
 
-  async update(alert: Alert): Promise<void> {
-    await this.tx.manager.update(Alert, { id: alert.id }, {
-      ruleVersion: alert.ruleVersion,
-      severity: alert.severity,
-      severityRank: alert.severityRank,
-      reason: alert.reason,
-      message: alert.message,
-      suggestedAction: alert.suggestedAction,
-      whatsappUrl: alert.whatsappUrl,
-      updatedAt: alert.updatedAt,
-      acknowledgedAt: alert.acknowledgedAt,
-      causeEventId: alert.causeEventId,
-      details: alert.details,
-    } as never);
+  /** Writes the changed content of these alerts, one statement for a batch. */
+  async update(alerts: Alert[]): Promise<void> {
+    if (!alerts.length) return;
+    await this.tx.manager.query(
+      `UPDATE alerts a SET rule_version = r.rule_version, severity = r.severity, severity_rank = r.severity_rank,
+         reason = r.reason, message = r.message, suggested_action = r.suggested_action,
+         whatsapp_url = r.whatsapp_url, updated_at = r.updated_at, acknowledged_at = r.acknowledged_at,
+         cause_event_id = r.cause_event_id, details = r.details
+       FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, rule_version integer, severity text,
+         severity_rank smallint, reason text, message text, suggested_action text, whatsapp_url text,
+         updated_at timestamptz, acknowledged_at timestamptz, cause_event_id uuid, details jsonb)
+       WHERE a.id = r.id`,
+      [
+        JSON.stringify(
+          alerts.map((a) => ({
+            id: a.id,
+            rule_version: a.ruleVersion,
+            severity: a.severity,
+            severity_rank: a.severityRank,
+            reason: a.reason,
+            message: a.message,
+            suggested_action: a.suggestedAction,
+            whatsapp_url: a.whatsappUrl,
+            updated_at: a.updatedAt,
+            acknowledged_at: a.acknowledgedAt,
+            cause_event_id: a.causeEventId,
+            details: a.details,
+          })),
+        ),
+      ],
+    );
   }
 
   /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */
@@ -139,16 +156,21 @@ export class AlertsRepository {
     return n;
   }
 
-  /** Resolves the open alerts `ids`, recording the event that resolved them, if any; returns them. */
-  async resolve(ids: string[], now: Date, eventId: string | null): Promise<Alert[]> {
-    if (!ids.length) return [];
+  /**
+   * Resolves the open alerts `resolving`, each recording the event that resolved it, if any; returns them.
+   * One statement for a batch whatever its causes (a batch of polls has one per shipment).
+   */
+  async resolve(resolving: { id: string; cause: string | null }[], now: Date): Promise<Alert[]> {
+    if (!resolving.length) return [];
     await this.tx.manager.query(
-      `UPDATE alerts SET resolved_at = $2, updated_at = $2,
-         details = CASE WHEN $3::uuid IS NULL THEN details ELSE details || jsonb_build_object('resolvedByEventId', $3::uuid) END
-       WHERE id = ANY($1::uuid[]) AND resolved_at IS NULL`,
-      [ids, now, eventId],
+      `UPDATE alerts a SET resolved_at = $3, updated_at = $3,
+         details = CASE WHEN r.cause IS NULL THEN a.details
+                        ELSE a.details || jsonb_build_object('resolvedByEventId', r.cause) END
+       FROM unnest($1::uuid[], $2::uuid[]) AS r(id, cause)
+       WHERE a.id = r.id AND a.resolved_at IS NULL`,
+      [resolving.map((r) => r.id), resolving.map((r) => r.cause), now],
     );
-    return this.tx.manager.findBy(Alert, { id: In(ids) });
+    return this.tx.manager.findBy(Alert, { id: In(resolving.map((r) => r.id)) });
   }
 
   /**

@@ -104,6 +104,7 @@ export class AlertsService {
       const openByShipment = await this.repository.openForMany(ids);
       const results: ReconcileResult[] = [];
       const opened: Alert[] = [];
+      const updated: Alert[] = [];
       const toResolve: { result: ReconcileResult; alert: Alert; cause: string | null }[] = [];
       for (const { shipment, findings, causeEventId } of items) {
         const result: ReconcileResult = { opened: [], updated: [], resolved: [] };
@@ -136,18 +137,19 @@ export class AlertsService {
             causeEventId: causeEventId ?? alert.causeEventId,
             details: { ...alert.details, ...found },
           };
-          await this.repository.update(next);
+          updated.push(next);
           result.updated.push(next);
         }
         for (const alert of plan.resolve) toResolve.push({ result, alert, cause: causeEventId });
       }
       await this.repository.insert(opened);
-      // Resolved in one statement per cause (a batch of polls has none; pushes each their own event).
-      const byCause = new Map<string | null, string[]>();
-      for (const r of toResolve) byCause.set(r.cause, [...(byCause.get(r.cause) ?? []), r.alert.id]);
+      await this.repository.update(updated);
       const resolved = new Map<string, Alert>();
-      for (const [cause, alertIds] of byCause)
-        for (const a of await this.repository.resolve(alertIds, now, cause)) resolved.set(a.id, a);
+      const closed = await this.repository.resolve(
+        toResolve.map((r) => ({ id: r.alert.id, cause: r.cause })),
+        now,
+      );
+      for (const a of closed) resolved.set(a.id, a);
       for (const { result, alert } of toResolve) {
         const done = resolved.get(alert.id);
         if (done) result.resolved.push(done);
