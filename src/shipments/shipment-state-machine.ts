@@ -5,9 +5,10 @@ import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { canTransition, HANDED_OVER, ShipmentStatus } from './shipment-status';
 import type { TransitionCauseKind, TransitionRequest } from './shipment-transition';
-import { ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
+import { EachMove, ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
 
 export type { TransitionChanges, TransitionRequest } from './shipment-transition';
+export type { EachMove } from './shipments.repository';
 
 export interface ShipmentMove {
   id: string;
@@ -60,12 +61,33 @@ export class ShipmentStateMachine {
       return (await this.repository.transition(ids, request, along)).map(moveOf);
     return this.tx.run(async () => {
       const rows = await this.repository.transition(ids, request, along);
-      for (const row of rows) await this.consequences(row, request);
+      for (const row of rows) await this.consequences(row, request.occurredAt ?? request.at);
       return rows.map(moveOf);
     });
   }
 
-  private async consequences(row: TransitionRow, request: TransitionRequest): Promise<void> {
+  /**
+   * Moves a batch of shipments from one status to another, each for its own courier event (a tracker's
+   * batch), in one statement; the moves made. Each shipment must appear once.
+   */
+  async transitionEach(
+    moves: EachMove[],
+    request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
+  ): Promise<ShipmentMove[]> {
+    for (const from of request.from)
+      if (!canTransition(from, request.to))
+        throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
+    if (!moves.length) return [];
+    const happened = new Map(moves.map((m) => [m.id, m.occurredAt]));
+    return this.tx.run(async () => {
+      const rows = await this.repository.transitionEach(moves, request);
+      for (const row of rows) await this.consequences(row, happened.get(row.id)!);
+      return rows.map(moveOf);
+    });
+  }
+
+  /** What follows a move that happened at `at` (the courier's time when a courier event caused it). */
+  private async consequences(row: TransitionRow, at: Date): Promise<void> {
     await this.notifications.enqueueAtCommit(row.seller_id, 'shipment.status_changed', {
       shipmentId: row.id,
       reference: row.reference,
@@ -74,7 +96,7 @@ export class ShipmentStateMachine {
       reason: row.reason,
       courier: row.courier,
       awb: row.awb,
-      at: (request.occurredAt ?? request.at).toISOString(),
+      at: at.toISOString(),
     });
     // The courier holds the parcel: a pickup made (pickup reliability learns from it).
     if (row.from_status === 'booked' && HANDED_OVER.has(row.status) && row.courier)

@@ -65,6 +65,86 @@ const SETTABLE: Record<string, string> = {
   codCollectedEventId: 'cod_collected_event_id',
 };
 
+/** One move of a batch made by `transitionEach`: the shipment and what caused its move. */
+export interface EachMove {
+  id: string;
+  causeEventId: string;
+  reason: string | null;
+  /** When it happened at the courier. */
+  occurredAt: Date;
+  /** The event that collected the COD (a delivered COD parcel), if any. */
+  codCollectedEventId?: string | null;
+}
+
+/**
+ * The text of a transition statement: `rows` (id, status) are locked, those in `request.from` moved to
+ * `request.to` with `sets` (the caller's columns, as SQL), the columns that follow from the move, and
+ * the transition recorded. `event` and `happened` are SQL of the cause event and of when the move
+ * happened; `join` brings per-row values into the update (as `e`).
+ */
+function transitionText(
+  request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
+  p: (value: unknown) => string,
+  parts: {
+    ctes?: string;
+    rows: string;
+    join?: string;
+    event: string;
+    happened: () => string;
+    sets: Map<string, string>;
+    where: string[];
+  },
+): string {
+  const fromP = p(request.from);
+  const toP = p(request.to);
+  const atP = p(request.at);
+  // Column → value; what the caller sets wins over what follows from the move.
+  const sets = new Map<string, string>([
+    ['status', toP],
+    ['updated_at', atP],
+    ['status_event_id', parts.event],
+    ...parts.sets,
+  ]);
+  const follows = (column: string, value: string) => {
+    if (!sets.has(column)) sets.set(column, value);
+  };
+  const to = request.to;
+  if (to === 'booked') follows('booked_at', parts.happened());
+  if (HANDED_OVER.has(to)) follows('picked_up_at', `COALESCE(s.picked_up_at, ${parts.happened()})`);
+  // Delivery attempts: a run out for delivery, or an outcome no dispatch scan announced.
+  if (to === 'out_for_delivery') follows('attempts', 's.attempts + 1');
+  if (to === 'delivery_failed') {
+    follows('failed_attempts', 's.failed_attempts + 1');
+    follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
+  }
+  if (to === 'delivered') follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
+  if (TERMINAL.has(to)) {
+    for (const column of ['next_poll_at', 'pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
+    if (to !== 'cancelled') {
+      follows('ended_at', parts.happened());
+      follows('outcome_recorded_at', atP);
+    }
+  } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
+  if (to === 'booking')
+    for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
+  const where = [`prev.status = ANY(${fromP}::text[])`, ...parts.where];
+  const cause = p(request.cause);
+  return `WITH ${parts.ctes ? `${parts.ctes}, ` : ''}prev AS (
+         ${parts.rows}
+         ORDER BY id FOR UPDATE
+       ), moved AS (
+         UPDATE shipments s SET ${[...sets].map(([c, v]) => `${c} = ${v}`).join(', ')}
+         FROM prev ${parts.join ?? ''} WHERE s.id = prev.id AND ${where.join(' AND ')}
+         RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
+           s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_district_code,
+           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at, s.status_event_id
+       ), recorded AS (
+         INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
+         SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, status_event_id, ${atP}::timestamptz FROM moved
+       )
+       SELECT * FROM moved ORDER BY id`;
+}
+
 /**
  * SQL condition: the shipment's cancellation claim is `claim` (its holder is acting) or, when `claim` is
  * null, nobody's (never taken, given back, or run out by `now`). Both are query parameter placeholders.
@@ -99,17 +179,8 @@ export class ShipmentsRepository {
     // One shipment (most moves) by `id = $n`: PostgreSQL plans that once per connection and reuses the plan,
     // where `id = ANY($n)` was planned again on every call (pg_prepared_statements counted custom plans only).
     const idMatch = ids.length === 1 ? `= ${p(ids[0])}::uuid` : `= ANY(${p(ids)}::uuid[])`;
-    const fromP = p(request.from);
-    const toP = p(request.to);
-    const atP = p(request.at);
     let happenedParam: string | undefined;
-    const happened = () => (happenedParam ??= `${p(request.occurredAt ?? request.at)}::timestamptz`);
-    // Column → value; what the caller sets wins over what follows from the move.
-    const sets = new Map<string, string>([
-      ['status', toP],
-      ['updated_at', atP],
-      ['status_event_id', `${p(request.causeEventId ?? null)}::uuid`],
-    ]);
+    const sets = new Map<string, string>();
     if (request.reason !== undefined) sets.set('reason', p(request.reason));
     for (const [name, value] of Object.entries(request.set ?? {})) {
       if (value === undefined) continue;
@@ -117,52 +188,56 @@ export class ShipmentsRepository {
       if (!column) throw new Error(`a transition cannot set ${name}`);
       sets.set(column, p(name === 'decision' && value !== null ? JSON.stringify(value) : value));
     }
-    const follows = (column: string, value: string) => {
-      if (!sets.has(column)) sets.set(column, value);
-    };
-    const to = request.to;
-    if (to === 'booked') follows('booked_at', happened());
-    if (HANDED_OVER.has(to)) follows('picked_up_at', `COALESCE(s.picked_up_at, ${happened()})`);
-    // Delivery attempts: a run out for delivery, or an outcome no dispatch scan announced.
-    if (to === 'out_for_delivery') follows('attempts', 's.attempts + 1');
-    if (to === 'delivery_failed') {
-      follows('failed_attempts', 's.failed_attempts + 1');
-      follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
-    }
-    if (to === 'delivered') follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
-    if (TERMINAL.has(to)) {
-      for (const column of ['next_poll_at', 'pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
-      if (to !== 'cancelled') {
-        follows('ended_at', happened());
-        follows('outcome_recorded_at', atP);
-      }
-    } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
-    if (to === 'booking')
-      for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
-
-    const where = [`prev.status = ANY(${fromP}::text[])`];
     const g = request.where ?? {};
+    const where: string[] = [];
     if (g.sellerId) where.push(`s.seller_id = ${p(g.sellerId)}`);
     if (g.awb) where.push(`s.awb = ${p(g.awb)}`);
     if (g.cancelClaim) where.push(cancelClaimIs(p(g.cancelClaim.claim), p(g.cancelClaim.now)));
-    const cause = p(request.cause);
-    const causeEvent = p(request.causeEventId ?? null);
-
-    const text = `WITH ${along ? `${along.ctes}, ` : ''}prev AS (
-         SELECT id, status FROM shipments WHERE id ${idMatch} ${along ? `AND ${along.gate}` : ''}
-         ORDER BY id FOR UPDATE
-       ), moved AS (
-         UPDATE shipments s SET ${[...sets].map(([c, v]) => `${c} = ${v}`).join(', ')}
-         FROM prev WHERE s.id = prev.id AND ${where.join(' AND ')}
-         RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
-           s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_district_code,
-           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at
-       ), recorded AS (
-         INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
-         SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, ${causeEvent}::uuid, ${atP}::timestamptz FROM moved
-       )
-       SELECT * FROM moved ORDER BY id`;
+    const text = transitionText(request, p, {
+      ctes: along?.ctes,
+      rows: `SELECT id, status FROM shipments WHERE id ${idMatch} ${along ? `AND ${along.gate}` : ''}`,
+      event: `${p(request.causeEventId ?? null)}::uuid`,
+      happened: () => (happenedParam ??= `${p(request.occurredAt ?? request.at)}::timestamptz`),
+      sets,
+      where,
+    });
     // A few shapes (which columns a move sets), each run thousands of times a day: planned once each.
+    return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
+  }
+
+  /**
+   * The transition statement for moves that differ per shipment only in their cause (a tracker's batch:
+   * each parcel's own event, reason and time, and whether it collected the COD): one statement for all.
+   */
+  async transitionEach(
+    moves: EachMove[],
+    request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
+  ): Promise<TransitionRow[]> {
+    if (!moves.length) return [];
+    const params: unknown[] = [];
+    const p = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const input = `per_row AS (
+         SELECT * FROM unnest(${p(moves.map((m) => m.id))}::uuid[], ${p(moves.map((m) => m.causeEventId))}::uuid[],
+           ${p(moves.map((m) => m.reason))}::text[], ${p(moves.map((m) => m.occurredAt))}::timestamptz[],
+           ${p(moves.map((m) => m.codCollectedEventId ?? null))}::uuid[]) AS e(id, event_id, reason, happened, cod_event)
+       )`;
+    const sets = new Map<string, string>([['reason', 'e.reason']]);
+    if (moves.some((m) => m.codCollectedEventId)) {
+      sets.set('cod_collected', 's.cod_collected OR e.cod_event IS NOT NULL');
+      sets.set('cod_collected_event_id', 'COALESCE(e.cod_event, s.cod_collected_event_id)');
+    }
+    const text = transitionText(request, p, {
+      ctes: input,
+      rows: 'SELECT id, status FROM shipments WHERE id IN (SELECT id FROM per_row)',
+      join: 'JOIN per_row e ON e.id = prev.id',
+      event: 'e.event_id',
+      happened: () => 'e.happened',
+      sets,
+      where: [],
+    });
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
   }
 

@@ -6,7 +6,7 @@ import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/couri
 import { Transactions } from 'src/database/transaction';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
-import { ShipmentStateMachine, TransitionChanges } from 'src/shipments/shipment-state-machine';
+import { type EachMove, ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
 import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   DeliveryOutlook,
@@ -157,12 +157,16 @@ export class TrackingService {
     const pushed: string[] = [];
     const facts: ShipmentFacts[] = [];
     const assessed: Assessed[] = [];
-    for (const s of shipments) {
-      if (!s.awb || s.courier !== courier) continue;
-      const events = eventsByAwb.get(s.awb) ?? [];
-      // An ended shipment moves no more and has no risk; a late event still completes its history.
+    const ours = shipments.filter((s) => s.awb && s.courier === courier);
+    // An ended shipment moves no more and has no risk; a late event still completes its history.
+    const moved = await this.move(
+      ours.filter((s) => TRACKED.has(s.status)).map((s) => ({ s, events: eventsByAwb.get(s.awb!) ?? [] })),
+      now,
+    );
+    for (const s of ours) {
+      const events = eventsByAwb.get(s.awb!) ?? [];
       const followed = TRACKED.has(s.status);
-      const status = followed ? await this.move(s, events, now) : { now: s.status, moves: 0 };
+      const status = moved.get(s.id) ?? { now: s.status, moves: 0 };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const assessment = followed
@@ -278,40 +282,72 @@ export class TrackingService {
   }
 
   /**
-   * Makes the moves a followed shipment's events call for, each caused by its event; where it ends up.
+   * Makes the moves each followed shipment's events call for, each caused by its event; where each ends
+   * up. Made a round at a time (every shipment's first move, then every second one…), the shipments of a
+   * round going the same way moved in one statement: a batch costs a few statements, not a few per parcel.
    */
   private async move(
-    s: TrackedShipment,
-    events: StoredEvent[],
+    followed: { s: TrackedShipment; events: StoredEvent[] }[],
     now: Date,
-  ): Promise<{ now: ShipmentStatus; moves: number }> {
-    let status = s.status;
-    let moves = 0;
-    for (const step of movesFrom(status, s.statusEventId, events)) {
-      const set: TransitionChanges = {};
-      // The cash is taken when the courier says so, or — for couriers whose tracking says nothing
-      // about COD (JNE, SAP, ID Express) — when a COD parcel is delivered.
-      if (step.to === 'delivered' && s.codAmount > 0 && step.event.codCollected !== false) {
-        set.codCollected = true;
-        set.codCollectedEventId = step.event.id;
+  ): Promise<Map<string, { now: ShipmentStatus; moves: number }>> {
+    const plans = followed.map(({ s, events }) => ({
+      s,
+      steps: movesFrom(s.status, s.statusEventId, events),
+      now: s.status,
+      moves: 0,
+      stopped: false,
+    }));
+    for (let round = 0; ; round += 1) {
+      const ways = new Map<string, typeof plans>();
+      for (const plan of plans) {
+        if (plan.stopped || round >= plan.steps.length) continue;
+        const way = `${plan.now}>${plan.steps[round].to}`;
+        ways.set(way, [...(ways.get(way) ?? []), plan]);
       }
-      const moved = await this.stateMachine.transition(s.id, {
-        to: step.to,
-        from: [status],
-        cause: 'courier_event',
-        causeEventId: step.event.id,
-        reason: step.event.reason,
-        at: now,
-        occurredAt: step.event.occurredAt,
-        set,
-      });
-      if (!moved) break;
-      if (set.codCollected)
-        await this.codCredit.post({ ...s, courier: s.courier! }, step.event.occurredAt, now);
-      status = step.to;
-      moves += 1;
+      if (!ways.size) break;
+      for (const group of ways.values()) {
+        const { now: from } = group[0];
+        const to = group[0].steps[round].to;
+        const moves: EachMove[] = group.map(({ s, steps }) => {
+          const { event } = steps[round];
+          return {
+            id: s.id,
+            causeEventId: event.id,
+            reason: event.reason,
+            occurredAt: event.occurredAt,
+            // The cash is taken when the courier says so, or — for couriers whose tracking says nothing
+            // about COD (JNE, SAP, ID Express) — when a COD parcel is delivered.
+            codCollectedEventId:
+              to === 'delivered' && s.codAmount > 0 && event.codCollected !== false ? event.id : null,
+          };
+        });
+        const made = new Set(
+          (
+            await this.stateMachine.transitionEach(moves, {
+              to,
+              from: [from],
+              cause: 'courier_event',
+              at: now,
+            })
+          ).map((m) => m.id),
+        );
+        for (const [i, plan] of group.entries()) {
+          if (!made.has(plan.s.id)) {
+            plan.stopped = true;
+            continue;
+          }
+          if (moves[i].codCollectedEventId)
+            await this.codCredit.post(
+              { ...plan.s, courier: plan.s.courier! },
+              plan.steps[round].event.occurredAt,
+              now,
+            );
+          plan.now = to;
+          plan.moves += 1;
+        }
+      }
     }
-    return { now: status, moves };
+    return new Map(plans.map((p) => [p.s.id, { now: p.now, moves: p.moves }]));
   }
 
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
