@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { In } from 'typeorm';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
@@ -128,12 +129,22 @@ export class PickupService {
   /** The worker's step: claims due outbox items and books them, a few at a time. Returns how many it handled. */
   async processDue(limit = 40): Promise<number> {
     const items = await this.tx.run(() => this.repository.claimDue(limit, this.clock.now(), LEASE_MS));
+    if (!items.length) return 0;
+    // The claimed items' shipments and earlier attempts, read in two queries for the batch, not two each.
+    const ids = items.map((i) => i.shipment_id);
+    const shipments = new Map(
+      (await this.tx.manager.findBy(Shipment, { id: In(ids) })).map((s) => [s.id, s]),
+    );
+    const attempts = new Map<string, AttemptRow[]>(ids.map((id) => [id, []]));
+    for (const a of await this.repository.attemptsOf(ids)) attempts.get(a.shipment_id)?.push(a);
+    // And their recipients' records, which each booking's scoring reads.
+    await this.stats.prefetchRecipients([...shipments.values()].map((s) => s.recipientPhone));
     let next = 0;
     const worker = async () => {
       while (next < items.length) {
         const item = items[next++];
         try {
-          await this.book(item);
+          await this.book(item, shipments.get(item.shipment_id) ?? null, attempts.get(item.shipment_id)!);
         } catch (e) {
           // Left pending with its lease: it is retried when the lease expires.
           this.logger.error({ err: e, item: item.id }, 'booking a pickup item failed unexpectedly');
@@ -152,13 +163,12 @@ export class PickupService {
     return total;
   }
 
-  private async book(item: PickupItemRow): Promise<void> {
-    const shipment = await this.tx.manager.findOneBy(Shipment, { id: item.shipment_id });
+  /** Books one claimed item; `shipment` and `attempts` (in order) as read when it was claimed. */
+  private async book(item: PickupItemRow, shipment: Shipment | null, attempts: AttemptRow[]): Promise<void> {
     if (!shipment || shipment.status !== 'booking') {
       await this.repository.finishItem(item.id, 'skipped', this.clock.now());
       return;
     }
-    const attempts = await this.repository.attemptsOf([shipment.id]);
     const request = this.orderRequest(shipment, '', '', item.pickup_date);
 
     // A crash after an attempt was written: ask the courier before sending anything again.
@@ -313,9 +323,10 @@ export class PickupService {
     const now = this.clock.now();
     // Whether the pickup is then made (or the courier is dropped) is the pickup watch's to find out.
     const due = pickupDeadline(now, item.pickup_date, this.config.pickupSlaHours);
-    await this.tx.run(async () => {
-      await this.repository.finishAttempt(attempt.id, { status: 'booked', awb }, now);
-      await this.stateMachine.transition(shipment.id, {
+    // One statement: the attempt and the outbox item finish with the move.
+    await this.stateMachine.transitionMany(
+      [shipment.id],
+      {
         to: 'booked',
         from: ['booking'],
         cause: 'booking',
@@ -331,9 +342,9 @@ export class PickupService {
           pickupDueAt: due,
           nextPollAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
         },
-      });
-      await this.repository.finishItem(item.id, 'booked', now);
-    });
+      },
+      this.repository.bookedAlong(attempt.id, awb, item.id, now),
+    );
   }
 
   /** Everything needed to answer "why this courier, and what would the next one have cost?". */

@@ -151,6 +151,25 @@ export class PickupsRepository {
     return rows;
   }
 
+  /**
+   * A booking's end written in the same statement as the shipment's move to booked: its attempt booked
+   * with the airway bill, its outbox item done. Both are written whether or not the shipment moves (as
+   * they were before), so a shipment cancelled meanwhile still shows the courier's booking.
+   */
+  bookedAlong(attemptId: string, awb: string, itemId: string, now: Date): TransitionAlong {
+    return {
+      ctes: `attempt AS (
+         UPDATE booking_attempts SET status = 'booked', awb = $2, error_kind = NULL, error_code = NULL,
+           error_message = NULL, finished_at = $4
+         WHERE id = $1
+       ), item AS (
+         UPDATE pickup_items SET status = 'booked', claimed_until = NULL, updated_at = $4 WHERE id = $3
+       )`,
+      params: [attemptId, awb, itemId, now],
+      gate: 'TRUE',
+    };
+  }
+
   async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
     await queryPrepared(
       this.tx.manager,
