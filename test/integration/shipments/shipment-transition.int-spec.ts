@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
 import { ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
 import { createShipment, signupSeller } from '../../support/factories/sellers';
@@ -68,5 +69,128 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
     );
     // Each move recorded once: ready → booking, then two per round.
     expect(Number(recorded[0].n)).toBe(1 + 2 * rounds);
+  });
+
+  it('moves a batch in one statement, each shipment for its own courier event, time and reason', async () => {
+    const http = t.http();
+    const seller = await signupSeller(http, 'Toko Serentak');
+    const [a, b, c] = [
+      await createShipment(http, seller),
+      await createShipment(http, seller),
+      await createShipment(http, seller),
+    ];
+    const at = new Date('2026-12-01T10:00:00Z');
+    const event = async (awb: string, occurredAt: string) => {
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, is_return_leg, unmapped,
+           source, raw, received_at)
+         VALUES ($1, 'jne', $2, 'X', $3, 'x', false, false, 'poll', '{}', $3)`,
+        [id, awb, occurredAt],
+      );
+      return { id, occurredAt: new Date(occurredAt) };
+    };
+    const [ea, eb, ec] = [
+      await event('A1', '2026-12-01T08:00:00Z'),
+      await event('B1', '2026-12-01T09:00:00Z'),
+      await event('C1', '2026-12-01T09:30:00Z'),
+    ];
+    const [da, db] = [await event('A1', '2026-12-01T09:10:00Z'), await event('B1', '2026-12-01T09:20:00Z')];
+
+    await tx.run(async () => {
+      await machine.transitionMany([a.id, b.id, c.id], {
+        from: ['ready'],
+        to: 'booking',
+        cause: 'booking',
+        at,
+      });
+      await machine.transitionMany([a.id, b.id], { from: ['booking'], to: 'booked', cause: 'booking', at });
+      // c is still booking: not in the batch's expected status, so it does not move.
+      const picked = await machine.transitionEach(
+        [
+          { id: a.id, causeEventId: ea.id, reason: null, occurredAt: ea.occurredAt },
+          { id: b.id, causeEventId: eb.id, reason: 'late_scan', occurredAt: eb.occurredAt },
+          { id: c.id, causeEventId: ec.id, reason: null, occurredAt: ec.occurredAt },
+        ],
+        { from: ['booked'], to: 'picked_up', cause: 'courier_event', at },
+      );
+      expect(picked.map((m) => m.id).sort()).toEqual([a.id, b.id].sort());
+      // Only a's delivery collected the COD.
+      const delivered = await machine.transitionEach(
+        [
+          {
+            id: a.id,
+            causeEventId: da.id,
+            reason: null,
+            occurredAt: da.occurredAt,
+            codCollectedEventId: da.id,
+          },
+          {
+            id: b.id,
+            causeEventId: db.id,
+            reason: null,
+            occurredAt: db.occurredAt,
+            codCollectedEventId: null,
+          },
+        ],
+        { from: ['picked_up'], to: 'delivered', cause: 'courier_event', at },
+      );
+      expect(delivered.map((m) => [m.from, m.to])).toEqual([
+        ['picked_up', 'delivered'],
+        ['picked_up', 'delivered'],
+      ]);
+    });
+
+    const rows = await t.dataSource.query<
+      {
+        id: string;
+        status: string;
+        status_event_id: string | null;
+        picked_up_at: Date | null;
+        ended_at: Date | null;
+        cod_collected: boolean;
+        cod_collected_event_id: string | null;
+        attempts: number;
+      }[]
+    >(
+      `SELECT id, status, status_event_id, picked_up_at, ended_at, cod_collected, cod_collected_event_id, attempts
+       FROM shipments WHERE id = ANY($1::uuid[])`,
+      [[a.id, b.id, c.id]],
+    );
+    const row = (id: string) => rows.find((r) => r.id === id)!;
+    expect(row(a.id)).toMatchObject({
+      status: 'delivered',
+      status_event_id: da.id,
+      picked_up_at: ea.occurredAt,
+      ended_at: da.occurredAt,
+      cod_collected: true,
+      cod_collected_event_id: da.id,
+      attempts: 1,
+    });
+    expect(row(b.id)).toMatchObject({
+      status: 'delivered',
+      status_event_id: db.id,
+      picked_up_at: eb.occurredAt,
+      ended_at: db.occurredAt,
+      cod_collected: false,
+      cod_collected_event_id: null,
+    });
+    expect(row(c.id)).toMatchObject({ status: 'booking', status_event_id: null, picked_up_at: null });
+    // Each move recorded with its own cause and reason.
+    const recorded = await t.dataSource.query<
+      { shipment_id: string; to_status: string; cause_event_id: string; reason: string | null }[]
+    >(
+      `SELECT shipment_id, to_status, cause_event_id, reason FROM shipment_transitions
+       WHERE shipment_id = ANY($1::uuid[]) AND cause = 'courier_event' ORDER BY shipment_id, at, to_status`,
+      [[a.id, b.id, c.id]],
+    );
+    expect(recorded.map((r) => [r.shipment_id, r.to_status, r.cause_event_id, r.reason]).sort()).toEqual(
+      [
+        [a.id, 'picked_up', ea.id, null],
+        [a.id, 'delivered', da.id, null],
+        [b.id, 'picked_up', eb.id, 'late_scan'],
+        [b.id, 'delivered', db.id, null],
+      ].sort(),
+    );
   });
 });
