@@ -64,15 +64,64 @@ export class LedgerRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
-   * Writes the transaction, its entries and the new balances in one statement; nothing when the key was
-   * posted before (then null). A seller account taken below zero fails the statement (its CHECK).
+   * Writes the transaction, its entries, the new balances and its holds in one statement; nothing when the
+   * key was posted before (then null). A seller account taken below zero fails the statement (its CHECK).
+   * A hold's accounts that are not among the entries are created (at zero) if missing, in the same statement:
+   * foreign keys are checked once it has run.
    */
   async insert(p: Posting): Promise<string | null> {
     const id = randomUUID();
     const sorted = [...p.entries].sort((a, b) => (a.account.code < b.account.code ? -1 : 1));
+    const holds = p.holds ?? [];
+    const entered = new Set(sorted.map((e) => e.account.code));
+    const holdAccounts = [
+      ...new Map(
+        holds
+          .flatMap((h) => [h.from, h.to])
+          .filter((a) => !entered.has(a.code))
+          .map((a) => [a.code, a]),
+      ).values(),
+    ].sort((a, b) => (a.code < b.code ? -1 : 1));
+    const params: unknown[] = [
+      id,
+      p.key,
+      p.type,
+      p.sellerId ?? null,
+      p.reference ?? null,
+      p.at,
+      sorted.map((e) => e.account.code),
+      sorted.map((e) => e.account.kind),
+      sorted.map((e) => e.account.sellerId),
+      sorted.map(signedAmount),
+      sorted.map(balanceDelta),
+      DEBIT_NORMAL_KINDS,
+      NON_NEGATIVE_KINDS,
+    ];
+    let held = '';
+    if (holds.length) {
+      params.push(
+        holdAccounts.map((a) => a.code),
+        holdAccounts.map((a) => a.kind),
+        holdAccounts.map((a) => a.sellerId),
+        holds.map((h) => h.from.code),
+        holds.map((h) => h.to.code),
+        holds.map((h) => h.amount),
+        holds.map((h) => h.releaseAt),
+      );
+      held = `, ha AS (
+         INSERT INTO ledger_accounts (code, kind, seller_id, debit_normal, may_go_negative, balance, updated_at)
+         SELECT c, k, s, k = ANY($12::text[]), NOT (k = ANY($13::text[])), 0, t.at
+           FROM t, unnest($14::text[], $15::text[], $16::uuid[]) WITH ORDINALITY AS x(c, k, s, n) ORDER BY n
+         ON CONFLICT (code) DO NOTHING
+       ), h AS (
+         INSERT INTO ledger_holds (id, transaction_id, seller_id, from_account, to_account, amount, release_at)
+         SELECT gen_random_uuid(), t.id, $4, f, tt, a, r
+           FROM t, unnest($17::text[], $18::text[], $19::bigint[], $20::timestamptz[]) AS h(f, tt, a, r)
+       )`;
+    }
     const rows = await queryPrepared<{ id: string }>(
       this.tx.manager,
-      'ledger_post',
+      holds.length ? 'ledger_post_holds' : 'ledger_post',
       `WITH t AS (
          INSERT INTO ledger_transactions (id, key, type, seller_id, reference, at)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (key) DO NOTHING RETURNING id, at
@@ -85,45 +134,14 @@ export class LedgerRepository {
            FROM t, l ORDER BY l.n
          ON CONFLICT (code) DO UPDATE SET balance = a.balance + excluded.balance, updated_at = excluded.updated_at
          RETURNING a.code, a.balance
-       )
+       )${held}
        INSERT INTO ledger_entries (transaction_id, account_code, seller_id, amount, balance_after, at)
        SELECT t.id, l.code, l.seller_id, l.amount, b.balance, t.at FROM t, l JOIN b ON b.code = l.code
        ORDER BY l.n
        RETURNING transaction_id AS id`,
-      [
-        id,
-        p.key,
-        p.type,
-        p.sellerId ?? null,
-        p.reference ?? null,
-        p.at,
-        sorted.map((e) => e.account.code),
-        sorted.map((e) => e.account.kind),
-        sorted.map((e) => e.account.sellerId),
-        sorted.map(signedAmount),
-        sorted.map(balanceDelta),
-        DEBIT_NORMAL_KINDS,
-        NON_NEGATIVE_KINDS,
-      ],
+      params,
     );
-    if (!rows.length) return null;
-    if (p.holds?.length) {
-      await this.ensureAccounts(p.holds.flatMap((h) => [h.from, h.to]));
-      await this.tx.manager.query(
-        `INSERT INTO ledger_holds (id, transaction_id, seller_id, from_account, to_account, amount, release_at)
-         SELECT gen_random_uuid(), $1, $2, f, t, a, r
-           FROM unnest($3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) AS h(f, t, a, r)`,
-        [
-          id,
-          p.sellerId ?? null,
-          p.holds.map((h) => h.from.code),
-          p.holds.map((h) => h.to.code),
-          p.holds.map((h) => h.amount),
-          p.holds.map((h) => h.releaseAt),
-        ],
-      );
-    }
-    return id;
+    return rows.length ? id : null;
   }
 
   /** Creates the accounts that do not exist yet, at a zero balance. */
