@@ -302,7 +302,9 @@ export class TrackingService {
       for (const plan of plans) {
         if (plan.stopped || round >= plan.steps.length) continue;
         const way = `${plan.now}>${plan.steps[round].to}`;
-        ways.set(way, [...(ways.get(way) ?? []), plan]);
+        const group = ways.get(way);
+        if (group) group.push(plan);
+        else ways.set(way, [plan]);
       }
       if (!ways.size) break;
       for (const group of ways.values()) {
