@@ -65,8 +65,23 @@ describe('embedded PostgreSQL connections', () => {
     });
     afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    const startAndAsk = async (port: number) => {
-      const pg = await startPostgresProcess({ dataDir, port, database: 'kirim' });
+    /**
+     * Starts a server on a free port (`prepare` readies the data folder for that port) and asks it which
+     * address the connection came from. A port found free can be taken by another test's process before
+     * PostgreSQL binds it: then the start is tried again on another port, at most three times in all.
+     */
+    const startAndAsk = async (prepare: (port: number) => void) => {
+      let pg: Awaited<ReturnType<typeof startPostgresProcess>> | undefined;
+      for (let attempt = 1; !pg; attempt += 1) {
+        const port = await freePort();
+        prepare(port);
+        try {
+          pg = await startPostgresProcess({ dataDir, port, database: 'kirim' });
+        } catch (e) {
+          if (attempt >= 3) throw e;
+          rmSync(join(dataDir, 'socket'), { recursive: true, force: true });
+        }
+      }
       try {
         expect(new URL(pg.url).searchParams.has('host')).toBe(false);
         return await serverAddress(pg.url);
@@ -76,15 +91,16 @@ describe('embedded PostgreSQL connections', () => {
     };
 
     it('when the socket folder cannot be created', async () => {
-      writeFileSync(join(dataDir, 'socket'), 'a file where the folder would go');
-      expect(await startAndAsk(await freePort())).toBe('127.0.0.1/32');
+      expect(
+        await startAndAsk(() => writeFileSync(join(dataDir, 'socket'), 'a file where the folder would go')),
+      ).toBe('127.0.0.1/32');
     }, 60_000);
 
     it('when PostgreSQL cannot bind the socket', async () => {
-      const port = await freePort();
       // Something that is not a socket sits at the socket's path: PostgreSQL's bind fails.
-      mkdirSync(join(dataDir, 'socket', `.s.PGSQL.${port}`, 'in-the-way'), { recursive: true });
-      expect(await startAndAsk(port)).toBe('127.0.0.1/32');
+      const obstruct = (port: number) =>
+        mkdirSync(join(dataDir, 'socket', `.s.PGSQL.${port}`, 'in-the-way'), { recursive: true });
+      expect(await startAndAsk(obstruct)).toBe('127.0.0.1/32');
     }, 60_000);
   });
 });
