@@ -52,9 +52,7 @@ export class ShipmentStateMachine {
     request: TransitionRequest,
     along?: TransitionAlong,
   ): Promise<ShipmentMove[]> {
-    for (const from of request.from)
-      if (!canTransition(from, request.to))
-        throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
+    checkTable(request);
     if (!ids.length) return [];
     // A move with no consequences is one statement: atomic on its own, no transaction needed.
     if (ANSWERED_TO_REQUESTER.has(request.cause))
@@ -74,9 +72,7 @@ export class ShipmentStateMachine {
     moves: EachMove[],
     request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
   ): Promise<ShipmentMove[]> {
-    for (const from of request.from)
-      if (!canTransition(from, request.to))
-        throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
+    checkTable(request);
     if (!moves.length) return [];
     const happened = new Map(moves.map((m) => [m.id, m.occurredAt]));
     return this.tx.run(async () => {
@@ -155,3 +151,10 @@ const moveOf = (row: TransitionRow): ShipmentMove => ({
   courier: row.courier,
   awb: row.awb,
 });
+
+/** A request the transition table does not allow is a bug in the caller, not a shipment that moved on. */
+function checkTable(request: Pick<TransitionRequest, 'from' | 'to'>): void {
+  for (const from of request.from)
+    if (!canTransition(from, request.to))
+      throw new Error(`shipment transition ${from} → ${request.to} is not in the transition table`);
+}
