@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +11,11 @@ const ROOT = join(__dirname, '..');
 /** One embedded PostgreSQL for the whole run; each policy's Kirim gets a database of its own. */
 export interface SimDatabase {
   newDatabase(name: string): Promise<string>;
+  /**
+   * With SIMULATOR_PG_STATEMENTS=FILE: the statements that cost PostgreSQL most over the run (planning and
+   * execution, every database), written to FILE as a table. Nothing without it.
+   */
+  writeStatementCosts(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -18,6 +23,7 @@ export interface SimDatabase {
 export const SANDBOX_DRAWS = 'per_order';
 
 export async function startSimDatabase(): Promise<SimDatabase> {
+  const statementsFile = process.env.SIMULATOR_PG_STATEMENTS;
   const dataDir = mkdtempSync(join(tmpdir(), 'kirim-sim-'));
   chmodSync(dataDir, 0o755);
   const pg = await startEmbeddedPostgres({
@@ -32,17 +38,52 @@ export async function startSimDatabase(): Promise<SimDatabase> {
       ...(process.env.SIMULATOR_SLOW_SQL_MS
         ? { log_min_duration_statement: process.env.SIMULATOR_SLOW_SQL_MS }
         : {}),
+      ...(statementsFile
+        ? {
+            shared_preload_libraries: 'pg_stat_statements',
+            'pg_stat_statements.track_planning': 'on',
+            'pg_stat_statements.max': '5000',
+          }
+        : {}),
     },
   });
+  const admin = async <T>(work: (c: Client) => Promise<T>): Promise<T> => {
+    const c = new Client({ connectionString: pg.url });
+    await c.connect();
+    try {
+      return await work(c);
+    } finally {
+      await c.end();
+    }
+  };
+  if (statementsFile) await admin((c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
   return {
     async newDatabase(name) {
-      const c = new Client({ connectionString: pg.url });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${name.replace(/[^a-z0-9_]/g, '_')}`);
-      await c.end();
+      await admin((c) => c.query(`CREATE DATABASE ${name.replace(/[^a-z0-9_]/g, '_')}`));
       const u = new URL(pg.url);
       u.pathname = `/${name.replace(/[^a-z0-9_]/g, '_')}`;
       return u.toString();
+    },
+    async writeStatementCosts() {
+      if (!statementsFile) return;
+      const { rows } = await admin((c) =>
+        c.query<{ ms: number; all_ms: number; calls: string; plan_ms: number; rows: string; query: string }>(
+          `SELECT round((total_exec_time + total_plan_time)::numeric, 0)::float AS ms, calls,
+                  round(sum(total_exec_time + total_plan_time) OVER ()::numeric, 0)::float AS all_ms,
+                  round(total_plan_time::numeric, 0)::float AS plan_ms, rows,
+                  regexp_replace(query, '\\s+', ' ', 'g') AS query
+             FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 80`,
+        ),
+      );
+      writeFileSync(
+        statementsFile,
+        rows
+          .map(
+            (r) =>
+              `${r.ms} ms (plan ${r.plan_ms}) ${r.calls} calls ${r.rows} rows | ${r.query.slice(0, 400)}`,
+          )
+          .join('\n') + `\n${rows[0]?.all_ms ?? 0} ms in all statements\n`,
+      );
     },
     async stop() {
       await pg.stop();

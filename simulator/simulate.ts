@@ -223,6 +223,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       log(
         `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ${[...r.jobFigures].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       );
+    await db.writeStatementCosts();
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
     const quoted = (name: string) => outcomes.find((x) => x.policy === name)?.quotes;
     const quotes = quoted('cheapest') ?? quoted('kirim');
