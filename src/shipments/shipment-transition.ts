@@ -48,7 +48,8 @@ export interface TransitionChanges {
   cashback?: number | null;
   returnFee?: number | null;
   pickupDueAt?: Date | null;
-  nextPollAt?: Date | null;
+  /** Follows the shipment from this move on: when its courier is first asked about it (shipment_polls). */
+  nextPollAt?: Date;
   codCollected?: boolean;
   codCollectedEventId?: string | null;
 }

@@ -18,7 +18,6 @@ import type { ShipmentStatus } from './shipment-status';
 })
 // Delivered COD parcels by delivery time: the remittance reconciliation's "not remitted after N days".
 @Index('idx_shipments_cod_delivered', ['endedAt', 'id'], { where: "status = 'delivered' AND cod_collected" })
-@Index('idx_shipments_next_poll', ['courier', 'nextPollAt'], { where: 'next_poll_at IS NOT NULL' })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;
@@ -72,8 +71,6 @@ export class Shipment {
   @Column('bigint', { nullable: true, transformer: rupiahColumn }) cashback!: Rupiah | null;
   @Column('bigint', { nullable: true, transformer: rupiahColumn }) returnFee!: Rupiah | null;
   @Column('timestamptz', { nullable: true }) pickupDueAt!: Date | null;
-  /** Until it ends: when its courier is next asked about it (the tracker's poll; a lease while claimed). */
-  @Column('timestamptz', { nullable: true }) nextPollAt!: Date | null;
   @Column('timestamptz', { nullable: true }) bookedAt!: Date | null;
   /** When the courier first held the parcel (its event's time). */
   @Column('timestamptz', { nullable: true }) pickedUpAt!: Date | null;

@@ -60,7 +60,6 @@ const SETTABLE: Record<string, string> = {
   cashback: 'cashback',
   returnFee: 'return_fee',
   pickupDueAt: 'pickup_due_at',
-  nextPollAt: 'next_poll_at',
   codCollected: 'cod_collected',
   codCollectedEventId: 'cod_collected_event_id',
 };
@@ -93,6 +92,8 @@ function transitionText(
     happened: () => string;
     sets: Map<string, string>;
     where: string[];
+    /** SQL of the first poll when the move starts following the shipment (a row of shipment_polls). */
+    pollAt?: string;
   },
 ): string {
   const fromP = p(request.from);
@@ -119,16 +120,25 @@ function transitionText(
   }
   if (to === 'delivered') follows('attempts', 'GREATEST(s.attempts, s.failed_attempts + 1)');
   if (TERMINAL.has(to)) {
-    for (const column of ['next_poll_at', 'pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
+    for (const column of ['pickup_due_at', 'cancel_claimed_until']) follows(column, 'NULL');
     if (to !== 'cancelled') {
       follows('ended_at', parts.happened());
       follows('outcome_recorded_at', atP);
     }
   } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
-  if (to === 'booking')
-    for (const column of ['booked_at', 'next_poll_at', 'cancel_claimed_until']) follows(column, 'NULL');
+  if (to === 'booking') for (const column of ['booked_at', 'cancel_claimed_until']) follows(column, 'NULL');
   const where = [`prev.status = ANY(${fromP}::text[])`, ...parts.where];
   const cause = p(request.cause);
+  // An ended shipment, or one sent back for booking, is no longer polled.
+  const polls = parts.pollAt
+    ? `, polls AS (
+         INSERT INTO shipment_polls (shipment_id, courier, next_poll_at)
+         SELECT id, courier, ${parts.pollAt}::timestamptz FROM moved
+         ON CONFLICT (shipment_id) DO UPDATE SET courier = EXCLUDED.courier, next_poll_at = EXCLUDED.next_poll_at
+       )`
+    : TERMINAL.has(to) || to === 'booking'
+      ? ', polls AS (DELETE FROM shipment_polls WHERE shipment_id IN (SELECT id FROM moved))'
+      : '';
   return `WITH ${parts.ctes ? `${parts.ctes}, ` : ''}prev AS (
          ${parts.rows}
          ORDER BY id FOR UPDATE
@@ -141,7 +151,7 @@ function transitionText(
        ), recorded AS (
          INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
          SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, status_event_id, ${atP}::timestamptz FROM moved
-       )
+       )${polls}
        SELECT * FROM moved ORDER BY id`;
 }
 
@@ -182,7 +192,8 @@ export class ShipmentsRepository {
     let happenedParam: string | undefined;
     const sets = new Map<string, string>();
     if (request.reason !== undefined) sets.set('reason', p(request.reason));
-    for (const [name, value] of Object.entries(request.set ?? {})) {
+    const { nextPollAt, ...set } = request.set ?? {};
+    for (const [name, value] of Object.entries(set)) {
       if (value === undefined) continue;
       const column = SETTABLE[name];
       if (!column) throw new Error(`a transition cannot set ${name}`);
@@ -200,6 +211,7 @@ export class ShipmentsRepository {
       happened: () => (happenedParam ??= `${p(request.occurredAt ?? request.at)}::timestamptz`),
       sets,
       where,
+      pollAt: nextPollAt ? p(nextPollAt) : undefined,
     });
     // A few shapes (which columns a move sets), each run thousands of times a day: planned once each.
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
@@ -281,16 +293,21 @@ export class ShipmentsRepository {
     leaseUntil: Date,
     limit: number,
   ): Promise<TrackedShipmentRow[]> {
-    const [rows] = await this.tx.manager.query<[TrackedShipmentRow[], number]>(
-      `UPDATE shipments s SET next_poll_at = $3
-       WHERE s.id IN (
-         SELECT id FROM shipments WHERE courier = $1 AND next_poll_at <= $2
-           AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $2)
-         ORDER BY next_poll_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING ${TRACKED_COLUMNS}`,
+    // The lease is written on the narrow poll row; the shipment is only read (and not locked: the
+    // recording locks it when it applies the answer).
+    return this.tx.manager.query<TrackedShipmentRow[]>(
+      `WITH claimed AS (
+         UPDATE shipment_polls p SET next_poll_at = $3
+         WHERE p.shipment_id IN (
+           SELECT p.shipment_id FROM shipment_polls p JOIN shipments s ON s.id = p.shipment_id
+           WHERE p.courier = $1 AND p.next_poll_at <= $2
+             AND (s.cancel_claimed_until IS NULL OR s.cancel_claimed_until < $2)
+           ORDER BY p.next_poll_at LIMIT $4 FOR UPDATE OF p SKIP LOCKED)
+         RETURNING p.shipment_id
+       )
+       SELECT ${TRACKED_COLUMNS} FROM shipments s JOIN claimed c ON c.shipment_id = s.id`,
       [courier, now, leaseUntil, limit],
     );
-    return rows;
   }
 
   /** Locks the shipments (in id order, so two processors never deadlock) and reads them. */
@@ -359,24 +376,27 @@ export class ShipmentsRepository {
     );
   }
 
-  /** Sets each shipment's next poll, unless it has ended meanwhile (an ended shipment is never polled). */
+  /**
+   * Sets each followed shipment's next poll (one that has ended meanwhile is followed no more: its row is
+   * gone, and it is never polled).
+   */
   async schedulePolls(polls: { id: string; at: Date }[]): Promise<void> {
     if (!polls.length) return;
     await this.tx.manager.query(
-      `UPDATE shipments s SET next_poll_at = p.at
-       FROM unnest($1::uuid[], $2::timestamptz[]) AS p(id, at)
-       WHERE s.id = p.id AND s.status <> ALL($3::text[])`,
-      [polls.map((p) => p.id), polls.map((p) => p.at), [...TERMINAL]],
+      `UPDATE shipment_polls p SET next_poll_at = x.at
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at)
+       WHERE p.shipment_id = x.id`,
+      [polls.map((p) => p.id), polls.map((p) => p.at)],
     );
   }
 
   /**
-   * Brings a followed shipment's next poll forward to `at` (never back). A lease is a `next_poll_at` too:
+   * Brings a followed shipment's next poll forward to `at` (never back). A lease is a next poll too:
    * a shipment being polled right now may be polled once more meanwhile (harmless: events are stored once).
    */
   async bringPollForward(id: string, at: Date): Promise<void> {
     await this.tx.manager.query(
-      `UPDATE shipments SET next_poll_at = $2 WHERE id = $1 AND next_poll_at IS NOT NULL AND next_poll_at > $2`,
+      'UPDATE shipment_polls SET next_poll_at = $2 WHERE shipment_id = $1 AND next_poll_at > $2',
       [id, at],
     );
   }
@@ -385,8 +405,7 @@ export class ShipmentsRepository {
   async postponePolls(ids: string[], at: Date): Promise<void> {
     if (!ids.length) return;
     await this.tx.manager.query(
-      `UPDATE shipments SET next_poll_at = $2
-       WHERE id = ANY($1::uuid[]) AND next_poll_at IS NOT NULL AND next_poll_at < $2`,
+      'UPDATE shipment_polls SET next_poll_at = $2 WHERE shipment_id = ANY($1::uuid[]) AND next_poll_at < $2',
       [ids, at],
     );
   }

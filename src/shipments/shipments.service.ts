@@ -281,7 +281,6 @@ export class ShipmentsService {
       cashback: null,
       returnFee: null,
       pickupDueAt: null,
-      nextPollAt: null,
       bookedAt: null,
       pickedUpAt: null,
       endedAt: null,

@@ -49,7 +49,10 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
       await http.post('/v1/webhooks/couriers/jne').set(push.headers).send(push.body).expect(200);
       await t.app.get(TrackingService).applyPushed();
       // And polled again: the courier still says delivered.
-      await t.dataSource.query('UPDATE shipments SET next_poll_at = $2 WHERE id = $1', [d.id, t.clock.now()]);
+      await t.dataSource.query('UPDATE shipment_polls SET next_poll_at = $2 WHERE shipment_id = $1', [
+        d.id,
+        t.clock.now(),
+      ]);
       await t.app.get(TrackingPoller).pollDue();
     }
     expect(await codCredits(d.id)).toBe(1);

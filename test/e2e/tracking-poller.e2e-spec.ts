@@ -86,7 +86,7 @@ describe('three instances polling 3,000 shipments together', () => {
       expect(seeded.filter((s) => asked.get(s.awb) !== 1)).toEqual([]);
       expect(asked.size).toBe(3000);
       const [due] = await first.dataSource.query<{ n: number }[]>(
-        "SELECT count(*)::int AS n FROM shipments WHERE awb LIKE 'TRIO%' AND next_poll_at <= $1",
+        "SELECT count(*)::int AS n FROM shipments s JOIN shipment_polls p ON p.shipment_id = s.id WHERE s.awb LIKE 'TRIO%' AND p.next_poll_at <= $1",
         [at],
       );
       expect(due.n).toBe(0);
@@ -147,7 +147,7 @@ describe('an instance killed mid-cycle', () => {
     const done = async () =>
       (
         await t.dataSource.query<{ n: number }[]>(
-          "SELECT count(*)::int AS n FROM shipments WHERE awb LIKE 'KILL%' AND next_poll_at > $1",
+          "SELECT count(*)::int AS n FROM shipments s JOIN shipment_polls p ON p.shipment_id = s.id WHERE s.awb LIKE 'KILL%' AND p.next_poll_at > $1",
           [new Date(startedAt + 3600_000)],
         )
       )[0].n;
@@ -165,7 +165,7 @@ describe('an instance killed mid-cycle', () => {
     const count = async (from: Date, to: Date) =>
       (
         await t.dataSource.query<{ n: number }[]>(
-          "SELECT count(*)::int AS n FROM shipments WHERE awb LIKE 'KILL%' AND next_poll_at > $1 AND next_poll_at <= $2",
+          "SELECT count(*)::int AS n FROM shipments s JOIN shipment_polls p ON p.shipment_id = s.id WHERE s.awb LIKE 'KILL%' AND p.next_poll_at > $1 AND p.next_poll_at <= $2",
           [from, to],
         )
       )[0].n;
@@ -222,7 +222,7 @@ describe('a courier that is down', () => {
     expect(sandbox.requests - before).toBe(calls);
     // Every shipment waits at least half the first backoff.
     const [soonest] = await t.dataSource.query<{ at: Date }[]>(
-      "SELECT min(next_poll_at) AS at FROM shipments WHERE awb LIKE 'DOWN%'",
+      "SELECT min(p.next_poll_at) AS at FROM shipments s JOIN shipment_polls p ON p.shipment_id = s.id WHERE s.awb LIKE 'DOWN%'",
     );
     expect(soonest.at.getTime() - now.getTime()).toBeGreaterThanOrEqual(
       (t.app.get(AppConfig).business.tracking.courierBackoff.baseSeconds / 2) * 1000,

@@ -182,11 +182,9 @@ describe('tracking journeys at every courier', () => {
       expect(cod.status).toBe('delivered');
       expect(await outcomes(b.id)).toEqual([{ outcome: 'delivered', failed_attempts: 0 }]);
       // Ended: it leaves the poll set.
-      const [row] = await t.dataSource.query<{ next_poll_at: Date | null }[]>(
-        'SELECT next_poll_at FROM shipments WHERE id = $1',
-        [b.id],
-      );
-      expect(row.next_poll_at).toBeNull();
+      expect(
+        await t.dataSource.query('SELECT next_poll_at FROM shipment_polls WHERE shipment_id = $1', [b.id]),
+      ).toEqual([]);
     }
   });
 
@@ -257,11 +255,11 @@ describe('tracking journeys at every courier', () => {
       const [alert] = s.alerts as { suggestedAction: string; contact: { whatsappUrl: string } }[];
       expect(alert.contact.whatsappUrl).toMatch(/^https:\/\/wa\.me\/62\d+\?text=/);
       expect(await outcomes(b.id)).toEqual([]);
-      const [row] = await t.dataSource.query<{ next_poll_at: Date | null }[]>(
-        'SELECT next_poll_at FROM shipments WHERE id = $1',
+      const polls = await t.dataSource.query<{ next_poll_at: Date }[]>(
+        'SELECT next_poll_at FROM shipment_polls WHERE shipment_id = $1',
         [b.id],
       );
-      expect(row.next_poll_at).not.toBeNull();
+      expect(polls).toEqual([{ next_poll_at: expect.any(Date) }]);
     }
   });
 

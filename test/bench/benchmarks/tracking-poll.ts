@@ -131,7 +131,7 @@ export const trackingPoll: Benchmark = {
       const seconds = (performance.now() - started) / 1000;
       tracking.recordPoll = recordPoll;
       const [{ due }] = await dataSource.query<{ due: number }[]>(
-        'SELECT count(*)::int AS due FROM shipments WHERE next_poll_at <= $1',
+        'SELECT count(*)::int AS due FROM shipment_polls WHERE next_poll_at <= $1',
         [now],
       );
       if (result.polled !== PARCELS || result.failed || due)

@@ -137,7 +137,7 @@ describe('money under 10,000 random operations (fast-check, seeded)', () => {
            'courier', c.courier, 'service', c.service, 'awb', 'OPS' || $2 || upper(c.courier) || lpad(n::text, 6, '0'),
            'cod_amount', ($6::bigint[])[n], 'shipping_fee', 9000 + (n % 9) * 1500,
            'cod_fee', greatest(2000, round(($6::bigint[])[n] * 0.03)), 'cashback', round((9000 + (n % 9) * 1500) * 0.1),
-           'return_fee', 9000 + (n % 9) * 1500, 'booked_at', now(), 'picked_up_at', now(), 'next_poll_at', NULL))).*
+           'return_fee', 9000 + (n % 9) * 1500, 'booked_at', now(), 'picked_up_at', now()))).*
          FROM shipments s, generate_series(1, $3::int) n,
            LATERAL (SELECT ($4::text[])[1 + n % 5] AS courier, ($5::text[])[1 + n % 5] AS service) c
          WHERE s.id = $1

@@ -81,16 +81,21 @@ export async function seedTrackedShipments(
 ): Promise<{ id: string; courier: CourierCode; awb: string }[]> {
   const template = await createShipment(http, seller);
   return t.dataSource.query(
-    `INSERT INTO shipments
-     SELECT (jsonb_populate_record(s, jsonb_build_object(
-       'id', gen_random_uuid(), 'reference', $2 || '-' || n, 'status', $3::text,
-       'courier', c.courier, 'service', c.service, 'awb', upper($2 || c.courier) || lpad(n::text, 6, '0'),
-       'next_poll_at', $4::timestamptz, 'booked_at', $4::timestamptz, 'picked_up_at', $4::timestamptz))).*
-     FROM shipments s, generate_series(1, $5::int) n,
-       LATERAL (SELECT ($6::text[])[1 + n % cardinality($6::text[])] AS courier,
-                       ($7::text[])[1 + n % cardinality($6::text[])] AS service) c
-     WHERE s.id = $1
-     RETURNING id, courier, awb`,
+    `WITH made AS (
+       INSERT INTO shipments
+       SELECT (jsonb_populate_record(s, jsonb_build_object(
+         'id', gen_random_uuid(), 'reference', $2 || '-' || n, 'status', $3::text,
+         'courier', c.courier, 'service', c.service, 'awb', upper($2 || c.courier) || lpad(n::text, 6, '0'),
+         'booked_at', $4::timestamptz, 'picked_up_at', $4::timestamptz))).*
+       FROM shipments s, generate_series(1, $5::int) n,
+         LATERAL (SELECT ($6::text[])[1 + n % cardinality($6::text[])] AS courier,
+                         ($7::text[])[1 + n % cardinality($6::text[])] AS service) c
+       WHERE s.id = $1
+       RETURNING id, courier, awb
+     ), followed AS (
+       INSERT INTO shipment_polls (shipment_id, courier, next_poll_at) SELECT id, courier, $4 FROM made
+     )
+     SELECT id, courier, awb FROM made`,
     [
       template.id,
       options.prefix,
