@@ -67,10 +67,18 @@ export async function startSimDatabase(): Promise<SimDatabase> {
     async writeStatementCosts() {
       if (!statementsFile) return;
       const { rows } = await admin((c) =>
-        c.query<{ ms: number; all_ms: number; calls: string; plan_ms: number; rows: string; query: string }>(
+        c.query<{
+          ms: number;
+          all_ms: number;
+          calls: string;
+          plan_ms: number;
+          rows: string;
+          blocks: string;
+          query: string;
+        }>(
           `SELECT round((total_exec_time + total_plan_time)::numeric, 0)::float AS ms, calls,
                   round(sum(total_exec_time + total_plan_time) OVER ()::numeric, 0)::float AS all_ms,
-                  round(total_plan_time::numeric, 0)::float AS plan_ms, rows,
+                  round(total_plan_time::numeric, 0)::float AS plan_ms, rows, shared_blks_hit + shared_blks_read AS blocks,
                   regexp_replace(query, '\\s+', ' ', 'g') AS query
              FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 80`,
         ),
@@ -80,7 +88,7 @@ export async function startSimDatabase(): Promise<SimDatabase> {
         rows
           .map(
             (r) =>
-              `${r.ms} ms (plan ${r.plan_ms}) ${r.calls} calls ${r.rows} rows | ${r.query.slice(0, 400)}`,
+              `${r.ms} ms (plan ${r.plan_ms}) ${r.calls} calls ${r.rows} rows ${r.blocks} blocks | ${r.query.slice(0, 400)}`,
           )
           .join('\n') + `\n${rows[0]?.all_ms ?? 0} ms in all statements\n`,
       );

@@ -264,13 +264,22 @@ export class ShipmentsRepository {
     now: Date,
     until: Date,
   ): Promise<Shipment | null> {
-    const [, n] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE shipments SET cancel_claimed_until = $4
-       WHERE id = $1 AND ($2::uuid IS NULL OR seller_id = $2) AND ($3::text IS NULL OR awb = $3)
-         AND status = 'booked' AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $5)`,
+    // Its polls wait for the claim too (the cancellation decides what becomes of the shipment): pushed to
+    // the claim's end, so the tracker's claim needs no look at the shipment row.
+    const claimed = await this.tx.manager.query<{ id: string }[]>(
+      `WITH claimed AS (
+         UPDATE shipments SET cancel_claimed_until = $4
+         WHERE id = $1 AND ($2::uuid IS NULL OR seller_id = $2) AND ($3::text IS NULL OR awb = $3)
+           AND status = 'booked' AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $5)
+         RETURNING id
+       ), polls AS (
+         UPDATE shipment_polls SET next_poll_at = GREATEST(next_poll_at, $4)
+         WHERE shipment_id IN (SELECT id FROM claimed)
+       )
+       SELECT id FROM claimed`,
       [which.id, which.sellerId ?? null, which.awb ?? null, until, now],
     );
-    return n === 1 ? this.tx.manager.findOneBy(Shipment, { id: which.id }) : null;
+    return claimed.length === 1 ? this.tx.manager.findOneBy(Shipment, { id: which.id }) : null;
   }
 
   /** Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches. */
@@ -282,10 +291,10 @@ export class ShipmentsRepository {
   }
 
   /**
-   * Claims up to `limit` of the courier's shipments whose poll is due, pushing their next poll to `leaseUntil` so no other
-   * instance takes them meanwhile (a crashed poll comes back on its own). An index scan over the due ones
-   * only (`idx_shipments_next_poll`), whatever the number of active shipments. A shipment whose
-   * cancellation is in flight waits: the cancellation decides what becomes of it.
+   * Claims up to `limit` of the courier's shipments whose poll is due, pushing their next poll to `leaseUntil`
+   * so no other instance takes them meanwhile (a crashed poll comes back on its own). A walk of
+   * `idx_shipment_polls_due` in next-poll order that stops at the limit, whatever the number of active
+   * shipments. A shipment whose cancellation is in flight is not due (claimCancellation pushed its poll).
    */
   async claimDuePolls(
     courier: string,
@@ -293,19 +302,19 @@ export class ShipmentsRepository {
     leaseUntil: Date,
     limit: number,
   ): Promise<TrackedShipmentRow[]> {
-    // The lease is written on the narrow poll row; the shipment is only read (and not locked: the
-    // recording locks it when it applies the answer).
+    // The lease is written on the narrow poll row alone, and the shipments are read only by their keys (not
+    // locked: the recording locks them when it applies the answer). Each step by key (ANY(ARRAY(…))) so a
+    // stale row estimate, a queue's table changing faster than ANALYZE runs, cannot turn a step into a
+    // join that reads every poll row or every shipment.
     return this.tx.manager.query<TrackedShipmentRow[]>(
       `WITH claimed AS (
          UPDATE shipment_polls p SET next_poll_at = $3
-         WHERE p.shipment_id IN (
-           SELECT p.shipment_id FROM shipment_polls p JOIN shipments s ON s.id = p.shipment_id
-           WHERE p.courier = $1 AND p.next_poll_at <= $2
-             AND (s.cancel_claimed_until IS NULL OR s.cancel_claimed_until < $2)
-           ORDER BY p.next_poll_at LIMIT $4 FOR UPDATE OF p SKIP LOCKED)
+         WHERE p.shipment_id = ANY(ARRAY(
+           SELECT shipment_id FROM shipment_polls WHERE courier = $1 AND next_poll_at <= $2
+           ORDER BY next_poll_at LIMIT $4 FOR UPDATE SKIP LOCKED))
          RETURNING p.shipment_id
        )
-       SELECT ${TRACKED_COLUMNS} FROM shipments s JOIN claimed c ON c.shipment_id = s.id`,
+       SELECT ${TRACKED_COLUMNS} FROM shipments s WHERE s.id = ANY(ARRAY(SELECT shipment_id FROM claimed))`,
       [courier, now, leaseUntil, limit],
     );
   }
