@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -83,6 +83,13 @@ export async function startSimDatabase(): Promise<SimDatabase> {
              FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 80`,
         ),
       );
+      // Round trips cost both processes a wake-up each, whatever the statement: the most frequent too.
+      const frequent = await admin((c) =>
+        c.query<{ calls: string; all_calls: string; query: string }>(
+          `SELECT calls, sum(calls) OVER () AS all_calls, regexp_replace(query, '\\s+', ' ', 'g') AS query
+             FROM pg_stat_statements ORDER BY calls DESC LIMIT 40`,
+        ),
+      );
       writeFileSync(
         statementsFile,
         rows
@@ -90,7 +97,10 @@ export async function startSimDatabase(): Promise<SimDatabase> {
             (r) =>
               `${r.ms} ms (plan ${r.plan_ms}) ${r.calls} calls ${r.rows} rows ${r.blocks} blocks | ${r.query.slice(0, 400)}`,
           )
-          .join('\n') + `\n${rows[0]?.all_ms ?? 0} ms in all statements\n`,
+          .join('\n') +
+          `\n${rows[0]?.all_ms ?? 0} ms in all statements\n\nmost frequent:\n` +
+          frequent.rows.map((r) => `${r.calls} calls | ${r.query.slice(0, 200)}`).join('\n') +
+          `\n${frequent.rows[0]?.all_calls ?? 0} calls in all statements\n`,
       );
     },
     async stop() {
@@ -127,6 +137,25 @@ const CLOCK_TICKS = 100;
  * steal) from /proc/stat's first line; NaN where /proc is not there. The difference over a run is what
  * the run cost, with Kirim, PostgreSQL and the simulator together (and anything else running then).
  */
+/**
+ * CPU seconds of every PostgreSQL process alive now (user + system), with what its exited children used
+ * (fields 16 and 17): the database's share of the machine, to set beside the Kirims' and the simulator's.
+ */
+export function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      sum += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
+}
+
 export function machineCpuSeconds(): number {
   try {
     const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')

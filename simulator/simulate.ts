@@ -7,6 +7,7 @@ import { KirimApi } from './kirim-api';
 import {
   type KirimService,
   machineCpuSeconds,
+  postgresCpuSeconds,
   SANDBOX_DRAWS,
   startKirim,
   startSimDatabase,
@@ -223,7 +224,21 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       log(
         `${r.policy.name} jobs: ${[...r.jobTimes].map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}; ${[...r.jobFigures].map(([k, v]) => `${k} ${v}`).join(', ')}`,
       );
+    const postgresCpu = postgresCpuSeconds();
+    const simulatorCpu = process.cpuUsage();
+    log(
+      `CPU: machine ${(machineCpuSeconds() - cpuAtStart).toFixed(0)} s, Kirims ${services.reduce((sum, s) => sum + s.cpuSeconds(), 0).toFixed(0)} s, PostgreSQL ${postgresCpu.toFixed(0)} s, simulator ${((simulatorCpu.user + simulatorCpu.system) / 1e6).toFixed(0)} s`,
+    );
     await db.writeStatementCosts();
+    // Each Kirim's request counts by route (its own API and its sandboxes') and its courier calls.
+    const metricsPrefix = process.env.SIMULATOR_SERVICE_METRICS;
+    if (metricsPrefix)
+      for (const { run, service } of up) {
+        const res = await fetch(`${service.base}/metrics`, {
+          headers: { authorization: `Bearer ${service.operatorToken}` },
+        });
+        writeFileSync(`${metricsPrefix}-${run.policy.name}.txt`, await res.text());
+      }
     const outcomes = await Promise.all(runs.map((r) => r.collect(orders)));
     const quoted = (name: string) => outcomes.find((x) => x.policy === name)?.quotes;
     const quotes = quoted('cheapest') ?? quoted('kirim');
@@ -249,6 +264,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         cpuSeconds: {
           machine: Math.round(machineCpuSeconds() - cpuAtStart),
           cores: availableParallelism(),
+          postgres: Math.round(postgresCpu),
+          simulator: Math.round((simulatorCpu.user + simulatorCpu.system) / 1e6),
           kirim: Object.fromEntries(
             up.map(({ run, service }) => [run.policy.name, Math.round(service.cpuSeconds())]),
           ),
