@@ -37,6 +37,52 @@ export class TrackingEventsRepository {
   constructor(private readonly tx: Transactions) {}
 
   /**
+   * Stores, as applied to their shipments (`owners`), the polled events that `stored` (each airway bill's
+   * history, as eventsOf read it under the shipments' lock) does not have yet; the ones it stored, as
+   * eventsOf would read them. A courier answers a poll with the whole history, so only the few new events
+   * are sent and probed, not the whole history again on every poll; one stored meanwhile by a push is
+   * skipped here (the key is taken) and applied from the inbox.
+   */
+  async insertFresh(
+    courier: CourierCode,
+    events: TrackingEvent[],
+    stored: Map<string, StoredEvent[]>,
+    owners: Map<string, string>,
+    at: Date,
+  ): Promise<(StoredEvent & { awb: string })[]> {
+    const known = new Set<string>();
+    for (const [awb, list] of stored) for (const e of list) known.add(eventKey(awb, e.rawCode, e.occurredAt));
+    const fresh = events.filter((e) => !known.has(eventKey(e.awb, e.rawCode, e.occurredAt)));
+    if (!fresh.length) return [];
+    const parameters = eventParameters(courier, fresh, 'poll', at, null);
+    const rows = await this.tx.manager.query<{ id: string }[]>(insertEvents(true), [
+      ...parameters,
+      [...owners.keys()],
+      [...owners.values()],
+    ]);
+    const inserted = new Set(rows.map((r) => r.id));
+    const ids = parameters[4] as string[];
+    return fresh.flatMap((e, i) =>
+      inserted.has(ids[i])
+        ? [
+            {
+              id: ids[i],
+              status: e.status,
+              reason: e.reason ?? null,
+              rawCode: e.rawCode,
+              rawText: e.rawText,
+              occurredAt: e.occurredAt,
+              location: e.location ?? null,
+              isReturnLeg: e.isReturnLeg,
+              codCollected: e.codCollected ?? null,
+              awb: e.awb,
+            },
+          ]
+        : [],
+    );
+  }
+
+  /**
    * Stores a poll's events not seen before (courier, airway bill, raw code and time are the key) as applied
    * in the caller's transaction: each belongs to its airway bill's shipment in `owners` (none: done, as
    * markUnowned does). Written once, not stored and then marked: a poll applies what it brought at once.
@@ -79,20 +125,29 @@ export class TrackingEventsRepository {
     return { stored: rows.length };
   }
 
-  /** Every stored event of these airway bills at the courier, by airway bill. */
-  async eventsOf(courier: CourierCode, awbs: string[]): Promise<Map<string, StoredEvent[]>> {
-    const rows = await this.tx.manager.query<EventRow[]>(
-      `SELECT id, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected
+  /**
+   * Every stored event of these airway bills at the courier, by airway bill; `pending`: the ids of those not
+   * applied yet (pushed ones waiting in the inbox), for markProcessed.
+   */
+  async eventsOf(
+    courier: CourierCode,
+    awbs: string[],
+  ): Promise<{ byAwb: Map<string, StoredEvent[]>; pending: string[] }> {
+    const rows = await this.tx.manager.query<(EventRow & { pending: boolean })[]>(
+      `SELECT id, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected,
+              processed_at IS NULL AS pending
        FROM tracking_events WHERE courier = $1 AND awb = ANY($2::text[]) ORDER BY occurred_at, id`,
       [courier, awbs],
     );
     const byAwb = new Map<string, StoredEvent[]>();
+    const pending: string[] = [];
     for (const r of rows) {
       const list = byAwb.get(r.awb);
       if (list) list.push(storedOf(r));
       else byAwb.set(r.awb, [storedOf(r)]);
+      if (r.pending) pending.push(r.id);
     }
-    return byAwb;
+    return { byAwb, pending };
   }
 
   /**
@@ -186,7 +241,11 @@ const insertEvents = (
     AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
   ${applied ? 'LEFT JOIN unnest($17::text[], $18::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
   ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
-  RETURNING awb`;
+  RETURNING id, awb`;
+
+/** An event's identity at its courier: the key of tracking_events' unique index (with the courier). */
+const eventKey = (awb: string, rawCode: string, occurredAt: Date) =>
+  `${awb}\u0000${rawCode}\u0000${occurredAt.getTime()}`;
 
 function eventParameters(
   courier: CourierCode,

@@ -87,8 +87,17 @@ export class TrackingService {
     const awbs = shipments.map((s) => s.awb!);
     const applied = await this.tx.run(async () => {
       const owners = await this.tracked.byAwbs(courier, awbs);
-      await this.events.insertApplied(courier, found, owners, this.clock.now());
-      return this.apply(courier, awbs, now, 'poll', owners);
+      // Another platform's parcel or one re-booked away: its events are kept, done (no shipment to move).
+      const unowned = found.filter((e) => !owners.has(e.awb));
+      if (unowned.length) await this.events.insertApplied(courier, unowned, owners, this.clock.now());
+      return this.apply(
+        courier,
+        awbs,
+        now,
+        'poll',
+        owners,
+        found.filter((e) => owners.has(e.awb)),
+      );
     });
     const watched = await this.watchPickups(applied.booked, now, true);
     return { ...applied, pickedUp: applied.pickedUp + watched.pickedUp, rebooked: watched.rebooked };
@@ -141,6 +150,8 @@ export class TrackingService {
     source: EventSource,
     /** The shipments booked with these airway bills, when the caller has read them already. */
     known?: Map<string, string>,
+    /** A poll's answer: its events not stored yet are stored with the history read under the lock. */
+    polled: TrackingEvent[] = [],
   ): Promise<ApplyResult> {
     const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, booked: [] };
     const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
@@ -151,7 +162,23 @@ export class TrackingService {
     );
     if (!owners.size) return result;
     const shipments = await this.tracked.lock([...owners.values()]);
-    const eventsByAwb = await this.events.eventsOf(courier, [...owners.keys()]);
+    const { byAwb: eventsByAwb, pending } = await this.events.eventsOf(courier, [...owners.keys()]);
+    const fresh = await this.events.insertFresh(courier, polled, eventsByAwb, owners, this.clock.now());
+    const grown = new Set<string>();
+    for (const { awb, ...e } of fresh) {
+      const list = eventsByAwb.get(awb);
+      if (list) list.push(e);
+      else eventsByAwb.set(awb, [e]);
+      grown.add(awb);
+    }
+    // In eventsOf's order (time, then id), as if read after the insert.
+    for (const awb of grown)
+      eventsByAwb
+        .get(awb)!
+        .sort(
+          (a, b) =>
+            a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+        );
     await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));
     const polls: { id: string; at: Date }[] = [];
     const pushed: string[] = [];
@@ -208,8 +235,8 @@ export class TrackingService {
     // round trips, not the work, would otherwise set the tracker's speed.
     await this.reconcileAlerts(assessed, now);
     await this.tracked.noteCourierFacts(facts);
-    const read = [...eventsByAwb.values()].flatMap((list) => list.map((e) => e.id));
-    await this.events.markProcessed(read, owners, courier, now);
+    // The events read that were waiting (a poll's own were stored applied).
+    await this.events.markProcessed(pending, owners, courier, now);
     await this.tracked.schedule(polls);
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));

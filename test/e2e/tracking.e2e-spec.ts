@@ -161,6 +161,15 @@ describe('tracking journeys at every courier', () => {
         expect(e.description.length).toBeGreaterThan(0);
         expect(e.awb).toBe(b.awb);
       }
+      // Every poll answered with the whole history: each event was stored once, applied to this shipment.
+      const [stored] = await t.dataSource.query<{ events: number; distinct: number; unapplied: number }[]>(
+        `SELECT count(*)::int AS events, count(DISTINCT (raw_code, occurred_at))::int AS distinct,
+                count(*) FILTER (WHERE processed_at IS NULL OR shipment_id IS DISTINCT FROM $3)::int AS unapplied
+           FROM tracking_events WHERE courier = $1 AND awb = $2`,
+        [b.courier, b.awb, b.id],
+      );
+      expect(stored.events).toBe(s.events.length);
+      expect(stored).toEqual({ events: stored.distinct, distinct: stored.distinct, unapplied: 0 });
       const moves = await transitions(b.id);
       const courierMoves = moves.filter((m) => m.cause === 'courier_event');
       expect(courierMoves.map((m) => m.to_status)).toEqual(

@@ -34,6 +34,9 @@ import {
   WorldSettings,
 } from './world';
 
+/** AWB numbers an instance reserves at a time (SandboxWorld.nextAwbNumber). */
+const AWB_BLOCK = 100;
+
 export type WorldRejection =
   'unknown_service' | 'unserviceable_route' | 'cod_not_allowed' | 'too_heavy' | 'cod_over_limit';
 
@@ -259,9 +262,30 @@ export class SandboxWorld {
     return null;
   }
 
-  nextAwbNumber(courier: CourierCode): Promise<number> {
-    return this.repository.nextAwbNumber(courier);
+  /**
+   * The next number of a courier's AWB sequence. Numbers are reserved in blocks of AWB_BLOCK, so the
+   * sequence row is written once per block instead of once per parcel; numbers are unique across instances
+   * (each reserves its own blocks) and a restart skips the rest of its block, as a real courier's do.
+   */
+  async nextAwbNumber(courier: CourierCode): Promise<number> {
+    for (;;) {
+      const block = this.awbBlocks.get(courier);
+      if (block && block.next <= block.last) return block.next++;
+      let reserving = this.awbReserving.get(courier);
+      if (!reserving) {
+        reserving = this.repository
+          .reserveAwbNumbers(courier, AWB_BLOCK)
+          .then((last) => {
+            this.awbBlocks.set(courier, { next: last - AWB_BLOCK + 1, last });
+          })
+          .finally(() => this.awbReserving.delete(courier));
+        this.awbReserving.set(courier, reserving);
+      }
+      await reserving;
+    }
   }
+  private readonly awbBlocks = new Map<CourierCode, { next: number; last: number }>();
+  private readonly awbReserving = new Map<CourierCode, Promise<void>>();
 
   /** Stores a new parcel with its whole journey planned from the seed. */
   async create(p: NewParcel): Promise<SandboxParcel> {

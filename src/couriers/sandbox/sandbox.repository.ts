@@ -85,14 +85,17 @@ const toParcel = (r: ParcelRow): SandboxParcel => ({
 export class SandboxRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The next number of a courier's AWB sequence (one row per courier, incremented atomically). */
-  async nextAwbNumber(courier: CourierCode): Promise<number> {
+  /**
+   * Reserves the next `count` numbers of a courier's AWB sequence (one row per courier, advanced
+   * atomically) and answers the last of them: the block is `last - count + 1` to `last`.
+   */
+  async reserveAwbNumbers(courier: CourierCode, count: number): Promise<number> {
     const [row] = await queryPrepared<{ last: string }>(
       this.dataSource.manager,
-      'sandbox_awb_next',
-      `INSERT INTO sandbox.awb_sequences (courier, last) VALUES ($1, 1)
-       ON CONFLICT (courier) DO UPDATE SET last = sandbox.awb_sequences.last + 1 RETURNING last`,
-      [courier],
+      'sandbox_awb_reserve',
+      `INSERT INTO sandbox.awb_sequences (courier, last) VALUES ($1, $2)
+       ON CONFLICT (courier) DO UPDATE SET last = sandbox.awb_sequences.last + $2 RETURNING last`,
+      [courier, count],
     );
     return Number(row.last);
   }
