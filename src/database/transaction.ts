@@ -109,6 +109,11 @@ export class Transactions {
   }
 
   /** The open transaction's manager, or the pool's outside a transaction. */
+  /** Whether a transaction is open in this async context (statements run in it). */
+  get open(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
   get manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
   }

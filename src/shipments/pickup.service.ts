@@ -128,7 +128,8 @@ export class PickupService {
 
   /** The worker's step: claims due outbox items and books them, a few at a time. Returns how many it handled. */
   async processDue(limit = 40): Promise<number> {
-    const items = await this.tx.run(() => this.repository.claimDue(limit, this.clock.now(), LEASE_MS));
+    // One statement: it commits (or joins an open transaction) without a BEGIN and COMMIT of its own.
+    const items = await this.repository.claimDue(limit, this.clock.now(), LEASE_MS);
     if (!items.length) return 0;
     // The claimed items' shipments and earlier attempts, read in two queries for the batch, not two each.
     const ids = items.map((i) => i.shipment_id);

@@ -327,6 +327,17 @@ export class ShipmentsRepository {
     );
   }
 
+  /** The references of the seller's shipments among `ids` (another seller's are not answered). */
+  references(sellerId: string, ids: string[]): Promise<{ id: string; reference: string }[]> {
+    // Prepared: the alert inbox asks on every page and every acknowledgement.
+    return queryPrepared<{ id: string; reference: string }>(
+      this.tx.manager,
+      'shipment_references',
+      'SELECT id, reference FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      [sellerId, ids],
+    );
+  }
+
   /** The shipments currently booked with these airway bills at the courier. */
   async byAwbs(courier: string, awbs: string[]): Promise<{ id: string; awb: string }[]> {
     return this.tx.manager.query<{ id: string; awb: string }[]>(

@@ -8,7 +8,7 @@ import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierLocations } from 'src/couriers/locations';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
-import { Brackets, In } from 'typeorm';
+import { Brackets } from 'typeorm';
 import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { AreasService, type ResolvedPlace } from 'src/areas/areas.service';
@@ -349,10 +349,7 @@ export class ShipmentsService {
   /** The references of the seller's shipments among `ids`, by id (another seller's are absent). */
   async references(sellerId: string, ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.tx.manager.find(Shipment, {
-      select: { id: true, reference: true },
-      where: { sellerId, id: In([...new Set(ids)]) },
-    });
+    const rows = await this.repository.references(sellerId, [...new Set(ids)]);
     return new Map(rows.map((r) => [r.id, r.reference]));
   }
 

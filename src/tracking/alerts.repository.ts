@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, IsNull } from 'typeorm';
 import { type KeysetValue } from 'src/common/pagination';
 import { advisoryKey } from 'src/database/locks';
+import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import { Alert } from './alert.entity';
 import type { RiskRuleCode, Severity } from './risk-rules';
@@ -213,11 +214,22 @@ export class AlertsRepository {
    * Null when the seller has no such alert.
    */
   async acknowledge(sellerId: string, id: string, now: Date): Promise<Alert | null> {
-    await this.tx.manager.query(
-      `UPDATE alerts SET acknowledged_at = $3, updated_at = $3
-       WHERE id = $1 AND seller_id = $2 AND acknowledged_at IS NULL`,
+    // One statement that answers the row as it now is: an acknowledged alert keeps its first time (the
+    // update then rewrites it unchanged), and one acknowledged meanwhile is read after that commit.
+    const [row] = await queryPrepared<Record<string, unknown>>(
+      this.tx.manager,
+      'alert_acknowledge',
+      `UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $3),
+         updated_at = CASE WHEN acknowledged_at IS NULL THEN $3 ELSE updated_at END
+       WHERE id = $1 AND seller_id = $2
+       RETURNING *`,
       [id, sellerId, now],
     );
-    return this.tx.manager.findOneBy(Alert, { id, sellerId });
+    if (!row) return null;
+    // The entity from its columns, as TypeORM would hydrate it (every column is a plain value here).
+    const alert = new Alert();
+    for (const c of this.tx.manager.connection.getMetadata(Alert).columns)
+      (alert as unknown as Record<string, unknown>)[c.propertyName] = row[c.databaseName];
+    return alert;
   }
 }

@@ -5,7 +5,6 @@ import { Clock } from 'src/common/clock';
 import { COURIER_CODES, CourierCode, TrackResult } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
-import { Transactions } from 'src/database/transaction';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { GroupCommit } from './group-commit';
 import { claimSize, courierBackoffAt } from './poll-cadence';
@@ -59,7 +58,6 @@ export class TrackingPoller {
     private readonly tracked: TrackedShipments,
     private readonly tracking: TrackingService,
     private readonly registry: CourierRegistry,
-    private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -111,7 +109,8 @@ export class TrackingPoller {
     const refill = (): Promise<void> =>
       (claiming ??= (async () => {
         try {
-          const due = await this.tx.run(() => this.tracked.claimDue(courier, now, leaseUntil, perClaim));
+          // One statement, committed on its own: no BEGIN and COMMIT round trips around it.
+          const due = await this.tracked.claimDue(courier, now, leaseUntil, perClaim);
           for (let i = 0; i < due.length; i += batchSize) queue.push(due.slice(i, i + batchSize));
           if (due.length < perClaim) exhausted = true;
         } catch (e) {

@@ -147,7 +147,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const now = this.clock.now();
     // The lease is also the claim's token: only the request that set it stores or releases it.
     const lease = new Date(now.getTime() + leaseSeconds * 1000);
-    const claim = await this.tx.run(() => this.repository.claim(scope, key, fingerprint, now, lease));
+    // Committed at once (its statement is its own transaction), so the lease is seen by every instance.
+    const claim = await this.repository.claim(scope, key, fingerprint, now, lease);
     if (claim.kind !== 'owner') return this.replayOrRefuse(reply, claim);
     let body: unknown;
     try {

@@ -58,7 +58,9 @@ export class IdempotencyRepository {
       throw e;
     }
     if (inserted.length) return { kind: 'owner' };
-    await m.query(`SET LOCAL lock_timeout = 0`);
+    // RETURNING did not run to clear the bound: clear it for the rest of an open transaction (outside one,
+    // it ended with the statement).
+    if (this.tx.open) await m.query(`SET LOCAL lock_timeout = 0`);
     const [row] = await m.query<
       { request_hash: string; response_status: number; response_body: string | null }[]
     >(
