@@ -133,11 +133,6 @@ function processCpuSeconds(pid: number | undefined): number {
 const CLOCK_TICKS = 100;
 
 /**
- * CPU seconds the whole machine has been busy (every process, every core: user, nice, system, interrupts,
- * steal) from /proc/stat's first line; NaN where /proc is not there. The difference over a run is what
- * the run cost, with Kirim, PostgreSQL and the simulator together (and anything else running then).
- */
-/**
  * CPU seconds of every PostgreSQL process alive now (user + system), with what its exited children used
  * (fields 16 and 17): the database's share of the machine, to set beside the Kirims' and the simulator's.
  */
@@ -156,6 +151,11 @@ export function postgresCpuSeconds(): number {
   return sum;
 }
 
+/**
+ * CPU seconds the whole machine has been busy (every process, every core: user, nice, system, interrupts,
+ * steal) from /proc/stat's first line; NaN where /proc is not there. The difference over a run is what
+ * the run cost, with Kirim, PostgreSQL and the simulator together (and anything else running then).
+ */
 export function machineCpuSeconds(): number {
   try {
     const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')

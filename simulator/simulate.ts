@@ -230,7 +230,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       `CPU: machine ${(machineCpuSeconds() - cpuAtStart).toFixed(0)} s, Kirims ${services.reduce((sum, s) => sum + s.cpuSeconds(), 0).toFixed(0)} s, PostgreSQL ${postgresCpu.toFixed(0)} s, simulator ${((simulatorCpu.user + simulatorCpu.system) / 1e6).toFixed(0)} s`,
     );
     await db.writeStatementCosts();
-    // Each Kirim's request counts by route (its own API and its sandboxes') and its courier calls.
+    // Each Kirim's request counts by route of its API and its courier calls by courier and operation.
     const metricsPrefix = process.env.SIMULATOR_SERVICE_METRICS;
     if (metricsPrefix)
       for (const { run, service } of up) {

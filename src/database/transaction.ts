@@ -108,12 +108,12 @@ export class Transactions {
     return results as unknown as T;
   }
 
-  /** The open transaction's manager, or the pool's outside a transaction. */
   /** Whether a transaction is open in this async context (statements run in it). */
   get open(): boolean {
     return this.current.getStore() !== undefined;
   }
 
+  /** The open transaction's manager, or the pool's outside a transaction. */
   get manager(): EntityManager {
     return this.current.getStore() ?? this.dataSource.manager;
   }
