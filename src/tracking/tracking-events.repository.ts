@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CourierCode, CourierReason, CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
+import { compareStrings } from 'src/common/sort-order';
 import { Transactions } from 'src/database/transaction';
 import type { StoredEvent } from './tracking-status';
 
@@ -38,10 +39,10 @@ export class TrackingEventsRepository {
 
   /**
    * Stores, as applied to their shipments (`owners`), the polled events that `stored` (each airway bill's
-   * history, as eventsOf read it under the shipments' lock) does not have yet; the ones it stored, as
-   * eventsOf would read them. A courier answers a poll with the whole history, so only the few new events
-   * are sent and probed, not the whole history again on every poll; one stored meanwhile by a push is
-   * skipped here (the key is taken) and applied from the inbox.
+   * history, as eventsOf read it under the shipments' lock) does not have yet, and adds the ones it stored
+   * to `stored` in eventsOf's order, so it reads as if read after the insert. A courier answers a poll with
+   * the whole history, so only the few new events are sent and probed, not the whole history again on
+   * every poll; one stored meanwhile by a push is skipped here (the key is taken) and applied from the inbox.
    */
   async insertFresh(
     courier: CourierCode,
@@ -49,11 +50,11 @@ export class TrackingEventsRepository {
     stored: Map<string, StoredEvent[]>,
     owners: Map<string, string>,
     at: Date,
-  ): Promise<(StoredEvent & { awb: string })[]> {
+  ): Promise<void> {
     const known = new Set<string>();
     for (const [awb, list] of stored) for (const e of list) known.add(eventKey(awb, e.rawCode, e.occurredAt));
     const fresh = events.filter((e) => !known.has(eventKey(e.awb, e.rawCode, e.occurredAt)));
-    if (!fresh.length) return [];
+    if (!fresh.length) return;
     const parameters = eventParameters(courier, fresh, 'poll', at, null);
     const rows = await this.tx.manager.query<{ id: string }[]>(insertEvents(true), [
       ...parameters,
@@ -61,25 +62,27 @@ export class TrackingEventsRepository {
       [...owners.values()],
     ]);
     const inserted = new Set(rows.map((r) => r.id));
-    const ids = parameters[4] as string[];
-    return fresh.flatMap((e, i) =>
-      inserted.has(ids[i])
-        ? [
-            {
-              id: ids[i],
-              status: e.status,
-              reason: e.reason ?? null,
-              rawCode: e.rawCode,
-              rawText: e.rawText,
-              occurredAt: e.occurredAt,
-              location: e.location ?? null,
-              isReturnLeg: e.isReturnLeg,
-              codCollected: e.codCollected ?? null,
-              awb: e.awb,
-            },
-          ]
-        : [],
-    );
+    const ids = parameters[4] as string[]; // the ids eventParameters drew ($5)
+    const grown = new Set<StoredEvent[]>();
+    fresh.forEach((e, i) => {
+      if (!inserted.has(ids[i])) return;
+      let list = stored.get(e.awb);
+      if (!list) stored.set(e.awb, (list = []));
+      list.push({
+        id: ids[i],
+        status: e.status,
+        reason: e.reason ?? null,
+        rawCode: e.rawCode,
+        rawText: e.rawText,
+        occurredAt: e.occurredAt,
+        location: e.location ?? null,
+        isReturnLeg: e.isReturnLeg,
+        codCollected: e.codCollected ?? null,
+      });
+      grown.add(list);
+    });
+    for (const list of grown)
+      list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || compareStrings(a.id, b.id));
   }
 
   /**

@@ -163,22 +163,7 @@ export class TrackingService {
     if (!owners.size) return result;
     const shipments = await this.tracked.lock([...owners.values()]);
     const { byAwb: eventsByAwb, pending } = await this.events.eventsOf(courier, [...owners.keys()]);
-    const fresh = await this.events.insertFresh(courier, polled, eventsByAwb, owners, this.clock.now());
-    const grown = new Set<string>();
-    for (const { awb, ...e } of fresh) {
-      const list = eventsByAwb.get(awb);
-      if (list) list.push(e);
-      else eventsByAwb.set(awb, [e]);
-      grown.add(awb);
-    }
-    // In eventsOf's order (time, then id), as if read after the insert.
-    for (const awb of grown)
-      eventsByAwb
-        .get(awb)!
-        .sort(
-          (a, b) =>
-            a.occurredAt.getTime() - b.occurredAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-        );
+    await this.events.insertFresh(courier, polled, eventsByAwb, owners, this.clock.now());
     await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));
     const polls: { id: string; at: Date }[] = [];
     const pushed: string[] = [];
