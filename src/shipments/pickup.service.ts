@@ -11,7 +11,7 @@ import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { quoteOptions } from 'src/scoring/quotes.service';
 import type { ScoredOption } from 'src/scoring/scoring.model';
-import { RankedShipment, ScoringService } from 'src/scoring/scoring.service';
+import { optionKey, RankedShipment, ScoringService } from 'src/scoring/scoring.service';
 import { SellersService } from 'src/sellers/sellers.service';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import type { ShipmentStatus } from './shipment-status';
@@ -338,7 +338,9 @@ export class PickupService {
           service: attempt.service,
           awb,
           courierReference: attempt.reference,
-          ...(decision ? { decision: this.decision(decision.ranked, decision.chosen, now) } : {}),
+          ...(decision
+            ? { decision: this.decision(decision.ranked, decision.chosen, now), ...quotedEta(decision) }
+            : {}),
           ...(charges ?? {}),
           pickupDueAt: due,
           nextPollAt: nextPickupCheck(now, due, this.config.business.pickups.checkEveryMinutes * 60_000),
@@ -397,4 +399,13 @@ export class PickupService {
       ...(pickupDate ? { pickupDate } : {}),
     };
   }
+}
+
+/**
+ * The booked option's quoted transit days, as its decision records them (`etaDays` of its candidate): kept
+ * in columns of their own for the tracker.
+ */
+function quotedEta(d: { ranked: RankedShipment; chosen: ScoredOption }) {
+  const days = d.ranked.promised.get(optionKey(d.chosen.courier, d.chosen.service));
+  return { quotedEtaMinDays: days?.min ?? null, quotedEtaMaxDays: days?.max ?? null };
 }

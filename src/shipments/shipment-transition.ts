@@ -42,6 +42,9 @@ export interface TransitionChanges {
   awb?: string | null;
   courierReference?: string | null;
   decision?: Record<string, unknown> | null;
+  /** The booked service's quoted transit days (the decision's figure for it), set with the decision. */
+  quotedEtaMinDays?: number | null;
+  quotedEtaMaxDays?: number | null;
   /** Rupiah, as quoted by the booked courier service. */
   shippingFee?: number | null;
   codFee?: number | null;

@@ -61,6 +61,12 @@ export class Shipment {
    * Loaded only where asked for (`ShipmentsService.get`): about 2 KB, kept out of the row (TOAST).
    */
   @Column('jsonb', { nullable: true, select: false }) decision!: Record<string, unknown> | null;
+  /**
+   * The transit days the booked service was quoted at booking (its option in `decision`), set with it: the
+   * tracker reads them on every poll, where the decision would be read whole for them.
+   */
+  @Column('smallint', { nullable: true, select: false }) quotedEtaMinDays!: number | null;
+  @Column('smallint', { nullable: true, select: false }) quotedEtaMaxDays!: number | null;
   /** While booked: when the courier must have picked the parcel up by (else it is re-booked). */
   /**
    * What the booked courier service costs the seller (rupiah, as quoted at booking; null until booked):

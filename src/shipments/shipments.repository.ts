@@ -55,6 +55,8 @@ const SETTABLE: Record<string, string> = {
   awb: 'awb',
   courierReference: 'courier_reference',
   decision: 'decision',
+  quotedEtaMinDays: 'quoted_eta_min_days',
+  quotedEtaMaxDays: 'quoted_eta_max_days',
   shippingFee: 'shipping_fee',
   codFee: 'cod_fee',
   cashback: 'cashback',
@@ -615,14 +617,14 @@ export interface TrackedShipmentRow {
   attempts: number;
   failed_attempts: number;
   status_event_id: string | null;
-  /** The transit days the courier quoted for the chosen service when it was chosen (from the decision). */
-  quoted_eta_days: { min: number; max: number } | null;
+  /** The transit days the courier quoted for the chosen service when it was chosen (null: not known). */
+  quoted_eta_min_days: number | null;
+  quoted_eta_max_days: number | null;
 }
 
-// Of the decision only the chosen option's quoted days leave the database: the whole of it (every option
-// weighed, about 2 KB) was parsed on every poll of every parcel for that one figure.
+// The quoted days come from their own columns, not out of the decision: that (every option weighed, about
+// 2 KB, stored compressed out of line) was fetched and parsed on every poll of every parcel for one figure.
 const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
   s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
   s.recipient_province, s.recipient_district_code, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id,
-  jsonb_path_query_first(s.decision, '$.candidates[*] ? (@.courier == $c && @.service == $s).etaDays',
-    jsonb_build_object('c', s.courier, 's', s.service)) AS quoted_eta_days`;
+  s.quoted_eta_min_days, s.quoted_eta_max_days`;

@@ -276,6 +276,8 @@ export class ShipmentsService {
       awb: null,
       courierReference: null,
       decision: null,
+      quotedEtaMinDays: null,
+      quotedEtaMaxDays: null,
       shippingFee: null,
       codFee: null,
       cashback: null,

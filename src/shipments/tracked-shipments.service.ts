@@ -77,7 +77,10 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
   attempts: r.attempts,
   failedAttempts: r.failed_attempts,
   statusEventId: r.status_event_id,
-  quotedEtaDays: r.quoted_eta_days,
+  quotedEtaDays:
+    r.quoted_eta_min_days === null || r.quoted_eta_max_days === null
+      ? null
+      : { min: r.quoted_eta_min_days, max: r.quoted_eta_max_days },
 });
 
 /**

@@ -10,6 +10,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { Transactions } from 'src/database/transaction';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { ShipmentQuotedEta1795473800000 } from '../../migrations/1795473800000-ShipmentQuotedEta';
 
 interface Booked {
   id: string;
@@ -353,26 +354,39 @@ describe('tracking journeys at every courier', () => {
     expect(await alertsOf(b.id)).toEqual({ pickup_not_made: 'resolved' });
   });
 
-  it('reads the transit days the courier quoted for the chosen service from the booking decision, nothing else of it', async () => {
+  it('keeps the transit days the courier quoted for the chosen service beside the shipment, as its booking decision has them', async () => {
     const booked = await bookAll();
     const tracked = t.app.get(TrackedShipments);
-    const read = (ids: string[]) => t.app.get(Transactions).run(() => tracked.lock(ids));
-    const seen = new Map((await read(booked.map((b) => b.id))).map((s) => [s.id, s.quotedEtaDays]));
+    const read = async (ids: string[]) =>
+      new Map(
+        (await t.app.get(Transactions).run(() => tracked.lock(ids))).map((s) => [s.id, s.quotedEtaDays]),
+      );
+    const quoted = new Map<string, { min: number; max: number } | null>();
     for (const b of booked) {
       const { decision, courier } = await shipment(b.id);
       const chosen = (
         decision.candidates as { courier: string; service: string; etaDays: { min: number; max: number } }[]
       ).find((c) => c.courier === courier.code && c.service === courier.service);
       expect(chosen?.etaDays).toEqual({ min: expect.any(Number), max: expect.any(Number) });
-      expect(seen.get(b.id)).toEqual(chosen!.etaDays);
+      quoted.set(b.id, chosen!.etaDays);
     }
-    // A decision without options (or none at all): no quoted days, the catalogue's promise instead.
+    expect(await read(booked.map((b) => b.id))).toEqual(quoted);
+    // Shipments booked before the columns existed take them from their decision when the migration runs; a
+    // decision without the chosen option's days (or none at all) leaves none: the catalogue's promise instead.
     const [first, second] = booked;
     await t.dataSource.query(`UPDATE shipments SET decision = '{"candidates": "none"}' WHERE id = $1`, [
       first.id,
     ]);
     await t.dataSource.query('UPDATE shipments SET decision = NULL WHERE id = $1', [second.id]);
-    const after = await read([first.id, second.id]);
-    expect(after.map((s) => s.quotedEtaDays)).toEqual([null, null]);
+    const migration = new ShipmentQuotedEta1795473800000();
+    const runner = t.dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    quoted.set(first.id, null).set(second.id, null);
+    expect(await read(booked.map((b) => b.id))).toEqual(quoted);
   });
 });
