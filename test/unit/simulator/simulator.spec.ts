@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
 import { defaults } from 'config/defaults';
@@ -419,6 +420,9 @@ describe('the command line', () => {
     expect(o).toMatchObject({ seed: 's1', days: 60, ordersPerDay: 400, stepHours: 12, single: 'jnt' });
     expect(o.policies).toEqual(['kirim', 'cheapest', 'single', 'no-actions', 'oracle', 'informed']);
     expect(parseSimulateArgs(['--seed', 's', '--days', '3', '--orders-per-day', '10']).days).toBe(3);
+    // As many Kirims at work at once as the machine has cores, unless told.
+    expect(o.parallel).toBe(availableParallelism());
+    expect(parseSimulateArgs(['--seed', 's', '--parallel', '1']).parallel).toBe(1);
   });
 
   it.each([
@@ -428,6 +432,7 @@ describe('the command line', () => {
     [['--seed', 's', '--policies', 'kirim,best'], /unknown policy "best"/],
     [['--seed', 's', '--single', 'pos'], /unknown courier "pos"/],
     [['--seed', 's', '--step-hours', '5'], /must divide 24/],
+    [['--seed', 's', '--parallel', '0'], /--parallel must be a whole number from 1 to 16/],
     [['--seed', 's', '--colour', 'red'], /unknown option --colour/],
     [['--seed'], /expected --flag value pairs/],
   ])('refuses %j naming what is wrong', (argv, message) => {
