@@ -403,9 +403,16 @@ export class PickupService {
 
 /**
  * The booked option's quoted transit days, as its decision records them (`etaDays` of its candidate): kept
- * in columns of their own for the tracker.
+ * in columns of their own for the tracker. Days a courier gave that are not whole numbers in order are not
+ * kept (the tracker then goes by the catalogue's promise), as the migration treats older decisions.
  */
-function quotedEta(d: { ranked: RankedShipment; chosen: ScoredOption }) {
+export function quotedEta(d: {
+  ranked: Pick<RankedShipment, 'promised'>;
+  chosen: Pick<ScoredOption, 'courier' | 'service'>;
+}) {
   const days = d.ranked.promised.get(optionKey(d.chosen.courier, d.chosen.service));
-  return { quotedEtaMinDays: days?.min ?? null, quotedEtaMaxDays: days?.max ?? null };
+  const whole = (n: number) => Number.isInteger(n) && n >= 0 && n <= 9999;
+  return days && whole(days.min) && whole(days.max) && days.min <= days.max
+    ? { quotedEtaMinDays: days.min, quotedEtaMaxDays: days.max }
+    : { quotedEtaMinDays: null, quotedEtaMaxDays: null };
 }
