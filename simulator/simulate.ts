@@ -127,8 +127,8 @@ function servicePolicies(o: SimulateOptions): ServicePolicy[] {
 /**
  * Runs the simulation: the same order stream shipped by each policy through a Kirim of its own (a fresh
  * database, the same seeded world), the clock moved `stepHours` at a time, then a report. Each step every
- * policy's Kirim moves to the step's time, takes the orders placed since the last step, requests their
- * pickups, runs its tracking and alert jobs, and its sellers answer alerts.
+ * policy's Kirim (`parallel` of them at a time) moves to the step's time, takes the orders placed since the
+ * last step, requests their pickups, runs its tracking and alert jobs, and its sellers answer alerts.
  */
 export async function simulate(o: SimulateOptions): Promise<Report> {
   const log = o.log ?? (() => undefined);
