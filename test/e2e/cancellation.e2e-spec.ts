@@ -10,6 +10,7 @@ import { createAddress, signupSeller, TestSeller } from '../support/factories/se
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
+import { rerunMigration } from '../support/migration-rerun';
 
 interface Booked {
   id: string;
@@ -240,14 +241,7 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
   it('a shipment booked before the courier reference was kept gets it from its booked attempt, and cancels', async () => {
     const b = await book(PINNED[1]);
     // The migration run again over today's data: its down drops the column, its up backfills it.
-    const migration = new CancellationClaims1795468412907();
-    const runner = t.dataSource.createQueryRunner();
-    try {
-      await migration.down(runner);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    await rerunMigration(t.dataSource, new CancellationClaims1795468412907());
     const [attempt] = await t.dataSource.query(
       "SELECT reference FROM booking_attempts WHERE shipment_id = $1 AND status = 'booked'",
       [b.id],

@@ -11,6 +11,7 @@ import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { Transactions } from 'src/database/transaction';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { ShipmentQuotedEta1795473800000 } from '../../migrations/1795473800000-ShipmentQuotedEta';
+import { rerunMigration } from '../support/migration-rerun';
 
 interface Booked {
   id: string;
@@ -378,14 +379,7 @@ describe('tracking journeys at every courier', () => {
       first.id,
     ]);
     await t.dataSource.query('UPDATE shipments SET decision = NULL WHERE id = $1', [second.id]);
-    const migration = new ShipmentQuotedEta1795473800000();
-    const runner = t.dataSource.createQueryRunner();
-    try {
-      await migration.down(runner);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    await rerunMigration(t.dataSource, new ShipmentQuotedEta1795473800000());
     quoted.set(first.id, null).set(second.id, null);
     expect(await read(booked.map((b) => b.id))).toEqual(quoted);
   });

@@ -3,6 +3,7 @@ import { PlaceDistrictCodes1795473100000 } from '../../../migrations/17954731000
 import { PROVINCE_NAMES } from 'src/common/indonesia';
 import { createAddress, createShipment, signupSeller } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { rerunMigration } from '../../support/migration-rerun';
 
 describe('the area directory as migrated, and district codes for rows typed before it', () => {
   let t: TestApp;
@@ -61,14 +62,7 @@ describe('the area directory as migrated, and district codes for rows typed befo
     await typed(unknown.id, 'Xylofon', 'Surabaya', 'Jawa Timur');
     await typed(none.id, '', 'Kota Bandung', 'Jawa Barat');
 
-    const migration = new PlaceDistrictCodes1795473100000();
-    const runner = t.dataSource.createQueryRunner();
-    try {
-      await migration.down(runner);
-      await migration.up(runner);
-    } finally {
-      await runner.release();
-    }
+    await rerunMigration(t.dataSource, new PlaceDistrictCodes1795473100000());
 
     const [a] = await t.dataSource.query(
       'SELECT district, city, district_code FROM pickup_addresses WHERE id = $1',
