@@ -113,12 +113,25 @@ async function bootstrap(): Promise<void> {
   // PostgreSQL, exit 0. A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.get(Logger).log(`${signal} received: shutting down`, 'Bootstrap');
-      setTimeout(() => process.exit(1), config.http.shutdownGraceMs).unref();
+      const logger = app.get(Logger);
+      const since = Date.now();
+      logger.log(`${signal} received: shutting down`, 'Bootstrap');
+      setTimeout(() => {
+        // The log lines before this one say which step was still running.
+        process.stderr.write(
+          `shutdown did not finish within SHUTDOWN_GRACE_MS (${config.http.shutdownGraceMs} ms): exiting 1\n`,
+        );
+        process.exit(1);
+      }, config.http.shutdownGraceMs).unref();
       app.close().then(
-        () => process.exit(0),
+        () => {
+          logger.log(`shut down in ${Date.now() - since} ms`, 'Bootstrap');
+          process.exit(0);
+        },
         (e: unknown) => {
-          process.stderr.write(`shutdown failed: ${String(e)}\n`);
+          process.stderr.write(
+            `shutdown failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+          );
           process.exit(1);
         },
       );

@@ -78,7 +78,17 @@ export class DatabaseModule implements OnApplicationShutdown {
 
   /** Closes the pool first, then stops the embedded server (if this process started it). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.db.dataSource.isInitialized) await this.db.dataSource.destroy();
-    await this.db.embedded?.stop();
+    const logger = new Logger('Database');
+    let since = Date.now();
+    if (this.db.dataSource.isInitialized) {
+      await this.db.dataSource.destroy();
+      logger.log(`connection pool closed in ${Date.now() - since} ms`);
+    }
+    if (this.db.embedded && !this.db.embedded.shared) {
+      since = Date.now();
+      logger.log('stopping the embedded PostgreSQL');
+      await this.db.embedded.stop();
+      logger.log(`embedded PostgreSQL stopped in ${Date.now() - since} ms`);
+    }
   }
 }

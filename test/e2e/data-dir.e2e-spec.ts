@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive } from 'src/database/data-dir-lock';
-import { killAll, runBuilt, startService, stop } from '../support/process';
+import { killAll, runBuilt, startService, stop, stopCleanly } from '../support/process';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -52,7 +52,7 @@ describe('the data folder lock', () => {
     });
     expect(login.status).toBe(200);
 
-    expect(await stop(service)).toBe(0);
+    await stopCleanly(service);
     expect(existsSync(join(dataDir, 'kirim.pid'))).toBe(false);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
@@ -87,7 +87,7 @@ describe('the data folder lock', () => {
       `the data folder ${dataDir} is in use by process ${b.child.pid}`,
     );
 
-    expect(await stop(b)).toBe(0);
+    await stopCleanly(b);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 180_000);
 

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
 import { signupSeller } from '../support/factories/sellers';
-import { killAll, startService, stop, type StartedService } from '../support/process';
+import { killAll, startService, stopCleanly, type StartedService } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
 import { waitUntil } from '../support/wait';
@@ -105,7 +105,7 @@ describe('a payout job killed mid-payout', () => {
       const again = await operator(second, '/sandbox/jobs/payouts/run', {});
       expect(((await again.json()) as { result: unknown }).result).toMatchObject({ sent: 0, paid: 0 });
     } finally {
-      expect(await stop(second.proc)).toBe(0);
+      await stopCleanly(second.proc);
     }
 
     const [disbursement] = await disbursements(withdrawalId);

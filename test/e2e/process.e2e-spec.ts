@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killAll, runBuilt, startService, stop } from '../support/process';
+import { killAll, runBuilt, startService, stopCleanly } from '../support/process';
 import { startTestApp, TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
 
@@ -73,7 +73,7 @@ describe('the built service as a process', () => {
       });
       await post(`${base}/v1/auth/login`, { email: 'log-check@example.id', password: 'wrong password here' });
 
-      expect(await stop(proc)).toBe(0);
+      await stopCleanly(proc);
       const lines = proc.stdout().trim().split('\n');
       const records = lines.map((l) => JSON.parse(l) as { req?: { id: string; url: string } });
       expect(records.some((r) => r.req?.id === 'log-trace-1' && r.req.url === '/v1/me')).toBe(true);
@@ -161,7 +161,7 @@ describe('the built service as a process', () => {
       expect(me.status).toBe(200);
       expect(clusterRunning()).toBe(true);
 
-      expect(await stop(a)).toBe(0);
+      await stopCleanly(a);
       expect(clusterRunning()).toBe(false);
 
       const { proc: c, base: baseC } = await startService(env());
@@ -174,7 +174,7 @@ describe('the built service as a process', () => {
         headers: { authorization: `Bearer ${signup.body.accessToken as string}` },
       });
       expect(oldToken.status).toBe(200);
-      expect(await stop(c, 'SIGINT')).toBe(0);
+      await stopCleanly(c, 'SIGINT');
       expect(clusterRunning()).toBe(false);
     }, 180_000);
   });
@@ -199,7 +199,7 @@ describe('the built service as a process', () => {
         password: 'nobody password 1',
       });
       expect(signup.status).toBe(201);
-      expect(await stop(proc)).toBe(0);
+      await stopCleanly(proc);
       expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -63,9 +63,18 @@ export async function waitForReady(url: string, proc: KirimProcess, timeoutMs = 
   );
 }
 
+const output = (proc: KirimProcess) =>
+  `stdout:\n${proc.stdout().slice(-3000)}\nstderr:\n${proc.stderr().slice(-3000)}`;
+
 export async function stop(proc: KirimProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | string> {
   if (proc.child.exitCode === null) proc.child.kill(signal);
   return proc.exited;
+}
+
+/** Stops the process with `signal` and fails, showing its output, unless it exits 0 (a clean shutdown). */
+export async function stopCleanly(proc: KirimProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  const code = await stop(proc, signal);
+  if (code !== 0) throw new Error(`exited with ${code} after ${signal}, not 0\n${output(proc)}`);
 }
 
 /** The service listening on `port`, ready. */
@@ -74,9 +83,6 @@ export interface StartedService {
   port: number;
   base: string;
 }
-
-const output = (proc: KirimProcess) =>
-  `stdout:\n${proc.stdout().slice(-3000)}\nstderr:\n${proc.stderr().slice(-3000)}`;
 
 /** The port the service logged that it listens on; fails if it exits first or after timeoutMs. */
 async function listeningPort(proc: KirimProcess, timeoutMs = 60_000): Promise<number> {
@@ -94,12 +100,17 @@ async function listeningPort(proc: KirimProcess, timeoutMs = 60_000): Promise<nu
 /**
  * Starts the built service with `env` on a port the system chooses (PORT=0: no port chosen beforehand
  * that another process could take first) and waits until it is ready, on the port it logged.
+ *
+ * Unless `env` sets it, the shutdown grace is two minutes, not the default ten seconds: the grace only
+ * guards against a shutdown that hangs, and a test that stops the service cleanly must not depend on how
+ * busy the machine is (under a full test run the embedded PostgreSQL's shutdown checkpoint alone can take
+ * seconds, and a CI run once saw a SIGTERM end in exit 1).
  */
 export async function startService(
   env: Record<string, string>,
   options: { asUser?: { uid: number; gid: number } } = {},
 ): Promise<StartedService> {
-  const proc = runBuilt('main', { ...env, PORT: '0' }, [], options.asUser);
+  const proc = runBuilt('main', { SHUTDOWN_GRACE_MS: '120000', ...env, PORT: '0' }, [], options.asUser);
   const port = await listeningPort(proc);
   const base = `http://127.0.0.1:${port}`;
   await waitForReady(`${base}/health/ready`, proc);
