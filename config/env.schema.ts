@@ -209,6 +209,18 @@ export class EnvSchema {
   @IsIn(['running', 'stepped'])
   SANDBOX_CLOCK: 'running' | 'stepped' = 'running';
 
+  /**
+   * Where a stepped sandbox clock starts, as an ISO 8601 instant with its offset (`2026-01-04T17:00:00Z`),
+   * instead of the real time of its first start: the sandbox draws are per day in Jakarta, so a run that
+   * must replay alike whenever it is made needs the same calendar too (the simulator's setting). Only on a
+   * clock that has not started: a database whose clock already runs keeps its time.
+   */
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
+    message: 'SANDBOX_CLOCK_START must be an ISO 8601 instant with its offset, such as 2026-01-04T17:00:00Z',
+  })
+  SANDBOX_CLOCK_START?: string;
+
   /** Lets a caller without an admin account use the sandbox operator controls (X-Sandbox-Operator-Token). */
   @IsOptional()
   @IsString()

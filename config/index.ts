@@ -69,6 +69,8 @@ export class AppConfig {
     sandboxDraws: 'per_parcel' | 'per_order';
     /** How the sandbox clock moves (SANDBOX_CLOCK): with real time, or only when moved. */
     sandboxClock: 'running' | 'stepped';
+    /** Where a stepped clock starts (SANDBOX_CLOCK_START, epoch ms); null: the real time of its first start. */
+    sandboxClockStartMs: number | null;
     /** The sandbox world's distributions (SANDBOX_WORLD_FILE, or config/worlds/default.json). */
     sandboxWorld: WorldFile;
     /** Accepted on the sandbox routes only, as an operator (admin). */
@@ -149,6 +151,26 @@ function parseDnsServers(value: string): string[] | string {
   return servers;
 }
 
+/**
+ * Epoch ms of an ISO 8601 instant already shaped as `YYYY-MM-DDTHH:MM[:SS[.mmm]](Z|±HH:MM)`; null for one
+ * that names no real moment (February 30th, 24:30), which Date.parse would roll over instead of refusing.
+ */
+function exactInstant(value: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(value);
+  const ms = Date.parse(value);
+  if (!m || !Number.isFinite(ms)) return null;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((x) => Number(x ?? 0));
+  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  const exact =
+    local.getUTCFullYear() === y &&
+    local.getUTCMonth() === mo - 1 &&
+    local.getUTCDate() === d &&
+    local.getUTCHours() === h &&
+    local.getUTCMinutes() === mi &&
+    local.getUTCSeconds() === sec;
+  return exact ? ms : null;
+}
+
 /** The folder holding package.json above this file (config/ in the sources, dist/config/ when built). */
 function projectRoot(): string {
   let dir = __dirname;
@@ -183,6 +205,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'COURIER_WEBHOOK_TOKEN',
     'COURIER_PROXY_URL',
     'SANDBOX_OPERATOR_TOKEN',
+    'SANDBOX_CLOCK_START',
     'SANDBOX_WORLD_FILE',
     'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
     'WEBHOOK_DNS_SERVERS',
@@ -228,6 +251,13 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         name: n,
         message: `is required with ${payoutGiven[0]} (set both for a real provider, or neither for the sandbox)`,
       });
+  const clockStartMs = parsed.SANDBOX_CLOCK_START ? exactInstant(parsed.SANDBOX_CLOCK_START) : null;
+  if (parsed.SANDBOX_CLOCK_START && !problems.some((p) => p.name === 'SANDBOX_CLOCK_START')) {
+    if (clockStartMs === null)
+      problems.push({ name: 'SANDBOX_CLOCK_START', message: 'is not a real date and time of day' });
+    else if (parsed.SANDBOX_CLOCK !== 'stepped')
+      problems.push({ name: 'SANDBOX_CLOCK_START', message: 'applies only with SANDBOX_CLOCK=stepped' });
+  }
   let sandboxWorld: WorldFile | undefined;
   try {
     sandboxWorld = parsed.SANDBOX_WORLD_FILE
@@ -287,6 +317,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       sandboxDraws: parsed.SANDBOX_DRAWS,
       // Only a sandbox's clock can step: with every courier real, time is real time.
       sandboxClock: Object.values(credentials).some((c) => c === null) ? parsed.SANDBOX_CLOCK : 'running',
+      sandboxClockStartMs: clockStartMs,
       sandboxWorld,
       sandboxOperatorToken: parsed.SANDBOX_OPERATOR_TOKEN,
     },

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
+import { wibMidnight } from 'src/invoicing/invoice-period';
 import { HiddenWorld } from './hidden-world';
 import { eachLimited, KirimApi } from './kirim-api';
 import {
@@ -40,13 +41,21 @@ export interface SimulateOptions {
    * cores. Each works alone on its own clock and database: 8-day runs ended every order alike at 1 to 4.
    */
   parallel?: number;
+  /**
+   * Day 0 of the orders, a date in Jakarta (YYYY-MM-DD); default DEFAULT_START. The sandbox draws are per
+   * day in Jakarta, so a run replays alike only on the same calendar, never on the day it happens to be made.
+   */
+  start?: string;
   /** Progress lines on stderr. */
   log?: (line: string) => void;
 }
 
+/** Day 0 when --start is not given: a fixed Monday, so the default run's figures are the same whenever it runs. */
+export const DEFAULT_START = '2026-01-05';
+
 export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
     [--policies kirim,cheapest,single,no-actions,oracle,informed] [--single jnt] [--step-hours 12] [--drain-days 45]
-    [--parallel CORES]`;
+    [--parallel CORES] [--start ${DEFAULT_START}]`;
 
 /** The command line, checked: a wrong argument is an error naming it. */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
@@ -68,6 +77,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     'step-hours',
     'drain-days',
     'parallel',
+    'start',
   ];
   for (const k of values.keys()) if (!known.includes(k)) throw new Error(`unknown option --${k}`);
   const int = (name: string, fallback: number, min: number, max: number) => {
@@ -87,6 +97,8 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   const single = values.get('single') ?? 'jnt';
   if (!COURIER_CODES.includes(single as CourierCode))
     throw new Error(`--single: unknown courier "${single}"`);
+  const start = values.get('start') ?? DEFAULT_START;
+  if (wibMidnight(start) === null) throw new Error('--start must be a date, YYYY-MM-DD');
   const stepHours = int('step-hours', 12, 1, 24);
   if (24 % stepHours !== 0) throw new Error('--step-hours must divide 24');
   return {
@@ -100,6 +112,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     stepHours,
     drainDays: int('drain-days', 45, 0, 120),
     parallel: int('parallel', availableParallelism(), 1, 16),
+    start,
   };
 }
 
@@ -132,6 +145,10 @@ function servicePolicies(o: SimulateOptions): ServicePolicy[] {
  */
 export async function simulate(o: SimulateOptions): Promise<Report> {
   const log = o.log ?? (() => undefined);
+  const start = o.start ?? DEFAULT_START;
+  const midnight = wibMidnight(start);
+  if (!midnight) throw new Error(`start: ${start} is not a date (YYYY-MM-DD)`);
+  const dayZero = midnight.getTime();
   const started = Date.now();
   const cpuAtStart = machineCpuSeconds();
   const world = new HiddenWorld(o.seed, o.world);
@@ -147,6 +164,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
           url,
           {
             SANDBOX_SEED: o.seed,
+            // Each Kirim's clock starts a day before day 0, at the same instant whenever the run is made.
+            SANDBOX_CLOCK_START: new Date(dayZero - 24 * HOUR).toISOString(),
             ...(o.world ? { SANDBOX_WORLD_FILE: o.world } : {}),
           },
           process.env.SIMULATOR_SERVICE_LOG
@@ -162,12 +181,13 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     const runs = up.map((s) => s.run);
     log(`${runs.length} Kirim services up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-    // Day 0 starts at the next midnight in Jakarta, a day ahead. Steps fall at 07:00 WIB + k × stepHours: with
-    // the default 12 hours, at 07:00 (before couriers go out, so an answer to yesterday's failed attempt is in
+    // Day 0 starts at midnight in Jakarta on `start`. Steps fall at 07:00 WIB + k × stepHours: with the
+    // default 12 hours, at 07:00 (before couriers go out, so an answer to yesterday's failed attempt is in
     // time for today's run) and at 19:00 (after the day's runs, so their failures are seen the same evening).
     const nows = await Promise.all(runs.map((r) => r.api.advanceClock(0)));
     const latest = Math.max(...nows.map((n) => new Date(n).getTime()));
-    const dayZero = Math.ceil((latest + 7 * HOUR) / (24 * HOUR)) * 24 * HOUR - 7 * HOUR + 24 * HOUR;
+    if (latest > dayZero)
+      throw new Error(`a Kirim's clock (${new Date(latest).toISOString()}) is already past day 0 (${start})`);
     const placedAt = (order: Order) => dayZero + order.day * 24 * HOUR + order.minuteOfDay * 60_000;
     let next = 0;
     const phases = new Map<string, number>();
@@ -260,6 +280,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       run: {
         title: `Kirim simulation, seed ${o.seed}`,
         seed: o.seed,
+        start,
         world: o.world ?? 'default',
         draws: SANDBOX_DRAWS,
         days: o.days,

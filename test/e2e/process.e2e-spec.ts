@@ -30,6 +30,7 @@ describe('the built service as a process', () => {
       [{ LOG_LEVEL: 'loud' }, ['LOG_LEVEL']],
       [{ RUN_MIGRATIONS: 'maybe' }, ['RUN_MIGRATIONS']],
       [{ PORT: '-1', DATABASE_POOL_SIZE: '0' }, ['PORT', 'DATABASE_POOL_SIZE']],
+      [{ SANDBOX_CLOCK: 'stepped', SANDBOX_CLOCK_START: '2026-02-30T00:00:00Z' }, ['SANDBOX_CLOCK_START']],
     ])('%j', async (env, names) => {
       const proc = runBuilt('main', {
         NODE_ENV: 'test',
@@ -88,6 +89,45 @@ describe('the built service as a process', () => {
         new URL(db.url).password,
       ]) {
         expect(log).not.toContain(secret);
+      }
+    });
+
+    it('starts a stepped sandbox clock at SANDBOX_CLOCK_START, and keeps its time after a restart', async () => {
+      const fresh = await createTestDatabase();
+      const operatorToken = 'operator-token-for-the-clock-start-test-0123';
+      const clockAt = async (base: string) => {
+        const res = await post(
+          `${base}/sandbox/clock`,
+          { advanceHours: 0 },
+          { 'x-sandbox-operator-token': operatorToken },
+        );
+        expect(res.status).toBe(200);
+        return res.body.now;
+      };
+      try {
+        const env = {
+          NODE_ENV: 'test',
+          DATABASE_URL: fresh.url,
+          JWT_SECRET: TEST_JWT_SECRET,
+          JOBS_ENABLED: 'false',
+          SANDBOX_OPERATOR_TOKEN: operatorToken,
+          SANDBOX_CLOCK: 'stepped',
+        };
+        const first = await startService({ ...env, SANDBOX_CLOCK_START: '2026-01-04T17:00:00Z' });
+        expect(await clockAt(first.base)).toBe('2026-01-04T17:00:00.000Z');
+        const moved = await post(
+          `${first.base}/sandbox/clock`,
+          { advanceHours: 31 },
+          { 'x-sandbox-operator-token': operatorToken },
+        );
+        expect(moved.body.now).toBe('2026-01-06T00:00:00.000Z');
+        await stopCleanly(first.proc);
+        // Restarted with another start: the clock on this database has started, and keeps its time.
+        const again = await startService({ ...env, SANDBOX_CLOCK_START: '2030-06-01T00:00:00Z' });
+        expect(await clockAt(again.base)).toBe('2026-01-06T00:00:00.000Z');
+        await stopCleanly(again.proc);
+      } finally {
+        await fresh.drop();
       }
     });
 

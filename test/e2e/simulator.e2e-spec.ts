@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netOf } from '../../simulator/oracle';
 import type { Report } from '../../simulator/report';
+import { DEFAULT_START } from '../../simulator/simulate';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -99,8 +100,10 @@ describe('npm run simulate, small', () => {
     expect(cpu.cores).toBeGreaterThanOrEqual(1);
   });
 
-  it('runs every policy’s Kirim on sandboxes that draw per order, and says so', () => {
+  it('runs every policy’s Kirim on sandboxes that draw per order, from a set day 0, and says so', () => {
     expect(report.run.draws).toBe('per_order');
+    // Not the day the run is made: the replay below holds whenever the two runs are made.
+    expect(report.run.start).toBe(DEFAULT_START);
   });
 
   it('says why each alert kirim’s sellers never answered went unanswered, and misses none that was due', () => {

@@ -140,7 +140,11 @@ export class SandboxControl {
   /** Starts this instance's clock as SANDBOX_CLOCK says (running with real time, or stepped). */
   async startClock(): Promise<void> {
     if (!(this.clock instanceof MovableClock)) return;
-    const shared = await this.repository.startClock(this.config.couriers.sandboxClock, Date.now());
+    const { sandboxClock: mode, sandboxClockStartMs: startMs } = this.config.couriers;
+    // A stepped clock never started may start at a set instant (SANDBOX_CLOCK_START), so a run's calendar
+    // is the same whenever it is made; one already started keeps its own time.
+    const now = Date.now();
+    const shared = await this.repository.startClock(mode, now, startMs ?? now);
     this.clock.setOffset(shared.offsetMs, shared.steppedFromMs);
   }
 

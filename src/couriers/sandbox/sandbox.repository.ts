@@ -263,13 +263,18 @@ export class SandboxRepository {
 
   /**
    * Starts the shared clock as `mode` says, at `nowMs` (real time): a stepped clock keeps the instant it
-   * already counts from, or starts from now; a running clock that was stepped carries on from the stepped
-   * time or real time, whichever is later (the clock only moves forward).
+   * already counts from, carries a running clock on from where it is, or (never started) starts from
+   * `firstStartMs`, now unless given; a running clock that was stepped carries on from the stepped time or
+   * real time, whichever is later (the clock only moves forward).
    */
-  async startClock(mode: 'running' | 'stepped', nowMs: number): Promise<SandboxClockRow> {
+  async startClock(
+    mode: 'running' | 'stepped',
+    nowMs: number,
+    firstStartMs: number = nowMs,
+  ): Promise<SandboxClockRow> {
     const [row] = await this.dataSource.query<RawClock[]>(
       mode === 'stepped'
-        ? `INSERT INTO sandbox.clock (id, offset_ms, stepped_from_ms) VALUES (1, 0, $1)
+        ? `INSERT INTO sandbox.clock (id, offset_ms, stepped_from_ms) VALUES (1, 0, $2)
            ON CONFLICT (id) DO UPDATE SET stepped_from_ms = COALESCE(sandbox.clock.stepped_from_ms, $1)
            RETURNING offset_ms, stepped_from_ms`
         : `INSERT INTO sandbox.clock (id, offset_ms) VALUES (1, 0)
@@ -278,7 +283,7 @@ export class SandboxRepository {
                ELSE GREATEST(0, sandbox.clock.offset_ms + sandbox.clock.stepped_from_ms - $1) END,
              stepped_from_ms = NULL
            RETURNING offset_ms, stepped_from_ms`,
-      [nowMs],
+      mode === 'stepped' ? [nowMs, firstStartMs] : [nowMs],
     );
     return clockRow(row);
   }

@@ -42,6 +42,24 @@ describe('the shared sandbox clock', () => {
     ).toBe(first.now().getTime());
   });
 
+  it('starts a stepped clock never started at the instant asked for; a started one keeps its own time', async () => {
+    await t.dataSource.query('DELETE FROM sandbox.clock');
+    const start = Date.parse('2026-01-04T17:00:00Z');
+    const first = await repository.startClock('stepped', Date.now(), start);
+    expect(instance(first).now().toISOString()).toBe('2026-01-04T17:00:00.000Z');
+    await repository.advanceClock(7 * HOUR);
+    // Another instance, told another start: the clock already counts from the first one.
+    const later = await repository.startClock('stepped', Date.now(), start + 100 * HOUR);
+    expect(instance(later).now().toISOString()).toBe('2026-01-05T00:00:00.000Z');
+
+    // A clock running with real time (moved an hour ahead) that is now started stepped carries on from where
+    // it was, not from the instant asked for.
+    await t.dataSource.query('UPDATE sandbox.clock SET offset_ms = $1, stepped_from_ms = NULL', [HOUR]);
+    const realNow = Date.now();
+    const carried = await repository.startClock('stepped', realNow, start);
+    expect(instance(carried).now().getTime()).toBe(realNow + HOUR);
+  });
+
   it('carries a stepped clock on with real time when started running, never moving it back', async () => {
     const stepped = instance(await repository.clock())
       .now()

@@ -281,6 +281,31 @@ describe('the payout provider', () => {
     expect(c.couriers.sandboxClock).toBe('running');
   });
 
+  it('starts a stepped clock at SANDBOX_CLOCK_START when given, refusing a moment that does not exist', () => {
+    expect(loadConfig({}, {}).couriers.sandboxClockStartMs).toBeNull();
+    const stepped = { SANDBOX_CLOCK: 'stepped' };
+    expect(
+      loadConfig({ ...stepped, SANDBOX_CLOCK_START: '2026-01-04T17:00:00Z' }, {}).couriers
+        .sandboxClockStartMs,
+    ).toBe(Date.UTC(2026, 0, 4, 17));
+    expect(
+      loadConfig({ ...stepped, SANDBOX_CLOCK_START: '2026-01-05T00:00:00.000+07:00' }, {}).couriers
+        .sandboxClockStartMs,
+    ).toBe(Date.UTC(2026, 0, 4, 17));
+    for (const bad of [
+      '2026-02-30T00:00:00Z',
+      '2026-01-04T24:30:00Z',
+      '2026-01-04',
+      '2026-01-04T17:00:00',
+      'soon',
+    ])
+      expect(() => loadConfig({ ...stepped, SANDBOX_CLOCK_START: bad }, {})).toThrow(/SANDBOX_CLOCK_START:/);
+    // A clock running with real time has no start of its own to set.
+    expect(() => loadConfig({ SANDBOX_CLOCK_START: '2026-01-04T17:00:00Z' }, {})).toThrow(
+      /SANDBOX_CLOCK_START: applies only with SANDBOX_CLOCK=stepped/,
+    );
+  });
+
   it('runs the default sandbox world without SANDBOX_WORLD_FILE, and reads a given world file', () => {
     expect(loadConfig({}, {}).couriers.sandboxWorld).toEqual(defaultWorldFile());
     const dir = worldDir();

@@ -13,7 +13,7 @@ import {
 } from '../../../simulator/policy-run';
 import { reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
-import { parseSimulateArgs } from '../../../simulator/simulate';
+import { DEFAULT_START, parseSimulateArgs } from '../../../simulator/simulate';
 
 describe('the simulator’s places', () => {
   it('has every regency of the directory with districts, and a population that adds up to the census', () => {
@@ -423,6 +423,9 @@ describe('the command line', () => {
     // As many Kirims at work at once as the machine has cores, unless told.
     expect(o.parallel).toBe(availableParallelism());
     expect(parseSimulateArgs(['--seed', 's', '--parallel', '1']).parallel).toBe(1);
+    // Day 0 is a set date, not the day the run is made.
+    expect(o.start).toBe(DEFAULT_START);
+    expect(parseSimulateArgs(['--seed', 's', '--start', '2027-02-28']).start).toBe('2027-02-28');
   });
 
   it.each([
@@ -433,6 +436,8 @@ describe('the command line', () => {
     [['--seed', 's', '--single', 'pos'], /unknown courier "pos"/],
     [['--seed', 's', '--step-hours', '5'], /must divide 24/],
     [['--seed', 's', '--parallel', '0'], /--parallel must be a whole number from 1 to 16/],
+    [['--seed', 's', '--start', '2026-02-30'], /--start must be a date, YYYY-MM-DD/],
+    [['--seed', 's', '--start', '5-1-2026'], /--start must be a date, YYYY-MM-DD/],
     [['--seed', 's', '--colour', 'red'], /unknown option --colour/],
     [['--seed'], /expected --flag value pairs/],
   ])('refuses %j naming what is wrong', (argv, message) => {
