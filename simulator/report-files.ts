@@ -106,15 +106,19 @@ export function learningCurveSvg(report: Report): string {
   return out.join('\n') + '\n';
 }
 
-/** One line per policy `kirim` is set against: the mean difference per order and its 95 % interval. */
+/**
+ * One line per policy `kirim` is set against: the mean difference per order and its 95 % interval, and
+ * where both policies' choices are valued, the same of their worth before the dice.
+ */
 export function kirimAgainstLines(report: Report): string[] {
-  return Object.entries(report.kirimAgainst).flatMap(([name, a]) =>
-    a.all
-      ? [
-          `kirim - ${name}: ${Math.round(a.all.mean)} per order (95 % interval ${Math.round(a.all.low)} to ${Math.round(a.all.high)})`,
-        ]
-      : [],
-  );
+  const line = (d: PairedDifference) =>
+    `${Math.round(d.mean)} per order (95 % interval ${Math.round(d.low)} to ${Math.round(d.high)})`;
+  return Object.entries(report.kirimAgainst).flatMap(([name, a]) => [
+    ...(a.all ? [`kirim - ${name}: ${line(a.all)}`] : []),
+    ...(a.choicesWorth?.all
+      ? [`kirim - ${name}, choices' worth before the dice: ${line(a.choicesWorth.all)}`]
+      : []),
+  ]);
 }
 
 /** The report for a person: the policies side by side, week by week, then the alerts. */
@@ -168,6 +172,17 @@ export function reportMarkdown(report: Report): string {
       '',
       'Each order is shipped by every policy, so the difference is taken order by order; an interval that spans zero does not tell the two apart. The interval covers another draw of orders and outcomes, not run-to-run timing.',
     );
+    const valued = against.filter(([, a]) => a.choicesWorth);
+    if (valued.length) {
+      lines.push('', "#### The same, of the choices' worth before the dice", '');
+      lines.push('| against | all orders | orders from week 3 |', '| --- | ---: | ---: |');
+      for (const [name, a] of valued)
+        lines.push(`| ${name} | ${diff(a.choicesWorth!.all)} | ${diff(a.choicesWorth!.fromWeek3)} |`);
+      lines.push(
+        '',
+        "Each order's choice valued at its expected seller net under the hidden odds (the oracle's arithmetic): where two policies chose alike the dice cannot part them, so this interval is narrower. It leaves out missed pickups and bookings shipped again, which the seller net above counts.",
+      );
+    }
   }
   const { kirim, informed, oracle, cheapest } = report.policies;
   if (kirim?.choicesWorth && informed && oracle && oracle.sellerNetPerOrderFromWeek3 !== 0) {

@@ -70,6 +70,14 @@ export interface KirimAgainst {
   all: PairedDifference | null;
   /** Over the orders placed from day 15 on; null when the run has none. */
   fromWeek3: PairedDifference | null;
+  /**
+   * The same, of what each order's choice was worth before the dice (`choiceWorth`, the expected seller net
+   * of the service booked under the hidden odds), for a policy whose choices are valued. Two policies that
+   * chose alike on an order differ by nothing there, whatever the dice did to either, so the interval says
+   * whether the choices differ in worth where the seller net's own interval is wide with the dice's noise.
+   * It leaves out what the expectation leaves out (missed pickups, bookings shipped again).
+   */
+  choicesWorth?: { all: PairedDifference | null; fromWeek3: PairedDifference | null };
 }
 
 export interface Report {
@@ -230,6 +238,7 @@ export function buildReport(input: {
   const orderById = new Map(input.orders.map((o) => [o.id, o]));
   const policies: Record<string, PolicyFigures> = {};
   const rowsOf = new Map<string, Row[]>();
+  const worthOf = new Map<string, OraclePick[]>();
   // The references' figures are expectations under the hidden odds, one row per order.
   const expectations = (picks: OraclePick[]): Row[] =>
     picks.map((p) => ({
@@ -279,6 +288,7 @@ export function buildReport(input: {
     rowsOf.set(outcome.policy, rows);
     const worth = input.choices?.[outcome.policy];
     if (worth) {
+      worthOf.set(outcome.policy, worth);
       const net = (ps: OraclePick[]) => (ps.length ? ps.reduce((t, p) => t + p.money.net, 0) / ps.length : 0);
       policies[outcome.policy].choicesWorth = {
         perOrder: net(worth),
@@ -298,6 +308,16 @@ export function buildReport(input: {
         all: pairedDifference(diffs(rows)),
         fromWeek3: pairedDifference(diffs(rows.filter((r) => r.day >= 14))),
       };
+      const kirimWorth = worthOf.get('kirim');
+      const theirs = worthOf.get(name);
+      if (kirimWorth && theirs) {
+        const worthOfOrder = new Map(kirimWorth.map((p) => [p.orderId, p.money.net]));
+        const worthDiffs = (ps: OraclePick[]) => ps.map((p) => worthOfOrder.get(p.orderId)! - p.money.net);
+        kirimAgainst[name].choicesWorth = {
+          all: pairedDifference(worthDiffs(theirs)),
+          fromWeek3: pairedDifference(worthDiffs(theirs.filter((p) => orderById.get(p.orderId)!.day >= 14))),
+        };
+      }
     }
   }
 

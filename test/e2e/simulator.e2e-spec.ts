@@ -151,7 +151,19 @@ describe('npm run simulate, small', () => {
       expect(a.all!.high).toBeGreaterThanOrEqual(a.all!.mean);
       // Two days of orders: none from week 3.
       expect(a.fromWeek3).toBeNull();
+      // Choices are valued for the policies whose sellers act, and set against kirim's the same way.
+      if (report.policies[name].choicesWorth) {
+        expect({ name, orders: a.choicesWorth!.all!.orders }).toEqual({ name, orders: days * perDay });
+        expect(a.choicesWorth!.all!.mean).toBeCloseTo(
+          report.policies.kirim.choicesWorth!.perOrder - report.policies[name].choicesWorth.perOrder,
+          6,
+        );
+      } else expect({ name, worth: a.choicesWorth }).toEqual({ name, worth: undefined });
     }
+    expect(Object.keys(report.kirimAgainst).filter((n) => report.kirimAgainst[n].choicesWorth)).toEqual([
+      'cheapest',
+      'single',
+    ]);
     const [header, ...rows] = readFileSync(join(out, 'orders.csv'), 'utf8').trim().split('\n');
     const column = header.split(',').indexOf('seller_net');
     expect(column).toBeGreaterThan(0);

@@ -11,7 +11,7 @@ import {
   type QuotedOption,
   whyUnanswered,
 } from '../../../simulator/policy-run';
-import { reportMarkdown } from '../../../simulator/report-files';
+import { kirimAgainstLines, reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
 import { DEFAULT_START, parseSimulateArgs } from '../../../simulator/simulate';
 
@@ -403,6 +403,67 @@ describe('the references computed outside the service', () => {
     expect(whole).toBeCloseTo(100 * report.policies.kirim.regretVsOracleFromWeek3, 1);
     expect(model + choices + dice).toBeCloseTo(whole, 1);
     expect(Math.min(model, choices, dice)).toBeGreaterThan(0);
+  });
+
+  it("sets kirim's choices' worth against another policy's order by order, where the dice cannot part them", () => {
+    const stream = orderStream({ seed: 'unit-worth', days: 21, ordersPerDay: 20 });
+    // kirim books the first option on even orders and the last on odd ones; cheapest always the first.
+    const ends = (pickOf: (i: number) => number, status: (i: number) => string) =>
+      stream.map((order, i): FinalOrder => {
+        const o = options(order.codAmount)[pickOf(i)];
+        return {
+          orderId: order.id,
+          status: status(i),
+          courier: o.courier,
+          service: o.service,
+          attempts: 1,
+          codAmount: order.codAmount,
+          charges: { shipping: o.price, codFee: o.codFee, cashback: o.cashback, returnFee: 0 },
+        };
+      });
+    const kirim = ends(
+      (i) => (i % 2 ? 4 : 0),
+      () => 'delivered',
+    );
+    // The dice went the other way for cheapest on every third order: its seller net differs there even
+    // where it chose as kirim did, its choices' worth does not.
+    const cheapest = ends(
+      () => 0,
+      (i) => (i % 3 ? 'delivered' : 'returned'),
+    );
+    const worth = (es: FinalOrder[]) => stream.map((o, i) => choiceWorth(world, o, es[i]));
+    const [kirimWorth, cheapestWorth] = [worth(kirim), worth(cheapest)];
+    const report = buildReport({
+      run: {},
+      orders: stream,
+      outcomes: [
+        { policy: 'kirim', orders: kirim, alerts: [] },
+        { policy: 'cheapest', orders: cheapest, alerts: [] },
+        { policy: 'no-actions', orders: cheapest, alerts: [] },
+      ],
+      oracle: null,
+      choices: { kirim: kirimWorth, cheapest: cheapestWorth },
+    });
+    const a = report.kirimAgainst.cheapest.choicesWorth!;
+    const expected = stream.map((o, i) => (i % 2 ? kirimWorth[i].money.net - cheapestWorth[i].money.net : 0));
+    expect(a.all!.orders).toBe(stream.length);
+    expect(a.all!.mean).toBeCloseTo(expected.reduce((s, d) => s + d, 0) / stream.length, 6);
+    expect(a.all!.mean).toBeCloseTo(
+      report.policies.kirim.choicesWorth!.perOrder - report.policies.cheapest.choicesWorth!.perOrder,
+      6,
+    );
+    const later = stream.flatMap((o, i) => (o.day >= 14 ? [expected[i]] : []));
+    expect(a.fromWeek3!.orders).toBe(later.length);
+    expect(a.fromWeek3!.mean).toBeCloseTo(later.reduce((s, d) => s + d, 0) / later.length, 6);
+    // Narrower than the seller net's interval, which the dice widen.
+    const net = report.kirimAgainst.cheapest.all!;
+    expect(a.all!.high - a.all!.low).toBeLessThan(net.high - net.low);
+    // A policy whose choices are not valued gets none.
+    expect(report.kirimAgainst['no-actions'].choicesWorth).toBeUndefined();
+    expect(kirimAgainstLines(report)).toContain(
+      `kirim - cheapest, choices' worth before the dice: ${Math.round(a.all!.mean)} per order (95 % interval ${Math.round(a.all!.low)} to ${Math.round(a.all!.high)})`,
+    );
+    expect(reportMarkdown(report)).toContain("#### The same, of the choices' worth before the dice");
   });
 
   it('without an eligible service, neither ships and the seller loses the margin', () => {
