@@ -54,8 +54,28 @@ const CSV_CHARSETS = new Map<string, string>([
 
 const decoders = new Map<string, TextDecoder>();
 
+/**
+ * Windows-1252's bytes 0x80–0x9F (the rest are Latin-1's): curly quotes, dashes, the euro sign; 0 where the
+ * code page defines no character. Node 20.20's TextDecoder reads windows-1252 as plain Latin-1 (nodejs/node
+ * #60888), which turns a spreadsheet's “quotes” into invisible control characters, so it is decoded here.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0,
+  0x017d, 0, 0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0, 0x017e, 0x0178,
+];
+
+function decodeWindows1252(body: Buffer, what: string): string {
+  return body.toString('latin1').replace(/[\u0080-\u009f]/g, (c) => {
+    const code = WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80];
+    if (!code) throw new ValidationFailedError([{ field: 'body', message: `is not valid ${what} text` }]);
+    return String.fromCharCode(code);
+  });
+}
+
 /** Strict decoding: a byte sequence that is not text in the declared charset is refused, never "repaired". */
 function decode(body: Buffer, encoding: string, what: string): string {
+  if (encoding === 'windows-1252') return decodeWindows1252(body, what);
   let decoder = decoders.get(encoding);
   if (!decoder) decoders.set(encoding, (decoder = new TextDecoder(encoding, { fatal: true })));
   try {
@@ -137,8 +157,11 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       const reason = typeof value === 'string' ? unsafeTextReason(value) : null;
       if (reason) problems.push({ field: name, message: reason });
     }
-    problems.push(...inspectJson(request.query).problems);
+    const query = inspectJson(request.query);
+    if (query.tooWide) return done(new ValidationFailedError([{ ...query.tooWide, field: 'query' }]));
+    problems.push(...query.problems);
     const body = inspectJson(request.body);
+    if (body.tooWide) return done(new ValidationFailedError([body.tooWide]));
     if (body.tooDeep) {
       return done(
         new ValidationFailedError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),

@@ -12,6 +12,9 @@ import { snapshotTables } from '../support/db-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const deep = (levels: number) => `{"label":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+/** A JSON object of `n` fields nobody asked for. */
+const wide = (n: number) =>
+  JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1])));
 
 interface Case {
   name: string;
@@ -130,6 +133,38 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       status: 400,
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
+    },
+    // Unknown fields by the thousand are refused before validation, whose cost grows faster than their number.
+    {
+      name: '80,000 unknown fields (login, before authentication)',
+      method: 'post',
+      path: '/v1/auth/login',
+      raw: wide(80_000),
+      contentType: 'application/json',
+      public: true,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'has more than 1000 fields' }],
+    },
+    {
+      name: '5,000 unknown fields in a nested object (address)',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: `{"label":"Gudang","extra":${wide(5000)}}`,
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'extra', message: 'has more than 1000 fields' }],
+    },
+    {
+      name: 'bulk rows within the per-object limit, too many fields in all',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: `[${Array.from({ length: 201 }, () => wide(1000)).join(',')}]`,
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'body', message: 'has more than 200000 fields in all' }],
     },
     {
       name: 'JSON 5,000 levels deep (settings)',
@@ -517,6 +552,32 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
         res.body.created.map((s: { recipient: { name: string; address: string } }) => s.recipient),
       ).toEqual([expect.objectContaining({ name: 'Andrés Ñoño', address: 'Jl. Café 5' })]);
     }
+    // Windows-1252's own characters (a spreadsheet's curly quotes, dashes, the euro sign), not Latin-1's
+    // control characters at those bytes; a byte the code page does not define is refused.
+    const quoted = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv; charset=windows-1252')
+      .send(
+        Buffer.from(
+          `${header}\n${row('CSV-CP1252').replace('Andrés Ñoño', 'Budi \x93Toko\x94 \x96 \x80')}\n`,
+          'latin1',
+        ),
+      )
+      .expect(200);
+    expect(quoted.body.errors).toEqual([]);
+    expect(quoted.body.created[0].recipient.name).toBe('Budi “Toko” – €');
+    const undefinedByte = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv; charset=windows-1252')
+      .send(
+        Buffer.from(`${header}\n${row('CSV-CP1252-BAD').replace('Andrés Ñoño', 'Budi \x81')}\n`, 'latin1'),
+      )
+      .expect(400);
+    expect(undefinedByte.body.details).toEqual([
+      { field: 'body', message: 'is not valid WINDOWS-1252 text' },
+    ]);
   });
 
   it('in a bulk import, a row with a NUL or a lone surrogate is that row’s error and the valid rows are kept', async () => {

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from 'src/common/hostile-input';
+import {
+  inspectJson,
+  MAX_JSON_DEPTH,
+  MAX_JSON_FIELDS,
+  MAX_JSON_FIELDS_IN_ALL,
+  unsafeTextReason,
+} from 'src/common/hostile-input';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -47,7 +53,11 @@ const nest = (levels: number): Json => {
 
 describe('hostile input', () => {
   it('finds nothing in text PostgreSQL can hold, whatever the shape', () => {
-    fc.assert(fc.property(safeJson, (v) => expect(inspectJson(v)).toEqual({ problems: [], tooDeep: false })));
+    fc.assert(
+      fc.property(safeJson, (v) =>
+        expect(inspectJson(v)).toEqual({ problems: [], tooDeep: false, tooWide: null }),
+      ),
+    );
   });
 
   it('names the exact path of a NUL or a lone surrogate put anywhere', () => {
@@ -83,5 +93,24 @@ describe('hostile input', () => {
     expect(inspectJson(nest(MAX_JSON_DEPTH)).tooDeep).toBe(false);
     expect(inspectJson(nest(MAX_JSON_DEPTH + 1)).tooDeep).toBe(true);
     expect(inspectJson(nest(50_000)).tooDeep).toBe(true);
+  });
+
+  it('refuses an object with too many fields, or a value with too many in all, naming where', () => {
+    const wide = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1]));
+    expect(inspectJson({ recipient: wide(MAX_JSON_FIELDS) }).tooWide).toBeNull();
+    expect(inspectJson({ recipient: wide(MAX_JSON_FIELDS + 1) })).toEqual({
+      problems: [],
+      tooDeep: false,
+      tooWide: { field: 'recipient', message: `has more than ${MAX_JSON_FIELDS} fields` },
+    });
+    expect(inspectJson(wide(MAX_JSON_FIELDS + 1)).tooWide?.field).toBe('body');
+    // Rows each within the limit, too many in all (a bulk import has about 25 a row, 5,000 rows at most).
+    const rows = (count: number, each: number) => Array.from({ length: count }, () => wide(each));
+    expect(inspectJson({ rows: rows(5000, 25) }).tooWide).toBeNull();
+    const tooMany = Math.ceil((MAX_JSON_FIELDS_IN_ALL + 1) / MAX_JSON_FIELDS);
+    expect(inspectJson({ rows: rows(tooMany, MAX_JSON_FIELDS) }).tooWide).toEqual({
+      field: 'body',
+      message: `has more than ${MAX_JSON_FIELDS_IN_ALL} fields in all`,
+    });
   });
 });
