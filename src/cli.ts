@@ -307,9 +307,18 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: unknown) => {
-  const message =
-    e instanceof ConfigError || e instanceof AppError || e instanceof Error ? e.message : String(e);
-  process.stderr.write(`error: ${message}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2))
+  .catch((e: unknown) => {
+    const message =
+      e instanceof ConfigError || e instanceof AppError || e instanceof Error ? e.message : String(e);
+    process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // The embedded PostgreSQL package exits with 0 on `beforeExit` (async-exit-hook), over the code set
+    // here: a refused file or an unbalanced ledger would look like success to a script. Keep ours.
+    const code = process.exitCode;
+    process.once('exit', () => {
+      process.exitCode = code;
+    });
+  });

@@ -57,6 +57,18 @@ describe('the data folder lock', () => {
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
 
+  it('keeps the CLI’s exit code when it runs its own embedded PostgreSQL: a refused file exits 1', async () => {
+    // The embedded PostgreSQL package exits with 0 when the event loop empties; the code must survive it.
+    const file = join(dataDir, 'sap-bad.csv');
+    writeFileSync(file, 'district_code,code\n31.71.01,JK1001\n31.71.01,JK1001\n');
+    const refused = runBuilt('cli', { DATA_DIR: dataDir }, ['couriers:locations', 'sap', file]);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toContain('row 3: district_code 31.71.01 is already given in row 2');
+    const verified = runBuilt('cli', { DATA_DIR: dataDir }, ['ledger:verify']);
+    expect(await verified.exited).toBe(0);
+    expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+  }, 120_000);
+
   it('is taken over from a crashed service, whose orphaned PostgreSQL is stopped rather than shared', async () => {
     const { proc: a, base: baseA } = await startService(env());
     const signup = await post(`${baseA}/v1/auth/signup`, {
