@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Optional, Trim } from 'src/common/validators';
+import { Optional, QueryInteger, Trim } from 'src/common/validators';
 
 export const MAX_AREA_RESULTS = 50;
 
@@ -20,7 +19,7 @@ export class AreaSearchQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_AREA_RESULTS, default: 10 })
   @Optional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(MAX_AREA_RESULTS)

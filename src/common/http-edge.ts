@@ -157,6 +157,11 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       const reason = typeof value === 'string' ? unsafeTextReason(value) : null;
       if (reason) problems.push({ field: name, message: reason });
     }
+    // The query parser reads a malformed escape (%FF, %zz, a cut-off UTF-8 sequence) as typed; the path's
+    // router refuses one, and so does this.
+    const mark = request.url.indexOf('?');
+    if (mark >= 0 && !decodable(request.url.slice(mark + 1)))
+      return done(new ValidationFailedError([{ field: 'query', message: 'has malformed percent-encoding' }]));
     const query = inspectJson(request.query);
     if (query.tooWide) return done(new ValidationFailedError([{ ...query.tooWide, field: 'query' }]));
     problems.push(...query.problems);
@@ -171,6 +176,17 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     if (!rowsCheckedEach) problems.push(...body.problems);
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
+}
+
+/** Whether a query string's percent-escapes are well formed and spell UTF-8. */
+function decodable(query: string): boolean {
+  if (!query.includes('%')) return true;
+  try {
+    decodeURIComponent(query);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -12,6 +12,15 @@ import {
 } from 'class-validator';
 import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone } from './indonesia';
 
+/**
+ * A query string's whole number, written in decimal digits; anything else is left as text for @IsInt to
+ * refuse. `Number()` (class-transformer's @Type) would take "0x10", "1e1" and "" as 16, 10 and 0.
+ */
+export const QueryInteger = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value,
+  );
+
 /** Trims strings; leaves other types for the type validators to reject. */
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional } from 'src/common/validators';
+import { Optional, QueryInteger } from 'src/common/validators';
 import { INVOICE_LINE_KINDS, type InvoiceLineKind, type InvoiceStatus } from './invoice-lines';
 
 const STATUSES: InvoiceStatus[] = ['issued', 'partially_paid', 'paid'];
@@ -119,7 +118,7 @@ export class InvoicingRunDto {
 export class PeriodsQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 27 })
   @Optional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(100)

@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { MAX_PAGE_LIMIT, PageQueryDto } from 'src/common/pagination';
-import { Optional } from 'src/common/validators';
+import { Optional, QueryInteger } from 'src/common/validators';
 import { REMITTANCE_OUTCOMES, type RemittanceOutcome } from './remittance-matching';
 
 /** The couriers that remit COD cash to Kirim (the catalogue's). */
@@ -43,7 +42,7 @@ export class ReconciliationQueryDto {
       'A delivered COD parcel not remitted this many days after delivery is overdue (default: config)',
   })
   @Optional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(365)
@@ -57,7 +56,7 @@ export class ReconciliationQueryDto {
     description: 'Items listed at most in each list',
   })
   @Optional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_LIMIT)

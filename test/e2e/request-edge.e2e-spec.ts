@@ -112,6 +112,32 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       code: 'VALIDATION_FAILED',
       details: [{ field: 'cursor', message: 'must not contain a NUL character (\\u0000)' }],
     },
+    // A malformed escape in the query is refused, as one in the path is, not searched for as typed.
+    ...['%FF%FF', '%C0%AF', '%zz', 'te%E2%82'].map((q): Case => ({
+      name: `q=${q}`,
+      method: 'get',
+      path: `/v1/areas?q=${q}`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'query', message: 'has malformed percent-encoding' }],
+    })),
+    // A query's whole number is decimal digits: not hexadecimal, an exponent or nothing at all.
+    ...['0x10', '1e1', '', '1.5'].map((limit): Case => ({
+      name: `limit=${limit}`,
+      method: 'get',
+      path: `/v1/shipments?limit=${limit}`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'limit', message: 'limit must be a whole number' }],
+    })),
+    {
+      name: 'limit=-1',
+      method: 'get',
+      path: '/v1/areas?q=tebet&limit=-1',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'limit', message: 'limit must not be less than 1' }],
+    },
     // Hostile nesting is refused before validation could recurse into it.
     {
       name: 'JSON 5,000 levels deep (address)',
