@@ -209,11 +209,20 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
   if (!courier || !file || extra.length) throw new UsageError('couriers:locations takes <courier> <file>');
   if (!isCourierCode(courier))
     throw new UsageError(`unknown courier "${courier}" (one of ${COURIER_CODES.join(', ')})`);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  let text: string;
+  try {
+    // Strict: a byte that is not UTF-8 would otherwise be stored as U+FFFD in a courier's place name.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    process.stderr.write(`refused ${file}: nothing was changed\n  the file is not UTF-8 text\n`);
+    process.exitCode = 1;
+    return;
   }
   await withApp(config, async (get) => {
     const districts = new Set((await get(AreasService).districts()).map((d) => d.code));

@@ -268,6 +268,14 @@ describe('npm run cli -- couriers:locations, as a process', () => {
       ['35.78.04', 'SUB10000'],
     ]);
     expect(await source('jne')).toEqual(loaded);
+
+    // A byte that is not UTF-8 is refused, not stored as a replacement character.
+    const latin = join(dir, 'jne-latin1.csv');
+    writeFileSync(latin, Buffer.from('district_code,code,label\n32.73.19,BDO10000,BANDUNG \xff\n', 'latin1'));
+    const notText = await load('jne', latin);
+    expect(notText.code).toBe(1);
+    expect(notText.stderr).toContain(`refused ${latin}: nothing was changed\n  the file is not UTF-8 text`);
+    expect(await source('jne')).toEqual(loaded);
   }, 60_000);
 
   it('exits 2 for an unknown courier or an unreadable file, naming it', async () => {

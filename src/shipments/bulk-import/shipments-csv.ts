@@ -94,15 +94,17 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
       { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
     ]);
   }
-  const header = records.length
-    ? Object.keys(records[0])
-    : ((parse(text, { to_line: 1, bom: true })[0] as string[] | undefined) ?? []);
+  // The header as written: the records' keys would hold a column given twice once (the last one winning).
+  const header =
+    (parse(text, { to: 1, bom: true, trim: true, skip_empty_lines: true })[0] as string[] | undefined) ?? [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  if (unknown.length || missing.length) {
+  const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
+  if (unknown.length || missing.length || twice.length) {
     throw new ValidationFailedError([
       ...unknown.map((c) => ({ field: `body.${c}`, message: 'is not a known column' })),
       ...missing.map((c) => ({ field: `body.${c}`, message: 'column is required' })),
+      ...twice.map((c) => ({ field: `body.${c}`, message: 'column is given twice' })),
     ]);
   }
   return records.map((r) => {

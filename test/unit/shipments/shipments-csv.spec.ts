@@ -44,4 +44,21 @@ describe('shipments CSV', () => {
     );
     expect(problems(`${header}\n"unterminated,1,2\n`)).toEqual(['body']);
   });
+
+  it('refuses a column given twice rather than keeping the last', () => {
+    const twice = () =>
+      parseShipmentsCsv(
+        `${header},reference\nA-1,uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,,A-2\n`,
+      );
+    expect(twice).toThrow(ValidationFailedError);
+    try {
+      twice();
+    } catch (e) {
+      expect((e as ValidationFailedError).details).toEqual([
+        { field: 'body.reference', message: 'column is given twice' },
+      ]);
+    }
+    // A header-only file too: its columns are read from the header as written.
+    expect(() => parseShipmentsCsv(`${header}, weightGrams\n`)).toThrow(ValidationFailedError);
+  });
 });
