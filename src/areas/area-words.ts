@@ -5,11 +5,14 @@
  * nothing at all ("kecamatan", "provinsi").
  */
 
-/** Lower case, accents and apostrophes dropped, every other mark a single space. */
+/**
+ * Lower case, accents, apostrophes and invisible characters dropped (a zero-width space pasted from a chat
+ * would otherwise split a word), every other mark a single space.
+ */
 export function normalizePlace(text: string): string {
   return text
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff]/g, '')
     .toLowerCase()
     .replace(/['’`]/g, '')
     .replace(/[^a-z0-9]+/g, ' ')

@@ -124,7 +124,17 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     } catch (e) {
       return done(e as Error);
     }
-    void json(request, text, done);
+    void json(request, text, (error: Error | null, value?: unknown) => {
+      // Fastify's parser refuses `__proto__` (and `constructor.prototype`) keys as prototype poisoning but
+      // says the JSON is invalid; when it is valid JSON, say what was refused.
+      if (error && validJson(text))
+        return done(
+          new ValidationFailedError([
+            { field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' },
+          ]),
+        );
+      done(error, value);
+    });
   });
   fastify.addContentTypeParser(
     ['text/csv', 'application/csv'],
@@ -176,6 +186,15 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     if (!rowsCheckedEach) problems.push(...body.problems);
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
+}
+
+function validJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a query string's percent-escapes are well formed and spell UTF-8. */

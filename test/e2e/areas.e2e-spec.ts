@@ -202,6 +202,38 @@ describe('areas: search and resolution against the directory', () => {
     expect(decided.body.districtCode).toBe('96.71.01');
   });
 
+  it('says of the city, not of a district, what is wrong when no district is given', async () => {
+    const origin = await createAddress(http, seller);
+    const ask = (city: string, province: string) =>
+      http
+        .post('/v1/quotes')
+        .set(seller.auth)
+        .send({
+          originAddressId: origin.id,
+          destination: { city, province, postalCode: '40111' },
+          parcel: { weightGrams: 1000 },
+        })
+        .expect(422)
+        .then((r) => r.body.details[0] as { field: string; message: string; suggestions: unknown[] });
+    const unknown = await ask('Xyzzy', 'Jawa Barat');
+    expect(unknown).toMatchObject({
+      field: 'destination.city',
+      message: 'is not a city or regency we know in that province: check the suggestions',
+    });
+    // Bandung is a Kota and a Kabupaten: the regencies are what it could mean.
+    const both = await ask('Bandung', 'Jawa Barat');
+    expect(both.field).toBe('destination.city');
+    expect(both.message).toBe(
+      'names more than one city or regency (a Kota and a Kabupaten): give the district, or choose one of the suggestions',
+    );
+    expect(both.suggestions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ regency: 'Kota Bandung' }),
+        expect.objectContaining({ regency: 'Kabupaten Bandung' }),
+      ]),
+    );
+  });
+
   it('asks for a quote destination whose city names no regency and whose district is in several', async () => {
     const origin = await createAddress(http, seller);
     const res = await http

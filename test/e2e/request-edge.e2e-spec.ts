@@ -373,6 +373,21 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body', message: 'is not valid JSON' }],
     },
+    // Prototype poisoning is refused by name, not as invalid JSON (it is valid JSON).
+    ...['{"__proto__":{"admin":true},"label":"Gudang"}', '{"constructor":{"prototype":{"admin":true}}}'].map(
+      (raw): Case => ({
+        name: `a poisoning key: ${raw}`,
+        method: 'post',
+        path: '/v1/addresses',
+        raw,
+        contentType: 'application/json',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        details: [
+          { field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' },
+        ],
+      }),
+    ),
     {
       name: 'an empty JSON body',
       method: 'post',

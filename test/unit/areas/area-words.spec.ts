@@ -16,6 +16,10 @@ describe('normalizePlace', () => {
     ['Tiro/Truseb', 'tiro truseb'],
     ['Sérang', 'serang'],
     ['\u0000tebet\t', 'tebet'],
+    // Invisible characters pasted with a name do not split it.
+    ['te\u200bbet', 'tebet'],
+    ['\ufeffKebayoran\u00adBaru', 'kebayoranbaru'],
+    ['Te\u2060bet Jakarta\u200dSelatan', 'tebet jakartaselatan'],
   ])('%j → %j', (input, expected) => expect(normalizePlace(input)).toBe(expected));
 
   it('is idempotent and leaves only lower-case letters, digits and single spaces', () => {
