@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { ANY_LINE_ENDING } from '../common/csv-lines';
 import type { CourierCode } from './courier-adapter';
 
 /**
@@ -107,6 +108,7 @@ export function readLocationFile(
   try {
     records = parse(text, {
       bom: true,
+      record_delimiter: ANY_LINE_ENDING,
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,

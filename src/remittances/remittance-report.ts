@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { ANY_LINE_ENDING } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
 
@@ -51,12 +52,13 @@ const normalizeHeader = (h: string) =>
  */
 export function parseRemittanceReport(text: string): ReportLine[] {
   const body = text.replace(/^\uFEFF/, '');
-  const headerLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const headerLine = body.split(/\r\n|\n|\r/, 1)[0] ?? '';
   const delimiter = headerLine.includes(';') ? ';' : ',';
   let records: string[][];
   try {
     records = parse(body, {
       delimiter,
+      record_delimiter: ANY_LINE_ENDING,
       bom: true,
       skip_empty_lines: true,
       trim: true,

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { ANY_LINE_ENDING } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 
@@ -84,6 +85,7 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
   try {
     records = parse(text, {
       columns: true,
+      record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -96,7 +98,13 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
   }
   // The header as written: the records' keys would hold a column given twice once (the last one winning).
   const header =
-    (parse(text, { to: 1, bom: true, trim: true, skip_empty_lines: true })[0] as string[] | undefined) ?? [];
+    (parse(text, {
+      to: 1,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      record_delimiter: ANY_LINE_ENDING,
+    })[0] as string[] | undefined) ?? [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];

@@ -44,6 +44,10 @@ describe('a courier location file (docs/courier-locations.md)', () => {
       ok: true,
       rows: [{ districtCode: '32.73.19', code: 'BDO10000', label: null, cityCode: null }],
     });
+    // A header ending in CRLF and rows in LF or CR: each line is a row.
+    expect(
+      readLocationFile('jne', 'district_code,code\r\n32.73.19,BDO10000\n31.71.06,CGK10000\r', isDistrict),
+    ).toMatchObject({ ok: true, rows: [{ code: 'BDO10000' }, { code: 'CGK10000' }] });
   });
 
   it('refuses the whole file naming each bad row (the header is row 1)', () => {

@@ -13,7 +13,7 @@ const problemsOf = (text: string) => {
 };
 
 describe('remittance report parsing', () => {
-  it('reads each courier’s header words, either delimiter, a BOM and CRLF', () => {
+  it('reads each courier’s header words, either delimiter, a BOM and any line endings, mixed', () => {
     const expected = [
       { row: 1, awb: '8800000000000001', amount: 150_000, remittedOn: '2026-11-24' },
       { row: 2, awb: '8800000000000002', amount: 1_275_500, remittedOn: '2026-11-25' },
@@ -25,6 +25,8 @@ describe('remittance report parsing', () => {
       'Tracking ID,COD Amount,Remitted Date\n8800000000000001,"150,000.00",2026-11-24\n8800000000000002,"1,275,500.00",2026-11-25\n',
       'AWB;Amount;Date;Penerima\n8800000000000001;150.000;24-11-2026;Budi\n\n8800000000000002;1.275.500,00;25/11/2026;Sari\n',
       'awb,amount,date\n8800000000000001,150000,2026-11-24 23:59:59\n8800000000000002,IDR 1275500,2026-11-25\n',
+      // Line endings mixed in one file (a spreadsheet's header, rows appended by a script), and CR alone.
+      'AWB;Amount;Date\r\n8800000000000001;150000;2026-11-24\n8800000000000002;1275500;2026-11-25\r',
     ];
     for (const report of reports) expect(parseRemittanceReport(report)).toEqual(expected);
   });

@@ -45,6 +45,12 @@ describe('shipments CSV', () => {
     expect(problems(`${header}\n"unterminated,1,2\n`)).toEqual(['body']);
   });
 
+  it('reads line endings mixed in one file: a spreadsheet header in CRLF, rows in LF or CR', () => {
+    const row = (ref: string) => `${ref},uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
+    const rows = parseShipmentsCsv(`${header}\r\n${row('A-1')}\n${row('A-2')}\r${row('A-3')}\r\n`);
+    expect(rows.map((r) => r.reference)).toEqual(['A-1', 'A-2', 'A-3']);
+  });
+
   it('refuses a column given twice rather than keeping the last', () => {
     const twice = () =>
       parseShipmentsCsv(
