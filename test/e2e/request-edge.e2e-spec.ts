@@ -12,6 +12,15 @@ import { snapshotTables } from '../support/db-snapshot';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const deep = (levels: number) => `{"label":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+/** A GET whose query is refused, naming `field`. */
+const badQuery = (path: string, field: string, message: string): Case => ({
+  name: path,
+  method: 'get',
+  path,
+  status: 400,
+  code: 'VALIDATION_FAILED',
+  details: [{ field, message }],
+});
 /** A JSON object of `n` fields nobody asked for. */
 const wide = (n: number) =>
   JSON.stringify(Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 1])));
@@ -113,31 +122,14 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       details: [{ field: 'cursor', message: 'must not contain a NUL character (\\u0000)' }],
     },
     // A malformed escape in the query is refused, as one in the path is, not searched for as typed.
-    ...['%FF%FF', '%C0%AF', '%zz', 'te%E2%82'].map((q): Case => ({
-      name: `q=${q}`,
-      method: 'get',
-      path: `/v1/areas?q=${q}`,
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      details: [{ field: 'query', message: 'has malformed percent-encoding' }],
-    })),
+    ...['%FF%FF', '%C0%AF', '%zz', 'te%E2%82'].map((q) =>
+      badQuery(`/v1/areas?q=${q}`, 'query', 'has malformed percent-encoding'),
+    ),
     // A query's whole number is decimal digits: not hexadecimal, an exponent or nothing at all.
-    ...['0x10', '1e1', '', '1.5'].map((limit): Case => ({
-      name: `limit=${limit}`,
-      method: 'get',
-      path: `/v1/shipments?limit=${limit}`,
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      details: [{ field: 'limit', message: 'limit must be a whole number' }],
-    })),
-    {
-      name: 'limit=-1',
-      method: 'get',
-      path: '/v1/areas?q=tebet&limit=-1',
-      status: 400,
-      code: 'VALIDATION_FAILED',
-      details: [{ field: 'limit', message: 'limit must not be less than 1' }],
-    },
+    ...['0x10', '1e1', '', '1.5'].map((limit) =>
+      badQuery(`/v1/shipments?limit=${limit}`, 'limit', 'limit must be a whole number'),
+    ),
+    badQuery('/v1/areas?q=tebet&limit=-1', 'limit', 'limit must not be less than 1'),
     // Hostile nesting is refused before validation could recurse into it.
     {
       name: 'JSON 5,000 levels deep (address)',

@@ -82,9 +82,11 @@ export function shipmentsCsvTemplate(originAddressId: string | null): string {
  */
 export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
   let records: Record<string, string>[];
+  // The header as written, kept as it is read: the records' keys hold a column given twice once.
+  let header: string[] = [];
   try {
     records = parse(text, {
-      columns: true,
+      columns: (names: string[]) => (header = names),
       record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
       trim: true,
@@ -96,15 +98,6 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
       { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
     ]);
   }
-  // The header as written: the records' keys would hold a column given twice once (the last one winning).
-  const header =
-    (parse(text, {
-      to: 1,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      record_delimiter: ANY_LINE_ENDING,
-    })[0] as string[] | undefined) ?? [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
