@@ -217,6 +217,13 @@ export class BookedShipmentDto extends ShipmentDto {
 
 class RowErrorDto {
   @ApiProperty({ type: 'integer', description: '1-based data row (CSV header not counted)' }) row!: number;
+  @ApiProperty({
+    type: 'integer',
+    required: false,
+    description:
+      'CSV only: the file line the row starts on, the header being line 1 (a spreadsheet row number)',
+  })
+  line?: number;
   @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: {
     field: string;
     message: string;

@@ -654,6 +654,7 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     expect(csv.body.errors).toEqual([
       {
         row: 2,
+        line: 3,
         details: [{ field: 'recipient.name', message: 'must not contain a NUL character (\\u0000)' }],
       },
     ]);

@@ -392,6 +392,7 @@ describe('bulk shipment import', () => {
       csvRow('C-1'),
       csvRow('C-2', { weightGrams: 'heavy' }),
       csvRow('', {}),
+      '', // a blank line: skipped, so rows and the file's lines part here
       csvRow('C-4', { recipientPostalCode: '123' }),
       csvRow('C-5'),
     ].join('\n');
@@ -410,15 +411,17 @@ describe('bulk shipment import', () => {
       ['C-1', 'Jawa Timur'],
       ['C-5', 'Jawa Timur'],
     ]);
+    // Each bad row by its data row and by the file line it is on (what a spreadsheet calls its row).
     expect(
-      res.body.errors.map((e: { row: number; details: { field: string }[] }) => [
+      res.body.errors.map((e: { row: number; line: number; details: { field: string }[] }) => [
         e.row,
+        e.line,
         e.details.map((d) => d.field),
       ]),
     ).toEqual([
-      [2, ['parcel.weightGrams']],
-      [3, ['reference']],
-      [4, ['recipient.postalCode']],
+      [2, 3, ['parcel.weightGrams']],
+      [3, 4, ['reference']],
+      [4, 6, ['recipient.postalCode']],
     ]);
     const bad = await http
       .post('/v1/shipments/bulk')
@@ -427,6 +430,18 @@ describe('bulk shipment import', () => {
       .send('name,colour\nx,y')
       .expect(400);
     expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('body.colour');
+    // An empty upload is said to be empty, not missing each required column.
+    for (const empty of ['', '\r\n\r\n']) {
+      const none = await http
+        .post('/v1/shipments/bulk')
+        .set(seller.auth)
+        .set('content-type', 'text/csv')
+        .send(empty)
+        .expect(400);
+      expect(none.body.details).toEqual([
+        { field: 'body', message: expect.stringMatching(/^is empty: the first line must be the header row/) },
+      ]);
+    }
   });
 
   it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {

@@ -20,9 +20,10 @@ export interface BulkImportResult {
   created: ShipmentDto[];
   /**
    * One entry per rejected row (1-based, data rows only), with every offending field; a place that names
-   * no district or several has `recipient.district` (or `.city`) with its suggestions.
+   * no district or several has `recipient.district` (or `.city`) with its suggestions. From a CSV, also
+   * its `line`: the row as a spreadsheet numbers it (the header is 1, blank lines count).
    */
-  errors: { row: number; details: FieldProblem[] }[];
+  errors: { row: number; line?: number; details: FieldProblem[] }[];
 }
 
 /** Many shipments at once: every row checked like a single create; valid rows kept, bad rows named. */
@@ -46,7 +47,8 @@ export class BulkImportService {
    * @throws ValidationFailedError (field `body`) when the body is not an array/CSV or has 0 or more than 5,000 rows.
    */
   async import(sellerId: string, body: unknown, format: 'json' | 'csv'): Promise<BulkImportResult> {
-    const rows = format === 'csv' ? parseShipmentsCsv(typeof body === 'string' ? body : '') : body;
+    const csv = format === 'csv' ? parseShipmentsCsv(typeof body === 'string' ? body : '') : null;
+    const rows = csv ? csv.rows : body;
     if (!Array.isArray(rows))
       throw new ValidationFailedError([
         { field: 'body', message: 'must be a JSON array of shipments or text/csv' },
@@ -125,6 +127,10 @@ export class BulkImportService {
       for (let i = 0; i < built.length; i += INSERT_CHUNK)
         await m.insert(Shipment, built.slice(i, i + INSERT_CHUNK) as never);
     });
-    return { created: built.map(shipmentView), errors: errors.sort((a, b) => a.row - b.row) };
+    errors.sort((a, b) => a.row - b.row);
+    return {
+      created: built.map(shipmentView),
+      errors: csv ? errors.map(({ row, details }) => ({ row, line: csv.lines[row - 1], details })) : errors,
+    };
   }
 }

@@ -77,11 +77,21 @@ export function shipmentsCsvTemplate(originAddressId: string | null): string {
 }
 
 /**
- * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row.
+ * A shipments CSV read: one object per data row, and each row's line: the header is line 1 and blank lines
+ * count, as a spreadsheet numbers its rows (a file's line too, unless a quoted cell spans lines before it).
+ */
+export interface ShipmentsCsv {
+  rows: Record<string, unknown>[];
+  lines: number[];
+}
+
+/**
+ * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row, with the
+ * line each is on.
  * @throws ValidationFailedError (field `body`) for unreadable CSV or a header without the required columns.
  */
-export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
-  let records: Record<string, string>[];
+export function parseShipmentsCsv(text: string): ShipmentsCsv {
+  let records: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
   // The header as written, kept as it is read: the records' keys hold a column given twice once.
   let header: string[] = [];
   try {
@@ -92,12 +102,21 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
       trim: true,
       bom: true,
       relax_column_count: false,
+      info: true,
     });
   } catch (e) {
     throw new ValidationFailedError([
       { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
     ]);
   }
+  // Nothing but blank lines (or nothing): one problem, not every required column missing.
+  if (!header.length)
+    throw new ValidationFailedError([
+      {
+        field: 'body',
+        message: 'is empty: the first line must be the header row (GET /v1/shipments/bulk/template)',
+      },
+    ]);
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
@@ -108,35 +127,42 @@ export function parseShipmentsCsv(text: string): Record<string, unknown>[] {
       ...twice.map((c) => ({ field: `body.${c}`, message: 'column is given twice' })),
     ]);
   }
-  return records.map((r) => {
-    const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c]));
-    const defined = (o: Record<string, unknown>) =>
-      Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
-    return defined({
-      reference: v('reference'),
-      originAddressId: v('originAddressId'),
-      recipient: defined({
-        name: v('recipientName'),
-        phone: v('recipientPhone'),
-        address: v('recipientAddress'),
-        district: v('recipientDistrict'),
-        city: v('recipientCity'),
-        province: v('recipientProvince'),
-        postalCode: v('recipientPostalCode'),
-      }),
-      parcel: defined({
-        weightGrams: v('weightGrams'),
-        lengthCm: v('lengthCm'),
-        widthCm: v('widthCm'),
-        heightCm: v('heightCm'),
-        itemValue: v('itemValue'),
-        description: v('description'),
-      }),
-      codAmount: v('codAmount'),
-      courier:
-        v('courierCode') !== undefined || v('courierService') !== undefined
-          ? defined({ code: v('courierCode'), service: v('courierService') })
-          : undefined,
-    });
+  return {
+    rows: records.map(({ record }) => shipmentOfRecord(record)),
+    // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
+    lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
+  };
+}
+
+/** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
+function shipmentOfRecord(r: Record<string, string>): Record<string, unknown> {
+  const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c]));
+  const defined = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
+  return defined({
+    reference: v('reference'),
+    originAddressId: v('originAddressId'),
+    recipient: defined({
+      name: v('recipientName'),
+      phone: v('recipientPhone'),
+      address: v('recipientAddress'),
+      district: v('recipientDistrict'),
+      city: v('recipientCity'),
+      province: v('recipientProvince'),
+      postalCode: v('recipientPostalCode'),
+    }),
+    parcel: defined({
+      weightGrams: v('weightGrams'),
+      lengthCm: v('lengthCm'),
+      widthCm: v('widthCm'),
+      heightCm: v('heightCm'),
+      itemValue: v('itemValue'),
+      description: v('description'),
+    }),
+    codAmount: v('codAmount'),
+    courier:
+      v('courierCode') !== undefined || v('courierService') !== undefined
+        ? defined({ code: v('courierCode'), service: v('courierService') })
+        : undefined,
   });
 }

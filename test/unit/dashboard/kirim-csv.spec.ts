@@ -67,7 +67,7 @@ describe('the bulk page reads and writes CSV as the API does', () => {
     );
     const [shipment] = parseShipmentsCsv(
       toCsv(CSV_COLUMNS, [Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, values[i]]))]),
-    );
+    ).rows;
     const leaves: [string, string][] = [];
     const walk = (o: Record<string, unknown>, prefix: string) => {
       for (const [k, v] of Object.entries(o))

@@ -6,7 +6,7 @@ const header =
 
 describe('shipments CSV', () => {
   it('maps columns to the JSON shape, integers to numbers, empty cells to absent', () => {
-    const rows = parseShipmentsCsv(
+    const { rows } = parseShipmentsCsv(
       `${header}\nA-1,uuid-1,"Budi, S.",0812 9876 5432,Jl. Mawar 1,Bandung,jabar,40111,1200,150000,,\nA-2,uuid-1,Sari,0812,Jl. Melati,Bandung,Jawa Barat,40111,heavy,,jne,REG\n`,
     );
     expect(rows[0]).toEqual({
@@ -47,8 +47,30 @@ describe('shipments CSV', () => {
 
   it('reads line endings mixed in one file: a spreadsheet header in CRLF, rows in LF or CR', () => {
     const row = (ref: string) => `${ref},uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
-    const rows = parseShipmentsCsv(`${header}\r\n${row('A-1')}\n${row('A-2')}\r${row('A-3')}\r\n`);
+    const { rows, lines } = parseShipmentsCsv(`${header}\r\n${row('A-1')}\n${row('A-2')}\r${row('A-3')}\r\n`);
     expect(rows.map((r) => r.reference)).toEqual(['A-1', 'A-2', 'A-3']);
+    expect(lines).toEqual([2, 3, 4]);
+  });
+
+  it('numbers each row as a spreadsheet does: blank lines count, a cell spanning lines stays in its row', () => {
+    const row = (ref: string, name = 'Budi') =>
+      `${ref},uuid-1,${name},0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
+    const { rows, lines } = parseShipmentsCsv(
+      `${header}\n${row('A-1')}\n\n${row('A-2', '"Budi\r\nSantoso\nJr"')}\n${row('A-3')}\n`,
+    );
+    expect(rows.map((r) => r.reference)).toEqual(['A-1', 'A-2', 'A-3']);
+    expect(lines).toEqual([2, 4, 5]);
+  });
+
+  it('says an empty file is empty, rather than naming every required column', () => {
+    for (const text of ['', '\n\n', '\uFEFF', '  \r\n'])
+      expect(() => parseShipmentsCsv(text)).toThrow(
+        expect.objectContaining({
+          details: [
+            { field: 'body', message: expect.stringMatching(/^is empty: the first line must be the header/) },
+          ],
+        }),
+      );
   });
 
   it('refuses a column given twice rather than keeping the last', () => {
