@@ -24,75 +24,121 @@ const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
 /**
- * The learning curve as SVG: delivered share of each week's orders per policy (left) and seller net per
- * order (right), the 90 % target dashed. Week numbers count from the first order.
+ * The learning curve as SVG: delivered share of each week's orders per policy (top left), seller net per
+ * order (top right), the 90 % target dashed; below, each week's regret against the oracle before the dice
+ * (what the choices were worth: the learning, without the week's luck and order mix), and beside it `kirim`
+ * against the baselines in rupiah per order. Week numbers count from the first order.
  */
 export function learningCurveSvg(report: Report): string {
   const names = Object.keys(report.policies);
   const weeks = Math.max(1, ...names.map((n) => report.policies[n].weekly.length));
   const W = 1000;
-  const H = 490;
-  const panel = { w: 420, h: 320, top: 70 };
+  const H = 900;
+  const size = { w: 420, h: 320 };
   const lefts = [70, 560];
+  const tops = [70, 490];
   const delivered = names.flatMap((n) => report.policies[n].weekly.map((w) => w.delivered));
   const nets = names.flatMap((n) => report.policies[n].weekly.map((w) => w.sellerNetPerOrder));
+  // Before the dice: the references are expectations already; a policy whose choices are valued has its own.
+  const choiceRegret = (name: string, w: PolicyFigures['weekly'][number]) =>
+    REFERENCES.has(name) ? w.regretVsOracle : w.choicesRegretVsOracle;
+  const regretNames = names.filter((n) =>
+    report.policies[n].weekly.some((w) => choiceRegret(n, w) !== undefined),
+  );
+  const regrets = regretNames.flatMap((n) => report.policies[n].weekly.map((w) => choiceRegret(n, w) ?? 0));
   const dMin = Math.max(0, Math.floor(Math.min(0.8, ...delivered) * 20) / 20);
   // Zoomed to the policies' range (not from zero): the differences between them are the point.
   const nMin = Math.floor(Math.min(...nets) / 50_000) * 50_000 - 50_000;
   const nMax = Math.ceil(Math.max(...nets, 1) / 50_000) * 50_000;
+  const rMax = Math.max(0.01, Math.ceil(Math.max(...regrets, 0) * 200) / 200);
   const x = (left: number, week: number) =>
-    left + (weeks === 1 ? panel.w / 2 : ((week - 1) / (weeks - 1)) * panel.w);
-  const yD = (v: number) => panel.top + panel.h - ((v - dMin) / (1 - dMin)) * panel.h;
-  const yN = (v: number) => panel.top + panel.h - ((v - nMin) / (nMax - nMin || 1)) * panel.h;
+    left + (weeks === 1 ? size.w / 2 : ((week - 1) / (weeks - 1)) * size.w);
+  const y = (top: number, low: number, high: number) => (v: number) =>
+    top + size.h - ((v - low) / (high - low || 1)) * size.h;
+  const yD = y(tops[0], dMin, 1);
+  const yN = y(tops[0], nMin, nMax);
+  const yR = y(tops[1], 0, rMax);
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${W / 2}" y="26" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(titleOf(report))}</text>`,
   );
-  const axes = (left: number, title: string, ticks: { v: number; y: number; label: string }[]) => {
+  const axes = (left: number, top: number, title: string, ticks: { y: number; label: string }[]) => {
     out.push(
-      `<text x="${left + panel.w / 2}" y="${panel.top - 12}" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
+      `<text x="${left + size.w / 2}" y="${top - 12}" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
     );
     for (const t of ticks) {
       out.push(
-        `<line x1="${left}" x2="${left + panel.w}" y1="${t.y}" y2="${t.y}" stroke="#e5e7eb"/>`,
+        `<line x1="${left}" x2="${left + size.w}" y1="${t.y}" y2="${t.y}" stroke="#e5e7eb"/>`,
         `<text x="${left - 6}" y="${t.y + 4}" text-anchor="end" fill="#374151">${escapeXml(t.label)}</text>`,
       );
     }
     for (let w = 1; w <= weeks; w += 1)
       out.push(
-        `<text x="${x(left, w)}" y="${panel.top + panel.h + 18}" text-anchor="middle" fill="#374151">${w}</text>`,
+        `<text x="${x(left, w)}" y="${top + size.h + 18}" text-anchor="middle" fill="#374151">${w}</text>`,
       );
     out.push(
-      `<text x="${left + panel.w / 2}" y="${panel.top + panel.h + 38}" text-anchor="middle" fill="#374151">week of order</text>`,
-      `<rect x="${left}" y="${panel.top}" width="${panel.w}" height="${panel.h}" fill="none" stroke="#9ca3af"/>`,
+      `<text x="${left + size.w / 2}" y="${top + size.h + 38}" text-anchor="middle" fill="#374151">week of order</text>`,
+      `<rect x="${left}" y="${top}" width="${size.w}" height="${size.h}" fill="none" stroke="#9ca3af"/>`,
     );
   };
   const dTicks = [];
-  for (let v = dMin; v <= 1.0001; v += 0.05) dTicks.push({ v, y: yD(v), label: `${Math.round(v * 100)} %` });
-  axes(lefts[0], 'Delivered (share of the week’s COD orders)', dTicks);
+  for (let v = dMin; v <= 1.0001; v += 0.05) dTicks.push({ y: yD(v), label: `${Math.round(v * 100)} %` });
+  axes(lefts[0], tops[0], 'Delivered (share of the week’s COD orders)', dTicks);
   out.push(
-    `<line x1="${lefts[0]}" x2="${lefts[0] + panel.w}" y1="${yD(0.9)}" y2="${yD(0.9)}" stroke="#111827" stroke-dasharray="6 4"/>`,
-    `<text x="${lefts[0] + panel.w - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
+    `<line x1="${lefts[0]}" x2="${lefts[0] + size.w}" y1="${yD(0.9)}" y2="${yD(0.9)}" stroke="#111827" stroke-dasharray="6 4"/>`,
+    `<text x="${lefts[0] + size.w - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
   );
   const nTicks = [];
   const step = Math.max(25_000, Math.ceil((nMax - nMin) / 6 / 25_000) * 25_000);
-  for (let v = nMin; v <= nMax; v += step) nTicks.push({ v, y: yN(v), label: `${Math.round(v / 1000)}k` });
-  axes(lefts[1], 'Seller net per order (rupiah)', nTicks);
+  for (let v = nMin; v <= nMax; v += step) nTicks.push({ y: yN(v), label: `${Math.round(v / 1000)}k` });
+  axes(lefts[1], tops[0], 'Seller net per order (rupiah)', nTicks);
+  const rTicks = [];
+  const rStep = rMax <= 0.02 ? 0.0025 : rMax <= 0.05 ? 0.005 : 0.01;
+  for (let v = 0; v <= rMax + 1e-9; v += rStep)
+    rTicks.push({ y: yR(v), label: `${(v * 100).toFixed(rStep < 0.005 ? 2 : 1)} %` });
+  axes(lefts[0], tops[1], 'Regret against the oracle, before the dice', rTicks);
   for (const name of names) {
     const color = COLORS[name] ?? '#000000';
     const dash = REFERENCES.has(name) ? ' stroke-dasharray="3 3"' : '';
     const weekly = report.policies[name].weekly;
-    const line = (left: number, y: (v: number) => number, value: (w: (typeof weekly)[number]) => number) =>
-      out.push(
-        `<polyline fill="none" stroke="${color}" stroke-width="${name === 'kirim' ? 3 : 2}"${dash} points="${weekly
-          .map((w) => `${x(left, w.week).toFixed(1)},${y(value(w)).toFixed(1)}`)
-          .join(' ')}"/>`,
-      );
+    const line = (
+      left: number,
+      yOf: (v: number) => number,
+      value: (w: (typeof weekly)[number]) => number | undefined,
+    ) => {
+      const points = weekly.flatMap((w) => {
+        const v = value(w);
+        return v === undefined ? [] : [`${x(left, w.week).toFixed(1)},${yOf(v).toFixed(1)}`];
+      });
+      if (points.length)
+        out.push(
+          `<polyline fill="none" stroke="${color}" stroke-width="${name === 'kirim' ? 3 : 2}"${dash} points="${points.join(' ')}"/>`,
+        );
+    };
     line(lefts[0], yD, (w) => w.delivered);
     line(lefts[1], yN, (w) => w.sellerNetPerOrder);
+    if (regretNames.includes(name)) line(lefts[0], yR, (w) => choiceRegret(name, w));
   }
+  // Beside it, in words: kirim against each baseline, per order, with the dice and before them.
+  const note: string[] = [];
+  for (const [name, a] of Object.entries(report.kirimAgainst)) {
+    if (REFERENCES.has(name) || !a.all) continue;
+    note.push(`kirim − ${name}, per order (95 % interval):`);
+    note.push(
+      `  seller net ${signedRupiah(a.all.mean)} (${signedRupiah(a.all.low)} … ${signedRupiah(a.all.high)})`,
+    );
+    if (a.choicesWorth?.all)
+      note.push(
+        `  before the dice ${signedRupiah(a.choicesWorth.all.mean)} (${signedRupiah(a.choicesWorth.all.low)} … ${signedRupiah(a.choicesWorth.all.high)})`,
+      );
+  }
+  note.forEach((text, i) =>
+    out.push(
+      `<text x="${lefts[1]}" y="${tops[1] + 10 + i * 20}" fill="#111827"${text.startsWith(' ') ? ' dx="16"' : ' font-weight="bold"'}>${escapeXml(text.trim())}</text>`,
+    ),
+  );
   const legendStep = Math.min(170, (W - 40) / names.length);
   names.forEach((name, i) => {
     const lx = 20 + i * legendStep;

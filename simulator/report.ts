@@ -14,6 +14,11 @@ export interface WeekFigures {
   sellerNetPerOrder: number;
   /** (oracle's net per order − this policy's) ÷ the oracle's, that week; 0 for the oracle. */
   regretVsOracle: number;
+  /**
+   * The same for what the policy's choices were worth before the dice (`choicesWorth`), where they are
+   * valued: the week's learning without the week's luck. The references' `regretVsOracle` is this already.
+   */
+  choicesRegretVsOracle?: number;
 }
 
 export interface PolicyFigures {
@@ -294,6 +299,12 @@ export function buildReport(input: {
         perOrder: net(worth),
         fromWeek3: net(worth.filter((p) => orderById.get(p.orderId)!.day >= 14)),
       };
+      if (oracleNets)
+        for (const w of policies[outcome.policy].weekly) {
+          const oracleNet = oracleNets.byWeek.get(w.week);
+          const week = worth.filter((p) => Math.floor(orderById.get(p.orderId)!.day / 7) + 1 === w.week);
+          if (oracleNet) w.choicesRegretVsOracle = (oracleNet - net(week)) / Math.abs(oracleNet);
+        }
     }
   }
 

@@ -188,7 +188,10 @@ describe('npm run simulate, small', () => {
     expect(md).toContain('## Alerts (measured on `no-actions`, where nobody acts on them)');
     const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 6);
+    // Delivered and seller net for the six; regret before the dice for the five whose choices are valued.
+    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 6 + 5);
+    expect(svg).toContain('Regret against the oracle, before the dice');
+    expect(svg).toMatch(/kirim − cheapest, per order \(95 % interval\):/);
     expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
   });
 

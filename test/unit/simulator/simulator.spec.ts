@@ -392,6 +392,16 @@ describe('the references computed outside the service', () => {
       6,
     );
     const worth = report.policies.kirim.choicesWorth!;
+    // Each week's regret before the dice: the oracle's net that week less the week's choices' worth.
+    const worths = stream.map((o, i) => choiceWorth(world, o, ends[i]).money.net);
+    expect(report.policies.kirim.weekly.map((w) => w.choicesRegretVsOracle)).toEqual(
+      report.policies.oracle.weekly.map((o) => {
+        const week = worths.filter((_, i) => Math.floor(stream[i].day / 7) + 1 === o.week);
+        const mean = week.reduce((t, n) => t + n, 0) / week.length;
+        return expect.closeTo((o.sellerNetPerOrder - mean) / o.sellerNetPerOrder, 9);
+      }),
+    );
+    expect(report.policies.kirim.weekly).toHaveLength(3);
     expect(worth.perOrder).toBeGreaterThan(report.policies.kirim.sellerNetPerOrder);
     expect(worth.perOrder).toBeLessThanOrEqual(report.policies.informed.sellerNetPerOrder);
     const split =
