@@ -243,14 +243,19 @@ export function reportMarkdown(report: Report): string {
       `\`kirim\`'s regret, ${share(o - kirim.sellerNetPerOrderFromWeek3)} of the oracle's seller net, is ${share(o - informed.sellerNetPerOrderFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(informed.sellerNetPerOrderFromWeek3 - kirim.choicesWorth.fromWeek3)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(rest(kirim))} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
     );
   }
-  lines.push('', '## Week by week (delivered · seller net per order · regret)', '');
+  lines.push(
+    '',
+    '## Week by week (delivered · seller net per order · regret · regret of the choices before the dice)',
+    '',
+  );
   const weeks = Math.max(...names.map((n) => report.policies[n].weekly.length));
   lines.push(`| week | ${names.join(' | ')} |`, `| ---: | ${names.map(() => '---').join(' | ')} |`);
   for (let w = 0; w < weeks; w += 1) {
     const cells = names.map((n) => {
       const f = report.policies[n].weekly[w];
+      const beforeDice = f?.choicesRegretVsOracle;
       return f
-        ? `${percent(f.delivered)} · ${rupiah(f.sellerNetPerOrder)} · ${percent(f.regretVsOracle)}`
+        ? `${percent(f.delivered)} · ${rupiah(f.sellerNetPerOrder)} · ${percent(f.regretVsOracle)}${beforeDice === undefined ? '' : ` · ${percent(beforeDice)}`}`
         : '';
     });
     lines.push(`| ${w + 1} | ${cells.join(' | ')} |`);

@@ -402,6 +402,13 @@ describe('the references computed outside the service', () => {
       }),
     );
     expect(report.policies.kirim.weekly).toHaveLength(3);
+    // The week's table shows it after the regret; the references have none of their own.
+    const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+    const [first] = report.policies.kirim.weekly;
+    expect(reportMarkdown(report)).toContain(
+      `${pct(first.regretVsOracle)} · ${pct(first.choicesRegretVsOracle!)} |`,
+    );
+    expect(report.policies.informed.weekly[0].choicesRegretVsOracle).toBeUndefined();
     expect(worth.perOrder).toBeGreaterThan(report.policies.kirim.sellerNetPerOrder);
     expect(worth.perOrder).toBeLessThanOrEqual(report.policies.informed.sellerNetPerOrder);
     const split =
