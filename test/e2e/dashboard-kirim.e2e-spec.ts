@@ -247,14 +247,18 @@ describe('the Kirim pages in a browser', () => {
           weight,
           `${100_000 + n}`,
         ].join(',');
-      const csv = [
-        [...columns, ...rest].join(','),
-        line(1, '0812-1000-0001', '1000'),
-        line(2, '12', '1000'), // bad phone
-        line(3, '+62 812 1000 0003', '1000'),
-        line(4, '081210000004', ''), // no weight
-        line(5, '6281210000005', '1000'),
-      ].join('\r\n');
+      // A spreadsheet's CRLF, a blank line before row 4 and a lone CR before row 5: rows on lines 2–4, 6, 7.
+      const csv =
+        [
+          [...columns, ...rest].join(','),
+          line(1, '0812-1000-0001', '1000'),
+          line(2, '12', '1000'), // bad phone
+          line(3, '+62 812 1000 0003', '1000'),
+          '',
+          line(4, '081210000004', ''), // no weight
+        ].join('\r\n') +
+        '\r' +
+        line(5, '6281210000005', '1000');
       await page.getByLabel('File CSV').setInputFiles({
         name: `${prefix}.csv`,
         mimeType: 'text/csv',
@@ -267,6 +271,10 @@ describe('the Kirim pages in a browser', () => {
       await row2.getByText('Perlu diperbaiki').waitFor();
       expect(await row2.locator('#row-2-recipientPhone-error').innerText()).toMatch(/phone/i);
       expect(await row4.locator('#row-4-weightGrams-error').innerText()).toMatch(/weight/i);
+      // Each row is titled by its row in the seller's spreadsheet, blank lines counted.
+      await row2.getByText(`Baris 3 · ${prefix}-2`).waitFor();
+      await row4.getByText(`Baris 6 · ${prefix}-4`).waitFor();
+      await page.getByTestId('bulk-row-5').getByText(`Baris 7 · ${prefix}-5`).waitFor();
       // Only the named fields are marked, and the cells are as the file had them (quoted commas kept).
       expect(await row2.locator('.field-error').count()).toBe(1);
       expect(await row4.locator('.field-error').count()).toBe(1);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { csvColumnOf, parseCsv, parseCsvRecords, toCsv } from 'src/dashboard/pages/kirim/csv';
+import { ANY_LINE_ENDING } from 'src/common/csv-lines';
 import { CSV_COLUMNS, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 
 /** Cells as a spreadsheet may hold them: commas, quotes, line breaks (LF and CRLF), accents. */
@@ -56,6 +57,37 @@ describe('the bulk page reads and writes CSV as the API does', () => {
         expect(server).toEqual(parseCsv(text).rows);
       }),
     );
+  });
+
+  it('reads line ends mixed in one file and numbers rows as the API does (blank lines count)', () => {
+    const ending = fc.constantFrom('\r\n', '\n', '\r', '\n\n', '\r\n  \r\n');
+    fc.assert(
+      fc.property(
+        table,
+        fc.array(ending, { minLength: 9, maxLength: 9 }),
+        ({ header: names, rows }, ends) => {
+          // Each record written as the page writes it, then ended by a line end of its own (or a blank line).
+          const head = toCsv(names, []);
+          const lines = [head.slice(0, -2), ...rows.map((r) => toCsv(names, [r]).slice(head.length, -2))];
+          const text = lines.map((l, i) => l + ends[i]).join('');
+          const server = parse<{
+            record: Record<string, string>;
+            info: { records: number; empty_lines: number };
+          }>(text, {
+            columns: true,
+            skip_empty_lines: true,
+            trim: true,
+            bom: true,
+            record_delimiter: ANY_LINE_ENDING,
+            info: true,
+          });
+          const page = parseCsv(text);
+          expect(page.rows).toEqual(server.map((r) => r.record));
+          expect(page.lines).toEqual(server.map((r) => 1 + r.info.records + r.info.empty_lines));
+        },
+      ),
+    );
+    expect(parseCsv('a,b\r1,2\r\r3,4\r').lines).toEqual([2, 4]);
   });
 
   it('maps each field the API names back to the CSV column it came from', () => {

@@ -1,25 +1,33 @@
 /**
  * CSV as the bulk upload reads it (RFC 4180: quoted cells may hold commas, quotes doubled, line breaks;
- * rows end in LF or CRLF), so the page can show each row and resend the fixed ones.
+ * rows end in LF, CRLF or CR, mixed in one file as the API allows), so the page can show each row and
+ * resend the fixed ones.
  */
 
 export interface CsvTable {
   header: string[];
   /** The data rows, each cell by its column's name (blank lines skipped, as the API skips them). */
   rows: Record<string, string>[];
+  /**
+   * Each data row's line as a spreadsheet numbers it (the header is 1, blank lines count, a cell spanning
+   * lines stays in its row): the `line` the API gives a bad CSV row.
+   */
+  lines: number[];
 }
 
-/** Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. */
-export function parseCsvRecords(text: string): string[][] {
-  const records: string[][] = [];
+/** Every record of the text with its line (as in `CsvTable.lines`), cells as written; a leading BOM is dropped. */
+function readRecords(text: string): { cells: string[]; line: number }[] {
+  const records: { cells: string[]; line: number }[] = [];
   let record: string[] = [];
   let cell = '';
   let quoted = false;
+  let line = 1;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endRecord = () => {
     record.push(cell);
     // A blank line (or one of spaces only) is no record: the API skips them too, so row numbers agree.
-    if (record.length > 1 || record[0].trim() !== '') records.push(record);
+    if (record.length > 1 || record[0].trim() !== '') records.push({ cells: record, line });
+    line += 1;
     record = [];
     cell = '';
   };
@@ -36,22 +44,30 @@ export function parseCsvRecords(text: string): string[][] {
       record.push(cell);
       cell = '';
     } else if (c === '\n') endRecord();
-    else if (c === '\r' && text[i + 1] === '\n') {
+    else if (c === '\r') {
       endRecord();
-      i += 1;
+      if (text[i + 1] === '\n') i += 1;
     } else cell += c;
   }
   if (cell !== '' || record.length > 0) endRecord();
   return records;
 }
 
-/** The header row and the data rows by column name (cells trimmed, as the API trims them). */
+/** Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. */
+export function parseCsvRecords(text: string): string[][] {
+  return readRecords(text).map((r) => r.cells);
+}
+
+/** The header row and the data rows by column name (cells trimmed, as the API trims them), with their lines. */
 export function parseCsv(text: string): CsvTable {
-  const [header = [], ...data] = parseCsvRecords(text);
-  const names = header.map((h) => h.trim());
+  const [header, ...data] = readRecords(text);
+  const names = (header?.cells ?? []).map((h) => h.trim());
   return {
     header: names,
-    rows: data.map((cells) => Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()]))),
+    rows: data.map(({ cells }) =>
+      Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()])),
+    ),
+    lines: data.map((r) => r.line),
   };
 }
 

@@ -10,9 +10,12 @@ import { PickupRequest } from './pickup-request';
 
 type Shipment = Schemas['ShipmentDto'];
 
-/** One data row of the uploaded file (numbered as in the file, header not counted) and what became of it. */
+/** One data row of the uploaded file and what became of it. */
 interface BulkRow {
+  /** Its place among the data rows, from 1 (the header not counted). */
   row: number;
+  /** Its row in the seller's spreadsheet (the header is 1, blank lines count): the number shown. */
+  line: number;
   values: Record<string, string>;
   created?: Shipment;
   /** The API's complaints, by CSV column where it names one (`''`: about the whole row). */
@@ -67,7 +70,7 @@ function RowCard({
   onEdit: (column: string, value: string) => void;
 }) {
   const { t, rupiah } = useI18n();
-  const title = t('massal.rowTitle', { row: row.row, reference: row.values.reference || '–' });
+  const title = t('massal.rowTitle', { row: row.line, reference: row.values.reference || '–' });
   if (row.created)
     return (
       <li className="bulk-row bulk-row-created" data-testid={`bulk-row-${row.row}`}>
@@ -154,7 +157,7 @@ export function MassalPage() {
     if (!file) return;
     setFileName(file.name);
     const table = parseCsv(await file.text());
-    const read = table.rows.map((values, i) => ({ row: i + 1, values }));
+    const read = table.rows.map((values, i) => ({ row: i + 1, line: table.lines[i], values }));
     setHeader(table.header);
     setRows(read);
     if (read.length === 0) setError({ text: t('massal.noRows'), details: [] });
