@@ -35,17 +35,27 @@ export interface CursorPosition {
   id: string;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** As toISOString writes it, years 1000–9999: what PostgreSQL reads back without complaint. */
+const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export function encodeCursor(pos: CursorPosition): string {
   return Buffer.from(JSON.stringify([pos.createdAt.toISOString(), pos.id])).toString('base64url');
 }
 
-/** @throws ValidationFailedError (field `cursor`) for anything not made by encodeCursor. */
+/**
+ * @throws ValidationFailedError (field `cursor`) for anything not made by encodeCursor: an id that is not
+ * a UUID or a time PostgreSQL cannot read was a 500 from the query it was put in.
+ */
 export function decodeCursor(cursor: string): CursorPosition {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const createdAt = new Date(String(at));
-    if (typeof at !== 'string' || Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !id)
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error();
+    const [at, id] = parsed as unknown[];
+    if (typeof at !== 'string' || !ISO_INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id))
       throw new Error();
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime())) throw new Error();
     return { createdAt, id };
   } catch {
     throw new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
@@ -65,10 +75,6 @@ export function toPage<R extends CursorPosition, T>(rows: R[], limit: number, vi
 /** One sort value of a keyset cursor: a timestamp, a whole number, or an id. */
 export type KeysetValue = Date | number | string;
 export type KeysetKind = 'date' | 'int' | 'uuid';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** As toISOString writes it, years 1000–9999: what PostgreSQL reads back without complaint. */
-const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * A cursor for any keyset order (not only newest first): the sort values of a page's last row, tagged

@@ -246,6 +246,34 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   { name: 'list: limit above 500', method: 'get', path: '/v1/addresses?limit=501', field: 'limit' },
   { name: 'list: limit not a number', method: 'get', path: '/v1/addresses?limit=ten', field: 'limit' },
   { name: 'list: bad cursor', method: 'get', path: '/v1/addresses?cursor=garbage', field: 'cursor' },
+  // Well-formed cursors with an id that is not a UUID, or a time PostgreSQL cannot read, on every list
+  // paged by creation time: each was a 500 from the query it was put in.
+  ...[
+    'withdrawals',
+    'shipments',
+    'addresses',
+    'bank-accounts',
+    'api-keys',
+    'users',
+    'webhook-deliveries',
+  ].flatMap((list): BadCase[] =>
+    [
+      ['2026-12-07T22:12:12.832Z', 'zzz'],
+      ['-200000-01-01T00:00:00.000Z', '4d4da120-1097-493e-95d6-fa789223bdd2'],
+    ].map((position, i) => ({
+      name: `list: tampered cursor ${i + 1} on /v1/${list}`,
+      method: 'get',
+      path: `/v1/${list}?cursor=${Buffer.from(JSON.stringify(position)).toString('base64url')}`,
+      field: 'cursor',
+    })),
+  ),
+  {
+    name: 'list: tampered cursor on /v1/finance/withdrawals',
+    method: 'get',
+    path: `/v1/finance/withdrawals?cursor=${Buffer.from('["2026-12-07T22:12:12.832Z","zzz"]').toString('base64url')}`,
+    field: 'cursor',
+    admin: true,
+  },
   { name: 'list: unknown query parameter', method: 'get', path: '/v1/addresses?sort=asc', field: 'sort' },
   {
     name: 'quote: missing destination',

@@ -27,6 +27,14 @@ describe('cursors', () => {
     'garbage',
     Buffer.from('[1,2]').toString('base64url'),
     Buffer.from('["not a date","x"]').toString('base64url'),
+    // A well-formed time with an id that is not a UUID, and a time PostgreSQL cannot read: were 500s.
+    Buffer.from('["2026-12-07T22:12:12.832Z","zzz"]').toString('base64url'),
+    Buffer.from('["-200000-01-01T00:00:00.000Z","4d4da120-1097-493e-95d6-fa789223bdd2"]').toString(
+      'base64url',
+    ),
+    Buffer.from('["2026-12-07T22:12:12.832Z","4d4da120-1097-493e-95d6-fa789223bdd2",1]').toString(
+      'base64url',
+    ),
     '',
   ])('rejects %j naming the cursor field', (cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(ValidationFailedError);
@@ -40,10 +48,11 @@ describe('cursors', () => {
   });
 
   it('toPage keeps `limit` rows and points the cursor at the last one kept', () => {
-    const rows = [3, 2, 1].map((n) => ({ createdAt: new Date(n * 1000), id: `id-${n}` }));
+    const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+    const rows = [3, 2, 1].map((n) => ({ createdAt: new Date(n * 1000), id: id(n) }));
     const page = toPage(rows, 2, (r) => r.id);
-    expect(page.items).toEqual(['id-3', 'id-2']);
-    expect(decodeCursor(page.nextCursor!)).toEqual({ createdAt: new Date(2000), id: 'id-2' });
+    expect(page.items).toEqual([id(3), id(2)]);
+    expect(decodeCursor(page.nextCursor!)).toEqual({ createdAt: new Date(2000), id: id(2) });
     expect(toPage(rows, 3, (r) => r.id).nextCursor).toBeNull();
   });
 });
