@@ -101,9 +101,12 @@ export class FinanceInvoicesController {
   // Not an Idempotent() route: a run is idempotent by itself (one invoice per seller and period).
   @Post('invoicing/run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue the invoices of every period over by asOf (default now) not issued yet' })
+  @ApiOperation({
+    summary:
+      'Issue the invoices of every period over by asOf (default now; not later than now) not issued yet',
+  })
   @ApiOkResponse({ type: InvoicingRunDto })
   run(@Body() body: RunInvoicingDto): Promise<InvoicingRunDto> {
-    return this.invoicing.run(body.asOf ? new Date(body.asOf) : undefined);
+    return this.invoicing.runRequested(body.asOf ? new Date(body.asOf) : undefined);
   }
 }
