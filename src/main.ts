@@ -14,7 +14,8 @@ import { serveDashboard } from './common/dashboard-serving';
 import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
-import { BODY_LIMIT_BYTES, clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
+import { BULK_BODY_LIMIT_BYTES } from './common/body-limits';
+import { clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
 import { MetricsService } from './common/metrics.service';
@@ -22,7 +23,8 @@ import { MetricsService } from './common/metrics.service';
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.http.trustProxy,
-    bodyLimit: BODY_LIMIT_BYTES,
+    // The largest any route reads; each route's own is set as it is added (guardRequestInput).
+    bodyLimit: BULK_BODY_LIMIT_BYTES,
     frameworkErrors,
     clientErrorHandler,
     // Fastify 5.10's default ('idle') closes every connection on close(), cutting requests in flight

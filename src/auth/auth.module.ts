@@ -8,7 +8,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { resolveJwtSecret } from './jwt-secret';
+import { resolveJwtSecret } from 'src/common/jwt-secret';
 import { LoginCountersCleanupJob } from './login-counters-cleanup.job';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';

@@ -4,16 +4,22 @@ import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
+import {
+  BODY_LIMIT_BYTES,
+  BULK_BODY_LIMIT_BYTES,
+  PUSH_BODY_LIMIT_BYTES,
+  REPORT_BODY_LIMIT_BYTES,
+} from './body-limits';
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
-
-/** The largest request body Kirim reads (a 5,000-row bulk import is well under it). */
-export const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
 /**
  * Fastify route config (`@RouteConfig(ROWS_CHECKED_EACH)`): the body is a list of rows and unsafe text in a
  * row is that row's own error (the other rows are still kept), so the edge checks only its depth.
  */
-export const ROWS_CHECKED_EACH = { rowsCheckedEach: true } as const;
+export const ROWS_CHECKED_EACH = { rowsCheckedEach: true, bodyLimitBytes: BULK_BODY_LIMIT_BYTES } as const;
+
+/** Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body. */
+export const REPORT_UPLOAD = { bodyLimitBytes: REPORT_BODY_LIMIT_BYTES } as const;
 
 type Done = (error: Error | null, body?: unknown) => void;
 
@@ -23,7 +29,7 @@ type Done = (error: Error | null, body?: unknown) => void;
  * webhooks). The bytes are kept as `request.rawBody`, and besides JSON any body type is read as bytes
  * (J&T pushes forms); the route verifies and decodes it itself.
  */
-export const RAW_BODY_KEPT = { rawBodyKept: true } as const;
+export const RAW_BODY_KEPT = { rawBodyKept: true, bodyLimitBytes: PUSH_BODY_LIMIT_BYTES } as const;
 
 /** The exact bytes of a request's body, on RAW_BODY_KEPT routes. */
 export function rawBodyOf(request: FastifyRequest): Buffer {
@@ -108,6 +114,12 @@ function csvEncoding(body: Buffer, charset: string | undefined): string {
  * and the body for hostile nesting, before validation could recurse into it.
  */
 export function guardRequestInput(fastify: FastifyInstance): void {
+  // Each route reads at most its own limit (routes are added after this, when the app is initialised).
+  fastify.addHook('onRoute', (route) => {
+    const config: unknown = route.config;
+    const own = (config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
+    route.bodyLimit = typeof own === 'number' ? own : BODY_LIMIT_BYTES;
+  });
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {

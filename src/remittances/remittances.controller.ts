@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -10,6 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
+import { REPORT_UPLOAD } from 'src/common/http-edge';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { ApiErrors } from 'src/common/openapi';
@@ -41,6 +43,7 @@ export class RemittancesController {
   constructor(private readonly remittances: RemittancesService) {}
 
   @Post('remittances')
+  @RouteConfig(REPORT_UPLOAD)
   @Idempotent()
   @ApiOperation({
     summary: 'Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank',

@@ -396,6 +396,16 @@ describe('courier remittance: reports settle COD receivables once; what does not
       .set(finance.auth)
       .expect(404);
     await http.get('/v1/finance/remittances?cursor=nonsense').set(finance.auth).expect(400);
+    // A report reads up to 2 MB (other routes 1 MB): 1.5 MB of unknown AWBs is read, its rows judged.
+    const big = `awb,amount,remitted_on\n${Array.from({ length: 60_000 }, (_, i) => `ZZBIG${String(i).padStart(8, '0')},1000,2026-12-05`).join('\n')}\n`;
+    expect(big.length).toBeGreaterThan(1.5 * 1024 * 1024);
+    const read = await http
+      .post('/v1/finance/remittances?courier=jne')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(big);
+    expect(read.status).not.toBe(413);
+    expect(read.status).toBeLessThan(500);
   });
 
   it('serves each sandbox courier’s report for its window only, to operators', async () => {

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import supertest from 'supertest';
+import { BODY_LIMITS_TEXT } from 'src/common/body-limits';
 import {
   createAddress,
   createShipment,
@@ -457,15 +458,51 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       details: [{ field: 'body', message: 'is not valid UTF-8 text' }],
     },
     {
-      name: 'a body over 10 MB',
+      name: 'a body over 1 MB on a route that reads no more',
       method: 'post',
       path: '/v1/addresses',
-      raw: `{"label":"${'x'.repeat(10 * 1024 * 1024)}"}`,
+      raw: `{"label":"${'x'.repeat(1024 * 1024)}"}`,
       contentType: 'application/json',
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
       details: [],
-      message: 'The request body is larger than the 10 MB limit',
+      message: BODY_LIMITS_TEXT,
+    },
+    {
+      // 700,000 keys (8 MB) held the event loop for seconds while parsed, before anyone signed in.
+      name: 'a login body of 8 MB of keys, refused before it is parsed',
+      method: 'post',
+      path: '/v1/auth/login',
+      raw: `{${Array.from({ length: 700_000 }, (_, i) => `"k${i}":0`).join(',')}}`,
+      contentType: 'application/json',
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: [],
+      message: BODY_LIMITS_TEXT,
+      public: true,
+    },
+    {
+      name: 'a courier push over 256 KB',
+      method: 'post',
+      path: '/v1/webhooks/couriers/jnt',
+      raw: 'a=1&'.repeat(70_000),
+      contentType: 'application/x-www-form-urlencoded',
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: [],
+      message: BODY_LIMITS_TEXT,
+      public: true,
+    },
+    {
+      name: 'a bulk import over 10 MB',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: `[${'{},'.repeat(3.6 * 1024 * 1024)}{}]`,
+      contentType: 'application/json',
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      details: [],
+      message: BODY_LIMITS_TEXT,
     },
     {
       name: 'a path segment over the router’s limit (the answer does not echo it)',

@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import supertest from 'supertest';
+import { AppConfig } from 'config';
 import type { CourierStatus } from 'src/couriers/courier-adapter';
 import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { CourierRegistry } from 'src/couriers/courier-registry';
@@ -210,5 +212,62 @@ describe('the inbox with several events waiting per airway bill', () => {
       expect((await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body.status).toBe(
         'in_transit',
       );
+  });
+});
+
+describe('courier webhooks: a signed push holding what no courier sends', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  // SAP signs with a token header, not over the body: a changed body is still signed.
+  it('is refused as malformed (401) with nothing stored: overlong texts, wrong types', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const [b] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!]);
+    t.clock.advance(3600_000);
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'picked_up' })
+      .expect(200);
+    const push = (await t.app.get(CourierSandboxes).get('sap')!.webhookFor(b.awb))!;
+    const body = JSON.parse(push.body) as Record<string, unknown>;
+    const before = await snapshotTables(t.dataSource);
+    for (const changed of [
+      { rowstate_name: 'x'.repeat(9000) },
+      { awb_no: `${b.awb}${'9'.repeat(200)}` },
+      { description: 'y'.repeat(100_000) },
+      { awb_no: [b.awb] },
+      { rowstate_name: { name: 'DELIVERED' } },
+    ]) {
+      const res = await http
+        .post('/v1/webhooks/couriers/sap')
+        .set(push.headers)
+        .send(JSON.stringify({ ...body, ...changed }));
+      expect({ changed: Object.keys(changed), status: res.status, code: res.body.code }).toEqual({
+        changed: Object.keys(changed),
+        status: 401,
+        code: 'COURIER_WEBHOOK_REJECTED',
+      });
+    }
+    // The account's token derived from the world seed alone, which anyone can read (it was), is forged.
+    const seed = t.app.get(AppConfig).couriers.sandboxSeed;
+    const guessed = createHmac('sha256', seed).update('sap:webhook_token').digest('base64url').slice(0, 32);
+    const forged = await http
+      .post('/v1/webhooks/couriers/sap')
+      .set({ ...push.headers, 'x-sap-token': guessed })
+      .send(push.body)
+      .expect(401);
+    expect(forged.body.message).toBe('sap webhook rejected: forged');
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
+    // The same push unchanged is taken.
+    await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
   });
 });

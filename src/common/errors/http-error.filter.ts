@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { errorCodes, FastifyReply, FastifyRequest } from 'fastify';
+import { BODY_LIMITS_TEXT } from '../body-limits';
 import { AppError, ErrorKind, FieldProblem } from './app-error';
 import { asDatabaseUnavailable } from './database-unavailable';
 
@@ -39,7 +40,7 @@ const CODE_BY_STATUS: Record<number, string> = {
  * the URL or body back, or name Fastify; these say what was wrong and how to send it right.
  */
 const FASTIFY_MESSAGES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is larger than the 10 MB limit',
+  FST_ERR_CTP_BODY_TOO_LARGE: BODY_LIMITS_TEXT,
   FST_ERR_CTP_INVALID_MEDIA_TYPE:
     'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body is not as long as its Content-Length header says',

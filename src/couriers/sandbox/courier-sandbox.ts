@@ -15,9 +15,13 @@ export interface SandboxPush extends PushRequest {
   unsigned: PushRequest;
 }
 
-/** A secret of the simulated courier account, derived from the world seed so every instance agrees. */
-export function sandboxSecret(seed: string, courier: CourierCode, name: string): string {
-  return createHmac('sha256', seed).update(`${courier}:${name}`).digest('base64url').slice(0, 32);
+/**
+ * A secret of the simulated courier account: every instance derives the same from the install's own
+ * secret (`key`, the JWT secret they share) and the world seed. From the seed alone, which is public
+ * (`kirim-sandbox` by default), anyone could sign a push and move another seller's parcel and its COD.
+ */
+export function sandboxSecret(key: string, seed: string, courier: CourierCode, name: string): string {
+  return createHmac('sha256', key).update(`${seed}:${courier}:${name}`).digest('base64url').slice(0, 32);
 }
 
 /**
@@ -38,7 +42,9 @@ export abstract class CourierSandbox {
   constructor(
     protected readonly world: SandboxWorld,
     private readonly faults: SandboxFaults,
-    protected readonly seed: string,
+    private readonly seed: string,
+    /** The install's secret the account's secrets are derived with (see sandboxSecret). */
+    private readonly secretKey: string,
   ) {}
 
   /**
@@ -59,7 +65,8 @@ export abstract class CourierSandbox {
   protected secret(name: string): string {
     // Asked on every request to check its signature: derived once per name.
     let secret = this.secrets.get(name);
-    if (secret === undefined) this.secrets.set(name, (secret = sandboxSecret(this.seed, this.code, name)));
+    if (secret === undefined)
+      this.secrets.set(name, (secret = sandboxSecret(this.secretKey, this.seed, this.code, name)));
     return secret;
   }
   private readonly secrets = new Map<string, string>();

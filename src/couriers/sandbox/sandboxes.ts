@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from 'config';
+import { resolveJwtSecret } from 'src/common/jwt-secret';
 import { COURIER_CODES, CourierCode } from '../courier-adapter';
 import { CourierSandbox } from './courier-sandbox';
 import { IdExpressSandbox } from './idexpress.sandbox';
@@ -33,7 +34,12 @@ export class CourierSandboxes implements OnApplicationShutdown {
   async start(): Promise<void> {
     for (const code of COURIER_CODES) {
       if (this.config.couriers.credentials[code]) continue;
-      const sandbox = new SANDBOXES[code](this.world, this.faults, this.config.couriers.sandboxSeed);
+      const sandbox = new SANDBOXES[code](
+        this.world,
+        this.faults,
+        this.config.couriers.sandboxSeed,
+        resolveJwtSecret(this.config),
+      );
       await sandbox.start();
       this.running.set(code, sandbox);
     }

@@ -1,5 +1,5 @@
 import { AppConfig } from 'config';
-import { localSecret } from 'src/common/local-secret';
+import { localSecret } from './local-secret';
 
 /** JWT_SECRET when set (required in production); otherwise a development secret kept in DATA_DIR. */
 export function resolveJwtSecret(config: AppConfig): string {
