@@ -14,7 +14,7 @@ import { serveDashboard } from './common/dashboard-serving';
 import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
-import { BULK_BODY_LIMIT_BYTES } from './common/body-limits';
+import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
 import { clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
@@ -24,7 +24,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.http.trustProxy,
     // The largest any route reads; each route's own is set as it is added (guardRequestInput).
-    bodyLimit: BULK_BODY_LIMIT_BYTES,
+    bodyLimit: LARGE_BODY_LIMIT_BYTES,
     frameworkErrors,
     clientErrorHandler,
     // Fastify 5.10's default ('idle') closes every connection on close(), cutting requests in flight

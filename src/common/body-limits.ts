@@ -4,13 +4,14 @@
  * for seconds. A megabyte parses in well under a tenth of that.
  */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-/** A bulk import: 5,000 rows are well under it. The largest body any route reads. */
-export const BULK_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
-/** A courier's remittance report: about 80,000 lines (split a larger one). */
-export const REPORT_BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+/**
+ * A bulk import (5,000 rows are well under it) or a courier's remittance report (which its service bounds
+ * further: `maxReportBytes`, 2 MB by default). The largest body any route reads.
+ */
+export const LARGE_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 /** A courier push: one event or a few; a thousand of them are under it. */
 export const PUSH_BODY_LIMIT_BYTES = 256 * 1024;
 
 /** What a 413 says: every route's limit (Fastify's own error does not tell which route refused). */
 export const BODY_LIMITS_TEXT =
-  'The request body is larger than the route reads: 10 MB for POST /v1/shipments/bulk, 2 MB for a remittance report, 256 KB for a courier push, 1 MB for any other';
+  'The request body is larger than the route reads: 10 MB for a bulk import or a remittance report, 256 KB for a courier push, 1 MB for any other';

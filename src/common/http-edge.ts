@@ -4,22 +4,17 @@ import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
-import {
-  BODY_LIMIT_BYTES,
-  BULK_BODY_LIMIT_BYTES,
-  PUSH_BODY_LIMIT_BYTES,
-  REPORT_BODY_LIMIT_BYTES,
-} from './body-limits';
+import { BODY_LIMIT_BYTES, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
 
 /**
  * Fastify route config (`@RouteConfig(ROWS_CHECKED_EACH)`): the body is a list of rows and unsafe text in a
  * row is that row's own error (the other rows are still kept), so the edge checks only its depth.
  */
-export const ROWS_CHECKED_EACH = { rowsCheckedEach: true, bodyLimitBytes: BULK_BODY_LIMIT_BYTES } as const;
+export const ROWS_CHECKED_EACH = { rowsCheckedEach: true, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES } as const;
 
 /** Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body. */
-export const REPORT_UPLOAD = { bodyLimitBytes: REPORT_BODY_LIMIT_BYTES } as const;
+export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES } as const;
 
 type Done = (error: Error | null, body?: unknown) => void;
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { ANY_LINE_ENDING } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
@@ -192,4 +193,15 @@ export function parseReportDate(text: string | undefined): string | null {
   } else return null;
   if (y < 2000 || y > 2199 || !isRealDate(y, mo, d)) return null;
   return ymd(y, mo, d);
+}
+
+/**
+ * A report's lines, hashed: what stays the same when the same report is saved again in other bytes (line
+ * endings, a BOM, another delimiter or quoting). Row order counts. The migration that added it hashes
+ * stored lines alike: awb, amount and date, tab-separated, one line per row.
+ */
+export function remittanceContentSha256(lines: readonly ReportLine[]): string {
+  return createHash('sha256')
+    .update(lines.map((l) => `${l.awb}\t${l.amount}\t${l.remittedOn}`).join('\n'), 'utf8')
+    .digest('hex');
 }

@@ -9,6 +9,8 @@ export interface RemittanceRecord {
   courier: string;
   uploadedBy: string;
   fileSha256: string;
+  /** Of its lines (`remittanceContentSha256`): the same report in other bytes has the same. */
+  contentSha256: string;
   lines: number;
   total: Rupiah;
   byOutcome: Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
@@ -35,6 +37,7 @@ interface RemittanceRow {
   courier: string;
   uploaded_by: string;
   file_sha256: string;
+  content_sha256: string;
   line_count: number;
   total_amount: string;
   matched_count: number;
@@ -68,6 +71,7 @@ const remittanceOf = (r: RemittanceRow): RemittanceRecord => ({
   courier: r.courier,
   uploadedBy: r.uploaded_by,
   fileSha256: r.file_sha256,
+  contentSha256: r.content_sha256,
   lines: r.line_count,
   total: Number(r.total_amount),
   byOutcome: {
@@ -114,10 +118,12 @@ export class RemittancesRepository {
     ]);
   }
 
-  async idByFile(courier: string, sha256: string): Promise<string | null> {
+  /** The courier's report uploaded before with these bytes or these lines, if any. */
+  async idBySameReport(courier: string, fileSha256: string, contentSha256: string): Promise<string | null> {
     const rows = await this.tx.manager.query<{ id: string }[]>(
-      'SELECT id FROM remittances WHERE courier = $1 AND file_sha256 = $2',
-      [courier, sha256],
+      `SELECT id FROM remittances WHERE courier = $1 AND (file_sha256 = $2 OR content_sha256 = $3)
+        ORDER BY created_at LIMIT 1`,
+      [courier, fileSha256, contentSha256],
     );
     return rows[0]?.id ?? null;
   }
@@ -150,8 +156,8 @@ export class RemittancesRepository {
     await this.tx.manager.query(
       `INSERT INTO remittances (id, courier, uploaded_by, file_sha256, line_count, total_amount, matched_count,
          matched_amount, mismatch_count, mismatch_amount, unmatched_count, unmatched_amount, duplicate_count,
-         duplicate_amount, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+         duplicate_amount, created_at, content_sha256)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
       [
         r.id,
         r.courier,
@@ -168,6 +174,7 @@ export class RemittancesRepository {
         o.duplicate.count,
         o.duplicate.amount,
         r.createdAt,
+        r.contentSha256,
       ],
     );
     for (let i = 0; i < lines.length; i += INSERT_CHUNK) {

@@ -15,7 +15,7 @@ import {
   type RemittanceOutcome,
   remittanceEntries,
 } from './remittance-matching';
-import { parseRemittanceReport } from './remittance-report';
+import { parseRemittanceReport, remittanceContentSha256 } from './remittance-report';
 import type {
   CountAndAmountDto,
   NotRemittedDto,
@@ -99,7 +99,8 @@ export class RemittancesService {
    * @throws UnsupportedMediaTypeError (UNSUPPORTED_MEDIA_TYPE) for a body that is not text/csv (400 for none)
    * @throws RemittanceReportTooLargeError (REMITTANCE_REPORT_TOO_LARGE) over the configured size
    * @throws ValidationFailedError (VALIDATION_FAILED) for a missing column or unreadable rows (`row N: field`)
-   * @throws RemittanceAlreadyUploadedError (REMITTANCE_ALREADY_UPLOADED) for the same file of the courier again
+   * @throws RemittanceAlreadyUploadedError (REMITTANCE_ALREADY_UPLOADED) for the courier's same report again:
+   * the same file, or the same lines in other bytes (line endings, BOM, delimiter, quoting)
    */
   async upload(courier: string, uploadedBy: string, body: unknown): Promise<RemittanceDto> {
     if (body === undefined)
@@ -111,10 +112,11 @@ export class RemittancesService {
     if (bytes > max) throw new RemittanceReportTooLargeError(bytes, max);
     const fileSha256 = createHash('sha256').update(body, 'utf8').digest('hex');
     const lines = parseRemittanceReport(body);
+    const contentSha256 = remittanceContentSha256(lines);
 
     return this.tx.run(async () => {
       await this.repository.lockCourier(courier);
-      const earlier = await this.repository.idByFile(courier, fileSha256);
+      const earlier = await this.repository.idBySameReport(courier, fileSha256, contentSha256);
       if (earlier) throw new RemittanceAlreadyUploadedError(earlier);
       const awbs = [...new Set(lines.map((l) => l.awb))];
       const parcels = new Map<string, ParcelOnRecord>();
@@ -129,6 +131,7 @@ export class RemittancesService {
         courier,
         uploadedBy,
         fileSha256,
+        contentSha256,
         lines: totals.lines,
         total: totals.total,
         byOutcome: totals.byOutcome,

@@ -190,6 +190,22 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const again = await upload('jne', report).expect(409);
     expect(again.body.code).toBe('REMITTANCE_ALREADY_UPLOADED');
     expect(again.body.message).toContain(created.id);
+    // So is the same report saved again in other bytes: CRLF line ends, a BOM, commas and quotes for
+    // semicolons. Its cash was counted into the bank a second time.
+    const resaved = `\uFEFF${report
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((line) =>
+        line
+          .split(';')
+          .map((cell) => `"${cell}"`)
+          .join(','),
+      )
+      .join('\r\n')}\r\n`;
+    expect(resaved).not.toBe(report);
+    const resent = await upload('jne', resaved).expect(409);
+    expect(resent.body.code).toBe('REMITTANCE_ALREADY_UPLOADED');
+    expect(resent.body.message).toContain(created.id);
     expect(await receivable('jne')).toBe(owed - 350_000);
     expect((await balance('platform:bank')) - bankBefore).toBe(created.totalAmount);
 

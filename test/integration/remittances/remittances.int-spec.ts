@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { Transactions } from 'src/database/transaction';
+import { STORED_CONTENT_SHA256 } from '../../../migrations/1795473900000-RemittanceContentHash';
 import { type MatchedLine, matchTotals } from 'src/remittances/remittance-matching';
+import { remittanceContentSha256 } from 'src/remittances/remittance-report';
 import { type RemittanceRecord, RemittancesRepository } from 'src/remittances/remittances.repository';
 import { createOperator } from '../../support/factories/operators';
 import { createShipment, signupSeller } from '../../support/factories/sellers';
@@ -43,6 +45,7 @@ describe('remittance tables (real PostgreSQL): the database itself settles a par
       courier,
       uploadedBy: userId,
       fileSha256: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+      contentSha256: remittanceContentSha256(lines),
       lines: totals.lines,
       total: totals.total,
       byOutcome: totals.byOutcome,
@@ -59,6 +62,20 @@ describe('remittance tables (real PostgreSQL): the database itself settles a par
     const driver = (e as QueryFailedError).driverError as unknown as { code: string; constraint: string };
     return `${driver.code} ${driver.constraint}`;
   };
+
+  it('hashes stored lines in SQL (as the migration did for earlier reports) as the service hashes a new report', async () => {
+    const lines = [
+      line('unmatched', { row: 1, awb: 'ÄWB-1', amount: 1, remittedOn: '2026-01-02' }),
+      line('unmatched', { row: 2, awb: 'AWB-2', amount: 1_500_000, remittedOn: '2026-12-31' }),
+    ];
+    await store(lines);
+    const [stored] = await t.dataSource.query<{ content_sha256: string; recomputed: string }[]>(
+      `SELECT content_sha256, ${STORED_CONTENT_SHA256} AS recomputed FROM remittances r
+        WHERE r.content_sha256 = $1`,
+      [remittanceContentSha256(lines)],
+    );
+    expect(stored.recomputed).toBe(stored.content_sha256);
+  });
 
   it('refuses a second matched line for the same AWB or the same parcel, whatever wrote it', async () => {
     await store([line('matched')]);
@@ -94,6 +111,7 @@ describe('remittance tables (real PostgreSQL): the database itself settles a par
       courier: 'jne',
       uploadedBy: userId,
       fileSha256: 'f'.repeat(64),
+      contentSha256: 'c'.repeat(64),
       lines: bad.lines,
       total: bad.total,
       byOutcome: bad.byOutcome,
