@@ -24,7 +24,7 @@ export class QuotesService {
    */
   async quote(sellerId: string, q: QuoteRequestDto): Promise<QuoteResponseDto> {
     const [origin, settings] = await Promise.all([
-      this.addresses.find(sellerId, q.originAddressId),
+      this.addresses.find(sellerId, q.originAddressId, 'originAddressId'),
       this.sellers.settings(sellerId),
     ]);
     const place = await this.areas.resolve(q.destination, 'destination');

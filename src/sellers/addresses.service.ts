@@ -72,14 +72,15 @@ export class AddressesService {
   }
 
   /**
-   * The seller's live pickup address; other modules use it to resolve an origin.
+   * The seller's live pickup address; other modules use it to resolve an origin (`field`: the body field
+   * that named it, which the error names).
    * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND (also for another seller's address)
    */
-  async find(sellerId: string, id: string): Promise<PickupAddress> {
+  async find(sellerId: string, id: string, field?: string): Promise<PickupAddress> {
     const address = await this.cache.getOr(`${sellerId}:${id}`, () =>
       this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } }),
     );
-    if (!address || address.deletedAt) throw new AddressNotFoundError();
+    if (!address || address.deletedAt) throw new AddressNotFoundError(field);
     return address;
   }
 

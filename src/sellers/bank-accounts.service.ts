@@ -56,12 +56,13 @@ export class BankAccountsService {
   }
 
   /**
-   * The seller's live bank account, unmasked, for payouts.
+   * The seller's live bank account, unmasked, for payouts (`field`: the body field that named it, which
+   * the error names).
    * @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND (also for another seller's account)
    */
-  async find(sellerId: string, id: string): Promise<BankAccount> {
+  async find(sellerId: string, id: string, field?: string): Promise<BankAccount> {
     const account = await this.tx.manager.findOne(BankAccount, { where: { id, sellerId } });
-    if (!account || account.deletedAt) throw new BankAccountNotFoundError();
+    if (!account || account.deletedAt) throw new BankAccountNotFoundError(field);
     return account;
   }
 

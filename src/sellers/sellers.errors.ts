@@ -6,15 +6,25 @@ import {
   ValidationFailedError,
 } from 'src/common/errors/app-error';
 
+/** `field`: the body field that named the address (none when it came in the path). */
 export class AddressNotFoundError extends NotFoundError {
-  constructor() {
-    super('SELLERS_ADDRESS_NOT_FOUND', 'No such pickup address');
+  constructor(field?: string) {
+    super(
+      'SELLERS_ADDRESS_NOT_FOUND',
+      'No such pickup address',
+      field ? [{ field, message: 'is not one of your pickup addresses' }] : [],
+    );
   }
 }
 
+/** `field`: the body field that named the account (none when it came in the path). */
 export class BankAccountNotFoundError extends NotFoundError {
-  constructor() {
-    super('SELLERS_BANK_ACCOUNT_NOT_FOUND', 'No such bank account');
+  constructor(field?: string) {
+    super(
+      'SELLERS_BANK_ACCOUNT_NOT_FOUND',
+      'No such bank account',
+      field ? [{ field, message: 'is not one of your bank accounts' }] : [],
+    );
   }
 }
 

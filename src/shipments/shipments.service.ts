@@ -157,7 +157,7 @@ export class ShipmentsService {
    * @throws AreaUnresolvedError AREA_UNRESOLVED (422, `recipient.district`/`recipient.city`, with suggestions)
    */
   async create(sellerId: string, dto: CreateShipmentDto): Promise<ShipmentDto> {
-    const origin = await this.addresses.find(sellerId, dto.originAddressId);
+    const origin = await this.addresses.find(sellerId, dto.originAddressId, 'originAddressId');
     const place = await this.areas.resolve(dto.recipient, 'recipient');
     const shipment = await this.build(sellerId, dto, origin, this.clock.now(), place);
     try {

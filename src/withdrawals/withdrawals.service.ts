@@ -57,7 +57,7 @@ export class WithdrawalsService {
     const { fee, minAmount, autoApproveUpTo } = this.config.business.money.withdrawals;
     try {
       return await this.tx.run(async () => {
-        const account = await this.bankAccounts.find(sellerId, input.bankAccountId);
+        const account = await this.bankAccounts.find(sellerId, input.bankAccountId, 'bankAccountId');
         const split = splitAmount(input.amount, fee, minAmount);
         if (!split) throw new WithdrawalAmountTooSmallError(Math.max(minAmount, fee + 1));
         const balances = await this.ledger.sellerBalances(sellerId, { lock: true });

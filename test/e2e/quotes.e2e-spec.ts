@@ -219,7 +219,17 @@ describe('POST /v1/quotes', () => {
   it('refuses another seller’s origin address with 404, and bad input with 400 naming the field', async () => {
     const other = await signupSeller(http);
     const theirs = (await createAddress(http, other)).id;
-    await quote({ originAddressId: theirs }).expect(404);
+    const foreign = await quote({ originAddressId: theirs }).expect(404);
+    expect(foreign.body.details).toEqual([
+      { field: 'originAddressId', message: 'is not one of your pickup addresses' },
+    ]);
+    // So does a shipment made from it.
+    const shipment = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(theirs), reference: 'FOREIGN-ORIGIN' })
+      .expect(404);
+    expect(shipment.body.details).toEqual(foreign.body.details);
     const bad = await quote({
       parcel: { weightGrams: 0 },
       destination: { ...jakarta, province: 'Narnia' },

@@ -157,6 +157,10 @@ describe('withdrawals and payouts', () => {
 
     const foreign = await withdraw({ ...s, bank: other.bank }, 50_000).expect(404);
     expect(foreign.body.code).toBe('SELLERS_BANK_ACCOUNT_NOT_FOUND');
+    // An id from the body is named, as any bad field is.
+    expect(foreign.body.details).toEqual([
+      { field: 'bankAccountId', message: 'is not one of your bank accounts' },
+    ]);
     const small = await withdraw(s, 9_999).expect(422);
     expect(small.body).toMatchObject({ code: 'WITHDRAWAL_AMOUNT_TOO_SMALL', details: [{ field: 'amount' }] });
     await withdraw(s, 1_000_001).expect(422);

@@ -40,8 +40,9 @@ export class ValidationFailedError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(code: string, message: string) {
-    super('not_found', code, message);
+  /** `details` name the body field that held the id, where it came in a body rather than the path. */
+  constructor(code: string, message: string, details: FieldProblem[] = []) {
+    super('not_found', code, message, details);
   }
 }
 
