@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { Clock } from 'src/common/clock';
+import { checkTimeRange } from 'src/common/time-range';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
@@ -149,11 +150,15 @@ export class LedgerService {
     };
   }
 
-  /** The seller's entries newest first (`to` exclusive). @throws ValidationFailedError for a bad cursor */
+  /**
+   * The seller's entries newest first (`to` exclusive).
+   * @throws ValidationFailedError for a bad cursor, or a `from` not before `to`
+   */
   async entries(
     sellerId: string,
     q: { from?: Date; to?: Date; limit?: number; cursor?: string },
   ): Promise<Page<LedgerEntryView>> {
+    checkTimeRange(q.from, q.to);
     const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
     const beforeId = q.cursor ? String(decodeKeyset(q.cursor, ENTRIES_ORDER, ['int'])[0]) : undefined;
     const rows = await this.repository.sellerEntries(sellerId, {

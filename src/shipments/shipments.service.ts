@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
+import { checkTimeRange } from 'src/common/time-range';
 import { Page, paginate } from 'src/common/pagination';
 import type { CourierCode, CourierServiceInfo, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
@@ -324,7 +325,9 @@ export class ShipmentsService {
     };
   }
 
+  /** @throws ValidationFailedError for a bad cursor, or a `from` not before `to` */
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
+    checkTimeRange(q.from ? new Date(q.from) : undefined, q.to ? new Date(q.to) : undefined);
     const qb = this.tx.manager
       .createQueryBuilder(Shipment, 's')
       .where('s.sellerId = :sellerId', { sellerId });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
+import { checkTimeRange } from 'src/common/time-range';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
@@ -22,7 +23,7 @@ export class MonitoringService {
   async figures(sellerId: string, q: MonitoringQueryDto): Promise<MonitoringDto> {
     const to = q.to ? new Date(q.to) : this.clock.now();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-    if (from >= to) throw new ValidationFailedError([{ field: 'from', message: 'must be before `to`' }]);
+    checkTimeRange(from, to);
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY)
       throw new ValidationFailedError([
         { field: 'from', message: `must be at most ${MAX_WINDOW_DAYS} days before \`to\`` },

@@ -246,6 +246,13 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   { name: 'list: limit above 500', method: 'get', path: '/v1/addresses?limit=501', field: 'limit' },
   { name: 'list: limit not a number', method: 'get', path: '/v1/addresses?limit=ten', field: 'limit' },
   { name: 'list: bad cursor', method: 'get', path: '/v1/addresses?cursor=garbage', field: 'cursor' },
+  // A window that ends before it starts is refused, as monitoring refuses it, not answered empty.
+  ...['/v1/ledger/entries', '/v1/shipments', '/v1/monitoring'].map((path): BadCase => ({
+    name: `window: from after to on ${path}`,
+    method: 'get',
+    path: `${path}?from=2030-01-01T00:00:00Z&to=2020-01-01T00:00:00Z`,
+    field: 'from',
+  })),
   // Well-formed cursors with an id that is not a UUID, or a time PostgreSQL cannot read, on every list
   // paged by creation time: each was a 500 from the query it was put in.
   ...[
