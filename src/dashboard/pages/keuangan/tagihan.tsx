@@ -29,11 +29,8 @@ function RunForm({ onRun }: { onRun: () => void }) {
   const form = useApiForm(async (data) => {
     setResult(undefined);
     const day = formText(data, 'asOf');
-    // The end of the chosen Jakarta day: the periods over by then. A day not over yet is "now" (the API
-    // refuses a moment later than now: a period is invoiced once it is over); a later day is its to refuse.
-    const end = day ? new Date(`${day}T23:59:59+07:00`) : null;
-    const today = end !== null && end.getTime() - Date.now() < 24 * 3600_000 && end.getTime() > Date.now();
-    const asOf = end && !today ? end.toISOString() : undefined;
+    // The end of the chosen Jakarta day: the periods over by then.
+    const asOf = day ? new Date(`${day}T23:59:59+07:00`).toISOString() : undefined;
     setResult(await call(api.POST('/v1/finance/invoicing/run', { body: asOf ? { asOf } : {} })));
     onRun();
   });
