@@ -103,7 +103,7 @@ export class FinanceInvoicesController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Issue the invoices of every period over by asOf (default now; not later than now) not issued yet',
+      'Issue the invoices of every period over by asOf (default now; a later moment is taken as now) not issued yet',
   })
   @ApiOkResponse({ type: InvoicingRunDto })
   run(@Body() body: RunInvoicingDto): Promise<InvoicingRunDto> {

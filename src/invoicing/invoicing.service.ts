@@ -3,7 +3,6 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Clock } from 'src/common/clock';
-import { ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page } from 'src/common/pagination';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -88,18 +87,13 @@ export class InvoicingService implements OnModuleInit {
   }
 
   /**
-   * A run finance staff ask for: as of a moment already reached (default now). A period invoiced before it
-   * is over would keep the parcels that end in it later off every invoice. (The scheduled job and the
-   * sandbox's job route, which moves simulated time, call `run`.)
-   * @throws ValidationFailedError (field `asOf`) for a moment later than now
+   * A run finance staff ask for: as of `asOf` (default now), or now when that is later. A period that is
+   * not over yet is never invoiced: its invoice would keep the parcels that end in it later off every
+   * invoice. (The scheduled job and the sandbox's job route, which moves simulated time, call `run`.)
    */
   async runRequested(asOf?: Date): Promise<InvoicingRunDto> {
     const now = this.clock.now();
-    if (asOf && asOf.getTime() > now.getTime())
-      throw new ValidationFailedError([
-        { field: 'asOf', message: `must not be later than now (${now.toISOString()})` },
-      ]);
-    return this.run(asOf);
+    return this.run(asOf && asOf.getTime() < now.getTime() ? asOf : now);
   }
 
   /**

@@ -456,7 +456,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Issue the invoices of every period over by asOf (default now) not issued yet */
+        /** Issue the invoices of every period over by asOf (default now; a later moment is taken as now) not issued yet */
         post: operations["FinanceInvoicesController_run"];
         delete?: never;
         options?: never;
@@ -2184,6 +2184,8 @@ export interface components {
         RowErrorDto: {
             /** @description { field, message } per offending field */
             details: Record<string, never>[];
+            /** @description CSV only: the file line the row starts on, the header being line 1 (a spreadsheet row number) */
+            line?: number;
             /** @description 1-based data row (CSV header not counted) */
             row: number;
         };
@@ -2844,7 +2846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +2929,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3097,7 +3099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3188,7 +3190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3279,7 +3281,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3359,7 +3361,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3507,7 +3509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3725,7 +3727,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4006,7 +4008,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4188,7 +4190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4265,7 +4267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4468,7 +4470,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4822,7 +4824,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5088,7 +5090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5393,7 +5395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5943,7 +5945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6104,7 +6106,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6227,7 +6229,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6448,7 +6450,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6627,7 +6629,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6870,7 +6872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7063,7 +7065,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7480,7 +7482,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the 10 MB limit */
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
