@@ -51,12 +51,10 @@ export function decodeCursor(cursor: string): CursorPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) throw new Error();
-    const [at, id] = parsed as unknown[];
-    if (typeof at !== 'string' || !ISO_INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id))
-      throw new Error();
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime())) throw new Error();
-    return { createdAt, id };
+    const createdAt = keysetValue('date', parsed[0]);
+    const id = keysetValue('uuid', parsed[1]);
+    if (createdAt === null || id === null) throw new Error();
+    return { createdAt: createdAt as Date, id: id as string };
   } catch {
     throw new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
   }
@@ -99,15 +97,21 @@ export function decodeKeyset(cursor: string, order: string, kinds: KeysetKind[])
   }
   if (!Array.isArray(parsed) || parsed.length !== kinds.length + 1 || parsed[0] !== order) throw bad();
   return kinds.map((kind, i) => {
-    const v: unknown = parsed[i + 1];
-    if (kind === 'int' && Number.isSafeInteger(v)) return v as number;
-    if (kind === 'uuid' && typeof v === 'string' && UUID.test(v)) return v;
-    if (kind === 'date' && typeof v === 'string' && ISO_INSTANT.test(v)) {
-      const at = new Date(v);
-      if (!Number.isNaN(at.getTime())) return at;
-    }
-    throw bad();
+    const value = keysetValue(kind, parsed[i + 1]);
+    if (value === null) throw bad();
+    return value;
   });
+}
+
+/** A cursor's sort value read as `kind`, or null for anything a query could not take as one. */
+function keysetValue(kind: KeysetKind, v: unknown): KeysetValue | null {
+  if (kind === 'int' && Number.isSafeInteger(v)) return v as number;
+  if (kind === 'uuid' && typeof v === 'string' && UUID.test(v)) return v;
+  if (kind === 'date' && typeof v === 'string' && ISO_INSTANT.test(v)) {
+    const at = new Date(v);
+    if (!Number.isNaN(at.getTime())) return at;
+  }
+  return null;
 }
 
 /** Turns `limit + 1` fetched rows into a page whose cursor holds the last kept row's sort values. */

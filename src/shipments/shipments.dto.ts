@@ -221,7 +221,7 @@ class RowErrorDto {
     type: 'integer',
     required: false,
     description:
-      'CSV only: the file line the row starts on, the header being line 1 (a spreadsheet row number)',
+      'CSV only: the row as a spreadsheet numbers it (the header is 1, blank lines count; a cell spanning lines stays in its row)',
   })
   line?: number;
   @ApiProperty({ type: [Object], description: '{ field, message } per offending field' }) details!: {

@@ -327,15 +327,17 @@ export class ShipmentsService {
 
   /** @throws ValidationFailedError for a bad cursor, or a `from` not before `to` */
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
-    checkTimeRange(q.from ? new Date(q.from) : undefined, q.to ? new Date(q.to) : undefined);
+    const from = q.from ? new Date(q.from) : undefined;
+    const to = q.to ? new Date(q.to) : undefined;
+    checkTimeRange(from, to);
     const qb = this.tx.manager
       .createQueryBuilder(Shipment, 's')
       .where('s.sellerId = :sellerId', { sellerId });
     if (q.status) qb.andWhere('s.status = :status', { status: q.status });
     if (q.risk) qb.andWhere('s.risk = :risk', { risk: q.risk });
     if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
-    if (q.from) qb.andWhere('s.createdAt >= :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere('s.createdAt < :to', { to: new Date(q.to) });
+    if (from) qb.andWhere('s.createdAt >= :from', { from });
+    if (to) qb.andWhere('s.createdAt < :to', { to });
     if (q.q) {
       const phone = normalizeIndonesianPhone(q.q);
       const like = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);

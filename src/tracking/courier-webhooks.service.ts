@@ -4,6 +4,7 @@ import { NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, CourierCode, TrackingEvent } from 'src/couriers/courier-adapter';
 import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { unfitPush } from './pushed-events';
 import { TrackingService } from './tracking.service';
 
 /**
@@ -11,35 +12,6 @@ import { TrackingService } from './tracking.service';
  * parseWebhook, which also bounds replays by the event time), stored in the inbox, answered at once; the
  * events are applied right after, off the request (and by the inbox job should this instance stop first).
  */
-/** More events than any courier pushes at once (they push one, or a few). */
-export const MAX_PUSH_EVENTS = 1000;
-
-/** The longest each text of a pushed event may be: far beyond any courier's, short enough to index. */
-const PUSHED_TEXT_LIMITS = { awb: 64, rawCode: 200, rawText: 2000, location: 500 } as const;
-
-/** Why a verified push's events cannot be stored as they are, or null. */
-export function unfitPush(events: readonly TrackingEvent[]): string | null {
-  if (events.length > MAX_PUSH_EVENTS) return `more than ${MAX_PUSH_EVENTS} events`;
-  for (const e of events) {
-    const why = unfitEvent(e);
-    if (why) return why;
-  }
-  return null;
-}
-
-function unfitEvent(e: TrackingEvent): string | null {
-  for (const [field, limit] of Object.entries(PUSHED_TEXT_LIMITS)) {
-    const value: unknown = e[field as keyof typeof PUSHED_TEXT_LIMITS];
-    if (value == null && field === 'location') continue;
-    if (typeof value !== 'string') return `${field} is not text`;
-    if (value.length > limit) return `${field} is longer than ${limit} characters`;
-  }
-  if (!e.awb.trim()) return 'awb is empty';
-  if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime()))
-    return 'occurredAt is not a time';
-  return null;
-}
-
 @Injectable()
 export class CourierWebhooks implements OnModuleDestroy {
   private readonly logger = new Logger(CourierWebhooks.name);

@@ -2184,7 +2184,7 @@ export interface components {
         RowErrorDto: {
             /** @description { field, message } per offending field */
             details: Record<string, never>[];
-            /** @description CSV only: the file line the row starts on, the header being line 1 (a spreadsheet row number) */
+            /** @description CSV only: the row as a spreadsheet numbers it (the header is 1, blank lines count; a cell spanning lines stays in its row) */
             line?: number;
             /** @description 1-based data row (CSV header not counted) */
             row: number;

@@ -1,5 +1,5 @@
 import type { TrackingEvent } from 'src/couriers/courier-adapter';
-import { MAX_PUSH_EVENTS, unfitPush } from 'src/tracking/courier-webhooks.service';
+import { MAX_PUSH_EVENTS, unfitPush } from 'src/tracking/pushed-events';
 
 const event = (over: Partial<Record<keyof TrackingEvent, unknown>> = {}): TrackingEvent =>
   ({
