@@ -10,7 +10,9 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
 } from 'class-validator';
+import { isIP } from 'node:net';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
@@ -20,6 +22,27 @@ const toBool = ({ value }: { value: unknown }) => {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off'].includes(v)) return false;
   return value;
+};
+
+/** What may stand in front of the service: false, a number of proxies, or their addresses/CIDRs. */
+export type TrustedProxies = false | number | string[];
+
+const isAddressOrRange = (entry: string) => {
+  const [address, bits, ...rest] = entry.split('/');
+  const kind = isIP(address);
+  if (!kind || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (kind === 4 ? 32 : 128));
+};
+
+/** TRUST_PROXY read as TrustedProxies; anything else is left as typed, for the validator to name. */
+const toTrustedProxies = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  if (['true', 'yes', 'on'].includes(v)) return 1;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  const entries = v.split(',').map((e) => e.trim());
+  return entries.every(isAddressOrRange) ? entries : value;
 };
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,6 +122,11 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  LOGIN_RATE_LIMIT_PER_ACCOUNT = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_RATE_WINDOW_SECONDS = 900;
 
   /** Signups per client address per window. */
@@ -130,9 +158,21 @@ export class EnvSchema {
   @IsBoolean()
   JOBS_ENABLED = true;
 
-  @Transform(toBool)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Who may say where a request came from (X-Forwarded-For): `false`, nobody; a number, that many proxies in
+   * front (`true` is one); or the proxies' addresses or CIDR ranges, comma-separated. The client address is
+   * the one the nearest untrusted hop gave: never the header's left-most entry, which the client writes.
+   */
+  @Transform(toTrustedProxies)
+  @ValidateBy({
+    name: 'trustedProxies',
+    validator: {
+      validate: (v: unknown) => v === false || Number.isInteger(v) || Array.isArray(v),
+      defaultMessage: () =>
+        'must be false, true, how many proxies are in front, or their addresses/CIDR ranges, comma-separated',
+    },
+  })
+  TRUST_PROXY: TrustedProxies = false;
 
   /**
    * Request bodies that pass validation are built by a compiled path proven equal to the validation pipe;
@@ -155,6 +195,13 @@ export class EnvSchema {
   @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS = 10000;
+
+  /** How long a client may take to send a whole request (headers and body); then 408, connection closed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  REQUEST_TIMEOUT_MS = 120_000;
 
   /** How long a cold quote waits for couriers; one that has not answered is listed as timed out. */
   @Transform(toInt)

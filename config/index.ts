@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { BusinessDefaults, defaults } from './defaults';
-import { EnvSchema, LogLevel } from './env.schema';
+import { EnvSchema, LogLevel, TrustedProxies } from './env.schema';
 import { defaultWorldFile, readWorldFile, WorldFile, WorldFileError } from './sandbox-world';
 
 export { EnvSchema } from './env.schema';
@@ -24,8 +24,11 @@ export class AppConfig {
   readonly http!: {
     host: string;
     port: number;
-    trustProxy: boolean;
+    /** TRUST_PROXY: false, how many proxies are in front, or their addresses and ranges. */
+    trustProxy: TrustedProxies;
     shutdownGraceMs: number;
+    /** REQUEST_TIMEOUT_MS: the longest a client may take to send a whole request. */
+    requestTimeoutMs: number;
     /** Validated bodies built by the compiled fast path (VALIDATION_FAST_PATH). */
     validationFastPath: boolean;
     /** Absolute folder of the built dashboard (DASHBOARD_DIR); it may not exist (not built). */
@@ -45,7 +48,8 @@ export class AppConfig {
     jwtSecret?: string;
     jwtTtlSeconds: number;
     /** perEmail counts failures per email and client address; perIp counts every attempt per address. */
-    loginRateLimit: { perEmail: number; perIp: number; windowSeconds: number };
+    /** Failures per email and address, attempts per address, failures per email from anywhere. */
+    loginRateLimit: { perEmail: number; perIp: number; perAccount: number; windowSeconds: number };
     signupRateLimit: { perIp: number; windowSeconds: number };
     passwordHashMemoryKib: number;
     /** Unset in development: generated into DATA_DIR. */
@@ -279,6 +283,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       port: parsed.PORT,
       trustProxy: parsed.TRUST_PROXY,
       shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+      requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
       validationFastPath: parsed.VALIDATION_FAST_PATH,
       dashboardDir: resolve(parsed.DASHBOARD_DIR ?? join(projectRoot(), 'dist', 'dashboard')),
     },
@@ -297,6 +302,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       loginRateLimit: {
         perEmail: parsed.LOGIN_RATE_LIMIT,
         perIp: parsed.LOGIN_RATE_LIMIT_PER_IP,
+        perAccount: parsed.LOGIN_RATE_LIMIT_PER_ACCOUNT,
         windowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
       },
       signupRateLimit: { perIp: parsed.SIGNUP_RATE_LIMIT, windowSeconds: parsed.SIGNUP_RATE_WINDOW_SECONDS },

@@ -15,7 +15,7 @@ import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
-import { clientErrorHandler, frameworkErrors, guardRequestInput } from './common/http-edge';
+import { clientErrorHandler, frameworkErrors, guardRequestInput, limitBodyTime } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
 import { MetricsService } from './common/metrics.service';
@@ -25,6 +25,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.http.trustProxy,
     // The largest any route reads; each route's own is set as it is added (guardRequestInput).
     bodyLimit: LARGE_BODY_LIMIT_BYTES,
+    // A request must have arrived whole by then: without it (Fastify's default is none) a client that
+    // never finishes its body holds a connection for good.
+    requestTimeout: config.http.requestTimeoutMs,
     frameworkErrors,
     clientErrorHandler,
     // Fastify 5.10's default ('idle') closes every connection on close(), cutting requests in flight
@@ -75,6 +78,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
+  limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
   closeConnectionsAfterLastResponse(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>

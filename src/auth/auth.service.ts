@@ -62,18 +62,24 @@ export class AuthService {
   /**
    * Logs in by email and password. Every attempt counts against the client address (LOGIN_RATE_LIMIT_PER_IP);
    * failures count per email and client address (LOGIN_RATE_LIMIT), so failures from one client never lock
-   * the owner out from another. Fixed windows in real time, shared by all instances.
+   * the owner out from another, and per email from anywhere (LOGIN_RATE_LIMIT_PER_ACCOUNT, higher), so
+   * guesses from many addresses end too. Fixed windows in real time, shared by all instances.
    * @throws LoginRateLimitedError AUTH_RATE_LIMITED (with retry-after seconds)
    * @throws InvalidCredentialsError AUTH_INVALID_CREDENTIALS
    */
   async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
-    const { perEmail, perIp, windowSeconds } = this.config.auth.loginRateLimit;
+    const { perEmail, perIp, perAccount, windowSeconds } = this.config.auth.loginRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
     const failuresKey = `login:fail:${email.toLowerCase()}|${clientIp}`;
+    const accountKey = `login:account:${email.toLowerCase()}`;
 
     if ((await this.throttle.hit(`login:ip:${clientIp}`, start)) > perIp)
       throw new LoginRateLimitedError(retryAfter);
     if ((await this.throttle.hits(failuresKey, start)) >= perEmail)
+      throw new LoginRateLimitedError(retryAfter);
+    // Guesses spread over many addresses are stopped too, though they then hold the owner out until the
+    // window ends: a higher bar than one address's, so one client alone never can.
+    if ((await this.throttle.hits(accountKey, start)) >= perAccount)
       throw new LoginRateLimitedError(retryAfter);
 
     const user = await this.users.findActiveByEmail(email);
@@ -84,6 +90,7 @@ export class AuthService {
           .then(() => false);
     if (!user || !ok) {
       await this.throttle.hit(failuresKey, start);
+      await this.throttle.hit(accountKey, start);
       throw new InvalidCredentialsError();
     }
     return this.issueToken(user);

@@ -230,6 +230,30 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
 };
 
 /**
+ * A request's body must have arrived whole within `ms` of its headers, or the client gets 408 and the
+ * connection is closed. Node's own request timeout (set too) is checked only every 30 seconds or so, and a
+ * client sending a body a byte at a time, or never finishing it, held its connection open for minutes.
+ */
+export function limitBodyTime(fastify: FastifyInstance, ms: number): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw;
+    if (raw.complete) return done();
+    const timer = setTimeout(() => {
+      if (!raw.complete && !raw.socket.destroyed)
+        clientErrorHandler(
+          Object.assign(new Error('body not received in time'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
+          raw.socket,
+        );
+    }, ms);
+    timer.unref();
+    const stop = () => clearTimeout(timer);
+    raw.once('end', stop);
+    raw.once('close', stop);
+    done();
+  });
+}
+
+/**
  * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KB, not HTTP at
  * all): answered on the socket in the contract's error body, with a fresh request id.
  */

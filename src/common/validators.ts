@@ -3,6 +3,7 @@ import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   getMetadataStorage,
+  isISO8601,
   IsString,
   MaxLength,
   MinLength,
@@ -54,6 +55,24 @@ export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorato
       options,
     )(target, key as string);
   };
+}
+
+/**
+ * A moment: an ISO 8601 calendar date or date-time (year 0001–9999) that JavaScript reads as the same
+ * instant. IsISO8601 alone also passes week dates (`2026-W01`) and ordinal dates (`2026-365`), which
+ * `Date` cannot read: they reached the queries as an invalid date (a 500).
+ */
+export function IsInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, key) =>
+    stringRule(
+      'isInstant',
+      (v) =>
+        /^\d{4}-\d{2}-\d{2}(?:T|$)/.test(v) &&
+        isISO8601(v, { strict: true }) &&
+        Number.isFinite(Date.parse(v)),
+      'must be an ISO 8601 date-time (e.g. 2026-12-01T00:00:00+07:00) or date',
+      options,
+    )(target, key as string);
 }
 
 /** Five digits; a JSON number is accepted and stored as a string. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsISO8601, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional, QueryInteger } from 'src/common/validators';
+import { IsInstant, Optional, QueryInteger } from 'src/common/validators';
 import { INVOICE_LINE_KINDS, type InvoiceLineKind, type InvoiceStatus } from './invoice-lines';
 
 const STATUSES: InvoiceStatus[] = ['issued', 'partially_paid', 'paid'];
@@ -104,7 +104,7 @@ export class RunInvoicingDto {
     description: 'Issue every period over by this moment (default: now)',
   })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   asOf?: string;
 }
 

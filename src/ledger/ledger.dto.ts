@@ -1,17 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional } from 'src/common/validators';
+import { IsInstant, Optional } from 'src/common/validators';
 import { PLATFORM_ACCOUNT_KINDS, SELLER_ACCOUNT_KINDS } from './ledger-accounts';
 
 export class ListEntriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Entries before' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 }
 

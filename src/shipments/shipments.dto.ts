@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsISO8601,
   IsObject,
   IsString,
   IsUUID,
@@ -12,7 +11,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { IsIndonesianPhone, IsPostalCode, IsProvince, Optional, Text, Trim } from 'src/common/validators';
+import {
+  IsIndonesianPhone,
+  IsInstant,
+  IsPostalCode,
+  IsProvince,
+  Optional,
+  Text,
+  Trim,
+} from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { CodAmount, ParcelDto, QuoteOptionDto } from 'src/scoring/quotes.dto';
 import { PickupAttemptDto } from './pickups.dto';
@@ -96,11 +103,11 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: COURIER_CODES }) @Optional() @IsIn(COURIER_CODES) courier?: CourierCode;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created before' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
   @ApiPropertyOptional({
     maxLength: 100,

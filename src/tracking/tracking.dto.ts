@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
-import { Optional } from 'src/common/validators';
+import { IsInstant, Optional } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 import { BookedShipmentDto } from 'src/shipments/shipments.dto';
 import { AlertDto } from './alerts.dto';
@@ -66,11 +65,11 @@ export class PushAcceptedDto {
 export class MonitoringQueryDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Window start (default: 30 days before `to`)' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   from?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Window end, exclusive (default: now)' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   to?: string;
 }
 

@@ -240,7 +240,7 @@ describe('identity: signup, login, tokens, API keys', () => {
     }
   });
 
-  describe('behind a proxy (TRUST_PROXY=true): the client address comes from X-Forwarded-For', () => {
+  describe('behind a proxy (TRUST_PROXY=true): the client address is the one the proxy adds to X-Forwarded-For', () => {
     let proxied: TestApp;
     let h: supertest.Agent;
 
@@ -249,6 +249,7 @@ describe('identity: signup, login, tokens, API keys', () => {
         TRUST_PROXY: 'true',
         LOGIN_RATE_LIMIT: '2',
         LOGIN_RATE_LIMIT_PER_IP: '5',
+        LOGIN_RATE_LIMIT_PER_ACCOUNT: '4',
         SIGNUP_RATE_LIMIT: '2',
         SIGNUP_RATE_WINDOW_SECONDS: '3600',
       });
@@ -274,6 +275,28 @@ describe('identity: signup, login, tokens, API keys', () => {
       // The address that failed may still log in to another account.
       const other = (await signup('192.0.2.11').expect(201)).body.user as { email: string };
       await login('203.0.113.7', other.email, 'correct horse battery').expect(200);
+    });
+
+    it('takes the address the proxy appended, not what the client wrote before it: faking it changes nothing', async () => {
+      const owner = (await signup('192.0.2.30').expect(201)).body.user as { email: string };
+      // The client sends its own X-Forwarded-For; the proxy appends the address it saw (203.0.113.60).
+      for (let i = 0; i < 2; i += 1)
+        await login(`198.51.100.${i + 1}, 203.0.113.60`, owner.email, 'guessing wrong').expect(401);
+      const blocked = await login('198.51.100.99, 203.0.113.60', owner.email, 'correct horse battery');
+      expect([blocked.status, blocked.body.code]).toEqual([429, 'AUTH_RATE_LIMITED']);
+      await login('198.51.100.99, 203.0.113.61', owner.email, 'correct horse battery').expect(200);
+    });
+
+    it('stops guesses at one account from many addresses (LOGIN_RATE_LIMIT_PER_ACCOUNT)', async () => {
+      const owner = (await signup('192.0.2.40').expect(201)).body.user as { email: string };
+      for (let i = 0; i < 4; i += 1)
+        await login(`203.0.113.${100 + i}`, owner.email, 'guessing wrong').expect(401);
+      const blocked = await login('203.0.113.120', owner.email, 'correct horse battery').expect(429);
+      expect(blocked.body.code).toBe('AUTH_RATE_LIMITED');
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      // Other accounts, from those same addresses, are not held.
+      const other = (await signup('192.0.2.41').expect(201)).body.user as { email: string };
+      await login('203.0.113.100', other.email, 'correct horse battery').expect(200);
     });
 
     it('limits every login attempt per address (LOGIN_RATE_LIMIT_PER_IP), counting each forwarded address apart', async () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import supertest from 'supertest';
 import { BODY_LIMITS_TEXT } from 'src/common/body-limits';
@@ -711,3 +712,58 @@ function rawRequest(base: string, path: string): Promise<{ status: number; body:
     req.end();
   });
 }
+
+describe('a body that never finishes arriving', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ REQUEST_TIMEOUT_MS: '1000' });
+  });
+  afterAll(() => t.close());
+
+  /** Sends `head` and each of `chunks` (after its delay, ms) on one connection; all it got once it closed. */
+  const converse = (head: string, chunks: [number, string][]) => {
+    const u = new URL(t.url);
+    return new Promise<string>((resolve, reject) => {
+      let got = '';
+      const socket = connect(Number(u.port), u.hostname, () => {
+        socket.write(head);
+        for (const [delay, chunk] of chunks) setTimeout(() => socket.writable && socket.write(chunk), delay);
+      });
+      socket.on('data', (d) => {
+        got += d.toString();
+        // A complete answer (the body after the blank line has its Content-Length) ends the conversation.
+        const [headers, body = ''] = got.split('\r\n\r\n');
+        const length = /content-length: (\d+)/i.exec(headers);
+        if (length && Buffer.byteLength(body) >= Number(length[1])) socket.end();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve(got));
+    });
+  };
+
+  it('is answered 408 in the contract’s body and its connection closed (REQUEST_TIMEOUT_MS)', async () => {
+    const got = await converse(
+      'POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\ncontent-type: text/csv\r\ncontent-length: 1000\r\n\r\nreference',
+      [],
+    );
+    expect(got).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(JSON.parse(got.split('\r\n\r\n')[1])).toMatchObject({
+      statusCode: 408,
+      code: 'REQUEST_TIMEOUT',
+      message: 'The request was not received in time',
+    });
+  });
+
+  it('while a body sent in pieces within the limit is read as usual', async () => {
+    const body = JSON.stringify({ email: 'nobody@example.com', password: 'not the password' });
+    const got = await converse(
+      `POST /v1/auth/login HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`,
+      [
+        [100, body.slice(0, 10)],
+        [300, body.slice(10)],
+      ],
+    );
+    expect(got).toMatch(/^HTTP\/1\.1 401 /);
+    expect(JSON.parse(got.split('\r\n\r\n')[1]).code).toBe('AUTH_INVALID_CREDENTIALS');
+  });
+});

@@ -282,6 +282,28 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     admin: true,
   },
   { name: 'list: unknown query parameter', method: 'get', path: '/v1/addresses?sort=asc', field: 'sort' },
+  // Week and ordinal dates pass an ISO 8601 check but no JavaScript Date reads them: each was a 500.
+  ...(
+    [
+      ['/v1/shipments?from=2026-W01', 'from'],
+      ['/v1/shipments?from=2026-365T10:00:00Z', 'from'],
+      ['/v1/monitoring?from=2026-W01', 'from'],
+      ['/v1/ledger/entries?to=2026-W52-7', 'to'],
+    ] as const
+  ).map(([path, field]): BadCase => ({
+    name: `list: week or ordinal date ${path}`,
+    method: 'get',
+    path,
+    field,
+  })),
+  {
+    name: 'finance: invoicing run as of a week date',
+    method: 'post',
+    path: '/v1/finance/invoicing/run',
+    body: { asOf: '2026-W01-1' },
+    field: 'asOf',
+    admin: true,
+  },
   {
     name: 'quote: missing destination',
     method: 'post',

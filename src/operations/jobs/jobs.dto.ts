@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601 } from 'class-validator';
-import { Optional } from 'src/common/validators';
+import { IsInstant, Optional } from 'src/common/validators';
 
 export class RunJobDto {
   @ApiPropertyOptional({ format: 'date-time', description: 'Run as of this moment (default: now)' })
   @Optional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   asOf?: string;
 }
 

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       port: 3000,
       trustProxy: false,
       shutdownGraceMs: 10000,
+      requestTimeoutMs: 120000,
       validationFastPath: true,
       dashboardDir: join(__dirname, '..', '..', '..', 'dist', 'dashboard'),
     });
@@ -24,7 +25,7 @@ describe('loadConfig', () => {
       shareEmbedded: false, // only the CLI shares a running service's embedded PostgreSQL
       runMigrations: true,
     });
-    expect(c.auth.loginRateLimit).toEqual({ perEmail: 10, perIp: 100, windowSeconds: 900 });
+    expect(c.auth.loginRateLimit).toEqual({ perEmail: 10, perIp: 100, perAccount: 50, windowSeconds: 900 });
     expect(c.idempotencyTtlHours).toBe(24);
     expect(c.jobsEnabled).toBe(true);
   });
@@ -51,6 +52,18 @@ describe('loadConfig', () => {
   it('turns the validation fast path off with VALIDATION_FAST_PATH=false, and refuses a non-boolean', () => {
     expect(loadConfig({ VALIDATION_FAST_PATH: 'false' }, {}).http.validationFastPath).toBe(false);
     expect(() => loadConfig({ VALIDATION_FAST_PATH: 'sometimes' }, {})).toThrow(/VALIDATION_FAST_PATH/);
+  });
+
+  it('reads TRUST_PROXY as nobody, a number of proxies (true is one) or their addresses, and names a bad one', () => {
+    const trust = (v: string) => loadConfig({ TRUST_PROXY: v }, {}).http.trustProxy;
+    expect([trust('false'), trust('true'), trust('2'), trust(' 10.0.0.0/8, 192.0.2.7,fd00::/8 ')]).toEqual([
+      false,
+      1,
+      2,
+      ['10.0.0.0/8', '192.0.2.7', 'fd00::/8'],
+    ]);
+    for (const bad of ['maybe', '10.0.0.0/33', '300.1.1.1', '10.0.0.1,', '100'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }, {})).toThrow(/TRUST_PROXY: must be false, true/);
   });
 
   it('bounds the database connect timeout', () => {
