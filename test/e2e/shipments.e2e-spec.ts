@@ -386,6 +386,27 @@ describe('bulk shipment import', () => {
     ]);
   });
 
+  it('creates each reference once when imports and creates race, naming the rest "already used"', async () => {
+    const rows = Array.from({ length: 60 }, (_, i) => validShipment(origin, `RACE-${i}`));
+    const answers = await Promise.all([
+      ...[0, 1, 2].map(() => http.post('/v1/shipments/bulk').set(seller.auth).send(rows)),
+      http.post('/v1/shipments').set(seller.auth).send(validShipment(origin, 'RACE-59')),
+    ]);
+    const imports = answers.slice(0, 3);
+    expect(imports.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect([201, 409]).toContain(answers[3].status);
+    const created = imports.flatMap((r) => r.body.created.map((c: { reference: string }) => c.reference));
+    if (answers[3].status === 201) created.push('RACE-59');
+    expect(created.sort()).toEqual(rows.map((r) => r.reference).sort());
+    for (const r of imports)
+      for (const e of r.body.errors as { details: { field: string; message: string }[] }[])
+        expect(e.details).toEqual([{ field: 'reference', message: 'is already used by another shipment' }]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'RACE-%'`,
+    );
+    expect(n).toBe(60);
+  });
+
   it('imports CSV the same way', async () => {
     const csv = [
       csvHeader,

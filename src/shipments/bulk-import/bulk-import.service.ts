@@ -98,6 +98,8 @@ export class BulkImportService {
 
     const now = this.clock.now();
     const built: Shipment[] = [];
+    /** The row of each built shipment. */
+    const builtRows: number[] = [];
     for (const { row, dto } of valid) {
       if (taken.has(dto.reference)) {
         errors.push({
@@ -117,19 +119,38 @@ export class BulkImportService {
       try {
         const place = await this.shipments.resolveRecipient(dto.recipient);
         built.push(await this.shipments.build(sellerId, dto, origin, now, place));
+        builtRows.push(row);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         errors.push({ row, details: e.details.length ? e.details : [{ field: 'row', message: e.message }] });
       }
     }
 
+    // A reference free when looked up above can be taken before the insert by a request running alongside
+    // (another import, a single create): that row is then "already used", like one taken before.
+    const inserted = new Set<string>();
     await this.tx.run(async (m) => {
-      for (let i = 0; i < built.length; i += INSERT_CHUNK)
-        await m.insert(Shipment, built.slice(i, i + INSERT_CHUNK) as never);
+      for (let i = 0; i < built.length; i += INSERT_CHUNK) {
+        const result = await m
+          .createQueryBuilder()
+          .insert()
+          .into(Shipment)
+          .values(built.slice(i, i + INSERT_CHUNK) as never)
+          .orIgnore()
+          .returning(['id'])
+          .execute();
+        for (const r of result.raw as { id: string }[]) inserted.add(r.id);
+      }
     });
+    for (const [i, b] of built.entries())
+      if (!inserted.has(b.id))
+        errors.push({
+          row: builtRows[i],
+          details: [{ field: 'reference', message: 'is already used by another shipment' }],
+        });
     errors.sort((a, b) => a.row - b.row);
     return {
-      created: built.map(shipmentView),
+      created: built.filter((b) => inserted.has(b.id)).map(shipmentView),
       errors: csv ? errors.map(({ row, details }) => ({ row, line: csv.lines[row - 1], details })) : errors,
     };
   }
