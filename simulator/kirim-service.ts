@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from 'src/database/embedded-postgres';
@@ -22,6 +22,9 @@ export interface SimDatabase {
 /** Every policy's Kirim draws an order's fate alike (docs/sandbox-world.md): they differ by their choices. */
 export const SANDBOX_DRAWS = 'per_order';
 
+/** An eighth of the machine's memory, between PostgreSQL's default 128 MB and 2 GB. */
+const simBufferMegabytes = () => Math.max(128, Math.min(2048, Math.floor(totalmem() / 2 ** 20 / 8)));
+
 export async function startSimDatabase(): Promise<SimDatabase> {
   const statementsFile = process.env.SIMULATOR_PG_STATEMENTS;
   const dataDir = mkdtempSync(join(tmpdir(), 'kirim-sim-'));
@@ -35,6 +38,14 @@ export async function startSimDatabase(): Promise<SimDatabase> {
       fsync: 'off',
       synchronous_commit: 'off',
       full_page_writes: 'off',
+      // A full run's four databases, in one cluster, outgrow the default 128 MB of buffers: with 2 GB the
+      // cluster used about a sixth less CPU over the run. The data is thrown away, so it needs no WAL beyond
+      // crash safety and no checkpoint midway.
+      shared_buffers: `${simBufferMegabytes()}MB`,
+      wal_level: 'minimal',
+      max_wal_senders: '0',
+      max_wal_size: '8GB',
+      checkpoint_timeout: '30min',
       ...(process.env.SIMULATOR_SLOW_SQL_MS
         ? { log_min_duration_statement: process.env.SIMULATOR_SLOW_SQL_MS }
         : {}),
