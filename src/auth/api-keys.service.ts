@@ -93,6 +93,23 @@ export class ApiKeysService {
     this.byHash.clear();
   }
 
+  /**
+   * Revokes every key `userId` created: a user who is removed keeps no access through the integrations
+   * they set up (joins the caller's transaction).
+   */
+  async revokeCreatedBy(sellerId: string, userId: string): Promise<void> {
+    await this.tx.manager
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ revokedAt: this.clock.now() })
+      .where('created_by_user_id = :userId AND seller_id = :sellerId AND revoked_at IS NULL', {
+        userId,
+        sellerId,
+      })
+      .execute();
+    this.byHash.clear();
+  }
+
   /** The key a request came with (any seller's: the caller already holds it), or null if it is gone. */
   async find(id: string): Promise<ApiKeyView | null> {
     const found = await this.tx.manager.findOne(ApiKey, { where: { id } });

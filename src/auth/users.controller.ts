@@ -34,7 +34,7 @@ export class UsersController {
   @Delete(':id')
   @ApiErrors(409)
   @HttpCode(204)
-  @ApiOperation({ summary: 'Remove a user; their sessions end at once' })
+  @ApiOperation({ summary: 'Remove a user; their sessions and the API keys they created end at once' })
   remove(
     @CurrentSeller() sellerId: string,
     @CurrentPrincipal() me: Principal,

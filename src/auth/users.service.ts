@@ -7,6 +7,7 @@ import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { CannotDisableSelfError, EmailTakenError, UserNotFoundError } from './auth.errors';
+import { ApiKeysService } from './api-keys.service';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
 
@@ -39,6 +40,7 @@ export class UsersService {
     private readonly tx: Transactions,
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
+    private readonly apiKeys: ApiKeysService,
     config: AppConfig,
   ) {
     this.active = new TtlCache(config.business.caches.users * 1000);
@@ -100,19 +102,22 @@ export class UsersService {
   }
 
   /**
-   * Disables a user of the seller; their tokens stop working at once.
+   * Disables a user of the seller; their tokens and the API keys they created stop working at once.
    * @throws UserNotFoundError AUTH_USER_NOT_FOUND (also for another seller's user)
    * @throws CannotDisableSelfError AUTH_CANNOT_DISABLE_SELF
    */
   async disable(sellerId: string, userId: string, actorUserId: string): Promise<void> {
     if (userId === actorUserId) throw new CannotDisableSelfError();
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(User)
-      .set({ disabledAt: this.clock.now() })
-      .where('id = :userId AND seller_id = :sellerId AND disabled_at IS NULL', { userId, sellerId })
-      .execute();
-    if (!result.affected) throw new UserNotFoundError();
+    await this.tx.run(async () => {
+      const result = await this.tx.manager
+        .createQueryBuilder()
+        .update(User)
+        .set({ disabledAt: this.clock.now() })
+        .where('id = :userId AND seller_id = :sellerId AND disabled_at IS NULL', { userId, sellerId })
+        .execute();
+      if (!result.affected) throw new UserNotFoundError();
+      await this.apiKeys.revokeCreatedBy(sellerId, userId);
+    });
     this.active.delete(userId);
   }
 }

@@ -119,6 +119,26 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(self.body.code).toBe('AUTH_CANNOT_DISABLE_SELF');
   });
 
+  it('revokes the API keys a removed owner created, and only theirs', async () => {
+    const owner = await signupSeller(http);
+    const partner = await addSellerUser(http, owner, 'seller_owner');
+    const key = async (by: { auth: Record<string, string> }) =>
+      (await http.post('/v1/api-keys').set(by.auth).send({}).expect(201)).body as { id: string; key: string };
+    const [theirs, ours] = [await key(partner), await key(owner)];
+    await http.get('/v1/me').set('x-api-key', theirs.key).expect(200);
+    await http.delete(`/v1/users/${partner.id}`).set(owner.auth).expect(204);
+    expect((await http.get('/v1/me').set('x-api-key', theirs.key).expect(401)).body.code).toBe(
+      'AUTH_INVALID_TOKEN',
+    );
+    await http.get('/v1/me').set('x-api-key', ours.key).expect(200);
+    const listed = (await http.get('/v1/api-keys').set(owner.auth).expect(200)).body.items as {
+      id: string;
+      revokedAt: string | null;
+    }[];
+    expect(listed.find((k) => k.id === theirs.id)?.revokedAt).toEqual(expect.any(String));
+    expect(listed.find((k) => k.id === ours.id)?.revokedAt).toBeNull();
+  });
+
   it('creates API keys shown once and stored hashed; a revoked key stops working', async () => {
     const owner = await signupSeller(http);
     const created = await http.post('/v1/api-keys').set(owner.auth).send({ name: 'Shopify' }).expect(201);

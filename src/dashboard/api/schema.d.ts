@@ -965,7 +965,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove a user; their sessions end at once */
+        /** Remove a user; their sessions and the API keys they created end at once */
         delete: operations["UsersController_remove"];
         options?: never;
         head?: never;
