@@ -226,6 +226,15 @@ export class EnvSchema {
   @MinLength(16, { message: 'PHONE_HASH_SALT must be at least 16 characters' })
   PHONE_HASH_SALT?: string;
 
+  /**
+   * The bearer token a scraper sends to read /metrics (which tells every route's traffic and the couriers'
+   * state). Required when NODE_ENV=production; without it elsewhere /metrics is open.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
   /** Seed of the simulated courier world (sandbox mode): same seed, same prices and journeys. */
   @IsString()
   @MinLength(1)

@@ -29,6 +29,8 @@ export class AppConfig {
     shutdownGraceMs: number;
     /** REQUEST_TIMEOUT_MS: the longest a client may take to send a whole request. */
     requestTimeoutMs: number;
+    /** METRICS_TOKEN: the bearer token /metrics asks for; none, /metrics is open (never in production). */
+    metricsToken: string | undefined;
     /** Validated bodies built by the compiled fast path (VALIDATION_FAST_PATH). */
     validationFastPath: boolean;
     /** Absolute folder of the built dashboard (DASHBOARD_DIR); it may not exist (not built). */
@@ -206,6 +208,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'EMBEDDED_POSTGRES_PORT',
     'JWT_SECRET',
     'PHONE_HASH_SALT',
+    'METRICS_TOKEN',
     'COURIER_WEBHOOK_TOKEN',
     'COURIER_PROXY_URL',
     'SANDBOX_OPERATOR_TOKEN',
@@ -224,7 +227,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
   const parsed = plainToInstance(EnvSchema, raw);
   const errors = validateSync(parsed, { whitelist: true });
   const problems = describe(errors);
-  for (const secret of ['JWT_SECRET', 'PHONE_HASH_SALT'] as const) {
+  for (const secret of ['JWT_SECRET', 'PHONE_HASH_SALT', 'METRICS_TOKEN'] as const) {
     if (parsed.NODE_ENV === 'production' && !parsed[secret])
       problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
   }
@@ -284,6 +287,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       trustProxy: parsed.TRUST_PROXY,
       shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
       requestTimeoutMs: parsed.REQUEST_TIMEOUT_MS,
+      metricsToken: parsed.METRICS_TOKEN,
       validationFastPath: parsed.VALIDATION_FAST_PATH,
       dashboardDir: resolve(parsed.DASHBOARD_DIR ?? join(projectRoot(), 'dist', 'dashboard')),
     },

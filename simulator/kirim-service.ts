@@ -218,6 +218,7 @@ export async function startKirim(
       NODE_ENV: 'production',
       JWT_SECRET: 'simulator-secret-simulator-secret-0123456789',
       PHONE_HASH_SALT: 'simulator-phone-hash-salt',
+      METRICS_TOKEN: operatorToken,
       JOBS_ENABLED: 'false',
       LOG_LEVEL: logFile ? 'debug' : 'warn',
       HOST: '127.0.0.1',

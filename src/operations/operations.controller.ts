@@ -1,5 +1,15 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import {
+  ApiOkResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AppConfig } from 'config';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { UnauthenticatedError } from 'src/common/errors/app-error';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from 'src/common/auth/decorators';
 import { DatabaseUnavailableError } from 'src/common/errors/database-unavailable';
@@ -7,6 +17,8 @@ import { DataSource } from 'typeorm';
 import { MetricsService } from 'src/common/metrics.service';
 
 const READY_TIMEOUT_MS = 2000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 @ApiTags('operations')
 @Controller()
@@ -17,7 +29,13 @@ export class OperationsController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.metricsDigest = config.http.metricsToken === undefined ? null : sha256(config.http.metricsToken);
+  }
+
+  /** The digest of METRICS_TOKEN (compared in constant time), or null when /metrics is open. */
+  private readonly metricsDigest: Buffer | null;
 
   @Get('health')
   @HealthCheck()
@@ -40,10 +58,23 @@ export class OperationsController {
   }
 
   @Get('metrics')
-  @Header('content-type', 'text/plain; version=0.0.4')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus metrics' })
-  scrape(): Promise<string> {
+  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the bearer token is not it' })
+  scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    if (this.metricsDigest) {
+      const [scheme, token] = (authorization ?? '').split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !token || !timingSafeEqual(sha256(token), this.metricsDigest))
+        throw new UnauthenticatedError(
+          'AUTH_INVALID_TOKEN',
+          'Metrics need the METRICS_TOKEN as a bearer token',
+        );
+    }
+    // Set here, not by @Header: a refusal is JSON like every error.
+    void reply.header('content-type', 'text/plain; version=0.0.4');
     return this.metrics.registry.metrics();
   }
 

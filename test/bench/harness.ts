@@ -10,6 +10,7 @@ export const BENCH_ENV: Record<string, string> = {
   NODE_ENV: 'production',
   JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
   PHONE_HASH_SALT: 'bench-phone-hash-salt',
+  METRICS_TOKEN: 'bench-metrics-token',
   JOBS_ENABLED: 'false',
 };
 

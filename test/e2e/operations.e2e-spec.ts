@@ -32,6 +32,32 @@ describe('operations and seller resources over HTTP', () => {
     expect(res.text).toContain('# TYPE kirim_courier_unmapped_codes_total counter');
   });
 
+  it('asks for METRICS_TOKEN as a bearer token when it is set, compared whole', async () => {
+    const guarded = await startTestApp({ METRICS_TOKEN: 'scraper-token-0123456789' });
+    try {
+      const h = guarded.http();
+      for (const authorization of [
+        undefined,
+        'Bearer scraper-token-012345678',
+        'Basic scraper-token-0123456789',
+      ]) {
+        const res = await (authorization
+          ? h.get('/metrics').set('authorization', authorization)
+          : h.get('/metrics'));
+        expect([authorization, res.status, res.body.code]).toEqual([
+          authorization,
+          401,
+          'AUTH_INVALID_TOKEN',
+        ]);
+      }
+      const res = await h.get('/metrics').set('authorization', 'Bearer scraper-token-0123456789').expect(200);
+      expect(res.text).toContain('kirim_process_cpu_seconds_total');
+      await h.get('/health').expect(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('serves OpenAPI JSON with schemas and the Swagger UI', async () => {
     const doc = (await http.get('/docs-json').expect(200)).body;
     expect(doc.openapi).toMatch(/^3\./);

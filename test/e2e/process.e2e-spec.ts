@@ -25,7 +25,7 @@ describe('the built service as a process', () => {
       [{ PORT: 'abc' }, ['PORT']],
       [{ PORT: '70000' }, ['PORT']],
       [{ DATABASE_URL: 'mysql://localhost/kirim' }, ['DATABASE_URL']],
-      [{ NODE_ENV: 'production' }, ['JWT_SECRET', 'PHONE_HASH_SALT']],
+      [{ NODE_ENV: 'production' }, ['JWT_SECRET', 'PHONE_HASH_SALT', 'METRICS_TOKEN']],
       [{ JWT_SECRET: 'too-short' }, ['JWT_SECRET']],
       [{ LOG_LEVEL: 'loud' }, ['LOG_LEVEL']],
       [{ RUN_MIGRATIONS: 'maybe' }, ['RUN_MIGRATIONS']],

@@ -2784,6 +2784,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description METRICS_TOKEN is set and the bearer token is not it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       shutdownGraceMs: 10000,
       requestTimeoutMs: 120000,
+      metricsToken: undefined,
       validationFastPath: true,
       dashboardDir: join(__dirname, '..', '..', '..', 'dist', 'dashboard'),
     });
@@ -93,7 +94,7 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('PORT:');
   });
 
-  it('requires a JWT secret in production, and never a short one', () => {
+  it('requires a JWT secret and a metrics token in production, and never a short one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, {})).toThrow(
       /JWT_SECRET: is required when NODE_ENV=production/,
     );
@@ -101,10 +102,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32) }, {})).toThrow(
       /PHONE_HASH_SALT: is required/,
     );
-    expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), PHONE_HASH_SALT: 's'.repeat(16) }, {})
-        .auth.jwtSecret,
-    ).toBe('p'.repeat(32));
+    const secrets = { NODE_ENV: 'production', JWT_SECRET: 'p'.repeat(32), PHONE_HASH_SALT: 's'.repeat(16) };
+    expect(() => loadConfig(secrets, {})).toThrow(/METRICS_TOKEN: is required when NODE_ENV=production/);
+    expect(() => loadConfig({ ...secrets, METRICS_TOKEN: 'short' }, {})).toThrow(/METRICS_TOKEN/);
+    const config = loadConfig({ ...secrets, METRICS_TOKEN: 'm'.repeat(16) }, {});
+    expect([config.auth.jwtSecret, config.http.metricsToken]).toEqual(['p'.repeat(32), 'm'.repeat(16)]);
   });
 
   it('is frozen all the way down', () => {
@@ -159,6 +161,7 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
       NODE_ENV: 'production',
       JWT_SECRET: 'p'.repeat(32),
       PHONE_HASH_SALT: 's'.repeat(16),
+      METRICS_TOKEN: 'm'.repeat(16),
     };
     expect(loadConfig(production, {}).webhooks.allowPrivateNetworks).toBe(false);
     expect(
