@@ -1,19 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
 import { Trim } from 'src/common/validators';
 
-const lower = () =>
+/**
+ * One spelling per address: NFKC folds full-width letters and composes accents (`ｏwner` is `owner`, and
+ * `e` + U+0301 is `é`), then lower case. Two accounts that show as the same email could be made otherwise.
+ */
+const canonicalEmail = () =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
+    typeof value === 'string' ? value.normalize('NFKC').trim().toLowerCase() : value,
   );
+
+/** No invisible, control or space character: an address with one looks like another that has none. */
+const ALL_SEEN = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]*$/u;
 
 export class EmailPasswordDto {
   @ApiProperty({ example: 'owner@tokoku.id' })
-  @lower()
+  @canonicalEmail()
   @IsEmail({}, { message: 'email must be an email address' })
+  @Matches(ALL_SEEN, {
+    message: 'email must not contain invisible, control or space characters',
+  })
   @MaxLength(254)
   email!: string;
 
@@ -26,7 +36,7 @@ export class EmailPasswordDto {
 
 export class LoginDto {
   @ApiProperty({ example: 'owner@tokoku.id' })
-  @lower()
+  @canonicalEmail()
   @IsString()
   @MaxLength(254)
   email!: string;

@@ -78,6 +78,41 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(await t.dataSource.query('SELECT count(*)::int AS n FROM sellers')).toEqual(before);
   });
 
+  it('takes one spelling per email: full-width letters and decomposed accents are the same address, invisible characters are refused', async () => {
+    const stamp = uniqueEmail('x')
+      .split('@')[0]
+      .replace(/[^a-z0-9]/g, '');
+    const email = `pemilik.\u00e9${stamp}@toko.id`; // é as one character
+    await http
+      .post('/v1/auth/signup')
+      .send({ sellerName: 'Toko Asli', email, password: 'correct horse battery' })
+      .expect(201);
+    for (const lookalike of [
+      `pemilik.e\u0301${stamp}@toko.id`, // é as e + a combining accent
+      `\uff50emilik.\u00e9${stamp}@toko.id`, // a full-width p
+      ` PEMILIK.\u00c9${stamp}@TOKO.ID `,
+    ]) {
+      const res = await http
+        .post('/v1/auth/signup')
+        .send({ sellerName: 'Toko Tiruan', email: lookalike, password: 'correct horse battery' });
+      expect([lookalike, res.status, res.body.code]).toEqual([lookalike, 409, 'AUTH_EMAIL_TAKEN']);
+      // The same person logs in whichever way the address is typed.
+      await http
+        .post('/v1/auth/login')
+        .send({ email: lookalike, password: 'correct horse battery' })
+        .expect(200);
+    }
+    for (const hidden of [`pemilik\u200b.${stamp}@toko.id`, `pemilik.\u202e${stamp}@toko.id`]) {
+      const res = await http
+        .post('/v1/auth/signup')
+        .send({ sellerName: 'Toko Tiruan', email: hidden, password: 'correct horse battery' });
+      expect([res.status, res.body.details]).toEqual([
+        400,
+        [{ field: 'email', message: 'email must not contain invisible, control or space characters' }],
+      ]);
+    }
+  });
+
   it('gives owners, staff and finance the permissions of their role', async () => {
     const owner = await signupSeller(http);
     const staff = await addSellerUser(http, owner, 'seller_staff');
