@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
-import { Trim } from 'src/common/validators';
+import { PlainText, Trim } from 'src/common/validators';
 
 /**
  * One spelling per address: NFKC folds full-width letters and composes accents (`ｏwner` is `owner`, and
@@ -75,6 +75,7 @@ export class CreateApiKeyDto {
   @Trim()
   @IsString()
   @MinLength(1)
+  @PlainText()
   @MaxLength(100)
   name?: string;
 }

@@ -135,10 +135,26 @@ export function PatchOf<T>(base: Type<T>): Type<Partial<T>> {
   return Patch;
 }
 
-/** A trimmed, non-empty string of at most `max` characters. */
+/**
+ * Control characters (tab and line breaks aside) and the text-direction overrides and isolates: kept, they
+ * ring terminals, colour logs and show a name reversed ("\u202e") on every page that prints it.
+ */
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Text a person typed to be shown again: no control character, no text-direction override. */
+export const PlainText = (options?: ValidationOptions) => (target: object, key: string) =>
+  stringRule(
+    'isPlainText',
+    (v) => !HIDDEN_CONTROLS.test(v),
+    'must not contain control characters or text-direction overrides',
+    options,
+  )(target, key);
+
+/** A trimmed, non-empty string of at most `max` characters, of plain text. */
 export const Text = (max: number) => (target: object, key: string) => {
   Trim()(target, key);
   IsString()(target, key);
   MinLength(1)(target, key);
   MaxLength(max)(target, key);
+  PlainText()(target, key);
 };

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { defaults } from 'config/defaults';
-import { Trim } from 'src/common/validators';
+import { PlainText, Trim } from 'src/common/validators';
 
 export class CreateBankAccountDto {
   @ApiProperty({ enum: defaults.bankCodes, example: 'BCA' })
@@ -24,6 +24,7 @@ export class CreateBankAccountDto {
   @Trim()
   @IsString()
   @MinLength(2)
+  @PlainText()
   @MaxLength(100)
   accountName!: string;
 }

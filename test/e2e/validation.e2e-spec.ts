@@ -54,6 +54,42 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     field: 'label',
   },
   {
+    name: 'address: label with a text-direction override',
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), label: '\u202eGudang' },
+    field: 'label',
+  },
+  {
+    name: 'shipment: recipient name with terminal escapes',
+    method: 'post',
+    path: '/v1/shipments',
+    body: {
+      ...validShipment(addressId, 'CTRL-1'),
+      recipient: { ...validShipment(addressId).recipient, name: 'Budi\u001b[31m\u0007' },
+    },
+    field: 'recipient.name',
+  },
+  {
+    name: 'signup: seller name with a control character',
+    method: 'post',
+    path: '/v1/auth/signup',
+    body: {
+      sellerName: 'Toko\u0008 Sekar',
+      email: 'ctrl-signup@example.com',
+      password: 'correct horse battery',
+    },
+    field: 'sellerName',
+    public: true,
+  },
+  {
+    name: 'bank account: holder name with an isolate',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: { ...validBankAccount(), accountName: 'SEKAR \u2067AYU' },
+    field: 'accountName',
+  },
+  {
     name: 'address: blank contact name',
     method: 'post',
     path: '/v1/addresses',
