@@ -139,6 +139,7 @@ export function PatchOf<T>(base: Type<T>): Type<Partial<T>> {
  * Control characters (tab and line breaks aside) and the text-direction overrides and isolates: kept, they
  * ring terminals, colour logs and show a name reversed ("\u202e") on every page that prints it.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Text a person typed to be shown again: no control character, no text-direction override. */
