@@ -114,6 +114,10 @@ export interface PlaceQuery {
   optionalWords: string[];
 }
 
+/** `table`'s own entry for a typed word: "constructor" is a word too, not the object's inherited function. */
+const ownWord = <T>(table: Readonly<Record<string, T>>, word: string): T | undefined =>
+  Object.hasOwn(table, word) ? table[word] : undefined;
+
 /** A typed place as search words: normalized, abbreviations expanded, kind and noise words set apart. */
 export function parsePlaceQuery(text: string): PlaceQuery {
   const words: string[] = [];
@@ -121,14 +125,14 @@ export function parsePlaceQuery(text: string): PlaceQuery {
   let kind: RegencyKind | null = null;
   for (const token of normalizePlace(text).split(' ')) {
     if (!token || /^\d+$/.test(token)) continue; // postal codes and house numbers name no area here
-    const k = KIND_WORDS[token];
+    const k = ownWord(KIND_WORDS, token);
     if (k) {
       kind ??= k;
       optionalWords.push(token);
       continue;
     }
     if (NOISE_WORDS.has(token)) continue;
-    for (const word of (ABBREVIATIONS[token] ?? token).split(' ')) {
+    for (const word of (ownWord(ABBREVIATIONS, token) ?? token).split(' ')) {
       if (!words.includes(word)) words.push(word);
     }
   }

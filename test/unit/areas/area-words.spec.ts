@@ -66,6 +66,13 @@ describe('parsePlaceQuery', () => {
     expect(parsePlaceQuery('kota baru')).toEqual({ words: ['baru'], kind: 'kota', optionalWords: ['kota'] });
   });
 
+  it('reads words an object inherits ("constructor", "hasownproperty") as words to find, never as a kind or an abbreviation', () => {
+    for (const word of ['constructor', 'hasownproperty', 'isprototypeof', 'tostring', 'valueof']) {
+      const q = parsePlaceQuery(`${word} bandung`);
+      expect([word, q.kind, q.words]).toEqual([word, null, [word, 'bandung']]);
+    }
+  });
+
   it('answers no words for administrative words alone, digits or marks', () => {
     for (const text of ['kecamatan', 'kota', 'kab.', '12345', ' - / ', ''])
       expect(parsePlaceQuery(text).words).toEqual([]);
