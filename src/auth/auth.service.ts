@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from 'config';
 import { Principal } from 'src/common/auth/principal';
 import { SystemClock } from 'src/common/clock';
+import { isUuid } from 'src/common/id-param';
 import { TtlCache } from 'src/common/ttl-cache';
 import {
   InvalidCredentialsError,
@@ -125,7 +126,8 @@ export class AuthService {
       if (typeof claims.exp !== 'number') throw new InvalidTokenError();
       this.verified.set(token, claims);
     }
-    const user = typeof claims.sub === 'string' ? await this.users.findActiveById(claims.sub) : null;
+    // A signed token is ours, but its subject is still read as data: a non-UUID would fail the query.
+    const user = isUuid(claims.sub) ? await this.users.findActiveById(claims.sub) : null;
     if (!user) throw new InvalidTokenError();
     return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
   }

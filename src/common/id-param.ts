@@ -3,10 +3,13 @@ import { NotFoundError } from './errors/app-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether `value` is a UUID PostgreSQL can read (anything else put in a uuid query is a 500). */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /** An id that cannot exist is simply not found, like another seller's id. */
 class ParseIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!UUID.test(value)) throw new NotFoundError('NOT_FOUND', 'No such resource');
+    if (!isUuid(value)) throw new NotFoundError('NOT_FOUND', 'No such resource');
     return value.toLowerCase();
   }
 }

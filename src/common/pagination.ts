@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SelectQueryBuilder } from 'typeorm';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from './errors/app-error';
+import { isUuid } from './id-param';
 import { QueryInteger } from './validators';
 
 export const MAX_PAGE_LIMIT = 500;
@@ -35,7 +36,6 @@ export interface CursorPosition {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** As toISOString writes it, years 1000–9999: what PostgreSQL reads back without complaint. */
 const ISO_INSTANT = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -106,7 +106,7 @@ export function decodeKeyset(cursor: string, order: string, kinds: KeysetKind[])
 /** A cursor's sort value read as `kind`, or null for anything a query could not take as one. */
 function keysetValue(kind: KeysetKind, v: unknown): KeysetValue | null {
   if (kind === 'int' && Number.isSafeInteger(v)) return v as number;
-  if (kind === 'uuid' && typeof v === 'string' && UUID.test(v)) return v;
+  if (kind === 'uuid' && isUuid(v)) return v;
   if (kind === 'date' && typeof v === 'string' && ISO_INSTANT.test(v)) {
     const at = new Date(v);
     if (!Number.isNaN(at.getTime())) return at;

@@ -239,6 +239,15 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.get('/v1/me').set(owner.auth).expect(200);
   });
 
+  it('refuses a correctly signed token whose subject is no user id (401, not a failed query)', async () => {
+    const jwt = t.app.get(JwtService);
+    for (const sub of ['not-a-uuid', 'a\u0000b', 42, ['x']]) {
+      const token = jwt.sign({ sub }, { expiresIn: 600 });
+      const res = await http.get('/v1/me').set('authorization', `Bearer ${token}`);
+      expect([sub, res.status, res.body.code]).toEqual([sub, 401, 'AUTH_INVALID_TOKEN']);
+    }
+  });
+
   it('refuses a request carrying both a bearer token and an API key with 400 naming both', async () => {
     const owner = await signupSeller(http);
     const key = (await http.post('/v1/api-keys').set(owner.auth).send({}).expect(201)).body.key as string;
