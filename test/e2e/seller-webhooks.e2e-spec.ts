@@ -467,6 +467,39 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
     }
   });
 
+  it('sends one test event at a time per seller and a few a minute: more is 429 with Retry-After', async () => {
+    const seller = await subscribed('/test-limit');
+    const held = gate();
+    receiver.behaviour = async (r) => {
+      if (r.path === '/test-limit') await held.wait;
+      return 200;
+    };
+    try {
+      const first = http
+        .post('/v1/settings/webhook/test')
+        .set(seller.auth)
+        .then((r) => r);
+      await waitUntil(() => receiver.received.some((r) => r.path === '/test-limit'));
+      const meanwhile = await http.post('/v1/settings/webhook/test').set(seller.auth).expect(429);
+      expect(meanwhile.body.code).toBe('SELLERS_WEBHOOK_TEST_RATE_LIMITED');
+      expect(Number(meanwhile.headers['retry-after'])).toBeGreaterThan(0);
+      // Another seller's test is not held by this one.
+      const other = await subscribed('/test-limit-other');
+      await http.post('/v1/settings/webhook/test').set(other.auth).expect(200);
+      held.release();
+      expect((await first).status).toBe(200);
+    } finally {
+      receiver.behaviour = () => 200;
+    }
+    // Four more make five in the minute; the sixth waits until the first is a minute old.
+    for (let i = 0; i < 4; i += 1) await http.post('/v1/settings/webhook/test').set(seller.auth).expect(200);
+    const sixth = await http.post('/v1/settings/webhook/test').set(seller.auth).expect(429);
+    expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(sixth.headers['retry-after'])).toBeLessThanOrEqual(60);
+    t.realClock.advance(61_000);
+    await http.post('/v1/settings/webhook/test').set(seller.auth).expect(200);
+  });
+
   it('lists deliveries newest first, filtered by status and type, in pages; bad filters are 400 naming them', async () => {
     const seller = await subscribed('/listing');
     const types: SellerEventType[] = ['shipment.status_changed', 'shipment.at_risk', 'invoice.issued'];

@@ -801,7 +801,7 @@ export interface paths {
         put?: never;
         /**
          * Send a signed webhook.test event to your webhookUrl now and answer how it went
-         * @description Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it.
+         * @description Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it. One test at a time, five a minute: more is 429 with Retry-After.
          *
          *     Every webhook is a POST of JSON `{ id, type, createdAt, data }` with the header
          *     `X-Kirim-Signature: t=<unix seconds>,v1=<hex>`, where the hex is HMAC-SHA256, keyed with your webhook secret
@@ -6304,6 +6304,15 @@ export interface operations {
             };
             /** @description A business rule refused it: `details` says why */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests: wait the seconds in Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -57,10 +57,10 @@ export class WebhookDeliveriesController {
 
   @Post('settings/webhook/test')
   @HttpCode(200)
-  @ApiErrors(422)
+  @ApiErrors(422, 429)
   @ApiOperation({
     summary: 'Send a signed webhook.test event to your webhookUrl now and answer how it went',
-    description: `Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it.\n\n${VERIFYING}`,
+    description: `Tried once (listed in GET /v1/webhook-deliveries; retry it by id). With no webhookUrl set: 422 naming it. One test at a time, five a minute: more is 429 with Retry-After.\n\n${VERIFYING}`,
   })
   @ApiOkResponse({ type: WebhookTestResultDto })
   test(@CurrentSeller() sellerId: string, @NoBody() _body?: undefined): Promise<WebhookTestResultDto> {

@@ -1,4 +1,9 @@
-import { BusinessRuleError, InvalidStateError, NotFoundError } from 'src/common/errors/app-error';
+import {
+  BusinessRuleError,
+  InvalidStateError,
+  NotFoundError,
+  RateLimitedError,
+} from 'src/common/errors/app-error';
 
 export class WebhookDeliveryNotFoundError extends NotFoundError {
   constructor() {
@@ -30,5 +35,16 @@ export class WebhookUrlMissingError extends BusinessRuleError {
     super('SELLERS_WEBHOOK_URL_MISSING', 'No webhook URL is configured; set one with PATCH /v1/settings', [
       { field: 'webhookUrl', message: 'is not set' },
     ]);
+  }
+}
+
+/** Test events are sent one at a time per seller, and a few a minute: each holds a request up to 10 s. */
+export class WebhookTestRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    super(
+      'SELLERS_WEBHOOK_TEST_RATE_LIMITED',
+      'A test event is being sent, or several were sent in the last minute; try again shortly',
+      retryAfterSeconds,
+    );
   }
 }

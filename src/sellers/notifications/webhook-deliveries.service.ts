@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Clock } from 'src/common/clock';
+import { Clock, SystemClock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { eventBody } from './seller-event';
@@ -13,6 +13,7 @@ import {
   WebhookDeliveryDeliveredError,
   WebhookDeliveryInFlightError,
   WebhookDeliveryNotFoundError,
+  WebhookTestRateLimitedError,
   WebhookUrlMissingError,
 } from './webhook-deliveries.errors';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
@@ -34,14 +35,23 @@ export function deliveryView(d: WebhookDelivery): WebhookDeliveryDto {
   };
 }
 
+/** Test events a seller may send in a minute. */
+const TESTS_PER_MINUTE = 5;
+
 /** The seller's view of its webhook outbox: what was sent and how it went, retries, and a test event. */
 @Injectable()
 export class WebhookDeliveriesService {
+  /** Sellers with a test event being sent now (this instance). */
+  private readonly testing = new Set<string>();
+  /** When each seller's recent test events started, real time (this instance). */
+  private readonly recentTests = new Map<string, number[]>();
+
   constructor(
     private readonly repository: WebhookDeliveriesRepository,
     private readonly sender: WebhookSender,
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly realTime: SystemClock,
   ) {}
 
   /** The seller's deliveries, newest first. @throws ValidationFailedError for a bad cursor */
@@ -79,6 +89,31 @@ export class WebhookDeliveriesService {
    * @throws WebhookUrlMissingError SELLERS_WEBHOOK_URL_MISSING (422 naming webhookUrl)
    */
   async sendTest(sellerId: string): Promise<WebhookTestResultDto> {
+    this.admitTest(sellerId);
+    try {
+      return await this.sendTestEvent(sellerId);
+    } finally {
+      this.testing.delete(sellerId);
+    }
+  }
+
+  /**
+   * One test at a time per seller, at most TESTS_PER_MINUTE a minute of real time (on this instance): a test
+   * skips the delivery queue's per-seller limit and holds its request while the receiver answers.
+   * @throws WebhookTestRateLimitedError SELLERS_WEBHOOK_TEST_RATE_LIMITED (429, Retry-After)
+   */
+  private admitTest(sellerId: string): void {
+    const now = this.realTime.now().getTime();
+    const recent = (this.recentTests.get(sellerId) ?? []).filter((at) => at > now - 60_000);
+    if (this.testing.has(sellerId)) throw new WebhookTestRateLimitedError(10);
+    if (recent.length >= TESTS_PER_MINUTE)
+      throw new WebhookTestRateLimitedError(Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000)));
+    recent.push(now);
+    this.recentTests.set(sellerId, recent);
+    this.testing.add(sellerId);
+  }
+
+  private async sendTestEvent(sellerId: string): Promise<WebhookTestResultDto> {
     const now = this.clock.now();
     const eventId = randomUUID();
     const body = eventBody({
