@@ -258,6 +258,14 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         name: n,
         message: `is required with ${payoutGiven[0]} (set both for a real provider, or neither for the sandbox)`,
       });
+  // A sandbox parcel can be moved to delivered by its own seller (POST /sandbox/parcels/:awb/advance): with
+  // real payouts, that COD would be real money to withdraw.
+  const sandboxed = (Object.keys(credentials) as CourierCodeName[]).filter((c) => !credentials[c]);
+  if (payoutGiven.length === payoutVars.length && sandboxed.length)
+    problems.push({
+      name: 'PAYOUT_PROVIDER_URL',
+      message: `pays real money, but ${sandboxed.join(', ')} run against the sandbox (where a seller can mark a parcel delivered): configure every courier, or use the sandbox payout provider`,
+    });
   const clockStartMs = parsed.SANDBOX_CLOCK_START ? exactInstant(parsed.SANDBOX_CLOCK_START) : null;
   if (parsed.SANDBOX_CLOCK_START && !problems.some((p) => p.name === 'SANDBOX_CLOCK_START')) {
     if (clockStartMs === null)

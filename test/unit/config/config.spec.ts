@@ -247,9 +247,20 @@ describe('the payout provider', () => {
     expect(loadConfig({}, {}).payouts.provider).toBeNull();
   });
 
+  /** Every courier's settings given: no courier runs against its sandbox. */
+  const everyCourier = Object.fromEntries(
+    Object.values(COURIER_ENV)
+      .flat()
+      .map((name) => [name, name.endsWith('_BASE_URL') ? 'https://courier.example.id' : 'x']),
+  );
+
   it('takes both the provider URL and its secret key, and names the one missing', () => {
     const c = loadConfig(
-      { PAYOUT_PROVIDER_URL: 'https://api.xendit.co', PAYOUT_SECRET_KEY: 'xnd_production_secret' },
+      {
+        ...everyCourier,
+        PAYOUT_PROVIDER_URL: 'https://api.xendit.co',
+        PAYOUT_SECRET_KEY: 'xnd_production_secret',
+      },
       {},
     );
     expect(c.payouts.provider).toEqual({ url: 'https://api.xendit.co', secretKey: 'xnd_production_secret' });
@@ -261,8 +272,28 @@ describe('the payout provider', () => {
     );
     for (const url of ['ftp://xendit.co', 'not a url'])
       expect(() =>
-        loadConfig({ PAYOUT_PROVIDER_URL: url, PAYOUT_SECRET_KEY: 'xnd_production_secret' }, {}),
+        loadConfig(
+          { ...everyCourier, PAYOUT_PROVIDER_URL: url, PAYOUT_SECRET_KEY: 'xnd_production_secret' },
+          {},
+        ),
       ).toThrow(/PAYOUT_PROVIDER_URL/);
+  });
+
+  it('refuses real payouts while a courier runs against its sandbox, where a seller can mark a parcel delivered', () => {
+    const payouts = {
+      PAYOUT_PROVIDER_URL: 'https://api.xendit.co',
+      PAYOUT_SECRET_KEY: 'xnd_production_secret',
+    };
+    const withoutNinja = Object.fromEntries(
+      Object.entries(everyCourier).filter(([k]) => !k.startsWith('NINJA_')),
+    );
+    expect(() => loadConfig({ ...withoutNinja, ...payouts }, {})).toThrow(
+      /PAYOUT_PROVIDER_URL: pays real money, but ninja run against the sandbox/,
+    );
+    expect(() => loadConfig(payouts, {})).toThrow(
+      /but jne, jnt, sap, ninja, idexpress run against the sandbox/,
+    );
+    expect(loadConfig(withoutNinja, {}).couriers.credentials.ninja).toBeNull(); // the sandbox payout provider
   });
 
   /** A directory for world files, removed after the test. */
