@@ -4,7 +4,7 @@
  */
 export const defaults = {
   pagination: { defaultLimit: 50, maxLimit: 500 },
-  password: { minLength: 10, maxLength: 200 },
+  password: { minLength: 10, maxLength: 200, minDistinct: 5 },
   /** The most COD a request may name, rupiah (couriers' own ceilings are lower: see the catalogue). */
   maxCodAmount: 50_000_000,
   /** Seller settings applied at signup. */

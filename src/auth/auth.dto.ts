@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
 import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
 import { PlainText, Trim } from 'src/common/validators';
@@ -27,10 +36,23 @@ export class EmailPasswordDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ minLength: defaults.password.minLength, example: 'correct horse battery' })
+  @ApiProperty({
+    minLength: defaults.password.minLength,
+    example: 'correct horse battery',
+    description: `At least ${defaults.password.minLength} characters, ${defaults.password.minDistinct} of them different`,
+  })
   @IsString()
   @MinLength(defaults.password.minLength)
   @MaxLength(defaults.password.maxLength)
+  @ValidateBy({
+    name: 'variedPassword',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && new Set(v.replace(/\s/g, '')).size >= defaults.password.minDistinct,
+      defaultMessage: () =>
+        `password must have at least ${defaults.password.minDistinct} different characters besides spaces (not "aaaaaaaaaa" or ten spaces)`,
+    },
+  })
   password!: string;
 }
 

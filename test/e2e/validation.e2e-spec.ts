@@ -70,6 +70,14 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     },
     field: 'recipient.name',
   },
+  ...['          ', 'aaaaaaaaaaaa', 'abab abab abab'].map((password): BadCase => ({
+    name: `signup: password ${JSON.stringify(password)} of too few different characters`,
+    method: 'post',
+    path: '/v1/auth/signup',
+    body: { sellerName: 'Toko Sandi', email: 'weak-password@example.com', password },
+    field: 'password',
+    public: true,
+  })),
   {
     name: 'signup: seller name with a control character',
     method: 'post',

@@ -1449,7 +1449,10 @@ export interface components {
         CreateUserDto: {
             /** @example owner@tokoku.id */
             email: string;
-            /** @example correct horse battery */
+            /**
+             * @description At least 10 characters, 5 of them different
+             * @example correct horse battery
+             */
             password: string;
             /** @enum {string} */
             role: "seller_owner" | "seller_staff";
@@ -2394,7 +2397,10 @@ export interface components {
         SignupDto: {
             /** @example owner@tokoku.id */
             email: string;
-            /** @example correct horse battery */
+            /**
+             * @description At least 10 characters, 5 of them different
+             * @example correct horse battery
+             */
             password: string;
             /** @example Toko Batik Sekar */
             sellerName: string;

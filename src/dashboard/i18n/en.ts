@@ -24,7 +24,7 @@ export const en: Messages = {
   'nav.neraca': 'Trial balance',
   'auth.email': 'Email',
   'auth.password': 'Password',
-  'auth.passwordHint': 'At least 10 characters',
+  'auth.passwordHint': 'At least 10 characters, 5 of them different',
   'auth.sellerName': 'Shop name',
   'auth.login.title': 'Log in to Kirim',
   'auth.login.submit': 'Log in',

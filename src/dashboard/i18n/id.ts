@@ -25,7 +25,7 @@ export const id = {
   'nav.neraca': 'Neraca saldo',
   'auth.email': 'Email',
   'auth.password': 'Kata sandi',
-  'auth.passwordHint': 'Minimal 10 karakter',
+  'auth.passwordHint': 'Minimal 10 karakter, 5 di antaranya berbeda',
   'auth.sellerName': 'Nama toko',
   'auth.login.title': 'Masuk ke Kirim',
   'auth.login.submit': 'Masuk',
