@@ -1,8 +1,18 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from 'src/common/auth/decorators';
-import { AccessTokenDto, LoginDto } from './auth.dto';
+import { CurrentPrincipal, Public } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
+import { NoBody } from 'src/common/validation-fast-path';
+import { AccessTokenDto, ChangePasswordDto, LoginDto } from './auth.dto';
+import { NotASessionError } from './auth.errors';
 import { AccessToken, AuthService } from './auth.service';
 import { ApiErrors } from 'src/common/openapi';
 
@@ -20,5 +30,37 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<AccessToken> {
     return this.auth.login(body.email, body.password, request.ip);
+  }
+
+  @Post('logout')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  @ApiErrors(422)
+  @ApiOperation({
+    summary: 'Log out everywhere: every access token of the signed-in person stops working',
+    description: 'With an API key: 422 (a key is no session; revoke it with DELETE /v1/api-keys/:id).',
+  })
+  @ApiNoContentResponse()
+  async logout(@CurrentPrincipal() principal: Principal, @NoBody() _body?: undefined): Promise<void> {
+    if (principal.kind !== 'user') throw new NotASessionError();
+    await this.auth.logout(principal.userId);
+  }
+
+  @Post('password')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiErrors(422, 429)
+  @ApiOperation({
+    summary: 'Change your password; every other session ends, and the answer is your new token',
+    description:
+      "A wrong currentPassword is 422 naming it, and counts against the account's failed logins (429 after LOGIN_RATE_LIMIT_PER_ACCOUNT).",
+  })
+  @ApiOkResponse({ type: AccessTokenDto })
+  changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: ChangePasswordDto,
+  ): Promise<AccessToken> {
+    if (principal.kind !== 'user') throw new NotASessionError();
+    return this.auth.changePassword(principal.userId, body.currentPassword, body.newPassword);
   }
 }

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -9,6 +10,7 @@ import {
   MaxLength,
   MinLength,
   ValidateBy,
+  ValidationArguments,
 } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
@@ -26,6 +28,28 @@ const canonicalEmail = () =>
 /** No invisible, control or space character: an address with one looks like another that has none. */
 const ALL_SEEN = /^[^\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Z}]*$/u;
 
+/** A password being set: long enough, of enough different characters (the ApiProperty says which). */
+const NewPassword = () =>
+  applyDecorators(
+    ApiProperty({
+      minLength: defaults.password.minLength,
+      example: 'correct horse battery',
+      description: `At least ${defaults.password.minLength} characters, ${defaults.password.minDistinct} of them different`,
+    }),
+    IsString(),
+    MinLength(defaults.password.minLength),
+    MaxLength(defaults.password.maxLength),
+    ValidateBy({
+      name: 'variedPassword',
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'string' && new Set(v.replace(/\s/g, '')).size >= defaults.password.minDistinct,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'password'} must have at least ${defaults.password.minDistinct} different characters besides spaces (not "aaaaaaaaaa" or ten spaces)`,
+      },
+    }),
+  );
+
 export class EmailPasswordDto {
   @ApiProperty({ example: 'owner@tokoku.id' })
   @canonicalEmail()
@@ -36,23 +60,7 @@ export class EmailPasswordDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({
-    minLength: defaults.password.minLength,
-    example: 'correct horse battery',
-    description: `At least ${defaults.password.minLength} characters, ${defaults.password.minDistinct} of them different`,
-  })
-  @IsString()
-  @MinLength(defaults.password.minLength)
-  @MaxLength(defaults.password.maxLength)
-  @ValidateBy({
-    name: 'variedPassword',
-    validator: {
-      validate: (v: unknown) =>
-        typeof v === 'string' && new Set(v.replace(/\s/g, '')).size >= defaults.password.minDistinct,
-      defaultMessage: () =>
-        `password must have at least ${defaults.password.minDistinct} different characters besides spaces (not "aaaaaaaaaa" or ten spaces)`,
-    },
-  })
+  @NewPassword()
   password!: string;
 }
 
@@ -113,4 +121,14 @@ export class ApiKeyDto {
 
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The key itself; shown only in this response' }) key!: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty({ description: 'The password now, to show it is you' })
+  @IsString()
+  @MaxLength(defaults.password.maxLength)
+  currentPassword!: string;
+
+  @NewPassword()
+  newPassword!: string;
 }

@@ -1,5 +1,6 @@
 import {
   AppError,
+  BusinessRuleError,
   ConflictError,
   NotFoundError,
   RateLimitedError,
@@ -71,6 +72,25 @@ export class AmbiguousCredentialsError extends AppError {
         field,
         message: `must not be sent together with ${sent.filter((f) => f !== field).join(' and ')}`,
       })),
+    );
+  }
+}
+
+/** A password change with the wrong current password: 422, not 401 (the session itself is fine). */
+export class WrongPasswordError extends BusinessRuleError {
+  constructor() {
+    super('AUTH_WRONG_PASSWORD', 'The current password is wrong', [
+      { field: 'currentPassword', message: 'is not your password' },
+    ]);
+  }
+}
+
+/** Logging out ends a person's sessions; an API key is no session (revoke it instead). */
+export class NotASessionError extends BusinessRuleError {
+  constructor() {
+    super(
+      'AUTH_NOT_A_SESSION',
+      'Only a signed-in person has sessions; revoke an API key with DELETE /v1/api-keys/:id',
     );
   }
 }

@@ -10,6 +10,7 @@ import {
   InvalidTokenError,
   LoginRateLimitedError,
   SignupRateLimitedError,
+  WrongPasswordError,
 } from './auth.errors';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';
@@ -25,6 +26,8 @@ export interface AccessToken {
 
 interface TokenClaims {
   sub: string;
+  /** The user's session generation when issued (absent in tokens from before generations: 0). */
+  gen?: number;
   /** Expiry, seconds since the epoch. */
   exp?: number;
 }
@@ -56,7 +59,9 @@ export class AuthService {
 
   issueToken(user: User): AccessToken {
     const expiresIn = this.config.auth.jwtTtlSeconds;
-    const accessToken = this.jwt.sign({ sub: user.id } satisfies TokenClaims, { expiresIn });
+    const accessToken = this.jwt.sign({ sub: user.id, gen: user.sessionGeneration } satisfies TokenClaims, {
+      expiresIn,
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn };
   }
 
@@ -97,6 +102,35 @@ export class AuthService {
     return this.issueToken(user);
   }
 
+  /** Logs the user out everywhere: every token issued to them so far stops working. */
+  async logout(userId: string): Promise<void> {
+    await this.users.nextSession(userId);
+  }
+
+  /**
+   * Changes the user's password after checking the current one, and ends every other session: the answer
+   * is a fresh token, the only one that works from now. Wrong current passwords count against the account's
+   * login failures (LOGIN_RATE_LIMIT_PER_ACCOUNT), so a stolen token cannot be used to guess it.
+   * @throws LoginRateLimitedError AUTH_RATE_LIMITED
+   * @throws WrongPasswordError AUTH_WRONG_PASSWORD (422 naming currentPassword)
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<AccessToken> {
+    const user = await this.users.findActiveById(userId);
+    if (!user) throw new InvalidTokenError();
+    const { perAccount, windowSeconds } = this.config.auth.loginRateLimit;
+    const { start, retryAfter } = this.window(windowSeconds);
+    const accountKey = `login:account:${user.email}`;
+    if ((await this.throttle.hits(accountKey, start)) >= perAccount)
+      throw new LoginRateLimitedError(retryAfter);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.throttle.hit(accountKey, start);
+      throw new WrongPasswordError();
+    }
+    const changed = await this.users.nextSession(userId, await this.hasher.hash(newPassword));
+    if (!changed) throw new InvalidTokenError();
+    return this.issueToken(changed);
+  }
+
   /**
    * Counts one signup from the client address (SIGNUP_RATE_LIMIT per SIGNUP_RATE_WINDOW_SECONDS, real
    * time). Call before creating anything; the attempt counts whether or not the signup then succeeds.
@@ -128,7 +162,7 @@ export class AuthService {
     }
     // A signed token is ours, but its subject is still read as data: a non-UUID would fail the query.
     const user = isUuid(claims.sub) ? await this.users.findActiveById(claims.sub) : null;
-    if (!user) throw new InvalidTokenError();
+    if (!user || (claims.gen ?? 0) !== user.sessionGeneration) throw new InvalidTokenError();
     return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
   }
 

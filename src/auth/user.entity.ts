@@ -26,6 +26,10 @@ export class User {
   @Column('timestamptz', { nullable: true })
   disabledAt!: Date | null;
 
+  /** Tokens of another generation are refused: logging out or a new password moves to the next. */
+  @Column('integer', { default: 0 })
+  sessionGeneration!: number;
+
   @Column('timestamptz')
   createdAt!: Date;
 }

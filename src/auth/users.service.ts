@@ -65,6 +65,7 @@ export class UsersService {
         role: input.role,
         sellerId: input.sellerId,
         disabledAt: null,
+        sessionGeneration: 0,
         createdAt: this.clock.now(),
       });
       try {
@@ -85,6 +86,25 @@ export class UsersService {
         .where('u.id = :id AND u.disabledAt IS NULL', { id })
         .getOne(),
     );
+  }
+
+  /**
+   * Ends every session of the user: their tokens so far stop working at once (here; on another instance
+   * within its user cache time). With `passwordHash`, the password changes in the same statement.
+   * Answers the user as now stored, or null if not active.
+   */
+  async nextSession(userId: string, passwordHash?: string): Promise<User | null> {
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(User)
+      .set({
+        sessionGeneration: () => 'session_generation + 1',
+        ...(passwordHash ? { passwordHash } : {}),
+      })
+      .where('id = :userId AND disabled_at IS NULL', { userId })
+      .execute();
+    this.active.delete(userId);
+    return result.affected ? this.findActiveById(userId) : null;
   }
 
   findActiveByEmail(email: string): Promise<User | null> {

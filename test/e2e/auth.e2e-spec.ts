@@ -174,6 +174,66 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(listed.find((k) => k.id === ours.id)?.revokedAt).toBeNull();
   });
 
+  it('logs out everywhere: every token of that person stops, others’ go on; an API key has no session', async () => {
+    const owner = await signupSeller(http);
+    const login = () =>
+      http.post('/v1/auth/login').send({ email: owner.email, password: owner.password }).expect(200);
+    const phone = { authorization: `Bearer ${(await login()).body.accessToken}` };
+    const staff = await addSellerUser(http, owner, 'seller_staff');
+    await http.post('/v1/auth/logout').set(phone).expect(204);
+    for (const auth of [phone, owner.auth])
+      expect((await http.get('/v1/me').set(auth).expect(401)).body.code).toBe('AUTH_INVALID_TOKEN');
+    await http.get('/v1/me').set(staff.auth).expect(200);
+    // A new login works, and a token from before the logout still does not.
+    const again = { authorization: `Bearer ${(await login()).body.accessToken}` };
+    await http.get('/v1/me').set(again).expect(200);
+    await http.get('/v1/me').set(owner.auth).expect(401);
+    const key = (await http.post('/v1/api-keys').set(again).send({}).expect(201)).body.key as string;
+    const keyed = await http.post('/v1/auth/logout').set('x-api-key', key).expect(422);
+    expect(keyed.body.code).toBe('AUTH_NOT_A_SESSION');
+    await http.get('/v1/me').set(again).expect(200);
+  });
+
+  it('changes the password with the current one; other sessions end and the answer is the new session', async () => {
+    const owner = await signupSeller(http);
+    const other = {
+      authorization: `Bearer ${(await http.post('/v1/auth/login').send({ email: owner.email, password: owner.password }).expect(200)).body.accessToken}`,
+    };
+    const wrong = await http
+      .post('/v1/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: 'not the password', newPassword: 'a brand new secret' })
+      .expect(422);
+    expect(wrong.body).toMatchObject({
+      code: 'AUTH_WRONG_PASSWORD',
+      details: [{ field: 'currentPassword', message: expect.any(String) }],
+    });
+    const weak = await http
+      .post('/v1/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: owner.password, newPassword: 'zzzzzzzzzzzz' })
+      .expect(400);
+    expect(weak.body.details.map((d: { field: string }) => d.field)).toEqual(['newPassword']);
+    await http.get('/v1/me').set(other).expect(200); // refusals changed nothing
+
+    const changed = await http
+      .post('/v1/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: owner.password, newPassword: 'a brand new secret' })
+      .expect(200);
+    expect(changed.body).toMatchObject({ tokenType: 'Bearer', accessToken: expect.any(String) });
+    await http
+      .get('/v1/me')
+      .set({ authorization: `Bearer ${changed.body.accessToken}` })
+      .expect(200);
+    for (const auth of [owner.auth, other]) await http.get('/v1/me').set(auth).expect(401);
+    await http.post('/v1/auth/login').send({ email: owner.email, password: owner.password }).expect(401);
+    await http
+      .post('/v1/auth/login')
+      .send({ email: owner.email, password: 'a brand new secret' })
+      .expect(200);
+  });
+
   it('creates API keys shown once and stored hashed; a revoked key stops working', async () => {
     const owner = await signupSeller(http);
     const created = await http.post('/v1/api-keys').set(owner.auth).send({ name: 'Shopify' }).expect(201);

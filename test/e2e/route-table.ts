@@ -53,6 +53,23 @@ export const ROUTES: RouteCase[] = [
   { method: 'post', path: '/v1/auth/signup', access: 'public', isolation: 'none' },
   { method: 'post', path: '/v1/auth/login', access: 'public', isolation: 'none' },
   { method: 'get', path: '/v1/me', access: 'any', isolation: 'none', allowedStatus: 200 },
+  // Called with a body they refuse (400), so the permission checks log nobody out and change no password.
+  {
+    method: 'post',
+    path: '/v1/auth/logout',
+    access: 'any',
+    isolation: 'none',
+    body: () => ({ unexpected: true }),
+    allowedStatus: 400,
+  },
+  {
+    method: 'post',
+    path: '/v1/auth/password',
+    access: 'any',
+    isolation: 'none',
+    body: () => ({}),
+    allowedStatus: 400,
+  },
   { method: 'get', path: '/v1/couriers', access: 'any', isolation: 'none', allowedStatus: 200 },
   // The public area directory: any caller; without `q` the allowed caller gets 400.
   { method: 'get', path: '/v1/areas', access: 'any', isolation: 'none', allowedStatus: 400 },

@@ -479,7 +479,7 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
         .post('/v1/settings/webhook/test')
         .set(seller.auth)
         .then((r) => r);
-      await waitUntil(() => receiver.received.some((r) => r.path === '/test-limit'));
+      await waitUntil(() => receiver.received.some((r) => r.path === '/test-limit'), 'the test event held');
       const meanwhile = await http.post('/v1/settings/webhook/test').set(seller.auth).expect(429);
       expect(meanwhile.body.code).toBe('SELLERS_WEBHOOK_TEST_RATE_LIMITED');
       expect(Number(meanwhile.headers['retry-after'])).toBeGreaterThan(0);
