@@ -34,6 +34,24 @@ const MARGIN = 40;
 const ROW = 14;
 const COLUMNS = { no: 40, awb: 80, courier: 250, kind: 330, amount: 430, right: 555 };
 
+/** Windows-1252's characters from 0x80 to 0x9f, which the standard PDF fonts also draw. */
+const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+
+/**
+ * Text the built-in Helvetica can draw: it knows Windows-1252's characters only, and drew anything else
+ * (an emoji or CJK in a shop's name) as a few wrong Latin letters. Accents are composed first (`e` + U+0301
+ * is `é`), and a character it cannot draw becomes `?`, so the rest of the name reads as typed.
+ */
+export function drawableText(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFC')) {
+    const code = ch.codePointAt(0)!;
+    const drawable = (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || CP1252_EXTRA.has(ch);
+    out += drawable ? ch : '?';
+  }
+  return out;
+}
+
 /** The period as a seller reads it: `1 Des 2026 – 14 Des 2026` (its first and last day, Asia/Jakarta). */
 export function periodText(start: Date, end: Date): string {
   return `${formatWibDateId(start)} – ${formatWibDateId(new Date(end.getTime() - 1))}`;
@@ -73,7 +91,7 @@ export class InvoicePdf {
     ISSUER.forEach((l, i) => d.text(l, 380, MARGIN + i * 12, { width: 175, align: 'right' }));
     const rows: [string, string][] = [
       ['Nomor', invoice.number],
-      ['Kepada', invoice.sellerName],
+      ['Kepada', drawableText(invoice.sellerName)],
       ['Periode', periodText(invoice.periodStart, invoice.periodEnd)],
       ['Tanggal terbit', formatWibDateId(invoice.issuedAt)],
     ];
