@@ -34,7 +34,11 @@ describe('the Pengaturan page in a browser', () => {
   const open = (token: string, width: PageWidth) =>
     browser.openPage(`${t.url}/pengaturan`, {
       width,
-      beforeLoad: (p) => p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(token)})`),
+      // Only into a fresh page: a reload keeps the token the page holds by then (a password change's new one).
+      beforeLoad: (p) =>
+        p.addInitScript(
+          `localStorage.getItem('kirim.token') || localStorage.setItem('kirim.token', ${JSON.stringify(token)})`,
+        ),
     });
   const section = (page: Page, id: string) => page.locator(`section#${id}`);
   const get = async (path: string) =>
@@ -251,4 +255,45 @@ describe('the Pengaturan page in a browser', () => {
     expect(await section(page, 'webhook').locator('.form-error').innerText()).toMatch(/webhook URL/i);
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
   });
+
+  for (const width of [360, 1280] as PageWidth[])
+    it(`a person changes their password and signs out everywhere (${width} px)`, async () => {
+      const person = await signupSeller(http, `Toko Akun ${width}`);
+      const elsewhere = (
+        await http.post('/v1/auth/login').send({ email: person.email, password: person.password }).expect(200)
+      ).body.accessToken as string;
+      const page = await open(person.token, width);
+      const account = section(page, 'akun');
+      await account.getByRole('heading', { name: 'Akun Anda' }).waitFor();
+
+      // The wrong current password is shown at its field; the session goes on.
+      await account.getByLabel('Kata sandi sekarang').fill('bukan kata sandinya');
+      await account.getByLabel('Kata sandi baru').fill('rahasia baru sekali');
+      await account.getByRole('button', { name: 'Ganti kata sandi' }).click();
+      await account.locator('.field-error').first().waitFor();
+      expect(await account.locator('.field-error').first().innerText()).toMatch(/not your password/);
+      expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+
+      await account.getByLabel('Kata sandi sekarang').fill(person.password);
+      await account.getByLabel('Kata sandi baru').fill('rahasia baru sekali');
+      await account.getByRole('button', { name: 'Ganti kata sandi' }).click();
+      await account.getByText('Kata sandi diganti.', { exact: false }).waitFor();
+      await axeCheck(page);
+      await screenshot(page, 'pengaturan-akun');
+      // The other device is out; this page goes on with its new token.
+      await http.get('/v1/me').set('authorization', `Bearer ${elsewhere}`).expect(401);
+      await page.reload();
+      await section(page, 'akun').getByRole('heading', { name: 'Akun Anda' }).waitFor();
+      await http
+        .post('/v1/auth/login')
+        .send({ email: person.email, password: 'rahasia baru sekali' })
+        .expect(200);
+
+      // Signing out everywhere ends this page's session too.
+      const token = await page.evaluate<string>("localStorage.getItem('kirim.token')");
+      await section(page, 'akun').getByRole('button', { name: 'Keluar dari semua perangkat' }).click();
+      await section(page, 'akun').getByRole('button', { name: 'Keluar dari semua perangkat' }).click();
+      await page.getByText('Anda telah keluar.').waitFor();
+      await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(401);
+    });
 });

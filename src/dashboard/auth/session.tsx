@@ -12,6 +12,8 @@ export interface Session {
   login: (email: string, password: string) => Promise<void>;
   signup: (sellerName: string, email: string, password: string) => Promise<void>;
   logout: () => void;
+  /** Carries on with a new token for the same person (after a password change). */
+  adoptToken: (accessToken: string) => void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -62,6 +64,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         tokenStore.clear();
         setState({ status: 'signed-out', notice: 'auth.loggedOut' });
       },
+      adoptToken: (accessToken) => tokenStore.set(accessToken),
     }),
     [state, start],
   );

@@ -677,4 +677,14 @@ export const en: Messages = {
   'pengaturan.users.remove': 'Remove the user',
   'pengaturan.users.confirmRemove': 'Remove {email}? Their sessions end at once.',
   'pengaturan.users.removed': 'User {email} removed.',
+  'pengaturan.account.title': 'Your account',
+  'pengaturan.account.currentPassword': 'Current password',
+  'pengaturan.account.newPassword': 'New password',
+  'pengaturan.account.change': 'Change password',
+  'pengaturan.account.changed':
+    'Password changed. Other devices have been signed out; this one stays signed in.',
+  'pengaturan.account.logoutEverywhere': 'Sign out everywhere',
+  'pengaturan.account.logoutEverywhereHint':
+    'For a lost phone or a shared computer: every session of yours ends, this one included. API keys are not affected.',
+  'pengaturan.account.confirmLogoutEverywhere': 'Sign out on every device, this one included?',
 };

@@ -679,6 +679,16 @@ export const id = {
   'pengaturan.users.remove': 'Hapus pengguna',
   'pengaturan.users.confirmRemove': 'Hapus {email}? Sesinya langsung berakhir.',
   'pengaturan.users.removed': 'Pengguna {email} dihapus.',
+  'pengaturan.account.title': 'Akun Anda',
+  'pengaturan.account.currentPassword': 'Kata sandi sekarang',
+  'pengaturan.account.newPassword': 'Kata sandi baru',
+  'pengaturan.account.change': 'Ganti kata sandi',
+  'pengaturan.account.changed':
+    'Kata sandi diganti. Perangkat lain sudah dikeluarkan; perangkat ini tetap masuk.',
+  'pengaturan.account.logoutEverywhere': 'Keluar dari semua perangkat',
+  'pengaturan.account.logoutEverywhereHint':
+    'Untuk ponsel yang hilang atau komputer bersama: setiap sesi Anda berakhir, termasuk yang ini. Kunci API tidak terpengaruh.',
+  'pengaturan.account.confirmLogoutEverywhere': 'Keluar dari semua perangkat, termasuk yang ini?',
 } as const;
 
 export type MessageKey = keyof typeof id;

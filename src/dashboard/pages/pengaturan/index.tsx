@@ -1,5 +1,6 @@
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
+import { AkunSection } from './akun';
 import { AlamatSection } from './alamat';
 import { ApiKeySection } from './api-key';
 import { KurirSection } from './kurir';
@@ -15,11 +16,12 @@ const SECTIONS: { id: string; label: MessageKey }[] = [
   { id: 'webhook', label: 'pengaturan.webhook.title' },
   { id: 'api-key', label: 'pengaturan.apiKey.title' },
   { id: 'pengguna', label: 'pengaturan.users.title' },
+  { id: 'akun', label: 'pengaturan.account.title' },
 ];
 
 /**
  * The shop's settings, one headed section each with in-page links: pickup addresses, bank accounts,
- * courier preference, webhook, API keys and users. Staff see what the API lets them see, read-only where
+ * courier preference, webhook, API keys, users, and the signed-in person's own account. Staff see what the API lets them see, read-only where
  * only the owner may change it.
  */
 export function PengaturanPage() {
@@ -43,6 +45,7 @@ export function PengaturanPage() {
       <WebhookSection owner={owner} />
       <ApiKeySection owner={owner} />
       <PenggunaSection owner={owner} />
+      <AkunSection />
     </>
   );
 }
