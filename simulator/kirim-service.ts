@@ -209,7 +209,12 @@ export async function startKirim(
       process.on('SIGTERM', () => app.close().then(() => process.exit(0), () => process.exit(1)));
     }, (e) => { process.stderr.write(String(e && e.stack || e) + '\\n'); process.exit(1); });`;
   const profile = process.env.SIMULATOR_SERVICE_PROFILE;
-  const args = profile ? ['--cpu-prof', '--cpu-prof-dir', profile, '-e', script] : ['-e', script];
+  // A larger young generation: a Kirim under the simulator's load made short-lived garbage fast enough that
+  // scavenges were a tenth of its CPU; with 32 MB semi-spaces a 24-day run's Kirim used 8 % less CPU.
+  const node = ['--max-semi-space-size=32'];
+  const args = profile
+    ? [...node, '--cpu-prof', '--cpu-prof-dir', profile, '-e', script]
+    : [...node, '-e', script];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: {
