@@ -235,15 +235,17 @@ const CLIENT_ERRORS: Record<string, [number, string]> = {
  * client sending a body a byte at a time, or never finishing it, held its connection open for minutes.
  */
 export function limitBodyTime(fastify: FastifyInstance, ms: number): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const raw = request.raw;
     if (raw.complete) return done();
     const timer = setTimeout(() => {
-      if (!raw.complete && !raw.socket.destroyed)
-        clientErrorHandler(
-          Object.assign(new Error('body not received in time'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
-          raw.socket,
-        );
+      if (raw.complete || raw.socket.destroyed) return;
+      // Answered already (a route that never read the body): the late body only ends the connection.
+      if (reply.raw.headersSent) return void raw.socket.destroy();
+      clientErrorHandler(
+        Object.assign(new Error('body not received in time'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }),
+        raw.socket,
+      );
     }, ms);
     timer.unref();
     const stop = () => clearTimeout(timer);
