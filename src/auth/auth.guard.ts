@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { SecretDigest } from 'src/common/auth/secret-digest';
 import {
   AuthenticatedRequest,
   PUBLIC_KEY,
@@ -23,8 +23,8 @@ import { AuthService } from './auth.service';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  /** SHA-256 of SANDBOX_OPERATOR_TOKEN: equal-length digests are compared in constant time. */
-  private readonly operatorDigest: Buffer | null;
+  /** SANDBOX_OPERATOR_TOKEN, when set. */
+  private readonly operatorSecret: SecretDigest | null;
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,7 +33,7 @@ export class AuthGuard implements CanActivate {
     config: AppConfig,
   ) {
     const token = config.couriers.sandboxOperatorToken;
-    this.operatorDigest = token ? sha256(token) : null;
+    this.operatorSecret = token ? new SecretDigest(token) : null;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,8 +60,7 @@ export class AuthGuard implements CanActivate {
       principal = await this.apiKeys.authenticate(apiKey);
       if (!principal) throw new InvalidTokenError();
     } else if (operatorToken !== undefined) {
-      if (!this.operatorDigest || !timingSafeEqual(sha256(operatorToken), this.operatorDigest))
-        throw new InvalidTokenError();
+      if (!this.operatorSecret?.matches(operatorToken)) throw new InvalidTokenError();
       principal = { kind: 'sandbox_operator', userId: '', role: 'admin', sellerId: null };
     } else {
       throw new UnauthenticatedError();
@@ -74,8 +73,6 @@ export class AuthGuard implements CanActivate {
 }
 
 const CREDENTIAL_HEADERS = ['Authorization', 'X-Api-Key', 'X-Sandbox-Operator-Token'];
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 const present = (header: string | string[] | undefined) =>
   typeof header === 'string' && header.length ? header : undefined;

@@ -32,6 +32,9 @@ interface TokenClaims {
   exp?: number;
 }
 
+/** The counter of an account's failed logins from anywhere (LOGIN_RATE_LIMIT_PER_ACCOUNT). */
+const accountFailuresKey = (email: string) => `login:account:${email.toLowerCase()}`;
+
 @Injectable()
 export class AuthService {
   /** Verified against when the email is unknown, so both answers take the same time. */
@@ -77,7 +80,7 @@ export class AuthService {
     const { perEmail, perIp, perAccount, windowSeconds } = this.config.auth.loginRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
     const failuresKey = `login:fail:${email.toLowerCase()}|${clientIp}`;
-    const accountKey = `login:account:${email.toLowerCase()}`;
+    const accountKey = accountFailuresKey(email);
 
     if ((await this.throttle.hit(`login:ip:${clientIp}`, start)) > perIp)
       throw new LoginRateLimitedError(retryAfter);
@@ -119,7 +122,7 @@ export class AuthService {
     if (!user) throw new InvalidTokenError();
     const { perAccount, windowSeconds } = this.config.auth.loginRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
-    const accountKey = `login:account:${user.email}`;
+    const accountKey = accountFailuresKey(user.email);
     if ((await this.throttle.hits(accountKey, start)) >= perAccount)
       throw new LoginRateLimitedError(retryAfter);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {

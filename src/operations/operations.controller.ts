@@ -8,7 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AppConfig } from 'config';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { SecretDigest } from 'src/common/auth/secret-digest';
 import { UnauthenticatedError } from 'src/common/errors/app-error';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from 'src/common/auth/decorators';
@@ -17,8 +17,6 @@ import { DataSource } from 'typeorm';
 import { MetricsService } from 'src/common/metrics.service';
 
 const READY_TIMEOUT_MS = 2000;
-
-const sha256 = (value: string) => createHash('sha256').update(value).digest();
 
 @ApiTags('operations')
 @Controller()
@@ -31,11 +29,12 @@ export class OperationsController {
     private readonly metrics: MetricsService,
     config: AppConfig,
   ) {
-    this.metricsDigest = config.http.metricsToken === undefined ? null : sha256(config.http.metricsToken);
+    this.metricsToken =
+      config.http.metricsToken === undefined ? null : new SecretDigest(config.http.metricsToken);
   }
 
-  /** The digest of METRICS_TOKEN (compared in constant time), or null when /metrics is open. */
-  private readonly metricsDigest: Buffer | null;
+  /** METRICS_TOKEN, or null when /metrics is open. */
+  private readonly metricsToken: SecretDigest | null;
 
   @Get('health')
   @HealthCheck()
@@ -65,9 +64,9 @@ export class OperationsController {
     @Headers('authorization') authorization: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    if (this.metricsDigest) {
+    if (this.metricsToken) {
       const [scheme, token] = (authorization ?? '').split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token || !timingSafeEqual(sha256(token), this.metricsDigest))
+      if (scheme?.toLowerCase() !== 'bearer' || !token || !this.metricsToken.matches(token))
         throw new UnauthenticatedError(
           'AUTH_INVALID_TOKEN',
           'Metrics need the METRICS_TOKEN as a bearer token',
