@@ -140,6 +140,15 @@ export class EnvSchema {
   @Min(1)
   SIGNUP_RATE_WINDOW_SECONDS = 3600;
 
+  /**
+   * Users an owner may add (POST /v1/users) per seller per signup window: each costs a password hash, and
+   * its 409 for a taken email would otherwise tell an owner every registered address.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  USER_CREATE_RATE_LIMIT = 30;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

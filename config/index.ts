@@ -53,6 +53,8 @@ export class AppConfig {
     /** Failures per email and address, attempts per address, failures per email from anywhere. */
     loginRateLimit: { perEmail: number; perIp: number; perAccount: number; windowSeconds: number };
     signupRateLimit: { perIp: number; windowSeconds: number };
+    /** Users added per seller per window (the signup window). */
+    userCreateRateLimit: { perSeller: number; windowSeconds: number };
     passwordHashMemoryKib: number;
     /** Unset in development: generated into DATA_DIR. */
     phoneHashSalt?: string;
@@ -318,6 +320,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
         windowSeconds: parsed.LOGIN_RATE_WINDOW_SECONDS,
       },
       signupRateLimit: { perIp: parsed.SIGNUP_RATE_LIMIT, windowSeconds: parsed.SIGNUP_RATE_WINDOW_SECONDS },
+      userCreateRateLimit: {
+        perSeller: parsed.USER_CREATE_RATE_LIMIT,
+        windowSeconds: parsed.SIGNUP_RATE_WINDOW_SECONDS,
+      },
       passwordHashMemoryKib: parsed.PASSWORD_HASH_MEMORY_KIB,
       phoneHashSalt: parsed.PHONE_HASH_SALT,
     },

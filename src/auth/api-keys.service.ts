@@ -8,6 +8,7 @@ import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyNotFoundError } from './auth.errors';
+import { User } from './user.entity';
 
 const KEY_PREFIX = 'kirim_';
 
@@ -18,9 +19,11 @@ export interface ApiKeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Who created the key: an owner reviewing the integrations knows whose they are (also once removed). */
+  createdBy: { userId: string; email: string | null };
 }
 
-function apiKeyView(k: ApiKey): ApiKeyView {
+function apiKeyView(k: ApiKey, creatorEmail: string | null): ApiKeyView {
   return {
     id: k.id,
     name: k.name,
@@ -28,6 +31,7 @@ function apiKeyView(k: ApiKey): ApiKeyView {
     createdAt: k.createdAt.toISOString(),
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     revokedAt: k.revokedAt?.toISOString() ?? null,
+    createdBy: { userId: k.createdByUserId, email: creatorEmail },
   };
 }
 
@@ -69,12 +73,28 @@ export class ApiKeysService {
       createdAt: this.clock.now(),
     };
     await this.tx.manager.insert(ApiKey, apiKey);
-    return { ...apiKeyView(apiKey), key };
+    return { ...apiKeyView(apiKey, (await this.creatorEmails(sellerId, [userId])).get(userId) ?? null), key };
   }
 
-  list(sellerId: string, query: PageQueryDto): Promise<Page<ApiKeyView>> {
+  async list(sellerId: string, query: PageQueryDto): Promise<Page<ApiKeyView>> {
     const qb = this.tx.manager.createQueryBuilder(ApiKey, 'k').where('k.sellerId = :sellerId', { sellerId });
-    return paginate(qb, 'k', query, apiKeyView);
+    const page = await paginate(qb, 'k', query, (k) => k);
+    const emails = await this.creatorEmails(sellerId, [...new Set(page.items.map((k) => k.createdByUserId))]);
+    return {
+      ...page,
+      items: page.items.map((k) => apiKeyView(k, emails.get(k.createdByUserId) ?? null)),
+    };
+  }
+
+  /** The emails of the seller's users among `userIds`, in one query (removed users keep theirs). */
+  private async creatorEmails(sellerId: string, userIds: string[]): Promise<Map<string, string>> {
+    if (!userIds.length) return new Map();
+    const users = await this.tx.manager
+      .createQueryBuilder(User, 'u')
+      .select(['u.id', 'u.email'])
+      .where('u.id IN (:...userIds) AND u.sellerId = :sellerId', { userIds, sellerId })
+      .getMany();
+    return new Map(users.map((u) => [u.id, u.email]));
   }
 
   /**
@@ -110,10 +130,10 @@ export class ApiKeysService {
     this.byHash.clear();
   }
 
-  /** The key a request came with (any seller's: the caller already holds it), or null if it is gone. */
-  async find(id: string): Promise<ApiKeyView | null> {
-    const found = await this.tx.manager.findOne(ApiKey, { where: { id } });
-    return found ? apiKeyView(found) : null;
+  /** The name and prefix of the key a request came with (any seller's: the caller holds it), or null if gone. */
+  async find(id: string): Promise<Pick<ApiKeyView, 'name' | 'prefix'> | null> {
+    const found = await this.tx.manager.findOne(ApiKey, { where: { id }, select: ['name', 'prefix'] });
+    return found ? { name: found.name, prefix: found.prefix } : null;
   }
 
   /** Resolves a presented key to its seller, or null. Integrations act with seller_staff rights. */

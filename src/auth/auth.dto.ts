@@ -110,6 +110,11 @@ export class CreateApiKeyDto {
   name?: string;
 }
 
+export class ApiKeyCreatorDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ nullable: true, type: String }) email!: string | null;
+}
+
 export class ApiKeyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() name!: string;
@@ -117,6 +122,8 @@ export class ApiKeyDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastUsedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
+  @ApiProperty({ type: ApiKeyCreatorDto, description: 'The user who created the key (removed users too)' })
+  createdBy!: ApiKeyCreatorDto;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {

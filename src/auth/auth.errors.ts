@@ -43,6 +43,12 @@ export class SignupRateLimitedError extends RateLimitedError {
   }
 }
 
+export class UserCreateRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number) {
+    super('USERS_RATE_LIMITED', 'Too many users added for this seller; try again later', retryAfterSeconds);
+  }
+}
+
 export class UserNotFoundError extends NotFoundError {
   constructor() {
     super('AUTH_USER_NOT_FOUND', 'No such user');

@@ -10,6 +10,7 @@ import {
   InvalidTokenError,
   LoginRateLimitedError,
   SignupRateLimitedError,
+  UserCreateRateLimitedError,
   WrongPasswordError,
 } from './auth.errors';
 import { LoginThrottleRepository } from './login-throttle.repository';
@@ -169,11 +170,24 @@ export class AuthService {
     return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
   }
 
+  /**
+   * Counts one attempt to add a user to the seller (USER_CREATE_RATE_LIMIT per window, real time), whatever
+   * its answer: a taken email's 409 must not be a free oracle of registered addresses.
+   * @throws UserCreateRateLimitedError USERS_RATE_LIMITED (with retry-after seconds)
+   */
+  async admitUserCreation(sellerId: string): Promise<void> {
+    const { perSeller, windowSeconds } = this.config.auth.userCreateRateLimit;
+    const { start, retryAfter } = this.window(windowSeconds);
+    if ((await this.throttle.hit(`users:create:${sellerId}`, start)) > perSeller)
+      throw new UserCreateRateLimitedError(retryAfter);
+  }
+
   /** Drops rate-limit counters of windows that ended more than a day ago (real time). */
   async pruneLoginCounters(): Promise<void> {
     const cutoff = (windowSeconds: number) =>
       new Date(this.realTime.now().getTime() - windowSeconds * 1000 - 24 * 3600_000);
     await this.throttle.deleteBefore(cutoff(this.config.auth.loginRateLimit.windowSeconds), 'login:');
     await this.throttle.deleteBefore(cutoff(this.config.auth.signupRateLimit.windowSeconds), 'signup:');
+    await this.throttle.deleteBefore(cutoff(this.config.auth.userCreateRateLimit.windowSeconds), 'users:');
   }
 }

@@ -6,6 +6,7 @@ import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
+import { AuthService } from './auth.service';
 import { CreateUserDto, UserDto } from './auth.dto';
 import { UsersService, userView, UserView } from './users.service';
 import { ApiErrors } from 'src/common/openapi';
@@ -15,13 +16,21 @@ import { ApiErrors } from 'src/common/openapi';
 @Controller('v1/users')
 @Roles('seller_owner')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
 
   @Post()
   @Idempotent()
-  @ApiOperation({ summary: "Add a user (owner or staff) to the caller's seller" })
+  @ApiErrors(409, 429)
+  @ApiOperation({
+    summary: "Add a user (owner or staff) to the caller's seller",
+    description: 'At most USER_CREATE_RATE_LIMIT attempts per seller per window, whatever their answer.',
+  })
   @ApiCreatedResponse({ type: UserDto })
   async create(@CurrentSeller() sellerId: string, @Body() body: CreateUserDto): Promise<UserView> {
+    await this.auth.admitUserCreation(sellerId);
     return userView(await this.users.create({ ...body, sellerId }));
   }
 

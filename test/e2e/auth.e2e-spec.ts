@@ -169,9 +169,19 @@ describe('identity: signup, login, tokens, API keys', () => {
     const listed = (await http.get('/v1/api-keys').set(owner.auth).expect(200)).body.items as {
       id: string;
       revokedAt: string | null;
+      createdBy: { userId: string; email: string | null };
     }[];
     expect(listed.find((k) => k.id === theirs.id)?.revokedAt).toEqual(expect.any(String));
     expect(listed.find((k) => k.id === ours.id)?.revokedAt).toBeNull();
+    // Each key says who created it, a removed user too.
+    expect(listed.find((k) => k.id === theirs.id)?.createdBy).toEqual({
+      userId: partner.id,
+      email: partner.email,
+    });
+    expect(listed.find((k) => k.id === ours.id)?.createdBy).toEqual({
+      userId: owner.userId,
+      email: owner.email,
+    });
   });
 
   it('logs out everywhere: every token of that person stops, others’ go on; an API key has no session', async () => {
@@ -244,6 +254,7 @@ describe('identity: signup, login, tokens, API keys', () => {
     expect(rows[0].key_hash).not.toContain(key.slice(prefix.length));
     expect(rows[0].key_hash).toMatch(/^[0-9a-f]{64}$/);
 
+    expect(created.body.createdBy).toEqual({ userId: owner.userId, email: owner.email });
     const list = await http.get('/v1/api-keys').set(owner.auth).expect(200);
     expect(list.body.items).toEqual([
       expect.objectContaining({ id, prefix, name: 'Shopify', revokedAt: null }),
@@ -376,6 +387,7 @@ describe('identity: signup, login, tokens, API keys', () => {
         LOGIN_RATE_LIMIT_PER_ACCOUNT: '4',
         SIGNUP_RATE_LIMIT: '2',
         SIGNUP_RATE_WINDOW_SECONDS: '3600',
+        USER_CREATE_RATE_LIMIT: '3',
       });
       h = proxied.http();
     });
@@ -388,6 +400,34 @@ describe('identity: signup, login, tokens, API keys', () => {
         .post('/v1/auth/signup')
         .set('x-forwarded-for', address)
         .send({ sellerName: 'Toko Proxy', email: uniqueEmail(), password: 'correct horse battery' });
+
+    it('limits the users an owner adds per seller (USER_CREATE_RATE_LIMIT), a taken email counting too', async () => {
+      const owner = (await signup('192.0.2.60').expect(201)).body as {
+        accessToken: string;
+        user: { email: string };
+      };
+      const auth = { authorization: `Bearer ${owner.accessToken}` };
+      const add = (email: string) =>
+        h.post('/v1/users').set(auth).send({ email, password: 'kata sandi staf 123', role: 'seller_staff' });
+      await add(uniqueEmail('staf')).expect(201);
+      // A registered address answers 409: it counts, or an owner could ask for every address there is.
+      await add(owner.user.email).expect(409);
+      await add(uniqueEmail('staf')).expect(201);
+      const refusedEmail = uniqueEmail('staf');
+      const refused = await add(refusedEmail).expect(429);
+      expect(refused.body.code).toBe('USERS_RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(await proxied.dataSource.query('SELECT id FROM users WHERE email = $1', [refusedEmail])).toEqual(
+        [],
+      );
+      // Another seller adds its own.
+      const other = (await signup('192.0.2.61').expect(201)).body as { accessToken: string };
+      await h
+        .post('/v1/users')
+        .set({ authorization: `Bearer ${other.accessToken}` })
+        .send({ email: uniqueEmail('staf'), password: 'kata sandi staf 123', role: 'seller_staff' })
+        .expect(201);
+    });
 
     it('locks out only the address that failed: the owner still logs in from another', async () => {
       const owner = (await signup('192.0.2.10').expect(201)).body.user as { email: string };

@@ -154,6 +154,8 @@ describe('the Pengaturan page in a browser', () => {
       await screenshot(page, 'pengaturan-api-key-once');
       await page.reload();
       await keys.getByTestId('api-key').filter({ hasText: keyName }).getByText(`${prefix}…`).waitFor();
+      // It says who made it.
+      await keys.getByTestId('api-key').filter({ hasText: keyName }).getByText(`oleh ${owner.email}`).waitFor();
       expect(await page.locator('body').innerText()).not.toContain(key);
       expect(await page.locator(`input[value="${key}"]`).count()).toBe(0);
 

@@ -39,6 +39,7 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     PASSWORD_HASH_MEMORY_KIB: '4096',
     LOGIN_RATE_LIMIT_PER_IP: '100000',
     SIGNUP_RATE_LIMIT: '100000',
+    USER_CREATE_RATE_LIMIT: '100000',
     ...overrides,
   };
 }

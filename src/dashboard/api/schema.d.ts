@@ -1235,9 +1235,16 @@ export interface components {
             items: components["schemas"]["AlertDto"][];
             nextCursor: string | null;
         };
+        ApiKeyCreatorDto: {
+            email: string | null;
+            /** Format: uuid */
+            userId: string;
+        };
         ApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
+            /** @description The user who created the key (removed users too) */
+            createdBy: components["schemas"]["ApiKeyCreatorDto"];
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -1442,6 +1449,8 @@ export interface components {
         CreatedApiKeyDto: {
             /** Format: date-time */
             createdAt: string;
+            /** @description The user who created the key (removed users too) */
+            createdBy: components["schemas"]["ApiKeyCreatorDto"];
             /** Format: uuid */
             id: string;
             /** @description The key itself; shown only in this response */

@@ -661,6 +661,7 @@ export const en: Messages = {
   'pengaturan.apiKey.theKey': 'New API key',
   'pengaturan.apiKey.done': 'I have stored it',
   'pengaturan.apiKey.created': 'created {when}',
+  'pengaturan.apiKey.createdBy': 'created {when} by {who}',
   'pengaturan.apiKey.lastUsed': 'last used {when}',
   'pengaturan.apiKey.neverUsed': 'never used',
   'pengaturan.apiKey.revokedOn': 'revoked {when}',

@@ -663,6 +663,7 @@ export const id = {
   'pengaturan.apiKey.theKey': 'API key baru',
   'pengaturan.apiKey.done': 'Sudah saya simpan',
   'pengaturan.apiKey.created': 'dibuat {when}',
+  'pengaturan.apiKey.createdBy': 'dibuat {when} oleh {who}',
   'pengaturan.apiKey.lastUsed': 'terakhir dipakai {when}',
   'pengaturan.apiKey.neverUsed': 'belum pernah dipakai',
   'pengaturan.apiKey.revokedOn': 'dicabut {when}',

@@ -189,6 +189,7 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
           WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'maybe',
           SIGNUP_RATE_LIMIT: '0',
           SIGNUP_RATE_WINDOW_SECONDS: 'x',
+          USER_CREATE_RATE_LIMIT: '0',
           SANDBOX_OPERATOR_TOKEN: 'short',
         },
         {},
@@ -201,6 +202,7 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
       'SANDBOX_OPERATOR_TOKEN',
       'SIGNUP_RATE_LIMIT',
       'SIGNUP_RATE_WINDOW_SECONDS',
+      'USER_CREATE_RATE_LIMIT',
       'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
       'WEBHOOK_DNS_SERVERS',
     ]);

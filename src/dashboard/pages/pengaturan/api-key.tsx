@@ -57,7 +57,13 @@ function ApiKeys() {
                 <p>
                   <strong>{k.name}</strong> <span className="mono">{k.prefix}…</span>
                   <span className="sub">
-                    {t('pengaturan.apiKey.created', { when: dateTime(k.createdAt) })} ·{' '}
+                    {k.createdBy.email
+                      ? t('pengaturan.apiKey.createdBy', {
+                          when: dateTime(k.createdAt),
+                          who: k.createdBy.email,
+                        })
+                      : t('pengaturan.apiKey.created', { when: dateTime(k.createdAt) })}{' '}
+                    ·{' '}
                     {k.lastUsedAt
                       ? t('pengaturan.apiKey.lastUsed', { when: dateTime(k.lastUsedAt) })
                       : t('pengaturan.apiKey.neverUsed')}
