@@ -10,8 +10,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { CurrentPrincipal, Public } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
-import { NoBody } from 'src/common/validation-fast-path';
-import { AccessTokenDto, ChangePasswordDto, LoginDto } from './auth.dto';
+import { AccessTokenDto, ChangePasswordDto, LoginDto, LogoutDto } from './auth.dto';
 import { NotASessionError } from './auth.errors';
 import { AccessToken, AuthService } from './auth.service';
 import { ApiErrors } from 'src/common/openapi';
@@ -37,13 +36,14 @@ export class AuthController {
   @HttpCode(204)
   @ApiErrors(422)
   @ApiOperation({
-    summary: 'Log out everywhere: every access token of the signed-in person stops working',
-    description: 'With an API key: 422 (a key is no session; revoke it with DELETE /v1/api-keys/:id).',
+    summary: 'Log out: this access token stops working; with {"everywhere": true} every token of the person',
+    description:
+      'A token issued before sessions had ids ends every session. With an API key: 422 (a key is no session; revoke it with DELETE /v1/api-keys/:id).',
   })
   @ApiNoContentResponse()
-  async logout(@CurrentPrincipal() principal: Principal, @NoBody() _body?: undefined): Promise<void> {
+  async logout(@CurrentPrincipal() principal: Principal, @Body() body: LogoutDto): Promise<void> {
     if (principal.kind !== 'user') throw new NotASessionError();
-    await this.auth.logout(principal.userId);
+    await this.auth.logout(principal, body.everywhere === true);
   }
 
   @Post('password')

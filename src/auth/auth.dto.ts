@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsOptional,
@@ -62,6 +63,13 @@ export class EmailPasswordDto {
 
   @NewPassword()
   password!: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional({ description: 'End every session of the person, not only this one (default false)' })
+  @IsOptional()
+  @IsBoolean()
+  everywhere?: boolean;
 }
 
 export class LoginDto {

@@ -9,6 +9,7 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { resolveJwtSecret } from 'src/common/jwt-secret';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { LoginCountersCleanupJob } from './login-counters-cleanup.job';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';
@@ -35,6 +36,7 @@ import { UsersService } from './users.service';
     ApiKeysService,
     PasswordHasher,
     LoginThrottleRepository,
+    EndedSessionsRepository,
     LoginCountersCleanupJob,
     // Order matters: authenticate first, then check the role.
     { provide: APP_GUARD, useClass: AuthGuard },

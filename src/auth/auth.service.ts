@@ -13,6 +13,8 @@ import {
   UserCreateRateLimitedError,
   WrongPasswordError,
 } from './auth.errors';
+import { randomUUID } from 'node:crypto';
+import { EndedSessionsRepository } from './ended-sessions.repository';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
@@ -29,6 +31,8 @@ interface TokenClaims {
   sub: string;
   /** The user's session generation when issued (absent in tokens from before generations: 0). */
   gen?: number;
+  /** The session this token is (one login, or one password change): logging out ends it alone. */
+  sid?: string;
   /** Expiry, seconds since the epoch. */
   exp?: number;
 }
@@ -42,16 +46,24 @@ export class AuthService {
   private decoyHash?: Promise<string>;
   /** Tokens whose signature was checked (HMAC on every request was a tenth of a quote's cost); expiry is still checked each time. */
   private readonly verified = new TtlCache<string, TokenClaims>(60_000, 20_000);
+  /**
+   * Whether a session was logged out, kept as briefly as users are (defaults.caches): ended here, a session
+   * is refused at once; ended on another instance, within seconds, as a new session generation is.
+   */
+  private readonly ended: TtlCache<string, boolean>;
 
   constructor(
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottleRepository,
+    private readonly endedSessions: EndedSessionsRepository,
     /** Rate-limit windows count real time: moving the sandbox clock must not open them. */
     private readonly realTime: SystemClock,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.ended = new TtlCache(config.business.caches.users * 1000, 20_000);
+  }
 
   /** The fixed window of `seconds` that now falls in, and the seconds until it ends. */
   private window(seconds: number): { start: Date; retryAfter: number } {
@@ -63,9 +75,10 @@ export class AuthService {
 
   issueToken(user: User): AccessToken {
     const expiresIn = this.config.auth.jwtTtlSeconds;
-    const accessToken = this.jwt.sign({ sub: user.id, gen: user.sessionGeneration } satisfies TokenClaims, {
-      expiresIn,
-    });
+    const accessToken = this.jwt.sign(
+      { sub: user.id, gen: user.sessionGeneration, sid: randomUUID() } satisfies TokenClaims,
+      { expiresIn },
+    );
     return { accessToken, tokenType: 'Bearer', expiresIn };
   }
 
@@ -106,9 +119,18 @@ export class AuthService {
     return this.issueToken(user);
   }
 
-  /** Logs the user out everywhere: every token issued to them so far stops working. */
-  async logout(userId: string): Promise<void> {
-    await this.users.nextSession(userId);
+  /**
+   * Logs out: this session's token stops working, or with `everywhere` every token issued to the user so
+   * far. A token from before session ids names no session of its own, so it can only end them all.
+   */
+  async logout(principal: Principal, everywhere: boolean): Promise<void> {
+    const session = principal.session;
+    if (everywhere || !session) {
+      await this.users.nextSession(principal.userId);
+      return;
+    }
+    await this.endedSessions.end(session.id, principal.userId, this.realTime.now(), session.expiresAt);
+    this.ended.set(session.id, true);
   }
 
   /**
@@ -167,7 +189,19 @@ export class AuthService {
     // A signed token is ours, but its subject is still read as data: a non-UUID would fail the query.
     const user = isUuid(claims.sub) ? await this.users.findActiveById(claims.sub) : null;
     if (!user || (claims.gen ?? 0) !== user.sessionGeneration) throw new InvalidTokenError();
-    return { kind: 'user', userId: user.id, role: user.role, sellerId: user.sellerId };
+    const sid = claims.sid;
+    if (
+      sid !== undefined &&
+      (!isUuid(sid) || (await this.ended.getOr(sid, () => this.endedSessions.isEnded(sid))))
+    )
+      throw new InvalidTokenError();
+    return {
+      kind: 'user',
+      userId: user.id,
+      role: user.role,
+      sellerId: user.sellerId,
+      session: sid ? { id: sid, expiresAt: new Date(claims.exp * 1000) } : undefined,
+    };
   }
 
   /**
@@ -189,5 +223,6 @@ export class AuthService {
     await this.throttle.deleteBefore(cutoff(this.config.auth.loginRateLimit.windowSeconds), 'login:');
     await this.throttle.deleteBefore(cutoff(this.config.auth.signupRateLimit.windowSeconds), 'signup:');
     await this.throttle.deleteBefore(cutoff(this.config.auth.userCreateRateLimit.windowSeconds), 'users:');
+    await this.endedSessions.deleteExpired(this.realTime.now());
   }
 }

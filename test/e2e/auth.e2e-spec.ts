@@ -184,13 +184,39 @@ describe('identity: signup, login, tokens, API keys', () => {
     });
   });
 
+  it('logs out one session: that token stops, the same person’s others go on; a bad body is 400 naming it', async () => {
+    const owner = await signupSeller(http);
+    const login = () =>
+      http.post('/v1/auth/login').send({ email: owner.email, password: owner.password }).expect(200);
+    const tablet = { authorization: `Bearer ${(await login()).body.accessToken}` };
+    const laptop = { authorization: `Bearer ${(await login()).body.accessToken}` };
+    const refused = await http.post('/v1/auth/logout').set(tablet).send({ everywhere: 'yes' }).expect(400);
+    expect(refused.body.details).toEqual([expect.objectContaining({ field: 'everywhere' })]);
+    await http.get('/v1/me').set(tablet).expect(200);
+
+    await http.post('/v1/auth/logout').set(tablet).expect(204);
+    expect((await http.get('/v1/me').set(tablet).expect(401)).body.code).toBe('AUTH_INVALID_TOKEN');
+    await http.post('/v1/auth/logout').set(tablet).expect(401);
+    for (const auth of [laptop, owner.auth]) await http.get('/v1/me').set(auth).expect(200);
+    await http.post('/v1/auth/logout').set(laptop).send({ everywhere: false }).expect(204);
+    await http.get('/v1/me').set(laptop).expect(401);
+    await http.get('/v1/me').set(owner.auth).expect(200);
+    // Each is kept until its token would have expired anyway.
+    const ended = await t.dataSource.query<{ left: number }[]>(
+      'SELECT extract(epoch FROM expires_at - ended_at)::int AS left FROM ended_sessions WHERE user_id = $1',
+      [owner.userId],
+    );
+    expect(ended).toHaveLength(2);
+    for (const e of ended) expect(e.left).toBeGreaterThan(0);
+  });
+
   it('logs out everywhere: every token of that person stops, others’ go on; an API key has no session', async () => {
     const owner = await signupSeller(http);
     const login = () =>
       http.post('/v1/auth/login').send({ email: owner.email, password: owner.password }).expect(200);
     const phone = { authorization: `Bearer ${(await login()).body.accessToken}` };
     const staff = await addSellerUser(http, owner, 'seller_staff');
-    await http.post('/v1/auth/logout').set(phone).expect(204);
+    await http.post('/v1/auth/logout').set(phone).send({ everywhere: true }).expect(204);
     for (const auth of [phone, owner.auth])
       expect((await http.get('/v1/me').set(auth).expect(401)).body.code).toBe('AUTH_INVALID_TOKEN');
     await http.get('/v1/me').set(staff.auth).expect(200);

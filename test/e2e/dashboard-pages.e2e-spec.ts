@@ -93,10 +93,14 @@ describe('the dashboard in a browser', () => {
       await page.getByRole('heading', { name: 'Beranda' }).waitFor();
       expect(await page.locator('html').getAttribute('lang')).toBe('id');
 
-      // Log out, then in again through the form; the session survives a reload.
+      // Log out, then in again through the form; the session survives a reload. Logging out ends the
+      // token at the API too, not only in this browser.
+      const token = await page.evaluate<string>("localStorage.getItem('kirim.token')");
+      await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(200);
       if (width === 360) await page.getByRole('button', { name: 'Menu' }).click();
       await page.getByRole('button', { name: 'Keluar' }).click();
       await page.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
+      await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(401);
       await screenshot(page, 'masuk');
       await axeCheck(page);
       await page.getByLabel('Email').fill(email);

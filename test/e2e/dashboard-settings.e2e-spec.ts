@@ -155,7 +155,11 @@ describe('the Pengaturan page in a browser', () => {
       await page.reload();
       await keys.getByTestId('api-key').filter({ hasText: keyName }).getByText(`${prefix}…`).waitFor();
       // It says who made it.
-      await keys.getByTestId('api-key').filter({ hasText: keyName }).getByText(`oleh ${owner.email}`).waitFor();
+      await keys
+        .getByTestId('api-key')
+        .filter({ hasText: keyName })
+        .getByText(`oleh ${owner.email}`)
+        .waitFor();
       expect(await page.locator('body').innerText()).not.toContain(key);
       expect(await page.locator(`input[value="${key}"]`).count()).toBe(0);
 
@@ -286,16 +290,19 @@ describe('the Pengaturan page in a browser', () => {
       await http.get('/v1/me').set('authorization', `Bearer ${elsewhere}`).expect(401);
       await page.reload();
       await section(page, 'akun').getByRole('heading', { name: 'Akun Anda' }).waitFor();
-      await http
-        .post('/v1/auth/login')
-        .send({ email: person.email, password: 'rahasia baru sekali' })
-        .expect(200);
+      const another = (
+        await http
+          .post('/v1/auth/login')
+          .send({ email: person.email, password: 'rahasia baru sekali' })
+          .expect(200)
+      ).body.accessToken as string;
 
-      // Signing out everywhere ends this page's session too.
+      // Signing out everywhere ends this page's session and every other.
       const token = await page.evaluate<string>("localStorage.getItem('kirim.token')");
       await section(page, 'akun').getByRole('button', { name: 'Keluar dari semua perangkat' }).click();
       await section(page, 'akun').getByRole('button', { name: 'Keluar dari semua perangkat' }).click();
       await page.getByText('Anda telah keluar.').waitFor();
       await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(401);
+      await http.get('/v1/me').set('authorization', `Bearer ${another}`).expect(401);
     });
 });

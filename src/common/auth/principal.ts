@@ -12,4 +12,6 @@ export interface Principal {
   apiKeyId?: string;
   role: Role;
   sellerId: string | null;
+  /** A user's token from a login: the session it is, which logging out ends (absent in older tokens). */
+  session?: { id: string; expiresAt: Date };
 }

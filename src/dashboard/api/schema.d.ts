@@ -324,8 +324,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Log out everywhere: every access token of the signed-in person stops working
-         * @description With an API key: 422 (a key is no session; revoke it with DELETE /v1/api-keys/:id).
+         * Log out: this access token stops working; with {"everywhere": true} every token of the person
+         * @description A token issued before sessions had ids ends every session. With an API key: 422 (a key is no session; revoke it with DELETE /v1/api-keys/:id).
          */
         post: operations["AuthController_logout"];
         delete?: never;
@@ -987,7 +987,10 @@ export interface paths {
         };
         get: operations["UsersController_list"];
         put?: never;
-        /** Add a user (owner or staff) to the caller's seller */
+        /**
+         * Add a user (owner or staff) to the caller's seller
+         * @description At most USER_CREATE_RATE_LIMIT attempts per seller per window, whatever their answer.
+         */
         post: operations["UsersController_create"];
         delete?: never;
         options?: never;
@@ -1865,6 +1868,10 @@ export interface components {
             /** @example owner@tokoku.id */
             email: string;
             password: string;
+        };
+        LogoutDto: {
+            /** @description End every session of the person, not only this one (default false) */
+            everywhere?: boolean;
         };
         MeApiKeyDto: {
             /** Format: uuid */
@@ -4308,7 +4315,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogoutDto"];
+            };
+        };
         responses: {
             204: {
                 headers: {
@@ -4316,8 +4327,35 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description Missing, invalid or expired credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7268,7 +7306,11 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            /**
+             * @description Conflict with the current state (or an Idempotency-Key reused with another body)
+             *
+             *     Conflict with the current state (or an Idempotency-Key reused with another body)
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7288,6 +7330,15 @@ export interface operations {
             };
             /** @description A body type or charset Kirim does not read */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Too many requests: wait the seconds in Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

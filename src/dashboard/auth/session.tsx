@@ -11,7 +11,10 @@ export interface Session {
   state: SessionState;
   login: (email: string, password: string) => Promise<void>;
   signup: (sellerName: string, email: string, password: string) => Promise<void>;
-  logout: () => void;
+  /** Ends this session at the API (its token stops working), then forgets the token here. */
+  logout: () => Promise<void>;
+  /** Forgets the token here, when the API has ended the session already (logging out everywhere). */
+  forget: () => void;
   /** Carries on with a new token for the same person (after a password change). */
   adoptToken: (accessToken: string) => void;
 }
@@ -51,6 +54,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ status: 'signed-in', me: await loadMe() });
   }, []);
 
+  const forget = useCallback(() => {
+    tokenStore.clear();
+    setState({ status: 'signed-out', notice: 'auth.loggedOut' });
+  }, []);
+
   const value = useMemo<Session>(
     () => ({
       state,
@@ -60,13 +68,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         start(
           (await call(api.POST('/v1/auth/signup', { body: { sellerName, email, password } }))).accessToken,
         ),
-      logout: () => {
-        tokenStore.clear();
-        setState({ status: 'signed-out', notice: 'auth.loggedOut' });
+      logout: async () => {
+        try {
+          await call(api.POST('/v1/auth/logout', { body: {} }));
+        } catch {
+          // Offline, or the session had ended already: the token is forgotten here all the same.
+        }
+        forget();
       },
+      forget,
       adoptToken: (accessToken) => tokenStore.set(accessToken),
     }),
-    [state, start],
+    [state, start, forget],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -53,7 +53,7 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
           {me.seller?.name ?? t('auth.signedInAs', { email: me.user?.email ?? '' })}
         </span>
         <LanguageSwitch />
-        <button type="button" className="button secondary" onClick={logout}>
+        <button type="button" className="button secondary" onClick={() => void logout()}>
           {t('auth.logout')}
         </button>
       </header>

@@ -5,7 +5,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { ChangePasswordDto, CreateApiKeyDto, CreateUserDto, LoginDto } from 'src/auth/auth.dto';
+import { ChangePasswordDto, CreateApiKeyDto, CreateUserDto, LoginDto, LogoutDto } from 'src/auth/auth.dto';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { DtoFastPath, FastValidationPipe, fastPathReproduces } from 'src/common/validation-fast-path';
 import { AdvanceDto, ClockDto, FaultsDto, ScriptDto } from 'src/couriers/sandbox/sandbox.dto';
@@ -65,6 +65,7 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [CreateBankAccountDto, validBankAccount()],
   [SignupDto, { sellerName: '  Toko Batik  ', email: 'Owner@Tokoku.ID', password: 'correct horse battery' }],
   [LoginDto, { email: 'owner@tokoku.id', password: 'correct horse battery' }],
+  [LogoutDto, { everywhere: true }],
   [ChangePasswordDto, { currentPassword: 'correct horse battery', newPassword: 'a brand new secret' }],
   [CreateUserDto, { email: 'staff@tokoku.id', password: 'correct horse battery', role: 'seller_staff' }],
   [CreateApiKeyDto, { name: 'Shop plugin' }],

@@ -61,7 +61,7 @@ function ChangePassword() {
  */
 export function AkunSection() {
   const { t } = useI18n();
-  const { logout } = useSession();
+  const { forget } = useSession();
   const everywhere = useAction();
   return (
     <SettingsSection id="akun" title={t('pengaturan.account.title')}>
@@ -77,8 +77,8 @@ export function AkunSection() {
         busy={everywhere.busy === 'everywhere'}
         onConfirm={() =>
           everywhere.run('everywhere', async () => {
-            await call(api.POST('/v1/auth/logout'));
-            logout();
+            await call(api.POST('/v1/auth/logout', { body: { everywhere: true } }));
+            forget();
           })
         }
       />

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** Sessions logged out one at a time (their tokens' ids), kept until those tokens would have expired. */
+@Injectable()
+export class EndedSessionsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Ends the session; ending it again changes nothing. */
+  async end(sessionId: string, userId: string, endedAt: Date, expiresAt: Date): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO ended_sessions (session_id, user_id, ended_at, expires_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (session_id) DO NOTHING`,
+      [sessionId, userId, endedAt, expiresAt],
+    );
+  }
+
+  async isEnded(sessionId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM ended_sessions WHERE session_id = $1',
+      [sessionId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Forgets sessions whose tokens have expired by `now`: nothing could present them any more. */
+  async deleteExpired(now: Date): Promise<void> {
+    await this.dataSource.query('DELETE FROM ended_sessions WHERE expires_at < $1', [now]);
+  }
+}
