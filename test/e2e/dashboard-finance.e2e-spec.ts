@@ -140,7 +140,7 @@ describe('the finance pages in a browser', () => {
     // No reason: the API's message stands by the field, and nothing changes.
     await card(rejected.id).getByRole('button', { name: 'Tolak', exact: true }).click();
     await card(rejected.id).getByRole('button', { name: 'Tolak penarikan' }).click();
-    await card(rejected.id).locator('.field-error').waitFor();
+    await card(rejected.id).locator('.field-error').getByText('Wajib diisi.').waitFor();
     takePageErrors(page);
     expect((await withdrawal(rejected.id)).status).toBe('requested');
     await card(rejected.id).getByLabel('Alasan penolakan').fill('Nama rekening tidak sesuai');

@@ -178,7 +178,7 @@ describe('the Kirim pages in a browser', () => {
       await page.getByRole('button', { name: 'Buat pengiriman' }).click();
       const phoneError = page.locator('#kirim-recipient-phone-error');
       await phoneError.waitFor();
-      expect(await phoneError.innerText()).toMatch(/phone/i);
+      expect(await phoneError.innerText()).toBe('Harus nomor telepon Indonesia (08…, 628… atau +628…).');
       await page.getByText('Periksa kembali isian yang ditandai.').waitFor();
       // The refused create is the only request that failed.
       expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);

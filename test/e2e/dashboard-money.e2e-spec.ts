@@ -169,7 +169,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await other.getByRole('button', { name: 'Antar ulang' }).click();
     await other
       .getByRole('alert')
-      .filter({ hasText: /reattempt is not possible while the shipment is delivered/ })
+      .filter({ hasText: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.' })
       .waitFor();
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
     const none = (await http.get(`/v1/shipments/${otherId}`).set(seller.auth).expect(200)).body

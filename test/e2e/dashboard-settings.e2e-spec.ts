@@ -67,7 +67,7 @@ describe('the Pengaturan page in a browser', () => {
       await addresses.getByRole('button', { name: 'Simpan alamat' }).click();
       const postalField = addresses.locator('.field', { has: page.getByLabel('Kode pos', { exact: true }) });
       await postalField.locator('.field-error').waitFor();
-      expect(await postalField.locator('.field-error').innerText()).toMatch(/postalCode/i);
+      expect(await postalField.locator('.field-error').innerText()).toBe('Harus kode pos 5 angka.');
       expect(await addresses.getByLabel('Kode pos', { exact: true }).getAttribute('aria-invalid')).toBe(
         'true',
       );
@@ -258,7 +258,9 @@ describe('the Pengaturan page in a browser', () => {
     await http.patch('/v1/settings').set(owner.auth).send({ webhookUrl: null }).expect(200);
     await section(page, 'webhook').getByRole('button', { name: 'Kirim uji' }).click();
     await section(page, 'webhook').locator('.form-error').waitFor();
-    expect(await section(page, 'webhook').locator('.form-error').innerText()).toMatch(/webhook URL/i);
+    expect(await section(page, 'webhook').locator('.form-error').innerText()).toBe(
+      'Isi URL webhook terlebih dahulu.',
+    );
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
   });
 
@@ -277,7 +279,9 @@ describe('the Pengaturan page in a browser', () => {
       await account.getByLabel('Kata sandi baru').fill('rahasia baru sekali');
       await account.getByRole('button', { name: 'Ganti kata sandi' }).click();
       await account.locator('.field-error').first().waitFor();
-      expect(await account.locator('.field-error').first().innerText()).toMatch(/not your password/);
+      expect(await account.locator('.field-error').first().innerText()).toBe(
+        'Bukan kata sandi Anda saat ini.',
+      );
       expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
 
       await account.getByLabel('Kata sandi sekarang').fill(person.password);

@@ -211,7 +211,7 @@ describe('the Pengiriman pages in a browser', () => {
     await page.getByRole('button', { name: 'Tahan di hub' }).click();
     await page
       .getByRole('alert')
-      .filter({ hasText: /hold is not possible while the shipment is delivered/ })
+      .filter({ hasText: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.' })
       .waitFor();
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
     await axeCheck(page);

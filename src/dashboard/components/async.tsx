@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { apiErrorText, fieldErrorText } from '../i18n/api-messages';
 import { useI18n } from '../i18n/i18n-context';
 
 export type Loaded<T> =
@@ -31,13 +32,25 @@ export function useLoad<T>(
   return { ...state, reload };
 }
 
-/** The message to show for a failed request: the API's own, or the network's. */
+/** The message to show for a failed request: the API's, in the reader's language where known, or the network's. */
 export function useErrorMessage(): (error: unknown) => string {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   return (error) => {
-    if (error instanceof ApiError) return error.status === 0 ? t('error.network') : error.message;
+    if (error instanceof ApiError)
+      return error.status === 0 ? t('error.network') : apiErrorText(language, error.code, error.message);
     return t('error.unexpected');
   };
+}
+
+/** Each refused field's problem (by its path in the body), in the reader's language where known. */
+export function useFieldMessages(): (error: unknown) => Record<string, string> {
+  const { language } = useI18n();
+  return (error) =>
+    error instanceof ApiError
+      ? Object.fromEntries(
+          Object.entries(error.fieldMessages()).map(([field, m]) => [field, fieldErrorText(language, m)]),
+        )
+      : {};
 }
 
 export function LoadingState() {

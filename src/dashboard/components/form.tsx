@@ -1,7 +1,6 @@
 import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
 import { useI18n } from '../i18n/i18n-context';
-import { useErrorMessage } from './async';
+import { useErrorMessage, useFieldMessages } from './async';
 
 export interface FormState {
   submitting: boolean;
@@ -25,6 +24,7 @@ export function formText(data: FormData, name: string): string {
 export function useApiForm(submit: (data: FormData) => Promise<void>): FormState {
   const { t } = useI18n();
   const message = useErrorMessage();
+  const fieldMessages = useFieldMessages();
   const [submitting, setSubmitting] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
@@ -41,7 +41,7 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
       setFormError(undefined);
       submit(data)
         .catch((e: unknown) => {
-          const byField = e instanceof ApiError ? e.fieldMessages() : {};
+          const byField = fieldMessages(e);
           setFields(byField);
           const named = Object.keys(byField).length > 0;
           setFormError(named ? t('form.fixErrors') : message(e));

@@ -1,8 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, idempotencyKey, type Schemas } from '../api/client';
+import { api, call, idempotencyKey, type Schemas } from '../api/client';
 import { downloadFile } from '../api/download';
-import { Async, useErrorMessage, useLoad, type Loaded } from '../components/async';
+import { Async, useErrorMessage, useFieldMessages, useLoad, type Loaded } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { TableScroll } from '../components/table-scroll';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
@@ -250,10 +250,8 @@ function LedgerEntries({ version }: { version: number }) {
   const [range, setRange] = useState<DayRange>({});
   const key = `${JSON.stringify(range)}:${version}`;
   const list = usePagedList<Entry>((cursor) => fetchEntries(range, cursor), [key]);
-  const fieldErrors =
-    list.first.status === 'error' && list.first.error instanceof ApiError
-      ? list.first.error.fieldMessages()
-      : {};
+  const fieldMessages = useFieldMessages();
+  const fieldErrors = list.first.status === 'error' ? fieldMessages(list.first.error) : {};
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

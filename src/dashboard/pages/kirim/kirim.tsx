@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, LoadingState, useErrorMessage, useLoad } from '../../components/async';
 import { Field, FormError, SubmitButton, useApiForm } from '../../components/form';
+import { fieldErrorText } from '../../i18n/api-messages';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { courierName } from '../shipment-query';
@@ -151,7 +152,7 @@ function Created({ shipment, onAnother }: { shipment: Shipment; onAnother: () =>
 }
 
 function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreated: (s: Shipment) => void }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const [fields, setFields] = useState<ShipmentFields>(() => emptyShipmentFields(addresses[0]?.id));
   const [chosen, setChosen] = useState<string>();
   const key = useRef(idempotencyKey());
@@ -177,7 +178,9 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
   });
   const quoteErrors =
     quotes.status === 'error' && quotes.error instanceof ApiError
-      ? Object.fromEntries(quotes.error.details.map((d) => [formFieldOfQuote(d.field), d.message]))
+      ? Object.fromEntries(
+          quotes.error.details.map((d) => [formFieldOfQuote(d.field), fieldErrorText(language, d.message)]),
+        )
       : {};
   const errorOf = (name: ShipmentField) => form.fieldError(name) ?? quoteErrors[name];
   // A place the API could not resolve comes with the districts it may mean: one click fills them in.

@@ -1,0 +1,159 @@
+import type { Language } from './translate';
+
+/**
+ * The API speaks English (its error codes are the contract; its messages are for developers). The
+ * dashboard is Indonesian first, so what a seller reads of a refusal is said here in Indonesian: the error
+ * by its code, a field's problem by the API's wording of the rule it broke. Anything not known here is
+ * shown as the API said it, in English, rather than hidden. In English the API's own words are shown.
+ */
+
+/** Indonesian for the errors a dashboard user can meet, by the API's code. */
+export const ERRORS_ID: Readonly<Record<string, string>> = {
+  VALIDATION_FAILED: 'Periksa kembali isian yang ditandai.',
+  NOT_FOUND: 'Data tidak ditemukan.',
+  BAD_REQUEST: 'Permintaan tidak dapat diproses.',
+  PAYLOAD_TOO_LARGE: 'Berkas atau isian terlalu besar.',
+  REQUEST_TIMEOUT: 'Permintaan terlalu lama terkirim. Coba lagi.',
+  AUTH_UNAUTHENTICATED: 'Silakan masuk terlebih dahulu.',
+  AUTH_FORBIDDEN: 'Peran Anda tidak diizinkan melakukan ini.',
+  AUTH_INVALID_CREDENTIALS: 'Email atau kata sandi salah.',
+  AUTH_INVALID_TOKEN: 'Sesi Anda telah berakhir. Silakan masuk lagi.',
+  AUTH_RATE_LIMITED: 'Terlalu banyak percobaan masuk. Coba lagi nanti.',
+  AUTH_SIGNUP_RATE_LIMITED: 'Terlalu banyak pendaftaran dari alamat ini. Coba lagi nanti.',
+  AUTH_EMAIL_TAKEN: 'Email ini sudah terdaftar.',
+  AUTH_WRONG_PASSWORD: 'Kata sandi saat ini salah.',
+  AUTH_CANNOT_DISABLE_SELF: 'Anda tidak dapat menghapus akun Anda sendiri.',
+  AUTH_USER_NOT_FOUND: 'Pengguna tidak ditemukan.',
+  AUTH_API_KEY_NOT_FOUND: 'API key tidak ditemukan atau sudah dicabut.',
+  AUTH_NOT_A_SESSION: 'API key bukan sesi masuk.',
+  AUTH_NOT_A_SELLER: 'Akun ini bukan milik toko.',
+  USERS_RATE_LIMITED: 'Terlalu banyak pengguna ditambahkan. Coba lagi nanti.',
+  AREA_UNRESOLVED: 'Lokasi tidak dikenali. Pilih salah satu saran.',
+  SELLERS_ADDRESS_NOT_FOUND: 'Alamat tidak ditemukan.',
+  SELLERS_BANK_ACCOUNT_EXISTS: 'Rekening ini sudah terdaftar.',
+  SELLERS_BANK_ACCOUNT_NOT_FOUND: 'Rekening tidak ditemukan.',
+  SELLERS_WEBHOOK_TARGET_FORBIDDEN: 'Alamat webhook ini tidak diizinkan (alamat jaringan pribadi).',
+  SELLERS_WEBHOOK_DNS_UNAVAILABLE: 'Alamat webhook belum dapat diperiksa. Coba lagi nanti.',
+  SELLERS_WEBHOOK_DELIVERY_DELIVERED: 'Kiriman webhook ini sudah terkirim.',
+  SELLERS_WEBHOOK_DELIVERY_IN_FLIGHT: 'Kiriman webhook ini sedang dikirim.',
+  SELLERS_WEBHOOK_URL_MISSING: 'Isi URL webhook terlebih dahulu.',
+  SELLERS_WEBHOOK_HOST_UNRESOLVABLE: 'Alamat webhook tidak dapat ditemukan.',
+  SELLERS_WEBHOOK_TEST_RATE_LIMITED: 'Terlalu banyak uji webhook. Coba lagi sebentar lagi.',
+  SELLERS_WEBHOOK_DELIVERY_NOT_FOUND: 'Kiriman webhook tidak ditemukan.',
+  SHIPMENTS_NOT_FOUND: 'Pengiriman tidak ditemukan.',
+  SHIPMENTS_REFERENCE_TAKEN: 'Nomor referensi ini sudah dipakai pengiriman lain.',
+  SHIPMENTS_NO_COURIER_CARRIES: 'Tidak ada kurir yang dapat membawa paket ini.',
+  SHIPMENTS_CANNOT_CANCEL: 'Pengiriman ini tidak dapat dibatalkan lagi.',
+  SHIPMENTS_CANCEL_IN_PROGRESS: 'Pembatalan sedang diproses.',
+  SHIPMENTS_ACTION_NOT_ALLOWED: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.',
+  SHIPMENTS_ACTION_IN_PROGRESS: 'Tindakan lain untuk pengiriman ini sedang diproses.',
+  SHIPMENTS_ACTION_REFUSED_BY_COURIER: 'Kurir menolak tindakan ini.',
+  PICKUPS_NOT_FOUND: 'Penjemputan tidak ditemukan.',
+  PICKUPS_SHIPMENTS_NOT_READY: 'Sebagian pengiriman belum siap dijemput.',
+  PICKUPS_DATE_NOT_ALLOWED: 'Tanggal penjemputan tidak diizinkan.',
+  ALERTS_NOT_FOUND: 'Peringatan tidak ditemukan.',
+  LEDGER_KEY_CONFLICT: 'Pencatatan ini bertentangan dengan yang sudah ada. Hubungi tim Kirim.',
+  LEDGER_INSUFFICIENT_FUNDS: 'Saldo tidak mencukupi.',
+  WITHDRAWAL_INSUFFICIENT_FUNDS: 'Jumlah melebihi saldo yang bisa ditarik.',
+  WITHDRAWAL_AMOUNT_TOO_SMALL: 'Jumlah penarikan terlalu kecil.',
+  WITHDRAWAL_NOT_FOUND: 'Penarikan tidak ditemukan.',
+  WITHDRAWAL_INVALID_TRANSITION: 'Penarikan ini sudah diproses.',
+  WITHDRAWAL_PROVIDER_UNAVAILABLE: 'Layanan transfer bank sedang tidak tersedia. Coba lagi nanti.',
+  INVOICING_NOT_FOUND: 'Tagihan tidak ditemukan.',
+  REMITTANCE_NOT_FOUND: 'Remitansi tidak ditemukan.',
+  REMITTANCE_ALREADY_UPLOADED: 'Berkas remitansi ini sudah pernah diunggah.',
+  IDEMPOTENCY_KEY_REUSED: 'Permintaan ini sudah pernah dikirim dengan isi berbeda.',
+  IDEMPOTENCY_REQUEST_IN_PROGRESS: 'Permintaan yang sama masih diproses.',
+  IDEMPOTENCY_ALREADY_CREATED: 'Sudah dibuat oleh permintaan sebelumnya.',
+  RATE_LIMITED: 'Terlalu banyak permintaan. Coba lagi sebentar lagi.',
+  DATABASE_UNAVAILABLE: 'Layanan sedang sibuk. Coba lagi sebentar lagi.',
+};
+
+type Rule = readonly [RegExp, (match: RegExpMatchArray) => string];
+
+const rupiah = (digits: string) => `Rp ${Number(digits).toLocaleString('id-ID')}`;
+
+/**
+ * A field's problem, by the API's wording of the rule (class-validator's and Kirim's own), said without
+ * the field's name: the dashboard shows it under the field's label. First match wins.
+ */
+const FIELD_RULES_ID: readonly Rule[] = [
+  [/ is required$/, () => 'Wajib diisi.'],
+  [/ must be longer than or equal to 1 characters$/, () => 'Wajib diisi.'],
+  [/ must be longer than or equal to (\d+) characters$/, (m) => `Minimal ${m[1]} karakter.`],
+  [/ must be shorter than or equal to (\d+) characters$/, (m) => `Maksimal ${m[1]} karakter.`],
+  [/ must be an email address$/, () => 'Bukan alamat email yang benar.'],
+  [
+    / must have at least (\d+) different characters besides spaces/,
+    (m) => `Harus memuat setidaknya ${m[1]} karakter berbeda selain spasi.`,
+  ],
+  [
+    / must not contain control characters or text-direction overrides$/,
+    () => 'Tidak boleh memuat karakter kontrol atau pembalik arah teks.',
+  ],
+  [
+    / must not contain invisible, control or space characters$/,
+    () => 'Tidak boleh memuat spasi atau karakter tak terlihat.',
+  ],
+  [/ must be a string$/, () => 'Harus berupa teks.'],
+  [/ must be a whole number$/, () => 'Harus bilangan bulat, tanpa koma.'],
+  [/ must be a number$/, () => 'Harus berupa angka.'],
+  [/ must be true or false$/, () => 'Harus ya atau tidak.'],
+  [/ must be a JSON object$/, () => 'Isian tidak lengkap.'],
+  [/ must be one of the following values: (.+)$/, (m) => `Pilih salah satu: ${m[1]}.`],
+  [/ must be one of (.+)$/, (m) => `Pilih salah satu: ${m[1]}.`],
+  [/ must be an Indonesian phone number/, () => 'Harus nomor telepon Indonesia (08…, 628… atau +628…).'],
+  [/ must be an Indonesian province/, () => 'Harus nama provinsi di Indonesia (mis. "Jawa Barat").'],
+  [/ must be a 5-digit Indonesian postal code$/, () => 'Harus kode pos 5 angka.'],
+  [/ must be (\d+) to (\d+) digits$/, (m) => `Harus ${m[1]} sampai ${m[2]} angka.`],
+  [
+    / must be 1 to (\d+) letters, digits, dashes or underscores$/,
+    (m) => `1 sampai ${m[1]} huruf, angka, tanda hubung (-) atau garis bawah (_).`,
+  ],
+  [/ must be a UUID$/, () => 'Pilihan tidak dikenali.'],
+  [/ must not be less than (\d+)$/, (m) => `Minimal ${m[1]}.`],
+  [/ must not be greater than (\d+)$/, (m) => `Maksimal ${m[1]}.`],
+  [/ must be an http\(s\) URL$/, () => 'Harus URL yang diawali http:// atau https://.'],
+  [/^property \S+ should not exist$/, () => 'Isian ini tidak dikenal.'],
+  [/^must be at least (\d+) rupiah$/, (m) => `Minimal ${rupiah(m[1])}.`],
+  [
+    /^must be at most the withdrawable balance \((\d+) rupiah\)$/,
+    (m) => `Melebihi saldo yang bisa ditarik (${rupiah(m[1])}).`,
+  ],
+  [/^must be at most the withdrawable balance$/, () => 'Melebihi saldo yang bisa ditarik.'],
+  [/^is not your password$/, () => 'Bukan kata sandi Anda saat ini.'],
+  [/^is already used by another shipment$/, () => 'Sudah dipakai pengiriman lain.'],
+  [
+    /^is not a district we know/,
+    () => 'Kecamatan ini tidak kami kenal di kota dan provinsi itu: lihat sarannya.',
+  ],
+  [/^names more than one district/, () => 'Ada beberapa kecamatan dengan nama ini: pilih salah satu saran.'],
+  [
+    /^is not a city or regency we know/,
+    () => 'Kota atau kabupaten ini tidak kami kenal di provinsi itu: lihat sarannya.',
+  ],
+  [
+    /^names more than one city or regency/,
+    () => 'Ada kota dan kabupaten dengan nama ini: isi kecamatannya, atau pilih salah satu saran.',
+  ],
+];
+
+/** What the dashboard says of an API error with `code` (its `message` when nothing better is known). */
+export function apiErrorText(language: Language, code: string, message: string): string {
+  if (language !== 'id') return message;
+  return ERRORS_ID[code] ?? message;
+}
+
+/** What the dashboard shows under a field the API refused with `message`. */
+export function fieldErrorText(language: Language, message: string): string {
+  if (language !== 'id') return message;
+  for (const [pattern, say] of FIELD_RULES_ID) {
+    const match = message.match(pattern);
+    if (match) return say(match);
+  }
+  return message;
+}
+
+/** Whether the Indonesian for a field message is known (for tests: the API's wordings all are). */
+export const knowsFieldMessage = (message: string): boolean =>
+  FIELD_RULES_ID.some(([pattern]) => pattern.test(message));

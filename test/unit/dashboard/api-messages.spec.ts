@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
+import { WrongPasswordError } from 'src/auth/auth.errors';
+import { AreaUnresolvedError } from 'src/areas/areas.errors';
+import { ValidationFailedError } from 'src/common/errors/app-error';
+import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
+import { FastValidationPipe } from 'src/common/validation-fast-path';
+import { apiErrorText, ERRORS_ID, fieldErrorText, knowsFieldMessage } from 'src/dashboard/i18n/api-messages';
+import { CreateAddressDto } from 'src/sellers/addresses.dto';
+import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
+import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
+import { CreateShipmentDto } from 'src/shipments/shipments.dto';
+import { CreateWithdrawalDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
+import {
+  WithdrawalAmountTooSmallError,
+  WithdrawalInsufficientFundsError,
+} from 'src/withdrawals/withdrawals.errors';
+
+/** What the API really answers for bad input to the forms the dashboard has (its own pipe, both paths). */
+async function refusals(dto: new () => object, body: object): Promise<string[]> {
+  const messages: string[] = [];
+  for (const fast of [true, false]) {
+    try {
+      await new FastValidationPipe(VALIDATION_PIPE_OPTIONS, fast).transform(body, {
+        type: 'body',
+        metatype: dto,
+      });
+    } catch (e) {
+      messages.push(...(e as ValidationFailedError).details.map((d) => d.message));
+    }
+  }
+  return messages;
+}
+
+const FORMS: [new () => object, object][] = [
+  [SignupDto, { sellerName: '', email: 'x', password: 'short' }],
+  [SignupDto, { sellerName: 'a'.repeat(300), email: 'a@b.co', password: '          aaaaaaaaaa' }],
+  [SignupDto, { sellerName: 'Toko\u202e', email: 'a b@c.id', password: 'x'.repeat(500) }],
+  [ChangePasswordDto, { currentPassword: 5, newPassword: 'aaaaaaaaaaaa' }],
+  [CreateUserDto, { email: 'x@y.id', password: 'correct horse battery', role: 'boss' }],
+  [
+    CreateAddressDto,
+    { label: '', contactName: 'x', phone: '123', address: '', city: 'x', province: 'y', postalCode: 'abc' },
+  ],
+  [CreateBankAccountDto, { bankCode: 'XXX', accountNumber: 'abc', accountName: '' }],
+  [CreateWithdrawalDto, { amount: 1.5, bankAccountId: 'x' }],
+  [CreateWithdrawalDto, { amount: -5, bankAccountId: '6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60' }],
+  [RejectWithdrawalDto, { reason: '' }],
+  [UpdateSettingsDto, { webhookUrl: 'notaurl', lostMarginPerFailure: -1, scoringPreset: 'x' }],
+  [
+    CreateShipmentDto,
+    {
+      reference: '',
+      originAddressId: 'x',
+      recipient: { name: '', phone: '12' },
+      parcel: { weightGrams: 0 },
+      codAmount: 'x',
+      extra: 1,
+    },
+  ],
+];
+
+describe('the dashboard says the API’s refusals in Indonesian', () => {
+  it('knows every field message the dashboard’s forms can be answered with', async () => {
+    const messages = new Set<string>();
+    for (const [dto, body] of FORMS) for (const m of await refusals(dto, body)) messages.add(m);
+    for (const e of [
+      new WithdrawalAmountTooSmallError(50_000),
+      new WithdrawalInsufficientFundsError(120_000),
+      new WithdrawalInsufficientFundsError(),
+      new AreaUnresolvedError('recipient.district', 'unknown', []),
+      new AreaUnresolvedError('recipient.district', 'ambiguous', []),
+      new AreaUnresolvedError('recipient.city', 'unknown', []),
+      new AreaUnresolvedError('recipient.city', 'ambiguous', []),
+      new WrongPasswordError(),
+    ])
+      for (const d of e.details) messages.add(d.message);
+    expect(messages.size).toBeGreaterThan(30);
+    expect([...messages].filter((m) => !knowsFieldMessage(m))).toEqual([]);
+  });
+
+  it('says each rule with its figures, without the field’s name, and leaves English as the API said it', () => {
+    expect(fieldErrorText('id', 'password must be longer than or equal to 10 characters')).toBe(
+      'Minimal 10 karakter.',
+    );
+    expect(fieldErrorText('id', 'sellerName must be shorter than or equal to 120 characters')).toBe(
+      'Maksimal 120 karakter.',
+    );
+    expect(fieldErrorText('id', 'label must be longer than or equal to 1 characters')).toBe('Wajib diisi.');
+    expect(fieldErrorText('id', 'recipient.city is required')).toBe('Wajib diisi.');
+    expect(fieldErrorText('id', 'must be at least 50000 rupiah')).toBe('Minimal Rp 50.000.');
+    expect(fieldErrorText('id', 'must be at most the withdrawable balance (1250000 rupiah)')).toBe(
+      'Melebihi saldo yang bisa ditarik (Rp 1.250.000).',
+    );
+    expect(fieldErrorText('id', 'accountNumber must be 5 to 20 digits')).toBe('Harus 5 sampai 20 angka.');
+    // Unknown wording is shown as it came rather than hidden; English readers get the API's words.
+    expect(fieldErrorText('id', 'something new the API says')).toBe('something new the API says');
+    expect(fieldErrorText('en', 'password must be longer than or equal to 10 characters')).toBe(
+      'password must be longer than or equal to 10 characters',
+    );
+  });
+
+  it('names errors by code, each code one the API really has', () => {
+    expect(apiErrorText('id', 'AUTH_INVALID_CREDENTIALS', 'Invalid email or password')).toBe(
+      'Email atau kata sandi salah.',
+    );
+    expect(apiErrorText('en', 'AUTH_INVALID_CREDENTIALS', 'Invalid email or password')).toBe(
+      'Invalid email or password',
+    );
+    expect(apiErrorText('id', 'SOMETHING_NEW', 'A new refusal')).toBe('A new refusal');
+    const source: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) {
+          if (name !== 'dashboard') walk(path);
+        } else if (name.endsWith('.ts')) source.push(readFileSync(path, 'utf8'));
+      }
+    };
+    walk(join(__dirname, '../../../src'));
+    const all = source.join('\n');
+    expect(Object.keys(ERRORS_ID).filter((code) => !all.includes(`'${code}'`))).toEqual([]);
+    // And every domain error the API raises by its own code has its Indonesian.
+    const raised = new Set([...all.matchAll(/super\(\s*'([A-Z][A-Z_]+)'/g)].map((m) => m[1]));
+    expect([...raised].filter((code) => !(code in ERRORS_ID))).toEqual([]);
+  });
+});
