@@ -390,6 +390,12 @@ export const defaults = {
     /** A pushed event pushes the next poll back this far: the courier is telling us itself. */
     pushPostponeMinutes: 360,
     /**
+     * Hours an event may say it happened before the booking that gave the parcel its airway bill began
+     * (a courier's clock, a time zone written wrongly). An older one, or one stored before that booking,
+     * is not taken as this parcel's: an airway bill used before, or a push for one not issued yet.
+     */
+    eventsBeforeBookingHours: 24,
+    /**
      * Each courier's request budget for tracking, per instance: calls at once and calls per minute. The
      * poller never exceeds them; with the batch size, they are the poll throughput's ceiling.
      */

@@ -25,6 +25,34 @@ export function unsafeTextReason(text: string): string | null {
   return null;
 }
 
+// eslint-disable-next-line no-control-regex -- the NUL is what it looks for
+const UNFIT_CHARACTER = /\u0000|\p{Cs}/gu;
+
+/**
+ * The text as PostgreSQL can keep it: each NUL and lone surrogate becomes U+FFFD, as a UTF-8 decoder shows
+ * bytes it cannot read. For what Kirim must keep though it came unfit (a courier's signed push or poll
+ * answer), where a request body's text is refused instead.
+ */
+export function storableText(text: string): string {
+  return unsafeTextReason(text) ? text.replace(UNFIT_CHARACTER, '\uFFFD') : text;
+}
+
+/** How JSON.stringify writes a NUL or a lone surrogate (or a literal backslash before such text). */
+const UNFIT_ESCAPE = /\\u0000|\\ud[89a-f]/i;
+
+/** `value` as JSON PostgreSQL's jsonb takes: every string and key storable (jsonb refuses \u0000 and lone surrogates). */
+export function storableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  // Walked again string by string only when that text shows one: a courier's answer seldom needs it.
+  if (!UNFIT_ESCAPE.test(json)) return json;
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'string') return storableText(v);
+    if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).some((k) => unsafeTextReason(k)))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [storableText(k), x]));
+    return v;
+  });
+}
+
 /**
  * Every string (and object key) in a parsed JSON value that is not safe text, by dotted path (`recipient.name`,
  * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth`, and `tooWide` names the first

@@ -29,7 +29,13 @@ export function parseWib(text: string): Date | null {
   else if (dayFirst) parts = [+dayFirst[3], +dayFirst[2], +dayFirst[1], +dayFirst[4], +dayFirst[5], 0];
   if (!parts) return null;
   const [y, mo, d, h, mi, s] = parts;
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - WIB_MS);
+  // Out-of-range parts are refused, not rolled over (day 32 is not the next month's first); so is a year
+  // before couriers kept tracking online (Date.UTC would also read a year below 100 as 19xx).
+  const at = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(at);
+  if (y < 2000 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
+    return null;
+  return new Date(at - WIB_MS);
 }
 
 const MONTHS_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];

@@ -324,7 +324,10 @@ export class ShipmentsRepository {
   /** Locks the shipments (in id order, so two processors never deadlock) and reads them. */
   async lockTracked(ids: string[]): Promise<TrackedShipmentRow[]> {
     return this.tx.manager.query<TrackedShipmentRow[]>(
-      `SELECT ${TRACKED_COLUMNS} FROM shipments s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE`,
+      // With when the booking that gave the shipment its airway bill began: no event stored before then is its.
+      `SELECT ${TRACKED_COLUMNS},
+         (SELECT max(a.started_at) FROM booking_attempts a WHERE a.shipment_id = s.id AND a.awb = s.awb) AS awb_since
+       FROM shipments s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR UPDATE`,
       [ids],
     );
   }
@@ -620,6 +623,8 @@ export interface TrackedShipmentRow {
   /** The transit days the courier quoted for the chosen service when it was chosen (null: not known). */
   quoted_eta_min_days: number | null;
   quoted_eta_max_days: number | null;
+  /** When the booking that gave it its airway bill began (read when locked for tracking). */
+  awb_since?: Date | null;
 }
 
 // The quoted days come from their own columns, not out of the decision: that (every option weighed, about

@@ -24,6 +24,11 @@ export interface TrackedShipment {
   origin: { city: string; province: string; districtCode: string | null };
   createdAt: Date;
   bookedAt: Date | null;
+  /**
+   * When the booking that gave it its airway bill began: events stored before then are not this parcel's
+   * (an airway bill used before, or one foretold). Read only when locked for tracking; null if unknown.
+   */
+  awbSince: Date | null;
   pickedUpAt: Date | null;
   lastEventAt: Date | null;
   /** Delivery runs and failed attempts so far. */
@@ -72,6 +77,7 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
   origin: { city: r.origin.city, province: r.origin.province, districtCode: r.origin.districtCode ?? null },
   createdAt: r.created_at,
   bookedAt: r.booked_at,
+  awbSince: r.awb_since ?? null,
   pickedUpAt: r.picked_up_at,
   lastEventAt: r.last_event_at,
   attempts: r.attempts,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { storableJson, storableText } from 'src/common/hostile-input';
 import type { CourierCode, CourierReason, CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
 import { compareStrings } from 'src/common/sort-order';
 import { Transactions } from 'src/database/transaction';
@@ -18,6 +19,7 @@ interface EventRow {
   location: string | null;
   is_return_leg: boolean;
   cod_collected: boolean | null;
+  received_at?: Date;
 }
 
 const storedOf = (r: EventRow): StoredEvent => ({
@@ -30,6 +32,7 @@ const storedOf = (r: EventRow): StoredEvent => ({
   location: r.location,
   isReturnLeg: r.is_return_leg,
   codCollected: r.cod_collected,
+  ...(r.received_at ? { receivedAt: r.received_at } : {}),
 });
 
 /** The inbox of courier events, each stored once, and the pushes they came in. */
@@ -78,6 +81,7 @@ export class TrackingEventsRepository {
         location: e.location ?? null,
         isReturnLeg: e.isReturnLeg,
         codCollected: e.codCollected ?? null,
+        receivedAt: at,
       });
       grown.add(list);
     });
@@ -123,7 +127,11 @@ export class TrackingEventsRepository {
          INSERT INTO courier_pushes (id, courier, body, content_type, received_at)
          VALUES ($3, $1, $${parameters.length + 1}, $${parameters.length + 2}, $4))
        ${insertEvents(false)}`,
-      [...parameters, body.toString('utf8'), contentType],
+      [
+        ...parameters,
+        storableText(body.toString('utf8')),
+        contentType === null ? null : storableText(contentType),
+      ],
     );
     return { stored: rows.length };
   }
@@ -138,7 +146,7 @@ export class TrackingEventsRepository {
   ): Promise<{ byAwb: Map<string, StoredEvent[]>; pending: string[] }> {
     const rows = await this.tx.manager.query<(EventRow & { pending: boolean })[]>(
       `SELECT id, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected,
-              processed_at IS NULL AS pending
+              received_at, processed_at IS NULL AS pending
        FROM tracking_events WHERE courier = $1 AND awb = ANY($2::text[]) ORDER BY occurred_at, id`,
       [courier, awbs],
     );
@@ -263,17 +271,19 @@ function eventParameters(
     pushId,
     receivedAt,
     events.map(() => randomUUID()),
-    events.map((e) => e.awb),
-    events.map((e) => e.rawCode),
+    // A courier's text is kept even where it holds what PostgreSQL cannot (a NUL, a lone surrogate): those
+    // characters become U+FFFD, rather than the whole signed push or poll answer failing to be stored.
+    events.map((e) => storableText(e.awb)),
+    events.map((e) => storableText(e.rawCode)),
     events.map((e) => e.occurredAt),
-    events.map((e) => e.rawText),
+    events.map((e) => storableText(e.rawText)),
     events.map((e) => e.status),
     events.map((e) => e.reason ?? null),
-    events.map((e) => e.location ?? null),
+    events.map((e) => (e.location == null ? null : storableText(e.location))),
     events.map((e) => e.isReturnLeg),
     events.map((e) => (e.codCollected === undefined ? null : e.codCollected)),
     events.map((e) => e.unmapped === true),
-    events.map((e) => JSON.stringify(e.raw ?? withoutRaw(e))),
+    events.map((e) => storableJson(e.raw ?? withoutRaw(e))),
   ];
 }
 

@@ -13,6 +13,8 @@ export interface StoredEvent {
   isReturnLeg: boolean;
   /** The courier's own word on the COD cash; null when its tracking says nothing about it. */
   codCollected: boolean | null;
+  /** When Kirim stored it (absent where only the courier's history is at hand). */
+  receivedAt?: Date;
 }
 
 /** A status move the events call for, with the event that causes it. */
@@ -142,4 +144,18 @@ export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: nu
     previous = step.to;
   }
   return { attempts, failed };
+}
+
+/**
+ * The events that can be this booking's: none stored before the booking that gave the parcel its airway
+ * bill began (`since`), and none saying they happened more than `slackMs` before it. The others stay stored
+ * as the courier sent them, but move nothing: an airway bill seen before (reused, or pushed before it was
+ * issued, which a forger who guesses the next number could do) must not deliver, credit or time this parcel.
+ */
+export function eventsOfBooking(events: StoredEvent[], since: Date | null, slackMs: number): StoredEvent[] {
+  if (!since) return events;
+  const from = since.getTime();
+  return events.filter(
+    (e) => (!e.receivedAt || e.receivedAt.getTime() >= from) && e.occurredAt.getTime() >= from - slackMs,
+  );
 }

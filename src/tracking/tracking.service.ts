@@ -20,7 +20,7 @@ import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { evaluateRisk, type RiskFinding } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
-import { deliveryAttempts, movesFrom, StoredEvent } from './tracking-status';
+import { deliveryAttempts, eventsOfBooking, movesFrom, StoredEvent } from './tracking-status';
 
 export interface ApplyResult {
   /** Status moves made. */
@@ -170,13 +170,16 @@ export class TrackingService {
     const facts: ShipmentFacts[] = [];
     const assessed: Assessed[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
+    const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
+    const eventsOf = (s: TrackedShipment) =>
+      eventsOfBooking(eventsByAwb.get(s.awb!) ?? [], s.awbSince, slack);
     // An ended shipment moves no more and has no risk; a late event still completes its history.
     const moved = await this.move(
-      ours.filter((s) => TRACKED.has(s.status)).map((s) => ({ s, events: eventsByAwb.get(s.awb!) ?? [] })),
+      ours.filter((s) => TRACKED.has(s.status)).map((s) => ({ s, events: eventsOf(s) })),
       now,
     );
     for (const s of ours) {
-      const events = eventsByAwb.get(s.awb!) ?? [];
+      const events = eventsOf(s);
       const followed = TRACKED.has(s.status);
       const status = moved.get(s.id) ?? { now: s.status, moves: 0 };
       result.moved += status.moves;

@@ -119,6 +119,49 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     expect(await codCredits(prepaid.id)).toBe(0);
     expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toEqual(before);
   });
+
+  it('credits nothing for an airway bill pushed before it was issued: a foretold "delivered" is not the parcel that later gets it', async () => {
+    const jne = PINNED.find((p) => p.code === 'jne')!;
+    // A delivered parcel's push, as the courier signs it; then the same, for the next airway bill.
+    const [first] = await endPinned(t, http, seller, origin, [jne]);
+    const real = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(first.awb))!;
+    const next = `88${String(Number(first.awb.slice(2)) + 1).padStart(14, '0')}`;
+    const foretold = JSON.stringify({ ...JSON.parse(real.body), awb: next });
+    expect(
+      (await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(foretold).expect(200)).body,
+    ).toEqual({ events: expect.any(Number), fresh: expect.any(Number) });
+    await t.app.get(TrackingService).applyPushed();
+
+    t.clock.advance(3600_000);
+    const [later] = await bookPinned(t, http, seller, origin, [jne], { codAmount: 999_000 });
+    expect(later.awb).toBe(next);
+    for (let round = 0; round < 3; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+      await t.app.get(TrackingService).applyPushed();
+    }
+    const shipment = (await http.get(`/v1/shipments/${later.id}`).set(seller.auth).expect(200)).body as {
+      status: string;
+      codCollected: boolean;
+    };
+    expect(shipment.status).not.toBe('delivered');
+    expect(await codCredits(later.id)).toBe(0);
+
+    // Its own journey still moves it: delivered for real, credited once.
+    await http
+      .post(`/sandbox/parcels/${later.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    for (let round = 0; round < 4 && (await codCredits(later.id)) === 0; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect((await http.get(`/v1/shipments/${later.id}`).set(seller.auth).expect(200)).body.status).toBe(
+      'delivered',
+    );
+    expect(await codCredits(later.id)).toBe(1);
+  });
 });
 
 describe('COD credit: recordings of every courier at once credit the same sellers without a deadlock', () => {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import {
+  storableJson,
+  storableText,
   inspectJson,
   MAX_JSON_DEPTH,
   MAX_JSON_FIELDS,
@@ -112,5 +114,25 @@ describe('hostile input', () => {
       field: 'body',
       message: `has more than ${MAX_JSON_FIELDS_IN_ALL} fields in all`,
     });
+  });
+});
+
+describe('what Kirim keeps though it came unfit (a courier’s signed text)', () => {
+  it('turns each NUL and lone surrogate into U+FFFD and leaves good text, pairs included, alone', () => {
+    expect(storableText('Gudang\u0000Jakarta')).toBe('Gudang\uFFFDJakarta');
+    expect(storableText('a\ud800b\udc00c')).toBe('a\uFFFDb\uFFFDc');
+    expect(storableText('Surabaya 😀 \\u0000')).toBe('Surabaya 😀 \\u0000');
+  });
+
+  it('writes JSON PostgreSQL takes: strings and keys cleaned at any depth, the rest as JSON.stringify writes it', () => {
+    const value = { a: ['x\u0000', { 'k\ud800': 'v', n: 1, ok: 'Tebet 😀' }], b: null, literal: '\\u0000' };
+    expect(JSON.parse(storableJson(value))).toEqual({
+      a: ['x\uFFFD', { 'k\uFFFD': 'v', n: 1, ok: 'Tebet 😀' }],
+      b: null,
+      literal: '\\u0000',
+    });
+    expect(storableJson({ s: 'x\u0000\ud800' })).toBe('{"s":"x\uFFFD\uFFFD"}');
+    const clean = { awb: 'JT1', history: [{ at: '2026-12-04 10:00', code: '100' }] };
+    expect(storableJson(clean)).toBe(JSON.stringify(clean));
   });
 });
