@@ -385,6 +385,12 @@ export class EnvSchema {
   )
   COURIER_PROXY_URL?: string;
 
-  /** Shared token couriers without a signing scheme send with their pushes (JNE, SAP, ID Express). */
-  @IsOptional() @IsString() @MinLength(16) COURIER_WEBHOOK_TOKEN?: string;
+  /**
+   * The token each courier without a signing scheme sends with its pushes (JNE, SAP, ID Express), one per
+   * courier: a token shared by all three (the former COURIER_WEBHOOK_TOKEN) let each push events for the
+   * others' parcels.
+   */
+  @IsOptional() @IsString() @MinLength(16) JNE_WEBHOOK_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(16) SAP_WEBHOOK_TOKEN?: string;
+  @IsOptional() @IsString() @MinLength(16) IDEXPRESS_WEBHOOK_TOKEN?: string;
 }

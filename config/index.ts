@@ -69,7 +69,8 @@ export class AppConfig {
     credentials: Record<CourierCodeName, Record<string, string> | null>;
     /** Some courier runs against its sandbox: the sandbox routes and the movable clock exist. */
     sandboxMode: boolean;
-    webhookToken?: string;
+    /** Per courier that authenticates its pushes by a token alone: the token (its <COURIER>_WEBHOOK_TOKEN). */
+    webhookTokens: Partial<Record<CourierCodeName, string>>;
     /** The proxy real couriers are called through (COURIER_PROXY_URL); undefined: directly. */
     proxyUrl?: string;
     sandboxSeed: string;
@@ -212,6 +213,9 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     'PHONE_HASH_SALT',
     'METRICS_TOKEN',
     'COURIER_WEBHOOK_TOKEN',
+    'JNE_WEBHOOK_TOKEN',
+    'SAP_WEBHOOK_TOKEN',
+    'IDEXPRESS_WEBHOOK_TOKEN',
     'COURIER_PROXY_URL',
     'SANDBOX_OPERATOR_TOKEN',
     'SANDBOX_CLOCK_START',
@@ -233,6 +237,12 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     if (parsed.NODE_ENV === 'production' && !parsed[secret])
       problems.push({ name: secret, message: 'is required when NODE_ENV=production' });
   }
+  if (raw.COURIER_WEBHOOK_TOKEN !== undefined)
+    problems.push({
+      name: 'COURIER_WEBHOOK_TOKEN',
+      message:
+        "is replaced by JNE_WEBHOOK_TOKEN, SAP_WEBHOOK_TOKEN and IDEXPRESS_WEBHOOK_TOKEN (one token for all three let each courier push events for the others' parcels)",
+    });
   const dnsServers = parsed.WEBHOOK_DNS_SERVERS ? parseDnsServers(parsed.WEBHOOK_DNS_SERVERS) : undefined;
   if (typeof dnsServers === 'string') problems.push({ name: 'WEBHOOK_DNS_SERVERS', message: dnsServers });
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;
@@ -335,7 +345,11 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     couriers: {
       credentials,
       sandboxMode: Object.values(credentials).some((c) => c === null),
-      webhookToken: parsed.COURIER_WEBHOOK_TOKEN,
+      webhookTokens: {
+        ...(parsed.JNE_WEBHOOK_TOKEN ? { jne: parsed.JNE_WEBHOOK_TOKEN } : {}),
+        ...(parsed.SAP_WEBHOOK_TOKEN ? { sap: parsed.SAP_WEBHOOK_TOKEN } : {}),
+        ...(parsed.IDEXPRESS_WEBHOOK_TOKEN ? { idexpress: parsed.IDEXPRESS_WEBHOOK_TOKEN } : {}),
+      },
       proxyUrl: parsed.COURIER_PROXY_URL,
       sandboxSeed: parsed.SANDBOX_SEED,
       sandboxDraws: parsed.SANDBOX_DRAWS,

@@ -54,7 +54,9 @@ async function buildRegistry(
       const account = real
         ? {
             ...real,
-            ...(config.couriers.webhookToken ? { WEBHOOK_TOKEN: config.couriers.webhookToken } : {}),
+            ...(config.couriers.webhookTokens[code]
+              ? { WEBHOOK_TOKEN: config.couriers.webhookTokens[code] }
+              : {}),
             ...(config.couriers.proxyUrl ? { COURIER_PROXY_URL: config.couriers.proxyUrl } : {}),
           }
         : sandboxes.get(code)!.account();

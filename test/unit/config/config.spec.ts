@@ -145,6 +145,32 @@ describe('courier credentials', () => {
       expect(() => loadConfig({ COURIER_PROXY_URL: url }, {})).toThrow(/COURIER_PROXY_URL/);
   });
 
+  it('takes a push token per courier, refusing a short one and the former shared token, naming each', () => {
+    expect(loadConfig({}, {}).couriers.webhookTokens).toEqual({});
+    const tokens = {
+      JNE_WEBHOOK_TOKEN: 'jne-token-0123456789',
+      SAP_WEBHOOK_TOKEN: 'sap-token-0123456789',
+      IDEXPRESS_WEBHOOK_TOKEN: 'ide-token-0123456789',
+    };
+    expect(loadConfig(tokens, {}).couriers.webhookTokens).toEqual({
+      jne: 'jne-token-0123456789',
+      sap: 'sap-token-0123456789',
+      idexpress: 'ide-token-0123456789',
+    });
+    let error: unknown;
+    try {
+      loadConfig({ SAP_WEBHOOK_TOKEN: 'short', COURIER_WEBHOOK_TOKEN: 'one-token-for-all-three' }, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.name).sort()).toEqual([
+      'COURIER_WEBHOOK_TOKEN',
+      'SAP_WEBHOOK_TOKEN',
+    ]);
+    expect((error as ConfigError).message).not.toContain('one-token-for-all-three');
+  });
+
   it('names the missing settings of a half-configured courier', () => {
     expect(() => loadConfig({ SAP_API_KEY: 'key' }, {})).toThrow(
       /SAP_BASE_URL: is required with SAP_API_KEY/,
