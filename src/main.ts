@@ -15,7 +15,13 @@ import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
-import { clientErrorHandler, frameworkErrors, guardRequestInput, limitBodyTime } from './common/http-edge';
+import {
+  answerHeaders,
+  clientErrorHandler,
+  frameworkErrors,
+  guardRequestInput,
+  limitBodyTime,
+} from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
 import { MetricsService } from './common/metrics.service';
@@ -79,6 +85,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
   limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
+  answerHeaders(fastify);
   closeConnectionsAfterLastResponse(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>

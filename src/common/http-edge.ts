@@ -255,6 +255,30 @@ export function limitBodyTime(fastify: FastifyInstance, ms: number): void {
   });
 }
 
+/** Paths whose answers are a person's data or secrets (a webhook secret, a new API key, an invoice). */
+const PRIVATE_ANSWERS = /^\/(v1|sandbox)\//;
+/** The API's interactive docs: a page of its own, never to be framed by another site. */
+const DOCS_PAGE = /^\/docs(\/|$|\?)/;
+
+/**
+ * Headers every answer carries: no content-type sniffing anywhere; the API's answers kept by no cache
+ * (shared or the browser's) unless a route says otherwise; the docs page not framed by another site. The
+ * dashboard's own files set theirs where they are served.
+ */
+export function answerHeaders(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (!reply.hasHeader('x-content-type-options')) void reply.header('x-content-type-options', 'nosniff');
+    if (PRIVATE_ANSWERS.test(request.url)) {
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    } else if (DOCS_PAGE.test(request.url)) {
+      void reply.header('x-frame-options', 'DENY');
+      void reply.header('content-security-policy', "frame-ancestors 'none'");
+      void reply.header('referrer-policy', 'no-referrer');
+    }
+    done(null, payload);
+  });
+}
+
 /**
  * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KB, not HTTP at
  * all): answered on the socket in the contract's error body, with a fresh request id.

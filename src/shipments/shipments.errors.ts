@@ -28,7 +28,10 @@ export class NoCourierCarriesError extends BusinessRuleError {
 
 export class CannotCancelError extends InvalidStateError {
   constructor(status: string, why?: string) {
-    super('SHIPMENTS_CANNOT_CANCEL', why ?? `A ${status} shipment can no longer be cancelled`);
+    super(
+      'SHIPMENTS_CANNOT_CANCEL',
+      why ?? `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} shipment can no longer be cancelled`,
+    );
   }
 }
 

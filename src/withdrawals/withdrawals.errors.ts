@@ -32,6 +32,9 @@ export class WithdrawalAmountTooSmallError extends BusinessRuleError {
 /** The withdrawal's status does not allow this (approving a paid one, rejecting an approved one). */
 export class WithdrawalInvalidTransitionError extends InvalidStateError {
   constructor(from: WithdrawalStatus, action: string) {
-    super('WITHDRAWAL_INVALID_TRANSITION', `A ${from} withdrawal cannot be ${action}`);
+    super(
+      'WITHDRAWAL_INVALID_TRANSITION',
+      `${/^[aeiou]/.test(from) ? 'An' : 'A'} ${from} withdrawal cannot be ${action}`,
+    );
   }
 }

@@ -582,6 +582,22 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 
+  it('answers with headers that keep private answers out of caches and the docs out of frames', async () => {
+    for (const res of [
+      await http.get('/v1/settings').set(seller.auth).expect(200),
+      await http.post('/v1/api-keys').set(seller.auth).send({}).expect(201),
+      await http.get('/v1/shipments/not-an-id').set(seller.auth).expect(404),
+    ]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    const docs = await http.get('/docs').redirects(1).expect(200);
+    expect(docs.headers['x-frame-options']).toBe('DENY');
+    expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    expect((await http.get('/health').expect(200)).headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('answers headers over 16 KB (a long query string) with 431 in the contract’s body', async () => {
     const { status, body } = await rawRequest(t.url, `/v1/addresses?cursor=${'a'.repeat(20_000)}`);
     expect(status).toBe(431);
