@@ -36,6 +36,8 @@ export interface DueHold {
   to: AccountRef;
   amount: Rupiah;
   releaseAt: Date;
+  /** What the held posting was about (a COD credit's airway bill), or null when it named nothing. */
+  reference: string | null;
 }
 
 export interface TrialBalanceRow {
@@ -222,10 +224,12 @@ export class LedgerRepository {
   async claimDueHolds(now: Date, limit: number): Promise<DueHold[]> {
     const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
       `SELECT h.id, h.seller_id, h.from_account, f.kind AS from_kind, f.seller_id AS from_seller,
-              h.to_account, t.kind AS to_kind, t.seller_id AS to_seller, h.amount, h.release_at
+              h.to_account, t.kind AS to_kind, t.seller_id AS to_seller, h.amount, h.release_at,
+              held.reference
          FROM ledger_holds h
          JOIN ledger_accounts f ON f.code = h.from_account
          JOIN ledger_accounts t ON t.code = h.to_account
+         JOIN ledger_transactions held ON held.id = h.transaction_id
         WHERE h.released_at IS NULL AND h.release_at <= $1
         ORDER BY h.release_at, h.id LIMIT $2 FOR UPDATE OF h SKIP LOCKED`,
       [now, limit],
@@ -245,6 +249,7 @@ export class LedgerRepository {
       },
       amount: num(r.amount as string),
       releaseAt: r.release_at as Date,
+      reference: r.reference as string | null,
     }));
   }
 

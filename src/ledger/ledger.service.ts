@@ -187,7 +187,8 @@ export class LedgerService {
             type: 'hold_released',
             at: now,
             sellerId: h.sellerId,
-            reference: h.id,
+            // The held posting's own (a COD credit's airway bill): the seller sees which parcel's cash it is.
+            reference: h.reference ?? h.id,
             entries: holdEntries(h.from, h.to, h.amount),
           });
         await this.repository.markReleased(

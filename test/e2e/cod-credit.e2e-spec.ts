@@ -105,6 +105,11 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     );
     expect(releases[0].n).toBe(2);
     expect(d.status).toBe('delivered');
+    // The seller's entry names the parcel whose cash it releases, as its credit did.
+    const released = (await entries(seller)).items.filter(
+      (e) => e.type === 'hold_released' && e.account === 'available',
+    );
+    expect(released.map((e) => e.reference)).toContain(d.awb);
   });
 
   it('credits nothing for a parcel that comes back, nor for a prepaid one', async () => {
