@@ -2,6 +2,7 @@ import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
 import { addSellerUser, signupSeller, uniqueEmail } from '../support/factories/sellers';
+import { AuthService } from 'src/auth/auth.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -208,6 +209,22 @@ describe('identity: signup, login, tokens, API keys', () => {
     );
     expect(ended).toHaveLength(2);
     for (const e of ended) expect(e.left).toBeGreaterThan(0);
+    // Once those tokens would have expired, the hourly clean-up forgets them (the test's real-time clock
+    // is moved past their expiry, wherever it stands).
+    const [{ latest }] = await t.dataSource.query<{ latest: Date }[]>(
+      'SELECT max(expires_at) AS latest FROM ended_sessions WHERE user_id = $1',
+      [owner.userId],
+    );
+    await t.app.get(AuthService).pruneLoginCounters();
+    expect(
+      await t.dataSource.query('SELECT 1 FROM ended_sessions WHERE user_id = $1', [owner.userId]),
+    ).not.toEqual([]);
+    t.realClock.advance(latest.getTime() - t.realClock.now().getTime() + 60_000);
+    await t.app.get(AuthService).pruneLoginCounters();
+    const left = await t.dataSource.query<unknown[]>('SELECT 1 FROM ended_sessions WHERE user_id = $1', [
+      owner.userId,
+    ]);
+    expect(left).toEqual([]);
   });
 
   it('logs out everywhere: every token of that person stops, others’ go on; an API key has no session', async () => {
