@@ -227,8 +227,8 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
   });
   afterAll(() => t.close());
 
-  // SAP signs with a token header, not over the body: a changed body is still signed.
-  it('is refused as malformed (401) with nothing stored: overlong texts, wrong types', async () => {
+  /** A SAP parcel just picked up, and the push its courier sends for it (its body parsed, to change). */
+  async function pickedUpSapPush() {
     const origin = (await createAddress(http, seller)).id;
     const [b] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!]);
     t.clock.advance(3600_000);
@@ -238,7 +238,12 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
       .send({ to: 'picked_up' })
       .expect(200);
     const push = (await t.app.get(CourierSandboxes).get('sap')!.webhookFor(b.awb))!;
-    const body = JSON.parse(push.body) as Record<string, unknown>;
+    return { b, push, body: JSON.parse(push.body) as Record<string, unknown> };
+  }
+
+  // SAP signs with a token header, not over the body: a changed body is still signed.
+  it('is refused as malformed (401) with nothing stored: overlong texts, wrong types', async () => {
+    const { b, push, body } = await pickedUpSapPush();
     const before = await snapshotTables(t.dataSource);
     for (const changed of [
       { rowstate_name: 'x'.repeat(9000) },
@@ -270,17 +275,9 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     // The same push unchanged is taken.
     await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
   });
+
   it('keeps a signed push whose texts hold a NUL or a lone surrogate, whatever its content type, as U+FFFD', async () => {
-    const origin = (await createAddress(http, seller)).id;
-    const [b] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!]);
-    t.clock.advance(3600_000);
-    await http
-      .post(`/sandbox/parcels/${b.awb}/advance`)
-      .set(seller.auth)
-      .send({ to: 'picked_up' })
-      .expect(200);
-    const push = (await t.app.get(CourierSandboxes).get('sap')!.webhookFor(b.awb))!;
-    const body = JSON.parse(push.body) as Record<string, unknown>;
+    const { b, push, body } = await pickedUpSapPush();
     for (const [i, contentType] of ['text/plain', 'application/octet-stream', 'application/json'].entries()) {
       const odd = JSON.stringify({ ...body, description: `Gudang ${i}\u0000 Jakarta \ud800` });
       const res = await http
