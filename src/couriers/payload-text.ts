@@ -17,3 +17,20 @@ export function payloadText(value: unknown, fallback = ''): string {
       return fallback;
   }
 }
+
+/**
+ * At most `max` UTF-16 units of `text` (a courier's field limit), never ending inside a character: an
+ * emoji cut in half is a broken character, which a courier refuses (or chokes on) for that whole order.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  // A high surrogate left at the end has lost the half that followed it.
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/** `text` on one line (runs of whitespace as one space, trimmed), cut as cutText does. */
+export function cutLine(text: string, max: number): string {
+  return cutText(text.replace(/\s+/g, ' ').trim(), max);
+}

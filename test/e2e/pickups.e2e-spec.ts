@@ -10,6 +10,7 @@ import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { Transactions } from 'src/database/transaction';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
+import { SERVICE_OF } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('pickups', () => {
@@ -213,6 +214,34 @@ describe('pickups', () => {
       expect(shipment.charges).toEqual({ shipping: 18_000, codFee: 3000, cashback: 2700, returnFee: 9000 });
     } finally {
       await b.close();
+    }
+  });
+
+  it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {
+    const name = `a${'😀'.repeat(40)}`;
+    for (const [code, service] of Object.entries(SERVICE_OF) as [CourierCode, string][]) {
+      const base = validShipment(origin);
+      const { id } = (
+        await http
+          .post('/v1/shipments')
+          .set(seller.auth)
+          .send({ ...base, recipient: { ...base.recipient, name }, courier: { code, service } })
+          .expect(201)
+      ).body as { id: string };
+      await http
+        .post('/v1/pickups')
+        .set(seller.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await drain();
+      const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
+        status: string;
+        awb: string;
+      };
+      expect({ code, status: s.status }).toEqual({ code, status: 'booked' });
+      // What the courier received has no half of a character in it.
+      const parcel = await t.app.get(SandboxWorld).find(code, s.awb);
+      expect(JSON.stringify(parcel!.request)).not.toMatch(/\\ud[89a-f]/i);
     }
   });
 

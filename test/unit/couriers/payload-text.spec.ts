@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { payloadText } from 'src/couriers/payload-text';
+import { cutLine, cutText, payloadText } from 'src/couriers/payload-text';
 
 describe('payloadText', () => {
   it('reads strings and finite numbers as String() does', () => {
@@ -28,5 +28,17 @@ describe('payloadText', () => {
   it('keeps a present value over the fallback, even an empty one', () => {
     expect(payloadText('', 'ID')).toBe('');
     expect(payloadText(3, 'x')).toBe('3');
+  });
+});
+
+describe('texts cut to a courier field’s limit', () => {
+  it('never end inside a character, and leave text within the limit alone', () => {
+    expect(cutText('a😀😀', 2)).toBe('a');
+    expect(cutText('a😀😀', 3)).toBe('a😀');
+    expect(cutText('Budi Santoso', 4)).toBe('Budi');
+    expect(cutText('Budi', 10)).toBe('Budi');
+    expect(cutLine('  Jl.\n Tebet   Raya 😀😀 ', 16)).toBe('Jl. Tebet Raya ');
+    expect(cutLine('  Jl.\n Tebet   Raya 😀😀 ', 17)).toBe('Jl. Tebet Raya 😀');
+    for (let max = 1; max <= 12; max += 1) expect(cutText('x😀'.repeat(6), max)).not.toMatch(/\p{Cs}/u);
   });
 });

@@ -6,7 +6,7 @@ import type {
 } from '../../courier-adapter';
 import type { LocationRow } from '../../locations';
 import { idOf } from './idexpress.mapper';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import type { IdExpressEnvelope } from './idexpress.client';
 
 /**
@@ -29,7 +29,6 @@ export const IDEXPRESS_HANDLE_TYPE: Record<Exclude<ParcelActionKind, 'update_add
 };
 
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
 /** The path and `data` of the call for an action. */
 export function actionCall(
@@ -37,7 +36,7 @@ export function actionCall(
   action: ParcelActionRequest,
   to?: LocationRow,
 ): { path: string; data: unknown } {
-  const remark = cut(action.note ?? '', 200);
+  const remark = cutLine(action.note ?? '', 200);
   if (action.kind === 'update_address') {
     const a = action.address!;
     // The adapter looks up the new district's ids first (and refuses when there are none).
@@ -46,9 +45,9 @@ export function actionCall(
       path: IDEXPRESS_UPDATE_PATH,
       data: {
         waybillNo: order.awb,
-        recipientName: cut(a.name, 50),
+        recipientName: cutLine(a.name, 50),
         recipientCellphone: localPhone(a.phone),
-        recipientAddress: cut(`${a.address}, ${a.district}, ${a.city}`, 200),
+        recipientAddress: cutLine(`${a.address}, ${a.district}, ${a.city}`, 200),
         recipientCityId: idOf(ids.cityCode),
         recipientDistrictId: idOf(ids.code),
         recipientZipCode: a.postalCode,

@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { LocationRow, RouteCodes } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutText, payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
 import { reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -37,7 +37,6 @@ export const weightKg = (p: Parcel) => Math.max(1, Math.round(p.weightGrams)) / 
 
 /** ID Express takes local numbers (08…). */
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
-const cut = (text: string, max: number) => text.slice(0, max);
 
 /** ID Express's ids are numbers; the mapping file holds them as digits (location-file.ts). */
 export const idOf = (digits: string | null) => Number(digits);
@@ -97,9 +96,9 @@ export function pickupWindow(pickupDate: string | undefined, now: Date): { start
 }
 
 const place = (prefix: 'sender' | 'recipient', p: Place, ids: LocationRow) => ({
-  [`${prefix}Name`]: cut(p.name, 50),
+  [`${prefix}Name`]: cutText(p.name, 50),
   [`${prefix}Cellphone`]: localPhone(p.phone),
-  [`${prefix}Address`]: cut(`${p.address}, ${p.district}, ${p.city}`, 200),
+  [`${prefix}Address`]: cutText(`${p.address}, ${p.district}, ${p.city}`, 200),
   [`${prefix}CityId`]: idOf(ids.cityCode),
   [`${prefix}DistrictId`]: idOf(ids.code),
   [`${prefix}ZipCode`]: p.postalCode,
@@ -117,7 +116,7 @@ export function createOrderBody(r: CreateOrderRequest, now: Date, codes: RouteCo
     orderTime: now.getTime(),
     expressType: r.service,
     serviceType: r.pickup ? '00' : '01',
-    itemName: cut(p.description ?? 'Paket', 100),
+    itemName: cutText(p.description ?? 'Paket', 100),
     itemQuantity: 1,
     itemCategory: '00',
     ...(p.itemValue ? { itemValue: String(p.itemValue) } : {}),

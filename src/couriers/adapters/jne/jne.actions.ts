@@ -4,7 +4,7 @@ import type {
   ParcelActionOutcome,
   ParcelActionRequest,
 } from '../../courier-adapter';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import { addressLines, JneForm, localPhone } from './jne.mapper';
 
 /**
@@ -24,8 +24,6 @@ export const JNE_INSTRUCTION: Record<ParcelActionKind, string> = {
   hold: 'HOLD',
 };
 
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
-
 /** The instruction form (without credentials, which the client adds). */
 export function instructionBody(order: CourierOrder, action: ParcelActionRequest): JneForm {
   const a = action.address;
@@ -33,7 +31,7 @@ export function instructionBody(order: CourierOrder, action: ParcelActionRequest
     cnote_no: order.awb,
     instruction: JNE_INSTRUCTION[action.kind],
     pic_instruction: 'Kirim',
-    remark: cut(action.note ?? '', 60),
+    remark: cutLine(action.note ?? '', 60),
     buyer_confirmed: action.confirmedWithBuyer ? 'Y' : 'N',
   };
   if (action.kind !== 'update_address' || !a) return form;
@@ -41,12 +39,12 @@ export function instructionBody(order: CourierOrder, action: ParcelActionRequest
   const [line1, line2, line3] = addressLines(a);
   return {
     ...form,
-    RECEIVER_NAME: cut(a.name, 30),
+    RECEIVER_NAME: cutLine(a.name, 30),
     RECEIVER_ADDR1: line1,
     RECEIVER_ADDR2: line2,
     RECEIVER_ADDR3: line3,
-    RECEIVER_CITY: cut(a.city, 20),
-    RECEIVER_REGION: cut(a.province, 20),
+    RECEIVER_CITY: cutLine(a.city, 20),
+    RECEIVER_REGION: cutLine(a.province, 20),
     RECEIVER_ZIP: a.postalCode.slice(0, 5),
     RECEIVER_PHONE: localPhone(a.phone),
   };

@@ -12,7 +12,7 @@ import type {
 import type { RejectionCause } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import type { RouteCodes } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import { attemptReasonOfWords, classifyStatusWords, reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWibDayFirst, parseWib, wibDate } from 'src/common/wib';
@@ -54,7 +54,6 @@ export function chargeableKg(p: Parcel): number {
 
 /** JNE takes local numbers (08…), digits only, at most 15. */
 export const localPhone = (e164: string) => e164.replace(/^\+62/, '0').replace(/\D/g, '').slice(0, 15);
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
 /** Word-wraps text into lines of at most `width` characters; null when it needs more than `lines` lines. */
 export function splitAddress(text: string, width = ADDR_MAX, lines = 3): string[] | null {
@@ -96,7 +95,7 @@ export function addressLines(p: Place): [string, string, string] {
     ...street,
     ...((street.length < 3 && splitAddress(p.district, ADDR_MAX, 3 - street.length)) || []),
   ];
-  if (lines.length === 1) lines.push(cut(p.city, ADDR_MAX));
+  if (lines.length === 1) lines.push(cutLine(p.city, ADDR_MAX));
   return [lines[0], lines[1], lines[2] ?? ''];
 }
 
@@ -132,25 +131,25 @@ export function createBody(r: CreateOrderRequest, account: JneAccount, codes: Ro
     OLSHOP_BRANCH: account.JNE_BRANCH,
     OLSHOP_CUST: customerNo(account, r.codAmount),
     OLSHOP_ORDERID: r.reference,
-    OLSHOP_SHIPPER_NAME: cut(r.sender.name, NAME_MAX),
+    OLSHOP_SHIPPER_NAME: cutLine(r.sender.name, NAME_MAX),
     OLSHOP_SHIPPER_ADDR1: s1,
     OLSHOP_SHIPPER_ADDR2: s2,
     OLSHOP_SHIPPER_ADDR3: s3,
-    OLSHOP_SHIPPER_CITY: cut(r.sender.city, CITY_MAX),
-    OLSHOP_SHIPPER_REGION: cut(r.sender.province, 20),
+    OLSHOP_SHIPPER_CITY: cutLine(r.sender.city, CITY_MAX),
+    OLSHOP_SHIPPER_REGION: cutLine(r.sender.province, 20),
     OLSHOP_SHIPPER_ZIP: r.sender.postalCode.slice(0, 5),
     OLSHOP_SHIPPER_PHONE: localPhone(r.sender.phone),
-    OLSHOP_RECEIVER_NAME: cut(r.recipient.name, NAME_MAX),
+    OLSHOP_RECEIVER_NAME: cutLine(r.recipient.name, NAME_MAX),
     OLSHOP_RECEIVER_ADDR1: r1,
     OLSHOP_RECEIVER_ADDR2: r2,
     OLSHOP_RECEIVER_ADDR3: r3,
-    OLSHOP_RECEIVER_CITY: cut(r.recipient.city, CITY_MAX),
-    OLSHOP_RECEIVER_REGION: cut(r.recipient.province, 20),
+    OLSHOP_RECEIVER_CITY: cutLine(r.recipient.city, CITY_MAX),
+    OLSHOP_RECEIVER_REGION: cutLine(r.recipient.province, 20),
     OLSHOP_RECEIVER_ZIP: r.recipient.postalCode.slice(0, 5),
     OLSHOP_RECEIVER_PHONE: localPhone(r.recipient.phone),
     OLSHOP_QTY: 1,
     OLSHOP_WEIGHT: chargeableKg(r.parcel),
-    OLSHOP_GOODSDESC: cut(r.parcel.description || 'Paket', 60),
+    OLSHOP_GOODSDESC: cutLine(r.parcel.description || 'Paket', 60),
     OLSHOP_GOODSVALUE: r.parcel.itemValue ?? r.codAmount,
     OLSHOP_GOODSTYPE: '2',
     OLSHOP_INS_FLAG: 'N',
@@ -186,38 +185,38 @@ export function pickupBody(
     SERVICE_CODE: r.service,
     WEIGHT: chargeableKg(r.parcel),
     QTY: 1,
-    GOODS_DESC: cut(r.parcel.description || 'Paket', 60),
+    GOODS_DESC: cutLine(r.parcel.description || 'Paket', 60),
     GOODS_AMOUNT: r.parcel.itemValue ?? r.codAmount,
     INSURANCE_FLAG: 'N',
-    PICKUP_NAME: cut(r.sender.name, NAME_MAX),
+    PICKUP_NAME: cutLine(r.sender.name, NAME_MAX),
     PICKUP_DATE: r.pickupDate ? dayFirst(r.pickupDate) : dayFirst(wibDate(now)),
     PICKUP_TIME: r.pickupDate && r.pickupDate > wibDate(now) ? '09:00' : nowText.slice(11),
-    PICKUP_PIC: cut(r.sender.name, NAME_MAX),
+    PICKUP_PIC: cutLine(r.sender.name, NAME_MAX),
     PICKUP_PIC_PHONE: localPhone(r.sender.phone),
-    PICKUP_ADDRESS: cut(`${r.sender.address}, ${r.sender.district}`, 100),
-    PICKUP_DISTRICT: cut(r.sender.district, CITY_MAX),
-    PICKUP_CITY: cut(r.sender.city, CITY_MAX),
+    PICKUP_ADDRESS: cutLine(`${r.sender.address}, ${r.sender.district}`, 100),
+    PICKUP_DISTRICT: cutLine(r.sender.district, CITY_MAX),
+    PICKUP_CITY: cutLine(r.sender.city, CITY_MAX),
     PICKUP_SERVICE: 'Regular',
     PICKUP_VEHICLE: 'Motor',
-    SHIPPER_NAME: cut(r.sender.name, NAME_MAX),
+    SHIPPER_NAME: cutLine(r.sender.name, NAME_MAX),
     SHIPPER_ADDR1: s1,
     SHIPPER_ADDR2: s2,
     SHIPPER_ADDR3: s3,
-    SHIPPER_CITY: cut(r.sender.city, CITY_MAX),
+    SHIPPER_CITY: cutLine(r.sender.city, CITY_MAX),
     SHIPPER_ZIP: r.sender.postalCode.slice(0, 5),
-    SHIPPER_REGION: cut(r.sender.province, 20),
+    SHIPPER_REGION: cutLine(r.sender.province, 20),
     SHIPPER_COUNTRY: 'INDONESIA',
-    SHIPPER_CONTACT: cut(r.sender.name, NAME_MAX),
+    SHIPPER_CONTACT: cutLine(r.sender.name, NAME_MAX),
     SHIPPER_PHONE: localPhone(r.sender.phone),
-    RECEIVER_NAME: cut(r.recipient.name, NAME_MAX),
+    RECEIVER_NAME: cutLine(r.recipient.name, NAME_MAX),
     RECEIVER_ADDR1: r1,
     RECEIVER_ADDR2: r2,
     RECEIVER_ADDR3: r3,
-    RECEIVER_CITY: cut(r.recipient.city, CITY_MAX),
+    RECEIVER_CITY: cutLine(r.recipient.city, CITY_MAX),
     RECEIVER_ZIP: r.recipient.postalCode.slice(0, 5),
-    RECEIVER_REGION: cut(r.recipient.province, 20),
+    RECEIVER_REGION: cutLine(r.recipient.province, 20),
     RECEIVER_COUNTRY: 'INDONESIA',
-    RECEIVER_CONTACT: cut(r.recipient.name, NAME_MAX),
+    RECEIVER_CONTACT: cutLine(r.recipient.name, NAME_MAX),
     RECEIVER_PHONE: localPhone(r.recipient.phone),
     COD_FLAG: r.codAmount > 0 ? 'YES' : 'N',
     COD_AMOUNT: r.codAmount > 0 ? r.codAmount : 0,

@@ -5,7 +5,7 @@ import type {
   ParcelActionRequest,
 } from '../../courier-adapter';
 import type { LocationRow } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import type { JntAccount } from './jnt.mapper';
 
 /**
@@ -26,8 +26,6 @@ export const JNT_INSTRUCTION: Record<ParcelActionKind, string> = {
   hold: 'TAHAN',
 };
 
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
-
 /**
  * One instruction item (by AWB and our order id), with the receiver fields of order/create for a new
  * address (`to`: J&T's codes for its district, required for `update_address`).
@@ -45,13 +43,13 @@ export function instructionItem(
     orderid: order.reference,
     awb_no: order.awb,
     instruction: JNT_INSTRUCTION[action.kind],
-    remark: cut(action.note ?? '', 100),
+    remark: cutLine(action.note ?? '', 100),
     buyer_confirmed: action.confirmedWithBuyer ? 'Y' : 'N',
     ...(a && to
       ? {
-          receiver_name: cut(a.name, 30),
+          receiver_name: cutLine(a.name, 30),
           receiver_phone: a.phone,
-          receiver_addr: cut([a.address, a.district, a.city, a.province].join(', '), 200),
+          receiver_addr: cutLine([a.address, a.district, a.city, a.province].join(', '), 200),
           receiver_zip: a.postalCode,
           destination_code: to.cityCode,
           receiver_area: to.code,

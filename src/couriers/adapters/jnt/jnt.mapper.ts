@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RouteCodes } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutText, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
@@ -63,7 +63,7 @@ export function weightKg(p: Parcel): number {
   return Math.max(0.01, Math.ceil(Math.max(actual, volumetric) * 100 - 1e-9) / 100);
 }
 
-const cut = (text: string, max: number) => text.trim().slice(0, max).trim();
+const cut = (text: string, max: number) => cutText(text.trim(), max).trim();
 /** `goodsdesc` and `item_name` accept letters, digits and spaces only (strict public validator, jnt.md §3.2). */
 export const plainText = (text: string | undefined, max: number, fallback = 'Paket') =>
   cut(

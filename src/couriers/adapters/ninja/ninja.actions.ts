@@ -5,7 +5,7 @@ import type {
   ParcelActionOutcome,
   ParcelActionRequest,
 } from '../../courier-adapter';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import { errorText, ninjaAddress, NinjaError } from './ninja.mapper';
 
 /**
@@ -27,11 +27,9 @@ export const NINJA_ACTION_ROUTE: Record<ParcelActionKind, { method: 'POST' | 'PU
 export const actionPath = (order: CourierOrder, kind: ParcelActionKind) =>
   `/2.0/orders/${encodeURIComponent(order.awb)}/${NINJA_ACTION_ROUTE[kind].resource}`;
 
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
-
 /** The action's body; `names` are Ninja's own names for a new address's district, when mapped. */
 export function actionBody(action: ParcelActionRequest, names?: LocationRow | null): Record<string, unknown> {
-  const note = action.note ? cut(action.note, 255) : undefined;
+  const note = action.note ? cutLine(action.note, 255) : undefined;
   switch (action.kind) {
     case 'reattempt':
       return {
@@ -42,7 +40,7 @@ export function actionBody(action: ParcelActionRequest, names?: LocationRow | nu
       const a = action.address!;
       return {
         to: {
-          name: cut(a.name, 255),
+          name: cutLine(a.name, 255),
           phone_number: a.phone,
           address: { ...ninjaAddress(a, names), address_type: 'home' },
         },

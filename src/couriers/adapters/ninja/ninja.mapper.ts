@@ -10,7 +10,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
-import { payloadText } from '../../payload-text';
+import { cutText, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { parseWib, wibDate } from 'src/common/wib';
@@ -107,8 +107,6 @@ export function timezoneOf(province: string): string {
   return 'Asia/Jakarta';
 }
 
-const cut = (text: string, max: number) => text.slice(0, max);
-
 /** Ninja's own L1/L2/L3 names for each end, where its mapping has the district (else the typed names). */
 export interface NinjaNames {
   from: LocationRow | null;
@@ -124,7 +122,7 @@ export function ninjaAddress(
   names?: LocationRow | null,
 ) {
   return {
-    ...(p.address ? { address1: cut(p.address, 255) } : {}),
+    ...(p.address ? { address1: cutText(p.address, 255) } : {}),
     kecamatan: names?.label ?? names?.code ?? p.district,
     city: names?.cityLabel ?? p.city,
     province: names?.provinceLabel ?? p.province,
@@ -135,7 +133,7 @@ export function ninjaAddress(
 
 function party(p: Place, names?: LocationRow | null) {
   return {
-    name: cut(p.name, 255),
+    name: cutText(p.name, 255),
     phone_number: p.phone,
     address: { ...ninjaAddress(p, names), address_type: 'home' },
   };
@@ -192,7 +190,7 @@ export function createBody(r: CreateOrderRequest, now: Date, names?: NinjaNames)
     service_type: 'Parcel',
     service_level: NINJA_SERVICE_LEVEL[r.service] ?? r.service,
     requested_tracking_number: requestedTrackingNumber(r.reference),
-    reference: { merchant_order_number: cut(r.reference, 255) },
+    reference: { merchant_order_number: cutText(r.reference, 255) },
     from: party(r.sender, names?.from),
     to: party(r.recipient, names?.to),
     parcel_job: {
@@ -218,7 +216,7 @@ export function createBody(r: CreateOrderRequest, now: Date, names?: NinjaNames)
       dimensions: { weight: kilograms(r.parcel.weightGrams), ...dimensions(r.parcel) },
       items: [
         {
-          item_description: cut(r.parcel.description ?? 'Paket', 255),
+          item_description: cutText(r.parcel.description ?? 'Paket', 255),
           quantity: 1,
           is_dangerous_good: false,
         },

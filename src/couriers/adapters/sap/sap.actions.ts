@@ -5,7 +5,7 @@ import type {
   ParcelActionRequest,
 } from '../../courier-adapter';
 import type { LocationRow } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutLine, payloadText } from '../../payload-text';
 import type { SapEnvelope } from './sap.decode';
 
 /**
@@ -27,7 +27,6 @@ export const SAP_INSTRUCTION: Record<ParcelActionKind, string> = {
 };
 
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
-const cut = (text: string, max: number) => text.replace(/\s+/g, ' ').trim().slice(0, max);
 
 /** The instruction; `to` is SAP's code for a new address's district (required for `update_address`). */
 export function instructionBody(order: CourierOrder, action: ParcelActionRequest, to?: LocationRow) {
@@ -35,12 +34,12 @@ export function instructionBody(order: CourierOrder, action: ParcelActionRequest
   return {
     awb_no: order.awb,
     instruction_code: SAP_INSTRUCTION[action.kind],
-    desc: cut(action.note ?? '', 200),
+    desc: cutLine(action.note ?? '', 200),
     customer_confirmed: action.confirmedWithBuyer ? 1 : 0,
     ...(a && to
       ? {
-          receiver_name: cut(a.name, 50),
-          receiver_address: cut(`${a.address}, ${a.district}, ${a.city}`, 200),
+          receiver_name: cutLine(a.name, 50),
+          receiver_address: cutLine(`${a.address}, ${a.district}, ${a.city}`, 200),
           receiver_phone: localPhone(a.phone),
           receiver_postal_code: a.postalCode,
           destination_district_code: to.code,

@@ -8,7 +8,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RouteCodes } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { cutText, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
@@ -36,7 +36,6 @@ const volumetric = (p: Parcel) =>
   `${Math.max(1, Math.round(p.lengthCm ?? 1))}x${Math.max(1, Math.round(p.widthCm ?? 1))}x${Math.max(1, Math.round(p.heightCm ?? 1))}`;
 /** SAP takes local numbers (08…). */
 const localPhone = (e164: string) => e164.replace(/^\+62/, '0');
-const cut = (text: string, max: number) => text.slice(0, max);
 
 /** The rate request; `codes` are SAP's district codes for origin and destination (CourierLocations). */
 export function quoteBody(r: QuoteRequest, account: SapAccount, codes: RouteCodes) {
@@ -65,8 +64,8 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
   return {
     customer_code: cod ? account.SAP_COD_CUSTOMER_CODE : account.SAP_CUSTOMER_CODE,
     reference_no: r.reference,
-    pickup_name: cut(r.sender.name, 50),
-    pickup_address: cut(`${r.sender.address}, ${r.sender.district}, ${r.sender.city}`, 200),
+    pickup_name: cutText(r.sender.name, 50),
+    pickup_address: cutText(`${r.sender.address}, ${r.sender.district}, ${r.sender.city}`, 200),
     pickup_phone: localPhone(r.sender.phone),
     pickup_postal_code: r.sender.postalCode,
     pickup_place: r.pickup ? 1 : 2,
@@ -80,19 +79,19 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
     volumetric: volumetric(r.parcel),
     shipment_type_code: 'SHTPC',
     shipment_content_code: 'SC001',
-    description_item: cut(r.parcel.description ?? 'Paket', 200),
+    description_item: cutText(r.parcel.description ?? 'Paket', 200),
     ...(r.parcel.itemValue ? { item_value: r.parcel.itemValue } : {}),
     ...(cod ? { cod_value: r.codAmount } : {}),
-    shipper_name: cut(r.sender.name, 20),
-    shipper_address: cut(r.sender.address, 200),
+    shipper_name: cutText(r.sender.name, 20),
+    shipper_address: cutText(r.sender.address, 200),
     shipper_phone: localPhone(r.sender.phone),
-    shipper_contact: cut(r.sender.name, 50),
+    shipper_contact: cutText(r.sender.name, 50),
     shipper_postal_code: r.sender.postalCode,
     destination_district_code: codes.to.code,
-    receiver_name: cut(r.recipient.name, 50),
-    receiver_address: cut(`${r.recipient.address}, ${r.recipient.district}, ${r.recipient.city}`, 200),
+    receiver_name: cutText(r.recipient.name, 50),
+    receiver_address: cutText(`${r.recipient.address}, ${r.recipient.district}, ${r.recipient.city}`, 200),
     receiver_phone: localPhone(r.recipient.phone),
-    receiver_contact: cut(r.recipient.name, 50),
+    receiver_contact: cutText(r.recipient.name, 50),
     receiver_postal_code: r.recipient.postalCode,
   };
 }
