@@ -152,7 +152,13 @@ export class AuthService {
       await this.throttle.hit(accountKey, start);
       throw new WrongPasswordError();
     }
-    const changed = await this.users.nextSession(userId, await this.hasher.hash(newPassword));
+    // Only from the generation whose password was just checked: of two changes at once, the second finds
+    // its session ended by the first (401), rather than both answering a token and only one working.
+    const changed = await this.users.nextSession(
+      userId,
+      await this.hasher.hash(newPassword),
+      user.sessionGeneration,
+    );
     if (!changed) throw new InvalidTokenError();
     return this.issueToken(changed);
   }

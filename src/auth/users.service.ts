@@ -90,10 +90,11 @@ export class UsersService {
 
   /**
    * Ends every session of the user: their tokens so far stop working at once (here; on another instance
-   * within its user cache time). With `passwordHash`, the password changes in the same statement.
-   * Answers the user as now stored, or null if not active.
+   * within its user cache time). With `passwordHash`, the password changes in the same statement; with
+   * `fromGeneration`, only if the user is still in that generation (a password checked against it).
+   * Answers the user as now stored, or null if not active (or no longer in `fromGeneration`).
    */
-  async nextSession(userId: string, passwordHash?: string): Promise<User | null> {
+  async nextSession(userId: string, passwordHash?: string, fromGeneration?: number): Promise<User | null> {
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(User)
@@ -102,6 +103,9 @@ export class UsersService {
         ...(passwordHash ? { passwordHash } : {}),
       })
       .where('id = :userId AND disabled_at IS NULL', { userId })
+      .andWhere(fromGeneration === undefined ? 'TRUE' : 'session_generation = :fromGeneration', {
+        fromGeneration,
+      })
       .execute();
     this.active.delete(userId);
     return result.affected ? this.findActiveById(userId) : null;

@@ -287,6 +287,28 @@ describe('identity: signup, login, tokens, API keys', () => {
       .expect(200);
   });
 
+  it('of password changes at once, one wins and answers the only working token; the others get 401', async () => {
+    const owner = await signupSeller(http);
+    const answers = await Promise.all(
+      ['first new secret', 'second new secret', 'third new secret'].map((newPassword) =>
+        http.post('/v1/auth/password').set(owner.auth).send({ currentPassword: owner.password, newPassword }),
+      ),
+    );
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual([401, 401]);
+    await http
+      .get('/v1/me')
+      .set({ authorization: `Bearer ${won[0].body.accessToken}` })
+      .expect(200);
+    const passwords = ['first new secret', 'second new secret', 'third new secret'];
+    const logins = await Promise.all(
+      passwords.map((password) => http.post('/v1/auth/login').send({ email: owner.email, password })),
+    );
+    expect(logins.map((l) => l.status).sort()).toEqual([200, 401, 401]);
+    expect(passwords[logins.findIndex((l) => l.status === 200)]).toBe(passwords[answers.indexOf(won[0])]);
+  });
+
   it('creates API keys shown once and stored hashed; a revoked key stops working', async () => {
     const owner = await signupSeller(http);
     const created = await http.post('/v1/api-keys').set(owner.auth).send({ name: 'Shopify' }).expect(201);
