@@ -488,7 +488,8 @@ export class ShipmentsRepository {
          count(*) FILTER (WHERE status = 'delivered')::int AS delivered,
          count(*) FILTER (WHERE status = 'returned')::int AS returned,
          count(*) FILTER (WHERE status = 'lost')::int AS lost,
-         (avg(EXTRACT(EPOCH FROM ended_at - picked_up_at))
+         -- A courier's times out of order (delivered stamped before its pickup) count as no time, not less.
+         (avg(GREATEST(EXTRACT(EPOCH FROM ended_at - picked_up_at), 0))
            FILTER (WHERE status = 'delivered' AND picked_up_at IS NOT NULL) / 86400)::float8 AS avg_transit_days
        FROM shipments
        WHERE seller_id = $1 AND ended_at >= $2 AND ended_at < $3 AND courier IS NOT NULL

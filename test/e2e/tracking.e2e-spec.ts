@@ -304,6 +304,18 @@ describe('tracking journeys at every courier', () => {
       expect(c.avgTransitDays).toBeGreaterThan(0);
     }
     expect(figures.byStatus).toEqual({ delivered: 15, returned: 5, in_transit: 5 });
+    // A courier whose delivery is stamped before its pickup (times out of order) adds no time, never less.
+    const jne = figures.couriers.find((c: { courier: string }) => c.courier === 'jne');
+    await t.dataSource.query(
+      `UPDATE shipments SET picked_up_at = ended_at + interval '5 days'
+       WHERE seller_id = $1 AND courier = 'jne' AND status = 'delivered'`,
+      [seller.sellerId],
+    );
+    const skewed = (await http.get('/v1/monitoring').set(seller.auth).expect(200)).body.couriers.find(
+      (c: { courier: string }) => c.courier === 'jne',
+    );
+    expect(skewed.avgTransitDays).toBe(0);
+    expect(jne.avgTransitDays).toBeGreaterThan(0);
     // The stuck ones: silent, and by now past their lane's transit time too.
     expect(figures.openAlertsByRule).toMatchObject({ stale_no_scan: 5 });
     expect(
