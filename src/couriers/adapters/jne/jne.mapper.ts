@@ -285,11 +285,17 @@ export interface JneWebhook {
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 /**
- * A JNE time: history `DD-MM-YYYY HH:mm` and push `YYYY-MM-DD HH:mm:ss` (WIB), summary ISO with
- * `+07:00`, or the older summary styles `04 SEP 2019  13:46` and `14-MAR-2015 03:24`. null when it is
- * none of them.
+ * A JNE time, to the minute: history `DD-MM-YYYY HH:mm` and push `YYYY-MM-DD HH:mm:ss` (WIB), summary ISO
+ * with `+07:00`, or the older summary styles `04 SEP 2019  13:46` and `14-MAR-2015 03:24`. null when it is
+ * none of them. The tracking history has no seconds, so a push's are dropped: the same scan polled and
+ * pushed is then one event, not two (which counted one failed attempt twice).
  */
 export function parseJneDate(text: string): Date | null {
+  const at = parseJneTime(text);
+  return at && new Date(Math.floor(at.getTime() / 60_000) * 60_000);
+}
+
+function parseJneTime(text: string): Date | null {
   const wib = parseWib(text);
   if (wib) return wib;
   const old = /^(\d{1,2})[ -]([A-Z]{3})[ -](\d{4})\s+(\d{2}):(\d{2})$/i.exec(text.trim());
