@@ -211,16 +211,22 @@ export class TrackingEventsRepository {
     };
   }
 
-  /** A shipment's courier events, oldest first (every booking it had). */
+  /**
+   * A shipment's courier events, oldest first (every booking it had), each with when the booking that gave
+   * its airway bill began (`awbSince`, null if unknown): the tracker takes none from before it.
+   */
   async eventsOfShipment(
     shipmentId: string,
-  ): Promise<(StoredEvent & { courier: CourierCode; awb: string })[]> {
-    const rows = await this.tx.manager.query<(EventRow & { courier: CourierCode })[]>(
-      `SELECT id, courier, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected
-       FROM tracking_events WHERE shipment_id = $1 ORDER BY occurred_at, id`,
+  ): Promise<(StoredEvent & { courier: CourierCode; awb: string; awbSince: Date | null })[]> {
+    const rows = await this.tx.manager.query<(EventRow & { courier: CourierCode; awb_since: Date | null })[]>(
+      `SELECT id, courier, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected,
+              received_at,
+              (SELECT max(a.started_at) FROM booking_attempts a
+                WHERE a.shipment_id = t.shipment_id AND a.courier = t.courier AND a.awb = t.awb) AS awb_since
+       FROM tracking_events t WHERE shipment_id = $1 ORDER BY occurred_at, id`,
       [shipmentId],
     );
-    return rows.map((r) => ({ ...storedOf(r), courier: r.courier, awb: r.awb }));
+    return rows.map((r) => ({ ...storedOf(r), courier: r.courier, awb: r.awb, awbSince: r.awb_since }));
   }
 
   /** Courier codes no status table knows, with how often and how recently they were seen. */

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
+import { eventsOfBooking } from './tracking-status';
 import { ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
 /** What tracking shows: a shipment with its courier events, alerts and actions, and the codes no status table knows. */
@@ -13,6 +15,7 @@ export class TrackingViews {
     private readonly inbox: TrackingEventsRepository,
     private readonly alerts: AlertsService,
     private readonly actions: ShipmentActionsService,
+    private readonly config: AppConfig,
   ) {}
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
@@ -43,8 +46,13 @@ export class TrackingViews {
     }));
   }
 
+  /** The events the tracker takes as the shipment's (see eventsOfBooking): the others moved nothing. */
   private async eventsOf(shipmentId: string): Promise<TrackingEventDto[]> {
-    return (await this.inbox.eventsOfShipment(shipmentId)).map((e) => ({
+    const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
+    const events = (await this.inbox.eventsOfShipment(shipmentId)).filter(
+      (e) => eventsOfBooking([e], e.awbSince, slack).length > 0,
+    );
+    return events.map((e) => ({
       at: e.occurredAt.toISOString(),
       status: e.status,
       reason: e.reason,

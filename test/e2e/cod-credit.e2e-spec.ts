@@ -3,6 +3,7 @@ import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { TrackingService } from 'src/tracking/tracking.service';
+import { formatWib } from 'src/common/wib';
 import { endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
@@ -123,6 +124,40 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     expect(await codCredits(returned.id)).toBe(0);
     expect(await codCredits(prepaid.id)).toBe(0);
     expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toEqual(before);
+  });
+
+  it('takes no event dated over a day before the booking as the parcel’s, and does not list it', async () => {
+    const jne = PINNED.find((p) => p.code === 'jne')!;
+    const [b] = await bookPinned(t, http, seller, origin, [jne]);
+    t.clock.advance(3600_000);
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'picked_up' })
+      .expect(200);
+    const real = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(b.awb))!;
+    const body = JSON.parse(real.body) as {
+      history: { date: string; status_code: string; status_desc: string }[];
+    };
+    const longBefore = formatWib(new Date(t.clock.now().getTime() - 40 * 3600_000));
+    body.history.unshift({
+      date: longBefore,
+      status_code: 'D01',
+      status_desc: 'DELIVERED TO [BUDI | 01-01-2026 10:00 | JAKARTA]',
+    });
+    await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(JSON.stringify(body)).expect(200);
+    await t.app.get(TrackingService).applyPushed();
+    const detail = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
+      status: string;
+      events: { rawCode: string }[];
+    };
+    expect(detail.status).toBe('picked_up');
+    expect(detail.events.map((e) => e.rawCode)).not.toContain('D01');
+    const listed = (await http.get(`/v1/shipments/${b.id}/events`).set(seller.auth).expect(200)).body
+      .items as { rawCode: string }[];
+    expect(listed.map((e) => e.rawCode)).not.toContain('D01');
+    expect(listed.length).toBeGreaterThan(0);
+    expect(await codCredits(b.id)).toBe(0);
   });
 
   it('credits nothing for an airway bill pushed before it was issued: a foretold "delivered" is not the parcel that later gets it', async () => {
