@@ -94,9 +94,10 @@ export function journey(events: readonly StoredEvent[]): PlannedMove[] {
 
 /**
  * The moves that take a shipment in status `current` to where its events say it is: the journey's steps
- * after the one that put it there (`causeEventId`, the event of its last move), else after the last time
- * the journey stood where the shipment stands, or — when the shipment got where it is by other means
- * (the pickup watch) — straight to the journey's end if the table allows. Never backwards.
+ * after the one that put it there (`causeEventId`, the event of its last move); if that event is off the
+ * journey now, those after it in time; else (no event moved it) after the last time the journey stood
+ * where the shipment stands, or — when the shipment got where it is by other means (the pickup watch) —
+ * straight to the journey's end if the table allows. Never backwards, never a step twice.
  */
 export function movesFrom(
   current: ShipmentStatus,
@@ -106,6 +107,16 @@ export function movesFrom(
   const path = journey(events);
   if (!path.length) return [];
   let from = causeEventId ? path.findIndex((p) => p.event.id === causeEventId && p.to === current) : -1;
+  const cause = from === -1 && causeEventId ? events.find((e) => e.id === causeEventId) : undefined;
+  if (cause) {
+    // The event that moved it is off the journey now (one dated before it arrived late and bent the
+    // path): only what happened after that event may move it further. Replaying the steps before it
+    // would make moves a second time (a failed attempt counted twice).
+    return walk(
+      current,
+      path.filter((p) => journeyOrder(p.event, cause) > 0),
+    );
+  }
   if (from === -1 && current !== 'booked') {
     for (let i = path.length - 1; i >= 0; i -= 1)
       if (path[i].to === current) {
@@ -117,9 +128,14 @@ export function movesFrom(
       return end.to !== current && canTransition(current, end.to) ? [end] : [];
     }
   }
+  return walk(current, path.slice(from + 1));
+}
+
+/** The steps that can be taken from `current`, in order, skipping those the table does not allow then. */
+function walk(current: ShipmentStatus, steps: readonly PlannedMove[]): PlannedMove[] {
   const moves: PlannedMove[] = [];
   let state = current;
-  for (const step of path.slice(from + 1)) {
+  for (const step of steps) {
     if (!canTransition(state, step.to)) continue;
     moves.push(step);
     state = step.to;

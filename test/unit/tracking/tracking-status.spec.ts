@@ -133,6 +133,27 @@ describe('shipment status from courier events', () => {
     expect(moves).toEqual(journey(events).map((m) => m.to));
   });
 
+  it('never takes a step twice when an event dated before the one that moved the shipment arrives later', () => {
+    // Picked up, out, failed, out again (the shipment moved there by ofd@5); then a return scan dated @4
+    // arrives, which bends the journey away from ofd@5.
+    const [pu, ofd, failed, , again] = [
+      ev(1, 'picked_up'),
+      ev(2, 'out_for_delivery'),
+      ev(3, 'delivery_failed', { reason: 'consignee_absent' as CourierReason }),
+      null,
+      ev(5, 'out_for_delivery'),
+    ];
+    const late = ev(4, 'returning_to_sender');
+    const { moves } = applyInBatches([[pu, ofd, failed], [again], [late]]);
+    expect(moves).toEqual(['picked_up', 'out_for_delivery', 'delivery_failed', 'out_for_delivery']);
+    expect(movesFrom('out_for_delivery', again.id, [pu, ofd, failed, again, late])).toEqual([]);
+    // Later news still moves it on.
+    const back = ev(9, 'returned', { isReturnLeg: true });
+    expect(
+      movesFrom('out_for_delivery', again.id, [pu, ofd, failed, again, late, back]).map((m) => m.to),
+    ).toEqual(['returned']);
+  });
+
   it('goes straight to where the events lead when something else moved the shipment (the pickup watch)', () => {
     const events = [ev(1, 'picked_up'), ev(2, 'in_transit')];
     expect(movesFrom('picked_up', null, events).map((m) => m.to)).toEqual(['in_transit']);
