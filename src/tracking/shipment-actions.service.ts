@@ -21,6 +21,7 @@ import {
   ActionAlertNotFoundError,
   ActionInProgressError,
   ActionNotAllowedError,
+  AddressOutsideCityError,
   ActionRefusedByCourierError,
 } from './tracking.errors';
 
@@ -41,6 +42,18 @@ export function actionView(a: ShipmentAction): ShipmentActionDto {
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Whether a corrected address is in the city or regency the shipment was booked to: by the districts'
+ * regency codes when both are known, else by the canonical names.
+ */
+function sameCity(s: Shipment, to: Place): boolean {
+  const regency = (code: string) => code.split('.').slice(0, 2).join('.');
+  if (s.recipientDistrictCode && to.districtCode)
+    return regency(s.recipientDistrictCode) === regency(to.districtCode);
+  const name = (text: string) => text.trim().toLowerCase();
+  return name(s.recipientCity) === name(to.city) && name(s.recipientProvince) === name(to.province);
 }
 
 /** Who asked, as kept on the action: the user, or the API key an integration called with. */
@@ -113,6 +126,11 @@ export class ShipmentActionsService {
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
 
+    const address = dto.address
+      ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')
+      : null;
+    if (address && !sameCity(shipment, address)) throw new AddressOutsideCityError(shipment.recipientCity);
+
     const now = this.clock.now();
     const manual = !this.registry.get(shipment.courier as CourierCode).supportsAction(dto.action);
     const action: ShipmentAction = {
@@ -121,9 +139,7 @@ export class ShipmentActionsService {
       shipmentId,
       action: dto.action,
       note: dto.note ?? null,
-      address: dto.address
-        ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')
-        : null,
+      address,
       confirmedWithBuyer: dto.confirmedWithBuyer ?? false,
       alertId: dto.alertId ?? null,
       status: manual ? 'manual' : 'pending',

@@ -22,6 +22,21 @@ export class ActionNotAllowedError extends BusinessRuleError {
   }
 }
 
+/**
+ * An address correction to another city or regency: the parcel was priced and booked for its own, so it is
+ * redirected within it only (elsewhere is a return and a new shipment).
+ */
+export class AddressOutsideCityError extends BusinessRuleError {
+  constructor(city: string) {
+    super('SHIPMENTS_ADDRESS_OUTSIDE_CITY', `The parcel can be redirected within ${city} only`, [
+      {
+        field: 'address.city',
+        message: `must be ${city}, the city the parcel was booked and priced for; to send it elsewhere, return it and ship again`,
+      },
+    ]);
+  }
+}
+
 /** Another action of this shipment is being sent to the courier right now. */
 export class ActionInProgressError extends ConflictError {
   constructor() {

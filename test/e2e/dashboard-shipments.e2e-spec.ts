@@ -181,9 +181,10 @@ describe('the Pengiriman pages in a browser', () => {
       .waitFor();
     expect(await city.getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'pengiriman-alamat-salah');
-    await city.fill('Jakarta Selatan');
-    await page.getByLabel('Kecamatan', { exact: true }).fill('Tebet'); // Menteng is not in Jakarta Selatan
-    await page.getByLabel('Alamat', { exact: true }).fill('Jl. Tebet Raya No. 9, pagar hijau');
+    // Within the city the parcel was booked to (another city is refused: it was priced for this one).
+    await city.fill('Jakarta Pusat');
+    await page.getByLabel('Kecamatan', { exact: true }).fill('Tanah Abang');
+    await page.getByLabel('Alamat', { exact: true }).fill('Jl. Kebon Kacang No. 9, pagar hijau');
     await page.getByRole('button', { name: 'Kirim alamat baru ke kurir' }).click();
     await page.getByText(/Permintaan Perbaiki alamat dicatat/).waitFor();
     const fixed = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body as {
@@ -192,9 +193,9 @@ describe('the Pengiriman pages in a browser', () => {
     };
     expect(fixed.actions.map((a) => a.action)).toEqual(['update_address', 'reattempt']);
     expect(fixed.actions[0].address).toMatchObject({
-      district: 'Tebet',
-      city: 'Kota Administrasi Jakarta Selatan', // the area directory's name
-      address: 'Jl. Tebet Raya No. 9, pagar hijau',
+      district: 'Tanah Abang',
+      city: 'Kota Administrasi Jakarta Pusat', // the area directory's name
+      address: 'Jl. Kebon Kacang No. 9, pagar hijau',
       phone: fixed.recipient.phone,
     });
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);

@@ -248,13 +248,29 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       { to: 'delivery_failed', reason: 'address_problem' },
     );
     const address = {
-      address: 'Jl. Raya Darmo No. 12 Blok C',
-      district: 'Wonokromo',
-      city: 'Surabaya',
-      province: 'jawa timur',
-      postalCode: '60241',
+      address: 'Jl. Kebon Kacang Raya No. 12 Blok C',
+      district: 'Tanah Abang',
+      city: 'Jakarta Pusat',
+      province: 'dki jakarta',
+      postalCode: '10240',
       phone: '0813 1111 2222',
     };
+    // Another city is refused: the parcel was priced and booked for its own.
+    const elsewhere = await act(b, {
+      action: 'update_address',
+      address: {
+        ...address,
+        district: 'Wonokromo',
+        city: 'Surabaya',
+        province: 'jawa timur',
+        postalCode: '60241',
+      },
+    }).expect(422);
+    expect(elsewhere.body).toMatchObject({
+      code: 'SHIPMENTS_ADDRESS_OUTSIDE_CITY',
+      details: [{ field: 'address.city', message: expect.stringContaining('Jakarta Pusat') }],
+    });
+    expect(await atCourier(b)).toEqual([]);
     // A place the directory cannot resolve is refused before the courier is asked.
     const unknown = await act(b, {
       action: 'update_address',
@@ -269,16 +285,16 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const sentAddress = {
       name: 'Budi Santoso',
       phone: '+6281311112222',
-      address: 'Jl. Raya Darmo No. 12 Blok C',
-      district: 'Wonokromo',
-      city: 'Kota Surabaya',
-      province: 'Jawa Timur',
-      postalCode: '60241',
+      address: 'Jl. Kebon Kacang Raya No. 12 Blok C',
+      district: 'Tanah Abang',
+      city: 'Kota Administrasi Jakarta Pusat',
+      province: 'DKI Jakarta',
+      postalCode: '10240',
     };
     expect(res.body).toMatchObject({ action: 'update_address', status: 'sent', address: sentAddress });
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['update_address']);
     const after = await shipment(b.id);
-    expect(after.recipient).toEqual({ ...sentAddress, districtCode: '35.78.04' });
+    expect(after.recipient).toEqual({ ...sentAddress, districtCode: expect.stringMatching(/^31\.71\./) });
     expect(after.status).toBe('delivery_failed');
   });
 

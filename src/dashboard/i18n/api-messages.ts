@@ -46,6 +46,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SHIPMENTS_CANNOT_CANCEL: 'Pengiriman ini tidak dapat dibatalkan lagi.',
   SHIPMENTS_CANCEL_IN_PROGRESS: 'Pembatalan sedang diproses.',
   SHIPMENTS_ACTION_NOT_ALLOWED: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.',
+  SHIPMENTS_ADDRESS_OUTSIDE_CITY: 'Alamat baru harus di kota tujuan yang sama.',
   SHIPMENTS_ACTION_IN_PROGRESS: 'Tindakan lain untuk pengiriman ini sedang diproses.',
   SHIPMENTS_ACTION_REFUSED_BY_COURIER: 'Kurir menolak tindakan ini.',
   PICKUPS_NOT_FOUND: 'Penjemputan tidak ditemukan.',
@@ -122,6 +123,11 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^must be at most the withdrawable balance$/, () => 'Melebihi saldo yang bisa ditarik.'],
   [/^is not your password$/, () => 'Bukan kata sandi Anda saat ini.'],
+  [
+    /^must be (.+), the city the parcel was booked and priced for/,
+    (m) =>
+      `Harus di ${m[1]}, kota tujuan paket saat dipesan. Untuk kirim ke kota lain, retur lalu kirim ulang.`,
+  ],
   [/^is already used by another shipment$/, () => 'Sudah dipakai pengiriman lain.'],
   [
     /^is not a district we know/,

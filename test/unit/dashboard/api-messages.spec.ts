@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
 import { WrongPasswordError } from 'src/auth/auth.errors';
+import { AddressOutsideCityError } from 'src/tracking/tracking.errors';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
@@ -75,6 +76,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new AreaUnresolvedError('recipient.city', 'unknown', []),
       new AreaUnresolvedError('recipient.city', 'ambiguous', []),
       new WrongPasswordError(),
+      new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
     ])
       for (const d of e.details) messages.add(d.message);
     expect(messages.size).toBeGreaterThan(30);
