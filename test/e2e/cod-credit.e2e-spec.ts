@@ -7,7 +7,7 @@ import { formatWib } from 'src/common/wib';
 import { endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED } from '../support/factories/tracked';
+import { bookPinned, pickedUpWithPush, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
@@ -127,15 +127,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
   });
 
   it('takes no event dated over a day before the booking as the parcel’s, and does not list it', async () => {
-    const jne = PINNED.find((p) => p.code === 'jne')!;
-    const [b] = await bookPinned(t, http, seller, origin, [jne]);
-    t.clock.advance(3600_000);
-    await http
-      .post(`/sandbox/parcels/${b.awb}/advance`)
-      .set(seller.auth)
-      .send({ to: 'picked_up' })
-      .expect(200);
-    const real = (await t.app.get(CourierSandboxes).get('jne')!.webhookFor(b.awb))!;
+    const { booked: b, push: real } = await pickedUpWithPush(t, http, seller, origin, 'jne');
     const body = JSON.parse(real.body) as {
       history: { date: string; status_code: string; status_desc: string }[];
     };

@@ -9,7 +9,7 @@ import { TrackingService } from 'src/tracking/tracking.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED } from '../support/factories/tracked';
+import { bookPinned, pickedUpWithPush, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -232,14 +232,7 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
   /** A SAP parcel just picked up, and the push its courier sends for it (its body parsed, to change). */
   async function pickedUpSapPush() {
     const origin = (await createAddress(http, seller)).id;
-    const [b] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'sap')!]);
-    t.clock.advance(3600_000);
-    await http
-      .post(`/sandbox/parcels/${b.awb}/advance`)
-      .set(seller.auth)
-      .send({ to: 'picked_up' })
-      .expect(200);
-    const push = (await t.app.get(CourierSandboxes).get('sap')!.webhookFor(b.awb))!;
+    const { booked: b, push } = await pickedUpWithPush(t, http, seller, origin, 'sap');
     return { b, push, body: JSON.parse(push.body) as Record<string, unknown> };
   }
 

@@ -1,5 +1,7 @@
 import type supertest from 'supertest';
 import { COURIER_CODES, CourierCode } from 'src/couriers/courier-adapter';
+import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { PickupService } from 'src/shipments/pickup.service';
 import type { TestApp } from '../test-app';
 import { createShipment, TestSeller, validShipment } from './sellers';
@@ -106,4 +108,27 @@ export async function seedTrackedShipments(
       options.couriers.map((c) => SERVICE_OF[c]),
     ],
   );
+}
+
+/**
+ * A parcel of `code` booked and just picked up (the sandbox moved it an hour after booking), with the
+ * push its courier sends for it now, signed as the courier signs it.
+ */
+export async function pickedUpWithPush(
+  t: TestApp,
+  http: supertest.Agent,
+  seller: TestSeller,
+  origin: string,
+  code: CourierCode,
+): Promise<{ booked: { id: string; awb: string }; push: SandboxPush }> {
+  const [booked] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === code)!]);
+  t.clock.advance(3600_000);
+  await http
+    .post(`/sandbox/parcels/${booked.awb}/advance`)
+    .set(seller.auth)
+    .send({ to: 'picked_up' })
+    .expect(200);
+  const push = await t.app.get(CourierSandboxes).get(code)!.webhookFor(booked.awb);
+  if (!push) throw new Error(`the ${code} sandbox has no push for ${booked.awb}`);
+  return { booked, push };
 }
