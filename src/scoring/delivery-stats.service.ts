@@ -8,6 +8,7 @@ import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
 import { DeliveryStatsRepository, StatsIncrements, StatsLevel } from './delivery-stats.repository';
+import { regencyOf } from 'src/areas/areas.service';
 
 export interface LanePlace {
   city: string;
@@ -43,9 +44,6 @@ const norm = (text: string) => text.trim().replace(/\s+/g, ' ').toUpperCase();
 
 /** Every courier's national statistics row: together, the level a courier with few outcomes is pulled toward. */
 const EVERY_COURIER = COURIER_CODES.map((c) => ({ level: 'national' as const, key: c }));
-
-/** The regency (kabupaten/kota) of a Kemendagri district code: its "xx.xx" prefix. */
-export const regencyOf = (districtCode: string) => districtCode.slice(0, 5);
 
 /**
  * The statistics rows a parcel counts in: its lane, the courier in the destination regency (from any

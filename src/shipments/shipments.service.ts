@@ -12,7 +12,7 @@ import { Transactions } from 'src/database/transaction';
 import { Brackets } from 'typeorm';
 import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
-import { AreasService, type ResolvedPlace } from 'src/areas/areas.service';
+import { AreasService, regencyOf, type ResolvedPlace } from 'src/areas/areas.service';
 import { AddressesService } from 'src/sellers/addresses.service';
 import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from './shipment.entity';
@@ -314,6 +314,17 @@ export class ShipmentsService {
    * is asked).
    * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `<path>.district` or `<path>.city`)
    */
+  /**
+   * Whether `to` (a canonical place) is in the city or regency the shipment's recipient was booked to: by
+   * the districts' regencies when both are known, else by the canonical names.
+   */
+  inBookedCity(s: Shipment, to: Place): boolean {
+    if (s.recipientDistrictCode && to.districtCode)
+      return regencyOf(s.recipientDistrictCode) === regencyOf(to.districtCode);
+    const name = (text: string) => text.trim().toLowerCase();
+    return name(s.recipientCity) === name(to.city) && name(s.recipientProvince) === name(to.province);
+  }
+
   async canonicalPlace(to: Place, path: string): Promise<Place> {
     const place = await this.areas.resolve(to, path);
     return {

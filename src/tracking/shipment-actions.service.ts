@@ -44,18 +44,6 @@ export function actionView(a: ShipmentAction): ShipmentActionDto {
   };
 }
 
-/**
- * Whether a corrected address is in the city or regency the shipment was booked to: by the districts'
- * regency codes when both are known, else by the canonical names.
- */
-function sameCity(s: Shipment, to: Place): boolean {
-  const regency = (code: string) => code.split('.').slice(0, 2).join('.');
-  if (s.recipientDistrictCode && to.districtCode)
-    return regency(s.recipientDistrictCode) === regency(to.districtCode);
-  const name = (text: string) => text.trim().toLowerCase();
-  return name(s.recipientCity) === name(to.city) && name(s.recipientProvince) === name(to.province);
-}
-
 /** Who asked, as kept on the action: the user, or the API key an integration called with. */
 const requesterOf = (p: Principal): string =>
   p.kind === 'api_key' && p.apiKeyId ? `api_key:${p.apiKeyId}` : `user:${p.userId}`;
@@ -129,7 +117,8 @@ export class ShipmentActionsService {
     const address = dto.address
       ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')
       : null;
-    if (address && !sameCity(shipment, address)) throw new AddressOutsideCityError(shipment.recipientCity);
+    if (address && !this.shipments.inBookedCity(shipment, address))
+      throw new AddressOutsideCityError(shipment.recipientCity);
 
     const now = this.clock.now();
     const manual = !this.registry.get(shipment.courier as CourierCode).supportsAction(dto.action);

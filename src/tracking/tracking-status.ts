@@ -163,15 +163,14 @@ export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: nu
 }
 
 /**
- * The events that can be this booking's: none stored before the booking that gave the parcel its airway
- * bill began (`since`), and none saying they happened more than `slackMs` before it. The others stay stored
- * as the courier sent them, but move nothing: an airway bill seen before (reused, or pushed before it was
- * issued, which a forger who guesses the next number could do) must not deliver, credit or time this parcel.
+ * Whether an event can be this booking's: not stored before the booking that gave the parcel its airway
+ * bill began (`since`; null: unknown, all can), nor saying it happened more than `slackMs` before it. The
+ * others stay stored as the courier sent them, but move nothing: an airway bill seen before (reused, or
+ * pushed before it was issued, which a forger who guesses the next number could do) must not deliver,
+ * credit or time this parcel.
  */
-export function eventsOfBooking(events: StoredEvent[], since: Date | null, slackMs: number): StoredEvent[] {
-  if (!since) return events;
+export function isBookingEvent(e: StoredEvent, since: Date | null, slackMs: number): boolean {
+  if (!since) return true;
   const from = since.getTime();
-  return events.filter(
-    (e) => (!e.receivedAt || e.receivedAt.getTime() >= from) && e.occurredAt.getTime() >= from - slackMs,
-  );
+  return (!e.receivedAt || e.receivedAt.getTime() >= from) && e.occurredAt.getTime() >= from - slackMs;
 }

@@ -20,7 +20,7 @@ import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { evaluateRisk, type RiskFinding } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
-import { deliveryAttempts, eventsOfBooking, movesFrom, StoredEvent } from './tracking-status';
+import { deliveryAttempts, isBookingEvent, movesFrom, StoredEvent } from './tracking-status';
 
 export interface ApplyResult {
   /** Status moves made. */
@@ -172,7 +172,7 @@ export class TrackingService {
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
     const eventsOf = (s: TrackedShipment) =>
-      eventsOfBooking(eventsByAwb.get(s.awb!) ?? [], s.awbSince, slack);
+      (eventsByAwb.get(s.awb!) ?? []).filter((e) => isBookingEvent(e, s.awbSince, slack));
     // An ended shipment moves no more and has no risk; a late event still completes its history.
     const moved = await this.move(
       ours.filter((s) => TRACKED.has(s.status)).map((s) => ({ s, events: eventsOf(s) })),
