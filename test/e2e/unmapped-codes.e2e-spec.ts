@@ -4,6 +4,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { formatWib, parseWib } from 'src/common/wib';
 
 /**
  * A courier code nobody has seen never stops a parcel: the event is kept raw (read by its words when they
@@ -33,14 +34,12 @@ describe('unmapped courier codes', () => {
       history: { date: string; status_code: string; status_desc: string }[];
     };
     // Two lines JNE's tables do not know: one whose words say where the parcel is, one whose words say nothing.
-    const last = body.history[body.history.length - 1];
+    // A minute apart, and after the last: JNE's times are read to the minute.
+    const last = parseWib(body.history[body.history.length - 1].date)!.getTime();
+    const later = (minutes: number) => formatWib(new Date(last + minutes * 60_000));
     body.history.push(
-      {
-        date: last.date.replace(/:00$/, ':30'),
-        status_code: 'ZX7',
-        status_desc: 'PAKET DALAM PERJALANAN KE KOTA TUJUAN',
-      },
-      { date: last.date.replace(/:00$/, ':40'), status_code: 'QQ1', status_desc: 'LAIN-LAIN' },
+      { date: later(1), status_code: 'ZX7', status_desc: 'PAKET DALAM PERJALANAN KE KOTA TUJUAN' },
+      { date: later(2), status_code: 'QQ1', status_desc: 'LAIN-LAIN' },
     );
     for (let i = 0; i < 2; i += 1)
       await http.post('/v1/webhooks/couriers/jne').set(push.headers).send(JSON.stringify(body)).expect(200);
