@@ -103,18 +103,26 @@ export class AlertsRepository {
     if (alerts.length) await this.tx.manager.insert(Alert, alerts as never[]); // jsonb defeats the deep-partial type
   }
 
-  /** Writes the changed content of these alerts, one statement for a batch. */
-  async update(alerts: Alert[]): Promise<void> {
-    if (!alerts.length) return;
-    await this.tx.manager.query(
+  /**
+   * Writes the changed content of these alerts, one statement for a batch. The acknowledgement is not
+   * written from what was read: it is cleared for the ids in `asksAgain` and otherwise left as the row
+   * now has it, so an acknowledgement committed while the batch was being planned is not lost. Answers
+   * each alert's acknowledgement as written.
+   */
+  async update(alerts: Alert[], asksAgain: ReadonlySet<string>): Promise<Map<string, Date | null>> {
+    if (!alerts.length) return new Map();
+    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
+    const [rows] = await this.tx.manager.query<[{ id: string; acknowledged_at: Date | null }[], number]>(
       `UPDATE alerts a SET rule_version = r.rule_version, severity = r.severity, severity_rank = r.severity_rank,
          reason = r.reason, message = r.message, suggested_action = r.suggested_action,
-         whatsapp_url = r.whatsapp_url, updated_at = r.updated_at, acknowledged_at = r.acknowledged_at,
+         whatsapp_url = r.whatsapp_url, updated_at = r.updated_at,
+         acknowledged_at = CASE WHEN r.asks_again THEN NULL ELSE a.acknowledged_at END,
          cause_event_id = r.cause_event_id, details = r.details
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, rule_version integer, severity text,
          severity_rank smallint, reason text, message text, suggested_action text, whatsapp_url text,
-         updated_at timestamptz, acknowledged_at timestamptz, cause_event_id uuid, details jsonb)
-       WHERE a.id = r.id`,
+         updated_at timestamptz, asks_again boolean, cause_event_id uuid, details jsonb)
+       WHERE a.id = r.id
+       RETURNING a.id, a.acknowledged_at`,
       [
         JSON.stringify(
           alerts.map((a) => ({
@@ -127,13 +135,14 @@ export class AlertsRepository {
             suggested_action: a.suggestedAction,
             whatsapp_url: a.whatsappUrl,
             updated_at: a.updatedAt,
-            acknowledged_at: a.acknowledgedAt,
+            asks_again: asksAgain.has(a.id),
             cause_event_id: a.causeEventId,
             details: a.details,
           })),
         ),
       ],
     );
+    return new Map(rows.map((r) => [r.id, r.acknowledged_at]));
   }
 
   /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */

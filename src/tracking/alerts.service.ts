@@ -105,6 +105,7 @@ export class AlertsService {
       const results: ReconcileResult[] = [];
       const opened: Alert[] = [];
       const updated: Alert[] = [];
+      const asksAgain = new Set<string>();
       const toResolve: { result: ReconcileResult; alert: Alert; cause: string | null }[] = [];
       for (const { shipment, findings, causeEventId } of items) {
         const result: ReconcileResult = { opened: [], updated: [], resolved: [] };
@@ -137,13 +138,15 @@ export class AlertsService {
             causeEventId: causeEventId ?? alert.causeEventId,
             details: { ...alert.details, ...found },
           };
+          if (severityRose || newCause) asksAgain.add(alert.id);
           updated.push(next);
           result.updated.push(next);
         }
         for (const alert of plan.resolve) toResolve.push({ result, alert, cause: causeEventId });
       }
       await this.repository.insert(opened);
-      await this.repository.update(updated);
+      const acknowledged = await this.repository.update(updated, asksAgain);
+      for (const a of updated) a.acknowledgedAt = acknowledged.get(a.id) ?? null;
       const resolved = new Map<string, Alert>();
       const closed = await this.repository.resolve(
         toResolve.map((r) => ({ id: r.alert.id, cause: r.cause })),

@@ -201,6 +201,57 @@ describe('alerts: the store and the seller’s inbox', () => {
     expect(row.details).toMatchObject({ causeAt: second.toISOString() });
   });
 
+  it('an acknowledgement committed while a reconcile was planning its update is kept; a later cause still clears it', async () => {
+    const s = await shipmentOf(a);
+    const first = new Date('2026-11-02T05:00:00Z');
+    const failed = (message: string, causeAt = first) =>
+      finding('failed_attempt', { severity: 'high', causeAt, message });
+    const { opened } = await alerts.reconcile(s, [failed('Attempt 1.')], at(0), null);
+    const id = opened[0].id;
+
+    /** Reconciles `found` while the seller acknowledges the alert after the reconcile read it. */
+    const acknowledgedMeanwhile = async (found: RiskFinding, now: Date) => {
+      const seller = t.dataSource.createQueryRunner();
+      await seller.connect();
+      try {
+        await seller.startTransaction();
+        await seller.query('SELECT id FROM alerts WHERE id = $1 FOR UPDATE', [id]);
+        const [{ pid: sellerPid }] = (await seller.query('SELECT pg_backend_pid() AS pid')) as {
+          pid: number;
+        }[];
+        const reconciled = alerts.reconcile(s, [found], now, null);
+        // The reconcile has read the alert (unacknowledged) and waits on its row to write it.
+        for (let i = 0; ; i += 1) {
+          // Asked on another connection: a transaction sees one snapshot of the activity view.
+          const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_blocking_pids(pid) @> ARRAY[$1::int]',
+            [sellerPid],
+          );
+          if (n === 1) break;
+          if (i > 500) throw new Error('the reconcile never reached its update');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await seller.query('UPDATE alerts SET acknowledged_at = $2 WHERE id = $1', [id, at(5)]);
+        await seller.commitTransaction();
+        return await reconciled;
+      } finally {
+        await seller.release();
+      }
+    };
+
+    const same = await acknowledgedMeanwhile(failed('Attempt 1. Out again.'), at(1));
+    expect(same.updated[0]).toMatchObject({ id, message: 'Attempt 1. Out again.', acknowledgedAt: at(5) });
+    expect((await rows(s.id))[0]).toMatchObject({ message: 'Attempt 1. Out again.', acknowledgedAt: at(5) });
+
+    // A second failed attempt is a new thing to act on: the acknowledgement of the first one is cleared.
+    const later = await acknowledgedMeanwhile(
+      failed('Attempt 2.', new Date(first.getTime() + 24 * HOUR)),
+      at(2),
+    );
+    expect(later.updated[0]).toMatchObject({ id, message: 'Attempt 2.', acknowledgedAt: null });
+    expect((await rows(s.id))[0]).toMatchObject({ message: 'Attempt 2.', acknowledgedAt: null });
+  });
+
   it('resolves alerts whose rule is no longer found, and opens a fresh one if the problem comes back', async () => {
     const s = await shipmentOf(a);
     const { opened } = await alerts.reconcile(
