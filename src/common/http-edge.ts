@@ -95,6 +95,9 @@ function csvEncoding(body: Buffer, charset: string | undefined): string {
         `charset ${charset.slice(0, 40)} is not supported for CSV: send UTF-8 (UTF-16 and Windows-1252/Latin-1 are also read)`,
       );
     }
+    // "UTF-16" leaves the byte order to the BOM (RFC 2781); without one, ASCII text shows it by its zeros.
+    if (charset === 'utf-16' && (body[0] === 0xfe ? body[1] === 0xff : body[0] === 0 && body[1] !== 0))
+      return 'utf-16be';
     return encoding;
   }
   if (body[0] === 0xff && body[1] === 0xfe) return 'utf-16le';

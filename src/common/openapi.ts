@@ -89,7 +89,7 @@ function csvContent(columns: CsvColumn[]) {
   return {
     schema: {
       type: 'string',
-      description: `CSV text (UTF-8; UTF-16 and Windows-1252 are read when declared or marked by a BOM), a header row, then one row per item. Columns, in any order; an empty cell is absent: ${list}.`,
+      description: `CSV text (UTF-8; UTF-16 and Windows-1252 are read when declared or marked by a BOM), a header row, then one row per item; fields separated by \`,\` or, as a spreadsheet saves in an Indonesian locale, \`;\` (told by the header row; whole numbers may then group thousands with dots, \`150.000\`). Columns, in any order; an empty cell is absent: ${list}.`,
     } as SchemaObject,
     example: columns.map((c) => c.name).join(','),
   };

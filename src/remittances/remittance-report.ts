@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING } from 'src/common/csv-lines';
+import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
 
@@ -53,8 +53,7 @@ const normalizeHeader = (h: string) =>
  */
 export function parseRemittanceReport(text: string): ReportLine[] {
   const body = text.replace(/^\uFEFF/, '');
-  const headerLine = body.split(/\r\n|\n|\r/, 1)[0] ?? '';
-  const delimiter = headerLine.includes(';') ? ';' : ',';
+  const delimiter = delimiterOfHeader(body);
   let records: string[][];
   try {
     records = parse(body, {

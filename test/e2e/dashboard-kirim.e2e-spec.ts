@@ -82,6 +82,7 @@ describe('the Kirim pages in a browser', () => {
       status: string;
       awb: string | null;
       reference: string;
+      codAmount: number;
       recipient: { phone: string };
       requestedCourier: { code: string; service: string } | null;
       courier: { code: string; service: string } | null;
@@ -234,6 +235,10 @@ describe('the Kirim pages in a browser', () => {
 
       const columns = ['reference', 'originAddressId', 'recipientName', 'recipientPhone', 'recipientAddress'];
       const rest = ['recipientCity', 'recipientProvince', 'recipientPostalCode', 'weightGrams', 'codAmount'];
+      // At 360 px the file is as a spreadsheet in an Indonesian locale saves it: `;` between fields, dots
+      // grouping thousands. The page sends its rows back the same way, so the API reads the same amounts.
+      const sep = width === 360 ? ';' : ',';
+      const amount = (n: number) => (width === 360 ? `100.${String(n).padStart(3, '0')}` : `${100_000 + n}`);
       const line = (n: number, phone: string, weight: string) =>
         [
           `${prefix}-${n}`,
@@ -245,12 +250,12 @@ describe('the Kirim pages in a browser', () => {
           'DKI Jakarta',
           '10340',
           weight,
-          `${100_000 + n}`,
-        ].join(',');
+          amount(n),
+        ].join(sep);
       // A spreadsheet's CRLF, a blank line before row 4 and a lone CR before row 5: rows on lines 2–4, 6, 7.
       const csv =
         [
-          [...columns, ...rest].join(','),
+          [...columns, ...rest].join(sep),
           line(1, '0812-1000-0001', '1000'),
           line(2, '12', '1000'), // bad phone
           line(3, '+62 812 1000 0003', '1000'),
@@ -295,6 +300,8 @@ describe('the Kirim pages in a browser', () => {
       expect(list.map((s) => s.reference).sort()).toEqual([1, 2, 3, 4, 5].map((n) => `${prefix}-${n}`));
       const byRef = Object.fromEntries(list.map((s) => [s.reference, s.id]));
       expect((await shipment(byRef[`${prefix}-2`])).recipient.phone).toBe('+6281210000002');
+      for (const n of [1, 2, 3, 4, 5])
+        expect((await shipment(byRef[`${prefix}-${n}`])).codAmount).toBe(100_000 + n);
 
       await page.getByRole('button', { name: 'Minta pickup untuk 5 pengiriman' }).click();
       await page.getByTestId('pickup-item').first().waitFor();

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING } from 'src/common/csv-lines';
+import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 
@@ -39,9 +39,16 @@ export const CSV_REQUIRED_COLUMNS: readonly string[] = [
 ];
 const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'itemValue', 'codAmount']);
 
-/** A number when the cell is an integer, otherwise the text (so validation can say what is wrong). */
-const cell = (column: string, value: string) =>
-  NUMERIC.has(column) && /^-?\d+$/.test(value) ? Number(value) : value;
+/**
+ * A number when the cell is an integer, otherwise the text (so validation can say what is wrong). In a
+ * `;`-separated file (a spreadsheet saved in an Indonesian locale) a dot groups thousands: `150.000`.
+ */
+function cell(column: string, value: string, delimiter: ';' | ','): string | number {
+  if (!NUMERIC.has(column)) return value;
+  if (/^-?\d+$/.test(value)) return Number(value);
+  if (delimiter === ';' && /^-?\d{1,3}(\.\d{3})+$/.test(value)) return Number(value.replace(/\./g, ''));
+  return value;
+}
 
 /** An example row of the template: a COD parcel to Jakarta (the seller fills its own rows in). */
 const EXAMPLE: Record<(typeof CSV_COLUMNS)[number], string> = {
@@ -94,8 +101,10 @@ export function parseShipmentsCsv(text: string): ShipmentsCsv {
   let records: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
   // The header as written, kept as it is read: the records' keys hold a column given twice once.
   let header: string[] = [];
+  const delimiter = delimiterOfHeader(text);
   try {
     records = parse(text, {
+      delimiter,
       columns: (names: string[]) => (header = names),
       record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
@@ -128,15 +137,15 @@ export function parseShipmentsCsv(text: string): ShipmentsCsv {
     ]);
   }
   return {
-    rows: records.map(({ record }) => shipmentOfRecord(record)),
+    rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
     // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
     lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
   };
 }
 
 /** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
-function shipmentOfRecord(r: Record<string, string>): Record<string, unknown> {
-  const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c]));
+function shipmentOfRecord(r: Record<string, string>, delimiter: ';' | ','): Record<string, unknown> {
+  const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c], delimiter));
   const defined = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));
   return defined({

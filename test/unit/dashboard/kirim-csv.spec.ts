@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
-import { csvColumnOf, parseCsv, parseCsvRecords, toCsv } from 'src/dashboard/pages/kirim/csv';
-import { ANY_LINE_ENDING } from 'src/common/csv-lines';
+import {
+  csvColumnOf,
+  csvFileText,
+  delimiterOf,
+  parseCsv,
+  parseCsvRecords,
+  toCsv,
+} from 'src/dashboard/pages/kirim/csv';
+import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { CSV_COLUMNS, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 
 /** Cells as a spreadsheet may hold them: commas, quotes, line breaks (LF and CRLF), accents. */
@@ -42,6 +49,49 @@ describe('the bulk page reads and writes CSV as the API does', () => {
         expect(records).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
       }),
     );
+  });
+
+  it('reads and writes a semicolon-separated file (a spreadsheet in an Indonesian locale) as the API tells it', () => {
+    const text = 'reference;recipientName;codAmount\r\nA-1;"Budi; S.";150.000\r\nA-2;Sari, Toko;1.200\r\n';
+    const read = parseCsv(text);
+    expect(read.delimiter).toBe(';');
+    expect(read.rows).toEqual([
+      { reference: 'A-1', recipientName: 'Budi; S.', codAmount: '150.000' },
+      { reference: 'A-2', recipientName: 'Sari, Toko', codAmount: '1.200' },
+    ]);
+    // Sent back with the file's separator, so the API reads `150.000` as the file meant it.
+    const sent = toCsv(read.header, read.rows, read.delimiter);
+    const server = (csv: string) =>
+      parse<Record<string, string>>(csv, { columns: true, delimiter: delimiterOfHeader(csv), trim: true });
+    expect(server(sent)).toEqual(server(text));
+    expect(server(sent)).toEqual(read.rows);
+    fc.assert(
+      fc.property(table, fc.constantFrom(',' as const, ';' as const), ({ header: names, rows }, sep) => {
+        const written = toCsv(names, rows, sep);
+        expect(delimiterOf(written)).toBe(delimiterOfHeader(written));
+        const kept = rows.filter((r) => names.length > 1 || r[names[0]].trim() !== '');
+        expect(parseCsvRecords(written)).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
+      }),
+    );
+    // Any header line: the page and the API tell the same separator.
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ',', ';', ' ', '\n', '\r') }), (t) => {
+        expect(delimiterOf(t)).toBe(delimiterOfHeader(t));
+      }),
+    );
+  });
+
+  it('reads an uploaded file’s bytes as the API would: UTF-16 by its BOM, UTF-8, else Windows-1252', () => {
+    const line = 'reference,recipientName\r\nA-1,Andrés Ñoño\r\n';
+    const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line, 'utf16le')]);
+    const utf16be = Buffer.concat([
+      Buffer.from([0xfe, 0xff]),
+      Buffer.from(Buffer.from(line, 'utf16le')).swap16(),
+    ]);
+    for (const bytes of [Buffer.from(line, 'utf8'), Buffer.from(line, 'latin1'), utf16le, utf16be])
+      expect(parseCsv(csvFileText(new Uint8Array(bytes))).rows).toEqual([
+        { reference: 'A-1', recipientName: 'Andrés Ñoño' },
+      ]);
   });
 
   it('writes CSV the API’s parser reads to the same rows and row numbers (trimmed, as both trim)', () => {

@@ -30,6 +30,25 @@ describe('shipments CSV', () => {
     expect(rows[1]).not.toHaveProperty('codAmount');
   });
 
+  it('reads a file a spreadsheet saved with semicolons (an Indonesian locale), dots grouping thousands', () => {
+    const { rows, lines } = parseShipmentsCsv(
+      `\r\n${header.replaceAll(',', ';')}\r\nA-1;uuid-1;"Budi; S., Toko";0812;Jl. Mawar 1, RT 2;Bandung;Jawa Barat;40111;1.200;150.000;;\r\nA-2;uuid-1;Sari;0812;Jl. Melati;Bandung;Jawa Barat;40111;1200,5;1.50.000;;\r\n`,
+    );
+    expect(lines).toEqual([3, 4]);
+    expect(rows[0]).toMatchObject({
+      recipient: { name: 'Budi; S., Toko', address: 'Jl. Mawar 1, RT 2' },
+      parcel: { weightGrams: 1200 },
+      codAmount: 150_000,
+    });
+    // Not whole numbers grouped by thousands: left as text, for validation to name.
+    expect(rows[1]).toMatchObject({ parcel: { weightGrams: '1200,5' }, codAmount: '1.50.000' });
+    // With commas between fields a dot is not a thousands mark.
+    const comma = parseShipmentsCsv(
+      `${header}\nA-3,uuid-1,Sari,0812,Jl. Melati,Bandung,Jawa Barat,40111,1.200,,,\n`,
+    );
+    expect(comma.rows[0]).toMatchObject({ parcel: { weightGrams: '1.200' } });
+  });
+
   it('names unknown and missing columns, and unreadable CSV, as the body field', () => {
     const problems = (text: string) => {
       try {

@@ -5,6 +5,8 @@
  */
 
 export interface CsvTable {
+  /** The field separator the file uses, told by its header row (see `delimiterOf`); sent back the same way. */
+  delimiter: CsvDelimiter;
   header: string[];
   /** The data rows, each cell by its column's name (blank lines skipped, as the API skips them). */
   rows: Record<string, string>[];
@@ -15,8 +17,33 @@ export interface CsvTable {
   lines: number[];
 }
 
+export type CsvDelimiter = ',' | ';';
+
+/**
+ * The separator of a CSV as the API tells it: `;` when the header row (the first line not blank) has more
+ * semicolons than commas, as a spreadsheet saves it in an Indonesian locale; otherwise `,`.
+ */
+export function delimiterOf(text: string): CsvDelimiter {
+  const header = /[^\r\n]*\S[^\r\n]*/.exec(text)?.[0] ?? '';
+  return header.split(';').length > header.split(',').length ? ';' : ',';
+}
+
+/**
+ * The text of an uploaded file as the API would read it: UTF-16 when a byte-order mark says so, UTF-8 when it
+ * is valid UTF-8, otherwise Windows-1252 (an older spreadsheet's "CSV").
+ */
+export function csvFileText(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
 /** Every record of the text with its line (as in `CsvTable.lines`), cells as written; a leading BOM is dropped. */
-function readRecords(text: string): { cells: string[]; line: number }[] {
+function readRecords(text: string, delimiter: CsvDelimiter): { cells: string[]; line: number }[] {
   const records: { cells: string[]; line: number }[] = [];
   let record: string[] = [];
   let cell = '';
@@ -40,7 +67,7 @@ function readRecords(text: string): { cells: string[]; line: number }[] {
       } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') {
+    else if (c === delimiter) {
       record.push(cell);
       cell = '';
     } else if (c === '\n') endRecord();
@@ -53,16 +80,21 @@ function readRecords(text: string): { cells: string[]; line: number }[] {
   return records;
 }
 
-/** Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. */
-export function parseCsvRecords(text: string): string[][] {
-  return readRecords(text).map((r) => r.cells);
+/**
+ * Every record of the text, cells as written (quotes removed); a leading byte-order mark is dropped. Fields
+ * are separated by `delimiter`, by default the one the header row tells.
+ */
+export function parseCsvRecords(text: string, delimiter = delimiterOf(text)): string[][] {
+  return readRecords(text, delimiter).map((r) => r.cells);
 }
 
 /** The header row and the data rows by column name (cells trimmed, as the API trims them), with their lines. */
 export function parseCsv(text: string): CsvTable {
-  const [header, ...data] = readRecords(text);
+  const delimiter = delimiterOf(text);
+  const [header, ...data] = readRecords(text, delimiter);
   const names = (header?.cells ?? []).map((h) => h.trim());
   return {
+    delimiter,
     header: names,
     rows: data.map(({ cells }) =>
       Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()])),
@@ -77,13 +109,20 @@ export function parseCsv(text: string): CsvTable {
  */
 const quote = (raw: string) => {
   const value = raw.trim();
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",;\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 };
 
-/** CSV text of the header and rows (CRLF line ends), each cell trimmed. */
-export function toCsv(header: readonly string[], rows: readonly Record<string, string>[]): string {
+/**
+ * CSV text of the header and rows (CRLF line ends), each cell trimmed, fields separated by `delimiter` (the
+ * uploaded file's, so the API reads its numbers as it would the file's).
+ */
+export function toCsv(
+  header: readonly string[],
+  rows: readonly Record<string, string>[],
+  delimiter: CsvDelimiter = ',',
+): string {
   return [header, ...rows.map((row) => header.map((name) => row[name] ?? ''))]
-    .map((cells) => cells.map(quote).join(','))
+    .map((cells) => cells.map(quote).join(delimiter))
     .join('\r\n')
     .concat('\r\n');
 }

@@ -5,7 +5,7 @@ import { downloadFile } from '../../api/download';
 import { useErrorMessage } from '../../components/async';
 import { Field } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
-import { csvColumnOf, parseCsv, toCsv } from './csv';
+import { csvColumnOf, type CsvDelimiter, csvFileText, parseCsv, toCsv } from './csv';
 import { PickupRequest } from './pickup-request';
 
 type Shipment = Schemas['ShipmentDto'];
@@ -39,13 +39,19 @@ function errorsByColumn(details: FieldProblem[], header: readonly string[]): Rec
  * them: the API numbers the rows it got from 1, so its row n is `rows[n - 1]`; the created shipments come
  * in the order of the rows that had no error.
  */
-async function sendRows(header: string[], rows: BulkRow[], key: string): Promise<BulkRow[]> {
+async function sendRows(
+  header: string[],
+  delimiter: CsvDelimiter,
+  rows: BulkRow[],
+  key: string,
+): Promise<BulkRow[]> {
   const answer = await call(
     api.POST('/v1/shipments/bulk', {
       params: { header: { 'content-type': 'text/csv', 'Idempotency-Key': key } },
       body: toCsv(
         header,
         rows.map((r) => r.values),
+        delimiter,
       ) as never,
       bodySerializer: (csv: unknown) => csv as string,
     }),
@@ -123,6 +129,7 @@ export function MassalPage() {
   const { t, count } = useI18n();
   const message = useErrorMessage();
   const [header, setHeader] = useState<string[]>([]);
+  const [delimiter, setDelimiter] = useState<CsvDelimiter>(',');
   const [rows, setRows] = useState<BulkRow[]>([]);
   const [fileName, setFileName] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -133,10 +140,10 @@ export function MassalPage() {
   const key = useRef(idempotencyKey());
 
   /** Sends `which` of the rows `all` and shows the answer on them (the rest stay as they were). */
-  const send = (columns: string[], all: BulkRow[], which: BulkRow[]) => {
+  const send = (columns: string[], separator: CsvDelimiter, all: BulkRow[], which: BulkRow[]) => {
     setBusy(true);
     setError(undefined);
-    sendRows(columns, which, key.current)
+    sendRows(columns, separator, which, key.current)
       .then((answered) => {
         const byRow = new Map(answered.map((r) => [r.row, r]));
         setRows(all.map((r) => byRow.get(r.row) ?? r));
@@ -156,12 +163,13 @@ export function MassalPage() {
     event.target.value = '';
     if (!file) return;
     setFileName(file.name);
-    const table = parseCsv(await file.text());
+    const table = parseCsv(csvFileText(new Uint8Array(await file.arrayBuffer())));
     const read = table.rows.map((values, i) => ({ row: i + 1, line: table.lines[i], values }));
     setHeader(table.header);
+    setDelimiter(table.delimiter);
     setRows(read);
     if (read.length === 0) setError({ text: t('massal.noRows'), details: [] });
-    else send(table.header, read, read);
+    else send(table.header, table.delimiter, read, read);
   };
 
   const edit = (row: number) => (column: string, value: string) =>
@@ -257,7 +265,7 @@ export function MassalPage() {
               className="button primary"
               disabled={busy}
               aria-busy={busy}
-              onClick={() => send(header, rows, bad)}
+              onClick={() => send(header, delimiter, rows, bad)}
             >
               {busy ? t('form.submitting') : t('massal.resend', { n: count(bad.length) })}
             </button>
