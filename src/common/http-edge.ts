@@ -193,7 +193,9 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       );
     }
     const rowsCheckedEach = (request.routeOptions.config as { rowsCheckedEach?: boolean }).rowsCheckedEach;
-    if (!rowsCheckedEach) problems.push(...body.problems);
+    // A courier's push is read by its route, after the signature is checked: an unsigned one is refused as
+    // such (401), and a signed one's texts are kept with U+FFFD rather than lost to a 400 on every retry.
+    if (!rowsCheckedEach && !keepsRawBody(request)) problems.push(...body.problems);
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
 }
