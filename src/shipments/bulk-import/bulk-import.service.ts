@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
@@ -15,6 +16,11 @@ import { parseShipmentsCsv, shipmentsCsvTemplate } from './shipments-csv';
 
 export const MAX_BULK_ROWS = 5000;
 const INSERT_CHUNK = 500;
+/**
+ * Rows checked or built between two turns of the event loop: checking 5,000 rows at once held every other
+ * request for over half a second.
+ */
+const YIELD_EVERY_ROWS = 100;
 
 export interface BulkImportResult {
   created: ShipmentDto[];
@@ -62,26 +68,36 @@ export class BulkImportService {
     const errors: BulkImportResult['errors'] = [];
     const valid: { row: number; dto: CreateShipmentDto }[] = [];
     const firstRowOf = new Map<string, number>();
-    rows.forEach((raw: unknown, i) => {
+    for (const [i, raw] of (rows as unknown[]).entries()) {
       const row = i + 1;
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw))
-        return errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await setImmediate();
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+        errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
+        continue;
+      }
       // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one).
       const unsafe = inspectJson(raw).problems;
-      if (unsafe.length) return errors.push({ row, details: unsafe });
+      if (unsafe.length) {
+        errors.push({ row, details: unsafe });
+        continue;
+      }
       const dto = plainToInstance(CreateShipmentDto, raw);
       const problems = validateSync(dto, VALIDATOR_OPTIONS);
-      if (problems.length) return errors.push({ row, details: fieldProblems(problems) });
+      if (problems.length) {
+        errors.push({ row, details: fieldProblems(problems) });
+        continue;
+      }
       const first = firstRowOf.get(dto.reference);
-      if (first)
-        return errors.push({
+      if (first) {
+        errors.push({
           row,
           details: [{ field: 'reference', message: `appears again (first in row ${first})` }],
         });
+        continue;
+      }
       firstRowOf.set(dto.reference, row);
       valid.push({ row, dto });
-      return undefined;
-    });
+    }
 
     const taken = new Set(
       (
@@ -100,7 +116,8 @@ export class BulkImportService {
     const built: Shipment[] = [];
     /** The row of each built shipment. */
     const builtRows: number[] = [];
-    for (const { row, dto } of valid) {
+    for (const [i, { row, dto }] of valid.entries()) {
+      if (i % YIELD_EVERY_ROWS === YIELD_EVERY_ROWS - 1) await setImmediate();
       if (taken.has(dto.reference)) {
         errors.push({
           row,
