@@ -472,6 +472,14 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     admin: true,
   },
   {
+    name: 'sandbox job: asOf after the clock (an invoice would close a period parcels can still end in)',
+    method: 'post',
+    path: '/sandbox/jobs/invoicing/run',
+    body: { asOf: '2999-01-01T00:00:00Z' },
+    field: 'asOf',
+    admin: true,
+  },
+  {
     name: 'shipments list: unknown status',
     method: 'get',
     path: '/v1/shipments?status=teleported',

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, SandboxOperatorAllowed } from 'src/common/auth/decorators';
 import { Clock } from 'src/common/clock';
+import { ValidationFailedError } from 'src/common/errors/app-error';
 import { JobCatalogue } from './job-catalogue';
 import { JobRunDto, RunJobDto } from './jobs.dto';
 
@@ -24,10 +25,22 @@ export class SandboxJobsController {
 
   @Post(':name/run')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a job now (pickups, pickup-watch, …)' })
+  @ApiOperation({
+    summary: 'Run a job now (pickups, pickup-watch, …), or as of an earlier moment (never a later one: 400)',
+  })
   @ApiOkResponse({ type: JobRunDto })
   async run(@Param('name') name: string, @Body() body: RunJobDto): Promise<JobRunDto> {
-    const asOf = body.asOf ? new Date(body.asOf) : this.clock.now();
+    const now = this.clock.now();
+    const asOf = body.asOf ? new Date(body.asOf) : now;
+    // A run as of a moment still to come would act on a future the clock has not reached: invoicing would
+    // close a period parcels can still end in (and never bill them), holds would release early.
+    if (asOf.getTime() > now.getTime())
+      throw new ValidationFailedError([
+        {
+          field: 'asOf',
+          message: `must not be after the service's clock (${now.toISOString()}): move the clock first (POST /sandbox/clock)`,
+        },
+      ]);
     return { job: name, asOf: asOf.toISOString(), result: await this.jobs.run(name, asOf) };
   }
 }
