@@ -237,7 +237,7 @@ export class RemittancesRepository {
   }): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE remittance_id = $1 AND row_no > $2 AND ($3::text IS NULL OR outcome = $3)
+        WHERE remittance_id = $1 AND row_no > $2::bigint AND ($3::text IS NULL OR outcome = $3)
         ORDER BY row_no LIMIT $4`,
       [q.remittanceId, q.afterRow, q.outcome, q.limit],
     );

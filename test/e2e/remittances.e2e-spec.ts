@@ -407,6 +407,12 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const b = await lines(`limit=3&cursor=${a.nextCursor}`);
     expect([...a.lines, ...b.lines].map((l: Line) => l.row)).toEqual([1, 2, 3, 4, 5]);
     expect(b.nextCursor).toBeNull();
+    // A forged cursor with a row beyond any integer column: an empty page, never a 5xx.
+    for (const row of [2 ** 31, Number.MAX_SAFE_INTEGER, -(2 ** 31) - 1]) {
+      const forged = Buffer.from(JSON.stringify(['remittance-lines', row])).toString('base64url');
+      const page = await lines(`limit=1&cursor=${forged}`);
+      expect(page.lines.map((l: Line) => l.row)).toEqual(row > 0 ? [] : [1]);
+    }
     await http
       .get('/v1/finance/remittances/6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60')
       .set(finance.auth)
