@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { defaults } from 'config/defaults';
 import { parse } from 'csv-parse/sync';
 import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
@@ -79,7 +80,10 @@ export function parseRemittanceReport(text: string): ReportLine[] {
   rows.forEach((cells, i) => {
     const row = i + 1;
     const awb = cells[index.awb];
-    const amount = parseRupiah(cells[index.amount]);
+    let amount = parseRupiah(cells[index.amount]);
+    // A line is one parcel's COD cash, which no parcel holds more of than a shipment may name.
+    if (typeof amount === 'number' && amount > defaults.maxCodAmount)
+      amount = `is more than one parcel's COD can be (at most ${defaults.maxCodAmount})`;
     const date = parseReportDate(cells[index.remittedOn]);
     const awbProblem = !awb
       ? 'is empty'

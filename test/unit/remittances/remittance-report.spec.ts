@@ -82,7 +82,7 @@ describe('remittance report parsing', () => {
 
   it('rejects the whole report, naming every bad row and field', () => {
     const details = problemsOf(
-      'awb;amount;date\nA1;150000;2026-11-24\n;150000;2026-11-24\nA3;150.000,50;2026-11-24\nA4;100;31/02/2026\nA 5;x;\n',
+      'awb;amount;date\nA1;150000;2026-11-24\n;150000;2026-11-24\nA3;150.000,50;2026-11-24\nA4;100;31/02/2026\nA 5;x;\nA6;50.000.001;2026-11-24\nA7;50.000.000;2026-11-24\n',
     );
     expect(details).toEqual([
       { field: 'row 2: awb', message: 'is empty' },
@@ -91,6 +91,8 @@ describe('remittance report parsing', () => {
       { field: 'row 5: awb', message: expect.stringMatching(/letters, digits/) },
       { field: 'row 5: amount', message: expect.stringMatching(/not an amount/) },
       { field: 'row 5: remitted date', message: expect.stringMatching(/must be a date/) },
+      // One parcel's COD is at most what a shipment may name (Rp 50.000.000): totals stay exact.
+      { field: 'row 6: amount', message: "is more than one parcel's COD can be (at most 50000000)" },
     ]);
   });
 
@@ -118,11 +120,14 @@ describe('remittance report parsing', () => {
     expect(details[100]).toEqual({ field: 'body', message: 'and 50 more problems' });
   });
 
-  it('refuses amounts whose sum cannot be settled exactly', () => {
+  it('refuses amounts no parcel can hold, so sums over reports stay exact', () => {
     const big = '9'.repeat(15);
     const rows = Array.from({ length: 10 }, (_, i) => `A${i},${big},2026-11-24`).join('\n');
-    expect(problemsOf(`awb,amount,date\n${rows}\n`)).toEqual([
-      { field: 'body', message: expect.stringMatching(/add up to more/) },
-    ]);
+    expect(problemsOf(`awb,amount,date\n${rows}\n`)).toEqual(
+      Array.from({ length: 10 }, (_, i) => ({
+        field: `row ${i + 1}: amount`,
+        message: expect.stringMatching(/more than one parcel's COD/),
+      })),
+    );
   });
 });
