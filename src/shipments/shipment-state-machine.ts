@@ -100,7 +100,9 @@ export class ShipmentStateMachine {
     // Scoring learns a parcel's outcome as soon as it is settled. A return counts when it begins, not
     // days later when the parcel is back: counted late, failures would trail the deliveries of the same
     // week and every courier would look better than it is while its volume grows.
-    if (!OUTCOME_SETTLED.has(row.status) || row.from_status === 'returning') return;
+    // A parcel found after it was reported lost was learned as lost then: once per parcel.
+    if (!OUTCOME_SETTLED.has(row.status) || row.from_status === 'returning' || row.from_status === 'lost')
+      return;
     if (!row.courier || !row.service) return;
     const transitDays =
       row.status === 'delivered' && row.picked_up_at && row.ended_at

@@ -1,8 +1,10 @@
 /**
  * A shipment's status and the moves it may make (API.md): forward only, so a late or repeated courier
- * event never moves a shipment back. Two deliberate exceptions: a failed attempt may be followed by
- * another delivery run, and a booked shipment may go back to booking when the courier cancels or misses
- * the pickup (re-booking with the next-best courier).
+ * event never moves a shipment back. Three deliberate exceptions: a failed attempt may be followed by
+ * another delivery run, a booked shipment may go back to booking when the courier cancels or misses
+ * the pickup (re-booking with the next-best courier), and a parcel the courier reported lost may still
+ * end delivered or returned when the courier finds it (a "missing" scan is often not the last word, and
+ * a delivery it reports after it collected the buyer's cash, which must reach the seller).
  */
 export const SHIPMENT_STATUSES = [
   'ready',
@@ -54,7 +56,7 @@ const TRANSITIONS: Record<ShipmentStatus, ShipmentStatus[]> = {
   delivered: [],
   returned: [],
   cancelled: [],
-  lost: [],
+  lost: ['delivered', 'returning', 'returned'],
 };
 
 export function canTransition(from: ShipmentStatus, to: ShipmentStatus): boolean {
@@ -85,3 +87,9 @@ export const TRACKED: ReadonlySet<ShipmentStatus> = new Set([
   'delivery_failed',
   'returning',
 ]);
+
+/**
+ * Statuses a courier's events may still move a shipment from: those it is asked about, and `lost`
+ * (no longer asked about, but a push that the parcel was found and delivered or returned is applied).
+ */
+export const MOVED_BY_COURIER: ReadonlySet<ShipmentStatus> = new Set([...TRACKED, 'lost']);

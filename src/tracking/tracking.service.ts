@@ -7,7 +7,7 @@ import { Transactions } from 'src/database/transaction';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { type EachMove, ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
-import { TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
+import { MOVED_BY_COURIER, TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   DeliveryOutlook,
   ShipmentFacts,
@@ -173,9 +173,10 @@ export class TrackingService {
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
     const eventsOf = (s: TrackedShipment) =>
       (eventsByAwb.get(s.awb!) ?? []).filter((e) => isBookingEvent(e, s.awbSince, slack));
-    // An ended shipment moves no more and has no risk; a late event still completes its history.
+    // An ended shipment moves no more (but a lost one found again) and has no risk; a late event still
+    // completes its history.
     const moved = await this.move(
-      ours.filter((s) => TRACKED.has(s.status)).map((s) => ({ s, events: eventsOf(s) })),
+      ours.filter((s) => MOVED_BY_COURIER.has(s.status)).map((s) => ({ s, events: eventsOf(s) })),
       now,
     );
     for (const s of ours) {

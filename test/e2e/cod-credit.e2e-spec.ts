@@ -152,6 +152,59 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     expect(await codCredits(b.id)).toBe(0);
   });
 
+  it('credits a parcel the courier reported missing and then delivered after all, once', async () => {
+    const { booked: b, push: real } = await pickedUpWithPush(t, http, seller, origin, 'jne');
+    await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(real.body).expect(200);
+    const body = JSON.parse(real.body) as {
+      history: { date: string; status_code: string; status_desc: string }[];
+    };
+    t.clock.advance(6 * 3600_000);
+    const hoursAgo = (h: number) => formatWib(new Date(t.clock.now().getTime() - h * 3600_000));
+    const push = async (history: typeof body.history) => {
+      await http
+        .post('/v1/webhooks/couriers/jne')
+        .set(real.headers)
+        .send(JSON.stringify({ ...body, history }))
+        .expect(200);
+      await t.app.get(TrackingService).applyPushed();
+      return (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
+        status: string;
+        codCollected: boolean;
+      };
+    };
+    const missing = { date: hoursAgo(5), status_code: 'U14', status_desc: 'MISSING [JAKARTA]' };
+    expect((await push([...body.history, missing])).status).toBe('lost');
+    expect(await codCredits(b.id)).toBe(0);
+
+    // Found: the courier delivers it and takes the buyer's cash, which must reach the seller.
+    const found = [
+      missing,
+      { date: hoursAgo(3), status_code: 'IP3', status_desc: 'WITH DELIVERY COURIER [JAKARTA]' },
+      {
+        date: hoursAgo(1),
+        status_code: 'D01',
+        status_desc: 'DELIVERED TO [BUDI | 01-01-2026 10:00 | JAKARTA]',
+      },
+    ];
+    for (let i = 0; i < 3; i += 1) {
+      const after = await push([...body.history, ...found]);
+      expect(after).toMatchObject({ status: 'delivered', codCollected: true });
+    }
+    expect(await codCredits(b.id)).toBe(1);
+    const moves = await t.dataSource.query<{ from_status: string; to_status: string }[]>(
+      'SELECT from_status, to_status FROM shipment_transitions WHERE shipment_id = $1',
+      [b.id],
+    );
+    expect(
+      moves
+        .filter((m) => m.from_status === 'lost' || m.to_status === 'lost')
+        .sort((x, y) => (x.to_status < y.to_status ? -1 : 1)),
+    ).toEqual([
+      { from_status: 'lost', to_status: 'delivered' },
+      { from_status: 'picked_up', to_status: 'lost' },
+    ]);
+  });
+
   it('credits nothing for an airway bill pushed before it was issued: a foretold "delivered" is not the parcel that later gets it', async () => {
     const jne = PINNED.find((p) => p.code === 'jne')!;
     // A delivered parcel's push, as the courier signs it; then the same, for the next airway bill.

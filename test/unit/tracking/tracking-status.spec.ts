@@ -107,6 +107,34 @@ describe('shipment status from courier events', () => {
     ]);
   });
 
+  it('ends a lost parcel found again where the courier says, once; scans in between move nothing', () => {
+    const events = [
+      ev(1, 'picked_up'),
+      ev(5, 'in_transit'),
+      ev(20, 'exception', { reason: 'lost' as CourierReason }),
+      ev(40, 'in_transit'),
+      ev(44, 'out_for_delivery'),
+      ev(47, 'delivered', { codCollected: true }),
+    ];
+    expect(journey(events).map((m) => m.to)).toEqual(['picked_up', 'in_transit', 'lost', 'delivered']);
+    expect(applyInBatches([events.slice(0, 3), events.slice(3)])).toEqual({
+      status: 'delivered',
+      moves: ['picked_up', 'in_transit', 'lost', 'delivered'],
+    });
+    const returned = [
+      ...events.slice(0, 3),
+      ev(40, 'returning_to_sender', { isReturnLeg: true }),
+      ev(60, 'returned', { isReturnLeg: true }),
+    ];
+    expect(applyInBatches([returned.slice(0, 3), returned.slice(3)]).moves).toEqual([
+      'picked_up',
+      'in_transit',
+      'lost',
+      'returning',
+      'returned',
+    ]);
+  });
+
   it('reaches the same status whatever order and batches the events arrive in (property)', () => {
     fc.assert(
       fc.property(
