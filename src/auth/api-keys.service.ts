@@ -7,7 +7,7 @@ import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { ApiKey } from './api-key.entity';
-import { ApiKeyNotFoundError } from './auth.errors';
+import { ApiKeyNotFoundError, InvalidTokenError } from './auth.errors';
 import { User } from './user.entity';
 
 const KEY_PREFIX = 'kirim_';
@@ -72,8 +72,18 @@ export class ApiKeysService {
       revokedAt: null,
       createdAt: this.clock.now(),
     };
-    await this.tx.manager.insert(ApiKey, apiKey);
-    return { ...apiKeyView(apiKey, (await this.creatorEmails(sellerId, [userId])).get(userId) ?? null), key };
+    const email = await this.tx.run(async () => {
+      // The creator still there, held until the key is in: a removal running alongside either waits and
+      // then revokes this key with the others, or went first and this key is refused (401).
+      const [creator] = await this.tx.manager.query<{ email: string }[]>(
+        'SELECT email FROM users WHERE id = $1 AND seller_id = $2 AND disabled_at IS NULL FOR SHARE',
+        [userId, sellerId],
+      );
+      if (!creator) throw new InvalidTokenError();
+      await this.tx.manager.insert(ApiKey, apiKey);
+      return creator.email;
+    });
+    return { ...apiKeyView(apiKey, email), key };
   }
 
   async list(sellerId: string, query: PageQueryDto): Promise<Page<ApiKeyView>> {

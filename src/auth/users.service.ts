@@ -6,7 +6,7 @@ import { Role } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
-import { CannotDisableSelfError, EmailTakenError, UserNotFoundError } from './auth.errors';
+import { CannotDisableSelfError, EmailTakenError, InvalidTokenError, UserNotFoundError } from './auth.errors';
 import { ApiKeysService } from './api-keys.service';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
@@ -133,6 +133,14 @@ export class UsersService {
   async disable(sellerId: string, userId: string, actorUserId: string): Promise<void> {
     if (userId === actorUserId) throw new CannotDisableSelfError();
     await this.tx.run(async () => {
+      // The one removing and the one removed, locked in one order: two owners removing each other at
+      // once are taken one after the other, and the second finds itself removed (401) instead of leaving
+      // the seller with nobody who can sign in.
+      const rows = await this.tx.manager.query<{ id: string; disabled_at: Date | null }[]>(
+        'SELECT id, disabled_at FROM users WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
+        [sellerId, [userId, actorUserId]],
+      );
+      if (!rows.some((r) => r.id === actorUserId && !r.disabled_at)) throw new InvalidTokenError();
       const result = await this.tx.manager
         .createQueryBuilder()
         .update(User)

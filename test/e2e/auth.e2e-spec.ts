@@ -185,6 +185,45 @@ describe('identity: signup, login, tokens, API keys', () => {
     });
   });
 
+  it('two owners removing each other at once: one is removed, the other stays and can still sign in', async () => {
+    for (let round = 0; round < 6; round += 1) {
+      const a = await signupSeller(http);
+      const b = await addSellerUser(http, a, 'seller_owner');
+      const [ab, ba] = await Promise.all([
+        http.delete(`/v1/users/${b.id}`).set(a.auth),
+        http.delete(`/v1/users/${a.userId}`).set(b.auth),
+      ]);
+      expect([ab.status, ba.status].sort()).toEqual([204, 401]);
+      const logins = await Promise.all([
+        http.post('/v1/auth/login').send({ email: a.email, password: a.password }),
+        http.post('/v1/auth/login').send({ email: b.email, password: b.password }),
+      ]);
+      // The one whose removal went through is out; the other signs in.
+      expect(logins.map((l) => l.status)).toEqual(ab.status === 204 ? [200, 401] : [401, 200]);
+    }
+  });
+
+  it('a key created while its creator is being removed is revoked with the others or refused, never left working', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const owner = await signupSeller(http);
+      const partner = await addSellerUser(http, owner, 'seller_owner');
+      const creating = Array.from({ length: 6 }, () => http.post('/v1/api-keys').set(partner.auth).send({}));
+      const [removed, ...created] = await Promise.all([
+        http.delete(`/v1/users/${partner.id}`).set(owner.auth),
+        ...creating,
+      ]);
+      expect(removed.status).toBe(204);
+      for (const res of created) {
+        expect([201, 401]).toContain(res.status);
+        if (res.status === 201)
+          await http
+            .get('/v1/me')
+            .set('x-api-key', (res.body as { key: string }).key)
+            .expect(401);
+      }
+    }
+  });
+
   it('logs out one session: that token stops, the same person’s others go on; a bad body is 400 naming it', async () => {
     const owner = await signupSeller(http);
     const login = () =>
