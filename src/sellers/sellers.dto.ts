@@ -61,11 +61,12 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://tokoku.id/kirim-webhook' })
   @Nullable()
   @IsString()
-  @MaxLength(2048)
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'webhookUrl must be an http(s) URL' },
   )
+  // Checked before the URL's form (the lowest rule runs first): an overlong URL is told it is too long.
+  @MaxLength(2048)
   webhookUrl?: string | null;
 
   @ApiPropertyOptional({ description: 'Rupiah lost beyond fees when a COD parcel fails', example: 15000 })

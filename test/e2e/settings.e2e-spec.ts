@@ -58,6 +58,7 @@ describe('webhook settings, with private networks refused (as in production)', (
 
   it.each([
     ['plain http', 'http://toko.example.id/hook', 400, 'VALIDATION_FAILED'],
+    ['an overlong URL', `https://toko.example.id/${'a'.repeat(2100)}`, 400, 'VALIDATION_FAILED'],
     ['credentials in the URL', 'https://user:secret@toko.example.id/hook', 400, 'VALIDATION_FAILED'],
     ['a decimal IP spelling', 'https://2130706433/hook', 400, 'VALIDATION_FAILED'],
     ['a hex IP spelling of loopback', 'https://0x7f000001/hook', 422, 'SELLERS_WEBHOOK_TARGET_FORBIDDEN'],
@@ -84,6 +85,8 @@ describe('webhook settings, with private networks refused (as in production)', (
     const seller = await signupSeller(http);
     const res = await patch({ webhookUrl: url, scoringPreset: 'fastest' }, seller.auth).expect(status);
     expect(res.body).toMatchObject({ code, details: [{ field: 'webhookUrl', message: expect.any(String) }] });
+    // An overlong URL is told so, not that it is no URL.
+    if (url.length > 2048) expect(res.body.details[0].message).toMatch(/2048/);
     expect(res.text).not.toMatch(/10\.0\.0\.5|127\.0\.0\.1"|169\.254\.169\.254"/);
     const settings = (await http.get('/v1/settings').set(seller.auth).expect(200)).body;
     expect(settings).toMatchObject({ webhookUrl: null, webhookSecretSet: false, scoringPreset: 'balanced' });
