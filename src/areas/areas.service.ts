@@ -100,6 +100,7 @@ export class AreasService {
           path ? `${path}.${result.field}` : result.field,
           result.reason,
           result.suggestions.map(suggestionView),
+          Boolean(place.district?.trim()),
         );
     }
   }

@@ -216,9 +216,17 @@ describe('areas: search and resolution against the directory', () => {
         .expect(422)
         .then((r) => r.body.details[0] as { field: string; message: string; suggestions: unknown[] });
     const unknown = await ask('Xyzzy', 'Jawa Barat');
-    expect(unknown).toMatchObject({
+    expect(unknown.field).toBe('destination.city');
+    // A city alone that names no regency: the district would decide; the suggestions are named only when
+    // there are some.
+    expect(unknown.message).toBe(
+      `is not a city or regency we know in that province: give the district too${unknown.suggestions.length ? ', or choose one of the suggestions' : ''}`,
+    );
+    const bare = await ask('Kota', 'Jawa Barat');
+    expect(bare).toEqual({
       field: 'destination.city',
-      message: 'is not a city or regency we know in that province: check the suggestions',
+      message: 'is not a city or regency we know in that province: give the district too',
+      suggestions: [],
     });
     // Bandung is a Kota and a Kabupaten: the regencies are what it could mean.
     const both = await ask('Bandung', 'Jawa Barat');

@@ -130,13 +130,16 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^is already used by another shipment$/, () => 'Sudah dipakai pengiriman lain.'],
   [
-    /^is not a district we know/,
-    () => 'Kecamatan ini tidak kami kenal di kota dan provinsi itu: lihat sarannya.',
+    /^is not a district we know in that city and province(: check the suggestions)?$/,
+    (m) => `Kecamatan ini tidak kami kenal di kota dan provinsi itu${m[1] ? ': lihat sarannya' : ''}.`,
   ],
   [/^names more than one district/, () => 'Ada beberapa kecamatan dengan nama ini: pilih salah satu saran.'],
   [
-    /^is not a city or regency we know/,
-    () => 'Kota atau kabupaten ini tidak kami kenal di provinsi itu: lihat sarannya.',
+    /^is not a city or regency we know in that province(: give the district too)?(?:, or choose one of the suggestions|: check the suggestions)?$/,
+    (m) =>
+      `Kota atau kabupaten ini tidak kami kenal di provinsi itu${m[1] ? ': isi juga kecamatannya' : ''}${
+        m[0].endsWith('suggestions') ? (m[1] ? ', atau pilih salah satu saran' : ': lihat sarannya') : ''
+      }.`,
   ],
   [
     /^names more than one city or regency/,

@@ -98,6 +98,21 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     );
     expect(fieldErrorText('id', 'accountNumber must be 5 to 20 digits')).toBe('Harus 5 sampai 20 angka.');
     // Unknown wording is shown as it came rather than hidden; English readers get the API's words.
+    // A place's advice follows what the seller can do (suggestions when there are some, the district).
+    const city = 'is not a city or regency we know in that province';
+    expect(fieldErrorText('id', city)).toBe('Kota atau kabupaten ini tidak kami kenal di provinsi itu.');
+    expect(fieldErrorText('id', `${city}: check the suggestions`)).toBe(
+      'Kota atau kabupaten ini tidak kami kenal di provinsi itu: lihat sarannya.',
+    );
+    expect(fieldErrorText('id', `${city}: give the district too`)).toBe(
+      'Kota atau kabupaten ini tidak kami kenal di provinsi itu: isi juga kecamatannya.',
+    );
+    expect(fieldErrorText('id', `${city}: give the district too, or choose one of the suggestions`)).toBe(
+      'Kota atau kabupaten ini tidak kami kenal di provinsi itu: isi juga kecamatannya, atau pilih salah satu saran.',
+    );
+    expect(fieldErrorText('id', 'is not a district we know in that city and province')).toBe(
+      'Kecamatan ini tidak kami kenal di kota dan provinsi itu.',
+    );
     expect(fieldErrorText('id', 'something new the API says')).toBe('something new the API says');
     expect(fieldErrorText('en', 'password must be longer than or equal to 10 characters')).toBe(
       'password must be longer than or equal to 10 characters',
