@@ -8,10 +8,12 @@ import { BODY_LIMIT_BYTES, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from 
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
 
 /**
- * Fastify route config (`@RouteConfig(ROWS_CHECKED_EACH)`): the body is a list of rows and unsafe text in a
- * row is that row's own error (the other rows are still kept), so the edge checks only its depth.
+ * Fastify route config (`@RouteConfig(rowsCheckedEach(max))`): the body is a list of at most `maxRows` rows
+ * and unsafe text in a row is that row's own error (the other rows are still kept), so the edge checks only
+ * its depth, and a list of too many rows is told so before its fields are counted.
  */
-export const ROWS_CHECKED_EACH = { rowsCheckedEach: true, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES } as const;
+export const rowsCheckedEach = (maxRows: number) =>
+  ({ rowsCheckedEach: true, maxRows, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES }) as const;
 
 /** Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body. */
 export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES } as const;
@@ -185,6 +187,14 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     const query = inspectJson(request.query);
     if (query.tooWide) return done(new ValidationFailedError([{ ...query.tooWide, field: 'query' }]));
     problems.push(...query.problems);
+    const routeConfig = request.routeOptions.config as { rowsCheckedEach?: boolean; maxRows?: number };
+    const rows = Array.isArray(request.body) ? request.body.length : 0;
+    if (routeConfig.maxRows !== undefined && rows > routeConfig.maxRows)
+      return done(
+        new ValidationFailedError([
+          { field: 'body', message: `has ${rows} rows; at most ${routeConfig.maxRows} per request` },
+        ]),
+      );
     const body = inspectJson(request.body);
     if (body.tooWide) return done(new ValidationFailedError([body.tooWide]));
     if (body.tooDeep) {
@@ -192,10 +202,9 @@ export function guardRequestInput(fastify: FastifyInstance): void {
         new ValidationFailedError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),
       );
     }
-    const rowsCheckedEach = (request.routeOptions.config as { rowsCheckedEach?: boolean }).rowsCheckedEach;
     // A courier's push is read by its route, after the signature is checked: an unsigned one is refused as
     // such (401), and a signed one's texts are kept with U+FFFD rather than lost to a 400 on every retry.
-    if (!rowsCheckedEach && !keepsRawBody(request)) problems.push(...body.problems);
+    if (!routeConfig.rowsCheckedEach && !keepsRawBody(request)) problems.push(...body.problems);
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
 }

@@ -8,11 +8,11 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
+import { BulkImportResult, BulkImportService, MAX_BULK_ROWS } from './bulk-import/bulk-import.service';
 import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS } from './bulk-import/shipments-csv';
 import { ApiJsonOrCsvBody } from 'src/common/openapi';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ROWS_CHECKED_EACH } from 'src/common/http-edge';
+import { rowsCheckedEach } from 'src/common/http-edge';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
@@ -42,7 +42,7 @@ export class ShipmentsController {
   }
 
   @Post('bulk')
-  @RouteConfig(ROWS_CHECKED_EACH)
+  @RouteConfig(rowsCheckedEach(MAX_BULK_ROWS))
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({
