@@ -30,7 +30,10 @@ export class CannotCancelError extends InvalidStateError {
   constructor(status: string, why?: string) {
     super(
       'SHIPMENTS_CANNOT_CANCEL',
-      why ?? `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} shipment can no longer be cancelled`,
+      why ??
+        (status === 'booking'
+          ? 'The shipment is being booked with the courier now: cancel it again once it is booked (or its booking failed)'
+          : `${/^[aeiou]/.test(status) ? 'An' : 'A'} ${status} shipment can no longer be cancelled`),
     );
   }
 }

@@ -96,6 +96,12 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
         courier: null,
         awb: null,
       });
+      // Being booked again: the seller is told when a cancel can go through.
+      const early = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
+      expect(early.body).toMatchObject({
+        code: 'SHIPMENTS_CANNOT_CANCEL',
+        message: expect.stringContaining('cancel it again once it is booked'),
+      });
       const pickup = (await http.get(`/v1/pickups/${b.pickupId}`).set(seller.auth).expect(200)).body;
       expect(pickup.shipments[0].attempts).toEqual([
         expect.objectContaining({
