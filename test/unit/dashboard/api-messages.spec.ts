@@ -63,6 +63,13 @@ const FORMS: [new () => object, object][] = [
   ],
 ];
 
+const SUGGESTION = {
+  code: '32.73.01',
+  district: 'Sukasari',
+  regency: 'Kota Bandung',
+  province: 'Jawa Barat',
+};
+
 describe('the dashboard says the API’s refusals in Indonesian', () => {
   it('knows every field message the dashboard’s forms can be answered with', async () => {
     const messages = new Set<string>();
@@ -71,10 +78,16 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new WithdrawalAmountTooSmallError(50_000),
       new WithdrawalInsufficientFundsError(120_000),
       new WithdrawalInsufficientFundsError(),
-      new AreaUnresolvedError('recipient.district', 'unknown', []),
-      new AreaUnresolvedError('recipient.district', 'ambiguous', []),
-      new AreaUnresolvedError('recipient.city', 'unknown', []),
-      new AreaUnresolvedError('recipient.city', 'ambiguous', []),
+      // Every wording a place can be refused with: the field, the reason, suggestions or none, the district given.
+      ...(['recipient.district', 'recipient.city'] as const).flatMap((field) =>
+        (['unknown', 'ambiguous'] as const).flatMap((reason) =>
+          [[], [SUGGESTION]].flatMap((suggestions) =>
+            [true, false].map(
+              (districtGiven) => new AreaUnresolvedError(field, reason, suggestions, districtGiven),
+            ),
+          ),
+        ),
+      ),
       new WrongPasswordError(),
       new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
     ])
