@@ -24,6 +24,7 @@ import {
 } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
+import { resolveJwtSecret, resolvePhoneHashSalt } from './common/jwt-secret';
 import { MetricsService } from './common/metrics.service';
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -114,6 +115,9 @@ async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
+    // Generated secrets are read (or made) now: one that is unusable stops the start here, naming it.
+    resolveJwtSecret(config);
+    resolvePhoneHashSalt(config);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

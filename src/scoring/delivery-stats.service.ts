@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { createHmac } from 'node:crypto';
 import { Clock } from 'src/common/clock';
-import { localSecret } from 'src/common/local-secret';
+import { resolvePhoneHashSalt } from 'src/common/jwt-secret';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
@@ -102,7 +102,7 @@ export class DeliveryStatsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
-    this.salt = config.auth.phoneHashSalt ?? localSecret(config.database.dataDir, 'phone-hash-salt');
+    this.salt = resolvePhoneHashSalt(config);
     const ttl = config.business.caches.statistics * 1000;
     const stepped = config.couriers.sandboxClock === 'stepped';
     const now = stepped ? () => this.clock.now().getTime() : undefined;

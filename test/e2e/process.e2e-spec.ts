@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll, runBuilt, startService, stopCleanly } from '../support/process';
@@ -41,6 +41,21 @@ describe('the built service as a process', () => {
       for (const name of names) expect(proc.stderr()).toContain(`${name}:`);
       expect(proc.stdout()).not.toContain('listening');
     });
+  });
+
+  it('refuses a generated secret file left empty, naming the setting and the file, before starting anything', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kirim-empty-secret-'));
+    try {
+      writeFileSync(join(dataDir, 'jwt-secret'), '');
+      const proc = runBuilt('main', { NODE_ENV: 'test', DATA_DIR: dataDir });
+      expect(await proc.exited).toBe(78);
+      expect(proc.stderr()).toContain(
+        `JWT_SECRET: unset, and its generated file ${join(dataDir, 'jwt-secret')} holds nothing`,
+      );
+      expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   describe('with DATABASE_URL', () => {
