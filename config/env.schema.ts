@@ -63,6 +63,12 @@ export class EnvSchema {
   PORT = 3000;
 
   @IsString()
+  @Matches(
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]+)$/,
+    {
+      message: 'HOST must be an address or a host name to listen on (0.0.0.0, 127.0.0.1, ::, localhost)',
+    },
+  )
   HOST = '0.0.0.0';
 
   @IsOptional()
@@ -84,7 +90,7 @@ export class EnvSchema {
 
   /** Where the embedded PostgreSQL keeps its data (and the generated development JWT secret). */
   @IsString()
-  @MinLength(1)
+  @Matches(/\S/, { message: 'DATA_DIR must not be blank' })
   DATA_DIR = '.data';
 
   @IsOptional()
@@ -101,6 +107,7 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @Matches(/\S/, { message: 'JWT_SECRET must not be blank' })
   JWT_SECRET?: string;
 
   @Transform(toInt)
@@ -112,32 +119,38 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   LOGIN_RATE_LIMIT = 10;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   LOGIN_RATE_LIMIT_PER_IP = 100;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   LOGIN_RATE_LIMIT_PER_ACCOUNT = 50;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(30 * 24 * 3600)
   LOGIN_RATE_WINDOW_SECONDS = 900;
 
   /** Signups per client address per window. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   SIGNUP_RATE_LIMIT = 10;
 
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(30 * 24 * 3600)
   SIGNUP_RATE_WINDOW_SECONDS = 3600;
 
   /**
@@ -147,6 +160,7 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   USER_CREATE_RATE_LIMIT = 30;
 
   @Transform(toInt)
@@ -158,6 +172,7 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(24)
+  @Max(24 * 366)
   IDEMPOTENCY_TTL_HOURS = 24;
 
   @IsIn(LOG_LEVELS)
@@ -203,6 +218,7 @@ export class EnvSchema {
   @Transform(toInt)
   @IsInt()
   @Min(0)
+  @Max(600_000)
   SHUTDOWN_GRACE_MS = 10000;
 
   /** How long a client may take to send a whole request (headers and body); then 408, connection closed. */
@@ -233,6 +249,7 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'PHONE_HASH_SALT must be at least 16 characters' })
+  @Matches(/\S/, { message: 'PHONE_HASH_SALT must not be blank' })
   PHONE_HASH_SALT?: string;
 
   /**
@@ -242,6 +259,8 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  // Sent as a bearer token, which cannot hold a space.
+  @Matches(/^\S+$/, { message: 'METRICS_TOKEN must have no spaces' })
   METRICS_TOKEN?: string;
 
   /** Seed of the simulated courier world (sandbox mode): same seed, same prices and journeys. */
@@ -290,6 +309,7 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   @MinLength(32, { message: 'SANDBOX_OPERATOR_TOKEN must be at least 32 characters' })
+  @Matches(/^\S+$/, { message: 'SANDBOX_OPERATOR_TOKEN must have no spaces' })
   SANDBOX_OPERATOR_TOKEN?: string;
 
   /**
@@ -390,7 +410,19 @@ export class EnvSchema {
    * courier: a token shared by all three (the former COURIER_WEBHOOK_TOKEN) let each push events for the
    * others' parcels.
    */
-  @IsOptional() @IsString() @MinLength(16) JNE_WEBHOOK_TOKEN?: string;
-  @IsOptional() @IsString() @MinLength(16) SAP_WEBHOOK_TOKEN?: string;
-  @IsOptional() @IsString() @MinLength(16) IDEXPRESS_WEBHOOK_TOKEN?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @Matches(/^\S+$/, { message: 'JNE_WEBHOOK_TOKEN must have no spaces' })
+  JNE_WEBHOOK_TOKEN?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @Matches(/^\S+$/, { message: 'SAP_WEBHOOK_TOKEN must have no spaces' })
+  SAP_WEBHOOK_TOKEN?: string;
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @Matches(/^\S+$/, { message: 'IDEXPRESS_WEBHOOK_TOKEN must have no spaces' })
+  IDEXPRESS_WEBHOOK_TOKEN?: string;
 }

@@ -1,10 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { BusinessDefaults, defaults } from './defaults';
+import { unreadableUrl } from './database-url';
 import { EnvSchema, LogLevel, TrustedProxies } from './env.schema';
 import { defaultWorldFile, readWorldFile, WorldFile, WorldFileError } from './sandbox-world';
 
@@ -243,6 +244,14 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       message:
         "is replaced by JNE_WEBHOOK_TOKEN, SAP_WEBHOOK_TOKEN and IDEXPRESS_WEBHOOK_TOKEN (one token for all three let each courier push events for the others' parcels)",
     });
+  const databaseUrl = parsed.DATABASE_URL ? unreadableUrl(parsed.DATABASE_URL) : null;
+  if (databaseUrl) problems.push({ name: 'DATABASE_URL', message: databaseUrl });
+  if (
+    parsed.DATA_DIR &&
+    existsSync(resolve(parsed.DATA_DIR)) &&
+    !statSync(resolve(parsed.DATA_DIR)).isDirectory()
+  )
+    problems.push({ name: 'DATA_DIR', message: `${resolve(parsed.DATA_DIR)} is a file, not a folder` });
   const dnsServers = parsed.WEBHOOK_DNS_SERVERS ? parseDnsServers(parsed.WEBHOOK_DNS_SERVERS) : undefined;
   if (typeof dnsServers === 'string') problems.push({ name: 'WEBHOOK_DNS_SERVERS', message: dnsServers });
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { unreadableUrl } from '../../config/database-url';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 /** The project root: the repository when run from TypeScript, `dist/` when compiled. */
@@ -33,5 +34,12 @@ export function dataSourceOptions(url: string, poolSize = 10, connectTimeoutMs =
   };
 }
 
-/** For the TypeORM CLI (`npm run migration:generate`): needs DATABASE_URL. */
-export default new DataSource(dataSourceOptions(process.env.DATABASE_URL ?? 'postgres://localhost/kirim'));
+/**
+ * For the TypeORM CLI (`npm run migration:generate`): needs DATABASE_URL. Made when this file loads (the
+ * service and its CLI load it too), so a DATABASE_URL that cannot be read is left to the service's
+ * configuration to name, instead of failing every command on loading.
+ */
+const cliUrl = process.env.DATABASE_URL ?? 'postgres://localhost/kirim';
+export default new DataSource(
+  dataSourceOptions(unreadableUrl(cliUrl) ? 'postgres://localhost/kirim' : cliUrl),
+);

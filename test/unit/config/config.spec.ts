@@ -206,6 +206,63 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
     ).toEqual(['127.0.0.1:5353', '10.0.0.2:53', '[fd00::53]:5300', '[fd00::54]:53']);
   });
 
+  it.each([
+    [
+      'a password with a bare %',
+      { DATABASE_URL: 'postgres://kirim:50%off@127.0.0.1:5432/kirim' },
+      'DATABASE_URL',
+    ],
+    [
+      'a password with a bare #',
+      { DATABASE_URL: 'postgres://kirim:Secret#Tail@127.0.0.1:5432/kirim' },
+      'DATABASE_URL',
+    ],
+    [
+      'a port that is no number',
+      { DATABASE_URL: 'postgres://kirim:pw@127.0.0.1:notaport/kirim' },
+      'DATABASE_URL',
+    ],
+    ['a grace beyond what a timer holds', { SHUTDOWN_GRACE_MS: '2147483648' }, 'SHUTDOWN_GRACE_MS'],
+    [
+      'an idempotency window no date can end',
+      { IDEMPOTENCY_TTL_HOURS: '9999999999' },
+      'IDEMPOTENCY_TTL_HOURS',
+    ],
+    ['a login window no date can start', { LOGIN_RATE_WINDOW_SECONDS: '1e24' }, 'LOGIN_RATE_WINDOW_SECONDS'],
+    ['a login limit past any count', { LOGIN_RATE_LIMIT: '1e24' }, 'LOGIN_RATE_LIMIT'],
+    ['a blank JWT secret', { JWT_SECRET: ' '.repeat(32) }, 'JWT_SECRET'],
+    ['a blank phone salt', { PHONE_HASH_SALT: ' '.repeat(16) }, 'PHONE_HASH_SALT'],
+    [
+      'a metrics token that cannot be sent',
+      { METRICS_TOKEN: 'scrape token with spaces 2026' },
+      'METRICS_TOKEN',
+    ],
+    [
+      'a push token that cannot be sent',
+      { JNE_WEBHOOK_TOKEN: 'jne push token with spaces' },
+      'JNE_WEBHOOK_TOKEN',
+    ],
+    ['a host that is no address', { HOST: 'not a host!' }, 'HOST'],
+    ['a blank data folder', { DATA_DIR: '   ' }, 'DATA_DIR'],
+    ['a data folder that is a file', { DATA_DIR: __filename }, 'DATA_DIR'],
+  ])('stops the start on %s, naming the setting and never echoing a secret', (_what, env, name) => {
+    let error: unknown;
+    try {
+      loadConfig(env, {});
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.name)).toEqual([name]);
+    for (const value of Object.values(env))
+      if (/pw|off|Secret|token/.test(value)) expect((error as ConfigError).message).not.toContain(value);
+  });
+
+  it('takes the hosts a service listens on', () => {
+    for (const host of ['0.0.0.0', '127.0.0.1', '::', '::1', 'localhost', 'kirim-api.internal'])
+      expect(loadConfig({ HOST: host }, {}).http.host).toBe(host);
+  });
+
   it('names each bad new setting', () => {
     let error: unknown;
     try {
