@@ -145,7 +145,9 @@ function decodeError(e: unknown): DecodeError {
     return { kind: e.reason, message: e.rawMessage, rawCode: e.rawCode, retriable: true };
   if (e instanceof CourierWebhookRejectedError) return { kind: e.why, message: e.message, retriable: false };
   if (e instanceof AppError) return { kind: e.code, message: e.message, retriable: false };
-  throw e;
+  // A shape the decoder does not read (a field of another type where it expects text or a list): the
+  // answer is malformed, which an operator is told as such rather than by a crash.
+  return { kind: 'malformed', message: e instanceof Error ? e.message : String(e), retriable: false };
 }
 
 const iso = (d: Date) => (Number.isNaN(d.getTime()) ? null : d.toISOString());

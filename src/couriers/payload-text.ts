@@ -34,3 +34,14 @@ export function cutText(text: string, max: number): string {
 export function cutLine(text: string, max: number): string {
   return cutText(text.replace(/\s+/g, ' ').trim(), max);
 }
+
+/**
+ * The entries of a courier payload's list that are objects, as `T`: anything else there (a null, a
+ * string, a number) is dropped, and a field that is no list is an empty one. One malformed line must not
+ * lose a parcel's other events, nor fail the poll of every parcel read with it.
+ */
+export function payloadRecords<T>(value: unknown): T[] {
+  return Array.isArray(value)
+    ? (value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) as T[])
+    : [];
+}

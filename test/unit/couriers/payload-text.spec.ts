@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cutLine, cutText, payloadText } from 'src/couriers/payload-text';
+import { cutLine, cutText, payloadText, payloadRecords } from 'src/couriers/payload-text';
 
 describe('payloadText', () => {
   it('reads strings and finite numbers as String() does', () => {
@@ -40,5 +40,15 @@ describe('texts cut to a courier field’s limit', () => {
     expect(cutLine('  Jl.\n Tebet   Raya 😀😀 ', 16)).toBe('Jl. Tebet Raya ');
     expect(cutLine('  Jl.\n Tebet   Raya 😀😀 ', 17)).toBe('Jl. Tebet Raya 😀');
     for (let max = 1; max <= 12; max += 1) expect(cutText('x😀'.repeat(6), max)).not.toMatch(/\p{Cs}/u);
+  });
+});
+
+describe('payloadRecords', () => {
+  it('keeps the objects of a list and drops anything else; no list is an empty one', () => {
+    const a = { code: 'D01' };
+    const b = { code: 'U14' };
+    expect(payloadRecords([null, a, 'x', 42, [], b, undefined, true])).toEqual([a, b]);
+    for (const notAList of [undefined, null, 'history', 7, { 0: a }])
+      expect(payloadRecords(notAList)).toEqual([]);
   });
 });

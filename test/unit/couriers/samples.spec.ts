@@ -504,4 +504,30 @@ describe('real courier samples (../shared/couriers/samples)', () => {
       }
     }
   });
+
+  /** The sample with junk (null, a word, a number, a list) between the lines of each of its event lists. */
+  function withJunkLines(value: unknown, lists: RegExp): unknown {
+    if (Array.isArray(value)) return value.map((v) => withJunkLines(v, lists));
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        lists.test(k) && Array.isArray(v)
+          ? v.flatMap((line) => [null, 'x', 42, [], withJunkLines(line, lists)])
+          : withJunkLines(v, lists),
+      ]),
+    );
+  }
+
+  const trackingSamples = FILES.filter((f) => TABLE[f]?.operation === 'tracking');
+  it.each(trackingSamples)('%s: junk between its lines loses none of its events', (file) => {
+    const entry = TABLE[file];
+    const text = readFileSync(join(SAMPLES, file), 'utf8');
+    // SAP's checkpoints are the rows of its `data`.
+    const lists = entry.courier === 'sap' ? /^data$/ : /^(history|historys|manifest|runsheet|events)$/;
+    const junked = JSON.stringify(withJunkLines(JSON.parse(text), lists));
+    expect(junked).not.toBe(text);
+    const decodedJunk = decodeAnswer(entry.courier, 'tracking', receivedAnswer(junked));
+    expect(decodedJunk).toEqual(decode(file, entry.courier, 'tracking'));
+  });
 });

@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { LocationRow, RouteCodes } from '../../locations';
-import { cutText, payloadText } from '../../payload-text';
+import { cutText, payloadRecords, payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
 import { reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -356,7 +356,7 @@ export function linesInOrder<T>(lines: T[], at: (line: T) => Date): T[] {
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const awb = t.basicInfo.waybillNo;
   const codAmount = amount(t.itemInfo?.codAmount);
-  const listed = Array.isArray(t.historys) ? t.historys : Array.isArray(t.history) ? t.history : [];
+  const listed = payloadRecords<IdExpressHistory>(Array.isArray(t.historys) ? t.historys : t.history);
   const lines = linesInOrder(
     listed
       .filter((h): h is IdExpressHistory => !!h && typeof h === 'object')

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadText } from '../../payload-text';
+import { payloadRecords, payloadText } from '../../payload-text';
 import {
   chargeableKg,
   JneTracking,
@@ -82,9 +82,9 @@ export function jneTrackResult(awb: string, answer: JneAnswer<JneTracking>): Tra
     events: trackingToEvents(number, {
       ...t,
       cnote,
-      history: Array.isArray(t.history) ? t.history : [],
-      manifest: Array.isArray(t.manifest) ? t.manifest : [],
-      runsheet: Array.isArray(t.runsheet) ? t.runsheet : [],
+      history: payloadRecords(t.history),
+      manifest: payloadRecords(t.manifest),
+      runsheet: payloadRecords(t.runsheet),
     }),
   };
 }

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadText } from '../../payload-text';
+import { payloadRecords, payloadText } from '../../payload-text';
 import {
   historyToEvent,
   JntHistory,
@@ -70,7 +70,7 @@ export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingEr
   const msg = [reply.error_message, reply.errorMessage, reply.message, reply.msg]
     .map((v) => payloadText(v))
     .find((v) => v.trim());
-  const history = Array.isArray(reply.history) ? reply.history : [];
+  const history = payloadRecords<JntHistory>(reply.history);
   const awb = asked || payloadText(reply.awb).trim();
   if (!id && msg === undefined) {
     if (!payloadText(reply.awb).trim() && !history.length) return { awb, found: false };

@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RouteCodes } from '../../locations';
-import { cutText, payloadText } from '../../payload-text';
+import { cutText, payloadRecords, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
@@ -258,7 +258,7 @@ export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   const pickup = pickupOf(t.detail?.services_type);
   const cod = Number(t.detail?.detail_cost?.cod ?? 0);
   let returnLeg = false;
-  return (Array.isArray(t.history) ? t.history : []).map((h) => {
+  return payloadRecords<JntHistory>(t.history).map((h) => {
     const event = historyToEvent(t.awb, h, { pickup, codFee: Number.isFinite(cod) ? cod : 0, returnLeg });
     if (event.rawCode === '401' || (event.unmapped && event.isReturnLeg)) returnLeg = true;
     return event;

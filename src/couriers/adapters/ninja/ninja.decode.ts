@@ -11,7 +11,7 @@ import { CourierUnavailableError, CourierWebhookRejectedError } from '../../cour
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadText } from '../../payload-text';
+import { payloadRecords, payloadText } from '../../payload-text';
 import {
   errorText,
   etaOf,
@@ -93,8 +93,7 @@ export function ninjaParcels(
   for (const item of list) {
     const parcel = item as NinjaParcelEvents | null;
     const number = payloadText(parcel?.tracking_number).trim().toUpperCase();
-    if (number)
-      found.set(number, { ...parcel!, events: Array.isArray(parcel!.events) ? parcel!.events : [] });
+    if (number) found.set(number, { ...parcel!, events: payloadRecords(parcel!.events) });
   }
   return found;
 }

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadText } from '../../payload-text';
+import { payloadRecords, payloadText } from '../../payload-text';
 import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
 
 export interface SapEnvelope<T> {
@@ -50,9 +50,7 @@ export function readSapAnswer<T>(status: number, body: unknown): SapAnswer<T> {
  */
 export function sapTrackResults(asked: string[], answer: SapAnswer<SapRow[]>): TrackResult[] {
   const { httpStatus, envelope } = answer;
-  const rows = Array.isArray(envelope.data)
-    ? envelope.data.filter((r): r is SapRow => !!r && typeof r === 'object')
-    : [];
+  const rows = payloadRecords<SapRow>(envelope.data);
   const unknown = () => (asked.length ? asked : ['']).map((awb): TrackResult => ({ awb, found: false }));
   if (httpStatus === 404 || envelope.status !== 'success') return unknown();
   if (!rows.length && saysNotFound(envelope.msg)) return unknown();
