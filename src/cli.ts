@@ -238,8 +238,10 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
     const counts = `${c.inserted} inserted, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
     out(
       c.inserted || c.updated || c.removed
-        ? `${courier}: loaded ${read.rows.length} districts (${counts})`
-        : `${courier}: ${read.rows.length} districts, nothing changed (${counts})`,
+        ? `${courier}: loaded ${read.rows.length} districts (${counts})${c.replaced ? `, replacing the ${c.replaced} mapping` : ''}`
+        : c.replaced
+          ? `${courier}: ${read.rows.length} districts, the same codes as the ${c.replaced} mapping they replace (${counts})`
+          : `${courier}: ${read.rows.length} districts, nothing changed (${counts})`,
     );
   });
 }

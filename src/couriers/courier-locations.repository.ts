@@ -73,7 +73,7 @@ export class CourierLocationsRepository {
     courier: CourierCode,
     rows: readonly LocationRow[],
     source: LocationSource,
-  ): Promise<LocationLoadCounts & { version: number }> {
+  ): Promise<LocationLoadCounts & { version: number; previousSource: LocationSource | null }> {
     const m = this.tx.manager;
     await m.query(
       `INSERT INTO courier_location_sets (courier, source, version) VALUES ($1, $2, 0) ON CONFLICT (courier) DO NOTHING`,
@@ -112,6 +112,6 @@ export class CourierLocationsRepository {
       );
       version = updated[0].version;
     }
-    return { ...counts, version };
+    return { ...counts, version, previousSource: set.version === 0 ? null : set.source };
   }
 }

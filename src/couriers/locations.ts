@@ -150,8 +150,10 @@ export class CourierLocations {
     courier: CourierCode,
     rows: readonly LocationRow[],
     source: LocationSource,
-  ): Promise<LocationLoadCounts> {
-    const { version, ...counts } = await this.tx.run(() => this.repository.replace(courier, rows, source));
+  ): Promise<LocationLoadCounts & { replaced: LocationSource | null }> {
+    const { version, previousSource, ...counts } = await this.tx.run(() =>
+      this.repository.replace(courier, rows, source),
+    );
     const set: LocationSet = { courier, source, version };
     const have = this.maps.get(courier);
     if (!this.usable(set)) {
@@ -160,7 +162,11 @@ export class CourierLocations {
       this.maps.set(courier, courierMap(set, [...rows]));
       this.generation += 1;
     }
-    return counts;
+    // Another source's mapping that this one replaced (a sandbox's by the operator's, which puts it in use).
+    return {
+      ...counts,
+      replaced: previousSource !== null && previousSource !== source ? previousSource : null,
+    };
   }
 
   /**

@@ -83,7 +83,13 @@ describe('a courier without a location code for the destination (area_not_mapped
       full.filter((r) => r.districtCode !== MENTENG),
       'sandbox',
     );
-    expect(counts).toEqual({ inserted: 0, updated: 0, removed: 1, unchanged: full.length - 1 });
+    expect(counts).toEqual({
+      inserted: 0,
+      updated: 0,
+      removed: 1,
+      unchanged: full.length - 1,
+      replaced: null,
+    });
 
     const after = await quote();
     const own = after.filter((o) => o.courier === gone);
@@ -219,6 +225,25 @@ describe('npm run cli -- couriers:locations, as a process', () => {
       )
     )[0];
 
+  it('says so when a file with the sandbox’s own codes puts them in use as the operator’s', async () => {
+    const rows = await mapping(t, 'sap');
+    const csv = (v: string | null) => (v === null ? '' : /[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const same = file('sap-same.csv', [
+      'district_code,code,label,city_code,city_label,province_label',
+      ...rows.map((r) =>
+        [r.districtCode, r.code, r.label, r.cityCode, r.cityLabel, r.provinceLabel].map(csv).join(','),
+      ),
+    ]);
+    const before = await source('sap');
+    expect(before.source).toBe('sandbox');
+    const loaded = await load('sap', same);
+    expect(loaded).toMatchObject({ code: 0, stderr: '' });
+    expect(loaded.stdout.trim()).toBe(
+      `sap: ${rows.length} districts, the same codes as the sandbox mapping they replace (0 inserted, 0 updated, 0 removed, ${rows.length} unchanged)`,
+    );
+    expect(await source('sap')).toEqual({ source: 'operator', version: before.version + 1 });
+  });
+
   it('replaces a courier’s mapping with a good file, says nothing changed the second time, and refuses a bad file whole', async () => {
     const generated = (await mapping(t, 'jne')).length;
     expect(generated).toBeGreaterThan(7000); // the sandbox's complete mapping, from the migration
@@ -231,7 +256,7 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     const first = await load('jne', good);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout.trim()).toBe(
-      `jne: loaded 3 districts (0 inserted, 3 updated, ${generated - 3} removed, 0 unchanged)`,
+      `jne: loaded 3 districts (0 inserted, 3 updated, ${generated - 3} removed, 0 unchanged), replacing the sandbox mapping`,
     );
     expect((await mapping(t, 'jne')).map((r) => [r.districtCode, r.code])).toEqual([
       ['31.71.06', 'CGK10000'],
