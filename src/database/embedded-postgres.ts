@@ -198,6 +198,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     ? (JSON.parse(readFileSync(credsFile, 'utf8')) as Credentials)
     : { user: 'kirim', password: randomBytes(18).toString('base64url') };
 
+  if (existsSync(resolve(clusterDir, 'PG_VERSION')) && !existsSync(credsFile))
+    throw new Error(
+      `the embedded PostgreSQL in ${clusterDir} has no ${credsFile} with its password (a first start stopped while making it): delete ${clusterDir} to have a new one made (what it holds is lost), or set DATABASE_URL`,
+    );
+
   let lock: DataDirLock;
   try {
     lock = lockDataDir(dataDir);
@@ -266,8 +271,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       });
       if (!existsSync(resolve(clusterDir, 'PG_VERSION'))) {
         log(`initialising embedded PostgreSQL in ${clusterDir}`);
-        await candidate.initialise();
+        // The password first: a first start cut short while the cluster is made must not leave a cluster
+        // whose password nobody knows.
         writeFileSync(credsFile, JSON.stringify(creds), { mode: 0o600 });
+        await candidate.initialise();
       }
       try {
         await candidate.start();

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { embeddedUrl, freePort, socketDirFor } from 'src/database/embedded-postgres';
+import { embeddedUrl, freePort, socketDirFor, startEmbeddedPostgres } from 'src/database/embedded-postgres';
 import { startPostgresProcess } from '../../support/postgres-process';
 import { clusterUrl } from '../../support/test-db';
 
@@ -102,5 +102,22 @@ describe('embedded PostgreSQL connections', () => {
         mkdirSync(join(dataDir, 'socket', `.s.PGSQL.${port}`, 'in-the-way'), { recursive: true });
       expect(await startAndAsk(obstruct)).toBe('127.0.0.1/32');
     }, 60_000);
+  });
+});
+
+describe('a data folder whose cluster has no password file', () => {
+  it('is refused before anything starts, naming the file and what to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kirim-nocreds-'));
+    try {
+      // A first start stopped after the cluster was made and before its password was written.
+      mkdirSync(join(dataDir, 'postgres'));
+      writeFileSync(join(dataDir, 'postgres', 'PG_VERSION'), '18\n');
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(
+        `has no ${join(dataDir, 'postgres.json')} with its password`,
+      );
+      await expect(startEmbeddedPostgres({ dataDir })).rejects.toThrow(`delete ${join(dataDir, 'postgres')}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
