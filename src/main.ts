@@ -143,7 +143,8 @@ async function bootstrap(): Promise<void> {
       app.close().then(
         () => {
           logger.log(`shut down in ${Date.now() - since} ms`, 'Bootstrap');
-          process.exit(0);
+          // 1 when the shutdown was the service's own answer to a failure (its embedded database gone).
+          process.exit(process.exitCode === 1 ? 1 : 0);
         },
         (e: unknown) => {
           process.stderr.write(

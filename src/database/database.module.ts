@@ -33,6 +33,15 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       port: config.database.embeddedPort,
       shareWithOwner: config.database.shareEmbedded,
       log: (m) => logger.debug(m),
+      // Without its database the service is not alive: it stops (exit 1) so whatever runs it can start it
+      // again, rather than answering /health while every request fails.
+      onUnexpectedExit: (code, signal) => {
+        logger.error(
+          `the embedded PostgreSQL stopped unexpectedly (${signal ?? `exit code ${code}`}): stopping the service`,
+        );
+        process.exitCode = 1;
+        process.kill(process.pid, 'SIGTERM');
+      },
     });
     url = embedded.url;
     if (embedded.orphanStopped)

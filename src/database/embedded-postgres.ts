@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -32,6 +33,11 @@ export interface EmbeddedOptions {
    * service: two services on one folder would leave the second answering errors once the first stops).
    */
   shareWithOwner?: boolean;
+  /**
+   * Called when the server this start made stops without being asked (killed, crashed): the service
+   * cannot do anything without it, and should say so and stop rather than answer "alive".
+   */
+  onUnexpectedExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
 interface Credentials {
@@ -301,6 +307,13 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       }
     }
     started = server;
+    // The library keeps its server process to itself; its exit is what tells a crash from a stop.
+    let stopping = false;
+    let exited = false;
+    (server as unknown as { process?: ChildProcess }).process?.once('exit', (code, signal) => {
+      exited = true;
+      if (!stopping) options.onUnexpectedExit?.(code, signal);
+    });
     await ensureDatabase(creds, port, socketDir, database);
     return {
       url: embeddedUrl(creds, port, database, socketDir),
@@ -309,8 +322,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       shared: false,
       orphanStopped: orphan?.pid,
       stop: async () => {
+        stopping = true;
         try {
-          await server.stop();
+          // A server that is gone already would never answer the library's wait for its exit.
+          if (!exited) await server.stop();
         } finally {
           lock.release();
         }

@@ -232,6 +232,21 @@ describe('the built service as a process', () => {
       await stopCleanly(c, 'SIGINT');
       expect(clusterRunning()).toBe(false);
     }, 180_000);
+
+    it('stops (exit 1), saying why, when its embedded PostgreSQL is killed under it', async () => {
+      const { proc } = await startService(env());
+      const postmaster = Number(
+        readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+      );
+      process.kill(postmaster, 'SIGKILL');
+      expect(await proc.exited).toBe(1);
+      expect(proc.stdout() + proc.stderr()).toContain(
+        'the embedded PostgreSQL stopped unexpectedly (SIGKILL)',
+      );
+      // Its lock is released: the next start on the folder serves.
+      const { proc: again } = await startService(env());
+      await stopCleanly(again);
+    }, 120_000);
   });
 
   // As root the server runs as "postgres"; as a normal user it runs as that user. Under root this test
