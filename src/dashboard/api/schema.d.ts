@@ -113,7 +113,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Run a job now (pickups, pickup-watch, …) */
+        /** Run a job now (pickups, pickup-watch, …), or as of an earlier moment (never a later one: 400) */
         post: operations["SandboxJobsController_run"];
         delete?: never;
         options?: never;
