@@ -5,6 +5,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig, ConfigError, loadConfig } from 'config';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
@@ -91,15 +92,17 @@ async function withApp<T>(
 }
 
 async function createStaffUser(config: AppConfig, args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      email: { type: 'string' },
-      role: { type: 'string' },
-      password: { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-    },
-  });
+  const { values } = usage(() =>
+    parseArgs({
+      args,
+      options: {
+        email: { type: 'string' },
+        role: { type: 'string' },
+        password: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+      },
+    }),
+  );
   const password = values['password-stdin']
     ? readFileSync(0, 'utf8').trim()
     : (values.password ?? process.env.KIRIM_PASSWORD);
@@ -123,7 +126,7 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
 }
 
 async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { all: { type: 'boolean' } } });
+  const { values } = usage(() => parseArgs({ args, options: { all: { type: 'boolean' } } }));
   const ok = await withApp(config, async (get) => {
     const ledger = get(LedgerService);
     const report = await ledger.trialBalanceReport();
@@ -135,6 +138,23 @@ async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
 
 /** A command line that cannot be run as written: exit 2 with the reason and the usage. */
 class UsageError extends Error {}
+
+/**
+ * A file named on the command line, from the folder the command was typed in: `npm run cli` runs in the
+ * project's folder, and npm tells where it was called from (INIT_CWD).
+ */
+const fromCaller = (file: string) => resolve(process.env.INIT_CWD ?? process.cwd(), file);
+
+/** A command's own options read as Node's parseArgs reads them; an unknown or misused one is a UsageError. */
+function usage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+      throw new UsageError((e as Error).message);
+    throw e;
+  }
+}
 
 const positiveInteger = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined) return undefined;
@@ -159,7 +179,7 @@ function decodeCourierAnswer(args: string[]): void {
   const { courier, operation, file, options } = parsed;
   let text: string;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    text = readFileSync(file === '-' ? 0 : fromCaller(file), 'utf8');
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
@@ -211,7 +231,7 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
     throw new UsageError(`unknown courier "${courier}" (one of ${COURIER_CODES.join(', ')})`);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    bytes = readFileSync(fromCaller(file));
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
@@ -295,9 +315,9 @@ async function main(argv: string[]): Promise<void> {
     case 'openapi':
       return printOpenApi(config());
     case 'users:create':
-      return createStaffUser(config(), args);
+      return usageExits(() => createStaffUser(config(), args));
     case 'ledger:verify':
-      return verifyLedger(config(), args);
+      return usageExits(() => verifyLedger(config(), args));
     case 'migrate':
       return withApp(config(), () => Promise.resolve(out('migrations are up to date')));
     case 'migrate:revert':
@@ -314,7 +334,18 @@ async function main(argv: string[]): Promise<void> {
       return out(USAGE);
     default:
       process.stderr.write(`error: unknown command "${command}"\n\n${USAGE}\n`);
-      process.exitCode = 64;
+      process.exitCode = 2;
+  }
+}
+
+/** Runs a command; a command line it cannot run as written exits 2 with the reason and the usage. */
+async function usageExits(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
+    process.exitCode = 2;
   }
 }
 

@@ -119,9 +119,14 @@ describe('the command line, as a process', () => {
     await t.dataSource.query('UPDATE ledger_accounts SET balance = balance - 1 WHERE code = $1', [code]);
   });
 
-  it('names an unknown command and exits non-zero; help exits 0', async () => {
+  it('names an unknown command or option and exits 2, as any bad usage; help exits 0', async () => {
+    const option = runBuilt('cli', env(), ['users:create', '--email', 'x@kirim.id', '--rol', 'finance']);
+    expect(await option.exited).toBe(2);
+    expect(option.stderr()).toContain("Unknown option '--rol'");
+    const verify = runBuilt('cli', env(), ['ledger:verify', '--everything']);
+    expect(await verify.exited).toBe(2);
     const unknown = runBuilt('cli', env(), ['users:delete', '--email', 'x@kirim.id']);
-    expect(await unknown.exited).toBe(64);
+    expect(await unknown.exited).toBe(2);
     expect(unknown.stderr()).toContain('error: unknown command "users:delete"');
     expect(unknown.stderr()).toContain('users:create');
     const help = runBuilt('cli', env(), ['help']);
@@ -223,6 +228,13 @@ describe('couriers:decode, as a process (no database, no settings)', () => {
       isReturnLeg: false,
       unmapped: false,
     });
+  });
+
+  it('reads a file named from the folder `npm run cli` was called in (INIT_CWD), not the project’s', async () => {
+    const file = bodyFile('relative.json', readFileSync(join(SAMPLES, 'jne-tracking-1.json'), 'utf8'));
+    const cli = runBuilt('cli', { INIT_CWD: dir }, ['couriers:decode', 'jne', 'tracking', 'relative.json']);
+    expect(await cli.exited).toBe(0);
+    expect(json(cli.stdout())).toEqual(json((await decode(['jne', 'tracking', file])).stdout));
   });
 
   it('reads a raw body saved from a courier, with the AWB asked', async () => {
