@@ -52,6 +52,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * Every environment variable Kirim reads, with its default. Validated once at start-up; each invalid
  * variable is named in the error. Documented in README.md ("Configuration").
  */
+/** The shortest secrets accepted, set or generated into DATA_DIR (src/common/jwt-secret.ts). */
+export const SECRET_MIN_LENGTH = { JWT_SECRET: 32, PHONE_HASH_SALT: 16 } as const;
+
 export class EnvSchema {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
@@ -106,7 +109,9 @@ export class EnvSchema {
 
   @IsOptional()
   @IsString()
-  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @MinLength(SECRET_MIN_LENGTH.JWT_SECRET, {
+    message: `JWT_SECRET must be at least ${SECRET_MIN_LENGTH.JWT_SECRET} characters`,
+  })
   @Matches(/\S/, { message: 'JWT_SECRET must not be blank' })
   JWT_SECRET?: string;
 
@@ -248,7 +253,9 @@ export class EnvSchema {
   /** Salt for hashing recipients' phone numbers (their delivery history is kept only by this hash). */
   @IsOptional()
   @IsString()
-  @MinLength(16, { message: 'PHONE_HASH_SALT must be at least 16 characters' })
+  @MinLength(SECRET_MIN_LENGTH.PHONE_HASH_SALT, {
+    message: `PHONE_HASH_SALT must be at least ${SECRET_MIN_LENGTH.PHONE_HASH_SALT} characters`,
+  })
   @Matches(/\S/, { message: 'PHONE_HASH_SALT must not be blank' })
   PHONE_HASH_SALT?: string;
 

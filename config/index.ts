@@ -9,7 +9,7 @@ import { unreadableUrl } from './database-url';
 import { EnvSchema, LogLevel, TrustedProxies } from './env.schema';
 import { defaultWorldFile, readWorldFile, WorldFile, WorldFileError } from './sandbox-world';
 
-export { EnvSchema } from './env.schema';
+export { EnvSchema, SECRET_MIN_LENGTH } from './env.schema';
 
 /** Thrown at start-up when a setting is missing or invalid; the message names every offending variable. */
 export class ConfigError extends Error {
@@ -246,12 +246,9 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
     });
   const databaseUrl = parsed.DATABASE_URL ? unreadableUrl(parsed.DATABASE_URL) : null;
   if (databaseUrl) problems.push({ name: 'DATABASE_URL', message: databaseUrl });
-  if (
-    parsed.DATA_DIR &&
-    existsSync(resolve(parsed.DATA_DIR)) &&
-    !statSync(resolve(parsed.DATA_DIR)).isDirectory()
-  )
-    problems.push({ name: 'DATA_DIR', message: `${resolve(parsed.DATA_DIR)} is a file, not a folder` });
+  const dataDir = parsed.DATA_DIR ? resolve(parsed.DATA_DIR) : null;
+  if (dataDir && existsSync(dataDir) && !statSync(dataDir).isDirectory())
+    problems.push({ name: 'DATA_DIR', message: `${dataDir} is a file, not a folder` });
   const dnsServers = parsed.WEBHOOK_DNS_SERVERS ? parseDnsServers(parsed.WEBHOOK_DNS_SERVERS) : undefined;
   if (typeof dnsServers === 'string') problems.push({ name: 'WEBHOOK_DNS_SERVERS', message: dnsServers });
   const credentials = {} as Record<CourierCodeName, Record<string, string> | null>;

@@ -295,23 +295,9 @@ async function main(argv: string[]): Promise<void> {
   const config = () => cliConfig({ JOBS_ENABLED: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   switch (command) {
     case 'couriers:decode':
-      try {
-        return decodeCourierAnswer(args);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      return usageExits(() => Promise.resolve(decodeCourierAnswer(args)));
     case 'couriers:locations':
-      try {
-        return await loadCourierLocations(config(), args);
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        process.stderr.write(`error: ${e.message}\n\n${USAGE}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      return usageExits(() => loadCourierLocations(config(), args));
     case 'openapi':
       return printOpenApi(config());
     case 'users:create':

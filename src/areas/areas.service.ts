@@ -6,10 +6,10 @@ import { AreaDto, AreaSuggestionDto } from './areas.dto';
 import { AreaUnresolvedError } from './areas.errors';
 import { AreasRepository } from './areas.repository';
 
-/** A typed place as Kirim stores it: canonical names, and the district's code when one was named. */
 /** The regency (kabupaten/kota) of a Kemendagri district code: its "xx.xx" prefix. */
 export const regencyOf = (districtCode: string) => districtCode.slice(0, 5);
 
+/** A typed place as Kirim stores it: canonical names, and the district's code when one was named. */
 export interface ResolvedPlace {
   /** Kemendagri district code; null when no district was typed (the city alone named one regency). */
   districtCode: string | null;

@@ -358,12 +358,10 @@ export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const codAmount = amount(t.itemInfo?.codAmount);
   const listed = payloadRecords<IdExpressHistory>(Array.isArray(t.historys) ? t.historys : t.history);
   const lines = linesInOrder(
-    listed
-      .filter((h): h is IdExpressHistory => !!h && typeof h === 'object')
-      .map((h) => ({
-        h,
-        at: epochToDate(h.operationTime),
-      })),
+    listed.map((h) => ({
+      h,
+      at: epochToDate(h.operationTime),
+    })),
     (l) => l.at,
   );
   const ctx = freshContext();

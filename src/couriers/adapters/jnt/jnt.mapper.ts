@@ -105,7 +105,7 @@ export function tariffContent(content: unknown): JntRate[] {
       return [];
     }
   }
-  return Array.isArray(value) ? (value.filter((v) => v && typeof v === 'object') as JntRate[]) : [];
+  return payloadRecords<JntRate>(value);
 }
 
 /** "2-4" → {2, 4}; "No Data" or anything else → the catalogue's SLA. */
