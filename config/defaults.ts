@@ -382,11 +382,19 @@ export const defaults = {
         out_for_delivery: 30,
         delivery_failed: 60,
         returning: 1440,
+        // Still asked about once a day for lostFollowDays: couriers find some lost parcels again.
+        lost: 1440,
       } as Partial<Record<string, number>>,
       defaultMinutes: 240,
       jitter: 0.15,
       arrivingMinutes: 240,
     },
+    /**
+     * Days a parcel its courier reported lost is still polled (at the cadence's `lost` pace): one found
+     * again is then delivered, returned or returning, and its COD credited, even from a courier that does
+     * not push.
+     */
+    lostFollowDays: 30,
     /** A pushed event pushes the next poll back this far: the courier is telling us itself. */
     pushPostponeMinutes: 360,
     /**

@@ -131,14 +131,15 @@ function transitionText(
   if (to === 'booking') for (const column of ['booked_at', 'cancel_claimed_until']) follows(column, 'NULL');
   const where = [`prev.status = ANY(${fromP}::text[])`, ...parts.where];
   const cause = p(request.cause);
-  // An ended shipment, or one sent back for booking, is no longer polled.
+  // An ended shipment, or one sent back for booking, is no longer polled; a lost one still is, for a while
+  // (the tracker stops it after tracking.lostFollowDays).
   const polls = parts.pollAt
     ? `, polls AS (
          INSERT INTO shipment_polls (shipment_id, courier, next_poll_at)
          SELECT id, courier, ${parts.pollAt}::timestamptz FROM moved
          ON CONFLICT (shipment_id) DO UPDATE SET courier = EXCLUDED.courier, next_poll_at = EXCLUDED.next_poll_at
        )`
-    : TERMINAL.has(to) || to === 'booking'
+    : (TERMINAL.has(to) && to !== 'lost') || to === 'booking'
       ? ', polls AS (DELETE FROM shipment_polls WHERE shipment_id IN (SELECT id FROM moved))'
       : '';
   return `WITH ${parts.ctes ? `${parts.ctes}, ` : ''}prev AS (
@@ -415,6 +416,12 @@ export class ShipmentsRepository {
     );
   }
 
+  /** The shipments are polled no more (a lost parcel followed long enough). */
+  async stopPolls(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await this.tx.manager.query('DELETE FROM shipment_polls WHERE shipment_id = ANY($1::uuid[])', [ids]);
+  }
+
   /**
    * Brings a followed shipment's next poll forward to `at` (never back). A lease is a next poll too:
    * a shipment being polled right now may be polled once more meanwhile (harmless: events are stored once).
@@ -626,6 +633,7 @@ export interface TrackedShipmentRow {
   quoted_eta_max_days: number | null;
   /** When the booking that gave it its airway bill began (read when locked for tracking). */
   awb_since?: Date | null;
+  ended_at: Date | null;
 }
 
 // The quoted days come from their own columns, not out of the decision: that (every option weighed, about
@@ -633,4 +641,4 @@ export interface TrackedShipmentRow {
 const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
   s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
   s.recipient_province, s.recipient_district_code, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id,
-  s.quoted_eta_min_days, s.quoted_eta_max_days`;
+  s.quoted_eta_min_days, s.quoted_eta_max_days, s.ended_at`;

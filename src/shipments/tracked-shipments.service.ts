@@ -30,6 +30,8 @@ export interface TrackedShipment {
    */
   awbSince: Date | null;
   pickedUpAt: Date | null;
+  /** When it ended (delivered, returned, lost), as its courier said; null while it has not. */
+  endedAt: Date | null;
   lastEventAt: Date | null;
   /** Delivery runs and failed attempts so far. */
   attempts: number;
@@ -79,6 +81,7 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
   bookedAt: r.booked_at,
   awbSince: r.awb_since ?? null,
   pickedUpAt: r.picked_up_at,
+  endedAt: r.ended_at,
   lastEventAt: r.last_event_at,
   attempts: r.attempts,
   failedAttempts: r.failed_attempts,
@@ -129,6 +132,11 @@ export class TrackedShipments {
 
   schedule(polls: { id: string; at: Date }[]): Promise<void> {
     return this.repository.schedulePolls(polls);
+  }
+
+  /** Polls of these shipments stop (see ShipmentsRepository.stopPolls). */
+  stopFollowing(ids: string[]): Promise<void> {
+    return this.repository.stopPolls(ids);
   }
 
   postpone(ids: string[], at: Date): Promise<void> {

@@ -167,6 +167,7 @@ export class TrackingService {
     await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));
     const polls: { id: string; at: Date }[] = [];
     const pushed: string[] = [];
+    const unfollowed: string[] = [];
     const facts: ShipmentFacts[] = [];
     const assessed: Assessed[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
@@ -203,6 +204,17 @@ export class TrackingService {
         (risk && risk !== s.risk)
       )
         facts.push({ id: s.id, ...(lastEventAt ? { lastEventAt } : {}), ...runs, ...(risk ? { risk } : {}) });
+      if (status.now === 'lost' && source === 'poll') {
+        // Lost since it was reported so (now, when this answer said it); asked about daily for a while.
+        const since = status.moves ? now : (s.endedAt ?? now);
+        const followFor = this.config.business.tracking.lostFollowDays * 86_400_000;
+        if (now.getTime() - since.getTime() < followFor)
+          polls.push({
+            id: s.id,
+            at: nextPollAt('lost', now, this.config.business.tracking.cadence, this.pollJitter(s, now)),
+          });
+        else unfollowed.push(s.id);
+      }
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
@@ -227,6 +239,7 @@ export class TrackingService {
     // The events read that were waiting (a poll's own were stored applied).
     await this.events.markProcessed(pending, owners, courier, now);
     await this.tracked.schedule(polls);
+    await this.tracked.stopFollowing(unfollowed);
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
     return result;

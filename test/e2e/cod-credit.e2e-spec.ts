@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { AppConfig } from 'config';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
@@ -246,6 +247,77 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
       'delivered',
     );
     expect(await codCredits(later.id)).toBe(1);
+  });
+
+  it('still asks about a lost parcel once a day: one delivered after all is credited with no push; after lostFollowDays it is asked about no more', async () => {
+    const lostByPush = async () => {
+      const { booked, push: real } = await pickedUpWithPush(t, http, seller, origin, 'jne');
+      const body = JSON.parse(real.body) as { history: object[] };
+      t.clock.advance(2 * 3600_000);
+      const missing = {
+        date: formatWib(new Date(t.clock.now().getTime() - 3600_000)),
+        status_code: 'U14',
+        status_desc: 'MISSING [JAKARTA]',
+      };
+      await http
+        .post('/v1/webhooks/couriers/jne')
+        .set(real.headers)
+        .send(JSON.stringify({ ...body, history: [...body.history, missing] }))
+        .expect(200);
+      await t.app.get(TrackingService).applyPushed();
+      return booked;
+    };
+    const view = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
+        status: string;
+        codCollected: boolean;
+      };
+    const nextPoll = async (id: string) =>
+      (
+        await t.dataSource.query<{ at: Date }[]>(
+          'SELECT next_poll_at AS at FROM shipment_polls WHERE shipment_id = $1',
+          [id],
+        )
+      )[0]?.at ?? null;
+    const hours = (h: number) => t.clock.now().getTime() + h * 3600_000;
+
+    const found = await lostByPush();
+    const gone = await lostByPush();
+    for (const s of [found, gone]) expect((await view(s.id)).status).toBe('lost');
+
+    // Asked now: the courier's history moves nothing, and it is asked again about a day later (± jitter).
+    await t.dataSource.query('UPDATE shipment_polls SET next_poll_at = $1 WHERE shipment_id = ANY($2)', [
+      t.clock.now(),
+      [found.id, gone.id],
+    ]);
+    await t.app.get(TrackingPoller).pollDue();
+    for (const s of [found, gone]) {
+      expect((await view(s.id)).status).toBe('lost');
+      const at = (await nextPoll(s.id)).getTime();
+      expect(at).toBeGreaterThan(hours(20));
+      expect(at).toBeLessThan(hours(28));
+    }
+
+    // The courier delivers one after all and tells nobody: the next daily poll finds it, and credits it once.
+    await http
+      .post(`/sandbox/parcels/${found.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    t.clock.advance(28 * 3600_000);
+    await t.app.get(TrackingPoller).pollDue();
+    expect(await view(found.id)).toMatchObject({ status: 'delivered', codCollected: true });
+    expect(await codCredits(found.id)).toBe(1);
+    expect(await nextPoll(found.id)).toBeNull();
+    expect(await view(gone.id)).toMatchObject({ status: 'lost', codCollected: false });
+    expect(await nextPoll(gone.id)).not.toBeNull();
+
+    // The other is asked about no more once it has been lost for lostFollowDays.
+    t.clock.advance(t.app.get(AppConfig).business.tracking.lostFollowDays * 86_400_000);
+    await t.app.get(TrackingPoller).pollDue();
+    expect(await nextPoll(gone.id)).toBeNull();
+    expect((await view(gone.id)).status).toBe('lost');
+    expect(await codCredits(gone.id)).toBe(0);
   });
 });
 
