@@ -56,9 +56,13 @@ export function decodeCursor(cursor: string): CursorPosition {
     if (createdAt === null || id === null) throw new Error();
     return { createdAt: createdAt as Date, id: id as string };
   } catch {
-    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
+    throw invalidCursor();
   }
 }
+
+/** The 400 for a cursor that cannot be read, or that names a row not on the list it pages. */
+export const invalidCursor = () =>
+  new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
 
 /** Turns `limit + 1` fetched rows into a page and its next cursor. */
 export function toPage<R extends CursorPosition, T>(rows: R[], limit: number, view: (row: R) => T): Page<T> {
@@ -88,7 +92,7 @@ export function encodeKeyset(order: string, values: KeysetValue[]): string {
  * @throws ValidationFailedError (field `cursor`) for anything else.
  */
 export function decodeKeyset(cursor: string, order: string, kinds: KeysetKind[]): KeysetValue[] {
-  const bad = () => new ValidationFailedError([{ field: 'cursor', message: 'is not a valid cursor' }]);
+  const bad = invalidCursor;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -107,6 +107,6 @@ export class FinanceInvoicesController {
   })
   @ApiOkResponse({ type: InvoicingRunDto })
   run(@Body() body: RunInvoicingDto): Promise<InvoicingRunDto> {
-    return this.invoicing.runRequested(body.asOf ? new Date(body.asOf) : undefined);
+    return this.invoicing.run(body.asOf ? new Date(body.asOf) : undefined);
   }
 }

@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Clock } from 'src/common/clock';
-import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page } from 'src/common/pagination';
+import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, invalidCursor, Page } from 'src/common/pagination';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { Transactions } from 'src/database/transaction';
@@ -87,30 +87,24 @@ export class InvoicingService implements OnModuleInit {
   }
 
   /**
-   * A run finance staff ask for: as of `asOf` (default now), or now when that is later. A period that is
-   * not over yet is never invoiced: its invoice would keep the parcels that end in it later off every
-   * invoice. (The scheduled job and the sandbox's job route, which moves simulated time, call `run`.)
-   */
-  async runRequested(asOf?: Date): Promise<InvoicingRunDto> {
-    const now = this.clock.now();
-    return this.run(asOf && asOf.getTime() < now.getTime() ? asOf : now);
-  }
-
-  /**
-   * Issues the invoices of every period over by `asOf` (default now; a period is over
+   * Issues the invoices of every period over by `asOf` (default now, and never later: a period not over yet
+   * is never invoiced, or what ends in it later would be on no invoice; a period is over
    * `closeGraceMinutes` after its end) for each seller with charged shipments whose end Kirim recorded in
    * it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
    * again and on many instances at once: a (seller, period) advisory lock and the unique
    * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
-   * sellers to invoice gets a run row (issued count, or the last error).
+   * sellers to invoice gets a run row (issued count, or the last error). `asOf` only chooses the periods:
+   * each invoice is issued now, dated, numbered and posted at the moment it is made (a run as of last month
+   * must not date today's postings, and spend today's balance, a month back).
    */
   async run(asOf?: Date): Promise<InvoicingRunDto> {
-    const now = asOf ?? this.clock.now();
+    const current = this.clock.now();
+    const until = asOf && asOf.getTime() < current.getTime() ? asOf : current;
     const first = await this.shipments.firstChargedEnd();
     let periods = 0;
     let issued = 0;
     const closedBy = new Date(
-      now.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
+      until.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
     );
     for (const period of first ? closedPeriodsFrom(first, closedBy, this.rule) : []) {
       const sellers = await this.shipments.sellersWithChargedEnded(period.start, period.end);
@@ -119,7 +113,7 @@ export class InvoicingService implements OnModuleInit {
       const due = sellers.filter((s) => !invoiced.has(s));
       if (!due.length) continue;
       periods += 1;
-      const runId = await this.repository.startRun(period, now, this.clock.now());
+      const runId = await this.repository.startRun(period, until, this.clock.now());
       let count = 0;
       let error: string | null = null;
       let next = 0;
@@ -129,7 +123,7 @@ export class InvoicingService implements OnModuleInit {
         while (next < due.length) {
           const sellerId = due[next++];
           try {
-            if (await this.issue(sellerId, period, now)) count += 1;
+            if (await this.issue(sellerId, period, this.clock.now())) count += 1;
           } catch (e) {
             // One seller's failure does not keep the others' invoices back; the next run tries again.
             error = `${sellerId}: ${(e as Error).message}`;
@@ -142,7 +136,7 @@ export class InvoicingService implements OnModuleInit {
       await this.repository.finishRun(runId, count, error, this.clock.now());
       issued += count;
     }
-    return { asOf: now.toISOString(), periods, issued };
+    return { asOf: until.toISOString(), periods, issued };
   }
 
   /**
@@ -326,7 +320,10 @@ export class InvoicingService implements OnModuleInit {
     const period = this.period(periodStart);
     const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
     const after = q.cursor ? String(decodeKeyset(q.cursor, PERIOD_INVOICES, ['uuid'])[0]) : null;
-    const afterNumber = after ? ((await this.repository.find(after, null))?.number ?? null) : null;
+    const last = after ? await this.repository.find(after, null) : null;
+    // A cursor names an invoice of this period: another's number would skip or repeat this period's rows.
+    if (after && last?.periodStart.getTime() !== period.start.getTime()) throw invalidCursor();
+    const afterNumber = last?.number ?? null;
     const [rows, totals] = await this.tx.all([
       () => this.repository.ofPeriod(period.start, afterNumber, limit + 1),
       () => this.repository.periodTotals(period.start),

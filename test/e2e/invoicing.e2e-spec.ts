@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
+import { wibDay } from 'src/invoicing/invoice-period';
 import { parse } from 'csv-parse/sync';
 import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -272,18 +274,50 @@ describe('invoices: one per seller and period, posted, settled from available, e
       expect(rows.every((r) => r.n === 1)).toBe(true);
       const failed = await t.dataSource.query('SELECT * FROM invoice_runs WHERE error IS NOT NULL');
       expect(failed).toEqual([]);
-      // Numbers are sequential within the month of issue, none repeated.
+      // Issued now (a run as of a past moment only chooses the periods): numbered in the month of issue,
+      // one after another, none repeated.
+      const month = wibDay(t.clock.now()).slice(0, 7).replace('-', '/');
       const numbers = (
         await t.dataSource.query<{ number: string }[]>(
-          "SELECT number FROM invoices WHERE number LIKE 'INV/2027/02/%' ORDER BY number",
+          'SELECT number FROM invoices WHERE seller_id = ANY($1::uuid[]) ORDER BY number',
+          [sellers.map((s) => s.sellerId)],
         )
-      ).map((r) => Number(r.number.slice(-6)));
-      expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+      ).map((r) => r.number);
+      expect(numbers.every((n) => n.startsWith(`INV/${month}/`))).toBe(true);
+      const sequence = numbers.map((n) => Number(n.slice(-6)));
+      expect(sequence).toEqual(sequence.map((_, i) => sequence[0] + i));
       expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
       expect((await runInvoicing(http, admin, asOf)).issued).toBe(0);
     } finally {
       await other.close();
     }
+  });
+
+  it('issues a run as of a past moment now: the periods over by then, each invoice dated, numbered and posted at the run', async () => {
+    const c = await signupSeller(http, 'Toko Kemarin');
+    const origin = (await createAddress(http, c)).id;
+    const [ended] = await endPinned(t, http, c, origin, [pinned('jne')]);
+    await moveEnd(t, [ended.id], new Date('2027-04-14T10:00:00+07:00'));
+    // Finance runs, a month after the period of 12 Apr 2027 ended, as of just after its end.
+    const clock = await http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: 0 }).expect(200);
+    const hours = (Date.parse('2027-05-20T10:00:00+07:00') - Date.parse(clock.body.now as string)) / 3600_000;
+    await http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: hours }).expect(200);
+    const now = t.clock.now().toISOString();
+    const asOf = new Date('2027-04-26T01:00:00+07:00').toISOString();
+    const run = await http.post('/v1/finance/invoicing/run').set(finance.auth).send({ asOf }).expect(200);
+    expect(run.body).toMatchObject({ asOf, issued: 1 });
+    const [invoice, ...more] = (await invoicesOf(c)) as unknown as { number: string; issuedAt: string }[];
+    expect(more).toEqual([]);
+    expect(invoice).toMatchObject({ periodStartDate: '2027-04-12', issuedAt: now });
+    expect(invoice.number).toMatch(/^INV\/2027\/05\/\d{6}$/);
+    const entries = (await http.get('/v1/ledger/entries?limit=100').set(c.auth).expect(200)).body.items as {
+      type: string;
+      at: string;
+    }[];
+    const invoiced = entries.filter((e) => e.type.startsWith('invoice'));
+    expect(invoiced.length).toBeGreaterThan(0);
+    expect(invoiced.every((e) => e.at === now)).toBe(true);
+    expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
   });
 
   it('exports the seller’s invoice as CSV and as an Indonesian PDF; another seller gets 404', async () => {
@@ -350,6 +384,36 @@ describe('invoices: one per seller and period, posted, settled from available, e
       .set(finance.auth)
       .expect(200);
     expect(byInstant.body.totals).toEqual(list.totals);
+
+    // Paged one by one, each invoice once; a cursor names an invoice of the period it pages, or it is a 400.
+    const pages: string[] = [];
+    let cursor: string | null = null;
+    let pageOne = '';
+    do {
+      const page = (
+        await http
+          .get(`/v1/finance/invoices?periodStart=2027-01-18&limit=1${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(finance.auth)
+          .expect(200)
+      ).body as { items: { id: string }[]; nextCursor: string | null };
+      pages.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+      pageOne ||= cursor ?? '';
+    } while (cursor);
+    expect(pages).toHaveLength(3);
+    expect(new Set(pages).size).toBe(3);
+    const [order] = JSON.parse(Buffer.from(pageOne, 'base64url').toString()) as [string, string];
+    const unknown = Buffer.from(JSON.stringify([order, randomUUID()])).toString('base64url');
+    for (const [period, bad] of [
+      ['2027-01-04', pageOne],
+      ['2027-01-18', unknown],
+    ]) {
+      const res = await http
+        .get(`/v1/finance/invoices?periodStart=${period}&cursor=${bad}`)
+        .set(finance.auth)
+        .expect(400);
+      expect(res.body.details).toEqual([{ field: 'cursor', message: 'is not a valid cursor' }]);
+    }
 
     const csv = await http
       .get('/v1/finance/invoices/export?periodStart=2026-10-26&format=csv')

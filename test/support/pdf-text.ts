@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 
 /** WinAnsi bytes pdfkit writes for the standard fonts that differ from Latin-1 (the en dash). */
-const WIN_ANSI: Record<number, string> = { 0x96: '–', 0x97: '—' };
+const WIN_ANSI: Record<number, string> = { 0x85: '…', 0x96: '–', 0x97: '—' };
 
 /**
  * The text a PDF made by pdfkit shows with its standard fonts, one string per text run (`[…] TJ`), in the
@@ -28,7 +28,7 @@ export function pdfTextRuns(pdf: Buffer): string[] {
         .map((h) =>
           Buffer.from(h[1], 'hex')
             .toString('latin1')
-            .replace(/[\x96\x97]/g, (c) => WIN_ANSI[c.charCodeAt(0)]),
+            .replace(/[\x85\x96\x97]/g, (c) => WIN_ANSI[c.charCodeAt(0)]),
         )
         .join('');
       runs.push(text);

@@ -52,6 +52,14 @@ export function drawableText(text: string): string {
   return out;
 }
 
+/** `text` cut to `width` points in the document's current font, with an ellipsis where it was cut. */
+function fitted(d: PDFKit.PDFDocument, text: string, width: number): string {
+  if (d.widthOfString(text) <= width) return text;
+  let n = text.length;
+  while (n > 0 && d.widthOfString(`${text.slice(0, n)}…`) > width) n -= 1;
+  return `${text.slice(0, n).trimEnd()}…`;
+}
+
 /** The period as a seller reads it: `1 Des 2026 – 14 Des 2026` (its first and last day, Asia/Jakarta). */
 export function periodText(start: Date, end: Date): string {
   return `${formatWibDateId(start)} – ${formatWibDateId(new Date(end.getTime() - 1))}`;
@@ -98,7 +106,8 @@ export class InvoicePdf {
     let y = MARGIN + 50;
     for (const [label, value] of rows) {
       d.font('Helvetica-Bold').text(label, MARGIN, y, { width: 90, lineBreak: false });
-      d.font('Helvetica').text(value, MARGIN + 90, y, { width: 420, lineBreak: false });
+      // One line each: a long shop name (up to 120 characters) wrapped over the rows below it.
+      d.font('Helvetica').text(fitted(d, value, 420), MARGIN + 90, y, { width: 420, lineBreak: false });
       y += ROW;
     }
     this.y = y + 10;

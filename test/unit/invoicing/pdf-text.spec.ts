@@ -1,4 +1,5 @@
-import { drawableText } from 'src/invoicing/export/pdf';
+import { drawableText, InvoicePdf } from 'src/invoicing/export/pdf';
+import { pdfTextRuns } from '../../support/pdf-text';
 
 describe('drawableText (what Helvetica in a PDF can draw)', () => {
   it.each([
@@ -10,5 +11,47 @@ describe('drawableText (what Helvetica in a PDF can draw)', () => {
     ['Tab\there', 'Tab?here'],
   ])('%j → %j', (typed, drawn) => {
     expect(drawableText(typed)).toBe(drawn);
+  });
+});
+
+describe('InvoicePdf header', () => {
+  const render = async (sellerName: string): Promise<string[]> => {
+    const pdf = new InvoicePdf({ compress: false });
+    const chunks: Buffer[] = [];
+    pdf.stream.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
+    const at = new Date('2026-12-07T00:00:00+07:00');
+    pdf.begin({
+      number: 'INV/2026/12/000001',
+      sellerName,
+      periodStart: at,
+      periodEnd: new Date(at.getTime() + 14 * 86_400_000),
+      issuedAt: at,
+      ...{
+        shippingTotal: 0,
+        codFeeTotal: 0,
+        returnFeeTotal: 0,
+        cashbackTotal: 0,
+        total: 0,
+        paid: 0,
+        outstanding: 0,
+      },
+    });
+    pdf.finish();
+    await ended;
+    return pdfTextRuns(Buffer.concat(chunks));
+  };
+
+  it('keeps a shop name of up to 120 characters on its one line, cut with an ellipsis', async () => {
+    const runs = await render('W'.repeat(120));
+    const name = runs[runs.indexOf('Kepada') + 1];
+    expect(name).toMatch(/^W{20,119}…$/);
+    // The next row follows at once: no second line of the name between them.
+    expect(runs[runs.indexOf('Kepada') + 2]).toBe('Periode');
+  });
+
+  it('leaves a name that fits as typed', async () => {
+    const runs = await render('Toko Batik Sekar');
+    expect(runs[runs.indexOf('Kepada') + 1]).toBe('Toko Batik Sekar');
   });
 });
