@@ -1,3 +1,4 @@
+import { instantOf } from 'src/common/wib';
 import { Type } from '@nestjs/common';
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -58,8 +59,8 @@ export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorato
 }
 
 /**
- * A moment: an ISO 8601 calendar date or date-time (year 0001–9999) that JavaScript reads as the same
- * instant. IsISO8601 alone also passes week dates (`2026-W01`) and ordinal dates (`2026-365`), which
+ * A moment: an ISO 8601 calendar date or date-time (year 0001–9999), read by instantOf (a date is 00:00
+ * Asia/Jakarta, a date-time without an offset Jakarta's wall clock). IsISO8601 alone also passes week dates (`2026-W01`) and ordinal dates (`2026-365`), which
  * `Date` cannot read: they reached the queries as an invalid date (a 500).
  */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
@@ -69,7 +70,7 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       (v) =>
         /^\d{4}-\d{2}-\d{2}(?:T|$)/.test(v) &&
         isISO8601(v, { strict: true }) &&
-        Number.isFinite(Date.parse(v)),
+        Number.isFinite(instantOf(v).getTime()),
       'must be an ISO 8601 date-time (e.g. 2026-12-01T00:00:00+07:00) or date',
       options,
     )(target, key as string);

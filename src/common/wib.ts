@@ -20,6 +20,17 @@ export function wibDate(at: Date): string {
   return formatWib(at).slice(0, 10);
 }
 
+/**
+ * The moment a query or body names (an ISO 8601 date or date-time, as IsInstant checks): a bare date is
+ * 00:00 Asia/Jakarta that day, and a date-time without an offset is Jakarta's wall clock, the time sellers
+ * and finance live by (JavaScript reads the first as UTC and the second in the server's zone).
+ */
+export function instantOf(text: string): Date {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00+07:00`);
+  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text)) return new Date(`${text}+07:00`);
+  return new Date(text);
+}
+
 /** Parses `YYYY-MM-DD HH:mm[:ss]` or `DD-MM-YYYY HH:mm` written in WIB; null when it is neither. */
 export function parseWib(text: string): Date | null {
   const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());

@@ -1,3 +1,4 @@
+import { instantOf } from 'src/common/wib';
 import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -107,6 +108,6 @@ export class FinanceInvoicesController {
   })
   @ApiOkResponse({ type: InvoicingRunDto })
   run(@Body() body: RunInvoicingDto): Promise<InvoicingRunDto> {
-    return this.invoicing.run(body.asOf ? new Date(body.asOf) : undefined);
+    return this.invoicing.run(body.asOf ? instantOf(body.asOf) : undefined);
   }
 }

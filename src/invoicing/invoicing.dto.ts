@@ -101,7 +101,8 @@ export class ExportQueryDto {
 export class RunInvoicingDto {
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Issue every period over by this moment (default: now)',
+    description:
+      'Issue now the invoices of every period over by this moment (default: now; a later one is taken as now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
   })
   @Optional()
   @IsInstant()

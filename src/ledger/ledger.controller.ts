@@ -1,3 +1,4 @@
+import { instantOf } from 'src/common/wib';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
@@ -18,8 +19,8 @@ export class LedgerController {
   @ApiOkResponse({ type: PageDto(LedgerEntryDto) })
   entries(@CurrentSeller() sellerId: string, @Query() q: ListEntriesQueryDto): Promise<Page<LedgerEntryDto>> {
     return this.ledger.entries(sellerId, {
-      from: q.from ? new Date(q.from) : undefined,
-      to: q.to ? new Date(q.to) : undefined,
+      from: q.from ? instantOf(q.from) : undefined,
+      to: q.to ? instantOf(q.to) : undefined,
       limit: q.limit,
       cursor: q.cursor,
     });

@@ -4,11 +4,18 @@ import { IsInstant, Optional } from 'src/common/validators';
 import { PLATFORM_ACCOUNT_KINDS, SELLER_ACCOUNT_KINDS } from './ledger-accounts';
 
 export class ListEntriesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Entries at or after' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Entries at or after (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Entries before' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Entries before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   to?: string;

@@ -101,11 +101,18 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: ['none', 'at_risk'] }) @Optional() @IsIn(['none', 'at_risk']) risk?:
     'none' | 'at_risk';
   @ApiPropertyOptional({ enum: COURIER_CODES }) @Optional() @IsIn(COURIER_CODES) courier?: CourierCode;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Created at or after (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'Created before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   to?: string;

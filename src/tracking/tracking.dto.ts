@@ -63,11 +63,19 @@ export class PushAcceptedDto {
 }
 
 export class MonitoringQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Window start (default: 30 days before `to`)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Window start (default: 30 days before `to`) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Window end, exclusive (default: now)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Window end, exclusive (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   to?: string;

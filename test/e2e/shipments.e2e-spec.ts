@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { wibDate } from 'src/common/wib';
 import { CSV_COLUMNS } from 'src/shipments/bulk-import/shipments-csv';
 import { PickupService } from 'src/shipments/pickup.service';
 import {
@@ -256,6 +257,22 @@ describe('shipments', () => {
     await http.get('/v1/shipments?risk=maybe').set(owner.auth).expect(400);
     await http.get('/v1/shipments?courier=pos').set(owner.auth).expect(400);
     await http.get('/v1/shipments?to=yesterday').set(owner.auth).expect(400);
+  });
+
+  it('reads a bare date in `from` and `to` as 00:00 in Jakarta, and a time without an offset as Jakarta’s', async () => {
+    const owner = await signupSeller(http);
+    // Created at 00:30 in Jakarta: still the day before in UTC.
+    const day = wibDate(new Date(t.clock.now().getTime() + 86_400_000));
+    t.clock.set(new Date(`${day}T00:30:00+07:00`));
+    const early = await createShipment(http, owner);
+    const ids = async (query: string) =>
+      (
+        (await http.get(`/v1/shipments?${query}`).set(owner.auth).expect(200)).body.items as { id: string }[]
+      ).map((s) => s.id);
+    expect(await ids(`from=${day}`)).toEqual([early.id]);
+    expect(await ids(`to=${day}`)).toEqual([]);
+    expect(await ids(`from=${day}T00:15:00`)).toEqual([early.id]);
+    expect(await ids(`from=${day}T00:45:00`)).toEqual([]);
   });
 
   it('searches by reference or airway bill prefix, a part of the recipient’s name, or the phone in any form', async () => {

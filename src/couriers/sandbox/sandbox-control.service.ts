@@ -1,3 +1,4 @@
+import { instantOf } from 'src/common/wib';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from 'src/common/auth/principal';
@@ -68,8 +69,7 @@ export class SandboxControl {
     q: RemittanceReportQueryDto,
   ): Promise<{ csv: string; discrepancies: Discrepancies | null }> {
     const courier = this.sandboxCourier(code);
-    const bound = (text: string) => new Date(text.length === 10 ? `${text}T00:00:00+07:00` : text);
-    const [from, to] = [bound(q.from), bound(q.to)];
+    const [from, to] = [instantOf(q.from), instantOf(q.to)];
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from)
       throw new ValidationFailedError([
         { field: 'to', message: 'must be a real date or instant after from' },

@@ -2260,14 +2260,14 @@ export interface components {
         RunInvoicingDto: {
             /**
              * Format: date-time
-             * @description Issue every period over by this moment (default: now)
+             * @description Issue now the invoices of every period over by this moment (default: now; a later one is taken as now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)
              */
             asOf?: string;
         };
         RunJobDto: {
             /**
              * Format: date-time
-             * @description Run as of this moment (default: now)
+             * @description Run as of this moment (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)
              */
             asOf?: string;
         };
@@ -5925,10 +5925,10 @@ export interface operations {
             query?: {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
-                /** @description Entries at or after */
+                /** @description Entries at or after (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 from?: string;
                 limit?: number;
-                /** @description Entries before */
+                /** @description Entries before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;
@@ -6023,9 +6023,9 @@ export interface operations {
     TrackingController_figures: {
         parameters: {
             query?: {
-                /** @description Window start (default: 30 days before `to`) */
+                /** @description Window start (default: 30 days before `to`) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 from?: string;
-                /** @description Window end, exclusive (default: now) */
+                /** @description Window end, exclusive (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;
@@ -6569,14 +6569,14 @@ export interface operations {
                 courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
-                /** @description Created at or after */
+                /** @description Created at or after (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 from?: string;
                 limit?: number;
                 /** @description Search: the start of the seller’s reference or of the airway bill, a part of the recipient’s name, or the recipient’s phone (any Indonesian form) */
                 q?: string;
                 risk?: "none" | "at_risk";
                 status?: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
-                /** @description Created before */
+                /** @description Created before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;

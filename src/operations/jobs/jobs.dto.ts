@@ -2,7 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInstant, Optional } from 'src/common/validators';
 
 export class RunJobDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Run as of this moment (default: now)' })
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Run as of this moment (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+  })
   @Optional()
   @IsInstant()
   asOf?: string;

@@ -1,3 +1,4 @@
+import { instantOf } from 'src/common/wib';
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, SandboxOperatorAllowed } from 'src/common/auth/decorators';
@@ -31,7 +32,7 @@ export class SandboxJobsController {
   @ApiOkResponse({ type: JobRunDto })
   async run(@Param('name') name: string, @Body() body: RunJobDto): Promise<JobRunDto> {
     const now = this.clock.now();
-    const asOf = body.asOf ? new Date(body.asOf) : now;
+    const asOf = body.asOf ? instantOf(body.asOf) : now;
     // A run as of a moment still to come would act on a future the clock has not reached: invoicing would
     // close a period parcels can still end in (and never bill them), holds would release early.
     if (asOf.getTime() > now.getTime())

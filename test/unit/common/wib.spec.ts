@@ -1,4 +1,4 @@
-import { formatWib, parseWib } from 'src/common/wib';
+import { formatWib, instantOf, parseWib } from 'src/common/wib';
 
 describe('WIB times as couriers write them', () => {
   it('reads both spellings, in WIB', () => {
@@ -25,5 +25,18 @@ describe('WIB times as couriers write them', () => {
       'kemarin',
     ])
       expect({ text, at: parseWib(text) }).toEqual({ text, at: null });
+  });
+});
+
+describe('instantOf: the moment a query names', () => {
+  it.each([
+    ['2026-12-08', '2026-12-07T17:00:00.000Z'], // a bare date: 00:00 in Jakarta
+    ['2026-12-08T09:30:00', '2026-12-08T02:30:00.000Z'], // no offset: Jakarta's wall clock
+    ['2026-12-08T09:30', '2026-12-08T02:30:00.000Z'],
+    ['2026-12-08T09:30:00.250', '2026-12-08T02:30:00.250Z'],
+    ['2026-12-08T09:30:00Z', '2026-12-08T09:30:00.000Z'], // an offset is kept
+    ['2026-12-08T09:30:00+09:00', '2026-12-08T00:30:00.000Z'],
+  ])('%s → %s', (text, iso) => {
+    expect(instantOf(text).toISOString()).toBe(iso);
   });
 });
