@@ -318,6 +318,13 @@ export const defaults = {
     leaseMarginSeconds: 60,
     /** How long one worker run keeps claiming new work (what it started still finishes). */
     runBudgetMs: 5000,
+    /**
+     * A seller whose receiver failed an attempt from this instance (dead, hanging, erring) is struggling
+     * until it answers 2xx, or for this long: its deliveries then go one at a time, and all struggling
+     * sellers' together take at most half of WEBHOOK_CONCURRENCY, so however many receivers hang, the
+     * others' webhooks always have half the pool.
+     */
+    strugglingMinutes: 60,
   },
   /**
    * The risk rules (src/tracking/risk-rules.ts) that flag parcels at risk while the seller can still act.

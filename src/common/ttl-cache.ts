@@ -45,6 +45,12 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /** The keys of the live entries. */
+  keys(): K[] {
+    const now = this.now();
+    return [...this.entries].filter(([, e]) => e.expiresAt > now).map(([k]) => k);
+  }
+
   /** Entries held, expired ones not yet dropped included. */
   get size(): number {
     return this.entries.size;

@@ -80,8 +80,12 @@ function classifyV6(x: number[]): AddressClass {
     return inner.kind === 'public' ? inner : forbidden('a 6to4 address of a non-public IPv4 address');
   }
   // 2001::/23 is IETF protocol space: Teredo (whose target cannot be checked), benchmarking, ORCHID…
-  if (x[0] === 0x20 && x[1] === 0x01 && x[2] === 0x00 && x[3] < 0x02) return forbidden('a reserved address');
-  if (x[0] === 0x20 && x[1] === 0x01 && x[2] === 0x0d && x[3] === 0xb8)
+  if (x[0] === 0x20 && x[1] === 0x01 && x[2] <= 0x01) return forbidden('a reserved address');
+  // Documentation: 2001:db8::/32, and 3fff::/20 (RFC 9637).
+  if (
+    (x[0] === 0x20 && x[1] === 0x01 && x[2] === 0x0d && x[3] === 0xb8) ||
+    (x[0] === 0x3f && x[1] === 0xff && (x[2] & 0xf0) === 0)
+  )
     return forbidden('a documentation address');
   if (x[0] === 0xff) return forbidden('a multicast address');
   if (x[0] === 0xfe && (x[1] & 0xc0) === 0x80) return forbidden('a link-local address');

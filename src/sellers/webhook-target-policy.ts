@@ -92,7 +92,8 @@ export class WebhookTargetPolicy {
     try {
       url = new URL(rawUrl);
     } catch {
-      throw new WebhookUrlInvalidError('must be an https URL');
+      // Not a URL at all (an IPv6 zone id such as fe80::1%eth0 is not one either), whatever its scheme.
+      throw new WebhookUrlInvalidError('must be a valid URL');
     }
     const https = url.protocol === 'https:';
     if (!https && !(this.allowPrivate && url.protocol === 'http:'))

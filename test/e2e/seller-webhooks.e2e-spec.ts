@@ -1,3 +1,4 @@
+import { AppConfig } from 'config';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import supertest from 'supertest';
 import { Transactions } from 'src/database/transaction';
@@ -269,6 +270,41 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
     }
   });
 
+  it('sellers whose receivers failed go one delivery at a time in half the pool: eight hanging shops leave others room', async () => {
+    const { concurrency, perSellerConcurrency } = t.app.get(AppConfig).webhooks;
+    // Enough shops that, at the per-seller limit, their hanging receivers would hold the whole pool.
+    const count = Math.ceil(concurrency / perSellerConcurrency);
+    const dead = await Promise.all(Array.from({ length: count }, (_, i) => subscribed(`/dead-${i}`)));
+    receiver.behaviour = (r) => (r.path.startsWith('/dead-') ? { status: 500, body: 'down' } : 200);
+    for (const s of dead) await enqueue(s.sellerId, 'shipment.status_changed', { first: true });
+    await sender.runDue();
+    // They failed, and now hang, each with its retry and five more events due.
+    const hung = gate();
+    receiver.behaviour = async (r: ReceivedWebhook) => {
+      if (r.path.startsWith('/dead-')) await hung.wait;
+      return 200;
+    };
+    try {
+      advance(HOUR);
+      for (const s of dead)
+        for (let i = 0; i < 5; i += 1) await enqueue(s.sellerId, 'shipment.status_changed', { i });
+      const other = await subscribed('/healthy');
+      const event = await enqueue(other.sellerId, 'shipment.at_risk', { shipmentId: 'h-1' });
+      const run = sender.runDue();
+      await waitUntil(() => receiver.deliveredCount(event!) === 1, 'the healthy shop’s event is delivered');
+      const open = () => dead.map((_, i) => receiver.openAt(`/dead-${i}`));
+      await waitUntil(() => open().every((n) => n === 1), 'each hanging shop holds one request');
+      expect(open().reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(Math.floor(concurrency / 2));
+      hung.release();
+      await run;
+      // Answering again, they are served at their full limit.
+      for (const s of dead) expect((await deliveries(s)).every((d) => d.status === 'delivered')).toBe(true);
+    } finally {
+      hung.release();
+      receiver.behaviour = () => 200;
+    }
+  });
+
   it('a run ends only when nothing is due: sends that finish while a claim finds no room are followed by another claim', async () => {
     const seller = await subscribed('/room');
     for (let i = 0; i < 8; i += 1) await enqueue(seller.sellerId, 'shipment.status_changed', { i });
@@ -367,6 +403,27 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
       .expect(404);
     expect(foreign.body.code).toBe('SELLERS_WEBHOOK_DELIVERY_NOT_FOUND');
   }, 120_000);
+
+  it('keeps no piece of the secret from an answer that echoes it across the read’s cut or stops partway through it', async () => {
+    const seller = await subscribed('/echo');
+    const max = t.app.get(AppConfig).business.sellerWebhooks.responseSnippetChars;
+    const start = seller.secret.slice(0, 30);
+    const answers = [
+      // The first piece ends 30 characters into the secret, just past where reading could stop.
+      [`${'x'.repeat(max + 1 - 30)}${start}`, `${seller.secret.slice(30)} tail`],
+      [`oops ${start}`],
+    ];
+    for (const body of answers) {
+      receiver.behaviour = (r) => (r.path === '/echo' ? { status: 500, body } : 200);
+      const res = await http.post('/v1/settings/webhook/test').set(seller.auth).expect(200);
+      expect(res.body.error).toContain('[secret]');
+      expect(res.body.error).not.toContain(seller.secret.slice(0, 10));
+      const [last] = await deliveries(seller);
+      expect(last.lastError).not.toContain(seller.secret.slice(0, 10));
+      advance(MINUTE); // the test route's own pace
+    }
+    receiver.behaviour = () => 200;
+  });
 
   it('refuses to retry a delivery a worker is sending right now', async () => {
     const hung = gate();

@@ -13,8 +13,8 @@ export interface ReceivedWebhook {
   answered?: number;
 }
 
-/** A status, or a status with the body to answer. */
-export type Answer = number | { status: number; body: string };
+/** A status, or a status with the body to answer (a list is sent piece by piece, a moment apart). */
+export type Answer = number | { status: number; body: string | string[] };
 /** What the receiver answers a request with; a promise holds the request open until it settles. */
 export type Behaviour = (request: ReceivedWebhook) => Answer | Promise<Answer>;
 
@@ -103,7 +103,13 @@ export class WebhookReceiver {
       const answer = await this.behaviour(record);
       const { status, body } = typeof answer === 'number' ? { status: answer, body: 'ok' } : answer;
       record.answered = status;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      const pieces = typeof body === 'string' ? [body] : body;
+      for (const [i, piece] of pieces.entries()) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+        res.write(piece);
+      }
+      res.end();
     } finally {
       this.open.set(path, this.openAt(path) - 1);
     }

@@ -33,11 +33,19 @@ function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   };
 }
 
+/** The shortest start of the secret (`whsec_` and four more) taken for it at the end of an answer. */
+const MIN_SECRET_PIECE = 10;
+
 /** Printable, one line, at most `max` characters, with the seller's secret cut out should a receiver echo it. */
 function snippet(text: string, max: number, secret: string): string {
-  const clean = text
-    .split(secret)
-    .join('[secret]')
+  let redacted = text.split(secret).join('[secret]');
+  // An answer that stops partway through the secret leaves its start at the end: that goes too.
+  for (let n = Math.min(secret.length - 1, redacted.length); n >= MIN_SECRET_PIECE; n -= 1)
+    if (redacted.endsWith(secret.slice(0, n))) {
+      redacted = `${redacted.slice(0, -n)}[secret]`;
+      break;
+    }
+  const clean = redacted
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/\s+/g, ' ')
@@ -146,7 +154,8 @@ export class SellerWebhookClient {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
           text += chunk;
-          if (text.length >= maxSnippet + 1) done();
+          // Read past the cut by the secret's length, so a secret echoed across it is seen whole.
+          if (text.length >= maxSnippet + 1 + secret.length) done();
         });
         res.on('end', done);
         res.on('error', done);

@@ -145,6 +145,8 @@ export class WebhookDeliveriesRepository {
     token: string,
     limit: number,
     perSeller: number,
+    /** Only these sellers' deliveries (`only`), or any but these (`except`). */
+    which: { only: string[] } | { except: string[] } = { except: [] },
   ): Promise<ClaimedDelivery[]> {
     const m = this.tx.manager;
     const sellers = await m.query<{ seller_id: string }[]>(
@@ -162,11 +164,12 @@ export class WebhookDeliveriesRepository {
          ) earliest
          WHERE p.seller_id IS NOT NULL AND earliest.next_attempt_at <= $1
            AND (SELECT count(*) FROM webhook_deliveries b WHERE b.seller_id = p.seller_id AND b.claimed_until > $1) < $2
+           AND ($4::uuid[] IS NULL OR p.seller_id = ANY($4::uuid[])) AND NOT (p.seller_id = ANY($5::uuid[]))
          ORDER BY earliest.next_attempt_at LIMIT $3
        )
        SELECT seller_id FROM candidates
        WHERE pg_try_advisory_xact_lock(hashtext('kirim:seller-webhooks'), hashtext(seller_id::text))`,
-      [now, perSeller, limit],
+      [now, perSeller, limit, 'only' in which ? which.only : null, 'except' in which ? which.except : []],
     );
     if (!sellers.length) return [];
     const rows = await m.query<ClaimedRow[]>(

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { Clock } from 'src/common/clock';
 import { MetricsService } from 'src/common/metrics.service';
+import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { nextAttemptAt, RetryPolicy } from './webhook-backoff';
 import { ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository';
@@ -29,7 +30,9 @@ export interface SenderRunResult {
 /**
  * The webhook outbox worker. A run claims due deliveries (the per-seller limit is enforced in the claim,
  * across instances) and sends each one concurrently from this instance's pool, so a slow or dead receiver
- * holds only its own deliveries: the run keeps claiming and starting others' while one hangs.
+ * holds only its own deliveries: the run keeps claiming and starting others' while one hangs. Sellers
+ * whose receiver failed lately are served one delivery at a time from at most half the pool, so however
+ * many receivers hang (one person can sign up several shops), the others' webhooks still go out.
  */
 @Injectable()
 export class WebhookSender {
@@ -37,6 +40,10 @@ export class WebhookSender {
   private readonly policy: RetryPolicy;
   /** Deliveries in flight in this instance, all runs together (WEBHOOK_CONCURRENCY bounds it). */
   private inFlight = 0;
+  /** Sellers whose receiver failed their last attempt from this instance, until one answers 2xx. */
+  private readonly struggling: TtlCache<string, true>;
+  /** Of `inFlight`, the deliveries of struggling sellers (at most half of WEBHOOK_CONCURRENCY). */
+  private inFlightStruggling = 0;
   private readonly attempts: Counter<'result'>;
 
   constructor(
@@ -53,6 +60,7 @@ export class WebhookSender {
       capMs: c.retryCapSeconds * 1000,
       windowMs: c.retryWindowHours * 3600_000,
     };
+    this.struggling = new TtlCache(c.strugglingMinutes * 60_000);
     this.attempts = new Counter({
       name: 'kirim_seller_webhook_attempts_total',
       help: 'Seller webhook attempts by result: delivered, retrying (failed, due again) or failed (out of retries)',
@@ -85,8 +93,9 @@ export class WebhookSender {
         const before = finished;
         const batch = await this.claim(room, asOf);
         nothingDue = batch.length === 0 && finished === before;
-        for (const delivery of batch) {
+        for (const { delivery, lane } of batch) {
           this.inFlight += 1;
+          if (lane === 'struggling') this.inFlightStruggling += 1;
           const sending: Promise<void> = this.deliver(delivery)
             .then(
               (outcome) => {
@@ -103,6 +112,7 @@ export class WebhookSender {
             )
             .finally(() => {
               this.inFlight -= 1;
+              if (lane === 'struggling') this.inFlightStruggling -= 1;
               finished += 1;
               running.delete(sending);
             });
@@ -118,17 +128,25 @@ export class WebhookSender {
     return result;
   }
 
-  private claim(room: number, asOf?: Date): Promise<ClaimedDelivery[]> {
+  /** Due deliveries for `room` places: other sellers' first, then struggling sellers' in their share. */
+  private async claim(
+    room: number,
+    asOf?: Date,
+  ): Promise<{ delivery: ClaimedDelivery; lane: 'healthy' | 'struggling' }[]> {
     const now = asOf ?? this.clock.now();
-    return this.tx.run(() =>
-      this.repository.claimDue(
-        now,
-        this.leaseUntil(now),
-        randomUUID(),
-        room,
-        this.config.webhooks.perSellerConcurrency,
-      ),
-    );
+    const claimDue = (limit: number, perSeller: number, sellers: { only: string[] } | { except: string[] }) =>
+      this.tx.run(() =>
+        this.repository.claimDue(now, this.leaseUntil(now), randomUUID(), limit, perSeller, sellers),
+      );
+    const struggling = this.struggling.keys();
+    const healthy = await claimDue(room, this.config.webhooks.perSellerConcurrency, { except: struggling });
+    const share = Math.floor(this.config.webhooks.concurrency / 2) - this.inFlightStruggling;
+    const slowRoom = Math.min(room - healthy.length, share);
+    const slow = struggling.length && slowRoom > 0 ? await claimDue(slowRoom, 1, { only: struggling }) : [];
+    return [
+      ...healthy.map((delivery) => ({ delivery, lane: 'healthy' as const })),
+      ...slow.map((delivery) => ({ delivery, lane: 'struggling' as const })),
+    ];
   }
 
   /**
@@ -149,6 +167,8 @@ export class WebhookSender {
         ? null
         : nextAttemptAt(windowStartedAt, now, d.windowAttempts + 1, this.policy, Math.random);
     const status: DeliveryStatus = attempt.delivered ? 'delivered' : next ? 'pending' : 'failed';
+    if (attempt.delivered) this.struggling.delete(d.sellerId);
+    else this.struggling.set(d.sellerId, true);
     const recorded = await this.repository.recordAttempt(d.id, d.claimToken, {
       status,
       attemptedAt,

@@ -10,6 +10,8 @@ describe('classifyIp', () => {
     '64:ff9b::5db8:d70e',
     '2002:5db8:d70e::1',
     '2606:2800:21f:cb07:6820:80da:af6b:8b2c',
+    '2001:200::1', // just past 2001::/23
+    '3fff:1000::1', // just past 3fff::/20
   ])('counts %s as public', (ip) => {
     expect(classifyIp(ip)).toEqual({ kind: 'public' });
   });
@@ -45,7 +47,12 @@ describe('classifyIp', () => {
     'fec0::1',
     'ff02::1',
     '2001::1',
+    '2001:2::1', // benchmarking: all of 2001::/23 is IETF protocol space
+    '2001:10::1',
+    '2001:1ff::1',
     '2001:db8::1',
+    '3fff::1', // documentation (RFC 9637)
+    '3fff:fff::1',
     '64:ff9b:1::1',
     '2002:a9fe:a9fe::1',
     '100::1',
