@@ -74,8 +74,9 @@ export function App() {
       </BrowserRouter>
     );
   const role = state.me.user?.role ?? '';
+  // Another person signed in from another tab: every page starts afresh, nothing of the first kept.
   return (
-    <BrowserRouter>
+    <BrowserRouter key={state.me.user?.id}>
       <Routes>
         <Route element={<Layout me={state.me} preloads={PRELOADS} />}>
           <Route path="*" element={<SignedInRoutes role={role} />} />

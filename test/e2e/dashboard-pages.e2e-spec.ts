@@ -1,4 +1,5 @@
 import { JwtService } from '@nestjs/jwt';
+import type { Page } from 'playwright-core';
 import supertest from 'supertest';
 import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
 import { endPinned } from '../support/factories/money';
@@ -128,5 +129,71 @@ describe('the dashboard in a browser', () => {
     expect(await page.evaluate("localStorage.getItem('kirim.token')")).toBeNull();
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 401/)]);
     await axeCheck(page);
+  });
+
+  describe('another tab of the same browser', () => {
+    const who = (page: Page) => page.locator('header .who');
+    const go = async (page: Page, name: string) => {
+      await page
+        .getByRole('navigation', { name: 'Navigasi utama' })
+        .getByRole('link', { name, exact: true })
+        .click();
+      await page.getByRole('heading', { name, level: 1, exact: true }).waitFor();
+    };
+    const openAs = (token: string, path: string) =>
+      browser.openPage(`${t.url}${path}`, {
+        width: 1280,
+        beforeLoad: (p) => p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(token)})`),
+      });
+
+    it('logging in there as another seller carries this tab on as that seller; logging out there signs it out', async () => {
+      const alfa = await signupSeller(http, 'Toko Alfa');
+      const beta = await signupSeller(http, 'Toko Beta');
+      const tab1 = await openAs(alfa.token, '/pengiriman');
+      await tab1.getByRole('heading', { name: 'Pengiriman', level: 1 }).waitFor();
+      expect(await who(tab1).textContent()).toBe('Toko Alfa');
+
+      // The second tab shares the browser's storage: it is Alfa too, until it logs out and Beta logs in.
+      const tab2 = await tab1.context().newPage();
+      await tab2.goto(`${t.url}/`);
+      await tab2.getByRole('heading', { name: 'Beranda', level: 1 }).waitFor();
+      await tab2.getByRole('button', { name: 'Keluar' }).click();
+      await tab2.getByLabel('Email').fill(beta.email);
+      await tab2.getByLabel('Kata sandi').fill(beta.password);
+      await tab2.getByRole('button', { name: 'Masuk' }).click();
+      await tab2.getByRole('heading', { name: 'Beranda', level: 1 }).waitFor();
+
+      // The first tab now names Beta, whose pages it shows (it named Alfa over Beta's data).
+      await who(tab1).filter({ hasText: 'Toko Beta' }).waitFor();
+      await go(tab1, 'Saldo');
+      expect(await who(tab1).textContent()).toBe('Toko Beta');
+      expect(await tab1.evaluate("localStorage.getItem('kirim.token')")).not.toBe(alfa.token);
+
+      // Logging out in the second tab takes the first to the login page, saying why.
+      await tab2.getByRole('button', { name: 'Keluar' }).click();
+      await tab2.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
+      await tab1.getByText('Anda telah keluar di tab lain.').waitFor();
+      await tab1.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
+      await axeCheck(tab1);
+      await tab2.close();
+    });
+
+    it('a token gone or changed unseen is noticed at the next request, which goes with this tab’s token', async () => {
+      const alfa = await signupSeller(http, 'Toko Alfa');
+      const beta = await signupSeller(http, 'Toko Beta');
+      const tab = await openAs(alfa.token, '/pengiriman');
+      await tab.getByRole('heading', { name: 'Pengiriman', level: 1 }).waitFor();
+      // A tab is not told of its own storage changes: only the request-time check sees them.
+      await tab.evaluate(`localStorage.setItem('kirim.token', ${JSON.stringify(beta.token)})`);
+      await go(tab, 'Saldo');
+      await who(tab).filter({ hasText: 'Toko Beta' }).waitFor();
+      await tab.evaluate("localStorage.removeItem('kirim.token')");
+      await tab
+        .getByRole('navigation', { name: 'Navigasi utama' })
+        .getByRole('link', { name: 'Pengiriman', exact: true })
+        .click();
+      await tab.getByText('Anda telah keluar di tab lain.').waitFor();
+      await tab.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
+    });
   });
 });

@@ -11,26 +11,56 @@ export type Schemas = components['schemas'];
 export const TOKEN_STORAGE_KEY = 'kirim.token';
 
 let onUnauthorized: () => void = () => undefined;
+let onTokenMoved: () => void = () => undefined;
 
-/** What to do when the API answers 401 to a request that carried a token (expired or revoked). */
+/** What to do when the API answers 401 to a request that carried this session's token (expired or revoked). */
 export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/**
+ * What to do when the stored token is no longer this session's: another tab of the browser logged out,
+ * or in as someone else. Checked at every request, besides the `storage` event the session listens to.
+ */
+export function whenTokenMoved(handler: () => void): void {
+  onTokenMoved = handler;
+}
+
+let sessionToken: string | null = localStorage.getItem(TOKEN_STORAGE_KEY);
+
+/**
+ * The session's bearer token. This tab's session keeps the token it started with and sends only that one,
+ * so its pages never show another person's data under its own name; the stored copy (shared by the
+ * browser's tabs, kept across a reload) is what another tab may have changed.
+ */
 export const tokenStore = {
-  get: (): string | null => localStorage.getItem(TOKEN_STORAGE_KEY),
-  set: (token: string): void => localStorage.setItem(TOKEN_STORAGE_KEY, token),
-  clear: (): void => localStorage.removeItem(TOKEN_STORAGE_KEY),
+  get: (): string | null => sessionToken,
+  stored: (): string | null => localStorage.getItem(TOKEN_STORAGE_KEY),
+  set: (token: string): void => {
+    sessionToken = token;
+    localStorage.setItem(TOKEN_STORAGE_KEY, token);
+  },
+  /** Forgets this session's token, and the stored one only while it is still this session's. */
+  clear: (): void => {
+    if (localStorage.getItem(TOKEN_STORAGE_KEY) === sessionToken) localStorage.removeItem(TOKEN_STORAGE_KEY);
+    sessionToken = null;
+  },
 };
+
+const bearer = (token: string) => `Bearer ${token}`;
 
 const auth: Middleware = {
   onRequest({ request }) {
     const token = tokenStore.get();
-    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    // A request may name its own token (the session checking whose a newly stored one is).
+    if (token && !request.headers.has('authorization')) request.headers.set('authorization', bearer(token));
+    if (tokenStore.stored() !== token) onTokenMoved();
     return request;
   },
   onResponse({ request, response }) {
-    if (response.status === 401 && request.headers.has('authorization')) onUnauthorized();
+    const token = tokenStore.get();
+    if (response.status === 401 && token && request.headers.get('authorization') === bearer(token))
+      onUnauthorized();
     return response;
   },
 };

@@ -38,6 +38,7 @@ export const en: Messages = {
   'auth.signedInAs': 'Signed in as {email}',
   'auth.sessionExpired': 'Your session has ended. Please log in again.',
   'auth.loggedOut': 'You have logged out.',
+  'auth.loggedOutElsewhere': 'You logged out in another tab.',
   'state.loading': 'Loading…',
   'state.error': 'Could not load the data.',
   'state.retry': 'Try again',

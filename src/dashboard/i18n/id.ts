@@ -39,6 +39,7 @@ export const id = {
   'auth.signedInAs': 'Masuk sebagai {email}',
   'auth.sessionExpired': 'Sesi Anda telah berakhir. Silakan masuk lagi.',
   'auth.loggedOut': 'Anda telah keluar.',
+  'auth.loggedOutElsewhere': 'Anda telah keluar di tab lain.',
   'state.loading': 'Memuat…',
   'state.error': 'Gagal memuat data.',
   'state.retry': 'Coba lagi',
