@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import supertest from 'supertest';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
-import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import {
+  axeCheck,
+  overflowingCells,
+  PageWidth,
+  screenshot,
+  takePageErrors,
+  useBrowser,
+} from '../support/browser';
 import { runInvoicing } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
@@ -277,5 +284,44 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     expect(await saldo.getByTestId('balance-withdrawable').locator('.amount').innerText()).toBe('Rp\u00a00');
     await axeCheck(saldo);
     await screenshot(saldo, 'saldo-kosong');
+  });
+
+  it('keeps every time, status, reference and reason of the money tables inside its card on a phone (360 px)', async () => {
+    const owner = await signupSeller(http, 'Toko Alasan Panjang');
+    await creditAvailable(t, owner.sellerId, 5_000_000);
+    const bankAccountId = await addBankAccount(http, owner);
+    const withdraw = async (amount: number) =>
+      (
+        await http
+          .post('/v1/withdrawals')
+          .set(owner.auth)
+          .set('Idempotency-Key', `wrap-${amount}`)
+          .send({ amount, bankAccountId })
+          .expect(201)
+      ).body as { id: string };
+    // One approved at once ("Disetujui, sedang ditransfer"), one finance rejects with a long reason.
+    await withdraw(500_000);
+    const rejected = await withdraw(2_000_000);
+    const finance = await createOperator(t, http, 'finance');
+    const reason = `Nama rekening tidak sesuai ${'x'.repeat(120)} ${'dengan nama toko '.repeat(20)}`;
+    await http
+      .post(`/v1/finance/withdrawals/${rejected.id}/reject`)
+      .set(finance.auth)
+      .send({ reason })
+      .expect(200);
+
+    const page = await browser.openPage(`${t.url}/saldo`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(owner.token)})`),
+    });
+    const rows = page.getByTestId('withdrawal');
+    await rows.filter({ hasText: 'Disetujui, sedang ditransfer' }).waitFor();
+    await rows.filter({ hasText: 'Nama rekening tidak sesuai' }).waitFor();
+    await page.getByTestId('ledger-entry').first().waitFor();
+    expect(await overflowingCells(page)).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await axeCheck(page);
+    await screenshot(page, 'saldo-alasan-panjang');
   });
 });

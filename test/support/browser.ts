@@ -260,3 +260,31 @@ export async function axeCheck(
     );
   return violations;
 }
+
+/**
+ * What runs past its box in the page's money tables and other `selector` cells: a cell wider than its
+ * content box allows (its text cut or spilling), a cell past its row's right edge (a phone's card), or a
+ * table's scroller wider than itself. One line each, with the cell's text; none is what a test wants.
+ */
+export async function overflowingCells(
+  page: Page,
+  selector = '.money-table :is(tbody, tfoot) :is(td, th)',
+): Promise<string[]> {
+  // A script, not a function: the tests' TypeScript has no DOM types.
+  return page.evaluate<string[]>(`(() => {
+    const found = [];
+    const name = (e) => (e.textContent ?? '').trim().slice(0, 60);
+    for (const cell of document.querySelectorAll(${JSON.stringify(selector)})) {
+      if (!cell.offsetParent) continue;
+      const row = cell.closest('tr');
+      if (cell.scrollWidth > cell.clientWidth + 1) found.push('cell wider than its box: ' + name(cell));
+      if (row && cell.getBoundingClientRect().right > row.getBoundingClientRect().right + 1)
+        found.push('cell past its row: ' + name(cell));
+    }
+    for (const scroller of document.querySelectorAll('.table-scroll'))
+      if (scroller.scrollWidth > scroller.clientWidth + 1)
+        found.push('table wider than its scroller (' + scroller.scrollWidth + ' > ' + scroller.clientWidth + '): ' +
+          scroller.getAttribute('aria-label'));
+    return found;
+  })()`);
+}
