@@ -1,7 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import supertest from 'supertest';
-import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import {
+  axeCheck,
+  overflowingCells,
+  PageWidth,
+  screenshot,
+  takePageErrors,
+  useBrowser,
+} from '../support/browser';
 import { moveEnd } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned, EndedShipment } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
@@ -219,8 +226,19 @@ describe('the finance pages in a browser', () => {
     await page.getByTestId('invoice-row').first().waitFor();
     await look(page, 'keuangan-tagihan');
     const overflow = async () => page.evaluate('document.documentElement.scrollWidth > 360');
+    /** Each figure's card line as the phone shows it: the label its ::before writes, then the value. */
+    const shownFigures = (testId: string) =>
+      page.evaluate<string[][]>(`Array.from(document.querySelectorAll('[data-testid="${testId}"]'), (row) =>
+        Array.from(row.querySelectorAll('.num'), (cell) =>
+          getComputedStyle(cell, '::before').content.replace(/^"|"$/g, '') + ': ' + cell.textContent))`);
 
     expect(await overflow()).toBe(false);
+    // Every amount, of each invoice and of the period's totals, is labelled (the table's header is hidden).
+    const labels = ['Ongkir', 'Biaya COD', 'Biaya retur', 'Cashback', 'Total', 'Dibayar', 'Sisa'];
+    for (const testId of ['invoice-row', 'invoice-totals'])
+      for (const figures of await shownFigures(testId))
+        expect(figures.map((f) => f.split(': ')[0])).toEqual(labels);
+    expect(await overflowingCells(page)).toEqual([]);
     await page.goto(`${t.url}/keuangan/penarikan`);
     await page.getByRole('combobox', { name: 'Status' }).selectOption('');
     await page.getByTestId('withdrawal').first().waitFor();
@@ -248,6 +266,12 @@ describe('the finance pages in a browser', () => {
     await page.goto(`${t.url}/keuangan/neraca`);
     await page.getByTestId('trial-verdict').waitFor();
     expect(await overflow()).toBe(false);
+    expect(await overflowingCells(page)).toEqual([]);
+    expect((await shownFigures('trial-row'))[0].map((f) => f.split(': ')[0])).toEqual([
+      'Debit',
+      'Kredit',
+      'Saldo',
+    ]);
     await look(page, 'keuangan-neraca');
   });
 });

@@ -429,6 +429,7 @@ export const en: Messages = {
   'neraca.total': 'Total (debits − credits)',
   'neraca.balanced': 'Balanced: debits equal credits and every ledger check passed.',
   'neraca.unbalanced': 'Not balanced: check the ledger (ledger:verify).',
+  'neraca.difference': 'Difference',
   'neraca.differenceHint': 'The difference of debits and credits must be Rp 0.',
   'neraca.empty': 'The ledger has no accounts yet.',
   'neraca.group.platform': 'Platform accounts',

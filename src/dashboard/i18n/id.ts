@@ -431,6 +431,7 @@ export const id = {
   'neraca.total': 'Total (debit − kredit)',
   'neraca.balanced': 'Seimbang: total debit sama dengan total kredit dan semua pemeriksaan buku besar lolos.',
   'neraca.unbalanced': 'Tidak seimbang: periksa buku besar (ledger:verify).',
+  'neraca.difference': 'Selisih',
   'neraca.differenceHint': 'Selisih debit dan kredit harus Rp 0.',
   'neraca.empty': 'Belum ada akun di buku besar.',
   'neraca.group.platform': 'Akun platform',

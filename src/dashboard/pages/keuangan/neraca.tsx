@@ -25,9 +25,15 @@ function GroupRows({ group }: { group: AccountGroup }) {
             {kindLabel(r.kind)}
             {r.courier && <span className="sub">{courierName(r.courier)}</span>}
           </th>
-          <td className="num">{rupiah(r.debits)}</td>
-          <td className="num">{rupiah(r.credits)}</td>
-          <td className="num">{rupiah(r.balance)}</td>
+          <td className="num" data-label={t('neraca.debits')}>
+            {rupiah(r.debits)}
+          </td>
+          <td className="num" data-label={t('neraca.credits')}>
+            {rupiah(r.credits)}
+          </td>
+          <td className="num" data-label={t('neraca.balance')}>
+            {rupiah(r.balance)}
+          </td>
         </tr>
       ))}
     </tbody>
@@ -66,9 +72,13 @@ function Report({ tb }: { tb: TrialBalance }) {
           <tfoot>
             <tr>
               <th scope="row">{t('neraca.total')}</th>
-              <td className="num">{rupiah(tb.totalDebits)}</td>
-              <td className="num">{rupiah(tb.totalCredits)}</td>
-              <td className="num" data-testid="trial-difference">
+              <td className="num" data-label={t('neraca.debits')}>
+                {rupiah(tb.totalDebits)}
+              </td>
+              <td className="num" data-label={t('neraca.credits')}>
+                {rupiah(tb.totalCredits)}
+              </td>
+              <td className="num" data-label={t('neraca.difference')} data-testid="trial-difference">
                 {rupiah(difference)}
               </td>
             </tr>

@@ -155,12 +155,18 @@ function Uploaded({ version }: { version: number }) {
               <tbody>
                 {p.items.map((r) => (
                   <tr key={r.id} data-testid="remittance-row">
-                    <th scope="row">{dateTime(r.createdAt)}</th>
-                    <td>{courierName(r.courier)}</td>
-                    <td className="num">{count(r.lineCount)}</td>
-                    <td className="num">{rupiah(r.totalAmount)}</td>
+                    <th scope="row" data-label={t('remitansi.uploadedAt')}>
+                      {dateTime(r.createdAt)}
+                    </th>
+                    <td data-label={t('remitansi.courier')}>{courierName(r.courier)}</td>
+                    <td className="num" data-label={t('remitansi.lines')}>
+                      {count(r.lineCount)}
+                    </td>
+                    <td className="num" data-label={t('remitansi.total')}>
+                      {rupiah(r.totalAmount)}
+                    </td>
                     {OUTCOMES.map((o) => (
-                      <td key={o.key} className="num">
+                      <td key={o.key} className="num" data-label={t(o.label)}>
                         {count(r[o.key].count)}
                       </td>
                     ))}

@@ -80,13 +80,13 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
         <tbody>
           {items.map((i) => (
             <tr key={i.id} data-testid="invoice-row">
-              <th scope="row" className="mono">
+              <th scope="row" className="mono" data-label={t('tagihan.number')}>
                 {i.number}
               </th>
-              <td>{i.sellerName}</td>
-              <td>{statusLabel(i.status)}</td>
+              <td data-label={t('tagihan.seller')}>{i.sellerName}</td>
+              <td data-label={t('tagihan.statusLabel')}>{statusLabel(i.status)}</td>
               {AMOUNTS.map((a) => (
-                <td key={a.key} className="num">
+                <td key={a.key} className="num" data-label={t(a.label)}>
                   {rupiah(i[a.key])}
                 </td>
               ))}
@@ -98,7 +98,7 @@ function InvoiceTable({ items, totals }: { items: Invoice[]; totals: Totals }) {
             <th scope="row">{t('tagihan.totals')}</th>
             <td colSpan={2}>{t('tagihan.invoiceCount', { count: count(totals.invoices) })}</td>
             {AMOUNTS.map((a) => (
-              <td key={a.key} className="num">
+              <td key={a.key} className="num" data-label={t(a.label)}>
                 {rupiah(totals[a.key])}
               </td>
             ))}
