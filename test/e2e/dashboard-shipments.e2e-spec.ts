@@ -1,6 +1,13 @@
 import supertest from 'supertest';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
-import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import {
+  axeCheck,
+  overflowingCells,
+  PageWidth,
+  screenshot,
+  takePageErrors,
+  useBrowser,
+} from '../support/browser';
 import { endPinned } from '../support/factories/money';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, seedTrackedShipments } from '../support/factories/tracked';
@@ -269,5 +276,36 @@ describe('the Pengiriman pages in a browser', () => {
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
     await axeCheck(page);
     await screenshot(page, 'pengiriman-galat');
+  });
+
+  it('keeps a long name, address word and order number inside the phone’s screen, in the list and on the page (360 px)', async () => {
+    const owner = await signupSeller(http, 'Toko Nama Panjang');
+    const origin = (await createAddress(http, owner)).id;
+    const reference = 'SHOPEE-2401019ABCDEFGHJK';
+    const name = 'Muhammadabdurrahmansyahputrawijayakusuma';
+    const word = 'Perumahangriyapermatahijaublokc12nomor45rt003rw007';
+    const body = validShipment(origin, reference);
+    const created = await http
+      .post('/v1/shipments')
+      .set(owner.auth)
+      .send({ ...body, recipient: { ...body.recipient, name, address: `Jl. ${word}` } })
+      .expect(201);
+    const page = await browser.openPage(`${t.url}/pengiriman`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(owner.token)})`),
+    });
+    await page.getByRole('link', { name: reference }).waitFor();
+    expect(await overflowingCells(page, '.shipments tbody td')).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await screenshot(page, 'pengiriman-nama-panjang');
+
+    await page.goto(`${t.url}/pengiriman/${(created.body as { id: string }).id}`);
+    await page.getByText(name).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    const address = page.locator('address').first();
+    expect(await address.evaluate((a) => a.scrollWidth <= a.clientWidth)).toBe(true);
+    await axeCheck(page);
+    await screenshot(page, 'pengiriman-detail-nama-panjang');
   });
 });
