@@ -41,7 +41,14 @@ describe('the dashboard in a browser', () => {
       // The browser logs the refused request itself; nothing else went wrong on the page.
       expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
       await axeCheck(page);
+      // An email already registered is told so under its field, in Indonesian.
+      const taken = await signupSeller(http, 'Toko Sudah Ada');
+      await page.getByLabel('Email').fill(taken.email);
       await page.getByLabel('Kata sandi').fill('kata sandi yang panjang');
+      await page.getByRole('button', { name: 'Daftar' }).click();
+      await page.getByText('Sudah terdaftar.').waitFor();
+      expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 409/)]);
+      await page.getByLabel('Email').fill(email);
       await page.getByRole('button', { name: 'Daftar' }).click();
       await page.getByRole('heading', { name: 'Beranda' }).waitFor();
 

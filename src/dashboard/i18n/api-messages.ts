@@ -129,6 +129,15 @@ const FIELD_RULES_ID: readonly Rule[] = [
       `Harus di ${m[1]}, kota tujuan paket saat dipesan. Untuk kirim ke kota lain, retur lalu kirim ulang.`,
   ],
   [/^is already used by another shipment$/, () => 'Sudah dipakai pengiriman lain.'],
+  [/^is already registered$/, () => 'Sudah terdaftar.'],
+  [/^is already registered for this bank$/, () => 'Sudah terdaftar untuk bank ini.'],
+  [/^is not one of your pickup addresses$/, () => 'Bukan salah satu alamat pickup Anda.'],
+  [/^is not one of your bank accounts$/, () => 'Bukan salah satu rekening Anda.'],
+  [/^must be before `to`$/, () => 'Harus sebelum tanggal akhir.'],
+  [
+    / must be an ISO 8601 date-time \(e\.g\. .*\) or date$/,
+    () => 'Harus tanggal yang benar (mis. 2026-12-01).',
+  ],
   [
     /^is not a district we know in that city and province(: check the suggestions)?$/,
     (m) => `Kecamatan ini tidak kami kenal di kota dan provinsi itu${m[1] ? ': lihat sarannya' : ''}.`,

@@ -2,17 +2,24 @@ import 'reflect-metadata';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
-import { WrongPasswordError } from 'src/auth/auth.errors';
+import { EmailTakenError, WrongPasswordError } from 'src/auth/auth.errors';
 import { AddressOutsideCityError } from 'src/tracking/tracking.errors';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
+import { checkTimeRange } from 'src/common/time-range';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { FastValidationPipe } from 'src/common/validation-fast-path';
 import { apiErrorText, ERRORS_ID, fieldErrorText, knowsFieldMessage } from 'src/dashboard/i18n/api-messages';
 import { CreateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
+import { ListEntriesQueryDto } from 'src/ledger/ledger.dto';
+import {
+  AddressNotFoundError,
+  BankAccountNotFoundError,
+  DuplicateBankAccountError,
+} from 'src/sellers/sellers.errors';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
-import { CreateShipmentDto } from 'src/shipments/shipments.dto';
+import { CreateShipmentDto, ListShipmentsQueryDto } from 'src/shipments/shipments.dto';
 import { CreateWithdrawalDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
 import {
   WithdrawalAmountTooSmallError,
@@ -49,6 +56,8 @@ const FORMS: [new () => object, object][] = [
   [CreateWithdrawalDto, { amount: 1.5, bankAccountId: 'x' }],
   [CreateWithdrawalDto, { amount: -5, bankAccountId: '6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60' }],
   [RejectWithdrawalDto, { reason: '' }],
+  [ListEntriesQueryDto, { from: '0001-01-01', to: 'tomorrow' }],
+  [ListShipmentsQueryDto, { from: '2026-13-45' }],
   [UpdateSettingsDto, { webhookUrl: 'notaurl', lostMarginPerFailure: -1, scoringPreset: 'x' }],
   [
     CreateShipmentDto,
@@ -62,6 +71,16 @@ const FORMS: [new () => object, object][] = [
     },
   ],
 ];
+
+/** The refusal of a window that ends before it starts. */
+function rangeError(): ValidationFailedError {
+  try {
+    checkTimeRange(new Date('2026-12-02'), new Date('2026-12-01'));
+  } catch (e) {
+    return e as ValidationFailedError;
+  }
+  throw new Error('checkTimeRange accepted a window ending before it starts');
+}
 
 const SUGGESTION = {
   code: '32.73.01',
@@ -90,6 +109,11 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       ),
       new WrongPasswordError(),
       new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
+      new EmailTakenError(),
+      new DuplicateBankAccountError(),
+      new AddressNotFoundError('originAddressId'),
+      new BankAccountNotFoundError('bankAccountId'),
+      rangeError(),
     ])
       for (const d of e.details) messages.add(d.message);
     expect(messages.size).toBeGreaterThan(30);
@@ -110,6 +134,17 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       'Melebihi saldo yang bisa ditarik (Rp 1.250.000).',
     );
     expect(fieldErrorText('id', 'accountNumber must be 5 to 20 digits')).toBe('Harus 5 sampai 20 angka.');
+    expect(fieldErrorText('id', 'is already registered')).toBe('Sudah terdaftar.');
+    expect(fieldErrorText('id', 'is already registered for this bank')).toBe(
+      'Sudah terdaftar untuk bank ini.',
+    );
+    expect(fieldErrorText('id', rangeError().details[0].message)).toBe('Harus sebelum tanggal akhir.');
+    expect(
+      fieldErrorText('id', 'from must be an ISO 8601 date-time (e.g. 2026-12-01T00:00:00+07:00) or date'),
+    ).toBe('Harus tanggal yang benar (mis. 2026-12-01).');
+    expect(fieldErrorText('id', 'is not one of your pickup addresses')).toBe(
+      'Bukan salah satu alamat pickup Anda.',
+    );
     // Unknown wording is shown as it came rather than hidden; English readers get the API's words.
     // A place's advice follows what the seller can do (suggestions when there are some, the district).
     const city = 'is not a city or regency we know in that province';

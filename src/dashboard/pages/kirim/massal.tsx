@@ -4,6 +4,7 @@ import { api, ApiError, call, idempotencyKey, type FieldProblem, type Schemas } 
 import { downloadFile } from '../../api/download';
 import { useErrorMessage } from '../../components/async';
 import { Field } from '../../components/form';
+import { fieldErrorText } from '../../i18n/api-messages';
 import { useI18n } from '../../i18n/i18n-context';
 import { csvColumnOf, type CsvDelimiter, csvFileText, parseCsv, toCsv } from './csv';
 import { PickupRequest } from './pickup-request';
@@ -18,18 +19,27 @@ interface BulkRow {
   line: number;
   values: Record<string, string>;
   created?: Shipment;
-  /** The API's complaints, by CSV column where it names one (`''`: about the whole row). */
-  errors?: Record<string, string>;
+  /** The API's complaints about the row, each naming its field. */
+  problems?: FieldProblem[];
 }
 
-/** The API's problems with a row, by the CSV column each names; anything else is about the row. */
-function errorsByColumn(details: FieldProblem[], header: readonly string[]): Record<string, string> {
+/**
+ * The API's problems with a row, by the CSV column each names (`''`: about the whole row), in the
+ * reader's language as the single Kirim form says them. A column's problem is shown under its column; one
+ * about the row names its field, which the Indonesian wording leaves out.
+ */
+function errorsByColumn(
+  details: FieldProblem[],
+  header: readonly string[],
+  say: (message: string) => string,
+): Record<string, string> {
   const byColumn: Record<string, string> = {};
   for (const d of details) {
     const column = csvColumnOf(d.field);
     const at = header.includes(column) ? column : '';
-    // The API's messages name their field already (`recipient.phone must be …`).
-    byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${d.message}` : d.message;
+    const text = say(d.message);
+    const said = at || text === d.message ? text : `${column}: ${text}`;
+    byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${said}` : said;
   }
   return byColumn;
 }
@@ -61,8 +71,8 @@ async function sendRows(
   const created = [...answer.created];
   return rows.map((r, i) => {
     const details = failed.get(i + 1);
-    if (details) return { ...r, created: undefined, errors: errorsByColumn(details, header) };
-    return { ...r, created: created.shift(), errors: undefined };
+    if (details) return { ...r, created: undefined, problems: details };
+    return { ...r, created: created.shift(), problems: undefined };
   });
 }
 
@@ -75,7 +85,7 @@ function RowCard({
   header: string[];
   onEdit: (column: string, value: string) => void;
 }) {
-  const { t, rupiah } = useI18n();
+  const { t, rupiah, language } = useI18n();
   const title = t('massal.rowTitle', { row: row.line, reference: row.values.reference || '–' });
   if (row.created)
     return (
@@ -89,7 +99,7 @@ function RowCard({
         </p>
       </li>
     );
-  const errors = row.errors ?? {};
+  const errors = errorsByColumn(row.problems ?? [], header, (m) => fieldErrorText(language, m));
   return (
     <li className="bulk-row bulk-row-bad" data-testid={`bulk-row-${row.row}`}>
       <fieldset>
@@ -126,7 +136,7 @@ function RowCard({
  * resent on their own — then one pickup for every shipment created.
  */
 export function MassalPage() {
-  const { t, count } = useI18n();
+  const { t, count, language } = useI18n();
   const message = useErrorMessage();
   const [header, setHeader] = useState<string[]>([]);
   const [delimiter, setDelimiter] = useState<CsvDelimiter>(',');
@@ -178,7 +188,7 @@ export function MassalPage() {
     );
 
   const created = rows.flatMap((r) => (r.created ? [r.created] : []));
-  const bad = rows.filter((r) => !r.created && r.errors);
+  const bad = rows.filter((r) => !r.created && r.problems);
   const references = Object.fromEntries(created.map((s) => [s.id, s.reference]));
   const asked = new Set(pickups.flat());
   const notAsked = created.map((s) => s.id).filter((id) => !asked.has(id));
@@ -242,7 +252,8 @@ export function MassalPage() {
               <ul>
                 {error.details.map((d, i) => (
                   <li key={i}>
-                    {d.field.replace(/^body\.?/, '') || t('massal.file')}: {d.message}
+                    {d.field.replace(/^body\.?/, '') || t('massal.file')}:{' '}
+                    {fieldErrorText(language, d.message)}
                   </li>
                 ))}
               </ul>
