@@ -12,7 +12,7 @@ import {
 import { runInvoicing } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { addSellerUser, createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -323,5 +323,27 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await axeCheck(page);
     await screenshot(page, 'saldo-alasan-panjang');
+  });
+
+  it('tells staff that withdrawing is the owner’s, with no error to retry (360 px)', async () => {
+    const staff = await addSellerUser(http, seller, 'seller_staff');
+    const page = await browser.openPage(`${t.url}/saldo`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(
+          `localStorage.setItem('kirim.token', ${JSON.stringify(staff.auth.authorization.slice(7))})`,
+        ),
+    });
+    await page.getByTestId('balance-withdrawable').waitFor();
+    const withdraw = page.locator('section[aria-labelledby="saldo-withdraw-heading"]');
+    await withdraw
+      .getByText('Hanya pemilik toko yang dapat menarik dana dan melihat rekening bank.')
+      .waitFor();
+    await page.getByTestId('ledger-entry').first().waitFor();
+    expect(await page.getByText('Gagal memuat data').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Coba lagi' }).count()).toBe(0);
+    expect(await withdraw.getByLabel('Jumlah').count()).toBe(0);
+    await axeCheck(page);
+    await screenshot(page, 'saldo-staf');
   });
 });

@@ -263,6 +263,7 @@ export const en: Messages = {
   'saldo.outstandingInvoices': 'Unpaid invoices',
   'saldo.outstandingInvoicesHint': 'Taken from the next money released',
   'saldo.withdraw': 'Withdraw',
+  'saldo.withdrawOwnerOnly': 'Only the shop owner can withdraw funds and see the bank accounts.',
   'saldo.amount': 'Amount',
   'saldo.amountHint': 'Rupiah, without dots or commas.',
   'saldo.amountHintWithdrawable':

@@ -264,6 +264,7 @@ export const id = {
   'saldo.outstandingInvoices': 'Tagihan belum lunas',
   'saldo.outstandingInvoicesHint': 'Dipotong dari saldo yang cair berikutnya',
   'saldo.withdraw': 'Tarik dana',
+  'saldo.withdrawOwnerOnly': 'Hanya pemilik toko yang dapat menarik dana dan melihat rekening bank.',
   'saldo.amount': 'Jumlah',
   'saldo.amountHint': 'Rupiah, tanpa titik atau koma.',
   'saldo.amountHintWithdrawable':

@@ -9,6 +9,7 @@ import { Field, FormError, formText, SubmitButton, useApiForm } from '../compone
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
 import { MESSAGES } from '../i18n/translate';
+import { OwnerOnly, useIsOwner } from './pengaturan/shared';
 import { courierName, nextDay } from './shipment-query';
 
 type Balance = Schemas['BalanceDto'];
@@ -504,15 +505,24 @@ export function SaldoPage() {
   const { t } = useI18n();
   const [version, setVersion] = useState(0);
   const balance = useLoad(() => call(api.GET('/v1/balance')), [version]);
+  const isOwner = useIsOwner();
   return (
     <>
       <h1>{t('saldo.title')}</h1>
       <BalanceCards balance={balance} />
       <div className="saldo-withdraw">
-        <WithdrawalForm
-          withdrawable={balance.status === 'ready' ? balance.data.withdrawable : undefined}
-          onDone={() => setVersion((v) => v + 1)}
-        />
+        {isOwner ? (
+          <WithdrawalForm
+            withdrawable={balance.status === 'ready' ? balance.data.withdrawable : undefined}
+            onDone={() => setVersion((v) => v + 1)}
+          />
+        ) : (
+          // Bank accounts and withdrawals are the owner's (the API refuses staff): said, not failed.
+          <section aria-labelledby="saldo-withdraw-heading" className="panel">
+            <h2 id="saldo-withdraw-heading">{t('saldo.withdraw')}</h2>
+            <OwnerOnly>{t('saldo.withdrawOwnerOnly')}</OwnerOnly>
+          </section>
+        )}
         <Withdrawals version={version} />
       </div>
       <LedgerEntries version={version} />
