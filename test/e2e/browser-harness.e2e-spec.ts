@@ -70,6 +70,20 @@ function chromiumProcesses(executable: string): number[] {
     .map(Number);
 }
 
+/** Whether `pid` is a child of `ancestor`, or a child's child, and so on (read from /proc). */
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops += 1) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return false;
+    }
+    if (p === ancestor) return true;
+  }
+  return false;
+}
+
 describe('browser harness', () => {
   let server: FastifyInstance;
   let base: string;
@@ -159,7 +173,10 @@ describe('browser harness', () => {
     const own = await launchChromium();
     const context = await own.newContext();
     await (await context.newPage()).goto(`${base}/good`);
-    const started = chromiumProcesses(executable).filter((pid) => !before.has(pid));
+    // Only this test's: another worker (or anyone on the machine) may start a Chromium meanwhile.
+    const started = chromiumProcesses(executable).filter(
+      (pid) => !before.has(pid) && descendsFrom(pid, process.pid),
+    );
     expect(started.length).toBeGreaterThan(1); // a browser and its renderer, at least
     await own.close();
     expect(chromiumProcesses(executable).filter((pid) => started.includes(pid))).toEqual([]);
