@@ -1,5 +1,6 @@
 import {
   editDistance,
+  modernSpelling,
   normalizePlace,
   parsePlaceQuery,
   type PlaceQuery,
@@ -53,6 +54,9 @@ interface Regency {
   kind: RegencyKind;
   words: string[];
   joined: string;
+  /** The name's words written together ("pangkalpinang"), when it has several; else null. */
+  glued: string | null;
+  wordSet: Set<string>;
   province: number;
   first: number;
   end: number;
@@ -75,8 +79,19 @@ interface Postings {
 /** Relative worth of a query word found in each part of a place, and of each way of finding it. */
 const WEIGHT = { province: 0.6, exact: 1, prefix: 0.8, typo1: 0.6, typo2: 0.45 } as const;
 /** Extra for a part of the place named in full: a named regency outranks a district of the same name. */
-const COVERED = { district: 1, regency: 1.2, province: 0.4, someDistrictWord: 0.2 } as const;
-const KIND = { asked: 0.6, contradicted: -0.6, cityFirst: 0.15, optionalWordInDistrict: 0.5 } as const;
+const COVERED = {
+  district: 1,
+  regency: 1.2,
+  province: 0.4,
+  someDistrictWord: 0.2,
+  /** Per word of the district's name the query names: "praya tengah" is Praya Tengah before Praya. */
+  eachDistrictWord: 0.1,
+  /** In the province the query names in full: "jawa barat" lists districts of Jawa Barat. */
+  namedProvince: 1,
+} as const;
+// A city's name typed alone means the city: before a district of the regency around it that bears the name
+// ("kupang" is Kota Kupang before Kupang Barat in Kabupaten Kupang).
+const KIND = { asked: 0.6, contradicted: -0.6, cityFirst: 0.25, optionalWordInDistrict: 0.5 } as const;
 const SEAT = 0.1;
 /** Province words that name no place on their own. */
 const PROVINCE_TITLE_WORDS = new Set(['dki', 'daerah', 'istimewa', 'di']);
@@ -92,6 +107,7 @@ export class AreaIndex {
     name: string;
     words: string[];
     joined: string;
+    glued: string | null;
     regency: number;
   }[] = [];
   private readonly regencies: Regency[] = [];
@@ -100,6 +116,8 @@ export class AreaIndex {
   private readonly sortedWords: string[];
   private readonly wordsByLength = new Map<number, string[]>();
   private readonly provinceByName = new Map<string, number>();
+  /** District indexes by their name's search form ("rancabali"), across the country. */
+  private readonly byName = new Map<string, number[]>();
 
   constructor(rows: readonly DirectoryRow[]) {
     const sorted = [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -124,16 +142,31 @@ export class AreaIndex {
           kind: row.regencyKind,
           words,
           joined: row.regencySearchName,
+          glued: gluedOf(words),
+          wordSet: new Set(words),
           province: p,
           first: this.districts.length,
           end: 0,
         });
         r += 1;
         new Set(words).forEach((w) => this.post(w).regencies.push(r));
+        // Written together too: "Pangkalpinang", "Baubau", "Tanjungpinang" are one word to many sellers.
+        const glued = this.regencies[r].glued;
+        if (glued) this.post(glued).regencies.push(r);
       }
       const d = this.districts.length;
       const words = row.searchName.split(' ');
-      this.districts.push({ code: row.code, name: row.name, words, joined: row.searchName, regency: r });
+      const glued = gluedOf(words);
+      this.districts.push({
+        code: row.code,
+        name: row.name,
+        words,
+        joined: row.searchName,
+        glued,
+        regency: r,
+      });
+      if (glued) this.post(glued).districts.push(d);
+      this.byName.set(row.searchName, [...(this.byName.get(row.searchName) ?? []), d]);
       new Set(words).forEach((w) => this.post(w).districts.push(d));
       this.regencies[r].end = d + 1;
       this.provinces[p].end = d + 1;
@@ -228,12 +261,30 @@ export class AreaIndex {
           .map((r) => this.match(r.first)),
       };
     }
-    const typed = normalizePlace(district).replace(/^(kecamatan|kec) /, '');
+    // As search reads it: no "Kec." before it, no postal code after it ("Tebet 12810").
+    const typed = normalizePlace(district)
+      .replace(/^(kecamatan|kec) /, '')
+      .split(' ')
+      .filter((w) => !/^\d+$/.test(w))
+      .join(' ');
     const candidates = regencies.flatMap((r) => range(r.first, r.end));
     let found = candidates.filter((i) => this.districts[i].joined === typed);
     if (!found.length) {
       const allowance = typoAllowance(typed);
       found = candidates.filter((i) => editDistance(this.districts[i].joined, typed, allowance) <= allowance);
+      // A district named exactly so elsewhere ("Rancabali" typed with Kota Bandung, where Rancasari is one
+      // letter off) may be what the seller meant, with the wrong city: ask, never take the near miss.
+      const elsewhere = this.byName.get(typed) ?? [];
+      if (found.length && elsewhere.length) {
+        const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
+        const exact = [...elsewhere.filter(inProvince), ...elsewhere.filter((i) => !inProvince(i))];
+        return {
+          kind: 'unresolved',
+          field: 'district',
+          reason: 'ambiguous',
+          suggestions: [...exact.slice(0, 3), ...found].slice(0, 5).map((i) => this.match(i)),
+        };
+      }
     }
     if (found.length === 1) return { kind: 'district', area: this.match(found[0]) };
     if (found.length > 1)
@@ -258,7 +309,11 @@ export class AreaIndex {
     const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
     // A query keeps each word once ("Kota Bau Bau" is typed words "bau"), so names are compared the same way.
     const once = (r: Regency) => [...new Set(r.words)];
-    const exact = among.filter((r) => once(r).join(' ') === joined && kindOk(r));
+    const glued = city.words.join('');
+    const modern = city.words.map(modernSpelling).join(' ');
+    const exact = among.filter(
+      (r) => kindOk(r) && (once(r).join(' ') === joined || r.glued === glued || once(r).join(' ') === modern),
+    );
     if (exact.length) return exact;
     return among.filter(
       (r) =>
@@ -292,19 +347,30 @@ export class AreaIndex {
   }
 
   /** District indexes that every query word names part of, best first (ties by code). */
-  private rank(query: PlaceQuery, typos: boolean): number[] {
+  private rank(typed: PlaceQuery, typos: boolean): number[] {
     const n = this.districts.length;
+    const query = this.gluedQuery(typed);
+    // Typo search scans the directory's words per misspelled word: a query of many is junk, not a place.
+    if (typos && query.words.filter((w) => !this.postings.has(w)).length > MAX_TYPO_WORDS) return [];
     const found = query.words.map((w) => this.lookup(w, typos));
     if (found.some((m) => !m.size)) return [];
+    // The words of a province the query names in full ("jawa barat", "ntt") are taken for that province
+    // first, not for a district or regency sharing one: "Barat" in Magetan is not what "jawa barat" asks
+    // for, nor is "Kupang Timur" what "kupang ntt" does. The named province's districts come first.
+    const named = new Set(this.namedProvinces(query.words));
+    const provinceWords = new Set([...named].flatMap((p) => this.provinces[p].words));
     const matched = new Map<string, number>();
-    const best: Float32Array[] = found.map((words) => {
+    const best: Float32Array[] = found.map((words, k) => {
       const q = new Float32Array(n);
+      // A named province's word finds a district or regency that shares it no better than the province.
+      const cap = provinceWords.has(query.words[k]) ? WEIGHT.province : WEIGHT.exact;
       for (const [word, quality] of words) {
         const prior = matched.get(word) ?? 0;
         if (quality > prior) matched.set(word, quality);
         const post = this.postings.get(word)!;
-        for (const d of post.districts) if (quality > q[d]) q[d] = quality;
-        for (const r of post.regencies) fill(q, this.regencies[r].first, this.regencies[r].end, quality);
+        const local = Math.min(quality, cap);
+        for (const d of post.districts) if (local > q[d]) q[d] = local;
+        for (const r of post.regencies) fill(q, this.regencies[r].first, this.regencies[r].end, local);
         for (const p of post.provinces)
           fill(q, this.provinces[p].first, this.provinces[p].end, quality * WEIGHT.province);
       }
@@ -314,10 +380,16 @@ export class AreaIndex {
     // A dropped kind word still completes a district's name ("kota baru" → Kota Baru), never required.
     for (const word of optional)
       if (this.postings.has(word) && !matched.has(word)) matched.set(word, WEIGHT.exact);
-    const coverage = (words: string[]) => {
+    const coverage = (words: string[], skip?: Set<string>) => {
       let least = 1;
-      for (const w of words) least = Math.min(least, matched.get(w) ?? 0);
+      for (const w of words) least = Math.min(least, skip?.has(w) ? 0 : (matched.get(w) ?? 0));
       return least;
+    };
+    // A name written as one word covers it when typed whole (or misspelled), not when it merely begins it:
+    // "kupang" begins "kupangbarat" but does not name Kupang Barat.
+    const gluedCoverage = (glued: string | null) => {
+      const quality = glued ? (matched.get(glued) ?? 0) : 0;
+      return quality === WEIGHT.prefix ? 0 : quality;
     };
     const scored: { i: number; score: number }[] = [];
     for (let i = 0; i < n; i += 1) {
@@ -334,10 +406,19 @@ export class AreaIndex {
       const d = this.districts[i];
       const r = this.regencies[d.regency];
       const p = this.provinces[r.province];
-      const districtCoverage = coverage(d.words);
-      if (districtCoverage) score += COVERED.district * districtCoverage;
-      else if (d.words.some((w) => matched.has(w))) score += COVERED.someDistrictWord;
-      score += COVERED.regency * coverage(r.words) + COVERED.province * coverage(p.words);
+      const regencyCoverage = Math.max(coverage(r.words), gluedCoverage(r.glued));
+      const districtCoverage = Math.max(coverage(d.words, provinceWords), gluedCoverage(d.glued));
+      // A word naming the regency in full ("tengah" of Lombok Tengah in "praya lombok tengah") earns no
+      // district the bonus of using more of the query: only words the district alone accounts for do.
+      const regencyWords = regencyCoverage === WEIGHT.exact ? r.wordSet : undefined;
+      if (districtCoverage) {
+        let own = 0;
+        for (const w of d.words) if (matched.get(w) === WEIGHT.exact && !regencyWords?.has(w)) own += 1;
+        score += COVERED.district * districtCoverage + COVERED.eachDistrictWord * own;
+      } else if (d.words.some((w) => matched.has(w) && !provinceWords.has(w)))
+        score += COVERED.someDistrictWord;
+      score += COVERED.regency * regencyCoverage + COVERED.province * coverage(p.words);
+      if (named.has(r.province)) score += COVERED.namedProvince;
       if (query.kind) score += query.kind === r.kind ? KIND.asked : KIND.contradicted;
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
@@ -348,8 +429,40 @@ export class AreaIndex {
     return scored.map((s) => s.i);
   }
 
-  /** Directory words a query word stands for, with how well: itself, what it begins, or (typos) a near miss. */
+  /** The provinces whose every word the query has, the longest names only ("papua barat", not "papua"). */
+  private namedProvinces(words: string[]): number[] {
+    const typed = new Set(words);
+    const full = this.provinces.flatMap((p, i) =>
+      p.words.length && p.words.every((w) => typed.has(w)) ? [i] : [],
+    );
+    const longest = Math.max(0, ...full.map((i) => this.provinces[i].words.length));
+    return full.filter((i) => this.provinces[i].words.length === longest);
+  }
+
+  /**
+   * Directory words a query word stands for, with how well: itself, what it begins, or (typos) a near miss;
+   * a word written in the old spelling ("soerabaja") as today's when it finds nothing as typed.
+   */
   private lookup(word: string, typos: boolean): Map<string, number> {
+    const out = this.wordsBeginning(word);
+    const modern = modernSpelling(word);
+    if (!out.size && modern !== word) for (const [w, q] of this.wordsBeginning(modern)) out.set(w, q);
+    if (typos && !this.postings.has(word))
+      for (const form of modern === word ? [word] : [word, modern]) {
+        const allowance = typoAllowance(form);
+        for (let len = form.length - allowance; len <= form.length + allowance; len += 1) {
+          for (const candidate of this.wordsByLength.get(len) ?? []) {
+            if (out.has(candidate)) continue;
+            const distance = editDistance(form, candidate, allowance);
+            if (distance <= allowance) out.set(candidate, distance === 1 ? WEIGHT.typo1 : WEIGHT.typo2);
+          }
+        }
+      }
+    return out;
+  }
+
+  /** The directory's word itself (exact) and those it begins (prefix, as the seller is still typing). */
+  private wordsBeginning(word: string): Map<string, number> {
     const out = new Map<string, number>();
     if (this.postings.has(word)) out.set(word, WEIGHT.exact);
     if (word.length >= 2) {
@@ -363,17 +476,23 @@ export class AreaIndex {
       for (let i = lo; i < this.sortedWords.length && this.sortedWords[i].startsWith(word); i += 1)
         if (this.sortedWords[i] !== word) out.set(this.sortedWords[i], WEIGHT.prefix);
     }
-    if (typos) {
-      const allowance = typoAllowance(word);
-      for (let len = word.length - allowance; len <= word.length + allowance; len += 1) {
-        for (const candidate of this.wordsByLength.get(len) ?? []) {
-          if (out.has(candidate)) continue;
-          const distance = editDistance(word, candidate, allowance);
-          if (distance <= allowance) out.set(candidate, distance === 1 ? WEIGHT.typo1 : WEIGHT.typo2);
-        }
-      }
-    }
     return out;
+  }
+
+  /**
+   * The query with two words written apart that the directory writes as one ("palangka raya" is
+   * Palangkaraya) joined, where the two do not both name places on their own.
+   */
+  private gluedQuery(query: PlaceQuery): PlaceQuery {
+    const words: string[] = [];
+    for (let i = 0; i < query.words.length; i += 1) {
+      const [a, b] = [query.words[i], query.words[i + 1]];
+      if (b !== undefined && this.postings.has(a + b) && !(this.postings.has(a) && this.postings.has(b))) {
+        words.push(a + b);
+        i += 1;
+      } else words.push(a);
+    }
+    return words.length === query.words.length ? query : { ...query, words };
   }
 
   private post(word: string): Postings {
@@ -411,11 +530,18 @@ export class AreaIndex {
 
 /** No place name needs more words; more would only make a hostile query slow. */
 const MAX_QUERY_WORDS = 8;
+/** Misspelled words a search looks for near misses of (each costs a scan of the directory's words). */
+const MAX_TYPO_WORDS = 3;
 
 function limitWords(query: PlaceQuery): PlaceQuery {
   return query.words.length > MAX_QUERY_WORDS
     ? { ...query, words: query.words.slice(0, MAX_QUERY_WORDS) }
     : query;
+}
+
+/** A name's words written as one, when it has more than one. */
+function gluedOf(words: string[]): string | null {
+  return words.length > 1 ? words.join('') : null;
 }
 
 function fill(q: Float32Array, from: number, to: number, quality: number): void {

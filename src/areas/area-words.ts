@@ -75,7 +75,24 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ntb: 'nusa tenggara barat',
   ntt: 'nusa tenggara timur',
   nad: 'aceh',
+  irian: 'papua',
 };
+
+/** The old (Van Ophuijsen) spelling's letters, still on old addresses: Soerabaja, Tjilatjap, Djokjakarta. */
+const OLD_LETTERS: Readonly<Record<string, string>> = {
+  oe: 'u',
+  dj: 'j',
+  tj: 'c',
+  sj: 'sy',
+  nj: 'ny',
+  ch: 'kh',
+  j: 'y',
+};
+
+/** A word in today's spelling if it was written in the old one ("soerabaja" → "surabaya"); else itself. */
+export function modernSpelling(word: string): string {
+  return word.replace(/oe|dj|tj|sj|nj|ch|j/g, (letters) => OLD_LETTERS[letters]);
+}
 
 export type RegencyKind = 'kabupaten' | 'kota';
 

@@ -24,7 +24,7 @@ export function isIndonesianPostalCode(value: string): boolean {
 
 /** The 38 provinces, canonical names as used throughout Kirim, with common spellings that map to them. */
 const PROVINCES: Record<string, string[]> = {
-  Aceh: ['nanggroe aceh darussalam', 'nad'],
+  Aceh: ['nanggroe aceh darussalam', 'nad', 'daerah istimewa aceh'],
   'Sumatera Utara': ['north sumatra', 'sumut'],
   'Sumatera Barat': ['west sumatra', 'sumbar'],
   Riau: [],
@@ -34,11 +34,26 @@ const PROVINCES: Record<string, string[]> = {
   'Kepulauan Bangka Belitung': ['bangka belitung', 'babel'],
   Bengkulu: [],
   Lampung: [],
-  'DKI Jakarta': ['jakarta', 'dki', 'daerah khusus ibukota jakarta', 'daerah khusus jakarta'],
+  'DKI Jakarta': [
+    'jakarta',
+    'dki',
+    'daerah khusus ibukota jakarta',
+    'daerah khusus jakarta',
+    'jakarta raya',
+    'dki jakarta raya',
+  ],
   'Jawa Barat': ['west java', 'jabar'],
   Banten: [],
   'Jawa Tengah': ['central java', 'jateng'],
-  'DI Yogyakarta': ['yogyakarta', 'diy', 'jogja', 'daerah istimewa yogyakarta'],
+  'DI Yogyakarta': [
+    'yogyakarta',
+    'diy',
+    'jogja',
+    'yogya',
+    'jogjakarta',
+    'djogjakarta',
+    'daerah istimewa yogyakarta',
+  ],
   'Jawa Timur': ['east java', 'jatim'],
   Bali: [],
   'Nusa Tenggara Barat': ['ntb', 'west nusa tenggara'],
@@ -56,8 +71,8 @@ const PROVINCES: Record<string, string[]> = {
   'Sulawesi Tenggara': ['southeast sulawesi', 'sultra'],
   Maluku: [],
   'Maluku Utara': ['north maluku', 'malut'],
-  Papua: [],
-  'Papua Barat': ['west papua', 'papua barat'],
+  Papua: ['irian jaya'],
+  'Papua Barat': ['west papua', 'irian jaya barat'],
   'Papua Barat Daya': ['southwest papua'],
   'Papua Tengah': ['central papua'],
   'Papua Pegunungan': ['highland papua'],
@@ -71,12 +86,23 @@ for (const [name, aliases] of Object.entries(PROVINCES)) {
   for (const spelling of [name, ...aliases]) BY_SPELLING.set(spelling.toLowerCase(), name);
 }
 
-/** The canonical province name for a spelling ("jabar", "West Java", "JAWA BARAT"), or null. */
+/** Words spelled more than one way in province names: "Sumatra Utara", "Kep. Riau". */
+const PROVINCE_WORD_SPELLINGS: Record<string, string> = { sumatra: 'sumatera', kep: 'kepulauan' };
+
+/**
+ * The canonical province name for a spelling ("jabar", "West Java", "JAWA BARAT", "Prov. D.I. Yogyakarta",
+ * "Sumatra Utara", "Kep. Riau"), or null.
+ */
 export function canonicalProvince(input: string): string | null {
-  const key = input
+  const words = input
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\b([a-z])\.\s?([a-z])\.(?=\s|$)/g, '$1$2') // D.I. → di
+    .replace(/[^a-z0-9]+/g, ' ')
     .trim()
-    .replace(/\s+/g, ' ')
-    .replace(/^provinsi /i, '')
-    .toLowerCase();
-  return BY_SPELLING.get(key) ?? null;
+    .split(' ');
+  while (words.length > 1 && /^(provinsi|propinsi|prov)$/.test(words[0])) words.shift();
+  const key = words.map((w) => (Object.hasOwn(PROVINCE_WORD_SPELLINGS, w) ? PROVINCE_WORD_SPELLINGS[w] : w));
+  return BY_SPELLING.get(key.join(' ')) ?? null;
 }

@@ -20,7 +20,7 @@ interface Area {
  * How sellers really type places, and the district that must come FIRST. Where the words name a whole
  * regency ("jaksel", "kota bandung") the first district must be of that regency (`regency`).
  */
-const TYPED: [q: string, first: { district?: string; regency?: string }][] = [
+const TYPED: [q: string, first: { district?: string; regency?: string; province?: string }][] = [
   ['tebet', { district: '31.74.01' }],
   ['kec. tebet', { district: '31.74.01' }],
   ['Tebet, Jakarta Selatan', { district: '31.74.01' }],
@@ -63,6 +63,28 @@ const TYPED: [q: string, first: { district?: string; regency?: string }][] = [
   ['kuta badung', { district: '51.03.01' }],
   ['ubud gianyar', { district: '51.04.05' }],
   ['kota baru jambi', { district: '15.71.07' }],
+  // A province named in full, or by its nickname: its districts, not one sharing a word elsewhere.
+  ['jawa barat', { province: '32' }],
+  ['jabar', { province: '32' }],
+  ['jatim', { province: '35' }],
+  ['papua barat', { province: '92' }],
+  ['papua selatan', { province: '93' }],
+  ['kepulauan riau', { province: '21' }],
+  ['kupang ntt', { regency: '53.71' }],
+  ['kupang', { regency: '53.71' }],
+  // A district's whole name before a shorter one it begins with.
+  ['praya tengah', { district: '52.02.10' }],
+  ['kotabumi utara', { district: '18.03.09' }],
+  // Names written as one word, or as two where the directory has one.
+  ['pangkalpinang', { regency: '19.71' }],
+  ['baubau', { regency: '74.72' }],
+  ['tanjungpinang', { regency: '21.72' }],
+  ['palangka raya', { regency: '62.71' }],
+  // The old spelling.
+  ['soerabaja', { regency: '35.78' }],
+  ['tjilatjap', { regency: '33.01' }],
+  ['tjimahi', { regency: '32.77' }],
+  ['djokjakarta', { regency: '34.71' }],
 ];
 
 describe('areas: search and resolution against the directory', () => {
@@ -99,6 +121,7 @@ describe('areas: search and resolution against the directory', () => {
     expect(top).toBeDefined();
     if (first.district) expect(top.code).toBe(first.district);
     if (first.regency) expect(top.regency.code).toBe(first.regency);
+    if (first.province) expect(top.province.code).toBe(first.province);
   });
 
   it('answers codes and canonical names, at most `limit`, for an API key as for a user', async () => {
@@ -200,6 +223,53 @@ describe('areas: search and resolution against the directory', () => {
       .send({ ...validAddress(), district: 'Sorong', city: 'Kota Sorong', province: 'Papua Barat Daya' })
       .expect(201);
     expect(decided.body.districtCode).toBe('96.71.01');
+  });
+
+  it('asks, never takes a near miss, when the district typed is a real one of another city', async () => {
+    // Rancabali is in Kabupaten Bandung; Rancasari, one letter off, in Kota Bandung.
+    for (const [district, city, exact] of [
+      ['Rancabali', 'Kota Bandung', '32.04.40'],
+      ['Cibinong', 'Bekasi', '32.01.01'],
+      ['Sukajaya', 'Kota Bandung', '32.01.35'],
+    ]) {
+      const res = await http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), district, city, province: 'Jawa Barat' })
+        .expect(422);
+      expect(res.body.details).toEqual([
+        expect.objectContaining({ field: 'district', message: expect.stringContaining('more than one') }),
+      ]);
+      const codes = (res.body.details[0].suggestions as { code: string }[]).map((x) => x.code);
+      expect(codes).toContain(exact);
+    }
+    // A typo of the city's own district, named nowhere else exactly, is still taken.
+    const typo = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), district: 'Rancasri', city: 'Kota Bandung', province: 'Jawa Barat' })
+      .expect(201);
+    expect(typo.body).toMatchObject({ district: 'Rancasari', districtCode: '32.73.23' });
+  });
+
+  it('takes the everyday spellings of provinces and cities', async () => {
+    const res = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({
+        ...validAddress(),
+        district: 'Bukit Intan',
+        city: 'Pangkalpinang',
+        province: 'Kep. Bangka Belitung',
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({ districtCode: '19.71.01', province: 'Kepulauan Bangka Belitung' });
+    const sumatra = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress(), district: 'Medan Kota', city: 'Medan', province: 'Sumatra Utara' })
+      .expect(201);
+    expect(sumatra.body).toMatchObject({ province: 'Sumatera Utara', city: 'Kota Medan' });
   });
 
   it('says of the city, not of a district, what is wrong when no district is given', async () => {

@@ -56,6 +56,21 @@ describe('AreaIndex', () => {
     expect(index.search('sukajadi', 2)).toHaveLength(2);
   });
 
+  it('looks for near misses of at most three misspelled words: more is no place, and would cost a scan each', () => {
+    expect(index.search('cimhi tengah', 5).map((a) => a.code)).toEqual(['32.77.02']);
+    expect(index.search('cimhi tengha jawa barat', 5).map((a) => a.code)).toEqual(['32.77.02']);
+    expect(index.search('cimhi tengha jawwa barta', 5)).toEqual([]);
+  });
+
+  it('reads a district typed with its postal code as the district', () => {
+    const found = index.resolve({
+      district: 'Sumur Bandung 40111',
+      city: 'Kota Bandung',
+      province: 'Jawa Barat',
+    });
+    expect(found).toMatchObject({ kind: 'district', area: { code: '32.73.19' } });
+  });
+
   it('resolves a district the city decides, in canonical names', () => {
     expect(index.resolve({ district: 'sukajadi', city: 'Kota Bandung', province: 'Jawa Barat' })).toEqual({
       kind: 'district',

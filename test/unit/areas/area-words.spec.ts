@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  modernSpelling,
   ABBREVIATIONS,
   editDistance,
   normalizePlace,
@@ -134,4 +135,14 @@ describe('editDistance (Damerau–Levenshtein, capped)', () => {
   it('allows no typo in a 1–2 letter word, one from 3 letters, two from 8', () => {
     expect(['ab', 'abc', 'abcdefg', 'abcdefgh'].map(typoAllowance)).toEqual([0, 1, 1, 2]);
   });
+});
+
+describe('modernSpelling (the old Van Ophuijsen letters)', () => {
+  it.each([
+    ['soerabaja', 'surabaya'],
+    ['tjilatjap', 'cilacap'],
+    ['tjimahi', 'cimahi'],
+    ['djokjakarta', 'jokyakarta'], // then two letters from yogyakarta: search tolerates that
+    ['bandung', 'bandung'],
+  ])('%s → %s', (old, today) => expect(modernSpelling(old)).toBe(today));
 });

@@ -63,6 +63,22 @@ describe('postal codes and provinces', () => {
     expect(canonicalProvince('Provinsi DKI Jakarta')).toBe('DKI Jakarta');
     expect(canonicalProvince('jogja')).toBe('DI Yogyakarta');
     expect(canonicalProvince('Atlantis')).toBeNull();
+    for (const [typed, name] of [
+      ['Sumatra Utara', 'Sumatera Utara'],
+      ['Sumatra Selatan', 'Sumatera Selatan'],
+      ['D.I. Yogyakarta', 'DI Yogyakarta'],
+      ['Prov. DI Yogyakarta', 'DI Yogyakarta'],
+      ['Yogya', 'DI Yogyakarta'],
+      ['Jogjakarta', 'DI Yogyakarta'],
+      ['Kep. Riau', 'Kepulauan Riau'],
+      ['Kep Bangka Belitung', 'Kepulauan Bangka Belitung'],
+      ['Jakarta Raya', 'DKI Jakarta'],
+      ['Irian Jaya', 'Papua'],
+      ['propinsi  Bali', 'Bali'],
+    ])
+      expect(canonicalProvince(typed)).toBe(name);
+    expect(canonicalProvince('Provinsi')).toBeNull();
+    expect(canonicalProvince('constructor')).toBeNull();
     for (const name of PROVINCE_NAMES) expect(canonicalProvince(name.toUpperCase())).toBe(name);
   });
 });
