@@ -328,21 +328,23 @@ export class AreaIndex {
 
   /**
    * Up to five districts a seller may have meant: for the district and city together, then the district
-   * alone (where else it is), then the city alone; within each, those in the typed province first.
+   * alone (where else it is), then the city alone; those in the typed province first.
    */
   private suggestions(place: PlaceToResolve, province: number | undefined): AreaMatch[] {
-    const tries = [`${place.district ?? ''} ${place.city}`, place.district ?? '', place.city];
     const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === province;
-    const found: number[] = [];
-    for (const text of tries) {
+    const hitsOf = (text: string) => {
       const query = limitWords(parsePlaceQuery(text));
-      if (!query.words.length) continue;
-      let hits = this.rank(query, false);
-      if (!hits.length) hits = this.rank(query, true);
-      const top = hits.slice(0, 50);
-      for (const i of [...top.filter(inProvince), ...top.filter((j) => !inProvince(j))].slice(0, 5))
-        if (!found.includes(i)) found.push(i);
-    }
+      if (!query.words.length) return [];
+      const hits = this.rank(query, false);
+      const top = (hits.length ? hits : this.rank(query, true)).slice(0, 50);
+      return [...top.filter(inProvince), ...top.filter((j) => !inProvince(j))].slice(0, 5);
+    };
+    // The district and city together first: where they name a place, it is the best guess even in
+    // another province. Then the district alone and the city alone, those in the typed province first
+    // whichever found them: Bandung's own districts before a Sukamaju in Sulawesi for "Sukamaju, Bandung".
+    const together = hitsOf(`${place.district ?? ''} ${place.city}`);
+    const apart = [...hitsOf(place.district ?? ''), ...hitsOf(place.city)];
+    const found = [...new Set([...together, ...apart.filter(inProvince), ...apart])];
     return found.slice(0, 5).map((i) => this.match(i));
   }
 
