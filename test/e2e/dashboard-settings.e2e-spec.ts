@@ -265,6 +265,54 @@ describe('the Pengaturan page in a browser', () => {
   });
 
   for (const width of [360, 1280] as PageWidth[])
+    it(`offers the districts a place it does not know may mean, and one click fills them in (${width} px)`, async () => {
+      const page = await open(owner.token, width);
+      const addresses = section(page, 'alamat');
+      await addresses.getByRole('button', { name: 'Tambah alamat' }).click();
+      const field = (name: string) => addresses.getByLabel(name, { exact: true });
+      const label = `Gudang Saran ${width}`;
+      for (const [name, value] of [
+        ['Nama alamat', label],
+        ['Nama kontak', 'Sekar Ayu'],
+        ['Nomor HP', '081234567890'],
+        ['Alamat lengkap', 'Jl. Gatot Subroto No. 3'],
+        ['Kecamatan', 'Cimahi Tengah'],
+        ['Kota/Kabupaten', 'Bandung'],
+        ['Provinsi', 'Jawa Barat'],
+        ['Kode pos', '40525'],
+      ])
+        await field(name).fill(value);
+      await addresses.getByRole('button', { name: 'Simpan alamat' }).click();
+      // Cimahi Tengah is in Kota Cimahi, not Bandung: the API says so with the districts it may mean.
+      const districtField = addresses.locator('.field', {
+        has: page.getByLabel('Kecamatan', { exact: true }),
+      });
+      await districtField.locator('.field-error').waitFor();
+      expect(await districtField.locator('.field-error').innerText()).toBe(
+        'Kecamatan ini tidak kami kenal di kota dan provinsi itu: lihat sarannya.',
+      );
+      const choices = addresses.getByRole('group', { name: /Maksud Anda salah satu tempat ini/ });
+      const choice = choices.getByRole('button', { name: 'Cimahi Tengah, Kota Cimahi, Jawa Barat' });
+      await choice.waitFor();
+      expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+      await axeCheck(page);
+      await screenshot(page, 'pengaturan-alamat-saran');
+      // By keyboard: the pick fills the place, the suggestions and the field's complaint go, focus moves to saving.
+      await choice.focus();
+      await page.keyboard.press('Enter');
+      expect(await field('Kecamatan').inputValue()).toBe('Cimahi Tengah');
+      expect(await field('Kota/Kabupaten').inputValue()).toBe('Kota Cimahi');
+      expect(await field('Provinsi').inputValue()).toBe('Jawa Barat');
+      expect(await choices.count()).toBe(0);
+      expect(await districtField.locator('.field-error').count()).toBe(0);
+      await addresses.getByRole('button', { name: 'Simpan alamat' }).and(page.locator(':focus')).waitFor();
+      await page.keyboard.press('Enter');
+      await addresses.getByTestId('address-item').filter({ hasText: label }).waitFor();
+      const saved = (await get('/v1/addresses?limit=500')).items as { label: string; city: string }[];
+      expect(saved.find((a) => a.label === label)).toMatchObject({ city: 'Kota Cimahi' });
+    });
+
+  for (const width of [360, 1280] as PageWidth[])
     it(`a person changes their password and signs out everywhere (${width} px)`, async () => {
       const person = await signupSeller(http, `Toko Akun ${width}`);
       const elsewhere = (

@@ -6,6 +6,8 @@ export interface FormState {
   submitting: boolean;
   /** The API's message for a field (by its path in the body), if it refused that field. */
   fieldError: (field: string) => string | undefined;
+  /** Forgets the API's messages for these fields (the seller changed them since). */
+  clearFieldErrors: (...fields: string[]) => void;
   /** What went wrong that no field shows (a refused login, a network failure). */
   formError?: string;
   onSubmit: (event: FormEvent<HTMLFormElement>) => void;
@@ -32,6 +34,8 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
     submitting,
     formError,
     fieldError: (field) => fields[field],
+    clearFieldErrors: (...names) =>
+      setFields((f) => Object.fromEntries(Object.entries(f).filter(([name]) => !names.includes(name)))),
     onSubmit(event) {
       event.preventDefault();
       if (submitting) return;

@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, LoadingState, useErrorMessage, useLoad } from '../../components/async';
 import { Field, FormError, SubmitButton, useApiForm } from '../../components/form';
+import { PlaceSuggestions, placeSuggestionsOf } from '../../components/place-suggestions';
 import { fieldErrorText } from '../../i18n/api-messages';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
@@ -184,10 +185,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
       : {};
   const errorOf = (name: ShipmentField) => form.fieldError(name) ?? quoteErrors[name];
   // A place the API could not resolve comes with the districts it may mean: one click fills them in.
-  const places =
-    quotes.status === 'error' && quotes.error instanceof ApiError
-      ? quotes.error.details.flatMap((d) => d.suggestions ?? [])
-      : [];
+  const places = quotes.status === 'error' ? placeSuggestionsOf(quotes.error) : [];
   const set = (name: ShipmentField) => (e: { target: { value: string } }) =>
     setFields((f) => ({ ...f, [name]: e.target.value }));
   const field = (f: { name: ShipmentField; label: MessageKey; hint?: MessageKey; optional?: boolean }) => (
@@ -241,31 +239,17 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
             {row.map(field)}
           </div>
         ))}
-        {places.length > 0 && (
-          <div className="place-suggestions" role="group" aria-label={t('kirim.placeSuggestions')}>
-            <p>{t('kirim.placeSuggestions')}</p>
-            <ul className="plain-list">
-              {places.map((p) => (
-                <li key={p.code}>
-                  <button
-                    type="button"
-                    className="button secondary"
-                    onClick={() =>
-                      setFields((f) => ({
-                        ...f,
-                        'recipient.district': p.district,
-                        'recipient.city': p.regency,
-                        'recipient.province': p.province,
-                      }))
-                    }
-                  >
-                    {p.district}, {p.regency}, {p.province}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <PlaceSuggestions
+          places={places}
+          onPick={(p) =>
+            setFields((f) => ({
+              ...f,
+              'recipient.district': p.district,
+              'recipient.city': p.regency,
+              'recipient.province': p.province,
+            }))
+          }
+        />
       </section>
       <section className="panel" aria-labelledby="parcel-heading">
         <h2 id="parcel-heading">{t('kirim.parcel')}</h2>

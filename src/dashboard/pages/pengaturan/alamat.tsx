@@ -1,7 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api, call, idempotencyKey, type Schemas } from '../../api/client';
+import type { PlaceSuggestion } from '../../api/errors';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { PlaceSuggestions, placeSuggestionsOf } from '../../components/place-suggestions';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { ConfirmButton, OutcomeNotice, SettingsSection, useAction } from './shared';
@@ -25,10 +27,16 @@ const FIELDS: { name: keyof AddressBody; label: MessageKey; hint?: MessageKey; a
   { name: 'postalCode', label: 'pengaturan.address.postalCode', autoComplete: 'postal-code' },
 ];
 
+/** The fields a place suggestion fills in. */
+type PlaceField = 'district' | 'city' | 'province';
+
 const bodyFrom = (data: FormData): AddressBody =>
   Object.fromEntries(FIELDS.map((f) => [f.name, formText(data, f.name)])) as AddressBody;
 
-/** The address form, empty to add one or filled to change one; the API's refusal shown by each field. */
+/**
+ * The address form, empty to add one or filled to change one; the API's refusal shown by each field, and
+ * for a place it could not resolve the districts it may mean, as on the Kirim form: one click fills them in.
+ */
 function AddressForm({
   address,
   submitLabel,
@@ -42,14 +50,38 @@ function AddressForm({
 }) {
   const { t } = useI18n();
   const [key] = useState(idempotencyKey);
+  const [place, setPlace] = useState<Record<PlaceField, string>>({
+    district: address?.district ?? '',
+    city: address?.city ?? '',
+    province: address?.province ?? '',
+  });
+  const [places, setPlaces] = useState<PlaceSuggestion[]>([]);
+  const formRef = useRef<HTMLFormElement>(null);
   const form = useApiForm(async (data) => {
     const body = bodyFrom(data);
-    if (address) await call(api.PATCH('/v1/addresses/{id}', { params: { path: { id: address.id } }, body }));
-    else await call(api.POST('/v1/addresses', { params: { header: { 'Idempotency-Key': key } }, body }));
+    setPlaces([]);
+    try {
+      if (address)
+        await call(api.PATCH('/v1/addresses/{id}', { params: { path: { id: address.id } }, body }));
+      else await call(api.POST('/v1/addresses', { params: { header: { 'Idempotency-Key': key } }, body }));
+    } catch (e) {
+      setPlaces(placeSuggestionsOf(e));
+      throw e;
+    }
     onSaved();
   });
+  const pick = (p: PlaceSuggestion) => {
+    setPlace({ district: p.district, city: p.regency, province: p.province });
+    setPlaces([]);
+    form.clearFieldErrors('district', 'city', 'province');
+    // The pressed suggestion is gone: the keyboard goes on to saving the corrected address.
+    requestAnimationFrame(() =>
+      formRef.current?.querySelector<HTMLButtonElement>('button[type=submit]')?.focus(),
+    );
+  };
+  const isPlace = (name: string): name is PlaceField => name in place;
   return (
-    <form onSubmit={form.onSubmit} noValidate>
+    <form ref={formRef} onSubmit={form.onSubmit} noValidate>
       <FormError form={form} />
       <div className="form-grid">
         {FIELDS.map((f) => (
@@ -59,13 +91,20 @@ function AddressForm({
             label={t(f.label)}
             hint={f.hint && t(f.hint)}
             error={form.fieldError(f.name)}
-            defaultValue={address?.[f.name]}
+            {...(isPlace(f.name)
+              ? {
+                  value: place[f.name],
+                  onChange: (e: { target: { value: string } }) =>
+                    setPlace((p) => ({ ...p, [f.name]: e.target.value })),
+                }
+              : { defaultValue: address?.[f.name] })}
             autoComplete={f.autoComplete}
             inputMode={f.name === 'phone' ? 'tel' : f.name === 'postalCode' ? 'numeric' : undefined}
             required
           />
         ))}
       </div>
+      <PlaceSuggestions places={places} onPick={pick} />
       <div className="button-row">
         <SubmitButton form={form}>{submitLabel}</SubmitButton>
         {onCancel && (
