@@ -166,6 +166,80 @@ describe('the finance pages in a browser', () => {
     await card(approved.id).getByText('Dibayar', { exact: true }).waitFor();
   });
 
+  it('moves the keyboard on as the buttons go, and shows a withdrawal decided elsewhere meanwhile as it is now (1280 px)', async () => {
+    const [mine, approvedElsewhere, rejectedElsewhere] = [
+      await requestWithdrawal(1_100_000),
+      await requestWithdrawal(1_300_000),
+      await requestWithdrawal(1_400_000),
+    ];
+    const page = await open('/keuangan/penarikan', 1280);
+    const card = (id: string) => page.locator(`[data-testid="withdrawal"][data-id="${id}"]`);
+    const focused = () =>
+      page.evaluate<string>(
+        '`${document.activeElement.tagName} ${document.activeElement.textContent.trim()}`.trim()',
+      );
+    const press = async (locator: ReturnType<Page['locator']>) => {
+      await locator.focus();
+      await page.keyboard.press('Enter');
+    };
+
+    // Setujui → "Ya, setujui", Batal → back to Setujui, a decision → the new status (never <body>).
+    await press(card(mine.id).getByRole('button', { name: 'Setujui' }));
+    await card(mine.id).getByRole('button', { name: 'Ya, setujui' }).waitFor();
+    expect(await focused()).toBe('BUTTON Ya, setujui');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await card(mine.id).getByRole('button', { name: 'Setujui' }).waitFor();
+    expect(await focused()).toBe('BUTTON Setujui');
+    await page.keyboard.press('Enter');
+    await card(mine.id).getByRole('button', { name: 'Ya, setujui' }).waitFor();
+    await page.keyboard.press('Enter');
+    await card(mine.id).getByText('Disetujui', { exact: true }).waitFor();
+    expect(await focused()).toBe('SPAN Disetujui');
+    // Tolak → the reason, Batal → back to Tolak.
+    await press(card(approvedElsewhere.id).getByRole('button', { name: 'Tolak', exact: true }));
+    await card(approvedElsewhere.id).getByLabel('Alasan penolakan').waitFor();
+    expect(await focused()).toBe('INPUT');
+    await press(card(approvedElsewhere.id).getByRole('button', { name: 'Batal' }));
+    await card(approvedElsewhere.id).getByRole('button', { name: 'Tolak', exact: true }).waitFor();
+    expect(await focused()).toBe('BUTTON Tolak');
+
+    // Approved in another tab while this one asks "sure?": the card shows it approved, nothing left to press.
+    await press(card(approvedElsewhere.id).getByRole('button', { name: 'Setujui' }));
+    await http
+      .post(`/v1/finance/withdrawals/${approvedElsewhere.id}/approve`)
+      .set(finance.auth)
+      .send()
+      .expect(200);
+    await card(approvedElsewhere.id).getByRole('button', { name: 'Ya, setujui' }).click();
+    await card(approvedElsewhere.id).getByText('Penarikan ini sudah diproses.').waitFor();
+    await card(approvedElsewhere.id).getByText('Disetujui', { exact: true }).waitFor();
+    expect(await card(approvedElsewhere.id).getByRole('button').count()).toBe(0);
+    expect(await focused()).toBe('SPAN Disetujui');
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 409/)]);
+
+    // Rejected elsewhere while this one writes a reason: the card shows it rejected, with that reason.
+    await press(card(rejectedElsewhere.id).getByRole('button', { name: 'Tolak', exact: true }));
+    await http
+      .post(`/v1/finance/withdrawals/${rejectedElsewhere.id}/reject`)
+      .set(finance.auth)
+      .send({ reason: 'Rekening diblokir bank' })
+      .expect(200);
+    await card(rejectedElsewhere.id).getByLabel('Alasan penolakan').fill('Nama tidak sesuai');
+    await card(rejectedElsewhere.id).getByRole('button', { name: 'Tolak penarikan' }).click();
+    await card(rejectedElsewhere.id).getByText('Penarikan ini sudah diproses.').waitFor();
+    await card(rejectedElsewhere.id).getByText('Ditolak', { exact: true }).waitFor();
+    await card(rejectedElsewhere.id).getByText('Rekening diblokir bank').waitFor();
+    expect(await card(rejectedElsewhere.id).getByRole('button').count()).toBe(0);
+    expect(await card(rejectedElsewhere.id).getByRole('textbox').count()).toBe(0);
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 409/)]);
+    await look(page, 'keuangan-penarikan-diproses');
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await look(page, 'keuangan-penarikan-diproses');
+    expect((await withdrawal(rejectedElsewhere.id)).rejectionReason).toBe('Rekening diblokir bank');
+  });
+
   it('uploads a courier remittance report: matched shown, the seeded mistakes in the reconciliation (1280 px)', async () => {
     const report = await http
       .get('/sandbox/couriers/jne/remittance')

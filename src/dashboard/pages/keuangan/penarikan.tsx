@@ -1,5 +1,5 @@
-import { useState } from 'react';
-import { api, call, type Schemas } from '../../api/client';
+import { useEffect, useRef, useState } from 'react';
+import { api, ApiError, call, type Schemas } from '../../api/client';
 import { Async, useErrorMessage } from '../../components/async';
 import { ListFooter, usePagedList } from '../../components/paged-list';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
@@ -17,27 +17,62 @@ export const WITHDRAWAL_STATUSES = [
   'rejected',
 ] as const satisfies readonly Status[];
 
-/** Reject with a reason (POST /v1/finance/withdrawals/{id}/reject); the API's refusal shows by the field. */
+/** Whether the API refused because the withdrawal is no longer requested (decided elsewhere meanwhile). */
+const decidedElsewhere = (e: unknown) => e instanceof ApiError && e.status === 409;
+
+/**
+ * The withdrawal as the API has it now. No route reads one by id, so it is looked for in the newest-first
+ * list of every status, down to its own request time.
+ */
+async function currentWithdrawal(w: Withdrawal): Promise<Withdrawal | undefined> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await call(
+      api.GET('/v1/finance/withdrawals', {
+        params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } },
+      }),
+    );
+    const found = page.items.find((x) => x.id === w.id);
+    if (found) return found;
+    const last = page.items.at(-1);
+    if (!page.nextCursor || !last || Date.parse(last.createdAt) < Date.parse(w.createdAt)) return undefined;
+    cursor = page.nextCursor;
+  }
+}
+
+/**
+ * Reject with a reason (POST /v1/finance/withdrawals/{id}/reject); the API's refusal shows by the field,
+ * and a withdrawal decided elsewhere meanwhile goes to the card (`onConflict`).
+ */
 function RejectForm({
   w,
   onDone,
   onCancel,
+  onConflict,
 }: {
   w: Withdrawal;
   onDone: (w: Withdrawal) => void;
   onCancel: () => void;
+  onConflict: (error: unknown) => void;
 }) {
   const { t } = useI18n();
   const form = useApiForm(async (data) => {
-    onDone(
-      await call(
+    let done: Withdrawal;
+    try {
+      done = await call(
         api.POST('/v1/finance/withdrawals/{id}/reject', {
           params: { path: { id: w.id } },
           body: { reason: formText(data, 'reason') },
         }),
-      ),
-    );
+      );
+    } catch (e) {
+      if (!decidedElsewhere(e)) throw e;
+      return onConflict(e);
+    }
+    onDone(done);
   });
+  // The pressed Tolak is gone: the keyboard goes on in the reason.
+  useEffect(() => document.getElementById(`reject-reason-${w.id}`)?.focus(), [w.id]);
   return (
     <form onSubmit={form.onSubmit} className="reject-form" noValidate>
       <FormError form={form} />
@@ -59,6 +94,14 @@ function RejectForm({
   );
 }
 
+type Focus = 'approve' | 'reject' | 'confirm' | 'status';
+
+/**
+ * One withdrawal: its facts, and while it is requested, approve (confirmed) or reject. A press that
+ * removes its button moves the keyboard on, as the settings' confirm buttons do: Setujui to "Ya, setujui",
+ * Batal back to the button that opened it, a decision to the new status. A withdrawal decided elsewhere
+ * meanwhile (409) is read again and shown as it is now, with nothing left to press.
+ */
 function WithdrawalCard({ initial }: { initial: Withdrawal }) {
   const { t, rupiah, dateTime } = useI18n();
   const message = useErrorMessage();
@@ -67,23 +110,55 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
   const [mode, setMode] = useState<'idle' | 'confirm' | 'reject'>('idle');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // Decided elsewhere: no approve or reject is offered again, whatever the re-read says.
+  const [stale, setStale] = useState(false);
+  const [focus, setFocus] = useState<Focus>();
+  const refs = {
+    approve: useRef<HTMLButtonElement>(null),
+    reject: useRef<HTMLButtonElement>(null),
+    confirm: useRef<HTMLButtonElement>(null),
+    status: useRef<HTMLSpanElement>(null),
+  };
+  useEffect(() => {
+    if (!focus) return;
+    refs[focus].current?.focus();
+    setFocus(undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the refs are stable
+  }, [focus]);
+  const show = (next: 'idle' | 'confirm' | 'reject', focusOn?: Focus) => {
+    setMode(next);
+    setFocus(focusOn);
+  };
+  const decided = (done: Withdrawal) => {
+    setW(done);
+    show('idle', 'status');
+  };
+  const conflict = (e: unknown) => {
+    setError(e);
+    setStale(true);
+    show('idle', 'status');
+    currentWithdrawal(w).then(
+      (now) => now && setW(now),
+      () => undefined,
+    );
+  };
   const approve = () => {
     setBusy(true);
     setError(undefined);
     call(api.POST('/v1/finance/withdrawals/{id}/approve', { params: { path: { id: w.id } } }))
-      .then((done) => {
-        setW(done);
-        setMode('idle');
-      })
-      .catch((e: unknown) => setError(e))
+      .then(decided)
+      .catch((e: unknown) => (decidedElsewhere(e) ? conflict(e) : setError(e)))
       .finally(() => setBusy(false));
   };
+  const actionable = w.status === 'requested' && !stale;
   const b = w.bankAccount;
   return (
     <li className="withdrawal panel" data-testid="withdrawal" data-id={w.id}>
       <div className="withdrawal-head">
         <p className="amount">{rupiah(w.amount)}</p>
-        <span className={`status withdrawal-${w.status}`}>{t(`penarikan.status.${w.status}`)}</span>
+        <span ref={refs.status} tabIndex={-1} className={`status withdrawal-${w.status}`}>
+          {t(`penarikan.status.${w.status}`)}
+        </span>
       </div>
       <dl className="facts">
         <dt>{t('penarikan.seller')}</dt>
@@ -117,17 +192,22 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
           {message(error)}
         </p>
       )}
-      {w.status === 'requested' && mode === 'idle' && (
+      {actionable && mode === 'idle' && (
         <div className="button-row">
-          <button type="button" className="button primary" onClick={() => setMode('confirm')}>
+          <button
+            ref={refs.approve}
+            type="button"
+            className="button primary"
+            onClick={() => show('confirm', 'confirm')}
+          >
             {t('penarikan.approve')}
           </button>
-          <button type="button" className="button secondary" onClick={() => setMode('reject')}>
+          <button ref={refs.reject} type="button" className="button secondary" onClick={() => show('reject')}>
             {t('penarikan.reject')}
           </button>
         </div>
       )}
-      {w.status === 'requested' && mode === 'confirm' && (
+      {actionable && mode === 'confirm' && (
         <div className="confirm" role="group" aria-label={t('penarikan.approve')}>
           <p>
             {t('penarikan.confirm', {
@@ -137,6 +217,7 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
           </p>
           <div className="button-row">
             <button
+              ref={refs.confirm}
               type="button"
               className="button primary"
               disabled={busy}
@@ -149,22 +230,15 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
               type="button"
               className="button secondary"
               disabled={busy}
-              onClick={() => setMode('idle')}
+              onClick={() => show('idle', 'approve')}
             >
               {t('penarikan.cancel')}
             </button>
           </div>
         </div>
       )}
-      {w.status === 'requested' && mode === 'reject' && (
-        <RejectForm
-          w={w}
-          onDone={(done) => {
-            setW(done);
-            setMode('idle');
-          }}
-          onCancel={() => setMode('idle')}
-        />
+      {actionable && mode === 'reject' && (
+        <RejectForm w={w} onDone={decided} onCancel={() => show('idle', 'reject')} onConflict={conflict} />
       )}
     </li>
   );
