@@ -262,6 +262,29 @@ describe('the Pengaturan page in a browser', () => {
       'Isi URL webhook terlebih dahulu.',
     );
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
+
+    // A URL the API will not send to is told why under the field, in Indonesian (it was the API's English).
+    const webhook = section(page, 'webhook');
+    const urlError = webhook
+      .locator('.field', { has: page.getByLabel('URL webhook') })
+      .locator('.field-error');
+    await webhook.getByLabel('URL webhook').fill('https://169.254.169.254/latest/meta-data');
+    await webhook.getByRole('button', { name: 'Simpan URL' }).click();
+    await urlError.waitFor();
+    expect(await urlError.innerText()).toBe(
+      'Mengarah ke alamat link-local atau metadata cloud; webhook hanya dikirim ke alamat internet publik.',
+    );
+    await screenshot(page, 'pengaturan-webhook-ditolak');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await screenshot(page, 'pengaturan-webhook-ditolak');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await webhook.getByLabel('URL webhook').fill('https://kasir:rahasia@toko.example/hook');
+    await webhook.getByRole('button', { name: 'Simpan URL' }).click();
+    await webhook.getByText('Tidak boleh memuat nama pengguna dan kata sandi (user:password@).').waitFor();
+    expect(takePageErrors(page)).toEqual([
+      expect.stringMatching(/status of 422/),
+      expect.stringMatching(/status of 400/),
+    ]);
   });
 
   for (const width of [360, 1280] as PageWidth[])

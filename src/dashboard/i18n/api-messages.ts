@@ -32,7 +32,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SELLERS_ADDRESS_NOT_FOUND: 'Alamat tidak ditemukan.',
   SELLERS_BANK_ACCOUNT_EXISTS: 'Rekening ini sudah terdaftar.',
   SELLERS_BANK_ACCOUNT_NOT_FOUND: 'Rekening tidak ditemukan.',
-  SELLERS_WEBHOOK_TARGET_FORBIDDEN: 'Alamat webhook ini tidak diizinkan (alamat jaringan pribadi).',
+  SELLERS_WEBHOOK_TARGET_FORBIDDEN:
+    'Alamat webhook ini tidak diizinkan: webhook hanya dikirim ke alamat internet publik.',
   SELLERS_WEBHOOK_DNS_UNAVAILABLE: 'Alamat webhook belum dapat diperiksa. Coba lagi nanti.',
   SELLERS_WEBHOOK_DELIVERY_DELIVERED: 'Kiriman webhook ini sudah terkirim.',
   SELLERS_WEBHOOK_DELIVERY_IN_FLIGHT: 'Kiriman webhook ini sedang dikirim.',
@@ -71,6 +72,31 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
 };
 
 type Rule = readonly [RegExp, (match: RegExpMatchArray) => string];
+
+/** Why a webhook address is refused (src/sellers/network-ranges.ts), as the seller reads it. */
+const WEBHOOK_TARGETS_ID: Readonly<Record<string, string>> = {
+  'an unspecified address': 'alamat kosong (0.0.0.0 atau ::)',
+  'a loopback address': 'alamat loopback (server itu sendiri)',
+  'a private address': 'alamat jaringan pribadi',
+  'a private (unique-local) address': 'alamat jaringan pribadi (unique-local)',
+  'a carrier-grade NAT address': 'alamat NAT operator (carrier-grade NAT)',
+  'a link-local or cloud metadata address': 'alamat link-local atau metadata cloud',
+  'a link-local address': 'alamat link-local',
+  'a site-local address': 'alamat site-local',
+  'a cloud metadata address': 'alamat metadata cloud',
+  'a multicast address': 'alamat multicast',
+  'a reserved or broadcast address': 'alamat cadangan atau broadcast',
+  'a reserved address': 'alamat cadangan (reserved)',
+  'a documentation address': 'alamat contoh untuk dokumentasi',
+  'a deprecated IPv4-compatible address': 'alamat IPv4-compatible yang sudah usang',
+  'a local NAT64 address': 'alamat NAT64 lokal',
+  'a 6to4 address of a non-public IPv4 address': 'alamat 6to4 menuju alamat IPv4 yang bukan publik',
+  'not an IP address': 'sesuatu yang bukan alamat IP',
+};
+
+/** A webhook address the API refuses to send to, and why (an unknown reason as the API said it). */
+const webhookTarget = (why: string) =>
+  `Mengarah ke ${WEBHOOK_TARGETS_ID[why] ?? `alamat yang tidak diizinkan (${why})`}; webhook hanya dikirim ke alamat internet publik.`;
 
 const rupiah = (digits: string) => `Rp ${Number(digits).toLocaleString('id-ID')}`;
 
@@ -115,6 +141,19 @@ const FIELD_RULES_ID: readonly Rule[] = [
   [/ must not be less than (\d+)$/, (m) => `Minimal ${m[1]}.`],
   [/ must not be greater than (\d+)$/, (m) => `Maksimal ${m[1]}.`],
   [/ must be an http\(s\) URL$/, () => 'Harus URL yang diawali http:// atau https://.'],
+  [/^must be a valid URL$/, () => 'Harus URL yang benar, mis. https://toko-anda.id/webhook.'],
+  [/^must be an https URL$/, () => 'Harus URL yang diawali https://.'],
+  [
+    /^must be an https URL \(plain http is for private-network receivers\)$/,
+    () => 'Harus URL yang diawali https:// (http:// hanya untuk penerima di jaringan pribadi).',
+  ],
+  [
+    /^must not contain credentials \(user:password@\)$/,
+    () => 'Tidak boleh memuat nama pengguna dan kata sandi (user:password@).',
+  ],
+  [/^must name a host$/, () => 'Harus menyebut nama server, mis. https://toko-anda.id/webhook.'],
+  [/^points to (.+)$/, (m) => webhookTarget(m[1])],
+  [/^host (\S+) could not be resolved$/, (m) => `Server ${m[1]} tidak ditemukan. Periksa ejaannya.`],
   [/^property \S+ should not exist$/, () => 'Isian ini tidak dikenal.'],
   [/^must be at least (\d+) rupiah$/, (m) => `Minimal ${rupiah(m[1])}.`],
   [

@@ -17,6 +17,9 @@ import {
   AddressNotFoundError,
   BankAccountNotFoundError,
   DuplicateBankAccountError,
+  WebhookHostUnresolvableError,
+  WebhookTargetForbiddenError,
+  WebhookUrlInvalidError,
 } from 'src/sellers/sellers.errors';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreateShipmentDto, ListShipmentsQueryDto } from 'src/shipments/shipments.dto';
@@ -82,6 +85,18 @@ function rangeError(): ValidationFailedError {
   throw new Error('checkTimeRange accepted a window ending before it starts');
 }
 
+const sourceOf = (path: string) => readFileSync(join(__dirname, '../../../src', path), 'utf8');
+
+/** Every problem the webhook policy refuses a URL's shape with, as its source raises them. */
+const WEBHOOK_URL_PROBLEMS = [
+  ...sourceOf('sellers/webhook-target-policy.ts').matchAll(/new WebhookUrlInvalidError\(\s*'([^']+)'/g),
+].map((m) => m[1]);
+
+/** Every reason an address is refused or private (the latter refused where private networks are not allowed). */
+const WEBHOOK_TARGET_REASONS = [
+  ...sourceOf('sellers/network-ranges.ts').matchAll(/(?:forbidden|privateAddress)\('([^']+)'\)/g),
+].map((m) => m[1]);
+
 const SUGGESTION = {
   code: '32.73.01',
   district: 'Sukasari',
@@ -114,9 +129,12 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new AddressNotFoundError('originAddressId'),
       new BankAccountNotFoundError('bankAccountId'),
       rangeError(),
+      ...WEBHOOK_URL_PROBLEMS.map((problem) => new WebhookUrlInvalidError(problem)),
+      ...WEBHOOK_TARGET_REASONS.map((why) => new WebhookTargetForbiddenError(why)),
+      new WebhookHostUnresolvableError('hooks.toko.example'),
     ])
       for (const d of e.details) messages.add(d.message);
-    expect(messages.size).toBeGreaterThan(30);
+    expect(messages.size).toBeGreaterThan(50);
     expect([...messages].filter((m) => !knowsFieldMessage(m))).toEqual([]);
   });
 
@@ -165,6 +183,41 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(fieldErrorText('en', 'password must be longer than or equal to 10 characters')).toBe(
       'password must be longer than or equal to 10 characters',
     );
+  });
+
+  it('says why a webhook URL is refused, each reason the policy has', () => {
+    expect(WEBHOOK_URL_PROBLEMS).toHaveLength(5);
+    const said = WEBHOOK_URL_PROBLEMS.map((problem) =>
+      fieldErrorText('id', new WebhookUrlInvalidError(problem).details[0].message),
+    );
+    expect(said).toEqual([
+      'Harus URL yang benar, mis. https://toko-anda.id/webhook.',
+      'Harus URL yang diawali https://.',
+      'Tidak boleh memuat nama pengguna dan kata sandi (user:password@).',
+      'Harus menyebut nama server, mis. https://toko-anda.id/webhook.',
+      'Harus URL yang diawali https:// (http:// hanya untuk penerima di jaringan pribadi).',
+    ]);
+    // Each reason an address is refused is said in Indonesian, not passed on in the API's English.
+    expect(WEBHOOK_TARGET_REASONS.length).toBeGreaterThan(15);
+    for (const why of WEBHOOK_TARGET_REASONS) {
+      const text = fieldErrorText('id', new WebhookTargetForbiddenError(why).details[0].message);
+      expect(text).toMatch(/^Mengarah ke .+; webhook hanya dikirim ke alamat internet publik\.$/);
+      expect(text).not.toContain(why);
+    }
+    expect(
+      fieldErrorText('id', new WebhookTargetForbiddenError('a loopback address').details[0].message),
+    ).toBe(
+      'Mengarah ke alamat loopback (server itu sendiri); webhook hanya dikirim ke alamat internet publik.',
+    );
+    expect(
+      fieldErrorText('id', new WebhookHostUnresolvableError('hooks.toko.example').details[0].message),
+    ).toBe('Server hooks.toko.example tidak ditemukan. Periksa ejaannya.');
+    for (const code of [
+      'SELLERS_WEBHOOK_TARGET_FORBIDDEN',
+      'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',
+      'SELLERS_WEBHOOK_DNS_UNAVAILABLE',
+    ])
+      expect(apiErrorText('id', code, 'English')).not.toBe('English');
   });
 
   it('names errors by code, each code one the API really has', () => {
