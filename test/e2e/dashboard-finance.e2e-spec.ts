@@ -324,18 +324,27 @@ describe('the finance pages in a browser', () => {
     await page.getByLabel('File CSV').setInputFiles({
       name: 'bad.csv',
       mimeType: 'text/csv',
-      buffer: Buffer.from('CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n'),
+      buffer: Buffer.from(
+        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n8800000000000002;150000;kemarin\n',
+      ),
     });
     await page.getByRole('button', { name: 'Unggah' }).click();
     const fileError = page.locator('#remit-file-error');
     await fileError.waitFor();
-    expect(await fileError.textContent()).toMatch(/row 1: amount/);
+    // In Indonesian, its row and column named as Kirim massal names a row's (it was the API's 'row 1: amount: …').
+    expect(await fileError.textContent()).toBe(
+      'Baris 1, jumlah COD: Bukan jumlah rupiah (mis. 150000, 150.000 atau Rp 150.000). ' +
+        'Baris 2, tanggal setor: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+    );
     takePageErrors(page);
     expect((await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items).toHaveLength(
       1,
     );
     expect(await overflow()).toBe(false);
     await look(page, 'keuangan-remitansi');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, 'keuangan-remitansi-salah');
+    await page.setViewportSize({ width: 360, height: 800 });
 
     await page.goto(`${t.url}/keuangan/neraca`);
     await page.getByTestId('trial-verdict').waitFor();

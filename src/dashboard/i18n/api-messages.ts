@@ -154,6 +154,34 @@ const FIELD_RULES_ID: readonly Rule[] = [
   [/^must name a host$/, () => 'Harus menyebut nama server, mis. https://toko-anda.id/webhook.'],
   [/^points to (.+)$/, (m) => webhookTarget(m[1])],
   [/^host (\S+) could not be resolved$/, (m) => `Server ${m[1]} tidak ditemukan. Periksa ejaannya.`],
+  // A courier's remittance report (src/remittances/remittance-report.ts), each by its row and column.
+  [/^is empty$/, () => 'Kosong.'],
+  [/^is longer than (\d+) characters$/, (m) => `Lebih dari ${m[1]} karakter.`],
+  [/^may hold only letters, digits and hyphens$/, () => 'Hanya boleh huruf, angka dan tanda hubung (-).'],
+  [/^must be a positive amount of rupiah$/, () => 'Harus jumlah rupiah lebih dari 0.'],
+  [/^is not an amount of rupiah\b/, () => 'Bukan jumlah rupiah (mis. 150000, 150.000 atau Rp 150.000).'],
+  [/^has a fraction of a rupiah\b/, () => 'Ada pecahan rupiah; jumlah harus rupiah bulat.'],
+  [/^is too large$/, () => 'Terlalu besar.'],
+  [
+    /^is more than one parcel's COD can be \(at most (\d+)\)$/,
+    (m) => `Melebihi COD satu paket (maksimal ${rupiah(m[1])}).`,
+  ],
+  [
+    /^must be a date \(YYYY-MM-DD, DD\/MM\/YYYY or ISO 8601\)$/,
+    () => 'Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+  ],
+  [/^is not readable CSV: ([^]*)$/, (m) => `Bukan CSV yang dapat dibaca (${m[1]}).`],
+  [/^has no data rows$/, () => 'Tidak ada baris data di bawah judul kolom.'],
+  [
+    /^the amounts add up to more than can be settled at once$/,
+    () => 'Jumlah semua baris terlalu besar untuk dicocokkan sekaligus; bagi menjadi beberapa file.',
+  ],
+  [/^and (\d+) more problems$/, (m) => `Dan ${m[1]} masalah lain.`],
+  [/^column appears (\d+) times \((.+)\)$/, (m) => `Muncul ${m[1]} kali (${m[2]}).`],
+  [
+    /^column is required: a header named one of (.+)$/,
+    (m) => `Wajib ada: judul kolom salah satu dari ${m[1]}.`,
+  ],
   [/^property \S+ should not exist$/, () => 'Isian ini tidak dikenal.'],
   [/^must be at least (\d+) rupiah$/, (m) => `Minimal ${rupiah(m[1])}.`],
   [

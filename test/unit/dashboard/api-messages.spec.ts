@@ -10,6 +10,7 @@ import { checkTimeRange } from 'src/common/time-range';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { FastValidationPipe } from 'src/common/validation-fast-path';
 import { apiErrorText, ERRORS_ID, fieldErrorText, knowsFieldMessage } from 'src/dashboard/i18n/api-messages';
+import { MAX_REPORTED_PROBLEMS, parseRemittanceReport } from 'src/remittances/remittance-report';
 import { CreateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { ListEntriesQueryDto } from 'src/ledger/ledger.dto';
@@ -97,6 +98,35 @@ const WEBHOOK_TARGET_REASONS = [
   ...sourceOf('sellers/network-ranges.ts').matchAll(/(?:forbidden|privateAddress)\('([^']+)'\)/g),
 ].map((m) => m[1]);
 
+/** What the API answers for a remittance report (its reader, as the upload calls it): `field: message` each. */
+function reportProblems(csv: string): { field: string; message: string }[] {
+  try {
+    parseRemittanceReport(csv);
+  } catch (e) {
+    return (e as ValidationFailedError).details;
+  }
+  throw new Error(`the report was read: ${csv}`);
+}
+
+const REPORTS = [
+  'awb;cod_amount;tgl_setor\n',
+  'awb,cod_amount\n8800000000000001,150000\n',
+  'awb,no_resi,cod_amount,tanggal\n1,2,150000,2026-11-24\n',
+  'awb,cod_amount,tanggal\n"8800,150000,2026-11-24\n',
+  [
+    'CNOTE_NO;COD_AMOUNT;TGL_SETOR',
+    ';;',
+    `${'8'.repeat(65)};-5;31/02/2026`,
+    'AWB 1;abc;2026-11-24',
+    '8800000000000004;150.000,50;2026-11-24',
+    '8800000000000005;9999999999999999;2026-11-24',
+    '8800000000000006;Rp 60.000.000;2026-11-24',
+    '8800000000000007;0;kemarin',
+  ].join('\n'),
+  // Three problems a row: more than one answer lists.
+  ['awb,cod_amount,tanggal', ...Array.from({ length: MAX_REPORTED_PROBLEMS + 1 }, () => ',,')].join('\n'),
+].map(reportProblems);
+
 const SUGGESTION = {
   code: '32.73.01',
   district: 'Sukasari',
@@ -134,6 +164,10 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new WebhookHostUnresolvableError('hooks.toko.example'),
     ])
       for (const d of e.details) messages.add(d.message);
+    for (const problems of REPORTS) for (const d of problems) messages.add(d.message);
+    // The one a test cannot reach (more rupiah than a safe integer), read from the reader's source.
+    const report = sourceOf('remittances/remittance-report.ts');
+    messages.add(/message: '(the amounts add up [^']+)'/.exec(report)![1]);
     expect(messages.size).toBeGreaterThan(50);
     expect([...messages].filter((m) => !knowsFieldMessage(m))).toEqual([]);
   });
@@ -218,6 +252,33 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       'SELLERS_WEBHOOK_DNS_UNAVAILABLE',
     ])
       expect(apiErrorText('id', code, 'English')).not.toBe('English');
+  });
+
+  it('says a remittance report’s problems in Indonesian', () => {
+    const [header, , doubled, unreadable, rows, many] = REPORTS;
+    const say = (problems: { message: string }[]) => problems.map((d) => fieldErrorText('id', d.message));
+    expect(say(header)).toEqual(['Tidak ada baris data di bawah judul kolom.']);
+    expect(say(doubled)[0]).toBe('Muncul 2 kali (awb, no_resi).');
+    expect(say(unreadable)[0]).toMatch(/^Bukan CSV yang dapat dibaca \(.+\)\.$/);
+    expect(rows.map((d) => `${d.field}: ${fieldErrorText('id', d.message)}`)).toEqual([
+      'row 1: awb: Kosong.',
+      'row 1: amount: Kosong.',
+      'row 1: remitted date: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+      'row 2: awb: Lebih dari 64 karakter.',
+      'row 2: amount: Harus jumlah rupiah lebih dari 0.',
+      'row 2: remitted date: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+      'row 3: awb: Hanya boleh huruf, angka dan tanda hubung (-).',
+      'row 3: amount: Bukan jumlah rupiah (mis. 150000, 150.000 atau Rp 150.000).',
+      'row 4: amount: Ada pecahan rupiah; jumlah harus rupiah bulat.',
+      'row 5: amount: Terlalu besar.',
+      'row 6: amount: Melebihi COD satu paket (maksimal Rp 50.000.000).',
+      'row 7: amount: Harus jumlah rupiah lebih dari 0.',
+      'row 7: remitted date: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+    ]);
+    expect(say(many).at(-1)).toBe('Dan 203 masalah lain.');
+    expect(say(reportProblems('awb;tanggal\n1;2026-11-24\n'))).toEqual([
+      'Wajib ada: judul kolom salah satu dari cod_amount, nilai_cod, cod_value, amount.',
+    ]);
   });
 
   it('names errors by code, each code one the API really has', () => {

@@ -3,7 +3,8 @@ import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/cli
 import { Async, useLoad } from '../../components/async';
 import { FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
-import { useI18n } from '../../i18n/i18n-context';
+import { fieldErrorText } from '../../i18n/api-messages';
+import { type I18n, useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { COURIERS, courierName } from '../shipment-query';
 
@@ -18,14 +19,33 @@ const OUTCOMES: { key: 'matched' | 'amountMismatches' | 'unmatched' | 'duplicate
   { key: 'duplicates', label: 'remitansi.duplicates' },
 ];
 
+/** The report's columns as the API names them in its problems (`row 3: remitted date`, `body.awb`). */
+const COLUMNS: Record<string, MessageKey> = {
+  awb: 'remitansi.column.awb',
+  amount: 'remitansi.column.amount',
+  'remitted date': 'remitansi.column.remittedDate',
+};
+
 /**
  * The API names a report's problems by the body (`body`, `row 3: amount`, `body.awb`): all of them are the
- * file's, shown together by the file input; the courier keeps its own.
+ * file's, shown together by the file input in the reader's language (`Baris 3, jumlah COD: …`), as Kirim
+ * massal says its rows' problems; the courier keeps its own.
  */
-function problemsOfFile(e: ApiError): ApiError {
+function problemsOfFile(e: ApiError, t: I18n['t'], say: (message: string) => string): ApiError {
   const ofFile = e.details.filter((d) => d.field !== 'courier');
   if (ofFile.length === 0) return e;
-  const message = ofFile.map((d) => (d.field === 'body' ? d.message : `${d.field}: ${d.message}`)).join('; ');
+  const column = (name: string) => (name in COLUMNS ? t(COLUMNS[name]) : name);
+  const where = (field: string) => {
+    const row = /^row (\d+): (.+)$/.exec(field);
+    if (row) return t('remitansi.rowProblem', { row: row[1], column: column(row[2]) });
+    const header = /^body\.(.+)$/.exec(field);
+    return header ? t('remitansi.columnProblem', { column: column(header[1]) }) : field;
+  };
+  const said = ofFile.map((d) =>
+    d.field === 'body' ? say(d.message) : `${where(d.field)}: ${say(d.message)}`,
+  );
+  // Sentences (Indonesian) follow one another; the API's bare phrases are listed with semicolons.
+  const message = said.join(said.every((s) => s.endsWith('.')) ? ' ' : '; ');
   const rest = e.details.filter((d) => d.field === 'courier');
   return new ApiError(e.status, e.code, e.message, [...rest, { field: 'file', message }], e.requestId);
 }
@@ -48,7 +68,7 @@ function Outcomes({ r }: { r: Pick<Remittance, (typeof OUTCOMES)[number]['key']>
 
 /** Courier + CSV file → POST /v1/finance/remittances?courier= (text/csv); a bad row's message by the file input. */
 function UploadForm({ onUploaded }: { onUploaded: () => void }) {
-  const { t, rupiah, count } = useI18n();
+  const { t, rupiah, count, language } = useI18n();
   const [result, setResult] = useState<Remittance>();
   const form = useApiForm(async (data) => {
     setResult(undefined);
@@ -63,7 +83,7 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
         headers: { 'content-type': 'text/csv' },
       }),
     ).catch((e: unknown) => {
-      throw e instanceof ApiError ? problemsOfFile(e) : e;
+      throw e instanceof ApiError ? problemsOfFile(e, t, (m) => fieldErrorText(language, m)) : e;
     });
     setResult(done);
     onUploaded();
