@@ -349,5 +349,10 @@ describe('the Kirim pages in a browser', () => {
     await page.getByTestId('quote-option').first().waitFor();
     expect(await choices.count()).toBe(0);
     expect(takePageErrors(page).every((e) => /status of 422/.test(e))).toBe(true);
+
+    // A negative COD is told its bound under the field (it was told to be a whole number, which it is).
+    await page.getByLabel('Nilai COD (Rp)', { exact: true }).fill('-5');
+    await page.locator('#kirim-codAmount-error').getByText('Harus 0 atau lebih.', { exact: true }).waitFor();
+    expect(takePageErrors(page).every((e) => /status of 400/.test(e))).toBe(true);
   });
 });

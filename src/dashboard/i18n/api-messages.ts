@@ -98,7 +98,10 @@ const WEBHOOK_TARGETS_ID: Readonly<Record<string, string>> = {
 const webhookTarget = (why: string) =>
   `Mengarah ke ${WEBHOOK_TARGETS_ID[why] ?? `alamat yang tidak diizinkan (${why})`}; webhook hanya dikirim ke alamat internet publik.`;
 
-const rupiah = (digits: string) => `Rp ${Number(digits).toLocaleString('id-ID')}`;
+/** A whole number as Indonesians write it (`9.007.199.254.740.991`), exact however large. */
+const number = (digits: string) => BigInt(digits).toLocaleString('id-ID');
+
+const rupiah = (digits: string) => `Rp ${number(digits)}`;
 
 /**
  * A field's problem, by the API's wording of the rule (class-validator's and Kirim's own), said without
@@ -138,8 +141,9 @@ const FIELD_RULES_ID: readonly Rule[] = [
     (m) => `1 sampai ${m[1]} huruf, angka, tanda hubung (-) atau garis bawah (_).`,
   ],
   [/ must be a UUID$/, () => 'Pilihan tidak dikenali.'],
-  [/ must not be less than (\d+)$/, (m) => `Minimal ${m[1]}.`],
-  [/ must not be greater than (\d+)$/, (m) => `Maksimal ${m[1]}.`],
+  [/ must not be less than 0$/, () => 'Harus 0 atau lebih.'],
+  [/ must not be less than (\d+)$/, (m) => `Minimal ${number(m[1])}.`],
+  [/ must not be greater than (\d+)$/, (m) => `Maksimal ${number(m[1])}.`],
   [/ must be an http\(s\) URL$/, () => 'Harus URL yang diawali http:// atau https://.'],
   [/^must be a valid URL$/, () => 'Harus URL yang benar, mis. https://toko-anda.id/webhook.'],
   [/^must be an https URL$/, () => 'Harus URL yang diawali https://.'],

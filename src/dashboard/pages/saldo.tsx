@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
 import { MESSAGES } from '../i18n/translate';
 import { OwnerOnly, useIsOwner } from './pengaturan/shared';
+import { whole } from './kirim/shipment-form';
 import { courierName, nextDay } from './shipment-query';
 
 type Balance = Schemas['BalanceDto'];
@@ -68,13 +69,14 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
   const formElement = useRef<HTMLFormElement>(null);
   const form = useApiForm(async (data) => {
     setDone(undefined);
-    const raw = formText(data, 'amount').trim();
+    const raw = formText(data, 'amount');
     const created = await call(
       api.POST('/v1/withdrawals', {
         params: { header: { 'Idempotency-Key': idempotencyKey() } },
-        // A blank or non-number amount goes as it is typed, for the API to name the field.
+        // Read as Kirim reads its amounts: blank is absent (the API says it is required), and what is no
+        // whole number goes as typed, for the API to name the field.
         body: {
-          amount: /^\d+$/.test(raw) ? Number(raw) : (raw as unknown as number),
+          amount: whole(raw) as number,
           bankAccountId: formText(data, 'bankAccountId'),
         },
       }),

@@ -219,6 +219,22 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     );
   });
 
+  it('says an amount’s bounds as Indonesians write numbers, and a blank one as required', async () => {
+    const bank = '6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60';
+    const say = async (dto: new () => object, body: object) =>
+      [...new Set(await refusals(dto, body))].map((m) => fieldErrorText('id', m));
+    // What the dashboard sends for a blank amount, 9007199254740993 typed, and a COD of -5.
+    expect(await say(CreateWithdrawalDto, { bankAccountId: bank })).toEqual(['Wajib diisi.']);
+    expect(
+      await say(CreateWithdrawalDto, { amount: Number('9007199254740993'), bankAccountId: bank }),
+    ).toEqual(['Maksimal 9.007.199.254.740.991.']);
+    expect(await say(CreateWithdrawalDto, { amount: -5, bankAccountId: bank })).toEqual(['Minimal 1.']);
+    const shipment = (await refusals(CreateShipmentDto, { codAmount: -5 })).filter((m) =>
+      m.startsWith('codAmount'),
+    );
+    expect([...new Set(shipment.map((m) => fieldErrorText('id', m)))]).toEqual(['Harus 0 atau lebih.']);
+  });
+
   it('says why a webhook URL is refused, each reason the policy has', () => {
     expect(WEBHOOK_URL_PROBLEMS).toHaveLength(5);
     const said = WEBHOOK_URL_PROBLEMS.map((problem) =>

@@ -34,7 +34,14 @@ describe('the new-shipment form', () => {
       7,
       undefined,
     ]);
-    expect([whole('1.5'), whole('12,5'), whole('-3'), whole('1.20')]).toEqual(['1.5', '12,5', '-3', '1.20']);
+    // A negative whole number is one: the API answers with the field's minimum, not "a whole number".
+    expect([whole('-3'), whole('-1.200')]).toEqual([-3, -1200]);
+    expect([whole('1.5'), whole('12,5'), whole('- 3'), whole('1.20')]).toEqual([
+      '1.5',
+      '12,5',
+      '- 3',
+      '1.20',
+    ]);
   });
 
   it('asks for quotes only once origin, city, province, a five-digit postal code and a weight are there', () => {

@@ -32,12 +32,12 @@ export const emptyShipmentFields = (originAddressId = ''): ShipmentFields => ({
   originAddressId,
 });
 
-/** Digits, or digits grouped in threes by dots as Indonesians write them (`150.000`). */
-const WHOLE = /^(\d+|\d{1,3}(\.\d{3})+)$/;
+/** Digits, or digits grouped in threes by dots as Indonesians write them (`150.000`), signed or not. */
+const WHOLE = /^-?(\d+|\d{1,3}(\.\d{3})+)$/;
 
 /**
- * A whole number typed by the seller (`150000` or `150.000`); what is not one is sent as typed, so the API
- * names the field; empty is absent.
+ * A whole number typed by the seller (`150000`, `150.000`, `-5`: the API says a negative one's minimum);
+ * what is not one is sent as typed, so the API names the field; empty is absent (the API says it is required).
  */
 export function whole(value: string): number | undefined {
   const v = value.trim();
