@@ -24,6 +24,13 @@ export class FinanceWithdrawalsController {
     return this.withdrawals.financeList(query);
   }
 
+  @Get(':id')
+  @ApiOperation({ summary: 'One withdrawal of any seller, as it is now' })
+  @ApiOkResponse({ type: FinanceWithdrawalDto })
+  get(@IdParam() id: string): Promise<FinanceWithdrawalDto> {
+    return this.withdrawals.financeGet(id);
+  }
+
   @Post(':id/approve')
   @HttpCode(200)
   @ApiErrors(409)

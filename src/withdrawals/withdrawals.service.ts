@@ -141,6 +141,13 @@ export class WithdrawalsService {
     return { items: await this.financeViews(page.items), nextCursor: page.nextCursor };
   }
 
+  /** One withdrawal of any seller (finance). @throws WithdrawalNotFoundError (WITHDRAWAL_NOT_FOUND) */
+  async financeGet(id: string): Promise<FinanceWithdrawalDto> {
+    const w = await this.repository.find(id);
+    if (!w) throw new WithdrawalNotFoundError();
+    return (await this.financeViews([w]))[0];
+  }
+
   /** Finance's view of withdrawals, with their sellers' names (one lookup for them all). */
   private async financeViews(ws: Withdrawal[]): Promise<FinanceWithdrawalDto[]> {
     const names = await this.sellers.names(ws.map((w) => w.sellerId));

@@ -346,6 +346,13 @@ export const ROUTES: RouteCase[] = [
   },
   // Any seller's withdrawal, by finance: the resource names what the fuzzer spoils the route with.
   {
+    method: 'get',
+    path: '/v1/finance/withdrawals/{id}',
+    access: FINANCE,
+    isolation: 'none',
+    resource: 'withdrawal',
+  },
+  {
     method: 'post',
     path: '/v1/finance/withdrawals/{id}/approve',
     access: FINANCE,

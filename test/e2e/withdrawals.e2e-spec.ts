@@ -249,6 +249,7 @@ describe('withdrawals and payouts', () => {
 
     for (const [method, path, body] of [
       ['get', '/v1/finance/withdrawals?status=requested', undefined],
+      ['get', `/v1/finance/withdrawals/${big.id}`, undefined],
       ['post', `/v1/finance/withdrawals/${big.id}/approve`, undefined],
       ['post', `/v1/finance/withdrawals/${big.id}/reject`, { reason: 'no' }],
     ] as const) {
@@ -291,6 +292,11 @@ describe('withdrawals and payouts', () => {
     const again = await http.post(`/v1/finance/withdrawals/${big.id}/approve`).set(finance.auth).expect(409);
     expect(again.body.code).toBe('WITHDRAWAL_INVALID_TRANSITION');
     await http.post(`/v1/finance/withdrawals/${randomUUID()}/approve`).set(finance.auth).expect(404);
+    // Read again as it is now (after a 409, finance's card shows what someone else decided).
+    const now = await http.get(`/v1/finance/withdrawals/${big.id}`).set(finance.auth).expect(200);
+    expect(now.body).toEqual(rejected.body);
+    await http.get(`/v1/finance/withdrawals/${randomUUID()}`).set(finance.auth).expect(404);
+    await http.get('/v1/finance/withdrawals/not-an-id').set(finance.auth).expect(404);
     expect(await postings(big.id)).toEqual(['reject', 'requested']);
     expect(await events(big.id)).toEqual(['rejected', 'requested']);
 

@@ -20,24 +20,9 @@ export const WITHDRAWAL_STATUSES = [
 /** Whether the API refused because the withdrawal is no longer requested (decided elsewhere meanwhile). */
 const decidedElsewhere = (e: unknown) => e instanceof ApiError && e.status === 409;
 
-/**
- * The withdrawal as the API has it now. No route reads one by id, so it is looked for in the newest-first
- * list of every status, down to its own request time.
- */
-async function currentWithdrawal(w: Withdrawal): Promise<Withdrawal | undefined> {
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await call(
-      api.GET('/v1/finance/withdrawals', {
-        params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } },
-      }),
-    );
-    const found = page.items.find((x) => x.id === w.id);
-    if (found) return found;
-    const last = page.items.at(-1);
-    if (!page.nextCursor || !last || Date.parse(last.createdAt) < Date.parse(w.createdAt)) return undefined;
-    cursor = page.nextCursor;
-  }
+/** The withdrawal as the API has it now. */
+function currentWithdrawal(w: Withdrawal): Promise<Withdrawal> {
+  return call(api.GET('/v1/finance/withdrawals/{id}', { params: { path: { id: w.id } } }));
 }
 
 /**
@@ -137,10 +122,7 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
     setError(e);
     setStale(true);
     show('idle', 'status');
-    currentWithdrawal(w).then(
-      (now) => now && setW(now),
-      () => undefined,
-    );
+    currentWithdrawal(w).then(setW, () => undefined);
   };
   const approve = () => {
     setBusy(true);
