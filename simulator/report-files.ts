@@ -23,20 +23,35 @@ const titleOf = (report: Report) =>
 const escapeXml = (s: string) =>
   s.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
 
+/** Where the learning curve's panels lie in the SVG (pixels): the plotted marks stay inside them. */
+export const SVG_PANELS = {
+  delivered: { left: 70, top: 70, width: 420, height: 320 },
+  net: { left: 560, top: 70, width: 420, height: 320 },
+  regret: { left: 70, top: 490, width: 420, height: 320 },
+} as const;
+
+/** Tick values from `low` to `high` every `step`, on multiples of the step (so 0 is one when in range). */
+const ticksOf = (low: number, high: number, step: number) => {
+  const out: number[] = [];
+  for (let k = Math.ceil(low / step - 1e-9); k * step <= high + 1e-9; k += 1) out.push(k * step);
+  return out;
+};
+
 /**
  * The learning curve as SVG: delivered share of each week's orders per policy (top left), seller net per
  * order (top right), the 90 % target dashed; below, each week's regret against the oracle before the dice
  * (what the choices were worth: the learning, without the week's luck and order mix), and beside it `kirim`
- * against the baselines in rupiah per order. Week numbers count from the first order.
+ * against the baselines in rupiah per order. Week numbers count from the first order. Every week's figure is
+ * a dot, joined by a line when there are two weeks or more, so a one-week run shows its dots. Each panel's
+ * scale holds all its values (the regret's goes below zero when a policy's choices were worth more than the
+ * oracle's that week, with a zero line), so nothing is drawn outside its panel.
  */
 export function learningCurveSvg(report: Report): string {
   const names = Object.keys(report.policies);
   const weeks = Math.max(1, ...names.map((n) => report.policies[n].weekly.length));
   const W = 1000;
-  const H = 900;
-  const size = { w: 420, h: 320 };
-  const lefts = [70, 560];
-  const tops = [70, 490];
+  const H = 930;
+  const P = SVG_PANELS;
   const delivered = names.flatMap((n) => report.policies[n].weekly.map((w) => w.delivered));
   const nets = names.flatMap((n) => report.policies[n].weekly.map((w) => w.sellerNetPerOrder));
   // Before the dice: the references are expectations already; a policy whose choices are valued has its own.
@@ -45,81 +60,111 @@ export function learningCurveSvg(report: Report): string {
   const regretNames = names.filter((n) =>
     report.policies[n].weekly.some((w) => choiceRegret(n, w) !== undefined),
   );
-  const regrets = regretNames.flatMap((n) => report.policies[n].weekly.map((w) => choiceRegret(n, w) ?? 0));
+  const regrets = regretNames.flatMap((n) =>
+    report.policies[n].weekly.flatMap((w) => {
+      const v = choiceRegret(n, w);
+      return v === undefined ? [] : [v];
+    }),
+  );
   const dMin = Math.max(0, Math.floor(Math.min(0.8, ...delivered) * 20) / 20);
   // Zoomed to the policies' range (not from zero): the differences between them are the point.
   const nMin = Math.floor(Math.min(...nets) / 50_000) * 50_000 - 50_000;
   const nMax = Math.ceil(Math.max(...nets, 1) / 50_000) * 50_000;
-  const rMax = Math.max(0.01, Math.ceil(Math.max(...regrets, 0) * 200) / 200);
+  // From zero, or from below it when some week's choices were worth more than the oracle's.
+  const rMin = Math.min(0, Math.floor(Math.min(...regrets, 0) * 200) / 200);
+  const rMax = Math.max(rMin + 0.01, Math.ceil(Math.max(...regrets, 0) * 200) / 200);
   const x = (left: number, week: number) =>
-    left + (weeks === 1 ? size.w / 2 : ((week - 1) / (weeks - 1)) * size.w);
-  const y = (top: number, low: number, high: number) => (v: number) =>
-    top + size.h - ((v - low) / (high - low || 1)) * size.h;
-  const yD = y(tops[0], dMin, 1);
-  const yN = y(tops[0], nMin, nMax);
-  const yR = y(tops[1], 0, rMax);
+    left + (weeks === 1 ? P.delivered.width / 2 : ((week - 1) / (weeks - 1)) * P.delivered.width);
+  const y = (panel: { top: number; height: number }, low: number, high: number) => (v: number) =>
+    panel.top + panel.height - ((v - low) / (high - low || 1)) * panel.height;
+  const yD = y(P.delivered, dMin, 1);
+  const yN = y(P.net, nMin, nMax);
+  const yR = y(P.regret, rMin, rMax);
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${W / 2}" y="26" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(titleOf(report))}</text>`,
   );
-  const axes = (left: number, top: number, title: string, ticks: { y: number; label: string }[]) => {
+  const axes = (panel: keyof typeof SVG_PANELS, title: string, ticks: { y: number; label: string }[]) => {
+    const { left, top, width, height } = P[panel];
     out.push(
-      `<text x="${left + size.w / 2}" y="${top - 12}" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
+      `<text x="${left + width / 2}" y="${top - 12}" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
     );
     for (const t of ticks) {
       out.push(
-        `<line x1="${left}" x2="${left + size.w}" y1="${t.y}" y2="${t.y}" stroke="#e5e7eb"/>`,
+        `<line x1="${left}" x2="${left + width}" y1="${t.y}" y2="${t.y}" stroke="#e5e7eb"/>`,
         `<text x="${left - 6}" y="${t.y + 4}" text-anchor="end" fill="#374151">${escapeXml(t.label)}</text>`,
       );
     }
     for (let w = 1; w <= weeks; w += 1)
       out.push(
-        `<text x="${x(left, w)}" y="${top + size.h + 18}" text-anchor="middle" fill="#374151">${w}</text>`,
+        `<text x="${x(left, w)}" y="${top + height + 18}" text-anchor="middle" fill="#374151">${w}</text>`,
       );
     out.push(
-      `<text x="${left + size.w / 2}" y="${top + size.h + 38}" text-anchor="middle" fill="#374151">week of order</text>`,
-      `<rect x="${left}" y="${top}" width="${size.w}" height="${size.h}" fill="none" stroke="#9ca3af"/>`,
+      `<text x="${left + width / 2}" y="${top + height + 38}" text-anchor="middle" fill="#374151">week of order</text>`,
+      `<rect data-panel="${panel}" x="${left}" y="${top}" width="${width}" height="${height}" fill="none" stroke="#9ca3af"/>`,
     );
   };
-  const dTicks = [];
-  for (let v = dMin; v <= 1.0001; v += 0.05) dTicks.push({ y: yD(v), label: `${Math.round(v * 100)} %` });
-  axes(lefts[0], tops[0], 'Delivered (share of the week’s COD orders)', dTicks);
-  out.push(
-    `<line x1="${lefts[0]}" x2="${lefts[0] + size.w}" y1="${yD(0.9)}" y2="${yD(0.9)}" stroke="#111827" stroke-dasharray="6 4"/>`,
-    `<text x="${lefts[0] + size.w - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
+  axes(
+    'delivered',
+    'Delivered (share of the week’s COD orders)',
+    ticksOf(dMin, 1, 0.05).map((v) => ({ y: yD(v), label: `${Math.round(v * 100)} %` })),
   );
-  const nTicks = [];
+  out.push(
+    `<line x1="${P.delivered.left}" x2="${P.delivered.left + P.delivered.width}" y1="${yD(0.9)}" y2="${yD(0.9)}" stroke="#111827" stroke-dasharray="6 4"/>`,
+    `<text x="${P.delivered.left + P.delivered.width - 4}" y="${yD(0.9) - 5}" text-anchor="end" fill="#111827">target 90 %</text>`,
+  );
   const step = Math.max(25_000, Math.ceil((nMax - nMin) / 6 / 25_000) * 25_000);
-  for (let v = nMin; v <= nMax; v += step) nTicks.push({ y: yN(v), label: `${Math.round(v / 1000)}k` });
-  axes(lefts[1], tops[0], 'Seller net per order (rupiah)', nTicks);
-  const rTicks = [];
-  const rStep = rMax <= 0.02 ? 0.0025 : rMax <= 0.05 ? 0.005 : 0.01;
-  for (let v = 0; v <= rMax + 1e-9; v += rStep)
-    rTicks.push({ y: yR(v), label: `${(v * 100).toFixed(rStep < 0.005 ? 2 : 1)} %` });
-  axes(lefts[0], tops[1], 'Regret against the oracle, before the dice', rTicks);
+  axes(
+    'net',
+    'Seller net per order (rupiah)',
+    ticksOf(nMin, nMax, step).map((v) => ({ y: yN(v), label: `${Math.round(v / 1000)}k` })),
+  );
+  const rRange = rMax - rMin;
+  const rStep = rRange <= 0.02 ? 0.0025 : rRange <= 0.05 ? 0.005 : rRange <= 0.2 ? 0.01 : 0.05;
+  axes(
+    'regret',
+    'Regret against the oracle, before the dice',
+    ticksOf(rMin, rMax, rStep).map((v) => ({
+      y: yR(v),
+      label: `${(Math.abs(v) < 1e-12 ? 0 : v * 100).toFixed(rStep < 0.005 ? 2 : 1)} %`,
+    })),
+  );
+  if (rMin < 0)
+    out.push(
+      `<line data-zero="regret" x1="${P.regret.left}" x2="${P.regret.left + P.regret.width}" y1="${yR(0)}" y2="${yR(0)}" stroke="#111827"/>`,
+    );
   for (const name of names) {
     const color = COLORS[name] ?? '#000000';
-    const dash = REFERENCES.has(name) ? ' stroke-dasharray="3 3"' : '';
+    const reference = REFERENCES.has(name);
+    const dash = reference ? ' stroke-dasharray="3 3"' : '';
     const weekly = report.policies[name].weekly;
     const line = (
-      left: number,
+      panel: keyof typeof SVG_PANELS,
       yOf: (v: number) => number,
       value: (w: (typeof weekly)[number]) => number | undefined,
     ) => {
       const points = weekly.flatMap((w) => {
         const v = value(w);
-        return v === undefined ? [] : [`${x(left, w.week).toFixed(1)},${yOf(v).toFixed(1)}`];
+        return v === undefined ? [] : [{ x: x(P[panel].left, w.week).toFixed(1), y: yOf(v).toFixed(1) }];
       });
-      if (points.length)
+      if (!points.length) return;
+      out.push(`<g data-panel="${panel}" data-policy="${escapeXml(name)}">`);
+      if (points.length >= 2)
         out.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="${name === 'kirim' ? 3 : 2}"${dash} points="${points.join(' ')}"/>`,
+          `<polyline fill="none" stroke="${color}" stroke-width="${name === 'kirim' ? 3 : 2}"${dash} points="${points.map((p) => `${p.x},${p.y}`).join(' ')}"/>`,
         );
+      // A dot at each week's figure: the references' hollow, as their lines are dashed.
+      for (const p of points)
+        out.push(
+          `<circle cx="${p.x}" cy="${p.y}" r="${name === 'kirim' ? 4 : 3.5}" fill="${reference ? '#ffffff' : color}" stroke="${color}" stroke-width="1.5"/>`,
+        );
+      out.push('</g>');
     };
-    line(lefts[0], yD, (w) => w.delivered);
-    line(lefts[1], yN, (w) => w.sellerNetPerOrder);
-    if (regretNames.includes(name)) line(lefts[0], yR, (w) => choiceRegret(name, w));
+    line('delivered', yD, (w) => w.delivered);
+    line('net', yN, (w) => w.sellerNetPerOrder);
+    if (regretNames.includes(name)) line('regret', yR, (w) => choiceRegret(name, w));
   }
   // Beside it, in words: kirim against each baseline, per order, with the dice and before them.
   const note: string[] = [];
@@ -134,10 +179,20 @@ export function learningCurveSvg(report: Report): string {
         `  before the dice ${signedRupiah(a.choicesWorth.all.mean)} (${signedRupiah(a.choicesWorth.all.low)} … ${signedRupiah(a.choicesWorth.all.high)})`,
       );
   }
+  if (names.includes('no-actions') && !regretNames.includes('no-actions'))
+    note.push(
+      'no-actions is not in the regret panel:',
+      '  its choices are not valued, as the hidden odds',
+      '  are a diligent seller’s and its sellers ignore alerts.',
+    );
   note.forEach((text, i) =>
     out.push(
-      `<text x="${lefts[1]}" y="${tops[1] + 10 + i * 20}" fill="#111827"${text.startsWith(' ') ? ' dx="16"' : ' font-weight="bold"'}>${escapeXml(text.trim())}</text>`,
+      `<text x="${P.net.left}" y="${P.regret.top + 10 + i * 20}" fill="#111827"${text.startsWith(' ') ? ' dx="16"' : ' font-weight="bold"'}>${escapeXml(text.trim())}</text>`,
     ),
+  );
+  // The legend: each policy's line, and its delivered share over all the run's orders.
+  out.push(
+    `<text x="20" y="${H - 36}" fill="#374151">Policies, with the share of all their orders delivered (the oracle’s and informed’s are expectations):</text>`,
   );
   const legendStep = Math.min(170, (W - 40) / names.length);
   names.forEach((name, i) => {

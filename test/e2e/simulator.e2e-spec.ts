@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { netOf } from '../../simulator/oracle';
 import type { Report } from '../../simulator/report';
 import { DEFAULT_START } from '../../simulator/simulate';
+import { svgMarks } from '../unit/simulator/svg-marks';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -189,7 +190,22 @@ describe('npm run simulate, small', () => {
     const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     // Delivered and seller net for the six; regret before the dice for the five whose choices are valued.
-    expect((svg.match(/<polyline/g) ?? []).length).toBe(2 * 6 + 5);
+    // Each a visible mark: a line through two weeks or more, or a dot (two days of orders: one week, dots).
+    const marks = svgMarks(svg);
+    const visible = (key: string) => {
+      const m = marks.get(key);
+      return !!m && (m.dots.length > 0 || m.lines.some((l) => l.length >= 2));
+    };
+    const panels = (name: string) =>
+      name === 'no-actions' ? ['delivered', 'net'] : ['delivered', 'net', 'regret'];
+    for (const name of Object.keys(report.policies))
+      for (const panel of ['delivered', 'net', 'regret'])
+        expect({ name, panel, visible: visible(`${panel}/${name}`) }).toEqual({
+          name,
+          panel,
+          visible: panels(name).includes(panel),
+        });
+    expect(marks.size).toBe(2 * 6 + 5);
     expect(svg).toContain('Regret against the oracle, before the dice');
     expect(svg).toMatch(/kirim − cheapest, per order \(95 % interval\):/);
     expect(stdout).toMatch(/kirim\s+delivered \d+\.\d %/);
