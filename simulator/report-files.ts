@@ -10,7 +10,8 @@ const COLORS: Record<string, string> = {
 };
 /** The references computed outside the service (expectations), drawn dashed. */
 const REFERENCES = new Set(['oracle', 'informed']);
-const percent = (x: number) => `${(100 * x).toFixed(1)} %`;
+/** A share as a percentage; `–` for none (a "from week 3" figure of a run with no order that late). */
+const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
 /** Two decimals: the parts of a split add up to the whole as printed. */
 const percent2 = (x: number) => `${(100 * x).toFixed(2)} %`;
 const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
@@ -286,16 +287,19 @@ export function reportMarkdown(report: Report): string {
     }
   }
   const { kirim, informed, oracle, cheapest } = report.policies;
-  if (kirim?.choicesWorth && informed && oracle && oracle.sellerNetPerOrderFromWeek3 !== 0) {
-    // From week 3, as shares of the oracle's net there: the model's part, the choices', and the rest.
-    const o = oracle.sellerNetPerOrderFromWeek3;
+  // From week 3, as shares of the oracle's net there: the model's part, the choices', and the rest.
+  const o = oracle?.sellerNetPerOrderFromWeek3 ?? null;
+  const k = kirim?.sellerNetPerOrderFromWeek3 ?? null;
+  const kWorth = kirim?.choicesWorth?.fromWeek3 ?? null;
+  const i = informed?.sellerNetPerOrderFromWeek3 ?? null;
+  if (o !== null && o !== 0 && k !== null && kWorth !== null && i !== null) {
     const share = (x: number) => percent2(x / Math.abs(o));
-    const rest = (p: PolicyFigures) => p.choicesWorth!.fromWeek3 - p.sellerNetPerOrderFromWeek3;
+    const rest = (p: PolicyFigures) => (p.choicesWorth?.fromWeek3 ?? 0) - (p.sellerNetPerOrderFromWeek3 ?? 0);
     lines.push(
       '',
       "### Where `kirim`'s regret comes from (orders from week 3)",
       '',
-      `\`kirim\`'s regret, ${share(o - kirim.sellerNetPerOrderFromWeek3)} of the oracle's seller net, is ${share(o - informed.sellerNetPerOrderFromWeek3)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(informed.sellerNetPerOrderFromWeek3 - kirim.choicesWorth.fromWeek3)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(rest(kirim))} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
+      `\`kirim\`'s regret, ${share(o - k)} of the oracle's seller net, is ${share(o - i)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(i - kWorth)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(kWorth - k)} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
     );
   }
   lines.push(

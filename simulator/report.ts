@@ -28,22 +28,23 @@ export interface PolicyFigures {
   /** Shares of all orders, 0..1 (the oracle's are expectations). */
   delivered: number;
   returned: number;
-  /** Delivered share of the orders placed from day 15 on (after the first two weeks). */
-  deliveredAfterTwoWeeks: number;
+  /** Delivered share of the orders placed from day 15 on (after the first two weeks); null when there are none. */
+  deliveredAfterTwoWeeks: number | null;
   /** Rupiah per order: COD collected − shipping − COD fee − return fee + cashback − lost margin. */
   sellerNetPerOrder: number;
-  /** The same over the orders placed from day 15 on (week 3 and later); 0 when there are none. */
-  sellerNetPerOrderFromWeek3: number;
+  /** The same over the orders placed from day 15 on (week 3 and later); null when there are none. */
+  sellerNetPerOrderFromWeek3: number | null;
   /** The parts of the seller net over all orders, rupiah. */
   sellerNet: MoneyParts;
   regretVsOracle: number;
-  /** Regret over the orders placed from day 15 on (week 3 and later). */
-  regretVsOracleFromWeek3: number;
+  /** Regret over the orders placed from day 15 on (week 3 and later); null when there are none. */
+  regretVsOracleFromWeek3: number | null;
   /**
    * What the policy's own choices were worth before the dice (see `choiceWorth`), rupiah per order, over
-   * all orders and from week 3; absent for the references, which are expectations already.
+   * all orders and from week 3 (null when no order is that late); absent for the references, which are
+   * expectations already.
    */
-  choicesWorth?: { perOrder: number; fromWeek3: number };
+  choicesWorth?: { perOrder: number; fromWeek3: number | null };
   weekly: WeekFigures[];
 }
 
@@ -171,6 +172,9 @@ export function pairedDifference(diffs: readonly number[]): PairedDifference | n
   return { orders: n, mean, low: mean - half, high: mean + half };
 }
 
+/** The first day (from 0) of week 3: the "from week 3" figures are over the orders placed from it on. */
+export const FROM_WEEK_3 = 14;
+
 interface Row {
   orderId: string;
   day: number;
@@ -182,7 +186,7 @@ interface Row {
 /** The oracle's seller net per order: over all orders, over week 3 on, and by week. */
 interface OracleNets {
   overall: number;
-  fromWeek3: number;
+  fromWeek3: number | null;
   byWeek: Map<number, number>;
 }
 
@@ -207,21 +211,23 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
         regretVsOracle: oracle ? regret(oracle.byWeek.get(week + 1), net) : 0,
       };
     });
-  const later = rows.filter((r) => r.day >= 14);
+  const later = rows.filter((r) => r.day >= FROM_WEEK_3);
   const total = sum(rows);
   const perOrder = rows.length ? total.net / rows.length : 0;
-  const laterNet = later.length ? sum(later).net / later.length : 0;
+  // No order from week 3 (a run under 15 days): nothing to say there, not 0.
+  const laterNet = later.length ? sum(later).net / later.length : null;
   return {
     orders: rows.length,
     ended,
     delivered: share(rows, (r) => r.delivered),
     returned: share(rows, (r) => r.returned),
-    deliveredAfterTwoWeeks: share(later, (r) => r.delivered),
+    deliveredAfterTwoWeeks: later.length ? share(later, (r) => r.delivered) : null,
     sellerNetPerOrder: perOrder,
     sellerNetPerOrderFromWeek3: laterNet,
     sellerNet: total,
     regretVsOracle: oracle ? regret(oracle.overall, perOrder) : 0,
-    regretVsOracleFromWeek3: oracle ? regret(oracle.fromWeek3, laterNet) : 0,
+    regretVsOracleFromWeek3:
+      laterNet === null ? null : oracle ? regret(oracle.fromWeek3 ?? undefined, laterNet) : 0,
     weekly,
   };
 }
@@ -295,9 +301,10 @@ export function buildReport(input: {
     if (worth) {
       worthOf.set(outcome.policy, worth);
       const net = (ps: OraclePick[]) => (ps.length ? ps.reduce((t, p) => t + p.money.net, 0) / ps.length : 0);
+      const later = worth.filter((p) => orderById.get(p.orderId)!.day >= FROM_WEEK_3);
       policies[outcome.policy].choicesWorth = {
         perOrder: net(worth),
-        fromWeek3: net(worth.filter((p) => orderById.get(p.orderId)!.day >= 14)),
+        fromWeek3: later.length ? net(later) : null,
       };
       if (oracleNets)
         for (const w of policies[outcome.policy].weekly) {
@@ -317,7 +324,7 @@ export function buildReport(input: {
       const diffs = (rs: Row[]) => rs.map((r) => kirimNet.get(r.orderId)! - r.money.net);
       kirimAgainst[name] = {
         all: pairedDifference(diffs(rows)),
-        fromWeek3: pairedDifference(diffs(rows.filter((r) => r.day >= 14))),
+        fromWeek3: pairedDifference(diffs(rows.filter((r) => r.day >= FROM_WEEK_3))),
       };
       const kirimWorth = worthOf.get('kirim');
       const theirs = worthOf.get(name);
@@ -326,7 +333,9 @@ export function buildReport(input: {
         const worthDiffs = (ps: OraclePick[]) => ps.map((p) => worthOfOrder.get(p.orderId)! - p.money.net);
         kirimAgainst[name].choicesWorth = {
           all: pairedDifference(worthDiffs(theirs)),
-          fromWeek3: pairedDifference(worthDiffs(theirs.filter((p) => orderById.get(p.orderId)!.day >= 14))),
+          fromWeek3: pairedDifference(
+            worthDiffs(theirs.filter((p) => orderById.get(p.orderId)!.day >= FROM_WEEK_3)),
+          ),
         };
       }
     }

@@ -116,6 +116,17 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   };
 }
 
+/** A share as printed on the summary: `–` for none (no order from week 3 in a run under 15 days). */
+const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
+
+/** The summary `npm run simulate` prints: one line per policy. */
+export function summaryLines(report: Report): string[] {
+  return Object.entries(report.policies).map(
+    ([name, p]) =>
+      `${name.padEnd(11)} delivered ${pct(p.delivered)} (from week 3 ${pct(p.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${pct(p.regretVsOracle)}`,
+  );
+}
+
 const HOUR = 3600_000;
 
 /**
@@ -355,10 +366,7 @@ if (require.main === module) {
   }
   simulate({ ...options, log: (line) => process.stderr.write(`${line}\n`) }).then(
     (report) => {
-      for (const [name, p] of Object.entries(report.policies))
-        process.stdout.write(
-          `${name.padEnd(11)} delivered ${(100 * p.delivered).toFixed(1)} % (from week 3 ${(100 * p.deliveredAfterTwoWeeks).toFixed(1)} %), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${(100 * p.regretVsOracle).toFixed(1)} %\n`,
-        );
+      for (const line of summaryLines(report)) process.stdout.write(`${line}\n`);
       for (const line of kirimAgainstLines(report)) process.stdout.write(`${line}\n`);
       process.stdout.write(`report: ${options.out}/report.md (${String(report.run.seconds)} s)\n`);
     },

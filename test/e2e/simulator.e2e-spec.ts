@@ -178,8 +178,17 @@ describe('npm run simulate, small', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
       '### `kirim` against each policy, order by order',
     );
-    // Two days of orders: none from week 3, so no split of the regret from week 3.
+    // Two days of orders: none from week 3, so no split of the regret from week 3, and no figures from
+    // week 3: null in report.json, – where they are printed.
     expect(readFileSync(join(out, 'report.md'), 'utf8')).not.toContain('Where `kirim`');
+    for (const [name, p] of Object.entries(report.policies))
+      expect({
+        name,
+        delivered: p.deliveredAfterTwoWeeks,
+        net: p.sellerNetPerOrderFromWeek3,
+        regret: p.regretVsOracleFromWeek3,
+      }).toEqual({ name, delivered: null, net: null, regret: null });
+    expect(stdout).toMatch(/^kirim\s+delivered \d+\.\d % \(from week 3 –\)/m);
     expect(stdout).toMatch(/kirim - cheapest: -?\d+ per order \(95 % interval -?\d+ to -?\d+\)/);
   });
 

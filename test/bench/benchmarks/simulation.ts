@@ -32,7 +32,7 @@ export const simulation: Benchmark = {
     const seconds = (performance.now() - started) / 1000;
     const cpu = report.run.cpuSeconds as { machine: number; cores: number };
     const p = report.policies;
-    const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
+    const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
     ctx.attach(
       'simulation: policies',
       [

@@ -13,7 +13,7 @@ import {
 } from '../../../simulator/policy-run';
 import { kirimAgainstLines, reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
-import { DEFAULT_START, parseSimulateArgs } from '../../../simulator/simulate';
+import { DEFAULT_START, parseSimulateArgs, summaryLines } from '../../../simulator/simulate';
 
 describe('the simulator’s places', () => {
   it('has every regency of the directory with districts, and a population that adds up to the census', () => {
@@ -274,6 +274,62 @@ describe('the report', () => {
     });
   });
 
+  it('has no "from week 3" figures for a run with no order that late, and prints – for them', () => {
+    const short = orders.filter((o) => o.day < 14);
+    const cut = (x: ReturnType<typeof outcome>) => ({ ...x, orders: x.orders.slice(0, short.length) });
+    const oracle = short.map((o) => ({
+      orderId: o.id,
+      option: null,
+      delivered: 0.9,
+      money: {
+        codCollected: 0,
+        shipping: 0,
+        codFee: 0,
+        returnFee: 0,
+        cashback: 0,
+        lostMargin: 0,
+        net: 50_000,
+      },
+    }));
+    const two = buildReport({
+      run: {},
+      orders: short,
+      outcomes: [cut(outcome('kirim', 0)), cut(outcome('cheapest', 3))],
+      oracle,
+      choices: { kirim: oracle },
+    });
+    for (const name of ['kirim', 'cheapest', 'oracle']) {
+      const p = two.policies[name];
+      expect({
+        name,
+        d: p.deliveredAfterTwoWeeks,
+        net: p.sellerNetPerOrderFromWeek3,
+        r: p.regretVsOracleFromWeek3,
+      }).toEqual({
+        name,
+        d: null,
+        net: null,
+        r: null,
+      });
+    }
+    expect(two.policies.kirim.choicesWorth!.fromWeek3).toBeNull();
+    const md = reportMarkdown(two);
+    const row = md.split('\n').find((l) => l.startsWith('| kirim |'))!;
+    // Delivered from week 3 and regret from week 3: none, not 0.0 %.
+    expect(row.split(' | ')[4]).toBe('–');
+    expect(row.split(' | ')[8]).toBe('–');
+    const oracleRow = md.split('\n').find((l) => l.startsWith('| oracle |'))!;
+    expect(oracleRow.split(' | ')[4]).toBe('–');
+    expect(summaryLines(two)[1]).toMatch(/^kirim\s+delivered [\d.]+ % \(from week 3 –\)/);
+    // With three weeks they are there.
+    expect(report.policies.kirim.deliveredAfterTwoWeeks).toBeCloseTo(
+      orders.filter((o, i) => o.day >= 14 && statuses[i % statuses.length] === 'delivered').length /
+        orders.filter((o) => o.day >= 14).length,
+      10,
+    );
+    expect(summaryLines(report)[0]).toMatch(/from week 3 [\d.]+ %/);
+  });
+
   it('refuses outcomes that do not cover the orders', () => {
     const short = { ...outcome('single', 0), orders: outcome('single', 0).orders.slice(1) };
     expect(() => buildReport({ run: {}, orders, outcomes: [short], oracle: null })).toThrow(
@@ -417,7 +473,7 @@ describe('the references computed outside the service', () => {
       );
     expect(split).not.toBeNull();
     const [whole, model, choices, dice] = split!.slice(1).map(Number);
-    expect(whole).toBeCloseTo(100 * report.policies.kirim.regretVsOracleFromWeek3, 1);
+    expect(whole).toBeCloseTo(100 * report.policies.kirim.regretVsOracleFromWeek3!, 1);
     expect(model + choices + dice).toBeCloseTo(whole, 1);
     expect(Math.min(model, choices, dice)).toBeGreaterThan(0);
   });
