@@ -4,6 +4,7 @@ import { randomStream } from 'src/couriers/sandbox/world';
 import {
   defaultWorldFile,
   deliveredWithSeller,
+  deliveryOdds,
   laneTruth,
   recipientTruth,
   type WorldFile,
@@ -35,6 +36,14 @@ export class HiddenWorld {
   /** Whether the buyer at this phone refuses COD parcels (and says so when the seller calls). */
   buyerRefusesCod(phone: string): boolean {
     return recipientTruth(this.world, this.seed, phone).refusesCod >= 0.5;
+  }
+
+  /**
+   * The attempts a courier makes on its own to this destination regency before sending the parcel back: a
+   * seller's re-attempt asked for after the last of them is one more (the sandbox takes it).
+   */
+  courierMaxAttempts(courier: CourierCode, destinationRegency: string): number {
+    return deliveryOdds(this.world, this.seed, courier, destinationRegency).maxAttempts;
   }
 
   /**

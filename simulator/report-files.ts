@@ -332,9 +332,24 @@ export function reportMarkdown(report: Report): string {
       `| ${rule} | ${f.alerts} | ${f.parcels} | ${percent(f.precision)} | ${f.medianHoursBeforeReturn === null ? '–' : f.medianHoursBeforeReturn.toFixed(1)} |`,
     );
   lines.push('');
+  const beyond = report.alerts.deliveredBeyondCourierAttempts;
+  const beyondAdded = report.alerts.deliveredAddedBeyondCourierAttempts;
+  const points = (x: number) => `${(100 * x).toFixed(2)} points`;
   if (report.alerts.deliveredAddedByActing !== null)
     lines.push(
-      `Acting on alerts added **${(100 * report.alerts.deliveredAddedByActing).toFixed(2)} points** of delivered orders (\`kirim\` against \`no-actions\`).`,
+      `Acting on alerts added **${points(report.alerts.deliveredAddedByActing)}** of delivered orders (\`kirim\` against \`no-actions\`)${
+        beyondAdded === null
+          ? '.'
+          : `, of which **${points(beyondAdded)}** are parcels delivered after more attempts than their courier makes on its own, on a re-attempt the seller asked for after the courier's last (\`kirim\` delivered ${percent2(beyond.kirim)} of its orders that way, \`no-actions\` ${percent2(beyond['no-actions'])}).`
+      }`,
+      '',
+    );
+  const beyondNames = Object.keys(beyond);
+  if (beyondNames.length)
+    lines.push(
+      `Delivered after more attempts than the courier makes on its own (share of all orders): ${beyondNames
+        .map((n) => `${n} ${percent2(beyond[n])}`)
+        .join(', ')}.`,
       '',
     );
   lines.push(

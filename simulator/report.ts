@@ -97,6 +97,14 @@ export interface Report {
     rules: Record<string, RuleFigures>;
     /** Delivered share `kirim` minus `no-actions`: what answering alerts added. */
     deliveredAddedByActing: number | null;
+    /**
+     * Per policy that shipped, the share of all its orders delivered after more attempts than the courier
+     * makes on its own on the lane (`maxAttempts` of the hidden world): the seller asked for one more after
+     * the courier's last. Only where the run knows the couriers' limits.
+     */
+    deliveredBeyondCourierAttempts: Record<string, number>;
+    /** That share, `kirim` minus `no-actions`: the part of `deliveredAddedByActing` it accounts for. */
+    deliveredAddedBeyondCourierAttempts: number | null;
     /** How `kirim`'s sellers answered alerts. */
     answers: Record<string, number>;
     /** `kirim`'s alerts its sellers never answered, by rule and why (see `Unanswered`). */
@@ -245,11 +253,17 @@ export function buildReport(input: {
   informed?: OraclePick[] | null;
   /** Per policy that shipped, what each order's choice was worth before the dice (see `choiceWorth`). */
   choices?: Record<string, OraclePick[]>;
+  /**
+   * The attempts the courier an order ended with makes on its own to the order's destination (the hidden
+   * world's `maxAttempts`); null when the order has no courier.
+   */
+  courierMaxAttempts?: (order: Order, end: FinalOrder) => number | null;
 }): Report {
   const orderById = new Map(input.orders.map((o) => [o.id, o]));
   const policies: Record<string, PolicyFigures> = {};
   const rowsOf = new Map<string, Row[]>();
   const worthOf = new Map<string, OraclePick[]>();
+  const beyondCourierAttempts: Record<string, number> = {};
   // The references' figures are expectations under the hidden odds, one row per order.
   const expectations = (picks: OraclePick[]): Row[] =>
     picks.map((p) => ({
@@ -297,6 +311,14 @@ export function buildReport(input: {
     });
     policies[outcome.policy] = figures(rows, oracleNets, ended);
     rowsOf.set(outcome.policy, rows);
+    const limit = input.courierMaxAttempts;
+    if (limit)
+      beyondCourierAttempts[outcome.policy] =
+        outcome.orders.filter((end) => {
+          if (end.status !== 'delivered') return false;
+          const max = limit(orderById.get(end.orderId)!, end);
+          return max !== null && end.attempts > max;
+        }).length / Math.max(1, outcome.orders.length);
     const worth = input.choices?.[outcome.policy];
     if (worth) {
       worthOf.set(outcome.policy, worth);
@@ -382,6 +404,11 @@ export function buildReport(input: {
       measuredOn: measured?.policy ?? 'none',
       rules,
       deliveredAddedByActing: kirim && noActions ? kirim.delivered - noActions.delivered : null,
+      deliveredBeyondCourierAttempts: beyondCourierAttempts,
+      deliveredAddedBeyondCourierAttempts:
+        beyondCourierAttempts.kirim !== undefined && beyondCourierAttempts['no-actions'] !== undefined
+          ? beyondCourierAttempts.kirim - beyondCourierAttempts['no-actions']
+          : null,
       answers,
       unanswered,
     },

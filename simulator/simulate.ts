@@ -316,6 +316,10 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       outcomes: reported,
       oracle: reference('oracle', oraclePick),
       informed: reference('informed', informedPick),
+      courierMaxAttempts: (order, end) =>
+        COURIER_CODES.includes(end.courier as CourierCode)
+          ? world.courierMaxAttempts(end.courier as CourierCode, order.recipient.regencyCode)
+          : null,
       // The hidden odds are a diligent seller's: only the policies whose sellers act have choices to value.
       choices: Object.fromEntries(
         reported

@@ -113,6 +113,22 @@ describe('npm run simulate, small', () => {
     expect(why.filter(([reason]) => reason === 'missed')).toEqual([]);
   });
 
+  it('says how much of what acting added is parcels delivered beyond their courier’s own attempts', () => {
+    const beyond = report.alerts.deliveredBeyondCourierAttempts;
+    expect(Object.keys(beyond).sort()).toEqual(['cheapest', 'kirim', 'no-actions', 'single']);
+    for (const [name, share] of Object.entries(beyond)) {
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThanOrEqual(report.policies[name].delivered);
+    }
+    // Nobody asks for more in no-actions: the courier stops at its own last attempt.
+    expect(beyond['no-actions']).toBe(0);
+    expect(report.alerts.deliveredAddedBeyondCourierAttempts).toBeCloseTo(beyond.kirim, 12);
+    const added = (x: number) => `**${(100 * x).toFixed(2)} points**`;
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      `Acting on alerts added ${added(report.alerts.deliveredAddedByActing!)} of delivered orders (\`kirim\` against \`no-actions\`), of which ${added(beyond.kirim)} are parcels delivered after more attempts than their courier makes on its own`,
+    );
+  });
+
   it('measures regret against the oracle from the nets it reports', () => {
     const oracle = report.policies.oracle.sellerNetPerOrder;
     for (const name of ['kirim', 'cheapest', 'single', 'no-actions', 'informed']) {

@@ -330,6 +330,53 @@ describe('the report', () => {
     expect(summaryLines(report)[0]).toMatch(/from week 3 [\d.]+ %/);
   });
 
+  it('counts the parcels delivered after more attempts than their courier makes on its own', () => {
+    // kirim: attempts 1..6 by order; no-actions the same orders on at most three attempts.
+    const withAttempts = (policy: string, attempts: (i: number) => number) => ({
+      ...outcome(policy, 0),
+      orders: outcome(policy, 0).orders.map((o, i) => ({ ...o, attempts: attempts(i) })),
+    });
+    const limits = buildReport({
+      run: {},
+      orders,
+      outcomes: [withAttempts('kirim', (i) => 1 + (i % 6)), withAttempts('no-actions', (i) => 1 + (i % 3))],
+      oracle: null,
+      // The lane's courier makes three attempts on its own; an order without a courier has none.
+      courierMaxAttempts: (order, end) => (end.courier ? 3 : null),
+    });
+    // Delivered orders are i % 6 in {0, 1, 2}: attempts 1..3 for kirim, none beyond the courier's three.
+    expect(limits.alerts.deliveredBeyondCourierAttempts).toEqual({ kirim: 0, 'no-actions': 0 });
+    const beyond = buildReport({
+      run: {},
+      orders,
+      outcomes: [withAttempts('kirim', (i) => 2 + (i % 6)), withAttempts('no-actions', (i) => 1 + (i % 3))],
+      oracle: null,
+      courierMaxAttempts: () => 3,
+    });
+    // Delivered (i % 6 in 0..2) on 2, 3 or 4 attempts: a third of the delivered, a sixth of all orders.
+    const delivered = orders.filter((_, i) => i % 6 < 3).length;
+    const four = orders.filter((_, i) => i % 6 === 2).length;
+    expect(delivered).toBe(210);
+    expect(beyond.alerts.deliveredBeyondCourierAttempts.kirim).toBeCloseTo(four / orders.length, 12);
+    expect(beyond.alerts.deliveredBeyondCourierAttempts['no-actions']).toBe(0);
+    expect(beyond.alerts.deliveredAddedBeyondCourierAttempts).toBeCloseTo(four / orders.length, 12);
+    // The same delivered share either way: acting added nothing here, and the report says which part is which.
+    expect(beyond.alerts.deliveredAddedByActing).toBe(0);
+    const md = reportMarkdown(beyond);
+    expect(md).toContain(
+      `Acting on alerts added **0.00 points** of delivered orders (\`kirim\` against \`no-actions\`), of which **${((100 * four) / orders.length).toFixed(2)} points** are parcels delivered after more attempts than their courier makes on its own`,
+    );
+    // Without the couriers' limits the run says nothing of them.
+    expect(report.alerts.deliveredBeyondCourierAttempts).toEqual({});
+    expect(report.alerts.deliveredAddedBeyondCourierAttempts).toBeNull();
+  });
+
+  it('knows how many attempts each courier makes on its own, from the world', () => {
+    const world = new HiddenWorld('unit-attempts');
+    for (const courier of ['jne', 'jnt', 'sap', 'idexpress', 'ninja'] as const)
+      expect(world.courierMaxAttempts(courier, '31.71')).toBe(world.world.couriers[courier].maxAttempts);
+  });
+
   it('refuses outcomes that do not cover the orders', () => {
     const short = { ...outcome('single', 0), orders: outcome('single', 0).orders.slice(1) };
     expect(() => buildReport({ run: {}, orders, outcomes: [short], oracle: null })).toThrow(
