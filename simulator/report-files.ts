@@ -325,13 +325,20 @@ export function reportMarkdown(report: Report): string {
       ? 'where nobody acts on them'
       : 'where sellers act on them, so a parcel they saved counts against the rule: run `no-actions` for precision';
   lines.push('', `## Alerts (measured on \`${report.alerts.measuredOn}\`, ${where})`, '');
-  lines.push('| rule | alerts | parcels | precision | median hours before the return began |');
-  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| rule | alerts | parcels | still travelling (left out) | precision | median hours before the return began |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [rule, f] of Object.entries(report.alerts.rules))
     lines.push(
-      `| ${rule} | ${f.alerts} | ${f.parcels} | ${percent(f.precision)} | ${f.medianHoursBeforeReturn === null ? '–' : f.medianHoursBeforeReturn.toFixed(1)} |`,
+      `| ${rule} | ${f.alerts} | ${f.parcels} | ${f.unfinished} | ${percent(f.precision)} | ${f.medianHoursBeforeReturn === null ? '–' : f.medianHoursBeforeReturn.toFixed(1)} |`,
     );
   lines.push('');
+  if (report.alerts.rules.return_started)
+    lines.push(
+      '`return_started` is 100 % precise by construction: it is raised once the return has begun, and a returning parcel never reaches the buyer.',
+      '',
+    );
   const beyond = report.alerts.deliveredBeyondCourierAttempts;
   const beyondAdded = report.alerts.deliveredAddedBeyondCourierAttempts;
   const points = (x: number) => `${(100 * x).toFixed(2)} points`;
@@ -376,7 +383,7 @@ export function reportMarkdown(report: Report): string {
       '',
     );
   lines.push(
-    'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled or lost). Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s and `informed`’s figures are expectations under the hidden odds.',
+    'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled, lost, or never booked) — over the alerted parcels that finished; those still travelling when the run stopped are left out, and counted beside it. Lead time: the median over the alerted parcels that came back, one value each, the hours from the rule’s first alert on it to its return beginning. Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s and `informed`’s figures are expectations under the hidden odds.',
     '',
   );
   return lines.join('\n');

@@ -53,9 +53,18 @@ export interface RuleFigures {
   alerts: number;
   /** Parcels the rule alerted on. */
   parcels: number;
-  /** Share of those parcels truly in trouble: left alone (no-actions), they did not reach the buyer. */
-  precision: number;
-  /** Median hours from the alert to the return beginning, over alerted parcels that came back. */
+  /** Of those, parcels still travelling when the run stopped: left out of `precision`, which cannot judge them. */
+  unfinished: number;
+  /**
+   * Share of the alerted parcels that finished which were truly in trouble: left alone (no-actions), they
+   * never reached the buyer (`IN_TROUBLE`: returned, cancelled, lost, or never booked); null when none finished.
+   */
+  precision: number | null;
+  /**
+   * Median hours from the rule's alert to the return beginning, over alerted parcels that came back: one
+   * value per parcel, from the rule's first alert on it that came before the return (the mean of the two
+   * middle values for an even count); null when none came back.
+   */
   medianHoursBeforeReturn: number | null;
 }
 
@@ -169,6 +178,23 @@ const FINISHED = new Set<string>([...TERMINAL, 'booking_failed', 'unshippable'])
 
 /** How an order ended, for counting: a status Kirim may still move on from is `unfinished`. */
 export const endOf = (status: string) => (FINISHED.has(status) ? status : 'unfinished');
+
+/** How an alerted parcel ended when it was truly in trouble: it never reached the buyer. */
+export const IN_TROUBLE: ReadonlySet<string> = new Set([
+  'returned',
+  'cancelled',
+  'lost',
+  'booking_failed',
+  'unshippable',
+]);
+
+/** The median of `values`: the middle one, or the mean of the two middle ones for an even count; null for none. */
+export function median(values: readonly number[]): number | null {
+  if (!values.length) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 /** The mean of `diffs` and its 95 % normal interval; null for fewer than two. */
 export function pairedDifference(diffs: readonly number[]): PairedDifference | null {
@@ -371,16 +397,20 @@ export function buildReport(input: {
     for (const a of measured.alerts) byRule.set(a.rule, [...(byRule.get(a.rule) ?? []), a]);
     for (const [rule, alerts] of [...byRule.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const parcels = [...new Set(alerts.map((a) => a.orderId))];
-      const trouble = parcels.filter((id) => endOfOrder.get(id)?.status !== 'delivered');
-      const leads = alerts
-        .map((a) => a.hoursBeforeReturn)
-        .filter((h): h is number => h !== null)
-        .sort((a, b) => a - b);
+      const ends = parcels.map((id) => endOf(endOfOrder.get(id)?.status ?? 'unfinished'));
+      const finished = ends.filter((e) => e !== 'unfinished');
+      const trouble = finished.filter((e) => IN_TROUBLE.has(e));
+      // One lead per parcel that came back: its earliest alert of the rule before the return began.
+      const leadOf = new Map<string, number>();
+      for (const a of alerts)
+        if (a.hoursBeforeReturn !== null)
+          leadOf.set(a.orderId, Math.max(leadOf.get(a.orderId) ?? -Infinity, a.hoursBeforeReturn));
       rules[rule] = {
         alerts: alerts.length,
         parcels: parcels.length,
-        precision: parcels.length ? trouble.length / parcels.length : 0,
-        medianHoursBeforeReturn: leads.length ? leads[Math.floor(leads.length / 2)] : null,
+        unfinished: parcels.length - finished.length,
+        precision: finished.length ? trouble.length / finished.length : null,
+        medianHoursBeforeReturn: median([...leadOf.values()]),
       };
     }
   }

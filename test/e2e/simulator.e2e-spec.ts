@@ -212,6 +212,12 @@ describe('npm run simulate, small', () => {
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('| kirim |');
     expect(md).toContain('## Alerts (measured on `no-actions`, where nobody acts on them)');
+    // Every parcel finished: no alerted parcel is left out of a rule's precision.
+    for (const [rule, f] of Object.entries(report.alerts.rules)) {
+      expect({ rule, unfinished: f.unfinished }).toEqual({ rule, unfinished: 0 });
+      expect(f.precision).toBeGreaterThanOrEqual(0);
+      expect(f.precision).toBeLessThanOrEqual(1);
+    }
     const svg = readFileSync(join(out, 'learning-curve.svg'), 'utf8');
     expect(svg).toMatch(/^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     // Delivered and seller net for the six; regret before the dice for the five whose choices are valued.

@@ -12,7 +12,7 @@ import {
   whyUnanswered,
 } from '../../../simulator/policy-run';
 import { kirimAgainstLines, reportMarkdown } from '../../../simulator/report-files';
-import { buildReport, endOf, orderMoney, pairedDifference } from '../../../simulator/report';
+import { buildReport, endOf, median, orderMoney, pairedDifference } from '../../../simulator/report';
 import { DEFAULT_START, parseSimulateArgs, summaryLines } from '../../../simulator/simulate';
 
 describe('the simulator’s places', () => {
@@ -375,6 +375,82 @@ describe('the report', () => {
     const world = new HiddenWorld('unit-attempts');
     for (const courier of ['jne', 'jnt', 'sap', 'idexpress', 'ninja'] as const)
       expect(world.courierMaxAttempts(courier, '31.71')).toBe(world.world.couriers[courier].maxAttempts);
+  });
+
+  it('takes a true median: the middle value, or the mean of the two middle ones', () => {
+    expect(median([])).toBeNull();
+    expect(median([7])).toBe(7);
+    expect(median([9, 1, 5])).toBe(5);
+    expect(median([10, 2, 4, 8])).toBe(6);
+    expect(median([3, 1])).toBe(2);
+  });
+
+  it('measures a rule’s precision over the alerted parcels that finished, and its lead once per returned parcel', () => {
+    // Statuses by order: 0 delivered, 1 delivered, 2 delivered, 3 returned, 4 cancelled, 5 in_transit.
+    const at = (i: number) => orders[i].id;
+    const alert = (i: number, rule: string, hoursBeforeReturn: number | null): AlertRecord => ({
+      orderId: at(i),
+      rule,
+      reason: '',
+      openedAt: new Date(0).toISOString(),
+      answers: [],
+      hoursBeforeReturn,
+      unanswered: null,
+    });
+    const withAlerts = buildReport({
+      run: {},
+      orders,
+      outcomes: [
+        {
+          ...outcome('no-actions', 0),
+          alerts: [
+            alert(0, 'failed_attempt', null),
+            // Returned parcels: three alerts on order 3 (the first 30 hours before its return), one on 9, one on 15.
+            alert(3, 'failed_attempt', 30),
+            alert(3, 'failed_attempt', 20),
+            alert(3, 'failed_attempt', 10),
+            alert(9, 'failed_attempt', 2),
+            alert(15, 'failed_attempt', 6),
+            alert(21, 'failed_attempt', 4),
+            // Cancelled, and still travelling (left out of precision).
+            alert(4, 'failed_attempt', null),
+            alert(5, 'failed_attempt', null),
+            alert(11, 'failed_attempt', null),
+            // Only parcels still travelling.
+            alert(5, 'stale_no_scan', null),
+          ],
+        },
+      ],
+      oracle: null,
+    });
+    const rule = withAlerts.alerts.rules.failed_attempt;
+    expect(rule).toEqual({
+      alerts: 10,
+      parcels: 8,
+      unfinished: 2,
+      // Of the six that finished, one was delivered: five in trouble.
+      precision: 5 / 6,
+      // One lead per returned parcel (30, 2, 6, 4): the mean of the two middle ones.
+      medianHoursBeforeReturn: 5,
+    });
+    expect(withAlerts.alerts.rules.stale_no_scan).toMatchObject({
+      parcels: 1,
+      unfinished: 1,
+      precision: null,
+    });
+    const md = reportMarkdown(withAlerts);
+    expect(md).toContain('| failed_attempt | 10 | 8 | 2 | 83.3 % | 5.0 |');
+    expect(md).toContain('| stale_no_scan | 1 | 1 | 1 | – | – |');
+    expect(md).toContain('those still travelling when the run stopped are left out');
+    expect(md).not.toContain('by construction');
+    const started = buildReport({
+      run: {},
+      orders,
+      outcomes: [{ ...outcome('no-actions', 0), alerts: [alert(3, 'return_started', null)] }],
+      oracle: null,
+    });
+    expect(started.alerts.rules.return_started.precision).toBe(1);
+    expect(reportMarkdown(started)).toContain('`return_started` is 100 % precise by construction');
   });
 
   it('refuses outcomes that do not cover the orders', () => {
