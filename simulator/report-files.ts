@@ -250,6 +250,12 @@ export function reportMarkdown(report: Report): string {
       `| ${n} | ${p.orders} | ${percent(p.delivered)} | ${percent(p.returned)} | ${percent(p.deliveredAfterTwoWeeks)} | ${rupiah(p.sellerNetPerOrder)} | ${p.choicesWorth ? rupiah(p.choicesWorth.perOrder) : '–'} | ${percent(p.regretVsOracle)} | ${percent(p.regretVsOracleFromWeek3)} | ${ended} |`,
     );
   }
+  const shipped = names.filter((n) => !REFERENCES.has(n));
+  if (shipped.length)
+    lines.push(
+      '',
+      `Orders still travelling when the run stopped: ${shipped.map((n) => `${n} ${report.policies[n].unfinished}`).join(', ')}. Each counts as not delivered, in the delivered share and the seller net alike: the seller loses its margin, and it is charged nothing yet (nothing is invoiced before a parcel is delivered or returned).`,
+    );
   lines.push('', '### Seller net, all orders (rupiah)', '');
   lines.push('| policy | COD collected | shipping | COD fee | return fee | cashback | lost margin | net |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -383,7 +389,7 @@ export function reportMarkdown(report: Report): string {
       '',
     );
   lines.push(
-    'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled, lost, or never booked) — over the alerted parcels that finished; those still travelling when the run stopped are left out, and counted beside it. Lead time: the median over the alerted parcels that came back, one value each, the hours from the rule’s first alert on it to its return beginning. Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered. The oracle’s and `informed`’s figures are expectations under the hidden odds.',
+    'Precision: the share of alerted parcels truly in trouble — left alone, they never reached the buyer (returned, cancelled, lost, or never booked) — over the alerted parcels that finished; those still travelling when the run stopped are left out, and counted beside it. Lead time: the median over the alerted parcels that came back, one value each, the hours from the rule’s first alert on it to its return beginning. Seller net: COD collected − shipping − COD fee − return fee + cashback − the seller’s lost margin on every order not delivered (one still travelling when the run stopped among them). The oracle’s and `informed`’s figures are expectations under the hidden odds.',
     '',
   );
   return lines.join('\n');

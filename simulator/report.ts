@@ -25,6 +25,11 @@ export interface PolicyFigures {
   orders: number;
   /** Orders by how they ended (`unfinished`: still travelling when the run stopped). */
   ended: Record<string, number>;
+  /**
+   * Orders still travelling when the run stopped (`ended.unfinished`; rare with the default 45 drain days):
+   * counted as not delivered, in the delivered share and in the seller net alike (see `orderMoney`).
+   */
+  unfinished: number;
   /** Shares of all orders, 0..1 (the oracle's are expectations). */
   delivered: number;
   returned: number;
@@ -145,10 +150,11 @@ const add = (a: MoneyParts, b: MoneyParts): MoneyParts => ({
  * What one order earned or cost its seller, from how it ended and the charges Kirim booked it with: the
  * invoice's own lines (shipping and cashback for every delivered or returned parcel, the COD fee when
  * delivered, the return fee when returned), the COD collected when delivered, and the seller's lost margin
- * for every order that did not reach its buyer. A parcel still travelling counts nothing yet.
+ * for every order that did not reach its buyer. A parcel still travelling when the run stopped did not reach
+ * it either: it counts as not delivered, as in the delivered share, so the seller loses the margin, and it is
+ * charged nothing (nothing is invoiced before a parcel is delivered or returned).
  */
 export function orderMoney(order: Order, end: FinalOrder): MoneyParts {
-  if (end.status === 'unfinished') return ZERO;
   const margin = end.status === 'delivered' ? 0 : SELLERS[order.seller].lostMarginPerFailure;
   const parts = { ...ZERO, lostMargin: margin, codCollected: end.status === 'delivered' ? end.codAmount : 0 };
   if ((end.status === 'delivered' || end.status === 'returned') && end.charges) {
@@ -253,6 +259,7 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
   return {
     orders: rows.length,
     ended,
+    unfinished: ended.unfinished ?? 0,
     delivered: share(rows, (r) => r.delivered),
     returned: share(rows, (r) => r.returned),
     deliveredAfterTwoWeeks: later.length ? share(later, (r) => r.delivered) : null,

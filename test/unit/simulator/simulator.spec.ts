@@ -111,9 +111,18 @@ describe('a seller’s money on one order', () => {
     expect(m.net).toBe(-20_000 - 20_000 + 2_000 - margin);
   });
 
-  it('cancelled before pickup: nothing charged, the margin lost; still travelling: nothing yet', () => {
+  it('cancelled before pickup: nothing charged, the margin lost; still travelling at the end: the same', () => {
     expect(orderMoney(order, end('cancelled')).net).toBe(-margin);
-    expect(orderMoney(order, end('unfinished')).net).toBe(0);
+    // Not delivered when the run stopped, as the delivered share counts it; not invoiced yet.
+    expect(orderMoney(order, end('unfinished'))).toEqual({
+      codCollected: 0,
+      shipping: 0,
+      codFee: 0,
+      returnFee: 0,
+      cashback: 0,
+      lostMargin: margin,
+      net: -margin,
+    });
     expect(endOf('in_transit')).toBe('unfinished');
     expect(endOf('returned')).toBe('returned');
   });
@@ -156,6 +165,17 @@ describe('the report', () => {
       cancelled: 70,
       unfinished: 70,
     });
+    // Still travelling at the end: not delivered, and the seller's margin lost, like every order not delivered.
+    expect(report.policies.kirim.unfinished).toBe(70);
+    const margins = orders.reduce(
+      (s, o, i) =>
+        statuses[i % statuses.length] === 'delivered' ? s : s + SELLERS[o.seller].lostMarginPerFailure,
+      0,
+    );
+    expect(report.policies.kirim.sellerNet.lostMargin).toBe(margins);
+    expect(reportMarkdown(report)).toContain(
+      'Orders still travelling when the run stopped: kirim 70, cheapest 70.',
+    );
   });
 
   it('adds seller net up from its parts, and per order from the total', () => {
