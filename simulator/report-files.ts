@@ -1,4 +1,6 @@
-import type { PairedDifference, PolicyFigures, Report } from './report';
+import type { Order } from './order-stream';
+import type { FinalOrder } from './policy-run';
+import { endOf, orderMoney, type PairedDifference, type PolicyFigures, type Report } from './report';
 
 const COLORS: Record<string, string> = {
   kirim: '#0f766e',
@@ -393,4 +395,74 @@ export function reportMarkdown(report: Report): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The columns of `orders.csv`: an order's end under a policy, and the parts its seller net adds up from. */
+export const ORDERS_CSV_COLUMNS = [
+  'policy',
+  'order',
+  'day',
+  'status',
+  'ended',
+  'courier',
+  'service',
+  'attempts',
+  'courier_max_attempts',
+  'cod_amount',
+  'destination',
+  'cod_collected',
+  'shipping',
+  'cod_fee',
+  'return_fee',
+  'cashback',
+  'lost_margin',
+  'seller_net',
+  'note',
+] as const;
+
+/**
+ * `orders.csv`: one row per order and policy that shipped and was asked for (a policy run only for the
+ * references' quotes is left out, as it is of the report), with Kirim's last status, how the report counts
+ * it (`ended`), the courier and service, its attempts and the courier's own limit on the lane, and the seller
+ * net with its parts: cod_collected − shipping − cod_fee − return_fee + cashback − lost_margin = seller_net.
+ */
+export function ordersCsv(input: {
+  orders: Order[];
+  outcomes: { policy: string; orders: FinalOrder[] }[];
+  /** The policies asked for (`--policies`). */
+  policies: readonly string[];
+  courierMaxAttempts?: (order: Order, end: FinalOrder) => number | null;
+}): string {
+  const rows = input.outcomes
+    .filter((x) => input.policies.includes(x.policy))
+    .flatMap((x) =>
+      x.orders.map((f, i) => {
+        const order = input.orders[i];
+        if (order.id !== f.orderId) throw new Error(`${x.policy}: outcome ${i} is not order ${order.id}`);
+        const ended = endOf(f.status);
+        const m = orderMoney(order, { ...f, status: ended });
+        return [
+          x.policy,
+          f.orderId,
+          order.day,
+          f.status,
+          ended,
+          f.courier ?? '',
+          f.service ?? '',
+          f.attempts,
+          input.courierMaxAttempts?.(order, f) ?? '',
+          f.codAmount,
+          order.recipient.regencyCode,
+          m.codCollected,
+          m.shipping,
+          m.codFee,
+          m.returnFee,
+          m.cashback,
+          m.lostMargin,
+          m.net,
+          JSON.stringify(f.note ?? ''),
+        ].join(',');
+      }),
+    );
+  return [ORDERS_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }

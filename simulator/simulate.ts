@@ -15,9 +15,9 @@ import {
 } from './kirim-service';
 import { choiceWorth, informedPick, oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
-import { PolicyRun, type ServicePolicy } from './policy-run';
-import { buildReport, endOf, orderMoney, type Report } from './report';
-import { kirimAgainstLines, learningCurveSvg, reportMarkdown } from './report-files';
+import { type FinalOrder, PolicyRun, type ServicePolicy } from './policy-run';
+import { buildReport, type Report } from './report';
+import { kirimAgainstLines, learningCurveSvg, ordersCsv, reportMarkdown } from './report-files';
 
 export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle', 'informed'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -287,6 +287,10 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       o.policies.includes(name) && quotes
         ? orders.map((order) => pick(world, order, quotes.get(order.id) ?? []))
         : null;
+    const courierMaxAttempts = (order: Order, end: FinalOrder) =>
+      COURIER_CODES.includes(end.courier as CourierCode)
+        ? world.courierMaxAttempts(end.courier as CourierCode, order.recipient.regencyCode)
+        : null;
     const report = buildReport({
       run: {
         title: `Kirim simulation, seed ${o.seed}`,
@@ -316,10 +320,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       outcomes: reported,
       oracle: reference('oracle', oraclePick),
       informed: reference('informed', informedPick),
-      courierMaxAttempts: (order, end) =>
-        COURIER_CODES.includes(end.courier as CourierCode)
-          ? world.courierMaxAttempts(end.courier as CourierCode, order.recipient.regencyCode)
-          : null,
+      courierMaxAttempts,
       // The hidden odds are a diligent seller's: only the policies whose sellers act have choices to value.
       choices: Object.fromEntries(
         reported
@@ -333,25 +334,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     writeFileSync(join(o.out, 'learning-curve.svg'), learningCurveSvg(report));
     writeFileSync(
       join(o.out, 'orders.csv'),
-      [
-        'policy,order,day,status,courier,attempts,cod_amount,destination,seller_net,note',
-        ...outcomes.flatMap((x) =>
-          x.orders.map((f, i) =>
-            [
-              x.policy,
-              f.orderId,
-              orders[i].day,
-              f.status,
-              f.courier ?? '',
-              f.attempts,
-              f.codAmount,
-              orders[i].recipient.regencyCode,
-              orderMoney(orders[i], { ...f, status: endOf(f.status) }).net,
-              JSON.stringify(f.note ?? ''),
-            ].join(','),
-          ),
-        ),
-      ].join('\n') + '\n',
+      ordersCsv({ orders, outcomes, policies: o.policies, courierMaxAttempts }),
     );
     return report;
   } finally {

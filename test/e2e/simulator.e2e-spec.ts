@@ -195,6 +195,28 @@ describe('npm run simulate, small', () => {
     }
     for (const name of ['kirim', 'cheapest', 'single', 'no-actions'])
       expect({ name, net: netBy.get(name) }).toEqual({ name, net: report.policies[name].sellerNet.net });
+    // Each row's net rebuilt from its parts; the courier's own attempts beside the parcel's.
+    const at = (name: string) => header.split(',').indexOf(name);
+    const beyond = new Map<string, number>();
+    for (const row of rows) {
+      const c = row.split(',');
+      const n = (name: string) => Number(c[at(name)]);
+      expect(n('seller_net')).toBe(
+        n('cod_collected') -
+          n('shipping') -
+          n('cod_fee') -
+          n('return_fee') +
+          n('cashback') -
+          n('lost_margin'),
+      );
+      if (c[at('ended')] === 'delivered' && n('attempts') > n('courier_max_attempts'))
+        beyond.set(c[0], (beyond.get(c[0]) ?? 0) + 1);
+    }
+    for (const name of ['kirim', 'cheapest', 'single', 'no-actions'])
+      expect(report.alerts.deliveredBeyondCourierAttempts[name]).toBeCloseTo(
+        (beyond.get(name) ?? 0) / (days * perDay),
+        12,
+      );
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
       '### `kirim` against each policy, order by order',
     );
@@ -277,6 +299,10 @@ describe('npm run simulate, small', () => {
           .filter((row) => row.startsWith('kirim,'));
       expect(kirimRows(alone)).toHaveLength(days * perDay);
       expect(kirimRows(alone)).toEqual(kirimRows(out));
+      // Only the policies asked for (the oracle ships nothing).
+      expect(readFileSync(join(alone, 'orders.csv'), 'utf8').trim().split('\n')).toHaveLength(
+        1 + days * perDay,
+      );
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }

@@ -11,7 +11,7 @@ import {
   type QuotedOption,
   whyUnanswered,
 } from '../../../simulator/policy-run';
-import { kirimAgainstLines, reportMarkdown } from '../../../simulator/report-files';
+import { kirimAgainstLines, ordersCsv, reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, median, orderMoney, pairedDifference } from '../../../simulator/report';
 import { DEFAULT_START, parseSimulateArgs, summaryLines } from '../../../simulator/simulate';
 
@@ -471,6 +471,67 @@ describe('the report', () => {
     });
     expect(started.alerts.rules.return_started.precision).toBe(1);
     expect(reportMarkdown(started)).toContain('`return_started` is 100 % precise by construction');
+  });
+
+  it('writes orders.csv with the parts each seller net adds up from, for the policies asked for', () => {
+    const csv = ordersCsv({
+      orders,
+      outcomes: [outcome('kirim', 0), outcome('cheapest', 3)],
+      policies: ['kirim', 'cheapest'],
+      courierMaxAttempts: () => 3,
+    });
+    const [header, ...lines] = csv.trim().split('\n');
+    const columns = header.split(',');
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i], v])));
+    expect(rows).toHaveLength(2 * orders.length);
+    const parts = ['cod_collected', 'shipping', 'cod_fee', 'return_fee', 'cashback', 'lost_margin'] as const;
+    for (const r of rows) {
+      const [cod, shipping, codFee, returnFee, cashback, lostMargin] = parts.map((k) => Number(r[k]));
+      expect(Number(r.seller_net)).toBe(cod - shipping - codFee - returnFee + cashback - lostMargin);
+    }
+    // Each part summed over a policy's rows is the report's.
+    const names = {
+      cod_collected: 'codCollected',
+      shipping: 'shipping',
+      cod_fee: 'codFee',
+      return_fee: 'returnFee',
+      cashback: 'cashback',
+      lost_margin: 'lostMargin',
+      seller_net: 'net',
+    } as const;
+    for (const name of ['kirim', 'cheapest'])
+      for (const [column, part] of Object.entries(names))
+        expect({
+          name,
+          column,
+          sum: rows.filter((r) => r.policy === name).reduce((t, r) => t + Number(r[column]), 0),
+        }).toEqual({
+          name,
+          column,
+          sum: report.policies[name].sellerNet[part],
+        });
+    expect(rows[0]).toMatchObject({
+      policy: 'kirim',
+      status: 'delivered',
+      ended: 'delivered',
+      service: 'UDRREG',
+      courier_max_attempts: '3',
+    });
+    expect(rows[5]).toMatchObject({ status: 'in_transit', ended: 'unfinished' });
+    // A policy run only for the references' quotes is left out, as it is of the report.
+    const alone = ordersCsv({
+      orders,
+      outcomes: [outcome('kirim', 0), outcome('cheapest', 3)],
+      policies: ['kirim', 'oracle'],
+    });
+    expect(
+      alone
+        .trim()
+        .split('\n')
+        .slice(1)
+        .every((l) => l.startsWith('kirim,')),
+    ).toBe(true);
+    expect(alone.trim().split('\n')).toHaveLength(1 + orders.length);
   });
 
   it('refuses outcomes that do not cover the orders', () => {
