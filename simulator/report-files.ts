@@ -280,7 +280,7 @@ export function reportMarkdown(report: Report): string {
     for (const [name, a] of against) lines.push(`| ${name} | ${diff(a.all)} | ${diff(a.fromWeek3)} |`);
     lines.push(
       '',
-      'Each order is shipped by every policy, so the difference is taken order by order; an interval that spans zero does not tell the two apart. The interval covers another draw of orders and outcomes, not run-to-run timing.',
+      'Every policy meets the same orders — those that ship through Kirim ship each of them; the oracle and `informed` ship nothing, their figures being each order’s expectation under the hidden odds for the service they pick — so the difference is taken order by order; an interval that spans zero does not tell the two apart. The interval covers another draw of orders and outcomes, not run-to-run timing.',
     );
     const valued = against.filter(([, a]) => a.choicesWorth);
     if (valued.length) {
@@ -327,6 +327,11 @@ export function reportMarkdown(report: Report): string {
     });
     lines.push(`| ${w + 1} | ${cells.join(' | ')} |`);
   }
+  if (names.includes('no-actions'))
+    lines.push(
+      '',
+      '`no-actions` has no regret of its choices before the dice (nor a line in the chart’s regret panel): the hidden odds are a diligent seller’s, and its sellers ignore alerts, so its choices are not valued.',
+    );
   // Precision means "left alone, the parcel ended in trouble": only a run where nobody acts measures it.
   const where =
     report.alerts.measuredOn === 'no-actions'

@@ -1,7 +1,7 @@
 import { orderStream } from '../../../simulator/order-stream';
 import type { FinalOrder } from '../../../simulator/policy-run';
 import { buildReport, type Report } from '../../../simulator/report';
-import { learningCurveSvg, SVG_PANELS } from '../../../simulator/report-files';
+import { learningCurveSvg, reportMarkdown, SVG_PANELS } from '../../../simulator/report-files';
 import { svgMarks } from './svg-marks';
 
 describe('the learning curve', () => {
@@ -104,5 +104,10 @@ describe('the learning curve', () => {
     expect(svg).toContain('no-actions is not in the regret panel');
     expect(svgMarks(svg).has('regret/no-actions')).toBe(false);
     expect(learningCurveSvg(report)).not.toContain('no-actions is not in the regret panel');
+    // The report says so too, and does not call the references' expectations shipments.
+    const md = reportMarkdown(withNoActions);
+    expect(md).toContain('`no-actions` has no regret of its choices before the dice');
+    expect(md).not.toContain('shipped by every policy');
+    expect(md).toContain('the oracle and `informed` ship nothing');
   });
 });
