@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readWorldFile } from 'config/sandbox-world';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { wibMidnight } from 'src/invoicing/invoice-period';
 import { HiddenWorld } from './hidden-world';
@@ -57,13 +58,18 @@ export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [-
     [--policies kirim,cheapest,single,no-actions,oracle,informed] [--single jnt] [--step-hours 12] [--drain-days 45]
     [--parallel CORES] [--start ${DEFAULT_START}]`;
 
-/** The command line, checked: a wrong argument is an error naming it. */
+/**
+ * The command line, checked: a wrong argument is an error naming it. A flag may be given once; whole numbers
+ * are plain decimal digits; the world file must be there and be a world (read here, so that a run never starts
+ * on one it cannot read).
+ */
 export function parseSimulateArgs(argv: string[]): SimulateOptions {
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i += 2) {
     const flag = argv[i];
     if (!flag.startsWith('--') || argv[i + 1] === undefined || argv[i + 1].startsWith('--'))
       throw new Error(`expected --flag value pairs, got "${flag}"`);
+    if (values.has(flag.slice(2))) throw new Error(`${flag} is given twice`);
     values.set(flag.slice(2), argv[i + 1]);
   }
   const known = [
@@ -83,7 +89,7 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   const int = (name: string, fallback: number, min: number, max: number) => {
     const v = values.get(name);
     if (v === undefined) return fallback;
-    const n = Number(v);
+    const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
     if (!Number.isInteger(n) || n < min || n > max)
       throw new Error(`--${name} must be a whole number from ${min} to ${max}`);
     return n;
@@ -101,12 +107,23 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   if (wibMidnight(start) === null) throw new Error('--start must be a date, YYYY-MM-DD');
   const stepHours = int('step-hours', 12, 1, 24);
   if (24 % stepHours !== 0) throw new Error('--step-hours must divide 24');
+  const worldArg = values.get('world');
+  if (worldArg !== undefined && !worldArg.trim()) throw new Error('--world must name a world file');
+  const world = worldArg === undefined ? undefined : resolve(worldArg);
+  if (world)
+    try {
+      readWorldFile(world);
+    } catch (e) {
+      throw new Error(`--world ${world}: ${(e as Error).message}`, { cause: e });
+    }
+  const out = values.get('out');
+  if (out !== undefined && !out.trim()) throw new Error('--out must name a folder');
   return {
     seed,
-    world: values.get('world') ? resolve(values.get('world')!) : undefined,
+    world,
     days: int('days', 60, 1, 365),
     ordersPerDay: int('orders-per-day', 400, 1, 5000),
-    out: resolve(values.get('out') ?? join('simulation', seed)),
+    out: resolve(out ?? join('simulation', seed)),
     policies: policies as PolicyName[],
     single: single as CourierCode,
     stepHours,
@@ -125,6 +142,24 @@ export function summaryLines(report: Report): string[] {
     ([name, p]) =>
       `${name.padEnd(11)} delivered ${pct(p.delivered)} (from week 3 ${pct(p.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${pct(p.regretVsOracle)}`,
   );
+}
+
+/**
+ * Makes the report's folder and checks that files can be written in it, before the run: a folder that cannot
+ * take the report is an error naming it at the start, not after the whole run.
+ */
+export function prepareOut(dir: string): void {
+  const probe = join(dir, `.simulate-write-check-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (e) {
+    throw new Error(
+      `--out ${dir}: cannot write the report there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
+    );
+  }
 }
 
 const HOUR = 3600_000;
@@ -160,6 +195,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
   const midnight = wibMidnight(start);
   if (!midnight) throw new Error(`start: ${start} is not a date (YYYY-MM-DD)`);
   const dayZero = midnight.getTime();
+  prepareOut(o.out);
   const started = Date.now();
   const cpuAtStart = machineCpuSeconds();
   const world = new HiddenWorld(o.seed, o.world);
@@ -349,6 +385,12 @@ if (require.main === module) {
     options = parseSimulateArgs(process.argv.slice(2));
   } catch (e) {
     process.stderr.write(`error: ${(e as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  try {
+    prepareOut(options.out);
+  } catch (e) {
+    process.stderr.write(`error: ${(e as Error).message}\n`);
     process.exit(2);
   }
   simulate({ ...options, log: (line) => process.stderr.write(`${line}\n`) }).then(

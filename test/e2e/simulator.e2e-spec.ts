@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { netOf } from '../../simulator/oracle';
@@ -11,18 +11,16 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Runs `npm run simulate` (as its script does) into `out`; its report and what it printed. */
 function simulateInto(out: string, args: string[]): { report: Report; stdout: string } {
-  const run = spawnSync(
+  const run = simulate([...args, '--out', out]);
+  if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
+  return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report, stdout: run.stdout };
+}
+
+/** `npm run simulate -- ...args`, as its script runs it. */
+function simulate(args: string[]) {
+  return spawnSync(
     process.execPath,
-    [
-      '-r',
-      'ts-node/register',
-      '-r',
-      'tsconfig-paths/register',
-      'simulator/simulate.ts',
-      ...args,
-      '--out',
-      out,
-    ],
+    ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'simulator/simulate.ts', ...args],
     {
       cwd: ROOT,
       encoding: 'utf8',
@@ -30,9 +28,29 @@ function simulateInto(out: string, args: string[]): { report: Report; stdout: st
       timeout: 600_000,
     },
   );
-  if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
-  return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report, stdout: run.stdout };
 }
+
+describe('npm run simulate, refusing what it cannot run', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'kirim-simulation-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 2 naming a world file it cannot read, or a folder it cannot write the report in, before any run', () => {
+    const missing = join(dir, 'no-such-world.json');
+    const world = simulate(['--seed', 's', '--world', missing, '--out', join(dir, 'out')]);
+    expect(world.status).toBe(2);
+    expect(world.stderr).toContain(`error: --world ${missing}: $: cannot be read (ENOENT)`);
+    expect(world.stderr).not.toMatch(/\n\s+at /);
+    const file = join(dir, 'a-file');
+    writeFileSync(file, '');
+    const out = simulate(['--seed', 's', '--out', join(file, 'out')]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(
+      `error: --out ${join(file, 'out')}: cannot write the report there (ENOTDIR)`,
+    );
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
 
 /**
  * A small simulation, as `npm run simulate` runs it: a few days of orders shipped by every policy through

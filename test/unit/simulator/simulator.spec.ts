@@ -1,4 +1,6 @@
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
 import { defaults } from 'config/defaults';
@@ -13,7 +15,7 @@ import {
 } from '../../../simulator/policy-run';
 import { kirimAgainstLines, ordersCsv, reportMarkdown } from '../../../simulator/report-files';
 import { buildReport, endOf, median, orderMoney, pairedDifference } from '../../../simulator/report';
-import { DEFAULT_START, parseSimulateArgs, summaryLines } from '../../../simulator/simulate';
+import { DEFAULT_START, parseSimulateArgs, prepareOut, summaryLines } from '../../../simulator/simulate';
 
 describe('the simulator’s places', () => {
   it('has every regency of the directory with districts, and a population that adds up to the census', () => {
@@ -778,7 +780,52 @@ describe('the command line', () => {
     [['--seed', 's', '--start', '5-1-2026'], /--start must be a date, YYYY-MM-DD/],
     [['--seed', 's', '--colour', 'red'], /unknown option --colour/],
     [['--seed'], /expected --flag value pairs/],
+    // Whole numbers are plain decimal digits.
+    [['--seed', 's', '--days', '1e1'], /--days must be a whole number from 1 to 365/],
+    [['--seed', 's', '--orders-per-day', '0x10'], /--orders-per-day must be a whole number/],
+    [['--seed', 's', '--drain-days', ' 3'], /--drain-days must be a whole number/],
+    [['--seed', 's', '--parallel', '+2'], /--parallel must be a whole number/],
+    [['--seed', 's', '--step-hours', '12.0'], /--step-hours must be a whole number/],
+    // A flag given twice.
+    [['--seed', 's', '--days', '3', '--days', '4'], /--days is given twice/],
+    [['--seed', 's', '--seed', 't'], /--seed is given twice/],
+    // A world file that is not there, or no name at all; no folder for the report.
+    [['--seed', 's', '--world', ''], /--world must name a world file/],
+    [
+      ['--seed', 's', '--world', '/nonexistent/world.json'],
+      /--world \/nonexistent\/world\.json: .*cannot be read \(ENOENT\)/,
+    ],
+    [['--seed', 's', '--out', ''], /--out must name a folder/],
   ])('refuses %j naming what is wrong', (argv, message) => {
     expect(() => parseSimulateArgs(argv)).toThrow(message);
+  });
+
+  describe('with files', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'simulate-unit-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('reads the world file at the start: one that is no world is refused naming it', () => {
+      const bad = join(dir, 'bad.json');
+      writeFileSync(bad, '{ not json');
+      expect(() => parseSimulateArgs(['--seed', 's', '--world', bad])).toThrow(
+        new RegExp(`--world ${bad.replace(/[.]/g, '\\.')}: .*is not JSON`),
+      );
+      expect(() => parseSimulateArgs(['--seed', 's', '--world', dir])).toThrow(/cannot be read \(EISDIR\)/);
+      const good = resolve(__dirname, '../../../config/worlds/default.json');
+      expect(parseSimulateArgs(['--seed', 's', '--world', good]).world).toBe(good);
+      expect(parseSimulateArgs(['--seed', 's']).world).toBeUndefined();
+    });
+
+    it('makes the report’s folder and checks it can be written before the run', () => {
+      const out = join(dir, 'a', 'b');
+      prepareOut(out);
+      expect(readdirSync(out)).toEqual([]);
+      const file = join(dir, 'file');
+      writeFileSync(file, '');
+      expect(() => prepareOut(join(file, 'out'))).toThrow(
+        `--out ${join(file, 'out')}: cannot write the report there (ENOTDIR)`,
+      );
+    });
   });
 });
