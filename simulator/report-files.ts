@@ -138,7 +138,8 @@ export function learningCurveSvg(report: Report): string {
     out.push(
       `<line data-zero="regret" x1="${P.regret.left}" x2="${P.regret.left + P.regret.width}" y1="${yR(0)}" y2="${yR(0)}" stroke="#111827"/>`,
     );
-  for (const name of names) {
+  // kirim's marks last, on top: where a baseline's week equals kirim's, kirim's dot is the one seen.
+  for (const name of [...names.filter((n) => n !== 'kirim'), ...names.filter((n) => n === 'kirim')]) {
     const color = COLORS[name] ?? '#000000';
     const reference = REFERENCES.has(name);
     const dash = reference ? ' stroke-dasharray="3 3"' : '';

@@ -47,6 +47,11 @@ describe('the learning curve', () => {
           dots: 1,
         });
       }
+    // kirim's marks are drawn last, on top of a baseline's equal figure.
+    const order = [
+      ...learningCurveSvg(report).matchAll(/<g data-panel="delivered" data-policy="([^"]+)"/g),
+    ].map(([, name]) => name);
+    expect(order).toEqual(['cheapest', 'kirim']);
     // Three weeks: a line through three dots.
     const three = svgMarks(learningCurveSvg(reportOf(21))).get('delivered/kirim')!;
     expect(three.lines.map((l) => l.length)).toEqual([3]);
