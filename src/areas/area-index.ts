@@ -261,12 +261,11 @@ export class AreaIndex {
           .map((r) => this.match(r.first)),
       };
     }
-    // As search reads it: no "Kec." before it, no postal code after it ("Tebet 12810").
+    // No "Kec." before it, no postal code after it ("Tebet 12810"); other digits are the name's own
+    // ("2 x 11 Enam Lingkuang").
     const typed = normalizePlace(district)
       .replace(/^(kecamatan|kec) /, '')
-      .split(' ')
-      .filter((w) => !/^\d+$/.test(w))
-      .join(' ');
+      .replace(/ [1-9]\d{4}$/, '');
     const candidates = regencies.flatMap((r) => range(r.first, r.end));
     let found = candidates.filter((i) => this.districts[i].joined === typed);
     if (!found.length) {
