@@ -56,7 +56,6 @@ interface Regency {
   joined: string;
   /** The name's words written together ("pangkalpinang"), when it has several; else null. */
   glued: string | null;
-  wordSet: Set<string>;
   province: number;
   first: number;
   end: number;
@@ -143,7 +142,6 @@ export class AreaIndex {
           words,
           joined: row.regencySearchName,
           glued: gluedOf(words),
-          wordSet: new Set(words),
           province: p,
           first: this.districts.length,
           end: 0,
@@ -166,7 +164,9 @@ export class AreaIndex {
         regency: r,
       });
       if (glued) this.post(glued).districts.push(d);
-      this.byName.set(row.searchName, [...(this.byName.get(row.searchName) ?? []), d]);
+      const named = this.byName.get(row.searchName);
+      if (named) named.push(d);
+      else this.byName.set(row.searchName, [d]);
       new Set(words).forEach((w) => this.post(w).districts.push(d));
       this.regencies[r].end = d + 1;
       this.provinces[p].end = d + 1;
@@ -411,10 +411,11 @@ export class AreaIndex {
       const districtCoverage = Math.max(coverage(d.words, provinceWords), gluedCoverage(d.glued));
       // A word naming the regency in full ("tengah" of Lombok Tengah in "praya lombok tengah") earns no
       // district the bonus of using more of the query: only words the district alone accounts for do.
-      const regencyWords = regencyCoverage === WEIGHT.exact ? r.wordSet : undefined;
+      const regencyNamed = regencyCoverage === WEIGHT.exact;
       if (districtCoverage) {
         let own = 0;
-        for (const w of d.words) if (matched.get(w) === WEIGHT.exact && !regencyWords?.has(w)) own += 1;
+        for (const w of d.words)
+          if (matched.get(w) === WEIGHT.exact && !(regencyNamed && r.words.includes(w))) own += 1;
         score += COVERED.district * districtCoverage + COVERED.eachDistrictWord * own;
       } else if (d.words.some((w) => matched.has(w) && !provinceWords.has(w)))
         score += COVERED.someDistrictWord;
