@@ -167,7 +167,23 @@ class RecommendedDto {
   @ApiProperty() service!: string;
 }
 
+/** The destination as the area directory resolved it: what was priced, in the directory's names. */
+export class QuoteDestinationDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '31.71.06',
+    description: 'Kemendagri district code (GET /v1/areas); null when no district was given',
+  })
+  districtCode!: string | null;
+  @ApiProperty({ example: 'Menteng', description: "'' when no district was given" }) district!: string;
+  @ApiProperty({ example: 'Kota Administrasi Jakarta Pusat' }) city!: string;
+  @ApiProperty({ example: 'DKI Jakarta' }) province!: string;
+  @ApiProperty({ example: '10340' }) postalCode!: string;
+}
+
 export class QuoteResponseDto {
+  @ApiProperty({ type: QuoteDestinationDto }) destination!: QuoteDestinationDto;
   @ApiProperty({ type: [QuoteOptionDto] }) options!: QuoteOptionDto[];
   @ApiProperty({ type: RecommendedDto, nullable: true }) recommended!: RecommendedDto | null;
   @ApiProperty({ enum: SCORING_PRESETS }) preset!: string;

@@ -56,6 +56,16 @@ export const QUOTE_RESPONSE_SCHEMA: FastifySchema = {
     200: {
       type: 'object',
       properties: {
+        destination: {
+          type: 'object',
+          properties: {
+            districtCode: { type: ['string', 'null'] },
+            district: { type: 'string' },
+            city: { type: 'string' },
+            province: { type: 'string' },
+            postalCode: { type: 'string' },
+          },
+        },
         options: { type: 'array', items: option },
         recommended: {
           type: ['object', 'null'],

@@ -8,7 +8,7 @@ import { optionKey, RankedShipment, ScoringService } from './scoring.service';
 /** POST /v1/quotes: the seller's origin and settings, then the ranking, in the API's shape. */
 @Injectable()
 export class QuotesService {
-  private readonly answers = new WeakMap<RankedShipment, QuoteResponseDto>();
+  private readonly answers = new WeakMap<RankedShipment, Omit<QuoteResponseDto, 'destination'>>();
 
   constructor(
     private readonly scoring: ScoringService,
@@ -43,7 +43,8 @@ export class QuotesService {
       },
       { preset: q.preset ?? settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
-    // A ranking served again (kept by scoring) gives the same answer: built once per ranking.
+    // A ranking served again (kept by scoring) gives the same options: built once per ranking. The
+    // destination is this request's (another spelling of the same place can share the ranking).
     let answer = this.answers.get(ranked);
     if (!answer) {
       answer = {
@@ -56,7 +57,11 @@ export class QuotesService {
       };
       this.answers.set(ranked, answer);
     }
-    return answer;
+    const { districtCode, district, city, province } = place;
+    return {
+      destination: { districtCode, district, city, province, postalCode: q.destination.postalCode },
+      ...answer,
+    };
   }
 }
 

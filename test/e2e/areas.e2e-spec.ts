@@ -338,20 +338,28 @@ describe('areas: search and resolution against the directory', () => {
       'Kabupaten Pekalongan',
       'Kabupaten Purbalingga',
     ]);
-    await http
+    const named = await http
       .post('/v1/quotes')
       .set(seller.auth)
       .send({
         originAddressId: origin.id,
         destination: {
-          district: 'Karanganyar',
+          district: 'karanganyar',
           city: 'Karanganyar',
-          province: 'Jawa Tengah',
+          province: 'Jateng',
           postalCode: '57711',
         },
         parcel: { weightGrams: 1000 },
       })
       .expect(200);
+    // The place priced is answered back in the directory's names, as addresses and shipments are.
+    expect(named.body.destination).toEqual({
+      districtCode: expect.stringMatching(/^33\.13\.\d\d$/),
+      district: 'Karanganyar',
+      city: 'Kabupaten Karanganyar',
+      province: 'Jawa Tengah',
+      postalCode: '57711',
+    });
   });
 
   it('asks about a Sukajadi whose city and province disagree, naming each regency with a Sukajadi', async () => {

@@ -107,7 +107,11 @@ describe('the Kirim pages in a browser', () => {
           .set(seller.auth)
           .send({ originAddressId: origin, destination, parcel: { weightGrams: 1200 }, codAmount: 150_000 })
           .expect(200)
-      ).body as { options: Option[]; recommended: { courier: string; service: string } };
+      ).body as {
+        options: Option[];
+        recommended: { courier: string; service: string };
+        destination: { district: string; city: string; province: string };
+      };
       const ranked = api.options.filter((o) => o.eligible).sort((a, b) => a.rank! - b.rank!);
       const [best, runnerUp] = ranked;
       expect(api.recommended).toEqual({ courier: best.courier, service: best.service });
@@ -132,7 +136,13 @@ describe('the Kirim pages in a browser', () => {
 
       // The comparison appears by itself: every service the API quotes, ranked, the recommendation marked.
       const rows = page.getByTestId('quote-option');
-      await page.getByText(`${api.options.length} layanan kurir dibandingkan.`).waitFor();
+      // Named as the directory resolved it ("Jakarta Pusat" is Kota Administrasi Jakarta Pusat).
+      expect(api.destination.city).toBe('Kota Administrasi Jakarta Pusat');
+      await page
+        .getByText(
+          `${api.options.length} layanan kurir dibandingkan, tujuan ${api.destination.district}, ${api.destination.city}, ${api.destination.province}.`,
+        )
+        .waitFor();
       expect(await rows.count()).toBe(api.options.length);
       const texts = await rows.allInnerTexts();
       expect(texts.map((text) => api.options.find((o) => text.includes(label(o)))?.service)).toEqual(

@@ -2050,6 +2050,24 @@ export interface components {
             /** @description Of them, events not seen before */
             fresh?: number;
         };
+        QuoteDestinationDto: {
+            /** @example Kota Administrasi Jakarta Pusat */
+            city: string;
+            /**
+             * @description '' when no district was given
+             * @example Menteng
+             */
+            district: string;
+            /**
+             * @description Kemendagri district code (GET /v1/areas); null when no district was given
+             * @example 31.71.06
+             */
+            districtCode: string | null;
+            /** @example 10340 */
+            postalCode: string;
+            /** @example DKI Jakarta */
+            province: string;
+        };
         QuoteOptionDto: {
             /** @description Every term of the expected cost and of the score, rupiah; null without a price */
             breakdown: Record<string, never> | null;
@@ -2094,6 +2112,7 @@ export interface components {
             preset?: "cheapest" | "fastest" | "safest" | "balanced";
         };
         QuoteResponseDto: {
+            destination: components["schemas"]["QuoteDestinationDto"];
             modelVersion: string;
             options: components["schemas"]["QuoteOptionDto"][];
             /** @enum {string} */

@@ -488,7 +488,7 @@ export const en: Messages = {
   'kirim.quotesIdle':
     'Fill in the pickup address, city, province, postal code and weight to compare every courier.',
   'kirim.quotesFailed': 'The rates could not be worked out yet.',
-  'kirim.quotesCount': '{n} courier services compared.',
+  'kirim.quotesCount': '{n} courier services compared, to {place}.',
   'kirim.noEligible': 'No service can carry this parcel. See why below.',
   'kirim.chooseService': 'Choose a service (or keep the recommendation)',
   'kirim.rank': 'Rank',

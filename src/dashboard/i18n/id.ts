@@ -490,7 +490,7 @@ export const id = {
   'kirim.quotesIdle':
     'Isi alamat pickup, kota, provinsi, kode pos dan berat untuk melihat ongkir semua kurir.',
   'kirim.quotesFailed': 'Ongkir belum bisa dihitung.',
-  'kirim.quotesCount': '{n} layanan kurir dibandingkan.',
+  'kirim.quotesCount': '{n} layanan kurir dibandingkan, tujuan {place}.',
   'kirim.noEligible': 'Tidak ada layanan yang bisa membawa paket ini. Lihat alasannya di bawah.',
   'kirim.chooseService': 'Pilih layanan (atau ikuti rekomendasi)',
   'kirim.rank': 'Peringkat',

@@ -121,7 +121,17 @@ function QuotesPanel({
             {t('kirim.quotesFailed')} {message(state.error)}
           </p>
         )}
-        {shown && <p className="muted">{t('kirim.quotesCount', { n: shown.options.length })}</p>}
+        {shown && (
+          // The place as the directory resolved it, so a seller sees which district was priced.
+          <p className="muted">
+            {t('kirim.quotesCount', {
+              n: shown.options.length,
+              place: [shown.destination.district, shown.destination.city, shown.destination.province]
+                .filter(Boolean)
+                .join(', '),
+            })}
+          </p>
+        )}
       </div>
       {shown && <QuoteComparison options={shown.options} chosen={chosen} onChoose={onChoose} />}
     </section>
