@@ -6,6 +6,13 @@ export const MAX_PUSH_EVENTS = 1000;
 /** The longest each text of a pushed event may be: far beyond any courier's, short enough to index. */
 const PUSHED_TEXT_LIMITS = { awb: 64, rawCode: 200, rawText: 2000, location: 500 } as const;
 
+/**
+ * No courier event is older than online tracking (parseWib refuses such years too). Only a push's newest
+ * event is held to the replay window, so an older line's epoch or offset time could lie anywhere a
+ * JavaScript date can, before what PostgreSQL stores (4713 BC): the insert failed and the push was a 500.
+ */
+const EARLIEST_EVENT = Date.UTC(2000, 0, 1);
+
 /** Why a verified push's events cannot be stored as they are, or null. */
 export function unfitPush(events: readonly TrackingEvent[]): string | null {
   if (events.length > MAX_PUSH_EVENTS) return `more than ${MAX_PUSH_EVENTS} events`;
@@ -26,5 +33,6 @@ function unfitEvent(e: TrackingEvent): string | null {
   if (!e.awb.trim()) return 'awb is empty';
   if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime()))
     return 'occurredAt is not a time';
+  if (e.occurredAt.getTime() < EARLIEST_EVENT) return 'occurredAt is before 2000';
   return null;
 }

@@ -271,6 +271,27 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
   });
 
+  // Only the newest line is held to the replay window: an older one's time was stored as it came.
+  it('is refused as malformed (401) with nothing stored when an older line is dated before any courier tracked', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const { push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+    const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+    const before = await snapshotTables(t.dataSource);
+    // Epoch seconds: 8e12 s before 1970 is a JavaScript date but before PostgreSQL's first (4713 BC); 0 is 1970.
+    for (const lastOperationTime of [-8e12, 0]) {
+      const res = await http
+        .post('/v1/webhooks/couriers/idexpress')
+        .set(push.headers)
+        .send(JSON.stringify([{ ...line, lastOperationTime }, line]));
+      expect({ lastOperationTime, status: res.status, code: res.body.code }).toEqual({
+        lastOperationTime,
+        status: 401,
+        code: 'COURIER_WEBHOOK_REJECTED',
+      });
+    }
+    expect(await snapshotTables(t.dataSource)).toEqual(before);
+  });
+
   it('keeps a signed push whose texts hold a NUL or a lone surrogate, whatever its content type, as U+FFFD', async () => {
     const { b, push, body } = await pickedUpSapPush();
     for (const [i, contentType] of ['text/plain', 'application/octet-stream', 'application/json'].entries()) {

@@ -35,6 +35,12 @@ describe('what a verified push may hold to be stored', () => {
     ['a list for an AWB', { awb: ['x'] }, 'awb is not text'],
     ['a location that is not text', { location: { city: 'x' } }, 'location is not text'],
     ['no time', { occurredAt: new Date('nonsense') }, 'occurredAt is not a time'],
+    ['an epoch zero', { occurredAt: new Date(0) }, 'occurredAt is before 2000'],
+    [
+      'a time before PostgreSQL’s first (4713 BC)',
+      { occurredAt: new Date(-8e15) },
+      'occurredAt is before 2000',
+    ],
   ])('refuses %s', (_, over, why) => {
     expect(unfitPush([event(), event(over)])).toBe(why);
   });
