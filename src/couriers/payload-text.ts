@@ -1,4 +1,13 @@
 /**
+ * A pushed body's bytes as text, without the UTF-8 byte-order mark some couriers' HTTP stacks write first:
+ * the JSON reader at the edge and the one for courier answers (courier-http.ts) drop it, and with it kept
+ * every push of such a courier was refused as malformed.
+ */
+export function pushedText(rawBody: Buffer): string {
+  return rawBody.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/**
  * A courier payload field as text: a string as it is, a finite number, boolean or bigint spelled out, and
  * anything else (absent, null, an object or an array) as `fallback`. Couriers send the same field as a
  * string in one answer and a number in the next, so both are read. A field of the wrong shape is treated

@@ -292,6 +292,29 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 
+  it('takes a signed push whose body starts with a UTF-8 byte-order mark, as JSON, text or a form', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const sap = await pickedUpWithPush(t, http, seller, origin, 'sap');
+    const jnt = await pickedUpWithPush(t, http, seller, origin, 'jnt');
+    for (const [code, push, contentType] of [
+      ['sap', sap.push, 'application/json'],
+      ['sap', sap.push, 'text/plain'],
+      ['jnt', jnt.push, 'application/x-www-form-urlencoded'],
+    ] as const) {
+      const res = await http
+        .post(`/v1/webhooks/couriers/${code}`)
+        .set({ ...push.headers, 'content-type': contentType })
+        // Sent as UTF-8: the mark is the bytes EF BB BF.
+        .send(`\uFEFF${push.body}`);
+      expect({ code, contentType, status: res.status }).toEqual({ code, contentType, status: 200 });
+    }
+    const stored = await t.dataSource.query<{ courier: string }[]>(
+      'SELECT courier FROM tracking_events WHERE awb = ANY($1) ORDER BY courier',
+      [[sap.booked.awb, jnt.booked.awb]],
+    );
+    expect(stored.map((e) => e.courier)).toEqual(expect.arrayContaining(['jnt', 'sap']));
+  });
+
   it('keeps a signed push whose texts hold a NUL or a lone surrogate, whatever its content type, as U+FFFD', async () => {
     const { b, push, body } = await pickedUpSapPush();
     for (const [i, contentType] of ['text/plain', 'application/octet-stream', 'application/json'].entries()) {

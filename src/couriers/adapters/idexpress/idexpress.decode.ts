@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadText } from '../../payload-text';
+import { payloadText, pushedText } from '../../payload-text';
 import {
   estimateEta,
   IdExpressCodCoverage,
@@ -209,7 +209,7 @@ export function idexpressOrder(
 export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
   let body: unknown;
   try {
-    body = JSON.parse(rawBody.toString('utf8'));
+    body = JSON.parse(pushedText(rawBody));
   } catch {
     throw new CourierWebhookRejectedError('idexpress', 'malformed');
   }

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText } from '../../payload-text';
+import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   chargeableKg,
   JneTracking,
@@ -160,7 +160,7 @@ export function jneOrder(
 export function decodeJneWebhook(rawBody: Buffer): TrackingEvent[] {
   let push: JneWebhook;
   try {
-    push = JSON.parse(rawBody.toString('utf8')) as JneWebhook;
+    push = JSON.parse(pushedText(rawBody)) as JneWebhook;
   } catch {
     throw new CourierWebhookRejectedError('jne', 'malformed');
   }

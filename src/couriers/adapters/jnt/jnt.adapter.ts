@@ -20,7 +20,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
 import type { CourierLocations, RouteCodes } from '../../locations';
-import { payloadText } from '../../payload-text';
+import { payloadText, pushedText } from '../../payload-text';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { JntClient } from './jnt.client';
 import {
@@ -192,7 +192,7 @@ export class JntAdapter implements CourierAdapter {
 
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[] {
     // Assumed shape (jnt.md §3.6): a form with `data_param` (JSON) and `data_sign` under the order key.
-    const form = new URLSearchParams(request.rawBody.toString('utf8'));
+    const form = new URLSearchParams(pushedText(request.rawBody));
     const sign = form.get('data_sign');
     const data = jntPushJson(request.rawBody);
     if (!sign) throw new CourierWebhookRejectedError(this.code, 'unsigned');

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText } from '../../payload-text';
+import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   historyToEvent,
   JntHistory,
@@ -167,7 +167,7 @@ export function jntOrder(reply: JntOrderReply, reference: string, service: strin
 
 /** The push's JSON: the `data_param` form field (assumed shape, jnt.md §3.6), or the body itself. */
 export function jntPushJson(rawBody: Buffer): string | null {
-  const text = rawBody.toString('utf8');
+  const text = pushedText(rawBody);
   if (/^\s*[{[]/.test(text)) return text;
   return new URLSearchParams(text).get('data_param');
 }

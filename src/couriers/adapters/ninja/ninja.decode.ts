@@ -11,7 +11,7 @@ import { CourierUnavailableError, CourierWebhookRejectedError } from '../../cour
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText } from '../../payload-text';
+import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   errorText,
   etaOf,
@@ -196,7 +196,7 @@ export function ninjaOrder(
 export function decodeNinjaWebhook(rawBody: Buffer): TrackingEvent[] {
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody.toString('utf8'));
+    payload = JSON.parse(pushedText(rawBody));
   } catch {
     throw new CourierWebhookRejectedError('ninja', 'malformed');
   }

@@ -11,7 +11,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText } from '../../payload-text';
+import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
 
 export interface SapEnvelope<T> {
@@ -140,7 +140,7 @@ export function sapOrder(
 export function decodeSapWebhook(rawBody: Buffer): TrackingEvent[] {
   let row: SapRow;
   try {
-    row = JSON.parse(rawBody.toString('utf8')) as SapRow;
+    row = JSON.parse(pushedText(rawBody)) as SapRow;
   } catch {
     throw new CourierWebhookRejectedError('sap', 'malformed');
   }
