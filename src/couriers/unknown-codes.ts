@@ -30,9 +30,12 @@ export function registerUnmappedCodeMetric(registry: Registry): void {
   if (!registry.getSingleMetric(METRIC)) registry.registerMetric(unmappedCodes);
 }
 
+/** The code on one line, cut short. */
+const shortCode = (code: string) => code.replace(/\s+/g, ' ').trim().slice(0, MAX_CODE_LENGTH) || '(empty)';
+
 /** The code as a label: trimmed, cut short, and `other` once the label budget is spent. */
 function codeLabel(courier: string, code: string): string {
-  const label = code.replace(/\s+/g, ' ').trim().slice(0, MAX_CODE_LENGTH) || '(empty)';
+  const label = shortCode(code);
   const key = `${courier}\u0000${label}`;
   if (labelled.has(key)) return label;
   if (labelled.size >= MAX_UNMAPPED_LABELS) return 'other';
@@ -45,11 +48,17 @@ function codeLabel(courier: string, code: string): string {
  * with its raw code and text, flagged `unmapped`, and given the status its words say, if any.
  */
 export function reportUnknownCode(courier: string, code: string): void {
-  unmappedCodes.inc({ courier, code: codeLabel(courier, code) });
-  const key = `${courier}:${code}`;
+  const label = codeLabel(courier, code);
+  unmappedCodes.inc({ courier, code: label });
+  // Once per label, as counted: keyed by the whole code, the set grew with every new code for the life of
+  // the process (a signed push may carry a thousand, each of any length), and each was logged whole.
+  const key = `${courier}\u0000${label}`;
   if (seen.has(key)) return;
   seen.add(key);
-  logger.warn({ courier, code }, 'unknown courier status code: kept raw, classified by its words');
+  logger.warn(
+    { courier, code: label === 'other' ? shortCode(code) : label },
+    'unknown courier status code: kept raw, classified by its words',
+  );
 }
 
 /**

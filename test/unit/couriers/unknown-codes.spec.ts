@@ -59,6 +59,14 @@ describe('reportUnknownCode', () => {
     reportUnknownCode('jne', 'NEW1');
     expect((await counts(registry)).has('jne/NEW1')).toBe(true);
   });
+
+  it('logs each label once: past the budget new codes are not each logged (nor each remembered), and a long code is cut', () => {
+    reportUnknownCode('idexpress', `LONG ${'Y'.repeat(100_000)}`);
+    for (let i = 0; i < MAX_UNMAPPED_LABELS + 50; i += 1) reportUnknownCode('idexpress', `operation ${i}`);
+    const logged = nestLogs.warnings('CourierStatus').map((w) => (w.message as { code: string }).code);
+    expect(logged.length).toBeLessThanOrEqual(MAX_UNMAPPED_LABELS + 1);
+    expect(Math.max(...logged.map((c) => c.length))).toBeLessThanOrEqual(64);
+  });
 });
 
 describe('unknownLine', () => {
