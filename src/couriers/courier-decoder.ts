@@ -30,7 +30,7 @@ export interface CreateContext {
 /**
  * A courier's answers read without a network: the same pure functions the adapter runs on what it
  * receives, so `couriers:decode` shows exactly what Kirim makes of an answer. Each throws the adapter's
- * typed errors (CourierRejectedError, CourierUnavailableError, CourierWebhookRejectedError 'malformed').
+ * typed errors (CourierRejectedError, CourierUnavailableError, CourierWebhookMalformedError).
  */
 export interface CourierDecoder {
   /** Tracking answer → one result per parcel it names (or per `awbs` asked); an unknown AWB is `found: false`. */

@@ -50,9 +50,29 @@ export class CourierRejectedError extends AppError {
 export class CourierWebhookRejectedError extends AppError {
   constructor(
     readonly courier: CourierCode,
-    readonly why: 'unsigned' | 'forged' | 'stale' | 'malformed',
+    readonly why: 'unsigned' | 'forged' | 'stale',
   ) {
     super('unauthenticated', 'COURIER_WEBHOOK_REJECTED', `${courier} webhook rejected: ${why}`);
+  }
+}
+
+/**
+ * A push that holds what the courier's pushes do not (not its JSON, a field missing or of another type, an
+ * overlong text): a 400 naming the field, so the courier's integrators can see what to fix. It was a 401
+ * that said only "malformed", as if the signature were wrong. Nothing of it is stored.
+ */
+export class CourierWebhookMalformedError extends AppError {
+  constructor(
+    readonly courier: CourierCode,
+    field: string,
+    problem: string,
+  ) {
+    super(
+      'validation',
+      'COURIER_WEBHOOK_MALFORMED',
+      `The ${courier} push is malformed: ${field} ${problem}`,
+      [{ field, message: problem }],
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, CourierCode, TrackingEvent } from 'src/couriers/courier-adapter';
-import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { CourierWebhookMalformedError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { unfitPush } from './pushed-events';
 import { TrackingService } from './tracking.service';
@@ -28,6 +28,7 @@ export class CourierWebhooks implements OnModuleDestroy {
   /**
    * @throws NotFoundError COURIERS_NOT_FOUND for a courier Kirim does not know
    * @throws CourierWebhookRejectedError COURIER_WEBHOOK_REJECTED (401): unsigned, forged or outside the window; nothing stored
+   * @throws CourierWebhookMalformedError COURIER_WEBHOOK_MALFORMED (400, the field named): signed but not what the courier sends
    */
   async receive(
     code: string,
@@ -47,7 +48,7 @@ export class CourierWebhooks implements OnModuleDestroy {
   /**
    * The push's events, verified by the courier's adapter, each fit to store. A push that is signed but
    * holds what no courier sends (a number where its decoder reads text, an AWB of thousands of characters,
-   * more events than a push carries) is refused as malformed, as one that does not parse: it was a 500.
+   * more events than a push carries) is refused as malformed, naming the field: it was a 500, then a 401.
    */
   private readPush(
     courier: CourierCode,
@@ -58,17 +59,17 @@ export class CourierWebhooks implements OnModuleDestroy {
     try {
       events = this.registry.get(courier).parseWebhook({ headers, rawBody }, this.clock.now());
     } catch (e) {
-      if (e instanceof CourierWebhookRejectedError) throw e;
+      if (e instanceof CourierWebhookRejectedError || e instanceof CourierWebhookMalformedError) throw e;
       this.logger.warn(
         { err: e, courier },
         'a signed push its decoder could not read was refused as malformed',
       );
-      throw new CourierWebhookRejectedError(courier, 'malformed');
+      throw new CourierWebhookMalformedError(courier, 'body', `could not be read as a ${courier} push`);
     }
     const unfit = unfitPush(events);
     if (unfit) {
       this.logger.warn({ courier, unfit }, 'a signed push was refused as malformed');
-      throw new CourierWebhookRejectedError(courier, 'malformed');
+      throw new CourierWebhookMalformedError(courier, unfit.field, unfit.message);
     }
     return events;
   }

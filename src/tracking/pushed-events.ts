@@ -13,26 +13,30 @@ const PUSHED_TEXT_LIMITS = { awb: 64, rawCode: 200, rawText: 2000, location: 500
  */
 const EARLIEST_EVENT = Date.UTC(2000, 0, 1);
 
-/** Why a verified push's events cannot be stored as they are, or null. */
-export function unfitPush(events: readonly TrackingEvent[]): string | null {
-  if (events.length > MAX_PUSH_EVENTS) return `more than ${MAX_PUSH_EVENTS} events`;
-  for (const e of events) {
+/**
+ * What a verified push holds that cannot be stored as it is, or null: the field (as Kirim reads a courier's
+ * event: awb, rawCode, rawText, location, occurredAt, with the event's place in the push) and the problem.
+ */
+export function unfitPush(events: readonly TrackingEvent[]): { field: string; message: string } | null {
+  if (events.length > MAX_PUSH_EVENTS)
+    return { field: 'events', message: `holds more than ${MAX_PUSH_EVENTS} events` };
+  for (const [i, e] of events.entries()) {
     const why = unfitEvent(e);
-    if (why) return why;
+    if (why) return { field: `events[${i}].${why[0]}`, message: why[1] };
   }
   return null;
 }
 
-function unfitEvent(e: TrackingEvent): string | null {
+function unfitEvent(e: TrackingEvent): [field: string, problem: string] | null {
   for (const [field, limit] of Object.entries(PUSHED_TEXT_LIMITS)) {
     const value: unknown = e[field as keyof typeof PUSHED_TEXT_LIMITS];
     if (value == null && field === 'location') continue;
-    if (typeof value !== 'string') return `${field} is not text`;
-    if (value.length > limit) return `${field} is longer than ${limit} characters`;
+    if (typeof value !== 'string') return [field, 'is not text'];
+    if (value.length > limit) return [field, `is longer than ${limit} characters`];
   }
-  if (!e.awb.trim()) return 'awb is empty';
+  if (!e.awb.trim()) return ['awb', 'is empty'];
   if (!(e.occurredAt instanceof Date) || Number.isNaN(e.occurredAt.getTime()))
-    return 'occurredAt is not a time';
-  if (e.occurredAt.getTime() < EARLIEST_EVENT) return 'occurredAt is before 2000';
+    return ['occurredAt', 'is not a time'];
+  if (e.occurredAt.getTime() < EARLIEST_EVENT) return ['occurredAt', 'is before 2000'];
   return null;
 }

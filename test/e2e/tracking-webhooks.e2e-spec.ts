@@ -237,25 +237,40 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
   }
 
   // SAP signs with a token header, not over the body: a changed body is still signed.
-  it('is refused as malformed (401) with nothing stored: overlong texts, wrong types', async () => {
+  it('is refused as malformed (400, naming the field) with nothing stored: overlong texts, wrong types', async () => {
     const { b, push, body } = await pickedUpSapPush();
     const before = await snapshotTables(t.dataSource);
-    for (const changed of [
-      { rowstate_name: 'x'.repeat(9000) },
-      { awb_no: `${b.awb}${'9'.repeat(200)}` },
-      { description: 'y'.repeat(100_000) },
-      { awb_no: [b.awb] },
-      { rowstate_name: { name: 'DELIVERED' } },
-    ]) {
+    for (const [changed, field, message] of [
+      [{ rowstate_name: 'x'.repeat(9000) }, 'events[0].rawCode', 'is longer than 200 characters'],
+      [{ awb_no: `${b.awb}${'9'.repeat(200)}` }, 'events[0].awb', 'is longer than 64 characters'],
+      [{ description: 'y'.repeat(100_000) }, 'events[0].rawText', 'is longer than 2000 characters'],
+      [{ awb_no: [b.awb] }, 'awb_no', 'is required, as text'],
+      [{ rowstate_name: { name: 'DELIVERED' } }, 'rowstate_name', 'is required, as text'],
+    ] as const) {
       const res = await http
         .post('/v1/webhooks/couriers/sap')
         .set(push.headers)
         .send(JSON.stringify({ ...body, ...changed }));
-      expect({ changed: Object.keys(changed), status: res.status, code: res.body.code }).toEqual({
+      expect({ changed: Object.keys(changed), status: res.status, body: res.body }).toEqual({
         changed: Object.keys(changed),
-        status: 401,
-        code: 'COURIER_WEBHOOK_REJECTED',
+        status: 400,
+        body: expect.objectContaining({
+          code: 'COURIER_WEBHOOK_MALFORMED',
+          details: [{ field, message }],
+        }),
       });
+    }
+    // Not JSON: the edge says so of a JSON body, the courier's decoder of a text one.
+    for (const [contentType, message] of [
+      ['application/json', 'is not valid JSON'],
+      ['text/plain', 'is not JSON'],
+    ]) {
+      const notJson = await http
+        .post('/v1/webhooks/couriers/sap')
+        .set({ ...push.headers, 'content-type': contentType })
+        .send('{"awb_no": ')
+        .expect(400);
+      expect(notJson.body.details).toEqual([{ field: 'body', message }]);
     }
     // The account's token derived from the world seed alone, which anyone can read (it was), is forged.
     const seed = t.app.get(AppConfig).couriers.sandboxSeed;
@@ -272,7 +287,7 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
   });
 
   // Only the newest line is held to the replay window: an older one's time was stored as it came.
-  it('is refused as malformed (401) with nothing stored when an older line is dated before any courier tracked', async () => {
+  it('is refused as malformed (400) with nothing stored when an older line is dated before any courier tracked', async () => {
     const origin = (await createAddress(http, seller)).id;
     const { push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
     const [line] = JSON.parse(push.body) as Record<string, unknown>[];
@@ -283,10 +298,13 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
         .post('/v1/webhooks/couriers/idexpress')
         .set(push.headers)
         .send(JSON.stringify([{ ...line, lastOperationTime }, line]));
-      expect({ lastOperationTime, status: res.status, code: res.body.code }).toEqual({
+      expect({ lastOperationTime, status: res.status, body: res.body }).toEqual({
         lastOperationTime,
-        status: 401,
-        code: 'COURIER_WEBHOOK_REJECTED',
+        status: 400,
+        body: expect.objectContaining({
+          code: 'COURIER_WEBHOOK_MALFORMED',
+          details: [{ field: 'events[0].occurredAt', message: 'is before 2000' }],
+        }),
       });
     }
     expect(await snapshotTables(t.dataSource)).toEqual(before);

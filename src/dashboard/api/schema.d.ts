@@ -1077,7 +1077,7 @@ export interface paths {
         put?: never;
         /**
          * A courier pushes tracking events (verified with that courier’s own signing scheme)
-         * @description Answered as soon as the push is stored; its events are applied asynchronously, each stored once. Unsigned, forged or replayed pushes (outside the courier’s time window) are refused with 401 and nothing is stored.
+         * @description Answered as soon as the push is stored; its events are applied asynchronously, each stored once. Unsigned, forged or replayed pushes (outside the courier’s time window) are refused with 401 and nothing is stored. A signed push that holds what the courier does not send (not its JSON, a field missing or of another type, an overlong text, over 1,000 events) is refused with 400 COURIER_WEBHOOK_MALFORMED naming the field, nothing stored.
          */
         post: operations["CourierWebhooksController_receive"];
         delete?: never;

@@ -11,7 +11,7 @@ import {
   IDEXPRESS_STATUS,
 } from 'src/couriers/adapters/idexpress/idexpress.status-table';
 import { COURIER_STATUSES, CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
-import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { CourierWebhookMalformedError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { nestLogs } from '../../support/nest-logs';
 import { NO_LOCATIONS } from '../../support/location-codes';
 
@@ -324,6 +324,8 @@ describe('ID Express webhook', () => {
       f();
       return 'accepted';
     } catch (e) {
+      if (e instanceof CourierWebhookMalformedError)
+        return `malformed: ${e.details[0].field} ${e.details[0].message}`;
       return e instanceof CourierWebhookRejectedError ? e.why : String(e);
     }
   };
@@ -348,9 +350,12 @@ describe('ID Express webhook', () => {
     expect(why(() => adapter.parseWebhook(push(body, { 'x-idexpress-token': `${token}x` }), now))).toBe(
       'forged',
     );
-    expect(why(() => adapter.parseWebhook(push('[{"waybillNo":'), now))).toBe('malformed');
+    expect(why(() => adapter.parseWebhook(push('[{"waybillNo":'), now))).toBe('malformed: body is not JSON');
     expect(why(() => adapter.parseWebhook(push([{ operationType: 'Delivery Scan' }]), now))).toBe(
-      'malformed',
+      'malformed: [0].waybillNo is required, as text',
+    );
+    expect(why(() => adapter.parseWebhook(push([...body, { ...body[0], operationType: 7 }]), now))).toBe(
+      'malformed: [1].operationType is required, as text',
     );
     expect(why(() => adapter.parseWebhook(push(body), new Date(T0 + 7 * 3600_000)))).toBe('stale');
   });

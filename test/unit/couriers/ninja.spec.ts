@@ -14,7 +14,7 @@ import {
   NINJA_V2_STATUS_GROUP,
 } from 'src/couriers/adapters/ninja/ninja.status-table';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
-import { CourierWebhookRejectedError } from 'src/couriers/courier.errors';
+import { CourierWebhookMalformedError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
 import { nestLogs } from '../../support/nest-logs';
 import { NO_LOCATIONS } from '../../support/location-codes';
 
@@ -425,6 +425,8 @@ describe('ninja parseWebhook', () => {
       fn();
       return 'accepted';
     } catch (e) {
+      if (e instanceof CourierWebhookMalformedError)
+        return `malformed: ${e.details[0].field} ${e.details[0].message}`;
       return e instanceof CourierWebhookRejectedError ? e.why : String(e);
     }
   };
@@ -453,8 +455,14 @@ describe('ninja parseWebhook', () => {
         adapter.parseWebhook(signed(body, { 'x-ninjavan-hmac-sha256': ninjaSignature(body, 'wrong') }), now),
       ),
     ).toBe('forged');
-    expect(why(() => adapter.parseWebhook(signed('{not json'), now))).toBe('malformed');
-    expect(why(() => adapter.parseWebhook(signed('{"hello":"world"}'), now))).toBe('malformed');
+    expect(why(() => adapter.parseWebhook(signed('{not json'), now))).toBe('malformed: body is not JSON');
+    expect(why(() => adapter.parseWebhook(signed('{"hello":"world"}'), now))).toBe(
+      'malformed: tracking_id is required (or tracking_number)',
+    );
+    expect(why(() => adapter.parseWebhook(signed('[]'), now))).toBe('malformed: body is an empty list');
+    expect(why(() => adapter.parseWebhook(signed(`[${body}, {"tracking_id": "NV1"}]`), now))).toBe(
+      'malformed: [1].event is required (or status)',
+    );
     expect(why(() => adapter.parseWebhook(signed(body), new Date(now.getTime() + 7 * 3600_000)))).toBe(
       'stale',
     );

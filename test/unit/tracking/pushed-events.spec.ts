@@ -19,35 +19,39 @@ describe('what a verified push may hold to be stored', () => {
   });
 
   it.each([
-    ['an AWB longer than any courier’s', { awb: 'A'.repeat(65) }, 'awb is longer than 64 characters'],
-    ['an empty AWB', { awb: '  ' }, 'awb is empty'],
+    ['an AWB longer than any courier’s', { awb: 'A'.repeat(65) }, 'awb', 'is longer than 64 characters'],
+    ['an empty AWB', { awb: '  ' }, 'awb', 'is empty'],
     [
       'a code of thousands of characters',
       { rawCode: 'x'.repeat(9000) },
-      'rawCode is longer than 200 characters',
+      'rawCode',
+      'is longer than 200 characters',
     ],
     [
       'a text of a hundred thousand',
       { rawText: 'y'.repeat(100_000) },
-      'rawText is longer than 2000 characters',
+      'rawText',
+      'is longer than 2000 characters',
     ],
-    ['a number for a code', { rawCode: 123 }, 'rawCode is not text'],
-    ['a list for an AWB', { awb: ['x'] }, 'awb is not text'],
-    ['a location that is not text', { location: { city: 'x' } }, 'location is not text'],
-    ['no time', { occurredAt: new Date('nonsense') }, 'occurredAt is not a time'],
-    ['an epoch zero', { occurredAt: new Date(0) }, 'occurredAt is before 2000'],
+    ['a number for a code', { rawCode: 123 }, 'rawCode', 'is not text'],
+    ['a list for an AWB', { awb: ['x'] }, 'awb', 'is not text'],
+    ['a location that is not text', { location: { city: 'x' } }, 'location', 'is not text'],
+    ['no time', { occurredAt: new Date('nonsense') }, 'occurredAt', 'is not a time'],
+    ['an epoch zero', { occurredAt: new Date(0) }, 'occurredAt', 'is before 2000'],
     [
       'a time before PostgreSQL’s first (4713 BC)',
       { occurredAt: new Date(-8e15) },
-      'occurredAt is before 2000',
+      'occurredAt',
+      'is before 2000',
     ],
-  ])('refuses %s', (_, over, why) => {
-    expect(unfitPush([event(), event(over)])).toBe(why);
+  ])('refuses %s, naming the field of the event', (_, over, field, message) => {
+    expect(unfitPush([event(), event(over)])).toEqual({ field: `events[1].${field}`, message });
   });
 
   it('refuses more events than any courier pushes at once', () => {
-    expect(unfitPush(Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => event()))).toBe(
-      `more than ${MAX_PUSH_EVENTS} events`,
-    );
+    expect(unfitPush(Array.from({ length: MAX_PUSH_EVENTS + 1 }, () => event()))).toEqual({
+      field: 'events',
+      message: `holds more than ${MAX_PUSH_EVENTS} events`,
+    });
   });
 });

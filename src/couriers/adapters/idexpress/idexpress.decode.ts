@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -211,18 +211,26 @@ export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
   try {
     body = JSON.parse(pushedText(rawBody));
   } catch {
-    throw new CourierWebhookRejectedError('idexpress', 'malformed');
+    throw new CourierWebhookMalformedError('idexpress', 'body', 'is not JSON');
   }
-  const items = (Array.isArray(body) ? body : [body]) as IdExpressPushItem[];
-  const wellFormed = (i: IdExpressPushItem) =>
-    i &&
-    typeof i === 'object' &&
-    typeof i.waybillNo === 'string' &&
-    i.waybillNo &&
-    typeof i.operationType === 'string' &&
-    (i.lastOperationTime ?? i.operationTime) !== undefined;
-  if (!items.length || !items.every(wellFormed))
-    throw new CourierWebhookRejectedError('idexpress', 'malformed');
+  const list = Array.isArray(body);
+  const items = (list ? body : [body]) as IdExpressPushItem[];
+  if (!items.length) throw new CourierWebhookMalformedError('idexpress', 'body', 'is an empty list');
+  items.forEach((item, i) => {
+    const at = list ? `[${i}]` : '';
+    const malformed = (field: string, problem: string) =>
+      new CourierWebhookMalformedError(
+        'idexpress',
+        `${at}${at && field ? '.' : ''}${field}` || 'body',
+        problem,
+      );
+    if (!item || typeof item !== 'object') throw malformed('', 'is not an object');
+    if (typeof item.waybillNo !== 'string' || !item.waybillNo)
+      throw malformed('waybillNo', 'is required, as text');
+    if (typeof item.operationType !== 'string') throw malformed('operationType', 'is required, as text');
+    if ((item.lastOperationTime ?? item.operationTime) === undefined)
+      throw malformed('lastOperationTime', 'is required (or operationTime)');
+  });
   return pushToEvents(items);
 }
 

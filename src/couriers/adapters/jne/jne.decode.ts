@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -162,14 +162,17 @@ export function decodeJneWebhook(rawBody: Buffer): TrackingEvent[] {
   try {
     push = JSON.parse(pushedText(rawBody)) as JneWebhook;
   } catch {
-    throw new CourierWebhookRejectedError('jne', 'malformed');
+    throw new CourierWebhookMalformedError('jne', 'body', 'is not JSON');
   }
-  const awb = payloadText(push?.awb ?? (push as { cnote_no?: unknown } | null)?.cnote_no).trim();
-  if (!awb || !Array.isArray(push.history) || !push.history.length)
-    throw new CourierWebhookRejectedError('jne', 'malformed');
+  if (!push || typeof push !== 'object')
+    throw new CourierWebhookMalformedError('jne', 'body', 'is not an object');
+  const awb = payloadText(push.awb ?? (push as { cnote_no?: unknown }).cnote_no).trim();
+  if (!awb) throw new CourierWebhookMalformedError('jne', 'awb', 'is required, as text');
+  if (!Array.isArray(push.history) || !push.history.length)
+    throw new CourierWebhookMalformedError('jne', 'history', 'must be a list of at least one scan');
   const events = webhookToEvents({ ...push, awb });
   if (events.some((e) => Number.isNaN(e.occurredAt.getTime())))
-    throw new CourierWebhookRejectedError('jne', 'malformed');
+    throw new CourierWebhookMalformedError('jne', 'history', 'holds a scan whose time cannot be read');
   return events;
 }
 

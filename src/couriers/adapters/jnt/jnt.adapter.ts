@@ -16,7 +16,7 @@ import type {
   WebhookRequest,
 } from '../../courier-adapter';
 import { assertFreshPush } from '../../push-window';
-import { CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierWebhookMalformedError, CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
 import type { CourierLocations, RouteCodes } from '../../locations';
@@ -196,7 +196,7 @@ export class JntAdapter implements CourierAdapter {
     const sign = form.get('data_sign');
     const data = jntPushJson(request.rawBody);
     if (!sign) throw new CourierWebhookRejectedError(this.code, 'unsigned');
-    if (data === null) throw new CourierWebhookRejectedError(this.code, 'malformed');
+    if (data === null) throw new CourierWebhookMalformedError(this.code, 'data_param', 'is required');
     if (!verifyJntSign(data, this.account.JNT_ORDER_KEY, sign))
       throw new CourierWebhookRejectedError(this.code, 'forged');
     const [event] = decodeJntWebhook(request.rawBody);

@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -178,22 +178,19 @@ export function jntPushJson(rawBody: Buffer): string | null {
  */
 export function decodeJntWebhook(rawBody: Buffer): TrackingEvent[] {
   const data = jntPushJson(rawBody);
-  if (data === null) throw new CourierWebhookRejectedError('jnt', 'malformed');
+  if (data === null) throw new CourierWebhookMalformedError('jnt', 'data_param', 'is required');
   let push: JntHistory & { awb?: string; orderid?: string };
   try {
     push = JSON.parse(data) as typeof push;
   } catch {
-    throw new CourierWebhookRejectedError('jnt', 'malformed');
+    throw new CourierWebhookMalformedError('jnt', 'data_param', 'is not JSON');
   }
-  const awb = payloadText(push?.awb).trim();
-  if (
-    !push ||
-    typeof push !== 'object' ||
-    !awb ||
-    push.status_code === undefined ||
-    push.status_code === null
-  )
-    throw new CourierWebhookRejectedError('jnt', 'malformed');
+  if (!push || typeof push !== 'object')
+    throw new CourierWebhookMalformedError('jnt', 'data_param', 'is not an object');
+  const awb = payloadText(push.awb).trim();
+  if (!awb) throw new CourierWebhookMalformedError('jnt', 'data_param.awb', 'is required, as text');
+  if (push.status_code === undefined || push.status_code === null)
+    throw new CourierWebhookMalformedError('jnt', 'data_param.status_code', 'is required');
   return [historyToEvent(awb, push)];
 }
 

@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierUnavailableError, CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierUnavailableError, CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -198,16 +198,22 @@ export function decodeNinjaWebhook(rawBody: Buffer): TrackingEvent[] {
   try {
     payload = JSON.parse(pushedText(rawBody));
   } catch {
-    throw new CourierWebhookRejectedError('ninja', 'malformed');
+    throw new CourierWebhookMalformedError('ninja', 'body', 'is not JSON');
   }
-  const items = Array.isArray(payload) ? payload : [payload];
-  if (!items.length) throw new CourierWebhookRejectedError('ninja', 'malformed');
-  return items.map((item: unknown) => {
+  const list = Array.isArray(payload);
+  const items = (list ? payload : [payload]) as unknown[];
+  if (!items.length) throw new CourierWebhookMalformedError('ninja', 'body', 'is an empty list');
+  return items.map((item, i) => {
+    const at = list ? `[${i}]` : '';
+    const malformed = (field: string, problem: string) =>
+      new CourierWebhookMalformedError('ninja', `${at}${at && field ? '.' : ''}${field}` || 'body', problem);
     const e = item as NinjaEvent | null;
-    if (!e || typeof e !== 'object' || !(e.tracking_id ?? e.tracking_number) || !(e.event ?? e.status))
-      throw new CourierWebhookRejectedError('ninja', 'malformed');
+    if (!e || typeof e !== 'object') throw malformed('', 'is not an object');
+    if (!(e.tracking_id ?? e.tracking_number))
+      throw malformed('tracking_id', 'is required (or tracking_number)');
+    if (!(e.event ?? e.status)) throw malformed('event', 'is required (or status)');
     const event = toTrackingEvent(e);
-    if (Number.isNaN(event.occurredAt.getTime())) throw new CourierWebhookRejectedError('ninja', 'malformed');
+    if (Number.isNaN(event.occurredAt.getTime())) throw malformed('timestamp', 'is not a time');
     return event;
   });
 }

@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierWebhookRejectedError } from '../../courier.errors';
+import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -142,15 +142,13 @@ export function decodeSapWebhook(rawBody: Buffer): TrackingEvent[] {
   try {
     row = JSON.parse(pushedText(rawBody)) as SapRow;
   } catch {
-    throw new CourierWebhookRejectedError('sap', 'malformed');
+    throw new CourierWebhookMalformedError('sap', 'body', 'is not JSON');
   }
-  if (
-    !row ||
-    typeof row !== 'object' ||
-    !payloadText(row.awb_no).trim() ||
-    !payloadText(row.rowstate_name).trim()
-  )
-    throw new CourierWebhookRejectedError('sap', 'malformed');
+  if (!row || typeof row !== 'object')
+    throw new CourierWebhookMalformedError('sap', 'body', 'is not an object');
+  for (const field of ['awb_no', 'rowstate_name'] as const)
+    if (!payloadText(row[field]).trim())
+      throw new CourierWebhookMalformedError('sap', field, 'is required, as text');
   return [rowToEvent(row)];
 }
 

@@ -1,0 +1,58 @@
+import { CourierWebhookMalformedError } from 'src/couriers/courier.errors';
+import { decodeJneWebhook } from 'src/couriers/adapters/jne/jne.decode';
+import { decodeJntWebhook } from 'src/couriers/adapters/jnt/jnt.decode';
+import { decodeSapWebhook } from 'src/couriers/adapters/sap/sap.decode';
+
+/** What a push decoder refused, as the courier is told it: the field, then the problem. */
+function refusal(decode: (raw: Buffer) => unknown, body: string): string {
+  try {
+    decode(Buffer.from(body));
+  } catch (e) {
+    if (e instanceof CourierWebhookMalformedError) return `${e.details[0].field} ${e.details[0].message}`;
+    throw e;
+  }
+  return 'accepted';
+}
+
+const jntForm = (data: string | null) =>
+  `${data === null ? '' : `data_param=${encodeURIComponent(data)}&`}data_sign=abc`;
+
+describe('a push that is not what the courier sends names its field', () => {
+  it.each([
+    ['not JSON', '{"awb": ', 'body is not JSON'],
+    ['a list', '[1]', 'awb is required, as text'],
+    ['no AWB', '{"history": []}', 'awb is required, as text'],
+    ['no scans', '{"awb": "JNE1", "history": []}', 'history must be a list of at least one scan'],
+    [
+      'a scan without a readable time',
+      '{"awb": "JNE1", "history": [{"date": "soon", "code": "DLV", "desc": "x"}]}',
+      'history holds a scan whose time cannot be read',
+    ],
+    ['null', 'null', 'body is not an object'],
+  ])('JNE: %s', (_, body, said) => {
+    expect(refusal(decodeJneWebhook, body)).toBe(said);
+  });
+
+  it.each([
+    ['no data_param', jntForm(null), 'data_param is required'],
+    ['data_param not JSON', jntForm('{"awb":'), 'data_param is not JSON'],
+    ['data_param a number', jntForm('5'), 'data_param is not an object'],
+    ['no AWB', jntForm('{"status_code": 100}'), 'data_param.awb is required, as text'],
+    ['no status code', jntForm('{"awb": "JO1"}'), 'data_param.status_code is required'],
+  ])('J&T: %s', (_, body, said) => {
+    expect(refusal(decodeJntWebhook, body)).toBe(said);
+  });
+
+  it.each([
+    ['not JSON', 'awb_no=1', 'body is not JSON'],
+    ['a string', '"x"', 'body is not an object'],
+    ['no AWB', '{"rowstate_name": "POD"}', 'awb_no is required, as text'],
+    [
+      'a list for the status',
+      '{"awb_no": "SAP1", "rowstate_name": ["POD"]}',
+      'rowstate_name is required, as text',
+    ],
+  ])('SAP: %s', (_, body, said) => {
+    expect(refusal(decodeSapWebhook, body)).toBe(said);
+  });
+});
