@@ -8,8 +8,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { BulkImportResult, BulkImportService, MAX_BULK_ROWS } from './bulk-import/bulk-import.service';
-import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS } from './bulk-import/shipments-csv';
+import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
+import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS, MAX_BULK_ROWS } from './bulk-import/shipments-csv';
 import { ApiJsonOrCsvBody } from 'src/common/openapi';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { rowsCheckedEach } from 'src/common/http-edge';

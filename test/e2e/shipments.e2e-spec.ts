@@ -521,6 +521,17 @@ describe('bulk shipment import', () => {
       (await t.dataSource.query("SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'BIG-%'"))[0]
         .n,
     ).toBe(5000);
+    // A CSV is read only up to its first row too many: a 10 MB file of short rows (495,000 of them) held
+    // the event loop for seconds being read in full.
+    const shortRows = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(`${csvHeader}\n${'a,b,c,d,e,f,g,h,i,j\n'.repeat(495_000)}`)
+      .expect(400);
+    expect(shortRows.body.details).toEqual([
+      { field: 'body', message: 'has more than 5000 rows; at most 5000 per request' },
+    ]);
     const tooMany = await http
       .post('/v1/shipments/bulk')
       .set(seller.auth)

@@ -176,6 +176,12 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^is not readable CSV: ([^]*)$/, (m) => `Bukan CSV yang dapat dibaca (${m[1]}).`],
   [/^has no data rows$/, () => 'Tidak ada baris data di bawah judul kolom.'],
+  // A bulk import of too many rows (a CSV is read only up to the first row too many).
+  [
+    /^has (more than )?(\d+) rows; at most (\d+) per request$/,
+    (m) =>
+      `${m[1] ? 'Lebih dari' : 'Ada'} ${number(m[2])} baris; maksimal ${number(m[3])} baris sekali kirim.`,
+  ],
   [
     /^the amounts add up to more than can be settled at once$/,
     () => 'Jumlah semua baris terlalu besar untuk dicocokkan sekaligus; bagi menjadi beberapa file.',

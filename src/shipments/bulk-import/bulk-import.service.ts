@@ -12,9 +12,8 @@ import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from '../shipment.entity';
 import { CreateShipmentDto, ShipmentDto } from '../shipments.dto';
 import { shipmentView, ShipmentsService } from '../shipments.service';
-import { parseShipmentsCsv, shipmentsCsvTemplate } from './shipments-csv';
+import { MAX_BULK_ROWS, parseShipmentsCsv, shipmentsCsvTemplate } from './shipments-csv';
 
-export const MAX_BULK_ROWS = 5000;
 const INSERT_CHUNK = 500;
 /**
  * Rows checked or built between two turns of the event loop: checking 5,000 rows at once held every other

@@ -3,6 +3,9 @@ import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 
+/** The most shipments one bulk import takes (JSON rows or CSV data rows). */
+export const MAX_BULK_ROWS = 5000;
+
 /** The columns of a shipments CSV (header row required; order free; empty cells mean absent). */
 export const CSV_COLUMNS = [
   'reference',
@@ -94,16 +97,27 @@ export interface ShipmentsCsv {
 
 /**
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row, with the
- * line each is on.
- * @throws ValidationFailedError (field `body`) for unreadable CSV or a header without the required columns.
+ * line each is on. Reading stops at the first row past `maxRows`.
+ * @throws ValidationFailedError (field `body`) for unreadable CSV, a header without the required columns, or
+ * more than `maxRows` data rows.
  */
-export function parseShipmentsCsv(text: string): ShipmentsCsv {
-  let records: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
+export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): ShipmentsCsv {
+  type Read = { record: Record<string, string>; info: { records: number; empty_lines: number } };
+  let records: Read[];
   // The header as written, kept as it is read: the records' keys hold a column given twice once.
   let header: string[] = [];
   const delimiter = delimiterOfHeader(text);
+  // A 10 MB upload of short rows is half a million of them: read in full they held the event loop (every
+  // request) for seconds before being refused as too many, so reading ends at the first one too many.
+  const tooMany = new ValidationFailedError([
+    { field: 'body', message: `has more than ${maxRows} rows; at most ${maxRows} per request` },
+  ]);
   try {
     records = parse(text, {
+      on_record: (record: Read, { records: read }: { records: number }) => {
+        if (read > maxRows) throw tooMany;
+        return record;
+      },
       delimiter,
       columns: (names: string[]) => (header = names),
       record_delimiter: ANY_LINE_ENDING,
@@ -114,6 +128,7 @@ export function parseShipmentsCsv(text: string): ShipmentsCsv {
       info: true,
     });
   } catch (e) {
+    if (e === tooMany) throw e;
     throw new ValidationFailedError([
       { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
     ]);

@@ -23,6 +23,7 @@ import {
   WebhookUrlInvalidError,
 } from 'src/sellers/sellers.errors';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
+import { parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 import { CreateShipmentDto, ListShipmentsQueryDto } from 'src/shipments/shipments.dto';
 import { CreateWithdrawalDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
 import {
@@ -165,6 +166,13 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     ])
       for (const d of e.details) messages.add(d.message);
     for (const problems of REPORTS) for (const d of problems) messages.add(d.message);
+    // A bulk import of too many rows, as JSON (the edge counts them) and as CSV (read up to one too many).
+    messages.add('has 5001 rows; at most 5000 per request');
+    try {
+      parseShipmentsCsv(`reference\n${'x\n'.repeat(3)}`, 2);
+    } catch (e) {
+      for (const d of (e as ValidationFailedError).details) messages.add(d.message);
+    }
     // The one a test cannot reach (more rupiah than a safe integer), read from the reader's source.
     const report = sourceOf('remittances/remittance-report.ts');
     messages.add(/message: '(the amounts add up [^']+)'/.exec(report)![1]);
@@ -194,6 +202,9 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(
       fieldErrorText('id', 'from must be an ISO 8601 date-time (e.g. 2026-12-01T00:00:00+07:00) or date'),
     ).toBe('Harus tanggal yang benar (mis. 2026-12-01).');
+    expect(fieldErrorText('id', 'has more than 5000 rows; at most 5000 per request')).toBe(
+      'Lebih dari 5.000 baris; maksimal 5.000 baris sekali kirim.',
+    );
     expect(fieldErrorText('id', 'is not one of your pickup addresses')).toBe(
       'Bukan salah satu alamat pickup Anda.',
     );

@@ -110,4 +110,17 @@ describe('shipments CSV', () => {
     // A header-only file too: its columns are read from the header as written.
     expect(() => parseShipmentsCsv(`${header}, weightGrams\n`)).toThrow(ValidationFailedError);
   });
+
+  it('stops reading at the first row past the limit: a 10 MB file of short rows is not read to its end', () => {
+    const row = (ref: string) => `${ref},uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
+    const rows = Array.from({ length: 5001 }, (_, i) => row(`A-${i}`));
+    // An unclosed quote after the row too many: a reader that went on would call the file unreadable.
+    const text = [header, ...rows, `"B-1,uuid-1`].join('\n');
+    expect(() => parseShipmentsCsv(text)).toThrow(
+      expect.objectContaining({
+        details: [{ field: 'body', message: 'has more than 5000 rows; at most 5000 per request' }],
+      }),
+    );
+    expect(parseShipmentsCsv([header, ...rows.slice(1)].join('\n')).rows).toHaveLength(5000);
+  });
 });
