@@ -88,6 +88,22 @@ describe('sandbox control routes', () => {
     expect(bad.body.details[0].field).toBe('to');
   });
 
+  it('names the day of a remittance window the calendar does not have, rather than rolling it over', async () => {
+    const window = async (from: string, to: string) =>
+      (
+        await http.get('/sandbox/couriers/jne/remittance').query({ from, to }).set(admin.auth).expect(400)
+      ).body.details.map((d: { field: string }) => d.field);
+    // 30 February read as 2 March (a report of the wrong days); month 13 was blamed on `to`.
+    expect(await window('2026-02-30', '2026-03-05')).toEqual(['from']);
+    expect(await window('2026-13-45', '2026-12-31')).toEqual(['from']);
+    expect(await window('2026-01-01', '2026-04-31')).toEqual(['to']);
+    await http
+      .get('/sandbox/couriers/jne/remittance')
+      .query({ from: '2026-02-28', to: '2026-03-01' })
+      .set(admin.auth)
+      .expect(200);
+  });
+
   it('moves the service clock forward', async () => {
     const before = t.clock.now().getTime();
     const res = await http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: 48 }).expect(200);

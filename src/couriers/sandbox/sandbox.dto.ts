@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { COURIER_REASONS, type CourierReason } from '../courier-adapter';
-import { Optional } from 'src/common/validators';
+import { IsInstant, Optional } from 'src/common/validators';
 import { SCRIPTS, type Script } from './world';
 
 export const ADVANCE_TARGETS = [
@@ -90,11 +90,14 @@ export class RemittanceReportQueryDto {
   })
   @IsString()
   @Matches(DAY_OR_INSTANT, { message: 'from must be YYYY-MM-DD or an ISO 8601 instant with an offset' })
+  // A day the calendar does not have (2026-02-30) is refused, not rolled over into the next month.
+  @IsInstant()
   from!: string;
 
   @ApiProperty({ example: '2026-11-30', description: 'Parcels delivered before (a date or an instant)' })
   @IsString()
   @Matches(DAY_OR_INSTANT, { message: 'to must be YYYY-MM-DD or an ISO 8601 instant with an offset' })
+  @IsInstant()
   to!: string;
 
   @ApiPropertyOptional({
