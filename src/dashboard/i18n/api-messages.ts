@@ -176,6 +176,10 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^is not readable CSV: ([^]*)$/, (m) => `Bukan CSV yang dapat dibaca (${m[1]}).`],
   [/^has no data rows$/, () => 'Tidak ada baris data di bawah judul kolom.'],
+  [
+    /^column (\d+) has no name in the header row but holds a value$/,
+    (m) => `Kolom ke-${m[1]} tidak berjudul di baris judul, tetapi berisi nilai.`,
+  ],
   // A bulk import of too many rows (a CSV is read only up to the first row too many).
   [
     /^has (more than )?(\d+) rows; at most (\d+) per request$/,

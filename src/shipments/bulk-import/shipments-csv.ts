@@ -95,11 +95,16 @@ export interface ShipmentsCsv {
   lines: number[];
 }
 
+/** The key a column without a name in the header is read under: `#` and its place (no known column's name). */
+const unnamed = (place: number) => `#${place}`;
+
 /**
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row, with the
- * line each is on. Reading stops at the first row past `maxRows`.
- * @throws ValidationFailedError (field `body`) for unreadable CSV, a header without the required columns, or
- * more than `maxRows` data rows.
+ * line each is on. Reading stops at the first row past `maxRows`. What a spreadsheet leaves past its data
+ * is passed over: rows with every cell empty (as Excel saves rows that once held something) and columns
+ * without a name in the header, while every cell under them is empty.
+ * @throws ValidationFailedError (field `body`) for unreadable CSV, a header without the required columns, a
+ * value under a column without a name, or more than `maxRows` data rows.
  */
 export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): ShipmentsCsv {
   type Read = { record: Record<string, string>; info: { records: number; empty_lines: number } };
@@ -112,14 +117,18 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
   const tooMany = new ValidationFailedError([
     { field: 'body', message: `has more than ${maxRows} rows; at most ${maxRows} per request` },
   ]);
+  let kept = 0;
   try {
     records = parse(text, {
-      on_record: (record: Read, { records: read }: { records: number }) => {
-        if (read > maxRows) throw tooMany;
-        return record;
+      on_record: (read: Read) => {
+        // `;;;;;;` is a blank row of the sheet, not a shipment with every field missing.
+        if (Object.values(read.record).every((v) => v === '')) return null;
+        if (++kept > maxRows) throw tooMany;
+        return read;
       },
       delimiter,
-      columns: (names: string[]) => (header = names),
+      // Each column without a name under a key of its own, so a value under any of them is found.
+      columns: (names: string[]) => (header = names).map((h, i) => (h === '' ? unnamed(i + 1) : h)),
       record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
       trim: true,
@@ -141,9 +150,10 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
         message: 'is empty: the first line must be the header row (GET /v1/shipments/bulk/template)',
       },
     ]);
-  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  const named = header.filter((h) => h !== '');
+  const unknown = named.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  const twice = [...new Set(header.filter((h, i) => header.indexOf(h) !== i))];
+  const twice = [...new Set(named.filter((h, i) => named.indexOf(h) !== i))];
   if (unknown.length || missing.length || twice.length) {
     throw new ValidationFailedError([
       ...unknown.map((c) => ({ field: `body.${c}`, message: 'is not a known column' })),
@@ -151,6 +161,18 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
       ...twice.map((c) => ({ field: `body.${c}`, message: 'column is given twice' })),
     ]);
   }
+  // A value under a column without a name belongs to no field: a header cell left empty by mistake
+  // (codAmount's) would otherwise ship without it.
+  const valued = header.flatMap((h, i) =>
+    h === '' && records.some(({ record }) => record[unnamed(i + 1)] !== '') ? [i + 1] : [],
+  );
+  if (valued.length)
+    throw new ValidationFailedError(
+      valued.map((place) => ({
+        field: 'body',
+        message: `column ${place} has no name in the header row but holds a value`,
+      })),
+    );
   return {
     rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
     // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.

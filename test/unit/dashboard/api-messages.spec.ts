@@ -173,6 +173,13 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     } catch (e) {
       for (const d of (e as ValidationFailedError).details) messages.add(d.message);
     }
+    try {
+      parseShipmentsCsv(
+        `reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,\n,,,,,,,,,150000\n`,
+      );
+    } catch (e) {
+      for (const d of (e as ValidationFailedError).details) messages.add(d.message);
+    }
     // The one a test cannot reach (more rupiah than a safe integer), read from the reader's source.
     const report = sourceOf('remittances/remittance-report.ts');
     messages.add(/message: '(the amounts add up [^']+)'/.exec(report)![1]);

@@ -21,6 +21,12 @@ const table = header.chain((names) =>
   }),
 );
 
+/** A row of empty cells (a blank row of the sheet): skipped by the page and the API alike. */
+const blank = (cells: string[]) => cells.every((c) => c.trim() === '');
+/** The API's reading of a record (its `on_record`): a record of empty cells is none. */
+const unlessBlank = <R extends Record<string, string> | { record: Record<string, string> }>(r: R) =>
+  blank(Object.values<string>('record' in r ? r.record : r)) ? null : r;
+
 describe('the bulk page reads and writes CSV as the API does', () => {
   it('reads quoted commas, doubled quotes, line breaks inside quotes and CRLF line ends', () => {
     const text = '\uFEFFa,b,c\r\n"x, y","say ""hi""","two\r\nlines"\r\n\r\n1,,3\n';
@@ -40,12 +46,24 @@ describe('the bulk page reads and writes CSV as the API does', () => {
     ]);
   });
 
+  it('passes over a spreadsheet’s rows of empty cells and keeps a value under a column without a name', () => {
+    const text = 'reference;codAmount;;\r\nA-1;150.000;;\r\n;;;\r\nA-2;1.200;;9\r\n ; ;"";\r\n';
+    const read = parseCsv(text);
+    expect(read.rows.map((r) => r.reference)).toEqual(['A-1', 'A-2']);
+    expect(read.lines).toEqual([2, 4]);
+    // Both unnamed columns share one key; the value is sent back for the API to refuse, not lost.
+    expect(read.rows.map((r) => r[''])).toEqual(['', '9']);
+    expect(toCsv(read.header, read.rows, read.delimiter)).toBe(
+      'reference;codAmount;;\r\nA-1;150.000;;\r\nA-2;1.200;9;9\r\n',
+    );
+  });
+
   it('reads back what it writes, cell for cell', () => {
     fc.assert(
       fc.property(table, ({ header: names, rows }) => {
         const records = parseCsvRecords(toCsv(names, rows));
-        // A row whose only cell is empty (or spaces) is a blank line, skipped by both sides.
-        const kept = rows.filter((r) => names.length > 1 || r[names[0]].trim() !== '');
+        // A row whose cells are all empty (or spaces) is a blank row, skipped by both sides.
+        const kept = rows.filter((r) => !blank(names.map((n) => r[n])));
         expect(records).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
       }),
     );
@@ -69,7 +87,7 @@ describe('the bulk page reads and writes CSV as the API does', () => {
       fc.property(table, fc.constantFrom(',' as const, ';' as const), ({ header: names, rows }, sep) => {
         const written = toCsv(names, rows, sep);
         expect(delimiterOf(written)).toBe(delimiterOfHeader(written));
-        const kept = rows.filter((r) => names.length > 1 || r[names[0]].trim() !== '');
+        const kept = rows.filter((r) => !blank(names.map((n) => r[n])));
         expect(parseCsvRecords(written)).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
       }),
     );
@@ -103,6 +121,7 @@ describe('the bulk page reads and writes CSV as the API does', () => {
           skip_empty_lines: true,
           trim: true,
           bom: true,
+          on_record: unlessBlank,
         });
         expect(server).toEqual(parseCsv(text).rows);
       }),
@@ -130,6 +149,7 @@ describe('the bulk page reads and writes CSV as the API does', () => {
             bom: true,
             record_delimiter: ANY_LINE_ENDING,
             info: true,
+            on_record: unlessBlank,
           });
           const page = parseCsv(text);
           expect(page.rows).toEqual(server.map((r) => r.record));

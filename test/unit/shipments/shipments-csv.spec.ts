@@ -123,4 +123,39 @@ describe('shipments CSV', () => {
     );
     expect(parseShipmentsCsv([header, ...rows.slice(1)].join('\n')).rows).toHaveLength(5000);
   });
+
+  it('passes over what a spreadsheet leaves past its data: rows of empty cells, columns without a name', () => {
+    const row = (ref: string) => `${ref};uuid-1;Budi;0812;Jl. Mawar 1;Bandung;jabar;40111;1.200;150.000;;`;
+    // Excel saves a row that once held something as separators alone, and a formatted column past the
+    // last as an empty header cell: neither is a shipment or a column.
+    const excel = [
+      `${header.replaceAll(',', ';')};;`,
+      `${row('A-1')};;`,
+      ';'.repeat(13),
+      `${row('A-2')};;`,
+      ` ; ;"";${';'.repeat(10)}`,
+      ';'.repeat(13),
+    ].join('\r\n');
+    const { rows, lines } = parseShipmentsCsv(`${excel}\r\n`);
+    expect(rows.map((r) => [r.reference, r.codAmount])).toEqual([
+      ['A-1', 150_000],
+      ['A-2', 150_000],
+    ]);
+    expect(lines).toEqual([2, 4]);
+    // A value under a column without a name is refused, naming the column: it belongs to no field.
+    expect(() =>
+      parseShipmentsCsv(
+        `${header},,\nA-1,uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,,,150000\n`,
+      ),
+    ).toThrow(
+      expect.objectContaining({
+        details: [{ field: 'body', message: 'column 14 has no name in the header row but holds a value' }],
+      }),
+    );
+    // Rows of empty cells are not counted against the limit either.
+    expect(
+      parseShipmentsCsv(`${header}\n${row('A-1').replaceAll(';', ',')}\n${',,,,,,,,,,,\n'.repeat(5)}`, 1)
+        .rows,
+    ).toHaveLength(1);
+  });
 });

@@ -52,8 +52,9 @@ function readRecords(text: string, delimiter: CsvDelimiter): { cells: string[]; 
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const endRecord = () => {
     record.push(cell);
-    // A blank line (or one of spaces only) is no record: the API skips them too, so row numbers agree.
-    if (record.length > 1 || record[0].trim() !== '') records.push({ cells: record, line });
+    // A blank line, or a row of empty cells (`;;;;` as a spreadsheet saves a row that once held something),
+    // is no record: the API skips them too, so row numbers agree.
+    if (record.some((c) => c.trim() !== '')) records.push({ cells: record, line });
     line += 1;
     record = [];
     cell = '';
@@ -96,9 +97,14 @@ export function parseCsv(text: string): CsvTable {
   return {
     delimiter,
     header: names,
-    rows: data.map(({ cells }) =>
-      Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()])),
-    ),
+    rows: data.map(({ cells }) => {
+      const row = Object.fromEntries(names.map((name, i) => [name, (cells[i] ?? '').trim()]));
+      // Columns without a name share one key: a value under any of them is kept (sent back under each),
+      // for the API to refuse, rather than lost to an empty one after it.
+      const unnamed = names.flatMap((name, i) => (name === '' ? [(cells[i] ?? '').trim()] : []));
+      if (unnamed.length) row[''] = unnamed.find((v) => v !== '') ?? '';
+      return row;
+    }),
     lines: data.map((r) => r.line),
   };
 }
