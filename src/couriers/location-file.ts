@@ -82,6 +82,11 @@ export const COURIER_LOCATION_RULES: Record<
 };
 
 const MAX_TEXT = 100;
+/**
+ * The largest location file read: twice one with every district (7,277) and every column at its longest
+ * (under 4 MB); anything bigger cannot be a mapping and is refused before it is read.
+ */
+export const MAX_LOCATION_FILE_BYTES = 8 * 1024 * 1024;
 const DISTRICT_CODE = /^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

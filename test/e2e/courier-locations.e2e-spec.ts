@@ -312,6 +312,20 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(missing.stderr).toContain(`cannot read ${join(dir, 'nowhere.csv')}`);
   }, 30_000);
 
+  it('refuses a file larger than any mapping, and a device that never ends, before reading it whole', async () => {
+    // 9 MB of rows: read whole, 54 MB took 16 s and 2.3 GB to be refused; /dev/zero ran out of memory.
+    const big = file('big.csv', ['district_code,code', ...Array(500_000).fill('32.73.19,BDO10000')]);
+    const before = await source('idexpress');
+    for (const path of [big, '/dev/zero']) {
+      const refused = await load('idexpress', path);
+      expect(refused).toMatchObject({ code: 1, stdout: '' });
+      expect(refused.stderr).toBe(
+        `refused ${path}: nothing was changed\n  the file is larger than 8 MB: a mapping has one row per district\n`,
+      );
+    }
+    expect(await source('idexpress')).toEqual(before);
+  }, 60_000);
+
   it('gives a sandbox courier without a mapping its complete one at start-up, and leaves an operator’s alone', async () => {
     await t.dataSource.query(`DELETE FROM courier_location_sets WHERE courier = 'sap'`);
     expect(await mapping(t, 'sap')).toEqual([]);
