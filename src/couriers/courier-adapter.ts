@@ -243,6 +243,11 @@ export interface CourierAdapter {
    * @throws CourierWebhookRejectedError (unsigned, forged, or outside the time window)
    */
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[];
+  /**
+   * What the courier looks for in the answer to a push it sent, besides HTTP 200 (J&T `success: true`, SAP
+   * `status: 200`, JNE `status: true`): without it, a courier that checks resends what was stored.
+   */
+  readonly pushAck?: Readonly<Record<string, unknown>>;
   /** The order created with our reference, if the courier has one (reconciling after a crash). */
   findByReference(reference: string, signal?: AbortSignal): Promise<CourierOrder | null>;
   /**

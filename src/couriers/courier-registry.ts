@@ -80,6 +80,10 @@ export class ResilientCourier implements CourierAdapter {
     return this.inner.parseWebhook(request, now);
   }
 
+  get pushAck(): Readonly<Record<string, unknown>> {
+    return this.inner.pushAck ?? {};
+  }
+
   findByReference(reference: string): Promise<CourierOrder | null> {
     return this.call('findByReference', 'safe', (signal) => this.inner.findByReference(reference, signal));
   }

@@ -42,7 +42,7 @@ export class CourierWebhooks implements OnModuleDestroy {
     const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : null;
     const stored = await this.tracking.storePush(courier, events, rawBody, contentType);
     if (stored.fresh) this.applySoon();
-    return stored;
+    return { ...this.registry.get(courier).pushAck, ...stored };
   }
 
   /**

@@ -60,6 +60,13 @@ export class UnmappedCodeListDto {
 export class PushAcceptedDto {
   @ApiProperty({ type: 'integer', description: 'Events the push carried' }) events!: number;
   @ApiPropertyOptional({ type: 'integer', description: 'Of them, events not seen before' }) fresh!: number;
+  @ApiPropertyOptional({ description: 'J&T only: the acknowledgement it looks for (always true)' })
+  success?: boolean;
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'integer' }, { type: 'boolean' }],
+    description: 'The acknowledgement SAP (200) and JNE (true) look for; absent for the others',
+  })
+  status?: number | boolean;
 }
 
 export class MonitoringQueryDto {

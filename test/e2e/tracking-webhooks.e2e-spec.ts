@@ -310,6 +310,30 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     expect(await snapshotTables(t.dataSource)).toEqual(before);
   });
 
+  it('answers each courier the acknowledgement it looks for, with the counts', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const acks = {
+      jne: { status: true },
+      jnt: { success: true },
+      sap: { status: 200 },
+      ninja: {},
+      idexpress: {},
+    };
+    for (const [code, ack] of Object.entries(acks)) {
+      const { push } = await pickedUpWithPush(t, http, seller, origin, code as keyof typeof acks);
+      const res = await http
+        .post(`/v1/webhooks/couriers/${code}`)
+        .set(push.headers)
+        .send(push.body)
+        .expect(200);
+      expect({ code, body: res.body }).toEqual({
+        code,
+        body: { ...ack, events: expect.any(Number), fresh: res.body.events },
+      });
+      expect(res.body.events).toBeGreaterThan(0);
+    }
+  });
+
   it('takes a signed push whose body starts with a UTF-8 byte-order mark, as JSON, text or a form', async () => {
     const origin = (await createAddress(http, seller)).id;
     const sap = await pickedUpWithPush(t, http, seller, origin, 'sap');

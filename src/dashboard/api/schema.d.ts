@@ -2049,6 +2049,10 @@ export interface components {
             events: number;
             /** @description Of them, events not seen before */
             fresh?: number;
+            /** @description The acknowledgement SAP (200) and JNE (true) look for; absent for the others */
+            status?: number | boolean;
+            /** @description J&T only: the acknowledgement it looks for (always true) */
+            success?: boolean;
         };
         QuoteDestinationDto: {
             /** @example Kota Administrasi Jakarta Pusat */

@@ -58,6 +58,8 @@ const notFound = (answer: { ok: false; error: string; httpStatus: number }) =>
 export class JneAdapter implements CourierAdapter {
   /** No batch tracking endpoint: one airway bill per request. */
   readonly trackBatchSize = 1;
+  /** JNE looks for `{status: true}` in the answer to a push (assumed, jne.md §3.7). */
+  readonly pushAck = { status: true };
   readonly code = 'jne' as const;
   private readonly client: JneClient;
 

@@ -51,6 +51,8 @@ import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 export class JntAdapter implements CourierAdapter {
   /** No batch tracking endpoint: one airway bill per request. */
   readonly trackBatchSize = 1;
+  /** J&T resends a push unless the answer says `success: true` (assumed, jnt.md §3.6). */
+  readonly pushAck = { success: true };
   readonly code = 'jnt' as const;
   private readonly client: JntClient;
 

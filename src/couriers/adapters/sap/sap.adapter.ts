@@ -32,6 +32,8 @@ import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 export class SapAdapter implements CourierAdapter {
   /** No batch tracking endpoint: one airway bill per request. */
   readonly trackBatchSize = 1;
+  /** SAP looks for a `{status: 200}`-style acknowledgement of a push (assumed, sap.md §3.7). */
+  readonly pushAck = { status: 200 };
   readonly code = 'sap' as const;
   private readonly client: SapClient;
 
