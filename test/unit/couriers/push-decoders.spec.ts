@@ -1,6 +1,8 @@
 import { CourierWebhookMalformedError } from 'src/couriers/courier.errors';
 import { decodeJneWebhook } from 'src/couriers/adapters/jne/jne.decode';
 import { decodeJntWebhook } from 'src/couriers/adapters/jnt/jnt.decode';
+import { decodeIdExpressWebhook } from 'src/couriers/adapters/idexpress/idexpress.decode';
+import { decodeNinjaWebhook } from 'src/couriers/adapters/ninja/ninja.decode';
 import { decodeSapWebhook } from 'src/couriers/adapters/sap/sap.decode';
 
 /** What a push decoder refused, as the courier is told it: the field, then the problem. */
@@ -54,5 +56,36 @@ describe('a push that is not what the courier sends names its field', () => {
     ],
   ])('SAP: %s', (_, body, said) => {
     expect(refusal(decodeSapWebhook, body)).toBe(said);
+  });
+});
+
+describe('a padded airway bill in a push is the parcel’s own', () => {
+  it.each([
+    [
+      'ID Express',
+      decodeIdExpressWebhook,
+      '[{"waybillNo": " IDE000000000123 ", "operationType": "Delivery Scan", "lastOperationTime": 1767225600}]',
+      'IDE000000000123',
+    ],
+    [
+      'Ninja',
+      decodeNinjaWebhook,
+      '{"tracking_id": " NVIDKRM1 ", "event": "Delivered, Received by Customer", "timestamp": "2026-01-01T08:00:00+07:00"}',
+      'NVIDKRM1',
+    ],
+    [
+      'SAP',
+      decodeSapWebhook,
+      '{"awb_no": " SAP001 ", "rowstate_name": "POD - DELIVERED", "created_at": "2026-01-01 08:00:00"}',
+      'SAP001',
+    ],
+  ])('%s', (_, decode, body, awb) => {
+    expect(decode(Buffer.from(body)).map((e) => e.awb)).toEqual([awb]);
+  });
+
+  it('refuses an ID Express waybill of spaces alone, naming it', () => {
+    expect(
+      refusal(decodeIdExpressWebhook, '[{"waybillNo": "   ", "operationType": "x", "lastOperationTime": 1}]'),
+    ).toBe('[0].waybillNo is required, as text');
   });
 });

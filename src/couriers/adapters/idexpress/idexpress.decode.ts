@@ -225,7 +225,7 @@ export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
         problem,
       );
     if (!item || typeof item !== 'object') throw malformed('', 'is not an object');
-    if (typeof item.waybillNo !== 'string' || !item.waybillNo)
+    if (typeof item.waybillNo !== 'string' || !item.waybillNo.trim())
       throw malformed('waybillNo', 'is required, as text');
     if (typeof item.operationType !== 'string') throw malformed('operationType', 'is required, as text');
     if ((item.lastOperationTime ?? item.operationTime) === undefined)

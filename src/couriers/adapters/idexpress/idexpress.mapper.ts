@@ -387,11 +387,13 @@ export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
 export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
   const contexts = new Map<string, LegContext>();
   return items.map((item) => {
-    const ctx = contexts.get(item.waybillNo) ?? {};
-    contexts.set(item.waybillNo, ctx);
+    // A padded waybill (' IDE… ') is the same parcel: untrimmed it matched no shipment.
+    const awb = item.waybillNo.trim();
+    const ctx = contexts.get(awb) ?? {};
+    contexts.set(awb, ctx);
     return lineToEvent(
       {
-        awb: item.waybillNo,
+        awb,
         operationType: item.operationType,
         at: epochToDate(item.lastOperationTime ?? item.operationTime),
         location: item.currentBranch,

@@ -407,7 +407,8 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
         ? Number(codField) > 0
         : undefined;
   return {
-    awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no),
+    // Trimmed as every courier's: a padded tracking id is the same parcel, and untrimmed matched no shipment.
+    awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no).trim(),
     status,
     ...(reason ? { reason } : {}),
     rawCode,
