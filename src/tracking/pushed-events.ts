@@ -1,4 +1,5 @@
 import type { TrackingEvent } from 'src/couriers/courier-adapter';
+import { cutText } from 'src/couriers/payload-text';
 
 /** More events than any courier pushes at once (they push one, or a few). */
 export const MAX_PUSH_EVENTS = 1000;
@@ -25,6 +26,38 @@ export function unfitPush(events: readonly TrackingEvent[]): { field: string; me
     if (why) return { field: `events[${i}].${why[0]}`, message: why[1] };
   }
   return null;
+}
+
+/**
+ * A poll's events as they can be stored. A poll answer is not refused as a push is (nobody to tell, and the
+ * rest of the batch is good): a text over its limit is cut (a courier's long note is still its note), and
+ * an event whose AWB, code or time cannot be stored is left out and reported. One such line failed the whole
+ * batch's insert (a code past the index's size, a time before 4713 BC) on every retry, so up to a claim's
+ * worth of parcels stopped being followed.
+ */
+export function storablePolled(events: readonly TrackingEvent[]): {
+  kept: TrackingEvent[];
+  dropped: { awb: string; field: string; message: string }[];
+} {
+  const kept: TrackingEvent[] = [];
+  const dropped: { awb: string; field: string; message: string }[] = [];
+  for (const e of events) {
+    const cut: TrackingEvent =
+      (typeof e.rawText === 'string' && e.rawText.length > PUSHED_TEXT_LIMITS.rawText) ||
+      (typeof e.location === 'string' && e.location.length > PUSHED_TEXT_LIMITS.location)
+        ? {
+            ...e,
+            rawText: cutText(e.rawText, PUSHED_TEXT_LIMITS.rawText),
+            ...(typeof e.location === 'string'
+              ? { location: cutText(e.location, PUSHED_TEXT_LIMITS.location) }
+              : {}),
+          }
+        : e;
+    const why = unfitEvent(cut);
+    if (why) dropped.push({ awb: String(e.awb).slice(0, 64), field: why[0], message: why[1] });
+    else kept.push(cut);
+  }
+  return { kept, dropped };
 }
 
 function unfitEvent(e: TrackingEvent): [field: string, problem: string] | null {

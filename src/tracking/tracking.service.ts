@@ -18,6 +18,7 @@ import { SellerNotifications } from 'src/sellers/notifications/seller-notificati
 import { CodCreditPosting } from './cod-credit-posting';
 import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
+import { storablePolled } from './pushed-events';
 import { evaluateRisk, type RiskFinding } from './risk-rules';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, isBookingEvent, movesFrom, StoredEvent } from './tracking-status';
@@ -83,7 +84,12 @@ export class TrackingService {
    * and the pickup watch run for the ones still waiting to be picked up.
    */
   async recordPoll(courier: CourierCode, shipments: TrackedShipment[], results: TrackResult[], now: Date) {
-    const found = results.flatMap((r) => (r.found ? r.events : []));
+    const { kept: found, dropped } = storablePolled(results.flatMap((r) => (r.found ? r.events : [])));
+    if (dropped.length)
+      this.logger.warn(
+        { courier, dropped: dropped.slice(0, 10), count: dropped.length },
+        'polled events left out: not storable',
+      );
     const awbs = shipments.map((s) => s.awb!);
     const applied = await this.tx.run(async () => {
       const owners = await this.tracked.byAwbs(courier, awbs);

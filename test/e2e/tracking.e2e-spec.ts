@@ -1,5 +1,6 @@
 import supertest from 'supertest';
-import type { CourierCode } from 'src/couriers/courier-adapter';
+import type { CourierCode, TrackingEvent } from 'src/couriers/courier-adapter';
+import { TrackingService } from 'src/tracking/tracking.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
@@ -365,6 +366,62 @@ describe('tracking journeys at every courier', () => {
     s = await shipment(b.id);
     expect({ status: s.status, risk: s.risk }).toEqual({ status: 'cancelled', risk: 'none' });
     expect(await alertsOf(b.id)).toEqual({ pickup_not_made: 'resolved' });
+  });
+
+  it('leaves out a polled line that cannot be stored and follows the rest of the batch', async () => {
+    const [a, b] = await bookPinned(t, http, seller, origin, [PINNED[4], PINNED[4]]);
+    const tracked = t.app.get(TrackedShipments);
+    const shipments = await t.app.get(Transactions).run(() => tracked.lock([a.id, b.id]));
+    const at = new Date(t.clock.now().getTime() - 60_000);
+    const line = (awb: string, over: Partial<TrackingEvent> = {}): TrackingEvent => ({
+      awb,
+      status: 'picked_up',
+      rawCode: 'Pickup Scan',
+      rawText: 'Paket telah di-pickup',
+      occurredAt: at,
+      isReturnLeg: false,
+      ...over,
+    });
+    // What a courier's answer could hold: a time before any PostgreSQL stores (4713 BC), a code past what
+    // its index holds, a note of 100,000 characters (cut, kept).
+    await t.app.get(TrackingService).recordPoll(
+      PINNED[4].code,
+      shipments,
+      [
+        {
+          awb: a.awb,
+          found: true,
+          events: [line(a.awb), line(a.awb, { rawCode: 'Weird', occurredAt: new Date(-8e15) })],
+        },
+        {
+          awb: b.awb,
+          found: true,
+          events: [
+            line(b.awb, { rawText: 'x'.repeat(100_000) }),
+            line(b.awb, {
+              rawCode: 'C'.repeat(9000),
+              status: null,
+              occurredAt: new Date(at.getTime() + 1000),
+            }),
+          ],
+        },
+      ],
+      t.clock.now(),
+    );
+    expect([(await shipment(a.id)).status, (await shipment(b.id)).status]).toEqual([
+      'picked_up',
+      'picked_up',
+    ]);
+    const stored = await t.dataSource.query<{ awb: string; raw_code: string; n: number }[]>(
+      `SELECT awb, raw_code, length(raw_text)::int AS n FROM tracking_events WHERE awb = ANY($1) ORDER BY awb`,
+      [[a.awb, b.awb]],
+    );
+    expect(stored.map((r) => [r.awb, r.raw_code, r.n])).toEqual(
+      [
+        [a.awb, 'Pickup Scan', 21],
+        [b.awb, 'Pickup Scan', 2000],
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+    );
   });
 
   it('keeps the transit days the courier quoted for the chosen service beside the shipment, as its booking decision has them', async () => {

@@ -1,5 +1,5 @@
 import type { TrackingEvent } from 'src/couriers/courier-adapter';
-import { MAX_PUSH_EVENTS, unfitPush } from 'src/tracking/pushed-events';
+import { MAX_PUSH_EVENTS, storablePolled, unfitPush } from 'src/tracking/pushed-events';
 
 const event = (over: Partial<Record<keyof TrackingEvent, unknown>> = {}): TrackingEvent =>
   ({
@@ -53,5 +53,32 @@ describe('what a verified push may hold to be stored', () => {
       field: 'events',
       message: `holds more than ${MAX_PUSH_EVENTS} events`,
     });
+  });
+});
+
+describe('what a poll brought, as it can be stored', () => {
+  it('cuts an overlong note or place and keeps the event', () => {
+    const { kept, dropped } = storablePolled([
+      event({ rawText: 'y'.repeat(5000), location: 'L'.repeat(900) }),
+    ]);
+    expect(dropped).toEqual([]);
+    expect([kept[0].rawText.length, kept[0].location?.length]).toEqual([2000, 500]);
+  });
+
+  it('leaves out, naming why, an event whose AWB, code or time cannot be stored; keeps the rest', () => {
+    const { kept, dropped } = storablePolled([
+      event(),
+      event({ rawCode: 'x'.repeat(9000) }),
+      event({ occurredAt: new Date(-8e15) }),
+      event({ awb: 'A'.repeat(70) }),
+      event({ rawCode: 7 }),
+    ]);
+    expect(kept).toEqual([event()]);
+    expect(dropped).toEqual([
+      { awb: 'JNE0001', field: 'rawCode', message: 'is longer than 200 characters' },
+      { awb: 'JNE0001', field: 'occurredAt', message: 'is before 2000' },
+      { awb: 'A'.repeat(64), field: 'awb', message: 'is longer than 64 characters' },
+      { awb: 'JNE0001', field: 'rawCode', message: 'is not text' },
+    ]);
   });
 });
