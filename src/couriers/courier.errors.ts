@@ -76,6 +76,20 @@ export class CourierWebhookMalformedError extends AppError {
   }
 }
 
+/**
+ * A malformed item of a push that is a list (`[1].waybillNo`, `[0]` for the item itself) or a lone object
+ * (`waybillNo`, `body`): the field named as the courier sent it.
+ */
+export function malformedItem(
+  courier: CourierCode,
+  item: { list: boolean; index: number },
+  field: string,
+  problem: string,
+): CourierWebhookMalformedError {
+  const at = item.list ? `[${item.index}]` : '';
+  return new CourierWebhookMalformedError(courier, [at, field].filter(Boolean).join('.') || 'body', problem);
+}
+
 export function isRetriable(e: unknown): e is CourierUnavailableError {
   return e instanceof CourierUnavailableError;
 }

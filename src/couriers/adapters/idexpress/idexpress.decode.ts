@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierWebhookMalformedError } from '../../courier.errors';
+import { CourierWebhookMalformedError, malformedItem } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -217,13 +217,8 @@ export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
   const items = (list ? body : [body]) as IdExpressPushItem[];
   if (!items.length) throw new CourierWebhookMalformedError('idexpress', 'body', 'is an empty list');
   items.forEach((item, i) => {
-    const at = list ? `[${i}]` : '';
     const malformed = (field: string, problem: string) =>
-      new CourierWebhookMalformedError(
-        'idexpress',
-        `${at}${at && field ? '.' : ''}${field}` || 'body',
-        problem,
-      );
+      malformedItem('idexpress', { list, index: i }, field, problem);
     if (!item || typeof item !== 'object') throw malformed('', 'is not an object');
     if (typeof item.waybillNo !== 'string' || !item.waybillNo.trim())
       throw malformed('waybillNo', 'is required, as text');

@@ -7,7 +7,7 @@ import type {
   TrackResult,
 } from '../../courier-adapter';
 import type { CourierDecoder } from '../../courier-decoder';
-import { CourierUnavailableError, CourierWebhookMalformedError } from '../../courier.errors';
+import { CourierUnavailableError, CourierWebhookMalformedError, malformedItem } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
@@ -204,9 +204,8 @@ export function decodeNinjaWebhook(rawBody: Buffer): TrackingEvent[] {
   const items = (list ? payload : [payload]) as unknown[];
   if (!items.length) throw new CourierWebhookMalformedError('ninja', 'body', 'is an empty list');
   return items.map((item, i) => {
-    const at = list ? `[${i}]` : '';
     const malformed = (field: string, problem: string) =>
-      new CourierWebhookMalformedError('ninja', `${at}${at && field ? '.' : ''}${field}` || 'body', problem);
+      malformedItem('ninja', { list, index: i }, field, problem);
     const e = item as NinjaEvent | null;
     if (!e || typeof e !== 'object') throw malformed('', 'is not an object');
     if (!(e.tracking_id ?? e.tracking_number))
