@@ -1,10 +1,8 @@
-import { instantOf } from 'src/common/wib';
 import { Type } from '@nestjs/common';
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   getMetadataStorage,
-  isISO8601,
   IsString,
   MaxLength,
   MinLength,
@@ -13,6 +11,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { canonicalProvince, isIndonesianPostalCode, normalizeIndonesianPhone } from './indonesia';
+import { parseInstant } from './wib';
 
 /**
  * A query string's whole number, written in decimal digits; anything else is left as text for @IsInt to
@@ -59,19 +58,28 @@ export function IsIndonesianPhone(options?: ValidationOptions): PropertyDecorato
 }
 
 /**
- * A moment: an ISO 8601 calendar date or date-time (year 0001–9999), read by instantOf (a date is 00:00
- * Asia/Jakarta, a date-time without an offset Jakarta's wall clock). IsISO8601 alone also passes week dates (`2026-W01`) and ordinal dates (`2026-365`), which
- * `Date` cannot read: they reached the queries as an invalid date (a 500).
+ * A moment: an ISO 8601 calendar date or date-time, as parseInstant reads it (a date is 00:00 Asia/Jakarta,
+ * a date-time without an offset Jakarta's wall clock). A day the calendar does not have, hour 24, week and
+ * ordinal dates and anything after the time are refused, never rolled over or left to a query as an
+ * invalid date.
  */
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return (target, key) =>
     stringRule(
       'isInstant',
-      (v) =>
-        /^\d{4}-\d{2}-\d{2}(?:T|$)/.test(v) &&
-        isISO8601(v, { strict: true }) &&
-        Number.isFinite(instantOf(v).getTime()),
+      (v) => parseInstant(v) !== null,
       'must be an ISO 8601 date-time (e.g. 2026-12-01T00:00:00+07:00) or date',
+      options,
+    )(target, key as string);
+}
+
+/** A `YYYY-MM-DD` day the calendar has (2026-02-30 and 2026-13-01 are refused, not rolled over). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, key) =>
+    stringRule(
+      'isCalendarDate',
+      (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && parseInstant(v) !== null,
+      'must be a calendar date (YYYY-MM-DD)',
       options,
     )(target, key as string);
 }

@@ -20,15 +20,55 @@ export function wibDate(at: Date): string {
   return formatWib(at).slice(0, 10);
 }
 
+/** Whether the calendar has this day (month 1–12, day within the month, leap years counted). */
+export function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
+const INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** 0001-01-01T00:00Z and 10000-01-01T00:00Z: PostgreSQL has no year 0, and no ISO string past 9999. */
+const EARLIEST_INSTANT = -62135596800000;
+const LATEST_INSTANT = 253402300800000;
+
 /**
- * The moment a query or body names (an ISO 8601 date or date-time, as IsInstant checks): a bare date is
- * 00:00 Asia/Jakarta that day, and a date-time without an offset is Jakarta's wall clock, the time sellers
- * and finance live by (JavaScript reads the first as UTC and the second in the server's zone).
+ * The moment a query, body or courier names, or null when it names none: an ISO 8601 calendar date
+ * (`YYYY-MM-DD`, 00:00 Asia/Jakarta that day) or date-time (`YYYY-MM-DDTHH:mm[:ss[.fff]]`, with `Z` or an
+ * offset `±HH:mm`/`±HHmm`; without one, Jakarta's wall clock, the time sellers and finance live by). A day
+ * the calendar does not have (2026-02-30), hour 24, second 60 and years outside 0001–9999 are refused:
+ * JavaScript's Date rolls the first three over into the next day or month, which answered for the wrong days.
+ */
+export function parseInstant(text: string): Date | null {
+  const m = INSTANT.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  if (!isCalendarDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
+  let offsetMs = WIB_MS;
+  const zone = m[8];
+  if (zone === 'Z') offsetMs = 0;
+  else if (zone) {
+    const [, sign, oh, om] = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+    if (+oh > 23 || +om > 59) return null;
+    offsetMs = (sign === '-' ? -1 : 1) * (+oh * 3600_000 + +om * 60_000);
+  }
+  const wall = new Date(0);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads a year below 100 as 19xx.
+  wall.setUTCFullYear(y, mo - 1, d);
+  wall.setUTCHours(h, mi, s, Number((m[7] ?? '.').slice(1, 4).padEnd(3, '0')));
+  const at = wall.getTime() - offsetMs;
+  return at >= EARLIEST_INSTANT && at < LATEST_INSTANT ? new Date(at) : null;
+}
+
+/**
+ * The moment a validated query or body names (see parseInstant; IsInstant has checked it).
+ * @throws RangeError for text parseInstant refuses: a caller that skipped validation
  */
 export function instantOf(text: string): Date {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(`${text}T00:00:00+07:00`);
-  if (/^\d{4}-\d{2}-\d{2}T[\d:.]+$/.test(text)) return new Date(`${text}+07:00`);
-  return new Date(text);
+  const at = parseInstant(text);
+  if (!at) throw new RangeError(`not an instant: ${text}`);
+  return at;
 }
 
 /** Parses `YYYY-MM-DD HH:mm[:ss]` or `DD-MM-YYYY HH:mm` written in WIB; null when it is neither. */
@@ -42,11 +82,8 @@ export function parseWib(text: string): Date | null {
   const [y, mo, d, h, mi, s] = parts;
   // Out-of-range parts are refused, not rolled over (day 32 is not the next month's first); so is a year
   // before couriers kept tracking online (Date.UTC would also read a year below 100 as 19xx).
-  const at = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(at);
-  if (y < 2000 || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59)
-    return null;
-  return new Date(at - WIB_MS);
+  if (y < 2000 || !isCalendarDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s) - WIB_MS);
 }
 
 const MONTHS_ID = ['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'];

@@ -3,6 +3,7 @@ import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Clock } from 'src/common/clock';
+import { parseInstant } from 'src/common/wib';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, invalidCursor, Page } from 'src/common/pagination';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -445,9 +446,11 @@ export class InvoicingService implements OnModuleInit {
 
   /** The period a `periodStart` query names (a `YYYY-MM-DD` day or an ISO instant on which one starts). */
   private period(text: string): InvoicePeriod {
-    const day = ISO_INSTANT.test(text) ? wibDay(new Date(text)) : text;
-    const period = periodStartingOn(day, this.rule);
-    if (!period || (ISO_INSTANT.test(text) && period.start.getTime() !== new Date(text).getTime())) {
+    // parseInstant, not Date: 2026-02-29T17:00:00Z (no such day) was read as 1 March and named a period.
+    const instant = ISO_INSTANT.test(text);
+    const at = instant ? parseInstant(text) : null;
+    const period = instant && !at ? null : periodStartingOn(at ? wibDay(at) : text, this.rule);
+    if (!period || (at && period.start.getTime() !== at.getTime())) {
       const example = periodContaining(this.clock.now(), this.rule).startDate;
       throw new NotAPeriodStartError(
         `must be a day an invoicing period starts on (YYYY-MM-DD, Asia/Jakarta, e.g. ${example}: every ${this.rule.periodDays} days from ${this.rule.anchorDate})`,

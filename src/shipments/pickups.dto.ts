@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsISO8601,
-  IsUUID,
-  Matches,
-} from 'class-validator';
-import { Optional } from 'src/common/validators';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
+import { IsCalendarDate, Optional } from 'src/common/validators';
 
 export class CreatePickupDto {
   @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 500 })
@@ -21,8 +13,7 @@ export class CreatePickupDto {
 
   @ApiPropertyOptional({ example: '2026-11-24', description: 'Pickup day (Asia/Jakarta)' })
   @Optional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'pickupDate must be YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'pickupDate must be a calendar date' })
+  @IsCalendarDate()
   pickupDate?: string;
 }
 

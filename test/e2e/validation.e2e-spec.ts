@@ -463,6 +463,50 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     body: { shipmentIds: [shipmentId], pickupDate: '2026-02-30' },
     field: 'pickupDate',
   },
+  // Days and times the calendar does not have, in every date a client sends: JavaScript's Date read hour 24
+  // as the next day's 00:00 and 29 February 2026 as 1 March, and each was answered for the wrong moment.
+  ...['/v1/shipments', '/v1/ledger/entries', '/v1/monitoring'].flatMap((path) =>
+    ['from', 'to'].flatMap((field) =>
+      ['2026-01-01T24:00', '2026-02-30', '9999-12-31T23:00:00-05:00', '2026-01-01T00:00:00Z junk'].map(
+        (value): BadCase => ({
+          name: `window: ${field}=${value} on ${path}`,
+          method: 'get',
+          path: `${path}?${field}=${encodeURIComponent(value)}`,
+          field,
+        }),
+      ),
+    ),
+  ),
+  ...['/v1/finance/invoices', '/v1/finance/invoices/export'].map((path): BadCase => ({
+    name: `finance: a period start on 29 February 2026 (no such day) on ${path}`,
+    method: 'get',
+    path: `${path}?periodStart=2026-02-29T17:00:00Z`,
+    field: 'periodStart',
+    admin: true,
+  })),
+  {
+    name: 'finance: invoicing run as of hour 24',
+    method: 'post',
+    path: '/v1/finance/invoicing/run',
+    body: { asOf: '2026-01-01T24:00' },
+    field: 'asOf',
+    admin: true,
+  },
+  {
+    name: 'sandbox job: asOf at hour 24',
+    method: 'post',
+    path: '/sandbox/jobs/invoicing/run',
+    body: { asOf: '2026-01-01T24:00' },
+    field: 'asOf',
+    admin: true,
+  },
+  {
+    name: 'pickup: a date in year 0',
+    method: 'post',
+    path: '/v1/pickups',
+    body: { shipmentIds: [shipmentId], pickupDate: '0000-01-01' },
+    field: 'pickupDate',
+  },
   {
     name: 'sandbox job: asOf not a date',
     method: 'post',

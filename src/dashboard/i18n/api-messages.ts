@@ -219,6 +219,7 @@ const FIELD_RULES_ID: readonly Rule[] = [
     / must be an ISO 8601 date-time \(e\.g\. .*\) or date$/,
     () => 'Harus tanggal yang benar (mis. 2026-12-01).',
   ],
+  [/ must be a calendar date \(YYYY-MM-DD\)$/, () => 'Harus tanggal yang ada di kalender (YYYY-MM-DD).'],
   [
     /^is not a district we know in that city and province(: check the suggestions)?$/,
     (m) => `Kecamatan ini tidak kami kenal di kota dan provinsi itu${m[1] ? ': lihat sarannya' : ''}.`,

@@ -1,4 +1,4 @@
-import { formatWib, instantOf, parseWib } from 'src/common/wib';
+import { formatWib, instantOf, parseInstant, parseWib } from 'src/common/wib';
 
 describe('WIB times as couriers write them', () => {
   it('reads both spellings, in WIB', () => {
@@ -38,5 +38,48 @@ describe('instantOf: the moment a query names', () => {
     ['2026-12-08T09:30:00+09:00', '2026-12-08T00:30:00.000Z'],
   ])('%s → %s', (text, iso) => {
     expect(instantOf(text).toISOString()).toBe(iso);
+  });
+});
+
+describe('parseInstant: a moment a client names, never rolled over', () => {
+  it.each([
+    ['2024-02-29', '2024-02-28T17:00:00.000Z'],
+    ['2026-12-08T09:30:00.1234+07:00', '2026-12-08T02:30:00.123Z'],
+    ['2026-12-08T09:30+0700', '2026-12-08T02:30:00.000Z'],
+    ['2026-12-31T23:59:59-12:00', '2027-01-01T11:59:59.000Z'],
+    ['0050-06-01T00:00:00Z', '0050-06-01T00:00:00.000Z'], // not 1950
+    ['9999-12-31T23:59:59Z', '9999-12-31T23:59:59.000Z'],
+  ])('%s → %s', (text, iso) => {
+    expect(parseInstant(text)?.toISOString()).toBe(iso);
+  });
+
+  it.each([
+    '2026-02-30',
+    '2026-13-01',
+    '2026-00-10',
+    '2025-02-29',
+    '2026-04-31',
+    '1900-02-29',
+    '2026-01-01T24:00',
+    '2026-01-01T24:00:00+07:00',
+    '2026-01-01T25:00:00+07:00',
+    '2026-01-01T10:60:00Z',
+    '2026-01-01T23:59:60Z',
+    '2026-01-01T10:00:00+24:00',
+    '0000-01-01T00:00:00Z',
+    '0001-01-01', // 00:00 in Jakarta is still year 0 in UTC, which PostgreSQL has not
+    '9999-12-31T23:00:00-05:00', // year 10000
+    '+275760-09-13',
+    '2026-01-01x',
+    '2026-01-01T00:00:00+07:00junk',
+    '2026-01-01 ',
+    '2026-01-01 10:00',
+    '2026-W01',
+    '2026-365',
+    '2026-01-01T10',
+    '',
+  ])('refuses %j', (text) => {
+    expect(parseInstant(text)).toBeNull();
+    expect(() => instantOf(text)).toThrow(RangeError);
   });
 });

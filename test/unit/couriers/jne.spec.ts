@@ -225,6 +225,11 @@ describe('JNE dates and places', () => {
     expect(parseJneDate('04 XYZ 2019 13:46')).toBeNull();
   });
 
+  it('refuses a summary time the calendar does not have, rather than rolling it into the next month', () => {
+    for (const text of ['2026-02-30T10:00:00+07:00', '2026-04-31T00:00:00Z', '2026-01-01T24:00:00+07:00'])
+      expect({ text, at: parseJneDate(text) }).toEqual({ text, at: null });
+  });
+
   it('takes the place from the last bracket', () => {
     expect(locationOf('UNDELIVERED [ALAMAT TIDAK LENGKAP] [SURABAYA]')).toBe('SURABAYA');
     expect(locationOf('DELIVERED TO [BUDI | 05-03-2025 14:30 | CITY ]')).toBe('CITY');

@@ -347,6 +347,11 @@ describe('ninja timestamps', () => {
   it('an unreadable time is Invalid Date, not a throw', () => {
     expect(Number.isNaN(parseNinjaTime('yesterday-ish').getTime())).toBe(true);
   });
+
+  it('a time the calendar does not have is Invalid Date, not the next month', () => {
+    for (const raw of ['2026-02-30T10:00:00+07:00', '2025-02-29T00:00:00Z', '2026-13-01T00:00:00+0700'])
+      expect({ raw, valid: !Number.isNaN(parseNinjaTime(raw).getTime()) }).toEqual({ raw, valid: false });
+  });
 });
 
 describe('ninja requested tracking number', () => {

@@ -15,7 +15,7 @@ import type { RouteCodes } from '../../locations';
 import { cutLine, payloadText } from '../../payload-text';
 import { attemptReasonOfWords, classifyStatusWords, reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
-import { formatWibDayFirst, parseWib, wibDate } from 'src/common/wib';
+import { formatWibDayFirst, parseInstant, parseWib, wibDate } from 'src/common/wib';
 import {
   JNE_CODE_FAMILIES,
   JNE_LEGACY_MANIFEST,
@@ -303,8 +303,9 @@ function parseJneTime(text: string): Date | null {
     const month = String(MONTHS.indexOf(old[2].toUpperCase()) + 1).padStart(2, '0');
     return parseWib(`${old[1].padStart(2, '0')}-${month}-${old[3]} ${old[4]}:${old[5]}`);
   }
+  // parseInstant, not Date, which reads 2026-02-30T10:00+07:00 as 2 March.
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(text.trim()))
-    return new Date(text.trim());
+    return parseInstant(text.trim());
   return null;
 }
 

@@ -13,7 +13,7 @@ import type { RejectionCause } from '../../courier.errors';
 import { cutText, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
-import { parseWib, wibDate } from 'src/common/wib';
+import { parseInstant, parseWib, wibDate } from 'src/common/wib';
 import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
 import type { CourierEgress } from '../../courier-http';
 
@@ -307,7 +307,8 @@ export function parseNinjaTime(value: unknown): Date {
   if (!text) return new Date(NaN);
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
     return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
-  return new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  // With an offset only (a bare time is WIB, above), and never through Date, which rolls 30 February over.
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? (parseInstant(text) ?? new Date(NaN)) : new Date(NaN);
 }
 
 const normalizedKey = (text: string) =>
