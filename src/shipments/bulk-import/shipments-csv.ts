@@ -40,6 +40,25 @@ export const CSV_REQUIRED_COLUMNS: readonly string[] = [
   'recipientPostalCode',
   'weightGrams',
 ];
+
+/** A header cell's words, as its column is matched: no letter case, spaces or underscores. */
+const headerKey = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '');
+const COLUMN_OF_KEY = new Map<string, (typeof CSV_COLUMNS)[number]>(
+  CSV_COLUMNS.map((c) => [headerKey(c), c]),
+);
+
+/**
+ * The column a header cell names, whatever its letter case, surrounding spaces, or spaces and underscores
+ * between the words (` Reference `, `recipient name`, `RECIPIENT_POSTAL_CODE`), as people retype the
+ * template's header; null for a name no column has. The dashboard's bulk page matches alike (its csv.ts).
+ */
+export function csvColumnOfHeader(name: string): (typeof CSV_COLUMNS)[number] | null {
+  return COLUMN_OF_KEY.get(headerKey(name)) ?? null;
+}
 const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'itemValue', 'codAmount']);
 
 /**
@@ -102,14 +121,15 @@ const unnamed = (place: number) => `#${place}`;
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row, with the
  * line each is on. Reading stops at the first row past `maxRows`. What a spreadsheet leaves past its data
  * is passed over: rows with every cell empty (as Excel saves rows that once held something) and columns
- * without a name in the header, while every cell under them is empty.
+ * without a name in the header, while every cell under them is empty. Header names are matched by
+ * csvColumnOfHeader (letter case, spaces and underscores aside).
  * @throws ValidationFailedError (field `body`) for unreadable CSV, a header without the required columns, a
  * value under a column without a name, or more than `maxRows` data rows.
  */
 export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): ShipmentsCsv {
   type Read = { record: Record<string, string>; info: { records: number; empty_lines: number } };
   let records: Read[];
-  // The header as written, kept as it is read: the records' keys hold a column given twice once.
+  // The header (known columns by their template name), kept as read: the records' keys hold a column given twice once.
   let header: string[] = [];
   const delimiter = delimiterOfHeader(text);
   // A 10 MB upload of short rows is half a million of them: read in full they held the event loop (every
@@ -128,7 +148,9 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
       },
       delimiter,
       // Each column without a name under a key of its own, so a value under any of them is found.
-      columns: (names: string[]) => (header = names).map((h, i) => (h === '' ? unnamed(i + 1) : h)),
+      // Known columns under their template name; an unknown one as written, for the error to name it.
+      columns: (names: string[]) =>
+        (header = names.map((h) => csvColumnOfHeader(h) ?? h)).map((h, i) => (h === '' ? unnamed(i + 1) : h)),
       record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
       trim: true,

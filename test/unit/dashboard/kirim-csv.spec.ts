@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import {
+  bulkColumnOf,
   csvColumnOf,
   csvFileText,
   delimiterOf,
@@ -9,7 +10,7 @@ import {
   toCsv,
 } from 'src/dashboard/pages/kirim/csv';
 import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
-import { CSV_COLUMNS, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
+import { CSV_COLUMNS, csvColumnOfHeader, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 
 /** Cells as a spreadsheet may hold them: commas, quotes, line breaks (LF and CRLF), accents. */
 const cell = fc.string({ unit: fc.constantFrom('a', 'B', '1', ',', '"', '\n', '\r\n', ' ', 'é', ';', "'") });
@@ -158,6 +159,80 @@ describe('the bulk page reads and writes CSV as the API does', () => {
       ),
     );
     expect(parseCsv('a,b\r1,2\r\r3,4\r').lines).toEqual([2, 4]);
+  });
+
+  it('matches a header cell to its column as the API does, column for column and row for row', () => {
+    // Each column as people retype the template's header, and names no column has.
+    const spellings = CSV_COLUMNS.flatMap((c) => [
+      c,
+      ` ${c.toUpperCase()} `,
+      c.replace(/[A-Z]/g, (l) => ` ${l}`),
+      c.replace(/[A-Z]/g, (l) => `_${l.toLowerCase()}`),
+    ]);
+    for (const name of [...spellings, 'recipient nickname', 'ref', '', 'weight-grams'])
+      expect([name, bulkColumnOf(name)]).toEqual([name, csvColumnOfHeader(name) ?? name]);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('r', 'E', 'f', 'e', 'n', 'c', ' ', '_', '\t', 'x') }),
+        (name) => {
+          expect(bulkColumnOf(name)).toBe(csvColumnOfHeader(name) ?? name);
+        },
+      ),
+    );
+    // A file with a retyped header: the page's rows, re-sent as it sends them, are the API's rows of the file.
+    const header = [
+      'Reference',
+      'origin address id',
+      'Recipient Name',
+      'RECIPIENT_PHONE',
+      'recipient address',
+    ];
+    const more = [
+      'Recipient City',
+      'recipient_province',
+      'Recipient Postal Code',
+      'weight grams',
+      'COD amount',
+    ];
+    const file = toCsv(
+      [...header, ...more],
+      [
+        {
+          Reference: 'A-1',
+          'origin address id': 'uuid-1',
+          'Recipient Name': 'Budi',
+          RECIPIENT_PHONE: '0812',
+          'recipient address': 'Jl. Mawar 1',
+          'Recipient City': 'Bandung',
+          recipient_province: 'Jawa Barat',
+          'Recipient Postal Code': '40111',
+          'weight grams': '1.200',
+          'COD amount': '150.000',
+        },
+      ],
+      ';',
+    );
+    const page = parseCsv(file);
+    const api = parseShipmentsCsv(file);
+    expect(parseShipmentsCsv(toCsv(page.header, page.rows, page.delimiter))).toEqual(api);
+    expect(page.lines).toEqual(api.lines);
+    expect(page.header.map(bulkColumnOf)).toEqual([
+      'reference',
+      'originAddressId',
+      'recipientName',
+      'recipientPhone',
+      'recipientAddress',
+      'recipientCity',
+      'recipientProvince',
+      'recipientPostalCode',
+      'weightGrams',
+      'codAmount',
+    ]);
+    expect(api.rows[0]).toMatchObject({
+      recipient: { name: 'Budi' },
+      parcel: { weightGrams: 1200 },
+      codAmount: 150000,
+    });
   });
 
   it('maps each field the API names back to the CSV column it came from', () => {

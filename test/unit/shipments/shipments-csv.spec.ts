@@ -64,6 +64,45 @@ describe('shipments CSV', () => {
     expect(problems(`${header}\n"unterminated,1,2\n`)).toEqual(['body']);
   });
 
+  it('matches header names whatever their letter case, surrounding spaces, or spaces and underscores', () => {
+    const written =
+      ' Reference ,ORIGINADDRESSID,recipient name,Recipient_Phone,recipientaddress,Recipient City,recipient_province,RECIPIENT POSTAL CODE,Weight Grams,cod_amount';
+    const { rows } = parseShipmentsCsv(
+      `${written}\nA-1,uuid-1,Budi,0812,Jl. Mawar 1,Bandung,Jawa Barat,40111,1200,150000\n`,
+    );
+    expect(rows).toEqual([
+      {
+        reference: 'A-1',
+        originAddressId: 'uuid-1',
+        recipient: {
+          name: 'Budi',
+          phone: '0812',
+          address: 'Jl. Mawar 1',
+          city: 'Bandung',
+          province: 'Jawa Barat',
+          postalCode: '40111',
+        },
+        parcel: { weightGrams: 1200 },
+        codAmount: 150_000,
+      },
+    ]);
+    // Still refused: a name no column has (as written), and one column written two ways.
+    const refusal = (csv: string) => {
+      try {
+        parseShipmentsCsv(csv);
+      } catch (e) {
+        return (e as ValidationFailedError).details;
+      }
+      throw new Error('read');
+    };
+    expect(refusal(`${written},Recipient Nickname\n`)).toEqual([
+      { field: 'body.Recipient Nickname', message: 'is not a known column' },
+    ]);
+    expect(refusal(`${written},reference\n`)).toEqual([
+      { field: 'body.reference', message: 'column is given twice' },
+    ]);
+  });
+
   it('reads line endings mixed in one file: a spreadsheet header in CRLF, rows in LF or CR', () => {
     const row = (ref: string) => `${ref},uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
     const { rows, lines } = parseShipmentsCsv(`${header}\r\n${row('A-1')}\n${row('A-2')}\r${row('A-3')}\r\n`);

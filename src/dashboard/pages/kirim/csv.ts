@@ -133,6 +133,42 @@ export function toCsv(
     .concat('\r\n');
 }
 
+/** The bulk upload's columns, as GET /v1/shipments/bulk/template writes them. */
+const BULK_COLUMNS = [
+  'reference',
+  'originAddressId',
+  'recipientName',
+  'recipientPhone',
+  'recipientAddress',
+  'recipientDistrict',
+  'recipientCity',
+  'recipientProvince',
+  'recipientPostalCode',
+  'weightGrams',
+  'lengthCm',
+  'widthCm',
+  'heightCm',
+  'itemValue',
+  'description',
+  'codAmount',
+  'courierCode',
+  'courierService',
+];
+const headerKey = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '');
+const BULK_COLUMN_OF_KEY = new Map(BULK_COLUMNS.map((c) => [headerKey(c), c]));
+
+/**
+ * The bulk column a header cell names, as the API matches it (letter case, surrounding spaces, and spaces
+ * or underscores between words aside: `Recipient Name` is `recipientName`); a name no column has, as written.
+ */
+export function bulkColumnOf(name: string): string {
+  return BULK_COLUMN_OF_KEY.get(headerKey(name)) ?? name;
+}
+
 /**
  * The CSV column an API error names: the bulk import reads `recipientPhone` into `recipient.phone`,
  * `weightGrams` into `parcel.weightGrams` and `courierCode` into `courier.code`; this maps them back.

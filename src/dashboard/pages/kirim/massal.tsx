@@ -6,7 +6,7 @@ import { useErrorMessage } from '../../components/async';
 import { Field } from '../../components/form';
 import { fieldErrorText } from '../../i18n/api-messages';
 import { useI18n } from '../../i18n/i18n-context';
-import { csvColumnOf, type CsvDelimiter, csvFileText, parseCsv, toCsv } from './csv';
+import { bulkColumnOf, csvColumnOf, type CsvDelimiter, csvFileText, parseCsv, toCsv } from './csv';
 import { PickupRequest } from './pickup-request';
 
 type Shipment = Schemas['ShipmentDto'];
@@ -36,7 +36,8 @@ function errorsByColumn(
   const byColumn: Record<string, string> = {};
   for (const d of details) {
     const column = csvColumnOf(d.field);
-    const at = header.includes(column) ? column : '';
+    // The file's own spelling of the column (`Recipient Name` for recipientName), as the API matched it.
+    const at = header.find((name) => bulkColumnOf(name) === column) ?? '';
     const text = say(d.message);
     const said = at || text === d.message ? text : `${column}: ${text}`;
     byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${said}` : said;
