@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { wibDate } from 'src/common/wib';
 import { CSV_COLUMNS } from 'src/shipments/bulk-import/shipments-csv';
 import { PickupService } from 'src/shipments/pickup.service';
@@ -401,6 +403,40 @@ describe('bulk shipment import', () => {
       [4, 'reference'],
       [5, 'codAmount'],
     ]);
+  });
+
+  it('reads every origin a bulk import names in one query, still naming each unknown or foreign one', async () => {
+    const other = await signupSeller(http);
+    const theirs = (await createAddress(http, other)).id;
+    const deleted = (await createAddress(http, seller)).id;
+    await http.delete(`/v1/addresses/${deleted}`).set(seller.auth).expect(204);
+    const strangers = Array.from({ length: 40 }, () => randomUUID());
+    const rows = [
+      validShipment(origin, 'ORIGINS-1'),
+      validShipment(theirs, 'ORIGINS-2'),
+      validShipment(deleted, 'ORIGINS-3'),
+      ...strangers.map((id, i) => validShipment(id, `ORIGINS-S${i}`)),
+      validShipment(origin, 'ORIGINS-4'),
+    ];
+    // Each statement that reads pickup addresses (40 unknown ids were 43 lookups, one query each).
+    const spy = jest.spyOn(PostgresQueryRunner.prototype, 'query');
+    try {
+      const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(rows).expect(200);
+      const lookups = spy.mock.calls.filter(([sql]) => /pickup_addresses/.test(sql));
+      expect(lookups).toHaveLength(1);
+      expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual([
+        'ORIGINS-1',
+        'ORIGINS-4',
+      ]);
+      expect(res.body.errors).toEqual(
+        rows.slice(1, -1).map((_, i) => ({
+          row: i + 2,
+          details: [{ field: 'originAddressId', message: 'is not one of your pickup addresses' }],
+        })),
+      );
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('creates each reference once when imports and creates race, naming the rest "already used"', async () => {

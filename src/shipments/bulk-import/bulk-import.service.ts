@@ -8,7 +8,6 @@ import { fieldProblems, VALIDATOR_OPTIONS } from 'src/common/errors/validation';
 import { inspectJson } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AddressesService } from 'src/sellers/addresses.service';
-import type { PickupAddress } from 'src/sellers/pickup-address.entity';
 import { Shipment } from '../shipment.entity';
 import { CreateShipmentDto, ShipmentDto } from '../shipments.dto';
 import { shipmentView, ShipmentsService } from '../shipments.service';
@@ -106,10 +105,9 @@ export class BulkImportService {
         )
       ).map((r) => r.reference),
     );
-    const origins = new Map<string, PickupAddress | null>();
-    for (const id of new Set(valid.map((v) => v.dto.originAddressId))) {
-      origins.set(id, await this.addresses.find(sellerId, id).catch(() => null));
-    }
+    const origins = await this.addresses.findMany(sellerId, [
+      ...new Set(valid.map((v) => v.dto.originAddressId)),
+    ]);
 
     const now = this.clock.now();
     const built: Shipment[] = [];
