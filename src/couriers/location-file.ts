@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING } from '../common/csv-lines';
+import { ANY_LINE_ENDING, delimiterOfHeader } from '../common/csv-lines';
 import type { CourierCode } from './courier-adapter';
 
 /**
@@ -109,7 +109,16 @@ export function readLocationFile(
   text: string,
   isDistrict: (code: string) => boolean,
 ): LocationFile {
-  let records: { record: string[]; info: { lines: number } }[];
+  // Comma separated, as the docs specify: a `;` file read as one column was refused for an unknown column
+  // named like the whole header, which did not say what to do.
+  if (delimiterOfHeader(text) === ';')
+    return {
+      ok: false,
+      problems: [
+        'row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)',
+      ],
+    };
+  let records: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
     records = parse(text, {
       bom: true,
@@ -117,10 +126,11 @@ export function readLocationFile(
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    }) as unknown as typeof records;
   } catch (e) {
     return { ok: false, problems: [`not a CSV file: ${(e as Error).message}`] };
   }
+  const starts = startLines(records);
   const [head, ...body] = records;
   if (!head)
     return { ok: false, problems: ['the file is empty: a header row and one row per district are needed'] };
@@ -141,9 +151,9 @@ export function readLocationFile(
 
   const rows: LocationRow[] = [];
   const seen = new Map<string, number>();
-  for (const { record, info } of body) {
+  for (const [i, { record }] of body.entries()) {
     if (problems.length >= MAX_PROBLEMS) break;
-    const rowNo = info.lines;
+    const rowNo = starts[i + 1];
     const at = (problem: string) => problems.push(`row ${rowNo}: ${problem}`);
     if (record.length !== header.length) {
       at(`${record.length} columns, the header has ${header.length}`);
@@ -197,6 +207,23 @@ export function readLocationFile(
     rows.push(row);
   }
   return problems.length ? { ok: false, problems } : { ok: true, rows };
+}
+
+/**
+ * The line each record starts on (blank lines count). csv-parse tells only where a record ends, and counts a
+ * CRLF inside a quoted cell as two lines: a bad value in a cell spanning lines was blamed on a later row.
+ */
+function startLines(records: readonly { record: string[]; info: { empty_lines: number } }[]): number[] {
+  const starts: number[] = [];
+  let next = 1;
+  let blank = 0;
+  for (const { record, info } of records) {
+    const start = next + info.empty_lines - blank;
+    starts.push(start);
+    next = start + 1 + record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    blank = info.empty_lines;
+  }
+  return starts;
 }
 
 /** Inserts or overwrites rows of one courier ($1) from parallel arrays (locationRowArrays), in one statement. */

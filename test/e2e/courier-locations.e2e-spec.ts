@@ -294,6 +294,27 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     ]);
     expect(await source('jne')).toEqual(loaded);
 
+    // A bad cell spanning lines is named at the row its record starts on (it was its last line's, later).
+    const spanning = file('jne-spanning.csv', [
+      'district_code,code,label',
+      '32.73.19,BDO10000,"SUMUR',
+      'BANDUNG"',
+      '99.99.99,XXX10000,X',
+    ]);
+    const spans = await load('jne', spanning);
+    expect(spans.code).toBe(1);
+    expect(spans.stderr).toBe(
+      `refused ${spanning}: nothing was changed\n  row 2: label contains a control character\n  row 4: district_code "99.99.99" is not a district\n`,
+    );
+    // Separated by semicolons, as Excel saves in an Indonesian locale: the docs ask for commas, and so does the refusal.
+    const semicolons = file('jne-semicolons.csv', ['district_code;code', '32.73.19;BDO10000']);
+    const bySemicolon = await load('jne', semicolons);
+    expect(bySemicolon.code).toBe(1);
+    expect(bySemicolon.stderr).toBe(
+      `refused ${semicolons}: nothing was changed\n  row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)\n`,
+    );
+    expect(await source('jne')).toEqual(loaded);
+
     // A byte that is not UTF-8 is refused, not stored as a replacement character.
     const latin = join(dir, 'jne-latin1.csv');
     writeFileSync(latin, Buffer.from('district_code,code,label\n32.73.19,BDO10000,BANDUNG \xff\n', 'latin1'));

@@ -77,6 +77,36 @@ describe('a courier location file (docs/courier-locations.md)', () => {
     });
   });
 
+  it('names the row a record starts on when a quoted cell spans lines (LF or CRLF), blank lines counted', () => {
+    const file = [
+      'district_code,label,code', // row 1
+      '', // row 2
+      '32.73.19,"SUMUR', // row 3: a label over three lines (a line break is a control character)
+      'BANDUNG\r',
+      'KOTA",BDO10000',
+      '',
+      '31.71.06,"MENTENG\r\nJAKARTA",CGK10000', // row 7, over rows 7-8
+      '99.99.99,X,XXX10000', // row 9
+    ].join('\n');
+    expect(readLocationFile('jne', file, isDistrict)).toEqual({
+      ok: false,
+      problems: [
+        'row 3: label contains a control character',
+        'row 7: label contains a control character',
+        'row 9: district_code "99.99.99" is not a district',
+      ],
+    });
+  });
+
+  it('refuses a file separated by semicolons (as the docs ask for commas), saying to save it with commas', () => {
+    expect(readLocationFile('jne', '\ufeffdistrict_code;code\r\n32.73.19;BDO10000\r\n', isDistrict)).toEqual({
+      ok: false,
+      problems: [
+        'row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)',
+      ],
+    });
+  });
+
   it('refuses a header without the courier’s columns, unknown or repeated columns, and a file without rows', () => {
     expect(readLocationFile('jnt', 'district_code,code\n32.73.19,BDO001\n', isDistrict)).toEqual({
       ok: false,
