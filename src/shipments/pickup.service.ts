@@ -325,7 +325,7 @@ export class PickupService {
     // Whether the pickup is then made (or the courier is dropped) is the pickup watch's to find out.
     const due = pickupDeadline(now, item.pickup_date, this.config.pickupSlaHours);
     // One statement: the attempt and the outbox item finish with the move.
-    await this.stateMachine.transitionMany(
+    const moved = await this.stateMachine.transitionMany(
       [shipment.id],
       {
         to: 'booked',
@@ -347,6 +347,48 @@ export class PickupService {
         },
       },
       this.repository.bookedAlong(attempt.id, awb, item.id, now),
+    );
+    if (!moved.length) await this.cancelSuperseded(shipment.id, attempt, awb);
+  }
+
+  /**
+   * A booking that lost the shipment to another worker (this one's lease ran out while its courier was
+   * answering, and the item was taken over): unless the shipment was booked with this very order (found
+   * by our reference), the order is cancelled at its courier, so the parcel never has two live airway
+   * bills and no second courier comes for it.
+   */
+  private async cancelSuperseded(
+    shipmentId: string,
+    attempt: Pick<AttemptRow, 'id' | 'courier' | 'service' | 'reference'>,
+    awb: string,
+  ): Promise<void> {
+    const current = await this.tx.manager.findOneBy(Shipment, { id: shipmentId });
+    if (current?.awb === awb) return;
+    const courier = attempt.courier as CourierCode;
+    const outcome = await this.registry
+      .get(courier)
+      .cancel({ courier, awb, reference: attempt.reference, service: attempt.service })
+      .catch((e: unknown) => {
+        this.logger.error(
+          { err: e, shipment: shipmentId, courier, awb },
+          'a superseded booking could not be cancelled',
+        );
+        return null;
+      });
+    // Not cancelled: the courier still holds the order, and the attempt keeps saying it is booked.
+    if (!outcome || (!outcome.cancelled && outcome.reason !== 'already_cancelled')) return;
+    await this.repository.finishAttempt(
+      attempt.id,
+      {
+        status: 'cancelled',
+        awb,
+        errorKind: 'superseded',
+        errorCode: 'SUPERSEDED',
+        errorMessage: current?.awb
+          ? `booked after the shipment was booked with ${current.courier} (${current.awb}): cancelled at the courier`
+          : `booked after the shipment had become ${current?.status ?? 'unknown'}: cancelled at the courier`,
+      },
+      this.clock.now(),
     );
   }
 

@@ -28,12 +28,13 @@ export class PickupAttemptDto {
   @ApiProperty() service!: string;
   @ApiProperty({
     enum: ['started', 'booked', 'failed', 'cancelled'],
-    description: '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked',
+    description:
+      '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once',
   })
   outcome!: string;
   @ApiPropertyOptional() awb?: string;
   @ApiPropertyOptional({
-    enum: ['retriable', 'permanent', 'reconciled', 'pickup_missed', 'courier_cancelled'],
+    enum: ['retriable', 'permanent', 'reconciled', 'pickup_missed', 'courier_cancelled', 'superseded'],
   })
   errorKind?: string;
   @ApiPropertyOptional() errorCode?: string;

@@ -228,7 +228,7 @@ export class PickupsRepository {
   async finishAttempt(
     id: string,
     outcome: {
-      status: 'booked' | 'failed';
+      status: 'booked' | 'failed' | 'cancelled';
       awb?: string;
       errorKind?: string;
       errorCode?: string;

@@ -12,6 +12,7 @@ import { createAddress, signupSeller, TestSeller, validShipment } from '../suppo
 import { createOperator } from '../support/factories/operators';
 import { SERVICE_OF } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 describe('pickups', () => {
   let t: TestApp;
@@ -215,6 +216,60 @@ describe('pickups', () => {
     } finally {
       await b.close();
     }
+  });
+
+  it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
+    const [id] = await shipments(1, 'LEASE');
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    // The first courier asked is slow: its answer comes after the item's lease has run out.
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const held: CourierCode[] = [];
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .map((courier) => {
+        const real = courier.createOrder.bind(courier);
+        return jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+          if (!held.length) {
+            held.push(courier.code);
+            await slow;
+          }
+          return real(request);
+        });
+      });
+    try {
+      const first = t.app.get(PickupService).processDue(10);
+      await waitUntil(() => held.length > 0, 'the first worker is at the courier');
+      t.clock.advance(61_000);
+      // A second worker takes the item over and books it; then the first courier answers.
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+      release();
+      await first;
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment.status).toBe('booked');
+    const world = t.app.get(SandboxWorld);
+    const live: string[] = [];
+    for (const attempt of shipment.pickupAttempts as { courier: CourierCode }[])
+      for (let n = 1; n <= shipment.pickupAttempts.length; n++)
+        for (const parcel of await world.findByReference(attempt.courier, attemptReference(id, n)))
+          if (!world.happened(parcel).some((step) => step.status === 'cancelled')) live.push(parcel.awb);
+    expect([...new Set(live)]).toEqual([shipment.awb]);
+    // The order the slow worker made is shown cancelled, and why.
+    const outcomes = shipment.pickupAttempts as { outcome: string; errorKind?: string; awb?: string }[];
+    expect(outcomes.filter((a) => a.outcome === 'booked')).toEqual([
+      expect.objectContaining({ awb: shipment.awb }),
+    ]);
+    expect(outcomes).toContainEqual(
+      expect.objectContaining({ outcome: 'cancelled', errorKind: 'superseded' }),
+    );
   });
 
   it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {

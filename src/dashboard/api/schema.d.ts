@@ -2015,10 +2015,10 @@ export interface components {
             courier: string;
             errorCode?: string;
             /** @enum {string} */
-            errorKind?: "retriable" | "permanent" | "reconciled" | "pickup_missed" | "courier_cancelled";
+            errorKind?: "retriable" | "permanent" | "reconciled" | "pickup_missed" | "courier_cancelled" | "superseded";
             errorMessage?: string;
             /**
-             * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked
+             * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once
              * @enum {string}
              */
             outcome: "started" | "booked" | "failed" | "cancelled";
