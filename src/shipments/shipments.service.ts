@@ -455,10 +455,18 @@ export class ShipmentsService {
 
   /**
    * Delivers the seller's shipment to a corrected address (the courier has taken it: tracking's seller
-   * actions), in the caller's transaction. The status is not touched.
-   * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's)
+   * actions), in the caller's transaction, while the shipment is still booked as `awb`: one re-booked
+   * meanwhile went to its new courier with the old address, which the shipment must keep saying. The
+   * status is not touched.
+   * @returns false (nothing changed) when the shipment no longer has the airway bill `awb`
    */
-  async updateRecipientAddress(sellerId: string, id: string, to: Place, now: Date): Promise<void> {
+  async updateRecipientAddress(
+    sellerId: string,
+    id: string,
+    awb: string,
+    to: Place,
+    now: Date,
+  ): Promise<boolean> {
     // `to` was made canonical (canonicalPlace) before the courier took it; a place that no longer resolves
     // keeps no district code rather than failing a change the courier has already made.
     const districtCode = await this.areas.resolve(to).then(
@@ -470,7 +478,7 @@ export class ShipmentsService {
     );
     const result = await this.tx.manager.update(
       Shipment,
-      { id, sellerId },
+      { id, sellerId, awb },
       {
         recipientName: to.name,
         recipientPhone: to.phone,
@@ -483,7 +491,7 @@ export class ShipmentsService {
         updatedAt: now,
       },
     );
-    if (!result.affected) throw new ShipmentNotFoundError();
+    return !!result.affected;
   }
 
   /**

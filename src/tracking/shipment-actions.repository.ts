@@ -67,6 +67,18 @@ export class ShipmentActionsRepository {
   }
 
   /**
+   * Turns an action just recorded `sent` into `failed` with why, in the same transaction: the courier took
+   * it, but for a booking the shipment no longer has.
+   */
+  async failSent(id: string, error: string, now: Date): Promise<ShipmentAction> {
+    await this.tx.manager.query(
+      `UPDATE shipment_actions SET status = 'failed', error = $2, updated_at = $3 WHERE id = $1 AND status = 'sent'`,
+      [id, error, now],
+    );
+    return (await this.find(id))!;
+  }
+
+  /**
    * Claims pending actions whose sender's claim ran out (it died between recording and recording the
    * courier's answer) until `claimUntil`, counting a send each; across instances each is claimed once.
    */

@@ -23,6 +23,7 @@ import {
   ActionNotAllowedError,
   AddressOutsideCityError,
   ActionRefusedByCourierError,
+  ActionSupersededError,
 } from './tracking.errors';
 
 export function actionView(a: ShipmentAction): ShipmentActionDto {
@@ -98,6 +99,8 @@ export class ShipmentActionsService {
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
+   * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
+   *   shipment lost meanwhile (re-booked with another courier); recorded `failed`, the seller may ask again
    */
   async request(
     sellerId: string,
@@ -247,6 +250,8 @@ export class ShipmentActionsService {
     const recorded = await this.record(action, shipment, result);
     // Taken over by the resume job meanwhile: its outcome is the action's.
     if (!recorded) return { action: (await this.repository.find(action.id))!, failure: null };
+    if (result.status === 'sent' && recorded.status === 'failed')
+      failure = new ActionSupersededError(recorded.error ?? 'the shipment was re-booked meanwhile');
     // The courier re-planned the parcel: ask it soon, so the seller sees the effect.
     if (recorded.status === 'sent') await this.tracked.pollBy(recorded.shipmentId, this.clock.now());
     return { action: recorded, failure };
@@ -254,19 +259,41 @@ export class ShipmentActionsService {
 
   /**
    * Records a pending action's outcome under its claim, with its consequences in the same transaction:
-   * an accepted address correction becomes the shipment's, and the seller is told. Null when the claim
-   * is no longer this sender's.
+   * an accepted address correction becomes the shipment's, and the seller is told. A correction the
+   * courier took for a booking the shipment no longer has (its courier cancelled or missed the pickup,
+   * and it was re-booked while the courier was being asked) is recorded failed: the new courier has the
+   * old address. Null when the claim is no longer this sender's.
    */
   private record(action: ShipmentAction, shipment: Shipment, result: ActionResult) {
     const now = this.clock.now();
     return this.tx.run(async () => {
-      const done = await this.repository.finish(action.id, action.claimedUntil!, result, now);
+      let done = await this.repository.finish(action.id, action.claimedUntil!, result, now);
       if (!done) return null;
-      if (done.status === 'sent' && done.action === 'update_address' && done.address)
-        await this.shipments.updateRecipientAddress(done.sellerId, done.shipmentId, done.address, now);
+      if (
+        done.status === 'sent' &&
+        done.action === 'update_address' &&
+        done.address &&
+        !(await this.shipments.updateRecipientAddress(
+          done.sellerId,
+          done.shipmentId,
+          done.awb,
+          done.address,
+          now,
+        ))
+      )
+        done = await this.repository.failSent(done.id, await this.superseded(done), now);
       await this.notify(done, shipment.reference);
       return done;
     });
+  }
+
+  /** Why a correction taken for the action's booking did not reach the parcel: it has another now. */
+  private async superseded(a: ShipmentAction): Promise<string> {
+    const took = `${this.registry.get(a.courier as CourierCode).name} took the correction for ${a.awb}`;
+    const now = await this.shipments.find(a.sellerId, a.shipmentId);
+    return now.awb
+      ? `${took}, but the shipment was re-booked meanwhile with ${now.courier} (${now.awb}), which has the old address: ask again`
+      : `${took}, but the shipment is being re-booked (the courier dropped that booking): ask again once it is booked`;
   }
 
   private notify(a: ShipmentAction, reference: string): Promise<string | null> {

@@ -56,3 +56,13 @@ export class ActionRefusedByCourierError extends BusinessRuleError {
     ]);
   }
 }
+
+/**
+ * The courier took an address correction for a booking the shipment no longer has: it was re-booked with
+ * another courier meanwhile, which carries the parcel to the old address (recorded as failed).
+ */
+export class ActionSupersededError extends ConflictError {
+  constructor(why: string) {
+    super('SHIPMENTS_ACTION_SUPERSEDED', why, [{ field: 'action', message: why }]);
+  }
+}

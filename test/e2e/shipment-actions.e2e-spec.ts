@@ -490,6 +490,94 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
   });
 
+  it('an address correction the old courier took while the shipment was re-booked with another is not made the recipient: 409, ask again', async () => {
+    // Not pinned: a booking its courier cancels is re-booked with another.
+    const created = await http.post('/v1/shipments').set(seller.auth).send(validShipment(origin)).expect(201);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [created.body.id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const before = await shipment(created.body.id);
+    const b: Booked = {
+      id: before.id,
+      reference: before.reference,
+      awb: before.awb,
+      courier: before.courier.code,
+    };
+    // What each booking sent its courier as the recipient's address.
+    const booked = new Map<string, string>();
+    const orderSpies = t.app
+      .get(CourierRegistry)
+      .all()
+      .map((c) => {
+        const real = c.createOrder.bind(c);
+        return jest.spyOn(c, 'createOrder').mockImplementation(async (request) => {
+          const order = await real(request);
+          booked.set(order.awb, request.recipient.address);
+          return order;
+        });
+      });
+    // The old courier takes the correction, and its answer is slow to come back.
+    const courier = courierOf(b.courier);
+    const original = courier.requestAction.bind(courier);
+    let taken = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const actionSpy = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      const outcome = await original(order, action);
+      taken = true;
+      await released;
+      return outcome;
+    });
+    try {
+      const correction = act(b, {
+        action: 'update_address',
+        address: {
+          address: 'Jl. Cikini Raya No. 9',
+          district: 'Menteng',
+          city: 'Jakarta Pusat',
+          province: 'DKI Jakarta',
+          postalCode: '10330',
+        },
+      }).then((r) => r);
+      await waitUntil(() => taken, 'the old courier took the correction');
+      // Meanwhile the courier cancels the order itself, and the shipment is re-booked with another.
+      await http
+        .post(`/sandbox/parcels/${b.awb}/script`)
+        .set(seller.auth)
+        .send({ script: 'courier_cancelled' })
+        .expect(200);
+      t.clock.advance(HOUR);
+      await pollNow(b);
+      while ((await t.app.get(PickupService).processDue(50)) > 0);
+      const rebooked = await shipment(b.id);
+      expect(rebooked).toMatchObject({ status: 'booked' });
+      expect(rebooked.awb).not.toBe(b.awb);
+      release();
+      const res = await correction;
+      expect(res.status).toBe(409);
+      expect(res.body).toMatchObject({ code: 'SHIPMENTS_ACTION_SUPERSEDED' });
+      expect(res.body.message).toContain(rebooked.awb);
+    } finally {
+      release();
+      actionSpy.mockRestore();
+      orderSpies.forEach((spy) => spy.mockRestore());
+    }
+    // The shipment says what its courier was told: the address the live booking carries.
+    const after = await shipment(b.id);
+    expect(after.recipient.address).toBe(booked.get(after.awb));
+    expect(after.recipient.address).toBe('Jl. Kebon Sirih No. 5');
+    expect(after.actions).toEqual([
+      expect.objectContaining({
+        action: 'update_address',
+        status: 'failed',
+        error: expect.stringContaining(after.awb),
+      }),
+    ]);
+  });
+
   it('an action whose sender died while pending is sent again by the retry job once its claim runs out', async () => {
     const b = await book('idexpress');
     await drive(b, ...inTransit);

@@ -919,7 +919,7 @@ export interface paths {
         put?: never;
         /**
          * Ask the courier to re-attempt, return, deliver to a corrected address, or hold a parcel
-         * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS).
+         * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An address correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again.
          */
         post: operations["ShipmentActionsController_request"];
         delete?: never;

@@ -50,6 +50,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SHIPMENTS_ADDRESS_OUTSIDE_CITY: 'Alamat baru harus di kota tujuan yang sama.',
   SHIPMENTS_ACTION_IN_PROGRESS: 'Tindakan lain untuk pengiriman ini sedang diproses.',
   SHIPMENTS_ACTION_REFUSED_BY_COURIER: 'Kurir menolak tindakan ini.',
+  SHIPMENTS_ACTION_SUPERSEDED:
+    'Pengiriman dipesan ulang ke kurir lain saat koreksi alamat dikirim, jadi alamat baru belum sampai ke kurirnya. Kirim ulang koreksinya.',
   PICKUPS_NOT_FOUND: 'Penjemputan tidak ditemukan.',
   PICKUPS_SHIPMENTS_NOT_READY: 'Sebagian pengiriman belum siap dijemput.',
   PICKUPS_DATE_NOT_ALLOWED: 'Tanggal penjemputan tidak diizinkan.',
