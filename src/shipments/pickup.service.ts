@@ -70,8 +70,10 @@ export class PickupService {
    * @throws ShipmentsNotReadyError PICKUPS_SHIPMENTS_NOT_READY (422) naming each unknown or unready shipment
    * @throws PickupDateNotAllowedError PICKUPS_DATE_NOT_ALLOWED (422) for a day in the past or too far ahead
    */
-  async accept(sellerId: string, shipmentIds: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
+  async accept(sellerId: string, ids: string[], pickupDate?: string): Promise<PickupAcceptedDto> {
     const now = this.clock.now();
+    // As stored and answered everywhere else (an id in capitals is looked up, and answered, in lower case).
+    const shipmentIds = ids.map((id) => id.toLowerCase());
     if (pickupDate) {
       const today = wibDate(now);
       if (pickupDate < today) throw new PickupDateNotAllowedError(`is before today (${today}, Asia/Jakarta)`);

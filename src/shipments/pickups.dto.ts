@@ -7,7 +7,8 @@ export class CreatePickupDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
-  @ArrayUnique()
+  // A UUID in capitals is the same shipment: named twice in either case it is a duplicate.
+  @ArrayUnique((id: unknown) => (typeof id === 'string' ? id.toLowerCase() : id))
   @IsUUID('all', { each: true })
   shipmentIds!: string[];
 

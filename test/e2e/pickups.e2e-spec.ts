@@ -357,6 +357,25 @@ describe('pickups', () => {
     await http.post('/v1/pickups').set(seller.auth).send({ shipmentIds: [] }).expect(400);
     await drain();
   });
+
+  it('takes shipment ids in any letter case: one shipment named twice is refused as a duplicate, and answered as stored', async () => {
+    const [id] = await shipments(1, 'CASE');
+    const twice = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id, id.toUpperCase()] })
+      .expect(400);
+    expect(twice.body.details).toEqual([
+      { field: 'shipmentIds', message: expect.stringContaining('unique') },
+    ]);
+    const accepted = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id.toUpperCase()] })
+      .expect(202);
+    expect(accepted.body.shipments).toEqual([{ shipmentId: id, status: 'booking' }]);
+    await drain();
+  });
 });
 
 describe('cancelling a booked shipment', () => {
