@@ -212,7 +212,10 @@ export class PickupService {
     // missed the pickup is dropped altogether. A new pickup request starts afresh.
     const ours = attempts.filter((a) => a.pickup_item_id === item.id);
     const tried = new Set(ours.filter((a) => a.status === 'failed').map((a) => `${a.courier}:${a.service}`));
-    const dropped = new Set(ours.filter((a) => a.status === 'cancelled').map((a) => a.courier));
+    // A booking cancelled as superseded (another worker had booked the shipment) says nothing of its courier.
+    const dropped = new Set(
+      ours.filter((a) => a.status === 'cancelled' && a.error_kind !== 'superseded').map((a) => a.courier),
+    );
     const candidates = ranked.options.filter(
       (o) =>
         o.eligible &&

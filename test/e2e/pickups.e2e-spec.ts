@@ -6,6 +6,7 @@ import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { attemptReference, PickupService } from 'src/shipments/pickup.service';
 import { PickupsRepository } from 'src/shipments/pickups.repository';
+import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { Transactions } from 'src/database/transaction';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
@@ -263,13 +264,30 @@ describe('pickups', () => {
           if (!world.happened(parcel).some((step) => step.status === 'cancelled')) live.push(parcel.awb);
     expect([...new Set(live)]).toEqual([shipment.awb]);
     // The order the slow worker made is shown cancelled, and why.
-    const outcomes = shipment.pickupAttempts as { outcome: string; errorKind?: string; awb?: string }[];
+    const outcomes = shipment.pickupAttempts as {
+      courier: CourierCode;
+      outcome: string;
+      errorKind?: string;
+      awb?: string;
+    }[];
     expect(outcomes.filter((a) => a.outcome === 'booked')).toEqual([
       expect.objectContaining({ awb: shipment.awb }),
     ]);
-    expect(outcomes).toContainEqual(
-      expect.objectContaining({ outcome: 'cancelled', errorKind: 'superseded' }),
-    );
+    const superseded = outcomes.find((a) => a.errorKind === 'superseded')!;
+    expect(superseded).toMatchObject({ outcome: 'cancelled' });
+
+    // Its courier did nothing wrong: when the live booking's courier cancels, it may carry the parcel again.
+    await http
+      .post(`/sandbox/parcels/${shipment.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'courier_cancelled' })
+      .expect(200);
+    t.clock.advance(3600_000);
+    await t.app.get(TrackedShipments).pollBy(id, t.clock.now());
+    expect((await t.app.get(TrackingPoller).pollDue()).rebooked).toBe(1);
+    await drain();
+    const again = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(again).toMatchObject({ status: 'booked', courier: { code: superseded.courier } });
   });
 
   it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {
