@@ -182,8 +182,16 @@ export class PickupService {
         .catch(() => undefined);
       if (found === undefined) return; // courier unreachable: keep the item pending, retry after the lease
       if (found) {
-        await this.finishBooked(item, shipment, open, found.awb, attemptCharges(open), null);
-        return;
+        // The crash may have come between the order and its pickup request (JNE books the pickup by a call
+        // of its own): asked again, which a courier that has it already takes as done.
+        const request = this.orderRequest(shipment, open.service, open.reference, item.pickup_date);
+        const courier = open.courier as CourierCode;
+        if (await this.pickupOrCancel({ courier, service: open.service }, found.awb, request, open.id)) {
+          await this.finishBooked(item, shipment, open, found.awb, attemptCharges(open), null);
+          return;
+        }
+        open.status = 'failed';
+        continue;
       }
       await this.repository.finishAttempt(
         open.id,
@@ -275,15 +283,8 @@ export class PickupService {
     attemptId: string,
   ): Promise<string | null> {
     const courier = this.registry.get(option.courier);
-    const fail = async (kind: string, code: string, message: string) => {
-      await this.repository.finishAttempt(
-        attemptId,
-        { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message },
-        this.clock.now(),
-      );
-      await this.stats.recordPickupOutcome(option.courier, true);
-      return null;
-    };
+    const fail = (kind: string, code: string, message: string) =>
+      this.failAttempt(option.courier, attemptId, kind, code, message);
     let awb: string;
     try {
       awb = (await courier.createOrder(request)).awb;
@@ -298,24 +299,51 @@ export class PickupService {
         return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
       else throw e;
     }
+    return this.pickupOrCancel(option, awb, request, attemptId);
+  }
+
+  /**
+   * Requests the pickup of a created order: its airway bill, or null after cancelling the order and
+   * recording why (an order without a pickup is useless, and the parcel must never have two live ones).
+   */
+  private async pickupOrCancel(
+    option: Pick<ScoredOption, 'courier' | 'service'>,
+    awb: string,
+    request: CreateOrderRequest,
+    attemptId: string,
+  ): Promise<string | null> {
+    const courier = this.registry.get(option.courier);
+    const order = { courier: option.courier, awb, reference: request.reference, service: option.service };
     try {
-      await courier.requestPickup(
-        { courier: option.courier, awb, reference: request.reference, service: option.service },
-        request,
-      );
+      await courier.requestPickup(order, request);
+      return awb;
     } catch (e) {
-      // An order without a pickup is useless: cancel it so the parcel never has two live airway bills.
-      await courier
-        .cancel({ courier: option.courier, awb, reference: request.reference, service: option.service })
-        .catch(() => undefined);
+      await courier.cancel(order).catch(() => undefined);
       const error = e as CourierUnavailableError | CourierRejectedError;
-      return fail(
+      return this.failAttempt(
+        option.courier,
+        attemptId,
         error instanceof CourierRejectedError ? 'permanent' : 'retriable',
         String(error.rawCode ?? 'PICKUP'),
         `pickup request failed: ${error.message}`,
       );
     }
-    return awb;
+  }
+
+  private async failAttempt(
+    courier: CourierCode,
+    attemptId: string,
+    kind: string,
+    code: string,
+    message: string,
+  ): Promise<null> {
+    await this.repository.finishAttempt(
+      attemptId,
+      { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message },
+      this.clock.now(),
+    );
+    await this.stats.recordPickupOutcome(courier, true);
+    return null;
   }
 
   private async finishBooked(

@@ -219,6 +219,60 @@ describe('pickups', () => {
     }
   });
 
+  it('after a crash between the courier order and its pickup request, the reconciled booking has its pickup requested', async () => {
+    const [id] = await shipments(1, 'CRASHPU');
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    // JNE issues the airway bill (generatecnote) and books the pickup (pickupcashless) in two calls: the
+    // instance dies between them.
+    const repo = t.app.get(PickupsRepository);
+    const [item] = await t.app.get(Transactions).run(() => repo.claimDue(10, t.clock.now(), 60_000));
+    const reference = attemptReference(id, 1);
+    await repo.startAttempt({
+      shipmentId: id,
+      itemId: item.id,
+      courier: 'jne',
+      service: 'REG',
+      reference,
+      charges: { shippingFee: 18_000, codFee: 3000, cashback: 1800, returnFee: 18_000 },
+      now: t.clock.now(),
+    });
+    const { recipient } = validShipment(origin);
+    const order = await t.app
+      .get(CourierRegistry)
+      .get('jne')
+      .createOrder({
+        reference,
+        service: 'REG',
+        sender: {
+          name: 'Toko',
+          phone: '+6281234567890',
+          address: 'Jl. Braga 12',
+          district: 'Sumur Bandung',
+          city: 'Bandung',
+          province: 'Jawa Barat',
+          postalCode: '40111',
+          districtCode: '32.73.19',
+        },
+        recipient: { ...recipient, phone: '+6281298765432', districtCode: '31.71.06' },
+        parcel: { weightGrams: 1200 },
+        codAmount: 150_000,
+        pickup: true,
+      });
+    const world = t.app.get(SandboxWorld);
+    const steps = async () => world.happened((await world.find('jne', order.awb))!).map((s) => s.status);
+    expect(await steps()).not.toContain('pickup_requested');
+
+    t.clock.advance(61_000);
+    expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment).toMatchObject({ status: 'booked', courier: { code: 'jne' }, awb: order.awb });
+    expect(await steps()).toContain('pickup_requested');
+  });
+
   it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
     const [id] = await shipments(1, 'LEASE');
     await http
