@@ -234,6 +234,9 @@ export class PickupService {
     );
     let attemptNo = attempts.length;
     for (const option of candidates) {
+      // Each courier may take its timeouts and retries: the item stays this worker's while it fails over,
+      // and one taken over meanwhile (a call outlived the lease) is the other worker's to finish.
+      if (!(await this.renewLease(item))) return;
       attemptNo += 1;
       const reference = attemptReference(shipment.id, attemptNo);
       const attemptId = await this.repository.startAttempt({
@@ -274,6 +277,14 @@ export class PickupService {
       });
       await this.repository.finishItem(item.id, 'failed', now);
     });
+  }
+
+  /** Extends the item's lease from now; false when it is no longer this worker's. */
+  private async renewLease(item: PickupItemRow): Promise<boolean> {
+    const until = new Date(this.clock.now().getTime() + LEASE_MS);
+    if (!(await this.repository.renewClaim(item.id, item.claimed_until, until))) return false;
+    item.claimed_until = until;
+    return true;
   }
 
   /** One courier: create the order, request pickup. Returns the AWB, or null after recording why not. */

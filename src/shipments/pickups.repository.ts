@@ -13,6 +13,8 @@ export interface PickupItemRow {
   status: 'pending' | 'booked' | 'failed' | 'skipped';
   /** The pickup's requested day (YYYY-MM-DD, Asia/Jakarta), if any. */
   pickup_date: string | null;
+  /** Until when this worker holds the item: its claim, and the token that renews it. */
+  claimed_until: Date;
 }
 
 /** A pickup's item with its shipment's booking, as `GET /v1/pickups/:id` shows it. */
@@ -145,10 +147,23 @@ export class PickupsRepository {
          SELECT id FROM pickup_items
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, pickup_id, shipment_id, status, (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
+       RETURNING id, pickup_id, shipment_id, status, claimed_until,
+         (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows;
+  }
+
+  /**
+   * Holds a claimed item longer (a booking failing over from courier to courier outlives one lease), while
+   * the claim `held` is still the item's. False when it is not: the lease ran out and another worker took it.
+   */
+  async renewClaim(itemId: string, held: Date, until: Date): Promise<boolean> {
+    const [, affected] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE pickup_items SET claimed_until = $3 WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
+      [itemId, held, until],
+    );
+    return affected === 1;
   }
 
   /**

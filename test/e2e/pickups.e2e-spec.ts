@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import { AppConfig } from 'config';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { attemptReference, PickupService } from 'src/shipments/pickup.service';
@@ -271,6 +272,50 @@ describe('pickups', () => {
     const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
     expect(shipment).toMatchObject({ status: 'booked', courier: { code: 'jne' }, awb: order.awb });
     expect(await steps()).toContain('pickup_requested');
+  });
+
+  it('a booking that fails over from courier to courier keeps its item: its lease is renewed before each courier', async () => {
+    const [id] = await shipments(1, 'RENEW');
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    // Each courier takes 50 s to answer: the first fails, the second books, 100 s after the item was claimed.
+    let calls = 0;
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .map((courier) => {
+        const real = courier.createOrder.bind(courier);
+        return jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+          calls += 1;
+          t.clock.advance(50_000);
+          if (calls === 1)
+            throw new CourierUnavailableError(courier.code, 'server_error', '502', 'Bad Gateway');
+          if (calls === 2) await slow;
+          return real(request);
+        });
+      });
+    try {
+      const first = t.app.get(PickupService).processDue(10);
+      await waitUntil(() => calls === 2, 'the first worker is at its second courier');
+      // Another worker finds nothing to take over: the first is still at work on it.
+      expect(await t.app.get(PickupService).processDue(10)).toBe(0);
+      release();
+      await first;
+    } finally {
+      release();
+      spies.forEach((s) => s.mockRestore());
+    }
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment.status).toBe('booked');
+    expect((shipment.pickupAttempts as { outcome: string }[]).map((a) => a.outcome)).toEqual([
+      'failed',
+      'booked',
+    ]);
   });
 
   it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
