@@ -92,7 +92,9 @@ export class ShipmentActionsService {
 
   /**
    * Records the seller's action and sends it to the shipment's courier. An accepted address correction
-   * also becomes the shipment's recipient address; acting on an alert acknowledges it.
+   * also becomes the shipment's recipient address. Acting on an alert acknowledges it once the courier
+   * took the action (or it is recorded for operations): one the courier refused or never got leaves the
+   * alert asking, as nothing was done about it.
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
    * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
    * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status; nothing recorded
@@ -147,8 +149,10 @@ export class ShipmentActionsService {
     };
     await this.tx.run(async () => {
       if (!(await this.repository.insert(action))) throw new ActionInProgressError();
-      if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);
-      if (manual) await this.notify(action, shipment.reference);
+      if (manual) {
+        if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);
+        await this.notify(action, shipment.reference);
+      }
     });
     if (manual) return actionView(action);
     const { action: done, failure } = await this.send(action, shipment);
@@ -282,6 +286,7 @@ export class ShipmentActionsService {
         ))
       )
         done = await this.repository.failSent(done.id, await this.superseded(done), now);
+      if (done.status === 'sent' && done.alertId) await this.alerts.acknowledge(done.sellerId, done.alertId);
       await this.notify(done, shipment.reference);
       return done;
     });

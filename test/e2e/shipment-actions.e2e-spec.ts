@@ -419,14 +419,18 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await atCourier(b)).toEqual([]);
   });
 
-  it('the courier is down: recorded failed, 503, the shipment unchanged; asked again once it is back, it is sent', async () => {
+  it('the courier is down: recorded failed, 503, the shipment and its alert unchanged; asked again once it is back, it is sent', async () => {
     const b = await book('jnt');
     await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
     const before = await shipment(b.id);
+    const alertId = (before.alerts as { id: string; rule: string }[]).find(
+      (a) => a.rule === 'failed_attempt',
+    )!.id;
     await http.post('/sandbox/couriers/jnt/faults').set(admin.auth).send({ errorRate: 1 }).expect(200);
     let down: supertest.Response;
     try {
-      down = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(503);
+      // The alert still asks: nothing was done about the failed attempt (it was acknowledged all the same).
+      down = await act(b, { action: 'reattempt', confirmedWithBuyer: true, alertId }).expect(503);
     } finally {
       await http.post('/sandbox/couriers/jnt/faults').set(admin.auth).send({ errorRate: 0 }).expect(200);
     }
@@ -442,8 +446,13 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     ]);
     expect(await atCourier(b)).toEqual([]);
 
-    const again = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(after.alerts.find((a: { id: string }) => a.id === alertId).acknowledgedAt).toBeNull();
+
+    const again = await act(b, { action: 'reattempt', confirmedWithBuyer: true, alertId }).expect(202);
     expect(again.body.status).toBe('sent');
+    expect((await shipment(b.id)).alerts.find((a: { id: string }) => a.id === alertId).acknowledgedAt).toBe(
+      t.clock.now().toISOString(),
+    );
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt']);
     const hooks = await actionWebhooks(b.id);
     // Delivered in any order (the receiver dedupes and orders by its own means): one per outcome.
