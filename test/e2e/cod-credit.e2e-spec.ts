@@ -215,7 +215,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     const foretold = JSON.stringify({ ...JSON.parse(real.body), awb: next });
     expect(
       (await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(foretold).expect(200)).body,
-    ).toEqual({ events: expect.any(Number), fresh: expect.any(Number) });
+    ).toEqual({ status: true, events: expect.any(Number), fresh: expect.any(Number) });
     await t.app.get(TrackingService).applyPushed();
 
     t.clock.advance(3600_000);
