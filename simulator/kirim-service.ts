@@ -182,9 +182,12 @@ export function machineCpuSeconds(): number {
 
 /**
  * The real service, built (`dist/`), in a process of its own on `databaseUrl`, couriers in sandbox mode,
- * scheduled jobs off: the simulator runs each job when its clock says so. One setting differs from the
- * defaults, and only because simulated time runs thousands of times faster than real time: the couriers'
- * tracking request budgets (calls per real minute) are raised, or a simulated day's polls would take hours.
+ * scheduled jobs off: the simulator runs each job when its clock says so. Settings in real time differ from
+ * the defaults, and only because simulated time runs thousands of times faster and on a machine that may
+ * be busy: the couriers' tracking request budgets (calls per real minute) are raised, or a simulated day's
+ * polls would take hours; and the quote deadline and courier call timeout are a minute, so a sandbox answer
+ * slowed by the machine's load never leaves a courier out of a ranking (a run under load chose another
+ * courier for a few orders, and no longer replayed).
  */
 export async function startKirim(
   databaseUrl: string,
@@ -201,6 +204,7 @@ export async function startKirim(
     // The loaded configuration is frozen: change a copy, as the tests and the bench do.
     const config = Object.assign(Object.create(Object.getPrototypeOf(loaded)), structuredClone(loaded));
     for (const b of Object.values(config.business.tracking.budgets)) { b.concurrency = 16; b.perMinute = 10000000; }
+    config.business.couriers.resilience.timeoutMs = 60000;
     createApp(config).then(async (app) => {
       // Port 0: the kernel picks a free port and the parent is told which, so no other process can take it
       // between choosing and binding (a free port chosen beforehand can be, under a busy test run).
@@ -232,6 +236,7 @@ export async function startKirim(
       SANDBOX_DRAWS,
       // The clock stands still between the simulator's steps: a run replays alike, whatever its speed.
       SANDBOX_CLOCK: 'stepped',
+      QUOTE_DEADLINE_MS: '60000',
       ...env,
     },
     stdio: ['ignore', out, 'inherit', 'ipc'],
