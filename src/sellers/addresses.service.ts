@@ -85,8 +85,9 @@ export class AddressesService {
   }
 
   /**
-   * The seller's live pickup addresses among `ids` (UUIDs), by id, in one query: a bulk import names
-   * thousands, and one lookup each took seconds. Another seller's, a deleted or an unknown id is absent.
+   * The seller's live pickup addresses among `ids` (UUIDs, in either letter case), by id as stored (lower
+   * case), in one query: a bulk import names thousands, and one lookup each took seconds. Another seller's,
+   * a deleted or an unknown id is absent.
    */
   async findMany(sellerId: string, ids: readonly string[]): Promise<Map<string, PickupAddress>> {
     if (!ids.length) return new Map();

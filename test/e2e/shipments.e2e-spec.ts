@@ -439,6 +439,24 @@ describe('bulk shipment import', () => {
     }
   });
 
+  it("takes an origin id in capitals as the seller's address, as a single create does", async () => {
+    const upper = origin.toUpperCase();
+    await http.post('/v1/shipments').set(seller.auth).send(validShipment(upper, 'UPPER-ONE')).expect(201);
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([validShipment(upper, 'UPPER-1'), validShipment(origin, 'UPPER-2')])
+      .expect(200);
+    expect([res.body.created.map((s: { reference: string }) => s.reference), res.body.errors]).toEqual([
+      ['UPPER-1', 'UPPER-2'],
+      [],
+    ]);
+    expect(res.body.created.map((s: { originAddressId: string }) => s.originAddressId)).toEqual([
+      origin,
+      origin,
+    ]);
+  });
+
   it('creates each reference once when imports and creates race, naming the rest "already used"', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => validShipment(origin, `RACE-${i}`));
     const answers = await Promise.all([

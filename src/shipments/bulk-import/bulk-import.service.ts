@@ -122,7 +122,8 @@ export class BulkImportService {
         });
         continue;
       }
-      const origin = origins.get(dto.originAddressId);
+      // Keyed as stored: an id in capitals is the same address, as a single create takes it.
+      const origin = origins.get(dto.originAddressId.toLowerCase());
       if (!origin) {
         errors.push({
           row,
