@@ -183,6 +183,10 @@ export class PickupService {
         .findByReference(open.reference)
         .catch(() => undefined);
       if (found === undefined) return; // courier unreachable: keep the item pending, retry after the lease
+      // The look-up may have outlived the lease (or the item waited in this batch past it): a worker that took
+      // the item over meanwhile has reconciled this attempt, and a second pickup request refused (or timed
+      // out) here would cancel the order its booking holds.
+      if (!(await this.renewLease(item))) return;
       if (found) {
         // The crash may have come between the order and its pickup request (JNE books the pickup by a call
         // of its own): asked again, which a courier that has it already takes as done.

@@ -2,7 +2,7 @@ import supertest from 'supertest';
 import { AppConfig } from 'config';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { attemptReference, PickupService } from 'src/shipments/pickup.service';
@@ -220,15 +220,17 @@ describe('pickups', () => {
     }
   });
 
-  it('after a crash between the courier order and its pickup request, the reconciled booking has its pickup requested', async () => {
-    const [id] = await shipments(1, 'CRASHPU');
+  /**
+   * A booking whose instance died between the courier order and its pickup request (JNE issues the airway
+   * bill, generatecnote, and books the pickup, pickupcashless, in two calls): the order at JNE, no pickup.
+   */
+  async function crashedAfterOrder(prefix: string): Promise<{ id: string; awb: string }> {
+    const [id] = await shipments(1, prefix);
     await http
       .post('/v1/pickups')
       .set(seller.auth)
       .send({ shipmentIds: [id] })
       .expect(202);
-    // JNE issues the airway bill (generatecnote) and books the pickup (pickupcashless) in two calls: the
-    // instance dies between them.
     const repo = t.app.get(PickupsRepository);
     const [item] = await t.app.get(Transactions).run(() => repo.claimDue(10, t.clock.now(), 60_000));
     const reference = attemptReference(id, 1);
@@ -263,15 +265,62 @@ describe('pickups', () => {
         codAmount: 150_000,
         pickup: true,
       });
+    return { id, awb: order.awb };
+  }
+
+  it('after a crash between the courier order and its pickup request, the reconciled booking has its pickup requested', async () => {
+    const { id, awb } = await crashedAfterOrder('CRASHPU');
     const world = t.app.get(SandboxWorld);
-    const steps = async () => world.happened((await world.find('jne', order.awb))!).map((s) => s.status);
+    const steps = async () => world.happened((await world.find('jne', awb))!).map((s) => s.status);
     expect(await steps()).not.toContain('pickup_requested');
 
     t.clock.advance(61_000);
     expect(await t.app.get(PickupService).processDue(10)).toBe(1);
     const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-    expect(shipment).toMatchObject({ status: 'booked', courier: { code: 'jne' }, awb: order.awb });
+    expect(shipment).toMatchObject({ status: 'booked', courier: { code: 'jne' }, awb });
     expect(await steps()).toContain('pickup_requested');
+  });
+
+  it('a worker whose reconciling outlived its lease leaves the item to the worker that took it over', async () => {
+    const { id, awb } = await crashedAfterOrder('CRASHLEASE');
+    t.clock.advance(61_000);
+    // The first worker's look-up at JNE is slow: its answer comes after the item's lease has run out.
+    const jne = t.app.get(CourierRegistry).get('jne');
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let lookups = 0;
+    const find = jne.findByReference.bind(jne);
+    const lookupSpy = jest.spyOn(jne, 'findByReference').mockImplementation(async (reference) => {
+      if (++lookups === 1) await slow;
+      return find(reference);
+    });
+    // A courier that refuses a pickup asked for twice.
+    let pickups = 0;
+    const request = jne.requestPickup.bind(jne);
+    const pickupSpy = jest.spyOn(jne, 'requestPickup').mockImplementation(async (order, req) => {
+      if (++pickups > 1)
+        throw new CourierRejectedError('jne', 'duplicate', 'DUP', 'pickup already requested');
+      return request(order, req);
+    });
+    try {
+      const first = t.app.get(PickupService).processDue(10);
+      await waitUntil(() => lookups === 1, 'the first worker is asking JNE');
+      t.clock.advance(61_000);
+      // A second worker takes the item over and books the order it finds.
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+      release();
+      await first;
+    } finally {
+      release();
+      lookupSpy.mockRestore();
+      pickupSpy.mockRestore();
+    }
+    expect(pickups).toBe(1);
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment).toMatchObject({ status: 'booked', awb });
+    expect((shipment.pickupAttempts as { outcome: string }[]).map((a) => a.outcome)).toEqual(['booked']);
+    const world = t.app.get(SandboxWorld);
+    expect(world.happened((await world.find('jne', awb))!).map((s) => s.status)).not.toContain('cancelled');
   });
 
   it('a booking that fails over from courier to courier keeps its item: its lease is renewed before each courier', async () => {
