@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
+import { isCalendarDay, parseInstant, wibDate } from 'src/common/wib';
 
 /** One line of a courier's remittance report: the parcel, the COD cash remitted for it, and when. */
 export interface ReportLine {
@@ -164,13 +165,8 @@ export function parseRupiah(text: string | undefined): Rupiah | string {
   return value;
 }
 
-const isRealDate = (y: number, m: number, d: number) => {
-  const at = new Date(Date.UTC(y, m - 1, d));
-  return at.getUTCFullYear() === y && at.getUTCMonth() === m - 1 && at.getUTCDate() === d;
-};
 const ymd = (y: number, m: number, d: number) =>
   `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-const WIB_MS = 7 * 3600_000;
 
 /**
  * A remitted date as couriers write it — `YYYY-MM-DD`, `DD/MM/YYYY` (or with `-`), `YYYY-MM-DD HH:mm[:ss]`
@@ -185,16 +181,13 @@ export function parseReportDate(text: string | undefined): string | null {
     if (+(m[4] ?? 0) > 23 || +(m[5] ?? 0) > 59 || +(m[6] ?? 0) > 59) return null;
     [y, mo, d] = [+m[1], +m[2], +m[3]];
   } else if ((m = /^(\d{2})[/-](\d{2})[/-](\d{4})$/.exec(t))) [y, mo, d] = [+m[3], +m[2], +m[1]];
-  else if (
-    (m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.exec(t))
-  ) {
-    if (!isRealDate(+m[1], +m[2], +m[3]) || +m[4] > 23 || +m[5] > 59 || +(m[6] ?? 0) > 59) return null;
-    const at = new Date(t.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-    if (Number.isNaN(at.getTime())) return null;
-    const local = new Date(at.getTime() + WIB_MS);
-    [y, mo, d] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()];
-  } else return null;
-  if (y < 2000 || y > 2199 || !isRealDate(y, mo, d)) return null;
+  else {
+    // An instant with its offset, read by the one strict parser (parseInstant): its day in Jakarta.
+    const at = parseInstant(t);
+    if (!at) return null;
+    [y, mo, d] = wibDate(at).split('-').map(Number);
+  }
+  if (y < 2000 || y > 2199 || !isCalendarDay(y, mo, d)) return null;
   return ymd(y, mo, d);
 }
 
