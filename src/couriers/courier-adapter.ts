@@ -241,6 +241,7 @@ export interface CourierAdapter {
   /**
    * Verifies a push from the courier with its own scheme and returns its events.
    * @throws CourierWebhookRejectedError (unsigned, forged, or outside the time window)
+   * @throws CourierWebhookMalformedError signed, but not what the courier sends (the field named)
    */
   parseWebhook(request: WebhookRequest, now: Date): TrackingEvent[];
   /**

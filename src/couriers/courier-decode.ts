@@ -11,7 +11,12 @@ import {
   TrackResult,
 } from './courier-adapter';
 import type { CourierAnswer } from './courier-decoder';
-import { CourierRejectedError, CourierUnavailableError, CourierWebhookRejectedError } from './courier.errors';
+import {
+  CourierRejectedError,
+  CourierUnavailableError,
+  CourierWebhookMalformedError,
+  CourierWebhookRejectedError,
+} from './courier.errors';
 
 export const DECODE_OPERATIONS = ['tracking', 'tariff', 'create', 'webhook'] as const;
 export type DecodeOperation = (typeof DECODE_OPERATIONS)[number];
@@ -144,6 +149,9 @@ function decodeError(e: unknown): DecodeError {
   if (e instanceof CourierUnavailableError)
     return { kind: e.reason, message: e.rawMessage, rawCode: e.rawCode, retriable: true };
   if (e instanceof CourierWebhookRejectedError) return { kind: e.why, message: e.message, retriable: false };
+  // A push that is not what the courier sends: `malformed`, as one the decoder could not read, its field named.
+  if (e instanceof CourierWebhookMalformedError)
+    return { kind: 'malformed', message: e.message, retriable: false };
   if (e instanceof AppError) return { kind: e.code, message: e.message, retriable: false };
   // A shape the decoder does not read (a field of another type where it expects text or a list): the
   // answer is malformed, which an operator is told as such rather than by a crash.

@@ -1,4 +1,5 @@
 import { CourierWebhookMalformedError } from 'src/couriers/courier.errors';
+import { decodeAnswer, receivedAnswer } from 'src/couriers/courier-decode';
 import { decodeJneWebhook } from 'src/couriers/adapters/jne/jne.decode';
 import { decodeJntWebhook } from 'src/couriers/adapters/jnt/jnt.decode';
 import { decodeIdExpressWebhook } from 'src/couriers/adapters/idexpress/idexpress.decode';
@@ -87,5 +88,22 @@ describe('a padded airway bill in a push is the parcel’s own', () => {
     expect(
       refusal(decodeIdExpressWebhook, '[{"waybillNo": "   ", "operationType": "x", "lastOperationTime": 1}]'),
     ).toBe('[0].waybillNo is required, as text');
+  });
+});
+
+describe('couriers:decode of a push that is not what the courier sends', () => {
+  it('answers it as malformed, as a push its decoder cannot read, naming the field', () => {
+    for (const body of [
+      '{"awb_no": ["SAP1"], "rowstate_name": "POD"}',
+      '{"awb_no": "SAP1", "rowstate_name": {}}',
+    ])
+      expect(decodeAnswer('sap', 'webhook', receivedAnswer(body))).toEqual({
+        operation: 'webhook',
+        error: {
+          kind: 'malformed',
+          message: expect.stringMatching(/: (awb_no|rowstate_name) is required/),
+          retriable: false,
+        },
+      });
   });
 });
