@@ -40,6 +40,16 @@ describe('pickups', () => {
     expect(res.body.errors).toEqual([]);
     return res.body.created.map((s: { id: string }) => s.id);
   }
+  /** One ready shipment whose pickup is requested (its item waiting for the worker). */
+  async function requested(prefix: string): Promise<string> {
+    const [id] = await shipments(1, prefix);
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    return id;
+  }
   async function drain(app: TestApp = t): Promise<void> {
     while ((await app.app.get(PickupService).processDue(50)) > 0);
   }
@@ -225,12 +235,7 @@ describe('pickups', () => {
    * bill, generatecnote, and books the pickup, pickupcashless, in two calls): the order at JNE, no pickup.
    */
   async function crashedAfterOrder(prefix: string): Promise<{ id: string; awb: string }> {
-    const [id] = await shipments(1, prefix);
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
+    const id = await requested(prefix);
     const repo = t.app.get(PickupsRepository);
     const [item] = await t.app.get(Transactions).run(() => repo.claimDue(10, t.clock.now(), 60_000));
     const reference = attemptReference(id, 1);
@@ -324,12 +329,7 @@ describe('pickups', () => {
   });
 
   it('a booking that fails over from courier to courier keeps its item: its lease is renewed before each courier', async () => {
-    const [id] = await shipments(1, 'RENEW');
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
+    const id = await requested('RENEW');
     // Each courier takes 50 s to answer: the first fails, the second books, 100 s after the item was claimed.
     let calls = 0;
     let release!: () => void;
@@ -368,12 +368,7 @@ describe('pickups', () => {
   });
 
   it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
-    const [id] = await shipments(1, 'LEASE');
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
+    const id = await requested('LEASE');
     // The first courier asked is slow: its answer comes after the item's lease has run out.
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
