@@ -430,8 +430,17 @@ export class PickupService {
         );
         return null;
       });
-    // Not cancelled: the courier still holds the order, and the attempt keeps saying it is booked.
-    if (!outcome || (!outcome.cancelled && outcome.reason !== 'already_cancelled')) return;
+    if (!outcome) return;
+    // Not cancelled (picked up already, or refused): the courier still holds the order, and the attempt keeps
+    // saying it is booked; operations are told, as a second courier may come for the parcel. One the courier
+    // does not know (or cancelled already) holds nothing.
+    if (!outcome.cancelled && outcome.reason !== 'already_cancelled' && outcome.reason !== 'not_found') {
+      this.logger.error(
+        { shipment: shipmentId, courier, awb, reason: outcome.reason, message: outcome.rawMessage },
+        'a superseded booking is still live at its courier',
+      );
+      return;
+    }
     await this.repository.finishAttempt(
       attempt.id,
       {

@@ -433,6 +433,51 @@ describe('pickups', () => {
     expect(again).toMatchObject({ status: 'booked', courier: { code: superseded.courier } });
   });
 
+  it('a superseded order its courier does not know is shown cancelled; one it refuses to cancel stays booked', async () => {
+    for (const reason of ['not_found', 'refused'] as const) {
+      const id = await requested(`LEASE-${reason.toUpperCase().replace('_', '')}`);
+      let release!: () => void;
+      const slow = new Promise<void>((resolve) => (release = resolve));
+      const held: CourierCode[] = [];
+      const spies = t.app
+        .get(CourierRegistry)
+        .all()
+        .flatMap((courier) => {
+          const real = courier.createOrder.bind(courier);
+          return [
+            jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+              if (!held.length) {
+                held.push(courier.code);
+                await slow;
+              }
+              return real(request);
+            }),
+            jest
+              .spyOn(courier, 'cancel')
+              .mockResolvedValue({ cancelled: false, reason, rawMessage: `sandbox says ${reason}` }),
+          ];
+        });
+      try {
+        const first = t.app.get(PickupService).processDue(10);
+        await waitUntil(() => held.length > 0, 'the first worker is at the courier');
+        t.clock.advance(61_000);
+        expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+        release();
+        await first;
+      } finally {
+        spies.forEach((spy) => spy.mockRestore());
+      }
+      const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      const outcomes = (shipment.pickupAttempts as { outcome: string; awb?: string }[])
+        .map((a) => (a.awb === shipment.awb ? 'live' : a.outcome))
+        .sort();
+      expect({ reason, outcomes }).toEqual({
+        reason,
+        outcomes: reason === 'not_found' ? ['cancelled', 'live'] : ['booked', 'live'],
+      });
+    }
+  });
+
   it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {
     const name = `a${'😀'.repeat(40)}`;
     for (const [code, service] of Object.entries(SERVICE_OF) as [CourierCode, string][]) {
