@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { AppConfig } from 'config';
 import type { CourierCode } from 'src/couriers/courier-adapter';
-import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierRegistry, type ResilientCourier } from 'src/couriers/courier-registry';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
@@ -367,36 +367,47 @@ describe('pickups', () => {
     ]);
   });
 
-  it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
-    const id = await requested('LEASE');
-    // The first courier asked is slow: its answer comes after the item's lease has run out.
+  /**
+   * The due item booked over a takeover: the first courier asked is slow, its answer coming after the item's
+   * lease has run out; a second worker takes the item over and books it; then the first courier answers.
+   * `alsoSpy` replaces more of each courier meanwhile.
+   */
+  async function bookedOverATakeover(alsoSpy?: (courier: ResilientCourier) => jest.SpyInstance) {
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));
     const held: CourierCode[] = [];
     const spies = t.app
       .get(CourierRegistry)
       .all()
-      .map((courier) => {
+      .flatMap((courier) => {
         const real = courier.createOrder.bind(courier);
-        return jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
-          if (!held.length) {
-            held.push(courier.code);
-            await slow;
-          }
-          return real(request);
-        });
+        return [
+          jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+            if (!held.length) {
+              held.push(courier.code);
+              await slow;
+            }
+            return real(request);
+          }),
+          ...(alsoSpy ? [alsoSpy(courier)] : []),
+        ];
       });
     try {
       const first = t.app.get(PickupService).processDue(10);
       await waitUntil(() => held.length > 0, 'the first worker is at the courier');
       t.clock.advance(61_000);
-      // A second worker takes the item over and books it; then the first courier answers.
       expect(await t.app.get(PickupService).processDue(10)).toBe(1);
       release();
       await first;
     } finally {
-      spies.forEach((s) => s.mockRestore());
+      release();
+      spies.forEach((spy) => spy.mockRestore());
     }
+  }
+
+  it('a booking that outlives its lease, taken over by another worker, leaves one live airway bill', async () => {
+    const id = await requested('LEASE');
+    await bookedOverATakeover();
     const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
     expect(shipment.status).toBe('booked');
     const world = t.app.get(SandboxWorld);
@@ -436,37 +447,11 @@ describe('pickups', () => {
   it('a superseded order its courier does not know is shown cancelled; one it refuses to cancel stays booked', async () => {
     for (const reason of ['not_found', 'refused'] as const) {
       const id = await requested(`LEASE-${reason.toUpperCase().replace('_', '')}`);
-      let release!: () => void;
-      const slow = new Promise<void>((resolve) => (release = resolve));
-      const held: CourierCode[] = [];
-      const spies = t.app
-        .get(CourierRegistry)
-        .all()
-        .flatMap((courier) => {
-          const real = courier.createOrder.bind(courier);
-          return [
-            jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
-              if (!held.length) {
-                held.push(courier.code);
-                await slow;
-              }
-              return real(request);
-            }),
-            jest
-              .spyOn(courier, 'cancel')
-              .mockResolvedValue({ cancelled: false, reason, rawMessage: `sandbox says ${reason}` }),
-          ];
-        });
-      try {
-        const first = t.app.get(PickupService).processDue(10);
-        await waitUntil(() => held.length > 0, 'the first worker is at the courier');
-        t.clock.advance(61_000);
-        expect(await t.app.get(PickupService).processDue(10)).toBe(1);
-        release();
-        await first;
-      } finally {
-        spies.forEach((spy) => spy.mockRestore());
-      }
+      await bookedOverATakeover((courier) =>
+        jest
+          .spyOn(courier, 'cancel')
+          .mockResolvedValue({ cancelled: false, reason, rawMessage: `sandbox says ${reason}` }),
+      );
       const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
       const outcomes = (shipment.pickupAttempts as { outcome: string; awb?: string }[])
         .map((a) => (a.awb === shipment.awb ? 'live' : a.outcome))
