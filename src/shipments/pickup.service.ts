@@ -291,7 +291,7 @@ export class PickupService {
    */
   private async renewLease(item: PickupItemRow): Promise<boolean> {
     const now = this.clock.now().getTime();
-    if (new Date(item.claimed_until).getTime() - now >= LEASE_MS - LEASE_FRESH_MS) return true;
+    if (item.claimed_until.getTime() - now >= LEASE_MS - LEASE_FRESH_MS) return true;
     const until = new Date(now + LEASE_MS);
     if (!(await this.repository.renewClaim(item.id, item.claimed_until, until))) return false;
     item.claimed_until = until;

@@ -42,23 +42,21 @@ export function storablePolled(events: readonly TrackingEvent[]): {
   const kept: TrackingEvent[] = [];
   const dropped: { awb: string; field: string; message: string }[] = [];
   for (const e of events) {
-    const cut: TrackingEvent =
-      (typeof e.rawText === 'string' && e.rawText.length > PUSHED_TEXT_LIMITS.rawText) ||
-      (typeof e.location === 'string' && e.location.length > PUSHED_TEXT_LIMITS.location)
-        ? {
-            ...e,
-            rawText: cutText(e.rawText, PUSHED_TEXT_LIMITS.rawText),
-            ...(typeof e.location === 'string'
-              ? { location: cutText(e.location, PUSHED_TEXT_LIMITS.location) }
-              : {}),
-          }
-        : e;
+    const cut = {
+      ...e,
+      rawText: cutIfText(e.rawText, PUSHED_TEXT_LIMITS.rawText),
+      location: cutIfText(e.location, PUSHED_TEXT_LIMITS.location),
+    } as TrackingEvent;
     const why = unfitEvent(cut);
     if (why) dropped.push({ awb: String(e.awb).slice(0, 64), field: why[0], message: why[1] });
     else kept.push(cut);
   }
   return { kept, dropped };
 }
+
+/** Text cut to `max`; anything else as it is (unfitEvent then says what it is not). */
+const cutIfText = <T>(value: T, max: number): T =>
+  (typeof value === 'string' ? cutText(value, max) : value) as T;
 
 function unfitEvent(e: TrackingEvent): [field: string, problem: string] | null {
   for (const [field, limit] of Object.entries(PUSHED_TEXT_LIMITS)) {
