@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
-import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { canTransition, HANDED_OVER, ShipmentStatus } from './shipment-status';
 import type { TransitionCauseKind, TransitionRequest } from './shipment-transition';
 import { EachMove, ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
@@ -24,9 +23,9 @@ export interface ShipmentMove {
 /**
  * The one door through which a shipment's status changes (STYLE.md §5, Vendure's state machines): the
  * move is checked against `shipment-status.ts`, made in one conditional statement with the transition
- * and its cause recorded, and its consequences follow in the same transaction — the seller is told
- * (`shipment.status_changed`), and an ended shipment's outcome goes once into the delivery statistics
- * the scoring learns from. Callers say which statuses they expect to move from; a shipment that moved
+ * and its cause recorded and the seller's event (`shipment.status_changed`) written to the webhook outbox,
+ * and its consequences follow in the same transaction: a pickup made, or an ended shipment's outcome,
+ * goes once into the delivery statistics the scoring learns from. Callers say which statuses they expect to move from; a shipment that moved
  * on meanwhile is simply not moved (the caller sees it in the answer).
  */
 @Injectable()
@@ -37,7 +36,6 @@ export class ShipmentStateMachine {
     private readonly repository: ShipmentsRepository,
     private readonly tx: Transactions,
     private readonly stats: DeliveryStatsService,
-    private readonly notifications: SellerNotifications,
   ) {}
 
   /** Moves one shipment; the move, or null when it was not in an expected status (or the guard failed). */
@@ -54,12 +52,14 @@ export class ShipmentStateMachine {
   ): Promise<ShipmentMove[]> {
     checkTable(request);
     if (!ids.length) return [];
-    // A move with no consequences is one statement: atomic on its own, no transaction needed.
-    if (ANSWERED_TO_REQUESTER.has(request.cause))
-      return (await this.repository.transition(ids, request, along)).map(moveOf);
+    const notify = !ANSWERED_TO_REQUESTER.has(request.cause);
+    // The seller is told in the move's own statement: a move with no other consequences is one statement,
+    // atomic on its own, with no transaction (BEGIN and COMMIT are a third of a booking's round trips).
+    if (!hasConsequences(request))
+      return (await this.repository.transition(ids, request, notify, along)).map(moveOf);
     return this.tx.run(async () => {
-      const rows = await this.repository.transition(ids, request, along);
-      for (const row of rows) await this.consequences(row, request.occurredAt ?? request.at);
+      const rows = await this.repository.transition(ids, request, notify, along);
+      for (const row of rows) await this.consequences(row);
       return rows.map(moveOf);
     });
   }
@@ -74,26 +74,18 @@ export class ShipmentStateMachine {
   ): Promise<ShipmentMove[]> {
     checkTable(request);
     if (!moves.length) return [];
-    const happened = new Map(moves.map((m) => [m.id, m.occurredAt]));
+    const notify = !ANSWERED_TO_REQUESTER.has(request.cause);
+    if (!hasConsequences(request))
+      return (await this.repository.transitionEach(moves, request, notify)).map(moveOf);
     return this.tx.run(async () => {
-      const rows = await this.repository.transitionEach(moves, request);
-      for (const row of rows) await this.consequences(row, happened.get(row.id)!);
+      const rows = await this.repository.transitionEach(moves, request, notify);
+      for (const row of rows) await this.consequences(row);
       return rows.map(moveOf);
     });
   }
 
-  /** What follows a move that happened at `at` (the courier's time when a courier event caused it). */
-  private async consequences(row: TransitionRow, at: Date): Promise<void> {
-    await this.notifications.enqueueAtCommit(row.seller_id, 'shipment.status_changed', {
-      shipmentId: row.id,
-      reference: row.reference,
-      from: row.from_status,
-      status: row.status,
-      reason: row.reason,
-      courier: row.courier,
-      awb: row.awb,
-      at: at.toISOString(),
-    });
+  /** What follows a move besides the seller's event. */
+  private async consequences(row: TransitionRow): Promise<void> {
     // The courier holds the parcel: a pickup made (pickup reliability learns from it).
     if (row.from_status === 'booked' && HANDED_OVER.has(row.status) && row.courier)
       await this.stats.recordPickupOutcome(row.courier as CourierCode, false);
@@ -142,6 +134,14 @@ const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'retu
  * not pushed to the seller again, and with nothing else to follow. Every move after is pushed.
  */
 const ANSWERED_TO_REQUESTER: ReadonlySet<TransitionCauseKind> = new Set(['pickup_request']);
+
+/**
+ * Whether a move may have consequences beyond the seller's event (which its statement writes): a pickup
+ * made, or an outcome settled, goes into the delivery statistics in the same transaction.
+ */
+function hasConsequences(request: Pick<TransitionRequest, 'to' | 'from'>): boolean {
+  return OUTCOME_SETTLED.has(request.to) || (request.from.includes('booked') && HANDED_OVER.has(request.to));
+}
 
 const moveOf = (row: TransitionRow): ShipmentMove => ({
   id: row.id,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { preparedName, queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { Place } from 'src/couriers/courier-adapter';
+import { deliveriesAlong, isoSql } from 'src/sellers/notifications/webhook-deliveries.repository';
 import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
 import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
@@ -96,6 +97,8 @@ function transitionText(
     where: string[];
     /** SQL of the first poll when the move starts following the shipment (a row of shipment_polls). */
     pollAt?: string;
+    /** Whether the seller is told of each move (`shipment.status_changed`), in the same statement. */
+    notify: boolean;
   },
 ): string {
   const fromP = p(request.from);
@@ -142,6 +145,24 @@ function transitionText(
     : (TERMINAL.has(to) && to !== 'lost') || to === 'booking'
       ? ', polls AS (DELETE FROM shipment_polls WHERE shipment_id IN (SELECT id FROM moved))'
       : '';
+  const notified = parts.notify
+    ? `, ${deliveriesAlong(
+        'notified',
+        'moved',
+        'shipment.status_changed',
+        [
+          ['shipmentId', 'r.id'],
+          ['reference', 'r.reference'],
+          ['from', 'r.from_status'],
+          ['status', 'r.status'],
+          ['reason', 'r.reason'],
+          ['courier', 'r.courier'],
+          ['awb', 'r.awb'],
+          ['at', isoSql('r.happened')],
+        ],
+        `${atP}::timestamptz`,
+      )}`
+    : '';
   return `WITH ${parts.ctes ? `${parts.ctes}, ` : ''}prev AS (
          ${parts.rows}
          ORDER BY id FOR UPDATE
@@ -150,11 +171,12 @@ function transitionText(
          FROM prev ${parts.join ?? ''} WHERE s.id = prev.id AND ${where.join(' AND ')}
          RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
            s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_district_code,
-           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at, s.status_event_id
+           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at, s.status_event_id,
+           ${parts.happened()} AS happened
        ), recorded AS (
          INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
          SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, status_event_id, ${atP}::timestamptz FROM moved
-       )${polls}
+       )${polls}${notified}
        SELECT * FROM moved ORDER BY id`;
 }
 
@@ -182,6 +204,7 @@ export class ShipmentsRepository {
   async transition(
     ids: string[],
     request: TransitionRequest,
+    notify: boolean,
     along?: TransitionAlong,
   ): Promise<TransitionRow[]> {
     const params: unknown[] = [...(along?.params ?? [])];
@@ -215,6 +238,7 @@ export class ShipmentsRepository {
       sets,
       where,
       pollAt: nextPollAt ? p(nextPollAt) : undefined,
+      notify,
     });
     // A few shapes (which columns a move sets), each run thousands of times a day: planned once each.
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
@@ -227,6 +251,7 @@ export class ShipmentsRepository {
   async transitionEach(
     moves: EachMove[],
     request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
+    notify: boolean,
   ): Promise<TransitionRow[]> {
     if (!moves.length) return [];
     const params: unknown[] = [];
@@ -252,6 +277,7 @@ export class ShipmentsRepository {
       happened: () => 'e.happened',
       sets,
       where: [],
+      notify,
     });
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
   }

@@ -75,9 +75,31 @@ describe('tracking journeys at every courier', () => {
     }
     const bodies = [];
     for (const r of receiver.received) {
-      const body = JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> };
+      const body = JSON.parse(r.rawBody.toString('utf8')) as {
+        id: string;
+        type: string;
+        createdAt: string;
+        data: Record<string, unknown>;
+      };
       if (body.data.shipmentId !== id) continue;
       expect(verifySignature(secret, r.rawBody, r.signature, t.realClock.now()).valid).toBe(true);
+      // The body API.md gives, whether the event was written by JavaScript or by the move's own statement.
+      expect(Object.keys(body)).toEqual(['id', 'type', 'createdAt', 'data']);
+      expect(body.id).toBe(r.eventId);
+      expect(new Date(body.createdAt).toISOString()).toBe(body.createdAt);
+      if (body.type === 'shipment.status_changed') {
+        expect(body.data).toEqual({
+          shipmentId: id,
+          reference: expect.any(String),
+          from: expect.any(String),
+          status: expect.any(String),
+          reason: body.data.reason === null ? null : expect.any(String),
+          courier: expect.any(String),
+          awb: expect.any(String),
+          at: expect.any(String),
+        });
+        expect(new Date(body.data.at as string).toISOString()).toBe(body.data.at);
+      }
       bodies.push(body);
     }
     return bodies;
