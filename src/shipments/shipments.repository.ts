@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { preparedName, queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { Place } from 'src/couriers/courier-adapter';
-import { deliveriesAlong, isoSql } from 'src/sellers/notifications/webhook-deliveries.repository';
+import { deliveriesAlong, isoSql } from 'src/sellers/notifications/seller-event';
 import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
 import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';

@@ -73,38 +73,6 @@ const claimed = (r: ClaimedRow): ClaimedDelivery => ({
 const CLAIMED_COLUMNS =
   'c.id, c.event_id, c.seller_id, c.type, c.body, c.auto_retry, c.window_attempts, c.window_started_at, c.claim_token';
 
-/** SQL of a timestamptz as JavaScript's toISOString writes it (UTC, milliseconds, `Z`). */
-export const isoSql = (at: string) => `to_char((${at}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * A CTE, named `name`, that writes one `type` event per row of `source` whose seller has a webhook URL,
- * inside the statement it joins: the outbox row exists exactly when the statement's change does, with no
- * statement (nor transaction) of its own. `data` pairs each key of the event's data with SQL over the
- * source's row (`r`); `at` is SQL of the timestamptz the event happened (its `createdAt`, and when it is
- * due). The body is the one eventBody writes, its keys in the same order (json_build_object keeps them).
- */
-export function deliveriesAlong(
-  name: string,
-  source: string,
-  type: SellerEventType,
-  data: readonly (readonly [string, string])[],
-  at: string,
-): string {
-  const fields = data.map(([key, sql]) => `'${key}', ${sql}`).join(', ');
-  // OFFSET 0 keeps the subquery whole, so each row's event id is drawn once and used twice.
-  return `${name} AS (
-         INSERT INTO webhook_deliveries (id, event_id, seller_id, type, body, status, auto_retry, attempts,
-           window_attempts, next_attempt_at, created_at, updated_at)
-         SELECT gen_random_uuid(), r.event_id, r.seller_id, '${type}',
-           json_build_object('id', r.event_id, 'type', '${type}', 'createdAt', ${isoSql(at)},
-             'data', json_build_object(${fields}))::text,
-           'pending', true, 0, 0, ${at}, ${at}, ${at}
-         FROM (SELECT src.*, gen_random_uuid() AS event_id FROM ${source} src
-                 JOIN seller_settings ss ON ss.seller_id = src.seller_id AND ss.webhook_url IS NOT NULL
-               OFFSET 0) r
-       )`;
-}
-
 /** The webhook outbox in SQL: inserts in the caller's transaction, claims with a lease, attempts, retries. */
 @Injectable()
 export class WebhookDeliveriesRepository {
