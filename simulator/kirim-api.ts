@@ -1,9 +1,14 @@
+import { Agent, request } from 'node:http';
+
 /**
  * The simulator's HTTP client for Kirim's public API: JSON in and out, one credential per call. Any answer
  * the simulation did not expect is an error that stops the run (a simulation that swallows a 500 measures
- * nothing).
+ * nothing). Plain Node HTTP on kept-alive connections: `fetch` cost the simulator about twice the CPU a
+ * call, a tenth of a run's machine time spent on the client rather than on Kirim.
  */
 export class KirimApi {
+  private readonly agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+
   constructor(
     readonly base: string,
     private readonly operatorToken: string,
@@ -23,16 +28,37 @@ export class KirimApi {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method === 'POST')
       headers['idempotency-key'] = `sim-${Math.random().toString(36).slice(2)}${Date.now()}`;
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const parsed = (text ? JSON.parse(text) : null) as T;
+    const res = await this.send(method, path, headers, body === undefined ? undefined : JSON.stringify(body));
+    const parsed = (res.text ? JSON.parse(res.text) : null) as T;
     if (!accept.includes(res.status))
-      throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+      throw new Error(`${method} ${path} answered ${res.status}: ${res.text.slice(0, 500)}`);
     return { status: res.status, body: parsed };
+  }
+
+  private send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<{ status: number; text: string }> {
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const req = request(`${this.base}${path}`, { method, headers, agent: this.agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  /** Closes the kept-alive connections (the run is over). */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** Runs a scheduled job now (sandbox operator route). */

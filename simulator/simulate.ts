@@ -202,6 +202,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
   const orders = orderStream({ seed: o.seed, days: o.days, ordersPerDay: o.ordersPerDay });
   const db = await startSimDatabase();
   const services: KirimService[] = [];
+  const apis: KirimApi[] = [];
   try {
     const policies = servicePolicies(o);
     const up = await Promise.all(
@@ -220,7 +221,9 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
             : undefined,
         );
         services.push(service);
-        const run = new PolicyRun(policy, new KirimApi(service.base, service.operatorToken), world);
+        const api = new KirimApi(service.base, service.operatorToken);
+        apis.push(api);
+        const run = new PolicyRun(policy, api, world);
         await run.setup(o.seed);
         return { run, service };
       }),
@@ -374,6 +377,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
     );
     return report;
   } finally {
+    for (const api of apis) api.close();
     await Promise.all(services.map((s) => s.stop()));
     await db.stop();
   }
