@@ -23,10 +23,11 @@ export interface ShipmentMove {
 /**
  * The one door through which a shipment's status changes (STYLE.md §5, Vendure's state machines): the
  * move is checked against `shipment-status.ts`, made in one conditional statement with the transition
- * and its cause recorded and the seller's event (`shipment.status_changed`) written to the webhook outbox,
- * and its consequences follow in the same transaction: a pickup made, or an ended shipment's outcome,
- * goes once into the delivery statistics the scoring learns from. Callers say which statuses they expect to move from; a shipment that moved
- * on meanwhile is simply not moved (the caller sees it in the answer).
+ * and its cause recorded and the seller's event (`shipment.status_changed`) written to the webhook
+ * outbox, and its consequences follow in the same transaction: a pickup made, or an ended shipment's
+ * outcome, goes once into the delivery statistics the scoring learns from. Callers say which statuses
+ * they expect to move from; a shipment that moved on meanwhile is simply not moved (the caller sees it
+ * in the answer).
  */
 @Injectable()
 export class ShipmentStateMachine {
@@ -54,7 +55,7 @@ export class ShipmentStateMachine {
     if (!ids.length) return [];
     const notify = !ANSWERED_TO_REQUESTER.has(request.cause);
     // The seller is told in the move's own statement: a move with no other consequences is one statement,
-    // atomic on its own, with no transaction (BEGIN and COMMIT are a third of a booking's round trips).
+    // atomic on its own, with no transaction (a booking's end took four round trips, now one).
     if (!hasConsequences(request))
       return (await this.repository.transition(ids, request, notify, along)).map(moveOf);
     return this.tx.run(async () => {
