@@ -1,5 +1,8 @@
 import { Agent, request } from 'node:http';
 
+/** Silence on a request's connection this long fails it (a job run answers within seconds). */
+const ANSWER_TIMEOUT_MS = 300_000;
+
 /**
  * The simulator's HTTP client for Kirim's public API: JSON in and out, one credential per call. Any answer
  * the simulation did not expect is an error that stops the run (a simulation that swallows a 500 measures
@@ -7,7 +10,9 @@ import { Agent, request } from 'node:http';
  * call, a tenth of a run's machine time spent on the client rather than on Kirim.
  */
 export class KirimApi {
-  private readonly agent = new Agent({ keepAlive: true, keepAliveMsecs: 60_000 });
+  // Idle connections are dropped after 5 s (and as Kirim's keep-alive hint says), before the server can
+  // close one under a request.
+  private readonly agent = new Agent({ keepAlive: true, timeout: 5000 });
 
   constructor(
     readonly base: string,
@@ -52,6 +57,10 @@ export class KirimApi {
         res.on('error', reject);
       });
       req.on('error', reject);
+      // A Kirim that takes a request and never answers stops the run rather than hanging it.
+      req.setTimeout(ANSWER_TIMEOUT_MS, () =>
+        req.destroy(new Error(`${method} ${path}: no answer in ${ANSWER_TIMEOUT_MS / 1000} s`)),
+      );
       req.end(body);
     });
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { CourierCode } from 'src/couriers/courier-adapter';
+import { Clock } from 'src/common/clock';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { canTransition, HANDED_OVER, ShipmentStatus } from './shipment-status';
@@ -37,6 +38,7 @@ export class ShipmentStateMachine {
     private readonly repository: ShipmentsRepository,
     private readonly tx: Transactions,
     private readonly stats: DeliveryStatsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Moves one shipment; the move, or null when it was not in an expected status (or the guard failed). */
@@ -53,13 +55,12 @@ export class ShipmentStateMachine {
   ): Promise<ShipmentMove[]> {
     checkTable(request);
     if (!ids.length) return [];
-    const notify = !ANSWERED_TO_REQUESTER.has(request.cause);
     // The seller is told in the move's own statement: a move with no other consequences is one statement,
     // atomic on its own, with no transaction (a booking's end took four round trips, now one).
     if (!hasConsequences(request))
-      return (await this.repository.transition(ids, request, notify, along)).map(moveOf);
+      return (await this.repository.transition(ids, request, this.notifyAt(request), along)).map(moveOf);
     return this.tx.run(async () => {
-      const rows = await this.repository.transition(ids, request, notify, along);
+      const rows = await this.repository.transition(ids, request, this.notifyAt(request), along);
       for (const row of rows) await this.consequences(row);
       return rows.map(moveOf);
     });
@@ -75,14 +76,22 @@ export class ShipmentStateMachine {
   ): Promise<ShipmentMove[]> {
     checkTable(request);
     if (!moves.length) return [];
-    const notify = !ANSWERED_TO_REQUESTER.has(request.cause);
     if (!hasConsequences(request))
-      return (await this.repository.transitionEach(moves, request, notify)).map(moveOf);
+      return (await this.repository.transitionEach(moves, request, this.notifyAt(request))).map(moveOf);
     return this.tx.run(async () => {
-      const rows = await this.repository.transitionEach(moves, request, notify);
+      const rows = await this.repository.transitionEach(moves, request, this.notifyAt(request));
       for (const row of rows) await this.consequences(row);
       return rows.map(moveOf);
     });
+  }
+
+  /**
+   * When the seller's event of a move made now is written (its `createdAt`), or null when the move is not
+   * told. The clock when the statement is sent, not the request's `at`: a tracker's poll gives every move
+   * the time it began, and a seller sorting by `createdAt` would put a later status before an earlier one.
+   */
+  private notifyAt(request: Pick<TransitionRequest, 'cause'>): Date | null {
+    return ANSWERED_TO_REQUESTER.has(request.cause) ? null : this.clock.now();
   }
 
   /** What follows a move besides the seller's event. */

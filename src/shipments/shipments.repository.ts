@@ -97,8 +97,11 @@ function transitionText(
     where: string[];
     /** SQL of the first poll when the move starts following the shipment (a row of shipment_polls). */
     pollAt?: string;
-    /** Whether the seller is told of each move (`shipment.status_changed`), in the same statement. */
-    notify: boolean;
+    /**
+     * SQL of when the seller is told of each move (`shipment.status_changed`, written by the same
+     * statement): the event's `createdAt`. Not told without it.
+     */
+    notifyAt?: string;
   },
 ): string {
   const fromP = p(request.from);
@@ -145,7 +148,7 @@ function transitionText(
     : (TERMINAL.has(to) && to !== 'lost') || to === 'booking'
       ? ', polls AS (DELETE FROM shipment_polls WHERE shipment_id IN (SELECT id FROM moved))'
       : '';
-  const notified = parts.notify
+  const notified = parts.notifyAt
     ? `, ${deliveriesAlong(
         'notified',
         'moved',
@@ -160,7 +163,7 @@ function transitionText(
           ['awb', 'r.awb'],
           ['at', isoSql('r.happened')],
         ],
-        `${atP}::timestamptz`,
+        `${parts.notifyAt}::timestamptz`,
       )}`
     : '';
   return `WITH ${parts.ctes ? `${parts.ctes}, ` : ''}prev AS (
@@ -204,7 +207,7 @@ export class ShipmentsRepository {
   async transition(
     ids: string[],
     request: TransitionRequest,
-    notify: boolean,
+    notifyAt: Date | null,
     along?: TransitionAlong,
   ): Promise<TransitionRow[]> {
     const params: unknown[] = [...(along?.params ?? [])];
@@ -238,7 +241,7 @@ export class ShipmentsRepository {
       sets,
       where,
       pollAt: nextPollAt ? p(nextPollAt) : undefined,
-      notify,
+      notifyAt: notifyAt ? p(notifyAt) : undefined,
     });
     // A few shapes (which columns a move sets), each run thousands of times a day: planned once each.
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
@@ -251,7 +254,7 @@ export class ShipmentsRepository {
   async transitionEach(
     moves: EachMove[],
     request: Pick<TransitionRequest, 'to' | 'from' | 'cause' | 'at'>,
-    notify: boolean,
+    notifyAt: Date | null,
   ): Promise<TransitionRow[]> {
     if (!moves.length) return [];
     const params: unknown[] = [];
@@ -277,7 +280,7 @@ export class ShipmentsRepository {
       happened: () => 'e.happened',
       sets,
       where: [],
-      notify,
+      notifyAt: notifyAt ? p(notifyAt) : undefined,
     });
     return queryPrepared<TransitionRow>(this.tx.manager, preparedName('transition', text), text, params);
   }

@@ -71,6 +71,60 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
     expect(Number(recorded[0].n)).toBe(1 + 2 * rounds);
   });
 
+  it("tells the seller of each move with the time it was made: a poll's moves, all at the poll's start, keep their order", async () => {
+    const http = t.http();
+    const seller = await signupSeller(http, 'Toko Urutan');
+    await http
+      .patch('/v1/settings')
+      .set(seller.auth)
+      .send({ webhookUrl: 'https://93.184.215.14/kirim' })
+      .expect(200);
+    const s = await createShipment(http, seller);
+    const start = t.clock.now();
+    const minutes = (m: number) => new Date(start.getTime() + m * 60_000);
+    const event = async (occurredAt: Date) => {
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, is_return_leg, unmapped,
+           source, raw, received_at)
+         VALUES ($1, 'jne', 'ORDER1', 'X', $2, 'x', false, false, 'poll', '{}', $2)`,
+        [id, occurredAt],
+      );
+      return id;
+    };
+    // One poll that began at `start`: every round of its answer is a move at `start`, while the clock runs on.
+    const steps: [string[], string][] = [
+      [['ready'], 'booking'],
+      [['booking'], 'booked'],
+      [['booked'], 'picked_up'],
+      [['picked_up'], 'in_transit'],
+    ];
+    for (const [i, [from, to]] of steps.entries()) {
+      t.clock.set(minutes(i + 1));
+      const move = { from: from as never, to: to as never, at: start };
+      if (i < 2) await machine.transitionMany([s.id], { ...move, cause: 'booking' });
+      else
+        await tx.run(async () =>
+          machine.transitionEach(
+            [{ id: s.id, causeEventId: await event(minutes(i)), reason: null, occurredAt: minutes(i) }],
+            { ...move, cause: 'courier_event' },
+          ),
+        );
+    }
+    const told = (
+      await t.dataSource.query<{ body: string }[]>(
+        `SELECT body FROM webhook_deliveries WHERE seller_id = $1 AND type = 'shipment.status_changed'`,
+        [seller.sellerId],
+      )
+    ).map((r) => JSON.parse(r.body) as { createdAt: string; data: { from: string; status: string } });
+    // Sorted by createdAt, as API.md tells receivers to: the moves in the order they were made, each at its own time.
+    const sorted = told.sort((x, y) => x.createdAt.localeCompare(y.createdAt));
+    expect(sorted.map((b) => `${b.data.from} → ${b.data.status}`)).toEqual(
+      steps.map(([[from], to]) => `${from} → ${to}`),
+    );
+    expect(sorted.map((b) => b.createdAt)).toEqual(steps.map((_, i) => minutes(i + 1).toISOString()));
+  });
+
   it('moves a batch in one statement, each shipment for its own courier event, time and reason', async () => {
     const http = t.http();
     const seller = await signupSeller(http, 'Toko Serentak');
