@@ -271,18 +271,16 @@ export class PickupService {
         return;
       }
     }
-    await this.tx.run(async () => {
-      const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
-      const now = this.clock.now();
-      await this.stateMachine.transition(shipment.id, {
-        to: 'booking_failed',
-        from: ['booking'],
-        cause: 'booking_failed',
-        reason,
-        at: now,
-      });
-      await this.repository.finishItem(item.id, 'failed', now);
-    });
+    const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
+    const now = this.clock.now();
+    // One statement, and only while the item is still this worker's: one whose lease ran out while its last
+    // courier answered may have been taken over, and the new owner may be booking with a courier this one
+    // never had (a quote that failed here answered there).
+    await this.stateMachine.transitionMany(
+      [shipment.id],
+      { to: 'booking_failed', from: ['booking'], cause: 'booking_failed', reason, at: now },
+      this.repository.failedAlong(item.id, item.claimed_until, now),
+    );
   }
 
   /**

@@ -185,6 +185,21 @@ export class PickupsRepository {
     };
   }
 
+  /**
+   * A booking's failure written in the same statement as the shipment's move to booking_failed: its outbox
+   * item failed, and the move made, only while the claim `held` is still the item's (the worker's lease).
+   */
+  failedAlong(itemId: string, held: Date, now: Date): TransitionAlong {
+    return {
+      ctes: `item AS (
+         UPDATE pickup_items SET status = 'failed', claimed_until = NULL, updated_at = $3
+         WHERE id = $1 AND status = 'pending' AND claimed_until = $2 RETURNING id
+       )`,
+      params: [itemId, held, now],
+      gate: 'EXISTS (SELECT 1 FROM item)',
+    };
+  }
+
   async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
     await queryPrepared(
       this.tx.manager,

@@ -367,6 +367,60 @@ describe('pickups', () => {
     ]);
   });
 
+  it('a worker whose last courier failed after its lease ran out leaves the shipment to the worker that took it over', async () => {
+    const id = await requested('ALLFAILED');
+    const couriers = t.app.get(CourierRegistry).all();
+    // The first worker's quotes fail at every courier but J&T (one service): J&T is its only candidate. The
+    // second worker, which took the item over, has them all.
+    let takenOver = false;
+    const releases: (() => void)[] = [];
+    const spies = couriers.flatMap((courier) => {
+      const quote = courier.quote.bind(courier);
+      const create = courier.createOrder.bind(courier);
+      return [
+        jest.spyOn(courier, 'quote').mockImplementation(async (request) => {
+          if (!takenOver && courier.code !== 'jnt')
+            throw new CourierUnavailableError(courier.code, 'server_error', '502', 'Bad Gateway');
+          return quote(request);
+        }),
+        // Each worker's courier answers only once let go: the first worker's fails, the second's books.
+        jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+          const call = releases.length;
+          await new Promise<void>((resolve) => releases.push(resolve));
+          if (call === 0)
+            throw new CourierUnavailableError(courier.code, 'server_error', '502', 'Bad Gateway');
+          return create(request);
+        }),
+      ];
+    });
+    try {
+      const first = t.app.get(PickupService).processDue(10);
+      await waitUntil(() => releases.length === 1, 'the first worker is at J&T');
+      t.clock.advance(61_000);
+      takenOver = true;
+      const second = t.app.get(PickupService).processDue(10);
+      await waitUntil(
+        () => releases.length === 2,
+        'the second worker took the item over and is at a courier',
+      );
+      // The first worker's only courier fails: it has none left, but the item is no longer its own.
+      releases[0]();
+      await first;
+      releases[1]();
+      expect(await second).toBe(1);
+    } finally {
+      releases.forEach((release) => release());
+      spies.forEach((spy) => spy.mockRestore());
+    }
+    const shipment = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(shipment.status).toBe('booked');
+    expect(shipment.courier.code).not.toBe('jnt');
+    expect((shipment.pickupAttempts as { outcome: string }[]).map((a) => a.outcome)).toEqual([
+      'failed',
+      'booked',
+    ]);
+  });
+
   /**
    * The due item booked over a takeover: the first courier asked is slow, its answer coming after the item's
    * lease has run out; a second worker takes the item over and books it; then the first courier answers.
