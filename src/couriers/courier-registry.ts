@@ -18,7 +18,7 @@ import type {
 } from './courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from './courier.errors';
 import { CallWindow, CourierHealth, CourierMetrics } from './courier-health';
-import { CourierPolicies } from './resilience';
+import { CourierPolicies, type HealthState } from './resilience';
 
 /**
  * An adapter behind its courier's policies: what every other module gets. Safe calls are retried;
@@ -128,6 +128,11 @@ export class ResilientCourier implements CourierAdapter {
 
   health(): CourierHealth {
     return { state: this.policies.state, ...this.window.summary() };
+  }
+
+  /** The circuit breaker's state alone (health() also sorts the recent calls' latencies). */
+  get circuit(): HealthState {
+    return this.policies.state;
   }
 
   private async call<T>(

@@ -222,7 +222,7 @@ export class ScoringService {
     s: ShipmentToRank,
     deadline: Promise<'timeout'>,
   ): Promise<Rates> {
-    if (courier.health().state === 'open') return { failed: 'circuit_open' };
+    if (courier.circuit === 'open') return { failed: 'circuit_open' };
     const asked = courier
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
       .then((quotes): Rates => {
