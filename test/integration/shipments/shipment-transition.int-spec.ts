@@ -16,6 +16,18 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
+  /** A JNE tracking event of `awb` stored as a poll found it: its id, for a move's cause. */
+  async function trackingEvent(awb: string, occurredAt: Date): Promise<string> {
+    const id = randomUUID();
+    await t.dataSource.query(
+      `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, is_return_leg, unmapped,
+         source, raw, received_at)
+       VALUES ($1, 'jne', $2, 'X', $3, 'x', false, false, 'poll', '{}', $3)`,
+      [id, awb, occurredAt],
+    );
+    return id;
+  }
+
   it('moves one shipment by a statement PostgreSQL plans once per connection, and many at once as before', async () => {
     const http = t.http();
     const seller = await signupSeller(http, 'Toko Transisi');
@@ -82,16 +94,6 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
     const s = await createShipment(http, seller);
     const start = t.clock.now();
     const minutes = (m: number) => new Date(start.getTime() + m * 60_000);
-    const event = async (occurredAt: Date) => {
-      const id = randomUUID();
-      await t.dataSource.query(
-        `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, is_return_leg, unmapped,
-           source, raw, received_at)
-         VALUES ($1, 'jne', 'ORDER1', 'X', $2, 'x', false, false, 'poll', '{}', $2)`,
-        [id, occurredAt],
-      );
-      return id;
-    };
     // One poll that began at `start`: every round of its answer is a move at `start`, while the clock runs on.
     const steps: [string[], string][] = [
       [['ready'], 'booking'],
@@ -106,7 +108,14 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
       else
         await tx.run(async () =>
           machine.transitionEach(
-            [{ id: s.id, causeEventId: await event(minutes(i)), reason: null, occurredAt: minutes(i) }],
+            [
+              {
+                id: s.id,
+                causeEventId: await trackingEvent('ORDER1', minutes(i)),
+                reason: null,
+                occurredAt: minutes(i),
+              },
+            ],
             { ...move, cause: 'courier_event' },
           ),
         );
@@ -134,16 +143,10 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
       await createShipment(http, seller),
     ];
     const at = new Date('2026-12-01T10:00:00Z');
-    const event = async (awb: string, occurredAt: string) => {
-      const id = randomUUID();
-      await t.dataSource.query(
-        `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at, raw_text, is_return_leg, unmapped,
-           source, raw, received_at)
-         VALUES ($1, 'jne', $2, 'X', $3, 'x', false, false, 'poll', '{}', $3)`,
-        [id, awb, occurredAt],
-      );
-      return { id, occurredAt: new Date(occurredAt) };
-    };
+    const event = async (awb: string, occurredAt: string) => ({
+      id: await trackingEvent(awb, new Date(occurredAt)),
+      occurredAt: new Date(occurredAt),
+    });
     const [ea, eb, ec] = [
       await event('A1', '2026-12-01T08:00:00Z'),
       await event('B1', '2026-12-01T09:00:00Z'),
