@@ -85,6 +85,8 @@ export function keysFor(
 @Injectable()
 export class DeliveryStatsService {
   private readonly salt: string;
+  /** Phone → its hash (the salt never changes): each poll's risk rules ask for every parcel's. */
+  private readonly phoneHashes = new Map<string, string>();
   /** Quotes read these on every call; outcomes arrive one parcel at a time, so a few seconds' lag is fine. */
   private readonly countsCache: TtlCache<string, OutcomeCounts | null>;
   private readonly recipientsCache: TtlCache<string, { outcomes: number; failures: number } | null>;
@@ -117,7 +119,6 @@ export class DeliveryStatsService {
 
   /** Recipients are known only by this salted hash of their phone number. */
   phoneHash(phone: string): string {
-    // Every poll's risk rules ask again for each parcel: an HMAC each was 2 % of a tracking run's CPU.
     let hash = this.phoneHashes.get(phone);
     if (hash === undefined) {
       if (this.phoneHashes.size >= PHONE_HASHES_KEPT) this.phoneHashes.clear();
@@ -126,7 +127,6 @@ export class DeliveryStatsService {
     }
     return hash;
   }
-  private readonly phoneHashes = new Map<string, string>();
 
   /**
    * Records a settled parcel (delivered, or returning, returned or lost: not delivered) into the lane,

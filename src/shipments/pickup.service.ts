@@ -171,7 +171,7 @@ export class PickupService {
   /** Books one claimed item; `shipment` and `attempts` (in order) as read when it was claimed. */
   private async book(item: PickupItemRow, shipment: Shipment | null, attempts: AttemptRow[]): Promise<void> {
     if (!shipment || shipment.status !== 'booking') {
-      await this.repository.finishItem(item.id, 'skipped', this.clock.now());
+      await this.repository.skipItem(item.id, this.clock.now());
       return;
     }
     const request = this.orderRequest(shipment, '', '', item.pickup_date);

@@ -200,12 +200,13 @@ export class PickupsRepository {
     };
   }
 
-  async finishItem(itemId: string, status: 'booked' | 'failed' | 'skipped', now: Date): Promise<void> {
+  /** An item whose shipment is no longer waiting for a booking (cancelled meanwhile): nothing to book. */
+  async skipItem(itemId: string, now: Date): Promise<void> {
     await queryPrepared(
       this.tx.manager,
-      'pickup_item_finish',
-      'UPDATE pickup_items SET status = $2, claimed_until = NULL, updated_at = $3 WHERE id = $1',
-      [itemId, status, now],
+      'pickup_item_skip',
+      "UPDATE pickup_items SET status = 'skipped', claimed_until = NULL, updated_at = $2 WHERE id = $1",
+      [itemId, now],
     );
   }
 

@@ -273,19 +273,11 @@ export class ShipmentActionsService {
     return this.tx.run(async () => {
       let done = await this.repository.finish(action.id, action.claimedUntil!, result, now);
       if (!done) return null;
-      if (
-        done.status === 'sent' &&
-        done.action === 'update_address' &&
-        done.address &&
-        !(await this.shipments.updateRecipientAddress(
-          done.sellerId,
-          done.shipmentId,
-          done.awb,
-          done.address,
-          now,
-        ))
-      )
-        done = await this.repository.failSent(done.id, await this.superseded(done), now);
+      if (done.status === 'sent' && done.action === 'update_address' && done.address) {
+        const { sellerId, shipmentId, awb, address } = done;
+        if (!(await this.shipments.updateRecipientAddress(sellerId, shipmentId, awb, address, now)))
+          done = await this.repository.failSent(done.id, await this.superseded(done), now);
+      }
       if (done.status === 'sent' && done.alertId) await this.alerts.acknowledge(done.sellerId, done.alertId);
       await this.notify(done, shipment.reference);
       return done;
