@@ -30,15 +30,56 @@ export interface RecordedAction {
   status: ShipmentActionStatus;
 }
 
+/** A recorded action with what tells a repeat: its booking and the failed attempt it answered. */
+export interface TakenAction extends RecordedAction {
+  id: string;
+  awb: string;
+  /** The shipment's failed delivery attempts when it was asked; null for actions recorded before it was kept. */
+  failedAttempts: number | null;
+}
+
+/** It reached the courier (or operations, for a courier without such a call). */
+const taken = (a: RecordedAction) => a.status === 'sent' || a.status === 'manual';
+
 /**
  * Whether the seller holds the parcel at the courier: the latest re-attempt, return or hold that reached
  * the courier (or operations) is a hold. `actions` oldest first.
  */
 export function isHeld(actions: readonly RecordedAction[]): boolean {
-  const taken = actions.filter(
-    (a) => (a.status === 'sent' || a.status === 'manual') && a.action !== 'update_address',
+  const instructions = actions.filter((a) => taken(a) && a.action !== 'update_address');
+  return instructions[instructions.length - 1]?.action === 'hold';
+}
+
+/**
+ * Why `action` would only repeat what the courier already has for the shipment's booking (null: it would
+ * not), so a double click or a retried request without an Idempotency-Key does not reach the courier
+ * twice: a re-attempt for the failed attempt a re-attempt already answers, a return already asked for, a
+ * hold already in place. Read from the latest re-attempt, return or hold that reached the courier (or
+ * operations) for this airway bill, `actions` oldest first. An address correction may always be sent
+ * again: it carries its own words.
+ */
+export function repeatRefusal(
+  action: ParcelActionKind,
+  actions: readonly TakenAction[],
+  shipment: { awb: string; failedAttempts: number },
+): string | null {
+  if (action === 'update_address') return null;
+  const instructions = actions.filter(
+    (a) => taken(a) && a.action !== 'update_address' && a.awb === shipment.awb,
   );
-  return taken[taken.length - 1]?.action === 'hold';
+  const latest = instructions[instructions.length - 1];
+  if (latest?.action !== action) return null;
+  const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
+  switch (action) {
+    case 'reattempt':
+      // A re-attempt answers one failed attempt: after the next one fails, the seller may ask again.
+      if (latest.failedAttempts === null || latest.failedAttempts !== shipment.failedAttempts) return null;
+      return `a re-attempt for this failed delivery attempt was already ${where} (action ${latest.id}); ask again if the next attempt fails`;
+    case 'return':
+      return `a return was already ${where} (action ${latest.id})`;
+    case 'hold':
+      return `the parcel is already held: the hold was ${where} (action ${latest.id}); a re-attempt releases it`;
+  }
 }
 
 /** Why `action` cannot be asked for a shipment in `status` (null: it can). */

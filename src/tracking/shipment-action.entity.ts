@@ -29,6 +29,11 @@ export class ShipmentAction {
   /** The courier and airway bill the action was for (a re-booked shipment keeps its old actions' ones). */
   @Column('text') courier!: string;
   @Column('text') awb!: string;
+  /**
+   * The shipment's failed delivery attempts when the action was asked: which failure a re-attempt answers
+   * (null for actions recorded before it was kept).
+   */
+  @Column('integer', { nullable: true }) failedAttempts!: number | null;
   /** The courier's ticket for the action, when it gives one. */
   @Column('text', { nullable: true }) courierReference!: string | null;
   /** Why it failed, in the courier's words where it gave some. */
@@ -41,4 +46,6 @@ export class ShipmentAction {
   @Column('timestamptz', { nullable: true }) claimedUntil!: Date | null;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;
+  /** The order actions were recorded in (the database numbers them): ties of `createdAt` go by it. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false }) seq?: string;
 }

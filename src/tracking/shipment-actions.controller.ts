@@ -28,7 +28,9 @@ export class ShipmentActionsController {
       'otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API ' +
       'has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 ' +
       'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
-      'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An address ' +
+      'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An ' +
+      'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
+      'answers, a second return, a second hold) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded. An address ' +
       'correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is ' +
       'recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again.',
   })

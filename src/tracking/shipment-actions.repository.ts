@@ -40,7 +40,7 @@ export class ShipmentActionsRepository {
   ofShipment(shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {
       where: { shipmentId },
-      order: { createdAt: 'ASC', id: 'ASC' },
+      order: { createdAt: 'ASC', seq: 'ASC' },
     });
   }
 
@@ -48,7 +48,7 @@ export class ShipmentActionsRepository {
   forShipment(sellerId: string, shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {
       where: { shipmentId, sellerId },
-      order: { createdAt: 'DESC', id: 'DESC' },
+      order: { createdAt: 'DESC', seq: 'DESC' },
     });
   }
 

@@ -14,11 +14,12 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentAction } from './shipment-action.entity';
-import { actionRefusal, isHeld } from './shipment-action-rules';
+import { actionRefusal, isHeld, repeatRefusal } from './shipment-action-rules';
 import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
 import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
 import {
   ActionAlertNotFoundError,
+  ActionAlreadyTakenError,
   ActionInProgressError,
   ActionNotAllowedError,
   AddressOutsideCityError,
@@ -99,6 +100,8 @@ export class ShipmentActionsService {
    * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
    * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status; nothing recorded
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
+   * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
+   *   already has for this booking (repeatRefusal); nothing recorded, the courier not asked
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
    * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
@@ -139,6 +142,7 @@ export class ShipmentActionsService {
       status: manual ? 'manual' : 'pending',
       courier: shipment.courier,
       awb: shipment.awb,
+      failedAttempts: shipment.failedAttempts,
       courierReference: null,
       error: null,
       requestedBy: requesterOf(by),
@@ -149,6 +153,14 @@ export class ShipmentActionsService {
     };
     await this.tx.run(async () => {
       if (!(await this.repository.insert(action))) throw new ActionInProgressError();
+      // Read after the insert, in its transaction: an earlier action that finished while this one was
+      // checked is seen here (its pending row held the insert back until then), and a repeat rolls back.
+      const earlier = (await this.repository.ofShipment(shipmentId)).filter((a) => a.id !== action.id);
+      const repeat = repeatRefusal(dto.action, earlier, {
+        awb: action.awb,
+        failedAttempts: shipment.failedAttempts,
+      });
+      if (repeat) throw new ActionAlreadyTakenError(repeat);
       if (manual) {
         if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);
         await this.notify(action, shipment.reference);

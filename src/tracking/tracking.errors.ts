@@ -48,6 +48,13 @@ export class ActionInProgressError extends ConflictError {
   }
 }
 
+/** The courier already has this very instruction for the shipment's booking (nothing is recorded). */
+export class ActionAlreadyTakenError extends ConflictError {
+  constructor(why: string) {
+    super('SHIPMENTS_ACTION_ALREADY_TAKEN', why, [{ field: 'action', message: why }]);
+  }
+}
+
 /** The courier refused the action (recorded as failed, with its words). */
 export class ActionRefusedByCourierError extends BusinessRuleError {
   constructor(courierName: string, words: string, field: 'action' | 'address' = 'action') {

@@ -300,6 +300,35 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(after.status).toBe('delivery_failed');
   });
 
+  it('an instruction the courier already has is not sent again: a second re-attempt for the same failed attempt or a second return is 409, nothing recorded; after the next failure a re-attempt is asked anew', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const first = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(first.body.status).toBe('sent');
+    t.clock.advance(HOUR);
+    const again = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
+    expect(again.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+    expect(again.body.details).toEqual([
+      {
+        field: 'action',
+        message: `a re-attempt for this failed delivery attempt was already sent to the courier (action ${first.body.id}); ask again if the next attempt fails`,
+      },
+    ]);
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt']);
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+
+    // The courier tried again and failed again: that failure may be answered.
+    await drive(b, { to: 'out_for_delivery' }, failedAttempt);
+    expect(await shipment(b.id)).toMatchObject({ status: 'delivery_failed', attempts: 2 });
+    await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    const ret = await act(b, { action: 'return' }).expect(202);
+    const twice = await act(b, { action: 'return' }).expect(409);
+    expect(twice.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+    expect(twice.body.message).toBe(`a return was already sent to the courier (action ${ret.body.id})`);
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt', 'reattempt', 'return']);
+    expect((await rows(b.id)).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
   it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted)', async () => {
     const b = await book('sap');
     await drive(b, ...inTransit);

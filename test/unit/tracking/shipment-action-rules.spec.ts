@@ -3,7 +3,14 @@ import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier
 import { actionRefusal as courierRefusal, type ParcelStage } from 'src/couriers/sandbox/world';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { SHIPMENT_ACTION_STATUSES } from 'src/tracking/shipment-action.entity';
-import { ACTION_ALLOWED_IN, actionRefusal, isHeld, RecordedAction } from 'src/tracking/shipment-action-rules';
+import {
+  ACTION_ALLOWED_IN,
+  actionRefusal,
+  isHeld,
+  RecordedAction,
+  repeatRefusal,
+  TakenAction,
+} from 'src/tracking/shipment-action-rules';
 
 /** Where the sandbox courier's parcel is when Kirim's shipment has a status (null: it has no parcel). */
 const STAGE: Record<ShipmentStatus, ParcelStage | null> = {
@@ -117,5 +124,53 @@ describe('whether the seller holds the parcel', () => {
         },
       ),
     );
+  });
+});
+
+describe('an instruction the courier already has is not sent again', () => {
+  let n = 0;
+  const a = (action: ParcelActionKind, over: Partial<TakenAction> = {}): TakenAction => ({
+    id: `a${(n += 1)}`,
+    action,
+    status: 'sent',
+    awb: 'AWB1',
+    failedAttempts: 1,
+    ...over,
+  });
+  const shipment = { awb: 'AWB1', failedAttempts: 1 };
+
+  it('a re-attempt for the failed attempt a re-attempt answers; another after the next failure', () => {
+    const first = a('reattempt');
+    expect(repeatRefusal('reattempt', [first], shipment)).toBe(
+      `a re-attempt for this failed delivery attempt was already sent to the courier (action ${first.id}); ask again if the next attempt fails`,
+    );
+    expect(repeatRefusal('reattempt', [first], { ...shipment, failedAttempts: 2 })).toBeNull();
+    // Recorded before the failed attempt was kept: which failure it answered is not known.
+    expect(repeatRefusal('reattempt', [a('reattempt', { failedAttempts: null })], shipment)).toBeNull();
+    expect(repeatRefusal('reattempt', [a('reattempt', { status: 'manual' })], shipment)).toMatch(
+      /already recorded for Kirim operations/,
+    );
+  });
+
+  it('a second return or hold; a hold released by a re-attempt may be held again', () => {
+    const ret = a('return');
+    expect(repeatRefusal('return', [ret], shipment)).toBe(
+      `a return was already sent to the courier (action ${ret.id})`,
+    );
+    expect(repeatRefusal('hold', [a('hold')], shipment)).toMatch(/^the parcel is already held/);
+    expect(repeatRefusal('hold', [a('hold'), a('reattempt')], shipment)).toBeNull();
+    // Releasing a hold is a re-attempt, whatever the failed attempts.
+    expect(repeatRefusal('reattempt', [a('reattempt'), a('hold')], shipment)).toBeNull();
+    expect(repeatRefusal('return', [a('return'), a('update_address')], shipment)).toMatch(/^a return was/);
+  });
+
+  it('address corrections, actions that never reached the courier, and another booking’s actions do not count', () => {
+    expect(repeatRefusal('update_address', [a('update_address')], shipment)).toBeNull();
+    for (const status of ['pending', 'failed'] as const) {
+      expect(repeatRefusal('return', [a('return', { status })], shipment)).toBeNull();
+      expect(repeatRefusal('reattempt', [a('reattempt', { status })], shipment)).toBeNull();
+    }
+    expect(repeatRefusal('return', [a('return', { awb: 'OLD' })], shipment)).toBeNull();
+    expect(repeatRefusal('hold', [a('hold', { awb: 'OLD' })], shipment)).toBeNull();
   });
 });
