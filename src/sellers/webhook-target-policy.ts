@@ -30,17 +30,39 @@ const DNS_UNAVAILABLE = new Set(['ETIMEOUT', 'ECONNREFUSED', 'ECANCELLED', 'EAI_
 
 type Resolve = (host: string) => Promise<ResolvedAddress[]>;
 
+/** How long a name is asked about: the configured servers' 2 s per try, twice. */
+const RESOLVE_TRY_MS = 2000;
+const RESOLVE_TRIES = 2;
+
+/**
+ * The system resolver's answer, given up on after `ms` as a timeout (ETIMEOUT): getaddrinfo has only the
+ * host's own resolv.conf timeouts, and a hung one held the delivery (or the settings request) that asked.
+ * The lookup itself cannot be cancelled; its thread finishes on its own.
+ */
+function withinDeadline<T>(lookup: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no DNS answer within ${ms} ms`), { code: 'ETIMEOUT' })),
+      ms,
+    );
+  });
+  return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** WEBHOOK_DNS_SERVERS given: ask those servers for A and AAAA records; otherwise the system resolver. */
 function resolverFor(config: AppConfig): Resolve {
   const servers = config.webhooks.dnsServers;
   if (!servers) {
     return async (host) =>
-      (await dns.lookup(host, { all: true, verbatim: true })).map((a) => ({
+      (
+        await withinDeadline(dns.lookup(host, { all: true, verbatim: true }), RESOLVE_TRY_MS * RESOLVE_TRIES)
+      ).map((a) => ({
         address: a.address,
         family: a.family === 6 ? 6 : 4,
       }));
   }
-  const resolver = new dns.Resolver({ timeout: 2000, tries: 2 });
+  const resolver = new dns.Resolver({ timeout: RESOLVE_TRY_MS, tries: RESOLVE_TRIES });
   resolver.setServers(servers);
   return async (host) => {
     const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { promises as systemDns } from 'node:dns';
 import { loadConfig } from 'config';
 import {
   WebhookDnsUnavailableError,
@@ -142,5 +143,42 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     await new Promise<void>((resolve) => socket.close(resolve));
     const policy = new WebhookTargetPolicy(loadConfig({ WEBHOOK_DNS_SERVERS: `127.0.0.1:${port}` }, {}));
     await expect(policy.vet('https://hook.example.id/x')).rejects.toBeInstanceOf(WebhookDnsUnavailableError);
+  });
+
+  it('with the system resolver, a lookup that never answers is "try again" after the resolver’s time, not a wait without end', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const hung = jest.spyOn(systemDns, 'lookup').mockReturnValue(new Promise(() => undefined) as never);
+    try {
+      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
+      const vetted = policy.vet('https://hook.example.id/x');
+      const outcome = vetted.then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      await jest.advanceTimersByTimeAsync(3999);
+      expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toBe('still waiting');
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await outcome).toBeInstanceOf(WebhookDnsUnavailableError);
+      expect(hung).toHaveBeenCalledWith('hook.example.id', { all: true, verbatim: true });
+    } finally {
+      hung.mockRestore();
+      jest.useRealTimers();
+    }
+  });
+
+  it('with the system resolver, an answer in time is used and leaves no timer behind', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const answered = jest
+      .spyOn(systemDns, 'lookup')
+      .mockResolvedValue([{ address: PUBLIC_V4, family: 4 }] as never);
+    try {
+      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
+      const target = await policy.vet('https://hook.example.id/x');
+      expect(target.addresses).toEqual([{ address: PUBLIC_V4, family: 4 }]);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      answered.mockRestore();
+      jest.useRealTimers();
+    }
   });
 });
