@@ -30,16 +30,19 @@ const DNS_UNAVAILABLE = new Set(['ETIMEOUT', 'ECONNREFUSED', 'ECANCELLED', 'EAI_
 
 type Resolve = (host: string) => Promise<ResolvedAddress[]>;
 
-/** How long a name is asked about: the configured servers' 2 s per try, twice. */
+/** How long a name is asked about: 2 s a try, twice (the configured servers' own settings as well). */
 const RESOLVE_TRY_MS = 2000;
 const RESOLVE_TRIES = 2;
+const RESOLVE_DEADLINE_MS = RESOLVE_TRY_MS * RESOLVE_TRIES;
+/** Names looked up on the system resolver at once (libuv's pool has 4 threads, shared with password hashing). */
+const SYSTEM_LOOKUPS_AT_ONCE = 2;
 
 /**
- * The system resolver's answer, given up on after `ms` as a timeout (ETIMEOUT): getaddrinfo has only the
- * host's own resolv.conf timeouts, and a hung one held the delivery (or the settings request) that asked.
- * The lookup itself cannot be cancelled; its thread finishes on its own.
+ * An answer, given up on after `ms` as a timeout (ETIMEOUT, "DNS unavailable": the delivery is tried again
+ * later). getaddrinfo has only the host's own resolv.conf timeouts, and c-ares doubles its timeout on each
+ * retry, so neither bounds the wait by itself.
  */
-function withinDeadline<T>(lookup: Promise<T>, ms: number): Promise<T> {
+function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -47,25 +50,53 @@ function withinDeadline<T>(lookup: Promise<T>, ms: number): Promise<T> {
       ms,
     );
   });
-  return Promise.race([lookup, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The system resolver: getaddrinfo on libuv's thread pool, which cannot be cancelled, so a name that never
+ * answers holds its thread past the deadline. Deliveries to one host share its lookup, and at most
+ * SYSTEM_LOOKUPS_AT_ONCE names are looked up at once (others wait their turn within their deadline): a DNS
+ * outage cannot take the whole pool from password hashing and file work.
+ */
+function systemResolver(): Resolve {
+  const inFlight = new Map<string, Promise<ResolvedAddress[]>>();
+  const waiting: (() => void)[] = [];
+  let running = 0;
+  const lookup = async (host: string): Promise<ResolvedAddress[]> => {
+    while (running >= SYSTEM_LOOKUPS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return (await dns.lookup(host, { all: true, verbatim: true })).map((a) => ({
+        address: a.address,
+        family: a.family === 6 ? 6 : 4,
+      }));
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+  return (host) => {
+    let shared = inFlight.get(host);
+    if (!shared) {
+      shared = lookup(host).finally(() => inFlight.delete(host));
+      inFlight.set(host, shared);
+    }
+    return withinDeadline(shared, RESOLVE_DEADLINE_MS);
+  };
 }
 
 /** WEBHOOK_DNS_SERVERS given: ask those servers for A and AAAA records; otherwise the system resolver. */
 function resolverFor(config: AppConfig): Resolve {
   const servers = config.webhooks.dnsServers;
-  if (!servers) {
-    return async (host) =>
-      (
-        await withinDeadline(dns.lookup(host, { all: true, verbatim: true }), RESOLVE_TRY_MS * RESOLVE_TRIES)
-      ).map((a) => ({
-        address: a.address,
-        family: a.family === 6 ? 6 : 4,
-      }));
-  }
+  if (!servers) return systemResolver();
   const resolver = new dns.Resolver({ timeout: RESOLVE_TRY_MS, tries: RESOLVE_TRIES });
   resolver.setServers(servers);
   return async (host) => {
-    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const [v4, v6] = await Promise.allSettled([
+      withinDeadline(resolver.resolve4(host), RESOLVE_DEADLINE_MS),
+      withinDeadline(resolver.resolve6(host), RESOLVE_DEADLINE_MS),
+    ]);
     const found: ResolvedAddress[] = [
       ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
       ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),

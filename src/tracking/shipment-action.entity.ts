@@ -46,6 +46,6 @@ export class ShipmentAction {
   @Column('timestamptz', { nullable: true }) claimedUntil!: Date | null;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;
-  /** The order actions were recorded in (the database numbers them): ties of `createdAt` go by it. */
+  /** The order actions were recorded in (the database numbers them): the order the rules read them in. */
   @Column({ type: 'bigint', insert: false, update: false, select: false }) seq?: string;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import { advisoryKey } from 'src/database/locks';
 import { Transactions } from 'src/database/transaction';
 import { ShipmentAction, type ShipmentActionStatus } from './shipment-action.entity';
 
@@ -32,23 +33,34 @@ export class ShipmentActionsRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
+  /**
+   * Holds the shipment's actions lock until the transaction ends: two requests for one shipment record
+   * one after the other, so the second sees the first (a manual action is never pending, so the in-flight
+   * index does not order those). Must run inside a transaction.
+   */
+  async lockShipment(shipmentId: string): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [
+      advisoryKey(`actions:${shipmentId}`),
+    ]);
+  }
+
   find(id: string): Promise<ShipmentAction | null> {
     return this.tx.manager.findOneBy(ShipmentAction, { id });
   }
 
-  /** The shipment's actions, oldest first (the rules read them in order). */
+  /** The shipment's actions in the order they were recorded (the rules read them in order). */
   ofShipment(shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {
       where: { shipmentId },
-      order: { createdAt: 'ASC', seq: 'ASC' },
+      order: { seq: 'ASC' },
     });
   }
 
-  /** The seller's actions on the shipment, newest first. */
+  /** The seller's actions on the shipment, last recorded first. */
   forShipment(sellerId: string, shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {
       where: { shipmentId, sellerId },
-      order: { createdAt: 'DESC', seq: 'DESC' },
+      order: { seq: 'DESC' },
     });
   }
 

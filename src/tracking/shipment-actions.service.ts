@@ -142,7 +142,7 @@ export class ShipmentActionsService {
       status: manual ? 'manual' : 'pending',
       courier: shipment.courier,
       awb: shipment.awb,
-      failedAttempts: shipment.failedAttempts,
+      failedAttempts: null, // read under the shipment's lock below
       courierReference: null,
       error: null,
       requestedBy: requesterOf(by),
@@ -152,13 +152,17 @@ export class ShipmentActionsService {
       updatedAt: now,
     };
     await this.tx.run(async () => {
+      // One request of the shipment at a time records; the failed attempt it answers is read under it.
+      await this.repository.lockShipment(shipmentId);
+      const { failedAttempts } = await this.shipments.find(sellerId, shipmentId);
+      action.failedAttempts = failedAttempts;
       if (!(await this.repository.insert(action))) throw new ActionInProgressError();
-      // Read after the insert, in its transaction: an earlier action that finished while this one was
-      // checked is seen here (its pending row held the insert back until then), and a repeat rolls back.
+      // Read after the insert: an earlier action whose answer was being recorded held the insert back
+      // (its pending row) until it was, and is seen here as the courier took it; a repeat rolls back.
       const earlier = (await this.repository.ofShipment(shipmentId)).filter((a) => a.id !== action.id);
       const repeat = repeatRefusal(dto.action, earlier, {
         awb: action.awb,
-        failedAttempts: shipment.failedAttempts,
+        failedAttempts,
       });
       if (repeat) throw new ActionAlreadyTakenError(repeat);
       if (manual) {

@@ -6,6 +6,7 @@ import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
 import { PickupService } from 'src/shipments/pickup.service';
+import { ShipmentActionsRepository } from 'src/tracking/shipment-actions.repository';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
@@ -428,6 +429,36 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(hooks.map((h) => (h.body.data as { action: { status: string } }).action.status)).toEqual([
       'manual',
     ]);
+  });
+
+  it('two identical manual actions at once: one is recorded for operations, the other is 409 (a manual action is never pending, so only the shipment’s lock orders them)', async () => {
+    const b = await book('sap');
+    await drive(b, ...inTransit);
+    const manual = jest.spyOn(courierOf('sap'), 'supportsAction').mockReturnValue(false);
+    // Each request lingers after recording its action, before committing: both would pass a check that
+    // only saw committed rows.
+    const repository = t.app.get(ShipmentActionsRepository);
+    const insert = repository.insert.bind(repository);
+    const slow = jest.spyOn(repository, 'insert').mockImplementation(async (action) => {
+      const done = await insert(action);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return done;
+    });
+    try {
+      const answers = await Promise.all([act(b, { action: 'hold' }), act(b, { action: 'hold' })]);
+      expect(answers.map((r) => r.status).sort()).toEqual([202, 409]);
+      const [recorded] = answers.filter((r) => r.status === 202);
+      const [refused] = answers.filter((r) => r.status === 409);
+      expect(recorded.body.status).toBe('manual');
+      expect(refused.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+      expect(refused.body.message).toBe(
+        `the parcel is already held: the hold was recorded for Kirim operations (action ${recorded.body.id}); a re-attempt releases it`,
+      );
+    } finally {
+      slow.mockRestore();
+      manual.mockRestore();
+    }
+    expect(await rows(b.id)).toEqual([{ status: 'manual' }]);
   });
 
   it('the courier refuses (the parcel moved on): recorded failed with the courier’s words, 422 to the seller', async () => {

@@ -49,7 +49,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SHIPMENTS_ACTION_NOT_ALLOWED: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.',
   SHIPMENTS_ADDRESS_OUTSIDE_CITY: 'Alamat baru harus di kota tujuan yang sama.',
   SHIPMENTS_ACTION_IN_PROGRESS: 'Tindakan lain untuk pengiriman ini sedang diproses.',
-  SHIPMENTS_ACTION_ALREADY_TAKEN: 'Kurir sudah menerima tindakan yang sama untuk pengiriman ini.',
+  SHIPMENTS_ACTION_ALREADY_TAKEN: 'Tindakan yang sama sudah dicatat untuk pengiriman ini.',
   SHIPMENTS_ACTION_REFUSED_BY_COURIER: 'Kurir menolak tindakan ini.',
   SHIPMENTS_ACTION_SUPERSEDED:
     'Pengiriman dipesan ulang ke kurir lain saat koreksi alamat dikirim, jadi alamat baru belum sampai ke kurirnya. Kirim ulang koreksinya.',

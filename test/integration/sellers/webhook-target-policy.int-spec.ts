@@ -13,6 +13,10 @@ import { TestDnsServer } from '../../support/dns-server';
 const PUBLIC_V4 = '93.184.215.14';
 const PUBLIC_V6 = '2606:2800:21f:cb07:6820:80da:af6b:8b2c';
 
+/** The promise's outcome if it has settled by the next turn of the event loop, else 'still waiting'. */
+const settledNow = (p: Promise<unknown>) =>
+  Promise.race([p, new Promise((resolve) => setImmediate(() => resolve('still waiting')))]);
+
 describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
   let dns: TestDnsServer;
   let strict: WebhookTargetPolicy;
@@ -156,9 +160,9 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
         (e: unknown) => e,
       );
       await jest.advanceTimersByTimeAsync(3999);
-      expect(await Promise.race([outcome, Promise.resolve('still waiting')])).toBe('still waiting');
+      expect(await settledNow(outcome)).toBe('still waiting');
       await jest.advanceTimersByTimeAsync(1);
-      expect(await outcome).toBeInstanceOf(WebhookDnsUnavailableError);
+      expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
       expect(hung).toHaveBeenCalledWith('hook.example.id', { all: true, verbatim: true });
     } finally {
       hung.mockRestore();
@@ -179,6 +183,62 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     } finally {
       answered.mockRestore();
       jest.useRealTimers();
+    }
+  });
+
+  it('with the system resolver, deliveries to one host share its lookup, and names that never answer hold at most two of the pool’s threads', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const lookup = jest
+      .spyOn(systemDns, 'lookup')
+      .mockImplementation(((host: string) =>
+        host === 'ok.example.id'
+          ? Promise.resolve([{ address: PUBLIC_V4, family: 4 }])
+          : new Promise(() => undefined)) as never);
+    try {
+      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
+      const vet = (host: string) =>
+        policy.vet(`https://${host}/x`).then(
+          (t) => t.addresses,
+          (e: unknown) => e,
+        );
+      // A free place: a name that answers is resolved beside one that hangs.
+      const first = vet('a.example.id');
+      expect(await vet('ok.example.id')).toEqual([{ address: PUBLIC_V4, family: 4 }]);
+      const rest = ['a.example.id', 'b.example.id', 'c.example.id'].map(vet);
+      await jest.advanceTimersByTimeAsync(4000);
+      for (const outcome of [first, ...rest])
+        expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
+      // 'a' asked once for both deliveries; 'c' waited for a place that never came free.
+      expect(lookup.mock.calls.map((c) => c[0])).toEqual(['a.example.id', 'ok.example.id', 'b.example.id']);
+    } finally {
+      lookup.mockRestore();
+      jest.useRealTimers();
+    }
+  });
+
+  it('with its own DNS servers, a server that never answers is "try again" after 4 s (c-ares alone waits longer: it doubles its timeout)', async () => {
+    // A server that takes every question and answers none.
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const questions: string[] = [];
+    silent.on('message', (msg) => questions.push(msg.toString('hex')));
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const policy = new WebhookTargetPolicy(
+        loadConfig({ WEBHOOK_DNS_SERVERS: `127.0.0.1:${silent.address().port}` }, {}),
+      );
+      const outcome = policy.vet('https://hook.example.id/x').then(
+        () => 'resolved',
+        (e: unknown) => e,
+      );
+      await jest.advanceTimersByTimeAsync(3999);
+      expect(await settledNow(outcome)).toBe('still waiting');
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
+      expect(questions.length).toBeGreaterThan(0);
+    } finally {
+      jest.useRealTimers();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });
