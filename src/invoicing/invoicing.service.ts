@@ -50,7 +50,6 @@ export interface InvoiceExport {
 
 const SELLER_INVOICES = 'invoices-by-period';
 const PERIOD_INVOICES = 'period-invoices-by-number';
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
 /** Rolls an issue back when the seller turned out to have nothing to invoice (an invoice needs lines). */
 class NothingToInvoice extends Error {}
@@ -447,7 +446,8 @@ export class InvoicingService implements OnModuleInit {
   /** The period a `periodStart` query names (a `YYYY-MM-DD` day or an ISO instant on which one starts). */
   private period(text: string): InvoicePeriod {
     // parseInstant, not Date: 2026-02-29T17:00:00Z (no such day) was read as 1 March and named a period.
-    const instant = ISO_INSTANT.test(text);
+    // A time names the first instant in any form parseInstant reads (Z, an offset, or Jakarta's wall clock).
+    const instant = text.includes('T');
     const at = instant ? parseInstant(text) : null;
     const period = instant && !at ? null : periodStartingOn(at ? wibDay(at) : text, this.rule);
     if (!period || (at && period.start.getTime() !== at.getTime())) {

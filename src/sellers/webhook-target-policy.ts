@@ -39,8 +39,8 @@ const SYSTEM_LOOKUPS_AT_ONCE = 2;
 
 /**
  * An answer, given up on after `ms` as a timeout (ETIMEOUT, "DNS unavailable": the delivery is tried again
- * later). getaddrinfo has only the host's own resolv.conf timeouts, and c-ares doubles its timeout on each
- * retry, so neither bounds the wait by itself.
+ * later). getaddrinfo has only the host's own resolv.conf timeouts, so it does not bound the wait by itself
+ * (nor does c-ares, which doubles its timeout on each retry: its queries are cancelled at the deadline).
  */
 function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -90,13 +90,15 @@ function systemResolver(): Resolve {
 function resolverFor(config: AppConfig): Resolve {
   const servers = config.webhooks.dnsServers;
   if (!servers) return systemResolver();
-  const resolver = new dns.Resolver({ timeout: RESOLVE_TRY_MS, tries: RESOLVE_TRIES });
-  resolver.setServers(servers);
   return async (host) => {
-    const [v4, v6] = await Promise.allSettled([
-      withinDeadline(resolver.resolve4(host), RESOLVE_DEADLINE_MS),
-      withinDeadline(resolver.resolve6(host), RESOLVE_DEADLINE_MS),
-    ]);
+    // A resolver per name, cancelled at the deadline: its queries end there (ECANCELLED) instead of
+    // running on, and another name's are not cancelled with them.
+    const resolver = new dns.Resolver({ timeout: RESOLVE_TRY_MS, tries: RESOLVE_TRIES });
+    resolver.setServers(servers);
+    const deadline = setTimeout(() => resolver.cancel(), RESOLVE_DEADLINE_MS);
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]).finally(
+      () => clearTimeout(deadline),
+    );
     const found: ResolvedAddress[] = [
       ...(v4.status === 'fulfilled' ? v4.value.map((address) => ({ address, family: 4 as const })) : []),
       ...(v6.status === 'fulfilled' ? v6.value.map((address) => ({ address, family: 6 as const })) : []),

@@ -384,6 +384,22 @@ describe('invoices: one per seller and period, posted, settled from available, e
       .set(finance.auth)
       .expect(200);
     expect(byInstant.body.totals).toEqual(list.totals);
+    // Also with Jakarta's offset, or as Jakarta's wall clock (no offset): the same first instant.
+    for (const named of ['2026-12-07T00:00:00+07:00', '2026-12-07T00:00:00.000+0700', '2026-12-07T00:00'])
+      expect(
+        (
+          await http
+            .get(`/v1/finance/invoices?periodStart=${encodeURIComponent(named)}`)
+            .set(finance.auth)
+            .expect(200)
+        ).body.totals,
+      ).toEqual(list.totals);
+    // Midnight elsewhere is not when the period starts.
+    const offside = await http
+      .get(`/v1/finance/invoices?periodStart=${encodeURIComponent('2026-12-07T00:00:00+08:00')}`)
+      .set(finance.auth)
+      .expect(400);
+    expect(offside.body.details[0].field).toBe('periodStart');
 
     // Paged one by one, each invoice once; a cursor names an invoice of the period it pages, or it is a 400.
     const pages: string[] = [];
