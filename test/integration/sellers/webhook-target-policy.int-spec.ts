@@ -149,72 +149,77 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     await expect(policy.vet('https://hook.example.id/x')).rejects.toBeInstanceOf(WebhookDnsUnavailableError);
   });
 
-  it('with the system resolver, a lookup that never answers is "try again" after the resolver’s time, not a wait without end', async () => {
+  /**
+   * Runs `check` against a policy on the system resolver, whose lookups `lookup` answers, on fake timers
+   * (the deadline's), restoring both after.
+   */
+  async function withSystemResolver(
+    lookup: (host: string) => Promise<unknown>,
+    check: (policy: WebhookTargetPolicy, asked: () => unknown[]) => Promise<void>,
+  ): Promise<void> {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const hung = jest.spyOn(systemDns, 'lookup').mockReturnValue(new Promise(() => undefined) as never);
+    const spy = jest.spyOn(systemDns, 'lookup').mockImplementation(lookup as never);
     try {
-      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
-      const vetted = policy.vet('https://hook.example.id/x');
-      const outcome = vetted.then(
-        () => 'resolved',
-        (e: unknown) => e,
-      );
-      await jest.advanceTimersByTimeAsync(3999);
-      expect(await settledNow(outcome)).toBe('still waiting');
-      await jest.advanceTimersByTimeAsync(1);
-      expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
-      expect(hung).toHaveBeenCalledWith('hook.example.id', { all: true, verbatim: true });
+      await check(new WebhookTargetPolicy(loadConfig({}, {})), () => spy.mock.calls);
     } finally {
-      hung.mockRestore();
+      spy.mockRestore();
       jest.useRealTimers();
     }
-  });
+  }
+  const never = () => new Promise(() => undefined);
 
-  it('with the system resolver, an answer in time is used and leaves no timer behind', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const answered = jest
-      .spyOn(systemDns, 'lookup')
-      .mockResolvedValue([{ address: PUBLIC_V4, family: 4 }] as never);
-    try {
-      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
-      const target = await policy.vet('https://hook.example.id/x');
-      expect(target.addresses).toEqual([{ address: PUBLIC_V4, family: 4 }]);
-      expect(jest.getTimerCount()).toBe(0);
-    } finally {
-      answered.mockRestore();
-      jest.useRealTimers();
-    }
-  });
+  /** On fake timers: the policy is still waiting on a lookup 1 ms before the 4 s deadline, and "try again" at it. */
+  async function expectGivenUpAtTheDeadline(policy: WebhookTargetPolicy): Promise<void> {
+    const outcome = policy.vet('https://hook.example.id/x').then(
+      () => 'resolved',
+      (e: unknown) => e,
+    );
+    await jest.advanceTimersByTimeAsync(3999);
+    expect(await settledNow(outcome)).toBe('still waiting');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
+  }
 
-  it('with the system resolver, deliveries to one host share its lookup, and names that never answer hold at most two of the pool’s threads', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const lookup = jest
-      .spyOn(systemDns, 'lookup')
-      .mockImplementation(((host: string) =>
-        host === 'ok.example.id'
-          ? Promise.resolve([{ address: PUBLIC_V4, family: 4 }])
-          : new Promise(() => undefined)) as never);
-    try {
-      const policy = new WebhookTargetPolicy(loadConfig({}, {}));
-      const vet = (host: string) =>
-        policy.vet(`https://${host}/x`).then(
-          (t) => t.addresses,
-          (e: unknown) => e,
-        );
-      // A free place: a name that answers is resolved beside one that hangs.
-      const first = vet('a.example.id');
-      expect(await vet('ok.example.id')).toEqual([{ address: PUBLIC_V4, family: 4 }]);
-      const rest = ['a.example.id', 'b.example.id', 'c.example.id'].map(vet);
-      await jest.advanceTimersByTimeAsync(4000);
-      for (const outcome of [first, ...rest])
-        expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
-      // 'a' asked once for both deliveries; 'c' waited for a place that never came free.
-      expect(lookup.mock.calls.map((c) => c[0])).toEqual(['a.example.id', 'ok.example.id', 'b.example.id']);
-    } finally {
-      lookup.mockRestore();
-      jest.useRealTimers();
-    }
-  });
+  it('with the system resolver, a lookup that never answers is "try again" after the resolver’s time, not a wait without end', () =>
+    withSystemResolver(never, async (policy, asked) => {
+      await expectGivenUpAtTheDeadline(policy);
+      expect(asked()).toEqual([['hook.example.id', { all: true, verbatim: true }]]);
+    }));
+
+  it('with the system resolver, an answer in time is used and leaves no timer behind', () =>
+    withSystemResolver(
+      () => Promise.resolve([{ address: PUBLIC_V4, family: 4 }]),
+      async (policy) => {
+        const target = await policy.vet('https://hook.example.id/x');
+        expect(target.addresses).toEqual([{ address: PUBLIC_V4, family: 4 }]);
+        expect(jest.getTimerCount()).toBe(0);
+      },
+    ));
+
+  it('with the system resolver, deliveries to one host share its lookup, and names that never answer hold at most two of the pool’s threads', () =>
+    withSystemResolver(
+      (host) => (host === 'ok.example.id' ? Promise.resolve([{ address: PUBLIC_V4, family: 4 }]) : never()),
+      async (policy, asked) => {
+        const vet = (host: string) =>
+          policy.vet(`https://${host}/x`).then(
+            (t) => t.addresses,
+            (e: unknown) => e,
+          );
+        // A free place: a name that answers is resolved beside one that hangs.
+        const first = vet('a.example.id');
+        expect(await vet('ok.example.id')).toEqual([{ address: PUBLIC_V4, family: 4 }]);
+        const rest = ['a.example.id', 'b.example.id', 'c.example.id'].map(vet);
+        await jest.advanceTimersByTimeAsync(4000);
+        for (const outcome of [first, ...rest])
+          expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
+        // 'a' asked once for both deliveries; 'c' waited for a place that never came free.
+        expect(asked().map((c) => (c as string[])[0])).toEqual([
+          'a.example.id',
+          'ok.example.id',
+          'b.example.id',
+        ]);
+      },
+    ));
 
   it('with its own DNS servers, a server that never answers is "try again" after 4 s (c-ares alone waits longer: it doubles its timeout)', async () => {
     // A server that takes every question and answers none.
@@ -227,14 +232,7 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
       const policy = new WebhookTargetPolicy(
         loadConfig({ WEBHOOK_DNS_SERVERS: `127.0.0.1:${silent.address().port}` }, {}),
       );
-      const outcome = policy.vet('https://hook.example.id/x').then(
-        () => 'resolved',
-        (e: unknown) => e,
-      );
-      await jest.advanceTimersByTimeAsync(3999);
-      expect(await settledNow(outcome)).toBe('still waiting');
-      await jest.advanceTimersByTimeAsync(1);
-      expect(await settledNow(outcome)).toBeInstanceOf(WebhookDnsUnavailableError);
+      await expectGivenUpAtTheDeadline(policy);
       expect(questions.length).toBeGreaterThan(0);
     } finally {
       jest.useRealTimers();
