@@ -38,9 +38,8 @@ const RESOLVE_DEADLINE_MS = RESOLVE_TRY_MS * RESOLVE_TRIES;
 const SYSTEM_LOOKUPS_AT_ONCE = 2;
 
 /**
- * An answer, given up on after `ms` as a timeout (ETIMEOUT, "DNS unavailable": the delivery is tried again
- * later). getaddrinfo has only the host's own resolv.conf timeouts, so it does not bound the wait by itself
- * (nor does c-ares, which doubles its timeout on each retry: its queries are cancelled at the deadline).
+ * A system lookup, given up on after `ms` as a timeout (ETIMEOUT, "DNS unavailable": the delivery is tried
+ * again later): getaddrinfo has only the host's own resolv.conf timeouts.
  */
 function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
