@@ -14,6 +14,18 @@ export interface OutcomeRow {
   failedAttempts: number;
   transitDays: number | null;
   recordedAt: Date;
+  /** The statistics rows it is counted in, as `level:key`. */
+  statsKeys: string[];
+}
+
+/** A recorded outcome whose failed attempts were raised: what it was counted as before. */
+export interface RaisedOutcome {
+  shipmentId: string;
+  outcome: OutcomeRow['outcome'];
+  /** Failed attempts it was recorded with. */
+  was: number;
+  /** Null for outcomes recorded before their rows were kept. */
+  statsKeys: string[] | null;
 }
 
 /** Counts to add to the statistics, gathered over a transaction (see DeliveryStatsService). */
@@ -41,17 +53,62 @@ export class DeliveryStatsRepository {
   /** Records the shipment's outcome once; false when it was recorded before (the caller then adds nothing). */
   async insertOutcome(o: OutcomeRow): Promise<boolean> {
     const rows = await this.tx.manager.query<unknown[]>(
-      `INSERT INTO delivery_outcomes (shipment_id, courier, service, outcome, failed_attempts, transit_days, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
-      [o.shipmentId, o.courier, o.service, o.outcome, o.failedAttempts, o.transitDays, o.recordedAt],
+      `INSERT INTO delivery_outcomes (shipment_id, courier, service, outcome, failed_attempts, transit_days,
+         recorded_at, stats_keys)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
+      [
+        o.shipmentId,
+        o.courier,
+        o.service,
+        o.outcome,
+        o.failedAttempts,
+        o.transitDays,
+        o.recordedAt,
+        o.statsKeys,
+      ],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Raises the recorded failed attempts of these shipments' outcomes to the counts given, where lower
+   * (locked, in the caller's transaction); the outcomes raised, with what they were recorded as.
+   */
+  async raiseFailedAttempts(
+    raised: { shipmentId: string; failedAttempts: number }[],
+  ): Promise<RaisedOutcome[]> {
+    if (!raised.length) return [];
+    const [rows] = await this.tx.manager.query<
+      [
+        { shipment_id: string; outcome: OutcomeRow['outcome']; was: number; stats_keys: string[] | null }[],
+        number,
+      ]
+    >(
+      // The old count read FOR UPDATE: the latest committed one, which the update then changes.
+      `WITH r AS (SELECT * FROM unnest($1::text[], $2::int[]) AS r(id, failed)),
+       old AS (
+         SELECT o.shipment_id, o.failed_attempts AS was, r.failed FROM delivery_outcomes o JOIN r ON r.id = o.shipment_id
+         ORDER BY o.shipment_id FOR UPDATE OF o
+       )
+       UPDATE delivery_outcomes o SET failed_attempts = old.failed FROM old
+       WHERE o.shipment_id = old.shipment_id AND old.was < old.failed
+       RETURNING o.shipment_id, o.outcome, old.was, o.stats_keys`,
+      [raised.map((r) => r.shipmentId), raised.map((r) => r.failedAttempts)],
+    );
+    return rows.map((r) => ({
+      shipmentId: r.shipment_id,
+      outcome: r.outcome,
+      was: r.was,
+      statsKeys: r.stats_keys,
+    }));
   }
 
   /**
    * Adds the counts of many outcomes at once: statistics rows (outcomes, failures, first attempts and the
    * transit histogram), recipients and pickups, each table in one statement and in key order, so
    * concurrent transactions lock the shared rows (a courier's national row) in the same order, briefly.
+   * A row that only takes a first attempt back (an outcome corrected) changes an existing row, never
+   * makes one, and no count goes below zero.
    */
   async addIncrements(inc: StatsIncrements): Promise<void> {
     const stats = [...inc.stats.values()].sort((a, b) =>
@@ -64,10 +121,12 @@ export class DeliveryStatsRepository {
            ARRAY(SELECT jsonb_array_elements_text(v.histogram)::int)
          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::jsonb[])
            WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, histogram, n)
+         WHERE v.first_attempt >= 0
+           OR EXISTS (SELECT 1 FROM delivery_stats d WHERE d.level = v.level AND d.key = v.key)
          ORDER BY v.n
          ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + EXCLUDED.outcomes,
            failures = delivery_stats.failures + EXCLUDED.failures,
-           first_attempt = delivery_stats.first_attempt + EXCLUDED.first_attempt,
+           first_attempt = GREATEST(0, delivery_stats.first_attempt + EXCLUDED.first_attempt),
            transit_histogram = ARRAY(
              SELECT h.a + h.b FROM unnest(delivery_stats.transit_histogram, EXCLUDED.transit_histogram)
                WITH ORDINALITY AS h(a, b, i) ORDER BY h.i)`,

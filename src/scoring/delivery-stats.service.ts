@@ -77,6 +77,24 @@ export function keysFor(
   ];
 }
 
+/** The counts the transaction adds to one statistics row, made on first use. */
+function statsRow(inc: StatsIncrements, level: StatsLevel, key: string) {
+  const id = `${level}:${key}`;
+  let row = inc.stats.get(id);
+  if (!row) {
+    row = {
+      level,
+      key,
+      outcomes: 0,
+      failures: 0,
+      firstAttempt: 0,
+      histogram: new Array<number>(TRANSIT_BUCKETS).fill(0),
+    };
+    inc.stats.set(id, row);
+  }
+  return row;
+}
+
 /**
  * Kirim's record of how couriers actually deliver: the one entry point that records a finished
  * parcel, and the estimates courier scoring reads (lane success rate shrunk toward province and national
@@ -146,6 +164,7 @@ export class DeliveryStatsService {
         failedAttempts: o.failedAttempts,
         transitDays: o.transitDays ?? null,
         recordedAt: this.clock.now(),
+        statsKeys: keys.map((k) => `${k.level}:${k.key}`),
       });
       if (!first) return false;
       const failed = o.outcome !== 'delivered';
@@ -155,19 +174,7 @@ export class DeliveryStatsService {
           : null;
       const inc = this.increments();
       for (const { level, key } of keys) {
-        const id = `${level}:${key}`;
-        let row = inc.stats.get(id);
-        if (!row) {
-          row = {
-            level,
-            key,
-            outcomes: 0,
-            failures: 0,
-            firstAttempt: 0,
-            histogram: new Array<number>(TRANSIT_BUCKETS).fill(0),
-          };
-          inc.stats.set(id, row);
-        }
+        const row = statsRow(inc, level, key);
         row.outcomes += 1;
         if (failed) row.failures += 1;
         if (!failed && o.failedAttempts === 0) row.firstAttempt += 1;
@@ -185,6 +192,28 @@ export class DeliveryStatsService {
     }
     this.generation += 1;
     return recorded;
+  }
+
+  /**
+   * Corrects recorded outcomes to the failed attempts their shipments now show: a failed attempt the
+   * courier reports after the delivery (a push that arrived late, a poll after it) means the delivery was
+   * not at the first attempt, and the rows it was counted in take that back. Inside the caller's
+   * transaction, with the shipments locked.
+   */
+  async correctFailedAttempts(shipments: { shipmentId: string; failedAttempts: number }[]): Promise<void> {
+    const raised = await this.repository.raiseFailedAttempts(shipments);
+    const takenBack = raised.filter((r) => r.outcome === 'delivered' && r.was === 0 && r.statsKeys);
+    if (!takenBack.length) return;
+    const inc = this.increments();
+    for (const r of takenBack)
+      for (const id of r.statsKeys!) {
+        const at = id.indexOf(':');
+        const level = id.slice(0, at) as StatsLevel;
+        const key = id.slice(at + 1);
+        statsRow(inc, level, key).firstAttempt -= 1;
+        if (this.dropOnWrite) this.countsCache.delete(id);
+      }
+    this.generation += 1;
   }
 
   /** Records whether a booking or pickup with the courier succeeded (pickup reliability). */

@@ -3,7 +3,7 @@ import type { CourierCode } from 'src/couriers/courier-adapter';
 import { Clock } from 'src/common/clock';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
-import { canTransition, HANDED_OVER, ShipmentStatus } from './shipment-status';
+import { canTransition, HANDED_OVER, OUTCOME_SETTLED, ShipmentStatus } from './shipment-status';
 import type { TransitionCauseKind, TransitionRequest } from './shipment-transition';
 import { EachMove, ShipmentsRepository, TransitionAlong, TransitionRow } from './shipments.repository';
 
@@ -132,12 +132,6 @@ export class ShipmentStateMachine {
     if (!recorded) this.logger.warn({ shipment: row.id }, 'outcome already recorded');
   }
 }
-
-/**
- * Statuses at which whether the parcel is delivered and paid is known: delivered, or not (a returning parcel
- * goes on only to returned or lost).
- */
-const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returning', 'returned', 'lost']);
 
 /**
  * Moves the requester's own answer reports (a pickup request answers that its shipments are booking):

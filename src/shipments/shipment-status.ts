@@ -25,6 +25,17 @@ export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
 export const TERMINAL: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'returned', 'cancelled', 'lost']);
 
+/**
+ * Statuses at which whether the parcel is delivered and paid is known: delivered, or not (a returning parcel
+ * goes on only to returned or lost). Scoring learns the outcome on reaching one.
+ */
+export const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set([
+  'delivered',
+  'returning',
+  'returned',
+  'lost',
+]);
+
 const TRANSITIONS: Record<ShipmentStatus, ShipmentStatus[]> = {
   ready: ['booking', 'cancelled'],
   booking: ['booked', 'booking_failed', 'cancelled'],

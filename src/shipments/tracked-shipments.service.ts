@@ -148,9 +148,16 @@ export class TrackedShipments {
     return this.repository.bringPollForward(id, at);
   }
 
-  /** The facts courier events establish beside the status, for a batch of shipments at once. */
-  noteCourierFacts(facts: ShipmentFacts[]): Promise<void> {
-    return this.repository.noteCourierFacts(facts);
+  /**
+   * The facts courier events establish beside the status, for a batch of shipments at once (locked, in the
+   * caller's transaction). A failed attempt reported after the outcome was learned corrects it.
+   */
+  async noteCourierFacts(facts: ShipmentFacts[]): Promise<void> {
+    const settled = await this.repository.noteCourierFacts(facts);
+    if (settled.length)
+      await this.stats.correctFailedAttempts(
+        settled.map((s) => ({ shipmentId: s.id, failedAttempts: s.failedAttempts })),
+      );
   }
 
   /**

@@ -144,6 +144,61 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
     expect(await attempts(reversed.id)).toBe(await attempts(inOrder.id));
   });
 
+  it('takes back a first-attempt delivery when a failed attempt before it arrives after it', async () => {
+    const b = await book();
+    const pushes = new Map<string, SandboxPush>();
+    const journey: [string, CourierStatus, string?][] = [
+      ['pickup', 'picked_up'],
+      ['transit', 'in_transit'],
+      ['run 1', 'out_for_delivery'],
+      ['failure', 'delivery_failed', 'consignee_absent'],
+      ['run 2', 'out_for_delivery'],
+      ['delivery', 'delivered'],
+    ];
+    for (const [name, to, reason] of journey) {
+      t.clock.advance(3600_000);
+      await advance(b.awb, to, reason);
+      pushes.set(name, await pushFor(b.awb));
+    }
+    const outcome = async () =>
+      (
+        await t.dataSource.query<{ failed_attempts: number; stats_keys: string[] }[]>(
+          'SELECT failed_attempts, stats_keys FROM delivery_outcomes WHERE shipment_id = $1',
+          [b.id],
+        )
+      )[0];
+    const firstAttempts = async (keys: string[]) =>
+      t.dataSource.query<{ id: string; outcomes: number; first_attempt: number }[]>(
+        `SELECT level || ':' || key AS id, outcomes, first_attempt FROM delivery_stats
+         WHERE level || ':' || key = ANY($1::text[]) ORDER BY 1`,
+        [keys],
+      );
+    // The failure's push is held back: the delivery is learned first, as at the first attempt. JNE's
+    // pushes carry the whole history (jne.md), so the delivery's own push tells of the failure.
+    const wholeHistory = pinned.code === 'jne';
+    for (const [name, push] of pushes) if (name !== 'failure') await send(push).expect(200);
+    await applyInbox();
+    expect(await status(b.id)).toBe('delivered');
+    const learned = await outcome();
+    expect(learned.failed_attempts).toBe(wholeHistory ? 1 : 0);
+    expect(learned.stats_keys).toEqual(expect.arrayContaining([`national:${pinned.code}`]));
+    const before = await firstAttempts(learned.stats_keys);
+    expect(before).toHaveLength(learned.stats_keys.length);
+
+    await send(pushes.get('failure')!).expect(200);
+    await applyInbox();
+    expect(await status(b.id)).toBe('delivered');
+    expect((await outcome()).failed_attempts).toBe(1);
+    // Every row it was counted in: one first attempt fewer (none had been counted from JNE), the same
+    // outcomes.
+    const corrected = before.map((r) => ({ ...r, first_attempt: r.first_attempt - (wholeHistory ? 0 : 1) }));
+    expect(await firstAttempts(learned.stats_keys)).toEqual(corrected);
+    // Told again (a replay, a poll bringing the same failure): taken back once.
+    await send(pushes.get('failure')!).expect(200);
+    await applyInbox();
+    expect(await firstAttempts(learned.stats_keys)).toEqual(corrected);
+  });
+
   it('keeps one event when a push and a poll report the same thing', async () => {
     const b = await book();
     // Seconds past the minute: a courier whose history has whole minutes but whose push has seconds

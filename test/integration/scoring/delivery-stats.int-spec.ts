@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Transactions } from 'src/database/transaction';
 import { DeliveryOutcome, DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -195,6 +196,80 @@ describe('delivery statistics (recorded through the one entry point, read back a
       lane: 0,
       province: 1,
     });
+  });
+  it('takes a first-attempt delivery back from the rows it was counted in when a failed attempt before it comes later', async () => {
+    const place = { city: 'Kota Cirebon', province: 'Jawa Barat', districtCode: '32.74.01' };
+    const first = outcome({ courier: 'ninja', service: 'Standard', destination: place });
+    const returned = outcome({
+      courier: 'ninja',
+      service: 'Standard',
+      destination: place,
+      outcome: 'returned',
+    });
+    await record([first, returned, outcome({ courier: 'ninja', service: 'Standard', destination: place })]);
+    const recorded = async (id: string) =>
+      (
+        await t.dataSource.query<{ failed_attempts: number; stats_keys: string[] }[]>(
+          'SELECT failed_attempts, stats_keys FROM delivery_outcomes WHERE shipment_id = $1',
+          [id],
+        )
+      )[0];
+    const keys = (await recorded(first.shipmentId)).stats_keys;
+    expect(keys.map((k) => k.split(':')[0])).toEqual(['lane', 'area', 'province', 'national']);
+    const rows = () =>
+      t.dataSource.query<{ id: string; outcomes: number; failures: number; first_attempt: number }[]>(
+        `SELECT level || ':' || key AS id, outcomes, failures, first_attempt FROM delivery_stats
+         WHERE level || ':' || key = ANY($1::text[]) ORDER BY 1`,
+        [keys],
+      );
+    const before = await rows();
+    // Only this test ships with Ninja here: two deliveries at the first attempt and a return, in every row.
+    expect(before.map((r) => [r.outcomes, r.failures, r.first_attempt])).toEqual(Array(4).fill([3, 1, 2]));
+    const correct = (list: { shipmentId: string; failedAttempts: number }[]) =>
+      t.app.get(Transactions).run(() => stats.correctFailedAttempts(list));
+
+    await correct([
+      { shipmentId: first.shipmentId, failedAttempts: 1 },
+      // Not a first attempt to take back: its record changes, no count does.
+      { shipmentId: returned.shipmentId, failedAttempts: 3 },
+      // Never recorded: nothing.
+      { shipmentId: randomUUID(), failedAttempts: 1 },
+    ]);
+    expect((await recorded(first.shipmentId)).failed_attempts).toBe(1);
+    expect((await recorded(returned.shipmentId)).failed_attempts).toBe(3);
+    const after = await rows();
+    expect(after).toEqual(before.map((r) => ({ ...r, first_attempt: r.first_attempt - 1 })));
+    // Raised again (a second late failure): the count stays taken back once; the record follows.
+    await correct([{ shipmentId: first.shipmentId, failedAttempts: 2 }]);
+    expect((await recorded(first.shipmentId)).failed_attempts).toBe(2);
+    expect(await rows()).toEqual(after);
+    // A lower count than recorded changes nothing.
+    await correct([{ shipmentId: first.shipmentId, failedAttempts: 1 }]);
+    expect((await recorded(first.shipmentId)).failed_attempts).toBe(2);
+  });
+
+  it('never makes a statistics row nor takes a count below zero when it takes a first attempt back', async () => {
+    const place = { city: 'Kota Tegal', province: 'Jawa Tengah', districtCode: '33.76.01' };
+    const o = outcome({ courier: 'idexpress', service: 'STD', destination: place });
+    await record([o]);
+    const [{ stats_keys: keys }] = await t.dataSource.query<{ stats_keys: string[] }[]>(
+      'SELECT stats_keys FROM delivery_outcomes WHERE shipment_id = $1',
+      [o.shipmentId],
+    );
+    const [lane, area] = keys;
+    // The lane's row gone (a reset) and the area's count already at zero (counted before it was kept).
+    await t.dataSource.query("DELETE FROM delivery_stats WHERE level || ':' || key = $1", [lane]);
+    await t.dataSource.query("UPDATE delivery_stats SET first_attempt = 0 WHERE level || ':' || key = $1", [
+      area,
+    ]);
+    await t.app
+      .get(Transactions)
+      .run(() => stats.correctFailedAttempts([{ shipmentId: o.shipmentId, failedAttempts: 1 }]));
+    const rows = await t.dataSource.query<{ id: string; first_attempt: number }[]>(
+      `SELECT level || ':' || key AS id, first_attempt FROM delivery_stats WHERE level || ':' || key = ANY($1::text[])`,
+      [[lane, area]],
+    );
+    expect(rows).toEqual([{ id: area, first_attempt: 0 }]);
   });
 });
 
