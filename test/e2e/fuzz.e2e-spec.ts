@@ -9,6 +9,7 @@ import {
   createAddress,
   createShipment,
   signupSeller,
+  subscribeWebhooks,
   TestSeller,
   validShipment,
 } from '../support/factories/sellers';
@@ -143,11 +144,7 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
       )
     ).opened[0].id;
     // A webhook delivery to spoil the retry route with (its URL is never called: no worker runs here).
-    await http
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: 'http://127.0.0.1:9/fuzz-hook' })
-      .expect(200);
+    await subscribeWebhooks(http, seller, 'http://127.0.0.1:9/fuzz-hook');
     const eventId = await t.app
       .get(Transactions)
       .run(() => t.app.get(SellerNotifications).enqueue(seller.sellerId, 'shipment.status_changed', {}));

@@ -7,7 +7,7 @@ import { LedgerService } from 'src/ledger/ledger.service';
 import { endPinned, EndedShipment } from '../support/factories/money';
 import { binaryBody, moveEnd, runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { PINNED } from '../support/factories/tracked';
 import { pdfPageCount, pdfTextRuns } from '../support/pdf-text';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -51,7 +51,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
     originB = (await createAddress(http, b)).id;
     admin = await createOperator(t, http, 'admin');
     finance = await createOperator(t, http, 'finance');
-    await http.patch('/v1/settings').set(a.auth).send({ webhookUrl: 'http://127.0.0.1:9/hook' }).expect(200);
+    await subscribeWebhooks(http, a, 'http://127.0.0.1:9/hook');
   });
   afterAll(() => t.close());
 

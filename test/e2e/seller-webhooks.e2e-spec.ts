@@ -9,7 +9,13 @@ import { WebhookDeliveriesRepository } from 'src/sellers/notifications/webhook-d
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import {
+  createAddress,
+  signupSeller,
+  subscribeWebhooks,
+  TestSeller,
+  validShipment,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { gate, ReceivedWebhook, WebhookReceiver } from '../support/webhook-receiver';
@@ -69,8 +75,7 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
     url = receiver.url(path),
   ): Promise<TestSeller & { secret: string }> {
     const seller = await signupSeller(http, `Toko ${path}`);
-    const res = await http.patch('/v1/settings').set(seller.auth).send({ webhookUrl: url }).expect(200);
-    return { ...seller, secret: res.body.webhookSecret as string };
+    return { ...seller, secret: await subscribeWebhooks(http, seller, url) };
   }
 
   /** What a module does: the event written inside its own transaction. */
@@ -614,12 +619,7 @@ describe('seller webhooks across instances and with timeouts', () => {
 
   async function subscribed(path: string): Promise<TestSeller> {
     const seller = await signupSeller(t.http(), `Toko ${path}`);
-    await t
-      .http()
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: receiver.url(path) })
-      .expect(200);
+    await subscribeWebhooks(t.http(), seller, receiver.url(path));
     return seller;
   }
 
@@ -705,12 +705,7 @@ describe('with JOBS_ENABLED=true the webhook worker runs on its own', () => {
 
   it('delivers an enqueued event without anyone running the job', async () => {
     const seller = await signupSeller(t.http(), 'Toko Otomatis');
-    await t
-      .http()
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: receiver.url('/auto') })
-      .expect(200);
+    await subscribeWebhooks(t.http(), seller, receiver.url('/auto'));
     const eventId = await t.app
       .get(Transactions)
       .run(() => t.app.get(SellerNotifications).enqueue(seller.sellerId, 'shipment.status_changed', {}));
@@ -737,12 +732,7 @@ describe('a tracked journey tells the seller every status change', () => {
   it('one signed shipment.status_changed per transition, each event once', async () => {
     const http = t.http();
     const seller = await signupSeller(http, 'Toko Dipantau');
-    const subscribed = await http
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: receiver.url('/journey') })
-      .expect(200);
-    const secret = subscribed.body.webhookSecret as string;
+    const secret = await subscribeWebhooks(http, seller, receiver.url('/journey'));
     const admin = await createOperator(t, http, 'admin');
     const origin = (await createAddress(http, seller)).id;
     const created = await http

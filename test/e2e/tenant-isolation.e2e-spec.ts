@@ -16,6 +16,7 @@ import {
   createAddress,
   createShipment,
   signupSeller,
+  subscribeWebhooks,
   TestSeller,
   validBankAccount,
 } from '../support/factories/sellers';
@@ -113,11 +114,7 @@ describe('tenant isolation and permissions, for every route', () => {
       },
       // An event for A, written as other modules write them (never sent: no worker runs here).
       webhookDelivery: async () => {
-        await http
-          .patch('/v1/settings')
-          .set(a.auth)
-          .send({ webhookUrl: 'http://127.0.0.1:9/a-hook' })
-          .expect(200);
+        await subscribeWebhooks(http, a, 'http://127.0.0.1:9/a-hook');
         const eventId = await t.app
           .get(Transactions)
           .run(() => t.app.get(SellerNotifications).enqueue(a.sellerId, 'shipment.status_changed', {}));

@@ -3,7 +3,7 @@ import type { CourierCode, TrackingEvent } from 'src/couriers/courier-adapter';
 import { TrackingService } from 'src/tracking/tracking.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -45,13 +45,7 @@ describe('tracking journeys at every courier', () => {
     seller = await signupSeller(http);
     origin = (await createAddress(http, seller)).id;
     receiver = await WebhookReceiver.start();
-    secret = (
-      await http
-        .patch('/v1/settings')
-        .set(seller.auth)
-        .send({ webhookUrl: receiver.url('/kirim') })
-        .expect(200)
-    ).body.webhookSecret as string;
+    secret = await subscribeWebhooks(http, seller, receiver.url('/kirim'));
     admin = await createOperator(t, http, 'admin');
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { LedgerService } from 'src/ledger/ledger.service';
 import { PayoutsService } from 'src/withdrawals/payouts.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
-import { addSellerUser, signupSeller, TestSeller } from '../support/factories/sellers';
+import { addSellerUser, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 type Auth = { auth: Record<string, string> };
@@ -40,11 +40,7 @@ describe('withdrawals and payouts', () => {
   /** A seller with `amount` rupiah available, a bank account and a webhook receiver that is never called. */
   async function fundedSeller(amount: number): Promise<TestSeller & { bank: string }> {
     const seller = await signupSeller(http, `Toko ${randomUUID().slice(0, 6)}`);
-    await http
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: 'http://127.0.0.1:9/hook' })
-      .expect(200);
+    await subscribeWebhooks(http, seller, 'http://127.0.0.1:9/hook');
     if (amount) await creditAvailable(t, seller.sellerId, amount);
     return { ...seller, bank: await addBankAccount(http, seller) };
   }

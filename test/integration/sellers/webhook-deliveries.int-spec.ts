@@ -5,7 +5,7 @@ import {
   ClaimedDelivery,
   WebhookDeliveriesRepository,
 } from 'src/sellers/notifications/webhook-deliveries.repository';
-import { signupSeller, TestSeller } from '../../support/factories/sellers';
+import { signupSeller, subscribeWebhooks, TestSeller } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const LEASE_MS = 70_000;
@@ -24,12 +24,7 @@ describe('the webhook outbox claim (real PostgreSQL)', () => {
 
   async function sellerWithEvents(n: number): Promise<TestSeller> {
     const seller = await signupSeller(t.http());
-    await t
-      .http()
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: 'http://127.0.0.1:9/never-called' })
-      .expect(200);
+    await subscribeWebhooks(t.http(), seller);
     const notifications = t.app.get(SellerNotifications);
     await tx.run(async () => {
       for (let i = 0; i < n; i += 1)
@@ -149,11 +144,7 @@ describe('events written at commit (real PostgreSQL)', () => {
     const http = t.http();
     const subscribed = await signupSeller(http);
     const quiet = await signupSeller(http, 'Toko Sepi');
-    await http
-      .patch('/v1/settings')
-      .set(subscribed.auth)
-      .send({ webhookUrl: 'http://127.0.0.1:9/never-called' })
-      .expect(200);
+    await subscribeWebhooks(http, subscribed);
     const notifications = t.app.get(SellerNotifications);
     const tx = t.app.get(Transactions);
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
 import { ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
-import { createShipment, signupSeller } from '../../support/factories/sellers';
+import { createShipment, signupSeller, subscribeWebhooks } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 describe('the shipment transition statement (real PostgreSQL)', () => {
@@ -86,11 +86,7 @@ describe('the shipment transition statement (real PostgreSQL)', () => {
   it("tells the seller of each move with the time it was made: a poll's moves, all at the poll's start, keep their order", async () => {
     const http = t.http();
     const seller = await signupSeller(http, 'Toko Urutan');
-    await http
-      .patch('/v1/settings')
-      .set(seller.auth)
-      .send({ webhookUrl: 'https://93.184.215.14/kirim' })
-      .expect(200);
+    await subscribeWebhooks(http, seller, 'https://93.184.215.14/kirim');
     const s = await createShipment(http, seller);
     const start = t.clock.now();
     const minutes = (m: number) => new Date(start.getTime() + m * 60_000);

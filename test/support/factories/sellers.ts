@@ -33,6 +33,19 @@ export async function signupSeller(http: supertest.Agent, name = 'Toko Uji'): Pr
   };
 }
 
+/**
+ * Sets the seller's webhook URL over the API (events are written for it from now on) and returns the
+ * webhook secret its deliveries are signed with. A URL nothing listens on leaves them unsent.
+ */
+export async function subscribeWebhooks(
+  http: supertest.Agent,
+  seller: Pick<TestSeller, 'auth'>,
+  url = 'http://127.0.0.1:9/never-called',
+): Promise<string> {
+  const res = await http.patch('/v1/settings').set(seller.auth).send({ webhookUrl: url }).expect(200);
+  return (res.body as { webhookSecret: string }).webhookSecret;
+}
+
 export const validAddress = (label = 'Gudang Bandung') => ({
   label,
   contactName: 'Sekar Ayu',
