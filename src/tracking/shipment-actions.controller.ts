@@ -30,7 +30,9 @@ export class ShipmentActionsController {
       'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
       'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An ' +
       'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
-      'answers, a second return, a second hold) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded. An address ' +
+      'answers, a second return, a second hold) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; before ' +
+      'refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not ' +
+      'polled yet is answered (at most once every five minutes per parcel). An address ' +
       'correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is ' +
       'recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again.',
   })

@@ -17,6 +17,7 @@ import { ShipmentAction } from './shipment-action.entity';
 import { actionRefusal, isHeld, repeatRefusal } from './shipment-action-rules';
 import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
 import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
+import { TrackingPoller } from './tracking-poller.service';
 import {
   ActionAlertNotFoundError,
   ActionAlreadyTakenError,
@@ -87,6 +88,7 @@ export class ShipmentActionsService {
     private readonly alerts: AlertsService,
     private readonly notifications: SellerNotifications,
     private readonly registry: CourierRegistry,
+    private readonly poller: TrackingPoller,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -101,7 +103,8 @@ export class ShipmentActionsService {
    * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status; nothing recorded
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
-   *   already has for this booking (repeatRefusal); nothing recorded, the courier not asked
+   *   already has for this booking (repeatRefusal), after asking the courier for news where that may change
+   *   the answer (a re-attempt); nothing recorded, the courier not asked to act
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
    * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
@@ -116,11 +119,18 @@ export class ShipmentActionsService {
     const shipment = await this.shipments.find(sellerId, shipmentId);
     if (dto.alertId && !(await this.alerts.isOfShipment(sellerId, shipmentId, dto.alertId)))
       throw new ActionAlertNotFoundError();
-    const held = isHeld(await this.repository.ofShipment(shipmentId));
-    const why = actionRefusal(dto.action, shipment.status, held);
+    const recorded = await this.repository.ofShipment(shipmentId);
+    const why = actionRefusal(dto.action, shipment.status, isHeld(recorded));
     if (why) throw new ActionNotAllowedError(why);
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
+    // A re-attempt that looks like a repeat may answer a failed attempt not polled yet (the buyer or the
+    // courier told the seller first): the courier is asked now, and only what it says refuses the seller.
+    if (
+      dto.action === 'reattempt' &&
+      repeatRefusal(dto.action, recorded, { awb: shipment.awb, failedAttempts: shipment.failedAttempts })
+    )
+      await this.poller.refresh(shipment.courier as CourierCode, shipment.awb);
 
     const address = dto.address
       ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
+import { TtlCache } from 'src/common/ttl-cache';
 import { COURIER_CODES, CourierCode, TrackResult } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
@@ -38,6 +39,9 @@ interface Answer {
   results: TrackResult[];
 }
 
+/** How often one parcel may be refreshed outside its polls. */
+const REFRESH_EVERY_MS = 5 * 60_000;
+
 const random = () => randomInt(1_000_000) / 1_000_000;
 
 /**
@@ -53,6 +57,8 @@ export class TrackingPoller {
   private readonly logger = new Logger(TrackingPoller.name);
   private readonly budgets = new Map<CourierCode, RequestBudget>();
   private readonly failuresInARow = new Map<CourierCode, number>();
+  /** Parcels refreshed lately (see refresh). */
+  private readonly refreshed = new TtlCache<string, true>(REFRESH_EVERY_MS);
 
   constructor(
     private readonly tracked: TrackedShipments,
@@ -78,6 +84,32 @@ export class TrackingPoller {
       ...total,
       couriers: Object.fromEntries(COURIER_CODES.map((c, i) => [c, figures[i]])) as PollResult['couriers'],
     };
+  }
+
+  /**
+   * Asks the courier now about one parcel, within its request budget, and records the answer as a poll:
+   * for a decision that should not rest on the last poll's news (a re-attempt that looks like a repeat may
+   * answer a failed attempt not polled yet). A parcel is asked about this way once in REFRESH_EVERY_MS at
+   * most, so repeating a request does not turn into a stream of courier calls. False when it was not asked
+   * (asked recently, or the courier did not answer); nothing changes then.
+   */
+  async refresh(courier: CourierCode, awb: string): Promise<boolean> {
+    const parcel = `${courier}:${awb}`;
+    if (this.refreshed.get(parcel)) return false;
+    this.refreshed.set(parcel, true);
+    let results: TrackResult[];
+    const release = await this.budgets.get(courier)!.acquire();
+    try {
+      results = await this.registry.get(courier).track([awb]);
+    } catch (e) {
+      // The caller decides on what it knew: a courier's failure is no reason to fail the seller's request.
+      this.logger.warn({ courier, err: e }, 'tracking refresh: the courier did not answer');
+      return false;
+    } finally {
+      release();
+    }
+    await this.tracking.recordPoll(courier, [{ awb }], results, this.clock.now());
+    return true;
   }
 
   /**

@@ -83,7 +83,12 @@ export class TrackingService {
    * What one poll brought for claimed shipments of one courier: events stored, applied, next polls set,
    * and the pickup watch run for the ones still waiting to be picked up.
    */
-  async recordPoll(courier: CourierCode, shipments: TrackedShipment[], results: TrackResult[], now: Date) {
+  async recordPoll(
+    courier: CourierCode,
+    shipments: Pick<TrackedShipment, 'awb'>[],
+    results: TrackResult[],
+    now: Date,
+  ) {
     const { kept: found, dropped } = storablePolled(results.flatMap((r) => (r.found ? r.events : [])));
     if (dropped.length)
       this.logger.warn(

@@ -9,7 +9,13 @@ import { PickupService } from 'src/shipments/pickup.service';
 import { ShipmentActionsRepository } from 'src/tracking/shipment-actions.repository';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import {
+  createAddress,
+  signupSeller,
+  subscribeWebhooks,
+  TestSeller,
+  validShipment,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -67,12 +73,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     http = t.http();
     receiver = await WebhookReceiver.start();
     const s = await signupSeller(http, 'Toko Aksi');
-    const settings = await http
-      .patch('/v1/settings')
-      .set(s.auth)
-      .send({ webhookUrl: receiver.url('/aksi') })
-      .expect(200);
-    seller = { ...s, secret: settings.body.webhookSecret as string };
+    seller = { ...s, secret: await subscribeWebhooks(http, s, receiver.url('/aksi')) };
     other = await signupSeller(http, 'Toko Lain');
     admin = await createOperator(t, http, 'admin');
     origin = (await createAddress(http, seller)).id;
@@ -328,6 +329,32 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(twice.body.message).toBe(`a return was already sent to the courier (action ${ret.body.id})`);
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt', 'reattempt', 'return']);
     expect((await rows(b.id)).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('a re-attempt for a failed attempt not polled yet is asked of the courier, not refused as a repeat: the courier is asked first', async () => {
+    const b = await book('jnt');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    // The second attempt fails at the courier; the buyer tells the seller before any poll tells Kirim.
+    for (const step of [{ to: 'out_for_delivery' }, failedAttempt]) {
+      t.clock.advance(HOUR);
+      await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send(step).expect(200);
+    }
+    expect(await shipment(b.id)).toMatchObject({ status: 'delivery_failed', attempts: 1 });
+    const second = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(second.body.status).toBe('sent');
+    expect(await shipment(b.id)).toMatchObject({ status: 'delivery_failed', attempts: 2 });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt', 'reattempt']);
+    const answered = await t.dataSource.query<{ failed_attempts: number }[]>(
+      'SELECT failed_attempts FROM shipment_actions WHERE shipment_id = $1 ORDER BY seq',
+      [b.id],
+    );
+    expect(answered).toEqual([{ failed_attempts: 1 }, { failed_attempts: 2 }]);
+    // Asked a third time with nothing new at the courier: a repeat, refused.
+    t.clock.advance(HOUR);
+    const third = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
+    expect(third.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt', 'reattempt']);
   });
 
   it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted)', async () => {
