@@ -12,6 +12,13 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_JSON_FIELDS = 1000;
 export const MAX_JSON_FIELDS_IN_ALL = 200_000;
 
+/**
+ * Items one array may have: far above any request (a pickup names at most 500 shipments). Validators walk
+ * every item, some more than once, so a body of 150,000 numbers held the event loop for seconds before the
+ * route's own limit refused it.
+ */
+export const MAX_JSON_ITEMS = 10_000;
+
 /** In a `u` regex a well-formed pair is one code point, so only a lone surrogate matches. */
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -56,8 +63,8 @@ export function storableJson(value: unknown): string {
 /**
  * Every string (and object key) in a parsed JSON value that is not safe text, by dotted path (`recipient.name`,
  * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth`, and `tooWide` names the first
- * object with more than MAX_JSON_FIELDS fields, or the whole value when it has more than MAX_JSON_FIELDS_IN_ALL
- * (nothing further is looked at after either). The walk recurses at most `maxDepth` levels, so a hostile
+ * object with more than MAX_JSON_FIELDS fields or array with more than MAX_JSON_ITEMS items, or the whole value
+ * when it has more than MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after any of them). The walk recurses at most `maxDepth` levels, so a hostile
  * nesting cannot overflow the stack, and builds a path only for a problem it reports (every request body
  * passes here).
  */
@@ -80,6 +87,10 @@ export function inspectJson(
     if (v === null || typeof v !== 'object') return true;
     if (depth >= maxDepth) return false;
     if (Array.isArray(v)) {
+      if (v.length > MAX_JSON_ITEMS) {
+        tooWide = { field: at(), message: `has more than ${MAX_JSON_ITEMS} items` };
+        return false;
+      }
       for (let i = 0; i < v.length; i += 1) {
         path.push(String(i));
         const ok = walk(v[i], depth + 1);

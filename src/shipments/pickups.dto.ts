@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsUUID } from 'class-validator';
-import { IsCalendarDate, Optional } from 'src/common/validators';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+import { ArrayDistinct, IsCalendarDate, Optional } from 'src/common/validators';
 
 export class CreatePickupDto {
   @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 500 })
@@ -8,7 +8,7 @@ export class CreatePickupDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
   // A UUID in capitals is the same shipment: named twice in either case it is a duplicate.
-  @ArrayUnique((id: unknown) => (typeof id === 'string' ? id.toLowerCase() : id))
+  @ArrayDistinct((id: unknown) => (typeof id === 'string' ? id.toLowerCase() : id))
   @IsUUID('all', { each: true })
   shipmentIds!: string[];
 

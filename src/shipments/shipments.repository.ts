@@ -5,7 +5,7 @@ import type { Place } from 'src/couriers/courier-adapter';
 import { deliveriesAlong, isoSql } from 'src/sellers/notifications/seller-event';
 import type { TransitionRequest } from './shipment-transition';
 import { Shipment } from './shipment.entity';
-import { HANDED_OVER, OUTCOME_SETTLED, ShipmentStatus, TERMINAL } from './shipment-status';
+import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
 
 /**
  * Other work done in the same statement as a transition (so one round trip is atomic): its CTEs, their
@@ -474,36 +474,26 @@ export class ShipmentsRepository {
   /**
    * Facts from the courier's events that are not a status (the newest event seen, attempts, the risk),
    * for a batch of shipments in one statement.
-   * @returns those of them whose outcome is settled and who have failed attempts: their recorded outcome
-   *   may have been counted with fewer.
    */
-  async noteCourierFacts(
-    facts: (CourierFacts & { id: string })[],
-  ): Promise<{ id: string; failedAttempts: number }[]> {
-    if (!facts.length) return [];
-    const rows = await this.tx.manager.query<{ id: string; failed_attempts: number }[]>(
-      `WITH noted AS (
-         UPDATE shipments s SET
-           last_event_at = GREATEST(s.last_event_at, f.last_event_at),
-           attempts = GREATEST(s.attempts, COALESCE(f.attempts, 0)),
-           failed_attempts = GREATEST(s.failed_attempts, COALESCE(f.failed, 0)),
-           risk = COALESCE(f.risk, s.risk)
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[])
-           AS f(id, last_event_at, attempts, failed, risk)
-         WHERE s.id = f.id
-         RETURNING s.id, s.status, s.failed_attempts
-       )
-       SELECT id, failed_attempts FROM noted WHERE status = ANY($6::text[]) AND failed_attempts > 0`,
+  async noteCourierFacts(facts: (CourierFacts & { id: string })[]): Promise<void> {
+    if (!facts.length) return;
+    await this.tx.manager.query(
+      `UPDATE shipments s SET
+         last_event_at = GREATEST(s.last_event_at, f.last_event_at),
+         attempts = GREATEST(s.attempts, COALESCE(f.attempts, 0)),
+         failed_attempts = GREATEST(s.failed_attempts, COALESCE(f.failed, 0)),
+         risk = COALESCE(f.risk, s.risk)
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::text[])
+         AS f(id, last_event_at, attempts, failed, risk)
+       WHERE s.id = f.id`,
       [
         facts.map((f) => f.id),
         facts.map((f) => f.lastEventAt ?? null),
         facts.map((f) => f.attempts ?? null),
         facts.map((f) => f.failed ?? null),
         facts.map((f) => f.risk ?? null),
-        [...OUTCOME_SETTLED],
       ],
     );
-    return rows.map((r) => ({ id: r.id, failedAttempts: r.failed_attempts }));
   }
   /** Those of `ids` that have ended (delivered, returned, cancelled, lost); their risk is none from now on. */
   async endedAmong(ids: string[]): Promise<string[]> {

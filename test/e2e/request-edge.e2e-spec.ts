@@ -186,6 +186,18 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body', message: 'has more than 200000 fields in all' }],
     },
+    // Items by the hundred thousand are refused before validation, which walks every item (some validators
+    // every pair): 150,000 ids held the event loop for seconds.
+    {
+      name: '150,000 ids in a pickup',
+      method: 'post',
+      path: '/v1/pickups',
+      raw: JSON.stringify({ shipmentIds: Array.from({ length: 150_000 }, (_, i) => i) }),
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'shipmentIds', message: 'has more than 10000 items' }],
+    },
     {
       name: 'JSON 5,000 levels deep (settings)',
       method: 'patch',

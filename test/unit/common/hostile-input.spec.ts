@@ -6,6 +6,7 @@ import {
   MAX_JSON_DEPTH,
   MAX_JSON_FIELDS,
   MAX_JSON_FIELDS_IN_ALL,
+  MAX_JSON_ITEMS,
   unsafeTextReason,
 } from 'src/common/hostile-input';
 
@@ -114,6 +115,18 @@ describe('hostile input', () => {
       field: 'body',
       message: `has more than ${MAX_JSON_FIELDS_IN_ALL} fields in all`,
     });
+  });
+
+  it('refuses an array with too many items, naming where, however small they are', () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(inspectJson({ shipmentIds: ids(MAX_JSON_ITEMS) }).tooWide).toBeNull();
+    expect(inspectJson({ shipmentIds: ids(MAX_JSON_ITEMS + 1) })).toEqual({
+      problems: [],
+      tooDeep: false,
+      tooWide: { field: 'shipmentIds', message: `has more than ${MAX_JSON_ITEMS} items` },
+    });
+    expect(inspectJson(ids(150_000)).tooWide?.field).toBe('body');
+    expect(inspectJson({ a: [{ b: ids(MAX_JSON_ITEMS + 1) }] }).tooWide?.field).toBe('a.0.b');
   });
 });
 
