@@ -108,21 +108,23 @@ export class DeliveryStatsRepository {
    * transit histogram), recipients and pickups, each table in one statement and in key order, so
    * concurrent transactions lock the shared rows (a courier's national row) in the same order, briefly.
    * A row that only takes a first attempt back (an outcome corrected) changes an existing row, never
-   * makes one, and no count goes below zero.
+   * makes one; a new row never starts below zero, and no count goes below zero.
    */
   async addIncrements(inc: StatsIncrements): Promise<void> {
     const stats = [...inc.stats.values()].sort((a, b) =>
       compareStrings(`${a.level}:${a.key}`, `${b.level}:${b.key}`),
     );
+    // A row taking a first attempt back (negative) that does not exist is made with none taken back.
+    const existing = 'SELECT 1 FROM delivery_stats d WHERE d.level = v.level AND d.key = v.key';
     if (stats.length)
       await this.tx.manager.query(
         `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, transit_histogram)
-         SELECT v.level, v.key, v.outcomes, v.failures, v.first_attempt,
+         SELECT v.level, v.key, v.outcomes, v.failures,
+           CASE WHEN v.first_attempt >= 0 OR EXISTS (${existing}) THEN v.first_attempt ELSE 0 END,
            ARRAY(SELECT jsonb_array_elements_text(v.histogram)::int)
          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::jsonb[])
            WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, histogram, n)
-         WHERE v.first_attempt >= 0
-           OR EXISTS (SELECT 1 FROM delivery_stats d WHERE d.level = v.level AND d.key = v.key)
+         WHERE v.outcomes > 0 OR v.first_attempt >= 0 OR EXISTS (${existing})
          ORDER BY v.n
          ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + EXCLUDED.outcomes,
            failures = delivery_stats.failures + EXCLUDED.failures,

@@ -201,18 +201,20 @@ export class DeliveryStatsService {
    * transaction, with the shipments locked.
    */
   async correctFailedAttempts(shipments: { shipmentId: string; failedAttempts: number }[]): Promise<void> {
-    const raised = await this.repository.raiseFailedAttempts(shipments);
-    const takenBack = raised.filter((r) => r.outcome === 'delivered' && r.was === 0 && r.statsKeys);
-    if (!takenBack.length) return;
-    const inc = this.increments();
-    for (const r of takenBack)
-      for (const id of r.statsKeys!) {
-        const at = id.indexOf(':');
-        const level = id.slice(0, at) as StatsLevel;
-        const key = id.slice(at + 1);
-        statsRow(inc, level, key).firstAttempt -= 1;
-        if (this.dropOnWrite) this.countsCache.delete(id);
-      }
+    const corrected = await this.tx.run(async () => {
+      const raised = await this.repository.raiseFailedAttempts(shipments);
+      const takenBack = raised.filter((r) => r.outcome === 'delivered' && r.was === 0 && r.statsKeys);
+      if (!takenBack.length) return [];
+      const inc = this.increments();
+      for (const r of takenBack)
+        for (const id of r.statsKeys!) {
+          const at = id.indexOf(':');
+          statsRow(inc, id.slice(0, at) as StatsLevel, id.slice(at + 1)).firstAttempt -= 1;
+        }
+      return takenBack.flatMap((r) => r.statsKeys!);
+    });
+    if (!corrected.length) return;
+    if (this.dropOnWrite) for (const id of corrected) this.countsCache.delete(id);
     this.generation += 1;
   }
 

@@ -12,4 +12,6 @@ export class ShipmentPoll {
   /** The shipment's courier, beside the time so one courier's claim is one index scan. */
   @Column('text') courier!: string;
   @Column('timestamptz') nextPollAt!: Date;
+  /** When it was last asked about outside its polls (see ShipmentsRepository.claimRefresh). */
+  @Column('timestamptz', { nullable: true }) refreshedAt!: Date | null;
 }

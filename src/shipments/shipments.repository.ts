@@ -462,6 +462,20 @@ export class ShipmentsRepository {
     );
   }
 
+  /**
+   * Takes the followed shipment's one refresh of the window: true (and `at` noted) when it was last refreshed
+   * before `since`, or never; false when it was refreshed since, or is not followed.
+   */
+  async claimRefresh(id: string, at: Date, since: Date): Promise<boolean> {
+    // An UPDATE answers [rows, count].
+    const [, count] = await this.tx.manager.query<[unknown[], number]>(
+      `UPDATE shipment_polls SET refreshed_at = $2
+       WHERE shipment_id = $1 AND (refreshed_at IS NULL OR refreshed_at <= $3) RETURNING 1`,
+      [id, at, since],
+    );
+    return count > 0;
+  }
+
   /** A pushed event just told us the news: the next poll may wait until `at` (never brought forward). */
   async postponePolls(ids: string[], at: Date): Promise<void> {
     if (!ids.length) return;

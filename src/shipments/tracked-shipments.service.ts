@@ -143,21 +143,31 @@ export class TrackedShipments {
     return this.repository.postponePolls(ids, at);
   }
 
+  /** Whether the shipment may be asked about outside its polls now (see ShipmentsRepository.claimRefresh). */
+  claimRefresh(id: string, at: Date, windowMs: number): Promise<boolean> {
+    return this.repository.claimRefresh(id, at, new Date(at.getTime() - windowMs));
+  }
+
   /** The courier changed the parcel's plan (a seller action it took): ask about it by `at` at the latest. */
   pollBy(id: string, at: Date): Promise<void> {
     return this.repository.bringPollForward(id, at);
   }
 
+  /** The facts courier events establish beside the status, for a batch of shipments at once. */
+  noteCourierFacts(facts: ShipmentFacts[]): Promise<void> {
+    return this.repository.noteCourierFacts(facts);
+  }
+
   /**
-   * The facts courier events establish beside the status, for a batch of shipments at once (locked, in the
-   * caller's transaction). A failed attempt reported after the outcome was learned corrects it.
+   * Shipments whose outcome scoring has learned, now showing more failed attempts than before: a failed
+   * attempt reported after the outcome (a late push, a poll after it) corrects what was learned. Inside the
+   * caller's transaction, the shipments locked.
    */
-  async noteCourierFacts(facts: ShipmentFacts[]): Promise<void> {
-    const settled = await this.repository.noteCourierFacts(facts);
-    if (settled.length)
-      await this.stats.correctFailedAttempts(
-        settled.map((s) => ({ shipmentId: s.id, failedAttempts: s.failedAttempts })),
-      );
+  correctOutcomes(shipments: { id: string; failedAttempts: number }[]): Promise<void> {
+    if (!shipments.length) return Promise.resolve();
+    return this.stats.correctFailedAttempts(
+      shipments.map((s) => ({ shipmentId: s.id, failedAttempts: s.failedAttempts })),
+    );
   }
 
   /**

@@ -24,6 +24,16 @@ export class RequestBudget {
   /** Waits for a slot and a token; call the returned function when the request is done. */
   async acquire(): Promise<() => void> {
     while (!this.take()) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.releaser();
+  }
+
+  /** A slot and a token if both are free now, else null (nothing waits). */
+  tryAcquire(): (() => void) | null {
+    if (!this.take()) return null;
+    return this.releaser();
+  }
+
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;

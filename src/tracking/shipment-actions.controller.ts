@@ -32,7 +32,8 @@ export class ShipmentActionsController {
       'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
       'answers, a second return, a second hold) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; before ' +
       'refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not ' +
-      'polled yet is answered (at most once every five minutes per parcel). An address ' +
+      'polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when ' +
+      'its request budget has room at once (otherwise the answer rests on what Kirim knows). An address ' +
       'correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is ' +
       'recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again.',
   })

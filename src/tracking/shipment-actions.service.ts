@@ -100,7 +100,8 @@ export class ShipmentActionsService {
    * alert asking, as nothing was done about it.
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
    * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
-   * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status; nothing recorded
+   * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status (judged again
+   *   under its lock, after any refresh); nothing recorded
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
    *   already has for this booking (repeatRefusal), after asking the courier for news where that may change
@@ -108,7 +109,8 @@ export class ShipmentActionsService {
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
    * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
-   *   shipment lost meanwhile (re-booked with another courier); recorded `failed`, the seller may ask again
+   *   shipment lost meanwhile (re-booked with another courier); recorded `failed`, the seller may ask again.
+   *   Also when the shipment was re-booked between being read and the action being recorded (nothing recorded).
    */
   async request(
     sellerId: string,
@@ -125,12 +127,16 @@ export class ShipmentActionsService {
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
     // A re-attempt that looks like a repeat may answer a failed attempt not polled yet (the buyer or the
-    // courier told the seller first): the courier is asked now, and only what it says refuses the seller.
+    // courier told the seller first): the courier is asked now where it can be (TrackingPoller.refresh).
     if (
       dto.action === 'reattempt' &&
       repeatRefusal(dto.action, recorded, { awb: shipment.awb, failedAttempts: shipment.failedAttempts })
     )
-      await this.poller.refresh(shipment.courier as CourierCode, shipment.awb);
+      await this.poller.refresh({
+        id: shipment.id,
+        courier: shipment.courier as CourierCode,
+        awb: shipment.awb,
+      });
 
     const address = dto.address
       ? await this.shipments.canonicalPlace(correctedAddress(shipment, dto.address), 'address')
@@ -164,16 +170,21 @@ export class ShipmentActionsService {
     await this.tx.run(async () => {
       // One request of the shipment at a time records; the failed attempt it answers is read under it.
       await this.repository.lockShipment(shipmentId);
-      const { failedAttempts } = await this.shipments.find(sellerId, shipmentId);
+      const { failedAttempts, status, awb } = await this.shipments.find(sellerId, shipmentId);
       action.failedAttempts = failedAttempts;
       if (!(await this.repository.insert(action))) throw new ActionInProgressError();
       // Read after the insert: an earlier action whose answer was being recorded held the insert back
       // (its pending row) until it was, and is seen here as the courier took it; a repeat rolls back.
       const earlier = (await this.repository.ofShipment(shipmentId)).filter((a) => a.id !== action.id);
-      const repeat = repeatRefusal(dto.action, earlier, {
-        awb: action.awb,
-        failedAttempts,
-      });
+      // The shipment may have moved since it was first read (a poll, the refresh above: a return begun, a
+      // delivery), or been re-booked: the status and its booking are judged again as they are now.
+      const refused = actionRefusal(dto.action, status, isHeld(earlier));
+      if (refused) throw new ActionNotAllowedError(refused);
+      if (awb !== action.awb)
+        throw new ActionSupersededError(
+          'the shipment was re-booked meanwhile; ask again for its new booking',
+        );
+      const repeat = repeatRefusal(dto.action, earlier, { awb, failedAttempts });
       if (repeat) throw new ActionAlreadyTakenError(repeat);
       if (manual) {
         if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);

@@ -2,7 +2,6 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
-import { TtlCache } from 'src/common/ttl-cache';
 import { COURIER_CODES, CourierCode, TrackResult } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
@@ -39,8 +38,8 @@ interface Answer {
   results: TrackResult[];
 }
 
-/** How often one parcel may be refreshed outside its polls. */
-const REFRESH_EVERY_MS = 5 * 60_000;
+/** How often one shipment may be asked about outside its polls (service clock). */
+const REFRESH_WINDOW_MS = 5 * 60_000;
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
@@ -57,8 +56,6 @@ export class TrackingPoller {
   private readonly logger = new Logger(TrackingPoller.name);
   private readonly budgets = new Map<CourierCode, RequestBudget>();
   private readonly failuresInARow = new Map<CourierCode, number>();
-  /** Parcels refreshed lately (see refresh). */
-  private readonly refreshed = new TtlCache<string, true>(REFRESH_EVERY_MS);
 
   constructor(
     private readonly tracked: TrackedShipments,
@@ -87,29 +84,35 @@ export class TrackingPoller {
   }
 
   /**
-   * Asks the courier now about one parcel, within its request budget, and records the answer as a poll:
-   * for a decision that should not rest on the last poll's news (a re-attempt that looks like a repeat may
-   * answer a failed attempt not polled yet). A parcel is asked about this way once in REFRESH_EVERY_MS at
-   * most, so repeating a request does not turn into a stream of courier calls. False when it was not asked
-   * (asked recently, or the courier did not answer); nothing changes then.
+   * Asks the courier now about one followed shipment's parcel and records the answer as a poll: for a
+   * decision that should not rest on the last poll's news (a re-attempt that looks like a repeat may answer
+   * a failed attempt not polled yet). Asked once per shipment in REFRESH_WINDOW_MS at most (across
+   * instances), and only when the courier's request budget has room at once: a seller repeating a request
+   * neither streams courier calls nor waits behind the polls. False when it was not asked or the answer was
+   * not recorded; the caller then decides on what Kirim knew.
    */
-  async refresh(courier: CourierCode, awb: string): Promise<boolean> {
-    const parcel = `${courier}:${awb}`;
-    if (this.refreshed.get(parcel)) return false;
-    this.refreshed.set(parcel, true);
+  async refresh(shipment: { id: string; courier: CourierCode; awb: string }): Promise<boolean> {
+    const { id, courier, awb } = shipment;
+    const release = this.budgets.get(courier)!.tryAcquire();
+    if (!release) return false;
     let results: TrackResult[];
-    const release = await this.budgets.get(courier)!.acquire();
     try {
+      if (!(await this.tracked.claimRefresh(id, this.clock.now(), REFRESH_WINDOW_MS))) return false;
       results = await this.registry.get(courier).track([awb]);
     } catch (e) {
-      // The caller decides on what it knew: a courier's failure is no reason to fail the seller's request.
-      this.logger.warn({ courier, err: e }, 'tracking refresh: the courier did not answer');
+      this.logger.warn({ courier, err: e }, 'tracking refresh: the courier was not asked or did not answer');
       return false;
     } finally {
       release();
     }
-    await this.tracking.recordPoll(courier, [{ awb }], results, this.clock.now());
-    return true;
+    try {
+      await this.tracking.recordPoll(courier, [{ awb }], results, this.clock.now());
+      return true;
+    } catch (e) {
+      // As a poll's recording that fails: logged, and the next poll brings the same news.
+      this.logger.error({ err: e, courier }, 'tracking refresh: recording failed');
+      return false;
+    }
   }
 
   /**

@@ -7,7 +7,12 @@ import { Transactions } from 'src/database/transaction';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { type EachMove, ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
-import { MOVED_BY_COURIER, TRACKED, type ShipmentStatus } from 'src/shipments/shipment-status';
+import {
+  MOVED_BY_COURIER,
+  OUTCOME_SETTLED,
+  TRACKED,
+  type ShipmentStatus,
+} from 'src/shipments/shipment-status';
 import {
   DeliveryOutlook,
   ShipmentFacts,
@@ -180,6 +185,7 @@ export class TrackingService {
     const pushed: string[] = [];
     const unfollowed: string[] = [];
     const facts: ShipmentFacts[] = [];
+    const learnedLate: { id: string; failedAttempts: number }[] = [];
     const assessed: Assessed[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
@@ -215,6 +221,9 @@ export class TrackingService {
         (risk && risk !== s.risk)
       )
         facts.push({ id: s.id, ...(lastEventAt ? { lastEventAt } : {}), ...runs, ...(risk ? { risk } : {}) });
+      // Settled with more failed attempts than it had: the outcome may have been learned with fewer.
+      if (OUTCOME_SETTLED.has(status.now) && runs.failed > s.failedAttempts)
+        learnedLate.push({ id: s.id, failedAttempts: runs.failed });
       if (status.now === 'lost' && source === 'poll') {
         // Lost since it was reported so (now, when this answer said it); asked about daily for a while.
         const since = status.moves ? now : (s.endedAt ?? now);
@@ -247,6 +256,7 @@ export class TrackingService {
     // round trips, not the work, would otherwise set the tracker's speed.
     await this.reconcileAlerts(assessed, now);
     await this.tracked.noteCourierFacts(facts);
+    await this.tracked.correctOutcomes(learnedLate);
     // The events read that were waiting (a poll's own were stored applied).
     await this.events.markProcessed(pending, owners, courier, now);
     await this.tracked.schedule(polls);

@@ -350,11 +350,44 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       [b.id],
     );
     expect(answered).toEqual([{ failed_attempts: 1 }, { failed_attempts: 2 }]);
-    // Asked a third time with nothing new at the courier: a repeat, refused.
-    t.clock.advance(HOUR);
-    const third = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
-    expect(third.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+    // Asked a third time, an hour on, with nothing new at the courier: the courier is asked, then a repeat
+    // refused. Asked again within five minutes: refused on what Kirim knows, the courier not asked at all.
+    const track = jest.spyOn(courierOf('jnt'), 'track');
+    try {
+      t.clock.advance(HOUR);
+      const third = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
+      expect(third.body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
+      expect(track).toHaveBeenCalledTimes(1);
+      t.clock.advance(4 * 60_000);
+      await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
+      expect(track).toHaveBeenCalledTimes(1);
+      t.clock.advance(60_000);
+      await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(409);
+      expect(track).toHaveBeenCalledTimes(2);
+    } finally {
+      track.mockRestore();
+    }
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt', 'reattempt']);
+  });
+
+  it('a re-attempt the refresh finds too late (the courier began the return) is not allowed: 422, nothing recorded, the courier not asked to act', async () => {
+    const b = await book('jnt');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    for (const step of [
+      { to: 'out_for_delivery' },
+      failedAttempt,
+      { to: 'returning', reason: 'max_attempts' },
+    ]) {
+      t.clock.advance(HOUR);
+      await http.post(`/sandbox/parcels/${b.awb}/advance`).set(seller.auth).send(step).expect(200);
+    }
+    const late = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
+    expect(late.body.code).toBe('SHIPMENTS_ACTION_NOT_ALLOWED');
+    expect(late.body.message).toMatch(/^reattempt is not possible while the shipment is returning/);
+    expect((await shipment(b.id)).status).toBe('returning');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt']);
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
   });
 
   it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted)', async () => {

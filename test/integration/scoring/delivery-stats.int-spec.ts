@@ -250,26 +250,52 @@ describe('delivery statistics (recorded through the one entry point, read back a
 
   it('never makes a statistics row nor takes a count below zero when it takes a first attempt back', async () => {
     const place = { city: 'Kota Tegal', province: 'Jawa Tengah', districtCode: '33.76.01' };
-    const o = outcome({ courier: 'idexpress', service: 'STD', destination: place });
-    await record([o]);
-    const [{ stats_keys: keys }] = await t.dataSource.query<{ stats_keys: string[] }[]>(
-      'SELECT stats_keys FROM delivery_outcomes WHERE shipment_id = $1',
-      [o.shipmentId],
-    );
-    const [lane, area] = keys;
-    // The lane's row gone (a reset) and the area's count already at zero (counted before it was kept).
-    await t.dataSource.query("DELETE FROM delivery_stats WHERE level || ':' || key = $1", [lane]);
+    const lanePlace = { city: 'Kota Pekalongan', province: 'Jawa Tengah', districtCode: '33.75.01' };
+    const [o, p] = [
+      outcome({ courier: 'idexpress', service: 'STD', destination: place }),
+      outcome({ courier: 'idexpress', service: 'STD', destination: lanePlace }),
+    ];
+    await record([o, p]);
+    const keysOf = async (id: string) =>
+      (
+        await t.dataSource.query<{ stats_keys: string[] }[]>(
+          'SELECT stats_keys FROM delivery_outcomes WHERE shipment_id = $1',
+          [id],
+        )
+      )[0].stats_keys;
+    const [lane, area] = await keysOf(o.shipmentId);
+    const [otherLane] = await keysOf(p.shipmentId);
+    // Rows gone (a reset) and a count already at zero (counted before it was kept).
+    await t.dataSource.query("DELETE FROM delivery_stats WHERE level || ':' || key = ANY($1::text[])", [
+      [lane, otherLane],
+    ]);
     await t.dataSource.query("UPDATE delivery_stats SET first_attempt = 0 WHERE level || ':' || key = $1", [
       area,
     ]);
-    await t.app
-      .get(Transactions)
-      .run(() => stats.correctFailedAttempts([{ shipmentId: o.shipmentId, failedAttempts: 1 }]));
-    const rows = await t.dataSource.query<{ id: string; first_attempt: number }[]>(
-      `SELECT level || ':' || key AS id, first_attempt FROM delivery_stats WHERE level || ':' || key = ANY($1::text[])`,
-      [[lane, area]],
+    // One transaction takes both first attempts back, and learns a new return on the second lane.
+    const returned = outcome({
+      courier: 'idexpress',
+      service: 'STD',
+      destination: lanePlace,
+      outcome: 'returned',
+    });
+    await t.app.get(Transactions).run(async () => {
+      await stats.correctFailedAttempts([
+        { shipmentId: o.shipmentId, failedAttempts: 1 },
+        { shipmentId: p.shipmentId, failedAttempts: 1 },
+      ]);
+      await stats.recordOutcome(returned);
+    });
+    const rows = await t.dataSource.query<{ id: string; outcomes: number; first_attempt: number }[]>(
+      `SELECT level || ':' || key AS id, outcomes, first_attempt FROM delivery_stats
+       WHERE level || ':' || key = ANY($1::text[]) ORDER BY 1`,
+      [[lane, area, otherLane]],
     );
-    expect(rows).toEqual([{ id: area, first_attempt: 0 }]);
+    expect(rows).toEqual([
+      { id: area, outcomes: 1, first_attempt: 0 },
+      // Made again by the new return (its count kept), with no first attempt to take back.
+      { id: otherLane, outcomes: 1, first_attempt: 0 },
+    ]);
   });
 });
 

@@ -121,4 +121,28 @@ describe('a courier’s request budget', () => {
     await Promise.all(all);
     expect(granted).toBe(15);
   });
+
+  it('grants a request at once only when a slot and a token are free, and never makes it wait', async () => {
+    let t = 0;
+    const budget = new RequestBudget(2, 120, () => t);
+    const first = budget.tryAcquire();
+    const second = budget.tryAcquire();
+    expect(first).not.toBeNull();
+    expect(second).not.toBeNull();
+    // Both slots taken.
+    expect(budget.tryAcquire()).toBeNull();
+    first!();
+    // A slot is free, but the two tokens of the second are spent.
+    expect(budget.tryAcquire()).toBeNull();
+    t = 500;
+    const third = budget.tryAcquire();
+    expect(third).not.toBeNull();
+    expect(budget.tryAcquire()).toBeNull();
+    // A waiting acquire gets the slot the try released.
+    t = 1_000;
+    const waiting = budget.acquire();
+    second!();
+    third!();
+    (await waiting)();
+  });
 });
