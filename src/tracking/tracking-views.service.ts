@@ -4,7 +4,7 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
-import { isBookingEvent } from './tracking-status';
+import { isBookingEvent, journeyOrder } from './tracking-status';
 import { ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
 /** What tracking shows: a shipment with its courier events, alerts and actions, and the codes no status table knows. */
@@ -46,12 +46,16 @@ export class TrackingViews {
     }));
   }
 
-  /** The events the tracker takes as the shipment's (see isBookingEvent): the others moved nothing. */
+  /**
+   * The events the tracker takes as the shipment's (see isBookingEvent): the others moved nothing. In the
+   * order the tracker reads them: events of the same instant (a courier that counts whole seconds or
+   * minutes) by their place in a journey, so a delivery is never listed before its pickup.
+   */
   private async eventsOf(shipmentId: string): Promise<TrackingEventDto[]> {
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
-    const events = (await this.inbox.eventsOfShipment(shipmentId)).filter((e) =>
-      isBookingEvent(e, e.awbSince, slack),
-    );
+    const events = (await this.inbox.eventsOfShipment(shipmentId))
+      .filter((e) => isBookingEvent(e, e.awbSince, slack))
+      .sort(journeyOrder);
     return events.map((e) => ({
       at: e.occurredAt.toISOString(),
       status: e.status,
