@@ -108,8 +108,26 @@ function csvEncoding(body: Buffer, charset: string | undefined): string {
 }
 
 /**
+ * The 415 for a body sent with a content coding (gzip, br…): none is decoded, so such a body would be read
+ * as the bytes it is compressed into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken
+ * as plain. Null for a plain body (no Content-Encoding, or `identity`).
+ */
+function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | null {
+  const coding = request.headers['content-encoding'];
+  const codings = (Array.isArray(coding) ? coding.join(',') : (coding ?? ''))
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  if (!codings.length) return null;
+  return new UnsupportedMediaTypeError(
+    `Content-Encoding ${codings.join(', ').slice(0, 40)} is not supported: send the body uncompressed`,
+  );
+}
+
+/**
  * How requests are read before any route runs: JSON must be UTF-8 (RFC 8259) and is parsed with Fastify's
- * own poisoning-safe parser; CSV is decoded by its charset; no other body type is accepted (415). Then every
+ * own poisoning-safe parser; CSV is decoded by its charset; no other body type, and no compressed body, is
+ * accepted (415). Then every
  * string of the parsed body, the query and the path parameters is checked for text PostgreSQL cannot hold,
  * and the body for hostile nesting, before validation could recurse into it.
  */
@@ -123,6 +141,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    const coded = codedBodyError(request);
+    if (coded) return done(coded);
     if (keepsRawBody(request)) (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
     const charset = charsetOf(request.headers['content-type']);
     if (charset && !UTF8.has(charset)) {
@@ -152,6 +172,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     ['text/csv', 'application/csv'],
     { parseAs: 'buffer' },
     (request, body, done: Done) => {
+      const coded = codedBodyError(request);
+      if (coded) return done(coded);
       try {
         const buffer = body as Buffer;
         const encoding = csvEncoding(buffer, charsetOf(request.headers['content-type']));
@@ -163,6 +185,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   );
 
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    const coded = codedBodyError(request);
+    if (coded) return done(coded);
     if (!keepsRawBody(request))
       return done(
         new UnsupportedMediaTypeError(

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import supertest from 'supertest';
@@ -36,6 +37,8 @@ interface Case {
   /** Bytes sent as they are, with `contentType`. */
   raw?: string | Buffer;
   contentType?: string;
+  /** Other request headers. */
+  headers?: Record<string, string>;
   public?: boolean;
   status: number;
   code: string;
@@ -425,6 +428,45 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       details: [],
       message: 'charset iso-8859-1 is not supported: JSON must be UTF-8',
     },
+    // No content coding is decoded: a compressed body was read as its compressed bytes, and a body that
+    // said it was compressed and was not was taken as plain.
+    {
+      name: 'gzipped JSON',
+      method: 'post',
+      path: '/v1/addresses',
+      raw: gzipSync(JSON.stringify(validAddress())),
+      contentType: 'application/json',
+      headers: { 'content-encoding': 'gzip' },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'Content-Encoding gzip is not supported: send the body uncompressed',
+    },
+    {
+      name: 'plain JSON said to be Brotli (login, before authentication)',
+      method: 'post',
+      path: '/v1/auth/login',
+      raw: JSON.stringify({ email: 'a@x.id', password: 'x' }),
+      contentType: 'application/json',
+      headers: { 'content-encoding': 'identity, br' },
+      public: true,
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'Content-Encoding br is not supported: send the body uncompressed',
+    },
+    {
+      name: 'a gzipped CSV',
+      method: 'post',
+      path: '/v1/shipments/bulk',
+      raw: gzipSync('reference\nA\n'),
+      contentType: 'text/csv',
+      headers: { 'content-encoding': 'GZIP' },
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      details: [],
+      message: 'Content-Encoding gzip is not supported: send the body uncompressed',
+    },
     {
       name: 'a text/plain body',
       method: 'post',
@@ -559,7 +601,9 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     const got: unknown[] = [];
     const want: unknown[] = [];
     for (const c of CASES(addressId, shipmentId)) {
-      let req = http[c.method](c.path).set(c.public ? {} : seller.auth);
+      let req = http[c.method](c.path)
+        .set(c.public ? {} : seller.auth)
+        .set(c.headers ?? {});
       // serialize: sent as the bytes they are (superagent would JSON-encode a Buffer sent as JSON).
       if (c.raw !== undefined)
         req = req
