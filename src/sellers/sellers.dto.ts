@@ -61,6 +61,7 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: String, nullable: true, example: 'https://tokoku.id/kirim-webhook' })
   @Nullable()
   @IsString()
+  @PlainText()
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'webhookUrl must be an http(s) URL' },

@@ -61,6 +61,8 @@ describe('webhook settings, with private networks refused (as in production)', (
     ['an overlong URL', `https://toko.example.id/${'a'.repeat(2100)}`, 400, 'VALIDATION_FAILED'],
     ['credentials in the URL', 'https://user:secret@toko.example.id/hook', 400, 'VALIDATION_FAILED'],
     ['a decimal IP spelling', 'https://2130706433/hook', 400, 'VALIDATION_FAILED'],
+    // Shown again on the dashboard: a text-direction override would show another address than the real one.
+    ['a text-direction override', 'https://toko.example.id/\u202egnp.kooh', 400, 'VALIDATION_FAILED'],
     ['a hex IP spelling of loopback', 'https://0x7f000001/hook', 422, 'SELLERS_WEBHOOK_TARGET_FORBIDDEN'],
     ['loopback', 'https://127.0.0.1/hook', 422, 'SELLERS_WEBHOOK_TARGET_FORBIDDEN'],
     ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/hook', 422, 'SELLERS_WEBHOOK_TARGET_FORBIDDEN'],
