@@ -124,7 +124,10 @@ export function toErrorResponse(
   let details: FieldProblem[] = [];
   let retryAfter: number | undefined;
 
-  if (!(error instanceof AppError)) error = asDatabaseUnavailable(error) ?? error;
+  // A client error Fastify marked (4xx) is the client's, whatever socket code it carries: a client hanging
+  // up mid-body is Node's "aborted" with ECONNRESET, which is no sign the database is away.
+  if (!(error instanceof AppError) && !isFastifyClientError(error))
+    error = asDatabaseUnavailable(error) ?? error;
   if (error instanceof AppError) {
     status = STATUS_BY_KIND[error.kind];
     ({ code, message, details } = error);

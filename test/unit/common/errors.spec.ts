@@ -99,6 +99,14 @@ describe('database unavailability (one classification for every driver error)', 
     expect(toErrorResponse(error, 'req-db').status).toBe(500);
   });
 
+  it('a client that hung up mid-body (Node’s "aborted", ECONNRESET, which Fastify marks 400) is the client’s, not the database’s', () => {
+    const aborted = Object.assign(withCode('ECONNRESET', 'aborted'), { statusCode: 400 });
+    expect(toErrorResponse(aborted, 'req-abort')).toMatchObject({
+      status: 400,
+      body: { statusCode: 400, code: 'BAD_REQUEST', message: 'aborted' },
+    });
+  });
+
   it('never loops on an error that is its own cause', () => {
     const e = new Error('odd') as Error & { cause?: unknown };
     e.cause = e;
