@@ -1,3 +1,4 @@
+import * as argon2 from 'argon2';
 import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
@@ -112,6 +113,37 @@ describe('identity: signup, login, tokens, API keys', () => {
         [{ field: 'email', message: 'email must not contain invisible, control or space characters' }],
       ]);
     }
+  });
+
+  it('takes a password however its accents are typed (composed or decomposed), also one hashed before passwords were composed', async () => {
+    const composed = 'caf\u00e9 correct horse';
+    const decomposed = 'cafe\u0301 correct horse';
+    const login = (email: string, password: string) => http.post('/v1/auth/login').send({ email, password });
+    for (const [signedUpWith, loggedInWith] of [
+      [composed, decomposed],
+      [decomposed, composed],
+    ]) {
+      const email = uniqueEmail('aksen');
+      await http
+        .post('/v1/auth/signup')
+        .send({ sellerName: 'Toko Aksen', email, password: signedUpWith })
+        .expect(201);
+      await login(email, loggedInWith).expect(200);
+      await login(email, signedUpWith).expect(200);
+      await login(email, 'cafe correct horse').expect(401);
+    }
+    // A hash of the decomposed form as typed (made before): that form still works.
+    const email = uniqueEmail('lama');
+    await http
+      .post('/v1/auth/signup')
+      .send({ sellerName: 'Toko Lama', email, password: 'placeholder pass' })
+      .expect(201);
+    await t.dataSource.query('UPDATE users SET password_hash = $1 WHERE email = $2', [
+      await argon2.hash(decomposed, { type: argon2.argon2id }),
+      email,
+    ]);
+    await login(email, decomposed).expect(200);
+    await login(email, 'placeholder pass').expect(401);
   });
 
   it('gives owners, staff and finance the permissions of their role', async () => {
