@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
@@ -324,7 +325,13 @@ export function answerHeaders(fastify: FastifyInstance): void {
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
-  const { body } = toErrorResponse({ statusCode: status, code: error.code, message }, randomUUID());
+  answerOnSocket(socket, status, message, error.code);
+  socket.destroy(error);
+}
+
+/** An error answer in the contract's body written straight on the socket, which is then to be closed. */
+function answerOnSocket(socket: Socket, status: number, message: string, code?: string): void {
+  const { body } = toErrorResponse({ statusCode: status, code, message }, randomUUID());
   const text = JSON.stringify({ ...body, message });
   if (socket.writable) {
     socket.write(
@@ -332,5 +339,31 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
         `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
     );
   }
-  socket.destroy(error);
+}
+
+/**
+ * Requests Node's HTTP server answers before Fastify sees them, answered in the contract's error body
+ * instead: an `Expect` other than 100-continue (Node's bare 417), and CONNECT (whose connection Node
+ * closed without a word: Kirim is no proxy).
+ */
+export function answerBeforeFastify(server: Server): void {
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
+    const expect = String(request.headers.expect ?? '').slice(0, 40);
+    const { body } = toErrorResponse(
+      { statusCode: 417, message: `Expect: ${expect} is not supported (only 100-continue)` },
+      randomUUID(),
+    );
+    const text = JSON.stringify(body);
+    response.writeHead(417, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'x-request-id': body.requestId,
+      connection: 'close',
+    });
+    response.end(text);
+  });
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    answerOnSocket(socket, 405, 'CONNECT is not supported: Kirim is not a proxy');
+    socket.destroySoon();
+  });
 }

@@ -667,6 +667,38 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     });
   });
 
+  it('answers what Node’s server would answer itself (an Expect it cannot meet, CONNECT) in the contract’s body', async () => {
+    const expectation = await exchange(
+      t.url,
+      'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    );
+    expect(expectation).toMatch(/^HTTP\/1\.1 417 Expectation Failed\r\n/);
+    expect(JSON.parse(expectation.split('\r\n\r\n')[1])).toEqual({
+      statusCode: 417,
+      error: 'Expectation Failed',
+      code: 'EXPECTATION_FAILED',
+      message: 'Expect: foo is not supported (only 100-continue)',
+      details: [],
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    const connectMethod = await exchange(
+      t.url,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    expect(connectMethod).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(JSON.parse(connectMethod.split('\r\n\r\n')[1])).toMatchObject({
+      statusCode: 405,
+      code: 'METHOD_NOT_ALLOWED',
+      message: 'CONNECT is not supported: Kirim is not a proxy',
+    });
+    // 100-continue is still met: the body follows and is answered.
+    const continued = await exchange(
+      t.url,
+      'POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    );
+    expect(continued).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 400 Bad Request\r\n/);
+  });
+
   it('reads a bulk CSV saved as Windows-1252/Latin-1 or UTF-16, and keeps accented names intact', async () => {
     const header =
       'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';
@@ -789,6 +821,18 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     ]);
   });
 });
+
+/** `text` written on a plain socket, and everything answered until the server closes the connection. */
+function exchange(base: string, text: string): Promise<string> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const socket = connect(Number(u.port), u.hostname, () => socket.write(text));
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(got));
+  });
+}
 
 /** A GET over a plain socket, so a URL the client library would refuse to send still goes out. */
 function rawRequest(base: string, path: string): Promise<{ status: number; body: string }> {
