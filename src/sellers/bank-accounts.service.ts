@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
@@ -64,6 +65,11 @@ export class BankAccountsService {
     const account = await this.tx.manager.findOne(BankAccount, { where: { id, sellerId } });
     if (!account || account.deletedAt) throw new BankAccountNotFoundError(field);
     return account;
+  }
+
+  /** Whether the seller's bank account exists and has not been removed. */
+  async isLive(sellerId: string, id: string): Promise<boolean> {
+    return this.tx.manager.exists(BankAccount, { where: { id, sellerId, deletedAt: IsNull() } });
   }
 
   /** @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND */

@@ -33,8 +33,13 @@ export class FinanceWithdrawalsController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiErrors(409)
-  @ApiOperation({ summary: 'Approve a requested withdrawal; the payout job sends it (409 unless requested)' })
+  @ApiErrors(409, 422)
+  @ApiOperation({
+    summary: 'Approve a requested withdrawal; the payout job sends it (409 unless requested)',
+    description:
+      'A withdrawal whose bank account the seller has removed is not approved (422 ' +
+      'WITHDRAWAL_BANK_ACCOUNT_REMOVED): reject it instead, and its amount is available to the seller again.',
+  })
   @ApiOkResponse({ type: FinanceWithdrawalDto })
   approve(
     @CurrentPrincipal() caller: Principal,

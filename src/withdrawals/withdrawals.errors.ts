@@ -38,3 +38,13 @@ export class WithdrawalInvalidTransitionError extends InvalidStateError {
     );
   }
 }
+
+/** The seller removed the bank account the withdrawal was to go to: approved, its payout could only fail. */
+export class WithdrawalBankAccountRemovedError extends BusinessRuleError {
+  constructor() {
+    super(
+      'WITHDRAWAL_BANK_ACCOUNT_REMOVED',
+      'The seller has removed the bank account of this withdrawal: reject it, and its amount is available to them again',
+    );
+  }
+}

@@ -14,6 +14,7 @@ import { splitAmount, type WithdrawalStatus } from './withdrawal-status';
 import type { BalanceDto, CreateWithdrawalDto, FinanceWithdrawalDto, WithdrawalDto } from './withdrawals.dto';
 import {
   WithdrawalAmountTooSmallError,
+  WithdrawalBankAccountRemovedError,
   WithdrawalInsufficientFundsError,
   WithdrawalNotFoundError,
 } from './withdrawals.errors';
@@ -159,8 +160,16 @@ export class WithdrawalsService {
    * fee to fee income; ledger `withdrawal:<id>:approve`) and the payout job will send it.
    * @throws WithdrawalNotFoundError (WITHDRAWAL_NOT_FOUND)
    * @throws WithdrawalInvalidTransitionError (WITHDRAWAL_INVALID_TRANSITION) unless it is requested
+   * @throws WithdrawalBankAccountRemovedError (WITHDRAWAL_BANK_ACCOUNT_REMOVED) when the seller has removed
+   *   its bank account (one removed after the approval fails the payout instead, `bank_account_removed`)
    */
   async approve(id: string, userId: string): Promise<FinanceWithdrawalDto> {
+    const requested = await this.repository.find(id);
+    if (
+      requested?.status === 'requested' &&
+      !(await this.bankAccounts.isLive(requested.sellerId, requested.bankAccountId))
+    )
+      throw new WithdrawalBankAccountRemovedError();
     const w = await this.lifecycle.apply(id, 'approve', this.clock.now(), { decidedBy: userId });
     return (await this.financeViews([w]))[0];
   }

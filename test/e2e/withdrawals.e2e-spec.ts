@@ -315,6 +315,41 @@ describe('withdrawals and payouts', () => {
     expect(await balance(s)).toMatchObject({ available: 2_000_000, inWithdrawal: 0 });
   });
 
+  it('a withdrawal whose bank account the seller removed is not approved (422) but may be rejected; removed after approval, its payout fails and the amount comes back', async () => {
+    const s = await fundedSeller(5_000_000);
+    const waiting = (await withdraw(s, 2_000_000).expect(201)).body;
+    await http.delete(`/v1/bank-accounts/${s.bank}`).set(s.auth).expect(204);
+    const refused = await http
+      .post(`/v1/finance/withdrawals/${waiting.id}/approve`)
+      .set(finance.auth)
+      .expect(422);
+    expect(refused.body.code).toBe('WITHDRAWAL_BANK_ACCOUNT_REMOVED');
+    expect((await get(s, waiting.id)).status).toBe('requested');
+    expect(await postings(waiting.id)).toEqual(['requested']);
+    await http
+      .post(`/v1/finance/withdrawals/${waiting.id}/reject`)
+      .set(finance.auth)
+      .send({ reason: 'Rekening dihapus' })
+      .expect(200);
+    expect(await balance(s)).toMatchObject({ available: 5_000_000, inWithdrawal: 0 });
+
+    // Removed once approved: the payout job finds no account to pay.
+    const bank = await addBankAccount(http, s);
+    const next = (
+      await http
+        .post('/v1/withdrawals')
+        .set(s.auth)
+        .send({ amount: 3_000_000, bankAccountId: bank })
+        .expect(201)
+    ).body;
+    await http.post(`/v1/finance/withdrawals/${next.id}/approve`).set(finance.auth).expect(200);
+    await http.delete(`/v1/bank-accounts/${bank}`).set(s.auth).expect(204);
+    await runPayouts();
+    expect(await get(s, next.id)).toMatchObject({ status: 'failed', failureReason: 'bank_account_removed' });
+    expect(await disbursements(next.id)).toBe(0);
+    expect(await balance(s)).toMatchObject({ available: 5_000_000, inWithdrawal: 0 });
+  });
+
   it('a payout the provider fails gives the whole amount back, fee included', async () => {
     const s = await fundedSeller(300_000);
     const fee0 = await platform('fee_income');

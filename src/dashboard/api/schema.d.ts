@@ -619,7 +619,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Approve a requested withdrawal; the payout job sends it (409 unless requested) */
+        /**
+         * Approve a requested withdrawal; the payout job sends it (409 unless requested)
+         * @description A withdrawal whose bank account the seller has removed is not approved (422 WITHDRAWAL_BANK_ACCOUNT_REMOVED): reject it instead, and its amount is available to the seller again.
+         */
         post: operations["FinanceWithdrawalsController_approve"];
         delete?: never;
         options?: never;
@@ -5656,6 +5659,15 @@ export interface operations {
             };
             /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -63,6 +63,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   WITHDRAWAL_AMOUNT_TOO_SMALL: 'Jumlah penarikan terlalu kecil.',
   WITHDRAWAL_NOT_FOUND: 'Penarikan tidak ditemukan.',
   WITHDRAWAL_INVALID_TRANSITION: 'Penarikan ini sudah diproses.',
+  WITHDRAWAL_BANK_ACCOUNT_REMOVED:
+    'Penjual sudah menghapus rekening bank tujuan penarikan ini. Tolak penarikan agar saldonya kembali.',
   WITHDRAWAL_PROVIDER_UNAVAILABLE: 'Layanan transfer bank sedang tidak tersedia. Coba lagi nanti.',
   INVOICING_NOT_FOUND: 'Tagihan tidak ditemukan.',
   REMITTANCE_NOT_FOUND: 'Remitansi tidak ditemukan.',
