@@ -16,7 +16,7 @@ import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/va
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
 import {
-  answerBeforeFastify,
+  answerUnmetExpectations,
   answerHeaders,
   clientErrorHandler,
   frameworkErrors,
@@ -88,7 +88,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   guardRequestInput(fastify);
   limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
   answerHeaders(fastify);
-  answerBeforeFastify(fastify.server);
+  answerUnmetExpectations(fastify.server);
   closeConnectionsAfterLastResponse(fastify);
   const metrics = app.get(MetricsService);
   observeRequests(fastify, app.get(ROOT_LOGGER), (method, route, status, seconds) =>

@@ -106,16 +106,19 @@ export class AuthService {
       throw new LoginRateLimitedError(retryAfter);
 
     const user = await this.users.findActiveByEmail(email);
-    const ok = user
-      ? await this.hasher.verify(user.passwordHash, password)
+    const matched = user
+      ? await this.hasher.match(user.passwordHash, password)
       : await this.hasher
           .verify(await (this.decoyHash ??= this.hasher.hash('decoy-password')), password)
-          .then(() => false);
-    if (!user || !ok) {
+          .then(() => null);
+    if (!user || !matched) {
       await this.throttle.hit(failuresKey, start);
       await this.throttle.hit(accountKey, start);
       throw new InvalidCredentialsError();
     }
+    // A hash of the password as typed before passwords were composed: from now on, the composed form's.
+    if (matched === 'as-typed')
+      await this.users.rehashPassword(user.id, user.passwordHash, await this.hasher.hash(password));
     return this.issueToken(user);
   }
 

@@ -111,6 +111,20 @@ export class UsersService {
     return result.affected ? this.findActiveById(userId) : null;
   }
 
+  /**
+   * Replaces the user's password hash with another of the same password (a newer form), only if it is still
+   * `previous`: sessions go on, and a password changed meanwhile is left as changed.
+   */
+  async rehashPassword(userId: string, previous: string, passwordHash: string): Promise<void> {
+    await this.tx.manager
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash })
+      .where('id = :userId AND password_hash = :previous', { userId, previous })
+      .execute();
+    this.active.delete(userId);
+  }
+
   findActiveByEmail(email: string): Promise<User | null> {
     return this.tx.manager
       .createQueryBuilder(User, 'u')

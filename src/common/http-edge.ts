@@ -108,17 +108,22 @@ function csvEncoding(body: Buffer, charset: string | undefined): string {
   return 'utf-8';
 }
 
+/** The content codings that compress (IANA's registry): a body in one of them is not its plain bytes. */
+const COMPRESSIONS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'compress', 'x-compress', 'zstd']);
+
 /**
- * The 415 for a body sent with a content coding (gzip, br…): none is decoded, so such a body would be read
- * as the bytes it is compressed into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken
- * as plain. Null for a plain body (no Content-Encoding, or `identity`).
+ * The 415 for a body sent compressed (gzip, br…): none is decoded, so such a body would be read as the bytes
+ * it is compressed into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken as plain.
+ * Null for a plain body: no Content-Encoding, `identity`, or a token that names no compression (some
+ * clients send `Content-Encoding: UTF-8` meaning the charset: their bodies are plain, and a courier's push
+ * cannot be asked to change its headers).
  */
 function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | null {
   const coding = request.headers['content-encoding'];
   const codings = (Array.isArray(coding) ? coding.join(',') : (coding ?? ''))
     .split(',')
     .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== 'identity');
+    .filter((c) => COMPRESSIONS.has(c));
   if (!codings.length) return null;
   return new UnsupportedMediaTypeError(
     `Content-Encoding ${codings.join(', ').slice(0, 40)} is not supported: send the body uncompressed`,
@@ -325,13 +330,7 @@ export function answerHeaders(fastify: FastifyInstance): void {
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP'];
-  answerOnSocket(socket, status, message, error.code);
-  socket.destroy(error);
-}
-
-/** An error answer in the contract's body written straight on the socket, which is then to be closed. */
-function answerOnSocket(socket: Socket, status: number, message: string, code?: string): void {
-  const { body } = toErrorResponse({ statusCode: status, code, message }, randomUUID());
+  const { body } = toErrorResponse({ statusCode: status, code: error.code, message }, randomUUID());
   const text = JSON.stringify({ ...body, message });
   if (socket.writable) {
     socket.write(
@@ -339,14 +338,15 @@ function answerOnSocket(socket: Socket, status: number, message: string, code?: 
         `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
     );
   }
+  socket.destroy(error);
 }
 
 /**
- * Requests Node's HTTP server answers before Fastify sees them, answered in the contract's error body
- * instead: an `Expect` other than 100-continue (Node's bare 417), and CONNECT (whose connection Node
- * closed without a word: Kirim is no proxy).
+ * An `Expect` other than 100-continue, which Node's HTTP server answers before Fastify sees the request
+ * (a bare 417 with no body), answered in the contract's error body instead. (CONNECT is left to Node, which
+ * closes the connection: Kirim is no proxy, and a listener would have to write on a socket Node has let go.)
  */
-export function answerBeforeFastify(server: Server): void {
+export function answerUnmetExpectations(server: Server): void {
   server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const expect = String(request.headers.expect ?? '').slice(0, 40);
     const { body } = toErrorResponse(
@@ -357,13 +357,11 @@ export function answerBeforeFastify(server: Server): void {
     response.writeHead(417, {
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
       'x-request-id': body.requestId,
       connection: 'close',
     });
     response.end(text);
-  });
-  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
-    answerOnSocket(socket, 405, 'CONNECT is not supported: Kirim is not a proxy');
-    socket.destroySoon();
   });
 }

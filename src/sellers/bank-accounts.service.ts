@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { IsNull } from 'typeorm';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
@@ -67,9 +66,16 @@ export class BankAccountsService {
     return account;
   }
 
-  /** Whether the seller's bank account exists and has not been removed. */
-  async isLive(sellerId: string, id: string): Promise<boolean> {
-    return this.tx.manager.exists(BankAccount, { where: { id, sellerId, deletedAt: IsNull() } });
+  /**
+   * Whether the seller's bank account exists and has not been removed; if so it is held (FOR SHARE) until
+   * the caller's transaction ends, so a removal waits for it.
+   */
+  async holdLive(sellerId: string, id: string): Promise<boolean> {
+    const rows = await this.tx.manager.query<unknown[]>(
+      'SELECT 1 FROM bank_accounts WHERE id = $1 AND seller_id = $2 AND deleted_at IS NULL FOR SHARE',
+      [id, sellerId],
+    );
+    return rows.length > 0;
   }
 
   /** @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND */

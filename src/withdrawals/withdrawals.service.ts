@@ -164,13 +164,17 @@ export class WithdrawalsService {
    *   its bank account (one removed after the approval fails the payout instead, `bank_account_removed`)
    */
   async approve(id: string, userId: string): Promise<FinanceWithdrawalDto> {
-    const requested = await this.repository.find(id);
-    if (
-      requested?.status === 'requested' &&
-      !(await this.bankAccounts.isLive(requested.sellerId, requested.bankAccountId))
-    )
-      throw new WithdrawalBankAccountRemovedError();
-    const w = await this.lifecycle.apply(id, 'approve', this.clock.now(), { decidedBy: userId });
+    const w = await this.tx.run(async () => {
+      // The account held (FOR SHARE) until the approval commits: a removal meanwhile waits for it, and then
+      // fails the payout instead (bank_account_removed), as one made after the approval does.
+      const requested = await this.repository.find(id);
+      if (
+        requested?.status === 'requested' &&
+        !(await this.bankAccounts.holdLive(requested.sellerId, requested.bankAccountId))
+      )
+        throw new WithdrawalBankAccountRemovedError();
+      return this.lifecycle.apply(id, 'approve', this.clock.now(), { decidedBy: userId });
+    });
     return (await this.financeViews([w]))[0];
   }
 

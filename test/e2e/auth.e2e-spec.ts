@@ -115,7 +115,7 @@ describe('identity: signup, login, tokens, API keys', () => {
     }
   });
 
-  it('takes a password however its accents are typed (composed or decomposed), also one hashed before passwords were composed', async () => {
+  it('takes a password however its accents are typed (composed or decomposed); one hashed as typed before is hashed anew at its next login', async () => {
     const composed = 'caf\u00e9 correct horse';
     const decomposed = 'cafe\u0301 correct horse';
     const login = (email: string, password: string) => http.post('/v1/auth/login').send({ email, password });
@@ -142,8 +142,12 @@ describe('identity: signup, login, tokens, API keys', () => {
       await argon2.hash(decomposed, { type: argon2.argon2id }),
       email,
     ]);
-    await login(email, decomposed).expect(200);
+    const token = (await login(email, decomposed).expect(200)).body.accessToken as string;
     await login(email, 'placeholder pass').expect(401);
+    // That login hashed the password anew, composed: now either form works, and the session goes on.
+    await login(email, composed).expect(200);
+    await login(email, decomposed).expect(200);
+    await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(200);
   });
 
   it('gives owners, staff and finance the permissions of their role', async () => {
