@@ -92,6 +92,11 @@ const COVERED = {
 // ("kupang" is Kota Kupang before Kupang Barat in Kabupaten Kupang).
 const KIND = { asked: 0.6, contradicted: -0.6, cityFirst: 0.25, optionalWordInDistrict: 0.5 } as const;
 const SEAT = 0.1;
+/**
+ * A district's name typed in its own word order: of two names with the same words ("Ulu Rawas" and "Rawas
+ * Ulu", "Koto VII" and "VII Koto"), the one typed first. Less than any other signal: it only breaks ties.
+ */
+const IN_ORDER = 0.05;
 /** Province words that name no place on their own. */
 const PROVINCE_TITLE_WORDS = new Set(['dki', 'daerah', 'istimewa', 'di']);
 
@@ -392,6 +397,7 @@ export class AreaIndex {
       const quality = glued ? (matched.get(glued) ?? 0) : 0;
       return quality === WEIGHT.prefix ? 0 : quality;
     };
+    const typedInOrder = ` ${query.words.join(' ')} `;
     const scored: { i: number; score: number }[] = [];
     for (let i = 0; i < n; i += 1) {
       let score = 0;
@@ -425,6 +431,7 @@ export class AreaIndex {
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
+      if (d.words.length > 1 && typedInOrder.includes(` ${d.words.join(' ')} `)) score += IN_ORDER;
       scored.push({ i, score });
     }
     scored.sort((a, b) => b.score - a.score || a.i - b.i);

@@ -75,6 +75,11 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   // A district's whole name before a shorter one it begins with.
   ['praya tengah', { district: '52.02.10' }],
   ['kotabumi utara', { district: '18.03.09' }],
+  // Two districts whose names are the same words in another order: the one in the order typed.
+  ['ulu rawas', { district: '16.13.07' }],
+  ['rawas ulu', { district: '16.13.02' }],
+  ['koto vii', { district: '13.03.08' }],
+  ['vii koto', { district: '15.09.06' }],
   // Names written as one word, or as two where the directory has one.
   ['pangkalpinang', { regency: '19.71' }],
   ['baubau', { regency: '74.72' }],
