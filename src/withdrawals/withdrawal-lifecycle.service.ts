@@ -110,6 +110,12 @@ export class WithdrawalLifecycle {
    */
   apply(id: string, event: WithdrawalEvent, at: Date, patch: TransitionPatch = {}): Promise<Withdrawal> {
     return this.tx.run(async () => {
+      // Locks in the order every money path takes them: the seller's balances, then the withdrawal, then
+      // (posting) the platform's accounts. Taken the other way round, an approval deadlocked with the same
+      // seller's request auto-approved at that moment (each holding what the other's posting needed).
+      const before = await this.repository.find(id);
+      if (!before) throw new WithdrawalNotFoundError();
+      await this.ledger.sellerBalances(before.sellerId, { lock: true });
       const { from, to } = WITHDRAWAL_TRANSITIONS[event];
       const stamp =
         to === 'approved'

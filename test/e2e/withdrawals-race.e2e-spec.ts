@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
 import { signupSeller } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -64,5 +65,39 @@ describe('200 concurrent withdrawals against one balance', () => {
     const verify = await t.app.get(LedgerService).verify();
     expect(verify.ok).toBe(true);
     expect(verify.negativeAccounts).toEqual([]);
+  });
+
+  it('finance deciding while the same seller withdraws (auto-approved) never deadlocks: every answer is the decision or the withdrawal', async () => {
+    const finance = await createOperator(t, http, 'finance');
+    const seller = await signupSeller(http);
+    const bankAccountId = await addBankAccount(http, seller);
+    await creditAvailable(t, seller.sellerId, 50_000_000);
+    const withdraw = (amount: number) =>
+      http
+        .post('/v1/withdrawals')
+        .set(seller.auth)
+        .set('Idempotency-Key', randomUUID())
+        .send({ amount, bankAccountId });
+    // Above the auto-approval limit: waiting for finance.
+    const waiting = await Promise.all(
+      Array.from({ length: 12 }, async () => (await withdraw(2_000_000).expect(201)).body.id as string),
+    );
+    for (let round = 0; round < 3; round += 1) {
+      const decide = waiting.slice(round * 4, round * 4 + 4);
+      const answers = await Promise.all([
+        ...decide.map((id, i) =>
+          i % 2
+            ? http
+                .post(`/v1/finance/withdrawals/${id}/reject`)
+                .set(finance.auth)
+                .send({ reason: 'Cek ulang' })
+            : http.post(`/v1/finance/withdrawals/${id}/approve`).set(finance.auth),
+        ),
+        ...Array.from({ length: 8 }, () => withdraw(15_000)),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual([...decide.map(() => 200), ...Array(8).fill(201)]);
+    }
+    const verify = await t.app.get(LedgerService).verify();
+    expect(verify.ok).toBe(true);
   });
 });
