@@ -92,11 +92,7 @@ const COVERED = {
 // ("kupang" is Kota Kupang before Kupang Barat in Kabupaten Kupang).
 const KIND = { asked: 0.6, contradicted: -0.6, cityFirst: 0.25, optionalWordInDistrict: 0.5 } as const;
 const SEAT = 0.1;
-/**
- * A district's name typed in its own word order: of two names with the same words ("Ulu Rawas" and "Rawas
- * Ulu", "Koto VII" and "VII Koto"), the one typed first. Less than any other signal: it only breaks ties.
- */
-const IN_ORDER = 0.05;
+
 /** Province words that name no place on their own. */
 const PROVINCE_TITLE_WORDS = new Set(['dki', 'daerah', 'istimewa', 'di']);
 
@@ -120,6 +116,8 @@ export class AreaIndex {
   private readonly sortedWords: string[];
   private readonly wordsByLength = new Map<number, string[]>();
   private readonly provinceByName = new Map<string, number>();
+  /** Districts named by the same words as one other district, in another order, each to the other. */
+  private readonly twins = new Map<number, number>();
   /** District indexes by their name's search form ("rancabali"), across the country. */
   private readonly byName = new Map<string, number[]>();
 
@@ -176,6 +174,17 @@ export class AreaIndex {
       this.regencies[r].end = d + 1;
       this.provinces[p].end = d + 1;
     }
+    const byWordSet = new Map<string, number[]>();
+    this.districts.forEach((d, i) => {
+      if (d.words.length < 2) return;
+      const key = [...d.words].sort().join(' ');
+      byWordSet.set(key, [...(byWordSet.get(key) ?? []), i]);
+    });
+    for (const same of byWordSet.values())
+      if (same.length === 2) {
+        this.twins.set(same[0], same[1]);
+        this.twins.set(same[1], same[0]);
+      }
     this.sortedWords = [...this.postings.keys()].sort();
     for (const w of this.sortedWords) {
       const list = this.wordsByLength.get(w.length) ?? [];
@@ -397,7 +406,6 @@ export class AreaIndex {
       const quality = glued ? (matched.get(glued) ?? 0) : 0;
       return quality === WEIGHT.prefix ? 0 : quality;
     };
-    const typedInOrder = ` ${query.words.join(' ')} `;
     const scored: { i: number; score: number }[] = [];
     for (let i = 0; i < n; i += 1) {
       let score = 0;
@@ -431,11 +439,31 @@ export class AreaIndex {
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
-      if (d.words.length > 1 && typedInOrder.includes(` ${d.words.join(' ')} `)) score += IN_ORDER;
       scored.push({ i, score });
     }
     scored.sort((a, b) => b.score - a.score || a.i - b.i);
-    return scored.map((s) => s.i);
+    return this.typedOrderFirst(
+      scored.map((s) => s.i),
+      new Map(scored.map((s) => [s.i, s.score])),
+      query.words,
+    );
+  }
+
+  /**
+   * Of two districts named by the same words in another order ("Ulu Rawas" and "Rawas Ulu", "Koto VII" and
+   * "VII Koto"), which score alike, the one whose order was typed first: the score cannot tell them apart.
+   */
+  private typedOrderFirst(ranked: number[], scores: Map<number, number>, typed: string[]): number[] {
+    const text = ` ${typed.join(' ')} `;
+    const inOrder = (i: number) => text.includes(` ${this.districts[i].joined} `);
+    for (let k = 0; k < ranked.length; k += 1) {
+      const twin = this.twins.get(ranked[k]);
+      if (twin === undefined || inOrder(ranked[k]) || !inOrder(twin)) continue;
+      const at = ranked.indexOf(twin, k + 1);
+      if (at > k && Math.abs(scores.get(twin)! - scores.get(ranked[k])!) < 1e-9)
+        [ranked[k], ranked[at]] = [ranked[at], ranked[k]];
+    }
+    return ranked;
   }
 
   /** The provinces whose every word the query has, the longest names only ("papua barat", not "papua"). */

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from 'config';
 import { Principal } from 'src/common/auth/principal';
@@ -42,6 +42,7 @@ const accountFailuresKey = (email: string) => `login:account:${email.toLowerCase
 
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
   /** Verified against when the email is unknown, so both answers take the same time. */
   private decoyHash?: Promise<string>;
   /** Tokens whose signature was checked (HMAC on every request was a tenth of a quote's cost); expiry is still checked each time. */
@@ -117,8 +118,12 @@ export class AuthService {
       throw new InvalidCredentialsError();
     }
     // A hash of the password as typed before passwords were composed: from now on, the composed form's.
+    // Best effort: the password is right, and a failure here only leaves the old hash (still matching).
     if (matched === 'as-typed')
-      await this.users.rehashPassword(user.id, user.passwordHash, await this.hasher.hash(password));
+      await this.hasher
+        .hash(password)
+        .then((hash) => this.users.rehashPassword(user.id, user.passwordHash, hash))
+        .catch((err: unknown) => this.logger.warn({ err, user: user.id }, 'password rehash failed'));
     return this.issueToken(user);
   }
 

@@ -120,7 +120,7 @@ export class UsersService {
       .createQueryBuilder()
       .update(User)
       .set({ passwordHash })
-      .where('id = :userId AND password_hash = :previous', { userId, previous })
+      .where('id = :userId AND password_hash = :previous AND disabled_at IS NULL', { userId, previous })
       .execute();
     this.active.delete(userId);
   }

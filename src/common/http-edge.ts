@@ -108,13 +108,26 @@ function csvEncoding(body: Buffer, charset: string | undefined): string {
   return 'utf-8';
 }
 
-/** The content codings that compress (IANA's registry): a body in one of them is not its plain bytes. */
-const COMPRESSIONS = new Set(['gzip', 'x-gzip', 'deflate', 'br', 'compress', 'x-compress', 'zstd']);
+/** The content codings of IANA's registry (compressions, encryption, dictionaries): none is a plain body. */
+const CODINGS = new Set([
+  'gzip',
+  'x-gzip',
+  'deflate',
+  'br',
+  'compress',
+  'x-compress',
+  'zstd',
+  'aes128gcm',
+  'dcb',
+  'dcz',
+  'exi',
+  'pack200-gzip',
+]);
 
 /**
- * The 415 for a body sent compressed (gzip, br…): none is decoded, so such a body would be read as the bytes
+ * The 415 for a body sent in a content coding (gzip, br…): none is decoded, so such a body would be read as the bytes
  * it is compressed into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken as plain.
- * Null for a plain body: no Content-Encoding, `identity`, or a token that names no compression (some
+ * Null for a plain body: no Content-Encoding, `identity`, or a token that names no coding (some
  * clients send `Content-Encoding: UTF-8` meaning the charset: their bodies are plain, and a courier's push
  * cannot be asked to change its headers).
  */
@@ -123,7 +136,7 @@ function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | nu
   const codings = (Array.isArray(coding) ? coding.join(',') : (coding ?? ''))
     .split(',')
     .map((c) => c.trim().toLowerCase())
-    .filter((c) => COMPRESSIONS.has(c));
+    .filter((c) => CODINGS.has(c));
   if (!codings.length) return null;
   return new UnsupportedMediaTypeError(
     `Content-Encoding ${codings.join(', ').slice(0, 40)} is not supported: send the body uncompressed`,

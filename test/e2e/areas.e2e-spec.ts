@@ -80,6 +80,9 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['rawas ulu', { district: '16.13.02' }],
   ['koto vii', { district: '13.03.08' }],
   ['vii koto', { district: '15.09.06' }],
+  // ...but a district named first, then its regency, is not read across the two ("Kabila Bone" is another).
+  ['kabila bone bolango', { district: '75.03.02' }],
+  ['kuantan singingi kuantan hilir', { district: '14.09.04' }],
   // Names written as one word, or as two where the directory has one.
   ['pangkalpinang', { regency: '19.71' }],
   ['baubau', { regency: '74.72' }],
