@@ -442,28 +442,24 @@ export class AreaIndex {
       scored.push({ i, score });
     }
     scored.sort((a, b) => b.score - a.score || a.i - b.i);
-    return this.typedOrderFirst(
-      scored.map((s) => s.i),
-      new Map(scored.map((s) => [s.i, s.score])),
-      query.words,
-    );
+    this.typedOrderFirst(scored, query.words);
+    return scored.map((s) => s.i);
   }
 
   /**
    * Of two districts named by the same words in another order ("Ulu Rawas" and "Rawas Ulu", "Koto VII" and
-   * "VII Koto"), which score alike, the one whose order was typed first: the score cannot tell them apart.
+   * "VII Koto"), which score alike, puts the one whose order was typed first: the score cannot tell them apart.
    */
-  private typedOrderFirst(ranked: number[], scores: Map<number, number>, typed: string[]): number[] {
+  private typedOrderFirst(scored: { i: number; score: number }[], typed: string[]): void {
     const text = ` ${typed.join(' ')} `;
     const inOrder = (i: number) => text.includes(` ${this.districts[i].joined} `);
-    for (let k = 0; k < ranked.length; k += 1) {
-      const twin = this.twins.get(ranked[k]);
-      if (twin === undefined || inOrder(ranked[k]) || !inOrder(twin)) continue;
-      const at = ranked.indexOf(twin, k + 1);
-      if (at > k && Math.abs(scores.get(twin)! - scores.get(ranked[k])!) < 1e-9)
-        [ranked[k], ranked[at]] = [ranked[at], ranked[k]];
+    for (let k = 0; k < scored.length; k += 1) {
+      const twin = this.twins.get(scored[k].i);
+      if (twin === undefined || inOrder(scored[k].i) || !inOrder(twin)) continue;
+      const at = scored.findIndex((s, j) => j > k && s.i === twin);
+      if (at > k && Math.abs(scored[at].score - scored[k].score) < 1e-9)
+        [scored[k], scored[at]] = [scored[at], scored[k]];
     }
-    return ranked;
   }
 
   /** The provinces whose every word the query has, the longest names only ("papua barat", not "papua"). */

@@ -63,10 +63,10 @@ export function storableJson(value: unknown): string {
 /**
  * Every string (and object key) in a parsed JSON value that is not safe text, by dotted path (`recipient.name`,
  * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth`, and `tooWide` names the first
- * object with more than MAX_JSON_FIELDS fields or array with more than MAX_JSON_ITEMS items, or the whole value
- * when it has more than MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after any of them). The walk recurses at most `maxDepth` levels, so a hostile
- * nesting cannot overflow the stack, and builds a path only for a problem it reports (every request body
- * passes here).
+ * object with more than MAX_JSON_FIELDS fields or array with more than MAX_JSON_ITEMS items, or the whole
+ * value when it has more than MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after any of them).
+ * The walk recurses at most `maxDepth` levels, so a hostile nesting cannot overflow the stack, and builds a
+ * path only for a problem it reports (every request body passes here).
  */
 export function inspectJson(
   value: unknown,

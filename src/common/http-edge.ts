@@ -125,11 +125,11 @@ const CODINGS = new Set([
 ]);
 
 /**
- * The 415 for a body sent in a content coding (gzip, br…): none is decoded, so such a body would be read as the bytes
- * it is compressed into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken as plain.
- * Null for a plain body: no Content-Encoding, `identity`, or a token that names no coding (some
- * clients send `Content-Encoding: UTF-8` meaning the charset: their bodies are plain, and a courier's push
- * cannot be asked to change its headers).
+ * The 415 for a body sent in a content coding (gzip, br…): none is decoded, so such a body would be read as
+ * the bytes it is coded into (a gzipped JSON "is not valid UTF-8") or, where the header lies, taken as plain.
+ * Null for a plain body: no Content-Encoding, `identity`, or a token that names no coding (some clients send
+ * `Content-Encoding: UTF-8` meaning the charset: their bodies are plain, and a courier's push cannot be asked
+ * to change its headers).
  */
 function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | null {
   const coding = request.headers['content-encoding'];

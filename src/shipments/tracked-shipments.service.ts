@@ -163,11 +163,8 @@ export class TrackedShipments {
    * attempt reported after the outcome (a late push, a poll after it) corrects what was learned. Inside the
    * caller's transaction, the shipments locked.
    */
-  correctOutcomes(shipments: { id: string; failedAttempts: number }[]): Promise<void> {
-    if (!shipments.length) return Promise.resolve();
-    return this.stats.correctFailedAttempts(
-      shipments.map((s) => ({ shipmentId: s.id, failedAttempts: s.failedAttempts })),
-    );
+  correctOutcomes(shipments: { shipmentId: string; failedAttempts: number }[]): Promise<void> {
+    return shipments.length ? this.stats.correctFailedAttempts(shipments) : Promise.resolve();
   }
 
   /**

@@ -185,7 +185,7 @@ export class TrackingService {
     const pushed: string[] = [];
     const unfollowed: string[] = [];
     const facts: ShipmentFacts[] = [];
-    const learnedLate: { id: string; failedAttempts: number }[] = [];
+    const learnedLate: { shipmentId: string; failedAttempts: number }[] = [];
     const assessed: Assessed[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
@@ -223,7 +223,7 @@ export class TrackingService {
         facts.push({ id: s.id, ...(lastEventAt ? { lastEventAt } : {}), ...runs, ...(risk ? { risk } : {}) });
       // Settled with more failed attempts than it had: the outcome may have been learned with fewer.
       if (OUTCOME_SETTLED.has(status.now) && runs.failed > s.failedAttempts)
-        learnedLate.push({ id: s.id, failedAttempts: runs.failed });
+        learnedLate.push({ shipmentId: s.id, failedAttempts: runs.failed });
       if (status.now === 'lost' && source === 'poll') {
         // Lost since it was reported so (now, when this answer said it); asked about daily for a while.
         const since = status.moves ? now : (s.endedAt ?? now);
