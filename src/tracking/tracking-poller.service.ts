@@ -70,10 +70,16 @@ export class TrackingPoller {
     }
   }
 
-  /** Polls every shipment due by `asOf` (default now), each once: a due shipment's next poll is later. */
+  /**
+   * Polls every shipment due by `asOf` (default now), each once: a due shipment's next poll is later. Without
+   * `asOf`, what the pass writes is stamped when it is written (claim leases, back-offs, the moves and when
+   * their outcomes were recorded): a pass can wait on a slow courier for longer than the invoicing's grace,
+   * and a delivery stamped with the pass's start would fall in a period already invoiced, so on no invoice.
+   */
   async pollDue(asOf?: Date): Promise<PollResult> {
-    const now = asOf ?? this.clock.now();
-    const figures = await Promise.all(COURIER_CODES.map((c) => this.pollCourier(c, now)));
+    const dueBy = asOf ?? this.clock.now();
+    const now = asOf ? () => asOf : () => this.clock.now();
+    const figures = await Promise.all(COURIER_CODES.map((c) => this.pollCourier(c, dueBy, now)));
     const total = Object.fromEntries(
       FIGURES.map((k) => [k, figures.reduce((sum, f) => sum + f[k], 0)]),
     ) as unknown as CourierPollFigures;
@@ -122,7 +128,7 @@ export class TrackingPoller {
    * the database round trips, sets the pace. When the recordings fall behind, the senders wait for them:
    * a slow database slows the polling instead of piling answers up in memory.
    */
-  private async pollCourier(courier: CourierCode, now: Date): Promise<CourierPollFigures> {
+  private async pollCourier(courier: CourierCode, dueBy: Date, now: () => Date): Promise<CourierPollFigures> {
     const figures: CourierPollFigures = {
       polled: 0,
       requests: 0,
@@ -136,7 +142,6 @@ export class TrackingPoller {
     const settings = this.config.business.tracking;
     const batchSize = Math.max(1, adapter.trackBatchSize);
     const perClaim = claimSize(settings.claimBatch, batchSize, budget.concurrency);
-    const leaseUntil = new Date(now.getTime() + settings.leaseSeconds * 1000);
 
     const queue: TrackedShipment[][] = [];
     let exhausted = false;
@@ -145,7 +150,8 @@ export class TrackingPoller {
       (claiming ??= (async () => {
         try {
           // One statement, committed on its own: no BEGIN and COMMIT round trips around it.
-          const due = await this.tracked.claimDue(courier, now, leaseUntil, perClaim);
+          const leaseUntil = new Date(now().getTime() + settings.leaseSeconds * 1000);
+          const due = await this.tracked.claimDue(courier, dueBy, leaseUntil, perClaim);
           for (let i = 0; i < due.length; i += batchSize) queue.push(due.slice(i, i + batchSize));
           if (due.length < perClaim) exhausted = true;
         } catch (e) {
@@ -186,7 +192,7 @@ export class TrackingPoller {
   private async ask(
     courier: CourierCode,
     shipments: TrackedShipment[],
-    now: Date,
+    now: () => Date,
     budget: RequestBudget,
     figures: CourierPollFigures,
   ): Promise<TrackResult[] | null> {
@@ -201,7 +207,7 @@ export class TrackingPoller {
       figures.failed += shipments.length;
       const failures = (this.failuresInARow.get(courier) ?? 0) + 1;
       this.failuresInARow.set(courier, failures);
-      const at = courierBackoffAt(failures, now, this.config.business.tracking.courierBackoff, random());
+      const at = courierBackoffAt(failures, now(), this.config.business.tracking.courierBackoff, random());
       release();
       await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
       if (!(e instanceof CourierUnavailableError)) throw e;
@@ -220,7 +226,7 @@ export class TrackingPoller {
   private async record(
     courier: CourierCode,
     answers: Answer[],
-    now: Date,
+    now: () => Date,
     figures: CourierPollFigures,
   ): Promise<void> {
     const shipments = answers.flatMap((a) => a.shipments);
@@ -229,7 +235,7 @@ export class TrackingPoller {
         courier,
         shipments,
         answers.flatMap((a) => a.results),
-        now,
+        now(),
       );
       figures.moved += applied.moved;
       figures.pickedUp += applied.pickedUp;

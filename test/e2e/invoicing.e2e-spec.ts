@@ -4,13 +4,17 @@ import { wibDay } from 'src/invoicing/invoice-period';
 import { parse } from 'csv-parse/sync';
 import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { endPinned, EndedShipment } from '../support/factories/money';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { binaryBody, moveEnd, runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
-import { PINNED } from '../support/factories/tracked';
 import { pdfPageCount, pdfTextRuns } from '../support/pdf-text';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 type Auth = { auth: { authorization: string } };
 interface Charges {
@@ -508,3 +512,65 @@ describe('invoices: one per seller and period, posted, settled from available, e
 function byLine(x: Line, y: Line): number {
   return `${x.shipmentId}${x.kind}` < `${y.shipmentId}${y.kind}` ? -1 : 1;
 }
+
+describe('invoices: a delivery a slow poll records after its period was invoiced', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+  });
+  afterAll(() => t.close());
+
+  it('is on the next invoice, stamped when it was recorded, not when the poll began', async () => {
+    const seller = await signupSeller(http, 'Toko Lambat');
+    const origin = (await createAddress(http, seller)).id;
+    const admin = await createOperator(t, http, 'admin');
+    const [early] = await endPinned(t, http, seller, origin, [pinned('jne')]);
+    const [late] = await bookPinned(t, http, seller, origin, [pinned('jne')], { codAmount: 150_000 });
+    // The period of 26 Okt – 8 Nov 2026 (Jakarta) ends at 17:00Z; the parcel is delivered a minute before.
+    const periodEnd = new Date('2026-11-08T17:00:00Z');
+    t.clock.set(new Date(periodEnd.getTime() - 60_000));
+    await http
+      .post(`/sandbox/parcels/${late.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    // A poll pass begins then and waits on a slow courier while the period closes and is invoiced.
+    await t.app.get(SandboxControl).setFaults('jne', { latencyMs: 1500 });
+    const jne = t.app.get(CourierSandboxes).get('jne')!;
+    const pass = t.app.get(TrackingPoller).pollDue();
+    await waitUntil(() => jne.inFlight > 0, 'the poll is at the courier');
+    const invoicedAt = new Date(periodEnd.getTime() + 20 * 60_000);
+    t.clock.set(invoicedAt);
+    const closing = await runInvoicing(http, admin, invoicedAt);
+    await pass;
+    expect(closing).toMatchObject({ periods: 1, issued: 1 });
+    await t.app.get(SandboxControl).setFaults('jne', { latencyMs: 0 });
+    expect((await http.get(`/v1/shipments/${late.id}`).set(seller.auth).expect(200)).body.status).toBe(
+      'delivered',
+    );
+    const [recorded] = await t.dataSource.query<{ at: Date }[]>(
+      'SELECT outcome_recorded_at AS at FROM shipments WHERE id = $1',
+      [late.id],
+    );
+    expect(recorded.at.toISOString()).toBe(invoicedAt.toISOString());
+
+    expect(await runInvoicing(http, admin, new Date('2026-11-22T17:20:00Z'))).toMatchObject({
+      periods: 1,
+      issued: 1,
+    });
+    const invoices = (await http.get('/v1/invoices').set(seller.auth).expect(200)).body.items as {
+      id: string;
+      periodStartDate: string;
+    }[];
+    const shipmentsOf = new Map<string, string[]>();
+    for (const i of invoices) {
+      const lines = (await http.get(`/v1/invoices/${i.id}`).set(seller.auth).expect(200)).body
+        .lines as Line[];
+      shipmentsOf.set(i.periodStartDate, [...new Set(lines.map((l) => l.shipmentId))]);
+    }
+    expect(Object.fromEntries(shipmentsOf)).toEqual({ '2026-10-26': [early.id], '2026-11-09': [late.id] });
+  });
+});
