@@ -49,6 +49,7 @@ interface ShipmentView {
   status: string;
   attempts: number;
   codAmount: number;
+  codCollected: boolean;
   courier: { code: string; service: string } | null;
   charges: { shipping: number; codFee: number; cashback: number; returnFee: number } | null;
 }
@@ -73,6 +74,8 @@ export interface FinalOrder {
   service: string | null;
   attempts: number;
   codAmount: number;
+  /** The courier reported the COD cash taken (Kirim credited the seller). */
+  codCollected: boolean;
   charges: ShipmentView['charges'];
   /** For a failed booking: each courier tried and what it answered. */
   note?: string;
@@ -489,6 +492,7 @@ export class PolicyRun {
           service: null,
           attempts: 0,
           codAmount: o.codAmount,
+          codCollected: false,
           charges: null,
         };
       return {
@@ -498,6 +502,7 @@ export class PolicyRun {
         service: s.courier?.service ?? null,
         attempts: s.attempts,
         codAmount: s.codAmount,
+        codCollected: s.codCollected,
         charges: s.charges,
       };
     });

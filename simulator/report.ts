@@ -149,14 +149,18 @@ const add = (a: MoneyParts, b: MoneyParts): MoneyParts => ({
 /**
  * What one order earned or cost its seller, from how it ended and the charges Kirim booked it with: the
  * invoice's own lines (shipping and cashback for every delivered or returned parcel, the COD fee when
- * delivered, the return fee when returned), the COD collected when delivered, and the seller's lost margin
+ * delivered with the cash taken, the return fee when returned), the COD collected when the courier took it, and the seller's lost margin
  * for every order that did not reach its buyer. A parcel still travelling when the run stopped did not reach
  * it either: it counts as not delivered, as in the delivered share, so the seller loses the margin, and it is
  * charged nothing (nothing is invoiced before a parcel is delivered or returned).
  */
 export function orderMoney(order: Order, end: FinalOrder): MoneyParts {
   const margin = end.status === 'delivered' ? 0 : SELLERS[order.seller].lostMarginPerFailure;
-  const parts = { ...ZERO, lostMargin: margin, codCollected: end.status === 'delivered' ? end.codAmount : 0 };
+  const parts = {
+    ...ZERO,
+    lostMargin: margin,
+    codCollected: end.status === 'delivered' && end.codCollected ? end.codAmount : 0,
+  };
   if ((end.status === 'delivered' || end.status === 'returned') && end.charges) {
     const lines = shipmentLines({
       id: end.orderId,
@@ -164,6 +168,7 @@ export function orderMoney(order: Order, end: FinalOrder): MoneyParts {
       courier: end.courier ?? '',
       status: end.status,
       codAmount: end.codAmount,
+      codCollected: end.codCollected,
       shippingFee: end.charges.shipping,
       codFee: end.charges.codFee,
       cashback: end.charges.cashback,

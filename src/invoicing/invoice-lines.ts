@@ -2,8 +2,9 @@ import type { Rupiah } from 'src/common/money';
 
 /**
  * Invoice lines, pure: what a shipment that ended in the period is charged. Every ended shipment pays its
- * shipping price and earns its cashback back (a line of its own, negative); a delivered COD parcel also
- * pays the COD fee, a returned parcel the return fee. Lost parcels are not charged at all: they never
+ * shipping price and earns its cashback back (a line of its own, negative); a delivered COD parcel whose
+ * cash the courier took also pays the COD fee (one delivered without it was handled as no COD parcel: the
+ * seller got no credit and pays no fee), a returned parcel the return fee. Lost parcels are not charged at all: they never
  * reach invoicing (Kirim and the courier settle a loss between them).
  */
 
@@ -17,6 +18,8 @@ export interface ChargedShipment {
   courier: string;
   status: 'delivered' | 'returned';
   codAmount: Rupiah;
+  /** The courier reported the COD cash taken (the seller was credited it). */
+  codCollected: boolean;
   shippingFee: Rupiah;
   codFee: Rupiah;
   cashback: Rupiah;
@@ -63,7 +66,8 @@ export function shipmentLines(s: ChargedShipment): InvoiceLine[] {
   });
   const lines: InvoiceLine[] = [];
   if (s.shippingFee > 0) lines.push(line('shipping', s.shippingFee));
-  if (s.status === 'delivered' && s.codAmount > 0 && s.codFee > 0) lines.push(line('cod_fee', s.codFee));
+  if (s.status === 'delivered' && s.codAmount > 0 && s.codCollected && s.codFee > 0)
+    lines.push(line('cod_fee', s.codFee));
   if (s.status === 'returned' && s.returnFee > 0) lines.push(line('return_fee', s.returnFee));
   if (s.cashback > 0) lines.push(line('cashback', -s.cashback));
   return lines;

@@ -564,8 +564,8 @@ export class ShipmentsRepository {
     // Date is not.
     const cut = after ? after.lastIndexOf('|') : -1;
     const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
-    const rows = await this.tx.manager.query<Record<string, string | Date>[]>(
-      `SELECT id, awb, courier, status, cod_amount, shipping_fee, cod_fee, cashback, return_fee,
+    const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
+      `SELECT id, awb, courier, status, cod_amount, cod_collected, shipping_fee, cod_fee, cashback, return_fee,
               outcome_recorded_at::text AS ended_key
          FROM shipments
         WHERE seller_id = $1 AND outcome_recorded_at >= $2 AND outcome_recorded_at < $3
@@ -581,6 +581,7 @@ export class ShipmentsRepository {
       courier: r.courier as string,
       status: r.status as 'delivered' | 'returned',
       codAmount: Number(r.cod_amount),
+      codCollected: r.cod_collected === true,
       shippingFee: Number(r.shipping_fee),
       codFee: Number(r.cod_fee ?? 0),
       cashback: Number(r.cashback ?? 0),
@@ -618,6 +619,8 @@ export interface ChargedEndedRow {
   courier: string;
   status: 'delivered' | 'returned';
   codAmount: number;
+  /** The courier reported the COD cash taken. */
+  codCollected: boolean;
   shippingFee: number;
   codFee: number;
   cashback: number;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { wibDay } from 'src/invoicing/invoice-period';
 import { parse } from 'csv-parse/sync';
@@ -6,6 +6,8 @@ import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { sandboxSecret } from 'src/couriers/sandbox/courier-sandbox';
+import { AppConfig } from 'config';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { endPinned, EndedShipment } from '../support/factories/money';
 import { bookPinned, PINNED } from '../support/factories/tracked';
@@ -13,7 +15,7 @@ import { binaryBody, moveEnd, runInvoicing } from '../support/factories/invoices
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { pdfPageCount, pdfTextRuns } from '../support/pdf-text';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
 type Auth = { auth: { authorization: string } };
@@ -513,20 +515,21 @@ function byLine(x: Line, y: Line): number {
   return `${x.shipmentId}${x.kind}` < `${y.shipmentId}${y.kind}` ? -1 : 1;
 }
 
-describe('invoices: a delivery a slow poll records after its period was invoiced', () => {
+describe('invoices: deliveries as couriers really report them', () => {
   let t: TestApp;
   let http: supertest.Agent;
+  let admin: Auth;
 
   beforeAll(async () => {
     t = await startTestApp();
     http = t.http();
+    admin = await createOperator(t, http, 'admin');
   });
   afterAll(() => t.close());
 
-  it('is on the next invoice, stamped when it was recorded, not when the poll began', async () => {
+  it('puts a delivery a slow poll records after its period was invoiced on the next invoice, stamped when recorded', async () => {
     const seller = await signupSeller(http, 'Toko Lambat');
     const origin = (await createAddress(http, seller)).id;
-    const admin = await createOperator(t, http, 'admin');
     const [early] = await endPinned(t, http, seller, origin, [pinned('jne')]);
     const [late] = await bookPinned(t, http, seller, origin, [pinned('jne')], { codAmount: 150_000 });
     // The period of 26 Okt – 8 Nov 2026 (Jakarta) ends at 17:00Z; the parcel is delivered a minute before.
@@ -572,5 +575,63 @@ describe('invoices: a delivery a slow poll records after its period was invoiced
       shipmentsOf.set(i.periodStartDate, [...new Set(lines.map((l) => l.shipmentId))]);
     }
     expect(Object.fromEntries(shipmentsOf)).toEqual({ '2026-10-26': [early.id], '2026-11-09': [late.id] });
+  });
+
+  it('charges no COD fee for a COD parcel the courier delivered without taking the cash (nor credits the seller)', async () => {
+    const seller = await signupSeller(http, 'Toko Tanpa Tunai');
+    const origin = (await createAddress(http, seller)).id;
+    const [b] = await bookPinned(t, http, seller, origin, [pinned('ninja')], { codAmount: 150_000 });
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    // Ninja's push for the delivery, saying the cash was not collected, signed as Ninja signs (ninja.md §4).
+    const push = (await t.app.get(CourierSandboxes).get('ninja')!.webhookFor(b.awb))!;
+    const delivered = JSON.parse(push.body) as { delivery_information: Record<string, unknown> };
+    delivered.delivery_information = {
+      ...delivered.delivery_information,
+      cod_collected: false,
+      cod_amount: 0,
+    };
+    const body = JSON.stringify(delivered);
+    const secret = sandboxSecret(
+      TEST_JWT_SECRET,
+      t.app.get(AppConfig).couriers.sandboxSeed,
+      'ninja',
+      'client_secret',
+    );
+    await http
+      .post('/v1/webhooks/couriers/ninja')
+      .set({
+        'content-type': 'application/json',
+        'x-ninjavan-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
+      })
+      .send(body)
+      .expect(200);
+    await http.post('/sandbox/jobs/tracking-inbox/run').set(admin.auth).send({}).expect(200);
+    const shipment = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
+      status: string;
+      codCollected: boolean;
+      charges: Charges;
+    };
+    expect(shipment).toMatchObject({ status: 'delivered', codCollected: false });
+    expect(shipment.charges.codFee).toBeGreaterThan(0);
+    expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toMatchObject({
+      pending: 0,
+      available: 0,
+    });
+
+    const periodEnd = new Date('2026-12-06T17:00:00Z');
+    expect(t.clock.now().getTime()).toBeLessThan(periodEnd.getTime());
+    await runInvoicing(http, admin, new Date(periodEnd.getTime() + 20 * 60_000));
+    const [invoice] = (await http.get('/v1/invoices').set(seller.auth).expect(200)).body.items as {
+      id: string;
+    }[];
+    const lines = (await http.get(`/v1/invoices/${invoice.id}`).set(seller.auth).expect(200)).body
+      .lines as Line[];
+    expect(lines.map((l) => [l.shipmentId, l.kind])).toEqual(
+      [['shipping'], ...(shipment.charges.cashback > 0 ? [['cashback']] : [])].map(([kind]) => [b.id, kind]),
+    );
   });
 });

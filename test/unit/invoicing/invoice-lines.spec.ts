@@ -15,6 +15,7 @@ const shipment: fc.Arbitrary<ChargedShipment> = fc.record({
   courier: fc.constantFrom('jne', 'jnt', 'sap', 'ninja', 'idexpress'),
   status: fc.constantFrom('delivered' as const, 'returned' as const),
   codAmount: fc.oneof(fc.constant(0), rupiah),
+  codCollected: fc.boolean(),
   shippingFee: rupiah,
   codFee: rupiah,
   cashback: rupiah,
@@ -27,6 +28,7 @@ const base: ChargedShipment = {
   courier: 'jne',
   status: 'delivered',
   codAmount: 150_000,
+  codCollected: true,
   shippingFee: 18_000,
   codFee: 4500,
   cashback: 1800,
@@ -54,6 +56,13 @@ describe('invoice lines', () => {
     expect(shipmentLines({ ...base, codAmount: 0 }).map((l) => l.kind)).toEqual(['shipping', 'cashback']);
   });
 
+  it('charge no COD fee for a COD parcel delivered without its cash taken (the seller was credited none)', () => {
+    expect(shipmentLines({ ...base, codCollected: false }).map((l) => l.kind)).toEqual([
+      'shipping',
+      'cashback',
+    ]);
+  });
+
   it('total = shipping + COD fees + return fees − cashback = the sum of the lines, whatever the shipments', () => {
     fc.assert(
       fc.property(fc.array(shipment, { maxLength: 60 }), (shipments) => {
@@ -67,7 +76,7 @@ describe('invoice lines', () => {
         expect(t.lines).toBe(lines.length);
         expect(t.codFeeTotal).toBe(
           shipments
-            .filter((s) => s.status === 'delivered' && s.codAmount > 0)
+            .filter((s) => s.status === 'delivered' && s.codAmount > 0 && s.codCollected)
             .reduce((s, x) => s + x.codFee, 0),
         );
         expect(t.returnFeeTotal).toBe(

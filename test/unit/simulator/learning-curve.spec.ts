@@ -15,6 +15,7 @@ describe('the learning curve', () => {
       service: 'UDRREG',
       attempts: 1,
       codAmount: o.codAmount,
+      codCollected: (i + shift) % 5 !== 0,
       charges: { shipping: 15_000, codFee: 4_000, cashback: 1_500, returnFee: 7_500 },
     })),
   });

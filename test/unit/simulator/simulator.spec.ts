@@ -84,6 +84,7 @@ describe('a seller’s money on one order', () => {
     service: 'REG',
     attempts: 1,
     codAmount: order.codAmount,
+    codCollected: status === 'delivered',
     charges,
   });
 
@@ -143,6 +144,7 @@ describe('the report', () => {
       service: 'UDRREG',
       attempts: 1,
       codAmount: o.codAmount,
+      codCollected: statuses[(i + shift) % statuses.length] === 'delivered',
       charges: { shipping: 15_000, codFee: 4_000, cashback: 1_500, returnFee: 7_500 },
     })),
   });
@@ -604,6 +606,7 @@ describe('the references computed outside the service', () => {
       service: option.service,
       attempts: 2,
       codAmount: order.codAmount,
+      codCollected: false,
       charges: {
         shipping: option.price,
         codFee: option.codFee,
@@ -632,6 +635,7 @@ describe('the references computed outside the service', () => {
         service: o.service,
         attempts: 2,
         codAmount: order.codAmount,
+        codCollected: false,
         charges: {
           shipping: o.price,
           codFee: o.codFee,
@@ -697,6 +701,7 @@ describe('the references computed outside the service', () => {
           service: o.service,
           attempts: 1,
           codAmount: order.codAmount,
+          codCollected: status(i) === 'delivered',
           charges: { shipping: o.price, codFee: o.codFee, cashback: o.cashback, returnFee: 0 },
         };
       });
