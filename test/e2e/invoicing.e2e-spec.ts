@@ -575,6 +575,15 @@ describe('invoices: deliveries as couriers really report them', () => {
       shipmentsOf.set(i.periodStartDate, [...new Set(lines.map((l) => l.shipmentId))]);
     }
     expect(Object.fromEntries(shipmentsOf)).toEqual({ '2026-10-26': [early.id], '2026-11-09': [late.id] });
+    // Charged once is kept by the database too: the same line on another invoice is refused.
+    await expect(
+      t.dataSource.query(
+        `INSERT INTO invoice_lines (invoice_id, period_start, shipment_id, awb, courier, kind, amount)
+         SELECT invoice_id, period_start, shipment_id, awb, courier, kind, amount FROM invoice_lines
+          WHERE shipment_id = $1 AND kind = 'shipping'`,
+        [early.id],
+      ),
+    ).rejects.toThrow(/uq_invoice_lines_shipment_kind/);
   });
 
   it('charges no COD fee for a COD parcel the courier delivered without taking the cash (nor credits the seller)', async () => {
