@@ -70,14 +70,19 @@ export class CannotDisableSelfError extends ConflictError {
 export class AmbiguousCredentialsError extends AppError {
   /** `sent`: the credential headers that arrived together. */
   constructor(sent: string[]) {
+    const repeated = sent.length > 1 && sent.every((f) => f === sent[0]);
     super(
       'validation',
       'AUTH_AMBIGUOUS_CREDENTIALS',
-      `Send one credential, not ${sent.join(' and ')}`,
-      sent.map((field) => ({
-        field,
-        message: `must not be sent together with ${sent.filter((f) => f !== field).join(' and ')}`,
-      })),
+      repeated
+        ? `Send one ${sent[0]} header, not ${sent.length}`
+        : `Send one credential, not ${sent.join(' and ')}`,
+      repeated
+        ? [{ field: sent[0], message: 'must be sent once' }]
+        : sent.map((field) => ({
+            field,
+            message: `must not be sent together with ${sent.filter((f) => f !== field).join(' and ')}`,
+          })),
     );
   }
 }

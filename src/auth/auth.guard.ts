@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
+import { bearerToken } from 'src/common/auth/bearer';
 import { SecretDigest } from 'src/common/auth/secret-digest';
 import {
   AuthenticatedRequest,
@@ -40,6 +41,11 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Node keeps the first of several Authorization headers and drops the rest: which one a proxy or a
+    // client meant is unknown, so none is taken.
+    const authorizations = countHeader(request.raw.rawHeaders, 'authorization');
+    if (authorizations > 1)
+      throw new AmbiguousCredentialsError(Array<string>(authorizations).fill('Authorization'));
     const authorization = present(request.headers.authorization);
     const apiKey = present(request.headers['x-api-key']);
     const offered = present(request.headers[SANDBOX_OPERATOR_HEADER]);
@@ -53,8 +59,8 @@ export class AuthGuard implements CanActivate {
       throw new AmbiguousCredentialsError(CREDENTIAL_HEADERS.filter((_, i) => sent[i] !== undefined));
     let principal: Principal | null;
     if (authorization !== undefined) {
-      const [scheme, token] = authorization.split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token) throw new InvalidTokenError();
+      const token = bearerToken(authorization);
+      if (!token) throw new InvalidTokenError();
       principal = await this.auth.authenticateToken(token);
     } else if (apiKey !== undefined) {
       principal = await this.apiKeys.authenticate(apiKey);
@@ -73,6 +79,14 @@ export class AuthGuard implements CanActivate {
 }
 
 const CREDENTIAL_HEADERS = ['Authorization', 'X-Api-Key', 'X-Sandbox-Operator-Token'];
+
+/** How often a header named `name` (lower case) arrived, from Node's raw list of names and values. */
+function countHeader(raw: string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2)
+    if (raw[i].length === name.length && raw[i].toLowerCase() === name) n += 1;
+  return n;
+}
 
 const present = (header: string | string[] | undefined) =>
   typeof header === 'string' && header.length ? header : undefined;

@@ -99,12 +99,10 @@ export class AuthService {
 
     if ((await this.throttle.hit(`login:ip:${clientIp}`, start)) > perIp)
       throw new LoginRateLimitedError(retryAfter);
-    if ((await this.throttle.hits(failuresKey, start)) >= perEmail)
-      throw new LoginRateLimitedError(retryAfter);
     // Guesses spread over many addresses are stopped too, though they then hold the owner out until the
     // window ends: a higher bar than one address's, so one client alone never can.
-    if ((await this.throttle.hits(accountKey, start)) >= perAccount)
-      throw new LoginRateLimitedError(retryAfter);
+    const guesses = [failuresKey, accountKey];
+    await this.countGuess(guesses, [perEmail, perAccount], start, retryAfter);
 
     const user = await this.users.findActiveByEmail(email);
     const matched = user
@@ -112,11 +110,8 @@ export class AuthService {
       : await this.hasher
           .verify(await (this.decoyHash ??= this.hasher.hash('decoy-password')), password)
           .then(() => null);
-    if (!user || !matched) {
-      await this.throttle.hit(failuresKey, start);
-      await this.throttle.hit(accountKey, start);
-      throw new InvalidCredentialsError();
-    }
+    if (!user || !matched) throw new InvalidCredentialsError();
+    await this.uncountGuess(guesses, start);
     // A hash of the password as typed before passwords were composed: from now on, the composed form's.
     // Best effort: the password is right, and a failure here only leaves the old hash (still matching).
     if (matched === 'as-typed')
@@ -154,12 +149,9 @@ export class AuthService {
     const { perAccount, windowSeconds } = this.config.auth.loginRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
     const accountKey = accountFailuresKey(user.email);
-    if ((await this.throttle.hits(accountKey, start)) >= perAccount)
-      throw new LoginRateLimitedError(retryAfter);
-    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      await this.throttle.hit(accountKey, start);
-      throw new WrongPasswordError();
-    }
+    await this.countGuess([accountKey], [perAccount], start, retryAfter);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new WrongPasswordError();
+    await this.uncountGuess([accountKey], start);
     // Only from the generation whose password was just checked: of two changes at once, the second finds
     // its session ended by the first (401), rather than both answering a token and only one working.
     const changed = await this.users.nextSession(
@@ -169,6 +161,26 @@ export class AuthService {
     );
     if (!changed) throw new InvalidTokenError();
     return this.issueToken(changed);
+  }
+
+  /**
+   * Counts a password guess as a failure under each key before it is checked, so guesses sent at once each
+   * see the others (counted after the slow hash check, 40 at once all passed a limit of 10). Over a key's
+   * limit, the guess is taken back from every key, unchecked: a client held at its own limit does not go on
+   * filling the account's.
+   * @throws LoginRateLimitedError AUTH_RATE_LIMITED
+   */
+  private async countGuess(keys: string[], limits: number[], start: Date, retryAfter: number): Promise<void> {
+    const counts: number[] = [];
+    for (const key of keys) counts.push(await this.throttle.hit(key, start));
+    if (counts.every((n, i) => n <= limits[i])) return;
+    await this.uncountGuess(keys, start);
+    throw new LoginRateLimitedError(retryAfter);
+  }
+
+  /** Takes back a guess countGuess counted: it was right. */
+  private async uncountGuess(keys: string[], start: Date): Promise<void> {
+    for (const key of keys) await this.throttle.unhit(key, start);
   }
 
   /**

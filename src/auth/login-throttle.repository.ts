@@ -17,6 +17,14 @@ export class LoginThrottleRepository {
     return row.hits;
   }
 
+  /** Takes back one hit of key's window (a guess counted in advance that turned out right, or was refused). */
+  async unhit(key: string, windowStart: Date): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE rate_limit_counters SET hits = hits - 1 WHERE key = $1 AND window_start = $2 AND hits > 0',
+      [key, windowStart],
+    );
+  }
+
   async hits(key: string, windowStart: Date): Promise<number> {
     const rows = await this.dataSource.query<{ hits: number }[]>(
       'SELECT hits FROM rate_limit_counters WHERE key = $1 AND window_start = $2',

@@ -8,6 +8,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AppConfig } from 'config';
+import { bearerToken } from 'src/common/auth/bearer';
 import { SecretDigest } from 'src/common/auth/secret-digest';
 import { UnauthenticatedError } from 'src/common/errors/app-error';
 import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
@@ -65,8 +66,8 @@ export class OperationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     if (this.metricsToken) {
-      const [scheme, token] = (authorization ?? '').split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !token || !this.metricsToken.matches(token))
+      const token = bearerToken(authorization);
+      if (!token || !this.metricsToken.matches(token))
         throw new UnauthenticatedError(
           'AUTH_INVALID_TOKEN',
           'Metrics need the METRICS_TOKEN as a bearer token',

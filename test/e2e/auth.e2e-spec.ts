@@ -477,6 +477,27 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.get('/v1/addresses').set('authorization', 'Bearer nope').set('x-api-key', key).expect(400);
   });
 
+  it('takes one Authorization header holding Bearer and one token, nothing else', async () => {
+    const owner = await signupSeller(http);
+    const token = owner.auth.authorization.slice('Bearer '.length);
+    // Node keeps the first of two headers: whichever order, two are refused, naming the header.
+    for (const pair of [
+      [`Bearer ${token}`, 'Bearer garbage'],
+      ['Bearer garbage', `Bearer ${token}`],
+    ]) {
+      // superagent sends an array as the header repeated.
+      const res = await http.get('/v1/me').set('authorization', pair as unknown as string);
+      expect([res.status, res.body.code, res.body.details]).toEqual([
+        400,
+        'AUTH_AMBIGUOUS_CREDENTIALS',
+        [{ field: 'Authorization', message: 'must be sent once' }],
+      ]);
+    }
+    for (const junk of [`Bearer ${token} junk`, `Bearer ${token},x`, `Bearer ${token}\u00a0`, `Bearer`])
+      expect((await http.get('/v1/me').set('authorization', junk)).status).toBe(401);
+    await http.get('/v1/me').set('authorization', `bearer   ${token}`).expect(200);
+  });
+
   it('rate limits failed logins per email and address with 429 and Retry-After, in real time', async () => {
     const limited = await startTestApp({ LOGIN_RATE_LIMIT: '3', LOGIN_RATE_WINDOW_SECONDS: '600' });
     try {
@@ -603,6 +624,31 @@ describe('identity: signup, login, tokens, API keys', () => {
       // Other accounts, from those same addresses, are not held.
       const other = (await signup('192.0.2.41').expect(201)).body.user as { email: string };
       await login('203.0.113.100', other.email, 'correct horse battery').expect(200);
+    });
+
+    it('counts guesses sent at the same moment: only as many as the limits allow are checked', async () => {
+      const statuses = (responses: { status: number }[]) =>
+        responses.reduce<Record<number, number>>(
+          (n, r) => ({ ...n, [r.status]: (n[r.status] ?? 0) + 1 }),
+          {},
+        );
+      const owner = (await signup('192.0.2.50').expect(201)).body.user as { email: string };
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, () => login('203.0.113.70', owner.email, 'guessing wrong')),
+      );
+      expect(statuses(burst)).toEqual({ 401: 2, 429: 10 });
+      // From six addresses at once, two guesses each: the account's limit (4) holds.
+      const spreadOwner = (await signup('192.0.2.51').expect(201)).body.user as { email: string };
+      const spread = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          login(`203.0.113.${130 + (i % 6)}`, spreadOwner.email, 'guessing wrong'),
+        ),
+      );
+      expect(statuses(spread)).toEqual({ 401: 4, 429: 8 });
+      // A right password is counted only while it is checked: logging in more often than the limit is fine.
+      const regular = (await signup('192.0.2.52').expect(201)).body.user as { email: string };
+      for (let i = 0; i < 3; i += 1)
+        await login('203.0.113.71', regular.email, 'correct horse battery').expect(200);
     });
 
     it('limits every login attempt per address (LOGIN_RATE_LIMIT_PER_IP), counting each forwarded address apart', async () => {

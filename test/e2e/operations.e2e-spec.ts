@@ -40,6 +40,7 @@ describe('operations and seller resources over HTTP', () => {
         undefined,
         'Bearer scraper-token-012345678',
         'Basic scraper-token-0123456789',
+        'Bearer scraper-token-0123456789 and more',
       ]) {
         const res = await (authorization
           ? h.get('/metrics').set('authorization', authorization)
