@@ -237,12 +237,14 @@ export class AreaIndex {
   /**
    * The one district a typed address names. The province (canonical) bounds the search; the city must
    * name one of its regencies (with or without "Kota"/"Kabupaten"), unless it names no regency anywhere
-   * ("Jakarta", "Solo", a village), when the district alone must be unique in the province.
+   * ("Jakarta", "Solo", a village), when the district alone must be unique in the province. With
+   * `suggest: false`, a place named nowhere comes back without suggestions (the ambiguous still have theirs).
    */
-  resolve(place: PlaceToResolve): Resolution {
+  resolve(place: PlaceToResolve, options: { suggest?: boolean } = {}): Resolution {
     const p = this.provinceByName.get(place.province);
     const district = place.district?.trim() ? place.district : null;
-    const suggest = () => this.suggestions(place, p);
+    // Suggestions for a place named nowhere cost a typo search of the whole directory (a few ms).
+    const suggest = () => (options.suggest === false ? [] : this.suggestions(place, p));
     if (p === undefined)
       return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
     const province = this.provinces[p];
@@ -367,8 +369,13 @@ export class AreaIndex {
     const query = this.gluedQuery(typed);
     // Typo search scans the directory's words per misspelled word: a query of many is junk, not a place.
     if (typos && query.words.filter((w) => !this.postings.has(w)).length > MAX_TYPO_WORDS) return [];
-    const found = query.words.map((w) => this.lookup(w, typos));
-    if (found.some((m) => !m.size)) return [];
+    // Every word must find something: the first that finds nothing ends the search (a typo scan each).
+    const found: Map<string, number>[] = [];
+    for (const w of query.words) {
+      const words = this.lookup(w, typos);
+      if (!words.size) return [];
+      found.push(words);
+    }
     // The words of a province the query names in full ("jawa barat", "ntt") are taken for that province
     // first, not for a district or regency sharing one: "Barat" in Magetan is not what "jawa barat" asks
     // for, nor is "Kupang Timur" what "kupang ntt" does. The named province's districts come first.

@@ -162,24 +162,53 @@ export function parsePlaceQuery(text: string): PlaceQuery {
  */
 export function editDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
+  // Each character one has and the other lacks altogether costs an edit of its own: a bound that turns
+  // most of the directory's words away before any table is filled (a typo scan compares thousands).
+  const inA = characterSet(a);
+  const inB = characterSet(b);
+  if (bitCount(inA & ~inB) > max || bitCount(inB & ~inA) > max) return max + 1;
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[] = new Array<number>(rows * cols);
+  if (table.length < rows * cols) table = new Int32Array(rows * cols * 2);
+  const d = table;
   for (let i = 0; i < rows; i += 1) d[i * cols] = i;
   for (let j = 0; j < cols; j += 1) d[j] = j;
   for (let i = 1; i < rows; i += 1) {
+    const ai = a.charCodeAt(i - 1);
     let rowMin = d[i * cols];
     for (let j = 1; j < cols; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[(i - 1) * cols + j] + 1, d[i * cols + j - 1] + 1, d[(i - 1) * cols + j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        v = Math.min(v, d[(i - 2) * cols + j - 2] + 1);
+      const bj = b.charCodeAt(j - 1);
+      let v = d[(i - 1) * cols + j - 1] + (ai === bj ? 0 : 1);
+      const up = d[(i - 1) * cols + j] + 1;
+      const left = d[i * cols + j - 1] + 1;
+      if (up < v) v = up;
+      if (left < v) v = left;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) {
+        const swap = d[(i - 2) * cols + j - 2] + 1;
+        if (swap < v) v = swap;
+      }
       d[i * cols + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
   }
   return Math.min(d[rows * cols - 1], max + 1);
+}
+
+/** editDistance's table, kept between calls (it is called thousands of times a scan). */
+let table = new Int32Array(1024);
+
+/** The characters of `text` as bits (by code modulo 32: two sharing a bit only make the bound looser). */
+function characterSet(text: string): number {
+  let set = 0;
+  for (let i = 0; i < text.length; i += 1) set |= 1 << (text.charCodeAt(i) & 31);
+  return set;
+}
+
+function bitCount(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** How many typos a word of this length may carry and still be recognised. */

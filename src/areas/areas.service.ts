@@ -74,12 +74,21 @@ export class AreasService {
    * (`recipient` → `recipient.district`; '' → `district`). The postal code is not used: the directory has none.
    * Reads no database once loaded; needs no transaction.
    * @throws AreaUnresolvedError AREA_UNRESOLVED (422) when the place names no district or several (with
-   *   up to five suggestions), or when no district is typed and the city names no single regency.
+   *   up to five suggestions; none for a place named nowhere with `suggest: false`), or when no district is
+   *   typed and the city names no single regency.
    */
-  async resolve(place: PlaceToResolve & { postalCode?: string }, path = ''): Promise<ResolvedPlace> {
+  async resolve(
+    place: PlaceToResolve & { postalCode?: string },
+    path = '',
+    options: { suggest?: boolean } = {},
+  ): Promise<ResolvedPlace> {
     const key = JSON.stringify([place.district ?? null, place.city, place.province]);
-    const result =
-      this.resolutions.get(key) ?? this.resolutions.set(key, (await this.directory()).resolve(place));
+    let result = this.resolutions.get(key);
+    if (!result) {
+      result = (await this.directory()).resolve(place, options);
+      // An answer left without its suggestions is not the one a later caller asking for them should get.
+      if (options.suggest !== false || result.kind !== 'unresolved') this.resolutions.set(key, result);
+    }
     switch (result.kind) {
       case 'district':
         return {

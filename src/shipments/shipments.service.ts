@@ -306,8 +306,9 @@ export class ShipmentsService {
   resolveRecipient(
     place: { district?: string; city: string; province: string },
     path = 'recipient',
+    options: { suggest?: boolean } = {},
   ): Promise<ResolvedPlace> {
-    return this.areas.resolve(place, path);
+    return this.areas.resolve(place, path, options);
   }
 
   /**

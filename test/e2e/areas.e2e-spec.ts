@@ -447,4 +447,46 @@ describe('areas: search and resolution against the directory', () => {
       },
     ]);
   });
+
+  it('gives the first 50 bulk rows naming no place their suggestions, the rest the error alone', async () => {
+    const origin = await createAddress(http, seller);
+    // Districts named nowhere, each its own (no answer is reused): suggestions are the city's districts.
+    const nowhere = (i: number) => {
+      const row = validShipment(origin.id, `NOWHERE-${i}`);
+      row.recipient = {
+        ...row.recipient,
+        district: `Zqx${i}vw`,
+        city: 'Jakarta Selatan',
+        province: 'DKI Jakarta',
+      };
+      return row;
+    };
+    const rows = [
+      ...Array.from({ length: 60 }, (_, i) => nowhere(i)),
+      validShipment(origin.id, 'NOWHERE-OK'),
+    ];
+    const res = await http.post('/v1/shipments/bulk').set(seller.auth).send(rows).expect(200);
+    expect(res.body.created.map((c: { reference: string }) => c.reference)).toEqual(['NOWHERE-OK']);
+    const errors = res.body.errors as {
+      row: number;
+      details: { field: string; message: string; suggestions: unknown[] }[];
+    }[];
+    expect(errors.map((e) => e.row)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    for (const e of errors) {
+      const [detail] = e.details;
+      expect(detail.field).toBe('recipient.district');
+      if (e.row <= 50) {
+        expect(detail.suggestions.length).toBe(5);
+        expect(detail.message).toContain('check the suggestions');
+      } else
+        expect([e.row, detail.suggestions, detail.message]).toEqual([
+          e.row,
+          [],
+          'is not a district we know in that city and province',
+        ]);
+    }
+    // An answer given without suggestions is not kept: asked alone, the same place gets them.
+    const alone = await http.post('/v1/shipments').set(seller.auth).send(nowhere(55)).expect(422);
+    expect(alone.body.details[0].suggestions).toHaveLength(5);
+  });
 });

@@ -111,6 +111,38 @@ describe('editDistance (Damerau–Levenshtein, capped)', () => {
     );
   });
 
+  it('answers as the plain table does, whatever the letters (its quick bounds change no answer)', () => {
+    /** The whole table, no shortcuts: the definition the capped distance must agree with. */
+    const plain = (a: string, b: string) => {
+      const d = Array.from({ length: a.length + 1 }, (_, i) =>
+        Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+      );
+      for (let i = 1; i <= a.length; i += 1)
+        for (let j = 1; j <= b.length; j += 1) {
+          d[i][j] = Math.min(
+            d[i - 1][j] + 1,
+            d[i][j - 1] + 1,
+            d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+          );
+          if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+            d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      return d[a.length][b.length];
+    };
+    // Few letters, so near words are common; digits and letters sharing a bound's bit ("a" and "q" do not).
+    const near = fc.stringMatching(/^[abcpq019]{0,9}$/);
+    fc.assert(
+      fc.property(near, near, fc.integer({ min: 0, max: 3 }), (a, b, max) => {
+        expect(editDistance(a, b, max)).toBe(Math.min(plain(a, b), max + 1));
+      }),
+      { numRuns: 2000 },
+    );
+    // Longer words than any before, in one call after another (the table is kept between calls).
+    const long = 'kepulauanseribuutara'.repeat(3);
+    expect(editDistance(long, long.slice(1), 2)).toBe(1);
+    expect(editDistance('bogor', 'bogr', 1)).toBe(1);
+  });
+
   it('counts one deleted, inserted, replaced or swapped letter as one', () => {
     fc.assert(
       fc.property(
