@@ -17,6 +17,18 @@ export const INVOICE_CSV_COLUMNS = [
 /** One CSV row, in INVOICE_CSV_COLUMNS order. */
 export type InvoiceCsvRow = [string, string, string, string, string, string, string, string, number | string];
 
+/** The columns whose text comes from outside Kirim (a courier's airway bill), as INVOICE_CSV_COLUMNS indexes. */
+const OUTSIDE_TEXT = [INVOICE_CSV_COLUMNS.indexOf('awb')];
+
+/**
+ * Text a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a carriage return) led by
+ * an apostrophe, which spreadsheets show as text (OWASP's advice against CSV injection). Amounts are not
+ * passed through it: a negative amount is a number.
+ */
+export function spreadsheetText(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
 /**
  * Rows read a batch at a time: the next batch is asked for only when the consumer wants more, so at most
  * about one batch is in memory whatever the size of the export.
@@ -39,7 +51,10 @@ class BatchedRows extends Readable {
           return;
         }
         let more = true;
-        for (const row of rows) more = this.push(row);
+        for (const row of rows) {
+          for (const i of OUTSIDE_TEXT) row[i] = spreadsheetText(String(row[i]));
+          more = this.push(row);
+        }
         // An empty batch that is not the end: ask again at once.
         if (!rows.length || more) this._read();
       },

@@ -1,0 +1,32 @@
+import { text } from 'node:stream/consumers';
+import { parse } from 'csv-parse/sync';
+import { invoiceCsv, InvoiceCsvRow, spreadsheetText } from 'src/invoicing/export/csv';
+
+describe('invoice CSV', () => {
+  it('leads text a spreadsheet would run as a formula with an apostrophe, and leaves the rest', () => {
+    for (const formula of ['=HYPERLINK("http://x","y")', '+62812', '-1+1', '@SUM(A1)', '\tx', '\rx'])
+      expect(spreadsheetText(formula)).toBe(`'${formula}`);
+    for (const plain of ['JNE0012345', "'quoted", 'a=b', '']) expect(spreadsheetText(plain)).toBe(plain);
+  });
+
+  it('guards the airway bill a courier sent, not the amounts (a negative cashback stays a number)', async () => {
+    const row = (awb: string, kind: string, amount: string): InvoiceCsvRow => [
+      'INV-1',
+      'seller',
+      '2026-11-09',
+      '2026-11-22',
+      'shipment',
+      awb,
+      'jne',
+      kind,
+      amount,
+    ];
+    const batches = [[row('=cmd|"/c calc"!A1', 'shipping', '18000'), row('JNE1', 'cashback', '-1800')]];
+    const csv = await text(invoiceCsv(async () => batches.shift() ?? null));
+    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r.awb, r.amount])).toEqual([
+      [`'=cmd|"/c calc"!A1`, '18000'],
+      ['JNE1', '-1800'],
+    ]);
+  });
+});
