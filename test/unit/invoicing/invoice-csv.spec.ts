@@ -22,8 +22,8 @@ describe('invoice CSV', () => {
       amount,
     ];
     const batches = [[row('=cmd|"/c calc"!A1', 'shipping', '18000'), row('JNE1', 'cashback', '-1800')]];
-    const csv = await text(invoiceCsv(async () => batches.shift() ?? null));
-    const records = parse(csv, { columns: true }) as Record<string, string>[];
+    const csv = await text(invoiceCsv(() => Promise.resolve(batches.shift() ?? null)));
+    const records = parse<Record<string, string>>(csv, { columns: true });
     expect(records.map((r) => [r.awb, r.amount])).toEqual([
       [`'=cmd|"/c calc"!A1`, '18000'],
       ['JNE1', '-1800'],
