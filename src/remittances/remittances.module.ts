@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from 'src/ledger/ledger.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
+import { RemittanceLateMatchJob } from './remittance-late-match.job';
 import { RemittancesController } from './remittances.controller';
 import { RemittancesRepository } from './remittances.repository';
 import { RemittancesService } from './remittances.service';
@@ -9,7 +10,7 @@ import { RemittancesService } from './remittances.service';
 @Module({
   imports: [LedgerModule, ShipmentsModule],
   controllers: [RemittancesController],
-  providers: [RemittancesRepository, RemittancesService],
+  providers: [RemittancesRepository, RemittancesService, RemittanceLateMatchJob],
   exports: [RemittancesService],
 })
 export class RemittancesModule {}

@@ -205,6 +205,49 @@ export class RemittancesRepository {
     }
   }
 
+  /** The courier's unmatched lines, oldest first, after the keyset position (created_at, remittance, row). */
+  async unmatchedLines(
+    courier: string,
+    after: { createdAt: Date; remittanceId: string; row: number } | null,
+    limit: number,
+  ): Promise<LineRecord[]> {
+    const rows = await this.tx.manager.query<LineRow[]>(
+      `SELECT ${LINE_COLUMNS} FROM remittance_lines
+        WHERE outcome = 'unmatched' AND courier = $1
+          AND ($2::timestamptz IS NULL OR (created_at, remittance_id, row_no) > ($2::timestamptz, $3::uuid, $4::int))
+        ORDER BY created_at, remittance_id, row_no LIMIT $5`,
+      [courier, after?.createdAt ?? null, after?.remittanceId ?? null, after?.row ?? 0, limit],
+    );
+    return rows.map(lineOf);
+  }
+
+  /**
+   * Decides an unmatched line again, now that its AWB names a parcel (`line` as matchRemittance decided it),
+   * and moves its report's counts from unmatched to the new outcome, in one statement. False when the line
+   * was no longer unmatched.
+   */
+  async redecide(remittanceId: string, line: MatchedLine): Promise<boolean> {
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      `WITH l AS (
+         UPDATE remittance_lines SET outcome = $3, reason = NULL, shipment_id = $4, expected_amount = $5,
+                delivered_at = $6
+          WHERE remittance_id = $1 AND row_no = $2 AND outcome = 'unmatched'
+          RETURNING remittance_id, amount
+       )
+       UPDATE remittances r SET
+         unmatched_count = r.unmatched_count - 1, unmatched_amount = r.unmatched_amount - l.amount,
+         matched_count = r.matched_count + ($3 = 'matched')::int,
+         matched_amount = r.matched_amount + CASE WHEN $3 = 'matched' THEN l.amount ELSE 0 END,
+         mismatch_count = r.mismatch_count + ($3 = 'amount_mismatch')::int,
+         mismatch_amount = r.mismatch_amount + CASE WHEN $3 = 'amount_mismatch' THEN l.amount ELSE 0 END,
+         duplicate_count = r.duplicate_count + ($3 = 'duplicate')::int,
+         duplicate_amount = r.duplicate_amount + CASE WHEN $3 = 'duplicate' THEN l.amount ELSE 0 END
+        FROM l WHERE r.id = l.remittance_id`,
+      [remittanceId, line.row, line.outcome, line.shipmentId, line.expectedAmount, line.deliveredAt],
+    );
+    return changed === 1;
+  }
+
   async find(id: string): Promise<RemittanceRecord | null> {
     const rows = await this.tx.manager.query<RemittanceRow[]>('SELECT * FROM remittances WHERE id = $1', [
       id,

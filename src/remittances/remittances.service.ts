@@ -151,6 +151,71 @@ export class RemittancesService {
     });
   }
 
+  /**
+   * Lines uploaded before Kirim knew their parcel delivered, decided again now that it does: a courier's
+   * report can outrun the poll or push that tells Kirim of the delivery, and such a line was `unmatched`
+   * (`not_delivered_cod`), its cash left in suspense and the parcel listed as not remitted. Each is decided
+   * as an upload would decide it now: `matched` (its cash moved from suspense to the courier's COD
+   * receivable, posting `remittance-match:<report>:<row>`), an `amount_mismatch`, or a `duplicate` of a line
+   * that settled the parcel since. Under the courier's lock, as uploads; a line is decided once. Lines whose
+   * AWB still names no delivered COD parcel stay as they are.
+   */
+  async matchLate(): Promise<{ matched: number; redecided: number }> {
+    let matched = 0;
+    let redecided = 0;
+    for (const courier of REMITTING_COURIERS) {
+      let after: { createdAt: Date; remittanceId: string; row: number } | null = null;
+      for (;;) {
+        const page = await this.repository.unmatchedLines(courier, after, LOOKUP_CHUNK);
+        if (!page.length) break;
+        const last = page[page.length - 1];
+        after = { createdAt: last.createdAt, remittanceId: last.remittanceId, row: last.row };
+        const parcels = new Map<string, ParcelOnRecord>();
+        for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(page.map((l) => l.awb))]))
+          if (onRecord(p).codDelivered) parcels.set(awb, onRecord(p));
+        const named = page.filter((l) => parcels.has(l.awb));
+        if (named.length) {
+          const done = await this.tx.run(() => this.redecide(courier, named, parcels));
+          matched += done.matched;
+          redecided += done.redecided;
+        }
+        if (page.length < LOOKUP_CHUNK) break;
+      }
+    }
+    return { matched, redecided };
+  }
+
+  private async redecide(
+    courier: string,
+    lines: LineRecord[],
+    parcels: ReadonlyMap<string, ParcelOnRecord>,
+  ): Promise<{ matched: number; redecided: number }> {
+    await this.repository.lockCourier(courier);
+    const settled = await this.repository.settledAwbs(courier, [...new Set(lines.map((l) => l.awb))]);
+    const decided = matchRemittance(lines, parcels, settled);
+    const now = this.clock.now();
+    let matched = 0;
+    let redecided = 0;
+    for (const [i, line] of decided.entries()) {
+      const { remittanceId } = lines[i];
+      if (line.outcome === 'unmatched' || !(await this.repository.redecide(remittanceId, line))) continue;
+      redecided += 1;
+      if (line.outcome !== 'matched') continue;
+      matched += 1;
+      await this.ledger.post({
+        key: `remittance-match:${remittanceId}:${line.row}`,
+        type: 'courier_remittance',
+        at: now,
+        reference: courier,
+        entries: [
+          { account: Accounts.platform('remittance_suspense'), debit: line.amount },
+          { account: Accounts.courierCodReceivable(courier), credit: line.amount },
+        ],
+      });
+    }
+    return { matched, redecided };
+  }
+
   /** Reports, newest first. @throws ValidationFailedError for a bad cursor */
   async list(q: { courier?: string; limit?: number; cursor?: string }): Promise<Page<RemittanceDto>> {
     const limit = q.limit ?? DEFAULT_PAGE_LIMIT;

@@ -6,6 +6,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 
 type Auth = { id?: string; auth: { authorization: string } };
 interface Line {
@@ -281,6 +282,65 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect(answers.map((a) => a.body.duplicates.count).sort()).toEqual([0, 1, 1, 1]);
     expect(await receivable('jnt')).toBe(owed - 60_000);
     expect(Object.fromEntries(await settledLines([d.id]))).toEqual({ [d.id]: 1 });
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('decides a line again once Kirim learns its parcel was delivered: the report came first', async () => {
+    const lateMatches = async () =>
+      (await http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({}).expect(200)).body
+        .result as { matched: number; redecided: number };
+    const [early, wrong] = await bookPinned(t, http, seller, origin, [JNT, JNT], { codAmount: 95_000 });
+    const suspense = await balance('platform:remittance_suspense');
+    const res = await upload(
+      'jnt',
+      [
+        'waybill,cod_value,remitted_at',
+        `${early.awb},95000,2026-12-02`,
+        `${wrong.awb},90000,2026-12-02`,
+      ].join('\n'),
+    ).expect(201);
+    expect(res.body.unmatched).toEqual({ count: 2, amount: 185_000 });
+    expect(await balance('platform:remittance_suspense')).toBe(suspense + 185_000);
+    // Not delivered yet: nothing to decide.
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+
+    for (const b of [early, wrong])
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to: 'delivered' })
+        .expect(200);
+    const status = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+    for (let round = 0; round < 12 && (await status(early.id)) !== 'delivered'; round += 1) {
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    expect([await status(early.id), await status(wrong.id)]).toEqual(['delivered', 'delivered']);
+    const owed = await receivable('jnt');
+
+    expect(await lateMatches()).toEqual({ matched: 1, redecided: 2 });
+    const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
+      .body as { lines: Line[]; matched: unknown; amountMismatches: unknown; unmatched: unknown };
+    expect(detail.lines.map((l) => [l.row, l.outcome, l.reason, l.shipmentId, l.expectedAmount])).toEqual([
+      [1, 'matched', null, early.id, 95_000],
+      [2, 'amount_mismatch', null, wrong.id, 95_000],
+    ]);
+    expect([detail.matched, detail.amountMismatches, detail.unmatched]).toEqual([
+      { count: 1, amount: 95_000 },
+      { count: 1, amount: 90_000 },
+      { count: 0, amount: 0 },
+    ]);
+    // The matched cash leaves suspense for the courier's receivable; the wrong amount waits for finance.
+    expect(await receivable('jnt')).toBe(owed - 95_000);
+    expect(await balance('platform:remittance_suspense')).toBe(suspense + 90_000);
+    expect(Object.fromEntries(await settledLines([early.id, wrong.id]))).toEqual({ [early.id]: 1 });
+    const r = await reconciliation({ courier: 'jnt', overdueDays: 0 });
+    expect(r.notRemitted.map((n) => n.shipmentId)).not.toContain(early.id);
+
+    // Decided once: again, nothing moves.
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+    expect(await receivable('jnt')).toBe(owed - 95_000);
     expect((await ledger.verify()).ok).toBe(true);
   });
 
