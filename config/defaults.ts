@@ -497,6 +497,12 @@ export const defaults = {
        */
       overdueScanPage: 500,
       overdueScanSteps: 20,
+      /**
+       * Unmatched lines uploaded this many days ago at most are decided again when their parcel turns out
+       * delivered (couriers remit days after a delivery, not months): older ones are finance's to explain,
+       * and the job's reading stays bounded however many unknown AWBs pile up.
+       */
+      lateMatchDays: 60,
     },
   },
   /** The simulated courier world behind the sandboxes (ignored for couriers with real credentials). */

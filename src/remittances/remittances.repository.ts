@@ -205,18 +205,22 @@ export class RemittancesRepository {
     }
   }
 
-  /** The courier's unmatched lines, oldest first, after the keyset position (created_at, remittance, row). */
+  /**
+   * The courier's unmatched lines uploaded since `since`, oldest first, after the keyset position
+   * (created_at, remittance, row).
+   */
   async unmatchedLines(
     courier: string,
+    since: Date,
     after: { createdAt: Date; remittanceId: string; row: number } | null,
     limit: number,
   ): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE outcome = 'unmatched' AND courier = $1
-          AND ($2::timestamptz IS NULL OR (created_at, remittance_id, row_no) > ($2::timestamptz, $3::uuid, $4::int))
-        ORDER BY created_at, remittance_id, row_no LIMIT $5`,
-      [courier, after?.createdAt ?? null, after?.remittanceId ?? null, after?.row ?? 0, limit],
+        WHERE outcome = 'unmatched' AND courier = $1 AND created_at >= $2
+          AND ($3::timestamptz IS NULL OR (created_at, remittance_id, row_no) > ($3::timestamptz, $4::uuid, $5::int))
+        ORDER BY created_at, remittance_id, row_no LIMIT $6`,
+      [courier, since, after?.createdAt ?? null, after?.remittanceId ?? null, after?.row ?? 0, limit],
     );
     return rows.map(lineOf);
   }

@@ -158,15 +158,19 @@ export class RemittancesService {
    * as an upload would decide it now: `matched` (its cash moved from suspense to the courier's COD
    * receivable, posting `remittance-match:<report>:<row>`), an `amount_mismatch`, or a `duplicate` of a line
    * that settled the parcel since. Under the courier's lock, as uploads; a line is decided once. Lines whose
-   * AWB still names no delivered COD parcel stay as they are.
+   * AWB still names no delivered COD parcel stay as they are; lines uploaded more than `lateMatchDays` ago are
+   * left to finance.
    */
   async matchLate(): Promise<{ matched: number; redecided: number }> {
+    const since = new Date(
+      this.clock.now().getTime() - this.config.business.money.remittance.lateMatchDays * DAY_MS,
+    );
     let matched = 0;
     let redecided = 0;
     for (const courier of REMITTING_COURIERS) {
       let after: { createdAt: Date; remittanceId: string; row: number } | null = null;
       for (;;) {
-        const page = await this.repository.unmatchedLines(courier, after, LOOKUP_CHUNK);
+        const page = await this.repository.unmatchedLines(courier, since, after, LOOKUP_CHUNK);
         if (!page.length) break;
         const last = page[page.length - 1];
         after = { createdAt: last.createdAt, remittanceId: last.remittanceId, row: last.row };

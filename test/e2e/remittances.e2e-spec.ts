@@ -285,10 +285,28 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect((await ledger.verify()).ok).toBe(true);
   });
 
+  const lateMatches = async () =>
+    (await http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({}).expect(200)).body
+      .result as { matched: number; redecided: number };
+  /** Delivers booked parcels at their sandbox courier and polls until Kirim has seen it. */
+  const deliver = async (booked: { id: string; awb: string }[]) => {
+    for (const b of booked)
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to: 'delivered' })
+        .expect(200);
+    const status = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
+    for (let round = 0; round < 12; round += 1) {
+      if ((await Promise.all(booked.map((b) => status(b.id)))).every((s) => s === 'delivered')) return;
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    throw new Error('not delivered');
+  };
+
   it('decides a line again once Kirim learns its parcel was delivered: the report came first', async () => {
-    const lateMatches = async () =>
-      (await http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({}).expect(200)).body
-        .result as { matched: number; redecided: number };
     const [early, wrong] = await bookPinned(t, http, seller, origin, [JNT, JNT], { codAmount: 95_000 });
     const suspense = await balance('platform:remittance_suspense');
     const res = await upload(
@@ -304,19 +322,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
     // Not delivered yet: nothing to decide.
     expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
 
-    for (const b of [early, wrong])
-      await http
-        .post(`/sandbox/parcels/${b.awb}/advance`)
-        .set(seller.auth)
-        .send({ to: 'delivered' })
-        .expect(200);
-    const status = async (id: string) =>
-      (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
-    for (let round = 0; round < 12 && (await status(early.id)) !== 'delivered'; round += 1) {
-      t.clock.advance(2 * 3600_000);
-      await t.app.get(TrackingPoller).pollDue();
-    }
-    expect([await status(early.id), await status(wrong.id)]).toEqual(['delivered', 'delivered']);
+    await deliver([early, wrong]);
     const owed = await receivable('jnt');
 
     expect(await lateMatches()).toEqual({ matched: 1, redecided: 2 });
@@ -518,5 +524,20 @@ describe('courier remittance: reports settle COD receivables once; what does not
       .set(admin.auth)
       .expect(400);
     expect(backwards.body.details).toEqual([expect.objectContaining({ field: 'to' })]);
+  });
+
+  // Last: it moves the clock two months on.
+  it('leaves a line uploaded more than lateMatchDays ago to finance, however its parcel ends', async () => {
+    const [old] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 70_000 });
+    const res = await upload(
+      'jne',
+      ['awb,cod_amount,tanggal', `${old.awb},70000,2026-12-03`].join('\n'),
+    ).expect(201);
+    t.clock.advance(61 * 86_400_000);
+    await deliver([old]);
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+    const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
+      .body as { lines: Line[] };
+    expect(detail.lines.map((l) => [l.outcome, l.reason])).toEqual([['unmatched', 'not_delivered_cod']]);
   });
 });
