@@ -166,16 +166,17 @@ export class AuthService {
   /**
    * Counts a password guess as a failure under each key before it is checked, so guesses sent at once each
    * see the others (counted after the slow hash check, 40 at once all passed a limit of 10). Over a key's
-   * limit, the guess is taken back from every key, unchecked: a client held at its own limit does not go on
-   * filling the account's.
+   * limit, the guess is taken back from the keys it was counted under, unchecked.
    * @throws LoginRateLimitedError AUTH_RATE_LIMITED
    */
   private async countGuess(keys: string[], limits: number[], start: Date, retryAfter: number): Promise<void> {
-    const counts: number[] = [];
-    for (const key of keys) counts.push(await this.throttle.hit(key, start));
-    if (counts.every((n, i) => n <= limits[i])) return;
-    await this.uncountGuess(keys, start);
-    throw new LoginRateLimitedError(retryAfter);
+    // Key by key, stopping at the first over its limit: a client held at its own limit never touches the
+    // account's, however many of its refused guesses are in flight.
+    for (const [i, key] of keys.entries()) {
+      if ((await this.throttle.hit(key, start)) <= limits[i]) continue;
+      await this.uncountGuess(keys.slice(0, i + 1), start);
+      throw new LoginRateLimitedError(retryAfter);
+    }
   }
 
   /** Takes back a guess countGuess counted: it was right. */

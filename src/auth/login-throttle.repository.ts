@@ -25,14 +25,6 @@ export class LoginThrottleRepository {
     );
   }
 
-  async hits(key: string, windowStart: Date): Promise<number> {
-    const rows = await this.dataSource.query<{ hits: number }[]>(
-      'SELECT hits FROM rate_limit_counters WHERE key = $1 AND window_start = $2',
-      [key, windowStart],
-    );
-    return rows[0]?.hits ?? 0;
-  }
-
   /** Deletes the counters of keys starting with `keyPrefix` whose window started before `cutoff`. */
   async deleteBefore(cutoff: Date, keyPrefix: string): Promise<void> {
     await this.dataSource.query(

@@ -686,3 +686,46 @@ describe('identity: signup, login, tokens, API keys', () => {
     });
   });
 });
+
+describe('login limits: one client held at its own limit', () => {
+  let t: TestApp;
+  let h: supertest.Agent;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      TRUST_PROXY: 'true',
+      LOGIN_RATE_LIMIT: '2',
+      LOGIN_RATE_LIMIT_PER_IP: '10000',
+      LOGIN_RATE_LIMIT_PER_ACCOUNT: '3',
+    });
+    h = t.http();
+  });
+  afterAll(() => t.close());
+
+  const login = (address: string, email: string, password: string) =>
+    h.post('/v1/auth/login').set('x-forwarded-for', address).send({ email, password });
+
+  it('never holds the owner out from elsewhere, however many of its refused guesses are in flight', async () => {
+    const owner = (
+      await h
+        .post('/v1/auth/signup')
+        .set('x-forwarded-for', '192.0.2.90')
+        .send({ sellerName: 'Toko Tahan', email: uniqueEmail(), password: 'correct horse battery' })
+        .expect(201)
+    ).body.user as { email: string };
+    for (let i = 0; i < 2; i += 1) await login('203.0.113.90', owner.email, 'guessing wrong').expect(401);
+    // A right login from elsewhere in the middle of 200 refused guesses, all at once, three times. With the
+    // two failures and the login itself (counted while its password is checked) the account is at its three:
+    // one refused guess counted against the account too would hold the owner out.
+    for (let round = 0; round < 3; round += 1) {
+      const sent = Array.from({ length: 201 }, (_, i) =>
+        i === 100
+          ? login('198.51.100.90', owner.email, 'correct horse battery')
+          : login('203.0.113.90', owner.email, 'guessing wrong'),
+      );
+      const statuses = (await Promise.all(sent)).map((r) => r.status);
+      expect([round, statuses[100]]).toEqual([round, 200]);
+      expect(new Set(statuses.filter((_, i) => i !== 100))).toEqual(new Set([429]));
+    }
+  });
+});
