@@ -39,6 +39,11 @@ const NOT_REMITTED_ORDER = 'cod-not-remitted';
 /** AWBs looked up per query. */
 const LOOKUP_CHUNK = 5000;
 const DEFAULT_RECONCILIATION_LIMIT = 100;
+/** Unmatched lines decided again per transaction: the courier's uploads wait for each behind its lock. */
+const LATE_MATCH_BATCH = 500;
+
+/** The end of a remittance day (`YYYY-MM-DD`, Jakarta), in ms. */
+const remittedDayEnd = (day: string) => Date.parse(`${day}T00:00:00+07:00`) + DAY_MS;
 
 const remittanceView = (r: RemittanceRecord): RemittanceDto => ({
   id: r.id,
@@ -158,8 +163,9 @@ export class RemittancesService {
    * as an upload would decide it now: `matched` (its cash moved from suspense to the courier's COD
    * receivable, posting `remittance-match:<report>:<row>`), an `amount_mismatch`, or a `duplicate` of a line
    * that settled the parcel since. Under the courier's lock, as uploads; a line is decided once. Lines whose
-   * AWB still names no delivered COD parcel stay as they are; lines uploaded more than `lateMatchDays` ago are
-   * left to finance.
+   * AWB still names no delivered COD parcel, or one delivered after the day after the line's remittance date
+   * (cash is remitted after a delivery: that parcel is not the line's), stay as they are; so do lines uploaded
+   * more than `lateMatchDays` ago, left to finance.
    */
   async matchLate(): Promise<{ matched: number; redecided: number }> {
     const since = new Date(
@@ -170,20 +176,25 @@ export class RemittancesService {
     for (const courier of REMITTING_COURIERS) {
       let after: { createdAt: Date; remittanceId: string; row: number } | null = null;
       for (;;) {
-        const page = await this.repository.unmatchedLines(courier, since, after, LOOKUP_CHUNK);
+        const page = await this.repository.unmatchedLines(courier, since, after, LATE_MATCH_BATCH);
         if (!page.length) break;
         const last = page[page.length - 1];
         after = { createdAt: last.createdAt, remittanceId: last.remittanceId, row: last.row };
         const parcels = new Map<string, ParcelOnRecord>();
         for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(page.map((l) => l.awb))]))
           if (onRecord(p).codDelivered) parcels.set(awb, onRecord(p));
-        const named = page.filter((l) => parcels.has(l.awb));
+        // Cash is remitted after a delivery: a parcel delivered after the day its line was remitted is not
+        // that line's (an AWB typed wrong, or used again), and the line stays for finance.
+        const named = page.filter((l) => {
+          const deliveredAt = parcels.get(l.awb)?.deliveredAt;
+          return deliveredAt && deliveredAt.getTime() < remittedDayEnd(l.remittedOn) + DAY_MS;
+        });
         if (named.length) {
           const done = await this.tx.run(() => this.redecide(courier, named, parcels));
           matched += done.matched;
           redecided += done.redecided;
         }
-        if (page.length < LOOKUP_CHUNK) break;
+        if (page.length < LATE_MATCH_BATCH) break;
       }
     }
     return { matched, redecided };

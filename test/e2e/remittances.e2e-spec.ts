@@ -268,6 +268,13 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const r = await reconciliation({ courier: 'jnt', overdueDays: 0 });
     expect(r.notRemitted.map((n) => n.shipmentId)).toEqual([jnt.id]);
     expect((await ledger.verify()).ok).toBe(true);
+    // Held in transit for good: delivered on its courier's own schedule as later tests move the clock, its
+    // line would be decided again (as it should) under their feet.
+    await http
+      .post(`/sandbox/parcels/${booked.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'in_transit' })
+      .expect(200);
   });
 
   it('settles a parcel once when two reports naming it are uploaded at the same time', async () => {
@@ -305,50 +312,6 @@ describe('courier remittance: reports settle COD receivables once; what does not
     }
     throw new Error('not delivered');
   };
-
-  it('decides a line again once Kirim learns its parcel was delivered: the report came first', async () => {
-    const [early, wrong] = await bookPinned(t, http, seller, origin, [JNT, JNT], { codAmount: 95_000 });
-    const suspense = await balance('platform:remittance_suspense');
-    const res = await upload(
-      'jnt',
-      [
-        'waybill,cod_value,remitted_at',
-        `${early.awb},95000,2026-12-02`,
-        `${wrong.awb},90000,2026-12-02`,
-      ].join('\n'),
-    ).expect(201);
-    expect(res.body.unmatched).toEqual({ count: 2, amount: 185_000 });
-    expect(await balance('platform:remittance_suspense')).toBe(suspense + 185_000);
-    // Not delivered yet: nothing to decide.
-    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
-
-    await deliver([early, wrong]);
-    const owed = await receivable('jnt');
-
-    expect(await lateMatches()).toEqual({ matched: 1, redecided: 2 });
-    const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
-      .body as { lines: Line[]; matched: unknown; amountMismatches: unknown; unmatched: unknown };
-    expect(detail.lines.map((l) => [l.row, l.outcome, l.reason, l.shipmentId, l.expectedAmount])).toEqual([
-      [1, 'matched', null, early.id, 95_000],
-      [2, 'amount_mismatch', null, wrong.id, 95_000],
-    ]);
-    expect([detail.matched, detail.amountMismatches, detail.unmatched]).toEqual([
-      { count: 1, amount: 95_000 },
-      { count: 1, amount: 90_000 },
-      { count: 0, amount: 0 },
-    ]);
-    // The matched cash leaves suspense for the courier's receivable; the wrong amount waits for finance.
-    expect(await receivable('jnt')).toBe(owed - 95_000);
-    expect(await balance('platform:remittance_suspense')).toBe(suspense + 90_000);
-    expect(Object.fromEntries(await settledLines([early.id, wrong.id]))).toEqual({ [early.id]: 1 });
-    const r = await reconciliation({ courier: 'jnt', overdueDays: 0 });
-    expect(r.notRemitted.map((n) => n.shipmentId)).not.toContain(early.id);
-
-    // Decided once: again, nothing moves.
-    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
-    expect(await receivable('jnt')).toBe(owed - 95_000);
-    expect((await ledger.verify()).ok).toBe(true);
-  });
 
   it('lists a delivered COD parcel as not remitted once the configured days have passed, oldest first, paged', async () => {
     const parcels = await endPinned(t, http, seller, origin, [JNT, JNT, JNT], {
@@ -393,6 +356,56 @@ describe('courier remittance: reports settle COD receivables once; what does not
     // One at a time: the same parcels in the same order.
     const single = await walk({ limit: 1 });
     expect(single.seen.map((n) => n.shipmentId)).toEqual(all.seen.map((n) => n.shipmentId));
+  });
+
+  it('decides a line again once Kirim learns its parcel was delivered: the report came first', async () => {
+    const [early, wrong, other] = await bookPinned(t, http, seller, origin, [JNT, JNT, JNT], {
+      codAmount: 95_000,
+    });
+    const suspense = await balance('platform:remittance_suspense');
+    const res = await upload(
+      'jnt',
+      [
+        'waybill,cod_value,remitted_at',
+        `${early.awb},95000,2026-12-02`,
+        `${wrong.awb},90000,2026-12-02`,
+        ,
+        `${other.awb},95000,2026-10-01`,
+      ].join('\n'),
+    ).expect(201);
+    expect(res.body.unmatched).toEqual({ count: 3, amount: 280_000 });
+    expect(await balance('platform:remittance_suspense')).toBe(suspense + 280_000);
+    // Not delivered yet: nothing to decide.
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+
+    await deliver([early, wrong, other]);
+    const owed = await receivable('jnt');
+
+    expect(await lateMatches()).toEqual({ matched: 1, redecided: 2 });
+    const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
+      .body as { lines: Line[]; matched: unknown; amountMismatches: unknown; unmatched: unknown };
+    expect(detail.lines.map((l) => [l.row, l.outcome, l.reason, l.shipmentId, l.expectedAmount])).toEqual([
+      [1, 'matched', null, early.id, 95_000],
+      [2, 'amount_mismatch', null, wrong.id, 95_000],
+      // Remitted a month before the parcel was delivered: not that parcel's cash, left for finance.
+      [3, 'unmatched', 'not_delivered_cod', other.id, 95_000],
+    ]);
+    expect([detail.matched, detail.amountMismatches, detail.unmatched]).toEqual([
+      { count: 1, amount: 95_000 },
+      { count: 1, amount: 90_000 },
+      { count: 1, amount: 95_000 },
+    ]);
+    // The matched cash leaves suspense for the courier's receivable; the wrong amount waits for finance.
+    expect(await receivable('jnt')).toBe(owed - 95_000);
+    expect(await balance('platform:remittance_suspense')).toBe(suspense + 185_000);
+    expect(Object.fromEntries(await settledLines([early.id, wrong.id, other.id]))).toEqual({ [early.id]: 1 });
+    const r = await reconciliation({ courier: 'jnt', overdueDays: 0 });
+    expect(r.notRemitted.map((n) => n.shipmentId)).not.toContain(early.id);
+
+    // Decided once: again, nothing moves.
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+    expect(await receivable('jnt')).toBe(owed - 95_000);
+    expect((await ledger.verify()).ok).toBe(true);
   });
 
   it('rejects a report with a bad row whole, naming the row and field, and stores nothing', async () => {
@@ -531,7 +544,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const [old] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 70_000 });
     const res = await upload(
       'jne',
-      ['awb,cod_amount,tanggal', `${old.awb},70000,2026-12-03`].join('\n'),
+      ['awb,cod_amount,tanggal', `${old.awb},70000,2027-03-01`].join('\n'),
     ).expect(201);
     t.clock.advance(61 * 86_400_000);
     await deliver([old]);
