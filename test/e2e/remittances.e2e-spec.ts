@@ -369,7 +369,6 @@ describe('courier remittance: reports settle COD receivables once; what does not
         'waybill,cod_value,remitted_at',
         `${early.awb},95000,2026-12-02`,
         `${wrong.awb},90000,2026-12-02`,
-        ,
         `${other.awb},95000,2026-10-01`,
       ].join('\n'),
     ).expect(201);
