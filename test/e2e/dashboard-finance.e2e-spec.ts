@@ -321,6 +321,10 @@ describe('the finance pages in a browser', () => {
 
     await page.goto(`${t.url}/keuangan/remitansi`);
     await page.getByTestId('remittance-row').first().waitFor();
+    // No file chosen: said before anything is sent.
+    await page.getByRole('button', { name: 'Unggah' }).click();
+    expect(await page.locator('#remit-file-error').textContent()).toBe('Wajib diisi.');
+    expect(takePageErrors(page)).toEqual([]);
     await page.getByLabel('File CSV').setInputFiles({
       name: 'bad.csv',
       mimeType: 'text/csv',

@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import type { Page } from 'playwright-core';
 import supertest from 'supertest';
-import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
+import { axeCheck, isFocused, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
 import { endPinned } from '../support/factories/money';
 import { uniqueEmail, createAddress, signupSeller } from '../support/factories/sellers';
 import { PINNED } from '../support/factories/tracked';
@@ -102,12 +102,31 @@ describe('the dashboard in a browser', () => {
       // token at the API too, not only in this browser.
       const token = await page.evaluate<string>("localStorage.getItem('kirim.token')");
       await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(200);
-      if (width === 360) await page.getByRole('button', { name: 'Menu' }).click();
+      expect(await page.title()).toBe('Beranda · Kirim');
+      if (width === 360) {
+        // The phone's menu closes with Escape, giving the keyboard back to its button.
+        const menu = page.getByRole('button', { name: 'Menu' });
+        await menu.click();
+        expect(await menu.getAttribute('aria-expanded')).toBe('true');
+        await page.keyboard.press('Escape');
+        expect(await menu.getAttribute('aria-expanded')).toBe('false');
+        expect(await isFocused(menu)).toBe(true);
+        await menu.click();
+      }
       await page.getByRole('button', { name: 'Keluar' }).click();
       await page.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
       await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(401);
       await screenshot(page, 'masuk');
       await axeCheck(page);
+      // Sent empty: each field says it is needed, before anything is asked of the API.
+      await page.getByRole('button', { name: 'Masuk' }).click();
+      for (const name of ['Email', 'Kata sandi'])
+        await page
+          .locator('.field-invalid')
+          .filter({ has: page.getByLabel(name, { exact: true }) })
+          .getByText('Wajib diisi.')
+          .waitFor();
+      expect(takePageErrors(page)).toEqual([]);
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Kata sandi').fill('kata sandi yang panjang');
       await page.getByRole('button', { name: 'Masuk' }).click();

@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
   axeCheck,
+  isFocused,
   overflowingCells,
   PageWidth,
   screenshot,
@@ -9,6 +10,7 @@ import {
   useBrowser,
 } from '../support/browser';
 import { endPinned } from '../support/factories/money';
+import { waitUntil } from '../support/wait';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, seedTrackedShipments } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -163,6 +165,21 @@ describe('the Pengiriman pages in a browser', () => {
     await axeCheck(page);
     await screenshot(page, 'pengiriman-gagal');
 
+    // A return cannot be undone: the button asks first, and cancelled, nothing is sent.
+    await page.getByRole('button', { name: 'Retur ke penjual' }).click();
+    const asked = page.getByRole('group', { name: /Kirim paket ini kembali ke penjual\?/ });
+    await asked.getByRole('button', { name: 'Ya, retur' }).waitFor();
+    // The question's own button has the keyboard (the one pressed is gone), once the page has set it there.
+    await waitUntil(
+      () => isFocused(asked.getByRole('button', { name: 'Ya, retur' })),
+      'the question has the focus',
+    );
+    await asked.getByRole('button', { name: 'Batal' }).click();
+    await asked.waitFor({ state: 'detached' });
+    expect((await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body.actions).toEqual(
+      [],
+    );
+
     await page.getByLabel('Catatan untuk kurir (opsional)').fill('Penerima ada setelah jam 17.00');
     await page.getByRole('button', { name: 'Antar ulang' }).click();
     await page.getByText(/Permintaan Antar ulang dicatat/).waitFor();
@@ -175,17 +192,26 @@ describe('the Pengiriman pages in a browser', () => {
     await page.getByText('Penerima ada setelah jam 17.00').waitFor();
     await screenshot(page, 'pengiriman-tindakan');
 
-    // The address correction: a field the API refuses is named by its input; corrected, it is sent. A
-    // minute after the re-attempt, so the shipment's actions (newest first) list it first.
+    // The address correction: sent unchanged, it is refused before the courier is asked; a required field
+    // left empty is named before any request; a field the API refuses is named by its input; corrected, it is
+    // sent. A minute after the re-attempt, so the shipment's actions (newest first) list it first.
     t.clock.advance(60_000);
     await page.getByText('Perbaiki alamat', { exact: true }).click();
+    const send = page.getByRole('button', { name: 'Kirim alamat baru ke kurir' });
+    await send.click();
+    await page.getByText('Alamat belum diubah').waitFor();
     const city = page.getByLabel('Kota/kabupaten');
     await city.fill('');
-    await page.getByRole('button', { name: 'Kirim alamat baru ke kurir' }).click();
-    await page
-      .locator('.field-invalid')
-      .filter({ has: page.getByLabel('Kota/kabupaten') })
-      .waitFor();
+    await send.click();
+    const cityField = page.locator('.field-invalid').filter({ has: page.getByLabel('Kota/kabupaten') });
+    await cityField.getByText('Wajib diisi.').waitFor();
+    // The first field to correct has the focus (a phone's seller may be at the foot of the form).
+    await waitUntil(() => isFocused(city), 'the city field has the focus');
+    expect(takePageErrors(page)).toEqual([]);
+    await city.fill('Kota Bandung');
+    await send.click();
+    await cityField.getByText('Wajib diisi.').waitFor({ state: 'detached' });
+    await cityField.waitFor();
     expect(await city.getAttribute('aria-invalid')).toBe('true');
     await screenshot(page, 'pengiriman-alamat-salah');
     // Within the city the parcel was booked to (another city is refused: it was priced for this one).
@@ -205,7 +231,7 @@ describe('the Pengiriman pages in a browser', () => {
       address: 'Jl. Kebon Kacang No. 9, pagar hijau',
       phone: fixed.recipient.phone,
     });
-    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 422/)]);
 
     // Delivered meanwhile (the page still offers the buttons): the API's refusal is shown as it is.
     const awb = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body

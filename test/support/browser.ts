@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
 
 /**
  * Headless Chromium for the dashboard's page tests: the browser comes with `npm install`
@@ -215,6 +215,11 @@ export function takePageErrors(page: Page): string[] {
 export function assertNoPageErrors(page: Page): void {
   const errors = errorsOf.get(page) ?? [];
   if (errors.length) throw new Error(`${page.url()} reported errors:\n${errors.join('\n')}`);
+}
+
+/** Whether the element has the keyboard's focus. */
+export async function isFocused(element: Locator): Promise<boolean> {
+  return element.evaluate((el) => el === el.ownerDocument.activeElement);
 }
 
 /** Writes the whole page as `test/e2e/screenshots/<name>-<width>.png` (git-ignored) and returns the path. */

@@ -1,4 +1,12 @@
-import { useId, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FormEvent,
+  type InputHTMLAttributes,
+  type ReactNode,
+} from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { useErrorMessage, useFieldMessages } from './async';
 
@@ -12,6 +20,9 @@ export interface FormState {
   formError?: string;
   onSubmit: (event: FormEvent<HTMLFormElement>) => void;
 }
+
+/** A refusal the page decides before asking the API, already in the reader's language: shown above the form. */
+export class FormProblem extends Error {}
 
 /** A text field's value in submitted form data ('' when absent or a file). */
 export function formText(data: FormData, name: string): string {
@@ -30,6 +41,19 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
   const [submitting, setSubmitting] = useState(false);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string>();
+  const formElement = useRef<HTMLFormElement | null>(null);
+  const [refused, setRefused] = useState(0);
+  // A refusal shows beside the fields and above the form, which a seller at the foot of a long form (a phone)
+  // would not see: the first field to correct takes the focus (and the view), else the form's own error.
+  useEffect(() => {
+    if (!refused) return;
+    const within = formElement.current;
+    const first =
+      within?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      within?.querySelector<HTMLElement>('.form-error');
+    first?.focus();
+    first?.scrollIntoView({ block: 'center' });
+  }, [refused]);
   return {
     submitting,
     formError,
@@ -39,6 +63,25 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
     onSubmit(event) {
       event.preventDefault();
       if (submitting) return;
+      formElement.current = event.currentTarget;
+      // Forms are noValidate (the API's words, not the browser's): a required field left empty is said here,
+      // before any request ("email or password wrong" for an empty login told the seller nothing).
+      const missing = [...event.currentTarget.elements].filter(
+        (el): el is HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement =>
+          (el instanceof HTMLInputElement ||
+            el instanceof HTMLSelectElement ||
+            el instanceof HTMLTextAreaElement) &&
+          el.required &&
+          !el.disabled &&
+          el.name !== '' &&
+          el.value.trim() === '',
+      );
+      if (missing.length) {
+        setFields(Object.fromEntries(missing.map((el) => [el.name, t('form.required')])));
+        setFormError(t('form.fixErrors'));
+        setRefused((n) => n + 1);
+        return;
+      }
       const data = new FormData(event.currentTarget);
       setSubmitting(true);
       setFields({});
@@ -48,7 +91,8 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
           const byField = fieldMessages(e);
           setFields(byField);
           const named = Object.keys(byField).length > 0;
-          setFormError(named ? t('form.fixErrors') : message(e));
+          setFormError(e instanceof FormProblem ? e.message : named ? t('form.fixErrors') : message(e));
+          setRefused((n) => n + 1);
         })
         .finally(() => setSubmitting(false));
     },
@@ -92,7 +136,7 @@ export function Field({
 /** The form's own error (above the fields) and its busy submit button. */
 export function FormError({ form }: { form: FormState }) {
   return form.formError ? (
-    <p className="form-error" role="alert">
+    <p className="form-error" role="alert" tabIndex={-1}>
       {form.formError}
     </p>
   ) : null;

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import { useSession, type Me } from '../auth/session';
 import { useI18n } from '../i18n/i18n-context';
 import { LANGUAGES, type Language } from '../i18n/translate';
-import { navFor } from '../nav';
+import { navFor, type NavItem, type NavSection } from '../nav';
+import type { MessageKey } from '../i18n/id';
 
 export function LanguageSwitch() {
   const { t, language, setLanguage } = useI18n();
@@ -31,8 +32,33 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
   const { logout } = useSession();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
-  useEffect(() => setMenuOpen(false), [location.pathname]);
   const sections = navFor(me.user?.role ?? '');
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const main = useRef<HTMLElement>(null);
+  const arrived = useRef(false);
+  useEffect(() => {
+    setMenuOpen(false);
+    // After following a link the keyboard and a screen reader go on from the new page, not the old link
+    // (not on the first page: the browser starts at the top as it should).
+    if (arrived.current) main.current?.focus({ preventScroll: true });
+    arrived.current = true;
+  }, [location.pathname]);
+  // Each page its own tab title: the section the path is under ("Pengiriman · Kirim" on a shipment too).
+  const title = pageTitle(sections, location.pathname);
+  useEffect(() => {
+    document.title = title ? `${t(title)} · ${t('app.name')}` : t('app.name');
+  }, [title, t]);
+  // Escape closes the phone's menu, as it closes any menu, and gives the keyboard back to its button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const close = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      setMenuOpen(false);
+      menuButton.current?.focus();
+    };
+    document.addEventListener('keydown', close);
+    return () => document.removeEventListener('keydown', close);
+  }, [menuOpen]);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -40,6 +66,7 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
       </a>
       <header className="topbar">
         <button
+          ref={menuButton}
           type="button"
           className="menu-button"
           aria-expanded={menuOpen}
@@ -73,9 +100,19 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
           </div>
         ))}
       </nav>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>
   );
+}
+
+/** The label of the navigation item the path is under (the longest path that begins it), if any. */
+function pageTitle(sections: NavSection[], path: string): MessageKey | undefined {
+  let best: NavItem | undefined;
+  for (const item of sections.flatMap((s) => s.items)) {
+    const under = item.path === '/' ? path === '/' : path === item.path || path.startsWith(`${item.path}/`);
+    if (under && (!best || item.path.length > best.path.length)) best = item;
+  }
+  return best?.label;
 }

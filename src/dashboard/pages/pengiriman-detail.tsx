@@ -1,16 +1,20 @@
 import { useState } from 'react';
+import { useIneligibleReason } from './kirim/quote-comparison';
+import { useServiceLabel } from './service-names';
 import { Link, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
+import { ConfirmButton } from '../components/confirm-button';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
-import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
+import { Field, FormError, FormProblem, formText, SubmitButton, useApiForm } from '../components/form';
 import { useShipmentAction } from './shipment-actions';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
 type Detail = Schemas['ShipmentDetailDto'];
 
 function Summary({ s }: { s: Detail }) {
+  const serviceOf = useServiceLabel();
   const { t, code, rupiah, dateTime, count } = useI18n();
   const p = s.parcel;
   return (
@@ -24,9 +28,7 @@ function Summary({ s }: { s: Detail }) {
             {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
           </dd>
           <dt>{t('detail.courier')}</dt>
-          <dd>
-            {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
-          </dd>
+          <dd>{s.courier ? serviceOf(s.courier.code, s.courier.service) : t('pengiriman.notBooked')}</dd>
           {s.awb && (
             <>
               <dt>{t('detail.awb')}</dt>
@@ -129,6 +131,8 @@ function Timeline({ events }: { events: Detail['events'] }) {
 }
 
 function Decision({ decision }: { decision: Detail['decision'] }) {
+  const serviceOf = useServiceLabel();
+  const ineligibleReason = useIneligibleReason();
   const { t, code, rupiah, rate } = useI18n();
   return (
     <section aria-labelledby="decision-heading" className="panel">
@@ -150,9 +154,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                 pick && (
                   <div key={label} className="figure">
                     <dt>{t(label)}</dt>
-                    <dd>
-                      {courierName(pick.courier)} {pick.service}
-                    </dd>
+                    <dd>{serviceOf(pick.courier, pick.service)}</dd>
                     <dd className="amount">{rupiah(pick.expectedCost)}</dd>
                     <dd className="figure-hint">{t('detail.expectedCost')}</dd>
                   </div>
@@ -200,7 +202,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                       {!c.eligible && (
                         <span className="sub">
                           {t('detail.ineligible')}
-                          {c.ineligibleReason && `: ${c.ineligibleReason}`}
+                          {c.ineligibleReason && `: ${ineligibleReason(c.ineligibleReason)}`}
                         </span>
                       )}
                     </th>
@@ -221,6 +223,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
 }
 
 function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
+  const serviceOf = useServiceLabel();
   const { t, code, dateTime } = useI18n();
   return (
     <section aria-labelledby="pickups-heading" className="panel">
@@ -231,7 +234,7 @@ function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
         <ul className="plain-list">
           {attempts.map((a, i) => (
             <li key={`${a.at}-${i}`}>
-              <strong>{code('outcome', a.outcome)}</strong> · {courierName(a.courier)} {a.service} ·{' '}
+              <strong>{code('outcome', a.outcome)}</strong> · {serviceOf(a.courier, a.service)} ·{' '}
               <time dateTime={a.at}>{dateTime(a.at)}</time>
               {a.awb && <span className="sub mono">{a.awb}</span>}
               {a.errorMessage && <span className="sub">{a.errorMessage}</span>}
@@ -300,16 +303,19 @@ function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
   const { t, code } = useI18n();
   const [open, setOpen] = useState(false);
   const requestAction = useShipmentAction();
+  const current: Record<string, string | undefined> = { ...s.recipient, name: '', phone: '' };
   const form = useApiForm(async (data) => {
     const value = (name: string) => formText(data, `address.${name}`).trim();
     const address = Object.fromEntries(
       ADDRESS_FIELDS.map(([name]) => [name, value(name)]).filter(([, v]) => v !== ''),
     ) as Schemas['ActionAddressDto'];
+    // The form opens filled with the address the courier has: sent unchanged, it would only ask again.
+    const changed = Object.entries(address).some(([name, v]) => v !== (current[name] ?? '').trim());
+    if (!changed) throw new FormProblem(t('fix.nothingChanged'));
     const text = await requestAction(s.id, { action: 'update_address', address });
     setOpen(false);
     done(text);
   });
-  const current: Record<string, string | undefined> = { ...s.recipient, name: '', phone: '' };
   return (
     <details className="fix-address" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>{code('action', 'update_address')}</summary>
@@ -389,18 +395,30 @@ function Actions({
             <input id="action-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
           </div>
           <div className="button-row">
-            {offered.map((action) => (
-              <button
-                key={action}
-                type="button"
-                className="button secondary"
-                disabled={busy !== undefined}
-                aria-busy={busy === action}
-                onClick={() => act(action)}
-              >
-                {busy === action ? t('form.submitting') : code('action', action)}
-              </button>
-            ))}
+            {offered.map((action) =>
+              // A return cannot be undone: it asks first.
+              action === 'return' ? (
+                <ConfirmButton
+                  key={action}
+                  label={code('action', action)}
+                  question={t('detail.confirmReturn')}
+                  confirmLabel={t('detail.confirmReturnYes')}
+                  busy={busy !== undefined}
+                  onConfirm={() => act(action)}
+                />
+              ) : (
+                <button
+                  key={action}
+                  type="button"
+                  className="button secondary"
+                  disabled={busy !== undefined}
+                  aria-busy={busy === action}
+                  onClick={() => act(action)}
+                >
+                  {busy === action ? t('form.submitting') : code('action', action)}
+                </button>
+              ),
+            )}
           </div>
         </>
       )}

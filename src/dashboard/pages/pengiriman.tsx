@@ -1,4 +1,5 @@
 import { type FormEvent, type MouseEvent } from 'react';
+import { useServiceLabel } from './service-names';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, ApiError, call, type Schemas } from '../api/client';
 import { preload, takePreloaded } from '../api/preload';
@@ -133,6 +134,7 @@ function useRowLinkFollower(): (event: MouseEvent<HTMLElement>) => void {
 }
 
 function ShipmentRow({ s }: { s: Shipment }) {
+  const serviceOf = useServiceLabel();
   const { t, code, rupiah, dateTime } = useI18n();
   return (
     <tr data-testid="shipment-row" className="shipment-row">
@@ -157,7 +159,7 @@ function ShipmentRow({ s }: { s: Shipment }) {
       </td>
       <td data-label={t('pengiriman.courierAwb')}>
         <div>
-          {s.courier ? `${courierName(s.courier.code)} ${s.courier.service}` : t('pengiriman.notBooked')}
+          {s.courier ? serviceOf(s.courier.code, s.courier.service) : t('pengiriman.notBooked')}
           {s.awb && <span className="sub mono">{s.awb}</span>}
         </div>
       </td>

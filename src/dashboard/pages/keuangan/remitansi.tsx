@@ -3,7 +3,7 @@ import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/cli
 import { Async, useLoad } from '../../components/async';
 import { FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
-import { fieldErrorText } from '../../i18n/api-messages';
+import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { COURIERS, courierName } from '../shipment-query';
@@ -83,7 +83,17 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
         headers: { 'content-type': 'text/csv' },
       }),
     ).catch((e: unknown) => {
-      throw e instanceof ApiError ? problemsOfFile(e, t, (m) => fieldErrorText(language, m)) : e;
+      if (!(e instanceof ApiError)) throw e;
+      // The same report again: the code says it in the seller's language (the detail names an id in English).
+      if (e.code === 'REMITTANCE_ALREADY_UPLOADED')
+        throw new ApiError(
+          e.status,
+          e.code,
+          e.message,
+          [{ field: 'file', message: apiErrorText(language, e.code, e.message) }],
+          e.requestId,
+        );
+      throw problemsOfFile(e, t, (m) => fieldErrorText(language, m));
     });
     setResult(done);
     onUploaded();

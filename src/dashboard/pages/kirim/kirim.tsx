@@ -7,9 +7,9 @@ import { PlaceSuggestions, placeSuggestionsOf } from '../../components/place-sug
 import { fieldErrorText } from '../../i18n/api-messages';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
-import { courierName } from '../shipment-query';
 import { PickupRequest } from './pickup-request';
-import { QuoteComparison, serviceLabel } from './quote-comparison';
+import { QuoteComparison } from './quote-comparison';
+import { serviceLabel, useServiceLabel } from '../service-names';
 import {
   createShipmentBody,
   emptyShipmentFields,
@@ -141,6 +141,7 @@ function QuotesPanel({
 /** After "Buat pengiriman": what was created, and the pickup step. */
 function Created({ shipment, onAnother }: { shipment: Shipment; onAnother: () => void }) {
   const { t, rupiah } = useI18n();
+  const serviceOf = useServiceLabel();
   return (
     <section className="panel" aria-labelledby="created-heading">
       <h2 id="created-heading">{t('kirim.createdTitle', { reference: shipment.reference })}</h2>
@@ -148,10 +149,14 @@ function Created({ shipment, onAnother }: { shipment: Shipment; onAnother: () =>
         {t('kirim.createdText', { name: shipment.recipient.name, cod: rupiah(shipment.codAmount) })}
         {shipment.requestedCourier &&
           ` ${t('kirim.createdCourier', {
-            service: `${courierName(shipment.requestedCourier.code)} ${shipment.requestedCourier.service}`,
+            service: serviceOf(shipment.requestedCourier.code, shipment.requestedCourier.service),
           })}`}
       </p>
-      <PickupRequest shipmentIds={[shipment.id]} label={t('kirim.requestPickup')} />
+      <PickupRequest
+        shipmentIds={[shipment.id]}
+        references={{ [shipment.id]: shipment.reference }}
+        label={t('kirim.requestPickup')}
+      />
       <p className="button-row kirim-actions">
         <Link to={`/pengiriman/${shipment.id}`}>{t('kirim.openShipment')}</Link>
         <button type="button" className="button secondary" onClick={onAnother}>
@@ -196,8 +201,11 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
   const errorOf = (name: ShipmentField) => form.fieldError(name) ?? quoteErrors[name];
   // A place the API could not resolve comes with the districts it may mean: one click fills them in.
   const places = quotes.status === 'error' ? placeSuggestionsOf(quotes.error) : [];
-  const set = (name: ShipmentField) => (e: { target: { value: string } }) =>
+  // A field changed since the API refused it no longer shows the API's word on it.
+  const set = (name: ShipmentField) => (e: { target: { value: string } }) => {
     setFields((f) => ({ ...f, [name]: e.target.value }));
+    form.clearFieldErrors(name);
+  };
   const field = (f: { name: ShipmentField; label: MessageKey; hint?: MessageKey; optional?: boolean }) => (
     <Field
       key={f.name}
@@ -251,14 +259,15 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
         ))}
         <PlaceSuggestions
           places={places}
-          onPick={(p) =>
+          onPick={(p) => {
             setFields((f) => ({
               ...f,
               'recipient.district': p.district,
               'recipient.city': p.regency,
               'recipient.province': p.province,
-            }))
-          }
+            }));
+            form.clearFieldErrors('recipient.district', 'recipient.city', 'recipient.province');
+          }}
         />
       </section>
       <section className="panel" aria-labelledby="parcel-heading">

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { useServiceLabel } from '../service-names';
 import { Link } from 'react-router';
 import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { useErrorMessage } from '../../components/async';
@@ -30,6 +31,7 @@ export function PickupRequest({
   references?: Record<string, string>;
 }) {
   const { t, code } = useI18n();
+  const serviceOf = useServiceLabel();
   const message = useErrorMessage();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -120,7 +122,7 @@ export function PickupRequest({
               · <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
               {s.courier && (
                 <span className="sub">
-                  {courierName(s.courier)} {s.service}
+                  {s.service ? serviceOf(s.courier, s.service) : courierName(s.courier)}
                   {s.awb && (
                     <>
                       {' · '}

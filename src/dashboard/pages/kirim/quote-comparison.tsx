@@ -1,7 +1,7 @@
+import { serviceLabel } from '../service-names';
 import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
-import { courierName } from '../shipment-query';
 import {
   BREAKDOWN_TERMS,
   breakdownTerm,
@@ -23,6 +23,12 @@ const INELIGIBLE: Record<string, MessageKey> = {
   courier_error: 'kirim.reason.courier_error',
 };
 
+/** Why a service cannot carry the parcel, in the seller's language (the reason's code when it is new). */
+export function useIneligibleReason(): (reason: string) => string {
+  const { t } = useI18n();
+  return (reason) => (INELIGIBLE[reason] ? t(INELIGIBLE[reason]) : reason);
+}
+
 const TERM_LABEL: Record<(typeof BREAKDOWN_TERMS)[number], MessageKey> = {
   price: 'kirim.term.price',
   codFee: 'kirim.term.codFee',
@@ -34,16 +40,6 @@ const TERM_LABEL: Record<(typeof BREAKDOWN_TERMS)[number], MessageKey> = {
   uncertaintyCost: 'kirim.term.uncertaintyCost',
   score: 'kirim.term.score',
 };
-
-/**
- * A service as sellers say it: its own name when that already starts with the courier's (`JNE Reguler`,
- * `J&T EZ`), else the courier's name before it (`SAP Express SATRIA REG`).
- */
-export function serviceLabel(o: { courier: string; serviceName: string }): string {
-  const courier = courierName(o.courier);
-  const first = (name: string) => name.split(' ')[0].toLowerCase();
-  return first(o.serviceName) === first(courier) ? o.serviceName : `${courier} ${o.serviceName}`;
-}
 
 /** Why the recommendation: each term of its breakdown beside the runner-up's, and what it saves. */
 function Why({ best, runnerUp }: { best: QuoteOption; runnerUp?: QuoteOption }) {
@@ -123,6 +119,7 @@ export function QuoteComparison({
   onChoose: (key: string | undefined) => void;
 }) {
   const { t, rupiah, rate, count } = useI18n();
+  const ineligibleReason = useIneligibleReason();
   const { best, runnerUp } = recommendationOf(options);
   const money = (v: number | null) => (v === null ? '–' : rupiah(v));
   const days = (min: number, max: number) =>
@@ -190,11 +187,7 @@ export function QuoteComparison({
                         {!o.eligible && (
                           <span className="sub error-text">
                             {t('kirim.ineligible')}:{' '}
-                            {o.ineligibleReason
-                              ? INELIGIBLE[o.ineligibleReason]
-                                ? t(INELIGIBLE[o.ineligibleReason])
-                                : o.ineligibleReason
-                              : '–'}
+                            {o.ineligibleReason ? ineligibleReason(o.ineligibleReason) : '–'}
                           </span>
                         )}
                       </div>

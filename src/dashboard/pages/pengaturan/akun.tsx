@@ -2,8 +2,9 @@ import { useState } from 'react';
 import { api, call } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useI18n } from '../../i18n/i18n-context';
-import { ConfirmButton, OutcomeNotice, SettingsSection, useAction } from './shared';
+import { OutcomeNotice, SettingsSection, useAction } from './shared';
 
 /** A new password, checked by the current one: every other device is signed out, this one goes on. */
 function ChangePassword() {

@@ -4,9 +4,10 @@ import type { PlaceSuggestion } from '../../api/errors';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { PlaceSuggestions, placeSuggestionsOf } from '../../components/place-suggestions';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
-import { ConfirmButton, OutcomeNotice, SettingsSection, useAction } from './shared';
+import { OutcomeNotice, SettingsSection, useAction } from './shared';
 
 type Address = Schemas['AddressDto'];
 type AddressBody = Schemas['CreateAddressDto'];

@@ -3,8 +3,9 @@ import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useI18n } from '../../i18n/i18n-context';
-import { ConfirmButton, OutcomeNotice, OwnerOnly, SettingsSection, useAction } from './shared';
+import { OutcomeNotice, OwnerOnly, SettingsSection, useAction } from './shared';
 
 type SellerRole = Schemas['CreateUserDto']['role'];
 

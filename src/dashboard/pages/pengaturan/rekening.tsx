@@ -2,8 +2,9 @@ import { useId, useState } from 'react';
 import { api, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { ConfirmButton } from '../../components/confirm-button';
 import { useI18n } from '../../i18n/i18n-context';
-import { ConfirmButton, OutcomeNotice, OwnerOnly, SettingsSection, useAction } from './shared';
+import { OutcomeNotice, OwnerOnly, SettingsSection, useAction } from './shared';
 
 type BankCode = Schemas['CreateBankAccountDto']['bankCode'];
 

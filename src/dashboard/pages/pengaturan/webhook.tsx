@@ -4,6 +4,7 @@ import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
+import type { MessageKey } from '../../i18n/id';
 import { CopyableSecret, OutcomeNotice, OwnerOnly, SettingsSection, useAction, type Outcome } from './shared';
 
 type Settings = Schemas['SettingsDto'];
@@ -76,6 +77,24 @@ function WebhookSettings({ loaded, owner }: { loaded: Settings; owner: boolean }
   );
 }
 
+/** Why a webhook was not delivered, said for the seller (the service's own words follow, for a developer). */
+const WEBHOOK_FAILURES: [RegExp, MessageKey][] = [
+  [/ECONNREFUSED/, 'pengaturan.webhook.why.refused'],
+  [/ENOTFOUND|EAI_AGAIN|DNS/, 'pengaturan.webhook.why.unknownHost'],
+  [/^no answer within/, 'pengaturan.webhook.why.timeout'],
+  [/ECONNRESET|socket hang up/, 'pengaturan.webhook.why.reset'],
+  [/CERT|certificate|SSL|TLS/i, 'pengaturan.webhook.why.certificate'],
+  [/^not sent:/, 'pengaturan.webhook.why.notSent'],
+];
+
+function useWebhookFailure(): (error: string) => string {
+  const { t } = useI18n();
+  return (error) => {
+    const known = WEBHOOK_FAILURES.find(([pattern]) => pattern.test(error));
+    return known ? `${t(known[1])} (${error})` : error;
+  };
+}
+
 /** The webhooks sent, newest first: type, status, attempts, the last answer, time; failed ones retried. */
 function DeliveryLog({
   deliveries,
@@ -86,6 +105,7 @@ function DeliveryLog({
 }) {
   const { t, dateTime } = useI18n();
   const retry = useAction();
+  const failure = useWebhookFailure();
   return (
     <>
       <OutcomeNotice outcome={retry.outcome} />
@@ -128,7 +148,7 @@ function DeliveryLog({
                     </td>
                     <td data-label={t('pengaturan.webhook.lastResponse')}>
                       {d.lastResponseCode !== null && <span className="mono">HTTP {d.lastResponseCode}</span>}
-                      {d.lastError && <span className="sub">{d.lastError}</span>}
+                      {d.lastError && <span className="sub">{failure(d.lastError)}</span>}
                       {d.lastResponseCode === null && !d.lastError && '–'}
                     </td>
                     <td data-label={t('pengaturan.webhook.time')}>
@@ -185,6 +205,7 @@ export function WebhookSection({ owner }: { owner: boolean }) {
   const settings = useLoad(() => call(api.GET('/v1/settings')), []);
   const deliveries = useDeliveries();
   const test = useAction();
+  const failure = useWebhookFailure();
   const [testResult, setTestResult] = useState<Outcome>();
   const sendTest = () =>
     test.run('test', async () => {
@@ -196,7 +217,7 @@ export function WebhookSection({ owner }: { owner: boolean }) {
           : {
               ok: false,
               text: t('pengaturan.webhook.testFailed', {
-                reason: result.error ?? `HTTP ${result.responseCode ?? '–'}`,
+                reason: result.error ? failure(result.error) : `HTTP ${result.responseCode ?? '–'}`,
               }),
             },
       );
