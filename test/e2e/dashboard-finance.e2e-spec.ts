@@ -104,6 +104,11 @@ describe('the finance pages in a browser', () => {
     expect(mine.total).toBeGreaterThan(0);
     const row = page.getByTestId('invoice-row').filter({ hasText: mine.number });
     await row.waitFor();
+    // The period's count in the chooser follows the run.
+    await page
+      .getByRole('combobox', { name: 'Periode' })
+      .locator('option:checked', { hasText: `· ${listed.items.length} tagihan` })
+      .waitFor({ state: 'attached' });
     const rupiah = (n: number) =>
       new Intl.NumberFormat('id-ID', { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(
         n,

@@ -126,9 +126,16 @@ export function TagihanPage() {
   );
 }
 
-function PeriodInvoices({ periods }: { periods: Schemas['InvoicingPeriodDto'][] }) {
+function PeriodInvoices({ periods: loaded }: { periods: Schemas['InvoicingPeriodDto'][] }) {
   const { t, date, count } = useI18n();
   const message = useErrorMessage();
+  // Read again after a run, so each period's count of invoices stays true (the list shown stays mounted).
+  const [periods, setPeriods] = useState(loaded);
+  const refreshPeriods = () =>
+    void call(api.GET('/v1/finance/invoicing/periods')).then(
+      (p) => setPeriods(p.items),
+      () => undefined,
+    );
   const [periodStart, setPeriodStart] = useState((periods.find((p) => p.ended) ?? periods[0]).startDate);
   const fetchPage = (cursor?: string) =>
     call(
@@ -206,7 +213,12 @@ function PeriodInvoices({ periods }: { periods: Schemas['InvoicingPeriodDto'][] 
           }}
         </Async>
       </section>
-      <RunForm onRun={list.first.reload} />
+      <RunForm
+        onRun={() => {
+          list.first.reload();
+          refreshPeriods();
+        }}
+      />
     </>
   );
 }
