@@ -62,6 +62,15 @@ export function LoadingState() {
   );
 }
 
+/**
+ * Whether asking the same again may go otherwise: after a network failure, a busy or failing service, or a
+ * rate limit; not after a refusal of the request itself (a 404, a bad date range), which only repeats.
+ */
+function worthRetrying(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+}
+
 export function ErrorState({ error, retry }: { error: unknown; retry?: () => void }) {
   const { t } = useI18n();
   const message = useErrorMessage();
@@ -70,7 +79,7 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
       <p>
         {t('state.error')} {message(error)}
       </p>
-      {retry && (
+      {retry && worthRetrying(error) && (
         <button type="button" className="button secondary" onClick={retry}>
           {t('state.retry')}
         </button>

@@ -270,9 +270,9 @@ export const en: Messages = {
   'saldo.withdraw': 'Withdraw',
   'saldo.withdrawOwnerOnly': 'Only the shop owner can withdraw funds and see the bank accounts.',
   'saldo.amount': 'Amount',
-  'saldo.amountHint': 'Rupiah, without dots or commas.',
+  'saldo.amountHint': 'Rupiah, such as 150000 or 150.000.',
   'saldo.amountHintWithdrawable':
-    'Rupiah, without dots or commas. Withdrawable: {amount}. The withdrawal fee comes out of this amount.',
+    'Rupiah, such as 150000 or 150.000. Withdrawable: {amount}. The withdrawal fee comes out of this amount.',
   'saldo.bankAccount': 'Bank account',
   'saldo.noBankAccount': 'No saved bank account yet.',
   'saldo.toSettings': 'Add one in Settings',

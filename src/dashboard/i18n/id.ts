@@ -271,9 +271,9 @@ export const id = {
   'saldo.withdraw': 'Tarik dana',
   'saldo.withdrawOwnerOnly': 'Hanya pemilik toko yang dapat menarik dana dan melihat rekening bank.',
   'saldo.amount': 'Jumlah',
-  'saldo.amountHint': 'Rupiah, tanpa titik atau koma.',
+  'saldo.amountHint': 'Rupiah, misalnya 150000 atau 150.000.',
   'saldo.amountHintWithdrawable':
-    'Rupiah, tanpa titik atau koma. Bisa ditarik: {amount}. Biaya penarikan dipotong dari jumlah ini.',
+    'Rupiah, misalnya 150000 atau 150.000. Bisa ditarik: {amount}. Biaya penarikan dipotong dari jumlah ini.',
   'saldo.bankAccount': 'Rekening bank',
   'saldo.noBankAccount': 'Belum ada rekening bank tersimpan.',
   'saldo.toSettings': 'Tambah rekening di Pengaturan',
