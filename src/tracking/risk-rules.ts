@@ -3,6 +3,7 @@ import { formatWib } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { regionOf } from 'src/couriers/zones';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
+import { COURIER_SIDE_REASONS } from './tracking-status';
 
 /**
  * The risk rules: pure, versioned functions from a shipment, its courier events and what Kirim knows
@@ -128,7 +129,6 @@ const HANDOVER: ReadonlySet<CourierStatus> = new Set([
   'returned',
 ]);
 /** Problems on the courier's side: the recipient can do nothing about them. */
-const COURIER_SIDE: ReadonlySet<CourierReason> = new Set(['held_at_hub', 'misroute', 'damaged', 'lost']);
 const HELD: ReadonlySet<CourierReason> = new Set(['held_at_hub', 'misroute', 'damaged']);
 
 /** What went wrong at the door, as the seller reads it. */
@@ -202,7 +202,7 @@ function sorted(events: RiskEvent[]): RiskEvent[] {
 const isReturnEvent = (e: RiskEvent) =>
   e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg;
 const isConsigneeFailure = (e: RiskEvent) =>
-  e.status === 'delivery_failed' && !(e.reason && COURIER_SIDE.has(e.reason));
+  e.status === 'delivery_failed' && !(e.reason && COURIER_SIDE_REASONS.has(e.reason));
 
 interface Context {
   input: RiskInput;

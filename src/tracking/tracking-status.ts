@@ -143,21 +143,47 @@ function walk(current: ShipmentStatus, steps: readonly PlannedMove[]): PlannedMo
   return moves;
 }
 
+/** Failures on the courier's side (the parcel held, sent astray, broken, lost): no attempt at the door. */
+export const COURIER_SIDE_REASONS: ReadonlySet<CourierReason> = new Set([
+  'held_at_hub',
+  'misroute',
+  'damaged',
+  'lost',
+]);
+
 /**
  * Delivery runs and failed attempts as the whole journey tells them (not as the moves happened to be
- * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run.
+ * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run;
+ * so is a failure at the door at another time than the last, though the status stood at delivery_failed
+ * (couriers do not always scan a new run): the risk rules count attempts so too.
  */
 export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: number; failed: number } {
   let attempts = 0;
   let failed = 0;
-  let previous: ShipmentStatus = 'booked';
-  for (const step of journey(events)) {
-    if (step.to === 'out_for_delivery') attempts += 1;
-    if (step.to === 'delivery_failed' || step.to === 'delivered') {
-      if (previous !== 'out_for_delivery') attempts += 1;
-      if (step.to === 'delivery_failed') failed += 1;
+  let state: ShipmentStatus = 'booked';
+  let lastFailureAt: number | null = null;
+  for (const event of [...events].sort(journeyOrder)) {
+    const to = shipmentStatusOf(event);
+    if (to === 'delivery_failed' && state === 'delivery_failed') {
+      const at = event.occurredAt.getTime();
+      if (at !== lastFailureAt && !(event.reason && COURIER_SIDE_REASONS.has(event.reason))) {
+        attempts += 1;
+        failed += 1;
+        lastFailureAt = at;
+      }
+      continue;
     }
-    previous = step.to;
+    // As journey() folds them: a stale or repeated event that would move the parcel back is no step.
+    if (!to || to === state || !canTransition(state, to)) continue;
+    if (to === 'out_for_delivery') attempts += 1;
+    if (to === 'delivery_failed' || to === 'delivered') {
+      if (state !== 'out_for_delivery') attempts += 1;
+      if (to === 'delivery_failed') {
+        failed += 1;
+        lastFailureAt = event.occurredAt.getTime();
+      }
+    }
+    state = to;
   }
   return { attempts, failed };
 }

@@ -82,6 +82,25 @@ describe('shipment status from courier events', () => {
     expect(deliveryAttempts(events)).toEqual({ attempts: 2, failed: 1 });
   });
 
+  it('counts a failure at the door at another time as another attempt, with no dispatch scan between', () => {
+    const consignee = (hour: number, reason: string) =>
+      ev(hour, 'delivery_failed', { reason: reason as CourierReason });
+    const events = [
+      ev(1, 'picked_up'),
+      ev(2, 'out_for_delivery'),
+      consignee(3, 'consignee_absent'),
+      // The same failure in a second scan at the same time, and the parcel held at the hub after it: no attempt.
+      consignee(3, 'consignee_unreachable'),
+      consignee(5, 'held_at_hub'),
+      // The next day's attempt, which the courier did not announce with an out-for-delivery scan.
+      consignee(27, 'consignee_refused'),
+    ];
+    expect(journey(events).map((m) => m.to)).toEqual(['picked_up', 'out_for_delivery', 'delivery_failed']);
+    expect(deliveryAttempts(events)).toEqual({ attempts: 2, failed: 2 });
+    // Whatever order they arrived in.
+    expect(deliveryAttempts([...events].reverse())).toEqual({ attempts: 2, failed: 2 });
+  });
+
   it('never moves back on a late event: a failure reported after the delivery changes nothing', () => {
     const events = delivered();
     const late = events.splice(5, 1);
