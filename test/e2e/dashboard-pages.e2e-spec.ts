@@ -115,6 +115,7 @@ describe('the dashboard in a browser', () => {
       }
       await page.getByRole('button', { name: 'Keluar' }).click();
       await page.getByRole('heading', { name: 'Masuk ke Kirim' }).waitFor();
+      expect(await page.title()).toBe('Masuk ke Kirim · Kirim');
       await http.get('/v1/me').set('authorization', `Bearer ${token}`).expect(401);
       await screenshot(page, 'masuk');
       await axeCheck(page);

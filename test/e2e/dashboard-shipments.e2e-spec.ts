@@ -176,6 +176,13 @@ describe('the Pengiriman pages in a browser', () => {
     );
     await asked.getByRole('button', { name: 'Batal' }).click();
     await asked.waitFor({ state: 'detached' });
+    // The keyboard is back on the button that asked; Escape cancels the question too.
+    const returnButton = page.getByRole('button', { name: 'Retur ke penjual' });
+    await waitUntil(() => isFocused(returnButton), 'the return button has the focus again');
+    await returnButton.click();
+    await asked.waitFor();
+    await page.keyboard.press('Escape');
+    await asked.waitFor({ state: 'detached' });
     expect((await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body.actions).toEqual(
       [],
     );

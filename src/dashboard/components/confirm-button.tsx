@@ -20,15 +20,41 @@ export function ConfirmButton({
 }) {
   const { t } = useI18n();
   const [asking, setAsking] = useState(false);
+  /** This button's own action was confirmed and is running: it says so while `busy`. */
+  const [sent, setSent] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
-  // The pressed button is gone: the keyboard goes on from the question's own button.
+  const opener = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
   useEffect(() => {
+    // The pressed button is gone: the keyboard goes on from the question's own button, and back to the
+    // button that asked it once the question is answered or cancelled (not left on the page's body).
     if (asking) confirm.current?.focus();
+    else if (wasAsking.current) opener.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  useEffect(() => {
+    if (!busy) setSent(false);
+  }, [busy]);
+  // Escape cancels the question, as it closes any.
+  useEffect(() => {
+    if (!asking) return;
+    const cancel = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setAsking(false);
+    };
+    document.addEventListener('keydown', cancel);
+    return () => document.removeEventListener('keydown', cancel);
   }, [asking]);
   if (!asking)
     return (
-      <button type="button" className={className} disabled={busy} onClick={() => setAsking(true)}>
-        {label}
+      <button
+        ref={opener}
+        type="button"
+        className={className}
+        disabled={busy}
+        aria-busy={busy && sent}
+        onClick={() => setAsking(true)}
+      >
+        {busy && sent ? t('form.submitting') : label}
       </button>
     );
   return (
@@ -41,6 +67,7 @@ export function ConfirmButton({
         disabled={busy}
         aria-busy={busy}
         onClick={() => {
+          setSent(true);
           setAsking(false);
           onConfirm();
         }}

@@ -72,7 +72,7 @@ export function useApiForm(submit: (data: FormData) => Promise<void>): FormState
             el instanceof HTMLSelectElement ||
             el instanceof HTMLTextAreaElement) &&
           el.required &&
-          !el.disabled &&
+          !el.matches(':disabled') &&
           el.name !== '' &&
           el.value.trim() === '',
       );

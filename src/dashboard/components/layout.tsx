@@ -39,7 +39,7 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
   useEffect(() => {
     setMenuOpen(false);
     // After following a link the keyboard and a screen reader go on from the new page, not the old link
-    // (not on the first page: the browser starts at the top as it should).
+    // (not on the first page shown: the browser starts at the top as it should).
     if (arrived.current) main.current?.focus({ preventScroll: true });
     arrived.current = true;
   }, [location.pathname]);
@@ -48,6 +48,8 @@ export function Layout({ me, preloads = {} }: { me: Me; preloads?: Readonly<Reco
   useEffect(() => {
     document.title = title ? `${t(title)} · ${t('app.name')}` : t('app.name');
   }, [title, t]);
+  // Signed out, no page of the shop's is open.
+  useEffect(() => () => void (document.title = t('app.name')), [t]);
   // Escape closes the phone's menu, as it closes any menu, and gives the keyboard back to its button.
   useEffect(() => {
     if (!menuOpen) return;

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { useSession } from '../auth/session';
 import { LanguageSwitch } from '../components/layout';
@@ -15,6 +16,9 @@ function AuthFrame({
   children: React.ReactNode;
 }) {
   const { t } = useI18n();
+  useEffect(() => {
+    document.title = `${t(title)} · ${t('app.name')}`;
+  }, [title, t]);
   return (
     <div className="auth">
       <header className="auth-header">

@@ -4,10 +4,10 @@ import { useServiceLabel } from './service-names';
 import { Link, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage, useLoad } from '../components/async';
-import { ConfirmButton } from '../components/confirm-button';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, FormProblem, formText, SubmitButton, useApiForm } from '../components/form';
+import { ShipmentActionButton } from './shipment-action-button';
 import { useShipmentAction } from './shipment-actions';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
@@ -309,8 +309,9 @@ function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
     const address = Object.fromEntries(
       ADDRESS_FIELDS.map(([name]) => [name, value(name)]).filter(([, v]) => v !== ''),
     ) as Schemas['ActionAddressDto'];
-    // The form opens filled with the address the courier has: sent unchanged, it would only ask again.
-    const changed = Object.entries(address).some(([name, v]) => v !== (current[name] ?? '').trim());
+    // The form opens filled with the address the courier has: sent unchanged, it would only ask again. A
+    // field emptied is a change too (a wrong district removed).
+    const changed = ADDRESS_FIELDS.some(([name]) => value(name) !== (current[name] ?? '').trim());
     if (!changed) throw new FormProblem(t('fix.nothingChanged'));
     const text = await requestAction(s.id, { action: 'update_address', address });
     setOpen(false);
@@ -395,30 +396,9 @@ function Actions({
             <input id="action-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
           </div>
           <div className="button-row">
-            {offered.map((action) =>
-              // A return cannot be undone: it asks first.
-              action === 'return' ? (
-                <ConfirmButton
-                  key={action}
-                  label={code('action', action)}
-                  question={t('detail.confirmReturn')}
-                  confirmLabel={t('detail.confirmReturnYes')}
-                  busy={busy !== undefined}
-                  onConfirm={() => act(action)}
-                />
-              ) : (
-                <button
-                  key={action}
-                  type="button"
-                  className="button secondary"
-                  disabled={busy !== undefined}
-                  aria-busy={busy === action}
-                  onClick={() => act(action)}
-                >
-                  {busy === action ? t('form.submitting') : code('action', action)}
-                </button>
-              ),
-            )}
+            {offered.map((action) => (
+              <ShipmentActionButton key={action} action={action} busy={busy} onAct={act} />
+            ))}
           </div>
         </>
       )}

@@ -2,10 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { Async, useErrorMessage } from '../components/async';
-import { ConfirmButton } from '../components/confirm-button';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
 import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
+import { ShipmentActionButton } from './shipment-action-button';
 import { useShipmentAction } from './shipment-actions';
 import type { ActionKind } from './shipment-query';
 
@@ -112,31 +112,15 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
             {t('detail.whatsapp')}
           </a>
         )}
-        {alertActions(alert).map((action) =>
-          // A return cannot be undone: it asks first.
-          action === 'return' ? (
-            <ConfirmButton
-              key={action}
-              className={action === alert.suggestedAction ? 'button primary' : 'button secondary'}
-              label={code('action', action)}
-              question={t('detail.confirmReturn')}
-              confirmLabel={t('detail.confirmReturnYes')}
-              busy={busy !== undefined}
-              onConfirm={() => act(action)}
-            />
-          ) : (
-            <button
-              key={action}
-              type="button"
-              className={action === alert.suggestedAction ? 'button primary' : 'button secondary'}
-              disabled={busy !== undefined}
-              aria-busy={busy === action}
-              onClick={() => act(action)}
-            >
-              {busy === action ? t('form.submitting') : code('action', action)}
-            </button>
-          ),
-        )}
+        {alertActions(alert).map((action) => (
+          <ShipmentActionButton
+            key={action}
+            action={action}
+            busy={busy}
+            primary={action === alert.suggestedAction}
+            onAct={act}
+          />
+        ))}
         {!alert.resolvedAt && !alert.acknowledgedAt && (
           <button
             type="button"

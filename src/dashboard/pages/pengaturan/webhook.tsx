@@ -79,12 +79,12 @@ function WebhookSettings({ loaded, owner }: { loaded: Settings; owner: boolean }
 
 /** Why a webhook was not delivered, said for the seller (the service's own words follow, for a developer). */
 const WEBHOOK_FAILURES: [RegExp, MessageKey][] = [
+  [/ENOTFOUND|EAI_AGAIN|\bDNS\b|could not be resolved/, 'pengaturan.webhook.why.unknownHost'],
+  [/^not sent:/, 'pengaturan.webhook.why.notSent'],
   [/ECONNREFUSED/, 'pengaturan.webhook.why.refused'],
-  [/ENOTFOUND|EAI_AGAIN|DNS/, 'pengaturan.webhook.why.unknownHost'],
   [/^no answer within/, 'pengaturan.webhook.why.timeout'],
   [/ECONNRESET|socket hang up/, 'pengaturan.webhook.why.reset'],
-  [/CERT|certificate|SSL|TLS/i, 'pengaturan.webhook.why.certificate'],
-  [/^not sent:/, 'pengaturan.webhook.why.notSent'],
+  [/CERT_|\bcertificate\b|\bSSL\b|\bTLS\b/i, 'pengaturan.webhook.why.certificate'],
 ];
 
 function useWebhookFailure(): (error: string) => string {

@@ -1,0 +1,44 @@
+import { ConfirmButton } from '../components/confirm-button';
+import { useI18n } from '../i18n/i18n-context';
+import type { ActionKind } from './shipment-query';
+
+/**
+ * The button that asks the courier for one action on a shipment. A return cannot be undone: it asks first.
+ * `busy` is the action being sent (every button waits for it).
+ */
+export function ShipmentActionButton({
+  action,
+  busy,
+  primary = false,
+  onAct,
+}: {
+  action: ActionKind;
+  busy: ActionKind | 'ack' | undefined;
+  primary?: boolean;
+  onAct: (action: ActionKind) => void;
+}) {
+  const { t, code } = useI18n();
+  const className = primary ? 'button primary' : 'button secondary';
+  if (action === 'return')
+    return (
+      <ConfirmButton
+        className={className}
+        label={code('action', action)}
+        question={t('detail.confirmReturn')}
+        confirmLabel={t('detail.confirmReturnYes')}
+        busy={busy !== undefined}
+        onConfirm={() => onAct(action)}
+      />
+    );
+  return (
+    <button
+      type="button"
+      className={className}
+      disabled={busy !== undefined}
+      aria-busy={busy === action}
+      onClick={() => onAct(action)}
+    >
+      {busy === action ? t('form.submitting') : code('action', action)}
+    </button>
+  );
+}
