@@ -1,7 +1,7 @@
 import type { Server } from 'node:net';
 import 'reflect-metadata';
 import { INestApplication, NestApplicationOptions } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, ConfigError, loadConfig } from 'config';
@@ -25,6 +25,7 @@ import {
 } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
 import { FastValidationPipe } from './common/validation-fast-path';
+import { UndeclaredQueryInterceptor } from './common/undeclared-query';
 import { resolveJwtSecret, resolvePhoneHashSalt } from './common/jwt-secret';
 import { MetricsService } from './common/metrics.service';
 
@@ -83,6 +84,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     new FastValidationPipe(VALIDATION_PIPE_OPTIONS, app.get(AppConfig).http.validationFastPath),
   );
   app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalInterceptors(new UndeclaredQueryInterceptor(app.get(Reflector)));
 
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);

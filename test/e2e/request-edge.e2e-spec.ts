@@ -221,6 +221,26 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body', message: 'nests deeper than 32 levels' }],
     },
+    // Query parameters a route does not take (a list route refuses its unknown ones as well).
+    {
+      name: 'a query parameter on a route that takes none (balance)',
+      method: 'get',
+      path: '/v1/balance?limit=-1',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'limit', message: 'property limit should not exist' }],
+    },
+    {
+      name: 'query parameters on an action route (cancel)',
+      method: 'post',
+      path: `/v1/shipments/${shipmentId}/cancel?force=1&x=2`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [
+        { field: 'force', message: 'property force should not exist' },
+        { field: 'x', message: 'property x should not exist' },
+      ],
+    },
     // Bodies that are not what the route takes.
     {
       name: 'PATCH settings with null',
@@ -652,6 +672,12 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
     expect((await http.get('/health').expect(200)).headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('lets public routes take query parameters of their own (a probe’s), and a route with a query read its own', async () => {
+    await http.get('/health?probe=lb-1').expect(200);
+    await http.get('/v1/shipments?limit=1').set(seller.auth).expect(200);
+    await http.get('/v1/me').set(seller.auth).expect(200);
   });
 
   it('answers headers over 16 KB (a long query string) with 431 in the contract’s body', async () => {
