@@ -8,7 +8,7 @@ import { formatWib } from 'src/common/wib';
 import { endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, pickedUpWithPush, PINNED } from '../support/factories/tracked';
+import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
@@ -50,6 +50,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     for (let i = 0; i < 5; i += 1) {
       await http.post('/v1/webhooks/couriers/jne').set(push.headers).send(push.body).expect(200);
       await t.app.get(TrackingService).applyPushed();
+      await pushesApplied(t);
       // And polled again: the courier still says delivered.
       await t.dataSource.query('UPDATE shipment_polls SET next_poll_at = $2 WHERE shipment_id = $1', [
         d.id,
@@ -140,6 +141,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
     });
     await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(JSON.stringify(body)).expect(200);
     await t.app.get(TrackingService).applyPushed();
+    await pushesApplied(t);
     const detail = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
       status: string;
       events: { rawCode: string }[];
@@ -168,6 +170,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
         .send(JSON.stringify({ ...body, history }))
         .expect(200);
       await t.app.get(TrackingService).applyPushed();
+      await pushesApplied(t);
       return (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
         status: string;
         codCollected: boolean;
@@ -217,6 +220,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
       (await http.post('/v1/webhooks/couriers/jne').set(real.headers).send(foretold).expect(200)).body,
     ).toEqual({ status: true, events: expect.any(Number), fresh: expect.any(Number) });
     await t.app.get(TrackingService).applyPushed();
+    await pushesApplied(t);
 
     t.clock.advance(3600_000);
     const [later] = await bookPinned(t, http, seller, origin, [jne], { codAmount: 999_000 });
@@ -225,6 +229,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
       t.clock.advance(2 * 3600_000);
       await t.app.get(TrackingPoller).pollDue();
       await t.app.get(TrackingService).applyPushed();
+      await pushesApplied(t);
     }
     const shipment = (await http.get(`/v1/shipments/${later.id}`).set(seller.auth).expect(200)).body as {
       status: string;
@@ -265,6 +270,7 @@ describe('COD credit: a delivered COD parcel credits the seller once, held, then
         .send(JSON.stringify({ ...body, history: [...body.history, missing] }))
         .expect(200);
       await t.app.get(TrackingService).applyPushed();
+      await pushesApplied(t);
       return booked;
     };
     const view = async (id: string) =>

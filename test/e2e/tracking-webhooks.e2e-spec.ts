@@ -9,7 +9,7 @@ import { TrackingService } from 'src/tracking/tracking.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, pickedUpWithPush, PINNED } from '../support/factories/tracked';
+import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -67,15 +67,7 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
    */
   const applyInbox = async () => {
     await runJob('tracking-inbox');
-    await waitUntil(
-      async () =>
-        (
-          await t.dataSource.query<{ n: number }[]>(
-            'SELECT count(*)::int AS n FROM tracking_events WHERE processed_at IS NULL',
-          )
-        )[0].n === 0,
-      'every pushed event is applied',
-    );
+    await pushesApplied(t);
   };
 
   it('stores a push replayed five times once and applies it; the shipment moves once', async () => {

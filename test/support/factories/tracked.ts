@@ -4,6 +4,7 @@ import type { SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { PickupService } from 'src/shipments/pickup.service';
 import type { TestApp } from '../test-app';
+import { waitUntil } from '../wait';
 import { createShipment, TestSeller, validShipment } from './sellers';
 
 /** One service of each courier (config/defaults.ts catalogue). */
@@ -131,4 +132,20 @@ export async function pickedUpWithPush(
   const push = await t.app.get(CourierSandboxes).get(code)!.webhookFor(booked.awb);
   if (!push) throw new Error(`the ${code} sandbox has no push for ${booked.awb}`);
   return { booked, push };
+}
+
+/**
+ * Waits until every stored courier event is applied. The webhook route applies what it stored off the
+ * request, and an inbox run skips the events that round holds (SKIP LOCKED): the run can answer first.
+ */
+export async function pushesApplied(t: Pick<TestApp, 'dataSource'>): Promise<void> {
+  await waitUntil(
+    async () =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM tracking_events WHERE processed_at IS NULL',
+        )
+      )[0].n === 0,
+    'every pushed event is applied',
+  );
 }
