@@ -1,4 +1,5 @@
 import fastifyStatic, { type SetHeadersResponse } from '@fastify/static';
+import { unsafeTextReason } from './hostile-input';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,17 @@ function setFileHeaders(assets: string, res: SetHeadersResponse, path: string): 
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 }
 
+/** Whether the URL's path decodes to text the API would take (no NUL, no lone surrogate). */
+function readablePath(url: string): boolean {
+  const mark = url.indexOf('?');
+  try {
+    const path = decodeURIComponent(mark >= 0 ? url.slice(0, mark) : url);
+    return unsafeTextReason(path) === null;
+  } catch {
+    return false;
+  }
+}
+
 /** A browser navigating (not a script, an image or an API client asking for JSON). */
 function wantsPage(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('text/html') && !NOT_DASHBOARD.test(request.url);
@@ -84,6 +96,9 @@ export async function serveDashboard(
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const page = request.method === 'GET' || request.method === 'HEAD';
     if (!request.is404 || !page || (request.url !== '/' && !wantsPage(request))) return done();
+    // A path the request edge refuses (a NUL, a lone surrogate, a broken escape) gets that refusal, as it
+    // does when no browser asks: not the page.
+    if (!readablePath(request.url)) return done();
     if (built) {
       void reply.sendFile('index.html');
       return;

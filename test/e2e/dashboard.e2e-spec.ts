@@ -49,6 +49,14 @@ describe('the dashboard, served by the app', () => {
       expectPage(await http.get(path).set('accept', PAGE));
   });
 
+  it('refuses a path holding a NUL or a broken escape to a browser too, as to any client (400, not the page)', async () => {
+    for (const path of ['/a%00b', '/pengiriman/%00', '/x%ED%A0%80', '/x%zz'])
+      for (const accept of [PAGE, 'application/json']) {
+        const res = await http.get(path).set('accept', accept);
+        expect([path, accept, res.status, res.body.code]).toEqual([path, accept, 400, expect.any(String)]);
+      }
+  });
+
   it('serves hashed assets cached for a year, and the icon revalidated', async () => {
     const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(index)![1];
     const css = /<link[^>]+href="(\/assets\/[^"]+\.css)"/.exec(index)![1];
