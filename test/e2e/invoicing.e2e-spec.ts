@@ -10,7 +10,7 @@ import { sandboxSecret } from 'src/couriers/sandbox/courier-sandbox';
 import { AppConfig } from 'config';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { endPinned, EndedShipment } from '../support/factories/money';
-import { bookPinned, PINNED } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushesApplied } from '../support/factories/tracked';
 import { binaryBody, moveEnd, runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
@@ -619,6 +619,7 @@ describe('invoices: deliveries as couriers really report them', () => {
       .send(body)
       .expect(200);
     await http.post('/sandbox/jobs/tracking-inbox/run').set(admin.auth).send({}).expect(200);
+    await pushesApplied(t);
     const shipment = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
       status: string;
       codCollected: boolean;

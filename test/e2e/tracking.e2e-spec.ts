@@ -5,7 +5,7 @@ import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
-import { bookPinned, PINNED } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
@@ -131,6 +131,7 @@ describe('tracking journeys at every courier', () => {
         await http.post(`/v1/webhooks/couriers/${b.courier}`).set(push.headers).send(push.body).expect(200);
       }
       await http.post('/sandbox/jobs/tracking-inbox/run').set(admin.auth).send({}).expect(200);
+      await pushesApplied(t);
       await poll();
     }
   }
