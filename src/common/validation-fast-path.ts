@@ -307,10 +307,15 @@ class NoBodyPipe implements PipeTransform<unknown, undefined> {
       throw new ValidationFailedError([
         { field: 'body', message: 'must be empty: this route takes no body' },
       ]);
-    throw new ValidationFailedError(
-      Object.keys(value).map((k) => ({ field: k, message: `property ${k} should not exist` })),
-    );
+    throw unknownFields(Object.keys(value));
   }
+}
+
+/** The 400 for fields (or query parameters) a route does not take, naming each as validation names one. */
+export function unknownFields(names: string[]): ValidationFailedError {
+  return new ValidationFailedError(
+    names.map((name) => ({ field: name, message: `property ${name} should not exist` })),
+  );
 }
 
 /** The body parameter of a route that takes none. */

@@ -181,8 +181,10 @@ export class RemittancesService {
         const last = page[page.length - 1];
         after = { createdAt: last.createdAt, remittanceId: last.remittanceId, row: last.row };
         const parcels = new Map<string, ParcelOnRecord>();
-        for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(page.map((l) => l.awb))]))
-          if (onRecord(p).codDelivered) parcels.set(awb, onRecord(p));
+        for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(page.map((l) => l.awb))])) {
+          const parcel = onRecord(p);
+          if (parcel.codDelivered) parcels.set(awb, parcel);
+        }
         // Cash is remitted after a delivery: a parcel delivered after the day its line was remitted is not
         // that line's (an AWB typed wrong, or used again), and the line stays for finance.
         const named = page.filter((l) => {
