@@ -25,7 +25,7 @@ export type RiskRuleCode = (typeof RISK_RULES)[number];
 /** Bump a rule's version whenever its logic changes, so an alert says which logic raised it. */
 export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   failed_attempt: 1,
-  return_started: 1,
+  return_started: 2,
   stale_no_scan: 1,
   late_vs_lane: 1,
   held_or_misrouted: 1,
@@ -78,6 +78,8 @@ export interface RiskInput {
     pickedUpAt: Date | null;
     /** Canonical province name (src/common/indonesia.ts). */
     recipientProvince: string;
+    /** The seller asked the courier to return this airway bill's parcel (not refused). */
+    returnAsked?: boolean;
   };
   /** Stored courier events of the shipment's current booking, in any order (they are sorted here). */
   events: RiskEvent[];
@@ -199,8 +201,10 @@ function sorted(events: RiskEvent[]): RiskEvent[] {
   );
 }
 
-const isReturnEvent = (e: RiskEvent) =>
-  e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg;
+/** An event of the parcel's way back to the seller (or its start). */
+export const isReturnEvent = (
+  e: Pick<RiskEvent, 'status' | 'isReturnLeg'> & { reason?: CourierReason | null },
+) => e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg;
 const isConsigneeFailure = (e: RiskEvent) =>
   e.status === 'delivery_failed' && !(e.reason && COURIER_SIDE_REASONS.has(e.reason));
 
@@ -272,9 +276,11 @@ function failedAttempt(ctx: Context): RiskFinding | null {
 /**
  * The courier started returning the parcel. While the return has not moved on from its first scan
  * the buyer may still save it (contact, then ask for a re-attempt); after that there is only waiting.
+ * A return the seller asked for is no risk: telling them to contact the buyer would undo their choice.
  */
 function returnStarted(ctx: Context): RiskFinding | null {
   const { input, events } = ctx;
+  if (input.shipment.returnAsked) return null;
   const returnEvents = events.filter(isReturnEvent);
   if (input.shipment.status !== 'returning' && !returnEvents.length) return null;
   const first = returnEvents[0];

@@ -48,6 +48,21 @@ export class ShipmentActionsRepository {
     return this.tx.manager.findOneBy(ShipmentAction, { id });
   }
 
+  /**
+   * Which of these shipments the seller asked to return under its current airway bill (an action being
+   * sent, sent or recorded for operations; a refused one asked nothing).
+   */
+  async returnsAsked(shipments: { id: string; awb: string }[]): Promise<Set<string>> {
+    if (!shipments.length) return new Set();
+    const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
+      `SELECT DISTINCT a.shipment_id FROM shipment_actions a
+         JOIN unnest($1::uuid[], $2::text[]) AS s(id, awb) ON a.shipment_id = s.id AND a.awb = s.awb
+        WHERE a.action = 'return' AND a.status <> 'failed'`,
+      [shipments.map((s) => s.id), shipments.map((s) => s.awb)],
+    );
+    return new Set(rows.map((r) => r.shipment_id));
+  }
+
   /** The shipment's actions in the order they were recorded (the rules read them in order). */
   ofShipment(shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {

@@ -24,7 +24,8 @@ import { CodCreditPosting } from './cod-credit-posting';
 import { AlertShipment, AlertsService, alertView } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { storablePolled } from './pushed-events';
-import { evaluateRisk, type RiskFinding } from './risk-rules';
+import { evaluateRisk, isReturnEvent, type RiskFinding } from './risk-rules';
+import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, isBookingEvent, movesFrom, StoredEvent } from './tracking-status';
 
@@ -69,6 +70,7 @@ export class TrackingService {
     private readonly alerts: AlertsService,
     private readonly notifications: SellerNotifications,
     private readonly codCredit: CodCreditPosting,
+    private readonly actions: ShipmentActionsRepository,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -197,6 +199,16 @@ export class TrackingService {
       ours.filter((s) => MOVED_BY_COURIER.has(s.status)).map((s) => ({ s, events: eventsOf(s) })),
       now,
     );
+    // Asked only for parcels on their way back, so a batch going forward costs no statement more.
+    const returnsAsked = await this.actions.returnsAsked(
+      ours
+        .filter(
+          (s) =>
+            TRACKED.has(s.status) &&
+            ((moved.get(s.id)?.now ?? s.status) === 'returning' || eventsOf(s).some(isReturnEvent)),
+        )
+        .map((s) => ({ id: s.id, awb: s.awb! })),
+    );
     for (const s of ours) {
       const events = eventsOf(s);
       const followed = TRACKED.has(s.status);
@@ -204,7 +216,7 @@ export class TrackingService {
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const assessment = followed
-        ? this.assess(s, status.now, events, now, await this.tracked.outlook(s))
+        ? this.assess(s, status.now, events, now, await this.tracked.outlook(s), returnsAsked.has(s.id))
         : undefined;
       const findings = assessment?.findings;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
@@ -276,6 +288,7 @@ export class TrackingService {
     events: StoredEvent[],
     now: Date,
     outlook: DeliveryOutlook,
+    returnAsked: boolean,
   ): { findings: RiskFinding[]; expectedArrival: Date | null } {
     const courierEvents = events.map((e) => courierEvent(s.awb ?? '', e));
     const pickup = pickupState(courierEvents);
@@ -297,6 +310,7 @@ export class TrackingService {
         pickupDueAt: s.pickupDueAt,
         pickedUpAt,
         recipientProvince: s.recipient.province,
+        returnAsked,
       },
       events: courierEvents,
       lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },

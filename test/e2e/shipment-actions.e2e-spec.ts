@@ -241,6 +241,16 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const after = await shipment(b.id);
     expect(after.status).toBe('returning');
     expect(after.actions.map((a: ActionBody) => [a.action, a.status])).toEqual([['return', 'sent']]);
+    // The return is the seller's own choice: no "return started, contact the buyer" alert against it.
+    expect(after.alerts).toEqual([]);
+    expect(after.risk).toBe('none');
+
+    // A return the courier started on its own, on the same route, is one.
+    const c = await book('ninja');
+    await drive(c, ...inTransit, { to: 'returning', reason: 'max_attempts' });
+    const returned = await shipment(c.id);
+    expect(returned.status).toBe('returning');
+    expect(returned.alerts.map((a: { rule: string }) => a.rule)).toEqual(['return_started']);
   });
 
   it('update_address: the courier takes the corrected address, which becomes the shipment’s recipient (phone in E.164, name kept)', async () => {

@@ -209,6 +209,12 @@ describe('returns', () => {
     });
   });
 
+  it('a return the seller asked for raises nothing: it is their choice, not a risk to act on', () => {
+    const asked = input({ status: 'returning', events: refusedThenReturn(), nowHours: 57 });
+    asked.shipment.returnAsked = true;
+    expect(evaluateRisk(asked)).toEqual([]);
+  });
+
   it('once the return leg moves on, there is only waiting; the cause stays the first return scan', () => {
     const events = [...refusedThenReturn(), ev(70, 'in_transit', { isReturnLeg: true })];
     const f = only(evaluateRisk(input({ status: 'returning', events, nowHours: 71 })), 'return_started');
