@@ -44,7 +44,8 @@ interface ClassPlan {
   properties: Map<string, PropertyPlan>;
 }
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Keys class-transformer drops without a word: never a field or a parameter of any route. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 /** What class-transformer hands a @Transform function as its options (the defaults Nest's pipe uses). */
 const TRANSFORM_OPTIONS = Object.freeze({});
 const NOT_COMPILABLE = Symbol('not compilable');

@@ -241,6 +241,25 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
         { field: 'x', message: 'property x should not exist' },
       ],
     },
+    // The docs' static files: a path climbing out of them is no route, not a matter of the caller's role.
+    ...['/docs/../package.json', '/docs/%2e%2e/package.json'].map((path): Case => ({
+      name: `a docs path climbing out of its folder: ${path}`,
+      method: 'get',
+      path,
+      public: true,
+      status: 404,
+      code: 'NOT_FOUND',
+      message: 'No such route',
+    })),
+    // Names a query parser treats specially are refused like any unknown one, not dropped unsaid.
+    ...['__proto__', 'constructor', 'prototype'].map((name): Case => ({
+      name: `a query parameter named ${name} on a list route`,
+      method: 'get',
+      path: `/v1/addresses?limit=5&${name}=1`,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field: name, message: `property ${name} should not exist` }],
+    })),
     // Bodies that are not what the route takes.
     {
       name: 'PATCH settings with null',

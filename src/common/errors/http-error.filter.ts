@@ -144,7 +144,13 @@ export function toErrorResponse(
     if (fastifyCode) ({ code, message, details } = fastifyProblem(fastifyCode, status));
   } else if (isFastifyClientError(error)) {
     status = error.statusCode!;
-    if (error.code && FASTIFY_MESSAGES[error.code])
+    // Only the docs' static files answer a bare 403, for a path climbing out of them (`/docs/../x`): no
+    // route, and not a question of the caller's role.
+    if (status === 403) {
+      status = 404;
+      code = CODE_BY_STATUS[404];
+      message = 'No such route';
+    } else if (error.code && FASTIFY_MESSAGES[error.code])
       ({ code, message, details } = fastifyProblem(error.code, status));
     else {
       code = CODE_BY_STATUS[status] ?? 'BAD_REQUEST';
