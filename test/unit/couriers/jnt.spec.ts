@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import {
   historyToEvent,
   JntHistory,
+  JntTracking,
   meaningOf,
   orderItem,
   plainText,
@@ -208,15 +209,23 @@ describe('J&T delivered COD', () => {
     expect(delivered(150000).codCollected).toBe(true);
     expect(delivered('150000').codCollected).toBe(true);
     expect(delivered(0).codCollected).toBe(false);
-    expect(delivered(undefined).codCollected).toBe(false);
+    expect(delivered('0').codCollected).toBe(false);
   });
 
-  it('says nothing about COD on other events or without order detail', () => {
+  it('says nothing about COD on other events, or when the answer does not give the amount', () => {
     expect(
       trackingToEvents({ awb: AWB, detail: { detail_cost: { cod: 1000 } }, history: [entry(100, 'x')] })[0]
         .codCollected,
     ).toBeUndefined();
     expect(event(200).codCollected).toBeUndefined();
+    // Real answers come without `detail` (jnt-tracking-3.json): a delivery there is no word against the cash.
+    const delivered = (t: Partial<JntTracking>) =>
+      trackingToEvents({ awb: AWB, history: [entry(200, 'Paket telah diterima')], ...t })[0];
+    expect(delivered({}).codCollected).toBeUndefined();
+    expect(delivered({ detail: {} }).codCollected).toBeUndefined();
+    expect(delivered({ detail: { detail_cost: {} } }).codCollected).toBeUndefined();
+    for (const cod of [undefined, '', ' ', 'n/a'])
+      expect(delivered({ detail: { detail_cost: { cod } } }).codCollected).toBeUndefined();
   });
 });
 

@@ -190,7 +190,8 @@ export interface JntContext {
   pickup?: boolean;
   /**
    * `detail.detail_cost.cod`, rupiah: J&T's COD fee (samples/jnt-tracking-2.json bills 2,250 on a parcel),
-   * above zero only on a COD parcel, so a delivery with it is a delivery with the cash taken.
+   * above zero only on a COD parcel, so a delivery with it is a delivery with the cash taken. Undefined
+   * when the answer does not give it: nothing is said of the cash then.
    */
   codFee?: number;
   /** A `401` came before this event. */
@@ -256,10 +257,14 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
 /** A tracking answer → its events, oldest first as J&T lists them (jnt.md §3.4). */
 export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   const pickup = pickupOf(t.detail?.services_type);
-  const cod = Number(t.detail?.detail_cost?.cod ?? 0);
+  // An answer without the field (real ones come without `detail`) says nothing of the cash: read as 0 it
+  // told Kirim a COD parcel was delivered unpaid, and its cash was never credited.
+  const text = payloadText(t.detail?.detail_cost?.cod).trim();
+  const cod = text ? Number(text) : Number.NaN;
+  const codFee = Number.isFinite(cod) ? cod : undefined;
   let returnLeg = false;
   return payloadRecords<JntHistory>(t.history).map((h) => {
-    const event = historyToEvent(t.awb, h, { pickup, codFee: Number.isFinite(cod) ? cod : 0, returnLeg });
+    const event = historyToEvent(t.awb, h, { pickup, codFee, returnLeg });
     if (event.rawCode === '401' || (event.unmapped && event.isReturnLeg)) returnLeg = true;
     return event;
   });
