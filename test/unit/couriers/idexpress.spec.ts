@@ -175,6 +175,14 @@ describe('ID Express status table', () => {
       'Pick up scan',
       'Sending scan',
     ]);
+    // A wrong clock at either end does not turn the journey: most lines step forward, in either listing.
+    const journey = ['Pick up scan', 'Sending scan', 'Arrival scan', 'Delivery Scan', 'POD scan'];
+    const yearBack = T0 - 365 * 86_400_000;
+    expect(lines([T0, T0 + 1000, T0 + 2000, T0 + 3000, yearBack], journey)).toEqual(journey);
+    expect(lines([T0 + 365 * 86_400_000, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000], journey)).toEqual(
+      journey,
+    );
+    expect(lines([yearBack, T0 + 3000, T0 + 2000, T0 + 1000, T0], [...journey].reverse())).toEqual(journey);
   });
 
   it.each(PROBLEMS)('problemCode %s (%s) → %s, %s after a Delivery Scan', (code, text, reason, status) => {

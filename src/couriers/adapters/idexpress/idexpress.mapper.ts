@@ -343,13 +343,18 @@ const amount = (value: unknown): number | undefined =>
 
 /**
  * The history lines in the order they happened. ID Express lists them newest first in a recorded answer
- * (idexpress-tracking-1.json) and oldest first in others: the list is turned when its first line is newer
- * than its last, and otherwise kept as listed, never sorted by time, since some lines carry wrong clocks
- * (two lines of that answer read 2020 in a 2021 journey).
+ * (idexpress-tracking-1.json) and oldest first in others: the list is turned when more of its neighbouring
+ * lines step back in time than forward (a tie: when its first line is newer than its last), and otherwise
+ * kept as listed, never sorted by time, since some lines carry wrong clocks (two lines of that answer read
+ * 2020 in a 2021 journey). By the first and last lines alone, one wrong clock at either end turned a whole
+ * journey around: every forward scan read as the return leg.
  */
 export function linesInOrder<T>(lines: T[], at: (line: T) => Date): T[] {
   const times = lines.map((l) => at(l).getTime()).filter((t) => Number.isFinite(t));
-  return times.length > 1 && times[0] > times[times.length - 1] ? [...lines].reverse() : [...lines];
+  let steps = 0;
+  for (let i = 1; i < times.length; i++) steps += Math.sign(times[i] - times[i - 1]);
+  const newestFirst = steps < 0 || (steps === 0 && times.length > 1 && times[0] > times[times.length - 1]);
+  return newestFirst ? [...lines].reverse() : [...lines];
 }
 
 /** A waybill's whole history → events, oldest first, with the context built along. */
