@@ -1,13 +1,17 @@
 /** Indonesian address and phone formats shared by every module that takes an address. */
 
 /**
- * Normalizes an Indonesian phone number typed as 08…, 628…, +62 8…, (021) … to E.164 (+62…).
+ * Normalizes an Indonesian phone number typed as 08…, 628…, +62 8…, 0062 8…, (021) … to E.164 (+62…).
  * Returns null when it cannot be an Indonesian number (9 to 13 digits after the country code's 0).
  */
 export function normalizeIndonesianPhone(input: string): string | null {
   const compact = input.trim().replace(/[\s\-.()]/g, '');
   let national: string;
   if (/^\+62\d+$/.test(compact)) national = compact.slice(3);
+  // 00 is the international prefix dialled from Indonesia: 0062 812… is +62 812…, not a landline 62….
+  else if (/^0062\d+$/.test(compact)) national = compact.slice(4);
+  else if (compact.startsWith('00'))
+    return null; // another country's number
   else if (/^62\d+$/.test(compact)) national = compact.slice(2);
   else if (/^0\d+$/.test(compact)) national = compact.slice(1);
   else return null;

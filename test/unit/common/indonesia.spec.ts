@@ -15,6 +15,9 @@ describe('normalizeIndonesianPhone', () => {
     ['0812.3456.789', '+628123456789'],
     ['(021) 5551234', '+62215551234'],
     ['0811234567', '+62811234567'],
+    // 00 62: dialled with the international prefix (it read as a landline +62 62…).
+    ['0062812987654', '+62812987654'],
+    ['0062 21 5551234', '+62215551234'],
   ])('%s → %s', (input, expected) => expect(normalizeIndonesianPhone(input)).toBe(expected));
 
   it.each([
@@ -26,6 +29,7 @@ describe('normalizeIndonesianPhone', () => {
     'O812345678',
     '+62 1234 5678',
     '0812-ABCD-7890',
+    '0065 9123 4567',
   ])('rejects %j', (input) => expect(normalizeIndonesianPhone(input)).toBeNull());
 
   it('gives one E.164 form for every way a mobile number is typed', () => {
@@ -35,6 +39,7 @@ describe('normalizeIndonesianPhone', () => {
           `0${subscriber}`,
           `62${subscriber}`,
           `+62${subscriber}`,
+          `0062${subscriber}`,
           `+62 ${subscriber.slice(0, 3)}-${subscriber.slice(3)}`,
         ];
         const normalized = new Set(forms.map(normalizeIndonesianPhone));
