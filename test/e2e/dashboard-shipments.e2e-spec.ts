@@ -136,6 +136,12 @@ describe('the Pengiriman pages in a browser', () => {
       await page.getByRole('heading', { name: 'Mengapa kurir ini' }).waitFor();
       await page.getByRole('table', { name: 'Semua kandidat' }).waitFor();
       await page.getByText('Tidak ada tindakan untuk status ini.').waitFor();
+      // Delivered with its cash: the COD fee is charged, the return fee is not.
+      const charges = await page.getByRole('region', { name: 'Biaya' }).innerText();
+      expect(charges).toMatch(/Biaya COD\s+Rp\s?[1-9][\d.]*\s+Cashback/);
+      expect(charges).toMatch(/Biaya retur\s+tidak dikenakan/);
+      // Cashback comes off the charges: negative, as on the invoice.
+      expect(charges).toMatch(/Cashback\s+-Rp\s?[1-9]/);
       await axeCheck(page);
       await screenshot(page, 'pengiriman-detail');
 
@@ -162,6 +168,10 @@ describe('the Pengiriman pages in a browser', () => {
     const whatsapp = page.getByRole('link', { name: 'Chat pembeli di WhatsApp' });
     await whatsapp.first().waitFor();
     expect(await whatsapp.first().getAttribute('href')).toMatch(/^https:\/\/wa\.me\//);
+    // Still travelling: the COD fee is charged only if it is delivered.
+    expect(await page.getByRole('region', { name: 'Biaya' }).innerText()).toMatch(
+      /Biaya COD\s+Rp\s?[1-9][\d.]*\s+\(jika terkirim\)/,
+    );
     await axeCheck(page);
     await screenshot(page, 'pengiriman-gagal');
 

@@ -90,17 +90,58 @@ function Summary({ s }: { s: Detail }) {
             <dt>{t('detail.shipping')}</dt>
             <dd>{rupiah(s.charges.shipping)}</dd>
             <dt>{t('detail.codFee')}</dt>
-            <dd>{rupiah(s.charges.codFee)}</dd>
+            <dd>
+              <ConditionalFee
+                amount={s.charges.codFee}
+                applies={codFeeApplies(s)}
+                when="detail.ifDelivered"
+              />
+            </dd>
             <dt>{t('detail.cashback')}</dt>
-            <dd>{rupiah(s.charges.cashback)}</dd>
+            {/* Taken off the charges, as its invoice line is: written negative, as there. */}
+            <dd>{rupiah(-s.charges.cashback || 0)}</dd>
             <dt>{t('detail.returnFee')}</dt>
-            <dd>{rupiah(s.charges.returnFee)}</dd>
+            <dd>
+              <ConditionalFee
+                amount={s.charges.returnFee}
+                applies={returnFeeApplies(s)}
+                when="detail.ifReturned"
+              />
+            </dd>
           </dl>
         ) : (
           <p className="state state-empty">{t('detail.noCharges')}</p>
         )}
       </section>
     </div>
+  );
+}
+
+/**
+ * Whether a fee the booking priced is charged: true or false once the parcel's end decides it, undefined
+ * while it travels. A returned parcel showed a COD fee its invoice never charged.
+ */
+const codFeeApplies = (s: Detail): boolean | undefined =>
+  s.status === 'delivered' ? s.codAmount > 0 && s.codCollected : s.status === 'returned' ? false : undefined;
+const returnFeeApplies = (s: Detail): boolean | undefined =>
+  s.status === 'returned' ? true : s.status === 'delivered' ? false : undefined;
+
+function ConditionalFee({
+  amount,
+  applies,
+  when,
+}: {
+  amount: number;
+  applies: boolean | undefined;
+  when: 'detail.ifDelivered' | 'detail.ifReturned';
+}) {
+  const { t, rupiah } = useI18n();
+  if (applies === false) return <>{t('detail.notCharged')}</>;
+  return (
+    <>
+      {rupiah(amount)}
+      {applies === undefined && amount > 0 && <span className="sub"> ({t(when)})</span>}
+    </>
   );
 }
 
