@@ -530,6 +530,40 @@ describe('bulk shipment import', () => {
       ['C-6', 'C-7'],
       [],
     ]);
+    // A row whose cells do not line up with the header is that row's error; the other rows are kept.
+    const ragged = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        [
+          csvHeader,
+          csvRow('C-8'),
+          csvRow('C-9').replace(',jatim', ''), // a cell short
+          `${csvRow('C-10')},Surabaya`, // a value past the last column
+          `${csvRow('C-11')},,`, // empty cells past it, as spreadsheets leave
+        ].join('\n'),
+      )
+      .expect(200);
+    expect(ragged.body.created.map((s: { reference: string }) => s.reference)).toEqual(['C-8', 'C-11']);
+    expect(ragged.body.errors).toEqual([
+      {
+        row: 2,
+        line: 3,
+        details: [{ field: 'row', message: 'has 9 cells where the header has 10 (a delimiter missing?)' }],
+      },
+      {
+        row: 3,
+        line: 4,
+        details: [
+          {
+            field: 'row',
+            message:
+              'has 11 cells where the header has 10 (a value past the last column: a comma or semicolon inside a value needs the value in double quotes)',
+          },
+        ],
+      },
+    ]);
     const bad = await http
       .post('/v1/shipments/bulk')
       .set(seller.auth)

@@ -82,6 +82,11 @@ export class BulkImportService {
         errors.push({ row, details: [{ field: 'row', message: 'must be an object' }] });
         continue;
       }
+      const unaligned = csv?.problems[i];
+      if (unaligned) {
+        errors.push({ row, details: unaligned });
+        continue;
+      }
       // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one).
       const unsafe = inspectJson(raw).problems;
       if (unsafe.length) {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
-import { ValidationFailedError } from 'src/common/errors/app-error';
+import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 
 /** The most shipments one bulk import takes (JSON rows or CSV data rows). */
 export const MAX_BULK_ROWS = 5000;
@@ -112,6 +112,8 @@ export function shipmentsCsvTemplate(originAddressId: string | null): string {
 export interface ShipmentsCsv {
   rows: Record<string, unknown>[];
   lines: number[];
+  /** Per row: what makes it unreadable as a whole (its cells do not line up with the header), or null. */
+  problems: (FieldProblem[] | null)[];
 }
 
 /** The key a column without a name in the header is read under: `#` and its place (no known column's name). */
@@ -127,7 +129,10 @@ const unnamed = (place: number) => `#${place}`;
  * value under a column without a name, or more than `maxRows` data rows.
  */
 export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): ShipmentsCsv {
-  type Read = { record: Record<string, string>; info: { records: number; empty_lines: number } };
+  type Read = {
+    record: Record<string, string>;
+    info: { records: number; empty_lines: number; error?: { record?: string[] } };
+  };
   let records: Read[];
   // The header (known columns by their template name), kept as read: the records' keys hold a column given twice once.
   let header: string[] = [];
@@ -155,7 +160,8 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
       skip_empty_lines: true,
       trim: true,
       bom: true,
-      relax_column_count: false,
+      // A row whose cells do not line up with the header is that row's error (rowProblems), not the file's.
+      relax_column_count: true,
       info: true,
     });
   } catch (e) {
@@ -199,7 +205,23 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
     rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
     // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
     lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
+    problems: records.map(({ info }) => cellCountProblem(info.error?.record, header.length)),
   };
+}
+
+/**
+ * A row with fewer cells than the header, or a value past its last column: its values cannot be put under
+ * their columns with any confidence (a delimiter missing, or one inside an unquoted value, shifts every
+ * value after it). Empty cells past the last column are what spreadsheets leave: no problem.
+ */
+function cellCountProblem(cells: string[] | undefined, columns: number): FieldProblem[] | null {
+  if (!cells) return null;
+  if (cells.length > columns && cells.slice(columns).every((c) => c === '')) return null;
+  const why =
+    cells.length < columns
+      ? 'a delimiter missing?'
+      : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+  return [{ field: 'row', message: `has ${cells.length} cells where the header has ${columns} (${why})` }];
 }
 
 /** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
