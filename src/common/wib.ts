@@ -62,6 +62,16 @@ export function parseInstant(text: string): Date | null {
 }
 
 /**
+ * The end of a query's window (exclusive) its `to` names: a date alone takes its whole Jakarta day (the next
+ * day's 00:00), so `from=2026-12-05&to=2026-12-05` is that day; a date-time is the moment it says.
+ * @throws RangeError for text parseInstant refuses: a caller that skipped validation
+ */
+export function windowEndOf(text: string): Date {
+  const at = instantOf(text);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(at.getTime() + 86_400_000) : at;
+}
+
+/**
  * The moment a validated query or body names (see parseInstant; IsInstant has checked it).
  * @throws RangeError for text parseInstant refuses: a caller that skipped validation
  */

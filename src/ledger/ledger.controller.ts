@@ -1,4 +1,4 @@
-import { instantOf } from 'src/common/wib';
+import { instantOf, windowEndOf } from 'src/common/wib';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
@@ -20,7 +20,7 @@ export class LedgerController {
   entries(@CurrentSeller() sellerId: string, @Query() q: ListEntriesQueryDto): Promise<Page<LedgerEntryDto>> {
     return this.ledger.entries(sellerId, {
       from: q.from ? instantOf(q.from) : undefined,
-      to: q.to ? instantOf(q.to) : undefined,
+      to: q.to ? windowEndOf(q.to) : undefined,
       limit: q.limit,
       cursor: q.cursor,
     });

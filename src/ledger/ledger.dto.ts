@@ -14,7 +14,8 @@ export class ListEntriesQueryDto extends PageQueryDto {
   from?: string;
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Entries before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+    description:
+      'Entries before (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s)',
   })
   @Optional()
   @IsInstant()

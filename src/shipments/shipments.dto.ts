@@ -111,7 +111,8 @@ export class ListShipmentsQueryDto extends PageQueryDto {
   from?: string;
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'Created before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+    description:
+      'Created before (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s)',
   })
   @Optional()
   @IsInstant()

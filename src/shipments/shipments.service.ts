@@ -1,4 +1,4 @@
-import { instantOf } from 'src/common/wib';
+import { instantOf, windowEndOf } from 'src/common/wib';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
@@ -341,7 +341,7 @@ export class ShipmentsService {
   /** @throws ValidationFailedError for a bad cursor, or a `from` not before `to` */
   list(sellerId: string, q: ListShipmentsQueryDto): Promise<Page<ShipmentDto>> {
     const from = q.from ? instantOf(q.from) : undefined;
-    const to = q.to ? instantOf(q.to) : undefined;
+    const to = q.to ? windowEndOf(q.to) : undefined;
     checkTimeRange(from, to);
     const qb = this.tx.manager
       .createQueryBuilder(Shipment, 's')

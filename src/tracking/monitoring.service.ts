@@ -1,4 +1,4 @@
-import { instantOf } from 'src/common/wib';
+import { instantOf, windowEndOf } from 'src/common/wib';
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { checkTimeRange } from 'src/common/time-range';
@@ -22,7 +22,7 @@ export class MonitoringService {
 
   /** @throws ValidationFailedError VALIDATION_FAILED (400) naming `from` for an empty or too long window */
   async figures(sellerId: string, q: MonitoringQueryDto): Promise<MonitoringDto> {
-    const to = q.to ? instantOf(q.to) : this.clock.now();
+    const to = q.to ? windowEndOf(q.to) : this.clock.now();
     const from = q.from ? instantOf(q.from) : new Date(to.getTime() - 30 * DAY);
     checkTimeRange(from, to);
     if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY)

@@ -81,7 +81,7 @@ export class MonitoringQueryDto {
   @ApiPropertyOptional({
     format: 'date-time',
     description:
-      'Window end, exclusive (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s)',
+      'Window end, exclusive (default: now) (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s)',
   })
   @Optional()
   @IsInstant()

@@ -261,7 +261,7 @@ describe('shipments', () => {
     await http.get('/v1/shipments?to=yesterday').set(owner.auth).expect(400);
   });
 
-  it('reads a bare date in `from` and `to` as 00:00 in Jakarta, and a time without an offset as Jakarta’s', async () => {
+  it('reads a bare date in `from` as 00:00 in Jakarta and in `to` as through that Jakarta day, and a time without an offset as Jakarta’s', async () => {
     const owner = await signupSeller(http);
     // Created at 00:30 in Jakarta: still the day before in UTC.
     const day = wibDate(new Date(t.clock.now().getTime() + 86_400_000));
@@ -272,7 +272,12 @@ describe('shipments', () => {
         (await http.get(`/v1/shipments?${query}`).set(owner.auth).expect(200)).body.items as { id: string }[]
       ).map((s) => s.id);
     expect(await ids(`from=${day}`)).toEqual([early.id]);
-    expect(await ids(`to=${day}`)).toEqual([]);
+    // `to` alone takes its whole day: one day's shipments are asked for by naming it twice.
+    expect(await ids(`from=${day}&to=${day}`)).toEqual([early.id]);
+    expect(await ids(`to=${day}`)).toEqual([early.id]);
+    expect(await ids(`to=${day}T00:00:00`)).toEqual([]);
+    const dayBefore = wibDate(new Date(new Date(`${day}T00:30:00+07:00`).getTime() - 86_400_000));
+    expect(await ids(`to=${dayBefore}`)).toEqual([]);
     expect(await ids(`from=${day}T00:15:00`)).toEqual([early.id]);
     expect(await ids(`from=${day}T00:45:00`)).toEqual([]);
   });

@@ -6046,7 +6046,7 @@ export interface operations {
                 /** @description Entries at or after (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 from?: string;
                 limit?: number;
-                /** @description Entries before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
+                /** @description Entries before (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;
@@ -6143,7 +6143,7 @@ export interface operations {
             query?: {
                 /** @description Window start (default: 30 days before `to`) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
                 from?: string;
-                /** @description Window end, exclusive (default: now) (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
+                /** @description Window end, exclusive (default: now) (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;
@@ -6694,7 +6694,7 @@ export interface operations {
                 q?: string;
                 risk?: "none" | "at_risk";
                 status?: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
-                /** @description Created before (a date alone is 00:00 Asia/Jakarta; a time without an offset is Jakarta’s) */
+                /** @description Created before (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;
             };
             header?: never;

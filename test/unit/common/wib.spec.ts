@@ -1,4 +1,4 @@
-import { formatWib, instantOf, parseInstant, parseWib } from 'src/common/wib';
+import { formatWib, instantOf, parseInstant, parseWib, windowEndOf } from 'src/common/wib';
 
 describe('WIB times as couriers write them', () => {
   it('reads both spellings, in WIB', () => {
@@ -38,6 +38,17 @@ describe('instantOf: the moment a query names', () => {
     ['2026-12-08T09:30:00+09:00', '2026-12-08T00:30:00.000Z'],
   ])('%s → %s', (text, iso) => {
     expect(instantOf(text).toISOString()).toBe(iso);
+  });
+});
+
+describe('windowEndOf: where a `to` ends a window', () => {
+  it.each([
+    ['2026-12-08', '2026-12-08T17:00:00.000Z'], // a bare date: through that Jakarta day
+    ['2026-12-31', '2026-12-31T17:00:00.000Z'],
+    ['2026-12-08T00:00:00', '2026-12-07T17:00:00.000Z'], // a moment: that moment
+    ['2026-12-08T09:30:00Z', '2026-12-08T09:30:00.000Z'],
+  ])('%s → %s', (text, iso) => {
+    expect(windowEndOf(text).toISOString()).toBe(iso);
   });
 });
 
