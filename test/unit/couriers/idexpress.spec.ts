@@ -138,6 +138,19 @@ describe('ID Express status table', () => {
     );
   });
 
+  it('takes the cause from the courier’s words before an assumed code: a "lost" 10 saying the buyer was out is a failed attempt', () => {
+    const event = last([
+      'Pick up scan',
+      'Delivery Scan',
+      ['Problem On Shipment scan', '10', 'Pelanggan tidak di tempat'],
+    ]);
+    expect([event.status, event.reason]).toEqual(['delivery_failed', 'consignee_absent']);
+    // Words naming no cause leave it to the code.
+    expect(
+      last(['Pick up scan', 'Delivery Scan', ['Problem On Shipment scan', '10', 'Lihat catatan']]).reason,
+    ).toBe('lost');
+  });
+
   it('reads 102 as a failed attempt even without a Delivery Scan before it, its cause from the words', () => {
     const event = last(['Pick up scan', ['Problem On Shipment scan', '102', 'Penerima menolak paket']]);
     expect([event.status, event.reason]).toEqual(['delivery_failed', 'consignee_refused']);

@@ -217,16 +217,19 @@ function problemWords(description: string): string {
 }
 
 /**
- * The normalized reason of a problem line: a code that names a cause, else the words of its text
- * (status-words.ts), else what the code says (`attempt_failed` for `102`).
+ * The normalized reason of a problem line: the words of its text (status-words.ts) where they name a
+ * cause, else what its code says. The courier's own words come first: every code but `102` is assumed
+ * (the sandbox's), and read first a `10` ("lost" there) made a parcel whose line said "Pelanggan tidak di
+ * tempat" lost.
  */
 export function problemReason(
   problemCode: string | undefined,
   description: string | undefined,
 ): CourierReason | undefined {
-  const byCode = IDEXPRESS_PROBLEM_REASON[payloadText(problemCode).trim()];
-  if (byCode && byCode !== 'attempt_failed') return byCode;
-  return reasonOfWords(problemWords(payloadText(description))) ?? byCode;
+  return (
+    reasonOfWords(problemWords(payloadText(description))) ??
+    IDEXPRESS_PROBLEM_REASON[payloadText(problemCode).trim()]
+  );
 }
 
 const operationKey = (name: string) => name.replace(/\s+/g, ' ').trim().toLowerCase();

@@ -51,7 +51,7 @@ export const IDEXPRESS_STATUS: Record<string, IdExpressStatusRule> = {
  * `problemCode` on `Problem On Shipment scan` lines. The list is not public (idexpress.md §4). `102` is
  * real: a recorded answer marks both failed attempts with it and gives the cause in the text
  * ("Pelanggan tidak di tempat"), so it is a failed attempt whose reason comes from the words. `01`–`11`
- * are the sandbox's assumed codes. A text that names a cause outranks a code that names none.
+ * are the sandbox's assumed codes. A text that names a cause outranks any code (problemReason).
  */
 export const IDEXPRESS_PROBLEM_REASON: Record<string, CourierReason> = {
   '102': 'attempt_failed',
