@@ -84,6 +84,27 @@ describe('an unknown airway bill is found: false, never a throw', () => {
     expect(results).toEqual([{ awb: 'AWB123456789', found: false }]);
   });
 
+  it('reads a J&T history under a success id whatever text rides along', () => {
+    const history = [{ status_code: 100, status: 'Paket telah diterima', date_time: '2026-12-01 10:00:00' }];
+    for (const extra of [
+      { message: 'success' },
+      { msg: 'OK' },
+      { error_id: '0', error_message: '' },
+      { error_id: 200 },
+    ]) {
+      const [result] = track('jnt', answer({ awb: 'AWB123456789', history, ...extra }));
+      expect({ extra, found: result.found, events: result.found ? result.events.length : 0 }).toEqual({
+        extra,
+        found: true,
+        events: 1,
+      });
+    }
+    // An error id with a history is still the error.
+    expect(() => track('jnt', answer({ error_id: '500', error_message: 'system busy', history }))).toThrow(
+      CourierRejectedError,
+    );
+  });
+
   it('tells a known parcel with nothing scanned yet from an unknown one', () => {
     expect(track('sap', answer({ status: 'success', msg: 'Tidak ada status', data: [] }))).toEqual([
       { awb: 'AWB123456789', found: true, events: [] },

@@ -72,6 +72,10 @@ export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingEr
     .find((v) => v.trim());
   const history = payloadRecords<JntHistory>(reply.history);
   const awb = asked || payloadText(reply.awb).trim();
+  // A history under a success id (none, 0, 200) is the parcel's, whatever text rides along ("success", as
+  // J&T's other answers carry): read as an error it was "not found", and every scan was lost.
+  if (history.length && (!id || id === '0' || id === '200'))
+    return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
   if (!id && msg === undefined) {
     if (!payloadText(reply.awb).trim() && !history.length) return { awb, found: false };
     return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
