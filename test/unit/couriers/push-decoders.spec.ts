@@ -42,6 +42,11 @@ describe('a push that is not what the courier sends names its field', () => {
     ['data_param a number', jntForm('5'), 'data_param is not an object'],
     ['no AWB', jntForm('{"status_code": 100}'), 'data_param.awb is required, as text'],
     ['no status code', jntForm('{"awb": "JO1"}'), 'data_param.status_code is required'],
+    [
+      'a time it cannot read',
+      jntForm('{"awb": "JO1", "status_code": 100, "date_time": "kemarin"}'),
+      'data_param.date_time is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
+    ],
   ])('J&T: %s', (_, body, said) => {
     expect(refusal(decodeJntWebhook, body)).toBe(said);
   });
@@ -55,8 +60,27 @@ describe('a push that is not what the courier sends names its field', () => {
       '{"awb_no": "SAP1", "rowstate_name": ["POD"]}',
       'rowstate_name is required, as text',
     ],
+    [
+      'a time it cannot read',
+      '{"awb_no": "SAP1", "rowstate_name": "POD - DELIVERED", "created_at": "01/12/2026 08.00"}',
+      'create_date is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
+    ],
+    // An empty create_date is not there: created_at gives the time.
+    [
+      'an empty create_date beside created_at',
+      '{"awb_no": "SAP1", "rowstate_name": "POD - DELIVERED", "create_date": "", "created_at": "2026-01-01 08:00:00"}',
+      'accepted',
+    ],
   ])('SAP: %s', (_, body, said) => {
     expect(refusal(decodeSapWebhook, body)).toBe(said);
+  });
+  it('ID Express: an item whose time cannot be read is named', () => {
+    expect(
+      refusal(
+        decodeIdExpressWebhook,
+        '[{"waybillNo": "IDE1", "operationType": "Delivery Scan", "lastOperationTime": 1767225600}, {"waybillNo": "IDE2", "operationType": "POD scan", "lastOperationTime": "besok"}]',
+      ),
+    ).toBe('[1].lastOperationTime is not a time (epoch seconds or milliseconds)');
   });
 });
 

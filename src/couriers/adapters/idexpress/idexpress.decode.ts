@@ -226,7 +226,17 @@ export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
     if ((item.lastOperationTime ?? item.operationTime) === undefined)
       throw malformed('lastOperationTime', 'is required (or operationTime)');
   });
-  return pushToEvents(items);
+  const events = pushToEvents(items);
+  // Malformed (400), not stale (401) by a replay window that cannot read it: ID Express would send it again.
+  const unread = events.findIndex((e) => Number.isNaN(e.occurredAt.getTime()));
+  if (unread >= 0)
+    throw malformedItem(
+      'idexpress',
+      { list, index: unread },
+      'lastOperationTime',
+      'is not a time (epoch seconds or milliseconds)',
+    );
+  return events;
 }
 
 export const idexpressDecoder: CourierDecoder = {

@@ -195,7 +195,15 @@ export function decodeJntWebhook(rawBody: Buffer): TrackingEvent[] {
   if (!awb) throw new CourierWebhookMalformedError('jnt', 'data_param.awb', 'is required, as text');
   if (push.status_code === undefined || push.status_code === null)
     throw new CourierWebhookMalformedError('jnt', 'data_param.status_code', 'is required');
-  return [historyToEvent(awb, push)];
+  const event = historyToEvent(awb, push);
+  // Malformed (400), not stale (401) by a replay window that cannot read it: J&T would send it again.
+  if (Number.isNaN(event.occurredAt.getTime()))
+    throw new CourierWebhookMalformedError(
+      'jnt',
+      'data_param.date_time',
+      'is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
+    );
+  return [event];
 }
 
 export const jntDecoder: CourierDecoder = {

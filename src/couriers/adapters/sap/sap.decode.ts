@@ -149,7 +149,12 @@ export function decodeSapWebhook(rawBody: Buffer): TrackingEvent[] {
   for (const field of ['awb_no', 'rowstate_name'] as const)
     if (!payloadText(row[field]).trim())
       throw new CourierWebhookMalformedError('sap', field, 'is required, as text');
-  return [rowToEvent(row)];
+  const event = rowToEvent(row);
+  // Said as malformed (400), not left to the replay window, which a time it cannot read would fail as
+  // stale (401): SAP would send it again and again.
+  if (Number.isNaN(event.occurredAt.getTime()))
+    throw new CourierWebhookMalformedError('sap', 'create_date', 'is not a time (YYYY-MM-DD HH:mm:ss, WIB)');
+  return [event];
 }
 
 export const sapDecoder: CourierDecoder = {

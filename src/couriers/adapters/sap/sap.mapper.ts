@@ -141,7 +141,9 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
       attemptReasonOfWords([payloadText(row.pod_status_name), payloadText(row.description)].join(' ')) ||
       reason;
   }
-  const occurredAt = parseWib(payloadText(row.create_date ?? row.created_at).trim()) ?? new Date(NaN);
+  // `create_date` as the tracking answer spells it, `created_at` as a push may: an empty one is not there.
+  const time = payloadText(row.create_date).trim() || payloadText(row.created_at).trim();
+  const occurredAt = parseWib(time) ?? new Date(NaN);
   const actualKg = Number(row.kilo_actual);
   return {
     awb: payloadText(row.awb_no).trim(),
