@@ -46,7 +46,7 @@ const V2: Expected[] = [
   ['Delivery Exception, Parcel Lost', 'exception', 'lost'],
   ['Delivery Exception, Parcel Damaged', 'exception', 'damaged'],
   ['Return to Shipper Exception, Parcel triggered for Shipper Collection', 'exception', undefined, true],
-  ['Return to Shipper Exception, Parcel collected by Shipper', 'exception', undefined, true],
+  ['Return to Shipper Exception, Parcel collected by Shipper', 'returned', undefined, true],
   ['Return to Shipper Exception, Parcel Scrapped', 'exception', 'lost', true],
   ['Return to Shipper Exception, Max Attempts Reached', 'exception', 'max_attempts', true],
   ['Returned to Sender', 'returned', undefined, true],

@@ -73,7 +73,9 @@ export const NINJA_V2_EVENT: Record<string, NinjaMeaning> = {
     status: 'exception',
     returnLeg: true,
   },
-  'Return to Shipper Exception, Parcel collected by Shipper': { status: 'exception', returnLeg: true },
+  // The shipper fetched the parcel from Ninja's hub: the return is over, as with "Returned to Sender"
+  // (read as an exception, the shipment stayed returning for good).
+  'Return to Shipper Exception, Parcel collected by Shipper': { status: 'returned', returnLeg: true },
   // A scrapped parcel is gone for good: closest normalized reason is "lost" (terminal).
   'Return to Shipper Exception, Parcel Scrapped': { status: 'exception', reason: 'lost', returnLeg: true },
   'Return to Shipper Exception, Max Attempts Reached': {
