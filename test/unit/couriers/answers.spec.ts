@@ -105,6 +105,22 @@ describe('an unknown airway bill is found: false, never a throw', () => {
     );
   });
 
+  it('SAP: a failed envelope that does not say "not found" is an error, not an unknown parcel', () => {
+    for (const [body, status] of [
+      [{ status: 'fail', msg: 'Parameter awb_no salah' }, 422],
+      [{ status: 'fail', msg: 'Internal error' }, 200],
+    ] as const) {
+      let thrown: unknown;
+      try {
+        track('sap', answer(body, status));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(CourierRejectedError);
+      expect((thrown as CourierRejectedError).reason).toBe('invalid_request');
+    }
+  });
+
   it('tells a known parcel with nothing scanned yet from an unknown one', () => {
     expect(track('sap', answer({ status: 'success', msg: 'Tidak ada status', data: [] }))).toEqual([
       { awb: 'AWB123456789', found: true, events: [] },

@@ -44,16 +44,19 @@ export function readSapAnswer<T>(status: number, body: unknown): SapAnswer<T> {
 
 /**
  * A tracking answer → the events of `awb` (or of the one AWB its rows name), or `found: false` for an AWB
- * SAP does not know: HTTP 404 ("Airwaybill tidak ditemukan"), a failed envelope, or an empty list whose
- * message says not found. An empty list with "Tidak ada status" is a parcel booked but not yet scanned.
+ * SAP does not know: HTTP 404 ("Airwaybill tidak ditemukan"), or an empty list or failed envelope whose
+ * message says not found; any other failed envelope is an error. An empty list with "Tidak ada status" is a parcel booked but not yet scanned.
  * The one place SAP's "not found" is read.
  */
 export function sapTrackResults(asked: string[], answer: SapAnswer<SapRow[]>): TrackResult[] {
   const { httpStatus, envelope } = answer;
   const rows = payloadRecords<SapRow>(envelope.data);
   const unknown = () => (asked.length ? asked : ['']).map((awb): TrackResult => ({ awb, found: false }));
-  if (httpStatus === 404 || envelope.status !== 'success') return unknown();
-  if (!rows.length && saysNotFound(envelope.msg)) return unknown();
+  if (httpStatus === 404 || (!rows.length && saysNotFound(envelope.msg))) return unknown();
+  // Any other refusal (a wrong parameter, SAP's own error) is no answer about the parcel: read as "not
+  // found" it hid a fault of the integration and counted toward giving the parcel up.
+  if (envelope.status !== 'success')
+    throw rejected('sap', 'invalid_request', String(httpStatus), envelope.msg || 'failed envelope');
   // Every checkpoint is a full row, oldest first (sap.md §3.6).
   const awbs = asked.length ? asked : [...new Set(rows.map((r) => payloadText(r.awb_no).trim()))];
   if (!awbs.length) return [{ awb: '', found: true, events: [] }];
