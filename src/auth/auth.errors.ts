@@ -96,6 +96,15 @@ export class WrongPasswordError extends BusinessRuleError {
   }
 }
 
+/** A password "changed" to itself: nothing would change but the sessions (POST /v1/auth/logout ends those). */
+export class PasswordUnchangedError extends BusinessRuleError {
+  constructor() {
+    super('AUTH_PASSWORD_UNCHANGED', 'The new password is the current one', [
+      { field: 'newPassword', message: 'must differ from the current password' },
+    ]);
+  }
+}
+
 /** Logging out ends a person's sessions; an API key is no session (revoke it instead). */
 export class NotASessionError extends BusinessRuleError {
   constructor() {

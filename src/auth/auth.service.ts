@@ -11,6 +11,7 @@ import {
   LoginRateLimitedError,
   SignupRateLimitedError,
   UserCreateRateLimitedError,
+  PasswordUnchangedError,
   WrongPasswordError,
 } from './auth.errors';
 import { randomUUID } from 'node:crypto';
@@ -142,8 +143,10 @@ export class AuthService {
    * login failures (LOGIN_RATE_LIMIT_PER_ACCOUNT), so a stolen token cannot be used to guess it.
    * @throws LoginRateLimitedError AUTH_RATE_LIMITED
    * @throws WrongPasswordError AUTH_WRONG_PASSWORD (422 naming currentPassword)
+   * @throws PasswordUnchangedError AUTH_PASSWORD_UNCHANGED (422 naming newPassword)
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<AccessToken> {
+    if (newPassword === currentPassword) throw new PasswordUnchangedError();
     const user = await this.users.findActiveById(userId);
     if (!user) throw new InvalidTokenError();
     const { perAccount, windowSeconds } = this.config.auth.loginRateLimit;

@@ -342,6 +342,15 @@ describe('identity: signup, login, tokens, API keys', () => {
       .send({ currentPassword: owner.password, newPassword: 'zzzzzzzzzzzz' })
       .expect(400);
     expect(weak.body.details.map((d: { field: string }) => d.field)).toEqual(['newPassword']);
+    const same = await http
+      .post('/v1/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: owner.password, newPassword: owner.password })
+      .expect(422);
+    expect(same.body).toMatchObject({
+      code: 'AUTH_PASSWORD_UNCHANGED',
+      details: [{ field: 'newPassword', message: 'must differ from the current password' }],
+    });
     await http.get('/v1/me').set(other).expect(200); // refusals changed nothing
 
     const changed = await http

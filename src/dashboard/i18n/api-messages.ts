@@ -22,6 +22,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   AUTH_SIGNUP_RATE_LIMITED: 'Terlalu banyak pendaftaran dari alamat ini. Coba lagi nanti.',
   AUTH_EMAIL_TAKEN: 'Email ini sudah terdaftar.',
   AUTH_WRONG_PASSWORD: 'Kata sandi saat ini salah.',
+  AUTH_PASSWORD_UNCHANGED: 'Kata sandi baru harus berbeda dari kata sandi saat ini.',
   AUTH_CANNOT_DISABLE_SELF: 'Anda tidak dapat menghapus akun Anda sendiri.',
   AUTH_USER_NOT_FOUND: 'Pengguna tidak ditemukan.',
   AUTH_API_KEY_NOT_FOUND: 'API key tidak ditemukan atau sudah dicabut.',
