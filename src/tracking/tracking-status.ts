@@ -152,6 +152,21 @@ export const COURIER_SIDE_REASONS: ReadonlySet<CourierReason> = new Set([
 ]);
 
 /**
+ * Why a parcel came back, for a `returned` caused by `end` (whose own event seldom says): the reason of the
+ * last failure at the door before it, else of the last event before it that gave one (the return's start,
+ * "max attempts"), else null. The shipment's reason is what its causing event says, and a returned parcel
+ * otherwise ended with none.
+ */
+export function returnReason(events: readonly StoredEvent[], end: StoredEvent): CourierReason | null {
+  const before = [...events].sort(journeyOrder).filter((e) => e !== end && journeyOrder(e, end) <= 0);
+  const said = before.filter((e) => e.reason);
+  const atDoor = said.filter(
+    (e) => shipmentStatusOf(e) === 'delivery_failed' && !COURIER_SIDE_REASONS.has(e.reason!),
+  );
+  return (atDoor.at(-1) ?? said.at(-1))?.reason ?? null;
+}
+
+/**
  * Delivery runs and failed attempts as the whole journey tells them (not as the moves happened to be
  * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run;
  * so is a failure at the door at another time than the last, though the status stood at delivery_failed

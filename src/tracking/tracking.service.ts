@@ -27,7 +27,7 @@ import { storablePolled } from './pushed-events';
 import { evaluateRisk, isReturnEvent, type RiskFinding } from './risk-rules';
 import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
-import { deliveryAttempts, isBookingEvent, movesFrom, StoredEvent } from './tracking-status';
+import { deliveryAttempts, isBookingEvent, movesFrom, returnReason, StoredEvent } from './tracking-status';
 
 export interface ApplyResult {
   /** Status moves made. */
@@ -356,6 +356,7 @@ export class TrackingService {
   ): Promise<Map<string, { now: ShipmentStatus; moves: number }>> {
     const plans = followed.map(({ s, events }) => ({
       s,
+      events,
       steps: movesFrom(s.status, s.statusEventId, events),
       now: s.status,
       moves: 0,
@@ -374,12 +375,12 @@ export class TrackingService {
       for (const group of ways.values()) {
         const { now: from } = group[0];
         const to = group[0].steps[round].to;
-        const moves: EachMove[] = group.map(({ s, steps }) => {
+        const moves: EachMove[] = group.map(({ s, steps, events }) => {
           const { event } = steps[round];
           return {
             id: s.id,
             causeEventId: event.id,
-            reason: event.reason,
+            reason: event.reason ?? (to === 'returned' ? returnReason(events, event) : null),
             occurredAt: event.occurredAt,
             // The cash is taken when the courier says so, or — for couriers whose tracking says nothing
             // about COD (JNE, SAP, ID Express) — when a COD parcel is delivered.

@@ -253,10 +253,12 @@ describe('tracking journeys at every courier', () => {
     await follow(40, booked);
     for (const b of booked) {
       const s = await shipment(b.id);
-      expect({ courier: b.courier, status: s.status, cod: s.codCollected }).toEqual({
+      // Why it came back stays said: the refusal at the door, not nothing.
+      expect({ courier: b.courier, status: s.status, cod: s.codCollected, reason: s.reason }).toEqual({
         courier: b.courier,
         status: 'returned',
         cod: false,
+        reason: expect.stringMatching(/^consignee_refused/),
       });
       const moves = (await transitions(b.id)).map((m) => m.to_status);
       expect(moves).toEqual(expect.arrayContaining(['delivery_failed', 'returning', 'returned']));

@@ -6,6 +6,7 @@ import {
   journey,
   movesFrom,
   PlannedMove,
+  returnReason,
   shipmentStatusOf,
   StoredEvent,
 } from 'src/tracking/tracking-status';
@@ -205,5 +206,35 @@ describe('shipment status from courier events', () => {
     const events = [ev(1, 'picked_up'), ev(2, 'in_transit')];
     expect(movesFrom('picked_up', null, events).map((m) => m.to)).toEqual(['in_transit']);
     expect(movesFrom('delivered', null, events)).toEqual([]);
+  });
+});
+
+describe('returnReason: why a returned parcel came back', () => {
+  const failed = (hour: number, reason: CourierReason) => ev(hour, 'delivery_failed', { reason });
+  const back = (hour: number, status: CourierStatus, reason: CourierReason | null = null) =>
+    ev(hour, status, { reason, isReturnLeg: true });
+
+  it('is the last failure at the door before the end, over the return’s own reasons and the hub’s', () => {
+    const end = back(9, 'returned');
+    const events = [
+      ev(1, 'picked_up'),
+      failed(3, 'consignee_absent'),
+      failed(5, 'consignee_refused'),
+      failed(6, 'held_at_hub'),
+      back(7, 'returning_to_sender', 'rts_initiated'),
+      end,
+      // After the end: not why it came back.
+      failed(10, 'address_problem'),
+    ];
+    expect(returnReason(events, end)).toBe('consignee_refused');
+    expect(returnReason([...events].reverse(), end)).toBe('consignee_refused');
+  });
+
+  it('is the last reason given when no attempt failed at the door, and null when none was', () => {
+    const end = back(9, 'returned');
+    expect(returnReason([ev(1, 'picked_up'), back(7, 'returning_to_sender', 'max_attempts'), end], end)).toBe(
+      'max_attempts',
+    );
+    expect(returnReason([ev(1, 'picked_up'), back(7, 'returning_to_sender'), end], end)).toBeNull();
   });
 });
