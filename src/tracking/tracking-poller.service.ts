@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { COURIER_CODES, CourierCode, TrackResult } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { GroupCommit } from './group-commit';
 import { claimSize, courierBackoffAt } from './poll-cadence';
@@ -210,6 +210,16 @@ export class TrackingPoller {
       const at = courierBackoffAt(failures, now(), this.config.business.tracking.courierBackoff, random());
       release();
       await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
+      // A request the courier refused for these parcels (an airway bill it will not answer for) backs them
+      // off like an outage: thrown, one such parcel stopped the courier's polls for the whole run. Refused
+      // credentials are every parcel's problem, and fail the run loudly.
+      if (e instanceof CourierRejectedError && e.reason !== 'auth') {
+        this.logger.warn(
+          { courier, reason: e.reason, rawCode: e.rawCode, awbs: shipments.length, failures },
+          'tracking poll: the courier refused the request, backing those parcels off',
+        );
+        return null;
+      }
       if (!(e instanceof CourierUnavailableError)) throw e;
       if (failures === 1 || e.reason !== 'circuit_open')
         this.logger.warn(

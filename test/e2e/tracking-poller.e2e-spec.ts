@@ -1,6 +1,7 @@
 import supertest from 'supertest';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierRejectedError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
@@ -228,5 +229,52 @@ describe('a courier that is down', () => {
       (t.app.get(AppConfig).business.tracking.courierBackoff.baseSeconds / 2) * 1000,
     );
     await t.app.get(SandboxControl).setFaults('sap', { errorRate: 0 });
+  });
+});
+
+describe('a parcel the courier refuses to answer for', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: fastBudgets });
+    http = t.http();
+    seller = await signupSeller(http);
+  });
+  afterAll(() => t.close());
+
+  it('is backed off, and the others are polled: the run goes on', async () => {
+    const now = t.clock.now();
+    const seeded = await seedTrackedShipments(t, http, seller, {
+      count: 12,
+      couriers: ['sap'],
+      status: 'in_transit',
+      dueAt: now,
+      prefix: 'REFUSED',
+    });
+    const refused = seeded[0].awb;
+    const adapter = t.app.get(CourierRegistry).get('sap');
+    const track = adapter.track.bind(adapter);
+    const spy = jest
+      .spyOn(adapter, 'track')
+      .mockImplementation((awbs: string[]) =>
+        awbs.includes(refused)
+          ? Promise.reject(
+              new CourierRejectedError('sap', 'invalid_request', '422', 'Parameter awb_no salah'),
+            )
+          : track(awbs),
+      );
+    try {
+      const figures = await t.app.get(TrackingPoller).pollDue(now);
+      expect({ polled: figures.polled, failed: figures.failed }).toEqual({ polled: 12, failed: 1 });
+      const [next] = await t.dataSource.query<{ at: Date }[]>(
+        'SELECT p.next_poll_at AS at FROM shipment_polls p JOIN shipments s ON s.id = p.shipment_id WHERE s.awb = $1',
+        [refused],
+      );
+      expect(next.at.getTime()).toBeGreaterThan(now.getTime());
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
