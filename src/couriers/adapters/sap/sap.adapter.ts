@@ -20,6 +20,8 @@ import { assertFreshPush } from '../../push-window';
 import { CourierWebhookRejectedError } from '../../courier.errors';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
+import { rejected } from '../../http-failures';
+import { saysNotFound } from '../../answer-words';
 import { payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { decodeSapWebhook, SapRate, sapOrder, sapQuotes, sapTrackResults } from './sap.decode';
@@ -146,7 +148,12 @@ export class SapAdapter implements CourierAdapter {
       { reference_no: reference },
       signal,
     );
-    if (httpStatus === 404 || envelope.status !== 'success' || !envelope.data?.length) return null;
+    if (httpStatus === 404 || (!envelope.data?.length && saysNotFound(envelope.msg))) return null;
+    // Any other refusal says nothing of the order: read as "none", it had the booking made again, and a
+    // repeated reference_no is a second AWB at SAP (sap.md).
+    if (envelope.status !== 'success')
+      throw rejected(this.code, 'invalid_request', String(httpStatus), envelope.msg || 'failed envelope');
+    if (!envelope.data?.length) return null;
     // A repeated reference_no creates another AWB at SAP; the live one is the last not voided.
     const byAwb = new Map<string, SapRow[]>();
     for (const row of envelope.data) byAwb.set(row.awb_no, [...(byAwb.get(row.awb_no) ?? []), row]);

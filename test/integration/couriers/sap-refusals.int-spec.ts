@@ -1,0 +1,64 @@
+import { createServer, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildAdapter } from 'src/couriers/adapters';
+import type { CourierAdapter } from 'src/couriers/courier-adapter';
+import { CourierRejectedError } from 'src/couriers/courier.errors';
+import type { CourierLocations } from 'src/couriers/locations';
+import { defaults } from 'config/defaults';
+
+/**
+ * SAP's answers that refuse without saying the parcel or order is unknown, from a stand-in SAP over real
+ * HTTP: they are errors, never "no such order" (which had the booking made again, a second AWB at SAP) or
+ * "no such parcel".
+ */
+describe('SAP: a refusal is not "not found"', () => {
+  let server: Server;
+  let answer: { status: number; body: unknown };
+  let sap: CourierAdapter;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer.body));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    sap = buildAdapter('sap', {
+      account: {
+        SAP_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        SAP_API_KEY: 'key',
+        SAP_CUSTOMER_CODE: 'DEV000',
+        SAP_COD_CUSTOMER_CODE: 'DEV001',
+      },
+      name: 'SAP Express',
+      catalogue: [],
+      webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
+      // Looking orders and parcels up reads no location code.
+      locations: {} as CourierLocations,
+    });
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  const outcome = (work: Promise<unknown>) =>
+    work.then(
+      (value) => ({ value }),
+      (e: unknown) => ({ error: e instanceof CourierRejectedError ? e.reason : String(e) }),
+    );
+
+  it.each([
+    ['a wrong parameter', 422, { status: 'fail', msg: 'Parameter reference_no salah' }],
+    ['SAP’s own error at 200', 200, { status: 'fail', msg: 'Internal error', data: null }],
+  ])('%s: finding an order by reference and tracking are errors', async (_, status, body) => {
+    answer = { status, body };
+    expect(await outcome(sap.findByReference('KRM-1'))).toEqual({ error: 'invalid_request' });
+    expect(await outcome(sap.track(['SAP0001']))).toEqual({ error: 'invalid_request' });
+  });
+
+  it('an unknown reference or airway bill is still none', async () => {
+    answer = { status: 404, body: { status: 'fail', msg: 'Reference tidak ditemukan' } };
+    expect(await outcome(sap.findByReference('KRM-2'))).toEqual({ value: null });
+    answer = { status: 200, body: { status: 'fail', msg: 'Data tidak ditemukan', data: [] } };
+    expect(await outcome(sap.findByReference('KRM-3'))).toEqual({ value: null });
+    expect(await outcome(sap.track(['SAP0002']))).toEqual({ value: [{ awb: 'SAP0002', found: false }] });
+  });
+});
