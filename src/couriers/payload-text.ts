@@ -28,6 +28,17 @@ export function payloadText(value: unknown, fallback = ''): string {
 }
 
 /**
+ * A courier payload amount (rupiah, a number or its digits as text), or undefined where the field is
+ * absent, blank or not a number: an unreadable amount says nothing. Read as 0, a COD delivery whose amount
+ * field was blank told Kirim the cash was not taken, and the seller was never credited.
+ */
+export function payloadAmount(value: unknown): number | undefined {
+  const text = payloadText(value).trim();
+  const n = text ? Number(text) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
  * At most `max` UTF-16 units of `text` (a courier's field limit), never ending inside a character: an
  * emoji cut in half is a broken character, which a courier refuses (or chokes on) for that whole order.
  */

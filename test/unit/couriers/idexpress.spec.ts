@@ -23,7 +23,7 @@ type Line = string | [string, string] | [string, string, string];
 
 /** A waybill's history from operation types (with optional problem codes), one minute apart. */
 /** `codAmount` null: ID Express did not report it. */
-function history(lines: Line[], codAmount: number | null = 150_000) {
+function history(lines: Line[], codAmount: number | string | null = 150_000) {
   const historys: IdExpressHistory[] = lines.map((l, i) => {
     const [operationType, problemCode, description = ''] = Array.isArray(l) ? l : [l, ''];
     return {
@@ -41,7 +41,7 @@ function history(lines: Line[], codAmount: number | null = 150_000) {
     itemInfo: codAmount === null ? {} : { codAmount: String(codAmount) },
   });
 }
-const last = (lines: Line[], codAmount?: number | null) => history(lines, codAmount).at(-1)!;
+const last = (lines: Line[], codAmount?: number | string | null) => history(lines, codAmount).at(-1)!;
 
 describe('ID Express status table', () => {
   /** Each operationType in the course of a normal journey, after the lines in `before`. */
@@ -266,6 +266,10 @@ describe('ID Express status table', () => {
     expect(last(['Delivery Scan', 'POD Entry'], 0).codCollected).toBe(false);
     expect(last(['Delivery Scan', 'POD scan'], null).codCollected).toBeUndefined();
     expect(last(['Delivery Scan'], 150_000).codCollected).toBeUndefined();
+    // A blank or unreadable amount says nothing (read as 0 it said the cash was not taken: no credit).
+    for (const unreadable of [' ', 'n/a', ''])
+      expect(last(['Delivery Scan', 'POD scan'], unreadable).codCollected).toBeUndefined();
+    expect(last(['Delivery Scan', 'POD scan'], '150000').codCollected).toBe(true);
   });
 
   it('flags an unknown operationType and keeps it raw, with no status when its words say nothing', () => {

@@ -311,6 +311,13 @@ describe('ninja deliveries and measurements', () => {
     // Without a COD field the delivery says nothing about cash: the tracker decides from the parcel.
     expect(toTrackingEvent(v1('Successful Delivery')).codCollected).toBeUndefined();
     expect(toTrackingEvent(v1('Successful Delivery', { cash_on_delivery: 0 })).codCollected).toBe(false);
+    // A blank or unreadable amount says nothing either (read as 0 it said the cash was not taken: no credit).
+    for (const unreadable of [' ', 'n/a'])
+      expect(
+        toTrackingEvent(
+          v2('Delivered, Received by Customer', { delivery_information: { cod_amount: unreadable } }),
+        ).codCollected,
+      ).toBeUndefined();
     expect(toTrackingEvent(v2('On Vehicle for Delivery')).codCollected).toBeUndefined();
   });
 

@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { LocationRow, RouteCodes } from '../../locations';
-import { cutText, payloadRecords, payloadText } from '../../payload-text';
+import { cutText, payloadAmount, payloadRecords, payloadText } from '../../payload-text';
 import { zoneOf } from '../../zones';
 import { reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -341,9 +341,6 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
   };
 }
 
-const amount = (value: unknown): number | undefined =>
-  value === undefined || value === null || value === '' ? undefined : Number(value) || 0;
-
 /**
  * The history lines in the order they happened. ID Express lists them newest first in a recorded answer
  * (idexpress-tracking-1.json) and oldest first in others: the list is turned when more of its neighbouring
@@ -363,7 +360,7 @@ export function linesInOrder<T>(lines: T[], at: (line: T) => Date): T[] {
 /** A waybill's whole history → events, oldest first, with the context built along. */
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const awb = t.basicInfo.waybillNo;
-  const codAmount = amount(t.itemInfo?.codAmount);
+  const codAmount = payloadAmount(t.itemInfo?.codAmount);
   const listed = payloadRecords<IdExpressHistory>(Array.isArray(t.historys) ? t.historys : t.history);
   const lines = linesInOrder(
     listed.map((h) => ({
@@ -409,7 +406,7 @@ export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
         description: item.problemDescription ?? item.description,
         signer: item.signer,
         relation: item.relation,
-        codAmount: amount(item.codAmount),
+        codAmount: payloadAmount(item.codAmount),
       },
       ctx,
     );

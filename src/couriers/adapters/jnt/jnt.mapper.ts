@@ -9,7 +9,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RouteCodes } from '../../locations';
-import { cutText, payloadRecords, payloadText } from '../../payload-text';
+import { cutText, payloadAmount, payloadRecords, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
@@ -257,11 +257,9 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
 /** A tracking answer → its events, oldest first as J&T lists them (jnt.md §3.4). */
 export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   const pickup = pickupOf(t.detail?.services_type);
-  // An answer without the field (real ones come without `detail`) says nothing of the cash: read as 0 it
-  // told Kirim a COD parcel was delivered unpaid, and its cash was never credited.
-  const text = payloadText(t.detail?.detail_cost?.cod).trim();
-  const cod = text ? Number(text) : Number.NaN;
-  const codFee = Number.isFinite(cod) ? cod : undefined;
+  // An answer without the field (jnt-tracking-3.json has no `detail_cost`) says nothing of the cash: read
+  // as 0 it told Kirim a COD parcel was delivered unpaid, and its cash was never credited.
+  const codFee = payloadAmount(t.detail?.detail_cost?.cod);
   let returnLeg = false;
   return payloadRecords<JntHistory>(t.history).map((h) => {
     const event = historyToEvent(t.awb, h, { pickup, codFee, returnLeg });

@@ -10,7 +10,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
-import { cutText, payloadText } from '../../payload-text';
+import { cutText, payloadAmount, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { parseInstant, parseWib, wibDate } from 'src/common/wib';
@@ -398,14 +398,14 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight,
   );
   const info = e.delivery_information;
-  const codField = info?.cod_amount ?? e.cash_on_delivery;
+  const codField = payloadAmount(info?.cod_amount ?? e.cash_on_delivery);
   // Assumed fields (ninja.md shows none): `cod_collected`, else a COD amount on the delivery. Without
   // either the delivery says nothing about cash, and the tracker decides from the parcel's own COD.
   const codCollected =
     typeof info?.cod_collected === 'boolean'
       ? info.cod_collected
-      : codField !== undefined && codField !== null && codField !== ''
-        ? Number(codField) > 0
+      : codField !== undefined
+        ? codField > 0
         : undefined;
   return {
     // Trimmed as every courier's: a padded tracking id is the same parcel, and untrimmed matched no shipment.
