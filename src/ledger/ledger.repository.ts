@@ -179,12 +179,22 @@ export class LedgerRepository {
   /** Balances (own sense) of the accounts; missing accounts are 0. `lock` takes their rows FOR UPDATE. */
   async balances(accounts: AccountRef[], lock: boolean): Promise<Map<string, Rupiah>> {
     const codes = [...new Set(accounts.map((a) => a.code))].sort();
-    // Create missing rows first so the lock has something to hold (a zero balance changes nothing).
-    if (lock) await this.ensureAccounts(accounts);
-    const rows: { code: string; balance: string }[] = await this.tx.manager.query(
-      `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code${lock ? ' FOR UPDATE' : ''}`,
-      [codes],
-    );
+    const read = (wanted: string[]) =>
+      this.tx.manager.query<{ code: string; balance: string }[]>(
+        `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code${lock ? ' FOR UPDATE' : ''}`,
+        [wanted],
+      );
+    const rows = await read(codes);
+    if (lock && rows.length < codes.length) {
+      // Missing rows are made once the existing ones are held, then held too (a zero balance changes
+      // nothing). Made first, a row not yet committed held up any other transaction making it while this
+      // one waited for rows the other held: a seller's first withdrawal and their first hold release
+      // deadlocked (500).
+      const have = new Set(rows.map((r) => r.code));
+      const missing = accounts.filter((a) => !have.has(a.code));
+      await this.ensureAccounts(missing);
+      rows.push(...(await read([...new Set(missing.map((a) => a.code))].sort())));
+    }
     const found = new Map(rows.map((r) => [r.code, num(r.balance)]));
     return new Map(codes.map((c) => [c, found.get(c) ?? 0]));
   }
