@@ -60,9 +60,36 @@ export class DatabaseUnavailableError extends UnavailableError {
 }
 
 /**
- * The one place where "the database is unreachable" is recognised among whatever the driver threw:
- * such an error becomes DATABASE_UNAVAILABLE (503 with Retry-After), not a 500. Anything else: undefined.
+ * A transaction PostgreSQL ended because another held what it needed while needing what it held (deadlock,
+ * 40P01) or could not serialize it (40001): nothing was written, and the same request sent again succeeds.
  */
-export function asDatabaseUnavailable(error: unknown): DatabaseUnavailableError | undefined {
-  return unavailable(error) ? new DatabaseUnavailableError() : undefined;
+export class DatabaseBusyError extends UnavailableError {
+  constructor() {
+    super(
+      'DATABASE_BUSY',
+      'The request met another at the same moment and nothing was written; send it again',
+      1,
+    );
+  }
+}
+
+const BUSY_SQLSTATE = new Set(['40P01', '40001']);
+
+function busy(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 4) return false;
+  const e = error as DriverLikeError;
+  if (typeof e.code === 'string' && BUSY_SQLSTATE.has(e.code)) return true;
+  return [e.driverError, e.cause].some((i) => i !== error && busy(i, depth + 1));
+}
+
+/**
+ * The one place where "the database is unreachable" (or, for a moment, busy) is recognised among whatever
+ * the driver threw: such an error becomes DATABASE_UNAVAILABLE or DATABASE_BUSY (503 with Retry-After),
+ * not a 500. Anything else: undefined.
+ */
+export function asDatabaseUnavailable(
+  error: unknown,
+): DatabaseUnavailableError | DatabaseBusyError | undefined {
+  if (unavailable(error)) return new DatabaseUnavailableError();
+  return busy(error) ? new DatabaseBusyError() : undefined;
 }

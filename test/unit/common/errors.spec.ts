@@ -88,9 +88,19 @@ describe('database unavailability (one classification for every driver error)', 
   });
 
   it.each([
+    ['a deadlock', queryFailed(withCode('40P01', 'deadlock detected'))],
+    ['a serialization failure', queryFailed(withCode('40001'))],
+  ])('%s → 503 DATABASE_BUSY: nothing was written, send it again', (_, error) => {
+    expect(toErrorResponse(error, 'req-db')).toMatchObject({
+      status: 503,
+      retryAfter: 1,
+      body: { statusCode: 503, code: 'DATABASE_BUSY', details: [] },
+    });
+  });
+
+  it.each([
     ['a unique violation', queryFailed(withCode('23505', 'duplicate key value'))],
     ['a syntax error', queryFailed(withCode('42601'))],
-    ['a serialization failure', queryFailed(withCode('40001'))],
     ['a courier call refused', Object.assign(withCode('ECONNREFUSED'), { isAxiosError: true })],
     ['a plain bug', new TypeError('cannot read properties of undefined')],
     ['a file missing (not a connect)', Object.assign(withCode('ENOENT'), { syscall: 'open' })],
