@@ -332,6 +332,37 @@ describe('the Kirim pages in a browser', () => {
     });
   }
 
+  it('holds back a CSV row whose cells do not line up with the header, saying why, and sends the others', async () => {
+    const prefix = 'BULK-RAGGED';
+    const page = await open('/kirim/massal', 1280);
+    await page.getByRole('heading', { name: 'Kirim massal', level: 1 }).waitFor();
+    const header =
+      'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount';
+    const row = (n: number, address: string) =>
+      `${prefix}-${n},${origin},Pembeli ${n},0812100000${n}0,${address},Jakarta Pusat,DKI Jakarta,10340,1000,150000`;
+    // Row 2's address holds an unquoted comma: every value after it would shift one column (the weight
+    // read from the postal code) if sent as read.
+    await page.getByLabel('File CSV').setInputFiles({
+      name: `${prefix}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from([header, row(1, 'Jl. Melati No. 1'), row(2, 'Jl. Melati No. 2, RT 01')].join('\n')),
+    });
+    await page.getByText('1 pengiriman dibuat, 1 baris perlu diperbaiki.').waitFor();
+    await page.getByTestId('bulk-row-1').getByText('Dibuat').waitFor();
+    const ragged = page.getByTestId('bulk-row-2');
+    await ragged.getByText('Perlu diperbaiki').waitFor();
+    await ragged
+      .getByText(
+        'Baris ini punya 11 sel, padahal header punya 10 kolom: ada nilai setelah kolom terakhir. Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.',
+      )
+      .waitFor();
+    // Only the row that lined up reached the API.
+    const list = (await http.get('/v1/shipments').query({ q: prefix }).set(seller.auth).expect(200)).body
+      .items as { reference: string }[];
+    expect(list.map((s) => s.reference)).toEqual([`${prefix}-1`]);
+    await axeCheck(page);
+  });
+
   it('offers the districts an ambiguous place may mean, and one click fills them in and brings the quotes', async () => {
     const page = await open('/kirim', 1280);
     await page.getByRole('heading', { name: 'Kirim paket', level: 1 }).waitFor();

@@ -551,6 +551,28 @@ describe('bulk shipment import', () => {
       )
       .expect(200);
     expect(ragged.body.created.map((s: { reference: string }) => s.reference)).toEqual(['C-8', 'C-11']);
+    // With an unnamed column at the header's end (as spreadsheets leave), rows without its cell are whole;
+    // a row whose one value is past the header's end is no blank row.
+    const trailing = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send([`${csvHeader},`, csvRow('C-12'), `${csvRow('C-13')},`, ',,,,,,,,,,,Surabaya'].join('\n'))
+      .expect(200);
+    expect(trailing.body.created.map((s: { reference: string }) => s.reference)).toEqual(['C-12', 'C-13']);
+    expect(trailing.body.errors).toEqual([
+      {
+        row: 3,
+        line: 4,
+        details: [
+          {
+            field: 'row',
+            message:
+              'has 12 cells where the header has 11 (a value past the last column: a comma or semicolon inside a value needs the value in double quotes)',
+          },
+        ],
+      },
+    ]);
     expect(ragged.body.errors).toEqual([
       {
         row: 2,

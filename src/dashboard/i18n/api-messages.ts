@@ -211,6 +211,16 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^must be at most the withdrawable balance$/, () => 'Melebihi saldo yang bisa ditarik.'],
   [/^is not your password$/, () => 'Bukan kata sandi Anda saat ini.'],
+  [/^must differ from the current password$/, () => 'Harus berbeda dari kata sandi saat ini.'],
+  [
+    /^has (\d+) cells where the header has (\d+) \(a delimiter missing\?\)$/,
+    (m) => `Baris ini punya ${m[1]} sel, padahal header punya ${m[2]} kolom: ada pemisah yang hilang?`,
+  ],
+  [
+    /^has (\d+) cells where the header has (\d+) \(a value past the last column/,
+    (m) =>
+      `Baris ini punya ${m[1]} sel, padahal header punya ${m[2]} kolom: ada nilai setelah kolom terakhir. Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.`,
+  ],
   [
     /^must be (.+), the city the parcel was booked and priced for/,
     (m) =>

@@ -146,8 +146,10 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
   try {
     records = parse(text, {
       on_record: (read: Read) => {
-        // `;;;;;;` is a blank row of the sheet, not a shipment with every field missing.
-        if (Object.values(read.record).every((v) => v === '')) return null;
+        // `;;;;;;` is a blank row of the sheet, not a shipment with every field missing: every cell empty,
+        // those past the header's last column too (a row whose one value is there is no blank row).
+        const cells = read.info.error?.record ?? Object.values(read.record);
+        if (cells.every((v) => v === '')) return null;
         if (++kept > maxRows) throw tooMany;
         return read;
       },
@@ -192,7 +194,7 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
   // A value under a column without a name belongs to no field: a header cell left empty by mistake
   // (codAmount's) would otherwise ship without it.
   const valued = header.flatMap((h, i) =>
-    h === '' && records.some(({ record }) => record[unnamed(i + 1)] !== '') ? [i + 1] : [],
+    h === '' && records.some(({ record }) => (record[unnamed(i + 1)] ?? '') !== '') ? [i + 1] : [],
   );
   if (valued.length)
     throw new ValidationFailedError(
@@ -205,25 +207,27 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
     rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
     // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
     lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
-    problems: records.map(({ info }) => cellCountProblem(info.error?.record, header.length)),
+    problems: records.map(({ info }) => cellCountProblem(info.error?.record, header)),
   };
 }
 
 /**
- * A row with fewer cells than the header, or a value past its last column: its values cannot be put under
- * their columns with any confidence (a delimiter missing, or one inside an unquoted value, shifts every
- * value after it). Empty cells past the last column are what spreadsheets leave: no problem.
+ * A row short of the header's last named column, or with a value past the header's last column: its values
+ * cannot be put under their columns with any confidence (a delimiter missing, or one inside an unquoted
+ * value, shifts every value after it). Empty cells past the last column, or unnamed columns left off the
+ * end, are what spreadsheets leave: no problem.
  */
-function cellCountProblem(cells: string[] | undefined, columns: number): FieldProblem[] | null {
+function cellCountProblem(cells: string[] | undefined, header: string[]): FieldProblem[] | null {
   if (!cells) return null;
-  if (cells.length > columns && cells.slice(columns).every((c) => c === '')) return null;
-  const why =
-    cells.length < columns
-      ? 'a delimiter missing?'
-      : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+  const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
+  const short = cells.length < named;
+  if (!short && cells.slice(header.length).every((c) => c === '')) return null;
+  const why = short
+    ? 'a delimiter missing?'
+    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+  const columns = short ? named : header.length;
   return [{ field: 'row', message: `has ${cells.length} cells where the header has ${columns} (${why})` }];
 }
-
 /** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
 function shipmentOfRecord(r: Record<string, string>, delimiter: ';' | ','): Record<string, unknown> {
   const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c], delimiter));

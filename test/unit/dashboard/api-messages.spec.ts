@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
-import { EmailTakenError, WrongPasswordError } from 'src/auth/auth.errors';
+import { EmailTakenError, PasswordUnchangedError, WrongPasswordError } from 'src/auth/auth.errors';
 import { AddressOutsideCityError } from 'src/tracking/tracking.errors';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
@@ -154,6 +154,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
         ),
       ),
       new WrongPasswordError(),
+      new PasswordUnchangedError(),
       new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
       new EmailTakenError(),
       new DuplicateBankAccountError(),
@@ -180,6 +181,11 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     } catch (e) {
       for (const d of (e as ValidationFailedError).details) messages.add(d.message);
     }
+    // A bulk CSV row short of the header, and one with a value past it.
+    const header =
+      'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';
+    for (const p of parseShipmentsCsv(`${header}\na,b\n${'x,'.repeat(9)}y\n`).problems)
+      for (const d of p ?? []) messages.add(d.message);
     // The one a test cannot reach (more rupiah than a safe integer), read from the reader's source.
     const report = sourceOf('remittances/remittance-report.ts');
     messages.add(/message: '(the amounts add up [^']+)'/.exec(report)![1]);

@@ -15,6 +15,11 @@ export interface CsvTable {
    * lines stays in its row): the `line` the API gives a bad CSV row.
    */
   lines: number[];
+  /**
+   * Per data row: why its cells do not line up with the header, worded as the API words it (null: they
+   * do). Put under the header by position, such a row's values would be sent under the wrong columns.
+   */
+  misaligned: (string | null)[];
 }
 
 export type CsvDelimiter = ',' | ';';
@@ -106,7 +111,22 @@ export function parseCsv(text: string): CsvTable {
       return row;
     }),
     lines: data.map((r) => r.line),
+    misaligned: data.map(({ cells }) => misalignment(cells, names)),
   };
+}
+
+/**
+ * As the API judges a row (shipments-csv.ts): short of the header's last named column, or a value past its
+ * last column (empty cells there, or unnamed columns left off the end, are what spreadsheets leave).
+ */
+function misalignment(cells: string[], header: string[]): string | null {
+  const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
+  const short = cells.length < named;
+  if (!short && cells.slice(header.length).every((c) => c.trim() === '')) return null;
+  const why = short
+    ? 'a delimiter missing?'
+    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+  return `has ${cells.length} cells where the header has ${short ? named : header.length} (${why})`;
 }
 
 /**

@@ -39,7 +39,7 @@ function errorsByColumn(
     // The file's own spelling of the column (`Recipient Name` for recipientName), as the API matched it.
     const at = header.find((name) => bulkColumnOf(name) === column) ?? '';
     const text = say(d.message);
-    const said = at || text === d.message ? text : `${column}: ${text}`;
+    const said = at || text === d.message || column === 'row' ? text : `${column}: ${text}`;
     byColumn[at] = byColumn[at] ? `${byColumn[at]}; ${said}` : said;
   }
   return byColumn;
@@ -175,12 +175,23 @@ export function MassalPage() {
     if (!file) return;
     setFileName(file.name);
     const table = parseCsv(csvFileText(new Uint8Array(await file.arrayBuffer())));
-    const read = table.rows.map((values, i) => ({ row: i + 1, line: table.lines[i], values }));
+    // A row whose cells do not line up is shown with why, to be fixed in place before it is sent: sent
+    // as read, its values would go under the wrong columns (an address's comma shifting a weight).
+    const read: BulkRow[] = table.rows.map((values, i) => {
+      const why = table.misaligned[i];
+      return {
+        row: i + 1,
+        line: table.lines[i],
+        values,
+        ...(why ? { problems: [{ field: 'row', message: why }] } : {}),
+      };
+    });
     setHeader(table.header);
     setDelimiter(table.delimiter);
     setRows(read);
+    const aligned = read.filter((r) => !r.problems);
     if (read.length === 0) setError({ text: t('massal.noRows'), details: [] });
-    else send(table.header, table.delimiter, read, read);
+    else if (aligned.length) send(table.header, table.delimiter, read, aligned);
   };
 
   const edit = (row: number) => (column: string, value: string) =>
