@@ -99,6 +99,12 @@ describe('an unknown airway bill is found: false, never a throw', () => {
         events: 1,
       });
     }
+    // With nothing scanned yet, the airway bill answered back is the parcel's (not "not found").
+    expect(track('jnt', answer({ awb: 'AWB123456789', history: [], message: 'success' }))).toEqual([
+      { awb: 'AWB123456789', found: true, events: [] },
+    ]);
+    for (const body of [{ error_id: '0' }, { error_id: 200, error_message: 'success' }])
+      expect(track('jnt', answer(body))).toEqual([{ awb: 'AWB123456789', found: false }]);
     // An error id with a history is still the error.
     expect(() => track('jnt', answer({ error_id: '500', error_message: 'system busy', history }))).toThrow(
       CourierRejectedError,

@@ -72,10 +72,14 @@ export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingEr
     .find((v) => v.trim());
   const history = payloadRecords<JntHistory>(reply.history);
   const awb = asked || payloadText(reply.awb).trim();
-  // A history under a success id (none, 0, 200) is the parcel's, whatever text rides along ("success", as
-  // J&T's other answers carry): read as an error it was "not found", and every scan was lost.
-  if (history.length && (!id || id === '0' || id === '200'))
+  // A success id (none, 0, 200) with the parcel's history or its airway bill is the parcel's answer,
+  // whatever text rides along ("success", as J&T's other answers carry): read as an error it was "not
+  // found", and every scan was lost. A success with neither says nothing of it: not found.
+  const success = !id || id === '0' || id === '200';
+  const known = history.length > 0 || payloadText(reply.awb).trim() !== '';
+  if (success && known && !(msg !== undefined && saysNotFound(msg)))
     return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
+  if (success && id && !known) return { awb, found: false };
   if (!id && msg === undefined) {
     if (!payloadText(reply.awb).trim() && !history.length) return { awb, found: false };
     return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
