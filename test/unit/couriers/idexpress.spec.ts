@@ -196,6 +196,10 @@ describe('ID Express status table', () => {
       journey,
     );
     expect(lines([yearBack, T0 + 3000, T0 + 2000, T0 + 1000, T0], [...journey].reverse())).toEqual(journey);
+    // Three lines with one wrong clock tie; the journey's ends decide (a pickup first, a POD last).
+    const three = ['Pick up scan', 'Sending scan', 'POD scan'];
+    expect(lines([T0, T0 + 1000, yearBack], three)).toEqual(three);
+    expect(lines([T0 + 1000, T0, T0 + 365 * 86_400_000], [...three].reverse())).toEqual(three);
   });
 
   it.each(PROBLEMS)('problemCode %s (%s) → %s, %s after a Delivery Scan', (code, text, reason, status) => {

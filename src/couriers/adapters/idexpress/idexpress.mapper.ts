@@ -2,6 +2,7 @@ import type {
   Area,
   CourierReason,
   CourierServiceInfo,
+  CourierStatus,
   CreateOrderRequest,
   Parcel,
   Place,
@@ -344,18 +345,43 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
 /**
  * The history lines in the order they happened. ID Express lists them newest first in a recorded answer
  * (idexpress-tracking-1.json) and oldest first in others: the list is turned when more of its neighbouring
- * lines step back in time than forward (a tie: when its first line is newer than its last), and otherwise
- * kept as listed, never sorted by time, since some lines carry wrong clocks (two lines of that answer read
- * 2020 in a 2021 journey). By the first and last lines alone, one wrong clock at either end turned a whole
- * journey around: every forward scan read as the return leg.
+ * lines step back in time than forward, and otherwise kept as listed, never sorted by time, since some
+ * lines carry wrong clocks (two lines of that answer read 2020 in a 2021 journey). By the first and last
+ * lines alone, one wrong clock at either end turned a whole journey around: every forward scan read as the
+ * return leg. A tie (three lines, one clock wrong) goes by how far along the journey the end lines are
+ * (`stage`), and only then by their times.
  */
-export function linesInOrder<T>(lines: T[], at: (line: T) => Date): T[] {
+export function linesInOrder<T>(
+  lines: T[],
+  at: (line: T) => Date,
+  stage?: (line: T) => number | undefined,
+): T[] {
   const times = lines.map((l) => at(l).getTime()).filter((t) => Number.isFinite(t));
   let steps = 0;
   for (let i = 1; i < times.length; i++) steps += Math.sign(times[i] - times[i - 1]);
-  const newestFirst = steps < 0 || (steps === 0 && times.length > 1 && times[0] > times[times.length - 1]);
+  let newestFirst = steps < 0;
+  if (steps === 0 && lines.length > 1) {
+    const [first, last] = [stage?.(lines[0]), stage?.(lines[lines.length - 1])];
+    newestFirst =
+      first !== undefined && last !== undefined && first !== last
+        ? first > last
+        : times.length > 1 && times[0] > times[times.length - 1];
+  }
   return newestFirst ? [...lines].reverse() : [...lines];
 }
+
+/** How far along a journey a status is, for telling which end of a history is its start. */
+const JOURNEY_STAGE: Partial<Record<CourierStatus, number>> = {
+  created: 0,
+  pickup_requested: 0,
+  picked_up: 1,
+  in_transit: 2,
+  out_for_delivery: 3,
+  delivery_failed: 3,
+  delivered: 4,
+  returning_to_sender: 4,
+  returned: 5,
+};
 
 /** A waybill's whole history → events, oldest first, with the context built along. */
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
@@ -368,6 +394,10 @@ export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
       at: epochToDate(h.operationTime),
     })),
     (l) => l.at,
+    (l) => {
+      const status = ruleOf(payloadText(l.h.operationType)).rule?.status;
+      return status ? JOURNEY_STAGE[status] : undefined;
+    },
   );
   const ctx = freshContext();
   return lines.map(({ h, at }) =>
