@@ -1,4 +1,4 @@
-import { instantOf } from 'src/common/wib';
+import { instantOf, windowEndOf } from 'src/common/wib';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from 'src/common/auth/principal';
@@ -69,7 +69,7 @@ export class SandboxControl {
     q: RemittanceReportQueryDto,
   ): Promise<{ csv: string; discrepancies: Discrepancies | null }> {
     const courier = this.sandboxCourier(code);
-    const [from, to] = [instantOf(q.from), instantOf(q.to)];
+    const [from, to] = [instantOf(q.from), windowEndOf(q.to)];
     if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from)
       throw new ValidationFailedError([
         { field: 'to', message: 'must be a real date or instant after from' },

@@ -94,7 +94,10 @@ export class RemittanceReportQueryDto {
   @IsInstant()
   from!: string;
 
-  @ApiProperty({ example: '2026-11-30', description: 'Parcels delivered before (a date or an instant)' })
+  @ApiProperty({
+    example: '2026-11-30',
+    description: 'Parcels delivered before (an instant; a date alone takes its whole day, Asia/Jakarta)',
+  })
   @IsString()
   @Matches(DAY_OR_INSTANT, { message: 'to must be YYYY-MM-DD or an ISO 8601 instant with an offset' })
   @IsInstant()

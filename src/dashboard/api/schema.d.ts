@@ -3088,7 +3088,7 @@ export interface operations {
                 discrepancies?: string;
                 /** @description Parcels delivered at or after: a date (00:00 Asia/Jakarta) or an ISO 8601 instant */
                 from: string;
-                /** @description Parcels delivered before (a date or an instant) */
+                /** @description Parcels delivered before (an instant; a date alone takes its whole day, Asia/Jakarta) */
                 to: string;
             };
             header?: {
