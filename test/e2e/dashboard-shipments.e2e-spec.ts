@@ -352,4 +352,22 @@ describe('the Pengiriman pages in a browser', () => {
     await axeCheck(page);
     await screenshot(page, 'pengiriman-detail-nama-panjang');
   });
+
+  it('says nothing is charged for a shipment cancelled after booking', async () => {
+    const other = await signupSeller(http, 'Toko Batal');
+    const origin = (await createAddress(http, other)).id;
+    const [booked] = await bookPinned(t, http, other, origin, [PINNED.find((p) => p.code === 'jne')!], {
+      reference: 'WEB-CANCELLED',
+    });
+    await http.post(`/v1/shipments/${booked.id}/cancel`).set(other.auth).expect(200);
+    const page = await browser.openPage(`${t.url}/pengiriman/${booked.id}`, {
+      width: 1280,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    await page.getByRole('heading', { name: 'Pengiriman WEB-CANCELLED' }).waitFor();
+    const charges = await page.getByRole('region', { name: 'Biaya' }).innerText();
+    for (const fee of ['Ongkos kirim', 'Biaya COD', 'Cashback', 'Biaya retur'])
+      expect(charges).toMatch(new RegExp(`${fee}\\s+tidak dikenakan`));
+  });
 });

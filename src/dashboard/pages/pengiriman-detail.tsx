@@ -88,7 +88,7 @@ function Summary({ s }: { s: Detail }) {
         {s.charges ? (
           <dl className="facts">
             <dt>{t('detail.shipping')}</dt>
-            <dd>{rupiah(s.charges.shipping)}</dd>
+            <dd>{uncharged(s) ? t('detail.notCharged') : rupiah(s.charges.shipping)}</dd>
             <dt>{t('detail.codFee')}</dt>
             <dd>
               <ConditionalFee
@@ -99,7 +99,7 @@ function Summary({ s }: { s: Detail }) {
             </dd>
             <dt>{t('detail.cashback')}</dt>
             {/* Taken off the charges, as its invoice line is: written negative, as there. */}
-            <dd>{rupiah(-s.charges.cashback || 0)}</dd>
+            <dd>{uncharged(s) ? t('detail.notCharged') : rupiah(-s.charges.cashback || 0)}</dd>
             <dt>{t('detail.returnFee')}</dt>
             <dd>
               <ConditionalFee
@@ -122,9 +122,16 @@ function Summary({ s }: { s: Detail }) {
  * while it travels. A returned parcel showed a COD fee its invoice never charged.
  */
 const codFeeApplies = (s: Detail): boolean | undefined =>
-  s.status === 'delivered' ? s.codAmount > 0 && s.codCollected : s.status === 'returned' ? false : undefined;
+  s.status === 'delivered'
+    ? s.codAmount > 0 && s.codCollected
+    : s.status === 'returned' || uncharged(s)
+      ? false
+      : undefined;
 const returnFeeApplies = (s: Detail): boolean | undefined =>
-  s.status === 'returned' ? true : s.status === 'delivered' ? false : undefined;
+  s.status === 'returned' ? true : s.status === 'delivered' || uncharged(s) ? false : undefined;
+/** Ended without being invoiced: lost (Kirim and the courier settle it), cancelled, or never booked. */
+const uncharged = (s: Detail): boolean =>
+  s.status === 'lost' || s.status === 'cancelled' || s.status === 'booking_failed';
 
 function ConditionalFee({
   amount,
