@@ -63,6 +63,11 @@ describe('a push that is not what the courier sends names its field', () => {
     [
       'a time it cannot read',
       '{"awb_no": "SAP1", "rowstate_name": "POD - DELIVERED", "created_at": "01/12/2026 08.00"}',
+      'created_at is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
+    ],
+    [
+      'a create_date it cannot read',
+      '{"awb_no": "SAP1", "rowstate_name": "POD - DELIVERED", "create_date": "besok"}',
       'create_date is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
     ],
     // An empty create_date is not there: created_at gives the time.
@@ -81,6 +86,12 @@ describe('a push that is not what the courier sends names its field', () => {
         '[{"waybillNo": "IDE1", "operationType": "Delivery Scan", "lastOperationTime": 1767225600}, {"waybillNo": "IDE2", "operationType": "POD scan", "lastOperationTime": "besok"}]',
       ),
     ).toBe('[1].lastOperationTime is not a time (epoch seconds or milliseconds)');
+    expect(
+      refusal(
+        decodeIdExpressWebhook,
+        '{"waybillNo": "IDE2", "operationType": "POD scan", "operationTime": "besok"}',
+      ),
+    ).toBe('operationTime is not a time (epoch seconds or milliseconds)');
   });
 });
 

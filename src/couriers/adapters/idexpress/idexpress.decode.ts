@@ -233,7 +233,7 @@ export function decodeIdExpressWebhook(rawBody: Buffer): TrackingEvent[] {
     throw malformedItem(
       'idexpress',
       { list, index: unread },
-      'lastOperationTime',
+      (items[unread].lastOperationTime ?? null) !== null ? 'lastOperationTime' : 'operationTime',
       'is not a time (epoch seconds or milliseconds)',
     );
   return events;

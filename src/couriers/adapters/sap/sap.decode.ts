@@ -156,7 +156,13 @@ export function decodeSapWebhook(rawBody: Buffer): TrackingEvent[] {
   // Said as malformed (400), not left to the replay window, which a time it cannot read would fail as
   // stale (401): SAP would send it again and again.
   if (Number.isNaN(event.occurredAt.getTime()))
-    throw new CourierWebhookMalformedError('sap', 'create_date', 'is not a time (YYYY-MM-DD HH:mm:ss, WIB)');
+    throw new CourierWebhookMalformedError(
+      'sap',
+      payloadText(row.create_date).trim() || !payloadText(row.created_at).trim()
+        ? 'create_date'
+        : 'created_at',
+      'is not a time (YYYY-MM-DD HH:mm:ss, WIB)',
+    );
   return [event];
 }
 
