@@ -7,7 +7,7 @@ import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { TrackedShipment, TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { GroupCommit } from './group-commit';
-import { claimSize, courierBackoffAt } from './poll-cadence';
+import { claimSize, courierBackoffAt, nextPollAt } from './poll-cadence';
 import { RequestBudget } from './request-budget';
 import { TrackingService } from './tracking.service';
 
@@ -175,9 +175,8 @@ export class TrackingPoller {
           await (claiming ?? refill());
           continue;
         }
-        const shipments = queue.shift()!;
-        const results = await this.ask(courier, shipments, now, budget, figures);
-        if (results) await recorder.add({ shipments, results });
+        const answer = await this.ask(courier, queue.shift()!, now, budget, figures);
+        if (answer) await recorder.add(answer);
       }
     };
     await Promise.all(Array.from({ length: budget.concurrency }, sender));
@@ -187,7 +186,8 @@ export class TrackingPoller {
 
   /**
    * One tracking request within the budget; null when the courier failed (the shipments are then
-   * backed off, doubling per failure in a row).
+   * backed off, doubling per failure in a row). A request the courier refused is asked again in halves
+   * (refusedRequest): what comes back is then the answers of the parcels it did answer for.
    */
   private async ask(
     courier: CourierCode,
@@ -195,41 +195,79 @@ export class TrackingPoller {
     now: () => Date,
     budget: RequestBudget,
     figures: CourierPollFigures,
-  ): Promise<TrackResult[] | null> {
+  ): Promise<Answer | null> {
     figures.polled += shipments.length;
     const release = await budget.acquire();
+    let refused: CourierRejectedError | undefined;
     try {
       figures.requests += 1;
       const results = await this.registry.get(courier).track(shipments.map((s) => s.awb!));
       this.failuresInARow.set(courier, 0);
-      return results;
+      return { shipments, results };
     } catch (e) {
-      figures.failed += shipments.length;
-      const failures = (this.failuresInARow.get(courier) ?? 0) + 1;
-      this.failuresInARow.set(courier, failures);
-      const at = courierBackoffAt(failures, now(), this.config.business.tracking.courierBackoff, random());
-      release();
-      await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
-      // A request the courier refused for these parcels (an airway bill it will not answer for) backs them
-      // off like an outage: thrown, one such parcel stopped the courier's polls for the whole run. Refused
-      // credentials are every parcel's problem, and fail the run loudly.
-      if (e instanceof CourierRejectedError && e.reason !== 'auth') {
-        this.logger.warn(
-          { courier, reason: e.reason, rawCode: e.rawCode, awbs: shipments.length, failures },
-          'tracking poll: the courier refused the request, backing those parcels off',
-        );
+      // Refused credentials are every parcel's problem: backed off as an outage, and the run fails loudly.
+      if (e instanceof CourierRejectedError && e.reason !== 'auth') refused = e;
+      else {
+        figures.failed += shipments.length;
+        const failures = (this.failuresInARow.get(courier) ?? 0) + 1;
+        this.failuresInARow.set(courier, failures);
+        const at = courierBackoffAt(failures, now(), this.config.business.tracking.courierBackoff, random());
+        release();
+        await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
+        if (!(e instanceof CourierUnavailableError)) throw e;
+        if (failures === 1 || e.reason !== 'circuit_open')
+          this.logger.warn(
+            { courier, reason: e.reason, failures },
+            'tracking poll: courier unavailable, backing off',
+          );
         return null;
       }
-      if (!(e instanceof CourierUnavailableError)) throw e;
-      if (failures === 1 || e.reason !== 'circuit_open')
-        this.logger.warn(
-          { courier, reason: e.reason, failures },
-          'tracking poll: courier unavailable, backing off',
-        );
-      return null;
     } finally {
       release();
     }
+    return this.refusedRequest(courier, shipments, refused, now, budget, figures);
+  }
+
+  /**
+   * The courier refused a request for these parcels (an airway bill it will not answer for): the courier
+   * is up, so this is no outage. Thrown, one such parcel stopped the courier's polls for the whole run;
+   * backed off together, the others of its batch (50 at ID Express and Ninja) waited with it for good. So
+   * the batch is asked again in halves until the refused parcel stands alone, and that one is asked again
+   * at its status's usual pace: no more often than any parcel like it.
+   */
+  private async refusedRequest(
+    courier: CourierCode,
+    shipments: TrackedShipment[],
+    refusal: CourierRejectedError,
+    now: () => Date,
+    budget: RequestBudget,
+    figures: CourierPollFigures,
+  ): Promise<Answer | null> {
+    if (shipments.length === 1) {
+      const [s] = shipments;
+      figures.failed += 1;
+      const at = nextPollAt(s.status, now(), this.config.business.tracking.cadence, random());
+      await this.tracked.schedule([{ id: s.id, at }]);
+      this.logger.warn(
+        { courier, reason: refusal.reason, rawCode: refusal.rawCode, awb: s.awb, nextPollAt: at },
+        'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace',
+      );
+      return null;
+    }
+    // Its halves are counted as they are asked.
+    figures.polled -= shipments.length;
+    const half = Math.ceil(shipments.length / 2);
+    const answers: Answer[] = [];
+    for (const part of [shipments.slice(0, half), shipments.slice(half)]) {
+      const answer = await this.ask(courier, part, now, budget, figures);
+      if (answer) answers.push(answer);
+    }
+    return answers.length
+      ? {
+          shipments: answers.flatMap((a) => a.shipments),
+          results: answers.flatMap((a) => a.results),
+        }
+      : null;
   }
 
   /** Answers handed to the tracker together; a failure leaves them claimed (polled after the lease). */

@@ -244,35 +244,46 @@ describe('a parcel the courier refuses to answer for', () => {
   });
   afterAll(() => t.close());
 
-  it('is backed off, and the others are polled: the run goes on', async () => {
+  it('is asked again at its usual pace, and the others of its batch are answered: the run goes on', async () => {
     const now = t.clock.now();
+    // Ninja tracks up to 50 airway bills a request: the refused one shares a batch with the others.
     const seeded = await seedTrackedShipments(t, http, seller, {
       count: 12,
-      couriers: ['sap'],
+      couriers: ['ninja'],
       status: 'in_transit',
       dueAt: now,
       prefix: 'REFUSED',
     });
-    const refused = seeded[0].awb;
-    const adapter = t.app.get(CourierRegistry).get('sap');
+    const refused = seeded[5].awb;
+    const adapter = t.app.get(CourierRegistry).get('ninja');
     const track = adapter.track.bind(adapter);
-    const spy = jest
-      .spyOn(adapter, 'track')
-      .mockImplementation((awbs: string[]) =>
-        awbs.includes(refused)
-          ? Promise.reject(
-              new CourierRejectedError('sap', 'invalid_request', '422', 'Parameter awb_no salah'),
-            )
-          : track(awbs),
-      );
+    const asked: number[] = [];
+    const spy = jest.spyOn(adapter, 'track').mockImplementation((awbs: string[]) => {
+      asked.push(awbs.length);
+      return awbs.includes(refused)
+        ? Promise.reject(
+            new CourierRejectedError('ninja', 'invalid_request', '400', 'Invalid tracking number'),
+          )
+        : track(awbs);
+    });
     try {
       const figures = await t.app.get(TrackingPoller).pollDue(now);
       expect({ polled: figures.polled, failed: figures.failed }).toEqual({ polled: 12, failed: 1 });
-      const [next] = await t.dataSource.query<{ at: Date }[]>(
-        'SELECT p.next_poll_at AS at FROM shipment_polls p JOIN shipments s ON s.id = p.shipment_id WHERE s.awb = $1',
-        [refused],
+      // Halved until the refused one stood alone: 12, then 6 and 6, then 3 and 3, 2 and 1, 1 and 1.
+      expect(asked[0]).toBe(12);
+      expect(asked.length).toBeLessThan(12);
+      const next = await t.dataSource.query<{ awb: string; at: Date }[]>(
+        'SELECT s.awb, p.next_poll_at AS at FROM shipment_polls p JOIN shipments s ON s.id = p.shipment_id WHERE s.awb LIKE $1',
+        ['REFUSED%'],
       );
-      expect(next.at.getTime()).toBeGreaterThan(now.getTime());
+      const inTransitMs = 360 * 60_000 * (1 - 0.15);
+      // Every one is next asked at an in-transit parcel's pace: the refused one no sooner than the others.
+      for (const p of next)
+        expect({ awb: p.awb, late: p.at.getTime() - now.getTime() >= inTransitMs }).toEqual({
+          awb: p.awb,
+          late: true,
+        });
+      expect(next).toHaveLength(12);
     } finally {
       spy.mockRestore();
     }
