@@ -146,7 +146,6 @@ export class AuthService {
    * @throws PasswordUnchangedError AUTH_PASSWORD_UNCHANGED (422 naming newPassword)
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<AccessToken> {
-    if (newPassword === currentPassword) throw new PasswordUnchangedError();
     const user = await this.users.findActiveById(userId);
     if (!user) throw new InvalidTokenError();
     const { perAccount, windowSeconds } = this.config.auth.loginRateLimit;
@@ -155,6 +154,8 @@ export class AuthService {
     await this.countGuess([accountKey], [perAccount], start, retryAfter);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) throw new WrongPasswordError();
     await this.uncountGuess([accountKey], start);
+    // After the check: a wrong current password given twice is a wrong password, not an unchanged one.
+    if (newPassword === currentPassword) throw new PasswordUnchangedError();
     // Only from the generation whose password was just checked: of two changes at once, the second finds
     // its session ended by the first (401), rather than both answering a token and only one working.
     const changed = await this.users.nextSession(

@@ -351,6 +351,13 @@ describe('identity: signup, login, tokens, API keys', () => {
       code: 'AUTH_PASSWORD_UNCHANGED',
       details: [{ field: 'newPassword', message: 'must differ from the current password' }],
     });
+    // A wrong current password given as both is wrong, not unchanged.
+    const wrongTwice = await http
+      .post('/v1/auth/password')
+      .set(owner.auth)
+      .send({ currentPassword: 'not the password', newPassword: 'not the password' })
+      .expect(422);
+    expect(wrongTwice.body.code).toBe('AUTH_WRONG_PASSWORD');
     await http.get('/v1/me').set(other).expect(200); // refusals changed nothing
 
     const changed = await http

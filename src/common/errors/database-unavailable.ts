@@ -61,15 +61,13 @@ export class DatabaseUnavailableError extends UnavailableError {
 
 /**
  * A transaction PostgreSQL ended because another held what it needed while needing what it held (deadlock,
- * 40P01) or could not serialize it (40001): nothing was written, and the same request sent again succeeds.
+ * 40P01) or could not serialize it (40001): that transaction wrote nothing. Most routes run in one; the few
+ * that commit steps of their own (a parcel action: recorded, then sent to the courier) may have done their
+ * earlier steps, which the same request sent again finds done rather than doing twice.
  */
 export class DatabaseBusyError extends UnavailableError {
   constructor() {
-    super(
-      'DATABASE_BUSY',
-      'The request met another at the same moment and nothing was written; send it again',
-      1,
-    );
+    super('DATABASE_BUSY', 'The request met another at the same moment and was stopped; send it again', 1);
   }
 }
 

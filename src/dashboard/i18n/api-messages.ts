@@ -75,7 +75,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   IDEMPOTENCY_ALREADY_CREATED: 'Sudah dibuat oleh permintaan sebelumnya.',
   RATE_LIMITED: 'Terlalu banyak permintaan. Coba lagi sebentar lagi.',
   DATABASE_UNAVAILABLE: 'Layanan sedang sibuk. Coba lagi sebentar lagi.',
-  DATABASE_BUSY: 'Permintaan bertabrakan dengan permintaan lain dan tidak ada yang tersimpan. Kirim lagi.',
+  DATABASE_BUSY: 'Permintaan bertabrakan dengan permintaan lain dan dihentikan. Kirim lagi.',
 };
 
 type Rule = readonly [RegExp, (match: RegExpMatchArray) => string];
