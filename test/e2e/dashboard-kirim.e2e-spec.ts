@@ -334,7 +334,7 @@ describe('the Kirim pages in a browser', () => {
 
   it('holds back a CSV row whose cells do not line up with the header, saying why, and sends the others', async () => {
     const prefix = 'BULK-RAGGED';
-    const page = await open('/kirim/massal', 1280);
+    const page = await open('/kirim/massal', 360);
     await page.getByRole('heading', { name: 'Kirim massal', level: 1 }).waitFor();
     const header =
       'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams,codAmount';
@@ -361,6 +361,7 @@ describe('the Kirim pages in a browser', () => {
       .items as { reference: string }[];
     expect(list.map((s) => s.reference)).toEqual([`${prefix}-1`]);
     await axeCheck(page);
+    await screenshot(page, 'kirim-massal-baris-geser');
   });
 
   it('offers the districts an ambiguous place may mean, and one click fills them in and brings the quotes', async () => {
