@@ -25,6 +25,7 @@ import {
   receivedAnswer,
 } from './couriers/courier-decode';
 import { COURIER_CODES } from './couriers/courier-adapter';
+import { MAX_BODY_BYTES } from './couriers/courier-http';
 import { MAX_LOCATION_FILE_BYTES, readLocationFile } from './couriers/location-file';
 import { CourierLocations } from './couriers/locations';
 import { AreasService } from './areas/areas.service';
@@ -93,9 +94,10 @@ async function withApp<T>(
 }
 
 async function createStaffUser(config: AppConfig, args: string[]): Promise<void> {
-  const { values } = usage(() =>
+  const { values, tokens } = usage(() =>
     parseArgs({
       args,
+      tokens: true,
       options: {
         email: { type: 'string' },
         role: { type: 'string' },
@@ -104,10 +106,21 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
       },
     }),
   );
+  // Given twice, the last one silently won: which user (or role) was meant is not for the CLI to guess.
+  const given = tokens.flatMap((t) => (t.kind === 'option' ? [t.name] : []));
+  const twice = [...new Set(given.filter((name, i) => given.indexOf(name) !== i))];
+  if (twice.length) throw new UsageError(`--${twice[0]} is given more than once`);
+  // The line piped in, without its line break: trimmed, "  spaced  " became another password than the
+  // same one given with --password or over the API.
   const password = values['password-stdin']
-    ? readFileSync(0, 'utf8').trim()
+    ? readFileSync(0, 'utf8').replace(/\r?\n$/, '')
     : (values.password ?? process.env.KIRIM_PASSWORD);
   const role = values.role as Role | undefined;
+  // The API refuses a NUL at its edge, before the rules below: such a user could never log in.
+  if (password?.includes('\u0000'))
+    throw new Error(
+      'password (--password, --password-stdin or KIRIM_PASSWORD): must not contain a NUL character',
+    );
   // The same rules (and normalization) as the API's signup and user creation.
   const input = plainToInstance(EmailPasswordDto, { email: values.email, password });
   const problems = fieldProblems(validateSync(input, { stopAtFirstError: true }));
@@ -178,12 +191,18 @@ function decodeCourierAnswer(args: string[]): void {
     throw e instanceof UsageError ? e : new UsageError((e as Error).message);
   }
   const { courier, operation, file, options } = parsed;
-  let text: string;
+  let bytes: Buffer | null;
   try {
-    text = readFileSync(file === '-' ? 0 : fromCaller(file), 'utf8');
+    // No larger than Kirim takes a courier's answer over HTTP: /dev/zero read whole took 17 GB and crashed.
+    bytes = readAtMost(file === '-' ? 0 : fromCaller(file), MAX_BODY_BYTES);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
   }
+  if (!bytes)
+    throw new UsageError(
+      `${file} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, more than any courier answer Kirim reads`,
+    );
+  const text = bytes.toString('utf8');
   Logger.overrideLogger(false);
   const decoded = decodeAnswer(courier, operation, receivedAnswer(text), options);
   out(JSON.stringify(decodedJson(decoded), null, 2));
@@ -228,15 +247,15 @@ function parseDecodeArgs(args: string[]) {
  * The first `max` bytes of a file, or null when it holds more: read whole, a 54 MB file took 16 s and
  * 2.3 GB of memory to be refused, and a device such as /dev/zero was read until memory ran out.
  */
-function readAtMost(path: string, max: number): Buffer | null {
-  const fd = openSync(path, 'r');
+function readAtMost(path: string | 0, max: number): Buffer | null {
+  const fd = path === 0 ? 0 : openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(max + 1);
     let read = 0;
     for (let n = -1; n !== 0 && read <= max; read += n) n = readSync(fd, buffer, read, max + 1 - read, null);
     return read > max ? null : buffer.subarray(0, read);
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }
 
@@ -323,21 +342,31 @@ async function main(argv: string[]): Promise<void> {
     case 'couriers:locations':
       return usageExits(() => loadCourierLocations(config(), args));
     case 'openapi':
-      return printOpenApi(config());
+      return usageExits(async () => {
+        noArguments(command, args);
+        await printOpenApi(config());
+      });
     case 'users:create':
       return usageExits(() => createStaffUser(config(), args));
     case 'ledger:verify':
       return usageExits(() => verifyLedger(config(), args));
     case 'migrate':
-      return withApp(config(), () => Promise.resolve(out('migrations are up to date')));
+      return usageExits(async () => {
+        noArguments(command, args);
+        await withApp(config(), () => Promise.resolve(out('migrations are up to date')));
+      });
     case 'migrate:revert':
-      return withApp(
-        cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
-        async (get) => {
-          await get(DataSource).undoLastMigration({ transaction: 'each' });
-          out('reverted the last migration');
-        },
-      );
+      // Extra words are refused before anything runs: `migrate:revert --help` reverted a migration.
+      return usageExits(async () => {
+        noArguments(command, args);
+        await withApp(
+          cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
+          async (get) => {
+            await get(DataSource).undoLastMigration({ transaction: 'each' });
+            out('reverted the last migration');
+          },
+        );
+      });
     case undefined:
     case 'help':
     case '--help':
@@ -346,6 +375,14 @@ async function main(argv: string[]): Promise<void> {
       process.stderr.write(`error: unknown command "${command}"\n\n${USAGE}\n`);
       process.exitCode = 2;
   }
+}
+
+/** A command that takes nothing after its name refuses anything given (exit 2), before it does anything. */
+function noArguments(command: string, args: string[]): void {
+  if (args.length)
+    throw new UsageError(
+      `${command} takes no arguments (got ${args.map((a) => JSON.stringify(a)).join(' ')})`,
+    );
 }
 
 /** Runs a command; a command line it cannot run as written exits 2 with the reason and the usage. */

@@ -50,7 +50,7 @@ export interface CourierEgress {
 }
 
 /** A courier's answer larger than this is not an answer: the call fails as a network error. */
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /**
  * Couriers are called over plain Node HTTP(S): one client per courier, with its base URL and headers, on

@@ -132,7 +132,86 @@ describe('the command line, as a process', () => {
     const help = runBuilt('cli', env(), ['help']);
     expect(await help.exited).toBe(0);
     expect(help.stdout()).toContain('Kirim command line');
+    // Words after a command that takes none are refused before it runs: `migrate:revert --help` reverted one.
+    const applied = async () =>
+      (await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM migrations'))[0].n;
+    const before = await applied();
+    for (const command of ['migrate:revert', 'migrate', 'openapi']) {
+      const extra = runBuilt('cli', env(), [command, '--help']);
+      expect({ command, exit: await extra.exited }).toEqual({ command, exit: 2 });
+      expect(extra.stderr()).toContain(`${command} takes no arguments`);
+    }
+    expect(await applied()).toBe(before);
+    // An option given twice: which user was meant is not guessed.
+    const twice = runBuilt('cli', { ...env(), KIRIM_PASSWORD: 'long enough password' }, [
+      'users:create',
+      '--email',
+      'first@kirim.id',
+      '--email',
+      'second@kirim.id',
+      '--role',
+      'finance',
+    ]);
+    expect(await twice.exited).toBe(2);
+    expect(twice.stderr()).toContain('--email is given more than once');
+    expect((await usersNamed('first@kirim.id')) + (await usersNamed('second@kirim.id'))).toBe(0);
   });
+
+  it('takes a password piped in as the line it is (spaces kept, the line break dropped), as the API takes it', async () => {
+    const piped = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'src', 'cli.js'),
+        'users:create',
+        '--email',
+        'piped@kirim.id',
+        '--role',
+        'finance',
+        '--password-stdin',
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
+        input: '  spaced password  \n',
+        encoding: 'utf8',
+      },
+    );
+    expect({ status: piped.status, stderr: piped.stderr }).toEqual({ status: 0, stderr: '' });
+    await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'piped@kirim.id', password: '  spaced password  ' })
+      .expect(200);
+    await t
+      .http()
+      .post('/v1/auth/login')
+      .send({ email: 'piped@kirim.id', password: 'spaced password' })
+      .expect(401);
+    // A NUL, which the API refuses at its edge, would make a user that can never log in.
+    const nul = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'dist', 'src', 'cli.js'),
+        'users:create',
+        '--email',
+        'nul@kirim.id',
+        '--role',
+        'finance',
+        '--password-stdin',
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
+        input: 'long enough\u0000password\n',
+        encoding: 'utf8',
+      },
+    );
+    expect([nul.status, nul.stderr]).toEqual([
+      1,
+      expect.stringContaining('must not contain a NUL character'),
+    ]);
+    expect(await usersNamed('nul@kirim.id')).toBe(0);
+  }, 60_000);
 });
 
 describe('npm start and npm run cli use the compiled build while it is current', () => {
@@ -322,5 +401,8 @@ describe('couriers:decode, as a process (no database, no settings)', () => {
     const option = await decode(['jne', 'tariff', join(SAMPLES, 'jne-tariff-1.json'), '--weight', 'heavy']);
     expect([option.code, option.stderr]).toEqual([2, expect.stringContaining('--weight')]);
     expect(option.stdout).toBe('');
+    // No larger than any courier answer Kirim reads over HTTP (8 MB): /dev/zero took 17 GB and crashed.
+    const huge = await decode(['jne', 'tracking', bodyFile('huge.json', ' '.repeat(8 * 1024 * 1024 + 1))]);
+    expect([huge.code, huge.stderr]).toEqual([2, expect.stringContaining('is larger than 8 MB')]);
   }, 30_000);
 });
