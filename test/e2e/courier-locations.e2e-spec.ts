@@ -304,7 +304,7 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     const spans = await load('jne', spanning);
     expect(spans.code).toBe(1);
     expect(spans.stderr).toBe(
-      `refused ${spanning}: nothing was changed\n  row 2: label contains a control character\n  row 4: district_code "99.99.99" is not a district\n`,
+      `refused ${spanning}: nothing was changed\n  row 2: label contains a control or invisible character\n  row 4: district_code "99.99.99" is not a district\n`,
     );
     // Separated by semicolons, as Excel saves in an Indonesian locale: the docs ask for commas, and so does the refusal.
     const semicolons = file('jne-semicolons.csv', ['district_code;code', '32.73.19;BDO10000']);

@@ -2,7 +2,12 @@ import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
-import { LOCATION_COLUMNS, LocationRow, readLocationFile } from 'src/couriers/location-file';
+import {
+  LOCATION_COLUMNS,
+  LocationRow,
+  MAX_LOCATION_ROWS,
+  readLocationFile,
+} from 'src/couriers/location-file';
 import { DirectoryDistrict, sandboxLocationRows } from 'src/couriers/sandbox/sandbox-locations';
 import { keysFor } from 'src/scoring/delivery-stats.service';
 
@@ -71,10 +76,44 @@ describe('a courier location file (docs/courier-locations.md)', () => {
         'row 5: code "CGK1000000000" is not up to 10 capital letters or digits',
         'row 6: district_code 32.73.19 is already given in row 2',
         'row 7: 3 columns, the header has 2',
-        'row 8: code contains a control character',
+        'row 8: code contains a control or invisible character',
         'row 9: district_code "not-a-code" is not a district',
       ],
     });
+  });
+
+  it('refuses a value of invisible characters (zero-width space, direction override, U+FFFE) as a control one', () => {
+    const file = [
+      'district_code,code,city_label,province_label',
+      '31.71.06,\u200b,Jakarta Pusat,DKI Jakarta', // row 2: a code of a zero-width space only
+      '32.73.19,Sumur Bandung,Kota \u202eBandung,Jawa Barat', // row 3: a direction override in a label
+      '35.78.01,Genteng,Surabaya,\ufffe', // row 4: a non-character
+    ].join('\n');
+    expect(readLocationFile('ninja', file, () => true)).toEqual({
+      ok: false,
+      problems: [
+        'row 2: code contains a control or invisible character',
+        'row 3: city_label contains a control or invisible character',
+        'row 4: province_label contains a control or invisible character',
+      ],
+    });
+  });
+
+  it('refuses a file of more rows than a mapping can have once it has read that many, not after reading all', () => {
+    const file = `district_code,code\n${'x\n'.repeat(MAX_LOCATION_ROWS + 1)}`;
+    expect(readLocationFile('jne', file, isDistrict)).toEqual({
+      ok: false,
+      problems: [
+        `the file has more than ${MAX_LOCATION_ROWS} rows: a mapping has one row per district (the directory has 7,277)`,
+      ],
+    });
+    // Exactly that many is read, and judged row by row.
+    const full = readLocationFile(
+      'jne',
+      `district_code,code\n${'x\n'.repeat(MAX_LOCATION_ROWS)}`,
+      isDistrict,
+    );
+    expect(full.ok === false && full.problems[0]).toMatch(/^row 2: /);
   });
 
   it('names the row a record starts on when a quoted cell spans lines (LF or CRLF), blank lines counted', () => {
@@ -91,8 +130,8 @@ describe('a courier location file (docs/courier-locations.md)', () => {
     expect(readLocationFile('jne', file, isDistrict)).toEqual({
       ok: false,
       problems: [
-        'row 3: label contains a control character',
-        'row 7: label contains a control character',
+        'row 3: label contains a control or invisible character',
+        'row 7: label contains a control or invisible character',
         'row 9: district_code "99.99.99" is not a district',
       ],
     });
