@@ -363,10 +363,20 @@ export class AreaIndex {
     return found.slice(0, 5).map((i) => this.match(i));
   }
 
-  /** District indexes that every query word names part of, best first (ties by code). */
+  /**
+   * District indexes that every query word names part of, best first (ties by code). Two words the
+   * directory writes as one are joined where they do not both name places; where they do and nothing has
+   * both ("gunung kidul", "kramat jati": Gunungkidul, Kramatjati), they are joined after all.
+   */
   private rank(typed: PlaceQuery, typos: boolean): number[] {
+    const hits = this.rankWords(this.gluedQuery(typed), typos);
+    if (hits.length) return hits;
+    const joined = this.gluedQuery(typed, true);
+    return joined.words.length < this.gluedQuery(typed).words.length ? this.rankWords(joined, typos) : hits;
+  }
+
+  private rankWords(query: PlaceQuery, typos: boolean): number[] {
     const n = this.districts.length;
-    const query = this.gluedQuery(typed);
     // Typo search scans the directory's words per misspelled word: a query of many is junk, not a place.
     if (typos && query.words.filter((w) => !this.postings.has(w)).length > MAX_TYPO_WORDS) return [];
     // Every word must find something: the first that finds nothing ends the search (a typo scan each).
@@ -521,13 +531,17 @@ export class AreaIndex {
 
   /**
    * The query with two words written apart that the directory writes as one ("palangka raya" is
-   * Palangkaraya) joined, where the two do not both name places on their own.
+   * Palangkaraya) joined, where the two do not both name places on their own (`always`: even then).
    */
-  private gluedQuery(query: PlaceQuery): PlaceQuery {
+  private gluedQuery(query: PlaceQuery, always = false): PlaceQuery {
     const words: string[] = [];
     for (let i = 0; i < query.words.length; i += 1) {
       const [a, b] = [query.words[i], query.words[i + 1]];
-      if (b !== undefined && this.postings.has(a + b) && !(this.postings.has(a) && this.postings.has(b))) {
+      if (
+        b !== undefined &&
+        this.postings.has(a + b) &&
+        (always || !(this.postings.has(a) && this.postings.has(b)))
+      ) {
         words.push(a + b);
         i += 1;
       } else words.push(a);

@@ -88,6 +88,11 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['baubau', { regency: '74.72' }],
   ['tanjungpinang', { regency: '21.72' }],
   ['palangka raya', { regency: '62.71' }],
+  // Two words the directory writes as one, though each also names places on its own.
+  ['gunung kidul', { regency: '34.03' }],
+  ['kramat jati', { district: '31.75.04' }],
+  ['wonosari gunung kidul', { district: '34.03.01' }],
+  ['pondok gede bekasi', { district: '32.75.08' }],
   // The old spelling.
   ['soerabaja', { regency: '35.78' }],
   ['tjilatjap', { regency: '33.01' }],
