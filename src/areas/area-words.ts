@@ -45,6 +45,12 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   tng: 'tangerang',
   mks: 'makassar',
   plg: 'palembang',
+  // The short forms places are written with (Tj. Priok, Ps. Minggu, Klp. Gading, Kby. Baru, Pd. Gede).
+  tj: 'tanjung',
+  ps: 'pasar',
+  klp: 'kelapa',
+  kby: 'kebayoran',
+  pd: 'pondok',
   pst: 'pusat',
   sel: 'selatan',
   slt: 'selatan',

@@ -93,6 +93,12 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['kramat jati', { district: '31.75.04' }],
   ['wonosari gunung kidul', { district: '34.03.01' }],
   ['pondok gede bekasi', { district: '32.75.08' }],
+  // The short forms places are written with.
+  ['tj priok', { district: '31.72.02' }],
+  ['ps minggu', { district: '31.74.04' }],
+  ['klp gading', { district: '31.72.06' }],
+  ['kby baru', { district: '31.74.07' }],
+  ['pd gede', { district: '32.75.08' }],
   // The old spelling.
   ['soerabaja', { regency: '35.78' }],
   ['tjilatjap', { regency: '33.01' }],
