@@ -277,11 +277,7 @@ export class AreaIndex {
           .map((r) => this.match(r.first)),
       };
     }
-    // No "Kec." before it, no postal code after it ("Tebet 12810"); other digits are the name's own
-    // ("2 x 11 Enam Lingkuang").
-    const typed = normalizePlace(district)
-      .replace(/^(kecamatan|kec) /, '')
-      .replace(/ [1-9]\d{4}$/, '');
+    const typed = districtName(district);
     const candidates = regencies.flatMap((r) => range(r.first, r.end));
     let found = candidates.filter((i) => this.districts[i].joined === typed);
     if (!found.length) {
@@ -359,7 +355,12 @@ export class AreaIndex {
     // whichever found them: Bandung's own districts before a Sukamaju in Sulawesi for "Sukamaju, Bandung".
     const together = hitsOf(`${place.district ?? ''} ${place.city}`);
     const apart = [...hitsOf(place.district ?? ''), ...hitsOf(place.city)];
-    const found = [...new Set([...together, ...apart.filter(inProvince), ...apart])];
+    // A district of exactly the typed name comes next, wherever it is, when the name is all but unique:
+    // "Tebet, Bandung" means Tebet in Jakarta Selatan more likely than any of Bandung's own districts,
+    // which filled every place before it. A common name (a Sukamaju in many provinces) says nothing so.
+    const sameName = place.district ? (this.byName.get(districtName(place.district)) ?? []) : [];
+    const named = sameName.length <= 2 ? sameName : [];
+    const found = [...new Set([...together, ...named, ...apart.filter(inProvince), ...apart])];
     return found.slice(0, 5).map((i) => this.match(i));
   }
 
@@ -604,4 +605,14 @@ function fill(q: Float32Array, from: number, to: number, quality: number): void 
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from }, (_, k) => from + k);
+}
+
+/**
+ * A typed district as the directory's names are kept: no "Kec." before it, no postal code after it
+ * ("Tebet 12810"); other digits are the name's own ("2 x 11 Enam Lingkuang").
+ */
+function districtName(typed: string): string {
+  return normalizePlace(typed)
+    .replace(/^(kecamatan|kec) /, '')
+    .replace(/ [1-9]\d{4}$/, '');
 }

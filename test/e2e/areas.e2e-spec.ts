@@ -269,6 +269,19 @@ describe('areas: search and resolution against the directory', () => {
       .send({ ...validAddress(), district: 'Rancasri', city: 'Kota Bandung', province: 'Jawa Barat' })
       .expect(201);
     expect(typo.body).toMatchObject({ district: 'Rancasari', districtCode: '32.73.23' });
+    // A district named nowhere in the typed city but exactly so elsewhere is suggested, before the city's own.
+    for (const [district, city, province, code] of [
+      ['Tebet', 'Bandung', 'Jawa Barat', '31.74.01'],
+      ['Kebayoran Baru', 'Surabaya', 'Jawa Timur', '31.74.07'],
+    ]) {
+      const elsewhere = await http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), district, city, province })
+        .expect(422);
+      const suggested = (elsewhere.body.details[0].suggestions as { code: string }[]).map((x) => x.code);
+      expect({ district, first: suggested[0] }).toEqual({ district, first: code });
+    }
   });
 
   it('takes the everyday spellings of provinces and cities', async () => {
