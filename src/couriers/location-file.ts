@@ -174,7 +174,12 @@ export function readLocationFile(
   const rows: LocationRow[] = [];
   const seen = new Map<string, number>();
   for (const [i, { record }] of body.entries()) {
-    if (problems.length >= MAX_PROBLEMS) break;
+    if (problems.length >= MAX_PROBLEMS) {
+      problems.push(
+        `… and rows after row ${starts[i]} not checked: the first ${MAX_PROBLEMS} problems are listed`,
+      );
+      break;
+    }
     const rowNo = starts[i + 1];
     const at = (problem: string) => problems.push(`row ${rowNo}: ${problem}`);
     if (record.length !== header.length) {

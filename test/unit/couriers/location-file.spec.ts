@@ -99,6 +99,16 @@ describe('a courier location file (docs/courier-locations.md)', () => {
     });
   });
 
+  it('lists the first 20 problems, then says from which row nothing was checked', () => {
+    const file = `district_code,code\n${'99.99.99,CGK10000\n'.repeat(30)}`;
+    const read = readLocationFile('jne', file, isDistrict);
+    expect(read.ok).toBe(false);
+    const problems = read.ok ? [] : read.problems;
+    expect(problems).toHaveLength(21);
+    expect(problems[19]).toBe('row 21: district_code "99.99.99" is not a district');
+    expect(problems[20]).toBe('… and rows after row 21 not checked: the first 20 problems are listed');
+  });
+
   it('refuses a file of more rows than a mapping can have once it has read that many, not after reading all', () => {
     const file = `district_code,code\n${'x\n'.repeat(MAX_LOCATION_ROWS + 1)}`;
     expect(readLocationFile('jne', file, isDistrict)).toEqual({
