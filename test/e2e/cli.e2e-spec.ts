@@ -157,14 +157,15 @@ describe('the command line, as a process', () => {
     expect((await usersNamed('first@kirim.id')) + (await usersNamed('second@kirim.id'))).toBe(0);
   });
 
-  it('takes a password piped in as the line it is (spaces kept, the line break dropped), as the API takes it', async () => {
-    const piped = spawnSync(
+  /** users:create for a finance user, the password piped in (runBuilt gives a process no stdin). */
+  const staffFromStdin = (email: string, input: string) =>
+    spawnSync(
       process.execPath,
       [
         join(ROOT, 'dist', 'src', 'cli.js'),
         'users:create',
         '--email',
-        'piped@kirim.id',
+        email,
         '--role',
         'finance',
         '--password-stdin',
@@ -172,10 +173,13 @@ describe('the command line, as a process', () => {
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
-        input: '  spaced password  \n',
+        input,
         encoding: 'utf8',
       },
     );
+
+  it('takes a password piped in as the line it is (spaces kept, the line break dropped), as the API takes it', async () => {
+    const piped = staffFromStdin('piped@kirim.id', '  spaced password  \n');
     expect({ status: piped.status, stderr: piped.stderr }).toEqual({ status: 0, stderr: '' });
     await t
       .http()
@@ -188,24 +192,7 @@ describe('the command line, as a process', () => {
       .send({ email: 'piped@kirim.id', password: 'spaced password' })
       .expect(401);
     // A NUL, which the API refuses at its edge, would make a user that can never log in.
-    const nul = spawnSync(
-      process.execPath,
-      [
-        join(ROOT, 'dist', 'src', 'cli.js'),
-        'users:create',
-        '--email',
-        'nul@kirim.id',
-        '--role',
-        'finance',
-        '--password-stdin',
-      ],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env() },
-        input: 'long enough\u0000password\n',
-        encoding: 'utf8',
-      },
-    );
+    const nul = staffFromStdin('nul@kirim.id', 'long enough\u0000password\n');
     expect([nul.status, nul.stderr]).toEqual([
       1,
       expect.stringContaining('must not contain a NUL character'),
