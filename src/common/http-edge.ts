@@ -162,7 +162,12 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
     const coded = codedBodyError(request);
     if (coded) return done(coded);
-    if (keepsRawBody(request)) (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+    // A push is read from its bytes by its courier's decoder, once its signature is checked: parsed here,
+    // an unsigned push that was not JSON was answered 400, where the contract says unsigned is 401.
+    if (keepsRawBody(request)) {
+      (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+      return done(null, undefined);
+    }
     const charset = charsetOf(request.headers['content-type']);
     if (charset && !UTF8.has(charset)) {
       return done(

@@ -330,17 +330,24 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
         }),
       });
     }
-    // Not JSON: the edge says so of a JSON body, the courier's decoder of a text one.
-    for (const [contentType, message] of [
-      ['application/json', 'is not valid JSON'],
-      ['text/plain', 'is not JSON'],
-    ]) {
+    // Not JSON: the courier's decoder says so once the push is signed, whatever its content type; unsigned,
+    // it is refused as unsigned (401), as any unsigned push.
+    for (const contentType of ['application/json', 'text/plain']) {
       const notJson = await http
         .post('/v1/webhooks/couriers/sap')
         .set({ ...push.headers, 'content-type': contentType })
         .send('{"awb_no": ')
         .expect(400);
-      expect(notJson.body.details).toEqual([{ field: 'body', message }]);
+      expect(notJson.body).toMatchObject({
+        code: 'COURIER_WEBHOOK_MALFORMED',
+        details: [{ field: 'body', message: 'is not JSON' }],
+      });
+      const unsigned = await http
+        .post('/v1/webhooks/couriers/sap')
+        .set('content-type', contentType)
+        .send('{"awb_no": ')
+        .expect(401);
+      expect(unsigned.body.code).toBe('COURIER_WEBHOOK_REJECTED');
     }
     // The account's token derived from the world seed alone, which anyone can read (it was), is forged.
     const seed = t.app.get(AppConfig).couriers.sandboxSeed;
