@@ -113,7 +113,10 @@ const KIND_WORDS: Readonly<Record<string, RegencyKind>> = {
   kotamadia: 'kota',
 };
 
-/** Administrative words that name no place ("kec. Tebet", "Provinsi Jawa Barat", "Kota Administrasi …"). */
+/**
+ * Administrative words that name no place ("kec. Tebet", "Provinsi Jawa Barat", "Kota Administrasi …"),
+ * and the country a pasted address ends with ("…, Jawa Barat, Indonesia").
+ */
 const NOISE_WORDS = new Set([
   'kec',
   'kecamatan',
@@ -126,6 +129,8 @@ const NOISE_WORDS = new Set([
   'propinsi',
   'adm',
   'administrasi',
+  // A pasted address often ends with the country, which no place of the directory is named after.
+  'indonesia',
 ]);
 
 export interface PlaceQuery {

@@ -93,6 +93,9 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['kramat jati', { district: '31.75.04' }],
   ['wonosari gunung kidul', { district: '34.03.01' }],
   ['pondok gede bekasi', { district: '32.75.08' }],
+  // A pasted address ending with the country.
+  ['kabupaten bandung jawa barat indonesia', { regency: '32.04' }],
+  ['tebet jakarta selatan indonesia', { district: '31.74.01' }],
   // The short forms places are written with.
   ['tj priok', { district: '31.72.02' }],
   ['ps minggu', { district: '31.74.04' }],
