@@ -136,7 +136,7 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
   const user = await withApp(config, (get) =>
     get(UsersService).create({ email: input.email, password: input.password, role, sellerId: null }),
   );
-  out(`created ${user.role} user ${user.email} (${user.id})`);
+  out(`created ${user.role} user ${user.email} (${user.id})\n  in ${databaseShown(config)}`);
 }
 
 async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
@@ -306,7 +306,22 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
           ? `${courier}: ${read.rows.length} districts, the same codes as the ${c.replaced} mapping they replace (${counts})`
           : `${courier}: ${read.rows.length} districts, nothing changed (${counts})`,
     );
+    out(`  in ${databaseShown(config)}`);
   });
+}
+
+/**
+ * The database a command wrote to, for its operator: a server's host, port and database name (never its
+ * user or password), or the embedded cluster's folder. Run from the wrong folder, or with a mistyped
+ * DATA_DIR, the CLI made a new embedded cluster and reported success there, the service's data unchanged.
+ */
+function databaseShown(config: AppConfig): string {
+  const { url, dataDir } = config.database;
+  if (url) {
+    const u = new URL(url);
+    return `PostgreSQL at ${u.hostname}:${u.port || '5432'}${decodeURIComponent(u.pathname)}`;
+  }
+  return `the embedded PostgreSQL in ${resolve(dataDir)}`;
 }
 
 /** The OpenAPI document from an app created in preview mode: modules and routes, no providers run. */

@@ -238,7 +238,7 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(before.source).toBe('sandbox');
     const loaded = await load('sap', same);
     expect(loaded).toMatchObject({ code: 0, stderr: '' });
-    expect(loaded.stdout.trim()).toBe(
+    expect(loaded.stdout.split('\n')[0]).toBe(
       `sap: ${rows.length} districts, the same codes as the sandbox mapping they replace (0 inserted, 0 updated, 0 removed, ${rows.length} unchanged)`,
     );
     expect(await source('sap')).toEqual({ source: 'operator', version: before.version + 1 });
@@ -255,9 +255,15 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     ]);
     const first = await load('jne', good);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout.trim()).toBe(
+    expect(first.stdout.split('\n')[0]).toBe(
       `jne: loaded 3 districts (0 inserted, 3 updated, ${generated - 3} removed, 0 unchanged), replacing the sandbox mapping`,
     );
+    // It says which database it wrote to (never its user or password).
+    const target = new URL(db.url);
+    expect(first.stdout.split('\n')[1]).toBe(
+      `  in PostgreSQL at ${target.hostname}:${target.port}${target.pathname}`,
+    );
+    expect(first.stdout).not.toContain(`${target.username}:`);
     expect((await mapping(t, 'jne')).map((r) => [r.districtCode, r.code])).toEqual([
       ['31.71.06', 'CGK10000'],
       ['32.73.19', 'BDO10000'],
@@ -268,7 +274,7 @@ describe('npm run cli -- couriers:locations, as a process', () => {
 
     const again = await load('jne', good);
     expect(again.code).toBe(0);
-    expect(again.stdout.trim()).toBe(
+    expect(again.stdout.split('\n')[0]).toBe(
       'jne: 3 districts, nothing changed (0 inserted, 0 updated, 0 removed, 3 unchanged)',
     );
     expect(await source('jne')).toEqual(loaded); // not even the version moved
