@@ -191,8 +191,14 @@ export class TrackingService {
     const assessed: Assessed[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
-    const eventsOf = (s: TrackedShipment) =>
-      (eventsByAwb.get(s.awb!) ?? []).filter((e) => isBookingEvent(e, s.awbSince, slack));
+    // Each shipment's events of its booking, filtered once: the moves, the returns asked and the loop read them.
+    const bookingEvents = new Map(
+      ours.map((s) => [
+        s.id,
+        (eventsByAwb.get(s.awb!) ?? []).filter((e) => isBookingEvent(e, s.awbSince, slack)),
+      ]),
+    );
+    const eventsOf = (s: TrackedShipment) => bookingEvents.get(s.id)!;
     // An ended shipment moves no more (but a lost one found again) and has no risk; a late event still
     // completes its history.
     const moved = await this.move(

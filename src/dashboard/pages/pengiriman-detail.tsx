@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useIneligibleReason } from './kirim/quote-comparison';
 import { useServiceLabel } from './service-names';
 import { Link, useParams } from 'react-router';
@@ -87,27 +87,14 @@ function Summary({ s }: { s: Detail }) {
         <h2 id="charges-heading">{t('detail.charges')}</h2>
         {s.charges ? (
           <dl className="facts">
-            <dt>{t('detail.shipping')}</dt>
-            <dd>{uncharged(s) ? t('detail.notCharged') : rupiah(s.charges.shipping)}</dd>
-            <dt>{t('detail.codFee')}</dt>
-            <dd>
-              <ConditionalFee
-                amount={s.charges.codFee}
-                applies={codFeeApplies(s)}
-                when="detail.ifDelivered"
-              />
-            </dd>
-            <dt>{t('detail.cashback')}</dt>
-            {/* Taken off the charges, as its invoice line is: written negative, as there. */}
-            <dd>{uncharged(s) ? t('detail.notCharged') : rupiah(-s.charges.cashback || 0)}</dd>
-            <dt>{t('detail.returnFee')}</dt>
-            <dd>
-              <ConditionalFee
-                amount={s.charges.returnFee}
-                applies={returnFeeApplies(s)}
-                when="detail.ifReturned"
-              />
-            </dd>
+            {chargeRows(s, s.charges).map((row) => (
+              <Fragment key={row.label}>
+                <dt>{t(row.label)}</dt>
+                <dd>
+                  <ConditionalFee amount={row.amount} applies={row.applies} when={row.when} />
+                </dd>
+              </Fragment>
+            ))}
           </dl>
         ) : (
           <p className="state state-empty">{t('detail.noCharges')}</p>
@@ -115,6 +102,32 @@ function Summary({ s }: { s: Detail }) {
       </section>
     </div>
   );
+}
+
+/**
+ * The booking's charges as the page shows them, each with whether its invoice charges it. Cashback is taken
+ * off the charges, as its invoice line is: written negative, as there.
+ */
+function chargeRows(
+  s: Detail,
+  c: NonNullable<Detail['charges']>,
+): {
+  label: 'detail.shipping' | 'detail.codFee' | 'detail.cashback' | 'detail.returnFee';
+  amount: number;
+  applies: boolean | undefined;
+  when?: 'detail.ifDelivered' | 'detail.ifReturned';
+}[] {
+  return [
+    { label: 'detail.shipping', amount: c.shipping, applies: !uncharged(s) },
+    { label: 'detail.codFee', amount: c.codFee, applies: codFeeApplies(s), when: 'detail.ifDelivered' },
+    { label: 'detail.cashback', amount: -c.cashback || 0, applies: !uncharged(s) },
+    {
+      label: 'detail.returnFee',
+      amount: c.returnFee,
+      applies: returnFeeApplies(s),
+      when: 'detail.ifReturned',
+    },
+  ];
 }
 
 /**
@@ -140,14 +153,14 @@ function ConditionalFee({
 }: {
   amount: number;
   applies: boolean | undefined;
-  when: 'detail.ifDelivered' | 'detail.ifReturned';
+  when?: 'detail.ifDelivered' | 'detail.ifReturned';
 }) {
   const { t, rupiah } = useI18n();
   if (applies === false) return <>{t('detail.notCharged')}</>;
   return (
     <>
       {rupiah(amount)}
-      {applies === undefined && amount > 0 && <span className="sub"> ({t(when)})</span>}
+      {applies === undefined && when && amount > 0 && <span className="sub"> ({t(when)})</span>}
     </>
   );
 }

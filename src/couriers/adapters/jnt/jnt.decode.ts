@@ -79,11 +79,7 @@ export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingEr
   const known = history.length > 0 || payloadText(reply.awb).trim() !== '';
   if (success && known && !(msg !== undefined && saysNotFound(msg)))
     return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
-  if (success && id && !known) return { awb, found: false };
-  if (!id && msg === undefined) {
-    if (!payloadText(reply.awb).trim() && !history.length) return { awb, found: false };
-    return { awb, found: true, events: trackingToEvents({ ...reply, awb, history }) };
-  }
+  if (success && !known && (id || msg === undefined)) return { awb, found: false };
   const text = msg ?? '';
   if (id === '401' || id === '403' || saysAuthRefused(text)) throw rejected('jnt', 'auth', id, text);
   if (id === '404' || saysNotFound(text) || !id) return { awb, found: false };
