@@ -103,3 +103,9 @@ export function formatWibDateId(at: Date): string {
   const d = new Date(at.getTime() + WIB_MS);
   return `${d.getUTCDate()} ${MONTHS_ID[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }
+
+/** `1 Des 2026 14.05 WIB`: the WIB time in Indonesian (a dot between hours and minutes). */
+export function formatWibTimeId(at: Date): string {
+  const d = new Date(at.getTime() + WIB_MS);
+  return `${formatWibDateId(at)} ${pad(d.getUTCHours())}.${pad(d.getUTCMinutes())} WIB`;
+}

@@ -7,6 +7,7 @@ export interface AlertContent {
   severity: RiskFinding['severity'];
   reason: string;
   message: string;
+  messageIndonesian: string | null;
   suggestedAction: RiskFinding['suggestedAction'];
   whatsappUrl: string | null;
 }
@@ -30,6 +31,13 @@ const SHOWN: (keyof AlertContent)[] = [
 ];
 
 /**
+ * The Indonesian wording changed. An alert opened before Indonesian was kept (null) gets it with its next
+ * change: filling it in alone would tell every seller of every open alert again (`shipment.at_risk`).
+ */
+const wordedAnew = (alert: AlertContent, w: AlertContent) =>
+  alert.messageIndonesian !== null && alert.messageIndonesian !== w.messageIndonesian;
+
+/**
  * How to bring a shipment's open alerts in line with what the rules find now: open the new rules,
  * update changed ones (an alert keeps its identity and opening time), resolve the rules no longer found.
  * Two wanted alerts for one rule collapse to the more severe.
@@ -48,7 +56,7 @@ export function planAlerts<A extends AlertContent, W extends AlertContent>(
   for (const w of byRule.values()) {
     const alert = openByRule.get(w.rule);
     if (!alert) plan.open.push(w);
-    else if (SHOWN.some((k) => alert[k] !== w[k]))
+    else if (SHOWN.some((k) => alert[k] !== w[k]) || wordedAnew(alert, w))
       plan.update.push({
         alert,
         wanted: w,

@@ -21,6 +21,8 @@ export class Alert {
   @Column('smallint') severityRank!: number;
   @Column('text') reason!: string;
   @Column('text') message!: string;
+  /** The message in Indonesian; null for alerts opened before it was kept (migration AlertIndonesianMessage). */
+  @Column('text', { nullable: true }) messageIndonesian!: string | null;
   @Column('text') suggestedAction!: SuggestedAction;
   /** The `contact` action: a wa.me link with a message to the buyer; null when no chat can be opened. */
   @Column('text', { nullable: true }) whatsappUrl!: string | null;

@@ -71,6 +71,14 @@ export class AlertDto {
     example: 'J&T Express could not deliver the parcel on attempt 1: nobody was at the address.',
   })
   message!: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat.',
+    description:
+      'The message in Indonesian. Null only for an alert opened before Indonesian was kept, until it next changes',
+  })
+  messageIndonesian!: string | null;
   @ApiProperty({ enum: SUGGESTED_ACTIONS }) suggestedAction!: SuggestedAction;
   @ApiProperty({ type: AlertContactDto }) contact!: AlertContactDto;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;

@@ -114,12 +114,13 @@ export class AlertsRepository {
     // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
     const [rows] = await this.tx.manager.query<[{ id: string; acknowledged_at: Date | null }[], number]>(
       `UPDATE alerts a SET rule_version = r.rule_version, severity = r.severity, severity_rank = r.severity_rank,
-         reason = r.reason, message = r.message, suggested_action = r.suggested_action,
+         reason = r.reason, message = r.message, message_indonesian = r.message_indonesian,
+         suggested_action = r.suggested_action,
          whatsapp_url = r.whatsapp_url, updated_at = r.updated_at,
          acknowledged_at = CASE WHEN r.asks_again THEN NULL ELSE a.acknowledged_at END,
          cause_event_id = r.cause_event_id, details = r.details
        FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, rule_version integer, severity text,
-         severity_rank smallint, reason text, message text, suggested_action text, whatsapp_url text,
+         severity_rank smallint, reason text, message text, message_indonesian text, suggested_action text, whatsapp_url text,
          updated_at timestamptz, asks_again boolean, cause_event_id uuid, details jsonb)
        WHERE a.id = r.id
        RETURNING a.id, a.acknowledged_at`,
@@ -132,6 +133,7 @@ export class AlertsRepository {
             severity_rank: a.severityRank,
             reason: a.reason,
             message: a.message,
+            message_indonesian: a.messageIndonesian,
             suggested_action: a.suggestedAction,
             whatsapp_url: a.whatsappUrl,
             updated_at: a.updatedAt,

@@ -44,6 +44,7 @@ export function alertView(a: Alert, shipmentReference: string): AlertDto {
     severity: a.severity,
     reason: a.reason,
     message: a.message,
+    messageIndonesian: a.messageIndonesian,
     suggestedAction: a.suggestedAction,
     contact: { whatsappUrl: a.whatsappUrl },
     openedAt: a.openedAt.toISOString(),
@@ -170,6 +171,7 @@ export class AlertsService {
       severity: f.severity,
       reason: f.reason,
       message: f.message,
+      messageIndonesian: f.messageIndonesian,
       suggestedAction: f.suggestedAction,
       whatsappUrl: whatsappUrl({
         recipientName: shipment.recipientName,
@@ -275,6 +277,7 @@ function content(w: Wanted): AlertContent & { severityRank: number } {
     severityRank: severityRank(w.severity),
     reason: w.reason,
     message: w.message,
+    messageIndonesian: w.messageIndonesian,
     suggestedAction: w.suggestedAction,
     whatsappUrl: w.whatsappUrl,
   };

@@ -1,5 +1,5 @@
 import type { BusinessDefaults } from 'config/defaults';
-import { formatWib } from 'src/common/wib';
+import { formatWib, formatWibTimeId } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { regionOf } from 'src/couriers/zones';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
@@ -97,6 +97,8 @@ export interface RiskFinding {
   reason: RiskReason;
   /** One English sentence for the seller, stable while the cause is unchanged (no running clocks). */
   message: string;
+  /** The same sentence in Indonesian, from the same facts (the dashboard's first language). */
+  messageIndonesian: string;
   suggestedAction: SuggestedAction;
   /** When the event that caused it happened; null for time-based rules. */
   causeAt: Date | null;
@@ -157,10 +159,33 @@ const FAILURE_SEVERITY: Partial<Record<CourierReason, Severity>> = {
   max_attempts: 'critical',
 };
 
+/** FAILURE_WORDS in Indonesian. */
+const FAILURE_WORDS_ID: Partial<Record<CourierReason, string>> = {
+  consignee_absent: 'tidak ada orang di alamat',
+  consignee_unreachable: 'penerima tidak bisa dihubungi lewat telepon',
+  consignee_refused: 'penerima menolak paket',
+  consignee_refused_no_money: 'penerima menolak karena uang COD belum siap',
+  consignee_refused_did_not_order: 'penerima merasa tidak memesan',
+  address_problem: 'alamat tidak ditemukan atau kurang lengkap',
+  max_attempts: 'ini percobaan terakhir dari kurir',
+  attempt_failed: 'kurir tidak memberi alasan',
+};
+
+const failureWords = (reason: CourierReason) => ({
+  en: FAILURE_WORDS[reason] ?? `the courier reported ${reason.replace(/_/g, ' ')}`,
+  id: FAILURE_WORDS_ID[reason] ?? `kurir melaporkan ${reason.replace(/_/g, ' ')}`,
+});
+
 const HELD_WORDS: Partial<Record<CourierReason, string>> = {
   held_at_hub: 'is holding the parcel at a hub',
   misroute: 'sent the parcel to the wrong hub',
   damaged: 'reported the parcel damaged',
+};
+
+const HELD_WORDS_ID: Partial<Record<CourierReason, string>> = {
+  held_at_hub: 'menahan paket di hub',
+  misroute: 'mengirim paket ke hub yang salah',
+  damaged: 'melaporkan paket rusak',
 };
 
 const STATUS_WORDS: Partial<Record<ShipmentStatus, string>> = {
@@ -170,18 +195,28 @@ const STATUS_WORDS: Partial<Record<ShipmentStatus, string>> = {
   returning: 'on its way back to you',
 };
 
+const STATUS_WORDS_ID: Partial<Record<ShipmentStatus, string>> = {
+  picked_up: 'sudah diambil kurir',
+  in_transit: 'dalam perjalanan',
+  delivery_failed: 'menunggu setelah gagal antar',
+  returning: 'dalam perjalanan kembali kepada Anda',
+};
+
 /** `2026-11-24 10:00 WIB`. */
 const wib = (at: Date) => `${formatWib(at).slice(0, 16)} WIB`;
+/** `24 Nov 2026 10.00 WIB`. */
+const wibId = formatWibTimeId;
 
-/** The courier's own words, quoted when they say something (one line, bounded). */
-function courierNote(e: RiskEvent): string {
+/** The courier's own words, quoted when they say something (one line, bounded), introduced in each language. */
+function courierNote(e: RiskEvent): { en: string; id: string } {
   const text = e.rawText
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  if (!text) return '';
+  if (!text) return { en: '', id: '' };
   const cut = [...text];
-  return ` (courier's note: "${cut.length > 80 ? `${cut.slice(0, 79).join('')}…` : text}")`;
+  const quoted = `"${cut.length > 80 ? `${cut.slice(0, 79).join('')}…` : text}"`;
+  return { en: ` (courier's note: ${quoted})`, id: ` (catatan kurir: ${quoted})` };
 }
 
 function isJava(province: string): boolean {
@@ -212,6 +247,8 @@ interface Context {
   input: RiskInput;
   events: RiskEvent[];
   courier: string;
+  /** The courier's name, or "Kurir" without it. */
+  kurir: string;
   now: number;
 }
 
@@ -261,13 +298,17 @@ function failedAttempt(ctx: Context): RiskFinding | null {
   const redispatched = events.some(
     (e) => e.status === 'out_for_delivery' && e.occurredAt.getTime() > last.occurredAt.getTime(),
   );
-  const words = FAILURE_WORDS[reason] ?? `the courier reported ${reason.replace(/_/g, ' ')}`;
+  const words = failureWords(reason);
+  const note = courierNote(last);
   return finding('failed_attempt', {
     severity,
     reason,
     message:
-      `${ctx.courier} could not deliver the parcel on attempt ${attempts}: ${words}${courierNote(last)}.` +
+      `${ctx.courier} could not deliver the parcel on attempt ${attempts}: ${words.en}${note.en}.` +
       (redispatched ? ' It is out for delivery again.' : ''),
+    messageIndonesian:
+      `${ctx.kurir} gagal mengantar paket pada percobaan ke-${attempts}: ${words.id}${note.id}.` +
+      (redispatched ? ' Paket sedang diantar lagi.' : ''),
     suggestedAction: reason === 'address_problem' ? 'update_address' : 'contact',
     causeAt: last.occurredAt,
   });
@@ -287,16 +328,20 @@ function returnStarted(ctx: Context): RiskFinding | null {
   const before = first ? events.filter((e) => e.occurredAt.getTime() <= first.occurredAt.getTime()) : events;
   const failures = before.filter(isConsigneeFailure);
   const lastFailure = failures[failures.length - 1];
-  const why = lastFailure
-    ? ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${
-        FAILURE_WORDS[lastFailure.reason ?? 'attempt_failed'] ?? lastFailure.reason
-      })`
-    : '';
+  const lastReason = lastFailure ? (lastFailure.reason ?? 'attempt_failed') : null;
+  const why = lastReason
+    ? {
+        en: ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${FAILURE_WORDS[lastReason] ?? lastReason})`,
+        id: ` setelah ${failures.length} kali gagal antar (terakhir: ${FAILURE_WORDS_ID[lastReason] ?? lastReason})`,
+      }
+    : { en: '', id: '' };
+  const note = first ? courierNote(first) : { en: '', id: '' };
   const moved = returnEvents.length > 1;
   return finding('return_started', {
     severity: 'high',
     reason: 'rts_initiated',
-    message: `${ctx.courier} started returning the parcel to you${why}${first ? courierNote(first) : ''}.`,
+    message: `${ctx.courier} started returning the parcel to you${why.en}${note.en}.`,
+    messageIndonesian: `${ctx.kurir} mulai mengembalikan paket kepada Anda${why.id}${note.id}.`,
     suggestedAction: moved ? 'wait' : 'contact',
     causeAt: first ? first.occurredAt : null,
   });
@@ -328,6 +373,9 @@ function staleNoScan(ctx: Context): RiskFinding | null {
       message:
         `The parcel went out for delivery at ${wib(new Date(wentOut))} and ${ctx.courier} has reported ` +
         `neither a delivery nor a failed attempt since${cod ? '; the courier may be holding the COD cash' : ''}.`,
+      messageIndonesian:
+        `Paket dibawa untuk diantar sejak ${wibId(new Date(wentOut))} dan ${ctx.kurir} belum melaporkan ` +
+        `paket terkirim maupun gagal antar${cod ? '; uang COD mungkin masih dipegang kurir' : ''}.`,
       suggestedAction: 'contact',
       causeAt: null,
     });
@@ -344,6 +392,9 @@ function staleNoScan(ctx: Context): RiskFinding | null {
     message:
       `No scan from ${ctx.courier} since ${wib(new Date(lastScan))} while the parcel is ` +
       `${STATUS_WORDS[s.status] ?? s.status}: more than the ${hours} hours expected to ${s.recipientProvince}.`,
+    messageIndonesian:
+      `Belum ada pemindaian dari ${ctx.kurir} sejak ${wibId(new Date(lastScan))} selama paket ` +
+      `${STATUS_WORDS_ID[s.status] ?? s.status}: lebih dari ${hours} jam yang wajar ke ${s.recipientProvince}.`,
     suggestedAction: 'wait',
     causeAt: null,
   });
@@ -369,10 +420,15 @@ function lateVsLane(ctx: Context): RiskFinding | null {
     observed !== null
       ? `the ${limitDays} days within which 90% of parcels on this lane arrive`
       : `the ${limitDays} days ${ctx.courier} promises`;
+  const basisId =
+    observed !== null
+      ? `${limitDays} hari, waktu tiba 90% paket di rute ini`
+      : `${limitDays} hari yang dijanjikan ${ctx.kurir}`;
   return finding('late_vs_lane', {
     severity: over >= c.highAfterDays * DAY ? 'high' : 'medium',
     reason: 'late_vs_sla',
     message: `The parcel was picked up at ${wib(pickedUp)} and is now past ${basis}.`,
+    messageIndonesian: `Paket diambil kurir pada ${wibId(pickedUp)} dan kini melewati ${basisId}.`,
     suggestedAction: 'contact',
     causeAt: null,
   });
@@ -393,10 +449,12 @@ function heldOrMisrouted(ctx: Context): RiskFinding | null {
   if (!held) return null;
   const reason = held.reason!;
   const long = now - held.occurredAt.getTime() >= input.config.held.highAfterHours * HOUR;
+  const note = courierNote(held);
   return finding('held_or_misrouted', {
     severity: reason === 'damaged' || long ? 'high' : 'medium',
     reason,
-    message: `${ctx.courier} ${HELD_WORDS[reason]}${held.location ? ` in ${held.location}` : ''} since ${wib(held.occurredAt)}${courierNote(held)}.`,
+    message: `${ctx.courier} ${HELD_WORDS[reason]}${held.location ? ` in ${held.location}` : ''} since ${wib(held.occurredAt)}${note.en}.`,
+    messageIndonesian: `${ctx.kurir} ${HELD_WORDS_ID[reason]}${held.location ? ` di ${held.location}` : ''} sejak ${wibId(held.occurredAt)}${note.id}.`,
     suggestedAction: 'wait',
     causeAt: held.occurredAt,
   });
@@ -416,16 +474,23 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
   const noScan = s.bookedAt !== null && now - s.bookedAt.getTime() >= input.config.pickupScanHours * HOUR;
   if (!overdue && !failed && !noScan) return null;
   let message: string;
-  if (overdue)
+  let messageIndonesian: string;
+  if (overdue) {
     message = `${ctx.courier} did not pick the parcel up by ${wib(s.pickupDueAt!)}; Kirim re-books it with the next-best courier.`;
-  else if (failed)
-    message = `${ctx.courier} reported a failed pickup at ${wib(failed.occurredAt)}${courierNote(failed)}.`;
-  else
+    messageIndonesian = `${ctx.kurir} tidak mengambil paket sampai ${wibId(s.pickupDueAt!)}; Kirim memesan ulang ke kurir terbaik berikutnya.`;
+  } else if (failed) {
+    const note = courierNote(failed);
+    message = `${ctx.courier} reported a failed pickup at ${wib(failed.occurredAt)}${note.en}.`;
+    messageIndonesian = `${ctx.kurir} melaporkan pickup gagal pada ${wibId(failed.occurredAt)}${note.id}.`;
+  } else {
     message = `${ctx.courier} has not scanned the parcel as picked up within ${input.config.pickupScanHours} hours of booking.`;
+    messageIndonesian = `${ctx.kurir} belum memindai paket sebagai sudah diambil dalam ${input.config.pickupScanHours} jam sejak pemesanan.`;
+  }
   return finding('pickup_not_made', {
     severity: overdue ? 'high' : 'medium',
     reason: 'pickup_failed',
     message,
+    messageIndonesian,
     suggestedAction: 'wait',
     causeAt: failed ? failed.occurredAt : null,
   });
@@ -445,6 +510,7 @@ function riskyRecipient(ctx: Context): RiskFinding | null {
     severity: r.high ? 'high' : 'medium',
     reason: 'risky_recipient',
     message: `${r.failures} of this recipient's ${r.outcomes} earlier parcels failed or came back; confirm the order with the buyer before pickup.`,
+    messageIndonesian: `${r.failures} dari ${r.outcomes} paket sebelumnya untuk penerima ini gagal atau kembali; konfirmasi pesanan dengan pembeli sebelum pickup.`,
     suggestedAction: 'contact',
     causeAt: null,
   });
@@ -471,6 +537,7 @@ export function evaluateRisk(input: RiskInput): RiskFinding[] {
     input,
     events: sorted(input.events),
     courier: input.shipment.courierName || input.shipment.courier || 'The courier',
+    kurir: input.shipment.courierName || input.shipment.courier || 'Kurir',
     now: input.now.getTime(),
   };
   return RISK_RULES.map((rule) => RULES[rule](ctx)).filter((f): f is RiskFinding => f !== null);

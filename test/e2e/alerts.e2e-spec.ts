@@ -19,6 +19,7 @@ function finding(rule: RiskFinding['rule'], over: Partial<RiskFinding> = {}): Ri
     severity: 'medium',
     reason: rule === 'failed_attempt' ? 'consignee_absent' : 'stale_no_scan',
     message: `${rule} happened.`,
+    messageIndonesian: `${rule} terjadi.`,
     suggestedAction: 'contact',
     causeAt: null,
     ...over,
@@ -107,6 +108,7 @@ describe('alerts: the store and the seller’s inbox', () => {
         severity: 'medium',
         reason: 'consignee_absent',
         message: 'J&T Express could not deliver.',
+        messageIndonesian: 'failed_attempt terjadi.',
         suggestedAction: 'contact',
         contact: { whatsappUrl: expect.stringMatching(/^https:\/\/wa\.me\/6281298765432\?text=/) },
         openedAt: at(0).toISOString(),
@@ -130,7 +132,7 @@ describe('alerts: the store and the seller’s inbox', () => {
 
     const drop = await alerts.reconcile(
       s,
-      [finding('failed_attempt', { message: 'Attempt 2.' })],
+      [finding('failed_attempt', { message: 'Attempt 2.', messageIndonesian: 'Percobaan ke-2.' })],
       at(1),
       null,
     );
@@ -138,6 +140,7 @@ describe('alerts: the store and the seller’s inbox', () => {
     let [row] = await rows(s.id);
     expect(row).toMatchObject({
       message: 'Attempt 2.',
+      messageIndonesian: 'Percobaan ke-2.',
       openedAt: at(0),
       updatedAt: at(1),
       causeEventId: cause,

@@ -22,6 +22,8 @@ interface AlertBody {
   id: string;
   shipmentId: string;
   rule: string;
+  message: string;
+  messageIndonesian: string | null;
   acknowledgedAt: string | null;
 }
 
@@ -105,6 +107,11 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await first.getByRole('heading', { name: /Gagal antar/ }).waitFor();
     await first.getByText(/WIB/).waitFor();
     await first.getByText(/^Saran: /).waitFor();
+    // The alert's sentence in Indonesian, as the API words it; nothing in the card is left in English.
+    const worded = new Set((await openAlerts()).map((a) => a.messageIndonesian));
+    const sentence = (await first.getByText(/ gagal mengantar paket pada percobaan ke-1: /).textContent())!;
+    expect(worded.has(sentence)).toBe(true);
+    expect(await first.locator('[lang="en"]').count()).toBe(0);
     const whatsapp = first.getByRole('link', { name: 'Chat pembeli di WhatsApp' });
     expect(await whatsapp.getAttribute('href')).toMatch(/^https:\/\/wa\.me\//);
     expect(await whatsapp.getAttribute('target')).toBe('_blank');
@@ -138,6 +145,22 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await page.getByText('Belum ada peringatan yang selesai.').waitFor();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     await axeCheck(page);
+  });
+
+  it('in English, the alert says its English sentence', async () => {
+    const page = await browser.openPage(`${t.url}/peringatan`, {
+      width: 1280,
+      beforeLoad: (p) =>
+        p.addInitScript(
+          `localStorage.setItem('kirim.token', ${JSON.stringify(seller.token)});` +
+            `localStorage.setItem('kirim.language', 'en')`,
+        ),
+    });
+    const first = page.getByTestId('alert').first();
+    await first.waitFor();
+    const sentence = (await first.getByText(/ could not deliver the parcel on attempt 1: /).textContent())!;
+    expect(new Set((await openAlerts()).map((a) => a.message)).has(sentence)).toBe(true);
+    expect(await first.getByText(/ gagal mengantar /).count()).toBe(0);
   });
 
   it('re-attempts a failed delivery from its alert, and shows the API’s refusal for a parcel delivered meanwhile (1280 px)', async () => {

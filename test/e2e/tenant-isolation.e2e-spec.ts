@@ -87,6 +87,7 @@ describe('tenant isolation and permissions, for every route', () => {
               severity: 'high',
               reason: 'consignee_refused',
               message: 'The recipient refused the parcel.',
+              messageIndonesian: 'Penerima menolak paket.',
               suggestedAction: 'contact',
               causeAt: null,
             },

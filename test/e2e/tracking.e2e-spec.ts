@@ -241,6 +241,13 @@ describe('tracking journeys at every courier', () => {
       expect(await changesTold(b.id)).toEqual(recorded);
       const warnings = (await toldAbout(b.id)).filter((w) => w.type === 'shipment.at_risk');
       expect(warnings.map((w) => (w.data.alert as { rule: string }).rule)).toContain('failed_attempt');
+      // Worded in both languages from the same facts: the dashboard shows Indonesian first.
+      const failed = warnings
+        .map((w) => w.data.alert as { rule: string; message: string; messageIndonesian: string })
+        .find((a) => a.rule === 'failed_attempt')!;
+      expect(failed.message).toMatch(/ could not deliver the parcel on attempt 1: /);
+      expect(failed.messageIndonesian).toMatch(/ gagal mengantar paket pada percobaan ke-1: /);
+      expect(failed.messageIndonesian.split(' gagal ')[0]).toBe(failed.message.split(' could not ')[0]);
       // The failed attempt was flagged, and the delivery closed it.
       expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved' });
       expect(s.risk).toBe('none');

@@ -1229,6 +1229,11 @@ export interface components {
             id: string;
             /** @example J&T Express could not deliver the parcel on attempt 1: nobody was at the address. */
             message: string;
+            /**
+             * @description The message in Indonesian. Null only for an alert opened before Indonesian was kept, until it next changes
+             * @example J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat.
+             */
+            messageIndonesian: string | null;
             /** Format: date-time */
             openedAt: string;
             /**

@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
+import { AlertMessage } from '../components/alert-message';
 import { Async, useLoad } from '../components/async';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
@@ -126,9 +127,7 @@ function Attention() {
                   <strong>{code('rule', alert.rule)}</strong> ·{' '}
                   <time dateTime={alert.openedAt}>{dateTime(alert.openedAt)}</time>
                   <span className="sub">{code('reason', alert.reason)}</span>
-                  <span className="sub" lang="en">
-                    {alert.message}
-                  </span>
+                  <AlertMessage alert={alert} />
                   <span className="sub">
                     {t('detail.suggested', { action: code('suggest', alert.suggestedAction) })} ·{' '}
                     <Link to={`/pengiriman/${alert.shipmentId}`}>

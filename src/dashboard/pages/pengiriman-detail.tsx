@@ -3,6 +3,7 @@ import { useIneligibleReason } from './kirim/quote-comparison';
 import { useServiceLabel } from './service-names';
 import { Link, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
+import { AlertMessage } from '../components/alert-message';
 import { Async, useErrorMessage, useLoad } from '../components/async';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
@@ -326,10 +327,7 @@ function Alerts({ alerts }: { alerts: Detail['alerts'] }) {
               </p>
               <p>
                 <strong>{code('reason', a.reason)}</strong>
-                {/* The API words its message in English; marked so a screen reader reads it as such. */}
-                <span className="sub" lang="en">
-                  {a.message}
-                </span>
+                <AlertMessage alert={a} />
               </p>
               <p>{t('detail.suggested', { action: code('suggest', a.suggestedAction) })}</p>
               {a.contact.whatsappUrl && (

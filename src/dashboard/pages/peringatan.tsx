@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
+import { AlertMessage } from '../components/alert-message';
 import { Async, useErrorMessage } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
@@ -69,10 +70,7 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       </h2>
       <p>
         <strong>{code('reason', alert.reason)}</strong>
-        {/* The API words its message in English; marked so a screen reader reads it as such. */}
-        <span className="sub" lang="en">
-          {alert.message}
-        </span>
+        <AlertMessage alert={alert} />
       </p>
       <p className="sub alert-times">
         <span>

@@ -5,6 +5,7 @@ const content = (over: Partial<AlertContent> & Pick<AlertContent, 'rule'>): Aler
   severity: 'medium',
   reason: 'consignee_absent',
   message: 'm',
+  messageIndonesian: 'p',
   suggestedAction: 'contact',
   whatsappUrl: 'https://wa.me/62812?text=a',
   ...over,
@@ -33,6 +34,7 @@ describe('planning alert changes', () => {
     ['ruleVersion', 2],
     ['reason', 'consignee_unreachable'],
     ['message', 'other'],
+    ['messageIndonesian', 'lain'],
     ['suggestedAction', 'wait'],
     ['whatsappUrl', null],
   ])('a changed %s is an update without a severity rise', (field, value) => {
@@ -42,6 +44,13 @@ describe('planning alert changes', () => {
     );
     expect(plan.update.map((u) => u.severityRose)).toEqual([false]);
     expect(plan.open).toEqual([]);
+  });
+
+  it('an alert kept before Indonesian was is not updated for that alone, and gets it with its next change', () => {
+    const old = { id: 'a', ...content({ rule: 'failed_attempt', messageIndonesian: null }) };
+    expect(planAlerts([old], [content({ rule: 'failed_attempt' })]).update).toEqual([]);
+    const changed = planAlerts([old], [content({ rule: 'failed_attempt', message: 'm2' })]);
+    expect(changed.update.map((u) => u.wanted.messageIndonesian)).toEqual(['p']);
   });
 
   it('a severity drop is an update that keeps the acknowledgement', () => {

@@ -96,6 +96,8 @@ describe('failed attempts', () => {
       reason: 'consignee_absent',
       message:
         'J&T Express could not deliver the parcel on attempt 1: nobody was at the address (courier\'s note: "PENERIMA TIDAK DI TEMPAT").',
+      messageIndonesian:
+        'J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat (catatan kurir: "PENERIMA TIDAK DI TEMPAT").',
       suggestedAction: 'contact',
       causeAt: at(52),
     });
@@ -206,6 +208,8 @@ describe('returns', () => {
       causeAt: at(56),
       message:
         'J&T Express started returning the parcel to you after 1 failed attempt (last: the recipient refused the parcel) (courier\'s note: "RETUR KE PENGIRIM").',
+      messageIndonesian:
+        'J&T Express mulai mengembalikan paket kepada Anda setelah 1 kali gagal antar (terakhir: penerima menolak paket) (catatan kurir: "RETUR KE PENGIRIM").',
     });
   });
 
@@ -256,6 +260,8 @@ describe('no scan for too long', () => {
         reason: 'stale_no_scan',
         message:
           'No scan from J&T Express since 2026-11-02 12:00 WIB while the parcel is in transit: more than the 48 hours expected to Jawa Timur.',
+        messageIndonesian:
+          'Belum ada pemindaian dari J&T Express sejak 2 Nov 2026 12.00 WIB selama paket dalam perjalanan: lebih dari 48 jam yang wajar ke Jawa Timur.',
         suggestedAction: 'wait',
         causeAt: null,
       },
@@ -299,11 +305,14 @@ describe('no scan for too long', () => {
       suggestedAction: 'contact',
       message:
         'The parcel went out for delivery at 2026-11-04 08:00 WIB and J&T Express has reported neither a delivery nor a failed attempt since; the courier may be holding the COD cash.',
+      messageIndonesian:
+        'Paket dibawa untuk diantar sejak 4 Nov 2026 08.00 WIB dan J&T Express belum melaporkan paket terkirim maupun gagal antar; uang COD mungkin masih dipegang kurir.',
     });
     const prepaid = evaluateRisk(
       input({ status: 'out_for_delivery', events, nowHours: deadline, codAmount: 0 }),
     ).find((f) => f.rule === 'stale_no_scan');
     expect(prepaid?.message).not.toContain('COD');
+    expect(prepaid?.messageIndonesian).not.toContain('COD');
   });
 
   it('silent after a failed attempt, and on the way back', () => {
@@ -341,6 +350,8 @@ describe('late against the lane', () => {
       causeAt: null,
       message:
         'The parcel was picked up at 2026-11-02 08:00 WIB and is now past the 4 days within which 90% of parcels on this lane arrive.',
+      messageIndonesian:
+        'Paket diambil kurir pada 2 Nov 2026 08.00 WIB dan kini melewati 4 hari, waktu tiba 90% paket di rute ini.',
     });
     expect(late(6 * 24, lane)[0].severity).toBe('high');
   });
@@ -348,6 +359,7 @@ describe('late against the lane', () => {
   it('falls back to the promised SLA without lane data, and says so', () => {
     const f = late(3 * 24 + 13, { p90TransitDays: null, promisedMaxDays: 3 });
     expect(f[0].message).toContain('the 3 days J&T Express promises');
+    expect(f[0].messageIndonesian).toContain('3 hari yang dijanjikan J&T Express');
     expect(late(10 * 24, { p90TransitDays: null, promisedMaxDays: null })).toEqual([]);
   });
 
@@ -391,6 +403,8 @@ describe('held at a hub, misrouted, damaged', () => {
       causeAt: at(10),
       message:
         'J&T Express is holding the parcel at a hub in Surabaya Hub since 2026-11-02 18:00 WIB (courier\'s note: "Paket ditahan").',
+      messageIndonesian:
+        'J&T Express menahan paket di hub di Surabaya Hub sejak 2 Nov 2026 18.00 WIB (catatan kurir: "Paket ditahan").',
     });
     expect(
       only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 58 })), 'held_or_misrouted').severity,
@@ -426,6 +440,8 @@ describe('pickups not made', () => {
       causeAt: at(6),
       message:
         'J&T Express reported a failed pickup at 2026-11-02 14:00 WIB (courier\'s note: "Gagal pickup: toko tutup").',
+      messageIndonesian:
+        'J&T Express melaporkan pickup gagal pada 2 Nov 2026 14.00 WIB (catatan kurir: "Gagal pickup: toko tutup").',
     });
   });
 
@@ -433,11 +449,15 @@ describe('pickups not made', () => {
     expect(booked({ nowHours: 24, pickupDueAt: at(30) })[0]).toMatchObject({
       severity: 'medium',
       causeAt: null,
+      messageIndonesian:
+        'J&T Express belum memindai paket sebagai sudah diambil dalam 24 jam sejak pemesanan.',
     });
     expect(booked({ nowHours: 30, pickupDueAt: at(30) })[0]).toMatchObject({
       severity: 'high',
       message:
         'J&T Express did not pick the parcel up by 2026-11-03 14:00 WIB; Kirim re-books it with the next-best courier.',
+      messageIndonesian:
+        'J&T Express tidak mengambil paket sampai 3 Nov 2026 14.00 WIB; Kirim memesan ulang ke kurir terbaik berikutnya.',
     });
   });
 
@@ -463,6 +483,8 @@ describe('risky recipients, before pickup only', () => {
       reason: 'risky_recipient',
       message:
         "3 of this recipient's 4 earlier parcels failed or came back; confirm the order with the buyer before pickup.",
+      messageIndonesian:
+        '3 dari 4 paket sebelumnya untuk penerima ini gagal atau kembali; konfirmasi pesanan dengan pembeli sebelum pickup.',
       suggestedAction: 'contact',
       causeAt: null,
     });
@@ -618,6 +640,11 @@ describe('properties', () => {
           expect(SUGGESTED_ACTIONS).toContain(f.suggestedAction);
           expect(f.message).toMatch(/^\S.*\.$/);
           expect(f.message).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+          // The Indonesian twin: one line too, and no English sentence left in it (courier words aside).
+          const own = f.messageIndonesian.replace(/\(catatan kurir: ".*"\)/u, '');
+          expect(f.messageIndonesian).toMatch(/^\S.*\.$/);
+          expect(f.messageIndonesian).not.toMatch(/[\p{Cc}\p{Cf}]/u);
+          expect(own).not.toMatch(/\b(the|parcel|courier|since|was|has|attempt|hours|days)\b/i);
           if (f.causeAt) expect(i.events.map((e) => e.occurredAt.getTime())).toContain(f.causeAt.getTime());
         }
       }),
