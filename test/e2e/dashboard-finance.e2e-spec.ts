@@ -265,9 +265,23 @@ describe('the finance pages in a browser', () => {
     const page = await open('/keuangan/remitansi', 1280);
     await page.getByText('Belum ada laporan yang diunggah.').waitFor();
     await page.getByRole('combobox', { name: 'Kurir' }).selectOption('jne');
+    // Saved by an older spreadsheet: Windows-1252, amounts written `Rp 150.000` with a no-break space (byte A0,
+    // not UTF-8), read as the API reads such a file.
+    const [header, ...rows] = (report.body as string).trimEnd().split('\n');
+    const amount = header.split(';').indexOf('COD_AMOUNT');
+    expect(amount).toBeGreaterThanOrEqual(0);
+    const spreadsheet = [
+      header,
+      ...rows.map((row) =>
+        row
+          .split(';')
+          .map((cell, i) => (i === amount ? `Rp\u00a0${Number(cell).toLocaleString('id-ID')}` : cell))
+          .join(';'),
+      ),
+    ].join('\r\n');
     await page
       .getByLabel('File CSV')
-      .setInputFiles({ name: 'jne.csv', mimeType: 'text/csv', buffer: Buffer.from(report.body as string) });
+      .setInputFiles({ name: 'jne.csv', mimeType: 'text/csv', buffer: Buffer.from(spreadsheet, 'latin1') });
     await page.getByRole('button', { name: 'Unggah' }).click();
     const result = page.getByTestId('remittance-result');
     await result.waitFor();

@@ -7,6 +7,7 @@ import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
 import { COURIERS, courierName } from '../shipment-query';
+import { csvFileText } from '../kirim/csv';
 
 type Remittance = Schemas['RemittanceDto'];
 type Courier = Remittance['courier'];
@@ -74,13 +75,14 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
     setResult(undefined);
     const courier = formText(data, 'courier') as Courier;
     const file = data.get('file');
-    const csv = file instanceof File ? await file.text() : '';
+    // Decoded as the API would read the file's bytes (UTF-16 by its mark, Windows-1252 when not UTF-8), sent as UTF-8.
+    const csv = file instanceof File ? csvFileText(new Uint8Array(await file.arrayBuffer())) : '';
     const done = await call(
       api.POST('/v1/finance/remittances', {
         params: { query: { courier }, header: { 'Idempotency-Key': idempotencyKey() } },
         body: csv,
         bodySerializer: (body: string) => body,
-        headers: { 'content-type': 'text/csv' },
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
       }),
     ).catch((e: unknown) => {
       if (!(e instanceof ApiError)) throw e;
