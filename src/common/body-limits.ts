@@ -14,4 +14,8 @@ export const PUSH_BODY_LIMIT_BYTES = 256 * 1024;
 
 /** What a 413 says: every route's limit (Fastify's own error does not tell which route refused). */
 export const BODY_LIMITS_TEXT =
-  'The request body is larger than the route reads: 10 MB for a bulk import or a remittance report, 256 KB for a courier push, 1 MB for any other';
+  'The request body is larger than the route reads: 10 MB for a bulk import (a remittance report is taken up to 2 MB), 256 KB for a courier push, 1 MB for any other';
+
+/** What a 415 says of a body in a type no route reads. */
+export const JSON_OR_CSV =
+  'Send the body as application/json (text/csv is read by POST /v1/shipments/bulk and POST /v1/finance/remittances)';

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
-import { BODY_LIMIT_BYTES, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
+import { BODY_LIMIT_BYTES, JSON_OR_CSV, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
 
 /**
@@ -16,8 +16,14 @@ import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
 export const rowsCheckedEach = (maxRows: number) =>
   ({ rowsCheckedEach: true, maxRows, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES }) as const;
 
-/** Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body. */
-export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES } as const;
+/**
+ * Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body, read
+ * as CSV only (a JSON string holding the report is refused, as any other type is).
+ */
+export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES, csvOnly: true } as const;
+const CSV_ONLY_TEXT = 'Send the report as text/csv (its header row first)';
+const csvOnly = (request: FastifyRequest) =>
+  (request.routeOptions.config as { csvOnly?: boolean } | undefined)?.csvOnly === true;
 
 type Done = (error: Error | null, body?: unknown) => void;
 
@@ -168,6 +174,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
       return done(null, undefined);
     }
+    if (csvOnly(request)) return done(new UnsupportedMediaTypeError(CSV_ONLY_TEXT));
     const charset = charsetOf(request.headers['content-type']);
     if (charset && !UTF8.has(charset)) {
       return done(
@@ -212,11 +219,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     const coded = codedBodyError(request);
     if (coded) return done(coded);
     if (!keepsRawBody(request))
-      return done(
-        new UnsupportedMediaTypeError(
-          'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
-        ),
-      );
+      return done(new UnsupportedMediaTypeError(csvOnly(request) ? CSV_ONLY_TEXT : JSON_OR_CSV));
     (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
     done(null, undefined);
   });

@@ -54,7 +54,7 @@ const MEANING: Record<number, string> = {
   403: 'Your role may not do this',
   404: 'No such resource (another seller’s id is not found either)',
   409: 'Conflict with the current state (or an Idempotency-Key reused with another body)',
-  413: 'The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others)',
+  413: 'The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others)',
   415: 'A body type or charset Kirim does not read',
   422: 'A business rule refused it: `details` says why',
   429: 'Too many requests: wait the seconds in Retry-After',

@@ -29,6 +29,12 @@ export const HEADER_ALIASES: Record<ReportColumn, readonly string[]> = {
   remittedOn: ['remitted_date', 'remitted_at', 'tanggal', 'tgl_setor', 'date'],
 };
 
+/**
+ * Aliases that name a column only loosely: beside a specific one (`amount` beside `cod_amount`, `tanggal`
+ * beside `tgl_setor`) they are some other amount or date of the report's, and the specific one is read.
+ */
+const GENERIC_ALIASES: ReadonlySet<string> = new Set(['amount', 'tanggal', 'date']);
+
 const COLUMN_NAMES: Record<ReportColumn, string> = {
   awb: 'awb',
   amount: 'amount',
@@ -121,7 +127,9 @@ function columnIndex(header: string[]): Record<ReportColumn, number> {
   const problems: FieldProblem[] = [];
   const index = {} as Record<ReportColumn, number>;
   for (const column of Object.keys(HEADER_ALIASES) as ReportColumn[]) {
-    const found = words.flatMap((w, i) => (HEADER_ALIASES[column].includes(w) ? [i] : []));
+    const named = words.flatMap((w, i) => (HEADER_ALIASES[column].includes(w) ? [i] : []));
+    const specific = named.filter((i) => !GENERIC_ALIASES.has(words[i]));
+    const found = specific.length ? specific : named;
     if (found.length === 1) index[column] = found[0];
     else
       problems.push({
@@ -193,11 +201,16 @@ export function parseReportDate(text: string | undefined): string | null {
 
 /**
  * A report's lines, hashed: what stays the same when the same report is saved again in other bytes (line
- * endings, a BOM, another delimiter or quoting). Row order counts. The migration that added it hashes
- * stored lines alike: awb, amount and date, tab-separated, one line per row.
+ * endings, a BOM, another delimiter or quoting) or its rows sorted otherwise. Each line is awb, amount and
+ * date, tab-separated; the lines in byte order of their UTF-8 text, one per row. Migration
+ * RemittanceContentUnordered hashes stored lines alike.
  */
 export function remittanceContentSha256(lines: readonly ReportLine[]): string {
+  const texts = lines.map((l) => Buffer.from(`${l.awb}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
   return createHash('sha256')
-    .update(lines.map((l) => `${l.awb}\t${l.amount}\t${l.remittedOn}`).join('\n'), 'utf8')
+    .update(
+      Buffer.concat(texts.sort((a, b) => Buffer.compare(a, b)).flatMap((t, i) => (i ? [NEWLINE, t] : [t]))),
+    )
     .digest('hex');
 }
+const NEWLINE = Buffer.from('\n');

@@ -30,7 +30,8 @@ import { RemittancesService } from './remittances.service';
 
 const REPORT_DESCRIPTION =
   'The courier’s remittance report as CSV (UTF-8; UTF-16 and Windows-1252 are read when declared or marked by a BOM): ' +
-  'a header row, then one line per parcel. `;` or `,` between fields. Columns (other columns are ignored): ' +
+  'a header row, then one line per parcel. `;` or `,` between fields. Columns (other columns are ignored; ' +
+  'where a loose name — amount, tanggal, date — stands beside a specific one, the specific one is read): ' +
   `AWB (${HEADER_ALIASES.awb.join(' / ')}), COD amount (${HEADER_ALIASES.amount.join(' / ')}: 150000, 150.000, ` +
   `Rp 150.000 or 150,000.00; whole rupiah) and remitted date (${HEADER_ALIASES.remittedOn.join(' / ')}: ` +
   'YYYY-MM-DD, DD/MM/YYYY or ISO 8601). A row that cannot be read rejects the whole report (400 naming `row N: field`).';
@@ -57,7 +58,7 @@ export class RemittancesController {
     schema: { type: 'string', description: REPORT_DESCRIPTION },
     examples: { jne: { value: 'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;150000;24/11/2026\n' } },
   })
-  @ApiErrors(409)
+  @ApiErrors(409, 413, 415)
   @ApiCreatedResponse({ type: RemittanceDto })
   upload(
     @CurrentPrincipal() caller: Principal,

@@ -15,11 +15,11 @@ export class RemittanceAlreadyUploadedError extends ConflictError {
   }
 }
 
-/** A report over `config.business.money.remittance.maxReportBytes`. */
+/** A report over `config.business.money.remittance.maxReportBytes` (413, as a body over the route's limit). */
 export class RemittanceReportTooLargeError extends AppError {
   constructor(bytes: number, max: number) {
     super(
-      'validation',
+      'too_large',
       'REMITTANCE_REPORT_TOO_LARGE',
       `The report is ${bytes} bytes; at most ${max} are read`,
       [{ field: 'body', message: `is larger than ${max} bytes` }],

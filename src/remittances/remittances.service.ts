@@ -102,7 +102,7 @@ export class RemittancesService {
    * One transaction under the courier's lock, so concurrent uploads never settle a parcel twice; a bad row
    * rejects the whole report and nothing is stored.
    * @throws UnsupportedMediaTypeError (UNSUPPORTED_MEDIA_TYPE) for a body that is not text/csv (400 for none)
-   * @throws RemittanceReportTooLargeError (REMITTANCE_REPORT_TOO_LARGE) over the configured size
+   * @throws RemittanceReportTooLargeError (REMITTANCE_REPORT_TOO_LARGE, 413) over the configured size
    * @throws ValidationFailedError (VALIDATION_FAILED) for a missing column or unreadable rows (`row N: field`)
    * @throws RemittanceAlreadyUploadedError (REMITTANCE_ALREADY_UPLOADED) for the courier's same report again:
    * the same file, or the same lines in other bytes (line endings, BOM, delimiter, quoting)

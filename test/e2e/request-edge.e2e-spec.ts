@@ -515,7 +515,8 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
       details: [],
-      message: 'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+      message:
+        'Send the body as application/json (text/csv is read by POST /v1/shipments/bulk and POST /v1/finance/remittances)',
     },
     {
       name: 'a form body',
@@ -527,7 +528,8 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
       details: [],
-      message: 'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+      message:
+        'Send the body as application/json (text/csv is read by POST /v1/shipments/bulk and POST /v1/finance/remittances)',
     },
     {
       name: 'a CSV in a charset nobody reads',

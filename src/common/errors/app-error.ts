@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'invalid_state'
   | 'business_rule'
   | 'unsupported_media_type'
+  | 'too_large'
   | 'rate_limited'
   | 'unavailable';
 

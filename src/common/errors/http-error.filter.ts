@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
 import { errorCodes, FastifyReply, FastifyRequest } from 'fastify';
-import { BODY_LIMITS_TEXT } from '../body-limits';
+import { BODY_LIMITS_TEXT, JSON_OR_CSV } from '../body-limits';
 import { AppError, ErrorKind, FieldProblem } from './app-error';
 import { asDatabaseUnavailable } from './database-unavailable';
 
@@ -14,6 +14,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid_state: 409,
   business_rule: 422,
   unsupported_media_type: 415,
+  too_large: 413,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -42,8 +43,7 @@ const CODE_BY_STATUS: Record<number, string> = {
  */
 const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: BODY_LIMITS_TEXT,
-  FST_ERR_CTP_INVALID_MEDIA_TYPE:
-    'Send the body as application/json (text/csv is also read by POST /v1/shipments/bulk)',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: JSON_OR_CSV,
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'The body is not as long as its Content-Length header says',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'The body is empty but its Content-Type says JSON',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The body is not valid JSON',

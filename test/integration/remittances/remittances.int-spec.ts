@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryFailedError } from 'typeorm';
 import { Transactions } from 'src/database/transaction';
-import { STORED_CONTENT_SHA256 } from '../../../migrations/1795473900000-RemittanceContentHash';
+import { STORED_UNORDERED_CONTENT_SHA256 } from '../../../migrations/1795482000000-RemittanceContentUnordered';
 import { type MatchedLine, matchTotals } from 'src/remittances/remittance-matching';
 import { remittanceContentSha256 } from 'src/remittances/remittance-report';
 import { type RemittanceRecord, RemittancesRepository } from 'src/remittances/remittances.repository';
@@ -63,14 +63,20 @@ describe('remittance tables (real PostgreSQL): the database itself settles a par
     return `${driver.code} ${driver.constraint}`;
   };
 
-  it('hashes stored lines in SQL (as the migration did for earlier reports) as the service hashes a new report', async () => {
+  it('hashes stored lines in SQL (as the migration did for earlier reports) as the service hashes a new report, in any row order', async () => {
+    // Written out of byte order: a non-ASCII AWB sorts after ASCII ones, `a` after `B`, 10 before 9.
     const lines = [
       line('unmatched', { row: 1, awb: 'ÄWB-1', amount: 1, remittedOn: '2026-01-02' }),
-      line('unmatched', { row: 2, awb: 'AWB-2', amount: 1_500_000, remittedOn: '2026-12-31' }),
+      line('unmatched', { row: 2, awb: 'aWB-3', amount: 9, remittedOn: '2026-12-31' }),
+      line('unmatched', { row: 3, awb: 'AWB-2', amount: 1_500_000, remittedOn: '2026-12-31' }),
+      line('unmatched', { row: 4, awb: 'AWB-2', amount: 10, remittedOn: '2026-12-31' }),
+      line('unmatched', { row: 5, awb: 'BWB-4', amount: 10, remittedOn: '2026-12-30' }),
     ];
+    expect(remittanceContentSha256([...lines].reverse())).toBe(remittanceContentSha256(lines));
+    expect(remittanceContentSha256(lines.slice(1))).not.toBe(remittanceContentSha256(lines));
     await store(lines);
     const [stored] = await t.dataSource.query<{ content_sha256: string; recomputed: string }[]>(
-      `SELECT content_sha256, ${STORED_CONTENT_SHA256} AS recomputed FROM remittances r
+      `SELECT content_sha256, ${STORED_UNORDERED_CONTENT_SHA256} AS recomputed FROM remittances r
         WHERE r.content_sha256 = $1`,
       [remittanceContentSha256(lines)],
     );

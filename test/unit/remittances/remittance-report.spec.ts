@@ -96,12 +96,27 @@ describe('remittance report parsing', () => {
     ]);
   });
 
+  it('reads the specific column where a loose name stands beside it: some other amount or date', () => {
+    expect(
+      parseRemittanceReport(
+        'AWB;Amount;COD Amount;Tanggal;Tgl Setor\nA1;175000;150000;20/11/2026;24/11/2026\n',
+      ),
+    ).toEqual([{ row: 1, awb: 'A1', amount: 150_000, remittedOn: '2026-11-24' }]);
+  });
+
   it('names missing and doubled columns, empty reports and unreadable CSV', () => {
     expect(problemsOf('awb,amount\nA1,150000\n')).toEqual([
       { field: 'body.remitted date', message: expect.stringMatching(/column is required.*tgl_setor/) },
     ]);
     expect(problemsOf('awb,waybill,amount,date\nA1,A1,1,2026-11-24\n')).toEqual([
       { field: 'body.awb', message: 'column appears 2 times (awb, waybill)' },
+    ]);
+    // Two loose names, or two specific ones, are still doubled.
+    expect(problemsOf('awb,amount,tanggal,date\nA1,1,2026-11-24,2026-11-24\n')).toEqual([
+      { field: 'body.remitted date', message: 'column appears 2 times (tanggal, date)' },
+    ]);
+    expect(problemsOf('awb,cod_amount,nilai_cod,date\nA1,1,1,2026-11-24\n')).toEqual([
+      { field: 'body.amount', message: 'column appears 2 times (cod_amount, nilai_cod)' },
     ]);
     expect(problemsOf('awb,amount,date\n')).toEqual([{ field: 'body', message: 'has no data rows' }]);
     expect(problemsOf('')).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.awb' })]));
