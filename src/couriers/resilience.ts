@@ -41,6 +41,9 @@ export class CourierPolicies {
   private readonly safePolicy: IPolicy;
   private readonly oncePolicy: IPolicy;
   private readonly timeoutMs: number;
+  private readonly halfOpenAfterMs: number;
+  /** When the breaker last opened (real time, as the breaker counts it). */
+  private openedAt = 0;
 
   constructor(
     readonly courier: CourierCode,
@@ -62,13 +65,22 @@ export class CourierPolicies {
         maxDelay: settings.retry.maxDelayMs,
       }),
     });
+    this.breaker.onBreak(() => (this.openedAt = Date.now()));
+    this.halfOpenAfterMs = settings.breaker.halfOpenAfterMs;
     this.safePolicy = wrap(limit, retries, this.breaker);
     this.oncePolicy = wrap(limit, this.breaker);
     this.timeoutMs = settings.timeoutMs;
   }
 
+  /**
+   * The breaker's state as a caller should read it: once `halfOpenAfterMs` have passed, an open breaker lets
+   * the next call through to test the courier, so it reads half-open. The breaker itself moves on only when
+   * a call is made: read as open, a courier whose quotes are skipped while open would stay open for good.
+   */
   get state(): HealthState {
-    return STATE[this.breaker.state];
+    const state = this.breaker.state;
+    if (state === CircuitState.Open && Date.now() - this.openedAt >= this.halfOpenAfterMs) return 'half_open';
+    return STATE[state];
   }
 
   /** A call that may be repeated without harm (quote, track, find, cancel): retried on transient failure. */
