@@ -1,4 +1,6 @@
 import supertest from 'supertest';
+import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
   axeCheck,
@@ -351,6 +353,40 @@ describe('the Pengiriman pages in a browser', () => {
     expect(await address.evaluate((a) => a.scrollWidth <= a.clientWidth)).toBe(true);
     await axeCheck(page);
     await screenshot(page, 'pengiriman-detail-nama-panjang');
+  });
+
+  it('says why a booking failed, in Indonesian, on the shipment’s page', async () => {
+    const other = await signupSeller(http, 'Toko Gagal Pesan');
+    const origin = (await createAddress(http, other)).id;
+    const created = await http
+      .post('/v1/shipments')
+      .set(other.auth)
+      .send({ ...validShipment(origin, 'WEB-NOT-BOOKED'), courier: PINNED.find((p) => p.code === 'sap') })
+      .expect(201);
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('sap', { errorRate: 1 });
+    try {
+      await http
+        .post('/v1/pickups')
+        .set(other.auth)
+        .send({ shipmentIds: [created.body.id] })
+        .expect(202);
+      while ((await t.app.get(PickupService).processDue(50)) > 0);
+    } finally {
+      await control.setFaults('sap', { errorRate: 0 });
+    }
+    const s = (await http.get(`/v1/shipments/${created.body.id}`).set(other.auth).expect(200)).body;
+    // SAP answered no quote: no courier was there to book.
+    expect([s.status, s.reason]).toEqual(['booking_failed', 'no_eligible_courier']);
+    const page = await browser.openPage(`${t.url}/pengiriman/${created.body.id}`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    await page.getByRole('heading', { name: 'Pengiriman WEB-NOT-BOOKED' }).waitFor();
+    const summary = await page.getByRole('region', { name: 'Ringkasan' }).innerText();
+    expect(summary).toMatch(/Alasan\s+Tidak ada kurir yang tersedia untuk paket ini/);
+    expect(summary).not.toContain('no_eligible_courier');
   });
 
   it('says nothing is charged for a shipment cancelled after booking', async () => {

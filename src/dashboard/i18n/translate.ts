@@ -28,7 +28,16 @@ export function translate(
 
 /** The kinds of value the API names that have messages (`status.delivered`, `severity.high`…). */
 export type CodePrefix =
-  'status' | 'rule' | 'reason' | 'action' | 'actionStatus' | 'suggest' | 'severity' | 'outcome' | 'preset';
+  | 'status'
+  | 'rule'
+  | 'reason'
+  | 'action'
+  | 'actionStatus'
+  | 'suggest'
+  | 'severity'
+  | 'outcome'
+  | 'preset'
+  | 'payoutFailure';
 
 /** A message for a value the API names (a status, a rule): its translation when known, else the value. */
 export function translateCode(language: Language, prefix: CodePrefix, code: string): string {

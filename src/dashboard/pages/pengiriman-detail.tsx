@@ -28,6 +28,12 @@ function Summary({ s }: { s: Detail }) {
             <span className={`status status-${s.status}`}>{code('status', s.status)}</span>
             {s.risk === 'at_risk' && <span className="badge badge-risk">{t('pengiriman.atRiskBadge')}</span>}
           </dd>
+          {s.reason && (
+            <>
+              <dt>{t('detail.reason')}</dt>
+              <dd>{code('reason', s.reason)}</dd>
+            </>
+          )}
           <dt>{t('detail.courier')}</dt>
           <dd>{s.courier ? serviceOf(s.courier.code, s.courier.service) : t('pengiriman.notBooked')}</dd>
           {s.awb && (

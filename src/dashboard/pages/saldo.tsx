@@ -155,7 +155,7 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
 }
 
 function Withdrawals({ version }: { version: number }) {
-  const { t, rupiah, dateTime } = useI18n();
+  const { t, code, rupiah, dateTime } = useI18n();
   const label = useLabel();
   const { count } = useI18n();
   const list = usePagedList<Schemas['WithdrawalDto']>(
@@ -207,7 +207,9 @@ function Withdrawals({ version }: { version: number }) {
                             {label('saldo.withdrawalStatus', w.status)}
                           </span>
                           {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
-                          {w.failureReason && <span className="sub">{w.failureReason}</span>}
+                          {w.failureReason && (
+                            <span className="sub">{code('payoutFailure', w.failureReason)}</span>
+                          )}
                         </div>
                       </td>
                     </tr>

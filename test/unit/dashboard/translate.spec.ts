@@ -3,7 +3,7 @@ import { id } from 'src/dashboard/i18n/id';
 import { initialLanguage, translate, translateCode } from 'src/dashboard/i18n/translate';
 import { RISK_RULES } from 'src/tracking/risk-rules';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
-import { COURIER_STATUSES } from 'src/couriers/courier-adapter';
+import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 
 describe('the dashboard speaks Bahasa Indonesia by default, English on request', () => {
   it('starts in Indonesian unless English was chosen and remembered', () => {
@@ -47,5 +47,19 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
     expect(translateCode('id', 'status', 'teleported')).toBe('teleported');
     expect(translateCode('en', 'status', 'delivered')).toBe('Delivered');
     expect(translateCode('id', 'status', 'delivered')).toBe('Terkirim');
+  });
+
+  it('says why a shipment stopped (a courier’s reason, or why its booking failed) and why a payout failed', () => {
+    const reasons = [...COURIER_REASONS, 'all_couriers_failed', 'no_eligible_courier', 'pickup_overdue'];
+    // What Kirim writes of a failed payout itself, and what the sandbox provider answers.
+    const payoutFailures = ['timed_out', 'bounced', 'bank_account_removed', 'TRANSFER_ERROR'];
+    payoutFailures.push('INVALID_DESTINATION', 'REJECTED_BY_BANK');
+    for (const language of ['id', 'en'] as const) {
+      for (const reason of reasons)
+        expect([reason, translateCode(language, 'reason', reason)]).not.toEqual([reason, reason]);
+      for (const code of payoutFailures)
+        expect([code, translateCode(language, 'payoutFailure', code)]).not.toEqual([code, code]);
+    }
+    expect(translateCode('id', 'payoutFailure', 'NEW_PROVIDER_CODE')).toBe('NEW_PROVIDER_CODE');
   });
 });

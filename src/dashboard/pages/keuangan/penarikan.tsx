@@ -88,7 +88,7 @@ type Focus = 'approve' | 'reject' | 'confirm' | 'status';
  * meanwhile (409) is read again and shown as it is now, with nothing left to press.
  */
 function WithdrawalCard({ initial }: { initial: Withdrawal }) {
-  const { t, rupiah, dateTime } = useI18n();
+  const { t, code, rupiah, dateTime } = useI18n();
   const message = useErrorMessage();
   // The row keeps the API's latest answer for it: an approval or rejection shows at once.
   const [w, setW] = useState(initial);
@@ -165,7 +165,7 @@ function WithdrawalCard({ initial }: { initial: Withdrawal }) {
         {w.failureReason && (
           <>
             <dt>{t('penarikan.failure')}</dt>
-            <dd>{w.failureReason}</dd>
+            <dd>{code('payoutFailure', w.failureReason)}</dd>
           </>
         )}
       </dl>

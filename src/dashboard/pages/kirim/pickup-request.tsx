@@ -131,7 +131,7 @@ export function PickupRequest({
                   )}
                 </span>
               )}
-              {s.reason && <span className="sub error-text">{s.reason}</span>}
+              {s.reason && <span className="sub error-text">{code('reason', s.reason)}</span>}
             </li>
           ))}
         </ul>
