@@ -363,6 +363,19 @@ describe('the Pengiriman pages in a browser', () => {
       .set(other.auth)
       .send({ ...validShipment(origin, 'WEB-NOT-BOOKED'), courier: PINNED.find((p) => p.code === 'sap') })
       .expect(201);
+    // SAP's rates are known (a quote just made), then SAP fails every call: the booking is tried and fails.
+    const shipment = validShipment(origin);
+    const { name: _n, phone: _p, address: _a, ...destination } = shipment.recipient;
+    await http
+      .post('/v1/quotes')
+      .set(other.auth)
+      .send({
+        originAddressId: origin,
+        destination,
+        parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10 },
+        codAmount: shipment.codAmount,
+      })
+      .expect(200);
     const control = t.app.get(SandboxControl);
     await control.setFaults('sap', { errorRate: 1 });
     try {
@@ -376,8 +389,9 @@ describe('the Pengiriman pages in a browser', () => {
       await control.setFaults('sap', { errorRate: 0 });
     }
     const s = (await http.get(`/v1/shipments/${created.body.id}`).set(other.auth).expect(200)).body;
-    // SAP answered no quote: no courier was there to book.
-    expect([s.status, s.reason]).toEqual(['booking_failed', 'no_eligible_courier']);
+    expect([s.status, s.reason]).toEqual(['booking_failed', 'all_couriers_failed']);
+    const [attempt] = s.pickupAttempts as { outcome: string; errorKind: string; errorMessage: string }[];
+    expect([attempt.outcome, attempt.errorKind]).toEqual(['failed', 'retriable']);
     const page = await browser.openPage(`${t.url}/pengiriman/${created.body.id}`, {
       width: 360,
       beforeLoad: (p) =>
@@ -385,8 +399,14 @@ describe('the Pengiriman pages in a browser', () => {
     });
     await page.getByRole('heading', { name: 'Pengiriman WEB-NOT-BOOKED' }).waitFor();
     const summary = await page.getByRole('region', { name: 'Ringkasan' }).innerText();
-    expect(summary).toMatch(/Alasan\s+Tidak ada kurir yang tersedia untuk paket ini/);
-    expect(summary).not.toContain('no_eligible_courier');
+    expect(summary).toMatch(/Alasan\s+Semua kurir gagal dipesan/);
+    expect(summary).not.toContain('all_couriers_failed');
+    // The attempt says what went wrong in Indonesian, the courier's own answer below it, inside the phone's page.
+    const attempts = page.getByRole('region', { name: 'Pemesanan pickup' });
+    await attempts.getByText('Kurir tidak bisa dihubungi saat itu').waitFor();
+    await attempts.getByText(attempt.errorMessage).waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await screenshot(page, 'pengiriman-gagal-dipesan');
   });
 
   it('says nothing is charged for a shipment cancelled after booking', async () => {

@@ -37,7 +37,8 @@ export type CodePrefix =
   | 'severity'
   | 'outcome'
   | 'preset'
-  | 'payoutFailure';
+  | 'payoutFailure'
+  | 'attemptError';
 
 /** A message for a value the API names (a status, a rule): its translation when known, else the value. */
 export function translateCode(language: Language, prefix: CodePrefix, code: string): string {

@@ -184,7 +184,7 @@ function Timeline({ events }: { events: Detail['events'] }) {
           {events.map((e, i) => (
             <li key={`${e.at}-${e.rawCode}-${i}`} data-testid="timeline-event">
               <time dateTime={e.at}>{dateTime(e.at)}</time>
-              <p className="event-text">{e.description}</p>
+              <p className="event-text courier-words">{e.description}</p>
               <p className="sub">
                 {e.status && `${code('status', e.status)} · `}
                 {t('detail.rawCode', { code: e.rawCode })}
@@ -305,7 +305,13 @@ function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
               <strong>{code('outcome', a.outcome)}</strong> · {serviceOf(a.courier, a.service)} ·{' '}
               <time dateTime={a.at}>{dateTime(a.at)}</time>
               {a.awb && <span className="sub mono">{a.awb}</span>}
-              {a.errorMessage && <span className="sub">{a.errorMessage}</span>}
+              {a.errorKind && <span className="sub">{code('attemptError', a.errorKind)}</span>}
+              {/* Kirim's and the courier's own words, in English: long and unbroken (a JSON body) at times. */}
+              {a.errorMessage && (
+                <span className="sub courier-words" lang="en">
+                  {a.errorMessage}
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -438,10 +444,13 @@ function Actions({
       .then((text) => {
         setOutcome({ ok: true, text });
         setNote('');
-        reload();
       })
       .catch((e: unknown) => setOutcome({ ok: false, text: message(e) }))
-      .finally(() => setBusy(undefined));
+      .finally(() => {
+        setBusy(undefined);
+        // A refused or failed action may still have been recorded (the courier down): the history shows it.
+        reload();
+      });
   };
   return (
     <section aria-labelledby="actions-heading" className="panel">
@@ -486,7 +495,11 @@ function Actions({
               <strong>{code('action', a.action)}</strong> · {code('actionStatus', a.status)} ·{' '}
               <time dateTime={a.createdAt}>{dateTime(a.createdAt)}</time>
               {a.note && <span className="sub">{a.note}</span>}
-              {a.error && <span className="sub error-text">{a.error}</span>}
+              {a.error && (
+                <span className="sub error-text courier-words" lang="en">
+                  {a.error}
+                </span>
+              )}
             </li>
           ))}
         </ul>
