@@ -1,5 +1,7 @@
 import supertest from 'supertest';
+import type { CourierCode } from 'src/couriers/courier-adapter';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { formatRupiah } from 'src/dashboard/i18n/format';
 import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
@@ -407,6 +409,52 @@ describe('the Pengiriman pages in a browser', () => {
     await attempts.getByText(attempt.errorMessage).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(page, 'pengiriman-gagal-dipesan');
+  });
+
+  it('says what a service the seller pinned costs over the best choice, not what the best saved', async () => {
+    const other = await signupSeller(http, 'Toko Pilih Sendiri');
+    const origin = (await createAddress(http, other)).id;
+    const { name: _n, phone: _p, address: _a, ...destination } = validShipment(origin).recipient;
+    const options = (
+      await http
+        .post('/v1/quotes')
+        .set(other.auth)
+        .send({
+          originAddressId: origin,
+          destination,
+          parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10 },
+          codAmount: 150_000,
+        })
+        .expect(200)
+    ).body.options as { courier: CourierCode; service: string; eligible: boolean; expectedCost: number }[];
+    const priciest = options
+      .filter((o) => o.eligible)
+      .reduce((a, b) => (b.expectedCost > a.expectedCost ? b : a));
+    const [booked] = await bookPinned(
+      t,
+      http,
+      other,
+      origin,
+      [{ code: priciest.courier, service: priciest.service }],
+      { reference: 'WEB-PINNED' },
+    );
+    const decision = (await http.get(`/v1/shipments/${booked.id}`).set(other.auth).expect(200)).body
+      .decision as Record<'winner' | 'booked', { courier: string; expectedCost: number }>;
+    expect(decision.booked.courier).toBe(priciest.courier);
+    const over = decision.booked.expectedCost - decision.winner.expectedCost;
+    expect(over).toBeGreaterThan(0);
+    const page = await browser.openPage(`${t.url}/pengiriman/${booked.id}`, {
+      width: 1280,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    const why = page.getByRole('region', { name: 'Mengapa kurir ini' });
+    await why
+      .getByText(
+        `Layanan yang dipesan diperkirakan ${formatRupiah(over)} lebih mahal daripada pilihan terbaik.`,
+      )
+      .waitFor();
+    expect(await why.getByText(/Lebih hemat/).count()).toBe(0);
   });
 
   it('says nothing is charged for a shipment cancelled after booking', async () => {

@@ -163,6 +163,7 @@ export const en: Messages = {
   'detail.booked': 'Booked',
   'detail.expectedCost': 'Expected cost',
   'detail.saves': '{amount} cheaper than the runner-up.',
+  'detail.costsMore': 'The booked service is expected to cost {amount} more than the best choice.',
   'detail.preset': 'Preference: {preset}',
   'detail.candidates': 'Every candidate',
   'detail.rank': 'Rank',

@@ -164,6 +164,7 @@ export const id = {
   'detail.booked': 'Dipesan',
   'detail.expectedCost': 'Perkiraan biaya',
   'detail.saves': 'Lebih hemat {amount} daripada pilihan kedua.',
+  'detail.costsMore': 'Layanan yang dipesan diperkirakan {amount} lebih mahal daripada pilihan terbaik.',
   'detail.preset': 'Preferensi: {preset}',
   'detail.candidates': 'Semua kandidat',
   'detail.rank': 'Peringkat',

@@ -198,6 +198,25 @@ function Timeline({ events }: { events: Detail['events'] }) {
   );
 }
 
+/**
+ * What the choice saved: the best choice against the runner-up when the best was booked; when another was
+ * booked (pinned by the seller, or after a failover), what that costs over the best instead.
+ */
+function DecisionSentence({ decision }: { decision: NonNullable<Detail['decision']> }) {
+  const { t, rupiah } = useI18n();
+  const { winner, runnerUp, booked } = decision;
+  if (!winner) return null;
+  const same = (a: { courier: string; service: string }, b: { courier: string; service: string }) =>
+    a.courier === b.courier && a.service === b.service;
+  if (booked && !same(booked, winner))
+    return booked.expectedCost > winner.expectedCost ? (
+      <p>{t('detail.costsMore', { amount: rupiah(booked.expectedCost - winner.expectedCost) })}</p>
+    ) : null;
+  return runnerUp ? (
+    <p>{t('detail.saves', { amount: rupiah(runnerUp.expectedCost - winner.expectedCost) })}</p>
+  ) : null;
+}
+
 function Decision({ decision }: { decision: Detail['decision'] }) {
   const serviceOf = useServiceLabel();
   const ineligibleReason = useIneligibleReason();
@@ -229,13 +248,7 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
                 ),
             )}
           </dl>
-          {decision.winner && decision.runnerUp && (
-            <p>
-              {t('detail.saves', {
-                amount: rupiah(decision.runnerUp.expectedCost - decision.winner.expectedCost),
-              })}
-            </p>
-          )}
+          <DecisionSentence decision={decision} />
           <TableScroll label={t('detail.candidates')}>
             <table>
               <caption>{t('detail.candidates')}</caption>
