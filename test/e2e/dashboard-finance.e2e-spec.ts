@@ -297,6 +297,9 @@ describe('the finance pages in a browser', () => {
     await page.getByTestId('recon-unmatched').getByText(said.unknown).waitFor();
     await page.getByTestId('recon-mismatches').getByText(said.wrong_amount).waitFor();
     await page.getByTestId('recon-duplicates').getByText(said.duplicate).waitFor();
+    // The mismatch says what it should have been; the duplicate, of the right amount, has nothing to correct.
+    expect(await page.getByTestId('recon-mismatches').innerText()).toMatch(/\(seharusnya Rp/);
+    expect(await page.getByTestId('recon-duplicates').innerText()).not.toContain('seharusnya');
     await look(page, 'keuangan-remitansi');
   });
 

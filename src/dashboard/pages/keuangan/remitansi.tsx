@@ -225,7 +225,9 @@ function LineList({ title, lines, testId }: { title: string; lines: Line[]; test
           {lines.map((l) => (
             <li key={`${l.remittanceId}-${l.row}`}>
               <span className="mono">{l.awb}</span> · {courierName(l.courier)} · {rupiah(l.amount)}
+              {/* A duplicate of the right amount has nothing to correct: "should be" the same amount misleads. */}
               {l.expectedAmount !== null &&
+                l.expectedAmount !== l.amount &&
                 ` (${t('remitansi.expected', { amount: rupiah(l.expectedAmount) })})`}
               <span className="sub">
                 {t('remitansi.row', { row: l.row })} · {date(`${l.remittedOn}T12:00:00+07:00`)}
