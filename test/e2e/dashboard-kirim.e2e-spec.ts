@@ -345,9 +345,21 @@ describe('the Kirim pages in a browser', () => {
     await page.getByLabel('File CSV').setInputFiles({
       name: `${prefix}.csv`,
       mimeType: 'text/csv',
-      buffer: Buffer.from([header, row(1, 'Jl. Melati No. 1'), row(2, 'Jl. Melati No. 2, RT 01')].join('\n')),
+      // After a blank line, row 1's reference again (on line 5).
+      buffer: Buffer.from(
+        [
+          header,
+          row(1, 'Jl. Melati No. 1'),
+          row(2, 'Jl. Melati No. 2, RT 01'),
+          '',
+          row(1, 'Jl. Mawar 3'),
+        ].join('\n'),
+      ),
     });
-    await page.getByText('1 pengiriman dibuat, 1 baris perlu diperbaiki.').waitFor();
+    await page.getByText('1 pengiriman dibuat, 2 baris perlu diperbaiki.').waitFor();
+    // The API counts the rows it got (the row held back was not among them); the seller reads the
+    // spreadsheet's row that has the reference first.
+    await page.getByTestId('bulk-row-3').getByText('Sudah ada di baris 2.').waitFor();
     await page.getByTestId('bulk-row-1').getByText('Dibuat').waitFor();
     const ragged = page.getByTestId('bulk-row-2');
     await ragged.getByText('Perlu diperbaiki').waitFor();

@@ -33,7 +33,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   AUTH_NOT_A_SESSION: 'API key bukan sesi masuk.',
   AUTH_NOT_A_SELLER: 'Akun ini bukan milik toko.',
   USERS_RATE_LIMITED: 'Terlalu banyak pengguna ditambahkan. Coba lagi nanti.',
-  AREA_UNRESOLVED: 'Lokasi tidak dikenali. Pilih salah satu saran.',
+  AREA_UNRESOLVED: 'Lokasi tidak dikenali: periksa kecamatan, kota dan provinsinya.',
   SELLERS_ADDRESS_NOT_FOUND: 'Alamat tidak ditemukan.',
   SELLERS_BANK_ACCOUNT_EXISTS: 'Rekening ini sudah terdaftar.',
   SELLERS_BANK_ACCOUNT_NOT_FOUND: 'Rekening tidak ditemukan.',
@@ -119,6 +119,12 @@ const rupiah = (digits: string) => `Rp ${number(digits)}`;
  * the field's name: the dashboard shows it under the field's label. First match wins.
  */
 const FIELD_RULES_ID: readonly Rule[] = [
+  // A bulk file's header, before the generic "is required" below.
+  [/^column is required$/, () => 'Kolom ini wajib ada.'],
+  [/^is not a known column$/, () => 'Bukan kolom yang dikenal.'],
+  [/^column is given twice$/, () => 'Kolom ini ditulis dua kali.'],
+  [/^appears again \(first in row (\d+)\)$/, (m) => `Sudah ada di baris ${m[1]}.`],
+  [/^(\S+) has no service (.+)$/, (m) => `Kurir ${m[1]} tidak punya layanan ${m[2]}.`],
   [/ is required$/, () => 'Wajib diisi.'],
   [/ must be longer than or equal to 1 characters$/, () => 'Wajib diisi.'],
   [/ must be longer than or equal to (\d+) characters$/, (m) => `Minimal ${m[1]} karakter.`],
@@ -185,7 +191,14 @@ const FIELD_RULES_ID: readonly Rule[] = [
     /^must be a date \(YYYY-MM-DD, DD\/MM\/YYYY or ISO 8601\)$/,
     () => 'Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
   ],
-  [/^is not readable CSV: ([^]*)$/, (m) => `Bukan CSV yang dapat dibaca (${m[1]}).`],
+  [
+    /^is not readable CSV: ([^]*)$/,
+    (m) => {
+      // The parser's words are English; the line it stopped at is what the reader needs of them.
+      const line = /\bline (\d+)/.exec(m[1]);
+      return `Bukan CSV yang dapat dibaca${line ? ` (baris ${line[1]})` : ''}: periksa tanda kutip dan jumlah kolom tiap baris.`;
+    },
+  ],
   [/^has no data rows$/, () => 'Tidak ada baris data di bawah judul kolom.'],
   [
     /^column (\d+) has no name in the header row but holds a value$/,

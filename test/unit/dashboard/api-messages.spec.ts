@@ -294,12 +294,25 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       expect(apiErrorText('id', code, 'English')).not.toBe('English');
   });
 
+  it('says a bulk file’s header and row problems in Indonesian, a required column not as a blank field', () => {
+    const say = (message: string) => fieldErrorText('id', message);
+    expect(say('column is required')).toBe('Kolom ini wajib ada.');
+    expect(say('is not a known column')).toBe('Bukan kolom yang dikenal.');
+    expect(say('column is given twice')).toBe('Kolom ini ditulis dua kali.');
+    expect(say('appears again (first in row 3)')).toBe('Sudah ada di baris 3.');
+    expect(say('jne has no service ZZZ')).toBe('Kurir jne tidak punya layanan ZZZ.');
+    expect(say('recipientName is required')).toBe('Wajib diisi.');
+  });
+
   it('says a remittance report’s problems in Indonesian', () => {
     const [header, , doubled, unreadable, rows, many] = REPORTS;
     const say = (problems: { message: string }[]) => problems.map((d) => fieldErrorText('id', d.message));
     expect(say(header)).toEqual(['Tidak ada baris data di bawah judul kolom.']);
     expect(say(doubled)[0]).toBe('Muncul 2 kali (awb, no_resi).');
-    expect(say(unreadable)[0]).toMatch(/^Bukan CSV yang dapat dibaca \(.+\)\.$/);
+    // The parser's English is left out; the line it stopped at is kept.
+    expect(say(unreadable)[0]).toMatch(
+      /^Bukan CSV yang dapat dibaca \(baris \d+\): periksa tanda kutip dan jumlah kolom tiap baris\.$/,
+    );
     expect(rows.map((d) => `${d.field}: ${fieldErrorText('id', d.message)}`)).toEqual([
       'row 1: awb: Kosong.',
       'row 1: amount: Kosong.',

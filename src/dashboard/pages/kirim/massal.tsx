@@ -70,9 +70,18 @@ async function sendRows(
   // The schema types each detail loosely (an object); the API sends { field, message }.
   const failed = new Map(answer.errors.map((e) => [e.row, e.details as unknown as FieldProblem[]]));
   const created = [...answer.created];
+  // A row the API names is the n-th it got; the seller knows it by its row in the spreadsheet.
+  const spreadsheetRow = (details: FieldProblem[]) =>
+    details.map((d) => ({
+      ...d,
+      message: d.message.replace(
+        /^appears again \(first in row (\d+)\)$/,
+        (said, n: string) => `appears again (first in row ${rows[Number(n) - 1]?.line ?? n})`,
+      ),
+    }));
   return rows.map((r, i) => {
     const details = failed.get(i + 1);
-    if (details) return { ...r, created: undefined, problems: details };
+    if (details) return { ...r, created: undefined, problems: spreadsheetRow(details) };
     return { ...r, created: created.shift(), problems: undefined };
   });
 }
