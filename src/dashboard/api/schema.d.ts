@@ -2974,7 +2974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3057,7 +3057,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3227,7 +3227,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3318,7 +3318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3409,7 +3409,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3489,7 +3489,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3581,7 +3581,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3637,7 +3637,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3855,7 +3855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4080,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4136,7 +4136,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4318,7 +4318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4393,7 +4393,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4470,7 +4470,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,7 +4556,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4703,7 +4703,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4759,7 +4759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5113,7 +5113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5319,7 +5319,7 @@ export interface operations {
                 courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
             };
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5379,7 +5379,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5759,7 +5759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6253,7 +6253,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6309,7 +6309,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6470,7 +6470,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6593,7 +6593,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6758,7 +6758,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6823,7 +6823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -6931,7 +6931,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7002,7 +7002,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7186,7 +7186,7 @@ export interface operations {
             query?: never;
             header: {
                 "content-type": string;
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7245,7 +7245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7382,7 +7382,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7442,7 +7442,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7803,7 +7803,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7868,7 +7868,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
-            /** @description The body is larger than the route reads (10 MB bulk import or remittance report, 256 KB courier push, 1 MB others) */
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
                 headers: {
                     [name: string]: unknown;
