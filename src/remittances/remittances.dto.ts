@@ -141,15 +141,19 @@ export class ReconciliationTotalsDto {
   notRemitted!: CountAndAmountDto;
 }
 
+const LINES_SHOWN =
+  'Newest first, at most `limit`: `totals` counts them all, and every line of a report pages by its outcome ' +
+  '(GET /v1/finance/remittances/:id?outcome=)';
+
 export class ReconciliationDto {
   @ApiProperty({ format: 'date-time' }) asOf!: string;
   @ApiProperty({ type: 'integer' }) overdueDays!: number;
   @ApiProperty({ nullable: true, type: String }) courier!: string | null;
-  @ApiProperty({ type: [RemittanceLineDto], description: 'Newest first, at most `limit`' })
+  @ApiProperty({ type: [RemittanceLineDto], description: LINES_SHOWN })
   unmatched!: RemittanceLineDto[];
-  @ApiProperty({ type: [RemittanceLineDto], description: 'Newest first, at most `limit`' })
+  @ApiProperty({ type: [RemittanceLineDto], description: LINES_SHOWN })
   amountMismatches!: RemittanceLineDto[];
-  @ApiProperty({ type: [RemittanceLineDto], description: 'Newest first, at most `limit`' })
+  @ApiProperty({ type: [RemittanceLineDto], description: LINES_SHOWN })
   duplicates!: RemittanceLineDto[];
   @ApiProperty({
     type: [NotRemittedDto],

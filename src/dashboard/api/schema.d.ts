@@ -2179,12 +2179,12 @@ export interface components {
             service: string;
         };
         ReconciliationDto: {
-            /** @description Newest first, at most `limit` */
+            /** @description Newest first, at most `limit`: `totals` counts them all, and every line of a report pages by its outcome (GET /v1/finance/remittances/:id?outcome=) */
             amountMismatches: components["schemas"]["RemittanceLineDto"][];
             /** Format: date-time */
             asOf: string;
             courier: string | null;
-            /** @description Newest first, at most `limit` */
+            /** @description Newest first, at most `limit`: `totals` counts them all, and every line of a report pages by its outcome (GET /v1/finance/remittances/:id?outcome=) */
             duplicates: components["schemas"]["RemittanceLineDto"][];
             /** @description Delivered COD parcels not settled `overdueDays` after delivery, longest overdue first */
             notRemitted: components["schemas"]["NotRemittedDto"][];
@@ -2198,7 +2198,7 @@ export interface components {
             /** @description Rupiah remitted that no parcel explains (remittance suspense) */
             suspense: number;
             totals: components["schemas"]["ReconciliationTotalsDto"];
-            /** @description Newest first, at most `limit` */
+            /** @description Newest first, at most `limit`: `totals` counts them all, and every line of a report pages by its outcome (GET /v1/finance/remittances/:id?outcome=) */
             unmatched: components["schemas"]["RemittanceLineDto"][];
         };
         ReconciliationTotalsDto: {
