@@ -277,6 +277,14 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       .getByText(`Rp\u00a0${after.withdrawable.toLocaleString('id-ID')}`)
       .waitFor();
     await page.getByTestId('ledger-entry').filter({ hasText: 'Penarikan diajukan' }).first().waitFor();
+    // The ledger account a request waits in is named for that, not as the card's "Sedang ditarik" (which
+    // also counts approved withdrawals on their way to the bank).
+    await page
+      .getByTestId('ledger-entry')
+      .filter({ hasText: 'Penarikan menunggu persetujuan' })
+      .first()
+      .waitFor();
+    expect(await page.getByTestId('ledger-entry').filter({ hasText: 'Sedang ditarik' }).count()).toBe(0);
 
     // The invoice: its lines, and its PDF through the bearer-token download.
     const invoice = page.getByTestId('invoice').filter({ hasText: invoiceNumber });

@@ -340,7 +340,7 @@ export const en: Messages = {
   'saldo.type.withdrawal_bounced': 'Transfer returned by the bank',
   'saldo.account.pending': 'Pending',
   'saldo.account.available': 'Available',
-  'saldo.account.in_withdrawal': 'Being withdrawn',
+  'saldo.account.in_withdrawal': 'Withdrawals awaiting approval',
   'saldo.account.invoice_receivable': 'Invoices',
   'saldo.invoices': 'Invoices',
   'saldo.noInvoices': 'No invoices yet.',

@@ -341,7 +341,7 @@ export const id = {
   'saldo.type.withdrawal_bounced': 'Transfer dikembalikan bank',
   'saldo.account.pending': 'Tertunda',
   'saldo.account.available': 'Tersedia',
-  'saldo.account.in_withdrawal': 'Sedang ditarik',
+  'saldo.account.in_withdrawal': 'Penarikan menunggu persetujuan',
   'saldo.account.invoice_receivable': 'Tagihan',
   'saldo.invoices': 'Tagihan',
   'saldo.noInvoices': 'Belum ada tagihan.',
