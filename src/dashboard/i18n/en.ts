@@ -528,7 +528,7 @@ export const en: Messages = {
   'kirim.codFee': 'COD fee',
   'kirim.cashback': 'Cashback',
   'kirim.etaPromised': 'Courier’s estimate',
-  'kirim.etaObserved': 'Observed (p50/p90)',
+  'kirim.etaObserved': 'Observed days (typical / 90% of parcels)',
   'kirim.successRate': 'Success rate',
   'kirim.expectedCost': 'Expected cost',
   'kirim.pick': 'Choose',

@@ -530,7 +530,7 @@ export const id = {
   'kirim.codFee': 'Biaya COD',
   'kirim.cashback': 'Cashback',
   'kirim.etaPromised': 'Estimasi kurir',
-  'kirim.etaObserved': 'Waktu nyata (p50/p90)',
+  'kirim.etaObserved': 'Lama kirim tercatat (biasanya / 90% paket)',
   'kirim.successRate': 'Tingkat sukses',
   'kirim.expectedCost': 'Perkiraan biaya',
   'kirim.pick': 'Pilih',
