@@ -96,3 +96,10 @@ export function remittanceEntries(courier: string, totals: MatchTotals): Posting
     ...(unexplained > 0 ? [{ account: Accounts.platform('remittance_suspense'), credit: unexplained }] : []),
   ];
 }
+
+/** What voiding a report posts: its entries (as its totals now stand) turned around. */
+export function remittanceVoidEntries(courier: string, totals: MatchTotals): PostingEntry[] {
+  return remittanceEntries(courier, totals).map((e) =>
+    'debit' in e ? { account: e.account, credit: e.debit } : { account: e.account, debit: e.credit },
+  );
+}

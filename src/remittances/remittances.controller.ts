@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
@@ -25,6 +25,7 @@ import {
   RemittanceDto,
   RemittanceLinesQueryDto,
   UploadRemittanceQueryDto,
+  VoidRemittanceDto,
 } from './remittances.dto';
 import { RemittancesService } from './remittances.service';
 
@@ -66,6 +67,26 @@ export class RemittancesController {
     @Body() body: unknown,
   ): Promise<RemittanceDto> {
     return this.remittances.upload(q.courier, caller.userId, body);
+  }
+
+  @Post('remittances/:id/void')
+  @HttpCode(200)
+  @ApiErrors(404, 409)
+  @ApiOperation({
+    summary: 'Void a remittance report taken by mistake: its cash reversed, its lines settling nothing',
+    description:
+      'For a report uploaded for the wrong courier, or one repeating lines a courier sent before. One new ledger ' +
+      'transaction reverses its cash as it stands (late matches included); its parcels are owed again, another ' +
+      'report may settle them, and the same file may be taken again. The report and its lines stay, marked ' +
+      'voided. A second void is 409 REMITTANCE_ALREADY_VOIDED.',
+  })
+  @ApiOkResponse({ type: RemittanceDto })
+  void(
+    @CurrentPrincipal() caller: Principal,
+    @IdParam() id: string,
+    @Body() body: VoidRemittanceDto,
+  ): Promise<RemittanceDto> {
+    return this.remittances.void(id, caller.userId, body.reason);
   }
 
   @Get('remittances')

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { MAX_PAGE_LIMIT, PageQueryDto } from 'src/common/pagination';
-import { Optional, QueryInteger } from 'src/common/validators';
+import { Optional, QueryInteger, Text } from 'src/common/validators';
 import { REMITTANCE_OUTCOMES, type RemittanceOutcome } from './remittance-matching';
 
 /** The couriers that remit COD cash to Kirim (the catalogue's). */
@@ -95,6 +95,27 @@ export class RemittanceDto {
   @ApiProperty({ type: CountAndAmountDto, description: 'An AWB settled already (to suspense)' })
   duplicates!: CountAndAmountDto;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When finance voided it: its cash posting reversed, its lines settling nothing any more',
+  })
+  voidedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The finance user who voided it',
+  })
+  voidedBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) voidReason!: string | null;
+}
+
+export class VoidRemittanceDto {
+  @ApiProperty({ maxLength: 500, example: 'Diunggah untuk kurir yang salah; laporan SAP, bukan JNE' })
+  @Text(500)
+  reason!: string;
 }
 
 export class RemittanceLineDto {

@@ -26,3 +26,10 @@ export class RemittanceReportTooLargeError extends AppError {
     );
   }
 }
+
+/** A report voided before: its cash was reversed then. */
+export class RemittanceAlreadyVoidedError extends ConflictError {
+  constructor(readonly remittanceId: string) {
+    super('REMITTANCE_ALREADY_VOIDED', `Remittance ${remittanceId} was voided before`);
+  }
+}

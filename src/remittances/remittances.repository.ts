@@ -15,6 +15,8 @@ export interface RemittanceRecord {
   total: Rupiah;
   byOutcome: Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
   createdAt: Date;
+  /** Set when finance voided the report: its cash reversed, its lines settling nothing. */
+  voided?: { at: Date; by: string; reason: string } | null;
 }
 
 export interface LineRecord {
@@ -49,6 +51,9 @@ interface RemittanceRow {
   duplicate_count: number;
   duplicate_amount: string;
   created_at: Date;
+  voided_at: Date | null;
+  voided_by: string | null;
+  void_reason: string | null;
 }
 
 interface LineRow {
@@ -81,6 +86,7 @@ const remittanceOf = (r: RemittanceRow): RemittanceRecord => ({
     duplicate: { count: r.duplicate_count, amount: Number(r.duplicate_amount) },
   },
   createdAt: r.created_at,
+  voided: r.voided_at ? { at: r.voided_at, by: r.voided_by!, reason: r.void_reason! } : null,
 });
 
 const lineOf = (r: LineRow): LineRecord => ({
@@ -122,6 +128,7 @@ export class RemittancesRepository {
   async idBySameReport(courier: string, fileSha256: string, contentSha256: string): Promise<string | null> {
     const rows = await this.tx.manager.query<{ id: string }[]>(
       `SELECT id FROM remittances WHERE courier = $1 AND (file_sha256 = $2 OR content_sha256 = $3)
+          AND voided_at IS NULL
         ORDER BY created_at LIMIT 1`,
       [courier, fileSha256, contentSha256],
     );
@@ -133,7 +140,8 @@ export class RemittancesRepository {
     const found = new Set<string>();
     for (let i = 0; i < awbs.length; i += INSERT_CHUNK) {
       const rows = await this.tx.manager.query<{ awb: string }[]>(
-        `SELECT awb FROM remittance_lines WHERE courier = $1 AND awb = ANY($2::text[]) AND outcome = 'matched'`,
+        `SELECT awb FROM remittance_lines
+          WHERE courier = $1 AND awb = ANY($2::text[]) AND outcome = 'matched' AND NOT voided`,
         [courier, awbs.slice(i, i + INSERT_CHUNK)],
       );
       for (const r of rows) found.add(r.awb);
@@ -145,7 +153,8 @@ export class RemittancesRepository {
   async settledShipments(ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
     const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
-      `SELECT shipment_id FROM remittance_lines WHERE shipment_id = ANY($1::uuid[]) AND outcome = 'matched'`,
+      `SELECT shipment_id FROM remittance_lines
+        WHERE shipment_id = ANY($1::uuid[]) AND outcome = 'matched' AND NOT voided`,
       [ids],
     );
     return new Set(rows.map((r) => r.shipment_id));
@@ -217,7 +226,7 @@ export class RemittancesRepository {
   ): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE outcome = 'unmatched' AND courier = $1 AND created_at >= $2
+        WHERE outcome = 'unmatched' AND NOT voided AND courier = $1 AND created_at >= $2
           AND ($3::timestamptz IS NULL OR (created_at, remittance_id, row_no) > ($3::timestamptz, $4::uuid, $5::int))
         ORDER BY created_at, remittance_id, row_no LIMIT $6`,
       [courier, since, after?.createdAt ?? null, after?.remittanceId ?? null, after?.row ?? 0, limit],
@@ -235,7 +244,7 @@ export class RemittancesRepository {
       `WITH l AS (
          UPDATE remittance_lines SET outcome = $3, reason = NULL, shipment_id = $4, expected_amount = $5,
                 delivered_at = $6
-          WHERE remittance_id = $1 AND row_no = $2 AND outcome = 'unmatched'
+          WHERE remittance_id = $1 AND row_no = $2 AND outcome = 'unmatched' AND NOT voided
           RETURNING remittance_id, amount
        )
        UPDATE remittances r SET
@@ -250,6 +259,20 @@ export class RemittancesRepository {
       [remittanceId, line.row, line.outcome, line.shipmentId, line.expectedAmount, line.deliveredAt],
     );
     return changed === 1;
+  }
+
+  /**
+   * Marks the report voided, and its lines with it (they settle nothing from now on). False when it was
+   * voided already. Run under the courier's lock, so no upload or late match decides against it meanwhile.
+   */
+  async void(id: string, by: string, reason: string, at: Date): Promise<boolean> {
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE remittances SET voided_at = $2, voided_by = $3, void_reason = $4 WHERE id = $1 AND voided_at IS NULL`,
+      [id, at, by, reason],
+    );
+    if (changed !== 1) return false;
+    await this.tx.manager.query('UPDATE remittance_lines SET voided = true WHERE remittance_id = $1', [id]);
+    return true;
   }
 
   async find(id: string): Promise<RemittanceRecord | null> {
@@ -295,7 +318,7 @@ export class RemittancesRepository {
   async exceptions(outcome: RemittanceOutcome, courier: string | null, limit: number): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE outcome = $1 AND outcome <> 'matched' AND ($2::text IS NULL OR courier = $2)
+        WHERE outcome = $1 AND outcome <> 'matched' AND NOT voided AND ($2::text IS NULL OR courier = $2)
         ORDER BY created_at DESC, remittance_id DESC, row_no DESC LIMIT $3`,
       [outcome, courier, limit],
     );
@@ -308,7 +331,7 @@ export class RemittancesRepository {
   ): Promise<Map<RemittanceOutcome, { count: number; amount: Rupiah }>> {
     const rows = await this.tx.manager.query<{ outcome: RemittanceOutcome; count: number; amount: string }[]>(
       `SELECT outcome, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount FROM remittance_lines
-        WHERE outcome <> 'matched' AND ($1::text IS NULL OR courier = $1) GROUP BY outcome`,
+        WHERE outcome <> 'matched' AND NOT voided AND ($1::text IS NULL OR courier = $1) GROUP BY outcome`,
       [courier],
     );
     return new Map(rows.map((r) => [r.outcome, { count: r.count, amount: Number(r.amount) }]));
@@ -322,7 +345,7 @@ export class RemittancesRepository {
     const rows = await this.tx.manager.query<{ courier: string; count: number; amount: string }[]>(
       `SELECT courier, count(*)::int AS count, coalesce(sum(expected_amount), 0)::text AS amount
          FROM remittance_lines
-        WHERE outcome = 'matched' AND delivered_at < $1 AND ($2::text IS NULL OR courier = $2)
+        WHERE outcome = 'matched' AND NOT voided AND delivered_at < $1 AND ($2::text IS NULL OR courier = $2)
         GROUP BY courier`,
       [before, courier],
     );

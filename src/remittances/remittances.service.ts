@@ -14,6 +14,7 @@ import {
   type ParcelOnRecord,
   type RemittanceOutcome,
   remittanceEntries,
+  remittanceVoidEntries,
 } from './remittance-matching';
 import { parseRemittanceReport, remittanceContentSha256 } from './remittance-report';
 import type {
@@ -27,6 +28,7 @@ import type {
 import { REMITTING_COURIERS } from './remittances.dto';
 import {
   RemittanceAlreadyUploadedError,
+  RemittanceAlreadyVoidedError,
   RemittanceNotFoundError,
   RemittanceReportTooLargeError,
 } from './remittances.errors';
@@ -57,6 +59,9 @@ const remittanceView = (r: RemittanceRecord): RemittanceDto => ({
   unmatched: r.byOutcome.unmatched,
   duplicates: r.byOutcome.duplicate,
   createdAt: r.createdAt.toISOString(),
+  voidedAt: r.voided ? r.voided.at.toISOString() : null,
+  voidedBy: r.voided?.by ?? null,
+  voidReason: r.voided?.reason ?? null,
 });
 
 const lineView = (l: LineRecord): RemittanceLineDto => ({
@@ -231,6 +236,39 @@ export class RemittancesService {
       });
     }
     return { matched, redecided };
+  }
+
+  /**
+   * Voids a report taken by mistake (the wrong courier chosen; a courier's report repeating earlier days):
+   * one new transaction (`remittance-void:<id>`) reverses its cash as it stands now, late matches included
+   * (the bank credited with all of it, the courier's COD receivable debited with what its lines settled,
+   * remittance suspense with the rest); its lines settle nothing from now on, so its parcels are owed again
+   * and another report may settle them, or the same file be taken again. Under the courier's lock, as
+   * uploads and late matches: nothing decides against the report while it is voided.
+   * @throws RemittanceNotFoundError (REMITTANCE_NOT_FOUND)
+   * @throws RemittanceAlreadyVoidedError (REMITTANCE_ALREADY_VOIDED, 409)
+   */
+  async void(id: string, by: string, reason: string): Promise<RemittanceDto> {
+    const found = await this.repository.find(id);
+    if (!found) throw new RemittanceNotFoundError();
+    return this.tx.run(async () => {
+      await this.repository.lockCourier(found.courier);
+      // Read again under the lock: a late match may have moved its counts since.
+      const report = (await this.repository.find(id))!;
+      const now = this.clock.now();
+      if (report.voided || !(await this.repository.void(id, by, reason, now)))
+        throw new RemittanceAlreadyVoidedError(id);
+      const reversed = remittanceVoidEntries(report.courier, report);
+      if (reversed.length)
+        await this.ledger.post({
+          key: `remittance-void:${id}`,
+          type: 'courier_remittance_voided',
+          at: now,
+          reference: report.courier,
+          entries: reversed,
+        });
+      return remittanceView((await this.repository.find(id))!);
+    });
   }
 
   /** Reports, newest first. @throws ValidationFailedError for a bad cursor */

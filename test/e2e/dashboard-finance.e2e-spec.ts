@@ -317,6 +317,36 @@ describe('the finance pages in a browser', () => {
     await look(page, 'keuangan-neraca');
   });
 
+  it('voids a report taken by mistake from the page, with a reason, and the reconciliation follows (1280 px)', async () => {
+    const [taken] = (await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items as {
+      id: string;
+    }[];
+    const owedBefore = (await http.get('/v1/finance/reconciliation').set(finance.auth).expect(200)).body
+      .receivable.jne as number;
+    const page = await open('/keuangan/remitansi', 1280);
+    const row = page.getByTestId('remittance-row').first();
+    await row.getByRole('button', { name: 'Batalkan laporan' }).click();
+    const form = page.getByTestId('void-form');
+    await form
+      .getByText(/^Batalkan laporan JNE yang diunggah .+\? Setorannya dibalik di buku besar/)
+      .waitFor();
+    // The reason is asked for, by its field.
+    await form.getByRole('button', { name: 'Batalkan laporan ini' }).click();
+    await form.getByText('Wajib diisi.').waitFor();
+    await form.getByLabel('Alasan pembatalan').fill('Laporan SAP, diunggah sebagai JNE');
+    await form.getByRole('button', { name: 'Batalkan laporan ini' }).click();
+    await row.getByText(/^Dibatalkan /).waitFor();
+    await row.getByText('Laporan SAP, diunggah sebagai JNE').waitFor();
+    expect(await page.getByTestId('void-form').count()).toBe(0);
+    const voided = (await http.get(`/v1/finance/remittances/${taken.id}`).set(finance.auth).expect(200)).body;
+    expect(voided.voidReason).toBe('Laporan SAP, diunggah sebagai JNE');
+    // Its settled parcels are owed again: the courier's receivable grows back by what it settled.
+    const owedAfter = (await http.get('/v1/finance/reconciliation').set(finance.auth).expect(200)).body
+      .receivable.jne as number;
+    expect(owedAfter).toBeGreaterThan(owedBefore);
+    await look(page, 'keuangan-remitansi-batal');
+  });
+
   it('works on a phone: each finance page, and a bad remittance row named by the file input (360 px)', async () => {
     const page = await open('/keuangan/tagihan', 360);
     await page.getByTestId('invoice-row').first().waitFor();

@@ -413,6 +413,129 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect((await ledger.verify()).ok).toBe(true);
   });
 
+  it('voids a report taken by mistake: its cash reversed as it now stands, its parcels owed again, its file taken again', async () => {
+    const paid = await endPinned(t, http, seller, origin, [JNE, JNE], { overrides: { codAmount: 120_000 } });
+    const [late] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 80_000 });
+    const csv = [
+      'awb;cod_amount;tgl_setor',
+      `${paid[0].awb};120000;02/12/2026`,
+      `${paid[1].awb};120000;02/12/2026`,
+      'JNEVOID00000001;50000;02/12/2026',
+      `${late.awb};80000;02/12/2026`,
+    ].join('\n');
+    const taken = (await upload('jne', csv).expect(201)).body as { id: string; matched: unknown };
+    expect(taken.matched).toEqual({ count: 2, amount: 240_000 });
+    // Delivered after the report: a late match settles its line too, before the void.
+    await deliver([late]);
+    expect(await lateMatches()).toEqual({ matched: 1, redecided: 1 });
+    const ids = [paid[0].id, paid[1].id, late.id];
+    const before = {
+      bank: await balance('platform:bank'),
+      owed: await receivable('jne'),
+      suspense: await balance('platform:remittance_suspense'),
+    };
+
+    const voided = (
+      await http
+        .post(`/v1/finance/remittances/${taken.id}/void`)
+        .set(finance.auth)
+        .send({ reason: 'Laporan SAP, diunggah sebagai JNE' })
+        .expect(200)
+    ).body;
+    expect(voided).toMatchObject({
+      id: taken.id,
+      voidedBy: finance.id,
+      voidReason: 'Laporan SAP, diunggah sebagai JNE',
+      voidedAt: t.clock.now().toISOString(),
+    });
+    // Reversed as it stood: all 370.000 out of the bank, the three settled parcels owed again, 50.000 out of suspense.
+    expect(await balance('platform:bank')).toBe(before.bank - 370_000);
+    expect(await receivable('jne')).toBe(before.owed + 320_000);
+    expect(await balance('platform:remittance_suspense')).toBe(before.suspense - 50_000);
+    expect((await ledger.verify()).ok).toBe(true);
+    const settled = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM remittance_lines
+        WHERE outcome = 'matched' AND NOT voided AND shipment_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(settled[0].n).toBe(0);
+    const r = await reconciliation({ courier: 'jne', overdueDays: 0, limit: 500 });
+    expect(r.unmatched.map((l) => l.awb)).not.toContain('JNEVOID00000001');
+    let owedAgain: string[] = [];
+    for (let cursor: string | null | undefined, page = 0; page === 0 || (cursor && page < 50); page += 1) {
+      const next = await reconciliation({ courier: 'jne', overdueDays: 0, ...(cursor ? { cursor } : {}) });
+      owedAgain = [...owedAgain, ...next.notRemitted.map((n) => n.shipmentId)];
+      cursor = next.notRemittedCursor;
+    }
+    expect(owedAgain).toEqual(expect.arrayContaining(ids));
+    // The report and its lines stay, marked, as they were decided.
+    const detail = (await http.get(`/v1/finance/remittances/${taken.id}`).set(finance.auth).expect(200)).body;
+    expect(detail.voidedAt).toBe(voided.voidedAt);
+    expect(detail.lines.map((l: Line) => l.outcome)).toEqual(['matched', 'matched', 'unmatched', 'matched']);
+
+    // Once: a second void is refused and moves nothing.
+    const again = await http
+      .post(`/v1/finance/remittances/${taken.id}/void`)
+      .set(finance.auth)
+      .send({ reason: 'lagi' })
+      .expect(409);
+    expect(again.body.code).toBe('REMITTANCE_ALREADY_VOIDED');
+    expect(await balance('platform:bank')).toBe(before.bank - 370_000);
+
+    // The same file again is a new report, and settles the parcels again.
+    const retaken = (await upload('jne', csv).expect(201)).body;
+    expect([retaken.matched, retaken.unmatched]).toEqual([
+      { count: 3, amount: 320_000 },
+      { count: 1, amount: 50_000 },
+    ]);
+    expect(await receivable('jne')).toBe(before.owed);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('voids a report once when two finance users void it at the same time, and refuses bad voids', async () => {
+    // A parcel not delivered yet: its line waits for a late match that a void must stop.
+    const [waiting] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 10_000 });
+    const taken = (await upload('jne', `awb,amount,date\n${waiting.awb},10000,2026-12-02\n`).expect(201))
+      .body;
+    const bank = await balance('platform:bank');
+    const voids = await Promise.all(
+      [1, 2].map(() =>
+        http
+          .post(`/v1/finance/remittances/${taken.id}/void`)
+          .set(finance.auth)
+          .send({ reason: 'Salah kurir' }),
+      ),
+    );
+    expect(voids.map((v) => v.status).sort()).toEqual([200, 409]);
+    expect(await balance('platform:bank')).toBe(bank - 10_000);
+    const postings = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM ledger_transactions WHERE key = $1',
+      [`remittance-void:${taken.id}`],
+    );
+    expect(postings[0].n).toBe(1);
+    await deliver([waiting]);
+    expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
+
+    const other = (await upload('jne', 'awb,amount,date\nJNEVOID00000003,10000,2026-12-02\n').expect(201))
+      .body;
+    const voidOther = (body: object, auth: Auth = finance) =>
+      http.post(`/v1/finance/remittances/${other.id}/void`).set(auth.auth).send(body);
+    expect((await voidOther({})).body.details).toEqual([expect.objectContaining({ field: 'reason' })]);
+    expect((await voidOther({ reason: 'a\u0000b' }).expect(400)).body.details).toEqual([
+      expect.objectContaining({ field: 'reason' }),
+    ]);
+    await voidOther({ reason: 'x'.repeat(501) }).expect(400);
+    await voidOther({ reason: 'Salah kurir' }, seller).expect(403);
+    await http
+      .post('/v1/finance/remittances/6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60/void')
+      .set(finance.auth)
+      .send({ reason: 'Salah kurir' })
+      .expect(404);
+    expect(
+      (await http.get(`/v1/finance/remittances/${other.id}`).set(finance.auth).expect(200)).body.voidedAt,
+    ).toBe(null);
+  });
+
   it('rejects a report with a bad row whole, naming the row and field, and stores nothing', async () => {
     const before = await remittanceCount();
     const bank = await balance('platform:bank');

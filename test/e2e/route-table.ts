@@ -304,6 +304,13 @@ export const ROUTES: RouteCase[] = [
   { method: 'get', path: '/v1/finance/remittances', access: FINANCE, isolation: 'none', allowedStatus: 200 },
   { method: 'get', path: '/v1/finance/remittances/{id}', access: FINANCE, isolation: 'none' },
   {
+    method: 'post',
+    path: '/v1/finance/remittances/{id}/void',
+    access: FINANCE,
+    isolation: 'none',
+    body: () => ({ reason: 'Diunggah untuk kurir yang salah' }),
+  },
+  {
     method: 'get',
     path: '/v1/finance/reconciliation',
     access: FINANCE,

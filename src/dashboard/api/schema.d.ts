@@ -576,6 +576,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/finance/remittances/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a remittance report taken by mistake: its cash reversed, its lines settling nothing
+         * @description For a report uploaded for the wrong courier, or one repeating lines a courier sent before. One new ledger transaction reverses its cash as it stands (late matches included); its parcels are owed again, another report may settle them, and the same file may be taken again. The report and its lines stay, marked voided. A second void is 409 REMITTANCE_ALREADY_VOIDED.
+         */
+        post: operations["RemittancesController_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finance/withdrawals": {
         parameters: {
             query?: never;
@@ -2240,6 +2260,17 @@ export interface components {
              * @description The finance user who uploaded it
              */
             uploadedBy: string;
+            /**
+             * Format: date-time
+             * @description When finance voided it: its cash posting reversed, its lines settling nothing any more
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The finance user who voided it
+             */
+            voidedBy: string | null;
+            voidReason: string | null;
         };
         RemittanceDto: {
             /** @description A parcel’s AWB with another amount (to suspense) */
@@ -2266,6 +2297,17 @@ export interface components {
              * @description The finance user who uploaded it
              */
             uploadedBy: string;
+            /**
+             * Format: date-time
+             * @description When finance voided it: its cash posting reversed, its lines settling nothing any more
+             */
+            voidedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The finance user who voided it
+             */
+            voidedBy: string | null;
+            voidReason: string | null;
         };
         RemittanceLineDto: {
             /** @description Rupiah the courier remitted for it */
@@ -2639,6 +2681,10 @@ export interface components {
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
             nextCursor: string | null;
+        };
+        VoidRemittanceDto: {
+            /** @example Diunggah untuk kurir yang salah; laporan SAP, bukan JNE */
+            reason: string;
         };
         WebhookDeliveryDto: {
             attempts: number;
@@ -5462,6 +5508,103 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidRemittanceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemittanceDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -74,6 +74,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   INVOICING_NOT_FOUND: 'Tagihan tidak ditemukan.',
   REMITTANCE_NOT_FOUND: 'Remitansi tidak ditemukan.',
   REMITTANCE_ALREADY_UPLOADED: 'Berkas remitansi ini sudah pernah diunggah.',
+  REMITTANCE_ALREADY_VOIDED: 'Laporan ini sudah dibatalkan.',
   IDEMPOTENCY_KEY_REUSED: 'Permintaan ini sudah pernah dikirim dengan isi berbeda.',
   IDEMPOTENCY_REQUEST_IN_PROGRESS: 'Permintaan yang sama masih diproses.',
   IDEMPOTENCY_ALREADY_CREATED: 'Sudah dibuat oleh permintaan sebelumnya.',

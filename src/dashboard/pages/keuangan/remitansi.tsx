@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
-import { FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
 import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
@@ -154,8 +154,53 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
   );
 }
 
-function Uploaded({ version }: { version: number }) {
+/**
+ * Voids a report taken by mistake, with a reason (POST /v1/finance/remittances/{id}/void): its cash is
+ * reversed and its parcels are owed again. The API's refusal shows by the field.
+ */
+function VoidForm({ r, onDone, onCancel }: { r: Remittance; onDone: () => void; onCancel: () => void }) {
+  const { t, rupiah, dateTime } = useI18n();
+  const form = useApiForm(async (data) => {
+    await call(
+      api.POST('/v1/finance/remittances/{id}/void', {
+        params: { path: { id: r.id } },
+        body: { reason: formText(data, 'reason') },
+      }),
+    );
+    onDone();
+  });
+  useEffect(() => document.getElementById('void-reason')?.focus(), [r.id]);
+  return (
+    <form onSubmit={form.onSubmit} className="reject-form" noValidate data-testid="void-form">
+      <p>
+        {t('remitansi.voidWhat', {
+          courier: courierName(r.courier),
+          at: dateTime(r.createdAt),
+          amount: rupiah(r.totalAmount),
+        })}
+      </p>
+      <FormError form={form} />
+      <Field
+        id="void-reason"
+        label={t('remitansi.voidReason')}
+        name="reason"
+        required
+        maxLength={500}
+        error={form.fieldError('reason')}
+      />
+      <div className="button-row">
+        <SubmitButton form={form}>{t('remitansi.voidSubmit')}</SubmitButton>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('remitansi.voidCancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Uploaded({ version, onVoided }: { version: number; onVoided: () => void }) {
   const { t, rupiah, count, dateTime } = useI18n();
+  const [voiding, setVoiding] = useState<Remittance>();
   const list = useLoad(
     () => call(api.GET('/v1/finance/remittances', { params: { query: { limit: 20 } } })),
     [version],
@@ -182,6 +227,7 @@ function Uploaded({ version }: { version: number }) {
                       {t(o.label)}
                     </th>
                   ))}
+                  <th scope="col">{t('remitansi.state')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -202,6 +248,18 @@ function Uploaded({ version }: { version: number }) {
                         {count(r[o.key].count)}
                       </td>
                     ))}
+                    <td data-label={t('remitansi.state')}>
+                      {r.voidedAt ? (
+                        <>
+                          {t('remitansi.voided', { at: dateTime(r.voidedAt) })}
+                          <span className="sub courier-words">{r.voidReason}</span>
+                        </>
+                      ) : (
+                        <button type="button" className="button secondary" onClick={() => setVoiding(r)}>
+                          {t('remitansi.void')}
+                        </button>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -209,6 +267,16 @@ function Uploaded({ version }: { version: number }) {
           </TableScroll>
         )}
       </Async>
+      {voiding && (
+        <VoidForm
+          r={voiding}
+          onCancel={() => setVoiding(undefined)}
+          onDone={() => {
+            setVoiding(undefined);
+            onVoided();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -341,7 +409,7 @@ export function RemitansiPage() {
     <>
       <h1>{t('remitansi.title')}</h1>
       <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
-      <Uploaded version={version} />
+      <Uploaded version={version} onVoided={() => setVersion((v) => v + 1)} />
       <Reconciliation version={version} />
     </>
   );
