@@ -201,16 +201,42 @@ describe('the Pengiriman pages in a browser', () => {
       [],
     );
 
-    await page.getByLabel('Catatan untuk kurir (opsional)').fill('Penerima ada setelah jam 17.00');
+    // J&T down: the re-attempt is refused, recorded failed. The page says so in Indonesian, keeps the typed
+    // note for another try, and its history shows the failed request.
+    const note = page.getByLabel('Catatan untuk kurir (opsional)');
+    await note.fill('Penerima ada setelah jam 17.00');
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('jnt', { errorRate: 1 });
+    try {
+      await page.getByRole('button', { name: 'Antar ulang' }).click();
+      await page
+        .getByText('Sistem kurir sedang gangguan dan tidak ada yang diubah. Coba lagi nanti.')
+        .waitFor();
+    } finally {
+      await control.setFaults('jnt', { errorRate: 0 });
+    }
+    // The browser logs the refusal it was answered (503): expected here, and nothing else.
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 503/)]);
+    await page
+      .getByRole('region', { name: 'Tindakan' })
+      .getByText(/Antar ulang · gagal/)
+      .waitFor();
+    expect(await note.inputValue()).toBe('Penerima ada setelah jam 17.00');
+    t.clock.advance(60_000);
+
     await page.getByRole('button', { name: 'Antar ulang' }).click();
     await page.getByText(/Permintaan Antar ulang dicatat/).waitFor();
     const actions = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body
-      .actions as { action: string; note: string }[];
-    expect(actions).toEqual([
-      expect.objectContaining({ action: 'reattempt', note: 'Penerima ada setelah jam 17.00' }),
+      .actions as { action: string; note: string; status: string }[];
+    expect(actions.map((a) => [a.action, a.note, a.status === 'failed'])).toEqual([
+      ['reattempt', 'Penerima ada setelah jam 17.00', false],
+      ['reattempt', 'Penerima ada setelah jam 17.00', true],
     ]);
-    // The recorded action appears in the page's history.
-    await page.getByText('Penerima ada setelah jam 17.00').waitFor();
+    // The recorded action appears in the page's history, beside the failed one.
+    await waitUntil(
+      async () => (await page.getByText('Penerima ada setelah jam 17.00').count()) === 2,
+      'both requests are in the history',
+    );
     await screenshot(page, 'pengiriman-tindakan');
 
     // The address correction: sent unchanged, it is refused before the courier is asked; a required field
@@ -245,7 +271,7 @@ describe('the Pengiriman pages in a browser', () => {
       actions: { action: string; address: { city: string; address: string; phone: string } | null }[];
       recipient: { phone: string };
     };
-    expect(fixed.actions.map((a) => a.action)).toEqual(['update_address', 'reattempt']);
+    expect(fixed.actions.map((a) => a.action)).toEqual(['update_address', 'reattempt', 'reattempt']);
     expect(fixed.actions[0].address).toMatchObject({
       district: 'Tanah Abang',
       city: 'Kota Administrasi Jakarta Pusat', // the area directory's name

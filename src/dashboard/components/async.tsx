@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { apiErrorText, fieldErrorText } from '../i18n/api-messages';
 import { useI18n } from '../i18n/i18n-context';
@@ -13,9 +13,11 @@ export type Loaded<T> =
 export function useLoad<T>(
   load: () => Promise<T>,
   deps: readonly unknown[],
-): Loaded<T> & { reload: () => void } {
+): Loaded<T> & { reload: () => void; refresh: () => void } {
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
+  const latest = useRef(load);
+  latest.current = load;
   useEffect(() => {
     let current = true;
     setState((s) => (s.status === 'loading' ? s : { status: 'loading' }));
@@ -29,7 +31,14 @@ export function useLoad<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller names what `load` depends on
   }, [...deps, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
-  return { ...state, reload };
+  // Loads again with what is shown left in place (typed text, a message beside it): a failure keeps it.
+  const refresh = useCallback(() => {
+    latest.current().then(
+      (data) => setState({ status: 'ready', data }),
+      () => undefined,
+    );
+  }, []);
+  return { ...state, reload, refresh };
 }
 
 /** The message to show for a failed request: the API's, in the reader's language where known, or the network's. */

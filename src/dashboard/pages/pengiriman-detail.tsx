@@ -383,7 +383,7 @@ const ADDRESS_FIELDS = [
  * The address correction (update_address): the recipient's fields prefilled, sent to the courier with the
  * API's refusals shown by their fields (`address.city` …).
  */
-function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
+function AddressFix({ s, done, refused }: { s: Detail; done: (text: string) => void; refused: () => void }) {
   const { t, code } = useI18n();
   const [open, setOpen] = useState(false);
   const requestAction = useShipmentAction();
@@ -397,7 +397,10 @@ function AddressFix({ s, done }: { s: Detail; done: (text: string) => void }) {
     // field emptied is a change too (a wrong district removed).
     const changed = ADDRESS_FIELDS.some(([name]) => value(name) !== (current[name] ?? '').trim());
     if (!changed) throw new FormProblem(t('fix.nothingChanged'));
-    const text = await requestAction(s.id, { action: 'update_address', address });
+    const text = await requestAction(s.id, { action: 'update_address', address }).catch((e: unknown) => {
+      refused();
+      throw e;
+    });
     setOpen(false);
     done(text);
   });
@@ -436,11 +439,14 @@ interface Outcome {
 function Actions({
   s,
   reload,
+  refresh,
   outcome,
   setOutcome,
 }: {
   s: Detail;
   reload: () => void;
+  /** Loads the shipment again leaving the page as it is (a refused action's message, the typed note). */
+  refresh: () => void;
   outcome?: Outcome;
   setOutcome: (outcome?: Outcome) => void;
 }) {
@@ -457,13 +463,15 @@ function Actions({
       .then((text) => {
         setOutcome({ ok: true, text });
         setNote('');
-      })
-      .catch((e: unknown) => setOutcome({ ok: false, text: message(e) }))
-      .finally(() => {
-        setBusy(undefined);
-        // A refused or failed action may still have been recorded (the courier down): the history shows it.
         reload();
-      });
+      })
+      .catch((e: unknown) => {
+        setOutcome({ ok: false, text: message(e) });
+        // A refused action may still have been recorded (the courier down, or refusing it): the history
+        // shows it, the typed note and the message staying as they are.
+        refresh();
+      })
+      .finally(() => setBusy(undefined));
   };
   return (
     <section aria-labelledby="actions-heading" className="panel">
@@ -496,6 +504,7 @@ function Actions({
             setOutcome({ ok: true, text });
             reload();
           }}
+          refused={refresh}
         />
       )}
       <h3>{t('detail.history')}</h3>
@@ -542,7 +551,13 @@ export function PengirimanDetailPage() {
             <h1>{t('detail.title', { reference: s.reference })}</h1>
             <Summary s={s} />
             <Alerts alerts={s.alerts} />
-            <Actions s={s} reload={detail.reload} outcome={outcome} setOutcome={setOutcome} />
+            <Actions
+              s={s}
+              reload={detail.reload}
+              refresh={detail.refresh}
+              outcome={outcome}
+              setOutcome={setOutcome}
+            />
             <Timeline events={s.events} />
             <Decision decision={s.decision} />
             <PickupAttempts attempts={s.pickupAttempts} />
