@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, IsNull } from 'typeorm';
 import { type KeysetValue } from 'src/common/pagination';
 import { advisoryKey } from 'src/database/locks';
-import { queryPrepared } from 'src/database/prepared';
+import { preparedName, queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import { Alert } from './alert.entity';
 import type { RiskRuleCode, Severity } from './risk-rules';
@@ -227,19 +227,23 @@ export class AlertsRepository {
   async acknowledge(sellerId: string, id: string, now: Date): Promise<Alert | null> {
     // One statement that answers the row as it now is: an acknowledged alert keeps its first time (the
     // update then rewrites it unchanged), and one acknowledged meanwhile is read after that commit.
-    const [row] = await queryPrepared<Record<string, unknown>>(
-      this.tx.manager,
-      'alert_acknowledge',
-      `UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $3),
+    const columns = this.tx.manager.connection.getMetadata(Alert).columns;
+    // The entity's columns by name, not `*`: a prepared `RETURNING *` fails on every connection that had
+    // prepared it once a column is added ("cached plan must not change result type").
+    const text = `UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $3),
          updated_at = CASE WHEN acknowledged_at IS NULL THEN $3 ELSE updated_at END
        WHERE id = $1 AND seller_id = $2
-       RETURNING *`,
+       RETURNING ${columns.map((c) => c.databaseName).join(', ')}`;
+    const [row] = await queryPrepared<Record<string, unknown>>(
+      this.tx.manager,
+      preparedName('alert_acknowledge', text),
+      text,
       [id, sellerId, now],
     );
     if (!row) return null;
     // The entity from its columns, as TypeORM would hydrate it (every column is a plain value here).
     const alert = new Alert();
-    for (const c of this.tx.manager.connection.getMetadata(Alert).columns)
+    for (const c of columns)
       (alert as unknown as Record<string, unknown>)[c.propertyName] = row[c.databaseName];
     return alert;
   }

@@ -305,6 +305,20 @@ describe('alerts: the store and the seller’s inbox', () => {
     expect(await alerts.openFor(s.id)).toEqual([]);
   });
 
+  it('acknowledges as before after a column is added to alerts (a migration while the service runs)', async () => {
+    const s = await shipmentOf(a);
+    const { opened } = await alerts.reconcile(s, [finding('failed_attempt')], at(0), null);
+    const acknowledge = () => http.post(`/v1/alerts/${opened[0].id}/acknowledge`).set(a.auth).expect(200);
+    // Prepared on the pool's connections first, then the table changes under them.
+    for (let i = 0; i < 5; i += 1) await acknowledge();
+    await t.dataSource.query('ALTER TABLE alerts ADD COLUMN added_meanwhile text');
+    try {
+      for (let i = 0; i < 5; i += 1) expect((await acknowledge()).body.id).toBe(opened[0].id);
+    } finally {
+      await t.dataSource.query('ALTER TABLE alerts DROP COLUMN added_meanwhile');
+    }
+  });
+
   it('runs inside the caller’s transaction: rolled back with it', async () => {
     const s = await shipmentOf(a);
     await expect(
