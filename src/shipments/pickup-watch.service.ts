@@ -9,6 +9,7 @@ import { PickupsRepository } from './pickups.repository';
 import { NO_CHARGES } from './shipment-transition';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import { ShipmentsRepository } from './shipments.repository';
+import type { ShipmentOwnReason } from './shipment-reasons';
 
 /** A booked shipment as the tracker hands it over after applying the courier's events. */
 export interface BookedShipment {
@@ -53,7 +54,7 @@ export class PickupWatch {
     const found = pickupState(events);
     if (found.state === 'cancelled_by_courier') {
       const message = `${s.courier} cancelled the order before pickup: ${found.event.rawText}`;
-      const why = { kind: 'courier_cancelled', code: found.event.rawCode, message };
+      const why = { kind: 'courier_cancelled' as const, code: found.event.rawCode, message };
       return this.rebook(s, why, now, null);
     }
     if (now < s.pickupDueAt) return { outcome: 'waiting', recheckAt: this.recheck(now, s.pickupDueAt) };
@@ -113,7 +114,11 @@ export class PickupWatch {
   /** `claim`: the cancellation claim the watch holds on the shipment, if any. */
   private async rebook(
     s: BookedShipment,
-    why: { kind: string; code: string; message: string },
+    why: {
+      kind: Extract<ShipmentOwnReason, 'pickup_missed' | 'courier_cancelled'>;
+      code: string;
+      message: string;
+    },
     now: Date,
     claim: Date | null,
   ): Promise<PickupAssessment> {

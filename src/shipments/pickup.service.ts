@@ -27,6 +27,7 @@ import { PickupAcceptedDto, PickupDto } from './pickups.dto';
 import { nextPickupCheck, pickupDeadline } from './pickup-sla';
 import { Shipment } from './shipment.entity';
 import { PickupDateNotAllowedError, PickupNotFoundError, ShipmentsNotReadyError } from './shipments.errors';
+import type { ShipmentOwnReason } from './shipment-reasons';
 
 const LEASE_MS = 60_000;
 /** At most this much of a lease gone, it is not renewed: the rest outlasts one courier (its timed-out order and look-up, ~40 s). */
@@ -271,7 +272,8 @@ export class PickupService {
         return;
       }
     }
-    const reason = candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
+    const reason: ShipmentOwnReason =
+      candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
     const now = this.clock.now();
     // One statement, and only while the item is still this worker's: one whose lease ran out while its last
     // courier answered may have been taken over, and the new owner may be booking with a courier this one

@@ -28,6 +28,7 @@ import {
 } from './shipments.dto';
 import { attemptView, PickupsRepository } from './pickups.repository';
 import { ChargedEndedRow, ShipmentsRepository } from './shipments.repository';
+import type { ShipmentOwnReason } from './shipment-reasons';
 
 export type { ChargedEndedRow } from './shipments.repository';
 import {
@@ -56,7 +57,7 @@ export interface ShipmentFigures {
     avgTransitDays: number | null;
   }[];
 }
-const CANCELLED_BY_SELLER = 'cancelled_by_seller';
+const CANCELLED_BY_SELLER: ShipmentOwnReason = 'cancelled_by_seller';
 
 export function shipmentView(s: Shipment): ShipmentDto {
   return {

@@ -496,6 +496,9 @@ describe('the Pengiriman pages in a browser', () => {
         p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
     });
     await page.getByRole('heading', { name: 'Pengiriman WEB-CANCELLED' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Ringkasan' }).innerText()).toMatch(
+      /Alasan\s+Dibatalkan penjual/,
+    );
     const charges = await page.getByRole('region', { name: 'Biaya' }).innerText();
     for (const fee of ['Ongkos kirim', 'Biaya COD', 'Cashback', 'Biaya retur'])
       expect(charges).toMatch(new RegExp(`${fee}\\s+tidak dikenakan`));

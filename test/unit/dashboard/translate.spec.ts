@@ -2,6 +2,7 @@ import { en } from 'src/dashboard/i18n/en';
 import { id } from 'src/dashboard/i18n/id';
 import { initialLanguage, translate, translateCode } from 'src/dashboard/i18n/translate';
 import { RISK_RULES } from 'src/tracking/risk-rules';
+import { SHIPMENT_OWN_REASONS } from 'src/shipments/shipment-reasons';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 
@@ -50,7 +51,7 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
   });
 
   it('says why a shipment stopped (a courier’s reason, or why its booking failed) and why a payout failed', () => {
-    const reasons = [...COURIER_REASONS, 'all_couriers_failed', 'no_eligible_courier', 'pickup_overdue'];
+    const reasons = [...COURIER_REASONS, ...SHIPMENT_OWN_REASONS];
     // What Kirim writes of a failed payout itself, and what the sandbox provider answers.
     const payoutFailures = ['timed_out', 'bounced', 'bank_account_removed', 'TRANSFER_ERROR'];
     payoutFailures.push('INVALID_DESTINATION', 'REJECTED_BY_BANK');

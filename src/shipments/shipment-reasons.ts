@@ -1,0 +1,12 @@
+/**
+ * The reasons a shipment's `reason` holds that are Kirim's own, besides a courier's normalized ones
+ * (CourierReason): why its booking failed, why it was booked again, that the seller cancelled it.
+ */
+export const SHIPMENT_OWN_REASONS = [
+  'all_couriers_failed',
+  'no_eligible_courier',
+  'pickup_missed',
+  'courier_cancelled',
+  'cancelled_by_seller',
+] as const;
+export type ShipmentOwnReason = (typeof SHIPMENT_OWN_REASONS)[number];
