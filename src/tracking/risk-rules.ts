@@ -136,7 +136,7 @@ const HANDOVER: ReadonlySet<CourierStatus> = new Set([
 const HELD: ReadonlySet<CourierReason> = new Set(['held_at_hub', 'misroute', 'damaged']);
 
 /** What went wrong at the door, as the seller reads it. */
-const FAILURE_WORDS: Partial<Record<CourierReason, string>> = {
+const FAILURE_WORDS: Readonly<Record<CourierReason, string>> = {
   consignee_absent: 'nobody was at the address',
   consignee_unreachable: 'the recipient could not be reached by phone',
   consignee_refused: 'the recipient refused the parcel',
@@ -145,6 +145,16 @@ const FAILURE_WORDS: Partial<Record<CourierReason, string>> = {
   address_problem: 'the address could not be found or is incomplete',
   max_attempts: 'it was the last attempt the courier makes',
   attempt_failed: 'the courier gave no reason',
+  // What a courier's failed attempt may carry besides (a scan worded unusually): said, never a code.
+  misroute: 'the parcel was sent to the wrong hub',
+  held_at_hub: 'the parcel is held at a hub',
+  pickup_failed: 'the courier reported a pickup problem',
+  rts_initiated: 'the courier started a return',
+  stale_no_scan: 'the courier gave no update',
+  late_vs_sla: 'the parcel is late',
+  lost: 'the parcel is lost',
+  damaged: 'the parcel is damaged',
+  weight_changed: 'the courier corrected the weight',
 };
 
 /** A failed attempt's starting severity: refusals and address problems need the seller more urgently. */
@@ -160,7 +170,7 @@ const FAILURE_SEVERITY: Partial<Record<CourierReason, Severity>> = {
 };
 
 /** FAILURE_WORDS in Indonesian. */
-const FAILURE_WORDS_ID: Partial<Record<CourierReason, string>> = {
+const FAILURE_WORDS_ID: Readonly<Record<CourierReason, string>> = {
   consignee_absent: 'tidak ada orang di alamat',
   consignee_unreachable: 'penerima tidak bisa dihubungi lewat telepon',
   consignee_refused: 'penerima menolak paket',
@@ -169,12 +179,18 @@ const FAILURE_WORDS_ID: Partial<Record<CourierReason, string>> = {
   address_problem: 'alamat tidak ditemukan atau kurang lengkap',
   max_attempts: 'ini percobaan terakhir dari kurir',
   attempt_failed: 'kurir tidak memberi alasan',
+  misroute: 'paket dikirim ke hub yang salah',
+  held_at_hub: 'paket tertahan di hub',
+  pickup_failed: 'kurir melaporkan masalah pickup',
+  rts_initiated: 'kurir memulai retur',
+  stale_no_scan: 'kurir tidak memberi kabar',
+  late_vs_sla: 'paket terlambat',
+  lost: 'paket hilang',
+  damaged: 'paket rusak',
+  weight_changed: 'kurir mengoreksi berat paket',
 };
 
-const failureWords = (reason: CourierReason) => ({
-  en: FAILURE_WORDS[reason] ?? `the courier reported ${reason.replace(/_/g, ' ')}`,
-  id: FAILURE_WORDS_ID[reason] ?? `kurir melaporkan ${reason.replace(/_/g, ' ')}`,
-});
+const failureWords = (reason: CourierReason) => ({ en: FAILURE_WORDS[reason], id: FAILURE_WORDS_ID[reason] });
 
 const HELD_WORDS: Partial<Record<CourierReason, string>> = {
   held_at_hub: 'is holding the parcel at a hub',
@@ -182,8 +198,9 @@ const HELD_WORDS: Partial<Record<CourierReason, string>> = {
   damaged: 'reported the parcel damaged',
 };
 
+/** In Indonesian; a hub's name, when known, follows ("menahan paket di Surabaya Hub"). */
 const HELD_WORDS_ID: Partial<Record<CourierReason, string>> = {
-  held_at_hub: 'menahan paket di hub',
+  held_at_hub: 'menahan paket',
   misroute: 'mengirim paket ke hub yang salah',
   damaged: 'melaporkan paket rusak',
 };
@@ -207,16 +224,21 @@ const wib = (at: Date) => `${formatWib(at).slice(0, 16)} WIB`;
 /** `24 Nov 2026 10.00 WIB`. */
 const wibId = formatWibTimeId;
 
-/** The courier's own words, quoted when they say something (one line, bounded), introduced in each language. */
-function courierNote(e: RiskEvent): { en: string; id: string } {
-  const text = e.rawText
+/** A courier's text as a message may hold it: one line, no control or format characters, at most `max` characters. */
+function oneLine(text: string, max: number): string {
+  const line = text
     .replace(/[\p{Cc}\p{Cf}]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+  const chars = [...line];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : line;
+}
+
+/** The courier's own words, quoted when they say something (one line, bounded), introduced in each language. */
+function courierNote(e: RiskEvent): { en: string; id: string } {
+  const text = oneLine(e.rawText, 80);
   if (!text) return { en: '', id: '' };
-  const cut = [...text];
-  const quoted = `"${cut.length > 80 ? `${cut.slice(0, 79).join('')}…` : text}"`;
-  return { en: ` (courier's note: ${quoted})`, id: ` (catatan kurir: ${quoted})` };
+  return { en: ` (courier's note: "${text}")`, id: ` (catatan kurir: "${text}")` };
 }
 
 function isJava(province: string): boolean {
@@ -328,11 +350,11 @@ function returnStarted(ctx: Context): RiskFinding | null {
   const before = first ? events.filter((e) => e.occurredAt.getTime() <= first.occurredAt.getTime()) : events;
   const failures = before.filter(isConsigneeFailure);
   const lastFailure = failures[failures.length - 1];
-  const lastReason = lastFailure ? (lastFailure.reason ?? 'attempt_failed') : null;
-  const why = lastReason
+  const last = lastFailure ? failureWords(lastFailure.reason ?? 'attempt_failed') : null;
+  const why = last
     ? {
-        en: ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${FAILURE_WORDS[lastReason] ?? lastReason})`,
-        id: ` setelah ${failures.length} kali gagal antar (terakhir: ${FAILURE_WORDS_ID[lastReason] ?? lastReason})`,
+        en: ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${last.en})`,
+        id: ` setelah ${failures.length} kali gagal antar (terakhir: ${last.id})`,
       }
     : { en: '', id: '' };
   const note = first ? courierNote(first) : { en: '', id: '' };
@@ -450,11 +472,12 @@ function heldOrMisrouted(ctx: Context): RiskFinding | null {
   const reason = held.reason!;
   const long = now - held.occurredAt.getTime() >= input.config.held.highAfterHours * HOUR;
   const note = courierNote(held);
+  const where = held.location ? oneLine(held.location, 60) : '';
   return finding('held_or_misrouted', {
     severity: reason === 'damaged' || long ? 'high' : 'medium',
     reason,
-    message: `${ctx.courier} ${HELD_WORDS[reason]}${held.location ? ` in ${held.location}` : ''} since ${wib(held.occurredAt)}${note.en}.`,
-    messageIndonesian: `${ctx.kurir} ${HELD_WORDS_ID[reason]}${held.location ? ` di ${held.location}` : ''} sejak ${wibId(held.occurredAt)}${note.id}.`,
+    message: `${ctx.courier} ${HELD_WORDS[reason]}${where ? ` in ${where}` : ''} since ${wib(held.occurredAt)}${note.en}.`,
+    messageIndonesian: `${ctx.kurir} ${HELD_WORDS_ID[reason]}${where ? ` di ${where}` : reason === 'held_at_hub' ? ' di hub' : ''} sejak ${wibId(held.occurredAt)}${note.id}.`,
     suggestedAction: 'wait',
     causeAt: held.occurredAt,
   });

@@ -404,7 +404,7 @@ describe('held at a hub, misrouted, damaged', () => {
       message:
         'J&T Express is holding the parcel at a hub in Surabaya Hub since 2026-11-02 18:00 WIB (courier\'s note: "Paket ditahan").',
       messageIndonesian:
-        'J&T Express menahan paket di hub di Surabaya Hub sejak 2 Nov 2026 18.00 WIB (catatan kurir: "Paket ditahan").',
+        'J&T Express menahan paket di Surabaya Hub sejak 2 Nov 2026 18.00 WIB (catatan kurir: "Paket ditahan").',
     });
     expect(
       only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 58 })), 'held_or_misrouted').severity,
@@ -549,7 +549,11 @@ const eventArb: fc.Arbitrary<RiskEvent> = fc.record({
   rawCode: fc.constantFrom('100', '150', '152', 'U01', 'D01', 'X'),
   rawText: fc.string({ maxLength: 30 }),
   occurredAt: fc.integer({ min: 0, max: 20 * 24 }).map(at),
-  location: fc.option(fc.constantFrom('Bandung', 'Surabaya Hub'), { nil: undefined }),
+  // A hub's name as couriers send it, and as a hostile or broken one might: lines, direction overrides, length.
+  location: fc.option(
+    fc.constantFrom('Bandung', 'Surabaya Hub', 'Hub\nJakarta\u202e', `Gudang ${'Sortir '.repeat(80)}`),
+    { nil: undefined },
+  ),
   isReturnLeg: fc.boolean(),
 });
 const maybeAt = fc.option(fc.integer({ min: -48, max: 20 * 24 }).map(at), { nil: null });
@@ -645,6 +649,11 @@ describe('properties', () => {
           expect(f.messageIndonesian).toMatch(/^\S.*\.$/);
           expect(f.messageIndonesian).not.toMatch(/[\p{Cc}\p{Cf}]/u);
           expect(own).not.toMatch(/\b(the|parcel|courier|since|was|has|attempt|hours|days)\b/i);
+          // Every reason said in words, in both: no code (`consignee_absent`) left in either.
+          for (const m of [f.message, f.messageIndonesian])
+            expect(m.replace(/\(\S+ note: ".*"\)|\(catatan kurir: ".*"\)/u, '')).not.toMatch(/_/);
+          // A location is bounded too.
+          expect(f.messageIndonesian.length).toBeLessThan(400);
           if (f.causeAt) expect(i.events.map((e) => e.occurredAt.getTime())).toContain(f.causeAt.getTime());
         }
       }),
