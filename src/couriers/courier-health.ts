@@ -41,6 +41,9 @@ export class CourierMetrics {
   readonly circuit: Gauge<'courier'>;
   readonly errors: Counter<'courier' | 'reason'>;
 
+  /** Each courier's breaker state as it reads now, read when the gauge is scraped. */
+  private readonly states = new Map<CourierCode, () => HealthState>();
+
   constructor(registry: Registry) {
     this.calls = new Histogram({
       name: 'kirim_courier_call_duration_seconds',
@@ -49,11 +52,16 @@ export class CourierMetrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
+    const states = this.states;
     this.circuit = new Gauge({
       name: 'kirim_courier_circuit_state',
       help: 'Circuit breaker state: 0 closed, 1 half open, 2 open',
       labelNames: ['courier'] as const,
       registers: [registry],
+      // Read at each scrape: an open breaker whose wait has passed reads half-open before any call moves it.
+      collect() {
+        for (const [courier, state] of states) this.set({ courier }, STATE_VALUE[state()]);
+      },
     });
     this.errors = new Counter({
       name: 'kirim_courier_errors_total',
@@ -63,7 +71,8 @@ export class CourierMetrics {
     });
   }
 
-  setState(courier: CourierCode, state: HealthState): void {
-    this.circuit.set({ courier }, STATE_VALUE[state]);
+  /** Reports the courier's breaker state, as `state` reads it, at every scrape. */
+  watch(courier: CourierCode, state: () => HealthState): void {
+    this.states.set(courier, state);
   }
 }

@@ -31,8 +31,7 @@ export class ResilientCourier implements CourierAdapter {
     private readonly window: CallWindow,
     private readonly metrics: CourierMetrics,
   ) {
-    policies.breaker.onStateChange(() => metrics.setState(inner.code, policies.state));
-    metrics.setState(inner.code, policies.state);
+    metrics.watch(inner.code, () => policies.state);
   }
 
   get code(): CourierCode {

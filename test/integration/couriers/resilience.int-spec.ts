@@ -31,6 +31,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   function resilientSap(
     settings = SETTINGS,
     strip?: (adapter: CourierAdapter) => CourierAdapter,
+    registry = new Registry(),
   ): ResilientCourier {
     const built = buildAdapter('sap', {
       account: sandbox.account(),
@@ -44,7 +45,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
       adapter,
       new CourierPolicies('sap', settings),
       new CallWindow(100),
-      new CourierMetrics(new Registry()),
+      new CourierMetrics(registry),
     );
   }
 
@@ -57,7 +58,10 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
   afterAll(() => t.close());
 
   it('opens the breaker at a 50 % error rate once enough calls were made, then half-opens and closes', async () => {
-    const sap = resilientSap();
+    const registry = new Registry();
+    const gauge = async () =>
+      /kirim_courier_circuit_state\{courier="sap"\} (\d)/.exec(await registry.metrics())?.[1];
+    const sap = resilientSap(SETTINGS, undefined, registry);
     const states: HealthState[] = [];
     sap.policies.breaker.onStateChange(() => states.push(sap.policies.state));
     await control.setFaults('sap', { errorRate: 0.5 });
@@ -67,6 +71,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
       await sap.quote(quoteTo(jakarta)).catch(() => undefined);
     }
     expect(sap.health().state).toBe('open');
+    expect(await gauge()).toBe('2');
     // The health window counts whole calls (after retries), so it sees fewer errors than the breaker; it must see some.
     expect(sap.health().errorRate).toBeGreaterThan(0);
     const refused = await sap.quote(quoteTo(jakarta)).catch((e: unknown) => e);
@@ -77,6 +82,7 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
     // Ready to test the courier with the next call, though none was made: scoring asks an open courier
     // nothing, so read as open it would never be asked again.
     expect(sap.circuit).toBe('half_open');
+    expect(await gauge()).toBe('1');
     const recovered = await sap.quote(quoteTo(jakarta));
     expect(recovered.length).toBeGreaterThan(0);
     expect(states).toEqual(['open', 'half_open', 'closed']);
