@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * An alert's message in Indonesian, the dashboard's first language, beside the English one. Alerts opened
- * before have none (their facts were not kept) and show the English message until they next change.
+ * before have none (their facts were not kept): each gets it when its shipment is next assessed.
  */
 export class AlertIndonesianMessage1795481000000 implements MigrationInterface {
   name = 'AlertIndonesianMessage1795481000000';

@@ -19,6 +19,11 @@ export interface AlertPlan<A, W> {
   update: { alert: A; wanted: W; severityRose: boolean }[];
   /** Open alerts whose rule no longer finds anything. */
   resolve: A[];
+  /**
+   * Open alerts alike but for their Indonesian wording (one kept before Indonesian was, or words changed):
+   * written without telling the seller again (`shipment.at_risk`) or counting as a change.
+   */
+  reword: { alert: A; wanted: W }[];
 }
 
 const SHOWN: (keyof AlertContent)[] = [
@@ -29,13 +34,6 @@ const SHOWN: (keyof AlertContent)[] = [
   'suggestedAction',
   'whatsappUrl',
 ];
-
-/**
- * The Indonesian wording changed. An alert opened before Indonesian was kept (null) gets it with its next
- * change: filling it in alone would tell every seller of every open alert again (`shipment.at_risk`).
- */
-const wordedAnew = (alert: AlertContent, w: AlertContent) =>
-  alert.messageIndonesian !== null && alert.messageIndonesian !== w.messageIndonesian;
 
 /**
  * How to bring a shipment's open alerts in line with what the rules find now: open the new rules,
@@ -52,16 +50,17 @@ export function planAlerts<A extends AlertContent, W extends AlertContent>(
     if (!seen || severityRank(w.severity) > severityRank(seen.severity)) byRule.set(w.rule, w);
   }
   const openByRule = new Map(open.map((a) => [a.rule, a]));
-  const plan: AlertPlan<A, W> = { open: [], update: [], resolve: [] };
+  const plan: AlertPlan<A, W> = { open: [], update: [], resolve: [], reword: [] };
   for (const w of byRule.values()) {
     const alert = openByRule.get(w.rule);
     if (!alert) plan.open.push(w);
-    else if (SHOWN.some((k) => alert[k] !== w[k]) || wordedAnew(alert, w))
+    else if (SHOWN.some((k) => alert[k] !== w[k]))
       plan.update.push({
         alert,
         wanted: w,
         severityRose: severityRank(w.severity) > severityRank(alert.severity),
       });
+    else if (alert.messageIndonesian !== w.messageIndonesian) plan.reword.push({ alert, wanted: w });
   }
   plan.resolve = open.filter((a) => !byRule.has(a.rule));
   return plan;

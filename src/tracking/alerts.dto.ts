@@ -76,7 +76,7 @@ export class AlertDto {
     nullable: true,
     example: 'J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat.',
     description:
-      'The message in Indonesian. Null only for an alert opened before Indonesian was kept, until it next changes',
+      'The message in Indonesian. Null only for an alert opened before Indonesian was kept, until its shipment is next assessed (its next poll or push)',
   })
   messageIndonesian!: string | null;
   @ApiProperty({ enum: SUGGESTED_ACTIONS }) suggestedAction!: SuggestedAction;

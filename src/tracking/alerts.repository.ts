@@ -147,6 +147,16 @@ export class AlertsRepository {
     return new Map(rows.map((r) => [r.id, r.acknowledged_at]));
   }
 
+  /** Writes alerts' Indonesian wording alone: no other content, no `updated_at`, one statement for a batch. */
+  async reword(alerts: { id: string; messageIndonesian: string | null }[]): Promise<void> {
+    if (!alerts.length) return;
+    await this.tx.manager.query(
+      `UPDATE alerts a SET message_indonesian = r.message_indonesian
+         FROM unnest($1::uuid[], $2::text[]) AS r(id, message_indonesian) WHERE a.id = r.id`,
+      [alerts.map((a) => a.id), alerts.map((a) => a.messageIndonesian)],
+    );
+  }
+
   /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */
   async shipmentsWithOpenAlerts(limit: number, afterShipment: string | null): Promise<string[]> {
     const rows = await this.tx.manager.query<{ shipment_id: string }[]>(

@@ -107,6 +107,7 @@ export class AlertsService {
       const opened: Alert[] = [];
       const updated: Alert[] = [];
       const asksAgain = new Set<string>();
+      const reworded: { id: string; messageIndonesian: string | null }[] = [];
       const toResolve: { result: ReconcileResult; alert: Alert; cause: string | null }[] = [];
       for (const { shipment, findings, causeEventId } of items) {
         const result: ReconcileResult = { opened: [], updated: [], resolved: [] };
@@ -144,8 +145,11 @@ export class AlertsService {
           result.updated.push(next);
         }
         for (const alert of plan.resolve) toResolve.push({ result, alert, cause: causeEventId });
+        for (const { alert, wanted } of plan.reword)
+          reworded.push({ id: alert.id, messageIndonesian: wanted.messageIndonesian });
       }
       await this.repository.insert(opened);
+      await this.repository.reword(reworded);
       const acknowledged = await this.repository.update(updated, asksAgain);
       for (const a of updated) a.acknowledgedAt = acknowledged.get(a.id) ?? null;
       const resolved = new Map<string, Alert>();

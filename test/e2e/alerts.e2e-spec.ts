@@ -305,6 +305,19 @@ describe('alerts: the store and the seller’s inbox', () => {
     expect(await alerts.openFor(s.id)).toEqual([]);
   });
 
+  it('gives an alert kept before Indonesian was its Indonesian wording quietly: no update, no seller told again', async () => {
+    const s = await shipmentOf(a);
+    const found = [finding('failed_attempt', { causeAt: at(-1) })];
+    const { opened } = await alerts.reconcile(s, found, at(0), null);
+    await t.dataSource.query('UPDATE alerts SET message_indonesian = NULL WHERE id = $1', [opened[0].id]);
+    const again = await alerts.reconcile(s, found, at(5), null);
+    expect(again).toEqual({ opened: [], updated: [], resolved: [] });
+    expect((await rows(s.id))[0]).toMatchObject({
+      messageIndonesian: 'failed_attempt terjadi.',
+      updatedAt: at(0),
+    });
+  });
+
   it('acknowledges as before after a column is added to alerts (a migration while the service runs)', async () => {
     const s = await shipmentOf(a);
     const { opened } = await alerts.reconcile(s, [finding('failed_attempt')], at(0), null);

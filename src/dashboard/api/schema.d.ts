@@ -1250,7 +1250,7 @@ export interface components {
             /** @example J&T Express could not deliver the parcel on attempt 1: nobody was at the address. */
             message: string;
             /**
-             * @description The message in Indonesian. Null only for an alert opened before Indonesian was kept, until it next changes
+             * @description The message in Indonesian. Null only for an alert opened before Indonesian was kept, until its shipment is next assessed (its next poll or push)
              * @example J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat.
              */
             messageIndonesian: string | null;

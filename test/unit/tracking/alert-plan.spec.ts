@@ -34,7 +34,6 @@ describe('planning alert changes', () => {
     ['ruleVersion', 2],
     ['reason', 'consignee_unreachable'],
     ['message', 'other'],
-    ['messageIndonesian', 'lain'],
     ['suggestedAction', 'wait'],
     ['whatsappUrl', null],
   ])('a changed %s is an update without a severity rise', (field, value) => {
@@ -46,11 +45,20 @@ describe('planning alert changes', () => {
     expect(plan.open).toEqual([]);
   });
 
-  it('an alert kept before Indonesian was is not updated for that alone, and gets it with its next change', () => {
+  it('Indonesian wording alone (an alert kept before it was, or words changed) is reworded, not updated', () => {
     const old = { id: 'a', ...content({ rule: 'failed_attempt', messageIndonesian: null }) };
-    expect(planAlerts([old], [content({ rule: 'failed_attempt' })]).update).toEqual([]);
+    const filled = planAlerts([old], [content({ rule: 'failed_attempt' })]);
+    expect([filled.update, filled.reword.map((r) => [r.alert.id, r.wanted.messageIndonesian])]).toEqual([
+      [],
+      [['a', 'p']],
+    ]);
+    const reworded = planAlerts([{ ...old, messageIndonesian: 'q' }], [content({ rule: 'failed_attempt' })]);
+    expect([reworded.update, reworded.reword.length]).toEqual([[], 1]);
+    // With another change it is an update, carrying the new wording; nothing changed, nothing to do.
     const changed = planAlerts([old], [content({ rule: 'failed_attempt', message: 'm2' })]);
-    expect(changed.update.map((u) => u.wanted.messageIndonesian)).toEqual(['p']);
+    expect([changed.update.map((u) => u.wanted.messageIndonesian), changed.reword]).toEqual([['p'], []]);
+    const same = planAlerts([{ ...old, messageIndonesian: 'p' }], [content({ rule: 'failed_attempt' })]);
+    expect([same.update, same.reword]).toEqual([[], []]);
   });
 
   it('a severity drop is an update that keeps the acknowledgement', () => {
@@ -74,6 +82,11 @@ describe('planning alert changes', () => {
 
   it('nothing found: every open alert resolves', () => {
     const plan = planAlerts([{ id: 'a', ...content({ rule: 'failed_attempt' }) }], []);
-    expect(plan).toEqual({ open: [], update: [], resolve: [expect.objectContaining({ id: 'a' })] });
+    expect(plan).toEqual({
+      open: [],
+      update: [],
+      resolve: [expect.objectContaining({ id: 'a' })],
+      reword: [],
+    });
   });
 });
