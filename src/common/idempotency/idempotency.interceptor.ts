@@ -51,8 +51,8 @@ export const Idempotent = (options: IdempotentOptions = {}) =>
       name: 'Idempotency-Key',
       required: false,
       description: options.shownOnce
-        ? `Repeating the request with the same key and body answers 409 naming the ${options.shownOnce} created (it is shown only once); another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again.`
-        : 'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed.',
+        ? `Repeating the request with the same key and body answers 409 naming the ${options.shownOnce} created (it is shown only once); another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again.`
+        : 'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed).',
       schema: { type: 'string', maxLength: 255 },
     }),
     ApiErrors(409),

@@ -3627,7 +3627,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4126,7 +4126,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again. */
+                /** @description Repeating the request with the same key and body answers 409 naming the API key created (it is shown only once); another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again. */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4749,7 +4749,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5365,7 +5365,7 @@ export interface operations {
                 courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
             };
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6396,7 +6396,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -6901,7 +6901,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7074,7 +7074,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7329,7 +7329,7 @@ export interface operations {
             query?: never;
             header: {
                 "content-type": string;
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7525,7 +7525,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7946,7 +7946,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. A refused request (an error answer) did nothing and keeps nothing: the key is free again, so the request may be sent again once what refused it has changed. */
+                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
                 "Idempotency-Key"?: string;
             };
             path?: never;
