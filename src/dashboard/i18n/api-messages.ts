@@ -197,10 +197,12 @@ const FIELD_RULES_ID: readonly Rule[] = [
     (m) => {
       // The parser's words are English; the line it stopped at is what the reader needs of them.
       const line = /\bline (\d+)/.exec(m[1]);
-      return `Bukan CSV yang dapat dibaca${line ? ` (baris ${line[1]})` : ''}: periksa tanda kutip dan jumlah kolom tiap baris.`;
+      // The parser counts the file's lines (the header is 1), not the rows of data: said so.
+      return `Bukan CSV yang dapat dibaca${line ? ` (baris ke-${line[1]} dalam berkas, termasuk judul kolom)` : ''}: periksa tanda kutip dan jumlah kolom tiap baris.`;
     },
   ],
   [/^has no data rows$/, () => 'Tidak ada baris data di bawah judul kolom.'],
+  [/^is larger than (\d+) bytes$/, (m) => `Berkas lebih besar dari ${number(m[1])} byte.`],
   [
     /^column (\d+) has no name in the header row but holds a value$/,
     (m) => `Kolom ke-${m[1]} tidak berjudul di baris judul, tetapi berisi nilai.`,

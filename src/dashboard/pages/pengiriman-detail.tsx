@@ -212,7 +212,8 @@ function DecisionSentence({ decision }: { decision: NonNullable<Detail['decision
     return booked.expectedCost > winner.expectedCost ? (
       <p>{t('detail.costsMore', { amount: rupiah(booked.expectedCost - winner.expectedCost) })}</p>
     ) : null;
-  return runnerUp ? (
+  // A preset other than the cheapest may rank a dearer service first: then there is no saving to tell.
+  return runnerUp && runnerUp.expectedCost > winner.expectedCost ? (
     <p>{t('detail.saves', { amount: rupiah(runnerUp.expectedCost - winner.expectedCost) })}</p>
   ) : null;
 }

@@ -301,6 +301,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(say('column is given twice')).toBe('Kolom ini ditulis dua kali.');
     expect(say('appears again (first in row 3)')).toBe('Sudah ada di baris 3.');
     expect(say('jne has no service ZZZ')).toBe('Kurir jne tidak punya layanan ZZZ.');
+    expect(say('is larger than 2097152 bytes')).toBe('Berkas lebih besar dari 2.097.152 byte.');
     expect(say('recipientName is required')).toBe('Wajib diisi.');
   });
 
@@ -311,7 +312,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(say(doubled)[0]).toBe('Muncul 2 kali (awb, no_resi).');
     // The parser's English is left out; the line it stopped at is kept.
     expect(say(unreadable)[0]).toMatch(
-      /^Bukan CSV yang dapat dibaca \(baris \d+\): periksa tanda kutip dan jumlah kolom tiap baris\.$/,
+      /^Bukan CSV yang dapat dibaca \(baris ke-\d+ dalam berkas, termasuk judul kolom\): periksa tanda kutip dan jumlah kolom tiap baris\.$/,
     );
     expect(rows.map((d) => `${d.field}: ${fieldErrorText('id', d.message)}`)).toEqual([
       'row 1: awb: Kosong.',
