@@ -235,30 +235,70 @@ export class RemittancesRepository {
   }
 
   /**
-   * Decides an unmatched line again, now that its AWB names a parcel (`line` as matchRemittance decided it),
-   * and moves its report's counts from unmatched to the new outcome, in one statement. False when the line
-   * was no longer unmatched.
+   * Decides a line again (`line` as matchRemittance decided it now): an unmatched one once its AWB names a
+   * delivered parcel, or a duplicate once the line that settled its parcel was voided. Moves its report's
+   * counts from the line's outcome (`from`) to the new one, in one statement. False when the line was no
+   * longer `from` (or its report was voided).
    */
-  async redecide(remittanceId: string, line: MatchedLine): Promise<boolean> {
+  async redecide(remittanceId: string, line: MatchedLine, from: 'unmatched' | 'duplicate'): Promise<boolean> {
+    const moved = (column: string, outcome: RemittanceOutcome, amount: boolean) =>
+      `${column} = r.${column} - CASE WHEN $7 = '${outcome}' THEN ${amount ? 'l.amount' : '1'} ELSE 0 END
+         + CASE WHEN $3 = '${outcome}' THEN ${amount ? 'l.amount' : '1'} ELSE 0 END`;
     const [, changed] = await this.tx.manager.query<[unknown, number]>(
       `WITH l AS (
-         UPDATE remittance_lines SET outcome = $3, reason = NULL, shipment_id = $4, expected_amount = $5,
+         UPDATE remittance_lines SET outcome = $3, reason = $8, shipment_id = $4, expected_amount = $5,
                 delivered_at = $6
-          WHERE remittance_id = $1 AND row_no = $2 AND outcome = 'unmatched' AND NOT voided
+          WHERE remittance_id = $1 AND row_no = $2 AND outcome = $7 AND NOT voided
           RETURNING remittance_id, amount
        )
        UPDATE remittances r SET
-         unmatched_count = r.unmatched_count - 1, unmatched_amount = r.unmatched_amount - l.amount,
-         matched_count = r.matched_count + ($3 = 'matched')::int,
-         matched_amount = r.matched_amount + CASE WHEN $3 = 'matched' THEN l.amount ELSE 0 END,
-         mismatch_count = r.mismatch_count + ($3 = 'amount_mismatch')::int,
-         mismatch_amount = r.mismatch_amount + CASE WHEN $3 = 'amount_mismatch' THEN l.amount ELSE 0 END,
-         duplicate_count = r.duplicate_count + ($3 = 'duplicate')::int,
-         duplicate_amount = r.duplicate_amount + CASE WHEN $3 = 'duplicate' THEN l.amount ELSE 0 END
+         ${[
+           moved('unmatched_count', 'unmatched', false),
+           moved('unmatched_amount', 'unmatched', true),
+           moved('matched_count', 'matched', false),
+           moved('matched_amount', 'matched', true),
+           moved('mismatch_count', 'amount_mismatch', false),
+           moved('mismatch_amount', 'amount_mismatch', true),
+           moved('duplicate_count', 'duplicate', false),
+           moved('duplicate_amount', 'duplicate', true),
+         ].join(',\n         ')}
         FROM l WHERE r.id = l.remittance_id`,
-      [remittanceId, line.row, line.outcome, line.shipmentId, line.expectedAmount, line.deliveredAt],
+      [
+        remittanceId,
+        line.row,
+        line.outcome,
+        line.shipmentId,
+        line.expectedAmount,
+        line.deliveredAt,
+        from,
+        line.outcome === 'unmatched' ? line.reason : null,
+      ],
     );
     return changed === 1;
+  }
+
+  /**
+   * The courier's duplicate lines naming these AWBs (of reports not voided), oldest first: what a void leaves
+   * to decide again, its parcels owed once more.
+   */
+  async duplicateLines(courier: string, awbs: string[]): Promise<LineRecord[]> {
+    if (!awbs.length) return [];
+    const rows = await this.tx.manager.query<LineRow[]>(
+      `SELECT ${LINE_COLUMNS} FROM remittance_lines
+        WHERE courier = $1 AND awb = ANY($2::text[]) AND outcome = 'duplicate' AND NOT voided
+        ORDER BY created_at, remittance_id, row_no`,
+      [courier, awbs],
+    );
+    return rows.map(lineOf);
+  }
+
+  /** The AWBs whose parcel a report's lines settled. */
+  async settledBy(remittanceId: string): Promise<string[]> {
+    const rows = await this.tx.manager.query<{ awb: string }[]>(
+      `SELECT awb FROM remittance_lines WHERE remittance_id = $1 AND outcome = 'matched'`,
+      [remittanceId],
+    );
+    return rows.map((r) => r.awb);
   }
 
   /**

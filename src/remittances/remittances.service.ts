@@ -10,6 +10,7 @@ import { LedgerService } from 'src/ledger/ledger.service';
 import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import {
   matchRemittance,
+  type MatchedLine,
   matchTotals,
   type ParcelOnRecord,
   type RemittanceOutcome,
@@ -220,20 +221,12 @@ export class RemittancesService {
     let redecided = 0;
     for (const [i, line] of decided.entries()) {
       const { remittanceId } = lines[i];
-      if (line.outcome === 'unmatched' || !(await this.repository.redecide(remittanceId, line))) continue;
+      if (line.outcome === 'unmatched' || !(await this.repository.redecide(remittanceId, line, 'unmatched')))
+        continue;
       redecided += 1;
       if (line.outcome !== 'matched') continue;
       matched += 1;
-      await this.ledger.post({
-        key: `remittance-match:${remittanceId}:${line.row}`,
-        type: 'courier_remittance',
-        at: now,
-        reference: courier,
-        entries: [
-          { account: Accounts.platform('remittance_suspense'), debit: line.amount },
-          { account: Accounts.courierCodReceivable(courier), credit: line.amount },
-        ],
-      });
+      await this.settleFromSuspense(courier, remittanceId, line, now);
     }
     return { matched, redecided };
   }
@@ -258,6 +251,7 @@ export class RemittancesService {
       const now = this.clock.now();
       if (report.voided || !(await this.repository.void(id, by, reason, now)))
         throw new RemittanceAlreadyVoidedError(id);
+      const freed = await this.repository.settledBy(id);
       const reversed = remittanceVoidEntries(report.courier, report);
       if (reversed.length)
         await this.ledger.post({
@@ -267,7 +261,48 @@ export class RemittancesService {
           reference: report.courier,
           entries: reversed,
         });
+      await this.settleDuplicatesOf(report.courier, freed, now);
       return remittanceView((await this.repository.find(id))!);
+    });
+  }
+
+  /**
+   * Parcels a voided report had settled are owed again: another report's line that was their duplicate (its
+   * cash waiting in suspense) is decided again, oldest first, as an upload would decide it now. The right
+   * amount settles the parcel (suspense to the courier's receivable, posting `remittance-match:<report>:<row>`,
+   * as a late match does); another amount is an `amount_mismatch`; the lines after it stay duplicates.
+   */
+  private async settleDuplicatesOf(courier: string, awbs: string[], now: Date): Promise<void> {
+    const lines = await this.repository.duplicateLines(courier, awbs);
+    if (!lines.length) return;
+    const parcels = new Map<string, ParcelOnRecord>();
+    for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(lines.map((l) => l.awb))]))
+      parcels.set(awb, onRecord(p));
+    const settled = await this.repository.settledAwbs(courier, [...new Set(lines.map((l) => l.awb))]);
+    for (const [i, line] of matchRemittance(lines, parcels, settled).entries()) {
+      const { remittanceId } = lines[i];
+      if (line.outcome === 'duplicate' || !(await this.repository.redecide(remittanceId, line, 'duplicate')))
+        continue;
+      if (line.outcome === 'matched') await this.settleFromSuspense(courier, remittanceId, line, now);
+    }
+  }
+
+  /** A line decided again that settles its parcel: its cash moves from suspense to the courier's receivable, once. */
+  private settleFromSuspense(
+    courier: string,
+    remittanceId: string,
+    line: MatchedLine,
+    now: Date,
+  ): Promise<unknown> {
+    return this.ledger.post({
+      key: `remittance-match:${remittanceId}:${line.row}`,
+      type: 'courier_remittance',
+      at: now,
+      reference: courier,
+      entries: [
+        { account: Accounts.platform('remittance_suspense'), debit: line.amount },
+        { account: Accounts.courierCodReceivable(courier), credit: line.amount },
+      ],
     });
   }
 

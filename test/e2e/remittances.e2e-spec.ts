@@ -492,6 +492,47 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect((await ledger.verify()).ok).toBe(true);
   });
 
+  it('voiding a report settles the parcels it had settled by the next report that named them (a duplicate there)', async () => {
+    const [p] = await endPinned(t, http, seller, origin, [JNE], { overrides: { codAmount: 66_000 } });
+    const [q] = await endPinned(t, http, seller, origin, [JNE], { overrides: { codAmount: 44_000 } });
+    // The mistaken report settled p; the right one names p (a duplicate there, its cash in suspense) and q.
+    const wrong = (await upload('jne', `awb,amount,date\n${p.awb},66000,2026-12-03\n`).expect(201)).body;
+    const right = (
+      await upload('jne', `awb,amount,date\n${p.awb},66000,2026-12-04\n${q.awb},40000,2026-12-04\n`).expect(
+        201,
+      )
+    ).body;
+    expect([right.duplicates, right.amountMismatches]).toEqual([
+      { count: 1, amount: 66_000 },
+      { count: 1, amount: 40_000 },
+    ]);
+    const owed = await receivable('jne');
+    const suspense = await balance('platform:remittance_suspense');
+    await http
+      .post(`/v1/finance/remittances/${wrong.id}/void`)
+      .set(finance.auth)
+      .send({ reason: 'Dobel' })
+      .expect(200);
+    // p is owed again by the void, and settled at once by the right report's line: its cash leaves suspense.
+    expect(await receivable('jne')).toBe(owed);
+    expect(await balance('platform:remittance_suspense')).toBe(suspense - 66_000);
+    const detail = (await http.get(`/v1/finance/remittances/${right.id}`).set(finance.auth).expect(200)).body;
+    expect(detail.lines.map((l: Line) => [l.awb, l.outcome])).toEqual([
+      [p.awb, 'matched'],
+      [q.awb, 'amount_mismatch'],
+    ]);
+    expect([detail.matched, detail.duplicates]).toEqual([
+      { count: 1, amount: 66_000 },
+      { count: 0, amount: 0 },
+    ]);
+    const settled = await t.dataSource.query<{ remittance_id: string }[]>(
+      `SELECT remittance_id FROM remittance_lines WHERE shipment_id = $1 AND outcome = 'matched' AND NOT voided`,
+      [p.id],
+    );
+    expect(settled.map((r) => r.remittance_id)).toEqual([right.id]);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
   it('voids a report once when two finance users void it at the same time, and refuses bad voids', async () => {
     // A parcel not delivered yet: its line waits for a late match that a void must stop.
     const [waiting] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 10_000 });
