@@ -46,6 +46,14 @@ export class RemittanceVoids1795483000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // A void's reversal stays in the ledger: un-marking its report would settle its parcels a second time.
+    const [{ voided }] = (await q.query(
+      'SELECT EXISTS (SELECT 1 FROM remittances WHERE voided_at IS NOT NULL) AS voided',
+    )) as { voided: boolean }[];
+    if (voided)
+      throw new Error(
+        'RemittanceVoids cannot be reverted: remittance reports were voided, and their reversals are in the ledger',
+      );
     await q.query('DROP INDEX idx_remittance_lines_exceptions');
     await q.query('DROP INDEX idx_remittance_lines_settled_delivered');
     await q.query('DROP INDEX uq_remittance_lines_settled_shipment');

@@ -76,9 +76,10 @@ export class RemittancesController {
     summary: 'Void a remittance report taken by mistake: its cash reversed, its lines settling nothing',
     description:
       'For a report uploaded for the wrong courier, or one repeating lines a courier sent before. One new ledger ' +
-      'transaction reverses its cash as it stands (late matches included); its parcels are owed again, another ' +
-      'report may settle them, and the same file may be taken again. The report and its lines stay, marked ' +
-      'voided. A second void is 409 REMITTANCE_ALREADY_VOIDED.',
+      'transaction reverses its cash as it stands (late matches included); its parcels are owed again: another ' +
+      'report’s line that was their duplicate is decided again at once (oldest first), and another report, or the ' +
+      'same file, may settle them. The report and its lines stay, marked voided. A second void is 409 ' +
+      'REMITTANCE_ALREADY_VOIDED.',
   })
   @ApiOkResponse({ type: RemittanceDto })
   void(

@@ -109,11 +109,17 @@ export class RemittanceDto {
     description: 'The finance user who voided it',
   })
   voidedBy!: string | null;
-  @ApiProperty({ type: String, nullable: true }) voidReason!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why finance voided it, as written' })
+  voidReason!: string | null;
 }
 
 export class VoidRemittanceDto {
-  @ApiProperty({ maxLength: 500, example: 'Diunggah untuk kurir yang salah; laporan SAP, bukan JNE' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 500,
+    example: 'Diunggah untuk kurir yang salah; laporan SAP, bukan JNE',
+    description: 'Why the report is voided (required; kept with it)',
+  })
   @Text(500)
   reason!: string;
 }

@@ -277,6 +277,19 @@ export class RemittancesRepository {
     return changed === 1;
   }
 
+  /** Of these lines, those still unmatched in a report not voided (`<report>:<row>`), read under the lock. */
+  async stillUnmatched(lines: { remittanceId: string; row: number }[]): Promise<Set<string>> {
+    if (!lines.length) return new Set();
+    const rows = await this.tx.manager.query<{ key: string }[]>(
+      `SELECT l.remittance_id || ':' || l.row_no AS key
+         FROM remittance_lines l JOIN unnest($1::uuid[], $2::int[]) AS k(remittance_id, row_no)
+           ON l.remittance_id = k.remittance_id AND l.row_no = k.row_no
+        WHERE l.outcome = 'unmatched' AND NOT l.voided`,
+      [lines.map((l) => l.remittanceId), lines.map((l) => l.row)],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
   /**
    * The courier's duplicate lines naming these AWBs (of reports not voided), oldest first: what a void leaves
    * to decide again, its parcels owed once more.

@@ -214,13 +214,17 @@ export class RemittancesService {
     parcels: ReadonlyMap<string, ParcelOnRecord>,
   ): Promise<{ matched: number; redecided: number }> {
     await this.repository.lockCourier(courier);
-    const settled = await this.repository.settledAwbs(courier, [...new Set(lines.map((l) => l.awb))]);
-    const decided = matchRemittance(lines, parcels, settled);
+    // The page was read before the lock: a line since voided (or decided) must not claim its parcel here,
+    // or a live report's line for it would be decided a duplicate of nothing.
+    const still = await this.repository.stillUnmatched(lines);
+    const live = lines.filter((l) => still.has(`${l.remittanceId}:${l.row}`));
+    const settled = await this.repository.settledAwbs(courier, [...new Set(live.map((l) => l.awb))]);
+    const decided = matchRemittance(live, parcels, settled);
     const now = this.clock.now();
     let matched = 0;
     let redecided = 0;
     for (const [i, line] of decided.entries()) {
-      const { remittanceId } = lines[i];
+      const { remittanceId } = live[i];
       if (line.outcome === 'unmatched' || !(await this.repository.redecide(remittanceId, line, 'unmatched')))
         continue;
       redecided += 1;

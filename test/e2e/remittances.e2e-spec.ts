@@ -1,6 +1,9 @@
 import supertest from 'supertest';
 import { Accounts } from 'src/ledger/ledger-accounts';
+import { Transactions } from 'src/database/transaction';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { RemittancesRepository } from 'src/remittances/remittances.repository';
+import { RemittancesService } from 'src/remittances/remittances.service';
 import { endPinned, EndedShipment } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
@@ -530,6 +533,36 @@ describe('courier remittance: reports settle COD receivables once; what does not
       [p.id],
     );
     expect(settled.map((r) => r.remittance_id)).toEqual([right.id]);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('a late match whose page was read before a void leaves the voided line out: the live report settles the parcel', async () => {
+    const [b] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 40_000 });
+    const voidedLater = (await upload('jne', `awb,amount,date\n${b.awb},40000,2026-12-02\n`).expect(201))
+      .body;
+    t.clock.advance(60_000);
+    const live = (await upload('jne', `awb,amount,date\n${b.awb},40000,2026-12-03\n`).expect(201)).body;
+    await deliver([b]);
+    // The job's page, as it read it before taking the lock; a void commits in between.
+    const repository = t.app.get(RemittancesRepository);
+    const page = (await repository.unmatchedLines('jne', new Date(0), null, 500)).filter(
+      (l) => l.awb === b.awb,
+    );
+    expect(page.map((l) => l.remittanceId)).toEqual([voidedLater.id, live.id]);
+    await http
+      .post(`/v1/finance/remittances/${voidedLater.id}/void`)
+      .set(finance.auth)
+      .send({ reason: 'Salah unggah' })
+      .expect(200);
+    const parcels = new Map([
+      [b.awb, { shipmentId: b.id, codAmount: 40_000, codDelivered: true, deliveredAt: t.clock.now() }],
+    ]);
+    // The job's step under the lock, given the page it read (a private method: the race is between its steps).
+    const job: { redecide: (courier: string, lines: unknown[], parcels: unknown) => Promise<unknown> } =
+      t.app.get<unknown>(RemittancesService) as never;
+    await t.app.get(Transactions).run(() => job.redecide('jne', page, parcels));
+    const detail = (await http.get(`/v1/finance/remittances/${live.id}`).set(finance.auth).expect(200)).body;
+    expect(detail.lines.map((l: Line) => l.outcome)).toEqual(['matched']);
     expect((await ledger.verify()).ok).toBe(true);
   });
 
