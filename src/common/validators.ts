@@ -181,11 +181,22 @@ export const PlainText = (options?: ValidationOptions) => (target: object, key: 
     options,
   )(target, key);
 
-/** A trimmed, non-empty string of at most `max` characters, of plain text. */
+/** Something a reader can see: a letter, digit, punctuation or symbol (an emoji counts). */
+const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+
+/**
+ * A trimmed, non-empty string of at most `max` characters, of plain text, with something to read in it: a
+ * zero-width space alone is not a name or a reason.
+ */
 export const Text = (max: number) => (target: object, key: string) => {
   Trim()(target, key);
   IsString()(target, key);
   MinLength(1)(target, key);
   MaxLength(max)(target, key);
   PlainText()(target, key);
+  stringRule(
+    'hasVisibleText',
+    (v) => v === '' || VISIBLE.test(v),
+    'must have a letter, digit or sign in it, not only invisible characters',
+  )(target, key);
 };

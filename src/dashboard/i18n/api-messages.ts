@@ -144,6 +144,10 @@ const FIELD_RULES_ID: readonly Rule[] = [
     () => 'Tidak boleh memuat spasi atau karakter tak terlihat.',
   ],
   [/ must be a string$/, () => 'Harus berupa teks.'],
+  [
+    / must have a letter, digit or sign in it, not only invisible characters$/,
+    () => 'Harus berisi huruf, angka atau tanda, bukan hanya karakter tak terlihat.',
+  ],
   [/ must be a whole number$/, () => 'Harus bilangan bulat, tanpa koma.'],
   [/ must be a number$/, () => 'Harus berupa angka.'],
   [/ must be true or false$/, () => 'Harus ya atau tidak.'],

@@ -16,6 +16,7 @@ import { CreateAddressDto, UpdateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreatePickupDto } from 'src/shipments/pickups.dto';
+import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
 import { CreateShipmentDto } from 'src/shipments/shipments.dto';
 import { CreateShipmentActionDto } from 'src/tracking/shipment-actions.dto';
 import { CreateWithdrawalDto, PayoutFaultsDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
@@ -77,6 +78,7 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [RunInvoicingDto, { asOf: '2026-12-21T00:00:00+07:00' }],
   [CreateWithdrawalDto, { amount: 500_000, bankAccountId: ID }],
   [RejectWithdrawalDto, { reason: '  Nama rekening tidak sesuai  ' }],
+  [VoidRemittanceDto, { reason: ' Laporan SAP, diunggah sebagai JNE ' }],
   [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, bounceRate: 0.1, latencyMs: 250 }],
   [
     UpdateSettingsDto,
