@@ -213,8 +213,11 @@ export class PickupsRepository {
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
     return await queryPrepared<AttemptRow>(
       this.tx.manager,
-      'booking_attempts_of',
-      'SELECT * FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id',
+      'booking_attempts_of_v2',
+      // Named columns, not `*`: a prepared `*` fails once a column is added while the service runs.
+      `SELECT id, shipment_id, pickup_item_id, courier, service, reference, status, error_kind, error_code,
+              error_message, awb, started_at, finished_at, shipping_fee, cod_fee, cashback, return_fee
+         FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id`,
       [shipmentIds],
     );
   }
