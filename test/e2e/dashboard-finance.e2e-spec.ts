@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import supertest from 'supertest';
 import {
   axeCheck,
+  isFocused,
   overflowingCells,
   PageWidth,
   screenshot,
@@ -15,6 +16,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 type Auth = { auth: { authorization: string } };
 
@@ -325,8 +327,13 @@ describe('the finance pages in a browser', () => {
       .receivable.jne as number;
     const page = await open('/keuangan/remitansi', 1280);
     const row = page.getByTestId('remittance-row').first();
-    await row.getByRole('button', { name: 'Batalkan laporan' }).click();
+    // Each row's button names its report; cancelled, the keyboard is back on it.
+    const voidButton = row.getByRole('button', { name: /^Batalkan laporan JNE \d+ \w+ 2026/ });
+    await voidButton.click();
     const form = page.getByTestId('void-form');
+    await form.getByRole('button', { name: 'Jangan batalkan' }).click();
+    await waitUntil(() => isFocused(voidButton), 'the row button has the focus again');
+    await voidButton.click();
     await form
       .getByText(/^Batalkan laporan JNE yang diunggah .+\? Setorannya dibalik di buku besar/)
       .waitFor();
@@ -335,6 +342,9 @@ describe('the finance pages in a browser', () => {
     await form.getByText('Wajib diisi.').waitFor();
     await form.getByLabel('Alasan pembatalan').fill('Laporan SAP, diunggah sebagai JNE');
     await form.getByRole('button', { name: 'Batalkan laporan ini' }).click();
+    const done = page.getByRole('status').filter({ hasText: /^Laporan JNE .+ dibatalkan\.$/ });
+    await done.waitFor();
+    await waitUntil(() => isFocused(done), 'the notice has the focus');
     await row.getByText(/^Dibatalkan /).waitFor();
     await row.getByText('Laporan SAP, diunggah sebagai JNE').waitFor();
     expect(await page.getByTestId('void-form').count()).toBe(0);
@@ -345,9 +355,40 @@ describe('the finance pages in a browser', () => {
       .receivable.jne as number;
     expect(owedAfter).toBeGreaterThan(owedBefore);
     await look(page, 'keuangan-remitansi-batal');
+
+    // Voided by another finance user while the form was open: said so, and the row follows.
+    const other = (
+      await http
+        .post('/v1/finance/remittances?courier=jne')
+        .set(finance.auth)
+        .set('content-type', 'text/csv')
+        .send('awb,amount,date\nJNEBATAL0000001,15000,2026-12-04\n')
+        .expect(201)
+    ).body as { id: string };
+    await page.reload();
+    // Its row by its total (both reports were taken at the page's fixed time).
+    const newest = page.getByTestId('remittance-row').filter({ hasText: /Rp\s?15\.000/ });
+    await newest.getByRole('button', { name: /^Batalkan laporan JNE/ }).click();
+    await page.getByTestId('void-form').getByLabel('Alasan pembatalan').fill('Dobel');
+    await http
+      .post(`/v1/finance/remittances/${other.id}/void`)
+      .set(finance.auth)
+      .send({ reason: 'Sudah dibatalkan rekan' })
+      .expect(200);
+    await page.getByTestId('void-form').getByRole('button', { name: 'Batalkan laporan ini' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /sudah dibatalkan sebelumnya\.$/ })
+      .waitFor();
+    await newest.getByText('Sudah dibatalkan rekan').waitFor();
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 409/)]);
   });
 
   it('works on a phone: each finance page, and a bad remittance row named by the file input (360 px)', async () => {
+    const reports = async () =>
+      ((await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items as unknown[])
+        .length;
+    const reportsBefore = await reports();
     const page = await open('/keuangan/tagihan', 360);
     await page.getByTestId('invoice-row').first().waitFor();
     await look(page, 'keuangan-tagihan');
@@ -393,9 +434,7 @@ describe('the finance pages in a browser', () => {
         'Baris 2, tanggal setor: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
     );
     takePageErrors(page);
-    expect((await http.get('/v1/finance/remittances').set(finance.auth).expect(200)).body.items).toHaveLength(
-      1,
-    );
+    expect(await reports()).toBe(reportsBefore);
     expect(await overflow()).toBe(false);
     await look(page, 'keuangan-remitansi');
     await page.setViewportSize({ width: 1280, height: 800 });

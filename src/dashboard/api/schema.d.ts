@@ -587,7 +587,7 @@ export interface paths {
         put?: never;
         /**
          * Void a remittance report taken by mistake: its cash reversed, its lines settling nothing
-         * @description For a report uploaded for the wrong courier, or one repeating lines a courier sent before. One new ledger transaction reverses its cash as it stands (late matches included); its parcels are owed again, another report may settle them, and the same file may be taken again. The report and its lines stay, marked voided. A second void is 409 REMITTANCE_ALREADY_VOIDED.
+         * @description For a report uploaded for the wrong courier, or one repeating lines a courier sent before. One new ledger transaction reverses its cash as it stands (late matches included); its parcels are owed again: another report’s line that was their duplicate is decided again at once (oldest first), and another report, or the same file, may settle them. The report and its lines stay, marked voided. A second void is 409 REMITTANCE_ALREADY_VOIDED.
          */
         post: operations["RemittancesController_void"];
         delete?: never;
@@ -2270,6 +2270,7 @@ export interface components {
              * @description The finance user who voided it
              */
             voidedBy: string | null;
+            /** @description Why finance voided it, as written */
             voidReason: string | null;
         };
         RemittanceDto: {
@@ -2307,6 +2308,7 @@ export interface components {
              * @description The finance user who voided it
              */
             voidedBy: string | null;
+            /** @description Why finance voided it, as written */
             voidReason: string | null;
         };
         RemittanceLineDto: {
@@ -2683,7 +2685,10 @@ export interface components {
             nextCursor: string | null;
         };
         VoidRemittanceDto: {
-            /** @example Diunggah untuk kurir yang salah; laporan SAP, bukan JNE */
+            /**
+             * @description Why the report is voided (required; kept with it)
+             * @example Diunggah untuk kurir yang salah; laporan SAP, bukan JNE
+             */
             reason: string;
         };
         WebhookDeliveryDto: {

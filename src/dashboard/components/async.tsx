@@ -18,7 +18,10 @@ export function useLoad<T>(
   const [attempt, setAttempt] = useState(0);
   const latest = useRef(load);
   latest.current = load;
+  /** Bumped as what is loaded changes: a refresh started before answers nothing after. */
+  const generation = useRef(0);
   useEffect(() => {
+    generation.current += 1;
     let current = true;
     setState((s) => (s.status === 'loading' ? s : { status: 'loading' }));
     load().then(
@@ -33,8 +36,11 @@ export function useLoad<T>(
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   // Loads again with what is shown left in place (typed text, a message beside it): a failure keeps it.
   const refresh = useCallback(() => {
+    const started = generation.current;
     latest.current().then(
-      (data) => setState({ status: 'ready', data }),
+      (data) => {
+        if (generation.current === started) setState({ status: 'ready', data });
+      },
       () => undefined,
     );
   }, []);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
@@ -158,16 +158,30 @@ function UploadForm({ onUploaded }: { onUploaded: () => void }) {
  * Voids a report taken by mistake, with a reason (POST /v1/finance/remittances/{id}/void): its cash is
  * reversed and its parcels are owed again. The API's refusal shows by the field.
  */
-function VoidForm({ r, onDone, onCancel }: { r: Remittance; onDone: () => void; onCancel: () => void }) {
+function VoidForm({
+  r,
+  onDone,
+  onCancel,
+}: {
+  r: Remittance;
+  /** Voided now, or found voided already (by another finance user meanwhile). */
+  onDone: (already: boolean) => void;
+  onCancel: () => void;
+}) {
   const { t, rupiah, dateTime } = useI18n();
   const form = useApiForm(async (data) => {
-    await call(
-      api.POST('/v1/finance/remittances/{id}/void', {
-        params: { path: { id: r.id } },
-        body: { reason: formText(data, 'reason') },
-      }),
-    );
-    onDone();
+    try {
+      await call(
+        api.POST('/v1/finance/remittances/{id}/void', {
+          params: { path: { id: r.id } },
+          body: { reason: formText(data, 'reason') },
+        }),
+      );
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'REMITTANCE_ALREADY_VOIDED') return onDone(true);
+      throw e;
+    }
+    onDone(false);
   });
   useEffect(() => document.getElementById('void-reason')?.focus(), [r.id]);
   return (
@@ -201,6 +215,11 @@ function VoidForm({ r, onDone, onCancel }: { r: Remittance; onDone: () => void; 
 function Uploaded({ version, onVoided }: { version: number; onVoided: () => void }) {
   const { t, rupiah, count, dateTime } = useI18n();
   const [voiding, setVoiding] = useState<Remittance>();
+  const [notice, setNotice] = useState<string>();
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  // The form is gone: the keyboard goes on from what it said, or back to the button that opened it.
+  useEffect(() => noticeRef.current?.focus(), [notice]);
+  const name = (r: Remittance) => ({ courier: courierName(r.courier), at: dateTime(r.createdAt) });
   const list = useLoad(
     () => call(api.GET('/v1/finance/remittances', { params: { query: { limit: 20 } } })),
     [version],
@@ -208,6 +227,11 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
   return (
     <section aria-labelledby="uploaded-heading" className="panel">
       <h2 id="uploaded-heading">{t('remitansi.uploaded')}</h2>
+      {notice && (
+        <p className="notice" role="status" tabIndex={-1} ref={noticeRef}>
+          {notice}
+        </p>
+      )}
       <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('remitansi.noneUploaded')}>
         {(p) => (
           <TableScroll label={t('remitansi.uploaded')}>
@@ -255,7 +279,16 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
                           <span className="sub courier-words">{r.voidReason}</span>
                         </>
                       ) : (
-                        <button type="button" className="button secondary" onClick={() => setVoiding(r)}>
+                        <button
+                          type="button"
+                          id={`void-${r.id}`}
+                          className="button secondary"
+                          aria-label={t('remitansi.voidOf', name(r))}
+                          onClick={() => {
+                            setNotice(undefined);
+                            setVoiding(r);
+                          }}
+                        >
                           {t('remitansi.void')}
                         </button>
                       )}
@@ -269,10 +302,15 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
       </Async>
       {voiding && (
         <VoidForm
+          key={voiding.id}
           r={voiding}
-          onCancel={() => setVoiding(undefined)}
-          onDone={() => {
+          onCancel={() => {
             setVoiding(undefined);
+            document.getElementById(`void-${voiding.id}`)?.focus();
+          }}
+          onDone={(already) => {
+            setVoiding(undefined);
+            setNotice(t(already ? 'remitansi.voidAlready' : 'remitansi.voidDone', name(voiding)));
             onVoided();
           }}
         />
