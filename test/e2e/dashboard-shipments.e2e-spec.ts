@@ -77,6 +77,23 @@ describe('the Pengiriman pages in a browser', () => {
   });
   afterAll(() => t.close());
 
+  /** Every courier service's quote for validShipment's parcel and destination (the rates then cached). */
+  const quoteOf = async (who: TestSeller, origin: string) => {
+    const { name: _n, phone: _p, address: _a, ...destination } = validShipment(origin).recipient;
+    return (
+      await http
+        .post('/v1/quotes')
+        .set(who.auth)
+        .send({
+          originAddressId: origin,
+          destination,
+          parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10 },
+          codAmount: validShipment(origin).codAmount,
+        })
+        .expect(200)
+    ).body.options as { courier: CourierCode; service: string; eligible: boolean; expectedCost: number }[];
+  };
+
   const open = (path: string, width: PageWidth) =>
     browser.openPage(`${t.url}${path}`, {
       width,
@@ -392,18 +409,7 @@ describe('the Pengiriman pages in a browser', () => {
       .send({ ...validShipment(origin, 'WEB-NOT-BOOKED'), courier: PINNED.find((p) => p.code === 'sap') })
       .expect(201);
     // SAP's rates are known (a quote just made), then SAP fails every call: the booking is tried and fails.
-    const shipment = validShipment(origin);
-    const { name: _n, phone: _p, address: _a, ...destination } = shipment.recipient;
-    await http
-      .post('/v1/quotes')
-      .set(other.auth)
-      .send({
-        originAddressId: origin,
-        destination,
-        parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10 },
-        codAmount: shipment.codAmount,
-      })
-      .expect(200);
+    await quoteOf(other, origin);
     const control = t.app.get(SandboxControl);
     await control.setFaults('sap', { errorRate: 1 });
     try {
@@ -440,19 +446,7 @@ describe('the Pengiriman pages in a browser', () => {
   it('says what a service the seller pinned costs over the best choice, not what the best saved', async () => {
     const other = await signupSeller(http, 'Toko Pilih Sendiri');
     const origin = (await createAddress(http, other)).id;
-    const { name: _n, phone: _p, address: _a, ...destination } = validShipment(origin).recipient;
-    const options = (
-      await http
-        .post('/v1/quotes')
-        .set(other.auth)
-        .send({
-          originAddressId: origin,
-          destination,
-          parcel: { weightGrams: 1200, lengthCm: 20, widthCm: 15, heightCm: 10 },
-          codAmount: 150_000,
-        })
-        .expect(200)
-    ).body.options as { courier: CourierCode; service: string; eligible: boolean; expectedCost: number }[];
+    const options = await quoteOf(other, origin);
     const priciest = options
       .filter((o) => o.eligible)
       .reduce((a, b) => (b.expectedCost > a.expectedCost ? b : a));
