@@ -3,11 +3,12 @@ import { STORED_CONTENT_SHA256 } from './1795473900000-RemittanceContentHash';
 
 /**
  * A stored report's `remittanceContentSha256`, for a row `r` of remittances: its lines in byte order of their
- * text (COLLATE "C" compares UTF-8 bytes, as the service sorts them), not in the order they were written.
+ * text (COLLATE "C" compares UTF-8 bytes, as the service sorts them), not in the order they were written, each
+ * airway bill in capitals (`upper` of the C collation changes ASCII letters only, as the service does).
  */
 export const STORED_UNORDERED_CONTENT_SHA256 = `encode(sha256(convert_to(coalesce((
     SELECT string_agg(x.text, E'\\n' ORDER BY x.text COLLATE "C")
-      FROM (SELECT l.awb || E'\\t' || l.amount::text || E'\\t' || to_char(l.remitted_on, 'YYYY-MM-DD') AS text
+      FROM (SELECT upper(l.awb COLLATE "C") || E'\\t' || l.amount::text || E'\\t' || to_char(l.remitted_on, 'YYYY-MM-DD') AS text
               FROM remittance_lines l WHERE l.remittance_id = r.id) x), ''), 'UTF8')), 'hex')`;
 
 /**

@@ -15,3 +15,19 @@ export function delimiterOfHeader(text: string): ';' | ',' {
   const count = (c: string) => header.split(c).length - 1;
   return count(';') > count(',') ? ';' : ',';
 }
+
+/**
+ * Why a row's cells cannot be put under the header's columns, or null: a row short of the header's last named
+ * column, or with a value past the header's last column (a delimiter missing, or one inside an unquoted
+ * value, shifts every value after it). Empty cells past the last column, or unnamed columns left off the
+ * end, are what spreadsheets leave: no problem.
+ */
+export function cellCountProblem(cells: readonly string[], header: readonly string[]): string | null {
+  const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
+  const short = cells.length < named;
+  if (!short && cells.slice(header.length).every((c) => c === '')) return null;
+  const why = short
+    ? 'a delimiter missing?'
+    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+  return `has ${cells.length} cells where the header has ${short ? named : header.length} (${why})`;
+}

@@ -183,6 +183,16 @@ export const PlainText = (options?: ValidationOptions) => (target: object, key: 
 
 /** Something a reader can see: a letter, digit, punctuation or symbol (an emoji counts). */
 const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
+/** Letters and signs that show nothing: Hangul fillers and the blank Braille pattern. */
+const BLANK_LOOKING = /[\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+/** Text with something a reader can see in it: a zero-width space or a Hangul filler alone is no name. */
+export const HasVisibleText = () =>
+  stringRule(
+    'hasVisibleText',
+    (v) => v === '' || VISIBLE.test(v.replace(BLANK_LOOKING, '')),
+    'must have a letter, digit or sign in it, not only invisible characters',
+  );
 
 /**
  * A trimmed, non-empty string of at most `max` characters, of plain text, with something to read in it: a
@@ -194,9 +204,5 @@ export const Text = (max: number) => (target: object, key: string) => {
   MinLength(1)(target, key);
   MaxLength(max)(target, key);
   PlainText()(target, key);
-  stringRule(
-    'hasVisibleText',
-    (v) => v === '' || VISIBLE.test(v),
-    'must have a letter, digit or sign in it, not only invisible characters',
-  )(target, key);
+  HasVisibleText()(target, key);
 };

@@ -35,10 +35,22 @@ export interface MatchTotals {
 
 /**
  * Decides each line of a report, in row order: an AWB already settled (by an earlier report, or a line
- * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier is `unmatched`; a parcel's
+ * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier, or of one delivered after the
+ * line's remittance (deliveredInTimeFor), is `unmatched`; a parcel's
  * AWB with another amount is an `amount_mismatch`; otherwise the line is `matched` and settles the parcel.
  * So a parcel is settled at most once, whatever the report holds.
  */
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a parcel delivered at `deliveredAt` can be the one a line remitted on `remittedOn` (`YYYY-MM-DD`,
+ * Jakarta) paid for: cash is remitted after a delivery, so one delivered after the day after the remittance
+ * date is not that line's (an airway bill mistyped, or used again). A day's slack for reports dated by batch.
+ */
+export function deliveredInTimeFor(deliveredAt: Date, remittedOn: string): boolean {
+  return deliveredAt.getTime() < Date.parse(`${remittedOn}T00:00:00+07:00`) + 2 * DAY_MS;
+}
+
 export function matchRemittance(
   lines: ReportLine[],
   parcels: ReadonlyMap<string, ParcelOnRecord>,
@@ -53,7 +65,11 @@ export function matchRemittance(
       deliveredAt: parcel?.deliveredAt ?? null,
     };
     if (settled.has(line.awb)) return { ...line, ...known, outcome: 'duplicate', reason: null };
-    if (!parcel || !parcel.codDelivered || parcel.codAmount <= 0)
+    const delivered =
+      parcel?.codDelivered &&
+      parcel.codAmount > 0 &&
+      (!parcel.deliveredAt || deliveredInTimeFor(parcel.deliveredAt, line.remittedOn));
+    if (!parcel || !delivered)
       return {
         ...line,
         ...known,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defaults } from 'config/defaults';
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
+import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
 import { isCalendarDay, parseInstant, wibDate } from 'src/common/wib';
@@ -26,7 +26,16 @@ export type ReportColumn = 'awb' | 'amount' | 'remittedOn';
 export const HEADER_ALIASES: Record<ReportColumn, readonly string[]> = {
   awb: ['awb', 'no_resi', 'cnote_no', 'waybill', 'tracking_id', 'tracking_number'],
   amount: ['cod_amount', 'nilai_cod', 'cod_value', 'amount'],
-  remittedOn: ['remitted_date', 'remitted_at', 'tanggal', 'tgl_setor', 'date'],
+  remittedOn: [
+    'remitted_date',
+    'remitted_at',
+    'tanggal',
+    'tgl_setor',
+    'tanggal_setor',
+    'tgl_transfer',
+    'tanggal_transfer',
+    'date',
+  ],
 };
 
 /**
@@ -45,6 +54,8 @@ const COLUMN_NAMES: Record<ReportColumn, string> = {
 export const MAX_REPORTED_PROBLEMS = 100;
 const MAX_AWB_LENGTH = 64;
 const AWB = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+/** ASCII letters in capitals, nothing else changed (PostgreSQL's `upper` under the C collation). */
+const asciiUpper = (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 
 const normalizeHeader = (h: string) =>
   h
@@ -70,7 +81,8 @@ export function parseRemittanceReport(text: string): ReportLine[] {
       bom: true,
       skip_empty_lines: true,
       trim: true,
-      relax_column_count: false,
+      // Rows are checked against the header below: a spreadsheet's trailing empty cells are no fault.
+      relax_column_count: true,
     });
   } catch (e) {
     throw new ValidationFailedError([
@@ -86,6 +98,13 @@ export function parseRemittanceReport(text: string): ReportLine[] {
   let total = 0;
   rows.forEach((cells, i) => {
     const row = i + 1;
+    // A row of empty cells (`;;` where a spreadsheet's row once held something) is no line.
+    if (cells.every((c) => c === '')) return;
+    const misfit = cellCountProblem(cells, header);
+    if (misfit) {
+      problems.push({ field: `row ${row}`, message: misfit });
+      return;
+    }
     const awb = cells[index.awb];
     let amount = parseRupiah(cells[index.amount]);
     // A line is one parcel's COD cash, which no parcel holds more of than a shipment may name.
@@ -108,8 +127,11 @@ export function parseRemittanceReport(text: string): ReportLine[] {
       });
     if (awbProblem || typeof amount === 'string' || date === null) return;
     total += amount;
-    lines.push({ row, awb, amount, remittedOn: date });
+    // Airway bills are written in capitals by every courier; a report typed in lower case names the same parcel.
+    lines.push({ row, awb: asciiUpper(awb), amount, remittedOn: date });
   });
+  if (!problems.length && !lines.length)
+    throw new ValidationFailedError([{ field: 'body', message: 'has no data rows' }]);
   if (!problems.length && !Number.isSafeInteger(total))
     problems.push({ field: 'body', message: 'the amounts add up to more than can be settled at once' });
   if (problems.length) {
@@ -206,7 +228,7 @@ export function parseReportDate(text: string | undefined): string | null {
  * RemittanceContentUnordered hashes stored lines alike.
  */
 export function remittanceContentSha256(lines: readonly ReportLine[]): string {
-  const texts = lines.map((l) => Buffer.from(`${l.awb}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
+  const texts = lines.map((l) => Buffer.from(`${asciiUpper(l.awb)}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
   return createHash('sha256')
     .update(
       Buffer.concat(texts.sort((a, b) => Buffer.compare(a, b)).flatMap((t, i) => (i ? [NEWLINE, t] : [t]))),

@@ -198,7 +198,8 @@ export class ReconciliationDto {
   receivable!: Record<string, number>;
   @ApiProperty({
     type: 'integer',
-    description: 'Rupiah remitted that no parcel explains (remittance suspense)',
+    description:
+      'Rupiah remitted that no parcel explains (remittance suspense): one account for every courier, so the whole of it even with `courier`',
   })
   suspense!: number;
 }

@@ -10,6 +10,7 @@ import { LedgerService } from 'src/ledger/ledger.service';
 import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import {
   matchRemittance,
+  deliveredInTimeFor,
   type MatchedLine,
   matchTotals,
   type ParcelOnRecord,
@@ -44,9 +45,6 @@ const LOOKUP_CHUNK = 5000;
 const DEFAULT_RECONCILIATION_LIMIT = 100;
 /** Unmatched lines decided again per transaction: the courier's uploads wait for each behind its lock. */
 const LATE_MATCH_BATCH = 500;
-
-/** The end of a remittance day (`YYYY-MM-DD`, Jakarta), in ms. */
-const remittedDayEnd = (day: string) => Date.parse(`${day}T00:00:00+07:00`) + DAY_MS;
 
 const remittanceView = (r: RemittanceRecord): RemittanceDto => ({
   id: r.id,
@@ -195,7 +193,7 @@ export class RemittancesService {
         // that line's (an AWB typed wrong, or used again), and the line stays for finance.
         const named = page.filter((l) => {
           const deliveredAt = parcels.get(l.awb)?.deliveredAt;
-          return deliveredAt && deliveredAt.getTime() < remittedDayEnd(l.remittedOn) + DAY_MS;
+          return deliveredAt && deliveredInTimeFor(deliveredAt, l.remittedOn);
         });
         if (named.length) {
           const done = await this.tx.run(() => this.redecide(courier, named, parcels));

@@ -610,6 +610,34 @@ describe('courier remittance: reports settle COD receivables once; what does not
     ).toBe(null);
   });
 
+  it('reads airway bills in any case, and a line remitted before its parcel was delivered is not that parcel’s', async () => {
+    const [p, early] = await endPinned(t, http, seller, origin, [JNT, JNT], {
+      overrides: { codAmount: 33_000 },
+    });
+    expect(p.awb).toMatch(/[A-Z]/);
+    const lower = (
+      await upload(
+        'jnt',
+        `waybill,cod_value,remitted_date\n${p.awb.toLowerCase()},33000,2026-12-04\n`,
+      ).expect(201)
+    ).body;
+    expect(lower.matched).toEqual({ count: 1, amount: 33_000 });
+    // The same report in capitals is the same report.
+    const again = await upload('jnt', `waybill,cod_value,remitted_date\n${p.awb},33000,2026-12-04\n`).expect(
+      409,
+    );
+    expect(again.body.message).toContain(lower.id);
+    // Remitted months before this parcel was delivered: an airway bill typed wrong or used again, left to finance.
+    const old = (
+      await upload('jnt', `waybill,cod_value,remitted_date\n${early.awb},33000,2026-01-15\n`).expect(201)
+    ).body;
+    expect([old.matched, old.unmatched]).toEqual([
+      { count: 0, amount: 0 },
+      { count: 1, amount: 33_000 },
+    ]);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
   it('rejects a report with a bad row whole, naming the row and field, and stores nothing', async () => {
     const before = await remittanceCount();
     const bank = await balance('platform:bank');

@@ -2215,7 +2215,7 @@ export interface components {
             receivable: {
                 [key: string]: number;
             };
-            /** @description Rupiah remitted that no parcel explains (remittance suspense) */
+            /** @description Rupiah remitted that no parcel explains (remittance suspense): one account for every courier, so the whole of it even with `courier` */
             suspense: number;
             totals: components["schemas"]["ReconciliationTotalsDto"];
             /** @description Newest first, at most `limit`: `totals` counts them all, and every line of a report pages by its outcome (GET /v1/finance/remittances/:id?outcome=) */

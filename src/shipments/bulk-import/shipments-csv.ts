@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
+import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 
@@ -207,27 +207,13 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
     rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
     // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
     lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
-    problems: records.map(({ info }) => cellCountProblem(info.error?.record, header)),
+    problems: records.map(({ info }) => {
+      const problem = info.error?.record ? cellCountProblem(info.error.record, header) : null;
+      return problem ? [{ field: 'row', message: problem }] : null;
+    }),
   };
 }
 
-/**
- * A row short of the header's last named column, or with a value past the header's last column: its values
- * cannot be put under their columns with any confidence (a delimiter missing, or one inside an unquoted
- * value, shifts every value after it). Empty cells past the last column, or unnamed columns left off the
- * end, are what spreadsheets leave: no problem.
- */
-function cellCountProblem(cells: string[] | undefined, header: string[]): FieldProblem[] | null {
-  if (!cells) return null;
-  const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
-  const short = cells.length < named;
-  if (!short && cells.slice(header.length).every((c) => c === '')) return null;
-  const why = short
-    ? 'a delimiter missing?'
-    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
-  const columns = short ? named : header.length;
-  return [{ field: 'row', message: `has ${cells.length} cells where the header has ${columns} (${why})` }];
-}
 /** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
 function shipmentOfRecord(r: Record<string, string>, delimiter: ';' | ','): Record<string, unknown> {
   const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c], delimiter));

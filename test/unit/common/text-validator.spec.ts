@@ -1,21 +1,44 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
+import { CreateApiKeyDto } from 'src/auth/auth.dto';
 import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
+import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
+import { SignupDto } from 'src/sellers/sellers.dto';
 
 const pipe = new ValidationPipe(VALIDATION_PIPE_OPTIONS);
-/** The refused fields' messages, or the value the DTO was given. */
-const check = async (reason: unknown): Promise<unknown> => {
+/** The refusal (with its fields' messages), or the value the DTO was given. */
+const answer = async (dto: new () => object, body: object): Promise<unknown> => {
   try {
-    return await pipe.transform({ reason }, { type: 'body', metatype: VoidRemittanceDto });
+    return await pipe.transform(body, { type: 'body', metatype: dto });
   } catch (e) {
     return (e as { getResponse?: () => unknown }).getResponse?.() ?? e;
   }
 };
+const check = (reason: unknown) => answer(VoidRemittanceDto, { reason });
 
 describe('free text a person types (the shared Text rule)', () => {
+  it('holds for a seller’s name, a bank account’s name and an API key’s name too', async () => {
+    for (const [dto, field, value] of [
+      [SignupDto, 'sellerName', '\u200b\u200b'],
+      [CreateBankAccountDto, 'accountName', '\u3164\u3164'],
+      [CreateApiKeyDto, 'name', '\u2800'],
+    ] as const) {
+      const refused = JSON.stringify(await answer(dto, { [field]: value }));
+      expect(refused).toContain(`${field} must have a letter, digit or sign in it`);
+    }
+  });
+
   it('refuses a value with nothing to read in it: zero-width, joiner or word-joiner characters alone', async () => {
-    for (const reason of ['\u200b', '\u200b \u2060', '\ufeff\u200d'])
+    for (const reason of [
+      '\u200b',
+      '\u200b \u2060',
+      '\ufeff\u200d',
+      '\u3164',
+      '\u115f\u1160',
+      '\uffa0',
+      '\u2800\u2800',
+    ])
       expect(JSON.stringify(await check(reason))).toContain(
         'reason must have a letter, digit or sign in it, not only invisible characters',
       );

@@ -116,7 +116,8 @@ const REPORTS = [
   'awb,cod_amount,tanggal\n"8800,150000,2026-11-24\n',
   [
     'CNOTE_NO;COD_AMOUNT;TGL_SETOR',
-    ';;',
+    // Not a row of empty cells (passed over): a date with nothing beside it.
+    ';;besok',
     `${'8'.repeat(65)};-5;31/02/2026`,
     'AWB 1;abc;2026-11-24',
     '8800000000000004;150.000,50;2026-11-24',
@@ -125,7 +126,9 @@ const REPORTS = [
     '8800000000000007;0;kemarin',
   ].join('\n'),
   // Three problems a row: more than one answer lists.
-  ['awb,cod_amount,tanggal', ...Array.from({ length: MAX_REPORTED_PROBLEMS + 1 }, () => ',,')].join('\n'),
+  ['awb,cod_amount,tanggal', ...Array.from({ length: MAX_REPORTED_PROBLEMS + 1 }, () => ',,besok')].join(
+    '\n',
+  ),
 ].map(reportProblems);
 
 const SUGGESTION = {

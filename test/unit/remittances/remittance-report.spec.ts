@@ -96,6 +96,20 @@ describe('remittance report parsing', () => {
     ]);
   });
 
+  it('reads a spreadsheet’s report: empty rows and trailing empty cells passed over, airway bills in capitals', () => {
+    expect(
+      parseRemittanceReport(
+        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\r\njo0000000001;102000;12/12/2026;;\r\n;;\r\n;;;;\r\n',
+      ),
+    ).toEqual([{ row: 1, awb: 'JO0000000001', amount: 102_000, remittedOn: '2026-12-12' }]);
+    // "Tanggal Setor" names the remitted date; the loose "Tanggal" beside it is some other date.
+    expect(
+      parseRemittanceReport(
+        'No. Resi;Nilai COD;Tanggal;Tanggal Setor\n8800000000000104;101000;01/12/2026;12/12/2026\n',
+      ),
+    ).toEqual([{ row: 1, awb: '8800000000000104', amount: 101_000, remittedOn: '2026-12-12' }]);
+  });
+
   it('reads the specific column where a loose name stands beside it: some other amount or date', () => {
     expect(
       parseRemittanceReport(
@@ -121,7 +135,16 @@ describe('remittance report parsing', () => {
     expect(problemsOf('awb,amount,date\n')).toEqual([{ field: 'body', message: 'has no data rows' }]);
     expect(problemsOf('')).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.awb' })]));
     expect(problemsOf('awb,amount,date\nA1,1,2026-11-24,extra\n')).toEqual([
-      { field: 'body', message: expect.stringMatching(/^is not readable CSV/) },
+      {
+        field: 'row 1',
+        message: expect.stringMatching(/^has 4 cells where the header has 3 \(a value past the last column/),
+      },
+    ]);
+    expect(problemsOf('awb,amount,date\nA1,1\n')).toEqual([
+      { field: 'row 1', message: 'has 2 cells where the header has 3 (a delimiter missing?)' },
+    ]);
+    expect(problemsOf('awb;amount;date\n;;\n;;;\n')).toEqual([
+      { field: 'body', message: 'has no data rows' },
     ]);
     expect(problemsOf('awb,amount,date\n"A1,1,2026-11-24\n')).toEqual([
       { field: 'body', message: expect.stringMatching(/^is not readable CSV/) },
