@@ -422,7 +422,8 @@ describe('the finance pages in a browser', () => {
       name: 'bad.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
-        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n8800000000000002;150000;kemarin\n',
+        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n8800000000000002;150000;kemarin\n' +
+          '8800000000000003;150.000;24/11/2026;lebih\n',
       ),
     });
     await page.getByRole('button', { name: 'Unggah' }).click();
@@ -431,7 +432,9 @@ describe('the finance pages in a browser', () => {
     // In Indonesian, its row and column named as Kirim massal names a row's (it was the API's 'row 1: amount: …').
     expect(await fileError.textContent()).toBe(
       'Baris 1, jumlah COD: Bukan jumlah rupiah (mis. 150000, 150.000 atau Rp 150.000). ' +
-        'Baris 2, tanggal setor: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
+        'Baris 2, tanggal setor: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601. ' +
+        'Baris 3: Baris ini punya 4 sel, padahal header punya 3 kolom: ada nilai setelah kolom terakhir. ' +
+        'Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.',
     );
     takePageErrors(page);
     expect(await reports()).toBe(reportsBefore);

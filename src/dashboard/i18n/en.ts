@@ -429,6 +429,7 @@ export const en: Messages = {
   'remitansi.file': 'CSV file',
   'remitansi.fileHint': 'The courier’s COD remittance report: AWB, COD amount, remitted date.',
   'remitansi.rowProblem': 'Row {row}, {column}',
+  'remitansi.rowWhole': 'Row {row}',
   'remitansi.columnProblem': 'Column {column}',
   'remitansi.column.awb': 'AWB',
   'remitansi.column.amount': 'COD amount',

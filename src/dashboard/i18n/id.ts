@@ -431,6 +431,7 @@ export const id = {
   'remitansi.file': 'File CSV',
   'remitansi.fileHint': 'Laporan setoran COD dari kurir: AWB, jumlah COD, tanggal setor.',
   'remitansi.rowProblem': 'Baris {row}, {column}',
+  'remitansi.rowWhole': 'Baris {row}',
   'remitansi.columnProblem': 'Kolom {column}',
   'remitansi.column.awb': 'AWB',
   'remitansi.column.amount': 'jumlah COD',

@@ -37,8 +37,11 @@ function problemsOfFile(e: ApiError, t: I18n['t'], say: (message: string) => str
   if (ofFile.length === 0) return e;
   const column = (name: string) => (name in COLUMNS ? t(COLUMNS[name]) : name);
   const where = (field: string) => {
-    const row = /^row (\d+): (.+)$/.exec(field);
-    if (row) return t('remitansi.rowProblem', { row: row[1], column: column(row[2]) });
+    const row = /^row (\d+)(?:: (.+))?$/.exec(field);
+    if (row)
+      return row[2]
+        ? t('remitansi.rowProblem', { row: row[1], column: column(row[2]) })
+        : t('remitansi.rowWhole', { row: row[1] });
     const header = /^body\.(.+)$/.exec(field);
     return header ? t('remitansi.columnProblem', { column: column(header[1]) }) : field;
   };
