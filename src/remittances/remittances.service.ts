@@ -264,7 +264,8 @@ export class RemittancesService {
           entries: reversed,
         });
       await this.settleDuplicatesOf(report.courier, freed, now);
-      return remittanceView((await this.repository.find(id))!);
+      // Its counts as read under the lock: the duplicates decided again are other reports' lines.
+      return remittanceView({ ...report, voided: { at: now, by, reason } });
     });
   }
 
@@ -277,10 +278,10 @@ export class RemittancesService {
   private async settleDuplicatesOf(courier: string, awbs: string[], now: Date): Promise<void> {
     const lines = await this.repository.duplicateLines(courier, awbs);
     if (!lines.length) return;
+    const named = [...new Set(lines.map((l) => l.awb))];
     const parcels = new Map<string, ParcelOnRecord>();
-    for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(lines.map((l) => l.awb))]))
-      parcels.set(awb, onRecord(p));
-    const settled = await this.repository.settledAwbs(courier, [...new Set(lines.map((l) => l.awb))]);
+    for (const [awb, p] of await this.deliveries.byAwb(courier, named)) parcels.set(awb, onRecord(p));
+    const settled = await this.repository.settledAwbs(courier, named);
     for (const [i, line] of matchRemittance(lines, parcels, settled).entries()) {
       const { remittanceId } = lines[i];
       if (line.outcome === 'duplicate' || !(await this.repository.redecide(remittanceId, line, 'duplicate')))

@@ -53,8 +53,10 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
   it('says why a shipment stopped (a courier’s reason, or why its booking failed) and why a payout failed', () => {
     const reasons = [...COURIER_REASONS, ...SHIPMENT_OWN_REASONS];
     // What Kirim writes of a failed payout itself, and what the sandbox provider answers.
-    const payoutFailures = ['timed_out', 'bounced', 'bank_account_removed', 'TRANSFER_ERROR'];
-    payoutFailures.push('INVALID_DESTINATION', 'REJECTED_BY_BANK');
+    const payoutFailures = [
+      ...['timed_out', 'bounced', 'bank_account_removed', 'TRANSFER_ERROR'],
+      ...['INVALID_DESTINATION', 'REJECTED_BY_BANK'],
+    ];
     for (const language of ['id', 'en'] as const) {
       for (const reason of reasons)
         expect([reason, translateCode(language, 'reason', reason)]).not.toEqual([reason, reason]);
