@@ -191,12 +191,12 @@ export class ShipmentsService {
     const services = pin
       ? this.services().filter((s) => s.courier === pin.code && s.code === pin.service)
       : this.services();
+    const catalogue = this.config.business.couriers.catalogue;
     if (pin && !services.length) {
       throw new NoCourierCarriesError('The pinned courier has no such service', [
-        { field: 'courier.service', message: `${pin.code} has no service ${pin.service}` },
+        { field: 'courier.service', message: `${catalogue[pin.code].name} has no service ${pin.service}` },
       ]);
     }
-    const catalogue = this.config.business.couriers.catalogue;
     const unmapped: CourierCode[] = [];
     for (const courier of new Set(services.map((s) => s.courier as CourierCode)))
       if (!(await this.locations.covers(courier, origin, { districtCode: place.districtCode })))

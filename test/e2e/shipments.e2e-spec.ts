@@ -111,7 +111,10 @@ describe('shipments', () => {
       .set(seller.auth)
       .send({ ...validShipment(origin), courier: { code: 'sap', service: 'TELEPORT' } })
       .expect(422);
-    expect(unknown.body.details[0].field).toBe('courier.service');
+    expect(unknown.body.details[0]).toEqual({
+      field: 'courier.service',
+      message: 'SAP Express has no service TELEPORT',
+    });
     const noCodService = await http
       .post('/v1/shipments')
       .set(seller.auth)

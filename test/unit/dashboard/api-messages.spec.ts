@@ -303,7 +303,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(say('is not a known column')).toBe('Bukan kolom yang dikenal.');
     expect(say('column is given twice')).toBe('Kolom ini ditulis dua kali.');
     expect(say('appears again (first in row 3)')).toBe('Sudah ada di baris 3.');
-    expect(say('jne has no service ZZZ')).toBe('Kurir jne tidak punya layanan ZZZ.');
+    expect(say('J&T Express has no service ZZZ')).toBe('Kurir J&T Express tidak punya layanan ZZZ.');
     expect(say('is larger than 2097152 bytes')).toBe('Berkas lebih besar dari 2.097.152 byte.');
     expect(say('recipientName is required')).toBe('Wajib diisi.');
   });
