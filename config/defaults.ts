@@ -457,6 +457,11 @@ export const defaults = {
       minAmount: 10_000,
       /** Withdrawals up to this amount are approved without finance, rupiah (0: finance approves all). */
       autoApproveUpTo: 1_000_000,
+      /**
+       * What one seller's auto-approved withdrawals may add up to in a day (Jakarta time), rupiah: past it
+       * finance approves, so a stolen login cannot drain a balance in many withdrawals each under the limit.
+       */
+      autoApproveDailyUpTo: 3_000_000,
     },
     payouts: {
       /** Approved withdrawals the payout job sends per step. */

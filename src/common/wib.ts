@@ -20,6 +20,12 @@ export function wibDate(at: Date): string {
   return formatWib(at).slice(0, 10);
 }
 
+/** The instant the WIB day of `at` began (midnight in Jakarta). */
+export function wibDayStart(at: Date): Date {
+  const ms = at.getTime() + WIB_MS;
+  return new Date(ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000) - WIB_MS);
+}
+
 /** Whether the calendar has this day (month 1–12, day within the month, leap years counted). */
 export function isCalendarDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;

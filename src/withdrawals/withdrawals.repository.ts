@@ -44,6 +44,16 @@ export class WithdrawalsRepository {
   }
 
   /** Rupiah of the seller's approved withdrawals not yet paid (left `in_withdrawal`, not yet at the bank). */
+  /** What the seller's withdrawals made since `since` and approved without finance add up to (rupiah). */
+  async autoApprovedSince(sellerId: string, since: Date): Promise<Rupiah> {
+    const [row] = await this.tx.manager.query<{ total: string }[]>(
+      `SELECT coalesce(sum(amount), 0) AS total FROM withdrawals
+        WHERE seller_id = $1 AND created_at >= $2 AND approved_at IS NOT NULL AND decided_by IS NULL`,
+      [sellerId, since],
+    );
+    return Number(row.total);
+  }
+
   async approvedTotal(sellerId: string): Promise<Rupiah> {
     const [row] = await this.tx.manager.query<{ total: string }[]>(
       "SELECT coalesce(sum(amount), 0) AS total FROM withdrawals WHERE seller_id = $1 AND status = 'approved'",

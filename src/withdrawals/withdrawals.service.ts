@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
+import { wibDayStart } from 'src/common/wib';
 import { Page, PageQueryDto } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { LedgerInsufficientFundsError } from 'src/ledger/ledger.errors';
@@ -49,13 +50,14 @@ export class WithdrawalsService {
    * seller's balances are locked (so concurrent requests queue and each sees the last one's effect), the
    * amount is checked against withdrawable (available less outstanding invoices) and the minimum, and
    * moved to `in_withdrawal` (ledger `withdrawal:<id>:requested`). Up to the auto-approval limit it is
-   * approved in the same transaction (`withdrawal:<id>:approve`). Replays are the Idempotency-Key's.
+   * approved in the same transaction (`withdrawal:<id>:approve`), while the seller's auto-approved withdrawals of
+   * the day (Jakarta time) stay within the daily limit. Replays are the Idempotency-Key's.
    * @throws BankAccountNotFoundError (SELLERS_BANK_ACCOUNT_NOT_FOUND) for an unknown or another seller's account
    * @throws WithdrawalAmountTooSmallError (WITHDRAWAL_AMOUNT_TOO_SMALL)
    * @throws WithdrawalInsufficientFundsError (WITHDRAWAL_INSUFFICIENT_FUNDS) over withdrawable
    */
   async request(sellerId: string, input: CreateWithdrawalDto): Promise<WithdrawalDto> {
-    const { fee, minAmount, autoApproveUpTo } = this.config.business.money.withdrawals;
+    const { fee, minAmount, autoApproveUpTo, autoApproveDailyUpTo } = this.config.business.money.withdrawals;
     try {
       return await this.tx.run(async () => {
         const account = await this.bankAccounts.find(sellerId, input.bankAccountId, 'bankAccountId');
@@ -92,7 +94,13 @@ export class WithdrawalsService {
           },
           account,
         );
-        if (input.amount <= autoApproveUpTo) w = await this.lifecycle.apply(w.id, 'approve', now);
+        // The balances' lock taken above also orders this sum: two requests at once cannot both fit under it.
+        const today = wibDayStart(now);
+        if (
+          input.amount <= autoApproveUpTo &&
+          (await this.repository.autoApprovedSince(sellerId, today)) + input.amount <= autoApproveDailyUpTo
+        )
+          w = await this.lifecycle.apply(w.id, 'approve', now);
         return withdrawalView(w);
       });
     } catch (e) {

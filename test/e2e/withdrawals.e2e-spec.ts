@@ -236,6 +236,34 @@ describe('withdrawals and payouts', () => {
     expect(mine.body.items.map((w: { id: string }) => w.id)).toEqual([id]);
   });
 
+  it('auto-approves a seller at most Rp 3.000.000 a day in Jakarta, requests sent together too; past it finance decides', async () => {
+    const s = await fundedSeller(9_000_000);
+    // Four at once, each under the single limit: the balances' lock orders them, and only three fit the day.
+    const together = await Promise.all([1, 2, 3, 4].map(() => withdraw(s, 1_000_000).expect(201)));
+    expect(together.map((r) => r.body.status).sort()).toEqual([
+      'approved',
+      'approved',
+      'approved',
+      'requested',
+    ]);
+    const waiting = together.find((r) => r.body.status === 'requested')!.body.id as string;
+    expect((await withdraw(s, 10_000).expect(201)).body.status).toBe('requested');
+    // What finance approves by hand is finance's decision: it does not use up the day's automatic approvals.
+    await http.post(`/v1/finance/withdrawals/${waiting}/approve`).set(finance.auth).expect(200);
+    expect((await withdraw(s, 10_000).expect(201)).body.status).toBe('requested');
+    expect(await balance(s)).toMatchObject({ available: 4_980_000, inWithdrawal: 4_020_000 });
+
+    // The next day in Jakarta starts afresh.
+    const wib = new Date(t.clock.now().getTime() + 7 * HOUR);
+    const toMidnight = 24 * HOUR - (wib.getTime() % (24 * HOUR));
+    if (toMidnight > MINUTE) {
+      t.clock.advance(toMidnight - MINUTE);
+      expect((await withdraw(s, 10_000).expect(201)).body.status).toBe('requested');
+    }
+    t.clock.advance(2 * MINUTE);
+    expect((await withdraw(s, 1_000_000).expect(201)).body.status).toBe('approved');
+  });
+
   it('leaves larger amounts to finance: sellers may not decide, finance rejects (funds back) or approves', async () => {
     const s = await fundedSeller(5_000_000);
     const big = (await withdraw(s, 2_000_000).expect(201)).body;

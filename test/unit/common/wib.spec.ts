@@ -1,6 +1,13 @@
-import { formatWib, instantOf, parseInstant, parseWib, windowEndOf } from 'src/common/wib';
+import { formatWib, instantOf, parseInstant, parseWib, wibDayStart, windowEndOf } from 'src/common/wib';
 
 describe('WIB times as couriers write them', () => {
+  it('finds the midnight in Jakarta a day began at', () => {
+    expect(wibDayStart(new Date('2026-01-05T16:59:59.999Z')).toISOString()).toBe('2026-01-04T17:00:00.000Z');
+    expect(wibDayStart(new Date('2026-01-05T17:00:00.000Z')).toISOString()).toBe('2026-01-05T17:00:00.000Z');
+    expect(wibDayStart(new Date('2026-01-05T03:00:00.000Z')).toISOString()).toBe('2026-01-04T17:00:00.000Z');
+    expect(wibDayStart(new Date('1969-12-31T20:00:00.000Z')).toISOString()).toBe('1969-12-31T17:00:00.000Z');
+  });
+
   it('reads both spellings, in WIB', () => {
     expect(parseWib('2026-12-04 10:15:30')?.toISOString()).toBe('2026-12-04T03:15:30.000Z');
     expect(parseWib('2026-12-04T10:15')?.toISOString()).toBe('2026-12-04T03:15:00.000Z');
