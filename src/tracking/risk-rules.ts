@@ -3,7 +3,7 @@ import { formatWib, formatWibTimeId } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { regionOf } from 'src/couriers/zones';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
-import { COURIER_SIDE_REASONS } from './tracking-status';
+import { COURIER_SIDE_REASONS, SAME_VISIT_MS } from './tracking-status';
 
 /**
  * The risk rules: pure, versioned functions from a shipment, its courier events and what Kirim knows
@@ -265,6 +265,25 @@ export const isReturnEvent = (
 const isConsigneeFailure = (e: RiskEvent) =>
   e.status === 'delivery_failed' && !(e.reason && COURIER_SIDE_REASONS.has(e.reason));
 
+/**
+ * How many times the courier failed at the door, by events in time order: failures scanned within
+ * SAME_VISIT_MS of their visit's first, with no dispatch scan between, are one visit (as deliveryAttempts).
+ */
+function failedVisits(events: readonly RiskEvent[]): number {
+  let visits = 0;
+  let visitStart: number | null = null;
+  for (const e of events) {
+    if (e.status === 'out_for_delivery') visitStart = null;
+    if (!isConsigneeFailure(e)) continue;
+    const at = e.occurredAt.getTime();
+    if (visitStart === null || at - visitStart >= SAME_VISIT_MS) {
+      visits += 1;
+      visitStart = at;
+    }
+  }
+  return visits;
+}
+
 interface Context {
   input: RiskInput;
   events: RiskEvent[];
@@ -309,7 +328,7 @@ function failedAttempt(ctx: Context): RiskFinding | null {
   if (!ON_THE_WAY.has(input.shipment.status) || events.some(isReturnEvent)) return null;
   const failures = events.filter(isConsigneeFailure);
   if (!failures.length) return null;
-  const attempts = new Set(failures.map((e) => e.occurredAt.getTime())).size;
+  const attempts = failedVisits(events);
   const last = failures[failures.length - 1];
   const reason: CourierReason = last.reason ?? 'attempt_failed';
   const limits = input.config.failedAttempts;
@@ -350,11 +369,12 @@ function returnStarted(ctx: Context): RiskFinding | null {
   const before = first ? events.filter((e) => e.occurredAt.getTime() <= first.occurredAt.getTime()) : events;
   const failures = before.filter(isConsigneeFailure);
   const lastFailure = failures[failures.length - 1];
+  const visits = failedVisits(before);
   const last = lastFailure ? failureWords(lastFailure.reason ?? 'attempt_failed') : null;
   const why = last
     ? {
-        en: ` after ${failures.length} failed attempt${failures.length === 1 ? '' : 's'} (last: ${last.en})`,
-        id: ` setelah ${failures.length} kali gagal antar (terakhir: ${last.id})`,
+        en: ` after ${visits} failed attempt${visits === 1 ? '' : 's'} (last: ${last.en})`,
+        id: ` setelah ${visits} kali gagal antar (terakhir: ${last.id})`,
       }
     : { en: '', id: '' };
   const note = first ? courierNote(first) : { en: '', id: '' };

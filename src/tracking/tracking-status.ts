@@ -167,10 +167,17 @@ export function returnReason(events: readonly StoredEvent[], end: StoredEvent): 
 }
 
 /**
+ * A failure scanned again this soon after the first of its visit, with no dispatch scan between, is the
+ * same knock on the door written twice (a reason corrected, a note added): one attempt. A courier's next
+ * run at the door comes hours later, usually the next day.
+ */
+export const SAME_VISIT_MS = 60 * 60_000;
+
+/**
  * Delivery runs and failed attempts as the whole journey tells them (not as the moves happened to be
  * made: events that arrive late still count). A failure or delivery no dispatch scan announced is a run;
- * so is a failure at the door at another time than the last, though the status stood at delivery_failed
- * (couriers do not always scan a new run): the risk rules count attempts so too.
+ * so is a failure at the door a visit later than the last (SAME_VISIT_MS), though the status stood at
+ * delivery_failed (couriers do not always scan a new run): the risk rules count attempts so too.
  */
 export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: number; failed: number } {
   let attempts = 0;
@@ -181,7 +188,8 @@ export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: nu
     const to = shipmentStatusOf(event);
     if (to === 'delivery_failed' && state === 'delivery_failed') {
       const at = event.occurredAt.getTime();
-      if (at !== lastFailureAt && !(event.reason && COURIER_SIDE_REASONS.has(event.reason))) {
+      const anotherVisit = lastFailureAt === null || at - lastFailureAt >= SAME_VISIT_MS;
+      if (anotherVisit && !(event.reason && COURIER_SIDE_REASONS.has(event.reason))) {
         attempts += 1;
         failed += 1;
         lastFailureAt = at;

@@ -146,6 +146,35 @@ describe('failed attempts', () => {
     expect(f3.severity).toBe('critical');
   });
 
+  it('counts a failure scanned twice within the hour as one attempt, and one a visit later as another', () => {
+    const scan = (h: number, reason: CourierReason) => ev(h, 'delivery_failed', { reason });
+    // The courier's second scan corrects the first's reason 20 minutes later: the same knock on the door.
+    const rescanned = [...journey(), scan(52, 'consignee_absent'), scan(52 + 1 / 3, 'consignee_unreachable')];
+    const once = only(
+      evaluateRisk(input({ status: 'delivery_failed', events: rescanned, nowHours: 53 })),
+      'failed_attempt',
+    );
+    expect([once.severity, once.reason]).toEqual(['medium', 'consignee_unreachable']);
+    expect(once.message).toContain('attempt 1:');
+    expect(once.messageIndonesian).toContain('percobaan ke-1:');
+    // The afternoon's run, not announced by a dispatch scan, is another attempt.
+    const later = [...rescanned, scan(57, 'consignee_absent')];
+    const twice = only(
+      evaluateRisk(input({ status: 'delivery_failed', events: later, nowHours: 58 })),
+      'failed_attempt',
+    );
+    expect([twice.severity, twice.message]).toEqual(['high', expect.stringContaining('attempt 2:')]);
+    const back = [...rescanned, ev(56, 'returning_to_sender', { isReturnLeg: true })];
+    const returned = only(
+      evaluateRisk(input({ status: 'returning', events: back, nowHours: 57 })),
+      'return_started',
+    );
+    expect(returned.message).toContain(
+      'after 1 failed attempt (last: the recipient could not be reached by phone)',
+    );
+    expect(returned.messageIndonesian).toContain('setelah 1 kali gagal antar');
+  });
+
   it('stays open through a re-dispatch, saying so, until the outcome', () => {
     const events = [
       ...journey(),

@@ -92,6 +92,8 @@ describe('shipment status from courier events', () => {
       consignee(3, 'consignee_absent'),
       // The same failure in a second scan at the same time, and the parcel held at the hub after it: no attempt.
       consignee(3, 'consignee_unreachable'),
+      // A second scan of that visit 40 minutes later, with another reason: still the one attempt.
+      consignee(3 + 2 / 3, 'consignee_refused'),
       consignee(5, 'held_at_hub'),
       // The next day's attempt, which the courier did not announce with an out-for-delivery scan.
       consignee(27, 'consignee_refused'),
@@ -100,6 +102,14 @@ describe('shipment status from courier events', () => {
     expect(deliveryAttempts(events)).toEqual({ attempts: 2, failed: 2 });
     // Whatever order they arrived in.
     expect(deliveryAttempts([...events].reverse())).toEqual({ attempts: 2, failed: 2 });
+  });
+
+  it('counts a failure an hour after its visit’s first as the next visit', () => {
+    const failure = (hour: number) =>
+      ev(hour, 'delivery_failed', { reason: 'consignee_absent' as CourierReason });
+    const base = [ev(1, 'picked_up'), ev(2, 'out_for_delivery'), failure(3)];
+    expect(deliveryAttempts([...base, failure(3.99)])).toEqual({ attempts: 1, failed: 1 });
+    expect(deliveryAttempts([...base, failure(3.5), failure(4)])).toEqual({ attempts: 2, failed: 2 });
   });
 
   it('never moves back on a late event: a failure reported after the delivery changes nothing', () => {
