@@ -260,7 +260,9 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await page.getByTestId('balance-withdrawable').waitFor();
     await page.getByLabel('Jumlah').fill('500000');
     await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
-    await page.getByText(/Penarikan Rp\s?500\.000 diajukan/).waitFor();
+    await page
+      .getByText(/Penarikan Rp\s?500\.000 diajukan\..* Disetujui otomatis; dana sedang ditransfer\.$/)
+      .waitFor();
     expect(await page.getByLabel('Jumlah').inputValue()).toBe('');
     const row = page.getByTestId('withdrawal').first();
     await row.getByText('Disetujui, sedang ditransfer').waitFor();
@@ -297,6 +299,16 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     expect(download.suggestedFilename()).toMatch(/^INV-\d{4}-\d{2}-\d{6}\.pdf$/);
     const path = await download.path();
     expect(readFileSync(path).subarray(0, 4).toString('latin1')).toBe('%PDF');
+
+    // Over the automatic limit, the seller is told it waits for finance.
+    await page.getByLabel('Jumlah').fill('1200000');
+    await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
+    await page
+      .getByText(
+        /Penarikan Rp\s?1\.200\.000 diajukan\..* Tim keuangan Kirim menyetujuinya dulu sebelum dana ditransfer\.$/,
+      )
+      .waitFor();
+    await page.getByTestId('withdrawal').first().getByText('Menunggu persetujuan').waitFor();
     await axeCheck(page);
     await screenshot(page, 'saldo');
   });

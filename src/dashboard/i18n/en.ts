@@ -306,6 +306,8 @@ export const en: Messages = {
   'saldo.toSettings': 'Add one in Settings',
   'saldo.withdrawSubmit': 'Request withdrawal',
   'saldo.withdrawalDone': 'Withdrawal of {amount} requested. Fee {fee}; your account receives {net}.',
+  'saldo.withdrawalApproved': 'Approved at once: the transfer is on its way.',
+  'saldo.withdrawalWaits': 'Kirim’s finance team approves it before the transfer is made.',
   'saldo.withdrawals': 'Withdrawals',
   'saldo.noWithdrawals': 'No withdrawals yet.',
   'saldo.requestedAt': 'Requested',

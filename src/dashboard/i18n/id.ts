@@ -307,6 +307,8 @@ export const id = {
   'saldo.toSettings': 'Tambah rekening di Pengaturan',
   'saldo.withdrawSubmit': 'Ajukan penarikan',
   'saldo.withdrawalDone': 'Penarikan {amount} diajukan. Biaya {fee}; diterima di rekening {net}.',
+  'saldo.withdrawalApproved': 'Disetujui otomatis; dana sedang ditransfer.',
+  'saldo.withdrawalWaits': 'Tim keuangan Kirim menyetujuinya dulu sebelum dana ditransfer.',
   'saldo.withdrawals': 'Riwayat penarikan',
   'saldo.noWithdrawals': 'Belum ada penarikan.',
   'saldo.requestedAt': 'Diajukan',

@@ -81,12 +81,13 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
         },
       }),
     );
+    // Whether the money leaves now or waits for finance (over the automatic limits) is the seller's next question.
     setDone(
-      t('saldo.withdrawalDone', {
+      `${t('saldo.withdrawalDone', {
         amount: rupiah(created.amount),
         fee: rupiah(created.fee),
         net: rupiah(created.netAmount),
-      }),
+      })} ${t(created.status === 'requested' ? 'saldo.withdrawalWaits' : 'saldo.withdrawalApproved')}`,
     );
     // Emptied, so a second press is a new withdrawal the seller types, not the same one again.
     formElement.current?.reset();
