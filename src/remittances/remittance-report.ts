@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { defaults } from 'config/defaults';
 import { parse } from 'csv-parse/sync';
+import { airwayBillKey } from 'src/common/airway-bill';
 import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
@@ -55,7 +56,6 @@ export const MAX_REPORTED_PROBLEMS = 100;
 const MAX_AWB_LENGTH = 64;
 const AWB = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 /** ASCII letters in capitals, nothing else changed (PostgreSQL's `upper` under the C collation). */
-const asciiUpper = (s: string) => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 
 const normalizeHeader = (h: string) =>
   h
@@ -128,7 +128,7 @@ export function parseRemittanceReport(text: string): ReportLine[] {
     if (awbProblem || typeof amount === 'string' || date === null) return;
     total += amount;
     // Airway bills are written in capitals by every courier; a report typed in lower case names the same parcel.
-    lines.push({ row, awb: asciiUpper(awb), amount, remittedOn: date });
+    lines.push({ row, awb: airwayBillKey(awb), amount, remittedOn: date });
   });
   if (!problems.length && !lines.length)
     throw new ValidationFailedError([{ field: 'body', message: 'has no data rows' }]);
@@ -228,7 +228,7 @@ export function parseReportDate(text: string | undefined): string | null {
  * RemittanceContentUnordered hashes stored lines alike.
  */
 export function remittanceContentSha256(lines: readonly ReportLine[]): string {
-  const texts = lines.map((l) => Buffer.from(`${asciiUpper(l.awb)}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
+  const texts = lines.map((l) => Buffer.from(`${airwayBillKey(l.awb)}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
   return createHash('sha256')
     .update(
       Buffer.concat(texts.sort((a, b) => Buffer.compare(a, b)).flatMap((t, i) => (i ? [NEWLINE, t] : [t]))),

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
+import { airwayBillKey } from 'src/common/airway-bill';
 import { NotFoundError } from 'src/common/errors/app-error';
 import { COURIER_CODES, CourierCode, TrackingEvent } from 'src/couriers/courier-adapter';
 import { CourierWebhookMalformedError, CourierWebhookRejectedError } from 'src/couriers/courier.errors';
@@ -71,7 +72,9 @@ export class CourierWebhooks implements OnModuleDestroy {
       this.logger.warn({ courier, unfit }, 'a signed push was refused as malformed');
       throw new CourierWebhookMalformedError(courier, unfit.field, unfit.message);
     }
-    return events;
+    // Read as the courier prints it: a push in lower case was stored as no parcel's, and acknowledged, so
+    // the courier never sent it again.
+    return events.map((e) => ({ ...e, awb: airwayBillKey(e.awb.trim()) }));
   }
 
   /** One applier at a time per instance; a push meanwhile makes it go round once more. */

@@ -363,6 +363,24 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
   });
 
+  // ID Express signs with a token header: the same push with its waybill in lower case is still signed.
+  it('reads a pushed airway bill in lower case, padded, as the parcel the courier prints in capitals', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const { booked: b, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+    const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+    expect(b.awb).toMatch(/[A-Z]/);
+    const lower = JSON.stringify([{ ...line, waybillNo: ` ${b.awb.toLowerCase()} ` }]);
+    await http.post('/v1/webhooks/couriers/idexpress').set(push.headers).send(lower).expect(200);
+    await pushesApplied(t);
+    const shipment = await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200);
+    expect(shipment.body.status).toBe('picked_up');
+    const stored = await t.dataSource.query<{ awb: string; shipment_id: string }[]>(
+      "SELECT awb, shipment_id FROM tracking_events WHERE courier = 'idexpress' AND upper(awb) = $1",
+      [b.awb],
+    );
+    expect(stored).toEqual([{ awb: b.awb, shipment_id: b.id }]);
+  });
+
   // Only the newest line is held to the replay window: an older one's time was stored as it came.
   it('is refused as malformed (400) with nothing stored when an older line is dated before any courier tracked', async () => {
     const origin = (await createAddress(http, seller)).id;
