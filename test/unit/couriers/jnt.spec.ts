@@ -102,6 +102,25 @@ describe('J&T status table', () => {
     ]);
   });
 
+  it('reads a 200 on the way back, or saying the sender took it, as the parcel returned (no COD taken)', () => {
+    const back = trackingToEvents({
+      awb: AWB,
+      detail: { detail_cost: { cod: 4_500 } },
+      history: [
+        entry(401, 'Paket akan dikembalikan'),
+        entry(100, 'Paket telah sampai di [BANDUNG]'),
+        entry(200, 'Paket telah diterima'),
+      ],
+    });
+    expect(back.at(-1)).toMatchObject({ status: 'returned', isReturnLeg: true });
+    expect(back.at(-1)!.codCollected).toBeUndefined();
+    expect(event(200, 'Paket telah diterima oleh pengirim')).toMatchObject({
+      status: 'returned',
+      isReturnLeg: true,
+    });
+    expect(event(200, 'Paket telah diterima')).toMatchObject({ status: 'delivered', isReturnLeg: false });
+  });
+
   it('flags an unknown code and keeps it raw, with no status when its words say nothing', () => {
     const e = event(999, 'Sesuatu yang baru', 'catatan');
     expect(e).toMatchObject({ awb: AWB, status: null, rawCode: '999', isReturnLeg: false, unmapped: true });

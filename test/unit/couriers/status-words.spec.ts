@@ -65,6 +65,10 @@ const LINES: [string, Expected][] = [
   ['Gagal kirim, paket diretur', ['returning_to_sender', 'rts_initiated']],
   ['RETUR DITERIMA PENGIRIM', ['returned']],
   ['Paket retur telah diterima oleh pengirim', ['returned']],
+  // Back with the sender without the word "retur": the parcel never reached the buyer.
+  ['Paket telah diterima oleh pengirim', ['returned']],
+  ['Paket sudah diterima kembali oleh penjual', ['returned']],
+  ['Received by shipper', ['returned']],
   ['Returned to Sender', ['returned']],
   ['returned to shipper', ['returned']],
   ['Return POD Scan', ['returned']],
@@ -83,6 +87,9 @@ const LINES: [string, Expected][] = [
   ['Paket akan dikirim ke alamat penerima', ['out_for_delivery']], // jnt-tracking-1
   ['WITH DELIVERY COURIER  [BANDUNG]', ['out_for_delivery']], // jne-tracking-3
   ['Paket Diantar Kurir By SUNARTO', ['out_for_delivery']], // sap-tracking-1 rowstate_web
+  // J&T calls its delivery courier a "sprinter": handed to one, the parcel is on its way to the door.
+  ['Paket telah diterima oleh Sprinter', ['out_for_delivery']],
+  ['Paket dibawa sprinter', ['out_for_delivery']],
   ['Paket sedang dibawa kurir', ['out_for_delivery']],
   ['Kurir sedang antar paket ke alamat', ['out_for_delivery']],
   ['Delivery scan', ['out_for_delivery']], // idexpress-tracking-1
@@ -94,6 +101,9 @@ const LINES: [string, Expected][] = [
   ['Paket Telah Dipick Up', ['picked_up']], // sap-tracking-1 rowstate_web
   ['pick up scan', ['picked_up']], // idexpress-tracking-3
   ['Paket sudah dijemput kurir', ['picked_up']],
+  // Received from the sender is the pickup, not a delivery.
+  ['Paket telah diterima dari pengirim', ['picked_up']],
+  ['Shipment received from shipper', ['picked_up']],
   ['PICKUP', ['picked_up']],
   ['Dropped Off at Store', ['picked_up']],
   ['ENTRI (SEDANG DI PICKUP)', ['pickup_requested']], // sap-tracking-1

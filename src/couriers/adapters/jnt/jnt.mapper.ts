@@ -10,7 +10,7 @@ import type {
 } from '../../courier-adapter';
 import type { RouteCodes } from '../../locations';
 import { cutText, payloadAmount, payloadRecords, payloadText } from '../../payload-text';
-import { attemptReasonOfWords } from '../../status-words';
+import { attemptReasonOfWords, classifyStatusWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { formatWib, parseWib } from 'src/common/wib';
 import {
@@ -227,6 +227,10 @@ export function meaningOf(code: string, text: string, ctx: JntContext = {}): Jnt
     return ctx.returnLeg ? { status: 'returning_to_sender', returnLeg: true } : movement;
   }
   if (code === '152') return { ...known, reason: failureReasonOf(text) };
+  // A 200 on the way back, or saying the sender took it ("Paket telah diterima oleh pengirim"), is the
+  // parcel back with the seller (as 402), not the buyer's delivery: no COD was taken.
+  if (code === '200' && (ctx.returnLeg || classifyStatusWords(text)?.status === 'returned'))
+    return JNT_STATUS['402'];
   return known;
 }
 
