@@ -23,6 +23,12 @@ export interface DirectoryRow {
   provinceOfficialName: string;
 }
 
+/** A village (kelurahan or desa) and the district it lies in. */
+export interface VillageRow {
+  districtCode: string;
+  name: string;
+}
+
 /** A district as answered: codes and canonical names. */
 export interface AreaMatch {
   code: string;
@@ -120,8 +126,10 @@ export class AreaIndex {
   private readonly twins = new Map<number, number>();
   /** District indexes by their name's search form ("rancabali"), across the country. */
   private readonly byName = new Map<string, number[]>();
+  /** District indexes by the search form of a village they hold, written together ("jakasampurna"). */
+  private readonly byVillage = new Map<string, number[]>();
 
-  constructor(rows: readonly DirectoryRow[]) {
+  constructor(rows: readonly DirectoryRow[], villages: readonly VillageRow[] = []) {
     const sorted = [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     for (const row of sorted) {
       let p = this.provinces.length - 1;
@@ -185,6 +193,14 @@ export class AreaIndex {
         this.twins.set(same[0], same[1]);
         this.twins.set(same[1], same[0]);
       }
+    for (const v of villages) {
+      const d = this.findCode(v.districtCode);
+      if (d < 0) continue;
+      const key = normalizePlace(v.name).replace(/ /g, '');
+      const holding = this.byVillage.get(key);
+      if (!holding) this.byVillage.set(key, [d]);
+      else if (!holding.includes(d)) holding.push(d);
+    }
     this.sortedWords = [...this.postings.keys()].sort();
     for (const w of this.sortedWords) {
       const list = this.wordsByLength.get(w.length) ?? [];
@@ -250,10 +266,14 @@ export class AreaIndex {
     const province = this.provinces[p];
     const city = parsePlaceQuery(place.city);
     const inProvince = this.regencies.filter((r) => r.province === p);
-    let regencies = this.regenciesNamed(city, inProvince);
+    const ofProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
+    // A town of the province typed as the city ("Bawang") names no regency a typo away (Batang): the seller
+    // meant the town, and the district must then be unique in the province.
+    const townTyped = (this.byName.get(districtName(place.city)) ?? []).some(ofProvince);
+    let regencies = this.regenciesNamed(city, inProvince, !townTyped);
     let cityDecides = true;
     if (!regencies.length) {
-      if (this.regenciesNamed(city, this.regencies).length || !district)
+      if (this.regenciesNamed(city, this.regencies, !townTyped).length || !district)
         return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
       regencies = inProvince;
       cityDecides = false;
@@ -281,14 +301,47 @@ export class AreaIndex {
     const candidates = regencies.flatMap((r) => range(r.first, r.end));
     let found = candidates.filter((i) => this.districts[i].joined === typed);
     if (!found.length) {
+      const elsewhere = this.byName.get(typed) ?? [];
+      // A village typed where the district is asked ("Cigadung, Kota Bandung"): the district that holds it,
+      // when the city holds one village so named and no district elsewhere bears the name; else a question.
+      const inCity = new Set(candidates);
+      const villages =
+        villageKeys(district)
+          .map((k) => this.byVillage.get(k))
+          .find(Boolean) ?? [];
+      const holding = villages.filter((i) => inCity.has(i));
       const allowance = typoAllowance(typed);
       found = candidates.filter((i) => editDistance(this.districts[i].joined, typed, allowance) <= allowance);
+      // One letter off another of the city's districts, a village's name may be that district mistyped: asked.
+      // Two letters off, the village is the better reading ("Cigadung" is no Cimaung).
+      const typoOf = found.filter(
+        (i) => !holding.includes(i) && editDistance(this.districts[i].joined, typed, 1) <= 1,
+      );
+      if (holding.length === 1 && !elsewhere.length && !typoOf.length)
+        return { kind: 'district', area: this.match(holding[0]) };
+      if (holding.length)
+        return {
+          kind: 'unresolved',
+          field: 'district',
+          reason: 'ambiguous',
+          suggestions: [...new Set([...holding, ...elsewhere, ...typoOf])]
+            .slice(0, 5)
+            .map((i) => this.match(i)),
+        };
       // A district named exactly so elsewhere ("Rancabali" typed with Kota Bandung, where Rancasari is one
-      // letter off) may be what the seller meant, with the wrong city: ask, never take the near miss.
-      const elsewhere = this.byName.get(typed) ?? [];
-      if (found.length && elsewhere.length) {
-        const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
-        const exact = [...elsewhere.filter(inProvince), ...elsewhere.filter((i) => !inProvince(i))];
+      // letter off), or a village of the province ("Timbulharjo" typed with Kota Yogyakarta, where
+      // Umbulharjo is one letter off; it is in Bantul), may be what the seller meant, with the wrong city:
+      // ask, never take the near miss.
+      const villagesInProvince = villages.filter(ofProvince);
+      if (found.length && (elsewhere.length || villagesInProvince.length)) {
+        const inProvince = ofProvince;
+        const exact = [
+          ...new Set([
+            ...elsewhere.filter(inProvince),
+            ...villagesInProvince,
+            ...elsewhere.filter((i) => !inProvince(i)),
+          ]),
+        ];
         return {
           kind: 'unresolved',
           field: 'district',
@@ -313,8 +366,11 @@ export class AreaIndex {
     };
   }
 
-  /** Regencies whose name (without Kota/Kabupaten) is the typed city: exactly, else with a typo per word. */
-  private regenciesNamed(city: PlaceQuery, among: Regency[]): Regency[] {
+  /**
+   * Regencies whose name (without Kota/Kabupaten) is the typed city: exactly, else (with `typos`) with a
+   * typo per word.
+   */
+  private regenciesNamed(city: PlaceQuery, among: Regency[], typos = true): Regency[] {
     const joined = city.words.join(' ');
     if (!joined) return [];
     const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
@@ -325,7 +381,7 @@ export class AreaIndex {
     const exact = among.filter(
       (r) => kindOk(r) && (once(r).join(' ') === joined || r.glued === glued || once(r).join(' ') === modern),
     );
-    if (exact.length) return exact;
+    if (exact.length || !typos) return exact;
     return among.filter(
       (r) =>
         kindOk(r) &&
@@ -611,6 +667,16 @@ function range(from: number, to: number): number[] {
  * A typed district as the directory's names are kept: no "Kec." before it, no postal code after it
  * ("Tebet 12810"); other digits are the name's own ("2 x 11 Enam Lingkuang").
  */
+/**
+ * A typed village's keys, best first: its search form written together (as sellers write "Jakasampurna" for
+ * the dataset's "Jaka Sampurna"), then without the words for a village ("Kel. Cigadung"), which a name
+ * itself may begin with (Desa Beru).
+ */
+function villageKeys(typed: string): string[] {
+  const name = districtName(typed);
+  return [name, name.replace(/^(kelurahan|kel|desa|ds) /, '')].map((k) => k.replace(/ /g, ''));
+}
+
 function districtName(typed: string): string {
   return normalizePlace(typed)
     .replace(/^(kecamatan|kec) /, '')

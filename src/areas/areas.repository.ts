@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { DirectoryRow } from './area-index';
+import type { DirectoryRow, VillageRow } from './area-index';
 import type { RegencyKind } from './area-words';
 
-/** The area directory's tables (loaded by migration 1795473000000, read-only at run time). */
+/** The area directory's tables (loaded by migrations 1795473000000 and 1795484000000, read-only at run time). */
 @Injectable()
 export class AreasRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -44,5 +44,13 @@ export class AreasRepository {
       provinceName: r.province_name,
       provinceOfficialName: r.province_official_name,
     }));
+  }
+
+  /** Every village with the district it lies in. */
+  async villages(): Promise<VillageRow[]> {
+    const rows = await this.dataSource.query<{ district_code: string; name: string }[]>(
+      'SELECT district_code, name FROM area_villages ORDER BY code',
+    );
+    return rows.map((r) => ({ districtCode: r.district_code, name: r.name }));
   }
 }

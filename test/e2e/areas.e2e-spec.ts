@@ -287,6 +287,45 @@ describe('areas: search and resolution against the directory', () => {
     }
   });
 
+  it('takes a village typed for its district, and asks rather than take a district a typo off a village', async () => {
+    const address = (district: string, city: string, province: string) =>
+      http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), district, city, province });
+    // The village's district, when the city holds one village so named (either Bekasi, either Bandung).
+    for (const [district, city, province, code, name] of [
+      ['Cigadung', 'Bandung', 'Jawa Barat', '32.73.18', 'Cibeunying Kaler'],
+      ['Kel. Jakasampurna', 'Bekasi', 'Jawa Barat', '32.75.02', 'Bekasi Barat'],
+      ['Pakansari', 'Kabupaten Bogor', 'Jawa Barat', '32.01.01', 'Cibinong'],
+      ['Randusari', 'Kota Semarang', 'Jawa Tengah', '33.74.07', 'Semarang Selatan'],
+    ]) {
+      const res = await address(district, city, province).expect(201);
+      expect({ district, code: res.body.districtCode, name: res.body.district }).toEqual({
+        district,
+        code,
+        name,
+      });
+    }
+    // Asked, never guessed: a village in several of the city's districts ("Bendung", in both Serangs), a
+    // village of the province a typo off one of the city's districts (Timbulharjo is in Bantul, Umbulharjo
+    // in Kota Yogyakarta), and a town typed as the city a typo off another regency (Bawang is no Batang).
+    for (const [district, city, province, suggested] of [
+      ['Bendung', 'Serang', 'Banten', '36.73.02'],
+      ['Timbulharjo', 'Jogja', 'DI Yogyakarta', '34.02.15'],
+      ['Majalaya', 'Katapang', 'Jawa Barat', '32.04.33'],
+      ['Bawang', 'Bawang', 'Jawa Tengah', '33.04.05'],
+    ]) {
+      const res = await address(district, city, province).expect(422);
+      const codes = (res.body.details[0].suggestions as { code: string }[]).map((x) => x.code);
+      expect({ district, field: res.body.details[0].field, has: codes.includes(suggested) }).toEqual({
+        district,
+        field: 'district',
+        has: true,
+      });
+    }
+  });
+
   it('takes the everyday spellings of provinces and cities', async () => {
     const res = await http
       .post('/v1/addresses')
