@@ -47,6 +47,7 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   plg: 'palembang',
   // The short forms places are written with (Tj. Priok, Ps. Minggu, Klp. Gading, Kby. Baru, Pd. Gede).
   tj: 'tanjung',
+  tg: 'tanjung',
   ps: 'pasar',
   klp: 'kelapa',
   kby: 'kebayoran',
@@ -82,6 +83,17 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ntt: 'nusa tenggara timur',
   nad: 'aceh',
   irian: 'papua',
+  // As a map application writes places in English ("Bandung City, West Java").
+  north: 'utara',
+  south: 'selatan',
+  east: 'timur',
+  west: 'barat',
+  central: 'tengah',
+  southeast: 'tenggara',
+  southwest: 'barat daya',
+  highland: 'pegunungan',
+  java: 'jawa',
+  islands: 'kepulauan',
 };
 
 /** The old (Van Ophuijsen) spelling's letters, still on old addresses: Soerabaja, Tjilatjap, Djokjakarta. */
@@ -104,6 +116,8 @@ export type RegencyKind = 'kabupaten' | 'kota';
 
 /** Words naming the kind of regency the seller means. */
 const KIND_WORDS: Readonly<Record<string, RegencyKind>> = {
+  regency: 'kabupaten',
+  city: 'kota',
   kab: 'kabupaten',
   kabupaten: 'kabupaten',
   kabupatan: 'kabupaten',
@@ -131,6 +145,15 @@ const NOISE_WORDS = new Set([
   'administrasi',
   // A pasted address often ends with the country, which no place of the directory is named after.
   'indonesia',
+  // A province's title, in Indonesian and as map applications write it in English.
+  'daerah',
+  'istimewa',
+  'khusus',
+  'ibukota',
+  'special',
+  'capital',
+  'region',
+  'of',
 ]);
 
 export interface PlaceQuery {

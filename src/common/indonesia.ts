@@ -102,11 +102,17 @@ export function canonicalProvince(input: string): string | null {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/\b([a-z])\.\s?([a-z])\.(?=\s|$)/g, '$1$2') // D.I. → di
+    // Initials written with dots are one word: D.I. → di, D.K.I. → dki, D.I.Y (last dot left out) → diy.
+    .replace(/\b[a-z]\.(?:\s?[a-z]\.)*\s?[a-z]\b\.?/g, (m) => m.replace(/[.\s]/g, ''))
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()
     .split(' ');
   while (words.length > 1 && /^(provinsi|propinsi|prov)$/.test(words[0])) words.shift();
-  const key = words.map((w) => (Object.hasOwn(PROVINCE_WORD_SPELLINGS, w) ? PROVINCE_WORD_SPELLINGS[w] : w));
-  return BY_SPELLING.get(key.join(' ')) ?? null;
+  // A pasted address ends with the country.
+  while (words.length > 1 && words[words.length - 1] === 'indonesia') words.pop();
+  const key = words
+    .map((w) => (Object.hasOwn(PROVINCE_WORD_SPELLINGS, w) ? PROVINCE_WORD_SPELLINGS[w] : w))
+    .join(' ');
+  // The old spelling still on some addresses (Djawa, Soelawesi): only its unambiguous letters.
+  return BY_SPELLING.get(key) ?? BY_SPELLING.get(key.replace(/oe/g, 'u').replace(/dj/g, 'j')) ?? null;
 }

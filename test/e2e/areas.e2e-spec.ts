@@ -98,6 +98,13 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['tebet jakarta selatan indonesia', { district: '31.74.01' }],
   // The short forms places are written with.
   ['tj priok', { district: '31.72.02' }],
+  ['tg priok', { district: '31.72.02' }],
+  // As a map application writes places in English, and provinces by their whole title.
+  ['Coblong, Bandung City, West Java', { district: '32.73.02' }],
+  ['Tebet, South Jakarta City, Jakarta', { district: '31.74.01' }],
+  ['Sleman Regency, Special Region of Yogyakarta', { regency: '34.04' }],
+  ['Sleman, Daerah Istimewa Yogyakarta', { regency: '34.04' }],
+  ['Tebet, Daerah Khusus Ibukota Jakarta', { district: '31.74.01' }],
   ['ps minggu', { district: '31.74.04' }],
   ['klp gading', { district: '31.72.06' }],
   ['kby baru', { district: '31.74.07' }],

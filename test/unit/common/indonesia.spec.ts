@@ -80,9 +80,18 @@ describe('postal codes and provinces', () => {
       ['Jakarta Raya', 'DKI Jakarta'],
       ['Irian Jaya', 'Papua'],
       ['propinsi  Bali', 'Bali'],
+      // Initials with dots however many, the country after, the old spelling.
+      ['D.K.I. Jakarta', 'DKI Jakarta'],
+      ['D. K. I. Jakarta', 'DKI Jakarta'],
+      ['D.I.Y.', 'DI Yogyakarta'],
+      ['D.I.Y', 'DI Yogyakarta'],
+      ['Jawa Timur, Indonesia', 'Jawa Timur'],
+      ['Djawa Timur', 'Jawa Timur'],
+      ['Soelawesi Selatan', 'Sulawesi Selatan'],
     ])
       expect(canonicalProvince(typed)).toBe(name);
     expect(canonicalProvince('Provinsi')).toBeNull();
+    expect(canonicalProvince('Indonesia')).toBeNull();
     expect(canonicalProvince('constructor')).toBeNull();
     for (const name of PROVINCE_NAMES) expect(canonicalProvince(name.toUpperCase())).toBe(name);
   });
