@@ -1,4 +1,5 @@
 import {
+  ABBREVIATIONS,
   editDistance,
   modernSpelling,
   normalizePlace,
@@ -297,9 +298,17 @@ export class AreaIndex {
           .map((r) => this.match(r.first)),
       };
     }
-    const typed = districtName(district);
     const candidates = regencies.flatMap((r) => range(r.first, r.end));
-    let found = candidates.filter((i) => this.districts[i].joined === typed);
+    // As typed, else with its short forms written out ("Ps. Minggu", "Kby. Baru", "Tj. Priok").
+    const asTyped = districtName(district);
+    const expanded = asTyped
+      .split(' ')
+      .map((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w))
+      .join(' ');
+    const named = (name: string) => candidates.filter((i) => this.districts[i].joined === name);
+    let found = named(asTyped);
+    const typed = found.length || expanded === asTyped || !named(expanded).length ? asTyped : expanded;
+    if (!found.length) found = named(typed);
     if (!found.length) {
       const elsewhere = this.byName.get(typed) ?? [];
       // A village typed where the district is asked ("Cigadung, Kota Bandung"): the district that holds it,

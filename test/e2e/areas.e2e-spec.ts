@@ -333,6 +333,21 @@ describe('areas: search and resolution against the directory', () => {
     }
   });
 
+  it('reads a district typed with its short forms ("Ps. Minggu", "Kby. Baru", "Tg. Priok")', async () => {
+    for (const [district, code] of [
+      ['Ps. Minggu', '31.74.04'],
+      ['Kec. Kby. Baru', '31.74.07'],
+      ['Tg. Priok', '31.72.02'],
+    ]) {
+      const res = await http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), district, city: 'Jakarta', province: 'DKI Jakarta' })
+        .expect(201);
+      expect({ district, code: res.body.districtCode }).toEqual({ district, code });
+    }
+  });
+
   it('takes the everyday spellings of provinces and cities', async () => {
     const res = await http
       .post('/v1/addresses')
