@@ -87,13 +87,24 @@ export function instantOf(text: string): Date {
   return at;
 }
 
-/** Parses `YYYY-MM-DD HH:mm[:ss]` or `DD-MM-YYYY HH:mm` written in WIB; null when it is neither. */
+/**
+ * A courier's time: `YYYY-MM-DD HH:mm[:ss]` or `DD-MM-YYYY HH:mm[:ss]` written in WIB, with `-` or `/`, and
+ * day, month and hour of one digit too (`3-4-2022 9:05`, `03/04/2022 13:31`: Indonesians write the day
+ * first); or ISO 8601 with its offset (`2022-08-10T10:03:40+07:00`, `…Z`), read at that offset. null when
+ * it is none of them.
+ */
 export function parseWib(text: string): Date | null {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
-  const dayFirst = /^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2})$/.exec(text.trim());
+  const t = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(t)) {
+    const at = parseInstant(t);
+    return at && at.getUTCFullYear() >= 2000 ? at : null;
+  }
+  const iso = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
+  const dayFirst = /^(\d{1,2})([-/])(\d{1,2})\2(\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(t);
   let parts: number[] | null = null;
-  if (iso) parts = [+iso[1], +iso[2], +iso[3], +iso[4], +iso[5], +(iso[6] ?? 0)];
-  else if (dayFirst) parts = [+dayFirst[3], +dayFirst[2], +dayFirst[1], +dayFirst[4], +dayFirst[5], 0];
+  if (iso) parts = [+iso[1], +iso[3], +iso[4], +iso[5], +iso[6], +(iso[7] ?? 0)];
+  else if (dayFirst)
+    parts = [+dayFirst[4], +dayFirst[3], +dayFirst[1], +dayFirst[5], +dayFirst[6], +(dayFirst[7] ?? 0)];
   if (!parts) return null;
   const [y, mo, d, h, mi, s] = parts;
   // Out-of-range parts are refused, not rolled over (day 32 is not the next month's first); so is a year

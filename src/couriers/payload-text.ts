@@ -57,11 +57,20 @@ export function cutLine(text: string, max: number): string {
 
 /**
  * The entries of a courier payload's list that are objects, as `T`: anything else there (a null, a
- * string, a number) is dropped, and a field that is no list is an empty one. One malformed line must not
- * lose a parcel's other events, nor fail the poll of every parcel read with it.
+ * string, a number) is dropped. One malformed line must not lose a parcel's other events, nor fail the
+ * poll of every parcel read with it. A list serialized by PHP comes as an object in two cases, both read
+ * as the list: with one entry, the entry itself; with its keys not 0…n-1, keyed by index ("0", "1"…).
+ * Anything else that is no list is an empty one.
  */
 export function payloadRecords<T>(value: unknown): T[] {
-  return Array.isArray(value)
-    ? (value.filter((v) => v !== null && typeof v === 'object' && !Array.isArray(v)) as T[])
-    : [];
+  const isRecord = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(value)) return value.filter(isRecord) as T[];
+  if (!isRecord(value)) return [];
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length && entries.every(([k]) => /^\d{1,9}$/.test(k)))
+    return entries
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([, v]) => v)
+      .filter(isRecord) as T[];
+  return entries.length ? [value as T] : [];
 }

@@ -17,6 +17,28 @@ describe('WIB times as couriers write them', () => {
     expect(parseWib(formatWib(at))?.toISOString()).toBe(at.toISOString());
   });
 
+  it('reads the other ways couriers write a time: one-digit parts, slashes, seconds, an ISO offset', () => {
+    for (const [text, iso] of [
+      ['3-4-2022 9:05', '2022-04-03T02:05:00.000Z'],
+      ['03/04/2022 13:31', '2022-04-03T06:31:00.000Z'],
+      ['03-04-2022 13:31:20', '2022-04-03T06:31:20.000Z'],
+      ['2022/04/03 13:31:05', '2022-04-03T06:31:05.000Z'],
+      ['2022-4-3 7:05', '2022-04-03T00:05:00.000Z'],
+      ['2022-08-10T10:03:40+07:00', '2022-08-10T03:03:40.000Z'],
+      ['2022-08-10T03:03:40Z', '2022-08-10T03:03:40.000Z'],
+      ['2022-08-10T12:03:40+0900', '2022-08-10T03:03:40.000Z'],
+    ])
+      expect({ text, at: parseWib(text)?.toISOString() }).toEqual({ text, at: iso });
+    for (const text of [
+      '03/04-2022 13:31',
+      '31-02-2026 10:00',
+      '2026-13-01 10:00',
+      '1999-12-31T10:00:00Z',
+      '24-1-2026 24:00',
+    ])
+      expect({ text, at: parseWib(text) }).toEqual({ text, at: null });
+  });
+
   it('refuses parts out of range instead of rolling them over, and years before 2000', () => {
     for (const text of [
       '2026-13-01 10:00',

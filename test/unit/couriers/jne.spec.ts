@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { CourierReason, CourierStatus, CreateOrderRequest, Place } from 'src/couriers/courier-adapter';
+import { jneTrackResult } from 'src/couriers/adapters/jne/jne.decode';
 import { CourierRejectedError } from 'src/couriers/courier.errors';
 import { jneErrorOf } from 'src/couriers/adapters/jne/jne.client';
 import {
@@ -152,6 +153,21 @@ describe('JNE status table', () => {
       status: 'returning_to_sender',
       reason: 'rts_initiated',
       isReturnLeg: true,
+    });
+  });
+
+  it('reads a history of one scan sent as the scan itself, not as a list (as PHP serializes one)', () => {
+    const result = jneTrackResult(AWB, {
+      ok: true,
+      body: {
+        cnote: { cnote_no: AWB },
+        history: { date: '05-03-2025 09:00', desc: 'PICKED UP BY COURIER [BANDUNG]', code: 'PU1' } as never,
+      },
+    });
+    expect(result).toEqual({
+      awb: AWB,
+      found: true,
+      events: [expect.objectContaining({ status: 'picked_up', rawCode: 'PU1' })],
     });
   });
 

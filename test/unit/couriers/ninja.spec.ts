@@ -349,6 +349,8 @@ describe('ninja timestamps', () => {
     ['2025-03-10T07:05:00Z', '2025-03-10T07:05:00.000Z'],
     ['2025-03-10 14:05:00', '2025-03-10T07:05:00.000Z'],
     [1741590300, '2025-03-10T07:05:00.000Z'],
+    ['1741590300', '2025-03-10T07:05:00.000Z'],
+    ['1741590300000', '2025-03-10T07:05:00.000Z'],
   ])('%j → %s', (raw, iso) => expect(parseNinjaTime(raw).toISOString()).toBe(iso));
 
   it('an unreadable time is Invalid Date, not a throw', () => {

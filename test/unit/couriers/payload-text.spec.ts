@@ -48,7 +48,14 @@ describe('payloadRecords', () => {
     const a = { code: 'D01' };
     const b = { code: 'U14' };
     expect(payloadRecords([null, a, 'x', 42, [], b, undefined, true])).toEqual([a, b]);
-    for (const notAList of [undefined, null, 'history', 7, { 0: a }])
-      expect(payloadRecords(notAList)).toEqual([]);
+    for (const notAList of [undefined, null, 'history', 7, {}]) expect(payloadRecords(notAList)).toEqual([]);
+  });
+
+  it('reads a list PHP serialized as an object: one entry as itself, others keyed by index, in order', () => {
+    const a = { code: 'D01' };
+    const b = { code: 'IP3' };
+    expect(payloadRecords(a)).toEqual([a]);
+    expect(payloadRecords({ 1: b, 0: a })).toEqual([a, b]);
+    expect(payloadRecords({ 10: b, 2: a, 3: 'x' })).toEqual([a, b]);
   });
 });

@@ -300,11 +300,16 @@ export interface NinjaEvent {
   [k: string]: unknown;
 }
 
-/** ISO 8601 with an offset (`+07:00`, `+0700`, `Z`), epoch seconds/ms, or a bare local time read as WIB. */
+/**
+ * ISO 8601 with an offset (`+07:00`, `+0700`, `Z`), epoch seconds/ms (as a number or text), or a bare local
+ * time read as WIB.
+ */
 export function parseNinjaTime(value: unknown): Date {
   if (typeof value === 'number') return new Date(value < 1e12 ? value * 1000 : value);
   const text = payloadText(value).trim();
   if (!text) return new Date(NaN);
+  // Epoch seconds or milliseconds sent as text.
+  if (/^\d{10}(\d{3})?$/.test(text)) return parseNinjaTime(Number(text));
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
     return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
   // With an offset only (a bare time is WIB, above), and never through Date, which rolls 30 February over.
