@@ -139,6 +139,18 @@ export type CancelOutcome =
       rawMessage: string;
     };
 
+/**
+ * Who took the parcel, as the courier's proof of delivery says (couriers README §3): the name the receiver
+ * gave, who they are to the recipient ("Siblings", "Resepsionis"), and links to its photos and signatures.
+ * A receiver's phone, which some couriers send too, is not kept.
+ */
+export interface ProofOfDelivery {
+  receiver?: string;
+  relation?: string;
+  photoUrls?: string[];
+  signatureUrls?: string[];
+}
+
 /** One courier event in normalized form, with the courier's own code and words kept. */
 export interface TrackingEvent {
   awb: string;
@@ -157,6 +169,8 @@ export interface TrackingEvent {
   codCollected?: boolean;
   /** Courier-reported weight when it differs from the declared one. */
   weightGrams?: number;
+  /** The courier's proof of delivery, on a delivery (or a return's receipt) whose line carries one. */
+  pod?: ProofOfDelivery;
   /**
    * The courier's code is in none of our status tables (whatever its words then gave): the tracker counts
    * and lists these for operators. Absent for a known code, and for a line that carries no code at all.

@@ -173,6 +173,7 @@ export function eventJson(e: TrackingEvent) {
     isReturnLeg: e.isReturnLeg,
     unmapped: e.unmapped ?? false,
     ...(e.weightGrams !== undefined ? { weightGrams: e.weightGrams } : {}),
+    ...(e.pod ? { pod: e.pod } : {}),
   };
 }
 

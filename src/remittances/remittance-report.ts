@@ -228,7 +228,9 @@ export function parseReportDate(text: string | undefined): string | null {
  * RemittanceContentUnordered hashes stored lines alike.
  */
 export function remittanceContentSha256(lines: readonly ReportLine[]): string {
-  const texts = lines.map((l) => Buffer.from(`${airwayBillKey(l.awb)}\t${l.amount}\t${l.remittedOn}`, 'utf8'));
+  const texts = lines.map((l) =>
+    Buffer.from(`${airwayBillKey(l.awb)}\t${l.amount}\t${l.remittedOn}`, 'utf8'),
+  );
   return createHash('sha256')
     .update(
       Buffer.concat(texts.sort((a, b) => Buffer.compare(a, b)).flatMap((t, i) => (i ? [NEWLINE, t] : [t]))),

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { storableJson, storableText } from 'src/common/hostile-input';
-import type { CourierCode, CourierReason, CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
+import type {
+  CourierCode,
+  CourierReason,
+  CourierStatus,
+  ProofOfDelivery,
+  TrackingEvent,
+} from 'src/couriers/courier-adapter';
 import { compareStrings } from 'src/common/sort-order';
 import { Transactions } from 'src/database/transaction';
 import type { StoredEvent } from './tracking-status';
@@ -215,18 +221,31 @@ export class TrackingEventsRepository {
    * A shipment's courier events, oldest first (every booking it had), each with when the booking that gave
    * its airway bill began (`awbSince`, null if unknown): the tracker takes none from before it.
    */
-  async eventsOfShipment(
-    shipmentId: string,
-  ): Promise<(StoredEvent & { courier: CourierCode; awb: string; awbSince: Date | null })[]> {
-    const rows = await this.tx.manager.query<(EventRow & { courier: CourierCode; awb_since: Date | null })[]>(
+  async eventsOfShipment(shipmentId: string): Promise<
+    (StoredEvent & {
+      courier: CourierCode;
+      awb: string;
+      awbSince: Date | null;
+      pod: ProofOfDelivery | null;
+    })[]
+  > {
+    const rows = await this.tx.manager.query<
+      (EventRow & { courier: CourierCode; awb_since: Date | null; pod: ProofOfDelivery | null })[]
+    >(
       `SELECT id, courier, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected,
-              received_at,
+              received_at, pod,
               (SELECT max(a.started_at) FROM booking_attempts a
                 WHERE a.shipment_id = t.shipment_id AND a.courier = t.courier AND a.awb = t.awb) AS awb_since
        FROM tracking_events t WHERE shipment_id = $1 ORDER BY occurred_at, id`,
       [shipmentId],
     );
-    return rows.map((r) => ({ ...storedOf(r), courier: r.courier, awb: r.awb, awbSince: r.awb_since }));
+    return rows.map((r) => ({
+      ...storedOf(r),
+      courier: r.courier,
+      awb: r.awb,
+      awbSince: r.awb_since,
+      pod: r.pod,
+    }));
   }
 
   /** Courier codes no status table knows, with how often and how recently they were seen. */
@@ -244,19 +263,19 @@ export class TrackingEventsRepository {
 
 /**
  * Inserts events given by eventParameters, skipping those stored before; the new ones' airway bills.
- * `applied`: each is stored as applied at $4, belonging to the shipment $17/$18 give its airway bill.
+ * `applied`: each is stored as applied at $4, belonging to the shipment $18/$19 give its airway bill.
  */
 const insertEvents = (
   applied: boolean,
 ) => `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at,
-    raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, source, raw, push_id, received_at
+    raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, source, raw, pod, push_id, received_at
     ${applied ? ', shipment_id, processed_at' : ''})
   SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
-    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, $3, $4 ${applied ? ', m.shipment_id, $4' : ''}
+    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, e.pod, $3, $4 ${applied ? ', m.shipment_id, $4' : ''}
   FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
-    $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[])
-    AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw)
-  ${applied ? 'LEFT JOIN unnest($17::text[], $18::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
+    $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[], $17::jsonb[])
+    AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw, pod)
+  ${applied ? 'LEFT JOIN unnest($18::text[], $19::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
   ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
   RETURNING id, awb`;
 
@@ -290,6 +309,7 @@ function eventParameters(
     events.map((e) => (e.codCollected === undefined ? null : e.codCollected)),
     events.map((e) => e.unmapped === true),
     events.map((e) => storableJson(e.raw ?? withoutRaw(e))),
+    events.map((e) => (e.pod ? storableJson(e.pod) : null)),
   ];
 }
 

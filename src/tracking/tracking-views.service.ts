@@ -67,6 +67,7 @@ export class TrackingViews {
       awb: e.awb,
       returnLeg: e.isReturnLeg,
       codCollected: e.codCollected,
+      pod: e.pod,
     }));
   }
 }

@@ -5,6 +5,17 @@ import { BookedShipmentDto } from 'src/shipments/shipments.dto';
 import { AlertDto } from './alerts.dto';
 import { ShipmentActionDto } from './shipment-actions.dto';
 
+/** Who took the parcel, as the courier's proof of delivery says. */
+export class ProofOfDeliveryDto {
+  @ApiPropertyOptional({ description: 'The name the receiver gave' }) receiver?: string;
+  @ApiPropertyOptional({ description: 'Who the receiver is to the recipient, in the courier’s words' })
+  relation?: string;
+  @ApiPropertyOptional({ type: [String], description: 'Links to the courier’s photos of the delivery' })
+  photoUrls?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'Links to the receiver’s signature' })
+  signatureUrls?: string[];
+}
+
 export class TrackingEventDto {
   @ApiProperty({ description: 'When it happened at the courier (ISO 8601)' }) at!: string;
   @ApiProperty({
@@ -26,6 +37,12 @@ export class TrackingEventDto {
     description: 'The courier’s word on the COD cash; null when it says nothing',
   })
   codCollected!: boolean | null;
+  @ApiProperty({
+    type: ProofOfDeliveryDto,
+    nullable: true,
+    description: 'The courier’s proof of delivery, on a delivery (or a return’s receipt) that carries one',
+  })
+  pod!: ProofOfDeliveryDto | null;
 }
 
 /** A shipment with everything about it: booking, courier events, alerts and the seller's actions. */

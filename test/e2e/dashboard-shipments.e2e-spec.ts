@@ -29,7 +29,7 @@ describe('the Pengiriman pages in a browser', () => {
   let t: TestApp;
   let http: supertest.Agent;
   let seller: TestSeller;
-  let delivered: { id: string; reference: string; description: string };
+  let delivered: { id: string; reference: string; description: string; receiver: string };
   let failed: { id: string; reference: string };
   const readyRefs = ['WEB-A-001', 'WEB-B-002', 'WEB-C-003'];
   const browser = useBrowser();
@@ -57,9 +57,17 @@ describe('the Pengiriman pages in a browser', () => {
     });
     const events = (await http.get(`/v1/shipments/${done.id}`).set(seller.auth).expect(200)).body.events as {
       description: string;
+      pod: { receiver?: string } | null;
     }[];
     expect(events.length).toBeGreaterThan(0);
-    delivered = { id: done.id, reference: 'WEB-DELIVERED', description: events[0].description };
+    const receiver = events.find((e) => e.pod?.receiver)?.pod?.receiver;
+    expect(receiver).toEqual(expect.any(String));
+    delivered = {
+      id: done.id,
+      reference: 'WEB-DELIVERED',
+      description: events[0].description,
+      receiver: receiver!,
+    };
 
     // A parcel the courier failed to deliver: its page offers a re-attempt.
     const [booked] = await bookPinned(t, http, seller, origin, [PINNED.find((p) => p.code === 'jnt')!], {
@@ -154,6 +162,10 @@ describe('the Pengiriman pages in a browser', () => {
       const timeline = page.getByTestId('timeline-event');
       await timeline.first().waitFor();
       expect(await timeline.first().innerText()).toContain(delivered.description);
+      // Who took it, as the courier's proof of delivery says.
+      expect(await page.getByTestId('proof-of-delivery').innerText()).toBe(
+        `Diterima oleh ${delivered.receiver}`,
+      );
       await page.getByRole('heading', { name: 'Mengapa kurir ini' }).waitFor();
       await page.getByRole('table', { name: 'Semua kandidat' }).waitFor();
       await page.getByText('Tidak ada tindakan untuk status ini.').waitFor();

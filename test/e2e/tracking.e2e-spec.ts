@@ -176,6 +176,20 @@ describe('tracking journeys at every courier', () => {
       // Couriers that push only their latest event leave the pickup scan to the poll that follows.
       expect(statuses).toEqual(expect.arrayContaining(['picked_up', 'out_for_delivery', 'delivered']));
       expect(s.alerts).toEqual([]);
+      // Who took it, as the courier's proof of delivery says, where its sandbox writes one as the courier does.
+      const proof = s.events.find((e: { status: string | null }) => e.status === 'delivered').pod;
+      const expected: Record<string, object | null> = {
+        idexpress: {
+          receiver: s.recipient.name,
+          relation: 'Self',
+          photoUrls: [`https://pod.idexpress.sandbox.invalid/${b.awb}.jpg`],
+        },
+        ninja: { receiver: s.recipient.name, relation: 'Self' },
+        jne: { receiver: s.recipient.name.toUpperCase() },
+        jnt: null,
+        sap: null,
+      };
+      expect({ courier: b.courier, proof }).toEqual({ courier: b.courier, proof: expected[b.courier] });
       for (const e of s.events) {
         expect(e.rawCode).toEqual(expect.any(String));
         expect(e.description.length).toBeGreaterThan(0);

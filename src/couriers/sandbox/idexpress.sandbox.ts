@@ -109,7 +109,7 @@ function linesOf(parcel: SandboxParcel, steps: PlanStep[]): Line[] {
           payloadText(r.recipientName),
           'Self',
         ];
-        line.proof = `pod/${parcel.awb}.jpg`;
+        line.proof = `https://pod.idexpress.sandbox.invalid/${parcel.awb}.jpg`;
         break;
       case 'returning_to_sender':
         returns += 1;

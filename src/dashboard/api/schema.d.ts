@@ -2072,6 +2072,16 @@ export interface components {
             shipmentId: string;
             status: string;
         };
+        ProofOfDeliveryDto: {
+            /** @description Links to the courier’s photos of the delivery */
+            photoUrls?: string[];
+            /** @description The name the receiver gave */
+            receiver?: string;
+            /** @description Who the receiver is to the recipient, in the courier’s words */
+            relation?: string;
+            /** @description Links to the receiver’s signature */
+            signatureUrls?: string[];
+        };
         PushAcceptedDto: {
             /** @description Events the push carried */
             events: number;
@@ -2579,6 +2589,8 @@ export interface components {
             /** @description The courier’s own words */
             description: string;
             location: string | null;
+            /** @description The courier’s proof of delivery, on a delivery (or a return’s receipt) that carries one */
+            pod: components["schemas"]["ProofOfDeliveryDto"] | null;
             /** @description The courier’s own status code */
             rawCode: string;
             /** @enum {string|null} */

@@ -172,6 +172,31 @@ function ConditionalFee({
   );
 }
 
+/** Who took the parcel, as the courier's proof says, with its photos and signature as links. */
+function ProofOfDelivery({ pod }: { pod: NonNullable<Detail['events'][number]['pod']> }) {
+  const { t } = useI18n();
+  const links = [
+    ...(pod.photoUrls ?? []).map((url, i) => ({ url, label: t('detail.podPhoto', { n: i + 1 }) })),
+    ...(pod.signatureUrls ?? []).map((url, i) => ({ url, label: t('detail.podSignature', { n: i + 1 }) })),
+  ];
+  return (
+    <p className="sub courier-words" data-testid="proof-of-delivery">
+      {pod.receiver &&
+        (pod.relation
+          ? t('detail.podReceivedByAs', { name: pod.receiver, relation: pod.relation })
+          : t('detail.podReceivedBy', { name: pod.receiver }))}
+      {links.map((l) => (
+        <span key={l.url}>
+          {' · '}
+          <a href={l.url} target="_blank" rel="noopener noreferrer">
+            {l.label}
+          </a>
+        </span>
+      ))}
+    </p>
+  );
+}
+
 function Timeline({ events }: { events: Detail['events'] }) {
   const { t, code, dateTime } = useI18n();
   return (
@@ -190,6 +215,7 @@ function Timeline({ events }: { events: Detail['events'] }) {
                 {t('detail.rawCode', { code: e.rawCode })}
                 {e.location && ` · ${e.location}`}
               </p>
+              {e.pod && <ProofOfDelivery pod={e.pod} />}
             </li>
           ))}
         </ol>

@@ -1,7 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToEvent } from 'src/couriers/adapters/jne/jne.mapper';
-import type { CourierCode, CourierReason, CourierStatus, TrackingEvent } from 'src/couriers/courier-adapter';
+import type {
+  CourierCode,
+  CourierReason,
+  CourierStatus,
+  ProofOfDelivery,
+  TrackingEvent,
+} from 'src/couriers/courier-adapter';
 import { decodeAnswer, Decoded, DecodeOperation, receivedAnswer } from 'src/couriers/courier-decode';
 
 /**
@@ -24,8 +30,8 @@ interface TrackingExpectation {
   collapsed?: boolean;
   /** The reason every failed attempt gives. */
   failureReason?: CourierReason;
-  /** The delivery: when and where, and whether the answer says the COD cash was taken. */
-  delivered?: { at: Date; location?: string; codCollected: boolean | undefined };
+  /** The delivery: when and where, whether the answer says the COD cash was taken, and who took it. */
+  delivered?: { at: Date; location?: string; codCollected: boolean | undefined; pod?: ProofOfDelivery };
   awb?: string;
   events?: number;
   first?: { rawCode: string; at: Date };
@@ -73,7 +79,12 @@ const TABLE: Record<string, Expectation> = {
         'in_transit',
         'delivered',
       ],
-      delivered: { at: WIB('2020-11-06 11:00'), location: 'AMBON', codCollected: undefined },
+      delivered: {
+        at: WIB('2020-11-06 11:00'),
+        location: 'AMBON',
+        codCollected: undefined,
+        pod: { receiver: 'MASKED RECEIVER' },
+      },
     },
   },
   'jne-tracking-3.json': {
@@ -91,7 +102,12 @@ const TABLE: Record<string, Expectation> = {
         'out_for_delivery',
         'delivered',
       ],
-      delivered: { at: WIB('2022-04-03 13:31'), location: 'BANDUNG', codCollected: undefined },
+      delivered: {
+        at: WIB('2022-04-03 13:31'),
+        location: 'BANDUNG',
+        codCollected: undefined,
+        pod: { receiver: 'MASKED' },
+      },
     },
   },
   'jne-tracking-5.json': {
@@ -101,7 +117,7 @@ const TABLE: Record<string, Expectation> = {
       found: true,
       // Manifested in Jakarta, received at destination, on the delivery run sheet, delivered (summary).
       statuses: ['in_transit', 'in_transit', 'out_for_delivery', 'delivered'],
-      delivered: { at: WIB('2015-03-18 13:00'), codCollected: undefined },
+      delivered: { at: WIB('2015-03-18 13:00'), codCollected: undefined, pod: { receiver: 'UDIN' } },
       first: { rawCode: 'MANIFEST:1', at: WIB('2015-03-14 03:24') },
     },
   },
@@ -156,7 +172,12 @@ const TABLE: Record<string, Expectation> = {
         'delivered', // telah diterima
       ],
       // Non-COD (detail_cost.cod 0): delivered with no cash to take.
-      delivered: { at: WIB('2022-08-10 10:03:40'), location: 'JAKARTA', codCollected: false },
+      delivered: {
+        at: WIB('2022-08-10 10:03:40'),
+        location: 'JAKARTA',
+        codCollected: false,
+        pod: { receiver: 'XXX', relation: 'Resepsionis' },
+      },
     },
   },
   'jnt-tracking-2.json': {
@@ -167,7 +188,12 @@ const TABLE: Record<string, Expectation> = {
       awb: 'JD1234567890',
       statuses: ['created', 'picked_up', 'in_transit', 'out_for_delivery', 'delivered'],
       // detail_cost.cod 2,250 is a COD fee: a COD parcel, delivered, so its cash was taken.
-      delivered: { at: WIB('2021-09-09 17:47:36'), location: 'JAKARTA', codCollected: true },
+      delivered: {
+        at: WIB('2021-09-09 17:47:36'),
+        location: 'JAKARTA',
+        codCollected: true,
+        pod: { receiver: 'Penerima' },
+      },
     },
   },
   'jnt-tracking-3.json': {
@@ -212,7 +238,11 @@ const TABLE: Record<string, Expectation> = {
         'out_for_delivery', // "DELIVERY " with its trailing space
         'delivered',
       ],
-      delivered: { at: WIB('2026-06-23 09:21:00'), codCollected: undefined },
+      delivered: {
+        at: WIB('2026-06-23 09:21:00'),
+        codCollected: undefined,
+        pod: { receiver: 'SAPX SANDBOX RECEIVER', relation: 'PENERIMA LANGSUNG' },
+      },
     },
   },
   'sap-tracking-2.json': {
@@ -231,7 +261,11 @@ const TABLE: Record<string, Expectation> = {
         'delivered',
       ],
       // Booked as COD, but no row carries a COD field: the tracker decides, not the adapter.
-      delivered: { at: WIB('2026-06-23 09:21:00'), codCollected: undefined },
+      delivered: {
+        at: WIB('2026-06-23 09:21:00'),
+        codCollected: undefined,
+        pod: { receiver: 'SAPX SANDBOX COD RECEIVER', relation: 'PENERIMA LANGSUNG' },
+      },
     },
   },
   'sap-tracking-4.json': {
@@ -248,7 +282,12 @@ const TABLE: Record<string, Expectation> = {
         'out_for_delivery',
         'delivered',
       ],
-      delivered: { at: WIB('2023-05-19 17:15:00'), location: 'DEVELOPMENT', codCollected: undefined },
+      delivered: {
+        at: WIB('2023-05-19 17:15:00'),
+        location: 'DEVELOPMENT',
+        codCollected: undefined,
+        pod: { receiver: 'PENERIMA', relation: 'TEST' },
+      },
     },
   },
   // "Tidak ada status": booked, not yet scanned. Known, with nothing to say.
@@ -335,7 +374,12 @@ const TABLE: Record<string, Expectation> = {
       ],
       failureReason: 'consignee_absent',
       first: { rawCode: 'Pick up scan', at: new Date(1620221571000) },
-      delivered: { at: new Date(1621648433000), location: 'TH SUMBAWA', codCollected: undefined },
+      delivered: {
+        at: new Date(1621648433000),
+        location: 'TH SUMBAWA',
+        codCollected: undefined,
+        pod: { receiver: 'MASKED', relation: 'Siblings' },
+      },
     },
   },
   'idexpress-tracking-3.json': {
@@ -386,6 +430,7 @@ function checkTracking(decoded: Decoded, e: TrackingExpectation) {
     expect(delivered[0].occurredAt).toEqual(e.delivered.at);
     if (e.delivered.location) expect(delivered[0].location).toBe(e.delivered.location);
     expect(delivered[0].codCollected).toBe(e.delivered.codCollected);
+    expect(delivered[0].pod).toEqual(e.delivered.pod);
   } else expect(delivered).toEqual([]);
   // Nothing but a delivery may say anything about COD cash.
   for (const ev of events.filter((x) => x.status !== 'delivered')) expect(ev.codCollected).toBeUndefined();

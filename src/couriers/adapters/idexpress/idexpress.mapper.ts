@@ -1,3 +1,4 @@
+import { proofOfDelivery } from '../../proof-of-delivery';
 import type {
   Area,
   CourierReason,
@@ -264,6 +265,8 @@ export interface IdExpressLine {
   description?: string;
   signer?: string;
   relation?: string;
+  /** The proof of delivery's photo (`proofOfStatus`, a link). */
+  proof?: string;
   /** COD amount of the parcel when ID Express tells it (assumed field); undefined when unknown. */
   codAmount?: number;
 }
@@ -324,20 +327,25 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     ctx.deliveryScan = true;
   if (rule?.returnLeg || (!rule && returnLeg)) ctx.returnLeg = true;
 
-  const pod =
+  const receivedBy =
     status === 'delivered' && (line.signer || line.relation)
       ? `received by ${[line.signer, line.relation].filter(Boolean).join(' / ')}`
       : '';
+  const pod =
+    status === 'delivered' || status === 'returned'
+      ? proofOfDelivery({ receiver: line.signer, relation: line.relation, photos: line.proof })
+      : undefined;
   return {
     awb: line.awb,
     status,
     ...(reason ? { reason } : {}),
     rawCode: rule ? name : raw,
-    rawText: [raw, line.problemCode, line.description, pod].filter(Boolean).join(' '),
+    rawText: [raw, line.problemCode, line.description, receivedBy].filter(Boolean).join(' '),
     occurredAt: line.at,
     location: line.location || undefined,
     isReturnLeg: returnLeg,
     ...(status === 'delivered' && line.codAmount !== undefined ? { codCollected: line.codAmount > 0 } : {}),
+    ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };
 }
@@ -411,6 +419,7 @@ export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
         description: h.description,
         signer: h.signer,
         relation: h.relation,
+        proof: h.proofOfStatus,
         codAmount,
       },
       ctx,
@@ -436,6 +445,7 @@ export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
         description: item.problemDescription ?? item.description,
         signer: item.signer,
         relation: item.relation,
+        proof: item.proofOfStatus,
         codAmount: payloadAmount(item.codAmount),
       },
       ctx,

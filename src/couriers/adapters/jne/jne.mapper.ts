@@ -1,3 +1,4 @@
+import { proofOfDelivery } from '../../proof-of-delivery';
 import type {
   CourierOrder,
   CourierReason,
@@ -250,6 +251,8 @@ export interface JneCnote {
   pod_code?: string;
   last_status?: string;
   cnote_pod_date?: string;
+  /** Who took the parcel, on a delivered one (samples/jne-tracking-1.json). */
+  cnote_pod_receiver?: string;
   city_name?: string;
 }
 
@@ -369,6 +372,10 @@ export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {})
   )
     ctx.pickedUp = true;
   if (meaning?.returnLeg) ctx.returnLeg = true;
+  const pod =
+    meaning?.status === 'delivered' || meaning?.status === 'returned'
+      ? proofOfDelivery({ receiver: receiverIn(desc) })
+      : undefined;
   return {
     awb,
     status: meaning?.status ?? null,
@@ -378,8 +385,14 @@ export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {})
     occurredAt: parseJneDate(payloadText(h.date)) ?? new Date(NaN),
     location: locationOf(desc),
     isReturnLeg: meaning?.returnLeg ?? false,
+    ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };
+}
+
+/** The receiver a delivery's `desc` names: `DELIVERED TO [NAME | 06-11-2020 11:00 | AMBON]`. */
+function receiverIn(desc: string): string | undefined {
+  return /\bDELIVERED TO \[([^|\]]+)\|/i.exec(desc)?.[1].trim() || undefined;
 }
 
 /** The reason of a failed attempt whose code names none: the words of its `desc`, else `attempt_failed`. */
@@ -444,6 +457,10 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
       location: locationOf(desc) ?? (payloadText(t.cnote.city_name).trim() || undefined),
     });
   }
+  // The summary names who took a delivered parcel: its delivery's proof, before what the line's words say.
+  const delivery = events.findLast((e) => e.status === 'delivered');
+  const receiver = proofOfDelivery({ receiver: t.cnote.cnote_pod_receiver })?.receiver;
+  if (delivery && receiver) delivery.pod = { ...delivery.pod, receiver };
   return events;
 }
 

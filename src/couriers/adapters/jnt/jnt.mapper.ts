@@ -1,3 +1,4 @@
+import { proofOfDelivery } from '../../proof-of-delivery';
 import type {
   CourierOrder,
   CourierReason,
@@ -169,6 +170,10 @@ export interface JntHistory {
   status?: string;
   status_code: number | string;
   note?: string;
+  /** On a delivery: who took it, and who they are to the recipient (samples/jnt-tracking-1.json). */
+  receiver?: string;
+  presentername?: string;
+  photo?: string;
 }
 
 export interface JntTracking {
@@ -244,6 +249,10 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
   let meaning = meaningOf(code, text, ctx);
   let unmapped: true | undefined;
   if (!meaning) ({ meaning, unmapped } = unknownLine('jnt', code, text));
+  const pod =
+    meaning?.status === 'delivered' || meaning?.status === 'returned'
+      ? proofOfDelivery({ receiver: h.receiver, relation: h.presentername, photos: h.photo })
+      : undefined;
   return {
     awb,
     status: meaning?.status ?? null,
@@ -254,6 +263,7 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
     location: payloadText(h.city_name).trim() || undefined,
     isReturnLeg: meaning?.returnLeg ?? false,
     ...(meaning?.status === 'delivered' && ctx.codFee !== undefined ? { codCollected: ctx.codFee > 0 } : {}),
+    ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };
 }

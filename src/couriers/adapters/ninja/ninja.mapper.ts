@@ -1,3 +1,4 @@
+import { proofOfDelivery } from '../../proof-of-delivery';
 import { createHash } from 'node:crypto';
 import type { LocationRow } from '../../locations';
 import type {
@@ -412,6 +413,24 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
       : codField !== undefined
         ? codField > 0
         : undefined;
+  // v2's proof (ninja.md: `proof { signature_uri, image_uris[], signed_by { name, contact, relationship } }`);
+  // the contact, a phone number, is not kept.
+  const proof = info?.proof as
+    | {
+        signature_uri?: unknown;
+        image_uris?: unknown;
+        signed_by?: { name?: unknown; relationship?: unknown };
+      }
+    | undefined;
+  const pod =
+    (status === 'delivered' || status === 'returned') && proof && typeof proof === 'object'
+      ? proofOfDelivery({
+          receiver: proof.signed_by?.name,
+          relation: proof.signed_by?.relationship,
+          photos: proof.image_uris,
+          signatures: proof.signature_uri,
+        })
+      : undefined;
   return {
     // Trimmed as every courier's: a padded tracking id is the same parcel, and untrimmed matched no shipment.
     awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no).trim(),
@@ -424,6 +443,7 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     isReturnLeg: onRtsLeg,
     ...(status === 'delivered' && codCollected !== undefined ? { codCollected } : {}),
     ...(measured > 0 ? { weightGrams: Math.round(measured * 1000) } : {}),
+    ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };
 }

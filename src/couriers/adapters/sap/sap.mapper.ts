@@ -1,3 +1,4 @@
+import { proofOfDelivery } from '../../proof-of-delivery';
 import type {
   CourierReason,
   CourierServiceInfo,
@@ -111,6 +112,9 @@ export interface SapRow {
   current_branch_name?: string;
   kilo_actual?: string;
   kilo?: string;
+  /** The proof of delivery's links (samples/sap-tracking-4.json: empty lists there). */
+  photo_pod?: unknown;
+  signature_pod?: unknown;
 }
 
 /**
@@ -131,13 +135,13 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
       [name, web, payloadText(row.pod_status_name)].join(' '),
     ));
   let reason = known?.reason;
-  const pod = payloadText(row.pod_status_code).trim().toUpperCase();
+  const podCode = payloadText(row.pod_status_code).trim().toUpperCase();
   const detail = payloadText(row.pod_reason_detail_code).trim().toUpperCase();
   if (known?.status === 'delivery_failed') {
     // The codes first; a row without them may still say why in its words.
     reason =
       SAP_REFUSAL_REASON[detail] ||
-      SAP_POD_REASON[pod] ||
+      SAP_POD_REASON[podCode] ||
       attemptReasonOfWords([payloadText(row.pod_status_name), payloadText(row.description)].join(' ')) ||
       reason;
   }
@@ -145,18 +149,30 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
   const time = payloadText(row.create_date).trim() || payloadText(row.created_at).trim();
   const occurredAt = parseWib(time) ?? new Date(NaN);
   const actualKg = Number(row.kilo_actual);
+  const status = known?.status ?? null;
+  // Who took it is in the words: `[PENERIMA: NAME]`, and who they are in `[ KET : PENERIMA LANGSUNG]`.
+  const pod =
+    status === 'delivered' || status === 'returned'
+      ? proofOfDelivery({
+          receiver: /\[PENERIMA\s*:\s*([^\]]+)\]/i.exec(payloadText(row.description))?.[1],
+          relation: /\[\s*KET\s*:\s*([^\]]+)\]/i.exec(web)?.[1],
+          photos: row.photo_pod,
+          signatures: row.signature_pod,
+        })
+      : undefined;
   return {
     awb: payloadText(row.awb_no).trim(),
-    status: known?.status ?? null,
+    status,
     ...(reason ? { reason } : {}),
     rawCode: name,
-    rawText: [name, web, pod, detail, payloadText(row.description).trim()].filter(Boolean).join(' '),
+    rawText: [name, web, podCode, detail, payloadText(row.description).trim()].filter(Boolean).join(' '),
     occurredAt,
     location: payloadText(row.current_branch_name).trim() || undefined,
     isReturnLeg: known?.returnLeg ?? false,
     ...(declaredWeightGrams && actualKg && Math.abs(actualKg * 1000 - declaredWeightGrams) >= 1000
       ? { weightGrams: actualKg * 1000 }
       : {}),
+    ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };
 }
