@@ -86,9 +86,19 @@ async function withApp<T>(
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
   });
+  // Interrupted, the command closes what it opened (an embedded PostgreSQL it started among them) and exits
+  // as the signal would have: 130 for Ctrl-C.
+  const onSignal = (signal: NodeJS.Signals) => {
+    void app
+      .close()
+      .finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15)));
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, onSignal);
   try {
     return await fn((type) => app.get(type));
   } finally {
+    for (const signal of signals) process.removeListener(signal, onSignal);
     await app.close();
   }
 }

