@@ -273,6 +273,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       const settings = {
         listen_addresses: '127.0.0.1',
         unix_socket_directories: socketDir ?? '',
+        // The server's log reaches the service's (at debug level): never with the values of a failed
+        // statement, which its DETAIL lines ("Key (email)=(…) already exists") and STATEMENT lines repeat.
+        log_error_verbosity: 'terse',
+        log_min_error_statement: 'panic',
         ...options.settings,
       };
       const candidate = new EmbeddedPostgres({

@@ -33,6 +33,20 @@ describe('embedded PostgreSQL connections', () => {
     expect(await serverAddress(url.toString())).toBe('127.0.0.1/32');
   });
 
+  it('logs a failed statement without its values (no DETAIL or STATEMENT lines)', async () => {
+    const client = new Client({ connectionString: clusterUrl('postgres') });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ verbosity: string; statements: string }>(
+        `SELECT current_setting('log_error_verbosity') AS verbosity,
+                current_setting('log_min_error_statement') AS statements`,
+      );
+      expect(rows).toEqual([{ verbosity: 'terse', statements: 'panic' }]);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('asks for the password on the socket too', async () => {
     const url = new URL(clusterUrl('postgres'));
     url.password = 'not-the-password';
