@@ -61,6 +61,44 @@ export function scrubText(text: string): string {
   return out;
 }
 
+/** Percent-decoded (a `+` in a query as a space), or the text as it is where it is no valid encoding. */
+function decoded(text: string, query: boolean): string {
+  try {
+    return decodeURIComponent(query ? text.replace(/\+/g, ' ') : text);
+  } catch {
+    return text;
+  }
+}
+
+/** A part of a URL scrubbed as typed and as decoded: a phone sent as `%2B62%20812…` is one too. */
+function scrubUrlPart(text: string, query: boolean): string {
+  const plain = decoded(text, query);
+  const scrubbed = scrubText(plain);
+  return scrubbed === plain ? scrubText(text) : scrubbed;
+}
+
+/**
+ * A request's URL as the log keeps it: scrubbed as scrubText does, also where percent-encoded, and a free-text
+ * search (`q`: a buyer's name, phone or email as the seller typed it) without its value.
+ */
+export function urlForLog(url: string): string {
+  const at = url.indexOf('?');
+  const path = scrubUrlPart(at < 0 ? url : url.slice(0, at), false);
+  if (at < 0) return path;
+  const params = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return scrubUrlPart(pair, true);
+      const key = pair.slice(0, eq);
+      return decoded(key, true) === 'q'
+        ? `${key}=[redacted]`
+        : `${key}=${scrubUrlPart(pair.slice(eq + 1), true)}`;
+    });
+  return `${path}?${params.join('&')}`;
+}
+
 /** What an error keeps in the log: enough to find the cause, none of the data it was handling. */
 const ERROR_FIELDS = ['code', 'kind', 'statusCode', 'constraint', 'table', 'column', 'schema', 'routine'];
 const MAX_DEPTH = 8;

@@ -3,7 +3,7 @@ import { Params } from 'nestjs-pino';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from 'config/env.schema';
-import { sanitizeLogArgs, scrubText, serializeError } from './log-redaction';
+import { sanitizeLogArgs, serializeError, urlForLog } from './log-redaction';
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -83,7 +83,7 @@ export function observeRequests(fastify: FastifyInstance, root: Logger, measure:
         log[level](
           {
             [REQUEST_LINE]: true,
-            req: { id: request.id, method: request.method, url: scrubText(url) },
+            req: { id: request.id, method: request.method, url: urlForLog(url) },
             res: { statusCode: status },
             responseTime: Math.round(reply.elapsedTime * 10) / 10,
           },

@@ -88,6 +88,10 @@ describe('the built service as a process', () => {
         headers: { 'x-api-key': key.body.key as string, 'x-request-id': 'log-trace-1' },
       });
       await post(`${base}/v1/auth/login`, { email: 'log-check@example.id', password: 'wrong password here' });
+      // A phone typed into a search, percent-encoded as a browser sends it, and one sent as a request id.
+      await fetch(`${base}/v1/shipments?q=%2B62%20813%207654%203210`, {
+        headers: { authorization: `Bearer ${token}`, 'x-request-id': '081376543210' },
+      });
 
       await stopCleanly(proc);
       const lines = proc.stdout().trim().split('\n');
@@ -102,6 +106,7 @@ describe('the built service as a process', () => {
         key.body.key as string,
         TEST_JWT_SECRET,
         new URL(db.url).password,
+        '7654',
       ]) {
         expect(log).not.toContain(secret);
       }

@@ -1,5 +1,5 @@
 import { QueryFailedError } from 'typeorm';
-import { sanitizeForLog, scrubText, serializeError } from 'src/common/log-redaction';
+import { sanitizeForLog, scrubText, serializeError, urlForLog } from 'src/common/log-redaction';
 
 describe('log redaction', () => {
   it('cuts phones in every spelling, bearer tokens, JWTs, API keys and webhook secrets out of text', () => {
@@ -28,6 +28,29 @@ describe('log redaction', () => {
       courierProxyUrl: '[redacted]',
       proxy_url: '[redacted]',
     });
+  });
+
+  it('keeps a URL without a phone however it is encoded, and without a free-text search’s value', () => {
+    for (const url of [
+      '/v1/shipments?status=delivered&q=%2B6281298765432',
+      '/v1/shipments?q=%2B62%20812%209876%205432&limit=5',
+      '/v1/shipments?q=0812%2D9876%2D5432',
+      '/v1/shipments?q=%2B62+812+9876+5432',
+      '/v1/shipments?q=Budi%20Santoso',
+      '/v1/shipments?reference=%2B6281298765432',
+      '/v1/x/%2B6281298765432?a=1',
+      '/v1/shipments?q=budi%40gmail.com',
+    ]) {
+      const logged = urlForLog(url);
+      expect({ url, logged }).toEqual({ url, logged: expect.not.stringMatching(/6281|0812|812|Budi|gmail/) });
+    }
+    expect(urlForLog('/v1/shipments?status=delivered&q=x&limit=50')).toBe(
+      '/v1/shipments?status=delivered&q=[redacted]&limit=50',
+    );
+    expect(urlForLog('/v1/shipments/abc?cursor=eyJ4%22&bad=%E0%A4%A')).toBe(
+      '/v1/shipments/abc?cursor=eyJ4%22&bad=%E0%A4%A',
+    );
+    expect(urlForLog('/health')).toBe('/health');
   });
 
   it('redacts sensitive keys at any depth, without touching the original, and survives cycles', () => {
