@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { startFailure } from './start-failure';
 import { createFastifyAdapter, openApiDocument } from './main';
 import { ROLES, Role } from './common/auth/principal';
 import { AppError } from './common/errors/app-error';
@@ -83,9 +84,18 @@ async function withApp<T>(
   config: AppConfig,
   fn: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>,
 ): Promise<T> {
+  // A database that refuses, or a folder that cannot be written, is said in one line naming the setting
+  // (as the service says it), not as Nest's stack.
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
     logger: ['error', 'warn'],
+    abortOnError: false,
+    bufferLogs: true,
+    autoFlushLogs: false,
+  }).catch((e: unknown) => {
+    const said = startFailure(e, config);
+    throw said ? new Error(said, { cause: e }) : e;
   });
+  app.flushLogs();
   // Interrupted, the command closes what it opened (an embedded PostgreSQL it started among them) and exits
   // as the signal would have: 130 for Ctrl-C.
   const onSignal = (signal: NodeJS.Signals) => {

@@ -24,6 +24,7 @@ import {
   limitBodyTime,
 } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
+import { startFailure } from './start-failure';
 import { FastValidationPipe } from './common/validation-fast-path';
 import { UndeclaredQueryInterceptor } from './common/undeclared-query';
 import { resolveJwtSecret, resolvePhoneHashSalt } from './common/jwt-secret';
@@ -79,6 +80,9 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 /** Everything between "Nest created the app" and "listening": shared by main and the tests. */
 export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useLogger(app.get(Logger));
+  // What was logged while the app was made, now through the service's logger (bootstrap makes it without
+  // flushing on its own, so that a failure to start is told once, by bootstrap).
+  app.flushLogs();
   keepValidationRules();
   app.useGlobalPipes(
     new FastValidationPipe(VALIDATION_PIPE_OPTIONS, app.get(AppConfig).http.validationFastPath),
@@ -105,20 +109,27 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 }
 
 /** Builds a configured (not yet listening) app for this configuration. */
-export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: NestApplicationOptions = {},
+): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     createFastifyAdapter(config),
-    APP_OPTIONS,
+    { ...APP_OPTIONS, ...options },
   );
   await configureApp(app);
   return app;
 }
 
+/** The configuration the start is using, once read: what a failure to start is told against. */
+let startConfig: AppConfig | undefined;
+
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
+    startConfig = config;
     // Generated secrets are read (or made) now: one that is unusable stops the start here, naming it.
     resolveJwtSecret(config);
     resolvePhoneHashSalt(config);
@@ -129,7 +140,8 @@ async function bootstrap(): Promise<void> {
     }
     throw e;
   }
-  const app = await createApp(config);
+  // A failure to start is the caller's to tell (startFailure below), not Nest's: it printed a stack instead.
+  const app = await createApp(config, { abortOnError: false, autoFlushLogs: false });
   // Graceful shutdown: stop accepting, finish in-flight requests, close the pool, stop the embedded
   // PostgreSQL, exit 0. A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1.
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
@@ -159,7 +171,12 @@ async function bootstrap(): Promise<void> {
       );
     });
   }
-  await app.listen({ port: config.http.port, host: config.http.host });
+  try {
+    await app.listen({ port: config.http.port, host: config.http.host });
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
   // The port bound, not the one asked for: PORT=0 lets the system choose (tests, several instances).
   const bound = (app.getHttpServer() as Server).address();
   const port = bound && typeof bound === 'object' ? bound.port : config.http.port;
@@ -168,6 +185,12 @@ async function bootstrap(): Promise<void> {
 
 if (require.main === module) {
   bootstrap().catch((e: unknown) => {
+    // A failure an operator caused names the setting (exit 78, as an invalid one); any other keeps its stack.
+    const said = startConfig && startFailure(e, startConfig);
+    if (said) {
+      process.stderr.write(`Kirim failed to start: ${said}\n`);
+      process.exit(78);
+    }
     process.stderr.write(
       `Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );

@@ -293,6 +293,7 @@ describe('couriers:decode, as a process (no database, no settings)', () => {
       codCollected: null,
       isReturnLeg: false,
       unmapped: false,
+      pod: { receiver: 'MASKED' },
     });
   });
 

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killAll, runBuilt, startService, stopCleanly } from '../support/process';
@@ -62,6 +63,39 @@ describe('the built service as a process', () => {
     let db: TestDatabase;
     beforeAll(async () => (db = await createTestDatabase()));
     afterAll(() => db.drop());
+
+    it('names the setting, in one line without a stack, when the database, the port or the schema stops the start', async () => {
+      const base = { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, JOBS_ENABLED: 'false' };
+      const wrong = new URL(db.url);
+      wrong.password = 'not-the-password-9731';
+      const blocker = createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      const taken = (blocker.address() as AddressInfo).port;
+      const empty = await createTestDatabase(null);
+      try {
+        for (const [env, said] of [
+          [{ DATABASE_URL: wrong.toString() }, 'DATABASE_URL: the database refused or could not be reached'],
+          [
+            { DATABASE_URL: db.url, HOST: '127.0.0.1', PORT: String(taken) },
+            `PORT: ${taken} is already in use`,
+          ],
+          [
+            { DATABASE_URL: empty.url, RUN_MIGRATIONS: 'false' },
+            'RUN_MIGRATIONS: false, and the database has not been migrated',
+          ],
+        ] as const) {
+          const proc = runBuilt('main', { ...base, ...env });
+          expect({ said, exited: await proc.exited }).toEqual({ said, exited: 78 });
+          const stderr = proc.stderr();
+          expect(stderr).toContain(`Kirim failed to start: ${said}`);
+          expect(stderr).not.toMatch(/\n\s+at /);
+          expect(stderr + proc.stdout()).not.toContain('not-the-password-9731');
+        }
+      } finally {
+        blocker.close();
+        await empty.drop();
+      }
+    });
 
     it('serves, logs JSON with request ids and no secrets, and shuts down cleanly on SIGTERM', async () => {
       const { proc, base } = await startService({
