@@ -122,6 +122,32 @@ export async function createApp(
   return app;
 }
 
+/**
+ * What a production start runs on that is meant for development, said at every start: a mistyped variable
+ * (DATABSE_URL) or a forgotten courier's credentials otherwise turn a production deploy into a sandbox one
+ * without a word.
+ */
+export function productionWarnings(config: AppConfig): string[] {
+  if (config.env !== 'production') return [];
+  const warnings: string[] = [];
+  if (!config.database.url)
+    warnings.push(
+      `NODE_ENV=production on the embedded PostgreSQL in ${config.database.dataDir}: set DATABASE_URL for a managed database`,
+    );
+  const sandboxed = Object.entries(config.couriers.credentials)
+    .filter(([, credentials]) => credentials === null)
+    .map(([code]) => code);
+  if (sandboxed.length)
+    warnings.push(
+      `NODE_ENV=production with couriers in sandbox mode (${sandboxed.join(', ')}): no parcel of theirs reaches the courier; set their credentials (README: Configuration)`,
+    );
+  if (!config.payouts.provider)
+    warnings.push(
+      'NODE_ENV=production with the sandbox payout provider: no withdrawal reaches a bank; set PAYOUT_PROVIDER_URL',
+    );
+  return warnings;
+}
+
 /** The configuration the start is using, once read: what a failure to start is told against. */
 let startConfig: AppConfig | undefined;
 
@@ -181,6 +207,7 @@ async function bootstrap(): Promise<void> {
   const bound = (app.getHttpServer() as Server).address();
   const port = bound && typeof bound === 'object' ? bound.port : config.http.port;
   app.get(Logger).log(`Kirim listening on http://${config.http.host}:${port} (docs at /docs)`, 'Bootstrap');
+  for (const warning of productionWarnings(config)) app.get(Logger).warn(warning, 'Bootstrap');
 }
 
 if (require.main === module) {
