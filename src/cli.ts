@@ -62,13 +62,15 @@ const USAGE = `Kirim command line
       Exit 0 when decoded; 1 when the answer is a courier error (printed as {error:{kind, message}});
       2 for bad usage (unknown courier or operation, unreadable file, bad option).
 
-  npm run cli -- couriers:locations <courier> <file>
+  npm run cli -- couriers:locations <courier> <file> [--shrink]
       Makes a CSV file the courier's location mapping: its own codes per district of the area directory,
       as the courier hands them over at onboarding (format and an example per courier:
       docs/courier-locations.md). The whole file is checked first; any bad row (unknown district, district
       given twice, empty/overlong/control-character value, a code not in the courier's shape, wrong column
       count) refuses the file, naming each row, and changes nothing (exit 1), as does a file over 8 MB
-      (refused unread: no mapping is that large). Otherwise the courier's
+      (refused unread: no mapping is that large), and a file mapping fewer than half the districts the
+      mapping in use maps (the wrong file, more likely than coverage halved) unless --shrink is given.
+      Otherwise the courier's
       mapping becomes exactly the file, in one transaction, and the counts inserted/updated/removed/
       unchanged are printed; loading the same file again changes nothing and says so. Running services
       pick the change up within couriers.locationsRefreshSeconds. Exit 2 for bad usage.
@@ -281,8 +283,10 @@ function readAtMost(path: string | 0, max: number): Buffer | null {
 
 /** couriers:locations: checks a courier's location CSV whole, then makes it the courier's mapping. */
 async function loadCourierLocations(config: AppConfig, args: string[]): Promise<void> {
-  const [courier, file, ...extra] = args;
-  if (!courier || !file || extra.length) throw new UsageError('couriers:locations takes <courier> <file>');
+  const shrink = args.includes('--shrink');
+  const [courier, file, ...extra] = args.filter((a) => a !== '--shrink');
+  if (!courier || !file || extra.length)
+    throw new UsageError('couriers:locations takes <courier> <file> [--shrink]');
   if (!isCourierCode(courier))
     throw new UsageError(`unknown courier "${courier}" (one of ${COURIER_CODES.join(', ')})`);
   let bytes: Buffer | null;
@@ -313,6 +317,16 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
     if (!read.ok) {
       process.stderr.write(
         `refused ${file}: nothing was changed\n${read.problems.map((p) => `  ${p}\n`).join('')}`,
+      );
+      process.exitCode = 1;
+      return;
+    }
+    // A file mapping fewer than half the districts mapped now is more likely the wrong file (a sample, one
+    // province) than the courier's coverage halved: every parcel to the rest would turn area_not_mapped.
+    const now = await get(CourierLocations).mapping(courier);
+    if (now && read.rows.length < now.districts / 2 && !shrink) {
+      process.stderr.write(
+        `refused ${file}: nothing was changed\n  it maps ${read.rows.length} districts; the ${now.source} mapping in use maps ${now.districts}, and ${courier} would stop carrying to the others (area_not_mapped). If that is meant, run it again with --shrink\n`,
       );
       process.exitCode = 1;
       return;

@@ -55,6 +55,16 @@ export class CourierLocationsRepository {
     );
   }
 
+  /** How many districts the courier's mapping holds now, and from which source; null without one. */
+  async size(courier: CourierCode): Promise<{ source: LocationSource; districts: number } | null> {
+    const [row] = await this.tx.manager.query<{ source: LocationSource; districts: number }[]>(
+      `SELECT s.source, (SELECT count(*)::int FROM courier_location_codes c WHERE c.courier = s.courier) AS districts
+         FROM courier_location_sets s WHERE s.courier = $1`,
+      [courier],
+    );
+    return row ?? null;
+  }
+
   async rows(courier: CourierCode): Promise<LocationRow[]> {
     const rows = await this.tx.manager.query<DbRow[]>(
       `SELECT district_code, code, label, city_code, city_label, province_label

@@ -142,6 +142,11 @@ export class CourierLocations {
     );
   }
 
+  /** How many districts the courier's mapping holds now, and from which source; null without one. */
+  mapping(courier: CourierCode): Promise<{ source: LocationSource; districts: number } | null> {
+    return this.repository.size(courier);
+  }
+
   /**
    * Makes `rows` the courier's whole mapping, in one transaction (joins an open one), and applies it here
    * at once. Loading the same rows again changes nothing (all `unchanged`, version kept).
