@@ -167,6 +167,8 @@ async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
     const ledger = get(LedgerService);
     const report = await ledger.trialBalanceReport();
     out(renderTrialBalance(report.accounts, report.findings, values.all ?? false));
+    // Which ledger: a mistyped DATA_DIR makes a new, empty database, whose ledger is verified OK too.
+    out(`  in ${databaseShown(config)}`);
     return report.findings.ok;
   });
   if (!ok) process.exitCode = 1;
@@ -402,7 +404,10 @@ async function main(argv: string[]): Promise<void> {
     case 'migrate':
       return usageExits(async () => {
         noArguments(command, args);
-        await withApp(config(), () => Promise.resolve(out('migrations are up to date')));
+        const settings = config();
+        await withApp(settings, () =>
+          Promise.resolve(out(`migrations are up to date\n  in ${databaseShown(settings)}`)),
+        );
       });
     case 'migrate:revert':
       // Extra words are refused before anything runs: `migrate:revert --help` reverted a migration.

@@ -109,6 +109,8 @@ describe('the command line, as a process', () => {
     expect(ok.stdout()).toMatch(/platform:courier_cod_receivable:jne\s+1\.234\.567\s+0\s+1\.234\.567/);
     expect(ok.stdout()).toMatch(/seller:\*:pending \(1 accounts\)\s+0\s+1\.234\.567\s+1\.234\.567/);
     expect(ok.stdout()).toContain('ledger verified: OK');
+    // Which database it verified: a mistyped DATA_DIR would make (and verify) a new, empty one.
+    expect(ok.stdout()).toMatch(/\n {2}in (PostgreSQL at |the embedded PostgreSQL in )\S+/);
 
     const code = Accounts.seller(seller, 'pending').code;
     await t.dataSource.query('UPDATE ledger_accounts SET balance = balance + 1 WHERE code = $1', [code]);
