@@ -141,10 +141,14 @@ const COURIER_OPTIONAL_ENV: Partial<Record<CourierCodeName, string[]>> = {
 type Env = Record<string, string | undefined>;
 
 function describe(errors: ValidationError[]): { name: string; message: string }[] {
-  return errors.map((e) => ({
-    name: e.property,
-    message: Object.values(e.constraints ?? {}).join('; ') || 'is invalid',
-  }));
+  return errors.map((e) => {
+    const constraints = { ...e.constraints };
+    // Text that is no number fails its bounds too ("must not be greater than 65535; must not be less than
+    // 0; must be an integer number"): only that it is no whole number is said.
+    if (constraints.isInt) for (const bound of ['min', 'max']) delete constraints[bound];
+    const said = Object.values(constraints).map((m) => m.replace(new RegExp(`^${e.property} `), ''));
+    return { name: e.property, message: said.join('; ') || 'is invalid' };
+  });
 }
 
 /** `ip`, `ip:port` or `[ipv6]:port`, comma-separated → entries for dns.Resolver#setServers, or a problem. */

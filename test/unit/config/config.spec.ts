@@ -94,6 +94,19 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('PORT:');
   });
 
+  it('says of text in a number’s place only that it is no whole number, and of a number out of bounds its bound', () => {
+    const problem = (env: Record<string, string>) => {
+      try {
+        loadConfig(env, {});
+      } catch (e) {
+        return (e as ConfigError).problems.find((p) => p.name === 'PORT')?.message;
+      }
+      return undefined;
+    };
+    expect(problem({ PORT: 'abc' })).toBe('must be an integer number');
+    expect(problem({ PORT: '70000' })).toBe('must not be greater than 65535');
+  });
+
   it('requires a JWT secret and a metrics token in production, and never a short one', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' }, {})).toThrow(
       /JWT_SECRET: is required when NODE_ENV=production/,
