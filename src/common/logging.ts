@@ -3,7 +3,8 @@ import { Params } from 'nestjs-pino';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from 'config/env.schema';
-import { sanitizeLogArgs, serializeError, urlForLog } from './log-redaction';
+import { asDatabaseUnavailable } from './errors/database-unavailable';
+import { sanitizeLogArgs, scrubText, serializeError, urlForLog } from './log-redaction';
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
 
@@ -35,6 +36,9 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
       hooks: {
         logMethod(args, method) {
           const first: unknown = args[0];
+          const quiet = jobFailureWhileDatabaseDown(first);
+          if (quiet === 'drop') return;
+          if (quiet) return method.apply(this, quiet as Parameters<typeof method>);
           // Every request writes one line: walking it generically was a noticeable share of a warm quote.
           if (typeof first === 'object' && first !== null && REQUEST_LINE in first) method.apply(this, args);
           else method.apply(this, sanitizeLogArgs(args) as Parameters<typeof method>);
@@ -43,6 +47,29 @@ export function createRootLogger(level: LogLevel, destination?: DestinationStrea
     },
     destination,
   );
+}
+
+/** How often a scheduled job failing on an unreachable database is told: not every job every second. */
+const JOB_FAILURE_EVERY_MS = 60_000;
+let jobFailureToldAt = -Infinity;
+
+/**
+ * A scheduled job's failure (the scheduler logs each with its stack) while the database cannot be reached:
+ * told once a minute in one line, the others dropped. With the database down every job failed every second
+ * or so, a hundred stack traces in forty seconds. Anything else: undefined, logged as it is.
+ */
+function jobFailureWhileDatabaseDown(first: unknown): [object, string] | 'drop' | undefined {
+  if (!first || typeof first !== 'object' || (first as { context?: unknown }).context !== 'Scheduler') return;
+  const err = (first as { err?: unknown }).err;
+  if (!asDatabaseUnavailable(err)) return;
+  const now = Date.now();
+  if (now - jobFailureToldAt < JOB_FAILURE_EVERY_MS) return 'drop';
+  jobFailureToldAt = now;
+  const cause = err instanceof Error ? err.message : '';
+  return [
+    { context: 'Scheduler' },
+    `scheduled jobs are failing: the database cannot be reached (${scrubText(cause)}); told once a minute while it lasts`,
+  ];
 }
 
 /**
