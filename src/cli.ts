@@ -95,7 +95,9 @@ async function withApp<T>(
     autoFlushLogs: false,
   }).catch((e: unknown) => {
     const said = startFailure(e, config);
-    throw said ? new Error(said, { cause: e }) : e;
+    if (said) throw new Error(said, { cause: e });
+    Logger.flush(); // what was logged while opening, to tell an unforeseen failure by
+    throw e;
   });
   app.flushLogs();
   // Interrupted, the command closes what it opened (an embedded PostgreSQL it started among them) and exits

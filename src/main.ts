@@ -1,6 +1,6 @@
 import type { Server } from 'node:net';
 import 'reflect-metadata';
-import { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -218,6 +218,9 @@ if (require.main === module) {
       process.stderr.write(`Kirim failed to start: ${said}\n`);
       process.exit(78);
     }
+    // Anything else is told with what was logged while starting (held until now), the database's own lines
+    // among them at LOG_LEVEL=debug.
+    NestLogger.flush();
     process.stderr.write(
       `Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
     );

@@ -31,8 +31,8 @@ const CONNECT_CODES = new Set([
   'EHOSTUNREACH',
   'ENETUNREACH',
 ]);
-/** PostgreSQL's refusals of a login: bad password, no such role or database, not allowed to connect. */
-const LOGIN_CODES = new Set(['28P01', '28000', '3D000', '42501']);
+/** PostgreSQL's refusals of a login: bad password, no such role or database. */
+const LOGIN_CODES = new Set(['28P01', '28000', '3D000']);
 
 /**
  * What stopped the start, said in one line naming the setting to change, for the failures an operator
@@ -65,8 +65,12 @@ export function startFailure(e: unknown, config: AppConfig): string | null {
       (f.path ? resolve(f.path).startsWith(dataDir) : !external)
     )
       return `DATA_DIR: ${f.path ?? dataDir} cannot be written by this user (${f.code})`;
-    if (!external && config.database.embeddedPort && /did not start on port/.test(f.message))
-      return `EMBEDDED_POSTGRES_PORT: the embedded PostgreSQL could not start on port ${config.database.embeddedPort} (is it in use?)`;
+    if (
+      !external &&
+      config.database.embeddedPort &&
+      /did not start on port \d+: the port is in use/.test(f.message)
+    )
+      return `EMBEDDED_POSTGRES_PORT: ${config.database.embeddedPort} is in use: the embedded PostgreSQL could not start on it`;
   }
   return null;
 }

@@ -305,7 +305,9 @@ export class AreaIndex {
       .split(' ')
       .map((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w))
       .join(' ');
-    const named = (name: string) => candidates.filter((i) => this.districts[i].joined === name);
+    // Its name as the directory writes it, or written together ("tanjungpinangtimur").
+    const named = (name: string) =>
+      candidates.filter((i) => this.districts[i].joined === name || this.districts[i].glued === name);
     let found = named(asTyped);
     const typed = found.length || expanded === asTyped || !named(expanded).length ? asTyped : expanded;
     if (!found.length) found = named(typed);
@@ -673,10 +675,6 @@ function range(from: number, to: number): number[] {
 }
 
 /**
- * A typed district as the directory's names are kept: no "Kec." before it, no postal code after it
- * ("Tebet 12810"); other digits are the name's own ("2 x 11 Enam Lingkuang").
- */
-/**
  * A typed village's keys, best first: its search form written together (as sellers write "Jakasampurna" for
  * the dataset's "Jaka Sampurna"), then without the words for a village ("Kel. Cigadung"), which a name
  * itself may begin with (Desa Beru).
@@ -686,6 +684,10 @@ function villageKeys(typed: string): string[] {
   return [name, name.replace(/^(kelurahan|kel|desa|ds) /, '')].map((k) => k.replace(/ /g, ''));
 }
 
+/**
+ * A typed district as the directory's names are kept: no "Kec." before it, no postal code after it
+ * ("Tebet 12810"); other digits are the name's own ("2 x 11 Enam Lingkuang").
+ */
 function districtName(typed: string): string {
   return normalizePlace(typed)
     .replace(/^(kecamatan|kec) /, '')

@@ -61,13 +61,18 @@ export function scrubText(text: string): string {
   return out;
 }
 
-/** Percent-decoded (a `+` in a query as a space), or the text as it is where it is no valid encoding. */
+/**
+ * Percent-decoded (a `+` in a query as a space), run by run of escapes: one malformed escape elsewhere
+ * (`%ZZ`, a cut `%E0`) leaves only itself as it is, not the whole text.
+ */
 function decoded(text: string, query: boolean): string {
-  try {
-    return decodeURIComponent(query ? text.replace(/\+/g, ' ') : text);
-  } catch {
-    return text;
-  }
+  return (query ? text.replace(/\+/g, ' ') : text).replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }
 
 /** A part of a URL scrubbed as typed and as decoded: a phone sent as `%2B62%20812…` is one too. */
@@ -76,6 +81,9 @@ function scrubUrlPart(text: string, query: boolean): string {
   const scrubbed = scrubText(plain);
   return scrubbed === plain ? scrubText(text) : scrubbed;
 }
+
+/** The free-text search's key however written: `q`, `Q`, `q[]`, `q%5B%5D`. */
+const searchKey = (key: string) => decoded(key, true).toLowerCase().replace(/\[\]$/, '') === 'q';
 
 /**
  * A request's URL as the log keeps it: scrubbed as scrubText does, also where percent-encoded, and a free-text
@@ -92,9 +100,7 @@ export function urlForLog(url: string): string {
       const eq = pair.indexOf('=');
       if (eq < 0) return scrubUrlPart(pair, true);
       const key = pair.slice(0, eq);
-      return decoded(key, true) === 'q'
-        ? `${key}=[redacted]`
-        : `${key}=${scrubUrlPart(pair.slice(eq + 1), true)}`;
+      return searchKey(key) ? `${key}=[redacted]` : `${key}=${scrubUrlPart(pair.slice(eq + 1), true)}`;
     });
   return `${path}?${params.join('&')}`;
 }

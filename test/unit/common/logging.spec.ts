@@ -26,6 +26,11 @@ describe('scheduled jobs failing while the database cannot be reached', () => {
     for (let i = 0; i < 5; i += 1) logger.error({ context: 'Scheduler', err: refused() });
     logger.error({ context: 'Scheduler', err: new Error('a bug in a job') });
     logger.error({ context: 'PayoutsService', err: refused() });
+    // A deadlock is no unreachable database: told with its stack, as any job's failure.
+    logger.error({
+      context: 'Scheduler',
+      err: Object.assign(new Error('deadlock detected'), { code: '40P01' }),
+    });
     await new Promise((r) => setImmediate(r));
     expect(lines.map((l) => [l.context, l.msg ?? (l.err as { message: string }).message])).toEqual([
       [
@@ -34,6 +39,7 @@ describe('scheduled jobs failing while the database cannot be reached', () => {
       ],
       ['Scheduler', 'a bug in a job'],
       ['PayoutsService', 'connect ECONNREFUSED /srv/kirim/.data/socket/.s.PGSQL.5432'],
+      ['Scheduler', 'deadlock detected'],
     ]);
     expect(lines[0].err).toBeUndefined();
     expect((lines[1].err as { stack?: string }).stack).toContain('a bug in a job');

@@ -217,6 +217,19 @@ describe('ID Express status table', () => {
     expect([event.status, event.reason]).toEqual([status, reason]);
   });
 
+  it('reads a history of one line sent as the line itself, under either spelling of the list', () => {
+    const line: IdExpressHistory = {
+      waybillNo: AWB,
+      operationType: 'Pick up scan',
+      operationTime: T0,
+      currentBranch: 'BANDUNG',
+    };
+    for (const field of ['historys', 'history'] as const)
+      expect(
+        trackingToEvents({ basicInfo: { waybillNo: AWB }, [field]: line as never }).map((e) => e.status),
+      ).toEqual(['picked_up']);
+  });
+
   it('reads a recorded failed attempt (idexpress-tracking-1.json: problemCode 102, reason in the text)', () => {
     const event = last([
       'Pick up scan',

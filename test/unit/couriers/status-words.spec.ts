@@ -69,6 +69,11 @@ const LINES: [string, Expected][] = [
   ['Paket telah diterima oleh pengirim', ['returned']],
   ['Paket sudah diterima kembali oleh penjual', ['returned']],
   ['Received by shipper', ['returned']],
+  // A buyer that is a shop, a client or a merchant's staff is still the buyer: delivered, the cash taken.
+  ['Paket telah diterima oleh TOKO SINAR JAYA', ['delivered']],
+  ['Paket telah diterima oleh Toko Bu Ani', ['delivered']],
+  ['DITERIMA OLEH KLIEN', ['delivered']],
+  ['Received by merchant staff', ['delivered']],
   ['Returned to Sender', ['returned']],
   ['returned to shipper', ['returned']],
   ['Return POD Scan', ['returned']],

@@ -395,7 +395,8 @@ const JOURNEY_STAGE: Partial<Record<CourierStatus, number>> = {
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const awb = t.basicInfo.waybillNo;
   const codAmount = payloadAmount(t.itemInfo?.codAmount);
-  const listed = payloadRecords<IdExpressHistory>(Array.isArray(t.historys) ? t.historys : t.history);
+  const spelled = payloadRecords<IdExpressHistory>(t.historys);
+  const listed = spelled.length ? spelled : payloadRecords<IdExpressHistory>(t.history);
   const lines = linesInOrder(
     listed.map((h) => ({
       h,

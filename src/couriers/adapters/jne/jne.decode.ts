@@ -73,7 +73,7 @@ export function jneTrackResult(awb: string, answer: JneAnswer<JneTracking>): Tra
   }
   const t = answer.body;
   const cnote = t.cnote && typeof t.cnote === 'object' && !Array.isArray(t.cnote) ? t.cnote : undefined;
-  const lines = [t.history, t.manifest, t.runsheet].some((l) => Array.isArray(l) && l.length > 0);
+  const lines = [t.history, t.manifest, t.runsheet].some((l) => payloadRecords(l).length > 0);
   if (!cnote || (!payloadText(cnote.cnote_no).trim() && !lines)) return { awb, found: false };
   const number = awb || payloadText(cnote.cnote_no).trim();
   return {
