@@ -281,11 +281,11 @@ export class InvoicesRepository {
       'invoiceId' in of ? ['l.invoice_id = $1', of.invoiceId] : ['l.period_start = $1', of.periodStart];
     return queryRowArrays(
       this.tx.manager,
-      `SELECT l.id, i.number, i.seller_id,
+      `SELECT l.id, i.number, i.seller_id, s.name,
               to_char(i.period_start AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'),
               to_char((i.period_end - interval '1 microsecond') AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'),
               l.shipment_id, l.awb, l.courier, l.kind, l.amount
-         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+         FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN sellers s ON s.id = i.seller_id
         WHERE ${where} AND l.id > $2 ORDER BY l.id LIMIT $3`,
       [key, afterId, limit],
     );

@@ -333,6 +333,8 @@ describe('invoices: one per seller and period, posted, settled from available, e
     const rows = parse<Record<string, string>>(csv.text, { columns: true });
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.every((r) => r.invoice_number === first.number && r.seller_id === a.sellerId)).toBe(true);
+    // Whose it is by name too, as the seller signed up (a spreadsheet reader has no seller ids in mind).
+    expect(new Set(rows.map((r) => r.seller_name))).toEqual(new Set(['Toko Batik Sari']));
     expect(rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(first.total);
 
     const pdf = await http

@@ -5,6 +5,7 @@ import { pipeline, Readable } from 'node:stream';
 export const INVOICE_CSV_COLUMNS = [
   'invoice_number',
   'seller_id',
+  'seller_name',
   'period_start',
   'period_last_day',
   'shipment_id',
@@ -15,10 +16,24 @@ export const INVOICE_CSV_COLUMNS = [
 ] as const;
 
 /** One CSV row, in INVOICE_CSV_COLUMNS order. */
-export type InvoiceCsvRow = [string, string, string, string, string, string, string, string, number | string];
+export type InvoiceCsvRow = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+  number | string,
+];
 
-/** The columns whose text comes from outside Kirim (a courier's airway bill), as INVOICE_CSV_COLUMNS indexes. */
-const OUTSIDE_TEXT = [INVOICE_CSV_COLUMNS.indexOf('awb')];
+/**
+ * The columns whose text comes from outside Kirim (a seller's name as it signed up, a courier's airway bill),
+ * as INVOICE_CSV_COLUMNS indexes.
+ */
+const OUTSIDE_TEXT = [INVOICE_CSV_COLUMNS.indexOf('seller_name'), INVOICE_CSV_COLUMNS.indexOf('awb')];
 
 /**
  * Text a spreadsheet would take for a formula (it begins with =, +, -, @, a tab or a carriage return) led by

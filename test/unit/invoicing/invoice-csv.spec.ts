@@ -9,10 +9,11 @@ describe('invoice CSV', () => {
     for (const plain of ['JNE0012345', "'quoted", 'a=b', '']) expect(spreadsheetText(plain)).toBe(plain);
   });
 
-  it('guards the airway bill a courier sent, not the amounts (a negative cashback stays a number)', async () => {
-    const row = (awb: string, kind: string, amount: string): InvoiceCsvRow => [
+  it('guards the seller’s name and the airway bill a courier sent, not the amounts (a negative cashback stays a number)', async () => {
+    const row = (awb: string, kind: string, amount: string, name = 'Toko Sari'): InvoiceCsvRow => [
       'INV-1',
       'seller',
+      name,
       '2026-11-09',
       '2026-11-22',
       'shipment',
@@ -21,12 +22,17 @@ describe('invoice CSV', () => {
       kind,
       amount,
     ];
-    const batches = [[row('=cmd|"/c calc"!A1', 'shipping', '18000'), row('JNE1', 'cashback', '-1800')]];
+    const batches = [
+      [
+        row('=cmd|"/c calc"!A1', 'shipping', '18000'),
+        row('JNE1', 'cashback', '-1800', '=HYPERLINK("http://x","Toko")'),
+      ],
+    ];
     const csv = await text(invoiceCsv(() => Promise.resolve(batches.shift() ?? null)));
     const records = parse<Record<string, string>>(csv, { columns: true });
-    expect(records.map((r) => [r.awb, r.amount])).toEqual([
-      [`'=cmd|"/c calc"!A1`, '18000'],
-      ['JNE1', '-1800'],
+    expect(records.map((r) => [r.seller_name, r.awb, r.amount])).toEqual([
+      ['Toko Sari', `'=cmd|"/c calc"!A1`, '18000'],
+      [`'=HYPERLINK("http://x","Toko")`, 'JNE1', '-1800'],
     ]);
   });
 });
