@@ -450,7 +450,8 @@ export class InvoicingService implements OnModuleInit {
     const instant = text.includes('T');
     const at = instant ? parseInstant(text) : null;
     const period = instant && !at ? null : periodStartingOn(at ? wibDay(at) : text, this.rule);
-    if (!period || (at && period.start.getTime() !== at.getTime())) {
+    // A period ending after year 9999 has no ISO 8601 date to be answered in ("+010000-01-09…").
+    if (!period || (at && period.start.getTime() !== at.getTime()) || period.end.getUTCFullYear() > 9999) {
       const example = periodContaining(this.clock.now(), this.rule).startDate;
       throw new NotAPeriodStartError(
         `must be a day an invoicing period starts on (YYYY-MM-DD, Asia/Jakarta, e.g. ${example}: every ${this.rule.periodDays} days from ${this.rule.anchorDate})`,

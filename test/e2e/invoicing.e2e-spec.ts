@@ -458,7 +458,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
     expect(text.filter((r) => r === 'INVOICE / TAGIHAN')).toHaveLength(3);
     expect(pdfPageCount(pdf.body as Buffer)).toBeGreaterThanOrEqual(3);
 
-    for (const bad of ['2026-12-08', '2026-02-30', 'besok', '2026-12-07T00:00:00.000Z']) {
+    for (const bad of ['2026-12-08', '2026-02-30', 'besok', '2026-12-07T00:00:00.000Z', '9999-12-27']) {
       const res = await http
         .get(`/v1/finance/invoices/export?periodStart=${encodeURIComponent(bad)}`)
         .set(finance.auth)
