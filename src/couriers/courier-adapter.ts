@@ -167,6 +167,8 @@ export interface TrackingEvent {
   isReturnLeg: boolean;
   /** True only when the courier reports the COD cash taken. */
   codCollected?: boolean;
+  /** The COD cash the courier says it took (rupiah), where its delivery line carries an amount. */
+  codAmount?: number;
   /** Courier-reported weight when it differs from the declared one. */
   weightGrams?: number;
   /** The courier's proof of delivery, on a delivery (or a return's receipt) whose line carries one. */

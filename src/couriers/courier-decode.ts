@@ -174,6 +174,7 @@ export function eventJson(e: TrackingEvent) {
     unmapped: e.unmapped ?? false,
     ...(e.weightGrams !== undefined ? { weightGrams: e.weightGrams } : {}),
     ...(e.pod ? { pod: e.pod } : {}),
+    ...(e.codAmount !== undefined ? { codAmount: e.codAmount } : {}),
   };
 }
 

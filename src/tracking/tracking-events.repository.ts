@@ -248,6 +248,38 @@ export class TrackingEventsRepository {
     }));
   }
 
+  /**
+   * COD shipments whose delivery, stored since `since`, said the courier took other cash than the parcel's
+   * COD amount, or none: newest first, at most `limit`.
+   */
+  codDiscrepancies(
+    since: Date,
+    limit: number,
+  ): Promise<
+    {
+      shipment_id: string;
+      seller_id: string;
+      reference: string;
+      courier: string;
+      awb: string;
+      cod_amount: string;
+      reported: string | null;
+      cod_collected: boolean | null;
+      occurred_at: Date;
+    }[]
+  > {
+    return this.tx.manager.query(
+      `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
+              e.cod_amount AS reported, e.cod_collected, e.occurred_at
+         FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id
+        WHERE e.status = 'delivered' AND (e.cod_collected = false OR e.cod_amount IS NOT NULL)
+          AND e.received_at >= $1 AND NOT e.is_return_leg AND s.cod_amount > 0
+          AND (e.cod_collected = false OR e.cod_amount <> s.cod_amount)
+        ORDER BY e.received_at DESC, e.id LIMIT $2`,
+      [since, limit],
+    );
+  }
+
   /** Courier codes no status table knows, with how often and how recently they were seen. */
   async unmappedCodes(): Promise<
     { courier: string; raw_code: string; count: number; example: string; first_seen: Date; last_seen: Date }[]
@@ -263,19 +295,21 @@ export class TrackingEventsRepository {
 
 /**
  * Inserts events given by eventParameters, skipping those stored before; the new ones' airway bills.
- * `applied`: each is stored as applied at $4, belonging to the shipment $18/$19 give its airway bill.
+ * `applied`: each is stored as applied at $4, belonging to the shipment $19/$20 give its airway bill.
  */
 const insertEvents = (
   applied: boolean,
 ) => `INSERT INTO tracking_events (id, courier, awb, raw_code, occurred_at,
-    raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, source, raw, pod, push_id, received_at
-    ${applied ? ', shipment_id, processed_at' : ''})
+    raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, source, raw, pod, cod_amount,
+    push_id, received_at ${applied ? ', shipment_id, processed_at' : ''})
   SELECT e.id, $1, e.awb, e.raw_code, e.occurred_at, e.raw_text, e.status, e.reason, e.location,
-    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, e.pod, $3, $4 ${applied ? ', m.shipment_id, $4' : ''}
+    e.is_return_leg, e.cod_collected, e.unmapped, $2, e.raw, e.pod, e.cod_amount, $3, $4
+    ${applied ? ', m.shipment_id, $4' : ''}
   FROM unnest($5::uuid[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::text[], $11::text[],
-    $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[], $17::jsonb[])
-    AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped, raw, pod)
-  ${applied ? 'LEFT JOIN unnest($18::text[], $19::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
+    $12::text[], $13::boolean[], $14::boolean[], $15::boolean[], $16::jsonb[], $17::jsonb[], $18::bigint[])
+    AS e(id, awb, raw_code, occurred_at, raw_text, status, reason, location, is_return_leg, cod_collected, unmapped,
+      raw, pod, cod_amount)
+  ${applied ? 'LEFT JOIN unnest($19::text[], $20::uuid[]) AS m(awb, shipment_id) ON m.awb = e.awb' : ''}
   ON CONFLICT (courier, awb, raw_code, occurred_at) DO NOTHING
   RETURNING id, awb`;
 
@@ -310,6 +344,8 @@ function eventParameters(
     events.map((e) => e.unmapped === true),
     events.map((e) => storableJson(e.raw ?? withoutRaw(e))),
     events.map((e) => (e.pod ? storableJson(e.pod) : null)),
+    // Only an amount PostgreSQL's bigint holds, whole: a courier's "1.5e300" or fraction is no amount.
+    events.map((e) => (Number.isSafeInteger(e.codAmount) && e.codAmount! >= 0 ? e.codAmount : null)),
   ];
 }
 

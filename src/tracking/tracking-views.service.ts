@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
+import { Clock } from 'src/common/clock';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { isBookingEvent, journeyOrder } from './tracking-status';
-import { ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
+import { CodDiscrepancyDto, ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
-/** What tracking shows: a shipment with its courier events, alerts and actions, and the codes no status table knows. */
+/**
+ * What tracking shows: a shipment with its courier events, alerts and actions; the codes no status table
+ * knows, and the COD deliveries whose cash differs.
+ */
 @Injectable()
 export class TrackingViews {
   constructor(
@@ -16,6 +20,7 @@ export class TrackingViews {
     private readonly alerts: AlertsService,
     private readonly actions: ShipmentActionsService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
@@ -33,6 +38,30 @@ export class TrackingViews {
   async events(sellerId: string, id: string): Promise<TrackingEventDto[]> {
     await this.shipments.find(sellerId, id);
     return this.eventsOf(id);
+  }
+
+  /**
+   * COD parcels of the last 30 days delivered with other cash than asked, or none, as the couriers said:
+   * the seller is credited the COD amount all the same (DESIGN: the courier's remittance settles it), so
+   * finance sees the difference before the remittance does.
+   */
+  async codDiscrepancies(): Promise<CodDiscrepancyDto[]> {
+    const since = new Date(this.clock.now().getTime() - 30 * 86_400_000);
+    return (await this.inbox.codDiscrepancies(since, 200)).map((r) => {
+      const codAmount = Number(r.cod_amount);
+      const reported = r.reported === null ? null : Number(r.reported);
+      return {
+        shipmentId: r.shipment_id,
+        sellerId: r.seller_id,
+        reference: r.reference,
+        courier: r.courier,
+        awb: r.awb,
+        codAmount,
+        reportedAmount: reported,
+        kind: r.cod_collected === false || reported === 0 ? 'none' : reported! < codAmount ? 'less' : 'more',
+        deliveredAt: r.occurred_at.toISOString(),
+      };
+    });
   }
 
   async unmappedCodes(): Promise<UnmappedCodeDto[]> {

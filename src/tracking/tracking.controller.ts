@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import {
+  CodDiscrepancyListDto,
   MonitoringDto,
   MonitoringQueryDto,
   ShipmentDetailDto,
@@ -51,6 +52,17 @@ export class TrackingController {
   @ApiOkResponse({ type: MonitoringDto })
   figures(@CurrentSeller() sellerId: string, @Query() query: MonitoringQueryDto): Promise<MonitoringDto> {
     return this.monitoring.figures(sellerId, query);
+  }
+
+  @Get('ops/cod-discrepancies')
+  @Roles('admin', 'finance')
+  @ApiOperation({
+    summary:
+      'COD parcels of the last 30 days their courier delivered with other cash than asked, or none (operators, finance)',
+  })
+  @ApiOkResponse({ type: CodDiscrepancyListDto })
+  async codDiscrepancies(): Promise<CodDiscrepancyListDto> {
+    return { items: await this.views.codDiscrepancies() };
   }
 
   @Get('ops/unmapped-codes')

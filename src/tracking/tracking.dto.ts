@@ -70,6 +70,30 @@ export class UnmappedCodeDto {
   @ApiProperty() lastSeen!: string;
 }
 
+/** A COD parcel delivered with other cash than its COD amount, or none, as its courier said. */
+export class CodDiscrepancyDto {
+  @ApiProperty({ format: 'uuid' }) shipmentId!: string;
+  @ApiProperty({ format: 'uuid' }) sellerId!: string;
+  @ApiProperty() reference!: string;
+  @ApiProperty() courier!: string;
+  @ApiProperty() awb!: string;
+  @ApiProperty({ type: 'integer', description: 'The COD amount the seller asked, rupiah' })
+  codAmount!: number;
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'The cash the courier’s delivery says it took, rupiah; null when it gave no amount',
+  })
+  reportedAmount!: number | null;
+  @ApiProperty({ enum: ['less', 'more', 'none'], description: 'Less or more cash than asked, or none taken' })
+  kind!: 'less' | 'more' | 'none';
+  @ApiProperty({ format: 'date-time', description: 'When the courier delivered it' }) deliveredAt!: string;
+}
+
+export class CodDiscrepancyListDto {
+  @ApiProperty({ type: [CodDiscrepancyDto] }) items!: CodDiscrepancyDto[];
+}
+
 export class UnmappedCodeListDto {
   @ApiProperty({ type: [UnmappedCodeDto] }) items!: UnmappedCodeDto[];
 }

@@ -213,6 +213,13 @@ export const ROUTES: RouteCase[] = [
   },
   { method: 'get', path: '/v1/monitoring', access: SELLER, isolation: 'none', allowedStatus: 200 },
   { method: 'get', path: '/v1/ops/unmapped-codes', access: ADMIN, isolation: 'none', allowedStatus: 200 },
+  {
+    method: 'get',
+    path: '/v1/ops/cod-discrepancies',
+    access: FINANCE,
+    isolation: 'none',
+    allowedStatus: 200,
+  },
   // A courier push: verified by the courier's own signature, not a Kirim credential (tracking-webhooks.e2e).
   {
     method: 'post',

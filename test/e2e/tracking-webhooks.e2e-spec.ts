@@ -381,6 +381,56 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     expect(stored).toEqual([{ awb: b.awb, shipment_id: b.id }]);
   });
 
+  it('lists for finance a COD parcel delivered with less cash than asked, or none; not one paid in full', async () => {
+    const finance = await createOperator(t, http, 'finance');
+    const delivered = async (cash: string) => {
+      const origin = (await createAddress(http, seller)).id;
+      const { booked: b, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+      const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+      const codAmount = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body
+        .codAmount as number;
+      const pod = {
+        ...line,
+        operationType: 'POD scan',
+        lastOperationTime: Math.floor(t.clock.now().getTime() / 1000),
+        codAmount: cash === 'full' ? String(codAmount) : cash,
+      };
+      await http
+        .post('/v1/webhooks/couriers/idexpress')
+        .set(push.headers)
+        .send(JSON.stringify([pod]))
+        .expect(200);
+      await pushesApplied(t);
+      return { ...b, codAmount };
+    };
+    const short = await delivered('1000');
+    const none = await delivered('0');
+    const full = await delivered('full');
+    const list = await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200);
+    const mine = (list.body.items as { shipmentId: string }[]).filter((d) =>
+      [short.id, none.id, full.id].includes(d.shipmentId),
+    );
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          shipmentId: short.id,
+          awb: short.awb,
+          codAmount: short.codAmount,
+          reportedAmount: 1000,
+          kind: 'less',
+        }),
+        expect.objectContaining({ shipmentId: none.id, reportedAmount: 0, kind: 'none' }),
+      ]),
+    );
+    expect(mine).toHaveLength(2);
+    // The seller is credited as the design says (the remittance settles the difference): delivered, all three.
+    for (const b of [short, none, full])
+      expect((await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body.status).toBe(
+        'delivered',
+      );
+    await http.get('/v1/ops/cod-discrepancies').set(seller.auth).expect(403);
+  });
+
   // Only the newest line is held to the replay window: an older one's time was stored as it came.
   it('is refused as malformed (400) with nothing stored when an older line is dated before any courier tracked', async () => {
     const origin = (await createAddress(http, seller)).id;

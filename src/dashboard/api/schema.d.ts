@@ -785,6 +785,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/cod-discrepancies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** COD parcels of the last 30 days their courier delivered with other cash than asked, or none (operators, finance) */
+        get: operations["TrackingController_codDiscrepancies"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/unmapped-codes": {
         parameters: {
             query?: never;
@@ -1390,6 +1407,32 @@ export interface components {
         ClockDtoOut: {
             /** Format: date-time */
             now: string;
+        };
+        CodDiscrepancyDto: {
+            awb: string;
+            /** @description The COD amount the seller asked, rupiah */
+            codAmount: number;
+            courier: string;
+            /**
+             * Format: date-time
+             * @description When the courier delivered it
+             */
+            deliveredAt: string;
+            /**
+             * @description Less or more cash than asked, or none taken
+             * @enum {string}
+             */
+            kind: "less" | "more" | "none";
+            reference: string;
+            /** @description The cash the courier’s delivery says it took, rupiah; null when it gave no amount */
+            reportedAmount: number | null;
+            /** Format: uuid */
+            sellerId: string;
+            /** Format: uuid */
+            shipmentId: string;
+        };
+        CodDiscrepancyListDto: {
+            items: components["schemas"]["CodDiscrepancyDto"][];
         };
         CountAndAmountDto: {
             /** @description Rupiah */
@@ -6332,6 +6375,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    TrackingController_codDiscrepancies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodDiscrepancyListDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */

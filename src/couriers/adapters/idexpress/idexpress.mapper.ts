@@ -344,7 +344,9 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     occurredAt: line.at,
     location: line.location || undefined,
     isReturnLeg: returnLeg,
-    ...(status === 'delivered' && line.codAmount !== undefined ? { codCollected: line.codAmount > 0 } : {}),
+    ...(status === 'delivered' && line.codAmount !== undefined
+      ? { codCollected: line.codAmount > 0, codAmount: line.codAmount }
+      : {}),
     ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
   };

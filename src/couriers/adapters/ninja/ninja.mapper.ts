@@ -442,6 +442,7 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     location: locationOf(e),
     isReturnLeg: onRtsLeg,
     ...(status === 'delivered' && codCollected !== undefined ? { codCollected } : {}),
+    ...(status === 'delivered' && codField !== undefined ? { codAmount: codField } : {}),
     ...(measured > 0 ? { weightGrams: Math.round(measured * 1000) } : {}),
     ...(pod ? { pod } : {}),
     ...(unmapped ? { unmapped } : {}),
