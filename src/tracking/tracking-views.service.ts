@@ -42,8 +42,8 @@ export class TrackingViews {
 
   /**
    * COD parcels of the last 30 days delivered with other cash than asked, or none, as the couriers said:
-   * the seller is credited the COD amount all the same (DESIGN: the courier's remittance settles it), so
-   * finance sees the difference before the remittance does.
+   * with cash the seller is credited the COD amount all the same (DESIGN: the courier's remittance settles
+   * it), with none nothing; finance sees the difference before the remittance does.
    */
   async codDiscrepancies(): Promise<CodDiscrepancyDto[]> {
     const since = new Date(this.clock.now().getTime() - 30 * 86_400_000);

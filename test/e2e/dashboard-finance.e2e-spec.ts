@@ -14,7 +14,7 @@ import { moveEnd } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned, EndedShipment } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { PINNED } from '../support/factories/tracked';
+import { pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -303,6 +303,35 @@ describe('the finance pages in a browser', () => {
     expect(await page.getByTestId('recon-mismatches').innerText()).toMatch(/\(seharusnya Rp/);
     expect(await page.getByTestId('recon-duplicates').innerText()).not.toContain('seharusnya');
     await look(page, 'keuangan-remitansi');
+  });
+
+  it('lists a COD parcel its courier delivered with less cash than asked, by the courier’s own word (1280 px)', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const { booked, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+    const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+    const pod = {
+      ...line,
+      operationType: 'POD scan',
+      lastOperationTime: Math.floor(t.clock.now().getTime() / 1000),
+      codAmount: '1000',
+    };
+    await http
+      .post('/v1/webhooks/couriers/idexpress')
+      .set(push.headers)
+      .send(JSON.stringify([pod]))
+      .expect(200);
+    await pushesApplied(t);
+    const asked = (await http.get(`/v1/shipments/${booked.id}`).set(seller.auth).expect(200)).body
+      .codAmount as number;
+    const page = await open('/keuangan/remitansi', 1280);
+    const item = page.getByTestId('cod-discrepancies').getByRole('listitem').filter({ hasText: booked.awb });
+    await item.waitFor();
+    expect(await item.innerText()).toMatch(
+      new RegExp(
+        `ID Express[\\s\\S]*Diminta Rp\\s?${asked.toLocaleString('id-ID').replace(/\./g, '\\.')}, kurir mencatat Rp\\s?1\\.000`,
+      ),
+    );
+    await look(page, 'remitansi-selisih-cod');
   });
 
   it('shows the trial balance grouped and balanced (1280 px)', async () => {

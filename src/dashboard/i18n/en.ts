@@ -470,6 +470,11 @@ export const en: Messages = {
   'remitansi.mismatchTitle': 'Amount mismatches ({count})',
   'remitansi.duplicateTitle': 'Duplicates ({count})',
   'remitansi.overdueTitle': 'COD parcels not remitted ({count})',
+  'remitansi.codSaidTitle': 'COD cash that differs by the courier’s word, last 30 days ({count})',
+  'remitansi.codSaidHelp':
+    'COD parcels whose courier tracking says less, more or no cash was taken. With cash, the seller is credited the COD amount and the courier’s remittance settles the difference; with none, nothing is credited.',
+  'remitansi.codSaidOther': 'Asked {asked}, the courier recorded {said}',
+  'remitansi.codSaidNone': 'Asked {asked}, the courier recorded no cash taken',
   'remitansi.none': 'None.',
   'remitansi.expected': 'expected {amount}',
   'remitansi.row': 'row {row}',

@@ -472,6 +472,11 @@ export const id = {
   'remitansi.mismatchTitle': 'Jumlah berbeda ({count})',
   'remitansi.duplicateTitle': 'Setoran ganda ({count})',
   'remitansi.overdueTitle': 'Paket COD belum disetor ({count})',
+  'remitansi.codSaidTitle': 'Uang COD yang berbeda menurut kurir, 30 hari terakhir ({count})',
+  'remitansi.codSaidHelp':
+    'Paket COD yang menurut pelacakan kurir diterima dengan uang lebih sedikit, lebih banyak, atau tanpa uang. Dengan uang, penjual dikreditkan sebesar nilai COD dan selisihnya diselesaikan lewat setoran kurir; tanpa uang, tidak ada yang dikreditkan.',
+  'remitansi.codSaidOther': 'Diminta {asked}, kurir mencatat {said}',
+  'remitansi.codSaidNone': 'Diminta {asked}, kurir mencatat tidak ada uang diterima',
   'remitansi.none': 'Tidak ada.',
   'remitansi.expected': 'seharusnya {amount}',
   'remitansi.row': 'baris {row}',

@@ -441,6 +441,47 @@ function Reconciliation({ version }: { version: number }) {
   );
 }
 
+/**
+ * GET /v1/ops/cod-discrepancies: COD parcels their courier delivered with other cash than asked, or none,
+ * as its tracking said — seen here before a remittance report shows the difference.
+ */
+function CodDiscrepancies({ version }: { version: number }) {
+  const { t, rupiah, count, dateTime } = useI18n();
+  const list = useLoad(() => call(api.GET('/v1/ops/cod-discrepancies')), [version]);
+  return (
+    <section aria-labelledby="cod-said-heading" className="panel">
+      <Async loaded={list}>
+        {({ items }) => (
+          <>
+            <h2 id="cod-said-heading">{t('remitansi.codSaidTitle', { count: count(items.length) })}</h2>
+            <p className="muted">{t('remitansi.codSaidHelp')}</p>
+            {items.length === 0 ? (
+              <p className="state state-empty">{t('remitansi.none')}</p>
+            ) : (
+              <ul className="plain-list" data-testid="cod-discrepancies">
+                {items.map((d) => (
+                  <li key={d.shipmentId}>
+                    <span className="mono">{d.awb}</span> · {courierName(d.courier)} · {d.reference}
+                    <span className="sub">
+                      {d.kind === 'none' || d.reportedAmount === null
+                        ? t('remitansi.codSaidNone', { asked: rupiah(d.codAmount) })
+                        : t('remitansi.codSaidOther', {
+                            asked: rupiah(d.codAmount),
+                            said: rupiah(d.reportedAmount),
+                          })}{' '}
+                      · {dateTime(d.deliveredAt)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </>
+        )}
+      </Async>
+    </section>
+  );
+}
+
 /** Finance's remittance page: upload a courier's report, the reports taken, the reconciliation report. */
 export function RemitansiPage() {
   const { t } = useI18n();
@@ -452,6 +493,7 @@ export function RemitansiPage() {
       <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
       <Uploaded version={version} onVoided={() => setVersion((v) => v + 1)} />
       <Reconciliation version={version} />
+      <CodDiscrepancies version={version} />
     </>
   );
 }
