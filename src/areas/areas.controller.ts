@@ -1,11 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AnyCaller } from 'src/common/auth/decorators';
 import { AreaListDto, AreaSearchQueryDto } from './areas.dto';
 import { AreasService } from './areas.service';
 
 @ApiTags('areas')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
+@AnyCaller()
 @Controller('v1/areas')
 export class AreasController {
   constructor(private readonly areas: AreasService) {}

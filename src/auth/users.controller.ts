@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiNoContentResponse,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentSeller, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
@@ -43,6 +50,7 @@ export class UsersController {
   @Delete(':id')
   @ApiErrors(409)
   @HttpCode(204)
+  @ApiNoContentResponse()
   @ApiOperation({ summary: 'Remove a user; their sessions and the API keys they created end at once' })
   remove(
     @CurrentSeller() sellerId: string,

@@ -54,6 +54,7 @@ const MEANING: Record<number, string> = {
   403: 'Your role may not do this',
   404: 'No such resource (another seller’s id is not found either)',
   409: 'Conflict with the current state (or an Idempotency-Key reused with another body)',
+  414: 'A path segment (an id) is longer than any id Kirim gives',
   413: 'The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others)',
   415: 'A body type or charset Kirim does not read',
   422: 'A business rule refused it: `details` says why',
@@ -113,9 +114,11 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       if (columns && op.requestBody && 'content' in op.requestBody)
         op.requestBody.content['text/csv'] = csvContent(columns);
       const statuses = new Set<number>([503]);
-      if (op.parameters?.length || op.requestBody) statuses.add(400);
+      // Every route refuses a query parameter it does not declare, and a secured one two credentials at
+      // once (AUTH_AMBIGUOUS_CREDENTIALS).
+      statuses.add(400);
       if (op.security?.length) statuses.add(401);
-      if (path.includes('{')) statuses.add(404);
+      if (path.includes('{')) [404, 414].forEach((s) => statuses.add(s));
       if (op.requestBody) [413, 415].forEach((s) => statuses.add(s));
       for (const status of statuses) {
         const existing = op.responses[status] as { description?: string } | undefined;
@@ -132,7 +135,24 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
     }
   }
   markIntegers(document);
+  nullInNullableEnums(document);
   return document;
+}
+
+/**
+ * A nullable field with a list of values lists null too: OpenAPI 3.0 validators (Ajv, Prism) check the
+ * enum before `nullable`, and refused every answer where such a field is null (an event's reason).
+ */
+function nullInNullableEnums(document: OpenAPIObject): void {
+  const visit = (schema: unknown): void => {
+    if (!schema || typeof schema !== 'object') return;
+    const s = schema as SchemaObject & { enum?: unknown[] };
+    if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum.push(null);
+    for (const child of Object.values(s.properties ?? {})) visit(child);
+    if (s.items) visit(s.items);
+    for (const list of [s.allOf, s.oneOf, s.anyOf]) list?.forEach(visit);
+  };
+  for (const schema of Object.values(document.components?.schemas ?? {})) visit(schema);
 }
 
 /** class-validator's store of rules by class (read-only; the version is pinned, see validation-fast-path.ts). */

@@ -1,13 +1,6 @@
 import { instantOf } from 'src/common/wib';
 import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Page, PageDto, PageQueryDto } from 'src/common/pagination';
@@ -36,7 +29,6 @@ const CSV_DOC =
 
 @ApiTags('money')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/invoices')
 @Roles(...SELLER_ROLES)
 export class InvoicesController {

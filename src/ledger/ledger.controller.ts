@@ -1,6 +1,6 @@
 import { instantOf, windowEndOf } from 'src/common/wib';
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { Page, PageDto } from 'src/common/pagination';
 import { LedgerEntryDto, ListEntriesQueryDto, TrialBalanceDto } from './ledger.dto';
@@ -8,7 +8,6 @@ import { LedgerService } from './ledger.service';
 
 @ApiTags('money')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1')
 export class LedgerController {
   constructor(private readonly ledger: LedgerService) {}

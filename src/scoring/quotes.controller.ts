@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteSchema } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { QuoteRequestDto, QuoteResponseDto } from './quotes.dto';
 import { QUOTE_RESPONSE_SCHEMA } from './quotes.schema';
@@ -9,14 +9,13 @@ import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('quotes')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/quotes')
 @Roles(...SELLER_ROLES)
 export class QuotesController {
   constructor(private readonly quotes: QuotesService) {}
 
   @Post()
-  @ApiErrors(404)
+  @ApiErrors(404, 422)
   @HttpCode(200)
   @RouteSchema(QUOTE_RESPONSE_SCHEMA)
   @ApiOperation({

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
@@ -10,7 +10,6 @@ import { AddressesService } from './addresses.service';
 
 @ApiTags('addresses')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/addresses')
 @Roles(...SELLER_ROLES)
 export class AddressesController {

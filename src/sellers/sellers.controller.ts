@@ -8,7 +8,14 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CurrentPrincipal, CurrentSeller, Public, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import {
+  CurrentPrincipal,
+  CurrentSeller,
+  Public,
+  Roles,
+  SELLER_ROLES,
+  AnyCaller,
+} from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
 import { SellersService } from './sellers.service';
@@ -33,6 +40,7 @@ export class SellersController {
 
   @Get('me')
   @ApiBearerAuth()
+  @AnyCaller()
   @ApiOkResponse({ type: MeDto })
   me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return this.sellers.me(principal);
@@ -48,6 +56,7 @@ export class SellersController {
   }
 
   @Patch('settings')
+  @ApiErrors(422)
   @ApiBearerAuth()
   @Roles('seller_owner')
   @ApiOperation({

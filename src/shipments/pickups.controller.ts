@@ -1,12 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
@@ -16,7 +9,6 @@ import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('pickups')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/pickups')
 @Roles(...SELLER_ROLES)
 export class PickupsController {

@@ -5,7 +5,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
@@ -24,7 +23,6 @@ import { ApiErrors } from 'src/common/openapi';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/shipments')
 @Roles(...SELLER_ROLES)
 export class ShipmentsController {

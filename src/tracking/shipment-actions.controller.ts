@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
@@ -10,7 +10,6 @@ import { ShipmentActionsService } from './shipment-actions.service';
 
 @ApiTags('shipments')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1/shipments')
 @Roles(...SELLER_ROLES)
 export class ShipmentActionsController {

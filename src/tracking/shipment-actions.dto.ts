@@ -12,7 +12,7 @@ import {
 } from 'class-validator';
 import { IsIndonesianPhone, Optional, Text } from 'src/common/validators';
 import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier-adapter';
-import { RecipientDto } from 'src/shipments/shipments.dto';
+import { RecipientDto, RecipientViewDto } from 'src/shipments/shipments.dto';
 import { SHIPMENT_ACTION_STATUSES, type ShipmentActionStatus } from './shipment-action.entity';
 
 /** A corrected delivery address: the recipient's fields, name and phone optional (kept when absent). */
@@ -106,11 +106,11 @@ export class ShipmentActionDto {
   status!: ShipmentActionStatus;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({
-    type: RecipientDto,
+    type: RecipientViewDto,
     nullable: true,
-    description: 'update_address: the address the courier was sent',
+    description: 'update_address: the address the courier was sent, with the district code it resolved to',
   })
-  address!: RecipientDto | null;
+  address!: RecipientViewDto | null;
   @ApiProperty() confirmedWithBuyer!: boolean;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) alertId!: string | null;
   @ApiProperty({ description: 'The courier asked' }) courier!: string;

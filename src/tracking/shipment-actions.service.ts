@@ -34,7 +34,8 @@ export function actionView(a: ShipmentAction): ShipmentActionDto {
     action: a.action,
     status: a.status,
     note: a.note,
-    address: a.address,
+    // As a recipient is answered: the district code it resolved to, or none (never null).
+    address: a.address && { ...a.address, districtCode: a.address.districtCode ?? undefined },
     confirmedWithBuyer: a.confirmedWithBuyer,
     alertId: a.alertId,
     courier: a.courier,

@@ -1,12 +1,5 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
@@ -18,7 +11,6 @@ import { WithdrawalsService } from './withdrawals.service';
 /** A seller's balance and withdrawals. Requesting one moves money out: owners only. */
 @ApiTags('money')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1')
 export class WithdrawalsController {
   constructor(private readonly withdrawals: WithdrawalsService) {}

@@ -87,6 +87,40 @@ describe('the OpenAPI document is right for a generated client', () => {
     expect(problems).toEqual([]);
   });
 
+  it('declares the API key exactly where an integration’s key is let in (it acts as seller staff)', () => {
+    const problems: string[] = [];
+    for (const route of ROUTES) {
+      const op = doc.paths[route.path]?.[route.method];
+      if (!op || route.access === 'public') continue;
+      const keyLetIn = !route.noApiKey && (route.access === 'any' || route.access.includes('seller_staff'));
+      const declared = (op.security ?? []).some((s) => typeof s === 'object' && s !== null && 'apiKey' in s);
+      if (declared !== keyLetIn)
+        problems.push(`${route.method} ${route.path}: ${declared ? 'declared' : 'missing'}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('lists null among the values of a nullable field, and 414 where an id is in the path', () => {
+    const schemas = (
+      doc as unknown as {
+        components: { schemas: Record<string, { properties: Record<string, { enum?: unknown[] }> }> };
+      }
+    ).components.schemas;
+    for (const [schema, field] of [
+      ['TrackingEventDto', 'reason'],
+      ['TrackingEventDto', 'status'],
+      ['FinanceWithdrawalDto', 'payoutState'],
+    ])
+      expect({ schema, field, values: schemas[schema].properties[field].enum }).toEqual({
+        schema,
+        field,
+        values: expect.arrayContaining([null]),
+      });
+    expect(Object.keys(doc.paths['/v1/shipments/{id}'].get.responses)).toEqual(
+      expect.arrayContaining(['400', '414']),
+    );
+  });
+
   it('names the business refusals of the routes that have them', () => {
     const statuses = (key: string) => {
       const [method, path] = key.split(' ');

@@ -20,6 +20,8 @@ export interface RouteCase {
   path: string;
   /** Who may call it: 'public' needs nothing, 'any' any authenticated caller, else these roles. */
   access: 'public' | 'any' | Role[];
+  /** An API key is refused though its role is let in (a key is no session to log out or re-password). */
+  noApiKey?: true;
   /**
    * How tenant isolation is checked: 'by-id' (another seller's id → 404), 'list' (another seller's
    * items never listed), 'create' (what B creates never shows in A's list), 'singleton' (B's change
@@ -58,6 +60,7 @@ export const ROUTES: RouteCase[] = [
     method: 'post',
     path: '/v1/auth/logout',
     access: 'any',
+    noApiKey: true,
     isolation: 'none',
     body: () => ({ unexpected: true }),
     allowedStatus: 400,
@@ -66,6 +69,7 @@ export const ROUTES: RouteCase[] = [
     method: 'post',
     path: '/v1/auth/password',
     access: 'any',
+    noApiKey: true,
     isolation: 'none',
     body: () => ({}),
     allowedStatus: 400,

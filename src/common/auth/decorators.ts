@@ -1,4 +1,5 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
 import { ApiErrors } from '../openapi';
 import { FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../errors/app-error';
@@ -10,8 +11,19 @@ export const ROLES_KEY = 'kirim:roles';
 /** The route needs no credentials. */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
-/** Only these roles may call the route (checked by the roles guard after authentication). */
-export const Roles = (...roles: Role[]) => applyDecorators(SetMetadata(ROLES_KEY, roles), ApiErrors(403));
+/**
+ * Only these roles may call the route (checked by the roles guard after authentication). An integration's API
+ * key acts as seller staff: the OpenAPI document offers it exactly where that role is let in.
+ */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiErrors(403),
+    ...(roles.includes('seller_staff') ? [ApiSecurity('apiKey')] : []),
+  );
+
+/** Any signed-in caller, an integration's API key too (no role is checked): said so in the OpenAPI document. */
+export const AnyCaller = () => ApiSecurity('apiKey');
 
 export const SANDBOX_OPERATOR_KEY = 'kirim:sandbox-operator';
 export const SANDBOX_OPERATOR_HEADER = 'x-sandbox-operator-token';

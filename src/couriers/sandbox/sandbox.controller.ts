@@ -35,6 +35,7 @@ export class SandboxController {
   @HttpCode(200)
   @Roles('admin')
   @ApiOperation({ summary: 'Make a sandbox courier slow, unanswering or failing (operators)' })
+  @ApiOkResponse({ description: 'The courier’s faults as they now are' })
   faults(@Param('code') code: string, @Body() body: FaultsDto) {
     return this.control.setFaults(code, body);
   }

@@ -71,14 +71,23 @@ export class ClockDtoOut {
   @ApiProperty({ format: 'date-time' }) now!: string;
 }
 
+/** One thing that happened to a sandbox parcel, in the world's terms. */
+export class SandboxStepDto {
+  @ApiProperty({ format: 'date-time' }) at!: string;
+  @ApiProperty({ description: 'A courier status (couriers README §3)' }) status!: string;
+  @ApiPropertyOptional({ description: 'A courier reason, on a failure or an exception' }) reason?: string;
+  @ApiProperty() location!: string;
+}
+
 export class SandboxParcelDto {
   @ApiProperty() courier!: string;
   @ApiProperty() awb!: string;
   @ApiProperty({
+    type: [SandboxStepDto],
     description:
       'What has happened so far, in the world’s terms (the courier reports it in its own vocabulary)',
   })
-  steps!: { at: string; status: string; reason?: string; location: string }[];
+  steps!: SandboxStepDto[];
 }
 
 const DAY_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;

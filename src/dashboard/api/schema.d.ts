@@ -1247,7 +1247,7 @@ export interface components {
              * @description Why (for delivery_failed and returning)
              * @enum {string}
              */
-            reason?: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed";
+            reason?: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed" | null;
             /** @enum {string} */
             to: "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned";
         };
@@ -1923,8 +1923,10 @@ export interface components {
             /** Format: date-time */
             asOf: string;
             job: string;
-            /** @description What the job did (its own figures) */
-            result: Record<string, never>;
+            /** @description What the job did: its own figures (an object), or a count for a job that only counts */
+            result: {
+                [key: string]: unknown;
+            } | number;
         };
         LatencyDto: {
             p50: number | null;
@@ -2420,7 +2422,16 @@ export interface components {
             awb: string;
             courier: string;
             /** @description What has happened so far, in the world’s terms (the courier reports it in its own vocabulary) */
-            steps: string[];
+            steps: components["schemas"]["SandboxStepDto"][];
+        };
+        SandboxStepDto: {
+            /** Format: date-time */
+            at: string;
+            location: string;
+            /** @description A courier reason, on a failure or an exception */
+            reason?: string;
+            /** @description A courier status (couriers README §3) */
+            status: string;
         };
         ScoringDecisionDto: {
             /** Format: date-time */
@@ -2462,8 +2473,8 @@ export interface components {
         ShipmentActionDto: {
             /** @enum {string} */
             action: "reattempt" | "return" | "update_address" | "hold";
-            /** @description update_address: the address the courier was sent */
-            address: components["schemas"]["RecipientDto"] | null;
+            /** @description update_address: the address the courier was sent, with the district code it resolved to */
+            address: components["schemas"]["RecipientViewDto"] | null;
             /** Format: uuid */
             alertId: string | null;
             awb: string;
@@ -2906,6 +2917,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The Health Check is not successful */
             503: {
                 headers: {
@@ -2978,6 +2998,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /**
              * @description The database does not answer
              *
@@ -3008,6 +3037,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
             };
             /** @description METRICS_TOKEN is set and the bearer token is not it */
             401: {
@@ -3127,6 +3165,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The courier’s faults as they now are */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: `details` names each offending field */
             400: {
                 headers: {
@@ -3165,6 +3210,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3260,6 +3314,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -3335,6 +3398,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3433,6 +3505,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description A body type or charset Kirim does not read */
             415: {
                 headers: {
@@ -3517,6 +3598,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3827,6 +3917,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -3884,6 +3983,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3963,6 +4071,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4105,6 +4222,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4317,6 +4443,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4717,6 +4852,15 @@ export interface operations {
                     "application/json": components["schemas"]["BalanceDto"];
                 };
             };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description Missing, invalid or expired credentials */
             401: {
                 headers: {
@@ -4947,6 +5091,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -4973,6 +5126,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CourierDto"][];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -5263,6 +5425,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrialBalanceDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -5575,6 +5746,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -5656,6 +5836,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5799,6 +5988,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -5867,6 +6065,15 @@ export interface operations {
             };
             /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5964,6 +6171,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6105,6 +6321,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -6170,6 +6395,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -6228,6 +6462,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6324,6 +6567,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -6423,6 +6675,15 @@ export interface operations {
                     "application/json": components["schemas"]["CodDiscrepancyListDto"];
                 };
             };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description Missing, invalid or expired credentials */
             401: {
                 headers: {
@@ -6467,6 +6728,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnmappedCodeListDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -6651,6 +6921,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -6737,6 +7016,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -6763,6 +7051,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SettingsDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -6860,6 +7157,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A business rule refused it: `details` says why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -6886,6 +7192,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookTestResultDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
             /** @description Missing, invalid or expired credentials */
@@ -7165,6 +7480,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -7253,6 +7577,15 @@ export interface operations {
             };
             /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7353,6 +7686,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -7412,6 +7754,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7538,6 +7889,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
             };
             /** @description Missing, invalid or expired credentials */
             401: {
@@ -7740,6 +8100,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Invalid input: `details` names each offending field */
             400: {
                 headers: {
@@ -7778,6 +8144,15 @@ export interface operations {
             };
             /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7921,6 +8296,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBodyDto"];
                 };
             };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
             /** @description The database or every courier is unavailable: retry after Retry-After */
             503: {
                 headers: {
@@ -7971,6 +8355,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8203,6 +8596,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

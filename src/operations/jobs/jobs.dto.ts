@@ -15,5 +15,9 @@ export class RunJobDto {
 export class JobRunDto {
   @ApiProperty() job!: string;
   @ApiProperty({ format: 'date-time' }) asOf!: string;
-  @ApiProperty({ description: 'What the job did (its own figures)' }) result!: unknown;
+  @ApiProperty({
+    description: 'What the job did: its own figures (an object), or a count for a job that only counts',
+    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'integer' }],
+  })
+  result!: unknown;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { ApiErrors } from 'src/common/openapi';
@@ -23,7 +23,6 @@ retried with backoff for 24 hours.`;
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
-@ApiSecurity('apiKey')
 @Controller('v1')
 @Roles(...SELLER_ROLES)
 export class WebhookDeliveriesController {
