@@ -70,7 +70,12 @@ function decoded(text: string, query: boolean): string {
     try {
       return decodeURIComponent(run);
     } catch {
-      return run;
+      // Not UTF-8 as a whole (a cut `%E0` before the rest): its ASCII escapes still are (`%2B62%20812…`), and
+      // a broken byte is a space, which no phone runs across.
+      return run.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+        const byte = parseInt(hex, 16);
+        return byte < 0x80 ? String.fromCharCode(byte) : ' ';
+      });
     }
   });
 }

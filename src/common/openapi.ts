@@ -114,9 +114,9 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       if (columns && op.requestBody && 'content' in op.requestBody)
         op.requestBody.content['text/csv'] = csvContent(columns);
       const statuses = new Set<number>([503]);
-      // Every route refuses a query parameter it does not declare, and a secured one two credentials at
-      // once (AUTH_AMBIGUOUS_CREDENTIALS).
-      statuses.add(400);
+      // A signed-in route refuses a query parameter it does not declare, and two credentials at once
+      // (AUTH_AMBIGUOUS_CREDENTIALS); any route its own parameters or body when they are bad.
+      if (op.parameters?.length || op.requestBody || op.security?.length) statuses.add(400);
       if (op.security?.length) statuses.add(401);
       if (path.includes('{')) [404, 414].forEach((s) => statuses.add(s));
       if (op.requestBody) [413, 415].forEach((s) => statuses.add(s));
@@ -147,7 +147,9 @@ function nullInNullableEnums(document: OpenAPIObject): void {
   const visit = (schema: unknown): void => {
     if (!schema || typeof schema !== 'object') return;
     const s = schema as SchemaObject & { enum?: unknown[] };
-    if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum.push(null);
+    // A new list: the one the decorator was given is the app's own constant (COURIER_REASONS), which
+    // validation reads too; pushed into, it let a null through where none is allowed.
+    if (s.nullable && Array.isArray(s.enum) && !s.enum.includes(null)) s.enum = [...s.enum, null];
     for (const child of Object.values(s.properties ?? {})) visit(child);
     if (s.items) visit(s.items);
     for (const list of [s.allOf, s.oneOf, s.anyOf]) list?.forEach(visit);

@@ -249,8 +249,8 @@ export class TrackingEventsRepository {
   }
 
   /**
-   * COD shipments whose delivery, stored since `since`, said the courier took other cash than the parcel's
-   * COD amount, or none: newest first, at most `limit`.
+   * COD shipments whose delivering line, stored since `since`, gave another COD amount than the parcel's, or
+   * said no cash was taken: newest first, at most `limit`.
    */
   codDiscrepancies(
     since: Date,
@@ -275,6 +275,10 @@ export class TrackingEventsRepository {
         WHERE e.status = 'delivered' AND (e.cod_collected = false OR e.cod_amount IS NOT NULL)
           AND e.received_at >= $1 AND NOT e.is_return_leg AND s.cod_amount > 0
           AND (e.cod_collected = false OR e.cod_amount <> s.cod_amount)
+          -- The line that delivered the parcel, once: not one the tracker took for another booking's, nor a
+          -- second delivery line of the same parcel.
+          AND EXISTS (SELECT 1 FROM shipment_transitions t
+                       WHERE t.shipment_id = s.id AND t.to_status = 'delivered' AND t.cause_event_id = e.id)
         ORDER BY e.received_at DESC, e.id LIMIT $2`,
       [since, limit],
     );

@@ -14,7 +14,7 @@ import { moveEnd } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned, EndedShipment } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
+import { deliveredWithCash, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -306,23 +306,8 @@ describe('the finance pages in a browser', () => {
   });
 
   it('lists a COD parcel its courier delivered with less cash than asked, by the courier’s own word (1280 px)', async () => {
-    const origin = (await createAddress(http, seller)).id;
-    const { booked, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
-    const [line] = JSON.parse(push.body) as Record<string, unknown>[];
-    const pod = {
-      ...line,
-      operationType: 'POD scan',
-      lastOperationTime: Math.floor(t.clock.now().getTime() / 1000),
-      codAmount: '1000',
-    };
-    await http
-      .post('/v1/webhooks/couriers/idexpress')
-      .set(push.headers)
-      .send(JSON.stringify([pod]))
-      .expect(200);
-    await pushesApplied(t);
-    const asked = (await http.get(`/v1/shipments/${booked.id}`).set(seller.auth).expect(200)).body
-      .codAmount as number;
+    const booked = await deliveredWithCash(t, http, seller, '1000');
+    const asked = booked.codAmount;
     const page = await open('/keuangan/remitansi', 1280);
     const item = page.getByTestId('cod-discrepancies').getByRole('listitem').filter({ hasText: booked.awb });
     await item.waitFor();

@@ -9,7 +9,13 @@ import { TrackingService } from 'src/tracking/tracking.service';
 import { snapshotTables } from '../support/db-snapshot';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
+import {
+  bookPinned,
+  deliveredWithCash,
+  pickedUpWithPush,
+  PINNED,
+  pushesApplied,
+} from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -383,32 +389,44 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
 
   it('lists for finance a COD parcel delivered with less cash than asked, or none; not one paid in full', async () => {
     const finance = await createOperator(t, http, 'finance');
-    const delivered = async (cash: string) => {
-      const origin = (await createAddress(http, seller)).id;
-      const { booked: b, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
-      const [line] = JSON.parse(push.body) as Record<string, unknown>[];
-      const codAmount = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body
-        .codAmount as number;
-      const pod = {
-        ...line,
-        operationType: 'POD scan',
-        lastOperationTime: Math.floor(t.clock.now().getTime() / 1000),
-        codAmount: cash === 'full' ? String(codAmount) : cash,
-      };
-      await http
-        .post('/v1/webhooks/couriers/idexpress')
-        .set(push.headers)
-        .send(JSON.stringify([pod]))
-        .expect(200);
-      await pushesApplied(t);
-      return { ...b, codAmount };
-    };
+    const delivered = (cash: string) => deliveredWithCash(t, http, seller, cash);
     const short = await delivered('1000');
+    // A second delivery line of the same parcel (ID Express has two codes for it): still one item.
+    const again = {
+      ...short.line,
+      operationType: 'POD Entry',
+      lastOperationTime: Number(short.line.lastOperationTime) + 60,
+    };
+    await http
+      .post('/v1/webhooks/couriers/idexpress')
+      .set(short.push.headers)
+      .send(JSON.stringify([again]))
+      .expect(200);
+    await pushesApplied(t);
     const none = await delivered('0');
     const full = await delivered('full');
+    // A delivery line dated before this booking is no delivery of it: the parcel is not delivered, nor listed.
+    const origin = (await createAddress(http, seller)).id;
+    const { booked: early, push: earlyPush } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+    const [earlyLine] = JSON.parse(earlyPush.body) as Record<string, unknown>[];
+    const stale = {
+      ...earlyLine,
+      operationType: 'POD scan',
+      lastOperationTime: Math.floor((t.clock.now().getTime() - 40 * 3600_000) / 1000),
+      codAmount: '0',
+    };
+    await http
+      .post('/v1/webhooks/couriers/idexpress')
+      .set(earlyPush.headers)
+      .send(JSON.stringify([stale, earlyLine]))
+      .expect(200);
+    await pushesApplied(t);
+    expect((await http.get(`/v1/shipments/${early.id}`).set(seller.auth).expect(200)).body.status).toBe(
+      'picked_up',
+    );
     const list = await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200);
     const mine = (list.body.items as { shipmentId: string }[]).filter((d) =>
-      [short.id, none.id, full.id].includes(d.shipmentId),
+      [short.id, none.id, full.id, early.id].includes(d.shipmentId),
     );
     expect(mine).toEqual(
       expect.arrayContaining([

@@ -1247,7 +1247,7 @@ export interface components {
              * @description Why (for delivery_failed and returning)
              * @enum {string}
              */
-            reason?: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed" | null;
+            reason?: "attempt_failed" | "address_problem" | "consignee_unreachable" | "consignee_refused" | "consignee_refused_did_not_order" | "consignee_refused_no_money" | "consignee_absent" | "misroute" | "held_at_hub" | "pickup_failed" | "rts_initiated" | "max_attempts" | "stale_no_scan" | "late_vs_sla" | "lost" | "damaged" | "weight_changed";
             /** @enum {string} */
             to: "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned";
         };
@@ -2917,15 +2917,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `details` names each offending field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
             /** @description The Health Check is not successful */
             503: {
                 headers: {
@@ -2998,15 +2989,6 @@ export interface operations {
                     };
                 };
             };
-            /** @description Invalid input: `details` names each offending field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
-            };
             /**
              * @description The database does not answer
              *
@@ -3037,15 +3019,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Invalid input: `details` names each offending field */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBodyDto"];
-                };
             };
             /** @description METRICS_TOKEN is set and the bearer token is not it */
             401: {

@@ -5,7 +5,7 @@ import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { PickupService } from 'src/shipments/pickup.service';
 import type { TestApp } from '../test-app';
 import { waitUntil } from '../wait';
-import { createShipment, TestSeller, validShipment } from './sellers';
+import { createAddress, createShipment, TestSeller, validShipment } from './sellers';
 
 /** One service of each courier (config/defaults.ts catalogue). */
 export const SERVICE_OF: Record<CourierCode, string> = {
@@ -132,6 +132,37 @@ export async function pickedUpWithPush(
   const push = await t.app.get(CourierSandboxes).get(code)!.webhookFor(booked.awb);
   if (!push) throw new Error(`the ${code} sandbox has no push for ${booked.awb}`);
   return { booked, push };
+}
+
+/**
+ * An ID Express COD parcel delivered by a signed push whose POD line says the courier took `cash` (its
+ * `codAmount` as the courier writes it; 'full' for the parcel's own COD amount), and that amount asked.
+ */
+export async function deliveredWithCash(
+  t: TestApp,
+  http: supertest.Agent,
+  seller: TestSeller,
+  cash: string,
+): Promise<{ id: string; awb: string; codAmount: number; push: SandboxPush; line: Record<string, unknown> }> {
+  const origin = (await createAddress(http, seller)).id;
+  const { booked, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+  const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+  const codAmount = (await http.get(`/v1/shipments/${booked.id}`).set(seller.auth).expect(200)).body
+    .codAmount as number;
+  const pod = {
+    ...line,
+    operationType: 'POD scan',
+    lastOperationTime: Math.floor(t.clock.now().getTime() / 1000),
+    codAmount: cash === 'full' ? String(codAmount) : cash,
+  };
+  // ID Express signs with a token header: the changed body is still signed.
+  await http
+    .post('/v1/webhooks/couriers/idexpress')
+    .set(push.headers)
+    .send(JSON.stringify([pod]))
+    .expect(200);
+  await pushesApplied(t);
+  return { ...booked, codAmount, push, line: pod };
 }
 
 /**

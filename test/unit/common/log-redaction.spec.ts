@@ -44,6 +44,7 @@ describe('log redaction', () => {
       '/v1/x/%2B6281298765432%E0',
       '/v1/shipments?Q=Budi',
       '/v1/shipments?q%5B%5D=Budi',
+      '/v1/x?a=%E0%2B62%20812%203456%207890',
     ]) {
       const logged = urlForLog(url);
       expect({ url, logged }).toEqual({ url, logged: expect.not.stringMatching(/6281|0812|812|Budi|gmail/) });
