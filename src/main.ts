@@ -148,25 +148,38 @@ export function productionWarnings(config: AppConfig): string[] {
   return warnings;
 }
 
-/** The configuration the start is using, once read: what a failure to start is told against. */
-let startConfig: AppConfig | undefined;
-
 async function bootstrap(): Promise<void> {
-  let config: AppConfig;
+  let config: AppConfig | undefined;
   try {
     config = loadConfig();
-    startConfig = config;
     // Generated secrets are read (or made) now: one that is unusable stops the start here, naming it.
     resolveJwtSecret(config);
     resolvePhoneHashSalt(config);
+    await serve(config);
   } catch (e) {
+    // A setting that is wrong, or a failure an operator caused, is said naming the setting (exit 78).
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);
       process.exit(78);
     }
-    throw e;
+    const said = config && startFailure(e, config);
+    if (said) {
+      process.stderr.write(`Kirim failed to start: ${said}\n`);
+      process.exit(78);
+    }
+    // Anything else is told with its stack and what was logged while starting (held until now), the
+    // database's own lines among them at LOG_LEVEL=debug.
+    NestLogger.flush();
+    process.stderr.write(
+      `Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+    process.exit(1);
   }
-  // A failure to start is the caller's to tell (startFailure below), not Nest's: it printed a stack instead.
+}
+
+/** Makes the app for `config`, with its graceful shutdown, and listens. */
+async function serve(config: AppConfig): Promise<void> {
+  // A failure to start is bootstrap's to tell (startFailure), not Nest's: it printed a stack instead.
   const app = await createApp(config, { abortOnError: false, autoFlushLogs: false });
   // Graceful shutdown: stop accepting, finish in-flight requests, close the pool, stop the embedded
   // PostgreSQL, exit 0. A shutdown that takes longer than SHUTDOWN_GRACE_MS exits 1.
@@ -210,20 +223,4 @@ async function bootstrap(): Promise<void> {
   for (const warning of productionWarnings(config)) app.get(Logger).warn(warning, 'Bootstrap');
 }
 
-if (require.main === module) {
-  bootstrap().catch((e: unknown) => {
-    // A failure an operator caused names the setting (exit 78, as an invalid one); any other keeps its stack.
-    const said = startConfig && startFailure(e, startConfig);
-    if (said) {
-      process.stderr.write(`Kirim failed to start: ${said}\n`);
-      process.exit(78);
-    }
-    // Anything else is told with what was logged while starting (held until now), the database's own lines
-    // among them at LOG_LEVEL=debug.
-    NestLogger.flush();
-    process.stderr.write(
-      `Kirim failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-    process.exit(1);
-  });
-}
+if (require.main === module) void bootstrap();

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { AppConfig } from 'config';
+import { asDatabaseUnavailable, DatabaseUnavailableError } from './common/errors/database-unavailable';
 
 /** A failure's code, errno syscall and message, down its causes (a pg error wrapped by Nest or TypeORM). */
 function facts(e: unknown): { code?: string; syscall?: string; path?: string; message: string }[] {
@@ -23,14 +24,6 @@ function facts(e: unknown): { code?: string; syscall?: string; path?: string; me
   return out;
 }
 
-const CONNECT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
 /** PostgreSQL's refusals of a login: bad password, no such role or database. */
 const LOGIN_CODES = new Set(['28P01', '28000', '3D000']);
 
@@ -51,14 +44,17 @@ export function startFailure(e: unknown, config: AppConfig): string | null {
       return `PORT: ${port} may not be bound by this user (ports below 1024 need privileges)`;
   }
   const external = Boolean(config.database.url);
+  // Unreachable as the service tells it on every request (a 503), or a login refused.
+  if (
+    external &&
+    (asDatabaseUnavailable(e) instanceof DatabaseUnavailableError ||
+      all.some((f) => f.code && LOGIN_CODES.has(f.code)))
+  )
+    return `DATABASE_URL: the database refused or could not be reached (${all.find((f) => f.message)?.message ?? ''})`;
+  const dataDir = resolve(config.database.dataDir);
   for (const f of all) {
-    if (external && f.code && (CONNECT_CODES.has(f.code) || LOGIN_CODES.has(f.code)))
-      return `DATABASE_URL: the database refused or could not be reached (${f.message})`;
-    if (external && /^Connection terminated/.test(f.message))
-      return `DATABASE_URL: the database closed the connection while it was being opened (${f.message})`;
     if (f.code === '42P01' && !config.database.runMigrations)
       return 'RUN_MIGRATIONS: false, and the database has not been migrated: run "npm run migrate" first, or start with RUN_MIGRATIONS=true';
-    const dataDir = resolve(config.database.dataDir);
     if (
       f.code &&
       ['EACCES', 'EPERM', 'EROFS'].includes(f.code) &&

@@ -308,9 +308,12 @@ export class AreaIndex {
     // Its name as the directory writes it, or written together ("tanjungpinangtimur").
     const named = (name: string) =>
       candidates.filter((i) => this.districts[i].joined === name || this.districts[i].glued === name);
+    let typed = asTyped;
     let found = named(asTyped);
-    const typed = found.length || expanded === asTyped || !named(expanded).length ? asTyped : expanded;
-    if (!found.length) found = named(typed);
+    if (!found.length && expanded !== asTyped && named(expanded).length) {
+      typed = expanded;
+      found = named(expanded);
+    }
     if (!found.length) {
       const elsewhere = this.byName.get(typed) ?? [];
       // A village typed where the district is asked ("Cigadung, Kota Bandung"): the district that holds it,
@@ -345,12 +348,11 @@ export class AreaIndex {
       // ask, never take the near miss.
       const villagesInProvince = villages.filter(ofProvince);
       if (found.length && (elsewhere.length || villagesInProvince.length)) {
-        const inProvince = ofProvince;
         const exact = [
           ...new Set([
-            ...elsewhere.filter(inProvince),
+            ...elsewhere.filter(ofProvince),
             ...villagesInProvince,
-            ...elsewhere.filter((i) => !inProvince(i)),
+            ...elsewhere.filter((i) => !ofProvince(i)),
           ]),
         ];
         return {

@@ -1,4 +1,4 @@
-import type { ProofOfDelivery } from './courier-adapter';
+import type { CourierStatus, ProofOfDelivery } from './courier-adapter';
 import { cutLine, payloadText } from './payload-text';
 
 /** Links kept per kind: a courier's proof has one photo or a few. */
@@ -6,16 +6,20 @@ const MAX_LINKS = 5;
 const MAX_LINK_LENGTH = 1000;
 
 /**
- * A proof of delivery from what a courier's line holds, or undefined when it holds nothing: names as one
- * bounded line each, links only as absolute http(s) URLs (anything else, such as a `javascript:` one, is
- * dropped: the dashboard offers them as links).
+ * A proof of delivery from what a courier's line of `status` holds, or undefined when it holds nothing or is
+ * no delivery (nor a return's receipt): names as one bounded line each, links only as absolute http(s) URLs
+ * (anything else, such as a `javascript:` one, is dropped: the dashboard offers them as links).
  */
-export function proofOfDelivery(fields: {
-  receiver?: unknown;
-  relation?: unknown;
-  photos?: unknown;
-  signatures?: unknown;
-}): ProofOfDelivery | undefined {
+export function proofOfDelivery(
+  status: CourierStatus | null | undefined,
+  fields: {
+    receiver?: unknown;
+    relation?: unknown;
+    photos?: unknown;
+    signatures?: unknown;
+  },
+): ProofOfDelivery | undefined {
+  if (status !== 'delivered' && status !== 'returned') return undefined;
   const receiver = nameOf(fields.receiver);
   const relation = nameOf(fields.relation);
   const photoUrls = links(fields.photos);

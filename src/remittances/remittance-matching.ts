@@ -33,13 +33,6 @@ export interface MatchTotals {
   byOutcome: Record<RemittanceOutcome, { count: number; amount: Rupiah }>;
 }
 
-/**
- * Decides each line of a report, in row order: an AWB already settled (by an earlier report, or a line
- * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier, or of one delivered after the
- * line's remittance (deliveredInTimeFor), is `unmatched`; a parcel's
- * AWB with another amount is an `amount_mismatch`; otherwise the line is `matched` and settles the parcel.
- * So a parcel is settled at most once, whatever the report holds.
- */
 const DAY_MS = 86_400_000;
 
 /**
@@ -51,6 +44,13 @@ export function deliveredInTimeFor(deliveredAt: Date, remittedOn: string): boole
   return deliveredAt.getTime() < Date.parse(`${remittedOn}T00:00:00+07:00`) + 2 * DAY_MS;
 }
 
+/**
+ * Decides each line of a report, in row order: an AWB already settled (by an earlier report, or a line
+ * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier, or of one delivered after the
+ * line's remittance (deliveredInTimeFor), is `unmatched`; a parcel's
+ * AWB with another amount is an `amount_mismatch`; otherwise the line is `matched` and settles the parcel.
+ * So a parcel is settled at most once, whatever the report holds.
+ */
 export function matchRemittance(
   lines: ReportLine[],
   parcels: ReadonlyMap<string, ParcelOnRecord>,

@@ -55,8 +55,6 @@ const COLUMN_NAMES: Record<ReportColumn, string> = {
 export const MAX_REPORTED_PROBLEMS = 100;
 const MAX_AWB_LENGTH = 64;
 const AWB = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
-/** ASCII letters in capitals, nothing else changed (PostgreSQL's `upper` under the C collation). */
-
 const normalizeHeader = (h: string) =>
   h
     .trim()

@@ -251,8 +251,8 @@ export class RemittancesService {
       // Read again under the lock: a late match may have moved its counts since.
       const report = (await this.repository.find(id))!;
       const now = this.clock.now();
-      if (report.voided || !(await this.repository.void(id, by, reason, now)))
-        throw new RemittanceAlreadyVoidedError(id);
+      // Voided once only: the update takes no report voided before.
+      if (!(await this.repository.void(id, by, reason, now))) throw new RemittanceAlreadyVoidedError(id);
       const freed = await this.repository.settledBy(id);
       const reversed = remittanceVoidEntries(report.courier, report);
       if (reversed.length)

@@ -221,8 +221,6 @@ const STATUS_WORDS_ID: Partial<Record<ShipmentStatus, string>> = {
 
 /** `2026-11-24 10:00 WIB`. */
 const wib = (at: Date) => `${formatWib(at).slice(0, 16)} WIB`;
-/** `24 Nov 2026 10.00 WIB`. */
-const wibId = formatWibTimeId;
 
 /** A courier's text as a message may hold it: one line, no control or format characters, at most `max` characters. */
 function oneLine(text: string, max: number): string {
@@ -416,7 +414,7 @@ function staleNoScan(ctx: Context): RiskFinding | null {
         `The parcel went out for delivery at ${wib(new Date(wentOut))} and ${ctx.courier} has reported ` +
         `neither a delivery nor a failed attempt since${cod ? '; the courier may be holding the COD cash' : ''}.`,
       messageIndonesian:
-        `Paket dibawa untuk diantar sejak ${wibId(new Date(wentOut))} dan ${ctx.kurir} belum melaporkan ` +
+        `Paket dibawa untuk diantar sejak ${formatWibTimeId(new Date(wentOut))} dan ${ctx.kurir} belum melaporkan ` +
         `paket terkirim maupun gagal antar${cod ? '; uang COD mungkin masih dipegang kurir' : ''}.`,
       suggestedAction: 'contact',
       causeAt: null,
@@ -435,7 +433,7 @@ function staleNoScan(ctx: Context): RiskFinding | null {
       `No scan from ${ctx.courier} since ${wib(new Date(lastScan))} while the parcel is ` +
       `${STATUS_WORDS[s.status] ?? s.status}: more than the ${hours} hours expected to ${s.recipientProvince}.`,
     messageIndonesian:
-      `Belum ada pemindaian dari ${ctx.kurir} sejak ${wibId(new Date(lastScan))} selama paket ` +
+      `Belum ada pemindaian dari ${ctx.kurir} sejak ${formatWibTimeId(new Date(lastScan))} selama paket ` +
       `${STATUS_WORDS_ID[s.status] ?? s.status}: lebih dari ${hours} jam yang wajar ke ${s.recipientProvince}.`,
     suggestedAction: 'wait',
     causeAt: null,
@@ -470,7 +468,7 @@ function lateVsLane(ctx: Context): RiskFinding | null {
     severity: over >= c.highAfterDays * DAY ? 'high' : 'medium',
     reason: 'late_vs_sla',
     message: `The parcel was picked up at ${wib(pickedUp)} and is now past ${basis}.`,
-    messageIndonesian: `Paket diambil kurir pada ${wibId(pickedUp)} dan kini melewati ${basisId}.`,
+    messageIndonesian: `Paket diambil kurir pada ${formatWibTimeId(pickedUp)} dan kini melewati ${basisId}.`,
     suggestedAction: 'contact',
     causeAt: null,
   });
@@ -497,7 +495,7 @@ function heldOrMisrouted(ctx: Context): RiskFinding | null {
     severity: reason === 'damaged' || long ? 'high' : 'medium',
     reason,
     message: `${ctx.courier} ${HELD_WORDS[reason]}${where ? ` in ${where}` : ''} since ${wib(held.occurredAt)}${note.en}.`,
-    messageIndonesian: `${ctx.kurir} ${HELD_WORDS_ID[reason]}${where ? ` di ${where}` : reason === 'held_at_hub' ? ' di hub' : ''} sejak ${wibId(held.occurredAt)}${note.id}.`,
+    messageIndonesian: `${ctx.kurir} ${HELD_WORDS_ID[reason]}${where ? ` di ${where}` : reason === 'held_at_hub' ? ' di hub' : ''} sejak ${formatWibTimeId(held.occurredAt)}${note.id}.`,
     suggestedAction: 'wait',
     causeAt: held.occurredAt,
   });
@@ -520,11 +518,11 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
   let messageIndonesian: string;
   if (overdue) {
     message = `${ctx.courier} did not pick the parcel up by ${wib(s.pickupDueAt!)}; Kirim re-books it with the next-best courier.`;
-    messageIndonesian = `${ctx.kurir} tidak mengambil paket sampai ${wibId(s.pickupDueAt!)}; Kirim memesan ulang ke kurir terbaik berikutnya.`;
+    messageIndonesian = `${ctx.kurir} tidak mengambil paket sampai ${formatWibTimeId(s.pickupDueAt!)}; Kirim memesan ulang ke kurir terbaik berikutnya.`;
   } else if (failed) {
     const note = courierNote(failed);
     message = `${ctx.courier} reported a failed pickup at ${wib(failed.occurredAt)}${note.en}.`;
-    messageIndonesian = `${ctx.kurir} melaporkan pickup gagal pada ${wibId(failed.occurredAt)}${note.id}.`;
+    messageIndonesian = `${ctx.kurir} melaporkan pickup gagal pada ${formatWibTimeId(failed.occurredAt)}${note.id}.`;
   } else {
     message = `${ctx.courier} has not scanned the parcel as picked up within ${input.config.pickupScanHours} hours of booking.`;
     messageIndonesian = `${ctx.kurir} belum memindai paket sebagai sudah diambil dalam ${input.config.pickupScanHours} jam sejak pemesanan.`;

@@ -272,6 +272,8 @@ export class TrackingEventsRepository {
       `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
               e.cod_amount AS reported, e.cod_collected, e.occurred_at
          FROM tracking_events e JOIN shipments s ON s.id = e.shipment_id
+        -- The partial index's own predicate, as written there (the test after it implies it; the planner
+        -- would not see that).
         WHERE e.status = 'delivered' AND (e.cod_collected = false OR e.cod_amount IS NOT NULL)
           AND e.received_at >= $1 AND NOT e.is_return_leg AND s.cod_amount > 0
           AND (e.cod_collected = false OR e.cod_amount <> s.cod_amount)

@@ -4,7 +4,7 @@ import { proofOfDelivery } from 'src/couriers/proof-of-delivery';
 describe('proofOfDelivery', () => {
   it('keeps names as one bounded line and links only as absolute http(s) URLs', () => {
     expect(
-      proofOfDelivery({
+      proofOfDelivery('delivered', {
         receiver: '  Budi\n  Santoso\u202e ',
         relation: 'Keluarga',
         photos: [
@@ -21,9 +21,9 @@ describe('proofOfDelivery', () => {
       photoUrls: ['https://cdn.example.id/pod/1.jpg', 'http://x.id/2'],
       signatureUrls: ['https://cdn.example.id/sig.png'],
     });
-    expect(proofOfDelivery({ receiver: 'x'.repeat(300) })?.receiver).toHaveLength(100);
+    expect(proofOfDelivery('delivered', { receiver: 'x'.repeat(300) })?.receiver).toHaveLength(100);
     const many = Array.from({ length: 9 }, (_, i) => `https://cdn.example.id/${i}.jpg`);
-    expect(proofOfDelivery({ photos: [...many, many[0]] })?.photoUrls).toEqual(many.slice(0, 5));
+    expect(proofOfDelivery('delivered', { photos: [...many, many[0]] })?.photoUrls).toEqual(many.slice(0, 5));
   });
 
   it('is nothing when the line holds no proof', () => {
@@ -32,8 +32,11 @@ describe('proofOfDelivery', () => {
       { receiver: '', relation: '  ', photos: [], signatures: null },
       { photos: 'ftp://x/y' },
     ])
-      expect(proofOfDelivery(fields)).toBeUndefined();
-    expect(proofOfDelivery({ receiver: { name: 'x' } })).toBeUndefined();
+      expect(proofOfDelivery('delivered', fields)).toBeUndefined();
+    expect(proofOfDelivery('delivered', { receiver: { name: 'x' } })).toBeUndefined();
+    // Only a delivery, or a return's receipt, carries one.
+    expect(proofOfDelivery('in_transit', { receiver: 'Sari' })).toBeUndefined();
+    expect(proofOfDelivery('returned', { receiver: 'Sari' })).toEqual({ receiver: 'Sari' });
   });
 
   it('reads Ninja’s v2 proof without keeping the receiver’s phone', () => {

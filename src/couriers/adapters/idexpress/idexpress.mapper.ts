@@ -331,10 +331,7 @@ export function lineToEvent(line: IdExpressLine, ctx: LegContext): TrackingEvent
     status === 'delivered' && (line.signer || line.relation)
       ? `received by ${[line.signer, line.relation].filter(Boolean).join(' / ')}`
       : '';
-  const pod =
-    status === 'delivered' || status === 'returned'
-      ? proofOfDelivery({ receiver: line.signer, relation: line.relation, photos: line.proof })
-      : undefined;
+  const pod = proofOfDelivery(status, { receiver: line.signer, relation: line.relation, photos: line.proof });
   return {
     awb: line.awb,
     status,

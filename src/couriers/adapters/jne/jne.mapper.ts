@@ -372,10 +372,7 @@ export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {})
   )
     ctx.pickedUp = true;
   if (meaning?.returnLeg) ctx.returnLeg = true;
-  const pod =
-    meaning?.status === 'delivered' || meaning?.status === 'returned'
-      ? proofOfDelivery({ receiver: receiverIn(desc) })
-      : undefined;
+  const pod = proofOfDelivery(meaning?.status, { receiver: receiverIn(desc) });
   return {
     awb,
     status: meaning?.status ?? null,
@@ -459,7 +456,7 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
   }
   // The summary names who took a delivered parcel: its delivery's proof, before what the line's words say.
   const delivery = events.findLast((e) => e.status === 'delivered');
-  const receiver = proofOfDelivery({ receiver: t.cnote.cnote_pod_receiver })?.receiver;
+  const receiver = proofOfDelivery('delivered', { receiver: t.cnote.cnote_pod_receiver })?.receiver;
   if (delivery && receiver) delivery.pod = { ...delivery.pod, receiver };
   return events;
 }

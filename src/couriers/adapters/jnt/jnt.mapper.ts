@@ -249,10 +249,11 @@ export function historyToEvent(awb: string, h: JntHistory, ctx: JntContext = {})
   let meaning = meaningOf(code, text, ctx);
   let unmapped: true | undefined;
   if (!meaning) ({ meaning, unmapped } = unknownLine('jnt', code, text));
-  const pod =
-    meaning?.status === 'delivered' || meaning?.status === 'returned'
-      ? proofOfDelivery({ receiver: h.receiver, relation: h.presentername, photos: h.photo })
-      : undefined;
+  const pod = proofOfDelivery(meaning?.status, {
+    receiver: h.receiver,
+    relation: h.presentername,
+    photos: h.photo,
+  });
   return {
     awb,
     status: meaning?.status ?? null,

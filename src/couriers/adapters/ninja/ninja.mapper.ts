@@ -422,15 +422,12 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
         signed_by?: { name?: unknown; relationship?: unknown };
       }
     | undefined;
-  const pod =
-    (status === 'delivered' || status === 'returned') && proof && typeof proof === 'object'
-      ? proofOfDelivery({
-          receiver: proof.signed_by?.name,
-          relation: proof.signed_by?.relationship,
-          photos: proof.image_uris,
-          signatures: proof.signature_uri,
-        })
-      : undefined;
+  const pod = proofOfDelivery(status, {
+    receiver: proof?.signed_by?.name,
+    relation: proof?.signed_by?.relationship,
+    photos: proof?.image_uris,
+    signatures: proof?.signature_uri,
+  });
   return {
     // Trimmed as every courier's: a padded tracking id is the same parcel, and untrimmed matched no shipment.
     awb: payloadText(awb ?? e.tracking_id ?? e.tracking_number ?? e.tracking_ref_no).trim(),

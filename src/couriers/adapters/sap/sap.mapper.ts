@@ -151,15 +151,12 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
   const actualKg = Number(row.kilo_actual);
   const status = known?.status ?? null;
   // Who took it is in the words: `[PENERIMA: NAME]`, and who they are in `[ KET : PENERIMA LANGSUNG]`.
-  const pod =
-    status === 'delivered' || status === 'returned'
-      ? proofOfDelivery({
-          receiver: /\[PENERIMA\s*:\s*([^\]]+)\]/i.exec(payloadText(row.description))?.[1],
-          relation: /\[\s*KET\s*:\s*([^\]]+)\]/i.exec(web)?.[1],
-          photos: row.photo_pod,
-          signatures: row.signature_pod,
-        })
-      : undefined;
+  const pod = proofOfDelivery(status, {
+    receiver: /\[PENERIMA\s*:\s*([^\]]+)\]/i.exec(payloadText(row.description))?.[1],
+    relation: /\[\s*KET\s*:\s*([^\]]+)\]/i.exec(web)?.[1],
+    photos: row.photo_pod,
+    signatures: row.signature_pod,
+  });
   return {
     awb: payloadText(row.awb_no).trim(),
     status,

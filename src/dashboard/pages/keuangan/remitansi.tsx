@@ -445,9 +445,10 @@ function Reconciliation({ version }: { version: number }) {
  * GET /v1/ops/cod-discrepancies: COD parcels their courier delivered with other cash than asked, or none,
  * as its tracking said — seen here before a remittance report shows the difference.
  */
-function CodDiscrepancies({ version }: { version: number }) {
+function CodDiscrepancies() {
   const { t, rupiah, count, dateTime } = useI18n();
-  const list = useLoad(() => call(api.GET('/v1/ops/cod-discrepancies')), [version]);
+  // From couriers' tracking: no upload or void on this page changes it.
+  const list = useLoad(() => call(api.GET('/v1/ops/cod-discrepancies')), []);
   return (
     <section aria-labelledby="cod-said-heading" className="panel">
       <Async loaded={list}>
@@ -493,7 +494,7 @@ export function RemitansiPage() {
       <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
       <Uploaded version={version} onVoided={() => setVersion((v) => v + 1)} />
       <Reconciliation version={version} />
-      <CodDiscrepancies version={version} />
+      <CodDiscrepancies />
     </>
   );
 }
