@@ -65,10 +65,12 @@ const normalizeHeader = (h: string) =>
  * Reads a courier's remittance report: a header row naming AWB, COD amount and remitted date in any of the
  * couriers' words (other columns are ignored), `;` or `,` between fields (told by the header row), a BOM or
  * not. A malformed row rejects the whole report, so nothing of a half-read report is ever settled; every
- * offending row and field is named (`row N: amount`).
+ * offending row and field is named (`row N: amount`). A line remitted after `today` (the Jakarta date of the
+ * upload) is refused: cash is remitted before it is reported, and a line dated ahead would match any parcel
+ * delivered before that day.
  * @throws ValidationFailedError (VALIDATION_FAILED) for unreadable CSV, a missing column, no rows, or bad rows.
  */
-export function parseRemittanceReport(text: string): ReportLine[] {
+export function parseRemittanceReport(text: string, today: string): ReportLine[] {
   const body = text.replace(/^\uFEFF/, '');
   const delimiter = delimiterOfHeader(body);
   let records: string[][];
@@ -118,12 +120,14 @@ export function parseRemittanceReport(text: string): ReportLine[] {
           : null;
     if (awbProblem) problems.push({ field: `row ${row}: awb`, message: awbProblem });
     if (typeof amount === 'string') problems.push({ field: `row ${row}: amount`, message: amount });
-    if (date === null)
-      problems.push({
-        field: `row ${row}: remitted date`,
-        message: 'must be a date (YYYY-MM-DD, DD/MM/YYYY or ISO 8601)',
-      });
-    if (awbProblem || typeof amount === 'string' || date === null) return;
+    const dateProblem =
+      date === null
+        ? 'must be a date (YYYY-MM-DD, DD/MM/YYYY or ISO 8601)'
+        : date > today
+          ? `is after today (${today}): a report lists cash already remitted`
+          : null;
+    if (dateProblem) problems.push({ field: `row ${row}: remitted date`, message: dateProblem });
+    if (awbProblem || typeof amount === 'string' || date === null || dateProblem) return;
     total += amount;
     // Airway bills are written in capitals by every courier; a report typed in lower case names the same parcel.
     lines.push({ row, awb: airwayBillKey(awb), amount, remittedOn: date });

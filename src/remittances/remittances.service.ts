@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
+import { wibDate } from 'src/common/wib';
 import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
@@ -120,7 +121,7 @@ export class RemittancesService {
     const bytes = Buffer.byteLength(body, 'utf8');
     if (bytes > max) throw new RemittanceReportTooLargeError(bytes, max);
     const fileSha256 = createHash('sha256').update(body, 'utf8').digest('hex');
-    const lines = parseRemittanceReport(body);
+    const lines = parseRemittanceReport(body, wibDate(this.clock.now()));
     const contentSha256 = remittanceContentSha256(lines);
 
     return this.tx.run(async () => {

@@ -376,7 +376,7 @@ describe('the finance pages in a browser', () => {
         .post('/v1/finance/remittances?courier=jne')
         .set(finance.auth)
         .set('content-type', 'text/csv')
-        .send('awb,amount,date\nJNEBATAL0000001,15000,2026-12-04\n')
+        .send('awb,amount,date\nJNEBATAL0000001,15000,2026-11-11\n')
         .expect(201)
     ).body as { id: string };
     await page.reload();
@@ -436,8 +436,8 @@ describe('the finance pages in a browser', () => {
       name: 'bad.csv',
       mimeType: 'text/csv',
       buffer: Buffer.from(
-        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;24/11/2026\n8800000000000002;150000;kemarin\n' +
-          '8800000000000003;150.000;24/11/2026;lebih\n',
+        'CNOTE_NO;COD_AMOUNT;TGL_SETOR\n8800000000000001;abc;10/11/2026\n8800000000000002;150000;kemarin\n' +
+          '8800000000000003;150.000;10/11/2026;lebih\n',
       ),
     });
     await page.getByRole('button', { name: 'Unggah' }).click();

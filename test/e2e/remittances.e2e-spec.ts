@@ -10,6 +10,7 @@ import { createAddress, signupSeller, TestSeller } from '../support/factories/se
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
+import { wibDate } from 'src/common/wib';
 
 type Auth = { id?: string; auth: { authorization: string } };
 interface Line {
@@ -58,6 +59,14 @@ describe('courier remittance: reports settle COD receivables once; what does not
       ? 'courier_cod_receivable'
       : (code.split(':')[1] as 'bank');
     return (await ledger.balances([{ code, kind, sellerId: null }])).get(code)!;
+  };
+  /**
+   * A day of the test clock in Jakarta, `YYYY-MM-DD` or as JNE writes it (`DD/MM/YYYY`): a report's lines are
+   * dated on or before the day it is uploaded.
+   */
+  const today = (style: 'iso' | 'dmy' = 'iso', offsetDays = 0) => {
+    const ymd = wibDate(new Date(t.clock.now().getTime() + offsetDays * 86_400_000));
+    return style === 'iso' ? ymd : ymd.split('-').reverse().join('/');
   };
   const receivable = (courier: string) => balance(Accounts.courierCodReceivable(courier).code);
   const upload = (courier: string, csv: string, auth: Auth = finance) =>
@@ -222,10 +231,10 @@ describe('courier remittance: reports settle COD receivables once; what does not
     // A corrected report: the missing parcel and the right amount settle; the settled parcels are duplicates.
     const corrected = [
       'CNOTE_NO;COD_AMOUNT;TGL_SETOR',
-      `${said.missing};175000;30/11/2026`,
-      `${said.wrong_amount};175000;30/11/2026`,
-      `${said.duplicate};175000;30/11/2026`,
-      `${untouched};175000;30/11/2026`,
+      `${said.missing};175000;${today('dmy')}`,
+      `${said.wrong_amount};175000;${today('dmy')}`,
+      `${said.duplicate};175000;${today('dmy')}`,
+      `${untouched};175000;${today('dmy')}`,
     ].join('\n');
     const second = (await upload('jne', corrected).expect(201)).body;
     expect(second.matched).toEqual({ count: 2, amount: 350_000 });
@@ -252,11 +261,11 @@ describe('courier remittance: reports settle COD receivables once; what does not
       'jne',
       [
         'awb,cod_amount,tanggal',
-        `${jnt.awb},120000,2026-12-01`,
-        '8899999999999999,50000,2026-12-01',
-        `${booked.awb},80000,2026-12-01`,
-        `${returned.awb},150000,2026-12-01`,
-        `${prepaid.awb},10000,2026-12-01`,
+        `${jnt.awb},120000,${today()}`,
+        `8899999999999999,50000,${today()}`,
+        `${booked.awb},80000,${today()}`,
+        `${returned.awb},150000,${today()}`,
+        `${prepaid.awb},10000,${today()}`,
       ].join('\n'),
     ).expect(201);
     expect(res.body.unmatched).toEqual({ count: 5, amount: 410_000 });
@@ -289,8 +298,10 @@ describe('courier remittance: reports settle COD receivables once; what does not
   it('settles a parcel once when two reports naming it are uploaded at the same time', async () => {
     const [d] = await endPinned(t, http, seller, origin, [JNT], { overrides: { codAmount: 60_000 } });
     const owed = await receivable('jnt');
-    const reports = [1, 2, 3, 4].map((i) =>
-      ['waybill,cod_value,remitted_at', `${d.awb},60000,2026-12-0${i}`].join('\n'),
+    // Four reports dated on the four days since the delivery: each another report, each the parcel's cash.
+    t.clock.advance(3 * 86_400_000);
+    const reports = [0, 1, 2, 3].map((i) =>
+      ['waybill,cod_value,remitted_at', `${d.awb},60000,${today('iso', -i)}`].join('\n'),
     );
     const answers = await Promise.all(reports.map((csv) => upload('jnt', csv)));
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
@@ -304,14 +315,8 @@ describe('courier remittance: reports settle COD receivables once; what does not
   const lateMatches = async () =>
     (await http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({}).expect(200)).body
       .result as { matched: number; redecided: number };
-  /** Delivers booked parcels at their sandbox courier and polls until Kirim has seen it. */
-  const deliver = async (booked: { id: string; awb: string }[]) => {
-    for (const b of booked)
-      await http
-        .post(`/sandbox/parcels/${b.awb}/advance`)
-        .set(seller.auth)
-        .send({ to: 'delivered' })
-        .expect(200);
+  /** Polls until Kirim has seen each parcel delivered. */
+  const hearDelivered = async (booked: { id: string }[]) => {
     const status = async (id: string) =>
       (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status as string;
     for (let round = 0; round < 12; round += 1) {
@@ -320,6 +325,16 @@ describe('courier remittance: reports settle COD receivables once; what does not
       await t.app.get(TrackingPoller).pollDue();
     }
     throw new Error('not delivered');
+  };
+  /** Delivers booked parcels at their sandbox courier and polls until Kirim has seen it. */
+  const deliver = async (booked: { id: string; awb: string }[]) => {
+    for (const b of booked)
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to: 'delivered' })
+        .expect(200);
+    await hearDelivered(booked);
   };
 
   it('lists a delivered COD parcel as not remitted once the configured days have passed, oldest first, paged', async () => {
@@ -376,8 +391,8 @@ describe('courier remittance: reports settle COD receivables once; what does not
       'jnt',
       [
         'waybill,cod_value,remitted_at',
-        `${early.awb},95000,2026-12-02`,
-        `${wrong.awb},90000,2026-12-02`,
+        `${early.awb},95000,${today()}`,
+        `${wrong.awb},90000,${today()}`,
         `${other.awb},95000,2026-10-01`,
       ].join('\n'),
     ).expect(201);
@@ -421,10 +436,10 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const [late] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 80_000 });
     const csv = [
       'awb;cod_amount;tgl_setor',
-      `${paid[0].awb};120000;02/12/2026`,
-      `${paid[1].awb};120000;02/12/2026`,
-      'JNEVOID00000001;50000;02/12/2026',
-      `${late.awb};80000;02/12/2026`,
+      `${paid[0].awb};120000;${today('dmy')}`,
+      `${paid[1].awb};120000;${today('dmy')}`,
+      `JNEVOID00000001;50000;${today('dmy')}`,
+      `${late.awb};80000;${today('dmy')}`,
     ].join('\n');
     const taken = (await upload('jne', csv).expect(201)).body as { id: string; matched: unknown };
     expect(taken.matched).toEqual({ count: 2, amount: 240_000 });
@@ -499,9 +514,10 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const [p] = await endPinned(t, http, seller, origin, [JNE], { overrides: { codAmount: 66_000 } });
     const [q] = await endPinned(t, http, seller, origin, [JNE], { overrides: { codAmount: 44_000 } });
     // The mistaken report settled p; the right one names p (a duplicate there, its cash in suspense) and q.
-    const wrong = (await upload('jne', `awb,amount,date\n${p.awb},66000,2026-12-03\n`).expect(201)).body;
+    const wrong = (await upload('jne', `awb,amount,date\n${p.awb},66000,${today('iso', -1)}\n`).expect(201))
+      .body;
     const right = (
-      await upload('jne', `awb,amount,date\n${p.awb},66000,2026-12-04\n${q.awb},40000,2026-12-04\n`).expect(
+      await upload('jne', `awb,amount,date\n${p.awb},66000,${today()}\n${q.awb},40000,${today()}\n`).expect(
         201,
       )
     ).body;
@@ -538,10 +554,11 @@ describe('courier remittance: reports settle COD receivables once; what does not
 
   it('a late match whose page was read before a void leaves the voided line out: the live report settles the parcel', async () => {
     const [b] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 40_000 });
-    const voidedLater = (await upload('jne', `awb,amount,date\n${b.awb},40000,2026-12-02\n`).expect(201))
-      .body;
+    const voidedLater = (
+      await upload('jne', `awb,amount,date\n${b.awb},40000,${today('iso', -1)}\n`).expect(201)
+    ).body;
     t.clock.advance(60_000);
-    const live = (await upload('jne', `awb,amount,date\n${b.awb},40000,2026-12-03\n`).expect(201)).body;
+    const live = (await upload('jne', `awb,amount,date\n${b.awb},40000,${today()}\n`).expect(201)).body;
     await deliver([b]);
     // The job's page, as it read it before taking the lock; a void commits in between.
     const repository = t.app.get(RemittancesRepository);
@@ -569,7 +586,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
   it('voids a report once when two finance users void it at the same time, and refuses bad voids', async () => {
     // A parcel not delivered yet: its line waits for a late match that a void must stop.
     const [waiting] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 10_000 });
-    const taken = (await upload('jne', `awb,amount,date\n${waiting.awb},10000,2026-12-02\n`).expect(201))
+    const taken = (await upload('jne', `awb,amount,date\n${waiting.awb},10000,${today()}\n`).expect(201))
       .body;
     const bank = await balance('platform:bank');
     const voids = await Promise.all(
@@ -590,7 +607,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
     await deliver([waiting]);
     expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
 
-    const other = (await upload('jne', 'awb,amount,date\nJNEVOID00000003,10000,2026-12-02\n').expect(201))
+    const other = (await upload('jne', `awb,amount,date\nJNEVOID00000003,10000,${today()}\n`).expect(201))
       .body;
     const voidOther = (body: object, auth: Auth = finance) =>
       http.post(`/v1/finance/remittances/${other.id}/void`).set(auth.auth).send(body);
@@ -618,12 +635,12 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const lower = (
       await upload(
         'jnt',
-        `waybill,cod_value,remitted_date\n${p.awb.toLowerCase()},33000,2026-12-04\n`,
+        `waybill,cod_value,remitted_date\n${p.awb.toLowerCase()},33000,${today()}\n`,
       ).expect(201)
     ).body;
     expect(lower.matched).toEqual({ count: 1, amount: 33_000 });
     // The same report in capitals is the same report.
-    const again = await upload('jnt', `waybill,cod_value,remitted_date\n${p.awb},33000,2026-12-04\n`).expect(
+    const again = await upload('jnt', `waybill,cod_value,remitted_date\n${p.awb},33000,${today()}\n`).expect(
       409,
     );
     expect(again.body.message).toContain(lower.id);
@@ -643,11 +660,21 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const bank = await balance('platform:bank');
     const res = await upload(
       'jne',
-      'awb;amount;date\n8800000000000001;150000;2026-12-01\n8800000000000002;150.000,50;2026-12-01\n',
+      `awb;amount;date\n8800000000000001;150000;${today()}\n8800000000000002;150.000,50;${today()}\n`,
     ).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(res.body.details).toEqual([
       { field: 'row 2: amount', message: expect.stringMatching(/fraction/) },
+    ]);
+    // Dated tomorrow: cash not remitted yet cannot be reported (it would match any parcel delivered by then).
+    const ahead = await upload('jne', `awb;amount;date\n8800000000000001;150000;${today('iso', 1)}\n`).expect(
+      400,
+    );
+    expect(ahead.body.details).toEqual([
+      {
+        field: 'row 1: remitted date',
+        message: `is after today (${today()}): a report lists cash already remitted`,
+      },
     ]);
 
     const header = await upload('jne', 'resi,jumlah\n1,2\n').expect(400);
@@ -658,7 +685,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
     ]);
     const tooBig = await upload(
       'jne',
-      `awb,amount,date\n${'8800000000000001,1,2026-12-01\n'.repeat(3000)}`,
+      `awb,amount,date\n${`8800000000000001,1,${today()}\n`.repeat(3000)}`,
     ).expect(413);
     expect(tooBig.body.code).toBe('REMITTANCE_REPORT_TOO_LARGE');
     const json = await http
@@ -669,8 +696,8 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     // The report as a JSON string is no CSV either; and the answer says what this route reads.
     for (const [type, body] of [
-      ['application/json', JSON.stringify('awb;amount;date\n8800000000000001;1;2026-12-01\n')],
-      ['text/plain', 'awb;amount;date\n8800000000000001;1;2026-12-01\n'],
+      ['application/json', JSON.stringify(`awb;amount;date\n8800000000000001;1;${today()}\n`)],
+      ['text/plain', `awb;amount;date\n8800000000000001;1;${today()}\n`],
     ]) {
       const refused = await http
         .post('/v1/finance/remittances?courier=jne')
@@ -686,18 +713,18 @@ describe('courier remittance: reports settle COD receivables once; what does not
       .post('/v1/finance/remittances?courier=pos')
       .set(finance.auth)
       .set('content-type', 'text/csv')
-      .send('awb,amount,date\n1,1,2026-12-01\n')
+      .send(`awb,amount,date\n1,1,${today()}\n`)
       .expect(400);
     expect(noCourier.body.details).toEqual([expect.objectContaining({ field: 'courier' })]);
-    await upload('jne', 'awb,amount,date\n1\u0000,1,2026-12-01\n').expect(400);
-    await upload('jne', 'awb,amount,date\n1,1,2026-12-01\n', { auth: seller.auth }).expect(403);
+    await upload('jne', `awb,amount,date\n1\u0000,1,${today()}\n`).expect(400);
+    await upload('jne', `awb,amount,date\n1,1,${today()}\n`, { auth: seller.auth }).expect(403);
 
     expect(await remittanceCount()).toBe(before);
     expect(await balance('platform:bank')).toBe(bank);
   });
 
   it('replays an upload repeated with its Idempotency-Key instead of refusing it', async () => {
-    const csv = 'awb,amount,date\n8800000000000777,5000,2026-12-02\n';
+    const csv = `awb,amount,date\n8800000000000777,5000,${today()}\n`;
     const key = `remit-${Date.now()}`;
     const first = await upload('sap', csv).set('idempotency-key', key).expect(201);
     const replay = await upload('sap', csv).set('idempotency-key', key).expect(201);
@@ -741,7 +768,7 @@ describe('courier remittance: reports settle COD receivables once; what does not
       .expect(404);
     await http.get('/v1/finance/remittances?cursor=nonsense').set(finance.auth).expect(400);
     // A report reads up to 2 MB (other routes 1 MB): 1.5 MB of unknown AWBs is read, its rows judged.
-    const big = `awb,amount,remitted_on\n${Array.from({ length: 60_000 }, (_, i) => `ZZBIG${String(i).padStart(8, '0')},1000,2026-12-05`).join('\n')}\n`;
+    const big = `awb,amount,remitted_on\n${Array.from({ length: 60_000 }, (_, i) => `ZZBIG${String(i).padStart(8, '0')},1000,${today()}`).join('\n')}\n`;
     expect(big.length).toBeGreaterThan(1.5 * 1024 * 1024);
     const read = await http
       .post('/v1/finance/remittances?courier=jne')
@@ -794,10 +821,22 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const [old] = await bookPinned(t, http, seller, origin, [JNE], { codAmount: 70_000 });
     const res = await upload(
       'jne',
-      ['awb,cod_amount,tanggal', `${old.awb},70000,2027-03-01`].join('\n'),
+      ['awb,cod_amount,tanggal', `${old.awb},70000,${today()}`].join('\n'),
     ).expect(201);
+    // Delivered the day of the line, as the courier says; Kirim hears of it two months on (no poll between).
+    await http
+      .post(`/sandbox/parcels/${old.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
     t.clock.advance(61 * 86_400_000);
-    await deliver([old]);
+    await hearDelivered([old]);
+    const [{ ended_at: deliveredAt }] = await t.dataSource.query<{ ended_at: Date }[]>(
+      'SELECT ended_at FROM shipments WHERE id = $1',
+      [old.id],
+    );
+    // The line would be this parcel's by its dates: only its age leaves it to finance.
+    expect(wibDate(deliveredAt)).toBe(today('iso', -61));
     expect(await lateMatches()).toEqual({ matched: 0, redecided: 0 });
     const detail = (await http.get(`/v1/finance/remittances/${res.body.id}`).set(finance.auth).expect(200))
       .body as { lines: Line[] };

@@ -1,4 +1,4 @@
-import { instantOf, windowEndOf } from 'src/common/wib';
+import { instantOf, wibDate, windowEndOf } from 'src/common/wib';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Principal } from 'src/common/auth/principal';
@@ -76,9 +76,10 @@ export class SandboxControl {
       ]);
     if (to.getTime() - from.getTime() > 366 * 86_400_000)
       throw new ValidationFailedError([{ field: 'to', message: 'is more than 366 days after from' }]);
-    const parcels = await this.repository.deliveredCod(courier, from, to, this.clock.now());
+    const now = this.clock.now();
+    const parcels = await this.repository.deliveredCod(courier, from, to, now);
     const seed = q.discrepancies && q.discrepancies !== 'false' ? q.discrepancies : null;
-    return remittanceReport(courier, parcels, { from, to }, this.world.seed, seed);
+    return remittanceReport(courier, parcels, { from, to }, this.world.seed, seed, wibDate(now));
   }
 
   /** The parcel, if `caller` may drive it: another seller's parcel is not found, like an unknown one. */

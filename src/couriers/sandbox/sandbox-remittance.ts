@@ -1,3 +1,4 @@
+import { wibDate } from 'src/common/wib';
 import type { CourierCode } from '../courier-adapter';
 import { randomStream } from './world';
 
@@ -76,9 +77,7 @@ export interface Discrepancies {
   unknown: string;
 }
 
-const WIB_MS = 7 * 3600_000;
 const DAY_MS = 86_400_000;
-const wibDay = (at: Date) => new Date(at.getTime() + WIB_MS).toISOString().slice(0, 10);
 
 /** `X-Sandbox-Discrepancies`: `missing=…;wrong_amount=…;duplicate=…;unknown=…` (absent ones left out). */
 export function discrepancyHeader(d: Discrepancies): string {
@@ -97,7 +96,8 @@ const quoted = (cell: string, delimiter: string) =>
 
 /**
  * The courier's remittance report for parcels delivered in a window: one line per parcel (delivery order),
- * remitted 1–3 days after delivery (seeded per parcel). With `discrepancySeed`, deterministically (the seed
+ * remitted 1–3 days after delivery (seeded per parcel) and never after `today` (a report lists cash already
+ * remitted: a parcel delivered in the last days is remitted on the report's day at the latest). With `discrepancySeed`, deterministically (the seed
  * and the window) one parcel is left out, one amount changed, one line repeated and one unknown AWB added,
  * each a different parcel as far as there are parcels.
  */
@@ -107,6 +107,8 @@ export function remittanceReport(
   window: { from: Date; to: Date },
   seed: string,
   discrepancySeed: string | null,
+  /** The report's day, `YYYY-MM-DD` in Jakarta. */
+  today: string,
 ): { csv: string; discrepancies: Discrepancies | null } {
   const format = REMITTANCE_FORMATS[courier];
   const ordered = [...parcels].sort(
@@ -114,7 +116,8 @@ export function remittanceReport(
   );
   let lines = ordered.map((p) => {
     const lag = 1 + Math.floor(randomStream(`${seed}:remit:${courier}:${p.awb}`)() * 3);
-    return { awb: p.awb, amount: p.codAmount, on: wibDay(new Date(p.deliveredAt.getTime() + lag * DAY_MS)) };
+    const on = wibDate(new Date(p.deliveredAt.getTime() + lag * DAY_MS));
+    return { awb: p.awb, amount: p.codAmount, on: on > today ? today : on };
   });
   let discrepancies: Discrepancies | null = null;
   if (discrepancySeed !== null) {
@@ -127,7 +130,7 @@ export function remittanceReport(
     const unknown = {
       awb: format.unknownAwb(rng),
       amount: 500 * (20 + Math.floor(rng() * 980)),
-      on: lines[0]?.on ?? wibDay(window.from),
+      on: lines[0]?.on ?? [wibDate(window.from), today].sort()[0],
     };
     discrepancies = {
       ...(missing !== undefined ? { missing: lines[missing].awb } : {}),

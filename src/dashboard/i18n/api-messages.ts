@@ -197,6 +197,10 @@ const FIELD_RULES_ID: readonly Rule[] = [
     () => 'Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
   ],
   [
+    /^is after today \((\d{4}-\d{2}-\d{2})\): a report lists cash already remitted$/,
+    (m) => `Setelah hari ini (${m[1]}): laporan hanya memuat dana yang sudah disetor.`,
+  ],
+  [
     /^is not readable CSV: ([^]*)$/,
     (m) => {
       // The parser's words are English; the line it stopped at is what the reader needs of them.

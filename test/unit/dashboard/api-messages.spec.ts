@@ -102,7 +102,7 @@ const WEBHOOK_TARGET_REASONS = [
 /** What the API answers for a remittance report (its reader, as the upload calls it): `field: message` each. */
 function reportProblems(csv: string): { field: string; message: string }[] {
   try {
-    parseRemittanceReport(csv);
+    parseRemittanceReport(csv, '2099-12-31');
   } catch (e) {
     return (e as ValidationFailedError).details;
   }
@@ -333,6 +333,9 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       'row 7: remitted date: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601.',
     ]);
     expect(say(many).at(-1)).toBe('Dan 203 masalah lain.');
+    expect(say(reportProblems('awb;amount;tanggal\nA1;1000;2100-01-01\n'))).toEqual([
+      'Setelah hari ini (2099-12-31): laporan hanya memuat dana yang sudah disetor.',
+    ]);
     expect(say(reportProblems('awb;tanggal\n1;2026-11-24\n'))).toEqual([
       'Wajib ada: judul kolom salah satu dari cod_amount, nilai_cod, cod_value, amount.',
     ]);

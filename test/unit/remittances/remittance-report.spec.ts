@@ -2,9 +2,12 @@ import fc from 'fast-check';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { parseRemittanceReport, parseReportDate, parseRupiah } from 'src/remittances/remittance-report';
 
+/** The upload's day: after every line's date in these reports. */
+const TODAY = '2026-12-31';
+
 const problemsOf = (text: string) => {
   try {
-    parseRemittanceReport(text);
+    parseRemittanceReport(text, TODAY);
   } catch (e) {
     expect(e).toBeInstanceOf(ValidationFailedError);
     return (e as ValidationFailedError).details;
@@ -28,7 +31,7 @@ describe('remittance report parsing', () => {
       // Line endings mixed in one file (a spreadsheet's header, rows appended by a script), and CR alone.
       'AWB;Amount;Date\r\n8800000000000001;150000;2026-11-24\n8800000000000002;1275500;2026-11-25\r',
     ];
-    for (const report of reports) expect(parseRemittanceReport(report)).toEqual(expected);
+    for (const report of reports) expect(parseRemittanceReport(report, TODAY)).toEqual(expected);
   });
 
   it('reads amounts the way couriers write them, in whole rupiah only', () => {
@@ -96,16 +99,36 @@ describe('remittance report parsing', () => {
     ]);
   });
 
+  it('refuses a line remitted after the day of the upload, naming its row; today itself is read', () => {
+    const report =
+      'AWB;Amount;Date\nA1;150000;2026-12-31\nA2;150000;01/01/2027\nA3;1;2027-01-01T06:00:00+07:00\n';
+    expect(problemsOf(report)).toEqual([
+      {
+        field: 'row 2: remitted date',
+        message: 'is after today (2026-12-31): a report lists cash already remitted',
+      },
+      {
+        field: 'row 3: remitted date',
+        message: 'is after today (2026-12-31): a report lists cash already remitted',
+      },
+    ]);
+    // 23:59 on the last day of the year in Jakarta is still today, though it is the 31st in UTC too.
+    expect(parseRemittanceReport('AWB;Amount;Date\nA1;150000;2026-12-31T16:59:00Z\n', TODAY)).toHaveLength(1);
+    expect(problemsOf('AWB;Amount;Date\nA1;150000;2026-12-31T17:00:00Z\n')).toHaveLength(1);
+  });
+
   it('reads a spreadsheet’s report: empty rows and trailing empty cells passed over, airway bills in capitals', () => {
     expect(
       parseRemittanceReport(
         'CNOTE_NO;COD_AMOUNT;TGL_SETOR\r\njo0000000001;102000;12/12/2026;;\r\n;;\r\n;;;;\r\n',
+        TODAY,
       ),
     ).toEqual([{ row: 1, awb: 'JO0000000001', amount: 102_000, remittedOn: '2026-12-12' }]);
     // "Tanggal Setor" names the remitted date; the loose "Tanggal" beside it is some other date.
     expect(
       parseRemittanceReport(
         'No. Resi;Nilai COD;Tanggal;Tanggal Setor\n8800000000000104;101000;01/12/2026;12/12/2026\n',
+        TODAY,
       ),
     ).toEqual([{ row: 1, awb: '8800000000000104', amount: 101_000, remittedOn: '2026-12-12' }]);
   });
@@ -114,6 +137,7 @@ describe('remittance report parsing', () => {
     expect(
       parseRemittanceReport(
         'AWB;Amount;COD Amount;Tanggal;Tgl Setor\nA1;175000;150000;20/11/2026;24/11/2026\n',
+        TODAY,
       ),
     ).toEqual([{ row: 1, awb: 'A1', amount: 150_000, remittedOn: '2026-11-24' }]);
   });
