@@ -199,6 +199,38 @@ export const cancelClaimIs = (claim: string, now: string) =>
 export class ShipmentsRepository {
   constructor(private readonly tx: Transactions) {}
 
+  /** Which of `references` the seller's shipments already use. */
+  async takenReferences(sellerId: string, references: string[]): Promise<Set<string>> {
+    const rows = await this.tx.manager.query<{ reference: string }[]>(
+      'SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)',
+      [sellerId, references],
+    );
+    return new Set(rows.map((r) => r.reference));
+  }
+
+  /**
+   * Inserts new shipments, `chunk` rows per statement, passing over each whose reference the seller already
+   * uses (taken since it was looked up, by a request running alongside).
+   * @returns the ids inserted
+   */
+  async insertNew(shipments: Shipment[], chunk: number): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (let i = 0; i < shipments.length; i += chunk) {
+      const result = await this.tx.manager
+        .createQueryBuilder()
+        .insert()
+        .into(Shipment)
+        // Copies: TypeORM writes the returned rows back into the values by position, and with rows passed
+        // over that gave a skipped shipment the id of the one after it.
+        .values(shipments.slice(i, i + chunk).map((s) => ({ ...s })) as never)
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      for (const r of result.raw as { id: string }[]) inserted.add(r.id);
+    }
+    return inserted;
+  }
+
   /**
    * The transition statement (only ShipmentStateMachine calls it): moves each of `ids` that is in one of
    * `request.from` and meets the guard to `request.to`, sets the columns that follow from the move, and

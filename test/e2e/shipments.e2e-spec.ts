@@ -484,6 +484,19 @@ describe('bulk shipment import', () => {
       `SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'RACE-%'`,
     );
     expect(n).toBe(60);
+    // Each answered shipment is the one stored under its id (a row passed over once lent its id to the next).
+    const answered = imports.flatMap((r) =>
+      (r.body.created as { id: string; reference: string }[]).map((c) => [c.id, c.reference]),
+    );
+    const stored = new Map(
+      (
+        await t.dataSource.query<{ id: string; reference: string }[]>(
+          'SELECT id, reference FROM shipments WHERE id = ANY($1::uuid[])',
+          [answered.map(([id]) => id)],
+        )
+      ).map((r) => [r.id, r.reference]),
+    );
+    expect(answered.filter(([id, reference]) => stored.get(id) !== reference)).toEqual([]);
   });
 
   it('imports CSV the same way', async () => {

@@ -9,8 +9,9 @@ import { inspectJson } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { AddressesService } from 'src/sellers/addresses.service';
-import { Shipment } from '../shipment.entity';
 import { CreateShipmentDto, ShipmentDto } from '../shipments.dto';
+import type { Shipment } from '../shipment.entity';
+import { ShipmentsRepository } from '../shipments.repository';
 import { shipmentView, ShipmentsService } from '../shipments.service';
 import { MAX_BULK_ROWS, parseShipmentsCsv, shipmentsCsvTemplate } from './shipments-csv';
 
@@ -44,6 +45,7 @@ export class BulkImportService {
   constructor(
     private readonly shipments: ShipmentsService,
     private readonly addresses: AddressesService,
+    private readonly repository: ShipmentsRepository,
     private readonly tx: Transactions,
     private readonly clock: Clock,
   ) {}
@@ -111,13 +113,9 @@ export class BulkImportService {
       valid.push({ row, dto });
     }
 
-    const taken = new Set(
-      (
-        await this.tx.manager.query<{ reference: string }[]>(
-          'SELECT reference FROM shipments WHERE seller_id = $1 AND reference = ANY($2)',
-          [sellerId, valid.map((v) => v.dto.reference)],
-        )
-      ).map((r) => r.reference),
+    const taken = await this.repository.takenReferences(
+      sellerId,
+      valid.map((v) => v.dto.reference),
     );
     const origins = await this.addresses.findMany(sellerId, [
       ...new Set(valid.map((v) => v.dto.originAddressId)),
@@ -161,20 +159,7 @@ export class BulkImportService {
 
     // A reference free when looked up above can be taken before the insert by a request running alongside
     // (another import, a single create): that row is then "already used", like one taken before.
-    const inserted = new Set<string>();
-    await this.tx.run(async (m) => {
-      for (let i = 0; i < built.length; i += INSERT_CHUNK) {
-        const result = await m
-          .createQueryBuilder()
-          .insert()
-          .into(Shipment)
-          .values(built.slice(i, i + INSERT_CHUNK) as never)
-          .orIgnore()
-          .returning(['id'])
-          .execute();
-        for (const r of result.raw as { id: string }[]) inserted.add(r.id);
-      }
-    });
+    const inserted = await this.tx.run(() => this.repository.insertNew(built, INSERT_CHUNK));
     for (const [i, b] of built.entries())
       if (!inserted.has(b.id))
         errors.push({
