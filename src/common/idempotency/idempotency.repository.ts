@@ -8,6 +8,15 @@ export type IdempotencyClaim =
 
 const LOCK_NOT_AVAILABLE = '55P03';
 
+/** How many times a claim tries again when the key's holder gave it up between the claim's two statements. */
+const CLAIM_ATTEMPTS = 3;
+
+const inProgress = () =>
+  new ConflictError(
+    'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+    'A request with this Idempotency-Key is still in progress',
+  );
+
 /** The response status of a claimed key whose request has not answered yet. */
 export const IN_PROGRESS = 0;
 
@@ -29,14 +38,40 @@ export class IdempotencyRepository {
     now: Date,
     expiresAt: Date,
   ): Promise<IdempotencyClaim> {
-    const m = this.tx.manager;
-    let inserted: unknown[];
+    // The holder found by the insert can give the key up (a leased request that failed deletes it) before the
+    // read that follows: the key is free then, and claimed again.
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+      if (await this.insertClaim(scope, key, fingerprint, now, expiresAt)) return { kind: 'owner' };
+      // RETURNING did not run to clear the bound: clear it for the rest of an open transaction (outside
+      // one, it ended with the statement).
+      if (this.tx.open) await this.tx.manager.query(`SET LOCAL lock_timeout = 0`);
+      const [row] = await this.tx.manager.query<
+        { request_hash: string; response_status: number; response_body: string | null }[]
+      >(
+        'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
+        [scope, key],
+      );
+      if (!row) continue;
+      if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
+      return { kind: 'replay', status: row.response_status, body: row.response_body };
+    }
+    throw inProgress();
+  }
+
+  /** The claim's insert: true when this request now holds the key. */
+  private async insertClaim(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<boolean> {
     try {
       // The wait for a concurrent holder is bounded (15 s) and only that wait: the timeout is set by the
       // row's source, evaluated before the row meets the unique index, and cleared by RETURNING, evaluated
       // once the row is in — one round trip instead of three.
-      inserted = await queryPrepared(
-        m,
+      const inserted = await queryPrepared(
+        this.tx.manager,
         'idempotency_claim_bounded',
         `WITH bounded AS (SELECT set_config('lock_timeout', '15s', true))
          INSERT INTO idempotency_keys (scope, key, request_hash, response_status, created_at, expires_at)
@@ -48,27 +83,11 @@ export class IdempotencyRepository {
          RETURNING set_config('lock_timeout', '0', true)`,
         [scope, key, fingerprint, now, expiresAt],
       );
+      return inserted.length > 0;
     } catch (e) {
-      if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) {
-        throw new ConflictError(
-          'IDEMPOTENCY_REQUEST_IN_PROGRESS',
-          'A request with this Idempotency-Key is still in progress',
-        );
-      }
+      if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) throw inProgress();
       throw e;
     }
-    if (inserted.length) return { kind: 'owner' };
-    // RETURNING did not run to clear the bound: clear it for the rest of an open transaction (outside one,
-    // it ended with the statement).
-    if (this.tx.open) await m.query(`SET LOCAL lock_timeout = 0`);
-    const [row] = await m.query<
-      { request_hash: string; response_status: number; response_body: string | null }[]
-    >(
-      'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2',
-      [scope, key],
-    );
-    if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
-    return { kind: 'replay', status: row.response_status, body: row.response_body };
   }
 
   /**

@@ -87,4 +87,32 @@ describe('claiming an Idempotency-Key (real PostgreSQL)', () => {
     await holder.done;
     expect(outcome).toBe('IDEMPOTENCY_REQUEST_IN_PROGRESS');
   });
+
+  it('claims a key its holder gave up between the claim’s insert and its read (a leased request that failed)', async () => {
+    const key = randomUUID();
+    // A leased claim: committed at once, answered later or released.
+    expect(await keys.claim('test', key, 'h1', now(), later())).toEqual({ kind: 'owner' });
+    const query = t.dataSource.manager.query.bind(t.dataSource.manager);
+    let released = 0;
+    // Outside a transaction the claim runs on the data source's manager: its read of the holder's row comes
+    // right after the holder's request failed and deleted it.
+    const spy = jest.spyOn(t.dataSource.manager, 'query').mockImplementation(async (sql, params) => {
+      if (sql.startsWith('SELECT request_hash') && released === 0) {
+        released += 1;
+        await query('DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2', ['test', key]);
+      }
+      return query(sql, params);
+    });
+    try {
+      expect(await keys.claim('test', key, 'h2', now(), later())).toEqual({ kind: 'owner' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(released).toBe(1);
+    const [row] = await t.dataSource.query<{ request_hash: string }[]>(
+      'SELECT request_hash FROM idempotency_keys WHERE scope = $1 AND key = $2',
+      ['test', key],
+    );
+    expect(row.request_hash).toBe('h2');
+  });
 });
