@@ -179,3 +179,45 @@ describe('idempotency of creating POSTs', () => {
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 });
+
+describe('idempotency with a small database pool', () => {
+  let small: TestApp;
+
+  beforeAll(async () => {
+    small = await startTestApp({}, undefined, {
+      configure: (c) => {
+        c.database.poolSize = 3;
+        c.database.connectTimeoutMs = 2000;
+      },
+    });
+  });
+  afterAll(() => small.close());
+
+  it('serves a burst of one key larger than the pool once, without starving other sellers’ requests', async () => {
+    // Adding a user counts the attempt on a connection of its own: requests waiting on its key in every
+    // connection of the pool left it none, and every request of the instance waited for one and failed.
+    const http = small.http();
+    const seller = await signupSeller(http);
+    const other = await signupSeller(http, 'Toko Lain');
+    const user = { email: 'burst@example.id', password: 'correct horse battery', role: 'seller_staff' };
+    const burst = Promise.all(
+      Array.from({ length: 15 }, () =>
+        supertest(small.url)
+          .post('/v1/users')
+          .set(seller.auth)
+          .set('idempotency-key', 'burst-user')
+          .send(user),
+      ),
+    );
+    const meanwhile = await supertest(small.url).get('/v1/addresses').set(other.auth);
+    const answers = await burst;
+    expect(meanwhile.status).toBe(200);
+    expect(answers.map((a) => a.status)).toEqual(Array(15).fill(201));
+    expect(answers.filter((a) => a.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+    const [{ n }] = await small.dataSource.query('SELECT count(*)::int AS n FROM users WHERE email = $1', [
+      user.email,
+    ]);
+    expect(n).toBe(1);
+  });
+});

@@ -18,7 +18,12 @@ import { AuthenticatedRequest } from '../auth/decorators';
 import { ApiErrors } from '../openapi';
 import { Clock } from '../clock';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
-import { IdempotencyClaim, IdempotencyRepository, IN_PROGRESS } from './idempotency.repository';
+import {
+  IdempotencyClaim,
+  IdempotencyRepository,
+  IN_PROGRESS,
+  requestInProgress,
+} from './idempotency.repository';
 
 export interface IdempotentOptions {
   /**
@@ -72,8 +77,19 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** How long a request waits for another of this instance holding its key: the claim's own bound. */
+const TURN_WAIT_MS = 15_000;
+
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  /**
+   * Per scope and key, the last request of this instance in line for it. A request waits here for those
+   * before it, holding no database connection: waiting in the claim instead holds one each, and a burst
+   * of one key (15 at once) took the whole pool while the holder's handler waited for a connection of its
+   * own, stalling every other request.
+   */
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly tx: Transactions,
     private readonly repository: IdempotencyRepository,
@@ -124,10 +140,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     if (claim.kind !== 'replay') throw new Error('an owned claim has nothing to replay');
     if (claim.status === IN_PROGRESS) {
-      throw new ConflictError(
-        'IDEMPOTENCY_REQUEST_IN_PROGRESS',
-        'A request with this Idempotency-Key is still in progress',
-      );
+      throw requestInProgress();
     }
     void reply.status(claim.status).header('idempotent-replayed', 'true');
     if (claim.body === null) return undefined;
@@ -177,6 +190,35 @@ export class IdempotencyInterceptor implements NestInterceptor {
     options: IdempotentOptions,
   ): Promise<unknown> {
     const { key, scope, fingerprint } = this.identify(request, header);
+    return this.inTurn(`${scope}\n${key}`, () =>
+      this.onceInTurn(reply, key, scope, fingerprint, next, options),
+    );
+  }
+
+  /** Runs `work` once every request of this instance before it with this key has finished (or 409 after 15 s). */
+  private async inTurn<T>(slot: string, work: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(slot);
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before ? before.then(() => mine) : mine;
+    this.turns.set(slot, tail);
+    try {
+      if (before) await waitOrRefuse(before, TURN_WAIT_MS);
+      return await work();
+    } finally {
+      release();
+      if (this.turns.get(slot) === tail) this.turns.delete(slot);
+    }
+  }
+
+  private onceInTurn(
+    reply: FastifyReply,
+    key: string,
+    scope: string,
+    fingerprint: string,
+    next: CallHandler,
+    options: IdempotentOptions,
+  ): Promise<unknown> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.idempotencyTtlHours * 3600_000);
     return this.tx.run(async () => {
@@ -202,5 +244,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
       );
       return body;
     });
+  }
+}
+
+/** Waits for `ahead`, or answers 409 IDEMPOTENCY_REQUEST_IN_PROGRESS once `ms` have passed. */
+async function waitOrRefuse(ahead: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+    timer.unref();
+  });
+  try {
+    if ((await Promise.race([ahead, gaveUp])) === 'late') throw requestInProgress();
+  } finally {
+    clearTimeout(timer);
   }
 }

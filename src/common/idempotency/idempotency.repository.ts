@@ -11,7 +11,8 @@ const LOCK_NOT_AVAILABLE = '55P03';
 /** How many times a claim tries again when the key's holder gave it up between the claim's two statements. */
 const CLAIM_ATTEMPTS = 3;
 
-const inProgress = () =>
+/** 409 for a request whose key another request still holds. */
+export const requestInProgress = () =>
   new ConflictError(
     'IDEMPOTENCY_REQUEST_IN_PROGRESS',
     'A request with this Idempotency-Key is still in progress',
@@ -55,7 +56,7 @@ export class IdempotencyRepository {
       if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
       return { kind: 'replay', status: row.response_status, body: row.response_body };
     }
-    throw inProgress();
+    throw requestInProgress();
   }
 
   /** The claim's insert: true when this request now holds the key. */
@@ -85,7 +86,7 @@ export class IdempotencyRepository {
       );
       return inserted.length > 0;
     } catch (e) {
-      if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) throw inProgress();
+      if ((e as { code?: string }).code === LOCK_NOT_AVAILABLE) throw requestInProgress();
       throw e;
     }
   }
