@@ -268,17 +268,10 @@ export class InvoicesRepository {
   }
 
   /**
-   * A period's (or one invoice's) lines as CSV rows (INVOICE_CSV_COLUMNS order, values as PostgreSQL
-   * writes them), each led by its line id for the keyset: arrays, not objects, as an export streams a
-   * million of them.
+   * An invoice's lines as CSV rows (INVOICE_CSV_COLUMNS order, values as PostgreSQL writes them), each led
+   * by its line id for the keyset: arrays, not objects, as an export streams a million of them.
    */
-  async csvRows(
-    of: { periodStart: Date } | { invoiceId: string },
-    afterId: number,
-    limit: number,
-  ): Promise<unknown[][]> {
-    const [where, key] =
-      'invoiceId' in of ? ['l.invoice_id = $1', of.invoiceId] : ['l.period_start = $1', of.periodStart];
+  async csvRows(invoiceId: string, afterId: number, limit: number): Promise<unknown[][]> {
     return queryRowArrays(
       this.tx.manager,
       `SELECT l.id, i.number, i.seller_id, s.name,
@@ -286,8 +279,8 @@ export class InvoicesRepository {
               to_char((i.period_end - interval '1 microsecond') AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'),
               l.shipment_id, l.awb, l.courier, l.kind, l.amount
          FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id JOIN sellers s ON s.id = i.seller_id
-        WHERE ${where} AND l.id > $2 ORDER BY l.id LIMIT $3`,
-      [key, afterId, limit],
+        WHERE l.invoice_id = $1 AND l.id > $2 ORDER BY l.id LIMIT $3`,
+      [invoiceId, afterId, limit],
     );
   }
 

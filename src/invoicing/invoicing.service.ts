@@ -354,7 +354,7 @@ export class InvoicingService implements OnModuleInit {
   async invoiceCsv(id: string, sellerId: string): Promise<InvoiceExport> {
     const invoice = await this.find(id, sellerId);
     return {
-      stream: this.csvOf({ invoiceId: invoice.id }),
+      stream: this.csvOf(() => Promise.resolve([invoice.id])),
       contentType: 'text/csv; charset=utf-8',
       filename: `${fileName(invoice.number)}.csv`,
     };
@@ -382,34 +382,55 @@ export class InvoicingService implements OnModuleInit {
     const period = this.period(periodStart);
     const name = `tagihan-${period.startDate}`;
     if (format === 'pdf') {
-      // The period's invoice headers (one per seller) are small beside its lines: read them whole.
-      const invoices: InvoiceRow[] = [];
-      for (let afterNumber: string | null = null; ;) {
-        const page = await this.repository.ofPeriod(period.start, afterNumber, 1000);
-        invoices.push(...page);
-        if (page.length < 1000) break;
-        afterNumber = page[page.length - 1].number;
-      }
+      const invoices = await this.allOfPeriod(period.start);
       const names = await this.sellers.names([...new Set(invoices.map((i) => i.sellerId))]);
       const pdf = new InvoicePdf();
       void this.writePdf(pdf, invoices, names);
       return { stream: pdf.stream, contentType: 'application/pdf', filename: `${name}.pdf` };
     }
     return {
-      stream: this.csvOf({ periodStart: period.start }),
+      stream: this.csvOf(async () => (await this.allOfPeriod(period.start)).map((i) => i.id)),
       contentType: 'text/csv; charset=utf-8',
       filename: `${name}.csv`,
     };
   }
 
-  /** A period's or an invoice's lines as CSV, read in keyset batches while the stream is consumed. */
-  private csvOf(of: { periodStart: Date } | { invoiceId: string }): Readable {
+  /**
+   * The period's invoices, in number order. Their headers (one per seller) are small beside their lines:
+   * read whole, they fix what an export holds when it starts. Each invoice's lines commit with it, so
+   * each is there whole or not at all; invoices issued while the export runs are not in it.
+   */
+  private async allOfPeriod(periodStart: Date): Promise<InvoiceRow[]> {
+    const invoices: InvoiceRow[] = [];
+    for (let afterNumber: string | null = null; ;) {
+      const page = await this.repository.ofPeriod(periodStart, afterNumber, 1000);
+      invoices.push(...page);
+      if (page.length < 1000) return invoices;
+      afterNumber = page[page.length - 1].number;
+    }
+  }
+
+  /**
+   * Invoices' lines as CSV, invoice after invoice (each in line order), read in keyset batches of up to
+   * `exportBatch` lines while the stream is consumed. Read as lines were numbered across the period, an
+   * invoice issued alongside another, whose lines were numbered first but committed last, was left out.
+   */
+  private csvOf(invoiceIds: () => Promise<string[]>): Readable {
     const batch = this.config.business.money.invoicing.exportBatch;
+    let ids: string[] | null = null;
+    let at = 0;
     let after = 0;
     return invoiceCsv(async () => {
-      if (after < 0) return null;
-      const rows = await this.repository.csvRows(of, after, batch);
-      after = rows.length < batch ? -1 : Number(rows[rows.length - 1][0]);
+      ids ??= await invoiceIds();
+      const rows: unknown[][] = [];
+      while (at < ids.length && rows.length < batch) {
+        const wanted = batch - rows.length;
+        const page = await this.repository.csvRows(ids[at], after, wanted);
+        rows.push(...page);
+        if (page.length < wanted) [at, after] = [at + 1, 0];
+        else after = Number(page[page.length - 1][0]);
+      }
+      if (!rows.length) return null;
       for (const row of rows) row.shift(); // the line id: the keyset's, not the CSV's
       return rows as InvoiceCsvRow[];
     });

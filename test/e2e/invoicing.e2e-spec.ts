@@ -49,7 +49,13 @@ describe('invoices: one per seller and period, posted, settled from available, e
   let first: { id: string; number: string; total: number; periodStart: string };
 
   beforeAll(async () => {
-    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 1) });
+    t = await startTestApp({}, undefined, {
+      configure: (c) => {
+        c.business.money.codHoldDays = 1;
+        // Exports read in batches of 2 lines: every invoice's lines cross a batch.
+        c.business.money.invoicing.exportBatch = 2;
+      },
+    });
     http = t.http();
     a = await signupSeller(http, 'Toko Batik Sari');
     b = await signupSeller(http, 'Warung Kopi Bejo');
@@ -446,6 +452,44 @@ describe('invoices: one per seller and period, posted, settled from available, e
     const rows = parse<Record<string, string>>(csv.text, { columns: true });
     expect(new Set(rows.map((r) => r.invoice_number))).toEqual(new Set([first.number]));
     expect(rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(first.total);
+
+    // Three invoices whose lines were numbered in turns, as invoices issued at once number them: the export
+    // still lists invoice after invoice, each whole (read by line number, one issued first but committed
+    // last could be passed over).
+    await t.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM invoice_lines l USING invoices i
+          WHERE i.id = l.invoice_id AND i.period_start = '2027-01-17T17:00:00Z'
+         RETURNING l.*, i.number
+       )
+       INSERT INTO invoice_lines (id, invoice_id, period_start, shipment_id, awb, courier, kind, amount)
+       OVERRIDING SYSTEM VALUE
+       SELECT 1000000 + 10 * row_number() OVER (PARTITION BY invoice_id ORDER BY id DESC)
+                + dense_rank() OVER (ORDER BY number DESC),
+              invoice_id, period_start, shipment_id, awb, courier, kind, amount
+         FROM gone`,
+    );
+    const issued = (
+      await http.get('/v1/finance/invoices?periodStart=2027-01-18&limit=100').set(finance.auth).expect(200)
+    ).body.items as { number: string; total: number }[];
+    const periodCsv = parse<Record<string, string>>(
+      (
+        await http
+          .get('/v1/finance/invoices/export?periodStart=2027-01-18&format=csv')
+          .set(finance.auth)
+          .expect(200)
+      ).text,
+      { columns: true },
+    );
+    const numbers = periodCsv.map((r) => r.invoice_number);
+    expect([...new Set(numbers)]).toEqual(issued.map((i) => i.number).sort());
+    expect(numbers).toEqual([...numbers].sort());
+    for (const invoice of issued)
+      expect(
+        periodCsv
+          .filter((r) => r.invoice_number === invoice.number)
+          .reduce((sum, r) => sum + Number(r.amount), 0),
+      ).toBe(invoice.total);
 
     const pdf = await http
       .get('/v1/finance/invoices/export?periodStart=2027-01-18&format=pdf')
