@@ -150,3 +150,46 @@ export function SubmitButton({ form, children }: { form: FormState; children: Re
     </button>
   );
 }
+
+/**
+ * A decision that needs a reason (rejecting a withdrawal, voiding a report): one required reason, submit
+ * and cancel. The reason takes the keyboard when the form opens, as the button that opened it is gone;
+ * the API's refusal shows by the field.
+ */
+export function ReasonForm({
+  id,
+  label,
+  submitLabel,
+  cancelLabel,
+  intro,
+  testId,
+  onSubmit,
+  onCancel,
+}: {
+  /** The reason field's id. */
+  id: string;
+  label: string;
+  submitLabel: string;
+  cancelLabel: string;
+  /** What is decided, said above the reason. */
+  intro?: ReactNode;
+  testId?: string;
+  onSubmit: (reason: string) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const form = useApiForm((data) => onSubmit(formText(data, 'reason')));
+  useEffect(() => document.getElementById(id)?.focus(), [id]);
+  return (
+    <form onSubmit={form.onSubmit} className="reject-form" noValidate data-testid={testId}>
+      {intro && <p>{intro}</p>}
+      <FormError form={form} />
+      <Field id={id} label={label} name="reason" required maxLength={500} error={form.fieldError('reason')} />
+      <div className="button-row">
+        <SubmitButton form={form}>{submitLabel}</SubmitButton>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {cancelLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

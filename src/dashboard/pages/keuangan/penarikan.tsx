@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client';
 import { Async, useErrorMessage } from '../../components/async';
 import { ListFooter, usePagedList } from '../../components/paged-list';
-import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { ReasonForm } from '../../components/form';
 import { useI18n } from '../../i18n/i18n-context';
 
 type Withdrawal = Schemas['FinanceWithdrawalDto'];
@@ -41,41 +41,29 @@ function RejectForm({
   onConflict: (error: unknown) => void;
 }) {
   const { t } = useI18n();
-  const form = useApiForm(async (data) => {
-    let done: Withdrawal;
-    try {
-      done = await call(
-        api.POST('/v1/finance/withdrawals/{id}/reject', {
-          params: { path: { id: w.id } },
-          body: { reason: formText(data, 'reason') },
-        }),
-      );
-    } catch (e) {
-      if (!decidedElsewhere(e)) throw e;
-      return onConflict(e);
-    }
-    onDone(done);
-  });
-  // The pressed Tolak is gone: the keyboard goes on in the reason.
-  useEffect(() => document.getElementById(`reject-reason-${w.id}`)?.focus(), [w.id]);
   return (
-    <form onSubmit={form.onSubmit} className="reject-form" noValidate>
-      <FormError form={form} />
-      <Field
-        id={`reject-reason-${w.id}`}
-        label={t('penarikan.reason')}
-        name="reason"
-        required
-        maxLength={500}
-        error={form.fieldError('reason')}
-      />
-      <div className="button-row">
-        <SubmitButton form={form}>{t('penarikan.rejectSubmit')}</SubmitButton>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('penarikan.cancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      id={`reject-reason-${w.id}`}
+      label={t('penarikan.reason')}
+      submitLabel={t('penarikan.rejectSubmit')}
+      cancelLabel={t('penarikan.cancel')}
+      onCancel={onCancel}
+      onSubmit={async (reason) => {
+        let done: Withdrawal;
+        try {
+          done = await call(
+            api.POST('/v1/finance/withdrawals/{id}/reject', {
+              params: { path: { id: w.id } },
+              body: { reason },
+            }),
+          );
+        } catch (e) {
+          if (!decidedElsewhere(e)) throw e;
+          return onConflict(e);
+        }
+        onDone(done);
+      }}
+    />
   );
 }
 

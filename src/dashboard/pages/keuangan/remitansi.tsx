@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
-import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
+import { FormError, formText, ReasonForm, SubmitButton, useApiForm } from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
 import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
@@ -172,46 +172,34 @@ function VoidForm({
   onCancel: () => void;
 }) {
   const { t, rupiah, dateTime } = useI18n();
-  const form = useApiForm(async (data) => {
-    try {
-      await call(
-        api.POST('/v1/finance/remittances/{id}/void', {
-          params: { path: { id: r.id } },
-          body: { reason: formText(data, 'reason') },
-        }),
-      );
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 'REMITTANCE_ALREADY_VOIDED') return onDone(true);
-      throw e;
-    }
-    onDone(false);
-  });
-  useEffect(() => document.getElementById('void-reason')?.focus(), [r.id]);
   return (
-    <form onSubmit={form.onSubmit} className="reject-form" noValidate data-testid="void-form">
-      <p>
-        {t('remitansi.voidWhat', {
-          courier: courierName(r.courier),
-          at: dateTime(r.createdAt),
-          amount: rupiah(r.totalAmount),
-        })}
-      </p>
-      <FormError form={form} />
-      <Field
-        id="void-reason"
-        label={t('remitansi.voidReason')}
-        name="reason"
-        required
-        maxLength={500}
-        error={form.fieldError('reason')}
-      />
-      <div className="button-row">
-        <SubmitButton form={form}>{t('remitansi.voidSubmit')}</SubmitButton>
-        <button type="button" className="button secondary" onClick={onCancel}>
-          {t('remitansi.voidCancel')}
-        </button>
-      </div>
-    </form>
+    <ReasonForm
+      id="void-reason"
+      testId="void-form"
+      intro={t('remitansi.voidWhat', {
+        courier: courierName(r.courier),
+        at: dateTime(r.createdAt),
+        amount: rupiah(r.totalAmount),
+      })}
+      label={t('remitansi.voidReason')}
+      submitLabel={t('remitansi.voidSubmit')}
+      cancelLabel={t('remitansi.voidCancel')}
+      onCancel={onCancel}
+      onSubmit={async (reason) => {
+        try {
+          await call(
+            api.POST('/v1/finance/remittances/{id}/void', {
+              params: { path: { id: r.id } },
+              body: { reason },
+            }),
+          );
+        } catch (e) {
+          if (e instanceof ApiError && e.code === 'REMITTANCE_ALREADY_VOIDED') return onDone(true);
+          throw e;
+        }
+        onDone(false);
+      }}
+    />
   );
 }
 
