@@ -30,7 +30,6 @@ export class LedgerController {
   @ApiOperation({ summary: 'Every account’s debits, credits and balance; whether the ledger verifies' })
   @ApiOkResponse({ type: TrialBalanceDto })
   async trialBalance(): Promise<TrialBalanceDto> {
-    const { findings: _findings, ...report } = await this.ledger.trialBalanceReport();
-    return report;
+    return this.ledger.trialBalance();
   }
 }

@@ -52,6 +52,9 @@ export class TrialBalanceDto {
   @ApiProperty({ type: [TrialBalanceAccountDto] }) accounts!: TrialBalanceAccountDto[];
   @ApiProperty({ type: 'integer' }) totalDebits!: number;
   @ApiProperty({ type: 'integer' }) totalCredits!: number;
-  @ApiProperty({ description: 'Debits equal credits and every check of ledger:verify passed' })
+  @ApiProperty({
+    description:
+      "Debits equal credits, each account's balance is its debits and credits, and no account that may not go negative is. `npm run cli -- ledger:verify` also holds every account and transaction to its entries.",
+  })
   balanced!: boolean;
 }

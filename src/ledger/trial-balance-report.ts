@@ -46,7 +46,12 @@ export function renderTrialBalance(
   for (const t of findings.unbalancedTransactions)
     out.push(`UNBALANCED transaction ${t.key} (${t.id}): sums to ${t.sum} over ${t.entries} entries`);
   for (const m of findings.balanceMismatches)
-    out.push(`MISMATCH ${m.code}: cached balance ${m.cached}, entries say ${m.fromEntries}`);
+    out.push(
+      `MISMATCH ${m.code}: cached balance ${m.cached}, entries say ${m.fromEntries}` +
+        (m.cachedDebits !== m.entryDebits || m.cachedCredits !== m.entryCredits
+          ? `; cached debits ${m.cachedDebits} and credits ${m.cachedCredits}, entries say ${m.entryDebits} and ${m.entryCredits}`
+          : ''),
+    );
   for (const n of findings.negativeAccounts) out.push(`NEGATIVE ${n.code}: ${n.balance}`);
   if (findings.ledgerSum !== 0) out.push(`UNBALANCED ledger: all entries sum to ${findings.ledgerSum}`);
   out.push(findings.ok ? 'ledger verified: OK' : 'ledger verification FAILED');

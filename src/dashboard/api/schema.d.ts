@@ -2675,7 +2675,7 @@ export interface components {
         };
         TrialBalanceDto: {
             accounts: components["schemas"]["TrialBalanceAccountDto"][];
-            /** @description Debits equal credits and every check of ledger:verify passed */
+            /** @description Debits equal credits, each account's balance is its debits and credits, and no account that may not go negative is. `npm run cli -- ledger:verify` also holds every account and transaction to its entries. */
             balanced: boolean;
             totalCredits: number;
             totalDebits: number;

@@ -491,7 +491,8 @@ export const id = {
   'neraca.credits': 'Kredit',
   'neraca.balance': 'Saldo',
   'neraca.total': 'Total (debit − kredit)',
-  'neraca.balanced': 'Seimbang: total debit sama dengan total kredit dan semua pemeriksaan buku besar lolos.',
+  'neraca.balanced':
+    'Seimbang: total debit sama dengan total kredit, dan saldo tiap akun sesuai debit dan kreditnya.',
   'neraca.unbalanced': 'Tidak seimbang: periksa buku besar (ledger:verify).',
   'neraca.difference': 'Selisih',
   'neraca.differenceHint': 'Selisih debit dan kredit harus Rp 0.',

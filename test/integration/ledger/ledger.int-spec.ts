@@ -231,22 +231,79 @@ describe('LedgerService (real PostgreSQL)', () => {
     expect(ok).toEqual(
       expect.objectContaining({ ok: true, ledgerSum: 0, balanceMismatches: [], unbalancedTransactions: [] }),
     );
-    const report = await ledger.trialBalanceReport();
+    const report = await ledger.trialBalance();
     expect(report.totalDebits).toBe(report.totalCredits);
     expect(report.balanced).toBe(true);
-    // A cached balance nobody posted: found, named, and the ledger no longer verifies.
-    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance + 7 WHERE code = $1', [
-      available().code,
-    ]);
+    // The accounts' debits and credits, kept by the postings, are their entries' (verify held them to it).
+    const [sums] = await t.dataSource.query<{ debits: string; credits: string }[]>(
+      `SELECT sum(amount) FILTER (WHERE amount > 0) AS debits, -sum(amount) FILTER (WHERE amount < 0) AS credits
+         FROM ledger_entries`,
+    );
+    expect([report.totalDebits, report.totalCredits]).toEqual([Number(sums.debits), Number(sums.credits)]);
+    const code = available().code;
+    // A cached balance nobody posted: found, named, and neither the ledger nor the trial balance agrees.
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance + 7 WHERE code = $1', [code]);
     const broken = await ledger.verify();
     expect(broken.ok).toBe(false);
-    expect(broken.balanceMismatches).toEqual([
-      expect.objectContaining({ code: available().code, cached: expect.any(Number) }),
-    ]);
+    expect(broken.balanceMismatches).toEqual([expect.objectContaining({ code, cached: expect.any(Number) })]);
     expect(broken.balanceMismatches[0].cached - broken.balanceMismatches[0].fromEntries).toBe(7);
-    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance - 7 WHERE code = $1', [
-      available().code,
+    expect((await ledger.trialBalance()).balanced).toBe(false);
+    await t.dataSource.query('UPDATE ledger_accounts SET balance = balance - 7 WHERE code = $1', [code]);
+    // Debits and credits both overstated alike: the balance still agrees with them, but not with the entries.
+    await t.dataSource.query(
+      'UPDATE ledger_accounts SET debits = debits + 5, credits = credits + 5 WHERE code = $1',
+      [code],
+    );
+    const turnover = await ledger.verify();
+    expect(turnover.ok).toBe(false);
+    expect(turnover.balanceMismatches).toEqual([
+      expect.objectContaining({
+        code,
+        cachedDebits: expect.any(Number),
+        cachedCredits: expect.any(Number),
+      }),
     ]);
+    const [m] = turnover.balanceMismatches;
+    expect([
+      m.cachedDebits - m.entryDebits,
+      m.cachedCredits - m.entryCredits,
+      m.cached - m.fromEntries,
+    ]).toEqual([5, 5, 0]);
+    await t.dataSource.query(
+      'UPDATE ledger_accounts SET debits = debits - 5, credits = credits - 5 WHERE code = $1',
+      [code],
+    );
+    // A seller's available money (credit-normal, may not go negative) moved below zero into the bank's
+    // account (debit-normal, credited), every figure agreeing and debits still equal to credits: only the
+    // negative balance is left for the trial balance to find.
+    const bank = Accounts.platform('bank').code;
+    const move = async (amount: number) => {
+      await t.dataSource.query(
+        'UPDATE ledger_accounts SET balance = balance - $2, debits = debits + $2 WHERE code = $1',
+        [code, amount],
+      );
+      await t.dataSource.query(
+        'UPDATE ledger_accounts SET balance = balance - $2, credits = credits + $2 WHERE code = $1',
+        [bank, amount],
+      );
+    };
+    await t.dataSource.query('ALTER TABLE ledger_accounts DISABLE TRIGGER trg_ledger_accounts_not_negative');
+    try {
+      const [{ balance }] = await t.dataSource.query<{ balance: string }[]>(
+        'SELECT balance FROM ledger_accounts WHERE code = $1',
+        [code],
+      );
+      const below = Number(balance) + 1;
+      await move(below);
+      const below0 = await ledger.trialBalance();
+      expect(below0.accounts.find((a) => a.code === code)!.balance).toBe(-1);
+      expect(below0.totalDebits).toBe(below0.totalCredits);
+      expect(below0.balanced).toBe(false);
+      await move(-below);
+    } finally {
+      await t.dataSource.query('ALTER TABLE ledger_accounts ENABLE TRIGGER trg_ledger_accounts_not_negative');
+    }
+    expect((await ledger.trialBalance()).balanced).toBe(true);
     expect((await ledger.verify()).ok).toBe(true);
   });
 });
