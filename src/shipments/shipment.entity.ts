@@ -18,6 +18,12 @@ import type { ShipmentStatus } from './shipment-status';
 })
 // Delivered COD parcels by delivery time: the remittance reconciliation's "not remitted after N days".
 @Index('idx_shipments_cod_delivered', ['endedAt', 'id'], { where: "status = 'delivered' AND cod_collected" })
+// The list's search (migration ShipmentSearchIndexes): expression and operator-class indexes TypeORM cannot
+// describe, declared so that its schema comparison leaves them be.
+@Index('idx_shipments_reference_prefix', { synchronize: false })
+@Index('idx_shipments_awb_prefix', { synchronize: false })
+@Index('idx_shipments_recipient_name_trgm', { synchronize: false })
+@Index('idx_shipments_seller_phone', ['sellerId', 'recipientPhone'])
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { preparedName, queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
 import type { Place } from 'src/couriers/courier-adapter';
@@ -198,6 +200,40 @@ export const cancelClaimIs = (claim: string, now: string) =>
 @Injectable()
 export class ShipmentsRepository {
   constructor(private readonly tx: Transactions) {}
+
+  /**
+   * The seller's shipments by the list's filters, for a page (paginate orders and limits it). `q` finds a
+   * reference or airway bill by its start, a recipient by any part of the name, or the recipient's phone
+   * (any way it is typed): each by an index of its own (migration ShipmentSearchIndexes), so a search in a
+   * seller's hundreds of thousands of shipments reads only what matches.
+   */
+  listQuery(
+    sellerId: string,
+    f: { status?: string; risk?: string; courier?: string; from?: Date; to?: Date; q?: string },
+  ): SelectQueryBuilder<Shipment> {
+    const qb = this.tx.manager
+      .createQueryBuilder(Shipment, 's')
+      .where('s.sellerId = :sellerId', { sellerId });
+    if (f.status) qb.andWhere('s.status = :status', { status: f.status });
+    if (f.risk) qb.andWhere('s.risk = :risk', { risk: f.risk });
+    if (f.courier) qb.andWhere('s.courier = :courier', { courier: f.courier });
+    if (f.from) qb.andWhere('s.createdAt >= :from', { from: f.from });
+    if (f.to) qb.andWhere('s.createdAt < :to', { to: f.to });
+    if (f.q) {
+      const phone = normalizeIndonesianPhone(f.q);
+      const like = f.q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase();
+      qb.andWhere(
+        new Brackets((w) => {
+          // lower(…) LIKE, not ILIKE: what the prefix indexes (text_pattern_ops on the lower-cased text) serve.
+          w.where('lower(s.reference) LIKE :prefix', { prefix: `${like}%` })
+            .orWhere('lower(s.awb) LIKE :prefix')
+            .orWhere('s.recipientName ILIKE :part', { part: `%${like}%` });
+          if (phone) w.orWhere('s.recipientPhone = :phone', { phone });
+        }),
+      );
+    }
+    return qb;
+  }
 
   /** Which of `references` the seller's shipments already use. */
   async takenReferences(sellerId: string, references: string[]): Promise<Set<string>> {

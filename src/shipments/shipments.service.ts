@@ -10,8 +10,6 @@ import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierLocations } from 'src/couriers/locations';
 import { describeRefusal, serviceRefusal, ServiceRefusal } from 'src/couriers/service-limits';
 import { Transactions } from 'src/database/transaction';
-import { Brackets } from 'typeorm';
-import { normalizeIndonesianPhone } from 'src/common/indonesia';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { AreasService, regencyOf, type ResolvedPlace } from 'src/areas/areas.service';
 import { AddressesService } from 'src/sellers/addresses.service';
@@ -344,26 +342,7 @@ export class ShipmentsService {
     const from = q.from ? instantOf(q.from) : undefined;
     const to = q.to ? windowEndOf(q.to) : undefined;
     checkTimeRange(from, to);
-    const qb = this.tx.manager
-      .createQueryBuilder(Shipment, 's')
-      .where('s.sellerId = :sellerId', { sellerId });
-    if (q.status) qb.andWhere('s.status = :status', { status: q.status });
-    if (q.risk) qb.andWhere('s.risk = :risk', { risk: q.risk });
-    if (q.courier) qb.andWhere('s.courier = :courier', { courier: q.courier });
-    if (from) qb.andWhere('s.createdAt >= :from', { from });
-    if (to) qb.andWhere('s.createdAt < :to', { to });
-    if (q.q) {
-      const phone = normalizeIndonesianPhone(q.q);
-      const like = q.q.replace(/[\\%_]/g, (c) => `\\${c}`);
-      qb.andWhere(
-        new Brackets((w) => {
-          w.where('s.reference ILIKE :prefix', { prefix: `${like}%` })
-            .orWhere('s.awb ILIKE :prefix')
-            .orWhere('s.recipientName ILIKE :part', { part: `%${like}%` });
-          if (phone) w.orWhere('s.recipientPhone = :phone', { phone });
-        }),
-      );
-    }
+    const qb = this.repository.listQuery(sellerId, { ...q, from, to });
     return paginate(qb, 's', q, shipmentView);
   }
 
