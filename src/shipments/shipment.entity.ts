@@ -24,6 +24,7 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_awb_prefix', { synchronize: false })
 @Index('idx_shipments_recipient_name_trgm', { synchronize: false })
 @Index('idx_shipments_seller_phone', ['sellerId', 'recipientPhone'])
+@Index('idx_shipments_seller_at_risk', ['sellerId', 'createdAt', 'id'], { where: "risk = 'at_risk'" })
 export class Shipment {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;

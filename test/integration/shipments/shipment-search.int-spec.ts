@@ -10,7 +10,7 @@ describe('searching a seller’s many shipments (real PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  it('finds a reference, an airway bill, a name or a phone by their indexes, not by reading every shipment', async () => {
+  it('finds a reference, an airway bill, a name, a phone or the shipments at risk by their indexes, not by reading every shipment', async () => {
     const http = t.http();
     const seller = await signupSeller(http, 'Toko Besar');
     const first = await createShipment(http, seller, { reference: 'BESAR-0' });
@@ -64,6 +64,22 @@ describe('searching a seller’s many shipments (real PostgreSQL)', () => {
       expect(read).toContain('idx_shipments_reference_prefix');
       expect(read).not.toContain('Seq Scan');
     }
+    // The few shipments at risk, by their own index, whatever else the list filters by.
+    await t.dataSource.query(
+      `UPDATE shipments SET risk = 'at_risk' WHERE reference IN ('BESAR-7', 'BESAR-8')`,
+    );
+    await t.dataSource.query('ANALYZE shipments');
+    const [riskSql, riskParams] = repository
+      .listQuery(seller.sellerId, { risk: 'at_risk', courier: 'sap' })
+      .orderBy('s.createdAt', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .take(51)
+      .getQueryAndParameters();
+    const atRisk = (await t.dataSource.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${riskSql}`, riskParams))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    expect(atRisk).toContain('idx_shipments_seller_at_risk');
+    expect(atRisk).not.toContain('Seq Scan');
     // And the answers are the seller's matches.
     const found = async (q: string) =>
       (
