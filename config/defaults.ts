@@ -325,6 +325,11 @@ export const defaults = {
      * others' webhooks always have half the pool.
      */
     strugglingMinutes: 60,
+    /**
+     * Finished deliveries past WEBHOOK_DELIVERY_RETENTION_DAYS deleted per statement: a run after a long
+     * downtime deletes in many short statements, never one that holds a huge delete.
+     */
+    cleanupBatch: 5000,
   },
   /**
    * The risk rules (src/tracking/risk-rules.ts) that flag parcels at risk while the seller can still act.

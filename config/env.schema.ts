@@ -354,6 +354,13 @@ export class EnvSchema {
   @Max(100)
   WEBHOOK_CONCURRENCY_PER_SELLER = 4;
 
+  /** Days a seller webhook delivery is kept after its last attempt delivered it or failed it for good. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
+
   // Courier credentials. A courier without them runs against its built-in sandbox.
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNE_BASE_URL?: string;
   @IsOptional() @IsString() JNE_USERNAME?: string;

@@ -97,6 +97,8 @@ export class AppConfig {
     concurrency: number;
     /** Deliveries in flight per seller across all instances. */
     perSellerConcurrency: number;
+    /** Days a delivered or finally failed delivery is kept after its last attempt, then deleted. */
+    retentionDays: number;
   };
   readonly payouts!: {
     /** The disbursement provider; null: the built-in sandbox provider (started in-process). */
@@ -375,6 +377,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       timeoutMs: parsed.WEBHOOK_TIMEOUT_MS,
       concurrency: parsed.WEBHOOK_CONCURRENCY,
       perSellerConcurrency: parsed.WEBHOOK_CONCURRENCY_PER_SELLER,
+      retentionDays: parsed.WEBHOOK_DELIVERY_RETENTION_DAYS,
     },
     payouts: {
       provider:

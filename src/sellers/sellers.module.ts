@@ -8,6 +8,7 @@ import { BankAccountsService } from './bank-accounts.service';
 import { SellerNotifications } from './notifications/seller-notifications.service';
 import { SellerWebhookClient } from './notifications/seller-webhook.client';
 import { SellerWebhooksJob } from './notifications/seller-webhooks.job';
+import { WebhookDeliveriesCleanupJob } from './notifications/webhook-deliveries-cleanup.job';
 import { WebhookDeliveriesController } from './notifications/webhook-deliveries.controller';
 import { WebhookDeliveriesRepository } from './notifications/webhook-deliveries.repository';
 import { WebhookDeliveriesService } from './notifications/webhook-deliveries.service';
@@ -34,6 +35,7 @@ import { WebhookTargetPolicy } from './webhook-target-policy';
     WebhookSender,
     WebhookDeliveriesService,
     SellerWebhooksJob,
+    WebhookDeliveriesCleanupJob,
   ],
   exports: [SellersService, AddressesService, BankAccountsService, WebhookTargetPolicy, SellerNotifications],
 })

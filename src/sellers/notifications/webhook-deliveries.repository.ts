@@ -232,6 +232,25 @@ export class WebhookDeliveriesRepository {
   }
 
   /**
+   * Deletes up to `limit` finished deliveries (delivered, or failed with no retry left) whose last attempt
+   * was before `cutoff`, oldest first, in one statement of its own; returns how many. A finished row is last
+   * written by the attempt that finished it, so `last_attempt_at` is when it finished; a failed one a seller
+   * retries is pending again and kept. SKIP LOCKED: a row a seller's retry holds is left to the next run.
+   */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT id FROM webhook_deliveries
+         WHERE status IN ('delivered', 'failed') AND last_attempt_at < $1
+         ORDER BY last_attempt_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )`,
+      [cutoff, limit],
+    );
+    return n;
+  }
+
+  /**
    * Makes a pending or failed delivery of the seller due at `now` with a fresh retry window. False when
    * there is no such delivery, it is delivered, or a worker is sending it right now.
    */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from 'config';
 import { randomUUID } from 'node:crypto';
 import { Clock, SystemClock } from 'src/common/clock';
 import { Page, paginate } from 'src/common/pagination';
@@ -38,7 +39,10 @@ export function deliveryView(d: WebhookDelivery): WebhookDeliveryDto {
 /** Test events a seller may send in a minute. */
 const TESTS_PER_MINUTE = 5;
 
-/** The seller's view of its webhook outbox: what was sent and how it went, retries, and a test event. */
+/**
+ * The seller's view of its webhook outbox: what was sent and how it went, retries, a test event, and how
+ * long finished deliveries are kept.
+ */
 @Injectable()
 export class WebhookDeliveriesService {
   /** Sellers with a test event being sent now (this instance). */
@@ -52,6 +56,7 @@ export class WebhookDeliveriesService {
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly realTime: SystemClock,
+    private readonly config: AppConfig,
   ) {}
 
   /** The seller's deliveries, newest first. @throws ValidationFailedError for a bad cursor */
@@ -81,6 +86,24 @@ export class WebhookDeliveriesService {
       }
       return deliveryView(await m.findOneByOrFail(WebhookDelivery, { id, sellerId }));
     });
+  }
+
+  /**
+   * Deletes the deliveries that finished (delivered, or failed with no retry left) more than
+   * WEBHOOK_DELIVERY_RETENTION_DAYS before `asOf` (default: now), `sellerWebhooks.cleanupBatch` rows per
+   * statement until none is left, each statement its own transaction; pending ones, retrying or not, stay
+   * whatever their age. A deleted delivery is no longer listed nor retried by its seller. Returns how many.
+   */
+  async deleteExpired(asOf?: Date): Promise<number> {
+    const retentionMs = this.config.webhooks.retentionDays * 86_400_000;
+    const cutoff = new Date((asOf ?? this.clock.now()).getTime() - retentionMs);
+    const batch = this.config.business.sellerWebhooks.cleanupBatch;
+    let deleted = 0;
+    for (;;) {
+      const n = await this.repository.deleteFinishedBefore(cutoff, batch);
+      deleted += n;
+      if (n < batch) return deleted;
+    }
   }
 
   /**

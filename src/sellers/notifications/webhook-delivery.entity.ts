@@ -6,13 +6,15 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /**
  * One seller event in the webhook outbox and how its delivery went. `pending` until a receiver answers
- * 2xx (`delivered`) or the retry window is over (`failed`).
+ * 2xx (`delivered`) or the retry window is over (`failed`); a finished one is deleted
+ * WEBHOOK_DELIVERY_RETENTION_DAYS after its last attempt.
  */
 @Entity('webhook_deliveries')
 @Index('idx_webhook_deliveries_event', ['eventId'], { unique: true })
 @Index('idx_webhook_deliveries_seller', ['sellerId', 'createdAt', 'id'])
 @Index('idx_webhook_deliveries_due', ['sellerId', 'nextAttemptAt'], { where: "status = 'pending'" })
 @Index('idx_webhook_deliveries_in_flight', ['sellerId'], { where: 'claimed_until IS NOT NULL' })
+@Index('idx_webhook_deliveries_finished', ['lastAttemptAt'], { where: "status IN ('delivered', 'failed')" })
 export class WebhookDelivery {
   @PrimaryColumn('uuid') id!: string;
   /** The `id` inside the body, the same on every attempt (receivers dedupe by it). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
+import { JobCatalogue } from 'src/operations/jobs/job-catalogue';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import {
   ClaimedDelivery,
@@ -174,5 +175,121 @@ describe('events written at commit (real PostgreSQL)', () => {
     // Outside a transaction: written at once.
     await notifications.enqueueAtCommit(subscribed.sellerId, 'shipment.at_risk', { alone: true });
     expect((await outbox(subscribed.sellerId)).map((w) => w.type)).toContain('shipment.at_risk');
+  });
+});
+
+describe('the retention of finished deliveries (real PostgreSQL)', () => {
+  const DAY_MS = 86_400_000;
+  let t: TestApp;
+  let repository: WebhookDeliveriesRepository;
+
+  beforeAll(async () => {
+    // A retention other than the default, and batches small enough that a run needs several.
+    t = await startTestApp({ WEBHOOK_DELIVERY_RETENTION_DAYS: '7' }, undefined, {
+      configure: (c) => {
+        c.business.sellerWebhooks.cleanupBatch = 2;
+      },
+    });
+    repository = t.app.get(WebhookDeliveriesRepository);
+  });
+  afterAll(() => t.close());
+
+  /** `n` events of the seller, written and claimed now, as the worker would. */
+  async function claimedEvents(seller: TestSeller, n: number): Promise<ClaimedDelivery[]> {
+    const notifications = t.app.get(SellerNotifications);
+    for (let i = 0; i < n; i += 1)
+      await notifications.enqueue(seller.sellerId, 'shipment.status_changed', { i });
+    const now = t.clock.now();
+    return t.app.get(Transactions).run(() =>
+      repository.claimDue(now, new Date(now.getTime() + LEASE_MS), randomUUID(), 100, 100, {
+        only: [seller.sellerId],
+      }),
+    );
+  }
+
+  /** Records the delivery's attempt now: delivered, failed for good, or failed and due again in a year. */
+  async function attempt(d: ClaimedDelivery, status: 'delivered' | 'failed' | 'pending'): Promise<void> {
+    const now = t.clock.now();
+    const recorded = await repository.recordAttempt(d.id, d.claimToken, {
+      status,
+      attemptedAt: now,
+      windowStartedAt: now,
+      nextAttemptAt: status === 'pending' ? new Date(now.getTime() + 365 * DAY_MS) : null,
+      responseCode: status === 'delivered' ? 200 : 500,
+      error: status === 'delivered' ? null : 'HTTP 500',
+      now,
+    });
+    expect(recorded).toBe(true);
+  }
+
+  const remaining = async (sellerId: string) =>
+    (
+      await t.dataSource.query<{ id: string }[]>('SELECT id FROM webhook_deliveries WHERE seller_id = $1', [
+        sellerId,
+      ])
+    )
+      .map((r) => r.id)
+      .sort();
+
+  it('deletes finished deliveries past the retention in several batches, and keeps recent and pending ones of any age', async () => {
+    const seller = await signupSeller(t.http());
+    await subscribeWebhooks(t.http(), seller);
+
+    // Eight days before the run: five delivered and one failed for good (six rows: three batches of two), one
+    // failed and due again in a year, one failed for good that its seller will retry.
+    const [d1, d2, d3, d4, d5, failed, retrying, retriedBySeller] = await claimedEvents(seller, 8);
+    for (const d of [d1, d2, d3, d4, d5]) await attempt(d, 'delivered');
+    await attempt(failed, 'failed');
+    await attempt(retrying, 'pending');
+    await attempt(retriedBySeller, 'failed');
+
+    // Six days before the run: the retried one fails for good again, another is delivered; one is being sent
+    // and one not yet tried.
+    t.clock.advance(2 * DAY_MS);
+    await t
+      .http()
+      .post(`/v1/webhook-deliveries/${retriedBySeller.id}/retry`)
+      .set(seller.auth)
+      .send()
+      .expect(200);
+    const both = await claimedEvents(seller, 1);
+    expect(both.map((d) => d.id)).toContain(retriedBySeller.id);
+    for (const d of both) await attempt(d, d.id === retriedBySeller.id ? 'failed' : 'delivered');
+    const recent = both.find((d) => d.id !== retriedBySeller.id)!;
+    const [inFlight] = await claimedEvents(seller, 1);
+    await t.app.get(SellerNotifications).enqueue(seller.sellerId, 'shipment.status_changed', { later: true });
+    const [{ id: neverTried }] = await t.dataSource.query<{ id: string }[]>(
+      'SELECT id FROM webhook_deliveries WHERE seller_id = $1 AND attempts = 0 AND claimed_until IS NULL',
+      [seller.sellerId],
+    );
+
+    t.clock.advance(6 * DAY_MS);
+    const kept = [retrying.id, retriedBySeller.id, recent.id, inFlight.id, neverTried].sort();
+    expect(await t.app.get(JobCatalogue).run('webhook-deliveries-cleanup')).toBe(6);
+    expect(await remaining(seller.sellerId)).toEqual(kept);
+
+    // The seller no longer sees a deleted delivery, nor can retry it.
+    const list = await t.http().get('/v1/webhook-deliveries').set(seller.auth).expect(200);
+    expect((list.body as { items: { id: string }[] }).items.map((i) => i.id).sort()).toEqual(kept);
+    await t.http().post(`/v1/webhook-deliveries/${failed.id}/retry`).set(seller.auth).send().expect(404);
+
+    // A year later, the pending ones are still there; the finished ones are gone.
+    t.clock.advance(365 * DAY_MS);
+    expect(await t.app.get(JobCatalogue).run('webhook-deliveries-cleanup')).toBe(2);
+    expect(await remaining(seller.sellerId)).toEqual([retrying.id, inFlight.id, neverTried].sort());
+  });
+
+  it('finds old finished deliveries by index, not by reading the table', async () => {
+    const plan = await t.dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL enable_seqscan = off');
+      const rows = await m.query<{ 'QUERY PLAN': string }[]>(
+        `EXPLAIN SELECT id FROM webhook_deliveries
+         WHERE status IN ('delivered', 'failed') AND last_attempt_at < $1
+         ORDER BY last_attempt_at LIMIT 5000`,
+        [t.clock.now()],
+      );
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('idx_webhook_deliveries_finished');
   });
 });

@@ -333,6 +333,15 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
     ]);
   });
 
+  it('keeps finished seller webhook deliveries 30 days unless told otherwise, and names a bad retention', () => {
+    expect(loadConfig({}, {}).webhooks.retentionDays).toBe(30);
+    expect(loadConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: '90' }, {}).webhooks.retentionDays).toBe(90);
+    for (const bad of ['0', '3651', 'forever', '7.5'])
+      expect(() => loadConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: bad }, {})).toThrow(
+        /WEBHOOK_DELIVERY_RETENTION_DAYS/,
+      );
+  });
+
   it('applies the signup limit defaults and keeps the operator token', () => {
     const c = loadConfig({ SANDBOX_OPERATOR_TOKEN: 'o'.repeat(32) }, {});
     expect(c.auth.signupRateLimit).toEqual({ perIp: 10, windowSeconds: 3600 });
