@@ -37,6 +37,9 @@ const INVOICE_COLUMNS = `id, seller_id, number, period_start, period_end, status
 
 const num = (v: unknown): number => Number(v ?? 0);
 
+/** A period as `invoicedPeriods` names it (its start and end, in milliseconds). */
+export const periodKey = (p: { start: Date; end: Date }): string => `${p.start.getTime()}/${p.end.getTime()}`;
+
 function invoiceRow(r: Record<string, unknown>): InvoiceRow {
   return {
     id: r.id as string,
@@ -297,6 +300,27 @@ export class InvoicesRepository {
     await this.tx.manager.query(
       'UPDATE invoice_runs SET finished_at = $2, invoices_issued = $3, error = $4 WHERE id = $1',
       [id, now, issued, error?.slice(0, 1000) ?? null],
+    );
+  }
+
+  /** The periods among those starting in [from, to) marked invoiced, as `periodKey`s. */
+  async invoicedPeriods(from: Date, to: Date): Promise<Set<string>> {
+    const rows = await this.tx.manager.query<{ period_start: Date; period_end: Date }[]>(
+      'SELECT period_start, period_end FROM invoiced_periods WHERE period_start >= $1 AND period_start < $2',
+      [from, to],
+    );
+    return new Set(rows.map((r) => periodKey({ start: r.period_start, end: r.period_end })));
+  }
+
+  /**
+   * Marks a closed period invoiced: each of its `sellers` (those with charged shipments in it) has its
+   * invoice. Many instances may mark it; the first mark stays.
+   */
+  async markInvoiced(period: { start: Date; end: Date }, sellers: number, now: Date): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO invoiced_periods (period_start, period_end, sellers, invoiced_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (period_start, period_end) DO NOTHING`,
+      [period.start, period.end, sellers, now],
     );
   }
 }

@@ -31,7 +31,7 @@ import {
   periodsUpTo,
   wibDay,
 } from './invoice-period';
-import { InvoiceLineRow, InvoiceRow, InvoicesRepository } from './invoices.repository';
+import { InvoiceLineRow, InvoiceRow, InvoicesRepository, periodKey } from './invoices.repository';
 import {
   InvoiceDto,
   InvoicingPeriodsDto,
@@ -93,7 +93,8 @@ export class InvoicingService implements OnModuleInit {
    * it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
    * again and on many instances at once: a (seller, period) advisory lock and the unique
    * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
-   * sellers to invoice gets a run row (issued count, or the last error). `asOf` only chooses the periods:
+   * sellers to invoice gets a run row (issued count, or the last error); a period found with all its sellers
+   * invoiced is marked so and not read by later runs. `asOf` only chooses the periods:
    * each invoice is issued now, dated, numbered and posted at the moment it is made (a run as of last month
    * must not date today's postings, and spend today's balance, a month back).
    */
@@ -106,12 +107,23 @@ export class InvoicingService implements OnModuleInit {
     const closedBy = new Date(
       until.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
     );
-    for (const period of first ? closedPeriodsFrom(first, closedBy, this.rule) : []) {
+    const closed = first ? closedPeriodsFrom(first, closedBy, this.rule) : [];
+    // A period marked invoiced was read after it closed and had every seller with charged shipments in it
+    // invoiced; a closed period gains none (an outcome is stamped when recorded), so it is not read again.
+    // One found empty gets no mark and is read on every run (an empty index range).
+    const finished = closed.length
+      ? await this.repository.invoicedPeriods(closed[0].start, closed[closed.length - 1].end)
+      : new Set<string>();
+    for (const period of closed) {
+      if (finished.has(periodKey(period))) continue;
       const sellers = await this.shipments.sellersWithChargedEnded(period.start, period.end);
       if (!sellers.length) continue;
       const invoiced = await this.repository.invoicedSellers(period.start, sellers);
       const due = sellers.filter((s) => !invoiced.has(s));
-      if (!due.length) continue;
+      if (!due.length) {
+        await this.repository.markInvoiced(period, sellers.length, this.clock.now());
+        continue;
+      }
       periods += 1;
       const runId = await this.repository.startRun(period, until, this.clock.now());
       let count = 0;
@@ -134,6 +146,8 @@ export class InvoicingService implements OnModuleInit {
       const parallelism = this.config.business.money.invoicing.parallelism;
       await Promise.all(Array.from({ length: Math.min(parallelism, due.length) }, worker));
       await this.repository.finishRun(runId, count, error, this.clock.now());
+      // Marked only when no issue failed: each due seller's invoice is now issued (here or elsewhere).
+      if (error === null) await this.repository.markInvoiced(period, sellers.length, this.clock.now());
       issued += count;
     }
     return { asOf: until.toISOString(), periods, issued };
