@@ -7,8 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * revisited every period since the first charged shipment (49 after two years, 523–655 ms for a run with
  * nothing to issue). Keyed by start and end, so a changed period rule finds none of the old rule's.
  */
-export class InvoicedPeriods1795489000000 implements MigrationInterface {
-  name = 'InvoicedPeriods1795489000000';
+export class InvoicedPeriods1795489500000 implements MigrationInterface {
+  name = 'InvoicedPeriods1795489500000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -328,7 +328,9 @@ export class TrackingService {
 
   /**
    * Brings the assessed shipments' alerts in line with what the rules found; the seller hears of every
-   * alert opened or changed (`shipment.at_risk`).
+   * alert opened, changed or resolved (`shipment.at_risk`, `alert.resolvedAt` set once resolved): an
+   * integration following risk by webhook would otherwise keep a parcel flagged whose trouble ended
+   * without a move (a stale parcel scanned again).
    */
   private async reconcileAlerts(assessed: Assessed[], now: Date): Promise<void> {
     const changes = await this.alerts.reconcileMany(
@@ -341,7 +343,7 @@ export class TrackingService {
     );
     for (const [i, changed] of changes.entries()) {
       const { shipment: s, status } = assessed[i];
-      for (const alert of [...changed.opened, ...changed.updated])
+      for (const alert of [...changed.opened, ...changed.updated, ...changed.resolved])
         await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.at_risk', {
           shipmentId: s.id,
           reference: s.reference,

@@ -262,8 +262,12 @@ describe('tracking journeys at every courier', () => {
       expect(failed.message).toMatch(/ could not deliver the parcel on attempt 1: /);
       expect(failed.messageIndonesian).toMatch(/ gagal mengantar paket pada percobaan ke-1: /);
       expect(failed.messageIndonesian.split(' gagal ')[0]).toBe(failed.message.split(' could not ')[0]);
-      // The failed attempt was flagged, and the delivery closed it.
+      // The failed attempt was flagged, and the delivery closed it: the seller was told that too.
       expect(await alertsOf(b.id)).toMatchObject({ failed_attempt: 'resolved' });
+      const closed = warnings
+        .map((w) => w.data.alert as { rule: string; resolvedAt: string | null })
+        .filter((a) => a.rule === 'failed_attempt' && a.resolvedAt !== null);
+      expect(closed).toHaveLength(1);
       expect(s.risk).toBe('none');
     }
   });
