@@ -170,9 +170,10 @@ export class AlertsRepository {
   /** Resolves every open alert of the shipments `ids`; how many. */
   async resolveAllOf(shipmentIds: string[], now: Date): Promise<number> {
     if (!shipmentIds.length) return 0;
+    // A delivery its courier took back is a problem of the ended shipment itself: it stays open.
     const [, n] = await this.tx.manager.query<[unknown, number]>(
       `UPDATE alerts SET resolved_at = $2, updated_at = $2
-       WHERE shipment_id = ANY($1::uuid[]) AND resolved_at IS NULL`,
+       WHERE shipment_id = ANY($1::uuid[]) AND resolved_at IS NULL AND rule <> 'delivery_contradicted'`,
       [shipmentIds, now],
     );
     return n;

@@ -19,6 +19,7 @@ export const RISK_RULES = [
   'held_or_misrouted',
   'pickup_not_made',
   'risky_recipient',
+  'delivery_contradicted',
 ] as const;
 export type RiskRuleCode = (typeof RISK_RULES)[number];
 
@@ -31,6 +32,7 @@ export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   held_or_misrouted: 1,
   pickup_not_made: 1,
   risky_recipient: 1,
+  delivery_contradicted: 1,
 };
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -565,15 +567,55 @@ const RULES: Record<RiskRuleCode, (ctx: Context) => RiskFinding | null> = {
   held_or_misrouted: heldOrMisrouted,
   pickup_not_made: pickupNotMade,
   risky_recipient: riskyRecipient,
+  delivery_contradicted: deliveryContradicted,
 };
 
 /**
+ * Delivered, then taken back by the courier's own lines: a return started or made, or a failed attempt,
+ * after the last delivery (a delivery scanned by mistake, corrected). The seller was credited the COD cash
+ * on the delivery, and the courier may now remit none; the shipment stays delivered (a delivery is final in
+ * Kirim), so the seller and finance hear of it here. Gone once the courier delivers it again.
+ */
+function deliveryContradicted(ctx: Context): RiskFinding | null {
+  const { input, events } = ctx;
+  if (input.shipment.status !== 'delivered') return null;
+  let last = -1;
+  for (const [i, e] of events.entries()) if (e.status === 'delivered' && !e.isReturnLeg) last = i;
+  if (last < 0) return null;
+  const delivered = events[last];
+  const taken = events
+    .slice(last + 1)
+    .find(
+      (e) =>
+        e.occurredAt.getTime() > delivered.occurredAt.getTime() &&
+        (isReturnEvent(e) || e.status === 'returned' || e.status === 'delivery_failed'),
+    );
+  if (!taken) return null;
+  const note = courierNote(taken);
+  const cod = input.shipment.codAmount > 0;
+  return finding('delivery_contradicted', {
+    severity: 'high',
+    reason: taken.reason ?? 'rts_initiated',
+    message:
+      `${ctx.courier} reported the parcel delivered at ${wib(delivered.occurredAt)}, then at ` +
+      `${wib(taken.occurredAt)} that it was not${note.en}` +
+      `${cod ? ': the COD cash credited on the delivery may not be remitted' : ''}. Ask the courier which is true.`,
+    messageIndonesian:
+      `${ctx.kurir} melaporkan paket terkirim pada ${formatWibTimeId(delivered.occurredAt)}, lalu pada ` +
+      `${formatWibTimeId(taken.occurredAt)} bahwa paket tidak terkirim${note.id}` +
+      `${cod ? ': uang COD yang dikreditkan saat terkirim mungkin tidak disetor' : ''}. Tanyakan kepada kurir mana yang benar.`,
+    suggestedAction: 'contact',
+    causeAt: taken.occurredAt,
+  });
+}
+
+/**
  * Every problem the shipment has now, at most one per rule, in RISK_RULES order. A finished shipment
- * (delivered, returned, cancelled, lost) has none. Deterministic: the same input gives the same output,
- * whatever order the events come in.
+ * (delivered, returned, cancelled, lost) has none, but a delivery its courier took back. Deterministic:
+ * the same input gives the same output, whatever order the events come in.
  */
 export function evaluateRisk(input: RiskInput): RiskFinding[] {
-  if (TERMINAL.has(input.shipment.status)) return [];
+  if (TERMINAL.has(input.shipment.status) && input.shipment.status !== 'delivered') return [];
   const ctx: Context = {
     input,
     events: sorted(input.events),
@@ -581,5 +623,7 @@ export function evaluateRisk(input: RiskInput): RiskFinding[] {
     kurir: input.shipment.courierName || input.shipment.courier || 'Kurir',
     now: input.now.getTime(),
   };
-  return RISK_RULES.map((rule) => RULES[rule](ctx)).filter((f): f is RiskFinding => f !== null);
+  // A delivered shipment is asked only whether its courier took the delivery back.
+  const rules = input.shipment.status === 'delivered' ? (['delivery_contradicted'] as const) : RISK_RULES;
+  return rules.map((rule) => RULES[rule](ctx)).filter((f): f is RiskFinding => f !== null);
 }

@@ -223,7 +223,9 @@ export class TrackingService {
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const assessment = followed
         ? this.assess(s, status.now, events, now, await this.tracked.outlook(s), returnsAsked.has(s.id))
-        : undefined;
+        : s.status === 'delivered'
+          ? { findings: this.assessDelivered(s, events, now), expectedArrival: null }
+          : undefined;
       const findings = assessment?.findings;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
@@ -282,6 +284,32 @@ export class TrackingService {
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
     return result;
+  }
+
+  /**
+   * What the risk rules find for a delivered shipment: only whether its courier took the delivery back
+   * (a late line of a return or a failed attempt), which neither its lane nor its recipient bear on.
+   */
+  private assessDelivered(s: TrackedShipment, events: StoredEvent[], now: Date): RiskFinding[] {
+    return evaluateRisk({
+      now,
+      shipment: {
+        status: 'delivered',
+        codAmount: s.codAmount,
+        courier: s.courier,
+        courierName: s.courier ? this.config.business.couriers.catalogue[s.courier].name : null,
+        service: s.service,
+        createdAt: s.createdAt,
+        bookedAt: s.bookedAt,
+        pickupDueAt: s.pickupDueAt,
+        pickedUpAt: s.pickedUpAt,
+        recipientProvince: s.recipient.province,
+      },
+      events: events.map((e) => courierEvent(s.awb ?? '', e)),
+      lane: { p90TransitDays: null, promisedMaxDays: null },
+      recipient: null,
+      config: this.config.business.risk,
+    });
   }
 
   /**

@@ -76,6 +76,33 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
     await pushesApplied(t);
   };
 
+  it('alerts the seller when the courier takes a delivery back, and keeps the alert open: the shipment stays delivered', async () => {
+    const b = await book();
+    await advance(b.awb, 'delivered');
+    await send(await pushFor(b.awb)).expect(200);
+    await applyInbox();
+    expect(await status(b.id)).toBe('delivered');
+    // An hour on, the courier's lines say the parcel went back to the seller after all.
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'returned');
+    await send(await pushFor(b.awb)).expect(200);
+    await applyInbox();
+    const alerts = async () =>
+      t.dataSource.query<{ rule: string; severity: string; open: boolean }[]>(
+        'SELECT rule, severity, resolved_at IS NULL AS open FROM alerts WHERE shipment_id = $1 ORDER BY opened_at',
+        [b.id],
+      );
+    expect(await alerts()).toEqual([{ rule: 'delivery_contradicted', severity: 'high', open: true }]);
+    const shipment = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
+    expect({ status: shipment.status, risk: shipment.risk }).toEqual({
+      status: 'delivered',
+      risk: 'at_risk',
+    });
+    // The sweep that closes the alerts of ended shipments leaves this one: the problem is the ending itself.
+    await runJob('alerts-sweep');
+    expect(await alerts()).toEqual([{ rule: 'delivery_contradicted', severity: 'high', open: true }]);
+  });
+
   it('stores a push replayed five times once and applies it; the shipment moves once', async () => {
     const b = await book();
     t.clock.advance(3600_000);

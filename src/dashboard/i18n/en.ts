@@ -100,6 +100,7 @@ export const en: Messages = {
   'rule.held_or_misrouted': 'Held or misrouted',
   'rule.pickup_not_made': 'Not picked up',
   'rule.risky_recipient': 'Risky recipient',
+  'rule.delivery_contradicted': 'Delivery taken back',
   'pengiriman.title': 'Shipments',
   'pengiriman.filters': 'Filter shipments',
   'pengiriman.search': 'Search',

@@ -101,6 +101,7 @@ export const id = {
   'rule.held_or_misrouted': 'Tertahan atau salah rute',
   'rule.pickup_not_made': 'Belum dipickup',
   'rule.risky_recipient': 'Penerima berisiko',
+  'rule.delivery_contradicted': 'Terkirim lalu dibantah kurir',
   'pengiriman.title': 'Pengiriman',
   'pengiriman.filters': 'Saring pengiriman',
   'pengiriman.search': 'Cari',

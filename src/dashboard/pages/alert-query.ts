@@ -14,6 +14,7 @@ export const RULES = [
   'held_or_misrouted',
   'pickup_not_made',
   'risky_recipient',
+  'delivery_contradicted',
 ] as const satisfies readonly Rule[];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 

@@ -535,23 +535,73 @@ describe('risky recipients, before pickup only', () => {
 });
 
 describe('terminal shipments', () => {
-  it.each([...TERMINAL])('%s: no findings, whatever the events say', (status) => {
-    const events = [
-      ...journey(),
-      ev(52, 'delivery_failed', { reason: 'consignee_refused' }),
-      ev(53, 'exception', { reason: 'held_at_hub' }),
-    ];
-    expect(
-      evaluateRisk(
-        input({
-          status,
-          events,
-          nowHours: 500,
-          lane: { p90TransitDays: 1, promisedMaxDays: 1 },
-          recipient: { outcomes: 5, failures: 5 },
-        }),
-      ),
-    ).toEqual([]);
+  it.each([...TERMINAL].filter((s) => s !== 'delivered'))(
+    '%s: no findings, whatever the events say',
+    (status) => {
+      const events = [
+        ...journey(),
+        ev(52, 'delivery_failed', { reason: 'consignee_refused' }),
+        ev(53, 'exception', { reason: 'held_at_hub' }),
+      ];
+      expect(
+        evaluateRisk(
+          input({
+            status,
+            events,
+            nowHours: 500,
+            lane: { p90TransitDays: 1, promisedMaxDays: 1 },
+            recipient: { outcomes: 5, failures: 5 },
+          }),
+        ),
+      ).toEqual([]);
+    },
+  );
+});
+
+describe('delivery_contradicted', () => {
+  const delivered = (events: RiskEvent[], codAmount?: number) =>
+    evaluateRisk(
+      input({
+        status: 'delivered',
+        events: [...journey(), ev(50, 'delivered'), ...events],
+        nowHours: 500,
+        codAmount,
+        lane: { p90TransitDays: 1, promisedMaxDays: 1 },
+        recipient: { outcomes: 5, failures: 5 },
+      }),
+    );
+
+  it('a delivery its courier took back: high, the COD cash named, caused by the line that took it back', () => {
+    const returned = ev(70, 'returned', { rawText: 'RETURN DELIVERED TO [SHIPPER]' });
+    const found = delivered([ev(60, 'returning_to_sender', { reason: 'consignee_refused' }), returned]);
+    expect(rules(found)).toEqual(['delivery_contradicted']);
+    expect(found[0]).toMatchObject({
+      severity: 'high',
+      reason: 'consignee_refused',
+      suggestedAction: 'contact',
+      causeAt: at(60),
+    });
+    expect(found[0].message).toBe(
+      'J&T Express reported the parcel delivered at 2026-11-04 10:00 WIB, then at 2026-11-04 20:00 WIB that it was ' +
+        'not: the COD cash credited on the delivery may not be remitted. Ask the courier which is true.',
+    );
+    expect(found[0].messageIndonesian).toMatch(
+      /^J&T Express melaporkan paket terkirim pada .+, lalu pada .+ bahwa paket tidak terkirim: uang COD/,
+    );
+    // A failed attempt after it says the same; a prepaid parcel has no cash to name.
+    expect(rules(delivered([ev(55, 'delivery_failed', { reason: 'consignee_absent' })], 0))).toEqual([
+      'delivery_contradicted',
+    ]);
+    expect(delivered([ev(55, 'delivery_failed')], 0)[0].message).not.toMatch(/COD/);
+  });
+
+  it('nothing for a delivery left standing: later scans that take nothing back, or a second delivery after', () => {
+    expect(delivered([])).toEqual([]);
+    expect(delivered([ev(60, 'in_transit'), ev(61, null)])).toEqual([]);
+    // Delivered again after the return began: the last word is a delivery.
+    expect(delivered([ev(60, 'returning_to_sender'), ev(80, 'delivered')])).toEqual([]);
+    // A return-leg line of the same instant as the delivery is not after it.
+    expect(delivered([ev(50, 'returning_to_sender')])).toEqual([]);
   });
 });
 
@@ -618,6 +668,12 @@ const CAUSE_OF: Record<string, (e: RiskEvent, f: RiskFinding) => boolean> = {
   return_started: (e) => e.status === 'returning_to_sender' || e.reason === 'rts_initiated' || e.isReturnLeg,
   held_or_misrouted: (e, f) => e.reason === f.reason,
   pickup_not_made: (e) => e.reason === 'pickup_failed',
+  delivery_contradicted: (e) =>
+    e.status === 'returning_to_sender' ||
+    e.status === 'returned' ||
+    e.status === 'delivery_failed' ||
+    e.reason === 'rts_initiated' ||
+    e.isReturnLeg,
 };
 
 describe('properties', () => {
@@ -627,6 +683,7 @@ describe('properties', () => {
       for (const f of evaluateRisk(i)) seen.add(`${f.rule}:${f.causeAt ? 'event' : 'time'}`);
     expect([...seen].sort()).toEqual(
       expect.arrayContaining([
+        'delivery_contradicted:event',
         'failed_attempt:event',
         'held_or_misrouted:event',
         'late_vs_lane:time',
@@ -639,10 +696,13 @@ describe('properties', () => {
     );
   });
 
-  it('a delivered, returned, cancelled or lost shipment has no findings', () => {
+  it('a returned, cancelled or lost shipment has no findings; a delivered one at most its delivery taken back', () => {
     fc.assert(
       fc.property(inputArb, fc.constantFrom(...TERMINAL), (i, status) => {
-        expect(evaluateRisk({ ...i, shipment: { ...i.shipment, status } })).toEqual([]);
+        const found = evaluateRisk({ ...i, shipment: { ...i.shipment, status } });
+        if (status === 'delivered')
+          expect(rules(found).every((r) => r === 'delivery_contradicted')).toBe(true);
+        else expect(found).toEqual([]);
       }),
     );
   });
