@@ -7,10 +7,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class ShipmentsAtRiskIndex1795488500000 implements MigrationInterface {
   name = 'ShipmentsAtRiskIndex1795488500000';
+  // Built CONCURRENTLY, outside a transaction: a big table keeps taking writes while its index is made
+  // (dropping one is quick: undone plainly).
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `CREATE INDEX idx_shipments_seller_at_risk ON shipments (seller_id, created_at, id) WHERE risk = 'at_risk'`,
+      `CREATE INDEX CONCURRENTLY idx_shipments_seller_at_risk ON shipments (seller_id, created_at, id) WHERE risk = 'at_risk'`,
     );
   }
 

@@ -7,10 +7,13 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 export class WebhookDeliveryRetention1795489000000 implements MigrationInterface {
   name = 'WebhookDeliveryRetention1795489000000';
+  // Built CONCURRENTLY, outside a transaction: a big table keeps taking writes while its index is made
+  // (dropping one is quick: undone plainly).
+  transaction = false;
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      "CREATE INDEX idx_webhook_deliveries_finished ON webhook_deliveries (last_attempt_at) WHERE status IN ('delivered', 'failed')",
+      "CREATE INDEX CONCURRENTLY idx_webhook_deliveries_finished ON webhook_deliveries (last_attempt_at) WHERE status IN ('delivered', 'failed')",
     );
   }
 

@@ -221,12 +221,13 @@ export class ShipmentsRepository {
     if (f.to) qb.andWhere('s.createdAt < :to', { to: f.to });
     if (f.q) {
       const phone = normalizeIndonesianPhone(f.q);
-      const like = f.q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase();
+      const like = f.q.replace(/[\\%_]/g, (c) => `\\${c}`);
       qb.andWhere(
         new Brackets((w) => {
-          // lower(…) LIKE, not ILIKE: what the prefix indexes (text_pattern_ops on the lower-cased text) serve.
-          w.where('lower(s.reference) LIKE :prefix', { prefix: `${like}%` })
-            .orWhere('lower(s.awb) LIKE :prefix')
+          // lower(…) LIKE lower(…), not ILIKE: what the prefix indexes (text_pattern_ops on the lower-cased
+          // text) serve; lower-cased by PostgreSQL on both sides, as it folds case (ILIKE folds alike).
+          w.where('lower(s.reference) LIKE lower(:prefix)', { prefix: `${like}%` })
+            .orWhere('lower(s.awb) LIKE lower(:prefix)')
             .orWhere('s.recipientName ILIKE :part', { part: `%${like}%` });
           if (phone) w.orWhere('s.recipientPhone = :phone', { phone });
         }),

@@ -157,11 +157,15 @@ export class AlertsRepository {
     );
   }
 
-  /** Shipments with open alerts, oldest alert first (for the sweep of ended shipments). */
+  /**
+   * Shipments with open alerts, by id (for the sweep of ended shipments): not for a delivery its courier
+   * took back, a problem of the ended shipment itself, whose risk the sweep would clear.
+   */
   async shipmentsWithOpenAlerts(limit: number, afterShipment: string | null): Promise<string[]> {
     const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
-      `SELECT DISTINCT shipment_id FROM alerts WHERE resolved_at IS NULL AND ($2::uuid IS NULL OR shipment_id > $2)
-       ORDER BY shipment_id LIMIT $1`,
+      `SELECT DISTINCT shipment_id FROM alerts
+        WHERE resolved_at IS NULL AND rule <> 'delivery_contradicted' AND ($2::uuid IS NULL OR shipment_id > $2)
+        ORDER BY shipment_id LIMIT $1`,
       [limit, afterShipment],
     );
     return rows.map((r) => r.shipment_id);

@@ -303,6 +303,7 @@ describe('shipments', () => {
     const batik = await make('TOKO-100_A', 'Sri Rahayu', '0813-1111-2222', { code: 'jne', service: 'REG' });
     const kopi = await make('TOKO-101', 'Andi Wijaya', '+62 857 3333 4444');
     const lunas = await make('LUNAS-100', 'Rahmat Hidayat', '0812 5555 6666');
+    const accented = await make('AKSEN-1', 'ÉLODIE ÇAKIR', '0812 7777 8888');
     await http
       .post('/v1/pickups')
       .set(owner.auth)
@@ -330,6 +331,10 @@ describe('shipments', () => {
     expect(await found('085733334444')).toEqual([kopi]);
     expect(await found('+62 857-3333-4444')).toEqual([kopi]);
     expect(await found('tidak ada')).toEqual([]);
+    // Letters beyond ASCII are matched as typed (the database folds only ASCII case).
+    expect(await found('ÉLODIE')).toEqual([accented]);
+    expect(await found('ÇAKIR')).toEqual([accented]);
+    expect(await found('aksen-1')).toEqual([accented]);
     expect(await found('TOKO')).toEqual([batik, kopi].sort());
     // Combined with the other filters; another seller's shipments are never found.
     expect(await found('TOKO&courier=jne')).toEqual([]);

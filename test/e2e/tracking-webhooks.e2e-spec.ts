@@ -98,9 +98,38 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
       status: 'delivered',
       risk: 'at_risk',
     });
-    // The sweep that closes the alerts of ended shipments leaves this one: the problem is the ending itself.
+    // The sweep that closes the alerts of ended shipments leaves this one, and the shipment at risk: the
+    // problem is the ending itself.
     await runJob('alerts-sweep');
     expect(await alerts()).toEqual([{ rule: 'delivery_contradicted', severity: 'high', open: true }]);
+    expect((await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body.risk).toBe('at_risk');
+  });
+
+  it('closes a delivery taken back once the courier delivers the parcel again, after any sweep', async () => {
+    const b = await book();
+    await advance(b.awb, 'delivered');
+    await send(await pushFor(b.awb)).expect(200);
+    await applyInbox();
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'delivery_failed', 'consignee_absent');
+    await send(await pushFor(b.awb)).expect(200);
+    await applyInbox();
+    await runJob('alerts-sweep');
+    const open = async () =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM alerts WHERE shipment_id = $1 AND resolved_at IS NULL',
+          [b.id],
+        )
+      )[0].n;
+    expect(await open()).toBe(1);
+    t.clock.advance(3600_000);
+    await advance(b.awb, 'delivered');
+    await send(await pushFor(b.awb)).expect(200);
+    await applyInbox();
+    expect(await open()).toBe(0);
+    const shipment = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
+    expect({ status: shipment.status, risk: shipment.risk }).toEqual({ status: 'delivered', risk: 'none' });
   });
 
   it('stores a push replayed five times once and applies it; the shipment moves once', async () => {

@@ -202,12 +202,16 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = before ? before.then(() => mine) : mine;
     this.turns.set(slot, tail);
+    // Forgotten once the whole line up to this request is done: not when a request that gave up waiting
+    // leaves while those before it still run.
+    void tail.then(() => {
+      if (this.turns.get(slot) === tail) this.turns.delete(slot);
+    });
     try {
       if (before) await waitOrRefuse(before, TURN_WAIT_MS);
       return await work();
     } finally {
       release();
-      if (this.turns.get(slot) === tail) this.turns.delete(slot);
     }
   }
 
