@@ -58,6 +58,14 @@ const fractionOf = (key: string) => createHash('sha256').update(key).digest().re
  * shipments through the state machine in time order whatever order they arrived in; then the risk rules,
  * the poll schedule and the pickup watch. Polled and pushed events go the same way.
  */
+/** No lane nor recipient figures: what a delivered shipment's assessment reads of them. */
+const NO_OUTLOOK: DeliveryOutlook = {
+  p90TransitDays: null,
+  promisedMaxDays: null,
+  p50TransitDays: null,
+  recipient: null,
+};
+
 @Injectable()
 export class TrackingService {
   private readonly logger = new Logger(TrackingService.name);
@@ -224,7 +232,8 @@ export class TrackingService {
       const assessment = followed
         ? this.assess(s, status.now, events, now, await this.tracked.outlook(s), returnsAsked.has(s.id))
         : s.status === 'delivered'
-          ? { findings: this.assessDelivered(s, events, now), expectedArrival: null }
+          ? // Only whether its courier took the delivery back, which no lane nor recipient bears on.
+            this.assess(s, 'delivered', events, now, NO_OUTLOOK, false)
           : undefined;
       const findings = assessment?.findings;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
@@ -284,32 +293,6 @@ export class TrackingService {
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
     return result;
-  }
-
-  /**
-   * What the risk rules find for a delivered shipment: only whether its courier took the delivery back
-   * (a late line of a return or a failed attempt), which neither its lane nor its recipient bear on.
-   */
-  private assessDelivered(s: TrackedShipment, events: StoredEvent[], now: Date): RiskFinding[] {
-    return evaluateRisk({
-      now,
-      shipment: {
-        status: 'delivered',
-        codAmount: s.codAmount,
-        courier: s.courier,
-        courierName: s.courier ? this.config.business.couriers.catalogue[s.courier].name : null,
-        service: s.service,
-        createdAt: s.createdAt,
-        bookedAt: s.bookedAt,
-        pickupDueAt: s.pickupDueAt,
-        pickedUpAt: s.pickedUpAt,
-        recipientProvince: s.recipient.province,
-      },
-      events: events.map((e) => courierEvent(s.awb ?? '', e)),
-      lane: { p90TransitDays: null, promisedMaxDays: null },
-      recipient: null,
-      config: this.config.business.risk,
-    });
   }
 
   /**
