@@ -76,17 +76,25 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
     await pushesApplied(t);
   };
 
-  it('alerts the seller when the courier takes a delivery back, and keeps the alert open: the shipment stays delivered', async () => {
+  /** The parcel moved at its sandbox courier, the courier's push for it sent, and the inbox applied. */
+  const pushed = async (awb: string, to: CourierStatus, reason?: string) => {
+    await advance(awb, to, reason);
+    await send(await pushFor(awb)).expect(200);
+    await applyInbox();
+  };
+  /** A parcel delivered (Kirim knows it), then an hour later a line that takes the delivery back. */
+  const deliveredThen = async (to: CourierStatus, reason?: string) => {
     const b = await book();
-    await advance(b.awb, 'delivered');
-    await send(await pushFor(b.awb)).expect(200);
-    await applyInbox();
+    await pushed(b.awb, 'delivered');
     expect(await status(b.id)).toBe('delivered');
-    // An hour on, the courier's lines say the parcel went back to the seller after all.
     t.clock.advance(3600_000);
-    await advance(b.awb, 'returned');
-    await send(await pushFor(b.awb)).expect(200);
-    await applyInbox();
+    await pushed(b.awb, to, reason);
+    return b;
+  };
+
+  it('alerts the seller when the courier takes a delivery back, and keeps the alert open: the shipment stays delivered', async () => {
+    // An hour after the delivery, the courier's lines say the parcel went back to the seller after all.
+    const b = await deliveredThen('returned');
     const alerts = async () =>
       t.dataSource.query<{ rule: string; severity: string; open: boolean }[]>(
         'SELECT rule, severity, resolved_at IS NULL AS open FROM alerts WHERE shipment_id = $1 ORDER BY opened_at',
@@ -106,14 +114,7 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
   });
 
   it('closes a delivery taken back once the courier delivers the parcel again, after any sweep', async () => {
-    const b = await book();
-    await advance(b.awb, 'delivered');
-    await send(await pushFor(b.awb)).expect(200);
-    await applyInbox();
-    t.clock.advance(3600_000);
-    await advance(b.awb, 'delivery_failed', 'consignee_absent');
-    await send(await pushFor(b.awb)).expect(200);
-    await applyInbox();
+    const b = await deliveredThen('delivery_failed', 'consignee_absent');
     await runJob('alerts-sweep');
     const open = async () =>
       (
@@ -124,9 +125,7 @@ describe.each(PINNED)('courier webhooks: $code', (pinned) => {
       )[0].n;
     expect(await open()).toBe(1);
     t.clock.advance(3600_000);
-    await advance(b.awb, 'delivered');
-    await send(await pushFor(b.awb)).expect(200);
-    await applyInbox();
+    await pushed(b.awb, 'delivered');
     expect(await open()).toBe(0);
     const shipment = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
     expect({ status: shipment.status, risk: shipment.risk }).toEqual({ status: 'delivered', risk: 'none' });
