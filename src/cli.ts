@@ -1,21 +1,10 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { AppConfig, ConfigError, loadConfig } from 'config';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
-import { AppModule } from './app.module';
-import { startFailure } from './start-failure';
-import { createFastifyAdapter, openApiDocument } from './main';
 import { ROLES, Role } from './common/auth/principal';
 import { AppError } from './common/errors/app-error';
-import { fieldProblems } from './common/errors/validation';
-import { EmailPasswordDto } from './auth/auth.dto';
-import { UsersService } from './auth/users.service';
 import {
   DECODE_OPERATIONS,
   decodeAnswer,
@@ -28,10 +17,14 @@ import {
 import { COURIER_CODES } from './couriers/courier-adapter';
 import { MAX_BODY_BYTES } from './couriers/courier-http';
 import { MAX_LOCATION_FILE_BYTES, readLocationFile } from './couriers/location-file';
-import { CourierLocations } from './couriers/locations';
-import { AreasService } from './areas/areas.service';
-import { LedgerService } from './ledger/ledger.service';
 import { renderTrialBalance } from './ledger/trial-balance-report';
+
+/**
+ * A module loaded when a command needs it: the service itself (Nest, TypeORM, every module) takes seconds
+ * to load, which help, a usage error, a refused option or couriers:decode never need.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, for the start-up time
+const later = <M>(path: string): M => require(path) as M;
 
 const USAGE = `Kirim command line
 
@@ -86,6 +79,10 @@ async function withApp<T>(
   config: AppConfig,
   fn: (get: <S>(type: new (...args: never[]) => S) => S) => Promise<T>,
 ): Promise<T> {
+  const { Logger } = later<typeof import('@nestjs/common')>('@nestjs/common');
+  const { NestFactory } = later<typeof import('@nestjs/core')>('@nestjs/core');
+  const { AppModule } = later<typeof import('./app.module')>('./app.module');
+  const { startFailure } = later<typeof import('./start-failure')>('./start-failure');
   // A database that refuses, or a folder that cannot be written, is said in one line naming the setting
   // (as the service says it), not as Nest's stack.
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), {
@@ -145,6 +142,10 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
     throw new Error(
       'password (--password, --password-stdin or KIRIM_PASSWORD): must not contain a NUL character',
     );
+  const { plainToInstance } = later<typeof import('class-transformer')>('class-transformer');
+  const { validateSync } = later<typeof import('class-validator')>('class-validator');
+  const { fieldProblems } = later<typeof import('./common/errors/validation')>('./common/errors/validation');
+  const { EmailPasswordDto } = later<typeof import('./auth/auth.dto')>('./auth/auth.dto');
   // The same rules (and normalization) as the API's signup and user creation.
   const input = plainToInstance(EmailPasswordDto, { email: values.email, password });
   const problems = fieldProblems(validateSync(input, { stopAtFirstError: true }));
@@ -157,6 +158,7 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
     throw new Error(
       `--role must be finance or admin (seller users sign up over the API; roles: ${ROLES.join(', ')})`,
     );
+  const { UsersService } = later<typeof import('./auth/users.service')>('./auth/users.service');
   const user = await withApp(config, (get) =>
     get(UsersService).create({ email: input.email, password: input.password, role, sellerId: null }),
   );
@@ -165,6 +167,7 @@ async function createStaffUser(config: AppConfig, args: string[]): Promise<void>
 
 async function verifyLedger(config: AppConfig, args: string[]): Promise<void> {
   const { values } = usage(() => parseArgs({ args, options: { all: { type: 'boolean' } } }));
+  const { LedgerService } = later<typeof import('./ledger/ledger.service')>('./ledger/ledger.service');
   const ok = await withApp(config, async (get) => {
     const ledger = get(LedgerService);
     // verify() reads the accounts and their entries in one snapshot of its own: a posting after the
@@ -232,7 +235,7 @@ function decodeCourierAnswer(args: string[]): void {
       `${file} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB, more than any courier answer Kirim reads`,
     );
   const text = bytes.toString('utf8');
-  Logger.overrideLogger(false);
+  later<typeof import('@nestjs/common')>('@nestjs/common').Logger.overrideLogger(false);
   const decoded = decodeAnswer(courier, operation, receivedAnswer(text), options);
   out(JSON.stringify(decodedJson(decoded), null, 2));
   if ('error' in decoded) process.exitCode = 1;
@@ -318,6 +321,8 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
     process.exitCode = 1;
     return;
   }
+  const { AreasService } = later<typeof import('./areas/areas.service')>('./areas/areas.service');
+  const { CourierLocations } = later<typeof import('./couriers/locations')>('./couriers/locations');
   await withApp(config, async (get) => {
     const districts = new Set((await get(AreasService).districts()).map((d) => d.code));
     const read = readLocationFile(courier, text, (code) => districts.has(code));
@@ -367,6 +372,9 @@ function databaseShown(config: AppConfig): string {
 
 /** The OpenAPI document from an app created in preview mode: modules and routes, no providers run. */
 async function printOpenApi(config: AppConfig): Promise<void> {
+  const { NestFactory } = later<typeof import('@nestjs/core')>('@nestjs/core');
+  const { AppModule } = later<typeof import('./app.module')>('./app.module');
+  const { createFastifyAdapter, openApiDocument } = later<typeof import('./main')>('./main');
   const app = await NestFactory.create(AppModule.forRoot(config), createFastifyAdapter(config), {
     preview: true,
     // Errors only (on stderr): Nest warns on stdout that preview mode instantiates nothing, which is the point.
@@ -421,6 +429,7 @@ async function main(argv: string[]): Promise<void> {
         await withApp(
           cliConfig({ JOBS_ENABLED: 'false', RUN_MIGRATIONS: 'false', LOG_LEVEL: 'warn' }),
           async (get) => {
+            const { DataSource } = later<typeof import('typeorm')>('typeorm');
             await get(DataSource).undoLastMigration({ transaction: 'each' });
             out('reverted the last migration');
           },

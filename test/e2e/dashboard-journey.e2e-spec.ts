@@ -249,6 +249,8 @@ describe('the dashboard, from signup to cash in the bank', () => {
       await screenshot(page, 'jalan-saldo');
       expect(takePageErrors(page)).toEqual([]);
       expect(takePageErrors(financePage)).toEqual([]);
-    });
+      // The whole journey, two browsers and every job between: about half a minute alone, twice that
+      // on a busy machine, over jest's default minute.
+    }, 180_000);
   }
 });
