@@ -243,7 +243,11 @@ export class LedgerRepository {
     }));
   }
 
-  /** Holds due by `now`, claimed (FOR UPDATE SKIP LOCKED: another instance takes others). In a transaction. */
+  /**
+   * Holds due by `now` and not withheld, claimed (FOR UPDATE SKIP LOCKED: another instance takes others). In a
+   * transaction. Read from idx_ledger_holds_releasable, whose predicate the WHERE repeats: withheld holds are
+   * not in it, so however many wait, a run reads only what it releases.
+   */
   async claimDueHolds(now: Date, limit: number): Promise<DueHold[]> {
     const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
       `SELECT h.id, h.seller_id, h.from_account, f.kind AS from_kind, f.seller_id AS from_seller,
@@ -253,7 +257,7 @@ export class LedgerRepository {
          JOIN ledger_accounts f ON f.code = h.from_account
          JOIN ledger_accounts t ON t.code = h.to_account
          JOIN ledger_transactions held ON held.id = h.transaction_id
-        WHERE h.released_at IS NULL AND h.release_at <= $1
+        WHERE h.released_at IS NULL AND h.withheld_since IS NULL AND h.release_at <= $1
         ORDER BY h.release_at, h.id LIMIT $2 FOR UPDATE OF h SKIP LOCKED`,
       [now, limit],
     );
@@ -274,6 +278,48 @@ export class LedgerRepository {
       releaseAt: r.release_at as Date,
       reference: r.reference as string | null,
     }));
+  }
+
+  /**
+   * Withholds the unreleased holds of the postings `keys` (since `at`), leaving those already withheld as they
+   * are; how many it withheld. A hold the job has claimed is waited for, then found released.
+   */
+  async withhold(keys: string[], at: Date): Promise<number> {
+    if (!keys.length) return 0;
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE ledger_holds h SET withheld_since = $2
+         FROM ledger_transactions t
+        WHERE t.key = ANY($1::text[]) AND h.transaction_id = t.id
+          AND h.released_at IS NULL AND h.withheld_since IS NULL`,
+      [keys, at],
+    );
+    return n;
+  }
+
+  /** Lets the withheld holds of the postings `keys` be released again; how many. */
+  async resume(keys: string[]): Promise<number> {
+    if (!keys.length) return 0;
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE ledger_holds h SET withheld_since = NULL
+         FROM ledger_transactions t
+        WHERE t.key = ANY($1::text[]) AND h.transaction_id = t.id
+          AND h.released_at IS NULL AND h.withheld_since IS NOT NULL`,
+      [keys],
+    );
+    return n;
+  }
+
+  /** What the postings `keys` still hold (unreleased, withheld or not), by key; keys holding nothing left out. */
+  async held(keys: string[]): Promise<Map<string, Rupiah>> {
+    if (!keys.length) return new Map();
+    const rows = await this.tx.manager.query<{ key: string; amount: string }[]>(
+      `SELECT t.key, sum(h.amount) AS amount
+         FROM ledger_transactions t JOIN ledger_holds h ON h.transaction_id = t.id AND h.released_at IS NULL
+        WHERE t.key = ANY($1::text[])
+        GROUP BY t.key`,
+      [keys],
+    );
+    return new Map(rows.map((r) => [r.key, num(r.amount)]));
   }
 
   async markReleased(ids: string[], now: Date): Promise<void> {

@@ -172,8 +172,8 @@ export class LedgerService {
   }
 
   /**
-   * Releases holds that are due (COD cash from pending to available), each posted once under
-   * `hold-release:<holdId>`; claims with SKIP LOCKED so instances share the work. Returns how many.
+   * Releases holds that are due and not withheld (COD cash from pending to available), each posted once
+   * under `hold-release:<holdId>`; claims with SKIP LOCKED so instances share the work. Returns how many.
    */
   async releaseDueHolds(asOf?: Date): Promise<number> {
     const now = asOf ?? this.clock.now();
@@ -201,6 +201,30 @@ export class LedgerService {
       total += released;
       if (released < batch) return total;
     }
+  }
+
+  /**
+   * Withholds the holds the postings `keys` placed and not yet released: releaseDueHolds leaves them,
+   * however due, until resumeHolds (the business event they hold money for is in doubt). The money stays
+   * where it is held (a COD credit in the seller's `pending`). Idempotent; joins the caller's transaction.
+   * A hold posted after this call is not withheld by it. Returns how many holds it withheld.
+   */
+  withholdHolds(keys: string[], at: Date): Promise<number> {
+    return this.tx.run(() => this.repository.withhold([...new Set(keys)].sort(), at));
+  }
+
+  /**
+   * Lets the withheld holds of the postings `keys` be released again: one already due is released by the
+   * next releaseDueHolds. Idempotent; joins the caller's transaction. Returns how many it let go.
+   */
+  resumeHolds(keys: string[]): Promise<number> {
+    return this.tx.run(() => this.repository.resume([...new Set(keys)].sort()));
+  }
+
+  /** Rupiah the postings `keys` still hold (placed, not yet released, withheld or not), by key; 0 for none. */
+  async heldAmounts(keys: string[]): Promise<Map<string, Rupiah>> {
+    const held = await this.repository.held([...new Set(keys)]);
+    return new Map(keys.map((k) => [k, held.get(k) ?? 0]));
   }
 
   /**

@@ -10,6 +10,10 @@ import type { RiskRuleCode, Severity, SuggestedAction } from './risk-rules';
 @Index('idx_alerts_open_rule', ['shipmentId', 'rule'], { unique: true, where: 'resolved_at IS NULL' })
 @Index('idx_alerts_seller_listing', ['sellerId', 'resolvedAt', 'severityRank', 'openedAt', 'id'])
 @Index('idx_alerts_shipment', ['shipmentId', 'openedAt'])
+// Finance's COD discrepancies list the deliveries taken back still open, newest first.
+@Index('idx_alerts_delivery_taken_back', ['openedAt'], {
+  where: "rule = 'delivery_contradicted' AND resolved_at IS NULL",
+})
 export class Alert {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid') sellerId!: string;

@@ -12,6 +12,15 @@ interface Credit {
   now: Date;
 }
 
+/** A transaction's credits, posted just before it commits, and the shipments whose credit it withholds. */
+interface Due {
+  credits: Credit[];
+  withheld: Map<string, Date>;
+}
+
+/** The once-only key of a shipment's COD credit, which also names the hold it places. */
+export const codCreditKey = (shipmentId: string): string => `cod-credit:${shipmentId}`;
+
 export interface DeliveredCod {
   id: string;
   sellerId: string;
@@ -23,6 +32,7 @@ export interface DeliveredCod {
 /**
  * The COD cash a courier took for a delivered parcel, in the ledger: owed to the seller (`pending` until
  * the hold ends — `money.codHoldDays` after the delivery — then `available`), owed to Kirim by the courier.
+ * A delivery its courier took back keeps its credit in `pending` until the parcel is delivered again.
  */
 @Injectable()
 export class CodCreditPosting {
@@ -41,23 +51,58 @@ export class CodCreditPosting {
    * the credits of a transaction are posted last, together, by seller then shipment.
    */
   async post(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
-    const due = this.tx.deferred<Credit[]>(
+    const due = this.due();
+    if (due) due.credits.push({ s, deliveredAt, now });
+    else await this.postNow(s, deliveredAt, now, undefined);
+  }
+
+  /**
+   * Keeps the COD credits of these shipments in the seller's `pending`, however long past the hold: their
+   * deliveries were taken back, so the courier probably has no cash to remit. Also a credit this
+   * transaction posts later (a delivery and its taking back in one batch). In the caller's transaction.
+   */
+  async withhold(shipmentIds: string[], now: Date): Promise<void> {
+    if (!shipmentIds.length) return;
+    const due = this.due();
+    for (const id of shipmentIds) due?.withheld.set(id, now);
+    await this.ledger.withholdHolds(shipmentIds.map(codCreditKey), now);
+  }
+
+  /**
+   * Lets the withheld COD credits of these shipments go to `available` (delivered again): one past its
+   * hold is released by the next `ledger-holds` run. In the caller's transaction.
+   */
+  async resume(shipmentIds: string[]): Promise<void> {
+    if (!shipmentIds.length) return;
+    const due = this.due();
+    for (const id of shipmentIds) due?.withheld.delete(id);
+    await this.ledger.resumeHolds(shipmentIds.map(codCreditKey));
+  }
+
+  /** Rupiah of each shipment's COD credit still held in `pending` (withheld or not yet due); 0 for none. */
+  async held(shipmentIds: string[]): Promise<Map<string, Rupiah>> {
+    const byKey = await this.ledger.heldAmounts(shipmentIds.map(codCreditKey));
+    return new Map(shipmentIds.map((id) => [id, byKey.get(codCreditKey(id)) ?? 0]));
+  }
+
+  /** The open transaction's credits to post before it commits; null outside a transaction. */
+  private due(): Due | null {
+    return this.tx.deferred<Due>(
       this,
-      () => [],
-      async (credits) => {
+      () => ({ credits: [], withheld: new Map() }),
+      async ({ credits, withheld }) => {
         credits.sort((a, b) => compareStrings(a.s.sellerId, b.s.sellerId) || compareStrings(a.s.id, b.s.id));
-        for (const c of credits) await this.postNow(c.s, c.deliveredAt, c.now);
+        for (const c of credits) await this.postNow(c.s, c.deliveredAt, c.now, withheld.get(c.s.id));
       },
       DEFERRED_ORDER.codCredits,
     );
-    if (due) due.push({ s, deliveredAt, now });
-    else await this.postNow(s, deliveredAt, now);
   }
 
-  private async postNow(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
+  private async postNow(s: DeliveredCod, deliveredAt: Date, now: Date, withheldAt: Date | undefined) {
     const holdMs = this.config.business.money.codHoldDays * 86_400_000;
-    await this.ledger.post({
-      key: `cod-credit:${s.id}`,
+    const key = codCreditKey(s.id);
+    const { posted } = await this.ledger.post({
+      key,
       type: 'cod_credit',
       at: now,
       sellerId: s.sellerId,
@@ -75,5 +120,7 @@ export class CodCreditPosting {
         },
       ],
     });
+    // Its hold is this transaction's own row: withholding it waits for no one.
+    if (posted && withheldAt) await this.ledger.withholdHolds([key], withheldAt);
   }
 }

@@ -286,6 +286,37 @@ export class TrackingEventsRepository {
     );
   }
 
+  /**
+   * COD shipments credited on a delivery their courier then took back (a `delivery_contradicted` alert still
+   * open, whatever its age), the delivering line's cash beside them: the alert opened last first, at most
+   * `limit`.
+   */
+  deliveriesTakenBack(limit: number): Promise<
+    {
+      shipment_id: string;
+      seller_id: string;
+      reference: string;
+      courier: string;
+      awb: string;
+      cod_amount: string;
+      reported: string | null;
+      occurred_at: Date;
+    }[]
+  > {
+    return this.tx.manager.query(
+      `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
+              e.cod_amount AS reported, e.occurred_at
+         FROM alerts a
+         JOIN shipments s ON s.id = a.shipment_id
+         -- The line that said the cash was taken, which the credit was posted on.
+         JOIN tracking_events e ON e.id = s.cod_collected_event_id
+        -- idx_alerts_delivery_taken_back's predicate, as written there.
+        WHERE a.rule = 'delivery_contradicted' AND a.resolved_at IS NULL AND s.cod_amount > 0
+        ORDER BY a.opened_at DESC, a.id LIMIT $1`,
+      [limit],
+    );
+  }
+
   /** Courier codes no status table knows, with how often and how recently they were seen. */
   async unmappedCodes(): Promise<
     { courier: string; raw_code: string; count: number; example: string; first_seen: Date; last_seen: Date }[]

@@ -3,6 +3,7 @@ import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
+import { CodCreditPosting } from './cod-credit-posting';
 import { ShipmentActionsService } from './shipment-actions.service';
 import { TrackingEventsRepository } from './tracking-events.repository';
 import { isBookingEvent, journeyOrder } from './tracking-status';
@@ -19,6 +20,7 @@ export class TrackingViews {
     private readonly inbox: TrackingEventsRepository,
     private readonly alerts: AlertsService,
     private readonly actions: ShipmentActionsService,
+    private readonly codCredit: CodCreditPosting,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {}
@@ -41,27 +43,33 @@ export class TrackingViews {
   }
 
   /**
-   * COD parcels of the last 30 days delivered with other cash than asked, or none, as the couriers said:
-   * with cash the seller is credited the COD amount all the same (DESIGN: the courier's remittance settles
-   * it), with none nothing; finance sees the difference before the remittance does.
+   * COD parcels whose cash is in doubt, at most 200: first those credited on a delivery their courier then
+   * took back (`taken_back`, while the alert is open, whatever its age: their credit is withheld in
+   * `pending`), then those of the last 30 days delivered with other cash than asked, or none, as the
+   * couriers said: with cash the seller is credited the COD amount all the same (DESIGN: the courier's
+   * remittance settles it), with none nothing; finance sees the difference before the remittance does. A
+   * parcel taken back is listed once, as taken back. Each with what of its credit is still held.
    */
   async codDiscrepancies(): Promise<CodDiscrepancyDto[]> {
+    const limit = 200;
     const since = new Date(this.clock.now().getTime() - 30 * 86_400_000);
-    return (await this.inbox.codDiscrepancies(since, 200)).map((r) => {
-      const codAmount = Number(r.cod_amount);
-      const reported = r.reported === null ? null : Number(r.reported);
-      return {
-        shipmentId: r.shipment_id,
-        sellerId: r.seller_id,
-        reference: r.reference,
-        courier: r.courier,
-        awb: r.awb,
-        codAmount,
-        reportedAmount: reported,
+    const takenBack = await this.inbox.deliveriesTakenBack(limit);
+    const listed = new Set(takenBack.map((r) => r.shipment_id));
+    const items: Omit<CodDiscrepancyDto, 'heldAmount'>[] = takenBack.map((r) => ({
+      ...discrepancyOf(r),
+      kind: 'taken_back',
+    }));
+    for (const r of await this.inbox.codDiscrepancies(since, limit - items.length)) {
+      if (listed.has(r.shipment_id)) continue;
+      const item = discrepancyOf(r);
+      const { codAmount, reportedAmount: reported } = item;
+      items.push({
+        ...item,
         kind: r.cod_collected === false || reported === 0 ? 'none' : reported! < codAmount ? 'less' : 'more',
-        deliveredAt: r.occurred_at.toISOString(),
-      };
-    });
+      });
+    }
+    const held = await this.codCredit.held(items.map((i) => i.shipmentId));
+    return items.map((i) => ({ ...i, heldAmount: held.get(i.shipmentId) ?? 0 }));
   }
 
   async unmappedCodes(): Promise<UnmappedCodeDto[]> {
@@ -99,4 +107,27 @@ export class TrackingViews {
       pod: e.pod,
     }));
   }
+}
+
+/** A discrepancy's parcel, amounts and delivery, from its row (its kind is the caller's to say). */
+function discrepancyOf(r: {
+  shipment_id: string;
+  seller_id: string;
+  reference: string;
+  courier: string;
+  awb: string;
+  cod_amount: string;
+  reported: string | null;
+  occurred_at: Date;
+}): Omit<CodDiscrepancyDto, 'kind' | 'heldAmount'> {
+  return {
+    shipmentId: r.shipment_id,
+    sellerId: r.seller_id,
+    reference: r.reference,
+    courier: r.courier,
+    awb: r.awb,
+    codAmount: Number(r.cod_amount),
+    reportedAmount: r.reported === null ? null : Number(r.reported),
+    deliveredAt: r.occurred_at.toISOString(),
+  };
 }

@@ -58,7 +58,7 @@ export class TrackingController {
   @Roles('admin', 'finance')
   @ApiOperation({
     summary:
-      'COD parcels of the last 30 days their courier delivered with other cash than asked, or none (operators, finance)',
+      'COD parcels whose delivery their courier took back, and those of the last 30 days it delivered with other cash than asked, or none (operators, finance)',
   })
   @ApiOkResponse({ type: CodDiscrepancyListDto })
   async codDiscrepancies(): Promise<CodDiscrepancyListDto> {

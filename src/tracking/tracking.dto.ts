@@ -70,7 +70,10 @@ export class UnmappedCodeDto {
   @ApiProperty() lastSeen!: string;
 }
 
-/** A COD parcel delivered with other cash than its COD amount, or none, as its courier said. */
+/**
+ * A COD parcel delivered with other cash than its COD amount, or none, as its courier said; or one whose
+ * delivery its courier took back.
+ */
 export class CodDiscrepancyDto {
   @ApiProperty({ format: 'uuid' }) shipmentId!: string;
   @ApiProperty({ format: 'uuid' }) sellerId!: string;
@@ -85,9 +88,22 @@ export class CodDiscrepancyDto {
     description: 'The cash the courier’s delivery says it took, rupiah; null when it gave no amount',
   })
   reportedAmount!: number | null;
-  @ApiProperty({ enum: ['less', 'more', 'none'], description: 'Less or more cash than asked, or none taken' })
-  kind!: 'less' | 'more' | 'none';
+  @ApiProperty({
+    enum: ['less', 'more', 'none', 'taken_back'],
+    description:
+      'Less or more cash than asked, or none taken; or `taken_back`: the courier took the delivery back (a ' +
+      'return or a failed attempt after it, its `delivery_contradicted` alert open), so its COD credit is ' +
+      'held in the seller’s pending, not released to available, until the parcel is delivered again',
+  })
+  kind!: 'less' | 'more' | 'none' | 'taken_back';
   @ApiProperty({ format: 'date-time', description: 'When the courier delivered it' }) deliveredAt!: string;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'The COD credit still held in the seller’s pending (not withdrawable), rupiah: 0 when none was credited, ' +
+      'or when it was released before the delivery was taken back',
+  })
+  heldAmount!: number;
 }
 
 export class CodDiscrepancyListDto {

@@ -21,7 +21,8 @@ import {
 } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { CodCreditPosting } from './cod-credit-posting';
-import { AlertShipment, AlertsService, alertView } from './alerts.service';
+import type { Alert } from './alert.entity';
+import { AlertShipment, AlertsService, alertView, type ReconcileResult } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { storablePolled } from './pushed-events';
 import { evaluateRisk, isReturnEvent, type RiskFinding } from './risk-rules';
@@ -352,6 +353,7 @@ export class TrackingService {
       })),
       now,
     );
+    await this.holdTakenBackCash(changes, now);
     for (const [i, changed] of changes.entries()) {
       const { shipment: s, status } = assessed[i];
       for (const alert of [...changed.opened, ...changed.updated, ...changed.resolved])
@@ -436,9 +438,24 @@ export class TrackingService {
     return new Map(plans.map((p) => [p.s.id, { now: p.now, moves: p.moves }]));
   }
 
+  /**
+   * A delivery taken back (its alert open, or still open as it is updated) keeps its COD credit from
+   * `available`: the courier probably took no cash to remit. Delivered again (the alert resolved), the
+   * credit is let go. Withholding an open one again is a no-op.
+   */
+  private async holdTakenBackCash(changes: ReconcileResult[], now: Date): Promise<void> {
+    const takenBack = (alerts: Alert[]) =>
+      alerts.filter((a) => a.rule === 'delivery_contradicted').map((a) => a.shipmentId);
+    await this.codCredit.withhold(
+      changes.flatMap((c) => takenBack([...c.opened, ...c.updated])),
+      now,
+    );
+    await this.codCredit.resume(changes.flatMap((c) => takenBack(c.resolved)));
+  }
+
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
     await this.tx.run(async () => {
-      await this.alerts.reconcile(alertShipmentOf(s), [], now, null);
+      await this.holdTakenBackCash([await this.alerts.reconcile(alertShipmentOf(s), [], now, null)], now);
       await this.tracked.noteCourierFacts([{ id: s.id, risk: 'none' }]);
     });
   }

@@ -792,7 +792,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** COD parcels of the last 30 days their courier delivered with other cash than asked, or none (operators, finance) */
+        /** COD parcels whose delivery their courier took back, and those of the last 30 days it delivered with other cash than asked, or none (operators, finance) */
         get: operations["TrackingController_codDiscrepancies"];
         put?: never;
         post?: never;
@@ -1418,11 +1418,13 @@ export interface components {
              * @description When the courier delivered it
              */
             deliveredAt: string;
+            /** @description The COD credit still held in the seller’s pending (not withdrawable), rupiah: 0 when none was credited, or when it was released before the delivery was taken back */
+            heldAmount: number;
             /**
-             * @description Less or more cash than asked, or none taken
+             * @description Less or more cash than asked, or none taken; or `taken_back`: the courier took the delivery back (a return or a failed attempt after it, its `delivery_contradicted` alert open), so its COD credit is held in the seller’s pending, not released to available, until the parcel is delivered again
              * @enum {string}
              */
-            kind: "less" | "more" | "none";
+            kind: "less" | "more" | "none" | "taken_back";
             reference: string;
             /** @description The cash the courier’s delivery says it took, rupiah; null when it gave no amount */
             reportedAmount: number | null;

@@ -1,3 +1,4 @@
+import { EntityManager } from 'typeorm';
 import { Transactions } from 'src/database/transaction';
 import { Accounts, type AccountRef } from 'src/ledger/ledger-accounts';
 import {
@@ -224,6 +225,104 @@ describe('LedgerService (real PostgreSQL)', () => {
     const next = await ledger.entries(sellerId, { limit: 2, cursor: page.nextCursor! });
     expect(next.items[0].id).not.toBe(page.items[1].id);
     expect(Number(next.items[0].id)).toBeLessThan(Number(page.items[1].id));
+  });
+
+  it('keeps a withheld hold however due, releases it on the first run once resumed, and answers what is held', async () => {
+    const releaseAt = new Date(t.clock.now().getTime() + 86_400_000);
+    const held = (key: string, amount: number) =>
+      tx.run(() =>
+        ledger.post({
+          key,
+          type: 'cod_credit',
+          at,
+          sellerId,
+          entries: [
+            { account: jne, debit: amount },
+            { account: pending(), credit: amount },
+          ],
+          holds: [{ from: pending(), to: available(), amount, releaseAt }],
+        }),
+      );
+    await held('cod-credit:withheld-test', 40_000);
+    await held('cod-credit:released-test', 25_000);
+    expect(await ledger.withholdHolds(['cod-credit:withheld-test', 'cod-credit:none-such'], at)).toBe(1);
+    // Again: already withheld, nothing changes.
+    expect(await ledger.withholdHolds(['cod-credit:withheld-test'], at)).toBe(0);
+    const [p0, a0] = [await balance(pending()), await balance(available())];
+    const later = new Date(releaseAt.getTime() + 30 * 86_400_000);
+    expect(await ledger.releaseDueHolds(later)).toBe(1);
+    expect(await ledger.releaseDueHolds(later)).toBe(0);
+    expect([await balance(pending()), await balance(available())]).toEqual([p0 - 25_000, a0 + 25_000]);
+    expect(
+      await ledger.heldAmounts([
+        'cod-credit:withheld-test',
+        'cod-credit:released-test',
+        'cod-credit:none-such',
+      ]),
+    ).toEqual(
+      new Map([
+        ['cod-credit:withheld-test', 40_000],
+        ['cod-credit:released-test', 0],
+        ['cod-credit:none-such', 0],
+      ]),
+    );
+
+    expect(await ledger.resumeHolds(['cod-credit:withheld-test'])).toBe(1);
+    expect(await ledger.releaseDueHolds(later)).toBe(1);
+    expect([await balance(pending()), await balance(available())]).toEqual([p0 - 65_000, a0 + 65_000]);
+    // Released: nothing left to withhold or resume.
+    expect(await ledger.withholdHolds(['cod-credit:withheld-test'], later)).toBe(0);
+    expect(await ledger.resumeHolds(['cod-credit:withheld-test'])).toBe(0);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  it('claims due holds from the index of releasable ones, and finds a posting’s holds by its own index', async () => {
+    // The statements as the service sends them.
+    const query = jest.spyOn(EntityManager.prototype, 'query');
+    let calls: typeof query.mock.calls;
+    try {
+      await ledger.releaseDueHolds(at);
+      await ledger.withholdHolds(['cod-credit:plan-test'], at);
+    } finally {
+      calls = [...query.mock.calls];
+      query.mockRestore();
+    }
+    const statement = (pattern: RegExp) => calls.find(([text]) => pattern.test(text))!;
+    const claim = statement(/FROM ledger_holds h[\s\S]*SKIP LOCKED/);
+    const withhold = statement(/UPDATE ledger_holds h SET withheld_since/);
+    // Planned over 20,000 postings with a hold each, a quarter of them withheld and long due, in a
+    // transaction rolled back: a table of a handful of rows is scanned whatever its indexes.
+    const plans = await t.dataSource
+      .transaction(async (m) => {
+        await m.query(
+          `INSERT INTO ledger_transactions (id, key, type, seller_id, at)
+           SELECT gen_random_uuid(), 'plan:' || i, 'cod_credit', $1, $2 FROM generate_series(1, 20000) i`,
+          [sellerId, at],
+        );
+        await m.query(
+          `INSERT INTO ledger_holds (id, transaction_id, seller_id, from_account, to_account, amount, release_at, withheld_since)
+           SELECT gen_random_uuid(), t.id, $1, $2, $3, 1000,
+                  $4::timestamptz + (substr(t.key, 6)::int % 4 - 1) * interval '10 days',
+                  CASE WHEN substr(t.key, 6)::int % 4 = 0 THEN $4::timestamptz END
+             FROM ledger_transactions t WHERE t.key LIKE 'plan:%'`,
+          [sellerId, pending().code, available().code, at],
+        );
+        await m.query('ANALYZE ledger_holds, ledger_transactions');
+        const explain = async ([text, params]: (typeof calls)[number]) =>
+          (await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${text}`, params))
+            .map((r) => r['QUERY PLAN'])
+            .join('\n');
+        throw Object.assign(new Error('rolled back'), {
+          plans: { claim: await explain(claim), withhold: await explain(withhold) },
+        });
+      })
+      .catch((e: { plans?: Record<string, string> }) => {
+        if (!e.plans) throw e;
+        return e.plans;
+      });
+    expect(plans.claim).toMatch(/Index Scan using idx_ledger_holds_releasable on ledger_holds h/);
+    expect(plans.withhold).toMatch(/idx_ledger_holds_posting/);
+    expect(plans.withhold).not.toMatch(/Seq Scan/);
   });
 
   it('verifies: balanced transactions, cached balances equal their entries, the ledger sums to zero', async () => {
