@@ -20,10 +20,13 @@ export interface BookedShipment {
   /** Our order reference at the courier (J&T cancels by it). */
   courierReference: string | null;
   pickupDueAt: Date;
+  /** The seller pinned its courier service: no other courier may be booked in its place. */
+  pinned: boolean;
 }
 
 export type PickupAssessment =
-  | { outcome: 'picked_up' | 'rebooked' }
+  /** `booking_failed`: pinned, its courier's failure ended the booking (the seller books it again). */
+  | { outcome: 'picked_up' | 'rebooked' | 'booking_failed' }
   /** Still waiting for the courier: ask again by `recheckAt`. */
   | { outcome: 'waiting'; recheckAt: Date; reason?: string };
 
@@ -31,7 +34,9 @@ export type PickupAssessment =
  * Watches a booked shipment until the courier picks it up; the tracker's poll brings the courier's
  * events (one claim, one tracking call per airway bill per cycle). A pickup the courier cancels, or does
  * not make by the pickup deadline, is cancelled at the courier and the shipment goes back to the outbox,
- * where the worker books the next-best courier; the cancelled attempt records why. Pickup reliability (a
+ * where the worker books the next-best courier; the cancelled attempt records why. A shipment pinned to
+ * that courier's service has no next-best courier: its booking fails at once with a reason saying so,
+ * rather than going round the worker to a misleading `all_couriers_failed`. Pickup reliability (a
  * term of the scoring model) learns from every outcome. The watch cancels under the same claim as a
  * seller's cancel, and never moves a shipment whose cancellation someone else has in flight.
  */
@@ -111,7 +116,10 @@ export class PickupWatch {
     return this.config.business.pickups.checkEveryMinutes * 60_000;
   }
 
-  /** `claim`: the cancellation claim the watch holds on the shipment, if any. */
+  /**
+   * Re-books a shipment whose courier cancelled or missed the pickup, or, pinned to that courier's
+   * service, fails its booking. `claim`: the cancellation claim the watch holds on the shipment, if any.
+   */
   private async rebook(
     s: BookedShipment,
     why: {
@@ -124,10 +132,10 @@ export class PickupWatch {
   ): Promise<PickupAssessment> {
     const moved = await this.tx.run(async () => {
       const move = await this.stateMachine.transition(s.id, {
-        to: 'booking',
+        to: s.pinned ? 'booking_failed' : 'booking',
         from: ['booked'],
         cause: 'pickup_watch',
-        reason: why.kind,
+        reason: s.pinned ? PINNED_FAILURE[why.kind] : why.kind,
         at: now,
         where: { awb: s.awb, cancelClaim: { claim, now } },
         set: {
@@ -139,11 +147,19 @@ export class PickupWatch {
           ...NO_CHARGES,
         },
       });
-      if (move) await this.repository.cancelBookedAttempt(s.id, s.awb, why, now);
+      if (move)
+        await this.repository.cancelBookedAttempt(s.id, s.awb, why, now, s.pinned ? 'failed' : 'rebook');
       return move;
     });
     if (!moved) return { outcome: 'waiting', recheckAt: new Date(now.getTime() + this.checkEveryMs) };
     await this.stats.recordPickupOutcome(s.courier, true);
+    if (s.pinned) {
+      this.logger.log(
+        { shipment: s.id, courier: s.courier, reason: why.kind },
+        'pickup cancelled or missed by the pinned courier: booking failed',
+      );
+      return { outcome: 'booking_failed' };
+    }
     this.logger.log(
       { shipment: s.id, courier: s.courier, reason: why.kind },
       'pickup cancelled or missed: re-booking with the next-best courier',
@@ -151,3 +167,9 @@ export class PickupWatch {
     return { outcome: 'rebooked' };
   }
 }
+
+/** Why a pinned shipment's booking failed, by what its courier did. */
+const PINNED_FAILURE: Record<'pickup_missed' | 'courier_cancelled', ShipmentOwnReason> = {
+  pickup_missed: 'pinned_courier_missed_pickup',
+  courier_cancelled: 'pinned_courier_cancelled',
+};

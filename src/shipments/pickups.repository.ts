@@ -287,14 +287,16 @@ export class PickupsRepository {
   }
 
   /**
-   * After a booked shipment went back to booking (its courier cancelled or missed the pickup): the booked
-   * attempt becomes `cancelled` with why, and its outbox item is pending again.
+   * After a booked shipment's courier cancelled or missed the pickup: the booked attempt becomes `cancelled`
+   * with why, and its outbox item is pending again (`rebook`: the shipment went back to booking) or failed
+   * (its booking failed: pinned to that courier's service, it may not go to another).
    */
   async cancelBookedAttempt(
     shipmentId: string,
     awb: string,
     why: { kind: string; code: string; message: string },
     now: Date,
+    item: 'rebook' | 'failed',
   ): Promise<void> {
     const m = this.tx.manager;
     const [items] = await m.query<[{ pickup_item_id: string }[], number]>(
@@ -303,7 +305,9 @@ export class PickupsRepository {
       [shipmentId, awb, why.kind, why.code, why.message.slice(0, 500), now],
     );
     await m.query(
-      "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)",
+      item === 'rebook'
+        ? "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)"
+        : "UPDATE pickup_items SET status = 'failed', claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)",
       [items.map((i) => i.pickup_item_id), now],
     );
   }

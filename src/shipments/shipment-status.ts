@@ -2,7 +2,8 @@
  * A shipment's status and the moves it may make (API.md): forward only, so a late or repeated courier
  * event never moves a shipment back. Three deliberate exceptions: a failed attempt may be followed by
  * another delivery run, a booked shipment may go back to booking when the courier cancels or misses
- * the pickup (re-booking with the next-best courier), and a parcel the courier reported lost may still
+ * the pickup (re-booking with the next-best courier; one pinned to that courier's service fails its
+ * booking instead, for the seller to book again), and a parcel the courier reported lost may still
  * end delivered or returned when the courier finds it (a "missing" scan is often not the last word, and
  * a delivery it reports after it collected the buyer's cash, which must reach the seller).
  */
@@ -42,6 +43,7 @@ const TRANSITIONS: Record<ShipmentStatus, ShipmentStatus[]> = {
   booking_failed: ['booking', 'cancelled'],
   booked: [
     'booking',
+    'booking_failed',
     'picked_up',
     'in_transit',
     'out_for_delivery',

@@ -136,18 +136,21 @@ function transitionText(
       follows('outcome_recorded_at', atP);
     }
   } else if (to !== 'booked') follows('pickup_due_at', 'NULL');
-  if (to === 'booking') for (const column of ['booked_at', 'cancel_claimed_until']) follows(column, 'NULL');
+  // A booked shipment whose pinned courier missed the pickup fails its booking from booked, as a re-booked one
+  // goes back to booking: no longer booked, nor followed.
+  const unbooked = to === 'booking' || (to === 'booking_failed' && request.from.includes('booked'));
+  if (unbooked) for (const column of ['booked_at', 'cancel_claimed_until']) follows(column, 'NULL');
   const where = [`prev.status = ANY(${fromP}::text[])`, ...parts.where];
   const cause = p(request.cause);
-  // An ended shipment, or one sent back for booking, is no longer polled; a lost one still is, for a while
-  // (the tracker stops it after tracking.lostFollowDays).
+  // An ended shipment, or one no longer booked, is no longer polled; a lost one still is, for a while (the
+  // tracker stops it after tracking.lostFollowDays).
   const polls = parts.pollAt
     ? `, polls AS (
          INSERT INTO shipment_polls (shipment_id, courier, next_poll_at)
          SELECT id, courier, ${parts.pollAt}::timestamptz FROM moved
          ON CONFLICT (shipment_id) DO UPDATE SET courier = EXCLUDED.courier, next_poll_at = EXCLUDED.next_poll_at
        )`
-    : (TERMINAL.has(to) && to !== 'lost') || to === 'booking'
+    : (TERMINAL.has(to) && to !== 'lost') || unbooked
       ? ', polls AS (DELETE FROM shipment_polls WHERE shipment_id IN (SELECT id FROM moved))'
       : '';
   const notified = parts.notifyAt
@@ -749,6 +752,8 @@ export interface TrackedShipmentRow {
   /** When the booking that gave it its airway bill began (read when locked for tracking). */
   awb_since?: Date | null;
   ended_at: Date | null;
+  /** The seller pinned a courier service: no other courier may carry it. */
+  pinned: boolean;
 }
 
 // The quoted days come from their own columns, not out of the decision: that (every option weighed, about
@@ -756,4 +761,4 @@ export interface TrackedShipmentRow {
 const TRACKED_COLUMNS = `s.id, s.seller_id, s.reference, s.status, s.courier, s.service, s.awb, s.courier_reference,
   s.pickup_due_at, s.cod_amount, s.cod_collected, s.risk, s.recipient_name, s.recipient_phone, s.recipient_city,
   s.recipient_province, s.recipient_district_code, s.origin, s.created_at, s.booked_at, s.picked_up_at, s.last_event_at, s.attempts, s.failed_attempts, s.status_event_id,
-  s.quoted_eta_min_days, s.quoted_eta_max_days, s.ended_at`;
+  s.quoted_eta_min_days, s.quoted_eta_max_days, s.ended_at, s.requested_courier IS NOT NULL AS pinned`;

@@ -40,6 +40,8 @@ export interface TrackedShipment {
   statusEventId: string | null;
   /** The transit days the courier quoted for the chosen service when the booking's scoring chose it. */
   quotedEtaDays: { min: number; max: number } | null;
+  /** The seller pinned a courier service: a pickup its courier misses or cancels is not booked elsewhere. */
+  pinned: boolean;
 }
 
 /** What a shipment's courier events establish beside its status (only ever moved forward). */
@@ -90,6 +92,7 @@ const shipmentOf = (r: TrackedShipmentRow): TrackedShipment => ({
     r.quoted_eta_min_days === null || r.quoted_eta_max_days === null
       ? null
       : { min: r.quoted_eta_min_days, max: r.quoted_eta_max_days },
+  pinned: r.pinned,
 });
 
 /**

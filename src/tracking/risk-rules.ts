@@ -30,7 +30,7 @@ export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   stale_no_scan: 1,
   late_vs_lane: 1,
   held_or_misrouted: 1,
-  pickup_not_made: 1,
+  pickup_not_made: 2,
   risky_recipient: 1,
   delivery_contradicted: 1,
 };
@@ -45,6 +45,8 @@ export const SUGGESTED_ACTIONS = [
   'update_address',
   'hold',
   'wait',
+  /** Request the pickup again, or cancel and ship with another courier: Kirim cannot choose another. */
+  'rebook',
 ] as const;
 export type SuggestedAction = (typeof SUGGESTED_ACTIONS)[number];
 
@@ -82,6 +84,8 @@ export interface RiskInput {
     recipientProvince: string;
     /** The seller asked the courier to return this airway bill's parcel (not refused). */
     returnAsked?: boolean;
+    /** The seller pinned the courier service: Kirim may not book another courier in its place. */
+    pinned?: boolean;
   };
   /** Stored courier events of the shipment's current booking, in any order (they are sorted here). */
   events: RiskEvent[];
@@ -504,8 +508,9 @@ function heldOrMisrouted(ctx: Context): RiskFinding | null {
 }
 
 /**
- * A booked pickup not made: past its deadline (the pickup watch re-books it), a pickup-failure scan,
- * or no pickup scan within `pickupScanHours` of booking.
+ * A booked pickup not made: past its deadline (the pickup watch re-books it, or, for a service the seller
+ * pinned, fails its booking: the seller then books it again), a pickup-failure scan, or no pickup scan
+ * within `pickupScanHours` of booking.
  */
 function pickupNotMade(ctx: Context): RiskFinding | null {
   const { input, events, now } = ctx;
@@ -518,7 +523,10 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
   if (!overdue && !failed && !noScan) return null;
   let message: string;
   let messageIndonesian: string;
-  if (overdue) {
+  if (overdue && s.pinned) {
+    message = `${ctx.courier} did not pick the parcel up by ${wib(s.pickupDueAt!)}; you pinned this courier service, so Kirim cancels the booking and books no other courier: request the pickup again, or cancel the shipment and create it with another courier.`;
+    messageIndonesian = `${ctx.kurir} tidak mengambil paket sampai ${formatWibTimeId(s.pickupDueAt!)}; Anda memilih layanan kurir ini, jadi Kirim membatalkan pemesanan tanpa memesan kurir lain: minta pickup lagi, atau batalkan pengiriman dan buat ulang dengan kurir lain.`;
+  } else if (overdue) {
     message = `${ctx.courier} did not pick the parcel up by ${wib(s.pickupDueAt!)}; Kirim re-books it with the next-best courier.`;
     messageIndonesian = `${ctx.kurir} tidak mengambil paket sampai ${formatWibTimeId(s.pickupDueAt!)}; Kirim memesan ulang ke kurir terbaik berikutnya.`;
   } else if (failed) {
@@ -534,7 +542,7 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
     reason: 'pickup_failed',
     message,
     messageIndonesian,
-    suggestedAction: 'wait',
+    suggestedAction: overdue && s.pinned ? 'rebook' : 'wait',
     causeAt: failed ? failed.occurredAt : null,
   });
 }

@@ -24,9 +24,11 @@ export interface CourierPollFigures {
   pickedUp: number;
   /** Booked shipments the pickup watch sent back for re-booking (courier cancelled or missed the pickup). */
   rebooked: number;
+  /** Pinned shipments whose booking the pickup watch failed (their courier cancelled or missed the pickup). */
+  bookingFailed: number;
 }
 
-const FIGURES = ['polled', 'requests', 'failed', 'moved', 'pickedUp', 'rebooked'] as const;
+const FIGURES = ['polled', 'requests', 'failed', 'moved', 'pickedUp', 'rebooked', 'bookingFailed'] as const;
 
 export interface PollResult extends CourierPollFigures {
   couriers: Record<CourierCode, CourierPollFigures>;
@@ -136,6 +138,7 @@ export class TrackingPoller {
       moved: 0,
       pickedUp: 0,
       rebooked: 0,
+      bookingFailed: 0,
     };
     const adapter = this.registry.get(courier);
     const budget = this.budgets.get(courier)!;
@@ -288,6 +291,7 @@ export class TrackingPoller {
       figures.moved += applied.moved;
       figures.pickedUp += applied.pickedUp;
       figures.rebooked += applied.rebooked;
+      figures.bookingFailed += applied.bookingFailed;
     } catch (e) {
       this.logger.error({ err: e, courier, shipments: shipments.length }, 'tracking poll: applying failed');
     }

@@ -37,6 +37,8 @@ export interface ApplyResult {
   pickedUp: number;
   /** Booked shipments sent back for re-booking by the pickup watch. */
   rebooked: number;
+  /** Pinned shipments whose booking the pickup watch failed (their courier cancelled or missed the pickup). */
+  bookingFailed: number;
   /** Shipments still waiting for their pickup, for the pickup watch. */
   booked: { shipment: TrackedShipment; events: StoredEvent[] }[];
 }
@@ -127,7 +129,12 @@ export class TrackingService {
       );
     });
     const watched = await this.watchPickups(applied.booked, now, true);
-    return { ...applied, pickedUp: applied.pickedUp + watched.pickedUp, rebooked: watched.rebooked };
+    return {
+      ...applied,
+      pickedUp: applied.pickedUp + watched.pickedUp,
+      rebooked: watched.rebooked,
+      bookingFailed: watched.bookingFailed,
+    };
   }
 
   /** A courier's push, verified: stored at once; applied asynchronously (see applyPushed). */
@@ -180,7 +187,7 @@ export class TrackingService {
     /** A poll's answer: its events not stored yet are stored with the history read under the lock. */
     polled: TrackingEvent[] = [],
   ): Promise<ApplyResult> {
-    const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, booked: [] };
+    const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, bookingFailed: 0, booked: [] };
     const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
     await this.events.markUnowned(
       courier,
@@ -329,6 +336,7 @@ export class TrackingService {
         pickedUpAt,
         recipientProvince: s.recipient.province,
         returnAsked,
+        pinned: s.pinned,
       },
       events: courierEvents,
       lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
@@ -465,8 +473,8 @@ export class TrackingService {
     booked: ApplyResult['booked'],
     now: Date,
     schedule: boolean,
-  ): Promise<{ pickedUp: number; rebooked: number }> {
-    const watched = { pickedUp: 0, rebooked: 0 };
+  ): Promise<Pick<ApplyResult, 'pickedUp' | 'rebooked' | 'bookingFailed'>> {
+    const watched = { pickedUp: 0, rebooked: 0, bookingFailed: 0 };
     const rechecks: { id: string; at: Date }[] = [];
     for (const { shipment: s, events } of booked) {
       if (!s.courier || !s.awb || !s.service || !s.pickupDueAt) continue;
@@ -479,13 +487,16 @@ export class TrackingService {
             awb: s.awb,
             courierReference: s.courierReference,
             pickupDueAt: s.pickupDueAt,
+            pinned: s.pinned,
           },
           events.map((e) => courierEvent(s.awb!, e)),
           now,
         );
         if (assessment.outcome === 'waiting') rechecks.push({ id: s.id, at: assessment.recheckAt });
-        else watched[assessment.outcome === 'picked_up' ? 'pickedUp' : 'rebooked'] += 1;
-        // Re-booked: what was wrong with the old booking is over (the new one is watched afresh).
+        else watched[WATCHED_FIGURE[assessment.outcome]] += 1;
+        // Re-booked: what was wrong with the old booking is over (the new one is watched afresh). A pinned
+        // shipment whose booking failed keeps its alert open: the seller has to book it again (the alert
+        // closes once the new booking is tracked, or the shipment is cancelled).
         if (assessment.outcome === 'rebooked') await this.closeAlerts(s, now);
       } catch (e) {
         // Left as claimed: looked at again when the lease runs out.
@@ -496,6 +507,13 @@ export class TrackingService {
     return watched;
   }
 }
+
+/** The figure a pickup watch's outcome counts in. */
+const WATCHED_FIGURE = {
+  picked_up: 'pickedUp',
+  rebooked: 'rebooked',
+  booking_failed: 'bookingFailed',
+} as const;
 
 /** The shipment as its alerts name it (the buyer's WhatsApp message included). */
 const alertShipmentOf = (s: TrackedShipment): AlertShipment => ({

@@ -87,22 +87,19 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
       expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({
         polled: 1,
         pickedUp: 0,
-        rebooked: 1,
+        rebooked: 0,
+        bookingFailed: 1,
       });
       expect(await atCourier(b)).toContain('cancelled');
+      // The only courier it may use just missed the pickup: not re-booked, its booking failed saying why.
       expect(await shipment(b.id)).toMatchObject({
-        status: 'booking',
-        reason: 'pickup_missed',
+        status: 'booking_failed',
+        reason: 'pinned_courier_missed_pickup',
         courier: null,
         awb: null,
       });
-      // Being booked again: the seller is told when a cancel can go through.
-      const early = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
-      expect(early.body).toMatchObject({
-        code: 'SHIPMENTS_CANNOT_CANCEL',
-        message: expect.stringContaining('cancel it again once it is booked'),
-      });
       const pickup = (await http.get(`/v1/pickups/${b.pickupId}`).set(seller.auth).expect(200)).body;
+      expect(pickup).toMatchObject({ status: 'done' });
       expect(pickup.shipments[0].attempts).toEqual([
         expect.objectContaining({
           courier: pinned.code,
@@ -112,9 +109,14 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
           errorKind: 'pickup_missed',
         }),
       ]);
-      // The only courier it may use just missed the pickup: re-booking finds nobody else.
       await drain();
-      expect(await shipment(b.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
+      expect(await shipment(b.id)).toMatchObject({
+        status: 'booking_failed',
+        reason: 'pinned_courier_missed_pickup',
+      });
+      // Nothing is booked any more: the seller's cancel goes through without the courier.
+      const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
+      expect(res.body).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
     });
   });
 
@@ -191,7 +193,7 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     expect(pickup.shipments[0].attempts).toEqual([expect.objectContaining({ outcome: 'booked' })]);
   });
 
-  it('a seller’s cancel while the watch cancels an overdue pickup gets 409 "in progress"; the watch re-books', async () => {
+  it('a seller’s cancel while the watch cancels an overdue pickup gets 409 "in progress"; the watch ends the pinned booking', async () => {
     const b = await book(PINNED[1]);
     await pickupMissed(b);
     pastDeadline(b);
@@ -202,15 +204,17 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
       const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409);
       expect(res.body.code).toBe('SHIPMENTS_CANCEL_IN_PROGRESS');
       held.release();
-      expect(await watch).toMatchObject({ polled: 1, pickedUp: 0, rebooked: 1 });
+      expect(await watch).toMatchObject({ polled: 1, pickedUp: 0, rebooked: 0, bookingFailed: 1 });
       expect(held.calls).toHaveLength(1);
     } finally {
       held.release();
       held.restore();
     }
-    expect(await shipment(b.id)).toMatchObject({ status: 'booking', reason: 'pickup_missed' });
-    await drain();
-    expect((await shipment(b.id)).status).toBe('booking_failed');
+    // Pinned to that courier: its booking failed rather than being re-booked.
+    expect(await shipment(b.id)).toMatchObject({
+      status: 'booking_failed',
+      reason: 'pinned_courier_missed_pickup',
+    });
   });
 
   it('when the courier cannot answer: 503, nothing changes, and a later cancel goes through', async () => {

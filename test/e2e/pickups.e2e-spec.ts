@@ -10,11 +10,18 @@ import { PickupsRepository } from 'src/shipments/pickups.repository';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { Transactions } from 'src/database/transaction';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import {
+  createAddress,
+  signupSeller,
+  subscribeWebhooks,
+  TestSeller,
+  validShipment,
+} from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
 import { SERVICE_OF } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 describe('pickups', () => {
   let t: TestApp;
@@ -761,6 +768,12 @@ describe('the pickup watch', () => {
       awb: null,
       courier: null,
     });
+    // Being booked again: the seller is told when a cancel can go through.
+    const early = await http.post(`/v1/shipments/${a.id}/cancel`).set(seller.auth).expect(409);
+    expect(early.body).toMatchObject({
+      code: 'SHIPMENTS_CANNOT_CANCEL',
+      message: expect.stringContaining('cancel it again once it is booked'),
+    });
     const old = await t.app.get(SandboxWorld).find(a.courier as never, a.awb);
     expect(
       t.app
@@ -814,27 +827,131 @@ describe('the pickup watch', () => {
     expect(booked.courier).not.toBe(a.courier);
   });
 
-  it('fails the booking of a shipment pinned to a courier that missed its pickup; a new pickup request tries that courier again', async () => {
-    const [a] = await book(1, 'PIN', { courier: { code: 'sap', service: 'UDRREG' } });
-    expect(a.courier).toBe('sap');
-    await http
-      .post(`/sandbox/parcels/${a.awb}/script`)
-      .set(seller.auth)
-      .send({ script: 'pickup_missed' })
-      .expect(200);
-    await advanceHours(25);
-    await runJob('tracking-poll');
-    await runJob('pickups');
-    expect(await shipment(a.id)).toMatchObject({ status: 'booking_failed', reason: 'all_couriers_failed' });
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [a.id] })
-      .expect(202);
-    await runJob('pickups');
-    const again = await shipment(a.id);
-    expect(again).toMatchObject({ status: 'booked', courier: { code: 'sap', service: 'UDRREG' } });
-    expect(again.awb).not.toBe(a.awb);
+  it('fails the booking of a shipment pinned to a courier that missed its pickup, says so, and leaves the seller an alert; a new pickup request tries that courier again', async () => {
+    // A seller of its own, whose webhooks go to a receiver: what it is told is asserted below.
+    const receiver = await WebhookReceiver.start();
+    try {
+      const pinner = await signupSeller(http, 'Toko Pin');
+      await subscribeWebhooks(http, pinner, receiver.url('/pin'));
+      const from = (await createAddress(http, pinner)).id;
+      const sap = { code: 'sap', service: 'UDRREG' };
+      const created = await http
+        .post('/v1/shipments')
+        .set(pinner.auth)
+        .send({ ...validShipment(from, 'PIN-1'), courier: sap })
+        .expect(201);
+      const id: string = created.body.id;
+      const view = async () => (await http.get(`/v1/shipments/${id}`).set(pinner.auth).expect(200)).body;
+      const pickup = await http
+        .post('/v1/pickups')
+        .set(pinner.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await runJob('pickups');
+      const booked = await view();
+      expect(booked).toMatchObject({ status: 'booked', courier: sap });
+      await http
+        .post(`/sandbox/parcels/${booked.awb}/script`)
+        .set(pinner.auth)
+        .send({ script: 'pickup_missed' })
+        .expect(200);
+
+      await advanceHours(25);
+      expect(await runJob('tracking-poll')).toMatchObject({ rebooked: 0, bookingFailed: 1 });
+      // Pinned to SAP alone: not sent back for a re-booking that could only fail, but ended with a reason
+      // that says what happened, the missed booking cancelled at the courier.
+      const failed = await view();
+      expect(failed).toMatchObject({
+        status: 'booking_failed',
+        reason: 'pinned_courier_missed_pickup',
+        courier: null,
+        awb: null,
+        requestedCourier: sap,
+        risk: 'at_risk',
+      });
+      const old = await t.app.get(SandboxWorld).find('sap', booked.awb);
+      expect(
+        t.app
+          .get(SandboxWorld)
+          .happened(old!)
+          .map((x) => x.status),
+      ).toContain('cancelled');
+      const attempts = (await http.get(`/v1/pickups/${pickup.body.id}`).set(pinner.auth).expect(200)).body
+        .shipments[0].attempts;
+      expect(attempts).toEqual([
+        expect.objectContaining({ courier: 'sap', outcome: 'cancelled', errorKind: 'pickup_missed' }),
+      ]);
+      // The outbox has nothing left to book: the worker does not touch it.
+      await runJob('pickups');
+      expect(await view()).toMatchObject({
+        status: 'booking_failed',
+        reason: 'pinned_courier_missed_pickup',
+      });
+
+      // The alert stays open and tells the seller what to do, promising no other courier.
+      const alerts = (await http.get(`/v1/alerts?shipmentId=${id}`).set(pinner.auth).expect(200)).body.items;
+      expect(alerts).toEqual([
+        expect.objectContaining({
+          rule: 'pickup_not_made',
+          severity: 'high',
+          suggestedAction: 'rebook',
+          resolvedAt: null,
+          message: expect.stringContaining('you pinned this courier service'),
+          messageIndonesian: expect.stringContaining('minta pickup lagi'),
+        }),
+      ]);
+      expect(alerts[0].message).toContain('request the pickup again');
+      expect(alerts[0].message).not.toContain('next-best');
+      expect(alerts[0].messageIndonesian).not.toContain('kurir terbaik berikutnya');
+
+      // The seller's webhooks say the same: one move, booked → booking_failed with the reason, and the
+      // open alert; never a move back to booking.
+      for (let i = 0; i < 20; i += 1) {
+        await runJob('seller-webhooks');
+        const pending = await http
+          .get('/v1/webhook-deliveries?status=pending&limit=1')
+          .set(pinner.auth)
+          .expect(200);
+        if (!pending.body.items.length) break;
+      }
+      const told = receiver.received
+        .map((r) => JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> })
+        .filter((b) => b.data.shipmentId === id);
+      const moves = told.filter((b) => b.type === 'shipment.status_changed').map((b) => b.data);
+      expect(moves.map((m) => [m.from, m.status])).toEqual([
+        ['booking', 'booked'],
+        ['booked', 'booking_failed'],
+      ]);
+      expect(moves[1]).toMatchObject({ reason: 'pinned_courier_missed_pickup', courier: null, awb: null });
+      const risk = told.filter((b) => b.type === 'shipment.at_risk').map((b) => b.data);
+      expect(risk).toEqual([
+        expect.objectContaining({
+          alert: expect.objectContaining({ id: alerts[0].id, suggestedAction: 'rebook', resolvedAt: null }),
+        }),
+      ]);
+
+      // A new pickup request books SAP again; once the new booking is tracked, the alert is over.
+      await http
+        .post('/v1/pickups')
+        .set(pinner.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await runJob('pickups');
+      const again = await view();
+      expect(again).toMatchObject({ status: 'booked', reason: null, courier: sap });
+      expect(again.awb).not.toBe(booked.awb);
+      await advanceHours(1);
+      await runJob('tracking-poll');
+      expect(await view()).toMatchObject({ status: 'booked', risk: 'none' });
+      const resolved = (
+        await http.get(`/v1/alerts?shipmentId=${id}&state=resolved`).set(pinner.auth).expect(200)
+      ).body.items;
+      expect(resolved).toEqual([
+        expect.objectContaining({ id: alerts[0].id, resolvedAt: expect.any(String) }),
+      ]);
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('refuses a pickup script for a parcel already picked up, and names the jobs when asked for an unknown one', async () => {

@@ -1294,7 +1294,7 @@ export interface components {
              */
             shipmentReference: string;
             /** @enum {string} */
-            suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait";
+            suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait" | "rebook";
         };
         AlertPageDto: {
             items: components["schemas"]["AlertDto"][];

@@ -236,6 +236,10 @@ export const en: Messages = {
   'reason.no_eligible_courier': 'No courier available for this parcel',
   'reason.pickup_missed': 'The courier missed the pickup; booked again',
   'reason.courier_cancelled': 'The courier cancelled the order; booked again',
+  'reason.pinned_courier_missed_pickup':
+    'Your chosen courier missed the pickup; request the pickup again or use another courier',
+  'reason.pinned_courier_cancelled':
+    'Your chosen courier cancelled the order; request the pickup again or use another courier',
   'reason.cancelled_by_seller': 'Cancelled by the seller',
   'payoutFailure.INVALID_DESTINATION': 'Invalid destination account',
   'payoutFailure.REJECTED_BY_BANK': 'Rejected by the bank',
@@ -255,6 +259,7 @@ export const en: Messages = {
   'suggest.update_address': 'Fix the address',
   'suggest.hold': 'Hold at the hub',
   'suggest.wait': 'Wait for the courier',
+  'suggest.rebook': 'Request the pickup again or use another courier',
   'severity.low': 'Low',
   'severity.medium': 'Medium',
   'severity.high': 'High',

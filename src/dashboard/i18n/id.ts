@@ -237,6 +237,10 @@ export const id = {
   'reason.no_eligible_courier': 'Tidak ada kurir yang tersedia untuk paket ini',
   'reason.pickup_missed': 'Kurir tidak datang pickup; dipesan ulang',
   'reason.courier_cancelled': 'Kurir membatalkan pesanan; dipesan ulang',
+  'reason.pinned_courier_missed_pickup':
+    'Kurir pilihan Anda tidak datang pickup; minta pickup lagi atau pakai kurir lain',
+  'reason.pinned_courier_cancelled':
+    'Kurir pilihan Anda membatalkan pesanan; minta pickup lagi atau pakai kurir lain',
   'reason.cancelled_by_seller': 'Dibatalkan penjual',
   'payoutFailure.INVALID_DESTINATION': 'Rekening tujuan tidak valid',
   'payoutFailure.REJECTED_BY_BANK': 'Ditolak bank',
@@ -256,6 +260,7 @@ export const id = {
   'suggest.update_address': 'Perbaiki alamat',
   'suggest.hold': 'Tahan di hub',
   'suggest.wait': 'Tunggu kabar kurir',
+  'suggest.rebook': 'Minta pickup lagi atau pakai kurir lain',
   'severity.low': 'Rendah',
   'severity.medium': 'Sedang',
   'severity.high': 'Tinggi',

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { alertActions, RULES } from 'src/dashboard/pages/alert-query';
 import { ACTION_ALLOWED_IN } from 'src/tracking/shipment-action-rules';
 
-const SUGGESTIONS = ['contact', 'reattempt', 'return', 'update_address', 'hold', 'wait'] as const;
+const SUGGESTIONS = ['contact', 'reattempt', 'return', 'update_address', 'hold', 'wait', 'rebook'] as const;
 
 const alert = fc.record({
   rule: fc.constantFrom(...RULES),

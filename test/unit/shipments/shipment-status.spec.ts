@@ -20,6 +20,8 @@ const ORDER: Record<string, number> = {
 const EXCEPTIONS = new Set([
   'delivery_failed>out_for_delivery',
   'booked>booking',
+  // A pinned courier missed or cancelled the pickup: no other courier may be booked.
+  'booked>booking_failed',
   'booking_failed>booking',
   // A lost parcel found again.
   'lost>delivered',
@@ -64,6 +66,7 @@ describe('shipment transitions', () => {
     expect(canTransition('out_for_delivery', 'in_transit')).toBe(false);
     expect(canTransition('delivered', 'returning')).toBe(false);
     expect(canTransition('booked', 'booking')).toBe(true);
+    expect(canTransition('booked', 'booking_failed')).toBe(true);
     expect(canTransition('picked_up', 'cancelled')).toBe(false);
   });
 });

@@ -41,6 +41,7 @@ function input(o: {
   pickedUpAt?: Date | null;
   lane?: RiskInput['lane'];
   recipient?: RiskInput['recipient'];
+  pinned?: boolean;
 }): RiskInput {
   return {
     now: at(o.nowHours),
@@ -55,6 +56,7 @@ function input(o: {
       pickupDueAt: o.pickupDueAt === undefined ? at(22) : o.pickupDueAt,
       pickedUpAt: o.pickedUpAt === undefined ? at(0) : o.pickedUpAt,
       recipientProvince: o.province ?? 'Jawa Timur',
+      ...(o.pinned ? { pinned: true } : {}),
     },
     events: o.events ?? [],
     lane: o.lane ?? { p90TransitDays: null, promisedMaxDays: null },
@@ -488,6 +490,41 @@ describe('pickups not made', () => {
       messageIndonesian:
         'J&T Express tidak mengambil paket sampai 3 Nov 2026 14.00 WIB; Kirim memesan ulang ke kurir terbaik berikutnya.',
     });
+  });
+
+  it('past the deadline of a service the seller pinned: no other courier is promised, the seller is asked to book again', () => {
+    const pinned = evaluateRisk(
+      input({
+        status: 'booked',
+        pickedUpAt: null,
+        bookedAt: at(0),
+        pickupDueAt: at(24),
+        nowHours: 24,
+        pinned: true,
+      }),
+    ).filter((f) => f.rule === 'pickup_not_made');
+    expect(pinned).toEqual([
+      expect.objectContaining({
+        severity: 'high',
+        suggestedAction: 'rebook',
+        message:
+          'J&T Express did not pick the parcel up by 2026-11-03 08:00 WIB; you pinned this courier service, so Kirim cancels the booking and books no other courier: request the pickup again, or cancel the shipment and create it with another courier.',
+        messageIndonesian:
+          'J&T Express tidak mengambil paket sampai 3 Nov 2026 08.00 WIB; Anda memilih layanan kurir ini, jadi Kirim membatalkan pemesanan tanpa memesan kurir lain: minta pickup lagi, atau batalkan pengiriman dan buat ulang dengan kurir lain.',
+      }),
+    ]);
+    // Before the deadline a pinned pickup is waited on like any other.
+    const early = evaluateRisk(
+      input({
+        status: 'booked',
+        pickedUpAt: null,
+        bookedAt: at(0),
+        pickupDueAt: at(30),
+        nowHours: 24,
+        pinned: true,
+      }),
+    ).filter((f) => f.rule === 'pickup_not_made');
+    expect(early).toEqual([expect.objectContaining({ severity: 'medium', suggestedAction: 'wait' })]);
   });
 
   it('closes once the parcel is picked up', () => {
