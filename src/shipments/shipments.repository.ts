@@ -167,6 +167,9 @@ function transitionText(
           ['courier', 'r.courier'],
           ['awb', 'r.awb'],
           ['at', isoSql('r.happened')],
+          // A delivery says whether the courier took the COD cash: a COD parcel delivered without it credits
+          // the seller nothing, and a seller's system learns it here. Null on every other move.
+          ['codCollected', "CASE WHEN r.status = 'delivered' AND r.cod_amount > 0 THEN r.cod_collected END"],
         ],
         `${parts.notifyAt}::timestamptz`,
       )}`
@@ -179,8 +182,8 @@ function transitionText(
          FROM prev ${parts.join ?? ''} WHERE s.id = prev.id AND ${where.join(' AND ')}
          RETURNING s.id, s.seller_id, s.reference, prev.status AS from_status, s.status, s.reason, s.courier,
            s.service, s.awb, s.origin, s.recipient_city, s.recipient_province, s.recipient_district_code,
-           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at, s.status_event_id,
-           ${parts.happened()} AS happened
+           s.recipient_phone, s.failed_attempts, s.picked_up_at, s.ended_at, s.status_event_id, s.cod_amount,
+           s.cod_collected, ${parts.happened()} AS happened
        ), recorded AS (
          INSERT INTO shipment_transitions (id, shipment_id, from_status, to_status, reason, cause, cause_event_id, at)
          SELECT gen_random_uuid(), id, from_status, status, reason, ${cause}, status_event_id, ${atP}::timestamptz FROM moved

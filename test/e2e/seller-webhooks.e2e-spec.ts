@@ -770,7 +770,7 @@ describe('a tracked journey tells the seller every status change', () => {
         JSON.parse(r.rawBody.toString('utf8')) as {
           id: string;
           type: string;
-          data: { shipmentId: string; from: string; status: string };
+          data: { shipmentId: string; from: string; status: string; codCollected: boolean | null };
         },
     );
     const pairs = (list: [string, string][]) => list.map(([from, to]) => `${from} → ${to}`).sort();
@@ -779,6 +779,11 @@ describe('a tracked journey tells the seller every status change', () => {
       pairs(moves.map((m) => [m.from_status, m.to_status])),
     );
     expect(new Set(bodies.map((b) => b.id)).size).toBe(bodies.length);
+    // The delivery says the courier took the COD cash; no other move speaks of it.
+    expect(bodies.map((b) => [b.data.status, b.data.codCollected])).toEqual(
+      bodies.map((b) => [b.data.status, b.data.status === 'delivered' ? true : null]),
+    );
+    expect(bodies.some((b) => b.data.status === 'delivered')).toBe(true);
     for (const r of got)
       expect(verifySignature(secret, r.rawBody, r.signature, t.realClock.now()).valid).toBe(true);
   }, 120_000);
