@@ -41,6 +41,18 @@ const storedOf = (r: EventRow): StoredEvent => ({
   ...(r.received_at ? { receivedAt: r.received_at } : {}),
 });
 
+/** A COD parcel whose delivery finance should look at, with the cash its delivering line reported. */
+export interface CodDiscrepancyRow {
+  shipment_id: string;
+  seller_id: string;
+  reference: string;
+  courier: string;
+  awb: string;
+  cod_amount: string;
+  reported: string | null;
+  occurred_at: Date;
+}
+
 /** The inbox of courier events, each stored once, and the pushes they came in. */
 @Injectable()
 export class TrackingEventsRepository {
@@ -255,19 +267,7 @@ export class TrackingEventsRepository {
   codDiscrepancies(
     since: Date,
     limit: number,
-  ): Promise<
-    {
-      shipment_id: string;
-      seller_id: string;
-      reference: string;
-      courier: string;
-      awb: string;
-      cod_amount: string;
-      reported: string | null;
-      cod_collected: boolean | null;
-      occurred_at: Date;
-    }[]
-  > {
+  ): Promise<(CodDiscrepancyRow & { cod_collected: boolean | null })[]> {
     return this.tx.manager.query(
       `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
               e.cod_amount AS reported, e.cod_collected, e.occurred_at
@@ -291,18 +291,7 @@ export class TrackingEventsRepository {
    * open, whatever its age), the delivering line's cash beside them: the alert opened last first, at most
    * `limit`.
    */
-  deliveriesTakenBack(limit: number): Promise<
-    {
-      shipment_id: string;
-      seller_id: string;
-      reference: string;
-      courier: string;
-      awb: string;
-      cod_amount: string;
-      reported: string | null;
-      occurred_at: Date;
-    }[]
-  > {
+  deliveriesTakenBack(limit: number): Promise<CodDiscrepancyRow[]> {
     return this.tx.manager.query(
       `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
               e.cod_amount AS reported, e.occurred_at

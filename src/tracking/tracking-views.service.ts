@@ -5,7 +5,7 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { AlertsService } from './alerts.service';
 import { CodCreditPosting } from './cod-credit-posting';
 import { ShipmentActionsService } from './shipment-actions.service';
-import { TrackingEventsRepository } from './tracking-events.repository';
+import { CodDiscrepancyRow, TrackingEventsRepository } from './tracking-events.repository';
 import { isBookingEvent, journeyOrder } from './tracking-status';
 import { CodDiscrepancyDto, ShipmentDetailDto, TrackingEventDto, UnmappedCodeDto } from './tracking.dto';
 
@@ -110,16 +110,7 @@ export class TrackingViews {
 }
 
 /** A discrepancy's parcel, amounts and delivery, from its row (its kind is the caller's to say). */
-function discrepancyOf(r: {
-  shipment_id: string;
-  seller_id: string;
-  reference: string;
-  courier: string;
-  awb: string;
-  cod_amount: string;
-  reported: string | null;
-  occurred_at: Date;
-}): Omit<CodDiscrepancyDto, 'kind' | 'heldAmount'> {
+function discrepancyOf(r: CodDiscrepancyRow): Omit<CodDiscrepancyDto, 'kind' | 'heldAmount'> {
   return {
     shipmentId: r.shipment_id,
     sellerId: r.seller_id,
