@@ -64,6 +64,15 @@ export const Accounts = {
   },
 };
 
+/**
+ * Once-only keys of postings more than one module reads: tracking posts a COD credit and its reversal,
+ * remittances must not settle a reversed credit's cash.
+ */
+export const PostingKeys = {
+  codCredit: (shipmentId: string): string => `cod-credit:${shipmentId}`,
+  codCreditReversal: (shipmentId: string): string => `cod-credit-reversal:${shipmentId}`,
+};
+
 /** One line of a posting: exactly one of `debit` and `credit`, a positive number of rupiah. */
 export type PostingEntry = { account: AccountRef; debit: Rupiah } | { account: AccountRef; credit: Rupiah };
 

@@ -322,6 +322,33 @@ export class LedgerRepository {
     return new Map(rows.map((r) => [r.key, num(r.amount)]));
   }
 
+  /**
+   * Ends the unreleased holds of the postings `keys` without moving their money (a correction posted in the
+   * same transaction takes it from where it is held); the rupiah they held. A hold the job has claimed is
+   * waited for, then found released.
+   */
+  async end(keys: string[], at: Date): Promise<Rupiah> {
+    if (!keys.length) return 0;
+    const rows = await this.tx.manager.query<[{ amount: string }[], number]>(
+      `UPDATE ledger_holds h SET released_at = $2
+         FROM ledger_transactions t
+        WHERE t.key = ANY($1::text[]) AND h.transaction_id = t.id AND h.released_at IS NULL
+        RETURNING h.amount`,
+      [keys, at],
+    );
+    return rows[0].reduce((sum, r) => sum + num(r.amount), 0);
+  }
+
+  /** Which of the keys were posted. */
+  async postedKeys(keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const rows = await this.tx.manager.query<{ key: string }[]>(
+      'SELECT key FROM ledger_transactions WHERE key = ANY($1::text[])',
+      [keys],
+    );
+    return new Set(rows.map((r) => r.key));
+  }
+
   async markReleased(ids: string[], now: Date): Promise<void> {
     await this.tx.manager.query('UPDATE ledger_holds SET released_at = $2 WHERE id = ANY($1::uuid[])', [
       ids,

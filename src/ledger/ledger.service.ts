@@ -221,6 +221,22 @@ export class LedgerService {
     return this.tx.run(() => this.repository.resume([...new Set(keys)].sort()));
   }
 
+  /**
+   * Ends the holds the postings `keys` placed and not yet released, withheld or not, without a release: the
+   * caller posts, in the same transaction, the correction that takes the held money from where it is (a COD
+   * credit reversed out of `pending`). Returns the rupiah they held (0 when none was left).
+   * @throws LedgerMisuseError outside a transaction
+   */
+  async endHolds(keys: string[], at: Date): Promise<Rupiah> {
+    if (!this.tx.active) throw new LedgerMisuseError('ending holds outside a database transaction');
+    return this.repository.end([...new Set(keys)].sort(), at);
+  }
+
+  /** Which of the postings `keys` were posted (in the caller's transaction, if any). */
+  postedKeys(keys: string[]): Promise<Set<string>> {
+    return this.repository.postedKeys([...new Set(keys)]);
+  }
+
   /** Rupiah the postings `keys` still hold (placed, not yet released, withheld or not), by key; 0 for none. */
   async heldAmounts(keys: string[]): Promise<Map<string, Rupiah>> {
     const held = await this.repository.held([...new Set(keys)]);

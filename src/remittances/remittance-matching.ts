@@ -5,8 +5,11 @@ import type { ReportLine } from './remittance-report';
 export const REMITTANCE_OUTCOMES = ['matched', 'amount_mismatch', 'unmatched', 'duplicate'] as const;
 export type RemittanceOutcome = (typeof REMITTANCE_OUTCOMES)[number];
 
-/** Why a line matched no parcel: no parcel of this courier has the AWB, or it is not a delivered COD parcel. */
-export type UnmatchedReason = 'unknown_awb' | 'not_delivered_cod';
+/**
+ * Why a line matched no parcel: no parcel of this courier has the AWB, it is not a delivered COD parcel, or
+ * its COD credit was reversed (finance found the cash never collected, so the courier owes none for it).
+ */
+export type UnmatchedReason = 'unknown_awb' | 'not_delivered_cod' | 'cod_reversed';
 
 /** What Kirim knows of the parcel an AWB names at the remitting courier. */
 export interface ParcelOnRecord {
@@ -15,6 +18,8 @@ export interface ParcelOnRecord {
   /** Delivered with the COD cash taken (the event that credited the seller). */
   codDelivered: boolean;
   deliveredAt: Date | null;
+  /** Its COD credit was reversed by finance (a delivery taken back whose cash was never collected). */
+  codReversed?: boolean;
 }
 
 export interface MatchedLine extends ReportLine {
@@ -47,7 +52,8 @@ export function deliveredInTimeFor(deliveredAt: Date, remittedOn: string): boole
 /**
  * Decides each line of a report, in row order: an AWB already settled (by an earlier report, or a line
  * above) is a `duplicate`; an AWB of no delivered COD parcel of this courier, or of one delivered after the
- * line's remittance (deliveredInTimeFor), is `unmatched`; a parcel's
+ * line's remittance (deliveredInTimeFor), is `unmatched`, as is one whose COD credit was reversed (its cash
+ * then waits in suspense for finance, rather than settling a receivable the reversal already took); a parcel's
  * AWB with another amount is an `amount_mismatch`; otherwise the line is `matched` and settles the parcel.
  * So a parcel is settled at most once, whatever the report holds.
  */
@@ -65,6 +71,7 @@ export function matchRemittance(
       deliveredAt: parcel?.deliveredAt ?? null,
     };
     if (settled.has(line.awb)) return { ...line, ...known, outcome: 'duplicate', reason: null };
+    if (parcel?.codReversed) return { ...line, ...known, outcome: 'unmatched', reason: 'cod_reversed' };
     const delivered =
       parcel?.codDelivered &&
       parcel.codAmount > 0 &&

@@ -134,7 +134,7 @@ export class RemittanceLineDto {
   @ApiProperty({ format: 'date' }) remittedOn!: string;
   @ApiProperty({ enum: REMITTANCE_OUTCOMES }) outcome!: RemittanceOutcome;
   @ApiProperty({
-    enum: ['unknown_awb', 'not_delivered_cod'],
+    enum: ['unknown_awb', 'not_delivered_cod', 'cod_reversed'],
     nullable: true,
     description: 'Why an unmatched line matched nothing',
   })

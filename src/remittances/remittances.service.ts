@@ -6,7 +6,7 @@ import { wibDate } from 'src/common/wib';
 import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
-import { Accounts } from 'src/ledger/ledger-accounts';
+import { Accounts, PostingKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import {
@@ -78,11 +78,12 @@ const lineView = (l: LineRecord): RemittanceLineDto => ({
   uploadedAt: l.createdAt.toISOString(),
 });
 
-const onRecord = (p: CodParcel): ParcelOnRecord => ({
+const onRecord = (p: CodParcel, reversed: ReadonlySet<string>): ParcelOnRecord => ({
   shipmentId: p.shipmentId,
   codAmount: p.codAmount,
   codDelivered: p.status === 'delivered' && p.codCollected,
   deliveredAt: p.status === 'delivered' ? p.endedAt : null,
+  codReversed: reversed.has(p.shipmentId),
 });
 
 /**
@@ -131,8 +132,8 @@ export class RemittancesService {
       const awbs = [...new Set(lines.map((l) => l.awb))];
       const parcels = new Map<string, ParcelOnRecord>();
       for (let i = 0; i < awbs.length; i += LOOKUP_CHUNK)
-        for (const [awb, p] of await this.deliveries.byAwb(courier, awbs.slice(i, i + LOOKUP_CHUNK)))
-          parcels.set(awb, onRecord(p));
+        for (const [awb, p] of await this.parcelsOf(courier, awbs.slice(i, i + LOOKUP_CHUNK)))
+          parcels.set(awb, p);
       const settled = await this.repository.settledAwbs(courier, awbs);
       const matched = matchRemittance(lines, parcels, settled);
       const totals = matchTotals(matched);
@@ -186,10 +187,8 @@ export class RemittancesService {
         const last = page[page.length - 1];
         after = { createdAt: last.createdAt, remittanceId: last.remittanceId, row: last.row };
         const parcels = new Map<string, ParcelOnRecord>();
-        for (const [awb, p] of await this.deliveries.byAwb(courier, [...new Set(page.map((l) => l.awb))])) {
-          const parcel = onRecord(p);
-          if (parcel.codDelivered) parcels.set(awb, parcel);
-        }
+        for (const [awb, parcel] of await this.parcelsOf(courier, [...new Set(page.map((l) => l.awb))]))
+          if (parcel.codDelivered && !parcel.codReversed) parcels.set(awb, parcel);
         // Cash is remitted after a delivery: a parcel delivered after the day its line was remitted is not
         // that line's (an AWB typed wrong, or used again), and the line stays for finance.
         const named = page.filter((l) => {
@@ -281,7 +280,7 @@ export class RemittancesService {
     if (!lines.length) return;
     const named = [...new Set(lines.map((l) => l.awb))];
     const parcels = new Map<string, ParcelOnRecord>();
-    for (const [awb, p] of await this.deliveries.byAwb(courier, named)) parcels.set(awb, onRecord(p));
+    for (const [awb, p] of await this.parcelsOf(courier, named)) parcels.set(awb, p);
     const settled = await this.repository.settledAwbs(courier, named);
     for (const [i, line] of matchRemittance(lines, parcels, settled).entries()) {
       const { remittanceId } = lines[i];
@@ -289,6 +288,15 @@ export class RemittancesService {
         continue;
       if (line.outcome === 'matched') await this.settleFromSuspense(courier, remittanceId, line, now);
     }
+  }
+
+  /** The parcels these AWBs name at `courier`, by AWB, each with whether finance reversed its COD credit. */
+  private async parcelsOf(courier: string, awbs: string[]): Promise<Map<string, ParcelOnRecord>> {
+    const found = await this.deliveries.byAwb(courier, awbs);
+    const ids = [...found.values()].map((p) => p.shipmentId);
+    const posted = await this.ledger.postedKeys(ids.map(PostingKeys.codCreditReversal));
+    const reversed = new Set(ids.filter((id) => posted.has(PostingKeys.codCreditReversal(id))));
+    return new Map([...found].map(([awb, p]) => [awb, onRecord(p, reversed)]));
   }
 
   /** A line decided again that settles its parcel: its cash moves from suspense to the courier's receivable, once. */

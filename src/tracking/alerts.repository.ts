@@ -200,6 +200,16 @@ export class AlertsRepository {
     return this.tx.manager.findBy(Alert, { id: In(resolving.map((r) => r.id)) });
   }
 
+  /** Resolves one open alert, noting in its details what resolved it; the alert as it is now, null if it was not open. */
+  async resolveNoting(id: string, now: Date, noted: Record<string, unknown>): Promise<Alert | null> {
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE alerts SET resolved_at = $2, updated_at = $2, details = details || $3::jsonb
+        WHERE id = $1 AND resolved_at IS NULL RETURNING id`,
+      [id, now, JSON.stringify(noted)],
+    );
+    return rows.length ? this.tx.manager.findOneBy(Alert, { id }) : null;
+  }
+
   /**
    * One page of the seller's alerts in `filter.state`'s order, after `after` (that order's sort values
    * of the previous page's last row). Reads `limit + 1` rows so the caller knows whether more follow.

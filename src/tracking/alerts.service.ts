@@ -189,6 +189,32 @@ export class AlertsService {
   }
 
   /**
+   * The shipment's open `delivery_contradicted` alert (its delivery taken back), or null; the shipment's
+   * alerts are locked until the transaction ends, so no reconcile opens, updates or resolves one meanwhile.
+   * In the caller's transaction.
+   */
+  async lockTakenBack(shipmentId: string): Promise<Alert | null> {
+    await this.repository.lockShipments([shipmentId]);
+    const open = (await this.repository.openForMany([shipmentId])).get(shipmentId) ?? [];
+    return open.find((a) => a.rule === 'delivery_contradicted') ?? null;
+  }
+
+  /**
+   * Resolves an alert someone settled rather than an event (finance's decision on a delivery taken back),
+   * noting it in its details (`settledBy`, `settlement`); the alert resolved, null if it was not open.
+   */
+  resolveSettled(
+    alert: Alert,
+    now: Date,
+    settlement: { by: string; decision: string },
+  ): Promise<Alert | null> {
+    return this.repository.resolveNoting(alert.id, now, {
+      settledBy: settlement.by,
+      settlement: settlement.decision,
+    });
+  }
+
+  /**
    * Resolves the alerts of shipments that ended without the tracker (cancelled by the seller, say): their
    * problems are over. `ended` answers which of some shipment ids have ended. How many were resolved.
    */

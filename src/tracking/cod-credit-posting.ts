@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { compareStrings } from 'src/common/sort-order';
-import { Accounts } from 'src/ledger/ledger-accounts';
+import { Accounts, PostingKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
+import { CodReversalUncoveredError } from './tracking.errors';
 
 interface Credit {
   s: DeliveredCod;
@@ -19,7 +20,7 @@ interface Due {
 }
 
 /** The once-only key of a shipment's COD credit, which also names the hold it places. */
-export const codCreditKey = (shipmentId: string): string => `cod-credit:${shipmentId}`;
+export const codCreditKey = PostingKeys.codCredit;
 
 export interface DeliveredCod {
   id: string;
@@ -83,6 +84,44 @@ export class CodCreditPosting {
   async held(shipmentIds: string[]): Promise<Map<string, Rupiah>> {
     const byKey = await this.ledger.heldAmounts(shipmentIds.map(codCreditKey));
     return new Map(shipmentIds.map((id) => [id, byKey.get(codCreditKey(id)) ?? 0]));
+  }
+
+  /** Whether each shipment's COD credit was posted, by shipment id. */
+  async credited(shipmentIds: string[]): Promise<Set<string>> {
+    const posted = await this.ledger.postedKeys(shipmentIds.map(codCreditKey));
+    return new Set(shipmentIds.filter((id) => posted.has(codCreditKey(id))));
+  }
+
+  /**
+   * Takes a posted COD credit back out of the seller's money and the courier's COD receivable: finance found
+   * the cash was never collected. Posted once (key `cod-credit-reversal:<shipmentId>`, type
+   * `cod_credit_reversed`, the AWB as reference): what the credit still holds in `pending` (its hold ended,
+   * never released), the rest from `available`. A seller who has already withdrawn the cash is not taken
+   * below zero: nothing is posted. Rupiah; in the caller's transaction, the seller's accounts locked.
+   * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when `available` is short
+   */
+  async reverse(s: DeliveredCod, now: Date): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah }> {
+    // The hold, then the seller's accounts: the ledger-holds job's order, so neither waits on the other.
+    // The accounts stay locked, so `available` as read is what the posting takes from.
+    const fromPending = Math.min(await this.ledger.endHolds([codCreditKey(s.id)], now), s.codAmount);
+    const { available } = await this.ledger.sellerBalances(s.sellerId, { lock: true });
+    const fromAvailable = s.codAmount - fromPending;
+    if (fromAvailable > available) throw new CodReversalUncoveredError(fromAvailable, available);
+    await this.ledger.post({
+      key: PostingKeys.codCreditReversal(s.id),
+      type: 'cod_credit_reversed',
+      at: now,
+      sellerId: s.sellerId,
+      reference: s.awb,
+      entries: [
+        ...(fromPending > 0 ? [{ account: Accounts.seller(s.sellerId, 'pending'), debit: fromPending }] : []),
+        ...(fromAvailable > 0
+          ? [{ account: Accounts.seller(s.sellerId, 'available'), debit: fromAvailable }]
+          : []),
+        { account: Accounts.courierCodReceivable(s.courier), credit: s.codAmount },
+      ],
+    });
+    return { fromPending, fromAvailable };
   }
 
   /** The open transaction's credits to post before it commits; null outside a transaction. */

@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInstant, Optional } from 'src/common/validators';
+import { IsIn } from 'class-validator';
+import { IsInstant, Optional, Text } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 import { BookedShipmentDto } from 'src/shipments/shipments.dto';
 import { AlertDto } from './alerts.dto';
+import { COD_SETTLEMENT_DECISIONS, type CodSettlementDecision } from './cod-settlement.entity';
 import { ShipmentActionDto } from './shipment-actions.dto';
 
 /** Who took the parcel, as the courier's proof of delivery says. */
@@ -175,4 +177,58 @@ export class MonitoringDto {
   })
   openAlertsByRule!: Record<string, number>;
   @ApiProperty({ type: [CourierFiguresDto] }) couriers!: CourierFiguresDto[];
+}
+
+/** Finance's decision on a COD delivery its courier took back. */
+export class SettleCodDiscrepancyDto {
+  @ApiProperty({
+    enum: COD_SETTLEMENT_DECISIONS,
+    description:
+      '`release`: the cash was collected after all (the courier confirmed it): the COD credit’s withheld hold ' +
+      'is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was ' +
+      'never collected: the COD credit is taken back out of the seller’s pending (what is still held there), ' +
+      'the rest out of available, and out of the courier’s COD receivable, posted once ' +
+      '(`cod-credit-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it',
+  })
+  @IsIn(COD_SETTLEMENT_DECISIONS)
+  decision!: CodSettlementDecision;
+
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 500,
+    example: 'Kurir SAP mengonfirmasi uang COD tidak diterima; paket diretur ke penjual',
+    description: 'Why (required; kept with the settlement and on the resolved alert, for audit)',
+  })
+  @Text(500)
+  reason!: string;
+}
+
+/** A COD delivery taken back, as finance settled it. */
+export class CodSettlementDto {
+  @ApiProperty({ format: 'uuid' }) shipmentId!: string;
+  @ApiProperty({ format: 'uuid' }) sellerId!: string;
+  @ApiProperty({ nullable: true, type: String }) awb!: string | null;
+  @ApiProperty({ format: 'uuid', description: 'The delivery_contradicted alert it resolved' })
+  alertId!: string;
+  @ApiProperty({ enum: COD_SETTLEMENT_DECISIONS }) decision!: CodSettlementDecision;
+  @ApiProperty() reason!: string;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Rupiah: the COD credit let go (release) or reversed (reverse)',
+  })
+  amount!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Of amount, rupiah still held in the seller’s pending: let go to available (release), or taken out of it (reverse)',
+  })
+  fromPending!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Of amount, rupiah the seller already had in available: left there (release), or taken out of it (reverse)',
+  })
+  fromAvailable!: number;
+  @ApiProperty({ format: 'uuid', description: 'The finance (or admin) user who decided' }) settledBy!: string;
+  @ApiProperty({ format: 'date-time' }) settledAt!: string;
 }

@@ -73,3 +73,54 @@ export class ActionSupersededError extends ConflictError {
     super('SHIPMENTS_ACTION_SUPERSEDED', why, [{ field: 'action', message: why }]);
   }
 }
+
+/** A settlement of a delivery its courier did not take back: it has no open `delivery_contradicted` alert. */
+export class CodSettlementNotTakenBackError extends ConflictError {
+  constructor() {
+    super(
+      'COD_SETTLEMENT_NOT_TAKEN_BACK',
+      'The shipment’s delivery is not taken back: it has no open delivery_contradicted alert to settle',
+      [
+        {
+          field: 'id',
+          message: 'names no delivery its courier took back (no open delivery_contradicted alert)',
+        },
+      ],
+    );
+  }
+}
+
+/** A delivery taken back whose delivery credited no COD cash: there is no money to settle. */
+export class CodSettlementNoCreditError extends ConflictError {
+  constructor() {
+    super(
+      'COD_SETTLEMENT_NO_CREDIT',
+      'The shipment’s delivery credited no COD cash to the seller: there is nothing to settle',
+      [{ field: 'id', message: 'names a shipment whose delivery credited no COD cash' }],
+    );
+  }
+}
+
+/** The delivery taken back was settled already, with another decision. */
+export class CodSettlementAlreadySettledError extends ConflictError {
+  constructor(decision: string) {
+    super('COD_SETTLEMENT_ALREADY_SETTLED', `The delivery taken back was settled already: ${decision}`, [
+      { field: 'decision', message: `was settled already as ${decision}` },
+    ]);
+  }
+}
+
+/**
+ * Reversing the COD credit would take the seller's `available` below zero: the seller has withdrawn (or is
+ * withdrawing) the cash. Nothing is posted: Kirim keeps no debt of a seller outside its invoices.
+ */
+export class CodReversalUncoveredError extends BusinessRuleError {
+  constructor(needed: number, available: number) {
+    const why =
+      `the reversal needs ${needed} rupiah of the seller’s available balance, which holds ${available}: ` +
+      'the seller has withdrawn (or is withdrawing) the cash; settle it with the seller, or reverse once its balance covers it';
+    super('COD_SETTLEMENT_REVERSAL_UNCOVERED', `The COD credit cannot be reversed: ${why}`, [
+      { field: 'decision', message: why },
+    ]);
+  }
+}

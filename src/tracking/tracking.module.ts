@@ -7,6 +7,9 @@ import { AlertsSweepJob } from './alerts-sweep.job';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { CodCreditPosting } from './cod-credit-posting';
+import { CodSettlementsController } from './cod-settlements.controller';
+import { CodSettlementsRepository } from './cod-settlements.repository';
+import { CodSettlements } from './cod-settlements.service';
 import { CourierWebhooksController } from './courier-webhooks.controller';
 import { CourierWebhooks } from './courier-webhooks.service';
 import { ShipmentActionsController } from './shipment-actions.controller';
@@ -25,11 +28,19 @@ import { MonitoringService } from './monitoring.service';
 /** Every parcel followed to its end: polls and pushes, the inbox, status moves, risk, alerts, seller actions. */
 @Module({
   imports: [ShipmentsModule, SellersModule, LedgerModule],
-  controllers: [TrackingController, CourierWebhooksController, AlertsController, ShipmentActionsController],
+  controllers: [
+    TrackingController,
+    CourierWebhooksController,
+    AlertsController,
+    ShipmentActionsController,
+    CodSettlementsController,
+  ],
   providers: [
     TrackingEventsRepository,
     TrackingService,
     CodCreditPosting,
+    CodSettlements,
+    CodSettlementsRepository,
     TrackingPoller,
     TrackingPollJob,
     TrackingInboxJob,

@@ -21,6 +21,7 @@ import {
 } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { CodCreditPosting } from './cod-credit-posting';
+import { CodSettlementsRepository } from './cod-settlements.repository';
 import type { Alert } from './alert.entity';
 import { AlertShipment, AlertsService, alertView, type ReconcileResult } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
@@ -81,6 +82,7 @@ export class TrackingService {
     private readonly alerts: AlertsService,
     private readonly notifications: SellerNotifications,
     private readonly codCredit: CodCreditPosting,
+    private readonly settlements: CodSettlementsRepository,
     private readonly actions: ShipmentActionsRepository,
     private readonly tx: Transactions,
     private readonly clock: Clock,
@@ -454,8 +456,11 @@ export class TrackingService {
   private async holdTakenBackCash(changes: ReconcileResult[], now: Date): Promise<void> {
     const takenBack = (alerts: Alert[]) =>
       alerts.filter((a) => a.rule === 'delivery_contradicted').map((a) => a.shipmentId);
+    const withheld = changes.flatMap((c) => takenBack([...c.opened, ...c.updated]));
+    // Finance's settlement stands when a later scan takes the delivery back again: its cash is not withheld.
+    const settled = await this.settlements.settledOf(withheld);
     await this.codCredit.withhold(
-      changes.flatMap((c) => takenBack([...c.opened, ...c.updated])),
+      withheld.filter((id) => !settled.has(id)),
       now,
     );
     await this.codCredit.resume(changes.flatMap((c) => takenBack(c.resolved)));

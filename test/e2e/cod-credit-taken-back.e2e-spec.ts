@@ -1,12 +1,11 @@
 import supertest from 'supertest';
 import type { CourierStatus } from 'src/couriers/courier-adapter';
-import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { addBankAccount } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED, pushesApplied } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -37,19 +36,8 @@ describe('COD credit of a delivery taken back', () => {
 
   const runJob = (name: string) =>
     http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200);
-  /** The parcel moved at its sandbox courier, the courier's push for it sent, and the inbox applied. */
-  const pushed = async (awb: string, to: CourierStatus, reason?: string) => {
-    await http
-      .post(`/sandbox/parcels/${awb}/advance`)
-      .set(seller.auth)
-      .send({ to, ...(reason ? { reason } : {}) })
-      .expect(200);
-    const push = await t.app.get(CourierSandboxes).get(sap.code)!.webhookFor(awb);
-    expect(push).not.toBeNull();
-    await http.post(`/v1/webhooks/couriers/${sap.code}`).set(push!.headers).send(push!.body).expect(200);
-    await runJob('tracking-inbox');
-    await pushesApplied(t);
-  };
+  const pushed = (awb: string, to: CourierStatus, reason?: string) =>
+    pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);
   const book = async (codAmount: number) =>
     (await bookPinned(t, http, seller, origin, [sap], { codAmount }))[0];
   const balance = async () =>

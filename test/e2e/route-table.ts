@@ -321,6 +321,14 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     body: () => ({ reason: 'Diunggah untuk kurir yang salah' }),
   },
+  // Any seller's delivery taken back, settled by finance (cod-credit-settlement.e2e-spec.ts).
+  {
+    method: 'post',
+    path: '/v1/finance/cod-discrepancies/{id}/settle',
+    access: FINANCE,
+    isolation: 'none',
+    body: () => ({ decision: 'release', reason: 'Kurir mengonfirmasi uang COD diterima' }),
+  },
   {
     method: 'get',
     path: '/v1/finance/reconciliation',

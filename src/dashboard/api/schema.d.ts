@@ -436,6 +436,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/finance/cod-discrepancies/{id}/settle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Settle a COD delivery its courier took back (`:id` the shipment): release its withheld credit, or reverse it
+         * @description For a shipment listed as `taken_back` by GET /v1/ops/cod-discrepancies (an open delivery_contradicted alert). In one transaction: the money moves as `decision` says, the alert is resolved (the seller gets `shipment.at_risk` with `resolvedAt`), and the settlement is kept with its reason. Once per shipment: the same decision again (a retry, or another finance user at once) answers the settlement recorded, posting nothing, so no Idempotency-Key is needed; the other one is 409 COD_SETTLEMENT_ALREADY_SETTLED. 409 COD_SETTLEMENT_NOT_TAKEN_BACK without an open alert, COD_SETTLEMENT_NO_CREDIT when its delivery credited no COD cash; 422 COD_SETTLEMENT_REVERSAL_UNCOVERED when reversing would take the seller’s available below zero (the cash withdrawn): nothing is posted. A courier remittance line for a reversed parcel settles nothing: it is unmatched (`cod_reversed`), its cash in remittance suspense.
+         */
+        post: operations["CodSettlementsController_settle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finance/invoices": {
         parameters: {
             query?: never;
@@ -1436,6 +1456,34 @@ export interface components {
         CodDiscrepancyListDto: {
             items: components["schemas"]["CodDiscrepancyDto"][];
         };
+        CodSettlementDto: {
+            /**
+             * Format: uuid
+             * @description The delivery_contradicted alert it resolved
+             */
+            alertId: string;
+            /** @description Rupiah: the COD credit let go (release) or reversed (reverse) */
+            amount: number;
+            awb: string | null;
+            /** @enum {string} */
+            decision: "release" | "reverse";
+            /** @description Of amount, rupiah the seller already had in available: left there (release), or taken out of it (reverse) */
+            fromAvailable: number;
+            /** @description Of amount, rupiah still held in the seller’s pending: let go to available (release), or taken out of it (reverse) */
+            fromPending: number;
+            reason: string;
+            /** Format: uuid */
+            sellerId: string;
+            /** Format: date-time */
+            settledAt: string;
+            /**
+             * Format: uuid
+             * @description The finance (or admin) user who decided
+             */
+            settledBy: string;
+            /** Format: uuid */
+            shipmentId: string;
+        };
         CountAndAmountDto: {
             /** @description Rupiah */
             amount: number;
@@ -2382,7 +2430,7 @@ export interface components {
              * @description Why an unmatched line matched nothing
              * @enum {string|null}
              */
-            reason: "unknown_awb" | "not_delivered_cod" | null;
+            reason: "unknown_awb" | "not_delivered_cod" | "cod_reversed" | null;
             /** Format: uuid */
             remittanceId: string;
             /** Format: date */
@@ -2471,6 +2519,18 @@ export interface components {
             /** @description Whether a webhook secret exists (what staff and API keys see of it) */
             webhookSecretSet: boolean;
             webhookUrl: string | null;
+        };
+        SettleCodDiscrepancyDto: {
+            /**
+             * @description `release`: the cash was collected after all (the courier confirmed it): the COD credit’s withheld hold is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was never collected: the COD credit is taken back out of the seller’s pending (what is still held there), the rest out of available, and out of the courier’s COD receivable, posted once (`cod-credit-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it
+             * @enum {string}
+             */
+            decision: "release" | "reverse";
+            /**
+             * @description Why (required; kept with the settlement and on the resolved alert, for audit)
+             * @example Kurir SAP mengonfirmasi uang COD tidak diterima; paket diretur ke penjual
+             */
+            reason: string;
         };
         ShipmentActionDto: {
             /** @enum {string} */
@@ -5114,6 +5174,121 @@ export interface operations {
             };
             /** @description Missing, invalid or expired credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    CodSettlementsController_settle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleCodDiscrepancyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodSettlementDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

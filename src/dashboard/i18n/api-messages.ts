@@ -75,6 +75,12 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   REMITTANCE_NOT_FOUND: 'Remitansi tidak ditemukan.',
   REMITTANCE_ALREADY_UPLOADED: 'Berkas remitansi ini sudah pernah diunggah.',
   REMITTANCE_ALREADY_VOIDED: 'Laporan ini sudah dibatalkan.',
+  COD_SETTLEMENT_NOT_TAKEN_BACK:
+    'Pengiriman ini tidak ditarik kembali oleh kurir: tidak ada yang perlu diselesaikan.',
+  COD_SETTLEMENT_NO_CREDIT: 'Pengiriman ini tidak mengkreditkan uang COD: tidak ada yang perlu diselesaikan.',
+  COD_SETTLEMENT_ALREADY_SETTLED: 'Pengiriman ini sudah diselesaikan dengan keputusan lain.',
+  COD_SETTLEMENT_REVERSAL_UNCOVERED:
+    'Kredit COD tidak dapat dibatalkan: saldo tersedia penjual tidak cukup karena uangnya sudah ditarik.',
   IDEMPOTENCY_KEY_REUSED: 'Permintaan ini sudah pernah dikirim dengan isi berbeda.',
   IDEMPOTENCY_REQUEST_IN_PROGRESS: 'Permintaan yang sama masih diproses.',
   IDEMPOTENCY_ALREADY_CREATED: 'Sudah dibuat oleh permintaan sebelumnya.',

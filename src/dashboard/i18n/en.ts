@@ -486,6 +486,7 @@ export const en: Messages = {
   'remitansi.row': 'row {row}',
   'remitansi.reason.unknown_awb': 'unknown AWB',
   'remitansi.reason.not_delivered_cod': 'not a delivered COD parcel',
+  'remitansi.reason.cod_reversed': 'its COD credit was reversed',
   'remitansi.daysSince': '{days} days since delivery',
   'remitansi.more': 'Load more',
   'neraca.title': 'Trial balance',

@@ -488,6 +488,7 @@ export const id = {
   'remitansi.row': 'baris {row}',
   'remitansi.reason.unknown_awb': 'AWB tidak dikenal',
   'remitansi.reason.not_delivered_cod': 'bukan paket COD terkirim',
+  'remitansi.reason.cod_reversed': 'kredit COD-nya dibatalkan',
   'remitansi.daysSince': '{days} hari sejak terkirim',
   'remitansi.more': 'Muat lagi',
   'neraca.title': 'Neraca saldo',

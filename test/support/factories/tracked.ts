@@ -180,3 +180,28 @@ export async function pushesApplied(t: Pick<TestApp, 'dataSource'>): Promise<voi
     'every pushed event is applied',
   );
 }
+
+/**
+ * The parcel moved at its sandbox courier `code` (to `to`, for `reason`), the courier's push for it sent,
+ * and the inbox applied: a courier's report as it reaches Kirim. `admin` runs the inbox job.
+ */
+export async function pushedMove(
+  t: TestApp,
+  http: supertest.Agent,
+  who: { seller: TestSeller; admin: { auth: { authorization: string } } },
+  code: CourierCode,
+  awb: string,
+  to: string,
+  reason?: string,
+): Promise<void> {
+  await http
+    .post(`/sandbox/parcels/${awb}/advance`)
+    .set(who.seller.auth)
+    .send({ to, ...(reason ? { reason } : {}) })
+    .expect(200);
+  const push = await t.app.get(CourierSandboxes).get(code)!.webhookFor(awb);
+  if (!push) throw new Error(`the ${code} sandbox has no push for ${awb}`);
+  await http.post(`/v1/webhooks/couriers/${code}`).set(push.headers).send(push.body).expect(200);
+  await http.post('/sandbox/jobs/tracking-inbox/run').set(who.admin.auth).send({}).expect(200);
+  await pushesApplied(t);
+}

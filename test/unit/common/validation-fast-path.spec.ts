@@ -17,6 +17,7 @@ import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreatePickupDto } from 'src/shipments/pickups.dto';
 import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
+import { SettleCodDiscrepancyDto } from 'src/tracking/tracking.dto';
 import { CreateShipmentDto } from 'src/shipments/shipments.dto';
 import { CreateShipmentActionDto } from 'src/tracking/shipment-actions.dto';
 import { CreateWithdrawalDto, PayoutFaultsDto, RejectWithdrawalDto } from 'src/withdrawals/withdrawals.dto';
@@ -79,6 +80,7 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [CreateWithdrawalDto, { amount: 500_000, bankAccountId: ID }],
   [RejectWithdrawalDto, { reason: '  Nama rekening tidak sesuai  ' }],
   [VoidRemittanceDto, { reason: ' Laporan SAP, diunggah sebagai JNE ' }],
+  [SettleCodDiscrepancyDto, { decision: 'reverse', reason: ' Kurir mengonfirmasi uang COD tidak diterima ' }],
   [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, bounceRate: 0.1, latencyMs: 250 }],
   [
     UpdateSettingsDto,

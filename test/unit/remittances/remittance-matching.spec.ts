@@ -30,6 +30,19 @@ describe('remittance matching', () => {
     ['P1', delivered('s5', 0)],
   ]);
 
+  it('leaves a parcel whose COD credit finance reversed unmatched, however right its amount: its cash waits in suspense', () => {
+    const reversed = new Map([['V1', { ...delivered('s9', 60_000), codReversed: true }]]);
+    const out = matchRemittance([line(1, 'V1', 60_000), line(2, 'V1', 60_000)], reversed, new Set());
+    expect(out.map((l) => [l.outcome, l.reason, l.shipmentId])).toEqual([
+      ['unmatched', 'cod_reversed', 's9'],
+      ['unmatched', 'cod_reversed', 's9'],
+    ]);
+    expect(remittanceEntries('sap', matchTotals(out))).toEqual([
+      { account: expect.objectContaining({ kind: 'bank' }), debit: 120_000 },
+      { account: expect.objectContaining({ kind: 'remittance_suspense' }), credit: 120_000 },
+    ]);
+  });
+
   it('decides each line: matched, amount mismatch, unmatched (unknown or not a delivered COD parcel), duplicate', () => {
     const out = matchRemittance(
       [

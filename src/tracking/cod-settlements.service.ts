@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from 'src/common/clock';
+import { Transactions } from 'src/database/transaction';
+import { ShipmentNotFoundError } from 'src/shipments/shipments.errors';
+import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
+import { AlertsService, alertView } from './alerts.service';
+import { CodCreditPosting } from './cod-credit-posting';
+import { CodSettlement, type CodSettlementDecision } from './cod-settlement.entity';
+import { CodSettlementsRepository } from './cod-settlements.repository';
+import type { CodSettlementDto } from './tracking.dto';
+import {
+  CodSettlementAlreadySettledError,
+  CodSettlementNoCreditError,
+  CodSettlementNotTakenBackError,
+} from './tracking.errors';
+
+const settlementView = (s: CodSettlement, awb: string | null): CodSettlementDto => ({
+  shipmentId: s.shipmentId,
+  sellerId: s.sellerId,
+  awb,
+  alertId: s.alertId,
+  decision: s.decision,
+  reason: s.reason,
+  amount: s.amount,
+  fromPending: s.fromPending,
+  fromAvailable: s.fromAvailable,
+  settledBy: s.settledBy,
+  settledAt: s.settledAt.toISOString(),
+});
+
+/**
+ * Finance settles a COD delivery its courier took back, which otherwise keeps its credit withheld in the
+ * seller's `pending` for as long as the courier never delivers it again.
+ */
+@Injectable()
+export class CodSettlements {
+  constructor(
+    private readonly tx: Transactions,
+    private readonly tracked: TrackedShipments,
+    private readonly alerts: AlertsService,
+    private readonly codCredit: CodCreditPosting,
+    private readonly repository: CodSettlementsRepository,
+    private readonly notifications: SellerNotifications,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Settles the shipment's delivery taken back (its open `delivery_contradicted` alert) with finance's
+   * decision, in one transaction: `release` lets the withheld COD credit go (the next `ledger-holds` run
+   * moves what is still held to `available`); `reverse` takes the credit back out of the seller's money and
+   * the courier's COD receivable (CodCreditPosting.reverse, key `cod-credit-reversal:<shipmentId>`). The
+   * alert is resolved (its details name who settled it and how), the seller told (`shipment.at_risk` with
+   * `resolvedAt`), and the settlement kept for audit. Once per shipment: the same decision again answers the
+   * recorded settlement, posting nothing; the shipment's row is locked, so two decisions at once are taken
+   * one after the other. Rupiah.
+   * @throws ShipmentNotFoundError (SHIPMENTS_NOT_FOUND) for an unknown shipment
+   * @throws CodSettlementAlreadySettledError (COD_SETTLEMENT_ALREADY_SETTLED, 409) settled with the other decision
+   * @throws CodSettlementNotTakenBackError (COD_SETTLEMENT_NOT_TAKEN_BACK, 409) without an open alert
+   * @throws CodSettlementNoCreditError (COD_SETTLEMENT_NO_CREDIT, 409) when its delivery credited no COD cash
+   * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when the seller has withdrawn it
+   */
+  settle(
+    shipmentId: string,
+    input: { decision: CodSettlementDecision; reason: string },
+    by: string,
+  ): Promise<CodSettlementDto> {
+    return this.tx.run(async () => {
+      // The shipment row, then its alerts, then the ledger: the tracker's order, so neither waits on the other.
+      const [s] = await this.tracked.lock([shipmentId]);
+      if (!s) throw new ShipmentNotFoundError();
+      const earlier = await this.repository.find(s.id);
+      if (earlier) {
+        if (earlier.decision !== input.decision) throw new CodSettlementAlreadySettledError(earlier.decision);
+        return settlementView(earlier, s.awb);
+      }
+      const alert = await this.alerts.lockTakenBack(s.id);
+      if (!alert) throw new CodSettlementNotTakenBackError();
+      if (!s.courier || s.codAmount <= 0 || !(await this.codCredit.credited([s.id])).has(s.id))
+        throw new CodSettlementNoCreditError();
+      const now = this.clock.now();
+      const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };
+      let fromPending: number;
+      if (input.decision === 'reverse') fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
+      else {
+        fromPending = (await this.codCredit.held([s.id])).get(s.id) ?? 0;
+        await this.codCredit.resume([s.id]);
+      }
+      const settlement: CodSettlement = {
+        shipmentId: s.id,
+        sellerId: s.sellerId,
+        alertId: alert.id,
+        decision: input.decision,
+        reason: input.reason,
+        amount: s.codAmount,
+        fromPending,
+        fromAvailable: s.codAmount - fromPending,
+        settledBy: by,
+        settledAt: now,
+      };
+      // The shipment's row lock makes a second decision wait and then find this one: never a conflict here.
+      await this.repository.insert(settlement);
+      const resolved = await this.alerts.resolveSettled(alert, now, { by, decision: input.decision });
+      if (resolved)
+        await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.at_risk', {
+          shipmentId: s.id,
+          reference: s.reference,
+          status: s.status,
+          alert: alertView(resolved, s.reference),
+        });
+      return settlementView(settlement, s.awb);
+    });
+  }
+}

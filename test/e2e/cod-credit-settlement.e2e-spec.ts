@@ -1,0 +1,332 @@
+import supertest from 'supertest';
+import type { CourierStatus } from 'src/couriers/courier-adapter';
+import { Accounts } from 'src/ledger/ledger-accounts';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { addBankAccount } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
+import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { auth: { authorization: string } };
+
+/**
+ * Finance settles a COD delivery its courier took back: `release` lets its withheld credit go to
+ * available, `reverse` takes it back out of the seller's money and the courier's COD receivable, once,
+ * never below zero; either way the alert resolves and the discrepancy leaves the list.
+ */
+describe('Settling a COD delivery taken back', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let admin: Auth;
+  let finance: Auth;
+  const sap = PINNED.find((p) => p.code === 'sap')!;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
+    http = t.http();
+    admin = await createOperator(t, http, 'admin');
+    finance = await createOperator(t, http, 'finance');
+  });
+  afterAll(() => t.close());
+
+  const runJob = (name: string) =>
+    http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200);
+  const newSeller = async (name: string) => {
+    const seller = await signupSeller(http, name);
+    await subscribeWebhooks(http, seller);
+    return { seller, origin: (await createAddress(http, seller)).id };
+  };
+  const pushed = (seller: TestSeller, awb: string, to: CourierStatus, reason?: string) =>
+    pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);
+  /** A COD parcel delivered (its cash credited to pending) an hour ago. */
+  const delivered = async (s: { seller: TestSeller; origin: string }, codAmount: number) => {
+    const [b] = await bookPinned(t, http, s.seller, s.origin, [sap], { codAmount });
+    await pushed(s.seller, b.awb, 'delivered');
+    t.clock.advance(3600_000);
+    return b;
+  };
+  const takeBack = (seller: TestSeller, awb: string) => pushed(seller, awb, 'returned');
+  const balance = async (seller: TestSeller) =>
+    (await http.get('/v1/balance').set(seller.auth).expect(200)).body as {
+      pending: number;
+      available: number;
+      inWithdrawal: number;
+      withdrawable: number;
+    };
+  const receivable = async () => {
+    const account = Accounts.courierCodReceivable('sap');
+    return (await t.app.get(LedgerService).balances([account])).get(account.code)!;
+  };
+  const settle = (id: string, body: object, who: Auth = finance) =>
+    http.post(`/v1/finance/cod-discrepancies/${id}/settle`).set(who.auth).send(body);
+  const takenBackListed = async () =>
+    (
+      (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+        shipmentId: string;
+        kind: string;
+      }[]
+    )
+      .filter((d) => d.kind === 'taken_back')
+      .map((d) => d.shipmentId);
+  const alertsOf = async (seller: TestSeller, shipmentId: string, state: 'open' | 'resolved') =>
+    (
+      (
+        await http
+          .get('/v1/alerts')
+          .query({ state, rule: 'delivery_contradicted' })
+          .set(seller.auth)
+          .expect(200)
+      ).body.items as { id: string; shipmentId: string; resolvedAt: string | null }[]
+    ).filter((a) => a.shipmentId === shipmentId);
+  const postings = async (key: string) =>
+    (
+      await t.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM ledger_transactions WHERE key = $1',
+        [key],
+      )
+    )[0].n;
+  const toldResolved = async (sellerId: string, shipmentId: string) =>
+    (
+      await t.dataSource.query<{ body: string }[]>(
+        `SELECT body FROM webhook_deliveries WHERE seller_id = $1 AND type = 'shipment.at_risk'`,
+        [sellerId],
+      )
+    )
+      .map(
+        (r) => JSON.parse(r.body) as { data: { shipmentId: string; alert: { resolvedAt: string | null } } },
+      )
+      .filter((b) => b.data.shipmentId === shipmentId && b.data.alert.resolvedAt !== null);
+  const verified = async () => expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+
+  it('release: the cash was collected after all; the alert resolves, the seller is told, the next run releases it', async () => {
+    const s = await newSeller('Toko Lepas');
+    const b = await delivered(s, 120_000);
+    await takeBack(s.seller, b.awb);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 120_000, available: 0 });
+    expect(await takenBackListed()).toContain(b.id);
+
+    const res = await settle(b.id, { decision: 'release', reason: 'Kurir SAP mengonfirmasi uang diterima' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      shipmentId: b.id,
+      sellerId: s.seller.sellerId,
+      awb: b.awb,
+      alertId: expect.any(String),
+      decision: 'release',
+      reason: 'Kurir SAP mengonfirmasi uang diterima',
+      amount: 120_000,
+      fromPending: 120_000,
+      fromAvailable: 0,
+      settledBy: expect.any(String),
+      settledAt: t.clock.now().toISOString(),
+    });
+    expect(await takenBackListed()).not.toContain(b.id);
+    expect(await alertsOf(s.seller, b.id, 'open')).toEqual([]);
+    expect(await alertsOf(s.seller, b.id, 'resolved')).toEqual([
+      expect.objectContaining({ id: res.body.alertId, resolvedAt: t.clock.now().toISOString() }),
+    ]);
+    expect(await toldResolved(s.seller.sellerId, b.id)).toHaveLength(1);
+
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 120_000, withdrawable: 120_000 });
+    // The same decision again answers the settlement, the other is refused; nothing more moves.
+    const again = await settle(b.id, { decision: 'release', reason: 'lagi' }).expect(200);
+    expect(again.body).toEqual(res.body);
+    const other = await settle(b.id, { decision: 'reverse', reason: 'salah' }).expect(409);
+    expect(other.body).toMatchObject({
+      code: 'COD_SETTLEMENT_ALREADY_SETTLED',
+      details: [{ field: 'decision', message: 'was settled already as release' }],
+    });
+    expect(await toldResolved(s.seller.sellerId, b.id)).toHaveLength(1);
+    await verified();
+  });
+
+  it('reverse: the cash was never collected; it leaves pending and the courier’s receivable once, shown with the AWB', async () => {
+    const s = await newSeller('Toko Balik');
+    const kept = await delivered(s, 50_000);
+    const b = await delivered(s, 95_000);
+    await takeBack(s.seller, b.awb);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 95_000, available: 50_000 });
+    const owed = await receivable();
+
+    const body = { decision: 'reverse', reason: 'Kurir: paket diretur, uang COD tidak pernah diterima' };
+    const res = await settle(b.id, body).expect(200);
+    expect(res.body).toMatchObject({
+      decision: 'reverse',
+      amount: 95_000,
+      fromPending: 95_000,
+      fromAvailable: 0,
+    });
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 50_000, withdrawable: 50_000 });
+    expect(await receivable()).toBe(owed - 95_000);
+    expect(await takenBackListed()).not.toContain(b.id);
+    expect(await alertsOf(s.seller, b.id, 'open')).toEqual([]);
+    expect(await toldResolved(s.seller.sellerId, b.id)).toHaveLength(1);
+
+    const entries = (await http.get('/v1/ledger/entries').set(s.seller.auth).expect(200)).body.items as {
+      type: string;
+      account: string;
+      amount: number;
+      balanceAfter: number;
+      reference: string;
+    }[];
+    expect(entries.filter((e) => e.type === 'cod_credit_reversed')).toEqual([
+      expect.objectContaining({ account: 'pending', amount: -95_000, balanceAfter: 0, reference: b.awb }),
+    ]);
+
+    // Sent again (a retry; another reason typed): the first answer, posted once.
+    expect((await settle(b.id, body).expect(200)).body).toEqual(res.body);
+    expect((await settle(b.id, { ...body, reason: 'dikirim ulang' }).expect(200)).body).toEqual(res.body);
+    expect(await postings(`cod-credit-reversal:${b.id}`)).toBe(1);
+    // The hold it ended is never released later, however often the job runs.
+    t.clock.advance(86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 50_000 });
+    expect(kept.id).not.toBe(b.id);
+
+    // The courier's remittance then lists it: its cash settles nothing, it waits in suspense for finance.
+    const remittedOn = new Date(t.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
+    const report = await http
+      .post('/v1/finance/remittances?courier=sap')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(`awb,cod_amount,remitted_date\n${b.awb},95000,${remittedOn}\n${kept.awb},50000,${remittedOn}\n`)
+      .expect(201);
+    expect(report.body.matched).toEqual({ count: 1, amount: 50_000 });
+    expect(report.body.unmatched).toEqual({ count: 1, amount: 95_000 });
+    const detail = (await http.get(`/v1/finance/remittances/${report.body.id}`).set(finance.auth).expect(200))
+      .body;
+    expect(detail.lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          awb: b.awb,
+          outcome: 'unmatched',
+          reason: 'cod_reversed',
+          shipmentId: b.id,
+        }),
+      ]),
+    );
+    expect(await receivable()).toBe(owed - 95_000 - 50_000);
+    await verified();
+  });
+
+  it('reverse after the cash became available takes it from available; after it was withdrawn it is refused, nothing posted', async () => {
+    const s = await newSeller('Toko Tarik');
+    const bankAccountId = await addBankAccount(http, s.seller);
+    const released = await delivered(s, 80_000);
+    const withdrawn = await delivered(s, 60_000);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 140_000 });
+    await takeBack(s.seller, released.awb);
+    expect(await takenBackListed()).toContain(released.id);
+
+    const res = await settle(released.id, {
+      decision: 'reverse',
+      reason: 'Uang COD tidak diterima kurir',
+    }).expect(200);
+    expect(res.body).toMatchObject({ amount: 80_000, fromPending: 0, fromAvailable: 80_000 });
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 60_000, withdrawable: 60_000 });
+
+    // The seller withdraws the rest; then the other delivery is taken back: nothing is left to reverse from.
+    await http
+      .post('/v1/withdrawals')
+      .set(s.seller.auth)
+      .set('Idempotency-Key', `all-${s.seller.sellerId}`)
+      .send({ amount: 60_000, bankAccountId })
+      .expect(201);
+    await takeBack(s.seller, withdrawn.awb);
+    const refused = await settle(withdrawn.id, { decision: 'reverse', reason: 'Uang tidak diterima' }).expect(
+      422,
+    );
+    expect(refused.body).toMatchObject({
+      code: 'COD_SETTLEMENT_REVERSAL_UNCOVERED',
+      details: [{ field: 'decision', message: expect.stringContaining('needs 60000 rupiah') }],
+    });
+    expect(await postings(`cod-credit-reversal:${withdrawn.id}`)).toBe(0);
+    expect(await alertsOf(s.seller, withdrawn.id, 'open')).toHaveLength(1);
+    expect(await takenBackListed()).toContain(withdrawn.id);
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0, inWithdrawal: 60_000 });
+    // Finance may still find the cash was collected after all.
+    await settle(withdrawn.id, { decision: 'release', reason: 'Kurir menyetor uangnya' }).expect(200);
+    expect(await takenBackListed()).not.toContain(withdrawn.id);
+    await verified();
+  });
+
+  it('two finance users deciding at once post once', async () => {
+    const s = await newSeller('Toko Serentak');
+    const b = await delivered(s, 70_000);
+    await takeBack(s.seller, b.awb);
+    const other = await createOperator(t, http, 'finance');
+    const body = { decision: 'reverse', reason: 'Uang COD tidak diterima' };
+    const answers = await Promise.all([settle(b.id, body), settle(b.id, body, other), settle(b.id, body)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    expect(await postings(`cod-credit-reversal:${b.id}`)).toBe(1);
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
+    expect(await toldResolved(s.seller.sellerId, b.id)).toHaveLength(1);
+
+    const c = await delivered(s, 30_000);
+    await takeBack(s.seller, c.awb);
+    const split = await Promise.all([
+      settle(c.id, { decision: 'reverse', reason: 'tidak diterima' }),
+      settle(c.id, { decision: 'release', reason: 'diterima' }, other),
+    ]);
+    expect(split.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await postings(`cod-credit-reversal:${c.id}`)).toBe(split[0].status === 200 ? 1 : 0);
+    await verified();
+  });
+
+  it('a settlement stands when a later scan takes the delivery back again: not withheld, not listed again', async () => {
+    const s = await newSeller('Toko Ulang');
+    const b = await delivered(s, 65_000);
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    await settle(b.id, { decision: 'release', reason: 'Kurir mengonfirmasi uang diterima' }).expect(200);
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'returned');
+    // The seller hears of the new scan (a new alert), but finance's decision is not undone.
+    expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
+    expect(await takenBackListed()).not.toContain(b.id);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 65_000 });
+    await verified();
+  });
+
+  it('answers 4xx naming the field, and only to finance', async () => {
+    const s = await newSeller('Toko Salah');
+    const ordinary = await delivered(s, 40_000);
+    const b = await delivered(s, 45_000);
+    await takeBack(s.seller, b.awb);
+    const ok = { decision: 'reverse', reason: 'Uang tidak diterima' };
+    const fields = async (id: string, body: object) => {
+      const res = await settle(id, body).expect(400);
+      return (res.body.details as { field: string }[]).map((d) => d.field);
+    };
+    expect(await fields(b.id, { decision: 'refund', reason: 'x' })).toEqual(['decision']);
+    expect(await fields(b.id, { decision: 'reverse' })).toEqual(['reason']);
+    expect(await fields(b.id, { ...ok, reason: 'uang\u0000tidak' })).toEqual(['reason']);
+    expect(await fields(b.id, { ...ok, reason: 'x'.repeat(501) })).toEqual(['reason']);
+    expect(await fields(b.id, { ...ok, amount: 1 })).toEqual(['amount']);
+    // An id that cannot exist is not found, as everywhere in the API.
+    expect((await settle('not-a-uuid', ok).expect(404)).body.code).toBe('NOT_FOUND');
+    const unknown = await settle('00000000-0000-4000-8000-000000000000', ok).expect(404);
+    expect(unknown.body.code).toBe('SHIPMENTS_NOT_FOUND');
+    const notTakenBack = await settle(ordinary.id, ok).expect(409);
+    expect(notTakenBack.body).toMatchObject({
+      code: 'COD_SETTLEMENT_NOT_TAKEN_BACK',
+      details: [{ field: 'id', message: expect.any(String) }],
+    });
+    await settle(b.id, ok, s.seller).expect(403);
+    await http.post(`/v1/finance/cod-discrepancies/${b.id}/settle`).send(ok).expect(401);
+    // Nothing of it was written.
+    expect(await postings(`cod-credit-reversal:${b.id}`)).toBe(0);
+    expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
+    await verified();
+  });
+});
