@@ -502,12 +502,6 @@ export const defaults = {
        */
       maxReportBytes: 2 * 1024 * 1024,
       /**
-       * The overdue list walks delivered COD parcels (oldest first) this many at a time, at most
-       * `overdueScanSteps` times per request, then answers with a cursor to go on from.
-       */
-      overdueScanPage: 500,
-      overdueScanSteps: 20,
-      /**
        * Unmatched lines uploaded this many days ago at most are decided again when their parcel turns out
        * delivered (couriers remit days after a delivery, not months): older ones are finance's to explain,
        * and the job's reading stays bounded however many unknown AWBs pile up.

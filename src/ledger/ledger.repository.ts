@@ -70,6 +70,12 @@ export interface VerifyFindings {
 const num = (v: string | number | null): number => (v === null ? 0 : Number(v));
 
 /** The ledger's SQL: one statement per posting, balances, holds, statements and the checks. */
+/**
+ * An entry's Jakarta month, as idx_ledger_entries_seller_month (migration LedgerEntriesSellerMonth) keys it;
+ * a query repeats the expression to use the index.
+ */
+const jakartaMonth = (at: string) => `date_trunc('month', ${at} AT TIME ZONE 'Asia/Jakarta')`;
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly tx: Transactions) {}
@@ -212,22 +218,45 @@ export class LedgerRepository {
     return new Map(codes.map((c) => [c, found.get(c) ?? 0]));
   }
 
-  /** A seller's entries, last posted first (the order their balances followed), keyset-paged by entry id. */
+  /**
+   * A seller's entries, last posted first (the order their balances followed), keyset-paged by entry id. With
+   * a window (`from`, `to`), each Jakarta month the window touches is read newest id first from
+   * idx_ledger_entries_seller_month, at most `limit` a month, and the months' heads merged: a month a year
+   * back costs a page, not a walk past every later entry (`at` is when a posting says it happened, which
+   * need not follow the id, so the months are merged rather than read one after another).
+   */
   async sellerEntries(
     sellerId: string,
     q: { from?: Date; to?: Date; beforeId?: string; limit: number },
   ): Promise<EntryRow[]> {
+    const page =
+      q.from || q.to
+        ? `SELECT p.id FROM (
+             SELECT GREATEST(${jakartaMonth('$2::timestamptz')}, min(${jakartaMonth('at')})) AS first,
+                    LEAST(${jakartaMonth("($3::timestamptz - interval '1 microsecond')")}, max(${jakartaMonth('at')})) AS last
+               FROM ledger_entries WHERE seller_id = $1
+           ) span
+           CROSS JOIN generate_series(span.first, span.last, interval '1 month') AS m(month)
+           CROSS JOIN LATERAL (
+             SELECT e.id FROM ledger_entries e
+              WHERE e.seller_id = $1 AND ${jakartaMonth('e.at')} = m.month
+                AND ($2::timestamptz IS NULL OR e.at >= $2) AND ($3::timestamptz IS NULL OR e.at < $3)
+                AND ($4::bigint IS NULL OR e.id < $4)
+              ORDER BY e.id DESC LIMIT $5
+           ) p
+           ORDER BY p.id DESC LIMIT $5`
+        : `SELECT e.id FROM ledger_entries e
+            WHERE e.seller_id = $1 AND ($2::timestamptz IS NULL OR e.at >= $2) AND ($3::timestamptz IS NULL OR e.at < $3)
+              AND ($4::bigint IS NULL OR e.id < $4)
+            ORDER BY e.id DESC LIMIT $5`;
     const rows: Record<string, string | Date | null>[] = await this.tx.manager.query(
       `SELECT e.id, e.at, t.type, e.account_code, a.kind, e.amount, e.balance_after, t.reference, t.id AS transaction_id,
               a.debit_normal
-         FROM ledger_entries e
+         FROM (${page}) page
+         JOIN ledger_entries e ON e.id = page.id
          JOIN ledger_transactions t ON t.id = e.transaction_id
          JOIN ledger_accounts a ON a.code = e.account_code
-        WHERE e.seller_id = $1
-          AND ($2::timestamptz IS NULL OR e.at >= $2) AND ($3::timestamptz IS NULL OR e.at < $3)
-          AND ($4::bigint IS NULL OR e.id < $4)
-        ORDER BY e.id DESC
-        LIMIT $5`,
+        ORDER BY e.id DESC`,
       [sellerId, q.from ?? null, q.to ?? null, q.beforeId ?? null, q.limit],
     );
     return rows.map((r) => ({

@@ -149,17 +149,6 @@ export class RemittancesRepository {
     return found;
   }
 
-  /** Those of the shipments whose COD cash a line has settled. */
-  async settledShipments(ids: string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
-      `SELECT shipment_id FROM remittance_lines
-        WHERE shipment_id = ANY($1::uuid[]) AND outcome = 'matched' AND NOT voided`,
-      [ids],
-    );
-    return new Set(rows.map((r) => r.shipment_id));
-  }
-
   async insert(r: RemittanceRecord, lines: MatchedLine[]): Promise<void> {
     const o = r.byOutcome;
     await this.tx.manager.query(
@@ -305,13 +294,13 @@ export class RemittancesRepository {
     return rows.map(lineOf);
   }
 
-  /** The AWBs whose parcel a report's lines settled. */
-  async settledBy(remittanceId: string): Promise<string[]> {
-    const rows = await this.tx.manager.query<{ awb: string }[]>(
-      `SELECT awb FROM remittance_lines WHERE remittance_id = $1 AND outcome = 'matched'`,
+  /** The parcels (AWB and shipment) a report's lines settled. */
+  async settledBy(remittanceId: string): Promise<{ awb: string; shipmentId: string }[]> {
+    const rows = await this.tx.manager.query<{ awb: string; shipment_id: string }[]>(
+      `SELECT awb, shipment_id FROM remittance_lines WHERE remittance_id = $1 AND outcome = 'matched'`,
       [remittanceId],
     );
-    return rows.map((r) => r.awb);
+    return rows.map((r) => ({ awb: r.awb, shipmentId: r.shipment_id }));
   }
 
   /**
@@ -388,20 +377,5 @@ export class RemittancesRepository {
       [courier],
     );
     return new Map(rows.map((r) => [r.outcome, { count: r.count, amount: Number(r.amount) }]));
-  }
-
-  /** Per courier: parcels delivered before `before` whose COD a line settled, and that COD (rupiah). */
-  async settledDeliveredTotals(
-    before: Date,
-    courier: string | null,
-  ): Promise<Map<string, { count: number; amount: Rupiah }>> {
-    const rows = await this.tx.manager.query<{ courier: string; count: number; amount: string }[]>(
-      `SELECT courier, count(*)::int AS count, coalesce(sum(expected_amount), 0)::text AS amount
-         FROM remittance_lines
-        WHERE outcome = 'matched' AND NOT voided AND delivered_at < $1 AND ($2::text IS NULL OR courier = $2)
-        GROUP BY courier`,
-      [before, courier],
-    );
-    return new Map(rows.map((r) => [r.courier, { count: r.count, amount: Number(r.amount) }]));
   }
 }

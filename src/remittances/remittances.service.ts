@@ -4,7 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { wibDate } from 'src/common/wib';
 import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
-import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
+import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { Accounts, PostingKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -149,6 +149,7 @@ export class RemittancesService {
         createdAt: this.clock.now(),
       };
       await this.repository.insert(record, matched);
+      await this.deliveries.markRemitted(settledShipments(matched), true);
       const entries = remittanceEntries(courier, totals);
       if (entries.length)
         await this.ledger.post({
@@ -219,18 +220,19 @@ export class RemittancesService {
     const settled = await this.repository.settledAwbs(courier, [...new Set(live.map((l) => l.awb))]);
     const decided = matchRemittance(live, parcels, settled);
     const now = this.clock.now();
-    let matched = 0;
     let redecided = 0;
+    const settling: MatchedLine[] = [];
     for (const [i, line] of decided.entries()) {
       const { remittanceId } = live[i];
       if (line.outcome === 'unmatched' || !(await this.repository.redecide(remittanceId, line, 'unmatched')))
         continue;
       redecided += 1;
       if (line.outcome !== 'matched') continue;
-      matched += 1;
+      settling.push(line);
       await this.settleFromSuspense(courier, remittanceId, line, now);
     }
-    return { matched, redecided };
+    await this.deliveries.markRemitted(settledShipments(settling), true);
+    return { matched: settling.length, redecided };
   }
 
   /**
@@ -254,6 +256,11 @@ export class RemittancesService {
       // Voided once only: the update takes no report voided before.
       if (!(await this.repository.void(id, by, reason, now))) throw new RemittanceAlreadyVoidedError(id);
       const freed = await this.repository.settledBy(id);
+      // Owed again before the duplicates are decided: one of them may settle the parcel anew.
+      await this.deliveries.markRemitted(
+        freed.map((f) => f.shipmentId),
+        false,
+      );
       const reversed = remittanceVoidEntries(report.courier, report);
       if (reversed.length)
         await this.ledger.post({
@@ -263,7 +270,11 @@ export class RemittancesService {
           reference: report.courier,
           entries: reversed,
         });
-      await this.settleDuplicatesOf(report.courier, freed, now);
+      await this.settleDuplicatesOf(
+        report.courier,
+        freed.map((f) => f.awb),
+        now,
+      );
       // Its counts as read under the lock: the duplicates decided again are other reports' lines.
       return remittanceView({ ...report, voided: { at: now, by, reason } });
     });
@@ -282,12 +293,16 @@ export class RemittancesService {
     const parcels = new Map<string, ParcelOnRecord>();
     for (const [awb, p] of await this.parcelsOf(courier, named)) parcels.set(awb, p);
     const settled = await this.repository.settledAwbs(courier, named);
+    const settling: MatchedLine[] = [];
     for (const [i, line] of matchRemittance(lines, parcels, settled).entries()) {
       const { remittanceId } = lines[i];
       if (line.outcome === 'duplicate' || !(await this.repository.redecide(remittanceId, line, 'duplicate')))
         continue;
-      if (line.outcome === 'matched') await this.settleFromSuspense(courier, remittanceId, line, now);
+      if (line.outcome !== 'matched') continue;
+      settling.push(line);
+      await this.settleFromSuspense(courier, remittanceId, line, now);
     }
+    await this.deliveries.markRemitted(settledShipments(settling), true);
   }
 
   /** The parcels these AWBs name at `courier`, by AWB, each with whether finance reversed its COD credit. */
@@ -356,9 +371,9 @@ export class RemittancesService {
   /**
    * What finance must look at, as of now: the newest unmatched, mismatched and duplicate lines (`limit`
    * each, totals over all), the delivered COD parcels not remitted `overdueDays` after delivery (longest
-   * overdue first, continued by `cursor`; totals over all), each courier's COD receivable and the suspense.
-   * The overdue walk reads at most `overdueScanPage` × `overdueScanSteps` delivered parcels per request (config)
-   * and says where to continue.
+   * overdue first, `limit` a page, continued by `cursor` while more are overdue; totals over all), each
+   * courier's COD receivable and the suspense. Parcels a line settled are never read (shipments keep whether
+   * theirs was), so the answer costs what is overdue, not the platform's history.
    * @throws ValidationFailedError for a bad cursor
    */
   async reconciliation(q: {
@@ -380,21 +395,27 @@ export class RemittancesService {
       () => this.repository.exceptions('duplicate', courier, limit),
       () => this.repository.exceptionTotals(courier),
     ]);
-    const overdue = await this.overdue(
-      cutoff,
-      courier,
-      after ? { endedAt: after[0] as Date, id: after[1] as string } : null,
-      limit,
-      now,
-    );
-    const [delivered, settled] = await this.tx.all([
-      () => this.deliveries.deliveredTotals(cutoff, courier),
-      () => this.repository.settledDeliveredTotals(cutoff, courier),
+    const [page, unremitted] = await this.tx.all([
+      () =>
+        this.deliveries.unremittedBefore({
+          before: cutoff,
+          courier,
+          after: after ? { endedAt: after[0] as Date, id: after[1] as string } : null,
+          limit: limit + 1,
+        }),
+      () => this.deliveries.unremittedTotals(cutoff, courier),
     ]);
+    const overdue = toKeysetPage(
+      page,
+      limit,
+      (p) => overdueView(p, now),
+      NOT_REMITTED_ORDER,
+      (p) => [p.endedAt!, p.shipmentId],
+    );
     const notRemitted: CountAndAmountDto = { count: 0, amount: 0 };
-    for (const [c, d] of delivered) {
-      notRemitted.count += d.count - (settled.get(c)?.count ?? 0);
-      notRemitted.amount += d.amount - (settled.get(c)?.amount ?? 0);
+    for (const d of unremitted.values()) {
+      notRemitted.count += d.count;
+      notRemitted.amount += d.amount;
     }
     const couriers = courier ? [courier] : REMITTING_COURIERS;
     const suspenseAccount = Accounts.platform('remittance_suspense');
@@ -411,7 +432,7 @@ export class RemittancesService {
       amountMismatches: mismatches.map(lineView),
       duplicates: duplicates.map(lineView),
       notRemitted: overdue.items,
-      notRemittedCursor: overdue.cursor,
+      notRemittedCursor: overdue.nextCursor,
       totals: {
         unmatched: exceptionTotals.get('unmatched') ?? none,
         amountMismatches: exceptionTotals.get('amount_mismatch') ?? none,
@@ -424,42 +445,11 @@ export class RemittancesService {
       suspense: balances.get(suspenseAccount.code) ?? 0,
     };
   }
-
-  /**
-   * Walks delivered COD parcels ended before `cutoff` oldest first, keeping those no line settled, until
-   * `limit` are found, the parcels run out, or the step budget is spent (then the cursor says where to go on).
-   */
-  private async overdue(
-    cutoff: Date,
-    courier: string | null,
-    start: { endedAt: Date; id: string } | null,
-    limit: number,
-    now: Date,
-  ): Promise<{ items: NotRemittedDto[]; cursor: string | null }> {
-    const { overdueScanPage, overdueScanSteps } = this.config.business.money.remittance;
-    const items: NotRemittedDto[] = [];
-    let after = start;
-    for (let step = 0; step < overdueScanSteps; step += 1) {
-      const page = await this.deliveries.deliveredBefore({
-        before: cutoff,
-        courier,
-        after,
-        limit: overdueScanPage,
-      });
-      const settled = await this.repository.settledShipments(page.map((p) => p.shipmentId));
-      for (const p of page) {
-        after = { endedAt: p.endedAt!, id: p.shipmentId };
-        if (settled.has(p.shipmentId)) continue;
-        items.push(overdueView(p, now));
-        if (items.length === limit) return { items, cursor: cursorAt(after) };
-      }
-      if (page.length < overdueScanPage) return { items, cursor: null };
-    }
-    return { items, cursor: after ? cursorAt(after) : null };
-  }
 }
 
-const cursorAt = (p: { endedAt: Date; id: string }) => encodeKeyset(NOT_REMITTED_ORDER, [p.endedAt, p.id]);
+/** The parcels the lines settle (matched): their COD cash is remitted. */
+const settledShipments = (lines: MatchedLine[]): string[] =>
+  lines.filter((l) => l.outcome === 'matched').map((l) => l.shipmentId!);
 
 function overdueView(p: CodParcel, now: Date): NotRemittedDto {
   const deliveredAt = p.endedAt!;

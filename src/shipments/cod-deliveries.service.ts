@@ -39,24 +39,37 @@ export class CodDeliveries {
   }
 
   /**
-   * One page (≤ `limit`) of delivered COD parcels that ended before `before`, oldest first, after the
-   * keyset position `after` (the last parcel of the previous page); `courier` null for all couriers.
+   * One page (≤ `limit`) of delivered COD parcels no remittance line settled (markRemitted), that ended before
+   * `before`, oldest first, after the keyset position `after` (the last parcel of the previous page); `courier`
+   * null for all couriers. Reads only parcels not remitted, however many were.
    */
-  async deliveredBefore(q: {
+  async unremittedBefore(q: {
     before: Date;
     courier: string | null;
     after: { endedAt: Date; id: string } | null;
     limit: number;
   }): Promise<CodParcel[]> {
-    return (await this.repository.codDeliveredPage(q)).map(parcelOf);
+    return (await this.repository.codUnremittedPage(q)).map(parcelOf);
   }
 
-  /** Per courier: the number of delivered COD parcels that ended before `before` and their COD (rupiah). */
-  async deliveredTotals(
+  /**
+   * Per courier: the number of delivered COD parcels no remittance line settled that ended before `before`,
+   * and their COD (rupiah).
+   */
+  async unremittedTotals(
     before: Date,
     courier: string | null,
   ): Promise<Map<string, { count: number; amount: Rupiah }>> {
-    const rows = await this.repository.codDeliveredTotals(before, courier);
+    const rows = await this.repository.codUnremittedTotals(before, courier);
     return new Map(rows.map((r) => [r.courier, { count: r.count, amount: Number(r.amount) }]));
+  }
+
+  /**
+   * Records that a remittance line settled these parcels' COD cash (`remitted`), or that the line settling it
+   * was voided and the cash is owed again (false). Run in the transaction that decides the lines, so the
+   * flag and the lines never disagree. Idempotent.
+   */
+  async markRemitted(shipmentIds: string[], remitted: boolean): Promise<void> {
+    await this.repository.markCodRemitted(shipmentIds, remitted);
   }
 }

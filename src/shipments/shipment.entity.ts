@@ -16,8 +16,11 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller_outcome_recorded', ['sellerId', 'outcomeRecordedAt', 'id'], {
   where: 'outcome_recorded_at IS NOT NULL',
 })
-// Delivered COD parcels by delivery time: the remittance reconciliation's "not remitted after N days".
-@Index('idx_shipments_cod_delivered', ['endedAt', 'id'], { where: "status = 'delivered' AND cod_collected" })
+// Delivered COD parcels no remittance line has settled, by delivery time: the remittance reconciliation's
+// "not remitted after N days" and its totals read only these, not two years of parcels long remitted.
+@Index('idx_shipments_cod_unremitted', ['endedAt', 'id'], {
+  where: "status = 'delivered' AND cod_collected AND NOT cod_remitted",
+})
 // The list's search (migration ShipmentSearchIndexes): expression and operator-class indexes TypeORM cannot
 // describe, declared so that its schema comparison leaves them be.
 @Index('idx_shipments_reference_prefix', { synchronize: false })
@@ -57,6 +60,8 @@ export class Shipment {
   @Column('text', { nullable: true }) reason!: string | null;
   @Column('integer') attempts!: number;
   @Column('boolean') codCollected!: boolean;
+  /** A courier's remittance line settled its COD cash (set and cleared by the remittances module). */
+  @Column('boolean', { default: false }) codRemitted!: boolean;
   @Column('text') risk!: 'none' | 'at_risk';
   @Column('text', { nullable: true }) courier!: string | null;
   @Column('text', { nullable: true }) service!: string | null;

@@ -466,10 +466,11 @@ export class ShipmentsRepository {
   }
 
   /**
-   * Delivered COD parcels (the COD cash taken) that ended before `before`, oldest first by (ended_at, id)
-   * after the keyset position `after`: a walk along idx_shipments_cod_delivered.
+   * Delivered COD parcels (the COD cash taken) no remittance line settled, that ended before `before`, oldest
+   * first by (ended_at, id) after the keyset position `after`: a walk along idx_shipments_cod_unremitted, whose
+   * predicate the WHERE repeats, so parcels long remitted are never read.
    */
-  async codDeliveredPage(q: {
+  async codUnremittedPage(q: {
     before: Date;
     courier: string | null;
     after: { endedAt: Date; id: string } | null;
@@ -487,23 +488,42 @@ export class ShipmentsRepository {
     }
     return this.tx.manager.query<CodParcelRow[]>(
       `SELECT id, courier, awb, status, cod_amount, cod_collected, ended_at FROM shipments
-        WHERE status = 'delivered' AND cod_collected AND ended_at < $1${where}
+        WHERE status = 'delivered' AND cod_collected AND NOT cod_remitted AND ended_at < $1${where}
         ORDER BY ended_at, id LIMIT $2`,
       params,
     );
   }
 
-  /** Per courier: how many delivered COD parcels ended before `before`, and their COD (rupiah). */
-  async codDeliveredTotals(
+  /**
+   * Per courier: how many delivered COD parcels no line settled ended before `before`, and their COD (rupiah).
+   * From idx_shipments_cod_unremitted, like the page.
+   */
+  async codUnremittedTotals(
     before: Date,
     courier: string | null,
   ): Promise<{ courier: string; count: number; amount: string }[]> {
     return this.tx.manager.query(
       `SELECT courier, count(*)::int AS count, coalesce(sum(cod_amount), 0)::text AS amount FROM shipments
-        WHERE status = 'delivered' AND cod_collected AND ended_at < $1 AND ($2::text IS NULL OR courier = $2)
+        WHERE status = 'delivered' AND cod_collected AND NOT cod_remitted AND ended_at < $1
+          AND ($2::text IS NULL OR courier = $2)
         GROUP BY courier`,
       [before, courier],
     );
+  }
+
+  /**
+   * Marks the parcels' COD cash remitted, or owed again (`remitted` false). Rows locked in id order, so two
+   * callers never wait on each other's rows crosswise. Returns how many changed.
+   */
+  async markCodRemitted(ids: string[], remitted: boolean): Promise<number> {
+    if (!ids.length) return 0;
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE shipments s SET cod_remitted = $2
+         FROM (SELECT id FROM shipments WHERE id = ANY($1::uuid[]) AND cod_remitted <> $2 ORDER BY id FOR UPDATE) l
+        WHERE s.id = l.id`,
+      [[...new Set(ids)], remitted],
+    );
+    return changed;
   }
 
   /**

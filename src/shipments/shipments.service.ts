@@ -271,6 +271,7 @@ export class ShipmentsService {
       reason: null,
       attempts: 0,
       codCollected: false,
+      codRemitted: false,
       risk: 'none',
       courier: null,
       service: null,

@@ -40,9 +40,6 @@ describe('courier remittance: reports settle COD receivables once; what does not
     t = await startTestApp({}, undefined, {
       configure: (c) => {
         c.business.money.remittance.maxReportBytes = MAX_REPORT_BYTES;
-        // A short overdue walk per request, so its cursor is exercised by a handful of parcels.
-        c.business.money.remittance.overdueScanPage = 2;
-        c.business.money.remittance.overdueScanSteps = 2;
       },
     });
     http = t.http();
@@ -53,6 +50,16 @@ describe('courier remittance: reports settle COD receivables once; what does not
     ledger = t.app.get(LedgerService);
   });
   afterAll(() => t.close());
+  // Whatever a test did (upload, late match, void, a duplicate settling anew), each shipment says it was
+  // remitted exactly when a line of a report not voided settles it: the overdue list reads only that.
+  afterEach(async () => {
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM shipments s
+        WHERE s.cod_remitted <> EXISTS (
+          SELECT 1 FROM remittance_lines l WHERE l.shipment_id = s.id AND l.outcome = 'matched' AND NOT l.voided)`,
+    );
+    expect(n).toBe(0);
+  });
 
   const balance = async (code: string) => {
     const kind = code.startsWith('platform:courier_cod_receivable')
@@ -105,6 +112,25 @@ describe('courier remittance: reports settle COD receivables once; what does not
         [shipmentIds],
       )
     ).reduce((m, r) => m.set(r.shipment_id, r.n), new Map<string, number>());
+  /**
+   * The overdue parcels and their totals as read from the lines themselves (as the list was before shipments
+   * kept whether each was remitted): delivered COD parcels of the courier ended before the cutoff, oldest
+   * first, that no line of a report not voided settled.
+   */
+  const overdueFromLines = async (courier: string, overdueDays: number) => {
+    const rows = await t.dataSource.query<{ id: string; cod_amount: string }[]>(
+      `SELECT s.id, s.cod_amount FROM shipments s
+        WHERE s.status = 'delivered' AND s.cod_collected AND s.courier = $1 AND s.ended_at < $2
+          AND NOT EXISTS (SELECT 1 FROM remittance_lines l
+                           WHERE l.shipment_id = s.id AND l.outcome = 'matched' AND NOT l.voided)
+        ORDER BY s.ended_at, s.id`,
+      [courier, new Date(t.clock.now().getTime() - overdueDays * 86_400_000)],
+    );
+    return {
+      ids: rows.map((r) => r.id),
+      totals: { count: rows.length, amount: rows.reduce((a, r) => a + Number(r.cod_amount), 0) },
+    };
+  };
   const remittanceCount = async () =>
     (await t.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM remittances'))[0].n;
 
@@ -371,15 +397,33 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect(mine(all.seen).every((n) => n.daysSinceDelivery === 8)).toBe(true);
     const times = all.seen.map((n) => n.deliveredAt);
     expect([...times].sort()).toEqual(times);
-    // This app reads at most 2 × 2 delivered parcels per request: five J&T parcels take two requests.
-    expect(all.requests).toBe(2);
+    // Only parcels not remitted are read: every one overdue fits the default page, and no cursor follows it.
+    expect(all.requests).toBe(1);
     const totals = (await reconciliation({ courier: 'jnt' })).totals.notRemitted;
     expect(totals.count).toBe(all.seen.length);
+    const fromLines = await overdueFromLines('jnt', 7);
+    expect(all.seen.map((n) => n.shipmentId)).toEqual(fromLines.ids);
+    expect(totals).toEqual(fromLines.totals);
     expect(mine((await walk({ overdueDays: 9 })).seen)).toEqual([]);
 
-    // One at a time: the same parcels in the same order.
+    // One at a time: the same parcels in the same order, the last page without a cursor.
     const single = await walk({ limit: 1 });
     expect(single.seen.map((n) => n.shipmentId)).toEqual(all.seen.map((n) => n.shipmentId));
+    expect(single.requests).toBe(all.seen.length);
+    // Two at a time, and settling one parcel of the next page meanwhile: the cursor goes on past it.
+    const first = await reconciliation({ courier: 'jnt', limit: 2 });
+    const settledMeanwhile = all.seen[2];
+    const paid = await t.dataSource.query<{ awb: string; cod_amount: string }[]>(
+      'SELECT awb, cod_amount FROM shipments WHERE id = $1',
+      [settledMeanwhile.shipmentId],
+    );
+    await upload('jnt', `awb,amount,date\n${paid[0].awb},${Number(paid[0].cod_amount)},${today()}\n`).expect(
+      201,
+    );
+    const rest = await walk({ limit: 2, cursor: first.notRemittedCursor! });
+    expect([...first.notRemitted, ...rest.seen].map((n) => n.shipmentId)).toEqual(
+      all.seen.filter((n) => n !== settledMeanwhile).map((n) => n.shipmentId),
+    );
   });
 
   it('decides a line again once Kirim learns its parcel was delivered: the report came first', async () => {
@@ -486,6 +530,9 @@ describe('courier remittance: reports settle COD receivables once; what does not
       cursor = next.notRemittedCursor;
     }
     expect(owedAgain).toEqual(expect.arrayContaining(ids));
+    const fromLines = await overdueFromLines('jne', 0);
+    expect(owedAgain).toEqual(fromLines.ids);
+    expect(r.totals.notRemitted).toEqual(fromLines.totals);
     // The report and its lines stay, marked, as they were decided.
     const detail = (await http.get(`/v1/finance/remittances/${taken.id}`).set(finance.auth).expect(200)).body;
     expect(detail.voidedAt).toBe(voided.voidedAt);
