@@ -10,7 +10,7 @@ export interface CodParcel {
   awb: string;
   status: ShipmentStatus;
   codAmount: Rupiah;
-  /** The courier reported the COD cash taken (the delivered event that credited the seller). */
+  /** The courier reported the COD cash taken (the delivered event that credited the seller); false again once finance reversed that credit. */
   codCollected: boolean;
   /** When it was delivered, returned or lost (the courier event's time). */
   endedAt: Date | null;
@@ -71,5 +71,14 @@ export class CodDeliveries {
    */
   async markRemitted(shipmentIds: string[], remitted: boolean): Promise<void> {
     await this.repository.markCodRemitted(shipmentIds, remitted);
+  }
+
+  /**
+   * Records that these delivered parcels' COD cash was never collected after all (finance reversed the
+   * credit of a delivery its courier took back): no remittance is owed for them, so they leave the overdue
+   * list, and an invoice not yet issued charges no COD fee for them. In the caller's transaction.
+   */
+  async markCashNotCollected(shipmentIds: string[]): Promise<void> {
+    await this.repository.markCodNotCollected(shipmentIds);
   }
 }

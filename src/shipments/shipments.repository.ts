@@ -526,6 +526,16 @@ export class ShipmentsRepository {
     return changed;
   }
 
+  /** Marks delivered COD parcels as delivered without their cash (finance reversed the credit); how many changed. */
+  async markCodNotCollected(ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      "UPDATE shipments SET cod_collected = false WHERE id = ANY($1::uuid[]) AND status = 'delivered' AND cod_collected",
+      [[...new Set(ids)]],
+    );
+    return changed;
+  }
+
   /**
    * Sets each followed shipment's next poll (one that has ended meanwhile is followed no more: its row is
    * gone, and it is never polled).

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from 'src/common/clock';
 import { Transactions } from 'src/database/transaction';
+import { CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { ShipmentNotFoundError } from 'src/shipments/shipments.errors';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
@@ -41,6 +42,7 @@ export class CodSettlements {
     private readonly alerts: AlertsService,
     private readonly codCredit: CodCreditPosting,
     private readonly repository: CodSettlementsRepository,
+    private readonly codDeliveries: CodDeliveries,
     private readonly notifications: SellerNotifications,
     private readonly clock: Clock,
   ) {}
@@ -81,8 +83,11 @@ export class CodSettlements {
       const now = this.clock.now();
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };
       let fromPending: number;
-      if (input.decision === 'reverse') fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
-      else {
+      if (input.decision === 'reverse') {
+        fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
+        // No cash, so none to remit: the parcel leaves finance's overdue list (and a COD fee not yet invoiced).
+        await this.codDeliveries.markCashNotCollected([s.id]);
+      } else {
         fromPending = (await this.codCredit.held([s.id])).get(s.id) ?? 0;
         await this.codCredit.resume([s.id]);
       }

@@ -188,6 +188,23 @@ describe('Settling a COD delivery taken back', () => {
     await runJob('ledger-holds');
     expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 50_000 });
     expect(kept.id).not.toBe(b.id);
+    // No cash, so the courier owes none for it: finance's overdue list names the parcel kept, not this one, and
+    // the shipment says its cash was not collected.
+    const overdue: string[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page = await http
+        .get('/v1/finance/reconciliation')
+        .query({ courier: 'sap', overdueDays: 1, limit: 100, ...(cursor ? { cursor } : {}) })
+        .set(finance.auth)
+        .expect(200);
+      overdue.push(...(page.body.notRemitted as { shipmentId: string }[]).map((p) => p.shipmentId));
+      cursor = page.body.notRemittedCursor as string | null;
+    }
+    expect(overdue).toContain(kept.id);
+    expect(overdue).not.toContain(b.id);
+    expect((await http.get(`/v1/shipments/${b.id}`).set(s.seller.auth).expect(200)).body.codCollected).toBe(
+      false,
+    );
 
     // The courier's remittance then lists it: its cash settles nothing, it waits in suspense for finance.
     const remittedOn = new Date(t.clock.now().getTime() - 86_400_000).toISOString().slice(0, 10);
