@@ -453,6 +453,18 @@ describe('the Pengiriman pages in a browser', () => {
     await attempts.getByText(attempt.errorMessage).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await screenshot(page, 'pengiriman-gagal-dipesan');
+
+    // SAP answers again: the pickup is requested again from the page, and the page shows the shipment booked.
+    const actions = page.getByRole('region', { name: 'Tindakan' });
+    await actions.getByRole('button', { name: 'Minta pickup lagi' }).click();
+    // Accepted (the booking waits for the worker, run here by hand): then booked.
+    await actions.getByText('Pickup diterima', { exact: false }).waitFor();
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    await page.getByRole('region', { name: 'Ringkasan' }).getByText('Menunggu pickup').waitFor();
+    const again = (await http.get(`/v1/shipments/${created.body.id}`).set(other.auth).expect(200)).body;
+    expect([again.status, again.courier.code]).toEqual(['booked', 'sap']);
+    expect(await page.getByRole('button', { name: 'Minta pickup lagi' }).count()).toBe(0);
+    expect(takePageErrors(page)).toEqual([]);
   });
 
   it('says what a service the seller pinned costs over the best choice, not what the best saved', async () => {

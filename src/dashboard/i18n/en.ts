@@ -187,6 +187,7 @@ export const en: Messages = {
   'detail.alertResolved': 'Resolved',
   'detail.alertOpen': 'Open',
   'detail.actions': 'Actions',
+  'detail.requestPickupAgain': 'Request the pickup again',
   'detail.noActionsAllowed': 'No action is possible in this status.',
   'detail.confirmReturn':
     'Send this parcel back to the seller? The courier is asked at once, and a return cannot be undone.',

@@ -188,6 +188,7 @@ export const id = {
   'detail.alertResolved': 'Selesai',
   'detail.alertOpen': 'Terbuka',
   'detail.actions': 'Tindakan',
+  'detail.requestPickupAgain': 'Minta pickup lagi',
   'detail.noActionsAllowed': 'Tidak ada tindakan untuk status ini.',
   'detail.confirmReturn':
     'Kirim paket ini kembali ke penjual? Kurir langsung diminta, dan retur tidak bisa dibatalkan.',

@@ -9,6 +9,7 @@ import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, FormProblem, formText, SubmitButton, useApiForm } from '../components/form';
 import { ShipmentActionButton } from './shipment-action-button';
+import { PickupRequest } from './kirim/pickup-request';
 import { useShipmentAction } from './shipment-actions';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
@@ -508,8 +509,18 @@ function Actions({
           {outcome.text}
         </p>
       )}
-      {offered.length === 0 && !canFixAddress(s.status) && (
+      {offered.length === 0 && !canFixAddress(s.status) && !BOOKABLE.has(s.status) && (
         <p className="state state-empty">{t('detail.noActionsAllowed')}</p>
+      )}
+      {BOOKABLE.has(s.status) && (
+        // Ready, or its booking failed (a courier the seller pinned missed the pickup, or every courier
+        // refused): its pickup is requested from here, and the page reads the shipment again once booked.
+        <PickupRequest
+          shipmentIds={[s.id]}
+          label={s.status === 'booking_failed' ? t('detail.requestPickupAgain') : t('kirim.requestPickup')}
+          references={{ [s.id]: s.reference }}
+          onDone={reload}
+        />
       )}
       {offered.length > 0 && (
         <>
@@ -556,6 +567,9 @@ function Actions({
     </section>
   );
 }
+
+/** The statuses a pickup may be requested in (POST /v1/pickups books only these). */
+const BOOKABLE: ReadonlySet<Detail['status']> = new Set(['ready', 'booking_failed']);
 
 /**
  * One shipment (GET /v1/shipments/{id}): status, recipient, parcel and charges, the courier's events

@@ -22,11 +22,14 @@ export function PickupRequest({
   label,
   references = {},
   onAccepted,
+  onDone,
 }: {
   shipmentIds: string[];
   label: string;
   /** Told which shipments the accepted pickup holds (so a page can offer a pickup for later ones). */
   onAccepted?: (shipmentIds: string[]) => void;
+  /** Told once the booking is done (a page showing the shipment reads it again). */
+  onDone?: (pickup: Pickup) => void;
   /** Each shipment's reference by id, to name its link. */
   references?: Record<string, string>;
 }) {
@@ -79,6 +82,11 @@ export function PickupRequest({
       })
       .finally(() => setBusy(false));
   };
+
+  useEffect(() => {
+    if (pickup?.status === 'done') onDone?.(pickup);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- told once, when the booking is done
+  }, [pickup?.status]);
 
   const waiting = pickupId !== undefined && pickup?.status !== 'done';
   const gaveUp = waiting && polls >= POLL_TIMES;
