@@ -38,6 +38,9 @@ export class CodSettlements1795491000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // A line refused for a reversed credit becomes what it was before reversals existed: not a delivered COD
+    // parcel's (its cash was never collected), so the narrower check holds.
+    await q.query("UPDATE remittance_lines SET reason = 'not_delivered_cod' WHERE reason = 'cod_reversed'");
     await q.query('ALTER TABLE remittance_lines DROP CONSTRAINT chk_remittance_lines_reason');
     await q.query(`
       ALTER TABLE remittance_lines ADD CONSTRAINT chk_remittance_lines_reason CHECK (

@@ -41,8 +41,6 @@ const DAY_MS = 86_400_000;
 const LIST_ORDER = 'remittances';
 const LINES_ORDER = 'remittance-lines';
 const NOT_REMITTED_ORDER = 'cod-not-remitted';
-/** AWBs looked up per query. */
-const LOOKUP_CHUNK = 5000;
 const DEFAULT_RECONCILIATION_LIMIT = 100;
 /** Unmatched lines decided again per transaction: the courier's uploads wait for each behind its lock. */
 const LATE_MATCH_BATCH = 500;
@@ -130,10 +128,9 @@ export class RemittancesService {
       const earlier = await this.repository.idBySameReport(courier, fileSha256, contentSha256);
       if (earlier) throw new RemittanceAlreadyUploadedError(earlier);
       const awbs = [...new Set(lines.map((l) => l.awb))];
-      const parcels = new Map<string, ParcelOnRecord>();
-      for (let i = 0; i < awbs.length; i += LOOKUP_CHUNK)
-        for (const [awb, p] of await this.parcelsOf(courier, awbs.slice(i, i + LOOKUP_CHUNK)))
-          parcels.set(awb, p);
+      // Locked, all in one statement in id order: a COD settlement or the tracker holding one of them is
+      // waited for, so a line never settles a parcel whose credit is being reversed meanwhile.
+      const parcels = await this.parcelsOf(courier, awbs, true);
       const settled = await this.repository.settledAwbs(courier, awbs);
       const matched = matchRemittance(lines, parcels, settled);
       const totals = matchTotals(matched);
@@ -197,7 +194,7 @@ export class RemittancesService {
           return deliveredAt && deliveredInTimeFor(deliveredAt, l.remittedOn);
         });
         if (named.length) {
-          const done = await this.tx.run(() => this.redecide(courier, named, parcels));
+          const done = await this.tx.run(() => this.redecide(courier, named));
           matched += done.matched;
           redecided += done.redecided;
         }
@@ -210,14 +207,17 @@ export class RemittancesService {
   private async redecide(
     courier: string,
     lines: LineRecord[],
-    parcels: ReadonlyMap<string, ParcelOnRecord>,
   ): Promise<{ matched: number; redecided: number }> {
     await this.repository.lockCourier(courier);
     // The page was read before the lock: a line since voided (or decided) must not claim its parcel here,
     // or a live report's line for it would be decided a duplicate of nothing.
     const still = await this.repository.stillUnmatched(lines);
     const live = lines.filter((l) => still.has(`${l.remittanceId}:${l.row}`));
-    const settled = await this.repository.settledAwbs(courier, [...new Set(live.map((l) => l.awb))]);
+    const awbs = [...new Set(live.map((l) => l.awb))];
+    // Read again, locked (shipments before the ledger, the tracker's order): the page's parcels were read
+    // before, and a credit may have been reversed since.
+    const parcels = await this.parcelsOf(courier, awbs, true);
+    const settled = await this.repository.settledAwbs(courier, awbs);
     const decided = matchRemittance(live, parcels, settled);
     const now = this.clock.now();
     let redecided = 0;
@@ -290,8 +290,7 @@ export class RemittancesService {
     const lines = await this.repository.duplicateLines(courier, awbs);
     if (!lines.length) return;
     const named = [...new Set(lines.map((l) => l.awb))];
-    const parcels = new Map<string, ParcelOnRecord>();
-    for (const [awb, p] of await this.parcelsOf(courier, named)) parcels.set(awb, p);
+    const parcels = await this.parcelsOf(courier, named, true);
     const settled = await this.repository.settledAwbs(courier, named);
     const settling: MatchedLine[] = [];
     for (const [i, line] of matchRemittance(lines, parcels, settled).entries()) {
@@ -306,8 +305,12 @@ export class RemittancesService {
   }
 
   /** The parcels these AWBs name at `courier`, by AWB, each with whether finance reversed its COD credit. */
-  private async parcelsOf(courier: string, awbs: string[]): Promise<Map<string, ParcelOnRecord>> {
-    const found = await this.deliveries.byAwb(courier, awbs);
+  private async parcelsOf(
+    courier: string,
+    awbs: string[],
+    lock = false,
+  ): Promise<Map<string, ParcelOnRecord>> {
+    const found = await this.deliveries.byAwb(courier, awbs, lock);
     const ids = [...found.values()].map((p) => p.shipmentId);
     const posted = await this.ledger.postedKeys(ids.map(PostingKeys.codCreditReversal));
     const reversed = new Set(ids.filter((id) => posted.has(PostingKeys.codCreditReversal(id))));

@@ -31,11 +31,20 @@ const parcelOf = (r: CodParcelRow): CodParcel => ({
 export class CodDeliveries {
   constructor(private readonly repository: ShipmentsRepository) {}
 
-  /** The parcels these AWBs name at `courier` (any status; absent AWBs are simply missing), by AWB. */
-  async byAwb(courier: string, awbs: string[]): Promise<Map<string, CodParcel>> {
+  /**
+   * The parcels these AWBs name at `courier` (any status; absent AWBs are simply missing), by AWB. `lock`
+   * (in a transaction): their rows are locked in id order first, as the tracker and a COD settlement lock
+   * them, so what is decided from them (settled, reversed) cannot change before the caller commits.
+   */
+  async byAwb(courier: string, awbs: string[], lock = false): Promise<Map<string, CodParcel>> {
     if (!awbs.length) return new Map();
-    const rows = await this.repository.codParcelsByAwb(courier, awbs);
+    const rows = await this.repository.codParcelsByAwb(courier, awbs, lock);
     return new Map(rows.map((r) => [r.awb, parcelOf(r)]));
+  }
+
+  /** Which of these shipments a remittance line settled. */
+  remitted(shipmentIds: string[]): Promise<Set<string>> {
+    return this.repository.codRemitted(shipmentIds);
   }
 
   /**

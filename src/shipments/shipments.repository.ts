@@ -457,12 +457,23 @@ export class ShipmentsRepository {
   }
 
   /** The parcels these airway bills name at the courier, with what settling their COD cash needs. */
-  async codParcelsByAwb(courier: string, awbs: string[]): Promise<CodParcelRow[]> {
+  /** `lock`: the rows locked FOR UPDATE in id order (the tracker's order), as they stand once locked. */
+  async codParcelsByAwb(courier: string, awbs: string[], lock = false): Promise<CodParcelRow[]> {
     return this.tx.manager.query<CodParcelRow[]>(
       `SELECT id, courier, awb, status, cod_amount, cod_collected, ended_at FROM shipments
-        WHERE courier = $1 AND awb = ANY($2::text[])`,
+        WHERE courier = $1 AND awb = ANY($2::text[])${lock ? ' ORDER BY id FOR UPDATE' : ''}`,
       [courier, awbs],
     );
+  }
+
+  /** Which of these shipments a remittance line settled (cod_remitted). */
+  async codRemitted(ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await this.tx.manager.query<{ id: string }[]>(
+      'SELECT id FROM shipments WHERE id = ANY($1::uuid[]) AND cod_remitted',
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   /**

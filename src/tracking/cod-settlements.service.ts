@@ -11,6 +11,7 @@ import { CodSettlement, type CodSettlementDecision } from './cod-settlement.enti
 import { CodSettlementsRepository } from './cod-settlements.repository';
 import type { CodSettlementDto } from './tracking.dto';
 import {
+  CodSettlementAlreadyRemittedError,
   CodSettlementAlreadySettledError,
   CodSettlementNoCreditError,
   CodSettlementNotTakenBackError,
@@ -59,6 +60,7 @@ export class CodSettlements {
    * @throws ShipmentNotFoundError (SHIPMENTS_NOT_FOUND) for an unknown shipment
    * @throws CodSettlementAlreadySettledError (COD_SETTLEMENT_ALREADY_SETTLED, 409) settled with the other decision
    * @throws CodSettlementNotTakenBackError (COD_SETTLEMENT_NOT_TAKEN_BACK, 409) without an open alert
+   * @throws CodSettlementAlreadyRemittedError (COD_SETTLEMENT_ALREADY_REMITTED, 409) reversing cash the courier remitted
    * @throws CodSettlementNoCreditError (COD_SETTLEMENT_NO_CREDIT, 409) when its delivery credited no COD cash
    * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when the seller has withdrawn it
    */
@@ -84,6 +86,10 @@ export class CodSettlements {
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };
       let fromPending: number;
       if (input.decision === 'reverse') {
+        // The courier remitted its cash (a line settled it): it was collected, and reversing would take it
+        // from the courier's receivable a second time. The shipment's row is locked: no upload settles it now.
+        if ((await this.codDeliveries.remitted([s.id])).has(s.id))
+          throw new CodSettlementAlreadyRemittedError();
         fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
         // No cash, so none to remit: the parcel leaves finance's overdue list (and a COD fee not yet invoiced).
         await this.codDeliveries.markCashNotCollected([s.id]);

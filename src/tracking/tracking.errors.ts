@@ -101,6 +101,17 @@ export class CodSettlementNoCreditError extends ConflictError {
   }
 }
 
+/** A reversal of a COD credit whose cash the courier has remitted: the cash was collected after all. */
+export class CodSettlementAlreadyRemittedError extends ConflictError {
+  constructor() {
+    super(
+      'COD_SETTLEMENT_ALREADY_REMITTED',
+      'The courier has remitted this parcel’s COD cash: it was collected, so its credit is released, not reversed',
+      [{ field: 'decision', message: 'cannot be reverse: the courier has remitted the cash' }],
+    );
+  }
+}
+
 /** The delivery taken back was settled already, with another decision. */
 export class CodSettlementAlreadySettledError extends ConflictError {
   constructor(decision: string) {

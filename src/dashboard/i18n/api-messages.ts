@@ -77,6 +77,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   REMITTANCE_ALREADY_VOIDED: 'Laporan ini sudah dibatalkan.',
   COD_SETTLEMENT_NOT_TAKEN_BACK:
     'Pengiriman ini tidak ditarik kembali oleh kurir: tidak ada yang perlu diselesaikan.',
+  COD_SETTLEMENT_ALREADY_REMITTED:
+    'Kurir sudah menyetor uang COD paket ini: uangnya sudah diterima, jadi kreditnya dilepas, bukan dibatalkan.',
   COD_SETTLEMENT_NO_CREDIT: 'Pengiriman ini tidak mengkreditkan uang COD: tidak ada yang perlu diselesaikan.',
   COD_SETTLEMENT_ALREADY_SETTLED: 'Pengiriman ini sudah diselesaikan dengan keputusan lain.',
   COD_SETTLEMENT_REVERSAL_UNCOVERED:
