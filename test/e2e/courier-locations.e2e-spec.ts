@@ -335,7 +335,8 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(notText.code).toBe(1);
     expect(notText.stderr).toContain(`refused ${latin}: nothing was changed\n  the file is not UTF-8 text`);
     expect(await source('jne')).toEqual(loaded);
-  }, 60_000);
+    // Seven command runs, each loading or checking 7,000 districts: over a minute on a busy machine.
+  }, 180_000);
 
   it('exits 2 for an unknown courier or an unreadable file, naming it', async () => {
     const unknown = await load('pos', file('pos.csv', ['district_code,code', '32.73.19,X']));

@@ -91,6 +91,8 @@ describe('tracking journeys at every courier', () => {
           courier: expect.any(String),
           awb: expect.any(String),
           at: expect.any(String),
+          // Whether the courier took the COD cash, said on a COD parcel's delivery only.
+          codCollected: body.data.status === 'delivered' ? expect.any(Boolean) : null,
         });
         expect(new Date(body.data.at as string).toISOString()).toBe(body.data.at);
       }
