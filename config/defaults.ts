@@ -430,6 +430,11 @@ export const defaults = {
     courierBackoff: { baseSeconds: 60, maxSeconds: 1800 },
     /** Pushed events applied per inbox step. */
     inboxBatch: 200,
+    /**
+     * Courier pushes deleted, or events' raw lines cleared, per statement past COURIER_PUSH_RETENTION_DAYS and
+     * TRACKING_RAW_RETENTION_DAYS: a run after a long downtime works in many short statements.
+     */
+    cleanupBatch: 5000,
   },
   /** Money (DESIGN.md "Money" and "Flows"): integer rupiah, Asia/Jakarta calendar. */
   money: {

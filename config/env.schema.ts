@@ -361,6 +361,20 @@ export class EnvSchema {
   @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS = 30;
 
+  /** Days a courier push is kept as received, once its events are applied; at least the replay window. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  COURIER_PUSH_RETENTION_DAYS = 30;
+
+  /** Days a courier event keeps its raw line (`raw`) once applied; the normalized event is kept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  TRACKING_RAW_RETENTION_DAYS = 90;
+
   // Courier credentials. A courier without them runs against its built-in sandbox.
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) JNE_BASE_URL?: string;
   @IsOptional() @IsString() JNE_USERNAME?: string;

@@ -100,6 +100,12 @@ export class AppConfig {
     /** Days a delivered or finally failed delivery is kept after its last attempt, then deleted. */
     retentionDays: number;
   };
+  readonly tracking!: {
+    /** Days a courier push is kept after it was received (its events applied), then deleted. */
+    pushRetentionDays: number;
+    /** Days an applied courier event keeps its raw line after it was received, then `raw` is cleared. */
+    rawRetentionDays: number;
+  };
   readonly payouts!: {
     /** The disbursement provider; null: the built-in sandbox provider (started in-process). */
     provider: { url: string; secretKey: string } | null;
@@ -290,6 +296,16 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       name: 'PAYOUT_PROVIDER_URL',
       message: `pays real money, but ${sandboxed.join(', ')} run against the sandbox (where a seller can mark a parcel delivered): configure every courier, or use the sandbox payout provider`,
     });
+  // A push still inside the replay window is one the courier may send again: keep it at least that long.
+  const replayWindowSeconds = defaults.couriers.webhookMaxAgeSeconds;
+  if (
+    !problems.some((p) => p.name === 'COURIER_PUSH_RETENTION_DAYS') &&
+    parsed.COURIER_PUSH_RETENTION_DAYS * 86_400 < replayWindowSeconds
+  )
+    problems.push({
+      name: 'COURIER_PUSH_RETENTION_DAYS',
+      message: `must be at least the courier push replay window (couriers.webhookMaxAgeSeconds: ${replayWindowSeconds} s)`,
+    });
   const clockStartMs = parsed.SANDBOX_CLOCK_START ? exactInstant(parsed.SANDBOX_CLOCK_START) : null;
   if (parsed.SANDBOX_CLOCK_START && !problems.some((p) => p.name === 'SANDBOX_CLOCK_START')) {
     if (clockStartMs === null)
@@ -378,6 +394,10 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       concurrency: parsed.WEBHOOK_CONCURRENCY,
       perSellerConcurrency: parsed.WEBHOOK_CONCURRENCY_PER_SELLER,
       retentionDays: parsed.WEBHOOK_DELIVERY_RETENTION_DAYS,
+    },
+    tracking: {
+      pushRetentionDays: parsed.COURIER_PUSH_RETENTION_DAYS,
+      rawRetentionDays: parsed.TRACKING_RAW_RETENTION_DAYS,
     },
     payouts: {
       provider:

@@ -308,6 +308,46 @@ export class TrackingEventsRepository {
     );
   }
 
+  /**
+   * Deletes up to `limit` courier pushes received before `cutoff`, oldest first, in one statement of its
+   * own; returns how many. A push with an event still in the inbox (not applied) is kept whatever its age.
+   * A push's events are stored by the same statement with the push's `received_at` (insertPush), so that
+   * equality finds them in idx_tracking_events_unprocessed. SKIP LOCKED: two instances never wait on each other.
+   */
+  async deletePushesBefore(cutoff: Date, limit: number): Promise<number> {
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `DELETE FROM courier_pushes WHERE id IN (
+         SELECT p.id FROM courier_pushes p
+         WHERE p.received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM tracking_events e
+                            WHERE e.processed_at IS NULL AND e.received_at = p.received_at AND e.push_id = p.id)
+         ORDER BY p.received_at LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       )`,
+      [cutoff, limit],
+    );
+    return n;
+  }
+
+  /**
+   * Clears the raw line (`raw`) of up to `limit` applied events received before `cutoff`, oldest first, in
+   * one statement of its own; returns how many. The normalized columns stay. NO KEY UPDATE: the transitions
+   * and shipments that point at an event (FOR KEY SHARE) are never held up by it; SKIP LOCKED: neither is
+   * the tracker applying it.
+   */
+  async clearRawBefore(cutoff: Date, limit: number): Promise<number> {
+    const [, n] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE tracking_events SET raw = NULL WHERE id IN (
+         SELECT id FROM tracking_events
+         WHERE raw IS NOT NULL AND processed_at IS NOT NULL AND received_at < $1
+         ORDER BY received_at LIMIT $2
+         FOR NO KEY UPDATE SKIP LOCKED
+       )`,
+      [cutoff, limit],
+    );
+    return n;
+  }
+
   /** Courier codes no status table knows, with how often and how recently they were seen. */
   async unmappedCodes(): Promise<
     { courier: string; raw_code: string; count: number; example: string; first_seen: Date; last_seen: Date }[]

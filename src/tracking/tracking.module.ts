@@ -21,6 +21,8 @@ import { TrackingEventsRepository } from './tracking-events.repository';
 import { TrackingInboxJob } from './tracking-inbox.job';
 import { TrackingPollJob } from './tracking-poll.job';
 import { TrackingPoller } from './tracking-poller.service';
+import { TrackingRetentionJob } from './tracking-retention.job';
+import { TrackingRetention } from './tracking-retention.service';
 import { TrackingService } from './tracking.service';
 import { TrackingViews } from './tracking-views.service';
 import { MonitoringService } from './monitoring.service';
@@ -53,6 +55,8 @@ import { MonitoringService } from './monitoring.service';
     ShipmentActionsService,
     ShipmentActionsRepository,
     ShipmentActionsRetryJob,
+    TrackingRetention,
+    TrackingRetentionJob,
   ],
   exports: [TrackingService, AlertsService, CodCreditPosting],
 })

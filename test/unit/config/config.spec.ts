@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, COURIER_ENV, loadConfig } from 'config';
 import { defaultWorldFile } from 'config/sandbox-world';
+import { defaults } from 'config/defaults';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -340,6 +341,29 @@ describe('webhook targets, signup limits and the sandbox operator token', () => 
       expect(() => loadConfig({ WEBHOOK_DELIVERY_RETENTION_DAYS: bad }, {})).toThrow(
         /WEBHOOK_DELIVERY_RETENTION_DAYS/,
       );
+  });
+
+  it('keeps courier pushes 30 days and raw lines 90 unless told otherwise, and names a bad retention', () => {
+    expect(loadConfig({}, {}).tracking).toEqual({ pushRetentionDays: 30, rawRetentionDays: 90 });
+    expect(
+      loadConfig({ COURIER_PUSH_RETENTION_DAYS: '7', TRACKING_RAW_RETENTION_DAYS: '365' }, {}).tracking,
+    ).toEqual({ pushRetentionDays: 7, rawRetentionDays: 365 });
+    for (const name of ['COURIER_PUSH_RETENTION_DAYS', 'TRACKING_RAW_RETENTION_DAYS'])
+      for (const bad of ['0', '3651', 'forever', '7.5', '-1'])
+        expect(() => loadConfig({ [name]: bad }, {})).toThrow(new RegExp(name));
+  });
+
+  it('refuses a push retention shorter than the replay window a push may still come in', () => {
+    const window = defaults.couriers.webhookMaxAgeSeconds;
+    try {
+      (defaults.couriers as { webhookMaxAgeSeconds: number }).webhookMaxAgeSeconds = 3 * 86_400;
+      expect(() => loadConfig({ COURIER_PUSH_RETENTION_DAYS: '2' }, {})).toThrow(
+        /COURIER_PUSH_RETENTION_DAYS.*replay window/,
+      );
+      expect(loadConfig({ COURIER_PUSH_RETENTION_DAYS: '3' }, {}).tracking.pushRetentionDays).toBe(3);
+    } finally {
+      (defaults.couriers as { webhookMaxAgeSeconds: number }).webhookMaxAgeSeconds = window;
+    }
   });
 
   it('applies the signup limit defaults and keeps the operator token', () => {
