@@ -17,8 +17,10 @@ export class TrackingRetention1795492000000 implements MigrationInterface {
     // Dropping NOT NULL only changes the catalogue: no rewrite, no scan.
     await q.query('ALTER TABLE tracking_events ALTER COLUMN raw DROP NOT NULL');
     await q.query('CREATE INDEX CONCURRENTLY idx_courier_pushes_received ON courier_pushes (received_at)');
+    // A delivery's line is never cleared (its proof of delivery), so it is not in the index either.
     await q.query(
-      'CREATE INDEX CONCURRENTLY idx_tracking_events_raw_kept ON tracking_events (received_at) WHERE raw IS NOT NULL AND processed_at IS NOT NULL',
+      `CREATE INDEX CONCURRENTLY idx_tracking_events_raw_kept ON tracking_events (received_at)
+         WHERE raw IS NOT NULL AND processed_at IS NOT NULL AND status IS DISTINCT FROM 'delivered'`,
     );
   }
 

@@ -331,7 +331,8 @@ export class TrackingEventsRepository {
 
   /**
    * Clears the raw line (`raw`) of up to `limit` applied events received before `cutoff`, oldest first, in
-   * one statement of its own; returns how many. The normalized columns stay. NO KEY UPDATE: the transitions
+   * one statement of its own; returns how many. The normalized columns stay. A delivery's line is kept: the
+   * proof of delivery a COD dispute needs, which lines stored before the `pod` column hold only there. NO KEY UPDATE: the transitions
    * and shipments that point at an event (FOR KEY SHARE) are never held up by it; SKIP LOCKED: neither is
    * the tracker applying it.
    */
@@ -339,7 +340,8 @@ export class TrackingEventsRepository {
     const [, n] = await this.tx.manager.query<[unknown, number]>(
       `UPDATE tracking_events SET raw = NULL WHERE id IN (
          SELECT id FROM tracking_events
-         WHERE raw IS NOT NULL AND processed_at IS NOT NULL AND received_at < $1
+         WHERE raw IS NOT NULL AND processed_at IS NOT NULL AND status IS DISTINCT FROM 'delivered'
+           AND received_at < $1
          ORDER BY received_at LIMIT $2
          FOR NO KEY UPDATE SKIP LOCKED
        )`,

@@ -176,6 +176,21 @@ describe('the retention of courier pushes and raw lines (real PostgreSQL)', () =
     await t.app.get(TrackingService).applyPushed();
     expect(await run('tracking-raw-cleanup')).toBe(waiting.length);
     expect((await rows(d.awb)).every((r) => r.raw === null && r.processed_at !== null)).toBe(true);
+
+    // A delivery's line keeps its raw however old (its proof of delivery); its parcel's other lines do not.
+    const e = await book();
+    for (const to of ['picked_up', 'delivered']) {
+      await store(await moved(e.awb, to));
+      await t.app.get(TrackingService).applyPushed();
+    }
+    t.clock.advance(11 * DAY_MS);
+    await run('tracking-raw-cleanup');
+    const lines = await rows(e.awb);
+    expect(lines.filter((r) => r.status === 'delivered')).toHaveLength(1);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.map((r) => [r.status, r.raw === null])).toEqual(
+      lines.map((r) => [r.status, r.status !== 'delivered']),
+    );
   });
 
   it('finds old pushes and raw lines by index, not by reading the tables', async () => {
