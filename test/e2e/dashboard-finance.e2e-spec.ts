@@ -14,7 +14,7 @@ import { moveEnd } from '../support/factories/invoices';
 import { addBankAccount, creditAvailable, endPinned, EndedShipment } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { deliveredWithCash, PINNED } from '../support/factories/tracked';
+import { bookPinned, deliveredWithCash, PINNED, pushedMove } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
@@ -468,5 +468,84 @@ describe('the finance pages in a browser', () => {
       'Saldo',
     ]);
     await look(page, 'keuangan-neraca');
+  });
+
+  it('settles deliveries their courier took back: releases one, reverses one, and shows a decision taken elsewhere (360 px)', async () => {
+    const owner = await signupSeller(http, 'Toko Ditarik');
+    const from = (await createAddress(http, owner)).id;
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [kept, reversed, elsewhere] = await bookPinned(t, http, owner, from, [sap, sap, sap], {
+      codAmount: 120_000,
+    });
+    const who = { seller: owner, admin };
+    const parcels = [kept, reversed, elsewhere];
+    for (const b of parcels) await pushedMove(t, http, who, 'sap', b.awb, 'delivered');
+    // An hour later the courier's lines take the three deliveries back.
+    t.clock.advance(3600_000);
+    for (const b of parcels)
+      await pushedMove(t, http, who, 'sap', b.awb, 'delivery_failed', 'consignee_absent');
+    t.clock.set(NOW);
+    const balance = async () =>
+      (await http.get('/v1/balance').set(owner.auth).expect(200)).body as {
+        pending: number;
+        available: number;
+      };
+    expect(await balance()).toEqual(expect.objectContaining({ pending: 360_000, available: 0 }));
+
+    const page = await open('/keuangan/remitansi', 360);
+    const item = (b: { awb: string }) =>
+      page.getByTestId('cod-discrepancies').getByRole('listitem').filter({ hasText: b.awb });
+    for (const b of parcels) await item(b).waitFor();
+    expect(await item(kept).innerText()).toMatch(
+      /Kurir menarik kembali pengirimannya[^\n]*kredit COD Rp\s?120\.000 ditahan di saldo tertunda penjual/,
+    );
+    const result = page.getByTestId('settle-result');
+
+    // Released: the reason is required, kept with the settlement; the parcel leaves the list.
+    await item(kept).getByRole('button', { name: 'Lepaskan kredit' }).click();
+    const reason = item(kept).getByLabel('Alasan (disimpan untuk audit)');
+    expect(await isFocused(reason)).toBe(true);
+    await reason.fill('Kurir SAP mengonfirmasi uang COD diterima');
+    await item(kept).getByRole('button', { name: 'Lepaskan kredit' }).click();
+    await result.filter({ hasText: `Kredit COD ${kept.awb} dilepas` }).waitFor();
+    await item(kept).waitFor({ state: 'detached' });
+    expect(await isFocused(result)).toBe(true);
+
+    // Reversed: out of the seller's pending, where the withheld credit still is.
+    await item(reversed).getByRole('button', { name: 'Batalkan kredit' }).click();
+    await item(reversed)
+      .getByLabel('Alasan (disimpan untuk audit)')
+      .fill('Uang COD tidak pernah diterima kurir');
+    await item(reversed).getByRole('button', { name: 'Batalkan kredit' }).click();
+    await result
+      .filter({
+        hasText: new RegExp(
+          `Kredit COD ${reversed.awb} dibatalkan: Rp\\s?120\\.000 dari saldo tertunda, Rp\\s?0 dari saldo tersedia`,
+        ),
+      })
+      .waitFor();
+    await item(reversed).waitFor({ state: 'detached' });
+    expect(await balance()).toEqual(expect.objectContaining({ pending: 240_000, available: 0 }));
+
+    // Another finance user releases the third while this page is about to reverse it: the API's refusal
+    // shows by the reason, and nothing is reversed.
+    await item(elsewhere).getByRole('button', { name: 'Batalkan kredit' }).click();
+    await item(elsewhere).getByLabel('Alasan (disimpan untuk audit)').fill('Kurir tidak menyetor');
+    await http
+      .post(`/v1/finance/cod-discrepancies/${elsewhere.id}/settle`)
+      .set(finance.auth)
+      .send({ decision: 'release', reason: 'Dikonfirmasi kurir lewat telepon' })
+      .expect(200);
+    await item(elsewhere).getByRole('button', { name: 'Batalkan kredit' }).click();
+    await item(elsewhere).getByText('Pengiriman ini sudah diselesaikan dengan keputusan lain.').waitFor();
+    takePageErrors(page);
+    expect(await balance()).toEqual(expect.objectContaining({ pending: 240_000, available: 0 }));
+
+    const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+      shipmentId: string;
+    }[];
+    for (const b of parcels) expect(listed.map((d) => d.shipmentId)).not.toContain(b.id);
+    expect(await overflowingCells(page)).toEqual([]);
+    await look(page, 'remitansi-ditarik-kembali');
   });
 });

@@ -479,9 +479,24 @@ export const en: Messages = {
   'remitansi.overdueTitle': 'COD parcels not remitted ({count})',
   'remitansi.codSaidTitle': 'COD cash that differs by the courier’s word, last 30 days ({count})',
   'remitansi.codSaidHelp':
-    'COD parcels whose courier tracking says less, more or no cash was taken. With cash, the seller is credited the COD amount and the courier’s remittance settles the difference; with none, nothing is credited.',
+    'COD parcels whose courier tracking says less, more or no cash was taken. With cash, the seller is credited the COD amount and the courier’s remittance settles the difference; with none, nothing is credited. Deliveries their courier took back are settled here: release the credit when the cash was taken, reverse it when it was not.',
   'remitansi.codSaidOther': 'Asked {asked}, the courier recorded {said}',
   'remitansi.codSaidNone': 'Asked {asked}, the courier recorded no cash taken',
+  'remitansi.codSaidTakenBack':
+    'The courier took the delivery back (a failed attempt or a return after it); the COD credit of {held} is held in the seller’s pending until settled',
+  'remitansi.codSaidTakenBackReleased':
+    'The courier took the delivery back; the COD credit of {asked} was already available to the seller',
+  'remitansi.settle.release': 'Release the credit',
+  'remitansi.settle.reverse': 'Reverse the credit',
+  'remitansi.settleIntro.release':
+    'The courier did take the cash: the held credit of {held} goes to the seller’s available at the next run.',
+  'remitansi.settleIntro.reverse':
+    'The cash was never taken: the credit of {amount} is taken out of the seller’s balance (what is still pending first) and out of the courier’s COD receivable. Refused when the seller has already withdrawn it.',
+  'remitansi.settleReason': 'Reason (kept for audit)',
+  'remitansi.settled.release':
+    'The COD credit of {awb} is released: it reaches the seller’s available at the next run.',
+  'remitansi.settled.reverse':
+    'The COD credit of {awb} is reversed: {fromPending} from pending, {fromAvailable} from available.',
   'remitansi.none': 'None.',
   'remitansi.expected': 'expected {amount}',
   'remitansi.row': 'row {row}',

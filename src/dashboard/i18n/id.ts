@@ -481,9 +481,24 @@ export const id = {
   'remitansi.overdueTitle': 'Paket COD belum disetor ({count})',
   'remitansi.codSaidTitle': 'Uang COD yang berbeda menurut kurir, 30 hari terakhir ({count})',
   'remitansi.codSaidHelp':
-    'Paket COD yang menurut pelacakan kurir diterima dengan uang lebih sedikit, lebih banyak, atau tanpa uang. Dengan uang, penjual dikreditkan sebesar nilai COD dan selisihnya diselesaikan lewat setoran kurir; tanpa uang, tidak ada yang dikreditkan.',
+    'Paket COD yang menurut pelacakan kurir diterima dengan uang lebih sedikit, lebih banyak, atau tanpa uang. Dengan uang, penjual dikreditkan sebesar nilai COD dan selisihnya diselesaikan lewat setoran kurir; tanpa uang, tidak ada yang dikreditkan. Pengiriman yang ditarik kembali oleh kurir diselesaikan di sini: lepaskan kreditnya bila uang diterima, batalkan bila tidak.',
   'remitansi.codSaidOther': 'Diminta {asked}, kurir mencatat {said}',
   'remitansi.codSaidNone': 'Diminta {asked}, kurir mencatat tidak ada uang diterima',
+  'remitansi.codSaidTakenBack':
+    'Kurir menarik kembali pengirimannya (gagal antar atau retur setelah terkirim); kredit COD {held} ditahan di saldo tertunda penjual sampai diselesaikan',
+  'remitansi.codSaidTakenBackReleased':
+    'Kurir menarik kembali pengirimannya; kredit COD {asked} sudah tersedia bagi penjual sebelumnya',
+  'remitansi.settle.release': 'Lepaskan kredit',
+  'remitansi.settle.reverse': 'Batalkan kredit',
+  'remitansi.settleIntro.release':
+    'Uang COD ternyata diterima kurir: kredit {held} yang ditahan dilepas ke saldo tersedia penjual pada proses berikutnya.',
+  'remitansi.settleIntro.reverse':
+    'Uang COD tidak pernah diterima: kredit {amount} ditarik dari saldo penjual (yang masih tertunda lebih dulu) dan dari piutang COD kurir. Ditolak bila penjual sudah menarik uangnya.',
+  'remitansi.settleReason': 'Alasan (disimpan untuk audit)',
+  'remitansi.settled.release':
+    'Kredit COD {awb} dilepas: masuk saldo tersedia penjual pada proses berikutnya.',
+  'remitansi.settled.reverse':
+    'Kredit COD {awb} dibatalkan: {fromPending} dari saldo tertunda, {fromAvailable} dari saldo tersedia.',
   'remitansi.none': 'Tidak ada.',
   'remitansi.expected': 'seharusnya {amount}',
   'remitansi.row': 'baris {row}',

@@ -1,7 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
-import { FormError, formText, ReasonForm, SubmitButton, useApiForm } from '../../components/form';
+import {
+  FormError,
+  FormProblem,
+  formText,
+  ReasonForm,
+  SubmitButton,
+  useApiForm,
+} from '../../components/form';
 import { TableScroll } from '../../components/table-scroll';
 import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
@@ -429,14 +436,104 @@ function Reconciliation({ version }: { version: number }) {
   );
 }
 
+type Discrepancy = Schemas['CodDiscrepancyDto'];
+type Settlement = Schemas['CodSettlementDto'];
+type Decision = Settlement['decision'];
+
+/** What the courier's word was, in a line: other cash, none, or the delivery taken back (and what is held). */
+function discrepancyText(d: Discrepancy, { t, rupiah }: I18n): string {
+  if (d.kind === 'taken_back')
+    return d.heldAmount > 0
+      ? t('remitansi.codSaidTakenBack', { held: rupiah(d.heldAmount) })
+      : t('remitansi.codSaidTakenBackReleased', { asked: rupiah(d.codAmount) });
+  if (d.kind === 'none' || d.reportedAmount === null)
+    return t('remitansi.codSaidNone', { asked: rupiah(d.codAmount) });
+  return t('remitansi.codSaidOther', { asked: rupiah(d.codAmount), said: rupiah(d.reportedAmount) });
+}
+
+/**
+ * Finance's decision on a delivery its courier took back (POST /v1/finance/cod-discrepancies/{id}/settle):
+ * release the held credit, or reverse it, each with a reason kept for audit. The API's refusal (the seller
+ * already withdrew it, the courier already remitted it) shows by the reason.
+ */
+function SettleTakenBack({ d, onSettled }: { d: Discrepancy; onSettled: (s: Settlement) => void }) {
+  const { t, rupiah, language } = useI18n();
+  const [deciding, setDeciding] = useState<Decision | null>(null);
+  const release = useRef<HTMLButtonElement>(null);
+  const reverse = useRef<HTMLButtonElement>(null);
+  // Cancelled, the keyboard goes back to the button that opened the form (it was gone meanwhile).
+  const [returnTo, setReturnTo] = useState<Decision | null>(null);
+  useEffect(() => {
+    if (returnTo) (returnTo === 'release' ? release : reverse).current?.focus();
+  }, [returnTo]);
+  if (deciding)
+    return (
+      <ReasonForm
+        id={`settle-reason-${d.shipmentId}`}
+        testId="settle-form"
+        label={t('remitansi.settleReason')}
+        intro={t(`remitansi.settleIntro.${deciding}`, {
+          held: rupiah(d.heldAmount),
+          amount: rupiah(d.codAmount),
+        })}
+        submitLabel={t(`remitansi.settle.${deciding}`)}
+        cancelLabel={t('penarikan.cancel')}
+        onCancel={() => {
+          setReturnTo(deciding);
+          setDeciding(null);
+        }}
+        onSubmit={async (reason) => {
+          let settlement: Settlement;
+          try {
+            settlement = await call(
+              api.POST('/v1/finance/cod-discrepancies/{id}/settle', {
+                params: { path: { id: d.shipmentId } },
+                body: { decision: deciding, reason },
+              }),
+            );
+          } catch (e) {
+            // A refusal of the decision itself (settled otherwise meanwhile, the cash withdrawn or remitted)
+            // names no field of this form: it is said above the reason, in the reader's language.
+            if (e instanceof ApiError && !e.details.some((p) => p.field === 'reason'))
+              throw new FormProblem(apiErrorText(language, e.code, e.message));
+            throw e;
+          }
+          onSettled(settlement);
+        }}
+      />
+    );
+  const open = (decision: Decision) => {
+    setReturnTo(null);
+    setDeciding(decision);
+  };
+  return (
+    <div className="button-row">
+      <button ref={release} type="button" className="button secondary" onClick={() => open('release')}>
+        {t('remitansi.settle.release')}
+      </button>
+      <button ref={reverse} type="button" className="button secondary" onClick={() => open('reverse')}>
+        {t('remitansi.settle.reverse')}
+      </button>
+    </div>
+  );
+}
+
 /**
  * GET /v1/ops/cod-discrepancies: COD parcels their courier delivered with other cash than asked, or none,
- * as its tracking said — seen here before a remittance report shows the difference.
+ * as its tracking said — seen here before a remittance report shows the difference; and deliveries their
+ * courier took back, which finance settles here.
  */
 function CodDiscrepancies() {
-  const { t, rupiah, count, dateTime } = useI18n();
-  // From couriers' tracking: no upload or void on this page changes it.
+  const i18n = useI18n();
+  const { t, rupiah, count, dateTime } = i18n;
+  // From couriers' tracking: no upload or void on this page changes it; a settlement does.
   const list = useLoad(() => call(api.GET('/v1/ops/cod-discrepancies')), []);
+  const [settled, setSettled] = useState<{ settlement: Settlement; awb: string } | null>(null);
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    // The settled parcel leaves the list with its form: the keyboard goes on from what happened.
+    if (settled) noticeRef.current?.focus();
+  }, [settled]);
   return (
     <section aria-labelledby="cod-said-heading" className="panel">
       <Async loaded={list}>
@@ -444,6 +541,17 @@ function CodDiscrepancies() {
           <>
             <h2 id="cod-said-heading">{t('remitansi.codSaidTitle', { count: count(items.length) })}</h2>
             <p className="muted">{t('remitansi.codSaidHelp')}</p>
+            {settled && (
+              <p className="notice" role="status" tabIndex={-1} ref={noticeRef} data-testid="settle-result">
+                {settled.settlement.decision === 'release'
+                  ? t('remitansi.settled.release', { awb: settled.awb })
+                  : t('remitansi.settled.reverse', {
+                      awb: settled.awb,
+                      fromPending: rupiah(settled.settlement.fromPending),
+                      fromAvailable: rupiah(settled.settlement.fromAvailable),
+                    })}
+              </p>
+            )}
             {items.length === 0 ? (
               <p className="state state-empty">{t('remitansi.none')}</p>
             ) : (
@@ -452,14 +560,17 @@ function CodDiscrepancies() {
                   <li key={d.shipmentId}>
                     <span className="mono">{d.awb}</span> · {courierName(d.courier)} · {d.reference}
                     <span className="sub">
-                      {d.kind === 'none' || d.reportedAmount === null
-                        ? t('remitansi.codSaidNone', { asked: rupiah(d.codAmount) })
-                        : t('remitansi.codSaidOther', {
-                            asked: rupiah(d.codAmount),
-                            said: rupiah(d.reportedAmount),
-                          })}{' '}
-                      · {dateTime(d.deliveredAt)}
+                      {discrepancyText(d, i18n)} · {dateTime(d.deliveredAt)}
                     </span>
+                    {d.kind === 'taken_back' && (
+                      <SettleTakenBack
+                        d={d}
+                        onSettled={(settlement) => {
+                          setSettled({ settlement, awb: d.awb });
+                          list.refresh();
+                        }}
+                      />
+                    )}
                   </li>
                 ))}
               </ul>
