@@ -236,7 +236,7 @@ export async function startKirim(
   const operatorToken = `simulator-operator-${randomBytes(24).toString('hex')}`;
   const script = `
     const { loadConfig } = require(${JSON.stringify(join(ROOT, 'dist/config/index.js'))});
-    const { createApp } = require(${JSON.stringify(join(ROOT, 'dist/src/main.js'))});
+    const { createApp } = require(${JSON.stringify(join(ROOT, 'dist/src/app-factory.js'))});
     const loaded = loadConfig();
     // The loaded configuration is frozen: change a copy, as the tests and the bench do.
     const config = Object.assign(Object.create(Object.getPrototypeOf(loaded)), structuredClone(loaded));

@@ -374,7 +374,7 @@ function databaseShown(config: AppConfig): string {
 async function printOpenApi(config: AppConfig): Promise<void> {
   const { NestFactory } = later<typeof import('@nestjs/core')>('@nestjs/core');
   const { AppModule } = later<typeof import('./app.module')>('./app.module');
-  const { createFastifyAdapter, openApiDocument } = later<typeof import('./main')>('./main');
+  const { createFastifyAdapter, openApiDocument } = later<typeof import('./app-factory')>('./app-factory');
   const app = await NestFactory.create(AppModule.forRoot(config), createFastifyAdapter(config), {
     preview: true,
     // Errors only (on stderr): Nest warns on stdout that preview mode instantiates nothing, which is the point.

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, loadConfig } from 'config';
-import { createApp } from 'src/main';
+import { createApp } from 'src/app-factory';
 import supertest from 'supertest';
 import { BENCH_ENV } from './harness';
 

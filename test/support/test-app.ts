@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { Clock, SystemClock } from 'src/common/clock';
-import { APP_OPTIONS, createFastifyAdapter, configureApp } from 'src/main';
+import { APP_OPTIONS, createFastifyAdapter, configureApp } from 'src/app-factory';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
