@@ -65,12 +65,13 @@ export const Accounts = {
 };
 
 /**
- * Once-only keys of postings more than one module reads: tracking posts a COD credit and its reversal,
- * remittances must not settle a reversed credit's cash.
+ * Once-only keys of postings more than one module reads: tracking posts a COD credit, its reversal and the
+ * credit of a reversed parcel delivered again; remittances must not settle a reversed credit's cash until then.
  */
 export const PostingKeys = {
   codCredit: (shipmentId: string): string => `cod-credit:${shipmentId}`,
   codCreditReversal: (shipmentId: string): string => `cod-credit-reversal:${shipmentId}`,
+  codRedeliveryCredit: (shipmentId: string): string => `cod-credit-redelivered:${shipmentId}`,
 };
 
 /** One line of a posting: exactly one of `debit` and `credit`, a positive number of rupiah. */

@@ -18,7 +18,10 @@ export interface ParcelOnRecord {
   /** Delivered with the COD cash taken (the event that credited the seller). */
   codDelivered: boolean;
   deliveredAt: Date | null;
-  /** Its COD credit was reversed by finance (a delivery taken back whose cash was never collected). */
+  /**
+   * Its COD credit was reversed by finance (a delivery taken back whose cash was never collected), and no
+   * delivery since credited it again.
+   */
   codReversed?: boolean;
 }
 

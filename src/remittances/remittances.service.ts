@@ -304,7 +304,10 @@ export class RemittancesService {
     await this.deliveries.markRemitted(settledShipments(settling), true);
   }
 
-  /** The parcels these AWBs name at `courier`, by AWB, each with whether finance reversed its COD credit. */
+  /**
+   * The parcels these AWBs name at `courier`, by AWB, each with whether finance reversed its COD credit and
+   * no delivery since credited it again (a parcel delivered again is owed, and settled, as any other).
+   */
   private async parcelsOf(
     courier: string,
     awbs: string[],
@@ -312,8 +315,15 @@ export class RemittancesService {
   ): Promise<Map<string, ParcelOnRecord>> {
     const found = await this.deliveries.byAwb(courier, awbs, lock);
     const ids = [...found.values()].map((p) => p.shipmentId);
-    const posted = await this.ledger.postedKeys(ids.map(PostingKeys.codCreditReversal));
-    const reversed = new Set(ids.filter((id) => posted.has(PostingKeys.codCreditReversal(id))));
+    const posted = await this.ledger.postedKeys(
+      ids.flatMap((id) => [PostingKeys.codCreditReversal(id), PostingKeys.codRedeliveryCredit(id)]),
+    );
+    const reversed = new Set(
+      ids.filter(
+        (id) =>
+          posted.has(PostingKeys.codCreditReversal(id)) && !posted.has(PostingKeys.codRedeliveryCredit(id)),
+      ),
+    );
     return new Map([...found].map(([awb, p]) => [awb, onRecord(p, reversed)]));
   }
 

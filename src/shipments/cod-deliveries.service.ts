@@ -90,4 +90,14 @@ export class CodDeliveries {
   async markCashNotCollected(shipmentIds: string[]): Promise<void> {
     await this.repository.markCodNotCollected(shipmentIds);
   }
+
+  /**
+   * Records that these parcels, whose cash markCashNotCollected said was never collected, were delivered
+   * again with it (`eventId`, the courier's delivery that says so): the courier owes their cash again, so they
+   * are back on the overdue list until remitted, and an invoice not yet issued charges their COD fee. The
+   * ids changed (a parcel already collected is not). In the caller's transaction, the parcels locked.
+   */
+  markCashCollected(parcels: { id: string; eventId: string }[]): Promise<string[]> {
+    return this.repository.markCodCollected(parcels);
+  }
 }

@@ -548,6 +548,22 @@ export class ShipmentsRepository {
   }
 
   /**
+   * Marks delivered COD parcels as delivered with their cash after all (one whose credit finance reversed,
+   * delivered again), each by the event that says so; the ids changed.
+   */
+  async markCodCollected(parcels: { id: string; eventId: string }[]): Promise<string[]> {
+    if (!parcels.length) return [];
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE shipments s SET cod_collected = true, cod_collected_event_id = x.event_id
+         FROM unnest($1::uuid[], $2::uuid[]) AS x(id, event_id)
+        WHERE s.id = x.id AND s.status = 'delivered' AND s.cod_amount > 0 AND NOT s.cod_collected
+        RETURNING s.id`,
+      [parcels.map((p) => p.id), parcels.map((p) => p.eventId)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Sets each followed shipment's next poll (one that has ended meanwhile is followed no more: its row is
    * gone, and it is never polled).
    */

@@ -11,6 +11,8 @@ interface Credit {
   s: DeliveredCod;
   deliveredAt: Date;
   now: Date;
+  /** The posting's once-only key: the delivery's credit, or a reversed parcel's delivered again. */
+  key: string;
 }
 
 /** A transaction's credits, posted just before it commits, and the shipments whose credit it withholds. */
@@ -33,7 +35,8 @@ export interface DeliveredCod {
 /**
  * The COD cash a courier took for a delivered parcel, in the ledger: owed to the seller (`pending` until
  * the hold ends — `money.codHoldDays` after the delivery — then `available`), owed to Kirim by the courier.
- * A delivery its courier took back keeps its credit in `pending` until the parcel is delivered again.
+ * A delivery its courier took back keeps its credit in `pending` until the parcel is delivered again; one
+ * whose credit finance reversed is credited again then (postRedelivered).
  */
 @Injectable()
 export class CodCreditPosting {
@@ -52,9 +55,40 @@ export class CodCreditPosting {
    * the credits of a transaction are posted last, together, by seller then shipment.
    */
   async post(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
+    await this.defer({ s, deliveredAt, now, key: codCreditKey(s.id) });
+  }
+
+  /**
+   * Credits the seller again for a parcel whose credit finance reversed (its delivery taken back, the cash
+   * found never collected) and which its courier then delivered after all, `deliveredAt`: the same entries
+   * and hold as a delivery's credit, posted once per shipment under its own key
+   * (`cod-credit-redelivered:<shipmentId>`, type `cod_credit`; `cod-credit:<shipmentId>` was used by the
+   * first delivery). In the caller's transaction, just before it commits, with its other credits. Rupiah.
+   */
+  async postRedelivered(s: DeliveredCod, deliveredAt: Date, now: Date): Promise<void> {
+    await this.defer({ s, deliveredAt, now, key: PostingKeys.codRedeliveryCredit(s.id) });
+  }
+
+  /**
+   * Which of these shipments' COD credit finance reversed and no delivery since credited again
+   * (postRedelivered): their courier owes no cash for them.
+   */
+  async reversedNotRedelivered(shipmentIds: string[]): Promise<Set<string>> {
+    const posted = await this.ledger.postedKeys(
+      shipmentIds.flatMap((id) => [PostingKeys.codCreditReversal(id), PostingKeys.codRedeliveryCredit(id)]),
+    );
+    return new Set(
+      shipmentIds.filter(
+        (id) =>
+          posted.has(PostingKeys.codCreditReversal(id)) && !posted.has(PostingKeys.codRedeliveryCredit(id)),
+      ),
+    );
+  }
+
+  private async defer(credit: Credit): Promise<void> {
     const due = this.due();
-    if (due) due.credits.push({ s, deliveredAt, now });
-    else await this.postNow(s, deliveredAt, now, undefined);
+    if (due) due.credits.push(credit);
+    else await this.postNow(credit, undefined);
   }
 
   /**
@@ -130,16 +164,22 @@ export class CodCreditPosting {
       this,
       () => ({ credits: [], withheld: new Map() }),
       async ({ credits, withheld }) => {
-        credits.sort((a, b) => compareStrings(a.s.sellerId, b.s.sellerId) || compareStrings(a.s.id, b.s.id));
-        for (const c of credits) await this.postNow(c.s, c.deliveredAt, c.now, withheld.get(c.s.id));
+        credits.sort(
+          (a, b) =>
+            compareStrings(a.s.sellerId, b.s.sellerId) ||
+            compareStrings(a.s.id, b.s.id) ||
+            compareStrings(a.key, b.key),
+        );
+        // Withholding names the first credit's hold: a delivery again comes after its taking back.
+        for (const c of credits)
+          await this.postNow(c, c.key === codCreditKey(c.s.id) ? withheld.get(c.s.id) : undefined);
       },
       DEFERRED_ORDER.codCredits,
     );
   }
 
-  private async postNow(s: DeliveredCod, deliveredAt: Date, now: Date, withheldAt: Date | undefined) {
+  private async postNow({ s, deliveredAt, now, key }: Credit, withheldAt: Date | undefined) {
     const holdMs = this.config.business.money.codHoldDays * 86_400_000;
-    const key = codCreditKey(s.id);
     const { posted } = await this.ledger.post({
       key,
       type: 'cod_credit',

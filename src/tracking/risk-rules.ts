@@ -3,7 +3,7 @@ import { formatWib, formatWibTimeId } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { regionOf } from 'src/couriers/zones';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
-import { COURIER_SIDE_REASONS, SAME_VISIT_MS } from './tracking-status';
+import { COURIER_SIDE_REASONS, journeyOrder, SAME_VISIT_MS, type StoredEvent } from './tracking-status';
 
 /**
  * The risk rules: pure, versioned functions from a shipment, its courier events and what Kirim knows
@@ -593,11 +593,7 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
   const delivered = events[last];
   const taken = events
     .slice(last + 1)
-    .find(
-      (e) =>
-        e.occurredAt.getTime() > delivered.occurredAt.getTime() &&
-        (isReturnEvent(e) || e.status === 'returned' || e.status === 'delivery_failed'),
-    );
+    .find((e) => e.occurredAt.getTime() > delivered.occurredAt.getTime() && takesDeliveryBack(e));
   if (!taken) return null;
   const note = courierNote(taken);
   const cod = input.shipment.codAmount > 0;
@@ -615,6 +611,33 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
     suggestedAction: 'contact',
     causeAt: taken.occurredAt,
   });
+}
+
+/** A line that says a delivery before it did not happen: a return started or made, or a failed attempt. */
+const takesDeliveryBack = (
+  e: Pick<RiskEvent, 'status' | 'isReturnLeg'> & { reason?: CourierReason | null },
+) => isReturnEvent(e) || e.status === 'returned' || e.status === 'delivery_failed';
+
+/**
+ * The courier's delivery of a parcel whose delivery it had taken back (deliveryContradicted): the first
+ * delivery, not on the return leg and not saying the COD cash was left untaken, later than the last line that
+ * took a delivery before it back; null when there is none (never taken back, or taken back since). Judged by
+ * the courier's times, whatever order the lines came in: a line repeated, or one dated before the taking
+ * back that arrived late, is no delivery again.
+ */
+export function redeliveryAfterTakeBack(events: readonly StoredEvent[]): StoredEvent | null {
+  const delivers = (e: StoredEvent) => e.status === 'delivered' && !e.isReturnLeg;
+  let firstDelivery = Infinity;
+  for (const e of events) if (delivers(e)) firstDelivery = Math.min(firstDelivery, e.occurredAt.getTime());
+  let takenBackAt = -Infinity;
+  for (const e of events)
+    if (e.occurredAt.getTime() > firstDelivery && takesDeliveryBack(e))
+      takenBackAt = Math.max(takenBackAt, e.occurredAt.getTime());
+  if (takenBackAt === -Infinity) return null;
+  const again = events
+    .filter((e) => delivers(e) && e.codCollected !== false && e.occurredAt.getTime() > takenBackAt)
+    .sort(journeyOrder);
+  return again[0] ?? null;
 }
 
 /**

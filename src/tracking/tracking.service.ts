@@ -4,6 +4,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { Transactions } from 'src/database/transaction';
+import { CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { pickupState } from 'src/shipments/pickup-sla';
 import { PickupWatch } from 'src/shipments/pickup-watch.service';
 import { type EachMove, ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
@@ -26,7 +27,7 @@ import type { Alert } from './alert.entity';
 import { AlertShipment, AlertsService, alertView, type ReconcileResult } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { storablePolled } from './pushed-events';
-import { evaluateRisk, isReturnEvent, type RiskFinding } from './risk-rules';
+import { evaluateRisk, isReturnEvent, redeliveryAfterTakeBack, type RiskFinding } from './risk-rules';
 import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, isBookingEvent, movesFrom, returnReason, StoredEvent } from './tracking-status';
@@ -84,6 +85,7 @@ export class TrackingService {
     private readonly codCredit: CodCreditPosting,
     private readonly settlements: CodSettlementsRepository,
     private readonly actions: ShipmentActionsRepository,
+    private readonly codDeliveries: CodDeliveries,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -207,6 +209,7 @@ export class TrackingService {
     const facts: ShipmentFacts[] = [];
     const learnedLate: { shipmentId: string; failedAttempts: number }[] = [];
     const assessed: Assessed[] = [];
+    const redelivered: { s: TrackedShipment; event: StoredEvent }[] = [];
     const ours = shipments.filter((s) => s.awb && s.courier === courier);
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
     // Each shipment's events of its booking, filtered once: the moves, the returns asked and the loop read them.
@@ -249,6 +252,12 @@ export class TrackingService {
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
+      // Delivered without its cash (finance reversed its credit, or the courier said none was taken): a
+      // delivery after its taking back may bring the cash after all (creditRedeliveries decides).
+      if (s.status === 'delivered' && s.codAmount > 0 && !s.codCollected) {
+        const event = redeliveryAfterTakeBack(events);
+        if (event) redelivered.push({ s, event });
+      }
       const risk = findings ? (findings.length ? 'at_risk' : 'none') : undefined;
       const lastEventAt = events.length ? events[events.length - 1].occurredAt : undefined;
       const runs = deliveryAttempts(events);
@@ -291,6 +300,7 @@ export class TrackingService {
       else if (!events.some((e) => e.status === 'picked_up')) polls.push({ id: s.id, at: now });
       else pushed.push(s.id);
     }
+    await this.creditRedeliveries(redelivered, now);
     // The batch's alerts and facts in a few statements, not a few per shipment: at a poll's pace the
     // round trips, not the work, would otherwise set the tracker's speed.
     await this.reconcileAlerts(assessed, now);
@@ -446,6 +456,44 @@ export class TrackingService {
       }
     }
     return new Map(plans.map((p) => [p.s.id, { now: p.now, moves: p.moves }]));
+  }
+
+  /**
+   * Parcels whose COD credit finance reversed (their delivery taken back, the cash found never collected),
+   * delivered by their courier after all (`event`, later than the last line that took the delivery back):
+   * the cash was collected, so the shipment says so again (the courier owes it, the COD fee is invoiced), the
+   * seller is credited once more (CodCreditPosting.postRedelivered, with the batch's other credits before the
+   * commit) and told (`shipment.status_changed`, delivered to delivered, `codCollected` true). Later than the
+   * taking back in the courier's time, not after finance's decision: a push can arrive after the decision
+   * for a delivery made before it, and a delivery known before it would have resolved the alert, leaving
+   * nothing to reverse. Once per shipment: a repeated line finds the cash collected. In the caller's
+   * transaction, the shipments locked.
+   */
+  private async creditRedeliveries(
+    found: { s: TrackedShipment; event: StoredEvent }[],
+    now: Date,
+  ): Promise<void> {
+    if (!found.length) return;
+    const reversed = await this.codCredit.reversedNotRedelivered(found.map((f) => f.s.id));
+    const due = found.filter((f) => reversed.has(f.s.id));
+    const collected = new Set(
+      await this.codDeliveries.markCashCollected(due.map((f) => ({ id: f.s.id, eventId: f.event.id }))),
+    );
+    for (const { s, event } of due) {
+      if (!collected.has(s.id)) continue;
+      await this.codCredit.postRedelivered({ ...s, courier: s.courier! }, event.occurredAt, now);
+      await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.status_changed', {
+        shipmentId: s.id,
+        reference: s.reference,
+        from: 'delivered',
+        status: 'delivered',
+        reason: event.reason,
+        courier: s.courier,
+        awb: s.awb,
+        at: event.occurredAt.toISOString(),
+        codCollected: true,
+      });
+    }
   }
 
   /**

@@ -1,12 +1,13 @@
 import supertest from 'supertest';
 import type { CourierStatus } from 'src/couriers/courier-adapter';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { CodSettlements1795491000000 } from '../../migrations/1795491000000-CodSettlements';
 import { addBankAccount } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushedMove, pushesApplied } from '../support/factories/tracked';
 import { rerunMigration } from '../support/migration-rerun';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -100,6 +101,20 @@ describe('Settling a COD delivery taken back', () => {
       )
       .filter((b) => b.data.shipmentId === shipmentId && b.data.alert.resolvedAt !== null);
   const verified = async () => expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  /** The parcels finance's reconciliation lists as not remitted by SAP a day after their delivery. */
+  const overdue = async () => {
+    const ids: string[] = [];
+    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
+      const page = await http
+        .get('/v1/finance/reconciliation')
+        .query({ courier: 'sap', overdueDays: 1, limit: 100, ...(cursor ? { cursor } : {}) })
+        .set(finance.auth)
+        .expect(200);
+      ids.push(...(page.body.notRemitted as { shipmentId: string }[]).map((p) => p.shipmentId));
+      cursor = page.body.notRemittedCursor as string | null;
+    }
+    return ids;
+  };
 
   it('release: the cash was collected after all; the alert resolves, the seller is told, the next run releases it', async () => {
     const s = await newSeller('Toko Lepas');
@@ -192,18 +207,9 @@ describe('Settling a COD delivery taken back', () => {
     expect(kept.id).not.toBe(b.id);
     // No cash, so the courier owes none for it: finance's overdue list names the parcel kept, not this one, and
     // the shipment says its cash was not collected.
-    const overdue: string[] = [];
-    for (let cursor: string | null = null, first = true; first || cursor; first = false) {
-      const page = await http
-        .get('/v1/finance/reconciliation')
-        .query({ courier: 'sap', overdueDays: 1, limit: 100, ...(cursor ? { cursor } : {}) })
-        .set(finance.auth)
-        .expect(200);
-      overdue.push(...(page.body.notRemitted as { shipmentId: string }[]).map((p) => p.shipmentId));
-      cursor = page.body.notRemittedCursor as string | null;
-    }
-    expect(overdue).toContain(kept.id);
-    expect(overdue).not.toContain(b.id);
+    const notRemitted = await overdue();
+    expect(notRemitted).toContain(kept.id);
+    expect(notRemitted).not.toContain(b.id);
     expect((await http.get(`/v1/shipments/${b.id}`).set(s.seller.auth).expect(200)).body.codCollected).toBe(
       false,
     );
@@ -445,6 +451,113 @@ describe('Settling a COD delivery taken back', () => {
     const lines = (await http.get(`/v1/finance/remittances/${up.body.id}`).set(finance.auth).expect(200)).body
       .lines as { outcome: string }[];
     expect(lines.map((l) => l.outcome)).toEqual(['matched']);
+  });
+
+  // A reversed parcel its courier delivers after all: the cash was collected, so the seller is credited again
+  // (once) and the courier owes it again, its remittance line settling it as any other's.
+  const shipmentOf = async (seller: TestSeller, id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as { codCollected: boolean };
+  /** The courier's last push for the parcel sent again, as it was (a courier retrying it), and applied. */
+  const pushAgain = async (awb: string) => {
+    const push = await t.app.get(CourierSandboxes).get(sap.code)!.webhookFor(awb);
+    await http.post(`/v1/webhooks/couriers/${sap.code}`).set(push!.headers).send(push!.body).expect(200);
+    await runJob('tracking-inbox');
+    await pushesApplied(t);
+  };
+  const toldDeliveredAgain = async (sellerId: string, shipmentId: string) =>
+    (
+      await t.dataSource.query<{ body: string }[]>(
+        `SELECT body FROM webhook_deliveries WHERE seller_id = $1 AND type = 'shipment.status_changed'`,
+        [sellerId],
+      )
+    )
+      .map((r) => (JSON.parse(r.body) as { data: Record<string, unknown> }).data)
+      .filter((d) => d.shipmentId === shipmentId && d.from === 'delivered');
+  const reversedAfterFailure = async (s: { seller: TestSeller; origin: string }, codAmount: number) => {
+    const b = await delivered(s, codAmount);
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    await settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).expect(200);
+    return b;
+  };
+
+  it('reversed, then delivered again: credited again once, owed again, and its remittance line settles it', async () => {
+    const s = await newSeller('Toko Antar Ulang');
+    const b = await reversedAfterFailure(s, 75_000);
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
+    const owed = await receivable();
+
+    t.clock.advance(86_400_000);
+    await pushed(s.seller, b.awb, 'delivered');
+    expect(await balance(s.seller)).toMatchObject({ pending: 75_000, available: 0 });
+    expect(await receivable()).toBe(owed + 75_000);
+    expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    const entries = (await http.get('/v1/ledger/entries').set(s.seller.auth).expect(200)).body.items as {
+      type: string;
+      account: string;
+      amount: number;
+      reference: string;
+    }[];
+    expect(entries.filter((e) => e.type === 'cod_credit' && e.reference === b.awb)).toEqual([
+      expect.objectContaining({ account: 'pending', amount: 75_000 }),
+      expect.objectContaining({ account: 'pending', amount: 75_000 }),
+    ]);
+    expect(await toldDeliveredAgain(s.seller.sellerId, b.id)).toEqual([
+      expect.objectContaining({ from: 'delivered', status: 'delivered', awb: b.awb, codCollected: true }),
+    ]);
+    // Not a discrepancy any more: delivered with its cash.
+    expect(await takenBackListed()).not.toContain(b.id);
+    await verified();
+
+    // The same push again, and a later delivery line: nothing more.
+    await pushAgain(b.awb);
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivered');
+    expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
+    expect(await balance(s.seller)).toMatchObject({ pending: 75_000, available: 0 });
+    expect(await receivable()).toBe(owed + 75_000);
+    expect(await toldDeliveredAgain(s.seller.sellerId, b.id)).toHaveLength(1);
+
+    // Held as a delivery's credit is, then released; owed by the courier until its line settles it.
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 75_000, withdrawable: 75_000 });
+    expect(await overdue()).toContain(b.id);
+    const report = await remit(`${b.awb},75000,${today()}\n`).expect(201);
+    expect(report.body.matched).toEqual({ count: 1, amount: 75_000 });
+    expect(report.body.unmatched).toEqual({ count: 0, amount: 0 });
+    expect(await receivable()).toBe(owed);
+    expect(await overdue()).not.toContain(b.id);
+    await verified();
+  });
+
+  it('a line waiting in suspense as cod_reversed is matched by the late match once the parcel is delivered again', async () => {
+    const s = await newSeller('Toko Setor Ulang');
+    const b = await reversedAfterFailure(s, 55_000);
+    const report = await remit(`${b.awb},55000,${today()}\n`).expect(201);
+    expect(report.body.unmatched).toEqual({ count: 1, amount: 55_000 });
+    const owed = await receivable();
+    const lineOf = async () =>
+      (await http.get(`/v1/finance/remittances/${report.body.id}`).set(finance.auth).expect(200)).body
+        .lines[0] as { outcome: string; reason: string | null };
+    // Not delivered again: the late match leaves it where it is.
+    await runJob('remittance-late-matches');
+    expect(await lineOf()).toMatchObject({ outcome: 'unmatched', reason: 'cod_reversed' });
+
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivered');
+    expect(await receivable()).toBe(owed + 55_000);
+    await runJob('remittance-late-matches');
+    expect(await lineOf()).toMatchObject({ outcome: 'matched', reason: null });
+    const detail = (await http.get(`/v1/finance/remittances/${report.body.id}`).set(finance.auth).expect(200))
+      .body;
+    expect(detail).toMatchObject({
+      matched: { count: 1, amount: 55_000 },
+      unmatched: { count: 0, amount: 0 },
+    });
+    expect(await receivable()).toBe(owed);
+    expect(await balance(s.seller)).toMatchObject({ pending: 55_000 });
+    await verified();
   });
 
   it('reverts the settlements migration over a line refused for a reversed credit, and runs it again', async () => {

@@ -4,6 +4,7 @@ import { COURIER_REASONS, COURIER_STATUSES, type CourierReason } from 'src/couri
 import { SHIPMENT_STATUSES, TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   evaluateRisk,
+  redeliveryAfterTakeBack,
   RISK_RULES,
   RULE_VERSIONS,
   SEVERITIES,
@@ -12,6 +13,7 @@ import {
   type RiskFinding,
   type RiskInput,
 } from 'src/tracking/risk-rules';
+import type { StoredEvent } from 'src/tracking/tracking-status';
 
 const HOUR = 3600_000;
 /** Monday 2026-11-02 08:00 WIB. */
@@ -639,6 +641,99 @@ describe('delivery_contradicted', () => {
     expect(delivered([ev(60, 'returning_to_sender'), ev(80, 'delivered')])).toEqual([]);
     // A return-leg line of the same instant as the delivery is not after it.
     expect(delivered([ev(50, 'returning_to_sender')])).toEqual([]);
+  });
+});
+
+describe('redeliveryAfterTakeBack', () => {
+  let n = 0;
+  const stored = (
+    hours: number,
+    status: StoredEvent['status'],
+    extra: Partial<StoredEvent> = {},
+  ): StoredEvent => ({
+    id: `00000000-0000-4000-8000-${String(n++).padStart(12, '0')}`,
+    status,
+    reason: null,
+    rawCode: `${status ?? 'NOTE'}-${hours}`,
+    rawText: '',
+    occurredAt: at(hours),
+    location: null,
+    isReturnLeg: false,
+    codCollected: null,
+    ...extra,
+  });
+  const delivered = stored(50, 'delivered');
+
+  it('the first delivery, with the cash, after the last line that took a delivery back', () => {
+    const again = stored(80, 'delivered');
+    expect(
+      redeliveryAfterTakeBack([delivered, stored(60, 'delivery_failed'), again, stored(90, 'delivered')]),
+    ).toBe(again);
+    // Taken back twice: only a delivery after the second counts.
+    const last = stored(95, 'delivered', { codCollected: true });
+    expect(
+      redeliveryAfterTakeBack([
+        delivered,
+        stored(60, 'returning_to_sender'),
+        stored(70, 'delivered'),
+        stored(75, 'returned', { isReturnLeg: true }),
+        last,
+      ]),
+    ).toBe(last);
+  });
+
+  it('none without a taking back, before it, on the return leg, at its instant or without the cash', () => {
+    expect(redeliveryAfterTakeBack([delivered, stored(90, 'delivered')])).toBeNull();
+    // A failure before the first delivery takes nothing back.
+    expect(redeliveryAfterTakeBack([stored(40, 'delivery_failed'), delivered])).toBeNull();
+    // A delivery line dated before the taking back (arrived late, or repeated) is no delivery again.
+    expect(redeliveryAfterTakeBack([delivered, stored(55, 'delivered'), stored(60, 'returned')])).toBeNull();
+    expect(
+      redeliveryAfterTakeBack([
+        delivered,
+        stored(60, 'returned'),
+        stored(80, 'delivered', { isReturnLeg: true }),
+      ]),
+    ).toBeNull();
+    expect(
+      redeliveryAfterTakeBack([delivered, stored(60, 'delivery_failed'), stored(60, 'delivered')]),
+    ).toBeNull();
+    expect(
+      redeliveryAfterTakeBack([
+        delivered,
+        stored(60, 'delivery_failed'),
+        stored(80, 'delivered', { codCollected: false }),
+      ]),
+    ).toBeNull();
+  });
+
+  it('the same answer whatever order the lines came in', () => {
+    const statuses = [
+      'delivered',
+      'delivery_failed',
+      'returned',
+      'returning_to_sender',
+      'in_transit',
+    ] as const;
+    const line = fc.record({
+      hours: fc.integer({ min: 0, max: 20 }),
+      status: fc.constantFrom(...statuses),
+      returnLeg: fc.boolean(),
+      cash: fc.constantFrom(null, true, false),
+    });
+    const histories = fc
+      .array(line, { maxLength: 8 })
+      .map((lines) =>
+        lines.map((l) => stored(l.hours, l.status, { isReturnLeg: l.returnLeg, codCollected: l.cash })),
+      )
+      .chain((events) =>
+        fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length })),
+      );
+    fc.assert(
+      fc.property(histories, ([events, shuffled]) => {
+        expect(redeliveryAfterTakeBack(shuffled)).toBe(redeliveryAfterTakeBack(events));
+      }),
+    );
   });
 });
 
