@@ -466,22 +466,29 @@ export class TrackingService {
    * commit) and told (`shipment.status_changed`, delivered to delivered, `codCollected` true). Later than the
    * taking back in the courier's time, not after finance's decision: a push can arrive after the decision
    * for a delivery made before it, and a delivery known before it would have resolved the alert, leaving
-   * nothing to reverse. Once per shipment: a repeated line finds the cash collected. In the caller's
-   * transaction, the shipments locked.
+   * nothing to reverse. Also a parcel whose first delivery took no cash (by its courier's word, so nothing
+   * was credited), taken back and then delivered with its cash: credited as a delivery is (`cod-credit:<id>`).
+   * Once per shipment: a repeated line finds the cash collected. In the caller's transaction, the shipments
+   * locked.
    */
   private async creditRedeliveries(
     found: { s: TrackedShipment; event: StoredEvent }[],
     now: Date,
   ): Promise<void> {
     if (!found.length) return;
-    const reversed = await this.codCredit.reversedNotRedelivered(found.map((f) => f.s.id));
-    const due = found.filter((f) => reversed.has(f.s.id));
+    const ids = found.map((f) => f.s.id);
+    const reversed = await this.codCredit.reversedNotRedelivered(ids);
+    // Never credited: its first delivery took no cash, by the courier's word.
+    const credited = await this.codCredit.credited(ids);
+    const due = found.filter((f) => reversed.has(f.s.id) || !credited.has(f.s.id));
     const collected = new Set(
       await this.codDeliveries.markCashCollected(due.map((f) => ({ id: f.s.id, eventId: f.event.id }))),
     );
     for (const { s, event } of due) {
       if (!collected.has(s.id)) continue;
-      await this.codCredit.postRedelivered({ ...s, courier: s.courier! }, event.occurredAt, now);
+      const cod = { ...s, courier: s.courier! };
+      if (reversed.has(s.id)) await this.codCredit.postRedelivered(cod, event.occurredAt, now);
+      else await this.codCredit.post(cod, event.occurredAt, now);
       await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.status_changed', {
         shipmentId: s.id,
         reference: s.reference,

@@ -1,5 +1,5 @@
 import supertest from 'supertest';
-import type { CourierStatus } from 'src/couriers/courier-adapter';
+import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -7,7 +7,13 @@ import { CodSettlements1795491000000 } from '../../migrations/1795491000000-CodS
 import { addBankAccount } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED, pushedMove, pushesApplied } from '../support/factories/tracked';
+import {
+  bookPinned,
+  deliveredWithCash,
+  PINNED,
+  pushedMove,
+  pushesApplied,
+} from '../support/factories/tracked';
 import { rerunMigration } from '../support/migration-rerun';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -57,8 +63,8 @@ describe('Settling a COD delivery taken back', () => {
       inWithdrawal: number;
       withdrawable: number;
     };
-  const receivable = async () => {
-    const account = Accounts.courierCodReceivable('sap');
+  const receivable = async (courier: CourierCode = 'sap') => {
+    const account = Accounts.courierCodReceivable(courier);
     return (await t.app.get(LedgerService).balances([account])).get(account.code)!;
   };
   const settle = (id: string, body: object, who: Auth = finance) =>
@@ -528,6 +534,35 @@ describe('Settling a COD delivery taken back', () => {
     expect(report.body.unmatched).toEqual({ count: 0, amount: 0 });
     expect(await receivable()).toBe(owed);
     expect(await overdue()).not.toContain(b.id);
+    await verified();
+  });
+
+  it('delivered without its cash, taken back, then delivered with it: credited once, as a delivery is', async () => {
+    const s = await newSeller('Toko Tanpa Uang');
+    const b = await deliveredWithCash(t, http, s.seller, '0');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
+    const owed = await receivable('idexpress');
+    const move = (to: CourierStatus, reason?: string) =>
+      pushedMove(t, http, { seller: s.seller, admin }, 'idexpress', b.awb, to, reason);
+
+    t.clock.advance(3600_000);
+    await move('delivery_failed', 'consignee_absent');
+    t.clock.advance(3600_000);
+    await move('delivered');
+    expect(await balance(s.seller)).toMatchObject({ pending: b.codAmount, available: 0 });
+    expect(await receivable('idexpress')).toBe(owed + b.codAmount);
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    expect(await toldDeliveredAgain(s.seller.sellerId, b.id)).toEqual([
+      expect.objectContaining({ from: 'delivered', status: 'delivered', awb: b.awb, codCollected: true }),
+    ]);
+
+    // A later delivery line: nothing more.
+    t.clock.advance(3600_000);
+    await move('delivered');
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    expect(await balance(s.seller)).toMatchObject({ pending: b.codAmount, available: 0 });
     await verified();
   });
 
