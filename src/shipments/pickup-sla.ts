@@ -23,6 +23,13 @@ const HANDED_OVER: ReadonlySet<CourierStatus> = new Set(
   COURIER_STATUSES.filter((s) => !BEFORE_HANDOVER.includes(s)),
 );
 
+/**
+ * Whether the event shows its courier holding the parcel: any status past the booking (a pickup-failure scan,
+ * which some couriers report as an exception, is not a handover).
+ */
+export const isHandover = (e: Pick<TrackingEvent, 'status' | 'reason'>): boolean =>
+  e.status !== null && HANDED_OVER.has(e.status) && e.reason !== 'pickup_failed';
+
 export type PickupState =
   | { state: 'picked_up'; event: TrackingEvent }
   | { state: 'cancelled_by_courier'; event: TrackingEvent }
@@ -36,8 +43,7 @@ export type PickupState =
 export function pickupState(events: TrackingEvent[]): PickupState {
   let latest: TrackingEvent | undefined;
   for (const e of events) {
-    if (e.status && HANDED_OVER.has(e.status) && e.reason !== 'pickup_failed')
-      return { state: 'picked_up', event: e };
+    if (isHandover(e)) return { state: 'picked_up', event: e };
     if (!latest || e.occurredAt >= latest.occurredAt) latest = e;
   }
   const cancelled = events.find((e) => e.status === 'cancelled');

@@ -456,6 +456,21 @@ export class ShipmentsRepository {
     );
   }
 
+  /**
+   * The shipments booked before with these airway bills at the courier, not booked with them now (a booking
+   * cancelled to re-book, or superseded); an airway bill of several shipments (a courier reusing it) answers
+   * the one booked with it last.
+   */
+  async byEarlierAwbs(courier: string, awbs: string[]): Promise<{ id: string; awb: string }[]> {
+    return this.tx.manager.query<{ id: string; awb: string }[]>(
+      `SELECT DISTINCT ON (a.awb) a.shipment_id AS id, a.awb
+         FROM booking_attempts a JOIN shipments s ON s.id = a.shipment_id
+        WHERE a.courier = $1 AND a.awb = ANY($2::text[]) AND (s.courier, s.awb) IS DISTINCT FROM (a.courier, a.awb)
+        ORDER BY a.awb, a.started_at DESC`,
+      [courier, awbs],
+    );
+  }
+
   /** The parcels these airway bills name at the courier, with what settling their COD cash needs. */
   /** `lock`: the rows locked FOR UPDATE in id order (the tracker's order), as they stand once locked. */
   async codParcelsByAwb(courier: string, awbs: string[], lock = false): Promise<CodParcelRow[]> {

@@ -128,6 +128,15 @@ export class TrackedShipments {
     return new Map((await this.repository.byAwbs(courier, awbs)).map((r) => [r.awb, r.id]));
   }
 
+  /**
+   * Airway bill → shipment id, for the shipments booked with them before at `courier` and not now (see
+   * ShipmentsRepository.byEarlierAwbs).
+   */
+  async byEarlierAwbs(courier: CourierCode, awbs: string[]): Promise<Map<string, string>> {
+    if (!awbs.length) return new Map();
+    return new Map((await this.repository.byEarlierAwbs(courier, awbs)).map((r) => [r.awb, r.id]));
+  }
+
   /** Those of `ids` that have ended; they are not at risk any more. */
   endedAmong(ids: string[]): Promise<string[]> {
     return this.repository.endedAmong(ids);

@@ -38,11 +38,13 @@ const SHOWN: (keyof AlertContent)[] = [
 /**
  * How to bring a shipment's open alerts in line with what the rules find now: open the new rules,
  * update changed ones (an alert keeps its identity and opening time), resolve the rules no longer found.
- * Two wanted alerts for one rule collapse to the more severe.
+ * Two wanted alerts for one rule collapse to the more severe. `asked`: the rules the findings answer for (all
+ * by default); an open alert of another rule is left as it is.
  */
 export function planAlerts<A extends AlertContent, W extends AlertContent>(
   open: A[],
   wanted: W[],
+  asked?: readonly RiskRuleCode[],
 ): AlertPlan<A, W> {
   const byRule = new Map<RiskRuleCode, W>();
   for (const w of wanted) {
@@ -62,6 +64,6 @@ export function planAlerts<A extends AlertContent, W extends AlertContent>(
       });
     else if (alert.messageIndonesian !== w.messageIndonesian) plan.reword.push({ alert, wanted: w });
   }
-  plan.resolve = open.filter((a) => !byRule.has(a.rule));
+  plan.resolve = open.filter((a) => !byRule.has(a.rule) && (!asked || asked.includes(a.rule)));
   return plan;
 }

@@ -10,7 +10,7 @@ import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
 import { ALERT_ORDERS, AlertsRepository } from './alerts.repository';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { whatsappUrl } from './buyer-contact';
-import { severityRank, type RiskFinding } from './risk-rules';
+import { severityRank, type RiskFinding, type RiskRuleCode } from './risk-rules';
 import { AlertNotFoundError } from './tracking.errors';
 
 /** What reconciling needs of a shipment (a Shipment entity has it all). */
@@ -79,6 +79,8 @@ export class AlertsService {
    * longer found.
    * Runs in the caller's transaction (or its own), serialized per shipment, so concurrent reconciles
    * never open two alerts for one rule. `causeEventId`: the stored courier event being processed, if any.
+   * `rules` (reconcileMany's items): the rules `findings` answer for, when not all were asked; open alerts of
+   * the others stay as they are.
    */
   async reconcile(
     shipment: AlertShipment,
@@ -95,7 +97,12 @@ export class AlertsService {
    * for the whole batch instead of a few per shipment: the results in the order of `items`.
    */
   reconcileMany(
-    items: { shipment: AlertShipment; findings: RiskFinding[]; causeEventId: string | null }[],
+    items: {
+      shipment: AlertShipment;
+      findings: RiskFinding[];
+      causeEventId: string | null;
+      rules?: readonly RiskRuleCode[];
+    }[],
     now: Date,
   ): Promise<ReconcileResult[]> {
     if (!items.length) return Promise.resolve([]);
@@ -109,10 +116,14 @@ export class AlertsService {
       const asksAgain = new Set<string>();
       const reworded: { id: string; messageIndonesian: string | null }[] = [];
       const toResolve: { result: ReconcileResult; alert: Alert; cause: string | null }[] = [];
-      for (const { shipment, findings, causeEventId } of items) {
+      for (const { shipment, findings, causeEventId, rules } of items) {
         const result: ReconcileResult = { opened: [], updated: [], resolved: [] };
         results.push(result);
-        const plan = planAlerts(openByShipment.get(shipment.id) ?? [], this.wanted(shipment, findings));
+        const plan = planAlerts(
+          openByShipment.get(shipment.id) ?? [],
+          this.wanted(shipment, findings),
+          rules,
+        );
         result.opened = plan.open.map((w): Alert => ({
           id: randomUUID(),
           sellerId: shipment.sellerId,

@@ -50,6 +50,8 @@ const PROBLEM: Record<string, string> = {
   pickup_failed: 'belum dijemput kurir dan sedang kami jadwalkan ulang. Mohon maaf atas keterlambatannya.',
   risky_recipient:
     'akan segera kami kirim. Mohon konfirmasi bahwa pesanan dan alamatnya sudah benar{codReady}.',
+  rebooked_parcel_scanned:
+    'mungkin dibawa kurir lain dari yang tercatat. Mohon kabari kami jika paketnya sudah Kakak terima.',
 };
 const FALLBACK = 'memerlukan konfirmasi dari Kakak. Mohon balas pesan ini agar kami bisa membantu.';
 

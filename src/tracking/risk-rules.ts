@@ -1,7 +1,9 @@
 import type { BusinessDefaults } from 'config/defaults';
+import { compareStrings } from 'src/common/sort-order';
 import { formatWib, formatWibTimeId } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { regionOf } from 'src/couriers/zones';
+import { isHandover } from 'src/shipments/pickup-sla';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { COURIER_SIDE_REASONS, journeyOrder, SAME_VISIT_MS, type StoredEvent } from './tracking-status';
 
@@ -20,6 +22,7 @@ export const RISK_RULES = [
   'pickup_not_made',
   'risky_recipient',
   'delivery_contradicted',
+  'rebooked_parcel_scanned',
 ] as const;
 export type RiskRuleCode = (typeof RISK_RULES)[number];
 
@@ -33,6 +36,7 @@ export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   pickup_not_made: 2,
   risky_recipient: 1,
   delivery_contradicted: 1,
+  rebooked_parcel_scanned: 1,
 };
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -50,8 +54,8 @@ export const SUGGESTED_ACTIONS = [
 ] as const;
 export type SuggestedAction = (typeof SUGGESTED_ACTIONS)[number];
 
-/** The reasons a finding may carry: the courier's normalized ones, and the recipient rule's own. */
-export type RiskReason = CourierReason | 'risky_recipient';
+/** The reasons a finding may carry: the courier's normalized ones, and the rules' own. */
+export type RiskReason = CourierReason | 'risky_recipient' | 'rebooked_parcel_scanned';
 
 export type RiskConfig = BusinessDefaults['risk'];
 
@@ -64,6 +68,19 @@ export interface RiskEvent {
   occurredAt: Date;
   location?: string;
   isReturnLeg: boolean;
+}
+
+/**
+ * A booking the shipment had before its current one, whose airway bill Kirim no longer follows (cancelled to
+ * re-book the shipment, or superseded), with the events its courier sent for that bill.
+ */
+export interface EarlierBooking {
+  courier: string;
+  /** The courier's display name for messages; the code without it. */
+  courierName?: string | null;
+  awb: string;
+  /** In any order (they are sorted here). */
+  events: RiskEvent[];
 }
 
 export interface RiskInput {
@@ -89,6 +106,8 @@ export interface RiskInput {
   };
   /** Stored courier events of the shipment's current booking, in any order (they are sorted here). */
   events: RiskEvent[];
+  /** Its earlier bookings (absent: none, or not read). */
+  earlierBookings?: EarlierBooking[];
   /** Observed 90th-percentile transit days for the lane, else the promised SLA's maximum; null: neither. */
   lane: { p90TransitDays: number | null; promisedMaxDays: number | null };
   /** The history of the recipient's salted phone hash: finished parcels and how many of them failed. */
@@ -576,6 +595,7 @@ const RULES: Record<RiskRuleCode, (ctx: Context) => RiskFinding | null> = {
   pickup_not_made: pickupNotMade,
   risky_recipient: riskyRecipient,
   delivery_contradicted: deliveryContradicted,
+  rebooked_parcel_scanned: rebookedParcelScanned,
 };
 
 /**
@@ -639,13 +659,83 @@ export function redeliveryAfterTakeBack(events: readonly StoredEvent[]): StoredE
     .sort(journeyOrder);
   return again[0] ?? null;
 }
+/** What an earlier booking's courier reported, as the rebooked rule says it. */
+const SCAN_WORDS: Readonly<Record<CourierStatus, { en: string; id: string }>> = {
+  created: { en: 'order created', id: 'pesanan dibuat' },
+  pickup_requested: { en: 'pickup requested', id: 'pickup diminta' },
+  picked_up: { en: 'picked up', id: 'sudah diambil kurir' },
+  in_transit: { en: 'in transit', id: 'dalam perjalanan' },
+  out_for_delivery: { en: 'out for delivery', id: 'sedang diantar' },
+  delivery_failed: { en: 'a failed delivery attempt', id: 'gagal antar' },
+  delivered: { en: 'delivered', id: 'terkirim' },
+  returning_to_sender: { en: 'returning to you', id: 'dalam perjalanan kembali kepada Anda' },
+  returned: { en: 'returned to you', id: 'sudah kembali kepada Anda' },
+  cancelled: { en: 'cancelled', id: 'dibatalkan' },
+  exception: { en: 'a problem reported', id: 'ada kendala' },
+};
 
 /**
- * Every problem the shipment has now, at most one per rule, in RISK_RULES order. A finished shipment
- * (delivered, returned, cancelled, lost) has none, but a delivery its courier took back. Deterministic:
- * the same input gives the same output, whatever order the events come in.
+ * The courier of an earlier booking — one Kirim cancelled to re-book the shipment (or superseded) — scanned
+ * the parcel under that airway bill as only a courier holding it does (isHandover: anything past the
+ * booking; a cancellation confirmed, or a failed pickup, is not). The seller's parcel may be travelling with
+ * a courier Kirim no longer follows, and the current booking fail or ship it twice. Said of the latest such
+ * scan; caused by the first scan of its airway bill, so more scans of one bill update the alert without
+ * asking again, and another bill starting to scan asks again. Open until the shipment ends.
  */
-export function evaluateRisk(input: RiskInput): RiskFinding[] {
+function rebookedParcelScanned(ctx: Context): RiskFinding | null {
+  const { input } = ctx;
+  let found: { booking: EarlierBooking; first: RiskEvent; last: RiskEvent } | null = null;
+  for (const booking of input.earlierBookings ?? []) {
+    const scans = sorted(booking.events).filter(isHandover);
+    if (!scans.length) continue;
+    const last = scans[scans.length - 1];
+    const later = found
+      ? last.occurredAt.getTime() - found.last.occurredAt.getTime() ||
+        compareStrings(booking.awb, found.booking.awb)
+      : 1;
+    if (later > 0) found = { booking, first: scans[0], last };
+  }
+  if (!found) return null;
+  const { booking, first, last } = found;
+  const old = oneLine(booking.courierName || booking.courier, 40);
+  const awb = oneLine(booking.awb, 40);
+  const words = SCAN_WORDS[last.status!];
+  const s = input.shipment;
+  // Booked anew (with another courier, or the same one under a new bill): both may come for one parcel.
+  const now = s.courier && !BEFORE_BOOKING.has(s.status) ? { en: ctx.courier, id: ctx.kurir } : null;
+  const ask = !now
+    ? {
+        en: `after Kirim cancelled that booking to book another courier: the parcel may be with ${old}. Ask ${old} where it is before another courier comes for it.`,
+        id: `setelah Kirim membatalkan pemesanan itu untuk memesan kurir lain: paket mungkin ada di ${old}. Tanyakan kepada ${old} di mana paket berada sebelum kurir lain menjemputnya.`,
+      }
+    : s.courier === booking.courier
+      ? {
+          en: `after Kirim re-booked it with ${now.en} under a new airway bill: ask ${old} which bill carries it, so it is not shipped twice.`,
+          id: `setelah Kirim memesan ulang ke ${now.id} dengan resi baru: tanyakan kepada ${old} resi mana yang membawanya, agar paket tidak dikirim dua kali.`,
+        }
+      : {
+          en: `after Kirim re-booked it with ${now.en}: the parcel may be with ${old}. Ask ${old} and ${now.en} which one has it, so it is not shipped twice.`,
+          id: `setelah Kirim memesan ulang ke ${now.id}: paket mungkin ada di ${old}. Tanyakan kepada ${old} dan ${now.id} siapa yang membawanya, agar paket tidak dikirim dua kali.`,
+        };
+  return finding('rebooked_parcel_scanned', {
+    severity: 'high',
+    reason: 'rebooked_parcel_scanned',
+    message: `${old} scanned the parcel under its earlier airway bill ${awb} (${words.en}) at ${wib(last.occurredAt)}, ${ask.en}`,
+    messageIndonesian: `${old} memindai paket dengan resi lamanya ${awb} (${words.id}) pada ${formatWibTimeId(last.occurredAt)}, ${ask.id}`,
+    suggestedAction: 'contact',
+    causeAt: first.occurredAt,
+  });
+}
+
+/** Not booked with any courier now (being booked again, or its booking failed). */
+const BEFORE_BOOKING: ReadonlySet<ShipmentStatus> = new Set(['ready', 'booking', 'booking_failed']);
+
+/**
+ * Every problem the shipment has now, at most one per rule, in RISK_RULES order; `rules`: only these are
+ * asked. A finished shipment (delivered, returned, cancelled, lost) has none, but a delivery its courier
+ * took back. Deterministic: the same input gives the same output, whatever order the events come in.
+ */
+export function evaluateRisk(input: RiskInput, rules: readonly RiskRuleCode[] = RISK_RULES): RiskFinding[] {
   if (TERMINAL.has(input.shipment.status) && input.shipment.status !== 'delivered') return [];
   const ctx: Context = {
     input,
@@ -655,6 +745,9 @@ export function evaluateRisk(input: RiskInput): RiskFinding[] {
     now: input.now.getTime(),
   };
   // A delivered shipment is asked only whether its courier took the delivery back.
-  const rules = input.shipment.status === 'delivered' ? (['delivery_contradicted'] as const) : RISK_RULES;
-  return rules.map((rule) => RULES[rule](ctx)).filter((f): f is RiskFinding => f !== null);
+  const asked =
+    input.shipment.status === 'delivered' ? rules.filter((r) => r === 'delivery_contradicted') : rules;
+  return RISK_RULES.filter((rule) => asked.includes(rule))
+    .map((rule) => RULES[rule](ctx))
+    .filter((f): f is RiskFinding => f !== null);
 }

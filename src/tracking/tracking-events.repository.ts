@@ -261,6 +261,44 @@ export class TrackingEventsRepository {
   }
 
   /**
+   * The shipments' earlier bookings: every airway bill each was booked with besides its current one (a
+   * booking cancelled to re-book it, or superseded), with when that booking began (`since`) and every event
+   * stored for the bill at its courier, oldest first; by shipment. Bills with no event are left out.
+   */
+  async earlierBookings(
+    shipmentIds: string[],
+  ): Promise<Map<string, { courier: CourierCode; awb: string; since: Date; events: StoredEvent[] }[]>> {
+    const byShipment = new Map<
+      string,
+      { courier: CourierCode; awb: string; since: Date; events: StoredEvent[] }[]
+    >();
+    if (!shipmentIds.length) return byShipment;
+    const rows = await this.tx.manager.query<
+      (EventRow & { shipment_id: string; courier: CourierCode; since: Date })[]
+    >(
+      `WITH earlier AS (
+         SELECT a.shipment_id, a.courier, a.awb, max(a.started_at) AS since
+           FROM booking_attempts a JOIN shipments s ON s.id = a.shipment_id
+          WHERE a.shipment_id = ANY($1::uuid[]) AND a.awb IS NOT NULL
+            AND (s.courier, s.awb) IS DISTINCT FROM (a.courier, a.awb)
+          GROUP BY a.shipment_id, a.courier, a.awb)
+       SELECT x.shipment_id, x.courier, x.awb, x.since, e.id, e.status, e.reason, e.raw_code, e.raw_text,
+              e.occurred_at, e.location, e.is_return_leg, e.cod_collected, e.received_at
+         FROM earlier x JOIN tracking_events e ON e.courier = x.courier AND e.awb = x.awb
+        ORDER BY e.occurred_at, e.id`,
+      [shipmentIds],
+    );
+    for (const r of rows) {
+      let bookings = byShipment.get(r.shipment_id);
+      if (!bookings) byShipment.set(r.shipment_id, (bookings = []));
+      let booking = bookings.find((b) => b.courier === r.courier && b.awb === r.awb);
+      if (!booking) bookings.push((booking = { courier: r.courier, awb: r.awb, since: r.since, events: [] }));
+      booking.events.push(storedOf(r));
+    }
+    return byShipment;
+  }
+
+  /**
    * COD shipments whose delivering line, stored since `since`, gave another COD amount than the parcel's, or
    * said no cash was taken: newest first, at most `limit`.
    */

@@ -11,6 +11,7 @@ import { type EachMove, ShipmentStateMachine } from 'src/shipments/shipment-stat
 import {
   MOVED_BY_COURIER,
   OUTCOME_SETTLED,
+  TERMINAL,
   TRACKED,
   type ShipmentStatus,
 } from 'src/shipments/shipment-status';
@@ -27,7 +28,14 @@ import type { Alert } from './alert.entity';
 import { AlertShipment, AlertsService, alertView, type ReconcileResult } from './alerts.service';
 import { nextPollAt } from './poll-cadence';
 import { storablePolled } from './pushed-events';
-import { evaluateRisk, isReturnEvent, redeliveryAfterTakeBack, type RiskFinding } from './risk-rules';
+import {
+  evaluateRisk,
+  isReturnEvent,
+  redeliveryAfterTakeBack,
+  type EarlierBooking,
+  type RiskFinding,
+  type RiskRuleCode,
+} from './risk-rules';
 import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
 import { deliveryAttempts, isBookingEvent, movesFrom, returnReason, StoredEvent } from './tracking-status';
@@ -51,7 +59,19 @@ interface Assessed {
   status: ShipmentStatus;
   events: StoredEvent[];
   findings: RiskFinding[];
+  /** The rules `findings` answer for, when not all were asked. */
+  rules?: readonly RiskRuleCode[];
 }
+
+/** A booking the shipment had before its current one, with its courier's events of this parcel. */
+interface EarlierEvents {
+  courier: CourierCode;
+  awb: string;
+  events: StoredEvent[];
+}
+
+/** The one rule a shipment re-booked away is asked when its earlier courier reports. */
+const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
@@ -193,13 +213,13 @@ export class TrackingService {
   ): Promise<ApplyResult> {
     const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, bookingFailed: 0, booked: [] };
     const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
-    await this.events.markUnowned(
-      courier,
-      awbs.filter((a) => !owners.has(a)),
-      now,
-    );
-    if (!owners.size) return result;
-    const shipments = await this.tracked.lock([...owners.values()]);
+    const unowned = awbs.filter((a) => !owners.has(a));
+    await this.events.markUnowned(courier, unowned, now);
+    // Bills of earlier bookings (cancelled to re-book): their courier scanning the parcel is the shipment's
+    // problem, though the events stay the bill's alone.
+    const earlier = await this.tracked.byEarlierAwbs(courier, unowned);
+    if (!owners.size && !earlier.size) return result;
+    const shipments = await this.tracked.lock([...new Set([...owners.values(), ...earlier.values()])]);
     const { byAwb: eventsByAwb, pending } = await this.events.eventsOf(courier, [...owners.keys()]);
     await this.events.insertFresh(courier, polled, eventsByAwb, owners, this.clock.now());
     await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));
@@ -210,7 +230,15 @@ export class TrackingService {
     const learnedLate: { shipmentId: string; failedAttempts: number }[] = [];
     const assessed: Assessed[] = [];
     const redelivered: { s: TrackedShipment; event: StoredEvent }[] = [];
-    const ours = shipments.filter((s) => s.awb && s.courier === courier);
+    const ours = shipments.filter((s) => s.awb && s.courier === courier && owners.get(s.awb) === s.id);
+    const rebookedAway = new Set(earlier.values());
+    // Read only where the rule can find something: an earlier bill reporting now, or an alert of it open on a
+    // followed shipment (an open alert sets it at risk), which must be found again to stay open.
+    const earlierOf = await this.earlierBookings(
+      shipments.filter((s) =>
+        rebookedAway.has(s.id) ? !TERMINAL.has(s.status) : s.risk === 'at_risk' && TRACKED.has(s.status),
+      ),
+    );
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
     // Each shipment's events of its booking, filtered once: the moves, the returns asked and the loop read them.
     const bookingEvents = new Map(
@@ -243,7 +271,15 @@ export class TrackingService {
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const assessment = followed
-        ? this.assess(s, status.now, events, now, await this.tracked.outlook(s), returnsAsked.has(s.id))
+        ? this.assess(
+            s,
+            status.now,
+            events,
+            now,
+            await this.tracked.outlook(s),
+            returnsAsked.has(s.id),
+            earlierOf.get(s.id),
+          )
         : s.status === 'delivered'
           ? // Only whether its courier took the delivery back, which no lane nor recipient bears on.
             this.assess(s, 'delivered', events, now, NO_OUTLOOK, false)
@@ -301,6 +337,22 @@ export class TrackingService {
       else pushed.push(s.id);
     }
     await this.creditRedeliveries(redelivered, now);
+    // Re-booked away, its earlier courier reporting: only that rule is asked (the current booking's events
+    // are not read here), and other alerts stay as they are. An ended shipment is no one's concern now.
+    const followedHere = new Set(ours.map((s) => s.id));
+    for (const s of shipments) {
+      if (!rebookedAway.has(s.id) || followedHere.has(s.id) || TERMINAL.has(s.status)) continue;
+      const bookings = earlierOf.get(s.id) ?? [];
+      const { findings } = this.assess(s, s.status, [], now, NO_OUTLOOK, false, bookings, EARLIER_RULES);
+      if (!findings.length) continue;
+      // The events of the bills reporting now, last the cause.
+      const reported = bookings
+        .filter((b) => b.courier === courier && earlier.get(b.awb) === s.id)
+        .flatMap((b) => b.events)
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+      assessed.push({ shipment: s, status: s.status, events: reported, findings, rules: EARLIER_RULES });
+      if (s.risk !== 'at_risk') facts.push({ id: s.id, risk: 'at_risk' });
+    }
     // The batch's alerts and facts in a few statements, not a few per shipment: at a poll's pace the
     // round trips, not the work, would otherwise set the tracker's speed.
     await this.reconcileAlerts(assessed, now);
@@ -316,8 +368,28 @@ export class TrackingService {
   }
 
   /**
-   * What the risk rules find for the shipment as it now stands (in `status`, after `events`), and when it
-   * should reach its buyer: picked up, plus its lane's median transit days (for the poll cadence).
+   * The shipments' earlier bookings (see TrackingEventsRepository.earlierBookings), each with only the events
+   * that can be of this parcel (isBookingEvent, from when that booking began); by shipment.
+   */
+  private async earlierBookings(shipments: TrackedShipment[]): Promise<Map<string, EarlierEvents[]>> {
+    const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
+    const read = await this.events.earlierBookings(shipments.map((s) => s.id));
+    return new Map(
+      [...read].map(([id, bookings]) => [
+        id,
+        bookings.map((b) => ({
+          courier: b.courier,
+          awb: b.awb,
+          events: b.events.filter((e) => isBookingEvent(e, b.since, slack)),
+        })),
+      ]),
+    );
+  }
+
+  /**
+   * What the risk rules find for the shipment as it now stands (in `status`, after `events`, its earlier
+   * bookings `earlier`), and when it should reach its buyer: picked up, plus its lane's median transit days
+   * (for the poll cadence). `rules`: only these are asked.
    */
   private assess(
     s: TrackedShipment,
@@ -326,6 +398,8 @@ export class TrackingService {
     now: Date,
     outlook: DeliveryOutlook,
     returnAsked: boolean,
+    earlier: EarlierEvents[] = [],
+    rules?: readonly RiskRuleCode[],
   ): { findings: RiskFinding[]; expectedArrival: Date | null } {
     const courierEvents = events.map((e) => courierEvent(s.awb ?? '', e));
     const pickup = pickupState(courierEvents);
@@ -334,27 +408,38 @@ export class TrackingService {
       pickedUpAt && outlook.p50TransitDays !== null
         ? new Date(pickedUpAt.getTime() + outlook.p50TransitDays * 86_400_000)
         : null;
-    const findings = evaluateRisk({
-      now,
-      shipment: {
-        status,
-        codAmount: s.codAmount,
-        courier: s.courier,
-        courierName: s.courier ? this.config.business.couriers.catalogue[s.courier].name : null,
-        service: s.service,
-        createdAt: s.createdAt,
-        bookedAt: s.bookedAt,
-        pickupDueAt: s.pickupDueAt,
-        pickedUpAt,
-        recipientProvince: s.recipient.province,
-        returnAsked,
-        pinned: s.pinned,
+    const catalogue = this.config.business.couriers.catalogue;
+    const earlierBookings = earlier.map((b): EarlierBooking => ({
+      courier: b.courier,
+      courierName: catalogue[b.courier].name,
+      awb: b.awb,
+      events: b.events.map((e) => courierEvent(b.awb, e)),
+    }));
+    const findings = evaluateRisk(
+      {
+        now,
+        shipment: {
+          status,
+          codAmount: s.codAmount,
+          courier: s.courier,
+          courierName: s.courier ? catalogue[s.courier].name : null,
+          service: s.service,
+          createdAt: s.createdAt,
+          bookedAt: s.bookedAt,
+          pickupDueAt: s.pickupDueAt,
+          pickedUpAt,
+          recipientProvince: s.recipient.province,
+          returnAsked,
+          pinned: s.pinned,
+        },
+        events: courierEvents,
+        earlierBookings,
+        lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
+        recipient: outlook.recipient,
+        config: this.config.business.risk,
       },
-      events: courierEvents,
-      lane: { p90TransitDays: outlook.p90TransitDays, promisedMaxDays: outlook.promisedMaxDays },
-      recipient: outlook.recipient,
-      config: this.config.business.risk,
-    });
+      rules,
+    );
     return { findings, expectedArrival };
   }
 
@@ -366,10 +451,11 @@ export class TrackingService {
    */
   private async reconcileAlerts(assessed: Assessed[], now: Date): Promise<void> {
     const changes = await this.alerts.reconcileMany(
-      assessed.map(({ shipment: s, events, findings }) => ({
+      assessed.map(({ shipment: s, events, findings, rules }) => ({
         shipment: alertShipmentOf(s),
         findings,
         causeEventId: events.length ? events[events.length - 1].id : null,
+        rules,
       })),
       now,
     );
@@ -521,10 +607,31 @@ export class TrackingService {
     await this.codCredit.resume(changes.flatMap((c) => takenBack(c.resolved)));
   }
 
+  /**
+   * After a re-booking: what was wrong with the booking is over, but an earlier booking's courier holding the
+   * parcel (rebooked_parcel_scanned), which is found again on the shipment as it now is.
+   */
   private async closeAlerts(s: TrackedShipment, now: Date): Promise<void> {
     await this.tx.run(async () => {
-      await this.holdTakenBackCash([await this.alerts.reconcile(alertShipmentOf(s), [], now, null)], now);
-      await this.tracked.noteCourierFacts([{ id: s.id, risk: 'none' }]);
+      const [shipment] = await this.tracked.lock([s.id]);
+      const findings =
+        shipment && !TERMINAL.has(shipment.status)
+          ? this.assess(
+              shipment,
+              shipment.status,
+              [],
+              now,
+              NO_OUTLOOK,
+              false,
+              (await this.earlierBookings([shipment])).get(s.id),
+              EARLIER_RULES,
+            ).findings
+          : [];
+      await this.holdTakenBackCash(
+        [await this.alerts.reconcile(alertShipmentOf(shipment ?? s), findings, now, null)],
+        now,
+      );
+      await this.tracked.noteCourierFacts([{ id: s.id, risk: findings.length ? 'at_risk' : 'none' }]);
     });
   }
 

@@ -18,7 +18,7 @@ import {
   validShipment,
 } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
-import { SERVICE_OF } from '../support/factories/tracked';
+import { pushedMove, SERVICE_OF } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -825,6 +825,171 @@ describe('the pickup watch', () => {
     });
     expect(booked).toMatchObject({ outcome: 'booked' });
     expect(booked.courier).not.toBe(a.courier);
+  });
+
+  it('tells the seller when the courier it re-booked away from scans the parcel after all: one alert per shipment, naming that courier and its airway bill, until the shipment ends', async () => {
+    // A seller of its own, whose webhooks go to a receiver: what it is told is asserted below.
+    const receiver = await WebhookReceiver.start();
+    try {
+      const mover = await signupSeller(http, 'Toko Resi Lama');
+      await subscribeWebhooks(http, mover, receiver.url('/old-awb'));
+      const from = (await createAddress(http, mover)).id;
+      const created = await http
+        .post('/v1/shipments')
+        .set(mover.auth)
+        .send(validShipment(from, 'OLDAWB-1'))
+        .expect(201);
+      const id: string = created.body.id;
+      const view = async () => (await http.get(`/v1/shipments/${id}`).set(mover.auth).expect(200)).body;
+      await http
+        .post('/v1/pickups')
+        .set(mover.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await runJob('pickups');
+      const first = await view();
+      await http
+        .post(`/sandbox/parcels/${first.awb}/script`)
+        .set(mover.auth)
+        .send({ script: 'pickup_missed' })
+        .expect(200);
+      await advanceHours(25);
+      expect((await runJob('tracking-poll')).rebooked).toBe(1);
+      await runJob('pickups');
+      const again = await view();
+      expect(again).toMatchObject({ status: 'booked', risk: 'none' });
+      expect(again.courier.code).not.toBe(first.courier.code);
+      const catalogue = t.app.get(AppConfig).business.couriers.catalogue;
+      const [oldName, newName] = [first, again].map((s) => catalogue[s.courier.code as CourierCode].name);
+      const open = async () =>
+        (await http.get(`/v1/alerts?shipmentId=${id}`).set(mover.auth).expect(200)).body.items;
+
+      // The first courier's driver took the parcel after all (the seller handed it over), and scans it under
+      // the old airway bill, which no shipment has now.
+      const who = { seller: mover, admin };
+      await pushedMove(t, http, who, first.courier.code, first.awb, 'picked_up');
+      const [alert] = await open();
+      expect(await open()).toEqual([
+        expect.objectContaining({
+          rule: 'rebooked_parcel_scanned',
+          severity: 'high',
+          suggestedAction: 'contact',
+          resolvedAt: null,
+        }),
+      ]);
+      expect(alert.message).toMatch(
+        new RegExp(
+          `^${oldName} scanned the parcel under its earlier airway bill ${first.awb} \\(picked up\\) at .+ WIB, ` +
+            `after Kirim re-booked it with ${newName}: the parcel may be with ${oldName}\\.`,
+        ),
+      );
+      expect(alert.messageIndonesian).toContain(`resi lamanya ${first.awb} (sudah diambil kurir)`);
+      // The shipment stays with its new booking, at risk.
+      expect(await view()).toMatchObject({ status: 'booked', awb: again.awb, risk: 'at_risk' });
+
+      // A later scan of the old bill updates the alert; it opens no second one.
+      t.clock.advance(3600_000);
+      await pushedMove(t, http, who, first.courier.code, first.awb, 'in_transit');
+      expect(await open()).toEqual([
+        expect.objectContaining({ id: alert.id, message: expect.stringContaining('(in transit)') }),
+      ]);
+      const rows = async () =>
+        (
+          await t.dataSource.query<{ n: number }[]>(
+            "SELECT count(*)::int AS n FROM alerts WHERE rule = 'rebooked_parcel_scanned'",
+          )
+        )[0].n;
+      expect(await rows()).toBe(1);
+
+      // A parcel of that courier no shipment was ever booked with: its scans are kept, and alert no one.
+      const stray = await t.app
+        .get(CourierRegistry)
+        .get(first.courier.code)
+        .createOrder({
+          reference: 'STRAY-OLDAWB',
+          service: SERVICE_OF[first.courier.code as CourierCode],
+          sender: {
+            name: 'Toko',
+            phone: '+6281234567890',
+            address: 'Jl. Braga 12',
+            district: 'Sumur Bandung',
+            city: 'Bandung',
+            province: 'Jawa Barat',
+            postalCode: '40111',
+            districtCode: '32.73.19',
+          },
+          recipient: { ...validShipment(from).recipient, phone: '+6281298765432', districtCode: '31.71.06' },
+          parcel: { weightGrams: 1200 },
+          codAmount: 0,
+          pickup: true,
+        });
+      // Not the seller's parcel: an operator drives it.
+      const operator = { seller: { ...mover, auth: admin.auth }, admin };
+      await pushedMove(t, http, operator, first.courier.code, stray.awb, 'picked_up');
+      expect(await rows()).toBe(1);
+
+      // The new courier's polls keep the alert open, and so does its own missed pickup (the parcel is not at
+      // the seller's) and the re-booking after it; the shipment's end closes it.
+      await advanceHours(1);
+      await runJob('tracking-poll');
+      expect(await open()).toEqual([expect.objectContaining({ id: alert.id, resolvedAt: null })]);
+      await http
+        .post(`/sandbox/parcels/${again.awb}/script`)
+        .set(mover.auth)
+        .send({ script: 'pickup_missed' })
+        .expect(200);
+      await advanceHours(25);
+      expect((await runJob('tracking-poll')).rebooked).toBe(1);
+      expect(await view()).toMatchObject({ status: 'booking', risk: 'at_risk' });
+      expect(await open()).toEqual([expect.objectContaining({ id: alert.id, resolvedAt: null })]);
+      await runJob('pickups');
+      const third = await view();
+      expect(third).toMatchObject({ status: 'booked', risk: 'at_risk' });
+      await http
+        .post(`/sandbox/parcels/${third.awb}/advance`)
+        .set(mover.auth)
+        .send({ to: 'delivered' })
+        .expect(200);
+      await advanceHours(1);
+      await runJob('tracking-poll');
+      expect(await view()).toMatchObject({ status: 'delivered', risk: 'none' });
+      expect(await open()).toEqual([]);
+
+      // The seller heard of it by webhook, as of every alert.
+      for (let i = 0; i < 20; i += 1) {
+        await runJob('seller-webhooks');
+        const pending = await http
+          .get('/v1/webhook-deliveries?status=pending&limit=1')
+          .set(mover.auth)
+          .expect(200);
+        if (!pending.body.items.length) break;
+      }
+      const told = receiver.received
+        .map((r) => JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> })
+        .filter((b) => b.type === 'shipment.at_risk' && b.data.shipmentId === id)
+        .map(
+          (b) =>
+            b.data as {
+              status: string;
+              alert: { id: string; rule: string; message: string; resolvedAt: string | null };
+            },
+        )
+        .filter((d) => d.alert.rule === 'rebooked_parcel_scanned');
+      expect(told[0]).toMatchObject({
+        status: 'booked',
+        alert: {
+          id: alert.id,
+          message: alert.message,
+          resolvedAt: null,
+        },
+      });
+      expect(told[told.length - 1]).toMatchObject({
+        status: 'delivered',
+        alert: { id: alert.id, resolvedAt: expect.any(String) },
+      });
+    } finally {
+      await receiver.stop();
+    }
   });
 
   it('fails the booking of a shipment pinned to a courier that missed its pickup, says so, and leaves the seller an alert; a new pickup request tries that courier again', async () => {

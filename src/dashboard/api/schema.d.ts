@@ -1301,7 +1301,7 @@ export interface components {
             /** Format: date-time */
             resolvedAt: string | null;
             /** @enum {string} */
-            rule: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted";
+            rule: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted" | "rebooked_parcel_scanned";
             /** @description Version of the rule’s logic that raised it */
             ruleVersion: number;
             /** @enum {string} */
@@ -4150,7 +4150,7 @@ export interface operations {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
-                rule?: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted";
+                rule?: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted" | "rebooked_parcel_scanned";
                 severity?: "low" | "medium" | "high" | "critical";
                 /** @description Only this shipment’s alerts */
                 shipmentId?: string;

@@ -15,6 +15,7 @@ export const RULES = [
   'pickup_not_made',
   'risky_recipient',
   'delivery_contradicted',
+  'rebooked_parcel_scanned',
 ] as const satisfies readonly Rule[];
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 

@@ -89,4 +89,19 @@ describe('planning alert changes', () => {
       reword: [],
     });
   });
+
+  it('only some rules asked: open alerts of the others stay, those asked and not found resolve', () => {
+    const open = [
+      { id: 'a', ...content({ rule: 'pickup_not_made', reason: 'pickup_failed' }) },
+      { id: 'b', ...content({ rule: 'rebooked_parcel_scanned', reason: 'rebooked_parcel_scanned' }) },
+    ];
+    const asked = ['rebooked_parcel_scanned'] as const;
+    expect(planAlerts(open, [], asked).resolve.map((a) => a.id)).toEqual(['b']);
+    const found = planAlerts(
+      open,
+      [content({ rule: 'rebooked_parcel_scanned', reason: 'rebooked_parcel_scanned', message: 'm2' })],
+      asked,
+    );
+    expect([found.open, found.update.map((u) => u.alert.id), found.resolve]).toEqual([[], ['b'], []]);
+  });
 });

@@ -32,13 +32,17 @@ describe('the WhatsApp link to the buyer', () => {
   });
 
   it('has one sentence for every courier reason and the rules’ own, naming the order and courier', () => {
-    const messages = [...COURIER_REASONS, 'risky_recipient'].map((reason) =>
+    const messages = [...COURIER_REASONS, 'risky_recipient', 'rebooked_parcel_scanned'].map((reason) =>
       buyerMessage({ ...budi, reason }),
     );
     for (const m of messages) {
       expect(m).toMatch(/^Halo Kak Budi, pesanan #INV-123 Anda \(J&T Express\) \S.* Terima kasih\.$/);
       expect(m).not.toContain('{');
     }
+    // The parcel maybe with a courier of an earlier booking: the buyer is asked whether it arrived.
+    expect(buyerMessage({ ...budi, reason: 'rebooked_parcel_scanned' })).toContain(
+      'mungkin dibawa kurir lain dari yang tercatat. Mohon kabari kami jika paketnya sudah Kakak terima.',
+    );
     // A reason with no sentence of its own (lost, weight_changed) still gets a polite question.
     expect(buyerMessage({ ...budi, reason: 'something_new' })).toContain('memerlukan konfirmasi');
     const distinct = new Set(
@@ -56,9 +60,10 @@ describe('the WhatsApp link to the buyer', () => {
         'misroute',
         'pickup_failed',
         'risky_recipient',
+        'rebooked_parcel_scanned',
       ].map((reason) => buyerMessage({ ...budi, reason })),
     );
-    expect(distinct.size).toBe(13);
+    expect(distinct.size).toBe(14);
   });
 
   it('names the COD amount where the buyer must have it ready', () => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { defaults } from 'config/defaults';
 import { COURIER_REASONS, COURIER_STATUSES, type CourierReason } from 'src/couriers/courier-adapter';
+import { isHandover } from 'src/shipments/pickup-sla';
 import { SHIPMENT_STATUSES, TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   evaluateRisk,
@@ -9,6 +10,7 @@ import {
   RULE_VERSIONS,
   SEVERITIES,
   SUGGESTED_ACTIONS,
+  type EarlierBooking,
   type RiskEvent,
   type RiskFinding,
   type RiskInput,
@@ -44,6 +46,7 @@ function input(o: {
   lane?: RiskInput['lane'];
   recipient?: RiskInput['recipient'];
   pinned?: boolean;
+  earlierBookings?: EarlierBooking[];
 }): RiskInput {
   return {
     now: at(o.nowHours),
@@ -61,6 +64,7 @@ function input(o: {
       ...(o.pinned ? { pinned: true } : {}),
     },
     events: o.events ?? [],
+    ...(o.earlierBookings ? { earlierBookings: o.earlierBookings } : {}),
     lane: o.lane ?? { p90TransitDays: null, promisedMaxDays: null },
     recipient: o.recipient ?? null,
     config: defaults.risk,
@@ -644,6 +648,125 @@ describe('delivery_contradicted', () => {
   });
 });
 
+describe('rebooked_parcel_scanned', () => {
+  /** A JNE booking cancelled when JNE missed the pickup (its pickup requested, then the cancel confirmed). */
+  const jne = (events: RiskEvent[], awb = 'JNE123'): EarlierBooking => ({
+    courier: 'jne',
+    courierName: 'JNE',
+    awb,
+    events: [ev(-30, 'pickup_requested'), ev(-5, 'cancelled'), ...events],
+  });
+  /** Re-booked with J&T Express, not picked up yet. */
+  const rebooked = (earlierBookings: EarlierBooking[], status: ShipmentStatus = 'booked') =>
+    evaluateRisk(input({ status, events: [], nowHours: 6, pickedUpAt: null, earlierBookings }));
+
+  it('the courier of an earlier booking has the parcel: high, naming it, its bill, its latest scan and the courier booked now; caused by the first scan', () => {
+    const found = rebooked([jne([ev(1, 'picked_up'), ev(3, 'in_transit', { rawText: 'TIBA DI HUB' })])]);
+    expect(found).toEqual([
+      {
+        rule: 'rebooked_parcel_scanned',
+        version: RULE_VERSIONS.rebooked_parcel_scanned,
+        severity: 'high',
+        reason: 'rebooked_parcel_scanned',
+        message:
+          'JNE scanned the parcel under its earlier airway bill JNE123 (in transit) at 2026-11-02 11:00 WIB, after ' +
+          'Kirim re-booked it with J&T Express: the parcel may be with JNE. Ask JNE and J&T Express which one has ' +
+          'it, so it is not shipped twice.',
+        messageIndonesian:
+          'JNE memindai paket dengan resi lamanya JNE123 (dalam perjalanan) pada 2 Nov 2026 11.00 WIB, setelah ' +
+          'Kirim memesan ulang ke J&T Express: paket mungkin ada di JNE. Tanyakan kepada JNE dan J&T Express ' +
+          'siapa yang membawanya, agar paket tidak dikirim dua kali.',
+        suggestedAction: 'contact',
+        causeAt: at(1),
+      },
+    ]);
+    // Delivered by it, on its way back, or scanned with a problem: the courier has, or had, the parcel.
+    for (const status of [
+      'delivered',
+      'returning_to_sender',
+      'returned',
+      'exception',
+      'delivery_failed',
+    ] as const)
+      expect(rules(rebooked([jne([ev(2, status)])]))).toEqual(['rebooked_parcel_scanned']);
+  });
+
+  it('nothing for an earlier courier confirming its cancellation, reporting a failed pickup, or a line without a status', () => {
+    expect(
+      rebooked([
+        jne([
+          ev(1, 'cancelled'),
+          ev(2, 'exception', { reason: 'pickup_failed' }),
+          ev(3, 'pickup_requested', { reason: 'pickup_failed' }),
+          ev(4, null),
+        ]),
+      ]),
+    ).toEqual([]);
+    expect(rebooked([])).toEqual([]);
+    // A handover scan after them is what it takes.
+    const late = rebooked([
+      jne([ev(1, 'cancelled'), ev(2, 'exception', { reason: 'pickup_failed' }), ev(3, 'picked_up')]),
+    ]);
+    expect([rules(late), late[0].causeAt]).toEqual([['rebooked_parcel_scanned'], at(3)]);
+  });
+
+  it('says how the shipment is booked now: being booked again, or with the same courier under a new bill', () => {
+    const scanned = [jne([ev(1, 'picked_up')])];
+    for (const status of ['booking', 'booking_failed', 'ready'] as const) {
+      const [f] = rebooked(scanned, status);
+      expect(f.message).toContain('after Kirim cancelled that booking to book another courier');
+      expect(f.message).not.toContain('J&T');
+      expect(f.messageIndonesian).toContain('membatalkan pemesanan itu');
+    }
+    const sameCourier = rebooked([
+      { ...jne([ev(1, 'picked_up')]), courier: 'jnt', courierName: 'J&T Express' },
+    ]);
+    expect(sameCourier[0].message).toContain(
+      'after Kirim re-booked it with J&T Express under a new airway bill: ask J&T Express which bill carries it',
+    );
+  });
+
+  it('several earlier bills: the latest scan is said, caused by its own bill’s first scan', () => {
+    const found = rebooked([
+      jne([ev(1, 'picked_up'), ev(2, 'in_transit')]),
+      {
+        ...jne([ev(3, 'picked_up'), ev(4, 'delivered')], 'SAP9'),
+        courier: 'sap',
+        courierName: 'SAP Express',
+      },
+    ]);
+    expect(found[0].message).toMatch(
+      /^SAP Express scanned the parcel under its earlier airway bill SAP9 \(delivered\)/,
+    );
+    expect(found[0].causeAt).toEqual(at(3));
+  });
+
+  it('stays while the shipment travels; an ended one, delivered too, has none', () => {
+    const scanned = [jne([ev(1, 'picked_up')])];
+    for (const status of [
+      'picked_up',
+      'in_transit',
+      'out_for_delivery',
+      'delivery_failed',
+      'returning',
+    ] as const)
+      expect(rules(rebooked(scanned, status))).toContain('rebooked_parcel_scanned');
+    for (const status of TERMINAL) expect(rebooked(scanned, status)).toEqual([]);
+  });
+
+  it('asked alone, the other rules say nothing', () => {
+    const i = input({
+      status: 'booked',
+      nowHours: 100,
+      pickedUpAt: null,
+      earlierBookings: [jne([ev(1, 'picked_up')])],
+    });
+    expect(rules(evaluateRisk(i))).toEqual(['pickup_not_made', 'rebooked_parcel_scanned']);
+    expect(rules(evaluateRisk(i, ['rebooked_parcel_scanned']))).toEqual(['rebooked_parcel_scanned']);
+    expect(evaluateRisk(i, [])).toEqual([]);
+  });
+});
+
 describe('redeliveryAfterTakeBack', () => {
   let n = 0;
   const stored = (
@@ -788,11 +911,26 @@ const inputArb: fc.Arbitrary<RiskInput> = fc
         .map(([a, b]) => ({ outcomes: Math.max(a, b), failures: Math.min(a, b) })),
       { nil: null },
     ),
+    // An earlier booking's bill, and what its courier sent for it.
+    earlier: fc.option(fc.array(eventArb, { maxLength: 4 }), { nil: undefined }),
   })
-  .map((r) => {
-    const last = Math.max(0, ...r.events.map((e) => (e.occurredAt.getTime() - T0) / HOUR));
-    return input({ ...r, nowHours: last + r.after });
+  .map(({ earlier, ...r }) => {
+    const last = Math.max(
+      0,
+      ...[...r.events, ...(earlier ?? [])].map((e) => (e.occurredAt.getTime() - T0) / HOUR),
+    );
+    return input({
+      ...r,
+      nowHours: last + r.after,
+      ...(earlier
+        ? { earlierBookings: [{ courier: 'jne', courierName: 'JNE', awb: 'JNE0001', events: earlier }] }
+        : {}),
+    });
   });
+
+/** The events a rule's cause is among: an earlier booking's for the rebooked rule, else the current one's. */
+const causePool = (i: RiskInput, rule: RiskFinding['rule']): RiskEvent[] =>
+  rule === 'rebooked_parcel_scanned' ? (i.earlierBookings ?? []).flatMap((b) => b.events) : i.events;
 
 /** Which stored event can be a finding's cause, per event-caused rule. */
 const CAUSE_OF: Record<string, (e: RiskEvent, f: RiskFinding) => boolean> = {
@@ -806,6 +944,7 @@ const CAUSE_OF: Record<string, (e: RiskEvent, f: RiskFinding) => boolean> = {
     e.status === 'delivery_failed' ||
     e.reason === 'rts_initiated' ||
     e.isReturnLeg,
+  rebooked_parcel_scanned: (e) => isHandover(e),
 };
 
 describe('properties', () => {
@@ -821,6 +960,7 @@ describe('properties', () => {
         'late_vs_lane:time',
         'pickup_not_made:event',
         'pickup_not_made:time',
+        'rebooked_parcel_scanned:event',
         'return_started:event',
         'risky_recipient:time',
         'stale_no_scan:time',
@@ -875,7 +1015,8 @@ describe('properties', () => {
             expect(m.replace(/\(\S+ note: ".*"\)|\(catatan kurir: ".*"\)/u, '')).not.toMatch(/_/);
           // A location is bounded too.
           expect(f.messageIndonesian.length).toBeLessThan(400);
-          if (f.causeAt) expect(i.events.map((e) => e.occurredAt.getTime())).toContain(f.causeAt.getTime());
+          if (f.causeAt)
+            expect(causePool(i, f.rule).map((e) => e.occurredAt.getTime())).toContain(f.causeAt.getTime());
         }
       }),
     );
@@ -886,14 +1027,23 @@ describe('properties', () => {
       fc.property(inputArb, fc.integer({ min: 1, max: 120 }), (i, minutes) => {
         for (const f of evaluateRisk(i)) {
           if (!f.causeAt) continue;
-          const cause = i.events.find(
+          const pool = causePool(i, f.rule);
+          const cause = pool.find(
             (e) => e.occurredAt.getTime() === f.causeAt!.getTime() && CAUSE_OF[f.rule](e, f),
           );
           expect(cause).toBeDefined();
-          const latest = Math.max(...i.events.map((e) => e.occurredAt.getTime()));
+          const latest = Math.max(...pool.map((e) => e.occurredAt.getTime()));
           const again = { ...cause!, occurredAt: new Date(latest + minutes * 60_000) };
           const now = new Date(Math.max(i.now.getTime(), again.occurredAt.getTime()));
-          const after = evaluateRisk({ ...i, now, events: [...i.events, again] });
+          const after = evaluateRisk(
+            f.rule === 'rebooked_parcel_scanned'
+              ? {
+                  ...i,
+                  now,
+                  earlierBookings: i.earlierBookings!.map((b) => ({ ...b, events: [...b.events, again] })),
+                }
+              : { ...i, now, events: [...i.events, again] },
+          );
           const same = after.find((g) => g.rule === f.rule);
           expect(same).toBeDefined();
           expect(same!.causeAt!.getTime()).toBeGreaterThanOrEqual(f.causeAt.getTime());
