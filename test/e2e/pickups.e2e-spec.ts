@@ -23,6 +23,23 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
+/** Whom an order placed at a courier directly (no shipment of Kirim's behind it yet) is from and to. */
+function directOrderParties(origin: string) {
+  return {
+    sender: {
+      name: 'Toko',
+      phone: '+6281234567890',
+      address: 'Jl. Braga 12',
+      district: 'Sumur Bandung',
+      city: 'Bandung',
+      province: 'Jawa Barat',
+      postalCode: '40111',
+      districtCode: '32.73.19',
+    },
+    recipient: { ...validShipment(origin).recipient, phone: '+6281298765432', districtCode: '31.71.06' },
+  };
+}
+
 describe('pickups', () => {
   let t: TestApp;
   let http: supertest.Agent;
@@ -255,24 +272,13 @@ describe('pickups', () => {
       charges: { shippingFee: 18_000, codFee: 3000, cashback: 1800, returnFee: 18_000 },
       now: t.clock.now(),
     });
-    const { recipient } = validShipment(origin);
     const order = await t.app
       .get(CourierRegistry)
       .get('jne')
       .createOrder({
         reference,
         service: 'REG',
-        sender: {
-          name: 'Toko',
-          phone: '+6281234567890',
-          address: 'Jl. Braga 12',
-          district: 'Sumur Bandung',
-          city: 'Bandung',
-          province: 'Jawa Barat',
-          postalCode: '40111',
-          districtCode: '32.73.19',
-        },
-        recipient: { ...recipient, phone: '+6281298765432', districtCode: '31.71.06' },
+        ...directOrderParties(origin),
         parcel: { weightGrams: 1200 },
         codAmount: 150_000,
         pickup: true,
@@ -736,6 +742,20 @@ describe('the pickup watch', () => {
       ?.failures ?? 0;
   const advanceHours = (h: number) =>
     http.post('/sandbox/clock').set(admin.auth).send({ advanceHours: h }).expect(200);
+  /** What `receiver` was told of shipment `id`, once the seller-webhooks job has sent `to` everything. */
+  async function toldOf(receiver: WebhookReceiver, to: TestSeller, id: string) {
+    for (let i = 0; i < 20; i += 1) {
+      await runJob('seller-webhooks');
+      const pending = await http
+        .get('/v1/webhook-deliveries?status=pending&limit=1')
+        .set(to.auth)
+        .expect(200);
+      if (!pending.body.items.length) break;
+    }
+    return receiver.received
+      .map((r) => JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> })
+      .filter((b) => b.data.shipmentId === id);
+  }
 
   it('re-books with another courier a pickup the courier did not make by the deadline, and says why', async () => {
     const [a, b] = await book(2, 'MISS');
@@ -908,17 +928,7 @@ describe('the pickup watch', () => {
         .createOrder({
           reference: 'STRAY-OLDAWB',
           service: SERVICE_OF[first.courier.code as CourierCode],
-          sender: {
-            name: 'Toko',
-            phone: '+6281234567890',
-            address: 'Jl. Braga 12',
-            district: 'Sumur Bandung',
-            city: 'Bandung',
-            province: 'Jawa Barat',
-            postalCode: '40111',
-            districtCode: '32.73.19',
-          },
-          recipient: { ...validShipment(from).recipient, phone: '+6281298765432', districtCode: '31.71.06' },
+          ...directOrderParties(from),
           parcel: { weightGrams: 1200 },
           codAmount: 0,
           pickup: true,
@@ -956,17 +966,8 @@ describe('the pickup watch', () => {
       expect(await open()).toEqual([]);
 
       // The seller heard of it by webhook, as of every alert.
-      for (let i = 0; i < 20; i += 1) {
-        await runJob('seller-webhooks');
-        const pending = await http
-          .get('/v1/webhook-deliveries?status=pending&limit=1')
-          .set(mover.auth)
-          .expect(200);
-        if (!pending.body.items.length) break;
-      }
-      const told = receiver.received
-        .map((r) => JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> })
-        .filter((b) => b.type === 'shipment.at_risk' && b.data.shipmentId === id)
+      const told = (await toldOf(receiver, mover, id))
+        .filter((b) => b.type === 'shipment.at_risk')
         .map(
           (b) =>
             b.data as {
@@ -1071,17 +1072,7 @@ describe('the pickup watch', () => {
 
       // The seller's webhooks say the same: one move, booked → booking_failed with the reason, and the
       // open alert; never a move back to booking.
-      for (let i = 0; i < 20; i += 1) {
-        await runJob('seller-webhooks');
-        const pending = await http
-          .get('/v1/webhook-deliveries?status=pending&limit=1')
-          .set(pinner.auth)
-          .expect(200);
-        if (!pending.body.items.length) break;
-      }
-      const told = receiver.received
-        .map((r) => JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> })
-        .filter((b) => b.data.shipmentId === id);
+      const told = await toldOf(receiver, pinner, id);
       const moves = told.filter((b) => b.type === 'shipment.status_changed').map((b) => b.data);
       expect(moves.map((m) => [m.from, m.status])).toEqual([
         ['booking', 'booked'],
