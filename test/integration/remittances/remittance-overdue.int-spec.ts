@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Transactions } from 'src/database/transaction';
-import { type MatchedLine, matchTotals } from 'src/remittances/remittance-matching';
-import { remittanceContentSha256 } from 'src/remittances/remittance-report';
+import type { MatchedLine } from 'src/remittances/remittance-matching';
 import { RemittancesRepository } from 'src/remittances/remittances.repository';
 import { RemittancesService } from 'src/remittances/remittances.service';
 import { CodRemitted1795491500000 } from '../../../migrations/1795491500000-CodRemitted';
 import { createOperator } from '../../support/factories/operators';
+import { storedRemittance } from '../../support/factories/remittances';
 import { createShipment, signupSeller } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -104,25 +103,7 @@ describe('the reconciliation’s overdue parcels (real PostgreSQL)', () => {
           deliveredAt: new Date('2026-11-28T03:00:00Z'),
         },
       ];
-      const totals = matchTotals(lines);
-      const id = randomUUID();
-      await t.app.get(Transactions).run(() =>
-        repository.insert(
-          {
-            id,
-            courier: 'jne',
-            uploadedBy,
-            fileSha256: randomUUID().replace(/-/g, '').padEnd(64, '0'),
-            contentSha256: remittanceContentSha256(lines),
-            lines: totals.lines,
-            total: totals.total,
-            byOutcome: totals.byOutcome,
-            createdAt: t.clock.now(),
-          },
-          lines,
-        ),
-      );
-      return id;
+      return storedRemittance(t, lines, uploadedBy);
     };
     await store(settled.id, 'MIG-AWB-1');
     const mistaken = await store(voided.id, 'MIG-AWB-2');

@@ -6,6 +6,7 @@ import { type MatchedLine, matchTotals } from 'src/remittances/remittance-matchi
 import { remittanceContentSha256 } from 'src/remittances/remittance-report';
 import { type RemittanceRecord, RemittancesRepository } from 'src/remittances/remittances.repository';
 import { createOperator } from '../../support/factories/operators';
+import { storedRemittance } from '../../support/factories/remittances';
 import { createShipment, signupSeller } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
 
@@ -38,21 +39,7 @@ describe('remittance tables (real PostgreSQL): the database itself settles a par
     deliveredAt: outcome === 'unmatched' ? null : new Date('2026-11-28T03:00:00Z'),
     ...extra,
   });
-  const store = (lines: MatchedLine[], courier = 'jne') => {
-    const totals = matchTotals(lines);
-    const record: RemittanceRecord = {
-      id: randomUUID(),
-      courier,
-      uploadedBy: userId,
-      fileSha256: randomUUID().replace(/-/g, '').padEnd(64, '0'),
-      contentSha256: remittanceContentSha256(lines),
-      lines: totals.lines,
-      total: totals.total,
-      byOutcome: totals.byOutcome,
-      createdAt: t.clock.now(),
-    };
-    return tx.run(() => repository.insert(record, lines));
-  };
+  const store = (lines: MatchedLine[], courier = 'jne') => storedRemittance(t, lines, userId, courier);
   const violation = async (p: Promise<unknown>) => {
     const e = await p.then(
       () => null,
