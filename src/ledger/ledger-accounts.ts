@@ -74,6 +74,20 @@ export const PostingKeys = {
   codRedeliveryCredit: (shipmentId: string): string => `cod-credit-redelivered:${shipmentId}`,
 };
 
+/** The keys that tell whether a shipment's COD credit stands reversed (codCreditStandsReversed). */
+export const codReversalKeys = (shipmentId: string): string[] => [
+  PostingKeys.codCreditReversal(shipmentId),
+  PostingKeys.codRedeliveryCredit(shipmentId),
+];
+
+/**
+ * Whether finance reversed the shipment's COD credit and no delivery since credited it again, given the keys
+ * posted among its codReversalKeys: its courier owes no cash for it.
+ */
+export const codCreditStandsReversed = (shipmentId: string, posted: ReadonlySet<string>): boolean =>
+  posted.has(PostingKeys.codCreditReversal(shipmentId)) &&
+  !posted.has(PostingKeys.codRedeliveryCredit(shipmentId));
+
 /** One line of a posting: exactly one of `debit` and `credit`, a positive number of rupiah. */
 export type PostingEntry = { account: AccountRef; debit: Rupiah } | { account: AccountRef; credit: Rupiah };
 

@@ -6,7 +6,7 @@ import { wibDate } from 'src/common/wib';
 import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
-import { Accounts, PostingKeys } from 'src/ledger/ledger-accounts';
+import { Accounts, codCreditStandsReversed, codReversalKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import {
@@ -315,15 +315,8 @@ export class RemittancesService {
   ): Promise<Map<string, ParcelOnRecord>> {
     const found = await this.deliveries.byAwb(courier, awbs, lock);
     const ids = [...found.values()].map((p) => p.shipmentId);
-    const posted = await this.ledger.postedKeys(
-      ids.flatMap((id) => [PostingKeys.codCreditReversal(id), PostingKeys.codRedeliveryCredit(id)]),
-    );
-    const reversed = new Set(
-      ids.filter(
-        (id) =>
-          posted.has(PostingKeys.codCreditReversal(id)) && !posted.has(PostingKeys.codRedeliveryCredit(id)),
-      ),
-    );
+    const posted = await this.ledger.postedKeys(ids.flatMap(codReversalKeys));
+    const reversed = new Set(ids.filter((id) => codCreditStandsReversed(id, posted)));
     return new Map([...found].map(([awb, p]) => [awb, onRecord(p, reversed)]));
   }
 

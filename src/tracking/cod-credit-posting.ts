@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { compareStrings } from 'src/common/sort-order';
-import { Accounts, PostingKeys } from 'src/ledger/ledger-accounts';
+import { Accounts, codCreditStandsReversed, codReversalKeys, PostingKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { CodReversalUncoveredError } from './tracking.errors';
@@ -70,19 +70,19 @@ export class CodCreditPosting {
   }
 
   /**
-   * Which of these shipments' COD credit finance reversed and no delivery since credited again
-   * (postRedelivered): their courier owes no cash for them.
+   * Which credit a delivery after its taking back posts, by shipment: `again` where finance reversed the
+   * credit and nothing since credited it again (postRedelivered); `first` where nothing was ever credited (the
+   * first delivery took no cash, by the courier's word: post); none for the others, credited and standing.
    */
-  async reversedNotRedelivered(shipmentIds: string[]): Promise<Set<string>> {
+  async creditsDue(shipmentIds: string[]): Promise<Map<string, 'first' | 'again'>> {
     const posted = await this.ledger.postedKeys(
-      shipmentIds.flatMap((id) => [PostingKeys.codCreditReversal(id), PostingKeys.codRedeliveryCredit(id)]),
+      shipmentIds.flatMap((id) => [codCreditKey(id), ...codReversalKeys(id)]),
     );
-    return new Set(
-      shipmentIds.filter(
-        (id) =>
-          posted.has(PostingKeys.codCreditReversal(id)) && !posted.has(PostingKeys.codRedeliveryCredit(id)),
-      ),
-    );
+    const due = new Map<string, 'first' | 'again'>();
+    for (const id of shipmentIds)
+      if (!posted.has(codCreditKey(id))) due.set(id, 'first');
+      else if (codCreditStandsReversed(id, posted)) due.set(id, 'again');
+    return due;
   }
 
   private async defer(credit: Credit): Promise<void> {

@@ -562,18 +562,15 @@ export class TrackingService {
     now: Date,
   ): Promise<void> {
     if (!found.length) return;
-    const ids = found.map((f) => f.s.id);
-    const reversed = await this.codCredit.reversedNotRedelivered(ids);
-    // Never credited: its first delivery took no cash, by the courier's word.
-    const credited = await this.codCredit.credited(ids);
-    const due = found.filter((f) => reversed.has(f.s.id) || !credited.has(f.s.id));
+    const credits = await this.codCredit.creditsDue(found.map((f) => f.s.id));
+    const due = found.filter((f) => credits.has(f.s.id));
     const collected = new Set(
       await this.codDeliveries.markCashCollected(due.map((f) => ({ id: f.s.id, eventId: f.event.id }))),
     );
     for (const { s, event } of due) {
       if (!collected.has(s.id)) continue;
       const cod = { ...s, courier: s.courier! };
-      if (reversed.has(s.id)) await this.codCredit.postRedelivered(cod, event.occurredAt, now);
+      if (credits.get(s.id) === 'again') await this.codCredit.postRedelivered(cod, event.occurredAt, now);
       else await this.codCredit.post(cod, event.occurredAt, now);
       await this.notifications.enqueueAtCommit(s.sellerId, 'shipment.status_changed', {
         shipmentId: s.id,
