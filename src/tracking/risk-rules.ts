@@ -639,23 +639,25 @@ const takesDeliveryBack = (
 ) => isReturnEvent(e) || e.status === 'returned' || e.status === 'delivery_failed';
 
 /**
- * The courier's delivery of a parcel whose delivery it had taken back (deliveryContradicted): the first
- * delivery, not on the return leg and not saying the COD cash was left untaken, later than the last line that
- * took a delivery before it back; null when there is none (never taken back, or taken back since). Judged by
- * the courier's times, whatever order the lines came in: a line repeated, or one dated before the taking
- * back that arrived late, is no delivery again.
+ * The courier's delivery that brings a parcel's COD cash after a line that said it did not: the first
+ * delivery (not on the return leg, not saying the cash was left untaken) later than the last line that either
+ * took a delivery before it back (deliveryContradicted) or delivered the parcel without its cash; null when
+ * there is none (never denied, or denied since). Judged by the courier's times, whatever order the lines
+ * came in: a line repeated, or one dated before the denial that arrived late, is no delivery with the cash.
  */
-export function redeliveryAfterTakeBack(events: readonly StoredEvent[]): StoredEvent | null {
+export function deliveryWithCashAfterAll(events: readonly StoredEvent[]): StoredEvent | null {
   const delivers = (e: StoredEvent) => e.status === 'delivered' && !e.isReturnLeg;
   let firstDelivery = Infinity;
   for (const e of events) if (delivers(e)) firstDelivery = Math.min(firstDelivery, e.occurredAt.getTime());
-  let takenBackAt = -Infinity;
-  for (const e of events)
-    if (e.occurredAt.getTime() > firstDelivery && takesDeliveryBack(e))
-      takenBackAt = Math.max(takenBackAt, e.occurredAt.getTime());
-  if (takenBackAt === -Infinity) return null;
+  let deniedAt = -Infinity;
+  for (const e of events) {
+    const at = e.occurredAt.getTime();
+    if ((delivers(e) && e.codCollected === false) || (at > firstDelivery && takesDeliveryBack(e)))
+      deniedAt = Math.max(deniedAt, at);
+  }
+  if (deniedAt === -Infinity) return null;
   const again = events
-    .filter((e) => delivers(e) && e.codCollected !== false && e.occurredAt.getTime() > takenBackAt)
+    .filter((e) => delivers(e) && e.codCollected !== false && e.occurredAt.getTime() > deniedAt)
     .sort(journeyOrder);
   return again[0] ?? null;
 }

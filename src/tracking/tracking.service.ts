@@ -31,7 +31,7 @@ import { storablePolled } from './pushed-events';
 import {
   evaluateRisk,
   isReturnEvent,
-  redeliveryAfterTakeBack,
+  deliveryWithCashAfterAll,
   type EarlierBooking,
   type RiskFinding,
   type RiskRuleCode,
@@ -289,9 +289,9 @@ export class TrackingService {
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
       // Delivered without its cash (finance reversed its credit, or the courier said none was taken): a
-      // delivery after its taking back may bring the cash after all (creditRedeliveries decides).
+      // delivery after that may bring the cash after all (creditRedeliveries decides).
       if (s.status === 'delivered' && s.codAmount > 0 && !s.codCollected) {
-        const event = redeliveryAfterTakeBack(events);
+        const event = deliveryWithCashAfterAll(events);
         if (event) redelivered.push({ s, event });
       }
       const risk = findings ? (findings.length ? 'at_risk' : 'none') : undefined;
@@ -553,7 +553,8 @@ export class TrackingService {
    * taking back in the courier's time, not after finance's decision: a push can arrive after the decision
    * for a delivery made before it, and a delivery known before it would have resolved the alert, leaving
    * nothing to reverse. Also a parcel whose first delivery took no cash (by its courier's word, so nothing
-   * was credited), taken back and then delivered with its cash: credited as a delivery is (`cod-credit:<id>`).
+   * was credited) that its courier later reports delivered with the cash, taken back in between or not (a
+   * courier correcting its own line): credited as a delivery is (`cod-credit:<id>`).
    * Once per shipment: a repeated line finds the cash collected. In the caller's transaction, the shipments
    * locked.
    */

@@ -566,6 +566,65 @@ describe('Settling a COD delivery taken back', () => {
     await verified();
   });
 
+  it('delivered without its cash, then reported delivered with it: credited once, its remittance line matched late', async () => {
+    const s = await newSeller('Toko Ralat Kurir');
+    const b = await deliveredWithCash(t, http, s.seller, '0');
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
+    const report = await http
+      .post('/v1/finance/remittances?courier=idexpress')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(`awb,cod_amount,remitted_date\n${b.awb},${b.codAmount},${today()}\n`)
+      .expect(201);
+    expect(report.body.unmatched).toEqual({ count: 1, amount: b.codAmount });
+    const owed = await receivable('idexpress');
+    /** ID Express's proof-of-delivery line again, `hours` after the first, taking `cash`. */
+    const pod = (hours: number, cash: string) =>
+      http
+        .post('/v1/webhooks/couriers/idexpress')
+        .set(b.push.headers)
+        .send(
+          JSON.stringify([
+            {
+              ...b.line,
+              lastOperationTime: Number(b.line.lastOperationTime) + hours * 3600,
+              codAmount: cash,
+            },
+          ]),
+        )
+        .expect(200)
+        .then(() => pushesApplied(t));
+
+    // The same line again, or one dated before it with the cash: nothing.
+    await pod(0, '0');
+    await pod(-1, String(b.codAmount));
+    expect(await postings(`cod-credit:${b.id}`)).toBe(0);
+
+    t.clock.advance(3600_000);
+    await pod(1, String(b.codAmount));
+    expect(await balance(s.seller)).toMatchObject({ pending: b.codAmount, available: 0 });
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    expect(await toldDeliveredAgain(s.seller.sellerId, b.id)).toEqual([
+      expect.objectContaining({ from: 'delivered', status: 'delivered', awb: b.awb, codCollected: true }),
+    ]);
+    // No alert: the courier corrected its own line, nothing took the delivery back.
+    expect(await alertsOf(s.seller, b.id, 'open')).toEqual([]);
+
+    await runJob('remittance-late-matches');
+    const line = (await http.get(`/v1/finance/remittances/${report.body.id}`).set(finance.auth).expect(200))
+      .body.lines[0] as { outcome: string; reason: string | null };
+    expect(line).toMatchObject({ outcome: 'matched', reason: null });
+    expect(await receivable('idexpress')).toBe(owed);
+
+    // A later line with the cash again: credited once still.
+    t.clock.advance(3600_000);
+    await pod(2, String(b.codAmount));
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    expect(await toldDeliveredAgain(s.seller.sellerId, b.id)).toHaveLength(1);
+    await verified();
+  });
+
   it('a line waiting in suspense as cod_reversed is matched by the late match once the parcel is delivered again', async () => {
     const s = await newSeller('Toko Setor Ulang');
     const b = await reversedAfterFailure(s, 55_000);

@@ -5,7 +5,7 @@ import { isHandover } from 'src/shipments/pickup-sla';
 import { SHIPMENT_STATUSES, TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   evaluateRisk,
-  redeliveryAfterTakeBack,
+  deliveryWithCashAfterAll,
   RISK_RULES,
   RULE_VERSIONS,
   SEVERITIES,
@@ -767,7 +767,7 @@ describe('rebooked_parcel_scanned', () => {
   });
 });
 
-describe('redeliveryAfterTakeBack', () => {
+describe('deliveryWithCashAfterAll', () => {
   let n = 0;
   const stored = (
     hours: number,
@@ -790,12 +790,12 @@ describe('redeliveryAfterTakeBack', () => {
   it('the first delivery, with the cash, after the last line that took a delivery back', () => {
     const again = stored(80, 'delivered');
     expect(
-      redeliveryAfterTakeBack([delivered, stored(60, 'delivery_failed'), again, stored(90, 'delivered')]),
+      deliveryWithCashAfterAll([delivered, stored(60, 'delivery_failed'), again, stored(90, 'delivered')]),
     ).toBe(again);
     // Taken back twice: only a delivery after the second counts.
     const last = stored(95, 'delivered', { codCollected: true });
     expect(
-      redeliveryAfterTakeBack([
+      deliveryWithCashAfterAll([
         delivered,
         stored(60, 'returning_to_sender'),
         stored(70, 'delivered'),
@@ -805,24 +805,38 @@ describe('redeliveryAfterTakeBack', () => {
     ).toBe(last);
   });
 
-  it('none without a taking back, before it, on the return leg, at its instant or without the cash', () => {
-    expect(redeliveryAfterTakeBack([delivered, stored(90, 'delivered')])).toBeNull();
-    // A failure before the first delivery takes nothing back.
-    expect(redeliveryAfterTakeBack([stored(40, 'delivery_failed'), delivered])).toBeNull();
-    // A delivery line dated before the taking back (arrived late, or repeated) is no delivery again.
-    expect(redeliveryAfterTakeBack([delivered, stored(55, 'delivered'), stored(60, 'returned')])).toBeNull();
+  it('the first delivery with the cash after a delivery without it, taken back in between or not', () => {
+    const noCash = stored(50, 'delivered', { codCollected: false });
+    const withCash = stored(70, 'delivered', { codCollected: true });
+    expect(deliveryWithCashAfterAll([noCash, withCash])).toBe(withCash);
+    // The courier saying "no cash" again after it: only a later line with the cash counts.
+    const last = stored(90, 'delivered');
     expect(
-      redeliveryAfterTakeBack([
+      deliveryWithCashAfterAll([noCash, withCash, stored(80, 'delivered', { codCollected: false }), last]),
+    ).toBe(last);
+    // A line with the cash dated at or before the one without it came late, or repeats: no cash after all.
+    expect(deliveryWithCashAfterAll([noCash, stored(50, 'delivered', { codCollected: true })])).toBeNull();
+    expect(deliveryWithCashAfterAll([stored(40, 'delivered'), noCash])).toBeNull();
+  });
+
+  it('none without a denial, before it, on the return leg, at its instant or without the cash', () => {
+    expect(deliveryWithCashAfterAll([delivered, stored(90, 'delivered')])).toBeNull();
+    // A failure before the first delivery takes nothing back.
+    expect(deliveryWithCashAfterAll([stored(40, 'delivery_failed'), delivered])).toBeNull();
+    // A delivery line dated before the taking back (arrived late, or repeated) is no delivery again.
+    expect(deliveryWithCashAfterAll([delivered, stored(55, 'delivered'), stored(60, 'returned')])).toBeNull();
+    expect(
+      deliveryWithCashAfterAll([
         delivered,
         stored(60, 'returned'),
         stored(80, 'delivered', { isReturnLeg: true }),
       ]),
     ).toBeNull();
     expect(
-      redeliveryAfterTakeBack([delivered, stored(60, 'delivery_failed'), stored(60, 'delivered')]),
+      deliveryWithCashAfterAll([delivered, stored(60, 'delivery_failed'), stored(60, 'delivered')]),
     ).toBeNull();
     expect(
-      redeliveryAfterTakeBack([
+      deliveryWithCashAfterAll([
         delivered,
         stored(60, 'delivery_failed'),
         stored(80, 'delivered', { codCollected: false }),
@@ -854,7 +868,7 @@ describe('redeliveryAfterTakeBack', () => {
       );
     fc.assert(
       fc.property(histories, ([events, shuffled]) => {
-        expect(redeliveryAfterTakeBack(shuffled)).toBe(redeliveryAfterTakeBack(events));
+        expect(deliveryWithCashAfterAll(shuffled)).toBe(deliveryWithCashAfterAll(events));
       }),
     );
   });
