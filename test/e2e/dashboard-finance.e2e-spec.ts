@@ -528,7 +528,7 @@ describe('the finance pages in a browser', () => {
     expect(await balance()).toEqual(expect.objectContaining({ pending: 240_000, available: 0 }));
 
     // Another finance user releases the third while this page is about to reverse it: the API's refusal
-    // shows by the reason, and nothing is reversed.
+    // is said, the parcel leaves the list, and nothing is reversed.
     await item(elsewhere).getByRole('button', { name: 'Batalkan kredit' }).click();
     await item(elsewhere).getByLabel('Alasan (disimpan untuk audit)').fill('Kurir tidak menyetor');
     await http
@@ -537,7 +537,13 @@ describe('the finance pages in a browser', () => {
       .send({ decision: 'release', reason: 'Dikonfirmasi kurir lewat telepon' })
       .expect(200);
     await item(elsewhere).getByRole('button', { name: 'Batalkan kredit' }).click();
-    await item(elsewhere).getByText('Pengiriman ini sudah diselesaikan dengan keputusan lain.').waitFor();
+    await result
+      .filter({
+        hasText: `${elsewhere.awb} keluar dari daftar: Pengiriman ini sudah diselesaikan dengan keputusan lain.`,
+      })
+      .waitFor();
+    await item(elsewhere).waitFor({ state: 'detached' });
+    expect(await isFocused(result)).toBe(true);
     takePageErrors(page);
     expect(await balance()).toEqual(expect.objectContaining({ pending: 240_000, available: 0 }));
 

@@ -499,6 +499,7 @@ export const en: Messages = {
     'The COD credit of {awb} is released: it reaches the seller’s available at the next run.',
   'remitansi.settled.reverse':
     'The COD credit of {awb} is reversed: {fromPending} from pending, {fromAvailable} from available.',
+  'remitansi.settledElsewhere': '{awb} left the list: {refusal}',
   'remitansi.none': 'None.',
   'remitansi.expected': 'expected {amount}',
   'remitansi.row': 'row {row}',

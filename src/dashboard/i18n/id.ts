@@ -501,6 +501,7 @@ export const id = {
     'Kredit COD {awb} dilepas: masuk saldo tersedia penjual pada proses berikutnya.',
   'remitansi.settled.reverse':
     'Kredit COD {awb} dibatalkan: {fromPending} dari saldo tertunda, {fromAvailable} dari saldo tersedia.',
+  'remitansi.settledElsewhere': '{awb} keluar dari daftar: {refusal}',
   'remitansi.none': 'Tidak ada.',
   'remitansi.expected': 'seharusnya {amount}',
   'remitansi.row': 'baris {row}',

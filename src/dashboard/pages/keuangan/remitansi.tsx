@@ -452,11 +452,30 @@ function discrepancyText(d: Discrepancy, { t, rupiah }: I18n): string {
 }
 
 /**
+ * Refusals saying the parcel has nothing left to settle (settled otherwise meanwhile, delivered again, never
+ * credited): it leaves the list, rather than stay with a form that can only be refused again.
+ */
+const SETTLED_ELSEWHERE = new Set([
+  'COD_SETTLEMENT_ALREADY_SETTLED',
+  'COD_SETTLEMENT_NOT_TAKEN_BACK',
+  'COD_SETTLEMENT_NO_CREDIT',
+]);
+
+/**
  * Finance's decision on a delivery its courier took back (POST /v1/finance/cod-discrepancies/{id}/settle):
  * release the held credit, or reverse it, each with a reason kept for audit. The API's refusal (the seller
- * already withdrew it, the courier already remitted it) shows by the reason.
+ * already withdrew it, the courier already remitted it) shows by the reason; one saying there is nothing
+ * left to settle goes to `onGone`, in the reader's language.
  */
-function SettleTakenBack({ d, onSettled }: { d: Discrepancy; onSettled: (s: Settlement) => void }) {
+function SettleTakenBack({
+  d,
+  onSettled,
+  onGone,
+}: {
+  d: Discrepancy;
+  onSettled: (s: Settlement) => void;
+  onGone: (refusal: string) => void;
+}) {
   const { t, rupiah, language } = useI18n();
   const [deciding, setDeciding] = useState<Decision | null>(null);
   const release = useRef<HTMLButtonElement>(null);
@@ -494,8 +513,11 @@ function SettleTakenBack({ d, onSettled }: { d: Discrepancy; onSettled: (s: Sett
           } catch (e) {
             // A refusal of the decision itself (settled otherwise meanwhile, the cash withdrawn or remitted)
             // names no field of this form: it is said above the reason, in the reader's language.
-            if (e instanceof ApiError && !e.details.some((p) => p.field === 'reason'))
-              throw new FormProblem(apiErrorText(language, e.code, e.message));
+            if (e instanceof ApiError && !e.details.some((p) => p.field === 'reason')) {
+              const refusal = apiErrorText(language, e.code, e.message);
+              if (SETTLED_ELSEWHERE.has(e.code)) return onGone(refusal);
+              throw new FormProblem(refusal);
+            }
             throw e;
           }
           onSettled(settlement);
@@ -528,7 +550,10 @@ function CodDiscrepancies() {
   const { t, rupiah, count, dateTime } = i18n;
   // From couriers' tracking: no upload or void on this page changes it; a settlement does.
   const list = useLoad(() => call(api.GET('/v1/ops/cod-discrepancies')), []);
-  const [settled, setSettled] = useState<{ settlement: Settlement; awb: string } | null>(null);
+  // What the last decision on this page came to: taken, or refused as settled elsewhere.
+  const [settled, setSettled] = useState<
+    { settlement: Settlement; awb: string } | { refusal: string; awb: string } | null
+  >(null);
   const noticeRef = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     // The settled parcel leaves the list with its form: the keyboard goes on from what happened.
@@ -543,13 +568,15 @@ function CodDiscrepancies() {
             <p className="muted">{t('remitansi.codSaidHelp')}</p>
             {settled && (
               <p className="notice" role="status" tabIndex={-1} ref={noticeRef} data-testid="settle-result">
-                {settled.settlement.decision === 'release'
-                  ? t('remitansi.settled.release', { awb: settled.awb })
-                  : t('remitansi.settled.reverse', {
-                      awb: settled.awb,
-                      fromPending: rupiah(settled.settlement.fromPending),
-                      fromAvailable: rupiah(settled.settlement.fromAvailable),
-                    })}
+                {'refusal' in settled
+                  ? t('remitansi.settledElsewhere', { awb: settled.awb, refusal: settled.refusal })
+                  : settled.settlement.decision === 'release'
+                    ? t('remitansi.settled.release', { awb: settled.awb })
+                    : t('remitansi.settled.reverse', {
+                        awb: settled.awb,
+                        fromPending: rupiah(settled.settlement.fromPending),
+                        fromAvailable: rupiah(settled.settlement.fromAvailable),
+                      })}
               </p>
             )}
             {items.length === 0 ? (
@@ -567,6 +594,10 @@ function CodDiscrepancies() {
                         d={d}
                         onSettled={(settlement) => {
                           setSettled({ settlement, awb: d.awb });
+                          list.refresh();
+                        }}
+                        onGone={(refusal) => {
+                          setSettled({ refusal, awb: d.awb });
                           list.refresh();
                         }}
                       />
