@@ -230,8 +230,9 @@ export class TrackingEventsRepository {
   }
 
   /**
-   * A shipment's courier events, oldest first (every booking it had), each with when the booking that gave
-   * its airway bill began (`awbSince`, null if unknown): the tracker takes none from before it.
+   * A shipment's courier events, oldest first (every booking it had, with the scans under an earlier
+   * booking's airway bill that came after the shipment left it, stored for no shipment), each with when the
+   * booking that gave its airway bill began (`awbSince`, null if unknown): the tracker takes none from before it.
    */
   async eventsOfShipment(shipmentId: string): Promise<
     (StoredEvent & {
@@ -244,11 +245,15 @@ export class TrackingEventsRepository {
     const rows = await this.tx.manager.query<
       (EventRow & { courier: CourierCode; awb_since: Date | null; pod: ProofOfDelivery | null })[]
     >(
-      `SELECT id, courier, awb, status, reason, raw_code, raw_text, occurred_at, location, is_return_leg, cod_collected,
-              received_at, pod,
-              (SELECT max(a.started_at) FROM booking_attempts a
-                WHERE a.shipment_id = t.shipment_id AND a.courier = t.courier AND a.awb = t.awb) AS awb_since
-       FROM tracking_events t WHERE shipment_id = $1 ORDER BY occurred_at, id`,
+      `WITH bills AS (
+         SELECT courier, awb, max(started_at) AS since FROM booking_attempts
+          WHERE shipment_id = $1 AND awb IS NOT NULL GROUP BY courier, awb)
+       SELECT t.id, t.courier, t.awb, t.status, t.reason, t.raw_code, t.raw_text, t.occurred_at, t.location,
+              t.is_return_leg, t.cod_collected, t.received_at, t.pod, b.since AS awb_since
+         FROM tracking_events t LEFT JOIN bills b ON b.courier = t.courier AND b.awb = t.awb
+        WHERE t.shipment_id = $1
+           OR (t.shipment_id IS NULL AND (t.courier, t.awb) IN (SELECT courier, awb FROM bills))
+        ORDER BY t.occurred_at, t.id`,
       [shipmentId],
     );
     return rows.map((r) => ({

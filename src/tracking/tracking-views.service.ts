@@ -30,7 +30,10 @@ export class TrackingViews {
     const detail = await this.shipments.get(sellerId, id);
     return {
       ...detail,
-      events: await this.eventsOf(id),
+      events: await this.eventsOf(
+        id,
+        detail.courier ? { courier: detail.courier.code, awb: detail.awb } : null,
+      ),
       alerts: await this.alerts.listForShipment(sellerId, id, detail.reference),
       actions: await this.actions.listForShipment(sellerId, id),
     };
@@ -38,8 +41,8 @@ export class TrackingViews {
 
   /** @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (also another seller's) */
   async events(sellerId: string, id: string): Promise<TrackingEventDto[]> {
-    await this.shipments.find(sellerId, id);
-    return this.eventsOf(id);
+    const s = await this.shipments.find(sellerId, id);
+    return this.eventsOf(id, s.courier ? { courier: s.courier, awb: s.awb } : null);
   }
 
   /**
@@ -84,11 +87,16 @@ export class TrackingViews {
   }
 
   /**
-   * The events the tracker takes as the shipment's (see isBookingEvent): the others moved nothing. In the
-   * order the tracker reads them: events of the same instant (a courier that counts whole seconds or
-   * minutes) by their place in a journey, so a delivery is never listed before its pickup.
+   * The events the tracker takes as the shipment's bookings' (see isBookingEvent): the others moved nothing.
+   * Those under another bill than the current booking's (`current`; none while it is booked with none) are
+   * marked `earlierBooking`. In the order the tracker reads them: events of the same instant (a courier that
+   * counts whole seconds or minutes) by their place in a journey, so a delivery is never listed before its
+   * pickup.
    */
-  private async eventsOf(shipmentId: string): Promise<TrackingEventDto[]> {
+  private async eventsOf(
+    shipmentId: string,
+    current: { courier: string; awb: string | null } | null,
+  ): Promise<TrackingEventDto[]> {
     const slack = this.config.business.tracking.eventsBeforeBookingHours * 3600_000;
     const events = (await this.inbox.eventsOfShipment(shipmentId))
       .filter((e) => isBookingEvent(e, e.awbSince, slack))
@@ -102,6 +110,7 @@ export class TrackingViews {
       location: e.location,
       courier: e.courier,
       awb: e.awb,
+      earlierBooking: e.courier !== current?.courier || e.awb !== current.awb,
       returnLeg: e.isReturnLeg,
       codCollected: e.codCollected,
       pod: e.pod,

@@ -32,6 +32,11 @@ export class TrackingEventDto {
   @ApiProperty({ type: String, nullable: true }) location!: string | null;
   @ApiProperty() courier!: string;
   @ApiProperty() awb!: string;
+  @ApiProperty({
+    description:
+      'Under an airway bill the shipment was booked with before its current one (a booking Kirim cancelled to re-book it, or superseded), or before any current one: its events move the shipment no more',
+  })
+  earlierBooking!: boolean;
   @ApiProperty({ description: 'On the way back to the seller' }) returnLeg!: boolean;
   @ApiProperty({
     type: Boolean,

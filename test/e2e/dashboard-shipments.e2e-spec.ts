@@ -14,9 +14,10 @@ import {
   useBrowser,
 } from '../support/browser';
 import { endPinned } from '../support/factories/money';
+import { createOperator } from '../support/factories/operators';
 import { waitUntil } from '../support/wait';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
-import { bookPinned, PINNED, seedTrackedShipments } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushedMove, seedTrackedShipments } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -520,5 +521,60 @@ describe('the Pengiriman pages in a browser', () => {
     const charges = await page.getByRole('region', { name: 'Biaya' }).innerText();
     for (const fee of ['Ongkos kirim', 'Biaya COD', 'Cashback', 'Biaya retur'])
       expect(charges).toMatch(new RegExp(`${fee}\\s+tidak dikenakan`));
+  });
+
+  it('marks the scans under a re-booked shipment’s earlier airway bill in its timeline (360 px)', async () => {
+    const other = await signupSeller(http, 'Toko Resi Lama Web');
+    const origin = (await createAddress(http, other)).id;
+    const created = await http
+      .post('/v1/shipments')
+      .set(other.auth)
+      .send(validShipment(origin, 'WEB-REBOOKED'))
+      .expect(201);
+    const id = created.body.id as string;
+    const view = async () => (await http.get(`/v1/shipments/${id}`).set(other.auth).expect(200)).body;
+    await http
+      .post('/v1/pickups')
+      .set(other.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const first = await view();
+    // Its courier misses the pickup: Kirim re-books it with another.
+    await http
+      .post(`/sandbox/parcels/${first.awb}/script`)
+      .set(other.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
+    t.clock.advance(25 * 3600_000);
+    await t.app.get(TrackingPoller).pollDue();
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const again = await view();
+    expect(again.status).toBe('booked');
+    expect(again.courier.code).not.toBe(first.courier.code);
+    // The first courier's driver takes the parcel after all, under the old bill.
+    const admin = await createOperator(t, http, 'admin');
+    await pushedMove(t, http, { seller: other, admin }, first.courier.code, first.awb, 'picked_up');
+
+    const page = await browser.openPage(`${t.url}/pengiriman/${id}`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    await page.getByRole('heading', { name: 'Pengiriman WEB-REBOOKED' }).waitFor();
+    const marked = page.getByTestId('timeline-event').filter({ has: page.getByTestId('earlier-booking') });
+    await marked.first().waitFor();
+    expect(await page.getByTestId('earlier-booking').first().innerText()).toMatch(
+      new RegExp(`^Resi sebelumnya: .+ ${first.awb}$`),
+    );
+    expect(await marked.filter({ hasText: 'Sudah dipickup' }).count()).toBe(1);
+    // The current booking's events carry no mark.
+    expect(await page.getByTestId('earlier-booking').count()).toBe(
+      (await view()).events.filter((e: { earlierBooking: boolean }) => e.earlierBooking).length,
+    );
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await axeCheck(page);
+    await screenshot(page, 'pengiriman-resi-lama');
+    expect(takePageErrors(page)).toEqual([]);
   });
 });

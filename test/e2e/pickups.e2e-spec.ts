@@ -920,6 +920,20 @@ describe('the pickup watch', () => {
           )
         )[0].n;
       expect(await rows()).toBe(1);
+      // The shipment's events show the old bill's scans, marked as an earlier booking's; its own are not.
+      const shown = (await view()).events as {
+        status: string;
+        courier: string;
+        awb: string;
+        earlierBooking: boolean;
+      }[];
+      expect(shown.filter((e) => e.earlierBooking).map((e) => [e.courier, e.awb, e.status])).toEqual(
+        expect.arrayContaining([
+          [first.courier.code, first.awb, 'picked_up'],
+          [first.courier.code, first.awb, 'in_transit'],
+        ]),
+      );
+      expect(shown.filter((e) => !e.earlierBooking).every((e) => e.awb === again.awb)).toBe(true);
 
       // A parcel of that courier no shipment was ever booked with: its scans are kept, and alert no one.
       const stray = await t.app
@@ -937,6 +951,7 @@ describe('the pickup watch', () => {
       const operator = { seller: { ...mover, auth: admin.auth }, admin };
       await pushedMove(t, http, operator, first.courier.code, stray.awb, 'picked_up');
       expect(await rows()).toBe(1);
+      expect(((await view()).events as { awb: string }[]).map((e) => e.awb)).not.toContain(stray.awb);
 
       // The new courier's polls keep the alert open, and so does its own missed pickup (the parcel is not at
       // the seller's) and the re-booking after it; the shipment's end closes it.

@@ -2704,6 +2704,8 @@ export interface components {
             courier: string;
             /** @description The courier’s own words */
             description: string;
+            /** @description Under an airway bill the shipment was booked with before its current one (a booking Kirim cancelled to re-book it, or superseded), or before any current one: its events move the shipment no more */
+            earlierBooking: boolean;
             location: string | null;
             /** @description The courier’s proof of delivery, on a delivery (or a return’s receipt) that carries one */
             pod: components["schemas"]["ProofOfDeliveryDto"] | null;

@@ -160,6 +160,7 @@ export const en: Messages = {
   'detail.podPhoto': 'Proof photo {n}',
   'detail.podSignature': 'Signature {n}',
   'detail.timeline': 'Timeline',
+  'detail.earlierBooking': 'Earlier booking: {courier} {awb}',
   'detail.noEvents': 'No word from the courier yet.',
   'detail.rawCode': 'Courier code: {code}',
   'detail.decision': 'Why this courier',

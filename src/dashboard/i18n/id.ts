@@ -161,6 +161,7 @@ export const id = {
   'detail.podPhoto': 'Foto bukti {n}',
   'detail.podSignature': 'Tanda tangan {n}',
   'detail.timeline': 'Riwayat perjalanan',
+  'detail.earlierBooking': 'Resi sebelumnya: {courier} {awb}',
   'detail.noEvents': 'Belum ada kabar dari kurir.',
   'detail.rawCode': 'Kode kurir: {code}',
   'detail.decision': 'Mengapa kurir ini',

@@ -210,6 +210,11 @@ function Timeline({ events }: { events: Detail['events'] }) {
           {events.map((e, i) => (
             <li key={`${e.at}-${e.rawCode}-${i}`} data-testid="timeline-event">
               <time dateTime={e.at}>{dateTime(e.at)}</time>
+              {e.earlierBooking && (
+                <p className="sub" data-testid="earlier-booking">
+                  {t('detail.earlierBooking', { courier: courierName(e.courier), awb: e.awb })}
+                </p>
+              )}
               <p className="event-text courier-words">{e.description}</p>
               <p className="sub">
                 {e.status && `${code('status', e.status)} · `}
