@@ -88,6 +88,27 @@ export const codCreditStandsReversed = (shipmentId: string, posted: ReadonlySet<
   posted.has(PostingKeys.codCreditReversal(shipmentId)) &&
   !posted.has(PostingKeys.codRedeliveryCredit(shipmentId));
 
+/**
+ * What a posting records, lower_snake: every business event the ledger knows (the seller's statement names
+ * each of those that touch a seller's accounts).
+ */
+export const POSTING_TYPES = [
+  'cod_credit',
+  'cod_credit_reversed',
+  'hold_released',
+  'invoice_issued',
+  'invoice_settled',
+  'courier_remittance',
+  'courier_remittance_voided',
+  'withdrawal_requested',
+  'withdrawal_approved',
+  'withdrawal_rejected',
+  'withdrawal_paid',
+  'withdrawal_failed',
+  'withdrawal_bounced',
+] as const;
+export type PostingType = (typeof POSTING_TYPES)[number];
+
 /** One line of a posting: exactly one of `debit` and `credit`, a positive number of rupiah. */
 export type PostingEntry = { account: AccountRef; debit: Rupiah } | { account: AccountRef; credit: Rupiah };
 
@@ -95,8 +116,8 @@ export type PostingEntry = { account: AccountRef; debit: Rupiah } | { account: A
 export interface Posting {
   /** Unique for the business event, e.g. `cod-credit:<shipmentId>`: the same event posts once. */
   key: string;
-  /** What happened, lower_snake (`cod_credit`, `invoice_issued`, `withdrawal_requested`, …). */
-  type: string;
+  /** What happened (`cod_credit`, `invoice_issued`, `withdrawal_requested`, …). */
+  type: PostingType;
   /** When it happened (business time). */
   at: Date;
   /** The seller it concerns, if any (for the seller's statement). */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from 'src/common/pagination';
 import { IsInstant, Optional } from 'src/common/validators';
-import { PLATFORM_ACCOUNT_KINDS, SELLER_ACCOUNT_KINDS } from './ledger-accounts';
+import { PLATFORM_ACCOUNT_KINDS, POSTING_TYPES, SELLER_ACCOUNT_KINDS } from './ledger-accounts';
 
 export class ListEntriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -25,10 +25,7 @@ export class ListEntriesQueryDto extends PageQueryDto {
 export class LedgerEntryDto {
   @ApiProperty() id!: string;
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({
-    example: 'cod_credit',
-    description: 'What happened (cod_credit, hold_released, invoice_issued, …)',
-  })
+  @ApiProperty({ enum: POSTING_TYPES, description: 'What happened' })
   type!: string;
   @ApiProperty({ enum: SELLER_ACCOUNT_KINDS }) account!: string;
   @ApiProperty({ type: 'integer', description: 'Rupiah; positive when the account grew' }) amount!: number;

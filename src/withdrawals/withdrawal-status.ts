@@ -1,5 +1,5 @@
 import type { Rupiah } from 'src/common/money';
-import { Accounts, type PostingEntry } from 'src/ledger/ledger-accounts';
+import { Accounts, type PostingEntry, type PostingType } from 'src/ledger/ledger-accounts';
 
 export const WITHDRAWAL_STATUSES = ['requested', 'approved', 'paid', 'failed', 'rejected'] as const;
 export type WithdrawalStatus = (typeof WITHDRAWAL_STATUSES)[number];
@@ -114,7 +114,7 @@ export function withdrawalEntries(event: WithdrawalEvent | 'request', w: Withdra
 }
 
 /** The ledger transaction type of each step (`withdrawal_requested`, `withdrawal_paid`, …). */
-export const POSTING_TYPE: Record<WithdrawalEvent | 'request', string> = {
+export const POSTING_TYPE: Record<WithdrawalEvent | 'request', PostingType> = {
   request: 'withdrawal_requested',
   approve: 'withdrawal_approved',
   reject: 'withdrawal_rejected',

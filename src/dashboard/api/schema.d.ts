@@ -1995,10 +1995,10 @@ export interface components {
             /** @description AWB, invoice number or withdrawal id */
             reference: string | null;
             /**
-             * @description What happened (cod_credit, hold_released, invoice_issued, …)
-             * @example cod_credit
+             * @description What happened
+             * @enum {string}
              */
-            type: string;
+            type: "cod_credit" | "cod_credit_reversed" | "hold_released" | "invoice_issued" | "invoice_settled" | "courier_remittance" | "courier_remittance_voided" | "withdrawal_requested" | "withdrawal_approved" | "withdrawal_rejected" | "withdrawal_paid" | "withdrawal_failed" | "withdrawal_bounced";
         };
         LedgerEntryPageDto: {
             items: components["schemas"]["LedgerEntryDto"][];

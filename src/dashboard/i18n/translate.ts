@@ -38,7 +38,12 @@ export type CodePrefix =
   | 'outcome'
   | 'preset'
   | 'payoutFailure'
-  | 'attemptError';
+  | 'attemptError'
+  | 'saldo.type'
+  | 'saldo.account'
+  | 'saldo.withdrawalStatus'
+  | 'saldo.lineKind'
+  | 'saldo.invoiceStatus';
 
 /** A message for a value the API names (a status, a rule): its translation when known, else the value. */
 export function translateCode(language: Language, prefix: CodePrefix, code: string): string {

@@ -8,7 +8,6 @@ import { TableScroll } from '../components/table-scroll';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../components/form';
 import { useI18n } from '../i18n/i18n-context';
 import type { MessageKey } from '../i18n/id';
-import { MESSAGES } from '../i18n/translate';
 import { OwnerOnly, useIsOwner } from './pengaturan/shared';
 import { whole } from './kirim/shipment-form';
 import { courierName, nextDay } from './shipment-query';
@@ -24,15 +23,6 @@ const BALANCE: { key: keyof Balance; label: MessageKey; hint: MessageKey }[] = [
   { key: 'outstandingInvoices', label: 'saldo.outstandingInvoices', hint: 'saldo.outstandingInvoicesHint' },
   { key: 'withdrawable', label: 'beranda.withdrawable', hint: 'beranda.withdrawableHint' },
 ];
-
-/** A label for a value the API names under `prefix` (`saldo.type.cod_credit`), or the value itself. */
-function useLabel(): (prefix: string, code: string) => string {
-  const { t, language } = useI18n();
-  return (prefix, code) => {
-    const key = `${prefix}.${code}`;
-    return key in MESSAGES[language] ? t(key as MessageKey) : code;
-  };
-}
 
 /** An amount with its sign written out (`+Rp 5.000`, `−Rp 5.000`), so the sign never rests on colour. */
 function useSigned(): (amount: number) => string {
@@ -156,9 +146,7 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
 }
 
 function Withdrawals({ version }: { version: number }) {
-  const { t, code, rupiah, dateTime } = useI18n();
-  const label = useLabel();
-  const { count } = useI18n();
+  const { t, code, rupiah, dateTime, count } = useI18n();
   const list = usePagedList<Schemas['WithdrawalDto']>(
     (cursor) =>
       call(api.GET('/v1/withdrawals', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
@@ -205,7 +193,7 @@ function Withdrawals({ version }: { version: number }) {
                       <td data-label={t('saldo.status')}>
                         <div>
                           <span className={`status withdrawal-${w.status}`}>
-                            {label('saldo.withdrawalStatus', w.status)}
+                            {code('saldo.withdrawalStatus', w.status)}
                           </span>
                           {w.rejectionReason && <span className="sub">{w.rejectionReason}</span>}
                           {w.failureReason && (
@@ -250,8 +238,7 @@ const fetchEntries = (range: DayRange, cursor?: string) =>
   );
 
 function LedgerEntries({ version }: { version: number }) {
-  const { t, count, rupiah, dateTime } = useI18n();
-  const label = useLabel();
+  const { t, code, count, rupiah, dateTime } = useI18n();
   const signed = useSigned();
   const [range, setRange] = useState<DayRange>({});
   const key = `${JSON.stringify(range)}:${version}`;
@@ -326,12 +313,12 @@ function LedgerEntries({ version }: { version: number }) {
                         </td>
                         <td data-label={t('saldo.entryType')}>
                           <div>
-                            {label('saldo.type', e.type)}
+                            {code('saldo.type', e.type)}
                             {e.reference && <span className="sub mono">{e.reference}</span>}
                           </div>
                         </td>
                         <td data-label={t('saldo.account')}>
-                          <div>{label('saldo.account', e.account)}</div>
+                          <div>{code('saldo.account', e.account)}</div>
                         </td>
                         <td
                           data-label={t('saldo.amount')}
@@ -357,8 +344,7 @@ function LedgerEntries({ version }: { version: number }) {
 }
 
 function InvoiceLines({ id }: { id: string }) {
-  const { t } = useI18n();
-  const label = useLabel();
+  const { t, code } = useI18n();
   const signed = useSigned();
   const detail = useLoad(() => call(api.GET('/v1/invoices/{id}', { params: { path: { id } } })), [id]);
   return (
@@ -381,7 +367,7 @@ function InvoiceLines({ id }: { id: string }) {
               {d.lines.map((l, i) => (
                 <tr key={`${l.shipmentId}-${l.kind}-${i}`} data-testid="invoice-line">
                   <td data-label={t('saldo.lineKind')}>
-                    <div>{label('saldo.lineKind', l.kind)}</div>
+                    <div>{code('saldo.lineKind', l.kind)}</div>
                   </td>
                   <td data-label={t('detail.awb')} className="mono">
                     <div>
@@ -405,8 +391,7 @@ function InvoiceLines({ id }: { id: string }) {
 }
 
 function InvoiceCard({ invoice }: { invoice: Invoice }) {
-  const { t, rupiah, date, count } = useI18n();
-  const label = useLabel();
+  const { t, code, rupiah, date, count } = useI18n();
   const message = useErrorMessage();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState<'pdf' | 'csv'>();
@@ -439,7 +424,7 @@ function InvoiceCard({ invoice }: { invoice: Invoice }) {
         <dd>{rupiah(invoice.outstanding)}</dd>
         <dt>{t('saldo.status')}</dt>
         <dd>
-          <span className="status">{label('saldo.invoiceStatus', invoice.status)}</span>
+          <span className="status">{code('saldo.invoiceStatus', invoice.status)}</span>
         </dd>
       </dl>
       {error && (

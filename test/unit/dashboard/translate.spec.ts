@@ -5,6 +5,7 @@ import { RISK_RULES } from 'src/tracking/risk-rules';
 import { SHIPMENT_OWN_REASONS } from 'src/shipments/shipment-reasons';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
+import { POSTING_TYPES, SELLER_ACCOUNT_KINDS } from 'src/ledger/ledger-accounts';
 
 describe('the dashboard speaks Bahasa Indonesia by default, English on request', () => {
   it('starts in Indonesian unless English was chosen and remembered', () => {
@@ -48,6 +49,17 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
     expect(translateCode('id', 'status', 'teleported')).toBe('teleported');
     expect(translateCode('en', 'status', 'delivered')).toBe('Delivered');
     expect(translateCode('id', 'status', 'delivered')).toBe('Terkirim');
+  });
+
+  it('names every kind of ledger posting and seller account a seller’s statement can show', () => {
+    for (const language of ['id', 'en'] as const) {
+      for (const type of POSTING_TYPES) expect(translateCode(language, 'saldo.type', type)).not.toBe(type);
+      for (const kind of SELLER_ACCOUNT_KINDS)
+        expect(translateCode(language, 'saldo.account', kind)).not.toBe(kind);
+    }
+    expect(translateCode('id', 'saldo.type', 'cod_credit_reversed')).toBe(
+      'Dana COD dibatalkan (kurir tidak menerima uang)',
+    );
   });
 
   it('says why a shipment stopped (a courier’s reason, or why its booking failed) and why a payout failed', () => {
