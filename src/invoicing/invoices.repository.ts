@@ -30,10 +30,12 @@ export interface PeriodTotalsRow extends Omit<InvoiceTotals, 'lines'> {
   invoices: number;
   lines: number;
   paid: Rupiah;
+  /** What is still owed: an invoice totalling below zero owes nothing (and takes nothing off the others). */
+  outstanding: Rupiah;
 }
 
 const INVOICE_COLUMNS = `id, seller_id, number, period_start, period_end, status, shipping_total, cod_fee_total,
-  return_fee_total, cashback_total, total, paid, line_count, issued_at`;
+  return_fee_total, cashback_total, cod_fee_refund_total, total, paid, line_count, issued_at`;
 
 const num = (v: unknown): number => Number(v ?? 0);
 
@@ -52,6 +54,7 @@ function invoiceRow(r: Record<string, unknown>): InvoiceRow {
     codFeeTotal: num(r.cod_fee_total),
     returnFeeTotal: num(r.return_fee_total),
     cashbackTotal: num(r.cashback_total),
+    codFeeRefundTotal: num(r.cod_fee_refund_total),
     total: num(r.total),
     paid: num(r.paid),
     lineCount: num(r.line_count),
@@ -92,6 +95,41 @@ export class InvoicesRepository {
       [sellerId, periodStart],
     );
     return rows.length > 0;
+  }
+
+  /** Which of these periods (by their first instant) the seller has an invoice for, as epoch milliseconds. */
+  async invoicedPeriodsOf(sellerId: string, periodStarts: Date[]): Promise<Set<number>> {
+    if (!periodStarts.length) return new Set();
+    const rows = await this.tx.manager.query<{ period_start: Date }[]>(
+      'SELECT period_start FROM invoices WHERE seller_id = $1 AND period_start = ANY($2::timestamptz[])',
+      [sellerId, periodStarts],
+    );
+    return new Set(rows.map((r) => r.period_start.getTime()));
+  }
+
+  /**
+   * The lines of these kinds already on invoices for these shipments, by shipment, oldest first (read
+   * through uq_invoice_lines_shipment_kind).
+   */
+  async linesOfShipments(
+    shipmentIds: string[],
+    kinds: readonly InvoiceLineKind[],
+  ): Promise<Map<string, Pick<InvoiceLine, 'kind' | 'amount'>[]>> {
+    const byShipment = new Map<string, Pick<InvoiceLine, 'kind' | 'amount'>[]>();
+    if (!shipmentIds.length) return byShipment;
+    const rows = await this.tx.manager.query<
+      { shipment_id: string; kind: InvoiceLineKind; amount: string }[]
+    >(
+      `SELECT shipment_id, kind, amount FROM invoice_lines
+        WHERE shipment_id = ANY($1::uuid[]) AND kind = ANY($2::text[]) ORDER BY id`,
+      [shipmentIds, kinds],
+    );
+    for (const r of rows) {
+      const lines = byShipment.get(r.shipment_id) ?? [];
+      lines.push({ kind: r.kind, amount: num(r.amount) });
+      byShipment.set(r.shipment_id, lines);
+    }
+    return byShipment;
   }
 
   /** The sellers among `sellerIds` already invoiced for the period. */
@@ -164,7 +202,8 @@ export class InvoicesRepository {
   ): Promise<void> {
     await this.tx.manager.query(
       `UPDATE invoices SET number = $2, shipping_total = $3, cod_fee_total = $4, return_fee_total = $5,
-              cashback_total = $6, total = $7, line_count = $8, status = $9 WHERE id = $1`,
+              cashback_total = $6, cod_fee_refund_total = $7, total = $8, line_count = $9, status = $10
+        WHERE id = $1`,
       [
         id,
         number,
@@ -172,6 +211,7 @@ export class InvoicesRepository {
         t.codFeeTotal,
         t.returnFeeTotal,
         t.cashbackTotal,
+        t.codFeeRefundTotal,
         t.total,
         t.lines,
         status,
@@ -244,7 +284,9 @@ export class InvoicesRepository {
       `SELECT count(*) AS invoices, coalesce(sum(line_count), 0) AS lines,
               coalesce(sum(shipping_total), 0) AS shipping_total, coalesce(sum(cod_fee_total), 0) AS cod_fee_total,
               coalesce(sum(return_fee_total), 0) AS return_fee_total, coalesce(sum(cashback_total), 0) AS cashback_total,
-              coalesce(sum(total), 0) AS total, coalesce(sum(paid), 0) AS paid
+              coalesce(sum(cod_fee_refund_total), 0) AS cod_fee_refund_total,
+              coalesce(sum(total), 0) AS total, coalesce(sum(paid), 0) AS paid,
+              coalesce(sum(greatest(total - paid, 0)), 0) AS outstanding
          FROM invoices WHERE period_start = $1`,
       [periodStart],
     );
@@ -255,8 +297,10 @@ export class InvoicesRepository {
       codFeeTotal: num(r.cod_fee_total),
       returnFeeTotal: num(r.return_fee_total),
       cashbackTotal: num(r.cashback_total),
+      codFeeRefundTotal: num(r.cod_fee_refund_total),
       total: num(r.total),
       paid: num(r.paid),
+      outstanding: num(r.outstanding),
     };
   }
 

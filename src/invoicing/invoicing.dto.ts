@@ -11,7 +11,11 @@ export class InvoiceLineDto {
   @ApiProperty() awb!: string;
   @ApiProperty({ example: 'jne' }) courier!: string;
   @ApiProperty({ enum: INVOICE_LINE_KINDS }) kind!: InvoiceLineKind;
-  @ApiProperty({ type: 'integer', description: 'Rupiah owed for the line; negative for cashback' })
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Rupiah owed for the line; negative for cashback and cod_fee_refund. cod_fee_refund gives back the COD fee an earlier invoice charged for a parcel whose COD cash was found never collected (its credit reversed); cod_fee_recharge charges it again when the parcel is then delivered with its cash; a cod_fee line for a parcel of an earlier period charges a fee never charged (its cash found collected after all)',
+  })
   amount!: number;
 }
 
@@ -29,12 +33,24 @@ export class InvoiceSummaryDto {
   periodLastDate!: string;
   @ApiProperty({ enum: STATUSES }) status!: InvoiceStatus;
   @ApiProperty({ type: 'integer', description: 'Rupiah: shipping fees' }) shippingTotal!: number;
-  @ApiProperty({ type: 'integer', description: 'Rupiah: COD fees of delivered COD parcels' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Rupiah: COD fees of delivered COD parcels (cod_fee and cod_fee_recharge lines)',
+  })
   codFeeTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah: return fees of returned parcels' })
   returnFeeTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah: cashback deducted' }) cashbackTotal!: number;
-  @ApiProperty({ type: 'integer', description: 'Rupiah: shipping + COD fees + return fees − cashback' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Rupiah: COD fees refunded (cod_fee_refund lines), deducted; positive',
+  })
+  codFeeRefundTotal!: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Rupiah: shipping + COD fees + return fees − cashback − COD fee refunds; below zero, Kirim credited the difference to the seller’s available balance when issuing',
+  })
   total!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah settled so far from the seller’s available money' })
   paid!: number;
@@ -55,6 +71,7 @@ export class PeriodTotalsDto {
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) codFeeTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) returnFeeTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) cashbackTotal!: number;
+  @ApiProperty({ type: 'integer', description: 'Rupiah' }) codFeeRefundTotal!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) total!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) paid!: number;
   @ApiProperty({ type: 'integer', description: 'Rupiah' }) outstanding!: number;

@@ -5,16 +5,19 @@ import type { Readable } from 'node:stream';
 import { Clock } from 'src/common/clock';
 import { parseInstant } from 'src/common/wib';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, encodeKeyset, invalidCursor, Page } from 'src/common/pagination';
-import { Accounts } from 'src/ledger/ledger-accounts';
+import { Accounts, type PostingEntry } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { SellersService } from 'src/sellers/sellers.service';
-import { ShipmentsService } from 'src/shipments/shipments.service';
+import { type CodCollectedChangedRow, ShipmentsService } from 'src/shipments/shipments.service';
 import { invoiceCsv, InvoiceCsvRow } from './export/csv';
 import { InvoicePdf, PdfInvoice } from './export/pdf';
 import {
   addLines,
+  COD_FEE_KINDS,
+  codFeeAdjustment,
+  invoiceEntries,
   type InvoiceLine,
   invoiceStatus,
   type InvoiceTotals,
@@ -56,9 +59,11 @@ class NothingToInvoice extends Error {}
 
 /**
  * Biweekly invoices (DESIGN.md "Flows"): one per seller and period with a line per charge of each
- * shipment that ended in it (delivered or returned; a lost parcel is not charged), posted to the ledger
- * as what the seller owes, settled from the seller's available money as far as it goes and then from
- * later releases, oldest invoice first. Exports are streamed views of the stored invoices.
+ * shipment that ended in it (delivered or returned; a lost parcel is not charged), and a COD fee
+ * adjustment for each parcel that ended earlier whose COD cash was found not collected, or collected, in
+ * it (a refund of the fee for cash never collected, or the fee charged again); posted to the ledger as
+ * what the seller owes, settled from the seller's available money as far as it goes and then from later
+ * releases, oldest invoice first. Exports are streamed views of the stored invoices.
  */
 @Injectable()
 export class InvoicingService implements OnModuleInit {
@@ -89,8 +94,8 @@ export class InvoicingService implements OnModuleInit {
   /**
    * Issues the invoices of every period over by `asOf` (default now, and never later: a period not over yet
    * is never invoiced, or what ends in it later would be on no invoice; a period is over
-   * `closeGraceMinutes` after its end) for each seller with charged shipments whose end Kirim recorded in
-   * it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
+   * `closeGraceMinutes` after its end) for each seller with charged shipments whose end (or a later change
+   * of whose COD collection) Kirim recorded in it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
    * again and on many instances at once: a (seller, period) advisory lock and the unique
    * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
    * sellers to invoice gets a run row (issued count, or the last error); a period found with all its sellers
@@ -109,7 +114,8 @@ export class InvoicingService implements OnModuleInit {
     );
     const closed = first ? closedPeriodsFrom(first, closedBy, this.rule) : [];
     // A period marked invoiced was read after it closed and had every seller with charged shipments in it
-    // invoiced; a closed period gains none (an outcome is stamped when recorded), so it is not read again.
+    // invoiced; a closed period gains none (an outcome, or a change of COD collection, is stamped when
+    // recorded), so it is not read again.
     // One found empty gets no mark and is read on every run (an empty index range).
     const finished = closed.length
       ? await this.repository.invoicedPeriods(closed[0].start, closed[closed.length - 1].end)
@@ -155,10 +161,11 @@ export class InvoicingService implements OnModuleInit {
 
   /**
    * Issues the seller's invoice for the period in one transaction: lines from the charged shipments that
-   * ended in it, a number from the month's counter (Asia/Jakarta month of `now`), the posting
-   * `invoice:<sellerId>:<periodStart YYYY-MM-DD>` (seller's invoice_receivable and cashback expense
-   * debited, fee income credited; nothing posted when the total is not positive), settlement from
-   * `available`, and the `invoice.issued` webhook. False when it exists already or has no lines.
+   * ended in it, COD fee adjustments (codFeeAdjustments) of parcels that ended earlier, a number from the
+   * month's counter (Asia/Jakarta month of `now`), the posting `invoice:<sellerId>:<periodStart YYYY-MM-DD>`
+   * (invoiceEntries; nothing posted when every amount is zero), settlement from `available`, and the
+   * `invoice.issued` webhook. False when it exists already or has no lines. A line is once per shipment and
+   * kind (a unique index), so no fee is charged or refunded twice.
    */
   async issue(sellerId: string, period: InvoicePeriod, now: Date): Promise<boolean> {
     const batch = this.config.business.money.invoicing.lineBatch;
@@ -194,18 +201,29 @@ export class InvoicingService implements OnModuleInit {
           if (shipments.length < batch) break;
           after = shipments[shipments.length - 1].position;
         }
+        for (after = null; ;) {
+          const changed = await this.shipments.codCollectedChanged(
+            sellerId,
+            period.start,
+            period.end,
+            after,
+            batch,
+          );
+          const lines = await this.codFeeAdjustments(sellerId, changed);
+          await this.repository.insertLines(id, period.start, lines);
+          totals = addLines(totals, lines);
+          if (changed.length < batch) break;
+          after = changed[changed.length - 1].position;
+        }
         if (!totals.lines) throw new NothingToInvoice();
 
         const month = wibDay(now).slice(0, 7).replace('-', '/');
         const sequence = await this.repository.nextNumber(month);
         const number = `${this.config.business.money.invoicing.numberPrefix}/${month}/${String(sequence).padStart(6, '0')}`;
         await this.repository.setNumberAndTotals(id, number, totals, invoiceStatus(totals.total, 0));
-        if (totals.total > 0) await this.postIssued(sellerId, period, number, totals, now);
-        else
-          this.logger.warn(
-            { sellerId, number, total: totals.total },
-            'invoice total not positive: issued without a posting',
-          );
+        const entries = invoiceEntries(sellerId, totals);
+        if (entries.length) await this.postIssued(sellerId, period, number, entries, now);
+        else this.logger.warn({ sellerId, number }, 'invoice amounts all zero: issued without a posting');
         await this.settleIn(sellerId, now);
         const invoice = (await this.repository.find(id, sellerId))!;
         await this.notifications.enqueue(sellerId, 'invoice.issued', { ...summaryView(invoice) });
@@ -217,27 +235,43 @@ export class InvoicingService implements OnModuleInit {
       });
   }
 
+  /**
+   * The COD fee adjustments (codFeeAdjustment) of parcels whose COD collection changed in the period after
+   * they ended in an earlier one, against the COD fee lines already on invoices for them. A parcel whose own
+   * period the seller has no invoice for yet is left to that invoice, which charges it as its cash stands
+   * then: adjusted here as well, its fee would be charged twice.
+   */
+  private async codFeeAdjustments(
+    sellerId: string,
+    changed: CodCollectedChangedRow[],
+  ): Promise<InvoiceLine[]> {
+    if (!changed.length) return [];
+    const periodOf = (s: CodCollectedChangedRow) => periodContaining(s.outcomeRecordedAt, this.rule).start;
+    const invoiced = await this.repository.invoicedPeriodsOf(sellerId, [
+      ...new Map(changed.map((s) => [periodOf(s).getTime(), periodOf(s)])).values(),
+    ]);
+    const due = changed.filter((s) => invoiced.has(periodOf(s).getTime()));
+    const lines = await this.repository.linesOfShipments(
+      due.map((s) => s.id),
+      COD_FEE_KINDS,
+    );
+    return due.flatMap((s) => codFeeAdjustment(s, lines.get(s.id) ?? []) ?? []);
+  }
+
   private async postIssued(
     sellerId: string,
     period: InvoicePeriod,
     number: string,
-    t: InvoiceTotals,
+    entries: PostingEntry[],
     at: Date,
   ): Promise<void> {
-    const fees = t.shippingTotal + t.codFeeTotal + t.returnFeeTotal;
     await this.ledger.post({
       key: `invoice:${sellerId}:${period.startDate}`,
       type: 'invoice_issued',
       at,
       sellerId,
       reference: number,
-      entries: [
-        { account: Accounts.seller(sellerId, 'invoice_receivable'), debit: t.total },
-        ...(t.cashbackTotal > 0
-          ? [{ account: Accounts.platform('cashback_expense'), debit: t.cashbackTotal }]
-          : []),
-        { account: Accounts.platform('shipping_fee_income'), credit: fees },
-      ],
+      entries,
     });
   }
 
@@ -355,9 +389,10 @@ export class InvoicingService implements OnModuleInit {
         codFeeTotal: totals.codFeeTotal,
         returnFeeTotal: totals.returnFeeTotal,
         cashbackTotal: totals.cashbackTotal,
+        codFeeRefundTotal: totals.codFeeRefundTotal,
         total: totals.total,
         paid: totals.paid,
-        outstanding: totals.total - totals.paid,
+        outstanding: totals.outstanding,
       },
       items: items.map((i) => ({ ...summaryView(i), sellerName: names.get(i.sellerId) ?? '' })),
       nextCursor: more ? encodeKeyset(PERIOD_INVOICES, [items[items.length - 1].id]) : null,
@@ -510,6 +545,7 @@ function summaryView(i: InvoiceRow): InvoiceSummaryDto {
     codFeeTotal: i.codFeeTotal,
     returnFeeTotal: i.returnFeeTotal,
     cashbackTotal: i.cashbackTotal,
+    codFeeRefundTotal: i.codFeeRefundTotal,
     total: i.total,
     paid: i.paid,
     outstanding: Math.max(0, i.total - i.paid),
@@ -533,6 +569,7 @@ function pdfView(i: InvoiceRow, sellerName: string): PdfInvoice {
     codFeeTotal: i.codFeeTotal,
     returnFeeTotal: i.returnFeeTotal,
     cashbackTotal: i.cashbackTotal,
+    codFeeRefundTotal: i.codFeeRefundTotal,
     total: i.total,
     paid: i.paid,
     outstanding: Math.max(0, i.total - i.paid),

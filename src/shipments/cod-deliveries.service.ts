@@ -84,20 +84,22 @@ export class CodDeliveries {
 
   /**
    * Records that these delivered parcels' COD cash was never collected after all (finance reversed the
-   * credit of a delivery its courier took back): no remittance is owed for them, so they leave the overdue
-   * list, and an invoice not yet issued charges no COD fee for them. In the caller's transaction.
+   * credit of a delivery its courier took back), `now`: no remittance is owed for them, so they leave the
+   * overdue list; an invoice not yet issued charges no COD fee for them, and the invoice of the period `now`
+   * is in refunds one already invoiced. In the caller's transaction.
    */
-  async markCashNotCollected(shipmentIds: string[]): Promise<void> {
-    await this.repository.markCodNotCollected(shipmentIds);
+  async markCashNotCollected(shipmentIds: string[], now: Date): Promise<void> {
+    await this.repository.markCodNotCollected(shipmentIds, now);
   }
 
   /**
    * Records that these parcels, whose cash markCashNotCollected said was never collected, were delivered
-   * again with it (`eventId`, the courier's delivery that says so): the courier owes their cash again, so they
-   * are back on the overdue list until remitted, and an invoice not yet issued charges their COD fee. The
-   * ids changed (a parcel already collected is not). In the caller's transaction, the parcels locked.
+   * again with it (`eventId`, the courier's delivery that says so), `now`: the courier owes their cash again,
+   * so they are back on the overdue list until remitted; an invoice not yet issued charges their COD fee, and
+   * the invoice of the period `now` is in charges it when their own invoice did not or it was refunded since.
+   * The ids changed (a parcel already collected is not). In the caller's transaction, the parcels locked.
    */
-  markCashCollected(parcels: { id: string; eventId: string }[]): Promise<string[]> {
-    return this.repository.markCodCollected(parcels);
+  markCashCollected(parcels: { id: string; eventId: string }[], now: Date): Promise<string[]> {
+    return this.repository.markCodCollected(parcels, now);
   }
 }

@@ -16,6 +16,11 @@ import type { ShipmentStatus } from './shipment-status';
 @Index('idx_shipments_seller_outcome_recorded', ['sellerId', 'outcomeRecordedAt', 'id'], {
   where: 'outcome_recorded_at IS NOT NULL',
 })
+// Delivered COD parcels whose cash was found not collected, or collected, after their end: invoicing adjusts the
+// COD fee of those changed in a period (few: finance's reversals and deliveries after them).
+@Index('idx_shipments_cod_collected_changed', ['codCollectedChangedAt', 'sellerId'], {
+  where: 'cod_collected_changed_at IS NOT NULL',
+})
 // Delivered COD parcels no remittance line has settled, by delivery time: the remittance reconciliation's
 // "not remitted after N days" and its totals read only these, not two years of parcels long remitted.
 @Index('idx_shipments_cod_unremitted', ['endedAt', 'id'], {
@@ -103,6 +108,12 @@ export class Shipment {
   @Column('uuid', { nullable: true }) statusEventId!: string | null;
   /** The courier event that said the COD cash was taken (the money issue credits and reconciles by it). */
   @Column('uuid', { nullable: true }) codCollectedEventId!: string | null;
+  /**
+   * When Kirim last recorded that a delivered parcel's COD cash was not collected after all (finance reversed
+   * its credit) or was collected after all (delivered again with it); null while neither happened. The
+   * invoice of the period it falls in brings the parcel's COD fee in line with it.
+   */
+  @Column('timestamptz', { nullable: true }) codCollectedChangedAt!: Date | null;
   /**
    * While booked: a cancellation is being asked of the courier until then (by the seller or the pickup
    * watch); nothing else may move the shipment meanwhile. A past time is a claim its holder abandoned.

@@ -552,28 +552,32 @@ export class ShipmentsRepository {
     return changed;
   }
 
-  /** Marks delivered COD parcels as delivered without their cash (finance reversed the credit); how many changed. */
-  async markCodNotCollected(ids: string[]): Promise<number> {
+  /**
+   * Marks delivered COD parcels as delivered without their cash (finance reversed the credit), the change
+   * recorded `now`; how many changed.
+   */
+  async markCodNotCollected(ids: string[], now: Date): Promise<number> {
     if (!ids.length) return 0;
     const [, changed] = await this.tx.manager.query<[unknown, number]>(
-      "UPDATE shipments SET cod_collected = false WHERE id = ANY($1::uuid[]) AND status = 'delivered' AND cod_collected",
-      [[...new Set(ids)]],
+      `UPDATE shipments SET cod_collected = false, cod_collected_changed_at = $2
+        WHERE id = ANY($1::uuid[]) AND status = 'delivered' AND cod_collected`,
+      [[...new Set(ids)], now],
     );
     return changed;
   }
 
   /**
    * Marks delivered COD parcels as delivered with their cash after all (one whose credit finance reversed,
-   * delivered again), each by the event that says so; the ids changed.
+   * delivered again), each by the event that says so, the change recorded `now`; the ids changed.
    */
-  async markCodCollected(parcels: { id: string; eventId: string }[]): Promise<string[]> {
+  async markCodCollected(parcels: { id: string; eventId: string }[], now: Date): Promise<string[]> {
     if (!parcels.length) return [];
     const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
-      `UPDATE shipments s SET cod_collected = true, cod_collected_event_id = x.event_id
+      `UPDATE shipments s SET cod_collected = true, cod_collected_event_id = x.event_id, cod_collected_changed_at = $3
          FROM unnest($1::uuid[], $2::uuid[]) AS x(id, event_id)
         WHERE s.id = x.id AND s.status = 'delivered' AND s.cod_amount > 0 AND NOT s.cod_collected
         RETURNING s.id`,
-      [parcels.map((p) => p.id), parcels.map((p) => p.eventId)],
+      [parcels.map((p) => p.id), parcels.map((p) => p.eventId), now],
     );
     return rows.map((r) => r.id);
   }
@@ -713,7 +717,7 @@ export class ShipmentsRepository {
     const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
     const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
       `SELECT id, awb, courier, status, cod_amount, cod_collected, shipping_fee, cod_fee, cashback, return_fee,
-              outcome_recorded_at::text AS ended_key
+              outcome_recorded_at::text AS position_key
          FROM shipments
         WHERE seller_id = $1 AND outcome_recorded_at >= $2 AND outcome_recorded_at < $3
           AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL AND awb IS NOT NULL
@@ -722,28 +726,53 @@ export class ShipmentsRepository {
         LIMIT $6`,
       [sellerId, from, to, at, id, limit],
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      awb: r.awb as string,
-      courier: r.courier as string,
-      status: r.status as 'delivered' | 'returned',
-      codAmount: Number(r.cod_amount),
-      codCollected: r.cod_collected === true,
-      shippingFee: Number(r.shipping_fee),
-      codFee: Number(r.cod_fee ?? 0),
-      cashback: Number(r.cashback ?? 0),
-      returnFee: Number(r.return_fee ?? 0),
-      position: `${r.ended_key as string}|${r.id as string}`,
-    }));
+    return rows.map(chargedRow);
   }
 
-  /** The sellers with a charged shipment whose end (delivered or returned) was recorded in [from, to). */
+  /**
+   * The seller's charged delivered COD parcels that ended before `from` and whose COD cash was found not
+   * collected after all, or collected after all (markCodNotCollected, markCodCollected), last in [from, to),
+   * by that time then id, after the keyset position `after` (idx_shipments_cod_collected_changed: such
+   * changes are few, so the period's range of it is small).
+   */
+  async codCollectedChanged(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<CodCollectedChangedRow[]> {
+    const cut = after ? after.lastIndexOf('|') : -1;
+    const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
+    const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
+      `SELECT id, awb, courier, status, cod_amount, cod_collected, shipping_fee, cod_fee, cashback, return_fee,
+              outcome_recorded_at, cod_collected_changed_at::text AS position_key
+         FROM shipments
+        WHERE cod_collected_changed_at >= $2 AND cod_collected_changed_at < $3 AND seller_id = $1
+          AND outcome_recorded_at < $2 AND status = 'delivered' AND cod_amount > 0
+          AND shipping_fee IS NOT NULL AND awb IS NOT NULL
+          AND ($4::timestamptz IS NULL OR (cod_collected_changed_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY cod_collected_changed_at, id
+        LIMIT $6`,
+      [sellerId, from, to, at, id, limit],
+    );
+    return rows.map((r) => ({ ...chargedRow(r), outcomeRecordedAt: r.outcome_recorded_at as Date }));
+  }
+
+  /**
+   * The sellers with a charged shipment whose end (delivered or returned) was recorded in [from, to), or
+   * whose COD collection changed in it after an earlier end (codCollectedChanged).
+   */
   async sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
     const rows = await this.tx.manager.query<{ seller_id: string }[]>(
-      `SELECT DISTINCT seller_id FROM shipments
+      `SELECT seller_id FROM shipments
         WHERE outcome_recorded_at >= $1 AND outcome_recorded_at < $2 AND status IN ('delivered', 'returned')
           AND shipping_fee IS NOT NULL AND awb IS NOT NULL
-        ORDER BY seller_id`,
+       UNION
+       SELECT seller_id FROM shipments
+        WHERE cod_collected_changed_at >= $1 AND cod_collected_changed_at < $2 AND outcome_recorded_at < $1
+          AND status = 'delivered' AND cod_amount > 0 AND shipping_fee IS NOT NULL AND awb IS NOT NULL
+       ORDER BY seller_id`,
       [from, to],
     );
     return rows.map((r) => r.seller_id);
@@ -757,6 +786,28 @@ export class ShipmentsRepository {
     );
     return row.at;
   }
+}
+
+/** A charged delivered COD parcel whose COD collection changed after its end (codCollectedChanged). */
+export interface CodCollectedChangedRow extends ChargedEndedRow {
+  /** When Kirim recorded its end (the invoice of that period charged it). */
+  outcomeRecordedAt: Date;
+}
+
+function chargedRow(r: Record<string, string | Date | boolean>): ChargedEndedRow {
+  return {
+    id: r.id as string,
+    awb: r.awb as string,
+    courier: r.courier as string,
+    status: r.status as 'delivered' | 'returned',
+    codAmount: Number(r.cod_amount),
+    codCollected: r.cod_collected === true,
+    shippingFee: Number(r.shipping_fee),
+    codFee: Number(r.cod_fee ?? 0),
+    cashback: Number(r.cashback ?? 0),
+    returnFee: Number(r.return_fee ?? 0),
+    position: `${r.position_key as string}|${r.id as string}`,
+  };
 }
 
 /** A charged shipment that ended delivered or returned (rupiah), as invoicing reads it. */

@@ -25,10 +25,10 @@ import {
   ShipmentDto,
 } from './shipments.dto';
 import { attemptView, PickupsRepository } from './pickups.repository';
-import { ChargedEndedRow, ShipmentsRepository } from './shipments.repository';
+import { ChargedEndedRow, CodCollectedChangedRow, ShipmentsRepository } from './shipments.repository';
 import type { ShipmentOwnReason } from './shipment-reasons';
 
-export type { ChargedEndedRow } from './shipments.repository';
+export type { ChargedEndedRow, CodCollectedChangedRow } from './shipments.repository';
 import {
   CancellationInProgressError,
   CannotCancelError,
@@ -293,6 +293,7 @@ export class ShipmentsService {
       failedAttempts: 0,
       statusEventId: null,
       codCollectedEventId: null,
+      codCollectedChangedAt: null,
       cancelClaimedUntil: null,
       createdAt: now,
       updatedAt: now,
@@ -398,7 +399,26 @@ export class ShipmentsService {
     return this.repository.chargedEnded(sellerId, from, to, after, limit);
   }
 
-  /** The sellers with a charged shipment that ended delivered or returned in [from, to). */
+  /**
+   * The seller's charged delivered COD parcels that ended before `from` and whose COD cash was last found
+   * collected or not collected after all in [from, to) (a reversed credit, a delivery with the cash after
+   * all): what invoicing adjusts the COD fee of. Oldest change first, `limit` at a time after `after` (the
+   * `position` of the last one read).
+   */
+  codCollectedChanged(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<CodCollectedChangedRow[]> {
+    return this.repository.codCollectedChanged(sellerId, from, to, after, limit);
+  }
+
+  /**
+   * The sellers with a charged shipment that ended delivered or returned in [from, to), or whose COD
+   * collection changed in it after an earlier end (codCollectedChanged).
+   */
   sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
     return this.repository.sellersWithChargedEnded(from, to);
   }

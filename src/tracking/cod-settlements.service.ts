@@ -91,8 +91,9 @@ export class CodSettlements {
         if ((await this.codDeliveries.remitted([s.id])).has(s.id))
           throw new CodSettlementAlreadyRemittedError();
         fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
-        // No cash, so none to remit: the parcel leaves finance's overdue list (and a COD fee not yet invoiced).
-        await this.codDeliveries.markCashNotCollected([s.id]);
+        // No cash, so none to remit: the parcel leaves finance's overdue list, and its COD fee is not charged
+        // (left off its invoice if not yet issued, else refunded by the next).
+        await this.codDeliveries.markCashNotCollected([s.id], now);
       } else {
         fromPending = (await this.codCredit.held([s.id])).get(s.id) ?? 0;
         await this.codCredit.resume([s.id]);

@@ -566,7 +566,10 @@ export class TrackingService {
     const credits = await this.codCredit.creditsDue(found.map((f) => f.s.id));
     const due = found.filter((f) => credits.has(f.s.id));
     const collected = new Set(
-      await this.codDeliveries.markCashCollected(due.map((f) => ({ id: f.s.id, eventId: f.event.id }))),
+      await this.codDeliveries.markCashCollected(
+        due.map((f) => ({ id: f.s.id, eventId: f.event.id })),
+        now,
+      ),
     );
     for (const { s, event } of due) {
       if (!collected.has(s.id)) continue;

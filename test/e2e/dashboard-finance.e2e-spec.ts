@@ -415,7 +415,16 @@ describe('the finance pages in a browser', () => {
 
     expect(await overflow()).toBe(false);
     // Every amount, of each invoice and of the period's totals, is labelled (the table's header is hidden).
-    const labels = ['Ongkir', 'Biaya COD', 'Biaya retur', 'Cashback', 'Total', 'Dibayar', 'Sisa'];
+    const labels = [
+      'Ongkir',
+      'Biaya COD',
+      'Biaya retur',
+      'Cashback',
+      'Refund biaya COD',
+      'Total',
+      'Dibayar',
+      'Sisa',
+    ];
     for (const testId of ['invoice-row', 'invoice-totals'])
       for (const figures of await shownFigures(testId))
         expect(figures.map((f) => f.split(': ')[0])).toEqual(labels);

@@ -1734,7 +1734,9 @@ export interface components {
         FinanceInvoiceSummaryDto: {
             /** @description Rupiah: cashback deducted */
             cashbackTotal: number;
-            /** @description Rupiah: COD fees of delivered COD parcels */
+            /** @description Rupiah: COD fees refunded (cod_fee_refund lines), deducted; positive */
+            codFeeRefundTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels (cod_fee and cod_fee_recharge lines) */
             codFeeTotal: number;
             /** Format: uuid */
             id: string;
@@ -1777,7 +1779,7 @@ export interface components {
             shippingTotal: number;
             /** @enum {string} */
             status: "issued" | "partially_paid" | "paid";
-            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            /** @description Rupiah: shipping + COD fees + return fees − cashback − COD fee refunds; below zero, Kirim credited the difference to the seller’s available balance when issuing */
             total: number;
         };
         FinanceWithdrawalDto: {
@@ -1827,7 +1829,9 @@ export interface components {
         InvoiceDto: {
             /** @description Rupiah: cashback deducted */
             cashbackTotal: number;
-            /** @description Rupiah: COD fees of delivered COD parcels */
+            /** @description Rupiah: COD fees refunded (cod_fee_refund lines), deducted; positive */
+            codFeeRefundTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels (cod_fee and cod_fee_recharge lines) */
             codFeeTotal: number;
             /** Format: uuid */
             id: string;
@@ -1869,24 +1873,26 @@ export interface components {
             shippingTotal: number;
             /** @enum {string} */
             status: "issued" | "partially_paid" | "paid";
-            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            /** @description Rupiah: shipping + COD fees + return fees − cashback − COD fee refunds; below zero, Kirim credited the difference to the seller’s available balance when issuing */
             total: number;
         };
         InvoiceLineDto: {
-            /** @description Rupiah owed for the line; negative for cashback */
+            /** @description Rupiah owed for the line; negative for cashback and cod_fee_refund. cod_fee_refund gives back the COD fee an earlier invoice charged for a parcel whose COD cash was found never collected (its credit reversed); cod_fee_recharge charges it again when the parcel is then delivered with its cash; a cod_fee line for a parcel of an earlier period charges a fee never charged (its cash found collected after all) */
             amount: number;
             awb: string;
             /** @example jne */
             courier: string;
             /** @enum {string} */
-            kind: "shipping" | "cod_fee" | "return_fee" | "cashback";
+            kind: "shipping" | "cod_fee" | "return_fee" | "cashback" | "cod_fee_refund" | "cod_fee_recharge";
             /** Format: uuid */
             shipmentId: string;
         };
         InvoiceSummaryDto: {
             /** @description Rupiah: cashback deducted */
             cashbackTotal: number;
-            /** @description Rupiah: COD fees of delivered COD parcels */
+            /** @description Rupiah: COD fees refunded (cod_fee_refund lines), deducted; positive */
+            codFeeRefundTotal: number;
+            /** @description Rupiah: COD fees of delivered COD parcels (cod_fee and cod_fee_recharge lines) */
             codFeeTotal: number;
             /** Format: uuid */
             id: string;
@@ -1927,7 +1933,7 @@ export interface components {
             shippingTotal: number;
             /** @enum {string} */
             status: "issued" | "partially_paid" | "paid";
-            /** @description Rupiah: shipping + COD fees + return fees − cashback */
+            /** @description Rupiah: shipping + COD fees + return fees − cashback − COD fee refunds; below zero, Kirim credited the difference to the seller’s available balance when issuing */
             total: number;
         };
         InvoiceSummaryPageDto: {
@@ -2109,6 +2115,8 @@ export interface components {
         PeriodTotalsDto: {
             /** @description Rupiah */
             cashbackTotal: number;
+            /** @description Rupiah */
+            codFeeRefundTotal: number;
             /** @description Rupiah */
             codFeeTotal: number;
             invoices: number;

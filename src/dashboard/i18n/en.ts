@@ -383,6 +383,8 @@ export const en: Messages = {
   'saldo.lineKind.cod_fee': 'COD fee',
   'saldo.lineKind.return_fee': 'Return fee',
   'saldo.lineKind.cashback': 'Cashback',
+  'saldo.lineKind.cod_fee_refund': 'COD fee refund',
+  'saldo.lineKind.cod_fee_recharge': 'COD fee charged again',
   // Keuangan (finance pages)
   'tagihan.title': 'Invoices',
   'tagihan.period': 'Period',
@@ -400,6 +402,7 @@ export const en: Messages = {
   'tagihan.codFee': 'COD fee',
   'tagihan.returnFee': 'Return fee',
   'tagihan.cashback': 'Cashback',
+  'tagihan.codFeeRefund': 'COD fee refund',
   'tagihan.total': 'Total',
   'tagihan.paid': 'Paid',
   'tagihan.outstanding': 'Outstanding',

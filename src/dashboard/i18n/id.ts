@@ -384,6 +384,8 @@ export const id = {
   'saldo.lineKind.cod_fee': 'Biaya COD',
   'saldo.lineKind.return_fee': 'Biaya retur',
   'saldo.lineKind.cashback': 'Cashback',
+  'saldo.lineKind.cod_fee_refund': 'Refund biaya COD',
+  'saldo.lineKind.cod_fee_recharge': 'Biaya COD ditagih ulang',
   // Keuangan (finance pages)
   'tagihan.title': 'Tagihan',
   'tagihan.period': 'Periode',
@@ -401,6 +403,7 @@ export const id = {
   'tagihan.codFee': 'Biaya COD',
   'tagihan.returnFee': 'Biaya retur',
   'tagihan.cashback': 'Cashback',
+  'tagihan.codFeeRefund': 'Refund biaya COD',
   'tagihan.total': 'Total',
   'tagihan.paid': 'Dibayar',
   'tagihan.outstanding': 'Sisa',

@@ -23,6 +23,7 @@ export interface PdfInvoice {
   codFeeTotal: Rupiah;
   returnFeeTotal: Rupiah;
   cashbackTotal: Rupiah;
+  codFeeRefundTotal: Rupiah;
   total: Rupiah;
   paid: Rupiah;
   outstanding: Rupiah;
@@ -34,6 +35,8 @@ export const KIND_ID: Record<InvoiceLineKind, string> = {
   cod_fee: 'Biaya COD',
   return_fee: 'Biaya retur',
   cashback: 'Cashback',
+  cod_fee_refund: 'Refund biaya COD',
+  cod_fee_recharge: 'Biaya COD ditagih ulang',
 };
 
 const ISSUER = ['Kirim', 'PT Kirim Logistik Indonesia', 'Jakarta, Indonesia'];
@@ -156,6 +159,10 @@ export class InvoicePdf {
       ['Biaya COD', invoice.codFeeTotal, false],
       ['Biaya retur', invoice.returnFeeTotal, false],
       ['Cashback', -invoice.cashbackTotal, false],
+      // Only on an invoice that refunds a COD fee: the others read as they always did.
+      ...(invoice.codFeeRefundTotal
+        ? [['Refund biaya COD', -invoice.codFeeRefundTotal, false] as [string, Rupiah, boolean]]
+        : []),
       ['Total tagihan', invoice.total, true],
       ['Sudah dibayar', invoice.paid, false],
       ['Sisa tagihan', invoice.outstanding, true],

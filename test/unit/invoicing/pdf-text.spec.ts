@@ -32,6 +32,7 @@ describe('InvoicePdf header', () => {
         codFeeTotal: 0,
         returnFeeTotal: 0,
         cashbackTotal: 0,
+        codFeeRefundTotal: 0,
         total: 0,
         paid: 0,
         outstanding: 0,

@@ -17,6 +17,7 @@ const AMOUNTS: { key: keyof Invoice & keyof Totals; label: MessageKey }[] = [
   { key: 'codFeeTotal', label: 'tagihan.codFee' },
   { key: 'returnFeeTotal', label: 'tagihan.returnFee' },
   { key: 'cashbackTotal', label: 'tagihan.cashback' },
+  { key: 'codFeeRefundTotal', label: 'tagihan.codFeeRefund' },
   { key: 'total', label: 'tagihan.total' },
   { key: 'paid', label: 'tagihan.paid' },
   { key: 'outstanding', label: 'tagihan.outstanding' },
