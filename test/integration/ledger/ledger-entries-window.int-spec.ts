@@ -36,7 +36,7 @@ describe('a seller’s ledger entries in a window (real PostgreSQL)', () => {
       await tx.run(() =>
         ledger.post({
           key: `window:${i}`,
-          type: 'test_credit',
+          type: 'cod_credit',
           at: new Date(at),
           sellerId,
           entries: [

@@ -32,7 +32,7 @@ describe('LedgerService (real PostgreSQL)', () => {
     tx.run(() =>
       ledger.post({
         key,
-        type: 'test_credit',
+        type: 'cod_credit',
         at,
         sellerId,
         entries: [
@@ -62,7 +62,7 @@ describe('LedgerService (real PostgreSQL)', () => {
     await expect(
       ledger.post({
         key: 'k:outside',
-        type: 't',
+        type: 'cod_credit',
         at,
         entries: [
           { account: jne, debit: 1 },
@@ -71,7 +71,7 @@ describe('LedgerService (real PostgreSQL)', () => {
       }),
     ).rejects.toBeInstanceOf(LedgerMisuseError);
     const bad = (entries: Parameters<LedgerService['post']>[0]['entries']) =>
-      tx.run(() => ledger.post({ key: `k:bad:${Math.random()}`, type: 't', at, entries }));
+      tx.run(() => ledger.post({ key: `k:bad:${Math.random()}`, type: 'cod_credit', at, entries }));
     await expect(
       bad([
         { account: jne, debit: 2 },
@@ -108,7 +108,7 @@ describe('LedgerService (real PostgreSQL)', () => {
       tx.run(() =>
         ledger.post({
           key: 'k:overdraw',
-          type: 'test_debit',
+          type: 'invoice_issued',
           at,
           sellerId,
           entries: [
@@ -151,7 +151,7 @@ describe('LedgerService (real PostgreSQL)', () => {
     await tx.run(() =>
       ledger.post({
         key: `fund:${hot}`,
-        type: 'fund',
+        type: 'cod_credit',
         at,
         sellerId: hot,
         entries: [
@@ -165,7 +165,7 @@ describe('LedgerService (real PostgreSQL)', () => {
         tx.run(() =>
           ledger.post({
             key: `spend:${hot}:${i}`,
-            type: 'spend',
+            type: 'withdrawal_requested',
             at,
             sellerId: hot,
             entries: [
