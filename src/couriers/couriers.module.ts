@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig } from 'config';
+import { Clock } from 'src/common/clock';
 import { MetricsService } from 'src/common/metrics.service';
 import { buildAdapter } from './adapters';
 import { COURIER_CODES } from './courier-adapter';
@@ -39,6 +40,7 @@ async function buildRegistry(
   metrics: MetricsService,
   locations: CourierLocations,
   areas: AreasService,
+  clock: Clock,
 ): Promise<CourierRegistry> {
   // A sandbox courier always has its complete generated mapping (kept if it has one, whatever its source).
   await locations.ensureSandboxMappings(
@@ -66,6 +68,7 @@ async function buildRegistry(
         catalogue: catalogue[code].services,
         webhookMaxAgeSeconds,
         locations,
+        clock,
       });
       return new ResilientCourier(
         adapter,
@@ -102,7 +105,7 @@ export class CouriersModule {
         },
         {
           provide: CourierRegistry,
-          inject: [AppConfig, CourierSandboxes, MetricsService, CourierLocations, AreasService],
+          inject: [AppConfig, CourierSandboxes, MetricsService, CourierLocations, AreasService, Clock],
           useFactory: buildRegistry,
         },
         ...(sandbox ? [SandboxControl, SandboxClockJob] : []),

@@ -558,23 +558,38 @@ describe('pickups', () => {
     }
   });
 
-  it('passes the requested pickup day to the courier', async () => {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin), courier: { code: 'sap', service: 'UDRREG' } })
-        .expect(201)
-    ).body;
+  it('passes the requested pickup day to the courier, a day to come by the service clock', async () => {
+    // The test clock stands weeks before real time: a day to come by it is one real time has passed. Each
+    // courier is asked for the requested day (the service's today decides, as the sandbox couriers' does).
+    const ids: Record<'sap' | 'ninja' | 'jnt', string> = { sap: '', ninja: '', jnt: '' };
+    for (const [code, service] of [
+      ['sap', 'UDRREG'],
+      ['ninja', 'STANDARD'],
+      ['jnt', 'EZ'],
+    ] as const)
+      ids[code] = (
+        await http
+          .post('/v1/shipments')
+          .set(seller.auth)
+          .send({ ...validShipment(origin), courier: { code, service } })
+          .expect(201)
+      ).body.id;
     await http
       .post('/v1/pickups')
       .set(seller.auth)
-      .send({ shipmentIds: [id], pickupDate: '2026-11-05' })
+      .send({ shipmentIds: Object.values(ids), pickupDate: '2026-11-05' })
       .expect(202);
     await drain();
-    const { awb } = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-    const parcel = await t.app.get(SandboxWorld).find('sap', awb);
-    expect(String(parcel!.request.expected_pickup_date)).toMatch(/^2026-11-05 /);
+    const request = async (code: 'sap' | 'ninja' | 'jnt') => {
+      const { awb } = (await http.get(`/v1/shipments/${ids[code]}`).set(seller.auth).expect(200)).body;
+      return (await t.app.get(SandboxWorld).find(code, awb))!.request;
+    };
+    expect(String((await request('sap')).expected_pickup_date)).toBe('2026-11-05 09:00:00');
+    expect((await request('ninja')).parcel_job).toMatchObject({ pickup_date: '2026-11-05' });
+    expect(await request('jnt')).toMatchObject({
+      sendstarttime: '2026-11-05 08:00:00',
+      sendendtime: '2026-11-05 17:00:00',
+    });
   });
 
   it('refuses unknown, foreign or unready shipments naming each, and hides other sellers’ pickups', async () => {

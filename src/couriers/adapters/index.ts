@@ -5,6 +5,7 @@ import { JneAdapter } from './jne/jne.adapter';
 import { JntAdapter } from './jnt/jnt.adapter';
 import { NinjaAdapter } from './ninja/ninja.adapter';
 import { SapAdapter } from './sap/sap.adapter';
+import type { Clock } from 'src/common/clock';
 import type { CourierLocations } from '../locations';
 import type { CourierDecoder } from '../courier-decoder';
 import { idexpressDecoder } from './idexpress/idexpress.decode';
@@ -20,6 +21,11 @@ export interface AdapterDeps {
   catalogue: CourierServiceInfo[];
   webhookMaxAgeSeconds: number;
   locations: CourierLocations;
+  /**
+   * The service's clock (default: real time): an order's dates and pickup window are the service's today, which
+   * in sandbox mode may have been moved forward, as its sandbox couriers' clock has.
+   */
+  clock?: Clock;
 }
 
 /** Builds the adapter for a courier code. */
@@ -27,15 +33,50 @@ export function buildAdapter(code: CourierCode, deps: AdapterDeps): CourierAdapt
   const { account, name, catalogue, webhookMaxAgeSeconds } = deps;
   switch (code) {
     case 'sap':
-      return new SapAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+      return new SapAdapter(
+        name,
+        account as never,
+        catalogue,
+        webhookMaxAgeSeconds,
+        deps.locations,
+        deps.clock,
+      );
     case 'jne':
-      return new JneAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+      return new JneAdapter(
+        name,
+        account as never,
+        catalogue,
+        webhookMaxAgeSeconds,
+        deps.locations,
+        deps.clock,
+      );
     case 'jnt':
-      return new JntAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+      return new JntAdapter(
+        name,
+        account as never,
+        catalogue,
+        webhookMaxAgeSeconds,
+        deps.locations,
+        deps.clock,
+      );
     case 'ninja':
-      return new NinjaAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+      return new NinjaAdapter(
+        name,
+        account as never,
+        catalogue,
+        webhookMaxAgeSeconds,
+        deps.locations,
+        deps.clock,
+      );
     case 'idexpress':
-      return new IdExpressAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, deps.locations);
+      return new IdExpressAdapter(
+        name,
+        account as never,
+        catalogue,
+        webhookMaxAgeSeconds,
+        deps.locations,
+        deps.clock,
+      );
   }
 }
 

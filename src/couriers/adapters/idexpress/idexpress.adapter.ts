@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
@@ -63,6 +64,8 @@ export class IdExpressAdapter implements CourierAdapter {
     private readonly webhookMaxAgeSeconds: number,
     /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
     private readonly locations: CourierLocations,
+    /** Today for an order's dates and pickup window (the service's clock; real time by default). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new IdExpressClient(account);
   }
@@ -108,7 +111,7 @@ export class IdExpressAdapter implements CourierAdapter {
     const envelope = await this.client.call<IdExpressCreated[]>(
       'POST',
       '/open/v1/waybill/create',
-      createBody(r, new Date(), await this.locations.route(this.code, r.sender, r.recipient)),
+      createBody(r, this.clock.now(), await this.locations.route(this.code, r.sender, r.recipient)),
       signal,
     );
     return idexpressOrder(envelope, r.reference, r.service);
@@ -124,7 +127,7 @@ export class IdExpressAdapter implements CourierAdapter {
     signal?: AbortSignal,
   ): Promise<PickupConfirmation> {
     if (request.pickup) return { awb: order.awb };
-    const window = pickupWindow(request.pickupDate, new Date());
+    const window = pickupWindow(request.pickupDate, this.clock.now());
     const envelope = await this.client.call(
       'POST',
       '/open/v1/waybill/update',

@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
@@ -70,6 +71,8 @@ export class JneAdapter implements CourierAdapter {
     private readonly webhookMaxAgeSeconds: number,
     /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
     private readonly locations: CourierLocations,
+    /** Today for an order's dates and pickup window (the service's clock; real time by default). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new JneClient(account);
   }
@@ -114,7 +117,7 @@ export class JneAdapter implements CourierAdapter {
         order,
         request,
         this.account,
-        new Date(),
+        this.clock.now(),
         await this.locations.route(this.code, request.sender, request.recipient),
       ),
       signal,

@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from 'src/common/clock';
 import type {
   CancelOutcome,
   CourierAdapter,
@@ -63,6 +64,8 @@ export class JntAdapter implements CourierAdapter {
     private readonly webhookMaxAgeSeconds: number,
     /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
     private readonly locations: CourierLocations,
+    /** Today for an order's dates and pickup window (the service's clock; real time by default). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new JntClient(account);
   }
@@ -112,7 +115,7 @@ export class JntAdapter implements CourierAdapter {
       'create',
       'data_param',
       'data_sign',
-      { detail: [orderItem(r, this.account, new Date(), codes)] },
+      { detail: [orderItem(r, this.account, this.clock.now(), codes)] },
       this.account.JNT_ORDER_KEY,
       signal,
     );

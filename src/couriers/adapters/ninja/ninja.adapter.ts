@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierLocations } from '../../locations';
 import type {
   Area,
@@ -73,6 +74,8 @@ export class NinjaAdapter implements CourierAdapter {
     private readonly webhookMaxAgeSeconds: number,
     /** Ninja's own names for mapped districts (Ninja takes names; an unmapped place goes as typed). */
     private readonly locations: CourierLocations,
+    /** Today for an order's dates and pickup window (the service's clock; real time by default). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new NinjaClient(account);
     if (account.NINJA_TRACKING_PREFIX) this.prefixes.add(account.NINJA_TRACKING_PREFIX.toUpperCase());
@@ -125,7 +128,7 @@ export class NinjaAdapter implements CourierAdapter {
    * repeat is refused as a duplicate by Ninja; the order it names is ours and is answered instead.
    */
   async createOrder(r: CreateOrderRequest, signal?: AbortSignal): Promise<CourierOrder> {
-    const body = createBody(r, new Date(), await this.names(r.sender, r.recipient));
+    const body = createBody(r, this.clock.now(), await this.names(r.sender, r.recipient));
     const reply = await this.client.call<NinjaOrderReply>('POST', '/4.1/orders', { body }, signal);
     try {
       const order = ninjaOrder(reply, r.reference, r.service);

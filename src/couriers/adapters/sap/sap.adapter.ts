@@ -1,3 +1,4 @@
+import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierLocations } from '../../locations';
 import type {
   CancelOutcome,
@@ -46,6 +47,8 @@ export class SapAdapter implements CourierAdapter {
     private readonly webhookMaxAgeSeconds: number,
     /** Where this courier's own location codes come from (never made up: an unmapped place is refused). */
     private readonly locations: CourierLocations,
+    /** Today for an order's dates and pickup window (the service's clock; real time by default). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new SapClient(account);
   }
@@ -73,7 +76,12 @@ export class SapAdapter implements CourierAdapter {
     const answer = await this.client.call<{ awb_no?: string; reference_no?: string }>(
       'POST',
       '/v2/shipment/pickup/create',
-      createBody(r, this.account, new Date(), await this.locations.route(this.code, r.sender, r.recipient)),
+      createBody(
+        r,
+        this.account,
+        this.clock.now(),
+        await this.locations.route(this.code, r.sender, r.recipient),
+      ),
       signal,
     );
     return sapOrder(answer, r.reference, r.service);
