@@ -30,53 +30,18 @@ export interface AdapterDeps {
 
 /** Builds the adapter for a courier code. */
 export function buildAdapter(code: CourierCode, deps: AdapterDeps): CourierAdapter {
-  const { account, name, catalogue, webhookMaxAgeSeconds } = deps;
+  const { account, name, catalogue, webhookMaxAgeSeconds, locations, clock } = deps;
   switch (code) {
     case 'sap':
-      return new SapAdapter(
-        name,
-        account as never,
-        catalogue,
-        webhookMaxAgeSeconds,
-        deps.locations,
-        deps.clock,
-      );
+      return new SapAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, locations, clock);
     case 'jne':
-      return new JneAdapter(
-        name,
-        account as never,
-        catalogue,
-        webhookMaxAgeSeconds,
-        deps.locations,
-        deps.clock,
-      );
+      return new JneAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, locations, clock);
     case 'jnt':
-      return new JntAdapter(
-        name,
-        account as never,
-        catalogue,
-        webhookMaxAgeSeconds,
-        deps.locations,
-        deps.clock,
-      );
+      return new JntAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, locations, clock);
     case 'ninja':
-      return new NinjaAdapter(
-        name,
-        account as never,
-        catalogue,
-        webhookMaxAgeSeconds,
-        deps.locations,
-        deps.clock,
-      );
+      return new NinjaAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, locations, clock);
     case 'idexpress':
-      return new IdExpressAdapter(
-        name,
-        account as never,
-        catalogue,
-        webhookMaxAgeSeconds,
-        deps.locations,
-        deps.clock,
-      );
+      return new IdExpressAdapter(name, account as never, catalogue, webhookMaxAgeSeconds, locations, clock);
   }
 }
 
