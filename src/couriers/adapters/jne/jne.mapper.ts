@@ -175,6 +175,8 @@ export function pickupBody(
   const [s1, s2, s3] = addressLines(r.sender);
   const [r1, r2, r3] = addressLines(r.recipient);
   const nowText = formatWibDayFirst(now);
+  // A day already gone (a pickup re-booked after its day, or booked after midnight) is asked for as today.
+  const later = r.pickupDate && r.pickupDate > wibDate(now) ? r.pickupDate : null;
   return {
     CUST_ID: customerNo(account, r.codAmount),
     BRANCH: account.JNE_BRANCH,
@@ -190,8 +192,8 @@ export function pickupBody(
     GOODS_AMOUNT: r.parcel.itemValue ?? r.codAmount,
     INSURANCE_FLAG: 'N',
     PICKUP_NAME: cutLine(r.sender.name, NAME_MAX),
-    PICKUP_DATE: r.pickupDate ? dayFirst(r.pickupDate) : dayFirst(wibDate(now)),
-    PICKUP_TIME: r.pickupDate && r.pickupDate > wibDate(now) ? '09:00' : nowText.slice(11),
+    PICKUP_DATE: dayFirst(later ?? wibDate(now)),
+    PICKUP_TIME: later ? '09:00' : nowText.slice(11),
     PICKUP_PIC: cutLine(r.sender.name, NAME_MAX),
     PICKUP_PIC_PHONE: localPhone(r.sender.phone),
     PICKUP_ADDRESS: cutLine(`${r.sender.address}, ${r.sender.district}`, 100),

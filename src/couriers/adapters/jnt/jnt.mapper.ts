@@ -13,7 +13,7 @@ import type { RouteCodes } from '../../locations';
 import { cutText, payloadAmount, payloadRecords, payloadText } from '../../payload-text';
 import { attemptReasonOfWords, classifyStatusWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
-import { formatWib, parseWib } from 'src/common/wib';
+import { formatWib, parseWib, wibDate } from 'src/common/wib';
 import {
   JNT_MANIFEST_WITH_PICKUP,
   JNT_MOVEMENT_DEFAULT,
@@ -119,12 +119,15 @@ export function parseEtd(
   return { min: Number(m[1]), max: Math.max(Number(m[1]), Number(m[2] ?? m[1])) };
 }
 
-/** One order of the create call's `detail` list (field limits of jnt.md §3.2). Times are WIB. */
+/**
+ * One order of the create call's `detail` list (field limits of jnt.md §3.2). Times are WIB. The pickup window
+ * is a later day's working hours, or the next 24 hours from now: a requested day that is today or already gone
+ * (a pickup booked late that day, or re-booked after its courier missed it) would give a window that closed.
+ */
 export function orderItem(r: CreateOrderRequest, account: JntAccount, now: Date, codes: RouteCodes) {
-  const pickupStart = r.pickupDate ? `${r.pickupDate} 08:00:00` : formatWib(now);
-  const pickupEnd = r.pickupDate
-    ? `${r.pickupDate} 17:00:00`
-    : formatWib(new Date(now.getTime() + 24 * 3600_000));
+  const later = r.pickupDate && r.pickupDate > wibDate(now) ? r.pickupDate : null;
+  const pickupStart = later ? `${later} 08:00:00` : formatWib(now);
+  const pickupEnd = later ? `${later} 17:00:00` : formatWib(new Date(now.getTime() + 24 * 3600_000));
   return {
     username: account.JNT_USERNAME,
     api_key: account.JNT_API_KEY,

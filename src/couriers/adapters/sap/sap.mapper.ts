@@ -12,7 +12,7 @@ import type { RouteCodes } from '../../locations';
 import { cutText, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
-import { formatWib, parseWib } from 'src/common/wib';
+import { formatWib, parseWib, wibDate } from 'src/common/wib';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from './sap.status-table';
 import type { CourierEgress } from '../../courier-http';
 
@@ -71,9 +71,9 @@ export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date
     pickup_postal_code: r.sender.postalCode,
     pickup_place: r.pickup ? 1 : 2,
     pickup_district_code: codes.from.code,
-    ...(r.pickupDate
-      ? { expected_pickup_date: `${r.pickupDate} 09:00:00` }
-      : { expected_pickup_date: formatWib(now) }),
+    // A later day's morning, or now: a requested day that is today or gone (a pickup re-booked after its day).
+    expected_pickup_date:
+      r.pickupDate && r.pickupDate > wibDate(now) ? `${r.pickupDate} 09:00:00` : formatWib(now),
     service_type_code: r.service,
     koli: 1,
     weight: chargeableKg(r.parcel),
