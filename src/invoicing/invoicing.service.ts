@@ -93,9 +93,9 @@ export class InvoicingService implements OnModuleInit {
 
   /**
    * Issues the invoices of every period over by `asOf` (default now, and never later: a period not over yet
-   * is never invoiced, or what ends in it later would be on no invoice; a period is over
-   * `closeGraceMinutes` after its end) for each seller with charged shipments whose end (or a later change
-   * of whose COD collection) Kirim recorded in it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
+   * is never invoiced, or what ends in it later would be on no invoice; nor one that ended less than
+   * `closeGraceMinutes` before now, whatever `asOf`) for each seller with charged shipments whose end (or a
+   * later change of whose COD collection) Kirim recorded in it and no invoice for it yet (a parcel whose end is reported late is on the next invoice, never on none); one transaction per invoice. Safe to run
    * again and on many instances at once: a (seller, period) advisory lock and the unique
    * (seller_id, period_start) key make the second attempt find the invoice issued. Each period with
    * sellers to invoice gets a run row (issued count, or the last error); a period found with all its sellers
@@ -109,8 +109,13 @@ export class InvoicingService implements OnModuleInit {
     const first = await this.shipments.firstChargedEnd();
     let periods = 0;
     let issued = 0;
+    // The grace waits for outcomes still committing at a period's end: it runs from the clock, not from `asOf`
+    // (a run days later as of a period's end finds it over; one as of now waits out its grace).
     const closedBy = new Date(
-      until.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
+      Math.min(
+        until.getTime(),
+        current.getTime() - this.config.business.money.invoicing.closeGraceMinutes * 60_000,
+      ),
     );
     const closed = first ? closedPeriodsFrom(first, closedBy, this.rule) : [];
     // A period marked invoiced was read after it closed and had every seller with charged shipments in it

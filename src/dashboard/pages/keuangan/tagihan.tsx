@@ -7,6 +7,7 @@ import { Field, FormError, formText, SubmitButton, useApiForm } from '../../comp
 import { TableScroll } from '../../components/table-scroll';
 import { useI18n } from '../../i18n/i18n-context';
 import type { MessageKey } from '../../i18n/id';
+import { nextDay } from '../shipment-query';
 
 type Invoice = Schemas['FinanceInvoiceSummaryDto'];
 type Totals = Schemas['PeriodTotalsDto'];
@@ -30,8 +31,9 @@ function RunForm({ onRun }: { onRun: () => void }) {
   const form = useApiForm(async (data) => {
     setResult(undefined);
     const day = formText(data, 'asOf');
-    // The end of the chosen Jakarta day: the periods over by then.
-    const asOf = day ? new Date(`${day}T23:59:59+07:00`).toISOString() : undefined;
+    // The end of the chosen Jakarta day (the next day's 00:00): the periods over by then, the one whose last day
+    // it is too (23:59:59 left that one out).
+    const asOf = day ? `${nextDay(day)}T00:00:00+07:00` : undefined;
     setResult(await call(api.POST('/v1/finance/invoicing/run', { body: asOf ? { asOf } : {} })));
     onRun();
   });
