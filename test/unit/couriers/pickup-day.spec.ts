@@ -1,7 +1,7 @@
 import { pickupWindow } from 'src/couriers/adapters/idexpress/idexpress.mapper';
 import { JneAccount, pickupBody } from 'src/couriers/adapters/jne/jne.mapper';
 import { JntAccount, orderItem } from 'src/couriers/adapters/jnt/jnt.mapper';
-import { createBody as ninjaBody } from 'src/couriers/adapters/ninja/ninja.mapper';
+import { createBody as ninjaBody, pickupSlot } from 'src/couriers/adapters/ninja/ninja.mapper';
 import { createBody as sapBody, SapAccount } from 'src/couriers/adapters/sap/sap.mapper';
 import { CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { ROUTE_CODES } from '../../support/location-codes';
@@ -84,9 +84,13 @@ describe('the pickup day sent to each courier', () => {
       );
     });
 
-    it('Ninja books today, and ID Express a window from 1.5 h ahead (as before)', () => {
-      const job = ninjaBody(request(day), now).parcel_job as { pickup_date: string };
-      expect(job.pickup_date).toBe('2026-12-06');
+    it('Ninja books today’s evening slot, and ID Express a window from 1.5 h ahead (as before)', () => {
+      const job = ninjaBody(request(day), now).parcel_job as Record<string, unknown>;
+      expect(job).toMatchObject({
+        pickup_date: '2026-12-06',
+        pickup_timeslot: { start_time: '18:00', end_time: '22:00', timezone: 'Asia/Jakarta' },
+        delivery_start_date: '2026-12-06',
+      });
       const window = pickupWindow(day, now);
       expect(window.start).toBe(now.getTime() + 1.5 * 3600_000);
       expect(window.end).toBeGreaterThanOrEqual(window.start + 4 * 3600_000);
@@ -104,6 +108,41 @@ describe('the pickup day sent to each courier', () => {
       sendendtime: '2026-12-08 17:00:00',
     });
     expect(sapBody(request(day), sap, now, ROUTE_CODES.sap).expected_pickup_date).toBe('2026-12-08 09:00:00');
+  });
+
+  it('Ninja is asked for a slot not yet over in the sender’s own time: the day, its evening, or tomorrow', () => {
+    const slotAt = (at: string, timezone = 'Asia/Jakarta', day?: string) =>
+      pickupSlot(day, new Date(at), timezone);
+    expect(slotAt('2026-12-06T10:15:00+07:00')).toEqual({ date: '2026-12-06', start: '09:00', end: '18:00' });
+    expect(slotAt('2026-12-06T18:00:00+07:00')).toEqual({ date: '2026-12-06', start: '18:00', end: '22:00' });
+    expect(slotAt('2026-12-06T22:00:00+07:00')).toEqual({ date: '2026-12-07', start: '09:00', end: '18:00' });
+    // 17:30 WIB is 19:30 in Jayapura: its evening; 21:30 WIB is already tomorrow's morning there.
+    expect(slotAt('2026-12-06T17:30:00+07:00', 'Asia/Jayapura')).toEqual({
+      date: '2026-12-06',
+      start: '18:00',
+      end: '22:00',
+    });
+    expect(slotAt('2026-12-06T23:30:00+07:00', 'Asia/Jayapura')).toEqual({
+      date: '2026-12-07',
+      start: '09:00',
+      end: '18:00',
+    });
+    // A day still to come keeps its working hours, whatever the hour now; one gone is today's.
+    expect(slotAt('2026-12-06T23:30:00+07:00', 'Asia/Jakarta', '2026-12-09')).toEqual({
+      date: '2026-12-09',
+      start: '09:00',
+      end: '18:00',
+    });
+    expect(slotAt('2026-12-06T08:00:00+07:00', 'Asia/Jakarta', '2026-12-01').date).toBe('2026-12-06');
+    // The body asks what the slot says, in the sender's zone (a Makassar sender at 21:30 WIB, 22:30 there).
+    const makassar = {
+      ...request(),
+      sender: { ...request().sender, city: 'Makassar', province: 'Sulawesi Selatan' },
+    };
+    expect(ninjaBody(makassar, new Date('2026-12-06T21:30:00+07:00')).parcel_job).toMatchObject({
+      pickup_date: '2026-12-07',
+      pickup_timeslot: { start_time: '09:00', end_time: '18:00', timezone: 'Asia/Makassar' },
+    });
   });
 
   it('today is from now, as a pickup without a day: the same body whichever way it is asked', () => {

@@ -14,7 +14,7 @@ import type { RejectionCause } from '../../courier.errors';
 import { cutText, payloadAmount, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
-import { parseInstant, parseWib, wibDate } from 'src/common/wib';
+import { parseInstant, parseWib } from 'src/common/wib';
 import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
 import type { CourierEgress } from '../../courier-http';
 
@@ -108,6 +108,36 @@ export function timezoneOf(province: string): string {
   return 'Asia/Jakarta';
 }
 
+/** Hours ahead of UTC of the time zones Ninja's timeslots name (none keeps summer time). */
+const ZONE_HOURS: Readonly<Record<string, number>> = {
+  'Asia/Jakarta': 7,
+  'Asia/Makassar': 8,
+  'Asia/Jayapura': 9,
+};
+
+/**
+ * The pickup day and timeslot asked of Ninja, in the sender's own time (`timezone`, timezoneOf): a day still
+ * to come, its working hours (09–18); today (asked for, or gone by), its working hours while they last, then
+ * its evening (18–22, one of Ninja's windows), and after 22:00 tomorrow's working hours. Never a slot over.
+ */
+export function pickupSlot(
+  requested: string | undefined,
+  now: Date,
+  timezone: string,
+): { date: string; start: string; end: string } {
+  const local = new Date(now.getTime() + (ZONE_HOURS[timezone] ?? 7) * 3600_000);
+  const today = local.toISOString().slice(0, 10);
+  if (requested && requested > today) return { date: requested, start: '09:00', end: '18:00' };
+  const hour = local.getUTCHours();
+  if (hour < 18) return { date: today, start: '09:00', end: '18:00' };
+  if (hour < 22) return { date: today, start: '18:00', end: '22:00' };
+  return {
+    date: new Date(local.getTime() + 86_400_000).toISOString().slice(0, 10),
+    start: '09:00',
+    end: '18:00',
+  };
+}
+
 /** Ninja's own L1/L2/L3 names for each end, where its mapping has the district (else the typed names). */
 export interface NinjaNames {
   from: LocationRow | null;
@@ -184,8 +214,8 @@ export function etaOf(
 
 /** The create-order body (v4.1, ninja.md §3.1). Pickup is booked in the same call. */
 export function createBody(r: CreateOrderRequest, now: Date, names?: NinjaNames) {
-  const today = wibDate(now);
-  const pickupDate = r.pickupDate && r.pickupDate > today ? r.pickupDate : today;
+  const from = timezoneOf(r.sender.province);
+  const slot = pickupSlot(r.pickupDate, now, from);
   const tz = timezoneOf(r.recipient.province);
   return {
     service_type: 'Parcel',
@@ -200,16 +230,12 @@ export function createBody(r: CreateOrderRequest, now: Date, names?: NinjaNames)
         ? {
             pickup_service_type: 'Scheduled',
             pickup_service_level: 'Standard',
-            pickup_date: pickupDate,
-            pickup_timeslot: {
-              start_time: '09:00',
-              end_time: '18:00',
-              timezone: timezoneOf(r.sender.province),
-            },
+            pickup_date: slot.date,
+            pickup_timeslot: { start_time: slot.start, end_time: slot.end, timezone: from },
             pickup_address: party(r.sender, names?.from),
           }
         : {}),
-      delivery_start_date: pickupDate,
+      delivery_start_date: slot.date,
       delivery_timeslot: { start_time: '09:00', end_time: '22:00', timezone: tz },
       allow_weekend_delivery: true,
       cash_on_delivery: r.codAmount > 0 ? r.codAmount : 0,
