@@ -191,35 +191,28 @@ export class InvoicingService implements OnModuleInit {
           now,
         });
         let totals: InvoiceTotals = NO_TOTALS;
-        let after: string | null = null;
-        for (;;) {
-          const shipments = await this.shipments.chargedEnded(
-            sellerId,
-            period.start,
-            period.end,
-            after,
-            batch,
-          );
-          const lines = shipments.flatMap(shipmentLines);
-          await this.repository.insertLines(id, period.start, lines);
-          totals = addLines(totals, lines);
-          if (shipments.length < batch) break;
-          after = shipments[shipments.length - 1].position;
-        }
-        for (after = null; ;) {
-          const changed = await this.shipments.codCollectedChanged(
-            sellerId,
-            period.start,
-            period.end,
-            after,
-            batch,
-          );
-          const lines = await this.codFeeAdjustments(sellerId, changed);
-          await this.repository.insertLines(id, period.start, lines);
-          totals = addLines(totals, lines);
-          if (changed.length < batch) break;
-          after = changed[changed.length - 1].position;
-        }
+        // Rows read `batch` at a time by keyset position, each batch's lines stored and totalled.
+        const invoiceRows = async <R extends { position: string }>(
+          read: (after: string | null) => Promise<R[]>,
+          linesOf: (rows: R[]) => InvoiceLine[] | Promise<InvoiceLine[]>,
+        ) => {
+          for (let after: string | null = null; ;) {
+            const rows = await read(after);
+            const lines = await linesOf(rows);
+            await this.repository.insertLines(id, period.start, lines);
+            totals = addLines(totals, lines);
+            if (rows.length < batch) return;
+            after = rows[rows.length - 1].position;
+          }
+        };
+        await invoiceRows(
+          (after) => this.shipments.chargedEnded(sellerId, period.start, period.end, after, batch),
+          (shipments) => shipments.flatMap(shipmentLines),
+        );
+        await invoiceRows(
+          (after) => this.shipments.codCollectedChanged(sellerId, period.start, period.end, after, batch),
+          (changed) => this.codFeeAdjustments(sellerId, changed),
+        );
         if (!totals.lines) throw new NothingToInvoice();
 
         const month = wibDay(now).slice(0, 7).replace('-', '/');

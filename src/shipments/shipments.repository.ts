@@ -713,8 +713,7 @@ export class ShipmentsRepository {
   ): Promise<ChargedEndedRow[]> {
     // The position is (outcome_recorded_at as PostgreSQL writes it, id): exact to the microsecond, which a
     // Date is not.
-    const cut = after ? after.lastIndexOf('|') : -1;
-    const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
+    const [at, id] = positionParts(after);
     const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
       `SELECT id, awb, courier, status, cod_amount, cod_collected, shipping_fee, cod_fee, cashback, return_fee,
               outcome_recorded_at::text AS position_key
@@ -742,8 +741,7 @@ export class ShipmentsRepository {
     after: string | null,
     limit: number,
   ): Promise<CodCollectedChangedRow[]> {
-    const cut = after ? after.lastIndexOf('|') : -1;
-    const [at, id] = after ? [after.slice(0, cut), after.slice(cut + 1)] : [null, null];
+    const [at, id] = positionParts(after);
     const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
       `SELECT id, awb, courier, status, cod_amount, cod_collected, shipping_fee, cod_fee, cashback, return_fee,
               outcome_recorded_at, cod_collected_changed_at::text AS position_key
@@ -786,6 +784,13 @@ export class ShipmentsRepository {
     );
     return row.at;
   }
+}
+
+/** A keyset position `<time as PostgreSQL writes it>|<id>` (chargedRow) as its two parts; nulls for none. */
+function positionParts(after: string | null): [string | null, string | null] {
+  if (!after) return [null, null];
+  const cut = after.lastIndexOf('|');
+  return [after.slice(0, cut), after.slice(cut + 1)];
 }
 
 /** A charged delivered COD parcel whose COD collection changed after its end (codCollectedChanged). */

@@ -4,6 +4,7 @@ import { JntAccount, orderItem } from 'src/couriers/adapters/jnt/jnt.mapper';
 import { createBody as ninjaBody, pickupSlot } from 'src/couriers/adapters/ninja/ninja.mapper';
 import { createBody as sapBody, SapAccount } from 'src/couriers/adapters/sap/sap.mapper';
 import { CreateOrderRequest } from 'src/couriers/courier-adapter';
+import { bandung, order as orderOf } from '../../integration/couriers/fixtures';
 import { ROUTE_CODES } from '../../support/location-codes';
 
 /**
@@ -12,26 +13,9 @@ import { ROUTE_CODES } from '../../support/location-codes';
  * that day or days after it. No courier may be asked to come at a time already gone.
  */
 describe('the pickup day sent to each courier', () => {
-  const place = {
-    name: 'Toko Batik Sari',
-    phone: '+6281234567890',
-    address: 'Jl. Braga No. 12',
-    district: 'Sumur Bandung',
-    city: 'Bandung',
-    province: 'Jawa Barat',
-    postalCode: '40111',
-    districtCode: '32.73.19',
-  };
-  const request = (pickupDate?: string): CreateOrderRequest => ({
-    reference: 'KRM-1',
-    service: 'REG',
-    sender: place,
-    recipient: { ...place, city: 'Jakarta Pusat', province: 'DKI Jakarta', district: 'Menteng' },
-    parcel: { weightGrams: 1000 },
-    codAmount: 150_000,
-    pickup: true,
-    ...(pickupDate ? { pickupDate } : {}),
-  });
+  // The integration fixtures' order, with a fixed reference: two bodies asked alike must be equal.
+  const request = (pickupDate?: string): CreateOrderRequest =>
+    orderOf('REG', { reference: 'KRM-1', ...(pickupDate ? { pickupDate } : {}) });
   const jne: JneAccount = {
     JNE_BASE_URL: 'http://jne.test',
     JNE_USERNAME: 'U',
@@ -137,7 +121,7 @@ describe('the pickup day sent to each courier', () => {
     // The body asks what the slot says, in the sender's zone (a Makassar sender at 21:30 WIB, 22:30 there).
     const makassar = {
       ...request(),
-      sender: { ...request().sender, city: 'Makassar', province: 'Sulawesi Selatan' },
+      sender: { ...bandung, city: 'Makassar', province: 'Sulawesi Selatan' },
     };
     expect(ninjaBody(makassar, new Date('2026-12-06T21:30:00+07:00')).parcel_job).toMatchObject({
       pickup_date: '2026-12-07',
