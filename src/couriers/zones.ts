@@ -73,3 +73,47 @@ export function zoneOf(originProvince: string, destinationProvince: string): num
   ]);
   return near.has(`${a}:${b}`) ? 2 : 3;
 }
+
+const WITA = [
+  'Bali',
+  'Nusa Tenggara Barat',
+  'Nusa Tenggara Timur',
+  'Kalimantan Selatan',
+  'Kalimantan Timur',
+  'Kalimantan Utara',
+  'Sulawesi Utara',
+  'Gorontalo',
+  'Sulawesi Tengah',
+  'Sulawesi Barat',
+  'Sulawesi Selatan',
+  'Sulawesi Tenggara',
+];
+const WIT = [
+  'Maluku',
+  'Maluku Utara',
+  'Papua',
+  'Papua Barat',
+  'Papua Barat Daya',
+  'Papua Tengah',
+  'Papua Pegunungan',
+  'Papua Selatan',
+];
+
+/** The time zone a province lives by: WIB (Asia/Jakarta), WITA (Asia/Makassar) or WIT (Asia/Jayapura). */
+export function timezoneOf(province: string): string {
+  if (WITA.includes(province)) return 'Asia/Makassar';
+  if (WIT.includes(province)) return 'Asia/Jayapura';
+  return 'Asia/Jakarta';
+}
+
+/** Hours ahead of UTC of Indonesia's time zones (none keeps summer time). */
+const ZONE_HOURS: Readonly<Record<string, number>> = {
+  'Asia/Jakarta': 7,
+  'Asia/Makassar': 8,
+  'Asia/Jayapura': 9,
+};
+
+/** Hours ahead of UTC of a zone timezoneOf names; WIB for any other. */
+export function utcOffsetHours(timezone: string): number {
+  return ZONE_HOURS[timezone] ?? 7;
+}

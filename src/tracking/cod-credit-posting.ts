@@ -195,11 +195,20 @@ export class CodCreditPosting {
           from: Accounts.seller(s.sellerId, 'pending'),
           to: Accounts.seller(s.sellerId, 'available'),
           amount: s.codAmount,
-          releaseAt: new Date(Math.max(deliveredAt.getTime() + holdMs, now.getTime())),
+          releaseAt: codHoldReleaseAt(deliveredAt, now, holdMs),
         },
       ],
     });
     // Its hold is this transaction's own row: withholding it waits for no one.
     if (posted && withheldAt) await this.ledger.withholdHolds([key], withheldAt);
   }
+}
+
+/**
+ * When a COD credit's hold ends: `holdMs` after the delivery, and never before now (a delivery reported late
+ * is not held again). The hold counts from now at the latest: a courier's clock ahead of ours (a bare local
+ * time read as WIB from a WITA or WIT hub, a wrong year) would otherwise keep the seller's cash that much longer.
+ */
+export function codHoldReleaseAt(deliveredAt: Date, now: Date, holdMs: number): Date {
+  return new Date(Math.max(Math.min(deliveredAt.getTime(), now.getTime()) + holdMs, now.getTime()));
 }

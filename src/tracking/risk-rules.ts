@@ -2,7 +2,7 @@ import type { BusinessDefaults } from 'config/defaults';
 import { compareStrings } from 'src/common/sort-order';
 import { formatWib, formatWibTimeId } from 'src/common/wib';
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
-import { regionOf } from 'src/couriers/zones';
+import { regionOf, timezoneOf, utcOffsetHours } from 'src/couriers/zones';
 import { isHandover } from 'src/shipments/pickup-sla';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
 import { COURIER_SIDE_REASONS, journeyOrder, SAME_VISIT_MS, type StoredEvent } from './tracking-status';
@@ -131,7 +131,6 @@ export interface RiskFinding {
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const WIB_MS = 7 * HOUR;
 
 const SEVERITY_RANK: Record<Severity, number> = { low: 1, medium: 2, high: 3, critical: 4 };
 export const severityRank = (s: Severity): number => SEVERITY_RANK[s];
@@ -412,8 +411,11 @@ function returnStarted(ctx: Context): RiskFinding | null {
   });
 }
 
-/** Start of the Asia/Jakarta day `at` falls on. */
-const wibDayStart = (at: number) => Math.floor((at + WIB_MS) / DAY) * DAY - WIB_MS;
+/** Start of the day `at` falls on where the recipient lives (WIB, WITA or WIT): their courier's working day. */
+function localDayStart(at: number, province: string): number {
+  const offset = utcOffsetHours(timezoneOf(province)) * HOUR;
+  return Math.floor((at + offset) / DAY) * DAY - offset;
+}
 
 /**
  * No courier scan for too long for the status (couriers/README.md §5.3): hours per status, longer to
@@ -430,7 +432,8 @@ function staleNoScan(ctx: Context): RiskFinding | null {
   if (s.status === 'out_for_delivery') {
     const out = [...events].reverse().find((e) => e.status === 'out_for_delivery');
     const wentOut = out ? out.occurredAt.getTime() : lastScan;
-    const deadline = wibDayStart(wentOut) + (1 + input.config.outForDeliveryDays) * DAY;
+    const deadline =
+      localDayStart(wentOut, s.recipientProvince) + (1 + input.config.outForDeliveryDays) * DAY;
     if (now < deadline) return null;
     return finding('stale_no_scan', {
       severity: 'high',

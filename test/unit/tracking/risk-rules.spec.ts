@@ -352,6 +352,25 @@ describe('no scan for too long', () => {
     expect(prepaid?.messageIndonesian).not.toContain('COD');
   });
 
+  it("out for delivery: the next day is the recipient's own (WIT in Papua, WITA in Bali)", () => {
+    // Out at 01:00 WIT on 5 Nov, which is still 4 Nov 23:00 WIB: the courier's day there is the 5th, so
+    // "nothing by the end of the next day" ends at 24:00 WIT on 6 Nov (6 Nov 15:00Z), not 24:00 WIB on 5 Nov.
+    const outAt = (Date.parse('2026-11-04T16:00:00Z') - T0) / HOUR;
+    const events = [ev(0, 'picked_up'), ev(outAt, 'out_for_delivery')];
+    const stale = (province: string, iso: string) =>
+      evaluateRisk(
+        input({ status: 'out_for_delivery', events, province, nowHours: (Date.parse(iso) - T0) / HOUR }),
+      ).filter((f) => f.rule === 'stale_no_scan');
+    expect(stale('Papua', '2026-11-05T17:00:00Z')).toEqual([]);
+    expect(stale('Papua', '2026-11-06T14:59:00Z')).toEqual([]);
+    expect(stale('Papua', '2026-11-06T15:00:00Z')).toHaveLength(1);
+    // The same moment is 5 Nov 00:00 WITA: Bali's next day ends 24:00 WITA on 6 Nov (6 Nov 16:00Z).
+    expect(stale('Bali', '2026-11-06T15:59:00Z')).toEqual([]);
+    expect(stale('Bali', '2026-11-06T16:00:00Z')).toHaveLength(1);
+    // In Jakarta it is still the 4th: its next day ends 24:00 WIB on 5 Nov.
+    expect(stale('Jawa Timur', '2026-11-05T17:00:00Z')).toHaveLength(1);
+  });
+
   it('silent after a failed attempt, and on the way back', () => {
     const failed = [...journey(), ev(52, 'delivery_failed', { reason: 'consignee_absent' })];
     expect(

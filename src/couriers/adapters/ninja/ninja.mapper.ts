@@ -14,6 +14,7 @@ import type { RejectionCause } from '../../courier.errors';
 import { cutText, payloadAmount, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
+import { timezoneOf, utcOffsetHours } from '../../zones';
 import { parseInstant, parseWib } from 'src/common/wib';
 import { NINJA_V1_STATUS, NINJA_V2_EVENT, NINJA_V2_STATUS_GROUP, NinjaMeaning } from './ninja.status-table';
 import type { CourierEgress } from '../../courier-http';
@@ -76,45 +77,6 @@ export function requestedTrackingNumber(reference: string): string {
 /** Ninja weighs in kilograms (decimals allowed); we keep grams. */
 export const kilograms = (grams: number) => Math.max(1, Math.round(grams)) / 1000;
 
-const WITA = [
-  'Bali',
-  'Nusa Tenggara Barat',
-  'Nusa Tenggara Timur',
-  'Kalimantan Selatan',
-  'Kalimantan Timur',
-  'Kalimantan Utara',
-  'Sulawesi Utara',
-  'Gorontalo',
-  'Sulawesi Tengah',
-  'Sulawesi Barat',
-  'Sulawesi Selatan',
-  'Sulawesi Tenggara',
-];
-const WIT = [
-  'Maluku',
-  'Maluku Utara',
-  'Papua',
-  'Papua Barat',
-  'Papua Barat Daya',
-  'Papua Tengah',
-  'Papua Pegunungan',
-  'Papua Selatan',
-];
-
-/** The timeslot time zone of a province (Ninja accepts Asia/Jakarta, Asia/Makassar, Asia/Jayapura). */
-export function timezoneOf(province: string): string {
-  if (WITA.includes(province)) return 'Asia/Makassar';
-  if (WIT.includes(province)) return 'Asia/Jayapura';
-  return 'Asia/Jakarta';
-}
-
-/** Hours ahead of UTC of the time zones Ninja's timeslots name (none keeps summer time). */
-const ZONE_HOURS: Readonly<Record<string, number>> = {
-  'Asia/Jakarta': 7,
-  'Asia/Makassar': 8,
-  'Asia/Jayapura': 9,
-};
-
 /**
  * The pickup day and timeslot asked of Ninja, in the sender's own time (`timezone`, timezoneOf): a day still
  * to come, its working hours (09–18); today (asked for, or gone by), its working hours while they last, then
@@ -125,7 +87,7 @@ export function pickupSlot(
   now: Date,
   timezone: string,
 ): { date: string; start: string; end: string } {
-  const local = new Date(now.getTime() + (ZONE_HOURS[timezone] ?? 7) * 3600_000);
+  const local = new Date(now.getTime() + utcOffsetHours(timezone) * 3600_000);
   const today = local.toISOString().slice(0, 10);
   if (requested && requested > today) return { date: requested, start: '09:00', end: '18:00' };
   const hour = local.getUTCHours();
