@@ -34,6 +34,8 @@ describe('the scoring learns from tracked outcomes', () => {
         for (const c of COURIER_CODES) world.couriers[c].pickupMiss = 0;
         for (const code of COURIER_CODES)
           config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+        // Quotes read the statistics again after this many seconds: the test waits that long, no longer.
+        config.business.caches.statistics = 1;
       },
     });
     http = t.http();
