@@ -135,9 +135,14 @@ export class CodCreditPosting {
    * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when `available` is short
    */
   async reverse(s: DeliveredCod, now: Date): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah }> {
-    // The hold, then the seller's accounts: the ledger-holds job's order, so neither waits on the other.
+    // The hold, then the courier's receivable, then the seller's accounts: the ledger-holds job takes a hold
+    // before the seller's accounts, and a COD credit the receivable before the seller's pending (one statement,
+    // by account code) while the tracker, holding the receivable, credits a poll's deliveries seller after
+    // seller. Locked the other way round, a reversal holding the seller's accounts waited for the receivable
+    // while the tracker holding it waited for this seller's pending: a deadlock (finance answered 503).
     // The accounts stay locked, so `available` as read is what the posting takes from.
     const fromPending = Math.min(await this.ledger.endHolds([codCreditKey(s.id)], now), s.codAmount);
+    await this.ledger.balances([Accounts.courierCodReceivable(s.courier)], { lock: true });
     const { available } = await this.ledger.sellerBalances(s.sellerId, { lock: true });
     const fromAvailable = s.codAmount - fromPending;
     if (fromAvailable > available) throw new CodReversalUncoveredError(fromAvailable, available);

@@ -459,6 +459,54 @@ describe('Settling a COD delivery taken back', () => {
     expect(lines.map((l) => l.outcome)).toEqual(['matched']);
   });
 
+  it('a reversal waits for the tracker crediting the courier’s deliveries seller after seller, rather than deadlocking with it', async () => {
+    const s = await newSeller('Toko Antre');
+    const b = await delivered(s, 41_000);
+    await takeBack(s.seller, b.awb);
+    const before = await receivable();
+    const courierAccount = Accounts.courierCodReceivable('sap').code;
+    const pendingAccount = Accounts.seller(s.seller.sellerId, 'pending').code;
+    // As the tracker does when one poll credits several sellers' SAP deliveries (seller after seller, each
+    // credit the courier's receivable, then the seller's pending): another seller's credit holds the
+    // receivable, and this seller's credit comes next.
+    const q = t.dataSource.createQueryRunner();
+    await q.connect();
+    let trackerError: string | null = null;
+    try {
+      await q.startTransaction();
+      await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [courierAccount]);
+      const answered = settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).then(
+        (r) => r,
+      );
+      // The reversal reaches the receivable meanwhile and waits for it.
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+        );
+        if (n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      try {
+        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [pendingAccount]);
+        await q.commitTransaction();
+      } catch (e) {
+        trackerError = (e as Error).message;
+        await q.rollbackTransaction();
+      }
+      const res = await answered;
+      expect({ trackerError, status: res.status, code: res.body.code as unknown }).toEqual({
+        trackerError: null,
+        status: 200,
+        code: undefined,
+      });
+    } finally {
+      await q.release();
+    }
+    expect(await receivable()).toBe(before - 41_000);
+    expect(await balance(s.seller)).toMatchObject({ pending: 0 });
+    await verified();
+  });
+
   // A reversed parcel its courier delivers after all: the cash was collected, so the seller is credited again
   // (once) and the courier owes it again, its remittance line settling it as any other's.
   const shipmentOf = async (seller: TestSeller, id: string) =>
