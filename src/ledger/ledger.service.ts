@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { Clock } from 'src/common/clock';
+import { compareStrings } from 'src/common/sort-order';
 import { checkTimeRange } from 'src/common/time-range';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
@@ -181,7 +182,12 @@ export class LedgerService {
     let total = 0;
     for (;;) {
       const released = await this.tx.run(async () => {
-        const due = await this.repository.claimDueHolds(now, batch);
+        // Posted seller after seller (by id), as the tracker credits a recording's deliveries: posted in the
+        // order they fell due, a release held one seller's accounts and waited for another's that the tracker
+        // held while waiting for the first (a deadlock: the run, or the tracker's recording, was lost).
+        const due = (await this.repository.claimDueHolds(now, batch)).sort(
+          (a, b) => compareStrings(a.from.code, b.from.code) || compareStrings(a.id, b.id),
+        );
         for (const h of due)
           await this.post({
             key: `hold-release:${h.id}`,

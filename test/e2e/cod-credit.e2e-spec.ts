@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { AppConfig } from 'config';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { Transactions } from 'src/database/transaction';
+import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { TrackingService } from 'src/tracking/tracking.service';
@@ -383,5 +386,91 @@ describe('COD credit: recordings of every courier at once credit the same seller
       expect(credits[0].n).toBe(mine.length);
       expect((await t.app.get(LedgerService).sellerBalances(s.sellerId)).pending).toBe(mine.length * 100_000);
     }
+  });
+
+  it('the ledger-holds job and the tracker credit the same sellers at once without a deadlock', async () => {
+    const admin = await createOperator(t, http, 'admin');
+    const [low, high] = [await signupSeller(http, 'Toko Awal'), await signupSeller(http, 'Toko Akhir')].sort(
+      (a, b) => (a.sellerId < b.sellerId ? -1 : 1),
+    );
+    // Each seller's COD cash held in pending; the later seller's (by id) falls due first.
+    const day = 86_400_000;
+    const start = t.clock.now().getTime();
+    for (const [s, releaseAt] of [
+      [high, new Date(start + day)],
+      [low, new Date(start + day + 60_000)],
+    ] as const)
+      await t.app.get(Transactions).run(() =>
+        t.app.get(LedgerService).post({
+          key: `cod-credit:${randomUUID()}`,
+          type: 'cod_credit',
+          at: t.clock.now(),
+          sellerId: s.sellerId,
+          entries: [
+            { account: Accounts.courierCodReceivable('jne'), debit: 70_000 },
+            { account: Accounts.seller(s.sellerId, 'pending'), credit: 70_000 },
+          ],
+          holds: [
+            {
+              from: Accounts.seller(s.sellerId, 'pending'),
+              to: Accounts.seller(s.sellerId, 'available'),
+              amount: 70_000,
+              releaseAt,
+            },
+          ],
+        }),
+      );
+    t.clock.advance(2 * day);
+    // As the tracker does when one recording credits both sellers (seller after seller, by id): the courier's
+    // receivable and the first seller's pending are taken, the second seller's pending comes next.
+    const q = t.dataSource.createQueryRunner();
+    await q.connect();
+    let trackerError: string | null = null;
+    try {
+      await q.startTransaction();
+      for (const code of [
+        Accounts.courierCodReceivable('jne').code,
+        Accounts.seller(low.sellerId, 'pending').code,
+      ])
+        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [code]);
+      const job = http
+        .post('/sandbox/jobs/ledger-holds/run')
+        .set(admin.auth)
+        .send({})
+        .then((r) => r);
+      // The job releases what fell due meanwhile, until it waits for a seller the tracker holds.
+      for (let waited = 0; waited < 10_000; waited += 50) {
+        const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+        );
+        if (n > 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      try {
+        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [
+          Accounts.seller(high.sellerId, 'pending').code,
+        ]);
+        await q.commitTransaction();
+      } catch (e) {
+        trackerError = (e as Error).message;
+        await q.rollbackTransaction();
+      }
+      const answered = await job;
+      expect({ trackerError, status: answered.status, code: answered.body.code as unknown }).toEqual({
+        trackerError: null,
+        status: 200,
+        code: undefined,
+      });
+      // Both sellers' holds, and any other that fell due meanwhile.
+      expect(answered.body.result).toBeGreaterThanOrEqual(2);
+    } finally {
+      await q.release();
+    }
+    for (const s of [low, high])
+      expect(await t.app.get(LedgerService).sellerBalances(s.sellerId)).toMatchObject({
+        pending: 0,
+        available: 70_000,
+      });
+    expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
   });
 });
