@@ -74,35 +74,23 @@ export function zoneOf(originProvince: string, destinationProvince: string): num
   return near.has(`${a}:${b}`) ? 2 : 3;
 }
 
-const WITA = [
-  'Bali',
-  'Nusa Tenggara Barat',
-  'Nusa Tenggara Timur',
+/**
+ * Indonesia's three time zones by island group: WIT is Maluku and Papua; WITA is Bali and Nusa Tenggara,
+ * Sulawesi, and the south, east and north of Kalimantan (its west and centre keep WIB, as Java and Sumatra).
+ */
+const WITA = new Set([
+  ...REGIONS.bali_nusa,
+  ...REGIONS.sulawesi,
   'Kalimantan Selatan',
   'Kalimantan Timur',
   'Kalimantan Utara',
-  'Sulawesi Utara',
-  'Gorontalo',
-  'Sulawesi Tengah',
-  'Sulawesi Barat',
-  'Sulawesi Selatan',
-  'Sulawesi Tenggara',
-];
-const WIT = [
-  'Maluku',
-  'Maluku Utara',
-  'Papua',
-  'Papua Barat',
-  'Papua Barat Daya',
-  'Papua Tengah',
-  'Papua Pegunungan',
-  'Papua Selatan',
-];
+]);
+const WIT = new Set(REGIONS.maluku_papua);
 
 /** The time zone a province lives by: WIB (Asia/Jakarta), WITA (Asia/Makassar) or WIT (Asia/Jayapura). */
 export function timezoneOf(province: string): string {
-  if (WITA.includes(province)) return 'Asia/Makassar';
-  if (WIT.includes(province)) return 'Asia/Jayapura';
+  if (WITA.has(province)) return 'Asia/Makassar';
+  if (WIT.has(province)) return 'Asia/Jayapura';
   return 'Asia/Jakarta';
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../support/factories/tracked';
 import { rerunMigration } from '../support/migration-rerun';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 type Auth = { auth: { authorization: string } };
 
@@ -479,13 +480,12 @@ describe('Settling a COD delivery taken back', () => {
         (r) => r,
       );
       // The reversal reaches the receivable meanwhile and waits for it.
-      for (let waited = 0; waited < 10_000; waited += 50) {
+      await waitUntil(async () => {
         const [{ n }] = await t.dataSource.query<{ n: number }[]>(
           'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
         );
-        if (n > 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return n > 0;
+      }, 'the reversal waits for a lock the tracker holds');
       try {
         await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [pendingAccount]);
         await q.commitTransaction();

@@ -13,6 +13,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
   let t: TestApp;
@@ -439,13 +440,12 @@ describe('COD credit: recordings of every courier at once credit the same seller
         .send({})
         .then((r) => r);
       // The job releases what fell due meanwhile, until it waits for a seller the tracker holds.
-      for (let waited = 0; waited < 10_000; waited += 50) {
+      await waitUntil(async () => {
         const [{ n }] = await t.dataSource.query<{ n: number }[]>(
           'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
         );
-        if (n > 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+        return n > 0;
+      }, 'the job waits for a lock the tracker holds');
       try {
         await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [
           Accounts.seller(high.sellerId, 'pending').code,
