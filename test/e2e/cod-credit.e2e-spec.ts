@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { AppConfig } from 'config';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
-import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { TrackingService } from 'src/tracking/tracking.service';
 import { formatWib } from 'src/common/wib';
-import { endPinned } from '../support/factories/money';
+import { creditPending, endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
@@ -401,26 +399,7 @@ describe('COD credit: recordings of every courier at once credit the same seller
       [high, new Date(start + day)],
       [low, new Date(start + day + 60_000)],
     ] as const)
-      await t.app.get(Transactions).run(() =>
-        t.app.get(LedgerService).post({
-          key: `cod-credit:${randomUUID()}`,
-          type: 'cod_credit',
-          at: t.clock.now(),
-          sellerId: s.sellerId,
-          entries: [
-            { account: Accounts.courierCodReceivable('jne'), debit: 70_000 },
-            { account: Accounts.seller(s.sellerId, 'pending'), credit: 70_000 },
-          ],
-          holds: [
-            {
-              from: Accounts.seller(s.sellerId, 'pending'),
-              to: Accounts.seller(s.sellerId, 'available'),
-              amount: 70_000,
-              releaseAt,
-            },
-          ],
-        }),
-      );
+      await creditPending(t, s.sellerId, 70_000, releaseAt);
     t.clock.advance(2 * day);
     // As the tracker does when one recording credits both sellers (seller after seller, by id): the courier's
     // receivable and the first seller's pending are taken, the second seller's pending comes next.

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
-import { Transactions } from 'src/database/transaction';
-import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
-import { addBankAccount, creditAvailable } from '../support/factories/money';
+import { addBankAccount, creditAvailable, creditPending } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { signupSeller } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -77,27 +75,7 @@ describe('200 concurrent withdrawals against one balance', () => {
     // Eight sellers, ten withdrawals each: with four and six, the deadlock this guards against came 1 run in
     // 19; with these, 6 in 7.
     for (const s of sellers)
-      for (let i = 0; i < 3; i += 1)
-        await t.app.get(Transactions).run(() =>
-          t.app.get(LedgerService).post({
-            key: `held-credit:${s.sellerId}:${i}`,
-            type: 'cod_credit',
-            at: t.clock.now(),
-            sellerId: s.sellerId,
-            entries: [
-              { account: Accounts.courierCodReceivable('ninja'), debit: 400_000 },
-              { account: Accounts.seller(s.sellerId, 'pending'), credit: 400_000 },
-            ],
-            holds: [
-              {
-                from: Accounts.seller(s.sellerId, 'pending'),
-                to: Accounts.seller(s.sellerId, 'available'),
-                amount: 400_000,
-                releaseAt,
-              },
-            ],
-          }),
-        );
+      for (let i = 0; i < 3; i += 1) await creditPending(t, s.sellerId, 400_000, releaseAt, 'ninja');
     t.clock.set(new Date(releaseAt.getTime() + 60_000));
     const ledger = t.app.get(LedgerService);
     const [releases, answers] = await Promise.all([

@@ -74,6 +74,40 @@ export async function creditAvailable(t: TestApp, sellerId: string, amount: numb
   );
 }
 
+/**
+ * Credits `amount` rupiah to the seller's pending, held until `releaseAt`, as a delivered COD parcel's credit
+ * leaves it (debit the courier's COD receivable, a hold to available) under a unique key: for tests of what
+ * happens to held money, where the delivery itself does not matter.
+ */
+export async function creditPending(
+  t: TestApp,
+  sellerId: string,
+  amount: number,
+  releaseAt: Date,
+  courier: CourierCode = 'jne',
+): Promise<void> {
+  await t.app.get(Transactions).run(() =>
+    t.app.get(LedgerService).post({
+      key: `test-held-credit:${randomUUID()}`,
+      type: 'cod_credit',
+      at: t.clock.now(),
+      sellerId,
+      entries: [
+        { account: Accounts.courierCodReceivable(courier), debit: amount },
+        { account: Accounts.seller(sellerId, 'pending'), credit: amount },
+      ],
+      holds: [
+        {
+          from: Accounts.seller(sellerId, 'pending'),
+          to: Accounts.seller(sellerId, 'available'),
+          amount,
+          releaseAt,
+        },
+      ],
+    }),
+  );
+}
+
 /** Registers a bank account for the seller (owner) over HTTP and returns its id. */
 export async function addBankAccount(http: supertest.Agent, seller: TestSeller): Promise<string> {
   const number = String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999));
