@@ -16,7 +16,7 @@ import {
 } from '../support/factories/tracked';
 import { rerunMigration } from '../support/migration-rerun';
 import { startTestApp, TestApp } from '../support/test-app';
-import { waitUntil } from '../support/wait';
+import { lockAccount, raceWithTracker } from '../support/lock-race';
 
 type Auth = { auth: { authorization: string } };
 
@@ -432,29 +432,19 @@ describe('Settling a COD delivery taken back', () => {
     expect(up.body.unmatched.count).toBe(1);
     await pushed(seller, b.awb, 'delivered');
     const code = Accounts.courierCodReceivable('sap').code;
-    // As the tracker does: the shipment's row, then (a COD credit) the courier's receivable.
-    const q = t.dataSource.createQueryRunner();
-    await q.connect();
-    let trackerError: string | null = null;
-    try {
-      await q.startTransaction();
-      await q.query('SELECT id FROM shipments WHERE id = $1 FOR UPDATE', [b.id]);
-      const job = http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({});
-      const answered = job.then((r) => r);
-      // The job reaches the parcel's row meanwhile (it waits there, holding nothing the tracker needs).
-      await new Promise((r) => setTimeout(r, 1500));
-      try {
-        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [code]);
-        await q.commitTransaction();
-      } catch (e) {
-        trackerError = (e as Error).message;
-        await q.rollbackTransaction();
-      }
-      expect(trackerError).toBeNull();
-      expect((await answered).status).toBe(200);
-    } finally {
-      await q.release();
-    }
+    // As the tracker does: the shipment's row, then (a COD credit) the courier's receivable. The job reaches
+    // the parcel's row meanwhile and waits there, holding nothing the tracker needs.
+    const { trackerError, answer } = await raceWithTracker(
+      t,
+      {
+        first: (q) => q.query('SELECT id FROM shipments WHERE id = $1 FOR UPDATE', [b.id]),
+        then: (q) => lockAccount(q, code),
+      },
+      () => http.post('/sandbox/jobs/remittance-late-matches/run').set(admin.auth).send({}),
+      'the job waits for the parcel the tracker holds',
+    );
+    expect(trackerError).toBeNull();
+    expect(answer.status).toBe(200);
     const lines = (await http.get(`/v1/finance/remittances/${up.body.id}`).set(finance.auth).expect(200)).body
       .lines as { outcome: string }[];
     expect(lines.map((l) => l.outcome)).toEqual(['matched']);
@@ -469,39 +459,18 @@ describe('Settling a COD delivery taken back', () => {
     const pendingAccount = Accounts.seller(s.seller.sellerId, 'pending').code;
     // As the tracker does when one poll credits several sellers' SAP deliveries (seller after seller, each
     // credit the courier's receivable, then the seller's pending): another seller's credit holds the
-    // receivable, and this seller's credit comes next.
-    const q = t.dataSource.createQueryRunner();
-    await q.connect();
-    let trackerError: string | null = null;
-    try {
-      await q.startTransaction();
-      await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [courierAccount]);
-      const answered = settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).then(
-        (r) => r,
-      );
-      // The reversal reaches the receivable meanwhile and waits for it.
-      await waitUntil(async () => {
-        const [{ n }] = await t.dataSource.query<{ n: number }[]>(
-          'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
-        );
-        return n > 0;
-      }, 'the reversal waits for a lock the tracker holds');
-      try {
-        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [pendingAccount]);
-        await q.commitTransaction();
-      } catch (e) {
-        trackerError = (e as Error).message;
-        await q.rollbackTransaction();
-      }
-      const res = await answered;
-      expect({ trackerError, status: res.status, code: res.body.code as unknown }).toEqual({
-        trackerError: null,
-        status: 200,
-        code: undefined,
-      });
-    } finally {
-      await q.release();
-    }
+    // receivable, and this seller's credit comes next. The reversal reaches the receivable meanwhile.
+    const { trackerError, answer } = await raceWithTracker(
+      t,
+      { first: (q) => lockAccount(q, courierAccount), then: (q) => lockAccount(q, pendingAccount) },
+      () => settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }),
+      'the reversal waits for a lock the tracker holds',
+    );
+    expect({ trackerError, status: answer.status, code: answer.body.code as unknown }).toEqual({
+      trackerError: null,
+      status: 200,
+      code: undefined,
+    });
     expect(await receivable()).toBe(before - 41_000);
     expect(await balance(s.seller)).toMatchObject({ pending: 0 });
     await verified();

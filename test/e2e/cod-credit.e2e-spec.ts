@@ -11,7 +11,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
-import { waitUntil } from '../support/wait';
+import { raceWithTracker, lockAccount } from '../support/lock-race';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
   let t: TestApp;
@@ -402,49 +402,27 @@ describe('COD credit: recordings of every courier at once credit the same seller
       await creditPending(t, s.sellerId, 70_000, releaseAt);
     t.clock.advance(2 * day);
     // As the tracker does when one recording credits both sellers (seller after seller, by id): the courier's
-    // receivable and the first seller's pending are taken, the second seller's pending comes next.
-    const q = t.dataSource.createQueryRunner();
-    await q.connect();
-    let trackerError: string | null = null;
-    try {
-      await q.startTransaction();
-      for (const code of [
-        Accounts.courierCodReceivable('jne').code,
-        Accounts.seller(low.sellerId, 'pending').code,
-      ])
-        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [code]);
-      const job = http
-        .post('/sandbox/jobs/ledger-holds/run')
-        .set(admin.auth)
-        .send({})
-        .then((r) => r);
-      // The job releases what fell due meanwhile, until it waits for a seller the tracker holds.
-      await waitUntil(async () => {
-        const [{ n }] = await t.dataSource.query<{ n: number }[]>(
-          'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
-        );
-        return n > 0;
-      }, 'the job waits for a lock the tracker holds');
-      try {
-        await q.query('UPDATE ledger_accounts SET updated_at = updated_at WHERE code = $1', [
-          Accounts.seller(high.sellerId, 'pending').code,
-        ]);
-        await q.commitTransaction();
-      } catch (e) {
-        trackerError = (e as Error).message;
-        await q.rollbackTransaction();
-      }
-      const answered = await job;
-      expect({ trackerError, status: answered.status, code: answered.body.code as unknown }).toEqual({
-        trackerError: null,
-        status: 200,
-        code: undefined,
-      });
-      // Both sellers' holds, and any other that fell due meanwhile.
-      expect(answered.body.result).toBeGreaterThanOrEqual(2);
-    } finally {
-      await q.release();
-    }
+    // receivable and the first seller's pending are taken, the second seller's pending comes next. The job
+    // releases what fell due meanwhile, until it waits for a seller the tracker holds.
+    const { trackerError, answer } = await raceWithTracker(
+      t,
+      {
+        first: async (q) => {
+          await lockAccount(q, Accounts.courierCodReceivable('jne').code);
+          await lockAccount(q, Accounts.seller(low.sellerId, 'pending').code);
+        },
+        then: (q) => lockAccount(q, Accounts.seller(high.sellerId, 'pending').code),
+      },
+      () => http.post('/sandbox/jobs/ledger-holds/run').set(admin.auth).send({}),
+      'the job waits for a lock the tracker holds',
+    );
+    expect({ trackerError, status: answer.status, code: answer.body.code as unknown }).toEqual({
+      trackerError: null,
+      status: 200,
+      code: undefined,
+    });
+    // Both sellers' holds, and any other that fell due meanwhile.
+    expect(answer.body.result).toBeGreaterThanOrEqual(2);
     for (const s of [low, high])
       expect(await t.app.get(LedgerService).sellerBalances(s.sellerId)).toMatchObject({
         pending: 0,
