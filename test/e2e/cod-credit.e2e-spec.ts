@@ -10,7 +10,7 @@ import { creditPending, endPinned } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, pickedUpWithPush, PINNED, pushesApplied } from '../support/factories/tracked';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, unthrottledTracking } from '../support/test-app';
 import { raceWithTracker, lockAccount } from '../support/lock-race';
 
 describe('COD credit: a delivered COD parcel credits the seller once, held, then released', () => {
@@ -340,10 +340,7 @@ describe('COD credit: recordings of every courier at once credit the same seller
       configure: (c) => {
         c.business.tracking.claimBatch = 4;
         c.business.tracking.recordingsPerCourier = 2;
-        for (const code of Object.keys(
-          c.business.tracking.budgets,
-        ) as (keyof typeof c.business.tracking.budgets)[])
-          c.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+        unthrottledTracking(c);
       },
     });
     http = t.http();

@@ -4,7 +4,7 @@ import { COURIER_CODES } from 'src/couriers/courier-adapter';
 import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, unthrottledTracking } from '../support/test-app';
 
 const HOUR = 3600_000;
 /** Parcels per courier and province: enough that a lane's own record outweighs the levels above it. */
@@ -32,8 +32,7 @@ describe('the scoring learns from tracked outcomes', () => {
         // East Java is province 35; everything else keeps the default world's drawn odds.
         world.overrides = [{ courier: BAD.courier, area: '35', firstAttempt: 0.15, reattempt: 0.15 }];
         for (const c of COURIER_CODES) world.couriers[c].pickupMiss = 0;
-        for (const code of COURIER_CODES)
-          config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+        unthrottledTracking(config);
         // Quotes read the statistics again after this many seconds: the test waits that long, no longer.
         config.business.caches.statistics = 1;
       },

@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { AppConfig } from 'config';
-import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
+import type { CourierCode } from 'src/couriers/courier-adapter';
 import { CourierRegistry, type ResilientCourier } from 'src/couriers/courier-registry';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
@@ -19,7 +19,7 @@ import {
 } from '../support/factories/sellers';
 import { createOperator } from '../support/factories/operators';
 import { pushedMove, SERVICE_OF } from '../support/factories/tracked';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TestApp, unthrottledTracking } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -49,12 +49,7 @@ describe('pickups', () => {
   beforeAll(async () => {
     // Polls are not what this suite is about: at SAP's real budget, one poll of the 200 parcels an earlier
     // test booked took twenty seconds.
-    t = await startTestApp({}, undefined, {
-      configure: (c) => {
-        for (const code of COURIER_CODES)
-          c.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
-      },
-    });
+    t = await startTestApp({}, undefined, { configure: unthrottledTracking });
     http = t.http();
     seller = await signupSeller(http);
     origin = (await createAddress(http, seller)).id;

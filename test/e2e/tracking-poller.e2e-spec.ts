@@ -10,7 +10,7 @@ import { AppConfig } from 'config';
 import { signupSeller, TestSeller } from '../support/factories/sellers';
 import { seedTrackedShipments } from '../support/factories/tracked';
 import { killAll, startService, stop } from '../support/process';
-import { startTestApp, TEST_JWT_SECRET, TestApp } from '../support/test-app';
+import { startTestApp, TEST_JWT_SECRET, TestApp, unthrottledTracking } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 
 const HOUR = 3600_000;
@@ -19,8 +19,7 @@ const HOUR = 3600_000;
  * 6 h ± 15 % whatever the shipped default, so the cycles below know when each is due.
  */
 const fastBudgets = (config: AppConfig) => {
-  for (const code of COURIER_CODES)
-    config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
+  unthrottledTracking(config);
   config.business.tracking.cadence.everyMinutes.in_transit = 360;
   config.business.tracking.cadence.jitter = 0.15;
   // Three instances' batches on a busy machine: a sandbox answer over the 5 s timeout was asked again (rightly,

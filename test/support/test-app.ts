@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from 'config';
 import { AppModule } from 'src/app.module';
 import { Clock, SystemClock } from 'src/common/clock';
+import type { CourierCode } from 'src/couriers/courier-adapter';
 import { APP_OPTIONS, createFastifyAdapter, configureApp } from 'src/app-factory';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
@@ -42,6 +43,15 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     USER_CREATE_RATE_LIMIT: '100000',
     ...overrides,
   };
+}
+
+/**
+ * Lifts every courier's tracking budget out of the way (4 at once, 60,000 a minute), for tests not about the
+ * budgets: at a courier's real budget, polling a few hundred parcels waits in real time.
+ */
+export function unthrottledTracking(config: AppConfig): void {
+  for (const code of Object.keys(config.business.tracking.budgets) as CourierCode[])
+    config.business.tracking.budgets[code] = { concurrency: 4, perMinute: 60_000 };
 }
 
 /**
