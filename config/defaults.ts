@@ -488,6 +488,13 @@ export const defaults = {
        */
       giveUpHours: 24,
       /**
+       * Minutes a send may still reach the provider after its answer was given up on (a request held in a
+       * queue on the way). Past `giveUpHours` nothing is sent again, and the payout fails only this long
+       * after its last send, if the provider still has nothing: a late send is then followed, not paid on
+       * top of the money given back.
+       */
+      lateSendMinutes: 60,
+      /**
        * Days a paid payout is still asked about (every `bounceCheckMinutes`): a bank may return a transfer
        * after the provider reported it completed (a bounce), which gives the seller's money back.
        */

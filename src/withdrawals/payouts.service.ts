@@ -29,6 +29,9 @@ const MINUTE = 60_000;
  * Work is claimed in PostgreSQL (SKIP LOCKED, a lease) and the provider is called outside any
  * transaction; a payout is marked `sending` (committed) before its first call, so after a crash the next
  * run asks the provider by idempotency key (the withdrawal id) before sending again — never paying twice.
+ * One the provider still knows nothing of `giveUpHours` after its first send is not sent again, and fails
+ * (`timed_out`, money back) once `lateSendMinutes` have passed since its last send: a send that reached the
+ * provider late is found first.
  * Paid payouts are asked about for `bounceWatchDays` more, every `bounceCheckMinutes`: a transfer the bank
  * returns (completed, then failed) gives the seller's money back.
  */
@@ -80,7 +83,8 @@ export class PayoutsService {
 
   private async pay(c: ClaimedPayout, now: Date, counts: PayoutRunResult): Promise<Outcome> {
     const w = c.withdrawal;
-    const { statusCheckMinutes, retryMinutes, giveUpHours } = this.config.business.money.payouts;
+    const { statusCheckMinutes, retryMinutes, giveUpHours, lateSendMinutes } =
+      this.config.business.money.payouts;
     let answer: PayoutResult | null;
     try {
       if (w.payoutState === 'pending' && w.providerId) {
@@ -90,12 +94,24 @@ export class PayoutsService {
         answer = c.previousState === 'sending' ? await this.adapter.find(w.id) : null;
         if (!answer) {
           const unanswered = now.getTime() - (w.firstSentAt ?? now).getTime();
-          if (c.previousState === 'sending' && unanswered >= giveUpHours * 3600_000)
+          if (c.previousState === 'sending' && unanswered >= giveUpHours * 3600_000) {
+            // Not sent again; failed only once its last send can no longer reach the provider late,
+            // or the seller would be paid on top of the money given back.
+            const quietFrom = (w.lastSentAt ?? w.firstSentAt ?? now).getTime() + lateSendMinutes * MINUTE;
+            if (now.getTime() < quietFrom) {
+              await this.repository.update(w.id, ['approved'], {
+                payoutClaimedUntil: null,
+                nextCheckAt: new Date(quietFrom),
+                updatedAt: now,
+              });
+              return 'waiting';
+            }
             return this.settle(
               w,
               { providerId: w.providerId ?? '', status: 'failed', failureCode: 'timed_out' },
               now,
             );
+          }
           const request = await this.payoutRequest(w);
           if (!request)
             return this.settle(
@@ -103,6 +119,9 @@ export class PayoutsService {
               { providerId: '', status: 'failed', failureCode: 'bank_account_removed' },
               now,
             );
+          // Committed before the call: whatever becomes of it, the give-up waits for it.
+          if (!(await this.repository.update(w.id, ['approved'], { lastSentAt: now, updatedAt: now })))
+            return 'waiting';
           counts.sent += 1;
           answer = await this.adapter.send(request);
         }

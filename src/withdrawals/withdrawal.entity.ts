@@ -33,6 +33,8 @@ export class Withdrawal {
   @Column('timestamptz', { nullable: true }) nextCheckAt!: Date | null;
   /** The first attempt to send it (a payout unanswered for long after this fails as timed out). */
   @Column('timestamptz', { nullable: true }) firstSentAt!: Date | null;
+  /** The last attempt to send it, committed before the call (a late send is waited out before giving up). */
+  @Column('timestamptz', { nullable: true }) lastSentAt!: Date | null;
   /** A paid payout is asked about until then, for a bounce. */
   @Column('timestamptz', { nullable: true }) bounceWatchUntil!: Date | null;
   /** Why it failed: the provider's failure code, `timed_out`, or `bounced`. */

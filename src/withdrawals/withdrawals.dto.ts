@@ -122,6 +122,17 @@ export class PayoutFaultsDto {
   @ApiPropertyOptional({
     minimum: 0,
     maximum: 1,
+    description: 'Share of sends never answered (and not taken) while lookups answer',
+  })
+  @Optional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  sendTimeoutRate?: number;
+
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
     description: 'Share of payouts that complete, then come back from the bank (FAILED) later',
   })
   @Optional()
@@ -146,6 +157,7 @@ export class PayoutFaultsDto {
 export class PayoutFaultsOutDto {
   @ApiProperty() failRate!: number;
   @ApiProperty() timeoutRate!: number;
+  @ApiProperty() sendTimeoutRate!: number;
   @ApiProperty() bounceRate!: number;
   @ApiProperty({ type: 'integer' }) latencyMs!: number;
 }

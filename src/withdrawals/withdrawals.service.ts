@@ -81,6 +81,7 @@ export class WithdrawalsService {
             payoutClaimedUntil: null,
             nextCheckAt: null,
             firstSentAt: null,
+            lastSentAt: null,
             bounceWatchUntil: null,
             failureReason: null,
             rejectionReason: null,

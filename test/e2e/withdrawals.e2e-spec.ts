@@ -3,6 +3,8 @@ import supertest from 'supertest';
 import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { BankAccountsService } from 'src/sellers/bank-accounts.service';
+import { PayoutAdapter } from 'src/withdrawals/payout-adapter';
 import { PayoutsService } from 'src/withdrawals/payouts.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
@@ -82,7 +84,7 @@ describe('withdrawals and payouts', () => {
     ).map((r) => r.key.split(':')[2]);
 
   beforeEach(async () => {
-    await faults({ failRate: 0, timeoutRate: 0, bounceRate: 0, latencyMs: 0 });
+    await faults({ failRate: 0, timeoutRate: 0, sendTimeoutRate: 0, bounceRate: 0, latencyMs: 0 });
   });
   afterEach(async () => {
     expect((await ledger.verify()).ok).toBe(true);
@@ -422,6 +424,47 @@ describe('withdrawals and payouts', () => {
     expect(await runPayouts()).toMatchObject({ sent: 0, failed: 1 });
     expect(await get(s, b)).toMatchObject({ status: 'failed', failureReason: 'timed_out' });
     expect(await disbursements(b)).toBe(0);
+    expect(await balance(s)).toMatchObject({ available: 300_000, inWithdrawal: 0 });
+  });
+
+  it('a payout given up on fails only once its last send can no longer reach the provider: one that arrives late is paid, not paid on top of the money given back', async () => {
+    const s = await fundedSeller(400_000);
+    // Sends go unanswered (and are not taken) while lookups answer that the provider has nothing.
+    await faults({ sendTimeoutRate: 1 });
+    const late = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    const lost = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    expect(await runPayouts()).toMatchObject({ sent: 2, waiting: 2 });
+    // Looked up and sent again until the give-up: the last sends a minute before it.
+    t.clock.advance(24 * HOUR - MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 2, waiting: 2, failed: 0 });
+    // Past the give-up the provider still has nothing: neither is sent again, nor failed yet.
+    t.clock.advance(2 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 0, waiting: 2, failed: 0 });
+    expect((await get(s, late)).status).toBe('approved');
+    expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
+
+    // `late`'s last send reaches the provider now, as a request held on the way would.
+    await faults({ sendTimeoutRate: 0 });
+    const view = await get(s, late);
+    const account = await t.app.get(BankAccountsService).find(s.sellerId, s.bank);
+    await t.app.get(PayoutAdapter).send({
+      idempotencyKey: late,
+      amount: view.netAmount as number,
+      bankCode: account.bankCode,
+      accountNumber: account.accountNumber,
+      accountName: account.accountName,
+      description: `Kirim withdrawal ${late}`,
+    });
+    // Nothing is looked at until an hour after the last sends.
+    t.clock.advance(30 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 0, waiting: 0, paid: 0, failed: 0 });
+    t.clock.advance(30 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 0, paid: 1, failed: 1 });
+    expect(await get(s, late)).toMatchObject({ status: 'paid' });
+    expect(await get(s, lost)).toMatchObject({ status: 'failed', failureReason: 'timed_out' });
+    expect([await disbursements(late), await disbursements(lost)]).toEqual([1, 0]);
+    expect(await postings(late)).toEqual(['approve', 'pay', 'requested']);
+    expect(await postings(lost)).toEqual(['approve', 'fail', 'requested']);
     expect(await balance(s)).toMatchObject({ available: 300_000, inWithdrawal: 0 });
   });
 

@@ -2093,6 +2093,8 @@ export interface components {
             failRate?: number;
             /** @description Delay before every answer (a payout is taken before its answer is delayed) */
             latencyMs?: number;
+            /** @description Share of sends never answered (and not taken) while lookups answer */
+            sendTimeoutRate?: number;
             /** @description Share of calls never answered (and not taken) */
             timeoutRate?: number;
         };
@@ -2100,6 +2102,7 @@ export interface components {
             bounceRate: number;
             failRate: number;
             latencyMs: number;
+            sendTimeoutRate: number;
             timeoutRate: number;
         };
         PeriodInvoicesDto: {

@@ -24,11 +24,19 @@ export interface SandboxDisbursement {
 export interface PayoutFaults {
   failRate: number;
   timeoutRate: number;
+  /** Share of sends never answered (and not taken) while lookups answer. */
+  sendTimeoutRate: number;
   bounceRate: number;
   latencyMs: number;
 }
 
-export const NO_PAYOUT_FAULTS: PayoutFaults = { failRate: 0, timeoutRate: 0, bounceRate: 0, latencyMs: 0 };
+export const NO_PAYOUT_FAULTS: PayoutFaults = {
+  failRate: 0,
+  timeoutRate: 0,
+  sendTimeoutRate: 0,
+  bounceRate: 0,
+  latencyMs: 0,
+};
 
 /** The fate of a new disbursement from the faults and one uniform draw in [0, 1). */
 export function fateOf(faults: PayoutFaults, draw: number): Fate {

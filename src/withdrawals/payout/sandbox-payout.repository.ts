@@ -78,6 +78,7 @@ export class SandboxPayoutRepository {
     return {
       failRate: r.fail_rate,
       timeoutRate: r.timeout_rate,
+      sendTimeoutRate: r.send_timeout_rate,
       bounceRate: r.bounce_rate,
       latencyMs: r.latency_ms,
     };
@@ -85,10 +86,11 @@ export class SandboxPayoutRepository {
 
   async setFaults(f: PayoutFaults): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO sandbox_payout_faults (id, fail_rate, timeout_rate, bounce_rate, latency_ms)
-       VALUES (1, $1, $2, $3, $4)
-       ON CONFLICT (id) DO UPDATE SET fail_rate = $1, timeout_rate = $2, bounce_rate = $3, latency_ms = $4`,
-      [f.failRate, f.timeoutRate, f.bounceRate, f.latencyMs],
+      `INSERT INTO sandbox_payout_faults (id, fail_rate, timeout_rate, bounce_rate, latency_ms, send_timeout_rate)
+       VALUES (1, $1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE
+         SET fail_rate = $1, timeout_rate = $2, bounce_rate = $3, latency_ms = $4, send_timeout_rate = $5`,
+      [f.failRate, f.timeoutRate, f.bounceRate, f.latencyMs, f.sendTimeoutRate],
     );
   }
 }

@@ -57,7 +57,8 @@ export class SandboxPayoutServer implements OnApplicationShutdown {
           .send({ error_code: 'INVALID_API_KEY', message: 'API key is not authorized for this API service' });
       }
       const faults = await this.store.faults();
-      if (faults.timeoutRate > 0 && Math.random() < faults.timeoutRate) {
+      const sending = request.method === 'POST';
+      if (Math.random() < faults.timeoutRate || (sending && Math.random() < faults.sendTimeoutRate)) {
         // Never answered, and not taken: the caller's timeout decides. The socket closes after a minute.
         await new Promise((resolve) => setTimeout(resolve, 60_000).unref());
         reply.raw.destroy();

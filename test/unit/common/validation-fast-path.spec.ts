@@ -81,7 +81,7 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [RejectWithdrawalDto, { reason: '  Nama rekening tidak sesuai  ' }],
   [VoidRemittanceDto, { reason: ' Laporan SAP, diunggah sebagai JNE ' }],
   [SettleCodDiscrepancyDto, { decision: 'reverse', reason: ' Kurir mengonfirmasi uang COD tidak diterima ' }],
-  [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, bounceRate: 0.1, latencyMs: 250 }],
+  [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, sendTimeoutRate: 0.5, bounceRate: 0.1, latencyMs: 250 }],
   [
     UpdateSettingsDto,
     { scoringPreset: 'cheapest', webhookUrl: null, lostMarginPerFailure: 5000, rotateWebhookSecret: true },

@@ -151,7 +151,7 @@ describe('the sandbox disbursement provider', () => {
   });
 
   it('decides fates in the shares the faults ask for', () => {
-    const faults = { failRate: 0.2, bounceRate: 0.3, timeoutRate: 0, latencyMs: 0 };
+    const faults = { failRate: 0.2, bounceRate: 0.3, timeoutRate: 0, sendTimeoutRate: 0, latencyMs: 0 };
     expect(fateOf(faults, 0)).toBe('fail');
     expect(fateOf(faults, 0.19)).toBe('fail');
     expect(fateOf(faults, 0.2)).toBe('bounce');
