@@ -65,6 +65,26 @@ export const Accounts = {
 };
 
 /**
+ * The one order every transaction takes ledger accounts' rows in, so that none waits on another in a
+ * circle: the couriers' COD receivables first (the tracker holds one while it credits sellers, and a COD
+ * reversal takes it first), then sellers' accounts (a withdrawal or an invoice holds the seller's while it
+ * posts to the platform's), then the platform's other accounts; by code within each. By code alone, a
+ * remittance took the bank before the courier's receivable, closing a circle with the tracker and a payout.
+ */
+export function lockRank(a: Pick<AccountRef, 'kind' | 'sellerId'>): number {
+  return a.kind === 'courier_cod_receivable' ? 0 : a.sellerId ? 1 : 2;
+}
+
+/** Compares two accounts by the lock order (`lockRank`, then code). */
+export function byLockOrder(a: AccountRef, b: AccountRef): number {
+  return lockRank(a) - lockRank(b) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+/** The lock order in SQL over `ledger_accounts` (kind, seller_id, code), as `byLockOrder`. */
+export const LOCK_ORDER_SQL =
+  "CASE WHEN kind = 'courier_cod_receivable' THEN 0 WHEN seller_id IS NOT NULL THEN 1 ELSE 2 END, code";
+
+/**
  * Once-only keys of postings more than one module reads: tracking posts a COD credit, its reversal and the
  * credit of a reversed parcel delivered again; remittances must not settle a reversed credit's cash until then.
  */

@@ -8,7 +8,9 @@ import {
   type AccountKind,
   type AccountRef,
   balanceDelta,
+  byLockOrder,
   isDebitNormal,
+  LOCK_ORDER_SQL,
   mayGoNegative,
   PLATFORM_ACCOUNT_KINDS,
   SELLER_ACCOUNT_KINDS,
@@ -88,7 +90,8 @@ export class LedgerRepository {
    */
   async insert(p: Posting): Promise<string | null> {
     const id = randomUUID();
-    const sorted = [...p.entries].sort((a, b) => (a.account.code < b.account.code ? -1 : 1));
+    // Rows are locked in this order (the upsert below takes them one by one).
+    const sorted = [...p.entries].sort((a, b) => byLockOrder(a.account, b.account));
     const holds = p.holds ?? [];
     const entered = new Set(sorted.map((e) => e.account.code));
     const holdAccounts = [
@@ -98,7 +101,7 @@ export class LedgerRepository {
           .filter((a) => !entered.has(a.code))
           .map((a) => [a.code, a]),
       ).values(),
-    ].sort((a, b) => (a.code < b.code ? -1 : 1));
+    ].sort(byLockOrder);
     const params: unknown[] = [
       id,
       p.key,
@@ -168,7 +171,7 @@ export class LedgerRepository {
   /** Creates the accounts that do not exist yet, at a zero balance. */
   async ensureAccounts(accounts: AccountRef[]): Promise<void> {
     const byCode = new Map(accounts.map((a) => [a.code, a]));
-    const refs = [...byCode.values()].sort((a, b) => (a.code < b.code ? -1 : 1));
+    const refs = [...byCode.values()].sort(byLockOrder);
     await this.tx.manager.query(
       `INSERT INTO ledger_accounts (code, kind, seller_id, debit_normal, may_go_negative, balance, updated_at)
        SELECT c, k, s, k = ANY($4::text[]), NOT (k = ANY($5::text[])), 0, now()
@@ -200,7 +203,8 @@ export class LedgerRepository {
     const codes = [...new Set(accounts.map((a) => a.code))].sort();
     const read = (wanted: string[]) =>
       this.tx.manager.query<{ code: string; balance: string }[]>(
-        `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[]) ORDER BY code${lock ? ' FOR UPDATE' : ''}`,
+        `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[])
+          ORDER BY ${LOCK_ORDER_SQL}${lock ? ' FOR UPDATE' : ''}`,
         [wanted],
       );
     const rows = await read(codes);

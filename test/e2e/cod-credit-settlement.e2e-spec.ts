@@ -3,6 +3,7 @@ import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { Transactions } from 'src/database/transaction';
 import { CodSettlements1795491000000 } from '../../migrations/1795491000000-CodSettlements';
 import { addBankAccount } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
@@ -473,6 +474,50 @@ describe('Settling a COD delivery taken back', () => {
     });
     expect(await receivable()).toBe(before - 41_000);
     expect(await balance(s.seller)).toMatchObject({ pending: 0 });
+    await verified();
+  });
+
+  it('a remittance, the tracker and a payout never wait on each other in a circle: the remittance takes the courier’s receivable before the bank', async () => {
+    const s = await newSeller('Toko Bundar');
+    const b = await delivered(s, 52_000);
+    const before = await receivable();
+    const receivableCode = Accounts.courierCodReceivable('sap').code;
+    const pendingCode = Accounts.seller(s.seller.sellerId, 'pending').code;
+    const bank = Accounts.platform('bank');
+    // The bank's row exists (locking a row not yet there would take nothing).
+    await t.app.get(Transactions).run(() => t.app.get(LedgerService).balances([bank], { lock: true }));
+    // A payout being settled holds the seller's accounts and wants the bank next.
+    const payout = t.dataSource.createQueryRunner();
+    await payout.connect();
+    try {
+      await payout.startTransaction();
+      await lockAccount(payout, pendingCode);
+      let paid: Promise<void> | undefined;
+      // The tracker holds the receivable, the upload comes and waits for a lock; then the payout asks for
+      // the bank, and the tracker for the seller's pending, which the payout holds until it commits.
+      const { trackerError, answer } = await raceWithTracker(
+        t,
+        {
+          first: (q) => lockAccount(q, receivableCode),
+          then: (q) => {
+            paid = lockAccount(payout, bank.code).then(() => payout.commitTransaction());
+            return lockAccount(q, pendingCode);
+          },
+        },
+        () => remit(`${b.awb},52000,${today()}\n`),
+        'the upload waits for a lock',
+      );
+      await paid;
+      expect({ trackerError, status: answer.status, matched: answer.body.matched as unknown }).toEqual({
+        trackerError: null,
+        status: 201,
+        matched: { count: 1, amount: 52_000 },
+      });
+    } finally {
+      if (payout.isTransactionActive) await payout.rollbackTransaction();
+      await payout.release();
+    }
+    expect(await receivable()).toBe(before - 52_000);
     await verified();
   });
 
