@@ -267,7 +267,7 @@ export class TrackingService {
     for (const s of ours) {
       const events = eventsOf(s);
       const followed = TRACKED.has(s.status);
-      const status = moved.get(s.id) ?? { now: s.status, moves: 0 };
+      const status = moved.get(s.id) ?? { now: s.status, moves: 0, collected: false };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
       const assessment = followed
@@ -289,8 +289,9 @@ export class TrackingService {
       if (findings && (findings.length || s.risk !== 'none'))
         assessed.push({ shipment: s, status: status.now, events, findings });
       // Delivered without its cash (finance reversed its credit, or the courier said none was taken): a
-      // delivery after that may bring the cash after all (creditRedeliveries decides).
-      if (s.status === 'delivered' && s.codAmount > 0 && !s.codCollected) {
+      // delivery after that may bring the cash after all (creditRedeliveries decides). Also one this batch
+      // delivered without it: the courier's correction may have come in the same push or poll.
+      if (status.now === 'delivered' && s.codAmount > 0 && !s.codCollected && !status.collected) {
         const event = deliveryWithCashAfterAll(events);
         if (event) redelivered.push({ s, event });
       }
@@ -480,13 +481,14 @@ export class TrackingService {
   private async move(
     followed: { s: TrackedShipment; events: StoredEvent[] }[],
     now: Date,
-  ): Promise<Map<string, { now: ShipmentStatus; moves: number }>> {
+  ): Promise<Map<string, { now: ShipmentStatus; moves: number; collected: boolean }>> {
     const plans = followed.map(({ s, events }) => ({
       s,
       events,
       steps: movesFrom(s.status, s.statusEventId, events),
       now: s.status,
       moves: 0,
+      collected: false,
       stopped: false,
     }));
     for (let round = 0; ; round += 1) {
@@ -530,18 +532,20 @@ export class TrackingService {
             plan.stopped = true;
             continue;
           }
-          if (moves[i].codCollectedEventId)
+          if (moves[i].codCollectedEventId) {
+            plan.collected = true;
             await this.codCredit.post(
               { ...plan.s, courier: plan.s.courier! },
               plan.steps[round].event.occurredAt,
               now,
             );
+          }
           plan.now = to;
           plan.moves += 1;
         }
       }
     }
-    return new Map(plans.map((p) => [p.s.id, { now: p.now, moves: p.moves }]));
+    return new Map(plans.map((p) => [p.s.id, { now: p.now, moves: p.moves, collected: p.collected }]));
   }
 
   /**

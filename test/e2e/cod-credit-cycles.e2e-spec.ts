@@ -1,0 +1,212 @@
+import supertest from 'supertest';
+import { AppConfig } from 'config';
+import type { CourierStatus } from 'src/couriers/courier-adapter';
+import { periodContaining } from 'src/invoicing/invoice-period';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { runInvoicing } from '../support/factories/invoices';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import {
+  bookPinned,
+  pickedUpWithPush,
+  PINNED,
+  pushedMove,
+  pushesApplied,
+} from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { auth: { authorization: string } };
+interface Line {
+  shipmentId: string;
+  kind: string;
+  amount: number;
+}
+
+const COD_FEE_KINDS = ['cod_fee', 'cod_fee_refund', 'cod_fee_recharge'];
+
+/**
+ * A COD parcel whose delivery its courier changes again and again, settled by finance in between: every real
+ * change of its cash moves the seller's money once, and its COD fee on invoices once, whatever comes after.
+ */
+describe('COD parcels changed again after their settlement', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let admin: Auth;
+  let finance: Auth;
+  const sap = PINNED.find((p) => p.code === 'sap')!;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
+    http = t.http();
+    admin = await createOperator(t, http, 'admin');
+    finance = await createOperator(t, http, 'finance');
+  });
+  afterAll(() => t.close());
+
+  const newSeller = async (name: string) => {
+    const seller = await signupSeller(http, name);
+    return { seller, origin: (await createAddress(http, seller)).id };
+  };
+  const pushed = async (seller: TestSeller, awb: string, to: CourierStatus, reason?: string) => {
+    await pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);
+    t.clock.advance(3600_000);
+  };
+  const runJob = (name: string) =>
+    http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200);
+  const settle = (id: string, decision: 'release' | 'reverse') =>
+    http
+      .post(`/v1/finance/cod-discrepancies/${id}/settle`)
+      .set(finance.auth)
+      .send({ decision, reason: 'Keputusan keuangan' });
+  const balance = async (seller: TestSeller) =>
+    (await http.get('/v1/balance').set(seller.auth).expect(200)).body as {
+      pending: number;
+      available: number;
+    };
+  const shipmentOf = async (seller: TestSeller, id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
+      codCollected: boolean;
+      charges: { codFee: number };
+    };
+  /** The shipment's COD postings by key (without the id), and its holds released, by count. */
+  const postings = async (b: { id: string; awb: string }) =>
+    Object.fromEntries(
+      (
+        await t.dataSource.query<{ key: string; n: number }[]>(
+          `SELECT CASE WHEN type = 'hold_released' THEN 'hold-release' ELSE split_part(key, ':', 1) END AS key,
+                  count(*)::int AS n
+             FROM ledger_transactions
+            WHERE key LIKE '%:' || $1 OR (type = 'hold_released' AND reference = $2)
+            GROUP BY 1`,
+          [b.id, b.awb],
+        )
+      ).map((r) => [r.key, r.n]),
+    );
+  const closePeriod = async () => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    const period = periodContaining(t.clock.now(), rule);
+    const asOf = new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000);
+    await runInvoicing(http, admin, asOf);
+    expect((await runInvoicing(http, admin, asOf)).issued).toBe(0);
+  };
+  const codFeeLines = async (shipmentId: string) =>
+    (
+      await t.dataSource.query<Line[]>(
+        `SELECT l.kind, l.amount::int AS amount FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+          WHERE l.shipment_id = $1 AND l.kind = ANY($2::text[]) ORDER BY i.period_start, l.id`,
+        [shipmentId, COD_FEE_KINDS],
+      )
+    ).map((l) => [l.kind, l.amount]);
+  const failedRuns = () => t.dataSource.query('SELECT error FROM invoice_runs WHERE error IS NOT NULL');
+  const verified = async () => expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+
+  it('reversed, delivered again, taken back again, delivered again: each change once, its fee once a kind', async () => {
+    const s = await newSeller('Toko Siklus');
+    const [b] = await bookPinned(t, http, s.seller, s.origin, [sap], { codAmount: 85_000 });
+    await pushed(s.seller, b.awb, 'delivered');
+    const fee = (await shipmentOf(s.seller, b.id)).charges.codFee;
+    await closePeriod();
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    expect((await settle(b.id, 'reverse')).status).toBe(200);
+    await closePeriod();
+    await pushed(s.seller, b.awb, 'delivered');
+    await closePeriod();
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    // The settlement stands: the same decision answers it, the other is refused, nothing moves.
+    expect((await settle(b.id, 'reverse')).status).toBe(200);
+    expect((await settle(b.id, 'release')).status).toBe(409);
+    await closePeriod();
+    await pushed(s.seller, b.awb, 'delivered');
+    await pushed(s.seller, b.awb, 'returned');
+    await pushed(s.seller, b.awb, 'delivered');
+    await closePeriod();
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+
+    expect(await postings(b)).toEqual({
+      'cod-credit': 1,
+      'cod-credit-reversal': 1,
+      'cod-credit-redelivered': 1,
+      'hold-release': 1,
+    });
+    expect(await balance(s.seller)).toMatchObject({ pending: 0 });
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    expect(await codFeeLines(b.id)).toEqual([
+      ['cod_fee', fee],
+      ['cod_fee_refund', -fee],
+      ['cod_fee_recharge', fee],
+    ]);
+    expect(await failedRuns()).toEqual([]);
+    await verified();
+  });
+
+  it('released, delivered again, taken back again, delivered again: credited and released once', async () => {
+    const s = await newSeller('Toko Lepas Ulang');
+    const [b] = await bookPinned(t, http, s.seller, s.origin, [sap], { codAmount: 45_000 });
+    await pushed(s.seller, b.awb, 'delivered');
+    const fee = (await shipmentOf(s.seller, b.id)).charges.codFee;
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    expect((await settle(b.id, 'release')).status).toBe(200);
+    await closePeriod();
+    await pushed(s.seller, b.awb, 'delivered');
+    await pushed(s.seller, b.awb, 'returned');
+    expect((await settle(b.id, 'reverse')).status).toBe(409);
+    await pushed(s.seller, b.awb, 'delivered');
+    await closePeriod();
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await postings(b)).toEqual({ 'cod-credit': 1, 'hold-release': 1 });
+    expect(await balance(s.seller)).toMatchObject({ pending: 0 });
+    expect(await codFeeLines(b.id)).toEqual([['cod_fee', fee]]);
+    expect(await failedRuns()).toEqual([]);
+    await verified();
+  });
+
+  it.each([
+    ['then with it', false],
+    ['taken back, then with it', true],
+  ])(
+    'one push delivering without the cash, %s: credited once, its fee on its own invoice',
+    async (_, failed) => {
+      const s = await newSeller(`Toko Satu Dorongan ${failed ? 'Gagal' : 'Langsung'}`);
+      const { booked, push } = await pickedUpWithPush(t, http, s.seller, s.origin, 'idexpress');
+      const [line] = JSON.parse(push.body) as Record<string, unknown>[];
+      const { codAmount } = (await http.get(`/v1/shipments/${booked.id}`).set(s.seller.auth).expect(200))
+        .body as { codAmount: number };
+      const at = Math.floor(t.clock.now().getTime() / 1000);
+      const pod = (seconds: number, cash: string) => ({
+        ...line,
+        operationType: 'POD scan',
+        lastOperationTime: seconds,
+        codAmount: cash,
+      });
+      // The courier corrects its own line before Kirim has seen either: both come in one push.
+      await http
+        .post('/v1/webhooks/couriers/idexpress')
+        .set(push.headers)
+        .send(
+          JSON.stringify([
+            pod(at, '0'),
+            // A failed attempt after the first line: the delivery taken back before the one with the cash.
+            ...(failed
+              ? [
+                  { ...line, operationType: 'Delivery Scan', lastOperationTime: at + 200 },
+                  { ...line, operationType: 'Problem On Shipment scan', lastOperationTime: at + 300 },
+                ]
+              : []),
+            pod(at + 600, String(codAmount)),
+          ]),
+        )
+        .expect(200);
+      await pushesApplied(t);
+      t.clock.advance(3600_000);
+      expect((await shipmentOf(s.seller, booked.id)).codCollected).toBe(true);
+      expect(await balance(s.seller)).toMatchObject({ pending: codAmount });
+      expect(await postings(booked)).toEqual({ 'cod-credit': 1 });
+      const fee = (await shipmentOf(s.seller, booked.id)).charges.codFee;
+      await closePeriod();
+      expect(await codFeeLines(booked.id)).toEqual([['cod_fee', fee]]);
+      await verified();
+    },
+  );
+});
