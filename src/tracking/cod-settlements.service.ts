@@ -92,8 +92,10 @@ export class CodSettlements {
           throw new CodSettlementAlreadyRemittedError();
         fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
         // No cash, so none to remit: the parcel leaves finance's overdue list, and its COD fee is not charged
-        // (left off its invoice if not yet issued, else refunded by the next).
-        await this.codDeliveries.markCashNotCollected([s.id], now);
+        // (left off its invoice if not yet issued, else refunded by the next). Stamped now that the ledger's
+        // locks are held, not when the decision began: a reversal that waited on them past its period's
+        // close and invoice was stamped in that period, and no invoice ever refunded the fee.
+        await this.codDeliveries.markCashNotCollected([s.id], this.clock.now());
       } else {
         fromPending = (await this.codCredit.held([s.id])).get(s.id) ?? 0;
         await this.codCredit.resume([s.id]);

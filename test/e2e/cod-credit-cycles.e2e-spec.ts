@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import { AppConfig } from 'config';
 import type { CourierStatus } from 'src/couriers/courier-adapter';
 import { periodContaining } from 'src/invoicing/invoice-period';
+import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
@@ -14,6 +15,9 @@ import {
   pushesApplied,
 } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { lockAccount } from '../support/lock-race';
+import { waitUntil } from '../support/wait';
+import { Accounts } from 'src/ledger/ledger-accounts';
 
 type Auth = { auth: { authorization: string } };
 interface Line {
@@ -159,6 +163,98 @@ describe('COD parcels changed again after their settlement', () => {
     expect(await balance(s.seller)).toMatchObject({ pending: 0 });
     expect(await codFeeLines(b.id)).toEqual([['cod_fee', fee]]);
     expect(await failedRuns()).toEqual([]);
+    await verified();
+  });
+
+  it('two instances invoicing two periods back to back while the cash changes: each adjustment once', async () => {
+    const other = await startTestApp({}, t.db, { configure: (c) => (c.business.money.codHoldDays = 2) });
+    try {
+      const rule = t.app.get(AppConfig).business.money.invoicing;
+      const s = await newSeller('Toko Paralel');
+      const parcels = await bookPinned(t, http, s.seller, s.origin, [sap, sap, sap], { codAmount: 70_000 });
+      for (const b of parcels) await pushed(s.seller, b.awb, 'delivered');
+      const fee = (await shipmentOf(s.seller, parcels[0].id)).charges.codFee;
+      for (const b of parcels) await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+      await closePeriod();
+      // Next period: all three reversed; the one after: two delivered again, one of them while both
+      // instances invoice the two periods at once, and the third reversed stays so.
+      for (const b of parcels) expect((await settle(b.id, 'reverse')).status).toBe(200);
+      const second = periodContaining(t.clock.now(), rule);
+      t.clock.set(new Date(second.end.getTime() + 3600_000));
+      await pushed(s.seller, parcels[0].awb, 'delivered');
+      const third = periodContaining(t.clock.now(), rule);
+      t.clock.set(new Date(third.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000));
+      const asOf = t.clock.now();
+      await Promise.all([
+        t.app.get(InvoicingService).run(asOf),
+        other.app.get(InvoicingService).run(asOf),
+        pushedMove(t, http, { seller: s.seller, admin }, sap.code, parcels[1].awb, 'delivered'),
+        t.app.get(InvoicingService).run(asOf),
+      ]);
+      await closePeriod();
+      t.clock.advance(rule.periodDays * 86_400_000);
+      await closePeriod();
+      // Reversed and delivered again before the reversal's invoice: nothing to adjust.
+      expect(await codFeeLines(parcels[0].id)).toEqual([['cod_fee', fee]]);
+      // Delivered again while invoiced: refunded and charged again, or neither, but charged once in all.
+      const redelivered = await codFeeLines(parcels[1].id);
+      expect(redelivered.reduce((sum, [, amount]) => sum + Number(amount), 0)).toBe(fee);
+      expect(new Set(redelivered.map(([kind]) => kind)).size).toBe(redelivered.length);
+      expect(await codFeeLines(parcels[2].id)).toEqual([
+        ['cod_fee', fee],
+        ['cod_fee_refund', -fee],
+      ]);
+      expect(await failedRuns()).toEqual([]);
+      await verified();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a reversal that waited on the courier’s receivable past its period’s invoice is refunded by the next', async () => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    const s = await newSeller('Toko Tunggu');
+    const [b, c] = await bookPinned(t, http, s.seller, s.origin, [sap, sap], { codAmount: 60_000 });
+    await pushed(s.seller, b.awb, 'delivered');
+    const fee = (await shipmentOf(s.seller, b.id)).charges.codFee;
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    await closePeriod();
+    // Late in the next period (which charges a parcel of its own), finance reverses it while the tracker
+    // holds the courier's receivable (crediting a long batch): the reversal waits there.
+    await pushed(s.seller, c.awb, 'delivered');
+    const period = periodContaining(t.clock.now(), rule);
+    t.clock.set(new Date(period.end.getTime() - 60_000));
+    const q = t.dataSource.createQueryRunner();
+    await q.connect();
+    let answer: Promise<supertest.Response>;
+    try {
+      await q.startTransaction();
+      await lockAccount(q, Accounts.courierCodReceivable('sap').code);
+      answer = settle(b.id, 'reverse').then((r) => r);
+      await waitUntil(
+        async () =>
+          (
+            await t.dataSource.query<{ n: number }[]>(
+              'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+            )
+          )[0].n > 0,
+        'the reversal waits for the receivable',
+      );
+      // Meanwhile the period ends and is invoiced: the reversal is not committed, so nothing is refunded.
+      t.clock.set(new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000));
+      await runInvoicing(http, admin, t.clock.now());
+      await q.commitTransaction();
+    } finally {
+      await q.release();
+    }
+    expect((await answer).status).toBe(200);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
+    t.clock.advance(3600_000);
+    await closePeriod();
+    expect(await codFeeLines(b.id)).toEqual([
+      ['cod_fee', fee],
+      ['cod_fee_refund', -fee],
+    ]);
     await verified();
   });
 
