@@ -1,6 +1,7 @@
 import {
   ABBREVIATIONS,
   editDistance,
+  expandAbbreviations,
   modernSpelling,
   normalizePlace,
   parsePlaceQuery,
@@ -146,7 +147,7 @@ export class AreaIndex {
       }
       let r = this.regencies.length - 1;
       if (this.regencies[r]?.code !== row.regencyCode) {
-        const words = row.regencySearchName.split(' ');
+        const words = expandAbbreviations(row.regencySearchName.split(' '));
         this.regencies.push({
           code: row.regencyCode,
           name: row.regencyName,
@@ -165,7 +166,9 @@ export class AreaIndex {
         if (glued) this.post(glued).regencies.push(r);
       }
       const d = this.districts.length;
-      const words = row.searchName.split(' ');
+      // Searched by the words a query is turned into: "Kep. Masaloka Raya" is found by "kep masaloka raya",
+      // which a query reads as "kepulauan masaloka raya" (its exact name found nothing).
+      const words = expandAbbreviations(row.searchName.split(' '));
       const glued = gluedOf(words);
       this.districts.push({
         code: row.code,
@@ -244,7 +247,7 @@ export class AreaIndex {
    * tolerated when the words as typed find nothing.
    */
   search(text: string, limit: number): AreaMatch[] {
-    const query = limitWords(parsePlaceQuery(text));
+    const query = limitWords(kindWordsAsWords(parsePlaceQuery(text)));
     if (!query.words.length) return [];
     let hits = this.rank(query, false);
     if (!hits.length) hits = this.rank(query, true);
@@ -462,8 +465,11 @@ export class AreaIndex {
     const named = new Set(this.namedProvinces(query.words));
     const provinceWords = new Set([...named].flatMap((p) => this.provinces[p].words));
     const matched = new Map<string, number>();
+    // Per district, how many query words name a whole word of it (its district, regency or province).
+    const whole = new Uint8Array(n);
     const best: Float32Array[] = found.map((words, k) => {
       const q = new Float32Array(n);
+      const named = new Uint8Array(n);
       // A named province's word finds a district or regency that shares it no better than the province.
       const cap = provinceWords.has(query.words[k]) ? WEIGHT.province : WEIGHT.exact;
       for (const [word, quality] of words) {
@@ -475,7 +481,13 @@ export class AreaIndex {
         for (const r of post.regencies) fill(q, this.regencies[r].first, this.regencies[r].end, local);
         for (const p of post.provinces)
           fill(q, this.provinces[p].first, this.provinces[p].end, quality * WEIGHT.province);
+        if (quality === WEIGHT.exact) {
+          for (const d of post.districts) named[d] = 1;
+          for (const r of post.regencies) named.fill(1, this.regencies[r].first, this.regencies[r].end);
+          for (const p of post.provinces) named.fill(1, this.provinces[p].first, this.provinces[p].end);
+        }
       }
+      for (let i = 0; i < n; i += 1) whole[i] += named[i];
       return q;
     });
     const optional = new Set(query.optionalWords);
@@ -493,7 +505,7 @@ export class AreaIndex {
       const quality = glued ? (matched.get(glued) ?? 0) : 0;
       return quality === WEIGHT.prefix ? 0 : quality;
     };
-    const scored: { i: number; score: number }[] = [];
+    const scored: { i: number; score: number; exact: boolean }[] = [];
     for (let i = 0; i < n; i += 1) {
       let score = 0;
       let all = true;
@@ -526,9 +538,11 @@ export class AreaIndex {
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
-      scored.push({ i, score });
+      scored.push({ i, score, exact: whole[i] === best.length });
     }
-    scored.sort((a, b) => b.score - a.score || a.i - b.i);
+    // A place every word names whole comes before those a word only begins: "Bangkala" typed in full is
+    // Bangkala (Jeneponto), not Bangkalan, which the regency bonus put first.
+    scored.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.i - b.i);
     this.typedOrderFirst(scored, query.words);
     return scored.map((s) => s.i);
   }
@@ -661,6 +675,16 @@ function limitWords(query: PlaceQuery): PlaceQuery {
   return query.words.length > MAX_QUERY_WORDS
     ? { ...query, words: query.words.slice(0, MAX_QUERY_WORDS) }
     : query;
+}
+
+/**
+ * A query of kind words alone ("kota") as words to find: they name nothing else, and a district is named so
+ * (Kota, in Kota Kediri), which answered nothing.
+ */
+function kindWordsAsWords(query: PlaceQuery): PlaceQuery {
+  return query.words.length || !query.optionalWords.length
+    ? query
+    : { words: [...new Set(query.optionalWords)], kind: null, optionalWords: [] };
 }
 
 /** A name's words written as one, when it has more than one. */

@@ -169,6 +169,11 @@ export interface PlaceQuery {
 const ownWord = <T>(table: Readonly<Record<string, T>>, word: string): T | undefined =>
   Object.hasOwn(table, word) ? table[word] : undefined;
 
+/** Words with each short form written out ("kep" → "kepulauan"), as a query's are. */
+export function expandAbbreviations(words: readonly string[]): string[] {
+  return words.flatMap((w) => ownWord(ABBREVIATIONS, w)?.split(' ') ?? [w]);
+}
+
 /** A typed place as search words: normalized, abbreviations expanded, kind and noise words set apart. */
 export function parsePlaceQuery(text: string): PlaceQuery {
   const words: string[] = [];
