@@ -505,7 +505,16 @@ export class AreaIndex {
       const quality = glued ? (matched.get(glued) ?? 0) : 0;
       return quality === WEIGHT.prefix ? 0 : quality;
     };
-    const scored: { i: number; score: number; exact: boolean }[] = [];
+    // The typed words are one district's whole name, and no regency's: that district is what was asked for,
+    // before a regency named by one word with a district sharing another ("Banggai Utara" is no Balantak
+    // Utara of Kabupaten Banggai). A regency's name typed keeps the city first ("Tebing Tinggi", "Depok").
+    const typedKey = wordKey(query.words);
+    const typedGlued = query.words.join('');
+    const namesRegency = this.regencies.some((r) => wordKey(r.words) === typedKey || r.glued === typedGlued);
+    const namedWhole = (i: number) =>
+      !namesRegency &&
+      (wordKey(this.districts[i].words) === typedKey || this.districts[i].glued === typedGlued);
+    const scored: { i: number; score: number; exact: number }[] = [];
     for (let i = 0; i < n; i += 1) {
       let score = 0;
       let all = true;
@@ -538,11 +547,11 @@ export class AreaIndex {
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
-      scored.push({ i, score, exact: whole[i] === best.length });
+      scored.push({ i, score, exact: whole[i] === best.length ? (namedWhole(i) ? 2 : 1) : 0 });
     }
     // A place every word names whole comes before those a word only begins: "Bangkala" typed in full is
     // Bangkala (Jeneponto), not Bangkalan, which the regency bonus put first.
-    scored.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.i - b.i);
+    scored.sort((a, b) => b.exact - a.exact || b.score - a.score || a.i - b.i);
     this.typedOrderFirst(scored, query.words);
     return scored.map((s) => s.i);
   }
@@ -685,6 +694,11 @@ function kindWordsAsWords(query: PlaceQuery): PlaceQuery {
   return query.words.length || !query.optionalWords.length
     ? query
     : { words: [...new Set(query.optionalWords)], kind: null, optionalWords: [] };
+}
+
+/** A name's words as a set, to compare names typed in any order. */
+function wordKey(words: readonly string[]): string {
+  return [...new Set(words)].sort().join(' ');
 }
 
 /** A name's words written as one, when it has more than one. */

@@ -115,6 +115,12 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['bangkala', { district: '73.04.01' }],
   ['jaya', { district: '11.14.05' }],
   ['kai', { district: '95.04.41' }],
+  // A district's whole name, before a regency named by one of its words with a district sharing another.
+  ['banggai utara', { district: '72.11.02' }],
+  ['batang merangin', { district: '15.01.07' }],
+  ['mesuji raya', { district: '16.02.21' }],
+  ['kuala jambi', { district: '15.07.08' }],
+  ['banjar baru', { district: '18.05.29' }],
   // Names the directory writes with a short form, and a district named by a kind word alone.
   ['Kep. Masaloka Raya', { district: '74.06.17' }],
   ['kepulauan bala balakang', { district: '76.02.16' }],
