@@ -126,6 +126,9 @@ export class AreaIndex {
   private readonly provinceByName = new Map<string, number>();
   /** Districts named by the same words as one other district, in another order, each to the other. */
   private readonly twins = new Map<number, number>();
+  /** Every regency's name as words in any order (`wordKey`), and written together: a query naming one. */
+  private readonly regencyKeys = new Set<string>();
+  private readonly regencyGlued = new Set<string>();
   /** District indexes by their name's search form ("rancabali"), across the country. */
   private readonly byName = new Map<string, number[]>();
   /** District indexes by the search form of a village they hold, written together ("jakasampurna"). */
@@ -197,6 +200,10 @@ export class AreaIndex {
         this.twins.set(same[0], same[1]);
         this.twins.set(same[1], same[0]);
       }
+    for (const r of this.regencies) {
+      this.regencyKeys.add(wordKey(r.words));
+      if (r.glued) this.regencyGlued.add(r.glued);
+    }
     for (const v of villages) {
       const d = this.findCode(v.districtCode);
       if (d < 0) continue;
@@ -510,7 +517,7 @@ export class AreaIndex {
     // Utara of Kabupaten Banggai). A regency's name typed keeps the city first ("Tebing Tinggi", "Depok").
     const typedKey = wordKey(query.words);
     const typedGlued = query.words.join('');
-    const namesRegency = this.regencies.some((r) => wordKey(r.words) === typedKey || r.glued === typedGlued);
+    const namesRegency = this.regencyKeys.has(typedKey) || this.regencyGlued.has(typedGlued);
     const namedWhole = (i: number) =>
       !namesRegency &&
       (wordKey(this.districts[i].words) === typedKey || this.districts[i].glued === typedGlued);
