@@ -498,6 +498,11 @@ export class AreaIndex {
       return q;
     });
     const optional = new Set(query.optionalWords);
+    // How many times each word was typed, kind words included: a copy the regency's name or kind takes is
+    // not the district's too ("Mandrehe, Nias Barat" names Mandrehe, not Mandrehe Barat).
+    const typed = new Map<string, number>();
+    for (const w of query.words) typed.set(w, query.repeated?.get(w) ?? 1);
+    for (const w of query.optionalWords) typed.set(w, (typed.get(w) ?? 0) + 1);
     // A dropped kind word still completes a district's name ("kota baru" → Kota Baru), never required.
     for (const word of optional)
       if (this.postings.has(word) && !matched.has(word)) matched.set(word, WEIGHT.exact);
@@ -538,13 +543,30 @@ export class AreaIndex {
       const p = this.provinces[r.province];
       const regencyCoverage = Math.max(coverage(r.words), gluedCoverage(r.glued));
       const districtCoverage = Math.max(coverage(d.words, provinceWords), gluedCoverage(d.glued));
-      // A word naming the regency in full ("tengah" of Lombok Tengah in "praya lombok tengah") earns no
-      // district the bonus of using more of the query: only words the district alone accounts for do.
+      // A word naming the regency in full ("tengah" of Lombok Tengah in "praya lombok tengah"), or its kind
+      // ("kota" of "sorong kota sorong"), earns a district the bonus of using more of the query only for a
+      // copy typed beyond those: "praya tengah lombok tengah" is Praya Tengah. A district word whose every
+      // typed copy the regency took costs the district as much: the place holds the word more times than
+      // typed ("mandrehe nias barat" is Mandrehe before Mandrehe Barat).
       const regencyNamed = regencyCoverage === WEIGHT.exact;
+      // The kind is the regency's only when its name is typed besides the district's: "sorong kota" is
+      // Sorong Kota, "sorong kota sorong" Sorong of Kota Sorong.
+      const kindTaken =
+        query.kind === r.kind &&
+        regencyNamed &&
+        r.words.every((w) => (typed.get(w) ?? 0) > countOf(d.words, w, d.words.length));
+      let spareKindWord = true;
       if (districtCoverage) {
         let own = 0;
-        for (const w of d.words)
-          if (matched.get(w) === WEIGHT.exact && !(regencyNamed && r.words.includes(w))) own += 1;
+        for (let j = 0; j < d.words.length; j += 1) {
+          const w = d.words[j];
+          if (matched.get(w) !== WEIGHT.exact) continue;
+          const taken =
+            (regencyNamed ? countOf(r.words, w, r.words.length) : 0) + (w === r.kind && kindTaken ? 1 : 0);
+          const spare = (typed.get(w) ?? 0) - taken - countOf(d.words, w, j) > 0;
+          own += !taken || spare ? 1 : -1;
+          if (optional.has(w) && !spare) spareKindWord = false;
+        }
         score += COVERED.district * districtCoverage + COVERED.eachDistrictWord * own;
       } else if (d.words.some((w) => matched.has(w) && !provinceWords.has(w)))
         score += COVERED.someDistrictWord;
@@ -552,7 +574,7 @@ export class AreaIndex {
       if (named.has(r.province)) score += COVERED.namedProvince;
       if (query.kind) score += query.kind === r.kind ? KIND.asked : KIND.contradicted;
       else if (r.kind === 'kota') score += KIND.cityFirst;
-      if (d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
+      if (spareKindWord && d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
       scored.push({ i, score, exact: whole[i] === best.length ? (namedWhole(i) ? 2 : 1) : 0 });
     }
@@ -711,6 +733,13 @@ function wordKey(words: readonly string[]): string {
 /** A name's words written as one, when it has more than one. */
 function gluedOf(words: string[]): string | null {
   return words.length > 1 ? words.join('') : null;
+}
+
+/** How many of `words`' first `end` are `word`. */
+function countOf(words: readonly string[], word: string, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i += 1) if (words[i] === word) n += 1;
+  return n;
 }
 
 function fill(q: Float32Array, from: number, to: number, quality: number): void {

@@ -163,6 +163,11 @@ export interface PlaceQuery {
   kind: RegencyKind | null;
   /** Kind words that were dropped: they may still be part of a district's name ("Kota Baru"). */
   optionalWords: string[];
+  /**
+   * How many times each word typed more than once was typed ("praya tengah lombok tengah": tengah, 2),
+   * absent when none was: a district sharing a word with its regency is told apart by it.
+   */
+  repeated?: ReadonlyMap<string, number>;
 }
 
 /** `table`'s own entry for a typed word: "constructor" is a word too, not the object's inherited function. */
@@ -179,6 +184,7 @@ export function parsePlaceQuery(text: string): PlaceQuery {
   const words: string[] = [];
   const optionalWords: string[] = [];
   let kind: RegencyKind | null = null;
+  let repeated: Map<string, number> | undefined;
   for (const token of normalizePlace(text).split(' ')) {
     if (!token || /^\d+$/.test(token)) continue; // postal codes and house numbers name no area here
     const k = ownWord(KIND_WORDS, token);
@@ -190,9 +196,10 @@ export function parsePlaceQuery(text: string): PlaceQuery {
     if (NOISE_WORDS.has(token)) continue;
     for (const word of (ownWord(ABBREVIATIONS, token) ?? token).split(' ')) {
       if (!words.includes(word)) words.push(word);
+      else (repeated ??= new Map()).set(word, (repeated.get(word) ?? 1) + 1);
     }
   }
-  return { words, kind, optionalWords };
+  return repeated ? { words, kind, optionalWords, repeated } : { words, kind, optionalWords };
 }
 
 /**

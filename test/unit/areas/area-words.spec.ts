@@ -67,6 +67,13 @@ describe('parsePlaceQuery', () => {
     expect(parsePlaceQuery('kota baru')).toEqual({ words: ['baru'], kind: 'kota', optionalWords: ['kota'] });
   });
 
+  it('counts a word typed more than once, abbreviations written out ("praya tengah, lombok tengah")', () => {
+    expect(parsePlaceQuery('Praya Tengah, Lombok Tengah').repeated).toEqual(new Map([['tengah', 2]]));
+    expect(parsePlaceQuery('tebet jaksel jakarta').repeated).toEqual(new Map([['jakarta', 2]]));
+    expect(parsePlaceQuery('una una tojo una una').repeated).toEqual(new Map([['una', 4]]));
+    expect(parsePlaceQuery('tebet jakarta selatan').repeated).toBeUndefined();
+  });
+
   it('reads words an object inherits ("constructor", "hasownproperty") as words to find, never as a kind or an abbreviation', () => {
     for (const word of ['constructor', 'hasownproperty', 'isprototypeof', 'tostring', 'valueof']) {
       const q = parsePlaceQuery(`${word} bandung`);
