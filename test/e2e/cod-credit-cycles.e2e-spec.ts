@@ -18,6 +18,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { lockAccount } from '../support/lock-race';
 import { waitUntil } from '../support/wait';
 import { Accounts } from 'src/ledger/ledger-accounts';
+import { COD_FEE_KINDS } from 'src/invoicing/invoice-lines';
 
 type Auth = { auth: { authorization: string } };
 interface Line {
@@ -25,8 +26,6 @@ interface Line {
   kind: string;
   amount: number;
 }
-
-const COD_FEE_KINDS = ['cod_fee', 'cod_fee_refund', 'cod_fee_recharge'];
 
 /**
  * A COD parcel whose delivery its courier changes again and again, settled by finance in between: every real

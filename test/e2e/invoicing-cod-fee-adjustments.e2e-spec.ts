@@ -10,6 +10,7 @@ import { createAddress, signupSeller, TestSeller } from '../support/factories/se
 import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { pdfTextRuns } from '../support/pdf-text';
 import { startTestApp, TestApp } from '../support/test-app';
+import { COD_FEE_KINDS } from 'src/invoicing/invoice-lines';
 
 type Auth = { auth: { authorization: string } };
 interface Line {
@@ -34,8 +35,6 @@ interface Invoice {
   outstanding: number;
   lines: Line[];
 }
-
-const COD_FEE_KINDS = ['cod_fee', 'cod_fee_refund', 'cod_fee_recharge'];
 
 /**
  * The COD fee follows the cash after the parcel's own invoice: finance reversing a delivery's COD credit (the
@@ -127,7 +126,9 @@ describe('COD fee of a parcel whose COD credit was reversed: refunded once, char
     for (const i of [...items].reverse()) {
       const invoice = (await http.get(`/v1/invoices/${i.id}`).set(seller.auth).expect(200)).body as Invoice;
       lines.push(
-        ...invoice.lines.filter((l) => l.shipmentId === shipmentId && COD_FEE_KINDS.includes(l.kind)),
+        ...invoice.lines.filter(
+          (l) => l.shipmentId === shipmentId && (COD_FEE_KINDS as readonly string[]).includes(l.kind),
+        ),
       );
     }
     return lines.map((l) => [l.kind, l.amount]);
