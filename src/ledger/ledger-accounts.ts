@@ -1,4 +1,5 @@
 import type { Rupiah } from 'src/common/money';
+import { compareStrings } from 'src/common/sort-order';
 
 /** A seller's own accounts: what Kirim owes the seller (the first three) and what the seller owes Kirim. */
 export const SELLER_ACCOUNT_KINDS = ['pending', 'available', 'in_withdrawal', 'invoice_receivable'] as const;
@@ -77,7 +78,7 @@ export function lockRank(a: Pick<AccountRef, 'kind' | 'sellerId'>): number {
 
 /** Compares two accounts by the lock order (`lockRank`, then code). */
 export function byLockOrder(a: AccountRef, b: AccountRef): number {
-  return lockRank(a) - lockRank(b) || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+  return lockRank(a) - lockRank(b) || compareStrings(a.code, b.code);
 }
 
 /** The lock order in SQL over `ledger_accounts` (kind, seller_id, code), as `byLockOrder`. */
