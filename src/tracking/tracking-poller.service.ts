@@ -74,14 +74,15 @@ export class TrackingPoller {
 
   /**
    * Polls every shipment due by `asOf` (default now), each once: a due shipment's next poll is later. Without
-   * `asOf`, what the pass writes is stamped when it is written (claim leases, back-offs, the moves and when
-   * their outcomes were recorded): a pass can wait on a slow courier for longer than the invoicing's grace,
-   * and a delivery stamped with the pass's start would fall in a period already invoiced, so on no invoice.
+   * `asOf`, what the pass writes is stamped when it is written (claim leases, back-offs; the moves and their
+   * outcomes once their shipments are locked): a pass can wait on a slow courier, or on a shipment's lock, for
+   * longer than the invoicing's grace, and a delivery stamped before would fall in a period already invoiced,
+   * so on no invoice.
    */
   async pollDue(asOf?: Date): Promise<PollResult> {
     const dueBy = asOf ?? this.clock.now();
     const now = asOf ? () => asOf : () => this.clock.now();
-    const figures = await Promise.all(COURIER_CODES.map((c) => this.pollCourier(c, dueBy, now)));
+    const figures = await Promise.all(COURIER_CODES.map((c) => this.pollCourier(c, dueBy, now, asOf)));
     const total = Object.fromEntries(
       FIGURES.map((k) => [k, figures.reduce((sum, f) => sum + f[k], 0)]),
     ) as unknown as CourierPollFigures;
@@ -114,7 +115,7 @@ export class TrackingPoller {
       release();
     }
     try {
-      await this.tracking.recordPoll(courier, [{ awb }], results, this.clock.now());
+      await this.tracking.recordPoll(courier, [{ awb }], results);
       return true;
     } catch (e) {
       // As a poll's recording that fails: logged, and the next poll brings the same news.
@@ -130,7 +131,12 @@ export class TrackingPoller {
    * the database round trips, sets the pace. When the recordings fall behind, the senders wait for them:
    * a slow database slows the polling instead of piling answers up in memory.
    */
-  private async pollCourier(courier: CourierCode, dueBy: Date, now: () => Date): Promise<CourierPollFigures> {
+  private async pollCourier(
+    courier: CourierCode,
+    dueBy: Date,
+    now: () => Date,
+    asOf: Date | undefined,
+  ): Promise<CourierPollFigures> {
     const figures: CourierPollFigures = {
       polled: 0,
       requests: 0,
@@ -165,7 +171,7 @@ export class TrackingPoller {
         }
       })());
 
-    const recorder = new GroupCommit<Answer>((answers) => this.record(courier, answers, now, figures), {
+    const recorder = new GroupCommit<Answer>((answers) => this.record(courier, answers, asOf, figures), {
       groupSize: Math.max(1, Math.floor(settings.claimBatch / batchSize)),
       concurrent: settings.recordingsPerCourier,
       maxWaiting: budget.concurrency * 2,
@@ -273,11 +279,14 @@ export class TrackingPoller {
       : null;
   }
 
-  /** Answers handed to the tracker together; a failure leaves them claimed (polled after the lease). */
+  /**
+   * Answers handed to the tracker together, recorded as of `asOf` or else when the tracker holds their
+   * shipments; a failure leaves them claimed (polled after the lease).
+   */
   private async record(
     courier: CourierCode,
     answers: Answer[],
-    now: () => Date,
+    asOf: Date | undefined,
     figures: CourierPollFigures,
   ): Promise<void> {
     const shipments = answers.flatMap((a) => a.shipments);
@@ -286,7 +295,7 @@ export class TrackingPoller {
         courier,
         shipments,
         answers.flatMap((a) => a.results),
-        now(),
+        asOf,
       );
       figures.moved += applied.moved;
       figures.pickedUp += applied.pickedUp;

@@ -129,7 +129,8 @@ export class TrackingService {
     courier: CourierCode,
     shipments: Pick<TrackedShipment, 'awb'>[],
     results: TrackResult[],
-    now: Date,
+    /** The time to record it as (a run as of a moment); without it, the clock once the shipments are locked. */
+    asOf?: Date,
   ) {
     const { kept: found, dropped } = storablePolled(results.flatMap((r) => (r.found ? r.events : [])));
     if (dropped.length)
@@ -146,13 +147,13 @@ export class TrackingService {
       return this.apply(
         courier,
         awbs,
-        now,
+        asOf,
         'poll',
         owners,
         found.filter((e) => owners.has(e.awb)),
       );
     });
-    const watched = await this.watchPickups(applied.booked, now, true);
+    const watched = await this.watchPickups(applied.booked, asOf ?? this.clock.now(), true);
     return {
       ...applied,
       pickedUp: applied.pickedUp + watched.pickedUp,
@@ -180,14 +181,13 @@ export class TrackingService {
     const batch = this.config.business.tracking.inboxBatch;
     let applied = 0;
     for (;;) {
-      const now = asOf ?? this.clock.now();
       const pending = await this.events.claimUnprocessed(batch);
       if (!pending.awbs.length) return applied;
       const byCourier = new Map<CourierCode, string[]>();
       for (const p of pending.awbs) byCourier.set(p.courier, [...(byCourier.get(p.courier) ?? []), p.awb]);
       for (const [courier, awbs] of byCourier) {
-        const result = await this.tx.run(() => this.apply(courier, awbs, now, 'webhook'));
-        await this.watchPickups(result.booked, now, false);
+        const result = await this.tx.run(() => this.apply(courier, awbs, asOf, 'webhook'));
+        await this.watchPickups(result.booked, asOf ?? this.clock.now(), false);
       }
       applied += pending.awbs.length;
       // Fewer events than a batch were waiting: the inbox is empty now (a push meanwhile kicks another
@@ -204,7 +204,12 @@ export class TrackingService {
   private async apply(
     courier: CourierCode,
     awbs: string[],
-    now: Date,
+    /**
+     * The time to record the moves and their outcomes as; without it, the clock once the shipments are locked:
+     * a wait on their locks (a long batch crediting the same seller) may outlast the invoicing's grace, and an
+     * outcome stamped before it would fall in a period already invoiced, so on no invoice.
+     */
+    asOf: Date | undefined,
     source: EventSource,
     /** The shipments booked with these airway bills, when the caller has read them already. */
     known?: Map<string, string>,
@@ -214,12 +219,13 @@ export class TrackingService {
     const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, bookingFailed: 0, booked: [] };
     const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
     const unowned = awbs.filter((a) => !owners.has(a));
-    await this.events.markUnowned(courier, unowned, now);
+    await this.events.markUnowned(courier, unowned, asOf ?? this.clock.now());
     // Bills of earlier bookings (cancelled to re-book): their courier scanning the parcel is the shipment's
     // problem, though the events stay the bill's alone.
     const earlier = await this.tracked.byEarlierAwbs(courier, unowned);
     if (!owners.size && !earlier.size) return result;
     const shipments = await this.tracked.lock([...new Set([...owners.values(), ...earlier.values()])]);
+    const now = asOf ?? this.clock.now();
     const { byAwb: eventsByAwb, pending } = await this.events.eventsOf(courier, [...owners.keys()]);
     await this.events.insertFresh(courier, polled, eventsByAwb, owners, this.clock.now());
     await this.tracked.prepareOutlooks(shipments.filter((s) => TRACKED.has(s.status)));

@@ -19,6 +19,7 @@ import { lockAccount } from '../support/lock-race';
 import { waitUntil } from '../support/wait';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { COD_FEE_KINDS } from 'src/invoicing/invoice-lines';
+import type { QueryRunner } from 'typeorm';
 
 type Auth = { auth: { authorization: string } };
 interface Line {
@@ -102,6 +103,43 @@ describe('COD parcels changed again after their settlement', () => {
     ).map((l) => [l.kind, l.amount]);
   const failedRuns = () => t.dataSource.query('SELECT error FROM invoice_runs WHERE error IS NOT NULL');
   const verified = async () => expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  /**
+   * `work` starts a minute before the current period's end and waits on `lock`, held meanwhile by another
+   * transaction, while the period ends and is invoiced (after its grace); then the lock is let go. What
+   * `work` answered.
+   */
+  const heldPastClose = async <T>(
+    lock: (q: QueryRunner) => Promise<unknown>,
+    work: () => PromiseLike<T>,
+    what: string,
+  ): Promise<T> => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    const period = periodContaining(t.clock.now(), rule);
+    t.clock.set(new Date(period.end.getTime() - 60_000));
+    const q = t.dataSource.createQueryRunner();
+    await q.connect();
+    try {
+      await q.startTransaction();
+      await lock(q);
+      const answer = Promise.resolve(work());
+      await waitUntil(
+        async () =>
+          (
+            await t.dataSource.query<{ n: number }[]>(
+              'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+            )
+          )[0].n > 0,
+        what,
+      );
+      // Meanwhile the period ends and is invoiced: what waits is not committed, so not on that invoice.
+      t.clock.set(new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000));
+      await runInvoicing(http, admin, t.clock.now());
+      await q.commitTransaction();
+      return await answer;
+    } finally {
+      await q.release();
+    }
+  };
 
   it('reversed, delivered again, taken back again, delivered again: each change once, its fee once a kind', async () => {
     const s = await newSeller('Toko Siklus');
@@ -211,7 +249,6 @@ describe('COD parcels changed again after their settlement', () => {
   });
 
   it('a reversal that waited on the courier’s receivable past its period’s invoice is refunded by the next', async () => {
-    const rule = t.app.get(AppConfig).business.money.invoicing;
     const s = await newSeller('Toko Tunggu');
     const [b, c] = await bookPinned(t, http, s.seller, s.origin, [sap, sap], { codAmount: 60_000 });
     await pushed(s.seller, b.awb, 'delivered');
@@ -221,32 +258,12 @@ describe('COD parcels changed again after their settlement', () => {
     // Late in the next period (which charges a parcel of its own), finance reverses it while the tracker
     // holds the courier's receivable (crediting a long batch): the reversal waits there.
     await pushed(s.seller, c.awb, 'delivered');
-    const period = periodContaining(t.clock.now(), rule);
-    t.clock.set(new Date(period.end.getTime() - 60_000));
-    const q = t.dataSource.createQueryRunner();
-    await q.connect();
-    let answer: Promise<supertest.Response>;
-    try {
-      await q.startTransaction();
-      await lockAccount(q, Accounts.courierCodReceivable('sap').code);
-      answer = settle(b.id, 'reverse').then((r) => r);
-      await waitUntil(
-        async () =>
-          (
-            await t.dataSource.query<{ n: number }[]>(
-              'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
-            )
-          )[0].n > 0,
-        'the reversal waits for the receivable',
-      );
-      // Meanwhile the period ends and is invoiced: the reversal is not committed, so nothing is refunded.
-      t.clock.set(new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000));
-      await runInvoicing(http, admin, t.clock.now());
-      await q.commitTransaction();
-    } finally {
-      await q.release();
-    }
-    expect((await answer).status).toBe(200);
+    const answer = await heldPastClose(
+      (q) => lockAccount(q, Accounts.courierCodReceivable('sap').code),
+      () => settle(b.id, 'reverse'),
+      'the reversal waits for the receivable',
+    );
+    expect(answer.status).toBe(200);
     expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
     t.clock.advance(3600_000);
     await closePeriod();
@@ -254,6 +271,45 @@ describe('COD parcels changed again after their settlement', () => {
       ['cod_fee', fee],
       ['cod_fee_refund', -fee],
     ]);
+    await verified();
+  });
+
+  it('a delivery whose poll waited on its shipment past its period’s invoice is charged on the next', async () => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    // Early in a period of its own, so that its poll is due by the period's last minute.
+    t.clock.set(new Date(periodContaining(t.clock.now(), rule).end.getTime() + 3600_000));
+    const held = periodContaining(t.clock.now(), rule);
+    const s = await newSeller('Toko Antre');
+    const [b, c] = await bookPinned(t, http, s.seller, s.origin, [sap, sap], { codAmount: 60_000 });
+    // The period charges a parcel of its own, so it has an invoice to miss the other from.
+    await pushed(s.seller, c.awb, 'delivered');
+    await http
+      .post(`/sandbox/parcels/${b.awb}/advance`)
+      .set(s.seller.auth)
+      .send({ to: 'delivered' })
+      .expect(200);
+    // Its poll, in the period's last minute, records the delivery while another transaction holds the shipment
+    // (a seller's action, another instance's long batch): the recording waits there.
+    const polled = await heldPastClose(
+      (q) => q.query('SELECT 1 FROM shipments WHERE id = $1 FOR UPDATE', [b.id]),
+      () => runJob('tracking-poll'),
+      'the poll waits for the shipment',
+    );
+    expect((polled.body as { result: { moved: number } }).result.moved).toBeGreaterThan(0);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    const next = periodContaining(t.clock.now(), rule);
+    await closePeriod();
+    const periodsOf = async (shipmentId: string) => {
+      const lines = await t.dataSource.query<{ kind: string; period_start: Date }[]>(
+        `SELECT l.kind, i.period_start FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+          WHERE l.shipment_id = $1 ORDER BY l.id`,
+        [shipmentId],
+      );
+      expect(lines.map((l) => l.kind)).toEqual(expect.arrayContaining(['shipping', 'cod_fee']));
+      return [...new Set(lines.map((l) => l.period_start.toISOString()))];
+    };
+    expect(await periodsOf(c.id)).toEqual([held.start.toISOString()]);
+    expect(await periodsOf(b.id)).toEqual([next.start.toISOString()]);
     await verified();
   });
 

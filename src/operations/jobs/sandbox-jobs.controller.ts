@@ -32,7 +32,8 @@ export class SandboxJobsController {
   @ApiOkResponse({ type: JobRunDto })
   async run(@Param('name') name: string, @Body() body: RunJobDto): Promise<JobRunDto> {
     const now = this.clock.now();
-    const asOf = body.asOf ? instantOf(body.asOf) : now;
+    const given = body.asOf ? instantOf(body.asOf) : undefined;
+    const asOf = given ?? now;
     // A run as of a moment still to come would act on a future the clock has not reached: invoicing would
     // close a period parcels can still end in (and never bill them), holds would release early.
     if (asOf.getTime() > now.getTime())
@@ -42,6 +43,7 @@ export class SandboxJobsController {
           message: `must not be after the service's clock (${now.toISOString()}): move the clock first (POST /sandbox/clock)`,
         },
       ]);
-    return { job: name, asOf: asOf.toISOString(), result: await this.jobs.run(name, asOf) };
+    // Without one, the job runs as its schedule runs it: what it writes is stamped when it is written.
+    return { job: name, asOf: asOf.toISOString(), result: await this.jobs.run(name, given) };
   }
 }
