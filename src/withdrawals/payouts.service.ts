@@ -94,18 +94,21 @@ export class PayoutsService {
         answer = c.previousState === 'sending' ? await this.adapter.find(w.id) : null;
         if (!answer) {
           const unanswered = now.getTime() - (w.firstSentAt ?? now).getTime();
+          // A send whose answer never came may still reach the provider late (a request held on the way):
+          // the payout fails, and the money comes back, only once that can no longer happen, or the seller
+          // would be paid on top of the money given back.
+          const quietFrom = (w.lastSentAt ?? w.firstSentAt ?? now).getTime() + lateSendMinutes * MINUTE;
+          const waitQuiet = async (): Promise<Outcome> => {
+            await this.repository.update(w.id, ['approved'], {
+              payoutClaimedUntil: null,
+              nextCheckAt: new Date(quietFrom),
+              updatedAt: now,
+            });
+            return 'waiting';
+          };
           if (c.previousState === 'sending' && unanswered >= giveUpHours * 3600_000) {
-            // Not sent again; failed only once its last send can no longer reach the provider late,
-            // or the seller would be paid on top of the money given back.
-            const quietFrom = (w.lastSentAt ?? w.firstSentAt ?? now).getTime() + lateSendMinutes * MINUTE;
-            if (now.getTime() < quietFrom) {
-              await this.repository.update(w.id, ['approved'], {
-                payoutClaimedUntil: null,
-                nextCheckAt: new Date(quietFrom),
-                updatedAt: now,
-              });
-              return 'waiting';
-            }
+            // Not sent again.
+            if (now.getTime() < quietFrom) return waitQuiet();
             return this.settle(
               w,
               { providerId: w.providerId ?? '', status: 'failed', failureCode: 'timed_out' },
@@ -113,12 +116,15 @@ export class PayoutsService {
             );
           }
           const request = await this.payoutRequest(w);
-          if (!request)
+          if (!request) {
+            // Nothing to send again to; an earlier send is waited out as a given-up one is.
+            if (c.previousState === 'sending' && now.getTime() < quietFrom) return waitQuiet();
             return this.settle(
               w,
               { providerId: '', status: 'failed', failureCode: 'bank_account_removed' },
               now,
             );
+          }
           // Committed before the call: whatever becomes of it, the give-up waits for it.
           if (!(await this.repository.update(w.id, ['approved'], { lastSentAt: now, updatedAt: now })))
             return 'waiting';

@@ -380,6 +380,42 @@ describe('withdrawals and payouts', () => {
     expect(await balance(s)).toMatchObject({ available: 5_000_000, inWithdrawal: 0 });
   });
 
+  it('an unanswered send whose bank account is then removed fails only once that send can no longer arrive: one that arrives late is paid, not paid on top of the money given back', async () => {
+    const s = await fundedSeller(400_000);
+    const account = await t.app.get(BankAccountsService).find(s.sellerId, s.bank);
+    // Sends go unanswered (and are not taken) while lookups answer that the provider has nothing.
+    await faults({ sendTimeoutRate: 1 });
+    const late = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    const lost = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    expect(await runPayouts()).toMatchObject({ sent: 2, waiting: 2 });
+    await http.delete(`/v1/bank-accounts/${s.bank}`).set(s.auth).expect(204);
+    await faults({ sendTimeoutRate: 0 });
+
+    // The provider has nothing yet, and there is no account to send to again: the sends may still arrive.
+    t.clock.advance(5 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 0, failed: 0, waiting: 2 });
+    expect((await get(s, late)).status).toBe('approved');
+    expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
+
+    // `late`'s send reaches the provider now, as a request held on the way would.
+    const view = await get(s, late);
+    await t.app.get(PayoutAdapter).send({
+      idempotencyKey: late,
+      amount: view.netAmount as number,
+      bankCode: account.bankCode,
+      accountNumber: account.accountNumber,
+      accountName: account.accountName,
+      description: `Kirim withdrawal ${late}`,
+    });
+    t.clock.advance(60 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ sent: 0, paid: 1, failed: 1 });
+    expect(await get(s, late)).toMatchObject({ status: 'paid' });
+    expect(await get(s, lost)).toMatchObject({ status: 'failed', failureReason: 'bank_account_removed' });
+    expect([await disbursements(late), await disbursements(lost)]).toEqual([1, 0]);
+    expect(await postings(late)).toEqual(['approve', 'pay', 'requested']);
+    expect(await balance(s)).toMatchObject({ available: 300_000, inWithdrawal: 0 });
+  });
+
   it('a payout the provider fails gives the whole amount back, fee included', async () => {
     const s = await fundedSeller(300_000);
     const fee0 = await platform('fee_income');
