@@ -8,6 +8,7 @@ import { Transactions } from 'src/database/transaction';
 import { LedgerInsufficientFundsError } from 'src/ledger/ledger.errors';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { BankAccountsService } from 'src/sellers/bank-accounts.service';
+import { BankAccountNotFoundError } from 'src/sellers/sellers.errors';
 import { SellersService } from 'src/sellers/sellers.service';
 import { withdrawalView, WithdrawalLifecycle } from './withdrawal-lifecycle.service';
 import type { Withdrawal } from './withdrawal.entity';
@@ -52,7 +53,8 @@ export class WithdrawalsService {
    * moved to `in_withdrawal` (ledger `withdrawal:<id>:requested`). Up to the auto-approval limit it is
    * approved in the same transaction (`withdrawal:<id>:approve`), while the seller's auto-approved withdrawals of
    * the day (Jakarta time) stay within the daily limit. Replays are the Idempotency-Key's.
-   * @throws BankAccountNotFoundError (SELLERS_BANK_ACCOUNT_NOT_FOUND) for an unknown or another seller's account
+   * @throws BankAccountNotFoundError (SELLERS_BANK_ACCOUNT_NOT_FOUND) for an unknown or another seller's account,
+   *   or one removed (a removal under way is waited for)
    * @throws WithdrawalAmountTooSmallError (WITHDRAWAL_AMOUNT_TOO_SMALL)
    * @throws WithdrawalInsufficientFundsError (WITHDRAWAL_INSUFFICIENT_FUNDS) over withdrawable
    */
@@ -61,6 +63,10 @@ export class WithdrawalsService {
     try {
       return await this.tx.run(async () => {
         const account = await this.bankAccounts.find(sellerId, input.bankAccountId, 'bankAccountId');
+        // Held until the request commits: a removal under way is waited for and then refuses the request,
+        // rather than a withdrawal being taken for an account already gone (its payout then failed).
+        if (!(await this.bankAccounts.holdLive(sellerId, account.id)))
+          throw new BankAccountNotFoundError('bankAccountId');
         const split = splitAmount(input.amount, fee, minAmount);
         if (!split) throw new WithdrawalAmountTooSmallError(Math.max(minAmount, fee + 1));
         const balances = await this.ledger.sellerBalances(sellerId, { lock: true });

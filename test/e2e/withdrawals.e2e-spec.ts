@@ -10,6 +10,7 @@ import { addBankAccount, creditAvailable } from '../support/factories/money';
 import { createOperator } from '../support/factories/operators';
 import { addSellerUser, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 type Auth = { auth: Record<string, string> };
 const MINUTE = 60_000;
@@ -378,6 +379,35 @@ describe('withdrawals and payouts', () => {
     expect(await get(s, next.id)).toMatchObject({ status: 'failed', failureReason: 'bank_account_removed' });
     expect(await disbursements(next.id)).toBe(0);
     expect(await balance(s)).toMatchObject({ available: 5_000_000, inWithdrawal: 0 });
+  });
+
+  it('a withdrawal requested while the seller removes its bank account is refused (404 naming bankAccountId), not taken for the removed account', async () => {
+    const s = await fundedSeller(500_000);
+    // The removal, begun and not yet committed, as DELETE /v1/bank-accounts/:id writes it.
+    const q = t.dataSource.createQueryRunner();
+    await q.connect();
+    try {
+      await q.startTransaction();
+      await q.query('UPDATE bank_accounts SET deleted_at = now() WHERE id = $1', [s.bank]);
+      const answered = withdraw(s, 100_000).then((r) => r);
+      let done = false;
+      void answered.then(() => (done = true));
+      // The request either answers (taking the account as it was) or waits for the removal.
+      await waitUntil(async () => {
+        if (done) return true;
+        const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+        );
+        return n > 0;
+      }, 'the request answers or waits for the removal');
+      await q.commitTransaction();
+      const res = await answered;
+      expect(res.status).toBe(404);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'bankAccountId' })]);
+    } finally {
+      await q.release();
+    }
+    expect(await balance(s)).toMatchObject({ available: 500_000, inWithdrawal: 0 });
   });
 
   it('an unanswered send whose bank account is then removed fails only once that send can no longer arrive: one that arrives late is paid, not paid on top of the money given back', async () => {
