@@ -76,6 +76,22 @@ describe('withdrawals and payouts', () => {
         [withdrawalId],
       )
     )[0].n;
+  /** The withdrawal's send reaching the provider only now, as a request held on the way would. */
+  const arrivesLate = async (
+    s: TestSeller,
+    id: string,
+    account: { bankCode: string; accountNumber: string; accountName: string },
+  ) => {
+    const view = await get(s, id);
+    await t.app.get(PayoutAdapter).send({
+      idempotencyKey: id,
+      amount: view.netAmount as number,
+      bankCode: account.bankCode,
+      accountNumber: account.accountNumber,
+      accountName: account.accountName,
+      description: `Kirim withdrawal ${id}`,
+    });
+  };
   const postings = async (withdrawalId: string) =>
     (
       await t.dataSource.query<{ key: string }[]>(
@@ -427,16 +443,8 @@ describe('withdrawals and payouts', () => {
     expect((await get(s, late)).status).toBe('approved');
     expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
 
-    // `late`'s send reaches the provider now, as a request held on the way would.
-    const view = await get(s, late);
-    await t.app.get(PayoutAdapter).send({
-      idempotencyKey: late,
-      amount: view.netAmount as number,
-      bankCode: account.bankCode,
-      accountNumber: account.accountNumber,
-      accountName: account.accountName,
-      description: `Kirim withdrawal ${late}`,
-    });
+    // `late`'s send reaches the provider now.
+    await arrivesLate(s, late, account);
     t.clock.advance(60 * MINUTE);
     expect(await runPayouts()).toMatchObject({ sent: 0, paid: 1, failed: 1 });
     expect(await get(s, late)).toMatchObject({ status: 'paid' });
@@ -509,18 +517,9 @@ describe('withdrawals and payouts', () => {
     expect((await get(s, late)).status).toBe('approved');
     expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
 
-    // `late`'s last send reaches the provider now, as a request held on the way would.
+    // `late`'s last send reaches the provider now.
     await faults({ sendTimeoutRate: 0 });
-    const view = await get(s, late);
-    const account = await t.app.get(BankAccountsService).find(s.sellerId, s.bank);
-    await t.app.get(PayoutAdapter).send({
-      idempotencyKey: late,
-      amount: view.netAmount as number,
-      bankCode: account.bankCode,
-      accountNumber: account.accountNumber,
-      accountName: account.accountName,
-      description: `Kirim withdrawal ${late}`,
-    });
+    await arrivesLate(s, late, await t.app.get(BankAccountsService).find(s.sellerId, s.bank));
     // Nothing is looked at until an hour after the last sends.
     t.clock.advance(30 * MINUTE);
     expect(await runPayouts()).toMatchObject({ sent: 0, waiting: 0, paid: 0, failed: 0 });
