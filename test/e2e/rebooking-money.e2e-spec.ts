@@ -1,0 +1,188 @@
+import supertest from 'supertest';
+import { AppConfig } from 'config';
+import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
+import { periodContaining } from 'src/invoicing/invoice-period';
+import { LedgerService } from 'src/ledger/ledger.service';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { runInvoicing } from '../support/factories/invoices';
+import { createOperator } from '../support/factories/operators';
+import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { bookPinned, PINNED, pushedMove, pushesApplied } from '../support/factories/tracked';
+import { startTestApp, TestApp } from '../support/test-app';
+
+type Auth = { auth: { authorization: string } };
+interface Line {
+  awb: string;
+  courier: string;
+  kind: string;
+  amount: number;
+}
+
+/**
+ * Re-bookings and returns against the money: a parcel's fees are charged once, for the booking that
+ * carried it, its COD cash credited once, whatever its earlier airway bills or repeated reports say.
+ */
+describe('re-booked and returned parcels: fees, cash and invoices', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let admin: Auth;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 1) });
+    http = t.http();
+    admin = await createOperator(t, http, 'admin');
+  });
+  afterAll(() => t.close());
+
+  const newSeller = async (name: string) => {
+    const seller = await signupSeller(http, name);
+    return { seller, origin: (await createAddress(http, seller)).id };
+  };
+  const runJob = async (name: string) =>
+    (await http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200)).body.result as Record<
+      string,
+      number
+    >;
+  const view = async (seller: TestSeller, id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+  const balance = async (seller: TestSeller) =>
+    (await http.get('/v1/balance').set(seller.auth).expect(200)).body as {
+      pending: number;
+      available: number;
+      outstandingInvoices: number;
+    };
+  const linesOf = async (shipmentId: string) =>
+    t.dataSource.query<Line[]>(
+      `SELECT l.awb, l.courier, l.kind, l.amount::int AS amount FROM invoice_lines l
+        WHERE l.shipment_id = $1 ORDER BY l.id`,
+      [shipmentId],
+    );
+  const postingsOf = async (shipmentId: string) =>
+    t.dataSource.query<{ key: string }[]>(
+      `SELECT split_part(key, ':', 1) AS key FROM ledger_transactions WHERE key LIKE '%:' || $1 ORDER BY key`,
+      [shipmentId],
+    );
+  const closePeriod = async () => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    const period = periodContaining(t.clock.now(), rule);
+    const asOf = new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000);
+    await runInvoicing(http, admin, asOf);
+  };
+  const verified = async () => expect((await t.app.get(LedgerService).verify()).ok).toBe(true);
+  const receivable = async (courier: string) =>
+    Number(
+      (
+        await t.dataSource.query<{ balance: string }[]>(
+          'SELECT balance FROM ledger_accounts WHERE code = $1',
+          [`platform:courier_cod_receivable:${courier}`],
+        )
+      )[0]?.balance ?? 0,
+    );
+
+  it('a parcel re-booked after a missed pickup is charged once, at the booking that carried it; its old bill moves nothing', async () => {
+    const { seller, origin } = await newSeller('Toko Rebook Uang');
+    const created = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin, 'RB-MONEY-1'), codAmount: 150_000 })
+      .expect(201);
+    const id: string = created.body.id;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    await runJob('pickups');
+    const first = await view(seller, id);
+    expect(first.status).toBe('booked');
+    await http
+      .post(`/sandbox/parcels/${first.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
+    t.clock.advance(25 * 3600_000);
+    expect((await runJob('tracking-poll')).rebooked).toBe(1);
+    await runJob('pickups');
+    const again = await view(seller, id);
+    expect(again.status).toBe('booked');
+    expect(again.courier.code).not.toBe(first.courier.code);
+    const oldReceivable = await receivable(first.courier.code);
+    const newReceivable = await receivable(again.courier.code);
+
+    // The new courier carries and delivers it; the old one's late lines (pushed and polled) say delivered too.
+    const who = { seller, admin };
+    t.clock.advance(3600_000);
+    await pushedMove(t, http, who, again.courier.code as CourierCode, again.awb, 'picked_up');
+    t.clock.advance(3600_000);
+    await pushedMove(t, http, who, again.courier.code as CourierCode, again.awb, 'delivered');
+    expect(await view(seller, id)).toMatchObject({ status: 'delivered', awb: again.awb, codCollected: true });
+    t.clock.advance(3600_000);
+    for (const to of ['picked_up', 'delivered'] as CourierStatus[]) {
+      await pushedMove(t, http, who, first.courier.code as CourierCode, first.awb, to);
+      t.clock.advance(3600_000);
+    }
+    await pushedMove(t, http, who, again.courier.code as CourierCode, again.awb, 'delivered');
+    t.clock.advance(3 * 3600_000);
+    await runJob('tracking-poll');
+    expect(await view(seller, id)).toMatchObject({ status: 'delivered', awb: again.awb });
+    expect(await postingsOf(id)).toEqual([{ key: 'cod-credit' }]);
+    expect(await receivable(again.courier.code)).toBe(newReceivable + 150_000);
+    expect(await receivable(first.courier.code)).toBe(oldReceivable);
+    expect(await balance(seller)).toMatchObject({ pending: 150_000 });
+
+    await closePeriod();
+    const c = again.charges as { shipping: number; codFee: number; cashback: number; returnFee: number };
+    const line = (kind: string, amount: number) => ({
+      awb: again.awb,
+      courier: again.courier.code,
+      kind,
+      amount,
+    });
+    expect(await linesOf(id)).toEqual([
+      line('shipping', c.shipping),
+      line('cod_fee', c.codFee),
+      line('cashback', -c.cashback),
+    ]);
+    await verified();
+  });
+
+  it('a COD parcel refused and returned, its pushes out of order and twice, then polled: the return fee once, no cash', async () => {
+    const { seller, origin } = await newSeller('Toko Retur Uang');
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [b] = await bookPinned(t, http, seller, origin, [sap], { codAmount: 200_000 });
+    // Each of SAP's pushes kept as it was sent, then all sent newest first, then again in order.
+    const pushes: { headers: Record<string, string>; body: string }[] = [];
+    for (const [to, reason] of [
+      ['picked_up'],
+      ['delivery_failed', 'consignee_refused'],
+      ['returning'],
+      ['returned'],
+    ] as [string, string?][]) {
+      t.clock.advance(30 * 60_000);
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to, ...(reason ? { reason } : {}) })
+        .expect(200);
+      pushes.push((await t.app.get(CourierSandboxes).get(sap.code)!.webhookFor(b.awb))!);
+    }
+    for (const push of [...pushes.reverse(), ...pushes.reverse()])
+      await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
+    await runJob('tracking-inbox');
+    await pushesApplied(t);
+    t.clock.advance(24 * 3600_000);
+    await runJob('tracking-poll');
+    const s = await view(seller, b.id);
+    expect(s).toMatchObject({ status: 'returned', codCollected: false });
+    expect(await postingsOf(b.id)).toEqual([]);
+    expect(await balance(seller)).toMatchObject({ pending: 0, available: 0 });
+    await closePeriod();
+    const c = s.charges as { shipping: number; codFee: number; cashback: number; returnFee: number };
+    expect((await linesOf(b.id)).map((l) => [l.kind, l.amount])).toEqual([
+      ['shipping', c.shipping],
+      ['return_fee', c.returnFee],
+      ['cashback', -c.cashback],
+    ]);
+    await verified();
+  });
+});
