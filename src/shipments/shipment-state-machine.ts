@@ -102,7 +102,8 @@ export class ShipmentStateMachine {
     // Scoring learns a parcel's outcome as soon as it is settled. A return counts when it begins, not
     // days later when the parcel is back: counted late, failures would trail the deliveries of the same
     // week and every courier would look better than it is while its volume grows.
-    // A parcel found after it was reported lost was learned as lost then: once per parcel.
+    // A parcel found after it was reported lost was learned as lost then, and one delivered after its return
+    // began as returned: once per parcel.
     if (!OUTCOME_SETTLED.has(row.status) || row.from_status === 'returning' || row.from_status === 'lost')
       return;
     if (!row.courier || !row.service) return;

@@ -5,7 +5,10 @@
  * the pickup (re-booking with the next-best courier; one pinned to that courier's service fails its
  * booking instead, for the seller to book again), and a parcel the courier reported lost may still
  * end delivered or returned when the courier finds it (a "missing" scan is often not the last word, and
- * a delivery it reports after it collected the buyer's cash, which must reach the seller).
+ * a delivery it reports after it collected the buyer's cash, which must reach the seller). A return
+ * may likewise end in a delivery to the buyer (the courier's forward-leg delivery after the return
+ * began: the return was called off, the buyer paid), where the courier's lines say their leg: the cash must
+ * reach the seller.
  */
 export const SHIPMENT_STATUSES = [
   'ready',
@@ -28,7 +31,8 @@ export const TERMINAL: ReadonlySet<ShipmentStatus> = new Set(['delivered', 'retu
 
 /**
  * Statuses at which whether the parcel is delivered and paid is known: delivered, or not (a returning parcel
- * goes on only to returned or lost). Scoring learns the outcome on reaching one.
+ * mostly goes on to returned or lost; one its courier delivers after all stays learned as a return, as a
+ * lost one found stays lost). Scoring learns the outcome on reaching one.
  */
 export const OUTCOME_SETTLED: ReadonlySet<ShipmentStatus> = new Set([
   'delivered',
@@ -65,7 +69,10 @@ const TRANSITIONS: Record<ShipmentStatus, ShipmentStatus[]> = {
   in_transit: ['out_for_delivery', 'delivery_failed', 'delivered', 'returning', 'returned', 'lost'],
   out_for_delivery: ['delivery_failed', 'delivered', 'returning', 'returned', 'lost'],
   delivery_failed: ['out_for_delivery', 'delivered', 'returning', 'returned', 'lost'],
-  returning: ['returned', 'lost'],
+  // A delivery after the return began (forward leg: the courier's own words, not its return's end) ends it
+  // delivered: ignored, the shipment stayed returning for good and the buyer's cash never reached the seller.
+  // The tracker takes such a line only from couriers whose every line says its leg (RETURN_LEG_IN_EVERY_LINE).
+  returning: ['delivered', 'returned', 'lost'],
   delivered: [],
   returned: [],
   cancelled: [],

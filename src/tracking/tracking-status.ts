@@ -75,17 +75,38 @@ export function journeyOrder(a: StoredEvent, b: StoredEvent): number {
   return a.rawCode < b.rawCode ? -1 : a.rawCode > b.rawCode ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** How a courier's lines are read beyond the transition table. */
+export interface JourneyReading {
+  /**
+   * A forward-leg delivery after the return began is the buyer's delivery (the return called off): only for
+   * couriers whose every line says its leg (RETURN_LEG_IN_EVERY_LINE). Otherwise such a line may be the
+   * return's end read without the lines before it, and moves nothing.
+   */
+  deliveryEndsReturn: boolean;
+}
+
+const NO_DELIVERY_AFTER_RETURN: JourneyReading = { deliveryEndsReturn: false };
+
+/** Whether the courier's line may move a shipment `from` → `to` (the table, as the courier's lines are read). */
+function mayMove(from: ShipmentStatus, to: ShipmentStatus, reading: JourneyReading): boolean {
+  if (from === 'returning' && to === 'delivered' && !reading.deliveryEndsReturn) return false;
+  return canTransition(from, to);
+}
+
 /**
  * The journey all of a booking's events describe, folded in time order from `booked` through the
  * forward-only transition table: a stale or repeated event that would move the parcel back is ignored.
  * The same events give the same journey whatever order they arrived in.
  */
-export function journey(events: readonly StoredEvent[]): PlannedMove[] {
+export function journey(
+  events: readonly StoredEvent[],
+  reading: JourneyReading = NO_DELIVERY_AFTER_RETURN,
+): PlannedMove[] {
   const path: PlannedMove[] = [];
   let state: ShipmentStatus = 'booked';
   for (const event of [...events].sort(journeyOrder)) {
     const to = shipmentStatusOf(event);
-    if (!to || to === state || !canTransition(state, to)) continue;
+    if (!to || to === state || !mayMove(state, to, reading)) continue;
     path.push({ to, event });
     state = to;
   }
@@ -103,8 +124,9 @@ export function movesFrom(
   current: ShipmentStatus,
   causeEventId: string | null,
   events: readonly StoredEvent[],
+  reading: JourneyReading = NO_DELIVERY_AFTER_RETURN,
 ): PlannedMove[] {
-  const path = journey(events);
+  const path = journey(events, reading);
   if (!path.length) return [];
   let from = causeEventId ? path.findIndex((p) => p.event.id === causeEventId && p.to === current) : -1;
   const cause = from === -1 && causeEventId ? events.find((e) => e.id === causeEventId) : undefined;
@@ -115,6 +137,7 @@ export function movesFrom(
     return walk(
       current,
       path.filter((p) => journeyOrder(p.event, cause) > 0),
+      reading,
     );
   }
   if (from === -1 && current !== 'booked') {
@@ -125,18 +148,22 @@ export function movesFrom(
       }
     if (from === -1) {
       const end = path[path.length - 1];
-      return end.to !== current && canTransition(current, end.to) ? [end] : [];
+      return end.to !== current && mayMove(current, end.to, reading) ? [end] : [];
     }
   }
-  return walk(current, path.slice(from + 1));
+  return walk(current, path.slice(from + 1), reading);
 }
 
 /** The steps that can be taken from `current`, in order, skipping those the table does not allow then. */
-function walk(current: ShipmentStatus, steps: readonly PlannedMove[]): PlannedMove[] {
+function walk(
+  current: ShipmentStatus,
+  steps: readonly PlannedMove[],
+  reading: JourneyReading,
+): PlannedMove[] {
   const moves: PlannedMove[] = [];
   let state = current;
   for (const step of steps) {
-    if (!canTransition(state, step.to)) continue;
+    if (!mayMove(state, step.to, reading)) continue;
     moves.push(step);
     state = step.to;
   }
@@ -179,7 +206,10 @@ export const SAME_VISIT_MS = 60 * 60_000;
  * so is a failure at the door a visit later than the last (SAME_VISIT_MS), though the status stood at
  * delivery_failed (couriers do not always scan a new run): the risk rules count attempts so too.
  */
-export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: number; failed: number } {
+export function deliveryAttempts(
+  events: readonly StoredEvent[],
+  reading: JourneyReading = NO_DELIVERY_AFTER_RETURN,
+): { attempts: number; failed: number } {
   let attempts = 0;
   let failed = 0;
   let state: ShipmentStatus = 'booked';
@@ -197,7 +227,7 @@ export function deliveryAttempts(events: readonly StoredEvent[]): { attempts: nu
       continue;
     }
     // As journey() folds them: a stale or repeated event that would move the parcel back is no step.
-    if (!to || to === state || !canTransition(state, to)) continue;
+    if (!to || to === state || !mayMove(state, to, reading)) continue;
     if (to === 'out_for_delivery') attempts += 1;
     if (to === 'delivery_failed' || to === 'delivered') {
       if (state !== 'out_for_delivery') attempts += 1;

@@ -3,6 +3,7 @@ import { AppConfig } from 'config';
 import { createHash, randomInt } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
+import { RETURN_LEG_IN_EVERY_LINE } from 'src/couriers/return-leg';
 import { Transactions } from 'src/database/transaction';
 import { CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { pickupState } from 'src/shipments/pickup-sla';
@@ -38,7 +39,14 @@ import {
 } from './risk-rules';
 import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { EventSource, TrackingEventsRepository } from './tracking-events.repository';
-import { deliveryAttempts, isBookingEvent, movesFrom, returnReason, StoredEvent } from './tracking-status';
+import {
+  deliveryAttempts,
+  isBookingEvent,
+  type JourneyReading,
+  movesFrom,
+  returnReason,
+  StoredEvent,
+} from './tracking-status';
 
 export interface ApplyResult {
   /** Status moves made. */
@@ -69,6 +77,11 @@ interface EarlierEvents {
   awb: string;
   events: StoredEvent[];
 }
+
+/** How the courier's lines are read: a delivery after the return began ends it only where lines say their leg. */
+const readingOf = (courier: CourierCode): JourneyReading => ({
+  deliveryEndsReturn: RETURN_LEG_IN_EVERY_LINE.has(courier),
+});
 
 /** The one rule a shipment re-booked away is asked when its earlier courier reports. */
 const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
@@ -303,7 +316,7 @@ export class TrackingService {
       }
       const risk = findings ? (findings.length ? 'at_risk' : 'none') : undefined;
       const lastEventAt = events.length ? events[events.length - 1].occurredAt : undefined;
-      const runs = deliveryAttempts(events);
+      const runs = deliveryAttempts(events, readingOf(courier));
       // Written only when something changed: most polls bring nothing new.
       if (
         lastEventAt?.getTime() !== (s.lastEventAt?.getTime() ?? undefined) ||
@@ -491,7 +504,7 @@ export class TrackingService {
     const plans = followed.map(({ s, events }) => ({
       s,
       events,
-      steps: movesFrom(s.status, s.statusEventId, events),
+      steps: movesFrom(s.status, s.statusEventId, events, readingOf(s.courier!)),
       now: s.status,
       moves: 0,
       collected: false,

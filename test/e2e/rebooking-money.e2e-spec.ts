@@ -185,4 +185,76 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     ]);
     await verified();
   });
+
+  it('a return the courier calls off to deliver the parcel after all: delivered, its cash credited once, invoiced as a delivery', async () => {
+    const { seller, origin } = await newSeller('Toko Retur Batal');
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [b] = await bookPinned(t, http, seller, origin, [sap], { codAmount: 175_000 });
+    const who = { seller, admin };
+    for (const [to, reason] of [
+      ['picked_up'],
+      ['delivery_failed', 'consignee_unreachable'],
+      ['returning'],
+    ] as [string, string?][]) {
+      t.clock.advance(3600_000);
+      await pushedMove(t, http, who, sap.code, b.awb, to, reason);
+    }
+    expect(await view(seller, b.id)).toMatchObject({ status: 'returning', risk: 'at_risk' });
+    // SAP's forward-leg scans after the return began: out for delivery again, then delivered to the buyer
+    // (its return's end would be SHIPMENT RETURN TO CLIENT); the delivery pushed twice, then polled.
+    for (const to of ['out_for_delivery', 'delivered', 'delivered']) {
+      t.clock.advance(3600_000);
+      await pushedMove(t, http, who, sap.code, b.awb, to);
+    }
+    t.clock.advance(3600_000);
+    await runJob('tracking-poll');
+    const s = await view(seller, b.id);
+    expect(s).toMatchObject({ status: 'delivered', codCollected: true, risk: 'none' });
+    expect(await postingsOf(b.id)).toEqual([{ key: 'cod-credit' }]);
+    expect(await balance(seller)).toMatchObject({ pending: 175_000 });
+    const open = (await http.get(`/v1/alerts?shipmentId=${b.id}&state=open`).set(seller.auth).expect(200))
+      .body.items;
+    expect(open).toEqual([]);
+    await closePeriod();
+    const c = s.charges as { shipping: number; codFee: number; cashback: number };
+    expect((await linesOf(b.id)).map((l) => [l.kind, l.amount])).toEqual([
+      ['shipping', c.shipping],
+      ['cod_fee', c.codFee],
+      ['cashback', -c.cashback],
+    ]);
+    await verified();
+
+    // The return's end scanned after the delivery takes it back: the shipment stays delivered, at risk, its cash
+    // withheld in pending past its hold.
+    await pushedMove(t, http, who, sap.code, b.awb, 'returned');
+    expect(await view(seller, b.id)).toMatchObject({ status: 'delivered', risk: 'at_risk' });
+    const rules = (
+      await http.get(`/v1/alerts?shipmentId=${b.id}&state=open`).set(seller.auth).expect(200)
+    ).body.items.map((a: { rule: string }) => a.rule);
+    expect(rules).toEqual(['delivery_contradicted']);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(seller)).toMatchObject({ pending: 175_000 });
+    expect(await postingsOf(b.id)).toEqual([{ key: 'cod-credit' }]);
+    await verified();
+  });
+
+  it('a J&T line pushed alone that says delivered after the return began is no delivery: it may be the return’s end, and credits nothing', async () => {
+    const { seller, origin } = await newSeller('Toko Retur JNT');
+    const jnt = PINNED.find((p) => p.code === 'jnt')!;
+    const [b] = await bookPinned(t, http, seller, origin, [jnt], { codAmount: 130_000 });
+    const who = { seller, admin };
+    for (const [to, reason] of [
+      ['picked_up'],
+      ['delivery_failed', 'consignee_refused'],
+      ['returning'],
+      ['delivered'],
+    ] as [string, string?][]) {
+      t.clock.advance(3600_000);
+      await pushedMove(t, http, who, jnt.code, b.awb, to, reason);
+    }
+    expect(await view(seller, b.id)).toMatchObject({ status: 'returning', codCollected: false });
+    expect(await postingsOf(b.id)).toEqual([]);
+    expect(await balance(seller)).toMatchObject({ pending: 0, available: 0 });
+  });
 });

@@ -65,6 +65,8 @@ describe('shipment transitions', () => {
     expect(canTransition('delivery_failed', 'out_for_delivery')).toBe(true);
     expect(canTransition('out_for_delivery', 'in_transit')).toBe(false);
     expect(canTransition('delivered', 'returning')).toBe(false);
+    // A return called off: the courier delivers the parcel to the buyer after all.
+    expect(canTransition('returning', 'delivered')).toBe(true);
     expect(canTransition('booked', 'booking')).toBe(true);
     expect(canTransition('booked', 'booking_failed')).toBe(true);
     expect(canTransition('picked_up', 'cancelled')).toBe(false);

@@ -4,6 +4,7 @@ import { canTransition, ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   deliveryAttempts,
   journey,
+  type JourneyReading,
   movesFrom,
   PlannedMove,
   returnReason,
@@ -27,14 +28,17 @@ const ev = (hour: number, status: CourierStatus | null, extra: Partial<StoredEve
 });
 
 /** Applies the moves the events call for, one batch of arrivals at a time, as the tracker does. */
-function applyInBatches(batches: StoredEvent[][]): { status: ShipmentStatus; moves: ShipmentStatus[] } {
+function applyInBatches(
+  batches: StoredEvent[][],
+  reading?: JourneyReading,
+): { status: ShipmentStatus; moves: ShipmentStatus[] } {
   let status: ShipmentStatus = 'booked';
   let cause: string | null = null;
   const seen: StoredEvent[] = [];
   const moves: ShipmentStatus[] = [];
   for (const batch of batches) {
     seen.push(...batch);
-    const planned: PlannedMove[] = movesFrom(status, cause, seen);
+    const planned: PlannedMove[] = movesFrom(status, cause, seen, reading);
     for (const m of planned) {
       expect(canTransition(status, m.to)).toBe(true);
       status = m.to;
@@ -119,7 +123,7 @@ describe('shipment status from courier events', () => {
     expect(status).toBe('delivered');
   });
 
-  it('ignores a forward-leg delivery after the return started', () => {
+  it('ignores a forward-leg delivery after the return started, from a courier whose lines need their context', () => {
     const events = [
       ev(1, 'picked_up'),
       ev(2, 'out_for_delivery'),
@@ -135,6 +139,31 @@ describe('shipment status from courier events', () => {
       'returning',
       'returned',
     ]);
+    expect(applyInBatches([events.slice(0, 5)]).status).toBe('returning');
+  });
+
+  it('ends a return in the forward-leg delivery of a courier whose every line says its leg; a return-leg end after it moves nothing', () => {
+    const legs: JourneyReading = { deliveryEndsReturn: true };
+    const events = [
+      ev(1, 'picked_up'),
+      ev(2, 'out_for_delivery'),
+      ev(3, 'delivery_failed', { reason: 'consignee_refused' as CourierReason }),
+      ev(4, 'returning_to_sender', { isReturnLeg: true }),
+      ev(5, 'out_for_delivery'),
+      ev(6, 'delivered'),
+    ];
+    const moves = ['picked_up', 'out_for_delivery', 'delivery_failed', 'returning', 'delivered'];
+    expect(journey(events, legs).map((m) => m.to)).toEqual(moves);
+    expect(applyInBatches([events.slice(0, 4), events.slice(4)], legs)).toEqual({
+      status: 'delivered',
+      moves,
+    });
+    expect(deliveryAttempts(events, legs)).toEqual({ attempts: 2, failed: 1 });
+    // The parcel back at the seller after all: a delivery taken back (the delivery_contradicted rule's), not a
+    // second end, whatever batches the lines come in.
+    const back = [...events, ev(9, 'returned', { isReturnLeg: true })];
+    expect(journey(back, legs).map((m) => m.to)).toEqual(moves);
+    expect(applyInBatches([back.slice(0, 6), back.slice(6)], legs).status).toBe('delivered');
   });
 
   it('ends a lost parcel found again where the courier says, once; scans in between move nothing', () => {
