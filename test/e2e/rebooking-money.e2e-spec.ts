@@ -4,11 +4,13 @@ import type { CourierCode, CourierStatus } from 'src/couriers/courier-adapter';
 import { periodContaining } from 'src/invoicing/invoice-period';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { CourierRegistry } from 'src/couriers/courier-registry';
 import { runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 type Auth = { auth: { authorization: string } };
 interface Line {
@@ -256,5 +258,143 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     expect(await view(seller, b.id)).toMatchObject({ status: 'returning', codCollected: false });
     expect(await postingsOf(b.id)).toEqual([]);
     expect(await balance(seller)).toMatchObject({ pending: 0, available: 0 });
+  });
+
+  it('a seller’s cancel in flight when the courier voids the order itself: the pushed void re-books nothing, the cancel ends it, nothing is charged', async () => {
+    const { seller, origin } = await newSeller('Toko Batal Balapan');
+    const created = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin, 'RB-RACE-1'), codAmount: 90_000 })
+      .expect(201);
+    const id: string = created.body.id;
+    const pickup = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    await runJob('pickups');
+    const booked = await view(seller, id);
+    const code = booked.courier.code as CourierCode;
+    const adapter = t.app.get(CourierRegistry).get(code);
+    const original = adapter.cancel.bind(adapter);
+    let calls = 0;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(adapter, 'cancel').mockImplementation(async (order) => {
+      calls += 1;
+      await released;
+      return original(order);
+    });
+    try {
+      const cancel = http
+        .post(`/v1/shipments/${id}/cancel`)
+        .set(seller.auth)
+        .then((r) => r);
+      await waitUntil(() => calls === 1, 'the seller’s cancel reaches the courier');
+      // Meanwhile the courier voids the order and pushes it; the inbox applies the push (the watch runs).
+      await http
+        .post(`/sandbox/parcels/${booked.awb}/script`)
+        .set(seller.auth)
+        .send({ script: 'courier_cancelled' })
+        .expect(200);
+      const push = (await t.app.get(CourierSandboxes).get(code)!.webhookFor(booked.awb))!;
+      await http.post(`/v1/webhooks/couriers/${code}`).set(push.headers).send(push.body).expect(200);
+      await runJob('tracking-inbox');
+      await pushesApplied(t);
+      expect(await view(seller, id)).toMatchObject({ status: 'booked', awb: booked.awb });
+      release();
+      expect((await cancel).status).toBe(200);
+    } finally {
+      release();
+      spy.mockRestore();
+    }
+    expect(await view(seller, id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+    await runJob('pickups');
+    t.clock.advance(25 * 3600_000);
+    await runJob('tracking-poll');
+    expect(await view(seller, id)).toMatchObject({ status: 'cancelled', awb: booked.awb });
+    const attempts = (await http.get(`/v1/pickups/${pickup.body.id}`).set(seller.auth).expect(200)).body
+      .shipments[0].attempts;
+    expect(attempts).toEqual([expect.objectContaining({ outcome: 'booked', awb: booked.awb })]);
+    await closePeriod();
+    expect(await linesOf(id)).toEqual([]);
+    expect(await postingsOf(id)).toEqual([]);
+    await verified();
+  });
+
+  it('a re-booked parcel is acted on, cancelled and driven only by its seller, at its live booking; returned, it is charged that booking’s return fee', async () => {
+    const { seller, origin } = await newSeller('Toko Aksi Ulang');
+    const other = await newSeller('Toko Tetangga');
+    const created = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(origin, 'RB-ACT-1'), codAmount: 120_000 })
+      .expect(201);
+    const id: string = created.body.id;
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    await runJob('pickups');
+    const first = await view(seller, id);
+    await http
+      .post(`/sandbox/parcels/${first.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'courier_cancelled' })
+      .expect(200);
+    t.clock.advance(3600_000);
+    expect((await runJob('tracking-poll')).rebooked).toBe(1);
+    await runJob('pickups');
+    const again = await view(seller, id);
+    expect(again).toMatchObject({ status: 'booked' });
+    const code = again.courier.code as CourierCode;
+
+    // Another seller: not found, whichever airway bill it names.
+    for (const awb of [first.awb, again.awb])
+      await http
+        .post(`/sandbox/parcels/${awb}/advance`)
+        .set(other.seller.auth)
+        .send({ to: 'picked_up' })
+        .expect(404);
+    await http.post(`/v1/shipments/${id}/cancel`).set(other.seller.auth).expect(404);
+    await http
+      .post(`/v1/shipments/${id}/actions`)
+      .set(other.seller.auth)
+      .send({ action: 'return' })
+      .expect(404);
+
+    const who = { seller, admin };
+    t.clock.advance(3600_000);
+    await pushedMove(t, http, who, code, again.awb, 'picked_up');
+    // Picked up: too late to cancel; a return goes to the live booking's courier.
+    await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(409);
+    const action = await http
+      .post(`/v1/shipments/${id}/actions`)
+      .set(seller.auth)
+      .send({ action: 'return' })
+      .expect(202);
+    expect(['sent', 'manual']).toContain(action.body.status);
+    expect((await view(seller, id)).actions).toEqual([
+      expect.objectContaining({ action: 'return', courier: code, awb: again.awb }),
+    ]);
+    for (const to of ['returning', 'returned']) {
+      t.clock.advance(3600_000);
+      await pushedMove(t, http, who, code, again.awb, to);
+    }
+    const s = await view(seller, id);
+    expect(s).toMatchObject({ status: 'returned', codCollected: false });
+    await closePeriod();
+    const c = s.charges as { shipping: number; cashback: number; returnFee: number };
+    expect(await linesOf(id)).toEqual(
+      [
+        ['shipping', c.shipping],
+        ['return_fee', c.returnFee],
+        ['cashback', -c.cashback],
+      ].map(([kind, amount]) => ({ awb: again.awb, courier: code, kind, amount })),
+    );
+    expect(await postingsOf(id)).toEqual([]);
+    await verified();
   });
 });
