@@ -241,6 +241,34 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     await verified();
   });
 
+  it('the same called-off return learned from polls alone, in one answer: delivered, credited once', async () => {
+    const { seller, origin } = await newSeller('Toko Retur Batal Poll');
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [b] = await bookPinned(t, http, seller, origin, [sap], { codAmount: 160_000 });
+    for (const [to, reason] of [
+      ['picked_up'],
+      ['delivery_failed', 'consignee_unreachable'],
+      ['returning'],
+      ['out_for_delivery'],
+      ['delivered'],
+    ] as [string, string?][]) {
+      t.clock.advance(3600_000);
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to, ...(reason ? { reason } : {}) })
+        .expect(200);
+    }
+    t.clock.advance(3600_000);
+    await runJob('tracking-poll');
+    t.clock.advance(24 * 3600_000);
+    await runJob('tracking-poll');
+    expect(await view(seller, b.id)).toMatchObject({ status: 'delivered', codCollected: true, attempts: 2 });
+    expect(await postingsOf(b.id)).toEqual([{ key: 'cod-credit' }]);
+    expect(await balance(seller)).toMatchObject({ pending: 160_000 });
+    await verified();
+  });
+
   it('a J&T line pushed alone that says delivered after the return began is no delivery: it may be the return’s end, and credits nothing', async () => {
     const { seller, origin } = await newSeller('Toko Retur JNT');
     const jnt = PINNED.find((p) => p.code === 'jnt')!;
