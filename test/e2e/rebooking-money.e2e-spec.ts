@@ -81,30 +81,35 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
       )[0]?.balance ?? 0,
     );
 
-  it('a parcel re-booked after a missed pickup is charged once, at the booking that carried it; its old bill moves nothing', async () => {
-    const { seller, origin } = await newSeller('Toko Rebook Uang');
+  /** A COD shipment created and booked by the pickup worker: its id, pickup id and view once booked. */
+  const bookedCod = async (seller: TestSeller, origin: string, reference: string, codAmount: number) => {
     const created = await http
       .post('/v1/shipments')
       .set(seller.auth)
-      .send({ ...validShipment(origin, 'RB-MONEY-1'), codAmount: 150_000 })
+      .send({ ...validShipment(origin, reference), codAmount })
       .expect(201);
     const id: string = created.body.id;
-    await http
+    const pickup = await http
       .post('/v1/pickups')
       .set(seller.auth)
       .send({ shipmentIds: [id] })
       .expect(202);
     await runJob('pickups');
-    const first = await view(seller, id);
-    expect(first.status).toBe('booked');
-    await http
-      .post(`/sandbox/parcels/${first.awb}/script`)
-      .set(seller.auth)
-      .send({ script: 'pickup_missed' })
-      .expect(200);
-    t.clock.advance(25 * 3600_000);
+    return { id, pickupId: pickup.body.id as string, booked: await view(seller, id) };
+  };
+  /** The courier fails the booking by `script`; a poll `laterMs` after re-books it, and the worker books it again. */
+  const rebookedAfter = async (seller: TestSeller, awb: string, script: string, laterMs: number) => {
+    await http.post(`/sandbox/parcels/${awb}/script`).set(seller.auth).send({ script }).expect(200);
+    t.clock.advance(laterMs);
     expect((await runJob('tracking-poll')).rebooked).toBe(1);
     await runJob('pickups');
+  };
+
+  it('a parcel re-booked after a missed pickup is charged once, at the booking that carried it; its old bill moves nothing', async () => {
+    const { seller, origin } = await newSeller('Toko Rebook Uang');
+    const { id, booked: first } = await bookedCod(seller, origin, 'RB-MONEY-1', 150_000);
+    expect(first.status).toBe('booked');
+    await rebookedAfter(seller, first.awb, 'pickup_missed', 25 * 3600_000);
     const again = await view(seller, id);
     expect(again.status).toBe('booked');
     expect(again.courier.code).not.toBe(first.courier.code);
@@ -290,19 +295,7 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
 
   it('a seller’s cancel in flight when the courier voids the order itself: the pushed void re-books nothing, the cancel ends it, nothing is charged', async () => {
     const { seller, origin } = await newSeller('Toko Batal Balapan');
-    const created = await http
-      .post('/v1/shipments')
-      .set(seller.auth)
-      .send({ ...validShipment(origin, 'RB-RACE-1'), codAmount: 90_000 })
-      .expect(201);
-    const id: string = created.body.id;
-    const pickup = await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    await runJob('pickups');
-    const booked = await view(seller, id);
+    const { id, pickupId, booked } = await bookedCod(seller, origin, 'RB-RACE-1', 90_000);
     const code = booked.courier.code as CourierCode;
     const adapter = t.app.get(CourierRegistry).get(code);
     const original = adapter.cancel.bind(adapter);
@@ -342,7 +335,7 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     t.clock.advance(25 * 3600_000);
     await runJob('tracking-poll');
     expect(await view(seller, id)).toMatchObject({ status: 'cancelled', awb: booked.awb });
-    const attempts = (await http.get(`/v1/pickups/${pickup.body.id}`).set(seller.auth).expect(200)).body
+    const attempts = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body
       .shipments[0].attempts;
     expect(attempts).toEqual([expect.objectContaining({ outcome: 'booked', awb: booked.awb })]);
     await closePeriod();
@@ -354,27 +347,8 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
   it('a re-booked parcel is acted on, cancelled and driven only by its seller, at its live booking; returned, it is charged that booking’s return fee', async () => {
     const { seller, origin } = await newSeller('Toko Aksi Ulang');
     const other = await newSeller('Toko Tetangga');
-    const created = await http
-      .post('/v1/shipments')
-      .set(seller.auth)
-      .send({ ...validShipment(origin, 'RB-ACT-1'), codAmount: 120_000 })
-      .expect(201);
-    const id: string = created.body.id;
-    await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    await runJob('pickups');
-    const first = await view(seller, id);
-    await http
-      .post(`/sandbox/parcels/${first.awb}/script`)
-      .set(seller.auth)
-      .send({ script: 'courier_cancelled' })
-      .expect(200);
-    t.clock.advance(3600_000);
-    expect((await runJob('tracking-poll')).rebooked).toBe(1);
-    await runJob('pickups');
+    const { id, booked: first } = await bookedCod(seller, origin, 'RB-ACT-1', 120_000);
+    await rebookedAfter(seller, first.awb, 'courier_cancelled', 3600_000);
     const again = await view(seller, id);
     expect(again).toMatchObject({ status: 'booked' });
     const code = again.courier.code as CourierCode;
