@@ -36,9 +36,13 @@ export class UsersController {
     description: 'At most USER_CREATE_RATE_LIMIT attempts per seller per window, whatever their answer.',
   })
   @ApiCreatedResponse({ type: UserDto })
-  async create(@CurrentSeller() sellerId: string, @Body() body: CreateUserDto): Promise<UserView> {
+  async create(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @Body() body: CreateUserDto,
+  ): Promise<UserView> {
     await this.auth.admitUserCreation(sellerId);
-    return userView(await this.users.create({ ...body, sellerId }));
+    return userView(await this.users.create({ ...body, sellerId, addedBy: me.userId }));
   }
 
   @Get()

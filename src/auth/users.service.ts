@@ -47,17 +47,23 @@ export class UsersService {
   }
 
   /**
-   * Creates a user (joins the caller's transaction, e.g. signup's).
+   * Creates a user (joins the caller's transaction, e.g. signup's). With `addedBy`, the seller's user adding
+   * them must still be active (holdActive).
    * @throws EmailTakenError AUTH_EMAIL_TAKEN
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`addedBy` removed meanwhile)
    */
   async create(input: {
     email: string;
     password: string;
     role: Role;
     sellerId: string | null;
+    addedBy?: string;
   }): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     return this.tx.run(async (m) => {
+      // A removed owner must not leave behind a login whose password they know.
+      if (input.addedBy !== undefined && input.sellerId !== null)
+        await this.holdActive(input.sellerId, input.addedBy);
       const user = m.create(User, {
         id: randomUUID(),
         email: input.email.toLowerCase(),
@@ -76,6 +82,22 @@ export class UsersService {
       }
       return user;
     });
+  }
+
+  /**
+   * Checks, in the database and not the user cache, that the seller's user acting is still active, and
+   * holds them so (FOR SHARE, in the caller's transaction) until it ends. For what outlasts the request
+   * (a login, a bank account and money sent to it, where webhooks go): the cache lets a removed user's
+   * request through for a moment here and for its cache time on another instance, and a removal running
+   * alongside then waits for the caller's transaction, or went first and the request is refused.
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (the user was removed)
+   */
+  async holdActive(sellerId: string, userId: string): Promise<void> {
+    const [user] = await this.tx.manager.query<unknown[]>(
+      'SELECT 1 FROM users WHERE id = $1 AND seller_id = $2 AND disabled_at IS NULL FOR SHARE',
+      [userId, sellerId],
+    );
+    if (!user) throw new InvalidTokenError();
   }
 
   /** The user if active; cached briefly (a user disabled on another instance is refused within seconds). */

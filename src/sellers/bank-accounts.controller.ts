@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentSeller, Roles } from 'src/common/auth/decorators';
+import { CurrentPrincipal, CurrentSeller, Roles } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
@@ -19,8 +20,12 @@ export class BankAccountsController {
   @Post()
   @Idempotent()
   @ApiCreatedResponse({ type: BankAccountDto })
-  create(@CurrentSeller() sellerId: string, @Body() body: CreateBankAccountDto): Promise<BankAccountDto> {
-    return this.bankAccounts.create(sellerId, body);
+  create(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @Body() body: CreateBankAccountDto,
+  ): Promise<BankAccountDto> {
+    return this.bankAccounts.create(sellerId, me.userId, body);
   }
 
   @Get()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { UsersService } from 'src/auth/users.service';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
@@ -28,10 +29,16 @@ export class BankAccountsService {
   constructor(
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly users: UsersService,
   ) {}
 
-  /** @throws DuplicateBankAccountError SELLERS_BANK_ACCOUNT_EXISTS */
-  async create(sellerId: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
+  /**
+   * Adds a bank account; `addedBy` must still be an active user of the seller (UsersService.holdActive):
+   * a removed owner must not add an account of their own to withdraw to.
+   * @throws DuplicateBankAccountError SELLERS_BANK_ACCOUNT_EXISTS
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`addedBy` was removed)
+   */
+  async create(sellerId: string, addedBy: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
     const account: BankAccount = {
       ...input,
       id: randomUUID(),
@@ -40,7 +47,10 @@ export class BankAccountsService {
       deletedAt: null,
     };
     try {
-      await this.tx.manager.insert(BankAccount, account);
+      await this.tx.run(async (m) => {
+        await this.users.holdActive(sellerId, addedBy);
+        await m.insert(BankAccount, account);
+      });
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION) throw new DuplicateBankAccountError();
       throw e;

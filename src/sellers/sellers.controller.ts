@@ -63,7 +63,11 @@ export class SellersController {
     summary: 'Change scoring preset, webhook URL (generates its secret) or lost margin per failure',
   })
   @ApiOkResponse({ type: SettingsDto })
-  updateSettings(@CurrentSeller() sellerId: string, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
-    return this.sellers.updateSettings(sellerId, body);
+  updateSettings(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @Body() body: UpdateSettingsDto,
+  ): Promise<SettingsDto> {
+    return this.sellers.updateSettings(sellerId, me.userId, body);
   }
 }

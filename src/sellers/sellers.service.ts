@@ -108,6 +108,15 @@ export class SellersService {
     };
   }
 
+  /**
+   * Checks that the seller's user acting is still active and holds them so until the caller's transaction
+   * ends (UsersService.holdActive), for modules that may not reach users themselves.
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN
+   */
+  holdActiveUser(sellerId: string, userId: string): Promise<void> {
+    return this.users.holdActive(sellerId, userId);
+  }
+
   /** The names of the sellers among `ids` (documents such as invoices name their seller). */
   async names(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
@@ -130,13 +139,17 @@ export class SellersService {
 
   /**
    * Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret.
-   * A webhook URL must pass WebhookTargetPolicy (checked before anything is written).
+   * A webhook URL must pass WebhookTargetPolicy (checked before anything is written). `changedBy` must
+   * still be an active user of the seller (UsersService.holdActive).
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`changedBy` was removed)
    * @throws WebhookUrlInvalidError, WebhookTargetForbiddenError, WebhookHostUnresolvableError, WebhookDnsUnavailableError
    */
-  async updateSettings(sellerId: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
+  async updateSettings(sellerId: string, changedBy: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
     // Resolved outside the transaction: no row lock is held while DNS answers.
     if (typeof patch.webhookUrl === 'string') await this.webhookTargets.vet(patch.webhookUrl);
     const view = await this.tx.run(async (m) => {
+      // A removed owner must not point the seller's events at their own receiver, or take its secret.
+      await this.users.holdActive(sellerId, changedBy);
       const s = await m.findOneOrFail(SellerSettings, {
         where: { sellerId },
         lock: { mode: 'pessimistic_write' },

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import { CurrentPrincipal, CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
+import type { Principal } from 'src/common/auth/principal';
 import { IdParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { ApiErrors } from 'src/common/openapi';
@@ -33,8 +34,12 @@ export class WithdrawalsController {
       'The amount (rupiah) must be at most `withdrawable` (GET /v1/balance), else 422 WITHDRAWAL_INSUFFICIENT_FUNDS naming `amount`. It leaves your balance at once; the bank receives it less the fee. Small amounts are approved at once, larger ones by finance; the payout follows (webhook `withdrawal.updated` on every change). A failed or rejected withdrawal gives the whole amount back.',
   })
   @ApiCreatedResponse({ type: WithdrawalDto })
-  create(@CurrentSeller() sellerId: string, @Body() body: CreateWithdrawalDto): Promise<WithdrawalDto> {
-    return this.withdrawals.request(sellerId, body);
+  create(
+    @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
+    @Body() body: CreateWithdrawalDto,
+  ): Promise<WithdrawalDto> {
+    return this.withdrawals.request(sellerId, me.userId, body);
   }
 
   @Get('withdrawals')

@@ -47,7 +47,8 @@ export class WithdrawalsService {
   ) {}
 
   /**
-   * Requests a withdrawal of `amount` rupiah to one of the seller's bank accounts: in one transaction, the
+   * Requests a withdrawal of `amount` rupiah to one of the seller's bank accounts, by `requestedBy` (still an
+   * active user of the seller, held so until it commits): in one transaction, the
    * seller's balances are locked (so concurrent requests queue and each sees the last one's effect), the
    * amount is checked against withdrawable (available less outstanding invoices) and the minimum, and
    * moved to `in_withdrawal` (ledger `withdrawal:<id>:requested`). Up to the auto-approval limit it is
@@ -57,11 +58,14 @@ export class WithdrawalsService {
    *   or one removed (a removal under way is waited for)
    * @throws WithdrawalAmountTooSmallError (WITHDRAWAL_AMOUNT_TOO_SMALL)
    * @throws WithdrawalInsufficientFundsError (WITHDRAWAL_INSUFFICIENT_FUNDS) over withdrawable
+   * @throws InvalidTokenError (AUTH_INVALID_TOKEN) `requestedBy` was removed
    */
-  async request(sellerId: string, input: CreateWithdrawalDto): Promise<WithdrawalDto> {
+  async request(sellerId: string, requestedBy: string, input: CreateWithdrawalDto): Promise<WithdrawalDto> {
     const { fee, minAmount, autoApproveUpTo, autoApproveDailyUpTo } = this.config.business.money.withdrawals;
     try {
       return await this.tx.run(async () => {
+        // A removed owner must not send the seller's money out (their cached session lets them in a moment).
+        await this.sellers.holdActiveUser(sellerId, requestedBy);
         const account = await this.bankAccounts.find(sellerId, input.bankAccountId, 'bankAccountId');
         // Held until the request commits: a removal under way is waited for and then refuses the request,
         // rather than a withdrawal being taken for an account already gone (its payout then failed).

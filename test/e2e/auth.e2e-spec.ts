@@ -2,7 +2,8 @@ import * as argon2 from 'argon2';
 import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
-import { addSellerUser, signupSeller, uniqueEmail } from '../support/factories/sellers';
+import { addBankAccount, creditAvailable } from '../support/factories/money';
+import { addSellerUser, signupSeller, uniqueEmail, validBankAccount } from '../support/factories/sellers';
 import { AuthService } from 'src/auth/auth.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
@@ -434,6 +435,43 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(204);
     await http.get('/v1/me').set('x-api-key', key).expect(401);
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(404);
+  });
+
+  it('an owner removed on one instance adds no user or bank account, moves no money and redirects no webhook through another that still has them cached', async () => {
+    const other = await startTestApp({}, t.db, { configure: (c) => (c.business.caches.users = 60) });
+    try {
+      const owner = await signupSeller(http);
+      await creditAvailable(t, owner.sellerId, 100_000);
+      const bankAccountId = await addBankAccount(http, owner);
+      const partner = await addSellerUser(http, owner, 'seller_owner');
+      const elsewhere = other.http();
+      await elsewhere.get('/v1/me').set(partner.auth).expect(200);
+      const settingsBefore = (await http.get('/v1/settings').set(owner.auth).expect(200)).body;
+      await http.delete(`/v1/users/${partner.id}`).set(owner.auth).expect(204);
+      // Still cached there, so their reads go on for the cache time; nothing that outlasts it may be done.
+      const email = uniqueEmail('backdoor');
+      const attempts = await Promise.all([
+        elsewhere
+          .post('/v1/users')
+          .set(partner.auth)
+          .send({ email, password: 'kata sandi baru 123', role: 'seller_owner' }),
+        elsewhere.post('/v1/bank-accounts').set(partner.auth).send(validBankAccount('9988776655')),
+        elsewhere.post('/v1/withdrawals').set(partner.auth).send({ amount: 50_000, bankAccountId }),
+        elsewhere
+          .patch('/v1/settings')
+          .set(partner.auth)
+          .send({ webhookUrl: 'https://[::1]/mine', rotateWebhookSecret: true }),
+      ]);
+      expect(attempts.map((r) => `${r.status} ${r.body.code}`)).toEqual(
+        Array(4).fill('401 AUTH_INVALID_TOKEN'),
+      );
+      await http.post('/v1/auth/login').send({ email, password: 'kata sandi baru 123' }).expect(401);
+      expect((await http.get('/v1/bank-accounts').set(owner.auth).expect(200)).body.items).toHaveLength(1);
+      expect((await http.get('/v1/withdrawals').set(owner.auth).expect(200)).body.items).toEqual([]);
+      expect((await http.get('/v1/settings').set(owner.auth).expect(200)).body).toEqual(settingsBefore);
+    } finally {
+      await other.close();
+    }
   });
 
   it('a key revoked on one instance is refused by another that had it cached, within its cache time', async () => {

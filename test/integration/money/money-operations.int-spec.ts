@@ -250,7 +250,7 @@ describe('money under 5,000 random operations (fast-check, seeded)', () => {
           ? balance.withdrawable + 1 + Math.floor(o.share * 100_000)
           : Math.floor(balance.withdrawable * o.share);
         try {
-          await withdrawals.request(s.sellerId, { amount, bankAccountId: s.bankAccountId });
+          await withdrawals.request(s.sellerId, s.userId, { amount, bankAccountId: s.bankAccountId });
           expect(amount).toBeLessThanOrEqual(balance.withdrawable);
         } catch (e) {
           refused += 1;
