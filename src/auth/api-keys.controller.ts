@@ -29,7 +29,7 @@ export class ApiKeysController {
     @CurrentPrincipal() me: Principal,
     @Body() body: CreateApiKeyDto,
   ) {
-    return this.apiKeys.create(sellerId, me.userId, body.name);
+    return this.apiKeys.create(sellerId, me, body.name);
   }
 
   @Get()

@@ -6,8 +6,9 @@ import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
+import { holdActiveActor } from './active-actor';
 import { ApiKey } from './api-key.entity';
-import { ApiKeyNotFoundError, InvalidTokenError } from './auth.errors';
+import { ApiKeyNotFoundError } from './auth.errors';
 import { User } from './user.entity';
 
 const KEY_PREFIX = 'kirim_';
@@ -56,9 +57,10 @@ export class ApiKeysService {
   /** Creates a key for the seller; the only time the full key is returned. */
   async create(
     sellerId: string,
-    userId: string,
+    creator: Principal,
     name: string | undefined,
   ): Promise<ApiKeyView & { key: string }> {
+    const userId = creator.userId;
     // 32 random bytes: a SHA-256 of it is as safe to store as a slow hash, and cheap on every request.
     const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const apiKey: ApiKey = {
@@ -75,13 +77,9 @@ export class ApiKeysService {
     const email = await this.tx.run(async () => {
       // The creator still there, held until the key is in: a removal running alongside either waits and
       // then revokes this key with the others, or went first and this key is refused (401).
-      const [creator] = await this.tx.manager.query<{ email: string }[]>(
-        'SELECT email FROM users WHERE id = $1 AND seller_id = $2 AND disabled_at IS NULL FOR SHARE',
-        [userId, sellerId],
-      );
-      if (!creator) throw new InvalidTokenError();
+      const { email } = await holdActiveActor(this.tx.manager, sellerId, creator);
       await this.tx.manager.insert(ApiKey, apiKey);
-      return creator.email;
+      return email;
     });
     return { ...apiKeyView(apiKey, email), key };
   }

@@ -232,6 +232,7 @@ export class AuthService {
       role: user.role,
       sellerId: user.sellerId,
       session: sid ? { id: sid, expiresAt: new Date(claims.exp * 1000) } : undefined,
+      sessionGeneration: user.sessionGeneration,
     };
   }
 

@@ -42,7 +42,7 @@ export class UsersController {
     @Body() body: CreateUserDto,
   ): Promise<UserView> {
     await this.auth.admitUserCreation(sellerId);
-    return userView(await this.users.create({ ...body, sellerId, addedBy: me.userId }));
+    return userView(await this.users.create({ ...body, sellerId, addedBy: me }));
   }
 
   @Get()

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { TtlCache } from 'src/common/ttl-cache';
 import { randomUUID } from 'node:crypto';
-import { Role } from 'src/common/auth/principal';
+import { Principal, Role } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { CannotDisableSelfError, EmailTakenError, InvalidTokenError, UserNotFoundError } from './auth.errors';
+import { holdActiveActor } from './active-actor';
 import { ApiKeysService } from './api-keys.service';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
@@ -48,16 +49,16 @@ export class UsersService {
 
   /**
    * Creates a user (joins the caller's transaction, e.g. signup's). With `addedBy`, the seller's user adding
-   * them must still be active (holdActive).
+   * them must still be active, their session open (holdActive).
    * @throws EmailTakenError AUTH_EMAIL_TAKEN
-   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`addedBy` removed meanwhile)
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`addedBy` removed or their session ended meanwhile)
    */
   async create(input: {
     email: string;
     password: string;
     role: Role;
     sellerId: string | null;
-    addedBy?: string;
+    addedBy?: Principal;
   }): Promise<User> {
     const passwordHash = await this.hasher.hash(input.password);
     return this.tx.run(async (m) => {
@@ -84,20 +85,12 @@ export class UsersService {
     });
   }
 
-  /**
-   * Checks, in the database and not the user cache, that the seller's user acting is still active, and
-   * holds them so (FOR SHARE, in the caller's transaction) until it ends. For what outlasts the request
-   * (a login, a bank account and money sent to it, where webhooks go): the cache lets a removed user's
-   * request through for a moment here and for its cache time on another instance, and a removal running
-   * alongside then waits for the caller's transaction, or went first and the request is refused.
-   * @throws InvalidTokenError AUTH_INVALID_TOKEN (the user was removed)
-   */
-  async holdActive(sellerId: string, userId: string): Promise<void> {
-    const [user] = await this.tx.manager.query<unknown[]>(
-      'SELECT 1 FROM users WHERE id = $1 AND seller_id = $2 AND disabled_at IS NULL FOR SHARE',
-      [userId, sellerId],
-    );
-    if (!user) throw new InvalidTokenError();
+  /** See holdActiveActor: the acting user still active and their session open, held until the caller's transaction ends. */
+  async holdActive(
+    sellerId: string,
+    actor: Pick<Principal, 'userId' | 'session' | 'sessionGeneration'>,
+  ): Promise<void> {
+    await holdActiveActor(this.tx.manager, sellerId, actor);
   }
 
   /** The user if active; cached briefly (a user disabled on another instance is refused within seconds). */

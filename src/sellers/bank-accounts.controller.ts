@@ -25,7 +25,7 @@ export class BankAccountsController {
     @CurrentPrincipal() me: Principal,
     @Body() body: CreateBankAccountDto,
   ): Promise<BankAccountDto> {
-    return this.bankAccounts.create(sellerId, me.userId, body);
+    return this.bankAccounts.create(sellerId, me, body);
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { UsersService } from 'src/auth/users.service';
+import { Principal } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
@@ -38,7 +39,7 @@ export class BankAccountsService {
    * @throws DuplicateBankAccountError SELLERS_BANK_ACCOUNT_EXISTS
    * @throws InvalidTokenError AUTH_INVALID_TOKEN (`addedBy` was removed)
    */
-  async create(sellerId: string, addedBy: string, input: CreateBankAccountDto): Promise<BankAccountDto> {
+  async create(sellerId: string, addedBy: Principal, input: CreateBankAccountDto): Promise<BankAccountDto> {
     const account: BankAccount = {
       ...input,
       id: randomUUID(),

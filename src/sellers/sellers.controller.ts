@@ -68,6 +68,6 @@ export class SellersController {
     @CurrentPrincipal() me: Principal,
     @Body() body: UpdateSettingsDto,
   ): Promise<SettingsDto> {
-    return this.sellers.updateSettings(sellerId, me.userId, body);
+    return this.sellers.updateSettings(sellerId, me, body);
   }
 }

@@ -113,8 +113,8 @@ export class SellersService {
    * ends (UsersService.holdActive), for modules that may not reach users themselves.
    * @throws InvalidTokenError AUTH_INVALID_TOKEN
    */
-  holdActiveUser(sellerId: string, userId: string): Promise<void> {
-    return this.users.holdActive(sellerId, userId);
+  holdActiveUser(sellerId: string, actor: Principal): Promise<void> {
+    return this.users.holdActive(sellerId, actor);
   }
 
   /** The names of the sellers among `ids` (documents such as invoices name their seller). */
@@ -144,7 +144,11 @@ export class SellersService {
    * @throws InvalidTokenError AUTH_INVALID_TOKEN (`changedBy` was removed)
    * @throws WebhookUrlInvalidError, WebhookTargetForbiddenError, WebhookHostUnresolvableError, WebhookDnsUnavailableError
    */
-  async updateSettings(sellerId: string, changedBy: string, patch: UpdateSettingsDto): Promise<SettingsDto> {
+  async updateSettings(
+    sellerId: string,
+    changedBy: Principal,
+    patch: UpdateSettingsDto,
+  ): Promise<SettingsDto> {
     // Resolved outside the transaction: no row lock is held while DNS answers.
     if (typeof patch.webhookUrl === 'string') await this.webhookTargets.vet(patch.webhookUrl);
     const view = await this.tx.run(async (m) => {

@@ -39,7 +39,7 @@ export class WithdrawalsController {
     @CurrentPrincipal() me: Principal,
     @Body() body: CreateWithdrawalDto,
   ): Promise<WithdrawalDto> {
-    return this.withdrawals.request(sellerId, me.userId, body);
+    return this.withdrawals.request(sellerId, me, body);
   }
 
   @Get('withdrawals')

@@ -4,6 +4,7 @@ import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import { wibDayStart } from 'src/common/wib';
 import { Page, PageQueryDto } from 'src/common/pagination';
+import type { Principal } from 'src/common/auth/principal';
 import { Transactions } from 'src/database/transaction';
 import { LedgerInsufficientFundsError } from 'src/ledger/ledger.errors';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -60,7 +61,11 @@ export class WithdrawalsService {
    * @throws WithdrawalInsufficientFundsError (WITHDRAWAL_INSUFFICIENT_FUNDS) over withdrawable
    * @throws InvalidTokenError (AUTH_INVALID_TOKEN) `requestedBy` was removed
    */
-  async request(sellerId: string, requestedBy: string, input: CreateWithdrawalDto): Promise<WithdrawalDto> {
+  async request(
+    sellerId: string,
+    requestedBy: Principal,
+    input: CreateWithdrawalDto,
+  ): Promise<WithdrawalDto> {
     const { fee, minAmount, autoApproveUpTo, autoApproveDailyUpTo } = this.config.business.money.withdrawals;
     try {
       return await this.tx.run(async () => {

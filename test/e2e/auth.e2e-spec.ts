@@ -3,7 +3,13 @@ import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
 import { createOperator } from '../support/factories/operators';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
-import { addSellerUser, signupSeller, uniqueEmail, validBankAccount } from '../support/factories/sellers';
+import {
+  addSellerUser,
+  signupSeller,
+  TestSeller,
+  uniqueEmail,
+  validBankAccount,
+} from '../support/factories/sellers';
 import { AuthService } from 'src/auth/auth.service';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
@@ -437,9 +443,21 @@ describe('identity: signup, login, tokens, API keys', () => {
     await http.delete(`/v1/api-keys/${id}`).set(owner.auth).expect(404);
   });
 
-  it('an owner removed on one instance adds no user or bank account, moves no money and redirects no webhook through another that still has them cached', async () => {
-    const other = await startTestApp({}, t.db, { configure: (c) => (c.business.caches.users = 60) });
-    try {
+  describe('on another instance that still has the user cached', () => {
+    let other: TestApp;
+    beforeAll(async () => {
+      other = await startTestApp({}, t.db, { configure: (c) => (c.business.caches.users = 60) });
+    });
+    afterAll(() => other.close());
+
+    /**
+     * An owner whose `partner` (another owner) is cached on the other instance, then ended by `end`; the
+     * partner's token there must do nothing that outlasts the cache time (their reads go on for it): no
+     * user, API key or bank account, no withdrawal, no webhook target or secret.
+     */
+    async function nothingLastingAfter(
+      end: (owner: TestSeller, partner: Awaited<ReturnType<typeof addSellerUser>>) => Promise<void>,
+    ) {
       const owner = await signupSeller(http);
       await creditAvailable(t, owner.sellerId, 100_000);
       const bankAccountId = await addBankAccount(http, owner);
@@ -447,8 +465,7 @@ describe('identity: signup, login, tokens, API keys', () => {
       const elsewhere = other.http();
       await elsewhere.get('/v1/me').set(partner.auth).expect(200);
       const settingsBefore = (await http.get('/v1/settings').set(owner.auth).expect(200)).body;
-      await http.delete(`/v1/users/${partner.id}`).set(owner.auth).expect(204);
-      // Still cached there, so their reads go on for the cache time; nothing that outlasts it may be done.
+      await end(owner, partner);
       const email = uniqueEmail('backdoor');
       const attempts = await Promise.all([
         elsewhere
@@ -456,6 +473,7 @@ describe('identity: signup, login, tokens, API keys', () => {
           .set(partner.auth)
           .send({ email, password: 'kata sandi baru 123', role: 'seller_owner' }),
         elsewhere.post('/v1/bank-accounts').set(partner.auth).send(validBankAccount('9988776655')),
+        elsewhere.post('/v1/api-keys').set(partner.auth).send({ name: 'mine' }),
         elsewhere.post('/v1/withdrawals').set(partner.auth).send({ amount: 50_000, bankAccountId }),
         elsewhere
           .patch('/v1/settings')
@@ -463,15 +481,32 @@ describe('identity: signup, login, tokens, API keys', () => {
           .send({ webhookUrl: 'https://[::1]/mine', rotateWebhookSecret: true }),
       ]);
       expect(attempts.map((r) => `${r.status} ${r.body.code}`)).toEqual(
-        Array(4).fill('401 AUTH_INVALID_TOKEN'),
+        Array(5).fill('401 AUTH_INVALID_TOKEN'),
       );
       await http.post('/v1/auth/login').send({ email, password: 'kata sandi baru 123' }).expect(401);
       expect((await http.get('/v1/bank-accounts').set(owner.auth).expect(200)).body.items).toHaveLength(1);
       expect((await http.get('/v1/withdrawals').set(owner.auth).expect(200)).body.items).toEqual([]);
+      expect((await http.get('/v1/api-keys').set(owner.auth).expect(200)).body.items).toEqual([]);
       expect((await http.get('/v1/settings').set(owner.auth).expect(200)).body).toEqual(settingsBefore);
-    } finally {
-      await other.close();
     }
+
+    it('an owner removed adds no user, API key or bank account, moves no money and redirects no webhook', () =>
+      nothingLastingAfter(async (owner, partner) => {
+        await http.delete(`/v1/users/${partner.id}`).set(owner.auth).expect(204);
+      }));
+
+    it('nor does a session ended by a password change, or logged out', async () => {
+      await nothingLastingAfter(async (_owner, partner) => {
+        await http
+          .post('/v1/auth/password')
+          .set(partner.auth)
+          .send({ currentPassword: partner.password, newPassword: 'a new password 4567' })
+          .expect(200);
+      });
+      await nothingLastingAfter(async (_owner, partner) => {
+        await http.post('/v1/auth/logout').set(partner.auth).send({}).expect(204);
+      });
+    });
   });
 
   it('a key revoked on one instance is refused by another that had it cached, within its cache time', async () => {

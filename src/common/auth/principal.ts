@@ -14,4 +14,6 @@ export interface Principal {
   sellerId: string | null;
   /** A user's token from a login: the session it is, which logging out ends (absent in older tokens). */
   session?: { id: string; expiresAt: Date };
+  /** A user's token: the session generation it was issued in (logging out everywhere or a new password ends it). */
+  sessionGeneration?: number;
 }
