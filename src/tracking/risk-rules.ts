@@ -30,8 +30,8 @@ export type RiskRuleCode = (typeof RISK_RULES)[number];
 export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   failed_attempt: 1,
   return_started: 2,
-  stale_no_scan: 1,
-  late_vs_lane: 1,
+  stale_no_scan: 2,
+  late_vs_lane: 2,
   held_or_misrouted: 1,
   pickup_not_made: 2,
   risky_recipient: 1,
@@ -101,6 +101,12 @@ export interface RiskInput {
     recipientProvince: string;
     /** The seller asked the courier to return this airway bill's parcel (not refused). */
     returnAsked?: boolean;
+    /**
+     * The seller's latest hold or re-attempt of this airway bill's parcel that the courier took: `held`
+     * while the hold is in place (the courier keeps the parcel unscanned until told otherwise), `at` when
+     * the courier was told.
+     */
+    sellerInstruction?: { held: boolean; at: Date } | null;
     /** The seller pinned the courier service: Kirim may not book another courier in its place. */
     pinned?: boolean;
   };
@@ -424,6 +430,11 @@ function localDayStart(at: number, province: string): number {
 function staleNoScan(ctx: Context): RiskFinding | null {
   const { input, events, now } = ctx;
   const s = input.shipment;
+  // A parcel the seller holds is silent by their own choice: saying the courier went quiet (or may be
+  // keeping the COD cash) would be a false alarm. Once released (a re-attempt), the courier's silence
+  // counts from being told.
+  if (s.sellerInstruction?.held) return null;
+  const told = s.sellerInstruction?.at.getTime() ?? 0;
   const lastScan = events.length
     ? events[events.length - 1].occurredAt.getTime()
     : (s.pickedUpAt ?? s.bookedAt ?? s.createdAt).getTime();
@@ -433,7 +444,8 @@ function staleNoScan(ctx: Context): RiskFinding | null {
     const out = [...events].reverse().find((e) => e.status === 'out_for_delivery');
     const wentOut = out ? out.occurredAt.getTime() : lastScan;
     const deadline =
-      localDayStart(wentOut, s.recipientProvince) + (1 + input.config.outForDeliveryDays) * DAY;
+      localDayStart(Math.max(told, wentOut), s.recipientProvince) +
+      (1 + input.config.outForDeliveryDays) * DAY;
     if (now < deadline) return null;
     return finding('stale_no_scan', {
       severity: 'high',
@@ -452,7 +464,7 @@ function staleNoScan(ctx: Context): RiskFinding | null {
   const limits = input.config.staleHours[s.status as keyof RiskConfig['staleHours']];
   if (!limits) return null;
   const hours = isJava(s.recipientProvince) ? limits.java : limits.outer;
-  const silent = now - lastScan;
+  const silent = now - Math.max(told, lastScan);
   if (silent < hours * HOUR) return null;
   return finding('stale_no_scan', {
     severity: silent >= hours * HOUR * input.config.staleEscalationFactor ? 'high' : 'medium',
@@ -474,7 +486,8 @@ function staleNoScan(ctx: Context): RiskFinding | null {
  */
 function lateVsLane(ctx: Context): RiskFinding | null {
   const { input, events, now } = ctx;
-  if (!ON_THE_WAY.has(input.shipment.status)) return null;
+  // Held at the seller's request, it waits for them, not the courier: no lateness to report.
+  if (!ON_THE_WAY.has(input.shipment.status) || input.shipment.sellerInstruction?.held) return null;
   const observed = input.lane.p90TransitDays;
   const limitDays = observed ?? input.lane.promisedMaxDays;
   if (limitDays === null || limitDays === undefined) return null;

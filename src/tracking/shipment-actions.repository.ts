@@ -63,6 +63,30 @@ export class ShipmentActionsRepository {
     return new Set(rows.map((r) => r.shipment_id));
   }
 
+  /**
+   * The seller's latest re-attempt or hold of each of these shipments under its current airway bill, if
+   * it reached the courier (or operations) and no return came after it: whether the parcel is held (as
+   * isHeld reads it) and since when the courier has the instruction.
+   */
+  async latestInstructions(
+    shipments: { id: string; awb: string }[],
+  ): Promise<Map<string, { held: boolean; at: Date }>> {
+    if (!shipments.length) return new Map();
+    const rows = await this.tx.manager.query<{ shipment_id: string; action: string; updated_at: Date }[]>(
+      `SELECT DISTINCT ON (a.shipment_id) a.shipment_id, a.action, a.updated_at
+         FROM shipment_actions a
+         JOIN unnest($1::uuid[], $2::text[]) AS s(id, awb) ON a.shipment_id = s.id AND a.awb = s.awb
+        WHERE a.action <> 'update_address' AND a.status IN ('sent', 'manual')
+        ORDER BY a.shipment_id, a.seq DESC`,
+      [shipments.map((s) => s.id), shipments.map((s) => s.awb)],
+    );
+    return new Map(
+      rows
+        .filter((r) => r.action !== 'return')
+        .map((r) => [r.shipment_id, { held: r.action === 'hold', at: r.updated_at }]),
+    );
+  }
+
   /** The shipment's actions in the order they were recorded (the rules read them in order). */
   ofShipment(shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {

@@ -35,6 +35,7 @@ import {
   deliveryWithCashAfterAll,
   type EarlierBooking,
   type RiskFinding,
+  type RiskInput,
   type RiskRuleCode,
 } from './risk-rules';
 import { ShipmentActionsRepository } from './shipment-actions.repository';
@@ -85,6 +86,12 @@ const readingOf = (courier: CourierCode): JourneyReading => ({
 
 /** The one rule a shipment re-booked away is asked when its earlier courier reports. */
 const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
+
+/** The seller's latest hold or re-attempt the courier took (RiskInput's `sellerInstruction`). */
+type SellerInstruction = NonNullable<RiskInput['shipment']['sellerInstruction']>;
+
+/** The rules a parcel's silence raises, which a hold the seller asked for explains. */
+const SILENCE_RULES: ReadonlySet<RiskRuleCode> = new Set(['stale_no_scan', 'late_vs_lane']);
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
@@ -283,26 +290,38 @@ export class TrackingService {
         )
         .map((s) => ({ id: s.id, awb: s.awb! })),
     );
+    const assessFollowed = async (s: TrackedShipment, sellerInstruction: SellerInstruction | null) =>
+      this.assess(
+        s,
+        moved.get(s.id)?.now ?? s.status,
+        eventsOf(s),
+        now,
+        await this.tracked.outlook(s),
+        { returnAsked: returnsAsked.has(s.id), sellerInstruction },
+        earlierOf.get(s.id),
+      );
+    const assessments = new Map<string, { findings: RiskFinding[]; expectedArrival: Date | null }>();
+    for (const s of ours) {
+      if (TRACKED.has(s.status)) assessments.set(s.id, await assessFollowed(s, null));
+      // Only whether its courier took the delivery back, which no lane nor recipient bears on.
+      else if (s.status === 'delivered')
+        assessments.set(s.id, this.assess(s, 'delivered', eventsOf(s), now, NO_OUTLOOK, {}));
+    }
+    // A parcel the seller holds at the courier is silent by their choice, and one they released or had
+    // re-attempted is the courier's to move from then: judged again knowing it. Asked only of parcels
+    // found silent, so a batch going its way costs no statement more.
+    const silent = ours.filter((s) => assessments.get(s.id)?.findings.some((f) => SILENCE_RULES.has(f.rule)));
+    const told = await this.actions.latestInstructions(silent.map((s) => ({ id: s.id, awb: s.awb! })));
+    for (const s of silent) {
+      const instruction = told.get(s.id);
+      if (instruction) assessments.set(s.id, await assessFollowed(s, instruction));
+    }
     for (const s of ours) {
       const events = eventsOf(s);
-      const followed = TRACKED.has(s.status);
       const status = moved.get(s.id) ?? { now: s.status, moves: 0, collected: false };
       result.moved += status.moves;
       if (s.status === 'booked' && status.now !== 'booked') result.pickedUp += 1;
-      const assessment = followed
-        ? this.assess(
-            s,
-            status.now,
-            events,
-            now,
-            await this.tracked.outlook(s),
-            returnsAsked.has(s.id),
-            earlierOf.get(s.id),
-          )
-        : s.status === 'delivered'
-          ? // Only whether its courier took the delivery back, which no lane nor recipient bears on.
-            this.assess(s, 'delivered', events, now, NO_OUTLOOK, false)
-          : undefined;
+      const assessment = assessments.get(s.id);
       const findings = assessment?.findings;
       // Nothing found and nothing open (the shipment's risk says so): no alert to open or close.
       if (findings && (findings.length || s.risk !== 'none'))
@@ -363,7 +382,7 @@ export class TrackingService {
     for (const s of shipments) {
       if (!rebookedAway.has(s.id) || followedHere.has(s.id) || TERMINAL.has(s.status)) continue;
       const bookings = earlierOf.get(s.id) ?? [];
-      const { findings } = this.assess(s, s.status, [], now, NO_OUTLOOK, false, bookings, EARLIER_RULES);
+      const { findings } = this.assess(s, s.status, [], now, NO_OUTLOOK, {}, bookings, EARLIER_RULES);
       if (!findings.length) continue;
       // The events of the bills reporting now, last the cause.
       const reported = bookings
@@ -417,7 +436,8 @@ export class TrackingService {
     events: StoredEvent[],
     now: Date,
     outlook: DeliveryOutlook,
-    returnAsked: boolean,
+    /** What the seller asked the courier for this airway bill that the rules weigh. */
+    asked: { returnAsked?: boolean; sellerInstruction?: SellerInstruction | null },
     earlier: EarlierEvents[] = [],
     rules?: readonly RiskRuleCode[],
   ): { findings: RiskFinding[]; expectedArrival: Date | null } {
@@ -449,7 +469,8 @@ export class TrackingService {
           pickupDueAt: s.pickupDueAt,
           pickedUpAt,
           recipientProvince: s.recipient.province,
-          returnAsked,
+          returnAsked: asked.returnAsked ?? false,
+          sellerInstruction: asked.sellerInstruction ?? null,
           pinned: s.pinned,
         },
         events: courierEvents,
@@ -646,7 +667,7 @@ export class TrackingService {
               [],
               now,
               NO_OUTLOOK,
-              false,
+              {},
               (await this.earlierBookings([shipment])).get(s.id),
               EARLIER_RULES,
             ).findings

@@ -412,6 +412,28 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect((await shipment(b.id)).actions.map((a: ActionBody) => a.action)).toEqual(['reattempt', 'hold']);
   });
 
+  it('a parcel the seller holds is not reported silent: no stale alert while held, even held out for delivery; released, the courier’s silence counts from then', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' });
+    await act(b, { action: 'hold' }).expect(202);
+    // Three days held: the courier keeps the parcel at its hub, unscanned, as the seller asked.
+    for (let i = 0; i < 3; i += 1) {
+      t.clock.advance(24 * HOUR);
+      await pollNow(b);
+    }
+    let s = await shipment(b.id);
+    expect({ status: s.status, risk: s.risk, alerts: s.alerts }).toEqual({
+      status: 'out_for_delivery',
+      risk: 'none',
+      alerts: [],
+    });
+    // Released: the courier goes out again the next morning; until then nothing is overdue.
+    await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    await pollNow(b);
+    s = await shipment(b.id);
+    expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
+  });
+
   it('refuses an action the shipment’s status does not allow: 422 naming the action and the status, nothing recorded, the courier not asked', async () => {
     const b = await book('jnt');
     const refused = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
