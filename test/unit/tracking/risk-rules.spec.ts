@@ -47,6 +47,7 @@ function input(o: {
   recipient?: RiskInput['recipient'];
   pinned?: boolean;
   earlierBookings?: EarlierBooking[];
+  sellerInstruction?: { held: boolean; at: Date };
 }): RiskInput {
   return {
     now: at(o.nowHours),
@@ -62,6 +63,7 @@ function input(o: {
       pickedUpAt: o.pickedUpAt === undefined ? at(0) : o.pickedUpAt,
       recipientProvince: o.province ?? 'Jawa Timur',
       ...(o.pinned ? { pinned: true } : {}),
+      ...(o.sellerInstruction ? { sellerInstruction: o.sellerInstruction } : {}),
     },
     events: o.events ?? [],
     ...(o.earlierBookings ? { earlierBookings: o.earlierBookings } : {}),
@@ -317,6 +319,33 @@ describe('no scan for too long', () => {
   it('an unknown province gets the longer threshold rather than a crash', () => {
     expect(inTransit('Atlantis', 4 + 50)).toEqual([]);
     expect(inTransit('Atlantis', 4 + 97)).toHaveLength(1);
+  });
+
+  it('not while the seller holds the parcel, nor late; released, the silence counts from the release', () => {
+    const events = [ev(0, 'picked_up'), ev(4, 'in_transit')];
+    const found = (nowHours: number, sellerInstruction: { held: boolean; at: Date }) =>
+      rules(
+        evaluateRisk(
+          input({
+            status: 'in_transit',
+            events,
+            nowHours,
+            lane: { p90TransitDays: 2, promisedMaxDays: 3 },
+            sellerInstruction,
+          }),
+        ),
+      );
+    expect(found(200, { held: true, at: at(10) })).toEqual([]);
+    // Released at hour 150: 48 hours from then, not from the last scan.
+    expect(found(197, { held: false, at: at(150) })).toEqual(['late_vs_lane']);
+    expect(found(198, { held: false, at: at(150) })).toEqual(['stale_no_scan', 'late_vs_lane']);
+    // Out for delivery when held: released, the next day's end counts from the release.
+    const out = [ev(0, 'picked_up'), ev(4, 'in_transit'), ev(10, 'out_for_delivery')];
+    const ofd = (nowHours: number, sellerInstruction: { held: boolean; at: Date }) =>
+      rules(evaluateRisk(input({ status: 'out_for_delivery', events: out, nowHours, sellerInstruction })));
+    expect(ofd(100, { held: true, at: at(11) })).toEqual([]);
+    expect(ofd(100, { held: false, at: at(99) })).toEqual([]);
+    expect(ofd(100, { held: false, at: at(11) })).toEqual(['stale_no_scan']);
   });
 
   it('any later scan, even one without a status change, resets the clock', () => {
