@@ -38,6 +38,8 @@ export class ShipmentAction {
   @Column('text', { nullable: true }) courierReference!: string | null;
   /** Why it failed, in the courier's words where it gave some. */
   @Column('text', { nullable: true }) error!: string | null;
+  /** Failed because the courier did not answer in time: it may have taken the action all the same. */
+  @Column('boolean', { default: false }) outcomeUnknown!: boolean;
   /** Who asked: `user:<id>` or `api_key:<id>`. */
   @Column('text') requestedBy!: string;
   /** Times it was sent to the courier (more than once only when a pending action was resumed). */

@@ -9,6 +9,8 @@ export interface ActionResult {
   status: Exclude<ShipmentActionStatus, 'pending'>;
   courierReference: string | null;
   error: string | null;
+  /** Failed without the courier's answer (a timeout): it may have taken the action. */
+  outcomeUnknown?: boolean;
 }
 
 /** The seller actions' SQL. Every method runs in the caller's transaction when one is open. */
@@ -50,14 +52,15 @@ export class ShipmentActionsRepository {
 
   /**
    * Which of these shipments the seller asked to return under its current airway bill (an action being
-   * sent, sent or recorded for operations; a refused one asked nothing).
+   * sent, sent or recorded for operations, or one the courier never answered, which it may have taken; a
+   * refused one asked nothing).
    */
   async returnsAsked(shipments: { id: string; awb: string }[]): Promise<Set<string>> {
     if (!shipments.length) return new Set();
     const rows = await this.tx.manager.query<{ shipment_id: string }[]>(
       `SELECT DISTINCT a.shipment_id FROM shipment_actions a
          JOIN unnest($1::uuid[], $2::text[]) AS s(id, awb) ON a.shipment_id = s.id AND a.awb = s.awb
-        WHERE a.action = 'return' AND a.status <> 'failed'`,
+        WHERE a.action = 'return' AND (a.status <> 'failed' OR a.outcome_unknown)`,
       [shipments.map((s) => s.id), shipments.map((s) => s.awb)],
     );
     return new Set(rows.map((r) => r.shipment_id));
@@ -110,9 +113,10 @@ export class ShipmentActionsRepository {
   async finish(id: string, claim: Date, result: ActionResult, now: Date): Promise<ShipmentAction | null> {
     const [, affected] = await this.tx.manager.query<[unknown, number]>(
       `UPDATE shipment_actions
-       SET status = $3, courier_reference = $4, error = $5, claimed_until = NULL, updated_at = $6
+       SET status = $3, courier_reference = $4, error = $5, outcome_unknown = $7, claimed_until = NULL,
+         updated_at = $6
        WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
-      [id, claim, result.status, result.courierReference, result.error, now],
+      [id, claim, result.status, result.courierReference, result.error, now, result.outcomeUnknown ?? false],
     );
     return affected ? this.find(id) : null;
   }

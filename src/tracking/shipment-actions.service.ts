@@ -156,6 +156,7 @@ export class ShipmentActionsService {
       address,
       confirmedWithBuyer: dto.confirmedWithBuyer ?? false,
       alertId: dto.alertId ?? null,
+      outcomeUnknown: false,
       status: manual ? 'manual' : 'pending',
       courier: shipment.courier,
       awb: shipment.awb,
@@ -274,10 +275,16 @@ export class ShipmentActionsService {
       }
     } catch (e) {
       if (e instanceof CourierUnavailableError) {
+        // No answer in time: the request may have reached the courier and been taken, so the seller is not
+        // told nothing changed (and a return it then starts is theirs, not an alert: returnsAsked).
+        const unknown = e.reason === 'timeout';
         result = {
           status: 'failed',
           courierReference: null,
-          error: `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
+          error: unknown
+            ? `${courier.name} did not answer in time; it may have taken the ${action.action}: check the shipment before asking again`
+            : `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
+          outcomeUnknown: unknown,
         };
         failure = e;
       } else if (e instanceof CourierRejectedError) {

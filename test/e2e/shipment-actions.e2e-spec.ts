@@ -616,6 +616,36 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     ]);
   });
 
+  it('a return the courier took but did not answer in time: the seller is not told nothing changed, and the return it starts is no alert', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    const courier = courierOf('jne');
+    const take = courier.requestAction.bind(courier);
+    // The courier applies the return; its answer is lost (the call times out).
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      expect((await act(b, { action: 'return' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
+    } finally {
+      lost.mockRestore();
+    }
+    t.clock.advance(HOUR);
+    await pollNow(b);
+    const s = await shipment(b.id);
+    expect(s.status).toBe('returning');
+    expect(s.actions).toEqual([
+      expect.objectContaining({
+        action: 'return',
+        status: 'failed',
+        error:
+          'JNE did not answer in time; it may have taken the return: check the shipment before asking again',
+      }),
+    ]);
+    expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
+  });
+
   it('one action at a time per shipment: a second while the first is at the courier gets 409', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);
