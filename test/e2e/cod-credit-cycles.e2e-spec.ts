@@ -5,8 +5,8 @@ import { periodContaining } from 'src/invoicing/invoice-period';
 import { InvoicingService } from 'src/invoicing/invoicing.service';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { runInvoicing } from '../support/factories/invoices';
-import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { startWithOperators } from '../support/factories/operators';
+import { sellerWithOrigin, TestSeller } from '../support/factories/sellers';
 import {
   bookPinned,
   pickedUpWithPush,
@@ -40,17 +40,11 @@ describe('COD parcels changed again after their settlement', () => {
   const sap = PINNED.find((p) => p.code === 'sap')!;
 
   beforeAll(async () => {
-    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
-    http = t.http();
-    admin = await createOperator(t, http, 'admin');
-    finance = await createOperator(t, http, 'finance');
+    ({ t, http, admin, finance } = await startWithOperators((c) => (c.business.money.codHoldDays = 2)));
   });
   afterAll(() => t.close());
 
-  const newSeller = async (name: string) => {
-    const seller = await signupSeller(http, name);
-    return { seller, origin: (await createAddress(http, seller)).id };
-  };
+  const newSeller = (name: string) => sellerWithOrigin(http, name);
   const pushed = async (seller: TestSeller, awb: string, to: CourierStatus, reason?: string) => {
     await pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);
     t.clock.advance(3600_000);

@@ -6,8 +6,14 @@ import { LedgerService } from 'src/ledger/ledger.service';
 import { Transactions } from 'src/database/transaction';
 import { CodSettlements1795491000000 } from '../../migrations/1795491000000-CodSettlements';
 import { addBankAccount } from '../support/factories/money';
-import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, subscribeWebhooks, TestSeller } from '../support/factories/sellers';
+import { createOperator, startWithOperators } from '../support/factories/operators';
+import {
+  createAddress,
+  sellerWithOrigin,
+  signupSeller,
+  subscribeWebhooks,
+  TestSeller,
+} from '../support/factories/sellers';
 import {
   bookPinned,
   deliveredWithCash,
@@ -16,7 +22,7 @@ import {
   pushesApplied,
 } from '../support/factories/tracked';
 import { rerunMigration } from '../support/migration-rerun';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { lockAccount, raceWithTracker } from '../support/lock-race';
 
 type Auth = { auth: { authorization: string } };
@@ -34,19 +40,16 @@ describe('Settling a COD delivery taken back', () => {
   const sap = PINNED.find((p) => p.code === 'sap')!;
 
   beforeAll(async () => {
-    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
-    http = t.http();
-    admin = await createOperator(t, http, 'admin');
-    finance = await createOperator(t, http, 'finance');
+    ({ t, http, admin, finance } = await startWithOperators((c) => (c.business.money.codHoldDays = 2)));
   });
   afterAll(() => t.close());
 
   const runJob = (name: string) =>
     http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200);
   const newSeller = async (name: string) => {
-    const seller = await signupSeller(http, name);
-    await subscribeWebhooks(http, seller);
-    return { seller, origin: (await createAddress(http, seller)).id };
+    const made = await sellerWithOrigin(http, name);
+    await subscribeWebhooks(http, made.seller);
+    return made;
   };
   const pushed = (seller: TestSeller, awb: string, to: CourierStatus, reason?: string) =>
     pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);

@@ -5,11 +5,11 @@ import type { CourierStatus } from 'src/couriers/courier-adapter';
 import { periodContaining } from 'src/invoicing/invoice-period';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { binaryBody, runInvoicing } from '../support/factories/invoices';
-import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
+import { startWithOperators } from '../support/factories/operators';
+import { sellerWithOrigin, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { pdfTextRuns } from '../support/pdf-text';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { COD_FEE_KINDS } from 'src/invoicing/invoice-lines';
 
 type Auth = { auth: { authorization: string } };
@@ -50,17 +50,11 @@ describe('COD fee of a parcel whose COD credit was reversed: refunded once, char
   const sap = PINNED.find((p) => p.code === 'sap')!;
 
   beforeAll(async () => {
-    t = await startTestApp({}, undefined, { configure: (c) => (c.business.money.codHoldDays = 2) });
-    http = t.http();
-    admin = await createOperator(t, http, 'admin');
-    finance = await createOperator(t, http, 'finance');
+    ({ t, http, admin, finance } = await startWithOperators((c) => (c.business.money.codHoldDays = 2)));
   });
   afterAll(() => t.close());
 
-  const newSeller = async (name: string) => {
-    const seller = await signupSeller(http, name);
-    return { seller, origin: (await createAddress(http, seller)).id };
-  };
+  const newSeller = (name: string) => sellerWithOrigin(http, name);
   const pushed = (seller: TestSeller, awb: string, to: CourierStatus, reason?: string) =>
     pushedMove(t, http, { seller, admin }, sap.code, awb, to, reason);
   /** A SAP COD parcel delivered with its cash (credited to pending) an hour ago; its COD fee (rupiah). */

@@ -7,7 +7,7 @@ import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { runInvoicing } from '../support/factories/invoices';
 import { createOperator } from '../support/factories/operators';
-import { createAddress, signupSeller, TestSeller, validShipment } from '../support/factories/sellers';
+import { sellerWithOrigin, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
@@ -36,10 +36,7 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
   });
   afterAll(() => t.close());
 
-  const newSeller = async (name: string) => {
-    const seller = await signupSeller(http, name);
-    return { seller, origin: (await createAddress(http, seller)).id };
-  };
+  const newSeller = (name: string) => sellerWithOrigin(http, name);
   const runJob = async (name: string) =>
     (await http.post(`/sandbox/jobs/${name}/run`).set(admin.auth).send({}).expect(200)).body.result as Record<
       string,

@@ -72,6 +72,15 @@ export async function createAddress(
   return res.body as { id: string };
 }
 
+/** A seller signed up under `name`, with one pickup address: the seller and the address's id. */
+export async function sellerWithOrigin(
+  http: supertest.Agent,
+  name: string,
+): Promise<{ seller: TestSeller; origin: string }> {
+  const seller = await signupSeller(http, name);
+  return { seller, origin: (await createAddress(http, seller)).id };
+}
+
 /** Adds a user with `role` to the seller (through the owner) and logs them in. */
 export async function addSellerUser(
   http: supertest.Agent,
