@@ -59,7 +59,7 @@ export function learningCurveSvg(report: Report): string {
   const nets = names.flatMap((n) => report.policies[n].weekly.map((w) => w.sellerNetPerOrder));
   // Before the dice: the references are expectations already; a policy whose choices are valued has its own.
   const choiceRegret = (name: string, w: PolicyFigures['weekly'][number]) =>
-    REFERENCES.has(name) ? w.regretVsOracle : w.choicesRegretVsOracle;
+    REFERENCES.has(name) ? (w.regretVsOracle ?? undefined) : w.choicesRegretVsOracle;
   const regretNames = names.filter((n) =>
     report.policies[n].weekly.some((w) => choiceRegret(n, w) !== undefined),
   );

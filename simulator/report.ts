@@ -12,8 +12,11 @@ export interface WeekFigures {
   delivered: number;
   returned: number;
   sellerNetPerOrder: number;
-  /** (oracle's net per order − this policy's) ÷ the oracle's, that week; 0 for the oracle. */
-  regretVsOracle: number;
+  /**
+   * (oracle's net per order − this policy's) ÷ the oracle's, that week; 0 for the oracle. Null when there is
+   * nothing to measure against: the run has no oracle (`--policies` without it), or its net that week is 0.
+   */
+  regretVsOracle: number | null;
   /**
    * The same for what the policy's choices were worth before the dice (`choicesWorth`), where they are
    * valued: the week's learning without the week's luck. The references' `regretVsOracle` is this already.
@@ -41,8 +44,9 @@ export interface PolicyFigures {
   sellerNetPerOrderFromWeek3: number | null;
   /** The parts of the seller net over all orders, rupiah. */
   sellerNet: MoneyParts;
-  regretVsOracle: number;
-  /** Regret over the orders placed from day 15 on (week 3 and later); null when there are none. */
+  /** As the week's (`WeekFigures.regretVsOracle`), over all orders: null in a run without the oracle. */
+  regretVsOracle: number | null;
+  /** Regret over the orders placed from day 15 on (week 3 and later); null when there are none, or no oracle. */
   regretVsOracleFromWeek3: number | null;
   /**
    * What the policy's own choices were worth before the dice (see `choiceWorth`), rupiah per order, over
@@ -239,8 +243,9 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
   const sum = (rs: Row[]) => rs.reduce((m, r) => add(m, r.money), ZERO);
   const share = (rs: Row[], f: (r: Row) => number) =>
     rs.length ? rs.reduce((s, r) => s + f(r), 0) / rs.length : 0;
-  const regret = (oracle: number | undefined, net: number) =>
-    oracle === undefined || oracle === 0 ? 0 : (oracle - net) / Math.abs(oracle);
+  // No oracle (or an oracle that nets nothing): no regret to report, rather than a made-up 0 %.
+  const regret = (oracle: number | null | undefined, net: number) =>
+    oracle === undefined || oracle === null || oracle === 0 ? null : (oracle - net) / Math.abs(oracle);
   const weeks = new Map<number, Row[]>();
   for (const r of rows) weeks.set(Math.floor(r.day / 7), [...(weeks.get(Math.floor(r.day / 7)) ?? []), r]);
   const weekly = [...weeks.entries()]
@@ -253,7 +258,7 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
         delivered: share(rs, (r) => r.delivered),
         returned: share(rs, (r) => r.returned),
         sellerNetPerOrder: net,
-        regretVsOracle: oracle ? regret(oracle.byWeek.get(week + 1), net) : 0,
+        regretVsOracle: regret(oracle?.byWeek.get(week + 1), net),
       };
     });
   const later = rows.filter((r) => r.day >= FROM_WEEK_3);
@@ -271,9 +276,8 @@ function figures(rows: Row[], oracle: OracleNets | null, ended: Record<string, n
     sellerNetPerOrder: perOrder,
     sellerNetPerOrderFromWeek3: laterNet,
     sellerNet: total,
-    regretVsOracle: oracle ? regret(oracle.overall, perOrder) : 0,
-    regretVsOracleFromWeek3:
-      laterNet === null ? null : oracle ? regret(oracle.fromWeek3 ?? undefined, laterNet) : 0,
+    regretVsOracle: regret(oracle?.overall, perOrder),
+    regretVsOracleFromWeek3: laterNet === null ? null : regret(oracle?.fromWeek3, laterNet),
     weekly,
   };
 }
@@ -315,13 +319,14 @@ export function buildReport(input: {
   if (input.oracle) {
     const rows = expectations(input.oracle);
     const oracle = figures(rows, null, { expected: rows.length });
-    policies.oracle = oracle;
     rowsOf.set('oracle', rows);
     oracleNets = {
       overall: oracle.sellerNetPerOrder,
       fromWeek3: oracle.sellerNetPerOrderFromWeek3,
       byWeek: new Map(oracle.weekly.map((w) => [w.week, w.sellerNetPerOrder])),
     };
+    // Against itself: a regret of 0 (none where its own net is 0, as for every policy).
+    policies.oracle = figures(rows, oracleNets, { expected: rows.length });
   }
   if (input.informed) {
     const rows = expectations(input.informed);

@@ -13,7 +13,13 @@ import {
   type QuotedOption,
   whyUnanswered,
 } from '../../../simulator/policy-run';
-import { kirimAgainstLines, ordersCsv, reportMarkdown } from '../../../simulator/report-files';
+import {
+  kirimAgainstLines,
+  learningCurveSvg,
+  ordersCsv,
+  reportMarkdown,
+} from '../../../simulator/report-files';
+import { svgMarks } from './svg-marks';
 import { buildReport, endOf, median, orderMoney, pairedDifference } from '../../../simulator/report';
 import { DEFAULT_START, parseSimulateArgs, prepareOut, summaryLines } from '../../../simulator/simulate';
 
@@ -193,6 +199,68 @@ describe('the report', () => {
       0,
     );
     expect(report.policies.kirim.sellerNet.net).toBe(sum);
+  });
+
+  it('has no regret in a run without the oracle: null in report.json, – where printed, no mark in the chart', () => {
+    // `report` was built without the oracle (as `--policies kirim,cheapest` runs): nothing to measure against.
+    for (const name of ['kirim', 'cheapest']) {
+      const p = report.policies[name];
+      expect({
+        name,
+        all: p.regretVsOracle,
+        fromWeek3: p.regretVsOracleFromWeek3,
+        weekly: p.weekly.map((w) => w.regretVsOracle),
+      }).toEqual({ name, all: null, fromWeek3: null, weekly: [null, null, null] });
+    }
+    const md = reportMarkdown(report);
+    const row = md.split('\n').find((l) => l.startsWith('| kirim |'))!;
+    // The regret vs oracle column, and the week's cells: not 0.0 %.
+    expect(row.split(' | ')[7]).toBe('–');
+    const week1 = md.split('\n').find((l) => l.startsWith('| 1 |'))!;
+    expect(week1).not.toContain('0.0 %');
+    expect(week1.split(' | ')[1]).toMatch(/ · – *$/);
+    expect(summaryLines(report)[0]).toMatch(/regret –$/);
+    // `informed` without the oracle (`--policies kirim,informed`): no regret of its own to draw at zero.
+    const informed = buildReport({
+      run: {},
+      orders,
+      outcomes: [outcome('kirim', 0)],
+      oracle: null,
+      informed: orders.map((o) => ({
+        orderId: o.id,
+        option: null,
+        delivered: 0,
+        money: { codCollected: 0, shipping: 0, codFee: 0, returnFee: 0, cashback: 0, lostMargin: 0, net: 0 },
+      })),
+    });
+    expect(informed.policies.informed.regretVsOracle).toBeNull();
+    expect(svgMarks(learningCurveSvg(informed)).has('regret/informed')).toBe(false);
+    // With the oracle, the oracle's own regret is zero and the others' are measured.
+    const withOracle = buildReport({
+      run: {},
+      orders,
+      outcomes: [outcome('kirim', 0)],
+      oracle: orders.map((o) => ({
+        orderId: o.id,
+        option: null,
+        delivered: 1,
+        money: {
+          codCollected: 0,
+          shipping: 0,
+          codFee: 0,
+          returnFee: 0,
+          cashback: 0,
+          lostMargin: 0,
+          net: 100_000,
+        },
+      })),
+    });
+    expect(withOracle.policies.oracle.regretVsOracle).toBe(0);
+    expect(withOracle.policies.oracle.weekly.map((w) => w.regretVsOracle)).toEqual([0, 0, 0]);
+    expect(withOracle.policies.kirim.regretVsOracle).toBeCloseTo(
+      (100_000 - withOracle.policies.kirim.sellerNetPerOrder) / 100_000,
+      10,
+    );
   });
 
   it('sets kirim against each other policy order by order: the mean difference is the difference of the means', () => {
@@ -672,7 +740,7 @@ describe('the references computed outside the service', () => {
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
     const [first] = report.policies.kirim.weekly;
     expect(reportMarkdown(report)).toContain(
-      `${pct(first.regretVsOracle)} · ${pct(first.choicesRegretVsOracle!)} |`,
+      `${pct(first.regretVsOracle!)} · ${pct(first.choicesRegretVsOracle!)} |`,
     );
     expect(report.policies.informed.weekly[0].choicesRegretVsOracle).toBeUndefined();
     expect(worth.perOrder).toBeGreaterThan(report.policies.kirim.sellerNetPerOrder);
