@@ -14,8 +14,27 @@ const COLORS: Record<string, string> = {
 const REFERENCES = new Set(['oracle', 'informed']);
 /** A share as a percentage; `–` for none (a "from week 3" figure of a run with no order that late). */
 const percent = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)} %`);
-/** Two decimals: the parts of a split add up to the whole as printed. */
+/** Two decimals. */
 const percent2 = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+/**
+ * Whole numbers for `values` that add up to their sum rounded, each its value rounded down or up (the largest
+ * remainders up): parts printed rounded that add up to their whole as printed, where rounding each alone can
+ * be one off for every part (the references' figures are expectations, in fractions of a rupiah).
+ */
+export function roundedToSum(values: readonly number[]): number[] {
+  const out = values.map((v) => Math.floor(v));
+  let left = Math.round(values.reduce((s, v) => s + v, 0)) - out.reduce((s, v) => s + v, 0);
+  const byRemainder = values
+    .map((v, i) => ({ i, remainder: v - Math.floor(v) }))
+    .sort((a, b) => b.remainder - a.remainder || a.i - b.i);
+  for (const { i } of byRemainder) {
+    if (left <= 0) break;
+    out[i] += 1;
+    left -= 1;
+  }
+  return out;
+}
 const rupiah = (x: number) => `Rp ${Math.round(x).toLocaleString('id-ID')}`;
 /** A difference in rupiah with its sign: +Rp 1.200, −Rp 800. */
 const signedRupiah = (x: number) =>
@@ -264,8 +283,18 @@ export function reportMarkdown(report: Report): string {
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const n of names) {
     const m = report.policies[n].sellerNet;
+    // Rounded together, so that the row adds up as printed to its net rounded.
+    const [cod, shipping, codFee, returnFee, cashback, lostMargin] = roundedToSum([
+      m.codCollected,
+      -m.shipping,
+      -m.codFee,
+      -m.returnFee,
+      m.cashback,
+      -m.lostMargin,
+    ]);
+    const net = cod + shipping + codFee + returnFee + cashback + lostMargin;
     lines.push(
-      `| ${n} | ${rupiah(m.codCollected)} | ${rupiah(m.shipping)} | ${rupiah(m.codFee)} | ${rupiah(m.returnFee)} | ${rupiah(m.cashback)} | ${rupiah(m.lostMargin)} | ${rupiah(m.net)} |`,
+      `| ${n} | ${rupiah(cod)} | ${rupiah(-shipping)} | ${rupiah(-codFee)} | ${rupiah(-returnFee)} | ${rupiah(cashback)} | ${rupiah(-lostMargin)} | ${rupiah(net)} |`,
     );
   }
   const against = Object.entries(report.kirimAgainst);
@@ -303,12 +332,20 @@ export function reportMarkdown(report: Report): string {
   const i = informed?.sellerNetPerOrderFromWeek3 ?? null;
   if (o !== null && o !== 0 && k !== null && kWorth !== null && i !== null) {
     const share = (x: number) => percent2(x / Math.abs(o));
+    // The three parts in hundredths of a percent, rounded together: they add up to the whole as printed.
+    const hundredths = (x: number) => (10_000 * x) / Math.abs(o);
+    const [model, choices, dice] = roundedToSum([
+      hundredths(o - i),
+      hundredths(i - kWorth),
+      hundredths(kWorth - k),
+    ]);
+    const printed = (h: number) => `${(h / 100).toFixed(2)} %`;
     const rest = (p: PolicyFigures) => (p.choicesWorth?.fromWeek3 ?? 0) - (p.sellerNetPerOrderFromWeek3 ?? 0);
     lines.push(
       '',
       "### Where `kirim`'s regret comes from (orders from week 3)",
       '',
-      `\`kirim\`'s regret, ${share(o - k)} of the oracle's seller net, is ${share(o - i)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${share(i - kWorth)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${share(kWorth - k)} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
+      `\`kirim\`'s regret, ${printed(model + choices + dice)} of the oracle's seller net, is ${printed(model)} that Kirim's cost model leaves even when told the hidden odds (\`informed\`: it weighs a failure at the seller's return fee and lost margin, where the seller net also counts the COD not collected), ${printed(choices)} that its choices lose to \`informed\`'s before the dice (what learning has not found), and ${printed(dice)} between what its choices were worth and what they earned (the dice, and what the expectation leaves out: missed pickups, bookings shipped again${cheapest?.choicesWorth ? `; for \`cheapest\` that part is ${share(rest(cheapest))}` : ''}).`,
     );
   }
   lines.push(

@@ -263,6 +263,68 @@ describe('the report', () => {
     );
   });
 
+  it('prints figures that add up as printed: the expectations’ seller net parts, and the split of the regret', () => {
+    const money = (m: Partial<Record<keyof ReturnType<typeof orderMoney>, number>>) => {
+      const parts = {
+        codCollected: 0,
+        shipping: 0,
+        codFee: 0,
+        returnFee: 0,
+        cashback: 0,
+        lostMargin: 0,
+        ...m,
+      };
+      return { ...parts, net: netOf(parts) };
+    };
+    // The oracle's figures are expectations, in fractions of a rupiah: Rp 10,4 − 0,4 − 0,4 − 0,4 = Rp 9,2.
+    const picks = orders.map((o, i) => ({
+      orderId: o.id,
+      option: null,
+      delivered: 1,
+      money:
+        i === 0
+          ? money({ codCollected: 10.4, shipping: 0.4, codFee: 0.4, returnFee: 0.4 })
+          : money({ codCollected: 1_000_000 }),
+    }));
+    const r = buildReport({
+      run: {},
+      orders,
+      outcomes: [outcome('kirim', 0)],
+      oracle: picks,
+      informed: picks,
+      choices: { kirim: picks },
+    });
+    const amount = (cell: string) => Number(cell.replace(/[^\d-]/g, ''));
+    const md = () => reportMarkdown(r).split('\n');
+    // The "Seller net, all orders" table: each row's parts, as printed, add up to its net as printed.
+    for (const name of ['oracle', 'informed', 'kirim']) {
+      const row = md().filter((l) => l.startsWith(`| ${name} |`))[1];
+      const [cod, shipping, codFee, returnFee, cashback, lostMargin, net] = row
+        .split(' | ')
+        .slice(1)
+        .map(amount);
+      expect({ name, sum: cod - shipping - codFee - returnFee + cashback - lostMargin }).toEqual({
+        name,
+        sum: net,
+      });
+      expect(net).toBe(Math.round(r.policies[name].sellerNet.net));
+    }
+    // kirim's regret from week 3, 1.00 % of the oracle's net, in three parts of 0.333 %, 0.333 % and 0.334 %:
+    // printed 0.33 % three times they would make 0.99 %.
+    r.policies.oracle.sellerNetPerOrderFromWeek3 = 1_000_000;
+    r.policies.informed.sellerNetPerOrderFromWeek3 = 996_670;
+    r.policies.kirim.choicesWorth!.fromWeek3 = 993_340;
+    r.policies.kirim.sellerNetPerOrderFromWeek3 = 990_000;
+    const split =
+      /regret, (-?[\d.]+) % .* is (-?[\d.]+) % that Kirim's cost model leaves .*\), (-?[\d.]+) % that its choices lose .* and (-?[\d.]+) % between/.exec(
+        md().join('\n'),
+      );
+    expect(split).not.toBeNull();
+    const [whole, model, choices, dice] = split!.slice(1).map((x) => Math.round(Number(x) * 100));
+    expect(whole).toBe(100);
+    expect(model + choices + dice).toBe(whole);
+  });
+
   it('sets kirim against each other policy order by order: the mean difference is the difference of the means', () => {
     const a = report.kirimAgainst.cheapest;
     expect(Object.keys(report.kirimAgainst)).toEqual(['cheapest']);
