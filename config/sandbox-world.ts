@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import defaultWorld from './worlds/default.json';
 
 /**
@@ -121,8 +122,27 @@ function section(v: unknown, path: string, spec: Record<string, Range | Record<s
   return out;
 }
 
+let directoryAreas: ReadonlySet<string> | null = null;
+
+/**
+ * The province ("35") and regency ("35.78") codes of the area directory: the pinned `idn-area-data` regencies
+ * the service's directory and the sandbox's places are loaded from (each row's code and its province's).
+ */
+function areaCodes(): ReadonlySet<string> {
+  if (directoryAreas) return directoryAreas;
+  const file = join(dirname(require.resolve('idn-area-data/package.json')), 'data', 'regencies.csv');
+  const codes = new Set<string>();
+  for (const line of readFileSync(file, 'utf8').split(/\r?\n/).slice(1)) {
+    const [code, province] = line.split(',');
+    if (code && province) codes.add(code.trim()).add(province.trim());
+  }
+  return (directoryAreas = codes);
+}
+
 /**
  * Validates a parsed world file and returns it typed (unknown fields refused, `$comment` allowed anywhere).
+ * An override must name a province or regency of the directory, once per courier: one for a place no lane
+ * goes to, or repeated (only the first is used), would change nothing and is refused rather than ignored.
  * @throws WorldFileError naming the JSON path of the first bad field (e.g. `couriers.jne.firstAttempt`).
  */
 export function parseWorldFile(json: unknown): WorldFile {
@@ -140,6 +160,8 @@ export function parseWorldFile(json: unknown): WorldFile {
   if (transit.tail.minDays > transit.tail.maxDays)
     throw new WorldFileError('transit.tail.minDays', 'must not exceed transit.tail.maxDays');
   if (!Array.isArray(root.overrides)) throw new WorldFileError('overrides', 'must be an array');
+  // Each courier and area's first override, by index.
+  const seen = new Map<string, number>();
   const overrides = root.overrides.map((o, i) => {
     const path = `overrides[${i}]`;
     const x = object(o, path, ['courier', 'area', 'firstAttempt', 'reattempt']);
@@ -147,6 +169,12 @@ export function parseWorldFile(json: unknown): WorldFile {
       throw new WorldFileError(`${path}.courier`, `must be one of ${WORLD_COURIERS.join(', ')}`);
     if (typeof x.area !== 'string' || !/^\d{2}(\.\d{2})?$/.test(x.area))
       throw new WorldFileError(`${path}.area`, 'must be a province code ("35") or a regency code ("35.78")');
+    if (!areaCodes().has(x.area))
+      throw new WorldFileError(`${path}.area`, `no province or regency "${x.area}" in the area directory`);
+    const lane = `${String(x.courier)} to ${x.area}`;
+    const first = seen.get(lane);
+    if (first !== undefined) throw new WorldFileError(path, `repeats overrides[${first}] (${lane})`);
+    seen.set(lane, i);
     return {
       courier: x.courier as WorldCourier,
       area: x.area,

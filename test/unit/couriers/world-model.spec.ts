@@ -253,6 +253,35 @@ describe('the world model (the hidden truth the sandbox and the oracle share)', 
     expect(() => parseWorldFile([])).toThrow(/^\$: must be an object/);
     expect(() => parseWorldFile({ ...world, version: 2 })).toThrow(/^version: must be 1/);
   });
+
+  it('refuses an override that would change nothing: a place the directory does not have, or one given twice', () => {
+    const overrides =
+      (...list: WorldFile['overrides']) =>
+      () =>
+        parseWorldFile({ ...world, overrides: list });
+    const lane = (courier: 'jne' | 'jnt', area: string, firstAttempt = 0.5) => ({
+      courier,
+      area,
+      firstAttempt,
+      reattempt: 0.5,
+    });
+    // Well-formed codes, but no such province or regency: no lane would ever take these odds.
+    expect(overrides(lane('jne', '99'))).toThrow(/^overrides\[0\]\.area: no province or regency "99"/);
+    expect(overrides(lane('jne', '35'), lane('jne', '35.99'))).toThrow(
+      /^overrides\[1\]\.area: no province or regency "35\.99"/,
+    );
+    // The same courier and area twice: the second would be ignored.
+    expect(overrides(lane('jne', SURABAYA, 0.2), lane('jne', SURABAYA, 0.9))).toThrow(
+      new RegExp(`^overrides\\[1\\]: repeats overrides\\[0\\] \\(jne to ${SURABAYA.replace('.', '\\.')}\\)`),
+    );
+    // Real places, another courier or another area: taken.
+    expect(
+      parseWorldFile({
+        ...world,
+        overrides: [lane('jne', '35'), lane('jne', SURABAYA), lane('jnt', SURABAYA), lane('jne', '91')],
+      }).overrides,
+    ).toHaveLength(4);
+  });
 });
 
 describe('sandbox journeys follow the world model', () => {
