@@ -383,7 +383,14 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
   }
 }
 
+/** `--help` or `-h` anywhere on the command line: the usage is asked for, not a run. */
+export const helpAsked = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h');
+
 if (require.main === module) {
+  if (helpAsked(process.argv.slice(2))) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   let options: SimulateOptions;
   try {
     options = parseSimulateArgs(process.argv.slice(2));

@@ -50,6 +50,15 @@ describe('npm run simulate, refusing what it cannot run', () => {
     );
     expect(out.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
+
+  it('answers --help with its usage, exit 0, rather than an error', () => {
+    for (const flag of ['--help', '-h']) {
+      const help = simulate([flag]);
+      expect({ flag, status: help.status, stderr: help.stderr }).toEqual({ flag, status: 0, stderr: '' });
+      expect(help.stdout).toMatch(/^npm run simulate -- --seed S \[--world FILE\]/);
+      expect(help.stdout).toContain('[--policies kirim,cheapest,single,no-actions,oracle,informed]');
+    }
+  }, 120_000);
 });
 
 /**
