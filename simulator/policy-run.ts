@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { eachLimited, KirimApi } from './kirim-api';
 import { BUYER_ANSWERS, type HiddenWorld } from './hidden-world';
@@ -179,8 +180,13 @@ export class PolicyRun {
     private readonly concurrency = 8,
   ) {}
 
-  /** Signs the sellers up with their pickup addresses, lost margins and API keys. */
+  /**
+   * Signs the sellers up with their pickup addresses, lost margins and API keys. Their addresses name the run
+   * by a digest of `runId`: any seed the command line takes (up to 64 of letters, digits, . _ -) makes an
+   * address Kirim takes, where the seed itself could not (a local part over 64 characters, or with `..`).
+   */
   async setup(runId: string): Promise<void> {
+    const run = createHash('sha256').update(runId).digest('hex').slice(0, 16);
     for (const [i, s] of SELLERS.entries()) {
       const signup = await this.api.call<{ accessToken: string }>(
         'POST',
@@ -188,7 +194,7 @@ export class PolicyRun {
         {},
         {
           sellerName: s.name,
-          email: `seller-${i}-${runId}@simulator.kirim.id`,
+          email: `seller-${i}-${run}@simulator.kirim.id`,
           password: 'simulator seller password',
         },
       );

@@ -1,6 +1,10 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { SignupDto } from 'src/sellers/sellers.dto';
+import type { KirimApi } from '../../../simulator/kirim-api';
 import { orderStream, SELLERS } from '../../../simulator/order-stream';
 import { regencies } from '../../../simulator/places';
 import { defaults } from 'config/defaults';
@@ -10,6 +14,7 @@ import { choiceWorth, informedPick, netOf, oraclePick, returnFeeFor } from '../.
 import {
   type AlertRecord,
   type FinalOrder,
+  PolicyRun,
   type QuotedOption,
   whyUnanswered,
 } from '../../../simulator/policy-run';
@@ -887,6 +892,39 @@ describe('the references computed outside the service', () => {
       expect(pick.money.net).toBe(-SELLERS[order.seller].lostMarginPerFailure);
     }
   });
+});
+
+describe('the simulated sellers', () => {
+  it.each(['s', 'a'.repeat(64), 'a..b', 'seed.', '.seed', '-x_y.z'])(
+    'sign up with addresses Kirim takes, whatever seed the command line takes (%j)',
+    async (seed) => {
+      expect(parseSimulateArgs(['--seed', seed]).seed).toBe(seed);
+      const signups: object[] = [];
+      // Kirim's side of the sellers' setup: what it is asked, and a well-formed answer.
+      const api = {
+        call: (_method: string, path: string, _auth: unknown, body: object) => {
+          if (path === '/v1/auth/signup') signups.push(body);
+          return Promise.resolve({ status: 201, body: { accessToken: 'token', id: 'id', key: 'key' } });
+        },
+      } as unknown as KirimApi;
+      await new PolicyRun(
+        { name: 'kirim', chooser: { kind: 'kirim' }, actsOnAlerts: true },
+        api,
+        new HiddenWorld(seed),
+      ).setup(seed);
+      expect(signups).toHaveLength(SELLERS.length);
+      // As the service validates a signup (a 400 there stopped the run with a stack trace).
+      for (const body of signups)
+        expect({
+          body,
+          errors: (await validate(plainToInstance(SignupDto, body))).map((e) => e.property),
+        }).toEqual({
+          body,
+          errors: [],
+        });
+      expect(new Set(signups.map((b) => (b as { email: string }).email)).size).toBe(SELLERS.length);
+    },
+  );
 });
 
 describe('the command line', () => {
