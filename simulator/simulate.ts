@@ -54,6 +54,9 @@ export interface SimulateOptions {
 /** Day 0 when --start is not given: a fixed Monday, so the default run's figures are the same whenever it runs. */
 export const DEFAULT_START = '2026-01-05';
 
+/** The earliest --start: Kirim takes no courier event dated before 2000. */
+export const FIRST_START = '2000-01-01';
+
 export const USAGE = `npm run simulate -- --seed S [--world FILE] [--days 60] [--orders-per-day 400] [--out DIR]
     [--policies kirim,cheapest,single,no-actions,oracle,informed] [--single jnt] [--step-hours 12] [--drain-days 45]
     [--parallel CORES] [--start ${DEFAULT_START}]`;
@@ -104,7 +107,14 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
   if (!COURIER_CODES.includes(single as CourierCode))
     throw new Error(`--single: unknown courier "${single}"`);
   const start = values.get('start') ?? DEFAULT_START;
-  if (wibMidnight(start) === null) throw new Error('--start must be a date, YYYY-MM-DD');
+  const dayZero = wibMidnight(start);
+  if (dayZero === null) throw new Error('--start must be a date, YYYY-MM-DD');
+  // Kirim takes no courier event dated before 2000 (pushed-events.ts, parseWib): every parcel would stay
+  // picked up, and the run report nothing delivered.
+  if (start < FIRST_START)
+    throw new Error(
+      `--start ${start}: before ${FIRST_START} (Kirim refuses courier event times before 2000)`,
+    );
   const stepHours = int('step-hours', 12, 1, 24);
   if (24 % stepHours !== 0) throw new Error('--step-hours must divide 24');
   const worldArg = values.get('world');
@@ -118,16 +128,25 @@ export function parseSimulateArgs(argv: string[]): SimulateOptions {
     }
   const out = values.get('out');
   if (out !== undefined && !out.trim()) throw new Error('--out must name a folder');
+  const days = int('days', 60, 1, 365);
+  const drainDays = int('drain-days', 45, 0, 120);
+  // Kirim's list cursors read dates up to 9999 (pagination.ts): the run's last step (07:00 WIB on its last
+  // day) must be in it.
+  const lastStep = dayZero.getTime() + (days + drainDays) * 86_400_000 + 7 * 3_600_000;
+  if (new Date(lastStep).getUTCFullYear() > 9999)
+    throw new Error(
+      `--start ${start}: the run (--days ${days} and --drain-days ${drainDays} after it) would end after 9999-12-31`,
+    );
   return {
     seed,
     world,
-    days: int('days', 60, 1, 365),
+    days,
     ordersPerDay: int('orders-per-day', 400, 1, 5000),
     out: resolve(out ?? join('simulation', seed)),
     policies: policies as PolicyName[],
     single: single as CourierCode,
     stepHours,
-    drainDays: int('drain-days', 45, 0, 120),
+    drainDays,
     parallel: int('parallel', availableParallelism(), 1, 16),
     start,
   };

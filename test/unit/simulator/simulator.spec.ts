@@ -939,6 +939,10 @@ describe('the command line', () => {
     // Day 0 is a set date, not the day the run is made.
     expect(o.start).toBe(DEFAULT_START);
     expect(parseSimulateArgs(['--seed', 's', '--start', '2027-02-28']).start).toBe('2027-02-28');
+    // The first and last calendars Kirim can run.
+    expect(parseSimulateArgs(['--seed', 's', '--start', '2000-01-01']).start).toBe('2000-01-01');
+    const last = ['--start', '9999-12-29', '--days', '1', '--drain-days', '1'];
+    expect(parseSimulateArgs(['--seed', 's', ...last]).start).toBe('9999-12-29');
   });
 
   it.each([
@@ -951,6 +955,11 @@ describe('the command line', () => {
     [['--seed', 's', '--parallel', '0'], /--parallel must be a whole number from 1 to 16/],
     [['--seed', 's', '--start', '2026-02-30'], /--start must be a date, YYYY-MM-DD/],
     [['--seed', 's', '--start', '5-1-2026'], /--start must be a date, YYYY-MM-DD/],
+    // A calendar Kirim cannot run: it takes no courier event dated before 2000 (every parcel stayed picked up,
+    // the run "delivered 0 %"), and its lists page dates up to 9999 only.
+    [['--seed', 's', '--start', '1970-01-03'], /--start 1970-01-03: before 2000-01-01/],
+    [['--seed', 's', '--start', '1999-12-31'], /--start 1999-12-31: before 2000-01-01/],
+    [['--seed', 's', '--start', '9999-12-01'], /--start 9999-12-01: the run .* would end after 9999-12-31/],
     [['--seed', 's', '--colour', 'red'], /unknown option --colour/],
     [['--seed'], /expected --flag value pairs/],
     // Whole numbers are plain decimal digits.
