@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import defaultWorld from './worlds/default.json';
 
@@ -190,13 +190,33 @@ export function parseWorldFile(json: unknown): WorldFile {
   };
 }
 
-/** Reads and validates a world file. @throws WorldFileError (field `$` when unreadable or not JSON). */
+/** A world file is a page of JSON (the default is about 1 kB); anything far larger is the wrong file. */
+export const MAX_WORLD_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads and validates a world file.
+ * @throws WorldFileError (field `$` when unreadable, no regular file, over MAX_WORLD_FILE_BYTES or not JSON)
+ */
 export function readWorldFile(path: string): WorldFile {
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    // Read through one descriptor up to the limit: a device such as /dev/zero or a pipe states no size and
+    // would be read without end.
+    fd = openSync(path, 'r');
+    if (!fstatSync(fd).isFile()) throw new WorldFileError('$', 'is not a regular file');
+    const buffer = Buffer.alloc(MAX_WORLD_FILE_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_WORLD_FILE_BYTES)
+      throw new WorldFileError('$', `is larger than ${MAX_WORLD_FILE_BYTES} bytes: not a world file`);
+    text = buffer.toString('utf8', 0, length);
   } catch (e) {
+    if (e instanceof WorldFileError) throw e;
     throw new WorldFileError('$', `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   let json: unknown;
   try {

@@ -385,9 +385,11 @@ export function reportMarkdown(report: Report): string {
       `| ${rule} | ${f.alerts} | ${f.parcels} | ${f.unfinished} | ${percent(f.precision)} | ${f.medianHoursBeforeReturn === null ? '–' : f.medianHoursBeforeReturn.toFixed(1)} |`,
     );
   lines.push('');
-  if (report.alerts.rules.return_started)
+  const returnStarted = report.alerts.rules.return_started;
+  // Near 100 % as a rule (raised once the return has begun), but a return its courier calls off ends delivered.
+  if (returnStarted)
     lines.push(
-      '`return_started` is 100 % precise by construction: it is raised once the return has begun, and a returning parcel never reaches the buyer.',
+      `\`return_started\` is raised once the return has begun, so it is precise unless a courier calls a return off and delivers the parcel after all: here ${percent(returnStarted.precision)}.`,
       '',
     );
   const beyond = report.alerts.deliveredBeyondCourierAttempts;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, COURIER_ENV, loadConfig } from 'config';
-import { defaultWorldFile } from 'config/sandbox-world';
+import { defaultWorldFile, MAX_WORLD_FILE_BYTES } from 'config/sandbox-world';
 import { defaults } from 'config/defaults';
 
 describe('loadConfig', () => {
@@ -521,6 +521,13 @@ describe('the payout provider', () => {
     expect(problem(join(dir, 'broken.json'))[0].message).toMatch(/broken\.json: the file is not JSON/);
     expect(problem(join(dir, 'missing.json'))[0].message).toMatch(
       /missing\.json: the file cannot be read \(ENOENT\)/,
+    );
+    // Not a world file at all: read no further than a world file could be (/dev/zero has no end).
+    expect(problem('/dev/zero')[0].message).toBe('/dev/zero: the file is not a regular file');
+    expect(problem(dir)[0].message).toBe(`${dir}: the file is not a regular file`);
+    writeFileSync(join(dir, 'huge.json'), `{"version":1,"x":"${'a'.repeat(MAX_WORLD_FILE_BYTES)}"}`);
+    expect(problem(join(dir, 'huge.json'))[0].message).toBe(
+      `${join(dir, 'huge.json')}: the file is larger than ${MAX_WORLD_FILE_BYTES} bytes: not a world file`,
     );
   });
 });

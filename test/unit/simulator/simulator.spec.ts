@@ -601,7 +601,7 @@ describe('the report', () => {
     expect(md).toContain('| failed_attempt | 10 | 8 | 2 | 83.3 % | 5.0 |');
     expect(md).toContain('| stale_no_scan | 1 | 1 | 1 | – | – |');
     expect(md).toContain('those still travelling when the run stopped are left out');
-    expect(md).not.toContain('by construction');
+    expect(md).not.toContain('return_started');
     const started = buildReport({
       run: {},
       orders,
@@ -609,7 +609,7 @@ describe('the report', () => {
       oracle: null,
     });
     expect(started.alerts.rules.return_started.precision).toBe(1);
-    expect(reportMarkdown(started)).toContain('`return_started` is 100 % precise by construction');
+    expect(reportMarkdown(started)).toContain('delivers the parcel after all: here 100.0 %.');
   });
 
   it('writes orders.csv with the parts each seller net adds up from, for the policies asked for', () => {
