@@ -340,21 +340,25 @@ export class PolicyRun {
    * again the way the policy ships, as a seller would, at most twice per order.
    */
   async reshipFailedBookings(): Promise<number> {
-    const again: Order[] = [];
-    for (const account of this.sellers)
-      for (const s of await this.list<{ id: string }>('/v1/shipments?status=booking_failed', account)) {
-        const orderId = this.orderOfShipment.get(s.id);
-        if (!orderId || this.shipmentOfOrder.get(orderId) !== s.id) continue;
-        const times = this.reshipped.get(orderId) ?? 0;
-        if (times >= 2) continue;
-        this.reshipped.set(orderId, times + 1);
-        again.push(this.orders.get(orderId)!);
-      }
+    const again = await this.failedBookingsToShipAgain();
+    for (const o of again) this.reshipped.set(o.id, (this.reshipped.get(o.id) ?? 0) + 1);
     if (again.length) {
       await this.ship(again);
       await this.bookAllDue('pickups (shipping)');
     }
     return again.length;
+  }
+
+  /** Orders whose latest shipment failed to book and that may still be shipped again. */
+  private async failedBookingsToShipAgain(): Promise<Order[]> {
+    const again: Order[] = [];
+    for (const account of this.sellers)
+      for (const s of await this.list<{ id: string }>('/v1/shipments?status=booking_failed', account)) {
+        const orderId = this.orderOfShipment.get(s.id);
+        if (!orderId || this.shipmentOfOrder.get(orderId) !== s.id) continue;
+        if ((this.reshipped.get(orderId) ?? 0) < 2) again.push(this.orders.get(orderId)!);
+      }
+    return again;
   }
 
   /** Kirim's own work for a moment of the simulated clock: tracking, alert rules, retried actions. */
@@ -470,9 +474,12 @@ export class PolicyRun {
     return name;
   }
 
-  /** Shipments not yet finished (delivered, returned, cancelled, lost or failed to book). */
+  /**
+   * Shipments not yet finished (delivered, returned, cancelled, lost or failed to book), counting one that
+   * failed to book as open while its order may still be shipped again: the run must not stop before it is.
+   */
   async openCount(): Promise<number> {
-    let open = 0;
+    let open = (await this.failedBookingsToShipAgain()).length;
     for (const account of this.sellers)
       for (const status of TRAVELLING)
         open += (await this.list<{ id: string }>(`/v1/shipments?status=${status}`, account)).length;
