@@ -2,6 +2,7 @@ import {
   ABBREVIATIONS,
   editDistance,
   expandAbbreviations,
+  kindOfWord,
   modernSpelling,
   normalizePlace,
   parsePlaceQuery,
@@ -517,12 +518,37 @@ export class AreaIndex {
       const quality = glued ? (matched.get(glued) ?? 0) : 0;
       return quality === WEIGHT.prefix ? 0 : quality;
     };
+    const typedKey = wordKey(query.words);
+    const typedGlued = query.words.join('');
+    // The regencies the typed words name whole ("Bandung Barat", "Kabupaten Minahasa Utara", "Lima Puluh Kota"
+    // with its kind word, "Pangkalpinang" written together): their districts come first, before those of a
+    // regency named by fewer of the words with a district sharing the rest (Kota Bandung of Jawa Barat,
+    // Tondano Utara of Kabupaten Minahasa) and before a district of that name elsewhere ("Depok").
+    const regencyNamed = (r: Regency) => {
+      // Each word as many times as the name has it ("Kapuas Hulu, Kapuas" is a district of Kapuas), and a
+      // kind word beyond the name's own only for the regency's kind ("Kota Utara, Gorontalo" is Kota Utara).
+      const kindWordsOk = query.optionalWords.every((w) => {
+        const spare = (typed.get(w) ?? 0) - countOf(r.words, w, r.words.length);
+        return spare === 0 || (spare === 1 && kindOfWord(w) === r.kind);
+      });
+      if (r.glued === typedGlued) return !query.repeated && kindWordsOk;
+      return (
+        kindWordsOk &&
+        query.words.every((w) => typed.get(w) === countOf(r.words, w, r.words.length)) &&
+        r.words.every((w) => typed.has(w))
+      );
+    };
+    const namedRegencies = new Set(
+      [
+        ...(this.postings.get(query.words[0])?.regencies ?? []),
+        ...(this.postings.get(typedGlued)?.regencies ?? []),
+      ].filter((r) => regencyNamed(this.regencies[r])),
+    );
     // The typed words are one district's whole name, and no regency's: that district is what was asked for,
     // before a regency named by one word with a district sharing another ("Banggai Utara" is no Balantak
     // Utara of Kabupaten Banggai). A regency's name typed keeps the city first ("Tebing Tinggi", "Depok").
-    const typedKey = wordKey(query.words);
-    const typedGlued = query.words.join('');
-    const namesRegency = this.regencyKeys.has(typedKey) || this.regencyGlued.has(typedGlued);
+    const namesRegency =
+      namedRegencies.size > 0 || this.regencyKeys.has(typedKey) || this.regencyGlued.has(typedGlued);
     const namedWhole = (i: number) =>
       !namesRegency &&
       (wordKey(this.districts[i].words) === typedKey || this.districts[i].glued === typedGlued);
@@ -576,7 +602,11 @@ export class AreaIndex {
       else if (r.kind === 'kota') score += KIND.cityFirst;
       if (spareKindWord && d.words.some((w) => optional.has(w))) score += KIND.optionalWordInDistrict;
       if (d.joined === r.joined) score += SEAT;
-      scored.push({ i, score, exact: whole[i] === best.length ? (namedWhole(i) ? 2 : 1) : 0 });
+      scored.push({
+        i,
+        score,
+        exact: whole[i] === best.length ? (namedWhole(i) || namedRegencies.has(d.regency) ? 2 : 1) : 0,
+      });
     }
     // A place every word names whole comes before those a word only begins: "Bangkala" typed in full is
     // Bangkala (Jeneponto), not Bangkalan, which the regency bonus put first.

@@ -127,6 +127,11 @@ const KIND_WORDS: Readonly<Record<string, RegencyKind>> = {
   kotamadia: 'kota',
 };
 
+/** The kind of regency a typed word names ("kab" → kabupaten, "kodya" → kota), if it names one. */
+export function kindOfWord(word: string): RegencyKind | undefined {
+  return ownWord(KIND_WORDS, word);
+}
+
 /**
  * Administrative words that name no place ("kec. Tebet", "Provinsi Jawa Barat", "Kota Administrasi …"),
  * and the country a pasted address ends with ("…, Jawa Barat, Indonesia").

@@ -85,6 +85,16 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   // ...but a district named first, then its regency, is not read across the two ("Kabila Bone" is another).
   ['kabila bone bolango', { district: '75.03.02' }],
   ['kuantan singingi kuantan hilir', { district: '14.09.04' }],
+  // A regency's whole name, whether or not its kind is typed: its districts, not those of a regency named by
+  // fewer of the words with a district (or province) sharing the rest (Kota Bandung of Jawa Barat, Tondano
+  // Utara of Kabupaten Minahasa, Rantau Selatan of Kabupaten Labuhanbatu, Kota Utara of Kota Gorontalo).
+  ['bandung barat', { regency: '32.17' }],
+  ['kabupaten minahasa utara', { regency: '71.06' }],
+  ['labuhanbatu selatan', { regency: '12.22' }],
+  ['gorontalo utara', { regency: '75.05' }],
+  ['sorong selatan', { regency: '96.02' }],
+  ['kabupaten lima puluh kota', { regency: '13.07' }],
+  ['kotabaru', { regency: '63.02' }],
   // Names written as one word, or as two where the directory has one.
   ['pangkalpinang', { regency: '19.71' }],
   ['baubau', { regency: '74.72' }],
