@@ -273,6 +273,11 @@ export interface CourierAdapter {
    */
   readonly parcelActions?: readonly ParcelActionKind[];
   /**
+   * `update_address` sends the new address as this courier's location code for its district (J&T, SAP, ID
+   * Express): a place without a district, or one the courier's mapping has no code for, cannot be sent.
+   */
+  readonly addressByLocationCode?: boolean;
+  /**
    * Sends a seller action about a parcel in the field to the courier. Only called for a kind listed in
    * `parcelActions`; `update_address` always carries `address`. Not retried blindly (an action may have
    * been applied when the answer was lost).

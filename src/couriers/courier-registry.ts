@@ -91,6 +91,11 @@ export class ResilientCourier implements CourierAdapter {
     return this.inner.requestAction ? (this.inner.parcelActions ?? []) : [];
   }
 
+  /** Whether `update_address` sends the new address as the courier's location code for its district. */
+  get addressByLocationCode(): boolean {
+    return this.inner.addressByLocationCode === true;
+  }
+
   /** Whether this courier's API takes the action; when it does not, the action is arranged by hand. */
   supportsAction(kind: ParcelActionKind): boolean {
     return this.parcelActions.includes(kind);

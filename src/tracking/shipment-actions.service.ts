@@ -7,6 +7,7 @@ import type { AppError } from 'src/common/errors/app-error';
 import type { CourierCode, CourierOrder, ParcelActionRequest, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierLocations } from 'src/couriers/locations';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import type { Shipment } from 'src/shipments/shipment.entity';
@@ -23,6 +24,7 @@ import {
   ActionAlreadyTakenError,
   ActionInProgressError,
   ActionNotAllowedError,
+  AddressNotMappedError,
   AddressOutsideCityError,
   ActionRefusedByCourierError,
   ActionSupersededError,
@@ -89,6 +91,7 @@ export class ShipmentActionsService {
     private readonly alerts: AlertsService,
     private readonly notifications: SellerNotifications,
     private readonly registry: CourierRegistry,
+    private readonly locations: CourierLocations,
     private readonly poller: TrackingPoller,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -107,6 +110,8 @@ export class ShipmentActionsService {
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
    *   already has for this booking (repeatRefusal), after asking the courier for news where that may change
    *   the answer (a re-attempt); nothing recorded, the courier not asked to act
+   * @throws AddressNotMappedError SHIPMENTS_ADDRESS_NOT_MAPPED (422, `address.district`) for a correction its
+   *   courier takes by location code without a district, or to one the courier has no code for; nothing recorded
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
    * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
@@ -146,7 +151,17 @@ export class ShipmentActionsService {
       throw new AddressOutsideCityError(shipment.recipientCity);
 
     const now = this.clock.now();
-    const manual = !this.registry.get(shipment.courier as CourierCode).supportsAction(dto.action);
+    const courier = this.registry.get(shipment.courier as CourierCode);
+    const manual = !courier.supportsAction(dto.action);
+    // A courier that takes the new address by its location code is never sent one it has no code for: the
+    // seller is asked for the district (or told the courier does not serve it), and nothing is recorded.
+    if (
+      address &&
+      !manual &&
+      courier.addressByLocationCode &&
+      !(await this.locations.codeFor(courier.code, address.districtCode))
+    )
+      throw new AddressNotMappedError(courier.name, Boolean(address.districtCode));
     const action: ShipmentAction = {
       id: randomUUID(),
       sellerId,

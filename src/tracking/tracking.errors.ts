@@ -37,6 +37,21 @@ export class AddressOutsideCityError extends BusinessRuleError {
   }
 }
 
+/**
+ * A corrected address the shipment's courier cannot be sent: it takes the new address as its location code
+ * for the district (J&T, SAP, ID Express), and none was given or its mapping has none (area_not_mapped).
+ */
+export class AddressNotMappedError extends BusinessRuleError {
+  constructor(courierName: string, districtGiven: boolean) {
+    const message = districtGiven
+      ? `${courierName} has no location code for this district (area_not_mapped): it cannot be sent this address`
+      : `is required: ${courierName} takes a corrected address by its location code for the district`;
+    super('SHIPMENTS_ADDRESS_NOT_MAPPED', `The corrected address cannot be sent to ${courierName}`, [
+      { field: 'address.district', message },
+    ]);
+  }
+}
+
 /** Another action of this shipment is being sent to the courier right now. */
 export class ActionInProgressError extends ConflictError {
   constructor() {

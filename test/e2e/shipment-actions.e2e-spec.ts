@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import type { CourierCode, ParcelActionOutcome } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
+import { CourierLocations, type LocationRow } from 'src/couriers/locations';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
@@ -310,6 +311,60 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const after = await shipment(b.id);
     expect(after.recipient).toEqual({ ...sentAddress, districtCode: expect.stringMatching(/^31\.71\./) });
     expect(after.status).toBe('delivery_failed');
+  });
+
+  it('update_address to a courier that takes it by location code: without a district, or to a district it has no code for, is 422 naming address.district, nothing recorded and the courier not asked', async () => {
+    const b = await book('sap');
+    await drive(
+      b,
+      ...inTransit,
+      { to: 'out_for_delivery' },
+      { to: 'delivery_failed', reason: 'address_problem' },
+    );
+    const address = {
+      address: 'Jl. Kebon Kacang Raya No. 12',
+      city: 'Jakarta Pusat',
+      province: 'DKI Jakarta',
+      postalCode: '10240',
+    };
+    // No district (it is optional): SAP is sent a district's code, so it cannot be sent this address.
+    const noDistrict = await act(b, { action: 'update_address', address }).expect(422);
+    expect(noDistrict.body).toMatchObject({
+      code: 'SHIPMENTS_ADDRESS_NOT_MAPPED',
+      details: [{ field: 'address.district', message: expect.stringContaining('SAP Express') }],
+    });
+    // A district SAP's mapping does not have (Tanah Abang, 31.71.07): area_not_mapped, as for a booking.
+    const locations = t.app.get(CourierLocations);
+    const mapping = await t.dataSource.query<LocationRow[]>(
+      `SELECT district_code AS "districtCode", code, label, city_code AS "cityCode", city_label AS "cityLabel",
+              province_label AS "provinceLabel" FROM courier_location_codes WHERE courier = 'sap'`,
+    );
+    await locations.load(
+      'sap',
+      mapping.filter((r) => r.districtCode !== '31.71.07'),
+      'sandbox',
+    );
+    try {
+      const unmapped = await act(b, {
+        action: 'update_address',
+        address: { ...address, district: 'Tanah Abang' },
+      }).expect(422);
+      expect(unmapped.body).toMatchObject({
+        code: 'SHIPMENTS_ADDRESS_NOT_MAPPED',
+        details: [{ field: 'address.district', message: expect.stringContaining('area_not_mapped') }],
+      });
+      expect(await rows(b.id)).toEqual([]);
+      expect(await atCourier(b)).toEqual([]);
+    } finally {
+      await locations.load('sap', mapping, 'sandbox');
+    }
+    // A district it has a code for is sent.
+    const sent = await act(b, {
+      action: 'update_address',
+      address: { ...address, district: 'Tanah Abang' },
+    }).expect(202);
+    expect(sent.body).toMatchObject({ status: 'sent', address: { district: 'Tanah Abang' } });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['update_address']);
   });
 
   it('an instruction the courier already has is not sent again: a second re-attempt for the same failed attempt or a second return is 409, nothing recorded; after the next failure a re-attempt is asked anew', async () => {

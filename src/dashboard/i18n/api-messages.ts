@@ -53,6 +53,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SHIPMENTS_CANCEL_IN_PROGRESS: 'Pembatalan sedang diproses.',
   SHIPMENTS_ACTION_NOT_ALLOWED: 'Tindakan ini tidak dapat dilakukan pada status pengiriman sekarang.',
   SHIPMENTS_ADDRESS_OUTSIDE_CITY: 'Alamat baru harus di kota tujuan yang sama.',
+  SHIPMENTS_ADDRESS_NOT_MAPPED: 'Kurir tidak dapat dikirimi alamat baru ini: periksa kecamatannya.',
   SHIPMENTS_ACTION_IN_PROGRESS: 'Tindakan lain untuk pengiriman ini sedang diproses.',
   SHIPMENTS_ACTION_ALREADY_TAKEN: 'Tindakan yang sama sudah dicatat untuk pengiriman ini.',
   SHIPMENTS_ACTION_REFUSED_BY_COURIER: 'Kurir menolak tindakan ini.',
@@ -261,6 +262,15 @@ const FIELD_RULES_ID: readonly Rule[] = [
     /^must be (.+), the city the parcel was booked and priced for/,
     (m) =>
       `Harus di ${m[1]}, kota tujuan paket saat dipesan. Untuk kirim ke kota lain, retur lalu kirim ulang.`,
+  ],
+  [
+    /^(.+) has no location code for this district \(area_not_mapped\)/,
+    (m) =>
+      `${m[1]} tidak punya kode lokasi untuk kecamatan ini, jadi alamat ini tidak dapat dikirim ke kurir.`,
+  ],
+  [
+    /^is required: (.+) takes a corrected address by its location code for the district$/,
+    (m) => `Wajib diisi: ${m[1]} menerima koreksi alamat lewat kode lokasi kecamatannya.`,
   ],
   [/^is already used by another shipment$/, () => 'Sudah dipakai pengiriman lain.'],
   [/^is already registered$/, () => 'Sudah terdaftar.'],

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
 import { EmailTakenError, PasswordUnchangedError, WrongPasswordError } from 'src/auth/auth.errors';
-import { AddressOutsideCityError } from 'src/tracking/tracking.errors';
+import { AddressNotMappedError, AddressOutsideCityError } from 'src/tracking/tracking.errors';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { checkTimeRange } from 'src/common/time-range';
@@ -159,6 +159,8 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new WrongPasswordError(),
       new PasswordUnchangedError(),
       new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
+      new AddressNotMappedError('J&T Express', true),
+      new AddressNotMappedError('J&T Express', false),
       new EmailTakenError(),
       new DuplicateBankAccountError(),
       new AddressNotFoundError('originAddressId'),

@@ -163,6 +163,8 @@ export class IdExpressAdapter implements CourierAdapter {
 
   /** Every action: the documented update for an address, the assumed problem-handle call for the rest. */
   readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+  /** A corrected address goes as the district's location code (`locations.required` below). */
+  readonly addressByLocationCode = true;
 
   async requestAction(
     order: CourierOrder,

@@ -162,6 +162,8 @@ export class JntAdapter implements CourierAdapter {
 
   /** Every action, through the assumed instruction call (jnt.actions.ts), signed like cancel. */
   readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+  /** A corrected address goes as the district's location code (`locations.required` below). */
+  readonly addressByLocationCode = true;
 
   async requestAction(
     order: CourierOrder,

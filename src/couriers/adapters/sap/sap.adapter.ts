@@ -110,6 +110,8 @@ export class SapAdapter implements CourierAdapter {
 
   /** Every action, through the assumed instruction call (sap.actions.ts). */
   readonly parcelActions: readonly ParcelActionKind[] = PARCEL_ACTION_KINDS;
+  /** A corrected address goes as the district's location code (`locations.required` below). */
+  readonly addressByLocationCode = true;
 
   async requestAction(
     order: CourierOrder,
