@@ -316,9 +316,17 @@ export class AreaIndex {
       .split(' ')
       .map((w) => (Object.hasOwn(ABBREVIATIONS, w) ? ABBREVIATIONS[w] : w))
       .join(' ');
-    // Its name as the directory writes it, or written together ("tanjungpinangtimur").
-    const named = (name: string) =>
-      candidates.filter((i) => this.districts[i].joined === name || this.districts[i].glued === name);
+    // Its name as the directory writes it, or with its words written together ("tanjungpinangtimur") or apart
+    // ("Ujung Berung" is Ujungberung, "Jati Negara" Jatinegara): the same name, not a typo of it.
+    const named = (name: string) => {
+      const together = name.replace(/ /g, '');
+      return candidates.filter(
+        (i) =>
+          this.districts[i].joined === name ||
+          this.districts[i].glued === together ||
+          this.districts[i].joined.replace(/ /g, '') === together,
+      );
+    };
     let typed = asTyped;
     let found = named(asTyped);
     if (!found.length && expanded !== asTyped && named(expanded).length) {

@@ -392,6 +392,25 @@ describe('areas: search and resolution against the directory', () => {
     }
   });
 
+  it('reads a district typed with its words apart where the directory writes one word ("Ujung Berung", "Jati Negara")', async () => {
+    // Each is also a village's name elsewhere in the province: read as a typo, the district was asked about.
+    for (const [district, city, province, code] of [
+      ['Ujung Berung', 'Bandung', 'Jawa Barat', '32.73.26'],
+      ['Suka Jadi', 'Kota Bandung', 'Jawa Barat', '32.73.07'],
+      ['Jati Negara', 'Jakarta Timur', 'DKI Jakarta', '31.75.03'],
+    ]) {
+      const res = await http
+        .post('/v1/addresses')
+        .set(seller.auth)
+        .send({ ...validAddress(), district, city, province });
+      expect({ district, status: res.status, code: res.body.districtCode }).toEqual({
+        district,
+        status: 201,
+        code,
+      });
+    }
+  });
+
   it('takes the everyday spellings of provinces and cities', async () => {
     const res = await http
       .post('/v1/addresses')
