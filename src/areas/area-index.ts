@@ -392,10 +392,25 @@ export class AreaIndex {
       };
     return {
       kind: 'unresolved',
-      field: cityDecides ? 'district' : 'city',
+      field: cityDecides || this.placeOfProvince(place.city, p) ? 'district' : 'city',
       reason: 'unknown',
       suggestions: suggest(),
     };
+  }
+
+  /**
+   * Whether a city that names no regency still names a place of province `p`: its own name ("Jakarta" of DKI
+   * Jakarta), a district or a village of it. The city is then not what is wrong with an address whose
+   * district it holds none of: the district is.
+   */
+  private placeOfProvince(typedCity: string, p: number): boolean {
+    const words = parsePlaceQuery(typedCity).words;
+    if (words.length && words.every((w) => this.provinces[p].words.includes(w))) return true;
+    const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
+    return [
+      ...(this.byName.get(districtName(typedCity)) ?? []),
+      ...villageKeys(typedCity).flatMap((k) => this.byVillage.get(k) ?? []),
+    ].some(inProvince);
   }
 
   /**

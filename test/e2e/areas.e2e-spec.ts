@@ -471,6 +471,35 @@ describe('areas: search and resolution against the directory', () => {
     );
   });
 
+  it('says of the district, not of the city, what is wrong when the city is a place of the province but no regency ("Jakarta")', async () => {
+    const origin = await createAddress(http, seller);
+    const refused = async (district: string, city: string) =>
+      (
+        await http
+          .post('/v1/shipments')
+          .set(seller.auth)
+          .send({
+            ...validShipment(origin.id),
+            recipient: { ...validShipment(origin.id).recipient, district, city },
+          })
+          .expect(422)
+      ).body.details[0] as { field: string; message: string };
+    // "Jakarta" is how DKI Jakarta's cities are written (README): the district typed (a Sukajadi is in Bandung
+    // and Pekanbaru, never in Jakarta) is what to correct.
+    for (const [district, city] of [
+      ['Sukajadi', 'Jakarta'],
+      ['Xylofon', 'Jakarta'],
+    ])
+      expect({ district, city, ...(await refused(district, city)) }).toMatchObject({
+        district,
+        city,
+        field: 'recipient.district',
+        message: 'is not a district we know in that city and province: check the suggestions',
+      });
+    // A city named nowhere is still the city's fault.
+    expect(await refused('Xylofon', 'Xylofon')).toMatchObject({ field: 'recipient.city' });
+  });
+
   it('asks for a quote destination whose city names no regency and whose district is in several', async () => {
     const origin = await createAddress(http, seller);
     const res = await http
