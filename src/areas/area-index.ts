@@ -572,6 +572,12 @@ export class AreaIndex {
     // Utara of Kabupaten Banggai). A regency's name typed keeps the city first ("Tebing Tinggi", "Depok").
     const namesRegency =
       namedRegencies.size > 0 || this.regencyKeys.has(typedKey) || this.regencyGlued.has(typedGlued);
+    // A name both a Kota and a Kabupaten bear means the city ("bandung"): its districts before the regency's,
+    // whose district of that very name ("Sukabumi", "Madiun") outscored them.
+    const cityNamed = [...namedRegencies].some((r) => this.regencies[r].kind === 'kota');
+    const regencyNamedToo = [...namedRegencies].some((r) => this.regencies[r].kind === 'kabupaten');
+    const namedTier = (r: number) =>
+      !namedRegencies.has(r) ? 0 : cityNamed && regencyNamedToo && this.regencies[r].kind === 'kota' ? 3 : 2;
     const namedWhole = (i: number) =>
       !namesRegency &&
       (wordKey(this.districts[i].words) === typedKey || this.districts[i].glued === typedGlued);
@@ -628,7 +634,7 @@ export class AreaIndex {
       scored.push({
         i,
         score,
-        exact: whole[i] === best.length ? (namedWhole(i) || namedRegencies.has(d.regency) ? 2 : 1) : 0,
+        exact: whole[i] === best.length ? Math.max(namedWhole(i) ? 2 : 1, namedTier(d.regency)) : 0,
       });
     }
     // A place every word names whole comes before those a word only begins: "Bangkala" typed in full is

@@ -95,6 +95,10 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['sorong selatan', { regency: '96.02' }],
   ['kabupaten lima puluh kota', { regency: '13.07' }],
   ['kotabaru', { regency: '63.02' }],
+  // A name a Kota and a Kabupaten share is the city, though the Kabupaten has a district of that very name.
+  ['sukabumi', { regency: '32.72' }],
+  ['madiun', { regency: '35.77' }],
+  ['kab sukabumi', { district: '32.02.32' }],
   // Names written as one word, or as two where the directory has one.
   ['pangkalpinang', { regency: '19.71' }],
   ['baubau', { regency: '74.72' }],
