@@ -142,9 +142,13 @@ export class CourierLocations {
     );
   }
 
-  /** How many districts the courier's mapping holds now, and from which source; null without one. */
-  mapping(courier: CourierCode): Promise<{ source: LocationSource; districts: number } | null> {
-    return this.repository.size(courier);
+  /**
+   * How many districts the courier's mapping in use holds now, and from which source; null without one in
+   * use (none, or a sandbox's, which a courier with real credentials ignores).
+   */
+  async mapping(courier: CourierCode): Promise<{ source: LocationSource; districts: number } | null> {
+    const size = await this.repository.size(courier);
+    return size && this.usable({ courier, source: size.source, version: 0 }) ? size : null;
   }
 
   /**

@@ -338,6 +338,36 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     // Seven command runs, each loading or checking 7,000 districts: over a minute on a busy machine.
   }, 180_000);
 
+  it('takes a courier with real credentials its first file without --shrink: the sandbox mapping it ignores is no mapping in use', async () => {
+    const withSap = {
+      SAP_BASE_URL: 'https://sap.invalid',
+      SAP_API_KEY: 'key',
+      SAP_CUSTOMER_CODE: 'CUST',
+      SAP_COD_CUSTOMER_CODE: 'CODCUST',
+    };
+    const real = async (...args: string[]) => {
+      const run = runBuilt('cli', { ...env(), ...withSap }, ['couriers:locations', ...args]);
+      return { code: await run.exited, stdout: run.stdout(), stderr: run.stderr() };
+    };
+    // SAP's complete generated mapping, as a sandbox's (the service, without SAP's credentials, uses it).
+    await t.app.get(CourierLocations).load('sap', await mapping(t, 'sap'), 'sandbox');
+    expect((await source('sap')).source).toBe('sandbox');
+    expect((await mapping(t, 'sap')).length).toBeGreaterThan(7000);
+    const first = file('sap-real.csv', [
+      'district_code,code,city_code',
+      '31.71.06,JK1007,JK10',
+      '32.73.19,BD1001,BD10',
+      '35.78.04,SB1004,SB10',
+    ]);
+    const loaded = await real('sap', first);
+    expect(loaded).toMatchObject({ code: 0, stderr: '' });
+    expect((await mapping(t, 'sap')).map((r) => r.code)).toEqual(['JK1007', 'BD1001', 'SB1004']);
+    // The operator's mapping is in use: a file mapping fewer than half of it is refused as before.
+    const shrinking = await real('sap', file('sap-one.csv', ['district_code,code', '31.71.06,JK1007']));
+    expect(shrinking.code).toBe(1);
+    expect(shrinking.stderr).toContain('the operator mapping in use maps 3');
+  }, 60_000);
+
   it('exits 2 for an unknown courier or an unreadable file, naming it', async () => {
     const unknown = await load('pos', file('pos.csv', ['district_code,code', '32.73.19,X']));
     expect(unknown.code).toBe(2);
