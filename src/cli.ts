@@ -344,13 +344,14 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
       return;
     }
     const c = await get(CourierLocations).load(courier, read.rows, 'operator');
+    const loaded = `${read.rows.length} district${read.rows.length === 1 ? '' : 's'}`;
     const counts = `${c.inserted} inserted, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
     out(
       c.inserted || c.updated || c.removed
-        ? `${courier}: loaded ${read.rows.length} districts (${counts})${c.replaced ? `, replacing the ${c.replaced} mapping` : ''}`
+        ? `${courier}: loaded ${loaded} (${counts})${c.replaced ? `, replacing the ${c.replaced} mapping` : ''}`
         : c.replaced
-          ? `${courier}: ${read.rows.length} districts, the same codes as the ${c.replaced} mapping they replace (${counts})`
-          : `${courier}: ${read.rows.length} districts, nothing changed (${counts})`,
+          ? `${courier}: ${loaded}, the same codes as the ${c.replaced} mapping they replace (${counts})`
+          : `${courier}: ${loaded}, nothing changed (${counts})`,
     );
     out(`  in ${databaseShown(config)}`);
   });

@@ -313,11 +313,6 @@ export class ShipmentsService {
   }
 
   /**
-   * A corrected delivery address with the directory's names (seller actions check it before the courier
-   * is asked).
-   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `<path>.district` or `<path>.city`)
-   */
-  /**
    * Whether `to` (a canonical place) is in the city or regency the shipment's recipient was booked to: by
    * the districts' regencies when both are known, else by the canonical names.
    */
@@ -328,6 +323,11 @@ export class ShipmentsService {
     return name(s.recipientCity) === name(to.city) && name(s.recipientProvince) === name(to.province);
   }
 
+  /**
+   * A corrected delivery address with the directory's names (seller actions check it before the courier
+   * is asked).
+   * @throws AreaUnresolvedError AREA_UNRESOLVED (422, field `<path>.district` or `<path>.city`)
+   */
   async canonicalPlace(to: Place, path: string): Promise<Place> {
     const place = await this.areas.resolve(to, path);
     return {

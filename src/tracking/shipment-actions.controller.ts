@@ -34,7 +34,10 @@ export class ShipmentActionsController {
       'polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when ' +
       'its request budget has room at once (otherwise the answer rests on what Kirim knows). An address ' +
       'correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is ' +
-      'recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again.',
+      'recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again. A ' +
+      'correction the booked courier cannot be sent (J&T, SAP and ID Express take a district by their own ' +
+      'location code: no district given, or one it has no code for) is 422 SHIPMENTS_ADDRESS_NOT_MAPPED naming ' +
+      '`address.district`, nothing recorded.',
   })
   @ApiAcceptedResponse({ type: ShipmentActionDto })
   request(
