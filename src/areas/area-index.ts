@@ -350,14 +350,19 @@ export class AreaIndex {
       const typoOf = found.filter(
         (i) => !holding.includes(i) && editDistance(this.districts[i].joined, typed, 1) <= 1,
       );
-      if (holding.length === 1 && !elsewhere.length && !typoOf.length)
+      // The first words of other districts of the city ("Cibeunying, Bandung": Cibeunying Kaler and Kidul of
+      // Kota Bandung), the name may mean one of them more than a village of the same name: asked.
+      const begun = candidates.filter(
+        (i) => !holding.includes(i) && this.districts[i].joined.startsWith(`${typed} `),
+      );
+      if (holding.length === 1 && !elsewhere.length && !typoOf.length && !begun.length)
         return { kind: 'district', area: this.match(holding[0]) };
       if (holding.length)
         return {
           kind: 'unresolved',
           field: 'district',
           reason: 'ambiguous',
-          suggestions: [...new Set([...holding, ...elsewhere, ...typoOf])]
+          suggestions: [...new Set([...holding, ...elsewhere, ...typoOf, ...begun])]
             .slice(0, 5)
             .map((i) => this.match(i)),
         };

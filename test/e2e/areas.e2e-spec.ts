@@ -364,9 +364,15 @@ describe('areas: search and resolution against the directory', () => {
     }
     // Asked, never guessed: a village in several of the city's districts ("Bendung", in both Serangs), a
     // village of the province a typo off one of the city's districts (Timbulharjo is in Bantul, Umbulharjo
-    // in Kota Yogyakarta), and a town typed as the city a typo off another regency (Bawang is no Batang).
+    // in Kota Yogyakarta), a town typed as the city a typo off another regency (Bawang is no Batang), and a
+    // village named as other districts of the city begin (Cibeunying, a village of Kabupaten Bandung's
+    // Cimenyan; Kota Bandung has Cibeunying Kaler and Kidul).
     for (const [district, city, province, suggested] of [
       ['Bendung', 'Serang', 'Banten', '36.73.02'],
+      ['Cibeunying', 'Bandung', 'Jawa Barat', '32.73.14'],
+      ['Tambun', 'Bekasi', 'Jawa Barat', '32.16.05'],
+      ['Klaten', 'Klaten', 'Jawa Tengah', '33.10.24'],
+      ['Magelang', 'Kota Magelang', 'Jawa Tengah', '33.71.02'],
       ['Timbulharjo', 'Jogja', 'DI Yogyakarta', '34.02.15'],
       ['Majalaya', 'Katapang', 'Jawa Barat', '32.04.33'],
       ['Bawang', 'Bawang', 'Jawa Tengah', '33.04.05'],
