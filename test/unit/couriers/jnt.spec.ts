@@ -159,6 +159,9 @@ describe('J&T code 100 text rules', () => {
     ['transit', 'Paket di gudang transit [SEMARANG]', 'in_transit'],
     ['out for delivery', 'Paket akan dikirim ke alamat penerima [JAKARTA]', 'out_for_delivery'],
     ['with a delivery courier', 'Paket dibawa kurir untuk diantar', 'out_for_delivery'],
+    // README §3.2 names J&T's English wording of the last mile too: it was read as a hub movement.
+    ['with a delivery courier', 'With delivery courier [JAKARTA]', 'out_for_delivery'],
+    ['with a delivery courier', 'Parcel is with the delivery courier', 'out_for_delivery'],
     ['return leg', 'Paket retur telah sampai di [BANDUNG]', 'returning_to_sender'],
     ['no rule', 'Paket sedang diproses', 'in_transit'],
   ])('%s: %j → %s', (_rule, text, status) => {

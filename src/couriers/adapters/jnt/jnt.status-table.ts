@@ -45,7 +45,8 @@ export const JNT_MOVEMENT_RULES: { name: string; test: (text: string) => boolean
   },
   {
     name: 'with a delivery courier',
-    test: (t) => /kurir/i.test(t) && /antar/i.test(t),
+    // In Indonesian ("kurir" + "antar") or in English ("with delivery courier", README §3.2).
+    test: (t) => (/kurir/i.test(t) && /antar/i.test(t)) || /\bwith (the )?delivery courier\b/i.test(t),
     meaning: { status: 'out_for_delivery' },
   },
   {
