@@ -295,7 +295,12 @@ describe('couriers:decode, as a process (no database, no settings)', () => {
       codCollected: null,
       isReturnLeg: false,
       unmapped: false,
-      pod: { receiver: 'MASKED' },
+      pod: {
+        receiver: 'MASKED',
+        relation: 'YANG BERSANGKUTAN',
+        photoUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/1648967469777P||xXXXXX.jpeg'],
+        signatureUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/1648967500876S||XXXXX.jpeg'],
+      },
     });
   });
 

@@ -83,7 +83,13 @@ const TABLE: Record<string, Expectation> = {
         at: WIB('2020-11-06 11:00'),
         location: 'AMBON',
         codCollected: undefined,
-        pod: { receiver: 'MASKED RECEIVER' },
+        // The summary's proof: who took it, who they are (`keterangan`), its photo and signature.
+        pod: {
+          receiver: 'MASKED RECEIVER',
+          relation: 'YANG BERSANGKUTAN',
+          photoUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/xxxxxx.jpeg'],
+          signatureUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/xxxxx.svg'],
+        },
       },
     },
   },
@@ -106,7 +112,12 @@ const TABLE: Record<string, Expectation> = {
         at: WIB('2022-04-03 13:31'),
         location: 'BANDUNG',
         codCollected: undefined,
-        pod: { receiver: 'MASKED' },
+        pod: {
+          receiver: 'MASKED',
+          relation: 'YANG BERSANGKUTAN',
+          photoUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/1648967469777P||xXXXXX.jpeg'],
+          signatureUrls: ['https://s3-ap-southeast-1.amazonaws.com/pod.paket.id/1648967500876S||XXXXX.jpeg'],
+        },
       },
     },
   },

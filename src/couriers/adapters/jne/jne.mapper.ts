@@ -255,6 +255,11 @@ export interface JneCnote {
   cnote_pod_date?: string;
   /** Who took the parcel, on a delivered one (samples/jne-tracking-1.json). */
   cnote_pod_receiver?: string;
+  /** Who the receiver is to the consignee (`YANG BERSANGKUTAN` = the addressee, jne.md §3.6). */
+  keterangan?: string;
+  /** The proof of delivery's photo and signature (URLs, jne.md §3.6). */
+  photo?: string;
+  signature?: string;
   city_name?: string;
 }
 
@@ -456,10 +461,17 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
       location: locationOf(desc) ?? (payloadText(t.cnote.city_name).trim() || undefined),
     });
   }
-  // The summary names who took a delivered parcel: its delivery's proof, before what the line's words say.
+  // The summary holds a delivered parcel's proof (jne.md §3.6): who took it, who they are to the consignee,
+  // the photo and the signature; before what the line's words say. Only the receiver was read, so the
+  // photo and signature JNE's real answers carry (samples/jne-tracking-1.json, -3) never reached the seller.
   const delivery = events.findLast((e) => e.status === 'delivered');
-  const receiver = proofOfDelivery('delivered', { receiver: t.cnote.cnote_pod_receiver })?.receiver;
-  if (delivery && receiver) delivery.pod = { ...delivery.pod, receiver };
+  const summary = proofOfDelivery('delivered', {
+    receiver: t.cnote.cnote_pod_receiver,
+    relation: t.cnote.keterangan,
+    photos: t.cnote.photo,
+    signatures: t.cnote.signature,
+  });
+  if (delivery && summary) delivery.pod = { ...delivery.pod, ...summary };
   return events;
 }
 
