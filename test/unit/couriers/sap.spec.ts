@@ -170,4 +170,18 @@ describe('SAP mapping', () => {
     expect(parseSla('2 Hari', { min: 9, max: 9 })).toEqual({ min: 2, max: 2 });
     expect(parseSla('-', { min: 1, max: 2 })).toEqual({ min: 1, max: 2 });
   });
+
+  it('reads an SLA written another way as the days it means, never a range that ends before it begins', () => {
+    const fallback = { min: 9, max: 9 };
+    expect(parseSla('2 - 3 HARI', fallback)).toEqual({ min: 2, max: 3 });
+    expect(parseSla('1-2', fallback)).toEqual({ min: 1, max: 2 });
+    expect(parseSla('2 \u2013 3 Hari', fallback)).toEqual({ min: 2, max: 3 }); // en dash
+    expect(parseSla('1 s/d 3 hari', fallback)).toEqual({ min: 1, max: 3 });
+    expect(parseSla('3 - 1 Hari', fallback)).toEqual({ min: 1, max: 3 });
+    expect(parseSla('24 - 48 Jam', fallback)).toEqual({ min: 1, max: 2 });
+    expect(parseSla('12 Jam', fallback)).toEqual({ min: 1, max: 1 });
+    expect(parseSla('0 - 1 Hari', fallback)).toEqual({ min: 1, max: 1 });
+    expect(parseSla('0 Hari', fallback)).toEqual(fallback);
+    expect(parseSla(2, fallback)).toEqual({ min: 2, max: 2 });
+  });
 });

@@ -50,14 +50,24 @@ export function quoteBody(r: QuoteRequest, account: SapAccount, codes: RouteCode
   };
 }
 
-/** "1 - 3 Hari" → {1, 3}; "-" or anything else → the catalogue's SLA. */
+/**
+ * "1 - 3 Hari" → {1, 3}; "-" or anything else → the catalogue's SLA. The range may be written with a dash of
+ * any kind or "s/d" (sampai dengan), the wrong way round, or in hours ("24 - 48 Jam", counted in whole days).
+ * A range of no day at all ("0 Hari") says nothing: the catalogue's. Read as it was written, "3 - 1 Hari" was
+ * a promise ending before it began, "0 - 0 Hari" a delivery promised today, and "12 Jam" twelve days.
+ */
 export function parseSla(
   sla: unknown,
   fallback: CourierServiceInfo['slaDays'],
 ): { min: number; max: number } {
-  const m = /^\s*(\d+)\s*(?:-\s*(\d+))?/.exec(payloadText(sla));
+  const m = /^\s*(\d+)\s*(?:(?:[-\u2010-\u2015~]|s\s*\/?\s*d\b|sampai)\s*(\d+))?\s*(jam|hours?)?/i.exec(
+    payloadText(sla),
+  );
   if (!m) return { ...fallback };
-  return { min: Number(m[1]), max: Number(m[2] ?? m[1]) };
+  const days = (n: string) => (m[3] ? Math.ceil(Number(n) / 24) : Number(n));
+  const [min, max] = [days(m[1]), days(m[2] ?? m[1])].sort((a, b) => a - b);
+  if (max < 1) return { ...fallback };
+  return { min: Math.max(1, min), max };
 }
 
 export function createBody(r: CreateOrderRequest, account: SapAccount, now: Date, codes: RouteCodes) {
