@@ -231,6 +231,25 @@ describe('ninja return leg (is_parcel_on_rts_leg)', () => {
     ).toMatchObject({ status: 'returned', isReturnLeg: true });
   });
 
+  it.each<[unknown, boolean]>([
+    ['true', true],
+    ['TRUE', true],
+    [1, true],
+    ['1', true],
+    ['false', false],
+    [0, false],
+    ['0', false],
+    [null, false],
+  ])('reads the RTS flag sent as %j as %s, as a boolean would be', (flag, back) => {
+    const delivered = toTrackingEvent(
+      v2('Delivered, Received by Customer', { is_parcel_on_rts_leg: flag as boolean }),
+    );
+    expect(delivered).toMatchObject({ status: back ? 'returned' : 'delivered', isReturnLeg: back });
+    expect(
+      toTrackingEvent(v2('On Vehicle for Delivery', { is_parcel_on_rts_leg: flag as boolean })),
+    ).toMatchObject({ status: back ? 'returning_to_sender' : 'out_for_delivery', isReturnLeg: back });
+  });
+
   it('terminal and exception words keep their meaning on the RTS leg', () => {
     expect(toTrackingEvent(v2('Cancelled', { is_parcel_on_rts_leg: true }))).toMatchObject({
       status: 'cancelled',

@@ -267,7 +267,8 @@ export interface NinjaEvent {
   timestamp?: string | number;
   event?: string;
   status?: string;
-  is_parcel_on_rts_leg?: boolean;
+  /** A boolean in Ninja's payloads; read as well when it comes as text or a number ("true", 1). */
+  is_parcel_on_rts_leg?: boolean | string | number;
   hub?: string | { country?: string; city?: string; hub?: string };
   comments?: string;
   failure_reason?: string;
@@ -368,7 +369,10 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     unmapped = unknown.unmapped;
     meaning ??= unknown.meaning;
   }
-  const onRtsLeg = e.is_parcel_on_rts_leg === true || meaning?.returnLeg === true;
+  // Only `=== true` was read: a flag sent as "true" or 1 put a return's hub scans and its delivery to the
+  // shipper on the forward leg, so the parcel coming back read as out for delivery, then delivered.
+  const flaggedRts = /^(true|1)$/i.test(payloadText(e.is_parcel_on_rts_leg).trim());
+  const onRtsLeg = flaggedRts || meaning?.returnLeg === true;
   let status = meaning?.status ?? null;
   let reason = meaning?.reason;
   const failure =
@@ -378,7 +382,7 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   // Only a plain failed attempt is refined by its text; lost, max attempts or RTS say more already.
   if (status === 'delivery_failed' && (!reason || reason === 'attempt_failed'))
     reason = failureReasonOf(failure) ?? reason;
-  if (e.is_parcel_on_rts_leg === true && !meaning?.returnLeg) {
+  if (flaggedRts && !meaning?.returnLeg) {
     if (
       status === 'picked_up' ||
       status === 'in_transit' ||
