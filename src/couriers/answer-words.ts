@@ -48,6 +48,41 @@ const AUTH_REFUSED = new RegExp(
   'i',
 );
 
+/**
+ * "System busy, please try again", "Server sedang sibuk", "Too many requests", "Internal server error"…: the
+ * courier could not answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and
+ * an error body, not a 429).
+ */
+const TRY_AGAIN = new RegExp(
+  [
+    String.raw`\btry\s+again\b`,
+    String.raw`\bcoba\s+(lagi|kembali|beberapa\s+saat)\b`,
+    String.raw`\b(system|sistem|server|service|layanan)\s+(sedang\s+)?(busy|sibuk|error|gangguan|down|overload(ed)?|unavailable)\b`,
+    String.raw`\b(sedang|currently)\s+(sibuk|busy|gangguan|maintenance|dalam\s+(perbaikan|pemeliharaan))\b`,
+    String.raw`\binternal\s+(server\s+)?error\b`,
+    String.raw`\bservice\s+(temporarily\s+)?unavailable\b`,
+    String.raw`\btemporar(il)?y\s+unavailable\b`,
+    String.raw`\bunder\s+maintenance\b`,
+    String.raw`\btime[\s-]?out\b|\btimed\s+out\b`,
+    String.raw`\btoo\s+many\s+(requests?|calls?)\b`,
+    String.raw`\brate[\s-]?limit(ed)?\b`,
+    String.raw`\b(request|call|api)\s+limit\s+(exceeded|reached)\b`,
+    String.raw`\bterlalu\s+banyak\s+(permintaan|request|akses)\b`,
+  ].join('|'),
+  'i',
+);
+const RATE_LIMITED = /\btoo\s+many\b|\brate[\s-]?limit|\blimit\s+(exceeded|reached)\b|\bterlalu\s+banyak\b/i;
+
+/** Whether an error text says the courier is busy or failing for now, so the same call may succeed later. */
+export function saysTryAgain(text: string): boolean {
+  return TRY_AGAIN.test(text);
+}
+
+/** Whether a try-again text is about our request rate (rather than the courier failing). */
+export function saysRateLimited(text: string): boolean {
+  return RATE_LIMITED.test(text);
+}
+
 /** Whether an error text is a refusal of our credentials or signature (an `auth` rejection). */
 export function saysAuthRefused(text: string): boolean {
   return AUTH_REFUSED.test(text);

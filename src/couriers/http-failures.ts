@@ -1,5 +1,6 @@
 import type { CourierCode } from './courier-adapter';
 import { CourierRejectedError, CourierUnavailableError, RejectionCause } from './courier.errors';
+import { saysAuthRefused, saysNotFound, saysRateLimited, saysTryAgain } from './answer-words';
 
 function retryAfterSeconds(header: string | undefined): number | undefined {
   if (!header) return undefined;
@@ -51,3 +52,23 @@ export function statusFailure(
 /** A permanent rejection with the courier's own code and message kept. */
 export const rejected = (courier: CourierCode, cause: RejectionCause, rawCode: string, rawMessage: string) =>
   new CourierRejectedError(courier, cause, rawCode, rawMessage);
+
+/**
+ * An error body (HTTP 200 or a 4xx) whose words say the courier is busy, rate limiting or failing for now:
+ * unavailable, so the call is tried again later, as after a 5xx or 429; null for any other text (a refusal,
+ * an unknown airway bill, our credentials). Read as a refusal, a courier's "system busy, try again" failed a
+ * booking for good and a tracking answer for the parcel.
+ */
+export function bodyUnavailable(
+  courier: CourierCode,
+  rawCode: string,
+  text: string,
+): CourierUnavailableError | null {
+  if (!saysTryAgain(text) || saysNotFound(text) || saysAuthRefused(text)) return null;
+  return new CourierUnavailableError(
+    courier,
+    saysRateLimited(text) ? 'rate_limited' : 'server_error',
+    rawCode,
+    text.slice(0, 500),
+  );
+}

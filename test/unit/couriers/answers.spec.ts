@@ -2,7 +2,7 @@ import { COURIER_DECODERS } from 'src/couriers/adapters';
 import { saysAuthRefused, saysNotFound } from 'src/couriers/answer-words';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import type { CourierAnswer } from 'src/couriers/courier-decoder';
-import { CourierRejectedError } from 'src/couriers/courier.errors';
+import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 
 const answer = (body: unknown, status = 200): CourierAnswer => ({ status, body });
 const track = (courier: CourierCode, a: CourierAnswer, awb = 'AWB123456789') =>
@@ -105,16 +105,20 @@ describe('an unknown airway bill is found: false, never a throw', () => {
     ]);
     for (const body of [{ error_id: '0' }, { error_id: 200, error_message: 'success' }])
       expect(track('jnt', answer(body))).toEqual([{ awb: 'AWB123456789', found: false }]);
-    // An error id with a history is still the error.
+    // An error id with a history is still the error (a busy courier's: tried again later).
     expect(() => track('jnt', answer({ error_id: '500', error_message: 'system busy', history }))).toThrow(
+      CourierUnavailableError,
+    );
+    expect(() => track('jnt', answer({ error_id: '500', error_message: 'awb kosong', history }))).toThrow(
       CourierRejectedError,
     );
   });
 
   it('SAP: a failed envelope that does not say "not found" is an error, not an unknown parcel', () => {
-    for (const [body, status] of [
-      [{ status: 'fail', msg: 'Parameter awb_no salah' }, 422],
-      [{ status: 'fail', msg: 'Internal error' }, 200],
+    for (const [body, status, kind, reason] of [
+      [{ status: 'fail', msg: 'Parameter awb_no salah' }, 422, CourierRejectedError, 'invalid_request'],
+      // SAP failing for now: tried again later, as after a 5xx.
+      [{ status: 'fail', msg: 'Internal error' }, 200, CourierUnavailableError, 'server_error'],
     ] as const) {
       let thrown: unknown;
       try {
@@ -122,8 +126,8 @@ describe('an unknown airway bill is found: false, never a throw', () => {
       } catch (e) {
         thrown = e;
       }
-      expect(thrown).toBeInstanceOf(CourierRejectedError);
-      expect((thrown as CourierRejectedError).reason).toBe('invalid_request');
+      expect(thrown).toBeInstanceOf(kind);
+      expect((thrown as CourierRejectedError).reason).toBe(reason);
     }
   });
 
@@ -207,6 +211,106 @@ describe('a refusal of the credentials is `auth`, whatever the courier’s words
     expect(
       kind(() => COURIER_DECODERS.sap.create(answer({ status: 'fail', msg: 'Data already exist' }, 400), {})),
     ).toBe('duplicate');
+  });
+});
+
+/**
+ * A courier busy or failing for now, in its own error shape at HTTP 200 (README §2.8: only Ninja answers a
+ * rate limit with a 429): unavailable, tried again later, as after a 5xx. These were permanent refusals, so
+ * a booking failed for good and a parcel's poll counted as refused (J&T's text without an id: not found).
+ */
+const TRY_AGAIN: [CourierCode, string, CourierAnswer, 'rate_limited' | 'server_error'][] = [
+  [
+    'jne',
+    'busy, in English',
+    answer({ error: 'System busy, please try again later', status: false }),
+    'server_error',
+  ],
+  [
+    'jne',
+    'busy, in Indonesian',
+    answer({ status: 'false', message: 'Server sedang sibuk, coba lagi' }),
+    'server_error',
+  ],
+  [
+    'jnt',
+    'rate limit with an id',
+    answer({ error_id: '429', error_message: 'Too many requests' }),
+    'rate_limited',
+  ],
+  [
+    'jnt',
+    'error text without an id',
+    answer({ error_message: 'System error, please try again' }),
+    'server_error',
+  ],
+  ['sap', 'failed envelope at 200', answer({ status: 'fail', msg: 'Internal Server Error' }), 'server_error'],
+  [
+    'sap',
+    'failed envelope at 422',
+    answer({ status: 'fail', msg: 'Request limit exceeded' }, 422),
+    'rate_limited',
+  ],
+  [
+    'idexpress',
+    'non-zero code',
+    answer({ code: 500, desc: 'Service temporarily unavailable', data: null }),
+    'server_error',
+  ],
+  [
+    'idexpress',
+    'rate limit',
+    answer({ code: -1, desc: 'Terlalu banyak permintaan', data: null }),
+    'rate_limited',
+  ],
+];
+
+describe('a courier busy or failing for now is unavailable (retried), not a refusal', () => {
+  const failure = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      return e;
+    }
+    return 'no error';
+  };
+  it.each(TRY_AGAIN)('tracking, %s: %s', (courier, _shape, a, reason) => {
+    const thrown = failure(() => track(courier, a));
+    expect(thrown).toBeInstanceOf(CourierUnavailableError);
+    expect((thrown as CourierUnavailableError).reason).toBe(reason);
+  });
+
+  it('does the same on tariff and create answers', () => {
+    const request = {
+      origin: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+      destination: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+      parcel: { weightGrams: 1000 },
+    };
+    const tariff = (courier: CourierCode, a: CourierAnswer) => () =>
+      COURIER_DECODERS[courier].tariff(a, { request, catalogue: [] });
+    const create = (courier: CourierCode, a: CourierAnswer) => () => COURIER_DECODERS[courier].create(a, {});
+    const busy = 'System sedang sibuk, silakan coba lagi';
+    for (const fn of [
+      tariff('jnt', answer({ is_success: 'false', message: busy })),
+      tariff('jne', answer({ error: busy, status: false })),
+      create('jnt', answer({ success: false, desc: busy })),
+      create('jnt', answer({ success: true, detail: [{ status: 'Error', reason: busy }] })),
+      create('jne', answer({ error: busy, status: 'false' })),
+      create('sap', answer({ status: 'fail', msg: busy })),
+      create('idexpress', answer({ code: 1, desc: busy, data: null })),
+    ])
+      expect(failure(fn)).toBeInstanceOf(CourierUnavailableError);
+  });
+
+  it('a not-found or a refusal of the credentials keeps its meaning, whatever else it says', () => {
+    expect(track('jne', answer({ error: 'Cnote No. Not Found. Please try again', status: false }))).toEqual([
+      { awb: 'AWB123456789', found: false },
+    ]);
+    const thrown = failure(() =>
+      track('sap', answer({ status: 'fail', msg: 'Invalid api_key, please try again' })),
+    );
+    expect(thrown).toBeInstanceOf(CourierRejectedError);
+    expect((thrown as CourierRejectedError).reason).toBe('auth');
   });
 });
 

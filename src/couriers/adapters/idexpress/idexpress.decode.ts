@@ -10,7 +10,7 @@ import type { CourierDecoder } from '../../courier-decoder';
 import { CourierWebhookMalformedError, malformedItem } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
-import { rejected, statusFailure } from '../../http-failures';
+import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
 import { payloadText, pushedText } from '../../payload-text';
 import {
   estimateEta,
@@ -56,6 +56,9 @@ export function readIdExpressAnswer<T>(status: number, body: unknown): IdExpress
   };
   if (!succeeded(envelope) && saysAuthRefused(envelope.desc))
     throw rejected('idexpress', 'auth', payloadText(envelope.code), envelope.desc);
+  const busy =
+    !succeeded(envelope) && bodyUnavailable('idexpress', payloadText(envelope.code), envelope.desc);
+  if (busy) throw busy;
   return envelope;
 }
 

@@ -10,7 +10,7 @@ import type { CourierDecoder } from '../../courier-decoder';
 import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
-import { rejected, statusFailure } from '../../http-failures';
+import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
 import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   chargeableKg,
@@ -48,6 +48,8 @@ export function readJneAnswer<T>(status: number, body: unknown): JneAnswer<T> {
   const text = typeof body === 'string' ? body.trim() : '';
   const error = jneErrorOf(body) ?? (text && status >= 400 ? text.slice(0, 500) : null);
   if (error !== null && saysAuthRefused(error)) throw rejected('jne', 'auth', String(status), error);
+  const busy = error !== null && bodyUnavailable('jne', String(status), error);
+  if (busy) throw busy;
   if (status === 404) return { ok: false, error: error ?? 'HTTP 404', httpStatus: status };
   if (status >= 400)
     throw rejected(

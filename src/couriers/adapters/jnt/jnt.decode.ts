@@ -10,7 +10,7 @@ import type { CourierDecoder } from '../../courier-decoder';
 import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
-import { rejected, statusFailure } from '../../http-failures';
+import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
 import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   historyToEvent,
@@ -82,6 +82,8 @@ export function jntTrackResult(asked: string, reply: JntTracking & JntTrackingEr
   if (success && !known && (id || msg === undefined)) return { awb, found: false };
   const text = msg ?? '';
   if (id === '401' || id === '403' || saysAuthRefused(text)) throw rejected('jnt', 'auth', id, text);
+  const busy = bodyUnavailable('jnt', id, text);
+  if (busy) throw busy;
   if (id === '404' || saysNotFound(text) || !id) return { awb, found: false };
   throw rejected('jnt', 'invalid_request', id, text);
 }
@@ -107,6 +109,8 @@ export function jntQuotes(
   if (!isTrue(reply.is_success)) {
     const msg = payloadText(reply.message);
     if (authRefused(msg)) throw rejected('jnt', 'auth', 'is_success=false', msg);
+    const busy = bodyUnavailable('jnt', 'is_success=false', msg);
+    if (busy) throw busy;
     if (/area|kota|kecamatan|not found|tidak ditemukan|jangkau/i.test(msg)) return [];
     throw rejected('jnt', 'invalid_request', 'is_success=false', msg);
   }
@@ -148,6 +152,8 @@ export interface JntOrderReply {
 export function jntOrder(reply: JntOrderReply, reference: string, service: string): CourierOrder {
   if (!isTrue(reply.success)) {
     const msg = payloadText(reply.desc);
+    const busy = bodyUnavailable('jnt', 'success=false', msg);
+    if (busy) throw busy;
     throw rejected('jnt', authRefused(msg) ? 'auth' : 'invalid_request', 'success=false', msg);
   }
   const item = Array.isArray(reply.detail) ? reply.detail[0] : undefined;
@@ -166,6 +172,8 @@ export function jntOrder(reply: JntOrderReply, reference: string, service: strin
     throw rejected('jnt', 'bad_address', rawCode, reason);
   if (/berat|weight/i.test(reason)) throw rejected('jnt', 'too_heavy', rawCode, reason);
   if (authRefused(reason)) throw rejected('jnt', 'auth', rawCode, reason);
+  const busy = bodyUnavailable('jnt', rawCode, reason);
+  if (busy) throw busy;
   throw rejected('jnt', 'invalid_request', rawCode, reason);
 }
 

@@ -10,7 +10,7 @@ import type { CourierDecoder } from '../../courier-decoder';
 import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
-import { rejected, statusFailure } from '../../http-failures';
+import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
 import { payloadRecords, payloadText, pushedText } from '../../payload-text';
 import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
 
@@ -39,6 +39,8 @@ export function readSapAnswer<T>(status: number, body: unknown): SapAnswer<T> {
   const ok = b.status === true || /^(success|sukses|ok|true)$/i.test(payloadText(b.status).trim());
   const msg = payloadText(b.msg ?? b.message);
   if (!ok && saysAuthRefused(msg)) throw rejected('sap', 'auth', String(status), msg);
+  const busy = !ok && bodyUnavailable('sap', String(status), msg);
+  if (busy) throw busy;
   return { httpStatus: status, envelope: { status: ok ? 'success' : 'fail', msg, data: b.data as T } };
 }
 
