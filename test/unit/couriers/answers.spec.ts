@@ -131,6 +131,22 @@ describe('an unknown airway bill is found: false, never a throw', () => {
     }
   });
 
+  it('ID Express: an envelope whose code is no number is no success, and says nothing of the parcel', () => {
+    for (const code of [null, '', ' ', false, []]) {
+      let thrown: unknown;
+      try {
+        track('idexpress', answer({ code, desc: 'Request gagal diproses', data: null }));
+      } catch (e) {
+        thrown = e;
+      }
+      expect({ code, thrown }).toEqual({ code, thrown: expect.any(CourierRejectedError) });
+    }
+    for (const code of [0, '0', ' 0 '])
+      expect(track('idexpress', answer({ code, desc: '', data: null }))).toEqual([
+        { awb: 'AWB123456789', found: false },
+      ]);
+  });
+
   it('tells a known parcel with nothing scanned yet from an unknown one', () => {
     expect(track('sap', answer({ status: 'success', msg: 'Tidak ada status', data: [] }))).toEqual([
       { awb: 'AWB123456789', found: true, events: [] },

@@ -30,7 +30,12 @@ export interface IdExpressEnvelope<T> {
   data: T;
 }
 
-export const succeeded = (envelope: IdExpressEnvelope<unknown>) => Number(envelope.code) === 0;
+/**
+ * `code` 0 (a number, or its digit as text): success. Number() read a null, blank, false or [] code as 0 too,
+ * so an error envelope without a usable code passed for success, and its empty data for "not found".
+ */
+export const succeeded = (envelope: IdExpressEnvelope<unknown>) =>
+  envelope.code === 0 || (typeof envelope.code === 'string' && /^\s*[-+]?0+\s*$/.test(envelope.code));
 
 /**
  * What an ID Express answer is: 429, 5xx and 401/403 throw as for every courier; ID Express answers HTTP
