@@ -386,6 +386,28 @@ describe('ID Express webhook', () => {
     );
   });
 
+  it('reads the lines of a push newest first in the order they happened, answering them as pushed', () => {
+    const read = (items: unknown[]) =>
+      adapter.parseWebhook(push(items), now).map((e) => [e.rawCode, e.status, e.isReturnLeg]);
+    // A return bill, then the return's POD at the shipper: listed newest first as the tracking answer is.
+    expect(
+      read([
+        item('POD scan', T0),
+        item('Confirm Return Bill', T0 - 3600_000),
+        item('Create Return Bill', T0 - 7200_000),
+      ]),
+    ).toEqual([
+      ['POD scan', 'returned', true],
+      ['Confirm Return Bill', 'returning_to_sender', true],
+      ['Create Return Bill', 'returning_to_sender', true],
+    ]);
+    // A problem after the Delivery Scan is a failed attempt, whichever comes first in the push.
+    expect(read([item('Problem On Shipment scan', T0), item('Delivery Scan', T0 - 60_000)])).toEqual([
+      ['Problem On Shipment scan', 'delivery_failed', false],
+      ['Delivery Scan', 'out_for_delivery', false],
+    ]);
+  });
+
   it('rejects unsigned, forged, malformed and stale pushes', () => {
     const body = [item('Delivery Scan')];
     expect(why(() => adapter.parseWebhook(push(body, {}), now))).toBe('unsigned');

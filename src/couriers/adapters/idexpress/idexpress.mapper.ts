@@ -427,28 +427,40 @@ export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   );
 }
 
-/** Pushed items → events; items of one waybill share a context (unknown before the first). */
+/**
+ * Pushed items → events, in the order pushed; items of one waybill share a context (unknown before the
+ * first), built in the order they happened. A push of several lines may list them newest first, as ID
+ * Express's tracking answer does (linesInOrder tells): read as listed, a return's POD came before its
+ * return bill and was taken for the buyer's delivery, and a problem before its Delivery Scan for a hold.
+ */
 export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
-  const contexts = new Map<string, LegContext>();
-  return items.map((item) => {
+  const lines = items.map((item): IdExpressLine => ({
     // A padded waybill (' IDE… ') is the same parcel: untrimmed it matched no shipment.
-    const awb = item.waybillNo.trim();
-    const ctx = contexts.get(awb) ?? {};
-    contexts.set(awb, ctx);
-    return lineToEvent(
-      {
-        awb,
-        operationType: item.operationType,
-        at: epochToDate(item.lastOperationTime ?? item.operationTime),
-        location: item.currentBranch,
-        problemCode: item.problemCode,
-        description: item.problemDescription ?? item.description,
-        signer: item.signer,
-        relation: item.relation,
-        proof: item.proofOfStatus,
-        codAmount: payloadAmount(item.codAmount),
+    awb: item.waybillNo.trim(),
+    operationType: item.operationType,
+    at: epochToDate(item.lastOperationTime ?? item.operationTime),
+    location: item.currentBranch,
+    problemCode: item.problemCode,
+    description: item.problemDescription ?? item.description,
+    signer: item.signer,
+    relation: item.relation,
+    proof: item.proofOfStatus,
+    codAmount: payloadAmount(item.codAmount),
+  }));
+  const byWaybill = new Map<string, number[]>();
+  lines.forEach((l, i) => byWaybill.set(l.awb, [...(byWaybill.get(l.awb) ?? []), i]));
+  const events = new Array<TrackingEvent>(lines.length);
+  for (const indexes of byWaybill.values()) {
+    const ctx: LegContext = {};
+    const inOrder = linesInOrder(
+      indexes,
+      (i) => lines[i].at,
+      (i) => {
+        const status = ruleOf(payloadText(lines[i].operationType)).rule?.status;
+        return status ? JOURNEY_STAGE[status] : undefined;
       },
-      ctx,
     );
-  });
+    for (const i of inOrder) events[i] = lineToEvent(lines[i], ctx);
+  }
+  return events;
 }
