@@ -1,6 +1,7 @@
 import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
 import { chargeableKg, parseSla, rowToEvent } from 'src/couriers/adapters/sap/sap.mapper';
 import { SAP_POD_REASON, SAP_REFUSAL_REASON, SAP_STATUS } from 'src/couriers/adapters/sap/sap.status-table';
+import { decodeAnswer, receivedAnswer } from 'src/couriers/courier-decode';
 import { nestLogs } from '../../support/nest-logs';
 
 const row = (rowstate_name: string, extra: Record<string, string> = {}) => ({
@@ -163,6 +164,40 @@ describe('SAP mapping', () => {
     expect(chargeableKg({ weightGrams: 1300 })).toBe(2);
     expect(chargeableKg({ weightGrams: 200 })).toBe(1);
     expect(chargeableKg({ weightGrams: 1000, lengthCm: 40, widthCm: 30, heightCm: 20 })).toBe(4);
+  });
+
+  it.each<[unknown, boolean]>([
+    [true, true],
+    ['true', true],
+    ['TRUE', true],
+    [1, true],
+    ['1', true],
+    [false, false],
+    ['false', false],
+    [0, false],
+    ['0', false],
+  ])('reads coverage_cod sent as %j as %s', (coverage, cod) => {
+    const body = {
+      status: 'success',
+      msg: '',
+      data: {
+        coverage_cod: coverage,
+        services: [
+          {
+            service_type_code: 'UDRREG',
+            service_type_name: 'SATRIA REG',
+            total_cost: 10500,
+            sla: '2 - 4 Hari',
+          },
+        ],
+      },
+    };
+    const decoded = decodeAnswer('sap', 'tariff', receivedAnswer(JSON.stringify(body)), {
+      codAmount: 150000,
+    });
+    expect(
+      'quotes' in decoded && decoded.quotes.map((q) => [q.service, q.codAvailable, q.codFee > 0]),
+    ).toEqual([['UDRREG', cod, cod]]);
   });
 
   it('reads SLA ranges, falling back to the catalogue', () => {

@@ -93,7 +93,12 @@ export function sapQuotes(
   if (envelope.status !== 'success') return [];
   const data = envelope.data && typeof envelope.data === 'object' ? envelope.data : {};
   const coverage = data.coverage_cod;
-  const routeCod = coverage === undefined || coverage === null ? undefined : payloadText(coverage) === 'true';
+  // A boolean as sap.md §3.3 says, or as text or a digit ("true", "TRUE", 1, "1"): only `=== 'true'` was
+  // read, so a route SAP said takes COD with a 1 was quoted as one that does not.
+  const routeCod =
+    coverage === undefined || coverage === null || payloadText(coverage).trim() === ''
+      ? undefined
+      : /^(true|1|yes|y)$/i.test(payloadText(coverage).trim());
   const weightKg = chargeableKg(r.parcel);
   return (Array.isArray(data.services) ? data.services : []).flatMap((rate) => {
     const info = catalogue.find((s) => s.code === payloadText(rate?.service_type_code).trim());
