@@ -163,6 +163,9 @@ describe('J&T code 100 text rules', () => {
     ['with a delivery courier', 'With delivery courier [JAKARTA]', 'out_for_delivery'],
     ['with a delivery courier', 'Parcel is with the delivery courier', 'out_for_delivery'],
     ['return leg', 'Paket retur telah sampai di [BANDUNG]', 'returning_to_sender'],
+    // Was a hub movement: the return rule looked for "retur" only at the start of a word.
+    ['return leg', 'Paket diretur ke pengirim [BANDUNG]', 'returning_to_sender'],
+    ['return leg', 'Paket dalam proses pengembalian [BANDUNG]', 'returning_to_sender'],
     ['no rule', 'Paket sedang diproses', 'in_transit'],
   ])('%s: %j → %s', (_rule, text, status) => {
     expect(event(100, text).status).toBe(status);

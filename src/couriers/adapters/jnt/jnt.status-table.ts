@@ -35,7 +35,8 @@ export const JNT_MANIFEST_WITH_PICKUP: JntMeaning = { status: 'pickup_requested'
 export const JNT_MOVEMENT_RULES: { name: string; test: (text: string) => boolean; meaning: JntMeaning }[] = [
   {
     name: 'return leg',
-    test: (t) => /\bretur|dikembalikan/i.test(t),
+    // "diretur" too (the passive, as status-words.ts reads it): \bretur missed it inside the word.
+    test: (t) => /\b(di)?retur|dikembalikan|pengembalian/i.test(t),
     meaning: { status: 'returning_to_sender', returnLeg: true },
   },
   {
