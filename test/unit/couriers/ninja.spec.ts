@@ -370,6 +370,12 @@ describe('ninja timestamps', () => {
     [1741590300, '2025-03-10T07:05:00.000Z'],
     ['1741590300', '2025-03-10T07:05:00.000Z'],
     ['1741590300000', '2025-03-10T07:05:00.000Z'],
+    // With an offset but a space before the time, or an offset of hours only: was Invalid Date, so the
+    // signed push was refused as malformed.
+    ['2025-03-10 15:05:00+0800', '2025-03-10T07:05:00.000Z'],
+    ['2025-03-10 14:05:00 +07:00', '2025-03-10T07:05:00.000Z'],
+    ['2025-03-10T15:05:00+08', '2025-03-10T07:05:00.000Z'],
+    ['2025-03-10 07:05:00Z', '2025-03-10T07:05:00.000Z'],
   ])('%j → %s', (raw, iso) => expect(parseNinjaTime(raw).toISOString()).toBe(iso));
 
   it('an unreadable time is Invalid Date, not a throw', () => {

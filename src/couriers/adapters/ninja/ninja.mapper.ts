@@ -303,7 +303,12 @@ export function parseNinjaTime(value: unknown): Date {
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text))
     return parseWib(text.replace(/\.\d+$/, '')) ?? new Date(NaN);
   // With an offset only (a bare time is WIB, above), and never through Date, which rolls 30 February over.
-  return /(Z|[+-]\d{2}:?\d{2})$/.test(text) ? (parseInstant(text) ?? new Date(NaN)) : new Date(NaN);
+  // ISO 8601 as written in the wild too: a space before the time or the offset, an offset of hours only.
+  const iso = text
+    .replace(/^(\d{4}-\d{2}-\d{2}) (?=\d{2}:)/, '$1T')
+    .replace(/\s+(?=(Z|[+-]\d{2}(:?\d{2})?)$)/, '')
+    .replace(/([+-]\d{2})$/, '$1:00');
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? (parseInstant(iso) ?? new Date(NaN)) : new Date(NaN);
 }
 
 const normalizedKey = (text: string) =>
