@@ -94,6 +94,16 @@ export function instantOf(text: string): Date {
  * it is none of them.
  */
 export function parseWib(text: string): Date | null {
+  // Indonesia's zone written after the time ("14:05 WITA"): that zone's wall clock, not Jakarta's. Unread,
+  // the whole time was refused (a pushed scan from Makassar or Jayapura was malformed, a polled one dropped).
+  const zoned = /^(.*\d)\s*\(?(WIB|WITA|WIT)\)?$/i.exec(text.trim());
+  if (zoned) {
+    const at = parseWib(zoned[1]);
+    const hoursAhead = { WIB: 0, WITA: 1, WIT: 2 }[zoned[2].toUpperCase() as 'WIB' | 'WITA' | 'WIT'];
+    return at && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(zoned[1])
+      ? new Date(at.getTime() - hoursAhead * 3600_000)
+      : null;
+  }
   const t = text.trim();
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)$/.test(t)) {
     const at = parseInstant(t);

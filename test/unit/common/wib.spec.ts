@@ -39,6 +39,20 @@ describe('WIB times as couriers write them', () => {
       expect({ text, at: parseWib(text) }).toEqual({ text, at: null });
   });
 
+  it('reads a time followed by its Indonesian zone at that zone’s clock: WIB +7, WITA +8, WIT +9', () => {
+    for (const [text, iso] of [
+      ['2026-12-06 14:05 WIB', '2026-12-06T07:05:00.000Z'],
+      ['2026-12-06 14:05:00 WITA', '2026-12-06T06:05:00.000Z'],
+      ['06-12-2026 14:05 WIT', '2026-12-06T05:05:00.000Z'],
+      ['06-12-2026 14:05 (wita)', '2026-12-06T06:05:00.000Z'],
+      ['06-12-2026 14:05WIB', '2026-12-06T07:05:00.000Z'],
+    ])
+      expect({ text, at: parseWib(text)?.toISOString() }).toEqual({ text, at: iso });
+    // A zone word beside an offset contradicts it, and a zone alone is no time.
+    for (const text of ['2026-12-06T14:05:00+07:00 WITA', 'WIB', '31-02-2026 10:00 WIB'])
+      expect({ text, at: parseWib(text) }).toEqual({ text, at: null });
+  });
+
   it('refuses parts out of range instead of rolling them over, and years before 2000', () => {
     for (const text of [
       '2026-13-01 10:00',
