@@ -64,6 +64,7 @@ export class TrackingEventsRepository {
    * to `stored` in eventsOf's order, so it reads as if read after the insert. A courier answers a poll with
    * the whole history, so only the few new events are sent and probed, not the whole history again on
    * every poll; one stored meanwhile by a push is skipped here (the key is taken) and applied from the inbox.
+   * A line stored off the return leg that the poll reads on it is read again first (rereadOnReturnLeg).
    */
   async insertFresh(
     courier: CourierCode,
@@ -72,8 +73,10 @@ export class TrackingEventsRepository {
     owners: Map<string, string>,
     at: Date,
   ): Promise<void> {
-    const known = new Set<string>();
-    for (const [awb, list] of stored) for (const e of list) known.add(eventKey(awb, e.rawCode, e.occurredAt));
+    const known = new Map<string, StoredEvent>();
+    for (const [awb, list] of stored)
+      for (const e of list) known.set(eventKey(awb, e.rawCode, e.occurredAt), e);
+    await this.rereadOnReturnLeg(events, known, owners);
     const fresh = events.filter((e) => !known.has(eventKey(e.awb, e.rawCode, e.occurredAt)));
     if (!fresh.length) return;
     const parameters = eventParameters(courier, fresh, 'poll', at, null);
@@ -105,6 +108,53 @@ export class TrackingEventsRepository {
     });
     for (const list of grown)
       list.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || compareStrings(a.id, b.id));
+  }
+
+  /**
+   * A line stored off the return leg that the poll, reading it with the lines before it, finds on the return
+   * leg: a push of the newest line alone cannot tell a return's end from a delivery (J&T's 200, sent without
+   * its history), and the first reading was kept for good, leaving the parcel `returning`. The poll's reading
+   * replaces it (in `known` too, so the journey reads it) unless the line already moved a shipment: that
+   * move stands, and the scans after it say whether the delivery was taken back.
+   */
+  private async rereadOnReturnLeg(
+    polled: TrackingEvent[],
+    known: Map<string, StoredEvent>,
+    owners: Map<string, string>,
+  ): Promise<void> {
+    const reread = polled.flatMap((e) => {
+      const was = known.get(eventKey(e.awb, e.rawCode, e.occurredAt));
+      const shipmentId = owners.get(e.awb);
+      return was && shipmentId && !was.isReturnLeg && e.isReturnLeg ? [{ was, now: e, shipmentId }] : [];
+    });
+    if (!reread.length) return;
+    // An UPDATE's answer through TypeORM is [rows, affected].
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
+      `UPDATE tracking_events te
+          SET is_return_leg = true, status = r.status, reason = r.reason, cod_collected = NULL
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS r(id, status, reason, shipment_id)
+        WHERE te.id = r.id AND te.is_return_leg = false
+          AND NOT EXISTS (SELECT 1 FROM shipment_transitions t
+                           WHERE t.shipment_id = r.shipment_id AND t.cause_event_id = te.id)
+          AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.id = r.shipment_id
+                             AND (s.status_event_id = te.id OR s.cod_collected_event_id = te.id))
+       RETURNING te.id`,
+      [
+        reread.map((x) => x.was.id),
+        reread.map((x) => x.now.status),
+        reread.map((x) => x.now.reason ?? null),
+        reread.map((x) => x.shipmentId),
+      ],
+    );
+    const updated = new Set(rows.map((r) => r.id));
+    for (const { was, now } of reread)
+      if (updated.has(was.id))
+        Object.assign(was, {
+          isReturnLeg: true,
+          status: now.status,
+          reason: now.reason ?? null,
+          codCollected: null,
+        });
   }
 
   /**

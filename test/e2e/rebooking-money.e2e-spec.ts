@@ -288,6 +288,14 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     expect(await view(seller, b.id)).toMatchObject({ status: 'returning', codCollected: false });
     expect(await postingsOf(b.id)).toEqual([]);
     expect(await balance(seller)).toMatchObject({ pending: 0, available: 0 });
+    // The poll reads the same line with the lines before it: the return's end. Its reading replaces the push's,
+    // which moved nothing, and the parcel ends returned (it stayed returning, polled daily, for good).
+    t.clock.advance(2 * 24 * 3600_000);
+    expect(await runJob('tracking-poll')).toMatchObject({ polled: 1, moved: 1 });
+    expect(await view(seller, b.id)).toMatchObject({ status: 'returned', codCollected: false });
+    expect(await postingsOf(b.id)).toEqual([]);
+    expect(await balance(seller)).toMatchObject({ pending: 0, available: 0 });
+    await verified();
   });
 
   it('a seller’s cancel in flight when the courier voids the order itself: the pushed void re-books nothing, the cancel ends it, nothing is charged', async () => {
