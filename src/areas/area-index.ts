@@ -258,6 +258,13 @@ export class AreaIndex {
     const query = limitWords(kindWordsAsWords(parsePlaceQuery(text)));
     if (!query.words.length) return [];
     let hits = this.rank(query, false);
+    // A village (kelurahan/desa) typed alone ("Bintaro", "Kel. Cibubur"): the districts holding one so named,
+    // as an address typed so resolves, before a typo's guess at a district ("Bintoro").
+    if (!hits.length)
+      hits =
+        villageKeys(text)
+          .map((k) => this.byVillage.get(k))
+          .find(Boolean) ?? [];
     if (!hits.length) hits = this.rank(query, true);
     return hits.slice(0, limit).map((i) => this.match(i));
   }

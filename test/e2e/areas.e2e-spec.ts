@@ -139,6 +139,10 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['Kep. Masaloka Raya', { district: '74.06.17' }],
   ['kepulauan bala balakang', { district: '76.02.16' }],
   ['kota', { district: '35.71.02' }],
+  // A village (kelurahan or desa) typed alone: the district holding it (Bintaro is also a village of Mataram).
+  ['bintaro', { district: '31.74.10' }],
+  ['Kel. Cibubur', { district: '31.75.09' }],
+  ['sunter agung', { district: '31.72.02' }],
   // The old spelling.
   ['soerabaja', { regency: '35.78' }],
   ['tjilatjap', { regency: '33.01' }],
