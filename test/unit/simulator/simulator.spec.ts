@@ -144,6 +144,16 @@ describe('a seller’s money on one order', () => {
 
 describe('the report', () => {
   const orders = orderStream({ seed: 'report', days: 21, ordersPerDay: 20 });
+  /** An expectation's seller net with no parts (the regret compares nets only). */
+  const netOnly = (net: number) => ({
+    codCollected: 0,
+    shipping: 0,
+    codFee: 0,
+    returnFee: 0,
+    cashback: 0,
+    lostMargin: 0,
+    net,
+  });
   const statuses = ['delivered', 'delivered', 'delivered', 'returned', 'cancelled', 'in_transit'];
   const outcome = (policy: string, shift: number) => ({
     policy,
@@ -249,15 +259,7 @@ describe('the report', () => {
         orderId: o.id,
         option: null,
         delivered: 1,
-        money: {
-          codCollected: 0,
-          shipping: 0,
-          codFee: 0,
-          returnFee: 0,
-          cashback: 0,
-          lostMargin: 0,
-          net: 100_000,
-        },
+        money: netOnly(100_000),
       })),
     });
     expect(withOracle.policies.oracle.regretVsOracle).toBe(0);
@@ -270,15 +272,7 @@ describe('the report', () => {
 
   it('prints figures that add up as printed: the expectations’ seller net parts, and the split of the regret', () => {
     const money = (m: Partial<Record<keyof ReturnType<typeof orderMoney>, number>>) => {
-      const parts = {
-        codCollected: 0,
-        shipping: 0,
-        codFee: 0,
-        returnFee: 0,
-        cashback: 0,
-        lostMargin: 0,
-        ...m,
-      };
+      const parts = { ...netOnly(0), ...m };
       return { ...parts, net: netOf(parts) };
     };
     // The oracle's figures are expectations, in fractions of a rupiah: Rp 10,4 − 0,4 − 0,4 − 0,4 = Rp 9,2.
@@ -440,15 +434,7 @@ describe('the report', () => {
       orderId: o.id,
       option: null,
       delivered: 0.9,
-      money: {
-        codCollected: 0,
-        shipping: 0,
-        codFee: 0,
-        returnFee: 0,
-        cashback: 0,
-        lostMargin: 0,
-        net: 50_000,
-      },
+      money: netOnly(50_000),
     }));
     const two = buildReport({
       run: {},
