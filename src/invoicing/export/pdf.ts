@@ -139,7 +139,8 @@ export class InvoicePdf {
       }
       this.lineNo += 1;
       d.text(String(this.lineNo), COLUMNS.no, this.y, { width: 36, lineBreak: false });
-      d.text(l.awb, COLUMNS.awb, this.y, { width: 165, lineBreak: false });
+      // The airway bill is the courier's text, as a shop's name is the seller's: drawable, on its one row.
+      d.text(fitted(d, drawableText(l.awb), 165), COLUMNS.awb, this.y, { width: 165, lineBreak: false });
       d.text(l.courier.toUpperCase(), COLUMNS.courier, this.y, { width: 75, lineBreak: false });
       d.text(KIND_ID[l.kind], COLUMNS.kind, this.y, { width: 95, lineBreak: false });
       d.text(formatRupiah(l.amount), COLUMNS.amount, this.y, {

@@ -56,3 +56,61 @@ describe('InvoicePdf header', () => {
     expect(runs[runs.indexOf('Kepada') + 1]).toBe('Toko Batik Sekar');
   });
 });
+
+describe('InvoicePdf lines', () => {
+  const render = async (awbs: string[]): Promise<string[]> => {
+    const pdf = new InvoicePdf({ compress: false });
+    const chunks: Buffer[] = [];
+    pdf.stream.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
+    const at = new Date('2026-12-07T00:00:00+07:00');
+    const invoice = {
+      number: 'INV/2026/12/000001',
+      sellerName: 'Toko Batik Sekar',
+      periodStart: at,
+      periodEnd: new Date(at.getTime() + 14 * 86_400_000),
+      issuedAt: at,
+      ...{
+        shippingTotal: 0,
+        codFeeTotal: 0,
+        returnFeeTotal: 0,
+        cashbackTotal: 0,
+        codFeeRefundTotal: 0,
+        total: 0,
+        paid: 0,
+        outstanding: 0,
+      },
+    };
+    pdf.begin(invoice);
+    pdf.lines(
+      awbs.map((awb, i) => ({
+        shipmentId: 's',
+        awb,
+        courier: 'jne',
+        kind: 'shipping' as const,
+        amount: i + 1,
+      })),
+    );
+    pdf.end(invoice);
+    pdf.finish();
+    await ended;
+    return pdfTextRuns(Buffer.concat(chunks));
+  };
+
+  it('draws the airway bill a courier sent as the shop’s name: drawable, on its own row, cut with an ellipsis', async () => {
+    const runs = await render(['JNE🍰1', 'AB\nCD', '9'.repeat(64), '商店01']);
+    const rows = (from: number) => runs.slice(from, from + 5);
+    const start = runs.indexOf('Jumlah') + 1;
+    // Each row is number, AWB, courier, kind, amount: no AWB spills onto a second line among them.
+    expect(rows(start)).toEqual(['1', 'JNE?1', 'JNE', 'Ongkos kirim', 'Rp 1']);
+    expect(rows(start + 5)).toEqual(['2', 'AB?CD', 'JNE', 'Ongkos kirim', 'Rp 2']);
+    expect(rows(start + 10)).toEqual([
+      '3',
+      expect.stringMatching(/^9{20,63}…$/),
+      'JNE',
+      'Ongkos kirim',
+      'Rp 3',
+    ]);
+    expect(rows(start + 15)).toEqual(['4', '??01', 'JNE', 'Ongkos kirim', 'Rp 4']);
+  });
+});
