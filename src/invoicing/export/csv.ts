@@ -79,7 +79,8 @@ class BatchedRows extends Readable {
 }
 
 /**
- * A CSV (RFC 4180, header row first) streamed through csv-stringify from batches of rows; `nextBatch`
+ * A CSV (quoted as RFC 4180 says, header row first, lines ending in LF, which spreadsheets read as CRLF)
+ * streamed through csv-stringify from batches of rows; `nextBatch`
  * answers null when there are no more. A failure while reading ends the stream with that error.
  */
 export function invoiceCsv(nextBatch: () => Promise<InvoiceCsvRow[] | null>): Readable {
