@@ -134,6 +134,8 @@ export class AreaIndex {
   private readonly byName = new Map<string, number[]>();
   /** District indexes by the search form of a village they hold, written together ("jakasampurna"). */
   private readonly byVillage = new Map<string, number[]>();
+  /** byVillage's keys, sorted: the villages a typed beginning names. */
+  private readonly villageKeysSorted: string[];
 
   constructor(rows: readonly DirectoryRow[], villages: readonly VillageRow[] = []) {
     const sorted = [...rows].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -214,6 +216,7 @@ export class AreaIndex {
       else if (!holding.includes(d)) holding.push(d);
     }
     this.sortedWords = [...this.postings.keys()].sort();
+    this.villageKeysSorted = [...this.byVillage.keys()].sort();
     for (const w of this.sortedWords) {
       const list = this.wordsByLength.get(w.length) ?? [];
       list.push(w);
@@ -259,12 +262,11 @@ export class AreaIndex {
     if (!query.words.length) return [];
     let hits = this.rank(query, false);
     // A village (kelurahan/desa) typed alone ("Bintaro", "Kel. Cibubur"): the districts holding one so named,
-    // as an address typed so resolves, before a typo's guess at a district ("Bintoro").
-    if (!hits.length)
-      hits =
-        villageKeys(text)
-          .map((k) => this.byVillage.get(k))
-          .find(Boolean) ?? [];
+    // as an address typed so resolves, else ones holding a village it begins ("Sunter": Sunter Agung, Sunter
+    // Jaya), before a typo's guess at a district ("Bintoro", "Unter Iwes").
+    const keys = villageKeys(text);
+    if (!hits.length) hits = keys.map((k) => this.byVillage.get(k)).find(Boolean) ?? [];
+    if (!hits.length) hits = this.villagesBeginning(keys[keys.length - 1]);
     if (!hits.length) hits = this.rank(query, true);
     return hits.slice(0, limit).map((i) => this.match(i));
   }
@@ -704,19 +706,29 @@ export class AreaIndex {
     return out;
   }
 
+  /** Districts holding villages whose search form `key` begins (four letters typed at least), by village. */
+  private villagesBeginning(key: string): number[] {
+    if (key.length < 4) return [];
+    const found = new Set<number>();
+    for (
+      let i = firstAtLeast(this.villageKeysSorted, key);
+      i < this.villageKeysSorted.length && this.villageKeysSorted[i].startsWith(key) && found.size < 50;
+      i += 1
+    )
+      for (const d of this.byVillage.get(this.villageKeysSorted[i])!) found.add(d);
+    return [...found];
+  }
+
   /** The directory's word itself (exact) and those it begins (prefix, as the seller is still typing). */
   private wordsBeginning(word: string): Map<string, number> {
     const out = new Map<string, number>();
     if (this.postings.has(word)) out.set(word, WEIGHT.exact);
     if (word.length >= 2) {
-      let lo = 0;
-      let hi = this.sortedWords.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.sortedWords[mid] < word) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = lo; i < this.sortedWords.length && this.sortedWords[i].startsWith(word); i += 1)
+      for (
+        let i = firstAtLeast(this.sortedWords, word);
+        i < this.sortedWords.length && this.sortedWords[i].startsWith(word);
+        i += 1
+      )
         if (this.sortedWords[i] !== word) out.set(this.sortedWords[i], WEIGHT.prefix);
     }
     return out;
@@ -811,6 +823,18 @@ function countOf(words: readonly string[], word: string, end: number): number {
   let n = 0;
   for (let i = 0; i < end; i += 1) if (words[i] === word) n += 1;
   return n;
+}
+
+/** The index of the first of `sorted` (ascending) not before `key`. */
+function firstAtLeast(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function fill(q: Float32Array, from: number, to: number, quality: number): void {

@@ -143,6 +143,8 @@ const TYPED: [q: string, first: { district?: string; regency?: string; province?
   ['bintaro', { district: '31.74.10' }],
   ['Kel. Cibubur', { district: '31.75.09' }],
   ['sunter agung', { district: '31.72.02' }],
+  // A village's beginning, typed as the name is being typed (Sunter Agung and Sunter Jaya; Unter Iwes is a typo's guess).
+  ['sunter', { district: '31.72.02' }],
   // The old spelling.
   ['soerabaja', { regency: '35.78' }],
   ['tjilatjap', { regency: '33.01' }],
