@@ -321,8 +321,8 @@ export const defaults = {
     /**
      * A seller whose receiver failed an attempt from this instance (dead, hanging, erring) is struggling
      * until it answers 2xx, or for this long: its deliveries then go one at a time, and all struggling
-     * sellers' together take at most half of WEBHOOK_CONCURRENCY, so however many receivers hang, the
-     * others' webhooks always have half the pool.
+     * sellers' together take at most half of WEBHOOK_CONCURRENCY (at least one, after the others' due
+     * work), so however many receivers hang, the others' webhooks always have half the pool.
      */
     strugglingMinutes: 60,
     /**

@@ -691,6 +691,49 @@ describe('seller webhooks across instances and with timeouts', () => {
   });
 });
 
+describe('with WEBHOOK_CONCURRENCY=1, a pool of one', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_CONCURRENCY: '1' });
+    receiver = await WebhookReceiver.start();
+  });
+  afterAll(async () => {
+    await receiver.stop();
+    await t.close();
+  });
+
+  it('still retries a seller whose receiver failed once its backoff is over, after the healthy sellers’ work', async () => {
+    const http = t.http();
+    const sender = t.app.get(WebhookSender);
+    const enqueue = (sellerId: string, type: SellerEventType) =>
+      t.app.get(Transactions).run(() => t.app.get(SellerNotifications).enqueue(sellerId, type, {}));
+    const flaky = await signupSeller(http, 'Toko Sekali Gagal');
+    await subscribeWebhooks(http, flaky, receiver.url('/flaky'));
+    receiver.behaviour = (r) => (r.path === '/flaky' ? { status: 503, body: 'restarting' } : 200);
+    const eventId = await enqueue(flaky.sellerId, 'shipment.status_changed');
+    expect(await sender.runDue()).toMatchObject({ attempted: 1, retrying: 1 });
+
+    // Back up; a healthy seller has work due too. Past the backoff (at most 10 s after one failure).
+    receiver.behaviour = () => 200;
+    const healthy = await signupSeller(http, 'Toko Sehat');
+    await subscribeWebhooks(http, healthy, receiver.url('/healthy'));
+    const other = await enqueue(healthy.sellerId, 'invoice.issued');
+    t.clock.advance(MINUTE);
+    t.realClock.advance(MINUTE);
+    // A pool of one has no half for the failing seller: before, its retry waited for the struggling mark
+    // to expire (an hour of real time), whatever the backoff said.
+    expect(await sender.runDue()).toMatchObject({ attempted: 2, delivered: 2 });
+    expect(receiver.deliveredCount(other!)).toBe(1);
+    expect(receiver.deliveredCount(eventId!)).toBe(1);
+    const order = receiver.received.filter((r) => r.eventId === other || r.eventId === eventId);
+    // The healthy seller's event went first; the failing seller's retry when the pool was free again.
+    expect(order.map((r) => r.eventId)).toEqual([eventId, other, eventId]);
+    const [d] = (await http.get('/v1/webhook-deliveries').set(flaky.auth).expect(200)).body.items;
+    expect(d).toMatchObject({ eventId, status: 'delivered', attempts: 2 });
+  });
+});
+
 describe('with JOBS_ENABLED=true the webhook worker runs on its own', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;

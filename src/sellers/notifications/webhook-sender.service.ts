@@ -42,7 +42,7 @@ export class WebhookSender {
   private inFlight = 0;
   /** Sellers whose receiver failed their last attempt from this instance, until one answers 2xx. */
   private readonly struggling: TtlCache<string, true>;
-  /** Of `inFlight`, the deliveries of struggling sellers (at most half of WEBHOOK_CONCURRENCY). */
+  /** Of `inFlight`, the deliveries of struggling sellers (at most half of WEBHOOK_CONCURRENCY, at least one). */
   private inFlightStruggling = 0;
   private readonly attempts: Counter<'result'>;
 
@@ -140,13 +140,21 @@ export class WebhookSender {
       );
     const struggling = this.struggling.keys();
     const healthy = await claimDue(room, this.config.webhooks.perSellerConcurrency, { except: struggling });
-    const share = Math.floor(this.config.webhooks.concurrency / 2) - this.inFlightStruggling;
+    // At least one place: a pool of one (WEBHOOK_CONCURRENCY=1) has no half, and a seller whose receiver
+    // failed would wait for its struggling mark to expire (an hour) instead of its backoff. Healthy sellers
+    // are claimed first, so they still go before it.
+    const share = this.strugglingShare() - this.inFlightStruggling;
     const slowRoom = Math.min(room - healthy.length, share);
     const slow = struggling.length && slowRoom > 0 ? await claimDue(slowRoom, 1, { only: struggling }) : [];
     return [
       ...healthy.map((delivery) => ({ delivery, lane: 'healthy' as const })),
       ...slow.map((delivery) => ({ delivery, lane: 'struggling' as const })),
     ];
+  }
+
+  /** Of WEBHOOK_CONCURRENCY, what struggling sellers may hold together: half, at least one. */
+  private strugglingShare(): number {
+    return Math.max(1, Math.floor(this.config.webhooks.concurrency / 2));
   }
 
   /**
