@@ -66,14 +66,17 @@ export function storableJson(value: unknown): string {
  * object with more than MAX_JSON_FIELDS fields or array with more than MAX_JSON_ITEMS items, or the whole
  * value when it has more than MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after any of them).
  * The walk recurses at most `maxDepth` levels, so a hostile nesting cannot overflow the stack, and builds a
- * path only for a problem it reports (every request body passes here).
+ * path only for a problem it reports (every request body passes here). `inherited` names each field whose
+ * key is one every object inherits (`constructor`, `toString`, `hasOwnProperty`…): class-transformer
+ * passes such a key over without a word, so no DTO's check of unknown fields sees it, and it was taken.
  */
 export function inspectJson(
   value: unknown,
   root = '',
   maxDepth = MAX_JSON_DEPTH,
-): { problems: FieldProblem[]; tooDeep: boolean; tooWide: FieldProblem | null } {
+): { problems: FieldProblem[]; inherited: FieldProblem[]; tooDeep: boolean; tooWide: FieldProblem | null } {
   const problems: FieldProblem[] = [];
+  const inherited: FieldProblem[] = [];
   const path: string[] = root ? [root] : [];
   const at = (last?: string) => [...path, ...(last === undefined ? [] : [last])].join('.') || 'body';
   let tooWide: FieldProblem | null = null;
@@ -116,6 +119,8 @@ export function inspectJson(
         problems.push({ field: at(JSON.stringify(key).slice(1, -1)), message: `name ${reason}` });
         continue;
       }
+      if (key in Object.prototype)
+        inherited.push({ field: at(key), message: `property ${key} should not exist` });
       path.push(key);
       const ok = walk((v as Record<string, unknown>)[key], depth + 1);
       path.pop();
@@ -124,5 +129,5 @@ export function inspectJson(
     return true;
   };
   const stopped = !walk(value, 0);
-  return { problems, tooDeep: stopped && !tooWide, tooWide };
+  return { problems, inherited, tooDeep: stopped && !tooWide, tooWide };
 }

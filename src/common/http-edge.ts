@@ -255,7 +255,9 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     }
     // A courier's push is read by its route, after the signature is checked: an unsigned one is refused as
     // such (401), and a signed one's texts are kept with U+FFFD rather than lost to a 400 on every retry.
-    if (!routeConfig.rowsCheckedEach && !keepsRawBody(request)) problems.push(...body.problems);
+    // A key every object inherits (`constructor`, `toString`) is an unknown field the DTO's check never sees.
+    if (!routeConfig.rowsCheckedEach && !keepsRawBody(request))
+      problems.push(...body.problems, ...body.inherited);
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
 }

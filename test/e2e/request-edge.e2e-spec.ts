@@ -832,6 +832,45 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     ]);
   });
 
+  it('refuses a field named as one every object inherits (constructor, toString…), one by one and as a bulk row’s error', async () => {
+    // class-transformer passes such a key over unsaid, so validation never saw it: the shipment was created.
+    const one = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...validShipment(addressId, 'INHERIT-1'), constructor: 'x' })
+      .expect(400);
+    expect(one.body.details).toEqual([
+      { field: 'constructor', message: 'property constructor should not exist' },
+    ]);
+    const nested = validShipment(addressId, 'INHERIT-2');
+    const inner = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...nested, recipient: { ...nested.recipient, toString: 'x' } })
+      .expect(400);
+    expect(inner.body.details).toEqual([
+      { field: 'recipient.toString', message: 'property toString should not exist' },
+    ]);
+    const bulk = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        validShipment(addressId, 'INHERIT-OK'),
+        { ...validShipment(addressId, 'INHERIT-3'), hasOwnProperty: 1 },
+        { ...nested, reference: 'INHERIT-4', parcel: { ...nested.parcel, valueOf: 2 } },
+      ])
+      .expect(200);
+    expect(bulk.body.created.map((s: { reference: string }) => s.reference)).toEqual(['INHERIT-OK']);
+    expect(bulk.body.errors).toEqual([
+      { row: 2, details: [{ field: 'hasOwnProperty', message: 'property hasOwnProperty should not exist' }] },
+      { row: 3, details: [{ field: 'parcel.valueOf', message: 'property valueOf should not exist' }] },
+    ]);
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'INHERIT-%' AND reference <> 'INHERIT-OK'",
+    );
+    expect(n).toBe(0);
+  });
+
   it('in a bulk import, a row with a NUL or a lone surrogate is that row’s error and the valid rows are kept', async () => {
     const ok = validShipment(addressId, 'BULK-NUL-OK');
     const nul = validShipment(addressId, 'BULK-NUL-1');

@@ -89,8 +89,10 @@ export class BulkImportService {
         errors.push({ row, details: unaligned });
         continue;
       }
-      // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one).
-      const unsafe = inspectJson(raw).problems;
+      // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one),
+      // and so is a field named as one every object inherits (`constructor`): validation never sees it.
+      const inspected = inspectJson(raw);
+      const unsafe = [...inspected.problems, ...inspected.inherited];
       if (unsafe.length) {
         errors.push({ row, details: unsafe });
         continue;

@@ -58,7 +58,7 @@ describe('hostile input', () => {
   it('finds nothing in text PostgreSQL can hold, whatever the shape', () => {
     fc.assert(
       fc.property(safeJson, (v) =>
-        expect(inspectJson(v)).toEqual({ problems: [], tooDeep: false, tooWide: null }),
+        expect(inspectJson(v)).toEqual({ problems: [], inherited: [], tooDeep: false, tooWide: null }),
       ),
     );
   });
@@ -92,6 +92,19 @@ describe('hostile input', () => {
     ]);
   });
 
+  it('names a field whose key every object inherits (class-transformer drops it unsaid), under its parent', () => {
+    expect(
+      inspectJson(
+        JSON.parse('{"constructor":1,"recipient":{"toString":"x","name":"Budi"},"rows":[{"valueOf":2}]}'),
+      ).inherited,
+    ).toEqual([
+      { field: 'constructor', message: 'property constructor should not exist' },
+      { field: 'recipient.toString', message: 'property toString should not exist' },
+      { field: 'rows.0.valueOf', message: 'property valueOf should not exist' },
+    ]);
+    expect(inspectJson({ recipient: { name: 'Budi', string: 'x' } }).inherited).toEqual([]);
+  });
+
   it('stops at the depth limit without walking further (thousands of levels are safe)', () => {
     expect(inspectJson(nest(MAX_JSON_DEPTH)).tooDeep).toBe(false);
     expect(inspectJson(nest(MAX_JSON_DEPTH + 1)).tooDeep).toBe(true);
@@ -103,6 +116,7 @@ describe('hostile input', () => {
     expect(inspectJson({ recipient: wide(MAX_JSON_FIELDS) }).tooWide).toBeNull();
     expect(inspectJson({ recipient: wide(MAX_JSON_FIELDS + 1) })).toEqual({
       problems: [],
+      inherited: [],
       tooDeep: false,
       tooWide: { field: 'recipient', message: `has more than ${MAX_JSON_FIELDS} fields` },
     });
@@ -122,6 +136,7 @@ describe('hostile input', () => {
     expect(inspectJson({ shipmentIds: ids(MAX_JSON_ITEMS) }).tooWide).toBeNull();
     expect(inspectJson({ shipmentIds: ids(MAX_JSON_ITEMS + 1) })).toEqual({
       problems: [],
+      inherited: [],
       tooDeep: false,
       tooWide: { field: 'shipmentIds', message: `has more than ${MAX_JSON_ITEMS} items` },
     });
