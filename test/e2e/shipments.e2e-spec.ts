@@ -418,6 +418,29 @@ describe('bulk shipment import', () => {
     ]);
   });
 
+  it('refuses a reference used again in the file even when its first row is refused for something else', async () => {
+    const first = validShipment(origin, 'DUP-BAD-FIRST');
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        { ...first, recipient: { ...first.recipient, phone: '12345' } },
+        { ...validShipment(origin, 'DUP-BAD-FIRST'), codAmount: 99_000 },
+        validShipment(origin, 'DUP-BAD-OK'),
+      ])
+      .expect(200);
+    // Before, row 2 was created as DUP-BAD-FIRST; row 1, fixed and sent again, was then "already used".
+    expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['DUP-BAD-OK']);
+    expect(res.body.errors).toEqual([
+      { row: 1, details: [{ field: 'recipient.phone', message: expect.stringMatching(/^phone must be/) }] },
+      { row: 2, details: [{ field: 'reference', message: 'appears again (first in row 1)' }] },
+    ]);
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM shipments WHERE reference = 'DUP-BAD-FIRST'",
+    );
+    expect(n).toBe(0);
+  });
+
   it('reads every origin a bulk import names in one query, still naming each unknown or foreign one', async () => {
     const other = await signupSeller(http);
     const theirs = (await createAddress(http, other)).id;

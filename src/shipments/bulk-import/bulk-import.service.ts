@@ -100,7 +100,13 @@ export class BulkImportService {
       const dto = plainToInstance(CreateShipmentDto, raw);
       const problems = validateSync(dto, VALIDATOR_OPTIONS);
       if (problems.length) {
-        errors.push({ row, details: fieldProblems(problems) });
+        const details = fieldProblems(problems);
+        // A bad row's reference, when it is a good one, is still its first use in the file: a later row
+        // with it is the duplicate, not the shipment (fixed and sent again, this row would be "already used").
+        const reference = typeof dto.reference === 'string' ? dto.reference : null;
+        if (reference && !firstRowOf.has(reference) && !details.some((d) => d.field === 'reference'))
+          firstRowOf.set(reference, row);
+        errors.push({ row, details });
         continue;
       }
       const first = firstRowOf.get(dto.reference);
