@@ -14,34 +14,43 @@ describe('drawableText (what Helvetica in a PDF can draw)', () => {
   });
 });
 
-describe('InvoicePdf header', () => {
-  const render = async (sellerName: string): Promise<string[]> => {
-    const pdf = new InvoicePdf({ compress: false });
-    const chunks: Buffer[] = [];
-    pdf.stream.on('data', (c: Buffer) => chunks.push(c));
-    const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
-    const at = new Date('2026-12-07T00:00:00+07:00');
-    pdf.begin({
-      number: 'INV/2026/12/000001',
-      sellerName,
-      periodStart: at,
-      periodEnd: new Date(at.getTime() + 14 * 86_400_000),
-      issuedAt: at,
-      ...{
-        shippingTotal: 0,
-        codFeeTotal: 0,
-        returnFeeTotal: 0,
-        cashbackTotal: 0,
-        codFeeRefundTotal: 0,
-        total: 0,
-        paid: 0,
-        outstanding: 0,
-      },
-    });
-    pdf.finish();
-    await ended;
-    return pdfTextRuns(Buffer.concat(chunks));
+/** An invoice with no totals (its text is what is read), rendered uncompressed with `lines` drawn between. */
+async function renderedPdf(
+  sellerName: string,
+  lines: Parameters<InvoicePdf['lines']>[0] = [],
+): Promise<string[]> {
+  const pdf = new InvoicePdf({ compress: false });
+  const chunks: Buffer[] = [];
+  pdf.stream.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
+  const at = new Date('2026-12-07T00:00:00+07:00');
+  const invoice = {
+    number: 'INV/2026/12/000001',
+    sellerName,
+    periodStart: at,
+    periodEnd: new Date(at.getTime() + 14 * 86_400_000),
+    issuedAt: at,
+    shippingTotal: 0,
+    codFeeTotal: 0,
+    returnFeeTotal: 0,
+    cashbackTotal: 0,
+    codFeeRefundTotal: 0,
+    total: 0,
+    paid: 0,
+    outstanding: 0,
   };
+  pdf.begin(invoice);
+  if (lines.length) {
+    pdf.lines(lines);
+    pdf.end(invoice);
+  }
+  pdf.finish();
+  await ended;
+  return pdfTextRuns(Buffer.concat(chunks));
+}
+
+describe('InvoicePdf header', () => {
+  const render = (sellerName: string) => renderedPdf(sellerName);
 
   it('keeps a shop name of up to 120 characters on its one line, cut with an ellipsis', async () => {
     const runs = await render('W'.repeat(120));
@@ -58,31 +67,9 @@ describe('InvoicePdf header', () => {
 });
 
 describe('InvoicePdf lines', () => {
-  const render = async (awbs: string[]): Promise<string[]> => {
-    const pdf = new InvoicePdf({ compress: false });
-    const chunks: Buffer[] = [];
-    pdf.stream.on('data', (c: Buffer) => chunks.push(c));
-    const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
-    const at = new Date('2026-12-07T00:00:00+07:00');
-    const invoice = {
-      number: 'INV/2026/12/000001',
-      sellerName: 'Toko Batik Sekar',
-      periodStart: at,
-      periodEnd: new Date(at.getTime() + 14 * 86_400_000),
-      issuedAt: at,
-      ...{
-        shippingTotal: 0,
-        codFeeTotal: 0,
-        returnFeeTotal: 0,
-        cashbackTotal: 0,
-        codFeeRefundTotal: 0,
-        total: 0,
-        paid: 0,
-        outstanding: 0,
-      },
-    };
-    pdf.begin(invoice);
-    pdf.lines(
+  const render = (awbs: string[]) =>
+    renderedPdf(
+      'Toko Batik Sekar',
       awbs.map((awb, i) => ({
         shipmentId: 's',
         awb,
@@ -91,11 +78,6 @@ describe('InvoicePdf lines', () => {
         amount: i + 1,
       })),
     );
-    pdf.end(invoice);
-    pdf.finish();
-    await ended;
-    return pdfTextRuns(Buffer.concat(chunks));
-  };
 
   it('draws the airway bill a courier sent as the shop’s name: drawable, on its own row, cut with an ellipsis', async () => {
     const runs = await render(['JNE🍰1', 'AB\nCD', '9'.repeat(64), '商店01']);
