@@ -30,7 +30,7 @@ describe('the Pengiriman pages in a browser', () => {
   let t: TestApp;
   let http: supertest.Agent;
   let seller: TestSeller;
-  let delivered: { id: string; reference: string; description: string; receiver: string };
+  let delivered: { id: string; reference: string; description: string; receiver: string; relation: string };
   let failed: { id: string; reference: string };
   const readyRefs = ['WEB-A-001', 'WEB-B-002', 'WEB-C-003'];
   const browser = useBrowser();
@@ -58,16 +58,18 @@ describe('the Pengiriman pages in a browser', () => {
     });
     const events = (await http.get(`/v1/shipments/${done.id}`).set(seller.auth).expect(200)).body.events as {
       description: string;
-      pod: { receiver?: string } | null;
+      pod: { receiver?: string; relation?: string } | null;
     }[];
     expect(events.length).toBeGreaterThan(0);
-    const receiver = events.find((e) => e.pod?.receiver)?.pod?.receiver;
-    expect(receiver).toEqual(expect.any(String));
+    // JNE's proof says who took it and how they stand to the buyer (keterangan, "YANG BERSANGKUTAN").
+    const { receiver, relation } = events.find((e) => e.pod?.receiver)?.pod ?? {};
+    expect({ receiver, relation }).toEqual({ receiver: expect.any(String), relation: expect.any(String) });
     delivered = {
       id: done.id,
       reference: 'WEB-DELIVERED',
       description: events[0].description,
       receiver: receiver!,
+      relation: relation!,
     };
 
     // A parcel the courier failed to deliver: its page offers a re-attempt.
@@ -165,7 +167,7 @@ describe('the Pengiriman pages in a browser', () => {
       expect(await timeline.first().innerText()).toContain(delivered.description);
       // Who took it, as the courier's proof of delivery says.
       expect(await page.getByTestId('proof-of-delivery').innerText()).toBe(
-        `Diterima oleh ${delivered.receiver}`,
+        `Diterima oleh ${delivered.receiver} (${delivered.relation})`,
       );
       await page.getByRole('heading', { name: 'Mengapa kurir ini' }).waitFor();
       await page.getByRole('table', { name: 'Semua kandidat' }).waitFor();
