@@ -264,9 +264,11 @@ export class AreaIndex {
     // A village (kelurahan/desa) typed alone ("Bintaro", "Kel. Cibubur"): the districts holding one so named,
     // as an address typed so resolves, else ones holding a village it begins ("Sunter": Sunter Agung, Sunter
     // Jaya), before a typo's guess at a district ("Bintoro", "Unter Iwes").
-    const keys = villageKeys(text);
-    if (!hits.length) hits = keys.map((k) => this.byVillage.get(k)).find(Boolean) ?? [];
-    if (!hits.length) hits = this.villagesBeginning(keys[keys.length - 1]);
+    if (!hits.length) {
+      const keys = villageKeys(text);
+      hits = keys.map((k) => this.byVillage.get(k)).find(Boolean) ?? [];
+      if (!hits.length) hits = this.villagesBeginning(keys[keys.length - 1]);
+    }
     if (!hits.length) hits = this.rank(query, true);
     return hits.slice(0, limit).map((i) => this.match(i));
   }
@@ -329,12 +331,7 @@ export class AreaIndex {
     // ("Ujung Berung" is Ujungberung, "Jati Negara" Jatinegara): the same name, not a typo of it.
     const named = (name: string) => {
       const together = name.replace(/ /g, '');
-      return candidates.filter(
-        (i) =>
-          this.districts[i].joined === name ||
-          this.districts[i].glued === together ||
-          this.districts[i].joined.replace(/ /g, '') === together,
-      );
+      return candidates.filter((i) => (this.districts[i].glued ?? this.districts[i].joined) === together);
     };
     let typed = asTyped;
     let found = named(asTyped);

@@ -39,6 +39,16 @@ export function payloadAmount(value: unknown): number | undefined {
 }
 
 /**
+ * A courier payload flag: true for a boolean true or its spellings as text or a digit ("true", "TRUE", 1,
+ * "1", "yes", "y"), false for anything else given, undefined where the field is absent or blank. Couriers
+ * document booleans and send text or digits too.
+ */
+export function payloadFlag(value: unknown): boolean | undefined {
+  const text = payloadText(value).trim();
+  return text ? /^(true|1|yes|y)$/i.test(text) : undefined;
+}
+
+/**
  * At most `max` UTF-16 units of `text` (a courier's field limit), never ending inside a character: an
  * emoji cut in half is a broken character, which a courier refuses (or chokes on) for that whole order.
  */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cutLine, cutText, payloadText, payloadRecords } from 'src/couriers/payload-text';
+import { cutLine, cutText, payloadFlag, payloadText, payloadRecords } from 'src/couriers/payload-text';
 
 describe('payloadText', () => {
   it('reads strings and finite numbers as String() does', () => {
@@ -28,6 +28,27 @@ describe('payloadText', () => {
   it('keeps a present value over the fallback, even an empty one', () => {
     expect(payloadText('', 'ID')).toBe('');
     expect(payloadText(3, 'x')).toBe('3');
+  });
+});
+
+describe('payloadFlag', () => {
+  it.each([
+    [true, true],
+    ['true', true],
+    [' TRUE ', true],
+    [1, true],
+    ['1', true],
+    ['yes', true],
+    [false, false],
+    ['false', false],
+    [0, false],
+    ['no', false],
+    [undefined, undefined],
+    [null, undefined],
+    ['  ', undefined],
+    [{ value: true }, undefined],
+  ])('%j → %j', (value, flag) => {
+    expect(payloadFlag(value)).toBe(flag);
   });
 });
 

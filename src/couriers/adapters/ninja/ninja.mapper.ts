@@ -11,7 +11,7 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
-import { cutText, payloadAmount, payloadText } from '../../payload-text';
+import { cutText, payloadAmount, payloadFlag, payloadText } from '../../payload-text';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { timezoneOf, utcOffsetHours } from '../../zones';
@@ -376,7 +376,7 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   }
   // Only `=== true` was read: a flag sent as "true" or 1 put a return's hub scans and its delivery to the
   // shipper on the forward leg, so the parcel coming back read as out for delivery, then delivered.
-  const flaggedRts = /^(true|1)$/i.test(payloadText(e.is_parcel_on_rts_leg).trim());
+  const flaggedRts = payloadFlag(e.is_parcel_on_rts_leg) === true;
   const onRtsLeg = flaggedRts || meaning?.returnLeg === true;
   let status = meaning?.status ?? null;
   let reason = meaning?.reason;

@@ -11,7 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
 
 export interface SapEnvelope<T> {
@@ -95,10 +95,7 @@ export function sapQuotes(
   const coverage = data.coverage_cod;
   // A boolean as sap.md §3.3 says, or as text or a digit ("true", "TRUE", 1, "1"): only `=== 'true'` was
   // read, so a route SAP said takes COD with a 1 was quoted as one that does not.
-  const routeCod =
-    coverage === undefined || coverage === null || payloadText(coverage).trim() === ''
-      ? undefined
-      : /^(true|1|yes|y)$/i.test(payloadText(coverage).trim());
+  const routeCod = payloadFlag(coverage);
   const weightKg = chargeableKg(r.parcel);
   return (Array.isArray(data.services) ? data.services : []).flatMap((rate) => {
     const info = catalogue.find((s) => s.code === payloadText(rate?.service_type_code).trim());
