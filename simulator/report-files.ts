@@ -1,5 +1,5 @@
 import type { Order } from './order-stream';
-import type { FinalOrder } from './policy-run';
+import type { AlertRecord, FinalOrder } from './policy-run';
 import { endOf, orderMoney, type PairedDifference, type PolicyFigures, type Report } from './report';
 
 const COLORS: Record<string, string> = {
@@ -510,4 +510,52 @@ export function ordersCsv(input: {
       }),
     );
   return [ORDERS_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}
+
+/** The columns of `alerts.csv`: one alert a row, as the simulated seller saw and answered it. */
+export const ALERTS_CSV_COLUMNS = [
+  'policy',
+  'order',
+  'rule',
+  'reason',
+  'opened_at',
+  'answers',
+  'hours_before_return',
+  'unanswered',
+] as const;
+
+/**
+ * `alerts.csv`: every alert Kirim raised in each policy asked for, with the seller's answers (`+` between
+ * them; empty when none) and the hours before the return began (returned parcels only). With `orders.csv`
+ * (an order's `ended`), each rule's alerts, parcels and precision in the report can be rebuilt.
+ */
+export function alertsCsv(input: {
+  outcomes: { policy: string; alerts: AlertRecord[] }[];
+  policies: readonly string[];
+}): string {
+  const rows = input.outcomes
+    .filter((x) => input.policies.includes(x.policy))
+    .flatMap((x) =>
+      x.alerts.map((a) =>
+        [
+          x.policy,
+          a.orderId,
+          a.rule,
+          a.reason,
+          a.openedAt,
+          a.answers.join('+'),
+          a.hoursBeforeReturn ?? '',
+          a.unanswered ?? '',
+        ]
+          .map(csvCell)
+          .join(','),
+      ),
+    );
+  return [ALERTS_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
+}
+
+/** A cell quoted when it holds a separator, a quote or a line end (the service's reasons are free text). */
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

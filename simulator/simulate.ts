@@ -18,7 +18,7 @@ import { choiceWorth, informedPick, oraclePick } from './oracle';
 import { type Order, orderStream } from './order-stream';
 import { type FinalOrder, PolicyRun, type ServicePolicy } from './policy-run';
 import { buildReport, type Report } from './report';
-import { kirimAgainstLines, learningCurveSvg, ordersCsv, reportMarkdown } from './report-files';
+import { alertsCsv, kirimAgainstLines, learningCurveSvg, ordersCsv, reportMarkdown } from './report-files';
 
 export const POLICY_NAMES = ['kirim', 'cheapest', 'single', 'no-actions', 'oracle', 'informed'] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
@@ -394,6 +394,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       join(o.out, 'orders.csv'),
       ordersCsv({ orders, outcomes, policies: o.policies, courierMaxAttempts }),
     );
+    writeFileSync(join(o.out, 'alerts.csv'), alertsCsv({ outcomes, policies: o.policies }));
     return report;
   } finally {
     for (const api of apis) api.close();

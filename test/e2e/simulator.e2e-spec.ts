@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { netOf } from '../../simulator/oracle';
-import type { Report } from '../../simulator/report';
+import { IN_TROUBLE, type Report } from '../../simulator/report';
 import { DEFAULT_START } from '../../simulator/simulate';
 import { svgMarks } from '../unit/simulator/svg-marks';
 
@@ -259,6 +260,44 @@ describe('npm run simulate, small', () => {
       }).toEqual({ name, delivered: null, net: null, regret: null });
     expect(stdout).toMatch(/^kirim\s+delivered \d+\.\d % \(from week 3 –\)/m);
     expect(stdout).toMatch(/kirim - cheapest: -?\d+ per order \(95 % interval -?\d+ to -?\d+\)/);
+  });
+
+  it('writes every alert to alerts.csv, from which each rule’s figures in the report rebuild', () => {
+    const csv = (file: string) =>
+      parse<Record<string, string>>(readFileSync(join(out, file), 'utf8'), { columns: true });
+    const ended = new Map(csv('orders.csv').map((o) => [`${o.policy}/${o.order}`, o.ended]));
+    const alerts = csv('alerts.csv');
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) {
+      expect(ended.has(`${a.policy}/${a.order}`)).toBe(true);
+      expect(Number.isNaN(Date.parse(a.opened_at))).toBe(false);
+    }
+    // Sellers who act answered some alerts; nobody answers in no-actions.
+    expect(alerts.some((a) => a.policy === 'kirim' && a.answers !== '')).toBe(true);
+    expect(alerts.filter((a) => a.policy === 'no-actions' && a.answers !== '')).toEqual([]);
+    const measured = alerts.filter((a) => a.policy === report.alerts.measuredOn);
+    const rebuilt: Record<string, { alerts: number; parcels: number; precision: number | null }> = {};
+    for (const rule of [...new Set(measured.map((a) => a.rule))]) {
+      const ofRule = measured.filter((a) => a.rule === rule);
+      const parcels = [...new Set(ofRule.map((a) => a.order))];
+      const ends = parcels.map((o) => ended.get(`${report.alerts.measuredOn}/${o}`)!);
+      const finished = ends.filter((e) => e !== 'unfinished');
+      rebuilt[rule] = {
+        alerts: ofRule.length,
+        parcels: parcels.length,
+        precision: finished.length
+          ? finished.filter((e) => IN_TROUBLE.has(e)).length / finished.length
+          : null,
+      };
+    }
+    expect(rebuilt).toEqual(
+      Object.fromEntries(
+        Object.entries(report.alerts.rules).map(([rule, f]) => [
+          rule,
+          { alerts: f.alerts, parcels: f.parcels, precision: f.precision },
+        ]),
+      ),
+    );
   });
 
   it('writes the report for a person and the learning curve, and prints the summary', () => {

@@ -18,7 +18,9 @@ import {
   type QuotedOption,
   whyUnanswered,
 } from '../../../simulator/policy-run';
+import { parse } from 'csv-parse/sync';
 import {
+  alertsCsv,
   kirimAgainstLines,
   learningCurveSvg,
   ordersCsv,
@@ -657,6 +659,39 @@ describe('the report', () => {
         .every((l) => l.startsWith('kirim,')),
     ).toBe(true);
     expect(alone.trim().split('\n')).toHaveLength(1 + orders.length);
+  });
+
+  it('writes alerts.csv with each alert of the policies asked for, quoting free text', () => {
+    const alert = (orderId: string, over: Partial<AlertRecord> = {}): AlertRecord => ({
+      orderId,
+      rule: 'failed_attempt',
+      reason: 'Percobaan gagal: "alamat, tidak ditemukan"\nlagi',
+      openedAt: '2026-01-06T03:00:00.000Z',
+      answers: ['contact', 'reattempt'],
+      hoursBeforeReturn: null,
+      unanswered: null,
+      ...over,
+    });
+    const csv = alertsCsv({
+      outcomes: [
+        { policy: 'kirim', alerts: [alert('o-1'), alert('o-2', { answers: [], unanswered: 'missed' })] },
+        { policy: 'no-actions', alerts: [alert('o-1', { answers: [], hoursBeforeReturn: 30.5 })] },
+        { policy: 'cheapest', alerts: [alert('o-3')] },
+      ],
+      policies: ['kirim', 'no-actions'],
+    });
+    const rows = parse<Record<string, string>>(csv, { columns: true });
+    expect(rows).toEqual([
+      expect.objectContaining({
+        policy: 'kirim',
+        order: 'o-1',
+        answers: 'contact+reattempt',
+        unanswered: '',
+      }),
+      expect.objectContaining({ policy: 'kirim', order: 'o-2', answers: '', unanswered: 'missed' }),
+      expect.objectContaining({ policy: 'no-actions', order: 'o-1', hours_before_return: '30.5' }),
+    ]);
+    expect(rows[0].reason).toBe('Percobaan gagal: "alamat, tidak ditemukan"\nlagi');
   });
 
   it('refuses outcomes that do not cover the orders', () => {
