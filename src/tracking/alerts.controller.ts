@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
+import { ApiErrors } from 'src/common/openapi';
 import { Page, PageDto } from 'src/common/pagination';
 import { NoBody } from 'src/common/validation-fast-path';
 import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
@@ -23,7 +24,13 @@ export class AlertsController {
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark an alert as seen (repeating it keeps the first time)' })
+  @ApiErrors(404, 409)
+  @ApiOperation({
+    summary: 'Mark an alert as seen (repeating it keeps the first time)',
+    description:
+      'An alert that resolved before it was acknowledged is 409 ALERTS_ALREADY_RESOLVED, nothing written: ' +
+      'its problem is over. One acknowledged before it resolved answers as it is.',
+  })
   @ApiOkResponse({ type: AlertDto })
   acknowledge(
     @CurrentSeller() sellerId: string,

@@ -246,17 +246,19 @@ export class AlertsRepository {
   }
 
   /**
-   * Marks the seller's alert acknowledged now, unless it already was (the first time is kept).
-   * Null when the seller has no such alert.
+   * Marks the seller's open alert acknowledged now, unless it already was (the first time is kept); a
+   * resolved one is left as it is. The alert as it now is; null when the seller has no such alert.
    */
   async acknowledge(sellerId: string, id: string, now: Date): Promise<Alert | null> {
     // One statement that answers the row as it now is: an acknowledged alert keeps its first time (the
-    // update then rewrites it unchanged), and one acknowledged meanwhile is read after that commit.
+    // update then rewrites it unchanged), and one acknowledged or resolved meanwhile is read after that
+    // commit. A resolved alert is not marked seen after its problem ended: nothing asked for the seller then.
     const columns = this.tx.manager.connection.getMetadata(Alert).columns;
     // The entity's columns by name, not `*`: a prepared `RETURNING *` fails on every connection that had
     // prepared it once a column is added ("cached plan must not change result type").
-    const text = `UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $3),
-         updated_at = CASE WHEN acknowledged_at IS NULL THEN $3 ELSE updated_at END
+    const text = `UPDATE alerts
+         SET acknowledged_at = CASE WHEN resolved_at IS NULL THEN COALESCE(acknowledged_at, $3) ELSE acknowledged_at END,
+         updated_at = CASE WHEN acknowledged_at IS NULL AND resolved_at IS NULL THEN $3 ELSE updated_at END
        WHERE id = $1 AND seller_id = $2
        RETURNING ${columns.map((c) => c.databaseName).join(', ')}`;
     const [row] = await queryPrepared<Record<string, unknown>>(

@@ -11,7 +11,7 @@ import { ALERT_ORDERS, AlertsRepository } from './alerts.repository';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { whatsappUrl } from './buyer-contact';
 import { severityRank, type RiskFinding, type RiskRuleCode } from './risk-rules';
-import { AlertNotFoundError } from './tracking.errors';
+import { AlertAlreadyResolvedError, AlertNotFoundError } from './tracking.errors';
 
 /** What reconciling needs of a shipment (a Shipment entity has it all). */
 export interface AlertShipment {
@@ -299,14 +299,26 @@ export class AlertsService {
   }
 
   /**
-   * Marks the seller's alert as seen. Idempotent: a second acknowledgement keeps the first time.
+   * Marks the seller's alert as seen. Idempotent: a second acknowledgement keeps the first time, also once
+   * the alert has resolved (it answers the alert as it is).
    * @throws AlertNotFoundError ALERTS_NOT_FOUND (404, also another seller's)
+   * @throws AlertAlreadyResolvedError ALERTS_ALREADY_RESOLVED (409) for one resolved before it was
+   *   acknowledged: nothing is written
    */
   async acknowledge(sellerId: string, id: string): Promise<AlertDto> {
     // No transaction: the update is one statement, and the read after it answers the alert as it now is.
     const alert = await this.repository.acknowledge(sellerId, id, this.clock.now());
     if (!alert) throw new AlertNotFoundError();
+    if (alert.resolvedAt && !alert.acknowledgedAt) throw new AlertAlreadyResolvedError(alert.resolvedAt);
     return (await this.views(sellerId, [alert]))[0];
+  }
+
+  /**
+   * Acknowledges the alert a seller's action answers, if it is still open (one resolved meanwhile asks
+   * nothing more). In the caller's transaction.
+   */
+  async acknowledgeActedOn(sellerId: string, id: string): Promise<void> {
+    await this.repository.acknowledge(sellerId, id, this.clock.now());
   }
 }
 

@@ -204,7 +204,7 @@ export class ShipmentActionsService {
       const repeat = repeatRefusal(dto.action, earlier, { awb, failedAttempts });
       if (repeat) throw new ActionAlreadyTakenError(repeat);
       if (manual) {
-        if (action.alertId) await this.alerts.acknowledge(sellerId, action.alertId);
+        if (action.alertId) await this.alerts.acknowledgeActedOn(sellerId, action.alertId);
         await this.notify(action, shipment.reference);
       }
     });
@@ -338,7 +338,8 @@ export class ShipmentActionsService {
         if (!(await this.shipments.updateRecipientAddress(sellerId, shipmentId, awb, address, now)))
           done = await this.repository.failSent(done.id, await this.superseded(done), now);
       }
-      if (done.status === 'sent' && done.alertId) await this.alerts.acknowledge(done.sellerId, done.alertId);
+      if (done.status === 'sent' && done.alertId)
+        await this.alerts.acknowledgeActedOn(done.sellerId, done.alertId);
       await this.notify(done, shipment.reference);
       return done;
     });

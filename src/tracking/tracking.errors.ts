@@ -1,8 +1,24 @@
-import { AppError, BusinessRuleError, ConflictError, NotFoundError } from 'src/common/errors/app-error';
+import {
+  AppError,
+  BusinessRuleError,
+  ConflictError,
+  InvalidStateError,
+  NotFoundError,
+} from 'src/common/errors/app-error';
 
 export class AlertNotFoundError extends NotFoundError {
   constructor() {
     super('ALERTS_NOT_FOUND', 'No such alert');
+  }
+}
+
+/** An acknowledgement of an alert whose problem ended before the seller saw it: there is nothing to mark seen. */
+export class AlertAlreadyResolvedError extends InvalidStateError {
+  constructor(resolvedAt: Date) {
+    super(
+      'ALERTS_ALREADY_RESOLVED',
+      `This alert was resolved at ${resolvedAt.toISOString()}: there is nothing left to acknowledge`,
+    );
   }
 }
 

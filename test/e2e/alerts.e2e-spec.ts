@@ -603,6 +603,43 @@ describe('alerts: the store and the seller’s inbox', () => {
       expect(again.body).toEqual(res.body);
     });
 
+    it('a resolved alert never acknowledged is 409 ALERTS_ALREADY_RESOLVED, nothing written; one acknowledged before it resolved answers as it is', async () => {
+      const s = await shipmentOf(a);
+      const { opened } = await alerts.reconcile(
+        s,
+        [finding('failed_attempt'), finding('stale_no_scan')],
+        at(0),
+        null,
+      );
+      const [unseen, seen] = ['failed_attempt', 'stale_no_scan'].map(
+        (rule) => opened.find((o) => o.rule === rule)!.id,
+      );
+      const seenAt = t.clock.advance(60_000);
+      await http.post(`/v1/alerts/${seen}/acknowledge`).set(a.auth).expect(200);
+      const { resolved } = await alerts.reconcile(s, [], at(1), null);
+      expect(resolved).toHaveLength(2);
+      t.clock.advance(60_000);
+
+      const late = await http.post(`/v1/alerts/${unseen}/acknowledge`).set(a.auth).expect(409);
+      expect(late.body).toMatchObject({
+        code: 'ALERTS_ALREADY_RESOLVED',
+        message: `This alert was resolved at ${at(1).toISOString()}: there is nothing left to acknowledge`,
+      });
+      const again = await http.post(`/v1/alerts/${seen}/acknowledge`).set(a.auth).expect(200);
+      expect(again.body).toMatchObject({
+        id: seen,
+        acknowledgedAt: seenAt.toISOString(),
+        resolvedAt: at(1).toISOString(),
+      });
+      const byId = new Map((await rows(s.id)).map((r) => [r.id, r]));
+      expect(byId.get(unseen)).toMatchObject({ acknowledgedAt: null, updatedAt: at(1) });
+      expect(byId.get(seen)).toMatchObject({ acknowledgedAt: seenAt, updatedAt: at(1) });
+      // What still asks for the seller among resolved alerts is unchanged by the refused acknowledgement.
+      expect((await inbox(a, `?state=resolved&acknowledged=false&shipmentId=${s.id}`)).items).toEqual([
+        expect.objectContaining({ id: unseen, acknowledgedAt: null }),
+      ]);
+    });
+
     it('the inbox filters by acknowledgement: what still asks for the seller, and what was seen', async () => {
       const seller = await signupSeller(http, 'Toko Kotak Masuk');
       const opened = [];

@@ -236,7 +236,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark an alert as seen (repeating it keeps the first time) */
+        /**
+         * Mark an alert as seen (repeating it keeps the first time)
+         * @description An alert that resolved before it was acknowledged is 409 ALERTS_ALREADY_RESOLVED, nothing written: its problem is over. One acknowledged before it resolved answers as it is.
+         */
         post: operations["AlertsController_acknowledge"];
         delete?: never;
         options?: never;
@@ -4270,6 +4273,15 @@ export interface operations {
             };
             /** @description No such resource (another seller’s id is not found either) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

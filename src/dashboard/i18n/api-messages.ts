@@ -63,6 +63,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   PICKUPS_SHIPMENTS_NOT_READY: 'Sebagian pengiriman belum siap dijemput.',
   PICKUPS_DATE_NOT_ALLOWED: 'Tanggal penjemputan tidak diizinkan.',
   ALERTS_NOT_FOUND: 'Peringatan tidak ditemukan.',
+  ALERTS_ALREADY_RESOLVED: 'Peringatan ini sudah selesai, tidak perlu ditandai dibaca lagi.',
   LEDGER_KEY_CONFLICT: 'Pencatatan ini bertentangan dengan yang sudah ada. Hubungi tim Kirim.',
   LEDGER_INSUFFICIENT_FUNDS: 'Saldo tidak mencukupi.',
   WITHDRAWAL_INSUFFICIENT_FUNDS: 'Jumlah melebihi saldo yang bisa ditarik.',
