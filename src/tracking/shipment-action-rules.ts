@@ -28,6 +28,8 @@ export const ACTION_ALLOWED_IN: Readonly<Record<ParcelActionKind, readonly Shipm
 export interface RecordedAction {
   action: ParcelActionKind;
   status: ShipmentActionStatus;
+  /** Failed because the courier did not answer in time: it may have taken the action all the same. */
+  outcomeUnknown?: boolean;
 }
 
 /** A recorded action with what tells a repeat: its booking and the failed attempt it answered. */
@@ -42,11 +44,19 @@ export interface TakenAction extends RecordedAction {
 const taken = (a: RecordedAction) => a.status === 'sent' || a.status === 'manual';
 
 /**
+ * A hold the courier never answered may have been taken (as a return so sent counts as asked): it counts
+ * as a hold, so the seller can release it. A re-attempt or return never answered does not end a hold: the
+ * seller may need to ask again.
+ */
+const maybeHeld = (a: RecordedAction) =>
+  a.action === 'hold' && a.status === 'failed' && a.outcomeUnknown === true;
+
+/**
  * Whether the seller holds the parcel at the courier: the latest re-attempt, return or hold that reached
- * the courier (or operations) is a hold. `actions` oldest first.
+ * the courier (or operations), or a hold it may have taken (maybeHeld), is a hold. `actions` oldest first.
  */
 export function isHeld(actions: readonly RecordedAction[]): boolean {
-  const instructions = actions.filter((a) => taken(a) && a.action !== 'update_address');
+  const instructions = actions.filter((a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address');
   return instructions[instructions.length - 1]?.action === 'hold';
 }
 

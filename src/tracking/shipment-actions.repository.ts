@@ -68,8 +68,9 @@ export class ShipmentActionsRepository {
 
   /**
    * The seller's latest re-attempt or hold of each of these shipments under its current airway bill, if
-   * it reached the courier (or operations) and no return came after it: whether the parcel is held (as
-   * isHeld reads it) and since when the courier has the instruction.
+   * it reached the courier (or operations), or a hold the courier never answered (it may have taken it, as
+   * isHeld reads it), and no return came after it: whether the parcel is held and since when the courier
+   * has the instruction.
    */
   async latestInstructions(
     shipments: { id: string; awb: string }[],
@@ -79,7 +80,8 @@ export class ShipmentActionsRepository {
       `SELECT DISTINCT ON (a.shipment_id) a.shipment_id, a.action, a.updated_at
          FROM shipment_actions a
          JOIN unnest($1::uuid[], $2::text[]) AS s(id, awb) ON a.shipment_id = s.id AND a.awb = s.awb
-        WHERE a.action <> 'update_address' AND a.status IN ('sent', 'manual')
+        WHERE a.action <> 'update_address'
+          AND (a.status IN ('sent', 'manual') OR (a.action = 'hold' AND a.status = 'failed' AND a.outcome_unknown))
         ORDER BY a.shipment_id, a.seq DESC`,
       [shipments.map((s) => s.id), shipments.map((s) => s.awb)],
     );

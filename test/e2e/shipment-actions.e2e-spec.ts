@@ -701,6 +701,38 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
   });
 
+  it('a hold the courier took but did not answer in time counts as a hold: the parcel kept silent is no stale alert, and a re-attempt may release it', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' });
+    const courier = courierOf('jne');
+    const take = courier.requestAction.bind(courier);
+    // The courier applies the hold; its answer is lost (the call times out).
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      expect((await act(b, { action: 'hold' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
+    } finally {
+      lost.mockRestore();
+    }
+    // Three days held: the courier keeps the parcel unscanned, as the seller (perhaps) asked.
+    for (let i = 0; i < 3; i += 1) {
+      t.clock.advance(24 * HOUR);
+      await pollNow(b);
+    }
+    const s = await shipment(b.id);
+    expect({ status: s.status, risk: s.risk, alerts: s.alerts }).toEqual({
+      status: 'out_for_delivery',
+      risk: 'none',
+      alerts: [],
+    });
+    // The release the seller may need is not refused for a parcel out for delivery.
+    const released = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
+    expect(released.body.status).toBe('sent');
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold', 'reattempt']);
+  });
+
   it('one action at a time per shipment: a second while the first is at the courier gets 409', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);

@@ -125,6 +125,20 @@ describe('whether the seller holds the parcel', () => {
       ),
     );
   });
+
+  it('counts a hold the courier never answered (it may have taken it); a re-attempt or return never answered does not end a hold', () => {
+    const unknown = (action: ParcelActionKind): RecordedAction => ({
+      action,
+      status: 'failed',
+      outcomeUnknown: true,
+    });
+    expect(isHeld([unknown('hold')])).toBe(true);
+    expect(isHeld([a('reattempt'), unknown('hold')])).toBe(true);
+    expect(isHeld([unknown('hold'), a('reattempt')])).toBe(false);
+    expect(isHeld([a('hold'), unknown('reattempt')])).toBe(true);
+    expect(isHeld([a('hold'), unknown('return')])).toBe(true);
+    expect(isHeld([unknown('reattempt')])).toBe(false);
+  });
 });
 
 describe('an instruction the courier already has is not sent again', () => {
