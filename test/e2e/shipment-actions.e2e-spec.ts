@@ -7,6 +7,8 @@ import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { WebhookSender } from 'src/sellers/notifications/webhook-sender.service';
 import { PickupService } from 'src/shipments/pickup.service';
+import { ShipmentsService } from 'src/shipments/shipments.service';
+import { AlertsService } from 'src/tracking/alerts.service';
 import { ShipmentActionsRepository } from 'src/tracking/shipment-actions.repository';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { createOperator } from '../support/factories/operators';
@@ -554,6 +556,19 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(wrong.body).toMatchObject({ code: 'ALERTS_NOT_FOUND', details: [{ field: 'alertId' }] });
     expect(await rows(b.id)).toEqual([]);
     expect(await atCourier(b)).toEqual([]);
+  });
+
+  it('acting on an alert that resolved meanwhile: the action is taken, the alert is not marked seen after its problem ended', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const alert = (await shipment(b.id)).alerts.find((a: { rule: string }) => a.rule === 'failed_attempt');
+    // The shipment's problems are over as far as the rules see (what a later scan would do).
+    const s = await t.app.get(ShipmentsService).find(seller.sellerId, b.id);
+    await t.app.get(AlertsService).reconcile(s, [], t.clock.now(), null);
+    const res = await act(b, { action: 'reattempt', alertId: alert.id }).expect(202);
+    expect(res.body).toMatchObject({ status: 'sent', alertId: alert.id });
+    const [after] = (await shipment(b.id)).alerts.filter((a: { id: string }) => a.id === alert.id);
+    expect(after).toMatchObject({ resolvedAt: t.clock.now().toISOString(), acknowledgedAt: null });
   });
 
   it('a courier whose API has no such call: recorded manual, for operations to arrange, and the seller told', async () => {
