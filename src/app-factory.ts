@@ -12,6 +12,7 @@ import { AppConfig } from 'config';
 import { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { DatabaseNotifications } from './database/notifications';
 import { HttpErrorFilter } from './common/errors/http-error.filter';
 import { completeOpenApi, ErrorBodyDto } from './common/openapi';
 import { serveDashboard } from './common/dashboard-serving';
@@ -109,6 +110,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   // Built on the first request for it, not at every start: a fifth of what starting the app costs.
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  // Only a serving app listens (a CLI command answers no request, so keeps no cache to evict).
+  await app.get(DatabaseNotifications).start();
 }
 
 /** Builds a configured (not yet listening) app for this configuration. */

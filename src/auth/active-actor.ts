@@ -6,9 +6,9 @@ import { InvalidTokenError } from './auth.errors';
  * Checks, in the database and not the caches, that the seller's user acting is still active and their
  * session still open (same generation, not logged out), and holds the user so (FOR SHARE, in `manager`'s
  * transaction) until it ends. For what outlasts the request (a login, an API key, a bank account and money
- * sent to it, where webhooks go): the caches let a removed user's or an ended session's request through
- * for a moment here and for their cache time on another instance; a removal or password change running
- * alongside waits for the caller's transaction, or went first and the request is refused.
+ * sent to it, where webhooks go): a request checked against the caches just before a removal committed
+ * (on any instance: AuthRevocations drops the entries as it commits) still runs; a removal or password
+ * change running alongside waits for the caller's transaction, or went first and the request is refused.
  * Answers the user's email.
  * @throws InvalidTokenError AUTH_INVALID_TOKEN (the user was removed, or the session ended)
  */

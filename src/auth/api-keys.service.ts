@@ -9,6 +9,7 @@ import { Transactions } from 'src/database/transaction';
 import { holdActiveActor } from './active-actor';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyNotFoundError } from './auth.errors';
+import { AuthRevocations } from './auth-revocations';
 import { User } from './user.entity';
 
 const KEY_PREFIX = 'kirim_';
@@ -41,17 +42,24 @@ const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 @Injectable()
 export class ApiKeysService {
   /**
-   * Keys by hash: an integration sends its key on every request. Kept briefly (see defaults.caches): a key
-   * revoked here is refused at once, one revoked on another instance within seconds.
+   * Keys by hash: an integration sends its key on every request. Kept briefly (see defaults.caches), and
+   * dropped on every instance as soon as the key is revoked (AuthRevocations).
    */
   private readonly byHash: TtlCache<string, ApiKey | null>;
 
   constructor(
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly revocations: AuthRevocations,
     private readonly config: AppConfig,
   ) {
     this.byHash = new TtlCache(config.business.caches.apiKeys * 1000);
+    revocations.listen({
+      revoked: (r) => {
+        if ('apiKey' in r) this.byHash.deleteWhere((k) => k?.id === r.apiKey);
+      },
+      missed: () => this.byHash.clear(),
+    });
   }
 
   /** Creates a key for the seller; the only time the full key is returned. */
@@ -110,32 +118,40 @@ export class ApiKeysService {
    * @throws ApiKeyNotFoundError AUTH_API_KEY_NOT_FOUND (also for another seller's key or one already revoked)
    */
   async revoke(sellerId: string, id: string): Promise<void> {
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(ApiKey)
-      .set({ revokedAt: this.clock.now() })
-      .where('id = :id AND seller_id = :sellerId AND revoked_at IS NULL', { id, sellerId })
-      .execute();
-    if (!result.affected) throw new ApiKeyNotFoundError();
-    // Keyed by hash, which is not at hand here; revoking is rare.
-    this.byHash.clear();
+    await this.tx.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(ApiKey)
+        .set({ revokedAt: this.clock.now() })
+        .where('id = :id AND seller_id = :sellerId AND revoked_at IS NULL', { id, sellerId })
+        .execute();
+      if (!result.affected) throw new ApiKeyNotFoundError();
+      await this.revocations.announce({ apiKey: id });
+    });
+    this.byHash.deleteWhere((k) => k?.id === id);
   }
 
   /**
    * Revokes every key `userId` created: a user who is removed keeps no access through the integrations
-   * they set up (joins the caller's transaction).
+   * they set up, on every instance at once (joins the caller's transaction).
    */
   async revokeCreatedBy(sellerId: string, userId: string): Promise<void> {
-    await this.tx.manager
-      .createQueryBuilder()
-      .update(ApiKey)
-      .set({ revokedAt: this.clock.now() })
-      .where('created_by_user_id = :userId AND seller_id = :sellerId AND revoked_at IS NULL', {
-        userId,
-        sellerId,
-      })
-      .execute();
-    this.byHash.clear();
+    const revoked = await this.tx.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(ApiKey)
+        .set({ revokedAt: this.clock.now() })
+        .where('created_by_user_id = :userId AND seller_id = :sellerId AND revoked_at IS NULL', {
+          userId,
+          sellerId,
+        })
+        .returning(['id'])
+        .execute();
+      const ids = (result.raw as { id: string }[]).map((k) => k.id);
+      for (const apiKey of ids) await this.revocations.announce({ apiKey });
+      return new Set(ids);
+    });
+    this.byHash.deleteWhere((k) => k !== null && revoked.has(k.id));
   }
 
   /** The name and prefix of the key a request came with (any seller's: the caller holds it), or null if gone. */
@@ -148,7 +164,7 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(KEY_PREFIX)) return null;
     const keyHash = hashKey(key);
-    const found = await this.byHash.getOr(keyHash, () =>
+    const found = await this.revocations.cached(this.byHash, keyHash, () =>
       this.tx.manager.findOne(ApiKey, { where: { keyHash } }),
     );
     if (!found || found.revokedAt) return null;

@@ -7,6 +7,7 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
+import { AuthRevocations } from './auth-revocations';
 import { AuthService } from './auth.service';
 import { resolveJwtSecret } from 'src/common/jwt-secret';
 import { EndedSessionsRepository } from './ended-sessions.repository';
@@ -32,6 +33,7 @@ import { UsersService } from './users.service';
   controllers: [AuthController, UsersController, ApiKeysController],
   providers: [
     AuthService,
+    AuthRevocations,
     UsersService,
     ApiKeysService,
     PasswordHasher,

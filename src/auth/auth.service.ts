@@ -15,6 +15,8 @@ import {
   WrongPasswordError,
 } from './auth.errors';
 import { randomUUID } from 'node:crypto';
+import { Transactions } from 'src/database/transaction';
+import { AuthRevocations } from './auth-revocations';
 import { EndedSessionsRepository } from './ended-sessions.repository';
 import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password';
@@ -49,8 +51,8 @@ export class AuthService {
   /** Tokens whose signature was checked (HMAC on every request was a tenth of a quote's cost); expiry is still checked each time. */
   private readonly verified = new TtlCache<string, TokenClaims>(60_000, 20_000);
   /**
-   * Whether a session was logged out, kept as briefly as users are (defaults.caches): ended here, a session
-   * is refused at once; ended on another instance, within seconds, as a new session generation is.
+   * Whether a session was logged out, kept as briefly as users are (defaults.caches), and dropped on every
+   * instance as soon as the session is logged out (AuthRevocations).
    */
   private readonly ended: TtlCache<string, boolean>;
 
@@ -63,8 +65,16 @@ export class AuthService {
     /** Rate-limit windows count real time: moving the sandbox clock must not open them. */
     private readonly realTime: SystemClock,
     private readonly config: AppConfig,
+    private readonly tx: Transactions,
+    private readonly revocations: AuthRevocations,
   ) {
     this.ended = new TtlCache(config.business.caches.users * 1000, 20_000);
+    revocations.listen({
+      revoked: (r) => {
+        if ('session' in r) this.ended.delete(r.session);
+      },
+      missed: () => this.ended.clear(),
+    });
   }
 
   /** The fixed window of `seconds` that now falls in, and the seconds until it ends. */
@@ -133,7 +143,10 @@ export class AuthService {
       await this.users.nextSession(principal.userId);
       return;
     }
-    await this.endedSessions.end(session.id, principal.userId, this.realTime.now(), session.expiresAt);
+    await this.tx.run(async () => {
+      await this.endedSessions.end(session.id, principal.userId, this.realTime.now(), session.expiresAt);
+      await this.revocations.announce({ session: session.id });
+    });
     this.ended.set(session.id, true);
   }
 
@@ -223,7 +236,8 @@ export class AuthService {
     const sid = claims.sid;
     if (
       sid !== undefined &&
-      (!isUuid(sid) || (await this.ended.getOr(sid, () => this.endedSessions.isEnded(sid))))
+      (!isUuid(sid) ||
+        (await this.revocations.cached(this.ended, sid, () => this.endedSessions.isEnded(sid))))
     )
       throw new InvalidTokenError();
     return {

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Transactions } from 'src/database/transaction';
 
 /** Sessions logged out one at a time (their tokens' ids), kept until those tokens would have expired. */
 @Injectable()
 export class EndedSessionsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly tx: Transactions) {}
 
-  /** Ends the session; ending it again changes nothing. */
+  /** Ends the session (joins the caller's transaction); ending it again changes nothing. */
   async end(sessionId: string, userId: string, endedAt: Date, expiresAt: Date): Promise<void> {
-    await this.dataSource.query(
+    await this.tx.manager.query(
       `INSERT INTO ended_sessions (session_id, user_id, ended_at, expires_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (session_id) DO NOTHING`,
       [sessionId, userId, endedAt, expiresAt],
@@ -16,7 +16,7 @@ export class EndedSessionsRepository {
   }
 
   async isEnded(sessionId: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
+    const rows = await this.tx.manager.query<unknown[]>(
       'SELECT 1 FROM ended_sessions WHERE session_id = $1',
       [sessionId],
     );
@@ -25,6 +25,6 @@ export class EndedSessionsRepository {
 
   /** Forgets sessions whose tokens have expired by `now`: nothing could present them any more. */
   async deleteExpired(now: Date): Promise<void> {
-    await this.dataSource.query('DELETE FROM ended_sessions WHERE expires_at < $1', [now]);
+    await this.tx.manager.query('DELETE FROM ended_sessions WHERE expires_at < $1', [now]);
   }
 }

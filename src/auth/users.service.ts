@@ -9,6 +9,7 @@ import { Transactions } from 'src/database/transaction';
 import { CannotDisableSelfError, EmailTakenError, InvalidTokenError, UserNotFoundError } from './auth.errors';
 import { holdActiveActor } from './active-actor';
 import { ApiKeysService } from './api-keys.service';
+import { AuthRevocations } from './auth-revocations';
 import { PasswordHasher } from './password';
 import { User } from './user.entity';
 
@@ -34,7 +35,10 @@ export function userView(user: User): UserView {
 
 @Injectable()
 export class UsersService {
-  /** Every authenticated request reads its user: kept briefly (see defaults.caches). */
+  /**
+   * Every authenticated request reads its user: kept briefly (see defaults.caches), dropped on every
+   * instance as soon as the user is removed or their sessions end (AuthRevocations).
+   */
   private readonly active: TtlCache<string, User | null>;
 
   constructor(
@@ -42,9 +46,16 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
     private readonly apiKeys: ApiKeysService,
+    private readonly revocations: AuthRevocations,
     config: AppConfig,
   ) {
     this.active = new TtlCache(config.business.caches.users * 1000);
+    revocations.listen({
+      revoked: (r) => {
+        if ('user' in r) this.active.delete(r.user);
+      },
+      missed: () => this.active.clear(),
+    });
   }
 
   /**
@@ -93,9 +104,9 @@ export class UsersService {
     await holdActiveActor(this.tx.manager, sellerId, actor);
   }
 
-  /** The user if active; cached briefly (a user disabled on another instance is refused within seconds). */
+  /** The user if active; cached briefly (a user disabled on any instance is dropped from it at once). */
   findActiveById(id: string): Promise<User | null> {
-    return this.active.getOr(id, () =>
+    return this.revocations.cached(this.active, id, () =>
       this.tx.manager
         .createQueryBuilder(User, 'u')
         .where('u.id = :id AND u.disabledAt IS NULL', { id })
@@ -104,26 +115,29 @@ export class UsersService {
   }
 
   /**
-   * Ends every session of the user: their tokens so far stop working at once (here; on another instance
-   * within its user cache time). With `passwordHash`, the password changes in the same statement; with
+   * Ends every session of the user: their tokens so far stop working at once, on every instance. With `passwordHash`, the password changes in the same statement; with
    * `fromGeneration`, only if the user is still in that generation (a password checked against it).
    * Answers the user as now stored, or null if not active (or no longer in `fromGeneration`).
    */
   async nextSession(userId: string, passwordHash?: string, fromGeneration?: number): Promise<User | null> {
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(User)
-      .set({
-        sessionGeneration: () => 'session_generation + 1',
-        ...(passwordHash ? { passwordHash } : {}),
-      })
-      .where('id = :userId AND disabled_at IS NULL', { userId })
-      .andWhere(fromGeneration === undefined ? 'TRUE' : 'session_generation = :fromGeneration', {
-        fromGeneration,
-      })
-      .execute();
+    const affected = await this.tx.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(User)
+        .set({
+          sessionGeneration: () => 'session_generation + 1',
+          ...(passwordHash ? { passwordHash } : {}),
+        })
+        .where('id = :userId AND disabled_at IS NULL', { userId })
+        .andWhere(fromGeneration === undefined ? 'TRUE' : 'session_generation = :fromGeneration', {
+          fromGeneration,
+        })
+        .execute();
+      if (result.affected) await this.revocations.announce({ user: userId });
+      return result.affected;
+    });
     this.active.delete(userId);
-    return result.affected ? this.findActiveById(userId) : null;
+    return affected ? this.findActiveById(userId) : null;
   }
 
   /**
@@ -131,12 +145,16 @@ export class UsersService {
    * `previous`: sessions go on, and a password changed meanwhile is left as changed.
    */
   async rehashPassword(userId: string, previous: string, passwordHash: string): Promise<void> {
-    await this.tx.manager
-      .createQueryBuilder()
-      .update(User)
-      .set({ passwordHash })
-      .where('id = :userId AND password_hash = :previous AND disabled_at IS NULL', { userId, previous })
-      .execute();
+    await this.tx.run(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(User)
+        .set({ passwordHash })
+        .where('id = :userId AND password_hash = :previous AND disabled_at IS NULL', { userId, previous })
+        .execute();
+      // Other instances would still match the old hash (same password), but keep no stale copy of it.
+      if (result.affected) await this.revocations.announce({ user: userId });
+    });
     this.active.delete(userId);
   }
 
@@ -155,7 +173,8 @@ export class UsersService {
   }
 
   /**
-   * Disables a user of the seller; their tokens and the API keys they created stop working at once.
+   * Disables a user of the seller; their tokens and the API keys they created stop working at once, on
+   * every instance.
    * @throws UserNotFoundError AUTH_USER_NOT_FOUND (also for another seller's user)
    * @throws CannotDisableSelfError AUTH_CANNOT_DISABLE_SELF
    */
@@ -178,6 +197,7 @@ export class UsersService {
         .execute();
       if (!result.affected) throw new UserNotFoundError();
       await this.apiKeys.revokeCreatedBy(sellerId, userId);
+      await this.revocations.announce({ user: userId });
     });
     this.active.delete(userId);
   }

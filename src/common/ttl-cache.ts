@@ -75,6 +75,12 @@ export class TtlCache<K, V> {
     this.entries.delete(key);
   }
 
+  /** Drops every entry whose value `matches` (a cache keyed by one thing, dropped by another it holds). */
+  deleteWhere(matches: (value: V) => boolean): void {
+    this.deletions += 1;
+    for (const [key, e] of this.entries) if (matches(e.value)) this.entries.delete(key);
+  }
+
   clear(): void {
     this.deletions += 1;
     this.entries.clear();

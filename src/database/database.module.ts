@@ -4,12 +4,15 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
 import { EmbeddedDatabase, startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations } from './migrate';
+import { DatabaseNotifications } from './notifications';
 import { Transactions } from './transaction';
 
 const DATABASE = Symbol('DATABASE');
 
 interface OpenDatabase {
   dataSource: DataSource;
+  /** Where the pool connects (DATABASE_URL or the embedded server's): the listener connects there too. */
+  url: string;
   embedded?: EmbeddedDatabase;
 }
 
@@ -70,7 +73,7 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     await embedded?.stop();
     throw e;
   }
-  return { dataSource, embedded };
+  return { dataSource, url, embedded };
 }
 
 @Global()
@@ -79,15 +82,28 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
     { provide: DATABASE, inject: [AppConfig], useFactory: openDatabase },
     { provide: DataSource, inject: [DATABASE], useFactory: (db: OpenDatabase) => db.dataSource },
     Transactions,
+    {
+      provide: DatabaseNotifications,
+      inject: [DATABASE, Transactions, AppConfig],
+      useFactory: (db: OpenDatabase, tx: Transactions, config: AppConfig) =>
+        new DatabaseNotifications(db.url, tx, config.database.connectTimeoutMs),
+    },
   ],
-  exports: [DataSource, Transactions],
+  exports: [DataSource, Transactions, DatabaseNotifications],
 })
 export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE) private readonly db: OpenDatabase) {}
+  constructor(
+    @Inject(DATABASE) private readonly db: OpenDatabase,
+    private readonly notifications: DatabaseNotifications,
+  ) {}
 
-  /** Closes the pool first, then stops the embedded server (if this process started it). */
+  /**
+   * Stops listening first (a listener left open would see the server go and reconnect), then closes the
+   * pool, then stops the embedded server (if this process started it).
+   */
   async onApplicationShutdown(): Promise<void> {
     const logger = new Logger('Database');
+    await this.notifications.close();
     let since = Date.now();
     if (this.db.dataSource.isInitialized) {
       await this.db.dataSource.destroy();

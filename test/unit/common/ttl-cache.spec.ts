@@ -63,4 +63,16 @@ describe('TtlCache', () => {
     expect(await cache.getOr('settings', () => Promise.resolve('new'))).toBe('new');
     expect(cache.get('settings')).toBe('new');
   });
+
+  it('drops by value the entries a key does not name, and a load running meanwhile is not kept', async () => {
+    const cache = new TtlCache<string, { id: string }>(10_000);
+    cache.set('hash-a', { id: 'a' });
+    cache.set('hash-b', { id: 'b' });
+    let finish!: (v: { id: string }) => void;
+    const loading = cache.getOr('hash-c', () => new Promise((r) => (finish = r)));
+    cache.deleteWhere((k) => k.id === 'a');
+    finish({ id: 'c' });
+    expect(await loading).toEqual({ id: 'c' });
+    expect(cache.keys()).toEqual(['hash-b']);
+  });
 });
