@@ -182,6 +182,20 @@ describe('an instance whose listening connection is killed', () => {
     await refusedSoon(httpB, staff.auth, 'B, listening again, refuses a user removed on A');
   });
 
+  it('answers from the database, not its caches, while it is not listening', async () => {
+    const d = await startTestApp({}, a.db, { configure: cachedForAnHour });
+    try {
+      const staff = await addSellerUser(httpA, owner, 'seller_staff');
+      const httpD = d.http();
+      expect(await meStatus(httpD, staff.auth)).toBe(200);
+      await listenerOf(d).close(); // as between its connection dropping and listening again
+      await a.dataSource.query('UPDATE users SET disabled_at = now() WHERE id = $1', [staff.id]);
+      expect(await meStatus(httpD, staff.auth)).toBe(401);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('closes its listening connection when it shuts down', async () => {
     const c = await startTestApp({}, a.db, { configure: cachedForAnHour });
     const pid = listenerOf(c).backendPid;

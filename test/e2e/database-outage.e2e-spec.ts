@@ -2,10 +2,12 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from 'src/database/embedded-postgres';
+import { DatabaseNotifications } from 'src/database/notifications';
 import supertest from 'supertest';
 import { PostgresProcess, startPostgresProcess } from '../support/postgres-process';
 import { createAddress, signupSeller, TestSeller, validAddress } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 /** The app on a PostgreSQL of its own, which the test stops and starts again on the same port. */
 describe('while the database is unreachable', () => {
@@ -54,7 +56,9 @@ describe('while the database is unreachable', () => {
   it('answers 503 with Retry-After and the error body, then recovers by itself when the database returns', async () => {
     await http.get('/health/ready').expect(200);
     await http.get('/v1/addresses').set(seller.auth).expect(200);
+    expect(t.app.get(DatabaseNotifications).listening).toBe(true);
     await pg.stop();
+    await waitUntil(() => !t.app.get(DatabaseNotifications).listening, 'the listener sees its connection go');
 
     // The pool's idle connections were cut (admin shutdown); new ones are refused. Every route says so.
     for (let i = 0; i < 3; i += 1) {
@@ -75,6 +79,8 @@ describe('while the database is unreachable', () => {
       if (status !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(status).toBe(200);
+    // Its notification listener (auth revocations) lost its connection too, and listens again by itself.
+    await waitUntil(() => t.app.get(DatabaseNotifications).listening, 'the listener reconnects', 15_000);
     const list = await http.get('/v1/addresses').set(seller.auth).expect(200);
     expect(list.body.items.map((a: { label: string }) => a.label)).toEqual(['Gudang Bandung']);
     await http.post('/v1/auth/login').send({ email: seller.email, password: seller.password }).expect(200);
