@@ -11,7 +11,7 @@ import { CourierWebhookMalformedError, malformedItem } from '../../courier.error
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
-import { payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadText, pushedText } from '../../payload-text';
 import {
   estimateEta,
   IdExpressCodCoverage,
@@ -154,7 +154,7 @@ export function feeOf(
   const can = row.canCOD;
   return {
     price,
-    ...(can === undefined || can === null || can === '' ? {} : { cod: can === true || Number(can) === 1 }),
+    ...(payloadFlag(can) === undefined ? {} : { cod: payloadFlag(can) }),
     ...(min > 0 ? { eta: { min, max: max >= min ? max : min } } : {}),
     ...(payloadText(row.expressType).trim() ? { service: payloadText(row.expressType).trim() } : {}),
   };
@@ -175,7 +175,8 @@ export function idexpressQuote(
   const price = Math.round(Number(row?.price));
   if (!row || !Number.isSafeInteger(price) || price <= 0) return null;
   const codAvailable =
-    info.cod && (row.cod ?? codRows.some((c) => payloadText(c.expressType) === info.code && c.cod === true));
+    info.cod &&
+    (row.cod ?? codRows.some((c) => payloadText(c.expressType) === info.code && payloadFlag(c.cod) === true));
   return {
     courier: 'idexpress',
     service: info.code,

@@ -67,7 +67,7 @@ export function codCoverageBody(codes: RouteCodes) {
  */
 export interface IdExpressCodCoverage {
   expressType: string;
-  cod: boolean;
+  cod: boolean | string | number;
 }
 
 /** Days added to a service's SLA by distance (same province … to or from Maluku/Papua). */

@@ -4,7 +4,7 @@ import type {
   ParcelActionOutcome,
   ParcelActionRequest,
 } from '../../courier-adapter';
-import { cutLine, payloadText } from '../../payload-text';
+import { cutLine, payloadFlag, payloadText } from '../../payload-text';
 import { addressLines, JneForm, localPhone } from './jne.mapper';
 
 /**
@@ -63,7 +63,7 @@ const NOT_NOW =
 
 /** What JNE's answer means: `status` true, or its `reason` (or the `{error, status:false}` body's text). */
 export function instructionOutcome(reply: JneInstructionReply | { error: string }): ParcelActionOutcome {
-  if (!('error' in reply) && String(reply.status) === 'true') {
+  if (!('error' in reply) && payloadFlag(reply.status) === true) {
     const ticket = payloadText(reply.instruction_no);
     return { accepted: true, ...(ticket ? { courierReference: ticket } : {}) };
   }

@@ -22,7 +22,7 @@ import { CourierWebhookRejectedError } from '../../courier.errors';
 import { rejected } from '../../http-failures';
 import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
-import { payloadText } from '../../payload-text';
+import { payloadFlag, payloadText } from '../../payload-text';
 import { saysNotFound } from '../../answer-words';
 import { JneClient } from './jne.client';
 import {
@@ -137,7 +137,7 @@ export class JneAdapter implements CourierAdapter {
       { cnote_no: order.awb, pic_cancel: 'Kirim', reason_cancel: 'Dibatalkan oleh pengirim' },
       signal,
     );
-    if (answer.ok && String(answer.body.status) === 'true') return { cancelled: true };
+    if (answer.ok && payloadFlag(answer.body.status) === true) return { cancelled: true };
     const msg = answer.ok ? payloadText(answer.body.reason) : answer.error;
     if ((!answer.ok && notFound(answer)) || saysNotFound(msg))
       return { cancelled: false, reason: 'not_found', rawMessage: msg };

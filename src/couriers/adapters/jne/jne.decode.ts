@@ -11,7 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   chargeableKg,
   JneTracking,
@@ -117,7 +117,7 @@ export function jneQuotes(
   for (const item of Array.isArray(answer.body.price) ? answer.body.price : []) {
     const info = catalogue.find((s) => s.code === payloadText(item?.service_display).trim().toUpperCase());
     if (!info || weightGrams > info.maxWeightGrams || quotes.some((q) => q.service === info.code)) continue;
-    const codAvailable = info.cod && (item.cod_flag === undefined || item.cod_flag === 'YES');
+    const codAvailable = info.cod && payloadFlag(item.cod_flag) !== false;
     quotes.push({
       courier: 'jne',
       service: info.code,

@@ -21,12 +21,11 @@ import { CourierWebhookMalformedError, CourierWebhookRejectedError } from '../..
 import { rejected } from '../../http-failures';
 import { trackEach } from '../../track-each';
 import type { CourierLocations, RouteCodes } from '../../locations';
-import { payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadText, pushedText } from '../../payload-text';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { JntClient } from './jnt.client';
 import {
   decodeJntWebhook,
-  isTrue,
   JntOrderReply,
   jntOrder,
   jntPushJson,
@@ -137,7 +136,7 @@ export class JntAdapter implements CourierAdapter {
       key,
       signal,
     );
-    if (!isTrue(reply.success)) {
+    if (!payloadFlag(reply.success)) {
       const msg = payloadText(reply.desc);
       if (saysAuthRefused(msg)) throw rejected(this.code, 'auth', 'success=false', msg);
       return { cancelled: false, reason: 'refused', rawMessage: msg };
@@ -182,7 +181,7 @@ export class JntAdapter implements CourierAdapter {
       this.account.JNT_ORDER_KEY,
       signal,
     );
-    if (!isTrue(reply.success) && saysAuthRefused(payloadText(reply.desc)))
+    if (!payloadFlag(reply.success) && saysAuthRefused(payloadText(reply.desc)))
       throw rejected(this.code, 'auth', 'success=false', payloadText(reply.desc));
     return instructionOutcome(reply);
   }

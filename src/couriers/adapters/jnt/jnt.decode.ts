@@ -11,7 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   historyToEvent,
   JntHistory,
@@ -20,9 +20,6 @@ import {
   trackingToEvents,
   weightKg,
 } from './jnt.mapper';
-
-/** J&T mixes string and boolean flags ("true", true). */
-export const isTrue = (flag: unknown) => flag === true || payloadText(flag).trim().toLowerCase() === 'true';
 
 /**
  * A J&T answer's body: 429, 5xx and 401/403 throw as for every courier; J&T answers business errors
@@ -106,7 +103,9 @@ export function jntQuotes(
   r: QuoteRequest,
   services: CourierServiceInfo[],
 ): ServiceQuote[] {
-  if (!isTrue(reply.is_success)) {
+  // J&T mixes string and boolean flags ("true", true), and digits: read as true/"true" only, a success
+  // sent as 1 was a refusal with an empty message.
+  if (!payloadFlag(reply.is_success)) {
     const msg = payloadText(reply.message);
     if (authRefused(msg)) throw rejected('jnt', 'auth', 'is_success=false', msg);
     const busy = bodyUnavailable('jnt', 'is_success=false', msg);
@@ -150,7 +149,7 @@ export interface JntOrderReply {
 
 /** An order/create answer → the order; errors come with `success: true` and the item says why (jnt.md §3.2). */
 export function jntOrder(reply: JntOrderReply, reference: string, service: string): CourierOrder {
-  if (!isTrue(reply.success)) {
+  if (!payloadFlag(reply.success)) {
     const msg = payloadText(reply.desc);
     const busy = bodyUnavailable('jnt', 'success=false', msg);
     if (busy) throw busy;

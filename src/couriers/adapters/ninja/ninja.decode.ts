@@ -11,7 +11,7 @@ import { CourierUnavailableError, CourierWebhookMalformedError, malformedItem } 
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
-import { payloadRecords, payloadText, pushedText } from '../../payload-text';
+import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   errorText,
   etaOf,
@@ -139,7 +139,7 @@ export function ninjaQuote(
   const total = Math.round(Number(price?.total_fee));
   if (!price || !(total > 0) || (price.currency && payloadText(price.currency).toUpperCase() !== 'IDR'))
     return null;
-  const codAvailable = info.cod && price.cod_available !== false;
+  const codAvailable = info.cod && payloadFlag(price.cod_available) !== false;
   return {
     courier: 'ninja',
     service: info.code,

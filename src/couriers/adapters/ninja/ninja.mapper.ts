@@ -159,7 +159,7 @@ export interface NinjaPrice {
   currency: string;
   service_level?: string;
   /** Assumed: whether the route takes COD for this level. */
-  cod_available?: boolean;
+  cod_available?: boolean | string | number;
   /** Assumed: transit days. */
   estimated_days?: { min?: number; max?: number };
 }

@@ -76,7 +76,7 @@ export interface SapRate {
   service_type_name: string;
   total_cost: string | number;
   sla: string;
-  cod_available?: boolean;
+  cod_available?: boolean | string | number;
 }
 
 /**
@@ -102,7 +102,7 @@ export function sapQuotes(
     if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
     const price = Math.round(Number(rate.total_cost));
     if (!Number.isSafeInteger(price) || price <= 0) return [];
-    const codAvailable = info.cod && (rate.cod_available ?? routeCod ?? true);
+    const codAvailable = info.cod && (payloadFlag(rate.cod_available) ?? routeCod ?? true);
     return [
       {
         courier: 'sap' as const,
