@@ -28,17 +28,6 @@ export function payloadText(value: unknown, fallback = ''): string {
 }
 
 /**
- * A courier payload amount (rupiah, a number or its digits as text), or undefined where the field is
- * absent, blank or not a number: an unreadable amount says nothing. Read as 0, a COD delivery whose amount
- * field was blank told Kirim the cash was not taken, and the seller was never credited.
- */
-export function payloadAmount(value: unknown): number | undefined {
-  const text = payloadText(value).trim();
-  const n = text ? Number(text) : Number.NaN;
-  return Number.isFinite(n) ? n : undefined;
-}
-
-/**
  * A courier payload flag: true for a boolean true or its spellings as text or a digit ("true", "TRUE", 1,
  * "1", "yes", "y"), false for anything else given, undefined where the field is absent or blank. Couriers
  * document booleans and send text or digits too.

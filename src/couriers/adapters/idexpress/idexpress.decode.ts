@@ -11,6 +11,7 @@ import { CourierWebhookMalformedError, malformedItem } from '../../courier.error
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
+import { courierRupiah } from '../../payload-money';
 import { payloadFlag, payloadText, pushedText } from '../../payload-text';
 import {
   estimateEta,
@@ -135,8 +136,9 @@ interface IdExpressFeeRow {
 export function feeOf(
   data: unknown,
   service: string,
-): { price: number; cod?: boolean; eta?: { min: number; max: number }; service?: string } | null {
-  if (typeof data === 'number' || (typeof data === 'string' && data.trim())) return { price: Number(data) };
+): { price?: number; cod?: boolean; eta?: { min: number; max: number }; service?: string } | null {
+  if (typeof data === 'number' || (typeof data === 'string' && data.trim()))
+    return { price: courierRupiah('idexpress', 'data', data) };
   if (!data || typeof data !== 'object') return null;
   const rows: IdExpressFeeRow[] = Array.isArray(data)
     ? (data as IdExpressFeeRow[])
@@ -148,7 +150,10 @@ export function feeOf(
     rows.find((r) => r && !payloadText(r.expressType).trim()) ??
     (rows.length === 1 ? rows[0] : undefined);
   if (!row || typeof row !== 'object') return null;
-  const price = Number(row.clientRate ?? row.fee ?? row.price ?? row.publishRate);
+  const priced = (['clientRate', 'fee', 'price', 'publishRate'] as const).find(
+    (k) => (row[k] ?? null) !== null,
+  );
+  const price = priced && courierRupiah('idexpress', priced, row[priced]);
   const min = Number(row.minSla);
   const max = Number(row.maxSla);
   const can = row.canCOD;
@@ -172,8 +177,8 @@ export function idexpressQuote(
 ): ServiceQuote | null {
   if (!succeeded(fee)) return null; // a non-zero code: not covered for this service
   const row = feeOf(fee.data, info.code);
-  const price = Math.round(Number(row?.price));
-  if (!row || !Number.isSafeInteger(price) || price <= 0) return null;
+  const price = row?.price;
+  if (!row || price === undefined || price <= 0) return null;
   const codAvailable =
     info.cod &&
     (row.cod ?? codRows.some((c) => payloadText(c.expressType) === info.code && payloadFlag(c.cod) === true));

@@ -11,7 +11,8 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { LocationRow, RouteCodes } from '../../locations';
-import { cutText, payloadAmount, payloadRecords, payloadText } from '../../payload-text';
+import { cutText, payloadRecords, payloadText } from '../../payload-text';
+import { courierRupiah } from '../../payload-money';
 import { zoneOf } from '../../zones';
 import { reasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
@@ -393,7 +394,7 @@ const JOURNEY_STAGE: Partial<Record<CourierStatus, number>> = {
 /** A waybill's whole history → events, oldest first, with the context built along. */
 export function trackingToEvents(t: IdExpressTracking): TrackingEvent[] {
   const awb = t.basicInfo.waybillNo;
-  const codAmount = payloadAmount(t.itemInfo?.codAmount);
+  const codAmount = courierRupiah('idexpress', 'codAmount', t.itemInfo?.codAmount);
   const spelled = payloadRecords<IdExpressHistory>(t.historys);
   const listed = spelled.length ? spelled : payloadRecords<IdExpressHistory>(t.history);
   const lines = linesInOrder(
@@ -445,7 +446,7 @@ export function pushToEvents(items: IdExpressPushItem[]): TrackingEvent[] {
     signer: item.signer,
     relation: item.relation,
     proof: item.proofOfStatus,
-    codAmount: payloadAmount(item.codAmount),
+    codAmount: courierRupiah('idexpress', 'codAmount', item.codAmount),
   }));
   const byWaybill = new Map<string, number[]>();
   lines.forEach((l, i) => byWaybill.set(l.awb, [...(byWaybill.get(l.awb) ?? []), i]));

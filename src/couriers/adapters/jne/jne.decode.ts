@@ -11,6 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
+import { courierRupiah } from '../../payload-money';
 import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   chargeableKg,
@@ -117,18 +118,20 @@ export function jneQuotes(
   for (const item of Array.isArray(answer.body.price) ? answer.body.price : []) {
     const info = catalogue.find((s) => s.code === payloadText(item?.service_display).trim().toUpperCase());
     if (!info || weightGrams > info.maxWeightGrams || quotes.some((q) => q.service === info.code)) continue;
+    const price = courierRupiah('jne', 'price', item.price);
+    if (price === undefined || price <= 0) continue;
     const codAvailable = info.cod && payloadFlag(item.cod_flag) !== false;
     quotes.push({
       courier: 'jne',
       service: info.code,
       serviceName: info.name,
-      price: Math.round(Number(item.price)),
+      price,
       codFee: r.codAmount && codAvailable ? codFee(info, r.codAmount) : 0,
       etaDays: parseEtd(item.etd_from, item.etd_thru, info.slaDays),
       codAvailable,
     });
   }
-  return quotes.filter((q) => Number.isSafeInteger(q.price) && q.price > 0);
+  return quotes;
 }
 
 export interface JneCnoteResult {

@@ -11,6 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
+import { courierRupiah } from '../../payload-money';
 import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   historyToEvent,
@@ -117,8 +118,8 @@ export function jntQuotes(
   return services.flatMap((info) => {
     if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
     const rate = rates.find((c) => (c.productType ?? c.name) === info.code);
-    const price = Math.ceil(Number(rate?.cost));
-    if (!rate || !Number.isSafeInteger(price) || price <= 0) return [];
+    const price = rate && courierRupiah('jnt', 'cost', rate.cost);
+    if (!price || price <= 0) return [];
     return [
       {
         courier: 'jnt' as const,

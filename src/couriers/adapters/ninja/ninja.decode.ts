@@ -11,6 +11,7 @@ import { CourierUnavailableError, CourierWebhookMalformedError, malformedItem } 
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { rejected, statusFailure } from '../../http-failures';
+import { courierRupiah } from '../../payload-money';
 import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import {
   errorText,
@@ -136,8 +137,13 @@ export function ninjaQuote(
     );
   }
   const price = reply.data?.data;
-  const total = Math.round(Number(price?.total_fee));
-  if (!price || !(total > 0) || (price.currency && payloadText(price.currency).toUpperCase() !== 'IDR'))
+  const total = price && courierRupiah('ninja', 'total_fee', price.total_fee);
+  if (
+    !price ||
+    !total ||
+    total <= 0 ||
+    (price.currency && payloadText(price.currency).toUpperCase() !== 'IDR')
+  )
     return null;
   const codAvailable = info.cod && payloadFlag(price.cod_available) !== false;
   return {

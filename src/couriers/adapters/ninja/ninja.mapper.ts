@@ -11,7 +11,8 @@ import type {
   TrackingEvent,
 } from '../../courier-adapter';
 import type { RejectionCause } from '../../courier.errors';
-import { cutText, payloadAmount, payloadFlag, payloadText } from '../../payload-text';
+import { cutText, payloadFlag, payloadText } from '../../payload-text';
+import { courierRupiah } from '../../payload-money';
 import { attemptReasonOfWords } from '../../status-words';
 import { unknownLine } from '../../unknown-codes';
 import { timezoneOf, utcOffsetHours } from '../../zones';
@@ -401,7 +402,11 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     e.parcel_measurements_information?.new_weight ?? e.parcel_measurements_information?.weight,
   );
   const info = e.delivery_information;
-  const codField = payloadAmount(info?.cod_amount ?? e.cash_on_delivery);
+  const codField = courierRupiah(
+    'ninja',
+    info?.cod_amount !== undefined ? 'cod_amount' : 'cash_on_delivery',
+    info?.cod_amount ?? e.cash_on_delivery,
+  );
   // Assumed fields (ninja.md shows none): `cod_collected`, else a COD amount on the delivery. Without
   // either the delivery says nothing about cash, and the tracker decides from the parcel's own COD.
   const codCollected =

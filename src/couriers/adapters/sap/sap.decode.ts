@@ -11,6 +11,7 @@ import { CourierWebhookMalformedError } from '../../courier.errors';
 import { saysAuthRefused, saysNotFound } from '../../answer-words';
 import { codFee } from '../../cod-fee';
 import { bodyUnavailable, rejected, statusFailure } from '../../http-failures';
+import { courierRupiah } from '../../payload-money';
 import { payloadFlag, payloadRecords, payloadText, pushedText } from '../../payload-text';
 import { chargeableKg, parseSla, rowToEvent, SapRow } from './sap.mapper';
 
@@ -100,8 +101,8 @@ export function sapQuotes(
   return (Array.isArray(data.services) ? data.services : []).flatMap((rate) => {
     const info = catalogue.find((s) => s.code === payloadText(rate?.service_type_code).trim());
     if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
-    const price = Math.round(Number(rate.total_cost));
-    if (!Number.isSafeInteger(price) || price <= 0) return [];
+    const price = courierRupiah('sap', 'total_cost', rate.total_cost);
+    if (price === undefined || price <= 0) return [];
     const codAvailable = info.cod && (payloadFlag(rate.cod_available) ?? routeCod ?? true);
     return [
       {
