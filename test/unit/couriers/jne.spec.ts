@@ -128,6 +128,38 @@ describe('JNE status table', () => {
     expect(at('XY2', 'DITERIMA DI GUDANG JAKARTA').status).toBe('in_transit');
   });
 
+  it('reads a code written with spaces or in lower case as the code it is, not as an unknown one', () => {
+    expect(at('D 01', 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT]')).toEqual(
+      at('D01', 'DELIVERED TO [SITI | 06-03-2025 13:00 | JAKARTA PUSAT]'),
+    );
+    for (const [spelled, code] of [
+      ['OP 1', 'OP1'],
+      [' op1 ', 'OP1'],
+      ['I P 3', 'IP3'],
+      ['u 05', 'U05'],
+      ['P U1', 'PU1'],
+    ]) {
+      const e = at(spelled, 'SOME TEXT [BANDUNG]');
+      expect(e).toMatchObject({ rawCode: code, status: JNE_STATUS[code].status });
+      expect(e.unmapped).toBeUndefined();
+    }
+    expect(nestLogs.warnings('CourierStatus')).toEqual([]);
+    // The summary's POD code too: "D 09" is D09's delivery, not the D01 put in for an unreadable one.
+    const events = trackingToEvents(AWB, {
+      cnote: {
+        cnote_no: AWB,
+        pod_status: 'DELIVERED',
+        pod_code: 'D 09',
+        cnote_pod_date: '2025-03-06T13:00:00+07:00',
+      },
+      history: [{ date: '05-03-2025 09:00', desc: 'PICKED UP BY COURIER [BANDUNG]', code: 'PU 1' }],
+    });
+    expect(events.map((e) => [e.rawCode, e.status, e.unmapped])).toEqual([
+      ['PU1', 'picked_up', undefined],
+      ['D09', 'delivered', undefined],
+    ]);
+  });
+
   it('reads a line without a code by its words, without flagging it', () => {
     const e = at('', 'PICKUP FAILED [BANDUNG]');
     expect(e).toMatchObject({ status: 'exception', reason: 'pickup_failed', rawCode: '' });

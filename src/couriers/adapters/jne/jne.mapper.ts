@@ -340,6 +340,12 @@ export interface JneContext {
 
 type Meaning = { status: CourierStatus | null; reason?: CourierReason; returnLeg?: boolean };
 
+/**
+ * A JNE status code as the status table spells it: without whitespace anywhere, upper case. Some hosts
+ * pad or split it ("D 01", "OP 1", "d01 "); read as given, a delivery was an unmapped code read by its words.
+ */
+export const jneStatusCode = (value: unknown): string => payloadText(value).replace(/\s+/g, '').toUpperCase();
+
 /** The meaning of a known code in context: the table's, its after-pickup variant, and the return leg. */
 function inContext(known: JneCodeMeaning, ctx: JneContext): Meaning {
   const m = ctx.pickedUp && known.afterPickup ? known.afterPickup : known;
@@ -357,7 +363,7 @@ function inContext(known: JneCodeMeaning, ctx: JneContext): Meaning {
  * no cause takes its reason from `desc`.
  */
 export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {}): TrackingEvent {
-  const code = payloadText(h.code).trim().toUpperCase();
+  const code = jneStatusCode(h.code);
   const desc = payloadText(h.desc).trim();
   const known = JNE_STATUS[code];
   let meaning: Meaning | null;
@@ -450,7 +456,7 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
     payloadText(t.cnote.pod_status).trim().toUpperCase() === 'DELIVERED' &&
     !events.some((e) => e.status === 'delivered' || e.status === 'returned')
   ) {
-    const pod = payloadText(t.cnote.pod_code).trim().toUpperCase();
+    const pod = jneStatusCode(t.cnote.pod_code);
     const code = JNE_STATUS[pod]?.status === 'delivered' ? pod : 'D01';
     const at = parseJneDate(payloadText(t.cnote.cnote_pod_date));
     const last = events[events.length - 1];
