@@ -49,14 +49,12 @@ const AUTH_REFUSED = new RegExp(
 );
 
 /**
- * "System busy, please try again", "Server sedang sibuk", "Too many requests", "Internal server error"…: the
- * courier could not answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and
- * an error body, not a 429).
+ * "System busy", "Server sedang sibuk", "Too many requests", "Internal server error"…: the courier could not
+ * answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and an error body, not
+ * a 429).
  */
-const TRY_AGAIN = new RegExp(
+const BUSY = new RegExp(
   [
-    String.raw`\btry\s+again\b`,
-    String.raw`\bcoba\s+(lagi|kembali|beberapa\s+saat)\b`,
     String.raw`\b(system|sistem|server|service|layanan)\s+(sedang\s+)?(busy|sibuk|error|gangguan|down|overload(ed)?|unavailable)\b`,
     String.raw`\b(sedang|currently)\s+(sibuk|busy|gangguan|maintenance|dalam\s+(perbaikan|pemeliharaan))\b`,
     String.raw`\binternal\s+(server\s+)?error\b`,
@@ -71,11 +69,46 @@ const TRY_AGAIN = new RegExp(
   ].join('|'),
   'i',
 );
+/** "Please try again", "silakan coba lagi": said after a busy courier's words, and after a refusal's too. */
+const TRY_AGAIN_PHRASE = /\btry\s+again\b|\bcoba\s+(lagi|kembali|beberapa\s+saat)\b/i;
+
+/**
+ * A refusal of what we sent, in the words couriers use for it: an invalid or missing field ("Alamat tidak
+ * valid", "receiver_phone is required", "wajib diisi", "tidak boleh kosong"), a route or weight the courier
+ * does not take ("tidak dilayani", "di luar jangkauan", "Berat melebihi batas"), a repeated order ("Orderid
+ * tidak boleh sama", jnt.md §3.2; "already exists", jne.md §3.2).
+ */
+const REFUSAL = new RegExp(
+  [
+    String.raw`\b(tidak|tdk|not)\s+(valid|sesuai|cocok|lengkap|dikenali)\b`,
+    String.raw`\binvalid\b`,
+    String.raw`\bsalah\b`,
+    String.raw`\b(wajib|harus)\s+(di\s*isi|ada)\b`,
+    String.raw`\b(tidak\s+boleh|cannot\s+be|must\s+not\s+be|is)\s+(kosong|empty|blank|null|sama)\b`,
+    String.raw`\b(is|are|field)\s+(required|mandatory|missing)\b|\brequired\s+field\b`,
+    String.raw`\btidak\s+(dilayani|terjangkau|terlayani)\b|\b(di\s+)?luar\s+jangkauan\b`,
+    String.raw`\bout\s+of\s+(service\s+)?(area|coverage)\b|\bnot\s+(serviceable|covered|served)\b|\bunserviceable\b`,
+    String.raw`\bmelebihi\b|\bexceeds?\s+(the\s+)?(max|maximum|limit\s+of|allowed)\b`,
+    String.raw`\b(duplicate|duplikat)\b|\balready\s+exists?\b|\bsudah\s+(ada|digunakan|terdaftar)\b`,
+  ].join('|'),
+  'i',
+);
+
 const RATE_LIMITED = /\btoo\s+many\b|\brate[\s-]?limit|\blimit\s+(exceeded|reached)\b|\bterlalu\s+banyak\b/i;
 
-/** Whether an error text says the courier is busy or failing for now, so the same call may succeed later. */
+/**
+ * Whether an error text says the courier is busy or failing for now, so the same call may succeed later. A
+ * bare "try again" counts only without a refusal in the text: "Alamat tidak valid, silakan coba lagi" asks
+ * for a fixed address, and retried as a busy courier it failed over to the next courier with the same
+ * address instead of telling the seller.
+ */
 export function saysTryAgain(text: string): boolean {
-  return TRY_AGAIN.test(text);
+  return BUSY.test(text) || (TRY_AGAIN_PHRASE.test(text) && !saysRefusal(text));
+}
+
+/** Whether an error text refuses what we sent (a field, the route, the weight, a repeated order). */
+export function saysRefusal(text: string): boolean {
+  return REFUSAL.test(text);
 }
 
 /** Whether a try-again text is about our request rate (rather than the courier failing). */

@@ -1,5 +1,5 @@
 import { COURIER_DECODERS } from 'src/couriers/adapters';
-import { saysAuthRefused, saysNotFound } from 'src/couriers/answer-words';
+import { saysAuthRefused, saysNotFound, saysTryAgain } from 'src/couriers/answer-words';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import type { CourierAnswer } from 'src/couriers/courier-decoder';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
@@ -327,6 +327,150 @@ describe('a courier busy or failing for now is unavailable (retried), not a refu
     );
     expect(thrown).toBeInstanceOf(CourierRejectedError);
     expect((thrown as CourierRejectedError).reason).toBe('auth');
+  });
+});
+
+describe('a refusal that ends "try again" stays a refusal', () => {
+  const outcome = (fn: () => unknown) => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof CourierRejectedError) return { rejected: e.reason };
+      if (e instanceof CourierUnavailableError) return { unavailable: e.reason };
+      throw e;
+    }
+  };
+  const create = (courier: CourierCode, a: CourierAnswer) => () => COURIER_DECODERS[courier].create(a, {});
+  const request = {
+    origin: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+    destination: { district: '', city: '', province: 'Jawa Barat', postalCode: '' },
+    parcel: { weightGrams: 1000 },
+  };
+  const tariff = (courier: CourierCode, a: CourierAnswer) => () =>
+    COURIER_DECODERS[courier].tariff(a, { request, catalogue: [] });
+
+  it.each<[string, () => unknown, unknown]>([
+    [
+      'J&T order item, bad address',
+      create(
+        'jnt',
+        answer({
+          success: true,
+          detail: [{ status: 'Error', reason: 'Alamat tidak valid, silakan coba lagi' }],
+        }),
+      ),
+      { rejected: 'bad_address' },
+    ],
+    [
+      'J&T order item, repeated order id',
+      create(
+        'jnt',
+        answer({
+          success: true,
+          detail: [{ status: 'Error', reason: 'Orderid tidak boleh sama, silakan coba lagi' }],
+        }),
+      ),
+      { rejected: 'duplicate' },
+    ],
+    [
+      'J&T tariff, unknown district',
+      tariff(
+        'jnt',
+        answer({ is_success: 'false', message: 'Kecamatan tujuan tidak valid, silakan coba lagi' }),
+      ),
+      [],
+    ],
+    [
+      'JNE generatecnote, field refused',
+      create('jne', answer({ error: 'OLSHOP_RECEIVER_ZIP tidak valid, silakan coba lagi', status: 'false' })),
+      { rejected: 'bad_address' },
+    ],
+    [
+      'SAP create, too heavy',
+      create(
+        'sap',
+        answer({ status: 'fail', msg: 'Berat melebihi batas maksimum layanan, silakan coba lagi' }, 422),
+      ),
+      { rejected: 'too_heavy' },
+    ],
+    [
+      'SAP create, route not served',
+      create('sap', answer({ status: 'fail', msg: 'Rute tidak dilayani, silakan coba kembali' }, 422)),
+      { rejected: 'unserviceable_route' },
+    ],
+    [
+      'ID Express create, missing field',
+      create(
+        'idexpress',
+        answer({ code: 1, desc: 'recipientCellphone is required, please try again', data: null }),
+      ),
+      { rejected: 'invalid_request' },
+    ],
+  ])('%s', (_shape, fn, expected) => {
+    expect(outcome(fn)).toEqual(expected);
+  });
+
+  it.each<[string, () => unknown, unknown]>([
+    [
+      'J&T order, system busy',
+      create('jnt', answer({ success: false, desc: 'System busy, try again' })),
+      { unavailable: 'server_error' },
+    ],
+    [
+      'J&T order item, too many requests',
+      create(
+        'jnt',
+        answer({
+          success: true,
+          detail: [{ status: 'Error', reason: 'Too many requests, silakan coba lagi' }],
+        }),
+      ),
+      { unavailable: 'rate_limited' },
+    ],
+    [
+      'JNE, server busy',
+      create('jne', answer({ error: 'Server sibuk, coba lagi nanti', status: false })),
+      { unavailable: 'server_error' },
+    ],
+    [
+      'SAP, an error with no refusal in it',
+      create('sap', answer({ status: 'fail', msg: 'Terjadi kesalahan, silakan coba beberapa saat lagi' })),
+      { unavailable: 'server_error' },
+    ],
+    [
+      'ID Express, a rate limit that names a limit',
+      create(
+        'idexpress',
+        answer({ code: -1, desc: 'Request limit exceeded, please try again later', data: null }),
+      ),
+      { unavailable: 'rate_limited' },
+    ],
+  ])('%s is still unavailable', (_shape, fn, expected) => {
+    expect(outcome(fn)).toEqual(expected);
+  });
+
+  it('reads the words alone the same way', () => {
+    for (const busy of [
+      'System busy, try again',
+      'Too many requests',
+      'Server sibuk, coba lagi nanti',
+      'Sistem sedang gangguan, silakan coba kembali',
+      'Please try again later',
+      'Gagal memproses permintaan, silakan coba lagi',
+    ])
+      expect([busy, saysTryAgain(busy)]).toEqual([busy, true]);
+    for (const refusal of [
+      'Alamat tidak valid, silakan coba lagi',
+      'Nomor telepon penerima salah, silakan coba lagi',
+      'Kode pos wajib diisi, coba lagi',
+      'Nama penerima tidak boleh kosong, silakan coba kembali',
+      'receiver_phone is required, please try again',
+      'Invalid postcode, please try again',
+      'Tujuan di luar jangkauan, silakan coba lagi',
+      'Berat melebihi batas maksimum, coba lagi',
+      'Order already exists, please try again',
+    ])
+      expect([refusal, saysTryAgain(refusal)]).toEqual([refusal, false]);
   });
 });
 
