@@ -5,6 +5,8 @@ import type { CourierAdapter } from 'src/couriers/courier-adapter';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import type { CourierLocations } from 'src/couriers/locations';
 import { defaults } from 'config/defaults';
+import { ROUTE_CODES } from '../../support/location-codes';
+import { order } from './fixtures';
 
 /**
  * SAP's answers that refuse without saying the parcel or order is unknown, from a stand-in SAP over real
@@ -33,8 +35,8 @@ describe('SAP: a refusal is not "not found"', () => {
       name: 'SAP Express',
       catalogue: [],
       webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
-      // Looking orders and parcels up reads no location code.
-      locations: {} as CourierLocations,
+      // Looking orders and parcels up reads no location code; a booking reads the route's.
+      locations: { route: () => Promise.resolve(ROUTE_CODES.sap) } as unknown as CourierLocations,
     });
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
@@ -64,5 +66,22 @@ describe('SAP: a refusal is not "not found"', () => {
     answer = { status: 200, body: { status: 'fail', msg: 'Data tidak ditemukan', data: [] } };
     expect(await outcome(sap.findByReference('KRM-3'))).toEqual({ value: null });
     expect(await outcome(sap.track(['SAP0002']))).toEqual({ value: [{ awb: 'SAP0002', found: false }] });
+  });
+
+  // A refusal that ends "silakan coba lagi" asks for other input, not for the same call later: taken for a
+  // busy SAP it was retried and the booking failed over to the next courier with the same bad address.
+  it.each([
+    ['a bad address', 422, 'Alamat penerima tidak valid, silakan coba lagi', { error: 'bad_address' }],
+    [
+      'a weight over the limit',
+      422,
+      'Berat melebihi batas maksimum, silakan coba lagi',
+      { error: 'too_heavy' },
+    ],
+    ['SAP busy', 200, 'Server sibuk, coba lagi nanti', { error: 'server_error' }],
+    ['too many requests', 200, 'Too many requests, please try again', { error: 'rate_limited' }],
+  ])('a booking answered with %s', async (_, status, msg, expected) => {
+    answer = { status, body: { status: 'fail', msg, data: null } };
+    expect(await outcome(sap.createOrder(order('UDRREG', { codAmount: 0 })))).toEqual(expected);
   });
 });
