@@ -26,13 +26,24 @@ describe('rupiahAmount', () => {
     ['0', 0],
   ])('reads %j as %d rupiah', (value, rupiah) => {
     expect(rupiahAmount(value)).toBe(rupiah);
+    expect(rupiahAmount(value, 'round_up')).toBe(rupiah);
+  });
+
+  // A charge worked out as a share of the COD amount may end in a fraction: rounded up, never understated.
+  it.each<[unknown, number]>([
+    ['10500.5', 10501],
+    ['3737,5', 3738],
+    ['10.500,50', 10501],
+    [3737.25, 3738],
+  ])('reads the charge %j as %d rupiah, and refuses it as cash', (value, rupiah) => {
+    expect(rupiahAmount(value, 'round_up')).toBe(rupiah);
+    expect(rupiahAmount(value)).toBeUndefined();
   });
 
   it.each<unknown>([
-    '10.5', // a fraction of a rupiah: a misread amount, or a weight in kilograms
+    '10.5', // a fraction under a hundred rupiah: a misread amount, or a weight in kilograms
     10.5,
-    '10.500,50',
-    '10500.5',
+    99.5,
     '0.500',
     '10,500', // ten thousand five hundred in English, ten and a half in Indonesian
     '1,250,000',
@@ -51,6 +62,7 @@ describe('rupiahAmount', () => {
     Number.NaN,
   ])('refuses %j', (value) => {
     expect(rupiahAmount(value)).toBeUndefined();
+    expect(rupiahAmount(value, 'round_up')).toBeUndefined();
   });
 
   it('reads an amount in any of its spellings as the same rupiah', () => {
@@ -109,12 +121,14 @@ describe('money an adapter reads from a courier answer', () => {
     expect(quotes('sap', sap('10500.00'))).toEqual([['UDRREG', 10500]]);
     expect(quotes('idexpress', idexpress('18.400'))).toEqual([['00', 18400]]);
     expect(quotes('ninja', ninja('Rp24.400'), 'STANDARD')).toEqual([['STANDARD', 24400]]);
+    // A price with a fraction is rounded up: the seller is never quoted less than the courier bills.
+    expect(quotes('sap', sap('10.500,50'))).toEqual([['UDRREG', 10501]]);
   });
 
   it('quotes nothing from a price it cannot read, rather than a wrong one', () => {
     expect(quotes('jne', jne('10.5'))).toEqual([]);
     expect(quotes('jnt', jnt('10,500'))).toEqual([]);
-    expect(quotes('sap', sap('10.500,50'))).toEqual([]);
+    expect(quotes('sap', sap('Rp 10.5'))).toEqual([]);
     expect(quotes('idexpress', idexpress('n/a'))).toEqual([]);
     expect(quotes('ninja', ninja('10.5'), 'STANDARD')).toEqual([]);
   });

@@ -138,7 +138,7 @@ export function feeOf(
   service: string,
 ): { price?: number; cod?: boolean; eta?: { min: number; max: number }; service?: string } | null {
   if (typeof data === 'number' || (typeof data === 'string' && data.trim()))
-    return { price: courierRupiah('idexpress', 'data', data) };
+    return { price: courierRupiah('idexpress', 'data', data, 'round_up') };
   if (!data || typeof data !== 'object') return null;
   const rows: IdExpressFeeRow[] = Array.isArray(data)
     ? (data as IdExpressFeeRow[])
@@ -153,7 +153,7 @@ export function feeOf(
   const priced = (['clientRate', 'fee', 'price', 'publishRate'] as const).find(
     (k) => (row[k] ?? null) !== null,
   );
-  const price = priced && courierRupiah('idexpress', priced, row[priced]);
+  const price = priced && courierRupiah('idexpress', priced, row[priced], 'round_up');
   const min = Number(row.minSla);
   const max = Number(row.maxSla);
   const can = row.canCOD;

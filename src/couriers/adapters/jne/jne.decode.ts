@@ -118,7 +118,7 @@ export function jneQuotes(
   for (const item of Array.isArray(answer.body.price) ? answer.body.price : []) {
     const info = catalogue.find((s) => s.code === payloadText(item?.service_display).trim().toUpperCase());
     if (!info || weightGrams > info.maxWeightGrams || quotes.some((q) => q.service === info.code)) continue;
-    const price = courierRupiah('jne', 'price', item.price);
+    const price = courierRupiah('jne', 'price', item.price, 'round_up');
     if (price === undefined || price <= 0) continue;
     const codAvailable = info.cod && payloadFlag(item.cod_flag) !== false;
     quotes.push({

@@ -118,7 +118,7 @@ export function jntQuotes(
   return services.flatMap((info) => {
     if (weightKg(r.parcel) * 1000 > info.maxWeightGrams) return [];
     const rate = rates.find((c) => (c.productType ?? c.name) === info.code);
-    const price = rate && courierRupiah('jnt', 'cost', rate.cost);
+    const price = rate && courierRupiah('jnt', 'cost', rate.cost, 'round_up');
     if (!price || price <= 0) return [];
     return [
       {

@@ -278,7 +278,7 @@ export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   const pickup = pickupOf(t.detail?.services_type);
   // An answer without the field (jnt-tracking-3.json has no `detail_cost`) says nothing of the cash: read
   // as 0 it told Kirim a COD parcel was delivered unpaid, and its cash was never credited.
-  const codFee = courierRupiah('jnt', 'detail_cost.cod', t.detail?.detail_cost?.cod);
+  const codFee = courierRupiah('jnt', 'detail_cost.cod', t.detail?.detail_cost?.cod, 'round_up');
   let returnLeg = false;
   return payloadRecords<JntHistory>(t.history).map((h) => {
     const event = historyToEvent(t.awb, h, { pickup, codFee, returnLeg });

@@ -137,7 +137,7 @@ export function ninjaQuote(
     );
   }
   const price = reply.data?.data;
-  const total = price && courierRupiah('ninja', 'total_fee', price.total_fee);
+  const total = price && courierRupiah('ninja', 'total_fee', price.total_fee, 'round_up');
   if (
     !price ||
     !total ||

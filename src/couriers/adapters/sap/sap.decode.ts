@@ -101,7 +101,7 @@ export function sapQuotes(
   return (Array.isArray(data.services) ? data.services : []).flatMap((rate) => {
     const info = catalogue.find((s) => s.code === payloadText(rate?.service_type_code).trim());
     if (!info || weightKg * 1000 > info.maxWeightGrams) return [];
-    const price = courierRupiah('sap', 'total_cost', rate.total_cost);
+    const price = courierRupiah('sap', 'total_cost', rate.total_cost, 'round_up');
     if (price === undefined || price <= 0) return [];
     const codAvailable = info.cod && (payloadFlag(rate.cod_available) ?? routeCod ?? true);
     return [
