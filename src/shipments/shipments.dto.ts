@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   IsIn,
   IsObject,
@@ -51,9 +51,20 @@ export class ShipmentParcelDto extends ParcelDto {
   @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 }) @Optional() @Text(200) description?: string;
 }
 
+/** A pinned courier service; its codes as a seller types them (`Jne`, ` reg `), answered as the catalogue's. */
 export class CourierChoiceDto {
-  @ApiProperty({ enum: COURIER_CODES }) @IsIn(COURIER_CODES) code!: CourierCode;
-  @ApiProperty({ example: 'REG' }) @IsString() @MinLength(1) @MaxLength(20) service!: string;
+  @ApiProperty({ enum: COURIER_CODES, description: 'Any letter case; answered in lower case' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsIn(COURIER_CODES)
+  code!: CourierCode;
+  @ApiProperty({ example: 'REG', description: 'Any letter case; answered as the courier names it' })
+  @Trim()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20)
+  service!: string;
 }
 
 export class CreateShipmentDto {

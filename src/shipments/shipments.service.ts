@@ -187,7 +187,9 @@ export class ShipmentsService {
     const cod = dto.codAmount ?? 0;
     const pin = dto.courier;
     const services = pin
-      ? this.services().filter((s) => s.courier === pin.code && s.code === pin.service)
+      ? this.services().filter(
+          (s) => s.courier === pin.code && s.code.toUpperCase() === pin.service.toUpperCase(),
+        )
       : this.services();
     const catalogue = this.config.business.couriers.catalogue;
     if (pin && !services.length) {
@@ -266,7 +268,8 @@ export class ShipmentsService {
       description: dto.parcel.description ?? null,
       codAmount: cod,
       requestedCourier: dto.courier?.code ?? null,
-      requestedService: dto.courier?.service ?? null,
+      // The catalogue's spelling (`REG` for a typed `reg`): bookings match the service by it.
+      requestedService: pin ? services[0].code : null,
       status: 'ready',
       reason: null,
       attempts: 0,

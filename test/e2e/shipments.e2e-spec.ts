@@ -656,6 +656,80 @@ describe('bulk shipment import', () => {
     }
   });
 
+  it('takes pinned courier and service codes in any letter case and with spaces around, answering the catalogue’s', async () => {
+    const pinned = (reference: string, code: string, service: string) => ({
+      ...validShipment(origin, reference),
+      courier: { code, service },
+    });
+    const json = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        pinned('PIN-1', 'jne', 'reg'),
+        pinned('PIN-2', ' Jne ', ' Reg '),
+        pinned('PIN-3', 'SAP', 'udrreg'),
+        pinned('PIN-4', 'jnee', 'REG'),
+        pinned('PIN-5', 'jne', 'regg'),
+      ])
+      .expect(200);
+    // Before, each was refused: ' Jne ' and 'SAP' as no courier, 'reg' as no service of JNE's.
+    expect(
+      json.body.created.map((s: { reference: string; requestedCourier: unknown }) => [
+        s.reference,
+        s.requestedCourier,
+      ]),
+    ).toEqual([
+      ['PIN-1', { code: 'jne', service: 'REG' }],
+      ['PIN-2', { code: 'jne', service: 'REG' }],
+      ['PIN-3', { code: 'sap', service: 'UDRREG' }],
+    ]);
+    expect(json.body.errors).toEqual([
+      {
+        row: 4,
+        details: [{ field: 'courier.code', message: expect.stringMatching(/^code must be one of/) }],
+      },
+      { row: 5, details: [{ field: 'courier.service', message: 'JNE has no service regg' }] },
+    ]);
+    // Stored as the catalogue spells it: the booking matches the pinned service by it.
+    const stored = await t.dataSource.query(
+      "SELECT reference, requested_courier, requested_service FROM shipments WHERE reference LIKE 'PIN-%' ORDER BY reference",
+    );
+    expect(stored.map((r: Record<string, string>) => Object.values(r))).toEqual([
+      ['PIN-1', 'jne', 'REG'],
+      ['PIN-2', 'jne', 'REG'],
+      ['PIN-3', 'sap', 'UDRREG'],
+    ]);
+    const csv = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        [
+          `${csvHeader},recipientDistrict,courierCode,courierService`,
+          `${csvRow('PIN-C1')},Gubeng, Jne ,reg`,
+          `${csvRow('PIN-C2')},Gubeng,JNT,ez`,
+          `${csvRow('PIN-C3')},Gubeng,pos,REG`,
+        ].join('\n'),
+      )
+      .expect(200);
+    expect(
+      csv.body.created.map((s: { reference: string; requestedCourier: unknown }) => [
+        s.reference,
+        s.requestedCourier,
+      ]),
+    ).toEqual([
+      ['PIN-C1', { code: 'jne', service: 'REG' }],
+      ['PIN-C2', { code: 'jnt', service: 'EZ' }],
+    ]);
+    expect(csv.body.errors).toEqual([
+      {
+        row: 3,
+        line: 4,
+        details: [{ field: 'courier.code', message: expect.stringMatching(/^code must be one of/) }],
+      },
+    ]);
+  });
+
   it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
     const fresh = await signupSeller(http);
     const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);

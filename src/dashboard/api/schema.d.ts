@@ -1493,9 +1493,15 @@ export interface components {
             count: number;
         };
         CourierChoiceDto: {
-            /** @enum {string} */
+            /**
+             * @description Any letter case; answered in lower case
+             * @enum {string}
+             */
             code: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
-            /** @example REG */
+            /**
+             * @description Any letter case; answered as the courier names it
+             * @example REG
+             */
             service: string;
         };
         CourierDto: {
