@@ -5,14 +5,20 @@
  */
 export const ANY_LINE_ENDING = ['\r\n', '\n', '\r'];
 
+/** A field separator a spreadsheet's text file may use. */
+export type CsvDelimiter = ',' | ';' | '\t';
+
 /**
- * The field separator of a CSV, told by its header row (the first line that is not blank): `;` when it has
- * more semicolons than commas (what Excel writes in an Indonesian locale, where the comma is the decimal
- * mark), otherwise `,`.
+ * The field separator of a CSV, told by its header row (the first line that is not blank): a tab when it
+ * has more tabs than commas and semicolons (a spreadsheet saved as tab-separated text, or rows copied out
+ * of one), else `;` when it has more semicolons than commas (what Excel writes in an Indonesian locale,
+ * where the comma is the decimal mark), otherwise `,`.
  */
-export function delimiterOfHeader(text: string): ';' | ',' {
+export function delimiterOfHeader(text: string): CsvDelimiter {
   const header = /[^\r\n]*\S[^\r\n]*/.exec(text)?.[0] ?? '';
   const count = (c: string) => header.split(c).length - 1;
+  const tabs = count('\t');
+  if (tabs > count(',') && tabs > count(';')) return '\t';
   return count(';') > count(',') ? ';' : ',';
 }
 

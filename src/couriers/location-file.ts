@@ -118,13 +118,14 @@ export function readLocationFile(
   text: string,
   isDistrict: (code: string) => boolean,
 ): LocationFile {
-  // Comma separated, as the docs specify: a `;` file read as one column was refused for an unknown column
-  // named like the whole header, which did not say what to do.
-  if (delimiterOfHeader(text) === ';')
+  // Comma separated, as the docs specify: a `;` (or tab-separated) file read as one column was refused for an
+  // unknown column named like the whole header, which did not say what to do.
+  const separator = delimiterOfHeader(text);
+  if (separator !== ',')
     return {
       ok: false,
       problems: [
-        'row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)',
+        `row 1: the columns are separated by ${separator === ';' ? 'semicolons' : 'tabs'}; save the file as CSV separated by commas (docs/courier-locations.md)`,
       ],
     };
   let records: { record: string[]; info: { lines: number; empty_lines: number } }[];

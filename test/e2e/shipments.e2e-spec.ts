@@ -730,6 +730,38 @@ describe('bulk shipment import', () => {
     ]);
   });
 
+  it('reads a tab-separated file (a spreadsheet saved as text) by the tabs of its header row', async () => {
+    const tsv = (line: string) => line.replace(/,/g, '\t');
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        [
+          tsv(`${csvHeader},recipientDistrict,description`),
+          `${tsv(csvRow('TAB-1'))}\tGubeng\tBatik, tulis; halus`,
+          `${tsv(csvRow('TAB-2', { weightGrams: '1.500' }))}\t\t`,
+          `${tsv(csvRow('TAB-3'))}\t\t"Kain\tbatik"`,
+          '\t\t\t\t', // a blank row of the sheet
+        ].join('\r\n'),
+      )
+      .expect(200);
+    // Before, the whole header was one unknown column and the file was refused.
+    expect(
+      res.body.created.map((s: { reference: string; parcel: { description?: string } }) => [
+        s.reference,
+        s.parcel.description ?? null,
+      ]),
+    ).toEqual([
+      ['TAB-1', 'Batik, tulis; halus'],
+      ['TAB-3', 'Kain\tbatik'],
+    ]);
+    // A tab-separated file tells no locale: `1.500` is no number (1,500 or 1.5?), named, not guessed.
+    expect(res.body.errors).toEqual([
+      { row: 2, line: 3, details: [{ field: 'parcel.weightGrams', message: expect.any(String) }] },
+    ]);
+  });
+
   it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
     const fresh = await signupSeller(http);
     const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);

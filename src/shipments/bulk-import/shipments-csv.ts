@@ -1,5 +1,10 @@
 import { parse } from 'csv-parse/sync';
-import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader } from 'src/common/csv-lines';
+import {
+  ANY_LINE_ENDING,
+  cellCountProblem,
+  type CsvDelimiter,
+  delimiterOfHeader,
+} from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 
@@ -63,9 +68,10 @@ const NUMERIC = new Set(['weightGrams', 'lengthCm', 'widthCm', 'heightCm', 'item
 
 /**
  * A number when the cell is an integer, otherwise the text (so validation can say what is wrong). In a
- * `;`-separated file (a spreadsheet saved in an Indonesian locale) a dot groups thousands: `150.000`.
+ * `;`-separated file (a spreadsheet saved in an Indonesian locale) a dot groups thousands: `150.000`. A
+ * tab-separated file tells no locale (`1,500` is 1500 in one and 1.5 in the other), so only plain digits.
  */
-function cell(column: string, value: string, delimiter: ';' | ','): string | number {
+function cell(column: string, value: string, delimiter: CsvDelimiter): string | number {
   if (!NUMERIC.has(column)) return value;
   if (/^-?\d+$/.test(value)) return Number(value);
   if (delimiter === ';' && /^-?\d{1,3}(\.\d{3})+$/.test(value)) return Number(value.replace(/\./g, ''));
@@ -215,7 +221,7 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
 }
 
 /** One CSV record in the nested shape of POST /v1/shipments; empty cells are absent. */
-function shipmentOfRecord(r: Record<string, string>, delimiter: ';' | ','): Record<string, unknown> {
+function shipmentOfRecord(r: Record<string, string>, delimiter: CsvDelimiter): Record<string, unknown> {
   const v = (c: string) => (r[c] === undefined || r[c] === '' ? undefined : cell(c, r[c], delimiter));
   const defined = (o: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined));

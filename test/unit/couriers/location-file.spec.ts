@@ -147,11 +147,17 @@ describe('a courier location file (docs/courier-locations.md)', () => {
     });
   });
 
-  it('refuses a file separated by semicolons (as the docs ask for commas), saying to save it with commas', () => {
+  it('refuses a file separated by semicolons or tabs (as the docs ask for commas), saying to save it with commas', () => {
     expect(readLocationFile('jne', '\ufeffdistrict_code;code\r\n32.73.19;BDO10000\r\n', isDistrict)).toEqual({
       ok: false,
       problems: [
         'row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)',
+      ],
+    }); // Tab-separated (a spreadsheet saved as text): refused as such, not as one unknown column.
+    expect(readLocationFile('jne', 'district_code\tcode\r\n32.73.19\tBDO10000\r\n', isDistrict)).toEqual({
+      ok: false,
+      problems: [
+        'row 1: the columns are separated by tabs; save the file as CSV separated by commas (docs/courier-locations.md)',
       ],
     });
   });

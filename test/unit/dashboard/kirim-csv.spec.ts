@@ -13,7 +13,9 @@ import { ANY_LINE_ENDING, delimiterOfHeader } from 'src/common/csv-lines';
 import { CSV_COLUMNS, csvColumnOfHeader, parseShipmentsCsv } from 'src/shipments/bulk-import/shipments-csv';
 
 /** Cells as a spreadsheet may hold them: commas, quotes, line breaks (LF and CRLF), accents. */
-const cell = fc.string({ unit: fc.constantFrom('a', 'B', '1', ',', '"', '\n', '\r\n', ' ', 'é', ';', "'") });
+const cell = fc.string({
+  unit: fc.constantFrom('a', 'B', '1', ',', '"', '\n', '\r\n', ' ', '\t', 'é', ';', "'"),
+});
 const header = fc.uniqueArray(fc.stringMatching(/^[a-z][a-zA-Z]{0,8}$/), { minLength: 1, maxLength: 6 });
 const table = header.chain((names) =>
   fc.record({
@@ -85,19 +87,43 @@ describe('the bulk page reads and writes CSV as the API does', () => {
     expect(server(sent)).toEqual(server(text));
     expect(server(sent)).toEqual(read.rows);
     fc.assert(
-      fc.property(table, fc.constantFrom(',' as const, ';' as const), ({ header: names, rows }, sep) => {
-        const written = toCsv(names, rows, sep);
-        expect(delimiterOf(written)).toBe(delimiterOfHeader(written));
-        const kept = rows.filter((r) => !blank(names.map((n) => r[n])));
-        expect(parseCsvRecords(written)).toEqual([names, ...kept.map((r) => names.map((n) => r[n].trim()))]);
-      }),
+      fc.property(
+        table,
+        fc.constantFrom(',' as const, ';' as const, '\t' as const),
+        ({ header: names, rows }, sep) => {
+          const written = toCsv(names, rows, sep);
+          expect(delimiterOf(written)).toBe(delimiterOfHeader(written));
+          const kept = rows.filter((r) => !blank(names.map((n) => r[n])));
+          expect(parseCsvRecords(written)).toEqual([
+            names,
+            ...kept.map((r) => names.map((n) => r[n].trim())),
+          ]);
+        },
+      ),
     );
     // Any header line: the page and the API tell the same separator.
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', ',', ';', ' ', '\n', '\r') }), (t) => {
+      fc.property(fc.string({ unit: fc.constantFrom('a', ',', ';', '\t', ' ', '\n', '\r') }), (t) => {
         expect(delimiterOf(t)).toBe(delimiterOfHeader(t));
       }),
     );
+  });
+
+  it('reads and writes a tab-separated file (a spreadsheet saved as text) as the API tells it', () => {
+    const text =
+      'reference\trecipientName\tcodAmount\r\nA-1\tBudi, S.; Toko\t150000\r\nA-2\t"Sari\tAyu"\t1200\r\n';
+    const read = parseCsv(text);
+    expect(read.delimiter).toBe('\t');
+    expect(read.rows).toEqual([
+      { reference: 'A-1', recipientName: 'Budi, S.; Toko', codAmount: '150000' },
+      { reference: 'A-2', recipientName: 'Sari\tAyu', codAmount: '1200' },
+    ]);
+    const sent = toCsv(read.header, read.rows, read.delimiter);
+    expect(delimiterOfHeader(sent)).toBe('\t');
+    const server = (csv: string) =>
+      parse<Record<string, string>>(csv, { columns: true, delimiter: delimiterOfHeader(csv), trim: true });
+    expect(server(sent)).toEqual(server(text));
+    expect(server(sent)).toEqual(read.rows);
   });
 
   it('reads an uploaded file’s bytes as the API would: UTF-16 by its BOM, UTF-8, else Windows-1252', () => {

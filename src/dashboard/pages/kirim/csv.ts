@@ -22,15 +22,19 @@ export interface CsvTable {
   misaligned: (string | null)[];
 }
 
-export type CsvDelimiter = ',' | ';';
+export type CsvDelimiter = ',' | ';' | '\t';
 
 /**
- * The separator of a CSV as the API tells it: `;` when the header row (the first line not blank) has more
- * semicolons than commas, as a spreadsheet saves it in an Indonesian locale; otherwise `,`.
+ * The separator of a CSV as the API tells it from the header row (the first line not blank): a tab when it
+ * has more tabs than commas and semicolons (a spreadsheet saved as tab-separated text); else `;` when it has
+ * more semicolons than commas, as a spreadsheet saves it in an Indonesian locale; otherwise `,`.
  */
 export function delimiterOf(text: string): CsvDelimiter {
   const header = /[^\r\n]*\S[^\r\n]*/.exec(text)?.[0] ?? '';
-  return header.split(';').length > header.split(',').length ? ';' : ',';
+  const count = (c: string) => header.split(c).length - 1;
+  const tabs = count('\t');
+  if (tabs > count(',') && tabs > count(';')) return '\t';
+  return count(';') > count(',') ? ';' : ',';
 }
 
 /**
@@ -135,7 +139,7 @@ function misalignment(cells: string[], header: string[]): string | null {
  */
 const quote = (raw: string) => {
   const value = raw.trim();
-  return /[",;\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return /[",;\t\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 };
 
 /**
