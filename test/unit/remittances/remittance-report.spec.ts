@@ -16,7 +16,7 @@ const problemsOf = (text: string) => {
 };
 
 describe('remittance report parsing', () => {
-  it('reads each courier’s header words, either delimiter, a BOM and any line endings, mixed', () => {
+  it('reads each courier’s header words, any delimiter (`,` `;` or a tab), a BOM and any line endings, mixed', () => {
     const expected = [
       { row: 1, awb: '8800000000000001', amount: 150_000, remittedOn: '2026-11-24' },
       { row: 2, awb: '8800000000000002', amount: 1_275_500, remittedOn: '2026-11-25' },
@@ -30,6 +30,8 @@ describe('remittance report parsing', () => {
       'awb,amount,date\n8800000000000001,150000,2026-11-24 23:59:59\n8800000000000002,IDR 1275500,2026-11-25\n',
       // Line endings mixed in one file (a spreadsheet's header, rows appended by a script), and CR alone.
       'AWB;Amount;Date\r\n8800000000000001;150000;2026-11-24\n8800000000000002;1275500;2026-11-25\r',
+      // Tab-separated, as a spreadsheet saves text (the BOM and a thousands comma with it).
+      '\uFEFFAWB\tCOD Amount\tRemitted Date\r\n8800000000000001\t150,000\t2026-11-24\r\n8800000000000002\tRp 1.275.500\t25/11/2026\r\n',
     ];
     for (const report of reports) expect(parseRemittanceReport(report, TODAY)).toEqual(expected);
   });
