@@ -3,15 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
-import { UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
+import { type FieldProblem, UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
 import { BODY_LIMIT_BYTES, JSON_OR_CSV, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
 import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
 
 /**
  * Fastify route config (`@RouteConfig(rowsCheckedEach(max))`): the body is a list of at most `maxRows` rows
- * and unsafe text in a row is that row's own error (the other rows are still kept), so the edge checks only
- * its depth, and a list of too many rows is told so before its fields are counted.
+ * and unsafe text or a field named `__proto__` or `constructor` in a row is that row's own error (the other
+ * rows are still kept), so the edge checks only its depth, and a list of too many rows is told so before its
+ * fields are counted.
  */
 export const rowsCheckedEach = (maxRows: number) =>
   ({ rowsCheckedEach: true, maxRows, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES }) as const;
@@ -22,6 +23,8 @@ export const rowsCheckedEach = (maxRows: number) =>
  */
 export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES, csvOnly: true } as const;
 const CSV_ONLY_TEXT = 'Send the report as text/csv (its header row first)';
+const checksRowsEach = (request: FastifyRequest) =>
+  (request.routeOptions.config as { rowsCheckedEach?: boolean } | undefined)?.rowsCheckedEach === true;
 const csvOnly = (request: FastifyRequest) =>
   (request.routeOptions.config as { csvOnly?: boolean } | undefined)?.csvOnly === true;
 
@@ -151,7 +154,7 @@ function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | nu
 
 /**
  * How requests are read before any route runs: JSON must be UTF-8 (RFC 8259) and is parsed with Fastify's
- * own poisoning-safe parser; CSV is decoded by its charset; no other body type, and no compressed body, is
+ * own poisoning-safe parser (a bulk import's rows are checked each instead); CSV is decoded by its charset; no other body type, and no compressed body, is
  * accepted (415). Then every
  * string of the parsed body, the query and the path parameters is checked for text PostgreSQL cannot hold,
  * and the body for hostile nesting, before validation could recurse into it.
@@ -164,6 +167,10 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     route.bodyLimit = typeof own === 'number' ? own : BODY_LIMIT_BYTES;
   });
   const json = fastify.getDefaultJsonParser('error', 'error');
+  // A bulk import's rows are checked one by one (inspectJson names a `__proto__` or `constructor` field as
+  // that row's error): refused here, one such row refused the whole file. JSON.parse makes such a key an own
+  // field of the object it is in, never its prototype, and no row with one reaches class-transformer.
+  const rowsJson = fastify.getDefaultJsonParser('ignore', 'ignore');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
     const coded = codedBodyError(request);
@@ -187,15 +194,12 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     } catch (e) {
       return done(e as Error);
     }
-    void json(request, text, (error: Error | null, value?: unknown) => {
+    const parse = checksRowsEach(request) ? rowsJson : json;
+    void parse(request, text, (error: Error | null, value?: unknown) => {
       // Fastify's parser refuses `__proto__` (and `constructor.prototype`) keys as prototype poisoning but
-      // says the JSON is invalid; when it is valid JSON, say what was refused.
-      if (error && validJson(text))
-        return done(
-          new ValidationFailedError([
-            { field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' },
-          ]),
-        );
+      // says the JSON is invalid; when it is valid JSON, name the fields it refused.
+      const poisoned = error ? poisonedFields(text) : null;
+      if (poisoned) return done(new ValidationFailedError(poisoned));
       done(error, value);
     });
   });
@@ -262,13 +266,22 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   });
 }
 
-function validJson(text: string): boolean {
+/**
+ * The fields of a body Fastify's parser refused as prototype poisoning, each named (`recipient.__proto__`,
+ * `constructor`), or null when the text is not JSON at all. Parsed again by JSON.parse, which keeps such a
+ * key as an own field (never the object's prototype), only to be named.
+ */
+function poisonedFields(text: string): FieldProblem[] | null {
+  let value: unknown;
   try {
-    JSON.parse(text);
-    return true;
+    value = JSON.parse(text);
   } catch {
-    return false;
+    return null;
   }
+  const { inherited } = inspectJson(value);
+  return inherited.length
+    ? inherited
+    : [{ field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' }];
 }
 
 /** Whether a query string's percent-escapes are well formed and spell UTF-8. */

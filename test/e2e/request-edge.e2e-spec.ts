@@ -421,21 +421,23 @@ const CASES = (addressId: string, shipmentId: string): Case[] => {
       code: 'VALIDATION_FAILED',
       details: [{ field: 'body', message: 'is not valid JSON' }],
     },
-    // Prototype poisoning is refused by name, not as invalid JSON (it is valid JSON).
-    ...['{"__proto__":{"admin":true},"label":"Gudang"}', '{"constructor":{"prototype":{"admin":true}}}'].map(
-      (raw): Case => ({
-        name: `a poisoning key: ${raw}`,
-        method: 'post',
-        path: '/v1/addresses',
-        raw,
-        contentType: 'application/json',
-        status: 400,
-        code: 'VALIDATION_FAILED',
-        details: [
-          { field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' },
-        ],
-      }),
-    ),
+    // Prototype poisoning is refused naming the field, not as invalid JSON (it is valid JSON).
+    ...(
+      [
+        ['{"__proto__":{"admin":true},"label":"Gudang"}', '__proto__'],
+        ['{"constructor":{"prototype":{"admin":true}}}', 'constructor'],
+        ['{"label":"Gudang","phone":{"\\u005f_proto__":{"admin":true}}}', 'phone.__proto__'],
+      ] as const
+    ).map(([raw, field]): Case => ({
+      name: `a poisoning key: ${raw}`,
+      method: 'post',
+      path: '/v1/addresses',
+      raw,
+      contentType: 'application/json',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: [{ field, message: `property ${field.split('.').pop()} should not exist` }],
+    })),
     {
       name: 'an empty JSON body',
       method: 'post',

@@ -762,6 +762,69 @@ describe('bulk shipment import', () => {
     ]);
   });
 
+  it('refuses a row with a field named __proto__ (or constructor.prototype) as that row’s error, keeping the others', async () => {
+    const row = (reference: string) => JSON.stringify(validShipment(origin, reference)).slice(1, -1);
+    const ship = validShipment(origin);
+    const rows = [
+      `{${row('PROTO-1')}}`,
+      `{"__proto__":{"admin":true,"polluted":"yes"},${row('PROTO-2')}}`,
+      `{"constructor":{"prototype":{"polluted":"yes"}},${row('PROTO-3')}}`,
+      `{${row('PROTO-4').replace('"recipient":{', '"recipient":{"__proto__":{"name":"x"},')}}`,
+      `{${row('PROTO-5')},"parcel":{"weightGrams":1000,"items":[{"\\u005f_proto__":{"polluted":"yes"}}]}}`,
+      `{"\\u005f\\u005fproto__":[],${row('PROTO-6')}}`,
+      `{${row('PROTO-7')}}`,
+    ];
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(`[${rows.join(',')}]`)
+      .expect(200);
+    // Before, the whole request was a 400 naming `body`.
+    expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['PROTO-1', 'PROTO-7']);
+    expect(res.body.errors).toEqual([
+      { row: 2, details: [{ field: '__proto__', message: 'property __proto__ should not exist' }] },
+      { row: 3, details: [{ field: 'constructor', message: 'property constructor should not exist' }] },
+      {
+        row: 4,
+        details: [{ field: 'recipient.__proto__', message: 'property __proto__ should not exist' }],
+      },
+      {
+        row: 5,
+        details: [{ field: 'parcel.items.0.__proto__', message: 'property __proto__ should not exist' }],
+      },
+      { row: 6, details: [{ field: '__proto__', message: 'property __proto__ should not exist' }] },
+    ]);
+    // No prototype was reached: not Object's (the app runs in this process), nor a created shipment's.
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'PROTO-%'",
+    );
+    expect(n).toBe(2);
+    // The single create still refuses it whole, naming the field.
+    const single = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify(ship).replace('"recipient":{', '"recipient":{"__proto__":{"admin":true},'))
+      .expect(400);
+    expect(single.body.details).toEqual([
+      { field: 'recipient.__proto__', message: 'property __proto__ should not exist' },
+    ]);
+    // A CSV column named so is an unknown column like any other (the file's error), never a prototype.
+    const csv = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(`${csvHeader},__proto__,constructor\n${csvRow('PROTO-C1')},x,y`)
+      .expect(400);
+    expect(csv.body.details).toEqual([
+      { field: 'body.__proto__', message: 'is not a known column' },
+      { field: 'body.constructor', message: 'is not a known column' },
+    ]);
+  });
+
   it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
     const fresh = await signupSeller(http);
     const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);

@@ -90,7 +90,8 @@ export class BulkImportService {
         continue;
       }
       // Text PostgreSQL cannot hold is this row's error (the edge left bulk rows to be checked one by one),
-      // and so is a field named as one every object inherits (`constructor`): validation never sees it.
+      // and so is a field named as one every object inherits (`constructor`, `__proto__`, kept by the edge's
+      // parser as an own field): validation never sees it, and class-transformer must never copy it.
       const inspected = inspectJson(raw);
       const unsafe = [...inspected.problems, ...inspected.inherited];
       if (unsafe.length) {
