@@ -191,7 +191,7 @@ describe('COD fee of a parcel whose COD credit was reversed: refunded once, char
 
     // The exports list the refund with its AWB.
     const csv = await http.get(`/v1/invoices/${invoice.id}/csv`).set(s.seller.auth).expect(200);
-    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    const rows = parse<Record<string, string>>(csv.text, { columns: true, bom: true });
     expect(rows.filter((r) => r.shipment_id === b.id)).toEqual([
       expect.objectContaining({ awb: b.awb, kind: 'cod_fee_refund', amount: String(-b.codFee) }),
     ]);

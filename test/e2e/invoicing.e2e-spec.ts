@@ -334,9 +334,9 @@ describe('invoices: one per seller and period, posted, settled from available, e
 
   it('exports the seller’s invoice as CSV and as an Indonesian PDF; another seller gets 404', async () => {
     const csv = await http.get(`/v1/invoices/${first.id}/csv`).set(a.auth).expect(200);
-    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toContain(`${first.number.replace(/\//g, '-')}.csv`);
-    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    const rows = parse<Record<string, string>>(csv.text, { columns: true, bom: true });
     expect(rows.length).toBeGreaterThanOrEqual(5);
     expect(rows.every((r) => r.invoice_number === first.number && r.seller_id === a.sellerId)).toBe(true);
     // Whose it is by name too, as the seller signed up (a spreadsheet reader has no seller ids in mind).
@@ -377,6 +377,30 @@ describe('invoices: one per seller and period, posted, settled from available, e
     ])
       expect((await http.get(path).set(b.auth).expect(404)).body.code).toBe('INVOICING_NOT_FOUND');
     expect((await invoicesOf(b)).map((i) => i.id)).not.toContain(first.id);
+  });
+
+  it('leads every invoice CSV with a UTF-8 byte-order mark, so Excel shows a shop named in any script as named', async () => {
+    // As the shop might have signed up; set directly since no route renames a seller.
+    const named = 'Toko Café Ñoño 🍰';
+    await t.dataSource.query('UPDATE sellers SET name = $2 WHERE id = $1', [a.sellerId, named]);
+    try {
+      for (const [path, who] of [
+        [`/v1/invoices/${first.id}/csv`, a.auth],
+        ['/v1/finance/invoices/export?periodStart=2026-10-26&format=csv', finance.auth],
+      ] as const) {
+        const res = await http.get(path).set(who).buffer(true).parse(binaryBody).expect(200);
+        expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+        const bytes = res.body as Buffer;
+        // Before, the file began with the header row itself: Excel read it as Windows-1252.
+        expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+        const text = bytes.subarray(3).toString('utf8');
+        expect(text.startsWith('invoice_number,seller_id,seller_name,')).toBe(true);
+        const rows = parse<Record<string, string>>(text, { columns: true });
+        expect(new Set(rows.map((r) => r.seller_name))).toEqual(new Set([named]));
+      }
+    } finally {
+      await t.dataSource.query('UPDATE sellers SET name = $2 WHERE id = $1', [a.sellerId, 'Toko Batik Sari']);
+    }
   });
 
   it('gives finance a period across sellers with totals, as CSV and as a PDF with a section per seller', async () => {
@@ -449,7 +473,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
       .get('/v1/finance/invoices/export?periodStart=2026-10-26&format=csv')
       .set(finance.auth)
       .expect(200);
-    const rows = parse<Record<string, string>>(csv.text, { columns: true });
+    const rows = parse<Record<string, string>>(csv.text, { columns: true, bom: true });
     expect(new Set(rows.map((r) => r.invoice_number))).toEqual(new Set([first.number]));
     expect(rows.reduce((s, r) => s + Number(r.amount), 0)).toBe(first.total);
 
@@ -479,7 +503,7 @@ describe('invoices: one per seller and period, posted, settled from available, e
           .set(finance.auth)
           .expect(200)
       ).text,
-      { columns: true },
+      { columns: true, bom: true },
     );
     const numbers = periodCsv.map((r) => r.invoice_number);
     expect([...new Set(numbers)]).toEqual(issued.map((i) => i.number).sort());

@@ -81,9 +81,11 @@ class BatchedRows extends Readable {
 /**
  * A CSV (quoted as RFC 4180 says, header row first, lines ending in LF, which spreadsheets read as CRLF)
  * streamed through csv-stringify from batches of rows; `nextBatch`
- * answers null when there are no more. A failure while reading ends the stream with that error.
+ * answers null when there are no more. A failure while reading ends the stream with that error. It starts
+ * with a UTF-8 byte-order mark: without one Excel reads a CSV in the machine's code page (Windows-1252 in an
+ * Indonesian locale), and a shop named `Toko Café 🍰` showed as `Toko CafÃ© ðŸ°`.
  */
 export function invoiceCsv(nextBatch: () => Promise<InvoiceCsvRow[] | null>): Readable {
-  const csv = stringify({ header: true, columns: [...INVOICE_CSV_COLUMNS] });
+  const csv = stringify({ header: true, columns: [...INVOICE_CSV_COLUMNS], bom: true });
   return pipeline(new BatchedRows(nextBatch), csv, () => undefined);
 }

@@ -103,11 +103,14 @@ const EXAMPLE: Record<(typeof CSV_COLUMNS)[number], string> = {
 /**
  * The CSV a seller starts a bulk upload from: every column in the header row and one example row whose
  * origin is `originAddressId` (the seller's newest pickup address; empty when it has none). Upload-ready.
+ * Led by a UTF-8 byte-order mark, so Excel reads what the seller types in as UTF-8 (an upload's BOM is
+ * passed over).
  */
 export function shipmentsCsvTemplate(originAddressId: string | null): string {
   return stringify([{ ...EXAMPLE, originAddressId: originAddressId ?? '' }], {
     header: true,
     columns: [...CSV_COLUMNS],
+    bom: true,
   });
 }
 

@@ -29,7 +29,7 @@ describe('invoice CSV', () => {
       ],
     ];
     const csv = await text(invoiceCsv(() => Promise.resolve(batches.shift() ?? null)));
-    const records = parse<Record<string, string>>(csv, { columns: true });
+    const records = parse<Record<string, string>>(csv, { columns: true, bom: true });
     expect(records.map((r) => [r.seller_name, r.awb, r.amount])).toEqual([
       ['Toko Sari', `'=cmd|"/c calc"!A1`, '18000'],
       [`'=HYPERLINK("http://x","Toko")`, 'JNE1', '-1800'],
