@@ -22,14 +22,23 @@ export function delimiterOfHeader(text: string): CsvDelimiter {
   return count(';') > count(',') ? ';' : ',';
 }
 
+/** The place (1-based) of the header's last column with a name; 0 when none has one. */
+export function lastNamedColumn(header: readonly string[]): number {
+  return header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
+}
+
 /**
  * Why a row's cells cannot be put under the header's columns, or null: a row short of the header's last named
  * column, or with a value past the header's last column (a delimiter missing, or one inside an unquoted
  * value, shifts every value after it). Empty cells past the last column, or unnamed columns left off the
- * end, are what spreadsheets leave: no problem.
+ * end, are what spreadsheets leave: no problem. `named` is lastNamedColumn(header), given when many rows
+ * are checked against one wide header.
  */
-export function cellCountProblem(cells: readonly string[], header: readonly string[]): string | null {
-  const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
+export function cellCountProblem(
+  cells: readonly string[],
+  header: readonly string[],
+  named = lastNamedColumn(header),
+): string | null {
   const short = cells.length < named;
   if (!short && cells.slice(header.length).every((c) => c === '')) return null;
   const why = short

@@ -825,6 +825,35 @@ describe('bulk shipment import', () => {
     ]);
   });
 
+  it('reads a header of many empty cells (as a wide sheet saves it) in time, and refuses a header past a sheet’s width or of many unknown names in a few words', async () => {
+    const upload = (csv: string) =>
+      http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send(csv);
+    // Wider than a spreadsheet can be (Excel's 16,384 columns): refused before being put under it.
+    const wider = await upload(`${csvHeader}${','.repeat(100_000)}\n${csvRow('WIDER-1')}`).expect(400);
+    expect(wider.body.details).toEqual([
+      { field: 'body', message: 'has more than 16384 cells in its header row' },
+    ]);
+    // 10,000 names no column has: 20 named (each cut short), the rest counted, not 10,000 details.
+    const names = Array.from({ length: 10_000 }, (_, i) => `${'x'.repeat(i ? 1 : 300)}${i}`);
+    const unknown = await upload(`${csvHeader},${names.join(',')}\n${csvRow('NAMES-1')}`).expect(400);
+    expect(unknown.body.details).toHaveLength(21);
+    expect(unknown.body.details[0]).toEqual({
+      field: `body.${'x'.repeat(100)}…`,
+      message: 'is not a known column',
+    });
+    expect(unknown.body.details[20]).toEqual({ field: 'body', message: 'has 9980 more unknown columns' });
+    // 16,000 empty cells past the header's names, 300 rows: each row put under the header cost time in the
+    // header's width (about 8 s here, every other request waiting); now the width is read once.
+    const wide = [
+      `${csvHeader}${','.repeat(16_000)}`,
+      ...Array.from({ length: 300 }, (_, i) => csvRow(`WIDE-${i}`)),
+    ].join('\n');
+    const started = performance.now();
+    const res = await upload(wide).expect(200);
+    expect(performance.now() - started).toBeLessThan(6000);
+    expect([res.body.created.length, res.body.errors]).toEqual([300, []]);
+  }, 60_000);
+
   it('offers a CSV template with every column and an example row from the seller’s address that uploads as is', async () => {
     const fresh = await signupSeller(http);
     const empty = await http.get('/v1/shipments/bulk/template').set(fresh.auth).expect(200);

@@ -4,6 +4,7 @@ import {
   cellCountProblem,
   type CsvDelimiter,
   delimiterOfHeader,
+  lastNamedColumn,
 } from 'src/common/csv-lines';
 import { stringify } from 'csv-stringify/sync';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
@@ -125,8 +126,12 @@ export interface ShipmentsCsv {
   problems: (FieldProblem[] | null)[];
 }
 
-/** The key a column without a name in the header is read under: `#` and its place (no known column's name). */
-const unnamed = (place: number) => `#${place}`;
+/** The most cells a header row may have: a spreadsheet's most columns (Excel's XFD). */
+const MAX_HEADER_CELLS = 16_384;
+
+/** Unknown header names an answer lists one by one (the rest are counted), each cut to this many characters. */
+const MAX_NAMED_UNKNOWN = 20;
+const MAX_ECHOED_NAME = 100;
 
 /**
  * Reads a shipments CSV into the same nested shape a JSON request has, one object per data row, with the
@@ -138,35 +143,40 @@ const unnamed = (place: number) => `#${place}`;
  * value under a column without a name, or more than `maxRows` data rows.
  */
 export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): ShipmentsCsv {
-  type Read = {
-    record: Record<string, string>;
-    info: { records: number; empty_lines: number; error?: { record?: string[] } };
-  };
-  let records: Read[];
-  // The header (known columns by their template name), kept as read: the records' keys hold a column given twice once.
-  let header: string[] = [];
+  type Read = { record: string[]; info: { records: number; empty_lines: number } };
+  const records: Read[] = [];
+  // The header (known columns by their template name), kept as read.
+  let header: string[] | null = null;
   const delimiter = delimiterOfHeader(text);
   // A 10 MB upload of short rows is half a million of them: read in full they held the event loop (every
   // request) for seconds before being refused as too many, so reading ends at the first one too many.
   const tooMany = new ValidationFailedError([
     { field: 'body', message: `has more than ${maxRows} rows; at most ${maxRows} per request` },
   ]);
-  let kept = 0;
+  const tooWide = new ValidationFailedError([
+    { field: 'body', message: `has more than ${MAX_HEADER_CELLS} cells in its header row` },
+  ]);
   try {
-    records = parse(text, {
-      on_record: (read: Read) => {
+    // Read as arrays, the header row included, and put under the header here: with csv-parse's own
+    // `columns`, each row of fewer cells than a wide header cost time in the header's width (its error
+    // copied every column), and a 118 KB file of 100,000 empty header cells held the event loop for minutes.
+    parse(text, {
+      // With `info`, each record comes as { record, info } (csv-parse's types know it only with `columns`).
+      on_record: (value: unknown) => {
+        const read = value as Read;
+        if (!header) {
+          if (read.record.length > MAX_HEADER_CELLS) throw tooWide;
+          header = read.record.map((h) => csvColumnOfHeader(h) ?? h);
+          return null;
+        }
         // `;;;;;;` is a blank row of the sheet, not a shipment with every field missing: every cell empty,
         // those past the header's last column too (a row whose one value is there is no blank row).
-        const cells = read.info.error?.record ?? Object.values(read.record);
-        if (cells.every((v) => v === '')) return null;
-        if (++kept > maxRows) throw tooMany;
-        return read;
+        if (read.record.every((v) => v === '')) return null;
+        if (records.length >= maxRows) throw tooMany;
+        records.push(read);
+        return null;
       },
       delimiter,
-      // Each column without a name under a key of its own, so a value under any of them is found.
-      // Known columns under their template name; an unknown one as written, for the error to name it.
-      columns: (names: string[]) =>
-        (header = names.map((h) => csvColumnOfHeader(h) ?? h)).map((h, i) => (h === '' ? unnamed(i + 1) : h)),
       record_delimiter: ANY_LINE_ENDING,
       skip_empty_lines: true,
       trim: true,
@@ -176,48 +186,67 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
       info: true,
     });
   } catch (e) {
-    if (e === tooMany) throw e;
+    if (e === tooMany || e === tooWide) throw e;
     throw new ValidationFailedError([
-      { field: 'body', message: `is not readable CSV: ${(e as Error).message}` },
+      { field: 'body', message: `is not readable CSV: ${(e as Error).message.slice(0, 200)}` },
     ]);
   }
   // Nothing but blank lines (or nothing): one problem, not every required column missing.
-  if (!header.length)
+  const names: string[] = header ?? [];
+  if (!names.length)
     throw new ValidationFailedError([
       {
         field: 'body',
         message: 'is empty: the first line must be the header row (GET /v1/shipments/bulk/template)',
       },
     ]);
-  const named = header.filter((h) => h !== '');
-  const unknown = named.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
-  const missing = CSV_REQUIRED_COLUMNS.filter((c) => !header.includes(c));
-  const twice = [...new Set(named.filter((h, i) => named.indexOf(h) !== i))];
-  if (unknown.length || missing.length || twice.length) {
+  const named = names.filter((h) => h !== '');
+  const unknown = [...new Set(named.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h)))];
+  const missing = CSV_REQUIRED_COLUMNS.filter((c) => !names.includes(c));
+  const seen = new Set<string>();
+  const twice = new Set(named.filter((h) => seen.size === seen.add(h).size));
+  if (unknown.length || missing.length || twice.size) {
+    // A header of a million names no column has is told in a few lines, not echoed back whole.
+    const listed = unknown.slice(0, MAX_NAMED_UNKNOWN);
     throw new ValidationFailedError([
-      ...unknown.map((c) => ({ field: `body.${c}`, message: 'is not a known column' })),
+      ...listed.map((c) => ({
+        field: `body.${c.length > MAX_ECHOED_NAME ? `${c.slice(0, MAX_ECHOED_NAME)}…` : c}`,
+        message: 'is not a known column',
+      })),
+      ...(unknown.length > listed.length
+        ? [{ field: 'body', message: `has ${unknown.length - listed.length} more unknown columns` }]
+        : []),
       ...missing.map((c) => ({ field: `body.${c}`, message: 'column is required' })),
-      ...twice.map((c) => ({ field: `body.${c}`, message: 'column is given twice' })),
+      ...[...twice].map((c) => ({ field: `body.${c}`, message: 'column is given twice' })),
     ]);
   }
   // A value under a column without a name belongs to no field: a header cell left empty by mistake
   // (codAmount's) would otherwise ship without it.
-  const valued = header.flatMap((h, i) =>
-    h === '' && records.some(({ record }) => (record[unnamed(i + 1)] ?? '') !== '') ? [i + 1] : [],
-  );
-  if (valued.length)
+  // Cell by cell, once: each unnamed column asking every row cost its number times theirs.
+  const valued = new Set<number>();
+  for (const { record } of records)
+    for (let i = 0; i < Math.min(record.length, names.length); i += 1)
+      if (names[i] === '' && record[i] !== '') valued.add(i);
+  if (valued.size)
     throw new ValidationFailedError(
-      valued.map((place) => ({
-        field: 'body',
-        message: `column ${place} has no name in the header row but holds a value`,
-      })),
+      [...valued]
+        .sort((a, b) => a - b)
+        .map((i) => ({
+          field: 'body',
+          message: `column ${i + 1} has no name in the header row but holds a value`,
+        })),
     );
+  const known = names.flatMap((h, i) => (h === '' ? [] : [[h, i] as const]));
+  const lastNamed = lastNamedColumn(names);
   return {
-    rows: records.map(({ record }) => shipmentOfRecord(record, delimiter)),
-    // The header's row, the records and the blank lines before: a cell spanning lines stays in its row.
-    lines: records.map(({ info }) => 1 + info.records + info.empty_lines),
-    problems: records.map(({ info }) => {
-      const problem = info.error?.record ? cellCountProblem(info.error.record, header) : null;
+    rows: records.map(({ record }) =>
+      shipmentOfRecord(Object.fromEntries(known.map(([h, i]) => [h, record[i] ?? ''])), delimiter),
+    ),
+    // The records before it (the header's row among them) and the blank lines before: a cell spanning
+    // lines stays in its row.
+    lines: records.map(({ info }) => info.records + info.empty_lines),
+    problems: records.map(({ record }) => {
+      const problem = record.length === names.length ? null : cellCountProblem(record, names, lastNamed);
       return problem ? [{ field: 'row', message: problem }] : null;
     }),
   };
