@@ -17,7 +17,8 @@ const ALLOWED = {
   ledger: [],
   invoicing: ['ledger', 'shipments', 'sellers'],
   withdrawals: ['ledger', 'sellers'],
-  remittances: ['ledger', 'shipments'],
+  // tracking: a remittance line finance resolves to a seller's parcel is credited by its COD credit posting.
+  remittances: ['ledger', 'shipments', 'tracking'],
   areas: [],
 };
 

@@ -16,3 +16,15 @@ class ParseIdPipe implements PipeTransform<string, string> {
 
 /** The `:id` route parameter as a UUID. */
 export const IdParam = (name = 'id') => Param(name, new ParseIdPipe());
+
+/** A positive whole number PostgreSQL's integer holds; anything else names nothing there is. */
+class ParseOrdinalPipe implements PipeTransform<string, number> {
+  transform(value: string): number {
+    const n = /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
+    if (!(n <= 2_147_483_647)) throw new NotFoundError('NOT_FOUND', 'No such resource');
+    return n;
+  }
+}
+
+/** A route parameter numbering something from 1 (a report's line by its row). */
+export const OrdinalParam = (name: string) => Param(name, new ParseOrdinalPipe());

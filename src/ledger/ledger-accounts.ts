@@ -18,6 +18,7 @@ export const PLATFORM_ACCOUNT_KINDS = [
   'bank',
   'fee_income',
   'remittance_suspense',
+  'other_income',
 ] as const;
 export type PlatformAccountKind = (typeof PLATFORM_ACCOUNT_KINDS)[number];
 export type AccountKind = SellerAccountKind | PlatformAccountKind;
@@ -121,6 +122,8 @@ export const POSTING_TYPES = [
   'invoice_settled',
   'courier_remittance',
   'courier_remittance_voided',
+  'remittance_suspense_refunded',
+  'remittance_suspense_written_off',
   'withdrawal_requested',
   'withdrawal_approved',
   'withdrawal_rejected',

@@ -6,6 +6,30 @@ export const REMITTANCE_OUTCOMES = ['matched', 'amount_mismatch', 'unmatched', '
 export type RemittanceOutcome = (typeof REMITTANCE_OUTCOMES)[number];
 
 /**
+ * How finance resolved a line waiting in suspense: its cash refunded to the courier (out of the bank), kept as
+ * Kirim's income (written off), or credited to the seller of a parcel finance names (the line then settles it).
+ */
+export const REMITTANCE_RESOLUTIONS = ['refund_courier', 'write_off', 'credit_seller'] as const;
+export type RemittanceResolution = (typeof REMITTANCE_RESOLUTIONS)[number];
+
+/**
+ * The ledger entries of a line's cash leaving suspense as refunded or written off (rupiah): refunded, the bank
+ * pays it back to the courier; written off, Kirim keeps it as other income.
+ */
+export function suspenseResolutionEntries(
+  resolution: Exclude<RemittanceResolution, 'credit_seller'>,
+  amount: Rupiah,
+): PostingEntry[] {
+  return [
+    { account: Accounts.platform('remittance_suspense'), debit: amount },
+    {
+      account: Accounts.platform(resolution === 'refund_courier' ? 'bank' : 'other_income'),
+      credit: amount,
+    },
+  ];
+}
+
+/**
  * Why a line matched no parcel: no parcel of this courier has the AWB, it is not a delivered COD parcel, or
  * its COD credit was reversed (finance found the cash never collected, so the courier owes none for it).
  */

@@ -12,7 +12,7 @@ import {
 import { CurrentPrincipal, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { REPORT_UPLOAD } from 'src/common/http-edge';
-import { IdParam } from 'src/common/id-param';
+import { IdParam, OrdinalParam } from 'src/common/id-param';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { ApiErrors } from 'src/common/openapi';
 import { Page, PageDto } from 'src/common/pagination';
@@ -23,7 +23,9 @@ import {
   ReconciliationQueryDto,
   RemittanceDetailDto,
   RemittanceDto,
+  RemittanceLineDto,
   RemittanceLinesQueryDto,
+  ResolveRemittanceLineDto,
   UploadRemittanceQueryDto,
   VoidRemittanceDto,
 } from './remittances.dto';
@@ -88,6 +90,35 @@ export class RemittancesController {
     @Body() body: VoidRemittanceDto,
   ): Promise<RemittanceDto> {
     return this.remittances.void(id, caller.userId, body.reason);
+  }
+
+  @Post('remittances/:id/lines/:row/resolve')
+  @HttpCode(200)
+  @ApiErrors(404, 409, 422)
+  @ApiOperation({
+    summary: 'Resolve a remittance line waiting in suspense: refund the courier, keep it, or credit a seller',
+    description:
+      'For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists ' +
+      'it) of a report not voided. In one transaction, posted once per line ' +
+      '(`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as ' +
+      '`resolution` says, and the line keeps the resolution, the note, who and when; it leaves the ' +
+      'reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at ' +
+      'once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a ' +
+      'voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be ' +
+      'voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 ' +
+      'REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the ' +
+      'line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD ' +
+      'is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its ' +
+      'seller’s COD credit stands).',
+  })
+  @ApiOkResponse({ type: RemittanceLineDto })
+  resolveLine(
+    @CurrentPrincipal() caller: Principal,
+    @IdParam() id: string,
+    @OrdinalParam('row') row: number,
+    @Body() body: ResolveRemittanceLineDto,
+  ): Promise<RemittanceLineDto> {
+    return this.remittances.resolveLine(id, row, body, caller.userId);
   }
 
   @Get('remittances')

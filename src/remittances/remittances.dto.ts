@@ -1,9 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { MAX_PAGE_LIMIT, PageQueryDto } from 'src/common/pagination';
 import { Optional, QueryInteger, Text } from 'src/common/validators';
-import { REMITTANCE_OUTCOMES, type RemittanceOutcome } from './remittance-matching';
+import {
+  REMITTANCE_OUTCOMES,
+  REMITTANCE_RESOLUTIONS,
+  type RemittanceOutcome,
+  type RemittanceResolution,
+} from './remittance-matching';
 
 /** The couriers that remit COD cash to Kirim (the catalogue's). */
 export const REMITTING_COURIERS = Object.keys(defaults.couriers.catalogue);
@@ -143,6 +148,57 @@ export class RemittanceLineDto {
   @ApiProperty({ type: 'integer', nullable: true, description: 'Rupiah Kirim expected (the parcel’s COD)' })
   expectedAmount!: number | null;
   @ApiProperty({ format: 'date-time' }) uploadedAt!: string;
+  @ApiProperty({
+    enum: REMITTANCE_RESOLUTIONS,
+    nullable: true,
+    description:
+      'How finance resolved the line’s cash in suspense (POST …/lines/:row/resolve), null while unresolved. ' +
+      'A line credited to a seller is `matched` to the shipment finance named',
+  })
+  resolution!: RemittanceResolution | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Why finance resolved it so, as written' })
+  resolutionNote!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'The finance user who resolved it',
+  })
+  resolvedBy!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
+}
+
+export class ResolveRemittanceLineDto {
+  @ApiProperty({
+    enum: REMITTANCE_RESOLUTIONS,
+    description:
+      '`refund_courier`: the cash is paid back to the courier (out of suspense and the bank). `write_off`: ' +
+      'Kirim keeps it (out of suspense into other income). `credit_seller`: it is the COD cash of the ' +
+      'shipment `shipmentId` (a COD parcel of the same amount the line’s courier carried under the line’s ' +
+      'airway bill: booked with it now and delivered, or booked with it before Kirim re-booked it away and ' +
+      'that booking since cancelled), whose seller was not credited it or had the credit reversed: the seller ' +
+      'is credited as by a delivery (`cod-credit:<shipmentId>`, or `cod-credit-redelivered:<shipmentId>` after ' +
+      'a reversal, the same hold), and the line settles the parcel.',
+  })
+  @IsIn(REMITTANCE_RESOLUTIONS)
+  resolution!: RemittanceResolution;
+
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 500,
+    example: 'Kurir mengonfirmasi setoran ganda; dikembalikan lewat transfer 12/12',
+    description: 'Why (required; kept with the line with who resolved it and when)',
+  })
+  @Text(500)
+  note!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'With `credit_seller` only (and required there): the shipment whose COD cash the line is',
+  })
+  @ValidateIf((o: ResolveRemittanceLineDto) => o.resolution === 'credit_seller' || o.shipmentId !== undefined)
+  @IsUUID()
+  shipmentId?: string;
 }
 
 export class RemittanceDetailDto extends RemittanceDto {

@@ -1,4 +1,4 @@
-import { AppError, ConflictError, NotFoundError } from 'src/common/errors/app-error';
+import { AppError, BusinessRuleError, ConflictError, NotFoundError } from 'src/common/errors/app-error';
 
 export class RemittanceNotFoundError extends NotFoundError {
   constructor() {
@@ -31,5 +31,68 @@ export class RemittanceReportTooLargeError extends AppError {
 export class RemittanceAlreadyVoidedError extends ConflictError {
   constructor(readonly remittanceId: string) {
     super('REMITTANCE_ALREADY_VOIDED', `Remittance ${remittanceId} was voided before`);
+  }
+}
+
+export class RemittanceLineNotFoundError extends NotFoundError {
+  constructor() {
+    super('REMITTANCE_LINE_NOT_FOUND', 'No such line in this remittance');
+  }
+}
+
+/** A line resolved before (by anyone): its cash left suspense then. */
+export class RemittanceLineAlreadyResolvedError extends ConflictError {
+  constructor(resolution: string) {
+    super('REMITTANCE_LINE_ALREADY_RESOLVED', `This line was resolved before: ${resolution}`, [
+      { field: 'resolution', message: `the line was resolved before (${resolution})` },
+    ]);
+  }
+}
+
+/** A matched line: its cash settled its parcel, so there is nothing in suspense to resolve. */
+export class RemittanceLineNotInSuspenseError extends ConflictError {
+  constructor() {
+    super('REMITTANCE_LINE_NOT_IN_SUSPENSE', 'This line settled its parcel: none of its cash is in suspense');
+  }
+}
+
+/** Finance moved some of the report's cash out of suspense: voiding would reverse cash no longer there. */
+export class RemittanceHasResolvedLinesError extends ConflictError {
+  constructor(count: number) {
+    super(
+      'REMITTANCE_HAS_RESOLVED_LINES',
+      `${count} line(s) of this report were resolved: their cash left suspense, so the report cannot be voided`,
+    );
+  }
+}
+
+/** The shipment finance named is not the parcel the line's courier carried under the line's airway bill. */
+export class RemittanceResolutionNotTheParcelError extends BusinessRuleError {
+  constructor(why: string) {
+    super('REMITTANCE_RESOLUTION_NOT_THE_PARCEL', `The line cannot be credited to this shipment: ${why}`, [
+      { field: 'shipmentId', message: why },
+    ]);
+  }
+}
+
+/** The line's cash is not the parcel's COD amount: the seller is credited the COD amount, never another. */
+export class RemittanceResolutionAmountDiffersError extends BusinessRuleError {
+  constructor(lineAmount: number, codAmount: number) {
+    super(
+      'REMITTANCE_RESOLUTION_AMOUNT_DIFFERS',
+      `The line remitted ${lineAmount} rupiah; the shipment's COD is ${codAmount}`,
+      [{ field: 'shipmentId', message: `has a COD amount of ${codAmount}, not the line's ${lineAmount}` }],
+    );
+  }
+}
+
+/** The seller's COD credit for the parcel stands: crediting the line's cash would pay the seller twice. */
+export class RemittanceResolutionAlreadyCreditedError extends ConflictError {
+  constructor() {
+    super(
+      'REMITTANCE_RESOLUTION_ALREADY_CREDITED',
+      "The seller was already credited this parcel's COD cash",
+      [{ field: 'shipmentId', message: 'its seller was already credited its COD cash' }],
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from 'src/ledger/ledger.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
+import { TrackingModule } from 'src/tracking/tracking.module';
 import { RemittanceLateMatchJob } from './remittance-late-match.job';
 import { RemittancesController } from './remittances.controller';
 import { RemittancesRepository } from './remittances.repository';
@@ -8,7 +9,7 @@ import { RemittancesService } from './remittances.service';
 
 /** Couriers' COD remittance reports, matched against delivered COD parcels and settled through the ledger. */
 @Module({
-  imports: [LedgerModule, ShipmentsModule],
+  imports: [LedgerModule, ShipmentsModule, TrackingModule],
   controllers: [RemittancesController],
   providers: [RemittancesRepository, RemittancesService, RemittanceLateMatchJob],
   exports: [RemittancesService],

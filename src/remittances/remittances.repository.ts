@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { Rupiah } from 'src/common/money';
 import { advisoryKey } from 'src/database/locks';
 import { Transactions } from 'src/database/transaction';
-import type { MatchedLine, RemittanceOutcome, UnmatchedReason } from './remittance-matching';
+import type {
+  MatchedLine,
+  RemittanceOutcome,
+  RemittanceResolution,
+  UnmatchedReason,
+} from './remittance-matching';
 
 export interface RemittanceRecord {
   id: string;
@@ -32,6 +37,16 @@ export interface LineRecord {
   expectedAmount: Rupiah | null;
   deliveredAt: Date | null;
   createdAt: Date;
+  /** How finance resolved it, once, if it did. */
+  resolved?: LineResolution | null;
+}
+
+/** Finance's resolution of a line waiting in suspense: what, why (as written), who and when. */
+export interface LineResolution {
+  resolution: RemittanceResolution;
+  note: string;
+  by: string;
+  at: Date;
 }
 
 interface RemittanceRow {
@@ -69,6 +84,10 @@ interface LineRow {
   expected_amount: string | null;
   delivered_at: Date | null;
   created_at: Date;
+  resolution: RemittanceResolution | null;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: Date | null;
 }
 
 const remittanceOf = (r: RemittanceRow): RemittanceRecord => ({
@@ -102,10 +121,14 @@ const lineOf = (r: LineRow): LineRecord => ({
   expectedAmount: r.expected_amount === null ? null : Number(r.expected_amount),
   deliveredAt: r.delivered_at,
   createdAt: r.created_at,
+  resolved: r.resolution
+    ? { resolution: r.resolution, note: r.resolution_note!, by: r.resolved_by!, at: r.resolved_at! }
+    : null,
 });
 
 const LINE_COLUMNS = `remittance_id, row_no, courier, awb, amount, to_char(remitted_on, 'YYYY-MM-DD') AS remitted_on,
-  outcome, reason, shipment_id, expected_amount, delivered_at, created_at`;
+  outcome, reason, shipment_id, expected_amount, delivered_at, created_at, resolution, resolution_note,
+  resolved_by, resolved_at`;
 /** Lines written per statement (a report may hold hundreds of thousands). */
 const INSERT_CHUNK = 5000;
 
@@ -215,7 +238,7 @@ export class RemittancesRepository {
   ): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE outcome = 'unmatched' AND NOT voided AND courier = $1 AND created_at >= $2
+        WHERE outcome = 'unmatched' AND NOT voided AND resolution IS NULL AND courier = $1 AND created_at >= $2
           AND ($3::timestamptz IS NULL OR (created_at, remittance_id, row_no) > ($3::timestamptz, $4::uuid, $5::int))
         ORDER BY created_at, remittance_id, row_no LIMIT $6`,
       [courier, since, after?.createdAt ?? null, after?.remittanceId ?? null, after?.row ?? 0, limit],
@@ -226,18 +249,24 @@ export class RemittancesRepository {
   /**
    * Decides a line again (`line` as matchRemittance decided it now): an unmatched one once its AWB names a
    * delivered parcel, or a duplicate once the line that settled its parcel was voided. Moves its report's
-   * counts from the line's outcome (`from`) to the new one, in one statement. False when the line was no
-   * longer `from` (or its report was voided).
+   * counts from the line's outcome (`from`) to the new one, in one statement; `resolved`: finance's resolution
+   * that decided it (a line credited to a seller). False when the line was no longer `from`, was resolved, or
+   * its report was voided.
    */
-  async redecide(remittanceId: string, line: MatchedLine, from: 'unmatched' | 'duplicate'): Promise<boolean> {
+  async redecide(
+    remittanceId: string,
+    line: MatchedLine,
+    from: RemittanceOutcome,
+    resolved: LineResolution | null = null,
+  ): Promise<boolean> {
     const moved = (column: string, outcome: RemittanceOutcome, amount: boolean) =>
       `${column} = r.${column} - CASE WHEN $7 = '${outcome}' THEN ${amount ? 'l.amount' : '1'} ELSE 0 END
          + CASE WHEN $3 = '${outcome}' THEN ${amount ? 'l.amount' : '1'} ELSE 0 END`;
     const [, changed] = await this.tx.manager.query<[unknown, number]>(
       `WITH l AS (
          UPDATE remittance_lines SET outcome = $3, reason = $8, shipment_id = $4, expected_amount = $5,
-                delivered_at = $6
-          WHERE remittance_id = $1 AND row_no = $2 AND outcome = $7 AND NOT voided
+                delivered_at = $6, resolution = $9, resolution_note = $10, resolved_by = $11, resolved_at = $12
+          WHERE remittance_id = $1 AND row_no = $2 AND outcome = $7 AND NOT voided AND resolution IS NULL
           RETURNING remittance_id, amount
        )
        UPDATE remittances r SET
@@ -261,6 +290,10 @@ export class RemittancesRepository {
         line.deliveredAt,
         from,
         line.outcome === 'unmatched' ? line.reason : null,
+        resolved?.resolution ?? null,
+        resolved?.note ?? null,
+        resolved?.by ?? null,
+        resolved?.at ?? null,
       ],
     );
     return changed === 1;
@@ -273,7 +306,7 @@ export class RemittancesRepository {
       `SELECT l.remittance_id || ':' || l.row_no AS key
          FROM remittance_lines l JOIN unnest($1::uuid[], $2::int[]) AS k(remittance_id, row_no)
            ON l.remittance_id = k.remittance_id AND l.row_no = k.row_no
-        WHERE l.outcome = 'unmatched' AND NOT l.voided`,
+        WHERE l.outcome = 'unmatched' AND NOT l.voided AND l.resolution IS NULL`,
       [lines.map((l) => l.remittanceId), lines.map((l) => l.row)],
     );
     return new Set(rows.map((r) => r.key));
@@ -288,6 +321,7 @@ export class RemittancesRepository {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
         WHERE courier = $1 AND awb = ANY($2::text[]) AND outcome = 'duplicate' AND NOT voided
+          AND resolution IS NULL
         ORDER BY created_at, remittance_id, row_no`,
       [courier, awbs],
     );
@@ -315,6 +349,37 @@ export class RemittancesRepository {
     if (changed !== 1) return false;
     await this.tx.manager.query('UPDATE remittance_lines SET voided = true WHERE remittance_id = $1', [id]);
     return true;
+  }
+
+  /** One line of a report, by its row; null when there is none. */
+  async line(remittanceId: string, row: number): Promise<LineRecord | null> {
+    const rows = await this.tx.manager.query<LineRow[]>(
+      `SELECT ${LINE_COLUMNS} FROM remittance_lines WHERE remittance_id = $1 AND row_no = $2`,
+      [remittanceId, row],
+    );
+    return rows[0] ? lineOf(rows[0]) : null;
+  }
+
+  /**
+   * Records finance's resolution of a line left in suspense (refunded, written off): its outcome stays, and it
+   * leaves the exceptions. False when it was resolved already, settles a parcel, or its report was voided.
+   */
+  async resolve(remittanceId: string, row: number, r: LineResolution): Promise<boolean> {
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE remittance_lines SET resolution = $3, resolution_note = $4, resolved_by = $5, resolved_at = $6
+        WHERE remittance_id = $1 AND row_no = $2 AND outcome <> 'matched' AND NOT voided AND resolution IS NULL`,
+      [remittanceId, row, r.resolution, r.note, r.by, r.at],
+    );
+    return changed === 1;
+  }
+
+  /** How many of a report's lines finance resolved. */
+  async resolvedCount(remittanceId: string): Promise<number> {
+    const [{ n }] = await this.tx.manager.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM remittance_lines WHERE remittance_id = $1 AND resolution IS NOT NULL',
+      [remittanceId],
+    );
+    return n;
   }
 
   async find(id: string): Promise<RemittanceRecord | null> {
@@ -360,7 +425,8 @@ export class RemittancesRepository {
   async exceptions(outcome: RemittanceOutcome, courier: string | null, limit: number): Promise<LineRecord[]> {
     const rows = await this.tx.manager.query<LineRow[]>(
       `SELECT ${LINE_COLUMNS} FROM remittance_lines
-        WHERE outcome = $1 AND outcome <> 'matched' AND NOT voided AND ($2::text IS NULL OR courier = $2)
+        WHERE outcome = $1 AND outcome <> 'matched' AND NOT voided AND resolution IS NULL
+          AND ($2::text IS NULL OR courier = $2)
         ORDER BY created_at DESC, remittance_id DESC, row_no DESC LIMIT $3`,
       [outcome, courier, limit],
     );
@@ -373,7 +439,8 @@ export class RemittancesRepository {
   ): Promise<Map<RemittanceOutcome, { count: number; amount: Rupiah }>> {
     const rows = await this.tx.manager.query<{ outcome: RemittanceOutcome; count: number; amount: string }[]>(
       `SELECT outcome, count(*)::int AS count, coalesce(sum(amount), 0)::text AS amount FROM remittance_lines
-        WHERE outcome <> 'matched' AND NOT voided AND ($1::text IS NULL OR courier = $1) GROUP BY outcome`,
+        WHERE outcome <> 'matched' AND NOT voided AND resolution IS NULL AND ($1::text IS NULL OR courier = $1)
+        GROUP BY outcome`,
       [courier],
     );
     return new Map(rows.map((r) => [r.outcome, { count: r.count, amount: Number(r.amount) }]));

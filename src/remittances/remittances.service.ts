@@ -3,12 +3,13 @@ import { AppConfig } from 'config';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { wibDate } from 'src/common/wib';
-import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
+import { NotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { Accounts, codCreditStandsReversed, codReversalKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
-import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
+import { type CodParcel, CodDeliveries, type RemittedParcel } from 'src/shipments/cod-deliveries.service';
+import { CodCreditPosting } from 'src/tracking/cod-credit-posting';
 import {
   matchRemittance,
   deliveredInTimeFor,
@@ -18,6 +19,8 @@ import {
   type RemittanceOutcome,
   remittanceEntries,
   remittanceVoidEntries,
+  type RemittanceResolution,
+  suspenseResolutionEntries,
 } from './remittance-matching';
 import { parseRemittanceReport, remittanceContentSha256 } from './remittance-report';
 import type {
@@ -32,10 +35,22 @@ import { REMITTING_COURIERS } from './remittances.dto';
 import {
   RemittanceAlreadyUploadedError,
   RemittanceAlreadyVoidedError,
+  RemittanceHasResolvedLinesError,
+  RemittanceLineAlreadyResolvedError,
+  RemittanceLineNotFoundError,
+  RemittanceLineNotInSuspenseError,
   RemittanceNotFoundError,
   RemittanceReportTooLargeError,
+  RemittanceResolutionAlreadyCreditedError,
+  RemittanceResolutionAmountDiffersError,
+  RemittanceResolutionNotTheParcelError,
 } from './remittances.errors';
-import { type LineRecord, type RemittanceRecord, RemittancesRepository } from './remittances.repository';
+import {
+  type LineRecord,
+  type LineResolution,
+  type RemittanceRecord,
+  RemittancesRepository,
+} from './remittances.repository';
 
 const DAY_MS = 86_400_000;
 const LIST_ORDER = 'remittances';
@@ -74,6 +89,10 @@ const lineView = (l: LineRecord): RemittanceLineDto => ({
   shipmentId: l.shipmentId,
   expectedAmount: l.expectedAmount,
   uploadedAt: l.createdAt.toISOString(),
+  resolution: l.resolved?.resolution ?? null,
+  resolutionNote: l.resolved?.note ?? null,
+  resolvedBy: l.resolved?.by ?? null,
+  resolvedAt: l.resolved?.at.toISOString() ?? null,
 });
 
 const onRecord = (p: CodParcel, reversed: ReadonlySet<string>): ParcelOnRecord => ({
@@ -94,6 +113,7 @@ export class RemittancesService {
     private readonly repository: RemittancesRepository,
     private readonly deliveries: CodDeliveries,
     private readonly ledger: LedgerService,
+    private readonly codCredit: CodCreditPosting,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -253,6 +273,11 @@ export class RemittancesService {
       // Read again under the lock: a late match may have moved its counts since.
       const report = (await this.repository.find(id))!;
       const now = this.clock.now();
+      if (report.voided) throw new RemittanceAlreadyVoidedError(id);
+      // Resolved lines' cash left suspense (refunded, kept, credited to a seller): reversing the report as it
+      // stands would take it out of suspense a second time. Resolutions wait for this lock too.
+      const resolved = await this.repository.resolvedCount(id);
+      if (resolved) throw new RemittanceHasResolvedLinesError(resolved);
       // Voided once only: the update takes no report voided before.
       if (!(await this.repository.void(id, by, reason, now))) throw new RemittanceAlreadyVoidedError(id);
       const freed = await this.repository.settledBy(id);
@@ -278,6 +303,144 @@ export class RemittancesService {
       // Its counts as read under the lock: the duplicates decided again are other reports' lines.
       return remittanceView({ ...report, voided: { at: now, by, reason } });
     });
+  }
+
+  /**
+   * Finance resolves a line whose cash waits in suspense (unmatched, an amount mismatch, a duplicate), once,
+   * with a note kept with who and when; posted once per line (key `remittance-resolution:<report>:<row>`,
+   * rupiah, the line's amount): `refund_courier` pays it back (suspense to bank), `write_off` keeps it (suspense
+   * to other income), `credit_seller` makes it the COD cash of the shipment named (creditSeller). Under the
+   * courier's lock, as uploads, late matches and voids: two resolutions of a line at once are taken one after
+   * the other, and the second is refused.
+   * @throws RemittanceNotFoundError (REMITTANCE_NOT_FOUND) / RemittanceLineNotFoundError (REMITTANCE_LINE_NOT_FOUND)
+   * @throws ValidationFailedError (VALIDATION_FAILED) for a shipmentId given with another resolution
+   * @throws RemittanceAlreadyVoidedError (REMITTANCE_ALREADY_VOIDED, 409) for a line of a voided report
+   * @throws RemittanceLineAlreadyResolvedError (REMITTANCE_LINE_ALREADY_RESOLVED, 409)
+   * @throws RemittanceLineNotInSuspenseError (REMITTANCE_LINE_NOT_IN_SUSPENSE, 409) for a matched line
+   * @throws and those of creditSeller
+   */
+  async resolveLine(
+    id: string,
+    row: number,
+    input: { resolution: RemittanceResolution; note: string; shipmentId?: string },
+    by: string,
+  ): Promise<RemittanceLineDto> {
+    if (input.resolution !== 'credit_seller' && input.shipmentId !== undefined)
+      throw new ValidationFailedError([
+        { field: 'shipmentId', message: 'is given only with resolution credit_seller' },
+      ]);
+    const found = await this.repository.find(id);
+    if (!found) throw new RemittanceNotFoundError();
+    return this.tx.run(async () => {
+      await this.repository.lockCourier(found.courier);
+      // Read again under the lock: a void, a late match or another resolution may have come first.
+      const report = (await this.repository.find(id))!;
+      const line = await this.repository.line(id, row);
+      if (!line) throw new RemittanceLineNotFoundError();
+      if (report.voided) throw new RemittanceAlreadyVoidedError(id);
+      if (line.resolved) throw new RemittanceLineAlreadyResolvedError(line.resolved.resolution);
+      if (line.outcome === 'matched') throw new RemittanceLineNotInSuspenseError();
+      const resolved: LineResolution = {
+        resolution: input.resolution,
+        note: input.note,
+        by,
+        at: this.clock.now(),
+      };
+      const key = `remittance-resolution:${id}:${row}`;
+      if (input.resolution === 'credit_seller')
+        await this.creditSeller(line, input.shipmentId!, resolved, key);
+      else {
+        // The lock decided it; the update's condition is the backstop.
+        if (!(await this.repository.resolve(id, row, resolved)))
+          throw new RemittanceLineAlreadyResolvedError(input.resolution);
+        await this.ledger.post({
+          key,
+          type:
+            input.resolution === 'refund_courier'
+              ? 'remittance_suspense_refunded'
+              : 'remittance_suspense_written_off',
+          at: resolved.at,
+          reference: line.awb,
+          entries: suspenseResolutionEntries(input.resolution, line.amount),
+        });
+      }
+      return lineView((await this.repository.line(id, row))!);
+    });
+  }
+
+  /**
+   * The line's cash is the COD cash of `shipmentId`, a COD parcel of the line's amount that the line's courier
+   * carried under the line's airway bill: booked with it now and delivered (a credit finance reversed though
+   * the courier remitted the cash; a delivery that said no cash was taken), or booked with it before Kirim
+   * re-booked it away, that booking since cancelled (so no other courier's delivery can credit it). Its seller
+   * must hold no standing credit for it. The seller is credited as by a delivery (CodCreditPosting: the
+   * parcel's first credit, or the credit of a reversed parcel delivered again — the keys the tracker uses, so
+   * it never credits the parcel again), owed by the line's courier, and the line then settles that
+   * receivable from suspense as a late match does: the line is `matched`, the parcel remitted.
+   * @throws NotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId) for no such shipment
+   * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
+   * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
+   * @throws RemittanceResolutionAlreadyCreditedError (REMITTANCE_RESOLUTION_ALREADY_CREDITED, 409)
+   */
+  private async creditSeller(
+    line: LineRecord,
+    shipmentId: string,
+    resolved: LineResolution,
+    key: string,
+  ): Promise<void> {
+    // The shipment's row before the ledger (the tracker's order): no delivery or settlement of it meanwhile.
+    const parcel = await this.deliveries.remittedParcel(shipmentId, line.courier, line.awb);
+    if (!parcel)
+      throw new NotFoundError('SHIPMENTS_NOT_FOUND', 'No such shipment', [
+        { field: 'shipmentId', message: 'names no shipment' },
+      ]);
+    const refused = notTheLinesParcel(parcel, line);
+    if (refused) throw new RemittanceResolutionNotTheParcelError(refused);
+    if (parcel.codAmount !== line.amount)
+      throw new RemittanceResolutionAmountDiffersError(line.amount, parcel.codAmount);
+    const due = (await this.codCredit.creditsDue([parcel.shipmentId])).get(parcel.shipmentId);
+    if (!due) throw new RemittanceResolutionAlreadyCreditedError();
+    const receivable = Accounts.courierCodReceivable(line.courier);
+    const suspense = Accounts.platform('remittance_suspense');
+    // In the ledger's lock order (receivable, the seller's, the platform's): the credit is posted at commit.
+    await this.ledger.balances([receivable, Accounts.seller(parcel.sellerId, 'pending'), suspense], {
+      lock: true,
+    });
+    const cod = {
+      id: parcel.shipmentId,
+      sellerId: parcel.sellerId,
+      courier: line.courier,
+      awb: line.awb,
+      codAmount: parcel.codAmount,
+    };
+    // Held as a delivery's credit is, from the delivery Kirim knows of (now, for a parcel re-booked away).
+    const deliveredAt = parcel.status === 'delivered' && parcel.endedAt ? parcel.endedAt : resolved.at;
+    if (due === 'again') await this.codCredit.postRedelivered(cod, deliveredAt, resolved.at);
+    else await this.codCredit.post(cod, deliveredAt, resolved.at);
+    const settles: MatchedLine = {
+      row: line.row,
+      awb: line.awb,
+      amount: line.amount,
+      remittedOn: line.remittedOn,
+      outcome: 'matched',
+      reason: null,
+      shipmentId: parcel.shipmentId,
+      expectedAmount: parcel.codAmount,
+      deliveredAt: parcel.status === 'delivered' ? parcel.endedAt : null,
+    };
+    if (!(await this.repository.redecide(line.remittanceId, settles, line.outcome, resolved)))
+      throw new RemittanceLineAlreadyResolvedError('credit_seller');
+    await this.ledger.post({
+      key,
+      type: 'courier_remittance',
+      at: resolved.at,
+      reference: line.courier,
+      entries: [
+        { account: suspense, debit: line.amount },
+        { account: receivable, credit: line.amount },
+      ],
+    });
+    await this.deliveries.markRemitted([parcel.shipmentId], true);
   }
 
   /**
@@ -451,6 +614,22 @@ export class RemittancesService {
       suspense: balances.get(suspenseAccount.code) ?? 0,
     };
   }
+}
+
+/**
+ * Why the shipment is not the parcel the line's courier carried under the line's airway bill and delivered,
+ * or null when it is (see RemittancesService.creditSeller).
+ */
+function notTheLinesParcel(p: RemittedParcel, line: LineRecord): string | null {
+  if (p.codAmount <= 0) return 'is not a COD shipment';
+  if (p.courier === line.courier && p.awb === line.awb)
+    return p.status === 'delivered'
+      ? null
+      : `is not delivered (${p.status}): its line is matched once Kirim learns of the delivery`;
+  if (!p.bookedBefore) return `was never booked with ${line.courier} under ${line.awb}`;
+  return p.status === 'cancelled'
+    ? null
+    : `was re-booked away from ${line.courier} and that booking is ${p.status}: cancel it first, so no other courier's delivery credits it`;
 }
 
 /** The parcels the lines settle (matched): their COD cash is remitted. */

@@ -16,6 +16,20 @@ export interface CodParcel {
   endedAt: Date | null;
 }
 
+/** A shipment finance names as the parcel whose COD cash a remittance line paid, as it stands, locked. */
+export interface RemittedParcel {
+  shipmentId: string;
+  sellerId: string;
+  /** The courier and airway bill it is booked with now (null before a booking). */
+  courier: string | null;
+  awb: string | null;
+  status: ShipmentStatus;
+  codAmount: Rupiah;
+  endedAt: Date | null;
+  /** The line's courier booked it under the line's airway bill before Kirim re-booked it away. */
+  bookedBefore: boolean;
+}
+
 const parcelOf = (r: CodParcelRow): CodParcel => ({
   shipmentId: r.id,
   courier: r.courier,
@@ -40,6 +54,27 @@ export class CodDeliveries {
     if (!awbs.length) return new Map();
     const rows = await this.repository.codParcelsByAwb(courier, awbs, lock);
     return new Map(rows.map((r) => [r.awb, parcelOf(r)]));
+  }
+
+  /**
+   * The shipment `shipmentId` for a remittance line of `courier` naming `awb`: as it stands, its row locked
+   * until the caller's transaction ends (the tracker's and COD settlements' lock), and whether that courier
+   * booked it under that bill before it was re-booked away. Null for no such shipment.
+   */
+  async remittedParcel(shipmentId: string, courier: string, awb: string): Promise<RemittedParcel | null> {
+    const r = await this.repository.remittedParcel(shipmentId, courier, awb);
+    return r
+      ? {
+          shipmentId: r.id,
+          sellerId: r.seller_id,
+          courier: r.courier,
+          awb: r.awb,
+          status: r.status,
+          codAmount: Number(r.cod_amount),
+          endedAt: r.ended_at,
+          bookedBefore: r.booked_before,
+        }
+      : null;
   }
 
   /** Which of these shipments a remittance line settled. */

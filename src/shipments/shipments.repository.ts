@@ -30,6 +30,18 @@ export interface CodParcelRow {
   ended_at: Date | null;
 }
 
+/** A shipment a remittance line may be resolved to: whether the courier booked it under the line's bill before. */
+export interface RemittedParcelRow {
+  id: string;
+  seller_id: string;
+  courier: string | null;
+  awb: string | null;
+  status: ShipmentStatus;
+  cod_amount: string;
+  ended_at: Date | null;
+  booked_before: boolean;
+}
+
 /** A moved shipment as the transition statement returns it: what its consequences need. */
 export interface TransitionRow {
   id: string;
@@ -479,6 +491,21 @@ export class ShipmentsRepository {
         WHERE courier = $1 AND awb = ANY($2::text[])${lock ? ' ORDER BY id FOR UPDATE' : ''}`,
       [courier, awbs],
     );
+  }
+
+  /**
+   * The shipment, locked FOR UPDATE (as the tracker and COD settlements lock it), with whether an earlier
+   * booking of it was made with `courier` under `awb` (a booking attempt, since re-booked away).
+   */
+  async remittedParcel(id: string, courier: string, awb: string): Promise<RemittedParcelRow | null> {
+    const rows = await this.tx.manager.query<RemittedParcelRow[]>(
+      `SELECT s.id, s.seller_id, s.courier, s.awb, s.status, s.cod_amount, s.ended_at,
+              EXISTS (SELECT 1 FROM booking_attempts a
+                       WHERE a.shipment_id = s.id AND a.courier = $2 AND a.awb = $3) AS booked_before
+         FROM shipments s WHERE s.id = $1 FOR UPDATE OF s`,
+      [id, courier, awb],
+    );
+    return rows[0] ?? null;
   }
 
   /** Which of these shipments a remittance line settled (cod_remitted). */

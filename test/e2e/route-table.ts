@@ -321,6 +321,13 @@ export const ROUTES: RouteCase[] = [
     isolation: 'none',
     body: () => ({ reason: 'Diunggah untuk kurir yang salah' }),
   },
+  {
+    method: 'post',
+    path: '/v1/finance/remittances/{id}/lines/{row}/resolve',
+    access: FINANCE,
+    isolation: 'none',
+    body: () => ({ resolution: 'write_off', note: 'Kurir tidak dapat dihubungi' }),
+  },
   // Any seller's delivery taken back, settled by finance (cod-credit-settlement.e2e-spec.ts).
   {
     method: 'post',

@@ -599,6 +599,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/finance/remittances/{id}/lines/{row}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve a remittance line waiting in suspense: refund the courier, keep it, or credit a seller
+         * @description For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists it) of a report not voided. In one transaction, posted once per line (`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as `resolution` says, and the line keeps the resolution, the note, who and when; it leaves the reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its seller’s COD credit stands).
+         */
+        post: operations["RemittancesController_resolveLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/finance/remittances/{id}/void": {
         parameters: {
             query?: never;
@@ -2013,7 +2033,7 @@ export interface components {
              * @description What happened
              * @enum {string}
              */
-            type: "cod_credit" | "cod_credit_reversed" | "hold_released" | "invoice_issued" | "invoice_settled" | "courier_remittance" | "courier_remittance_voided" | "withdrawal_requested" | "withdrawal_approved" | "withdrawal_rejected" | "withdrawal_paid" | "withdrawal_failed" | "withdrawal_bounced";
+            type: "cod_credit" | "cod_credit_reversed" | "hold_released" | "invoice_issued" | "invoice_settled" | "courier_remittance" | "courier_remittance_voided" | "remittance_suspense_refunded" | "remittance_suspense_written_off" | "withdrawal_requested" | "withdrawal_approved" | "withdrawal_rejected" | "withdrawal_paid" | "withdrawal_failed" | "withdrawal_bounced";
         };
         LedgerEntryPageDto: {
             items: components["schemas"]["LedgerEntryDto"][];
@@ -2455,6 +2475,20 @@ export interface components {
             remittanceId: string;
             /** Format: date */
             remittedOn: string;
+            /**
+             * @description How finance resolved the line’s cash in suspense (POST …/lines/:row/resolve), null while unresolved. A line credited to a seller is `matched` to the shipment finance named
+             * @enum {string|null}
+             */
+            resolution: "refund_courier" | "write_off" | "credit_seller" | null;
+            /** @description Why finance resolved it so, as written */
+            resolutionNote: string | null;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /**
+             * Format: uuid
+             * @description The finance user who resolved it
+             */
+            resolvedBy: string | null;
             /** @description Data row in the report (1 = the first after the header) */
             row: number;
             /** Format: uuid */
@@ -2465,6 +2499,23 @@ export interface components {
         RemittancePageDto: {
             items: components["schemas"]["RemittanceDto"][];
             nextCursor: string | null;
+        };
+        ResolveRemittanceLineDto: {
+            /**
+             * @description Why (required; kept with the line with who resolved it and when)
+             * @example Kurir mengonfirmasi setoran ganda; dikembalikan lewat transfer 12/12
+             */
+            note: string;
+            /**
+             * @description `refund_courier`: the cash is paid back to the courier (out of suspense and the bank). `write_off`: Kirim keeps it (out of suspense into other income). `credit_seller`: it is the COD cash of the shipment `shipmentId` (a COD parcel of the same amount the line’s courier carried under the line’s airway bill: booked with it now and delivered, or booked with it before Kirim re-booked it away and that booking since cancelled), whose seller was not credited it or had the credit reversed: the seller is credited as by a delivery (`cod-credit:<shipmentId>`, or `cod-credit-redelivered:<shipmentId>` after a reversal, the same hold), and the line settles the parcel.
+             * @enum {string}
+             */
+            resolution: "refund_courier" | "write_off" | "credit_seller";
+            /**
+             * Format: uuid
+             * @description With `credit_seller` only (and required there): the shipment whose COD cash the line is
+             */
+            shipmentId?: string;
         };
         RowErrorDto: {
             /** @description { field, message } per offending field */
@@ -2754,7 +2805,7 @@ export interface components {
             /** @description Rupiah debited in all */
             debits: number;
             /** @enum {string} */
-            kind: "pending" | "available" | "in_withdrawal" | "invoice_receivable" | "courier_cod_receivable" | "shipping_fee_income" | "cashback_expense" | "payouts_in_flight" | "bank" | "fee_income" | "remittance_suspense";
+            kind: "pending" | "available" | "in_withdrawal" | "invoice_receivable" | "courier_cod_receivable" | "shipping_fee_income" | "cashback_expense" | "payouts_in_flight" | "bank" | "fee_income" | "remittance_suspense" | "other_income";
             sellerId: string | null;
         };
         TrialBalanceDto: {
@@ -5929,6 +5980,122 @@ export interface operations {
             };
             /** @description A path segment (an id) is longer than any id Kirim gives */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The database or every courier is unavailable: retry after Retry-After */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+        };
+    };
+    RemittancesController_resolveLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                row: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRemittanceLineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemittanceLineDto"];
+                };
+            };
+            /** @description Invalid input: `details` names each offending field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Your role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description No such resource (another seller’s id is not found either) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description Conflict with the current state (or an Idempotency-Key reused with another body) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description The body is larger than the route reads (10 MB bulk import, 2 MB remittance report, 256 KB courier push, 1 MB others) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A path segment (an id) is longer than any id Kirim gives */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A body type or charset Kirim does not read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto"];
+                };
+            };
+            /** @description A business rule refused it: `details` says why */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -77,6 +77,16 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   REMITTANCE_NOT_FOUND: 'Remitansi tidak ditemukan.',
   REMITTANCE_ALREADY_UPLOADED: 'Berkas remitansi ini sudah pernah diunggah.',
   REMITTANCE_ALREADY_VOIDED: 'Laporan ini sudah dibatalkan.',
+  REMITTANCE_LINE_NOT_FOUND: 'Baris remitansi tidak ditemukan.',
+  REMITTANCE_LINE_ALREADY_RESOLVED: 'Baris ini sudah diselesaikan sebelumnya.',
+  REMITTANCE_LINE_NOT_IN_SUSPENSE:
+    'Baris ini sudah cocok dengan paketnya: tidak ada dana tertahan untuk diselesaikan.',
+  REMITTANCE_HAS_RESOLVED_LINES:
+    'Sebagian baris laporan ini sudah diselesaikan: dananya sudah keluar dari penampungan, laporan tidak dapat dibatalkan.',
+  REMITTANCE_RESOLUTION_NOT_THE_PARCEL: 'Pengiriman ini bukan paket yang dibawa kurir dengan resi baris ini.',
+  REMITTANCE_RESOLUTION_AMOUNT_DIFFERS:
+    'Nilai COD pengiriman ini berbeda dengan nilai baris: kembalikan ke kurir atau catat sebagai pendapatan.',
+  REMITTANCE_RESOLUTION_ALREADY_CREDITED: 'Penjual sudah menerima uang COD paket ini.',
   COD_SETTLEMENT_NOT_TAKEN_BACK:
     'Pengiriman ini tidak ditarik kembali oleh kurir: tidak ada yang perlu diselesaikan.',
   COD_SETTLEMENT_ALREADY_REMITTED:

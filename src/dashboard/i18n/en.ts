@@ -352,6 +352,8 @@ export const en: Messages = {
   'saldo.type.invoice_settled': 'Invoice payment',
   'saldo.type.courier_remittance': 'Courier remittance',
   'saldo.type.courier_remittance_voided': 'Courier remittance voided',
+  'saldo.type.remittance_suspense_refunded': 'Unexplained remittance refunded to the courier',
+  'saldo.type.remittance_suspense_written_off': 'Unexplained remittance kept as income',
   'saldo.type.withdrawal_requested': 'Withdrawal requested',
   'saldo.type.withdrawal_approved': 'Withdrawal approved',
   'saldo.type.withdrawal_rejected': 'Withdrawal rejected',
@@ -540,6 +542,7 @@ export const en: Messages = {
   'neraca.kind.bank': 'Bank',
   'neraca.kind.fee_income': 'Fee income',
   'neraca.kind.remittance_suspense': 'Remittance suspense',
+  'neraca.kind.other_income': 'Other income',
   // Kirim paket (/kirim) and Kirim massal (/kirim/massal)
   'kirim.title': 'Send a parcel',
   'kirim.bulkIntro': 'Many orders at once?',

@@ -353,6 +353,8 @@ export const id = {
   'saldo.type.invoice_settled': 'Pembayaran tagihan',
   'saldo.type.courier_remittance': 'Setoran kurir',
   'saldo.type.courier_remittance_voided': 'Setoran kurir dibatalkan',
+  'saldo.type.remittance_suspense_refunded': 'Setoran tak teridentifikasi dikembalikan ke kurir',
+  'saldo.type.remittance_suspense_written_off': 'Setoran tak teridentifikasi dicatat sebagai pendapatan',
   'saldo.type.withdrawal_requested': 'Penarikan diajukan',
   'saldo.type.withdrawal_approved': 'Penarikan disetujui',
   'saldo.type.withdrawal_rejected': 'Penarikan ditolak',
@@ -543,6 +545,7 @@ export const id = {
   'neraca.kind.bank': 'Bank',
   'neraca.kind.fee_income': 'Pendapatan biaya',
   'neraca.kind.remittance_suspense': 'Dana belum teridentifikasi',
+  'neraca.kind.other_income': 'Pendapatan lain-lain',
   // Kirim paket (/kirim) and Kirim massal (/kirim/massal)
   'kirim.title': 'Kirim paket',
   'kirim.bulkIntro': 'Banyak pesanan sekaligus?',

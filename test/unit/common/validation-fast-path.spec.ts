@@ -16,7 +16,7 @@ import { CreateAddressDto, UpdateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto, UpdateSettingsDto } from 'src/sellers/sellers.dto';
 import { CreatePickupDto } from 'src/shipments/pickups.dto';
-import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
+import { ResolveRemittanceLineDto, VoidRemittanceDto } from 'src/remittances/remittances.dto';
 import { SettleCodDiscrepancyDto } from 'src/tracking/tracking.dto';
 import { CreateShipmentDto } from 'src/shipments/shipments.dto';
 import { CreateShipmentActionDto } from 'src/tracking/shipment-actions.dto';
@@ -80,6 +80,10 @@ const CASES: [Dto, Record<string, unknown>][] = [
   [CreateWithdrawalDto, { amount: 500_000, bankAccountId: ID }],
   [RejectWithdrawalDto, { reason: '  Nama rekening tidak sesuai  ' }],
   [VoidRemittanceDto, { reason: ' Laporan SAP, diunggah sebagai JNE ' }],
+  [
+    ResolveRemittanceLineDto,
+    { resolution: 'credit_seller', note: ' Kredit dibatalkan keliru ', shipmentId: ID },
+  ],
   [SettleCodDiscrepancyDto, { decision: 'reverse', reason: ' Kurir mengonfirmasi uang COD tidak diterima ' }],
   [PayoutFaultsDto, { failRate: 0.2, timeoutRate: 0, sendTimeoutRate: 0.5, bounceRate: 0.1, latencyMs: 250 }],
   [
