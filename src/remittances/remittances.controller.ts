@@ -7,6 +7,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from 'src/common/auth/decorators';
@@ -110,6 +111,11 @@ export class RemittancesController {
       'line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD ' +
       'is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its ' +
       'seller’s COD credit stands).',
+  })
+  @ApiParam({
+    name: 'row',
+    schema: { type: 'integer', minimum: 1 },
+    description: 'The line’s row in the report (1 = the first after the header), as its `row`',
   })
   @ApiOkResponse({ type: RemittanceLineDto })
   resolveLine(

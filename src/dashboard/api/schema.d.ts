@@ -6004,6 +6004,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @description The line’s row in the report (1 = the first after the header), as its `row` */
                 row: number;
             };
             cookie?: never;
