@@ -341,20 +341,33 @@ describe('resolving remittance suspense', () => {
   });
 
   it('two finance users resolving one line at once: one wins, the other gets 409, the cash moves once', async () => {
-    const report = await remit(`SAPRACE${Date.now()},33000,${today()}\n`);
-    const [s0, b0, i0] = [await suspense(), await bank(), await otherIncome()];
-    const results = await Promise.all([
-      resolve(report.id, 1, { resolution: 'refund_courier', note: 'pertama' }, finance),
-      resolve(report.id, 1, { resolution: 'write_off', note: 'kedua' }, admin),
-    ]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    const won = results.find((r) => r.status === 200)!.body as Line;
-    expect(await suspense()).toBe(s0 - 33_000);
-    const refunded = won.resolution === 'refund_courier';
-    expect(await bank()).toBe(refunded ? b0 - 33_000 : b0);
-    expect(await otherIncome()).toBe(refunded ? i0 : i0 + 33_000);
-    expect(await postings(`remittance-resolution:${report.id}:1`)).toBe(1);
-    expect((await lines(report.id)).lines[0].resolution).toBe(won.resolution);
+    // The same resolution (each saw the line unresolved) and two different ones: either way one line, one posting.
+    for (const [mine, theirs] of [
+      ['refund_courier', 'refund_courier'],
+      ['refund_courier', 'write_off'],
+    ]) {
+      const report = await remit(`SAPRACE${Date.now()},33000,${today()}\n`);
+      const [s0, b0, i0] = [await suspense(), await bank(), await otherIncome()];
+      const results = await Promise.all([
+        resolve(report.id, 1, { resolution: mine, note: 'pertama' }, finance),
+        resolve(report.id, 1, { resolution: theirs, note: 'kedua' }, admin),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+      const loser = results.find((r) => r.status === 409)!.body as { code: string };
+      expect(loser.code).toBe('REMITTANCE_LINE_ALREADY_RESOLVED');
+      const won = results.find((r) => r.status === 200)!.body as Line;
+      expect(await suspense()).toBe(s0 - 33_000);
+      const refunded = won.resolution === 'refund_courier';
+      expect(await bank()).toBe(refunded ? b0 - 33_000 : b0);
+      expect(await otherIncome()).toBe(refunded ? i0 : i0 + 33_000);
+      expect(await postings(`remittance-resolution:${report.id}:1`)).toBe(1);
+      // The line keeps the winner's resolution, note and name.
+      expect((await lines(report.id)).lines[0]).toMatchObject({
+        resolution: won.resolution,
+        resolutionNote: won.resolutionNote,
+        resolvedBy: won.resolvedBy,
+      });
+    }
   });
 
   it('a voided report’s lines cannot be resolved, and a report with resolved lines cannot be voided', async () => {
