@@ -5,6 +5,8 @@ import { createOperator, startWithOperators } from '../support/factories/operato
 import { sellerWithOrigin, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { TestApp } from '../support/test-app';
+import { rerunMigration } from '../support/migration-rerun';
+import { RemittanceLineResolutions1795500100000 } from '../../migrations/1795500100000-RemittanceLineResolutions';
 
 type Auth = { id?: string; auth: { authorization: string } };
 interface Line {
@@ -116,6 +118,14 @@ describe('resolving remittance suspense', () => {
       .expect(200);
     return b;
   };
+
+  it('the resolutions migration reverts and runs again while no line is resolved', async () => {
+    await rerunMigration(t.dataSource, new RemittanceLineResolutions1795500100000());
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'idx_remittance_lines_exceptions' AND indexdef LIKE '%resolution IS NULL%'",
+    );
+    expect(n).toBe(1);
+  });
 
   it('refund_courier: the cash leaves suspense and the bank once; the line says how, why, who and when', async () => {
     const awb = `SAPX${Date.now()}`;
@@ -437,5 +447,15 @@ describe('resolving remittance suspense', () => {
     );
     await resolve(report.id, 1, body, { auth: s.seller.auth }).expect(403);
     await http.post(`/v1/finance/remittances/${report.id}/lines/1/resolve`).send(body).expect(401);
+  });
+
+  it('the resolutions migration is not reverted over resolved lines (their postings stay in the ledger)', async () => {
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM remittance_lines WHERE resolution IS NOT NULL',
+    );
+    expect(n).toBeGreaterThan(0);
+    await expect(rerunMigration(t.dataSource, new RemittanceLineResolutions1795500100000())).rejects.toThrow(
+      /cannot be reverted/,
+    );
   });
 });
