@@ -96,3 +96,10 @@ export class RemittanceResolutionAlreadyCreditedError extends ConflictError {
     );
   }
 }
+
+/** The shipment finance named to credit does not exist. */
+export class RemittanceResolutionShipmentNotFoundError extends NotFoundError {
+  constructor() {
+    super('SHIPMENTS_NOT_FOUND', 'No such shipment', [{ field: 'shipmentId', message: 'names no shipment' }]);
+  }
+}

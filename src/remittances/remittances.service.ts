@@ -3,12 +3,12 @@ import { AppConfig } from 'config';
 import { createHash, randomUUID } from 'node:crypto';
 import { Clock } from 'src/common/clock';
 import { wibDate } from 'src/common/wib';
-import { NotFoundError, UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
+import { UnsupportedMediaTypeError, ValidationFailedError } from 'src/common/errors/app-error';
 import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
 import { Accounts, codCreditStandsReversed, codReversalKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
-import { type CodParcel, CodDeliveries, type RemittedParcel } from 'src/shipments/cod-deliveries.service';
+import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { CodCreditPosting } from 'src/tracking/cod-credit-posting';
 import {
   matchRemittance,
@@ -21,6 +21,7 @@ import {
   remittanceVoidEntries,
   type RemittanceResolution,
   suspenseResolutionEntries,
+  whyNotTheLinesParcel,
 } from './remittance-matching';
 import { parseRemittanceReport, remittanceContentSha256 } from './remittance-report';
 import type {
@@ -44,6 +45,7 @@ import {
   RemittanceResolutionAlreadyCreditedError,
   RemittanceResolutionAmountDiffersError,
   RemittanceResolutionNotTheParcelError,
+  RemittanceResolutionShipmentNotFoundError,
 } from './remittances.errors';
 import {
   type LineRecord,
@@ -377,7 +379,7 @@ export class RemittancesService {
    * parcel's first credit, or the credit of a reversed parcel delivered again — the keys the tracker uses, so
    * it never credits the parcel again), owed by the line's courier, and the line then settles that
    * receivable from suspense as a late match does: the line is `matched`, the parcel remitted.
-   * @throws NotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId) for no such shipment
+   * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
    * @throws RemittanceResolutionAlreadyCreditedError (REMITTANCE_RESOLUTION_ALREADY_CREDITED, 409)
@@ -390,11 +392,8 @@ export class RemittancesService {
   ): Promise<void> {
     // The shipment's row before the ledger (the tracker's order): no delivery or settlement of it meanwhile.
     const parcel = await this.deliveries.remittedParcel(shipmentId, line.courier, line.awb);
-    if (!parcel)
-      throw new NotFoundError('SHIPMENTS_NOT_FOUND', 'No such shipment', [
-        { field: 'shipmentId', message: 'names no shipment' },
-      ]);
-    const refused = notTheLinesParcel(parcel, line);
+    if (!parcel) throw new RemittanceResolutionShipmentNotFoundError();
+    const refused = whyNotTheLinesParcel(parcel, line);
     if (refused) throw new RemittanceResolutionNotTheParcelError(refused);
     if (parcel.codAmount !== line.amount)
       throw new RemittanceResolutionAmountDiffersError(line.amount, parcel.codAmount);
@@ -614,22 +613,6 @@ export class RemittancesService {
       suspense: balances.get(suspenseAccount.code) ?? 0,
     };
   }
-}
-
-/**
- * Why the shipment is not the parcel the line's courier carried under the line's airway bill and delivered,
- * or null when it is (see RemittancesService.creditSeller).
- */
-function notTheLinesParcel(p: RemittedParcel, line: LineRecord): string | null {
-  if (p.codAmount <= 0) return 'is not a COD shipment';
-  if (p.courier === line.courier && p.awb === line.awb)
-    return p.status === 'delivered'
-      ? null
-      : `is not delivered (${p.status}): its line is matched once Kirim learns of the delivery`;
-  if (!p.bookedBefore) return `was never booked with ${line.courier} under ${line.awb}`;
-  return p.status === 'cancelled'
-    ? null
-    : `was re-booked away from ${line.courier} and that booking is ${p.status}: cancel it first, so no other courier's delivery credits it`;
 }
 
 /** The parcels the lines settle (matched): their COD cash is remitted. */

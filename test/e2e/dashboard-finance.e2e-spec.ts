@@ -566,4 +566,75 @@ describe('the finance pages in a browser', () => {
     expect(await overflowingCells(page)).toEqual([]);
     await look(page, 'remitansi-ditarik-kembali');
   });
+
+  it('resolves a line in suspense from the reconciliation: the note asked for, a wrong shipment named by its field, a line resolved elsewhere said (360 px, 1280 px)', async () => {
+    const report = (
+      await http
+        .post('/v1/finance/remittances?courier=jne')
+        .set(finance.auth)
+        .set('content-type', 'text/csv')
+        .send('awb,amount,date\nJNESUSP0000001,27000,2026-11-11\nJNESUSP0000002,28000,2026-11-11\n')
+        .expect(201)
+    ).body as { id: string };
+    const lineOf = async (row: number) =>
+      (
+        (await http.get(`/v1/finance/remittances/${report.id}`).set(finance.auth).expect(200)).body.lines as {
+          row: number;
+          resolution: string | null;
+          resolutionNote: string | null;
+        }[]
+      )[row - 1];
+    const page = await open('/keuangan/remitansi', 360);
+    const unmatched = page.getByTestId('recon-unmatched');
+    await unmatched.getByText('JNESUSP0000001').waitFor();
+    await unmatched.getByRole('button', { name: 'Selesaikan AWB JNESUSP0000001, baris 1' }).click();
+    const form = page.getByTestId('resolve-form');
+    await form.getByText(/^Dana Rp\s?27\.000 untuk AWB JNESUSP0000001 tertahan/).waitFor();
+    await form.getByRole('combobox', { name: 'Penyelesaian' }).selectOption('write_off');
+    // No note: asked for by its field, nothing sent.
+    await form.getByRole('button', { name: 'Selesaikan baris' }).click();
+    await form.locator('.field-error').getByText('Wajib diisi.').waitFor();
+    expect((await lineOf(1)).resolution).toBeNull();
+    await form.getByLabel('Catatan (wajib)').fill('Kurir tidak mengklaim setoran ini');
+    await look(page, 'keuangan-remitansi-selesaikan');
+    await form.getByRole('button', { name: 'Selesaikan baris' }).click();
+    const done = page.getByTestId('resolve-result');
+    await done
+      .getByText(/^Dana Rp\s?27\.000 untuk AWB JNESUSP0000001 dicatat sebagai pendapatan Kirim\.$/)
+      .waitFor();
+    await waitUntil(() => isFocused(done), 'the notice has the focus');
+    await unmatched.getByText('JNESUSP0000002').waitFor();
+    expect(await unmatched.getByText('JNESUSP0000001').count()).toBe(0);
+    expect(await lineOf(1)).toMatchObject({
+      resolution: 'write_off',
+      resolutionNote: 'Kurir tidak mengklaim setoran ini',
+    });
+    expect(await page.evaluate('document.documentElement.scrollWidth > 360')).toBe(false);
+
+    // Credited to a shipment that is not there: the API's refusal by the shipment field.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await unmatched.getByRole('button', { name: 'Selesaikan AWB JNESUSP0000002, baris 2' }).click();
+    await form.getByRole('combobox', { name: 'Penyelesaian' }).selectOption('credit_seller');
+    await form.getByLabel('ID pengiriman').fill('6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60');
+    await form.getByLabel('Catatan (wajib)').fill('Paket milik penjual');
+    await form.getByRole('button', { name: 'Selesaikan baris' }).click();
+    await form.locator('.field-error').first().waitFor();
+    expect(await form.getByLabel('ID pengiriman').getAttribute('aria-invalid')).toBe('true');
+    takePageErrors(page);
+    await look(page, 'keuangan-remitansi-selesaikan');
+    // Refunded by another finance user meanwhile: said above the form, nothing resolved twice.
+    await http
+      .post(`/v1/finance/remittances/${report.id}/lines/2/resolve`)
+      .set(finance.auth)
+      .send({ resolution: 'refund_courier', note: 'Dikembalikan rekan' })
+      .expect(200);
+    await form.getByRole('combobox', { name: 'Penyelesaian' }).selectOption('write_off');
+    await form.getByRole('button', { name: 'Selesaikan baris' }).click();
+    await form.getByText('Baris ini sudah diselesaikan sebelumnya.').waitFor();
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 409/)]);
+    expect(await lineOf(2)).toMatchObject({
+      resolution: 'refund_courier',
+      resolutionNote: 'Dikembalikan rekan',
+    });
+  });
 });

@@ -259,6 +259,28 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^must be at most the withdrawable balance$/, () => 'Melebihi saldo yang bisa ditarik.'],
   [/^is not your password$/, () => 'Bukan kata sandi Anda saat ini.'],
+  [/^names no shipment$/, () => 'Tidak ada pengiriman dengan ID ini.'],
+  [/^is given only with resolution credit_seller$/, () => 'Hanya diisi bila dana dikreditkan ke penjual.'],
+  [/^the line was resolved before \((\w+)\)$/, () => 'Baris ini sudah diselesaikan sebelumnya.'],
+  [/^is not a COD shipment$/, () => 'Bukan pengiriman COD.'],
+  [
+    /^is not delivered \((\w+)\): its line is matched once Kirim learns of the delivery$/,
+    () => 'Belum terkirim: barisnya dicocokkan otomatis setelah Kirim tahu paket terkirim.',
+  ],
+  [
+    /^was never booked with (\S+) under (\S+)$/,
+    (m) => `Tidak pernah dipesan ke ${m[1]} dengan resi ${m[2]}.`,
+  ],
+  [
+    /^was re-booked away from (\S+) and that booking is (\w+): cancel it first/,
+    (m) =>
+      `Sudah dipesan ulang dari ${m[1]} dan pemesanan barunya belum dibatalkan: batalkan dulu, agar pengantaran kurir lain tidak mengkreditkannya lagi.`,
+  ],
+  [
+    /^has a COD amount of (\d+), not the line's (\d+)$/,
+    (m) => `Nilai COD-nya ${rupiah(m[1])}, bukan ${rupiah(m[2])} seperti baris ini.`,
+  ],
+  [/^its seller was already credited its COD cash$/, () => 'Penjualnya sudah menerima uang COD paket ini.'],
   [/^must differ from the current password$/, () => 'Harus berbeda dari kata sandi saat ini.'],
   [
     /^has (\d+) cells where the header has (\d+) \(a delimiter missing\?\)$/,

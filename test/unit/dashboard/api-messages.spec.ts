@@ -10,7 +10,15 @@ import { checkTimeRange } from 'src/common/time-range';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { FastValidationPipe } from 'src/common/validation-fast-path';
 import { apiErrorText, ERRORS_ID, fieldErrorText, knowsFieldMessage } from 'src/dashboard/i18n/api-messages';
+import { whyNotTheLinesParcel } from 'src/remittances/remittance-matching';
 import { MAX_REPORTED_PROBLEMS, parseRemittanceReport } from 'src/remittances/remittance-report';
+import {
+  RemittanceLineAlreadyResolvedError,
+  RemittanceResolutionAlreadyCreditedError,
+  RemittanceResolutionAmountDiffersError,
+  RemittanceResolutionNotTheParcelError,
+  RemittanceResolutionShipmentNotFoundError,
+} from 'src/remittances/remittances.errors';
 import { CreateAddressDto } from 'src/sellers/addresses.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { ListEntriesQueryDto } from 'src/ledger/ledger.dto';
@@ -158,6 +166,23 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       ),
       new WrongPasswordError(),
       new PasswordUnchangedError(),
+      // A remittance line resolved to a seller's parcel: every reason the parcel is refused.
+      new RemittanceLineAlreadyResolvedError('write_off'),
+      new RemittanceResolutionShipmentNotFoundError(),
+      new RemittanceResolutionAmountDiffersError(50_000, 55_000),
+      new RemittanceResolutionAlreadyCreditedError(),
+      new ValidationFailedError([
+        { field: 'shipmentId', message: 'is given only with resolution credit_seller' },
+      ]),
+      ...[
+        { codAmount: 0, courier: 'jne', awb: 'A1', status: 'delivered', bookedBefore: false },
+        { codAmount: 1, courier: 'jne', awb: 'A1', status: 'in_transit', bookedBefore: false },
+        { codAmount: 1, courier: 'sap', awb: 'B1', status: 'booked', bookedBefore: false },
+        { codAmount: 1, courier: 'sap', awb: 'B1', status: 'booked', bookedBefore: true },
+      ].map(
+        (p) =>
+          new RemittanceResolutionNotTheParcelError(whyNotTheLinesParcel(p, { courier: 'jne', awb: 'A1' })!),
+      ),
       new AddressOutsideCityError('Kota Administrasi Jakarta Pusat'),
       new AddressNotMappedError('J&T Express', true),
       new AddressNotMappedError('J&T Express', false),

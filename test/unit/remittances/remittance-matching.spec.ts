@@ -5,6 +5,8 @@ import {
   matchTotals,
   type ParcelOnRecord,
   remittanceEntries,
+  suspenseResolutionEntries,
+  whyNotTheLinesParcel,
 } from 'src/remittances/remittance-matching';
 import type { ReportLine } from 'src/remittances/remittance-report';
 
@@ -126,5 +128,51 @@ describe('remittance matching', () => {
 
   it('posts nothing for nothing received', () => {
     expect(remittanceEntries('sap', matchTotals([]))).toEqual([]);
+  });
+});
+
+describe('whyNotTheLinesParcel: the parcel a suspense line may be credited to', () => {
+  const line = { courier: 'jne', awb: 'JNE1' };
+  const parcel = { codAmount: 50_000, courier: 'jne', awb: 'JNE1', status: 'delivered', bookedBefore: false };
+
+  it('takes the delivered COD parcel the courier carries under the line’s bill', () => {
+    expect(whyNotTheLinesParcel(parcel, line)).toBeNull();
+  });
+
+  it('takes a parcel re-booked away from the line’s courier only once that re-booking is cancelled', () => {
+    const away = { ...parcel, courier: 'sap', awb: 'SAP9', bookedBefore: true };
+    expect(whyNotTheLinesParcel({ ...away, status: 'cancelled' }, line)).toBeNull();
+    expect(whyNotTheLinesParcel({ ...away, status: 'booked' }, line)).toMatch(/cancel it first/);
+    // Re-booked with the same courier under a new bill: the old bill names it too.
+    expect(whyNotTheLinesParcel({ ...away, courier: 'jne', status: 'cancelled' }, line)).toBeNull();
+  });
+
+  it('refuses a prepaid parcel, one not known delivered, and one never booked under the bill', () => {
+    expect(whyNotTheLinesParcel({ ...parcel, codAmount: 0 }, line)).toBe('is not a COD shipment');
+    expect(whyNotTheLinesParcel({ ...parcel, status: 'in_transit' }, line)).toMatch(/^is not delivered/);
+    expect(whyNotTheLinesParcel({ ...parcel, awb: 'JNE2' }, line)).toBe(
+      'was never booked with jne under JNE1',
+    );
+    expect(whyNotTheLinesParcel({ ...parcel, courier: 'sap', status: 'cancelled' }, line)).toBe(
+      'was never booked with jne under JNE1',
+    );
+  });
+});
+
+describe('suspenseResolutionEntries', () => {
+  it('takes the line’s cash out of suspense: to the bank (refunded) or to other income (written off), balanced', () => {
+    for (const resolution of ['refund_courier', 'write_off'] as const) {
+      const entries = suspenseResolutionEntries(resolution, 37_500);
+      expect(postingProblem({ key: 'k', entries })).toBeNull();
+      expect(entries).toEqual([
+        { account: expect.objectContaining({ code: 'platform:remittance_suspense' }), debit: 37_500 },
+        {
+          account: expect.objectContaining({
+            code: resolution === 'refund_courier' ? 'platform:bank' : 'platform:other_income',
+          }),
+          credit: 37_500,
+        },
+      ]);
+    }
   });
 });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
 import { Async, useLoad } from '../../components/async';
 import {
+  Field,
   FormError,
   FormProblem,
   formText,
@@ -317,8 +318,113 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
   );
 }
 
-function LineList({ title, lines, testId }: { title: string; lines: Line[]; testId: string }) {
+type Resolution = NonNullable<Line['resolution']>;
+const RESOLUTIONS: Resolution[] = ['refund_courier', 'write_off', 'credit_seller'];
+
+/**
+ * Finance resolves a line whose cash waits in suspense (POST /v1/finance/remittances/{id}/lines/{row}/resolve):
+ * refunded to the courier, kept as income, or credited to the seller of a shipment named by its id, with a
+ * required note. The API's refusal shows by its field (the shipment, the note) or above the form.
+ */
+function ResolveForm({
+  line,
+  onResolved,
+  onCancel,
+}: {
+  line: Line;
+  onResolved: (resolved: Line) => void;
+  onCancel: () => void;
+}) {
+  const { t, rupiah, language } = useI18n();
+  const [resolution, setResolution] = useState<Resolution>('refund_courier');
+  const id = `resolve-${line.remittanceId}-${line.row}`;
+  useEffect(() => document.getElementById(`${id}-resolution`)?.focus(), [id]);
+  const form = useApiForm(async (data) => {
+    const chosen = formText(data, 'resolution') as Resolution;
+    try {
+      onResolved(
+        await call(
+          api.POST('/v1/finance/remittances/{id}/lines/{row}/resolve', {
+            params: { path: { id: line.remittanceId, row: line.row } },
+            body: {
+              resolution: chosen,
+              note: formText(data, 'note'),
+              ...(chosen === 'credit_seller' ? { shipmentId: formText(data, 'shipmentId').trim() } : {}),
+            },
+          }),
+        ),
+      );
+    } catch (e) {
+      // A refusal of the resolution itself (resolved elsewhere meanwhile, the report voided) names no field
+      // of this form: said above it, in the reader's language.
+      if (e instanceof ApiError && !e.details.some((p) => p.field === 'note' || p.field === 'shipmentId'))
+        throw new FormProblem(apiErrorText(language, e.code, e.message));
+      throw e;
+    }
+  });
+  return (
+    <form onSubmit={form.onSubmit} className="reject-form" noValidate data-testid="resolve-form">
+      <p>{t('remitansi.resolveWhat', { awb: line.awb, amount: rupiah(line.amount) })}</p>
+      <FormError form={form} />
+      <div className="field">
+        <label htmlFor={`${id}-resolution`}>{t('remitansi.resolution')}</label>
+        <select
+          id={`${id}-resolution`}
+          name="resolution"
+          value={resolution}
+          onChange={(e) => setResolution(e.target.value as Resolution)}
+        >
+          {RESOLUTIONS.map((r) => (
+            <option key={r} value={r}>
+              {t(`remitansi.resolution.${r}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {resolution === 'credit_seller' && (
+        <Field
+          id={`${id}-shipment`}
+          label={t('remitansi.resolveShipment')}
+          hint={t('remitansi.resolveShipmentHint')}
+          name="shipmentId"
+          required
+          autoComplete="off"
+          spellCheck={false}
+          error={form.fieldError('shipmentId')}
+        />
+      )}
+      <Field
+        id={`${id}-note`}
+        label={t('remitansi.resolveNote')}
+        name="note"
+        required
+        maxLength={500}
+        error={form.fieldError('note')}
+      />
+      <div className="button-row">
+        <SubmitButton form={form}>{t('remitansi.resolveSubmit')}</SubmitButton>
+        <button type="button" className="button secondary" onClick={onCancel}>
+          {t('penarikan.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function LineList({
+  title,
+  lines,
+  testId,
+  onResolved,
+}: {
+  title: string;
+  lines: Line[];
+  testId: string;
+  onResolved: (resolved: Line) => void;
+}) {
   const { t, rupiah, date } = useI18n();
+  const [resolving, setResolving] = useState<string | null>(null);
+  const keyOf = (l: Line) => `${l.remittanceId}-${l.row}`;
   return (
     <>
       <h3>{title}</h3>
@@ -327,7 +433,7 @@ function LineList({ title, lines, testId }: { title: string; lines: Line[]; test
       ) : (
         <ul className="plain-list" data-testid={testId}>
           {lines.map((l) => (
-            <li key={`${l.remittanceId}-${l.row}`}>
+            <li key={keyOf(l)}>
               <span className="mono">{l.awb}</span> · {courierName(l.courier)} · {rupiah(l.amount)}
               {/* A duplicate of the right amount has nothing to correct: "should be" the same amount misleads. */}
               {l.expectedAmount !== null &&
@@ -337,6 +443,31 @@ function LineList({ title, lines, testId }: { title: string; lines: Line[]; test
                 {t('remitansi.row', { row: l.row })} · {date(`${l.remittedOn}T12:00:00+07:00`)}
                 {l.reason && ` · ${t(`remitansi.reason.${l.reason}`)}`}
               </span>
+              {resolving === keyOf(l) ? (
+                <ResolveForm
+                  line={l}
+                  onCancel={() => {
+                    setResolving(null);
+                    requestAnimationFrame(() => document.getElementById(`resolve-open-${keyOf(l)}`)?.focus());
+                  }}
+                  onResolved={(resolved) => {
+                    setResolving(null);
+                    onResolved(resolved);
+                  }}
+                />
+              ) : (
+                <div className="button-row">
+                  <button
+                    type="button"
+                    id={`resolve-open-${keyOf(l)}`}
+                    className="button secondary"
+                    aria-label={t('remitansi.resolveOf', { awb: l.awb, row: l.row })}
+                    onClick={() => setResolving(keyOf(l))}
+                  >
+                    {t('remitansi.resolve')}
+                  </button>
+                </div>
+              )}
             </li>
           ))}
         </ul>
@@ -348,8 +479,18 @@ function LineList({ title, lines, testId }: { title: string; lines: Line[]; test
 type Overdue = Schemas['NotRemittedDto'];
 
 /** GET /v1/finance/reconciliation: what does not match, what is overdue (cursor), each courier's receivable. */
-function Reconciliation({ version }: { version: number }) {
+function Reconciliation({ version, onResolved }: { version: number; onResolved: () => void }) {
   const { t, rupiah, count, date } = useI18n();
+  // What the last resolution on this page did: the line leaves the lists, its notice stays.
+  const [resolved, setResolved] = useState<Line>();
+  const noticeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (resolved) noticeRef.current?.focus();
+  }, [resolved]);
+  const lineResolved = (line: Line) => {
+    setResolved(line);
+    onResolved();
+  };
   const report = useLoad(() => call(api.GET('/v1/finance/reconciliation')), [version]);
   const [more, setMore] = useState<{ version: number; items: Overdue[]; cursor: string | null }>();
   const [loadingMore, setLoadingMore] = useState(false);
@@ -369,6 +510,14 @@ function Reconciliation({ version }: { version: number }) {
   return (
     <section aria-labelledby="recon-heading" className="panel">
       <h2 id="recon-heading">{t('remitansi.reconciliation')}</h2>
+      {resolved?.resolution && (
+        <p className="notice" role="status" tabIndex={-1} ref={noticeRef} data-testid="resolve-result">
+          {t(`remitansi.resolved.${resolved.resolution}`, {
+            awb: resolved.awb,
+            amount: rupiah(resolved.amount),
+          })}
+        </p>
+      )}
       <Async loaded={report}>
         {(r) => {
           const extra = more?.version === version ? more : undefined;
@@ -393,16 +542,19 @@ function Reconciliation({ version }: { version: number }) {
                 title={t('remitansi.unmatchedTitle', { count: count(r.totals.unmatched.count) })}
                 lines={r.unmatched}
                 testId="recon-unmatched"
+                onResolved={lineResolved}
               />
               <LineList
                 title={t('remitansi.mismatchTitle', { count: count(r.totals.amountMismatches.count) })}
                 lines={r.amountMismatches}
                 testId="recon-mismatches"
+                onResolved={lineResolved}
               />
               <LineList
                 title={t('remitansi.duplicateTitle', { count: count(r.totals.duplicates.count) })}
                 lines={r.duplicates}
                 testId="recon-duplicates"
+                onResolved={lineResolved}
               />
               <h3>{t('remitansi.overdueTitle', { count: count(r.totals.notRemitted.count) })}</h3>
               {overdue.length === 0 ? (
@@ -616,14 +768,14 @@ function CodDiscrepancies() {
 /** Finance's remittance page: upload a courier's report, the reports taken, the reconciliation report. */
 export function RemitansiPage() {
   const { t } = useI18n();
-  // Bumped by an upload: the list and the reconciliation load again.
+  // Bumped by an upload, a void or a resolution: the list and the reconciliation load again.
   const [version, setVersion] = useState(0);
   return (
     <>
       <h1>{t('remitansi.title')}</h1>
       <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
       <Uploaded version={version} onVoided={() => setVersion((v) => v + 1)} />
-      <Reconciliation version={version} />
+      <Reconciliation version={version} onResolved={() => setVersion((v) => v + 1)} />
       <CodDiscrepancies />
     </>
   );
