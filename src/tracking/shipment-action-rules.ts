@@ -74,11 +74,15 @@ export function repeatRefusal(
   shipment: { awb: string; failedAttempts: number },
 ): string | null {
   if (action === 'update_address') return null;
+  // A hold never answered counts as in place (as isHeld reads it): sending it again would have the courier
+  // refuse the duplicate, or hold twice what one re-attempt releases.
   const instructions = actions.filter(
-    (a) => taken(a) && a.action !== 'update_address' && a.awb === shipment.awb,
+    (a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address' && a.awb === shipment.awb,
   );
   const latest = instructions[instructions.length - 1];
   if (latest?.action !== action) return null;
+  if (maybeHeld(latest))
+    return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
     case 'reattempt':
@@ -90,6 +94,32 @@ export function repeatRefusal(
     case 'hold':
       return `the parcel is already held: the hold was ${where} (action ${latest.id}); a re-attempt releases it`;
   }
+}
+
+/** A return of the shipment the courier may be acting on: being sent, taken, with operations, or never answered. */
+const returnAsked = (a: RecordedAction) =>
+  a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
+
+/**
+ * Why a hold or a re-attempt cannot be asked once a return of the booking was (null: it can): the courier
+ * refuses both for a parcel it was told to send back (Ninja answers 422), so it is not asked, and the seller
+ * is told when the return was asked. Read as returnsAsked does: one never answered may have been taken.
+ */
+export function afterReturnRefusal(
+  action: ParcelActionKind,
+  actions: readonly (TakenAction & { createdAt: Date })[],
+  awb: string,
+): string | null {
+  if (action !== 'hold' && action !== 'reattempt') return null;
+  const asked = actions.filter((a) => a.awb === awb && returnAsked(a)).pop();
+  if (!asked) return null;
+  const how =
+    asked.status === 'failed'
+      ? 'the courier did not answer in time and may have taken it'
+      : asked.status === 'manual'
+        ? 'recorded for Kirim operations'
+        : 'sent to the courier';
+  return `${action} is not possible: a return was asked at ${asked.createdAt.toISOString()} (action ${asked.id}, ${how}); the parcel goes back to you`;
 }
 
 /** Why `action` cannot be asked for a shipment in `status` (null: it can). */

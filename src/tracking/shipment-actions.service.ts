@@ -15,7 +15,7 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentAction } from './shipment-action.entity';
-import { actionRefusal, isHeld, repeatRefusal } from './shipment-action-rules';
+import { actionRefusal, afterReturnRefusal, isHeld, repeatRefusal } from './shipment-action-rules';
 import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
 import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
 import { TrackingPoller } from './tracking-poller.service';
@@ -105,7 +105,8 @@ export class ShipmentActionsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
    * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
    * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status (judged again
-   *   under its lock, after any refresh); nothing recorded
+   *   under its lock, after any refresh), or a hold or re-attempt after a return was asked
+   *   (afterReturnRefusal); nothing recorded, the courier not asked
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
    *   already has for this booking (repeatRefusal), after asking the courier for news where that may change
@@ -132,6 +133,8 @@ export class ShipmentActionsService {
     if (why) throw new ActionNotAllowedError(why);
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
+    const returning = afterReturnRefusal(dto.action, recorded, shipment.awb);
+    if (returning) throw new ActionNotAllowedError(returning);
     // A re-attempt that looks like a repeat may answer a failed attempt not polled yet (the buyer or the
     // courier told the seller first): the courier is asked now where it can be (TrackingPoller.refresh).
     if (
@@ -195,7 +198,9 @@ export class ShipmentActionsService {
       const earlier = (await this.repository.ofShipment(shipmentId)).filter((a) => a.id !== action.id);
       // The shipment may have moved since it was first read (a poll, the refresh above: a return begun, a
       // delivery), or been re-booked: the status and its booking are judged again as they are now.
-      const refused = actionRefusal(dto.action, status, isHeld(earlier));
+      const refused =
+        actionRefusal(dto.action, status, isHeld(earlier)) ??
+        afterReturnRefusal(dto.action, earlier, awb ?? '');
       if (refused) throw new ActionNotAllowedError(refused);
       if (awb !== action.awb)
         throw new ActionSupersededError(

@@ -748,6 +748,82 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold', 'reattempt']);
   });
 
+  it('after a return was asked, a hold or a re-attempt is refused before the courier is asked: 422 saying when the return was asked, nothing recorded, no webhook', async () => {
+    const b = await book('ninja');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const ret = await act(b, { action: 'return' }).expect(202);
+    expect(ret.body.status).toBe('sent');
+    // Not polled yet: Kirim still sees the failed attempt, where both would otherwise be allowed.
+    expect((await shipment(b.id)).status).toBe('delivery_failed');
+    t.clock.advance(HOUR);
+    for (const action of ['hold', 'reattempt']) {
+      const res = await act(b, { action, confirmedWithBuyer: action === 'reattempt' }).expect(422);
+      expect(res.body).toMatchObject({
+        code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
+        details: [
+          {
+            field: 'action',
+            message: `${action} is not possible: a return was asked at ${ret.body.createdAt} (action ${ret.body.id}, sent to the courier); the parcel goes back to you`,
+          },
+        ],
+      });
+    }
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    const hooks = await actionWebhooks(b.id);
+    expect(hooks.map((h) => (h.body.data as { action: { action: string } }).action.action)).toEqual([
+      'return',
+    ]);
+  });
+
+  it('after a return the courier never answered (it may have taken it), a re-attempt is refused before the courier is asked', async () => {
+    const b = await book('ninja');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const courier = courierOf('ninja');
+    const take = courier.requestAction.bind(courier);
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('ninja', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      await act(b, { action: 'return' }).expect(503);
+    } finally {
+      lost.mockRestore();
+    }
+    const [unknown] = (await shipment(b.id)).actions as ActionBody[];
+    const res = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
+    expect(res.body.message).toBe(
+      `reattempt is not possible: a return was asked at ${unknown.createdAt} (action ${unknown.id}, the courier did not answer in time and may have taken it); the parcel goes back to you`,
+    );
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
+    expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
+  });
+
+  it('a second hold while the first one’s outcome is unknown is not sent: 409 saying the parcel may already be held, nothing recorded', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    const courier = courierOf('jne');
+    const take = courier.requestAction.bind(courier);
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      await act(b, { action: 'hold' }).expect(503);
+    } finally {
+      lost.mockRestore();
+    }
+    const [first] = (await shipment(b.id)).actions as ActionBody[];
+    t.clock.advance(HOUR);
+    const again = await act(b, { action: 'hold' }).expect(409);
+    expect(again.body).toMatchObject({
+      code: 'SHIPMENTS_ACTION_ALREADY_TAKEN',
+      message: `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${first.id}); check the shipment, and a re-attempt releases it`,
+    });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
+    expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
+  });
+
   it('one action at a time per shipment: a second while the first is at the courier gets 409', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);

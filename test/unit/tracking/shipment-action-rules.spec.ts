@@ -6,6 +6,7 @@ import { SHIPMENT_ACTION_STATUSES } from 'src/tracking/shipment-action.entity';
 import {
   ACTION_ALLOWED_IN,
   actionRefusal,
+  afterReturnRefusal,
   isHeld,
   RecordedAction,
   repeatRefusal,
@@ -186,5 +187,61 @@ describe('an instruction the courier already has is not sent again', () => {
     }
     expect(repeatRefusal('return', [a('return', { awb: 'OLD' })], shipment)).toBeNull();
     expect(repeatRefusal('hold', [a('hold', { awb: 'OLD' })], shipment)).toBeNull();
+  });
+});
+
+describe('a hold or a re-attempt after a return was asked', () => {
+  const at = new Date('2026-12-01T03:00:00.000Z');
+  const a = (
+    action: ParcelActionKind,
+    over: Partial<TakenAction> = {},
+  ): TakenAction & { createdAt: Date } => ({
+    id: `r-${action}`,
+    action,
+    status: 'sent',
+    awb: 'AWB1',
+    failedAttempts: 1,
+    createdAt: at,
+    ...over,
+  });
+
+  it('is refused, naming when the return was asked and how far it got', () => {
+    expect(afterReturnRefusal('hold', [a('return')], 'AWB1')).toBe(
+      'hold is not possible: a return was asked at 2026-12-01T03:00:00.000Z (action r-return, sent to the courier); the parcel goes back to you',
+    );
+    expect(afterReturnRefusal('reattempt', [a('hold'), a('return', { status: 'manual' })], 'AWB1')).toMatch(
+      /^reattempt is not possible: a return was asked at .*recorded for Kirim operations/,
+    );
+    expect(
+      afterReturnRefusal('reattempt', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
+    ).toMatch(/the courier did not answer in time and may have taken it/);
+  });
+
+  it('is allowed when no return reached the courier for this booking; a return or an address correction is never refused here', () => {
+    expect(afterReturnRefusal('hold', [], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('hold', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('hold', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('return', [a('return')], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [a('return')], 'AWB1')).toBeNull();
+  });
+});
+
+describe('a hold the courier never answered', () => {
+  it('counts as in place: a second hold is refused, saying it may be held; a re-attempt after it releases', () => {
+    const unknown: TakenAction = {
+      id: 'h1',
+      action: 'hold',
+      status: 'failed',
+      outcomeUnknown: true,
+      awb: 'AWB1',
+      failedAttempts: 0,
+    };
+    const shipment = { awb: 'AWB1', failedAttempts: 0 };
+    expect(repeatRefusal('hold', [unknown], shipment)).toBe(
+      'the parcel may already be held: a hold was sent to the courier, which did not answer in time (action h1); check the shipment, and a re-attempt releases it',
+    );
+    const released: TakenAction = { ...unknown, id: 'r1', action: 'reattempt', status: 'sent' };
+    expect(repeatRefusal('hold', [unknown, released], shipment)).toBeNull();
+    expect(repeatRefusal('hold', [{ ...unknown, outcomeUnknown: false }], shipment)).toBeNull();
   });
 });
