@@ -96,6 +96,23 @@ export function repeatRefusal(
   }
 }
 
+/**
+ * The address correction of the booking the courier never answered (it may have taken it), when no later
+ * correction reached it: the shipment's recipient stays what Kirim knows for sure, and the seller sees
+ * which correction may be in effect. Sending the same correction again makes it the recipient once taken.
+ * `actions` oldest first; null when there is none.
+ */
+export function unconfirmedCorrection(actions: readonly TakenAction[], awb: string): string | null {
+  const corrections = actions.filter(
+    (a) =>
+      a.action === 'update_address' &&
+      a.awb === awb &&
+      (taken(a) || (a.status === 'failed' && a.outcomeUnknown === true)),
+  );
+  const latest = corrections[corrections.length - 1];
+  return latest?.status === 'failed' ? latest.id : null;
+}
+
 /** A return of the shipment the courier may be acting on: being sent, taken, with operations, or never answered. */
 const returnAsked = (a: RecordedAction) =>
   a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);

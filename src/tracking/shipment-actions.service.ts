@@ -15,7 +15,13 @@ import { ShipmentsService } from 'src/shipments/shipments.service';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { AlertsService } from './alerts.service';
 import { ShipmentAction } from './shipment-action.entity';
-import { actionRefusal, afterReturnRefusal, isHeld, repeatRefusal } from './shipment-action-rules';
+import {
+  actionRefusal,
+  afterReturnRefusal,
+  isHeld,
+  repeatRefusal,
+  unconfirmedCorrection,
+} from './shipment-action-rules';
 import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
 import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
 import { TrackingPoller } from './tracking-poller.service';
@@ -222,6 +228,11 @@ export class ShipmentActionsService {
   /** The seller's actions on the shipment, newest first (empty for another seller's). */
   async listForShipment(sellerId: string, shipmentId: string): Promise<ShipmentActionDto[]> {
     return (await this.repository.forShipment(sellerId, shipmentId)).map(actionView);
+  }
+
+  /** The id of the shipment's address correction whose outcome is unknown (unconfirmedCorrection), or null. */
+  async unconfirmedCorrectionOf(shipmentId: string, awb: string | null): Promise<string | null> {
+    return awb ? unconfirmedCorrection(await this.repository.ofShipment(shipmentId), awb) : null;
   }
 
   /**

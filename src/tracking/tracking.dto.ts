@@ -62,6 +62,13 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     description: 'Seller actions (re-attempt, return, address correction, hold), newest first',
   })
   actions!: ShipmentActionDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The id (in `actions`) of an address correction the courier did not answer in time: it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt',
+  })
+  addressCorrectionUnconfirmed!: string | null;
 }
 
 export class TrackingEventListDto {

@@ -824,6 +824,49 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
   });
 
+  it('an address correction the courier never answered is shown as unconfirmed, the recipient kept; the same correction sent again is taken and becomes the recipient', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    const before = (await shipment(b.id)).recipient;
+    const address = {
+      address: 'Jl. Kebon Kacang Raya No. 12 Blok C',
+      district: 'Tanah Abang',
+      city: 'Jakarta Pusat',
+      province: 'dki jakarta',
+      postalCode: '10240',
+    };
+    const courier = courierOf('jne');
+    const take = courier.requestAction.bind(courier);
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      await act(b, { action: 'update_address', address }).expect(503);
+    } finally {
+      lost.mockRestore();
+    }
+    const doubt = await shipment(b.id);
+    const [unknown] = doubt.actions as ActionBody[];
+    expect(unknown).toMatchObject({
+      action: 'update_address',
+      status: 'failed',
+      address: { address: address.address },
+    });
+    expect({ recipient: doubt.recipient, unconfirmed: doubt.addressCorrectionUnconfirmed }).toEqual({
+      recipient: before,
+      unconfirmed: unknown.id,
+    });
+
+    t.clock.advance(HOUR);
+    const again = await act(b, { action: 'update_address', address }).expect(202);
+    expect(again.body.status).toBe('sent');
+    const after = await shipment(b.id);
+    expect(after.addressCorrectionUnconfirmed).toBeNull();
+    expect(after.recipient).toMatchObject({ address: address.address, postalCode: '10240' });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['update_address', 'update_address']);
+  });
+
   it('one action at a time per shipment: a second while the first is at the courier gets 409', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);

@@ -2649,6 +2649,8 @@ export interface components {
         ShipmentDetailDto: {
             /** @description Seller actions (re-attempt, return, address correction, hold), newest first */
             actions: components["schemas"]["ShipmentActionDto"][];
+            /** @description The id (in `actions`) of an address correction the courier did not answer in time: it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt */
+            addressCorrectionUnconfirmed: string | null;
             /** @description Risk alerts, open and resolved */
             alerts: components["schemas"]["AlertDto"][];
             /** @description Delivery attempts so far */

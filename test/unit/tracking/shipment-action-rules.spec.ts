@@ -11,6 +11,7 @@ import {
   RecordedAction,
   repeatRefusal,
   TakenAction,
+  unconfirmedCorrection,
 } from 'src/tracking/shipment-action-rules';
 
 /** Where the sandbox courier's parcel is when Kirim's shipment has a status (null: it has no parcel). */
@@ -243,5 +244,29 @@ describe('a hold the courier never answered', () => {
     const released: TakenAction = { ...unknown, id: 'r1', action: 'reattempt', status: 'sent' };
     expect(repeatRefusal('hold', [unknown, released], shipment)).toBeNull();
     expect(repeatRefusal('hold', [{ ...unknown, outcomeUnknown: false }], shipment)).toBeNull();
+  });
+});
+
+describe('an address correction the courier never answered', () => {
+  const c = (id: string, over: Partial<TakenAction> = {}): TakenAction => ({
+    id,
+    action: 'update_address',
+    status: 'failed',
+    outcomeUnknown: true,
+    awb: 'AWB1',
+    failedAttempts: 0,
+    ...over,
+  });
+
+  it('is unconfirmed until a later correction of the booking reaches the courier; a refused one changes nothing', () => {
+    expect(unconfirmedCorrection([], 'AWB1')).toBeNull();
+    expect(unconfirmedCorrection([c('u1')], 'AWB1')).toBe('u1');
+    expect(unconfirmedCorrection([c('u1'), c('r1', { outcomeUnknown: false })], 'AWB1')).toBe('u1');
+    expect(
+      unconfirmedCorrection([c('u1'), c('s1', { status: 'sent', outcomeUnknown: false })], 'AWB1'),
+    ).toBeNull();
+    expect(unconfirmedCorrection([c('s1', { status: 'sent' }), c('u2')], 'AWB1')).toBe('u2');
+    expect(unconfirmedCorrection([c('u1', { awb: 'OLD' })], 'AWB1')).toBeNull();
+    expect(unconfirmedCorrection([c('h1', { action: 'hold' })], 'AWB1')).toBeNull();
   });
 });
