@@ -378,7 +378,9 @@ export class RemittancesService {
    * must hold no standing credit for it. The seller is credited as by a delivery (CodCreditPosting: the
    * parcel's first credit, or the credit of a reversed parcel delivered again — the keys the tracker uses, so
    * it never credits the parcel again), owed by the line's courier, and the line then settles that
-   * receivable from suspense as a late match does: the line is `matched`, the parcel remitted.
+   * receivable from suspense as a late match does: the line is `matched`, the parcel remitted. A delivered
+   * parcel's cash is then collected (CodDeliveries.markCashCollected, as a delivery again marks it), so its COD
+   * fee is invoiced again.
    * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
@@ -414,6 +416,11 @@ export class RemittancesService {
     };
     // Held as a delivery's credit is, from the delivery Kirim knows of (now, for a parcel re-booked away).
     const deliveredAt = parcel.status === 'delivered' && parcel.endedAt ? parcel.endedAt : resolved.at;
+    // The cash was collected after all, as by a delivery again (the tracker's creditRedeliveries): the
+    // shipment says so, so invoicing charges its COD fee again (refunded at the reversal, or never charged).
+    // Stamped now that the ledger's locks are held, as a reversal is, so no closed period misses it.
+    if (parcel.status === 'delivered')
+      await this.deliveries.markCashCollected([{ id: parcel.shipmentId, eventId: null }], this.clock.now());
     if (due === 'again') await this.codCredit.postRedelivered(cod, deliveredAt, resolved.at);
     else await this.codCredit.post(cod, deliveredAt, resolved.at);
     const settles: MatchedLine = {

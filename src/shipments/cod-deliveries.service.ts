@@ -129,12 +129,13 @@ export class CodDeliveries {
 
   /**
    * Records that these parcels, whose cash markCashNotCollected said was never collected, were delivered
-   * again with it (`eventId`, the courier's delivery that says so), `now`: the courier owes their cash again,
+   * again with it (`eventId`, the courier's delivery that says so; null when a remittance line finance credited
+   * says so, the delivering line kept), `now`: the courier owes their cash again,
    * so they are back on the overdue list until remitted; an invoice not yet issued charges their COD fee, and
    * the invoice of the period `now` is in charges it when their own invoice did not or it was refunded since.
    * The ids changed (a parcel already collected is not). In the caller's transaction, the parcels locked.
    */
-  markCashCollected(parcels: { id: string; eventId: string }[], now: Date): Promise<string[]> {
+  markCashCollected(parcels: { id: string; eventId: string | null }[], now: Date): Promise<string[]> {
     return this.repository.markCodCollected(parcels, now);
   }
 }

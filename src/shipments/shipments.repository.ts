@@ -595,12 +595,14 @@ export class ShipmentsRepository {
 
   /**
    * Marks delivered COD parcels as delivered with their cash after all (one whose credit finance reversed,
-   * delivered again), each by the event that says so, the change recorded `now`; the ids changed.
+   * delivered again), each by the event that says so (null: no courier event, the line that delivered it
+   * stays), the change recorded `now`; the ids changed.
    */
-  async markCodCollected(parcels: { id: string; eventId: string }[], now: Date): Promise<string[]> {
+  async markCodCollected(parcels: { id: string; eventId: string | null }[], now: Date): Promise<string[]> {
     if (!parcels.length) return [];
     const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
-      `UPDATE shipments s SET cod_collected = true, cod_collected_event_id = x.event_id, cod_collected_changed_at = $3
+      `UPDATE shipments s SET cod_collected = true,
+              cod_collected_event_id = COALESCE(x.event_id, s.cod_collected_event_id), cod_collected_changed_at = $3
          FROM unnest($1::uuid[], $2::uuid[]) AS x(id, event_id)
         WHERE s.id = x.id AND s.status = 'delivered' AND s.cod_amount > 0 AND NOT s.cod_collected
         RETURNING s.id`,

@@ -1,6 +1,9 @@
 import supertest from 'supertest';
+import { AppConfig } from 'config';
+import { periodContaining } from 'src/invoicing/invoice-period';
 import { Accounts, type AccountRef } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { runInvoicing } from '../support/factories/invoices';
 import { createOperator, startWithOperators } from '../support/factories/operators';
 import { sellerWithOrigin, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
@@ -118,6 +121,38 @@ describe('resolving remittance suspense', () => {
       .expect(200);
     return b;
   };
+
+  /** Runs invoicing once the period the clock is in is over: that period's invoices are issued. */
+  const closePeriod = async () => {
+    const rule = t.app.get(AppConfig).business.money.invoicing;
+    const period = periodContaining(t.clock.now(), rule);
+    await runInvoicing(http, admin, new Date(period.end.getTime() + (rule.closeGraceMinutes + 1) * 60_000));
+    return period;
+  };
+  interface Invoice {
+    codFeeTotal: number;
+    codFeeRefundTotal: number;
+    shippingTotal: number;
+    total: number;
+    lines: { shipmentId: string; kind: string; amount: number }[];
+  }
+  /** The seller's invoice of the period, with its lines; null when it has none. */
+  const invoiceOf = async (seller: TestSeller, period: { start: Date }): Promise<Invoice | null> => {
+    const items = (await http.get('/v1/invoices?limit=500').set(seller.auth).expect(200)).body.items as {
+      id: string;
+      periodStart: string;
+    }[];
+    const found = items.find((i) => i.periodStart === period.start.toISOString());
+    if (!found) return null;
+    return (await http.get(`/v1/invoices/${found.id}`).set(seller.auth).expect(200)).body as Invoice;
+  };
+  const linesOf = (invoice: Invoice | null, shipmentId: string) =>
+    (invoice?.lines ?? []).filter((l) => l.shipmentId === shipmentId).map((l) => [l.kind, l.amount]);
+  const shipmentOf = async (seller: TestSeller, id: string) =>
+    (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
+      codCollected: boolean;
+      charges: { shippingFee: number; codFee: number; cashback: number } | null;
+    };
 
   it('the resolutions migration reverts and runs again while no line is resolved', async () => {
     await rerunMigration(t.dataSource, new RemittanceLineResolutions1795500100000());
@@ -251,6 +286,54 @@ describe('resolving remittance suspense', () => {
       details: [expect.objectContaining({ field: 'shipmentId' })],
     });
     expect(await sellerBalance(s.seller)).toMatchObject({ pending: 0, available: 70_000 });
+  });
+
+  it('credit_seller: the COD fee refunded when the credit was reversed is charged again, as a delivery again charges it', async () => {
+    const s = await sellerWithOrigin(http, 'Toko Biaya COD Balik');
+    const b = await delivered(s, 90_000);
+    const { codFee } = (await shipmentOf(s.seller, b.id)).charges!;
+    expect(codFee).toBeGreaterThan(0);
+    const charged = await closePeriod();
+    expect(linesOf(await invoiceOf(s.seller, charged), b.id)).toContainEqual(['cod_fee', codFee]);
+
+    // Next period: the delivery is taken back and finance reverses its credit: that period's invoice refunds the fee.
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    await http
+      .post(`/v1/finance/cod-discrepancies/${b.id}/settle`)
+      .set(finance.auth)
+      .send({ decision: 'reverse', reason: 'Uang COD tidak diterima' })
+      .expect(200);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
+    const refunded = await closePeriod();
+    expect(linesOf(await invoiceOf(s.seller, refunded), b.id)).toEqual([['cod_fee_refund', -codFee]]);
+
+    // The period after: the courier remits the cash after all and finance credits the seller from the line.
+    t.clock.advance(3600_000);
+    const report = await remit(`${b.awb},90000,${today()}\n`);
+    await resolve(report.id, 1, {
+      resolution: 'credit_seller',
+      shipmentId: b.id,
+      note: 'Kurir membuktikan uang COD diterima pembeli',
+    }).expect(200);
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(true);
+    const recharged = await closePeriod();
+    const invoice = await invoiceOf(s.seller, recharged);
+    expect(linesOf(invoice, b.id)).toEqual([['cod_fee_recharge', codFee]]);
+    expect(invoice).toMatchObject({
+      codFeeTotal: codFee,
+      codFeeRefundTotal: 0,
+      shippingTotal: 0,
+      total: codFee,
+    });
+    // Over every invoice the fee is charged once, as the cash was collected once; the ledger says the same.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta' }).format(recharged.start);
+    const [posted] = await t.dataSource.query<{ amount: string }[]>(
+      `SELECT e.amount FROM ledger_entries e JOIN ledger_transactions x ON x.id = e.transaction_id
+        WHERE x.key = $1 AND e.account_code = $2`,
+      [`invoice:${s.seller.sellerId}:${day}`, 'platform:shipping_fee_income'],
+    );
+    expect(Number(posted.amount)).toBe(-codFee);
   });
 
   it('credit_seller: a parcel Kirim re-booked away that its first courier delivered anyway, once the re-booking is cancelled', async () => {
