@@ -166,7 +166,8 @@ export class InvoicingService implements OnModuleInit {
 
   /**
    * Issues the seller's invoice for the period in one transaction: lines from the charged shipments that
-   * ended in it, COD fee adjustments (codFeeAdjustments) of parcels that ended earlier, a number from the
+   * ended in it (and the cancelled ones an earlier booking was found in it to have carried, charged as that
+   * booking was quoted), COD fee adjustments (codFeeAdjustments) of parcels that ended earlier, a number from the
    * month's counter (Asia/Jakarta month of `now`), the posting `invoice:<sellerId>:<periodStart YYYY-MM-DD>`
    * (invoiceEntries; nothing posted when every amount is zero), settlement from `available`, and the
    * `invoice.issued` webhook. False when it exists already or has no lines. A line is once per shipment and
@@ -207,6 +208,13 @@ export class InvoicingService implements OnModuleInit {
         };
         await invoiceRows(
           (after) => this.shipments.chargedEnded(sellerId, period.start, period.end, after, batch),
+          (shipments) => shipments.flatMap(shipmentLines),
+        );
+        // A cancelled parcel an earlier booking carried after all (its COD cash remitted and credited) owes
+        // that booking's charges, as a delivery with it would have.
+        await invoiceRows(
+          (after) =>
+            this.shipments.chargedCarriedByEarlierBooking(sellerId, period.start, period.end, after, batch),
           (shipments) => shipments.flatMap(shipmentLines),
         );
         await invoiceRows(

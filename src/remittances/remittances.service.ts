@@ -380,7 +380,8 @@ export class RemittancesService {
    * it never credits the parcel again), owed by the line's courier, and the line then settles that
    * receivable from suspense as a late match does: the line is `matched`, the parcel remitted. A delivered
    * parcel's cash is then collected (CodDeliveries.markCashCollected, as a delivery again marks it), so its COD
-   * fee is invoiced again.
+   * fee is invoiced again; a parcel re-booked away was carried by the line's booking
+   * (CodDeliveries.markCarriedByEarlierBooking), so that booking's shipping and COD fee are invoiced.
    * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
@@ -421,6 +422,14 @@ export class RemittancesService {
     // Stamped now that the ledger's locks are held, as a reversal is, so no closed period misses it.
     if (parcel.status === 'delivered')
       await this.deliveries.markCashCollected([{ id: parcel.shipmentId, eventId: null }], this.clock.now());
+    // A parcel re-booked away was carried by this booking: the invoice charges it as that booking was quoted.
+    else
+      await this.deliveries.markCarriedByEarlierBooking(
+        parcel.shipmentId,
+        line.courier,
+        line.awb,
+        this.clock.now(),
+      );
     if (due === 'again') await this.codCredit.postRedelivered(cod, deliveredAt, resolved.at);
     else await this.codCredit.post(cod, deliveredAt, resolved.at);
     const settles: MatchedLine = {

@@ -138,4 +138,14 @@ export class CodDeliveries {
   markCashCollected(parcels: { id: string; eventId: string | null }[], now: Date): Promise<string[]> {
     return this.repository.markCodCollected(parcels, now);
   }
+
+  /**
+   * Records that the shipment's earlier booking with `courier` under `awb` (re-booked away, the shipment since
+   * cancelled) carried the parcel after all and took its COD cash, `now`: the invoice of the period `now` is in
+   * charges that booking's shipping fee and COD fee, less its cashback, as quoted when it was booked. Once:
+   * false when it was recorded already. In the caller's transaction, the shipment locked.
+   */
+  markCarriedByEarlierBooking(shipmentId: string, courier: string, awb: string, now: Date): Promise<boolean> {
+    return this.repository.markEarlierBookingCarried(shipmentId, courier, awb, now);
+  }
 }

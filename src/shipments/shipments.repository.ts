@@ -758,6 +758,49 @@ export class ShipmentsRepository {
   }
 
   /**
+   * The seller's cancelled shipments whose earlier booking carried them after all (markEarlierBookingCarried),
+   * recorded in [from, to), as that booking charges them: delivered with their COD cash, its airway bill,
+   * courier and quoted charges. By that time then id, after the keyset position `after`
+   * (idx_booking_attempts_delivered_recorded: such bookings are few).
+   */
+  async chargedCarriedByEarlierBooking(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<ChargedEndedRow[]> {
+    const [at, id] = positionParts(after);
+    const rows = await this.tx.manager.query<Record<string, string | Date | boolean>[]>(
+      `SELECT s.id, a.awb, a.courier, 'delivered' AS status, s.cod_amount, true AS cod_collected, a.shipping_fee,
+              a.cod_fee, a.cashback, a.return_fee, a.delivered_recorded_at::text AS position_key
+         FROM booking_attempts a JOIN shipments s ON s.id = a.shipment_id
+        WHERE a.delivered_recorded_at >= $2 AND a.delivered_recorded_at < $3 AND s.seller_id = $1
+          AND a.shipping_fee IS NOT NULL AND a.awb IS NOT NULL
+          AND ($4::timestamptz IS NULL OR (a.delivered_recorded_at, s.id) > ($4::timestamptz, $5::uuid))
+        ORDER BY a.delivered_recorded_at, s.id
+        LIMIT $6`,
+      [sellerId, from, to, at, id, limit],
+    );
+    return rows.map(chargedRow);
+  }
+
+  /**
+   * Records that the shipment's earlier booking with `courier` under `awb` (the last such booking attempt)
+   * carried the parcel after all, `now`; whether it changed (a booking so recorded already is not).
+   */
+  async markEarlierBookingCarried(id: string, courier: string, awb: string, now: Date): Promise<boolean> {
+    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE booking_attempts SET delivered_recorded_at = $4
+        WHERE id = (SELECT id FROM booking_attempts WHERE shipment_id = $1 AND courier = $2 AND awb = $3
+                     ORDER BY started_at DESC LIMIT 1)
+          AND delivered_recorded_at IS NULL`,
+      [id, courier, awb, now],
+    );
+    return changed > 0;
+  }
+
+  /**
    * The seller's charged delivered COD parcels that ended before `from` and whose COD cash was found not
    * collected after all, or collected after all (markCodNotCollected, markCodCollected), last in [from, to),
    * by that time then id, after the keyset position `after` (idx_shipments_cod_collected_changed: such
@@ -787,8 +830,9 @@ export class ShipmentsRepository {
   }
 
   /**
-   * The sellers with a charged shipment whose end (delivered or returned) was recorded in [from, to), or
-   * whose COD collection changed in it after an earlier end (codCollectedChanged).
+   * The sellers with a charged shipment whose end (delivered or returned) was recorded in [from, to), whose
+   * COD collection changed in it after an earlier end (codCollectedChanged), or whose earlier booking was
+   * recorded in it as carrying it after all (chargedCarriedByEarlierBooking).
    */
   async sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
     const rows = await this.tx.manager.query<{ seller_id: string }[]>(
@@ -799,17 +843,27 @@ export class ShipmentsRepository {
        SELECT seller_id FROM shipments
         WHERE cod_collected_changed_at >= $1 AND cod_collected_changed_at < $2 AND outcome_recorded_at < $1
           AND status = 'delivered' AND cod_amount > 0 AND shipping_fee IS NOT NULL AND awb IS NOT NULL
+       UNION
+       SELECT s.seller_id FROM booking_attempts a JOIN shipments s ON s.id = a.shipment_id
+        WHERE a.delivered_recorded_at >= $1 AND a.delivered_recorded_at < $2
+          AND a.shipping_fee IS NOT NULL AND a.awb IS NOT NULL
        ORDER BY seller_id`,
       [from, to],
     );
     return rows.map((r) => r.seller_id);
   }
 
-  /** When the first charged shipment's end (delivered or returned) was recorded, or null. */
+  /**
+   * When the first charged shipment's end (delivered or returned), or earlier booking carrying it after all,
+   * was recorded, or null.
+   */
   async firstChargedEnd(): Promise<Date | null> {
     const [row] = await this.tx.manager.query<{ at: Date | null }[]>(
-      `SELECT min(outcome_recorded_at) AS at FROM shipments
-        WHERE outcome_recorded_at IS NOT NULL AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL`,
+      `SELECT LEAST(
+         (SELECT min(outcome_recorded_at) FROM shipments
+           WHERE outcome_recorded_at IS NOT NULL AND status IN ('delivered', 'returned') AND shipping_fee IS NOT NULL),
+         (SELECT min(delivered_recorded_at) FROM booking_attempts
+           WHERE delivered_recorded_at IS NOT NULL AND shipping_fee IS NOT NULL)) AS at`,
     );
     return row.at;
   }

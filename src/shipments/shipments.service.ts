@@ -403,6 +403,22 @@ export class ShipmentsService {
   }
 
   /**
+   * The seller's cancelled shipments that an earlier booking carried after all (its courier remitted their COD
+   * cash and finance credited it: CodDeliveries.markCarriedByEarlierBooking), recorded in [from, to), each as
+   * that booking charges it (delivered with its cash; its courier, airway bill, shipping fee, COD fee and
+   * cashback as quoted when it was booked). Oldest first, `limit` at a time after `after`.
+   */
+  chargedCarriedByEarlierBooking(
+    sellerId: string,
+    from: Date,
+    to: Date,
+    after: string | null,
+    limit: number,
+  ): Promise<ChargedEndedRow[]> {
+    return this.repository.chargedCarriedByEarlierBooking(sellerId, from, to, after, limit);
+  }
+
+  /**
    * The seller's charged delivered COD parcels that ended before `from` and whose COD cash was last found
    * collected or not collected after all in [from, to) (a reversed credit, a delivery with the cash after
    * all): what invoicing adjusts the COD fee of. Oldest change first, `limit` at a time after `after` (the
@@ -419,8 +435,9 @@ export class ShipmentsService {
   }
 
   /**
-   * The sellers with a charged shipment that ended delivered or returned in [from, to), or whose COD
-   * collection changed in it after an earlier end (codCollectedChanged).
+   * The sellers with a charged shipment that ended delivered or returned in [from, to), whose COD
+   * collection changed in it after an earlier end (codCollectedChanged), or that an earlier booking was
+   * found in it to have carried (chargedCarriedByEarlierBooking).
    */
   sellersWithChargedEnded(from: Date, to: Date): Promise<string[]> {
     return this.repository.sellersWithChargedEnded(from, to);

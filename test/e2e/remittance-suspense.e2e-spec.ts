@@ -10,6 +10,7 @@ import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { TestApp } from '../support/test-app';
 import { rerunMigration } from '../support/migration-rerun';
 import { RemittanceLineResolutions1795500100000 } from '../../migrations/1795500100000-RemittanceLineResolutions';
+import { BookingAttemptCarriedAfterAll1795500600000 } from '../../migrations/1795500600000-BookingAttemptCarriedAfterAll';
 
 type Auth = { id?: string; auth: { authorization: string } };
 interface Line {
@@ -134,7 +135,7 @@ describe('resolving remittance suspense', () => {
     codFeeRefundTotal: number;
     shippingTotal: number;
     total: number;
-    lines: { shipmentId: string; kind: string; amount: number }[];
+    lines: { shipmentId: string; awb: string; courier: string; kind: string; amount: number }[];
   }
   /** The seller's invoice of the period, with its lines; null when it has none. */
   const invoiceOf = async (seller: TestSeller, period: { start: Date }): Promise<Invoice | null> => {
@@ -151,13 +152,21 @@ describe('resolving remittance suspense', () => {
   const shipmentOf = async (seller: TestSeller, id: string) =>
     (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
       codCollected: boolean;
-      charges: { shippingFee: number; codFee: number; cashback: number } | null;
+      charges: { shipping: number; codFee: number; cashback: number } | null;
     };
 
   it('the resolutions migration reverts and runs again while no line is resolved', async () => {
     await rerunMigration(t.dataSource, new RemittanceLineResolutions1795500100000());
     const [{ n }] = await t.dataSource.query<{ n: number }[]>(
       "SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'idx_remittance_lines_exceptions' AND indexdef LIKE '%resolution IS NULL%'",
+    );
+    expect(n).toBe(1);
+  });
+
+  it('the carried-after-all migration reverts and runs again', async () => {
+    await rerunMigration(t.dataSource, new BookingAttemptCarriedAfterAll1795500600000());
+    const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'idx_booking_attempts_delivered_recorded'",
     );
     expect(n).toBe(1);
   });
@@ -385,6 +394,32 @@ describe('resolving remittance suspense', () => {
     expect(await suspense()).toBe(s0 - 150_000);
     expect(await receivable(old)).toBe(r0);
     expect(await postings(`cod-credit:${id}`)).toBe(1);
+
+    // The first courier carried it: its invoice charges that booking's shipping and COD fee less its cashback,
+    // as quoted when it was booked, under its airway bill.
+    const quoted = first.charges as { shipping: number; codFee: number; cashback: number };
+    expect(quoted.shipping).toBeGreaterThan(0);
+    expect(quoted.codFee).toBeGreaterThan(0);
+    const period = await closePeriod();
+    const invoice = (await invoiceOf(seller, period))!;
+    expect(invoice).not.toBeNull();
+    expect(invoice.lines.filter((l) => l.shipmentId === id)).toEqual(
+      [
+        ['shipping', quoted.shipping],
+        ['cod_fee', quoted.codFee],
+        ...(quoted.cashback > 0 ? [['cashback', -quoted.cashback]] : []),
+      ].map(([kind, amount]) => expect.objectContaining({ kind, amount, awb: first.awb, courier: old })),
+    );
+    const owed = quoted.shipping + quoted.codFee - quoted.cashback;
+    expect(invoice).toMatchObject({
+      shippingTotal: quoted.shipping,
+      codFeeTotal: quoted.codFee,
+      total: owed,
+    });
+    // Settled from the COD cash it was credited, once that is available.
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await sellerBalance(seller)).toMatchObject({ pending: 0, available: 150_000 - owed });
   });
 
   it('credit_seller refuses a shipment that is not the line’s parcel, another amount, or an unknown one; nothing posted', async () => {
