@@ -61,7 +61,9 @@ const BUSY = new RegExp(
     String.raw`\bservice\s+(temporarily\s+)?unavailable\b`,
     String.raw`\btemporar(il)?y\s+unavailable\b`,
     String.raw`\bunder\s+maintenance\b`,
-    String.raw`\btime[\s-]?out\b|\btimed\s+out\b`,
+    // "Timeout", "Gateway Time-out", "timed out"; but "time out of range/hours/window" is a pickup time
+    // refused, not a courier failing ("timeout of 30000ms exceeded" is still one).
+    String.raw`\btimeout\b|\btime[\s-]out\b(?!\s+of\b)|\btimed\s+out\b`,
     String.raw`\btoo\s+many\s+(requests?|calls?)\b`,
     String.raw`\brate[\s-]?limit(ed)?\b`,
     String.raw`\b(request|call|api)\s+limit\s+(exceeded|reached)\b`,

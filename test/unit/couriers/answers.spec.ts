@@ -449,6 +449,13 @@ describe('a refusal that ends "try again" stays a refusal', () => {
     expect(outcome(fn)).toEqual(expected);
   });
 
+  it('a pickup time "out of range" is refused, not retried as a courier timing out', () => {
+    for (const text of ['pickup time out of range', 'Waktu pickup di luar jangkauan (time out of range)']) {
+      const result = outcome(create('sap', answer({ status: 'fail', msg: text }, 422)));
+      expect([text, result]).toEqual([text, { rejected: expect.any(String) }]);
+    }
+  });
+
   it('reads the words alone the same way', () => {
     for (const busy of [
       'System busy, try again',
@@ -469,6 +476,26 @@ describe('a refusal that ends "try again" stays a refusal', () => {
       'Tujuan di luar jangkauan, silakan coba lagi',
       'Berat melebihi batas maksimum, coba lagi',
       'Order already exists, please try again',
+    ])
+      expect([refusal, saysTryAgain(refusal)]).toEqual([refusal, false]);
+  });
+
+  it('a timeout is busy; a pickup time "out of range" is not', () => {
+    for (const busy of [
+      'Timeout',
+      'Request timeout',
+      'Read time-out',
+      '504 Gateway Time-out',
+      'Connection timed out',
+      'Upstream time out, try later',
+      'timeout of 30000ms exceeded',
+    ])
+      expect([busy, saysTryAgain(busy)]).toEqual([busy, true]);
+    for (const refusal of [
+      'pickup time out of range',
+      'Waktu pickup di luar jangkauan (time out of range)',
+      'Pickup time out of hours',
+      'Requested pickup time-out of window',
     ])
       expect([refusal, saysTryAgain(refusal)]).toEqual([refusal, false]);
   });
