@@ -91,6 +91,16 @@ export class EnvSchema {
   @Max(120_000)
   DATABASE_CONNECT_TIMEOUT_MS = 5000;
 
+  /**
+   * How often the listening connection is asked `SELECT 1`: one that died silently (a partition, a firewall's
+   * idle cut) is otherwise found only by TCP keep-alive, after hours, while the auth caches trust it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DATABASE_LISTENER_CHECK_MS = 30_000;
+
   /** Where the embedded PostgreSQL keeps its data (and the generated development JWT secret). */
   @IsString()
   @Matches(/\S/, { message: 'DATA_DIR must not be blank' })

@@ -41,6 +41,8 @@ export class AppConfig {
     url?: string;
     poolSize: number;
     connectTimeoutMs: number;
+    /** DATABASE_LISTENER_CHECK_MS: how often the listening connection is checked alive. */
+    listenerCheckMs: number;
     dataDir: string;
     embeddedPort?: number;
     /** Connect to the embedded PostgreSQL of the service holding DATA_DIR instead of refusing (the CLI). */
@@ -343,6 +345,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       url: parsed.DATABASE_URL,
       poolSize: parsed.DATABASE_POOL_SIZE,
       connectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT_MS,
+      listenerCheckMs: parsed.DATABASE_LISTENER_CHECK_MS,
       dataDir: parsed.DATA_DIR,
       embeddedPort: parsed.EMBEDDED_POSTGRES_PORT,
       shareEmbedded: false,

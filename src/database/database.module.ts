@@ -86,7 +86,12 @@ async function openDatabase(config: AppConfig): Promise<OpenDatabase> {
       provide: DatabaseNotifications,
       inject: [DATABASE, Transactions, AppConfig],
       useFactory: (db: OpenDatabase, tx: Transactions, config: AppConfig) =>
-        new DatabaseNotifications(db.url, tx, config.database.connectTimeoutMs),
+        new DatabaseNotifications(
+          db.url,
+          tx,
+          config.database.connectTimeoutMs,
+          config.database.listenerCheckMs,
+        ),
     },
   ],
   exports: [DataSource, Transactions, DatabaseNotifications],

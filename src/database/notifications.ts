@@ -42,11 +42,14 @@ export class DatabaseNotifications {
   private closed = false;
   private failures = 0;
   private retry?: NodeJS.Timeout;
+  private liveness?: NodeJS.Timeout;
 
   constructor(
     private readonly url: string,
     private readonly tx: Transactions,
     private readonly connectTimeoutMs: number,
+    /** How often the listening connection is checked alive (DATABASE_LISTENER_CHECK_MS). */
+    private readonly checkEveryMs = 30_000,
   ) {}
 
   /** Whether this instance is listening now: when false, notifications sent meanwhile are not heard. */
@@ -90,6 +93,7 @@ export class DatabaseNotifications {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retry);
+    clearInterval(this.liveness);
     const client = this.current;
     this.current = undefined;
     this.heard = false;
@@ -127,12 +131,47 @@ export class DatabaseNotifications {
       );
     else this.logger.log(`listening to ${[...this.subscribers.keys()].join(', ')}`);
     this.failures = 0;
+    this.watch(client);
+  }
+
+  /**
+   * Asks the listening connection `SELECT 1` every `checkEveryMs`: one that died without a reset (a network
+   * partition, a firewall's idle cut) is otherwise believed listening until TCP keep-alive gives up, hours
+   * later, while the caches trust it. Unanswered in time, it is dropped (and reopened) like one that ended.
+   */
+  private watch(client: Client): void {
+    clearInterval(this.liveness);
+    const timeoutMs = Math.min(this.checkEveryMs, this.connectTimeoutMs);
+    let checking = false;
+    this.liveness = setInterval(() => {
+      if (client !== this.current) return clearInterval(this.liveness);
+      if (checking) return; // a check still waiting is timed out by its own timer
+      checking = true;
+      let timer: NodeJS.Timeout | undefined;
+      void Promise.race([
+        client.query('SELECT 1'),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer to the liveness check in ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+          timer.unref();
+        }),
+      ])
+        .catch((err) => this.dropped(client, err))
+        .finally(() => {
+          clearTimeout(timer);
+          checking = false;
+        });
+    }, this.checkEveryMs);
+    this.liveness.unref();
   }
 
   /** The listening connection failed or ended: subscribers trust nothing until it listens again. */
   private dropped(client: Client, err?: unknown): void {
     if (client !== this.current) return;
     this.current = undefined;
+    clearInterval(this.liveness);
     const wasListening = this.heard;
     this.heard = false;
     this.missed();

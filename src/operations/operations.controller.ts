@@ -16,6 +16,7 @@ import { Public } from 'src/common/auth/decorators';
 import { DatabaseUnavailableError } from 'src/common/errors/database-unavailable';
 import { DataSource } from 'typeorm';
 import { MetricsService } from 'src/common/metrics.service';
+import { DatabaseNotifications } from 'src/database/notifications';
 
 const READY_TIMEOUT_MS = 2000;
 
@@ -28,6 +29,7 @@ export class OperationsController {
     private readonly indicators: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly metrics: MetricsService,
+    private readonly notifications: DatabaseNotifications,
     config: AppConfig,
   ) {
     this.metricsToken =
@@ -50,9 +52,9 @@ export class OperationsController {
   @ApiServiceUnavailableResponse({ description: 'The database does not answer' })
   async ready(): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.database()]);
+      return await this.health.check([() => this.database(), () => this.listener()]);
     } catch {
-      // The only check is the database: answer as every route does while it is away.
+      // Only the database check can fail: answer as every route does while it is away.
       throw new DatabaseUnavailableError();
     }
   }
@@ -76,6 +78,14 @@ export class OperationsController {
     // Set here, not by @Header: a refusal is JSON like every error.
     void reply.header('content-type', 'text/plain; version=0.0.4');
     return this.metrics.registry.metrics();
+  }
+
+  /**
+   * Whether notifications are heard now. Never down: without them the service still answers, its auth caches
+   * bypassed until the connection listens again.
+   */
+  private listener() {
+    return this.indicators.check('listener').up({ listening: this.notifications.listening });
   }
 
   private async database() {

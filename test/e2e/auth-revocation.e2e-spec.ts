@@ -182,6 +182,55 @@ describe('an instance whose listening connection is killed', () => {
     await refusedSoon(httpB, staff.auth, 'B, listening again, refuses a user removed on A');
   });
 
+  it('notices a listening connection that stops answering without closing (a partition), and listens again', async () => {
+    // Checked every 300 ms: without the check only TCP keep-alive would notice, hours later.
+    const c = await startTestApp({ DATABASE_LISTENER_CHECK_MS: '300' }, a.db, { configure: cachedForAnHour });
+    const httpC = c.http();
+    const stopped = listenerOf(c).backendPid;
+    expect(stopped).toEqual(expect.any(Number));
+    try {
+      const missed = await addSellerUser(httpA, owner, 'seller_staff');
+      expect(await meStatus(httpC, missed.auth)).toBe(200);
+      // Unannounced, as a removal made while C's connection is unreachable would go unheard.
+      await a.dataSource.query('UPDATE users SET disabled_at = now() WHERE id = $1', [missed.id]);
+      expect(await meStatus(httpC, missed.auth)).toBe(200);
+
+      // The server process of C's listening connection freezes: its socket stays open, nothing answers.
+      process.kill(stopped!, 'SIGSTOP');
+      await waitUntil(
+        () => !listenerOf(c).listening,
+        'C sees its listening connection stop answering',
+        5_000,
+      );
+      await waitUntil(
+        () => listenerOf(c).listening && listenerOf(c).backendPid !== stopped,
+        'C listens again on a new connection',
+        10_000,
+      );
+      expect(await meStatus(httpC, missed.auth)).toBe(401);
+    } finally {
+      process.kill(stopped!, 'SIGCONT');
+      await c.close();
+    }
+  });
+
+  it('says in readiness (still ready) and in metrics whether it is listening', async () => {
+    const d = await startTestApp({}, a.db);
+    try {
+      const httpD = d.http();
+      const listening = async () => {
+        const ready = await httpD.get('/health/ready').expect(200);
+        const metrics = await httpD.get('/metrics').expect(200);
+        return [ready.body.details.listener, /^kirim_database_listening (\d)$/m.exec(metrics.text)?.[1]];
+      };
+      expect(await listening()).toEqual([{ status: 'up', listening: true }, '1']);
+      await listenerOf(d).close(); // as between its connection dropping and listening again
+      expect(await listening()).toEqual([{ status: 'up', listening: false }, '0']);
+    } finally {
+      await d.close();
+    }
+  });
+
   it('answers from the database, not its caches, while it is not listening', async () => {
     const d = await startTestApp({}, a.db, { configure: cachedForAnHour });
     try {

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       url: undefined,
       poolSize: 10,
       connectTimeoutMs: 5000,
+      listenerCheckMs: 30_000,
       dataDir: '.data',
       embeddedPort: undefined,
       shareEmbedded: false, // only the CLI shares a running service's embedded PostgreSQL
@@ -73,6 +74,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_CONNECT_TIMEOUT_MS: '10' }, {})).toThrow(
       /DATABASE_CONNECT_TIMEOUT_MS:/,
     );
+  });
+
+  it('checks the listening connection every 30 s unless told, bounded', () => {
+    expect(loadConfig({}, {}).database.listenerCheckMs).toBe(30_000);
+    expect(loadConfig({ DATABASE_LISTENER_CHECK_MS: '5000' }, {}).database.listenerCheckMs).toBe(5000);
+    for (const bad of ['10', '0', '600001', 'soon'])
+      expect(() => loadConfig({ DATABASE_LISTENER_CHECK_MS: bad }, {})).toThrow(
+        /DATABASE_LISTENER_CHECK_MS:/,
+      );
   });
 
   it('names every invalid setting at once', () => {
