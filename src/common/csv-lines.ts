@@ -27,22 +27,27 @@ export function lastNamedColumn(header: readonly string[]): number {
   return header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
 }
 
+/** A separator as a reader names it, in the message that says it must be quoted inside a value. */
+const DELIMITER_NAME: Record<CsvDelimiter, string> = { ',': 'a comma', ';': 'a semicolon', '\t': 'a tab' };
+
 /**
  * Why a row's cells cannot be put under the header's columns, or null: a row short of the header's last named
  * column, or with a value past the header's last column (a delimiter missing, or one inside an unquoted
  * value, shifts every value after it). Empty cells past the last column, or unnamed columns left off the
- * end, are what spreadsheets leave: no problem. `named` is lastNamedColumn(header), given when many rows
- * are checked against one wide header.
+ * end, are what spreadsheets leave: no problem. `delimiter` is the file's own, named in the advice (a
+ * tab-separated file told of commas sent the seller looking for the wrong thing). `named` is
+ * lastNamedColumn(header), given when many rows are checked against one wide header.
  */
 export function cellCountProblem(
   cells: readonly string[],
   header: readonly string[],
+  delimiter: CsvDelimiter,
   named = lastNamedColumn(header),
 ): string | null {
   const short = cells.length < named;
   if (!short && cells.slice(header.length).every((c) => c === '')) return null;
   const why = short
     ? 'a delimiter missing?'
-    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+    : `a value past the last column: ${DELIMITER_NAME[delimiter]} inside a value needs the value in double quotes`;
   return `has ${cells.length} cells where the header has ${short ? named : header.length} (${why})`;
 }

@@ -4,6 +4,30 @@ import type { FieldProblem } from './errors/app-error';
 export const MAX_JSON_DEPTH = 32;
 
 /**
+ * How deep a whole list of rows checked each (a bulk import) may nest: a row deeper than MAX_JSON_DEPTH is
+ * that row's own error, but the body still passes walks that recurse once per level before any row is
+ * looked at (the idempotency fingerprint), so it has a bound too, far below a stack overflow.
+ */
+export const MAX_ROWS_JSON_DEPTH = 256;
+
+/**
+ * Whether a parsed JSON value nests deeper than `limit` levels (the value itself is level 0, as inspectJson
+ * counts). Walked with a list of its own, not by recursion, so no nesting a body can hold overflows the
+ * stack; it stops at the first value too deep.
+ */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length) {
+    const [v, depth] = pending.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v))
+      if (child !== null && typeof child === 'object') pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/**
  * Fields one object may have, and fields a whole value may have: far above any request (a shipment has about
  * twenty; a bulk import of 5,000 rows about 125,000 in all). Checking unknown fields costs class-transformer
  * time that grows faster than the fields' number, so a body of a million unknown keys held the event loop for
@@ -62,9 +86,10 @@ export function storableJson(value: unknown): string {
 
 /**
  * Every string (and object key) in a parsed JSON value that is not safe text, by dotted path (`recipient.name`,
- * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth`, and `tooWide` names the first
- * object with more than MAX_JSON_FIELDS fields or array with more than MAX_JSON_ITEMS items, or the whole
- * value when it has more than MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after any of them).
+ * `shipmentIds.0`); `tooDeep` is set when the value nests deeper than `maxDepth` (what lies below that depth
+ * is not looked at; the rest is), and `tooWide` names the first object with more than MAX_JSON_FIELDS fields
+ * or array with more than MAX_JSON_ITEMS items, or the whole value when it has more than
+ * MAX_JSON_FIELDS_IN_ALL fields (nothing further is looked at after it).
  * The walk recurses at most `maxDepth` levels, so a hostile nesting cannot overflow the stack, and builds a
  * path only for a problem it reports (every request body passes here). `inherited` names each field whose
  * key is one every object inherits (`constructor`, `toString`, `hasOwnProperty`…): class-transformer
@@ -80,6 +105,7 @@ export function inspectJson(
   const path: string[] = root ? [root] : [];
   const at = (last?: string) => [...path, ...(last === undefined ? [] : [last])].join('.') || 'body';
   let tooWide: FieldProblem | null = null;
+  let tooDeep = false;
   let fields = 0;
   const walk = (v: unknown, depth: number): boolean => {
     if (typeof v === 'string') {
@@ -88,7 +114,12 @@ export function inspectJson(
       return true;
     }
     if (v === null || typeof v !== 'object') return true;
-    if (depth >= maxDepth) return false;
+    // Not walked further, but its siblings are: a bulk import's deep row is that row's error, and the rows
+    // after it must still be counted.
+    if (depth >= maxDepth) {
+      tooDeep = true;
+      return true;
+    }
     if (Array.isArray(v)) {
       if (v.length > MAX_JSON_ITEMS) {
         tooWide = { field: at(), message: `has more than ${MAX_JSON_ITEMS} items` };
@@ -128,6 +159,6 @@ export function inspectJson(
     }
     return true;
   };
-  const stopped = !walk(value, 0);
-  return { problems, inherited, tooDeep: stopped && !tooWide, tooWide };
+  walk(value, 0);
+  return { problems, inherited, tooDeep: tooDeep && !tooWide, tooWide };
 }

@@ -6,13 +6,19 @@ import { TextDecoder } from 'node:util';
 import { type FieldProblem, UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
 import { BODY_LIMIT_BYTES, JSON_OR_CSV, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
-import { inspectJson, MAX_JSON_DEPTH, unsafeTextReason } from './hostile-input';
+import {
+  inspectJson,
+  MAX_JSON_DEPTH,
+  MAX_ROWS_JSON_DEPTH,
+  nestsDeeperThan,
+  unsafeTextReason,
+} from './hostile-input';
 
 /**
  * Fastify route config (`@RouteConfig(rowsCheckedEach(max))`): the body is a list of at most `maxRows` rows
- * and unsafe text or a field named `__proto__` or `constructor` in a row is that row's own error (the other
- * rows are still kept), so the edge checks only its depth, and a list of too many rows is told so before its
- * fields are counted.
+ * and unsafe text, nesting deeper than MAX_JSON_DEPTH or a field named `__proto__` or `constructor` in a row
+ * is that row's own error (the other rows are still kept), so the edge checks only the whole list's width and
+ * its depth against MAX_ROWS_JSON_DEPTH, and a list of too many rows is told so before its fields are counted.
  */
 export const rowsCheckedEach = (maxRows: number) =>
   ({ rowsCheckedEach: true, maxRows, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES }) as const;
@@ -252,9 +258,13 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       );
     const body = inspectJson(request.body);
     if (body.tooWide) return done(new ValidationFailedError([body.tooWide]));
-    if (body.tooDeep) {
+    // A bulk import's row nesting too deep is that row's error (its rows are checked each, as bodies of
+    // their own); the whole list is held only to the bound every walk of it can bear, checked without
+    // recursion.
+    const maxDepth = routeConfig.rowsCheckedEach ? MAX_ROWS_JSON_DEPTH : MAX_JSON_DEPTH;
+    if (routeConfig.rowsCheckedEach ? nestsDeeperThan(request.body, maxDepth) : body.tooDeep) {
       return done(
-        new ValidationFailedError([{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]),
+        new ValidationFailedError([{ field: 'body', message: `nests deeper than ${maxDepth} levels` }]),
       );
     }
     // A courier's push is read by its route, after the signature is checked: an unsigned one is refused as

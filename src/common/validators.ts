@@ -26,6 +26,15 @@ export const QueryInteger = () =>
 export const Trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
+/**
+ * A code of a fixed set (courier, status) as a person types it (`JNE`, ` Delivered `): trimmed and in lower
+ * case, the set's own spelling; other types are left for the validators to reject.
+ */
+export const AnyCase = () =>
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
+
 function stringRule(
   name: string,
   test: (v: string) => boolean,
@@ -205,4 +214,26 @@ export const Text = (max: number) => (target: object, key: string) => {
   MaxLength(max)(target, key);
   PlainText()(target, key);
   HasVisibleText()(target, key);
+};
+
+/** Line breaks (as CSV cells and JSON strings carry them, Unicode's own separators too) and tabs. */
+const LINE_BREAKS_AND_TABS = /[\t\n\r\u2028\u2029]/;
+
+/** Text that is printed on one line (a label, a courier's order): no line break or tab in it. */
+export const OneLine = (options?: ValidationOptions) => (target: object, key: string) =>
+  stringRule(
+    'isOneLine',
+    (v) => !LINE_BREAKS_AND_TABS.test(v),
+    'must be one line: no line breaks or tabs',
+    options,
+  )(target, key);
+
+/**
+ * Text(max) of a field printed on one line: a name, an address, a city on a shipping label or in a courier's
+ * order, where a line break ("Budi\r\nSantoso" from a quoted CSV cell) splits or misplaces what is printed.
+ * Refused, as every other control character is, rather than quietly changed.
+ */
+export const LineText = (max: number) => (target: object, key: string) => {
+  Text(max)(target, key);
+  OneLine()(target, key);
 };

@@ -100,7 +100,7 @@ export function parseRemittanceReport(text: string, today: string): ReportLine[]
     const row = i + 1;
     // A row of empty cells (`;;` where a spreadsheet's row once held something) is no line.
     if (cells.every((c) => c === '')) return;
-    const misfit = cellCountProblem(cells, header);
+    const misfit = cellCountProblem(cells, header, delimiter);
     if (misfit) {
       problems.push({ field: `row ${row}`, message: misfit });
       return;

@@ -3,7 +3,7 @@ import { defaults } from 'config/defaults';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsUUID, Max, Min, ValidateNested } from 'class-validator';
-import { IsPostalCode, IsProvince, Optional, Text } from 'src/common/validators';
+import { IsPostalCode, IsProvince, LineText, Optional } from 'src/common/validators';
 import { SCORING_PRESETS, type ScoringPreset } from 'src/sellers/seller-settings.entity';
 
 /** Rupiah to collect on delivery, optional: the same limit wherever a COD amount is given (quotes, shipments). */
@@ -24,11 +24,11 @@ export const CodAmount = () =>
 export class DestinationDto {
   @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 })
   @Optional()
-  @Text(100)
+  @LineText(100)
   district?: string;
 
   @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 })
-  @Text(100)
+  @LineText(100)
   city!: string;
 
   @ApiProperty({ example: 'DKI Jakarta' })

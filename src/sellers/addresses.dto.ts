@@ -1,14 +1,14 @@
 import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIndonesianPhone, IsPostalCode, IsProvince, PatchOf, Text } from 'src/common/validators';
+import { IsIndonesianPhone, IsPostalCode, IsProvince, LineText, PatchOf } from 'src/common/validators';
 
 export class CreateAddressDto {
   @ApiProperty({ example: 'Gudang Bandung', maxLength: 60 })
-  @Text(60)
+  @LineText(60)
   label!: string;
 
   @ApiProperty({ example: 'Sekar Ayu', maxLength: 100 })
-  @Text(100)
+  @LineText(100)
   contactName!: string;
 
   @ApiProperty({ example: '0812-3456-7890', description: 'Answered in E.164 (+628…)' })
@@ -16,7 +16,7 @@ export class CreateAddressDto {
   phone!: string;
 
   @ApiProperty({ example: 'Jl. Braga No. 12', maxLength: 300 })
-  @Text(300)
+  @LineText(300)
   address!: string;
 
   @ApiProperty({
@@ -24,7 +24,7 @@ export class CreateAddressDto {
     maxLength: 100,
     description: 'The district (kecamatan); answered as the area directory spells it',
   })
-  @Text(100)
+  @LineText(100)
   district!: string;
 
   @ApiProperty({
@@ -33,7 +33,7 @@ export class CreateAddressDto {
     description:
       'The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")',
   })
-  @Text(100)
+  @LineText(100)
   city!: string;
 
   @ApiProperty({ example: 'Jawa Barat', description: 'Any common spelling; answered in canonical form' })

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsIn,
   IsObject,
@@ -12,10 +12,12 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import {
+  AnyCase,
   IsIndonesianPhone,
   IsInstant,
   IsPostalCode,
   IsProvince,
+  LineText,
   Optional,
   Text,
   Trim,
@@ -26,13 +28,13 @@ import { PickupAttemptDto } from './pickups.dto';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from './shipment-status';
 
 export class RecipientDto {
-  @ApiProperty({ example: 'Budi Santoso', maxLength: 100 }) @Text(100) name!: string;
+  @ApiProperty({ example: 'Budi Santoso', maxLength: 100 }) @LineText(100) name!: string;
   @ApiProperty({ example: '0812-9876-5432', description: 'Answered in E.164' })
   @IsIndonesianPhone()
   phone!: string;
-  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @Text(300) address!: string;
-  @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @Text(100) district?: string;
-  @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @Text(100) city!: string;
+  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @LineText(300) address!: string;
+  @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @LineText(100) district?: string;
+  @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @LineText(100) city!: string;
   @ApiProperty({ example: 'DKI Jakarta' }) @IsProvince() province!: string;
   @ApiProperty({ example: '10340' }) @IsPostalCode() postalCode!: string;
 }
@@ -48,15 +50,16 @@ export class RecipientViewDto extends RecipientDto {
 }
 
 export class ShipmentParcelDto extends ParcelDto {
-  @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 }) @Optional() @Text(200) description?: string;
+  @ApiPropertyOptional({ example: 'Kain batik', maxLength: 200 })
+  @Optional()
+  @LineText(200)
+  description?: string;
 }
 
 /** A pinned courier service; its codes as a seller types them (`Jne`, ` reg `), answered as the catalogue's. */
 export class CourierChoiceDto {
   @ApiProperty({ enum: COURIER_CODES, description: 'Any letter case; answered in lower case' })
-  @Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' ? value.trim().toLowerCase() : value,
-  )
+  @AnyCase()
   @IsIn(COURIER_CODES)
   code!: CourierCode;
   @ApiProperty({ example: 'REG', description: 'Any letter case; answered as the courier names it' })
@@ -105,13 +108,22 @@ export class CreateShipmentDto {
 }
 
 export class ListShipmentsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: SHIPMENT_STATUSES })
+  @ApiPropertyOptional({ enum: SHIPMENT_STATUSES, description: 'Any letter case' })
   @Optional()
+  @AnyCase()
   @IsIn(SHIPMENT_STATUSES)
   status?: ShipmentStatus;
-  @ApiPropertyOptional({ enum: ['none', 'at_risk'] }) @Optional() @IsIn(['none', 'at_risk']) risk?:
-    'none' | 'at_risk';
-  @ApiPropertyOptional({ enum: COURIER_CODES }) @Optional() @IsIn(COURIER_CODES) courier?: CourierCode;
+  @ApiPropertyOptional({ enum: ['none', 'at_risk'], description: 'Any letter case' })
+  @Optional()
+  @AnyCase()
+  @IsIn(['none', 'at_risk'])
+  risk?: 'none' | 'at_risk';
+  // As a pinned courier on create is read: `JNE` and `Jne` are jne, not a 400.
+  @ApiPropertyOptional({ enum: COURIER_CODES, description: 'Any letter case' })
+  @Optional()
+  @AnyCase()
+  @IsIn(COURIER_CODES)
+  courier?: CourierCode;
   @ApiPropertyOptional({
     format: 'date-time',
     description:

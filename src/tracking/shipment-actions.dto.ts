@@ -10,7 +10,7 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
-import { IsIndonesianPhone, Optional, Text } from 'src/common/validators';
+import { IsIndonesianPhone, LineText, Optional, Text } from 'src/common/validators';
 import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier-adapter';
 import { RecipientDto, RecipientViewDto } from 'src/shipments/shipments.dto';
 import { SHIPMENT_ACTION_STATUSES, type ShipmentActionStatus } from './shipment-action.entity';
@@ -19,7 +19,7 @@ import { SHIPMENT_ACTION_STATUSES, type ShipmentActionStatus } from './shipment-
 export class ActionAddressDto extends OmitType(RecipientDto, ['name', 'phone'] as const) {
   @ApiPropertyOptional({ example: 'Budi Santoso', maxLength: 100, description: 'Kept when absent' })
   @Optional()
-  @Text(100)
+  @LineText(100)
   name?: string;
 
   @ApiPropertyOptional({ example: '0812-9876-5432', description: 'Answered in E.164; kept when absent' })

@@ -254,6 +254,10 @@ describe('shipments', () => {
     expect(await ids('courier=jne')).toEqual([jne.id]);
     expect(await ids('courier=sap')).toEqual([sap.id]);
     expect(await ids('courier=ninja')).toEqual([]);
+    // Any letter case, as a pinned courier on create is read (before, `JNE` was a 400).
+    expect(await ids('courier=JNE')).toEqual([jne.id]);
+    expect(await ids('courier=%20Sap%20')).toEqual([sap.id]);
+    expect(await ids('risk=AT_RISK&status=Booked')).toEqual([sap.id]);
     // `to` is exclusive: a shipment created exactly then is not listed.
     expect(await ids(`to=${sapCreatedAt}`)).toEqual([jne.id]);
     expect(await ids(`to=${t.clock.now().toISOString()}`)).toEqual([jne.id, sap.id].sort());
@@ -612,7 +616,7 @@ describe('bulk shipment import', () => {
           {
             field: 'row',
             message:
-              'has 12 cells where the header has 11 (a value past the last column: a comma or semicolon inside a value needs the value in double quotes)',
+              'has 12 cells where the header has 11 (a value past the last column: a comma inside a value needs the value in double quotes)',
           },
         ],
       },
@@ -630,7 +634,7 @@ describe('bulk shipment import', () => {
           {
             field: 'row',
             message:
-              'has 11 cells where the header has 10 (a value past the last column: a comma or semicolon inside a value needs the value in double quotes)',
+              'has 11 cells where the header has 10 (a value past the last column: a comma inside a value needs the value in double quotes)',
           },
         ],
       },
@@ -742,6 +746,7 @@ describe('bulk shipment import', () => {
           `${tsv(csvRow('TAB-1'))}\tGubeng\tBatik, tulis; halus`,
           `${tsv(csvRow('TAB-2', { weightGrams: '1.500' }))}\t\t`,
           `${tsv(csvRow('TAB-3'))}\t\t"Kain\tbatik"`,
+          `${tsv(csvRow('TAB-4'))}\t\tKain\tbatik`, // the tab unquoted: one cell too many
           '\t\t\t\t', // a blank row of the sheet
         ].join('\r\n'),
       )
@@ -752,14 +757,127 @@ describe('bulk shipment import', () => {
         s.reference,
         s.parcel.description ?? null,
       ]),
-    ).toEqual([
-      ['TAB-1', 'Batik, tulis; halus'],
-      ['TAB-3', 'Kain\tbatik'],
-    ]);
+    ).toEqual([['TAB-1', 'Batik, tulis; halus']]);
     // A tab-separated file tells no locale: `1.500` is no number (1,500 or 1.5?), named, not guessed.
     expect(res.body.errors).toEqual([
       { row: 2, line: 3, details: [{ field: 'parcel.weightGrams', message: expect.any(String) }] },
+      // A quoted tab is the cell's own (not a separator), and a description is printed on one line.
+      {
+        row: 3,
+        line: 4,
+        details: [
+          {
+            field: 'parcel.description',
+            message: 'description must be one line: no line breaks or tabs',
+          },
+        ],
+      },
+      // The advice names the file's own separator (before, "a comma or semicolon" in a tab-separated file).
+      {
+        row: 4,
+        line: 5,
+        details: [
+          {
+            field: 'row',
+            message:
+              'has 13 cells where the header has 12 (a value past the last column: a tab inside a value needs the value in double quotes)',
+          },
+        ],
+      },
     ]);
+  });
+
+  it('refuses a line break or tab in a one-line field as that row’s error, from CSV and JSON alike, keeping the others', async () => {
+    const csv = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        [
+          csvHeader,
+          csvRow('NL-1'),
+          csvRow('NL-2', { recipientName: '"Budi\r\nSantoso"' }),
+          csvRow('NL-3', { recipientAddress: '"Jl. Mawar 1\nRT 02"', recipientCity: '"Sura\tbaya"' }),
+          csvRow('NL-4'),
+        ].join('\r\n'),
+      )
+      .expect(200);
+    // Before, "Budi\r\nSantoso" was stored as is and printed on two lines of the label.
+    expect(csv.body.created.map((s: { reference: string }) => s.reference)).toEqual(['NL-1', 'NL-4']);
+    const oneLine = (field: string) => ({
+      field,
+      message: `${field.split('.').pop()} must be one line: no line breaks or tabs`,
+    });
+    expect(csv.body.errors).toEqual([
+      { row: 2, line: 3, details: [oneLine('recipient.name')] },
+      // A quoted line break stays in its cell's row: the next is the sheet's row 4 (the file's line 5).
+      { row: 3, line: 4, details: [oneLine('recipient.address'), oneLine('recipient.city')] },
+    ]);
+    const json = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        validShipment(origin, 'NL-5'),
+        {
+          ...validShipment(origin, 'NL-6'),
+          recipient: { ...validShipment(origin).recipient, name: 'Budi\nSantoso' },
+        },
+      ])
+      .expect(200);
+    expect(json.body.created.map((s: { reference: string }) => s.reference)).toEqual(['NL-5']);
+    expect(json.body.errors).toEqual([{ row: 2, details: [oneLine('recipient.name')] }]);
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM shipments WHERE recipient_name ~ '[[:cntrl:]]' OR recipient_address ~ '[[:cntrl:]]'",
+    );
+    expect(n).toBe(0);
+  });
+
+  it('refuses a row nesting deeper than a single create takes as that row’s error, naming its field, keeping the others', async () => {
+    const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+    const row = (reference: string) => JSON.stringify(validShipment(origin, reference));
+    const withField = (reference: string, field: string, value: string) =>
+      `${row(reference).slice(0, -1)},"${field}":${value}}`;
+    const rows = [
+      row('DEEP-1'),
+      withField('DEEP-2', 'notes', nested(40)),
+      row('DEEP-3'),
+      // Far deeper, still within the whole list's bound: this row's error too.
+      row('DEEP-4').replace('"parcel":{', `"parcel":{"extra":${nested(200)},`),
+    ];
+    const res = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(`[${rows.join(',')}]`)
+      .expect(200);
+    // Before, the whole request was a 400 naming `body`, though the README says it is that row's error.
+    expect(res.body.created.map((s: { reference: string }) => s.reference)).toEqual(['DEEP-1', 'DEEP-3']);
+    expect(res.body.errors).toEqual([
+      { row: 2, details: [{ field: 'notes', message: 'nests deeper than 32 levels' }] },
+      { row: 4, details: [{ field: 'parcel', message: 'nests deeper than 32 levels' }] },
+    ]);
+    // A row exactly as deep as a single create may be is judged by its fields (an unknown one here).
+    const within = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(`[${withField('DEEP-5', 'notes', nested(31))}]`)
+      .expect(200);
+    expect(within.body.errors).toEqual([
+      { row: 1, details: [{ field: 'notes', message: 'property notes should not exist' }] },
+    ]);
+    // The whole list still has a bound (walked without recursion): past it, the request is refused.
+    const hostile = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'application/json')
+      .send(`[${row('DEEP-6')},${withField('DEEP-7', 'notes', nested(100_000))}]`)
+      .expect(400);
+    expect(hostile.body.details).toEqual([{ field: 'body', message: 'nests deeper than 256 levels' }]);
+    const [{ n }] = await t.dataSource.query(
+      "SELECT count(*)::int AS n FROM shipments WHERE reference LIKE 'DEEP-%'",
+    );
+    expect(n).toBe(2);
   });
 
   it('refuses a row with a field named __proto__ (or constructor.prototype) as that row’s error, keeping the others', async () => {

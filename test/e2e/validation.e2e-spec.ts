@@ -97,6 +97,64 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     body: { ...validBankAccount(), accountName: 'SEKAR \u2067AYU' },
     field: 'accountName',
   },
+  // A line break or tab where one line is printed (a label, a courier's order): before, kept as sent.
+  ...(
+    [
+      ['name', 'Budi\r\nSantoso'],
+      ['address', 'Jl. Mawar 1\nRT 02'],
+      ['district', 'Gubeng\t'.repeat(2).trim()],
+      ['city', 'Sura\u2028baya'],
+    ] as const
+  ).map(([field, value]): BadCase => ({
+    name: `shipment: recipient ${field} of two lines`,
+    method: 'post',
+    path: '/v1/shipments',
+    body: {
+      ...validShipment(addressId, 'LINE-1'),
+      recipient: { ...validShipment(addressId).recipient, [field]: value },
+    },
+    field: `recipient.${field}`,
+  })),
+  {
+    name: 'shipment: parcel description of two lines',
+    method: 'post',
+    path: '/v1/shipments',
+    body: {
+      ...validShipment(addressId, 'LINE-2'),
+      parcel: { weightGrams: 1000, description: 'Kain\nbatik' },
+    },
+    field: 'parcel.description',
+  },
+  ...(['label', 'contactName', 'address', 'district', 'city'] as const).map((field): BadCase => ({
+    name: `address: ${field} of two lines`,
+    method: 'post',
+    path: '/v1/addresses',
+    body: { ...validAddress(), [field]: 'Sekar\r\nAyu' },
+    field,
+  })),
+  {
+    name: 'address: a city changed to two lines',
+    method: 'patch',
+    path: `/v1/addresses/${addressId}`,
+    body: { city: 'Bandung\nBarat' },
+    field: 'city',
+  },
+  {
+    name: 'quote: a destination city of two lines',
+    method: 'post',
+    path: '/v1/quotes',
+    body: {
+      originAddressId: addressId,
+      destination: {
+        city: 'Bandung\r\n',
+        province: 'Jawa Barat',
+        postalCode: '40111',
+        district: 'Sumur\nBandung',
+      },
+      parcel: { weightGrams: 1000 },
+    },
+    field: 'destination.district',
+  },
   {
     name: 'address: blank contact name',
     method: 'post',

@@ -7604,6 +7604,7 @@ export interface operations {
     ShipmentsController_list: {
         parameters: {
             query?: {
+                /** @description Any letter case */
                 courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
@@ -7612,7 +7613,9 @@ export interface operations {
                 limit?: number;
                 /** @description Search: the start of the seller’s reference or of the airway bill, a part of the recipient’s name, or the recipient’s phone (any Indonesian form) */
                 q?: string;
+                /** @description Any letter case */
                 risk?: "none" | "at_risk";
+                /** @description Any letter case */
                 status?: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
                 /** @description Created before (a date alone takes its whole day, Asia/Jakarta; a time without an offset is Jakarta’s) */
                 to?: string;

@@ -134,6 +134,8 @@ const webhookTarget = (why: string) =>
 const number = (digits: string) => BigInt(digits).toLocaleString('id-ID');
 
 const rupiah = (digits: string) => `Rp ${number(digits)}`;
+/** A CSV separator the API names in a row's cell-count error. */
+const SEPARATOR_ID: Readonly<Record<string, string>> = { comma: 'koma', semicolon: 'titik koma', tab: 'tab' };
 
 /**
  * A field's problem, by the API's wording of the rule (class-validator's and Kirim's own), said without
@@ -155,6 +157,7 @@ const FIELD_RULES_ID: readonly Rule[] = [
     / must have at least (\d+) different characters besides spaces/,
     (m) => `Harus memuat setidaknya ${m[1]} karakter berbeda selain spasi.`,
   ],
+  [/ must be one line: no line breaks or tabs$/, () => 'Harus satu baris: tanpa baris baru atau tab.'],
   [
     / must not contain control characters or text-direction overrides$/,
     () => 'Tidak boleh memuat karakter kontrol atau pembalik arah teks.',
@@ -287,9 +290,9 @@ const FIELD_RULES_ID: readonly Rule[] = [
     (m) => `Baris ini punya ${m[1]} sel, padahal header punya ${m[2]} kolom: ada pemisah yang hilang?`,
   ],
   [
-    /^has (\d+) cells where the header has (\d+) \(a value past the last column/,
+    /^has (\d+) cells where the header has (\d+) \(a value past the last column: an? (comma|semicolon|tab) /,
     (m) =>
-      `Baris ini punya ${m[1]} sel, padahal header punya ${m[2]} kolom: ada nilai setelah kolom terakhir. Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.`,
+      `Baris ini punya ${m[1]} sel, padahal header punya ${m[2]} kolom: ada nilai setelah kolom terakhir. Nilai yang memuat ${SEPARATOR_ID[m[3]]} harus diapit tanda kutip ganda.`,
   ],
   [
     /^must be (.+), the city the parcel was booked and priced for/,

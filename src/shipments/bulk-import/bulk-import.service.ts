@@ -5,7 +5,7 @@ import { validateSync } from 'class-validator';
 import { Clock } from 'src/common/clock';
 import { AppError, FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import { fieldProblems, VALIDATOR_OPTIONS } from 'src/common/errors/validation';
-import { inspectJson } from 'src/common/hostile-input';
+import { inspectJson, MAX_JSON_DEPTH } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { AddressesService } from 'src/sellers/addresses.service';
@@ -94,6 +94,9 @@ export class BulkImportService {
       // parser as an own field): validation never sees it, and class-transformer must never copy it.
       const inspected = inspectJson(raw);
       const unsafe = [...inspected.problems, ...inspected.inherited];
+      // Nesting deeper than a single create takes, named by the row's field it is under: the edge let it
+      // through (within MAX_ROWS_JSON_DEPTH) for this row alone to be refused.
+      if (inspected.tooDeep) unsafe.push(...tooDeepFields(raw as Record<string, unknown>));
       if (unsafe.length) {
         errors.push({ row, details: unsafe });
         continue;
@@ -181,6 +184,13 @@ export class BulkImportService {
       errors: csv ? errors.map(({ row, details }) => ({ row, line: csv.lines[row - 1], details })) : errors,
     };
   }
+}
+
+/** The row's fields that nest deeper than MAX_JSON_DEPTH counted from the row, as a single create's body. */
+function tooDeepFields(row: Record<string, unknown>): FieldProblem[] {
+  return Object.keys(row)
+    .filter((key) => inspectJson(row[key], key, MAX_JSON_DEPTH - 1).tooDeep)
+    .map((key) => ({ field: key, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }));
 }
 
 /** Gives the event loop a turn once `ms` have gone by since the last: long work that other requests share. */

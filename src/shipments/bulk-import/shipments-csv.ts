@@ -246,7 +246,8 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
     // lines stays in its row.
     lines: records.map(({ info }) => info.records + info.empty_lines),
     problems: records.map(({ record }) => {
-      const problem = record.length === names.length ? null : cellCountProblem(record, names, lastNamed);
+      const problem =
+        record.length === names.length ? null : cellCountProblem(record, names, delimiter, lastNamed);
       return problem ? [{ field: 'row', message: problem }] : null;
     }),
   };

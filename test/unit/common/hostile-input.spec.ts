@@ -7,6 +7,7 @@ import {
   MAX_JSON_FIELDS,
   MAX_JSON_FIELDS_IN_ALL,
   MAX_JSON_ITEMS,
+  nestsDeeperThan,
   unsafeTextReason,
 } from 'src/common/hostile-input';
 
@@ -109,6 +110,35 @@ describe('hostile input', () => {
     expect(inspectJson(nest(MAX_JSON_DEPTH)).tooDeep).toBe(false);
     expect(inspectJson(nest(MAX_JSON_DEPTH + 1)).tooDeep).toBe(true);
     expect(inspectJson(nest(50_000)).tooDeep).toBe(true);
+  });
+
+  it('walks on past a value too deep, so what lies beside it is still counted and checked', () => {
+    const wide = Object.fromEntries(Array.from({ length: MAX_JSON_FIELDS + 1 }, (_, i) => [`k${i}`, 1]));
+    // A bulk import's deep row does not hide a later row's width (before, the walk stopped at the deep one).
+    expect(inspectJson([nest(MAX_JSON_DEPTH + 5), wide]).tooWide).toEqual({
+      field: '1',
+      message: `has more than ${MAX_JSON_FIELDS} fields`,
+    });
+    expect(inspectJson([nest(MAX_JSON_DEPTH + 5), { name: 'a\u0000' }])).toEqual({
+      problems: [{ field: '1.name', message: expect.stringContaining('NUL') }],
+      inherited: [],
+      tooDeep: true,
+      tooWide: null,
+    });
+  });
+
+  it('tells nesting deeper than a bound without recursion, however deep (a million levels)', () => {
+    expect(nestsDeeperThan(nest(MAX_JSON_DEPTH), MAX_JSON_DEPTH)).toBe(false);
+    expect(nestsDeeperThan(nest(MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)).toBe(true);
+    expect(nestsDeeperThan([{ a: 1 }, nest(300)], 256)).toBe(true);
+    expect(nestsDeeperThan([{ a: 1 }, nest(200)], 256)).toBe(false);
+    expect(nestsDeeperThan(nest(1_000_000), 2_000_000)).toBe(false);
+    expect(nestsDeeperThan(nest(1_000_000), 256)).toBe(true);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 80 }), (levels, limit) => {
+        expect(nestsDeeperThan(nest(levels), limit)).toBe(inspectJson(nest(levels), '', limit).tooDeep);
+      }),
+    );
   });
 
   it('refuses an object with too many fields, or a value with too many in all, naming where', () => {

@@ -5,6 +5,8 @@ import { CreateApiKeyDto } from 'src/auth/auth.dto';
 import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto } from 'src/sellers/sellers.dto';
+import { CreateAddressDto } from 'src/sellers/addresses.dto';
+import { RecipientDto } from 'src/shipments/shipments.dto';
 
 const pipe = new ValidationPipe(VALIDATION_PIPE_OPTIONS);
 /** The refusal (with its fields' messages), or the value the DTO was given. */
@@ -47,5 +49,36 @@ describe('free text a person types (the shared Text rule)', () => {
   it('takes words, digits, signs and emoji, trimmed', async () => {
     for (const reason of ['Salah kurir', '42', '?', '🙂'])
       expect(await check(` ${reason} `)).toEqual(expect.objectContaining({ reason }));
+  });
+});
+
+describe('text printed on one line (the LineText rule)', () => {
+  it('refuses a line break, tab or Unicode line separator inside a recipient’s or an address’s fields', async () => {
+    for (const [dto, field] of [
+      [RecipientDto, 'name'],
+      [RecipientDto, 'address'],
+      [RecipientDto, 'city'],
+      [CreateAddressDto, 'contactName'],
+      [CreateAddressDto, 'label'],
+    ] as const)
+      for (const value of [
+        'Budi\r\nSantoso',
+        'Budi\nSantoso',
+        'Budi\rSantoso',
+        'Budi\tSantoso',
+        'Budi\u2028Santoso',
+      ])
+        expect(JSON.stringify(await answer(dto, { [field]: value }))).toContain(
+          `${field} must be one line: no line breaks or tabs`,
+        );
+  });
+
+  it('takes one line with line breaks around it trimmed, and leaves notes free to span lines', async () => {
+    const trimmed = JSON.stringify(await answer(RecipientDto, { name: '\r\nBudi Santoso\n' }));
+    expect(trimmed).not.toContain('name must be one line');
+    // A note for finance is read, not printed on a label: its lines are kept.
+    expect(await check('Salah kurir.\nLaporan SAP, bukan JNE')).toEqual(
+      expect.objectContaining({ reason: 'Salah kurir.\nLaporan SAP, bukan JNE' }),
+    );
   });
 });

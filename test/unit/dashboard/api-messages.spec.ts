@@ -7,6 +7,8 @@ import { AddressNotMappedError, AddressOutsideCityError } from 'src/tracking/tra
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { checkTimeRange } from 'src/common/time-range';
+import { cellCountProblem } from 'src/common/csv-lines';
+import { parseCsv } from 'src/dashboard/pages/kirim/csv';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
 import { FastValidationPipe } from 'src/common/validation-fast-path';
 import { apiErrorText, ERRORS_ID, fieldErrorText, knowsFieldMessage } from 'src/dashboard/i18n/api-messages';
@@ -65,6 +67,7 @@ const FORMS: [new () => object, object][] = [
     CreateAddressDto,
     { label: '', contactName: 'x', phone: '123', address: '', city: 'x', province: 'y', postalCode: 'abc' },
   ],
+  [CreateAddressDto, { contactName: 'Sekar\r\nAyu' }],
   [CreateBankAccountDto, { bankCode: 'XXX', accountNumber: 'abc', accountName: '' }],
   [CreateWithdrawalDto, { amount: 1.5, bankAccountId: 'x' }],
   [CreateWithdrawalDto, { amount: -5, bankAccountId: '6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60' }],
@@ -333,6 +336,17 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     expect(say('J&T Express has no service ZZZ')).toBe('Kurir J&T Express tidak punya layanan ZZZ.');
     expect(say('is larger than 2097152 bytes')).toBe('Berkas lebih besar dari 2.097.152 byte.');
     expect(say('recipientName is required')).toBe('Wajib diisi.');
+    // The separator that must be quoted inside a value is the file's own, in the API's and the page's words.
+    const past = (delimiter: ',' | ';' | '\t') =>
+      say(cellCountProblem(['a', 'b', 'c'], ['x', 'y'], delimiter) ?? '');
+    expect([past(','), past(';'), past('\t')]).toEqual(
+      ['koma', 'titik koma', 'tab'].map(
+        (s) =>
+          `Baris ini punya 3 sel, padahal header punya 2 kolom: ada nilai setelah kolom terakhir. Nilai yang memuat ${s} harus diapit tanda kutip ganda.`,
+      ),
+    );
+    const tsv = parseCsv('x\ty\na\tb\tc\n');
+    expect(tsv.misaligned[0]).toBe(cellCountProblem(['a', 'b', 'c'], ['x', 'y'], '\t'));
   });
 
   it('says a remittance report’s problems in Indonesian', () => {

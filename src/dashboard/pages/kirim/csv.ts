@@ -115,21 +115,24 @@ export function parseCsv(text: string): CsvTable {
       return row;
     }),
     lines: data.map((r) => r.line),
-    misaligned: data.map(({ cells }) => misalignment(cells, names)),
+    misaligned: data.map(({ cells }) => misalignment(cells, names, delimiter)),
   };
 }
+
+/** A separator as the API names it (csv-lines.ts). */
+const DELIMITER_NAME: Record<CsvDelimiter, string> = { ',': 'a comma', ';': 'a semicolon', '\t': 'a tab' };
 
 /**
  * As the API judges a row (shipments-csv.ts): short of the header's last named column, or a value past its
  * last column (empty cells there, or unnamed columns left off the end, are what spreadsheets leave).
  */
-function misalignment(cells: string[], header: string[]): string | null {
+function misalignment(cells: string[], header: string[], delimiter: CsvDelimiter): string | null {
   const named = header.reduce((last, h, i) => (h === '' ? last : i + 1), 0);
   const short = cells.length < named;
   if (!short && cells.slice(header.length).every((c) => c.trim() === '')) return null;
   const why = short
     ? 'a delimiter missing?'
-    : 'a value past the last column: a comma or semicolon inside a value needs the value in double quotes';
+    : `a value past the last column: ${DELIMITER_NAME[delimiter]} inside a value needs the value in double quotes`;
   return `has ${cells.length} cells where the header has ${short ? named : header.length} (${why})`;
 }
 
