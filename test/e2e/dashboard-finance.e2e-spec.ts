@@ -460,7 +460,7 @@ describe('the finance pages in a browser', () => {
       'Baris 1, jumlah COD: Bukan jumlah rupiah (mis. 150000, 150.000 atau Rp 150.000). ' +
         'Baris 2, tanggal setor: Harus tanggal: YYYY-MM-DD, DD/MM/YYYY atau ISO 8601. ' +
         'Baris 3: Baris ini punya 4 sel, padahal header punya 3 kolom: ada nilai setelah kolom terakhir. ' +
-        'Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.',
+        'Nilai yang memuat titik koma harus diapit tanda kutip ganda.',
     );
     takePageErrors(page);
     expect(await reports()).toBe(reportsBefore);

@@ -365,7 +365,7 @@ describe('the Kirim pages in a browser', () => {
     await ragged.getByText('Perlu diperbaiki').waitFor();
     await ragged
       .getByText(
-        'Baris ini punya 11 sel, padahal header punya 10 kolom: ada nilai setelah kolom terakhir. Nilai yang memuat koma atau titik koma harus diapit tanda kutip ganda.',
+        'Baris ini punya 11 sel, padahal header punya 10 kolom: ada nilai setelah kolom terakhir. Nilai yang memuat koma harus diapit tanda kutip ganda.',
       )
       .waitFor();
     // Only the row that lined up reached the API.
