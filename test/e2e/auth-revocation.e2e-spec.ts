@@ -29,24 +29,40 @@ const refusedSoon = (http: supertest.Agent, auth: Record<string, string>, what: 
 
 const listenerOf = (t: TestApp) => t.app.get(DatabaseNotifications);
 
+/**
+ * Two instances on one database, both caching for an hour, and a seller signed up on A: started before the
+ * describe's tests (handed to `set`) and closed after them.
+ */
+function twoInstances(
+  set: (pair: {
+    a: TestApp;
+    b: TestApp;
+    httpA: supertest.Agent;
+    httpB: supertest.Agent;
+    owner: TestSeller;
+  }) => void,
+): void {
+  let a: TestApp | undefined;
+  let b: TestApp | undefined;
+  beforeAll(async () => {
+    a = await startTestApp({}, undefined, { configure: cachedForAnHour });
+    b = await startTestApp({}, a.db, { configure: cachedForAnHour });
+    const httpA = a.http();
+    set({ a, b, httpA, httpB: b.http(), owner: await signupSeller(httpA) });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+}
+
 describe('a revocation on one instance is heard at once by another sharing the database', () => {
   let a: TestApp;
   let b: TestApp;
   let httpA: supertest.Agent;
   let httpB: supertest.Agent;
   let owner: TestSeller;
-
-  beforeAll(async () => {
-    a = await startTestApp({}, undefined, { configure: cachedForAnHour });
-    b = await startTestApp({}, a.db, { configure: cachedForAnHour });
-    httpA = a.http();
-    httpB = b.http();
-    owner = await signupSeller(httpA);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-  });
+  twoInstances((pair) => ({ a, b, httpA, httpB, owner } = pair));
 
   it('both listen; B serves from its cache a removal nobody announced (what the tests below must beat)', async () => {
     expect([listenerOf(a).listening, listenerOf(b).listening]).toEqual([true, true]);
@@ -142,18 +158,7 @@ describe('an instance whose listening connection is killed', () => {
   let httpA: supertest.Agent;
   let httpB: supertest.Agent;
   let owner: TestSeller;
-
-  beforeAll(async () => {
-    a = await startTestApp({}, undefined, { configure: cachedForAnHour });
-    b = await startTestApp({}, a.db, { configure: cachedForAnHour });
-    httpA = a.http();
-    httpB = b.http();
-    owner = await signupSeller(httpA);
-  });
-  afterAll(async () => {
-    await b?.close();
-    await a?.close();
-  });
+  twoInstances((pair) => ({ a, b, httpA, httpB, owner } = pair));
 
   it('reconnects, drops what it cached before (revocations may have been missed), and hears them again', async () => {
     const missed = await addSellerUser(httpA, owner, 'seller_staff');
