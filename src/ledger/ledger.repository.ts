@@ -198,13 +198,18 @@ export class LedgerRepository {
     return { id: rows[0].id, entries: new Map(rows.map((r) => [r.code, num(r.amount)])) };
   }
 
-  /** Balances (own sense) of the accounts; missing accounts are 0. `lock` takes their rows FOR UPDATE. */
+  /**
+   * Balances (own sense) of the accounts; missing accounts are 0. `lock` takes their rows FOR NO KEY UPDATE,
+   * the lock a posting's update takes: FOR UPDATE also shut out the foreign key checks of rows naming the
+   * account (a hold's `to_account`), so a credit that held the seller's pending waited on a decision holding
+   * available, which waited for pending (a deadlock, though both took the accounts in the lock order).
+   */
   async balances(accounts: AccountRef[], lock: boolean): Promise<Map<string, Rupiah>> {
     const codes = [...new Set(accounts.map((a) => a.code))].sort();
     const read = (wanted: string[]) =>
       this.tx.manager.query<{ code: string; balance: string }[]>(
         `SELECT code, balance FROM ledger_accounts WHERE code = ANY($1::text[])
-          ORDER BY ${LOCK_ORDER_SQL}${lock ? ' FOR UPDATE' : ''}`,
+          ORDER BY ${LOCK_ORDER_SQL}${lock ? ' FOR NO KEY UPDATE' : ''}`,
         [wanted],
       );
     const rows = await read(codes);

@@ -9,6 +9,7 @@ import {
 import { LedgerService } from 'src/ledger/ledger.service';
 import { signupSeller } from '../../support/factories/sellers';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { waitUntil } from '../../support/wait';
 
 describe('LedgerService (real PostgreSQL)', () => {
   let t: TestApp;
@@ -403,6 +404,55 @@ describe('LedgerService (real PostgreSQL)', () => {
       await t.dataSource.query('ALTER TABLE ledger_accounts ENABLE TRIGGER trg_ledger_accounts_not_negative');
     }
     expect((await ledger.trialBalance()).balanced).toBe(true);
+    expect((await ledger.verify()).ok).toBe(true);
+  });
+
+  // Last: its credit's hold stays due, which the hold tests above would release.
+  it('a decision holding a seller’s balances and a credit whose hold names one of them do not deadlock', async () => {
+    // As in CI: the tracker credited a redelivered parcel (the seller's pending updated, then the hold's row
+    // naming available, whose foreign key check takes available FOR KEY SHARE) while an invoice took the
+    // seller's balances in their order (available … pending). Held FOR UPDATE, available kept the hold's row
+    // waiting while the invoice waited for pending: deadlock detected, the invoice run failed.
+    const s = (await signupSeller(t.http())).sellerId;
+    const [p, a] = [Accounts.seller(s, 'pending'), Accounts.seller(s, 'available')];
+    const cod = (key: string, amount: number, hold: boolean) =>
+      ledger.post({
+        key,
+        type: 'cod_credit',
+        at,
+        sellerId: s,
+        entries: [
+          { account: jne, debit: amount },
+          { account: p, credit: amount },
+        ],
+        ...(hold
+          ? { holds: [{ from: p, to: a, amount, releaseAt: new Date(at.getTime() + 86_400_000) }] }
+          : {}),
+      });
+    // Every account row exists, as for a seller with history (a missing one is made, not locked in order).
+    await tx.run(() => ledger.sellerBalances(s, { lock: true }));
+    let letGo!: () => void;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let pendingHeld = false;
+    const credit = tx.run(async () => {
+      await cod(`k:first:${s}`, 10_000, false);
+      pendingHeld = true;
+      await gate;
+      await cod(`k:second:${s}`, 20_000, true);
+    });
+    await waitUntil(() => pendingHeld, 'the credit holds pending');
+    const decision = tx.run(() => ledger.sellerBalances(s, { lock: true }));
+    await waitUntil(async () => {
+      const [{ n }] = await t.dataSource.query<{ n: number }[]>(
+        'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted',
+      );
+      return n > 0;
+    }, 'the decision waits for pending');
+    letGo();
+    const [credited, decided] = await Promise.allSettled([credit, decision]);
+    expect(credited).toEqual({ status: 'fulfilled', value: undefined });
+    expect(decided).toMatchObject({ status: 'fulfilled' });
+    expect(await balance(p)).toBe(30_000);
     expect((await ledger.verify()).ok).toBe(true);
   });
 });
