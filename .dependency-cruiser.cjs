@@ -17,8 +17,9 @@ const ALLOWED = {
   ledger: [],
   invoicing: ['ledger', 'shipments', 'sellers'],
   withdrawals: ['ledger', 'sellers'],
-  // tracking: a remittance line finance resolves to a seller's parcel is credited by its COD credit posting.
-  remittances: ['ledger', 'shipments', 'tracking'],
+  // tracking: a remittance line finance resolves to a seller's parcel is credited by its COD credit posting;
+  // sellers: and the seller is told (SellerNotifications), as the tracker tells a delivery's credit.
+  remittances: ['ledger', 'shipments', 'tracking', 'sellers'],
   areas: [],
 };
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from 'src/ledger/ledger.module';
+import { SellersModule } from 'src/sellers/sellers.module';
 import { ShipmentsModule } from 'src/shipments/shipments.module';
 import { TrackingModule } from 'src/tracking/tracking.module';
 import { RemittanceLateMatchJob } from './remittance-late-match.job';
@@ -9,7 +10,7 @@ import { RemittancesService } from './remittances.service';
 
 /** Couriers' COD remittance reports, matched against delivered COD parcels and settled through the ledger. */
 @Module({
-  imports: [LedgerModule, ShipmentsModule, TrackingModule],
+  imports: [LedgerModule, SellersModule, ShipmentsModule, TrackingModule],
   controllers: [RemittancesController],
   providers: [RemittancesRepository, RemittancesService, RemittanceLateMatchJob],
   exports: [RemittancesService],

@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_LIMIT, decodeKeyset, Page, toKeysetPage } from 'src/common
 import { Transactions } from 'src/database/transaction';
 import { Accounts, codCreditStandsReversed, codReversalKeys } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import { type CodParcel, CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { CodCreditPosting } from 'src/tracking/cod-credit-posting';
 import {
@@ -116,6 +117,7 @@ export class RemittancesService {
     private readonly deliveries: CodDeliveries,
     private readonly ledger: LedgerService,
     private readonly codCredit: CodCreditPosting,
+    private readonly notifications: SellerNotifications,
     private readonly tx: Transactions,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -381,7 +383,10 @@ export class RemittancesService {
    * receivable from suspense as a late match does: the line is `matched`, the parcel remitted. A delivered
    * parcel's cash is then collected (CodDeliveries.markCashCollected, as a delivery again marks it), so its COD
    * fee is invoiced again; a parcel re-booked away was carried by the line's booking
-   * (CodDeliveries.markCarriedByEarlierBooking), so that booking's shipping and COD fee are invoiced.
+   * (CodDeliveries.markCarriedByEarlierBooking), so that booking's shipping and COD fee are invoiced, and the
+   * shipment, still cancelled, says its cash was collected. The seller is told at commit, once per line, as a
+   * delivery again tells it: `shipment.status_changed`, its status unchanged (`from` = `status`),
+   * `codCollected` true, and for a parcel re-booked away `carriedByEarlierBooking` naming the line's booking.
    * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
@@ -456,6 +461,22 @@ export class RemittancesService {
       ],
     });
     await this.deliveries.markRemitted([parcel.shipmentId], true);
+    await this.notifications.enqueueAtCommit(parcel.sellerId, 'shipment.status_changed', {
+      shipmentId: parcel.shipmentId,
+      reference: parcel.reference,
+      from: parcel.status,
+      status: parcel.status,
+      reason: parcel.reason,
+      courier: parcel.courier,
+      awb: parcel.awb,
+      at: resolved.at.toISOString(),
+      codCollected: true,
+      ...(parcel.status === 'delivered'
+        ? {}
+        : {
+            carriedByEarlierBooking: { courier: line.courier, service: parcel.bookedService, awb: line.awb },
+          }),
+    });
   }
 
   /**

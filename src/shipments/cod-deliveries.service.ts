@@ -20,6 +20,9 @@ export interface CodParcel {
 export interface RemittedParcel {
   shipmentId: string;
   sellerId: string;
+  /** The seller's reference and the shipment's reason, as its webhooks name them. */
+  reference: string;
+  reason: string | null;
   /** The courier and airway bill it is booked with now (null before a booking). */
   courier: string | null;
   awb: string | null;
@@ -28,6 +31,8 @@ export interface RemittedParcel {
   endedAt: Date | null;
   /** The line's courier booked it under the line's airway bill before Kirim re-booked it away. */
   bookedBefore: boolean;
+  /** The service of that booking (the last one with the line's courier and airway bill); null for none. */
+  bookedService: string | null;
 }
 
 const parcelOf = (r: CodParcelRow): CodParcel => ({
@@ -67,12 +72,15 @@ export class CodDeliveries {
       ? {
           shipmentId: r.id,
           sellerId: r.seller_id,
+          reference: r.reference,
+          reason: r.reason,
           courier: r.courier,
           awb: r.awb,
           status: r.status,
           codAmount: Number(r.cod_amount),
           endedAt: r.ended_at,
-          bookedBefore: r.booked_before,
+          bookedBefore: r.booked_service !== null,
+          bookedService: r.booked_service,
         }
       : null;
   }

@@ -5,6 +5,7 @@ import { Transactions } from 'src/database/transaction';
 import type { ShipmentCharges } from './shipment-transition';
 import type { TransitionAlong } from './shipments.repository';
 import type { PickupAttemptDto } from './pickups.dto';
+import type { CarriedByEarlierBookingDto } from './shipments.dto';
 
 export interface PickupItemRow {
   id: string;
@@ -48,6 +49,8 @@ export interface AttemptRow {
   cod_fee: string | null;
   cashback: string | null;
   return_fee: string | null;
+  /** When Kirim recorded that this booking, re-booked away, carried the parcel after all (its cash credited). */
+  delivered_recorded_at: Date | null;
 }
 
 /** The charges an attempt was started with, or null for an attempt from before they were kept. */
@@ -72,6 +75,28 @@ export function attemptView(a: AttemptRow): PickupAttemptDto {
     ...(a.error_code ? { errorCode: a.error_code } : {}),
     ...(a.error_message ? { errorMessage: a.error_message } : {}),
     at: a.started_at.toISOString(),
+  };
+}
+
+/**
+ * The earlier booking that carried a parcel Kirim re-booked away (its cash remitted, and credited by finance),
+ * as the shipment's page shows it; null when none did.
+ */
+export function carriedByEarlierBookingView(attempts: AttemptRow[]): CarriedByEarlierBookingDto | null {
+  const carried = attempts.findLast((a) => a.delivered_recorded_at !== null && a.awb !== null);
+  if (!carried) return null;
+  const charges = attemptCharges(carried);
+  return {
+    courier: carried.courier,
+    service: carried.service,
+    awb: carried.awb!,
+    recordedAt: carried.delivered_recorded_at!.toISOString(),
+    charges: charges && {
+      shipping: charges.shippingFee,
+      codFee: charges.codFee,
+      cashback: charges.cashback,
+      returnFee: charges.returnFee,
+    },
   };
 }
 
@@ -213,10 +238,11 @@ export class PickupsRepository {
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {
     return await queryPrepared<AttemptRow>(
       this.tx.manager,
-      'booking_attempts_of_v2',
+      'booking_attempts_of_v3',
       // Named columns, not `*`: a prepared `*` fails once a column is added while the service runs.
       `SELECT id, shipment_id, pickup_item_id, courier, service, reference, status, error_kind, error_code,
-              error_message, awb, started_at, finished_at, shipping_fee, cod_fee, cashback, return_fee
+              error_message, awb, started_at, finished_at, shipping_fee, cod_fee, cashback, return_fee,
+              delivered_recorded_at
          FROM booking_attempts WHERE shipment_id = ANY($1) ORDER BY started_at, id`,
       [shipmentIds],
     );

@@ -174,7 +174,12 @@ export class ShipmentDto {
   @ApiProperty({ enum: SHIPMENT_STATUSES }) status!: ShipmentStatus;
   @ApiProperty({ type: String, nullable: true }) reason!: string | null;
   @ApiProperty({ type: 'integer', description: 'Delivery attempts so far' }) attempts!: number;
-  @ApiProperty() codCollected!: boolean;
+  @ApiProperty({
+    description:
+      'The COD cash was collected: the courier reported it taken at delivery, or finance credited it from the ' +
+      'courier’s remittance (also for a cancelled parcel an earlier booking carried: carriedByEarlierBooking)',
+  })
+  codCollected!: boolean;
   @ApiProperty({ enum: ['none', 'at_risk'] }) risk!: 'none' | 'at_risk';
   @ApiProperty({ format: 'uuid' }) originAddressId!: string;
   @ApiProperty({ description: 'The pickup address as it was at creation' }) origin!: Record<string, string>;
@@ -238,6 +243,25 @@ export class ScoringDecisionDto {
   candidates!: QuoteOptionDto[];
 }
 
+/** An earlier booking, re-booked away, whose courier carried the parcel after all. */
+export class CarriedByEarlierBookingDto {
+  @ApiProperty() courier!: string;
+  @ApiProperty() service!: string;
+  @ApiProperty() awb!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'When finance credited its COD cash from that courier’s remittance (the invoice’s period)',
+  })
+  recordedAt!: string;
+  @ApiProperty({
+    type: ShipmentChargesDto,
+    nullable: true,
+    description:
+      'What that booking was quoted: the invoice charges its shipping and COD fee less its cashback',
+  })
+  charges!: ShipmentChargesDto | null;
+}
+
 /** A shipment with what its booking decided and tried (tracking adds the courier's side). */
 export class BookedShipmentDto extends ShipmentDto {
   @ApiProperty({
@@ -251,6 +275,14 @@ export class BookedShipmentDto extends ShipmentDto {
     description: 'Each courier service tried at booking, oldest first',
   })
   pickupAttempts!: PickupAttemptDto[];
+  @ApiProperty({
+    type: CarriedByEarlierBookingDto,
+    nullable: true,
+    description:
+      'A cancelled parcel Kirim had re-booked away that the earlier booking’s courier carried after all: its ' +
+      'COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking',
+  })
+  carriedByEarlierBooking!: CarriedByEarlierBookingDto | null;
 }
 
 class RowErrorDto {

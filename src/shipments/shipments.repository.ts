@@ -34,12 +34,15 @@ export interface CodParcelRow {
 export interface RemittedParcelRow {
   id: string;
   seller_id: string;
+  reference: string;
+  reason: string | null;
   courier: string | null;
   awb: string | null;
   status: ShipmentStatus;
   cod_amount: string;
   ended_at: Date | null;
-  booked_before: boolean;
+  /** The service of the last booking attempt with the line's courier and airway bill; null for none. */
+  booked_service: string | null;
 }
 
 /** A moved shipment as the transition statement returns it: what its consequences need. */
@@ -494,15 +497,18 @@ export class ShipmentsRepository {
   }
 
   /**
-   * The shipment, locked FOR UPDATE (as the tracker and COD settlements lock it), with whether an earlier
-   * booking of it was made with `courier` under `awb` (a booking attempt, since re-booked away).
+   * The shipment, locked FOR UPDATE (as the tracker and COD settlements lock it), with the service of its
+   * last booking with `courier` under `awb` (a booking attempt, maybe since re-booked away), if any.
    */
   async remittedParcel(id: string, courier: string, awb: string): Promise<RemittedParcelRow | null> {
     const rows = await this.tx.manager.query<RemittedParcelRow[]>(
-      `SELECT s.id, s.seller_id, s.courier, s.awb, s.status, s.cod_amount, s.ended_at,
-              EXISTS (SELECT 1 FROM booking_attempts a
-                       WHERE a.shipment_id = s.id AND a.courier = $2 AND a.awb = $3) AS booked_before
-         FROM shipments s WHERE s.id = $1 FOR UPDATE OF s`,
+      `SELECT s.id, s.seller_id, s.reference, s.reason, s.courier, s.awb, s.status, s.cod_amount, s.ended_at,
+              a.service AS booked_service
+         FROM shipments s
+         LEFT JOIN LATERAL (SELECT service FROM booking_attempts a
+                             WHERE a.shipment_id = s.id AND a.courier = $2 AND a.awb = $3
+                             ORDER BY a.started_at DESC LIMIT 1) a ON true
+        WHERE s.id = $1 FOR UPDATE OF s`,
       [id, courier, awb],
     );
     return rows[0] ?? null;
@@ -787,17 +793,26 @@ export class ShipmentsRepository {
 
   /**
    * Records that the shipment's earlier booking with `courier` under `awb` (the last such booking attempt)
-   * carried the parcel after all, `now`; whether it changed (a booking so recorded already is not).
+   * carried the parcel after all, `now`, and that the shipment's COD cash was collected (it stays as its
+   * status says: invoicing charges it through that booking, and reads cod_collected of delivered parcels
+   * only); whether it changed (a booking so recorded already is not).
    */
   async markEarlierBookingCarried(id: string, courier: string, awb: string, now: Date): Promise<boolean> {
-    const [, changed] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE booking_attempts SET delivered_recorded_at = $4
-        WHERE id = (SELECT id FROM booking_attempts WHERE shipment_id = $1 AND courier = $2 AND awb = $3
-                     ORDER BY started_at DESC LIMIT 1)
-          AND delivered_recorded_at IS NULL`,
+    const [{ n }] = await this.tx.manager.query<{ n: number }[]>(
+      `WITH carried AS (
+         UPDATE booking_attempts SET delivered_recorded_at = $4
+          WHERE id = (SELECT id FROM booking_attempts WHERE shipment_id = $1 AND courier = $2 AND awb = $3
+                       ORDER BY started_at DESC LIMIT 1)
+            AND delivered_recorded_at IS NULL
+         RETURNING shipment_id
+       ), collected AS (
+         UPDATE shipments s SET cod_collected = true
+           FROM carried c WHERE s.id = c.shipment_id AND s.cod_amount > 0
+       )
+       SELECT count(*)::int AS n FROM carried`,
       [id, courier, awb, now],
     );
-    return changed > 0;
+    return n > 0;
   }
 
   /**

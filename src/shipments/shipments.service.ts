@@ -24,7 +24,7 @@ import {
   ScoringDecisionDto,
   ShipmentDto,
 } from './shipments.dto';
-import { attemptView, PickupsRepository } from './pickups.repository';
+import { attemptView, carriedByEarlierBookingView, PickupsRepository } from './pickups.repository';
 import { ChargedEndedRow, CodCollectedChangedRow, ShipmentsRepository } from './shipments.repository';
 import type { ShipmentOwnReason } from './shipment-reasons';
 
@@ -472,6 +472,7 @@ export class ShipmentsService {
       ...shipmentView(s),
       decision: s.decision as ScoringDecisionDto | null,
       pickupAttempts: attempts.map(attemptView),
+      carriedByEarlierBooking: carriedByEarlierBookingView(attempts),
     };
   }
 

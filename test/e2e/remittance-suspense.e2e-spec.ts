@@ -3,11 +3,13 @@ import { AppConfig } from 'config';
 import { periodContaining } from 'src/invoicing/invoice-period';
 import { Accounts, type AccountRef } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
+import { verifySignature } from 'src/sellers/notifications/webhook-signature';
 import { runInvoicing } from '../support/factories/invoices';
 import { createOperator, startWithOperators } from '../support/factories/operators';
-import { sellerWithOrigin, TestSeller, validShipment } from '../support/factories/sellers';
+import { sellerWithOrigin, subscribeWebhooks, TestSeller, validShipment } from '../support/factories/sellers';
 import { bookPinned, PINNED, pushedMove } from '../support/factories/tracked';
 import { TestApp } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { rerunMigration } from '../support/migration-rerun';
 import { RemittanceLineResolutions1795500100000 } from '../../migrations/1795500100000-RemittanceLineResolutions';
 import { BookingAttemptCarriedAfterAll1795500600000 } from '../../migrations/1795500600000-BookingAttemptCarriedAfterAll';
@@ -36,14 +38,19 @@ describe('resolving remittance suspense', () => {
   let admin: Auth;
   let finance: Auth;
   let ledger: LedgerService;
+  let receiver: WebhookReceiver;
   const sap = PINNED.find((p) => p.code === 'sap')!;
 
   beforeAll(async () => {
     ({ t, http, admin } = await startWithOperators((c) => (c.business.money.codHoldDays = 2)));
     finance = await createOperator(t, http, 'finance');
     ledger = t.app.get(LedgerService);
+    receiver = await WebhookReceiver.start();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await receiver.stop();
+    await t.close();
+  });
   // Every resolution leaves the ledger whole, and a shipment remitted exactly when a live line settles it.
   afterEach(async () => {
     expect((await ledger.verify()).ok).toBe(true);
@@ -149,6 +156,28 @@ describe('resolving remittance suspense', () => {
   };
   const linesOf = (invoice: Invoice | null, shipmentId: string) =>
     (invoice?.lines ?? []).filter((l) => l.shipmentId === shipmentId).map((l) => [l.kind, l.amount]);
+  /**
+   * The `shipment.status_changed` events about shipment `id` that the seller's receiver got, oldest first
+   * (the webhook worker run until nothing is pending), each signature checked.
+   */
+  const toldAbout = async (seller: TestSeller, secret: string, id: string) => {
+    for (let i = 0; i < 100; i += 1) {
+      await runJob('seller-webhooks');
+      const pending = await http
+        .get('/v1/webhook-deliveries?status=pending&limit=1')
+        .set(seller.auth)
+        .expect(200);
+      if (!pending.body.items.length) break;
+    }
+    const told: Record<string, unknown>[] = [];
+    for (const r of receiver.received) {
+      const body = JSON.parse(r.rawBody.toString('utf8')) as { type: string; data: Record<string, unknown> };
+      if (body.type !== 'shipment.status_changed' || body.data.shipmentId !== id) continue;
+      expect(verifySignature(secret, r.rawBody, r.signature, t.realClock.now()).valid).toBe(true);
+      told.push(body.data);
+    }
+    return told;
+  };
   const shipmentOf = async (seller: TestSeller, id: string) =>
     (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body as {
       codCollected: boolean;
@@ -245,7 +274,12 @@ describe('resolving remittance suspense', () => {
 
   it('credit_seller: a reversed credit whose cash the courier remitted credits the seller once; the line settles the parcel', async () => {
     const s = await sellerWithOrigin(http, 'Toko Kredit Balik');
+    const secret = await subscribeWebhooks(http, s.seller, receiver.url('/kredit-balik'));
     const b = await reversed(s, 70_000);
+    // Told again only of a credit: a delivery again, or finance's (from and status both delivered).
+    const credited = async () =>
+      (await toldAbout(s.seller, secret, b.id)).filter((d) => d.from === 'delivered' && d.codCollected);
+    expect(await credited()).toEqual([]);
     const report = await remit(`${b.awb},70000,${today()}\n`);
     expect((await lines(report.id)).lines[0]).toMatchObject({ outcome: 'unmatched', reason: 'cod_reversed' });
     expect(await sellerBalance(s.seller)).toMatchObject({ pending: 0, available: 0 });
@@ -268,6 +302,24 @@ describe('resolving remittance suspense', () => {
     expect(await receivable()).toBe(r0);
     expect(await sellerBalance(s.seller)).toMatchObject({ pending: 70_000 });
     expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
+    // The seller is told at once, as a delivery again tells it: its cash was collected and is credited now.
+    const view = (await http.get(`/v1/shipments/${b.id}`).set(s.seller.auth).expect(200)).body;
+    expect(await credited()).toEqual([
+      {
+        shipmentId: b.id,
+        reference: view.reference,
+        from: 'delivered',
+        status: 'delivered',
+        reason: view.reason,
+        courier: 'sap',
+        awb: b.awb,
+        at: res.body.resolvedAt,
+        codCollected: true,
+      },
+    ]);
+    // Resolving the line again is refused, and tells nothing.
+    await resolve(report.id, 1, { resolution: 'credit_seller', shipmentId: b.id, note: 'lagi' }).expect(409);
+    expect(await credited()).toHaveLength(1);
     expect(await lines(report.id)).toMatchObject({
       matched: { count: 1, amount: 70_000 },
       unmatched: { count: 0, amount: 0 },
@@ -295,6 +347,8 @@ describe('resolving remittance suspense', () => {
       details: [expect.objectContaining({ field: 'shipmentId' })],
     });
     expect(await sellerBalance(s.seller)).toMatchObject({ pending: 0, available: 70_000 });
+    // Neither the courier's delivery after the credit nor the refused second credit told the seller again.
+    expect(await credited()).toHaveLength(1);
   });
 
   it('credit_seller: the COD fee refunded when the credit was reversed is charged again, as a delivery again charges it', async () => {
@@ -347,6 +401,7 @@ describe('resolving remittance suspense', () => {
 
   it('credit_seller: a parcel Kirim re-booked away that its first courier delivered anyway, once the re-booking is cancelled', async () => {
     const { seller, origin } = await sellerWithOrigin(http, 'Toko Pindah Kurir');
+    const secret = await subscribeWebhooks(http, seller, receiver.url('/pindah-kurir'));
     const created = await http
       .post('/v1/shipments')
       .set(seller.auth)
@@ -389,11 +444,53 @@ describe('resolving remittance suspense', () => {
       'cancelled',
     );
     const [s0, r0] = [await suspense(), await receivable(old)];
-    await resolve(report.id, 1, body).expect(200);
+    const collected = async () => (await toldAbout(seller, secret, id)).filter((d) => d.codCollected);
+    expect(await collected()).toEqual([]);
+    const resolved = await resolve(report.id, 1, body).expect(200);
     expect(await sellerBalance(seller)).toMatchObject({ pending: 150_000 });
     expect(await suspense()).toBe(s0 - 150_000);
     expect(await receivable(old)).toBe(r0);
     expect(await postings(`cod-credit:${id}`)).toBe(1);
+
+    // The shipment stays cancelled, but says its cash was collected and credited, and which booking carried it.
+    const at = resolved.body.resolvedAt as string;
+    const cancelled = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(cancelled).toMatchObject({
+      status: 'cancelled',
+      codCollected: true,
+      courier: now.courier,
+      awb: now.awb,
+      carriedByEarlierBooking: {
+        courier: old,
+        service: first.courier.service,
+        awb: first.awb,
+        recordedAt: at,
+        charges: first.charges,
+      },
+    });
+    const listed = (
+      await http.get('/v1/shipments').query({ status: 'cancelled' }).set(seller.auth).expect(200)
+    ).body.items.find((i: { id: string }) => i.id === id);
+    expect(listed).toMatchObject({ status: 'cancelled', codCollected: true });
+    // The seller is told once, at the credit: still cancelled, the cash collected, by that booking.
+    const told = {
+      shipmentId: id,
+      reference: 'RB-SUSPENSE-1',
+      from: 'cancelled',
+      status: 'cancelled',
+      reason: 'cancelled_by_seller',
+      courier: now.courier.code,
+      awb: now.awb,
+      at,
+      codCollected: true,
+      carriedByEarlierBooking: { courier: old, service: first.courier.service, awb: first.awb },
+    };
+    expect(await collected()).toEqual([told]);
+    // The same request again is refused and tells nothing more.
+    expect((await resolve(report.id, 1, body).expect(409)).body.code).toBe(
+      'REMITTANCE_LINE_ALREADY_RESOLVED',
+    );
+    expect(await collected()).toEqual([told]);
 
     // The first courier carried it: its invoice charges that booking's shipping and COD fee less its cashback,
     // as quoted when it was booked, under its airway bill.

@@ -610,7 +610,7 @@ export interface paths {
         put?: never;
         /**
          * Resolve a remittance line waiting in suspense: refund the courier, keep it, or credit a seller
-         * @description For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists it) of a report not voided. In one transaction, posted once per line (`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as `resolution` says, and the line keeps the resolution, the note, who and when; it leaves the reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its seller’s COD credit stands).
+         * @description For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists it) of a report not voided. In one transaction, posted once per line (`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as `resolution` says, and the line keeps the resolution, the note, who and when; it leaves the reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its seller’s COD credit stands). A `credit_seller` resolution tells the seller once, as it commits: webhook `shipment.status_changed` with `from` = `status` (the shipment’s, unchanged), `codCollected` true, and for a cancelled parcel re-booked away `carriedByEarlierBooking` naming the booking that carried it.
          */
         post: operations["RemittancesController_resolveLine"];
         delete?: never;
@@ -1433,6 +1433,18 @@ export interface components {
         BulkImportResultDto: {
             created: components["schemas"]["ShipmentDto"][];
             errors: components["schemas"]["RowErrorDto"][];
+        };
+        CarriedByEarlierBookingDto: {
+            awb: string;
+            /** @description What that booking was quoted: the invoice charges its shipping and COD fee less its cashback */
+            charges: components["schemas"]["ShipmentChargesDto"] | null;
+            courier: string;
+            /**
+             * Format: date-time
+             * @description When finance credited its COD cash from that courier’s remittance (the invoice’s period)
+             */
+            recordedAt: string;
+            service: string;
         };
         ChangePasswordDto: {
             /** @description The password now, to show it is you */
@@ -2656,10 +2668,13 @@ export interface components {
             /** @description Delivery attempts so far */
             attempts: number;
             awb: string | null;
+            /** @description A cancelled parcel Kirim had re-booked away that the earlier booking’s courier carried after all: its COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking */
+            carriedByEarlierBooking: components["schemas"]["CarriedByEarlierBookingDto"] | null;
             /** @description What it costs, as quoted by the booked courier service (null until booked) */
             charges: components["schemas"]["ShipmentChargesDto"] | null;
             /** @description Rupiah */
             codAmount: number;
+            /** @description The COD cash was collected: the courier reported it taken at delivery, or finance credited it from the courier’s remittance (also for a cancelled parcel an earlier booking carried: carriedByEarlierBooking) */
             codCollected: boolean;
             /** @description The courier service carrying it (once booked) */
             courier: components["schemas"]["CourierChoiceDto"] | null;
@@ -2703,6 +2718,7 @@ export interface components {
             charges: components["schemas"]["ShipmentChargesDto"] | null;
             /** @description Rupiah */
             codAmount: number;
+            /** @description The COD cash was collected: the courier reported it taken at delivery, or finance credited it from the courier’s remittance (also for a cancelled parcel an earlier booking carried: carriedByEarlierBooking) */
             codCollected: boolean;
             /** @description The courier service carrying it (once booked) */
             courier: components["schemas"]["CourierChoiceDto"] | null;
