@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import type { CourierCode } from 'src/couriers/courier-adapter';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { formatRupiah } from 'src/dashboard/i18n/format';
+import { courierName } from 'src/dashboard/pages/shipment-query';
 import { PickupService } from 'src/shipments/pickup.service';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
@@ -578,5 +579,76 @@ describe('the Pengiriman pages in a browser', () => {
     await axeCheck(page);
     await screenshot(page, 'pengiriman-resi-lama');
     expect(takePageErrors(page)).toEqual([]);
+  });
+
+  it('says a cancelled parcel its earlier booking carried after all had its COD cash collected and credited, and charges that booking', async () => {
+    const other = await signupSeller(http, 'Toko Kurir Lama Antar');
+    const origin = (await createAddress(http, other)).id;
+    const created = await http
+      .post('/v1/shipments')
+      .set(other.auth)
+      .send({ ...validShipment(origin, 'WEB-CARRIED'), codAmount: 175_000 })
+      .expect(201);
+    const id = created.body.id as string;
+    const view = async () => (await http.get(`/v1/shipments/${id}`).set(other.auth).expect(200)).body;
+    await http
+      .post('/v1/pickups')
+      .set(other.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const first = await view();
+    await http
+      .post(`/sandbox/parcels/${first.awb}/script`)
+      .set(other.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
+    t.clock.advance(25 * 3600_000);
+    await t.app.get(TrackingPoller).pollDue();
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    expect((await view()).courier.code).not.toBe(first.courier.code);
+    await http.post(`/v1/shipments/${id}/cancel`).set(other.auth).expect(200);
+    // The first courier delivered it anyway and remits its cash; finance credits the seller from that line.
+    const finance = await createOperator(t, http, 'finance');
+    const report = await http
+      .post(`/v1/finance/remittances?courier=${first.courier.code}`)
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(`awb,cod_amount,remitted_date\n${first.awb},175000,${t.clock.now().toISOString().slice(0, 10)}\n`)
+      .expect(201);
+    await http
+      .post(`/v1/finance/remittances/${report.body.id}/lines/1/resolve`)
+      .set(finance.auth)
+      .send({ resolution: 'credit_seller', shipmentId: id, note: 'Diantar kurir lama' })
+      .expect(200);
+    const quoted = first.charges as { shipping: number; codFee: number; cashback: number };
+
+    for (const width of [360, 1280] as PageWidth[]) {
+      const page = await browser.openPage(`${t.url}/pengiriman/${id}`, {
+        width,
+        beforeLoad: (p) =>
+          p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+      });
+      await page.getByRole('heading', { name: 'Pengiriman WEB-CARRIED' }).waitFor();
+      const summary = await page.getByRole('region', { name: 'Ringkasan' }).innerText();
+      expect(summary).toMatch(/Status\s+Dibatalkan/);
+      expect(summary).toMatch(/Uang COD sudah diterima kurir\s+Ya/);
+      expect(await page.getByTestId('carried-by-earlier-booking').innerText()).toBe(
+        `Diantar dengan resi sebelumnya ${courierName(first.courier.code)} ${first.awb}; uang COD-nya sudah masuk ke saldo Anda.`,
+      );
+      // Charged as its invoice charges it: that booking's shipping, COD fee and cashback, no return fee.
+      const charges = page.getByRole('region', { name: 'Biaya' });
+      expect(await charges.getByTestId('charged-by-earlier-booking').innerText()).toBe(
+        `Ditagih sesuai harga pemesanan yang mengantarnya: ${courierName(first.courier.code)} ${first.awb}.`,
+      );
+      const text = await charges.innerText();
+      expect(text).toMatch(new RegExp(`Ongkos kirim\\s+${formatRupiah(quoted.shipping)}`));
+      expect(text).toMatch(new RegExp(`Biaya COD\\s+${formatRupiah(quoted.codFee)}`));
+      expect(text).toMatch(/Biaya retur\s+tidak dikenakan/);
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+      await axeCheck(page);
+      await screenshot(page, 'pengiriman-dikreditkan');
+      expect(takePageErrors(page)).toEqual([]);
+    }
   });
 });

@@ -136,6 +136,8 @@ export const en: Messages = {
   'detail.codCollected': 'COD cash collected by the courier',
   'detail.yes': 'Yes',
   'detail.no': 'Not yet',
+  'detail.carriedByEarlierBooking':
+    'Delivered under the earlier booking {courier} {awb}; its COD cash has been credited to your balance.',
   'detail.created': 'Created',
   'detail.updated': 'Updated',
   'detail.recipient': 'Recipient',
@@ -150,6 +152,7 @@ export const en: Messages = {
   'detail.notCharged': 'not charged',
   'detail.ifDelivered': 'if delivered',
   'detail.ifReturned': 'if returned',
+  'detail.chargedByEarlierBooking': 'Invoiced at the prices of the booking that carried it: {courier} {awb}.',
   'detail.noCharges': 'Charges are known once a courier is booked.',
   'detail.shipping': 'Shipping',
   'detail.codFee': 'COD fee',

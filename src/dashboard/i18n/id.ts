@@ -137,6 +137,8 @@ export const id = {
   'detail.codCollected': 'Uang COD sudah diterima kurir',
   'detail.yes': 'Ya',
   'detail.no': 'Belum',
+  'detail.carriedByEarlierBooking':
+    'Diantar dengan resi sebelumnya {courier} {awb}; uang COD-nya sudah masuk ke saldo Anda.',
   'detail.created': 'Dibuat',
   'detail.updated': 'Diperbarui',
   'detail.recipient': 'Penerima',
@@ -151,6 +153,7 @@ export const id = {
   'detail.notCharged': 'tidak dikenakan',
   'detail.ifDelivered': 'jika terkirim',
   'detail.ifReturned': 'jika diretur',
+  'detail.chargedByEarlierBooking': 'Ditagih sesuai harga pemesanan yang mengantarnya: {courier} {awb}.',
   'detail.noCharges': 'Biaya diketahui setelah kurir dipesan.',
   'detail.shipping': 'Ongkos kirim',
   'detail.codFee': 'Biaya COD',

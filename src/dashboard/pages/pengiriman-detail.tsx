@@ -19,6 +19,9 @@ function Summary({ s }: { s: Detail }) {
   const serviceOf = useServiceLabel();
   const { t, code, rupiah, dateTime, count } = useI18n();
   const p = s.parcel;
+  const carried = carriedCharged(s);
+  // A parcel its earlier booking carried is invoiced at that booking's prices, not the cancelled one's.
+  const charges = carried?.charges ?? s.charges;
   return (
     <div className="columns">
       <section aria-labelledby="summary-heading" className="panel">
@@ -46,7 +49,17 @@ function Summary({ s }: { s: Detail }) {
           <dt>{t('pengiriman.cod')}</dt>
           <dd>{rupiah(s.codAmount)}</dd>
           <dt>{t('detail.codCollected')}</dt>
-          <dd>{s.codCollected ? t('detail.yes') : t('detail.no')}</dd>
+          <dd>
+            {s.codCollected ? t('detail.yes') : t('detail.no')}
+            {s.carriedByEarlierBooking && (
+              <span className="sub" data-testid="carried-by-earlier-booking">
+                {t('detail.carriedByEarlierBooking', {
+                  courier: courierName(s.carriedByEarlierBooking.courier),
+                  awb: s.carriedByEarlierBooking.awb,
+                })}
+              </span>
+            )}
+          </dd>
           <dt>{t('detail.attempts')}</dt>
           <dd>{count(s.attempts)}</dd>
           <dt>{t('detail.created')}</dt>
@@ -93,9 +106,14 @@ function Summary({ s }: { s: Detail }) {
       </section>
       <section aria-labelledby="charges-heading" className="panel">
         <h2 id="charges-heading">{t('detail.charges')}</h2>
-        {s.charges ? (
+        {carried && (
+          <p className="sub" data-testid="charged-by-earlier-booking">
+            {t('detail.chargedByEarlierBooking', { courier: courierName(carried.courier), awb: carried.awb })}
+          </p>
+        )}
+        {charges ? (
           <dl className="facts">
-            {chargeRows(s, s.charges).map((row) => (
+            {chargeRows(s, charges).map((row) => (
               <Fragment key={row.label}>
                 <dt>{t(row.label)}</dt>
                 <dd>
@@ -143,16 +161,28 @@ function chargeRows(
  * while it travels. A returned parcel showed a COD fee its invoice never charged.
  */
 const codFeeApplies = (s: Detail): boolean | undefined =>
-  s.status === 'delivered'
+  s.status === 'delivered' || carriedCharged(s)
     ? s.codAmount > 0 && s.codCollected
     : s.status === 'returned' || uncharged(s)
       ? false
       : undefined;
 const returnFeeApplies = (s: Detail): boolean | undefined =>
-  s.status === 'returned' ? true : s.status === 'delivered' || uncharged(s) ? false : undefined;
-/** Ended without being invoiced: lost (Kirim and the courier settle it), cancelled, or never booked. */
+  s.status === 'returned'
+    ? true
+    : s.status === 'delivered' || uncharged(s) || carriedCharged(s)
+      ? false
+      : undefined;
+/**
+ * Ended without being invoiced: lost (Kirim and the courier settle it), cancelled, or never booked. Not a
+ * cancelled parcel its earlier booking carried after all: that booking's delivery is invoiced.
+ */
 const uncharged = (s: Detail): boolean =>
-  s.status === 'lost' || s.status === 'cancelled' || s.status === 'booking_failed';
+  (s.status === 'lost' || s.status === 'cancelled' || s.status === 'booking_failed') && !carriedCharged(s);
+/**
+ * The earlier booking that carried a cancelled parcel after all (finance credited its COD cash), when the
+ * invoice charges its quoted prices; null otherwise.
+ */
+const carriedCharged = (s: Detail) => (s.carriedByEarlierBooking?.charges ? s.carriedByEarlierBooking : null);
 
 function ConditionalFee({
   amount,
