@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { Optional, QueryInteger, Trim } from 'src/common/validators';
+import { OneLine, Optional, QueryInteger, Trim } from 'src/common/validators';
 
 export const MAX_AREA_RESULTS = 50;
 
@@ -15,6 +15,7 @@ export class AreaSearchQueryDto {
   @IsString()
   @MinLength(2)
   @MaxLength(100)
+  @OneLine()
   q!: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_AREA_RESULTS, default: 10 })

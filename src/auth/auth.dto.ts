@@ -15,7 +15,7 @@ import {
 } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { ROLES, type Role } from 'src/common/auth/principal';
-import { HasVisibleText, PlainText, Trim } from 'src/common/validators';
+import { HasVisibleText, OneLine, PlainText, Trim } from 'src/common/validators';
 
 /**
  * One spelling per address: NFKC folds full-width letters and composes accents (`ｏwner` is `owner`, and
@@ -114,6 +114,7 @@ export class CreateApiKeyDto {
   @IsString()
   @MinLength(1)
   @PlainText()
+  @OneLine()
   @HasVisibleText()
   @MaxLength(100)
   name?: string;

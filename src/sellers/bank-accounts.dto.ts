@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { defaults } from 'config/defaults';
-import { HasVisibleText, PlainText, Trim } from 'src/common/validators';
+import { HasVisibleText, OneLine, PlainText, Trim } from 'src/common/validators';
 
 export class CreateBankAccountDto {
   @ApiProperty({ enum: defaults.bankCodes, example: 'BCA' })
@@ -25,6 +25,8 @@ export class CreateBankAccountDto {
   @IsString()
   @MinLength(2)
   @PlainText()
+  // The holder's name as the bank has it: one line, as finance compares it and a payout sends it.
+  @OneLine()
   @HasVisibleText()
   @MaxLength(100)
   accountName!: string;

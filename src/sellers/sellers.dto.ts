@@ -2,7 +2,7 @@ import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { EmailPasswordDto, UserDto } from 'src/auth/auth.dto';
-import { HasVisibleText, Nullable, Optional, PlainText, Trim } from 'src/common/validators';
+import { HasVisibleText, Nullable, OneLine, Optional, PlainText, Trim } from 'src/common/validators';
 import { SCORING_PRESETS, type ScoringPreset } from './seller-settings.entity';
 
 export class SignupDto extends EmailPasswordDto {
@@ -11,6 +11,8 @@ export class SignupDto extends EmailPasswordDto {
   @IsString()
   @MinLength(2)
   @PlainText()
+  // Printed on one line of every invoice, label and finance list.
+  @OneLine()
   @HasVisibleText()
   @MaxLength(120)
   sellerName!: string;

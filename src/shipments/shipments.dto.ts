@@ -19,7 +19,6 @@ import {
   IsProvince,
   LineText,
   Optional,
-  Text,
   Trim,
 } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
@@ -147,7 +146,7 @@ export class ListShipmentsQueryDto extends PageQueryDto {
     example: 'ORD-1001',
   })
   @Optional()
-  @Text(100)
+  @LineText(100)
   q?: string;
 }
 

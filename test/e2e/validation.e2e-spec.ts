@@ -603,6 +603,42 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     field: 'sellerName',
     public: true,
   },
+  // A name or a search on one line, as the recipient's fields are: before, a line break or tab was kept as
+  // sent (a shop name on two lines of every invoice and finance list) or searched for.
+  {
+    name: 'signup: seller name of two lines',
+    method: 'post',
+    path: '/v1/auth/signup',
+    body: { sellerName: 'Toko\r\nSekar', email: 'two-lines@example.com', password: 'correct horse battery' },
+    field: 'sellerName',
+    public: true,
+  },
+  {
+    name: 'bank account: holder name with a tab',
+    method: 'post',
+    path: '/v1/bank-accounts',
+    body: { ...validBankAccount(), accountName: 'SEKAR\tAYU' },
+    field: 'accountName',
+  },
+  {
+    name: 'api key: name of two lines',
+    method: 'post',
+    path: '/v1/api-keys',
+    body: { name: 'Shopify\nintegration' },
+    field: 'name',
+  },
+  {
+    name: 'shipments list: a search of two lines',
+    method: 'get',
+    path: '/v1/shipments?q=Budi%0ASantoso',
+    field: 'q',
+  },
+  {
+    name: 'areas: a search with a tab',
+    method: 'get',
+    path: '/v1/areas?q=tebet%09jaksel',
+    field: 'q',
+  },
   {
     name: 'login: password of wrong type',
     method: 'post',

@@ -6,7 +6,8 @@ import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto } from 'src/sellers/sellers.dto';
 import { CreateAddressDto } from 'src/sellers/addresses.dto';
-import { RecipientDto } from 'src/shipments/shipments.dto';
+import { ListShipmentsQueryDto, RecipientDto } from 'src/shipments/shipments.dto';
+import { AreaSearchQueryDto } from 'src/areas/areas.dto';
 
 const pipe = new ValidationPipe(VALIDATION_PIPE_OPTIONS);
 /** The refusal (with its fields' messages), or the value the DTO was given. */
@@ -68,6 +69,20 @@ describe('text printed on one line (the LineText rule)', () => {
         'Budi\tSantoso',
         'Budi\u2028Santoso',
       ])
+        expect(JSON.stringify(await answer(dto, { [field]: value }))).toContain(
+          `${field} must be one line: no line breaks or tabs`,
+        );
+  });
+
+  it('refuses a line break or tab in a seller’s, a bank account holder’s or an API key’s name, and in a search', async () => {
+    for (const [dto, field] of [
+      [SignupDto, 'sellerName'],
+      [CreateBankAccountDto, 'accountName'],
+      [CreateApiKeyDto, 'name'],
+      [ListShipmentsQueryDto, 'q'],
+      [AreaSearchQueryDto, 'q'],
+    ] as const)
+      for (const value of ['Toko\r\nSekar', 'Toko\tSekar', 'Toko\u2029Sekar'])
         expect(JSON.stringify(await answer(dto, { [field]: value }))).toContain(
           `${field} must be one line: no line breaks or tabs`,
         );
