@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { IsInstant, Optional, QueryInteger } from 'src/common/validators';
+import { AnyCase, IsInstant, Optional, QueryInteger } from 'src/common/validators';
 import { INVOICE_LINE_KINDS, type InvoiceLineKind, type InvoiceStatus } from './invoice-lines';
 
 const STATUSES: InvoiceStatus[] = ['issued', 'partially_paid', 'paid'];
@@ -109,8 +109,9 @@ export class ExportQueryDto {
   @IsString()
   @MaxLength(40)
   periodStart!: string;
-  @ApiPropertyOptional({ enum: ['csv', 'pdf'], default: 'csv' })
+  @ApiPropertyOptional({ enum: ['csv', 'pdf'], default: 'csv', description: 'Any letter case' })
   @Optional()
+  @AnyCase()
   @IsIn(['csv', 'pdf'])
   format?: 'csv' | 'pdf';
 }

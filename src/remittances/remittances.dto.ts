@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { defaults } from 'config/defaults';
 import { MAX_PAGE_LIMIT, PageQueryDto } from 'src/common/pagination';
-import { Optional, QueryInteger, Text } from 'src/common/validators';
+import { AnyCase, Optional, QueryInteger, Text } from 'src/common/validators';
 import {
   REMITTANCE_OUTCOMES,
   REMITTANCE_RESOLUTIONS,
@@ -14,28 +14,41 @@ import {
 export const REMITTING_COURIERS = Object.keys(defaults.couriers.catalogue);
 
 export class UploadRemittanceQueryDto {
-  @ApiProperty({ enum: REMITTING_COURIERS, description: 'The courier whose remittance report this is' })
+  @ApiProperty({
+    enum: REMITTING_COURIERS,
+    description: 'The courier whose remittance report this is (any letter case)',
+  })
+  @AnyCase()
   @IsIn(REMITTING_COURIERS)
   courier!: string;
 }
 
 export class ListRemittancesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: REMITTING_COURIERS })
+  @ApiPropertyOptional({ enum: REMITTING_COURIERS, description: 'Any letter case' })
   @Optional()
+  @AnyCase()
   @IsIn(REMITTING_COURIERS)
   courier?: string;
 }
 
 export class RemittanceLinesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: REMITTANCE_OUTCOMES, description: 'Only the lines of this outcome' })
+  @ApiPropertyOptional({
+    enum: REMITTANCE_OUTCOMES,
+    description: 'Only the lines of this outcome (any letter case)',
+  })
   @Optional()
+  @AnyCase()
   @IsIn(REMITTANCE_OUTCOMES)
   outcome?: RemittanceOutcome;
 }
 
 export class ReconciliationQueryDto {
-  @ApiPropertyOptional({ enum: REMITTING_COURIERS, description: 'One courier only (all by default)' })
+  @ApiPropertyOptional({
+    enum: REMITTING_COURIERS,
+    description: 'One courier only (all by default; any letter case)',
+  })
   @Optional()
+  @AnyCase()
   @IsIn(REMITTING_COURIERS)
   courier?: string;
 

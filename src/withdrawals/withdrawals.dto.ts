@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional, Text } from 'src/common/validators';
+import { AnyCase, Optional, Text } from 'src/common/validators';
 import { WITHDRAWAL_STATUSES, type WithdrawalStatus } from './withdrawal-status';
 
 export class CreateWithdrawalDto {
@@ -29,8 +29,12 @@ export class RejectWithdrawalDto {
 }
 
 export class ListFinanceWithdrawalsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: WITHDRAWAL_STATUSES, description: 'Only withdrawals in this status' })
+  @ApiPropertyOptional({
+    enum: WITHDRAWAL_STATUSES,
+    description: 'Only withdrawals in this status (any letter case)',
+  })
   @Optional()
+  @AnyCase()
   @IsIn(WITHDRAWAL_STATUSES)
   status?: WithdrawalStatus;
 }

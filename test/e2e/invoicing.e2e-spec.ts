@@ -403,6 +403,22 @@ describe('invoices: one per seller and period, posted, settled from available, e
     }
   });
 
+  it('takes the export format in any letter case', async () => {
+    // Before, `PDF` and `Csv` were a 400, unlike GET /v1/shipments's filters.
+    for (const [format, type] of [
+      ['PDF', 'application/pdf'],
+      ['%20Csv%20', 'text/csv; charset=utf-8'],
+    ] as const) {
+      const res = await http
+        .get(`/v1/finance/invoices/export?periodStart=2026-10-26&format=${format}`)
+        .set(finance.auth)
+        .buffer(true)
+        .parse(binaryBody)
+        .expect(200);
+      expect(res.headers['content-type']).toBe(type);
+    }
+  });
+
   it('gives finance a period across sellers with totals, as CSV and as a PDF with a section per seller', async () => {
     const list = (await http.get('/v1/finance/invoices?periodStart=2026-12-07').set(finance.auth).expect(200))
       .body;

@@ -781,6 +781,28 @@ describe('courier remittance: reports settle COD receivables once; what does not
     expect(list.items.map((r: { id: string }) => r.id)).toEqual([first.body.id]);
   });
 
+  it('takes the courier and outcome filters in any letter case, as GET /v1/shipments takes its own', async () => {
+    const awb = '8800000000000913';
+    // Before, each of these was a 400: `SAP` is not `sap`.
+    const taken = await upload('%20SAP%20', `awb,amount,date\n${awb},7000,${today()}\n`).expect(201);
+    expect(taken.body).toMatchObject({ courier: 'sap', unmatched: { count: 1, amount: 7000 } });
+    const list = (
+      await http.get('/v1/finance/remittances?courier=Sap&limit=500').set(finance.auth).expect(200)
+    ).body;
+    expect(list.items.map((r: { id: string }) => r.id)).toContain(taken.body.id);
+    expect(list.items.every((r: { courier: string }) => r.courier === 'sap')).toBe(true);
+    const detail = (
+      await http
+        .get(`/v1/finance/remittances/${taken.body.id}?outcome=UNMATCHED`)
+        .set(finance.auth)
+        .expect(200)
+    ).body;
+    expect(detail.lines.map((l: Line) => [l.awb, l.outcome])).toEqual([[awb, 'unmatched']]);
+    const r = await reconciliation({ courier: 'SAP' });
+    expect(r.unmatched.map((l) => l.awb)).toContain(awb);
+    expect(Object.keys(r.receivable)).toEqual(['sap']);
+  });
+
   it('lists reports newest first and pages a report’s lines by outcome', async () => {
     const page1 = (await http.get('/v1/finance/remittances?limit=2').set(admin.auth).expect(200)).body;
     expect(page1.items).toHaveLength(2);

@@ -314,6 +314,13 @@ describe('withdrawals and payouts', () => {
       me.body.seller.name,
     );
     await http.get('/v1/finance/withdrawals?status=sent').set(finance.auth).expect(400);
+    // In any letter case, as GET /v1/shipments takes its filters: before, `Requested` was a 400.
+    const anyCase = await http
+      .get('/v1/finance/withdrawals?status=%20Requested%20&limit=500')
+      .set(finance.auth)
+      .expect(200);
+    const ids = (page: { items: { id: string }[] }) => page.items.map((w) => w.id);
+    expect(ids(anyCase.body)).toEqual(ids(queue.body));
 
     await http.post(`/v1/finance/withdrawals/${big.id}/reject`).set(finance.auth).send({}).expect(400);
     await http

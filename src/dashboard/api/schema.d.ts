@@ -5471,6 +5471,7 @@ export interface operations {
     FinanceInvoicesController_export: {
         parameters: {
             query: {
+                /** @description Any letter case */
                 format?: "csv" | "pdf";
                 /** @description The period’s first day (YYYY-MM-DD, Asia/Jakarta) or its first instant (ISO-8601, as invoices show it) */
                 periodStart: string;
@@ -5718,7 +5719,7 @@ export interface operations {
     RemittancesController_reconciliation: {
         parameters: {
             query?: {
-                /** @description One courier only (all by default) */
+                /** @description One courier only (all by default; any letter case) */
                 courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
                 /** @description Continues the notRemitted list (its notRemittedCursor) */
                 cursor?: string;
@@ -5782,6 +5783,7 @@ export interface operations {
     RemittancesController_list: {
         parameters: {
             query?: {
+                /** @description Any letter case */
                 courier?: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
@@ -5842,7 +5844,7 @@ export interface operations {
     RemittancesController_upload: {
         parameters: {
             query: {
-                /** @description The courier whose remittance report this is */
+                /** @description The courier whose remittance report this is (any letter case) */
                 courier: "jne" | "jnt" | "sap" | "ninja" | "idexpress";
             };
             header?: {
@@ -5941,7 +5943,7 @@ export interface operations {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
-                /** @description Only the lines of this outcome */
+                /** @description Only the lines of this outcome (any letter case) */
                 outcome?: "matched" | "amount_mismatch" | "unmatched" | "duplicate";
             };
             header?: never;
@@ -6245,7 +6247,7 @@ export interface operations {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
-                /** @description Only withdrawals in this status */
+                /** @description Only withdrawals in this status (any letter case) */
                 status?: "requested" | "approved" | "paid" | "failed" | "rejected";
             };
             header?: never;
