@@ -237,3 +237,49 @@ export const LineText = (max: number) => (target: object, key: string) => {
   Text(max)(target, key);
   OneLine()(target, key);
 };
+
+/**
+ * A street address's lines as one: each trimmed of the spaces and commas around it, blank ones dropped, joined
+ * with ", " ("Jl. Merdeka 1,\r\nRT 02/RW 03" is "Jl. Merdeka 1, RT 02/RW 03"). Text without a line break or
+ * tab is left as it is.
+ */
+export function joinAddressLines(text: string): string {
+  if (!LINE_BREAKS_AND_TABS.test(text)) return text;
+  return text
+    .split(LINE_BREAKS_AND_TABS)
+    .map(bareLine)
+    .filter((line) => line !== '')
+    .join(', ');
+}
+
+/** A space (as String.trim takes it) or a comma: what a line of an address is stripped of at either end. */
+const isLineEdge = (c: string) => c === ',' || c.trim() === '';
+
+/**
+ * The line without spaces or commas at either end, walked once from each end: a regex like /[\s,]+$/ tries
+ * every start in a long run of spaces, quadratic in a body far beyond the field's length.
+ */
+function bareLine(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isLineEdge(line[start])) start += 1;
+  while (end > start && isLineEdge(line[end - 1])) end -= 1;
+  return line.slice(start, end);
+}
+
+/** What the API's documentation says of a street address's line breaks (StreetAddress). */
+export const ADDRESS_LINES_JOINED =
+  'Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped';
+
+/**
+ * LineText(max) of a street address, whose lines are joined first (joinAddressLines): a marketplace's export
+ * keeps the buyer's lines in a quoted cell ("Jl. Merdeka 1\nRT 02/RW 03"), and there a line break is how the
+ * address was written, not a mistake. A name, district or city keeps refusing one.
+ */
+export const StreetAddress = (max: number) => (target: object, key: string) => {
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? joinAddressLines(value) : value))(
+    target,
+    key,
+  );
+  LineText(max)(target, key);
+};

@@ -1,6 +1,14 @@
 import { RequiresSomeField } from 'src/common/validation-fast-path';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIndonesianPhone, IsPostalCode, IsProvince, LineText, PatchOf } from 'src/common/validators';
+import {
+  ADDRESS_LINES_JOINED,
+  IsIndonesianPhone,
+  IsPostalCode,
+  IsProvince,
+  LineText,
+  PatchOf,
+  StreetAddress,
+} from 'src/common/validators';
 
 export class CreateAddressDto {
   @ApiProperty({ example: 'Gudang Bandung', maxLength: 60 })
@@ -15,8 +23,8 @@ export class CreateAddressDto {
   @IsIndonesianPhone()
   phone!: string;
 
-  @ApiProperty({ example: 'Jl. Braga No. 12', maxLength: 300 })
-  @LineText(300)
+  @ApiProperty({ example: 'Jl. Braga No. 12', maxLength: 300, description: ADDRESS_LINES_JOINED })
+  @StreetAddress(300)
   address!: string;
 
   @ApiProperty({

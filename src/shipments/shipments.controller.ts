@@ -50,7 +50,8 @@ export class ShipmentsController {
   @ApiJsonOrCsvBody(
     CreateShipmentDto,
     CSV_COLUMNS.map((name) => ({ name, required: CSV_REQUIRED_COLUMNS.includes(name) })),
-    'A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv)',
+    'A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv; a quoted ' +
+      'recipientAddress cell may span lines, joined onto one with ", ")',
   )
   @ApiOkResponse({ type: BulkImportResultDto })
   bulk(

@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import {
+  ADDRESS_LINES_JOINED,
   AnyCase,
   IsIndonesianPhone,
   IsInstant,
@@ -19,6 +20,7 @@ import {
   IsProvince,
   LineText,
   Optional,
+  StreetAddress,
   Trim,
 } from 'src/common/validators';
 import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
@@ -31,7 +33,9 @@ export class RecipientDto {
   @ApiProperty({ example: '0812-9876-5432', description: 'Answered in E.164' })
   @IsIndonesianPhone()
   phone!: string;
-  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300 }) @LineText(300) address!: string;
+  @ApiProperty({ example: 'Jl. Kebon Sirih No. 5', maxLength: 300, description: ADDRESS_LINES_JOINED })
+  @StreetAddress(300)
+  address!: string;
   @ApiPropertyOptional({ example: 'Menteng', maxLength: 100 }) @Optional() @LineText(100) district?: string;
   @ApiProperty({ example: 'Jakarta Pusat', maxLength: 100 }) @LineText(100) city!: string;
   @ApiProperty({ example: 'DKI Jakarta' }) @IsProvince() province!: string;

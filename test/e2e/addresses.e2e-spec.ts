@@ -14,6 +14,35 @@ describe('pickup addresses', () => {
   });
   afterAll(() => t.close());
 
+  it('joins a street address spanning lines into one line, on create and edit; the other fields still refuse line breaks', async () => {
+    // Before, each was a 400: `address must be one line`.
+    const created = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send({ ...validAddress('Gudang Braga'), address: 'Jl. Braga No. 12\r\nRT 01/RW 02\r\n' })
+      .expect(201);
+    expect(created.body.address).toBe('Jl. Braga No. 12, RT 01/RW 02');
+    const edited = await http
+      .patch(`/v1/addresses/${created.body.id}`)
+      .set(seller.auth)
+      .send({ address: 'Jl. Braga No. 14\n\n\tBlok C' })
+      .expect(200);
+    expect(edited.body.address).toBe('Jl. Braga No. 14, Blok C');
+    const [stored] = await t.dataSource.query<{ address: string }[]>(
+      'SELECT address FROM pickup_addresses WHERE id = $1',
+      [created.body.id],
+    );
+    expect(stored.address).toBe('Jl. Braga No. 14, Blok C');
+    const refused = await http
+      .patch(`/v1/addresses/${created.body.id}`)
+      .set(seller.auth)
+      .send({ address: 'Jl. Braga\nNo. 16', contactName: 'Sekar\nAyu' })
+      .expect(400);
+    expect(refused.body.details).toEqual([
+      { field: 'contactName', message: 'contactName must be one line: no line breaks or tabs' },
+    ]);
+  });
+
   it('GET /v1/addresses/:id answers the address as created (normalized), then as edited', async () => {
     const created = await http
       .post('/v1/addresses')

@@ -810,8 +810,9 @@ describe('bulk shipment import', () => {
     });
     expect(csv.body.errors).toEqual([
       { row: 2, line: 3, details: [oneLine('recipient.name')] },
-      // A quoted line break stays in its cell's row: the next is the sheet's row 4 (the file's line 5).
-      { row: 3, line: 4, details: [oneLine('recipient.address'), oneLine('recipient.city')] },
+      // A quoted line break stays in its cell's row: the next is the sheet's row 4 (the file's line 5). The
+      // street address's lines are joined (the next test); the city's tab is refused.
+      { row: 3, line: 4, details: [oneLine('recipient.city')] },
     ]);
     const json = await http
       .post('/v1/shipments/bulk')
@@ -830,6 +831,84 @@ describe('bulk shipment import', () => {
       "SELECT count(*)::int AS n FROM shipments WHERE recipient_name ~ '[[:cntrl:]]' OR recipient_address ~ '[[:cntrl:]]'",
     );
     expect(n).toBe(0);
+  });
+
+  it('joins a street address spanning lines (a marketplace export’s quoted cell) into one line, single, CSV and JSON alike', async () => {
+    const expected = 'Jl. Merdeka 1, RT 02/RW 03, Kel. Gubeng';
+    // Before, each was refused: `address must be one line`.
+    const single = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({
+        ...validShipment(origin, 'ML-1'),
+        recipient: {
+          ...validShipment(origin).recipient,
+          address: ' Jl. Merdeka 1\r\nRT 02/RW 03\r\n\r\n\tKel. Gubeng\n',
+        },
+      })
+      .expect(201);
+    expect(single.body.recipient.address).toBe(expected);
+    const csv = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .set('content-type', 'text/csv')
+      .send(
+        [
+          csvHeader,
+          csvRow('ML-2', { recipientAddress: '"Jl. Merdeka 1\nRT 02/RW 03\n  \nKel. Gubeng"' }),
+          csvRow('ML-3', { recipientAddress: '"Jl. Merdeka 1,\r\nRT 02/RW 03,\r\nKel. Gubeng"' }),
+          // Only the street address is joined: a name of two lines is still that row's error.
+          csvRow('ML-4', { recipientAddress: '"Jl. Merdeka 1\nRT 02"', recipientName: '"Budi\nSantoso"' }),
+          // Nothing but line breaks is no address.
+          csvRow('ML-5', { recipientAddress: '"\r\n\t\r\n"' }),
+        ].join('\r\n'),
+      )
+      .expect(200);
+    expect(
+      csv.body.created.map((s: { reference: string; recipient: { address: string } }) => [
+        s.reference,
+        s.recipient.address,
+      ]),
+    ).toEqual([
+      ['ML-2', expected],
+      ['ML-3', expected], // a comma ending a line is not doubled
+    ]);
+    expect(csv.body.errors).toEqual([
+      {
+        row: 3,
+        line: 4,
+        details: [{ field: 'recipient.name', message: 'name must be one line: no line breaks or tabs' }],
+      },
+      // The sheet's row 5: the quoted cells before it span lines, but each stays in its row.
+      {
+        row: 4,
+        line: 5,
+        details: [
+          { field: 'recipient.address', message: 'address must be longer than or equal to 1 characters' },
+        ],
+      },
+    ]);
+    const json = await http
+      .post('/v1/shipments/bulk')
+      .set(seller.auth)
+      .send([
+        {
+          ...validShipment(origin, 'ML-6'),
+          recipient: {
+            ...validShipment(origin).recipient,
+            address: 'Jl. Merdeka 1\u2028RT 02/RW 03\tKel. Gubeng',
+          },
+        },
+      ])
+      .expect(200);
+    expect(json.body.errors).toEqual([]);
+    expect(json.body.created[0].recipient.address).toBe(expected);
+    const stored = await t.dataSource.query<{ reference: string; recipient_address: string }[]>(
+      "SELECT reference, recipient_address FROM shipments WHERE reference LIKE 'ML-%' ORDER BY reference",
+    );
+    expect(stored).toEqual(
+      ['ML-1', 'ML-2', 'ML-3', 'ML-6'].map((reference) => ({ reference, recipient_address: expected })),
+    );
   });
 
   it('refuses a row nesting deeper than a single create takes as that row’s error, naming its field, keeping the others', async () => {

@@ -101,7 +101,6 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
   ...(
     [
       ['name', 'Budi\r\nSantoso'],
-      ['address', 'Jl. Mawar 1\nRT 02'],
       ['district', 'Gubeng\t'.repeat(2).trim()],
       ['city', 'Sura\u2028baya'],
     ] as const
@@ -125,7 +124,8 @@ const CASES = (addressId: string, shipmentId: string): BadCase[] => [
     },
     field: 'parcel.description',
   },
-  ...(['label', 'contactName', 'address', 'district', 'city'] as const).map((field): BadCase => ({
+  // (The street address's lines are joined instead: shipments.e2e, addresses.e2e.)
+  ...(['label', 'contactName', 'district', 'city'] as const).map((field): BadCase => ({
     name: `address: ${field} of two lines`,
     method: 'post',
     path: '/v1/addresses',

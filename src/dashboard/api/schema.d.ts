@@ -1219,7 +1219,10 @@ export interface components {
             tokenType: "Bearer";
         };
         ActionAddressDto: {
-            /** @example Jl. Kebon Sirih No. 5 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Kebon Sirih No. 5
+             */
             address: string;
             /** @example Jakarta Pusat */
             city: string;
@@ -1241,7 +1244,10 @@ export interface components {
             province: string;
         };
         AddressDto: {
-            /** @example Jl. Braga No. 12 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Braga No. 12
+             */
             address: string;
             /**
              * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
@@ -1581,7 +1587,10 @@ export interface components {
             name: string;
         };
         CreateAddressDto: {
-            /** @example Jl. Braga No. 12 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Braga No. 12
+             */
             address: string;
             /**
              * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
@@ -2309,7 +2318,10 @@ export interface components {
             recommended: components["schemas"]["RecommendedDto"] | null;
         };
         RecipientDto: {
-            /** @example Jl. Kebon Sirih No. 5 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Kebon Sirih No. 5
+             */
             address: string;
             /** @example Jakarta Pusat */
             city: string;
@@ -2328,7 +2340,10 @@ export interface components {
             province: string;
         };
         RecipientViewDto: {
-            /** @example Jl. Kebon Sirih No. 5 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Kebon Sirih No. 5
+             */
             address: string;
             /** @example Jakarta Pusat */
             city: string;
@@ -2846,7 +2861,10 @@ export interface components {
             items: components["schemas"]["UnmappedCodeDto"][];
         };
         UpdateAddressDto: {
-            /** @example Jl. Braga No. 12 */
+            /**
+             * @description Stored on one line: its lines (a marketplace export’s quoted cell spanning lines; tabs alike) are joined with ", ", each trimmed of spaces and commas, blank ones dropped
+             * @example Jl. Braga No. 12
+             */
             address?: string;
             /**
              * @description The city or regency, with or without "Kota"/"Kabupaten"; answered as the directory names it ("Kota Bandung")
@@ -8164,7 +8182,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv) */
+        /** @description A JSON array of shipments (each as POST /v1/shipments), or CSV text (content-type text/csv; a quoted recipientAddress cell may span lines, joined onto one with ", ") */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CreateShipmentDto"][];

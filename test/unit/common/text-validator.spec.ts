@@ -6,6 +6,7 @@ import { VoidRemittanceDto } from 'src/remittances/remittances.dto';
 import { CreateBankAccountDto } from 'src/sellers/bank-accounts.dto';
 import { SignupDto } from 'src/sellers/sellers.dto';
 import { CreateAddressDto } from 'src/sellers/addresses.dto';
+import { ActionAddressDto } from 'src/tracking/shipment-actions.dto';
 import { ListShipmentsQueryDto, RecipientDto } from 'src/shipments/shipments.dto';
 import { AreaSearchQueryDto } from 'src/areas/areas.dto';
 
@@ -57,7 +58,7 @@ describe('text printed on one line (the LineText rule)', () => {
   it('refuses a line break, tab or Unicode line separator inside a recipient’s or an address’s fields', async () => {
     for (const [dto, field] of [
       [RecipientDto, 'name'],
-      [RecipientDto, 'address'],
+      [RecipientDto, 'district'],
       [RecipientDto, 'city'],
       [CreateAddressDto, 'contactName'],
       [CreateAddressDto, 'label'],
@@ -95,5 +96,51 @@ describe('text printed on one line (the LineText rule)', () => {
     expect(await check('Salah kurir.\nLaporan SAP, bukan JNE')).toEqual(
       expect.objectContaining({ reason: 'Salah kurir.\nLaporan SAP, bukan JNE' }),
     );
+  });
+});
+
+describe('a street address spanning lines (the StreetAddress rule)', () => {
+  it('joins its lines with ", ": line breaks and tabs in runs, blank lines dropped, each line trimmed', async () => {
+    const place = { city: 'Surabaya', province: 'jatim', postalCode: '60111' };
+    const bodies = [
+      [RecipientDto, { name: 'Budi', phone: '081298765432', ...place }],
+      [
+        CreateAddressDto,
+        { label: 'Gudang', contactName: 'Sekar', phone: '081298765432', district: 'Gubeng', ...place },
+      ],
+      [ActionAddressDto, place],
+    ] as const;
+    for (const [dto, body] of bodies)
+      for (const [typed, joined] of [
+        ['Jl. Merdeka 1\r\nRT 02/RW 03', 'Jl. Merdeka 1, RT 02/RW 03'],
+        ['Jl. Merdeka 1\nRT 02/RW 03', 'Jl. Merdeka 1, RT 02/RW 03'],
+        ['\r\nJl. Merdeka 1 \r\n\r\n \t RT 02\u2028Gubeng\n', 'Jl. Merdeka 1, RT 02, Gubeng'],
+        // A line ending in a comma is not given a second one; a line of a comma alone is blank.
+        ['Jl. Merdeka 1,\nRT 02 ,\r\n,\nGubeng', 'Jl. Merdeka 1, RT 02, Gubeng'],
+        ['Jl. Merdeka 1\tNo. 5', 'Jl. Merdeka 1, No. 5'],
+        [' Jl. Merdeka 1, No. 5 ', 'Jl. Merdeka 1, No. 5'],
+      ])
+        expect([dto.name, await answer(dto, { ...body, address: typed })]).toEqual([
+          dto.name,
+          expect.objectContaining({ address: joined }),
+        ]);
+  });
+
+  it('refuses an address of line breaks alone, and one whose joined lines are too long', async () => {
+    expect(JSON.stringify(await answer(RecipientDto, { address: '\r\n\t \n' }))).toContain(
+      'address must be longer than or equal to 1 characters',
+    );
+    expect(
+      JSON.stringify(await answer(CreateAddressDto, { address: `${'x'.repeat(150)}\n${'y'.repeat(149)}` })),
+    ).toContain('address must be shorter than or equal to 300 characters');
+  });
+
+  it('still refuses line breaks in a name, district and city beside it', async () => {
+    const refused = JSON.stringify(
+      await answer(RecipientDto, { name: 'Budi\nSantoso', address: 'Jl. A\nRT 1', city: 'Sura\nbaya' }),
+    );
+    expect(refused).toContain('name must be one line');
+    expect(refused).toContain('city must be one line');
+    expect(refused).not.toContain('address must');
   });
 });
