@@ -51,6 +51,10 @@ const taken = (a: RecordedAction) => a.status === 'sent' || a.status === 'manual
 const maybeHeld = (a: RecordedAction) =>
   a.action === 'hold' && a.status === 'failed' && a.outcomeUnknown === true;
 
+/** A return the courier never answered: it may be on its way back, so a second return would repeat it. */
+const maybeReturned = (a: RecordedAction) =>
+  a.action === 'return' && a.status === 'failed' && a.outcomeUnknown === true;
+
 /**
  * Whether the seller holds the parcel at the courier: the latest re-attempt, return or hold that reached
  * the courier (or operations), or a hold it may have taken (maybeHeld), is a hold. `actions` oldest first.
@@ -74,15 +78,20 @@ export function repeatRefusal(
   shipment: { awb: string; failedAttempts: number },
 ): string | null {
   if (action === 'update_address') return null;
-  // A hold never answered counts as in place (as isHeld reads it): sending it again would have the courier
-  // refuse the duplicate, or hold twice what one re-attempt releases.
+  // A hold or a return never answered counts as in place (as isHeld reads a hold): sending it again would
+  // have the courier refuse the duplicate, or hold twice what one re-attempt releases.
   const instructions = actions.filter(
-    (a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address' && a.awb === shipment.awb,
+    (a) =>
+      (taken(a) || maybeHeld(a) || maybeReturned(a)) &&
+      a.action !== 'update_address' &&
+      a.awb === shipment.awb,
   );
   const latest = instructions[instructions.length - 1];
   if (latest?.action !== action) return null;
   if (maybeHeld(latest))
     return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
+  if (maybeReturned(latest))
+    return `the parcel may already be returning: a return was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment before asking again`;
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
     case 'reattempt':
@@ -118,16 +127,18 @@ const returnAsked = (a: RecordedAction) =>
   a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
 
 /**
- * Why a hold or a re-attempt cannot be asked once a return of the booking was (null: it can): the courier
- * refuses both for a parcel it was told to send back (Ninja answers 422), so it is not asked, and the seller
- * is told when the return was asked. Read as returnsAsked does: one never answered may have been taken.
+ * Why a hold, a re-attempt or an address correction cannot be asked once a return of the booking was (null:
+ * it can): the courier refuses them for a parcel it was told to send back (Ninja answers 422), or, where
+ * operations arrange the return, would deliver to the new address a parcel going back, so it is not asked,
+ * and the seller is told when the return was asked. Read as returnsAsked does: one never answered may have
+ * been taken. A second return is a repeat instead (repeatRefusal).
  */
 export function afterReturnRefusal(
   action: ParcelActionKind,
   actions: readonly (TakenAction & { createdAt: Date })[],
   awb: string,
 ): string | null {
-  if (action !== 'hold' && action !== 'reattempt') return null;
+  if (action === 'return') return null;
   const asked = actions.filter((a) => a.awb === awb && returnAsked(a)).pop();
   if (!asked) return null;
   const how =

@@ -29,7 +29,9 @@ export class ShipmentActionsController {
       'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
       'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An ' +
       'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
-      'answers, a second return, a second hold) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; before ' +
+      'answers, a second return, a second hold, also after one it did not answer in time) is 409 ' +
+      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; once a return was asked, a hold, a re-attempt or an ' +
+      'address correction is 422 SHIPMENTS_ACTION_NOT_ALLOWED saying when, nothing recorded; before ' +
       'refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not ' +
       'polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when ' +
       'its request budget has room at once (otherwise the answer rests on what Kirim knows). An address ' +

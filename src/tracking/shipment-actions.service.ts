@@ -111,12 +111,13 @@ export class ShipmentActionsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
    * @throws ActionAlertNotFoundError ALERTS_NOT_FOUND (404) for an `alertId` not of this shipment
    * @throws ActionNotAllowedError SHIPMENTS_ACTION_NOT_ALLOWED (422) for the shipment's status (judged again
-   *   under its lock, after any refresh), or a hold or re-attempt after a return was asked
-   *   (afterReturnRefusal); nothing recorded, the courier not asked
+   *   under its lock, after any refresh), or a hold, re-attempt or address correction after a return was
+   *   asked (afterReturnRefusal); nothing recorded, the courier not asked
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
-   *   already has for this booking (repeatRefusal), after asking the courier for news where that may change
-   *   the answer (a re-attempt); nothing recorded, the courier not asked to act
+   *   already has for this booking, or may have (a hold or a return it never answered: repeatRefusal),
+   *   after asking the courier for news where that may change the answer (a re-attempt); nothing recorded,
+   *   the courier not asked to act
    * @throws AddressNotMappedError SHIPMENTS_ADDRESS_NOT_MAPPED (422, `address.district`) for a correction its
    *   courier takes by location code without a district, or to one the courier has no code for; nothing recorded
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`

@@ -824,6 +824,103 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
   });
 
+  it('after a return was asked (sent, or recorded for operations), an address correction is refused before the courier is asked: 422 saying when, nothing recorded', async () => {
+    const address = {
+      address: 'Jl. Kebon Kacang Raya No. 12 Blok C',
+      district: 'Tanah Abang',
+      city: 'Jakarta Pusat',
+      province: 'dki jakarta',
+      postalCode: '10240',
+    };
+    const b = await book('ninja');
+    await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    const before = (await shipment(b.id)).recipient;
+    const ret = await act(b, { action: 'return' }).expect(202);
+    expect(ret.body.status).toBe('sent');
+    // Not polled yet: Kirim still sees the failed attempt, where a correction would otherwise be allowed.
+    t.clock.advance(HOUR);
+    const res = await act(b, { action: 'update_address', address }).expect(422);
+    expect(res.body).toMatchObject({
+      code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
+      details: [
+        {
+          field: 'action',
+          message: `update_address is not possible: a return was asked at ${ret.body.createdAt} (action ${ret.body.id}, sent to the courier); the parcel goes back to you`,
+        },
+      ],
+    });
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    expect((await shipment(b.id)).recipient).toEqual(before);
+
+    // A return the courier's API has no call for (operations arrange it): the courier, which would take the
+    // correction, is not sent one for a parcel on its way back.
+    const m = await book('sap');
+    await drive(m, ...inTransit);
+    const take = courierOf('sap').supportsAction.bind(courierOf('sap'));
+    const noReturn = jest
+      .spyOn(courierOf('sap'), 'supportsAction')
+      .mockImplementation((kind) => kind !== 'return' && take(kind));
+    let manual: ActionBody;
+    try {
+      manual = (await act(m, { action: 'return' }).expect(202)).body as ActionBody;
+    } finally {
+      noReturn.mockRestore();
+    }
+    expect(manual.status).toBe('manual');
+    const refused = await act(m, { action: 'update_address', address }).expect(422);
+    expect(refused.body.message).toBe(
+      `update_address is not possible: a return was asked at ${manual.createdAt} (action ${manual.id}, recorded for Kirim operations); the parcel goes back to you`,
+    );
+    expect(await atCourier(m)).toEqual([]);
+    expect(await rows(m.id)).toEqual([{ status: 'manual' }]);
+  });
+
+  it('a return the courier never answered (it may have taken it): an address correction is 422 and a second return 409 saying it may already be returning, neither sent nor recorded', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    const courier = courierOf('jne');
+    const take = courier.requestAction.bind(courier);
+    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+      await take(order, action);
+      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      await act(b, { action: 'return' }).expect(503);
+    } finally {
+      lost.mockRestore();
+    }
+    const [first] = (await shipment(b.id)).actions as ActionBody[];
+    t.clock.advance(HOUR);
+    const asked = jest.spyOn(courier, 'requestAction');
+    try {
+      const again = await act(b, { action: 'return' }).expect(409);
+      expect(again.body).toMatchObject({
+        code: 'SHIPMENTS_ACTION_ALREADY_TAKEN',
+        message: `the parcel may already be returning: a return was sent to the courier, which did not answer in time (action ${first.id}); check the shipment before asking again`,
+      });
+      const correction = await act(b, {
+        action: 'update_address',
+        address: {
+          address: 'Jl. Kebon Kacang Raya No. 12 Blok C',
+          district: 'Tanah Abang',
+          city: 'Jakarta Pusat',
+          province: 'dki jakarta',
+          postalCode: '10240',
+        },
+      }).expect(422);
+      expect(correction.body).toMatchObject({
+        code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
+        message: `update_address is not possible: a return was asked at ${first.createdAt} (action ${first.id}, the courier did not answer in time and may have taken it); the parcel goes back to you`,
+      });
+      expect(asked).not.toHaveBeenCalled();
+    } finally {
+      asked.mockRestore();
+    }
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
+    expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
+  });
+
   it('an address correction the courier never answered is shown as unconfirmed, the recipient kept; the same correction sent again is taken and becomes the recipient', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);

@@ -191,7 +191,7 @@ describe('an instruction the courier already has is not sent again', () => {
   });
 });
 
-describe('a hold or a re-attempt after a return was asked', () => {
+describe('a hold, a re-attempt or an address correction after a return was asked', () => {
   const at = new Date('2026-12-01T03:00:00.000Z');
   const a = (
     action: ParcelActionKind,
@@ -216,14 +216,24 @@ describe('a hold or a re-attempt after a return was asked', () => {
     expect(
       afterReturnRefusal('reattempt', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
     ).toMatch(/the courier did not answer in time and may have taken it/);
+    // A correction would be refused by the courier, or (operations arranging the return) deliver a parcel
+    // going back to the new address.
+    expect(afterReturnRefusal('update_address', [a('return', { status: 'manual' })], 'AWB1')).toBe(
+      'update_address is not possible: a return was asked at 2026-12-01T03:00:00.000Z (action r-return, recorded for Kirim operations); the parcel goes back to you',
+    );
+    expect(
+      afterReturnRefusal('update_address', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
+    ).toMatch(/^update_address is not possible: .*may have taken it/);
   });
 
-  it('is allowed when no return reached the courier for this booking; a return or an address correction is never refused here', () => {
+  it('is allowed when no return reached the courier for this booking; a second return is never refused here (it is a repeat)', () => {
     expect(afterReturnRefusal('hold', [], 'AWB1')).toBeNull();
     expect(afterReturnRefusal('hold', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
     expect(afterReturnRefusal('hold', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
     expect(afterReturnRefusal('return', [a('return')], 'AWB1')).toBeNull();
-    expect(afterReturnRefusal('update_address', [a('return')], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
   });
 });
 
@@ -244,6 +254,33 @@ describe('a hold the courier never answered', () => {
     const released: TakenAction = { ...unknown, id: 'r1', action: 'reattempt', status: 'sent' };
     expect(repeatRefusal('hold', [unknown, released], shipment)).toBeNull();
     expect(repeatRefusal('hold', [{ ...unknown, outcomeUnknown: false }], shipment)).toBeNull();
+  });
+});
+
+describe('a return the courier never answered', () => {
+  it('counts as asked: a second return is refused, saying the parcel may already be returning', () => {
+    const unknown: TakenAction = {
+      id: 'r1',
+      action: 'return',
+      status: 'failed',
+      outcomeUnknown: true,
+      awb: 'AWB1',
+      failedAttempts: 0,
+    };
+    const shipment = { awb: 'AWB1', failedAttempts: 0 };
+    expect(repeatRefusal('return', [unknown], shipment)).toBe(
+      'the parcel may already be returning: a return was sent to the courier, which did not answer in time (action r1); check the shipment before asking again',
+    );
+    // After a hold the courier took: still the latest instruction it may have.
+    const held: TakenAction = { ...unknown, id: 'h1', action: 'hold', status: 'sent', outcomeUnknown: false };
+    expect(repeatRefusal('return', [held, unknown], shipment)).toMatch(
+      /^the parcel may already be returning/,
+    );
+    // One refused (or unreachable) asked nothing; another booking's is not this parcel's.
+    expect(repeatRefusal('return', [{ ...unknown, outcomeUnknown: false }], shipment)).toBeNull();
+    expect(repeatRefusal('return', [{ ...unknown, awb: 'OLD' }], shipment)).toBeNull();
+    // It does not end a hold (isHeld), nor count as a hold repeated.
+    expect(repeatRefusal('hold', [held, unknown], shipment)).toBeNull();
   });
 });
 
