@@ -51,17 +51,36 @@ const taken = (a: RecordedAction) => a.status === 'sent' || a.status === 'manual
 const maybeHeld = (a: RecordedAction) =>
   a.action === 'hold' && a.status === 'failed' && a.outcomeUnknown === true;
 
+/** A return of the shipment the courier may be acting on: being sent, taken, with operations, or never answered. */
+const returnAsked = (a: RecordedAction) =>
+  a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
+
 /** A return the courier never answered: it may be on its way back, so a second return would repeat it. */
 const maybeReturned = (a: RecordedAction) =>
   a.action === 'return' && a.status === 'failed' && a.outcomeUnknown === true;
+
+/** The latest re-attempt, return or hold that reached the courier (or operations), or a hold it may have taken. */
+const latestInstruction = <T extends RecordedAction>(actions: readonly T[]): T | undefined =>
+  actions.filter((a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address').pop();
 
 /**
  * Whether the seller holds the parcel at the courier: the latest re-attempt, return or hold that reached
  * the courier (or operations), or a hold it may have taken (maybeHeld), is a hold. `actions` oldest first.
  */
 export function isHeld(actions: readonly RecordedAction[]): boolean {
-  const instructions = actions.filter((a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address');
-  return instructions[instructions.length - 1]?.action === 'hold';
+  return latestInstruction(actions)?.action === 'hold';
+}
+
+/**
+ * The hold of the booking the seller may release (its id; null: none): the parcel is held (isHeld, read on
+ * this airway bill's actions) and no return was asked, after which a re-attempt is refused
+ * (afterReturnRefusal) and the parcel goes back instead. `actions` oldest first.
+ */
+export function releasableHold(actions: readonly TakenAction[], awb: string): string | null {
+  const ofBooking = actions.filter((a) => a.awb === awb);
+  if (ofBooking.some(returnAsked)) return null;
+  const latest = latestInstruction(ofBooking);
+  return latest?.action === 'hold' ? latest.id : null;
 }
 
 /**
@@ -121,10 +140,6 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
   const latest = corrections[corrections.length - 1];
   return latest?.status === 'failed' ? latest.id : null;
 }
-
-/** A return of the shipment the courier may be acting on: being sent, taken, with operations, or never answered. */
-const returnAsked = (a: RecordedAction) =>
-  a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
 
 /**
  * Why a hold, a re-attempt or an address correction cannot be asked once a return of the booking was (null:

@@ -19,6 +19,7 @@ import {
   actionRefusal,
   afterReturnRefusal,
   isHeld,
+  releasableHold,
   repeatRefusal,
   unconfirmedCorrection,
 } from './shipment-action-rules';
@@ -231,9 +232,20 @@ export class ShipmentActionsService {
     return (await this.repository.forShipment(sellerId, shipmentId)).map(actionView);
   }
 
-  /** The id of the shipment's address correction whose outcome is unknown (unconfirmedCorrection), or null. */
-  async unconfirmedCorrectionOf(shipmentId: string, awb: string | null): Promise<string | null> {
-    return awb ? unconfirmedCorrection(await this.repository.ofShipment(shipmentId), awb) : null;
+  /**
+   * Where the seller's actions leave the shipment's booking: the hold a re-attempt would release
+   * (releasableHold) and the address correction whose outcome is unknown (unconfirmedCorrection), by id.
+   */
+  async standingOf(
+    shipmentId: string,
+    awb: string | null,
+  ): Promise<{ heldBy: string | null; addressCorrectionUnconfirmed: string | null }> {
+    if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null };
+    const actions = await this.repository.ofShipment(shipmentId);
+    return {
+      heldBy: releasableHold(actions, awb),
+      addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
+    };
   }
 
   /**

@@ -36,7 +36,7 @@ export class TrackingViews {
       ),
       alerts: await this.alerts.listForShipment(sellerId, id, detail.reference),
       actions: await this.actions.listForShipment(sellerId, id),
-      addressCorrectionUnconfirmed: await this.actions.unconfirmedCorrectionOf(id, detail.awb),
+      ...(await this.actions.standingOf(id, detail.awb)),
     };
   }
 

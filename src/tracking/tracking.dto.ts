@@ -69,6 +69,13 @@ export class ShipmentDetailDto extends BookedShipmentDto {
       'The id (in `actions`) of an address correction the courier did not answer in time: it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt',
   })
   addressCorrectionUnconfirmed!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or not answered in time, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead)',
+  })
+  heldBy!: string | null;
 }
 
 export class TrackingEventListDto {

@@ -457,16 +457,26 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
   });
 
-  it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted)', async () => {
+  it('hold, then re-attempt to release it while still in transit (held parcels may be re-attempted); the shipment names the hold a re-attempt releases', async () => {
     const b = await book('sap');
     await drive(b, ...inTransit);
     await act(b, { action: 'reattempt' }).expect(422);
-    await act(b, { action: 'hold' }).expect(202);
+    expect((await shipment(b.id)).heldBy).toBeNull();
+    const hold = await act(b, { action: 'hold' }).expect(202);
+    expect((await shipment(b.id)).heldBy).toBe(hold.body.id);
     t.clock.advance(HOUR);
     const res = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
     expect(res.body.status).toBe('sent');
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold', 'reattempt']);
-    expect((await shipment(b.id)).actions.map((a: ActionBody) => a.action)).toEqual(['reattempt', 'hold']);
+    const released = await shipment(b.id);
+    expect(released.actions.map((a: ActionBody) => a.action)).toEqual(['reattempt', 'hold']);
+    expect(released.heldBy).toBeNull();
+    // Held again, then returned: nothing left to release (a re-attempt is refused once a return was asked).
+    t.clock.advance(HOUR);
+    const again = await act(b, { action: 'hold' }).expect(202);
+    expect((await shipment(b.id)).heldBy).toBe(again.body.id);
+    await act(b, { action: 'return' }).expect(202);
+    expect((await shipment(b.id)).heldBy).toBeNull();
   });
 
   it('a parcel the seller holds is not reported silent: no stale alert while held, even held out for delivery; released, the courier’s silence counts from then', async () => {
@@ -742,6 +752,8 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       risk: 'none',
       alerts: [],
     });
+    // Named as the hold a re-attempt releases (the dashboard offers the release).
+    expect(s.heldBy).toBe((s.actions as ActionBody[])[0].id);
     // The release the seller may need is not refused for a parcel out for delivery.
     const released = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
     expect(released.body.status).toBe('sent');

@@ -9,6 +9,7 @@ import {
   afterReturnRefusal,
   isHeld,
   RecordedAction,
+  releasableHold,
   repeatRefusal,
   TakenAction,
   unconfirmedCorrection,
@@ -140,6 +141,44 @@ describe('whether the seller holds the parcel', () => {
     expect(isHeld([a('hold'), unknown('reattempt')])).toBe(true);
     expect(isHeld([a('hold'), unknown('return')])).toBe(true);
     expect(isHeld([unknown('reattempt')])).toBe(false);
+  });
+});
+
+describe('the hold a re-attempt would release', () => {
+  let n = 0;
+  const a = (action: ParcelActionKind, over: Partial<TakenAction> = {}): TakenAction => ({
+    id: `h${(n += 1)}`,
+    action,
+    status: 'sent',
+    awb: 'AWB1',
+    failedAttempts: 0,
+    ...over,
+  });
+
+  it('is the latest hold of the booking in place, also one never answered, until a re-attempt releases it', () => {
+    const hold = a('hold');
+    expect(releasableHold([hold], 'AWB1')).toBe(hold.id);
+    expect(releasableHold([a('reattempt'), hold, a('update_address')], 'AWB1')).toBe(hold.id);
+    const unknown = a('hold', { status: 'failed', outcomeUnknown: true });
+    expect(releasableHold([unknown], 'AWB1')).toBe(unknown.id);
+    expect(releasableHold([hold, a('reattempt')], 'AWB1')).toBeNull();
+    expect(releasableHold([a('hold', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(releasableHold([], 'AWB1')).toBeNull();
+  });
+
+  it('is none once a return of the booking was asked (even never answered), nor for another booking', () => {
+    expect(releasableHold([a('hold'), a('return')], 'AWB1')).toBeNull();
+    expect(
+      releasableHold([a('hold'), a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
+    ).toBeNull();
+    expect(releasableHold([a('hold'), a('return', { status: 'manual' })], 'AWB1')).toBeNull();
+    // A return the courier refused asked nothing.
+    const hold = a('hold');
+    expect(releasableHold([hold, a('return', { status: 'failed' })], 'AWB1')).toBe(hold.id);
+    expect(releasableHold([a('hold', { awb: 'OLD' })], 'AWB1')).toBeNull();
+    // Another booking's return does not end this booking's hold.
+    const held = a('hold');
+    expect(releasableHold([a('return', { awb: 'OLD' }), held], 'AWB1')).toBe(held.id);
   });
 });
 
