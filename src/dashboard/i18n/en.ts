@@ -201,6 +201,16 @@ export const en: Messages = {
   'detail.actionSent': '{action} requested: {status}.',
   'detail.history': 'Action history',
   'detail.noHistory': 'No actions yet.',
+  'detail.release': 'Release the hold / deliver again',
+  'detail.heldNotice':
+    'The courier holds this parcel at your request since {when}. It is not delivered until you release it.',
+  'detail.heldMaybe':
+    'A hold was sent on {when}, but the courier did not answer in time: the parcel may be held. Release it to have it delivered.',
+  'detail.correctionUnconfirmed':
+    'The address correction was sent to the courier on {when}, but the courier did not confirm it. The recipient shown is still the old address; the courier may already use this new one:',
+  'detail.correctionResend': 'Send the same correction again',
+  'detail.correctionResendHint': 'Once the courier takes it, the new address becomes the recipient.',
+  'detail.correctionPending': 'An address correction is not confirmed by the courier: see Actions.',
   'fix.address': 'Address',
   'fix.district': 'District',
   'fix.city': 'City/regency',

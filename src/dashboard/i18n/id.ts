@@ -200,6 +200,16 @@ export const id = {
   'detail.confirmReturnYes': 'Ya, retur',
   'detail.note': 'Catatan untuk kurir (opsional)',
   'detail.actionSent': 'Permintaan {action} dicatat: {status}.',
+  'detail.release': 'Lepaskan tahanan / kirim ulang',
+  'detail.heldNotice':
+    'Paket ditahan di kurir atas permintaan Anda sejak {when}. Kurir tidak mengantarnya sampai Anda melepasnya.',
+  'detail.heldMaybe':
+    'Permintaan tahan dikirim pada {when}, tetapi kurir tidak menjawab tepat waktu: paket mungkin ditahan. Lepaskan agar paket diantar.',
+  'detail.correctionUnconfirmed':
+    'Koreksi alamat dikirim ke kurir pada {when}, tetapi kurir tidak mengonfirmasinya. Penerima yang tampil masih alamat lama; kurir mungkin sudah memakai alamat baru ini:',
+  'detail.correctionResend': 'Kirim ulang koreksi yang sama',
+  'detail.correctionResendHint': 'Setelah kurir menerimanya, alamat baru menjadi alamat penerima.',
+  'detail.correctionPending': 'Koreksi alamat belum dikonfirmasi kurir: lihat Tindakan.',
   'detail.history': 'Riwayat tindakan',
   'detail.noHistory': 'Belum ada tindakan.',
   'fix.address': 'Alamat',

@@ -80,6 +80,11 @@ function Summary({ s }: { s: Detail }) {
           <br />
           {s.recipient.city}, {s.recipient.province} {s.recipient.postalCode}
         </address>
+        {s.addressCorrectionUnconfirmed && (
+          <p className="sub caution-text" data-testid="correction-pending">
+            {t('detail.correctionPending')}
+          </p>
+        )}
         <h2 id="parcel-heading">{t('detail.parcel')}</h2>
         <dl className="facts" aria-labelledby="parcel-heading">
           <dt>{t('detail.weight')}</dt>
@@ -493,6 +498,73 @@ function AddressFix({ s, done, refused }: { s: Detail; done: (text: string) => v
   );
 }
 
+/** An address as the recipient panel writes it, on one line. */
+const oneLine = (a: Schemas['RecipientViewDto']): string =>
+  [a.name, a.phone, a.address, a.district, `${a.city}, ${a.province} ${a.postalCode}`]
+    .filter(Boolean)
+    .join(', ');
+
+/** The correction as it was sent, to be sent again as is (its resolved district code is the API's own). */
+const sameCorrection = ({
+  districtCode: _code,
+  ...a
+}: Schemas['RecipientViewDto']): Schemas['ActionAddressDto'] => a;
+
+/**
+ * Says the parcel is held at the seller's request (`heldBy`), since when, or that it may be (the courier
+ * never answered the hold): the release is among the buttons below.
+ */
+function HeldNotice({ hold }: { hold: Detail['actions'][number] }) {
+  const { t, dateTime } = useI18n();
+  const when = dateTime(hold.createdAt);
+  return (
+    <p className="notice" data-testid="held-notice">
+      {hold.status === 'failed' ? t('detail.heldMaybe', { when }) : t('detail.heldNotice', { when })}
+    </p>
+  );
+}
+
+/**
+ * The address correction the courier never answered (`addressCorrectionUnconfirmed`): the recipient shown is
+ * still the old one, the courier may have the new one. Sending the same correction again makes it the
+ * recipient once taken (offered while the status allows a correction).
+ */
+function UnconfirmedCorrection({
+  correction,
+  canResend,
+  busy,
+  onResend,
+}: {
+  correction: Detail['actions'][number] & { address: Schemas['RecipientViewDto'] };
+  canResend: boolean;
+  busy: boolean;
+  onResend: () => void;
+}) {
+  const { t, dateTime } = useI18n();
+  return (
+    <div className="notice caution" data-testid="correction-unconfirmed">
+      <p>{t('detail.correctionUnconfirmed', { when: dateTime(correction.createdAt) })}</p>
+      <p>
+        <strong>{oneLine(correction.address)}</strong>
+      </p>
+      {canResend && (
+        <>
+          <p className="sub">{t('detail.correctionResendHint')}</p>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={busy}
+            aria-busy={busy}
+            onClick={onResend}
+          >
+            {busy ? t('form.submitting') : t('detail.correctionResend')}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}
+
 /** The action buttons the status allows (POST /v1/shipments/{id}/actions); the API's refusal is shown. */
 interface Outcome {
   ok: boolean;
@@ -517,12 +589,19 @@ function Actions({
   const message = useErrorMessage();
   const [busy, setBusy] = useState<ActionKind>();
   const [note, setNote] = useState('');
-  const offered = offeredActions(s.status);
+  const hold = s.actions.find((a) => a.id === s.heldBy);
+  const offered = offeredActions(s.status, hold !== undefined);
+  const found = s.actions.find((a) => a.id === s.addressCorrectionUnconfirmed);
+  const unconfirmed = found?.address ? { ...found, address: found.address } : undefined;
   const requestAction = useShipmentAction();
-  const act = (action: ActionKind) => {
+  const act = (action: ActionKind, address?: Schemas['ActionAddressDto']) => {
     setBusy(action);
     setOutcome(undefined);
-    requestAction(s.id, { action, ...(note.trim() ? { note: note.trim() } : {}) })
+    requestAction(s.id, {
+      action,
+      ...(address ? { address } : {}),
+      ...(note.trim() ? { note: note.trim() } : {}),
+    })
       .then((text) => {
         setOutcome({ ok: true, text });
         setNote('');
@@ -543,6 +622,15 @@ function Actions({
         <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
           {outcome.text}
         </p>
+      )}
+      {hold && <HeldNotice hold={hold} />}
+      {unconfirmed && (
+        <UnconfirmedCorrection
+          correction={unconfirmed}
+          canResend={canFixAddress(s.status)}
+          busy={busy !== undefined}
+          onResend={() => act('update_address', sameCorrection(unconfirmed.address))}
+        />
       )}
       {offered.length === 0 && !canFixAddress(s.status) && !BOOKABLE.has(s.status) && (
         <p className="state state-empty">{t('detail.noActionsAllowed')}</p>
@@ -565,7 +653,15 @@ function Actions({
           </div>
           <div className="button-row">
             {offered.map((action) => (
-              <ShipmentActionButton key={action} action={action} busy={busy} onAct={act} />
+              <ShipmentActionButton
+                key={action}
+                action={action}
+                busy={busy}
+                // Releasing the seller's hold is a re-attempt: said as what it does for a held parcel.
+                label={hold && action === 'reattempt' ? t('detail.release') : undefined}
+                primary={hold !== undefined && action === 'reattempt'}
+                onAct={act}
+              />
             ))}
           </div>
         </>

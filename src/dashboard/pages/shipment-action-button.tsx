@@ -4,17 +4,20 @@ import type { ActionKind } from './shipment-query';
 
 /**
  * The button that asks the courier for one action on a shipment. A return cannot be undone: it asks first.
- * `busy` is the action being sent (every button waits for it).
+ * `busy` is the action being sent (every button waits for it); `label` says what it does where the
+ * action's name does not (a re-attempt releasing a held parcel).
  */
 export function ShipmentActionButton({
   action,
   busy,
   primary = false,
+  label,
   onAct,
 }: {
   action: ActionKind;
   busy: ActionKind | 'ack' | undefined;
   primary?: boolean;
+  label?: string;
   onAct: (action: ActionKind) => void;
 }) {
   const { t, code } = useI18n();
@@ -38,7 +41,7 @@ export function ShipmentActionButton({
       aria-busy={busy === action}
       onClick={() => onAct(action)}
     >
-      {busy === action ? t('form.submitting') : code('action', action)}
+      {busy === action ? t('form.submitting') : (label ?? code('action', action))}
     </button>
   );
 }

@@ -115,12 +115,16 @@ const IN_CUSTODY: readonly ShipmentStatus[] = [
 
 /**
  * The actions worth offering for a status, as the API's rules take them (a re-attempt after a failed
- * attempt; a return or a hold while the courier carries the parcel). The API decides: its 422 is shown.
+ * attempt; a return or a hold while the courier carries the parcel). A parcel the seller holds (`heldBy`)
+ * is offered the re-attempt that releases it wherever the courier carries it, and no second hold (the API
+ * answers 409). The API decides: its refusal is shown.
  */
-export function offeredActions(status: ShipmentStatus): ActionKind[] {
+export function offeredActions(status: ShipmentStatus, held = false): ActionKind[] {
   const offered: ActionKind[] = [];
-  if (status === 'delivery_failed') offered.push('reattempt');
-  if (IN_CUSTODY.includes(status)) offered.push('return', 'hold');
+  const carried = IN_CUSTODY.includes(status);
+  if (status === 'delivery_failed' || (held && carried)) offered.push('reattempt');
+  if (carried) offered.push('return');
+  if (carried && !held) offered.push('hold');
   return offered;
 }
 

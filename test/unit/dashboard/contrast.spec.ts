@@ -37,6 +37,8 @@ describe('the dashboard’s colours meet WCAG AA', () => {
     ['--muted', '--panel'],
     ['--brand', '--paper'],
     ['--brand', '--panel'],
+    ['--caution', '--paper'],
+    ['--caution', '--panel'],
     ['#ffffff', '--brand'],
     ['#ffffff', '--brand-dark'],
     ['--error', '--paper'],

@@ -8,7 +8,7 @@ import {
   SHIPMENT_STATUSES,
   type ShipmentFilters,
 } from 'src/dashboard/pages/shipment-query';
-import { ACTION_ALLOWED_IN } from 'src/tracking/shipment-action-rules';
+import { ACTION_ALLOWED_IN, actionRefusal } from 'src/tracking/shipment-action-rules';
 import { SHIPMENT_STATUSES as SERVER_STATUSES } from 'src/shipments/shipment-status';
 
 const day = fc
@@ -68,6 +68,9 @@ describe('the detail offers the actions the API allows', () => {
     for (const status of SHIPMENT_STATUSES)
       for (const action of offeredActions(status))
         expect(ACTION_ALLOWED_IN[action] as readonly string[]).toContain(status);
+    for (const status of SHIPMENT_STATUSES)
+      for (const action of offeredActions(status, true))
+        expect(actionRefusal(action, status, true)).toBeNull();
   });
 
   it('offers a re-attempt after a failed attempt, return and hold while the courier has it', () => {
@@ -75,5 +78,13 @@ describe('the detail offers the actions the API allows', () => {
     expect(offeredActions('in_transit')).toEqual(['return', 'hold']);
     expect(offeredActions('delivered')).toEqual([]);
     expect(offeredActions('booked')).toEqual([]);
+  });
+
+  it('offers a held parcel its release (a re-attempt) wherever the courier carries it, and no second hold', () => {
+    expect(offeredActions('in_transit', true)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('out_for_delivery', true)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('delivery_failed', true)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('delivered', true)).toEqual([]);
+    expect(offeredActions('returning', true)).toEqual([]);
   });
 });
