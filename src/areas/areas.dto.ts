@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { OneLine, Optional, QueryInteger, Trim } from 'src/common/validators';
+import { OneLine, Optional, PlainText, QueryInteger, Trim } from 'src/common/validators';
 
 export const MAX_AREA_RESULTS = 50;
 
@@ -16,6 +16,7 @@ export class AreaSearchQueryDto {
   @MinLength(2)
   @MaxLength(100)
   @OneLine()
+  @PlainText()
   q!: string;
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_AREA_RESULTS, default: 10 })

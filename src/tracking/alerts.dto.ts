@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional } from 'src/common/validators';
+import { AnyCase, Optional } from 'src/common/validators';
 import {
   RISK_RULES,
   SEVERITIES,
@@ -18,15 +18,25 @@ export class ListAlertsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     enum: ALERT_STATES,
     default: 'open',
-    description: 'open: most severe, then newest first; resolved: most recently resolved first',
+    description:
+      'open: most severe, then newest first; resolved: most recently resolved first (any letter case)',
   })
   @Optional()
+  @AnyCase()
   @IsIn(ALERT_STATES)
   state?: AlertState;
 
-  @ApiPropertyOptional({ enum: RISK_RULES }) @Optional() @IsIn(RISK_RULES) rule?: RiskRuleCode;
+  @ApiPropertyOptional({ enum: RISK_RULES, description: 'Any letter case' })
+  @Optional()
+  @AnyCase()
+  @IsIn(RISK_RULES)
+  rule?: RiskRuleCode;
 
-  @ApiPropertyOptional({ enum: SEVERITIES }) @Optional() @IsIn(SEVERITIES) severity?: Severity;
+  @ApiPropertyOptional({ enum: SEVERITIES, description: 'Any letter case' })
+  @Optional()
+  @AnyCase()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
 
   @ApiPropertyOptional({
     enum: ['true', 'false'],

@@ -555,6 +555,12 @@ describe('alerts: the store and the seller’s inbox', () => {
       ).toEqual([ids[5]]);
     });
 
+    it('reads state, rule and severity in any letter case, as the shipment list reads its filters', async () => {
+      expect((await inbox(seller, '?rule=Late_Vs_Lane')).items.map((i) => i.id)).toEqual([ids[4]]);
+      expect((await inbox(seller, '?severity=CRITICAL')).items.map((i) => i.id)).toEqual([ids[3], ids[1]]);
+      expect((await inbox(seller, '?state=%20Resolved%20&rule=STALE_NO_SCAN')).items).toHaveLength(3);
+    });
+
     it.each([
       ['state', 'closed'],
       ['severity', 'urgent'],

@@ -240,6 +240,8 @@ describe('areas: search and resolution against the directory', () => {
     ['x', 'q'],
     ['y'.repeat(101), 'q'],
     ['tebet\u0000', 'q'],
+    ['tebet\u0007', 'q'],
+    ['\u202etebet', 'q'],
   ])('refuses q=%j with 400 naming %s', async (q, field) => {
     const res = await http.get('/v1/areas').query({ q }).set(seller.auth).expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);

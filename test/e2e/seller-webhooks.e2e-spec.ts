@@ -582,6 +582,10 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
     expect((await deliveries(seller, '&status=delivered&type=shipment.at_risk')).map((d) => d.type)).toEqual([
       'shipment.at_risk',
     ]);
+    // Any letter case, as the shipment and finance lists read their filters.
+    expect((await deliveries(seller, '&status=DELIVERED&type=Shipment.At_Risk')).map((d) => d.type)).toEqual([
+      'shipment.at_risk',
+    ]);
     const page1 = await http.get('/v1/webhook-deliveries?limit=3').set(seller.auth).expect(200);
     expect(page1.body.items).toHaveLength(3);
     const page2 = await http

@@ -4261,11 +4261,13 @@ export interface operations {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
+                /** @description Any letter case */
                 rule?: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted" | "rebooked_parcel_scanned";
+                /** @description Any letter case */
                 severity?: "low" | "medium" | "high" | "critical";
                 /** @description Only this shipment’s alerts */
                 shipmentId?: string;
-                /** @description open: most severe, then newest first; resolved: most recently resolved first */
+                /** @description open: most severe, then newest first; resolved: most recently resolved first (any letter case) */
                 state?: "open" | "resolved";
             };
             header?: never;
@@ -8569,7 +8571,9 @@ export interface operations {
                 /** @description Opaque cursor from a previous page (nextCursor) */
                 cursor?: string;
                 limit?: number;
+                /** @description Any letter case */
                 status?: "pending" | "delivered" | "failed";
+                /** @description Any letter case */
                 type?: "shipment.status_changed" | "shipment.at_risk" | "shipment.action_updated" | "invoice.issued" | "withdrawal.updated" | "webhook.test";
             };
             header?: never;

@@ -1,18 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
-import { Optional } from 'src/common/validators';
+import { AnyCase, Optional } from 'src/common/validators';
 import { SELLER_EVENT_TYPES, type SellerEventType } from './seller-event';
 import { DELIVERY_STATUSES, type DeliveryStatus } from './webhook-delivery.entity';
 
 export class ListWebhookDeliveriesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Any letter case' })
   @Optional()
+  @AnyCase()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
-  @ApiPropertyOptional({ enum: SELLER_EVENT_TYPES })
+  @ApiPropertyOptional({ enum: SELLER_EVENT_TYPES, description: 'Any letter case' })
   @Optional()
+  @AnyCase()
   @IsIn(SELLER_EVENT_TYPES)
   type?: SellerEventType;
 }
