@@ -323,6 +323,8 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
   }
   const { AreasService } = later<typeof import('./areas/areas.service')>('./areas/areas.service');
   const { CourierLocations } = later<typeof import('./couriers/locations')>('./couriers/locations');
+  const { CourierLocationsShrinkError } =
+    later<typeof import('./couriers/courier.errors')>('./couriers/courier.errors');
   await withApp(config, async (get) => {
     const districts = new Set((await get(AreasService).districts()).map((d) => d.code));
     const read = readLocationFile(courier, text, (code) => districts.has(code));
@@ -333,17 +335,18 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
       process.exitCode = 1;
       return;
     }
-    // A file mapping fewer than half the districts mapped now is more likely the wrong file (a sample, one
-    // province) than the courier's coverage halved: every parcel to the rest would turn area_not_mapped.
-    const now = await get(CourierLocations).mapping(courier);
-    if (now && read.rows.length < now.districts / 2 && !shrink) {
-      process.stderr.write(
-        `refused ${file}: nothing was changed\n  it maps ${read.rows.length} districts; the ${now.source} mapping in use maps ${now.districts}, and ${courier} would stop carrying to the others (area_not_mapped). If that is meant, run it again with --shrink\n`,
-      );
+    // The load refuses a file mapping under half of what is mapped now (likely the wrong file), unless --shrink.
+    const c = await get(CourierLocations)
+      .load(courier, read.rows, 'operator', { shrink })
+      .catch((e: unknown) => {
+        if (e instanceof CourierLocationsShrinkError) return e;
+        throw e;
+      });
+    if (c instanceof CourierLocationsShrinkError) {
+      process.stderr.write(`refused ${file}: nothing was changed\n  ${c.message}\n`);
       process.exitCode = 1;
       return;
     }
-    const c = await get(CourierLocations).load(courier, read.rows, 'operator');
     const loaded = `${read.rows.length} district${read.rows.length === 1 ? '' : 's'}`;
     const counts = `${c.inserted} inserted, ${c.updated} updated, ${c.removed} removed, ${c.unchanged} unchanged`;
     out(

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { advisoryKey } from 'src/database/locks';
 import { Transactions } from 'src/database/transaction';
 import type { CourierCode } from './courier-adapter';
 import { insertLocationRowsSql, locationRowArrays, type LocationRow } from './location-file';
@@ -49,6 +50,17 @@ const rowOf = (r: DbRow): LocationRow => ({
 export class CourierLocationsRepository {
   constructor(private readonly tx: Transactions) {}
 
+  /**
+   * Holds the courier's mapping lock until the transaction ends: two loads for one courier decide one after
+   * the other, so the second checks itself against what the first loaded. A lock on the set's row could not
+   * do it: before a courier's first load there is no row, and FOR UPDATE locks nothing.
+   */
+  async lockCourier(courier: CourierCode): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [
+      advisoryKey(`courier-locations:${courier}`),
+    ]);
+  }
+
   sets(): Promise<LocationSet[]> {
     return this.tx.manager.query<LocationSet[]>(
       'SELECT courier, source, version FROM courier_location_sets ORDER BY courier',
@@ -75,8 +87,8 @@ export class CourierLocationsRepository {
   }
 
   /**
-   * Makes `rows` the courier's whole mapping, in the caller's transaction: the set's row is locked first
-   * (two loads of one courier queue), then only what differs is written. The version moves when anything
+   * Makes `rows` the courier's whole mapping, in the caller's transaction (which holds lockCourier, so two
+   * loads of one courier queue): only what differs is written. The version moves when anything
    * changed, the source included.
    */
   async replace(

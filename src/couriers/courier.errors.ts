@@ -93,3 +93,22 @@ export function malformedItem(
 export function isRetriable(e: unknown): e is CourierUnavailableError {
   return e instanceof CourierUnavailableError;
 }
+
+/**
+ * A courier location file mapping fewer than half the districts the mapping in use maps: more likely a
+ * sample or one province's file than the courier's coverage halved (every parcel to the other districts
+ * would turn area_not_mapped). Loaded only when the operator says it is meant (`--shrink`).
+ */
+export class CourierLocationsShrinkError extends AppError {
+  constructor(
+    readonly courier: CourierCode,
+    readonly districts: number,
+    readonly inUse: { source: string; districts: number },
+  ) {
+    super(
+      'business_rule',
+      'COURIER_LOCATIONS_SHRINK',
+      `it maps ${districts} districts; the ${inUse.source} mapping in use maps ${inUse.districts}, and ${courier} would stop carrying to the others (area_not_mapped). If that is meant, run it again with --shrink`,
+    );
+  }
+}

@@ -3,7 +3,7 @@ import { AppConfig } from 'config';
 import { AreasService } from 'src/areas/areas.service';
 import { Transactions } from 'src/database/transaction';
 import type { Area, CourierCode } from './courier-adapter';
-import { CourierRejectedError } from './courier.errors';
+import { CourierLocationsShrinkError, CourierRejectedError } from './courier.errors';
 import {
   CourierLocationsRepository,
   LocationLoadCounts,
@@ -154,15 +154,23 @@ export class CourierLocations {
   /**
    * Makes `rows` the courier's whole mapping, in one transaction (joins an open one), and applies it here
    * at once. Loading the same rows again changes nothing (all `unchanged`, version kept).
+   * @throws CourierLocationsShrinkError when `rows` map fewer than half the districts of the mapping in use,
+   *   unless `shrink` says that is meant; nothing is changed. Loads of one courier queue for the check, so
+   *   two at once cannot each pass it against the mapping neither has replaced yet.
    */
   async load(
     courier: CourierCode,
     rows: readonly LocationRow[],
     source: LocationSource,
+    { shrink = false }: { shrink?: boolean } = {},
   ): Promise<LocationLoadCounts & { replaced: LocationSource | null }> {
-    const { version, previousSource, ...counts } = await this.tx.run(() =>
-      this.repository.replace(courier, rows, source),
-    );
+    const { version, previousSource, ...counts } = await this.tx.run(async () => {
+      await this.repository.lockCourier(courier);
+      const now = await this.mapping(courier);
+      if (now && rows.length < now.districts / 2 && !shrink)
+        throw new CourierLocationsShrinkError(courier, rows.length, now);
+      return this.repository.replace(courier, rows, source);
+    });
     const set: LocationSet = { courier, source, version };
     const have = this.maps.get(courier);
     if (!this.usable(set)) {

@@ -368,6 +368,54 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(shrinking.stderr).toContain('the operator mapping in use maps 3');
   }, 60_000);
 
+  it('two loads of one courier at once decide one after the other: the second is checked against what the first loaded', async () => {
+    const rows = (await mapping(t, 'idexpress')).slice(0, 5);
+    const csv = (name: string, some: LocationRow[]) =>
+      file(name, [
+        'district_code,code,city_code',
+        ...some.map((r) => [r.districtCode, r.code, r.cityCode].join(',')),
+      ]);
+    // An operator mapping of three districts in use: five pass the shrink check, and so do two (not under half).
+    await t.app
+      .get(Transactions)
+      .run(() => t.app.get(CourierLocationsRepository).replace('idexpress', rows.slice(0, 3), 'operator'));
+    const waiting = async () =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        )
+      )[0].n;
+    const until = async (n: number) => {
+      while ((await waiting()) < n) await new Promise((r) => setTimeout(r, 50));
+    };
+    // The mapping's row held, so each load waits where it would write; the five first, then the two.
+    const holder = t.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT 1 FROM courier_location_sets WHERE courier = 'idexpress' FOR UPDATE`);
+      const five = load('idexpress', csv('idexpress-five.csv', rows));
+      await until(1);
+      const two = load('idexpress', csv('idexpress-two.csv', rows.slice(0, 2)));
+      await until(2);
+      await holder.rollbackTransaction();
+      const [a, b] = await Promise.all([five, two]);
+      expect(a).toMatchObject({ code: 0, stderr: '' });
+      // Two for the five the first load left: the wrong file, as it would be one after the other.
+      expect(b).toMatchObject({ code: 1, stdout: '' });
+      expect(b.stderr).toContain(
+        'it maps 2 districts; the operator mapping in use maps 5, and idexpress would stop carrying to the others',
+      );
+      expect((await mapping(t, 'idexpress')).map((r) => r.districtCode)).toEqual(
+        rows.map((r) => r.districtCode).sort(),
+      );
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+  }, 120_000);
+
   it('exits 2 for an unknown courier or an unreadable file, naming it', async () => {
     const unknown = await load('pos', file('pos.csv', ['district_code,code', '32.73.19,X']));
     expect(unknown.code).toBe(2);
