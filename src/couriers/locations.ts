@@ -98,6 +98,16 @@ export class CourierLocations {
   }
 
   /**
+   * Which mapping of the courier's is in use here (`none` without one), to key what the courier answered
+   * for its codes: a rate quoted for a district's old code is not its price under the new one.
+   */
+  async versionOf(courier: CourierCode): Promise<string> {
+    await this.current();
+    const map = this.maps.get(courier);
+    return map ? `${map.source}:${map.version}` : 'none';
+  }
+
+  /**
    * Whether the courier can be sent every one of these places: it needs no codes, or it has a code for
    * each place's district. A place without a district code (an old address) is not mapped.
    */

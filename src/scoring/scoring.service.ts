@@ -86,11 +86,15 @@ export class ScoringService {
     const route = `${place(shipment.origin)}>${place(shipment.destination)}`;
     // Which couriers have codes for both ends (in memory; a courier without them is not asked).
     const couriers = this.registry.all();
-    // A courier's rates are kept for what it prices by (its rounding of the weight): a band of our own
-    // would show a 2.2 kg parcel the price another courier's 2.8 kg parcel was quoted.
-    const rateKeys = couriers.map((c) => `${c.code}>${route}>${c.rateKey(shipment.parcel)}`);
     const mapped = await Promise.all(
       couriers.map((c) => this.locations.covers(c.code, shipment.origin, shipment.destination)),
+    );
+    // A courier's rates are kept for what it prices by (its rounding of the weight): a band of our own
+    // would show a 2.2 kg parcel the price another courier's 2.8 kg parcel was quoted. And for the codes it
+    // was sent (its mapping's version): after a new mapping, a rate for a district's old code is not kept.
+    const versions = await Promise.all(couriers.map((c) => this.locations.versionOf(c.code)));
+    const rateKeys = couriers.map(
+      (c, i) => `${c.code}@${versions[i]}>${route}>${c.rateKey(shipment.parcel)}`,
     );
     const memoKey = `${rateKeys.join('|')}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
     const now = this.clock.now().getTime();

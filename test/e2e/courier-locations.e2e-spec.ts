@@ -148,6 +148,61 @@ describe('a courier without a location code for the destination (area_not_mapped
   });
 });
 
+describe('a courier’s cached rates after a new mapping', () => {
+  let t: TestApp;
+  let http: supertest.Agent;
+  let seller: TestSeller;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    http = t.http();
+    seller = await signupSeller(http);
+    origin = (await createAddress(http, seller)).id;
+  });
+  afterAll(() => t.close());
+
+  const jnePrices = async (destination: object) =>
+    (
+      (
+        await http
+          .post('/v1/quotes')
+          .set(seller.auth)
+          .send({ originAddressId: origin, destination, parcel: { weightGrams: 1200 }, codAmount: 150_000 })
+          .expect(200)
+      ).body.options as (Option & { price: number | null })[]
+    )
+      .filter((o) => o.courier === 'jne')
+      .map((o) => `${o.service}:${o.price}`);
+
+  it('are asked again with the new code, not served as quoted for the old one', async () => {
+    const full = await mapping(t, 'jne');
+    // A district far from Jakarta, whose code (the first of its value in JNE's mapping) the sandbox reads back.
+    const far = full[0];
+    const area = (await t.app.get(AreasService).byCode(far.districtCode))!;
+    expect(area.province.name).not.toBe('DKI Jakarta');
+    const there = await jnePrices({
+      district: area.name,
+      city: area.regency.name,
+      province: area.province.name,
+      postalCode: '23111',
+    });
+    const before = await jnePrices(jakarta); // cached for the route and weight from here on
+    expect(before).not.toEqual(there);
+    expect(before.some((p) => !p.endsWith(':null'))).toBe(true);
+
+    // Menteng's code becomes that district's: JNE now prices a parcel to Menteng as one to there.
+    const moved = full.map((r) => (r.districtCode === MENTENG ? { ...r, code: far.code } : r));
+    await t.app.get(CourierLocations).load('jne', moved, 'sandbox');
+    try {
+      expect(await jnePrices(jakarta)).toEqual(there);
+    } finally {
+      await t.app.get(CourierLocations).load('jne', full, 'sandbox');
+    }
+    expect(await jnePrices(jakarta)).toEqual(before);
+  });
+});
+
 describe('a courier with real credentials', () => {
   let t: TestApp;
   beforeAll(async () => {
