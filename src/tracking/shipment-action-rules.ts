@@ -64,11 +64,12 @@ const latestInstruction = <T extends RecordedAction>(actions: readonly T[]): T |
   actions.filter((a) => (taken(a) || maybeHeld(a)) && a.action !== 'update_address').pop();
 
 /**
- * Whether the seller holds the parcel at the courier: the latest re-attempt, return or hold that reached
- * the courier (or operations), or a hold it may have taken (maybeHeld), is a hold. `actions` oldest first.
+ * Whether the seller holds the parcel at the courier of the booking `awb`: its latest re-attempt, return or
+ * hold that reached the courier (or operations), or a hold it may have taken (maybeHeld), is a hold. A hold
+ * of an earlier booking is none: that booking's courier held it, not this one. `actions` oldest first.
  */
-export function isHeld(actions: readonly RecordedAction[]): boolean {
-  return latestInstruction(actions)?.action === 'hold';
+export function isHeld(actions: readonly (RecordedAction & { awb: string })[], awb: string): boolean {
+  return latestInstruction(actions.filter((a) => a.awb === awb))?.action === 'hold';
 }
 
 /**

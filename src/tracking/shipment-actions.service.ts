@@ -137,7 +137,8 @@ export class ShipmentActionsService {
     if (dto.alertId && !(await this.alerts.isOfShipment(sellerId, shipmentId, dto.alertId)))
       throw new ActionAlertNotFoundError();
     const recorded = await this.repository.ofShipment(shipmentId);
-    const why = actionRefusal(dto.action, shipment.status, isHeld(recorded));
+    // Every rule reads the current booking's actions only: another courier's hold or return is not this one's.
+    const why = actionRefusal(dto.action, shipment.status, isHeld(recorded, shipment.awb ?? ''));
     if (why) throw new ActionNotAllowedError(why);
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
@@ -207,7 +208,7 @@ export class ShipmentActionsService {
       // The shipment may have moved since it was first read (a poll, the refresh above: a return begun, a
       // delivery), or been re-booked: the status and its booking are judged again as they are now.
       const refused =
-        actionRefusal(dto.action, status, isHeld(earlier)) ??
+        actionRefusal(dto.action, status, isHeld(earlier, awb ?? '')) ??
         afterReturnRefusal(dto.action, earlier, awb ?? '');
       if (refused) throw new ActionNotAllowedError(refused);
       if (awb !== action.awb)

@@ -1088,6 +1088,64 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     ]);
   });
 
+  it('a hold of a booking the shipment lost counts for nothing on its new booking: a re-attempt is 422 (not held), a hold is taken, heldBy stays null', async () => {
+    // Not pinned: a booking its courier cancels is re-booked with another.
+    const b = await book();
+    // A hold recorded under the first booking (no request makes one today: a hold needs the parcel in the
+    // courier's hands, and Kirim re-books only before pickup; written as an older release could have).
+    const old = t.app.get(ShipmentActionsRepository);
+    const at = t.clock.now();
+    await old.insert({
+      id: '7b0d3c4e-0a51-4c59-9d0b-2f6f1b1c0a01',
+      sellerId: seller.sellerId,
+      shipmentId: b.id,
+      action: 'hold',
+      note: null,
+      address: null,
+      confirmedWithBuyer: false,
+      alertId: null,
+      outcomeUnknown: false,
+      status: 'sent',
+      courier: b.courier,
+      awb: b.awb,
+      failedAttempts: 0,
+      courierReference: 'OLD-HOLD',
+      error: null,
+      requestedBy: `user:${seller.userId}`,
+      sends: 1,
+      claimedUntil: null,
+      createdAt: at,
+      updatedAt: at,
+    });
+    await http
+      .post(`/sandbox/parcels/${b.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'courier_cancelled' })
+      .expect(200);
+    t.clock.advance(HOUR);
+    await pollNow(b);
+    while ((await t.app.get(PickupService).processDue(50)) > 0);
+    const now = await shipment(b.id);
+    expect(now.awb).not.toBe(b.awb);
+    const rebooked: Booked = { id: b.id, reference: b.reference, awb: now.awb, courier: now.courier.code };
+    await drive(rebooked, ...inTransit);
+    expect((await shipment(b.id)).heldBy).toBeNull();
+
+    // The new courier never held it: there is nothing to release.
+    const refused = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
+    expect(refused.body).toMatchObject({
+      code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
+      details: [{ field: 'action', message: expect.stringContaining('while the shipment is in_transit') }],
+    });
+    expect(await atCourier(rebooked)).toEqual([]);
+    expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    // A hold of the new booking is no repeat of the old one.
+    const hold = await act(b, { action: 'hold' }).expect(202);
+    expect(hold.body).toMatchObject({ status: 'sent', awb: rebooked.awb });
+    expect((await shipment(b.id)).heldBy).toBe(hold.body.id);
+    expect((await atCourier(rebooked)).map((a) => a.kind)).toEqual(['hold']);
+  });
+
   it('an action whose sender died while pending is sent again by the retry job once its claim runs out', async () => {
     const b = await book('idexpress');
     await drive(b, ...inTransit);

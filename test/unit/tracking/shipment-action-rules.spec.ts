@@ -95,19 +95,32 @@ describe('which shipment statuses allow each seller action', () => {
 });
 
 describe('whether the seller holds the parcel', () => {
-  const a = (action: ParcelActionKind, status: RecordedAction['status'] = 'sent'): RecordedAction => ({
+  type OfBooking = RecordedAction & { awb: string };
+  const a = (
+    action: ParcelActionKind,
+    status: RecordedAction['status'] = 'sent',
+    awb = 'AWB1',
+  ): OfBooking => ({
     action,
     status,
+    awb,
   });
+  const held = (actions: OfBooking[]) => isHeld(actions, 'AWB1');
 
   it('is held after a hold the courier (or operations) took, until a re-attempt or a return', () => {
-    expect(isHeld([])).toBe(false);
-    expect(isHeld([a('hold')])).toBe(true);
-    expect(isHeld([a('hold', 'manual')])).toBe(true);
-    expect(isHeld([a('hold'), a('update_address')])).toBe(true);
-    expect(isHeld([a('hold'), a('reattempt')])).toBe(false);
-    expect(isHeld([a('hold'), a('return')])).toBe(false);
-    expect(isHeld([a('reattempt'), a('hold')])).toBe(true);
+    expect(held([])).toBe(false);
+    expect(held([a('hold')])).toBe(true);
+    expect(held([a('hold', 'manual')])).toBe(true);
+    expect(held([a('hold'), a('update_address')])).toBe(true);
+    expect(held([a('hold'), a('reattempt')])).toBe(false);
+    expect(held([a('hold'), a('return')])).toBe(false);
+    expect(held([a('reattempt'), a('hold')])).toBe(true);
+  });
+
+  it('reads the current booking only: a hold of an earlier one (another courier) is no hold of this one', () => {
+    expect(held([a('hold', 'sent', 'AWB0')])).toBe(false);
+    expect(held([a('hold'), a('reattempt', 'sent', 'AWB0')])).toBe(true);
+    expect(isHeld([a('hold', 'sent', 'AWB0')], 'AWB0')).toBe(true);
   });
 
   it('ignores actions that did not reach the courier', () => {
@@ -117,30 +130,32 @@ describe('whether the seller holds the parcel', () => {
           fc.record({
             action: fc.constantFrom(...PARCEL_ACTION_KINDS),
             status: fc.constantFrom(...SHIPMENT_ACTION_STATUSES),
+            awb: fc.constantFrom('AWB0', 'AWB1'),
           }),
           { maxLength: 8 },
         ),
         fc.constantFrom<RecordedAction['status']>('pending', 'failed'),
         (history, status) => {
-          expect(isHeld([...history, a('hold', status)])).toBe(isHeld(history));
-          expect(isHeld([...history, a('reattempt', status)])).toBe(isHeld(history));
+          expect(held([...history, a('hold', status)])).toBe(held(history));
+          expect(held([...history, a('reattempt', status)])).toBe(held(history));
         },
       ),
     );
   });
 
   it('counts a hold the courier never answered (it may have taken it); a re-attempt or return never answered does not end a hold', () => {
-    const unknown = (action: ParcelActionKind): RecordedAction => ({
+    const unknown = (action: ParcelActionKind): OfBooking => ({
       action,
       status: 'failed',
       outcomeUnknown: true,
+      awb: 'AWB1',
     });
-    expect(isHeld([unknown('hold')])).toBe(true);
-    expect(isHeld([a('reattempt'), unknown('hold')])).toBe(true);
-    expect(isHeld([unknown('hold'), a('reattempt')])).toBe(false);
-    expect(isHeld([a('hold'), unknown('reattempt')])).toBe(true);
-    expect(isHeld([a('hold'), unknown('return')])).toBe(true);
-    expect(isHeld([unknown('reattempt')])).toBe(false);
+    expect(held([unknown('hold')])).toBe(true);
+    expect(held([a('reattempt'), unknown('hold')])).toBe(true);
+    expect(held([unknown('hold'), a('reattempt')])).toBe(false);
+    expect(held([a('hold'), unknown('reattempt')])).toBe(true);
+    expect(held([a('hold'), unknown('return')])).toBe(true);
+    expect(held([unknown('reattempt')])).toBe(false);
   });
 });
 
