@@ -143,6 +143,15 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
 }
 
 /**
+ * The booking's latest return the courier may be acting on (being sent, taken, recorded for operations, or
+ * never answered): once there is one, a hold, a re-attempt or an address correction is refused
+ * (afterReturnRefusal). `actions` oldest first; undefined when none was asked.
+ */
+export function askedReturn<T extends TakenAction>(actions: readonly T[], awb: string): T | undefined {
+  return actions.filter((a) => a.awb === awb && returnAsked(a)).pop();
+}
+
+/**
  * Why a hold, a re-attempt or an address correction cannot be asked once a return of the booking was (null:
  * it can): the courier refuses them for a parcel it was told to send back (Ninja answers 422), or, where
  * operations arrange the return, would deliver to the new address a parcel going back, so it is not asked,
@@ -155,7 +164,7 @@ export function afterReturnRefusal(
   awb: string,
 ): string | null {
   if (action === 'return') return null;
-  const asked = actions.filter((a) => a.awb === awb && returnAsked(a)).pop();
+  const asked = askedReturn(actions, awb);
   if (!asked) return null;
   const how =
     asked.status === 'failed'

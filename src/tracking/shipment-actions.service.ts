@@ -18,6 +18,7 @@ import { ShipmentAction } from './shipment-action.entity';
 import {
   actionRefusal,
   afterReturnRefusal,
+  askedReturn,
   isHeld,
   releasableHold,
   repeatRefusal,
@@ -235,17 +236,23 @@ export class ShipmentActionsService {
 
   /**
    * Where the seller's actions leave the shipment's booking: the hold a re-attempt would release
-   * (releasableHold) and the address correction whose outcome is unknown (unconfirmedCorrection), by id.
+   * (releasableHold) and the address correction whose outcome is unknown (unconfirmedCorrection), by id;
+   * when a return was asked (askedReturn), after which a hold, re-attempt or correction is refused.
    */
   async standingOf(
     shipmentId: string,
     awb: string | null,
-  ): Promise<{ heldBy: string | null; addressCorrectionUnconfirmed: string | null }> {
-    if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null };
+  ): Promise<{
+    heldBy: string | null;
+    addressCorrectionUnconfirmed: string | null;
+    returnAskedAt: string | null;
+  }> {
+    if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null };
     const actions = await this.repository.ofShipment(shipmentId);
     return {
       heldBy: releasableHold(actions, awb),
       addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
+      returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
     };
   }
 

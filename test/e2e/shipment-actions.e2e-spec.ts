@@ -763,10 +763,16 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
   it('after a return was asked, a hold or a re-attempt is refused before the courier is asked: 422 saying when the return was asked, nothing recorded, no webhook', async () => {
     const b = await book('ninja');
     await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
+    expect((await shipment(b.id)).returnAskedAt).toBeNull();
     const ret = await act(b, { action: 'return' }).expect(202);
     expect(ret.body.status).toBe('sent');
-    // Not polled yet: Kirim still sees the failed attempt, where both would otherwise be allowed.
-    expect((await shipment(b.id)).status).toBe('delivery_failed');
+    // Not polled yet: Kirim still sees the failed attempt, where both would otherwise be allowed; the
+    // shipment says the return was asked, and when, so a client offers neither.
+    const asked = await shipment(b.id);
+    expect({ status: asked.status, returnAskedAt: asked.returnAskedAt }).toEqual({
+      status: 'delivery_failed',
+      returnAskedAt: ret.body.createdAt,
+    });
     t.clock.advance(HOUR);
     for (const action of ['hold', 'reattempt']) {
       const res = await act(b, { action, confirmedWithBuyer: action === 'reattempt' }).expect(422);
@@ -802,7 +808,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     } finally {
       lost.mockRestore();
     }
-    const [unknown] = (await shipment(b.id)).actions as ActionBody[];
+    const after = await shipment(b.id);
+    const [unknown] = after.actions as ActionBody[];
+    expect(after.returnAskedAt).toBe(unknown.createdAt);
     const res = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
     expect(res.body.message).toBe(
       `reattempt is not possible: a return was asked at ${unknown.createdAt} (action ${unknown.id}, the courier did not answer in time and may have taken it); the parcel goes back to you`,
@@ -880,6 +888,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       noReturn.mockRestore();
     }
     expect(manual.status).toBe('manual');
+    expect((await shipment(m.id)).returnAskedAt).toBe(manual.createdAt);
     const refused = await act(m, { action: 'update_address', address }).expect(422);
     expect(refused.body.message).toBe(
       `update_address is not possible: a return was asked at ${manual.createdAt} (action ${manual.id}, recorded for Kirim operations); the parcel goes back to you`,

@@ -2720,6 +2720,11 @@ export interface components {
             reference: string;
             /** @description A courier service the seller pinned */
             requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
+            /**
+             * Format: date-time
+             * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
+             */
+            returnAskedAt: string | null;
             /** @enum {string} */
             risk: "none" | "at_risk";
             /** @enum {string} */

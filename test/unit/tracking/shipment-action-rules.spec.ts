@@ -7,6 +7,7 @@ import {
   ACTION_ALLOWED_IN,
   actionRefusal,
   afterReturnRefusal,
+  askedReturn,
   isHeld,
   RecordedAction,
   releasableHold,
@@ -288,6 +289,17 @@ describe('a hold, a re-attempt or an address correction after a return was asked
     expect(afterReturnRefusal('update_address', [], 'AWB1')).toBeNull();
     expect(afterReturnRefusal('update_address', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
     expect(afterReturnRefusal('update_address', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
+  });
+
+  it('the return asked is the booking’s latest one the courier may act on (the shipment’s returnAskedAt)', () => {
+    const refused = a('return', { id: 'r-refused', status: 'failed' });
+    const unknown = a('return', { id: 'r-unknown', status: 'failed', outcomeUnknown: true });
+    expect(askedReturn([a('hold'), unknown, refused], 'AWB1')).toBe(unknown);
+    expect(
+      askedReturn([a('return', { id: 'r-1' }), a('return', { id: 'r-2', status: 'pending' })], 'AWB1')?.id,
+    ).toBe('r-2');
+    expect(askedReturn([refused], 'AWB1')).toBeUndefined();
+    expect(askedReturn([a('return', { awb: 'OLD' })], 'AWB1')).toBeUndefined();
   });
 });
 
