@@ -14,7 +14,8 @@ const HOUR = 3600_000;
  * A shipment's page in real headless Chromium when the seller's actions left it in a state of its own: a
  * parcel the seller holds is offered its release (a re-attempt, which the API says releases a hold), not a
  * second hold; an address correction the courier never answered is said to be unconfirmed, the recipient
- * shown being the old one, and the same correction can be sent again — at 360 px and 1280 px, checked by
+ * shown being the old one, and the same correction can be sent again; once a return was asked, the page says
+ * so and offers nothing the API would refuse (a hold, a re-attempt, an address correction) — at 360 px and 1280 px, checked by
  * axe-core and photographed (test/e2e/screenshots/).
  */
 describe('the shipment page after a hold or an unconfirmed address correction, in a browser', () => {
@@ -97,6 +98,39 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       await actions.getByRole('button', { name: 'Tahan di hub' }).waitFor();
       expect(await actions.getByTestId('held-notice').count()).toBe(0);
       expect(await release.count()).toBe(0);
+    });
+
+    it(`once a return was asked, says so and offers no hold, re-attempt, second return or address correction, before the status shows it (${width} px)`, async () => {
+      const b = await inTransit(`RETUR-${width}`);
+      const ret = await http
+        .post(`/v1/shipments/${b.id}/actions`)
+        .set(seller.auth)
+        .send({ action: 'return' })
+        .expect(202);
+      expect(ret.body.status).toBe('sent');
+      t.clock.advance(HOUR);
+      // Not polled yet: Kirim still has it in transit, where each would otherwise be offered.
+      const asked = await shipment(b.id);
+      expect({ status: asked.status, returnAskedAt: asked.returnAskedAt }).toEqual({
+        status: 'in_transit',
+        returnAskedAt: ret.body.createdAt,
+      });
+
+      const page = await open(`/pengiriman/${b.id}`, width);
+      const actions = page.getByRole('region', { name: 'Tindakan' });
+      const notice = actions.getByTestId('return-asked');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(
+        /^Retur sudah diminta pada .+: paket dikirim kembali kepada Anda\. Tahan, antar ulang dan koreksi alamat tidak bisa diminta lagi\.$/,
+      );
+      await actions.getByRole('heading', { name: 'Riwayat tindakan' }).waitFor();
+      for (const name of ['Tahan di hub', 'Antar ulang', 'Retur ke penjual', 'Kirim alamat baru ke kurir'])
+        expect(await actions.getByRole('button', { name }).count()).toBe(0);
+      expect(await actions.getByLabel('Catatan untuk kurir (opsional)').count()).toBe(0);
+      expect(await actions.getByText('Tidak ada tindakan untuk status ini.').count()).toBe(0);
+      await axeCheck(page);
+      await screenshot(page, 'pengiriman-retur-diminta');
+      expect(takePageErrors(page)).toEqual([]);
     });
 
     it(`says an address correction the courier never confirmed, the recipient shown being the old one, and sends it again (${width} px)`, async () => {

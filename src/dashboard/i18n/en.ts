@@ -202,6 +202,8 @@ export const en: Messages = {
   'detail.history': 'Action history',
   'detail.noHistory': 'No actions yet.',
   'detail.release': 'Release the hold / deliver again',
+  'detail.returnAsked':
+    'A return was asked on {when}: the parcel goes back to you. A hold, a re-attempt or an address correction can no longer be asked.',
   'detail.heldNotice':
     'The courier holds this parcel at your request since {when}. It is not delivered until you release it.',
   'detail.heldMaybe':

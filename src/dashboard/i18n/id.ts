@@ -201,6 +201,8 @@ export const id = {
   'detail.note': 'Catatan untuk kurir (opsional)',
   'detail.actionSent': 'Permintaan {action} dicatat: {status}.',
   'detail.release': 'Lepaskan tahanan / kirim ulang',
+  'detail.returnAsked':
+    'Retur sudah diminta pada {when}: paket dikirim kembali kepada Anda. Tahan, antar ulang dan koreksi alamat tidak bisa diminta lagi.',
   'detail.heldNotice':
     'Paket ditahan di kurir atas permintaan Anda sejak {when}. Kurir tidak mengantarnya sampai Anda melepasnya.',
   'detail.heldMaybe':

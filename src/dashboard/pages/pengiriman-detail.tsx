@@ -525,6 +525,19 @@ function HeldNotice({ hold }: { hold: Detail['actions'][number] }) {
 }
 
 /**
+ * Says the seller asked for the parcel back (`returnAskedAt`), when: the API then refuses a hold, a
+ * re-attempt or an address correction, so none is offered, even before a poll shows the parcel returning.
+ */
+function ReturnAskedNotice({ at }: { at: string }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <p className="notice" data-testid="return-asked">
+      {t('detail.returnAsked', { when: dateTime(at) })}
+    </p>
+  );
+}
+
+/**
  * The address correction the courier never answered (`addressCorrectionUnconfirmed`): the recipient shown is
  * still the old one, the courier may have the new one. Sending the same correction again makes it the
  * recipient once taken (offered while the status allows a correction).
@@ -590,7 +603,9 @@ function Actions({
   const [busy, setBusy] = useState<ActionKind>();
   const [note, setNote] = useState('');
   const hold = s.actions.find((a) => a.id === s.heldBy);
-  const offered = offeredActions(s.status, hold !== undefined);
+  const returnAsked = s.returnAskedAt !== null;
+  const offered = offeredActions(s.status, hold !== undefined, returnAsked);
+  const fixable = canFixAddress(s.status, returnAsked);
   const found = s.actions.find((a) => a.id === s.addressCorrectionUnconfirmed);
   const unconfirmed = found?.address ? { ...found, address: found.address } : undefined;
   const requestAction = useShipmentAction();
@@ -623,16 +638,17 @@ function Actions({
           {outcome.text}
         </p>
       )}
+      {s.returnAskedAt && <ReturnAskedNotice at={s.returnAskedAt} />}
       {hold && <HeldNotice hold={hold} />}
       {unconfirmed && (
         <UnconfirmedCorrection
           correction={unconfirmed}
-          canResend={canFixAddress(s.status)}
+          canResend={fixable}
           busy={busy !== undefined}
           onResend={() => act('update_address', sameCorrection(unconfirmed.address))}
         />
       )}
-      {offered.length === 0 && !canFixAddress(s.status) && !BOOKABLE.has(s.status) && (
+      {offered.length === 0 && !fixable && !returnAsked && !BOOKABLE.has(s.status) && (
         <p className="state state-empty">{t('detail.noActionsAllowed')}</p>
       )}
       {BOOKABLE.has(s.status) && (
@@ -666,7 +682,7 @@ function Actions({
           </div>
         </>
       )}
-      {canFixAddress(s.status) && (
+      {fixable && (
         <AddressFix
           s={s}
           done={(text) => {

@@ -117,10 +117,13 @@ const IN_CUSTODY: readonly ShipmentStatus[] = [
  * The actions worth offering for a status, as the API's rules take them (a re-attempt after a failed
  * attempt; a return or a hold while the courier carries the parcel). A parcel the seller holds (`heldBy`)
  * is offered the re-attempt that releases it wherever the courier carries it, and no second hold (the API
- * answers 409). The API decides: its refusal is shown.
+ * answers 409). Once a return was asked (`returnAskedAt`) nothing is: the API refuses a hold or a
+ * re-attempt (422) and a second return (409), before any poll shows the parcel returning. The API
+ * decides: its refusal is shown.
  */
-export function offeredActions(status: ShipmentStatus, held = false): ActionKind[] {
+export function offeredActions(status: ShipmentStatus, held = false, returnAsked = false): ActionKind[] {
   const offered: ActionKind[] = [];
+  if (returnAsked) return offered;
   const carried = IN_CUSTODY.includes(status);
   if (status === 'delivery_failed' || (held && carried)) offered.push('reattempt');
   if (carried) offered.push('return');
@@ -128,9 +131,12 @@ export function offeredActions(status: ShipmentStatus, held = false): ActionKind
   return offered;
 }
 
-/** Whether the seller may correct the delivery address: from booking until the parcel ends or starts back. */
-export const canFixAddress = (status: ShipmentStatus): boolean =>
-  status === 'booked' || IN_CUSTODY.includes(status);
+/**
+ * Whether the seller may correct the delivery address: from booking until the parcel ends or starts back,
+ * or a return was asked (`returnAskedAt`: the API refuses it, 422).
+ */
+export const canFixAddress = (status: ShipmentStatus, returnAsked = false): boolean =>
+  !returnAsked && (status === 'booked' || IN_CUSTODY.includes(status));
 
 /** How sellers know the couriers. */
 export const COURIER_NAMES: Readonly<Record<string, string>> = {

@@ -3,6 +3,7 @@ import {
   apiQuery,
   COURIERS,
   filtersFromSearch,
+  canFixAddress,
   offeredActions,
   searchFromFilters,
   SHIPMENT_STATUSES,
@@ -86,5 +87,14 @@ describe('the detail offers the actions the API allows', () => {
     expect(offeredActions('delivery_failed', true)).toEqual(['reattempt', 'return']);
     expect(offeredActions('delivered', true)).toEqual([]);
     expect(offeredActions('returning', true)).toEqual([]);
+  });
+
+  it('offers nothing once a return was asked (the API refuses a hold, re-attempt or correction, and repeats no return)', () => {
+    for (const status of SHIPMENT_STATUSES) {
+      expect(offeredActions(status, false, true)).toEqual([]);
+      expect(offeredActions(status, true, true)).toEqual([]);
+      expect(canFixAddress(status, true)).toBe(false);
+    }
+    expect(canFixAddress('in_transit')).toBe(true);
   });
 });
