@@ -87,7 +87,13 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       await screenshot(page, 'pengiriman-ditahan');
 
       await release.click();
-      await page.getByText('Permintaan Antar ulang dicatat: diterima kurir.').waitFor();
+      // Said as what it did: the hold is released (not a bare "re-attempt requested").
+      await actions
+        .getByRole('status')
+        .getByText('Tahanan dilepas: kurir menerima permintaan dan akan mengantar ulang paket.', {
+          exact: true,
+        })
+        .waitFor();
       const after = await shipment(b.id);
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
         ['reattempt', 'sent'],
@@ -98,6 +104,7 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       await actions.getByRole('button', { name: 'Tahan di hub' }).waitFor();
       expect(await actions.getByTestId('held-notice').count()).toBe(0);
       expect(await release.count()).toBe(0);
+      await screenshot(page, 'pengiriman-tahanan-dilepas');
     });
 
     it(`once a return was asked, says so and offers no hold, re-attempt, second return or address correction, before the status shows it (${width} px)`, async () => {

@@ -202,6 +202,9 @@ export const en: Messages = {
   'detail.history': 'Action history',
   'detail.noHistory': 'No actions yet.',
   'detail.release': 'Release the hold / deliver again',
+  'detail.releaseSent': 'Hold released: the courier took the request and will deliver the parcel again.',
+  'detail.releaseManual':
+    'Hold release recorded: the Kirim team arranges it with the courier, then the parcel is delivered again.',
   'detail.returnAsked':
     'A return was asked on {when}: the parcel goes back to you. A hold, a re-attempt or an address correction can no longer be asked.',
   'detail.heldNotice':

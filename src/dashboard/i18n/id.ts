@@ -201,6 +201,9 @@ export const id = {
   'detail.note': 'Catatan untuk kurir (opsional)',
   'detail.actionSent': 'Permintaan {action} dicatat: {status}.',
   'detail.release': 'Lepaskan tahanan / kirim ulang',
+  'detail.releaseSent': 'Tahanan dilepas: kurir menerima permintaan dan akan mengantar ulang paket.',
+  'detail.releaseManual':
+    'Pelepasan tahanan dicatat: tim Kirim mengaturnya dengan kurir, lalu paket diantar ulang.',
   'detail.returnAsked':
     'Retur sudah diminta pada {when}: paket dikirim kembali kepada Anda. Tahan, antar ulang dan koreksi alamat tidak bisa diminta lagi.',
   'detail.heldNotice':

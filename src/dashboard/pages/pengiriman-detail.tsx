@@ -612,11 +612,16 @@ function Actions({
   const act = (action: ActionKind, address?: Schemas['ActionAddressDto']) => {
     setBusy(action);
     setOutcome(undefined);
-    requestAction(s.id, {
-      action,
-      ...(address ? { address } : {}),
-      ...(note.trim() ? { note: note.trim() } : {}),
-    })
+    requestAction(
+      s.id,
+      {
+        action,
+        ...(address ? { address } : {}),
+        ...(note.trim() ? { note: note.trim() } : {}),
+      },
+      // A re-attempt of a held parcel releases it: the outcome says so.
+      { releasing: hold !== undefined && action === 'reattempt' },
+    )
       .then((text) => {
         setOutcome({ ok: true, text });
         setNote('');
