@@ -13,6 +13,14 @@ import { HANDED_OVER, ShipmentStatus, TERMINAL } from './shipment-status';
  * Other work done in the same statement as a transition (so one round trip is atomic): its CTEs, their
  * parameters ($1…), and the condition under which the move happens (e.g. the work's row was inserted).
  */
+/** What a list beside the shipment (the alert inbox) shows of it. */
+export interface ShipmentSummaryRow {
+  id: string;
+  reference: string;
+  status: ShipmentStatus;
+  awb: string | null;
+}
+
 export interface TransitionAlong {
   ctes: string;
   params: unknown[];
@@ -452,13 +460,13 @@ export class ShipmentsRepository {
     );
   }
 
-  /** The references of the seller's shipments among `ids` (another seller's are not answered). */
-  references(sellerId: string, ids: string[]): Promise<{ id: string; reference: string }[]> {
+  /** The reference, status and airway bill of the seller's shipments among `ids` (another seller's are not answered). */
+  summaries(sellerId: string, ids: string[]): Promise<ShipmentSummaryRow[]> {
     // Prepared: the alert inbox asks on every page and every acknowledgement.
-    return queryPrepared<{ id: string; reference: string }>(
+    return queryPrepared<ShipmentSummaryRow>(
       this.tx.manager,
-      'shipment_references',
-      'SELECT id, reference FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      'shipment_summaries',
+      'SELECT id, reference, status, awb FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
       [sellerId, ids],
     );
   }

@@ -25,7 +25,12 @@ import {
   ShipmentDto,
 } from './shipments.dto';
 import { attemptView, carriedByEarlierBookingView, PickupsRepository } from './pickups.repository';
-import { ChargedEndedRow, CodCollectedChangedRow, ShipmentsRepository } from './shipments.repository';
+import {
+  ChargedEndedRow,
+  CodCollectedChangedRow,
+  ShipmentsRepository,
+  type ShipmentSummaryRow,
+} from './shipments.repository';
 import type { ShipmentOwnReason } from './shipment-reasons';
 
 export type { ChargedEndedRow, CodCollectedChangedRow } from './shipments.repository';
@@ -351,11 +356,11 @@ export class ShipmentsService {
     return paginate(qb, 's', q, shipmentView);
   }
 
-  /** The references of the seller's shipments among `ids`, by id (another seller's are absent). */
-  async references(sellerId: string, ids: string[]): Promise<Map<string, string>> {
+  /** The reference, status and airway bill of the seller's shipments among `ids`, by id (another seller's are absent). */
+  async summaries(sellerId: string, ids: string[]): Promise<Map<string, ShipmentSummaryRow>> {
     if (!ids.length) return new Map();
-    const rows = await this.repository.references(sellerId, [...new Set(ids)]);
-    return new Map(rows.map((r) => [r.id, r.reference]));
+    const rows = await this.repository.summaries(sellerId, [...new Set(ids)]);
+    return new Map(rows.map((r) => [r.id, r]));
   }
 
   /**

@@ -5,7 +5,7 @@ import { IdParam } from 'src/common/id-param';
 import { ApiErrors } from 'src/common/openapi';
 import { Page, PageDto } from 'src/common/pagination';
 import { NoBody } from 'src/common/validation-fast-path';
-import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
+import { InboxAlertDto, ListAlertsQueryDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 @ApiTags('alerts')
@@ -17,8 +17,8 @@ export class AlertsController {
 
   @Get()
   @ApiOperation({ summary: 'Parcels at risk: what happened and what to do, most severe first' })
-  @ApiOkResponse({ type: PageDto(AlertDto) })
-  list(@CurrentSeller() sellerId: string, @Query() query: ListAlertsQueryDto): Promise<Page<AlertDto>> {
+  @ApiOkResponse({ type: PageDto(InboxAlertDto) })
+  list(@CurrentSeller() sellerId: string, @Query() query: ListAlertsQueryDto): Promise<Page<InboxAlertDto>> {
     return this.alerts.list(sellerId, query);
   }
 
@@ -31,12 +31,12 @@ export class AlertsController {
       'An alert that resolved before it was acknowledged is 409 ALERTS_ALREADY_RESOLVED, nothing written: ' +
       'its problem is over. One acknowledged before it resolved answers as it is.',
   })
-  @ApiOkResponse({ type: AlertDto })
+  @ApiOkResponse({ type: InboxAlertDto })
   acknowledge(
     @CurrentSeller() sellerId: string,
     @IdParam() id: string,
     @NoBody() _body?: undefined,
-  ): Promise<AlertDto> {
+  ): Promise<InboxAlertDto> {
     return this.alerts.acknowledge(sellerId, id);
   }
 }

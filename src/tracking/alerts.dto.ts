@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsUUID } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { AnyCase, Optional } from 'src/common/validators';
+import { SHIPMENT_STATUSES, type ShipmentStatus } from 'src/shipments/shipment-status';
 import {
   RISK_RULES,
   SEVERITIES,
@@ -94,4 +95,29 @@ export class AlertDto {
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) acknowledgedAt!: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) resolvedAt!: string | null;
+}
+
+/** What the alert inbox needs of the alert's shipment to offer only the actions the API would take. */
+export class AlertShipmentDto {
+  @ApiProperty({ enum: SHIPMENT_STATUSES }) status!: ShipmentStatus;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'As GET /v1/shipments/{id} `heldBy`: the id of the seller’s hold keeping the parcel at the courier, which a `reattempt` releases; null when not held',
+  })
+  heldBy!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was',
+  })
+  returnAskedAt!: string | null;
+}
+
+/** An alert as the inbox (GET /v1/alerts, acknowledging) shows it: with where its shipment stands. */
+export class InboxAlertDto extends AlertDto {
+  @ApiProperty({ type: AlertShipmentDto }) shipment!: AlertShipmentDto;
 }

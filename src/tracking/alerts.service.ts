@@ -6,10 +6,12 @@ import { decodeKeyset, DEFAULT_PAGE_LIMIT, Page, toKeysetPage } from 'src/common
 import { Transactions } from 'src/database/transaction';
 import { Alert } from './alert.entity';
 import { AlertContent, planAlerts } from './alert-plan';
-import { AlertDto, ListAlertsQueryDto } from './alerts.dto';
+import { AlertDto, InboxAlertDto, ListAlertsQueryDto } from './alerts.dto';
 import { ALERT_ORDERS, AlertsRepository } from './alerts.repository';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { whatsappUrl } from './buyer-contact';
+import { bookingStanding } from './shipment-action-rules';
+import { ShipmentActionsRepository } from './shipment-actions.repository';
 import { severityRank, type RiskFinding, type RiskRuleCode } from './risk-rules';
 import { AlertAlreadyResolvedError, AlertNotFoundError } from './tracking.errors';
 
@@ -62,6 +64,7 @@ export class AlertsService {
     private readonly tx: Transactions,
     private readonly repository: AlertsRepository,
     private readonly shipments: ShipmentsService,
+    private readonly actions: ShipmentActionsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -263,13 +266,26 @@ export class AlertsService {
     return (await this.repository.forShipment(sellerId, shipmentId)).map((a) => alertView(a, reference));
   }
 
-  /** Alerts as the API shows them, with their shipments' references (one lookup for them all). */
-  private async views(sellerId: string, alerts: Alert[]): Promise<AlertDto[]> {
-    const references = await this.shipments.references(
+  /**
+   * Alerts as the inbox shows them, with their shipments' references and where each stands (status, and the
+   * seller's hold or asked return read by bookingStanding, as GET /v1/shipments/{id} reads them): one query
+   * for the shipments, one for their actions, whatever the page's size.
+   */
+  private async views(sellerId: string, alerts: Alert[]): Promise<InboxAlertDto[]> {
+    const shipments = await this.shipments.summaries(
       sellerId,
       alerts.map((a) => a.shipmentId),
     );
-    return alerts.map((a) => alertView(a, references.get(a.shipmentId) ?? ''));
+    const actions = await this.actions.ofShipments([...shipments.keys()]);
+    return alerts.map((a) => {
+      const s = shipments.get(a.shipmentId);
+      const { heldBy, returnAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], s?.awb ?? null);
+      // An alert is always of the seller's shipment; were it not found, 'ready' offers no action.
+      return {
+        ...alertView(a, s?.reference ?? ''),
+        shipment: { status: s?.status ?? 'ready', heldBy, returnAskedAt },
+      };
+    });
   }
 
   /**
@@ -277,7 +293,7 @@ export class AlertsService {
    * ones most recently resolved first.
    * @throws ValidationFailedError VALIDATION_FAILED (400, field `cursor`) for a cursor of another listing
    */
-  async list(sellerId: string, q: ListAlertsQueryDto): Promise<Page<AlertDto>> {
+  async list(sellerId: string, q: ListAlertsQueryDto): Promise<Page<InboxAlertDto>> {
     const state = q.state ?? 'open';
     const order = ALERT_ORDERS[state];
     const limit = q.limit ?? DEFAULT_PAGE_LIMIT;
@@ -305,7 +321,7 @@ export class AlertsService {
    * @throws AlertAlreadyResolvedError ALERTS_ALREADY_RESOLVED (409) for one resolved before it was
    *   acknowledged: nothing is written
    */
-  async acknowledge(sellerId: string, id: string): Promise<AlertDto> {
+  async acknowledge(sellerId: string, id: string): Promise<InboxAlertDto> {
     // No transaction: the update is one statement, and the read after it answers the alert as it now is.
     const alert = await this.repository.acknowledge(sellerId, id, this.clock.now());
     if (!alert) throw new AlertNotFoundError();

@@ -188,3 +188,28 @@ export function actionRefusal(
     action === 'reattempt' ? ', or a parcel you had held' : ''
   })`;
 }
+
+/** Where the seller's actions leave a booking, as GET /v1/shipments/{id} and the alert inbox show it. */
+export interface BookingStanding {
+  heldBy: string | null;
+  addressCorrectionUnconfirmed: string | null;
+  returnAskedAt: string | null;
+}
+
+/**
+ * Where the seller's actions leave the booking `awb` (null: not booked, nothing stands): the hold a
+ * re-attempt would release (releasableHold), the address correction whose outcome is unknown
+ * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
+ * correction is refused. `actions` the shipment's, oldest first.
+ */
+export function bookingStanding(
+  actions: readonly (TakenAction & { createdAt: Date })[],
+  awb: string | null,
+): BookingStanding {
+  if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null };
+  return {
+    heldBy: releasableHold(actions, awb),
+    addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
+    returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
+  };
+}

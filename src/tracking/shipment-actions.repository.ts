@@ -100,6 +100,18 @@ export class ShipmentActionsRepository {
     });
   }
 
+  /** The actions of each of these shipments in the order they were recorded, by shipment (one query). */
+  async ofShipments(shipmentIds: string[]): Promise<Map<string, ShipmentAction[]>> {
+    const byShipment = new Map<string, ShipmentAction[]>();
+    if (!shipmentIds.length) return byShipment;
+    const actions = await this.tx.manager.find(ShipmentAction, {
+      where: { shipmentId: In(shipmentIds) },
+      order: { seq: 'ASC' },
+    });
+    for (const a of actions) byShipment.set(a.shipmentId, [...(byShipment.get(a.shipmentId) ?? []), a]);
+    return byShipment;
+  }
+
   /** The seller's actions on the shipment, last recorded first. */
   forShipment(sellerId: string, shipmentId: string): Promise<ShipmentAction[]> {
     return this.tx.manager.find(ShipmentAction, {

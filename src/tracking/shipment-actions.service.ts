@@ -18,11 +18,10 @@ import { ShipmentAction } from './shipment-action.entity';
 import {
   actionRefusal,
   afterReturnRefusal,
-  askedReturn,
+  bookingStanding,
+  type BookingStanding,
   isHeld,
-  releasableHold,
   repeatRefusal,
-  unconfirmedCorrection,
 } from './shipment-action-rules';
 import { ActionAddressDto, CreateShipmentActionDto, ShipmentActionDto } from './shipment-actions.dto';
 import { ActionResult, ShipmentActionsRepository } from './shipment-actions.repository';
@@ -234,26 +233,10 @@ export class ShipmentActionsService {
     return (await this.repository.forShipment(sellerId, shipmentId)).map(actionView);
   }
 
-  /**
-   * Where the seller's actions leave the shipment's booking: the hold a re-attempt would release
-   * (releasableHold) and the address correction whose outcome is unknown (unconfirmedCorrection), by id;
-   * when a return was asked (askedReturn), after which a hold, re-attempt or correction is refused.
-   */
-  async standingOf(
-    shipmentId: string,
-    awb: string | null,
-  ): Promise<{
-    heldBy: string | null;
-    addressCorrectionUnconfirmed: string | null;
-    returnAskedAt: string | null;
-  }> {
-    if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null };
-    const actions = await this.repository.ofShipment(shipmentId);
-    return {
-      heldBy: releasableHold(actions, awb),
-      addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
-      returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
-    };
+  /** Where the seller's actions leave the shipment's booking `awb` (bookingStanding). */
+  async standingOf(shipmentId: string, awb: string | null): Promise<BookingStanding> {
+    if (!awb) return bookingStanding([], null);
+    return bookingStanding(await this.repository.ofShipment(shipmentId), awb);
   }
 
   /**

@@ -6,8 +6,16 @@ import { Shipment } from 'src/shipments/shipment.entity';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { Alert } from 'src/tracking/alert.entity';
 import { AlertsService, type AlertShipment } from 'src/tracking/alerts.service';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { evaluateRisk, RULE_VERSIONS, type RiskFinding } from 'src/tracking/risk-rules';
-import { addSellerUser, createShipment, signupSeller, TestSeller } from '../support/factories/sellers';
+import {
+  addSellerUser,
+  createAddress,
+  createShipment,
+  signupSeller,
+  TestSeller,
+} from '../support/factories/sellers';
+import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const HOUR = 3600_000;
@@ -114,6 +122,7 @@ describe('alerts: the store and the seller’s inbox', () => {
         openedAt: at(0).toISOString(),
         acknowledgedAt: null,
         resolvedAt: null,
+        shipment: { status: 'ready', heldBy: null, returnAskedAt: null },
       },
     ]);
     const text = new URL(item[0].contact.whatsappUrl!).searchParams.get('text');
@@ -121,6 +130,69 @@ describe('alerts: the store and the seller’s inbox', () => {
       'Halo Kak Budi Santoso, pesanan #INV-123 Anda (J&T Express) gagal diantar karena penerima tidak di tempat. ' +
         'Kapan Kakak bisa menerima paketnya agar kami minta kurir mengantar ulang? Terima kasih.',
     );
+  });
+
+  it('says by each alert where its shipment stands, as GET /v1/shipments/{id} does: the hold a re-attempt releases, when a return was asked', async () => {
+    const c = await signupSeller(http, 'Seller Standing');
+    const origin = (await createAddress(http, c)).id;
+    const jne = PINNED.find((p) => p.code === 'jne')!;
+    const booked = [];
+    for (const reference of ['STAND-HELD', 'STAND-RETURN', 'STAND-NONE'])
+      booked.push((await bookPinned(t, http, c, origin, [jne], { reference }))[0]);
+    t.clock.advance(HOUR);
+    for (const p of booked)
+      for (const to of ['picked_up', 'in_transit'])
+        await http.post(`/sandbox/parcels/${p.awb}/advance`).set(c.auth).send({ to }).expect(200);
+    const statusOf = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(c.auth).expect(200)).body.status as string;
+    for (let round = 0; round < 12; round += 1) {
+      if ((await Promise.all(booked.map((p) => statusOf(p.id)))).every((x) => x === 'in_transit')) break;
+      t.clock.advance(2 * HOUR);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    const [held, returning, none] = booked;
+    const act = async (id: string, action: string) =>
+      (await http.post(`/v1/shipments/${id}/actions`).set(c.auth).send({ action }).expect(202)).body as {
+        id: string;
+        createdAt: string;
+      };
+    const hold = await act(held.id, 'hold');
+    const ret = await act(returning.id, 'return');
+    for (const p of booked) {
+      const s = await t.app.get(ShipmentsService).find(c.sellerId, p.id);
+      await alerts.reconcile({ ...s, courier: 'jne' }, [finding('stale_no_scan')], at(300), randomUUID());
+    }
+
+    const standing = async (id: string) => {
+      const [item] = (await inbox(c, `?shipmentId=${id}`)).items as (AlertBody & { shipment: object })[];
+      const detail = (await http.get(`/v1/shipments/${id}`).set(c.auth).expect(200)).body;
+      // The same as the shipment's own view says.
+      expect(item.shipment).toEqual({
+        status: detail.status,
+        heldBy: detail.heldBy,
+        returnAskedAt: detail.returnAskedAt,
+      });
+      return item;
+    };
+    expect((await standing(held.id)).shipment).toEqual({
+      status: 'in_transit',
+      heldBy: hold.id,
+      returnAskedAt: null,
+    });
+    expect((await standing(returning.id)).shipment).toEqual({
+      status: 'in_transit',
+      heldBy: null,
+      returnAskedAt: ret.createdAt,
+    });
+    const plain = await standing(none.id);
+    expect(plain.shipment).toEqual({ status: 'in_transit', heldBy: null, returnAskedAt: null });
+    // The whole page carries each one's own, and so does an acknowledgement's answer.
+    const page = (await inbox(c, '?rule=stale_no_scan&limit=100')).items as (AlertBody & {
+      shipment: { heldBy: string | null };
+    })[];
+    expect(page.filter((i) => i.shipment.heldBy !== null).map((i) => i.shipmentId)).toEqual([held.id]);
+    const acked = await http.post(`/v1/alerts/${plain.id}/acknowledge`).set(c.auth).expect(200);
+    expect(acked.body.shipment).toEqual(plain.shipment);
   });
 
   it('updates an open alert in place; a severity rise clears the acknowledgement, a drop keeps it', async () => {

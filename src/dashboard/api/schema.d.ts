@@ -1345,9 +1345,16 @@ export interface components {
             /** @enum {string} */
             suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait" | "rebook";
         };
-        AlertPageDto: {
-            items: components["schemas"]["AlertDto"][];
-            nextCursor: string | null;
+        AlertShipmentDto: {
+            /** @description As GET /v1/shipments/{id} `heldBy`: the id of the seller’s hold keeping the parcel at the courier, which a `reattempt` releases; null when not held */
+            heldBy: string | null;
+            /**
+             * Format: date-time
+             * @description As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was
+             */
+            returnAskedAt: string | null;
+            /** @enum {string} */
+            status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
         };
         ApiKeyCreatorDto: {
             email: string | null;
@@ -1874,6 +1881,49 @@ export interface components {
         };
         FinanceWithdrawalPageDto: {
             items: components["schemas"]["FinanceWithdrawalDto"][];
+            nextCursor: string | null;
+        };
+        InboxAlertDto: {
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            contact: components["schemas"]["AlertContactDto"];
+            /** Format: uuid */
+            id: string;
+            /** @example J&T Express could not deliver the parcel on attempt 1: nobody was at the address. */
+            message: string;
+            /**
+             * @description The message in Indonesian. Null only for an alert opened before Indonesian was kept, until its shipment is next assessed (its next poll or push)
+             * @example J&T Express gagal mengantar paket pada percobaan ke-1: tidak ada orang di alamat.
+             */
+            messageIndonesian: string | null;
+            /** Format: date-time */
+            openedAt: string;
+            /**
+             * @description Normalized reason (the courier’s or the rule’s)
+             * @example consignee_absent
+             */
+            reason: string;
+            /** Format: date-time */
+            resolvedAt: string | null;
+            /** @enum {string} */
+            rule: "failed_attempt" | "return_started" | "stale_no_scan" | "late_vs_lane" | "held_or_misrouted" | "pickup_not_made" | "risky_recipient" | "delivery_contradicted" | "rebooked_parcel_scanned";
+            /** @description Version of the rule’s logic that raised it */
+            ruleVersion: number;
+            /** @enum {string} */
+            severity: "low" | "medium" | "high" | "critical";
+            shipment: components["schemas"]["AlertShipmentDto"];
+            /** Format: uuid */
+            shipmentId: string;
+            /**
+             * @description The seller’s own reference of the shipment
+             * @example INV-2026-0042
+             */
+            shipmentReference: string;
+            /** @enum {string} */
+            suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait" | "rebook";
+        };
+        InboxAlertPageDto: {
+            items: components["schemas"]["InboxAlertDto"][];
             nextCursor: string | null;
         };
         InvoiceDto: {
@@ -4286,7 +4336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlertPageDto"];
+                    "application/json": components["schemas"]["InboxAlertPageDto"];
                 };
             };
             /** @description Invalid input: `details` names each offending field */
@@ -4343,7 +4393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlertDto"];
+                    "application/json": components["schemas"]["InboxAlertDto"];
                 };
             };
             /** @description Invalid input: `details` names each offending field */
