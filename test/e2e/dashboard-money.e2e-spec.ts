@@ -208,6 +208,86 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await axeCheck(page);
   });
 
+  it('offers a held parcel’s alert its release, and a parcel whose return was asked none of the refused actions (360 and 1280 px)', async () => {
+    // Another seller's two JNE parcels failed at delivery: one then held, the other's return asked (not
+    // polled since, so both still read delivery_failed, where a re-attempt, a return and a hold are allowed).
+    const other = await signupSeller(http, 'Toko Tahan Retur');
+    const from = (await createAddress(http, other)).id;
+    const jne = PINNED.find((p) => p.code === 'jne')!;
+    const [held] = await bookPinned(t, http, other, from, [jne], { reference: 'PERINGATAN-TAHAN' });
+    const [returning] = await bookPinned(t, http, other, from, [jne], { reference: 'PERINGATAN-RETUR' });
+    t.clock.advance(3600_000);
+    for (const b of [held, returning])
+      for (const to of ['picked_up', 'delivery_failed'])
+        await http.post(`/sandbox/parcels/${b.awb}/advance`).set(other.auth).send({ to }).expect(200);
+    const statusOf = async (id: string) =>
+      (await http.get(`/v1/shipments/${id}`).set(other.auth).expect(200)).body.status as string;
+    for (let round = 0; round < 12; round += 1) {
+      if (
+        (await Promise.all([held, returning].map((b) => statusOf(b.id)))).every(
+          (s) => s === 'delivery_failed',
+        )
+      )
+        break;
+      t.clock.advance(2 * 3600_000);
+      await t.app.get(TrackingPoller).pollDue();
+    }
+    for (const [b, action] of [
+      [held, 'hold'],
+      [returning, 'return'],
+    ] as const) {
+      const sent = await http
+        .post(`/v1/shipments/${b.id}/actions`)
+        .set(other.auth)
+        .send({ action })
+        .expect(202);
+      expect(sent.body.status).toBe('sent');
+    }
+
+    for (const width of [360, 1280] as PageWidth[]) {
+      const page = await browser.openPage(`${t.url}/peringatan`, {
+        width,
+        beforeLoad: (p) =>
+          p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+      });
+      const card = (id: string) =>
+        page.getByTestId('alert').filter({ has: page.locator(`a[href="/pengiriman/${id}"]`) });
+      const heldCard = card(held.id);
+      const release = heldCard.getByRole('button', { name: 'Lepaskan tahanan / kirim ulang' });
+      await release.waitFor();
+      // A second hold is 409 and a plain re-attempt is the release: neither is offered beside it.
+      expect(await heldCard.getByRole('button', { name: 'Tahan di hub' }).count()).toBe(0);
+      expect(await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).count()).toBe(0);
+      const askedCard = card(returning.id);
+      await askedCard.getByRole('link', { name: 'Lihat pengiriman' }).waitFor();
+      for (const name of [
+        'Tahan di hub',
+        'Antar ulang',
+        'Retur ke penjual',
+        'Lepaskan tahanan / kirim ulang',
+      ])
+        expect(await askedCard.getByRole('button', { name }).count()).toBe(0);
+      await axeCheck(page);
+      await screenshot(page, 'peringatan-tahan-retur');
+      if (width !== 1280) continue;
+
+      // Released from its alert, and said as a release.
+      await release.click();
+      await heldCard
+        .getByRole('status')
+        .getByText('Tahanan dilepas: kurir menerima permintaan dan akan mengantar ulang paket.', {
+          exact: true,
+        })
+        .waitFor();
+      const after = (await http.get(`/v1/shipments/${held.id}`).set(other.auth).expect(200)).body;
+      expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
+        ['reattempt', 'sent'],
+        ['hold', 'sent'],
+      ]);
+      expect(takePageErrors(page)).toEqual([]);
+    }
+  });
+
   it('shows the balance and entries, refuses a withdrawal over the withdrawable by its field (360 px)', async () => {
     const before = await balance();
     const page = await open('/saldo', 360);

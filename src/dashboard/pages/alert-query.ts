@@ -1,7 +1,7 @@
 import type { components, paths } from '../api/schema';
-import type { ActionKind } from './shipment-query';
+import { offeredActions, type ActionKind } from './shipment-query';
 
-type Alert = components['schemas']['AlertDto'];
+type Alert = components['schemas']['InboxAlertDto'];
 type AlertQuery = NonNullable<paths['/v1/alerts']['get']['parameters']['query']>;
 export type Rule = NonNullable<AlertQuery['rule']>;
 export type Severity = NonNullable<AlertQuery['severity']>;
@@ -31,19 +31,27 @@ export const ALERT_LISTS_ARE_COMPLETE: [
 const ACTION_KINDS: readonly string[] = ['reattempt', 'return', 'hold'] satisfies ActionKind[];
 
 /**
- * The courier actions worth offering by an alert (POST /v1/shipments/{id}/actions): the suggested one
- * when it is an action, then what usually helps for the rule (after a failed attempt, a re-attempt or a
- * return; a parcel stuck or late, a return or a hold). The alert does not carry the shipment's status:
- * the API decides, and its refusal is shown by the alert.
+ * The courier actions worth offering by an alert (POST /v1/shipments/{id}/actions): of those the shipment's
+ * page would offer for where the parcel stands (offeredActions: its status, the seller's hold, an asked
+ * return), the release of a held parcel first, then the suggested one when it is an action, then what
+ * usually helps for the rule (after a failed attempt, a re-attempt or a return; a parcel stuck or late, a
+ * return or a hold). The API still decides: its refusal is shown by the alert.
  */
-export function alertActions(alert: Pick<Alert, 'rule' | 'suggestedAction' | 'resolvedAt'>): ActionKind[] {
+export function alertActions(
+  alert: Pick<Alert, 'rule' | 'suggestedAction' | 'resolvedAt' | 'shipment'>,
+): ActionKind[] {
   if (alert.resolvedAt) return [];
+  const { status, heldBy, returnAskedAt } = alert.shipment;
+  const held = heldBy !== null;
+  const offered = offeredActions(status, held, returnAskedAt !== null);
   const byRule: Partial<Record<Rule, ActionKind[]>> = {
     failed_attempt: ['reattempt', 'return'],
     held_or_misrouted: ['return', 'hold'],
     stale_no_scan: ['return', 'hold'],
     late_vs_lane: ['return', 'hold'],
   };
+  const release: ActionKind[] = held ? ['reattempt'] : [];
   const suggested = ACTION_KINDS.includes(alert.suggestedAction) ? [alert.suggestedAction as ActionKind] : [];
-  return [...new Set([...suggested, ...(byRule[alert.rule] ?? [])])];
+  const helping = [...new Set([...release, ...suggested, ...(byRule[alert.rule] ?? [])])];
+  return helping.filter((a) => offered.includes(a));
 }

@@ -10,7 +10,7 @@ import { ShipmentActionButton } from './shipment-action-button';
 import { useShipmentAction } from './shipment-actions';
 import type { ActionKind } from './shipment-query';
 
-type Alert = Schemas['AlertDto'];
+type Alert = Schemas['InboxAlertDto'];
 
 interface AlertFilters {
   rule?: Rule;
@@ -58,7 +58,12 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       return t('peringatan.acknowledgedNow');
     });
   const requestAction = useShipmentAction();
-  const act = (action: ActionKind) => run(action, () => requestAction(alert.shipmentId, { action }));
+  // A re-attempt of a held parcel releases it: labelled, and its outcome said, as the shipment's page does.
+  const held = alert.shipment.heldBy !== null;
+  const act = (action: ActionKind) =>
+    run(action, () =>
+      requestAction(alert.shipmentId, { action }, { releasing: held && action === 'reattempt' }),
+    );
   const headingId = `alert-${alert.id}`;
   return (
     <li className="alert-card" data-testid="alert">
@@ -115,7 +120,8 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
             key={action}
             action={action}
             busy={busy}
-            primary={action === alert.suggestedAction}
+            label={held && action === 'reattempt' ? t('detail.release') : undefined}
+            primary={held ? action === 'reattempt' : action === alert.suggestedAction}
             onAct={act}
           />
         ))}

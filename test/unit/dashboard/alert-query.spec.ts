@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { alertActions, RULES } from 'src/dashboard/pages/alert-query';
+import { offeredActions } from 'src/dashboard/pages/shipment-query';
+import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
 import { ACTION_ALLOWED_IN } from 'src/tracking/shipment-action-rules';
 
 const SUGGESTIONS = ['contact', 'reattempt', 'return', 'update_address', 'hold', 'wait', 'rebook'] as const;
@@ -8,7 +10,14 @@ const alert = fc.record({
   rule: fc.constantFrom(...RULES),
   suggestedAction: fc.constantFrom(...SUGGESTIONS),
   resolvedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
+  shipment: fc.record({
+    status: fc.constantFrom(...SHIPMENT_STATUSES),
+    heldBy: fc.option(fc.uuid(), { nil: null }),
+    returnAskedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
+  }),
 });
+const inTransit = { status: 'in_transit', heldBy: null, returnAskedAt: null } as const;
+const failed = { ...inTransit, status: 'delivery_failed' } as const;
 
 describe('the actions offered by an alert', () => {
   it('offers nothing on a resolved alert, each action once, and the suggested one first when it is an action', () => {
@@ -18,20 +27,49 @@ describe('the actions offered by an alert', () => {
         if (a.resolvedAt) expect(offered).toEqual([]);
         expect(new Set(offered).size).toBe(offered.length);
         for (const action of offered) expect(Object.keys(ACTION_ALLOWED_IN)).toContain(action);
-        if (!a.resolvedAt && ['reattempt', 'return', 'hold'].includes(a.suggestedAction))
+        const { status, heldBy, returnAskedAt } = a.shipment;
+        // Only what the shipment's page offers for where the parcel stands.
+        const page = offeredActions(status, heldBy !== null, returnAskedAt !== null);
+        for (const action of offered) expect(page).toContain(action);
+        if (returnAskedAt) expect(offered).toEqual([]);
+        if (!a.resolvedAt && heldBy && page.includes('reattempt')) expect(offered[0]).toBe('reattempt');
+        else if (!a.resolvedAt && page.includes(a.suggestedAction as never))
           expect(offered[0]).toBe(a.suggestedAction);
       }),
     );
   });
 
   it('offers a re-attempt and a return after a failed attempt, which the API takes in delivery_failed', () => {
-    const offered = alertActions({ rule: 'failed_attempt', suggestedAction: 'contact', resolvedAt: null });
+    const offered = alertActions({
+      rule: 'failed_attempt',
+      suggestedAction: 'contact',
+      resolvedAt: null,
+      shipment: failed,
+    });
     expect(offered).toEqual(['reattempt', 'return']);
     for (const action of offered) expect(ACTION_ALLOWED_IN[action]).toContain('delivery_failed');
   });
 
+  it('offers a held parcel its release first, and no second hold; nothing once a return was asked', () => {
+    const held = { ...inTransit, heldBy: '00000000-0000-4000-8000-000000000001' };
+    expect(
+      alertActions({ rule: 'stale_no_scan', suggestedAction: 'hold', resolvedAt: null, shipment: held }),
+    ).toEqual(['reattempt', 'return']);
+    const asked = { ...failed, returnAskedAt: '2026-12-01T00:00:00.000Z' };
+    expect(
+      alertActions({
+        rule: 'failed_attempt',
+        suggestedAction: 'reattempt',
+        resolvedAt: null,
+        shipment: asked,
+      }),
+    ).toEqual([]);
+  });
+
   it('offers no courier action where none helps (a return already started, a pickup not made)', () => {
     for (const rule of ['return_started', 'pickup_not_made', 'risky_recipient'] as const)
-      expect(alertActions({ rule, suggestedAction: 'contact', resolvedAt: null })).toEqual([]);
+      expect(
+        alertActions({ rule, suggestedAction: 'contact', resolvedAt: null, shipment: inTransit }),
+      ).toEqual([]);
   });
 });
