@@ -108,7 +108,11 @@ export class ShipmentActionsRepository {
       where: { shipmentId: In(shipmentIds) },
       order: { seq: 'ASC' },
     });
-    for (const a of actions) byShipment.set(a.shipmentId, [...(byShipment.get(a.shipmentId) ?? []), a]);
+    for (const a of actions) {
+      const of = byShipment.get(a.shipmentId);
+      if (of) of.push(a);
+      else byShipment.set(a.shipmentId, [a]);
+    }
     return byShipment;
   }
 

@@ -228,15 +228,20 @@ export class ShipmentActionsService {
     return actionView(done);
   }
 
-  /** The seller's actions on the shipment, newest first (empty for another seller's). */
-  async listForShipment(sellerId: string, shipmentId: string): Promise<ShipmentActionDto[]> {
-    return (await this.repository.forShipment(sellerId, shipmentId)).map(actionView);
-  }
-
-  /** Where the seller's actions leave the shipment's booking `awb` (bookingStanding). */
-  async standingOf(shipmentId: string, awb: string | null): Promise<BookingStanding> {
-    if (!awb) return bookingStanding([], null);
-    return bookingStanding(await this.repository.ofShipment(shipmentId), awb);
+  /**
+   * The seller's actions on the shipment, newest first (empty for another seller's), and where they leave its
+   * booking `awb` (bookingStanding): one read of them for both.
+   */
+  async ofShipment(
+    sellerId: string,
+    shipmentId: string,
+    awb: string | null,
+  ): Promise<{ actions: ShipmentActionDto[] } & BookingStanding> {
+    const recorded = await this.repository.forShipment(sellerId, shipmentId);
+    return {
+      actions: recorded.map(actionView),
+      ...bookingStanding([...recorded].reverse(), awb),
+    };
   }
 
   /**

@@ -35,8 +35,7 @@ export class TrackingViews {
         detail.courier ? { courier: detail.courier.code, awb: detail.awb } : null,
       ),
       alerts: await this.alerts.listForShipment(sellerId, id, detail.reference),
-      actions: await this.actions.listForShipment(sellerId, id),
-      ...(await this.actions.standingOf(id, detail.awb)),
+      ...(await this.actions.ofShipment(sellerId, id, detail.awb)),
     };
   }
 
