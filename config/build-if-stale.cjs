@@ -1,6 +1,6 @@
 /**
  * Builds `dist/` (the service, and the dashboard in dist/dashboard) only when its inputs changed since the last build, so `npm start` and `npm run cli` start
- * from the compiled output at once (a no-change `nest build` alone costs ~5 s). The inputs' content hash
+ * from the compiled output at once (a no-change compilation alone costs ~5 s). The inputs' content hash
  * is kept in `dist/.build-stamp`; content rather than mtimes, so a checkout that touches files without
  * changing them costs nothing and a deleted or reverted file still counts as a change.
  *
@@ -23,7 +23,7 @@ const { join, relative, sep } = require('node:path');
 const ROOT = join(__dirname, '..');
 
 /**
- * The two builds and what each is made from. The service (nest build into dist/src, dist/config, …) and
+ * The two builds and what each is made from. The service (compiled into dist/src, dist/config, …) and
  * the dashboard (vite build of src/dashboard into dist/dashboard) have their own inputs and stamps, so a
  * change to one does not rebuild the other.
  */
@@ -95,12 +95,12 @@ function run(root, script, args, what, env = process.env) {
   if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status ?? result.signal})`);
 }
 
-/** Runs `nest build`. */
+/** Compiles the service as `nest build` would (compile-service.cjs says why not `nest build` itself). */
 function buildService(root) {
   // tsc's incremental state does not notice deleted outputs: without the entry points, build from scratch.
   if (!SERVICE.outputs.every((f) => existsSync(join(root, f))))
     rmSync(join(root, 'dist/.tsbuildinfo'), { force: true });
-  run(root, devTool(root, '@nestjs/cli/bin/nest.js'), ['build'], 'nest build');
+  run(root, join(root, 'config/compile-service.cjs'), [], "the service's compilation");
 }
 
 /** Runs `vite build` on src/dashboard (its config says where the files go). */
