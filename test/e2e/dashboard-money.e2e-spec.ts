@@ -208,7 +208,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await axeCheck(page);
   });
 
-  it('offers a held parcel’s alert its release, and a parcel whose return was asked none of the refused actions (360 and 1280 px)', async () => {
+  it('offers a held parcel’s alert its release and reads the parcel again after it, and says a parcel’s return was asked, offering none of the refused actions (360 and 1280 px)', async () => {
     // Another seller's two JNE parcels failed at delivery: one then held, the other's return asked (not
     // polled since, so both still read delivery_failed, where a re-attempt, a return and a hold are allowed).
     const other = await signupSeller(http, 'Toko Tahan Retur');
@@ -267,6 +267,9 @@ describe('the Peringatan and Saldo pages in a browser', () => {
         'Lepaskan tahanan / kirim ulang',
       ])
         expect(await askedCard.getByRole('button', { name }).count()).toBe(0);
+      // …and says why, as the shipment's page does.
+      expect(await askedCard.getByTestId('return-asked').innerText()).toMatch(/^Retur sudah diminta pada /);
+      expect(await heldCard.getByTestId('return-asked').count()).toBe(0);
       await axeCheck(page);
       await screenshot(page, 'peringatan-tahan-retur');
       if (width !== 1280) continue;
@@ -279,6 +282,9 @@ describe('the Peringatan and Saldo pages in a browser', () => {
           exact: true,
         })
         .waitFor();
+      // The card reads its parcel again: released, it is offered a plain re-attempt, no longer the release.
+      await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).waitFor();
+      expect(await release.count()).toBe(0);
       const after = (await http.get(`/v1/shipments/${held.id}`).set(other.auth).expect(200)).body;
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
         ['reattempt', 'sent'],

@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, FormProblem, formText, SubmitButton, useApiForm } from '../components/form';
 import { ShipmentActionButton } from './shipment-action-button';
 import { PickupRequest } from './kirim/pickup-request';
+import { ReturnAskedNotice } from './return-asked-notice';
 import { useShipmentAction } from './shipment-actions';
 import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
 
@@ -520,19 +521,6 @@ function HeldNotice({ hold }: { hold: Detail['actions'][number] }) {
   return (
     <p className="notice" data-testid="held-notice">
       {hold.status === 'failed' ? t('detail.heldMaybe', { when }) : t('detail.heldNotice', { when })}
-    </p>
-  );
-}
-
-/**
- * Says the seller asked for the parcel back (`returnAskedAt`), when: the API then refuses a hold, a
- * re-attempt or an address correction, so none is offered, even before a poll shows the parcel returning.
- */
-function ReturnAskedNotice({ at }: { at: string }) {
-  const { t, dateTime } = useI18n();
-  return (
-    <p className="notice" data-testid="return-asked">
-      {t('detail.returnAsked', { when: dateTime(at) })}
     </p>
   );
 }

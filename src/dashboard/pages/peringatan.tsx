@@ -6,6 +6,7 @@ import { Async, useErrorMessage } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
 import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
+import { ReturnAskedNotice } from './return-asked-notice';
 import { ShipmentActionButton } from './shipment-action-button';
 import { useShipmentAction } from './shipment-actions';
 import type { ActionKind } from './shipment-query';
@@ -60,9 +61,20 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
   const requestAction = useShipmentAction();
   // A re-attempt of a held parcel releases it: labelled, and its outcome said, as the shipment's page does.
   const held = alert.shipment.heldBy !== null;
+  // Where the parcel stands after an action, taken or refused (released, its return asked, moved on), so
+  // the card offers what the API would take. Not known then, the card stays as it was: the action's own
+  // outcome is what it says.
+  const refresh = () =>
+    call(api.GET('/v1/shipments/{id}', { params: { path: { id: alert.shipmentId } } })).then(
+      ({ status, heldBy, returnAskedAt }) =>
+        onChange({ ...alert, shipment: { status, heldBy, returnAskedAt } }),
+      () => undefined,
+    );
   const act = (action: ActionKind) =>
     run(action, () =>
-      requestAction(alert.shipmentId, { action }, { releasing: held && action === 'reattempt' }),
+      requestAction(alert.shipmentId, { action }, { releasing: held && action === 'reattempt' }).finally(
+        refresh,
+      ),
     );
   const headingId = `alert-${alert.id}`;
   return (
@@ -96,6 +108,7 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       <p>
         <strong>{t('detail.suggested', { action: code('suggest', alert.suggestedAction) })}</strong>
       </p>
+      {alert.shipment.returnAskedAt && <ReturnAskedNotice at={alert.shipment.returnAskedAt} />}
       {outcome && (
         <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
           {outcome.text}
@@ -210,7 +223,7 @@ export function PeringatanPage() {
   const [filters, setFilters] = useState<AlertFilters>({ resolved: false });
   const key = JSON.stringify(filters);
   const list = usePagedList<Alert>((cursor) => fetchAlerts(filters, cursor), [key]);
-  // Alerts changed on this page (acknowledged), shown over what was loaded.
+  // Alerts changed on this page (acknowledged, or their parcel acted on), shown over what was loaded.
   const [changed, setChanged] = useState<Record<string, Alert>>({});
 
   return (

@@ -1,0 +1,15 @@
+import { useI18n } from '../i18n/i18n-context';
+
+/**
+ * Says the seller asked for the parcel back (`returnAskedAt`), when: the API then refuses a hold, a
+ * re-attempt or an address correction, so none is offered, even before a poll shows the parcel returning.
+ * On the shipment's page and on its alerts.
+ */
+export function ReturnAskedNotice({ at }: { at: string }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <p className="notice" data-testid="return-asked">
+      {t('detail.returnAsked', { when: dateTime(at) })}
+    </p>
+  );
+}
