@@ -19,6 +19,7 @@ export interface ShipmentSummaryRow {
   reference: string;
   status: ShipmentStatus;
   awb: string | null;
+  failedAttempts: number;
 }
 
 export interface TransitionAlong {
@@ -466,7 +467,7 @@ export class ShipmentsRepository {
     return queryPrepared<ShipmentSummaryRow>(
       this.tx.manager,
       'shipment_summaries',
-      'SELECT id, reference, status, awb FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      'SELECT id, reference, status, awb, failed_attempts AS "failedAttempts" FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
       [sellerId, ids],
     );
   }
