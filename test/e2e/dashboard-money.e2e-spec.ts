@@ -270,6 +270,11 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       // …and says why, as the shipment's page does.
       expect(await askedCard.getByTestId('return-asked').innerText()).toMatch(/^Retur sudah diminta pada /);
       expect(await heldCard.getByTestId('return-asked').count()).toBe(0);
+      // The held parcel's card says why it offers the release.
+      expect(await heldCard.getByTestId('held-notice').innerText()).toMatch(
+        /^Paket ditahan di kurir atas permintaan Anda/,
+      );
+      expect(await askedCard.getByTestId('held-notice').count()).toBe(0);
       await axeCheck(page);
       await screenshot(page, 'peringatan-tahan-retur');
       if (width !== 1280) continue;
@@ -285,6 +290,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       // The card reads its parcel again: released, it is offered a plain re-attempt, no longer the release.
       await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).waitFor();
       expect(await release.count()).toBe(0);
+      expect(await heldCard.getByTestId('held-notice').count()).toBe(0);
       const after = (await http.get(`/v1/shipments/${held.id}`).set(other.auth).expect(200)).body;
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
         ['reattempt', 'sent'],

@@ -319,6 +319,8 @@ export const en: Messages = {
   'peringatan.acknowledged': 'Read',
   'peringatan.acknowledge': 'Mark as read',
   'peringatan.acknowledgedNow': 'Marked as read.',
+  'peringatan.held':
+    'The courier holds this parcel at your request (or may, where it did not answer): it is not delivered until you release it.',
   'peringatan.openShipment': 'View shipment {reference}',
   // Saldo
   'saldo.title': 'Balance',

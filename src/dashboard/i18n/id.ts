@@ -320,6 +320,8 @@ export const id = {
   'peringatan.acknowledged': 'Sudah dibaca',
   'peringatan.acknowledge': 'Tandai sudah dibaca',
   'peringatan.acknowledgedNow': 'Ditandai sudah dibaca.',
+  'peringatan.held':
+    'Paket ditahan di kurir atas permintaan Anda (atau mungkin ditahan, bila kurir tidak menjawab): kurir tidak mengantarnya sampai Anda melepasnya.',
   'peringatan.openShipment': 'Lihat pengiriman {reference}',
   // Saldo
   'saldo.title': 'Saldo',

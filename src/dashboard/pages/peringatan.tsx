@@ -109,6 +109,11 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
         <strong>{t('detail.suggested', { action: code('suggest', alert.suggestedAction) })}</strong>
       </p>
       {alert.shipment.returnAskedAt && <ReturnAskedNotice at={alert.shipment.returnAskedAt} />}
+      {held && !alert.resolvedAt && (
+        <p className="notice" data-testid="held-notice">
+          {t('peringatan.held')}
+        </p>
+      )}
       {outcome && (
         <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
           {outcome.text}
