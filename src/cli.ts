@@ -343,7 +343,10 @@ async function loadCourierLocations(config: AppConfig, args: string[]): Promise<
         throw e;
       });
     if (c instanceof CourierLocationsShrinkError) {
-      process.stderr.write(`refused ${file}: nothing was changed\n  ${c.message}\n`);
+      // The load says what would shrink; how to mean it is this command's (its --shrink).
+      process.stderr.write(
+        `refused ${file}: nothing was changed\n  ${c.message}. If that is meant, run it again with --shrink\n`,
+      );
       process.exitCode = 1;
       return;
     }

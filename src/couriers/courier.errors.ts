@@ -108,7 +108,7 @@ export class CourierLocationsShrinkError extends AppError {
     super(
       'business_rule',
       'COURIER_LOCATIONS_SHRINK',
-      `it maps ${districts} districts; the ${inUse.source} mapping in use maps ${inUse.districts}, and ${courier} would stop carrying to the others (area_not_mapped). If that is meant, run it again with --shrink`,
+      `it maps ${districts} districts; the ${inUse.source} mapping in use maps ${inUse.districts}, and ${courier} would stop carrying to the others (area_not_mapped)`,
     );
   }
 }
