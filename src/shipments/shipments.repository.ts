@@ -19,7 +19,6 @@ export interface ShipmentSummaryRow {
   reference: string;
   status: ShipmentStatus;
   awb: string | null;
-  failedAttempts: number;
 }
 
 export interface TransitionAlong {
@@ -467,7 +466,7 @@ export class ShipmentsRepository {
     return queryPrepared<ShipmentSummaryRow>(
       this.tx.manager,
       'shipment_summaries',
-      'SELECT id, reference, status, awb, failed_attempts AS "failedAttempts" FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      'SELECT id, reference, status, awb FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
       [sellerId, ids],
     );
   }

@@ -478,7 +478,6 @@ export class ShipmentsService {
       decision: s.decision as ScoringDecisionDto | null,
       pickupAttempts: attempts.map(attemptView),
       carriedByEarlierBooking: carriedByEarlierBookingView(attempts),
-      failedAttempts: s.failedAttempts,
     };
   }
 

@@ -279,10 +279,7 @@ export class AlertsService {
     const actions = await this.actions.ofShipments([...shipments.keys()]);
     return alerts.map((a) => {
       const s = shipments.get(a.shipmentId);
-      const { heldBy, returnAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], {
-        awb: s?.awb ?? null,
-        failedAttempts: s?.failedAttempts ?? 0,
-      });
+      const { heldBy, returnAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], s?.awb ?? null);
       // An alert is always of the seller's shipment; were it not found, 'ready' offers no action.
       return {
         ...alertView(a, s?.reference ?? ''),

@@ -51,26 +51,13 @@ const taken = (a: RecordedAction) => a.status === 'sent' || a.status === 'manual
 const maybeHeld = (a: RecordedAction) =>
   a.action === 'hold' && a.status === 'failed' && a.outcomeUnknown === true;
 
-/** A booking as the rules read it: its airway bill, and its failed delivery attempts so far. */
-export interface Booking {
-  awb: string;
-  failedAttempts: number;
-}
-
-/**
- * A return the courier never answered: it may be on its way back, so a second return would repeat it,
- * until a delivery attempt failed after it was asked (the booking's failed attempts grew): the courier was
- * still delivering the parcel, so it did not take the return, and the seller may ask again.
- */
-const maybeReturned = (a: TakenAction, booking: Booking) =>
-  a.action === 'return' &&
-  a.status === 'failed' &&
-  a.outcomeUnknown === true &&
-  !(a.failedAttempts !== null && booking.failedAttempts > a.failedAttempts);
-
 /** A return of the shipment the courier may be acting on: being sent, taken, with operations, or never answered. */
-const returnAsked = (a: TakenAction, booking: Booking) =>
-  a.action === 'return' && (a.status !== 'failed' || maybeReturned(a, booking));
+const returnAsked = (a: RecordedAction) =>
+  a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
+
+/** A return the courier never answered: it may be on its way back, so a second return would repeat it. */
+const maybeReturned = (a: RecordedAction) =>
+  a.action === 'return' && a.status === 'failed' && a.outcomeUnknown === true;
 
 /** The latest re-attempt, return or hold that reached the courier (or operations), or a hold it may have taken. */
 const latestInstruction = <T extends RecordedAction>(actions: readonly T[]): T | undefined =>
@@ -90,9 +77,9 @@ export function isHeld(actions: readonly (RecordedAction & { awb: string })[], a
  * this airway bill's actions) and no return was asked, after which a re-attempt is refused
  * (afterReturnRefusal) and the parcel goes back instead. `actions` oldest first.
  */
-export function releasableHold(actions: readonly TakenAction[], booking: Booking): string | null {
-  const ofBooking = actions.filter((a) => a.awb === booking.awb);
-  if (ofBooking.some((a) => returnAsked(a, booking))) return null;
+export function releasableHold(actions: readonly TakenAction[], awb: string): string | null {
+  const ofBooking = actions.filter((a) => a.awb === awb);
+  if (ofBooking.some(returnAsked)) return null;
   const latest = latestInstruction(ofBooking);
   return latest?.action === 'hold' ? latest.id : null;
 }
@@ -108,14 +95,14 @@ export function releasableHold(actions: readonly TakenAction[], booking: Booking
 export function repeatRefusal(
   action: ParcelActionKind,
   actions: readonly TakenAction[],
-  shipment: Booking,
+  shipment: { awb: string; failedAttempts: number },
 ): string | null {
   if (action === 'update_address') return null;
   // A hold or a return never answered counts as in place (as isHeld reads a hold): sending it again would
   // have the courier refuse the duplicate, or hold twice what one re-attempt releases.
   const instructions = actions.filter(
     (a) =>
-      (taken(a) || maybeHeld(a) || maybeReturned(a, shipment)) &&
+      (taken(a) || maybeHeld(a) || maybeReturned(a)) &&
       a.action !== 'update_address' &&
       a.awb === shipment.awb,
   );
@@ -123,7 +110,7 @@ export function repeatRefusal(
   if (latest?.action !== action) return null;
   if (maybeHeld(latest))
     return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
-  if (maybeReturned(latest, shipment))
+  if (maybeReturned(latest))
     return `the parcel may already be returning: a return was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment before asking again`;
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
@@ -160,8 +147,8 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
  * never answered): once there is one, a hold, a re-attempt or an address correction is refused
  * (afterReturnRefusal). `actions` oldest first; undefined when none was asked.
  */
-export function askedReturn<T extends TakenAction>(actions: readonly T[], booking: Booking): T | undefined {
-  return actions.filter((a) => a.awb === booking.awb && returnAsked(a, booking)).pop();
+export function askedReturn<T extends TakenAction>(actions: readonly T[], awb: string): T | undefined {
+  return actions.filter((a) => a.awb === awb && returnAsked(a)).pop();
 }
 
 /**
@@ -174,10 +161,10 @@ export function askedReturn<T extends TakenAction>(actions: readonly T[], bookin
 export function afterReturnRefusal(
   action: ParcelActionKind,
   actions: readonly (TakenAction & { createdAt: Date })[],
-  booking: Booking,
+  awb: string,
 ): string | null {
   if (action === 'return') return null;
-  const asked = askedReturn(actions, booking);
+  const asked = askedReturn(actions, awb);
   if (!asked) return null;
   const how =
     asked.status === 'failed'
@@ -210,20 +197,19 @@ export interface BookingStanding {
 }
 
 /**
- * Where the seller's actions leave the booking (`awb` null: not booked, nothing stands): the hold a
+ * Where the seller's actions leave the booking `awb` (null: not booked, nothing stands): the hold a
  * re-attempt would release (releasableHold), the address correction whose outcome is unknown
  * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
  * correction is refused. `actions` the shipment's, oldest first.
  */
 export function bookingStanding(
   actions: readonly (TakenAction & { createdAt: Date })[],
-  booking: { awb: string | null; failedAttempts: number },
+  awb: string | null,
 ): BookingStanding {
-  const { awb, failedAttempts } = booking;
   if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null };
   return {
-    heldBy: releasableHold(actions, { awb, failedAttempts }),
+    heldBy: releasableHold(actions, awb),
     addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
-    returnAskedAt: askedReturn(actions, { awb, failedAttempts })?.createdAt.toISOString() ?? null,
+    returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
   };
 }

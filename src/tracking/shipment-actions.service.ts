@@ -142,10 +142,7 @@ export class ShipmentActionsService {
     if (why) throw new ActionNotAllowedError(why);
     if (!shipment.courier || !shipment.awb)
       throw new ActionNotAllowedError(`${dto.action} needs a booked shipment`); // the statuses above all have one
-    const returning = afterReturnRefusal(dto.action, recorded, {
-      awb: shipment.awb,
-      failedAttempts: shipment.failedAttempts,
-    });
+    const returning = afterReturnRefusal(dto.action, recorded, shipment.awb);
     if (returning) throw new ActionNotAllowedError(returning);
     // A re-attempt that looks like a repeat may answer a failed attempt not polled yet (the buyer or the
     // courier told the seller first): the courier is asked now where it can be (TrackingPoller.refresh).
@@ -212,7 +209,7 @@ export class ShipmentActionsService {
       // delivery), or been re-booked: the status and its booking are judged again as they are now.
       const refused =
         actionRefusal(dto.action, status, isHeld(earlier, awb ?? '')) ??
-        afterReturnRefusal(dto.action, earlier, { awb: awb ?? '', failedAttempts });
+        afterReturnRefusal(dto.action, earlier, awb ?? '');
       if (refused) throw new ActionNotAllowedError(refused);
       if (awb !== action.awb)
         throw new ActionSupersededError(
@@ -233,18 +230,17 @@ export class ShipmentActionsService {
 
   /**
    * The seller's actions on the shipment, newest first (empty for another seller's), and where they leave its
-   * booking (bookingStanding: its airway bill, null when not booked, and failed attempts so far): one read
-   * of them for both.
+   * booking `awb` (bookingStanding): one read of them for both.
    */
   async ofShipment(
     sellerId: string,
     shipmentId: string,
-    booking: { awb: string | null; failedAttempts: number },
+    awb: string | null,
   ): Promise<{ actions: ShipmentActionDto[] } & BookingStanding> {
     const recorded = await this.repository.forShipment(sellerId, shipmentId);
     return {
       actions: recorded.map(actionView),
-      ...bookingStanding([...recorded].reverse(), booking),
+      ...bookingStanding([...recorded].reverse(), awb),
     };
   }
 

@@ -942,41 +942,6 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
   });
 
-  it('a return the courier never answered and did not take: once a delivery attempt fails after it, the seller may ask again, and it is sent', async () => {
-    const b = await book('jne');
-    await drive(b, ...inTransit, { to: 'out_for_delivery' });
-    const courier = courierOf('jne');
-    // Abandoned before the courier had it.
-    const lost = jest
-      .spyOn(courier, 'requestAction')
-      .mockRejectedValue(
-        new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
-      );
-    try {
-      await act(b, { action: 'return' }).expect(503);
-    } finally {
-      lost.mockRestore();
-    }
-    const [first] = (await shipment(b.id)).actions as ActionBody[];
-    // Nothing says yet whether the courier took it: a second return would repeat it.
-    expect(await shipment(b.id)).toMatchObject({ failedAttempts: 0, returnAskedAt: first.createdAt });
-    expect((await act(b, { action: 'return' }).expect(409)).body.code).toBe('SHIPMENTS_ACTION_ALREADY_TAKEN');
-
-    // The courier went on delivering, and the attempt failed: it did not take the return.
-    await drive(b, failedAttempt);
-    expect(await shipment(b.id)).toMatchObject({
-      status: 'delivery_failed',
-      failedAttempts: 1,
-      returnAskedAt: null,
-      heldBy: null,
-    });
-    const again = await act(b, { action: 'return' }).expect(202);
-    expect(again.body.status).toBe('sent');
-    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
-    expect(await shipment(b.id)).toMatchObject({ returnAskedAt: again.body.createdAt });
-    expect((await rows(b.id)).map((r) => r.status).sort()).toEqual(['failed', 'sent']);
-  });
-
   it('an address correction the courier never answered is shown as unconfirmed, the recipient kept; the same correction sent again is taken and becomes the recipient', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);

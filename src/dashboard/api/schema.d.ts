@@ -2749,8 +2749,6 @@ export interface components {
             decision: components["schemas"]["ScoringDecisionDto"] | null;
             /** @description Courier events, normalized, oldest first */
             events: components["schemas"]["TrackingEventDto"][];
-            /** @description Delivery attempts that failed so far, as tracking reported them (0 before the first) */
-            failedAttempts: number;
             /** @description The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or not answered in time, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead) */
             heldBy: string | null;
             /** Format: uuid */

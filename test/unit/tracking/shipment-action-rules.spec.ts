@@ -161,7 +161,6 @@ describe('whether the seller holds the parcel', () => {
 });
 
 describe('the hold a re-attempt would release', () => {
-  const BOOKING = { awb: 'AWB1', failedAttempts: 0 };
   let n = 0;
   const a = (action: ParcelActionKind, over: Partial<TakenAction> = {}): TakenAction => ({
     id: `h${(n += 1)}`,
@@ -174,28 +173,28 @@ describe('the hold a re-attempt would release', () => {
 
   it('is the latest hold of the booking in place, also one never answered, until a re-attempt releases it', () => {
     const hold = a('hold');
-    expect(releasableHold([hold], BOOKING)).toBe(hold.id);
-    expect(releasableHold([a('reattempt'), hold, a('update_address')], BOOKING)).toBe(hold.id);
+    expect(releasableHold([hold], 'AWB1')).toBe(hold.id);
+    expect(releasableHold([a('reattempt'), hold, a('update_address')], 'AWB1')).toBe(hold.id);
     const unknown = a('hold', { status: 'failed', outcomeUnknown: true });
-    expect(releasableHold([unknown], BOOKING)).toBe(unknown.id);
-    expect(releasableHold([hold, a('reattempt')], BOOKING)).toBeNull();
-    expect(releasableHold([a('hold', { status: 'failed' })], BOOKING)).toBeNull();
-    expect(releasableHold([], BOOKING)).toBeNull();
+    expect(releasableHold([unknown], 'AWB1')).toBe(unknown.id);
+    expect(releasableHold([hold, a('reattempt')], 'AWB1')).toBeNull();
+    expect(releasableHold([a('hold', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(releasableHold([], 'AWB1')).toBeNull();
   });
 
   it('is none once a return of the booking was asked (even never answered), nor for another booking', () => {
-    expect(releasableHold([a('hold'), a('return')], BOOKING)).toBeNull();
+    expect(releasableHold([a('hold'), a('return')], 'AWB1')).toBeNull();
     expect(
-      releasableHold([a('hold'), a('return', { status: 'failed', outcomeUnknown: true })], BOOKING),
+      releasableHold([a('hold'), a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
     ).toBeNull();
-    expect(releasableHold([a('hold'), a('return', { status: 'manual' })], BOOKING)).toBeNull();
+    expect(releasableHold([a('hold'), a('return', { status: 'manual' })], 'AWB1')).toBeNull();
     // A return the courier refused asked nothing.
     const hold = a('hold');
-    expect(releasableHold([hold, a('return', { status: 'failed' })], BOOKING)).toBe(hold.id);
-    expect(releasableHold([a('hold', { awb: 'OLD' })], BOOKING)).toBeNull();
+    expect(releasableHold([hold, a('return', { status: 'failed' })], 'AWB1')).toBe(hold.id);
+    expect(releasableHold([a('hold', { awb: 'OLD' })], 'AWB1')).toBeNull();
     // Another booking's return does not end this booking's hold.
     const held = a('hold');
-    expect(releasableHold([a('return', { awb: 'OLD' }), held], BOOKING)).toBe(held.id);
+    expect(releasableHold([a('return', { awb: 'OLD' }), held], 'AWB1')).toBe(held.id);
   });
 });
 
@@ -248,7 +247,6 @@ describe('an instruction the courier already has is not sent again', () => {
 });
 
 describe('a hold, a re-attempt or an address correction after a return was asked', () => {
-  const BOOKING = { awb: 'AWB1', failedAttempts: 1 };
   const at = new Date('2026-12-01T03:00:00.000Z');
   const a = (
     action: ParcelActionKind,
@@ -264,64 +262,44 @@ describe('a hold, a re-attempt or an address correction after a return was asked
   });
 
   it('is refused, naming when the return was asked and how far it got', () => {
-    expect(afterReturnRefusal('hold', [a('return')], BOOKING)).toBe(
+    expect(afterReturnRefusal('hold', [a('return')], 'AWB1')).toBe(
       'hold is not possible: a return was asked at 2026-12-01T03:00:00.000Z (action r-return, sent to the courier); the parcel goes back to you',
     );
-    expect(afterReturnRefusal('reattempt', [a('hold'), a('return', { status: 'manual' })], BOOKING)).toMatch(
+    expect(afterReturnRefusal('reattempt', [a('hold'), a('return', { status: 'manual' })], 'AWB1')).toMatch(
       /^reattempt is not possible: a return was asked at .*recorded for Kirim operations/,
     );
     expect(
-      afterReturnRefusal('reattempt', [a('return', { status: 'failed', outcomeUnknown: true })], BOOKING),
+      afterReturnRefusal('reattempt', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
     ).toMatch(/the courier did not answer in time and may have taken it/);
     // A correction would be refused by the courier, or (operations arranging the return) deliver a parcel
     // going back to the new address.
-    expect(afterReturnRefusal('update_address', [a('return', { status: 'manual' })], BOOKING)).toBe(
+    expect(afterReturnRefusal('update_address', [a('return', { status: 'manual' })], 'AWB1')).toBe(
       'update_address is not possible: a return was asked at 2026-12-01T03:00:00.000Z (action r-return, recorded for Kirim operations); the parcel goes back to you',
     );
     expect(
-      afterReturnRefusal(
-        'update_address',
-        [a('return', { status: 'failed', outcomeUnknown: true })],
-        BOOKING,
-      ),
+      afterReturnRefusal('update_address', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
     ).toMatch(/^update_address is not possible: .*may have taken it/);
   });
 
   it('is allowed when no return reached the courier for this booking; a second return is never refused here (it is a repeat)', () => {
-    expect(afterReturnRefusal('hold', [], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('hold', [a('return', { status: 'failed' })], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('hold', [a('return', { awb: 'OLD' })], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('return', [a('return')], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('update_address', [], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('update_address', [a('return', { status: 'failed' })], BOOKING)).toBeNull();
-    expect(afterReturnRefusal('update_address', [a('return', { awb: 'OLD' })], BOOKING)).toBeNull();
+    expect(afterReturnRefusal('hold', [], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('hold', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('hold', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('return', [a('return')], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [a('return', { status: 'failed' })], 'AWB1')).toBeNull();
+    expect(afterReturnRefusal('update_address', [a('return', { awb: 'OLD' })], 'AWB1')).toBeNull();
   });
 
   it('the return asked is the booking’s latest one the courier may act on (the shipment’s returnAskedAt)', () => {
     const refused = a('return', { id: 'r-refused', status: 'failed' });
     const unknown = a('return', { id: 'r-unknown', status: 'failed', outcomeUnknown: true });
-    expect(askedReturn([a('hold'), unknown, refused], BOOKING)).toBe(unknown);
+    expect(askedReturn([a('hold'), unknown, refused], 'AWB1')).toBe(unknown);
     expect(
-      askedReturn([a('return', { id: 'r-1' }), a('return', { id: 'r-2', status: 'pending' })], BOOKING)?.id,
+      askedReturn([a('return', { id: 'r-1' }), a('return', { id: 'r-2', status: 'pending' })], 'AWB1')?.id,
     ).toBe('r-2');
-    expect(askedReturn([refused], BOOKING)).toBeUndefined();
-    expect(askedReturn([a('return', { awb: 'OLD' })], BOOKING)).toBeUndefined();
-  });
-
-  it('a return never answered lapses once a delivery attempt fails after it: the courier did not take it', () => {
-    const unknown = a('return', { status: 'failed', outcomeUnknown: true, failedAttempts: 1 });
-    const later = { awb: 'AWB1', failedAttempts: 2 };
-    expect(askedReturn([unknown], later)).toBeUndefined();
-    expect(afterReturnRefusal('reattempt', [unknown], later)).toBeNull();
-    expect(repeatRefusal('return', [unknown], later)).toBeNull();
-    expect(releasableHold([a('hold', { id: 'h' }), unknown], later)).toBe('h');
-    // Not before: the attempt it was asked after is no news.
-    expect(askedReturn([unknown], BOOKING)).toBe(unknown);
-    expect(repeatRefusal('return', [unknown], BOOKING)).toMatch(/^the parcel may already be returning/);
-    // One the courier took, or recorded before attempts were kept, does not lapse.
-    expect(askedReturn([a('return')], later)?.status).toBe('sent');
-    const legacy = a('return', { status: 'failed', outcomeUnknown: true, failedAttempts: null });
-    expect(askedReturn([legacy], later)).toBe(legacy);
+    expect(askedReturn([refused], 'AWB1')).toBeUndefined();
+    expect(askedReturn([a('return', { awb: 'OLD' })], 'AWB1')).toBeUndefined();
   });
 });
 
