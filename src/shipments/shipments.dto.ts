@@ -286,6 +286,12 @@ export class BookedShipmentDto extends ShipmentDto {
       'COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking',
   })
   carriedByEarlierBooking!: CarriedByEarlierBookingDto | null;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    description: 'Delivery attempts that failed so far, as tracking reported them (0 before the first)',
+  })
+  failedAttempts!: number;
 }
 
 class RowErrorDto {

@@ -19,6 +19,7 @@ export interface ShipmentSummaryRow {
   reference: string;
   status: ShipmentStatus;
   awb: string | null;
+  failedAttempts: number;
 }
 
 export interface TransitionAlong {
@@ -465,8 +466,8 @@ export class ShipmentsRepository {
     // Prepared: the alert inbox asks on every page and every acknowledgement.
     return queryPrepared<ShipmentSummaryRow>(
       this.tx.manager,
-      'shipment_summaries',
-      'SELECT id, reference, status, awb FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
+      'shipment_summaries_v2',
+      'SELECT id, reference, status, awb, failed_attempts AS "failedAttempts" FROM shipments WHERE seller_id = $1 AND id = ANY($2::uuid[])',
       [sellerId, ids],
     );
   }

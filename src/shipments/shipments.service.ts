@@ -478,6 +478,7 @@ export class ShipmentsService {
       decision: s.decision as ScoringDecisionDto | null,
       pickupAttempts: attempts.map(attemptView),
       carriedByEarlierBooking: carriedByEarlierBookingView(attempts),
+      failedAttempts: s.failedAttempts,
     };
   }
 

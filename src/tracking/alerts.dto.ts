@@ -115,6 +115,14 @@ export class AlertShipmentDto {
       'As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was',
   })
   returnAskedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'As GET /v1/shipments/{id} `reattemptAskedAt`: when the re-attempt answering the current failed attempt was asked, after which another is refused (409) until the next attempt fails; null when none was',
+  })
+  reattemptAskedAt!: string | null;
 }
 
 /** An alert as the inbox (GET /v1/alerts, acknowledging) shows it: with where its shipment stands. */

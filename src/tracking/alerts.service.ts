@@ -279,11 +279,14 @@ export class AlertsService {
     const actions = await this.actions.ofShipments([...shipments.keys()]);
     return alerts.map((a) => {
       const s = shipments.get(a.shipmentId);
-      const { heldBy, returnAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], s?.awb ?? null);
+      const { heldBy, returnAskedAt, reattemptAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], {
+        awb: s?.awb ?? null,
+        failedAttempts: s?.failedAttempts ?? 0,
+      });
       // An alert is always of the seller's shipment; were it not found, 'ready' offers no action.
       return {
         ...alertView(a, s?.reference ?? ''),
-        shipment: { status: s?.status ?? 'ready', heldBy, returnAskedAt },
+        shipment: { status: s?.status ?? 'ready', heldBy, returnAskedAt, reattemptAskedAt },
       };
     });
   }

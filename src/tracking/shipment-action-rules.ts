@@ -32,6 +32,12 @@ export interface RecordedAction {
   outcomeUnknown?: boolean;
 }
 
+/** A booking as the rules read it: its airway bill, and its failed delivery attempts so far. */
+export interface Booking {
+  awb: string;
+  failedAttempts: number;
+}
+
 /** A recorded action with what tells a repeat: its booking and the failed attempt it answered. */
 export interface TakenAction extends RecordedAction {
   id: string;
@@ -85,6 +91,35 @@ export function releasableHold(actions: readonly TakenAction[], awb: string): st
 }
 
 /**
+ * The booking's latest re-attempt, return or hold the courier has (or operations), or may have: a hold or a
+ * return never answered counts as in place (as isHeld reads a hold), since sending it again would have the
+ * courier refuse the duplicate, or hold twice what one re-attempt releases. `actions` oldest first.
+ */
+const latestOfBooking = <T extends TakenAction>(actions: readonly T[], awb: string): T | undefined =>
+  actions
+    .filter(
+      (a) => (taken(a) || maybeHeld(a) || maybeReturned(a)) && a.action !== 'update_address' && a.awb === awb,
+    )
+    .pop();
+
+/** A re-attempt answers one failed attempt, the booking's latest when it was asked: after the next fails, the seller may ask again. */
+const answers = (a: TakenAction, booking: Booking) =>
+  a.action === 'reattempt' && a.failedAttempts !== null && a.failedAttempts === booking.failedAttempts;
+
+/**
+ * The re-attempt that answers the booking's current failed attempt, when it is the latest instruction the
+ * courier has: another re-attempt is a repeat (409, repeatRefusal) until the next attempt fails. `actions`
+ * oldest first; undefined when there is none.
+ */
+export function answeringReattempt<T extends TakenAction>(
+  actions: readonly T[],
+  booking: Booking,
+): T | undefined {
+  const latest = latestOfBooking(actions, booking.awb);
+  return latest && answers(latest, booking) ? latest : undefined;
+}
+
+/**
  * Why `action` would only repeat what the courier already has for the shipment's booking (null: it would
  * not), so a double click or a retried request without an Idempotency-Key does not reach the courier
  * twice: a re-attempt for the failed attempt a re-attempt already answers, a return already asked for, a
@@ -95,18 +130,10 @@ export function releasableHold(actions: readonly TakenAction[], awb: string): st
 export function repeatRefusal(
   action: ParcelActionKind,
   actions: readonly TakenAction[],
-  shipment: { awb: string; failedAttempts: number },
+  shipment: Booking,
 ): string | null {
   if (action === 'update_address') return null;
-  // A hold or a return never answered counts as in place (as isHeld reads a hold): sending it again would
-  // have the courier refuse the duplicate, or hold twice what one re-attempt releases.
-  const instructions = actions.filter(
-    (a) =>
-      (taken(a) || maybeHeld(a) || maybeReturned(a)) &&
-      a.action !== 'update_address' &&
-      a.awb === shipment.awb,
-  );
-  const latest = instructions[instructions.length - 1];
+  const latest = latestOfBooking(actions, shipment.awb);
   if (latest?.action !== action) return null;
   if (maybeHeld(latest))
     return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
@@ -115,8 +142,7 @@ export function repeatRefusal(
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
     case 'reattempt':
-      // A re-attempt answers one failed attempt: after the next one fails, the seller may ask again.
-      if (latest.failedAttempts === null || latest.failedAttempts !== shipment.failedAttempts) return null;
+      if (!answers(latest, shipment)) return null;
       return `a re-attempt for this failed delivery attempt was already ${where} (action ${latest.id}); ask again if the next attempt fails`;
     case 'return':
       return `a return was already ${where} (action ${latest.id})`;
@@ -194,22 +220,27 @@ export interface BookingStanding {
   heldBy: string | null;
   addressCorrectionUnconfirmed: string | null;
   returnAskedAt: string | null;
+  reattemptAskedAt: string | null;
 }
 
 /**
- * Where the seller's actions leave the booking `awb` (null: not booked, nothing stands): the hold a
+ * Where the seller's actions leave the booking (`awb` null: not booked, nothing stands): the hold a
  * re-attempt would release (releasableHold), the address correction whose outcome is unknown
  * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
- * correction is refused. `actions` the shipment's, oldest first.
+ * correction is refused; when the re-attempt answering the current failed attempt was asked (answeringReattempt),
+ * after which another is a repeat until the next attempt fails. `actions` the shipment's, oldest first.
  */
 export function bookingStanding(
   actions: readonly (TakenAction & { createdAt: Date })[],
-  awb: string | null,
+  booking: { awb: string | null; failedAttempts: number },
 ): BookingStanding {
-  if (!awb) return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null };
+  const { awb, failedAttempts } = booking;
+  if (!awb)
+    return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null, reattemptAskedAt: null };
   return {
     heldBy: releasableHold(actions, awb),
     addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
     returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
+    reattemptAskedAt: answeringReattempt(actions, { awb, failedAttempts })?.createdAt.toISOString() ?? null,
   };
 }

@@ -230,17 +230,18 @@ export class ShipmentActionsService {
 
   /**
    * The seller's actions on the shipment, newest first (empty for another seller's), and where they leave its
-   * booking `awb` (bookingStanding): one read of them for both.
+   * booking (bookingStanding: its airway bill, null when not booked, and its failed attempts so far): one
+   * read of them for both.
    */
   async ofShipment(
     sellerId: string,
     shipmentId: string,
-    awb: string | null,
+    booking: { awb: string | null; failedAttempts: number },
   ): Promise<{ actions: ShipmentActionDto[] } & BookingStanding> {
     const recorded = await this.repository.forShipment(sellerId, shipmentId);
     return {
       actions: recorded.map(actionView),
-      ...bookingStanding([...recorded].reverse(), awb),
+      ...bookingStanding([...recorded].reverse(), booking),
     };
   }
 

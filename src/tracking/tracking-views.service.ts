@@ -35,7 +35,7 @@ export class TrackingViews {
         detail.courier ? { courier: detail.courier.code, awb: detail.awb } : null,
       ),
       alerts: await this.alerts.listForShipment(sellerId, id, detail.reference),
-      ...(await this.actions.ofShipment(sellerId, id, detail.awb)),
+      ...(await this.actions.ofShipment(sellerId, id, detail)),
     };
   }
 

@@ -84,6 +84,14 @@ export class ShipmentDetailDto extends BookedShipmentDto {
       'When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it',
   })
   returnAskedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When the seller asked for the `reattempt` that answers the current failed attempt (in `actions`, sent or recorded for operations, and the latest instruction the courier has): another is refused as a repeat (409 SHIPMENTS_ACTION_ALREADY_TAKEN) until the next attempt fails, when this is null again. Null too when none was asked since that attempt failed',
+  })
+  reattemptAskedAt!: string | null;
 }
 
 export class TrackingEventListDto {

@@ -122,7 +122,7 @@ describe('alerts: the store and the seller’s inbox', () => {
         openedAt: at(0).toISOString(),
         acknowledgedAt: null,
         resolvedAt: null,
-        shipment: { status: 'ready', heldBy: null, returnAskedAt: null },
+        shipment: { status: 'ready', heldBy: null, returnAskedAt: null, reattemptAskedAt: null },
       },
     ]);
     const text = new URL(item[0].contact.whatsappUrl!).searchParams.get('text');
@@ -132,25 +132,35 @@ describe('alerts: the store and the seller’s inbox', () => {
     );
   });
 
-  it('says by each alert where its shipment stands, as GET /v1/shipments/{id} does: the hold a re-attempt releases, when a return was asked', async () => {
+  it('says by each alert where its shipment stands, as GET /v1/shipments/{id} does: the hold a re-attempt releases, when a return or the failed attempt’s re-attempt was asked', async () => {
     const c = await signupSeller(http, 'Seller Standing');
     const origin = (await createAddress(http, c)).id;
     const jne = PINNED.find((p) => p.code === 'jne')!;
     const booked = [];
-    for (const reference of ['STAND-HELD', 'STAND-RETURN', 'STAND-NONE'])
+    for (const reference of ['STAND-HELD', 'STAND-RETURN', 'STAND-NONE', 'STAND-REATTEMPT'])
       booked.push((await bookPinned(t, http, c, origin, [jne], { reference }))[0]);
     t.clock.advance(HOUR);
-    for (const p of booked)
-      for (const to of ['picked_up', 'in_transit'])
-        await http.post(`/sandbox/parcels/${p.awb}/advance`).set(c.auth).send({ to }).expect(200);
+    const steps = (i: number) =>
+      i < 3
+        ? [{ to: 'picked_up' }, { to: 'in_transit' }]
+        : [
+            { to: 'picked_up' },
+            { to: 'in_transit' },
+            { to: 'out_for_delivery' },
+            { to: 'delivery_failed', reason: 'consignee_absent' },
+          ];
+    for (const [i, p] of booked.entries())
+      for (const step of steps(i))
+        await http.post(`/sandbox/parcels/${p.awb}/advance`).set(c.auth).send(step).expect(200);
     const statusOf = async (id: string) =>
       (await http.get(`/v1/shipments/${id}`).set(c.auth).expect(200)).body.status as string;
+    const expected = ['in_transit', 'in_transit', 'in_transit', 'delivery_failed'];
     for (let round = 0; round < 12; round += 1) {
-      if ((await Promise.all(booked.map((p) => statusOf(p.id)))).every((x) => x === 'in_transit')) break;
+      if ((await Promise.all(booked.map((p) => statusOf(p.id)))).every((x, i) => x === expected[i])) break;
       t.clock.advance(2 * HOUR);
       await t.app.get(TrackingPoller).pollDue();
     }
-    const [held, returning, none] = booked;
+    const [held, returning, none, reattempted] = booked;
     const act = async (id: string, action: string) =>
       (await http.post(`/v1/shipments/${id}/actions`).set(c.auth).send({ action }).expect(202)).body as {
         id: string;
@@ -158,6 +168,7 @@ describe('alerts: the store and the seller’s inbox', () => {
       };
     const hold = await act(held.id, 'hold');
     const ret = await act(returning.id, 'return');
+    const again = await act(reattempted.id, 'reattempt');
     for (const p of booked) {
       const s = await t.app.get(ShipmentsService).find(c.sellerId, p.id);
       await alerts.reconcile({ ...s, courier: 'jne' }, [finding('stale_no_scan')], at(300), randomUUID());
@@ -171,6 +182,7 @@ describe('alerts: the store and the seller’s inbox', () => {
         status: detail.status,
         heldBy: detail.heldBy,
         returnAskedAt: detail.returnAskedAt,
+        reattemptAskedAt: detail.reattemptAskedAt,
       });
       return item;
     };
@@ -178,14 +190,27 @@ describe('alerts: the store and the seller’s inbox', () => {
       status: 'in_transit',
       heldBy: hold.id,
       returnAskedAt: null,
+      reattemptAskedAt: null,
     });
     expect((await standing(returning.id)).shipment).toEqual({
       status: 'in_transit',
       heldBy: null,
       returnAskedAt: ret.createdAt,
+      reattemptAskedAt: null,
+    });
+    expect((await standing(reattempted.id)).shipment).toEqual({
+      status: 'delivery_failed',
+      heldBy: null,
+      returnAskedAt: null,
+      reattemptAskedAt: again.createdAt,
     });
     const plain = await standing(none.id);
-    expect(plain.shipment).toEqual({ status: 'in_transit', heldBy: null, returnAskedAt: null });
+    expect(plain.shipment).toEqual({
+      status: 'in_transit',
+      heldBy: null,
+      returnAskedAt: null,
+      reattemptAskedAt: null,
+    });
     // The whole page carries each one's own, and so does an acknowledgement's answer.
     const page = (await inbox(c, '?rule=stale_no_scan&limit=100')).items as (AlertBody & {
       shipment: { heldBy: string | null };

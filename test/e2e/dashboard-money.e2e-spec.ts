@@ -287,9 +287,11 @@ describe('the Peringatan and Saldo pages in a browser', () => {
           exact: true,
         })
         .waitFor();
-      // The card reads its parcel again: released, it is offered a plain re-attempt, no longer the release.
-      await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).waitFor();
-      expect(await release.count()).toBe(0);
+      // The card reads its parcel again: released, it offers no release, nor a plain re-attempt (the release
+      // answered this failed attempt: another is 409), but the return.
+      await release.waitFor({ state: 'detached' });
+      await heldCard.getByRole('button', { name: 'Retur ke penjual' }).waitFor();
+      expect(await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).count()).toBe(0);
       expect(await heldCard.getByTestId('held-notice').count()).toBe(0);
       const after = (await http.get(`/v1/shipments/${held.id}`).set(other.auth).expect(200)).body;
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([

@@ -385,10 +385,17 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     ]);
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['reattempt']);
     expect(await rows(b.id)).toEqual([{ status: 'sent' }]);
+    // The shipment says so, for a page to offer no second re-attempt.
+    expect(await shipment(b.id)).toMatchObject({ failedAttempts: 1, reattemptAskedAt: first.body.createdAt });
 
     // The courier tried again and failed again: that failure may be answered.
     await drive(b, { to: 'out_for_delivery' }, failedAttempt);
-    expect(await shipment(b.id)).toMatchObject({ status: 'delivery_failed', attempts: 2 });
+    expect(await shipment(b.id)).toMatchObject({
+      status: 'delivery_failed',
+      attempts: 2,
+      failedAttempts: 2,
+      reattemptAskedAt: null,
+    });
     await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(202);
     const ret = await act(b, { action: 'return' }).expect(202);
     const twice = await act(b, { action: 'return' }).expect(409);

@@ -1350,6 +1350,11 @@ export interface components {
             heldBy: string | null;
             /**
              * Format: date-time
+             * @description As GET /v1/shipments/{id} `reattemptAskedAt`: when the re-attempt answering the current failed attempt was asked, after which another is refused (409) until the next attempt fails; null when none was
+             */
+            reattemptAskedAt: string | null;
+            /**
+             * Format: date-time
              * @description As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was
              */
             returnAskedAt: string | null;
@@ -2749,6 +2754,8 @@ export interface components {
             decision: components["schemas"]["ScoringDecisionDto"] | null;
             /** @description Courier events, normalized, oldest first */
             events: components["schemas"]["TrackingEventDto"][];
+            /** @description Delivery attempts that failed so far, as tracking reported them (0 before the first) */
+            failedAttempts: number;
             /** @description The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or not answered in time, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead) */
             heldBy: string | null;
             /** Format: uuid */
@@ -2766,6 +2773,11 @@ export interface components {
              */
             pickupDueAt: string | null;
             reason: string | null;
+            /**
+             * Format: date-time
+             * @description When the seller asked for the `reattempt` that answers the current failed attempt (in `actions`, sent or recorded for operations, and the latest instruction the courier has): another is refused as a repeat (409 SHIPMENTS_ACTION_ALREADY_TAKEN) until the next attempt fails, when this is null again. Null too when none was asked since that attempt failed
+             */
+            reattemptAskedAt: string | null;
             recipient: components["schemas"]["RecipientViewDto"];
             reference: string;
             /** @description A courier service the seller pinned */

@@ -592,7 +592,7 @@ function Actions({
   const [note, setNote] = useState('');
   const hold = s.actions.find((a) => a.id === s.heldBy);
   const returnAsked = s.returnAskedAt !== null;
-  const offered = offeredActions(s.status, hold !== undefined, returnAsked);
+  const offered = offeredActions(s.status, hold !== undefined, returnAsked, s.reattemptAskedAt !== null);
   const fixable = canFixAddress(s.status, returnAsked);
   const found = s.actions.find((a) => a.id === s.addressCorrectionUnconfirmed);
   const unconfirmed = found?.address ? { ...found, address: found.address } : undefined;

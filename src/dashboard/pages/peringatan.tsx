@@ -66,8 +66,8 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
   // outcome is what it says.
   const refresh = () =>
     call(api.GET('/v1/shipments/{id}', { params: { path: { id: alert.shipmentId } } })).then(
-      ({ status, heldBy, returnAskedAt }) =>
-        onChange({ ...alert, shipment: { status, heldBy, returnAskedAt } }),
+      ({ status, heldBy, returnAskedAt, reattemptAskedAt }) =>
+        onChange({ ...alert, shipment: { status, heldBy, returnAskedAt, reattemptAskedAt } }),
       () => undefined,
     );
   const act = (action: ActionKind) =>

@@ -118,14 +118,20 @@ const IN_CUSTODY: readonly ShipmentStatus[] = [
  * attempt; a return or a hold while the courier carries the parcel). A parcel the seller holds (`heldBy`)
  * is offered the re-attempt that releases it wherever the courier carries it, and no second hold (the API
  * answers 409). Once a return was asked (`returnAskedAt`) nothing is: the API refuses a hold or a
- * re-attempt (422) and a second return (409), before any poll shows the parcel returning. The API
- * decides: its refusal is shown.
+ * re-attempt (422) and a second return (409), before any poll shows the parcel returning. Once the
+ * current failed attempt's re-attempt was asked (`reattemptAskedAt`), another is not offered until the next
+ * attempt fails (the API answers 409). The API decides: its refusal is shown.
  */
-export function offeredActions(status: ShipmentStatus, held = false, returnAsked = false): ActionKind[] {
+export function offeredActions(
+  status: ShipmentStatus,
+  held = false,
+  returnAsked = false,
+  reattemptAsked = false,
+): ActionKind[] {
   const offered: ActionKind[] = [];
   if (returnAsked) return offered;
   const carried = IN_CUSTODY.includes(status);
-  if (status === 'delivery_failed' || (held && carried)) offered.push('reattempt');
+  if ((status === 'delivery_failed' && !reattemptAsked) || (held && carried)) offered.push('reattempt');
   if (carried) offered.push('return');
   if (carried && !held) offered.push('hold');
   return offered;

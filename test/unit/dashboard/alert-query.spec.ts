@@ -14,9 +14,15 @@ const alert = fc.record({
     status: fc.constantFrom(...SHIPMENT_STATUSES),
     heldBy: fc.option(fc.uuid(), { nil: null }),
     returnAskedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
+    reattemptAskedAt: fc.option(fc.constant('2026-12-01T01:00:00.000Z'), { nil: null }),
   }),
 });
-const inTransit = { status: 'in_transit', heldBy: null, returnAskedAt: null } as const;
+const inTransit = {
+  status: 'in_transit',
+  heldBy: null,
+  returnAskedAt: null,
+  reattemptAskedAt: null,
+} as const;
 const failed = { ...inTransit, status: 'delivery_failed' } as const;
 
 describe('the actions offered by an alert', () => {
@@ -27,9 +33,14 @@ describe('the actions offered by an alert', () => {
         if (a.resolvedAt) expect(offered).toEqual([]);
         expect(new Set(offered).size).toBe(offered.length);
         for (const action of offered) expect(Object.keys(ACTION_ALLOWED_IN)).toContain(action);
-        const { status, heldBy, returnAskedAt } = a.shipment;
+        const { status, heldBy, returnAskedAt, reattemptAskedAt } = a.shipment;
         // Only what the shipment's page offers for where the parcel stands.
-        const page = offeredActions(status, heldBy !== null, returnAskedAt !== null);
+        const page = offeredActions(
+          status,
+          heldBy !== null,
+          returnAskedAt !== null,
+          reattemptAskedAt !== null,
+        );
         for (const action of offered) expect(page).toContain(action);
         if (returnAskedAt) expect(offered).toEqual([]);
         if (!a.resolvedAt && heldBy && page.includes('reattempt')) expect(offered[0]).toBe('reattempt');
@@ -48,6 +59,15 @@ describe('the actions offered by an alert', () => {
     });
     expect(offered).toEqual(['reattempt', 'return']);
     for (const action of offered) expect(ACTION_ALLOWED_IN[action]).toContain('delivery_failed');
+    // Once that attempt's re-attempt was asked, another is a repeat (409): only the return is left.
+    expect(
+      alertActions({
+        rule: 'failed_attempt',
+        suggestedAction: 'reattempt',
+        resolvedAt: null,
+        shipment: { ...failed, reattemptAskedAt: '2026-12-01T01:00:00.000Z' },
+      }),
+    ).toEqual(['return']);
   });
 
   it('offers a held parcel its release first, and no second hold; nothing once a return was asked', () => {

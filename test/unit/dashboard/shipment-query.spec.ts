@@ -89,6 +89,12 @@ describe('the detail offers the actions the API allows', () => {
     expect(offeredActions('returning', true)).toEqual([]);
   });
 
+  it('offers no second re-attempt for the failed attempt one already answers (409), but a held parcel its release', () => {
+    expect(offeredActions('delivery_failed', false, false, true)).toEqual(['return', 'hold']);
+    expect(offeredActions('delivery_failed', true, false, true)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('in_transit', false, false, true)).toEqual(['return', 'hold']);
+  });
+
   it('offers nothing once a return was asked (the API refuses a hold, re-attempt or correction, and repeats no return)', () => {
     for (const status of SHIPMENT_STATUSES) {
       expect(offeredActions(status, false, true)).toEqual([]);

@@ -7,7 +7,9 @@ import {
   ACTION_ALLOWED_IN,
   actionRefusal,
   afterReturnRefusal,
+  answeringReattempt,
   askedReturn,
+  bookingStanding,
   isHeld,
   RecordedAction,
   releasableHold,
@@ -243,6 +245,43 @@ describe('an instruction the courier already has is not sent again', () => {
     }
     expect(repeatRefusal('return', [a('return', { awb: 'OLD' })], shipment)).toBeNull();
     expect(repeatRefusal('hold', [a('hold', { awb: 'OLD' })], shipment)).toBeNull();
+  });
+});
+
+describe('the re-attempt that answers the current failed attempt (reattemptAskedAt)', () => {
+  const at = new Date('2026-12-01T03:00:00.000Z');
+  const a = (
+    action: ParcelActionKind,
+    over: Partial<TakenAction> = {},
+  ): TakenAction & { createdAt: Date } => ({
+    id: `a-${action}`,
+    action,
+    status: 'sent',
+    awb: 'AWB1',
+    failedAttempts: 1,
+    createdAt: at,
+    ...over,
+  });
+  const now = { awb: 'AWB1', failedAttempts: 1 };
+
+  it('is the latest instruction when it was asked at the booking’s failed attempts, the one repeatRefusal refuses', () => {
+    const sent = a('reattempt');
+    expect(answeringReattempt([sent], now)).toBe(sent);
+    expect(answeringReattempt([a('hold'), a('reattempt', { status: 'manual' })], now)?.status).toBe('manual');
+    expect(bookingStanding([sent], now).reattemptAskedAt).toBe('2026-12-01T03:00:00.000Z');
+    expect(repeatRefusal('reattempt', [sent], now)).not.toBeNull();
+  });
+
+  it('is none once the next attempt failed, after a later hold or return, for another booking, or refused', () => {
+    expect(answeringReattempt([a('reattempt')], { ...now, failedAttempts: 2 })).toBeUndefined();
+    expect(answeringReattempt([a('reattempt'), a('hold')], now)).toBeUndefined();
+    expect(answeringReattempt([a('reattempt'), a('return')], now)).toBeUndefined();
+    expect(answeringReattempt([a('reattempt', { awb: 'OLD' })], now)).toBeUndefined();
+    expect(answeringReattempt([a('reattempt', { status: 'failed' })], now)).toBeUndefined();
+    expect(answeringReattempt([a('reattempt', { failedAttempts: null })], now)).toBeUndefined();
+    expect(bookingStanding([a('reattempt')], { awb: null, failedAttempts: 1 }).reattemptAskedAt).toBeNull();
+    // Wherever it is none, a re-attempt is not refused as a repeat.
+    expect(repeatRefusal('reattempt', [a('reattempt')], { ...now, failedAttempts: 2 })).toBeNull();
   });
 });
 
