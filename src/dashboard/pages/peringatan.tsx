@@ -234,7 +234,15 @@ export function PeringatanPage() {
   return (
     <>
       <h1>{t('peringatan.title')}</h1>
-      <AlertFilterForm key={key} filters={filters} onApply={setFilters} />
+      <AlertFilterForm
+        key={key}
+        filters={filters}
+        onApply={(f) => {
+          // A list loaded again is newer than what this page changed before.
+          setChanged({});
+          setFilters(f);
+        }}
+      />
       <Async
         loaded={list.first}
         isEmpty={(page) => page.items.length === 0}
