@@ -292,6 +292,8 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       await release.waitFor({ state: 'detached' });
       await heldCard.getByRole('button', { name: 'Retur ke penjual' }).waitFor();
       expect(await heldCard.getByRole('button', { name: 'Antar ulang', exact: true }).count()).toBe(0);
+      // The button pressed is gone: the keyboard stays on the card, at its heading.
+      await heldCard.locator('h2:focus').waitFor();
       expect(await heldCard.getByTestId('held-notice').count()).toBe(0);
       const after = (await http.get(`/v1/shipments/${held.id}`).set(other.auth).expect(200)).body;
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { AlertMessage } from '../components/alert-message';
@@ -77,9 +77,18 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       ),
     );
   const headingId = `alert-${alert.id}`;
+  // The buttons an action leaves may not include the one pressed (a hold released, a return asked): the
+  // keyboard then stays on the card, at its heading, rather than falling back to the page's start.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (wasBusy.current && busy === undefined && document.activeElement === document.body)
+      heading.current?.focus();
+    wasBusy.current = busy !== undefined;
+  }, [busy, alert]);
   return (
     <li className="alert-card" data-testid="alert">
-      <h2 id={headingId} className="alert-title">
+      <h2 id={headingId} className="alert-title" ref={heading} tabIndex={-1}>
         <span className={`badge severity-${alert.severity}`}>
           {t('peringatan.severityBadge', { severity: code('severity', alert.severity) })}
         </span>{' '}
