@@ -248,20 +248,21 @@ describe('an instruction the courier already has is not sent again', () => {
   });
 });
 
-describe('the re-attempt that answers the current failed attempt (reattemptAskedAt)', () => {
-  const at = new Date('2026-12-01T03:00:00.000Z');
-  const a = (
-    action: ParcelActionKind,
-    over: Partial<TakenAction> = {},
-  ): TakenAction & { createdAt: Date } => ({
-    id: `a-${action}`,
+/** Actions of booking AWB1 asked at its first failed attempt (1 December, 03:00 UTC), ids `<prefix>-<action>`. */
+const atFirstFailure =
+  (prefix: string) =>
+  (action: ParcelActionKind, over: Partial<TakenAction> = {}): TakenAction & { createdAt: Date } => ({
+    id: `${prefix}-${action}`,
     action,
     status: 'sent',
     awb: 'AWB1',
     failedAttempts: 1,
-    createdAt: at,
+    createdAt: new Date('2026-12-01T03:00:00.000Z'),
     ...over,
   });
+
+describe('the re-attempt that answers the current failed attempt (reattemptAskedAt)', () => {
+  const a = atFirstFailure('a');
   const now = { awb: 'AWB1', failedAttempts: 1 };
 
   it('is the latest instruction when it was asked at the booking’s failed attempts, the one repeatRefusal refuses', () => {
@@ -286,19 +287,7 @@ describe('the re-attempt that answers the current failed attempt (reattemptAsked
 });
 
 describe('a hold, a re-attempt or an address correction after a return was asked', () => {
-  const at = new Date('2026-12-01T03:00:00.000Z');
-  const a = (
-    action: ParcelActionKind,
-    over: Partial<TakenAction> = {},
-  ): TakenAction & { createdAt: Date } => ({
-    id: `r-${action}`,
-    action,
-    status: 'sent',
-    awb: 'AWB1',
-    failedAttempts: 1,
-    createdAt: at,
-    ...over,
-  });
+  const a = atFirstFailure('r');
 
   it('is refused, naming when the return was asked and how far it got', () => {
     expect(afterReturnRefusal('hold', [a('return')], 'AWB1')).toBe(
