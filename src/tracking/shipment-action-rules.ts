@@ -102,7 +102,10 @@ const latestOfBooking = <T extends TakenAction>(actions: readonly T[], awb: stri
     )
     .pop();
 
-/** A re-attempt answers one failed attempt, the booking's latest when it was asked: after the next fails, the seller may ask again. */
+/**
+ * A re-attempt answers one failed attempt, the booking's latest when it was asked: after the next fails,
+ * the seller may ask again.
+ */
 const answers = (a: TakenAction, booking: Booking) =>
   a.action === 'reattempt' && a.failedAttempts !== null && a.failedAttempts === booking.failedAttempts;
 
@@ -227,8 +230,9 @@ export interface BookingStanding {
  * Where the seller's actions leave the booking (`awb` null: not booked, nothing stands): the hold a
  * re-attempt would release (releasableHold), the address correction whose outcome is unknown
  * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
- * correction is refused; when the re-attempt answering the current failed attempt was asked (answeringReattempt),
- * after which another is a repeat until the next attempt fails. `actions` the shipment's, oldest first.
+ * correction is refused; when the re-attempt answering the current failed attempt was asked
+ * (answeringReattempt), after which another is a repeat until the next attempt fails. `actions` the
+ * shipment's, oldest first.
  */
 export function bookingStanding(
   actions: readonly (TakenAction & { createdAt: Date })[],
