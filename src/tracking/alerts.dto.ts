@@ -117,6 +117,13 @@ export class AlertShipmentDto {
   returnAskedAt!: string | null;
   @ApiProperty({
     type: String,
+    nullable: true,
+    description:
+      'As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked that the courier did not answer in time, which the seller may ask again; null when none',
+  })
+  returnUnconfirmed!: string | null;
+  @ApiProperty({
+    type: String,
     format: 'date-time',
     nullable: true,
     description:

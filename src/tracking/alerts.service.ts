@@ -279,14 +279,20 @@ export class AlertsService {
     const actions = await this.actions.ofShipments([...shipments.keys()]);
     return alerts.map((a) => {
       const s = shipments.get(a.shipmentId);
-      const { heldBy, returnAskedAt, reattemptAskedAt } = bookingStanding(actions.get(a.shipmentId) ?? [], {
-        awb: s?.awb ?? null,
-        failedAttempts: s?.failedAttempts ?? 0,
-      });
+      const { heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt } = bookingStanding(
+        actions.get(a.shipmentId) ?? [],
+        { awb: s?.awb ?? null, failedAttempts: s?.failedAttempts ?? 0 },
+      );
       // An alert is always of the seller's shipment; were it not found, 'ready' offers no action.
       return {
         ...alertView(a, s?.reference ?? ''),
-        shipment: { status: s?.status ?? 'ready', heldBy, returnAskedAt, reattemptAskedAt },
+        shipment: {
+          status: s?.status ?? 'ready',
+          heldBy,
+          returnAskedAt,
+          returnUnconfirmed,
+          reattemptAskedAt,
+        },
       };
     });
   }

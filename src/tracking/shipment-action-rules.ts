@@ -61,7 +61,11 @@ const maybeHeld = (a: RecordedAction) =>
 const returnAsked = (a: RecordedAction) =>
   a.action === 'return' && (a.status !== 'failed' || a.outcomeUnknown === true);
 
-/** A return the courier never answered: it may be on its way back, so a second return would repeat it. */
+/**
+ * A return the courier never answered: it may be on its way back, or the request may never have reached the
+ * courier. Asking again is how the seller finds out: a courier that took it refuses the second (the parcel
+ * is returning), one that did not takes it.
+ */
 const maybeReturned = (a: RecordedAction) =>
   a.action === 'return' && a.status === 'failed' && a.outcomeUnknown === true;
 
@@ -128,7 +132,9 @@ export function answeringReattempt<T extends TakenAction>(
  * twice: a re-attempt for the failed attempt a re-attempt already answers, a return already asked for, a
  * hold already in place. Read from the latest re-attempt, return or hold that reached the courier (or
  * operations) for this airway bill, `actions` oldest first. An address correction may always be sent
- * again: it carries its own words.
+ * again: it carries its own words; so may a return the courier never answered (unconfirmedReturn), which
+ * the seller could not otherwise make sure of. A hold never answered is not sent twice: one re-attempt
+ * releases it.
  */
 export function repeatRefusal(
   action: ParcelActionKind,
@@ -140,8 +146,7 @@ export function repeatRefusal(
   if (latest?.action !== action) return null;
   if (maybeHeld(latest))
     return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
-  if (maybeReturned(latest))
-    return `the parcel may already be returning: a return was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment before asking again`;
+  if (maybeReturned(latest)) return null;
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
     case 'reattempt':
@@ -169,6 +174,16 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
   );
   const latest = corrections[corrections.length - 1];
   return latest?.status === 'failed' ? latest.id : null;
+}
+
+/**
+ * The booking's latest return asked, when the courier never answered it (its id; null: none, or the latest
+ * was answered or is being sent): it may be returning, or may never have had the request, so the seller may
+ * ask again (repeatRefusal lets it through) and the courier's answer tells which. `actions` oldest first.
+ */
+export function unconfirmedReturn(actions: readonly TakenAction[], awb: string): string | null {
+  const asked = askedReturn(actions, awb);
+  return asked && maybeReturned(asked) ? asked.id : null;
 }
 
 /**
@@ -223,6 +238,7 @@ export interface BookingStanding {
   heldBy: string | null;
   addressCorrectionUnconfirmed: string | null;
   returnAskedAt: string | null;
+  returnUnconfirmed: string | null;
   reattemptAskedAt: string | null;
 }
 
@@ -230,7 +246,7 @@ export interface BookingStanding {
  * Where the seller's actions leave the booking (`awb` null: not booked, nothing stands): the hold a
  * re-attempt would release (releasableHold), the address correction whose outcome is unknown
  * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
- * correction is refused; when the re-attempt answering the current failed attempt was asked
+ * correction is refused, and that return by id when the courier never answered it (unconfirmedReturn); when the re-attempt answering the current failed attempt was asked
  * (answeringReattempt), after which another is a repeat until the next attempt fails. `actions` the
  * shipment's, oldest first.
  */
@@ -240,11 +256,18 @@ export function bookingStanding(
 ): BookingStanding {
   const { awb, failedAttempts } = booking;
   if (!awb)
-    return { heldBy: null, addressCorrectionUnconfirmed: null, returnAskedAt: null, reattemptAskedAt: null };
+    return {
+      heldBy: null,
+      addressCorrectionUnconfirmed: null,
+      returnAskedAt: null,
+      returnUnconfirmed: null,
+      reattemptAskedAt: null,
+    };
   return {
     heldBy: releasableHold(actions, awb),
     addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
     returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
+    returnUnconfirmed: unconfirmedReturn(actions, awb),
     reattemptAskedAt: answeringReattempt(actions, { awb, failedAttempts })?.createdAt.toISOString() ?? null,
   };
 }

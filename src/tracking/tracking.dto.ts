@@ -86,6 +86,13 @@ export class ShipmentDetailDto extends BookedShipmentDto {
   returnAskedAt!: string | null;
   @ApiProperty({
     type: String,
+    nullable: true,
+    description:
+      'The id (in `actions`) of the return asked that the courier did not answer in time: the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest',
+  })
+  returnUnconfirmed!: string | null;
+  @ApiProperty({
+    type: String,
     format: 'date-time',
     nullable: true,
     description:

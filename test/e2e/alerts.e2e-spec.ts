@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { defaults } from 'config/defaults';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { Transactions } from 'src/database/transaction';
 import { Shipment } from 'src/shipments/shipment.entity';
 import { ShipmentsService } from 'src/shipments/shipments.service';
@@ -122,7 +124,13 @@ describe('alerts: the store and the seller’s inbox', () => {
         openedAt: at(0).toISOString(),
         acknowledgedAt: null,
         resolvedAt: null,
-        shipment: { status: 'ready', heldBy: null, returnAskedAt: null, reattemptAskedAt: null },
+        shipment: {
+          status: 'ready',
+          heldBy: null,
+          returnAskedAt: null,
+          returnUnconfirmed: null,
+          reattemptAskedAt: null,
+        },
       },
     ]);
     const text = new URL(item[0].contact.whatsappUrl!).searchParams.get('text');
@@ -137,11 +145,11 @@ describe('alerts: the store and the seller’s inbox', () => {
     const origin = (await createAddress(http, c)).id;
     const jne = PINNED.find((p) => p.code === 'jne')!;
     const booked = [];
-    for (const reference of ['STAND-HELD', 'STAND-RETURN', 'STAND-NONE', 'STAND-REATTEMPT'])
+    for (const reference of ['STAND-HELD', 'STAND-RETURN', 'STAND-NONE', 'STAND-REATTEMPT', 'STAND-UNSURE'])
       booked.push((await bookPinned(t, http, c, origin, [jne], { reference }))[0]);
     t.clock.advance(HOUR);
     const steps = (i: number) =>
-      i < 3
+      i !== 3
         ? [{ to: 'picked_up' }, { to: 'in_transit' }]
         : [
             { to: 'picked_up' },
@@ -154,13 +162,13 @@ describe('alerts: the store and the seller’s inbox', () => {
         await http.post(`/sandbox/parcels/${p.awb}/advance`).set(c.auth).send(step).expect(200);
     const statusOf = async (id: string) =>
       (await http.get(`/v1/shipments/${id}`).set(c.auth).expect(200)).body.status as string;
-    const expected = ['in_transit', 'in_transit', 'in_transit', 'delivery_failed'];
+    const expected = ['in_transit', 'in_transit', 'in_transit', 'delivery_failed', 'in_transit'];
     for (let round = 0; round < 12; round += 1) {
       if ((await Promise.all(booked.map((p) => statusOf(p.id)))).every((x, i) => x === expected[i])) break;
       t.clock.advance(2 * HOUR);
       await t.app.get(TrackingPoller).pollDue();
     }
-    const [held, returning, none, reattempted] = booked;
+    const [held, returning, none, reattempted, unsure] = booked;
     const act = async (id: string, action: string) =>
       (await http.post(`/v1/shipments/${id}/actions`).set(c.auth).send({ action }).expect(202)).body as {
         id: string;
@@ -169,6 +177,25 @@ describe('alerts: the store and the seller’s inbox', () => {
     const hold = await act(held.id, 'hold');
     const ret = await act(returning.id, 'return');
     const again = await act(reattempted.id, 'reattempt');
+    // A return whose courier call timed out: it may or may not have been taken.
+    const courier = t.app.get(CourierRegistry).get('jne');
+    const lost = jest
+      .spyOn(courier, 'requestAction')
+      .mockImplementation(() =>
+        Promise.reject(
+          new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
+        ),
+      );
+    try {
+      await http
+        .post(`/v1/shipments/${unsure.id}/actions`)
+        .set(c.auth)
+        .send({ action: 'return' })
+        .expect(503);
+    } finally {
+      lost.mockRestore();
+    }
+    const [unanswered] = (await http.get(`/v1/shipments/${unsure.id}`).set(c.auth).expect(200)).body.actions;
     for (const p of booked) {
       const s = await t.app.get(ShipmentsService).find(c.sellerId, p.id);
       await alerts.reconcile({ ...s, courier: 'jne' }, [finding('stale_no_scan')], at(300), randomUUID());
@@ -182,6 +209,7 @@ describe('alerts: the store and the seller’s inbox', () => {
         status: detail.status,
         heldBy: detail.heldBy,
         returnAskedAt: detail.returnAskedAt,
+        returnUnconfirmed: detail.returnUnconfirmed,
         reattemptAskedAt: detail.reattemptAskedAt,
       });
       return item;
@@ -190,18 +218,28 @@ describe('alerts: the store and the seller’s inbox', () => {
       status: 'in_transit',
       heldBy: hold.id,
       returnAskedAt: null,
+      returnUnconfirmed: null,
       reattemptAskedAt: null,
     });
     expect((await standing(returning.id)).shipment).toEqual({
       status: 'in_transit',
       heldBy: null,
       returnAskedAt: ret.createdAt,
+      returnUnconfirmed: null,
+      reattemptAskedAt: null,
+    });
+    expect((await standing(unsure.id)).shipment).toEqual({
+      status: 'in_transit',
+      heldBy: null,
+      returnAskedAt: unanswered.createdAt,
+      returnUnconfirmed: unanswered.id,
       reattemptAskedAt: null,
     });
     expect((await standing(reattempted.id)).shipment).toEqual({
       status: 'delivery_failed',
       heldBy: null,
       returnAskedAt: null,
+      returnUnconfirmed: null,
       reattemptAskedAt: again.createdAt,
     });
     const plain = await standing(none.id);
@@ -209,6 +247,7 @@ describe('alerts: the store and the seller’s inbox', () => {
       status: 'in_transit',
       heldBy: null,
       returnAskedAt: null,
+      returnUnconfirmed: null,
       reattemptAskedAt: null,
     });
     // The whole page carries each one's own, and so does an acknowledgement's answer.

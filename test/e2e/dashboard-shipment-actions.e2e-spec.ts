@@ -7,6 +7,7 @@ import { createOperator } from '../support/factories/operators';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitUntil } from '../support/wait';
 
 const HOUR = 3600_000;
 
@@ -137,6 +138,66 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       expect(await actions.getByText('Tidak ada tindakan untuk status ini.').count()).toBe(0);
       await axeCheck(page);
       await screenshot(page, 'pengiriman-retur-diminta');
+      expect(takePageErrors(page)).toEqual([]);
+    });
+
+    it(`says a return the courier never answered may not have reached it, and offers only the return again, which sends it (${width} px)`, async () => {
+      const b = await inTransit(`RETUR-TAK-PASTI-${width}`);
+      // JNE never gets the request; Kirim's call times out, so it cannot tell.
+      const courier = t.app.get(CourierRegistry).get('jne');
+      const lost = jest
+        .spyOn(courier, 'requestAction')
+        .mockImplementation(() =>
+          Promise.reject(
+            new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
+          ),
+        );
+      try {
+        await http
+          .post(`/v1/shipments/${b.id}/actions`)
+          .set(seller.auth)
+          .send({ action: 'return' })
+          .expect(503);
+      } finally {
+        lost.mockRestore();
+      }
+      const before = await shipment(b.id);
+      expect(before.returnUnconfirmed).toBe(before.actions[0].id);
+      t.clock.advance(HOUR);
+
+      const page = await open(`/pengiriman/${b.id}`, width);
+      const actions = page.getByRole('region', { name: 'Tindakan' });
+      const notice = actions.getByTestId('return-asked');
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(
+        /^Retur sudah diminta pada .+\. Kurir tidak menjawab permintaan retur itu tepat waktu: paket mungkin sudah kembali, atau permintaannya belum sampai\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
+      );
+      const again = actions.getByRole('button', { name: 'Retur ke penjual' });
+      await again.waitFor();
+      for (const name of ['Tahan di hub', 'Antar ulang', 'Kirim alamat baru ke kurir'])
+        expect(await actions.getByRole('button', { name }).count()).toBe(0);
+      await axeCheck(page);
+      await screenshot(page, 'pengiriman-retur-tak-pasti');
+
+      await again.click();
+      await actions.getByRole('button', { name: 'Ya, retur' }).click();
+      await page.getByText('Permintaan Retur ke penjual dicatat: diterima kurir.').waitFor();
+      // Taken: the notice no longer doubts it, and no return is offered again.
+      await waitUntil(
+        async () => !((await notice.textContent()) ?? '').includes('Kurir tidak menjawab'),
+        'the notice no longer says the courier did not answer',
+      );
+      expect(await again.count()).toBe(0);
+      const after = await shipment(b.id);
+      expect({ returnUnconfirmed: after.returnUnconfirmed, returnAskedAt: after.returnAskedAt }).toEqual({
+        returnUnconfirmed: null,
+        returnAskedAt: after.actions[0].createdAt,
+      });
+      expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
+        ['return', 'sent'],
+        ['return', 'failed'],
+      ]);
+      // The browser logs nothing but what the page was answered.
       expect(takePageErrors(page)).toEqual([]);
     });
 

@@ -733,6 +733,66 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
   });
 
+  it('a return the courier never answered may be asked again: taken when the first never reached it, refused by a courier that had it', async () => {
+    const lostReturn = async (b: Booked, code: 'jne' | 'ninja', reached: boolean) => {
+      const courier = courierOf(code);
+      const take = courier.requestAction.bind(courier);
+      const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
+        if (reached) await take(order, action);
+        throw new CourierUnavailableError(code, 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+      });
+      try {
+        await act(b, { action: 'return' }).expect(503);
+      } finally {
+        lost.mockRestore();
+      }
+      const s = await shipment(b.id);
+      const [first] = s.actions as ActionBody[];
+      expect({ returnAskedAt: s.returnAskedAt, returnUnconfirmed: s.returnUnconfirmed }).toEqual({
+        returnAskedAt: first.createdAt,
+        returnUnconfirmed: first.id,
+      });
+      t.clock.advance(HOUR);
+      return first;
+    };
+
+    // The request never reached the courier: asked again, it is taken, and the return stands confirmed.
+    const missed = await book('jne');
+    await drive(missed, ...inTransit);
+    await lostReturn(missed, 'jne', false);
+    expect(await atCourier(missed)).toEqual([]);
+    const again = await act(missed, { action: 'return' }).expect(202);
+    expect(again.body.status).toBe('sent');
+    expect((await atCourier(missed)).map((a) => a.kind)).toEqual(['return']);
+    const confirmed = await shipment(missed.id);
+    expect({
+      returnAskedAt: confirmed.returnAskedAt,
+      returnUnconfirmed: confirmed.returnUnconfirmed,
+    }).toEqual({
+      returnAskedAt: again.body.createdAt,
+      returnUnconfirmed: null,
+    });
+    // A third is a repeat of the one taken.
+    expect((await act(missed, { action: 'return' }).expect(409)).body.code).toBe(
+      'SHIPMENTS_ACTION_ALREADY_TAKEN',
+    );
+
+    // The courier had it: asked again, it refuses (the parcel is on its way back), and nothing else is sent.
+    const taken = await book('ninja');
+    await drive(taken, ...inTransit);
+    const first = await lostReturn(taken, 'ninja', true);
+    const refused = await act(taken, { action: 'return' }).expect(422);
+    expect(refused.body.code).toBe('SHIPMENTS_ACTION_REFUSED_BY_COURIER');
+    expect((await atCourier(taken)).map((a) => a.kind)).toEqual(['return']);
+    const still = await shipment(taken.id);
+    expect({ returnUnconfirmed: still.returnUnconfirmed, returnAskedAt: still.returnAskedAt }).toEqual({
+      returnUnconfirmed: first.id,
+      returnAskedAt: first.createdAt,
+    });
+    await pollNow(taken);
+    expect((await shipment(taken.id)).status).toBe('returning');
+  });
+
   it('a hold the courier took but did not answer in time counts as a hold: the parcel kept silent is no stale alert, and a re-attempt may release it', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit, { to: 'out_for_delivery' });
@@ -904,7 +964,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(await rows(m.id)).toEqual([{ status: 'manual' }]);
   });
 
-  it('a return the courier never answered (it may have taken it): an address correction is 422 and a second return 409 saying it may already be returning, neither sent nor recorded', async () => {
+  it('a return the courier never answered (it may have taken it): an address correction is 422, neither sent nor recorded', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
@@ -922,11 +982,6 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     t.clock.advance(HOUR);
     const asked = jest.spyOn(courier, 'requestAction');
     try {
-      const again = await act(b, { action: 'return' }).expect(409);
-      expect(again.body).toMatchObject({
-        code: 'SHIPMENTS_ACTION_ALREADY_TAKEN',
-        message: `the parcel may already be returning: a return was sent to the courier, which did not answer in time (action ${first.id}); check the shipment before asking again`,
-      });
       const correction = await act(b, {
         action: 'update_address',
         address: {

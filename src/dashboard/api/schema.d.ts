@@ -1358,6 +1358,8 @@ export interface components {
              * @description As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was
              */
             returnAskedAt: string | null;
+            /** @description As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked that the courier did not answer in time, which the seller may ask again; null when none */
+            returnUnconfirmed: string | null;
             /** @enum {string} */
             status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
         };
@@ -2787,6 +2789,8 @@ export interface components {
              * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
              */
             returnAskedAt: string | null;
+            /** @description The id (in `actions`) of the return asked that the courier did not answer in time: the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest */
+            returnUnconfirmed: string | null;
             /** @enum {string} */
             risk: "none" | "at_risk";
             /** @enum {string} */

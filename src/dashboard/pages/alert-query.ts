@@ -41,9 +41,14 @@ export function alertActions(
   alert: Pick<Alert, 'rule' | 'suggestedAction' | 'resolvedAt' | 'shipment'>,
 ): ActionKind[] {
   if (alert.resolvedAt) return [];
-  const { status, heldBy, returnAskedAt, reattemptAskedAt } = alert.shipment;
+  const { status, heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt } = alert.shipment;
   const held = heldBy !== null;
-  const offered = offeredActions(status, held, returnAskedAt !== null, reattemptAskedAt !== null);
+  const offered = offeredActions(status, {
+    held,
+    returnAsked: returnAskedAt !== null,
+    returnUnconfirmed: returnUnconfirmed !== null,
+    reattemptAsked: reattemptAskedAt !== null,
+  });
   const byRule: Partial<Record<Rule, ActionKind[]>> = {
     failed_attempt: ['reattempt', 'return'],
     held_or_misrouted: ['return', 'hold'],

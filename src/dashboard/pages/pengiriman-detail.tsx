@@ -592,7 +592,12 @@ function Actions({
   const [note, setNote] = useState('');
   const hold = s.actions.find((a) => a.id === s.heldBy);
   const returnAsked = s.returnAskedAt !== null;
-  const offered = offeredActions(s.status, hold !== undefined, returnAsked, s.reattemptAskedAt !== null);
+  const offered = offeredActions(s.status, {
+    held: hold !== undefined,
+    returnAsked,
+    returnUnconfirmed: s.returnUnconfirmed !== null,
+    reattemptAsked: s.reattemptAskedAt !== null,
+  });
   const fixable = canFixAddress(s.status, returnAsked);
   const found = s.actions.find((a) => a.id === s.addressCorrectionUnconfirmed);
   const unconfirmed = found?.address ? { ...found, address: found.address } : undefined;
@@ -631,7 +636,9 @@ function Actions({
           {outcome.text}
         </p>
       )}
-      {s.returnAskedAt && <ReturnAskedNotice at={s.returnAskedAt} />}
+      {s.returnAskedAt && (
+        <ReturnAskedNotice at={s.returnAskedAt} unconfirmed={s.returnUnconfirmed !== null} />
+      )}
       {hold && <HeldNotice hold={hold} />}
       {unconfirmed && (
         <UnconfirmedCorrection

@@ -66,8 +66,11 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
   // outcome is what it says.
   const refresh = () =>
     call(api.GET('/v1/shipments/{id}', { params: { path: { id: alert.shipmentId } } })).then(
-      ({ status, heldBy, returnAskedAt, reattemptAskedAt }) =>
-        onChange({ ...alert, shipment: { status, heldBy, returnAskedAt, reattemptAskedAt } }),
+      ({ status, heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt }) =>
+        onChange({
+          ...alert,
+          shipment: { status, heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt },
+        }),
       () => undefined,
     );
   const act = (action: ActionKind) =>
@@ -117,7 +120,12 @@ function AlertCard({ alert, onChange }: { alert: Alert; onChange: (alert: Alert)
       <p>
         <strong>{t('detail.suggested', { action: code('suggest', alert.suggestedAction) })}</strong>
       </p>
-      {alert.shipment.returnAskedAt && <ReturnAskedNotice at={alert.shipment.returnAskedAt} />}
+      {alert.shipment.returnAskedAt && (
+        <ReturnAskedNotice
+          at={alert.shipment.returnAskedAt}
+          unconfirmed={alert.shipment.returnUnconfirmed !== null}
+        />
+      )}
       {held && !alert.resolvedAt && (
         <p className="notice" data-testid="held-notice">
           {t('peringatan.held')}

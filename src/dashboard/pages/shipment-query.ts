@@ -113,24 +113,33 @@ const IN_CUSTODY: readonly ShipmentStatus[] = [
   'delivery_failed',
 ];
 
+/** Where the seller's actions leave the parcel, as GET /v1/shipments/{id} and each alert say it. */
+export interface ActionStanding {
+  /** The seller holds it (`heldBy`). */
+  held?: boolean;
+  /** A return was asked (`returnAskedAt`). */
+  returnAsked?: boolean;
+  /** The courier never answered that return (`returnUnconfirmed`). */
+  returnUnconfirmed?: boolean;
+  /** The re-attempt answering the current failed attempt was asked (`reattemptAskedAt`). */
+  reattemptAsked?: boolean;
+}
+
 /**
  * The actions worth offering for a status, as the API's rules take them (a re-attempt after a failed
- * attempt; a return or a hold while the courier carries the parcel). A parcel the seller holds (`heldBy`)
- * is offered the re-attempt that releases it wherever the courier carries it, and no second hold (the API
- * answers 409). Once a return was asked (`returnAskedAt`) nothing is: the API refuses a hold or a
- * re-attempt (422) and a second return (409), before any poll shows the parcel returning. Once the
- * current failed attempt's re-attempt was asked (`reattemptAskedAt`), another is not offered until the next
- * attempt fails (the API answers 409). The API decides: its refusal is shown.
+ * attempt; a return or a hold while the courier carries the parcel). A parcel the seller holds is offered
+ * the re-attempt that releases it wherever the courier carries it, and no second hold (the API answers
+ * 409). Once a return was asked nothing is, before any poll shows the parcel returning: the API refuses a
+ * hold or a re-attempt (422) and a second return (409), but for the return again when the courier never
+ * answered it (the courier's answer then tells whether it had the first). Once the current failed attempt's
+ * re-attempt was asked, another is not offered until the next attempt fails (the API answers 409). The API
+ * decides: its refusal is shown.
  */
-export function offeredActions(
-  status: ShipmentStatus,
-  held = false,
-  returnAsked = false,
-  reattemptAsked = false,
-): ActionKind[] {
+export function offeredActions(status: ShipmentStatus, standing: ActionStanding = {}): ActionKind[] {
+  const { held = false, returnAsked = false, returnUnconfirmed = false, reattemptAsked = false } = standing;
   const offered: ActionKind[] = [];
-  if (returnAsked) return offered;
   const carried = IN_CUSTODY.includes(status);
+  if (returnAsked) return returnUnconfirmed && carried ? ['return'] : offered;
   if ((status === 'delivery_failed' && !reattemptAsked) || (held && carried)) offered.push('reattempt');
   if (carried) offered.push('return');
   if (carried && !held) offered.push('hold');

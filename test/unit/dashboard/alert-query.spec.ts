@@ -14,6 +14,7 @@ const alert = fc.record({
     status: fc.constantFrom(...SHIPMENT_STATUSES),
     heldBy: fc.option(fc.uuid(), { nil: null }),
     returnAskedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
+    returnUnconfirmed: fc.option(fc.uuid(), { nil: null }),
     reattemptAskedAt: fc.option(fc.constant('2026-12-01T01:00:00.000Z'), { nil: null }),
   }),
 });
@@ -21,6 +22,7 @@ const inTransit = {
   status: 'in_transit',
   heldBy: null,
   returnAskedAt: null,
+  returnUnconfirmed: null,
   reattemptAskedAt: null,
 } as const;
 const failed = { ...inTransit, status: 'delivery_failed' } as const;
@@ -33,16 +35,17 @@ describe('the actions offered by an alert', () => {
         if (a.resolvedAt) expect(offered).toEqual([]);
         expect(new Set(offered).size).toBe(offered.length);
         for (const action of offered) expect(Object.keys(ACTION_ALLOWED_IN)).toContain(action);
-        const { status, heldBy, returnAskedAt, reattemptAskedAt } = a.shipment;
+        const { status, heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt } = a.shipment;
         // Only what the shipment's page offers for where the parcel stands.
-        const page = offeredActions(
-          status,
-          heldBy !== null,
-          returnAskedAt !== null,
-          reattemptAskedAt !== null,
-        );
+        const page = offeredActions(status, {
+          held: heldBy !== null,
+          returnAsked: returnAskedAt !== null,
+          returnUnconfirmed: returnUnconfirmed !== null,
+          reattemptAsked: reattemptAskedAt !== null,
+        });
         for (const action of offered) expect(page).toContain(action);
-        if (returnAskedAt) expect(offered).toEqual([]);
+        if (returnAskedAt) expect(offered.filter((x) => x !== 'return')).toEqual([]);
+        if (returnAskedAt && !returnUnconfirmed) expect(offered).toEqual([]);
         if (!a.resolvedAt && heldBy && page.includes('reattempt')) expect(offered[0]).toBe('reattempt');
         else if (!a.resolvedAt && page.includes(a.suggestedAction as never))
           expect(offered[0]).toBe(a.suggestedAction);
@@ -84,6 +87,15 @@ describe('the actions offered by an alert', () => {
         shipment: asked,
       }),
     ).toEqual([]);
+    // But the return again when its courier never answered it.
+    expect(
+      alertActions({
+        rule: 'failed_attempt',
+        suggestedAction: 'reattempt',
+        resolvedAt: null,
+        shipment: { ...asked, returnUnconfirmed: '00000000-0000-4000-8000-000000000002' },
+      }),
+    ).toEqual(['return']);
   });
 
   it('offers no courier action where none helps (a return already started, a pickup not made)', () => {

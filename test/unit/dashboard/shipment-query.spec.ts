@@ -70,7 +70,7 @@ describe('the detail offers the actions the API allows', () => {
       for (const action of offeredActions(status))
         expect(ACTION_ALLOWED_IN[action] as readonly string[]).toContain(status);
     for (const status of SHIPMENT_STATUSES)
-      for (const action of offeredActions(status, true))
+      for (const action of offeredActions(status, { held: true }))
         expect(actionRefusal(action, status, true)).toBeNull();
   });
 
@@ -82,25 +82,38 @@ describe('the detail offers the actions the API allows', () => {
   });
 
   it('offers a held parcel its release (a re-attempt) wherever the courier carries it, and no second hold', () => {
-    expect(offeredActions('in_transit', true)).toEqual(['reattempt', 'return']);
-    expect(offeredActions('out_for_delivery', true)).toEqual(['reattempt', 'return']);
-    expect(offeredActions('delivery_failed', true)).toEqual(['reattempt', 'return']);
-    expect(offeredActions('delivered', true)).toEqual([]);
-    expect(offeredActions('returning', true)).toEqual([]);
+    const held = { held: true };
+    expect(offeredActions('in_transit', held)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('out_for_delivery', held)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('delivery_failed', held)).toEqual(['reattempt', 'return']);
+    expect(offeredActions('delivered', held)).toEqual([]);
+    expect(offeredActions('returning', held)).toEqual([]);
   });
 
   it('offers no second re-attempt for the failed attempt one already answers (409), but a held parcel its release', () => {
-    expect(offeredActions('delivery_failed', false, false, true)).toEqual(['return', 'hold']);
-    expect(offeredActions('delivery_failed', true, false, true)).toEqual(['reattempt', 'return']);
-    expect(offeredActions('in_transit', false, false, true)).toEqual(['return', 'hold']);
+    const asked = { reattemptAsked: true };
+    expect(offeredActions('delivery_failed', asked)).toEqual(['return', 'hold']);
+    expect(offeredActions('delivery_failed', { ...asked, held: true })).toEqual(['reattempt', 'return']);
+    expect(offeredActions('in_transit', asked)).toEqual(['return', 'hold']);
   });
 
   it('offers nothing once a return was asked (the API refuses a hold, re-attempt or correction, and repeats no return)', () => {
     for (const status of SHIPMENT_STATUSES) {
-      expect(offeredActions(status, false, true)).toEqual([]);
-      expect(offeredActions(status, true, true)).toEqual([]);
+      expect(offeredActions(status, { returnAsked: true })).toEqual([]);
+      expect(offeredActions(status, { held: true, returnAsked: true, reattemptAsked: true })).toEqual([]);
       expect(canFixAddress(status, true)).toBe(false);
     }
     expect(canFixAddress('in_transit')).toBe(true);
+  });
+
+  it('offers the return again, and only it, while the courier has the parcel and never answered the return', () => {
+    const unconfirmed = { returnAsked: true, returnUnconfirmed: true };
+    for (const status of SHIPMENT_STATUSES) {
+      const offered = offeredActions(status, unconfirmed);
+      expect(offered).toEqual(ACTION_ALLOWED_IN.return.includes(status) ? ['return'] : []);
+      expect(offeredActions(status, { ...unconfirmed, held: true, reattemptAsked: true })).toEqual(offered);
+    }
+    expect(offeredActions('in_transit', unconfirmed)).toEqual(['return']);
+    expect(offeredActions('returning', unconfirmed)).toEqual([]);
   });
 });

@@ -16,6 +16,7 @@ import {
   repeatRefusal,
   TakenAction,
   unconfirmedCorrection,
+  unconfirmedReturn,
 } from 'src/tracking/shipment-action-rules';
 
 /** Where the sandbox courier's parcel is when Kirim's shipment has a status (null: it has no parcel). */
@@ -352,29 +353,61 @@ describe('a hold the courier never answered', () => {
 });
 
 describe('a return the courier never answered', () => {
-  it('counts as asked: a second return is refused, saying the parcel may already be returning', () => {
-    const unknown: TakenAction = {
-      id: 'r1',
-      action: 'return',
-      status: 'failed',
-      outcomeUnknown: true,
-      awb: 'AWB1',
-      failedAttempts: 0,
-    };
-    const shipment = { awb: 'AWB1', failedAttempts: 0 };
-    expect(repeatRefusal('return', [unknown], shipment)).toBe(
-      'the parcel may already be returning: a return was sent to the courier, which did not answer in time (action r1); check the shipment before asking again',
-    );
-    // After a hold the courier took: still the latest instruction it may have.
+  const unknown: TakenAction = {
+    id: 'r1',
+    action: 'return',
+    status: 'failed',
+    outcomeUnknown: true,
+    awb: 'AWB1',
+    failedAttempts: 0,
+  };
+  const shipment = { awb: 'AWB1', failedAttempts: 0 };
+
+  it('may be asked again: the courier’s answer to the second tells whether it had the first', () => {
+    expect(repeatRefusal('return', [unknown], shipment)).toBeNull();
+    // After a hold the courier took, as well.
     const held: TakenAction = { ...unknown, id: 'h1', action: 'hold', status: 'sent', outcomeUnknown: false };
-    expect(repeatRefusal('return', [held, unknown], shipment)).toMatch(
-      /^the parcel may already be returning/,
+    expect(repeatRefusal('return', [held, unknown], shipment)).toBeNull();
+    // Once a second one was taken, a third is a repeat of that one.
+    const sent: TakenAction = { ...unknown, id: 'r2', status: 'sent', outcomeUnknown: false };
+    expect(repeatRefusal('return', [unknown, sent], shipment)).toBe(
+      'a return was already sent to the courier (action r2)',
     );
-    // One refused (or unreachable) asked nothing; another booking's is not this parcel's.
-    expect(repeatRefusal('return', [{ ...unknown, outcomeUnknown: false }], shipment)).toBeNull();
-    expect(repeatRefusal('return', [{ ...unknown, awb: 'OLD' }], shipment)).toBeNull();
     // It does not end a hold (isHeld), nor count as a hold repeated.
     expect(repeatRefusal('hold', [held, unknown], shipment)).toBeNull();
+  });
+
+  it('is named as unconfirmed (returnUnconfirmed) until a later return is answered or being sent', () => {
+    const at = (a: TakenAction, iso: string) => ({ ...a, createdAt: new Date(iso) });
+    const standing = (actions: TakenAction[]) =>
+      bookingStanding(
+        actions.map((x, i) => at(x, `2026-12-01T0${i}:00:00.000Z`)),
+        shipment,
+      );
+    expect(unconfirmedReturn([unknown], 'AWB1')).toBe('r1');
+    expect(standing([unknown])).toMatchObject({
+      returnAskedAt: '2026-12-01T00:00:00.000Z',
+      returnUnconfirmed: 'r1',
+    });
+    // Asked again and refused by the courier (or not reached): the first is still the one that may stand.
+    const refused: TakenAction = { ...unknown, id: 'r2', outcomeUnknown: false };
+    expect(standing([unknown, refused])).toMatchObject({
+      returnAskedAt: '2026-12-01T00:00:00.000Z',
+      returnUnconfirmed: 'r1',
+    });
+    // Asked again and taken, or being sent: that one stands, answered or soon.
+    for (const status of ['sent', 'pending', 'manual'] as const)
+      expect(standing([unknown, { ...unknown, id: 'r2', status, outcomeUnknown: false }])).toMatchObject({
+        returnAskedAt: '2026-12-01T01:00:00.000Z',
+        returnUnconfirmed: null,
+      });
+    // A return answered, refused or of another booking is none.
+    expect(unconfirmedReturn([{ ...unknown, status: 'sent', outcomeUnknown: false }], 'AWB1')).toBeNull();
+    expect(unconfirmedReturn([refused], 'AWB1')).toBeNull();
+    expect(unconfirmedReturn([{ ...unknown, awb: 'OLD' }], 'AWB1')).toBeNull();
+    expect(
+      bookingStanding([at(unknown, '2026-12-01T00:00:00.000Z')], { awb: null, failedAttempts: 0 }),
+    ).toEqual(expect.objectContaining({ returnUnconfirmed: null }));
   });
 });
 
