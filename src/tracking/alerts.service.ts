@@ -281,7 +281,7 @@ export class AlertsService {
       const s = shipments.get(a.shipmentId);
       const { heldBy, returnAskedAt, returnUnconfirmed, reattemptAskedAt } = bookingStanding(
         actions.get(a.shipmentId) ?? [],
-        { awb: s?.awb ?? null, failedAttempts: s?.failedAttempts ?? 0 },
+        { awb: s?.awb ?? null, failedAttempts: s?.failedAttempts ?? 0, status: s?.status ?? 'ready' },
       );
       // An alert is always of the seller's shipment; were it not found, 'ready' offers no action.
       return {

@@ -96,8 +96,9 @@ export function releasableHold(actions: readonly TakenAction[], awb: string): st
 
 /**
  * The booking's latest re-attempt, return or hold the courier has (or operations), or may have: a hold or a
- * return never answered counts as in place (as isHeld reads a hold), since sending it again would have the
- * courier refuse the duplicate, or hold twice what one re-attempt releases. `actions` oldest first.
+ * return never answered counts as in place (as isHeld reads a hold), so that a re-attempt after it is no
+ * repeat of an earlier one and a second hold is (it would hold twice what one re-attempt releases); a return
+ * never answered may itself be asked again (repeatRefusal). `actions` oldest first.
  */
 const latestOfBooking = <T extends TakenAction>(actions: readonly T[], awb: string): T | undefined =>
   actions
@@ -178,11 +179,17 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
 
 /**
  * The booking's latest return asked, when the courier never answered it (its id; null: none, or the latest
- * was answered or is being sent): it may be returning, or may never have had the request, so the seller may
- * ask again (repeatRefusal lets it through) and the courier's answer tells which. `actions` oldest first.
+ * was answered or is being sent), while the parcel is where a return may be asked: it may be returning, or
+ * the courier may never have had the request, so the seller may ask again (repeatRefusal lets it through)
+ * and the courier's answer tells which. Once the shipment shows the return begun (or the parcel ended), the
+ * question is settled: null. `actions` oldest first.
  */
-export function unconfirmedReturn(actions: readonly TakenAction[], awb: string): string | null {
-  const asked = askedReturn(actions, awb);
+export function unconfirmedReturn(
+  actions: readonly TakenAction[],
+  shipment: { awb: string; status: ShipmentStatus },
+): string | null {
+  if (!ACTION_ALLOWED_IN.return.includes(shipment.status)) return null;
+  const asked = askedReturn(actions, shipment.awb);
   return asked && maybeReturned(asked) ? asked.id : null;
 }
 
@@ -200,7 +207,7 @@ export function askedReturn<T extends TakenAction>(actions: readonly T[], awb: s
  * it can): the courier refuses them for a parcel it was told to send back (Ninja answers 422), or, where
  * operations arrange the return, would deliver to the new address a parcel going back, so it is not asked,
  * and the seller is told when the return was asked. Read as returnsAsked does: one never answered may have
- * been taken. A second return is a repeat instead (repeatRefusal).
+ * been taken. A second return is a repeat instead (repeatRefusal), but for one never answered.
  */
 export function afterReturnRefusal(
   action: ParcelActionKind,
@@ -246,15 +253,16 @@ export interface BookingStanding {
  * Where the seller's actions leave the booking (`awb` null: not booked, nothing stands): the hold a
  * re-attempt would release (releasableHold), the address correction whose outcome is unknown
  * (unconfirmedCorrection), by id; when a return was asked (askedReturn), after which a hold, re-attempt or
- * correction is refused, and that return by id when the courier never answered it (unconfirmedReturn); when the re-attempt answering the current failed attempt was asked
+ * correction is refused, and that return by id when the courier never answered it and the parcel may still be
+ * sent back (unconfirmedReturn); when the re-attempt answering the current failed attempt was asked
  * (answeringReattempt), after which another is a repeat until the next attempt fails. `actions` the
  * shipment's, oldest first.
  */
 export function bookingStanding(
   actions: readonly (TakenAction & { createdAt: Date })[],
-  booking: { awb: string | null; failedAttempts: number },
+  booking: { awb: string | null; failedAttempts: number; status: ShipmentStatus },
 ): BookingStanding {
-  const { awb, failedAttempts } = booking;
+  const { awb, failedAttempts, status } = booking;
   if (!awb)
     return {
       heldBy: null,
@@ -267,7 +275,7 @@ export function bookingStanding(
     heldBy: releasableHold(actions, awb),
     addressCorrectionUnconfirmed: unconfirmedCorrection(actions, awb),
     returnAskedAt: askedReturn(actions, awb)?.createdAt.toISOString() ?? null,
-    returnUnconfirmed: unconfirmedReturn(actions, awb),
+    returnUnconfirmed: unconfirmedReturn(actions, { awb, status }),
     reattemptAskedAt: answeringReattempt(actions, { awb, failedAttempts })?.createdAt.toISOString() ?? null,
   };
 }

@@ -11,6 +11,7 @@ import { CourierLocations } from 'src/couriers/locations';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
 import type { Shipment } from 'src/shipments/shipment.entity';
+import type { ShipmentStatus } from 'src/shipments/shipment-status';
 import { ShipmentsService } from 'src/shipments/shipments.service';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { AlertsService } from './alerts.service';
@@ -116,7 +117,8 @@ export class ShipmentActionsService {
    *   asked (afterReturnRefusal); nothing recorded, the courier not asked
    * @throws ActionInProgressError SHIPMENTS_ACTION_IN_PROGRESS (409) while another action of it is being sent
    * @throws ActionAlreadyTakenError SHIPMENTS_ACTION_ALREADY_TAKEN (409) for an instruction the courier
-   *   already has for this booking, or may have (a hold or a return it never answered: repeatRefusal),
+   *   already has for this booking, or may have (a hold it never answered: repeatRefusal; a return it never
+   *   answered may be asked again, the courier's answer telling whether it had the first),
    *   after asking the courier for news where that may change the answer (a re-attempt); nothing recorded,
    *   the courier not asked to act
    * @throws AddressNotMappedError SHIPMENTS_ADDRESS_NOT_MAPPED (422, `address.district`) for a correction its
@@ -230,13 +232,13 @@ export class ShipmentActionsService {
 
   /**
    * The seller's actions on the shipment, newest first (empty for another seller's), and where they leave its
-   * booking (bookingStanding: its airway bill, null when not booked, and its failed attempts so far): one
+   * booking (bookingStanding: its airway bill, null when not booked, its failed attempts so far and status): one
    * read of them for both.
    */
   async ofShipment(
     sellerId: string,
     shipmentId: string,
-    booking: { awb: string | null; failedAttempts: number },
+    booking: { awb: string | null; failedAttempts: number; status: ShipmentStatus },
   ): Promise<{ actions: ShipmentActionDto[] } & BookingStanding> {
     const recorded = await this.repository.forShipment(sellerId, shipmentId);
     return {
@@ -342,8 +344,10 @@ export class ShipmentActionsService {
     if (!recorded) return { action: (await this.repository.find(action.id))!, failure: null };
     if (result.status === 'sent' && recorded.status === 'failed')
       failure = new ActionSupersededError(recorded.error ?? 'the shipment was re-booked meanwhile');
-    // The courier re-planned the parcel: ask it soon, so the seller sees the effect.
-    if (recorded.status === 'sent') await this.tracked.pollBy(recorded.shipmentId, this.clock.now());
+    // The courier re-planned the parcel: ask it soon, so the seller sees the effect. One that refused knows
+    // something Kirim may not (a return it had already taken, a parcel delivered): ask it soon too.
+    if (recorded.status === 'sent' || failure instanceof ActionRefusedByCourierError)
+      await this.tracked.pollBy(recorded.shipmentId, this.clock.now());
     return { action: recorded, failure };
   }
 

@@ -170,7 +170,7 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       const notice = actions.getByTestId('return-asked');
       await notice.waitFor();
       expect(await notice.textContent()).toMatch(
-        /^Retur sudah diminta pada .+\. Kurir tidak menjawab permintaan retur itu tepat waktu: paket mungkin sudah kembali, atau permintaannya belum sampai\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
+        /^Retur diminta pada .+, tetapi kurir tidak menjawab tepat waktu: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai\. Tahan, antar ulang dan koreksi alamat tidak bisa diminta\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
       );
       const again = actions.getByRole('button', { name: 'Retur ke penjual' });
       await again.waitFor();
@@ -184,7 +184,7 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       await page.getByText('Permintaan Retur ke penjual dicatat: diterima kurir.').waitFor();
       // Taken: the notice no longer doubts it, and no return is offered again.
       await waitUntil(
-        async () => !((await notice.textContent()) ?? '').includes('Kurir tidak menjawab'),
+        async () => ((await notice.textContent()) ?? '').startsWith('Retur sudah diminta pada'),
         'the notice no longer says the courier did not answer',
       );
       expect(await again.count()).toBe(0);

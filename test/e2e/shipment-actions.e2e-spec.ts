@@ -781,6 +781,18 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const taken = await book('ninja');
     await drive(taken, ...inTransit);
     const first = await lostReturn(taken, 'ninja', true);
+    // Its next poll far off: only the refusal brings it forward.
+    const nextPoll = async () =>
+      (
+        await t.dataSource.query<{ at: Date }[]>(
+          'SELECT next_poll_at AS at FROM shipment_polls WHERE shipment_id = $1',
+          [taken.id],
+        )
+      )[0].at.toISOString();
+    await t.dataSource.query('UPDATE shipment_polls SET next_poll_at = $2 WHERE shipment_id = $1', [
+      taken.id,
+      new Date(t.clock.now().getTime() + 24 * HOUR),
+    ]);
     const refused = await act(taken, { action: 'return' }).expect(422);
     expect(refused.body.code).toBe('SHIPMENTS_ACTION_REFUSED_BY_COURIER');
     expect((await atCourier(taken)).map((a) => a.kind)).toEqual(['return']);
@@ -789,8 +801,15 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       returnUnconfirmed: first.id,
       returnAskedAt: first.createdAt,
     });
-    await pollNow(taken);
-    expect((await shipment(taken.id)).status).toBe('returning');
+    // The courier that refused knows something Kirim does not: it is asked soon, and the parcel is seen
+    // returning, which settles the question (nothing more to ask).
+    expect(await nextPoll()).toBe(t.clock.now().toISOString());
+    await http.post('/sandbox/jobs/tracking-poll/run').set(admin.auth).send({}).expect(200);
+    const settled = await shipment(taken.id);
+    expect({ status: settled.status, returnUnconfirmed: settled.returnUnconfirmed }).toEqual({
+      status: 'returning',
+      returnUnconfirmed: null,
+    });
   });
 
   it('a hold the courier took but did not answer in time counts as a hold: the parcel kept silent is no stale alert, and a re-attempt may release it', async () => {

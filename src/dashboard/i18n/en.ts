@@ -207,8 +207,8 @@ export const en: Messages = {
     'Hold release recorded: the Kirim team arranges it with the courier, then the parcel is delivered again.',
   'detail.returnAsked':
     'A return was asked on {when}: the parcel goes back to you. A hold, a re-attempt or an address correction can no longer be asked.',
-  'detail.returnUnconfirmed':
-    'The courier did not answer that return in time: the parcel may be on its way back, or the request never reached it. Ask for the return again if needed; a courier that already took it refuses the second.',
+  'detail.returnAskedUnconfirmed':
+    'A return was asked on {when}, but the courier did not answer in time: the parcel may be on its way back to you, or the request never reached it. A hold, a re-attempt or an address correction can no longer be asked. Ask for the return again if needed; a courier that already took it refuses the second.',
   'detail.heldNotice':
     'The courier holds this parcel at your request since {when}. It is not delivered until you release it.',
   'detail.heldMaybe':

@@ -206,8 +206,8 @@ export const id = {
     'Pelepasan tahanan dicatat: tim Kirim mengaturnya dengan kurir, lalu paket diantar ulang.',
   'detail.returnAsked':
     'Retur sudah diminta pada {when}: paket dikirim kembali kepada Anda. Tahan, antar ulang dan koreksi alamat tidak bisa diminta lagi.',
-  'detail.returnUnconfirmed':
-    'Kurir tidak menjawab permintaan retur itu tepat waktu: paket mungkin sudah kembali, atau permintaannya belum sampai. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua.',
+  'detail.returnAskedUnconfirmed':
+    'Retur diminta pada {when}, tetapi kurir tidak menjawab tepat waktu: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai. Tahan, antar ulang dan koreksi alamat tidak bisa diminta. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua.',
   'detail.heldNotice':
     'Paket ditahan di kurir atas permintaan Anda sejak {when}. Kurir tidak mengantarnya sampai Anda melepasnya.',
   'detail.heldMaybe':

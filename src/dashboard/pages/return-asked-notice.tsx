@@ -10,8 +10,7 @@ export function ReturnAskedNotice({ at, unconfirmed = false }: { at: string; unc
   const { t, dateTime } = useI18n();
   return (
     <p className="notice" data-testid="return-asked">
-      {t('detail.returnAsked', { when: dateTime(at) })}
-      {unconfirmed && ` ${t('detail.returnUnconfirmed')}`}
+      {t(unconfirmed ? 'detail.returnAskedUnconfirmed' : 'detail.returnAsked', { when: dateTime(at) })}
     </p>
   );
 }

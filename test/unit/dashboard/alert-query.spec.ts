@@ -10,13 +10,16 @@ const alert = fc.record({
   rule: fc.constantFrom(...RULES),
   suggestedAction: fc.constantFrom(...SUGGESTIONS),
   resolvedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
-  shipment: fc.record({
-    status: fc.constantFrom(...SHIPMENT_STATUSES),
-    heldBy: fc.option(fc.uuid(), { nil: null }),
-    returnAskedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
-    returnUnconfirmed: fc.option(fc.uuid(), { nil: null }),
-    reattemptAskedAt: fc.option(fc.constant('2026-12-01T01:00:00.000Z'), { nil: null }),
-  }),
+  shipment: fc
+    .record({
+      status: fc.constantFrom(...SHIPMENT_STATUSES),
+      heldBy: fc.option(fc.uuid(), { nil: null }),
+      returnAskedAt: fc.option(fc.constant('2026-12-01T00:00:00.000Z'), { nil: null }),
+      returnUnconfirmed: fc.option(fc.uuid(), { nil: null }),
+      reattemptAskedAt: fc.option(fc.constant('2026-12-01T01:00:00.000Z'), { nil: null }),
+    })
+    // An unconfirmed return is one of the returns asked: never without one.
+    .map((s) => (s.returnAskedAt ? s : { ...s, returnUnconfirmed: null })),
 });
 const inTransit = {
   status: 'in_transit',

@@ -270,7 +270,9 @@ describe('the re-attempt that answers the current failed attempt (reattemptAsked
     const sent = a('reattempt');
     expect(answeringReattempt([sent], now)).toBe(sent);
     expect(answeringReattempt([a('hold'), a('reattempt', { status: 'manual' })], now)?.status).toBe('manual');
-    expect(bookingStanding([sent], now).reattemptAskedAt).toBe('2026-12-01T03:00:00.000Z');
+    expect(bookingStanding([sent], { ...now, status: 'delivery_failed' }).reattemptAskedAt).toBe(
+      '2026-12-01T03:00:00.000Z',
+    );
     expect(repeatRefusal('reattempt', [sent], now)).not.toBeNull();
   });
 
@@ -281,7 +283,9 @@ describe('the re-attempt that answers the current failed attempt (reattemptAsked
     expect(answeringReattempt([a('reattempt', { awb: 'OLD' })], now)).toBeUndefined();
     expect(answeringReattempt([a('reattempt', { status: 'failed' })], now)).toBeUndefined();
     expect(answeringReattempt([a('reattempt', { failedAttempts: null })], now)).toBeUndefined();
-    expect(bookingStanding([a('reattempt')], { awb: null, failedAttempts: 1 }).reattemptAskedAt).toBeNull();
+    expect(
+      bookingStanding([a('reattempt')], { awb: null, failedAttempts: 1, status: 'ready' }).reattemptAskedAt,
+    ).toBeNull();
     // Wherever it is none, a re-attempt is not refused as a repeat.
     expect(repeatRefusal('reattempt', [a('reattempt')], { ...now, failedAttempts: 2 })).toBeNull();
   });
@@ -362,12 +366,16 @@ describe('a return the courier never answered', () => {
     failedAttempts: 0,
   };
   const shipment = { awb: 'AWB1', failedAttempts: 0 };
+  const carried = { awb: 'AWB1', status: 'in_transit' } as const;
 
   it('may be asked again: the courier’s answer to the second tells whether it had the first', () => {
     expect(repeatRefusal('return', [unknown], shipment)).toBeNull();
     // After a hold the courier took, as well.
     const held: TakenAction = { ...unknown, id: 'h1', action: 'hold', status: 'sent', outcomeUnknown: false };
     expect(repeatRefusal('return', [held, unknown], shipment)).toBeNull();
+    // The second refused (or the courier unreachable): nothing more is known, a third may be asked.
+    const refused: TakenAction = { ...unknown, id: 'r2', outcomeUnknown: false };
+    expect(repeatRefusal('return', [unknown, refused], shipment)).toBeNull();
     // Once a second one was taken, a third is a repeat of that one.
     const sent: TakenAction = { ...unknown, id: 'r2', status: 'sent', outcomeUnknown: false };
     expect(repeatRefusal('return', [unknown, sent], shipment)).toBe(
@@ -382,9 +390,9 @@ describe('a return the courier never answered', () => {
     const standing = (actions: TakenAction[]) =>
       bookingStanding(
         actions.map((x, i) => at(x, `2026-12-01T0${i}:00:00.000Z`)),
-        shipment,
+        { ...shipment, status: 'in_transit' },
       );
-    expect(unconfirmedReturn([unknown], 'AWB1')).toBe('r1');
+    expect(unconfirmedReturn([unknown], carried)).toBe('r1');
     expect(standing([unknown])).toMatchObject({
       returnAskedAt: '2026-12-01T00:00:00.000Z',
       returnUnconfirmed: 'r1',
@@ -402,12 +410,25 @@ describe('a return the courier never answered', () => {
         returnUnconfirmed: null,
       });
     // A return answered, refused or of another booking is none.
-    expect(unconfirmedReturn([{ ...unknown, status: 'sent', outcomeUnknown: false }], 'AWB1')).toBeNull();
-    expect(unconfirmedReturn([refused], 'AWB1')).toBeNull();
-    expect(unconfirmedReturn([{ ...unknown, awb: 'OLD' }], 'AWB1')).toBeNull();
+    expect(unconfirmedReturn([{ ...unknown, status: 'sent', outcomeUnknown: false }], carried)).toBeNull();
+    expect(unconfirmedReturn([refused], carried)).toBeNull();
+    expect(unconfirmedReturn([{ ...unknown, awb: 'OLD' }], carried)).toBeNull();
     expect(
-      bookingStanding([at(unknown, '2026-12-01T00:00:00.000Z')], { awb: null, failedAttempts: 0 }),
+      bookingStanding([at(unknown, '2026-12-01T00:00:00.000Z')], {
+        awb: null,
+        failedAttempts: 0,
+        status: 'ready',
+      }),
     ).toEqual(expect.objectContaining({ returnUnconfirmed: null }));
+  });
+
+  it('is settled once the parcel is where no return may be asked (the return begun, or the parcel ended)', () => {
+    for (const status of SHIPMENT_STATUSES)
+      expect({ status, id: unconfirmedReturn([unknown], { awb: 'AWB1', status }) }).toEqual({
+        status,
+        id: ACTION_ALLOWED_IN.return.includes(status) ? 'r1' : null,
+      });
+    expect(unconfirmedReturn([unknown], { awb: 'AWB1', status: 'returning' })).toBeNull();
   });
 });
 
