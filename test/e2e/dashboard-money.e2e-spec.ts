@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import supertest from 'supertest';
+import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
   axeCheck,
@@ -208,7 +210,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await axeCheck(page);
   });
 
-  it('offers a held parcel’s alert its release and reads the parcel again after it, and says a parcel’s return was asked, offering none of the refused actions (360 and 1280 px)', async () => {
+  it('offers a held parcel’s alert its release and reads the parcel again after it, and says a parcel’s return was asked, offering none of the refused actions, but the return again where the courier never answered it (360 and 1280 px)', async () => {
     // Another seller's two JNE parcels failed at delivery: one then held, the other's return asked (not
     // polled since, so both still read delivery_failed, where a re-attempt, a return and a hold are allowed).
     const other = await signupSeller(http, 'Toko Tahan Retur');
@@ -216,15 +218,16 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     const jne = PINNED.find((p) => p.code === 'jne')!;
     const [held] = await bookPinned(t, http, other, from, [jne], { reference: 'PERINGATAN-TAHAN' });
     const [returning] = await bookPinned(t, http, other, from, [jne], { reference: 'PERINGATAN-RETUR' });
+    const [unsure] = await bookPinned(t, http, other, from, [jne], { reference: 'PERINGATAN-RETUR-RAGU' });
     t.clock.advance(3600_000);
-    for (const b of [held, returning])
+    for (const b of [held, returning, unsure])
       for (const to of ['picked_up', 'delivery_failed'])
         await http.post(`/sandbox/parcels/${b.awb}/advance`).set(other.auth).send({ to }).expect(200);
     const statusOf = async (id: string) =>
       (await http.get(`/v1/shipments/${id}`).set(other.auth).expect(200)).body.status as string;
     for (let round = 0; round < 12; round += 1) {
       if (
-        (await Promise.all([held, returning].map((b) => statusOf(b.id)))).every(
+        (await Promise.all([held, returning, unsure].map((b) => statusOf(b.id)))).every(
           (s) => s === 'delivery_failed',
         )
       )
@@ -242,6 +245,23 @@ describe('the Peringatan and Saldo pages in a browser', () => {
         .send({ action })
         .expect(202);
       expect(sent.body.status).toBe('sent');
+    }
+    // The third's return never reaches JNE, and Kirim's call times out: it cannot tell.
+    const lost = jest
+      .spyOn(t.app.get(CourierRegistry).get('jne'), 'requestAction')
+      .mockImplementation(() =>
+        Promise.reject(
+          new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
+        ),
+      );
+    try {
+      await http
+        .post(`/v1/shipments/${unsure.id}/actions`)
+        .set(other.auth)
+        .send({ action: 'return' })
+        .expect(503);
+    } finally {
+      lost.mockRestore();
     }
 
     for (const width of [360, 1280] as PageWidth[]) {
@@ -275,6 +295,15 @@ describe('the Peringatan and Saldo pages in a browser', () => {
         /^Paket ditahan di kurir atas permintaan Anda/,
       );
       expect(await askedCard.getByTestId('held-notice').count()).toBe(0);
+      // The return the courier never answered: said so, and only the return offered again.
+      const unsureCard = card(unsure.id);
+      const again = unsureCard.getByRole('button', { name: 'Retur ke penjual' });
+      await again.waitFor();
+      for (const name of ['Tahan di hub', 'Antar ulang', 'Lepaskan tahanan / kirim ulang'])
+        expect(await unsureCard.getByRole('button', { name }).count()).toBe(0);
+      expect(await unsureCard.getByTestId('return-asked').innerText()).toMatch(
+        /^Retur diminta pada .+, tetapi kurir tidak menjawab tepat waktu/,
+      );
       await axeCheck(page);
       await screenshot(page, 'peringatan-tahan-retur');
       if (width !== 1280) continue;
@@ -299,6 +328,24 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       expect(after.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
         ['reattempt', 'sent'],
         ['hold', 'sent'],
+      ]);
+
+      // The return asked again from its alert: JNE takes it, and the card reads the parcel again: the
+      // return is no longer in doubt, and no courier action is offered.
+      await again.click();
+      await unsureCard.getByRole('button', { name: 'Ya, retur' }).click();
+      await again.waitFor({ state: 'detached' });
+      await unsureCard
+        .getByTestId('return-asked')
+        .getByText(/^Retur sudah diminta pada /)
+        .waitFor();
+      for (const name of ['Retur ke penjual', 'Tahan di hub', 'Antar ulang'])
+        expect(await unsureCard.getByRole('button', { name }).count()).toBe(0);
+      const taken = (await http.get(`/v1/shipments/${unsure.id}`).set(other.auth).expect(200)).body;
+      expect(taken.returnUnconfirmed).toBeNull();
+      expect(taken.actions.map((a: { action: string; status: string }) => [a.action, a.status])).toEqual([
+        ['return', 'sent'],
+        ['return', 'failed'],
       ]);
       expect(takePageErrors(page)).toEqual([]);
     }
