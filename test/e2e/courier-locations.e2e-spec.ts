@@ -362,26 +362,8 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     ]);
     expect(await source('jne')).toEqual(loaded);
 
-    // A bad cell spanning lines is named at the row its record starts on (it was its last line's, later).
-    const spanning = file('jne-spanning.csv', [
-      'district_code,code,label',
-      '32.73.19,BDO10000,"SUMUR',
-      'BANDUNG"',
-      '99.99.99,XXX10000,X',
-    ]);
-    const spans = await load('jne', spanning);
-    expect(spans.code).toBe(1);
-    expect(spans.stderr).toBe(
-      `refused ${spanning}: nothing was changed\n  row 2: label contains a control or invisible character\n  row 4: district_code "99.99.99" is not a district\n`,
-    );
-    // Separated by semicolons, as Excel saves in an Indonesian locale: the docs ask for commas, and so does the refusal.
-    const semicolons = file('jne-semicolons.csv', ['district_code;code', '32.73.19;BDO10000']);
-    const bySemicolon = await load('jne', semicolons);
-    expect(bySemicolon.code).toBe(1);
-    expect(bySemicolon.stderr).toBe(
-      `refused ${semicolons}: nothing was changed\n  row 1: the columns are separated by semicolons; save the file as CSV separated by commas (docs/courier-locations.md)\n`,
-    );
-    expect(await source('jne')).toEqual(loaded);
+    // How each row is judged (cells spanning lines, a file separated by semicolons, …) is readLocationFile's,
+    // the same function (location-file.spec); here, that the command refuses by it and writes nothing.
 
     // A byte that is not UTF-8 is refused, not stored as a replacement character.
     const latin = join(dir, 'jne-latin1.csv');
@@ -390,7 +372,7 @@ describe('npm run cli -- couriers:locations, as a process', () => {
     expect(notText.code).toBe(1);
     expect(notText.stderr).toContain(`refused ${latin}: nothing was changed\n  the file is not UTF-8 text`);
     expect(await source('jne')).toEqual(loaded);
-    // Seven command runs, each loading or checking 7,000 districts: over a minute on a busy machine.
+    // Five command runs, most loading or checking 7,000 districts: near a minute on a busy machine.
   }, 180_000);
 
   it('takes a courier with real credentials its first file without --shrink: the sandbox mapping it ignores is no mapping in use', async () => {
