@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
 import { defaults } from 'config/defaults';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { Transactions } from 'src/database/transaction';
 import { Shipment } from 'src/shipments/shipment.entity';
 import { ShipmentsService } from 'src/shipments/shipments.service';
@@ -19,6 +18,7 @@ import {
 } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { withActionsTimingOut } from '../support/lost-answers';
 
 const HOUR = 3600_000;
 
@@ -178,23 +178,9 @@ describe('alerts: the store and the seller’s inbox', () => {
     const ret = await act(returning.id, 'return');
     const again = await act(reattempted.id, 'reattempt');
     // A return whose courier call timed out: it may or may not have been taken.
-    const courier = t.app.get(CourierRegistry).get('jne');
-    const lost = jest
-      .spyOn(courier, 'requestAction')
-      .mockImplementation(() =>
-        Promise.reject(
-          new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
-        ),
-      );
-    try {
-      await http
-        .post(`/v1/shipments/${unsure.id}/actions`)
-        .set(c.auth)
-        .send({ action: 'return' })
-        .expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+      http.post(`/v1/shipments/${unsure.id}/actions`).set(c.auth).send({ action: 'return' }).expect(503),
+    );
     const [unanswered] = (await http.get(`/v1/shipments/${unsure.id}`).set(c.auth).expect(200)).body.actions;
     for (const p of booked) {
       const s = await t.app.get(ShipmentsService).find(c.sellerId, p.id);

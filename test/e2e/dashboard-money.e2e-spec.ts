@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import supertest from 'supertest';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import {
   axeCheck,
@@ -17,6 +16,7 @@ import { createOperator } from '../support/factories/operators';
 import { addSellerUser, createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
+import { withActionsTimingOut } from '../support/lost-answers';
 
 const DAY = 24 * 3600_000;
 
@@ -247,22 +247,9 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       expect(sent.body.status).toBe('sent');
     }
     // The third's return never reaches JNE, and Kirim's call times out: it cannot tell.
-    const lost = jest
-      .spyOn(t.app.get(CourierRegistry).get('jne'), 'requestAction')
-      .mockImplementation(() =>
-        Promise.reject(
-          new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
-        ),
-      );
-    try {
-      await http
-        .post(`/v1/shipments/${unsure.id}/actions`)
-        .set(other.auth)
-        .send({ action: 'return' })
-        .expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+      http.post(`/v1/shipments/${unsure.id}/actions`).set(other.auth).send({ action: 'return' }).expect(503),
+    );
 
     for (const width of [360, 1280] as PageWidth[]) {
       const page = await browser.openPage(`${t.url}/peringatan`, {

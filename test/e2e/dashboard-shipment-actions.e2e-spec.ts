@@ -1,6 +1,5 @@
 import supertest from 'supertest';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
 import { axeCheck, PageWidth, screenshot, takePageErrors, useBrowser } from '../support/browser';
 import { createOperator } from '../support/factories/operators';
@@ -8,6 +7,7 @@ import { createAddress, signupSeller, TestSeller } from '../support/factories/se
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
+import { withActionsTimingOut } from '../support/lost-answers';
 
 const HOUR = 3600_000;
 
@@ -144,23 +144,9 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
     it(`says a return the courier never answered may not have reached it, and offers only the return again, which sends it (${width} px)`, async () => {
       const b = await inTransit(`RETUR-TAK-PASTI-${width}`);
       // JNE never gets the request; Kirim's call times out, so it cannot tell.
-      const courier = t.app.get(CourierRegistry).get('jne');
-      const lost = jest
-        .spyOn(courier, 'requestAction')
-        .mockImplementation(() =>
-          Promise.reject(
-            new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)'),
-          ),
-        );
-      try {
-        await http
-          .post(`/v1/shipments/${b.id}/actions`)
-          .set(seller.auth)
-          .send({ action: 'return' })
-          .expect(503);
-      } finally {
-        lost.mockRestore();
-      }
+      await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+        http.post(`/v1/shipments/${b.id}/actions`).set(seller.auth).send({ action: 'return' }).expect(503),
+      );
       const before = await shipment(b.id);
       expect(before.returnUnconfirmed).toBe(before.actions[0].id);
       t.clock.advance(HOUR);
@@ -212,20 +198,13 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       };
       // JNE takes the correction; its answer is lost (the call times out).
       const courier = t.app.get(CourierRegistry).get('jne');
-      const take = courier.requestAction.bind(courier);
-      const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-        await take(order, action);
-        throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-      });
-      try {
+      await withActionsTimingOut(courier, { reached: true }, async () => {
         await http
           .post(`/v1/shipments/${b.id}/actions`)
           .set(seller.auth)
           .send({ action: 'update_address', address: correction })
           .expect(503);
-      } finally {
-        lost.mockRestore();
-      }
+      });
       const before = await shipment(b.id);
       expect(before.addressCorrectionUnconfirmed).toBe(before.actions[0].id);
       t.clock.advance(HOUR);

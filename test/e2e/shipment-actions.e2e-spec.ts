@@ -22,6 +22,7 @@ import {
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { withActionsTimingOut } from '../support/lost-answers';
 
 const HOUR = 3600_000;
 
@@ -707,17 +708,10 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
-    const take = courier.requestAction.bind(courier);
     // The courier applies the return; its answer is lost (the call times out).
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       expect((await act(b, { action: 'return' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
-    } finally {
-      lost.mockRestore();
-    }
+    });
     t.clock.advance(HOUR);
     await pollNow(b);
     const s = await shipment(b.id);
@@ -735,17 +729,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
 
   it('a return the courier never answered may be asked again: taken when the first never reached it, refused by a courier that had it', async () => {
     const lostReturn = async (b: Booked, code: 'jne' | 'ninja', reached: boolean) => {
-      const courier = courierOf(code);
-      const take = courier.requestAction.bind(courier);
-      const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-        if (reached) await take(order, action);
-        throw new CourierUnavailableError(code, 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-      });
-      try {
-        await act(b, { action: 'return' }).expect(503);
-      } finally {
-        lost.mockRestore();
-      }
+      await withActionsTimingOut(courierOf(code), { reached }, () =>
+        act(b, { action: 'return' }).expect(503),
+      );
       const s = await shipment(b.id);
       const [first] = s.actions as ActionBody[];
       expect({ returnAskedAt: s.returnAskedAt, returnUnconfirmed: s.returnUnconfirmed }).toEqual({
@@ -816,17 +802,10 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit, { to: 'out_for_delivery' });
     const courier = courierOf('jne');
-    const take = courier.requestAction.bind(courier);
     // The courier applies the hold; its answer is lost (the call times out).
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       expect((await act(b, { action: 'hold' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
-    } finally {
-      lost.mockRestore();
-    }
+    });
     // Three days held: the courier keeps the parcel unscanned, as the seller (perhaps) asked.
     for (let i = 0; i < 3; i += 1) {
       t.clock.advance(24 * HOUR);
@@ -884,16 +863,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('ninja');
     await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
     const courier = courierOf('ninja');
-    const take = courier.requestAction.bind(courier);
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('ninja', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       await act(b, { action: 'return' }).expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    });
     const after = await shipment(b.id);
     const [unknown] = after.actions as ActionBody[];
     expect(after.returnAskedAt).toBe(unknown.createdAt);
@@ -909,16 +881,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
-    const take = courier.requestAction.bind(courier);
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       await act(b, { action: 'hold' }).expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    });
     const [first] = (await shipment(b.id)).actions as ActionBody[];
     t.clock.advance(HOUR);
     const again = await act(b, { action: 'hold' }).expect(409);
@@ -987,16 +952,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
-    const take = courier.requestAction.bind(courier);
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       await act(b, { action: 'return' }).expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    });
     const [first] = (await shipment(b.id)).actions as ActionBody[];
     t.clock.advance(HOUR);
     const asked = jest.spyOn(courier, 'requestAction');
@@ -1035,16 +993,9 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       postalCode: '10240',
     };
     const courier = courierOf('jne');
-    const take = courier.requestAction.bind(courier);
-    const lost = jest.spyOn(courier, 'requestAction').mockImplementation(async (order, action) => {
-      await take(order, action);
-      throw new CourierUnavailableError('jne', 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
-    });
-    try {
+    await withActionsTimingOut(courier, { reached: true }, async () => {
       await act(b, { action: 'update_address', address }).expect(503);
-    } finally {
-      lost.mockRestore();
-    }
+    });
     const doubt = await shipment(b.id);
     const [unknown] = doubt.actions as ActionBody[];
     expect(unknown).toMatchObject({
