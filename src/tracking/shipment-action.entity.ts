@@ -9,6 +9,20 @@ import type { ParcelActionKind, Place } from 'src/couriers/courier-adapter';
 export const SHIPMENT_ACTION_STATUSES = ['pending', 'sent', 'manual', 'failed'] as const;
 export type ShipmentActionStatus = (typeof SHIPMENT_ACTION_STATUSES)[number];
 
+/**
+ * Why a failed action failed: `refused` by the courier (`error` is its words), the courier `unreachable`
+ * (nothing changed), a `timeout` (it may have taken it), `superseded` (taken for a booking the shipment no
+ * longer has), `interrupted` (its sender died, and it was not sent again).
+ */
+export const SHIPMENT_ACTION_ERROR_KINDS = [
+  'refused',
+  'unreachable',
+  'timeout',
+  'superseded',
+  'interrupted',
+] as const;
+export type ShipmentActionErrorKind = (typeof SHIPMENT_ACTION_ERROR_KINDS)[number];
+
 /** What a seller asked the courier to do with a shipment's parcel, and what came of it. */
 @Entity('shipment_actions')
 @Index('idx_shipment_actions_in_flight', ['shipmentId'], { unique: true, where: "status = 'pending'" })
@@ -38,6 +52,8 @@ export class ShipmentAction {
   @Column('text', { nullable: true }) courierReference!: string | null;
   /** Why it failed, in the courier's words where it gave some. */
   @Column('text', { nullable: true }) error!: string | null;
+  /** Why it failed, as a kind (set exactly when failed). */
+  @Column('text', { nullable: true }) errorKind!: ShipmentActionErrorKind | null;
   /** Failed because the courier did not answer in time: it may have taken the action all the same. */
   @Column('boolean', { default: false }) outcomeUnknown!: boolean;
   /** Who asked: `user:<id>` or `api_key:<id>`. */

@@ -13,7 +13,12 @@ import {
 import { IsIndonesianPhone, LineText, Optional, Text } from 'src/common/validators';
 import { PARCEL_ACTION_KINDS, type ParcelActionKind } from 'src/couriers/courier-adapter';
 import { RecipientDto, RecipientViewDto } from 'src/shipments/shipments.dto';
-import { SHIPMENT_ACTION_STATUSES, type ShipmentActionStatus } from './shipment-action.entity';
+import {
+  SHIPMENT_ACTION_ERROR_KINDS,
+  SHIPMENT_ACTION_STATUSES,
+  type ShipmentActionErrorKind,
+  type ShipmentActionStatus,
+} from './shipment-action.entity';
 
 /** A corrected delivery address: the recipient's fields, name and phone optional (kept when absent). */
 export class ActionAddressDto extends OmitType(RecipientDto, ['name', 'phone'] as const) {
@@ -117,8 +122,20 @@ export class ShipmentActionDto {
   @ApiProperty() awb!: string;
   @ApiProperty({ type: String, nullable: true, description: 'The courier’s ticket for the action' })
   courierReference!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why it failed, in the courier’s words' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Why it failed: the courier’s words when it refused, Kirim’s own (in English) otherwise; `errorKind` says which',
+  })
   error!: string | null;
+  @ApiProperty({
+    enum: SHIPMENT_ACTION_ERROR_KINDS,
+    nullable: true,
+    description:
+      'Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); timeout (no answer in time: it may have taken it); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)',
+  })
+  errorKind!: ShipmentActionErrorKind | null;
   @ApiProperty({
     example: 'user:6f1c2b1e-8c1a-4d2e-9f3a-1b2c3d4e5f60',
     description: 'user:<id> or api_key:<id>',

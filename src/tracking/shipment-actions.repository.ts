@@ -2,13 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { advisoryKey } from 'src/database/locks';
 import { Transactions } from 'src/database/transaction';
-import { ShipmentAction, type ShipmentActionStatus } from './shipment-action.entity';
+import {
+  ShipmentAction,
+  type ShipmentActionErrorKind,
+  type ShipmentActionStatus,
+} from './shipment-action.entity';
 
 /** What the courier's answer made of a pending action. */
 export interface ActionResult {
   status: Exclude<ShipmentActionStatus, 'pending'>;
   courierReference: string | null;
   error: string | null;
+  /** Why it failed (failed only). */
+  errorKind: ShipmentActionErrorKind | null;
   /** Failed without the courier's answer (a timeout): it may have taken the action. */
   outcomeUnknown?: boolean;
 }
@@ -131,10 +137,19 @@ export class ShipmentActionsRepository {
   async finish(id: string, claim: Date, result: ActionResult, now: Date): Promise<ShipmentAction | null> {
     const [, affected] = await this.tx.manager.query<[unknown, number]>(
       `UPDATE shipment_actions
-       SET status = $3, courier_reference = $4, error = $5, outcome_unknown = $7, claimed_until = NULL,
-         updated_at = $6
+       SET status = $3, courier_reference = $4, error = $5, outcome_unknown = $7, error_kind = $8,
+         claimed_until = NULL, updated_at = $6
        WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
-      [id, claim, result.status, result.courierReference, result.error, now, result.outcomeUnknown ?? false],
+      [
+        id,
+        claim,
+        result.status,
+        result.courierReference,
+        result.error,
+        now,
+        result.outcomeUnknown ?? false,
+        result.errorKind,
+      ],
     );
     return affected ? this.find(id) : null;
   }
@@ -145,7 +160,8 @@ export class ShipmentActionsRepository {
    */
   async failSent(id: string, error: string, now: Date): Promise<ShipmentAction> {
     await this.tx.manager.query(
-      `UPDATE shipment_actions SET status = 'failed', error = $2, updated_at = $3 WHERE id = $1 AND status = 'sent'`,
+      `UPDATE shipment_actions SET status = 'failed', error = $2, error_kind = 'superseded', updated_at = $3
+        WHERE id = $1 AND status = 'sent'`,
       [id, error, now],
     );
     return (await this.find(id))!;

@@ -52,6 +52,7 @@ export function actionView(a: ShipmentAction): ShipmentActionDto {
     awb: a.awb,
     courierReference: a.courierReference,
     error: a.error,
+    errorKind: a.errorKind,
     requestedBy: a.requestedBy,
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),
@@ -192,6 +193,7 @@ export class ShipmentActionsService {
       failedAttempts: null, // read under the shipment's lock below
       courierReference: null,
       error: null,
+      errorKind: null,
       requestedBy: requesterOf(by),
       sends: manual ? 0 : 1,
       claimedUntil: manual ? null : this.claimFrom(now),
@@ -276,7 +278,12 @@ export class ShipmentActionsService {
         shipment.awb !== action.awb
           ? 'interrupted, and the shipment was re-booked meanwhile: not sent again'
           : `interrupted ${maxSends} times: not sent again`;
-      await this.record(action, shipment, { status: 'failed', courierReference: null, error });
+      await this.record(action, shipment, {
+        status: 'failed',
+        courierReference: null,
+        error,
+        errorKind: 'interrupted',
+      });
       return;
     }
     this.logger.warn({ action: action.id, sends: action.sends }, 'resuming an abandoned seller action');
@@ -310,10 +317,15 @@ export class ShipmentActionsService {
     try {
       const outcome = await courier.requestAction(order, request);
       if (outcome.accepted) {
-        result = { status: 'sent', courierReference: outcome.courierReference ?? null, error: null };
+        result = {
+          status: 'sent',
+          courierReference: outcome.courierReference ?? null,
+          error: null,
+          errorKind: null,
+        };
       } else {
         const words = outcome.rawMessage || outcome.reason;
-        result = { status: 'failed', courierReference: null, error: words };
+        result = { status: 'failed', courierReference: null, error: words, errorKind: 'refused' };
         failure = new ActionRefusedByCourierError(courier.name, words);
       }
     } catch (e) {
@@ -327,11 +339,12 @@ export class ShipmentActionsService {
           error: unknown
             ? `${courier.name} did not answer in time; it may have taken the ${action.action}: check the shipment before asking again`
             : `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
+          errorKind: unknown ? 'timeout' : 'unreachable',
           outcomeUnknown: unknown,
         };
         failure = e;
       } else if (e instanceof CourierRejectedError) {
-        result = { status: 'failed', courierReference: null, error: e.rawMessage };
+        result = { status: 'failed', courierReference: null, error: e.rawMessage, errorKind: 'refused' };
         failure = new ActionRefusedByCourierError(
           courier.name,
           e.rawMessage,
@@ -394,6 +407,7 @@ export class ShipmentActionsService {
         status: a.status,
         courierReference: a.courierReference,
         error: a.error,
+        errorKind: a.errorKind,
       },
     });
   }

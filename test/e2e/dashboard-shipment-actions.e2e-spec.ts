@@ -158,6 +158,11 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       expect(await notice.textContent()).toMatch(
         /^Retur diminta pada .+, tetapi kurir tidak menjawab tepat waktu: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai\. Tahan, antar ulang dan koreksi alamat tidak bisa diminta\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
       );
+      // The history says why the first failed in Indonesian, not in Kirim's English words.
+      await actions
+        .getByText('Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya.')
+        .waitFor();
+      expect(await actions.getByText(/did not answer in time/).count()).toBe(0);
       const again = actions.getByRole('button', { name: 'Retur ke penjual' });
       await again.waitFor();
       for (const name of ['Tahan di hub', 'Antar ulang', 'Kirim alamat baru ke kurir'])

@@ -1,4 +1,5 @@
 import supertest from 'supertest';
+import { ShipmentActionErrorKind1795502500000 } from '../../migrations/1795502500000-ShipmentActionErrorKind';
 import type { CourierCode, ParcelActionOutcome } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
@@ -23,6 +24,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { withActionsTimingOut } from '../support/lost-answers';
+import { rerunMigration } from '../support/migration-rerun';
 
 const HOUR = 3600_000;
 
@@ -177,6 +179,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       awb: b.awb,
       courierReference: expect.any(String),
       error: null,
+      errorKind: null,
       requestedBy: `user:${seller.userId}`,
       createdAt: t.clock.now().toISOString(),
       updatedAt: t.clock.now().toISOString(),
@@ -212,6 +215,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
           status: 'sent',
           courierReference: body.courierReference,
           error: null,
+          errorKind: null,
         },
       },
     ]);
@@ -656,7 +660,12 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       details: [{ field: 'action', message: expect.any(String) }],
     });
     const [recorded] = (await shipment(b.id)).actions as ActionBody[];
-    expect(recorded).toMatchObject({ action: 'hold', status: 'failed', error: res.body.details[0].message });
+    expect(recorded).toMatchObject({
+      action: 'hold',
+      status: 'failed',
+      error: res.body.details[0].message,
+      errorKind: 'refused',
+    });
     expect(res.body.message).toContain(recorded.error);
     expect(await atCourier(b)).toEqual([]);
   });
@@ -684,6 +693,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
         action: 'reattempt',
         status: 'failed',
         error: expect.stringContaining('J&T'),
+        errorKind: 'unreachable',
       }),
     ]);
     expect(await atCourier(b)).toEqual([]);
@@ -722,6 +732,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
         status: 'failed',
         error:
           'JNE did not answer in time; it may have taken the return: check the shipment before asking again',
+        errorKind: 'timeout',
       }),
     ]);
     expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
@@ -1125,6 +1136,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
         action: 'update_address',
         status: 'failed',
         error: expect.stringContaining(after.awb),
+        errorKind: 'superseded',
       }),
     ]);
   });
@@ -1146,6 +1158,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       confirmedWithBuyer: false,
       alertId: null,
       outcomeUnknown: false,
+      errorKind: null,
       status: 'sent',
       courier: b.courier,
       awb: b.awb,
@@ -1266,7 +1279,11 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const hooks = await actionWebhooks(b.id);
     expect(hooks.map((h) => h.body.data)).toEqual([
       expect.objectContaining({
-        action: expect.objectContaining({ status: 'failed', error: 'interrupted 3 times: not sent again' }),
+        action: expect.objectContaining({
+          status: 'failed',
+          error: 'interrupted 3 times: not sent again',
+          errorKind: 'interrupted',
+        }),
       }),
     ]);
   });
@@ -1288,6 +1305,21 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
     expect((await rows(b.id)).map((r) => r.status).sort()).toEqual(['failed', 'sent']);
+  });
+
+  // Last: it reads the actions every test above recorded.
+  it('the migration that added errorKind classes the failed actions written before it as the service now does', async () => {
+    const kinds = () =>
+      t.dataSource.query<{ id: string; kind: string | null }[]>(
+        'SELECT id, error_kind AS kind FROM shipment_actions ORDER BY id',
+      );
+    const written = await kinds();
+    // Each kind is among them, or the comparison below would prove less than it says.
+    expect(new Set(written.map((r) => r.kind))).toEqual(
+      new Set([null, 'refused', 'unreachable', 'timeout', 'superseded', 'interrupted']),
+    );
+    await rerunMigration(t.dataSource, new ShipmentActionErrorKind1795502500000());
+    expect(await kinds()).toEqual(written);
   });
 });
 

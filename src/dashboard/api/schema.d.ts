@@ -2702,8 +2702,13 @@ export interface components {
             courierReference: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Why it failed, in the courier’s words */
+            /** @description Why it failed: the courier’s words when it refused, Kirim’s own (in English) otherwise; `errorKind` says which */
             error: string | null;
+            /**
+             * @description Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); timeout (no answer in time: it may have taken it); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)
+             * @enum {string|null}
+             */
+            errorKind: "refused" | "unreachable" | "timeout" | "superseded" | "interrupted" | null;
             /** Format: uuid */
             id: string;
             note: string | null;

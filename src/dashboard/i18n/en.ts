@@ -237,6 +237,12 @@ export const en: Messages = {
   'actionStatus.sent': 'taken by the courier',
   'actionStatus.manual': 'arranged by Kirim operations',
   'actionStatus.failed': 'failed',
+  'actionError.refused': 'The courier refused it:',
+  'actionError.unreachable': 'The courier could not be reached; nothing changed. Ask again.',
+  'actionError.timeout': 'The courier did not answer in time; it may have taken it.',
+  'actionError.superseded':
+    'The courier took it for a booking since replaced; the new courier does not have it. Ask again.',
+  'actionError.interrupted': 'Sending it was interrupted and not tried again. Ask again if needed.',
   'reason.attempt_failed': 'The courier could not deliver',
   'reason.address_problem': 'Address problem',
   'reason.consignee_unreachable': 'Recipient unreachable',

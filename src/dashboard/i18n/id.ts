@@ -238,6 +238,12 @@ export const id = {
   'actionStatus.sent': 'diterima kurir',
   'actionStatus.manual': 'diatur tim Kirim',
   'actionStatus.failed': 'gagal',
+  'actionError.refused': 'Kurir menolak permintaan ini:',
+  'actionError.unreachable': 'Kurir tidak bisa dihubungi; tidak ada yang berubah. Minta lagi.',
+  'actionError.timeout': 'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya.',
+  'actionError.superseded':
+    'Kurir menerimanya untuk pemesanan yang sudah diganti; kurir yang baru belum mendapatkannya. Minta lagi.',
+  'actionError.interrupted': 'Pengiriman permintaan terputus dan tidak diulang. Minta lagi bila perlu.',
   'reason.attempt_failed': 'Kurir gagal mengantar',
   'reason.address_problem': 'Alamat bermasalah',
   'reason.consignee_unreachable': 'Penerima tidak bisa dihubungi',

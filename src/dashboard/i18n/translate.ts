@@ -39,6 +39,7 @@ export type CodePrefix =
   | 'preset'
   | 'payoutFailure'
   | 'attemptError'
+  | 'actionError'
   | 'saldo.type'
   | 'saldo.account'
   | 'saldo.withdrawalStatus'

@@ -702,7 +702,9 @@ function Actions({
               <strong>{code('action', a.action)}</strong> · {code('actionStatus', a.status)} ·{' '}
               <time dateTime={a.createdAt}>{dateTime(a.createdAt)}</time>
               {a.note && <span className="sub">{a.note}</span>}
-              {a.error && (
+              {a.errorKind && <span className="sub error-text">{code('actionError', a.errorKind)}</span>}
+              {/* The courier's own words where it refused (often English); Kirim's own are worded above. */}
+              {a.error && (a.errorKind === 'refused' || !a.errorKind) && (
                 <span className="sub error-text courier-words" lang="en">
                   {a.error}
                 </span>

@@ -6,6 +6,7 @@ import { SHIPMENT_OWN_REASONS } from 'src/shipments/shipment-reasons';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 import { POSTING_TYPES, SELLER_ACCOUNT_KINDS } from 'src/ledger/ledger-accounts';
+import { SHIPMENT_ACTION_ERROR_KINDS } from 'src/tracking/shipment-action.entity';
 
 describe('the dashboard speaks Bahasa Indonesia by default, English on request', () => {
   it('starts in Indonesian unless English was chosen and remembered', () => {
@@ -76,5 +77,14 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
         expect([code, translateCode(language, 'payoutFailure', code)]).not.toEqual([code, code]);
     }
     expect(translateCode('id', 'payoutFailure', 'NEW_PROVIDER_CODE')).toBe('NEW_PROVIDER_CODE');
+  });
+
+  it('says in the seller’s language why a courier action failed, for every kind the API sends', () => {
+    for (const language of ['id', 'en'] as const)
+      for (const kind of SHIPMENT_ACTION_ERROR_KINDS)
+        expect([kind, translateCode(language, 'actionError', kind)]).not.toEqual([kind, kind]);
+    expect(translateCode('id', 'actionError', 'timeout')).toBe(
+      'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya.',
+    );
   });
 });

@@ -1,0 +1,35 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `shipment_actions.error_kind`: why a failed action failed, as a kind a client can word in the seller's
+ * language (the dashboard is Indonesian; `error` is the courier's words, or Kirim's own in English):
+ * `refused` by the courier, the courier `unreachable` (nothing changed), a `timeout` (it may have taken it),
+ * `superseded` (taken for a booking the shipment no longer has), `interrupted` (its sender died and it was not
+ * sent again). Set exactly on failed actions. Rows failed before are classed by what was recorded of them:
+ * `outcome_unknown`, and Kirim's own wording of the other kinds, which it wrote and no courier's words match.
+ */
+export class ShipmentActionErrorKind1795502500000 implements MigrationInterface {
+  name = 'ShipmentActionErrorKind1795502500000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE shipment_actions ADD COLUMN error_kind text');
+    await q.query(
+      `UPDATE shipment_actions SET error_kind = CASE
+         WHEN outcome_unknown THEN 'timeout'
+         WHEN error LIKE 'interrupted%' THEN 'interrupted'
+         WHEN error LIKE '% took the correction for %, but the shipment %' THEN 'superseded'
+         WHEN error LIKE '% could not be reached (%); nothing was changed, ask again' THEN 'unreachable'
+         ELSE 'refused' END
+       WHERE status = 'failed'`,
+    );
+    await q.query(
+      `ALTER TABLE shipment_actions ADD CONSTRAINT chk_shipment_actions_error_kind CHECK (
+         error_kind IN ('refused', 'unreachable', 'timeout', 'superseded', 'interrupted')
+         AND status = 'failed' OR error_kind IS NULL AND status <> 'failed')`,
+    );
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE shipment_actions DROP COLUMN error_kind');
+  }
+}
