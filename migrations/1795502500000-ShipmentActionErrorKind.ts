@@ -7,6 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * `superseded` (taken for a booking the shipment no longer has), `interrupted` (its sender died and it was not
  * sent again). Set exactly on failed actions. Rows failed before are classed by what was recorded of them:
  * `outcome_unknown`, and Kirim's own wording of the other kinds, which it wrote and no courier's words match.
+ * A timeout recorded before `outcome_unknown` was kept reads "could not be reached (timeout)": a `timeout`
+ * too (the courier may have taken it), though the rules, which read `outcome_unknown`, keep it as unanswered.
  */
 export class ShipmentActionErrorKind1795502500000 implements MigrationInterface {
   name = 'ShipmentActionErrorKind1795502500000';
@@ -15,7 +17,7 @@ export class ShipmentActionErrorKind1795502500000 implements MigrationInterface 
     await q.query('ALTER TABLE shipment_actions ADD COLUMN error_kind text');
     await q.query(
       `UPDATE shipment_actions SET error_kind = CASE
-         WHEN outcome_unknown THEN 'timeout'
+         WHEN outcome_unknown OR error LIKE '% could not be reached (timeout);%' THEN 'timeout'
          WHEN error LIKE 'interrupted%' THEN 'interrupted'
          WHEN error LIKE '% took the correction for %, but the shipment %' THEN 'superseded'
          WHEN error LIKE '% could not be reached (%); nothing was changed, ask again' THEN 'unreachable'
@@ -23,9 +25,11 @@ export class ShipmentActionErrorKind1795502500000 implements MigrationInterface 
        WHERE status = 'failed'`,
     );
     await q.query(
-      `ALTER TABLE shipment_actions ADD CONSTRAINT chk_shipment_actions_error_kind CHECK (
-         error_kind IN ('refused', 'unreachable', 'timeout', 'superseded', 'interrupted')
-         AND status = 'failed' OR error_kind IS NULL AND status <> 'failed')`,
+      `ALTER TABLE shipment_actions
+         ADD CONSTRAINT chk_shipment_actions_error_kind
+           CHECK (error_kind IN ('refused', 'unreachable', 'timeout', 'superseded', 'interrupted')),
+         ADD CONSTRAINT chk_shipment_actions_error_kind_when_failed
+           CHECK ((status = 'failed') = (error_kind IS NOT NULL))`,
     );
   }
 

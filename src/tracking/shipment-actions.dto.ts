@@ -126,7 +126,7 @@ export class ShipmentActionDto {
     type: String,
     nullable: true,
     description:
-      'Why it failed: the courier’s words when it refused, Kirim’s own (in English) otherwise; `errorKind` says which',
+      'Why it failed: the courier’s words when it refused (its reason code when it gave none), Kirim’s own (in English) otherwise; `errorKind` says which',
   })
   error!: string | null;
   @ApiProperty({

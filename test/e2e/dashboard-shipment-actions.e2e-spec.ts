@@ -160,7 +160,9 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       );
       // The history says why the first failed in Indonesian, not in Kirim's English words.
       await actions
-        .getByText('Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya.')
+        .getByText(
+          'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
+        )
         .waitFor();
       expect(await actions.getByText(/did not answer in time/).count()).toBe(0);
       const again = actions.getByRole('button', { name: 'Retur ke penjual' });

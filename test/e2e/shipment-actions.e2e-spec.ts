@@ -1320,6 +1320,24 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     );
     await rerunMigration(t.dataSource, new ShipmentActionErrorKind1795502500000());
     expect(await kinds()).toEqual(written);
+    // A timeout recorded before outcome_unknown was kept, in the words Kirim wrote then.
+    const [old] = written.filter((r) => r.kind === 'unreachable');
+    await t.dataSource.query(
+      `UPDATE shipment_actions SET error = 'JNE could not be reached (timeout); nothing was changed, ask again'
+        WHERE id = $1`,
+      [old.id],
+    );
+    await rerunMigration(t.dataSource, new ShipmentActionErrorKind1795502500000());
+    expect((await kinds()).find((r) => r.id === old.id)?.kind).toBe('timeout');
+    // Set exactly on failed actions: neither a failed one without a kind nor another with one is written.
+    for (const [set, where] of [
+      ['error_kind = NULL', "status = 'failed'"],
+      ["error_kind = 'refused'", "status <> 'failed'"],
+      ["error_kind = 'lost'", "status = 'failed'"],
+    ])
+      await expect(t.dataSource.query(`UPDATE shipment_actions SET ${set} WHERE ${where}`)).rejects.toThrow(
+        /violates check constraint "chk_shipment_actions_error_kind/,
+      );
   });
 });
 

@@ -2702,7 +2702,7 @@ export interface components {
             courierReference: string | null;
             /** Format: date-time */
             createdAt: string;
-            /** @description Why it failed: the courier’s words when it refused, Kirim’s own (in English) otherwise; `errorKind` says which */
+            /** @description Why it failed: the courier’s words when it refused (its reason code when it gave none), Kirim’s own (in English) otherwise; `errorKind` says which */
             error: string | null;
             /**
              * @description Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); timeout (no answer in time: it may have taken it); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)

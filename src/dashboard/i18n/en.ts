@@ -239,9 +239,10 @@ export const en: Messages = {
   'actionStatus.failed': 'failed',
   'actionError.refused': 'The courier refused it:',
   'actionError.unreachable': 'The courier could not be reached; nothing changed. Ask again.',
-  'actionError.timeout': 'The courier did not answer in time; it may have taken it.',
+  'actionError.timeout':
+    'The courier did not answer in time; it may have taken it. Check the shipment before asking again.',
   'actionError.superseded':
-    'The courier took it for a booking since replaced; the new courier does not have it. Ask again.',
+    'The courier took it for a booking since replaced; the parcel’s current booking does not have it. Ask again once it is booked.',
   'actionError.interrupted': 'Sending it was interrupted and not tried again. Ask again if needed.',
   'reason.attempt_failed': 'The courier could not deliver',
   'reason.address_problem': 'Address problem',

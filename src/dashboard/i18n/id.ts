@@ -240,9 +240,10 @@ export const id = {
   'actionStatus.failed': 'gagal',
   'actionError.refused': 'Kurir menolak permintaan ini:',
   'actionError.unreachable': 'Kurir tidak bisa dihubungi; tidak ada yang berubah. Minta lagi.',
-  'actionError.timeout': 'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya.',
+  'actionError.timeout':
+    'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
   'actionError.superseded':
-    'Kurir menerimanya untuk pemesanan yang sudah diganti; kurir yang baru belum mendapatkannya. Minta lagi.',
+    'Kurir menerimanya untuk pemesanan yang sudah diganti; pemesanan paket saat ini belum mendapatkannya. Minta lagi setelah paket dipesan.',
   'actionError.interrupted': 'Pengiriman permintaan terputus dan tidak diulang. Minta lagi bila perlu.',
   'reason.attempt_failed': 'Kurir gagal mengantar',
   'reason.address_problem': 'Alamat bermasalah',

@@ -702,6 +702,12 @@ function Actions({
               <strong>{code('action', a.action)}</strong> · {code('actionStatus', a.status)} ·{' '}
               <time dateTime={a.createdAt}>{dateTime(a.createdAt)}</time>
               {a.note && <span className="sub">{a.note}</span>}
+              {/* An action of an earlier booking: which one (the page's header shows the current). */}
+              {a.awb !== s.awb && (
+                <span className="sub">
+                  {t('detail.earlierBooking', { courier: courierName(a.courier), awb: a.awb })}
+                </span>
+              )}
               {a.errorKind && <span className="sub error-text">{code('actionError', a.errorKind)}</span>}
               {/* The courier's own words where it refused (often English); Kirim's own are worded above. */}
               {a.error && (a.errorKind === 'refused' || !a.errorKind) && (
