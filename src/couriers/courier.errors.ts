@@ -33,6 +33,38 @@ export class CourierUnavailableError extends AppError {
   }
 }
 
+/** Network failures that happen before a request can reach the courier: no connection was ever made. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_FAIL',
+  'EAI_NONAME',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EADDRNOTAVAIL',
+  'PROXY_REFUSED',
+  'EPROTO',
+]);
+
+/**
+ * Whether the courier may have acted on a call that failed so: its answer was lost, not the call refused
+ * before the courier had it. A timeout; a connection broken once made (reset, a broken pipe, an answer cut
+ * short, too large or undecodable: the request may have been read, even answered); a gateway's timeout (504)
+ * in front of the courier's own server. A connection never made (refused, a name not found, TLS or its
+ * certificate refused), our circuit or bulkhead, a rate limit and another server error are not: the courier
+ * did not act. A caller of a call that is no query (an order, a seller action) looks or says before
+ * treating it as not done.
+ */
+export function answerMayBeLost(e: CourierUnavailableError): boolean {
+  if (e.reason === 'timeout') return true;
+  if (e.reason === 'server_error') return e.rawCode === '504';
+  if (e.reason !== 'network') return false;
+  // OpenSSL's verification codes (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …) and Node's TLS ones.
+  return !NEVER_SENT.has(e.rawCode) && !/CERT|TLS|SSL|^UNABLE_TO_/.test(e.rawCode);
+}
+
 /** The courier refused the request; sending it again will not help. */
 export class CourierRejectedError extends AppError {
   readonly retriable = false;

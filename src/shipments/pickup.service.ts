@@ -4,7 +4,7 @@ import { In } from 'typeorm';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
 import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
-import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { answerMayBeLost, CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { wibDate } from 'src/common/wib';
 import { Transactions } from 'src/database/transaction';
@@ -311,8 +311,8 @@ export class PickupService {
     try {
       awb = (await courier.createOrder(request)).awb;
     } catch (e) {
-      if (e instanceof CourierUnavailableError && e.reason === 'timeout') {
-        // The courier may have created it before we stopped waiting: look before moving on.
+      if (e instanceof CourierUnavailableError && answerMayBeLost(e)) {
+        // The courier may have created it before its answer was lost: look before moving on.
         const found = await courier.findByReference(request.reference).catch(() => null);
         if (found) awb = found.awb;
         else return fail('retriable', e.rawCode, e.message);

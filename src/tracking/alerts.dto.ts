@@ -119,7 +119,7 @@ export class AlertShipmentDto {
     type: String,
     nullable: true,
     description:
-      'As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked that the courier did not answer in time, which the seller may ask again; null when none',
+      'As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked whose answer from the courier was lost, which the seller may ask again; null when none',
   })
   returnUnconfirmed!: string | null;
   @ApiProperty({

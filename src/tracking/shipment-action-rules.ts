@@ -28,7 +28,7 @@ export const ACTION_ALLOWED_IN: Readonly<Record<ParcelActionKind, readonly Shipm
 export interface RecordedAction {
   action: ParcelActionKind;
   status: ShipmentActionStatus;
-  /** Failed because the courier did not answer in time: it may have taken the action all the same. */
+  /** Failed with the courier's answer lost (no answer in time, a connection broken): it may have taken the action. */
   outcomeUnknown?: boolean;
 }
 
@@ -146,7 +146,7 @@ export function repeatRefusal(
   const latest = latestOfBooking(actions, shipment.awb);
   if (latest?.action !== action) return null;
   if (maybeHeld(latest))
-    return `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${latest.id}); check the shipment, and a re-attempt releases it`;
+    return `the parcel may already be held: a hold was sent to the courier, whose answer was lost (action ${latest.id}); check the shipment, and a re-attempt releases it`;
   if (maybeReturned(latest)) return null;
   const where = latest.status === 'manual' ? 'recorded for Kirim operations' : 'sent to the courier';
   switch (action) {
@@ -219,7 +219,7 @@ export function afterReturnRefusal(
   if (!asked) return null;
   const how =
     asked.status === 'failed'
-      ? 'the courier did not answer in time and may have taken it'
+      ? 'the courier’s answer was lost and it may have taken it'
       : asked.status === 'manual'
         ? 'recorded for Kirim operations'
         : 'sent to the courier';

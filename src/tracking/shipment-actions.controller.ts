@@ -29,8 +29,8 @@ export class ShipmentActionsController {
       'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
       'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An ' +
       'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
-      'answers, a second return, a second hold, also after a hold it did not answer in time) is 409 ' +
-      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; a return it did not answer in time may be asked again ' +
+      'answers, a second return, a second hold, also after a hold whose answer was lost) is 409 ' +
+      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; a return whose answer was lost may be asked again ' +
       '(`returnUnconfirmed` names it): a courier that took it refuses the second, one that never had it takes it; ' +
       'any such instruction otherwise is 409 ' +
       'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; once a return was asked, a hold, a re-attempt or an ' +

@@ -133,7 +133,7 @@ export class ShipmentActionDto {
     enum: SHIPMENT_ACTION_ERROR_KINDS,
     nullable: true,
     description:
-      'Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); timeout (no answer in time: it may have taken it); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)',
+      'Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); answer_lost (no answer in time, or the connection broke once made: it may have taken it, check before asking again); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)',
   })
   errorKind!: ShipmentActionErrorKind | null;
   @ApiProperty({

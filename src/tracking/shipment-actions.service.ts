@@ -6,7 +6,7 @@ import { Clock } from 'src/common/clock';
 import type { AppError } from 'src/common/errors/app-error';
 import type { CourierCode, CourierOrder, ParcelActionRequest, Place } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
-import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
+import { answerMayBeLost, CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierLocations } from 'src/couriers/locations';
 import { Transactions } from 'src/database/transaction';
 import { SellerNotifications } from 'src/sellers/notifications/seller-notifications.service';
@@ -330,16 +330,21 @@ export class ShipmentActionsService {
       }
     } catch (e) {
       if (e instanceof CourierUnavailableError) {
-        // No answer in time: the request may have reached the courier and been taken, so the seller is not
-        // told nothing changed (and a return it then starts is theirs, not an alert: returnsAsked).
-        const unknown = e.reason === 'timeout';
+        // Its answer lost (no answer in time, the connection broken once made): the request may have
+        // reached the courier and been taken, so the seller is not told nothing changed (and a return it
+        // then starts is theirs, not an alert: returnsAsked).
+        const unknown = answerMayBeLost(e);
+        const lost =
+          e.reason === 'timeout'
+            ? `${courier.name} did not answer in time`
+            : `${courier.name}'s answer was lost (${e.rawCode})`;
         result = {
           status: 'failed',
           courierReference: null,
           error: unknown
-            ? `${courier.name} did not answer in time; it may have taken the ${action.action}: check the shipment before asking again`
+            ? `${lost}; it may have taken the ${action.action}: check the shipment before asking again`
             : `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
-          errorKind: unknown ? 'timeout' : 'unreachable',
+          errorKind: unknown ? 'answer_lost' : 'unreachable',
           outcomeUnknown: unknown,
         };
         failure = e;

@@ -66,7 +66,7 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     type: String,
     nullable: true,
     description:
-      'The id (in `actions`) of an address correction the courier did not answer in time: it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt',
+      'The id (in `actions`) of an address correction whose answer from the courier was lost (no answer in time, a connection broken): it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt',
   })
   addressCorrectionUnconfirmed!: string | null;
   @ApiProperty({
@@ -88,7 +88,7 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     type: String,
     nullable: true,
     description:
-      'The id (in `actions`) of the return asked that the courier did not answer in time: the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest',
+      'The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest',
   })
   returnUnconfirmed!: string | null;
   @ApiProperty({

@@ -289,7 +289,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       for (const name of ['Tahan di hub', 'Antar ulang', 'Lepaskan tahanan / kirim ulang'])
         expect(await unsureCard.getByRole('button', { name }).count()).toBe(0);
       expect(await unsureCard.getByTestId('return-asked').innerText()).toMatch(
-        /^Retur diminta pada .+, tetapi kurir tidak menjawab tepat waktu/,
+        /^Retur diminta pada .+, tetapi jawaban kurir tidak sampai/,
       );
       await axeCheck(page);
       await screenshot(page, 'peringatan-tahan-retur');

@@ -156,12 +156,12 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       const notice = actions.getByTestId('return-asked');
       await notice.waitFor();
       expect(await notice.textContent()).toMatch(
-        /^Retur diminta pada .+, tetapi kurir tidak menjawab tepat waktu: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai\. Tahan, antar ulang dan koreksi alamat tidak bisa diminta\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
+        /^Retur diminta pada .+, tetapi jawaban kurir tidak sampai: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai\. Tahan, antar ulang dan koreksi alamat tidak bisa diminta\. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua\.$/,
       );
       // The history says why the first failed in Indonesian, not in Kirim's English words.
       await actions
         .getByText(
-          'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
+          'Jawaban kurir tidak sampai; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
         )
         .waitFor();
       expect(await actions.getByText(/did not answer in time/).count()).toBe(0);

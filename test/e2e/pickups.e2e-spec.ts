@@ -193,6 +193,46 @@ describe('pickups', () => {
     }
   });
 
+  it('a courier order whose connection broke after the courier made it is found by its reference, not left live beside a runner-up’s', async () => {
+    const [id] = await shipments(1, 'RESET');
+    const accepted = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    // Whichever courier is asked first makes the order; the connection is reset before its answer arrives.
+    let made: { courier: CourierCode; reference: string } | undefined;
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .map((courier) => {
+        const real = courier.createOrder.bind(courier);
+        return jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+          if (made) return real(request);
+          await real(request);
+          made = { courier: courier.code, reference: request.reference };
+          throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
+        });
+      });
+    try {
+      await drain();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    expect(made).toBeDefined();
+    const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+    const [booked] = pickup.shipments as {
+      status: string;
+      courier: string;
+      awb: string;
+      attempts: unknown[];
+    }[];
+    const orders = await t.app.get(SandboxWorld).findByReference(made!.courier, made!.reference);
+    expect(orders).toHaveLength(1);
+    expect(booked).toMatchObject({ status: 'booked', courier: made!.courier, awb: orders[0].awb });
+    expect(booked.attempts).toEqual([expect.objectContaining({ outcome: 'booked', courier: made!.courier })]);
+  });
+
   it('after a crash between "sent" and "saved", a second instance reconciles by our reference: no second airway bill', async () => {
     const [id] = await shipments(1, 'CRASH');
     const accepted = await http

@@ -732,7 +732,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
         status: 'failed',
         error:
           'JNE did not answer in time; it may have taken the return: check the shipment before asking again',
-        errorKind: 'timeout',
+        errorKind: 'answer_lost',
       }),
     ]);
     expect({ risk: s.risk, alerts: s.alerts }).toEqual({ risk: 'none', alerts: [] });
@@ -809,6 +809,25 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     });
   });
 
+  it('a hold whose connection broke after the courier took it counts as a hold too: its answer was lost, not refused', async () => {
+    const b = await book('jne');
+    await drive(b, ...inTransit);
+    await withActionsTimingOut(courierOf('jne'), { reached: true, reset: true }, async () => {
+      expect((await act(b, { action: 'hold' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
+    });
+    const s = await shipment(b.id);
+    const [hold] = s.actions as ActionBody[];
+    expect(hold).toMatchObject({
+      action: 'hold',
+      status: 'failed',
+      errorKind: 'answer_lost',
+      error:
+        "JNE's answer was lost (ECONNRESET); it may have taken the hold: check the shipment before asking again",
+    });
+    expect(s.heldBy).toBe(hold.id);
+    expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
+  });
+
   it('a hold the courier took but did not answer in time counts as a hold: the parcel kept silent is no stale alert, and a re-attempt may release it', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit, { to: 'out_for_delivery' });
@@ -882,7 +901,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     expect(after.returnAskedAt).toBe(unknown.createdAt);
     const res = await act(b, { action: 'reattempt', confirmedWithBuyer: true }).expect(422);
     expect(res.body.message).toBe(
-      `reattempt is not possible: a return was asked at ${unknown.createdAt} (action ${unknown.id}, the courier did not answer in time and may have taken it); the parcel goes back to you`,
+      `reattempt is not possible: a return was asked at ${unknown.createdAt} (action ${unknown.id}, the courier’s answer was lost and it may have taken it); the parcel goes back to you`,
     );
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['return']);
     expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
@@ -900,7 +919,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const again = await act(b, { action: 'hold' }).expect(409);
     expect(again.body).toMatchObject({
       code: 'SHIPMENTS_ACTION_ALREADY_TAKEN',
-      message: `the parcel may already be held: a hold was sent to the courier, which did not answer in time (action ${first.id}); check the shipment, and a re-attempt releases it`,
+      message: `the parcel may already be held: a hold was sent to the courier, whose answer was lost (action ${first.id}); check the shipment, and a re-attempt releases it`,
     });
     expect((await atCourier(b)).map((a) => a.kind)).toEqual(['hold']);
     expect(await rows(b.id)).toEqual([{ status: 'failed' }]);
@@ -982,7 +1001,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       }).expect(422);
       expect(correction.body).toMatchObject({
         code: 'SHIPMENTS_ACTION_NOT_ALLOWED',
-        message: `update_address is not possible: a return was asked at ${first.createdAt} (action ${first.id}, the courier did not answer in time and may have taken it); the parcel goes back to you`,
+        message: `update_address is not possible: a return was asked at ${first.createdAt} (action ${first.id}, the courier’s answer was lost and it may have taken it); the parcel goes back to you`,
       });
       expect(asked).not.toHaveBeenCalled();
     } finally {
@@ -1316,7 +1335,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const written = await kinds();
     // Each kind is among them, or the comparison below would prove less than it says.
     expect(new Set(written.map((r) => r.kind))).toEqual(
-      new Set([null, 'refused', 'unreachable', 'timeout', 'superseded', 'interrupted']),
+      new Set([null, 'refused', 'unreachable', 'answer_lost', 'superseded', 'interrupted']),
     );
     await rerunMigration(t.dataSource, new ShipmentActionErrorKind1795502500000());
     expect(await kinds()).toEqual(written);
@@ -1328,7 +1347,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       [old.id],
     );
     await rerunMigration(t.dataSource, new ShipmentActionErrorKind1795502500000());
-    expect((await kinds()).find((r) => r.id === old.id)?.kind).toBe('timeout');
+    expect((await kinds()).find((r) => r.id === old.id)?.kind).toBe('answer_lost');
     // Set exactly on failed actions: neither a failed one without a kind nor another with one is written.
     for (const [set, where] of [
       ['error_kind = NULL', "status = 'failed'"],

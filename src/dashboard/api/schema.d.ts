@@ -1002,7 +1002,7 @@ export interface paths {
         put?: never;
         /**
          * Ask the courier to re-attempt, return, deliver to a corrected address, or hold a parcel
-         * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An instruction the courier already has for this booking (a re-attempt for the failed attempt one already answers, a second return, a second hold, also after a hold it did not answer in time) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; a return it did not answer in time may be asked again (`returnUnconfirmed` names it): a courier that took it refuses the second, one that never had it takes it; any such instruction otherwise is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; once a return was asked, a hold, a re-attempt or an address correction is 422 SHIPMENTS_ACTION_NOT_ALLOWED saying when, nothing recorded; before refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when its request budget has room at once (otherwise the answer rests on what Kirim knows). An address correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again. A correction the booked courier cannot be sent (J&T, SAP and ID Express take a district by their own location code: no district given, or one it has no code for) is 422 SHIPMENTS_ADDRESS_NOT_MAPPED naming `address.district`, nothing recorded.
+         * @description Allowed only where the shipment’s status makes sense for the action (422 SHIPMENTS_ACTION_NOT_ALLOWED otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An instruction the courier already has for this booking (a re-attempt for the failed attempt one already answers, a second return, a second hold, also after a hold whose answer was lost) is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; a return whose answer was lost may be asked again (`returnUnconfirmed` names it): a courier that took it refuses the second, one that never had it takes it; any such instruction otherwise is 409 SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; once a return was asked, a hold, a re-attempt or an address correction is 422 SHIPMENTS_ACTION_NOT_ALLOWED saying when, nothing recorded; before refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when its request budget has room at once (otherwise the answer rests on what Kirim knows). An address correction taken by a courier whose booking was replaced meanwhile (the shipment re-booked with another) is recorded `failed` and answered 409 SHIPMENTS_ACTION_SUPERSEDED: the recipient is unchanged, ask again. A correction the booked courier cannot be sent (J&T, SAP and ID Express take a district by their own location code: no district given, or one it has no code for) is 422 SHIPMENTS_ADDRESS_NOT_MAPPED naming `address.district`, nothing recorded.
          */
         post: operations["ShipmentActionsController_request"];
         delete?: never;
@@ -1358,7 +1358,7 @@ export interface components {
              * @description As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was
              */
             returnAskedAt: string | null;
-            /** @description As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked that the courier did not answer in time, which the seller may ask again; null when none */
+            /** @description As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked whose answer from the courier was lost, which the seller may ask again; null when none */
             returnUnconfirmed: string | null;
             /** @enum {string} */
             status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
@@ -2705,10 +2705,10 @@ export interface components {
             /** @description Why it failed: the courier’s words when it refused (its reason code when it gave none), Kirim’s own (in English) otherwise; `errorKind` says which */
             error: string | null;
             /**
-             * @description Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); timeout (no answer in time: it may have taken it); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)
+             * @description Why it failed, as a kind to word in the seller’s language (null unless failed): refused by the courier (`error` is its words); the courier unreachable (nothing changed, ask again); answer_lost (no answer in time, or the connection broke once made: it may have taken it, check before asking again); superseded (taken for a booking the shipment no longer has, ask again); interrupted (not sent again after its sender stopped)
              * @enum {string|null}
              */
-            errorKind: "refused" | "unreachable" | "timeout" | "superseded" | "interrupted" | null;
+            errorKind: "refused" | "unreachable" | "answer_lost" | "superseded" | "interrupted" | null;
             /** Format: uuid */
             id: string;
             note: string | null;
@@ -2738,7 +2738,7 @@ export interface components {
         ShipmentDetailDto: {
             /** @description Seller actions (re-attempt, return, address correction, hold), newest first */
             actions: components["schemas"]["ShipmentActionDto"][];
-            /** @description The id (in `actions`) of an address correction the courier did not answer in time: it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt */
+            /** @description The id (in `actions`) of an address correction whose answer from the courier was lost (no answer in time, a connection broken): it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt */
             addressCorrectionUnconfirmed: string | null;
             /** @description Risk alerts, open and resolved */
             alerts: components["schemas"]["AlertDto"][];
@@ -2794,7 +2794,7 @@ export interface components {
              * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
              */
             returnAskedAt: string | null;
-            /** @description The id (in `actions`) of the return asked that the courier did not answer in time: the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest */
+            /** @description The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest */
             returnUnconfirmed: string | null;
             /** @enum {string} */
             risk: "none" | "at_risk";

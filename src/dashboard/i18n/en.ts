@@ -208,7 +208,7 @@ export const en: Messages = {
   'detail.returnAsked':
     'A return was asked on {when}: the parcel goes back to you. A hold, a re-attempt or an address correction can no longer be asked.',
   'detail.returnAskedUnconfirmed':
-    'A return was asked on {when}, but the courier did not answer in time: the parcel may be on its way back to you, or the request never reached it. A hold, a re-attempt or an address correction can no longer be asked. Ask for the return again if needed; a courier that already took it refuses the second.',
+    'A return was asked on {when}, but the courier’s answer was lost: the parcel may be on its way back to you, or the request never reached it. A hold, a re-attempt or an address correction can no longer be asked. Ask for the return again if needed; a courier that already took it refuses the second.',
   'detail.heldNotice':
     'The courier holds this parcel at your request since {when}. It is not delivered until you release it.',
   'detail.heldMaybe':
@@ -239,8 +239,8 @@ export const en: Messages = {
   'actionStatus.failed': 'failed',
   'actionError.refused': 'The courier refused it:',
   'actionError.unreachable': 'The courier could not be reached; nothing changed. Ask again.',
-  'actionError.timeout':
-    'The courier did not answer in time; it may have taken it. Check the shipment before asking again.',
+  'actionError.answer_lost':
+    'The courier’s answer was lost; it may have taken it. Check the shipment before asking again.',
   'actionError.superseded':
     'The courier took it for a booking since replaced; the parcel’s current booking does not have it. Ask again once it is booked.',
   'actionError.interrupted': 'Sending it was interrupted and not tried again. Ask again if needed.',

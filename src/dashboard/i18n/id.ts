@@ -207,7 +207,7 @@ export const id = {
   'detail.returnAsked':
     'Retur sudah diminta pada {when}: paket dikirim kembali kepada Anda. Tahan, antar ulang dan koreksi alamat tidak bisa diminta lagi.',
   'detail.returnAskedUnconfirmed':
-    'Retur diminta pada {when}, tetapi kurir tidak menjawab tepat waktu: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai. Tahan, antar ulang dan koreksi alamat tidak bisa diminta. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua.',
+    'Retur diminta pada {when}, tetapi jawaban kurir tidak sampai: paket mungkin sedang dikirim kembali kepada Anda, atau permintaannya belum sampai. Tahan, antar ulang dan koreksi alamat tidak bisa diminta. Minta retur lagi bila perlu; kurir yang sudah menerimanya akan menolak yang kedua.',
   'detail.heldNotice':
     'Paket ditahan di kurir atas permintaan Anda sejak {when}. Kurir tidak mengantarnya sampai Anda melepasnya.',
   'detail.heldMaybe':
@@ -240,8 +240,8 @@ export const id = {
   'actionStatus.failed': 'gagal',
   'actionError.refused': 'Kurir menolak permintaan ini:',
   'actionError.unreachable': 'Kurir tidak bisa dihubungi; tidak ada yang berubah. Minta lagi.',
-  'actionError.timeout':
-    'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
+  'actionError.answer_lost':
+    'Jawaban kurir tidak sampai; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
   'actionError.superseded':
     'Kurir menerimanya untuk pemesanan yang sudah diganti; pemesanan paket saat ini belum mendapatkannya. Minta lagi setelah paket dipesan.',
   'actionError.interrupted': 'Pengiriman permintaan terputus dan tidak diulang. Minta lagi bila perlu.',

@@ -83,8 +83,8 @@ describe('the dashboard speaks Bahasa Indonesia by default, English on request',
     for (const language of ['id', 'en'] as const)
       for (const kind of SHIPMENT_ACTION_ERROR_KINDS)
         expect([kind, translateCode(language, 'actionError', kind)]).not.toEqual([kind, kind]);
-    expect(translateCode('id', 'actionError', 'timeout')).toBe(
-      'Kurir tidak menjawab tepat waktu; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
+    expect(translateCode('id', 'actionError', 'answer_lost')).toBe(
+      'Jawaban kurir tidak sampai; mungkin permintaan ini sudah diterimanya. Periksa pengiriman sebelum meminta lagi.',
     );
   });
 });

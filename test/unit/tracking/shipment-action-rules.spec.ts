@@ -303,7 +303,7 @@ describe('a hold, a re-attempt or an address correction after a return was asked
     );
     expect(
       afterReturnRefusal('reattempt', [a('return', { status: 'failed', outcomeUnknown: true })], 'AWB1'),
-    ).toMatch(/the courier did not answer in time and may have taken it/);
+    ).toMatch(/the courier’s answer was lost and it may have taken it/);
     // A correction would be refused by the courier, or (operations arranging the return) deliver a parcel
     // going back to the new address.
     expect(afterReturnRefusal('update_address', [a('return', { status: 'manual' })], 'AWB1')).toBe(
@@ -348,7 +348,7 @@ describe('a hold the courier never answered', () => {
     };
     const shipment = { awb: 'AWB1', failedAttempts: 0 };
     expect(repeatRefusal('hold', [unknown], shipment)).toBe(
-      'the parcel may already be held: a hold was sent to the courier, which did not answer in time (action h1); check the shipment, and a re-attempt releases it',
+      'the parcel may already be held: a hold was sent to the courier, whose answer was lost (action h1); check the shipment, and a re-attempt releases it',
     );
     const released: TakenAction = { ...unknown, id: 'r1', action: 'reattempt', status: 'sent' };
     expect(repeatRefusal('hold', [unknown, released], shipment)).toBeNull();
