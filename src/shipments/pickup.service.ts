@@ -47,11 +47,15 @@ function optionCharges(o: ScoredOption): ShipmentCharges {
   return { shippingFee: o.price, codFee: o.codFee, cashback: o.cashback, returnFee: o.returnFee };
 }
 
+/** An attempt whose courier may have the order and could not say: settled by the restart check later. */
+const UNSETTLED = Symbol('unsettled');
+
 /**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
  * creates the courier order, requests pickup, records each attempt and fails over to the next-best
  * courier. A crash between "sent" and "saved" is reconciled with the courier by our reference.
  */
+
 @Injectable()
 export class PickupService {
   private readonly logger = new Logger(PickupService.name);
@@ -260,6 +264,7 @@ export class PickupService {
         this.orderRequest(shipment, option.service, reference, item.pickup_date),
         attemptId,
       );
+      if (awb === UNSETTLED) return; // the item stays pending: looked up again after the lease
       if (awb) {
         await this.finishBooked(
           item,
@@ -298,12 +303,16 @@ export class PickupService {
     return true;
   }
 
-  /** One courier: create the order, request pickup. Returns the AWB, or null after recording why not. */
+  /**
+   * One courier: create the order, request pickup. Returns the AWB, or null after recording why not, or
+   * UNSETTLED when the courier may have the order and cannot say: the attempt stays started, for the
+   * restart check (book) to look it up once the item is claimed again.
+   */
   private async tryCourier(
     option: ScoredOption,
     request: CreateOrderRequest,
     attemptId: string,
-  ): Promise<string | null> {
+  ): Promise<string | null | typeof UNSETTLED> {
     const courier = this.registry.get(option.courier);
     const fail = (kind: string, code: string, message: string) =>
       this.failAttempt(option.courier, attemptId, kind, code, message);
@@ -312,8 +321,11 @@ export class PickupService {
       awb = (await courier.createOrder(request)).awb;
     } catch (e) {
       if (e instanceof CourierUnavailableError && answerMayBeLost(e)) {
-        // The courier may have created it before its answer was lost: look before moving on.
-        const found = await courier.findByReference(request.reference).catch(() => null);
+        // The courier may have created it before its answer was lost: look before moving on. A look that
+        // fails too (right after a reset, often the same) proves nothing: another courier now could leave
+        // this one's order live beside its own.
+        const found = await courier.findByReference(request.reference).catch(() => undefined);
+        if (found === undefined) return UNSETTLED;
         if (found) awb = found.awb;
         else return fail('retriable', e.rawCode, e.message);
       } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);

@@ -531,7 +531,8 @@ export class ShipmentsService {
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
    * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409) for a status past booking or a courier refusal
    * @throws CancellationInProgressError SHIPMENTS_CANCEL_IN_PROGRESS (409) while another cancellation runs
-   * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): the courier could not answer; nothing changed
+   * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): the courier could not answer; the shipment
+   *   stays booked (a cancellation whose answer was lost may have been taken: asking again is safe)
    */
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
     const now = this.clock.now();

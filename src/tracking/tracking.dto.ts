@@ -73,7 +73,7 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     type: String,
     nullable: true,
     description:
-      'The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or not answered in time, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead)',
+      'The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or its answer lost, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead)',
   })
   heldBy!: string | null;
   @ApiProperty({
@@ -81,7 +81,7 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     format: 'date-time',
     nullable: true,
     description:
-      'When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it',
+      'When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or its answer lost, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it',
   })
   returnAskedAt!: string | null;
   @ApiProperty({

@@ -233,6 +233,52 @@ describe('pickups', () => {
     expect(booked.attempts).toEqual([expect.objectContaining({ outcome: 'booked', courier: made!.courier })]);
   });
 
+  it('a courier order whose answer was lost and whose look-up failed too waits for the look-up after the lease, not for another courier', async () => {
+    const [id] = await shipments(1, 'RESETLOOK');
+    const accepted = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    let made: { courier: CourierCode; reference: string } | undefined;
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .flatMap((courier) => {
+        const real = courier.createOrder.bind(courier);
+        return [
+          jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+            if (made) return real(request);
+            await real(request);
+            made = { courier: courier.code, reference: request.reference };
+            throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
+          }),
+          // The courier's look-up fails right after, as a reset connection's often does.
+          jest
+            .spyOn(courier, 'findByReference')
+            .mockRejectedValue(new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'reset')),
+        ];
+      });
+    try {
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    const waiting = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+    expect(waiting.shipments[0]).toMatchObject({ status: 'booking' });
+    // After the lease, the restart check finds the order: booked with that courier, the only order made.
+    t.clock.advance(61_000);
+    await drain();
+    const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+    const orders = await t.app.get(SandboxWorld).findByReference(made!.courier, made!.reference);
+    expect(orders).toHaveLength(1);
+    expect(pickup.shipments[0]).toMatchObject({
+      status: 'booked',
+      courier: made!.courier,
+      awb: orders[0].awb,
+    });
+  });
+
   it('after a crash between "sent" and "saved", a second instance reconciles by our reference: no second airway bill', async () => {
     const [id] = await shipments(1, 'CRASH');
     const accepted = await http

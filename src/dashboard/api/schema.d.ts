@@ -2763,7 +2763,7 @@ export interface components {
             events: components["schemas"]["TrackingEventDto"][];
             /** @description Delivery attempts that failed so far, as tracking reported them (0 before the first) */
             failedAttempts: number;
-            /** @description The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or not answered in time, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead) */
+            /** @description The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or its answer lost, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead) */
             heldBy: string | null;
             /** Format: uuid */
             id: string;
@@ -2791,7 +2791,7 @@ export interface components {
             requestedCourier: components["schemas"]["CourierChoiceDto"] | null;
             /**
              * Format: date-time
-             * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or not answered in time, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
+             * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or its answer lost, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
              */
             returnAskedAt: string | null;
             /** @description The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest */

@@ -212,7 +212,7 @@ export const en: Messages = {
   'detail.heldNotice':
     'The courier holds this parcel at your request since {when}. It is not delivered until you release it.',
   'detail.heldMaybe':
-    'A hold was sent on {when}, but the courier did not answer in time: the parcel may be held. Release it to have it delivered.',
+    'A hold was sent on {when}, but the courier’s answer was lost: the parcel may be held. Release it to have it delivered.',
   'detail.correctionUnconfirmed':
     'The address correction was sent to the courier on {when}, but the courier did not confirm it. The recipient shown is still the old address; the courier may already use this new one:',
   'detail.correctionResend': 'Send the same correction again',

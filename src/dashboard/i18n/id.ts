@@ -211,7 +211,7 @@ export const id = {
   'detail.heldNotice':
     'Paket ditahan di kurir atas permintaan Anda sejak {when}. Kurir tidak mengantarnya sampai Anda melepasnya.',
   'detail.heldMaybe':
-    'Permintaan tahan dikirim pada {when}, tetapi kurir tidak menjawab tepat waktu: paket mungkin ditahan. Lepaskan agar paket diantar.',
+    'Permintaan tahan dikirim pada {when}, tetapi jawaban kurir tidak sampai: paket mungkin ditahan. Lepaskan agar paket diantar.',
   'detail.correctionUnconfirmed':
     'Koreksi alamat dikirim ke kurir pada {when}, tetapi kurir tidak mengonfirmasinya. Penerima yang tampil masih alamat lama; kurir mungkin sudah memakai alamat baru ini:',
   'detail.correctionResend': 'Kirim ulang koreksi yang sama',

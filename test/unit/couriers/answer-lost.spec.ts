@@ -14,6 +14,8 @@ describe('whether a failed courier call may have been acted on (answerMayBeLost)
       ['network', 'BAD_ENCODING'], // an answer came, undecodable
       ['network', 'SOMETHING_NEW'], // unknown: not proof that nothing was sent
       ['server_error', '504'],
+      ['server_error', '502'],
+      ['server_error', '524'],
     ] as const)
       expect({ reason, code, lost: answerMayBeLost(failure(reason, code)) }).toEqual({
         reason,
@@ -43,5 +45,12 @@ describe('whether a failed courier call may have been acted on (answerMayBeLost)
         code,
         lost: false,
       });
+  });
+
+  it('may, when the courier says in its answer that its backend timed out', () => {
+    const said = (text: string) => new CourierUnavailableError('jne', 'server_error', '200', text);
+    expect(answerMayBeLost(said('Gateway Time-out'))).toBe(true);
+    expect(answerMayBeLost(said('upstream request timed out'))).toBe(true);
+    expect(answerMayBeLost(said('Server sedang sibuk'))).toBe(false);
   });
 });
