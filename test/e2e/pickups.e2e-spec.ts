@@ -193,48 +193,17 @@ describe('pickups', () => {
     }
   });
 
-  it('a courier order whose connection broke after the courier made it is found by its reference, not left live beside a runner-up’s', async () => {
-    const [id] = await shipments(1, 'RESET');
-    const accepted = await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    // Whichever courier is asked first makes the order; the connection is reset before its answer arrives.
-    let made: { courier: CourierCode; reference: string } | undefined;
-    const spies = t.app
-      .get(CourierRegistry)
-      .all()
-      .map((courier) => {
-        const real = courier.createOrder.bind(courier);
-        return jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
-          if (made) return real(request);
-          await real(request);
-          made = { courier: courier.code, reference: request.reference };
-          throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
-        });
-      });
-    try {
-      await drain();
-    } finally {
-      spies.forEach((s) => s.mockRestore());
-    }
-    expect(made).toBeDefined();
-    const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
-    const [booked] = pickup.shipments as {
-      status: string;
-      courier: string;
-      awb: string;
-      attempts: unknown[];
-    }[];
-    const orders = await t.app.get(SandboxWorld).findByReference(made!.courier, made!.reference);
-    expect(orders).toHaveLength(1);
-    expect(booked).toMatchObject({ status: 'booked', courier: made!.courier, awb: orders[0].awb });
-    expect(booked.attempts).toEqual([expect.objectContaining({ outcome: 'booked', courier: made!.courier })]);
-  });
-
-  it('a courier order whose answer was lost and whose look-up failed too waits for the look-up after the lease, not for another courier', async () => {
-    const [id] = await shipments(1, 'RESETLOOK');
+  /**
+   * A pickup requested for one new shipment whose first courier asked makes the order and has the connection
+   * reset before its answer arrives (and, with `lookupFails`, every courier's look-up by reference fails
+   * too); `run` books it meanwhile. Answers the pickup's id and the order made, by courier and reference.
+   */
+  async function resetAfterOrder(
+    prefix: string,
+    lookupFails: boolean,
+    run: () => Promise<unknown>,
+  ): Promise<{ pickupId: string; made: { courier: CourierCode; reference: string } }> {
+    const [id] = await shipments(1, prefix);
     const accepted = await http
       .post('/v1/pickups')
       .set(seller.auth)
@@ -246,35 +215,56 @@ describe('pickups', () => {
       .all()
       .flatMap((courier) => {
         const real = courier.createOrder.bind(courier);
-        return [
-          jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
-            if (made) return real(request);
-            await real(request);
-            made = { courier: courier.code, reference: request.reference };
-            throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
-          }),
-          // The courier's look-up fails right after, as a reset connection's often does.
-          jest
-            .spyOn(courier, 'findByReference')
-            .mockRejectedValue(new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'reset')),
-        ];
+        const create = jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+          if (made) return real(request);
+          await real(request);
+          made = { courier: courier.code, reference: request.reference };
+          throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
+        });
+        if (!lookupFails) return [create];
+        // The look-up fails right after, as a reset connection's often does.
+        const reset = new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'reset');
+        return [create, jest.spyOn(courier, 'findByReference').mockRejectedValue(reset)];
       });
     try {
-      expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+      await run();
     } finally {
       spies.forEach((s) => s.mockRestore());
     }
-    const waiting = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
+    expect(made).toBeDefined();
+    return { pickupId: accepted.body.id as string, made: made! };
+  }
+
+  it('a courier order whose connection broke after the courier made it is found by its reference, not left live beside a runner-up’s', async () => {
+    const { pickupId, made } = await resetAfterOrder('RESET', false, drain);
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    const [booked] = pickup.shipments as {
+      status: string;
+      courier: string;
+      awb: string;
+      attempts: unknown[];
+    }[];
+    const orders = await t.app.get(SandboxWorld).findByReference(made.courier, made.reference);
+    expect(orders).toHaveLength(1);
+    expect(booked).toMatchObject({ status: 'booked', courier: made.courier, awb: orders[0].awb });
+    expect(booked.attempts).toEqual([expect.objectContaining({ outcome: 'booked', courier: made.courier })]);
+  });
+
+  it('a courier order whose answer was lost and whose look-up failed too waits for the look-up after the lease, not for another courier', async () => {
+    const { pickupId, made } = await resetAfterOrder('RESETLOOK', true, async () =>
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1),
+    );
+    const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
     expect(waiting.shipments[0]).toMatchObject({ status: 'booking' });
     // After the lease, the restart check finds the order: booked with that courier, the only order made.
     t.clock.advance(61_000);
     await drain();
-    const pickup = (await http.get(`/v1/pickups/${accepted.body.id}`).set(seller.auth).expect(200)).body;
-    const orders = await t.app.get(SandboxWorld).findByReference(made!.courier, made!.reference);
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    const orders = await t.app.get(SandboxWorld).findByReference(made.courier, made.reference);
     expect(orders).toHaveLength(1);
     expect(pickup.shipments[0]).toMatchObject({
       status: 'booked',
-      courier: made!.courier,
+      courier: made.courier,
       awb: orders[0].awb,
     });
   });
