@@ -53,6 +53,15 @@ const AUTH_REFUSED = new RegExp(
  * answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and an error body, not
  * a 429).
  */
+/**
+ * "Timeout", "Gateway Time-out", "timed out"; but "time out of range/hours/window" is a pickup time refused,
+ * not a courier failing ("timeout of 30000ms exceeded" is still one).
+ */
+const TIMED_OUT = /\btimeout\b|\btime[\s-]out\b(?!\s+of\b)|\btimed\s+out\b/i;
+
+/** The courier's words say it (or a gateway before it) timed out: it may have acted on the request. */
+export const saysTimedOut = (text: string): boolean => TIMED_OUT.test(text);
+
 const BUSY = new RegExp(
   [
     String.raw`\b(system|sistem|server|service|layanan)\s+(sedang\s+)?(busy|sibuk|error|gangguan|down|overload(ed)?|unavailable)\b`,
@@ -61,9 +70,7 @@ const BUSY = new RegExp(
     String.raw`\bservice\s+(temporarily\s+)?unavailable\b`,
     String.raw`\btemporar(il)?y\s+unavailable\b`,
     String.raw`\bunder\s+maintenance\b`,
-    // "Timeout", "Gateway Time-out", "timed out"; but "time out of range/hours/window" is a pickup time
-    // refused, not a courier failing ("timeout of 30000ms exceeded" is still one).
-    String.raw`\btimeout\b|\btime[\s-]out\b(?!\s+of\b)|\btimed\s+out\b`,
+    TIMED_OUT.source,
     String.raw`\btoo\s+many\s+(requests?|calls?)\b`,
     String.raw`\brate[\s-]?limit(ed)?\b`,
     String.raw`\b(request|call|api)\s+limit\s+(exceeded|reached)\b`,

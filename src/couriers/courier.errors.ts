@@ -1,5 +1,6 @@
 import { AppError } from 'src/common/errors/app-error';
 import type { CourierCode } from './courier-adapter';
+import { saysTimedOut } from './answer-words';
 
 export type UnavailableCause =
   'timeout' | 'server_error' | 'rate_limited' | 'circuit_open' | 'bulkhead_full' | 'network';
@@ -51,22 +52,20 @@ const NEVER_SENT = new Set([
 /**
  * Whether the courier may have acted on a call that failed so: its answer was lost, not the call refused
  * before the courier had it. A timeout; a connection broken once made (reset, a broken pipe, an answer cut
- * short, too large or undecodable: the request may have been read, even answered); a gateway in front of the
- * courier's own server that lost its answer (502, 504, 524), or a courier saying it timed out. A connection never made (refused, a name not found, TLS or its
- * certificate refused), our circuit or bulkhead, a rate limit and another server error are not: the courier
- * did not act. A caller of a call that is no query (an order, a seller action) looks or says before
- * treating it as not done.
+ * short, too large or undecodable: the request may have been read, even answered); a gateway in front of
+ * the courier's own server that lost its answer (502, 504, 524), or a courier saying it timed out. A
+ * connection never made (refused, a name not found, TLS or its certificate refused), our circuit or
+ * bulkhead, a rate limit and another server error are not: the courier did not act. A caller of a call
+ * that is no query (an order, a seller action) looks or says before treating it as not done.
  */
 export function answerMayBeLost(e: CourierUnavailableError): boolean {
   if (e.reason === 'timeout') return true;
   // A gateway that lost the courier's answer (502, 504, Cloudflare's 524), or a courier saying its own
   // backend timed out: the request may have been acted on behind it.
   if (e.reason === 'server_error')
-    return (
-      ['502', '504', '524'].includes(e.rawCode) || /\btime[\s-]?out\b|\btimed\s+out\b/i.test(e.rawMessage)
-    );
+    return ['502', '504', '524'].includes(e.rawCode) || saysTimedOut(e.rawMessage);
   if (e.reason !== 'network') return false;
-  // OpenSSL's verification codes (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …) and Node's TLS ones.
+  // OpenSSL's verification codes (CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, …), Node's TLS ones.
   return !NEVER_SENT.has(e.rawCode) && !/CERT|TLS|SSL|^UNABLE_TO_/.test(e.rawCode);
 }
 

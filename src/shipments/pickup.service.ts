@@ -53,9 +53,9 @@ const UNSETTLED = Symbol('unsettled');
 /**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
  * creates the courier order, requests pickup, records each attempt and fails over to the next-best
- * courier. A crash between "sent" and "saved" is reconciled with the courier by our reference.
+ * courier. A crash between "sent" and "saved", or an order whose answer was lost and could not be looked up
+ * then, is reconciled with the courier by our reference once the item is claimed again.
  */
-
 @Injectable()
 export class PickupService {
   private readonly logger = new Logger(PickupService.name);
@@ -181,7 +181,8 @@ export class PickupService {
     }
     const request = this.orderRequest(shipment, '', '', item.pickup_date);
 
-    // A crash after an attempt was written: ask the courier before sending anything again.
+    // An attempt left started (a crash after it was written, or an order whose answer was lost and whose
+    // look-up failed): ask the courier before sending anything again.
     for (const open of attempts.filter((a) => a.status === 'started')) {
       const found = await this.registry
         .get(open.courier as CourierCode)
@@ -209,7 +210,7 @@ export class PickupService {
         {
           status: 'failed',
           errorKind: 'reconciled',
-          errorMessage: 'not found at the courier after a restart',
+          errorMessage: 'not found at the courier when looked up again',
         },
         this.clock.now(),
       );
@@ -264,7 +265,14 @@ export class PickupService {
         this.orderRequest(shipment, option.service, reference, item.pickup_date),
         attemptId,
       );
-      if (awb === UNSETTLED) return; // the item stays pending: looked up again after the lease
+      if (awb === UNSETTLED) {
+        // The item stays pending, looked up again after the lease, for as long as the courier cannot say.
+        this.logger.warn(
+          { shipment: shipment.id, courier: option.courier, reference },
+          'a courier order whose answer was lost could not be looked up; looked up again after the lease',
+        );
+        return;
+      }
       if (awb) {
         await this.finishBooked(
           item,

@@ -28,7 +28,7 @@ export const ACTION_ALLOWED_IN: Readonly<Record<ParcelActionKind, readonly Shipm
 export interface RecordedAction {
   action: ParcelActionKind;
   status: ShipmentActionStatus;
-  /** Failed with the courier's answer lost (no answer in time, a connection broken): it may have taken the action. */
+  /** Failed with the courier's answer lost (answerMayBeLost): it may have taken the action all the same. */
   outcomeUnknown?: boolean;
 }
 
@@ -178,8 +178,8 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
 }
 
 /**
- * The booking's latest return asked, when the courier never answered it (its id; null: none, or the latest
- * was answered or is being sent), while the parcel is where a return may be asked: it may be returning, or
+ * The booking's latest return asked, when the courier never answered it (its id; null: none, or a later one
+ * was taken or is being sent; one the courier refused leaves the first named), while the parcel is where a return may be asked: it may be returning, or
  * the courier may never have had the request, so the seller may ask again (repeatRefusal lets it through)
  * and the courier's answer tells which. Once the shipment shows the return begun (or the parcel ended), the
  * question is settled: null. `actions` oldest first.

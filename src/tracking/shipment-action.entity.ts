@@ -11,8 +11,9 @@ export type ShipmentActionStatus = (typeof SHIPMENT_ACTION_STATUSES)[number];
 
 /**
  * Why a failed action failed: `refused` by the courier (`error` is its words), the courier `unreachable`
- * (nothing changed), its `answer_lost` (a timeout, a connection broken: it may have taken it), `superseded` (taken for a booking the shipment no
- * longer has), `interrupted` (its sender died, and it was not sent again).
+ * (nothing changed), its `answer_lost` (a timeout, a connection broken, a gateway's 502, 504 or 524: it may
+ * have taken it), `superseded` (taken for a booking the shipment no longer has), `interrupted` (its sender
+ * died, and it was not sent again).
  */
 export const SHIPMENT_ACTION_ERROR_KINDS = [
   'refused',
@@ -54,7 +55,7 @@ export class ShipmentAction {
   @Column('text', { nullable: true }) error!: string | null;
   /** Why it failed, as a kind (set exactly when failed). */
   @Column('text', { nullable: true }) errorKind!: ShipmentActionErrorKind | null;
-  /** Failed with the courier's answer lost (no answer in time, a connection broken): it may have taken the action. */
+  /** Failed with the courier's answer lost (answerMayBeLost): it may have taken the action all the same. */
   @Column('boolean', { default: false }) outcomeUnknown!: boolean;
   /** Who asked: `user:<id>` or `api_key:<id>`. */
   @Column('text') requestedBy!: string;

@@ -27,13 +27,13 @@ export class ShipmentActionsController {
       'otherwise, nothing recorded). Sent to the courier at once: `sent` when it took it, `manual` when its API ' +
       'has no such call (Kirim operations arrange it). A courier refusal is recorded `failed` and answered 422 ' +
       'SHIPMENTS_ACTION_REFUSED_BY_COURIER with its words; an unreachable courier is recorded `failed` and ' +
-      'answered 503 (ask again). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). An ' +
-      'instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
+      'answered 503 (ask again), and so is one whose answer was lost (`errorKind` answer_lost: it may have ' +
+      'taken it, check the shipment first). One action per shipment at a time (409 SHIPMENTS_ACTION_IN_PROGRESS). ' +
+      'An instruction the courier already has for this booking (a re-attempt for the failed attempt one already ' +
       'answers, a second return, a second hold, also after a hold whose answer was lost) is 409 ' +
-      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; a return whose answer was lost may be asked again ' +
+      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; but a return whose answer was lost may be asked again ' +
       '(`returnUnconfirmed` names it): a courier that took it refuses the second, one that never had it takes it; ' +
-      'any such instruction otherwise is 409 ' +
-      'SHIPMENTS_ACTION_ALREADY_TAKEN, nothing recorded; once a return was asked, a hold, a re-attempt or an ' +
+      'once a return was asked, a hold, a re-attempt or an ' +
       'address correction is 422 SHIPMENTS_ACTION_NOT_ALLOWED saying when, nothing recorded; before ' +
       'refusing a re-attempt so, Kirim asks the courier for the parcel’s latest news, and a failed attempt not ' +
       'polled yet is answered; the courier is asked once every five minutes per shipment at most, and only when ' +

@@ -15,7 +15,7 @@ export interface ActionResult {
   error: string | null;
   /** Why it failed (failed only). */
   errorKind: ShipmentActionErrorKind | null;
-  /** Failed without the courier's answer (a timeout): it may have taken the action. */
+  /** Failed with the courier's answer lost (answerMayBeLost): it may have taken the action. */
   outcomeUnknown?: boolean;
 }
 

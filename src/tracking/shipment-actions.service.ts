@@ -126,6 +126,7 @@ export class ShipmentActionsService {
    *   courier takes by location code without a district, or to one the courier has no code for; nothing recorded
    * @throws ActionRefusedByCourierError SHIPMENTS_ACTION_REFUSED_BY_COURIER (422): recorded `failed`
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): recorded `failed`; the seller may ask again
+   *   (after checking the shipment when its answer was lost: `errorKind` answer_lost)
    * @throws ActionSupersededError SHIPMENTS_ACTION_SUPERSEDED (409): a correction taken for a booking the
    *   shipment lost meanwhile (re-booked with another courier); recorded `failed`, the seller may ask again.
    *   Also when the shipment was re-booked between being read and the action being recorded (nothing recorded).
@@ -234,8 +235,8 @@ export class ShipmentActionsService {
 
   /**
    * The seller's actions on the shipment, newest first (empty for another seller's), and where they leave its
-   * booking (bookingStanding: its airway bill, null when not booked, its failed attempts so far and status): one
-   * read of them for both.
+   * booking (bookingStanding: its airway bill, null when not booked, its failed attempts so far and its
+   * status): one read of them for both.
    */
   async ofShipment(
     sellerId: string,

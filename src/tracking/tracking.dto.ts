@@ -88,7 +88,7 @@ export class ShipmentDetailDto extends BookedShipmentDto {
     type: String,
     nullable: true,
     description:
-      'The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it. Null when no return was asked, or the courier answered the latest',
+      'The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken, a gateway’s 502, 504 or 524): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it; after such a refusal this still names the first, until a poll shows the parcel returning. Null when no return was asked, when a later return was taken or is being sent, and once the parcel is returning or has ended',
   })
   returnUnconfirmed!: string | null;
   @ApiProperty({

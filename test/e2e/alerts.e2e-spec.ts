@@ -18,7 +18,7 @@ import {
 } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
-import { withActionsTimingOut } from '../support/lost-answers';
+import { withActionAnswersLost } from '../support/lost-answers';
 
 const HOUR = 3600_000;
 
@@ -178,7 +178,7 @@ describe('alerts: the store and the seller’s inbox', () => {
     const ret = await act(returning.id, 'return');
     const again = await act(reattempted.id, 'reattempt');
     // A return whose courier call timed out: it may or may not have been taken.
-    await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+    await withActionAnswersLost(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
       http.post(`/v1/shipments/${unsure.id}/actions`).set(c.auth).send({ action: 'return' }).expect(503),
     );
     const [unanswered] = (await http.get(`/v1/shipments/${unsure.id}`).set(c.auth).expect(200)).body.actions;

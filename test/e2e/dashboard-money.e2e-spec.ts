@@ -16,7 +16,7 @@ import { createOperator } from '../support/factories/operators';
 import { addSellerUser, createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
-import { withActionsTimingOut } from '../support/lost-answers';
+import { withActionAnswersLost } from '../support/lost-answers';
 
 const DAY = 24 * 3600_000;
 
@@ -247,7 +247,7 @@ describe('the Peringatan and Saldo pages in a browser', () => {
       expect(sent.body.status).toBe('sent');
     }
     // The third's return never reaches JNE, and Kirim's call times out: it cannot tell.
-    await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+    await withActionAnswersLost(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
       http.post(`/v1/shipments/${unsure.id}/actions`).set(other.auth).send({ action: 'return' }).expect(503),
     );
 

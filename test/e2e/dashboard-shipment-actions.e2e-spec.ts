@@ -7,7 +7,7 @@ import { createAddress, signupSeller, TestSeller } from '../support/factories/se
 import { bookPinned, PINNED } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
-import { withActionsTimingOut } from '../support/lost-answers';
+import { withActionAnswersLost } from '../support/lost-answers';
 
 const HOUR = 3600_000;
 
@@ -144,7 +144,7 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
     it(`says a return the courier never answered may not have reached it, and offers only the return again, which sends it (${width} px)`, async () => {
       const b = await inTransit(`RETUR-TAK-PASTI-${width}`);
       // JNE never gets the request; Kirim's call times out, so it cannot tell.
-      await withActionsTimingOut(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
+      await withActionAnswersLost(t.app.get(CourierRegistry).get('jne'), { reached: false }, () =>
         http.post(`/v1/shipments/${b.id}/actions`).set(seller.auth).send({ action: 'return' }).expect(503),
       );
       const before = await shipment(b.id);
@@ -205,7 +205,7 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
       };
       // JNE takes the correction; its answer is lost (the call times out).
       const courier = t.app.get(CourierRegistry).get('jne');
-      await withActionsTimingOut(courier, { reached: true }, async () => {
+      await withActionAnswersLost(courier, { reached: true }, async () => {
         await http
           .post(`/v1/shipments/${b.id}/actions`)
           .set(seller.auth)

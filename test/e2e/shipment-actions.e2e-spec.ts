@@ -23,7 +23,7 @@ import {
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { withActionsTimingOut } from '../support/lost-answers';
+import { withActionAnswersLost } from '../support/lost-answers';
 import { rerunMigration } from '../support/migration-rerun';
 
 const HOUR = 3600_000;
@@ -719,7 +719,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
     // The courier applies the return; its answer is lost (the call times out).
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       expect((await act(b, { action: 'return' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
     });
     t.clock.advance(HOUR);
@@ -740,7 +740,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
 
   it('a return the courier never answered may be asked again: taken when the first never reached it, refused by a courier that had it', async () => {
     const lostReturn = async (b: Booked, code: 'jne' | 'ninja', reached: boolean) => {
-      await withActionsTimingOut(courierOf(code), { reached }, () =>
+      await withActionAnswersLost(courierOf(code), { reached }, () =>
         act(b, { action: 'return' }).expect(503),
       );
       const s = await shipment(b.id);
@@ -812,7 +812,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
   it('a hold whose connection broke after the courier took it counts as a hold too: its answer was lost, not refused', async () => {
     const b = await book('jne');
     await drive(b, ...inTransit);
-    await withActionsTimingOut(courierOf('jne'), { reached: true, reset: true }, async () => {
+    await withActionAnswersLost(courierOf('jne'), { reached: true, reset: true }, async () => {
       expect((await act(b, { action: 'hold' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
     });
     const s = await shipment(b.id);
@@ -833,7 +833,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     await drive(b, ...inTransit, { to: 'out_for_delivery' });
     const courier = courierOf('jne');
     // The courier applies the hold; its answer is lost (the call times out).
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       expect((await act(b, { action: 'hold' }).expect(503)).body.code).toBe('COURIER_UNAVAILABLE');
     });
     // Three days held: the courier keeps the parcel unscanned, as the seller (perhaps) asked.
@@ -893,7 +893,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('ninja');
     await drive(b, ...inTransit, { to: 'out_for_delivery' }, failedAttempt);
     const courier = courierOf('ninja');
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       await act(b, { action: 'return' }).expect(503);
     });
     const after = await shipment(b.id);
@@ -911,7 +911,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       await act(b, { action: 'hold' }).expect(503);
     });
     const [first] = (await shipment(b.id)).actions as ActionBody[];
@@ -982,7 +982,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
     const b = await book('jne');
     await drive(b, ...inTransit);
     const courier = courierOf('jne');
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       await act(b, { action: 'return' }).expect(503);
     });
     const [first] = (await shipment(b.id)).actions as ActionBody[];
@@ -1023,7 +1023,7 @@ describe('seller actions on a shipment: re-attempt, return, address correction, 
       postalCode: '10240',
     };
     const courier = courierOf('jne');
-    await withActionsTimingOut(courier, { reached: true }, async () => {
+    await withActionAnswersLost(courier, { reached: true }, async () => {
       await act(b, { action: 'update_address', address }).expect(503);
     });
     const doubt = await shipment(b.id);

@@ -2,12 +2,12 @@ import type { ResilientCourier } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 
 /**
- * Runs `work` while the courier's parcel actions time out as a lost call does (CourierUnavailableError,
- * `timeout`; with `reset`, the connection reset once made): with `reached` the courier takes each action first and only its answer is lost; without, it
- * never gets the request. Kirim cannot tell the two apart. The courier answers as usual again after `work`,
+ * Runs `work` while the courier's parcel actions lose their answers (CourierUnavailableError, a `timeout`;
+ * with `reset`, the connection reset once made): with `reached` the courier takes each action first and only
+ * its answer is lost; without, it never gets the request. Kirim cannot tell the two apart. The courier answers as usual again after `work`,
  * whatever it threw.
  */
-export async function withActionsTimingOut<T>(
+export async function withActionAnswersLost<T>(
   courier: ResilientCourier,
   {
     reached,

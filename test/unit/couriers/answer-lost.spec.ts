@@ -52,5 +52,7 @@ describe('whether a failed courier call may have been acted on (answerMayBeLost)
     expect(answerMayBeLost(said('Gateway Time-out'))).toBe(true);
     expect(answerMayBeLost(said('upstream request timed out'))).toBe(true);
     expect(answerMayBeLost(said('Server sedang sibuk'))).toBe(false);
+    // A pickup time refused is no timeout.
+    expect(answerMayBeLost(said('pickup time out of range'))).toBe(false);
   });
 });
