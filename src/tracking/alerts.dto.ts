@@ -3,6 +3,7 @@ import { IsIn, IsUUID } from 'class-validator';
 import { PageQueryDto } from 'src/common/pagination';
 import { AnyCase, Optional } from 'src/common/validators';
 import { SHIPMENT_STATUSES, type ShipmentStatus } from 'src/shipments/shipment-status';
+import { BookingStandingDto } from './shipment-actions.dto';
 import {
   RISK_RULES,
   SEVERITIES,
@@ -98,38 +99,8 @@ export class AlertDto {
 }
 
 /** What the alert inbox needs of the alert's shipment to offer only the actions the API would take. */
-export class AlertShipmentDto {
+export class AlertShipmentDto extends BookingStandingDto {
   @ApiProperty({ enum: SHIPMENT_STATUSES }) status!: ShipmentStatus;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'As GET /v1/shipments/{id} `heldBy`: the id of the seller’s hold keeping the parcel at the courier, which a `reattempt` releases; null when not held',
-  })
-  heldBy!: string | null;
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description:
-      'As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was',
-  })
-  returnAskedAt!: string | null;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked whose answer from the courier was lost, which the seller may ask again; null when none',
-  })
-  returnUnconfirmed!: string | null;
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description:
-      'As GET /v1/shipments/{id} `reattemptAskedAt`: when the re-attempt answering the current failed attempt was asked, after which another is refused (409) until the next attempt fails; null when none was',
-  })
-  reattemptAskedAt!: string | null;
 }
 
 /** An alert as the inbox (GET /v1/alerts, acknowledging) shows it: with where its shipment stands. */

@@ -179,10 +179,10 @@ export function unconfirmedCorrection(actions: readonly TakenAction[], awb: stri
 
 /**
  * The booking's latest return asked, when the courier never answered it (its id; null: none, or a later one
- * was taken or is being sent; one the courier refused leaves the first named), while the parcel is where a return may be asked: it may be returning, or
- * the courier may never have had the request, so the seller may ask again (repeatRefusal lets it through)
- * and the courier's answer tells which. Once the shipment shows the return begun (or the parcel ended), the
- * question is settled: null. `actions` oldest first.
+ * was taken or is being sent; one the courier refused leaves the first named), while the parcel is where a
+ * return may be asked: it may be returning, or the courier may never have had the request, so the seller
+ * may ask again (repeatRefusal lets it through) and the courier's answer tells which. Once the shipment
+ * shows the return begun (or the parcel ended), the question is settled: null. `actions` oldest first.
  */
 export function unconfirmedReturn(
   actions: readonly TakenAction[],

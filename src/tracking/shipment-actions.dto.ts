@@ -144,3 +144,40 @@ export class ShipmentActionDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
+
+/**
+ * Where the seller's actions leave the shipment's booking (bookingStanding), as GET /v1/shipments/{id} and
+ * each alert's shipment both say it, described once (the shipment adds `addressCorrectionUnconfirmed`).
+ */
+export class BookingStandingDto {
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or its answer lost, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead)',
+  })
+  heldBy!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or its answer lost, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it',
+  })
+  returnAskedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken, a gateway’s 502, 504 or 524): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it; after such a refusal this still names the first, until a poll shows the parcel returning. Null when no return was asked, when a later return was taken or is being sent, and once the parcel is returning or has ended',
+  })
+  returnUnconfirmed!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'When the seller asked for the `reattempt` that answers the current failed attempt (in `actions`, sent or recorded for operations, and the latest instruction the courier has): another is refused as a repeat (409 SHIPMENTS_ACTION_ALREADY_TAKEN) until the next attempt fails, when this is null again. Null too when none was asked since that attempt failed',
+  })
+  reattemptAskedAt!: string | null;
+}

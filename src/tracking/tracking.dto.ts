@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { IsInstant, Optional, Text } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 import { BookedShipmentDto } from 'src/shipments/shipments.dto';
 import { AlertDto } from './alerts.dto';
 import { COD_SETTLEMENT_DECISIONS, type CodSettlementDecision } from './cod-settlement.entity';
-import { ShipmentActionDto } from './shipment-actions.dto';
+import { BookingStandingDto, ShipmentActionDto } from './shipment-actions.dto';
 
 /** Who took the parcel, as the courier's proof of delivery says. */
 export class ProofOfDeliveryDto {
@@ -53,7 +53,7 @@ export class TrackingEventDto {
 }
 
 /** A shipment with everything about it: booking, courier events, alerts and the seller's actions. */
-export class ShipmentDetailDto extends BookedShipmentDto {
+export class ShipmentDetailDto extends IntersectionType(BookedShipmentDto, BookingStandingDto) {
   @ApiProperty({ type: [TrackingEventDto], description: 'Courier events, normalized, oldest first' })
   events!: TrackingEventDto[];
   @ApiProperty({ type: [AlertDto], description: 'Risk alerts, open and resolved' }) alerts!: AlertDto[];
@@ -69,36 +69,6 @@ export class ShipmentDetailDto extends BookedShipmentDto {
       'The id (in `actions`) of an address correction whose answer from the courier was lost (no answer in time, a connection broken): it may have taken it, so the recipient may be that address rather than the one shown; sending the same correction again makes it the recipient once the courier takes it. Null when none is in doubt',
   })
   addressCorrectionUnconfirmed!: string | null;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or its answer lost, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead)',
-  })
-  heldBy!: string | null;
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description:
-      'When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or its answer lost, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it',
-  })
-  returnAskedAt!: string | null;
-  @ApiProperty({
-    type: String,
-    nullable: true,
-    description:
-      'The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken, a gateway’s 502, 504 or 524): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it; after such a refusal this still names the first, until a poll shows the parcel returning. Null when no return was asked, when a later return was taken or is being sent, and once the parcel is returning or has ended',
-  })
-  returnUnconfirmed!: string | null;
-  @ApiProperty({
-    type: String,
-    format: 'date-time',
-    nullable: true,
-    description:
-      'When the seller asked for the `reattempt` that answers the current failed attempt (in `actions`, sent or recorded for operations, and the latest instruction the courier has): another is refused as a repeat (409 SHIPMENTS_ACTION_ALREADY_TAKEN) until the next attempt fails, when this is null again. Null too when none was asked since that attempt failed',
-  })
-  reattemptAskedAt!: string | null;
 }
 
 export class TrackingEventListDto {

@@ -1346,19 +1346,19 @@ export interface components {
             suggestedAction: "contact" | "reattempt" | "return" | "update_address" | "hold" | "wait" | "rebook";
         };
         AlertShipmentDto: {
-            /** @description As GET /v1/shipments/{id} `heldBy`: the id of the seller’s hold keeping the parcel at the courier, which a `reattempt` releases; null when not held */
+            /** @description The id (in `actions`) of the seller’s hold keeping the parcel at the courier (taken, recorded for operations, or its answer lost, so it may be held): a `reattempt` releases it. Null when the parcel is not held, or a return was asked (the parcel goes back instead) */
             heldBy: string | null;
             /**
              * Format: date-time
-             * @description As GET /v1/shipments/{id} `reattemptAskedAt`: when the re-attempt answering the current failed attempt was asked, after which another is refused (409) until the next attempt fails; null when none was
+             * @description When the seller asked for the `reattempt` that answers the current failed attempt (in `actions`, sent or recorded for operations, and the latest instruction the courier has): another is refused as a repeat (409 SHIPMENTS_ACTION_ALREADY_TAKEN) until the next attempt fails, when this is null again. Null too when none was asked since that attempt failed
              */
             reattemptAskedAt: string | null;
             /**
              * Format: date-time
-             * @description As GET /v1/shipments/{id} `returnAskedAt`: when a return was asked, from when a `hold`, `reattempt` or `update_address` is refused (422); null when none was
+             * @description When the seller asked this booking’s courier to return the parcel (the latest such `return` in `actions`: being sent, taken, recorded for operations, or its answer lost, so it may be returning). From then a `hold`, `reattempt` or `update_address` is refused (422 SHIPMENTS_ACTION_NOT_ALLOWED) though the status may not show the return yet. Null when no return was asked, or the courier refused it
              */
             returnAskedAt: string | null;
-            /** @description As GET /v1/shipments/{id} `returnUnconfirmed`: the id of the return asked whose answer from the courier was lost, which the seller may ask again; null when none */
+            /** @description The id (in `actions`) of the return asked whose answer from the courier was lost (no answer in time, a connection broken, a gateway’s 502, 504 or 524): the parcel may be returning, or the courier may never have had the request. The seller may ask again (a second `return` is not refused as a repeat then): a courier that took the first refuses it, one that did not takes it; after such a refusal this still names the first, until a poll shows the parcel returning. Null when no return was asked, when a later return was taken or is being sent, and once the parcel is returning or has ended */
             returnUnconfirmed: string | null;
             /** @enum {string} */
             status: "ready" | "booking" | "booked" | "picked_up" | "in_transit" | "out_for_delivery" | "delivery_failed" | "delivered" | "returning" | "returned" | "cancelled" | "booking_failed" | "lost";
