@@ -198,8 +198,15 @@ export class PickupService {
         // of its own): asked again, which a courier that has it already takes as done.
         const request = this.orderRequest(shipment, open.service, open.reference, item.pickup_date);
         const courier = open.courier as CourierCode;
-        if (await this.pickupOrCancel({ courier, service: open.service }, found.awb, request, open.id)) {
-          await this.finishBooked(item, shipment, open, found.awb, attemptCharges(open), null);
+        const awb = await this.pickupOrCancel(
+          { courier, service: open.service },
+          found.awb,
+          request,
+          open.id,
+        );
+        if (awb === UNSETTLED) return;
+        if (awb) {
+          await this.finishBooked(item, shipment, open, awb, attemptCharges(open), null);
           return;
         }
         open.status = 'failed';
@@ -265,14 +272,8 @@ export class PickupService {
         this.orderRequest(shipment, option.service, reference, item.pickup_date),
         attemptId,
       );
-      if (awb === UNSETTLED) {
-        // The item stays pending, looked up again after the lease, for as long as the courier cannot say.
-        this.logger.warn(
-          { shipment: shipment.id, courier: option.courier, reference },
-          'a courier order whose answer was lost could not be looked up; looked up again after the lease',
-        );
-        return;
-      }
+      // The item stays pending, looked up again after the lease, for as long as the courier cannot say.
+      if (awb === UNSETTLED) return;
       if (awb) {
         await this.finishBooked(
           item,
@@ -333,7 +334,13 @@ export class PickupService {
         // fails too (right after a reset, often the same) proves nothing: another courier now could leave
         // this one's order live beside its own.
         const found = await courier.findByReference(request.reference).catch(() => undefined);
-        if (found === undefined) return UNSETTLED;
+        if (found === undefined) {
+          this.logger.warn(
+            { courier: option.courier, reference: request.reference },
+            'a courier order whose answer was lost could not be looked up; looked up again after the lease',
+          );
+          return UNSETTLED;
+        }
         if (found) awb = found.awb;
         else return fail('retriable', e.rawCode, e.message);
       } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);
@@ -347,27 +354,47 @@ export class PickupService {
   /**
    * Requests the pickup of a created order: its airway bill, or null after cancelling the order and
    * recording why (an order without a pickup is useless, and the parcel must never have two live ones).
+   * A cancel that fails leaves the order perhaps live, its pickup perhaps booked (a lost answer): UNSETTLED,
+   * so the restart check asks the courier again after the lease, and no other courier is sent meanwhile.
    */
   private async pickupOrCancel(
     option: Pick<ScoredOption, 'courier' | 'service'>,
     awb: string,
     request: CreateOrderRequest,
     attemptId: string,
-  ): Promise<string | null> {
+  ): Promise<string | null | typeof UNSETTLED> {
     const courier = this.registry.get(option.courier);
     const order = { courier: option.courier, awb, reference: request.reference, service: option.service };
     try {
       await courier.requestPickup(order, request);
       return awb;
     } catch (e) {
-      await courier.cancel(order).catch(() => undefined);
-      const error = e as CourierUnavailableError | CourierRejectedError;
+      if (!(e instanceof CourierUnavailableError || e instanceof CourierRejectedError)) throw e;
+      const cancelled = await courier.cancel(order).catch((err: unknown) => err as Error);
+      const context = { courier: option.courier, awb, reference: request.reference };
+      if (cancelled instanceof Error) {
+        this.logger.warn(
+          { ...context, err: cancelled },
+          'a courier order whose pickup request failed could not be cancelled; asked again after the lease',
+        );
+        return UNSETTLED;
+      }
+      // The courier has the parcel already: the pickup's answer was wrong or lost, and this is its booking.
+      if (!cancelled.cancelled && cancelled.reason === 'already_picked_up') return awb;
+      const live = !cancelled.cancelled && cancelled.reason === 'refused';
+      // Refused: the order stays live (its airway bill kept on the attempt, so a scan of it is noticed).
+      if (live)
+        this.logger.error(
+          { ...context, message: cancelled.rawMessage },
+          'a courier order whose pickup request failed is still live at its courier: it refused to cancel',
+        );
       return this.failAttempt(
         option.courier,
         attemptId,
-        error instanceof CourierRejectedError ? 'permanent' : 'retriable',
-        String(error.rawCode ?? 'PICKUP'),
-        `pickup request failed: ${error.message}`,
+        e instanceof CourierRejectedError ? 'permanent' : 'retriable',
+        String(e.rawCode ?? 'PICKUP'),
+        `pickup request failed: ${e.message}${live ? `; the order could not be cancelled (${cancelled.rawMessage})` : ''}`,
+        live ? awb : undefined,
       );
     }
   }
@@ -378,10 +405,12 @@ export class PickupService {
     kind: string,
     code: string,
     message: string,
+    /** The airway bill of an order the courier keeps live. */
+    awb?: string,
   ): Promise<null> {
     await this.repository.finishAttempt(
       attemptId,
-      { status: 'failed', errorKind: kind, errorCode: code, errorMessage: message },
+      { status: 'failed', awb, errorKind: kind, errorCode: code, errorMessage: message },
       this.clock.now(),
     );
     await this.stats.recordPickupOutcome(courier, true);

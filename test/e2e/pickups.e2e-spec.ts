@@ -1,6 +1,6 @@
 import supertest from 'supertest';
 import { AppConfig } from 'config';
-import type { CourierCode } from 'src/couriers/courier-adapter';
+import type { CancelOutcome, CourierCode } from 'src/couriers/courier-adapter';
 import { CourierRegistry, type ResilientCourier } from 'src/couriers/courier-registry';
 import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
@@ -266,6 +266,98 @@ describe('pickups', () => {
       status: 'booked',
       courier: made.courier,
       awb: orders[0].awb,
+    });
+  });
+
+  /**
+   * A pickup requested for one new shipment whose first courier asked makes the order and then fails its
+   * pickup request (its answer lost), and whose cancel answers `cancel` (every courier's, while `run` books).
+   * Answers the pickup's id and the order made.
+   */
+  async function pickupRequestLost(
+    prefix: string,
+    cancel: () => Promise<CancelOutcome>,
+    run: () => Promise<unknown>,
+  ): Promise<{ pickupId: string; made: { courier: CourierCode; awb: string; reference: string } }> {
+    const [id] = await shipments(1, prefix);
+    const accepted = await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    let made: { courier: CourierCode; awb: string; reference: string } | undefined;
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .flatMap((courier) => {
+        const real = courier.requestPickup.bind(courier);
+        return [
+          jest.spyOn(courier, 'requestPickup').mockImplementation(async (order, request) => {
+            if (made) return real(order, request);
+            made = { courier: courier.code, awb: order.awb, reference: order.reference };
+            throw new CourierUnavailableError(courier.code, 'timeout', 'ETIMEDOUT', 'no answer in time');
+          }),
+          jest.spyOn(courier, 'cancel').mockImplementation(cancel),
+        ];
+      });
+    try {
+      await run();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    expect(made).toBeDefined();
+    return { pickupId: accepted.body.id as string, made: made! };
+  }
+
+  it('an order whose pickup request was lost and whose cancel failed waits for its courier, not for another', async () => {
+    const unreachable = (): Promise<CancelOutcome> =>
+      Promise.reject(new CourierUnavailableError('jne', 'network', 'ECONNRESET', 'reset'));
+    const { pickupId, made } = await pickupRequestLost('PUCANCEL', unreachable, async () =>
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1),
+    );
+    const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    expect(waiting.shipments[0]).toMatchObject({
+      status: 'booking',
+      attempts: [expect.objectContaining({ courier: made.courier, outcome: 'started' })],
+    });
+    // After the lease, the restart check finds the order live and asks for its pickup again: booked with it.
+    t.clock.advance(61_000);
+    await drain();
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: made.courier, awb: made.awb });
+    expect(pickup.shipments[0].attempts).toEqual([
+      expect.objectContaining({ courier: made.courier, outcome: 'booked', awb: made.awb }),
+    ]);
+  });
+
+  it('an order whose pickup request failed is booked when its courier, asked to cancel, has the parcel already', async () => {
+    const pickedUp = (): Promise<CancelOutcome> =>
+      Promise.resolve({
+        cancelled: false,
+        reason: 'already_picked_up',
+        rawMessage: 'sandbox says picked up',
+      });
+    const { pickupId, made } = await pickupRequestLost('PUTAKEN', pickedUp, drain);
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: made.courier, awb: made.awb });
+  });
+
+  it('an order its courier refuses to cancel after a failed pickup request keeps its airway bill on the failed attempt', async () => {
+    const refused = (): Promise<CancelOutcome> =>
+      Promise.resolve({ cancelled: false, reason: 'refused', rawMessage: 'sandbox says no' });
+    const { pickupId, made } = await pickupRequestLost('PUREFUSED', refused, drain);
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    const [shipment] = pickup.shipments;
+    expect(shipment.status).toBe('booked');
+    expect(shipment.courier).not.toBe(made.courier);
+    // A scan of the live order is then told to the seller, as for any earlier booking. (Attempts started at
+    // one moment of the test clock come in no set order.)
+    expect(shipment.attempts).toHaveLength(2);
+    expect(shipment.attempts.find((a: { courier: string }) => a.courier === made.courier)).toMatchObject({
+      courier: made.courier,
+      outcome: 'failed',
+      awb: made.awb,
+      errorMessage: expect.stringContaining('could not be cancelled (sandbox says no)'),
     });
   });
 
