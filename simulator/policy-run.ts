@@ -172,6 +172,13 @@ export class PolicyRun {
   private readonly orders = new Map<string, Order>();
   readonly quotes = new Map<string, QuotedOption[]>();
   private fallbacks = 0;
+  /** Open alerts not yet acknowledged at the seller's last look (none for a seller who never looks). */
+  private alertsWaiting = 0;
+  /**
+   * Settled: nothing travelling, nothing to ship again and no alert waiting for its seller, with every order
+   * placed. Later steps would change nothing of its orders, so the run is left out of them.
+   */
+  settled = false;
 
   constructor(
     readonly policy: ServicePolicy,
@@ -392,9 +399,11 @@ export class PolicyRun {
   async answerAlerts(now: Date): Promise<void> {
     if (!this.policy.actsOnAlerts) return;
     const due: { alert: AlertView; account: SellerAccount; round: string }[] = [];
+    this.alertsWaiting = 0;
     for (const account of this.sellers) {
       // Only what still asks: an acknowledged alert waits until a new cause clears its acknowledgement.
       for (const alert of await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)) {
+        this.alertsWaiting += 1;
         const answered = this.answers.get(alert.id)?.length ?? 0;
         // Each time the alert asks, the seller's delay and the buyer's answer are drawn afresh.
         const round = answered ? `:${answered}` : '';
@@ -478,7 +487,18 @@ export class PolicyRun {
    * Shipments not yet finished (delivered, returned, cancelled, lost or failed to book), counting one that
    * failed to book as open while its order may still be shipped again: the run must not stop before it is.
    */
-  async openCount(): Promise<number> {
+  /**
+   * Counts the orders still open (openCount) once every order is placed, and settles the run when none is
+   * and no alert waits for its seller. Answers the count (0 for a run settled before).
+   */
+  async settleIfDone(): Promise<number> {
+    if (this.settled) return 0;
+    const open = await this.openCount();
+    if (open === 0 && this.alertsWaiting === 0) this.settled = true;
+    return open;
+  }
+
+  private async openCount(): Promise<number> {
     let open = (await this.failedBookingsToShipAgain()).length;
     for (const account of this.sellers)
       for (const status of TRAVELLING)

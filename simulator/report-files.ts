@@ -533,23 +533,30 @@ export function alertsCsv(input: {
   outcomes: { policy: string; alerts: AlertRecord[] }[];
   policies: readonly string[];
 }): string {
+  // In a set order (the API lists alerts opened at one moment in no set order), so two runs' files compare.
+  const byOpening = (a: AlertRecord, b: AlertRecord) =>
+    a.openedAt.localeCompare(b.openedAt) ||
+    a.orderId.localeCompare(b.orderId) ||
+    a.rule.localeCompare(b.rule);
   const rows = input.outcomes
     .filter((x) => input.policies.includes(x.policy))
     .flatMap((x) =>
-      x.alerts.map((a) =>
-        [
-          x.policy,
-          a.orderId,
-          a.rule,
-          a.reason,
-          a.openedAt,
-          a.answers.join('+'),
-          a.hoursBeforeReturn ?? '',
-          a.unanswered ?? '',
-        ]
-          .map(csvCell)
-          .join(','),
-      ),
+      [...x.alerts]
+        .sort(byOpening)
+        .map((a) =>
+          [
+            x.policy,
+            a.orderId,
+            a.rule,
+            a.reason,
+            a.openedAt,
+            a.answers.join('+'),
+            a.hoursBeforeReturn ?? '',
+            a.unanswered ?? '',
+          ]
+            .map(csvCell)
+            .join(','),
+        ),
     );
   return [ALERTS_CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }

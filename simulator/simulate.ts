@@ -271,7 +271,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       while (next < orders.length && placedAt(orders[next]) <= at) due.push(orders[next++]);
       // More Kirims at work than the machine has cores cost more than they bring: on two cores, two at a time
       // did the same 8-day run with about a fifth less CPU and time than all four at once.
-      await eachLimited(up, o.parallel ?? availableParallelism(), async ({ run, service }) => {
+      const working = up.filter(({ run }) => !run.settled);
+      await eachLimited(working, o.parallel ?? availableParallelism(), async ({ run, service }) => {
         const current = Date.parse(await run.api.advanceClock(0));
         const now = new Date(await run.api.advanceClock(Math.max(0, at - current) / HOUR));
         let t = Date.now();
@@ -300,7 +301,7 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       if (step % stepsPerDay === 0) {
         const day = step / stepsPerDay;
         if (day >= o.days) {
-          const open = await Promise.all(runs.map((r) => r.openCount()));
+          const open = await Promise.all(runs.map((r) => r.settleIfDone()));
           log(
             `day ${day}: ${open.join(' / ')} parcels still travelling (${runs.map((r) => r.policy.name).join(' / ')})`,
           );
