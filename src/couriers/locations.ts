@@ -206,8 +206,15 @@ export class CourierLocations {
     generate: (courier: CourierCode) => Promise<LocationRow[]>,
   ): Promise<void> {
     const have = new Set((await this.repository.sets()).map((s) => s.courier));
-    for (const courier of couriers.filter((c) => !have.has(c)))
-      await this.load(courier, await generate(courier), 'sandbox');
+    for (const courier of couriers.filter((c) => !have.has(c))) {
+      const rows = await generate(courier);
+      // Looked at again under the courier's lock: a load since the look above (an operator's file, another
+      // instance starting) stays, and is never replaced by the sandbox's.
+      await this.tx.run(async () => {
+        await this.repository.lockCourier(courier);
+        if (!(await this.repository.size(courier))) await this.load(courier, rows, 'sandbox');
+      });
+    }
   }
 
   private usable(set: LocationSet): boolean {

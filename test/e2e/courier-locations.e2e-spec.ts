@@ -490,4 +490,19 @@ describe('npm run cli -- couriers:locations, as a process', () => {
       await restarted.close();
     }
   }, 60_000);
+
+  it('never puts the sandbox mapping made at start-up over one an operator loaded after the look for none', async () => {
+    const locations = t.app.get(CourierLocations);
+    const full = await mapping(t, 'sap');
+    await t.dataSource.query(`DELETE FROM courier_location_sets WHERE courier = 'sap'`);
+    const operators = full.slice(0, 3);
+    // The operator's load comes while the sandbox's rows are being made: after the look, before the load.
+    await locations.ensureSandboxMappings(['sap'], async () => {
+      await locations.load('sap', operators, 'operator');
+      return full;
+    });
+    expect(await source('sap')).toMatchObject({ source: 'operator' });
+    expect(await mapping(t, 'sap')).toEqual(operators);
+    await locations.load('sap', full, 'sandbox');
+  });
 });
