@@ -369,16 +369,20 @@ export class PickupService {
       await courier.requestPickup(order, request);
       return awb;
     } catch (e) {
-      if (!(e instanceof CourierUnavailableError || e instanceof CourierRejectedError)) throw e;
-      const cancelled = await courier.cancel(order).catch((err: unknown) => err as Error);
+      const error = e as CourierUnavailableError | CourierRejectedError;
+      const asked = await courier.cancel(order).then(
+        (outcome) => ({ outcome }),
+        (err: unknown) => ({ err }),
+      );
       const context = { courier: option.courier, awb, reference: request.reference };
-      if (cancelled instanceof Error) {
+      if ('err' in asked) {
         this.logger.warn(
-          { ...context, err: cancelled },
+          { ...context, err: asked.err },
           'a courier order whose pickup request failed could not be cancelled; asked again after the lease',
         );
         return UNSETTLED;
       }
+      const cancelled = asked.outcome;
       // The courier has the parcel already: the pickup's answer was wrong or lost, and this is its booking.
       if (!cancelled.cancelled && cancelled.reason === 'already_picked_up') return awb;
       const live = !cancelled.cancelled && cancelled.reason === 'refused';
@@ -391,9 +395,9 @@ export class PickupService {
       return this.failAttempt(
         option.courier,
         attemptId,
-        e instanceof CourierRejectedError ? 'permanent' : 'retriable',
-        String(e.rawCode ?? 'PICKUP'),
-        `pickup request failed: ${e.message}${live ? `; the order could not be cancelled (${cancelled.rawMessage})` : ''}`,
+        error instanceof CourierRejectedError ? 'permanent' : 'retriable',
+        String(error.rawCode ?? 'PICKUP'),
+        `pickup request failed: ${error.message}${live ? `; the order could not be cancelled (${cancelled.rawMessage})` : ''}`,
         live ? awb : undefined,
       );
     }
