@@ -172,11 +172,10 @@ export class PolicyRun {
   private readonly orders = new Map<string, Order>();
   readonly quotes = new Map<string, QuotedOption[]>();
   private fallbacks = 0;
-  /** Open alerts not yet acknowledged at the seller's last look (none for a seller who never looks). */
-  private alertsWaiting = 0;
   /**
-   * Settled: nothing travelling, nothing to ship again and no alert waiting for its seller, with every order
-   * placed. Later steps would change nothing of its orders, so the run is left out of them.
+   * Settled: nothing travelling, nothing to ship again and no alert asking its seller (open and not
+   * acknowledged), with every order placed. Later steps would change nothing of its orders or alerts: an
+   * acknowledged alert asks again only on a new cause, and nothing travels to bring one.
    */
   settled = false;
 
@@ -399,11 +398,9 @@ export class PolicyRun {
   async answerAlerts(now: Date): Promise<void> {
     if (!this.policy.actsOnAlerts) return;
     const due: { alert: AlertView; account: SellerAccount; round: string }[] = [];
-    this.alertsWaiting = 0;
     for (const account of this.sellers) {
       // Only what still asks: an acknowledged alert waits until a new cause clears its acknowledgement.
       for (const alert of await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)) {
-        this.alertsWaiting += 1;
         const answered = this.answers.get(alert.id)?.length ?? 0;
         // Each time the alert asks, the seller's delay and the buyer's answer are drawn afresh.
         const round = answered ? `:${answered}` : '';
@@ -489,13 +486,16 @@ export class PolicyRun {
    */
   /**
    * Counts the orders still open (openCount) once every order is placed, and settles the run when none is
-   * and no alert waits for its seller. Answers the count (0 for a run settled before).
+   * and no alert asks its seller. Answers the count (0 for a run settled before).
    */
   async settleIfDone(): Promise<number> {
     if (this.settled) return 0;
     const open = await this.openCount();
-    if (open === 0 && this.alertsWaiting === 0) this.settled = true;
-    return open;
+    if (open > 0) return open;
+    for (const account of this.sellers)
+      if ((await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)).length) return 0;
+    this.settled = true;
+    return 0;
   }
 
   private async openCount(): Promise<number> {

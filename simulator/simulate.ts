@@ -301,7 +301,13 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
       if (step % stepsPerDay === 0) {
         const day = step / stepsPerDay;
         if (day >= o.days) {
+          const settledBefore = runs.map((r) => r.settled);
           const open = await Promise.all(runs.map((r) => r.settleIfDone()));
+          for (const [i, r] of runs.entries())
+            if (r.settled && !settledBefore[i])
+              log(
+                `day ${day}: ${r.policy.name} settled (every order ended, no alert asking): left out from now on`,
+              );
           log(
             `day ${day}: ${open.join(' / ')} parcels still travelling (${runs.map((r) => r.policy.name).join(' / ')})`,
           );

@@ -11,10 +11,11 @@ import { svgMarks } from '../unit/simulator/svg-marks';
 const ROOT = join(__dirname, '..', '..');
 
 /** Runs `npm run simulate` (as its script does) into `out`; its report and what it printed. */
-function simulateInto(out: string, args: string[]): { report: Report; stdout: string } {
+function simulateInto(out: string, args: string[]): { report: Report; stdout: string; stderr: string } {
   const run = simulate([...args, '--out', out]);
   if (run.status !== 0) throw new Error(`simulate exited ${run.status}: ${run.stderr}`);
-  return { report: JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report, stdout: run.stdout };
+  const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+  return { report, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** `npm run simulate -- ...args`, as its script runs it. */
@@ -70,13 +71,14 @@ describe('npm run simulate, small', () => {
   let out: string;
   let report: Report;
   let stdout: string;
+  let stderr: string;
   const days = 2;
   const perDay = 40;
   const args = ['--seed', 'npm-test', '--days', String(days), '--orders-per-day', String(perDay)];
 
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'kirim-simulation-'));
-    ({ report, stdout } = simulateInto(out, args));
+    ({ report, stdout, stderr } = simulateInto(out, args));
   }, 660_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -107,6 +109,8 @@ describe('npm run simulate, small', () => {
       expect(p.delivered).toBeCloseTo((p.ended.delivered ?? 0) / p.orders, 10);
       expect(p.delivered).toBeGreaterThan(0.5);
       expect(p.delivered + p.returned).toBeLessThanOrEqual(1);
+      // Each run, once settled, is left out of the later steps: said on the progress lines.
+      expect(stderr).toMatch(new RegExp(`^day \\d+: ${name} settled \\(every order ended`, 'm'));
     }
   });
 
