@@ -481,23 +481,28 @@ export class PolicyRun {
   }
 
   /**
-   * Shipments not yet finished (delivered, returned, cancelled, lost or failed to book), counting one that
-   * failed to book as open while its order may still be shipped again: the run must not stop before it is.
-   */
-  /**
-   * Counts the orders still open (openCount) once every order is placed, and settles the run when none is
-   * and no alert asks its seller. Answers the count (0 for a run settled before).
+   * Counts the shipments still open (openCount) and settles the run when none is and no alert asks a
+   * seller who answers alerts; the caller asks once every order is placed. Answers the count (0 for a run
+   * settled before). A lost parcel counts as ended, as it does for the run's end: the sandbox world loses
+   * none, though Kirim would follow one for lostFollowDays.
    */
   async settleIfDone(): Promise<number> {
     if (this.settled) return 0;
     const open = await this.openCount();
     if (open > 0) return open;
-    for (const account of this.sellers)
-      if ((await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)).length) return 0;
+    // A seller who never answers (no-actions) changes nothing by looking: its open alerts never hold it.
+    if (this.policy.actsOnAlerts)
+      for (const account of this.sellers)
+        if ((await this.list<AlertView>('/v1/alerts?state=open&acknowledged=false', account)).length)
+          return 0;
     this.settled = true;
     return 0;
   }
 
+  /**
+   * Shipments not yet finished (delivered, returned, cancelled, lost or failed to book), counting one that
+   * failed to book as open while its order may still be shipped again: the run must not stop before it is.
+   */
   private async openCount(): Promise<number> {
     let open = (await this.failedBookingsToShipAgain()).length;
     for (const account of this.sellers)

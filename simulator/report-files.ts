@@ -1,3 +1,4 @@
+import { compareStrings } from 'src/common/sort-order';
 import type { Order } from './order-stream';
 import type { AlertRecord, FinalOrder } from './policy-run';
 import { endOf, orderMoney, type PairedDifference, type PolicyFigures, type Report } from './report';
@@ -535,9 +536,9 @@ export function alertsCsv(input: {
 }): string {
   // In a set order (the API lists alerts opened at one moment in no set order), so two runs' files compare.
   const byOpening = (a: AlertRecord, b: AlertRecord) =>
-    a.openedAt.localeCompare(b.openedAt) ||
-    a.orderId.localeCompare(b.orderId) ||
-    a.rule.localeCompare(b.rule);
+    compareStrings(a.openedAt, b.openedAt) ||
+    compareStrings(a.orderId, b.orderId) ||
+    compareStrings(a.rule, b.rule);
   const rows = input.outcomes
     .filter((x) => input.policies.includes(x.policy))
     .flatMap((x) =>

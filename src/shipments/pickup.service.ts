@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AppConfig } from 'config';
 import { Clock } from 'src/common/clock';
-import type { CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
+import type { CancelOutcome, CourierCode, CreateOrderRequest } from 'src/couriers/courier-adapter';
 import { answerMayBeLost, CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { wibDate } from 'src/common/wib';
@@ -53,8 +53,9 @@ const UNSETTLED = Symbol('unsettled');
 /**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
  * creates the courier order, requests pickup, records each attempt and fails over to the next-best
- * courier. A crash between "sent" and "saved", or an order whose answer was lost and could not be looked up
- * then, is reconciled with the courier by our reference once the item is claimed again.
+ * courier. A crash between "sent" and "saved", an order whose answer was lost and could not be looked up
+ * then, or one whose cancel could not reach its courier, is reconciled with the courier by our reference
+ * once the item is claimed again.
  */
 @Injectable()
 export class PickupService {
@@ -181,8 +182,9 @@ export class PickupService {
     }
     const request = this.orderRequest(shipment, '', '', item.pickup_date);
 
-    // An attempt left started (a crash after it was written, or an order whose answer was lost and whose
-    // look-up failed): ask the courier before sending anything again.
+    // An attempt left started (a crash after it was written, an order whose answer was lost and whose
+    // look-up failed, or one whose pickup failed and whose cancel could not reach the courier): ask the
+    // courier before sending anything again.
     for (const open of attempts.filter((a) => a.status === 'started')) {
       const found = await this.registry
         .get(open.courier as CourierCode)
@@ -354,8 +356,12 @@ export class PickupService {
   /**
    * Requests the pickup of a created order: its airway bill, or null after cancelling the order and
    * recording why (an order without a pickup is useless, and the parcel must never have two live ones).
-   * A cancel that fails leaves the order perhaps live, its pickup perhaps booked (a lost answer): UNSETTLED,
-   * so the restart check asks the courier again after the lease, and no other courier is sent meanwhile.
+   * A cancel that could not reach the courier leaves the order perhaps live, its pickup perhaps booked:
+   * UNSETTLED, so the restart check asks the courier again after the lease, and no other courier is sent
+   * meanwhile. A courier that has the parcel already, or keeps the order after a pickup request whose
+   * answer was lost (it may come), is this booking: its airway bill (the pickup watch re-books one not
+   * picked up in time). One that keeps the order after refusing the pickup will not come: null, the
+   * airway bill kept on the failed attempt, so a scan of it still reaches the seller.
    */
   private async pickupOrCancel(
     option: Pick<ScoredOption, 'courier' | 'service'>,
@@ -371,34 +377,44 @@ export class PickupService {
     } catch (e) {
       const error = e as CourierUnavailableError | CourierRejectedError;
       const asked = await courier.cancel(order).then(
-        (outcome) => ({ outcome }),
+        (outcome): { outcome: CancelOutcome } | { err: unknown } => ({ outcome }),
         (err: unknown) => ({ err }),
       );
       const context = { courier: option.courier, awb, reference: request.reference };
-      if ('err' in asked) {
+      if ('err' in asked && asked.err instanceof CourierUnavailableError) {
         this.logger.warn(
           { ...context, err: asked.err },
           'a courier order whose pickup request failed could not be cancelled; asked again after the lease',
         );
         return UNSETTLED;
       }
-      const cancelled = asked.outcome;
-      // The courier has the parcel already: the pickup's answer was wrong or lost, and this is its booking.
-      if (!cancelled.cancelled && cancelled.reason === 'already_picked_up') return awb;
-      const live = !cancelled.cancelled && cancelled.reason === 'refused';
-      // Refused: the order stays live (its airway bill kept on the attempt, so a scan of it is noticed).
-      if (live)
-        this.logger.error(
-          { ...context, message: cancelled.rawMessage },
-          'a courier order whose pickup request failed is still live at its courier: it refused to cancel',
+      const outcome = 'outcome' in asked ? asked.outcome : null;
+      if (outcome?.cancelled === false && outcome.reason === 'already_picked_up') return awb;
+      if (outcome?.cancelled || outcome?.reason === 'already_cancelled' || outcome?.reason === 'not_found')
+        return this.failAttempt(
+          option.courier,
+          attemptId,
+          error instanceof CourierRejectedError ? 'permanent' : 'retriable',
+          String(error.rawCode ?? 'PICKUP'),
+          `pickup request failed: ${error.message}`,
         );
+      // Refused (an answer, or an error other than the courier being out of reach): the order stays live.
+      const refusal = outcome ? outcome.rawMessage : String((asked as { err: unknown }).err);
+      const mayCome = error instanceof CourierUnavailableError && answerMayBeLost(error);
+      this.logger.error(
+        { ...context, refusal },
+        mayCome
+          ? 'a courier refused to cancel an order whose pickup request may have been taken: booked with it'
+          : 'a courier order whose pickup request was refused is still live at its courier: it refused to cancel',
+      );
+      if (mayCome) return awb;
       return this.failAttempt(
         option.courier,
         attemptId,
         error instanceof CourierRejectedError ? 'permanent' : 'retriable',
         String(error.rawCode ?? 'PICKUP'),
-        `pickup request failed: ${error.message}${live ? `; the order could not be cancelled (${cancelled.rawMessage})` : ''}`,
-        live ? awb : undefined,
+        `pickup request failed: ${error.message}; the order could not be cancelled (${refusal})`,
+        awb,
       );
     }
   }

@@ -271,13 +271,14 @@ describe('pickups', () => {
 
   /**
    * A pickup requested for one new shipment whose first courier asked makes the order and then fails its
-   * pickup request (its answer lost), and whose cancel answers `cancel` (every courier's, while `run` books).
-   * Answers the pickup's id and the order made.
+   * pickup request (its answer lost, or `refused`), and whose cancel answers `cancel` (every courier's,
+   * while `run` books). Answers the pickup's id and the order made.
    */
-  async function pickupRequestLost(
+  async function pickupRequestFails(
     prefix: string,
     cancel: () => Promise<CancelOutcome>,
     run: () => Promise<unknown>,
+    pickup: 'lost' | 'refused' = 'lost',
   ): Promise<{ pickupId: string; made: { courier: CourierCode; awb: string; reference: string } }> {
     const [id] = await shipments(1, prefix);
     const accepted = await http
@@ -295,7 +296,9 @@ describe('pickups', () => {
           jest.spyOn(courier, 'requestPickup').mockImplementation(async (order, request) => {
             if (made) return real(order, request);
             made = { courier: courier.code, awb: order.awb, reference: order.reference };
-            throw new CourierUnavailableError(courier.code, 'timeout', 'ETIMEDOUT', 'no answer in time');
+            throw pickup === 'lost'
+              ? new CourierUnavailableError(courier.code, 'timeout', 'ETIMEDOUT', 'no answer in time')
+              : new CourierRejectedError(courier.code, 'invalid_request', 'PU01', 'no pickup on that day');
           }),
           jest.spyOn(courier, 'cancel').mockImplementation(cancel),
         ];
@@ -312,7 +315,7 @@ describe('pickups', () => {
   it('an order whose pickup request was lost and whose cancel failed waits for its courier, not for another', async () => {
     const unreachable = (): Promise<CancelOutcome> =>
       Promise.reject(new CourierUnavailableError('jne', 'network', 'ECONNRESET', 'reset'));
-    const { pickupId, made } = await pickupRequestLost('PUCANCEL', unreachable, async () =>
+    const { pickupId, made } = await pickupRequestFails('PUCANCEL', unreachable, async () =>
       expect(await t.app.get(PickupService).processDue(10)).toBe(1),
     );
     const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
@@ -337,15 +340,15 @@ describe('pickups', () => {
         reason: 'already_picked_up',
         rawMessage: 'sandbox says picked up',
       });
-    const { pickupId, made } = await pickupRequestLost('PUTAKEN', pickedUp, drain);
+    const { pickupId, made } = await pickupRequestFails('PUTAKEN', pickedUp, drain);
     const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
     expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: made.courier, awb: made.awb });
   });
 
-  it('an order its courier refuses to cancel after a failed pickup request keeps its airway bill on the failed attempt', async () => {
+  it('an order its courier refuses to cancel after refusing its pickup keeps its airway bill on the failed attempt', async () => {
     const refused = (): Promise<CancelOutcome> =>
       Promise.resolve({ cancelled: false, reason: 'refused', rawMessage: 'sandbox says no' });
-    const { pickupId, made } = await pickupRequestLost('PUREFUSED', refused, drain);
+    const { pickupId, made } = await pickupRequestFails('PUREFUSED', refused, drain, 'refused');
     const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
     const [shipment] = pickup.shipments;
     expect(shipment.status).toBe('booked');
@@ -359,6 +362,18 @@ describe('pickups', () => {
       awb: made.awb,
       errorMessage: expect.stringContaining('could not be cancelled (sandbox says no)'),
     });
+  });
+
+  it('an order its courier will not cancel after a pickup request whose answer was lost is booked: that courier may come', async () => {
+    // Refused by an error answer (credentials), not an outage: asking again after the lease would not help.
+    const refused = (): Promise<CancelOutcome> =>
+      Promise.reject(new CourierRejectedError('jne', 'auth', '401', 'unauthorised'));
+    const { pickupId, made } = await pickupRequestFails('PULOSTKEPT', refused, drain);
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    expect(pickup.shipments[0]).toMatchObject({ status: 'booked', courier: made.courier, awb: made.awb });
+    expect(pickup.shipments[0].attempts).toEqual([
+      expect.objectContaining({ courier: made.courier, outcome: 'booked', awb: made.awb }),
+    ]);
   });
 
   it('after a crash between "sent" and "saved", a second instance reconciles by our reference: no second airway bill', async () => {
