@@ -360,8 +360,8 @@ export class PickupService {
    * UNSETTLED, so the restart check asks the courier again after the lease, and no other courier is sent
    * meanwhile. A courier that has the parcel already, or keeps the order after a pickup request whose
    * answer was lost (it may come), is this booking: its airway bill (the pickup watch re-books one not
-   * picked up in time). One that keeps the order after refusing the pickup will not come: null, the
-   * airway bill kept on the failed attempt, so a scan of it still reaches the seller.
+   * picked up in time). One that keeps the order after a pickup request it refused (or never got) will not
+   * come: null, the airway bill kept on the failed attempt, so a scan of it still reaches the seller.
    */
   private async pickupOrCancel(
     option: Pick<ScoredOption, 'courier' | 'service'>,
@@ -405,7 +405,7 @@ export class PickupService {
         { ...context, refusal },
         mayCome
           ? 'a courier refused to cancel an order whose pickup request may have been taken: booked with it'
-          : 'a courier order whose pickup request was refused is still live at its courier: it refused to cancel',
+          : 'a courier order whose pickup request failed is still live at its courier: it refused to cancel',
       );
       if (mayCome) return awb;
       return this.failAttempt(
