@@ -194,46 +194,56 @@ describe('pickups', () => {
   });
 
   /**
-   * A pickup requested for one new shipment whose first courier asked makes the order and has the connection
-   * reset before its answer arrives (and, with `lookupFails`, every courier's look-up by reference fails
-   * too); `run` books it meanwhile. Answers the pickup's id and the order made, by courier and reference.
+   * A pickup requested for one new shipment, booked by `run` while every courier's calls are spied on by
+   * `spy`, which notes in `made` the order the first courier asked made. Answers the pickup's id and it.
    */
-  async function resetAfterOrder(
+  async function bookedWhileSpied<M>(
     prefix: string,
-    lookupFails: boolean,
+    spy: (courier: ResilientCourier, made: { order?: M }) => jest.SpyInstance[],
     run: () => Promise<unknown>,
-  ): Promise<{ pickupId: string; made: { courier: CourierCode; reference: string } }> {
+  ): Promise<{ pickupId: string; made: M }> {
     const [id] = await shipments(1, prefix);
     const accepted = await http
       .post('/v1/pickups')
       .set(seller.auth)
       .send({ shipmentIds: [id] })
       .expect(202);
-    let made: { courier: CourierCode; reference: string } | undefined;
+    const made: { order?: M } = {};
     const spies = t.app
       .get(CourierRegistry)
       .all()
-      .flatMap((courier) => {
+      .flatMap((courier) => spy(courier, made));
+    try {
+      await run();
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    expect(made.order).toBeDefined();
+    return { pickupId: accepted.body.id as string, made: made.order! };
+  }
+
+  /**
+   * The first courier asked makes the order and has the connection reset before its answer arrives (and,
+   * with `lookupFails`, every courier's look-up by reference fails too) while `run` books.
+   */
+  const resetAfterOrder = (prefix: string, lookupFails: boolean, run: () => Promise<unknown>) =>
+    bookedWhileSpied<{ courier: CourierCode; reference: string }>(
+      prefix,
+      (courier, made) => {
         const real = courier.createOrder.bind(courier);
         const create = jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
-          if (made) return real(request);
+          if (made.order) return real(request);
           await real(request);
-          made = { courier: courier.code, reference: request.reference };
+          made.order = { courier: courier.code, reference: request.reference };
           throw new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'socket hang up');
         });
         if (!lookupFails) return [create];
         // The look-up fails right after, as a reset connection's often does.
         const reset = new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'reset');
         return [create, jest.spyOn(courier, 'findByReference').mockRejectedValue(reset)];
-      });
-    try {
-      await run();
-    } finally {
-      spies.forEach((s) => s.mockRestore());
-    }
-    expect(made).toBeDefined();
-    return { pickupId: accepted.body.id as string, made: made! };
-  }
+      },
+      run,
+    );
 
   it('a courier order whose connection broke after the courier made it is found by its reference, not left live beside a runner-up’s', async () => {
     const { pickupId, made } = await resetAfterOrder('RESET', false, drain);
@@ -270,47 +280,32 @@ describe('pickups', () => {
   });
 
   /**
-   * A pickup requested for one new shipment whose first courier asked makes the order and then fails its
-   * pickup request (its answer lost, or `refused`), and whose cancel answers `cancel` (every courier's,
-   * while `run` books). Answers the pickup's id and the order made.
+   * The first courier asked makes the order and then fails its pickup request (its answer lost, or
+   * `refused`), and every courier's cancel answers `cancel`, while `run` books.
    */
-  async function pickupRequestFails(
+  const pickupRequestFails = (
     prefix: string,
     cancel: () => Promise<CancelOutcome>,
     run: () => Promise<unknown>,
     pickup: 'lost' | 'refused' = 'lost',
-  ): Promise<{ pickupId: string; made: { courier: CourierCode; awb: string; reference: string } }> {
-    const [id] = await shipments(1, prefix);
-    const accepted = await http
-      .post('/v1/pickups')
-      .set(seller.auth)
-      .send({ shipmentIds: [id] })
-      .expect(202);
-    let made: { courier: CourierCode; awb: string; reference: string } | undefined;
-    const spies = t.app
-      .get(CourierRegistry)
-      .all()
-      .flatMap((courier) => {
+  ) =>
+    bookedWhileSpied<{ courier: CourierCode; awb: string }>(
+      prefix,
+      (courier, made) => {
         const real = courier.requestPickup.bind(courier);
         return [
           jest.spyOn(courier, 'requestPickup').mockImplementation(async (order, request) => {
-            if (made) return real(order, request);
-            made = { courier: courier.code, awb: order.awb, reference: order.reference };
+            if (made.order) return real(order, request);
+            made.order = { courier: courier.code, awb: order.awb };
             throw pickup === 'lost'
               ? new CourierUnavailableError(courier.code, 'timeout', 'ETIMEDOUT', 'no answer in time')
               : new CourierRejectedError(courier.code, 'invalid_request', 'PU01', 'no pickup on that day');
           }),
           jest.spyOn(courier, 'cancel').mockImplementation(cancel),
         ];
-      });
-    try {
-      await run();
-    } finally {
-      spies.forEach((s) => s.mockRestore());
-    }
-    expect(made).toBeDefined();
-    return { pickupId: accepted.body.id as string, made: made! };
-  }
+      },
+      run,
+    );
 
   it('an order whose pickup request was lost and whose cancel failed waits for its courier, not for another', async () => {
     const unreachable = (): Promise<CancelOutcome> =>
