@@ -49,11 +49,6 @@ const AUTH_REFUSED = new RegExp(
 );
 
 /**
- * "System busy", "Server sedang sibuk", "Too many requests", "Internal server error"…: the courier could not
- * answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and an error body, not
- * a 429).
- */
-/**
  * "Timeout", "Gateway Time-out", "timed out"; but "time out of range/hours/window" is a pickup time refused,
  * not a courier failing ("timeout of 30000ms exceeded" is still one).
  */
@@ -62,6 +57,11 @@ const TIMED_OUT = /\btimeout\b|\btime[\s-]out\b(?!\s+of\b)|\btimed\s+out\b/i;
 /** The courier's words say it (or a gateway before it) timed out: it may have acted on the request. */
 export const saysTimedOut = (text: string): boolean => TIMED_OUT.test(text);
 
+/**
+ * "System busy", "Server sedang sibuk", "Too many requests", "Internal server error"…: the courier could not
+ * answer now (README §2.8: couriers other than Ninja answer a rate limit with HTTP 200 and an error body, not
+ * a 429).
+ */
 const BUSY = new RegExp(
   [
     String.raw`\b(system|sistem|server|service|layanan)\s+(sedang\s+)?(busy|sibuk|error|gangguan|down|overload(ed)?|unavailable)\b`,

@@ -390,31 +390,31 @@ export class PickupService {
       }
       const outcome = 'outcome' in asked ? asked.outcome : null;
       if (outcome?.cancelled === false && outcome.reason === 'already_picked_up') return awb;
-      if (outcome?.cancelled || outcome?.reason === 'already_cancelled' || outcome?.reason === 'not_found')
-        return this.failAttempt(
-          option.courier,
-          attemptId,
-          error instanceof CourierRejectedError ? 'permanent' : 'retriable',
-          String(error.rawCode ?? 'PICKUP'),
-          `pickup request failed: ${error.message}`,
-        );
+      const released =
+        outcome?.cancelled || outcome?.reason === 'already_cancelled' || outcome?.reason === 'not_found';
       // Refused (an answer, or an error other than the courier being out of reach): the order stays live.
-      const refusal = outcome ? outcome.rawMessage : String((asked as { err: unknown }).err);
-      const mayCome = error instanceof CourierUnavailableError && answerMayBeLost(error);
-      this.logger.error(
-        { ...context, refusal },
-        mayCome
-          ? 'a courier refused to cancel an order whose pickup request may have been taken: booked with it'
-          : 'a courier order whose pickup request failed is still live at its courier: it refused to cancel',
-      );
-      if (mayCome) return awb;
+      const refusal = released
+        ? null
+        : outcome
+          ? outcome.rawMessage
+          : String((asked as { err: unknown }).err);
+      if (refusal !== null) {
+        const mayCome = error instanceof CourierUnavailableError && answerMayBeLost(error);
+        this.logger.error(
+          { ...context, refusal },
+          mayCome
+            ? 'a courier refused to cancel an order whose pickup request may have been taken: booked with it'
+            : 'a courier order whose pickup request failed is still live at its courier: it refused to cancel',
+        );
+        if (mayCome) return awb;
+      }
       return this.failAttempt(
         option.courier,
         attemptId,
         error instanceof CourierRejectedError ? 'permanent' : 'retriable',
         String(error.rawCode ?? 'PICKUP'),
-        `pickup request failed: ${error.message}; the order could not be cancelled (${refusal})`,
-        awb,
+        `pickup request failed: ${error.message}${refusal === null ? '' : `; the order could not be cancelled (${refusal})`}`,
+        refusal === null ? undefined : awb,
       );
     }
   }

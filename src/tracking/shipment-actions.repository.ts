@@ -13,10 +13,8 @@ export interface ActionResult {
   status: Exclude<ShipmentActionStatus, 'pending'>;
   courierReference: string | null;
   error: string | null;
-  /** Why it failed (failed only). */
+  /** Why it failed (failed only); `answer_lost` is stored as the outcome unknown too (the rules read it). */
   errorKind: ShipmentActionErrorKind | null;
-  /** Failed with the courier's answer lost (answerMayBeLost): it may have taken the action. */
-  outcomeUnknown?: boolean;
 }
 
 /** The seller actions' SQL. Every method runs in the caller's transaction when one is open. */
@@ -147,7 +145,7 @@ export class ShipmentActionsRepository {
         result.courierReference,
         result.error,
         now,
-        result.outcomeUnknown ?? false,
+        result.errorKind === 'answer_lost',
         result.errorKind,
       ],
     );

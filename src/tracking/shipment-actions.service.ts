@@ -346,7 +346,6 @@ export class ShipmentActionsService {
             ? `${lost}; it may have taken the ${action.action}: check the shipment before asking again`
             : `${courier.name} could not be reached (${e.reason}); nothing was changed, ask again`,
           errorKind: unknown ? 'answer_lost' : 'unreachable',
-          outcomeUnknown: unknown,
         };
         failure = e;
       } else if (e instanceof CourierRejectedError) {
