@@ -39,15 +39,21 @@ export function isSensitiveKey(key: string): boolean {
   return SENSITIVE_KEYS.has(k) || SENSITIVE_SUFFIXES.some((s) => k.endsWith(s));
 }
 
-const TEXT_PATTERNS: [RegExp, string][] = [
-  [/\bBearer\s+[^\s"',;]+/gi, 'Bearer [redacted]'],
-  [/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]'],
-  [/\bkirim_[\w-]{8,}/g, '[api-key]'],
-  [/\bwhsec_[\w-]{8,}/g, '[secret]'],
+/**
+ * Each pattern takes time in proportion to the text, a hostile URL's included: where a match can begin at
+ * many places of one run of characters (`eyJ-eyJ-…`, `a+a+a…`), the run is taken whole when it is no
+ * secret (the second alternative, given back unchanged), rather than tried again from each of its places,
+ * which took the square of its length (16 KB: up to 0.2 s a line).
+ */
+const TEXT_PATTERNS: [RegExp, (match: string, ...groups: (string | undefined)[]) => string][] = [
+  [/\bBearer\s+[^\s"',;]+/gi, () => 'Bearer [redacted]'],
+  [/\beyJ(?:[\w-]+\.[\w-]+\.[\w-]*|[\w-]*)/g, (m) => (m.includes('.') ? '[jwt]' : m)],
+  [/\bkirim_[\w-]{8,}/g, () => '[api-key]'],
+  [/\bwhsec_[\w-]{8,}/g, () => '[secret]'],
   // Credentials inside a URL (a proxy's, a database's): scheme://user:password@host.
-  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@'],
+  [/\b([a-z][a-z0-9+.-]*)(:\/\/[^\s/@]+@)?/gi, (m, scheme, creds) => (creds ? `${scheme}://[redacted]@` : m)],
   // Indonesian mobile numbers as typed or stored: 08…, 628…, +62 8…, with spaces, dots or dashes.
-  [/(?<![\w+-])(?:\+62|62|0)[\s.-]?8(?:[\s.-]?\d){7,12}(?!\w)/g, '[phone]'],
+  [/(?<![\w+-])(?:\+62|62|0)[\s.-]?8(?:[\s.-]?\d){7,12}(?!\w)/g, () => '[phone]'],
 ];
 
 /** Whatever any pattern above needs: most log strings (routes, messages) have none and skip the rest. */

@@ -15,7 +15,7 @@ const NOT_FOUND = new RegExp(
     String.raw`\btidak\s+ada\s+data\b`,
     String.raw`\bno\s+(data|record|records|result|results)\b`,
     String.raw`\binvalid\s+(awb|airwaybill|air\s*way\s*bill|waybill|cnote|resi|tracking)`,
-    String.raw`\b(awb|airwaybill|waybill|cnote|resi|tracking\s*(number|id)?)\s+(is\s+)?(invalid|unknown|tidak\s+valid|salah)\b`,
+    String.raw`\b(awb|airwaybill|waybill|cnote|resi|tracking(\s*(number|id))?)\s+(is\s+)?(invalid|unknown|tidak\s+valid|salah)\b`,
     String.raw`\bunknown\s+(awb|airwaybill|waybill|cnote|resi|tracking)`,
     String.raw`\bnot\s+your\s+cnote\b`,
     String.raw`\b(does\s*n[o']?t|do\s+not|not)\s+exists?\b`,

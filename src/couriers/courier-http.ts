@@ -96,7 +96,7 @@ export class CourierHttp {
     const url = /^https?:\/\//i.test(config.url)
       ? new URL(config.url)
       : this.base
-        ? new URL(`${this.base.replace(/\/+$/, '')}/${config.url.replace(/^\/+/, '')}`)
+        ? new URL(`${this.base.replace(/(?<!\/)\/+$/, '')}/${config.url.replace(/^\/+/, '')}`)
         : null;
     if (!url) throw new Error(`${this.courier}: no base URL for "${config.url}"`);
     for (const [k, v] of Object.entries(config.params ?? {}) as [string, unknown][])

@@ -3,6 +3,7 @@ import { DefaultNamingStrategy, NamingStrategyInterface } from 'typeorm';
 const snake = (s: string) =>
   s
     .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    // eslint-disable-next-line regexp/no-super-linear-move -- the code's own names, never a client's text
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
 

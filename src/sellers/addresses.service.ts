@@ -77,7 +77,7 @@ export class AddressesService {
    * @throws AddressNotFoundError SELLERS_ADDRESS_NOT_FOUND (also for another seller's address)
    */
   async find(sellerId: string, id: string, field?: string): Promise<PickupAddress> {
-    const address = await this.cache.getOr(`${sellerId}:${id}`, () =>
+    const address = await this.cache.getOr(cacheKey(sellerId, id), () =>
       this.tx.manager.findOne(PickupAddress, { where: { id, sellerId } }),
     );
     if (!address || address.deletedAt) throw new AddressNotFoundError(field);
@@ -122,7 +122,7 @@ export class AddressesService {
       await m.save(PickupAddress, address);
       return addressView(address);
     });
-    this.cache.delete(`${sellerId}:${id}`); // after the commit (see SellersService.updateSettings)
+    this.cache.delete(cacheKey(sellerId, id)); // after the commit (see SellersService.updateSettings)
     return view;
   }
 
@@ -135,6 +135,12 @@ export class AddressesService {
       .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
       .execute();
     if (!result.affected) throw new AddressNotFoundError();
-    this.cache.delete(`${sellerId}:${id}`);
+    this.cache.delete(cacheKey(sellerId, id));
   }
 }
+
+/**
+ * An address's place in the cache: by its id in lower case, as stored. A body may name it in capitals (UUIDs
+ * are read in either case); kept under those, it outlived the address's change or removal for the cache's time.
+ */
+const cacheKey = (sellerId: string, id: string) => `${sellerId}:${id.toLowerCase()}`;

@@ -20,7 +20,8 @@ function ipv4Bytes(ip: string): number[] | null {
 
 /** 16 bytes of an IPv6 address (zone id dropped, a dotted IPv4 tail folded in), or null. */
 function ipv6Bytes(ip: string): number[] | null {
-  let s = ip.toLowerCase().replace(/%.*$/, '');
+  const zone = ip.indexOf('%');
+  let s = (zone < 0 ? ip : ip.slice(0, zone)).toLowerCase();
   if (!isIPv6(s)) return null;
   const lastColon = s.lastIndexOf(':');
   const v4 = ipv4Bytes(s.slice(lastColon + 1));

@@ -1,5 +1,11 @@
 import supertest from 'supertest';
-import { addSellerUser, signupSeller, TestSeller, validAddress } from '../support/factories/sellers';
+import {
+  addSellerUser,
+  signupSeller,
+  TestSeller,
+  validAddress,
+  validShipment,
+} from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('pickup addresses', () => {
@@ -41,6 +47,41 @@ describe('pickup addresses', () => {
     expect(refused.body.details).toEqual([
       { field: 'contactName', message: 'contactName must be one line: no line breaks or tabs' },
     ]);
+  });
+
+  it('refuses an address removed or changed at once, however a body writes its id (in capitals too)', async () => {
+    const origin = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .send(validAddress('Gudang Lama'))
+      .expect(201);
+    const upper = String(origin.body.id).toUpperCase();
+    const { district, city, province, postalCode } = validShipment(upper).recipient;
+    const destination = { district, city, province, postalCode };
+    const quote = () =>
+      http
+        .post('/v1/quotes')
+        .set(seller.auth)
+        .send({ originAddressId: upper, destination, parcel: { weightGrams: 1000 }, codAmount: 150_000 });
+    // Read once by its id in capitals (a quote), then changed and removed by its id as stored.
+    expect((await quote()).status).toBe(200);
+    await http
+      .patch(`/v1/addresses/${origin.body.id}`)
+      .set(seller.auth)
+      .send({ contactName: 'Dewi Baru' })
+      .expect(200);
+    const shipment = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send(validShipment(upper, 'CAPS-1'))
+      .expect(201);
+    expect(shipment.body.origin.name).toBe('Dewi Baru');
+    await http.delete(`/v1/addresses/${origin.body.id}`).set(seller.auth).expect(204);
+    // Before, the copy kept under the capitals still answered: a quote and a shipment from a removed address.
+    const refused = await quote();
+    expect([refused.status, refused.body.code]).toEqual([404, 'SELLERS_ADDRESS_NOT_FOUND']);
+    const shipped = await http.post('/v1/shipments').set(seller.auth).send(validShipment(upper, 'CAPS-2'));
+    expect([shipped.status, shipped.body.code]).toEqual([404, 'SELLERS_ADDRESS_NOT_FOUND']);
   });
 
   it('GET /v1/addresses/:id answers the address as created (normalized), then as edited', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { QueryFailedError } from 'typeorm';
 import { sanitizeForLog, scrubText, serializeError, urlForLog } from 'src/common/log-redaction';
 
@@ -28,6 +29,31 @@ describe('log redaction', () => {
       courierProxyUrl: '[redacted]',
       proxy_url: '[redacted]',
     });
+  });
+
+  it('scrubs a JWT and a URL’s credentials as the patterns before did, in time proportional to the text', () => {
+    // The patterns before: right, but tried again from every place of a run (`eyJ-eyJ-…`, `a+a+…`).
+    const before = (text: string) =>
+      text
+        .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[jwt]')
+        .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@');
+    const piece = fc.constantFrom('eyJ', 'a', 'Z', '9', '-', '+', '.', ':', '//', '@', ' ', '/', '_', '00');
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
+        (text) => {
+          // Neither pattern sees a phone here (no `8` after a 0), so scrubText is these two alone.
+          expect(scrubText(`00 ${text}`)).toBe(before(`00 ${text}`));
+        },
+      ),
+      { numRuns: 3000, seed: 20261207 },
+    );
+    // A megabyte of each run that took the square of its length before (about 10 and 20 minutes): the test's
+    // time limit fails the patterns before.
+    const runs = ['eyJ-'.repeat(250_000), `0${'+A'.repeat(500_000)}`];
+    for (const run of runs) expect(scrubText(`00 ${run}`)).toBe(`00 ${run}`);
+    // A run that ends as a JWT is one, whole (as before).
+    expect(scrubText(`00 ${'eyJ-'.repeat(1000)}eyJa.b.c +a+a://u:p@h`)).toBe('00 [jwt] +a+a://[redacted]@h');
   });
 
   it('keeps a URL without a phone however it is encoded, and without a free-text search’s value', () => {

@@ -216,7 +216,8 @@ export function epochToDate(value: unknown): Date {
 
 /** The problem's own words: the cause between 【】 after "reason is" when ID Express frames it so. */
 function problemWords(description: string): string {
-  return /reason is\s*【([^】]*)】/i.exec(description)?.[1] ?? description;
+  // No 【 inside: each "reason is" looks only as far as the next bracket, not to the end of the text.
+  return /reason is\s*【([^【】]*)】/i.exec(description)?.[1] ?? description;
 }
 
 /**

@@ -321,7 +321,8 @@ function parseJneTime(text: string): Date | null {
 
 /** The place in a `desc`: its last `[…]`, or the last part of `[NAME | date | CITY]` on a delivery. */
 export function locationOf(desc: string): string | undefined {
-  const groups = [...desc.matchAll(/\[([^\]]*)\]/g)];
+  // The innermost brackets: each `[` looks only as far as the next one, not to the end of the text.
+  const groups = [...desc.matchAll(/\[([^[\]]*)\]/g)];
   const last = groups[groups.length - 1]?.[1];
   const place = last?.split('|').pop()?.trim();
   return place || undefined;
@@ -402,7 +403,7 @@ export function historyToEvent(awb: string, h: JneHistory, ctx: JneContext = {})
 
 /** The receiver a delivery's `desc` names: `DELIVERED TO [NAME | 06-11-2020 11:00 | AMBON]`. */
 function receiverIn(desc: string): string | undefined {
-  return /\bDELIVERED TO \[([^|\]]+)\|/i.exec(desc)?.[1].trim() || undefined;
+  return /\bDELIVERED TO \[([^|[\]]+)\|/i.exec(desc)?.[1].trim() || undefined;
 }
 
 /** The reason of a failed attempt whose code names none: the words of its `desc`, else `attempt_failed`. */

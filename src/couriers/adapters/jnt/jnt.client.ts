@@ -33,7 +33,8 @@ export class JntClient {
   private url(api: Api): string {
     const override = OVERRIDE[api];
     return (
-      (override && this.account[override]) || `${this.account.JNT_BASE_URL.replace(/\/+$/, '')}${PATHS[api]}`
+      (override && this.account[override]) ||
+      `${this.account.JNT_BASE_URL.replace(/(?<!\/)\/+$/, '')}${PATHS[api]}`
     );
   }
 

@@ -170,7 +170,8 @@ export class NinjaAdapter implements CourierAdapter {
     if (reasons.includes('already_cancelled') || /already (been )?cancel/i.test(message))
       return { cancelled: false, reason: 'already_cancelled', rawMessage: message };
     // Ninja cancels only before pickup (ninja.md §3.2): any other refusal of a known order means it left.
-    if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid.*status/i.test(message))
+    // "invalid … status" looks from each "invalid" to the next only: text of many took the square of its length.
+    if (/pick(ed)?[ -]?up|cannot be cancel|not allowed|invalid(?:(?!invalid).)*status/i.test(message))
       return { cancelled: false, reason: 'already_picked_up', rawMessage: message };
     return { cancelled: false, reason: 'refused', rawMessage: message };
   }

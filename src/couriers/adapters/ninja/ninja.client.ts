@@ -34,7 +34,7 @@ export class NinjaClient {
     private readonly now: () => number = Date.now,
   ) {
     // The country code is part of every path; tolerate a base URL that already ends with it.
-    const baseURL = account.NINJA_BASE_URL.replace(/\/+$/, '').replace(
+    const baseURL = account.NINJA_BASE_URL.replace(/(?<!\/)\/+$/, '').replace(
       new RegExp(`/${NINJA_COUNTRY}$`, 'i'),
       '',
     );

@@ -68,10 +68,10 @@ export function requestedTrackingNumber(reference: string): string {
   const clean = reference
     .toUpperCase()
     .replace(/[^A-Z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|(?<!-)-+$/g, '');
   if (clean.length + CHECK_DIGITS <= MAX_REQUESTED)
     return clean + checkDigits(reference, Math.max(CHECK_DIGITS, 9 - clean.length));
-  const head = clean.slice(0, MAX_REQUESTED - 8).replace(/-+$/, '');
+  const head = clean.slice(0, MAX_REQUESTED - 8).replace(/(?<!-)-+$/, '');
   return head + checkDigits(reference, MAX_REQUESTED - head.length);
 }
 
@@ -307,7 +307,8 @@ export function parseNinjaTime(value: unknown): Date {
   // ISO 8601 as written in the wild too: a space before the time or the offset, an offset of hours only.
   const iso = text
     .replace(/^(\d{4}-\d{2}-\d{2}) (?=\d{2}:)/, '$1T')
-    .replace(/\s+(?=(Z|[+-]\d{2}(:?\d{2})?)$)/, '')
+    // A blank run is tried from its start only: from each of its places, it took the square of its length.
+    .replace(/(?<!\s)\s+(?=(Z|[+-]\d{2}(:?\d{2})?)$)/, '')
     .replace(/([+-]\d{2})$/, '$1:00');
   return /(Z|[+-]\d{2}:?\d{2})$/.test(iso) ? (parseInstant(iso) ?? new Date(NaN)) : new Date(NaN);
 }

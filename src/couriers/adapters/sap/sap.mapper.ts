@@ -60,7 +60,9 @@ export function parseSla(
   sla: unknown,
   fallback: CourierServiceInfo['slaDays'],
 ): { min: number; max: number } {
-  const m = /^\s*(\d+)\s*(?:(?:[-\u2010-\u2015~]|s\s*\/?\s*d\b|sampai)\s*(\d+))?\s*(jam|hours?)?/i.exec(
+  // `s/d` with one blank run on each side of its optional `/`: two runs that could share the same blanks took
+  // the square of their length to give up.
+  const m = /^\s*(\d+)\s*(?:(?:[-\u2010-\u2015~]|s\s*(?:\/\s*)?d\b|sampai)\s*(\d+))?\s*(jam|hours?)?/i.exec(
     payloadText(sla),
   );
   if (!m) return { ...fallback };
@@ -162,8 +164,10 @@ export function rowToEvent(row: SapRow, declaredWeightGrams?: number): TrackingE
   const status = known?.status ?? null;
   // Who took it is in the words: `[PENERIMA: NAME]`, and who they are in `[ KET : PENERIMA LANGSUNG]`.
   const pod = proofOfDelivery(status, {
-    receiver: /\[PENERIMA\s*:\s*([^\]]+)\]/i.exec(payloadText(row.description))?.[1],
-    relation: /\[\s*KET\s*:\s*([^\]]+)\]/i.exec(web)?.[1],
+    // A value begins at its first visible character and holds no bracket: a blank run the pattern and the
+    // value could each take, or a look to the end of the text from every `[`, took the square of its length.
+    receiver: /\[PENERIMA\s*:\s*([^\s[\]][^[\]]*)\]/i.exec(payloadText(row.description))?.[1],
+    relation: /\[\s*KET\s*:\s*([^\s[\]][^[\]]*)\]/i.exec(web)?.[1],
     photos: row.photo_pod,
     signatures: row.signature_pod,
   });

@@ -30,7 +30,18 @@ export type CsvDelimiter = ',' | ';' | '\t';
  * more semicolons than commas, as a spreadsheet saves it in an Indonesian locale; otherwise `,`.
  */
 export function delimiterOf(text: string): CsvDelimiter {
-  const header = /[^\r\n]*\S[^\r\n]*/.exec(text)?.[0] ?? '';
+  // The first line with a visible character, in one pass: a regular expression for it took the square of a
+  // long blank line's length (the API's csv-lines.ts, headerLine).
+  const first = text.search(/\S/);
+  const lineEnd = /[\r\n]/g;
+  lineEnd.lastIndex = Math.max(first, 0);
+  const header =
+    first < 0
+      ? ''
+      : text.slice(
+          Math.max(text.lastIndexOf('\n', first), text.lastIndexOf('\r', first)) + 1,
+          lineEnd.exec(text)?.index ?? text.length,
+        );
   const count = (c: string) => header.split(c).length - 1;
   const tabs = count('\t');
   if (tabs > count(',') && tabs > count(';')) return '\t';
