@@ -52,6 +52,13 @@ export function rawBodyOf(request: FastifyRequest): Buffer {
 const keepsRawBody = (request: FastifyRequest) =>
   (request.routeOptions.config as { rawBodyKept?: boolean } | undefined)?.rawBodyKept === true;
 
+/** On a RAW_BODY_KEPT route, keeps the body's bytes for rawBodyOf (whatever its content type) and says so. */
+function keptRaw(request: FastifyRequest, body: string | Buffer): boolean {
+  if (!keepsRawBody(request)) return false;
+  (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
+  return true;
+}
+
 export function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');
   return match?.[1].toLowerCase();
@@ -183,10 +190,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     if (coded) return done(coded);
     // A push is read from its bytes by its courier's decoder, once its signature is checked: parsed here,
     // an unsigned push that was not JSON was answered 400, where the contract says unsigned is 401.
-    if (keepsRawBody(request)) {
-      (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
-      return done(null, undefined);
-    }
+    if (keptRaw(request, body)) return done(null, undefined);
     if (csvOnly(request)) return done(new UnsupportedMediaTypeError(CSV_ONLY_TEXT));
     const charset = charsetOf(request.headers['content-type']);
     if (charset && !UTF8.has(charset)) {
@@ -215,6 +219,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     (request, body, done: Done) => {
       const coded = codedBodyError(request);
       if (coded) return done(coded);
+      // A push sent as CSV is a push too (decoded here by its charset, its bytes were lost: 415 or 400).
+      if (keptRaw(request, body)) return done(null, undefined);
       try {
         const buffer = body as Buffer;
         const encoding = csvEncoding(buffer, charsetOf(request.headers['content-type']));
@@ -228,9 +234,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done: Done) => {
     const coded = codedBodyError(request);
     if (coded) return done(coded);
-    if (!keepsRawBody(request))
+    if (!keptRaw(request, body))
       return done(new UnsupportedMediaTypeError(csvOnly(request) ? CSV_ONLY_TEXT : JSON_OR_CSV));
-    (request as FastifyRequest & { rawBody?: Buffer }).rawBody = body as Buffer;
     done(null, undefined);
   });
 
