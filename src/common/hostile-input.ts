@@ -35,6 +35,19 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
  */
 export const MAX_JSON_FIELDS = 1000;
 export const MAX_JSON_FIELDS_IN_ALL = 200_000;
+/**
+ * Fields a body may have in all on a route that does not check rows each (any but a bulk import): far above
+ * any (a shipment has about twenty), and a bound on what an unknown field costs the full validation (a
+ * login with 160,000 unknown fields: a quarter of a second of class-transformer, before the throttle).
+ */
+export const MAX_BODY_FIELDS_IN_ALL = 10_000;
+
+/**
+ * Problems one walk lists: a 10 MB body of NUL strings had a million, each with its path built, and its 400
+ * listed them all (15 MB), work done before the request's credentials were even looked at. The rest are
+ * counted in one more problem.
+ */
+export const MAX_LISTED_PROBLEMS = 100;
 
 /**
  * Items one array may have: far above any request (a pickup names at most 500 shipments). Validators walk
@@ -99,18 +112,25 @@ export function inspectJson(
   value: unknown,
   root = '',
   maxDepth = MAX_JSON_DEPTH,
+  maxFieldsInAll = MAX_JSON_FIELDS_IN_ALL,
 ): { problems: FieldProblem[]; inherited: FieldProblem[]; tooDeep: boolean; tooWide: FieldProblem | null } {
   const problems: FieldProblem[] = [];
   const inherited: FieldProblem[] = [];
   const path: string[] = root ? [root] : [];
   const at = (last?: string) => [...path, ...(last === undefined ? [] : [last])].join('.') || 'body';
+  let unlisted = 0;
+  /** Lists a problem (its path built only then) while fewer than MAX_LISTED_PROBLEMS are; counts the rest. */
+  const note = (list: FieldProblem[], field: () => string, message: string) => {
+    if (problems.length + inherited.length < MAX_LISTED_PROBLEMS) list.push({ field: field(), message });
+    else unlisted += 1;
+  };
   let tooWide: FieldProblem | null = null;
   let tooDeep = false;
   let fields = 0;
   const walk = (v: unknown, depth: number): boolean => {
     if (typeof v === 'string') {
       const reason = unsafeTextReason(v);
-      if (reason) problems.push({ field: at(), message: reason });
+      if (reason) note(problems, () => at(), reason);
       return true;
     }
     if (v === null || typeof v !== 'object') return true;
@@ -138,20 +158,19 @@ export function inspectJson(
       if (!Object.hasOwn(v, key)) continue;
       own += 1;
       fields += 1;
-      if (own > MAX_JSON_FIELDS || fields > MAX_JSON_FIELDS_IN_ALL) {
+      if (own > MAX_JSON_FIELDS || fields > maxFieldsInAll) {
         tooWide =
           own > MAX_JSON_FIELDS
             ? { field: at(), message: `has more than ${MAX_JSON_FIELDS} fields` }
-            : { field: root || 'body', message: `has more than ${MAX_JSON_FIELDS_IN_ALL} fields in all` };
+            : { field: root || 'body', message: `has more than ${maxFieldsInAll} fields in all` };
         return false;
       }
       const reason = unsafeTextReason(key);
       if (reason) {
-        problems.push({ field: at(JSON.stringify(key).slice(1, -1)), message: `name ${reason}` });
+        note(problems, () => at(JSON.stringify(key).slice(1, -1)), `name ${reason}`);
         continue;
       }
-      if (key in Object.prototype)
-        inherited.push({ field: at(key), message: `property ${key} should not exist` });
+      if (key in Object.prototype) note(inherited, () => at(key), `property ${key} should not exist`);
       path.push(key);
       const ok = walk((v as Record<string, unknown>)[key], depth + 1);
       path.pop();
@@ -160,5 +179,6 @@ export function inspectJson(
     return true;
   };
   walk(value, 0);
+  if (unlisted) problems.push({ field: root || 'body', message: `and ${unlisted} more problems` });
   return { problems, inherited, tooDeep: tooDeep && !tooWide, tooWide };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { defaults } from 'config/defaults';
 import { parse } from 'csv-parse/sync';
 import { airwayBillKey } from 'src/common/airway-bill';
-import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader } from 'src/common/csv-lines';
+import { ANY_LINE_ENDING, cellCountProblem, delimiterOfHeader, lastNamedColumn } from 'src/common/csv-lines';
 import { type FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import type { Rupiah } from 'src/common/money';
 import { isCalendarDay, parseInstant, wibDate } from 'src/common/wib';
@@ -54,6 +54,12 @@ const COLUMN_NAMES: Record<ReportColumn, string> = {
 /** Details listed at most in one 400 (the rest are counted in a last entry). */
 export const MAX_REPORTED_PROBLEMS = 100;
 const MAX_AWB_LENGTH = 64;
+/**
+ * Rows a report may have, blank ones too: a 2 MB report of real lines (35 bytes or more each) has at most
+ * 60,000. csv-parse spends tens of microseconds on each row shorter than the header, so a report of a
+ * million one-letter rows held the event loop for most of a minute before this.
+ */
+export const MAX_REPORT_ROWS = 100_000;
 const AWB = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
 const normalizeHeader = (h: string) =>
   h
@@ -73,9 +79,12 @@ const normalizeHeader = (h: string) =>
 export function parseRemittanceReport(text: string, today: string): ReportLine[] {
   const body = text.replace(/^\uFEFF/, '');
   const delimiter = delimiterOfHeader(body);
-  let records: string[][];
+  const records: string[][] = [];
+  const tooMany = new ValidationFailedError([
+    { field: 'body', message: `has more than ${MAX_REPORT_ROWS} rows; send the report in parts` },
+  ]);
   try {
-    records = parse(body, {
+    parse(body, {
       delimiter,
       record_delimiter: ANY_LINE_ENDING,
       bom: true,
@@ -83,8 +92,14 @@ export function parseRemittanceReport(text: string, today: string): ReportLine[]
       trim: true,
       // Rows are checked against the header below: a spreadsheet's trailing empty cells are no fault.
       relax_column_count: true,
+      on_record: (record: string[]) => {
+        if (records.length > MAX_REPORT_ROWS) throw tooMany;
+        records.push(record);
+        return null;
+      },
     });
   } catch (e) {
+    if (e === tooMany) throw e;
     throw new ValidationFailedError([
       { field: 'body', message: `is not readable CSV: ${(e as Error).message.slice(0, 200)}` },
     ]);
@@ -96,11 +111,13 @@ export function parseRemittanceReport(text: string, today: string): ReportLine[]
   const problems: FieldProblem[] = [];
   const lines: ReportLine[] = [];
   let total = 0;
+  // Once, not per row: a header of a million empty cells made each row's check walk it (minutes in all).
+  const named = lastNamedColumn(header);
   rows.forEach((cells, i) => {
     const row = i + 1;
     // A row of empty cells (`;;` where a spreadsheet's row once held something) is no line.
     if (cells.every((c) => c === '')) return;
-    const misfit = cellCountProblem(cells, header, delimiter);
+    const misfit = cellCountProblem(cells, header, delimiter, named);
     if (misfit) {
       problems.push({ field: `row ${row}`, message: misfit });
       return;

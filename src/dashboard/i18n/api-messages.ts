@@ -245,6 +245,14 @@ const FIELD_RULES_ID: readonly Rule[] = [
       `${m[1] ? 'Lebih dari' : 'Ada'} ${number(m[2])} baris; maksimal ${number(m[3])} baris sekali kirim.`,
   ],
   [
+    /^has more than (\d+) blank rows; a sheet's rows of empty cells count here$/,
+    (m) => `Lebih dari ${number(m[1])} baris kosong; baris berisi sel kosong dari spreadsheet ikut dihitung.`,
+  ],
+  [
+    /^has more than (\d+) rows; send the report in parts$/,
+    (m) => `Lebih dari ${number(m[1])} baris; kirim laporan dalam beberapa bagian.`,
+  ],
+  [
     /^the amounts add up to more than can be settled at once$/,
     () => 'Jumlah semua baris terlalu besar untuk dicocokkan sekaligus; bagi menjadi beberapa file.',
   ],

@@ -156,6 +156,15 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
   const tooWide = new ValidationFailedError([
     { field: 'body', message: `has more than ${MAX_HEADER_CELLS} cells in its header row` },
   ]);
+  // Blank rows are read too (csv-parse spends tens of microseconds on each row shorter than the header): 10 MB
+  // of `,` lines, which no row limit counted, held the event loop for minutes. A sheet has far fewer.
+  let blank = 0;
+  const tooManyBlank = new ValidationFailedError([
+    {
+      field: 'body',
+      message: `has more than ${MAX_BULK_ROWS} blank rows; a sheet's rows of empty cells count here`,
+    },
+  ]);
   try {
     // Read as arrays, the header row included, and put under the header here: with csv-parse's own
     // `columns`, each row of fewer cells than a wide header cost time in the header's width (its error
@@ -171,7 +180,11 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
         }
         // `;;;;;;` is a blank row of the sheet, not a shipment with every field missing: every cell empty,
         // those past the header's last column too (a row whose one value is there is no blank row).
-        if (read.record.every((v) => v === '')) return null;
+        if (read.record.every((v) => v === '')) {
+          blank += 1;
+          if (blank > MAX_BULK_ROWS) throw tooManyBlank;
+          return null;
+        }
         if (records.length >= maxRows) throw tooMany;
         records.push(read);
         return null;
@@ -186,7 +199,7 @@ export function parseShipmentsCsv(text: string, maxRows = MAX_BULK_ROWS): Shipme
       info: true,
     });
   } catch (e) {
-    if (e === tooMany || e === tooWide) throw e;
+    if (e === tooMany || e === tooWide || e === tooManyBlank) throw e;
     throw new ValidationFailedError([
       { field: 'body', message: `is not readable CSV: ${(e as Error).message.slice(0, 200)}` },
     ]);

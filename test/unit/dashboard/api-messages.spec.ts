@@ -7,6 +7,7 @@ import { AddressNotMappedError, AddressOutsideCityError } from 'src/tracking/tra
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { checkTimeRange } from 'src/common/time-range';
+import { inspectJson } from 'src/common/hostile-input';
 import { cellCountProblem } from 'src/common/csv-lines';
 import { parseCsv } from 'src/dashboard/pages/kirim/csv';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
@@ -214,6 +215,17 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     } catch (e) {
       for (const d of (e as ValidationFailedError).details) messages.add(d.message);
     }
+    // Too many blank rows in a bulk CSV, too many rows in a report, too many problems to list them all.
+    for (const read of [
+      () => parseShipmentsCsv(`reference\nx\n${',\n'.repeat(5001)}`),
+      () => parseRemittanceReport(`awb,amount,date\n${'x\n'.repeat(100_001)}`, '2026-12-07'),
+    ])
+      try {
+        read();
+      } catch (e) {
+        for (const d of (e as ValidationFailedError).details) messages.add(d.message);
+      }
+    messages.add(inspectJson(Array<string>(101).fill('\u0000')).problems.at(-1)!.message);
     // A bulk CSV row short of the header, and one with a value past it.
     const header =
       'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { ValidationFailedError } from 'src/common/errors/app-error';
-import { parseRemittanceReport, parseReportDate, parseRupiah } from 'src/remittances/remittance-report';
+import {
+  MAX_REPORT_ROWS,
+  parseRemittanceReport,
+  parseReportDate,
+  parseRupiah,
+} from 'src/remittances/remittance-report';
 
 /** The upload's day: after every line's date in these reports. */
 const TODAY = '2026-12-31';
@@ -142,6 +147,23 @@ describe('remittance report parsing', () => {
         TODAY,
       ),
     ).toEqual([{ row: 1, awb: 'A1', amount: 150_000, remittedOn: '2026-11-24' }]);
+  });
+
+  it('stops reading at the row past its limit, and checks each row against a wide header in the row’s time', () => {
+    // An unclosed quote after the row too many: a reader that went on would call the file unreadable.
+    const rows = Array<string>(MAX_REPORT_ROWS + 1).fill('x');
+    expect(problemsOf(['AWB;Amount;Date', ...rows, '"A1;1'].join('\n'))).toEqual([
+      { field: 'body', message: `has more than ${MAX_REPORT_ROWS} rows; send the report in parts` },
+    ]);
+    // A header of 400,000 empty cells past its three names, then 100,000 short rows: each row's check walked the
+    // header (about two minutes in all). Only the first hundred problems are listed.
+    const wide = `AWB;Amount;Date${';'.repeat(400_000)}`;
+    const details = problemsOf([wide, ...Array<string>(MAX_REPORT_ROWS).fill('x')].join('\n'));
+    expect(details[0]).toEqual({
+      field: 'row 1',
+      message: expect.stringContaining('has 1 cells where the header has 3'),
+    });
+    expect(details.length).toBeLessThanOrEqual(101);
   });
 
   it('names missing and doubled columns, empty reports and unreadable CSV', () => {

@@ -163,6 +163,27 @@ describe('shipments CSV', () => {
     expect(parseShipmentsCsv([header, ...rows.slice(1)].join('\n')).rows).toHaveLength(5000);
   });
 
+  it('stops reading at the blank row past the limit: 10 MB of `,` lines, which no row limit counted, are not read', () => {
+    const row = (ref: string) => `${ref},uuid-1,Budi,0812,Jl. Mawar 1,Bandung,jabar,40111,1200,,,`;
+    // An unclosed quote after the blank row too many: a reader that went on would call the file unreadable.
+    const text = [header, row('A-1'), ...Array<string>(5001).fill(','), `"B-1,uuid-1`].join('\n');
+    expect(() => parseShipmentsCsv(text)).toThrow(
+      expect.objectContaining({
+        details: [
+          {
+            field: 'body',
+            message: "has more than 5000 blank rows; a sheet's rows of empty cells count here",
+          },
+        ],
+      }),
+    );
+    // As many blank rows as a file may have rows are passed over, as before.
+    const parsed = parseShipmentsCsv(
+      [header, row('A-1'), ...Array<string>(5000).fill(','), row('A-2')].join('\n'),
+    );
+    expect(parsed.rows.map((r) => r.reference)).toEqual(['A-1', 'A-2']);
+  });
+
   it('passes over what a spreadsheet leaves past its data: rows of empty cells, columns without a name', () => {
     const row = (ref: string) => `${ref};uuid-1;Budi;0812;Jl. Mawar 1;Bandung;jabar;40111;1.200;150.000;;`;
     // Excel saves a row that once held something as separators alone, and a formatted column past the
