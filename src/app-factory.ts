@@ -26,7 +26,6 @@ import {
   clientErrorHandler,
   frameworkErrors,
   guardRequestInput,
-  limitLargeUploads,
   limitBodyTime,
 } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
@@ -96,8 +95,6 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
-  // Half the pool at most: the other half stays for every other request.
-  limitLargeUploads(fastify, Math.max(1, Math.floor(app.get(AppConfig).database.poolSize / 2)));
   limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
   answerHeaders(fastify);
   answerUnmetExpectations(fastify.server);

@@ -5,7 +5,6 @@ import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
 import {
   type FieldProblem,
-  RateLimitedError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
   ValidationFailedError,
@@ -336,38 +335,8 @@ function decodable(query: string): boolean {
  * segment), answered in the contract's error body like every other error.
  */
 export function frameworkErrors(error: Error, request: FastifyRequest, reply: FastifyReply): void {
-  const { status, body, retryAfter } = toErrorResponse(error, String(request.id));
-  if (retryAfter !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  const { status, body } = toErrorResponse(error, String(request.id));
   void reply.status(status).header('x-request-id', body.requestId).send(body);
-}
-
-/** What a large upload past limitLargeUploads is told (429, with Retry-After). */
-export class UploadsBusyError extends RateLimitedError {
-  constructor() {
-    super('UPLOADS_BUSY', 'Too many large uploads are being read at once here; send it again shortly', 5);
-  }
-}
-
-/**
- * At most `max` large uploads (bulk imports, remittance reports) at once on this instance; the rest are
- * answered 429 before their bodies are read. Each holds a pooled database connection for its whole run (the
- * idempotency transaction around it): ten sellers' imports at once took every connection from every other
- * request, which waited and failed (503). A slot is given back when its answer ends or its connection closes.
- */
-export function limitLargeUploads(fastify: FastifyInstance, max: number): void {
-  let running = 0;
-  fastify.addHook('preParsing', (request, reply, payload, done) => {
-    const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
-    if (own !== LARGE_BODY_LIMIT_BYTES) return done(null, payload);
-    if (running >= max) {
-      // Its body is not read: the connection ends with the answer (see the 401 of guardRequestInput).
-      void reply.header('connection', 'close');
-      return done(new UploadsBusyError());
-    }
-    running += 1;
-    reply.raw.once('close', () => (running -= 1));
-    done(null, payload);
-  });
 }
 
 const CLIENT_ERRORS: Record<string, [number, string]> = {

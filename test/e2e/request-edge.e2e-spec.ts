@@ -1,8 +1,7 @@
 import { gzipSync } from 'node:zlib';
-import { connect, Socket } from 'node:net';
+import { connect } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import supertest from 'supertest';
-import { AppConfig } from 'config';
 import { BODY_LIMITS_TEXT } from 'src/common/body-limits';
 import {
   createAddress,
@@ -747,48 +746,6 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     await http.get('/health?probe=lb-1').expect(200);
     await http.get('/v1/shipments?limit=1').set(seller.auth).expect(200);
     await http.get('/v1/me').set(seller.auth).expect(200);
-  });
-
-  it('reads at most half the database pool’s number of large uploads at once, answering the rest 429 unread', async () => {
-    const slots = Math.floor(t.app.get(AppConfig).database.poolSize / 2);
-    const u = new URL(t.url);
-    // Uploads under way: their headers sent, their bodies never finished.
-    const held = await Promise.all(
-      Array.from(
-        { length: slots },
-        () =>
-          new Promise<Socket>((resolve) => {
-            const socket = connect(Number(u.port), u.hostname, () => {
-              socket.write(
-                `POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\nauthorization: ${seller.auth.authorization}\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[`,
-              );
-              resolve(socket);
-            });
-          }),
-      ),
-    );
-    // An empty list is refused when it is read (400) and not read when no slot is free (429): nothing is written.
-    const probe = () => http.post('/v1/shipments/bulk').set(seller.auth).send([]);
-    const until = async (status: number) => {
-      for (let i = 0; i < 100; i += 1) {
-        const res = await probe();
-        if (res.status === status) return res;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`the probe was never answered ${status}`);
-    };
-    try {
-      const busy = await until(429);
-      expect(busy.body).toMatchObject({ code: 'UPLOADS_BUSY', requestId: busy.headers['x-request-id'] });
-      expect(busy.headers['retry-after']).toBe('5');
-      expect(busy.headers.connection).toBe('close');
-      // A small request is served meanwhile.
-      await http.get('/v1/addresses').set(seller.auth).expect(200);
-    } finally {
-      for (const socket of held) socket.destroy();
-    }
-    // Their connections closed, the slots are free again.
-    expect((await until(400)).body.code).toBe('VALIDATION_FAILED');
   });
 
   it('answers headers over 16 KB (a long query string) with 431 in the contract’s body', async () => {

@@ -23,7 +23,6 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   AUTH_INVALID_CREDENTIALS: 'Email atau kata sandi salah.',
   AUTH_INVALID_TOKEN: 'Sesi Anda telah berakhir. Silakan masuk lagi.',
   AUTH_RATE_LIMITED: 'Terlalu banyak percobaan masuk. Coba lagi nanti.',
-  UPLOADS_BUSY: 'Terlalu banyak unggahan besar sedang diproses. Kirim lagi sebentar lagi.',
   AUTH_SIGNUP_RATE_LIMITED: 'Terlalu banyak pendaftaran dari alamat ini. Coba lagi nanti.',
   AUTH_EMAIL_TAKEN: 'Email ini sudah terdaftar.',
   AUTH_WRONG_PASSWORD: 'Kata sandi saat ini salah.',
