@@ -107,13 +107,20 @@ export function storableJson(value: unknown): string {
  * path only for a problem it reports (every request body passes here). `inherited` names each field whose
  * key is one every object inherits (`constructor`, `toString`, `hasOwnProperty`…): class-transformer
  * passes such a key over without a word, so no DTO's check of unknown fields sees it, and it was taken.
+ * `problems` and `inherited` list MAX_LISTED_PROBLEMS between them; `unlisted` counts the rest (unlistedProblem).
  */
 export function inspectJson(
   value: unknown,
   root = '',
   maxDepth = MAX_JSON_DEPTH,
   maxFieldsInAll = MAX_JSON_FIELDS_IN_ALL,
-): { problems: FieldProblem[]; inherited: FieldProblem[]; tooDeep: boolean; tooWide: FieldProblem | null } {
+): {
+  problems: FieldProblem[];
+  inherited: FieldProblem[];
+  unlisted: number;
+  tooDeep: boolean;
+  tooWide: FieldProblem | null;
+} {
   const problems: FieldProblem[] = [];
   const inherited: FieldProblem[] = [];
   const path: string[] = root ? [root] : [];
@@ -179,6 +186,10 @@ export function inspectJson(
     return true;
   };
   walk(value, 0);
-  if (unlisted) problems.push({ field: root || 'body', message: `and ${unlisted} more problems` });
-  return { problems, inherited, tooDeep: tooDeep && !tooWide, tooWide };
+  return { problems, inherited, unlisted, tooDeep: tooDeep && !tooWide, tooWide };
+}
+
+/** The problems inspectJson did not list, counted under `field` (what was walked: `body`, `query`, `row`). */
+export function unlistedProblem(unlisted: number, field: string): FieldProblem[] {
+  return unlisted ? [{ field, message: `and ${unlisted} more problems` }] : [];
 }

@@ -17,6 +17,7 @@ import {
   MAX_JSON_DEPTH,
   MAX_ROWS_JSON_DEPTH,
   nestsDeeperThan,
+  unlistedProblem,
   unsafeTextReason,
 } from './hostile-input';
 
@@ -189,12 +190,12 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   // came with it: read, parsed and checked before the guard's 401, 10 MB cost anyone half a second or more of
   // the event loop. The guard still decides whether the credential is good.
   // (Before parsing, after every request's own start: its id, its log line.)
-  fastify.addHook('preParsing', (request, reply, payload, done) => {
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
     const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
     const { authorization, 'x-api-key': apiKey } = request.headers;
     if (own !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey) return done(null, payload);
-    // The body left unread would be taken for the connection's next request: the connection ends here.
-    void reply.header('connection', 'close');
+    // The connection is kept: Node reads the rest of the body past unparsed (closed with it unread, the
+    // client could meet a reset instead of this answer).
     done(new UnauthenticatedError());
   });
   const json = fastify.getDefaultJsonParser('error', 'error');
@@ -270,7 +271,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
       return done(new ValidationFailedError([{ field: 'query', message: 'has malformed percent-encoding' }]));
     const query = inspectJson(request.query);
     if (query.tooWide) return done(new ValidationFailedError([{ ...query.tooWide, field: 'query' }]));
-    problems.push(...query.problems);
+    problems.push(...query.problems, ...unlistedProblem(query.unlisted, 'query'));
     const routeConfig = request.routeOptions.config as { rowsCheckedEach?: boolean; maxRows?: number };
     const rows = Array.isArray(request.body) ? request.body.length : 0;
     if (routeConfig.maxRows !== undefined && rows > routeConfig.maxRows)
@@ -296,7 +297,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     // such (401), and a signed one's texts are kept with U+FFFD rather than lost to a 400 on every retry.
     // A key every object inherits (`constructor`, `toString`) is an unknown field the DTO's check never sees.
     if (!routeConfig.rowsCheckedEach && !keepsRawBody(request))
-      problems.push(...body.problems, ...body.inherited);
+      problems.push(...body.problems, ...body.inherited, ...unlistedProblem(body.unlisted, 'body'));
     done(problems.length ? new ValidationFailedError(problems) : undefined);
   });
 }
@@ -313,9 +314,9 @@ function poisonedFields(text: string): FieldProblem[] | null {
   } catch {
     return null;
   }
-  const { inherited } = inspectJson(value);
+  const { inherited, unlisted } = inspectJson(value);
   return inherited.length
-    ? inherited
+    ? [...inherited, ...unlistedProblem(unlisted, 'body')]
     : [{ field: 'body', message: 'must not have a field named __proto__ or constructor.prototype' }];
 }
 

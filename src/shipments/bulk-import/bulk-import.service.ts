@@ -5,7 +5,7 @@ import { validateSync } from 'class-validator';
 import { Clock } from 'src/common/clock';
 import { AppError, FieldProblem, ValidationFailedError } from 'src/common/errors/app-error';
 import { fieldProblems, VALIDATOR_OPTIONS } from 'src/common/errors/validation';
-import { inspectJson, MAX_JSON_DEPTH } from 'src/common/hostile-input';
+import { inspectJson, MAX_JSON_DEPTH, unlistedProblem } from 'src/common/hostile-input';
 import { Transactions } from 'src/database/transaction';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { AddressesService } from 'src/sellers/addresses.service';
@@ -93,7 +93,11 @@ export class BulkImportService {
       // and so is a field named as one every object inherits (`constructor`, `__proto__`, kept by the edge's
       // parser as an own field): validation never sees it, and class-transformer must never copy it.
       const inspected = inspectJson(raw);
-      const unsafe = [...inspected.problems, ...inspected.inherited];
+      const unsafe = [
+        ...inspected.problems,
+        ...inspected.inherited,
+        ...unlistedProblem(inspected.unlisted, 'row'),
+      ];
       // Nesting deeper than a single create takes, named by the row's field it is under: the edge let it
       // through (within MAX_ROWS_JSON_DEPTH) for this row alone to be refused.
       if (inspected.tooDeep) unsafe.push(...tooDeepFields(raw as Record<string, unknown>));

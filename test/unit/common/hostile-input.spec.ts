@@ -59,7 +59,13 @@ describe('hostile input', () => {
   it('finds nothing in text PostgreSQL can hold, whatever the shape', () => {
     fc.assert(
       fc.property(safeJson, (v) =>
-        expect(inspectJson(v)).toEqual({ problems: [], inherited: [], tooDeep: false, tooWide: null }),
+        expect(inspectJson(v)).toEqual({
+          problems: [],
+          inherited: [],
+          unlisted: 0,
+          tooDeep: false,
+          tooWide: null,
+        }),
       ),
     );
   });
@@ -122,6 +128,7 @@ describe('hostile input', () => {
     expect(inspectJson([nest(MAX_JSON_DEPTH + 5), { name: 'a\u0000' }])).toEqual({
       problems: [{ field: '1.name', message: expect.stringContaining('NUL') }],
       inherited: [],
+      unlisted: 0,
       tooDeep: true,
       tooWide: null,
     });
@@ -147,6 +154,7 @@ describe('hostile input', () => {
     expect(inspectJson({ recipient: wide(MAX_JSON_FIELDS + 1) })).toEqual({
       problems: [],
       inherited: [],
+      unlisted: 0,
       tooDeep: false,
       tooWide: { field: 'recipient', message: `has more than ${MAX_JSON_FIELDS} fields` },
     });
@@ -167,6 +175,7 @@ describe('hostile input', () => {
     expect(inspectJson({ shipmentIds: ids(MAX_JSON_ITEMS + 1) })).toEqual({
       problems: [],
       inherited: [],
+      unlisted: 0,
       tooDeep: false,
       tooWide: { field: 'shipmentIds', message: `has more than ${MAX_JSON_ITEMS} items` },
     });

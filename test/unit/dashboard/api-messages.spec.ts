@@ -7,7 +7,7 @@ import { AddressNotMappedError, AddressOutsideCityError } from 'src/tracking/tra
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { checkTimeRange } from 'src/common/time-range';
-import { inspectJson } from 'src/common/hostile-input';
+import { inspectJson, unlistedProblem } from 'src/common/hostile-input';
 import { cellCountProblem } from 'src/common/csv-lines';
 import { parseCsv } from 'src/dashboard/pages/kirim/csv';
 import { VALIDATION_PIPE_OPTIONS } from 'src/common/errors/validation';
@@ -225,7 +225,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       } catch (e) {
         for (const d of (e as ValidationFailedError).details) messages.add(d.message);
       }
-    messages.add(inspectJson(Array<string>(101).fill('\u0000')).problems.at(-1)!.message);
+    messages.add(unlistedProblem(inspectJson(Array<string>(101).fill('\u0000')).unlisted, 'body')[0].message);
     // A bulk CSV row short of the header, and one with a value past it.
     const header =
       'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';
