@@ -15,6 +15,7 @@ import {
   inspectJson,
   MAX_BODY_FIELDS_IN_ALL,
   MAX_JSON_DEPTH,
+  MAX_JSON_FIELDS_IN_ALL,
   MAX_ROWS_JSON_DEPTH,
   nestsDeeperThan,
   unlistedProblem,
@@ -191,9 +192,9 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   // the event loop. The guard still decides whether the credential is good.
   // (Before parsing, after every request's own start: its id, its log line.)
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
-    const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
     const { authorization, 'x-api-key': apiKey } = request.headers;
-    if (own !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey) return done(null, payload);
+    if (request.routeOptions.bodyLimit !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey)
+      return done(null, payload);
     // The connection is kept: Node reads the rest of the body past unparsed (closed with it unread, the
     // client could meet a reset instead of this answer).
     done(new UnauthenticatedError());
@@ -280,9 +281,8 @@ export function guardRequestInput(fastify: FastifyInstance): void {
           { field: 'body', message: `has ${rows} rows; at most ${routeConfig.maxRows} per request` },
         ]),
       );
-    const body = routeConfig.rowsCheckedEach
-      ? inspectJson(request.body)
-      : inspectJson(request.body, '', MAX_JSON_DEPTH, MAX_BODY_FIELDS_IN_ALL);
+    const fieldsInAll = routeConfig.rowsCheckedEach ? MAX_JSON_FIELDS_IN_ALL : MAX_BODY_FIELDS_IN_ALL;
+    const body = inspectJson(request.body, '', MAX_JSON_DEPTH, fieldsInAll);
     if (body.tooWide) return done(new ValidationFailedError([body.tooWide]));
     // A bulk import's row nesting too deep is that row's error (its rows are checked each, as bodies of
     // their own); the whole list is held only to the bound every walk of it can bear, checked without

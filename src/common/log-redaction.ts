@@ -45,13 +45,22 @@ export function isSensitiveKey(key: string): boolean {
  * secret (the second alternative, given back unchanged), rather than tried again from each of its places,
  * which took the square of its length (16 KB: up to 0.2 s a line).
  */
-const TEXT_PATTERNS: [RegExp, (match: string, ...groups: (string | undefined)[]) => string][] = [
+const TEXT_PATTERNS: [
+  RegExp,
+  (match: string, ...groups: (string | undefined)[]) => string,
+  /** Text without this has no match: the pattern is not run (it takes every word of a log line). */
+  needs?: string,
+][] = [
   [/\bBearer\s+[^\s"',;]+/gi, () => 'Bearer [redacted]'],
   [/\beyJ(?:[\w-]+\.[\w-]+\.[\w-]*|[\w-]*)/g, (m) => (m.includes('.') ? '[jwt]' : m)],
   [/\bkirim_[\w-]{8,}/g, () => '[api-key]'],
   [/\bwhsec_[\w-]{8,}/g, () => '[secret]'],
   // Credentials inside a URL (a proxy's, a database's): scheme://user:password@host.
-  [/\b([a-z][a-z0-9+.-]*)(:\/\/[^\s/@]+@)?/gi, (m, scheme, creds) => (creds ? `${scheme}://[redacted]@` : m)],
+  [
+    /\b([a-z][a-z0-9+.-]*)(:\/\/[^\s/@]+@)?/gi,
+    (m, scheme, creds) => (creds ? `${scheme}://[redacted]@` : m),
+    '://',
+  ],
   // Indonesian mobile numbers as typed or stored: 08…, 628…, +62 8…, with spaces, dots or dashes.
   [/(?<![\w+-])(?:\+62|62|0)[\s.-]?8(?:[\s.-]?\d){7,12}(?!\w)/g, () => '[phone]'],
 ];
@@ -63,7 +72,8 @@ const MAYBE_SECRET = /\d\d|eyJ|kirim_|whsec_|bearer|:\/\/[^\s/]*@/i;
 export function scrubText(text: string): string {
   if (!MAYBE_SECRET.test(text)) return text;
   let out = text;
-  for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement, needs] of TEXT_PATTERNS)
+    if (!needs || out.includes(needs)) out = out.replace(pattern, replacement);
   return out;
 }
 
