@@ -192,9 +192,10 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   // the event loop. The guard still decides whether the credential is good.
   // (Before parsing, after every request's own start: its id, its log line.)
   fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    // The route's config, not routeOptions.bodyLimit: a path no route serves has the server's (the largest).
+    const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
     const { authorization, 'x-api-key': apiKey } = request.headers;
-    if (request.routeOptions.bodyLimit !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey)
-      return done(null, payload);
+    if (own !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey) return done(null, payload);
     // The connection is kept: Node reads the rest of the body past unparsed (closed with it unread, the
     // client could meet a reset instead of this answer).
     done(new UnauthenticatedError());
