@@ -5,8 +5,12 @@ import { IdempotencyCleanupJob } from './idempotency/idempotency-cleanup.job';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { MetricsService } from './metrics.service';
+import { UploadSlots } from './upload-slots';
 
-/** The shared mechanics every module may use: the clock, request idempotency and the metrics registry. */
+/**
+ * The shared mechanics every module may use: the clock, request idempotency, the metrics registry and the
+ * count of large uploads running.
+ */
 @Global()
 @Module({
   providers: [
@@ -23,7 +27,13 @@ import { MetricsService } from './metrics.service';
     IdempotencyCleanupJob,
     IdempotencyInterceptor,
     MetricsService,
+    // One count of the large uploads running for the whole instance.
+    {
+      provide: UploadSlots,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => UploadSlots.forPool(config.database.poolSize),
+    },
   ],
-  exports: [Clock, SystemClock, IdempotencyRepository, IdempotencyInterceptor, MetricsService],
+  exports: [Clock, SystemClock, IdempotencyRepository, IdempotencyInterceptor, MetricsService, UploadSlots],
 })
 export class CommonModule {}

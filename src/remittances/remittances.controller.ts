@@ -14,6 +14,7 @@ import { CurrentPrincipal, Roles } from 'src/common/auth/decorators';
 import type { Principal } from 'src/common/auth/principal';
 import { REPORT_UPLOAD } from 'src/common/http-edge';
 import { IdParam, OrdinalParam } from 'src/common/id-param';
+import { LargeUpload } from 'src/common/upload-slots';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { ApiErrors } from 'src/common/openapi';
 import { Page, PageDto } from 'src/common/pagination';
@@ -49,6 +50,7 @@ export class RemittancesController {
 
   @Post('remittances')
   @RouteConfig(REPORT_UPLOAD)
+  @LargeUpload()
   @Idempotent()
   @ApiOperation({
     summary: 'Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank',

@@ -15,6 +15,7 @@ import { rowsCheckedEach } from 'src/common/http-edge';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
 import { NoBody } from 'src/common/validation-fast-path';
+import { LargeUpload } from 'src/common/upload-slots';
 import { Idempotent } from 'src/common/idempotency/idempotency.interceptor';
 import { Page, PageDto } from 'src/common/pagination';
 import { BulkImportResultDto, CreateShipmentDto, ListShipmentsQueryDto, ShipmentDto } from './shipments.dto';
@@ -41,6 +42,7 @@ export class ShipmentsController {
 
   @Post('bulk')
   @RouteConfig(rowsCheckedEach(MAX_BULK_ROWS))
+  @LargeUpload()
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({

@@ -329,7 +329,11 @@ describe('courier remittance: reports settle COD receivables once; what does not
     const reports = [0, 1, 2, 3].map((i) =>
       ['waybill,cod_value,remitted_at', `${d.awb},60000,${today('iso', -i)}`].join('\n'),
     );
-    const answers = await Promise.all(reports.map((csv) => upload('jnt', csv)));
+    // Two finance users, two reports each: one caller may have two uploads running at once.
+    const colleague = await createOperator(t, http, 'finance');
+    const answers = await Promise.all(
+      reports.map((csv, i) => upload('jnt', csv, i % 2 ? colleague : finance)),
+    );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     expect(answers.map((a) => a.body.matched.count).sort()).toEqual([0, 0, 0, 1]);
     expect(answers.map((a) => a.body.duplicates.count).sort()).toEqual([0, 1, 1, 1]);

@@ -499,15 +499,16 @@ describe('bulk shipment import', () => {
 
   it('creates each reference once when imports and creates race, naming the rest "already used"', async () => {
     const rows = Array.from({ length: 60 }, (_, i) => validShipment(origin, `RACE-${i}`));
+    // Two imports: as many as one seller may have running at once.
     const answers = await Promise.all([
-      ...[0, 1, 2].map(() => http.post('/v1/shipments/bulk').set(seller.auth).send(rows)),
+      ...[0, 1].map(() => http.post('/v1/shipments/bulk').set(seller.auth).send(rows)),
       http.post('/v1/shipments').set(seller.auth).send(validShipment(origin, 'RACE-59')),
     ]);
-    const imports = answers.slice(0, 3);
-    expect(imports.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect([201, 409]).toContain(answers[3].status);
+    const imports = answers.slice(0, 2);
+    expect(imports.map((r) => r.status)).toEqual([200, 200]);
+    expect([201, 409]).toContain(answers[2].status);
     const created = imports.flatMap((r) => r.body.created.map((c: { reference: string }) => c.reference));
-    if (answers[3].status === 201) created.push('RACE-59');
+    if (answers[2].status === 201) created.push('RACE-59');
     expect(created.sort()).toEqual(rows.map((r) => r.reference).sort());
     for (const r of imports)
       for (const e of r.body.errors as { details: { field: string; message: string }[] }[])

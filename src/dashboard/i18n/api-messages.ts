@@ -45,6 +45,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SELLERS_WEBHOOK_URL_MISSING: 'Isi URL webhook terlebih dahulu.',
   SELLERS_WEBHOOK_HOST_UNRESOLVABLE: 'Alamat webhook tidak dapat ditemukan.',
   SELLERS_WEBHOOK_TEST_RATE_LIMITED: 'Terlalu banyak uji webhook. Coba lagi sebentar lagi.',
+  UPLOADS_BUSY: 'Terlalu banyak unggahan sedang diproses. Coba lagi dalam beberapa detik.',
   SELLERS_WEBHOOK_DELIVERY_NOT_FOUND: 'Kiriman webhook tidak ditemukan.',
   SHIPMENTS_NOT_FOUND: 'Pengiriman tidak ditemukan.',
   SHIPMENTS_REFERENCE_TAKEN: 'Nomor referensi ini sudah dipakai pengiriman lain.',
