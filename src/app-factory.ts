@@ -19,6 +19,8 @@ import { serveDashboard } from './common/dashboard-serving';
 import { closeConnectionsAfterLastResponse } from './common/graceful-close';
 import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/validation';
 import { observeRequests, ROOT_LOGGER } from './common/logging';
+import { AuthGuard } from './auth/auth.guard';
+import { authenticateLargeUploads } from './auth/large-upload-authentication';
 import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
 import {
   answerUnmetExpectations,
@@ -95,6 +97,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
+  authenticateLargeUploads(fastify, app.get(AuthGuard));
   limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
   answerHeaders(fastify);
   answerUnmetExpectations(fastify.server);

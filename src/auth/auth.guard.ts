@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
+import type { FastifyRequest } from 'fastify';
 import { bearerToken } from 'src/common/auth/bearer';
 import { SecretDigest } from 'src/common/auth/secret-digest';
 import {
@@ -41,6 +42,25 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    // Already found for a large upload, before its body was read (authenticateLargeUploads).
+    const principal =
+      request.principal ??
+      (await this.principalOf(
+        request,
+        () => this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets) ?? false,
+      ));
+    request.principal = principal;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(principal.role)) throw new ForbiddenError();
+    return true;
+  }
+
+  /**
+   * The caller its credential names: a bearer token, an API key or (where `operatorAllowed`) the sandbox
+   * operator's token, never two of them.
+   * @throws UnauthenticatedError (none), InvalidTokenError (a bad one), AmbiguousCredentialsError (two)
+   */
+  async principalOf(request: FastifyRequest, operatorAllowed: () => boolean): Promise<Principal> {
     // Node keeps the first of several Authorization headers and drops the rest: which one a proxy or a
     // client meant is unknown, so none is taken.
     const authorizations = countHeader(request.raw.rawHeaders, 'authorization');
@@ -49,32 +69,26 @@ export class AuthGuard implements CanActivate {
     const authorization = present(request.headers.authorization);
     const apiKey = present(request.headers['x-api-key']);
     const offered = present(request.headers[SANDBOX_OPERATOR_HEADER]);
-    const operatorToken =
-      offered !== undefined && this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets)
-        ? offered
-        : undefined;
+    const operatorToken = offered !== undefined && operatorAllowed() ? offered : undefined;
     // Two credentials may name different callers: picking one silently would hide the mistake.
     const sent = [authorization, apiKey, operatorToken];
     if (sent.filter((v) => v !== undefined).length > 1)
       throw new AmbiguousCredentialsError(CREDENTIAL_HEADERS.filter((_, i) => sent[i] !== undefined));
-    let principal: Principal | null;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
       if (!token) throw new InvalidTokenError();
-      principal = await this.auth.authenticateToken(token);
-    } else if (apiKey !== undefined) {
-      principal = await this.apiKeys.authenticate(apiKey);
-      if (!principal) throw new InvalidTokenError();
-    } else if (operatorToken !== undefined) {
-      if (!this.operatorSecret?.matches(operatorToken)) throw new InvalidTokenError();
-      principal = { kind: 'sandbox_operator', userId: '', role: 'admin', sellerId: null };
-    } else {
-      throw new UnauthenticatedError();
+      return this.auth.authenticateToken(token);
     }
-    request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(principal.role)) throw new ForbiddenError();
-    return true;
+    if (apiKey !== undefined) {
+      const principal = await this.apiKeys.authenticate(apiKey);
+      if (!principal) throw new InvalidTokenError();
+      return principal;
+    }
+    if (operatorToken !== undefined) {
+      if (!this.operatorSecret?.matches(operatorToken)) throw new InvalidTokenError();
+      return { kind: 'sandbox_operator', userId: '', role: 'admin', sellerId: null };
+    }
+    throw new UnauthenticatedError();
   }
 }
 

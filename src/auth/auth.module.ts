@@ -40,9 +40,10 @@ import { UsersService } from './users.service';
     LoginThrottleRepository,
     EndedSessionsRepository,
     LoginCountersCleanupJob,
-    // Order matters: authenticate first, then check the role.
-    { provide: APP_GUARD, useClass: AuthGuard },
+    // One guard, every route's, also asked before a large upload's body is read (authenticateLargeUploads).
+    AuthGuard,
+    { provide: APP_GUARD, useExisting: AuthGuard },
   ],
-  exports: [AuthService, UsersService, ApiKeysService],
+  exports: [AuthService, UsersService, ApiKeysService, AuthGuard],
 })
 export class AuthModule {}

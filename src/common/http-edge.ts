@@ -3,12 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TextDecoder } from 'node:util';
-import {
-  type FieldProblem,
-  UnauthenticatedError,
-  UnsupportedMediaTypeError,
-  ValidationFailedError,
-} from './errors/app-error';
+import { type FieldProblem, UnsupportedMediaTypeError, ValidationFailedError } from './errors/app-error';
 import { toErrorResponse } from './errors/http-error.filter';
 import { BODY_LIMIT_BYTES, JSON_OR_CSV, LARGE_BODY_LIMIT_BYTES, PUSH_BODY_LIMIT_BYTES } from './body-limits';
 import {
@@ -186,19 +181,6 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     const config: unknown = route.config;
     const own = (config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
     route.bodyLimit = typeof own === 'number' ? own : BODY_LIMIT_BYTES;
-  });
-  // A large body (a bulk import, a report; only signed-in callers send one) is read only when a credential
-  // came with it: read, parsed and checked before the guard's 401, 10 MB cost anyone half a second or more of
-  // the event loop. The guard still decides whether the credential is good.
-  // (Before parsing, after every request's own start: its id, its log line.)
-  fastify.addHook('preParsing', (request, _reply, payload, done) => {
-    // The route's config, not routeOptions.bodyLimit: a path no route serves has the server's (the largest).
-    const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
-    const { authorization, 'x-api-key': apiKey } = request.headers;
-    if (own !== LARGE_BODY_LIMIT_BYTES || authorization || apiKey) return done(null, payload);
-    // The connection is kept: Node reads the rest of the body past unparsed (closed with it unread, the
-    // client could meet a reset instead of this answer).
-    done(new UnauthenticatedError());
   });
   const json = fastify.getDefaultJsonParser('error', 'error');
   // A bulk import's rows are checked one by one (inspectJson names a `__proto__` or `constructor` field as

@@ -1052,10 +1052,29 @@ describe('a body that never finishes arriving', () => {
     });
   });
 
+  it('is answered 401 at once when its credential is made up, a token or an API key, the body not waited for', async () => {
+    for (const credential of ['authorization: Bearer made.up.token', 'x-api-key: kirim_madeup']) {
+      const got = await converse(
+        `POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\n${credential}\r\ncontent-type: text/csv\r\ncontent-length: 1000\r\n\r\nreference`,
+        [],
+      );
+      expect({ credential, answer: got.split('\r\n')[0] }).toEqual({
+        credential,
+        answer: 'HTTP/1.1 401 Unauthorized',
+      });
+      const [head, ...rest] = got.split('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(head)![1]);
+      expect(JSON.parse(rest.join('\r\n\r\n').slice(0, length))).toMatchObject({
+        code: 'AUTH_INVALID_TOKEN',
+      });
+    }
+  });
+
   it('is answered 408 in the contract’s body and its connection closed (REQUEST_TIMEOUT_MS)', async () => {
-    // A credential, good or not, is looked at once the body is read: the body is waited for.
+    // A good credential's upload is read: the body is waited for.
+    const seller = await signupSeller(t.http());
     const got = await converse(
-      'POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\nx-api-key: kirim_unread\r\ncontent-type: text/csv\r\ncontent-length: 1000\r\n\r\nreference',
+      `POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\nauthorization: ${seller.auth.authorization}\r\ncontent-type: text/csv\r\ncontent-length: 1000\r\n\r\nreference`,
       [],
     );
     expect(got).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
