@@ -42,13 +42,12 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    // Already found for a large upload, before its body was read (authenticateLargeUploads).
-    const principal =
-      request.principal ??
-      (await this.principalOf(
-        request,
-        () => this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets) ?? false,
-      ));
+    // A large upload's credential was checked before its body was read (authenticateLargeUploads), and
+    // is checked again: the session could have ended, or the key been revoked, while the body arrived.
+    const principal = await this.principalOf(
+      request,
+      () => this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets) ?? false,
+    );
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) throw new ForbiddenError();

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { LARGE_BODY_LIMIT_BYTES } from 'src/common/body-limits';
-import { AuthenticatedRequest } from 'src/common/auth/decorators';
 import { AuthGuard } from './auth.guard';
 
 /**
  * A large body (a bulk import, a remittance report: only signed-in callers send one) is read only for a
  * caller its credential names: read, parsed and checked before the guard's 401, 10 MB cost anyone, with any
- * made-up credential, half a second or more of the event loop. The principal found is the guard's: it
- * is not looked up twice. The route's role is still checked by the guard, once the body is read.
+ * made-up credential, half a second or more of the event loop. The guard still decides, once the body is
+ * read: it looks the credential up again (a session can end while a body arrives) and checks the role.
  * (Before parsing, after every request's own start: its id, its log line.)
  */
 export function authenticateLargeUploads(fastify: FastifyInstance, guard: AuthGuard): void {
@@ -17,7 +16,7 @@ export function authenticateLargeUploads(fastify: FastifyInstance, guard: AuthGu
     if (own !== LARGE_BODY_LIMIT_BYTES) return payload;
     // Refused, the connection is kept: Node reads the rest of the body past unparsed (closed with it
     // unread, the client could meet a reset instead of the answer). No large upload takes the operator's token.
-    (request as AuthenticatedRequest).principal = await guard.principalOf(request, () => false);
+    await guard.principalOf(request, () => false);
     return payload;
   });
 }

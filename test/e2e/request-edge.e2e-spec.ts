@@ -1070,6 +1070,37 @@ describe('a body that never finishes arriving', () => {
     }
   });
 
+  it('is refused 401 when its session ends while the body arrives: a good credential is checked again', async () => {
+    const seller = await signupSeller(t.http());
+    const body = 'reference\nLATE-1\n';
+    const u = new URL(t.url);
+    const socket = connect(Number(u.port), u.hostname);
+    let got = '';
+    // Its whole answer: the head, then the body its Content-Length gives.
+    const answered = new Promise<void>((resolve, reject) => {
+      socket.on('data', (d) => {
+        got += d.toString();
+        const [headers, rest = ''] = got.split('\r\n\r\n');
+        const length = /content-length: (\d+)/i.exec(headers);
+        if (length && Buffer.byteLength(rest) >= Number(length[1])) resolve();
+      });
+      socket.on('error', reject);
+      socket.on('close', () => resolve());
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /v1/shipments/bulk HTTP/1.1\r\nHost: x\r\nauthorization: ${seller.auth.authorization}\r\ncontent-type: text/csv\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    // Time for the check before the body (a few milliseconds) to pass first; were it later, it would refuse.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await t.http().post('/v1/auth/logout').set(seller.auth).expect(204);
+    socket.write(body.slice(5));
+    await answered;
+    socket.destroy();
+    expect(got).toMatch(/^HTTP\/1\.1 401 Unauthorized\r\n/);
+    expect(JSON.parse(got.split('\r\n\r\n')[1])).toMatchObject({ code: 'AUTH_INVALID_TOKEN' });
+  });
+
   it('is answered 408 in the contract’s body and its connection closed (REQUEST_TIMEOUT_MS)', async () => {
     // A good credential's upload is read: the body is waited for.
     const seller = await signupSeller(t.http());
