@@ -195,11 +195,14 @@ const VISIBLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 /** Letters and signs that show nothing: Hangul fillers and the blank Braille pattern. */
 const BLANK_LOOKING = /[\u115f\u1160\u3164\uffa0\u2800]/gu;
 
+/** Whether a reader can see something in `v`: a zero-width space or a Hangul filler alone is nothing. */
+export const hasVisibleText = (v: string): boolean => VISIBLE.test(v.replace(BLANK_LOOKING, ''));
+
 /** Text with something a reader can see in it: a zero-width space or a Hangul filler alone is no name. */
 export const HasVisibleText = () =>
   stringRule(
     'hasVisibleText',
-    (v) => v === '' || VISIBLE.test(v.replace(BLANK_LOOKING, '')),
+    (v) => v === '' || hasVisibleText(v),
     'must have a letter, digit or sign in it, not only invisible characters',
   );
 
@@ -219,11 +222,14 @@ export const Text = (max: number) => (target: object, key: string) => {
 /** Line breaks (as CSV cells and JSON strings carry them, Unicode's own separators too) and tabs. */
 const LINE_BREAKS_AND_TABS = /[\t\n\r\u2028\u2029]/;
 
+/** Whether `v` holds no line break (Unicode's separators included) and no tab. */
+export const isOneLine = (v: string): boolean => !LINE_BREAKS_AND_TABS.test(v);
+
 /** Text that is printed on one line (a label, a courier's order): no line break or tab in it. */
 export const OneLine = (options?: ValidationOptions) => (target: object, key: string) =>
   stringRule(
     'isOneLine',
-    (v) => !LINE_BREAKS_AND_TABS.test(v),
+    (v) => isOneLine(v),
     'must be one line: no line breaks or tabs',
     options,
   )(target, key);

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { ANY_LINE_ENDING, delimiterOfHeader } from '../common/csv-lines';
+import { hasVisibleText, isOneLine } from '../common/validators';
 import type { CourierCode } from './courier-adapter';
 
 /**
@@ -196,6 +197,15 @@ export function readLocationFile(
       const v = value(column);
       if (CONTROL.test(v)) {
         at(`${column} contains a control or invisible character`);
+        bad = true;
+      } else if (!isOneLine(v)) {
+        // U+2028 and U+2029 are no control characters, but break a label a courier prints.
+        at(`${column} must be one line: no line breaks`);
+        bad = true;
+      } else if (v && !hasVisibleText(v)) {
+        // Hangul fillers and the blank Braille pattern are letters and signs that show nothing: a code or
+        // label of only them would be sent to the courier as written.
+        at(`${column} has only invisible characters`);
         bad = true;
       } else if (v.length > MAX_TEXT) {
         at(`${column} is longer than ${MAX_TEXT} characters`);

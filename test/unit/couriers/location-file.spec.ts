@@ -99,6 +99,26 @@ describe('a courier location file (docs/courier-locations.md)', () => {
     });
   });
 
+  it('refuses a value of letters that show nothing (Hangul filler, blank Braille) and one of two lines (U+2028)', () => {
+    const file = [
+      'district_code,code,city_label,province_label',
+      '31.71.06,\u3164,Jakarta Pusat,DKI Jakarta', // row 2: a code of a Hangul filler only
+      '32.73.19,Sumur Bandung,\u2800\u2800,Jawa Barat', // row 3: a label of blank Braille
+      '35.78.01,Genteng,Kota\u2028Surabaya,Jawa Timur', // row 4: a line separator in a label
+      '35.78.04,Tegalsari,Surabaya,Jawa\u2029Timur', // row 5: a paragraph separator
+      '35.78.05,Bubutan\u3164,Surabaya,Jawa Timur', // row 6: a filler beside letters is no harm
+    ].join('\n');
+    expect(readLocationFile('ninja', file, () => true)).toEqual({
+      ok: false,
+      problems: [
+        'row 2: code has only invisible characters',
+        'row 3: city_label has only invisible characters',
+        'row 4: city_label must be one line: no line breaks',
+        'row 5: province_label must be one line: no line breaks',
+      ],
+    });
+  });
+
   it('lists the first 20 problems, then says from which row nothing was checked', () => {
     const file = `district_code,code\n${'99.99.99,CGK10000\n'.repeat(30)}`;
     const read = readLocationFile('jne', file, isDistrict);
