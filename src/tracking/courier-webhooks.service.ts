@@ -17,7 +17,6 @@ import { TrackingService } from './tracking.service';
 export class CourierWebhooks implements OnModuleDestroy {
   private readonly logger = new Logger(CourierWebhooks.name);
   private applying: Promise<unknown> | null = null;
-  private again = false;
   private closing = false;
 
   constructor(
@@ -77,22 +76,13 @@ export class CourierWebhooks implements OnModuleDestroy {
     return events.map((e) => ({ ...e, awb: airwayBillKey(e.awb.trim()) }));
   }
 
-  /** One applier at a time per instance; a push meanwhile makes it go round once more. */
+  /** Applies the inbox now (TrackingService.applyPushed: one applier per instance, a push meanwhile joins it). */
   private applySoon(): void {
     if (this.closing) return;
-    if (this.applying) {
-      this.again = true;
-      return;
-    }
-    this.applying = (async () => {
-      do {
-        this.again = false;
-        await this.tracking
-          .applyPushed()
-          .catch((e: unknown) => this.logger.error({ err: e }, 'applying pushed courier events failed'));
-      } while (this.again && !this.closing);
-      this.applying = null;
-    })();
+    this.applying = this.tracking
+      .applyPushed()
+      .then(() => undefined)
+      .catch((e: unknown) => this.logger.error({ err: e }, 'applying pushed courier events failed'));
   }
 
   async onModuleDestroy(): Promise<void> {

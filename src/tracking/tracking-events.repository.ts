@@ -179,7 +179,9 @@ export class TrackingEventsRepository {
   /**
    * A courier push exactly as received (after its signature was verified) and its events not seen before,
    * each referring to it: one statement, so the push and its events are stored together in one round trip
-   * (the whole of the webhook route's database work). How many events were new.
+   * (the whole of the webhook route's database work). How many events were new. A push that brought none
+   * (a courier's retry, a signed push replayed within its window) is not kept: each copy of up to 256 KB was
+   * stored again, for the retention's 30 days.
    */
   async insertPush(
     courier: CourierCode,
@@ -191,10 +193,12 @@ export class TrackingEventsRepository {
     const pushId = randomUUID();
     const parameters = eventParameters(courier, events, 'webhook', at, pushId);
     const rows = await this.tx.manager.query<{ awb: string }[]>(
-      `WITH push AS (
+      `WITH fresh AS (${insertEvents(false)}),
+       push AS (
          INSERT INTO courier_pushes (id, courier, body, content_type, received_at)
-         VALUES ($3, $1, $${parameters.length + 1}, $${parameters.length + 2}, $4))
-       ${insertEvents(false)}`,
+         SELECT $3, $1, $${parameters.length + 1}, $${parameters.length + 2}, $4
+         WHERE EXISTS (SELECT 1 FROM fresh))
+       SELECT awb FROM fresh`,
       [
         ...parameters,
         storableText(body.toString('utf8')),
@@ -259,24 +263,39 @@ export class TrackingEventsRepository {
   }
 
   /**
-   * The airway bills of up to `limit` pushed events not yet applied, oldest first, locked for this
-   * processor (SKIP LOCKED: several instances share the inbox); `events`: how many events that was (an
-   * airway bill may have several waiting, so fewer than `limit` bills does not mean the inbox is empty).
+   * The airway bills of up to `limit` pushed events not yet applied, oldest first, claimed for this applier
+   * until `until` (committed at once: another applier, here or on another instance, takes the next ones; a
+   * claim whose applier died is taken over once it has run out); `events`: how many events that was, by id
+   * (an airway bill may have several waiting, so fewer than `limit` bills does not mean the inbox is empty).
    */
   async claimUnprocessed(
     limit: number,
-  ): Promise<{ awbs: { courier: CourierCode; awb: string }[]; events: number }> {
-    const rows = await this.tx.manager.query<{ courier: CourierCode; awb: string; events: number }[]>(
-      `SELECT courier, awb, count(*)::int AS events FROM (
-         SELECT courier, awb FROM tracking_events WHERE processed_at IS NULL
-         ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED) pending
-       GROUP BY courier, awb`,
-      [limit],
+    now: Date,
+    until: Date,
+  ): Promise<{ awbs: { courier: CourierCode; awb: string }[]; eventIds: string[] }> {
+    // For UPDATE … RETURNING, TypeORM answers [rows, affected count].
+    const [rows] = await this.tx.manager.query<[{ id: string; courier: CourierCode; awb: string }[], number]>(
+      `UPDATE tracking_events t SET inbox_claimed_until = $3
+       WHERE t.id IN (
+         SELECT id FROM tracking_events
+         WHERE processed_at IS NULL AND (inbox_claimed_until IS NULL OR inbox_claimed_until <= $2)
+         ORDER BY received_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING t.id, t.courier, t.awb`,
+      [limit, now, until],
     );
-    return {
-      awbs: rows.map((r) => ({ courier: r.courier, awb: r.awb })),
-      events: rows.reduce((n, r) => n + r.events, 0),
-    };
+    const awbs = new Map<string, { courier: CourierCode; awb: string }>();
+    for (const r of rows) awbs.set(`${r.courier}\n${r.awb}`, { courier: r.courier, awb: r.awb });
+    return { awbs: [...awbs.values()], eventIds: rows.map((r) => r.id) };
+  }
+
+  /** Gives up a claim whose applying failed: the events are taken again at the next round, not after it ran out. */
+  async releaseClaim(eventIds: string[], until: Date): Promise<void> {
+    if (!eventIds.length) return;
+    await this.tx.manager.query(
+      `UPDATE tracking_events SET inbox_claimed_until = NULL
+       WHERE id = ANY($1::uuid[]) AND inbox_claimed_until = $2 AND processed_at IS NULL`,
+      [eventIds, until],
+    );
   }
 
   /**

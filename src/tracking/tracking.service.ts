@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from 'config';
 import { createHash, randomInt } from 'node:crypto';
-import { Clock } from 'src/common/clock';
+import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
 import { RETURN_LEG_IN_EVERY_LINE } from 'src/couriers/return-leg';
 import { Transactions } from 'src/database/transaction';
@@ -95,6 +95,12 @@ const SILENCE_RULES: ReadonlySet<RiskRuleCode> = new Set(['stale_no_scan', 'late
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
+/**
+ * How long an inbox applier holds the pushed events it took: a batch is applied in seconds; an applier that
+ * died leaves its events to another once this has passed.
+ */
+const INBOX_CLAIM_SECONDS = 120;
+
 /** A fraction in [0, 1) drawn from `key`: the same key, the same fraction. */
 const fractionOf = (key: string) => createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
 
@@ -114,6 +120,9 @@ const NO_OUTLOOK: DeliveryOutlook = {
 @Injectable()
 export class TrackingService {
   private readonly logger = new Logger(TrackingService.name);
+  /** The inbox's applier running on this instance, and whether it was asked for again meanwhile. */
+  private applyingPushed: Promise<number> | null = null;
+  private pushedAgain = false;
 
   constructor(
     private readonly events: TrackingEventsRepository,
@@ -128,6 +137,7 @@ export class TrackingService {
     private readonly codDeliveries: CodDeliveries,
     private readonly tx: Transactions,
     private readonly clock: Clock,
+    private readonly realClock: SystemClock,
     private readonly config: AppConfig,
   ) {}
 
@@ -195,24 +205,54 @@ export class TrackingService {
 
   /**
    * Applies pushed events waiting in the inbox, a batch at a time, until it is empty; the number of
-   * airway bills applied.
+   * airway bills applied. One applier at a time on this instance: the job every 5 s and a push's own kick
+   * join the run going on (which goes round once more for them) rather than start another beside it.
    */
-  async applyPushed(asOf?: Date): Promise<number> {
+  applyPushed(asOf?: Date): Promise<number> {
+    if (this.applyingPushed) {
+      this.pushedAgain = true;
+      return this.applyingPushed;
+    }
+    const run = (async () => {
+      let applied = 0;
+      try {
+        do {
+          this.pushedAgain = false;
+          applied += await this.applyInbox(asOf);
+        } while (this.pushedAgain);
+        return applied;
+      } finally {
+        this.applyingPushed = null;
+      }
+    })();
+    this.applyingPushed = run;
+    return run;
+  }
+
+  private async applyInbox(asOf?: Date): Promise<number> {
     const batch = this.config.business.tracking.inboxBatch;
     let applied = 0;
     for (;;) {
-      const pending = await this.events.claimUnprocessed(batch);
+      // Real time, as an applier lives and dies, whatever the sandbox clock says.
+      const now = this.realClock.now();
+      const until = new Date(now.getTime() + INBOX_CLAIM_SECONDS * 1000);
+      const pending = await this.events.claimUnprocessed(batch, now, until);
       if (!pending.awbs.length) return applied;
       const byCourier = new Map<CourierCode, string[]>();
       for (const p of pending.awbs) byCourier.set(p.courier, [...(byCourier.get(p.courier) ?? []), p.awb]);
-      for (const [courier, awbs] of byCourier) {
-        const result = await this.tx.run(() => this.apply(courier, awbs, asOf, 'webhook'));
-        await this.watchPickups(result.booked, asOf ?? this.clock.now(), false);
+      try {
+        for (const [courier, awbs] of byCourier) {
+          const result = await this.tx.run(() => this.apply(courier, awbs, asOf, 'webhook'));
+          await this.watchPickups(result.booked, asOf ?? this.clock.now(), false);
+        }
+      } catch (e) {
+        await this.events.releaseClaim(pending.eventIds, until);
+        throw e;
       }
       applied += pending.awbs.length;
       // Fewer events than a batch were waiting: the inbox is empty now (a push meanwhile kicks another
       // round). Counted in events, not airway bills: one bill may have had many.
-      if (pending.events < batch) return applied;
+      if (pending.eventIds.length < batch) return applied;
     }
   }
 

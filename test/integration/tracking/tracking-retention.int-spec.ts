@@ -79,17 +79,19 @@ describe('the retention of courier pushes and raw lines (real PostgreSQL)', () =
     ).map((r) => r.push_id);
 
   it('deletes old pushes in several statements, and keeps recent ones and old ones still in the inbox', async () => {
-    const b = await book();
+    const parcels = [];
+    for (let i = 0; i < 5; i += 1) parcels.push(await book());
+    const b = parcels[0];
     t.clock.advance(3600_000);
     const start = t.clock.now();
-    // Five copies of one push (its events stored once, applied), one with its events still in the inbox.
-    const pickedUp = await moved(b.awb, 'picked_up');
-    for (let i = 0; i < 5; i += 1) await store(pickedUp);
-    expect(await t.app.get(TrackingService).applyPushed()).toBe(1);
+    // Five pushes of one day (five parcels picked up; applied), one with its events still in the inbox.
+    for (const p of parcels) await store(await moved(p.awb, 'picked_up'));
+    expect(await t.app.get(TrackingService).applyPushed()).toBe(5);
     const [applied] = await pushOf(b.awb);
-    // Four days later the courier sends the same push again: recent, nothing of it waits.
+    // Four days later the courier pushes the first parcel's next scan: recent, nothing of it waits.
     t.clock.advance(4 * DAY_MS);
-    await store(pickedUp);
+    await store(await moved(b.awb, 'in_transit'));
+    await t.app.get(TrackingService).applyPushed();
     const [recent] = await t.dataSource.query<{ id: string }[]>(
       'SELECT id FROM courier_pushes WHERE received_at > $1',
       [start],
@@ -99,7 +101,7 @@ describe('the retention of courier pushes and raw lines (real PostgreSQL)', () =
     const [waiting] = await pushOf(d.awb);
     expect(await pushes()).toHaveLength(7);
 
-    // Six days after the first ones (retention five): the five copies go, two statements of two and one of one.
+    // Six days after the first ones (retention five): those five go, two statements of two and one of one.
     t.clock.advance(2 * DAY_MS);
     const statements = jest.spyOn(t.app.get(TrackingEventsRepository), 'deletePushesBefore');
     expect(await run('courier-pushes-cleanup')).toBe(5);
@@ -107,10 +109,11 @@ describe('the retention of courier pushes and raw lines (real PostgreSQL)', () =
     statements.mockRestore();
     expect(await pushes()).toEqual([recent.id, waiting].sort());
     expect(await pushes()).not.toContain(applied);
-    // The events the deleted pushes brought stay, applied to their shipment.
-    expect((await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body.status).toBe(
-      'picked_up',
-    );
+    // The events the deleted pushes brought stay, applied to their shipments.
+    for (const p of parcels.slice(1))
+      expect((await http.get(`/v1/shipments/${p.id}`).set(seller.auth).expect(200)).body.status).toBe(
+        'picked_up',
+      );
 
     // Once the waiting push is applied, it goes on the next run; the recent one when its time is up.
     await t.app.get(TrackingService).applyPushed();
