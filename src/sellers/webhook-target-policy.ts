@@ -52,21 +52,40 @@ function withinDeadline<T>(answer: Promise<T>, ms: number): Promise<T> {
   return Promise.race([answer, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** Names waiting for a system lookup at most; past that, a name is "DNS unavailable" at once. */
+const SYSTEM_LOOKUPS_QUEUED = 64;
+
+type SystemLookup = (host: string) => Promise<{ address: string; family: number }[]>;
+
+const timedOut = (what: string) => Object.assign(new Error(what), { code: 'ETIMEOUT' });
+
 /**
  * The system resolver: getaddrinfo on libuv's thread pool, which cannot be cancelled, so a name that never
  * answers holds its thread past the deadline. Deliveries to one host share its lookup, and at most
  * SYSTEM_LOOKUPS_AT_ONCE names are looked up at once (others wait their turn within their deadline): a DNS
- * outage cannot take the whole pool from password hashing and file work.
+ * outage cannot take the whole pool from password hashing and file work. A name every caller has given up
+ * on is dropped from the line, not looked up when its turn comes: an owner saving URLs of a name that never
+ * answers, request after request, queued lookups that each took a turn long after their callers left, and
+ * every other seller's deliveries waited behind them ("DNS unavailable").
  */
-function systemResolver(): Resolve {
-  const inFlight = new Map<string, Promise<ResolvedAddress[]>>();
+export function systemResolver(
+  lookupHost: SystemLookup = (host) => dns.lookup(host, { all: true, verbatim: true }),
+): Resolve {
+  const inFlight = new Map<string, { answer: Promise<ResolvedAddress[]>; wantedUntil: number }>();
   const waiting: (() => void)[] = [];
   let running = 0;
-  const lookup = async (host: string): Promise<ResolvedAddress[]> => {
+  const lookup = async (host: string, wanted: () => number): Promise<ResolvedAddress[]> => {
+    if (running >= SYSTEM_LOOKUPS_AT_ONCE && waiting.length >= SYSTEM_LOOKUPS_QUEUED)
+      throw timedOut(`${waiting.length} names already wait for a DNS lookup`);
     while (running >= SYSTEM_LOOKUPS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+    if (Date.now() >= wanted()) {
+      // Its turn came after every caller gave up: the turn goes to the next.
+      waiting.shift()?.();
+      throw timedOut('no caller waits for this DNS answer any more');
+    }
     running += 1;
     try {
-      return (await dns.lookup(host, { all: true, verbatim: true })).map((a) => ({
+      return (await lookupHost(host)).map((a) => ({
         address: a.address,
         family: a.family === 6 ? 6 : 4,
       }));
@@ -76,12 +95,16 @@ function systemResolver(): Resolve {
     }
   };
   return (host) => {
+    const wantedUntil = Date.now() + RESOLVE_DEADLINE_MS;
     let shared = inFlight.get(host);
-    if (!shared) {
-      shared = lookup(host).finally(() => inFlight.delete(host));
-      inFlight.set(host, shared);
+    if (shared) shared.wantedUntil = Math.max(shared.wantedUntil, wantedUntil);
+    else {
+      const entry = { wantedUntil, answer: Promise.resolve<ResolvedAddress[]>([]) };
+      entry.answer = lookup(host, () => entry.wantedUntil).finally(() => inFlight.delete(host));
+      inFlight.set(host, entry);
+      shared = entry;
     }
-    return withinDeadline(shared, RESOLVE_DEADLINE_MS);
+    return withinDeadline(shared.answer, RESOLVE_DEADLINE_MS);
   };
 }
 
