@@ -23,6 +23,8 @@ export interface ResolvedPlace {
 
 /** Results kept per query: the directory changes only by migration, and typing repeats prefixes. */
 const CACHE_MS = 60 * 60 * 1000;
+/** The longest list of districts a search keeps: a search box's (the default, 10). */
+const CACHED_LIMIT = 10;
 
 /**
  * Indonesia's administrative areas (idn-area-data, in the area_* tables): search as the seller types, and
@@ -43,6 +45,9 @@ export class AreasService {
 
   /** Districts for what a seller typed, best first (at most `limit`). Reads no database once loaded. */
   async search(q: string, limit = 10): Promise<AreaDto[]> {
+    // Only the lists a search box asks for are kept: 5,000 lists of 50, made of "jawa barat 1", "… 2" (one
+    // list under many keys), held tens of MB for an hour. A longer list is searched each time (under 1 ms).
+    if (limit > CACHED_LIMIT) return (await this.directory()).search(q, limit).map(areaView);
     const key = `${limit}|${normalizePlace(q)}`;
     const hit = this.results.get(key);
     if (hit) return hit;

@@ -227,6 +227,19 @@ describe('areas: search and resolution against the directory', () => {
     await http.get('/v1/areas?q=tebet').expect(401);
   });
 
+  it('keeps the lists a search box asks for (10 or fewer), not longer ones: "jawa barat 1", "… 2" are one list', async () => {
+    const areas = t.app.get(AreasService);
+    const kept = () => (areas as unknown as { results: { size: number } }).results.size;
+    const before = kept();
+    const long = await areas.search('jawa barat 1', 50);
+    expect(long).toHaveLength(50);
+    expect(await areas.search('jawa barat 2', 50)).toEqual(long);
+    expect(kept()).toBe(before);
+    const short = await areas.search('jawa barat 3', 10);
+    expect(short).toEqual(long.slice(0, 10));
+    expect(kept()).toBe(before + 1);
+  });
+
   it('lists every Sukajadi rather than guessing one', async () => {
     const found = await search('sukajadi');
     expect(found.filter((a) => a.name === 'Sukajadi').map((a) => a.regency.name)).toEqual([
