@@ -44,6 +44,6 @@ import { UsersService } from './users.service';
     AuthGuard,
     { provide: APP_GUARD, useExisting: AuthGuard },
   ],
-  exports: [AuthService, UsersService, ApiKeysService, AuthGuard],
+  exports: [AuthService, UsersService, ApiKeysService],
 })
 export class AuthModule {}

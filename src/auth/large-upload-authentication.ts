@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { LARGE_BODY_LIMIT_BYTES } from 'src/common/body-limits';
+import { takesLargeUpload } from 'src/common/http-edge';
 import { AuthGuard } from './auth.guard';
 
 /**
@@ -11,9 +11,7 @@ import { AuthGuard } from './auth.guard';
  */
 export function authenticateLargeUploads(fastify: FastifyInstance, guard: AuthGuard): void {
   fastify.addHook('preParsing', async (request, _reply, payload) => {
-    // The route's config, not routeOptions.bodyLimit: a path no route serves has the server's (the largest).
-    const own = (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes;
-    if (own !== LARGE_BODY_LIMIT_BYTES) return payload;
+    if (!takesLargeUpload(request)) return payload;
     // Refused, the connection is kept: Node reads the rest of the body past unparsed (closed with it
     // unread, the client could meet a reset instead of the answer). No large upload takes the operator's token.
     await guard.principalOf(request, () => false);

@@ -36,6 +36,13 @@ const checksRowsEach = (request: FastifyRequest) =>
   (request.routeOptions.config as { rowsCheckedEach?: boolean } | undefined)?.rowsCheckedEach === true;
 const csvOnly = (request: FastifyRequest) =>
   (request.routeOptions.config as { csvOnly?: boolean } | undefined)?.csvOnly === true;
+/**
+ * Whether the request's route takes a large upload (a bulk import, a report). Its config, not
+ * routeOptions.bodyLimit: a path no route serves has the server's limit, the largest.
+ */
+export const takesLargeUpload = (request: FastifyRequest) =>
+  (request.routeOptions.config as { bodyLimitBytes?: unknown } | undefined)?.bodyLimitBytes ===
+  LARGE_BODY_LIMIT_BYTES;
 
 type Done = (error: Error | null, body?: unknown) => void;
 

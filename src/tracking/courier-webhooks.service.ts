@@ -81,7 +81,6 @@ export class CourierWebhooks implements OnModuleDestroy {
     if (this.closing) return;
     this.applying = this.tracking
       .applyPushed()
-      .then(() => undefined)
       .catch((e: unknown) => this.logger.error({ err: e }, 'applying pushed courier events failed'));
   }
 
