@@ -49,9 +49,16 @@ export class AuthGuard implements CanActivate {
       () => this.reflector.getAllAndOverride<boolean>(SANDBOX_OPERATOR_KEY, targets) ?? false,
     );
     request.principal = principal;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && !roles.includes(principal.role)) throw new ForbiddenError();
+    this.admit(principal, this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets));
     return true;
+  }
+
+  /**
+   * Lets `principal` in where `roles` (a route's @Roles) are let in; routes without them take any caller.
+   * @throws ForbiddenError (AUTH_FORBIDDEN) for another role
+   */
+  admit(principal: Principal, roles: readonly Role[] | undefined): void {
+    if (roles && !roles.includes(principal.role)) throw new ForbiddenError();
   }
 
   /**

@@ -18,7 +18,7 @@ import {
 } from './hostile-input';
 
 /**
- * Fastify route config (`@RouteConfig(rowsCheckedEach(max))`): the body is a list of at most `maxRows` rows
+ * Fastify route config (`@LargeUpload(rowsCheckedEach(max))`): the body is a list of at most `maxRows` rows
  * and unsafe text, nesting deeper than MAX_JSON_DEPTH or a field named `__proto__` or `constructor` in a row
  * is that row's own error (the other rows are still kept), so the edge checks only the whole list's width and
  * its depth against MAX_ROWS_JSON_DEPTH, and a list of too many rows is told so before its fields are counted.
@@ -27,7 +27,7 @@ export const rowsCheckedEach = (maxRows: number) =>
   ({ rowsCheckedEach: true, maxRows, bodyLimitBytes: LARGE_BODY_LIMIT_BYTES }) as const;
 
 /**
- * Fastify route config of a courier's report upload (`@RouteConfig(REPORT_UPLOAD)`): its larger body, read
+ * Fastify route config of a courier's report upload (`@LargeUpload(REPORT_UPLOAD)`): its larger body, read
  * as CSV only (a JSON string holding the report is refused, as any other type is).
  */
 export const REPORT_UPLOAD = { bodyLimitBytes: LARGE_BODY_LIMIT_BYTES, csvOnly: true } as const;

@@ -1,7 +1,11 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { INTERCEPTORS_METADATA } from '@nestjs/common/constants';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { AuthenticatedRequest } from './auth/decorators';
+import { AuthenticatedRequest, ROLES_KEY } from './auth/decorators';
+import type { Role } from './auth/principal';
+import type { LARGE_BODY_LIMIT_BYTES } from './body-limits';
 import { RateLimitedError } from './errors/app-error';
 import { ApiErrors } from './openapi';
 
@@ -122,12 +126,30 @@ export class UploadSlotsInterceptor implements NestInterceptor {
  * and UPLOADS_PER_CALLER per caller; past that, 429 UPLOADS_BUSY with Retry-After. Its interceptor runs
  * before every other of the method's, wherever the decorator stands (outside `@Idempotent()`'s
  * transaction); global and controller-wide interceptors still run before it. A replay of a keyed upload
- * takes a slot too: which key it bears is read inside.
+ * takes a slot too: which key it bears is read inside. `bodyConfig` is the route's Fastify config (its body
+ * limit, how its body is read), to which the route's roles are added: its caller's credential and role are
+ * checked before the body is read (authenticateLargeUploads).
  */
-export const LargeUpload = (): MethodDecorator => (target, key, descriptor) => {
-  const handler = descriptor.value as object;
-  const others = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
-  Reflect.defineMetadata(INTERCEPTORS_METADATA, [UploadSlotsInterceptor, ...others], handler);
-  ApiErrors(429)(target, key, descriptor);
-  return descriptor;
-};
+export const LargeUpload =
+  (bodyConfig: { readonly bodyLimitBytes: typeof LARGE_BODY_LIMIT_BYTES }): MethodDecorator =>
+  (target, key, descriptor) => {
+    const handler = descriptor.value as object;
+    // Read when asked, not now: @Roles on the class (or above this one) is applied after this decorator.
+    const largeUploadRoles = () =>
+      (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, target.constructor)) as
+        Role[] | undefined;
+    RouteConfig({ ...bodyConfig, largeUploadRoles })(target, key, descriptor);
+    const others = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) as unknown[] | undefined) ?? [];
+    Reflect.defineMetadata(INTERCEPTORS_METADATA, [UploadSlotsInterceptor, ...others], handler);
+    ApiErrors(429)(target, key, descriptor);
+    return descriptor;
+  };
+
+/**
+ * The roles a large upload's route lets in (its @Roles, as the guard reads them), for the check before its
+ * body is read; undefined on any other route, or one any signed-in caller may call.
+ */
+export function largeUploadRoles(request: FastifyRequest): readonly Role[] | undefined {
+  const config = request.routeOptions.config as { largeUploadRoles?: () => Role[] | undefined } | undefined;
+  return config?.largeUploadRoles?.();
+}

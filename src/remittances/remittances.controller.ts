@@ -1,5 +1,4 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -49,8 +48,7 @@ export class RemittancesController {
   constructor(private readonly remittances: RemittancesService) {}
 
   @Post('remittances')
-  @RouteConfig(REPORT_UPLOAD)
-  @LargeUpload()
+  @LargeUpload(REPORT_UPLOAD)
   @Idempotent()
   @ApiOperation({
     summary: 'Take a courier’s COD remittance report: matched lines settle its COD receivable into the bank',

@@ -10,7 +10,6 @@ import {
 import { BulkImportResult, BulkImportService } from './bulk-import/bulk-import.service';
 import { CSV_COLUMNS, CSV_REQUIRED_COLUMNS, MAX_BULK_ROWS } from './bulk-import/shipments-csv';
 import { ApiJsonOrCsvBody } from 'src/common/openapi';
-import { RouteConfig } from '@nestjs/platform-fastify';
 import { rowsCheckedEach } from 'src/common/http-edge';
 import { CurrentSeller, Roles, SELLER_ROLES } from 'src/common/auth/decorators';
 import { IdParam } from 'src/common/id-param';
@@ -41,8 +40,7 @@ export class ShipmentsController {
   }
 
   @Post('bulk')
-  @RouteConfig(rowsCheckedEach(MAX_BULK_ROWS))
-  @LargeUpload()
+  @LargeUpload(rowsCheckedEach(MAX_BULK_ROWS))
   @HttpCode(200)
   @Idempotent()
   @ApiOperation({

@@ -12,6 +12,7 @@ import {
   validShipment,
 } from '../support/factories/sellers';
 import { snapshotTables } from '../support/db-snapshot';
+import { createOperator } from '../support/factories/operators';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const deep = (levels: number) => `{"label":${'['.repeat(levels)}${']'.repeat(levels)}}`;
@@ -1066,6 +1067,31 @@ describe('a body that never finishes arriving', () => {
       const length = Number(/content-length: (\d+)/i.exec(head)![1]);
       expect(JSON.parse(rest.join('\r\n\r\n').slice(0, length))).toMatchObject({
         code: 'AUTH_INVALID_TOKEN',
+      });
+    }
+  });
+
+  it('is answered 403 at once, the body not waited for, when its caller’s role may not upload there', async () => {
+    const seller = await signupSeller(t.http());
+    const finance = await createOperator(t, t.http(), 'finance');
+    for (const [who, auth, path] of [
+      ['a seller, on the finance report', seller.auth, '/v1/finance/remittances?courier=jne'],
+      ['finance, on a seller’s import', finance.auth, '/v1/shipments/bulk'],
+    ] as const) {
+      const got = await converse(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nauthorization: ${auth.authorization}\r\ncontent-type: text/csv\r\ncontent-length: 1000\r\n\r\nreference`,
+        [],
+      );
+      const [head, ...rest] = got.split('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+      expect({
+        who,
+        answer: head.split('\r\n')[0],
+        body: JSON.parse(rest.join('\r\n\r\n').slice(0, length)),
+      }).toEqual({
+        who,
+        answer: 'HTTP/1.1 403 Forbidden',
+        body: expect.objectContaining({ code: 'AUTH_FORBIDDEN' }),
       });
     }
   });
