@@ -298,7 +298,9 @@ export class PolicyRun {
           codFee: x.codFee,
           cashback: x.cashback ?? 0,
         }));
-      this.quotes.set(o.id, eligible);
+      // The oracle chooses from the quote of the day the order was placed, which every policy met; a quote
+      // asked again when a failed booking is shipped again is this policy's alone.
+      if (!this.quotes.has(o.id)) this.quotes.set(o.id, eligible);
       if (chooser.kind !== 'kirim') {
         // Equal costs go by courier and service code, not by the quote's order (Kirim's ranking, which
         // a baseline must not borrow, and which moves with what that Kirim has learned).

@@ -506,7 +506,7 @@ export function ordersCsv(input: {
           m.cashback,
           m.lostMargin,
           m.net,
-          JSON.stringify(f.note ?? ''),
+          csvCell(f.note ?? ''),
         ].join(',');
       }),
     );

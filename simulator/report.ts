@@ -70,9 +70,10 @@ export interface RuleFigures {
    */
   precision: number | null;
   /**
-   * Median hours from the rule's alert to the return beginning, over alerted parcels that came back: one
-   * value per parcel, from the rule's first alert on it that came before the return (the mean of the two
-   * middle values for an even count); null when none came back.
+   * Median hours from the rule's alert to the return beginning, over alerted parcels that came back with an
+   * alert of the rule before their return began: one value per parcel, from the rule's first such alert (the
+   * mean of the two middle values for an even count); null when no parcel had one. A rule raised once the
+   * return has begun (`return_started`) gives no lead, and so no figure.
    */
   medianHoursBeforeReturn: number | null;
 }

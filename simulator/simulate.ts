@@ -159,7 +159,7 @@ const pct = (x: number | null) => (x === null ? '–' : `${(100 * x).toFixed(1)}
 export function summaryLines(report: Report): string[] {
   return Object.entries(report.policies).map(
     ([name, p]) =>
-      `${name.padEnd(11)} delivered ${pct(p.delivered)} (from week 3 ${pct(p.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${pct(p.regretVsOracle)}`,
+      `${name.padEnd(11)} delivered ${pct(p.delivered)} (from week 3 ${pct(p.deliveredAfterTwoWeeks)}), net/order Rp ${Math.round(p.sellerNetPerOrder)}, regret ${pct(p.regretVsOracle)} (from week 3 ${pct(p.regretVsOracleFromWeek3)})`,
   );
 }
 
@@ -311,7 +311,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
           log(
             `day ${day}: ${open.join(' / ')} parcels still travelling (${runs.map((r) => r.policy.name).join(' / ')})`,
           );
-          if (step >= lastOrderStep && open.every((n) => n === 0)) break;
+          // Settled, not merely nothing travelling: an alert its seller has yet to answer holds a run too.
+          if (step >= lastOrderStep && runs.every((r) => r.settled)) break;
         } else
           log(
             `day ${day} of ${o.days}: ${next} orders placed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
@@ -366,6 +367,8 @@ export async function simulate(o: SimulateOptions): Promise<Report> {
         days: o.days,
         ordersPerDay: o.ordersPerDay,
         stepHours: o.stepHours,
+        drainDays: o.drainDays,
+        policies: o.policies,
         parallel: o.parallel ?? availableParallelism(),
         single: o.single,
         singleFallbacks: outcomes.find((x) => x.policy === 'single')?.fallbacks ?? null,

@@ -236,7 +236,7 @@ describe('the report', () => {
     const week1 = md.split('\n').find((l) => l.startsWith('| 1 |'))!;
     expect(week1).not.toContain('0.0 %');
     expect(week1.split(' | ')[1]).toMatch(/ · – *$/);
-    expect(summaryLines(report)[0]).toMatch(/regret –$/);
+    expect(summaryLines(report)[0]).toMatch(/regret – \(from week 3 –\)$/);
     // `informed` without the oracle (`--policies kirim,informed`): no regret of its own to draw at zero.
     const informed = buildReport({
       run: {},
@@ -269,6 +269,12 @@ describe('the report', () => {
     expect(withOracle.policies.kirim.regretVsOracle).toBeCloseTo(
       (100_000 - withOracle.policies.kirim.sellerNetPerOrder) / 100_000,
       10,
+    );
+    // The summary gives the regret from week 3 (the issue's measure) beside the whole run's.
+    const fromWeek3 = withOracle.policies.kirim.regretVsOracleFromWeek3!;
+    expect(fromWeek3).not.toBeNull();
+    expect(summaryLines(withOracle).find((l) => l.startsWith('kirim '))).toMatch(
+      new RegExp(`regret -?[\\d.]+ % \\(from week 3 ${(100 * fromWeek3).toFixed(1)} %\\)$`),
     );
   });
 
@@ -468,6 +474,8 @@ describe('the report', () => {
     const oracleRow = md.split('\n').find((l) => l.startsWith('| oracle |'))!;
     expect(oracleRow.split(' | ')[4]).toBe('–');
     expect(summaryLines(two)[1]).toMatch(/^kirim\s+delivered [\d.]+ % \(from week 3 –\)/);
+    // The summary's regret from week 3, the issue's measure, beside the whole run's.
+    expect(summaryLines(two)[1]).toMatch(/regret -?[\d.]+ % \(from week 3 –\)$/);
     // With three weeks they are there.
     expect(report.policies.kirim.deliveredAfterTwoWeeks).toBeCloseTo(
       orders.filter((o, i) => o.day >= 14 && statuses[i % statuses.length] === 'delivered').length /
@@ -659,6 +667,15 @@ describe('the report', () => {
         .every((l) => l.startsWith('kirim,')),
     ).toBe(true);
     expect(alone.trim().split('\n')).toHaveLength(1 + orders.length);
+    // A failed booking's note is quoted as CSV quotes it (a quote doubled), and no note is an empty cell.
+    const plain = outcome('kirim', 0);
+    const noted = {
+      ...plain,
+      orders: plain.orders.map((f, i) => (i ? f : { ...f, note: 'jne/REG: refused "no, not today"' })),
+    };
+    const [, first, second] = ordersCsv({ orders, outcomes: [noted], policies: ['kirim'] }).split('\n');
+    expect(first.endsWith(',"jne/REG: refused ""no, not today"""')).toBe(true);
+    expect(second.endsWith(',')).toBe(true);
   });
 
   it('writes alerts.csv with each alert of the policies asked for, quoting free text', () => {
