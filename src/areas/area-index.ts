@@ -288,15 +288,17 @@ export class AreaIndex {
       return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
     const province = this.provinces[p];
     const city = parsePlaceQuery(place.city);
+    // As typed first ("Kota Batu" is the city of Batu), then with "kota" read as part of the name.
+    const cities = city.optionalWords.includes('kota') ? [city, parsePlaceQuery(place.city, true)] : [city];
     const inProvince = this.regencies.filter((r) => r.province === p);
     const ofProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
     // A town of the province typed as the city ("Bawang") names no regency a typo away (Batang): the seller
     // meant the town, and the district must then be unique in the province.
     const townTyped = (this.byName.get(districtName(place.city)) ?? []).some(ofProvince);
-    let regencies = this.regenciesNamed(city, inProvince, !townTyped);
+    let regencies = this.regenciesNamed(cities, inProvince, !townTyped);
     let cityDecides = true;
     if (!regencies.length) {
-      if (this.regenciesNamed(city, this.regencies, !townTyped).length || !district)
+      if (this.regenciesNamed(cities, this.regencies, !townTyped).length || !district)
         return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
       regencies = inProvince;
       cityDecides = false;
@@ -425,21 +427,19 @@ export class AreaIndex {
   }
 
   /**
-   * Regencies whose name (without Kota/Kabupaten) is the typed city: exactly, else (with `typos`) with a
-   * typo per word.
+   * Regencies whose name (without Kota/Kabupaten) is the typed city, read each way of `readings` in turn (the
+   * first that names one decides): exactly, or with its words written together or apart ("Pematang Siantar"
+   * for Pematangsiantar, "Pare Pare" for Parepare); else (with `typos`) the first reading with a typo per word.
    */
-  private regenciesNamed(city: PlaceQuery, among: Regency[], typos = true): Regency[] {
-    const joined = city.words.join(' ');
-    if (!joined) return [];
+  private regenciesNamed(readings: PlaceQuery[], among: Regency[], typos = true): Regency[] {
+    for (const reading of readings) {
+      const exact = this.regenciesExactlyNamed(reading, among);
+      if (exact.length) return exact;
+    }
+    const city = readings[0];
+    if (!typos || !city.words.length) return [];
     const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
-    // A query keeps each word once ("Kota Bau Bau" is typed words "bau"), so names are compared the same way.
     const once = (r: Regency) => [...new Set(r.words)];
-    const glued = city.words.join('');
-    const modern = city.words.map(modernSpelling).join(' ');
-    const exact = among.filter(
-      (r) => kindOk(r) && (once(r).join(' ') === joined || r.glued === glued || once(r).join(' ') === modern),
-    );
-    if (exact.length || !typos) return exact;
     return among.filter(
       (r) =>
         kindOk(r) &&
@@ -448,6 +448,26 @@ export class AreaIndex {
           (w, i) =>
             editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i]),
         ),
+    );
+  }
+
+  /** Regencies whose name (without Kota/Kabupaten) is `city` exactly, or with its words together or apart. */
+  private regenciesExactlyNamed(city: PlaceQuery, among: Regency[]): Regency[] {
+    const joined = city.words.join(' ');
+    if (!joined) return [];
+    const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
+    // A query keeps each word once ("Kota Bau Bau" is typed words "bau"), so names are compared the same way;
+    // typed twice, a word is glued twice ("Pare Pare": "parepare").
+    const once = (r: Regency) => [...new Set(r.words)];
+    const glued = city.words.map((w) => w.repeat(city.repeated?.get(w) ?? 1)).join('');
+    const modern = city.words.map(modernSpelling).join(' ');
+    return among.filter(
+      (r) =>
+        kindOk(r) &&
+        (once(r).join(' ') === joined ||
+          r.glued === glued ||
+          r.words.join('') === glued ||
+          once(r).join(' ') === modern),
     );
   }
 

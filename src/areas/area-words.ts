@@ -184,15 +184,19 @@ export function expandAbbreviations(words: readonly string[]): string[] {
   return words.flatMap((w) => ownWord(ABBREVIATIONS, w)?.split(' ') ?? [w]);
 }
 
-/** A typed place as search words: normalized, abbreviations expanded, kind and noise words set apart. */
-export function parsePlaceQuery(text: string): PlaceQuery {
+/**
+ * A typed place as search words: normalized, abbreviations expanded, kind and noise words set apart. With
+ * `kotaInName`, "kota" is a word of the name, as regencies' own names hold it ("Lima Puluh Kota", "Kota Baru"
+ * for Kotabaru, "Kota Waringin Barat"), and only the other kind words say which kind is meant.
+ */
+export function parsePlaceQuery(text: string, kotaInName = false): PlaceQuery {
   const words: string[] = [];
   const optionalWords: string[] = [];
   let kind: RegencyKind | null = null;
   let repeated: Map<string, number> | undefined;
   for (const token of normalizePlace(text).split(' ')) {
     if (!token || /^\d+$/.test(token)) continue; // postal codes and house numbers name no area here
-    const k = ownWord(KIND_WORDS, token);
+    const k = kotaInName && token === 'kota' ? undefined : ownWord(KIND_WORDS, token);
     if (k) {
       kind ??= k;
       optionalWords.push(token);

@@ -112,4 +112,50 @@ describe('every district of the directory, typed by its canonical names', () => 
     }
     expect(wrong).toEqual([]);
   });
+
+  it('resolves a city typed as sellers write it: a one-word name in two words, and "Kota" where the name holds it', async () => {
+    const areas = t.app.get(AreasService);
+    // [district, city as typed, province, the district meant]
+    const typed: [string, string, string, string][] = [
+      ['Siantar Barat', 'Pematang Siantar', 'Sumatera Utara', '12.72.02'],
+      ['Gunungsitoli Selatan', 'Gunung Sitoli', 'Sumatera Utara', '12.78.02'],
+      ['Pahandut', 'Palangka Raya', 'Kalimantan Tengah', '62.71.01'],
+      ['Guguak Panjang', 'Bukit Tinggi', 'Sumatera Barat', '13.75.01'],
+      ['Barangin', 'Kota Sawah Lunto', 'Sumatera Barat', '13.73.02'],
+      ['Landasan Ulin', 'Banjar Baru', 'Kalimantan Selatan', '63.72.02'],
+      ['Bacukiki', 'Pare Pare', 'Sulawesi Selatan', '73.72.01'],
+      ['Suliki', 'Lima Puluh Kota', 'Sumatera Barat', '13.07.01'],
+      ['Suliki', 'Kabupaten Lima Puluh Kota', 'Sumatera Barat', '13.07.01'],
+      ['Pulau Laut Barat', 'Kota Baru', 'Kalimantan Selatan', '63.02.02'],
+      ['Arut Selatan', 'Kota Waringin Barat', 'Kalimantan Tengah', '62.01.02'],
+      // Read as typed first: "Kota Batu" is the city of Batu, not a name holding "Kota".
+      ['Junrejo', 'Kota Batu', 'Jawa Timur', '35.79.03'],
+    ];
+    const got = await Promise.all(
+      typed.map(async ([district, city, province]) => {
+        const withDistrict = await areas.resolve({ district, city, province }).then(
+          (r) => r.districtCode,
+          (e: Error) => e.message,
+        );
+        // The city alone names its regency too (no district: a regency-level place).
+        const alone = await areas.resolve({ district: null, city, province }).then(
+          (r) => r.city,
+          (e: Error) => e.message,
+        );
+        return { city, withDistrict, alone };
+      }),
+    );
+    const regencies = new Map(
+      (
+        await t.dataSource.query<{ code: string; name: string }[]>('SELECT code, name FROM area_regencies')
+      ).map((r) => [r.code, r.name]),
+    );
+    expect(got).toEqual(
+      typed.map(([, city, , code]) => ({
+        city,
+        withDistrict: code,
+        alone: regencies.get(code.slice(0, 5)),
+      })),
+    );
+  });
 });
