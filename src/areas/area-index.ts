@@ -395,6 +395,19 @@ export class AreaIndex {
         };
       }
     }
+    // A city typed as its province's own name too, without "Kota" ("Yogyakarta", "Bengkulu", "Jambi"), may mean
+    // the province, as sellers in Sleman or Bantul write it: a district of that name in another of its
+    // regencies ("Jetis": Kota Yogyakarta's and Bantul's) is asked about, not taken as the city's.
+    if (found.length && cityDecides && !city.kind && this.namesProvince(city, p)) {
+      const namesakes = (this.byName.get(typed) ?? []).filter((i) => ofProvince(i) && !found.includes(i));
+      if (namesakes.length)
+        return {
+          kind: 'unresolved',
+          field: 'district',
+          reason: 'ambiguous',
+          suggestions: [...found, ...namesakes].slice(0, 5).map((i) => this.match(i)),
+        };
+    }
     if (found.length === 1) return { kind: 'district', area: this.match(found[0]) };
     if (found.length > 1)
       return {
@@ -411,14 +424,18 @@ export class AreaIndex {
     };
   }
 
+  /** Whether every word of a typed city is of province `p`'s name ("Jakarta" of DKI Jakarta). */
+  private namesProvince(city: PlaceQuery, p: number): boolean {
+    return city.words.length > 0 && city.words.every((w) => this.provinces[p].words.includes(w));
+  }
+
   /**
    * Whether a city that names no regency still names a place of province `p`: its own name ("Jakarta" of DKI
    * Jakarta), a district or a village of it. The city is then not what is wrong with an address whose
    * district it holds none of: the district is.
    */
   private placeOfProvince(typedCity: string, p: number): boolean {
-    const words = parsePlaceQuery(typedCity).words;
-    if (words.length && words.every((w) => this.provinces[p].words.includes(w))) return true;
+    if (this.namesProvince(parsePlaceQuery(typedCity), p)) return true;
     const inProvince = (i: number) => this.regencies[this.districts[i].regency].province === p;
     return [
       ...(this.byName.get(districtName(typedCity)) ?? []),

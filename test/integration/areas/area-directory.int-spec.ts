@@ -113,6 +113,27 @@ describe('every district of the directory, typed by its canonical names', () => 
     expect(wrong).toEqual([]);
   });
 
+  it('asks which district is meant when the city typed is its province’s name too and the name is in two of its regencies', async () => {
+    const areas = t.app.get(AreasService);
+    const ask = (district: string, city: string) =>
+      areas.resolve({ district, city, province: 'DI Yogyakarta' }).then(
+        (r) => ({ resolved: r.districtCode }),
+        (e: { details?: { field: string; suggestions?: { code: string }[] }[] }) => ({
+          field: e.details?.[0]?.field,
+          suggestions: e.details?.[0]?.suggestions?.map((s) => s.code).sort(),
+        }),
+      );
+    // "Yogyakarta" is the city and the province: Jetis is Kota Yogyakarta's and Bantul's.
+    expect(await ask('Jetis', 'Yogyakarta')).toEqual({
+      field: 'district',
+      suggestions: ['34.02.09', '34.71.02'],
+    });
+    // Named the city, or a district only the city has: no question.
+    expect(await ask('Jetis', 'Kota Yogyakarta')).toEqual({ resolved: '34.71.02' });
+    expect(await ask('Jetis', 'Bantul')).toEqual({ resolved: '34.02.09' });
+    expect(await ask('Gondokusuman', 'Yogyakarta')).toEqual({ resolved: '34.71.03' });
+  });
+
   it('resolves a city typed as sellers write it: a one-word name in two words, and "Kota" where the name holds it', async () => {
     const areas = t.app.get(AreasService);
     // [district, city as typed, province, the district meant]
