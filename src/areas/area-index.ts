@@ -298,7 +298,8 @@ export class AreaIndex {
     let regencies = this.regenciesNamed(cities, inProvince, !townTyped);
     let cityDecides = true;
     if (!regencies.length) {
-      if (this.regenciesNamed(cities, this.regencies, !townTyped).length || !district)
+      // Elsewhere only as typed: "Kota Baru" typed in Jambi (a district of Kota Jambi) is no Kotabaru.
+      if (this.regenciesNamed([city], this.regencies, !townTyped).length || !district)
         return { kind: 'unresolved', field: 'city', reason: 'unknown', suggestions: suggest() };
       regencies = inProvince;
       cityDecides = false;

@@ -171,6 +171,9 @@ describe('every district of the directory, typed by its canonical names', () => 
         await t.dataSource.query<{ code: string; name: string }[]>('SELECT code, name FROM area_regencies')
       ).map((r) => [r.code, r.name]),
     );
+    // Elsewhere "Kota Baru" is a town (a district of Kota Jambi), typed as the city, and no Kotabaru.
+    const town = await areas.resolve({ district: 'Kota Baru', city: 'Kota Baru', province: 'Jambi' });
+    expect(town.districtCode).toBe('15.71.07');
     expect(got).toEqual(
       typed.map(([, city, , code]) => ({
         city,
