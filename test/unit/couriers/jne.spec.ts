@@ -308,6 +308,46 @@ describe('JNE tracking and push', () => {
     expect(events[2].occurredAt.toISOString()).toBe('2025-03-06T06:00:00.000Z');
   });
 
+  it('makes no delivery of a DELIVERED summary whose POD code JNE’s table reads otherwise (a PopBox, back at origin)', () => {
+    for (const [code, desc, lines] of [
+      [
+        'DB1',
+        'PAKET SUDAH DI POP BOX',
+        [{ date: '06-03-2025 12:00', desc: 'PAKET SUDAH DI POP BOX', code: 'DB1' }],
+      ],
+      ['D15', 'CCC ORIGIN', []],
+      ['D16', 'UNDEL ORIGIN', []],
+    ] as const) {
+      const events = trackingToEvents(AWB, {
+        cnote: {
+          cnote_no: AWB,
+          pod_status: 'DELIVERED',
+          pod_code: code,
+          cnote_pod_date: '2025-03-06T13:00:00+07:00',
+          last_status: desc,
+        },
+        history: [...history, ...lines],
+      });
+      expect({ code, delivered: events.filter((e) => e.status === 'delivered') }).toEqual({
+        code,
+        delivered: [],
+      });
+    }
+    // An empty or unknown POD code is still the delivery the summary says (jne.md §4).
+    for (const code of ['', 'ZZ9']) {
+      const events = trackingToEvents(AWB, {
+        cnote: {
+          cnote_no: AWB,
+          pod_status: 'DELIVERED',
+          pod_code: code,
+          cnote_pod_date: '2025-03-06T13:00:00+07:00',
+        },
+        history,
+      });
+      expect({ code, last: events[events.length - 1].status }).toEqual({ code, last: 'delivered' });
+    }
+  });
+
   it('adds nothing when the history already has the delivery', () => {
     const delivered = {
       date: '06-03-2025 13:00',

@@ -434,7 +434,8 @@ function legacyLines(t: JneTracking): { h: JneHistory; meaning: JneCodeMeaning; 
 
 /**
  * A tracking answer → events, oldest first as JNE lists them. `pod_status: DELIVERED` is trusted even
- * when no history entry says so (jne.md §4), from the summary's POD code and date. JNE tracking has no
+ * when no history entry says so (jne.md §4), from the summary's POD code and date, unless that code means
+ * something else. JNE tracking has no
  * COD field: `codCollected` is left to the tracker (a COD parcel delivered).
  */
 export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
@@ -453,12 +454,17 @@ export function trackingToEvents(awb: string, t: JneTracking): TrackingEvent[] {
       });
       ctx.pickedUp = true;
     }
+  const pod = jneStatusCode(t.cnote.pod_code);
+  // JNE's "SUKSES DELIVERY" group holds codes that are no buyer's delivery (DB1: in a PopBox; D15, D16: back
+  // at origin): a POD code its table reads otherwise says what the summary's DELIVERED meant, and no
+  // delivery (no COD cash) is made of the word. An empty or unknown code is trusted as delivered (jne.md §4).
+  const podMeans = JNE_STATUS[pod]?.status;
   if (
     payloadText(t.cnote.pod_status).trim().toUpperCase() === 'DELIVERED' &&
+    (podMeans === undefined || podMeans === 'delivered') &&
     !events.some((e) => e.status === 'delivered' || e.status === 'returned')
   ) {
-    const pod = jneStatusCode(t.cnote.pod_code);
-    const code = JNE_STATUS[pod]?.status === 'delivered' ? pod : 'D01';
+    const code = podMeans === 'delivered' ? pod : 'D01';
     const at = parseJneDate(payloadText(t.cnote.cnote_pod_date));
     const last = events[events.length - 1];
     const desc = payloadText(t.cnote.last_status).trim() || 'DELIVERED';
