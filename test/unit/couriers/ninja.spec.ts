@@ -70,7 +70,7 @@ const V1: Expected[] = [
   ['Customs Held', 'exception', 'held_at_hub'],
   ['On Vehicle for Delivery', 'out_for_delivery'],
   ['Arrived at Distribution Point', 'out_for_delivery'],
-  ['Pending Pickup at Distribution Point', 'out_for_delivery'],
+  ['Pending Pickup at Distribution Point', 'picked_up'],
   ['First Attempt Delivery Fail', 'delivery_failed', 'attempt_failed'],
   ['Pending Reschedule', 'delivery_failed', 'attempt_failed'],
   ['Successful Delivery', 'delivered'],

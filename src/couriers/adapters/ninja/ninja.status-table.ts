@@ -25,7 +25,12 @@ export const NINJA_V1_STATUS: Record<string, NinjaMeaning> = {
   'On Vehicle for Delivery': { status: 'out_for_delivery' },
   // Awaiting collection at a Ninja Point counts as the last mile (ninja.md §4.1).
   'Arrived at Distribution Point': { status: 'out_for_delivery' },
-  'Pending Pickup at Distribution Point': { status: 'out_for_delivery' },
+  // The seller's drop-off at a Ninja Point (a partner, "Mitra"), before Ninja's rider collects it: the first
+  // mile, in Ninja's network. ninja.md §4.1 reads it as the last mile, but Ninja's own operator scenarios
+  // show it before the parcel's first hub inbound, the order still "Pending", and Ninja's Indonesian guide
+  // says "Paket berada di Mitra dan belum di pick up oleh Ninja Rider". Read as the last mile, a dropped-off
+  // parcel jumped to out_for_delivery, and a day later was alerted as held with its COD cash.
+  'Pending Pickup at Distribution Point': { status: 'picked_up' },
   'First Attempt Delivery Fail': { status: 'delivery_failed', reason: 'attempt_failed' },
   'Pending Reschedule': { status: 'delivery_failed', reason: 'attempt_failed' },
   'Successful Delivery': { status: 'delivered' },
