@@ -119,6 +119,22 @@ describe('J&T status table', () => {
       isReturnLeg: true,
     });
     expect(event(200, 'Paket telah diterima')).toMatchObject({ status: 'delivered', isReturnLeg: false });
+    // A return told only by a 100's words ("diretur"), with no 401: the lines after it are the way back too.
+    const told = trackingToEvents({
+      awb: AWB,
+      detail: { detail_cost: { cod: 4_500 } },
+      history: [
+        entry(100, 'Paket diretur ke pengirim'),
+        entry(100, 'Paket telah sampai di [BANDUNG]'),
+        entry(200, 'Paket telah diterima'),
+      ],
+    });
+    expect(told.map((e) => [e.status, e.isReturnLeg])).toEqual([
+      ['returning_to_sender', true],
+      ['returning_to_sender', true],
+      ['returned', true],
+    ]);
+    expect(told.at(-1)!.codCollected).toBeUndefined();
   });
 
   it('flags an unknown code and keeps it raw, with no status when its words say nothing', () => {

@@ -282,7 +282,8 @@ export function trackingToEvents(t: JntTracking): TrackingEvent[] {
   let returnLeg = false;
   return payloadRecords<JntHistory>(t.history).map((h) => {
     const event = historyToEvent(t.awb, h, { pickup, codFee, returnLeg });
-    if (event.rawCode === '401' || (event.unmapped && event.isReturnLeg)) returnLeg = true;
+    // A 401, or any line that says it is on the way back (a 100's "diretur", an unknown code's words).
+    if (event.rawCode === '401' || event.isReturnLeg) returnLeg = true;
     return event;
   });
 }
