@@ -55,16 +55,22 @@ const POD_CODES: [code: string, meaning: string, reason: CourierReason][] = [
   ['N1', 'hard to meet', 'consignee_unreachable'],
 ];
 
-/** Refusal details with `O7` (sap.md §4): the COD-specific ones refine the refusal, the rest stay "refused". */
+/**
+ * Refusal details with `O7` (sap.md §4): the COD-specific ones refine the refusal, those that are no buyer's
+ * refusal (away, ill, an area COD does not serve, force majeure) say what they are, the rest stay "refused".
+ */
 const REFUSALS: [code: string, meaning: string, reason: CourierReason][] = [
   ['RJ001', 'already cancelled the order', 'consignee_refused'],
   ['RJ002', 'no funds', 'consignee_refused_no_money'],
   ['RJ003', 'says they did not order', 'consignee_refused_did_not_order'],
-  ['RJ004', 'out of town', 'consignee_refused'],
+  ['RJ004', 'out of town', 'consignee_absent'],
   ['RJ006', 'price/goods mismatch', 'consignee_refused'],
   ['RJ007', 'wants to open the parcel first', 'consignee_refused'],
   ['RJ008', 'double order', 'consignee_refused_did_not_order'],
+  ['RJ010', 'area not covered for COD/LBA', 'address_problem'],
+  ['RJ011', 'ill or deceased', 'consignee_unreachable'],
   ['RJ012', 'suspects fraud', 'consignee_refused_did_not_order'],
+  ['RJ013', 'force majeure', 'attempt_failed'],
   ['RJ020', 'refused by security', 'consignee_refused'],
 ];
 

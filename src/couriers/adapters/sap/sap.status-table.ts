@@ -39,9 +39,17 @@ export const SAP_POD_REASON: Record<string, CourierReason> = {
   N1: 'consignee_unreachable',
 };
 
+/**
+ * Refusal details that say more than `O7`'s "refused" (sap.md §4). Some are no buyer's refusal at all (away,
+ * ill, an area COD does not serve, force majeure): read as refusals they raised a recipient's refusal risk.
+ */
 export const SAP_REFUSAL_REASON: Record<string, CourierReason> = {
   RJ002: 'consignee_refused_no_money',
   RJ003: 'consignee_refused_did_not_order',
+  RJ004: 'consignee_absent',
   RJ008: 'consignee_refused_did_not_order',
+  RJ010: 'address_problem',
+  RJ011: 'consignee_unreachable',
   RJ012: 'consignee_refused_did_not_order',
+  RJ013: 'attempt_failed',
 };
