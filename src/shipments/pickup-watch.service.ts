@@ -9,7 +9,7 @@ import { PickupsRepository } from './pickups.repository';
 import { NO_CHARGES } from './shipment-transition';
 import { ShipmentStateMachine } from './shipment-state-machine';
 import { ShipmentsRepository } from './shipments.repository';
-import type { ShipmentOwnReason } from './shipment-reasons';
+import { CANCELLED_BY_SELLER, type ShipmentOwnReason } from './shipment-reasons';
 
 /** A booked shipment as the tracker hands it over after applying the courier's events. */
 export interface BookedShipment {
@@ -26,7 +26,8 @@ export interface BookedShipment {
 
 export type PickupAssessment =
   /** `booking_failed`: pinned, its courier's failure ended the booking (the seller books it again). */
-  | { outcome: 'picked_up' | 'rebooked' | 'booking_failed' }
+  /** `cancelled`: the seller had asked to cancel it (the courier's answer lost), and the courier has. */
+  | { outcome: 'picked_up' | 'rebooked' | 'booking_failed' | 'cancelled' }
   /** Still waiting for the courier: ask again by `recheckAt`. */
   | { outcome: 'waiting'; recheckAt: Date; reason?: string };
 
@@ -130,6 +131,23 @@ export class PickupWatch {
     now: Date,
     claim: Date | null,
   ): Promise<PickupAssessment> {
+    // The seller asked to cancel and the courier's answer was lost: the courier's cancellation, or the one
+    // the watch just made, is the seller's. Nothing is booked in its place and the courier is not blamed.
+    const sellerCancelled = await this.stateMachine.transition(s.id, {
+      to: 'cancelled',
+      from: ['booked'],
+      cause: 'seller_cancel',
+      reason: CANCELLED_BY_SELLER,
+      at: now,
+      where: { awb: s.awb, cancelClaim: { claim, now }, cancelRequested: true },
+    });
+    if (sellerCancelled) {
+      this.logger.log(
+        { shipment: s.id, courier: s.courier },
+        'the seller asked to cancel (the courier’s answer lost) and the courier has: cancelled',
+      );
+      return { outcome: 'cancelled' };
+    }
     const moved = await this.tx.run(async () => {
       const move = await this.stateMachine.transition(s.id, {
         to: s.pinned ? 'booking_failed' : 'booking',

@@ -14,3 +14,6 @@ export const SHIPMENT_OWN_REASONS = [
   'cancelled_by_seller',
 ] as const;
 export type ShipmentOwnReason = (typeof SHIPMENT_OWN_REASONS)[number];
+
+/** A shipment the seller cancelled (its own route, or the courier's cancellation of a lost-answer request). */
+export const CANCELLED_BY_SELLER: ShipmentOwnReason = 'cancelled_by_seller';

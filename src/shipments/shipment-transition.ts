@@ -34,6 +34,8 @@ export interface TransitionGuard {
   awb?: string;
   /** The cancellation claim the mover holds (null: none, and nobody else's may be live at `now`). */
   cancelClaim?: { claim: Date | null; now: Date };
+  /** Only a shipment whose seller asked to cancel it, the courier's answer lost (cancel_requested_at). */
+  cancelRequested?: boolean;
 }
 
 export interface TransitionChanges {

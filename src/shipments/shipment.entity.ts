@@ -119,6 +119,11 @@ export class Shipment {
    * watch); nothing else may move the shipment meanwhile. A past time is a claim its holder abandoned.
    */
   @Column('timestamptz', { nullable: true }) cancelClaimedUntil!: Date | null;
+  /**
+   * The seller asked to cancel while booked and the courier's answer was lost: a cancellation the courier
+   * reports, or the pickup watch makes, is then the seller's, not a reason to book another courier.
+   */
+  @Column('timestamptz', { nullable: true }) cancelRequestedAt!: Date | null;
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz') updatedAt!: Date;
 }

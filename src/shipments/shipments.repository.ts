@@ -163,7 +163,9 @@ function transitionText(
   // A booked shipment whose pinned courier missed the pickup fails its booking from booked, as a re-booked one
   // goes back to booking: no longer booked, nor followed.
   const unbooked = to === 'booking' || (to === 'booking_failed' && request.from.includes('booked'));
-  if (unbooked) for (const column of ['booked_at', 'cancel_claimed_until']) follows(column, 'NULL');
+  if (unbooked)
+    for (const column of ['booked_at', 'cancel_claimed_until', 'cancel_requested_at'])
+      follows(column, 'NULL');
   const where = [`prev.status = ANY(${fromP}::text[])`, ...parts.where];
   const cause = p(request.cause);
   // An ended shipment, or one no longer booked, is no longer polled; a lost one still is, for a while (the
@@ -332,6 +334,7 @@ export class ShipmentsRepository {
     if (g.sellerId) where.push(`s.seller_id = ${p(g.sellerId)}`);
     if (g.awb) where.push(`s.awb = ${p(g.awb)}`);
     if (g.cancelClaim) where.push(cancelClaimIs(p(g.cancelClaim.claim), p(g.cancelClaim.now)));
+    if (g.cancelRequested) where.push('s.cancel_requested_at IS NOT NULL');
     const text = transitionText(request, p, {
       ctes: along?.ctes,
       rows: `SELECT id, status FROM shipments WHERE id ${idMatch} ${along ? `AND ${along.gate}` : ''}`,
@@ -413,11 +416,16 @@ export class ShipmentsRepository {
     return claimed.length === 1 ? this.tx.manager.findOneBy(Shipment, { id: which.id }) : null;
   }
 
-  /** Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches. */
-  async releaseCancellation(id: string, claim: Date): Promise<void> {
+  /**
+   * Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches.
+   * `requested`: the seller's cancellation whose answer was lost (the courier may have taken it), kept as
+   * `cancel_requested_at` for the pickup watch.
+   */
+  async releaseCancellation(id: string, claim: Date, requested?: Date): Promise<void> {
     await this.tx.manager.query(
-      'UPDATE shipments SET cancel_claimed_until = NULL WHERE id = $1 AND cancel_claimed_until = $2',
-      [id, claim],
+      `UPDATE shipments SET cancel_claimed_until = NULL, cancel_requested_at = COALESCE($3, cancel_requested_at)
+        WHERE id = $1 AND cancel_claimed_until = $2`,
+      [id, claim, requested ?? null],
     );
   }
 

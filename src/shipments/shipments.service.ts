@@ -31,7 +31,8 @@ import {
   ShipmentsRepository,
   type ShipmentSummaryRow,
 } from './shipments.repository';
-import type { ShipmentOwnReason } from './shipment-reasons';
+import { CANCELLED_BY_SELLER } from './shipment-reasons';
+import { answerMayBeLost, CourierUnavailableError } from 'src/couriers/courier.errors';
 
 export type { ChargedEndedRow, CodCollectedChangedRow } from './shipments.repository';
 import {
@@ -60,7 +61,6 @@ export interface ShipmentFigures {
     avgTransitDays: number | null;
   }[];
 }
-const CANCELLED_BY_SELLER: ShipmentOwnReason = 'cancelled_by_seller';
 
 export function shipmentView(s: Shipment): ShipmentDto {
   return {
@@ -303,6 +303,7 @@ export class ShipmentsService {
       codCollectedEventId: null,
       codCollectedChangedAt: null,
       cancelClaimedUntil: null,
+      cancelRequestedAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -532,7 +533,8 @@ export class ShipmentsService {
    * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409) for a status past booking or a courier refusal
    * @throws CancellationInProgressError SHIPMENTS_CANCEL_IN_PROGRESS (409) while another cancellation runs
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): the courier could not answer; the shipment
-   *   stays booked (a cancellation whose answer was lost may have been taken: asking again is safe)
+   *   stays booked (a cancellation whose answer was lost may have been taken: asking again is safe, and a
+   *   cancellation the courier then reports, or the pickup watch makes, ends it as the seller's)
    */
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
     const now = this.clock.now();
@@ -568,10 +570,16 @@ export class ShipmentsService {
         service: claimed.service ?? '',
       })
       .catch(async (e: unknown) => {
-        await this.repository.releaseCancellation(id, claim);
+        // The answer lost, the courier may have cancelled: its cancellation, reported or made later by the
+        // pickup watch, is then the seller's, and no other courier is booked in its place.
+        const mayHaveTaken = e instanceof CourierUnavailableError && answerMayBeLost(e);
+        await this.repository.releaseCancellation(id, claim, mayHaveTaken ? now : undefined);
         throw e;
       });
-    if (!outcome.cancelled && outcome.reason !== 'already_cancelled') {
+    // The courier holds no such order (cancelled before, or never kept): nothing is left to cancel there.
+    const gone =
+      !outcome.cancelled && (outcome.reason === 'already_cancelled' || outcome.reason === 'not_found');
+    if (!outcome.cancelled && !gone) {
       await this.repository.releaseCancellation(id, claim);
       throw new CannotCancelError(
         claimed.status,

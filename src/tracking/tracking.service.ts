@@ -745,7 +745,7 @@ export class TrackingService {
           now,
         );
         if (assessment.outcome === 'waiting') rechecks.push({ id: s.id, at: assessment.recheckAt });
-        else watched[WATCHED_FIGURE[assessment.outcome]] += 1;
+        else if (assessment.outcome !== 'cancelled') watched[WATCHED_FIGURE[assessment.outcome]] += 1;
         // Re-booked: what was wrong with the old booking is over (the new one is watched afresh). A pinned
         // shipment whose booking failed keeps its alert open: the seller has to book it again (the alert
         // closes once the new booking is tracked, or the shipment is cancelled).

@@ -2,6 +2,7 @@ import supertest from 'supertest';
 import { CancellationClaims1795468412907 } from '../../migrations/1795468412907-CancellationClaims';
 import type { CancelOutcome, CourierCode, CourierOrder } from 'src/couriers/courier-adapter';
 import { CourierRegistry } from 'src/couriers/courier-registry';
+import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
@@ -231,6 +232,64 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     expect(await atCourier(b)).not.toContain('cancelled');
     await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200);
     expect(await atCourier(b)).toContain('cancelled');
+  });
+
+  /** The courier's cancel answers as `answer` says for the length of `work` (the real call made first when `reached`). */
+  async function withCancelAnswer<T>(
+    courier: CourierCode,
+    answer: { lost: true; reached: boolean } | { lost: false; outcome: CancelOutcome },
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const adapter = t.app.get(CourierRegistry).get(courier);
+    const original = adapter.cancel.bind(adapter);
+    const spy = jest.spyOn(adapter, 'cancel').mockImplementation(async (order): Promise<CancelOutcome> => {
+      if (!answer.lost) return answer.outcome;
+      if (answer.reached) await original(order);
+      throw new CourierUnavailableError(courier, 'timeout', 'ABORTED', 'the call was abandoned (timeout)');
+    });
+    try {
+      return await work();
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('a cancel the courier took with its answer lost: 503, then the courier’s cancellation ends it as the seller’s, booking no other', async () => {
+    const b = await book(PINNED[1]);
+    await withCancelAnswer(b.courier, { lost: true, reached: true }, async () => {
+      const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(503);
+      expect(res.body.code).toBe('COURIER_UNAVAILABLE');
+    });
+    expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
+    expect(await atCourier(b)).toContain('cancelled');
+    // The tracker reads the courier's cancellation: the seller's, not the courier's own (which would fail
+    // this pinned booking, or book an unpinned one with the next courier).
+    t.clock.advance(3600_000);
+    expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ rebooked: 0, bookingFailed: 0 });
+    expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+  });
+
+  it('a cancel whose answer was lost before the courier had it: the pickup watch’s own cancel at the deadline is the seller’s', async () => {
+    const b = await book(PINNED[1]);
+    await withCancelAnswer(b.courier, { lost: true, reached: false }, () =>
+      http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(503),
+    );
+    expect(await atCourier(b)).not.toContain('cancelled');
+    await pickupMissed(b);
+    pastDeadline(b);
+    expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ rebooked: 0, bookingFailed: 0 });
+    expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+    expect(await atCourier(b)).toContain('cancelled');
+  });
+
+  it('a courier that no longer knows the order (not_found) lets the seller cancel it', async () => {
+    const b = await book(PINNED[1]);
+    await withCancelAnswer(
+      b.courier,
+      { lost: false, outcome: { cancelled: false, reason: 'not_found', rawMessage: 'cnote not found' } },
+      () => http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(200),
+    );
+    expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
   });
 
   it('when the courier refuses (already picked up): 409 with its reason, and the watch may then act', async () => {
