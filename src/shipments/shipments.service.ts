@@ -77,7 +77,8 @@ export function shipmentView(s: Shipment): ShipmentDto {
       name: s.recipientName,
       phone: s.recipientPhone,
       address: s.recipientAddress,
-      district: s.recipientDistrict,
+      // No district (a place typed to its city): absent, as the request left it, not "" (which it refuses).
+      ...(s.recipientDistrict ? { district: s.recipientDistrict } : {}),
       city: s.recipientCity,
       province: s.recipientProvince,
       postalCode: s.recipientPostalCode,

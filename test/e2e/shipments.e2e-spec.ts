@@ -67,6 +67,24 @@ describe('shipments', () => {
     });
   });
 
+  it('answers a recipient given no district without one, so the recipient it answers can be sent back as it is', async () => {
+    const body = validShipment(origin, 'ORDER-NO-DISTRICT');
+    const { district: _omitted, ...cityOnly } = body.recipient;
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, recipient: cityOnly })
+      .expect(201);
+    expect(res.body.recipient).not.toHaveProperty('district');
+    expect(res.body.recipient).not.toHaveProperty('districtCode');
+    const { districtCode: _code, ...answered } = res.body.recipient as Record<string, string>;
+    await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...body, reference: 'ORDER-NO-DISTRICT-2', recipient: answered })
+      .expect(201);
+  });
+
   it('refuses a second shipment with the same reference (409) and replays with the same Idempotency-Key', async () => {
     const body = validShipment(origin, 'ORDER-DUP');
     const first = await http
