@@ -96,6 +96,11 @@ export interface RiskInput {
     createdAt: Date;
     bookedAt: Date | null;
     pickupDueAt: Date | null;
+    /**
+     * When the courier could first pick the parcel up: the start of the pickup day the seller asked for,
+     * when later than the booking (absent: from the booking).
+     */
+    pickupFrom?: Date | null;
     pickedUpAt: Date | null;
     /** Canonical province name (src/common/indonesia.ts). */
     recipientProvince: string;
@@ -545,7 +550,7 @@ function heldOrMisrouted(ctx: Context): RiskFinding | null {
 /**
  * A booked pickup not made: past its deadline (the pickup watch re-books it, or, for a service the seller
  * pinned, fails its booking: the seller then books it again), a pickup-failure scan, or no pickup scan
- * within `pickupScanHours` of booking.
+ * within `pickupScanHours` of booking, or of the start of a later pickup day the seller asked for.
  */
 function pickupNotMade(ctx: Context): RiskFinding | null {
   const { input, events, now } = ctx;
@@ -554,7 +559,10 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
   if (events.some((e) => e.status && HANDOVER.has(e.status) && e.reason !== 'pickup_failed')) return null;
   const failed = [...events].reverse().find((e) => e.reason === 'pickup_failed');
   const overdue = s.pickupDueAt !== null && now >= s.pickupDueAt.getTime();
-  const noScan = s.bookedAt !== null && now - s.bookedAt.getTime() >= input.config.pickupScanHours * HOUR;
+  // Counted from when the courier could come: a pickup asked for Thursday is not late on Tuesday.
+  const from = s.bookedAt && Math.max(s.bookedAt.getTime(), s.pickupFrom?.getTime() ?? 0);
+  const scheduled = s.bookedAt !== null && from! > s.bookedAt.getTime();
+  const noScan = from !== null && now - from >= input.config.pickupScanHours * HOUR;
   if (!overdue && !failed && !noScan) return null;
   let message: string;
   let messageIndonesian: string;
@@ -569,8 +577,8 @@ function pickupNotMade(ctx: Context): RiskFinding | null {
     message = `${ctx.courier} reported a failed pickup at ${wib(failed.occurredAt)}${note.en}.`;
     messageIndonesian = `${ctx.kurir} melaporkan pickup gagal pada ${formatWibTimeId(failed.occurredAt)}${note.id}.`;
   } else {
-    message = `${ctx.courier} has not scanned the parcel as picked up within ${input.config.pickupScanHours} hours of booking.`;
-    messageIndonesian = `${ctx.kurir} belum memindai paket sebagai sudah diambil dalam ${input.config.pickupScanHours} jam sejak pemesanan.`;
+    message = `${ctx.courier} has not scanned the parcel as picked up within ${input.config.pickupScanHours} hours of ${scheduled ? 'the start of the pickup day asked for' : 'booking'}.`;
+    messageIndonesian = `${ctx.kurir} belum memindai paket sebagai sudah diambil dalam ${input.config.pickupScanHours} jam sejak ${scheduled ? 'awal hari pickup yang diminta' : 'pemesanan'}.`;
   }
   return finding('pickup_not_made', {
     severity: overdue ? 'high' : 'medium',

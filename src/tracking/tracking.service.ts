@@ -507,6 +507,9 @@ export class TrackingService {
           createdAt: s.createdAt,
           bookedAt: s.bookedAt,
           pickupDueAt: s.pickupDueAt,
+          // Its deadline less the pickup SLA: the booking, or the start of a later pickup day asked for.
+          pickupFrom:
+            s.pickupDueAt && new Date(s.pickupDueAt.getTime() - this.config.pickupSlaHours * 3600_000),
           pickedUpAt,
           recipientProvince: s.recipient.province,
           returnAsked: asked.returnAsked ?? false,

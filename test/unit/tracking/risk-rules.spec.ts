@@ -42,6 +42,7 @@ function input(o: {
   codAmount?: number;
   bookedAt?: Date | null;
   pickupDueAt?: Date | null;
+  pickupFrom?: Date;
   pickedUpAt?: Date | null;
   lane?: RiskInput['lane'];
   recipient?: RiskInput['recipient'];
@@ -63,6 +64,7 @@ function input(o: {
       pickedUpAt: o.pickedUpAt === undefined ? at(0) : o.pickedUpAt,
       recipientProvince: o.province ?? 'Jawa Timur',
       ...(o.pinned ? { pinned: true } : {}),
+      ...(o.pickupFrom ? { pickupFrom: o.pickupFrom } : {}),
       ...(o.sellerInstruction ? { sellerInstruction: o.sellerInstruction } : {}),
     },
     events: o.events ?? [],
@@ -544,6 +546,24 @@ describe('pickups not made', () => {
       messageIndonesian:
         'J&T Express tidak mengambil paket sampai 3 Nov 2026 14.00 WIB; Kirim memesan ulang ke kurir terbaik berikutnya.',
     });
+  });
+
+  it('a pickup booked for a later day is waited on until that day’s window has run, not 24 hours from booking', () => {
+    // Booked at hour 0 for a pickup day starting at hour 72: its deadline is hour 96.
+    const scheduled = (nowHours: number) =>
+      evaluateRisk(
+        input({
+          status: 'booked',
+          pickedUpAt: null,
+          bookedAt: at(0),
+          pickupFrom: at(72),
+          pickupDueAt: at(96),
+          nowHours,
+        }),
+      ).filter((f) => f.rule === 'pickup_not_made');
+    expect(scheduled(24)).toEqual([]);
+    expect(scheduled(90)).toEqual([]);
+    expect(scheduled(96)).toEqual([expect.objectContaining({ severity: 'high' })]);
   });
 
   it('past the deadline of a service the seller pinned: no other courier is promised, the seller is asked to book again', () => {
