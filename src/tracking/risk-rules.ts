@@ -522,18 +522,23 @@ function lateVsLane(ctx: Context): RiskFinding | null {
 
 /**
  * The courier holds the parcel at a hub, misrouted it, or reported it damaged; closes once a later scan
- * shows the parcel moving again. Before pickup the pickup rule speaks instead.
+ * shows the parcel moving again. Before pickup the pickup rule speaks instead. A hold the seller asked for
+ * (in place) is not the courier's.
  */
 function heldOrMisrouted(ctx: Context): RiskFinding | null {
   const { input, events, now } = ctx;
   if (BEFORE_PICKUP.has(input.shipment.status)) return null;
   let held: RiskEvent | undefined;
   for (const e of events) {
-    if (e.reason && HELD.has(e.reason)) held = e;
+    // A hold scanned again day after day is one hold, from its first scan: dated from the newest, it never
+    // rose to high, and each scan read as a new cause asked the seller again.
+    if (e.reason && HELD.has(e.reason)) held = held?.reason === e.reason ? held : e;
     else if (held && e.status && e.status !== 'exception') held = undefined; // moving again
   }
   if (!held) return null;
   const reason = held.reason!;
+  // The seller's own hold, in place: the courier keeps the parcel because it was asked to.
+  if (reason === 'held_at_hub' && input.shipment.sellerInstruction?.held) return null;
   const long = now - held.occurredAt.getTime() >= input.config.held.highAfterHours * HOUR;
   const note = courierNote(held);
   const where = held.location ? oneLine(held.location, 60) : '';

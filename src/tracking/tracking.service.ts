@@ -90,8 +90,12 @@ const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
 /** The seller's latest hold or re-attempt the courier took (RiskInput's `sellerInstruction`). */
 type SellerInstruction = NonNullable<RiskInput['shipment']['sellerInstruction']>;
 
-/** The rules a parcel's silence raises, which a hold the seller asked for explains. */
-const SILENCE_RULES: ReadonlySet<RiskRuleCode> = new Set(['stale_no_scan', 'late_vs_lane']);
+/** The rules a parcel's silence or holding raises, which a hold the seller asked for explains. */
+const SILENCE_RULES: ReadonlySet<RiskRuleCode> = new Set([
+  'stale_no_scan',
+  'late_vs_lane',
+  'held_or_misrouted',
+]);
 
 const random = () => randomInt(1_000_000) / 1_000_000;
 
@@ -347,9 +351,9 @@ export class TrackingService {
       else if (s.status === 'delivered')
         assessments.set(s.id, this.assess(s, 'delivered', eventsOf(s), now, NO_OUTLOOK, {}));
     }
-    // A parcel the seller holds at the courier is silent by their choice, and one they released or had
-    // re-attempted is the courier's to move from then: judged again knowing it. Asked only of parcels
-    // found silent, so a batch going its way costs no statement more.
+    // A parcel the seller holds at the courier is silent (and held) by their choice, and one they released
+    // or had re-attempted is the courier's to move from then: judged again knowing it. Asked only of parcels
+    // found silent or held, so a batch going its way costs no statement more.
     const silent = ours.filter((s) => assessments.get(s.id)?.findings.some((f) => SILENCE_RULES.has(f.rule)));
     const told = await this.actions.latestInstructions(silent.map((s) => ({ id: s.id, awb: s.awb! })));
     for (const s of silent) {

@@ -500,6 +500,55 @@ describe('held at a hub, misrouted, damaged', () => {
     expect(rules(evaluateRisk(input({ status: 'in_transit', events: moving, nowHours: 31 })))).toEqual([]);
   });
 
+  it('a hold scanned again each day dates from its first scan: it rises to high, and asks again for no new cause', () => {
+    const held = (h: number) =>
+      ev(h, 'exception', { reason: 'held_at_hub', rawCode: '150', rawText: 'Paket ditahan' });
+    const events = [ev(0, 'picked_up'), held(10), held(34), held(58)];
+    const f = only(evaluateRisk(input({ status: 'in_transit', events, nowHours: 59 })), 'held_or_misrouted');
+    expect(f).toMatchObject({ severity: 'high', causeAt: at(10) });
+    // Held, then misrouted: a new cause, dated from its own scan.
+    const misrouted = [...events, ev(60, 'exception', { reason: 'misroute' })];
+    expect(
+      only(
+        evaluateRisk(input({ status: 'in_transit', events: misrouted, nowHours: 61 })),
+        'held_or_misrouted',
+      ),
+    ).toMatchObject({ reason: 'misroute', causeAt: at(60) });
+  });
+
+  it('a hold the seller asked for is no hub holding the parcel: no alert while it is in place', () => {
+    const events = [
+      ev(0, 'picked_up'),
+      ev(10, 'exception', { reason: 'held_at_hub', rawText: 'HELD AS SHIPPERS REQUEST' }),
+    ];
+    const asked = { held: true, at: at(9) };
+    expect(
+      rules(evaluateRisk(input({ status: 'in_transit', events, nowHours: 70, sellerInstruction: asked }))),
+    ).not.toContain('held_or_misrouted');
+    // Released (a re-attempt asked since), a hold is the courier's again.
+    expect(
+      rules(
+        evaluateRisk(
+          input({
+            status: 'in_transit',
+            events,
+            nowHours: 70,
+            sellerInstruction: { held: false, at: at(9) },
+          }),
+        ),
+      ),
+    ).toContain('held_or_misrouted');
+    // A damaged or misrouted parcel is alerted, hold or not.
+    const damaged = [...events, ev(20, 'exception', { reason: 'damaged' })];
+    expect(
+      rules(
+        evaluateRisk(
+          input({ status: 'in_transit', events: damaged, nowHours: 21, sellerInstruction: asked }),
+        ),
+      ),
+    ).toContain('held_or_misrouted');
+  });
+
   it('a damaged parcel is high at once', () => {
     const events = [ev(0, 'picked_up'), ev(10, 'exception', { reason: 'damaged' })];
     expect(
