@@ -68,6 +68,8 @@ export interface RiskEvent {
   occurredAt: Date;
   location?: string;
   isReturnLeg: boolean;
+  /** A delivery's word on the COD cash: false, the courier says it took none (absent: not said). */
+  codCollected?: boolean;
 }
 
 /**
@@ -631,31 +633,45 @@ const RULES: Record<RiskRuleCode, (ctx: Context) => RiskFinding | null> = {
  * Delivered, then taken back by the courier's own lines: a return started or made, or a failed attempt,
  * after the last delivery (a delivery scanned by mistake, corrected). The seller was credited the COD cash
  * on the delivery, and the courier may now remit none; the shipment stays delivered (a delivery is final in
- * Kirim), so the seller and finance hear of it here. Gone once the courier delivers it again.
+ * Kirim), so the seller and finance hear of it here. Gone once the courier delivers it again, with the cash
+ * for a COD parcel: a later delivery saying no cash was taken clears nothing, and itself takes back the cash
+ * of a delivery before it that brought it (deliveryWithCashAfterAll reads the lines alike).
  */
 function deliveryContradicted(ctx: Context): RiskFinding | null {
   const { input, events } = ctx;
   if (input.shipment.status !== 'delivered') return null;
+  const cod = input.shipment.codAmount > 0;
+  const delivers = (e: RiskEvent) => e.status === 'delivered' && !e.isReturnLeg;
+  const noCash = (e: RiskEvent) => cod && delivers(e) && e.codCollected === false;
   let last = -1;
-  for (const [i, e] of events.entries()) if (e.status === 'delivered' && !e.isReturnLeg) last = i;
+  for (const [i, e] of events.entries()) if (delivers(e) && !noCash(e)) last = i;
+  // Only deliveries without the cash: nothing was credited for one to take back; read as before.
+  if (last < 0) for (const [i, e] of events.entries()) if (delivers(e)) last = i;
   if (last < 0) return null;
   const delivered = events[last];
+  const withCash = !noCash(delivered);
   const taken = events
     .slice(last + 1)
-    .find((e) => e.occurredAt.getTime() > delivered.occurredAt.getTime() && takesDeliveryBack(e));
+    .find(
+      (e) =>
+        e.occurredAt.getTime() > delivered.occurredAt.getTime() &&
+        (takesDeliveryBack(e) || (withCash && noCash(e))),
+    );
   if (!taken) return null;
   const note = courierNote(taken);
-  const cod = input.shipment.codAmount > 0;
+  const cashDenied = delivers(taken);
   return finding('delivery_contradicted', {
     severity: 'high',
-    reason: taken.reason ?? 'rts_initiated',
+    reason: taken.reason ?? (cashDenied ? 'attempt_failed' : 'rts_initiated'),
     message:
-      `${ctx.courier} reported the parcel delivered at ${wib(delivered.occurredAt)}, then at ` +
-      `${wib(taken.occurredAt)} that it was not${note.en}` +
+      `${ctx.courier} reported the parcel delivered${cashDenied ? ' with its COD cash' : ''} at ` +
+      `${wib(delivered.occurredAt)}, then at ${wib(taken.occurredAt)} that ` +
+      `${cashDenied ? 'the cash was not collected' : 'it was not'}${note.en}` +
       `${cod ? ': the COD cash credited on the delivery may not be remitted' : ''}. Ask the courier which is true.`,
     messageIndonesian:
-      `${ctx.kurir} melaporkan paket terkirim pada ${formatWibTimeId(delivered.occurredAt)}, lalu pada ` +
-      `${formatWibTimeId(taken.occurredAt)} bahwa paket tidak terkirim${note.id}` +
+      `${ctx.kurir} melaporkan paket terkirim${cashDenied ? ' dengan uang COD' : ''} pada ` +
+      `${formatWibTimeId(delivered.occurredAt)}, lalu pada ${formatWibTimeId(taken.occurredAt)} bahwa ` +
+      `${cashDenied ? 'uang COD tidak ditagih' : 'paket tidak terkirim'}${note.id}` +
       `${cod ? ': uang COD yang dikreditkan saat terkirim mungkin tidak disetor' : ''}. Tanyakan kepada kurir mana yang benar.`,
     suggestedAction: 'contact',
     causeAt: taken.occurredAt,

@@ -755,6 +755,24 @@ describe('delivery_contradicted', () => {
     expect(delivered([ev(55, 'delivery_failed')], 0)[0].message).not.toMatch(/COD/);
   });
 
+  it('a COD delivery is not cleared by a later one saying no cash was taken, and one saying so takes the cash back', () => {
+    const noCash = (h: number) => ({ ...ev(h, 'delivered'), codCollected: false }) as RiskEvent;
+    // Taken back, then delivered without the cash: still contradicted, by the line that took it back.
+    const after = delivered([ev(60, 'returning_to_sender'), noCash(80)]);
+    expect(after).toEqual([expect.objectContaining({ rule: 'delivery_contradicted', causeAt: at(60) })]);
+    // The courier correcting its delivery to "cash not collected": the cash credited is taken back.
+    const corrected = delivered([noCash(60)]);
+    expect(corrected).toEqual([expect.objectContaining({ rule: 'delivery_contradicted', causeAt: at(60) })]);
+    expect(corrected[0].message).toBe(
+      'J&T Express reported the parcel delivered with its COD cash at 2026-11-04 10:00 WIB, then at ' +
+        '2026-11-04 20:00 WIB that the cash was not collected: the COD cash credited on the delivery may not be ' +
+        'remitted. Ask the courier which is true.',
+    );
+    // Delivered again with the cash: cleared. A prepaid parcel's deliveries carry no cash to take back.
+    expect(delivered([noCash(60), ev(80, 'delivered')])).toEqual([]);
+    expect(delivered([noCash(60)], 0)).toEqual([]);
+  });
+
   it('nothing for a delivery left standing: later scans that take nothing back, or a second delivery after', () => {
     expect(delivered([])).toEqual([]);
     expect(delivered([ev(60, 'in_transit'), ev(61, null)])).toEqual([]);
@@ -1070,6 +1088,7 @@ const CAUSE_OF: Record<string, (e: RiskEvent, f: RiskFinding) => boolean> = {
   held_or_misrouted: (e, f) => e.reason === f.reason,
   pickup_not_made: (e) => e.reason === 'pickup_failed',
   delivery_contradicted: (e) =>
+    (e.status === 'delivered' && e.codCollected === false) ||
     e.status === 'returning_to_sender' ||
     e.status === 'returned' ||
     e.status === 'delivery_failed' ||
