@@ -56,7 +56,7 @@ export class SellersController {
   }
 
   @Patch('settings')
-  @ApiErrors(422)
+  @ApiErrors(422, 429)
   @ApiBearerAuth()
   @Roles('seller_owner')
   @ApiOperation({

@@ -2,6 +2,7 @@ import {
   BusinessRuleError,
   ConflictError,
   NotFoundError,
+  RateLimitedError,
   UnavailableError,
   ValidationFailedError,
 } from 'src/common/errors/app-error';
@@ -67,6 +68,22 @@ export class WebhookDnsUnavailableError extends UnavailableError {
       'SELLERS_WEBHOOK_DNS_UNAVAILABLE',
       'The webhook host could not be looked up just now; try again',
       30,
+    );
+  }
+}
+
+/**
+ * A seller's webhook URLs checked too often (each costs a DNS lookup on the instance's shared resolver): one
+ * at a time, WEBHOOK_URL_CHECKS per WEBHOOK_URL_CHECK_WINDOW_SECONDS.
+ */
+export class WebhookUrlChecksRateLimitedError extends RateLimitedError {
+  constructor(retryAfterSeconds: number, inFlight: boolean) {
+    super(
+      'SELLERS_WEBHOOK_URL_RATE_LIMITED',
+      inFlight
+        ? 'Another webhook URL of yours is being checked; send this one when it has answered'
+        : 'Too many webhook URL changes in a short time; try again later',
+      retryAfterSeconds,
     );
   }
 }

@@ -6,13 +6,15 @@ import { ApiKeysService } from 'src/auth/api-keys.service';
 import { AuthService } from 'src/auth/auth.service';
 import { UsersService, userView } from 'src/auth/users.service';
 import { Principal, Role } from 'src/common/auth/principal';
-import { Clock } from 'src/common/clock';
+import { Clock, SystemClock } from 'src/common/clock';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Transactions } from 'src/database/transaction';
 import { Seller } from './seller.entity';
 import { SellerSettings } from './seller-settings.entity';
 import { MeDto, SettingsDto, SignupDto, SignupResultDto, UpdateSettingsDto } from './sellers.dto';
 import { WebhookTargetPolicy } from './webhook-target-policy';
+import { WebhookUrlChecksRateLimitedError } from './sellers.errors';
+import { OneAtATimeLimit } from 'src/common/one-at-a-time-limit';
 
 function settingsView(s: SellerSettings): SettingsDto {
   return {
@@ -27,6 +29,10 @@ function settingsView(s: SellerSettings): SettingsDto {
 
 const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
+/** Webhook URLs a seller may have checked per window (ten in ten minutes: a person trying a few URLs). */
+const WEBHOOK_URL_CHECKS = 10;
+const WEBHOOK_URL_CHECK_WINDOW_SECONDS = 600;
+
 @Injectable()
 export class SellersService {
   /** Quotes read the preset and lost margin on every call: kept briefly, dropped here on change. */
@@ -40,6 +46,8 @@ export class SellersService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly webhookTargets: WebhookTargetPolicy,
+    /** Real time, for the webhook URL checks' window (sandbox time must not count). */
+    private readonly realTime: SystemClock,
   ) {
     this.settingsCache = new TtlCache(config.business.caches.settings * 1000);
   }
@@ -138,11 +146,31 @@ export class SellersService {
   }
 
   /**
+   * Checks a webhook URL a seller is setting, one at a time per seller and WEBHOOK_URL_CHECKS per window (on
+   * this instance, whose resolver it uses): each costs a DNS lookup on the resolver every delivery shares,
+   * and an owner saving URLs of names that never answer, request after request, held its lookups for all.
+   * @throws WebhookUrlChecksRateLimitedError SELLERS_WEBHOOK_URL_RATE_LIMITED (429, with Retry-After)
+   */
+  private async vetWebhookUrl(sellerId: string, url: string): Promise<void> {
+    const turn = await this.webhookUrlChecks.run(sellerId, this.realTime.now().getTime(), () =>
+      this.webhookTargets.vet(url),
+    );
+    if ('refused' in turn)
+      throw new WebhookUrlChecksRateLimitedError(turn.refused.retryAfterSeconds, turn.refused.running);
+  }
+  private readonly webhookUrlChecks = new OneAtATimeLimit(
+    WEBHOOK_URL_CHECKS,
+    WEBHOOK_URL_CHECK_WINDOW_SECONDS * 1000,
+    5,
+  );
+
+  /**
    * Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret.
    * A webhook URL must pass WebhookTargetPolicy (checked before anything is written). `changedBy` must
    * still be an active user of the seller (UsersService.holdActive).
    * @throws InvalidTokenError AUTH_INVALID_TOKEN (`changedBy` was removed)
-   * @throws WebhookUrlInvalidError, WebhookTargetForbiddenError, WebhookHostUnresolvableError, WebhookDnsUnavailableError
+   * @throws WebhookUrlInvalidError, WebhookTargetForbiddenError, WebhookHostUnresolvableError, WebhookDnsUnavailableError,
+   *   WebhookUrlChecksRateLimitedError
    */
   async updateSettings(
     sellerId: string,
@@ -150,7 +178,7 @@ export class SellersService {
     patch: UpdateSettingsDto,
   ): Promise<SettingsDto> {
     // Resolved outside the transaction: no row lock is held while DNS answers.
-    if (typeof patch.webhookUrl === 'string') await this.webhookTargets.vet(patch.webhookUrl);
+    if (typeof patch.webhookUrl === 'string') await this.vetWebhookUrl(sellerId, patch.webhookUrl);
     const view = await this.tx.run(async (m) => {
       // A removed owner must not point the seller's events at their own receiver, or take its secret.
       await this.users.holdActive(sellerId, changedBy);

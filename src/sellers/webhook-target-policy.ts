@@ -72,16 +72,28 @@ export function systemResolver(
   lookupHost: SystemLookup = (host) => dns.lookup(host, { all: true, verbatim: true }),
 ): Resolve {
   const inFlight = new Map<string, { answer: Promise<ResolvedAddress[]>; wantedUntil: number }>();
-  const waiting: (() => void)[] = [];
+  /** Names waiting their turn: `wake(true)` gives one the lookup freed, `wake(false)` drops it from the line. */
+  const waiting: { wake: (turn: boolean) => void; wanted: () => number }[] = [];
   let running = 0;
+  const nextTurn = () => waiting.shift()?.wake(true);
+  // Names every caller gave up on leave the line when it is counted: left in it until their turn, they
+  // filled it, and a seller saving URLs of names that never answer kept every other's lookups refused.
+  const dropAbandoned = () => {
+    const now = Date.now();
+    for (let i = waiting.length - 1; i >= 0; i -= 1)
+      if (now >= waiting[i].wanted()) waiting.splice(i, 1)[0].wake(false);
+  };
   const lookup = async (host: string, wanted: () => number): Promise<ResolvedAddress[]> => {
+    if (running >= SYSTEM_LOOKUPS_AT_ONCE) dropAbandoned();
     if (running >= SYSTEM_LOOKUPS_AT_ONCE && waiting.length >= SYSTEM_LOOKUPS_QUEUED)
       throw timedOut(`${waiting.length} names already wait for a DNS lookup`);
-    while (running >= SYSTEM_LOOKUPS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-    if (Date.now() >= wanted()) {
-      // Its turn came after every caller gave up: the turn goes to the next.
-      waiting.shift()?.();
-      throw timedOut('no caller waits for this DNS answer any more');
+    while (running >= SYSTEM_LOOKUPS_AT_ONCE) {
+      const turn = await new Promise<boolean>((wake) => waiting.push({ wake, wanted }));
+      if (Date.now() >= wanted()) {
+        // Its turn came after every caller gave up (the turn goes to the next), or it was dropped.
+        if (turn) nextTurn();
+        throw timedOut('no caller waits for this DNS answer any more');
+      }
     }
     running += 1;
     try {
@@ -91,7 +103,7 @@ export function systemResolver(
       }));
     } finally {
       running -= 1;
-      waiting.shift()?.();
+      nextTurn();
     }
   };
   return (host) => {

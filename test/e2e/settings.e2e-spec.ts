@@ -94,6 +94,24 @@ describe('webhook settings, with private networks refused (as in production)', (
     expect(settings).toMatchObject({ webhookUrl: null, webhookSecretSet: false, scoringPreset: 'balanced' });
   });
 
+  it('checks ten webhook URLs per seller in ten minutes (each is a DNS lookup): the eleventh is 429 with Retry-After', async () => {
+    const seller = await signupSeller(http);
+    for (let i = 0; i < 10; i += 1)
+      await patch({ webhookUrl: `https://toko.example.id/hook-${i}` }, seller.auth).expect(200);
+    const refused = await patch({ webhookUrl: 'https://toko.example.id/hook-10' }, seller.auth).expect(429);
+    expect(refused.body.code).toBe('SELLERS_WEBHOOK_URL_RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(600);
+    // Nothing written; other changes, and other sellers' URLs, are not held.
+    expect((await http.get('/v1/settings').set(seller.auth).expect(200)).body.webhookUrl).toBe(
+      'https://toko.example.id/hook-9',
+    );
+    await patch({ scoringPreset: 'fastest' }, seller.auth).expect(200);
+    await patch({ webhookUrl: 'https://toko.example.id/other' }, (await signupSeller(http)).auth).expect(200);
+    t.realClock.advance(601_000);
+    await patch({ webhookUrl: 'https://toko.example.id/hook-10' }, seller.auth).expect(200);
+  });
+
   it('refuses a saved host again once its DNS answer has moved to a private address', async () => {
     const seller = await signupSeller(http);
     t.dns.set('moving.example.id', ['93.184.215.14']);

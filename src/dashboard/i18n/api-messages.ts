@@ -40,6 +40,7 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SELLERS_WEBHOOK_TARGET_FORBIDDEN:
     'Alamat webhook ini tidak diizinkan: webhook hanya dikirim ke alamat internet publik.',
   SELLERS_WEBHOOK_DNS_UNAVAILABLE: 'Alamat webhook belum dapat diperiksa. Coba lagi nanti.',
+  SELLERS_WEBHOOK_URL_RATE_LIMITED: 'Alamat webhook terlalu sering diubah. Coba lagi beberapa menit lagi.',
   SELLERS_WEBHOOK_DELIVERY_DELIVERED: 'Kiriman webhook ini sudah terkirim.',
   SELLERS_WEBHOOK_DELIVERY_IN_FLIGHT: 'Kiriman webhook ini sedang dikirim.',
   SELLERS_WEBHOOK_URL_MISSING: 'Isi URL webhook terlebih dahulu.',

@@ -20,6 +20,7 @@ import {
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository';
 import { WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookSender } from './webhook-sender.service';
+import { OneAtATimeLimit } from 'src/common/one-at-a-time-limit';
 
 export function deliveryView(d: WebhookDelivery): WebhookDeliveryDto {
   return {
@@ -45,10 +46,11 @@ const TESTS_PER_MINUTE = 5;
  */
 @Injectable()
 export class WebhookDeliveriesService {
-  /** Sellers with a test event being sent now (this instance). */
-  private readonly testing = new Set<string>();
-  /** When each seller's recent test events started, real time (this instance). */
-  private readonly recentTests = new Map<string, number[]>();
+  /**
+   * One test at a time per seller, at most TESTS_PER_MINUTE a minute of real time (on this instance): a test
+   * skips the delivery queue's per-seller limit and holds its request while the receiver answers.
+   */
+  private readonly tests = new OneAtATimeLimit(TESTS_PER_MINUTE, 60_000, 10);
 
   constructor(
     private readonly repository: WebhookDeliveriesRepository,
@@ -110,30 +112,14 @@ export class WebhookDeliveriesService {
    * Sends a `webhook.test` event now, through the same vetting, signing and recording as every event,
    * and answers how it went. Tried once: not delivered → `failed` at once (retry it by id).
    * @throws WebhookUrlMissingError SELLERS_WEBHOOK_URL_MISSING (422 naming webhookUrl)
+   * @throws WebhookTestRateLimitedError SELLERS_WEBHOOK_TEST_RATE_LIMITED (429, Retry-After): see `tests`
    */
   async sendTest(sellerId: string): Promise<WebhookTestResultDto> {
-    this.admitTest(sellerId);
-    try {
-      return await this.sendTestEvent(sellerId);
-    } finally {
-      this.testing.delete(sellerId);
-    }
-  }
-
-  /**
-   * One test at a time per seller, at most TESTS_PER_MINUTE a minute of real time (on this instance): a test
-   * skips the delivery queue's per-seller limit and holds its request while the receiver answers.
-   * @throws WebhookTestRateLimitedError SELLERS_WEBHOOK_TEST_RATE_LIMITED (429, Retry-After)
-   */
-  private admitTest(sellerId: string): void {
-    const now = this.realTime.now().getTime();
-    const recent = (this.recentTests.get(sellerId) ?? []).filter((at) => at > now - 60_000);
-    if (this.testing.has(sellerId)) throw new WebhookTestRateLimitedError(10);
-    if (recent.length >= TESTS_PER_MINUTE)
-      throw new WebhookTestRateLimitedError(Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000)));
-    recent.push(now);
-    this.recentTests.set(sellerId, recent);
-    this.testing.add(sellerId);
+    const turn = await this.tests.run(sellerId, this.realTime.now().getTime(), () =>
+      this.sendTestEvent(sellerId),
+    );
+    if ('refused' in turn) throw new WebhookTestRateLimitedError(turn.refused.retryAfterSeconds);
+    return turn.done;
   }
 
   private async sendTestEvent(sellerId: string): Promise<WebhookTestResultDto> {

@@ -50,6 +50,26 @@ describe('the system resolver (getaddrinfo, two lookups at once)', () => {
     await Promise.all(answers);
   });
 
+  it('counts only names someone still waits for against the line: names given up on leave it at once', async () => {
+    const resolve = systemResolver((host) =>
+      host === 'good.example'
+        ? Promise.resolve([{ address: '203.0.113.7', family: 4 }])
+        : after(60_000, () => []),
+    );
+    // Two hold the lookups for a minute; 64 more fill the line, and their callers give up at 4 s.
+    const flood = Array.from({ length: 66 }, (_, i) => resolve(`n${i}.example`).catch(() => 'gave up'));
+    await jest.advanceTimersByTimeAsync(5_000);
+    // Asked now, a name waits in a line of none (not refused as the 65th), though it still waits its turn.
+    const good = resolve('good.example').then(
+      () => 'answered',
+      (e: { message: string }) => e.message,
+    );
+    await jest.advanceTimersByTimeAsync(4_000);
+    expect(await good).toBe('no DNS answer within 4000 ms');
+    await jest.advanceTimersByTimeAsync(60_000);
+    await Promise.all(flood);
+  });
+
   it('shares one lookup among the callers of a host, kept while any of them still waits', async () => {
     let calls = 0;
     const resolve = systemResolver(() => {
