@@ -409,6 +409,25 @@ describe('seller webhooks: outbox, signatures, retries, isolation between seller
     expect(foreign.body.code).toBe('SELLERS_WEBHOOK_DELIVERY_NOT_FOUND');
   }, 120_000);
 
+  it('counts an event’s retry window from when it was written, not its first attempt: a backlog a failing receiver left ends', async () => {
+    const seller = await subscribed('/late-first');
+    receiver.behaviour = (r) => (r.path === '/late-first' ? 500 : 200);
+    try {
+      // Written, then not tried for a day and more (the seller's deliveries went one at a time behind others).
+      const eventId = await enqueue(seller.sellerId, 'invoice.issued', { invoiceId: 'inv-late' });
+      advance(25 * HOUR);
+      await sender.runDue();
+      const [delivery] = await deliveries(seller);
+      expect(delivery).toMatchObject({ eventId, status: 'failed', attempts: 1, nextAttemptAt: null });
+      // The retry route still gives it a fresh window of its own.
+      await http.post(`/v1/webhook-deliveries/${delivery.id}/retry`).set(seller.auth).expect(200);
+      await sender.runDue();
+      expect((await deliveries(seller))[0]).toMatchObject({ status: 'pending', attempts: 2 });
+    } finally {
+      receiver.behaviour = () => 200;
+    }
+  });
+
   it('keeps no piece of the secret from an answer that echoes it across the read’s cut or stops partway through it', async () => {
     const seller = await subscribed('/echo');
     const max = t.app.get(AppConfig).business.sellerWebhooks.responseSnippetChars;

@@ -13,7 +13,12 @@ export interface ClaimedDelivery {
   body: string;
   autoRetry: boolean;
   windowAttempts: number;
-  windowStartedAt: Date | null;
+  /**
+   * The retry window's start: when the event was written, or when the seller last asked for it again. Not
+   * its first attempt: a seller's deliveries wait behind each other while its receiver fails, and a window
+   * from each one's first attempt never let a backlog end.
+   */
+  windowStartedAt: Date;
   claimToken: string;
   /** The seller's settings now (a changed URL or rotated secret applies to the next attempt). */
   webhookUrl: string | null;
@@ -50,7 +55,7 @@ interface ClaimedRow {
   body: string;
   auto_retry: boolean;
   window_attempts: number;
-  window_started_at: Date | null;
+  window_started_at: Date;
   claim_token: string;
   webhook_url: string | null;
   webhook_secret: string | null;
@@ -71,7 +76,8 @@ const claimed = (r: ClaimedRow): ClaimedDelivery => ({
 });
 
 const CLAIMED_COLUMNS =
-  'c.id, c.event_id, c.seller_id, c.type, c.body, c.auto_retry, c.window_attempts, c.window_started_at, c.claim_token';
+  'c.id, c.event_id, c.seller_id, c.type, c.body, c.auto_retry, c.window_attempts, ' +
+  'coalesce(c.window_started_at, c.created_at) AS window_started_at, c.claim_token';
 
 /** The webhook outbox in SQL: inserts in the caller's transaction, claims with a lease, attempts, retries. */
 @Injectable()
@@ -256,7 +262,7 @@ export class WebhookDeliveriesRepository {
    */
   async retry(sellerId: string, id: string, now: Date): Promise<boolean> {
     const [, n] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, window_started_at = NULL,
+      `UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = $3, window_started_at = $3,
          window_attempts = 0, claimed_until = NULL, claim_token = NULL, updated_at = $3
        WHERE id = $1 AND seller_id = $2 AND status <> 'delivered' AND (claimed_until IS NULL OR claimed_until <= $3)`,
       [id, sellerId, now],

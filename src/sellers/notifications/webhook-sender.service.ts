@@ -159,8 +159,8 @@ export class WebhookSender {
 
   /**
    * Sends one claimed delivery and records the attempt: 2xx → delivered; otherwise due again after a
-   * jittered backoff, or `failed` once the retry window (24 h from its first attempt) is over, or at once
-   * for a test event.
+   * jittered backoff, or `failed` once the retry window (24 h from when the event was written, or the seller
+   * asked for it again) is over, or at once for a test event.
    */
   async deliver(d: ClaimedDelivery): Promise<DeliveryOutcome> {
     const attemptedAt = this.clock.now();
@@ -169,7 +169,7 @@ export class WebhookSender {
         ? await this.client.send(d.webhookUrl, d.webhookSecret, d)
         : { delivered: false, responseCode: null, error: 'not sent: no webhook URL is configured' };
     const now = this.clock.now();
-    const windowStartedAt = d.windowStartedAt ?? attemptedAt;
+    const { windowStartedAt } = d;
     const next =
       attempt.delivered || !d.autoRetry
         ? null
