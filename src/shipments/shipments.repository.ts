@@ -418,14 +418,16 @@ export class ShipmentsRepository {
 
   /**
    * Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches.
-   * `requested`: the seller's cancellation whose answer was lost (the courier may have taken it), kept as
-   * `cancel_requested_at` for the pickup watch.
+   * `requested`: a Date, the seller's cancellation whose answer was lost (the courier may have taken it),
+   * kept as `cancel_requested_at` for the pickup watch; null, the courier refused it (it holds the order):
+   * a request kept before is over; absent, left as it is.
    */
-  async releaseCancellation(id: string, claim: Date, requested?: Date): Promise<void> {
+  async releaseCancellation(id: string, claim: Date, requested?: Date | null): Promise<void> {
     await this.tx.manager.query(
-      `UPDATE shipments SET cancel_claimed_until = NULL, cancel_requested_at = COALESCE($3, cancel_requested_at)
+      `UPDATE shipments SET cancel_claimed_until = NULL,
+              cancel_requested_at = CASE WHEN $4 THEN $3::timestamptz ELSE cancel_requested_at END
         WHERE id = $1 AND cancel_claimed_until = $2`,
-      [id, claim, requested ?? null],
+      [id, claim, requested ?? null, requested !== undefined],
     );
   }
 

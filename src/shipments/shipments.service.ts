@@ -581,7 +581,8 @@ export class ShipmentsService {
     const gone =
       !outcome.cancelled && (outcome.reason === 'already_cancelled' || outcome.reason === 'not_found');
     if (!outcome.cancelled && !gone) {
-      await this.repository.releaseCancellation(id, claim);
+      // The courier holds the order and said no: an earlier request whose answer was lost is over too.
+      await this.repository.releaseCancellation(id, claim, null);
       throw new CannotCancelError(
         claimed.status,
         `${courier} refused the cancellation (${outcome.reason}): ${outcome.rawMessage}`,

@@ -282,6 +282,28 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     expect(await atCourier(b)).toContain('cancelled');
   });
 
+  it('a cancel whose answer was lost, then refused by the courier when asked again: the courier’s own cancellation later is its own', async () => {
+    const b = await book(PINNED[1]);
+    await withCancelAnswer(b.courier, { lost: true, reached: false }, () =>
+      http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(503),
+    );
+    await withCancelAnswer(
+      b.courier,
+      {
+        lost: false,
+        outcome: { cancelled: false, reason: 'refused', rawMessage: 'order is being processed' },
+      },
+      () => http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(409),
+    );
+    await world().script((await world().find(b.courier, b.awb))!, 'courier_cancelled');
+    t.clock.advance(3600_000);
+    expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ bookingFailed: 1 });
+    expect(await shipment(b.id)).toMatchObject({
+      status: 'booking_failed',
+      reason: 'pinned_courier_cancelled',
+    });
+  });
+
   it('a courier that no longer knows the order (not_found) lets the seller cancel it', async () => {
     const b = await book(PINNED[1]);
     await withCancelAnswer(
