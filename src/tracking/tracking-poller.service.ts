@@ -224,6 +224,7 @@ export class TrackingPoller {
         release();
         await this.tracked.schedule(shipments.map((s) => ({ id: s.id, at })));
         if (!(e instanceof CourierUnavailableError)) throw e;
+        await this.reassess(courier, shipments);
         if (failures === 1 || e.reason !== 'circuit_open')
           this.logger.warn(
             { courier, reason: e.reason, failures },
@@ -257,6 +258,7 @@ export class TrackingPoller {
       figures.failed += 1;
       const at = nextPollAt(s.status, now(), this.config.business.tracking.cadence, random());
       await this.tracked.schedule([{ id: s.id, at }]);
+      await this.reassess(courier, shipments);
       this.logger.warn(
         { courier, reason: refusal.reason, rawCode: refusal.rawCode, awb: s.awb, nextPollAt: at },
         'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace',
@@ -277,6 +279,21 @@ export class TrackingPoller {
           results: answers.flatMap((a) => a.results),
         }
       : null;
+  }
+
+  /** The tracker's judgement of parcels their courier did not answer for (reassessUnanswered), logged if it fails. */
+  private async reassess(courier: CourierCode, shipments: TrackedShipment[]): Promise<void> {
+    try {
+      await this.tracking.reassessUnanswered(
+        courier,
+        shipments.map((s) => s.awb!),
+      );
+    } catch (e) {
+      this.logger.error(
+        { err: e, courier, shipments: shipments.length },
+        'tracking poll: judging unanswered parcels failed',
+      );
+    }
   }
 
   /**

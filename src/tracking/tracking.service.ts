@@ -196,6 +196,17 @@ export class TrackingService {
     };
   }
 
+  /**
+   * Judges followed shipments again on what Kirim already holds when their courier could not be asked (down,
+   * or refusing a parcel): the rules time raises (no scan for too long, late, a pickup not made) still tell the
+   * seller through a courier's outage, where they waited for its next answer. Nothing else changes: their next
+   * polls stay as the poller set them (its backoff), and no pickup is cancelled at a courier that cannot answer.
+   */
+  async reassessUnanswered(courier: CourierCode, awbs: string[]): Promise<void> {
+    if (!awbs.length) return;
+    await this.tx.run(() => this.apply(courier, awbs, undefined, 'poll', undefined, [], true));
+  }
+
   /** A courier's push, verified: stored at once; applied asynchronously (see applyPushed). */
   async storePush(
     courier: CourierCode,
@@ -279,6 +290,8 @@ export class TrackingService {
     known?: Map<string, string>,
     /** A poll's answer: its events not stored yet are stored with the history read under the lock. */
     polled: TrackingEvent[] = [],
+    /** Leave the shipments' next polls and following as they are (reassessUnanswered: the poller set them). */
+    keepSchedule = false,
   ): Promise<ApplyResult> {
     const result: ApplyResult = { moved: 0, pickedUp: 0, rebooked: 0, bookingFailed: 0, booked: [] };
     const owners = known ?? (await this.tracked.byAwbs(courier, awbs));
@@ -443,6 +456,7 @@ export class TrackingService {
     await this.tracked.correctOutcomes(learnedLate);
     // The events read that were waiting (a poll's own were stored applied).
     await this.events.markProcessed(pending, owners, courier, now);
+    if (keepSchedule) return result;
     await this.tracked.schedule(polls);
     await this.tracked.stopFollowing(unfollowed);
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
