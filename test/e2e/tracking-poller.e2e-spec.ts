@@ -232,6 +232,36 @@ describe('a courier that is down', () => {
     );
     await t.app.get(SandboxControl).setFaults('sap', { errorRate: 0 });
   });
+
+  it('still has its parcels judged on what Kirim holds: a parcel silent too long is alerted through the outage', async () => {
+    const now = t.clock.now();
+    // Picked up three days ago, not heard of since; its courier now fails every call.
+    const [parcel] = await seedTrackedShipments(t, http, seller, {
+      count: 1,
+      couriers: ['sap'],
+      status: 'in_transit',
+      dueAt: new Date(now.getTime() - 72 * HOUR),
+      prefix: 'SILENT',
+    });
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('sap', { errorRate: 1 });
+    try {
+      expect(await t.app.get(TrackingPoller).pollDue(now)).toMatchObject({ polled: 1, failed: 1 });
+    } finally {
+      await control.setFaults('sap', { errorRate: 0 });
+    }
+    const alerts = (await http.get('/v1/alerts').query({ state: 'open' }).set(seller.auth).expect(200)).body
+      .items as { shipmentId: string; rule: string }[];
+    expect(alerts.filter((a) => a.shipmentId === parcel.id).map((a) => a.rule)).toEqual(['stale_no_scan']);
+    // Its next poll is still the backoff's, not its usual pace's.
+    const [poll] = await t.dataSource.query<{ at: Date }[]>(
+      'SELECT next_poll_at AS at FROM shipment_polls WHERE shipment_id = $1',
+      [parcel.id],
+    );
+    expect(poll.at.getTime() - now.getTime()).toBeLessThan(
+      t.app.get(AppConfig).business.tracking.cadence.everyMinutes.in_transit! * 60_000,
+    );
+  });
 });
 
 describe('a parcel the courier refuses to answer for', () => {
@@ -289,48 +319,5 @@ describe('a parcel the courier refuses to answer for', () => {
     } finally {
       spy.mockRestore();
     }
-  });
-});
-
-describe('a courier that cannot be asked', () => {
-  let t: TestApp;
-  let http: supertest.Agent;
-  let seller: TestSeller;
-
-  beforeAll(async () => {
-    t = await startTestApp({}, undefined, { configure: fastBudgets });
-    http = t.http();
-    seller = await signupSeller(http);
-  });
-  afterAll(() => t.close());
-
-  it('still has its parcels judged on what Kirim holds: a parcel silent too long is alerted through the outage', async () => {
-    const now = t.clock.now();
-    // Picked up three days ago, not heard of since; its courier now fails every call.
-    const [parcel] = await seedTrackedShipments(t, http, seller, {
-      count: 1,
-      couriers: ['sap'],
-      status: 'in_transit',
-      dueAt: new Date(now.getTime() - 72 * HOUR),
-      prefix: 'SILENT',
-    });
-    const control = t.app.get(SandboxControl);
-    await control.setFaults('sap', { errorRate: 1 });
-    try {
-      expect(await t.app.get(TrackingPoller).pollDue(now)).toMatchObject({ polled: 1, failed: 1 });
-    } finally {
-      await control.setFaults('sap', { errorRate: 0 });
-    }
-    const alerts = (await http.get('/v1/alerts').query({ state: 'open' }).set(seller.auth).expect(200)).body
-      .items as { shipmentId: string; rule: string }[];
-    expect(alerts.filter((a) => a.shipmentId === parcel.id).map((a) => a.rule)).toEqual(['stale_no_scan']);
-    // Its next poll is still the backoff's, not its usual pace's.
-    const [poll] = await t.dataSource.query<{ at: Date }[]>(
-      'SELECT next_poll_at AS at FROM shipment_polls WHERE shipment_id = $1',
-      [parcel.id],
-    );
-    expect(poll.at.getTime() - now.getTime()).toBeLessThan(
-      t.app.get(AppConfig).business.tracking.cadence.everyMinutes.in_transit! * 60_000,
-    );
   });
 });
