@@ -456,13 +456,11 @@ export class AreaIndex {
     }
     const city = readings[0];
     if (!typos || !city.words.length) return [];
-    const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
-    const once = (r: Regency) => [...new Set(r.words)];
     return among.filter(
       (r) =>
-        kindOk(r) &&
-        once(r).length === city.words.length &&
-        once(r).every(
+        kindFits(city, r) &&
+        wordsOnce(r).length === city.words.length &&
+        wordsOnce(r).every(
           (w, i) =>
             editDistance(w, city.words[i], typoAllowance(city.words[i])) <= typoAllowance(city.words[i]),
         ),
@@ -473,19 +471,15 @@ export class AreaIndex {
   private regenciesExactlyNamed(city: PlaceQuery, among: Regency[]): Regency[] {
     const joined = city.words.join(' ');
     if (!joined) return [];
-    const kindOk = (r: Regency) => !city.kind || r.kind === city.kind;
-    // A query keeps each word once ("Kota Bau Bau" is typed words "bau"), so names are compared the same way;
-    // typed twice, a word is glued twice ("Pare Pare": "parepare").
-    const once = (r: Regency) => [...new Set(r.words)];
+    // Typed twice, a word is glued twice ("Pare Pare": "parepare").
     const glued = city.words.map((w) => w.repeat(city.repeated?.get(w) ?? 1)).join('');
     const modern = city.words.map(modernSpelling).join(' ');
     return among.filter(
       (r) =>
-        kindOk(r) &&
-        (once(r).join(' ') === joined ||
-          r.glued === glued ||
+        kindFits(city, r) &&
+        (wordsOnce(r).join(' ') === joined ||
           r.words.join('') === glued ||
-          once(r).join(' ') === modern),
+          wordsOnce(r).join(' ') === modern),
     );
   }
 
@@ -849,6 +843,12 @@ function wordKey(words: readonly string[]): string {
 }
 
 /** A name's words written as one, when it has more than one. */
+/** A regency's name words each once: a query keeps each typed word once ("Kota Bau Bau" is typed words "bau"). */
+const wordsOnce = (r: Regency) => [...new Set(r.words)];
+
+/** Whether a regency is of the kind a typed city names ("kota …", "kab. …"), when it names one. */
+const kindFits = (city: PlaceQuery, r: Regency) => !city.kind || r.kind === city.kind;
+
 function gluedOf(words: string[]): string | null {
   return words.length > 1 ? words.join('') : null;
 }

@@ -35,6 +35,12 @@ const WEBHOOK_URL_CHECK_WINDOW_SECONDS = 600;
 
 @Injectable()
 export class SellersService {
+  /** Webhook URL checks: one at a time per seller, WEBHOOK_URL_CHECKS per window (vetWebhookUrl). */
+  private readonly webhookUrlChecks = new OneAtATimeLimit(
+    WEBHOOK_URL_CHECKS,
+    WEBHOOK_URL_CHECK_WINDOW_SECONDS * 1000,
+    5,
+  );
   /** Quotes read the preset and lost margin on every call: kept briefly, dropped here on change. */
   private readonly settingsCache: TtlCache<string, SettingsDto>;
 
@@ -158,11 +164,6 @@ export class SellersService {
     if ('refused' in turn)
       throw new WebhookUrlChecksRateLimitedError(turn.refused.retryAfterSeconds, turn.refused.running);
   }
-  private readonly webhookUrlChecks = new OneAtATimeLimit(
-    WEBHOOK_URL_CHECKS,
-    WEBHOOK_URL_CHECK_WINDOW_SECONDS * 1000,
-    5,
-  );
 
   /**
    * Applies a partial change; setting a webhook URL the first time (or rotating) generates its secret.

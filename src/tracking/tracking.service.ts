@@ -91,7 +91,7 @@ const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
 type SellerInstruction = NonNullable<RiskInput['shipment']['sellerInstruction']>;
 
 /** The rules a parcel's silence or holding raises, which a hold the seller asked for explains. */
-const SILENCE_RULES: ReadonlySet<RiskRuleCode> = new Set([
+const HOLD_EXPLAINED_RULES: ReadonlySet<RiskRuleCode> = new Set([
   'stale_no_scan',
   'late_vs_lane',
   'held_or_misrouted',
@@ -367,7 +367,9 @@ export class TrackingService {
     // A parcel the seller holds at the courier is silent (and held) by their choice, and one they released
     // or had re-attempted is the courier's to move from then: judged again knowing it. Asked only of parcels
     // found silent or held, so a batch going its way costs no statement more.
-    const silent = ours.filter((s) => assessments.get(s.id)?.findings.some((f) => SILENCE_RULES.has(f.rule)));
+    const silent = ours.filter((s) =>
+      assessments.get(s.id)?.findings.some((f) => HOLD_EXPLAINED_RULES.has(f.rule)),
+    );
     const told = await this.actions.latestInstructions(silent.map((s) => ({ id: s.id, awb: s.awb! })));
     for (const s of silent) {
       const instruction = told.get(s.id);
