@@ -4,6 +4,7 @@ import { AppConfig } from 'config';
 import { Principal } from 'src/common/auth/principal';
 import { SystemClock } from 'src/common/clock';
 import { isUuid } from 'src/common/id-param';
+import { clientNetwork } from 'src/common/ip-address';
 import { TtlCache } from 'src/common/ttl-cache';
 import {
   InvalidCredentialsError,
@@ -95,20 +96,22 @@ export class AuthService {
   }
 
   /**
-   * Logs in by email and password. Every attempt counts against the client address (LOGIN_RATE_LIMIT_PER_IP);
-   * failures count per email and client address (LOGIN_RATE_LIMIT), so failures from one client never lock
-   * the owner out from another, and per email from anywhere (LOGIN_RATE_LIMIT_PER_ACCOUNT, higher), so
-   * guesses from many addresses end too. Fixed windows in real time, shared by all instances.
+   * Logs in by email and password. Every attempt counts against the client address, an IPv6 one by its /64
+   * (LOGIN_RATE_LIMIT_PER_IP); failures count per email and client address (LOGIN_RATE_LIMIT), so failures
+   * from one client never lock the owner out from another, and per email from anywhere
+   * (LOGIN_RATE_LIMIT_PER_ACCOUNT, higher), so guesses from many addresses end too. Fixed windows in real
+   * time, shared by all instances.
    * @throws LoginRateLimitedError AUTH_RATE_LIMITED (with retry-after seconds)
    * @throws InvalidCredentialsError AUTH_INVALID_CREDENTIALS
    */
   async login(email: string, password: string, clientIp: string): Promise<AccessToken> {
     const { perEmail, perIp, perAccount, windowSeconds } = this.config.auth.loginRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
-    const failuresKey = `login:fail:${email.toLowerCase()}|${clientIp}`;
+    const client = clientNetwork(clientIp);
+    const failuresKey = `login:fail:${email.toLowerCase()}|${client}`;
     const accountKey = accountFailuresKey(email);
 
-    if ((await this.throttle.hit(`login:ip:${clientIp}`, start)) > perIp)
+    if ((await this.throttle.hit(`login:ip:${client}`, start)) > perIp)
       throw new LoginRateLimitedError(retryAfter);
     // Guesses spread over many addresses are stopped too, though they then hold the owner out until the
     // window ends: a higher bar than one address's, so one client alone never can.
@@ -202,14 +205,15 @@ export class AuthService {
   }
 
   /**
-   * Counts one signup from the client address (SIGNUP_RATE_LIMIT per SIGNUP_RATE_WINDOW_SECONDS, real
-   * time). Call before creating anything; the attempt counts whether or not the signup then succeeds.
+   * Counts one signup from the client address, an IPv6 one by its /64 (SIGNUP_RATE_LIMIT per
+   * SIGNUP_RATE_WINDOW_SECONDS, real time). Call before creating anything; the attempt counts whether or
+   * not the signup then succeeds.
    * @throws SignupRateLimitedError AUTH_SIGNUP_RATE_LIMITED (with retry-after seconds)
    */
   async admitSignup(clientIp: string): Promise<void> {
     const { perIp, windowSeconds } = this.config.auth.signupRateLimit;
     const { start, retryAfter } = this.window(windowSeconds);
-    if ((await this.throttle.hit(`signup:ip:${clientIp}`, start)) > perIp)
+    if ((await this.throttle.hit(`signup:ip:${clientNetwork(clientIp)}`, start)) > perIp)
       throw new SignupRateLimitedError(retryAfter);
   }
 

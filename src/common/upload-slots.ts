@@ -7,6 +7,7 @@ import { AuthenticatedRequest, ROLES_KEY } from './auth/decorators';
 import type { Role } from './auth/principal';
 import type { LARGE_BODY_LIMIT_BYTES } from './body-limits';
 import { RateLimitedError } from './errors/app-error';
+import { clientNetwork } from './ip-address';
 import { ApiErrors } from './openapi';
 
 /**
@@ -106,7 +107,7 @@ export class UploadSlotsInterceptor implements NestInterceptor {
       ? principal.sellerId
         ? { key: `seller:${principal.sellerId}`, seller: true }
         : { key: `user:${principal.userId}`, seller: false }
-      : { key: `ip:${request.ip}`, seller: true };
+      : { key: `ip:${clientNetwork(request.ip)}`, seller: true };
     this.slots.take(caller);
     return from(this.run(next, caller));
   }

@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { ipv4Bytes, ipv6Bytes } from 'src/common/ip-address';
 
 /**
  * Where an IP address points, for deciding whether Kirim may send a webhook there: `public` (anywhere on
@@ -12,35 +12,6 @@ export type AddressClass =
 const PUBLIC: AddressClass = { kind: 'public' };
 const privateAddress = (why: string): AddressClass => ({ kind: 'private', why });
 const forbidden = (why: string): AddressClass => ({ kind: 'forbidden', why });
-
-function ipv4Bytes(ip: string): number[] | null {
-  if (!isIPv4(ip)) return null;
-  return ip.split('.').map(Number);
-}
-
-/** 16 bytes of an IPv6 address (zone id dropped, a dotted IPv4 tail folded in), or null. */
-function ipv6Bytes(ip: string): number[] | null {
-  const zone = ip.indexOf('%');
-  let s = (zone < 0 ? ip : ip.slice(0, zone)).toLowerCase();
-  if (!isIPv6(s)) return null;
-  const lastColon = s.lastIndexOf(':');
-  const v4 = ipv4Bytes(s.slice(lastColon + 1));
-  if (v4) {
-    s = `${s.slice(0, lastColon + 1)}${((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
-  }
-  const [head, tail] = s.includes('::') ? s.split('::') : [s, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const groups =
-    tail === undefined
-      ? headGroups
-      : [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups];
-  if (groups.length !== 8) return null;
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
-}
 
 function classifyV4([a, b, c, d]: number[]): AddressClass {
   if (a === 0) return forbidden('an unspecified address');

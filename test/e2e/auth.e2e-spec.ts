@@ -773,6 +773,18 @@ describe('identity: signup, login, tokens, API keys', () => {
       proxied.realClock.advance(3600_000);
       await signup('198.51.100.77').expect(201);
     });
+
+    it('counts an IPv6 client by its /64: a new address of the same network for each try changes nothing', async () => {
+      await signup('2001:db8:a:b::1').expect(201);
+      await signup('2001:db8:a:b::2').expect(201);
+      expect((await signup('2001:db8:a:b:ffff::9').expect(429)).body.code).toBe('AUTH_SIGNUP_RATE_LIMITED');
+      const owner = (await signup('2001:db8:a:c::1').expect(201)).body.user as { email: string };
+      for (const ip of ['2001:db8:f:1::1', '2001:db8:f:1::2'])
+        await login(ip, owner.email, 'guessing wrong').expect(401);
+      const held = await login('2001:db8:f:1:1:1:1:1', owner.email, 'correct horse battery').expect(429);
+      expect(held.body.code).toBe('AUTH_RATE_LIMITED');
+      await login('2001:db8:f:2::1', owner.email, 'correct horse battery').expect(200);
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import { createSocket, RemoteInfo, Socket } from 'node:dgram';
 import { isIPv4, isIPv6 } from 'node:net';
+import { ipv6Bytes } from 'src/common/ip-address';
 
 const TYPE_A = 1;
 const TYPE_AAAA = 28;
@@ -10,17 +11,6 @@ export const EXAMPLE_HOSTS: Record<string, string[]> = {
   'example.id': ['93.184.215.14'],
   '*.example.id': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
 };
-
-function ipv6Bytes(ip: string): number[] {
-  const [head, tail = ''] = ip.includes('::') ? ip.split('::') : [ip, undefined];
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [n >> 8, n & 0xff];
-  });
-}
 
 /** The question's name (lower-case) and where the question ends, or null for a message we cannot read. */
 function readQuestion(msg: Buffer): { name: string; type: number; end: number } | null {
@@ -95,7 +85,7 @@ export class TestDnsServer {
     header.writeUInt16BE(1, 4);
     header.writeUInt16BE(records.length, 6);
     const answers = records.map((address) => {
-      const data = isIPv4(address) ? address.split('.').map(Number) : ipv6Bytes(address);
+      const data = isIPv4(address) ? address.split('.').map(Number) : ipv6Bytes(address)!;
       const rr = Buffer.alloc(12 + data.length);
       rr.writeUInt16BE(0xc00c, 0); // the name: a pointer to the question's
       rr.writeUInt16BE(question.type, 2);
