@@ -45,7 +45,7 @@ function countTracked(t: TestApp): Map<string, number> {
   return counts;
 }
 
-describe('three instances polling 1,200 shipments together', () => {
+describe('three instances polling 3,000 shipments together', () => {
   let instances: TestApp[];
   let http: supertest.Agent;
   let seller: TestSeller;
@@ -69,7 +69,7 @@ describe('three instances polling 1,200 shipments together', () => {
     const [first] = instances;
     const now = first.clock.now();
     const seeded = await seedTrackedShipments(first, http, seller, {
-      count: 1200,
+      count: 3000,
       couriers: COURIER_CODES,
       status: 'in_transit',
       dueAt: now,
@@ -82,12 +82,12 @@ describe('three instances polling 1,200 shipments together', () => {
       for (const t of instances) t.clock.set(at);
       for (const c of counts) c.clear();
       const results = await Promise.all(instances.map((t) => t.app.get(TrackingPoller).pollDue(at)));
-      expect(results.reduce((sum, r) => sum + r.polled, 0)).toBe(1200);
+      expect(results.reduce((sum, r) => sum + r.polled, 0)).toBe(3000);
       expect(results.reduce((sum, r) => sum + r.failed, 0)).toBe(0);
       const asked = new Map<string, number>();
       for (const c of counts) for (const [awb, n] of c) asked.set(awb, (asked.get(awb) ?? 0) + n);
       expect(seeded.filter((s) => asked.get(s.awb) !== 1)).toEqual([]);
-      expect(asked.size).toBe(1200);
+      expect(asked.size).toBe(3000);
       const [due] = await first.dataSource.query<{ n: number }[]>(
         "SELECT count(*)::int AS n FROM shipments s JOIN shipment_polls p ON p.shipment_id = s.id WHERE s.awb LIKE 'TRIO%' AND p.next_poll_at <= $1",
         [at],

@@ -18,9 +18,9 @@ import { createShipment, signupSeller, TestSeller } from '../../support/factorie
 import { SERVICE_OF } from '../../support/factories/tracked';
 import { startTestApp, TestApp } from '../../support/test-app';
 
-const OPERATIONS = 5_000;
+const OPERATIONS = 10_000;
 const SELLERS = 4;
-const PARCELS_PER_SELLER = 900;
+const PARCELS_PER_SELLER = 1500;
 const CHECK_EVERY = 1000;
 const HOUR = 3600_000;
 
@@ -109,7 +109,7 @@ const owner = (s: TestSeller): Principal => ({
   sellerId: s.sellerId,
 });
 
-describe('money under 5,000 random operations (fast-check, seeded)', () => {
+describe('money under 10,000 random operations (fast-check, seeded)', () => {
   let t: TestApp;
   let sellers: (TestSeller & { bankAccountId: string })[];
   let financeId: string;
