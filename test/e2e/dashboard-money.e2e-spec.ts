@@ -447,6 +447,34 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await axeCheck(page);
     await screenshot(page, 'saldo');
   });
+  it('asks again, under the same key, for a withdrawal whose answer was lost: it is made once (360 px)', async () => {
+    const page = await open('/saldo', 360);
+    await page.getByTestId('balance-withdrawable').waitFor();
+    let lost = 0;
+    await page.route('**/v1/withdrawals', async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.fallback();
+      lost += 1;
+      // The API makes the withdrawal; its answer never reaches the page.
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByLabel('Jumlah').fill('300000');
+    await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
+    await page.getByText('Tidak dapat terhubung ke server').waitFor();
+    expect(await page.getByLabel('Jumlah').inputValue()).toBe('300000');
+    await page.getByRole('button', { name: 'Ajukan penarikan' }).click();
+    await page.getByText(/Penarikan Rp\s?300\.000 diajukan\./).waitFor();
+    expect(lost).toBe(1);
+    const made = (
+      (await http.get('/v1/withdrawals?limit=100').set(seller.auth).expect(200)).body.items as {
+        amount: number;
+      }[]
+    ).filter((w) => w.amount === 300_000);
+    expect(made).toHaveLength(1);
+    // The browser logs the reset it was given; nothing else went wrong.
+    expect(takePageErrors(page)).toEqual([expect.stringContaining('ERR_CONNECTION_RESET')]);
+  });
+
   it('tells a new seller there is nothing yet: no open alerts, no bank account (with the way to add one), no invoices', async () => {
     const fresh = await signupSeller(http, 'Toko Baru Buka');
     const at = (path: string) =>

@@ -88,13 +88,3 @@ export async function call<T>(request: Answer<T>): Promise<T> {
   if (!result.response.ok) throw apiErrorFrom(result.response.status, result.error);
   return result.data as T;
 }
-
-/**
- * A fresh `Idempotency-Key` for one press of a button that creates something, so a retried request is
- * answered with the first one's result instead of doing it twice.
- */
-export function idempotencyKey(): string {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}

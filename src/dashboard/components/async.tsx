@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
-import { apiErrorText, fieldErrorText } from '../i18n/api-messages';
+import { failureText, fieldErrorText } from '../i18n/api-messages';
 import { useI18n } from '../i18n/i18n-context';
 
 export type Loaded<T> =
@@ -51,9 +51,8 @@ export function useLoad<T>(
 export function useErrorMessage(): (error: unknown) => string {
   const { t, language } = useI18n();
   return (error) => {
-    if (error instanceof ApiError)
-      return error.status === 0 ? t('error.network') : apiErrorText(language, error.code, error.message);
-    return t('error.unexpected');
+    const said = failureText(language, error);
+    return 'key' in said ? t(said.key) : said.text;
   };
 }
 

@@ -1,3 +1,4 @@
+import { ApiError } from '../api/errors';
 import type { Language } from './translate';
 
 /**
@@ -351,6 +352,22 @@ const FIELD_RULES_ID: readonly Rule[] = [
 export function apiErrorText(language: Language, code: string, message: string): string {
   if (language !== 'id') return message;
   return ERRORS_ID[code] ?? message;
+}
+
+/**
+ * What to say of a failed request: the dictionary's words for no answer, a server's or gateway's failure
+ * (the API's own message for it is English, for the log; a gateway's is no message) and what is no API
+ * error; otherwise the API's error in the reader's language where known.
+ */
+export function failureText(
+  language: Language,
+  error: unknown,
+): { key: 'error.network' | 'error.server' | 'error.unexpected' } | { text: string } {
+  if (!(error instanceof ApiError)) return { key: 'error.unexpected' };
+  if (error.status === 0) return { key: 'error.network' };
+  if (error.status >= 500 && (error.code === 'INTERNAL' || error.code === `HTTP_${error.status}`))
+    return { key: 'error.server' };
+  return { text: apiErrorText(language, error.code, error.message) };
 }
 
 /** What the dashboard shows under a field the API refused with `message`. */

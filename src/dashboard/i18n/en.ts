@@ -48,6 +48,7 @@ export const en: Messages = {
   'form.fixErrors': 'Please check the marked fields.',
   'error.network': 'Cannot reach the server. Check your connection.',
   'error.unexpected': 'Something unexpected went wrong.',
+  'error.server': 'Something went wrong on the server. Try again in a moment.',
   'beranda.title': 'Overview',
   'beranda.balance': 'Balance',
   'beranda.pending': 'Pending',

@@ -49,6 +49,7 @@ export const id = {
   'form.fixErrors': 'Periksa kembali isian yang ditandai.',
   'error.network': 'Tidak dapat terhubung ke server. Periksa koneksi Anda.',
   'error.unexpected': 'Terjadi kesalahan tak terduga.',
+  'error.server': 'Terjadi kesalahan di server. Coba lagi sebentar lagi.',
   'beranda.title': 'Beranda',
   'beranda.balance': 'Saldo',
   'beranda.pending': 'Tertunda',

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
+import { useIdempotencyKey } from '../api/idempotency-key';
 import { downloadFile } from '../api/download';
 import { Async, useErrorMessage, useFieldMessages, useLoad, type Loaded } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
@@ -57,12 +58,13 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
   const banks = useLoad(() => call(api.GET('/v1/bank-accounts', { params: { query: { limit: 100 } } })), []);
   const [done, setDone] = useState<string>();
   const formElement = useRef<HTMLFormElement>(null);
+  const key = useIdempotencyKey();
   const form = useApiForm(async (data) => {
     setDone(undefined);
     const raw = formText(data, 'amount');
     const created = await call(
       api.POST('/v1/withdrawals', {
-        params: { header: { 'Idempotency-Key': idempotencyKey() } },
+        params: { header: { 'Idempotency-Key': key.current } },
         // Read as Kirim reads its amounts: blank is absent (the API says it is required), and what is no
         // whole number goes as typed, for the API to name the field.
         body: {
@@ -70,7 +72,11 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
           bankAccountId: formText(data, 'bankAccountId'),
         },
       }),
-    );
+    ).catch((e: unknown) => {
+      key.settle(e);
+      throw e;
+    });
+    key.settle();
     // Whether the money leaves now or waits for finance (over the automatic limits) is the seller's next question.
     setDone(
       `${t('saldo.withdrawalDone', {

@@ -1,4 +1,5 @@
-import { api, call, idempotencyKey, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
+import { idempotencyKey } from '../api/idempotency-key';
 import { useI18n } from '../i18n/i18n-context';
 
 /**

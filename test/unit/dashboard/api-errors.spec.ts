@@ -1,4 +1,6 @@
 import { ApiError, apiErrorFrom, networkError } from 'src/dashboard/api/errors';
+import { outcomeUnknown } from 'src/dashboard/api/idempotency-key';
+import { failureText } from 'src/dashboard/i18n/api-messages';
 import { homeFor, navFor } from 'src/dashboard/nav';
 
 describe('the dashboard reads the API’s error body', () => {
@@ -37,6 +39,47 @@ describe('the dashboard reads the API’s error body', () => {
     }
     const offline = networkError(new TypeError('Failed to fetch'));
     expect([offline.status, offline.code, offline.message]).toEqual([0, 'NETWORK_ERROR', 'Failed to fetch']);
+  });
+});
+
+describe('what the dashboard says of a failed request', () => {
+  const internal = apiErrorFrom(500, {
+    statusCode: 500,
+    code: 'INTERNAL',
+    message: 'An unexpected error occurred',
+    details: [],
+  });
+  const gateway = apiErrorFrom(502, '<html>Bad Gateway</html>');
+  const refused = apiErrorFrom(422, { code: 'WITHDRAWAL_INSUFFICIENT_FUNDS', message: 'Insufficient funds' });
+
+  it('says a server’s or a gateway’s failure in the reader’s words, not the log’s English or a status', () => {
+    for (const language of ['id', 'en'] as const) {
+      expect(failureText(language, internal)).toEqual({ key: 'error.server' });
+      expect(failureText(language, gateway)).toEqual({ key: 'error.server' });
+      expect(failureText(language, networkError(new Error('Failed to fetch')))).toEqual({
+        key: 'error.network',
+      });
+      expect(failureText(language, new TypeError('x'))).toEqual({ key: 'error.unexpected' });
+    }
+    expect(failureText('id', refused)).toEqual({ text: expect.stringMatching(/saldo/i) });
+    expect(failureText('en', refused)).toEqual({ text: 'Insufficient funds' });
+    // A 503 the API names (the database is down) keeps its own words.
+    const named = apiErrorFrom(503, { code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable' });
+    expect(failureText('en', named)).toEqual({ text: 'Service unavailable' });
+  });
+
+  it('keeps a form’s Idempotency-Key while what it asked may have been done unheard', () => {
+    expect(outcomeUnknown(networkError(new Error('reset')))).toBe(true);
+    expect(outcomeUnknown(internal)).toBe(true);
+    expect(outcomeUnknown(gateway)).toBe(true);
+    expect(
+      outcomeUnknown(apiErrorFrom(409, { code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS', message: 'in progress' })),
+    ).toBe(true);
+    expect(outcomeUnknown(refused)).toBe(false);
+    expect(outcomeUnknown(apiErrorFrom(409, { code: 'IDEMPOTENCY_KEY_REUSED', message: 'reused' }))).toBe(
+      false,
+    );
+    expect(outcomeUnknown(new Error('not the API'))).toBe(false);
   });
 });
 

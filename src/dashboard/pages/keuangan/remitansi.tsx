@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
+import { api, ApiError, call, type Schemas } from '../../api/client';
+import { idempotencyKey } from '../../api/idempotency-key';
 import { Async, useLoad } from '../../components/async';
 import {
   Field,

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, idempotencyKey, type Schemas } from '../../api/client';
+import { api, ApiError, call, type Schemas } from '../../api/client';
+import { useIdempotencyKey } from '../../api/idempotency-key';
 import { Async, LoadingState, useErrorMessage, useLoad } from '../../components/async';
 import { Field, FormError, SubmitButton, useApiForm } from '../../components/form';
 import { PlaceSuggestions, placeSuggestionsOf } from '../../components/place-suggestions';
@@ -171,7 +172,7 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
   const { t, language } = useI18n();
   const [fields, setFields] = useState<ShipmentFields>(() => emptyShipmentFields(addresses[0]?.id));
   const [chosen, setChosen] = useState<string>();
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
   const quotes = useQuotes(fields);
   // While newer quotes load, the pick stands on the ones on screen.
   const shown =
@@ -185,10 +186,10 @@ function ShipmentForm({ addresses, onCreated }: { addresses: Address[]; onCreate
       const created = await call(
         api.POST('/v1/shipments', { params: { header: { 'Idempotency-Key': key.current } }, body }),
       );
+      key.settle();
       onCreated(created);
     } catch (e) {
-      // A refused body is corrected and sent as a new request.
-      if (e instanceof ApiError && e.status !== 0) key.current = idempotencyKey();
+      key.settle(e);
       throw e;
     }
   });

@@ -1,6 +1,7 @@
-import { useRef, useState, type ChangeEvent } from 'react';
+import { useState, type ChangeEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError, call, idempotencyKey, type FieldProblem, type Schemas } from '../../api/client';
+import { api, ApiError, call, type FieldProblem, type Schemas } from '../../api/client';
+import { useIdempotencyKey } from '../../api/idempotency-key';
 import { downloadFile } from '../../api/download';
 import { useErrorMessage } from '../../components/async';
 import { Field } from '../../components/form';
@@ -157,7 +158,7 @@ export function MassalPage() {
   const [downloadError, setDownloadError] = useState<string>();
   // The shipments of each pickup already asked for; rows fixed later get a pickup of their own.
   const [pickups, setPickups] = useState<string[][]>([]);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
 
   /** Sends `which` of the rows `all` and shows the answer on them (the rest stay as they were). */
   const send = (columns: string[], separator: CsvDelimiter, all: BulkRow[], which: BulkRow[]) => {
@@ -167,12 +168,11 @@ export function MassalPage() {
       .then((answered) => {
         const byRow = new Map(answered.map((r) => [r.row, r]));
         setRows(all.map((r) => byRow.get(r.row) ?? r));
-        key.current = idempotencyKey();
+        key.settle();
       })
       .catch((e: unknown) => {
         setError({ text: message(e), details: e instanceof ApiError ? e.details : [] });
-        // A refused request is corrected and sent as a new one; a lost answer is retried with the same key.
-        if (e instanceof ApiError && e.status !== 0) key.current = idempotencyKey();
+        key.settle(e);
       })
       .finally(() => setBusy(false));
   };

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useServiceLabel } from '../service-names';
 import { Link } from 'react-router';
-import { api, call, idempotencyKey, type Schemas } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
+import { useIdempotencyKey } from '../../api/idempotency-key';
 import { useErrorMessage } from '../../components/async';
 import { useI18n } from '../../i18n/i18n-context';
 import { courierName } from '../shipment-query';
@@ -41,7 +42,7 @@ export function PickupRequest({
   const [pickupId, setPickupId] = useState<string>();
   const [pickup, setPickup] = useState<Pickup>();
   const [polls, setPolls] = useState(0);
-  const key = useRef(idempotencyKey());
+  const key = useIdempotencyKey();
 
   useEffect(() => {
     if (!pickupId || pickup?.status === 'done' || polls >= POLL_TIMES) return undefined;
@@ -72,13 +73,13 @@ export function PickupRequest({
       }),
     )
       .then((accepted) => {
+        key.settle();
         setPickupId(accepted.id);
         onAccepted?.(shipmentIds);
       })
       .catch((e: unknown) => {
         setError(message(e));
-        // A refused request may be corrected and sent again as a new one.
-        key.current = idempotencyKey();
+        key.settle(e);
       })
       .finally(() => setBusy(false));
   };

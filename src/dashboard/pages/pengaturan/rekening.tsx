@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { api, call, idempotencyKey, type Schemas } from '../../api/client';
+import { api, call, type Schemas } from '../../api/client';
+import { idempotencyKey } from '../../api/idempotency-key';
 import { Async, useLoad } from '../../components/async';
 import { Field, FormError, formText, SubmitButton, useApiForm } from '../../components/form';
 import { ConfirmButton } from '../../components/confirm-button';
