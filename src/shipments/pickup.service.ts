@@ -343,8 +343,16 @@ export class PickupService {
           );
           return UNSETTLED;
         }
-        if (found) awb = found.awb;
-        else return fail('retriable', e.rawCode, e.message);
+        if (!found) {
+          // Asked at once, a courier still making the order (its answer was only late) has none yet: not
+          // proof that it never will. Another courier now could come for the parcel beside it.
+          this.logger.warn(
+            { courier: option.courier, reference: request.reference },
+            'a courier order whose answer was lost was not found at once; looked up again after the lease',
+          );
+          return UNSETTLED;
+        }
+        awb = found.awb;
       } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);
       else if (e instanceof CourierRejectedError)
         return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);

@@ -279,6 +279,47 @@ describe('pickups', () => {
     });
   });
 
+  it('a courier order whose answer was lost and that the courier had not made yet when looked up at once is looked up again after the lease, not left live beside a runner-up’s', async () => {
+    const { pickupId, made } = await bookedWhileSpied<{ courier: CourierCode; reference: string }>(
+      'LATEORDER',
+      (courier, made) => {
+        const real = courier.createOrder.bind(courier);
+        let late: (() => Promise<unknown>) | undefined;
+        return [
+          jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+            if (made.order) return real(request);
+            made.order = { courier: courier.code, reference: request.reference };
+            // The courier is still making it when the call times out; it finishes after its look-up.
+            late = () => real(request);
+            throw new CourierUnavailableError(courier.code, 'timeout', 'ABORTED', 'the call was abandoned');
+          }),
+          jest.spyOn(courier, 'findByReference').mockImplementation(async () => {
+            const finishing = late;
+            late = undefined;
+            await finishing?.();
+            return null;
+          }),
+        ];
+      },
+      async () => expect(await t.app.get(PickupService).processDue(10)).toBe(1),
+    );
+    const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    expect(waiting.shipments[0]).toMatchObject({ status: 'booking' });
+    t.clock.advance(61_000);
+    await drain();
+    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
+    const orders = await t.app.get(SandboxWorld).findByReference(made.courier, made.reference);
+    expect(orders).toHaveLength(1);
+    expect(pickup.shipments[0]).toMatchObject({
+      status: 'booked',
+      courier: made.courier,
+      awb: orders[0].awb,
+    });
+    expect(pickup.shipments[0].attempts).toEqual([
+      expect.objectContaining({ outcome: 'booked', courier: made.courier }),
+    ]);
+  });
+
   /**
    * The first courier asked makes the order and then fails its pickup request (its answer lost, or
    * `refused`), and every courier's cancel answers `cancel`, while `run` books.
@@ -536,7 +577,7 @@ describe('pickups', () => {
           calls += 1;
           t.clock.advance(50_000);
           if (calls === 1)
-            throw new CourierUnavailableError(courier.code, 'server_error', '502', 'Bad Gateway');
+            throw new CourierUnavailableError(courier.code, 'server_error', '503', 'Service Unavailable');
           if (calls === 2) await slow;
           return real(request);
         });
@@ -581,7 +622,7 @@ describe('pickups', () => {
           const call = releases.length;
           await new Promise<void>((resolve) => releases.push(resolve));
           if (call === 0)
-            throw new CourierUnavailableError(courier.code, 'server_error', '502', 'Bad Gateway');
+            throw new CourierUnavailableError(courier.code, 'server_error', '503', 'Service Unavailable');
           return create(request);
         }),
       ];
