@@ -96,7 +96,9 @@ export class ScoringService {
     const rateKeys = couriers.map(
       (c, i) => `${c.code}@${versions[i]}>${route}>${c.rateKey(shipment.parcel)}`,
     );
-    const memoKey = `${rateKeys.join('|')}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
+    // A courier whose circuit is open is ineligible, its rates cached or not: a ranking made before is not.
+    const open = couriers.map((c) => (c.circuit === 'open' ? '!' : '')).join('');
+    const memoKey = `${rateKeys.join('|')}|${open}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
     const now = this.clock.now().getTime();
     const memo = this.rankings.get(memoKey);
     if (memo && memo.generation === this.stats.generation && memo.validUntil > now) return memo.ranked;
@@ -108,6 +110,10 @@ export class ScoringService {
     couriers.forEach((c, i) => {
       if (!mapped[i]) {
         rates[i] = { failed: 'area_not_mapped' };
+        return;
+      }
+      if (couriers[i].circuit === 'open') {
+        rates[i] = { failed: 'circuit_open' };
         return;
       }
       const cached = this.cache.entry(rateKeys[i]);
@@ -226,7 +232,6 @@ export class ScoringService {
     s: ShipmentToRank,
     deadline: Promise<'timeout'>,
   ): Promise<Rates> {
-    if (courier.circuit === 'open') return { failed: 'circuit_open' };
     const asked = courier
       .quote({ origin: s.origin, destination: s.destination, parcel: s.parcel, codAmount: s.codAmount })
       .then((quotes): Rates => {

@@ -51,6 +51,14 @@ function optionCharges(o: ScoredOption): ShipmentCharges {
 const UNSETTLED = Symbol('unsettled');
 
 /**
+ * A call Kirim kept from the courier (its circuit open, or this instance's queue of calls to it full): not
+ * the courier failing a pickup. Learned as one, an outage would count again at every booking it held, and
+ * a busy minute of ours against the courier.
+ */
+const keptFromCourier = (e: unknown): boolean =>
+  e instanceof CourierUnavailableError && (e.reason === 'circuit_open' || e.reason === 'bulkhead_full');
+
+/**
  * Pickups: accepted at once (persisted to an outbox), then booked by a worker that scores the couriers,
  * creates the courier order, requests pickup, records each attempt and fails over to the next-best
  * courier. A crash between "sent" and "saved", an order whose answer was lost and could not be looked up
@@ -325,8 +333,8 @@ export class PickupService {
     attemptId: string,
   ): Promise<string | null | typeof UNSETTLED> {
     const courier = this.registry.get(option.courier);
-    const fail = (kind: string, code: string, message: string) =>
-      this.failAttempt(option.courier, attemptId, kind, code, message);
+    const fail = (kind: string, code: string, message: string, courierFailed = true) =>
+      this.failAttempt(option.courier, attemptId, kind, code, message, { courierFailed });
     let awb: string;
     try {
       awb = (await courier.createOrder(request)).awb;
@@ -353,7 +361,8 @@ export class PickupService {
           return UNSETTLED;
         }
         awb = found.awb;
-      } else if (e instanceof CourierUnavailableError) return fail('retriable', e.rawCode, e.message);
+      } else if (e instanceof CourierUnavailableError)
+        return fail('retriable', e.rawCode, e.message, !keptFromCourier(e));
       else if (e instanceof CourierRejectedError)
         return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
       else throw e;
@@ -422,7 +431,7 @@ export class PickupService {
         error instanceof CourierRejectedError ? 'permanent' : 'retriable',
         String(error.rawCode ?? 'PICKUP'),
         `pickup request failed: ${error.message}${refusal === null ? '' : `; the order could not be cancelled (${refusal})`}`,
-        refusal === null ? undefined : awb,
+        { awb: refusal === null ? undefined : awb, courierFailed: !keptFromCourier(error) },
       );
     }
   }
@@ -433,15 +442,22 @@ export class PickupService {
     kind: string,
     code: string,
     message: string,
-    /** The airway bill of an order the courier keeps live. */
-    awb?: string,
+    {
+      awb,
+      courierFailed,
+    }: {
+      /** The airway bill of an order the courier keeps live. */
+      awb?: string;
+      /** Whether the courier failed, learned as such; not when Kirim kept the call from it. */
+      courierFailed: boolean;
+    },
   ): Promise<null> {
     await this.repository.finishAttempt(
       attemptId,
       { status: 'failed', awb, errorKind: kind, errorCode: code, errorMessage: message },
       this.clock.now(),
     );
-    await this.stats.recordPickupOutcome(courier, true);
+    if (courierFailed) await this.stats.recordPickupOutcome(courier, true);
     return null;
   }
 

@@ -245,6 +245,54 @@ describe('pickups', () => {
       run,
     );
 
+  it('learns no pickup failure of a courier whose call Kirim kept from it (its circuit open, its queue full), and books the runner-up', async () => {
+    const failures = async () =>
+      Object.fromEntries(
+        (
+          await t.dataSource.query<{ courier: string; failures: number }[]>(
+            'SELECT courier, failures::int AS failures FROM pickup_stats',
+          )
+        ).map((r) => [r.courier, r.failures]),
+      );
+    const before = await failures();
+    const kept: string[] = [];
+    const { pickupId } = await bookedWhileSpied<string>(
+      'KEPT',
+      (courier, made) => {
+        const real = courier.createOrder.bind(courier);
+        return [
+          jest.spyOn(courier, 'createOrder').mockImplementation(async (request) => {
+            if (kept.length === 2) return real(request);
+            kept.push(courier.code);
+            made.order ??= courier.code;
+            throw kept.length === 1
+              ? new CourierUnavailableError(
+                  courier.code,
+                  'circuit_open',
+                  'CIRCUIT_OPEN',
+                  'circuit breaker is open',
+                )
+              : new CourierUnavailableError(courier.code, 'bulkhead_full', 'BULKHEAD_FULL', 'too many calls');
+          }),
+        ];
+      },
+      drain,
+    );
+    const [booked] = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body
+      .shipments as {
+      status: string;
+      attempts: { outcome: string; errorKind?: string }[];
+    }[];
+    expect(booked.status).toBe('booked');
+    // Made at one instant of the test's clock: in no set order.
+    expect(booked.attempts.map((a) => `${a.outcome} ${a.errorKind ?? ''}`).sort()).toEqual([
+      'booked ',
+      'failed retriable',
+      'failed retriable',
+    ]);
+    expect(await failures()).toEqual(before);
+  });
+
   it('a courier order whose connection broke after the courier made it is found by its reference, not left live beside a runner-up’s', async () => {
     const { pickupId, made } = await resetAfterOrder('RESET', false, drain);
     const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;

@@ -1,6 +1,7 @@
 import supertest from 'supertest';
 import { randomUUID } from 'node:crypto';
 import { COURIER_CODES } from 'src/couriers/courier-adapter';
+import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
@@ -148,6 +149,29 @@ describe('POST /v1/quotes', () => {
     const again = await quote(body).expect(200);
     expect(sandboxes.map((s) => s.requests)).toEqual(before);
     expect(again.body.recommended).not.toBeNull();
+  });
+
+  it('lists a courier whose circuit opened as such though its rates are cached, and ranks the rest', async () => {
+    const body = {
+      destination: { ...jakarta, district: 'Kebayoran Baru', city: 'Jakarta Selatan' },
+      parcel: { weightGrams: 1200 },
+    };
+    const warm = (await quote(body).expect(200)).body.options as Option[];
+    expect(find(warm, 'jne', 'REG').eligible).toBe(true);
+    const jne = t.app.get(CourierRegistry).get('jne');
+    const open = jest.spyOn(jne, 'circuit', 'get').mockReturnValue('open');
+    try {
+      const options = (await quote(body).expect(200)).body.options as Option[];
+      expect(find(options, 'jne', 'REG')).toMatchObject({
+        eligible: false,
+        ineligibleReason: 'circuit_open',
+      });
+      expect(options.filter((o) => o.courier === 'jne' && o.eligible)).toEqual([]);
+      expect(options.filter((o) => o.eligible).length).toBeGreaterThan(2);
+    } finally {
+      open.mockRestore();
+    }
+    expect(find((await quote(body).expect(200)).body.options as Option[], 'jne', 'REG').eligible).toBe(true);
   });
 
   it("prices each parcel by its courier's own rounding, never by another parcel's cached rate", async () => {
