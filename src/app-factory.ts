@@ -21,7 +21,7 @@ import { keepValidationRules, VALIDATION_PIPE_OPTIONS } from './common/errors/va
 import { observeRequests, ROOT_LOGGER } from './common/logging';
 import { AuthGuard } from './auth/auth.guard';
 import { authenticateLargeUploads } from './auth/large-upload-authentication';
-import { LARGE_BODY_LIMIT_BYTES } from './common/body-limits';
+import { BODY_LIMIT_BYTES } from './common/body-limits';
 import {
   answerUnmetExpectations,
   answerHeaders,
@@ -38,8 +38,9 @@ import { MetricsService } from './common/metrics.service';
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.http.trustProxy,
-    // The largest any route reads; each route's own is set as it is added (guardRequestInput).
-    bodyLimit: LARGE_BODY_LIMIT_BYTES,
+    // What a path no route serves reads (not parsed: guardRequestInput); each route's own limit, a large
+    // upload's too, is set as it is added.
+    bodyLimit: BODY_LIMIT_BYTES,
     // A request must have arrived whole by then: without it (Fastify's default is none) a client that
     // never finishes its body holds a connection for good.
     requestTimeout: config.http.requestTimeoutMs,

@@ -183,6 +183,7 @@ function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | nu
  * and the body for hostile nesting, before validation could recurse into it.
  */
 export function guardRequestInput(fastify: FastifyInstance): void {
+  // A path no route serves answers 404 whatever its body: read up to the server's limit, never parsed.
   // Each route reads at most its own limit (routes are added after this, when the app is initialised).
   fastify.addHook('onRoute', (route) => {
     const config: unknown = route.config;
@@ -196,6 +197,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   const rowsJson = fastify.getDefaultJsonParser('ignore', 'ignore');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    if (request.is404) return done(null, undefined);
     const coded = codedBodyError(request);
     if (coded) return done(coded);
     // A push is read from its bytes by its courier's decoder, once its signature is checked: parsed here,
@@ -227,6 +229,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     ['text/csv', 'application/csv'],
     { parseAs: 'buffer' },
     (request, body, done: Done) => {
+      if (request.is404) return done(null, undefined);
       const coded = codedBodyError(request);
       if (coded) return done(coded);
       // A push sent as CSV is a push too (decoded here by its charset, its bytes were lost: 415 or 400).
@@ -242,6 +245,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   );
 
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done: Done) => {
+    if (request.is404) return done(null, undefined);
     const coded = codedBodyError(request);
     if (coded) return done(coded);
     if (!keptRaw(request, body))

@@ -820,6 +820,29 @@ describe('the request edge: every bad request gets the contract’s 4xx naming w
     expect([res.status, res.body.code]).toEqual([401, 'AUTH_INVALID_CREDENTIALS']);
   });
 
+  it('answers a path no route serves 404 without parsing its body, and reads no more of it than a route would', async () => {
+    const send = (path: string, contentType: string, body: string | Buffer) =>
+      http
+        .post(path)
+        .set('content-type', contentType)
+        .serialize((x: unknown) => x as string)
+        .send(body);
+    // Not JSON, not Windows-1252 text a route would decode: never read as such, the path is still no route.
+    for (const [contentType, body] of [
+      ['application/json', '{"broken'],
+      ['application/json; charset=utf-16', '{}'],
+      ['text/csv; charset=windows-1252', Buffer.alloc(200_000, 0x80)],
+      ['application/xml', '<a/>'],
+    ] as const) {
+      const res = await send('/v1/nope', contentType, body);
+      expect([contentType, res.status, res.body.code]).toEqual([contentType, 404, 'NOT_FOUND']);
+    }
+    // A large upload's limit is its route's: no one else's, and no path's without a route.
+    const rows = `[${'{},'.repeat(700_000)}{}]`;
+    const unrouted = await send('/v1/shipments/nope', 'application/json', rows);
+    expect([unrouted.status, unrouted.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+  });
+
   it('reads a bulk CSV saved as Windows-1252/Latin-1 or UTF-16, and keeps accented names intact', async () => {
     const header =
       'reference,originAddressId,recipientName,recipientPhone,recipientAddress,recipientCity,recipientProvince,recipientPostalCode,weightGrams';
