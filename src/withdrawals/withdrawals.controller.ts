@@ -26,7 +26,7 @@ export class WithdrawalsController {
 
   @Post('withdrawals')
   @Roles('seller_owner')
-  @Idempotent()
+  @Idempotent({ required: true })
   @ApiErrors(404, 422)
   @ApiOperation({
     summary: 'Withdraw to one of your bank accounts',

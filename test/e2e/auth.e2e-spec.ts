@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as argon2 from 'argon2';
 import { JwtService } from '@nestjs/jwt';
 import supertest from 'supertest';
@@ -474,7 +475,11 @@ describe('identity: signup, login, tokens, API keys', () => {
           .send({ email, password: 'kata sandi baru 123', role: 'seller_owner' }),
         elsewhere.post('/v1/bank-accounts').set(partner.auth).send(validBankAccount('9988776655')),
         elsewhere.post('/v1/api-keys').set(partner.auth).send({ name: 'mine' }),
-        elsewhere.post('/v1/withdrawals').set(partner.auth).send({ amount: 50_000, bankAccountId }),
+        elsewhere
+          .post('/v1/withdrawals')
+          .set('Idempotency-Key', randomUUID())
+          .set(partner.auth)
+          .send({ amount: 50_000, bankAccountId }),
         elsewhere
           .patch('/v1/settings')
           .set(partner.auth)

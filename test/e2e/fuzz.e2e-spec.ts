@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import supertest from 'supertest';
 import { Transactions } from 'src/database/transaction';
@@ -158,6 +159,7 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
     const withdrawal = (
       await http
         .post('/v1/withdrawals')
+        .set('Idempotency-Key', randomUUID())
         .set(seller.auth)
         .send({ amount: 2_000_000, bankAccountId: bank })
         .expect(201)
@@ -286,7 +288,9 @@ describe('fuzzing every route with hostile input: 4xx in the contract’s body, 
           : m.kind === 'body'
             ? m.value
             : base;
-    let req = http[route.method](path).set(headersFor(route));
+    let req = http[route.method](path)
+      .set(route.headers?.() ?? {})
+      .set(headersFor(route));
     if (body !== undefined) {
       req = req
         .set('content-type', 'application/json')

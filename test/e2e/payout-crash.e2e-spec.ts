@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { addBankAccount, creditAvailable } from '../support/factories/money';
@@ -67,6 +68,7 @@ describe('a payout job killed mid-payout', () => {
       const bankAccountId = await addBankAccount(http, seller);
       const created = await http
         .post('/v1/withdrawals')
+        .set('Idempotency-Key', randomUUID())
         .set(seller.auth)
         .send({ amount: 100_000, bankAccountId })
         .expect(201);

@@ -32,6 +32,8 @@ export interface RouteCase {
   /** The list route where created items appear (for 'create'). */
   listPath?: string;
   body?: () => object;
+  /** Headers the route requires besides credentials (a withdrawal's Idempotency-Key). */
+  headers?: () => Record<string, string>;
   /**
    * The status an allowed caller gets when the route is called with an id nobody has and `body()` (or no
    * body): exactly this, so a 500 never passes for "allowed". Defaults to 404 for a route with `{id}`.
@@ -359,6 +361,7 @@ export const ROUTES: RouteCase[] = [
     access: OWNER,
     isolation: 'none',
     body: () => ({ amount: 50_000, bankAccountId: randomUUID() }),
+    headers: () => ({ 'Idempotency-Key': randomUUID() }),
     allowedStatus: 404,
   },
   {

@@ -26,7 +26,9 @@ import { LIST_OF, Resource, ROUTES, RouteCase, withId } from './route-table';
 type Headers = Record<string, string>;
 
 function call(http: supertest.Agent, route: RouteCase, path: string, headers: Headers) {
-  const req = http[route.method](path).set(headers);
+  const req = http[route.method](path)
+    .set(route.headers?.() ?? {})
+    .set(headers);
   return route.body ? req.send(route.body()) : req;
 }
 
@@ -126,7 +128,12 @@ describe('tenant isolation and permissions, for every route', () => {
         await creditAvailable(t, a.sellerId, 100_000);
         const bankAccountId = await addBankAccount(http, a);
         return (
-          await http.post('/v1/withdrawals').set(a.auth).send({ amount: 50_000, bankAccountId }).expect(201)
+          await http
+            .post('/v1/withdrawals')
+            .set('Idempotency-Key', randomUUID())
+            .set(a.auth)
+            .send({ amount: 50_000, bankAccountId })
+            .expect(201)
         ).body.id;
       },
     };

@@ -49,7 +49,11 @@ describe('withdrawals and payouts', () => {
   }
   const balance = async (s: TestSeller) => (await http.get('/v1/balance').set(s.auth).expect(200)).body;
   const withdraw = (s: TestSeller & { bank: string }, amount: number) =>
-    http.post('/v1/withdrawals').set(s.auth).send({ amount, bankAccountId: s.bank });
+    http
+      .post('/v1/withdrawals')
+      .set('Idempotency-Key', randomUUID())
+      .set(s.auth)
+      .send({ amount, bankAccountId: s.bank });
   const get = async (s: TestSeller, id: string) =>
     (await http.get(`/v1/withdrawals/${id}`).set(s.auth).expect(200)).body;
   const faults = (f: object) => http.post('/sandbox/payouts/faults').set(admin.auth).send(f).expect(200);
@@ -160,7 +164,12 @@ describe('withdrawals and payouts', () => {
     const s = await fundedSeller(1_000_000);
     const other = await fundedSeller(0);
     const bad = async (body: object, field: string) => {
-      const res = await http.post('/v1/withdrawals').set(s.auth).send(body).expect(400);
+      const res = await http
+        .post('/v1/withdrawals')
+        .set('Idempotency-Key', randomUUID())
+        .set(s.auth)
+        .send(body)
+        .expect(400);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     };
     for (const amount of [0, -1, 1.5, '100000', null, Number.MAX_SAFE_INTEGER + 2, 1e308])
@@ -184,6 +193,7 @@ describe('withdrawals and payouts', () => {
     const staff = await addSellerUser(http, s, 'seller_staff');
     await http
       .post('/v1/withdrawals')
+      .set('Idempotency-Key', randomUUID())
       .set(staff.auth)
       .send({ amount: 50_000, bankAccountId: s.bank })
       .expect(403);
@@ -196,7 +206,7 @@ describe('withdrawals and payouts', () => {
     expect((await http.get('/v1/withdrawals').set(other.auth).expect(200)).body.items).toEqual([]);
   });
 
-  it('replays a repeated request with its Idempotency-Key instead of withdrawing twice', async () => {
+  it('replays a repeated request with its Idempotency-Key instead of withdrawing twice, and requires the key', async () => {
     const s = await fundedSeller(200_000);
     const key = randomUUID();
     const send = () =>
@@ -209,6 +219,18 @@ describe('withdrawals and payouts', () => {
     const again = await send().expect(201);
     expect(again.body).toEqual(first.body);
     expect(await balance(s)).toMatchObject({ available: 140_000 });
+    // Without a key, a request sent again after a lost answer would withdraw twice: refused, naming it.
+    const unkeyed = await http
+      .post('/v1/withdrawals')
+      .set(s.auth)
+      .send({ amount: 60_000, bankAccountId: s.bank })
+      .expect(400);
+    expect(unkeyed.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'Idempotency-Key', message: expect.stringContaining('required') }],
+    });
+    expect(await balance(s)).toMatchObject({ available: 140_000 });
+    expect((await http.get('/v1/withdrawals').set(s.auth).expect(200)).body.items).toHaveLength(1);
   });
 
   it('auto-approves up to the limit, pays through the provider, and tells the seller at every step', async () => {
@@ -392,6 +414,7 @@ describe('withdrawals and payouts', () => {
     const next = (
       await http
         .post('/v1/withdrawals')
+        .set('Idempotency-Key', randomUUID())
         .set(s.auth)
         .send({ amount: 3_000_000, bankAccountId: bank })
         .expect(201)

@@ -11,7 +11,7 @@ import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
 import { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
-import { from, lastValueFrom, Observable } from 'rxjs';
+import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { Transactions } from 'src/database/transaction';
 import { ApiHeader } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../auth/decorators';
@@ -26,6 +26,11 @@ import {
 } from './idempotency.repository';
 
 export interface IdempotentOptions {
+  /**
+   * The request moves money out (a withdrawal): without a key, a client sending it again after a lost
+   * answer would move it twice, so one is required (400 naming the header).
+   */
+  required?: boolean;
   /**
    * The response holds a secret shown only once (e.g. 'API key'): only the created `id` is stored, and a
    * replay answers 409 naming it instead of showing (or keeping) the secret again.
@@ -54,10 +59,12 @@ export const Idempotent = (options: IdempotentOptions = {}) =>
     UseInterceptors(IdempotencyInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
-      required: false,
-      description: options.shownOnce
-        ? `Repeating the request with the same key and body answers 409 naming the ${options.shownOnce} created (it is shown only once); another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again.`
-        : 'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed).',
+      required: options.required === true,
+      description: `${options.required ? 'Required: this request moves money, and sent again without a key after a lost answer it would move it twice. ' : ''}${
+        options.shownOnce
+          ? `Repeating the request with the same key and body answers 409 naming the ${options.shownOnce} created (it is shown only once); another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again.`
+          : 'Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed).'
+      }`,
       schema: { type: 'string', maxLength: 255 },
     }),
     ApiErrors(409),
@@ -101,11 +108,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (key === undefined) return next.handle();
     const options = this.reflector.get<IdempotentOptions | undefined>(
       IDEMPOTENT_OPTIONS,
       context.getHandler(),
     );
+    if (key === undefined && options?.required)
+      return throwError(
+        () =>
+          new ValidationFailedError([
+            { field: 'Idempotency-Key', message: 'is required: this request moves money' },
+          ]),
+      );
+    if (key === undefined) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (options?.outsideTransaction)
       return from(

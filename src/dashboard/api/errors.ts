@@ -77,3 +77,15 @@ export function apiErrorFrom(status: number, body: unknown): ApiError {
 /** The error for a request that got no answer at all. */
 export const networkError = (cause: unknown): ApiError =>
   new ApiError(0, 'NETWORK_ERROR', cause instanceof Error ? cause.message : String(cause));
+
+/**
+ * Whether what a request asked for may have been done though the page did not hear so: no answer came
+ * (status 0), a server or a gateway in front of it failed (5xx), or the first request with its key is
+ * still running.
+ */
+export function outcomeUnknown(e: unknown): boolean {
+  return (
+    e instanceof ApiError &&
+    (e.status === 0 || e.status >= 500 || e.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS')
+  );
+}

@@ -1,5 +1,5 @@
 import { useMemo, useRef } from 'react';
-import { ApiError } from './errors';
+import { outcomeUnknown } from './errors';
 
 /**
  * A fresh `Idempotency-Key` for one press of a button that creates something, so a retried request is
@@ -9,18 +9,6 @@ export function idempotencyKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * Whether what a request asked for may have been done though the page did not hear so: no answer came
- * (status 0), a server or a gateway in front of it failed (5xx), or the first request with its key is
- * still running.
- */
-export function outcomeUnknown(e: unknown): boolean {
-  return (
-    e instanceof ApiError &&
-    (e.status === 0 || e.status >= 500 || e.code === 'IDEMPOTENCY_REQUEST_IN_PROGRESS')
-  );
 }
 
 /** The Idempotency-Key of what a form is creating; `settle` after each request. */

@@ -8943,9 +8943,9 @@ export interface operations {
     WithdrawalsController_create: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
-                "Idempotency-Key"?: string;
+            header: {
+                /** @description Required: this request moves money, and sent again without a key after a lost answer it would move it twice. Repeating the request with the same key and body replays the first answer; another body gets 409. Kept at least 24 h. An error answer is not kept: the key is free again, so the request may be sent again once what refused it has changed (a refused shipment action is still listed, as failed). */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;

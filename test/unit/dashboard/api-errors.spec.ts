@@ -1,5 +1,4 @@
-import { ApiError, apiErrorFrom, networkError } from 'src/dashboard/api/errors';
-import { outcomeUnknown } from 'src/dashboard/api/idempotency-key';
+import { ApiError, apiErrorFrom, networkError, outcomeUnknown } from 'src/dashboard/api/errors';
 import { failureText } from 'src/dashboard/i18n/api-messages';
 import { homeFor, navFor } from 'src/dashboard/nav';
 
