@@ -356,7 +356,7 @@ describe('the Pengiriman pages in a browser', () => {
     expect(await page.getByRole('button', { name: 'Muat lagi' }).count()).toBe(0);
   });
 
-  it('shows the API’s refusals: another seller’s shipment, a search too long; and an empty list to a new seller', async () => {
+  it('shows the API’s refusals: another seller’s shipment, a search too long, dates the wrong way round; and an empty list to a new seller', async () => {
     const other = await signupSeller(http, 'Toko Lain');
     const page = await browser.openPage(`${t.url}/pengiriman/${delivered.id}`, {
       width: 360,
@@ -383,6 +383,12 @@ describe('the Pengiriman pages in a browser', () => {
     expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
     await axeCheck(page);
     await screenshot(page, 'pengiriman-galat');
+
+    // A date range the API refuses (from after to): said by its field, in the page's language.
+    await page.goto(`${t.url}/pengiriman?from=2026-03-10&to=2026-03-05`);
+    await page.locator('#filter-from-error').waitFor();
+    expect(await page.locator('#filter-from-error').innerText()).toBe('Harus sebelum tanggal akhir.');
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 400/)]);
   });
 
   it('keeps a long name, address word and order number inside the phone’s screen, in the list and on the page (360 px)', async () => {

@@ -1,9 +1,9 @@
 import { type FormEvent, type MouseEvent } from 'react';
 import { useServiceLabel } from './service-names';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api, ApiError, call, type Schemas } from '../api/client';
+import { api, call, type Schemas } from '../api/client';
 import { preload, takePreloaded } from '../api/preload';
-import { Async } from '../components/async';
+import { Async, useFieldMessages } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { Field } from '../components/form';
 import { TableScroll } from '../components/table-scroll';
@@ -189,8 +189,8 @@ export function PengirimanPage() {
     [key],
   );
   const first = list.first;
-  const fieldErrors =
-    first.status === 'error' && first.error instanceof ApiError ? first.error.fieldMessages() : {};
+  const fieldMessages = useFieldMessages();
+  const fieldErrors = first.status === 'error' ? fieldMessages(first.error) : {};
   const filtered = key !== '';
 
   return (
