@@ -35,6 +35,15 @@ const LEASE_FRESH_MS = 10_000;
 /** Bookings in flight per worker step (each waits on couriers, not on this process). */
 const BOOKING_PARALLELISM = 8;
 const BOOKABLE: readonly ShipmentStatus[] = ['ready', 'booking_failed'];
+/**
+ * How long a booking whose couriers failed for now (a timeout, a 5xx, an open circuit, a quote too slow) is
+ * tried again, every BOOKING_RETRY_DELAY_MS, before it fails: a brief outage must not end a booking that
+ * has no other courier (one pinned, or a recipient only one courier serves).
+ */
+const BOOKING_RETRY_WINDOW_MS = 30 * 60_000;
+const BOOKING_RETRY_DELAY_MS = 5 * 60_000;
+/** Why a courier may be ineligible for now only: asked again later, it may answer. */
+const FOR_NOW: ReadonlySet<string> = new Set(['courier_timeout', 'courier_error', 'circuit_open']);
 /** How far ahead a pickup day may be requested. */
 const MAX_DAYS_AHEAD = 14;
 
@@ -245,21 +254,27 @@ export class PickupService {
       },
       { preset: settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
-    // Within this outbox item: a service that failed is not tried again, and a courier that cancelled or
-    // missed the pickup is dropped altogether. A new pickup request starts afresh.
+    // Within this outbox item: a service that failed is not tried again (unless it failed for now: at the
+    // next try), and a courier that cancelled or missed the pickup is dropped altogether. A new pickup
+    // request starts afresh.
     const ours = attempts.filter((a) => a.pickup_item_id === item.id);
-    const tried = new Set(ours.filter((a) => a.status === 'failed').map((a) => `${a.courier}:${a.service}`));
+    const tried = new Set(
+      ours
+        .filter((a) => a.status === 'failed' && a.error_kind !== 'retriable')
+        .map((a) => `${a.courier}:${a.service}`),
+    );
     // A booking cancelled as superseded (another worker had booked the shipment) says nothing of its courier.
     const dropped = new Set(
       ours.filter((a) => a.status === 'cancelled' && a.error_kind !== 'superseded').map((a) => a.courier),
     );
-    const candidates = ranked.options.filter(
-      (o) =>
-        o.eligible &&
-        !tried.has(`${o.courier}:${o.service}`) &&
-        !dropped.has(o.courier) &&
-        (!shipment.requestedCourier ||
-          (o.courier === shipment.requestedCourier && o.service === shipment.requestedService)),
+    const open = (o: ScoredOption) =>
+      !tried.has(`${o.courier}:${o.service}`) &&
+      !dropped.has(o.courier) &&
+      (!shipment.requestedCourier ||
+        (o.courier === shipment.requestedCourier && o.service === shipment.requestedService));
+    const candidates = ranked.options.filter((o) => o.eligible && open(o));
+    let failedForNow = ranked.options.some(
+      (o) => !o.eligible && o.ineligibleReason !== undefined && FOR_NOW.has(o.ineligibleReason) && open(o),
     );
     let attemptNo = attempts.length;
     for (const option of candidates) {
@@ -284,6 +299,7 @@ export class PickupService {
       );
       // The item stays pending, looked up again after the lease, for as long as the courier cannot say.
       if (awb === UNSETTLED) return;
+      if (awb === null) failedForNow ||= (await this.repository.attemptKind(attemptId)) === 'retriable';
       if (awb) {
         await this.finishBooked(
           item,
@@ -296,9 +312,18 @@ export class PickupService {
         return;
       }
     }
+    const now = this.clock.now();
+    if (failedForNow && now.getTime() - item.created_at.getTime() < BOOKING_RETRY_WINDOW_MS) {
+      await this.repository.retryAt(
+        item.id,
+        item.claimed_until,
+        new Date(now.getTime() + BOOKING_RETRY_DELAY_MS),
+        now,
+      );
+      return;
+    }
     const reason: ShipmentOwnReason =
       candidates.length || ours.length ? 'all_couriers_failed' : 'no_eligible_courier';
-    const now = this.clock.now();
     // One statement, and only while the item is still this worker's: one whose lease ran out while its last
     // courier answered may have been taken over, and the new owner may be booking with a courier this one
     // never had (a quote that failed here answered there).

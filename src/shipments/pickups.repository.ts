@@ -16,6 +16,8 @@ export interface PickupItemRow {
   pickup_date: string | null;
   /** Until when this worker holds the item: its claim, and the token that renews it. */
   claimed_until: Date;
+  /** When the pickup was asked for: how long its booking has been tried. */
+  created_at: Date;
 }
 
 /** A pickup's item with its shipment's booking, as `GET /v1/pickups/:id` shows it. */
@@ -172,11 +174,24 @@ export class PickupsRepository {
          SELECT id FROM pickup_items
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, pickup_id, shipment_id, status, claimed_until,
+       RETURNING id, pickup_id, shipment_id, status, claimed_until, created_at,
          (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
     return rows;
+  }
+
+  /**
+   * Lets a claimed item go, due again at `at`, while the claim `held` is still the item's (a booking whose
+   * couriers failed for now, tried again later). False when it is not.
+   */
+  async retryAt(itemId: string, held: Date, at: Date, now: Date): Promise<boolean> {
+    const [, affected] = await this.tx.manager.query<[unknown, number]>(
+      `UPDATE pickup_items SET next_attempt_at = $3, claimed_until = NULL, updated_at = $4
+       WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
+      [itemId, held, at, now],
+    );
+    return affected === 1;
   }
 
   /**
@@ -233,6 +248,15 @@ export class PickupsRepository {
       "UPDATE pickup_items SET status = 'skipped', claimed_until = NULL, updated_at = $2 WHERE id = $1",
       [itemId, now],
     );
+  }
+
+  /** How a finished attempt failed (`retriable`, `permanent`, …), or null. */
+  async attemptKind(attemptId: string): Promise<string | null> {
+    const [row] = await this.tx.manager.query<{ error_kind: string | null }[]>(
+      'SELECT error_kind FROM booking_attempts WHERE id = $1',
+      [attemptId],
+    );
+    return row?.error_kind ?? null;
   }
 
   async attemptsOf(shipmentIds: string[]): Promise<AttemptRow[]> {

@@ -193,6 +193,57 @@ describe('pickups', () => {
     }
   });
 
+  it('tries a pinned courier that fails for now again later, and books with it once it answers: no booking_failed for a brief outage', async () => {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin, 'PINNED-OUTAGE'), courier: { code: 'sap', service: 'UDRREG' } })
+        .expect(201)
+    ).body as { id: string };
+    // SAP's rates are known (a quote just made): the booking asks SAP for the order, which fails.
+    const { district, city, province, postalCode } = validShipment(origin).recipient;
+    const { description: _d, ...parcel } = validShipment(origin).parcel;
+    await http
+      .post('/v1/quotes')
+      .set(seller.auth)
+      .send({
+        originAddressId: origin,
+        destination: { district, city, province, postalCode },
+        parcel,
+        codAmount: 150_000,
+      })
+      .expect(200);
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('sap', { errorRate: 1 });
+    try {
+      await http
+        .post('/v1/pickups')
+        .set(seller.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await drain();
+      const waiting = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      expect(waiting.status).toBe('booking');
+      expect(waiting.pickupAttempts).toEqual([
+        expect.objectContaining({ courier: 'sap', outcome: 'failed', errorKind: 'retriable' }),
+      ]);
+      // Not before its time: the item waits.
+      t.clock.advance(60_000);
+      expect(await t.app.get(PickupService).processDue(10)).toBe(0);
+    } finally {
+      await control.setFaults('sap', { errorRate: 0 });
+    }
+    t.clock.advance(5 * 60_000);
+    await drain();
+    const booked = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(booked).toMatchObject({ status: 'booked', courier: { code: 'sap' } });
+    expect((booked.pickupAttempts as { outcome: string }[]).map((a) => a.outcome)).toEqual([
+      'failed',
+      'booked',
+    ]);
+  });
+
   /**
    * A pickup requested for one new shipment, booked by `run` while every courier's calls are spied on by
    * `spy`, which notes in `made` the order the first courier asked made. Answers the pickup's id and it.
