@@ -397,12 +397,18 @@ export class ShipmentsRepository {
     which: { id: string; sellerId?: string; awb?: string },
     now: Date,
     until: Date,
+    /**
+     * The seller's cancel: kept as `cancel_requested_at` (an earlier one stays) before the courier is asked, so
+     * a cancellation the courier made before a crash or a database failure here is still the seller's.
+     */
+    requested?: Date,
   ): Promise<Shipment | null> {
     // Its polls wait for the claim too (the cancellation decides what becomes of the shipment): pushed to
     // the claim's end, so the tracker's claim needs no look at the shipment row.
     const claimed = await this.tx.manager.query<{ id: string }[]>(
       `WITH claimed AS (
-         UPDATE shipments SET cancel_claimed_until = $4
+         UPDATE shipments SET cancel_claimed_until = $4,
+                cancel_requested_at = COALESCE(cancel_requested_at, $6::timestamptz)
          WHERE id = $1 AND ($2::uuid IS NULL OR seller_id = $2) AND ($3::text IS NULL OR awb = $3)
            AND status = 'booked' AND (cancel_claimed_until IS NULL OR cancel_claimed_until < $5)
          RETURNING id
@@ -411,16 +417,16 @@ export class ShipmentsRepository {
          WHERE shipment_id IN (SELECT id FROM claimed)
        )
        SELECT id FROM claimed`,
-      [which.id, which.sellerId ?? null, which.awb ?? null, until, now],
+      [which.id, which.sellerId ?? null, which.awb ?? null, until, now, requested ?? null],
     );
     return claimed.length === 1 ? this.tx.manager.findOneBy(Shipment, { id: which.id }) : null;
   }
 
   /**
    * Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches.
-   * `requested`: a Date, the seller's cancellation whose answer was lost (the courier may have taken it),
-   * kept as `cancel_requested_at` for the pickup watch; null, the courier refused it (it holds the order):
-   * a request kept before is over; absent, left as it is.
+   * `requested`, what `cancel_requested_at` becomes: a Date, the seller's cancellation stands (its answer lost,
+   * the courier may have taken it; or an earlier one, put back) for the pickup watch; null, none (the courier
+   * refused it and holds the order: a request kept before is over too); absent, left as it is.
    */
   async releaseCancellation(id: string, claim: Date, requested?: Date | null): Promise<void> {
     await this.tx.manager.query(

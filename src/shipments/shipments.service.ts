@@ -555,7 +555,7 @@ export class ShipmentsService {
     }
 
     const claim = new Date(now.getTime() + this.config.business.pickups.cancelClaimSeconds * 1000);
-    const claimed = await this.repository.claimCancellation({ id, sellerId }, now, claim);
+    const claimed = await this.repository.claimCancellation({ id, sellerId }, now, claim, now);
     if (!claimed) {
       const current = await this.find(sellerId, id);
       if (current.status === 'booked') throw new CancellationInProgressError();
@@ -572,9 +572,14 @@ export class ShipmentsService {
       })
       .catch(async (e: unknown) => {
         // The answer lost, the courier may have cancelled: its cancellation, reported or made later by the
-        // pickup watch, is then the seller's, and no other courier is booked in its place.
+        // pickup watch, is then the seller's, and no other courier is booked in its place. Not sent, the
+        // request kept at the claim is taken back (an earlier one whose answer was lost stands).
         const mayHaveTaken = e instanceof CourierUnavailableError && answerMayBeLost(e);
-        await this.repository.releaseCancellation(id, claim, mayHaveTaken ? now : undefined);
+        await this.repository.releaseCancellation(
+          id,
+          claim,
+          mayHaveTaken ? (s.cancelRequestedAt ?? now) : s.cancelRequestedAt,
+        );
         throw e;
       });
     // The courier holds no such order (cancelled before, or never kept): nothing is left to cancel there.

@@ -6,6 +6,7 @@ import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
+import { ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
 import { bookPinned, PINNED } from '../support/factories/tracked';
@@ -264,6 +265,28 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     expect(await atCourier(b)).toContain('cancelled');
     // The tracker reads the courier's cancellation: the seller's, not the courier's own (which would fail
     // this pinned booking, or book an unpinned one with the next courier).
+    t.clock.advance(3600_000);
+    expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ rebooked: 0, bookingFailed: 0 });
+    expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+  });
+
+  it('a cancel the courier made before Kirim failed to record it: the courier’s cancellation ends it as the seller’s, booking no other', async () => {
+    const b = await book(PINNED[1]);
+    // The courier cancels; then the database fails as the shipment is moved (a crash would leave the same).
+    const machine = t.app.get(ShipmentStateMachine);
+    const move = machine.transition.bind(machine);
+    const failing = jest.spyOn(machine, 'transition').mockImplementation(async (id, change) => {
+      if (change.cause === 'seller_cancel') throw new Error('the database went away');
+      return move(id, change);
+    });
+    try {
+      await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(500);
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await atCourier(b)).toContain('cancelled');
+    expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
+    // Once the claim has run out, the tracker reads the courier's cancellation: the seller's.
     t.clock.advance(3600_000);
     expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ rebooked: 0, bookingFailed: 0 });
     expect(await shipment(b.id)).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
