@@ -637,4 +637,26 @@ describe('the finance pages in a browser', () => {
       resolutionNote: 'Dikembalikan rekan',
     });
   });
+
+  it('pages through the reports uploaded with "Muat lagi", past the first 20 (1280 px)', async () => {
+    const listed = async () =>
+      (await http.get('/v1/finance/remittances?limit=500').set(finance.auth).expect(200)).body.items.length;
+    // At least 21: more than the page's first 20.
+    for (let n = await listed(), i = 0; n + i < 21; i += 1)
+      await http
+        .post('/v1/finance/remittances?courier=sap')
+        .set(finance.auth)
+        .set('content-type', 'text/csv')
+        .send(`awb,amount,date\nSAPMUAT${String(i).padStart(8, '0')},${10_000 + i},2026-11-11\n`)
+        .expect(201);
+    const all = await listed();
+    const page = await open('/keuangan/remitansi', 1280);
+    const rows = page.getByTestId('remittance-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    await page.getByRole('button', { name: 'Muat lagi' }).first().click();
+    await rows.nth(20).waitFor();
+    expect(await rows.count()).toBe(Math.min(all, 40));
+    expect(await page.getByText(`${Math.min(all, 40)} laporan ditampilkan`).count()).toBe(1);
+  });
 });

@@ -494,6 +494,7 @@ export const en: Messages = {
   'remitansi.unmatched': 'Unmatched',
   'remitansi.duplicates': 'Duplicates',
   'remitansi.uploaded': 'Reports uploaded',
+  'remitansi.uploadedShown': '{count} reports shown',
   'remitansi.state': 'Status',
   'remitansi.void': 'Void report',
   'remitansi.voided': 'Voided {at}',

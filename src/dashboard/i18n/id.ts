@@ -496,6 +496,7 @@ export const id = {
   'remitansi.unmatched': 'Tidak cocok',
   'remitansi.duplicates': 'Ganda',
   'remitansi.uploaded': 'Laporan yang sudah diunggah',
+  'remitansi.uploadedShown': '{count} laporan ditampilkan',
   'remitansi.noneUploaded': 'Belum ada laporan yang diunggah.',
   'remitansi.state': 'Status',
   'remitansi.void': 'Batalkan laporan',

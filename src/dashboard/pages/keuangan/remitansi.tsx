@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client';
 import { idempotencyKey } from '../../api/idempotency-key';
-import { Async, useLoad } from '../../components/async';
+import { Async, useErrorMessage, useLoad } from '../../components/async';
 import {
   Field,
   FormError,
@@ -11,6 +11,7 @@ import {
   SubmitButton,
   useApiForm,
 } from '../../components/form';
+import { ListFooter, usePagedList } from '../../components/paged-list';
 import { TableScroll } from '../../components/table-scroll';
 import { apiErrorText, fieldErrorText } from '../../i18n/api-messages';
 import { type I18n, useI18n } from '../../i18n/i18n-context';
@@ -220,8 +221,13 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
   // The form is gone: the keyboard goes on from what it said, or back to the button that opened it.
   useEffect(() => noticeRef.current?.focus(), [notice]);
   const name = (r: Remittance) => ({ courier: courierName(r.courier), at: dateTime(r.createdAt) });
-  const list = useLoad(
-    () => call(api.GET('/v1/finance/remittances', { params: { query: { limit: 20 } } })),
+  const list = usePagedList<Remittance>(
+    (cursor) =>
+      call(
+        api.GET('/v1/finance/remittances', {
+          params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } },
+        }),
+      ),
     [version],
   );
   return (
@@ -232,72 +238,78 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
           {notice}
         </p>
       )}
-      <Async loaded={list} isEmpty={(p) => p.items.length === 0} empty={t('remitansi.noneUploaded')}>
-        {(p) => (
-          <TableScroll label={t('remitansi.uploaded')}>
-            <table className="money-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('remitansi.uploadedAt')}</th>
-                  <th scope="col">{t('remitansi.courier')}</th>
-                  <th scope="col" className="num">
-                    {t('remitansi.lines')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('remitansi.total')}
-                  </th>
-                  {OUTCOMES.map((o) => (
-                    <th key={o.key} scope="col" className="num">
-                      {t(o.label)}
+      <Async loaded={list.first} isEmpty={(p) => p.items.length === 0} empty={t('remitansi.noneUploaded')}>
+        {() => (
+          <>
+            <TableScroll label={t('remitansi.uploaded')}>
+              <table className="money-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('remitansi.uploadedAt')}</th>
+                    <th scope="col">{t('remitansi.courier')}</th>
+                    <th scope="col" className="num">
+                      {t('remitansi.lines')}
                     </th>
-                  ))}
-                  <th scope="col">{t('remitansi.state')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.items.map((r) => (
-                  <tr key={r.id} data-testid="remittance-row">
-                    <th scope="row" data-label={t('remitansi.uploadedAt')}>
-                      {dateTime(r.createdAt)}
+                    <th scope="col" className="num">
+                      {t('remitansi.total')}
                     </th>
-                    <td data-label={t('remitansi.courier')}>{courierName(r.courier)}</td>
-                    <td className="num" data-label={t('remitansi.lines')}>
-                      {count(r.lineCount)}
-                    </td>
-                    <td className="num" data-label={t('remitansi.total')}>
-                      {rupiah(r.totalAmount)}
-                    </td>
                     {OUTCOMES.map((o) => (
-                      <td key={o.key} className="num" data-label={t(o.label)}>
-                        {count(r[o.key].count)}
-                      </td>
+                      <th key={o.key} scope="col" className="num">
+                        {t(o.label)}
+                      </th>
                     ))}
-                    <td data-label={t('remitansi.state')}>
-                      {r.voidedAt ? (
-                        <>
-                          {t('remitansi.voided', { at: dateTime(r.voidedAt) })}
-                          <span className="sub courier-words">{r.voidReason}</span>
-                        </>
-                      ) : (
-                        <button
-                          type="button"
-                          id={`void-${r.id}`}
-                          className="button secondary"
-                          aria-label={t('remitansi.voidOf', name(r))}
-                          onClick={() => {
-                            setNotice(undefined);
-                            setVoiding(r);
-                          }}
-                        >
-                          {t('remitansi.void')}
-                        </button>
-                      )}
-                    </td>
+                    <th scope="col">{t('remitansi.state')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
+                </thead>
+                <tbody>
+                  {list.items.map((r) => (
+                    <tr key={r.id} data-testid="remittance-row">
+                      <th scope="row" data-label={t('remitansi.uploadedAt')}>
+                        {dateTime(r.createdAt)}
+                      </th>
+                      <td data-label={t('remitansi.courier')}>{courierName(r.courier)}</td>
+                      <td className="num" data-label={t('remitansi.lines')}>
+                        {count(r.lineCount)}
+                      </td>
+                      <td className="num" data-label={t('remitansi.total')}>
+                        {rupiah(r.totalAmount)}
+                      </td>
+                      {OUTCOMES.map((o) => (
+                        <td key={o.key} className="num" data-label={t(o.label)}>
+                          {count(r[o.key].count)}
+                        </td>
+                      ))}
+                      <td data-label={t('remitansi.state')}>
+                        {r.voidedAt ? (
+                          <>
+                            {t('remitansi.voided', { at: dateTime(r.voidedAt) })}
+                            <span className="sub courier-words">{r.voidReason}</span>
+                          </>
+                        ) : (
+                          <button
+                            type="button"
+                            id={`void-${r.id}`}
+                            className="button secondary"
+                            aria-label={t('remitansi.voidOf', name(r))}
+                            onClick={() => {
+                              setNotice(undefined);
+                              setVoiding(r);
+                            }}
+                          >
+                            {t('remitansi.void')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+            <ListFooter
+              list={list}
+              shown={t('remitansi.uploadedShown', { count: count(list.items.length) })}
+            />
+          </>
         )}
       </Async>
       {voiding && (
@@ -495,8 +507,11 @@ function Reconciliation({ version, onResolved }: { version: number; onResolved: 
   const report = useLoad(() => call(api.GET('/v1/finance/reconciliation')), [version]);
   const [more, setMore] = useState<{ version: number; items: Overdue[]; cursor: string | null }>();
   const [loadingMore, setLoadingMore] = useState(false);
+  const [moreError, setMoreError] = useState<unknown>();
+  const message = useErrorMessage();
   const loadMore = (cursor: string) => {
     setLoadingMore(true);
+    setMoreError(undefined);
     call(api.GET('/v1/finance/reconciliation', { params: { query: { cursor } } }))
       .then((r) =>
         setMore({
@@ -505,7 +520,8 @@ function Reconciliation({ version, onResolved }: { version: number; onResolved: 
           cursor: r.notRemittedCursor,
         }),
       )
-      .catch(() => setMore(undefined))
+      // The rows loaded stay; the failure is said, and the button asks again.
+      .catch((e: unknown) => setMoreError(e))
       .finally(() => setLoadingMore(false));
   };
   return (
@@ -569,6 +585,11 @@ function Reconciliation({ version, onResolved }: { version: number; onResolved: 
                     </li>
                   ))}
                 </ul>
+              )}
+              {moreError !== undefined && (
+                <p className="form-error" role="alert">
+                  {message(moreError)}
+                </p>
               )}
               {cursor && (
                 <button
