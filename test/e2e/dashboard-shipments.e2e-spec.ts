@@ -182,8 +182,12 @@ describe('the Pengiriman pages in a browser', () => {
       await axeCheck(page);
       await screenshot(page, 'pengiriman-detail');
 
+      // Back to the list as it was left: filtered to the delivered one.
       await page.getByRole('link', { name: 'Kembali ke daftar pengiriman' }).click();
-      await page.getByTestId('shipment-row').first().waitFor();
+      await page.waitForURL(/\/pengiriman\?status=delivered$/);
+      await page.getByText('1 pengiriman ditampilkan').waitFor();
+      expect(await rows.allInnerTexts()).toEqual([expect.stringContaining(delivered.reference)]);
+      expect(await page.getByLabel('Status').inputValue()).toBe('delivered');
     });
   }
 

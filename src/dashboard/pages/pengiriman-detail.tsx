@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { useIneligibleReason } from './kirim/quote-comparison';
 import { useServiceLabel } from './service-names';
-import { Link, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { AlertMessage } from '../components/alert-message';
 import { Async, useErrorMessage, useLoad } from '../components/async';
@@ -12,7 +12,7 @@ import { ShipmentActionButton } from './shipment-action-button';
 import { PickupRequest } from './kirim/pickup-request';
 import { ReturnAskedNotice } from './return-asked-notice';
 import { useShipmentAction } from './shipment-actions';
-import { canFixAddress, courierName, offeredActions, type ActionKind } from './shipment-query';
+import { canFixAddress, courierName, listSearch, offeredActions, type ActionKind } from './shipment-query';
 
 type Detail = Schemas['ShipmentDetailDto'];
 
@@ -733,13 +733,14 @@ const BOOKABLE: ReadonlySet<Detail['status']> = new Set(['ready', 'booking_faile
 export function PengirimanDetailPage() {
   const { t } = useI18n();
   const { id = '' } = useParams();
+  const location = useLocation();
   const detail = useLoad(() => call(api.GET('/v1/shipments/{id}', { params: { path: { id } } })), [id]);
   // Kept here: the page reloads the shipment after an action, and its answer must stay on screen.
   const [outcome, setOutcome] = useState<Outcome>();
   return (
     <>
       <p>
-        <Link to="/pengiriman">← {t('detail.back')}</Link>
+        <Link to={`/pengiriman${listSearch(location.state)}`}>← {t('detail.back')}</Link>
       </p>
       <Async loaded={detail}>
         {(s) => (

@@ -1,6 +1,6 @@
 import { type FormEvent, type MouseEvent } from 'react';
 import { useServiceLabel } from './service-names';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { preload, takePreloaded } from '../api/preload';
 import { Async, useFieldMessages } from '../components/async';
@@ -13,6 +13,7 @@ import {
   COURIERS,
   courierName,
   filtersFromSearch,
+  type ListState,
   searchFromFilters,
   SHIPMENT_STATUSES,
   type ShipmentFilters,
@@ -124,12 +125,14 @@ function FilterForm({
  */
 function useRowLinkFollower(): (event: MouseEvent<HTMLElement>) => void {
   const navigate = useNavigate();
+  // The list's filters go along, for the shipment's page to link back to the same list.
+  const { search } = useLocation();
   return (event) => {
     const link = (event.target as HTMLElement).closest('a.row-link');
     if (!(link instanceof HTMLAnchorElement)) return;
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    void navigate(link.pathname);
+    void navigate(link.pathname, { state: { list: search } satisfies ListState });
   };
 }
 

@@ -164,3 +164,14 @@ export const COURIER_NAMES: Readonly<Record<string, string>> = {
 
 /** A courier's name for a code (the code itself for one the dashboard does not know yet). */
 export const courierName = (code: string): string => COURIER_NAMES[code] ?? code;
+
+/** What the list hands the shipment's page it opens: its filters (the URL's search), to link back to. */
+export interface ListState {
+  list: string;
+}
+
+/** The list's search from a page's navigation state (`?status=…`), or '' when not opened from the list. */
+export function listSearch(state: unknown): string {
+  const list = (state as Partial<ListState> | null)?.list;
+  return typeof list === 'string' && list.startsWith('?') ? list : '';
+}
