@@ -491,7 +491,10 @@ export class InvoicingService implements OnModuleInit {
     });
   }
 
-  /** Writes each invoice's section as its lines are read in batches; a read failure ends the stream with it. */
+  /**
+   * Writes each invoice's section as its lines are read in batches, each once the reader has taken the
+   * last; a read failure ends the stream with it, a reader gone ends the reading.
+   */
   private async writePdf(pdf: InvoicePdf, invoices: InvoiceRow[], names: Map<string, string>): Promise<void> {
     const batch = this.config.business.money.invoicing.exportBatch;
     try {
@@ -499,6 +502,7 @@ export class InvoicingService implements OnModuleInit {
         const doc = pdfView(invoice, names.get(invoice.sellerId) ?? invoice.sellerId);
         pdf.begin(doc);
         for (let after = 0; ;) {
+          if (!(await pdf.room())) return;
           const lines = await this.repository.linesOf(invoice.id, after, batch);
           pdf.lines(lines);
           if (lines.length < batch) break;

@@ -85,6 +85,8 @@ export class InvoicePdf {
   private sections = 0;
   private y = 0;
   private lineNo = 0;
+  /** Resolves room()'s wait: the reader asked for more, or went away. */
+  private wake: (() => void) | undefined;
 
   constructor(options: { compress?: boolean } = {}) {
     const PDFDocument = pdfDocument();
@@ -94,6 +96,29 @@ export class InvoicePdf {
       compress: options.compress ?? true,
       info: { Title: 'Tagihan Kirim', Author: 'Kirim' },
     });
+    // pdfkit pushes every chunk whatever the reader takes: the stream asking for more (_read) is the sign.
+    const read = this.doc._read.bind(this.doc);
+    this.doc._read = (size: number) => {
+      read(size);
+      this.wakeUp();
+    };
+    this.doc.on('close', () => this.wakeUp());
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /**
+   * Waits while more than the stream's high-water mark waits for its reader (a slow client: an export of a
+   * million lines would sit in memory whole); false once the reader has gone, so the writer stops.
+   */
+  async room(): Promise<boolean> {
+    while (!this.doc.destroyed && this.doc.readableLength > this.doc.readableHighWaterMark)
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    return !this.doc.destroyed;
   }
 
   /** The bytes of the document, as it is written. */
