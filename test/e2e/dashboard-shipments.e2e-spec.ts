@@ -263,6 +263,13 @@ describe('the Pengiriman pages in a browser', () => {
 
     await page.getByRole('button', { name: 'Antar ulang' }).click();
     await page.getByText(/Permintaan Antar ulang dicatat/).waitFor();
+    // The page stays as it was while the shipment is read again (never "Memuat…" in its place), and the
+    // keyboard goes on from what was done.
+    expect(await page.getByText('Memuat…').count()).toBe(0);
+    await waitUntil(
+      () => isFocused(page.getByText(/Permintaan Antar ulang dicatat/)),
+      'the outcome has the focus',
+    );
     const actions = (await http.get(`/v1/shipments/${failed.id}`).set(seller.auth).expect(200)).body
       .actions as { action: string; note: string; status: string }[];
     expect(actions.map((a) => [a.action, a.note, a.status === 'failed'])).toEqual([

@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useIneligibleReason } from './kirim/quote-comparison';
 import { useServiceLabel } from './service-names';
 import { Link, useLocation, useParams } from 'react-router';
@@ -574,14 +574,15 @@ interface Outcome {
 
 function Actions({
   s,
-  reload,
   refresh,
   outcome,
   setOutcome,
 }: {
   s: Detail;
-  reload: () => void;
-  /** Loads the shipment again leaving the page as it is (a refused action's message, the typed note). */
+  /**
+   * Loads the shipment again leaving the page as it is (the outcome's message, the typed note, the place
+   * on the page): reloaded whole, the page blanked while it loaded and the keyboard's place was lost.
+   */
   refresh: () => void;
   outcome?: Outcome;
   setOutcome: (outcome?: Outcome) => void;
@@ -602,6 +603,11 @@ function Actions({
   const found = s.actions.find((a) => a.id === s.addressCorrectionUnconfirmed);
   const unconfirmed = found?.address ? { ...found, address: found.address } : undefined;
   const requestAction = useShipmentAction();
+  // The button pressed may be gone with the status it offered: the keyboard goes on from what was done.
+  const outcomeRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
   const act = (action: ActionKind, address?: Schemas['ActionAddressDto']) => {
     setBusy(action);
     setOutcome(undefined);
@@ -618,7 +624,7 @@ function Actions({
       .then((text) => {
         setOutcome({ ok: true, text });
         setNote('');
-        reload();
+        refresh();
       })
       .catch((e: unknown) => {
         setOutcome({ ok: false, text: message(e) });
@@ -632,7 +638,12 @@ function Actions({
     <section aria-labelledby="actions-heading" className="panel">
       <h2 id="actions-heading">{t('detail.actions')}</h2>
       {outcome && (
-        <p className={outcome.ok ? 'notice' : 'form-error'} role={outcome.ok ? 'status' : 'alert'}>
+        <p
+          className={outcome.ok ? 'notice' : 'form-error'}
+          role={outcome.ok ? 'status' : 'alert'}
+          tabIndex={-1}
+          ref={outcomeRef}
+        >
           {outcome.text}
         </p>
       )}
@@ -658,7 +669,7 @@ function Actions({
           shipmentIds={[s.id]}
           label={s.status === 'booking_failed' ? t('detail.requestPickupAgain') : t('kirim.requestPickup')}
           references={{ [s.id]: s.reference }}
-          onDone={reload}
+          onDone={refresh}
         />
       )}
       {offered.length > 0 && (
@@ -687,7 +698,7 @@ function Actions({
           s={s}
           done={(text) => {
             setOutcome({ ok: true, text });
-            reload();
+            refresh();
           }}
           refused={refresh}
         />
@@ -748,13 +759,7 @@ export function PengirimanDetailPage() {
             <h1>{t('detail.title', { reference: s.reference })}</h1>
             <Summary s={s} />
             <Alerts alerts={s.alerts} />
-            <Actions
-              s={s}
-              reload={detail.reload}
-              refresh={detail.refresh}
-              outcome={outcome}
-              setOutcome={setOutcome}
-            />
+            <Actions s={s} refresh={detail.refresh} outcome={outcome} setOutcome={setOutcome} />
             <Timeline events={s.events} />
             <Decision decision={s.decision} />
             <PickupAttempts attempts={s.pickupAttempts} />
