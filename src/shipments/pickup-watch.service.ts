@@ -156,11 +156,16 @@ export class PickupWatch {
         reason: s.pinned ? PINNED_FAILURE[why.kind] : why.kind,
         at: now,
         where: { awb: s.awb, cancelClaim: { claim, now } },
+        // The booking undone whole: its decision and quoted days too, or a booking the restart check makes
+        // (which has no ranking of its own) would keep this courier's, and its late alerts by them.
         set: {
           courier: null,
           service: null,
           awb: null,
           courierReference: null,
+          decision: null,
+          quotedEtaMinDays: null,
+          quotedEtaMaxDays: null,
           pickupDueAt: null,
           ...NO_CHARGES,
         },

@@ -1122,7 +1122,14 @@ describe('the pickup watch', () => {
       reason: 'pickup_missed',
       awb: null,
       courier: null,
+      decision: null,
     });
+    expect(
+      await t.dataSource.query(
+        'SELECT quoted_eta_min_days, quoted_eta_max_days FROM shipments WHERE id = $1',
+        [a.id],
+      ),
+    ).toEqual([{ quoted_eta_min_days: null, quoted_eta_max_days: null }]);
     // Being booked again: the seller is told when a cancel can go through.
     const early = await http.post(`/v1/shipments/${a.id}/cancel`).set(seller.auth).expect(409);
     expect(early.body).toMatchObject({
