@@ -147,6 +147,13 @@ describe('the Peringatan and Saldo pages in a browser', () => {
     await page.getByText('Belum ada peringatan yang selesai.').waitFor();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     await axeCheck(page);
+    // The filters live in the URL: back from an alert's shipment (or a reload), the list is as it was left.
+    await toggle.click();
+    await page.getByText('2 peringatan ditampilkan').waitFor();
+    expect(new URL(page.url()).search).toBe('?rule=failed_attempt');
+    await page.reload();
+    await page.getByText('2 peringatan ditampilkan').waitFor();
+    expect(await page.getByLabel('Jenis').inputValue()).toBe('failed_attempt');
   });
 
   it('in English, the alert says its English sentence', async () => {

@@ -60,3 +60,34 @@ export function alertActions(
   const helping = [...new Set([...release, ...suggested, ...(byRule[alert.rule] ?? [])])];
   return helping.filter((a) => offered.includes(a));
 }
+
+/** The Peringatan list's filters. */
+export interface AlertFilters {
+  rule?: Rule;
+  severity?: Severity;
+  resolved: boolean;
+}
+
+const oneOf = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
+  all.find((x) => x === value);
+
+/**
+ * The filters a URL's query names (what is not one of the API's values is no filter): kept in the URL, a
+ * seller who opens an alert's shipment and comes back finds the list as it was.
+ */
+export function alertFiltersFromSearch(search: URLSearchParams): AlertFilters {
+  return {
+    rule: oneOf(RULES, search.get('rule')),
+    severity: oneOf(SEVERITIES, search.get('severity')),
+    resolved: search.get('resolved') === '1',
+  };
+}
+
+/** The URL query for the filters (only those set). */
+export function searchFromAlertFilters(f: AlertFilters): URLSearchParams {
+  const search = new URLSearchParams();
+  if (f.rule) search.set('rule', f.rule);
+  if (f.severity) search.set('severity', f.severity);
+  if (f.resolved) search.set('resolved', '1');
+  return search;
+}

@@ -1,23 +1,24 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { AlertMessage } from '../components/alert-message';
 import { Async, useErrorMessage } from '../components/async';
 import { ListFooter, usePagedList } from '../components/paged-list';
 import { useI18n } from '../i18n/i18n-context';
-import { alertActions, RULES, SEVERITIES, type Rule, type Severity } from './alert-query';
+import {
+  alertActions,
+  alertFiltersFromSearch,
+  RULES,
+  searchFromAlertFilters,
+  SEVERITIES,
+  type AlertFilters,
+} from './alert-query';
 import { ReturnAskedNotice } from './return-asked-notice';
 import { ShipmentActionButton } from './shipment-action-button';
 import { useShipmentAction } from './shipment-actions';
 import type { ActionKind } from './shipment-query';
 
 type Alert = Schemas['InboxAlertDto'];
-
-interface AlertFilters {
-  rule?: Rule;
-  severity?: Severity;
-  resolved: boolean;
-}
 
 const fetchAlerts = (f: AlertFilters, cursor?: string) =>
   call(
@@ -242,8 +243,9 @@ function AlertFilterForm({
  */
 export function PeringatanPage() {
   const { t, count } = useI18n();
-  const [filters, setFilters] = useState<AlertFilters>({ resolved: false });
-  const key = JSON.stringify(filters);
+  const [search, setSearch] = useSearchParams();
+  const filters = alertFiltersFromSearch(search);
+  const key = searchFromAlertFilters(filters).toString();
   const list = usePagedList<Alert>((cursor) => fetchAlerts(filters, cursor), [key]);
   // Alerts changed on this page (acknowledged, or their parcel acted on), shown over what was loaded.
   const [changed, setChanged] = useState<Record<string, Alert>>({});
@@ -257,7 +259,7 @@ export function PeringatanPage() {
         onApply={(f) => {
           // A list loaded again is newer than what this page changed before.
           setChanged({});
-          setFilters(f);
+          setSearch(searchFromAlertFilters(f));
         }}
       />
       <Async

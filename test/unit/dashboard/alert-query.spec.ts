@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { alertActions, RULES } from 'src/dashboard/pages/alert-query';
+import {
+  alertActions,
+  alertFiltersFromSearch,
+  RULES,
+  searchFromAlertFilters,
+  SEVERITIES,
+} from 'src/dashboard/pages/alert-query';
 import { offeredActions } from 'src/dashboard/pages/shipment-query';
 import { SHIPMENT_STATUSES } from 'src/shipments/shipment-status';
 import { ACTION_ALLOWED_IN } from 'src/tracking/shipment-action-rules';
@@ -106,5 +112,28 @@ describe('the actions offered by an alert', () => {
       expect(
         alertActions({ rule, suggestedAction: 'contact', resolvedAt: null, shipment: inTransit }),
       ).toEqual([]);
+  });
+});
+
+describe('the Peringatan filters in the URL', () => {
+  it('read back what they wrote, and ignore what is no filter', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.constantFrom(...RULES), { nil: undefined }),
+        fc.option(fc.constantFrom(...SEVERITIES), { nil: undefined }),
+        fc.boolean(),
+        (rule, severity, resolved) => {
+          const f = { rule, severity, resolved };
+          expect(alertFiltersFromSearch(searchFromAlertFilters(f))).toEqual(f);
+        },
+      ),
+      { seed: 20261207 },
+    );
+    expect(alertFiltersFromSearch(new URLSearchParams('rule=nope&severity=HIGH&resolved=true'))).toEqual({
+      rule: undefined,
+      severity: undefined,
+      resolved: false,
+    });
+    expect(searchFromAlertFilters({ resolved: false }).toString()).toBe('');
   });
 });
