@@ -55,7 +55,7 @@ export class ResilientCourier implements CourierAdapter {
   }
 
   quote(request: QuoteRequest): Promise<ServiceQuote[]> {
-    return this.call('quote', 'safe', (signal) => this.inner.quote(request, signal));
+    return this.call('quote', 'quote', (signal) => this.inner.quote(request, signal));
   }
 
   createOrder(request: CreateOrderRequest): Promise<CourierOrder> {
@@ -141,7 +141,7 @@ export class ResilientCourier implements CourierAdapter {
 
   private async call<T>(
     operation: string,
-    kind: 'safe' | 'once',
+    kind: 'safe' | 'once' | 'quote',
     fn: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     const started = performance.now();

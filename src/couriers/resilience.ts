@@ -40,6 +40,7 @@ export class CourierPolicies {
   readonly breaker: CircuitBreakerPolicy;
   private readonly safePolicy: IPolicy;
   private readonly oncePolicy: IPolicy;
+  private readonly quotePolicy: IPolicy;
   private readonly timeoutMs: number;
   private readonly halfOpenAfterMs: number;
   /** When the breaker last opened (real time, as the breaker counts it). */
@@ -69,6 +70,14 @@ export class CourierPolicies {
     this.halfOpenAfterMs = settings.breaker.halfOpenAfterMs;
     this.safePolicy = wrap(limit, retries, this.breaker);
     this.oncePolicy = wrap(limit, this.breaker);
+    // Quotes, which any seller may ask for as fast as it likes (each new place or weight misses the rate
+    // cache), have a bulkhead of their own, half the courier's: a flood of them is refused among quotes,
+    // and bookings, cancels, tracking and seller actions keep theirs.
+    const quoteLimit = bulkhead(
+      Math.max(1, Math.floor(settings.bulkhead.limit / 2)),
+      Math.floor(settings.bulkhead.queue / 2),
+    );
+    this.quotePolicy = wrap(quoteLimit, retries, this.breaker);
     this.timeoutMs = settings.timeoutMs;
   }
 
@@ -86,6 +95,11 @@ export class CourierPolicies {
   /** A call that may be repeated without harm (quote, track, find, cancel): retried on transient failure. */
   safe<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     return this.run(this.safePolicy, fn);
+  }
+
+  /** A quote: as a safe call, within the quotes' own bulkhead. */
+  quote<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.run(this.quotePolicy, fn);
   }
 
   /** A call that must not be sent twice blindly (create order, request pickup): reconcile instead. */

@@ -136,6 +136,27 @@ describe('courier resilience (SAP sandbox, tight policies)', () => {
     expect(ok).toBe(SETTINGS.bulkhead.limit + SETTINGS.bulkhead.queue);
   });
 
+  it('keeps the other calls their bulkhead while quotes flood it: a poll is still answered', async () => {
+    const sap = resilientSap({ ...SETTINGS, timeoutMs: 5000 });
+    await control.setFaults('sap', { latencyMs: 200 });
+    await waitUntil(() => sandbox.inFlight === 0, 'earlier requests drain from the sandbox');
+    const quotes = Promise.all(
+      Array.from({ length: 100 }, () =>
+        sap.quote(quoteTo(jakarta)).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof CourierUnavailableError ? e.reason : String(e)),
+        ),
+      ),
+    );
+    // While the quotes hold (and overflow) theirs, a poll goes through.
+    expect(await sap.track(['SAP0000000001'])).toHaveLength(1);
+    const outcomes = await quotes;
+    const ok = outcomes.filter((o) => o === 'ok').length;
+    expect(ok + outcomes.filter((o) => o === 'bulkhead_full').length).toBe(100);
+    // Half the courier's bulkhead (rounded down), running and queued.
+    expect(ok).toBe(Math.floor(SETTINGS.bulkhead.limit / 2) + Math.floor(SETTINGS.bulkhead.queue / 2));
+  });
+
   it('reports breaker state and call figures in GET /v1/couriers and /metrics', async () => {
     const signup = await t
       .http()
