@@ -97,7 +97,7 @@ export class ScoringService {
       (c, i) => `${c.code}@${versions[i]}>${route}>${c.rateKey(shipment.parcel)}`,
     );
     // A courier whose circuit is open is ineligible, its rates cached or not: a ranking made before is not.
-    const open = couriers.map((c) => (c.circuit === 'open' ? '!' : '')).join('');
+    const open = couriers.map((c) => (c.circuit === 'open' ? '!' : '.')).join('');
     const memoKey = `${rateKeys.join('|')}|${open}|${shipment.parcel.weightGrams}|${shipment.codAmount}|${shipment.recipientPhone ?? ''}|${ctx.preset}|${ctx.lostMarginPerFailure}|${this.locations.generation}`;
     const now = this.clock.now().getTime();
     const memo = this.rankings.get(memoKey);

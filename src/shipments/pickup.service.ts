@@ -37,8 +37,8 @@ const BOOKING_PARALLELISM = 8;
 const BOOKABLE: readonly ShipmentStatus[] = ['ready', 'booking_failed'];
 /**
  * How long a booking whose couriers failed for now (a timeout, a 5xx, an open circuit, a quote too slow) is
- * tried again, every BOOKING_RETRY_DELAY_MS, before it fails: a brief outage must not end a booking that
- * has no other courier (one pinned, or a recipient only one courier serves).
+ * tried again, every BOOKING_RETRY_DELAY_MS from when it was first put off, before it fails: a brief outage
+ * must not end a booking that has no other courier (one pinned, or a recipient only one courier serves).
  */
 const BOOKING_RETRY_WINDOW_MS = 30 * 60_000;
 const BOOKING_RETRY_DELAY_MS = 5 * 60_000;
@@ -198,6 +198,8 @@ export class PickupService {
       return;
     }
     const request = this.orderRequest(shipment, '', '', item.pickup_date);
+    /** Services whose order, left started, the courier did not have when asked again now. */
+    const reconciledNow = new Set<string>();
 
     // An attempt left started (a crash after it was written, an order whose answer was lost and whose
     // look-up failed, or one whose pickup failed and whose cancel could not reach the courier): ask the
@@ -240,6 +242,7 @@ export class PickupService {
         },
         this.clock.now(),
       );
+      reconciledNow.add(`${open.courier}:${open.service}`);
       open.status = 'failed';
     }
 
@@ -254,15 +257,18 @@ export class PickupService {
       },
       { preset: settings.scoringPreset, lostMarginPerFailure: settings.lostMarginPerFailure },
     );
-    // Within this outbox item: a service that failed is not tried again (unless it failed for now: at the
-    // next try), and a courier that cancelled or missed the pickup is dropped altogether. A new pickup
-    // request starts afresh.
+    // Within this outbox item: a service that refused is not tried again, nor one whose failed attempt
+    // keeps a live order (its courier would not cancel it): a second order would be a second airway bill.
+    // One that failed for now is tried again at the next try (an order not found now, at the next courier
+    // first). A courier that cancelled or missed the pickup is dropped altogether. A new pickup request
+    // starts afresh.
     const ours = attempts.filter((a) => a.pickup_item_id === item.id);
-    const tried = new Set(
-      ours
-        .filter((a) => a.status === 'failed' && a.error_kind !== 'retriable')
+    const tried = new Set([
+      ...reconciledNow,
+      ...ours
+        .filter((a) => a.status === 'failed' && (a.error_kind === 'permanent' || a.awb !== null))
         .map((a) => `${a.courier}:${a.service}`),
-    );
+    ]);
     // A booking cancelled as superseded (another worker had booked the shipment) says nothing of its courier.
     const dropped = new Set(
       ours.filter((a) => a.status === 'cancelled' && a.error_kind !== 'superseded').map((a) => a.courier),
@@ -273,9 +279,11 @@ export class PickupService {
       (!shipment.requestedCourier ||
         (o.courier === shipment.requestedCourier && o.service === shipment.requestedService));
     const candidates = ranked.options.filter((o) => o.eligible && open(o));
-    let failedForNow = ranked.options.some(
-      (o) => !o.eligible && o.ineligibleReason !== undefined && FOR_NOW.has(o.ineligibleReason) && open(o),
-    );
+    let failedForNow =
+      reconciledNow.size > 0 ||
+      ranked.options.some(
+        (o) => !o.eligible && o.ineligibleReason !== undefined && FOR_NOW.has(o.ineligibleReason) && open(o),
+      );
     let attemptNo = attempts.length;
     for (const option of candidates) {
       // Each courier may take its timeouts and retries: the item stays this worker's while it fails over,
@@ -292,10 +300,12 @@ export class PickupService {
         charges: optionCharges(option),
         now: this.clock.now(),
       });
+      // A courier failing again at a later try of the same booking is one outage, learned once.
       const awb = await this.tryCourier(
         option,
         this.orderRequest(shipment, option.service, reference, item.pickup_date),
         attemptId,
+        item.retrying_since === null,
       );
       // The item stays pending, looked up again after the lease, for as long as the courier cannot say.
       if (awb === UNSETTLED) return;
@@ -313,7 +323,8 @@ export class PickupService {
       }
     }
     const now = this.clock.now();
-    if (failedForNow && now.getTime() - item.created_at.getTime() < BOOKING_RETRY_WINDOW_MS) {
+    const since = item.retrying_since ?? now;
+    if (failedForNow && now.getTime() - since.getTime() < BOOKING_RETRY_WINDOW_MS) {
       await this.repository.retryAt(
         item.id,
         item.claimed_until,
@@ -356,10 +367,14 @@ export class PickupService {
     option: ScoredOption,
     request: CreateOrderRequest,
     attemptId: string,
+    /** Whether a failure of the courier's is learned (pickup reliability). */
+    learn: boolean,
   ): Promise<string | null | typeof UNSETTLED> {
     const courier = this.registry.get(option.courier);
     const fail = (kind: string, code: string, message: string, courierFailed = true) =>
-      this.failAttempt(option.courier, attemptId, kind, code, message, { courierFailed });
+      this.failAttempt(option.courier, attemptId, kind, code, message, {
+        courierFailed: courierFailed && learn,
+      });
     let awb: string;
     try {
       awb = (await courier.createOrder(request)).awb;
@@ -392,7 +407,7 @@ export class PickupService {
         return fail('permanent', `${e.reason}:${e.rawCode}`, e.rawMessage);
       else throw e;
     }
-    return this.pickupOrCancel(option, awb, request, attemptId);
+    return this.pickupOrCancel(option, awb, request, attemptId, learn);
   }
 
   /**
@@ -410,6 +425,8 @@ export class PickupService {
     awb: string,
     request: CreateOrderRequest,
     attemptId: string,
+    /** Whether a failure of the courier's is learned (pickup reliability). */
+    learn = true,
   ): Promise<string | null | typeof UNSETTLED> {
     const courier = this.registry.get(option.courier);
     const order = { courier: option.courier, awb, reference: request.reference, service: option.service };
@@ -456,7 +473,7 @@ export class PickupService {
         error instanceof CourierRejectedError ? 'permanent' : 'retriable',
         String(error.rawCode ?? 'PICKUP'),
         `pickup request failed: ${error.message}${refusal === null ? '' : `; the order could not be cancelled (${refusal})`}`,
-        { awb: refusal === null ? undefined : awb, courierFailed: !keptFromCourier(error) },
+        { awb: refusal === null ? undefined : awb, courierFailed: learn && !keptFromCourier(error) },
       );
     }
   }

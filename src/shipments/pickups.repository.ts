@@ -16,8 +16,8 @@ export interface PickupItemRow {
   pickup_date: string | null;
   /** Until when this worker holds the item: its claim, and the token that renews it. */
   claimed_until: Date;
-  /** When the pickup was asked for: how long its booking has been tried. */
-  created_at: Date;
+  /** When its booking was first put off, every courier failing for now (retryAt); null when it was not. */
+  retrying_since: Date | null;
 }
 
 /** A pickup's item with its shipment's booking, as `GET /v1/pickups/:id` shows it. */
@@ -174,7 +174,7 @@ export class PickupsRepository {
          SELECT id FROM pickup_items
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
          ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       RETURNING id, pickup_id, shipment_id, status, claimed_until, created_at,
+       RETURNING id, pickup_id, shipment_id, status, claimed_until, retrying_since,
          (SELECT p.pickup_date FROM pickups p WHERE p.id = pickup_items.pickup_id) AS pickup_date`,
       [now, new Date(now.getTime() + leaseMs), limit],
     );
@@ -183,11 +183,12 @@ export class PickupsRepository {
 
   /**
    * Lets a claimed item go, due again at `at`, while the claim `held` is still the item's (a booking whose
-   * couriers failed for now, tried again later). False when it is not.
+   * couriers failed for now, tried again later; `retrying_since` says from when). False when it is not.
    */
   async retryAt(itemId: string, held: Date, at: Date, now: Date): Promise<boolean> {
     const [, affected] = await this.tx.manager.query<[unknown, number]>(
-      `UPDATE pickup_items SET next_attempt_at = $3, claimed_until = NULL, updated_at = $4
+      `UPDATE pickup_items SET next_attempt_at = $3, claimed_until = NULL, updated_at = $4,
+              retrying_since = COALESCE(retrying_since, $4)
        WHERE id = $1 AND status = 'pending' AND claimed_until = $2`,
       [itemId, held, at, now],
     );
@@ -356,7 +357,7 @@ export class PickupsRepository {
     );
     await m.query(
       item === 'rebook'
-        ? "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)"
+        ? "UPDATE pickup_items SET status = 'pending', next_attempt_at = $2, claimed_until = NULL, retrying_since = NULL, updated_at = $2 WHERE id = ANY($1)"
         : "UPDATE pickup_items SET status = 'failed', claimed_until = NULL, updated_at = $2 WHERE id = ANY($1)",
       [items.map((i) => i.pickup_item_id), now],
     );

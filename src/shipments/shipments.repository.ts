@@ -424,16 +424,17 @@ export class ShipmentsRepository {
 
   /**
    * Gives a cancellation claim back (the courier refused or could not answer); only its holder's token matches.
-   * `requested`, what `cancel_requested_at` becomes: a Date, the seller's cancellation stands (its answer lost,
-   * the courier may have taken it; or an earlier one, put back) for the pickup watch; null, none (the courier
-   * refused it and holds the order: a request kept before is over too); absent, left as it is.
+   * `requested`, what `cancel_requested_at` becomes: null, none (the courier refused and holds the order: a
+   * request kept before is over too); `{ takenBack: at }`, the one the claim made at `at` is taken back (the
+   * request never reached the courier; an earlier one, whose answer was lost, stands); absent, left as it is
+   * (the seller's cancellation stands for the pickup watch: its answer lost, the courier may have taken it).
    */
-  async releaseCancellation(id: string, claim: Date, requested?: Date | null): Promise<void> {
+  async releaseCancellation(id: string, claim: Date, requested?: null | { takenBack: Date }): Promise<void> {
     await this.tx.manager.query(
       `UPDATE shipments SET cancel_claimed_until = NULL,
-              cancel_requested_at = CASE WHEN $4 THEN $3::timestamptz ELSE cancel_requested_at END
+              cancel_requested_at = CASE WHEN $3 OR cancel_requested_at = $4 THEN NULL ELSE cancel_requested_at END
         WHERE id = $1 AND cancel_claimed_until = $2`,
-      [id, claim, requested ?? null, requested !== undefined],
+      [id, claim, requested === null, requested?.takenBack ?? null],
     );
   }
 

@@ -572,14 +572,11 @@ export class ShipmentsService {
       })
       .catch(async (e: unknown) => {
         // The answer lost, the courier may have cancelled: its cancellation, reported or made later by the
-        // pickup watch, is then the seller's, and no other courier is booked in its place. Not sent, the
-        // request kept at the claim is taken back (an earlier one whose answer was lost stands).
+        // pickup watch, is then the seller's (as the claim recorded it), and no other courier is booked in its
+        // place. Not sent, the request the claim recorded is taken back (an earlier one whose answer was lost
+        // stands: it has its own time).
         const mayHaveTaken = e instanceof CourierUnavailableError && answerMayBeLost(e);
-        await this.repository.releaseCancellation(
-          id,
-          claim,
-          mayHaveTaken ? (s.cancelRequestedAt ?? now) : s.cancelRequestedAt,
-        );
+        await this.repository.releaseCancellation(id, claim, mayHaveTaken ? undefined : { takenBack: now });
         throw e;
       });
     // The courier holds no such order (cancelled before, or never kept): nothing is left to cancel there.

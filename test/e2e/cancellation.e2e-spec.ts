@@ -227,6 +227,10 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
       const res = await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).expect(503);
       expect(res.body.code).toBe('COURIER_UNAVAILABLE');
       expect(await shipment(b.id)).toMatchObject({ status: 'booked', awb: b.awb });
+      // The request the claim recorded is taken back: it never reached the courier.
+      expect(
+        await t.dataSource.query('SELECT cancel_requested_at FROM shipments WHERE id = $1', [b.id]),
+      ).toEqual([{ cancel_requested_at: null }]);
     } finally {
       await control.setFaults(b.courier, { errorRate: 0 });
     }

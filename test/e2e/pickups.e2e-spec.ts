@@ -244,6 +244,47 @@ describe('pickups', () => {
     ]);
   });
 
+  it('tries again a pinned booking whose order was lost and not found at the courier, rather than failing it', async () => {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin, 'PINNED-LOST'), courier: { code: 'sap', service: 'UDRREG' } })
+        .expect(201)
+    ).body as { id: string };
+    await http
+      .post('/v1/pickups')
+      .set(seller.auth)
+      .send({ shipmentIds: [id] })
+      .expect(202);
+    // SAP never makes the order: the call times out, and SAP does not have it when asked, now or later.
+    const sap = t.app.get(CourierRegistry).get('sap');
+    const spies = [
+      jest
+        .spyOn(sap, 'createOrder')
+        .mockRejectedValue(
+          new CourierUnavailableError('sap', 'timeout', 'ABORTED', 'the call was abandoned'),
+        ),
+      jest.spyOn(sap, 'findByReference').mockResolvedValue(null),
+    ];
+    try {
+      await drain();
+      t.clock.advance(61_000);
+      await drain();
+      const waiting = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      expect(waiting.status).toBe('booking');
+      expect((waiting.pickupAttempts as { errorKind: string }[]).map((a) => a.errorKind)).toEqual([
+        'reconciled',
+      ]);
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    t.clock.advance(5 * 60_000);
+    await drain();
+    const booked = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(booked).toMatchObject({ status: 'booked', courier: { code: 'sap' } });
+  });
+
   /**
    * A pickup requested for one new shipment, booked by `run` while every courier's calls are spied on by
    * `spy`, which notes in `made` the order the first courier asked made. Answers the pickup's id and it.

@@ -171,6 +171,16 @@ describe('POST /v1/quotes', () => {
     } finally {
       open.mockRestore();
     }
+    // Another courier's circuit open instead: a ranking made for JNE's is not the one answered.
+    const jnt = t.app.get(CourierRegistry).get('jnt');
+    const jntOpen = jest.spyOn(jnt, 'circuit', 'get').mockReturnValue('open');
+    try {
+      const options = (await quote(body).expect(200)).body.options as Option[];
+      expect(find(options, 'jne', 'REG').eligible).toBe(true);
+      expect(options.filter((o) => o.courier === 'jnt' && o.eligible)).toEqual([]);
+    } finally {
+      jntOpen.mockRestore();
+    }
     expect(find((await quote(body).expect(200)).body.options as Option[], 'jne', 'REG').eligible).toBe(true);
   });
 

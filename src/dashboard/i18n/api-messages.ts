@@ -98,7 +98,9 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   COD_SETTLEMENT_ALREADY_SETTLED: 'Pengiriman ini sudah diselesaikan dengan keputusan lain.',
   COD_SETTLEMENT_REVERSAL_UNCOVERED:
     'Kredit COD tidak dapat dibatalkan: saldo tersedia penjual tidak cukup karena uangnya sudah ditarik.',
-  IDEMPOTENCY_KEY_REUSED: 'Permintaan ini sudah pernah dikirim dengan isi berbeda.',
+  // The dashboard keeps a form's key while an answer is lost: this says the earlier request went through.
+  IDEMPOTENCY_KEY_REUSED:
+    'Permintaan sebelumnya (yang jawabannya tidak sampai) sudah diterima dengan isi lain. Periksa daftar sebelum mengirim lagi.',
   IDEMPOTENCY_REQUEST_IN_PROGRESS: 'Permintaan yang sama masih diproses.',
   IDEMPOTENCY_ALREADY_CREATED: 'Sudah dibuat oleh permintaan sebelumnya.',
   RATE_LIMITED: 'Terlalu banyak permintaan. Coba lagi sebentar lagi.',

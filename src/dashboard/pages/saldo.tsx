@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, call, type Schemas } from '../api/client';
+import { api, ApiError, call, type Schemas } from '../api/client';
 import { useIdempotencyKey } from '../api/idempotency-key';
 import { downloadFile } from '../api/download';
 import { Async, useErrorMessage, useFieldMessages, useLoad, type Loaded } from '../components/async';
@@ -74,6 +74,8 @@ function WithdrawalForm({ withdrawable, onDone }: { withdrawable?: number; onDon
       }),
     ).catch((e: unknown) => {
       key.settle(e);
+      // The earlier withdrawal, whose answer was lost, went through: the balance and list show it.
+      if (e instanceof ApiError && e.code === 'IDEMPOTENCY_KEY_REUSED') onDone();
       throw e;
     });
     key.settle();
