@@ -400,13 +400,13 @@ describe('pickups', () => {
     expect(booked.attempts).toEqual([expect.objectContaining({ outcome: 'booked', courier: made.courier })]);
   });
 
-  it('a courier order whose answer was lost and whose look-up failed too waits for the look-up after the lease, not for another courier', async () => {
-    const { pickupId, made } = await resetAfterOrder('RESETLOOK', true, async () =>
-      expect(await t.app.get(PickupService).processDue(10)).toBe(1),
-    );
+  /**
+   * The pickup's shipment, still booking, after the lease: the restart check finds the order `made` and
+   * books it with that courier, the only order made. Answers the pickup.
+   */
+  async function bookedAfterTheLease(pickupId: string, made: { courier: CourierCode; reference: string }) {
     const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
     expect(waiting.shipments[0]).toMatchObject({ status: 'booking' });
-    // After the lease, the restart check finds the order: booked with that courier, the only order made.
     t.clock.advance(61_000);
     await drain();
     const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
@@ -417,6 +417,14 @@ describe('pickups', () => {
       courier: made.courier,
       awb: orders[0].awb,
     });
+    return pickup as { shipments: { attempts: unknown[] }[] };
+  }
+
+  it('a courier order whose answer was lost and whose look-up failed too waits for the look-up after the lease, not for another courier', async () => {
+    const { pickupId, made } = await resetAfterOrder('RESETLOOK', true, async () =>
+      expect(await t.app.get(PickupService).processDue(10)).toBe(1),
+    );
+    await bookedAfterTheLease(pickupId, made);
   });
 
   it('a courier order whose answer was lost and that the courier had not made yet when looked up at once is looked up again after the lease, not left live beside a runner-up’s', async () => {
@@ -443,18 +451,7 @@ describe('pickups', () => {
       },
       async () => expect(await t.app.get(PickupService).processDue(10)).toBe(1),
     );
-    const waiting = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
-    expect(waiting.shipments[0]).toMatchObject({ status: 'booking' });
-    t.clock.advance(61_000);
-    await drain();
-    const pickup = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body;
-    const orders = await t.app.get(SandboxWorld).findByReference(made.courier, made.reference);
-    expect(orders).toHaveLength(1);
-    expect(pickup.shipments[0]).toMatchObject({
-      status: 'booked',
-      courier: made.courier,
-      awb: orders[0].awb,
-    });
+    const pickup = await bookedAfterTheLease(pickupId, made);
     expect(pickup.shipments[0].attempts).toEqual([
       expect.objectContaining({ outcome: 'booked', courier: made.courier }),
     ]);

@@ -1,3 +1,4 @@
+import { setImmediate as tick } from 'node:timers/promises';
 import { drawableText, InvoicePdf } from 'src/invoicing/export/pdf';
 import { pdfTextRuns } from '../../support/pdf-text';
 
@@ -14,17 +15,10 @@ describe('drawableText (what Helvetica in a PDF can draw)', () => {
   });
 });
 
-/** An invoice with no totals (its text is what is read), rendered uncompressed with `lines` drawn between. */
-async function renderedPdf(
-  sellerName: string,
-  lines: Parameters<InvoicePdf['lines']>[0] = [],
-): Promise<string[]> {
-  const pdf = new InvoicePdf({ compress: false });
-  const chunks: Buffer[] = [];
-  pdf.stream.on('data', (c: Buffer) => chunks.push(c));
-  const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
+/** An invoice with no totals, to `sellerName`. */
+function emptyInvoice(sellerName: string) {
   const at = new Date('2026-12-07T00:00:00+07:00');
-  const invoice = {
+  return {
     number: 'INV/2026/12/000001',
     sellerName,
     periodStart: at,
@@ -39,6 +33,18 @@ async function renderedPdf(
     paid: 0,
     outstanding: 0,
   };
+}
+
+/** An invoice with no totals (its text is what is read), rendered uncompressed with `lines` drawn between. */
+async function renderedPdf(
+  sellerName: string,
+  lines: Parameters<InvoicePdf['lines']>[0] = [],
+): Promise<string[]> {
+  const pdf = new InvoicePdf({ compress: false });
+  const chunks: Buffer[] = [];
+  pdf.stream.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise((resolve) => pdf.stream.on('end', resolve));
+  const invoice = emptyInvoice(sellerName);
   pdf.begin(invoice);
   if (lines.length) {
     pdf.lines(lines);
@@ -94,5 +100,54 @@ describe('InvoicePdf lines', () => {
       'Rp 3',
     ]);
     expect(rows(start + 15)).toEqual(['4', '??01', 'JNE', 'Ongkos kirim', 'Rp 4']);
+  });
+});
+
+const slowLines = Array.from({ length: 2000 }, (_, i) => ({
+  shipmentId: `s-${i}`,
+  awb: `JNE${String(i).padStart(10, '0')}`,
+  courier: 'jne',
+  kind: 'shipping' as const,
+  amount: 9000,
+}));
+
+/** Whether `p` has settled after the event loop turned a few times. */
+async function settled(p: Promise<unknown>): Promise<boolean> {
+  let done = false;
+  void p.then(() => (done = true));
+  for (let i = 0; i < 5; i += 1) await tick();
+  return done;
+}
+
+describe('InvoicePdf.room: the writer waits for a slow reader', () => {
+  it('waits while more than the high-water mark is unread, and goes on as the reader takes it', async () => {
+    const pdf = new InvoicePdf({ compress: false });
+    pdf.begin(emptyInvoice('Toko Lambat'));
+    pdf.lines(slowLines);
+    expect(pdf.stream.readableLength).toBeGreaterThan(pdf.stream.readableHighWaterMark);
+    const room = pdf.room();
+    expect(await settled(room)).toBe(false);
+    pdf.stream.resume(); // the reader reads
+    expect(await room).toBe(true);
+    pdf.finish();
+  });
+
+  it('answers false once the reader has gone, so the writer stops reading lines', async () => {
+    const pdf = new InvoicePdf({ compress: false });
+    pdf.begin(emptyInvoice('Toko Lambat'));
+    pdf.lines(slowLines);
+    const room = pdf.room();
+    expect(await settled(room)).toBe(false);
+    pdf.stream.destroy();
+    expect(await room).toBe(false);
+    expect(await pdf.room()).toBe(false);
+  });
+
+  it('does not wait while the reader keeps up', async () => {
+    const pdf = new InvoicePdf({ compress: false });
+    pdf.begin(emptyInvoice('Toko Lambat'));
+    expect(await pdf.room()).toBe(true);
+    pdf.stream.resume();
+    pdf.finish();
   });
 });
