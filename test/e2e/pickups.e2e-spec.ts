@@ -151,21 +151,23 @@ describe('pickups', () => {
     await drain();
   });
 
-  it('books every shipment with the runner-up when the best courier fails every call, recording each attempt', async () => {
-    const ids = await shipments(5, 'FAIL');
+  /** A quote for the test shipment's place and parcel (its rates then cached): the answer's body. */
+  async function quoteTestShipment(): Promise<{ recommended: unknown }> {
     const { district, city, province, postalCode } = validShipment(origin).recipient;
     const { description: _d, ...parcel } = validShipment(origin).parcel;
-    const quote = await http
-      .post('/v1/quotes')
-      .set(seller.auth)
-      .send({
-        originAddressId: origin,
-        destination: { district, city, province, postalCode },
-        parcel,
-        codAmount: 150_000,
-      })
-      .expect(200);
-    const best = quote.body.recommended as { courier: string; service: string };
+    const destination = { district, city, province, postalCode };
+    return (
+      await http
+        .post('/v1/quotes')
+        .set(seller.auth)
+        .send({ originAddressId: origin, destination, parcel, codAmount: 150_000 })
+        .expect(200)
+    ).body as { recommended: unknown };
+  }
+
+  it('books every shipment with the runner-up when the best courier fails every call, recording each attempt', async () => {
+    const ids = await shipments(5, 'FAIL');
+    const best = (await quoteTestShipment()).recommended as { courier: string; service: string };
     const control = t.app.get(SandboxControl);
     await control.setFaults(best.courier, { errorRate: 1 });
     try {
@@ -202,18 +204,7 @@ describe('pickups', () => {
         .expect(201)
     ).body as { id: string };
     // SAP's rates are known (a quote just made): the booking asks SAP for the order, which fails.
-    const { district, city, province, postalCode } = validShipment(origin).recipient;
-    const { description: _d, ...parcel } = validShipment(origin).parcel;
-    await http
-      .post('/v1/quotes')
-      .set(seller.auth)
-      .send({
-        originAddressId: origin,
-        destination: { district, city, province, postalCode },
-        parcel,
-        codAmount: 150_000,
-      })
-      .expect(200);
+    await quoteTestShipment();
     const control = t.app.get(SandboxControl);
     await control.setFaults('sap', { errorRate: 1 });
     try {
