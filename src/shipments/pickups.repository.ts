@@ -241,6 +241,23 @@ export class PickupsRepository {
     };
   }
 
+  /**
+   * A booking put off until its couriers answer again (retryAt), held by no worker, ended with its shipment
+   * (the seller cancels it while it waits): its item skipped in the move's own statement. A worker that has
+   * claimed it meanwhile holds it: the move is not made.
+   */
+  waitingAlong(shipmentId: string, now: Date): TransitionAlong {
+    return {
+      ctes: `waiting AS (
+         UPDATE pickup_items SET status = 'skipped', updated_at = $2
+         WHERE shipment_id = $1 AND status = 'pending' AND retrying_since IS NOT NULL AND claimed_until IS NULL
+         RETURNING id
+       )`,
+      params: [shipmentId, now],
+      gate: 'EXISTS (SELECT 1 FROM waiting)',
+    };
+  }
+
   /** An item whose shipment is no longer waiting for a booking (cancelled meanwhile): nothing to book. */
   async skipItem(itemId: string, now: Date): Promise<void> {
     await queryPrepared(

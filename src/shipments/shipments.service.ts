@@ -526,12 +526,14 @@ export class ShipmentsService {
   }
 
   /**
-   * Cancels a shipment: at once when nothing is booked; at the courier when it is booked (only before
+   * Cancels a shipment: at once when nothing is booked (a booking put off until its couriers answer again
+   * too, while no worker holds it); at the courier when it is booked (only before
    * the parcel is picked up; a refusal keeps the shipment as it is, with the courier's reason). The
    * courier is asked under a cancellation claim, outside any transaction, so the pickup watch neither
    * re-books nor marks picked up a shipment whose cancellation is in flight.
    * @throws ShipmentNotFoundError SHIPMENTS_NOT_FOUND (404, also another seller's)
-   * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409) for a status past booking or a courier refusal
+   * @throws CannotCancelError SHIPMENTS_CANNOT_CANCEL (409) for a status past booking, a booking a worker
+   *   holds now, or a courier refusal
    * @throws CancellationInProgressError SHIPMENTS_CANCEL_IN_PROGRESS (409) while another cancellation runs
    * @throws CourierUnavailableError COURIER_UNAVAILABLE (503): the courier could not answer; the shipment
    *   stays booked (a cancellation whose answer was lost may have been taken: asking again is safe, and a
@@ -540,6 +542,24 @@ export class ShipmentsService {
   async cancel(sellerId: string, id: string): Promise<ShipmentDto> {
     const now = this.clock.now();
     const s = await this.find(sellerId, id);
+    if (s.status === 'booking') {
+      // Its booking put off until its couriers answer again (a half hour at most): no courier holds it.
+      const [cancelled] = await this.stateMachine.transitionMany(
+        [id],
+        {
+          to: 'cancelled',
+          from: ['booking'],
+          cause: 'seller_cancel',
+          reason: CANCELLED_BY_SELLER,
+          at: now,
+          where: { sellerId },
+        },
+        this.pickups.waitingAlong(id, now),
+      );
+      // A worker is booking it now: cancelled once booked.
+      if (!cancelled) throw new CannotCancelError((await this.find(sellerId, id)).status);
+      return shipmentView(await this.find(sellerId, id));
+    }
     if (s.status !== 'booked') {
       if (!CANCELLABLE_BEFORE_BOOKING.has(s.status)) throw new CannotCancelError(s.status);
       const cancelled = await this.stateMachine.transition(id, {

@@ -235,6 +235,37 @@ describe('pickups', () => {
     ]);
   });
 
+  it('lets the seller cancel a booking while it waits for its couriers to answer again: none is booked after', async () => {
+    const { id } = (
+      await http
+        .post('/v1/shipments')
+        .set(seller.auth)
+        .send({ ...validShipment(origin, 'PINNED-WAITING'), courier: { code: 'sap', service: 'UDRREG' } })
+        .expect(201)
+    ).body as { id: string };
+    await quoteTestShipment();
+    const control = t.app.get(SandboxControl);
+    await control.setFaults('sap', { errorRate: 1 });
+    try {
+      await http
+        .post('/v1/pickups')
+        .set(seller.auth)
+        .send({ shipmentIds: [id] })
+        .expect(202);
+      await drain();
+    } finally {
+      await control.setFaults('sap', { errorRate: 0 });
+    }
+    expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe('booking');
+    const cancelled = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
+    t.clock.advance(5 * 60_000);
+    await drain();
+    const after = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    expect(after.status).toBe('cancelled');
+    expect((after.pickupAttempts as { outcome: string }[]).map((a) => a.outcome)).toEqual(['failed']);
+  });
+
   it('tries again a pinned booking whose order was lost and not found at the courier, rather than failing it', async () => {
     const { id } = (
       await http
