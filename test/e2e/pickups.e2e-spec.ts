@@ -195,15 +195,22 @@ describe('pickups', () => {
     }
   });
 
-  it('tries a pinned courier that fails for now again later, and books with it once it answers: no booking_failed for a brief outage', async () => {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin, 'PINNED-OUTAGE'), courier: { code: 'sap', service: 'UDRREG' } })
-        .expect(201)
-    ).body as { id: string };
-    // SAP's rates are known (a quote just made): the booking asks SAP for the order, which fails.
+  /** A new shipment pinned to SAP UDRREG: its id. */
+  async function pinnedToSap(reference: string): Promise<string> {
+    const shipment = validShipment(origin, reference);
+    const res = await http
+      .post('/v1/shipments')
+      .set(seller.auth)
+      .send({ ...shipment, courier: { code: 'sap', service: 'UDRREG' } })
+      .expect(201);
+    return (res.body as { id: string }).id;
+  }
+
+  /**
+   * The shipment's pickup asked for and tried while SAP fails every call, its rates known (a quote just
+   * made: the booking asks SAP for the order, which fails); `meanwhile` runs before SAP answers again.
+   */
+  async function triedWhileSapFails(id: string, meanwhile?: () => Promise<void>): Promise<void> {
     await quoteTestShipment();
     const control = t.app.get(SandboxControl);
     await control.setFaults('sap', { errorRate: 1 });
@@ -214,6 +221,15 @@ describe('pickups', () => {
         .send({ shipmentIds: [id] })
         .expect(202);
       await drain();
+      await meanwhile?.();
+    } finally {
+      await control.setFaults('sap', { errorRate: 0 });
+    }
+  }
+
+  it('tries a pinned courier that fails for now again later, and books with it once it answers: no booking_failed for a brief outage', async () => {
+    const id = await pinnedToSap('PINNED-OUTAGE');
+    await triedWhileSapFails(id, async () => {
       const waiting = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
       expect(waiting.status).toBe('booking');
       expect(waiting.pickupAttempts).toEqual([
@@ -222,9 +238,7 @@ describe('pickups', () => {
       // Not before its time: the item waits.
       t.clock.advance(60_000);
       expect(await t.app.get(PickupService).processDue(10)).toBe(0);
-    } finally {
-      await control.setFaults('sap', { errorRate: 0 });
-    }
+    });
     t.clock.advance(5 * 60_000);
     await drain();
     const booked = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
@@ -236,26 +250,8 @@ describe('pickups', () => {
   });
 
   it('lets the seller cancel a booking while it waits for its couriers to answer again: none is booked after', async () => {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin, 'PINNED-WAITING'), courier: { code: 'sap', service: 'UDRREG' } })
-        .expect(201)
-    ).body as { id: string };
-    await quoteTestShipment();
-    const control = t.app.get(SandboxControl);
-    await control.setFaults('sap', { errorRate: 1 });
-    try {
-      await http
-        .post('/v1/pickups')
-        .set(seller.auth)
-        .send({ shipmentIds: [id] })
-        .expect(202);
-      await drain();
-    } finally {
-      await control.setFaults('sap', { errorRate: 0 });
-    }
+    const id = await pinnedToSap('PINNED-WAITING');
+    await triedWhileSapFails(id);
     expect((await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body.status).toBe('booking');
     const cancelled = await http.post(`/v1/shipments/${id}/cancel`).set(seller.auth).expect(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: 'cancelled_by_seller' });
@@ -267,13 +263,7 @@ describe('pickups', () => {
   });
 
   it('tries again a pinned booking whose order was lost and not found at the courier, rather than failing it', async () => {
-    const { id } = (
-      await http
-        .post('/v1/shipments')
-        .set(seller.auth)
-        .send({ ...validShipment(origin, 'PINNED-LOST'), courier: { code: 'sap', service: 'UDRREG' } })
-        .expect(201)
-    ).body as { id: string };
+    const id = await pinnedToSap('PINNED-LOST');
     await http
       .post('/v1/pickups')
       .set(seller.auth)

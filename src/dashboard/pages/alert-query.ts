@@ -1,5 +1,5 @@
 import type { components, paths } from '../api/schema';
-import { offeredActions, type ActionKind } from './shipment-query';
+import { offeredActions, oneOf, type ActionKind } from './shipment-query';
 
 type Alert = components['schemas']['InboxAlertDto'];
 type AlertQuery = NonNullable<paths['/v1/alerts']['get']['parameters']['query']>;
@@ -67,9 +67,6 @@ export interface AlertFilters {
   severity?: Severity;
   resolved: boolean;
 }
-
-const oneOf = <T extends string>(all: readonly T[], value: string | null): T | undefined =>
-  all.find((x) => x === value);
 
 /**
  * The filters a URL's query names (what is not one of the API's values is no filter): kept in the URL, a

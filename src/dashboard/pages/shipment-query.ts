@@ -54,7 +54,8 @@ const validDay = (value: string | null): string | undefined => {
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value) ? value : undefined;
 };
 
-const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
+/** `value` when it is one of `values`, else undefined (a query parameter read as a filter). */
+export const oneOf = <T extends string>(values: readonly T[], value: string | null): T | undefined =>
   values.includes(value as T) ? (value as T) : undefined;
 
 /** The filters in a URL query; anything unknown or malformed (a hand-edited link) is left out. */
