@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { compareStrings } from 'src/common/sort-order';
 import { queryPrepared } from 'src/database/prepared';
 import { Transactions } from 'src/database/transaction';
-import type { OutcomeCounts } from './delivery-estimator';
+import type { LevelCounts, OutcomeCounts } from './delivery-estimator';
 
 export type StatsLevel = 'lane' | 'area' | 'province' | 'national';
 
@@ -16,6 +16,20 @@ export interface OutcomeRow {
   recordedAt: Date;
   /** The statistics rows it is counted in, as `level:key`. */
   statsKeys: string[];
+  /** A COD parcel: counted in its rows' COD counts too. */
+  cod: boolean;
+}
+
+/** A statistics row: every outcome, and its COD outcomes apart (prepaid = every − COD). */
+export interface StatsCounts extends OutcomeCounts {
+  cod: LevelCounts;
+}
+
+/** A recipient's outcomes, and its COD outcomes apart. */
+export interface RecipientCounts {
+  outcomes: number;
+  failures: number;
+  cod: { outcomes: number; failures: number };
 }
 
 /** A recorded outcome whose failed attempts were raised: what it was counted as before. */
@@ -26,6 +40,8 @@ export interface RaisedOutcome {
   was: number;
   /** Null for outcomes recorded before their rows were kept. */
   statsKeys: string[] | null;
+  /** Whether it was counted as COD (null: recorded before that was kept, and counted as COD then). */
+  cod: boolean | null;
 }
 
 /** Counts to add to the statistics, gathered over a transaction (see DeliveryStatsService). */
@@ -38,10 +54,11 @@ export interface StatsIncrements {
       outcomes: number;
       failures: number;
       firstAttempt: number;
+      cod: LevelCounts;
       histogram: number[];
     }
   >;
-  recipients: Map<string, { outcomes: number; failures: number }>;
+  recipients: Map<string, RecipientCounts>;
   pickups: Map<string, { attempts: number; failures: number }>;
 }
 
@@ -54,8 +71,8 @@ export class DeliveryStatsRepository {
   async insertOutcome(o: OutcomeRow): Promise<boolean> {
     const rows = await this.tx.manager.query<unknown[]>(
       `INSERT INTO delivery_outcomes (shipment_id, courier, service, outcome, failed_attempts, transit_days,
-         recorded_at, stats_keys)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
+         recorded_at, stats_keys, cod)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
       [
         o.shipmentId,
         o.courier,
@@ -65,6 +82,7 @@ export class DeliveryStatsRepository {
         o.transitDays,
         o.recordedAt,
         o.statsKeys,
+        o.cod,
       ],
     );
     return rows.length > 0;
@@ -80,7 +98,13 @@ export class DeliveryStatsRepository {
     if (!raised.length) return [];
     const [rows] = await this.tx.manager.query<
       [
-        { shipment_id: string; outcome: OutcomeRow['outcome']; was: number; stats_keys: string[] | null }[],
+        {
+          shipment_id: string;
+          outcome: OutcomeRow['outcome'];
+          was: number;
+          stats_keys: string[] | null;
+          cod: boolean | null;
+        }[],
         number,
       ]
     >(
@@ -92,7 +116,7 @@ export class DeliveryStatsRepository {
        )
        UPDATE delivery_outcomes o SET failed_attempts = old.failed FROM old
        WHERE o.shipment_id = old.shipment_id AND old.was < old.failed
-       RETURNING o.shipment_id, o.outcome, old.was, o.stats_keys`,
+       RETURNING o.shipment_id, o.outcome, old.was, o.stats_keys, o.cod`,
       [raised.map((r) => r.shipmentId), raised.map((r) => r.failedAttempts)],
     );
     return rows.map((r) => ({
@@ -100,6 +124,7 @@ export class DeliveryStatsRepository {
       outcome: r.outcome,
       was: r.was,
       statsKeys: r.stats_keys,
+      cod: r.cod,
     }));
   }
 
@@ -118,17 +143,25 @@ export class DeliveryStatsRepository {
     const existing = 'SELECT 1 FROM delivery_stats d WHERE d.level = v.level AND d.key = v.key';
     if (stats.length)
       await this.tx.manager.query(
-        `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, transit_histogram)
+        `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, cod_outcomes, cod_failures,
+           cod_first_attempt, transit_histogram)
          SELECT v.level, v.key, v.outcomes, v.failures,
            CASE WHEN v.first_attempt >= 0 OR EXISTS (${existing}) THEN v.first_attempt ELSE 0 END,
+           v.cod_outcomes, v.cod_failures,
+           CASE WHEN v.cod_first_attempt >= 0 OR EXISTS (${existing}) THEN v.cod_first_attempt ELSE 0 END,
            ARRAY(SELECT jsonb_array_elements_text(v.histogram)::int)
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::jsonb[])
-           WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, histogram, n)
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[],
+           $9::jsonb[])
+           WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, cod_outcomes, cod_failures,
+             cod_first_attempt, histogram, n)
          WHERE v.outcomes > 0 OR v.first_attempt >= 0 OR EXISTS (${existing})
          ORDER BY v.n
          ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + EXCLUDED.outcomes,
            failures = delivery_stats.failures + EXCLUDED.failures,
            first_attempt = GREATEST(0, delivery_stats.first_attempt + EXCLUDED.first_attempt),
+           cod_outcomes = delivery_stats.cod_outcomes + EXCLUDED.cod_outcomes,
+           cod_failures = delivery_stats.cod_failures + EXCLUDED.cod_failures,
+           cod_first_attempt = GREATEST(0, delivery_stats.cod_first_attempt + EXCLUDED.cod_first_attempt),
            transit_histogram = ARRAY(
              SELECT h.a + h.b FROM unnest(delivery_stats.transit_histogram, EXCLUDED.transit_histogram)
                WITH ORDINALITY AS h(a, b, i) ORDER BY h.i)`,
@@ -138,22 +171,30 @@ export class DeliveryStatsRepository {
           stats.map((r) => r.outcomes),
           stats.map((r) => r.failures),
           stats.map((r) => r.firstAttempt),
+          stats.map((r) => r.cod.outcomes),
+          stats.map((r) => r.cod.failures),
+          stats.map((r) => r.cod.firstAttempt),
           stats.map((r) => JSON.stringify(r.histogram)),
         ],
       );
     const recipients = [...inc.recipients].sort(([a], [b]) => compareStrings(a, b));
     if (recipients.length)
       await this.tx.manager.query(
-        `INSERT INTO recipient_stats (phone_hash, outcomes, failures)
-         SELECT v.phone_hash, v.outcomes, v.failures
-         FROM unnest($1::text[], $2::int[], $3::int[]) WITH ORDINALITY AS v(phone_hash, outcomes, failures, n)
+        `INSERT INTO recipient_stats (phone_hash, outcomes, failures, cod_outcomes, cod_failures)
+         SELECT v.phone_hash, v.outcomes, v.failures, v.cod_outcomes, v.cod_failures
+         FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[])
+           WITH ORDINALITY AS v(phone_hash, outcomes, failures, cod_outcomes, cod_failures, n)
          ORDER BY v.n
          ON CONFLICT (phone_hash) DO UPDATE SET outcomes = recipient_stats.outcomes + EXCLUDED.outcomes,
-           failures = recipient_stats.failures + EXCLUDED.failures`,
+           failures = recipient_stats.failures + EXCLUDED.failures,
+           cod_outcomes = recipient_stats.cod_outcomes + EXCLUDED.cod_outcomes,
+           cod_failures = recipient_stats.cod_failures + EXCLUDED.cod_failures`,
         [
           recipients.map(([h]) => h),
           recipients.map(([, r]) => r.outcomes),
           recipients.map(([, r]) => r.failures),
+          recipients.map(([, r]) => r.cod.outcomes),
+          recipients.map(([, r]) => r.cod.failures),
         ],
       );
     const pickups = [...inc.pickups].sort(([a], [b]) => compareStrings(a, b));
@@ -175,7 +216,7 @@ export class DeliveryStatsRepository {
    * (a join with the unnested pairs was planned as a scan of the whole table, one per quote); rows of a
    * level and a key that were not asked for together are dropped here.
    */
-  async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
+  async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, StatsCounts>> {
     if (!keys.length) return new Map();
     const wanted = new Set(keys.map((k) => `${k.level}:${k.key}`));
     const rows = await queryPrepared<{
@@ -184,11 +225,15 @@ export class DeliveryStatsRepository {
       outcomes: number;
       failures: number;
       first_attempt: number;
+      cod_outcomes: number;
+      cod_failures: number;
+      cod_first_attempt: number;
       transit_histogram: number[];
     }>(
       this.tx.manager,
-      'stats_counts',
-      `SELECT level, key, outcomes, failures, first_attempt, transit_histogram
+      'stats_counts_cod',
+      `SELECT level, key, outcomes, failures, first_attempt, cod_outcomes, cod_failures, cod_first_attempt,
+              transit_histogram
        FROM delivery_stats WHERE level = ANY($1::text[]) AND key = ANY($2::text[])`,
       [[...new Set(keys.map((k) => k.level))], [...new Set(keys.map((k) => k.key))]],
     );
@@ -201,29 +246,30 @@ export class DeliveryStatsRepository {
             outcomes: r.outcomes,
             failures: r.failures,
             firstAttempt: r.first_attempt,
+            cod: { outcomes: r.cod_outcomes, failures: r.cod_failures, firstAttempt: r.cod_first_attempt },
             transitHistogram: r.transit_histogram,
           },
         ]),
     );
   }
 
-  async recipient(phoneHash: string): Promise<{ outcomes: number; failures: number } | undefined> {
-    const rows = await queryPrepared<{ outcomes: number; failures: number }>(
+  async recipient(phoneHash: string): Promise<RecipientCounts | undefined> {
+    const rows = await queryPrepared<RecipientRow>(
       this.tx.manager,
-      'recipient_stats_one',
-      'SELECT outcomes, failures FROM recipient_stats WHERE phone_hash = $1',
+      'recipient_stats_one_cod',
+      `SELECT ${RECIPIENT_COLUMNS} FROM recipient_stats WHERE phone_hash = $1`,
       [phoneHash],
     );
-    return rows[0];
+    return rows[0] && recipientCounts(rows[0]);
   }
 
   /** The records of these recipients that exist, by phone hash (one read for a batch). */
-  async recipients(phoneHashes: string[]): Promise<Map<string, { outcomes: number; failures: number }>> {
-    const rows = await this.tx.manager.query<{ phone_hash: string; outcomes: number; failures: number }[]>(
-      'SELECT phone_hash, outcomes, failures FROM recipient_stats WHERE phone_hash = ANY($1::text[])',
+  async recipients(phoneHashes: string[]): Promise<Map<string, RecipientCounts>> {
+    const rows = await this.tx.manager.query<(RecipientRow & { phone_hash: string })[]>(
+      `SELECT phone_hash, ${RECIPIENT_COLUMNS} FROM recipient_stats WHERE phone_hash = ANY($1::text[])`,
       [phoneHashes],
     );
-    return new Map(rows.map((r) => [r.phone_hash, { outcomes: r.outcomes, failures: r.failures }]));
+    return new Map(rows.map((r) => [r.phone_hash, recipientCounts(r)]));
   }
 
   async pickups(): Promise<Map<string, { attempts: number; failures: number }>> {
@@ -236,3 +282,16 @@ export class DeliveryStatsRepository {
     return new Map(rows.map((r) => [r.courier, { attempts: r.attempts, failures: r.failures }]));
   }
 }
+
+const RECIPIENT_COLUMNS = 'outcomes, failures, cod_outcomes, cod_failures';
+interface RecipientRow {
+  outcomes: number;
+  failures: number;
+  cod_outcomes: number;
+  cod_failures: number;
+}
+const recipientCounts = (r: RecipientRow): RecipientCounts => ({
+  outcomes: r.outcomes,
+  failures: r.failures,
+  cod: { outcomes: r.cod_outcomes, failures: r.cod_failures },
+});

@@ -7,7 +7,13 @@ import { COURIER_CODES, type CourierCode } from 'src/couriers/courier-adapter';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { TtlCache } from 'src/common/ttl-cache';
 import { Estimate, estimate, OutcomeCounts, TRANSIT_BUCKETS } from './delivery-estimator';
-import { DeliveryStatsRepository, StatsIncrements, StatsLevel } from './delivery-stats.repository';
+import {
+  DeliveryStatsRepository,
+  RecipientCounts,
+  StatsCounts,
+  StatsIncrements,
+  StatsLevel,
+} from './delivery-stats.repository';
 import { regencyOf } from 'src/areas/areas.service';
 
 export interface LanePlace {
@@ -26,6 +32,8 @@ export interface DeliveryOutcome {
   destination: LanePlace;
   /** E.164; only its salted hash is kept. */
   recipientPhone: string;
+  /** Cash on delivery: learned apart from prepaid parcels (a buyer may refuse to pay at the door). */
+  cod: boolean;
   outcome: 'delivered' | 'returned' | 'lost';
   /** Failed delivery attempts before the outcome. */
   failedAttempts: number;
@@ -88,6 +96,7 @@ function statsRow(inc: StatsIncrements, level: StatsLevel, key: string) {
       outcomes: 0,
       failures: 0,
       firstAttempt: 0,
+      cod: { outcomes: 0, failures: 0, firstAttempt: 0 },
       histogram: new Array<number>(TRANSIT_BUCKETS).fill(0),
     };
     inc.stats.set(id, row);
@@ -106,8 +115,8 @@ export class DeliveryStatsService {
   /** Phone → its hash (the salt never changes): each poll's risk rules ask for every parcel's. */
   private readonly phoneHashes = new Map<string, string>();
   /** Quotes read these on every call; outcomes arrive one parcel at a time, so a few seconds' lag is fine. */
-  private readonly countsCache: TtlCache<string, OutcomeCounts | null>;
-  private readonly recipientsCache: TtlCache<string, { outcomes: number; failures: number } | null>;
+  private readonly countsCache: TtlCache<string, StatsCounts | null>;
+  private readonly recipientsCache: TtlCache<string, RecipientCounts | null>;
   private readonly pickupsCache: TtlCache<'all', Map<string, { attempts: number; failures: number }>>;
 
   /** Moves whenever this instance records something, so rankings made from older figures are not reused. */
@@ -165,6 +174,7 @@ export class DeliveryStatsService {
         transitDays: o.transitDays ?? null,
         recordedAt: this.clock.now(),
         statsKeys: keys.map((k) => `${k.level}:${k.key}`),
+        cod: o.cod,
       });
       if (!first) return false;
       const failed = o.outcome !== 'delivered';
@@ -175,14 +185,22 @@ export class DeliveryStatsService {
       const inc = this.increments();
       for (const { level, key } of keys) {
         const row = statsRow(inc, level, key);
-        row.outcomes += 1;
-        if (failed) row.failures += 1;
-        if (!failed && o.failedAttempts === 0) row.firstAttempt += 1;
+        for (const counts of o.cod ? [row, row.cod] : [row]) {
+          counts.outcomes += 1;
+          if (failed) counts.failures += 1;
+          if (!failed && o.failedAttempts === 0) counts.firstAttempt += 1;
+        }
         if (bucket !== null) row.histogram[bucket] += 1;
       }
-      const recipient = inc.recipients.get(phoneHash) ?? { outcomes: 0, failures: 0 };
-      recipient.outcomes += 1;
-      if (failed) recipient.failures += 1;
+      const recipient = inc.recipients.get(phoneHash) ?? {
+        outcomes: 0,
+        failures: 0,
+        cod: { outcomes: 0, failures: 0 },
+      };
+      for (const counts of o.cod ? [recipient, recipient.cod] : [recipient]) {
+        counts.outcomes += 1;
+        if (failed) counts.failures += 1;
+      }
       inc.recipients.set(phoneHash, recipient);
       return true;
     });
@@ -209,7 +227,10 @@ export class DeliveryStatsService {
       for (const r of takenBack)
         for (const id of r.statsKeys!) {
           const at = id.indexOf(':');
-          statsRow(inc, id.slice(0, at) as StatsLevel, id.slice(at + 1)).firstAttempt -= 1;
+          const row = statsRow(inc, id.slice(0, at) as StatsLevel, id.slice(at + 1));
+          row.firstAttempt -= 1;
+          // An outcome recorded before COD was kept apart was counted as COD (the migration's reading).
+          if (r.cod !== false) row.cod.firstAttempt -= 1;
         }
       return takenBack.flatMap((r) => r.statsKeys!);
     });
@@ -248,9 +269,13 @@ export class DeliveryStatsService {
     return inc;
   }
 
-  /** A recipient's record (delivered or not) across every seller, by the salted hash of the phone. */
-  async recipientRecord(phone: string): Promise<{ outcomes: number; failures: number } | null> {
-    return this.recipientByHash(this.phoneHash(phone));
+  /**
+   * A recipient's record (delivered or not) across every seller, by the salted hash of the phone: of its
+   * COD parcels for a COD parcel, of its prepaid ones otherwise.
+   */
+  async recipientRecord(phone: string, cod: boolean): Promise<{ outcomes: number; failures: number } | null> {
+    const record = await this.recipientByHash(this.phoneHash(phone));
+    return record && recipientFor(record, cod);
   }
 
   /**
@@ -282,15 +307,18 @@ export class DeliveryStatsService {
   }
 
   /** From the cache where fresh; a recipient with no record is cached as such (most have none). */
-  private async recipientByHash(phoneHash: string): Promise<{ outcomes: number; failures: number } | null> {
+  private async recipientByHash(phoneHash: string): Promise<RecipientCounts | null> {
     const hit = this.recipientsCache.get(phoneHash);
     if (hit !== undefined) return hit;
     return this.recipientsCache.set(phoneHash, (await this.repository.recipient(phoneHash)) ?? null);
   }
 
-  /** Estimates for each candidate service of one shipment, from one read of the statistics. */
+  /**
+   * Estimates for each candidate service of one shipment, from one read of the statistics: its chances from
+   * the outcomes of parcels paid as it is (COD or prepaid), its transit days from every parcel's.
+   */
   async estimates(
-    shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string },
+    shipment: { origin: LanePlace; destination: LanePlace; recipientPhone?: string; cod: boolean },
     services: ServiceToEstimate[],
   ): Promise<Estimate[]> {
     const keyed = services.map((s) => keysFor(s.courier, s.service, shipment.origin, shipment.destination));
@@ -302,8 +330,9 @@ export class DeliveryStatsService {
     ] as const);
     const scoring = this.config.business.scoring;
     const allCouriers = { outcomes: 0, failures: 0, firstAttempt: 0 };
+    const paid = (row: StatsCounts | undefined) => row && countsFor(row, shipment.cod);
     for (const k of EVERY_COURIER) {
-      const c = counts.get(`${k.level}:${k.key}`);
+      const c = paid(counts.get(`${k.level}:${k.key}`));
       allCouriers.outcomes += c?.outcomes ?? 0;
       allCouriers.failures += c?.failures ?? 0;
       allCouriers.firstAttempt += c?.firstAttempt ?? 0;
@@ -311,7 +340,7 @@ export class DeliveryStatsService {
     return services.map((s, i) => {
       const at = (level: StatsLevel) => {
         const k = keyed[i].find((x) => x.level === level);
-        return k && counts.get(`${k.level}:${k.key}`);
+        return k && paid(counts.get(`${k.level}:${k.key}`));
       };
       return estimate(
         {
@@ -320,7 +349,7 @@ export class DeliveryStatsService {
           province: at('province'),
           national: at('national'),
           allCouriers,
-          recipient: recipient ?? undefined,
+          recipient: recipient ? recipientFor(recipient, shipment.cod) : undefined,
           pickup: pickups.get(s.courier),
         },
         scoring.priors[s.courier],
@@ -331,8 +360,8 @@ export class DeliveryStatsService {
   }
 
   /** Statistics rows by `level:key`, from the cache where fresh (a known absence is cached too). */
-  private async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, OutcomeCounts>> {
-    const result = new Map<string, OutcomeCounts>();
+  private async counts(keys: { level: StatsLevel; key: string }[]): Promise<Map<string, StatsCounts>> {
+    const result = new Map<string, StatsCounts>();
     const missing: { level: StatsLevel; key: string }[] = [];
     for (const k of keys) {
       const id = `${k.level}:${k.key}`;
@@ -351,4 +380,28 @@ export class DeliveryStatsService {
     }
     return result;
   }
+}
+
+/** A statistics row's counts of parcels paid one way, with the transit days every parcel shares. */
+function countsFor(row: StatsCounts, cod: boolean): OutcomeCounts {
+  const of = cod
+    ? row.cod
+    : {
+        outcomes: row.outcomes - row.cod.outcomes,
+        failures: row.failures - row.cod.failures,
+        firstAttempt: row.firstAttempt - row.cod.firstAttempt,
+      };
+  // Never below zero: a first attempt taken back from a row that had none is floored per column.
+  return {
+    outcomes: Math.max(0, of.outcomes),
+    failures: Math.max(0, Math.min(of.failures, of.outcomes)),
+    firstAttempt: Math.max(0, Math.min(of.firstAttempt, of.outcomes)),
+    transitHistogram: row.transitHistogram,
+  };
+}
+
+function recipientFor(r: RecipientCounts, cod: boolean): { outcomes: number; failures: number } {
+  if (cod) return { outcomes: r.cod.outcomes, failures: r.cod.failures };
+  const outcomes = Math.max(0, r.outcomes - r.cod.outcomes);
+  return { outcomes, failures: Math.max(0, Math.min(outcomes, r.failures - r.cod.failures)) };
 }

@@ -156,7 +156,12 @@ export class ScoringService {
       c.services().map((s) => ({ courier: c, info: s, rates: rates[i] })),
     );
     const estimates = await this.stats.estimates(
-      { origin: shipment.origin, destination: shipment.destination, recipientPhone: shipment.recipientPhone },
+      {
+        origin: shipment.origin,
+        destination: shipment.destination,
+        recipientPhone: shipment.recipientPhone,
+        cod: shipment.codAmount > 0,
+      },
       services.map(({ courier, info, rates: r }) => ({
         courier: courier.code,
         service: info.code,

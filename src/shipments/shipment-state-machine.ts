@@ -126,6 +126,7 @@ export class ShipmentStateMachine {
         districtCode: row.recipient_district_code,
       },
       recipientPhone: row.recipient_phone,
+      cod: Number(row.cod_amount) > 0,
       outcome: row.status === 'returning' ? 'returned' : (row.status as 'delivered' | 'returned' | 'lost'),
       failedAttempts: row.failed_attempts,
       ...(transitDays !== undefined ? { transitDays: Math.max(0, Math.round(transitDays)) } : {}),

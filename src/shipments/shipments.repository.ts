@@ -73,6 +73,8 @@ export interface TransitionRow {
   failed_attempts: number;
   picked_up_at: Date | null;
   ended_at: Date | null;
+  /** bigint, as the driver gives it. */
+  cod_amount: string;
 }
 
 /** Columns a transition may set, by their TransitionChanges name. */

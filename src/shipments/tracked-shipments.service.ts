@@ -200,10 +200,10 @@ export class TrackedShipments {
       return { p90TransitDays: null, promisedMaxDays: null, p50TransitDays: null, recipient: null };
     const promised = this.promised(s);
     const [estimate] = await this.stats.estimates(
-      { origin: s.origin, destination: s.recipient, recipientPhone: s.recipient.phone },
+      { origin: s.origin, destination: s.recipient, recipientPhone: s.recipient.phone, cod: s.codAmount > 0 },
       [{ courier: s.courier, service: s.service, promised: promised ?? { min: 1, max: 7 } }],
     );
-    const recipient = await this.stats.recipientRecord(s.recipient.phone);
+    const recipient = await this.stats.recipientRecord(s.recipient.phone, s.codAmount > 0);
     return {
       p90TransitDays: estimate.transitDays.source === 'promised' ? null : estimate.transitDays.p90,
       promisedMaxDays: promised?.max ?? null,

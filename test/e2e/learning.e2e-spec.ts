@@ -45,7 +45,7 @@ describe('the scoring learns from tracked outcomes', () => {
   afterAll(() => t.close());
 
   /** Each service's rank and expected cost in a balanced quote to `destination`. */
-  async function ranks(destination: typeof EAST_JAVA) {
+  async function ranks(destination: typeof EAST_JAVA, codAmount = 150_000) {
     const res = await http
       .post('/v1/quotes')
       .set(seller.auth)
@@ -53,7 +53,7 @@ describe('the scoring learns from tracked outcomes', () => {
         originAddressId: origin,
         destination,
         parcel: { weightGrams: 1200 },
-        codAmount: 150_000,
+        codAmount,
         preset: 'balanced',
       })
       .expect(200);
@@ -65,7 +65,11 @@ describe('the scoring learns from tracked outcomes', () => {
   }
 
   it('ranks a courier lower to the province where its parcels failed, and nowhere else', async () => {
-    const before = { east: await ranks(EAST_JAVA), west: await ranks(WEST_JAVA) };
+    const before = {
+      east: await ranks(EAST_JAVA),
+      west: await ranks(WEST_JAVA),
+      eastPrepaid: await ranks(EAST_JAVA, 0),
+    };
     // The cheapest courier leads at first, to both provinces.
     expect(before.east.bad.rank).toBeLessThan(before.east.good.rank);
     expect(before.west.bad.rank).toBeLessThan(before.west.good.rank);
@@ -144,5 +148,15 @@ describe('the scoring learns from tracked outcomes', () => {
     expect(after.west.bad.successRate).toBeGreaterThan(after.east.bad.successRate + 0.3);
     const westDelivered = 1 - returnedShare(BAD.courier, WEST_JAVA.province);
     expect(Math.abs(after.west.bad.successRate - westDelivered)).toBeLessThan(0.05);
+    // Every parcel here was COD, and COD is learned apart: a prepaid parcel to East Java (no buyer refusing
+    // to pay at the door) is quoted as before.
+    const [cod] = await t.dataSource.query<{ n: number }[]>(
+      'SELECT count(*)::int AS n FROM delivery_outcomes WHERE shipment_id = ANY($1) AND cod',
+      [ids],
+    );
+    expect(cod.n).toBe(4 * PER_GROUP);
+    const eastPrepaid = await ranks(EAST_JAVA, 0);
+    expect(eastPrepaid.bad.successRate).toBeCloseTo(before.eastPrepaid.bad.successRate, 10);
+    expect(eastPrepaid.bad.rank).toBeLessThan(eastPrepaid.good.rank);
   }, 600_000);
 });

@@ -241,6 +241,7 @@ describe('POST /v1/quotes', () => {
         origin: { city: 'Kota Bandung', province: 'Jawa Barat' },
         destination: { city: 'Kota Depok', province: 'Jawa Barat' },
         recipientPhone: `+62812${String(10_000_000 + i)}`,
+        cod: true,
         outcome: 'returned',
         failedAttempts: 2,
       });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Transactions } from 'src/database/transaction';
 import { DeliveryOutcome, DeliveryStatsService } from 'src/scoring/delivery-stats.service';
+import { DeliveryStatsCodCounts1795502900000 } from '../../../migrations/1795502900000-DeliveryStatsCodCounts';
+import { createShipment, signupSeller } from '../../support/factories/sellers';
+import { rerunMigration } from '../../support/migration-rerun';
 import { startTestApp, TestApp } from '../../support/test-app';
 
 const bandung = { city: 'Bandung', province: 'Jawa Barat' };
@@ -25,6 +28,7 @@ describe('delivery statistics (recorded through the one entry point, read back a
     origin: bandung,
     destination: surabaya,
     recipientPhone: `+62812${Math.floor(1e7 + Math.random() * 9e7)}`,
+    cod: true,
     outcome: 'delivered',
     failedAttempts: 0,
     transitDays: 2,
@@ -40,9 +44,10 @@ describe('delivery statistics (recorded through the one entry point, read back a
     recipientPhone?: string,
     courier: 'jne' | 'sap' = 'jne',
     service = 'REG',
+    cod = true,
   ) =>
     (
-      await stats.estimates({ origin: bandung, destination, recipientPhone }, [
+      await stats.estimates({ origin: bandung, destination, recipientPhone, cod }, [
         { courier, service, promised },
       ])
     )[0];
@@ -142,16 +147,68 @@ describe('delivery statistics (recorded through the one entry point, read back a
     const newcomer = '+6281344445555';
     await record([outcome({ recipientPhone: known, outcome: 'returned', transitDays: undefined })]);
     await stats.prefetchRecipients([known, newcomer, known]);
-    expect(await stats.recipientRecord(known)).toEqual({ outcomes: 1, failures: 1 });
-    expect(await stats.recipientRecord(newcomer)).toBeNull();
+    expect(await stats.recipientRecord(known, true)).toEqual({ outcomes: 1, failures: 1 });
+    expect(await stats.recipientRecord(newcomer, true)).toBeNull();
     // The absence was cached; recording an outcome here replaces it at once.
     await record([outcome({ recipientPhone: newcomer })]);
-    expect(await stats.recipientRecord(newcomer)).toEqual({ outcomes: 1, failures: 0 });
+    expect(await stats.recipientRecord(newcomer, true)).toEqual({ outcomes: 1, failures: 0 });
+  });
+
+  it('learns COD parcels apart from prepaid ones: prepaid deliveries do not lift a lane’s COD chances, nor a refuser’s', async () => {
+    const lane = { city: 'Kota Kediri', province: 'Jawa Timur', districtCode: '35.71.01' };
+    const buyer = '+6281355556666';
+    const ask = async (cod: boolean) =>
+      (
+        await stats.estimates({ origin: bandung, destination: lane, recipientPhone: buyer, cod }, [
+          { courier: 'jne', service: 'YES', promised },
+        ])
+      )[0];
+    // 40 prepaid parcels delivered in 2 days, 20 COD parcels refused (one of them this buyer's).
+    await record([
+      ...Array.from({ length: 40 }, () => outcome({ service: 'YES', destination: lane, cod: false })),
+      ...Array.from({ length: 20 }, (_, i) =>
+        outcome({
+          service: 'YES',
+          destination: lane,
+          outcome: 'returned',
+          failedAttempts: 1,
+          transitDays: undefined,
+          ...(i === 0 ? { recipientPhone: buyer } : {}),
+        }),
+      ),
+      outcome({ service: 'YES', destination: lane, cod: false, recipientPhone: buyer }),
+    ]);
+    const cod = await ask(true);
+    const prepaid = await ask(false);
+    expect(cod.observations).toMatchObject({ lane: 20, recipient: 1 });
+    expect(prepaid.observations).toMatchObject({ lane: 41, recipient: 1 });
+    expect(cod.laneFailureRate).toBeGreaterThan(prepaid.laneFailureRate + 0.2);
+    expect(await stats.recipientRecord(buyer, true)).toEqual({ outcomes: 1, failures: 1 });
+    expect(await stats.recipientRecord(buyer, false)).toEqual({ outcomes: 1, failures: 0 });
+    // A parcel travels alike however it is paid: both read the 41 prepaid deliveries' transit days.
+    expect(cod.transitDays).toEqual(prepaid.transitDays);
+    expect(cod.transitDays).toMatchObject({ p50: 2, source: 'lane' });
+
+    // A prepaid delivery's first attempt taken back leaves the COD counts as they were.
+    const [row] = await t.dataSource.query<{ first_attempt: number; cod_first_attempt: number }[]>(
+      "SELECT first_attempt, cod_first_attempt FROM delivery_stats WHERE level = 'area' AND key = 'jne|R35.71'",
+    );
+    expect(row).toEqual({ first_attempt: 41, cod_first_attempt: 0 });
+    const [prepaidId] = await t.dataSource.query<{ shipment_id: string }[]>(
+      "SELECT shipment_id FROM delivery_outcomes WHERE NOT cod AND 'area:jne|R35.71' = ANY(stats_keys) LIMIT 1",
+    );
+    await t.app
+      .get(Transactions)
+      .run(() => stats.correctFailedAttempts([{ shipmentId: prepaidId.shipment_id, failedAttempts: 1 }]));
+    const [corrected] = await t.dataSource.query<{ first_attempt: number; cod_first_attempt: number }[]>(
+      "SELECT first_attempt, cod_first_attempt FROM delivery_stats WHERE level = 'area' AND key = 'jne|R35.71'",
+    );
+    expect(corrected).toEqual({ first_attempt: 40, cod_first_attempt: 0 });
   });
 
   it('records pickup reliability per courier', async () => {
     for (let i = 0; i < 40; i += 1) await stats.recordPickupOutcome('ninja', i % 4 === 0);
-    const [e] = await stats.estimates({ origin: bandung, destination: surabaya }, [
+    const [e] = await stats.estimates({ origin: bandung, destination: surabaya, cod: true }, [
       { courier: 'ninja', service: 'STANDARD', promised },
     ]);
     expect(e.pickupFailureRate).toBeGreaterThan(0.1);
@@ -171,7 +228,11 @@ describe('delivery statistics (recorded through the one entry point, read back a
       (
         await stats.estimates(
           // The origin typed differently too, in another district of Kota Surabaya.
-          { origin: { city: 'Surabaya', province: 'Jawa Timur', districtCode: '35.78.01' }, destination },
+          {
+            origin: { city: 'Surabaya', province: 'Jawa Timur', districtCode: '35.78.01' },
+            destination,
+            cod: true,
+          },
           [{ courier: 'idexpress', service: '00', promised }],
         )
       )[0];
@@ -297,6 +358,50 @@ describe('delivery statistics (recorded through the one entry point, read back a
       { id: otherLane, outcomes: 1, first_attempt: 0 },
     ]);
   });
+
+  // Last in this app: it runs the migration down and up over everything recorded above.
+  it('the migration keeps COD apart in what was learned before it: prepaid shipments’ outcomes out, unknown ones in', async () => {
+    const http = t.http();
+    const seller = await signupSeller(http);
+    const prepaidShipment = await createShipment(http, seller, { codAmount: 0 });
+    const codShipment = await createShipment(http, seller, { codAmount: 120_000 });
+    const place = { city: 'Kota Madiun', province: 'Jawa Timur', districtCode: '35.77.01' };
+    const on = (o: Partial<DeliveryOutcome>) =>
+      outcome({ courier: 'sap', service: 'UDRREG', destination: place, ...o });
+    // Recorded as the code did before the migration knew COD (its flags are thrown away by `down`).
+    await record([
+      on({ shipmentId: prepaidShipment.id, cod: false }),
+      on({ shipmentId: codShipment.id, outcome: 'returned', transitDays: undefined }),
+      // No shipment to tell: taken as COD.
+      on({}),
+    ]);
+    const buyer = outcome({}).recipientPhone;
+    await record([outcome({ recipientPhone: buyer, cod: false })]);
+    await rerunMigration(t.dataSource, new DeliveryStatsCodCounts1795502900000());
+
+    const flags = await t.dataSource.query<{ shipment_id: string; cod: boolean | null }[]>(
+      "SELECT shipment_id, cod FROM delivery_outcomes WHERE 'area:sap|R35.77' = ANY(stats_keys)",
+    );
+    const flag = new Map(flags.map((f) => [f.shipment_id, f.cod]));
+    expect(flags).toHaveLength(3);
+    expect(flag.get(prepaidShipment.id)).toBe(false);
+    expect(flag.get(codShipment.id)).toBe(true);
+    expect(flags.filter((f) => f.cod === null)).toHaveLength(1);
+    const [row] = await t.dataSource.query(
+      `SELECT outcomes, failures, first_attempt, cod_outcomes, cod_failures, cod_first_attempt
+         FROM delivery_stats WHERE level = 'area' AND key = 'sap|R35.77'`,
+    );
+    expect(row).toEqual({
+      outcomes: 3,
+      failures: 1,
+      first_attempt: 2,
+      cod_outcomes: 2,
+      cod_failures: 1,
+      cod_first_attempt: 1,
+    });
+    // Recipients are known by a salted hash only: their records so far are taken as COD.
+    expect(await stats.recipientRecord(buyer, true)).toEqual({ outcomes: 1, failures: 0 });
+  });
 });
 
 /** On a stepped sandbox clock a moment reads the figures as it first read them: the simulation replays alike. */
@@ -314,7 +419,7 @@ describe('delivery statistics on a stepped sandbox clock', () => {
     const phone = '+6281377778888';
     const read = async () =>
       (
-        await stats.estimates({ origin: bandung, destination: malang, recipientPhone: phone }, [
+        await stats.estimates({ origin: bandung, destination: malang, recipientPhone: phone, cod: true }, [
           { courier: 'sap', service: 'UDRREG', promised },
         ])
       )[0];
@@ -328,6 +433,7 @@ describe('delivery statistics on a stepped sandbox clock', () => {
         origin: bandung,
         destination: malang,
         recipientPhone: phone,
+        cod: true,
         outcome: 'returned',
         failedAttempts: 2,
       });
