@@ -42,6 +42,12 @@ const BOOKABLE: readonly ShipmentStatus[] = ['ready', 'booking_failed'];
  */
 const BOOKING_RETRY_WINDOW_MS = 30 * 60_000;
 const BOOKING_RETRY_DELAY_MS = 5 * 60_000;
+/**
+ * A superseded order whose courier could not be reached to cancel it is asked again this often, for this
+ * long from its booking: a courier comes for an order within a day or two, and drops one it missed.
+ */
+const SUPERSEDED_CANCEL_EVERY_MS = 10 * 60_000;
+const SUPERSEDED_CANCEL_FOR_MS = 24 * 3600_000;
 /** Why a courier may be ineligible for now only: asked again later, it may answer. */
 const FOR_NOW: ReadonlySet<string> = new Set(['courier_timeout', 'courier_error', 'circuit_open']);
 /** How far ahead a pickup day may be requested. */
@@ -183,9 +189,13 @@ export class PickupService {
     return items.length;
   }
 
-  /** What the trigger runs: keeps booking while work is due, for up to `budgetMs`. */
+  /**
+   * What the trigger runs: superseded orders due another cancellation are asked first (not counted: they
+   * book nothing), then it keeps booking while work is due, for up to `budgetMs`.
+   */
   async drainDue(budgetMs = 5000): Promise<number> {
     const until = performance.now() + budgetMs;
+    await this.retrySupersededCancels();
     let total = 0;
     for (let n = -1; n !== 0 && performance.now() < until; total += n) n = await this.processDue();
     return total;
@@ -541,20 +551,43 @@ export class PickupService {
     if (!moved.length) await this.cancelSuperseded(shipment.id, attempt, awb);
   }
 
+  /** Asks the couriers of superseded orders due another try to cancel them (a few at a time). */
+  private async retrySupersededCancels(): Promise<void> {
+    const now = this.clock.now();
+    const due = await this.repository.claimCancelRetries(now, new Date(now.getTime() + LEASE_MS), 20);
+    for (const a of due) {
+      try {
+        await this.cancelSuperseded(a.shipment_id, a, a.awb!, a.started_at);
+      } catch (e) {
+        // Left claimed: asked again when the claim runs out.
+        this.logger.error({ err: e, attempt: a.id }, 'asking again to cancel a superseded booking failed');
+      }
+    }
+  }
+
   /**
    * A booking that lost the shipment to another worker (this one's lease ran out while its courier was
    * answering, and the item was taken over): unless the shipment was booked with this very order (found
    * by our reference), the order is cancelled at its courier, so the parcel never has two live airway
-   * bills and no second courier comes for it.
+   * bills and no second courier comes for it. A courier that cannot be reached is asked again every ten
+   * minutes for a day from the booking (`since`; null on the first try, made just now).
    */
   private async cancelSuperseded(
     shipmentId: string,
     attempt: Pick<AttemptRow, 'id' | 'courier' | 'service' | 'reference'>,
     awb: string,
+    since: Date | null = null,
   ): Promise<void> {
     const current = await this.tx.manager.findOneBy(Shipment, { id: shipmentId });
-    if (current?.awb === awb) return;
+    if (current?.awb === awb) {
+      // Booked with this very order after all: nothing to cancel, nothing to ask again.
+      if (since) await this.repository.stopCancelRetry(attempt.id);
+      return;
+    }
     const courier = attempt.courier as CourierCode;
+    const lost = current?.awb
+      ? `booked after the shipment was booked with ${current.courier} (${current.awb})`
+      : `booked after the shipment had become ${current?.status ?? 'unknown'}`;
     const outcome = await this.registry
       .get(courier)
       .cancel({ courier, awb, reference: attempt.reference, service: attempt.service })
@@ -565,7 +598,26 @@ export class PickupService {
         );
         return null;
       });
-    if (!outcome) return;
+    const now = this.clock.now();
+    if (!outcome) {
+      const givenUp = since !== null && now.getTime() - since.getTime() >= SUPERSEDED_CANCEL_FOR_MS;
+      if (givenUp)
+        this.logger.error(
+          { shipment: shipmentId, courier, awb },
+          'a superseded booking is given up on: its courier was not reached to cancel it for a day',
+        );
+      await this.repository.supersededLive(
+        attempt.id,
+        {
+          code: 'SUPERSEDED_CANCEL_PENDING',
+          message: givenUp
+            ? `${lost}: its courier could not be reached to cancel it for a day; Kirim asks no more`
+            : `${lost}: its courier could not be reached to cancel it; Kirim asks again every 10 minutes`,
+        },
+        givenUp ? null : new Date(now.getTime() + SUPERSEDED_CANCEL_EVERY_MS),
+      );
+      return;
+    }
     // Not cancelled (picked up already, or refused): the courier still holds the order, and the attempt keeps
     // saying it is booked; operations are told, as a second courier may come for the parcel. One the courier
     // does not know (or cancelled already) holds nothing.
@@ -573,6 +625,14 @@ export class PickupService {
       this.logger.error(
         { shipment: shipmentId, courier, awb, reason: outcome.reason, message: outcome.rawMessage },
         'a superseded booking is still live at its courier',
+      );
+      await this.repository.supersededLive(
+        attempt.id,
+        {
+          code: 'SUPERSEDED_LIVE',
+          message: `${lost}: its courier refused to cancel it (${outcome.reason}), the order is live there`,
+        },
+        null,
       );
       return;
     }
@@ -583,11 +643,9 @@ export class PickupService {
         awb,
         errorKind: 'superseded',
         errorCode: 'SUPERSEDED',
-        errorMessage: current?.awb
-          ? `booked after the shipment was booked with ${current.courier} (${current.awb}): cancelled at the courier`
-          : `booked after the shipment had become ${current?.status ?? 'unknown'}: cancelled at the courier`,
+        errorMessage: `${lost}: cancelled at the courier`,
       },
-      this.clock.now(),
+      now,
     );
   }
 

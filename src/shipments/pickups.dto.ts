@@ -30,7 +30,7 @@ export class PickupAttemptDto {
   @ApiProperty({
     enum: ['started', 'booked', 'failed', 'cancelled'],
     description:
-      '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once',
+      '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once. `booked` with errorKind `superseded`: such an order not cancelled yet (errorCode SUPERSEDED_CANCEL_PENDING: its courier unreachable, asked again every 10 minutes for a day) or refused (SUPERSEDED_LIVE)',
   })
   outcome!: string;
   @ApiPropertyOptional() awb?: string;

@@ -341,7 +341,7 @@ export class PickupsRepository {
     await queryPrepared(
       this.tx.manager,
       'booking_attempt_finish',
-      'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7 WHERE id = $1',
+      'UPDATE booking_attempts SET status = $2, awb = $3, error_kind = $4, error_code = $5, error_message = $6, finished_at = $7, cancel_retry_at = NULL WHERE id = $1',
       [
         id,
         outcome.status,
@@ -352,6 +352,56 @@ export class PickupsRepository {
         now,
       ],
     );
+  }
+
+  /**
+   * A superseded order still live at its courier, as far as Kirim knows: why (shown with the attempt), and
+   * when its courier is next asked to cancel it (null: not again, it refused or was given up on).
+   */
+  async supersededLive(
+    attemptId: string,
+    why: { code: string; message: string },
+    retryAt: Date | null,
+  ): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE booking_attempts SET error_kind = 'superseded', error_code = $2, error_message = $3,
+         cancel_retry_at = $4 WHERE id = $1 AND status = 'booked'`,
+      [attemptId, why.code, why.message.slice(0, 500), retryAt],
+    );
+  }
+
+  /** A superseded order found to be the shipment's booking after all: not asked to cancel again. */
+  async stopCancelRetry(attemptId: string): Promise<void> {
+    await this.tx.manager.query('UPDATE booking_attempts SET cancel_retry_at = NULL WHERE id = $1', [
+      attemptId,
+    ]);
+  }
+
+  /**
+   * Superseded orders due another cancellation at their couriers, oldest due first, each claimed by moving
+   * its next try to `leaseUntil` (a worker that dies mid-call leaves it to be asked again then).
+   */
+  async claimCancelRetries(
+    now: Date,
+    leaseUntil: Date,
+    limit: number,
+  ): Promise<
+    Pick<AttemptRow, 'id' | 'shipment_id' | 'courier' | 'service' | 'reference' | 'awb' | 'started_at'>[]
+  > {
+    const [rows] = await this.tx.manager.query<
+      [
+        Pick<AttemptRow, 'id' | 'shipment_id' | 'courier' | 'service' | 'reference' | 'awb' | 'started_at'>[],
+        number,
+      ]
+    >(
+      `UPDATE booking_attempts a SET cancel_retry_at = $2
+         FROM (SELECT id FROM booking_attempts WHERE cancel_retry_at <= $1 ORDER BY cancel_retry_at
+               LIMIT $3 FOR UPDATE SKIP LOCKED) due
+        WHERE a.id = due.id
+        RETURNING a.id, a.shipment_id, a.courier, a.service, a.reference, a.awb, a.started_at`,
+      [now, leaseUntil, limit],
+    );
+    return rows;
   }
 
   /**

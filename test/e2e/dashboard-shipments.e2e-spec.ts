@@ -549,6 +549,36 @@ describe('the Pengiriman pages in a browser', () => {
       expect(charges).toMatch(new RegExp(`${fee}\\s+tidak dikenakan`));
   });
 
+  it('says an order booked over another booking is still being cancelled at its courier, not that it was', async () => {
+    const other = await signupSeller(http, 'Toko Dua Resi');
+    const origin = (await createAddress(http, other)).id;
+    const [booked] = await bookPinned(t, http, other, origin, [PINNED.find((p) => p.code === 'jne')!], {
+      reference: 'WEB-SUPERSEDED',
+    });
+    // A second order made by a worker that had lost the shipment to another, its courier not reached to cancel
+    // it (as pickups.e2e makes one): written as the pickup worker writes it.
+    await t.dataSource.query(
+      `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, awb,
+         error_kind, error_code, error_message, started_at, finished_at, cancel_retry_at)
+       SELECT gen_random_uuid(), shipment_id, pickup_item_id, 'sap', 'UDRREG', reference || '-late', 'booked',
+         'SAPLATE0001', 'superseded', 'SUPERSEDED_CANCEL_PENDING', 'its courier could not be reached to cancel it',
+         started_at, finished_at, finished_at + interval '10 minutes'
+       FROM booking_attempts WHERE shipment_id = $1`,
+      [booked.id],
+    );
+    const page = await browser.openPage(`${t.url}/pengiriman/${booked.id}`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    const attempts = page.getByRole('region', { name: 'Pemesanan pickup' });
+    await attempts.getByText('SAPLATE0001').waitFor();
+    const text = await attempts.innerText();
+    expect(text).toContain('Belum dibatalkan: pengiriman sudah dipesan di kurir lain');
+    expect(text).not.toContain('Dibatalkan: pengiriman sudah dipesan di kurir lain');
+    expect(takePageErrors(page)).toEqual([]);
+  });
+
   it('marks the scans under a re-booked shipment’s earlier airway bill in its timeline (360 px)', async () => {
     const other = await signupSeller(http, 'Toko Resi Lama Web');
     const origin = (await createAddress(http, other)).id;

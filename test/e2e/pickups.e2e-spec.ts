@@ -900,6 +900,52 @@ describe('pickups', () => {
     }
   });
 
+  it('asks the courier of a superseded order it could not reach again, until the order is cancelled', async () => {
+    const id = await requested('LEASE-UNREACHABLE');
+    let asked = 0;
+    await bookedOverATakeover((courier) =>
+      jest.spyOn(courier, 'cancel').mockImplementation(() => {
+        asked += 1;
+        return Promise.reject(new Error('connect ECONNREFUSED'));
+      }),
+    );
+    expect(asked).toBe(1);
+    type Attempt = {
+      courier: CourierCode;
+      outcome: string;
+      awb?: string;
+      errorKind?: string;
+      errorCode?: string;
+    };
+    const earlier = async () => {
+      const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      return (s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)!;
+    };
+    const pending = await earlier();
+    expect(pending).toMatchObject({
+      outcome: 'booked',
+      errorKind: 'superseded',
+      errorCode: 'SUPERSEDED_CANCEL_PENDING',
+    });
+    const world = t.app.get(SandboxWorld);
+    const cancelledThere = async () =>
+      world
+        .happened((await world.find(pending.courier, pending.awb!))!)
+        .some((s) => s.status === 'cancelled');
+    expect(await cancelledThere()).toBe(false);
+    // Its courier answers again (the spy is gone); ten minutes on, the pickup job asks it once more.
+    await t.app.get(PickupService).drainDue();
+    expect((await earlier()).outcome).toBe('booked');
+    t.clock.advance(10 * 60_000);
+    await t.app.get(PickupService).drainDue();
+    expect(await earlier()).toMatchObject({
+      outcome: 'cancelled',
+      errorKind: 'superseded',
+      errorCode: 'SUPERSEDED',
+    });
+    expect(await cancelledThere()).toBe(true);
+  });
+
   it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {
     const name = `a${'😀'.repeat(40)}`;
     for (const [code, service] of Object.entries(SERVICE_OF) as [CourierCode, string][]) {

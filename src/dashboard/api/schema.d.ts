@@ -2259,7 +2259,7 @@ export interface components {
             errorKind?: "retriable" | "permanent" | "reconciled" | "pickup_missed" | "courier_cancelled" | "superseded";
             errorMessage?: string;
             /**
-             * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once
+             * @description `cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once. `booked` with errorKind `superseded`: such an order not cancelled yet (errorCode SUPERSEDED_CANCEL_PENDING: its courier unreachable, asked again every 10 minutes for a day) or refused (SUPERSEDED_LIVE)
              * @enum {string}
              */
             outcome: "started" | "booked" | "failed" | "cancelled";

@@ -306,6 +306,10 @@ export const en: Messages = {
   'attemptError.pickup_missed': 'The courier missed the pickup',
   'attemptError.courier_cancelled': 'The courier cancelled the order',
   'attemptError.superseded': 'Cancelled: the shipment was already booked elsewhere',
+  'attemptError.superseded_pending':
+    'Not cancelled yet: the shipment is booked elsewhere, and Kirim keeps asking this courier to cancel',
+  'attemptError.superseded_live':
+    'This courier refused to cancel: the shipment is booked elsewhere, and this courier may still come',
   'preset.cheapest': 'cheapest',
   'preset.fastest': 'fastest',
   'preset.safest': 'safest',

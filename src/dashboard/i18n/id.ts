@@ -307,6 +307,10 @@ export const id = {
   'attemptError.pickup_missed': 'Kurir tidak datang pickup',
   'attemptError.courier_cancelled': 'Kurir membatalkan pesanan',
   'attemptError.superseded': 'Dibatalkan: pengiriman sudah dipesan di kurir lain',
+  'attemptError.superseded_pending':
+    'Belum dibatalkan: pengiriman sudah dipesan di kurir lain, Kirim terus meminta kurir ini membatalkannya',
+  'attemptError.superseded_live':
+    'Kurir ini menolak membatalkan: pengiriman sudah dipesan di kurir lain, kurir ini mungkin tetap datang',
   'preset.cheapest': 'termurah',
   'preset.fastest': 'tercepat',
   'preset.safest': 'teraman',

@@ -372,6 +372,15 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
   );
 }
 
+/**
+ * What an attempt's error is called: an order superseded by another booking is cancelled at once, or
+ * still booked while its courier is asked again (or after it refused).
+ */
+function attemptErrorKey(a: Detail['pickupAttempts'][number]): string {
+  if (a.outcome !== 'booked' || a.errorKind !== 'superseded') return a.errorKind ?? '';
+  return a.errorCode === 'SUPERSEDED_LIVE' ? 'superseded_live' : 'superseded_pending';
+}
+
 function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
   const serviceOf = useServiceLabel();
   const { t, code, dateTime } = useI18n();
@@ -387,7 +396,7 @@ function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
               <strong>{code('outcome', a.outcome)}</strong> · {serviceOf(a.courier, a.service)} ·{' '}
               <time dateTime={a.at}>{dateTime(a.at)}</time>
               {a.awb && <span className="sub mono">{a.awb}</span>}
-              {a.errorKind && <span className="sub">{code('attemptError', a.errorKind)}</span>}
+              {a.errorKind && <span className="sub">{code('attemptError', attemptErrorKey(a))}</span>}
               {/* Kirim's and the courier's own words, in English: long and unbroken (a JSON body) at times. */}
               {a.errorMessage && (
                 <span className="sub courier-words" lang="en">
