@@ -54,11 +54,14 @@ export class WebhookTargetForbiddenError extends BusinessRuleError {
   }
 }
 
+/** A host name that does not resolve to public internet addresses (none at all, or one not allowed). */
 export class WebhookHostUnresolvableError extends BusinessRuleError {
   constructor(host: string) {
-    super('SELLERS_WEBHOOK_HOST_UNRESOLVABLE', `webhookUrl's host ${host} could not be resolved`, [
-      { field: 'webhookUrl', message: `host ${host} could not be resolved` },
-    ]);
+    super(
+      'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',
+      `webhookUrl's host ${host} does not resolve to public internet addresses`,
+      [{ field: 'webhookUrl', message: `host ${host} does not resolve to public internet addresses` }],
+    );
   }
 }
 

@@ -173,7 +173,8 @@ export class WebhookTargetPolicy {
    * Checks a webhook URL and resolves its host now.
    * @throws WebhookUrlInvalidError VALIDATION_FAILED (not https, credentials in the URL)
    * @throws WebhookTargetForbiddenError SELLERS_WEBHOOK_TARGET_FORBIDDEN (an address that is not allowed)
-   * @throws WebhookHostUnresolvableError SELLERS_WEBHOOK_HOST_UNRESOLVABLE
+   * @throws WebhookHostUnresolvableError SELLERS_WEBHOOK_HOST_UNRESOLVABLE (a name that does not resolve, or
+   *   resolves to an address that is not allowed: the two are not told apart)
    * @throws WebhookDnsUnavailableError SELLERS_WEBHOOK_DNS_UNAVAILABLE (our resolver did not answer)
    */
   async vet(rawUrl: string): Promise<VettedWebhookTarget> {
@@ -193,13 +194,16 @@ export class WebhookTargetPolicy {
     const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
     if (!hostname) throw new WebhookUrlInvalidError('must name a host');
 
-    const addresses = isIP(hostname)
-      ? [{ address: hostname, family: isIP(hostname) as 4 | 6 }]
-      : await this.lookup(hostname);
+    const literal = isIP(hostname) ? [{ address: hostname, family: isIP(hostname) as 4 | 6 }] : null;
+    const addresses = literal ?? (await this.lookup(hostname));
     for (const { address } of addresses) {
       const kind = classifyIp(address);
-      if (kind.kind === 'forbidden' || (kind.kind === 'private' && !this.allowPrivate))
+      if (kind.kind === 'forbidden' || (kind.kind === 'private' && !this.allowPrivate)) {
+        // A name is answered as one that does not resolve: told apart, the answer would let a seller map
+        // the names of Kirim's own network (which exist, and what kind of address each has).
+        if (addresses !== literal) throw new WebhookHostUnresolvableError(hostname);
         throw new WebhookTargetForbiddenError(kind.why);
+      }
       if (kind.kind === 'public' && !https)
         throw new WebhookUrlInvalidError(
           'must be an https URL (plain http is for private-network receivers)',

@@ -73,15 +73,20 @@ describe('webhook settings, with private networks refused (as in production)', (
       'a name resolving privately',
       'https://internal.example.id/hook',
       422,
-      'SELLERS_WEBHOOK_TARGET_FORBIDDEN',
+      'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',
     ],
     [
       'a name with one loopback address',
       'https://mixed.example.id/hook',
       422,
-      'SELLERS_WEBHOOK_TARGET_FORBIDDEN',
+      'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',
     ],
-    ['a name resolving to metadata', 'https://metadata.example.id/', 422, 'SELLERS_WEBHOOK_TARGET_FORBIDDEN'],
+    [
+      'a name resolving to metadata',
+      'https://metadata.example.id/',
+      422,
+      'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',
+    ],
     ['an unresolvable host', 'https://nowhere.example.net/hook', 422, 'SELLERS_WEBHOOK_HOST_UNRESOLVABLE'],
   ])('refuses %s, naming webhookUrl, and writes nothing', async (_what, url, status, code) => {
     const seller = await signupSeller(http);
@@ -118,7 +123,19 @@ describe('webhook settings, with private networks refused (as in production)', (
     await patch({ webhookUrl: 'https://moving.example.id/hook' }, seller.auth).expect(200);
     t.dns.set('moving.example.id', ['192.168.1.20']);
     const res = await patch({ webhookUrl: 'https://moving.example.id/hook' }, seller.auth).expect(422);
-    expect(res.body.code).toBe('SELLERS_WEBHOOK_TARGET_FORBIDDEN');
+    expect(res.body.code).toBe('SELLERS_WEBHOOK_HOST_UNRESOLVABLE');
+  });
+
+  it('answers a name resolving to Kirim’s own network as it answers one that does not resolve (no map of its names)', async () => {
+    const seller = await signupSeller(http);
+    t.dns.set('db.example.id', ['10.0.0.5']);
+    const answer = async (host: string) => {
+      const res = await patch({ webhookUrl: `https://${host}/hook` }, seller.auth).expect(422);
+      const { requestId, ...rest } = res.body as { requestId: string };
+      expect(requestId).toEqual(expect.any(String));
+      return JSON.stringify(rest).replaceAll(host, 'HOST');
+    };
+    expect(await answer('db.example.id')).toBe(await answer('nowhere.example.net'));
   });
 });
 

@@ -45,7 +45,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   SELLERS_WEBHOOK_DELIVERY_DELIVERED: 'Kiriman webhook ini sudah terkirim.',
   SELLERS_WEBHOOK_DELIVERY_IN_FLIGHT: 'Kiriman webhook ini sedang dikirim.',
   SELLERS_WEBHOOK_URL_MISSING: 'Isi URL webhook terlebih dahulu.',
-  SELLERS_WEBHOOK_HOST_UNRESOLVABLE: 'Alamat webhook tidak dapat ditemukan.',
+  SELLERS_WEBHOOK_HOST_UNRESOLVABLE:
+    'Alamat webhook tidak dapat ditemukan di internet publik: webhook hanya dikirim ke alamat internet publik.',
   SELLERS_WEBHOOK_TEST_RATE_LIMITED: 'Terlalu banyak uji webhook. Coba lagi sebentar lagi.',
   UPLOADS_BUSY: 'Terlalu banyak unggahan sedang diproses. Coba lagi dalam beberapa detik.',
   SELLERS_WEBHOOK_DELIVERY_NOT_FOUND: 'Kiriman webhook tidak ditemukan.',
@@ -207,7 +208,10 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^must name a host$/, () => 'Harus menyebut nama server, mis. https://toko-anda.id/webhook.'],
   [/^points to (.+)$/, (m) => webhookTarget(m[1])],
-  [/^host (\S+) could not be resolved$/, (m) => `Server ${m[1]} tidak ditemukan. Periksa ejaannya.`],
+  [
+    /^host (\S+) does not resolve to public internet addresses$/,
+    (m) => `Server ${m[1]} tidak ditemukan di internet publik. Periksa ejaannya.`,
+  ],
   // A courier's remittance report (src/remittances/remittance-report.ts), each by its row and column.
   [/^is empty$/, () => 'Kosong.'],
   [/^is longer than (\d+) characters$/, (m) => `Lebih dari ${m[1]} karakter.`],

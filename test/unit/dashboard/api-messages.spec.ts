@@ -330,7 +330,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
     );
     expect(
       fieldErrorText('id', new WebhookHostUnresolvableError('hooks.toko.example').details[0].message),
-    ).toBe('Server hooks.toko.example tidak ditemukan. Periksa ejaannya.');
+    ).toBe('Server hooks.toko.example tidak ditemukan di internet publik. Periksa ejaannya.');
     for (const code of [
       'SELLERS_WEBHOOK_TARGET_FORBIDDEN',
       'SELLERS_WEBHOOK_HOST_UNRESOLVABLE',

@@ -79,7 +79,10 @@ function WebhookSettings({ loaded, owner }: { loaded: Settings; owner: boolean }
 
 /** Why a webhook was not delivered, said for the seller (the service's own words follow, for a developer). */
 const WEBHOOK_FAILURES: [RegExp, MessageKey][] = [
-  [/ENOTFOUND|EAI_AGAIN|\bDNS\b|could not be resolved/, 'pengaturan.webhook.why.unknownHost'],
+  [
+    /ENOTFOUND|EAI_AGAIN|\bDNS\b|could not be resolved|does not resolve/,
+    'pengaturan.webhook.why.unknownHost',
+  ],
   [/^not sent:/, 'pengaturan.webhook.why.notSent'],
   [/ECONNREFUSED/, 'pengaturan.webhook.why.refused'],
   [/^no answer within/, 'pengaturan.webhook.why.timeout'],
