@@ -658,5 +658,18 @@ describe('the finance pages in a browser', () => {
     await rows.nth(20).waitFor();
     expect(await rows.count()).toBe(Math.min(all, 40));
     expect(await page.getByText(`${Math.min(all, 40)} laporan ditampilkan`).count()).toBe(1);
+
+    // A report voided past the first page: the rows shown stay (not back to the first 20), that one voided.
+    const items = (await http.get('/v1/finance/remittances?limit=40').set(finance.auth).expect(200)).body
+      .items as { id: string; voidedAt: string | null }[];
+    const index = items.findIndex((r, i) => i >= 20 && r.voidedAt === null);
+    expect(index).toBeGreaterThanOrEqual(20);
+    await page.locator(`#void-${items[index].id}`).click();
+    const form = page.getByTestId('void-form');
+    await form.getByLabel('Alasan pembatalan').fill('Uji halaman dua');
+    await form.getByRole('button', { name: 'Batalkan laporan ini' }).click();
+    await rows.nth(index).getByText('Uji halaman dua').waitFor();
+    expect(await rows.count()).toBe(Math.min(all, 40));
+    expect(takePageErrors(page)).toEqual([]);
   });
 });

@@ -61,6 +61,35 @@ describe('the shipment page after a hold or an unconfirmed address correction, i
         p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(seller.token)})`),
     });
 
+  it('says so when the page could not be brought up to date after an action, and brings it up to date on retry', async () => {
+    const b = await inTransit('BASI');
+    const page = await open(`/pengiriman/${b.id}`, 360);
+    const actions = page.getByRole('region', { name: 'Tindakan' });
+    const hold = actions.getByRole('button', { name: 'Tahan di hub' });
+    await hold.waitFor();
+    // The shipment's own address fails from now on (a gateway's 503); the action itself goes through.
+    const shipmentUrl = `${t.url}/v1/shipments/${b.id}`;
+    await page.route(shipmentUrl, (route) =>
+      route.request().method() === 'GET'
+        ? route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>503 Service Unavailable</h1>' })
+        : route.continue(),
+    );
+    await hold.click();
+    await actions.getByRole('status').waitFor();
+    const stale = page.getByRole('alert').filter({ hasText: 'Halaman ini belum diperbarui' });
+    await stale.waitFor();
+    // What is shown is the shipment before the hold: said so, not passed off as current.
+    expect(await actions.getByTestId('held-notice').count()).toBe(0);
+    expect((await shipment(b.id)).heldBy).not.toBeNull();
+    await axeCheck(page);
+    await screenshot(page, 'pengiriman-basi');
+    await page.unroute(shipmentUrl);
+    await stale.getByRole('button', { name: 'Coba lagi' }).click();
+    await actions.getByTestId('held-notice').waitFor();
+    expect(await stale.count()).toBe(0);
+    expect(takePageErrors(page)).toEqual([expect.stringMatching(/status of 503/)]);
+  });
+
   for (const width of [360, 1280] as PageWidth[]) {
     it(`offers a held parcel its release, which sends the re-attempt that releases it (${width} px)`, async () => {
       const b = await inTransit(`TAHAN-${width}`);

@@ -13,8 +13,10 @@ export type Loaded<T> =
 export function useLoad<T>(
   load: () => Promise<T>,
   deps: readonly unknown[],
-): Loaded<T> & { reload: () => void; refresh: () => void } {
+): Loaded<T> & { reload: () => void; refresh: () => void; refreshFailed: unknown } {
   const [state, setState] = useState<Loaded<T>>({ status: 'loading' });
+  /** Why the last refresh failed (what is shown is then older than it should be); undefined once one works. */
+  const [refreshFailed, setRefreshFailed] = useState<unknown>();
   const [attempt, setAttempt] = useState(0);
   const latest = useRef(load);
   latest.current = load;
@@ -23,6 +25,7 @@ export function useLoad<T>(
   useEffect(() => {
     generation.current += 1;
     let current = true;
+    setRefreshFailed(undefined);
     setState((s) => (s.status === 'loading' ? s : { status: 'loading' }));
     load().then(
       (data) => current && setState({ status: 'ready', data }),
@@ -39,12 +42,17 @@ export function useLoad<T>(
     const started = generation.current;
     latest.current().then(
       (data) => {
-        if (generation.current === started) setState({ status: 'ready', data });
+        if (generation.current !== started) return;
+        setRefreshFailed(undefined);
+        setState({ status: 'ready', data });
       },
-      () => undefined,
+      // Said beside what is shown (StaleNotice): kept silent, a page could show a status an action had ended.
+      (error: unknown) => {
+        if (generation.current === started) setRefreshFailed(error ?? new Error('refresh failed'));
+      },
     );
   }, []);
-  return { ...state, reload, refresh };
+  return { ...state, reload, refresh, refreshFailed };
 }
 
 /** The message to show for a failed request: the API's, in the reader's language where known, or the network's. */
@@ -98,6 +106,23 @@ export function ErrorState({ error, retry }: { error: unknown; retry?: () => voi
           {t('state.retry')}
         </button>
       )}
+    </div>
+  );
+}
+
+/** Says that what is shown could not be brought up to date, and offers to try again. Nothing when it was. */
+export function StaleNotice({ failed, retry }: { failed: unknown; retry: () => void }) {
+  const { t } = useI18n();
+  const message = useErrorMessage();
+  if (failed === undefined) return null;
+  return (
+    <div className="form-error" role="alert">
+      <p>
+        {t('state.stale')} {message(failed)}
+      </p>
+      <button type="button" className="button secondary" onClick={retry}>
+        {t('state.retry')}
+      </button>
     </div>
   );
 }

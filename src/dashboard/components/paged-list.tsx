@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { useErrorMessage, useLoad, type Loaded } from './async';
 
@@ -9,12 +9,17 @@ export interface ListPage<T> {
 
 export interface PagedList<T, P extends ListPage<T> = ListPage<T>> {
   /** The first page's load (loading, error, ready): what `Async` shows, with all the first answer holds. */
-  first: Loaded<P> & { reload: () => void };
+  first: Loaded<P> & { reload: () => void; refreshFailed: unknown };
   /** Every item loaded so far for the current first page, in order. */
   items: T[];
   /** Where the next page starts; null when there is none. */
   nextCursor: string | null;
   loadMore: () => void;
+  /**
+   * Loads again as many as are shown, what is shown left in place meanwhile (a change to one row can change
+   * others): the reader keeps their place past the first page. A failure is `first.refreshFailed`.
+   */
+  refresh: () => void;
   loadingMore: boolean;
   moreError: unknown;
 }
@@ -27,7 +32,21 @@ export function usePagedList<T, P extends ListPage<T> = ListPage<T>>(
   load: (cursor?: string) => Promise<P>,
   deps: readonly unknown[],
 ): PagedList<T, P> {
-  const first = useLoad(() => load(), deps);
+  /** How many items a refresh loads again (0: the first page alone, as on a change of `deps`). */
+  const wanted = useRef(0);
+  const first = useLoad(async () => {
+    const want = wanted.current;
+    wanted.current = 0;
+    const page = await load();
+    let items = page.items;
+    let cursor = page.nextCursor;
+    while (cursor && items.length < want) {
+      const next = await load(cursor);
+      items = [...items, ...next.items];
+      cursor = next.nextCursor;
+    }
+    return items === page.items ? page : { ...page, items, nextCursor: cursor };
+  }, deps);
   const [more, setMore] = useState<{ after: ListPage<T>; items: T[]; nextCursor: string | null }>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<unknown>();
@@ -40,6 +59,10 @@ export function usePagedList<T, P extends ListPage<T> = ListPage<T>>(
     nextCursor,
     loadingMore,
     moreError,
+    refresh() {
+      wanted.current = base ? (extra ? base.items.length + extra.items.length : base.items.length) : 0;
+      first.refresh();
+    },
     loadMore() {
       if (!base || !nextCursor || loadingMore) return;
       setLoadingMore(true);

@@ -42,6 +42,7 @@ export const en: Messages = {
   'state.loading': 'Loading…',
   'state.error': 'Could not load the data.',
   'state.retry': 'Try again',
+  'state.stale': 'This page could not be brought up to date and may be out of date:',
   'state.empty': 'Nothing here yet.',
   'form.submitting': 'Sending…',
   'form.required': 'Required.',

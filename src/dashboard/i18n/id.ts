@@ -43,6 +43,7 @@ export const id = {
   'state.loading': 'Memuat…',
   'state.error': 'Gagal memuat data.',
   'state.retry': 'Coba lagi',
+  'state.stale': 'Halaman ini belum diperbarui dan mungkin sudah tidak sesuai:',
   'state.empty': 'Belum ada data.',
   'form.submitting': 'Mengirim…',
   'form.required': 'Wajib diisi.',

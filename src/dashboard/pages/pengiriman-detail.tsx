@@ -4,7 +4,7 @@ import { useServiceLabel } from './service-names';
 import { Link, useLocation, useParams } from 'react-router';
 import { api, call, type Schemas } from '../api/client';
 import { AlertMessage } from '../components/alert-message';
-import { Async, useErrorMessage, useLoad } from '../components/async';
+import { Async, StaleNotice, useErrorMessage, useLoad } from '../components/async';
 import { TableScroll } from '../components/table-scroll';
 import { useI18n } from '../i18n/i18n-context';
 import { Field, FormError, FormProblem, formText, SubmitButton, useApiForm } from '../components/form';
@@ -766,6 +766,7 @@ export function PengirimanDetailPage() {
         {(s) => (
           <>
             <h1>{t('detail.title', { reference: s.reference })}</h1>
+            <StaleNotice failed={detail.refreshFailed} retry={detail.refresh} />
             <Summary s={s} />
             <Alerts alerts={s.alerts} />
             <Actions s={s} refresh={detail.refresh} outcome={outcome} setOutcome={setOutcome} />

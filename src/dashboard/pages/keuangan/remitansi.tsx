@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api, ApiError, call, type Schemas } from '../../api/client';
 import { idempotencyKey } from '../../api/idempotency-key';
-import { Async, useErrorMessage, useLoad } from '../../components/async';
+import { Async, StaleNotice, useErrorMessage, useLoad } from '../../components/async';
 import {
   Field,
   FormError,
@@ -213,7 +213,20 @@ function VoidForm({
   );
 }
 
-function Uploaded({ version, onVoided }: { version: number; onVoided: () => void }) {
+/**
+ * The reports taken, newest first, 20 at a time. `version` moves with an upload (the list starts again
+ * from the top); `changed` with a change to reports already listed (a void, a line resolved): the rows
+ * shown load again in place.
+ */
+function Uploaded({
+  version,
+  changed,
+  onVoided,
+}: {
+  version: number;
+  changed: number;
+  onVoided: () => void;
+}) {
   const { t, rupiah, count, dateTime } = useI18n();
   const [voiding, setVoiding] = useState<Remittance>();
   const [notice, setNotice] = useState<string>();
@@ -230,8 +243,17 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
       ),
     [version],
   );
+  const { refresh } = list;
+  const seen = useRef(changed);
+  // Not on mount: the first load is the list's own.
+  useEffect(() => {
+    if (seen.current === changed) return;
+    seen.current = changed;
+    refresh();
+  }, [changed, refresh]);
   return (
     <section aria-labelledby="uploaded-heading" className="panel">
+      <StaleNotice failed={list.first.refreshFailed} retry={refresh} />
       <h2 id="uploaded-heading">{t('remitansi.uploaded')}</h2>
       {notice && (
         <p className="notice" role="status" tabIndex={-1} ref={noticeRef}>
@@ -323,6 +345,7 @@ function Uploaded({ version, onVoided }: { version: number; onVoided: () => void
           onDone={(already) => {
             setVoiding(undefined);
             setNotice(t(already ? 'remitansi.voidAlready' : 'remitansi.voidDone', name(voiding)));
+            // A void decides other reports' duplicate lines again: every row shown loads again (`changed`).
             onVoided();
           }}
         />
@@ -790,14 +813,16 @@ function CodDiscrepancies() {
 /** Finance's remittance page: upload a courier's report, the reports taken, the reconciliation report. */
 export function RemitansiPage() {
   const { t } = useI18n();
-  // Bumped by an upload, a void or a resolution: the list and the reconciliation load again.
+  // Bumped by an upload: the list starts again from the top. Bumped by a void or a resolution: the rows
+  // shown load again in place. The reconciliation loads again after either.
   const [version, setVersion] = useState(0);
+  const [changed, setChanged] = useState(0);
   return (
     <>
       <h1>{t('remitansi.title')}</h1>
       <UploadForm onUploaded={() => setVersion((v) => v + 1)} />
-      <Uploaded version={version} onVoided={() => setVersion((v) => v + 1)} />
-      <Reconciliation version={version} onResolved={() => setVersion((v) => v + 1)} />
+      <Uploaded version={version} changed={changed} onVoided={() => setChanged((v) => v + 1)} />
+      <Reconciliation version={version + changed} onResolved={() => setChanged((v) => v + 1)} />
       <CodDiscrepancies />
     </>
   );
