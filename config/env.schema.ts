@@ -416,8 +416,15 @@ export class EnvSchema {
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) NINJA_BASE_URL?: string;
   @IsOptional() @IsString() NINJA_CLIENT_ID?: string;
   @IsOptional() @IsString() NINJA_CLIENT_SECRET?: string;
-  /** The account's tracking-number prefix, so an order is found by our reference after a restart. */
-  @IsOptional() @IsString() NINJA_TRACKING_PREFIX?: string;
+  /**
+   * The account's tracking-number prefix, or `none`: required with a Ninja account, so that an order whose
+   * answer was lost is found by our reference at once, also after a restart (learned, it was per process).
+   */
+  @IsOptional()
+  @Matches(/^(?:none|[A-Za-z0-9]{1,10})$/, {
+    message: "must be the account's tracking-number prefix (1 to 10 letters or digits) or none",
+  })
+  NINJA_TRACKING_PREFIX?: string;
 
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) IDEXPRESS_BASE_URL?: string;
   @IsOptional() @IsString() IDEXPRESS_APP_ID?: string;

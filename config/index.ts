@@ -138,14 +138,19 @@ export const COURIER_ENV: Record<CourierCodeName, string[]> = {
     'JNT_TRACKING_PASSWORD',
   ],
   sap: ['SAP_BASE_URL', 'SAP_API_KEY', 'SAP_CUSTOMER_CODE', 'SAP_COD_CUSTOMER_CODE'],
-  ninja: ['NINJA_BASE_URL', 'NINJA_CLIENT_ID', 'NINJA_CLIENT_SECRET'],
+  ninja: ['NINJA_BASE_URL', 'NINJA_CLIENT_ID', 'NINJA_CLIENT_SECRET', 'NINJA_TRACKING_PREFIX'],
   idexpress: ['IDEXPRESS_BASE_URL', 'IDEXPRESS_APP_ID', 'IDEXPRESS_SECRET_KEY'],
 };
 
 /** Settings a configured courier may have besides its required ones. */
 const COURIER_OPTIONAL_ENV: Partial<Record<CourierCodeName, string[]>> = {
   jnt: ['JNT_TARIFF_URL', 'JNT_ORDER_URL', 'JNT_CANCEL_URL', 'JNT_TRACKING_URL', 'JNT_CANCEL_KEY'],
-  ninja: ['NINJA_TRACKING_PREFIX'],
+};
+
+/** What a required courier setting is, where its name alone does not say. */
+const COURIER_ENV_HINTS: Record<string, string> = {
+  NINJA_TRACKING_PREFIX:
+    "the prefix Ninja puts before the account's tracking numbers, or none for an account without one: an order whose answer was lost is looked up by it",
 };
 
 type Env = Record<string, string | undefined>;
@@ -272,7 +277,7 @@ export function loadConfig(overrides: Env = {}, env: Env = process.env): AppConf
       for (const n of names.filter((x) => raw[x] === undefined)) {
         problems.push({
           name: n,
-          message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)`,
+          message: `is required with ${given.join(', ')} (set all of ${courier}'s credentials, or none for its sandbox)${COURIER_ENV_HINTS[n] ? `: ${COURIER_ENV_HINTS[n]}` : ''}`,
         });
       }
     }

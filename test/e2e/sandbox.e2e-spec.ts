@@ -1,5 +1,5 @@
 import supertest from 'supertest';
-import { COURIER_ENV } from 'config';
+import { everyCourierConfigured } from '../support/courier-settings';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { createOperator } from '../support/factories/operators';
@@ -244,10 +244,7 @@ describe('sandbox control routes', () => {
 
 describe('with every courier’s credentials configured', () => {
   it('has no sandbox routes and runs no sandbox', async () => {
-    const creds: Record<string, string> = {};
-    for (const name of Object.values(COURIER_ENV).flat())
-      creds[name] = name.endsWith('_BASE_URL') ? 'http://127.0.0.1:9' : `configured-${name.toLowerCase()}`;
-    const t = await startTestApp(creds);
+    const t = await startTestApp(everyCourierConfigured('http://127.0.0.1:9'));
     try {
       const seller = await signupSeller(t.http());
       await t.http().post('/sandbox/clock').set(seller.auth).send({ advanceHours: 1 }).expect(404);

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, COURIER_ENV, loadConfig } from 'config';
+import { ConfigError, loadConfig } from 'config';
+import { everyCourierConfigured } from '../../support/courier-settings';
 import { defaultWorldFile, MAX_WORLD_FILE_BYTES } from 'config/sandbox-world';
 import { defaults } from 'config/defaults';
 
@@ -148,16 +149,33 @@ describe('courier credentials', () => {
   });
 
   it('takes a courier out of sandbox mode when all its settings are given', () => {
-    const c = loadConfig(
-      { NINJA_BASE_URL: 'https://api.ninjavan.co', NINJA_CLIENT_ID: 'id', NINJA_CLIENT_SECRET: 'secret' },
-      {},
-    );
-    expect(c.couriers.credentials.ninja).toEqual({
+    const ninja = {
       NINJA_BASE_URL: 'https://api.ninjavan.co',
       NINJA_CLIENT_ID: 'id',
       NINJA_CLIENT_SECRET: 'secret',
-    });
+      NINJA_TRACKING_PREFIX: 'NVIDK',
+    };
+    const c = loadConfig(ninja, {});
+    expect(c.couriers.credentials.ninja).toEqual(ninja);
     expect(c.couriers.credentials.sap).toBeNull();
+  });
+
+  it('stops the start of a Ninja account without its tracking-number prefix, saying what it is; none is one', () => {
+    const account = {
+      NINJA_BASE_URL: 'https://api.ninjavan.co',
+      NINJA_CLIENT_ID: 'id',
+      NINJA_CLIENT_SECRET: 'secret',
+    };
+    expect(() => loadConfig(account, {})).toThrow(
+      /NINJA_TRACKING_PREFIX: is required with .*: the prefix Ninja puts before the account's tracking numbers, or none/,
+    );
+    expect(loadConfig({ ...account, NINJA_TRACKING_PREFIX: 'none' }, {}).couriers.credentials.ninja).toEqual({
+      ...account,
+      NINJA_TRACKING_PREFIX: 'none',
+    });
+    expect(() => loadConfig({ ...account, NINJA_TRACKING_PREFIX: 'NV ID' }, {})).toThrow(
+      /NINJA_TRACKING_PREFIX: must be the account's tracking-number prefix/,
+    );
   });
 
   it('takes a courier proxy URL, and stops the start on one that is no http(s) URL, naming it', () => {
@@ -389,11 +407,7 @@ describe('the payout provider', () => {
   });
 
   /** Every courier's settings given: no courier runs against its sandbox. */
-  const everyCourier = Object.fromEntries(
-    Object.values(COURIER_ENV)
-      .flat()
-      .map((name) => [name, name.endsWith('_BASE_URL') ? 'https://courier.example.id' : 'x']),
-  );
+  const everyCourier = everyCourierConfigured('https://courier.example.id');
 
   it('takes both the provider URL and its secret key, and names the one missing', () => {
     const c = loadConfig(
@@ -459,11 +473,7 @@ describe('the payout provider', () => {
     expect(loadConfig({ SANDBOX_CLOCK: 'stepped' }, {}).couriers.sandboxClock).toBe('stepped');
     expect(() => loadConfig({ SANDBOX_CLOCK: 'frozen' }, {})).toThrow(/SANDBOX_CLOCK:/);
     // With every courier real there is no sandbox clock to step.
-    const real: Record<string, string> = { SANDBOX_CLOCK: 'stepped' };
-    for (const name of Object.values(COURIER_ENV).flat())
-      real[name] = name.endsWith('_BASE_URL')
-        ? 'https://courier.example'
-        : `configured-${name.toLowerCase()}`;
+    const real = { ...everyCourierConfigured('https://courier.example'), SANDBOX_CLOCK: 'stepped' };
     const c = loadConfig(real, {});
     expect(c.couriers.sandboxMode).toBe(false);
     expect(c.couriers.sandboxClock).toBe('running');

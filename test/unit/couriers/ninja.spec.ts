@@ -444,7 +444,12 @@ describe('ninja parseWebhook', () => {
   const SECRET = 'ninja-client-key';
   const adapter = new NinjaAdapter(
     'Ninja Xpress',
-    { NINJA_BASE_URL: 'http://127.0.0.1:9', NINJA_CLIENT_ID: 'kirim', NINJA_CLIENT_SECRET: SECRET },
+    {
+      NINJA_BASE_URL: 'http://127.0.0.1:9',
+      NINJA_CLIENT_ID: 'kirim',
+      NINJA_CLIENT_SECRET: SECRET,
+      NINJA_TRACKING_PREFIX: 'none',
+    },
     [],
     6 * 3600,
     NO_LOCATIONS,

@@ -64,7 +64,7 @@ export class NinjaAdapter implements CourierAdapter {
   readonly trackBatchSize = TRACK_BATCH;
   readonly code = 'ninja' as const;
   private readonly client: NinjaClient;
-  /** Tracking-number prefixes of the account: configured, or learned from created orders. */
+  /** Tracking-number prefixes of the account: configured, and any other seen on created orders. */
   private readonly prefixes = new Set<string>();
 
   constructor(
@@ -78,7 +78,8 @@ export class NinjaAdapter implements CourierAdapter {
     private readonly clock: Clock = new SystemClock(),
   ) {
     this.client = new NinjaClient(account);
-    if (account.NINJA_TRACKING_PREFIX) this.prefixes.add(account.NINJA_TRACKING_PREFIX.toUpperCase());
+    const prefix = account.NINJA_TRACKING_PREFIX.toUpperCase();
+    if (prefix !== 'NONE') this.prefixes.add(prefix);
   }
 
   services(): CourierServiceInfo[] {

@@ -26,8 +26,8 @@ export interface NinjaAccount extends CourierEgress {
   NINJA_CLIENT_ID: string;
   /** The dashboard's Client Key: OAuth secret and webhook signing key. */
   NINJA_CLIENT_SECRET: string;
-  /** The account's tracking-number prefix, when known (otherwise learned from the first order). */
-  NINJA_TRACKING_PREFIX?: string;
+  /** The account's tracking-number prefix, or `none` for an account whose numbers have none. */
+  NINJA_TRACKING_PREFIX: string;
 }
 
 /** Indonesia's country code in every path (ninja.md §1). */
