@@ -28,6 +28,7 @@ import {
   clientErrorHandler,
   frameworkErrors,
   guardRequestInput,
+  refuseUnreadBodies,
   limitBodyTime,
 } from './common/http-edge';
 import { requestIdFor } from './common/request-id';
@@ -99,6 +100,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   guardRequestInput(fastify);
   authenticateLargeUploads(fastify, app.get(AuthGuard));
+  refuseUnreadBodies(fastify);
   limitBodyTime(fastify, app.get(AppConfig).http.requestTimeoutMs);
   answerHeaders(fastify);
   answerUnmetExpectations(fastify.server);

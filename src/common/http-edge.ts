@@ -121,15 +121,16 @@ function decode(body: Buffer, encoding: string, what: string): string {
   }
 }
 
+const csvCharsetRefused = (charset: string) =>
+  new UnsupportedMediaTypeError(
+    `charset ${charset.slice(0, 40)} is not supported for CSV: send UTF-8 (UTF-16 and Windows-1252/Latin-1 are also read)`,
+  );
+
 /** The encoding of a CSV upload: its declared charset, else its byte-order mark, else UTF-8. */
 function csvEncoding(body: Buffer, charset: string | undefined): string {
   if (charset) {
     const encoding = CSV_CHARSETS.get(charset);
-    if (!encoding) {
-      throw new UnsupportedMediaTypeError(
-        `charset ${charset.slice(0, 40)} is not supported for CSV: send UTF-8 (UTF-16 and Windows-1252/Latin-1 are also read)`,
-      );
-    }
+    if (!encoding) throw csvCharsetRefused(charset);
     // "UTF-16" leaves the byte order to the BOM (RFC 2781); without one, ASCII text shows it by its zeros.
     if (charset === 'utf-16' && (body[0] === 0xfe ? body[1] === 0xff : body[0] === 0 && body[1] !== 0))
       return 'utf-16be';
@@ -175,6 +176,55 @@ function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | nu
   );
 }
 
+/** The media types a route reads (a push reads any): JSON, and CSV where a route takes it. */
+const JSON_TYPE = 'application/json';
+const CSV_TYPES: ReadonlySet<string> = new Set(['text/csv', 'application/csv']);
+
+/**
+ * Why a body this request is sending cannot be read, decided from its headers alone: a content coding, a
+ * type its route does not read, or a charset it is not read in. Null when it can be read, or the request
+ * sends no body, or names no type, or is a push (which takes any type, read by its courier's decoder) or
+ * goes to a path no route serves.
+ */
+function unreadableBody(request: FastifyRequest): UnsupportedMediaTypeError | null {
+  const h = request.headers;
+  const length = Number(h['content-length'] ?? 0);
+  const sends = h['transfer-encoding'] !== undefined || length > 0;
+  if (!sends || request.is404) return null;
+  const coded = codedBodyError(request);
+  if (coded) return coded;
+  const contentType = h['content-type'];
+  if (contentType === undefined || keepsRawBody(request)) return null;
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  const charset = charsetOf(contentType);
+  if (CSV_TYPES.has(type)) {
+    // Which routes read CSV is the route's own to say (a JSON route's validation refuses a CSV string).
+    return charset && !CSV_CHARSETS.has(charset) ? csvCharsetRefused(charset) : null;
+  }
+  if (type !== JSON_TYPE)
+    return new UnsupportedMediaTypeError(csvOnly(request) ? CSV_ONLY_TEXT : JSON_OR_CSV);
+  if (csvOnly(request)) return new UnsupportedMediaTypeError(CSV_ONLY_TEXT);
+  if (charset && !UTF8.has(charset))
+    return new UnsupportedMediaTypeError(
+      `charset ${charset.slice(0, 40)} is not supported: JSON must be UTF-8`,
+    );
+  return null;
+}
+
+/**
+ * Refuses a body that cannot be read (unreadableBody) before a byte of it is read: read first, a body in a
+ * type no route takes cost the route's whole limit in memory (10 MB for an upload) before its 415. Added
+ * after the large uploads' authentication, so that an upload's caller is known before its body is judged.
+ * Refused, the connection is kept: Node reads the rest of the body past unparsed.
+ */
+export function refuseUnreadBodies(fastify: FastifyInstance): void {
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    const refused = unreadableBody(request);
+    if (refused) throw refused;
+    return payload;
+  });
+}
+
 /**
  * How requests are read before any route runs: JSON must be UTF-8 (RFC 8259) and is parsed with Fastify's
  * own poisoning-safe parser (a bulk import's rows are checked each instead); CSV is decoded by its charset; no other body type, and no compressed body, is
@@ -198,18 +248,10 @@ export function guardRequestInput(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done: Done) => {
     if (request.is404) return done(null, undefined);
-    const coded = codedBodyError(request);
-    if (coded) return done(coded);
     // A push is read from its bytes by its courier's decoder, once its signature is checked: parsed here,
     // an unsigned push that was not JSON was answered 400, where the contract says unsigned is 401.
+    // (A coding, a charset or a type the route does not read was refused before reading: refuseUnreadBodies.)
     if (keptRaw(request, body)) return done(null, undefined);
-    if (csvOnly(request)) return done(new UnsupportedMediaTypeError(CSV_ONLY_TEXT));
-    const charset = charsetOf(request.headers['content-type']);
-    if (charset && !UTF8.has(charset)) {
-      return done(
-        new UnsupportedMediaTypeError(`charset ${charset.slice(0, 40)} is not supported: JSON must be UTF-8`),
-      );
-    }
     let text: string;
     try {
       text = decode(body as Buffer, 'utf-8', 'UTF-8');
@@ -230,8 +272,6 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     { parseAs: 'buffer' },
     (request, body, done: Done) => {
       if (request.is404) return done(null, undefined);
-      const coded = codedBodyError(request);
-      if (coded) return done(coded);
       // A push sent as CSV is a push too (decoded here by its charset, its bytes were lost: 415 or 400).
       if (keptRaw(request, body)) return done(null, undefined);
       try {
@@ -244,6 +284,7 @@ export function guardRequestInput(fastify: FastifyInstance): void {
     },
   );
 
+  // Any other type (or none named): only a push reads it; refused before reading when the type is named.
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done: Done) => {
     if (request.is404) return done(null, undefined);
     const coded = codedBodyError(request);

@@ -1119,6 +1119,40 @@ describe('a body that never finishes arriving', () => {
     }
   });
 
+  it('is answered 415 at once, the body not read, when its type or coding is one its route does not read', async () => {
+    const seller = await signupSeller(t.http());
+    const finance = await createOperator(t, t.http(), 'finance');
+    for (const [what, auth, path, headers] of [
+      ['plain text to a JSON route', seller.auth, '/v1/addresses', 'content-type: text/plain'],
+      [
+        'JSON to the CSV-only report',
+        finance.auth,
+        '/v1/finance/remittances?courier=jne',
+        'content-type: application/json',
+      ],
+      [
+        'a gzipped import',
+        seller.auth,
+        '/v1/shipments/bulk',
+        'content-type: text/csv\r\ncontent-encoding: gzip',
+      ],
+      ['JSON in Latin-1', seller.auth, '/v1/addresses', 'content-type: application/json; charset=iso-8859-1'],
+    ] as const) {
+      // 100 KB announced, a few bytes sent: read first, it would wait for the rest and time out (408).
+      const got = await converse(
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nauthorization: ${auth.authorization}\r\n${headers}\r\ncontent-length: 100000\r\n\r\n{"a"`,
+        [],
+      );
+      const [head, ...rest] = got.split('\r\n\r\n');
+      const length = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+      expect({
+        what,
+        answer: head.split('\r\n')[0],
+        code: (JSON.parse(rest.join('\r\n\r\n').slice(0, length)) as { code: string }).code,
+      }).toEqual({ what, answer: 'HTTP/1.1 415 Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' });
+    }
+  });
+
   it('is refused 401 when its session ends while the body arrives: a good credential is checked again', async () => {
     const seller = await signupSeller(t.http());
     const body = 'reference\nLATE-1\n';
