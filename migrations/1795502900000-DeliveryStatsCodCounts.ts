@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * prepaid parcel never has, so a lane's prepaid deliveries made its COD success look better than it is.
  * Statistics rows and recipients keep their COD outcomes beside their totals (prepaid = total − COD; the
  * transit histogram stays shared: a parcel travels alike however it is paid), and each recorded outcome says
- * whether it was COD (a first attempt taken back is taken from the right counts).
+ * whether it was COD (a first attempt taken back is taken from the right counts; null: counted as prepaid).
  *
  * Existing figures: an outcome whose statistics rows are known (`stats_keys`) and whose shipment was prepaid
  * is taken out of the COD counts of those rows; every other outcome counted so far is taken as COD (Kirim
@@ -19,6 +19,10 @@ export class DeliveryStatsCodCounts1795502900000 implements MigrationInterface {
     await q.query(`ALTER TABLE delivery_outcomes ADD COLUMN cod boolean`);
     await q.query(`UPDATE delivery_outcomes o SET cod = s.cod_amount > 0
                      FROM shipments s WHERE s.id::text = o.shipment_id`);
+    // Counted as COD below (no shipment left to tell): said so, as a first attempt taken back reads it.
+    // A null from here on is an outcome an instance still on the former code recorded while this ran,
+    // counted in the totals alone: as prepaid.
+    await q.query('UPDATE delivery_outcomes SET cod = true WHERE cod IS NULL');
     await q.query(`ALTER TABLE delivery_stats
                      ADD COLUMN cod_outcomes integer NOT NULL DEFAULT 0,
                      ADD COLUMN cod_failures integer NOT NULL DEFAULT 0,

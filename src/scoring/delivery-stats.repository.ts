@@ -40,7 +40,7 @@ export interface RaisedOutcome {
   was: number;
   /** Null for outcomes recorded before their rows were kept. */
   statsKeys: string[] | null;
-  /** Whether it was counted as COD (null: recorded before that was kept, and counted as COD then). */
+  /** Whether it was counted as COD (null: recorded by the former code while the migration ran: prepaid). */
   cod: boolean | null;
 }
 

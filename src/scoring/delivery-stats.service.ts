@@ -229,8 +229,8 @@ export class DeliveryStatsService {
           const at = id.indexOf(':');
           const row = statsRow(inc, id.slice(0, at) as StatsLevel, id.slice(at + 1));
           row.firstAttempt -= 1;
-          // An outcome recorded before COD was kept apart was counted as COD (the migration's reading).
-          if (r.cod !== false) row.cod.firstAttempt -= 1;
+          // Null: recorded by an instance still on the former code during the migration, counted as prepaid.
+          if (r.cod === true) row.cod.firstAttempt -= 1;
         }
       return takenBack.flatMap((r) => r.statsKeys!);
     });

@@ -48,6 +48,9 @@ const BOOKING_RETRY_DELAY_MS = 5 * 60_000;
  */
 const SUPERSEDED_CANCEL_EVERY_MS = 10 * 60_000;
 const SUPERSEDED_CANCEL_FOR_MS = 24 * 3600_000;
+/** Superseded orders one run asks again, and how long it holds them: each call takes at most about 15 s. */
+const SUPERSEDED_CANCEL_BATCH = 5;
+const SUPERSEDED_CANCEL_LEASE_MS = 5 * 60_000;
 /** Why a courier may be ineligible for now only: asked again later, it may answer. */
 const FOR_NOW: ReadonlySet<string> = new Set(['courier_timeout', 'courier_error', 'circuit_open']);
 /** How far ahead a pickup day may be requested. */
@@ -554,13 +557,18 @@ export class PickupService {
   /** Asks the couriers of superseded orders due another try to cancel them (a few at a time). */
   private async retrySupersededCancels(): Promise<void> {
     const now = this.clock.now();
-    const due = await this.repository.claimCancelRetries(now, new Date(now.getTime() + LEASE_MS), 20);
+    const claim = new Date(now.getTime() + SUPERSEDED_CANCEL_LEASE_MS);
+    const due = await this.repository.claimCancelRetries(now, claim, SUPERSEDED_CANCEL_BATCH);
     for (const a of due) {
       try {
-        await this.cancelSuperseded(a.shipment_id, a, a.awb!, a.started_at);
+        await this.cancelSuperseded(a.shipment_id, a, a.awb!, { since: a.started_at, claim });
       } catch (e) {
-        // Left claimed: asked again when the claim runs out.
+        // Left claimed: asked again when the claim runs out, until the day is over.
         this.logger.error({ err: e, attempt: a.id }, 'asking again to cancel a superseded booking failed');
+        if (this.clock.now().getTime() - a.started_at.getTime() >= SUPERSEDED_CANCEL_FOR_MS)
+          await this.repository
+            .supersededLive(a.id, givenUpWhy('its cancellation kept failing'), null, claim)
+            .catch(() => undefined);
       }
     }
   }
@@ -570,18 +578,19 @@ export class PickupService {
    * answering, and the item was taken over): unless the shipment was booked with this very order (found
    * by our reference), the order is cancelled at its courier, so the parcel never has two live airway
    * bills and no second courier comes for it. A courier that cannot be reached is asked again every ten
-   * minutes for a day from the booking (`since`; null on the first try, made just now).
+   * minutes for a day from the booking (`retry`: its booking and the retry's claim; none on the first try,
+   * made just now).
    */
   private async cancelSuperseded(
     shipmentId: string,
     attempt: Pick<AttemptRow, 'id' | 'courier' | 'service' | 'reference'>,
     awb: string,
-    since: Date | null = null,
+    retry?: { since: Date; claim: Date },
   ): Promise<void> {
     const current = await this.tx.manager.findOneBy(Shipment, { id: shipmentId });
     if (current?.awb === awb) {
       // Booked with this very order after all: nothing to cancel, nothing to ask again.
-      if (since) await this.repository.stopCancelRetry(attempt.id);
+      if (retry) await this.repository.notSuperseded(attempt.id, retry.claim);
       return;
     }
     const courier = attempt.courier as CourierCode;
@@ -596,11 +605,15 @@ export class PickupService {
           { err: e, shipment: shipmentId, courier, awb },
           'a superseded booking could not be cancelled',
         );
-        return null;
+        // The courier answered no (a refusal it did not word as a cancel outcome): asking again would not help.
+        return e instanceof CourierRejectedError
+          ? { cancelled: false as const, reason: 'refused', rawMessage: e.message }
+          : null;
       });
     const now = this.clock.now();
     if (!outcome) {
-      const givenUp = since !== null && now.getTime() - since.getTime() >= SUPERSEDED_CANCEL_FOR_MS;
+      const givenUp =
+        retry !== undefined && now.getTime() - retry.since.getTime() >= SUPERSEDED_CANCEL_FOR_MS;
       if (givenUp)
         this.logger.error(
           { shipment: shipmentId, courier, awb },
@@ -608,13 +621,14 @@ export class PickupService {
         );
       await this.repository.supersededLive(
         attempt.id,
-        {
-          code: 'SUPERSEDED_CANCEL_PENDING',
-          message: givenUp
-            ? `${lost}: its courier could not be reached to cancel it for a day; Kirim asks no more`
-            : `${lost}: its courier could not be reached to cancel it; Kirim asks again every 10 minutes`,
-        },
+        givenUp
+          ? givenUpWhy(`${lost}: its courier could not be reached to cancel it for a day`)
+          : {
+              code: 'SUPERSEDED_CANCEL_PENDING',
+              message: `${lost}: its courier could not be reached to cancel it; Kirim asks again every 10 minutes`,
+            },
         givenUp ? null : new Date(now.getTime() + SUPERSEDED_CANCEL_EVERY_MS),
+        retry?.claim,
       );
       return;
     }
@@ -630,9 +644,10 @@ export class PickupService {
         attempt.id,
         {
           code: 'SUPERSEDED_LIVE',
-          message: `${lost}: its courier refused to cancel it (${outcome.reason}), the order is live there`,
+          message: `${lost}: its courier did not cancel it (${outcome.reason}), the order is live there`,
         },
         null,
+        retry?.claim,
       );
       return;
     }
@@ -715,3 +730,9 @@ export function quotedEta(d: {
     ? { quotedEtaMinDays: days.min, quotedEtaMaxDays: days.max }
     : { quotedEtaMinDays: null, quotedEtaMaxDays: null };
 }
+
+/** A superseded order Kirim stopped asking its courier to cancel: live there, as far as Kirim knows. */
+const givenUpWhy = (message: string) => ({
+  code: 'SUPERSEDED_GIVEN_UP',
+  message: `${message}; Kirim asks no more`,
+});

@@ -30,7 +30,7 @@ export class PickupAttemptDto {
   @ApiProperty({
     enum: ['started', 'booked', 'failed', 'cancelled'],
     description:
-      '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once. `booked` with errorKind `superseded`: such an order not cancelled yet (errorCode SUPERSEDED_CANCEL_PENDING: its courier unreachable, asked again every 10 minutes for a day) or refused (SUPERSEDED_LIVE)',
+      '`cancelled`: booked, then the courier cancelled or missed the pickup and Kirim re-booked, or (`superseded`) booked after the shipment already had another booking, and cancelled at once. `booked` with errorKind `superseded`: such an order not cancelled yet (errorCode SUPERSEDED_CANCEL_PENDING: its courier unreachable, asked again every 10 minutes for a day), not cancelled by its courier (SUPERSEDED_LIVE: refused, or picked up already), or no longer asked after a day (SUPERSEDED_GIVEN_UP)',
   })
   outcome!: string;
   @ApiPropertyOptional() awb?: string;

@@ -356,30 +356,39 @@ export class PickupsRepository {
 
   /**
    * A superseded order still live at its courier, as far as Kirim knows: why (shown with the attempt), and
-   * when its courier is next asked to cancel it (null: not again, it refused or was given up on).
+   * when its courier is next asked to cancel it (null: not again, it refused or was given up on). A retry
+   * writes only while its claim (`claim`, claimCancelRetries' lease) is still the row's: a run that outlived
+   * it must not undo what the run after it recorded. The first try, made at booking, holds no claim.
    */
   async supersededLive(
     attemptId: string,
     why: { code: string; message: string },
     retryAt: Date | null,
+    claim?: Date,
   ): Promise<void> {
     await this.tx.manager.query(
       `UPDATE booking_attempts SET error_kind = 'superseded', error_code = $2, error_message = $3,
-         cancel_retry_at = $4 WHERE id = $1 AND status = 'booked'`,
-      [attemptId, why.code, why.message.slice(0, 500), retryAt],
+         cancel_retry_at = $4 WHERE id = $1 AND status = 'booked' AND ($5::timestamptz IS NULL OR cancel_retry_at = $5)`,
+      [attemptId, why.code, why.message.slice(0, 500), retryAt, claim ?? null],
     );
   }
 
-  /** A superseded order found to be the shipment's booking after all: not asked to cancel again. */
-  async stopCancelRetry(attemptId: string): Promise<void> {
-    await this.tx.manager.query('UPDATE booking_attempts SET cancel_retry_at = NULL WHERE id = $1', [
-      attemptId,
-    ]);
+  /**
+   * A superseded order found to be the shipment's booking after all (while its claim `claim` held): not
+   * asked to cancel again, nor shown as superseded.
+   */
+  async notSuperseded(attemptId: string, claim: Date): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE booking_attempts SET cancel_retry_at = NULL, error_kind = NULL, error_code = NULL, error_message = NULL
+        WHERE id = $1 AND status = 'booked' AND cancel_retry_at = $2`,
+      [attemptId, claim],
+    );
   }
 
   /**
    * Superseded orders due another cancellation at their couriers, oldest due first, each claimed by moving
-   * its next try to `leaseUntil` (a worker that dies mid-call leaves it to be asked again then).
+   * its next try to `leaseUntil` (a worker that dies mid-call leaves it to be asked again then). One no
+   * longer booked (its courier cancelled it meanwhile) is let go, not returned.
    */
   async claimCancelRetries(
     now: Date,
@@ -394,14 +403,14 @@ export class PickupsRepository {
         number,
       ]
     >(
-      `UPDATE booking_attempts a SET cancel_retry_at = $2
+      `UPDATE booking_attempts a SET cancel_retry_at = CASE WHEN a.status = 'booked' THEN $2::timestamptz END
          FROM (SELECT id FROM booking_attempts WHERE cancel_retry_at <= $1 ORDER BY cancel_retry_at
                LIMIT $3 FOR UPDATE SKIP LOCKED) due
         WHERE a.id = due.id
-        RETURNING a.id, a.shipment_id, a.courier, a.service, a.reference, a.awb, a.started_at`,
+        RETURNING a.id, a.shipment_id, a.courier, a.service, a.reference, a.awb, a.started_at, a.status`,
       [now, leaseUntil, limit],
     );
-    return rows;
+    return rows.filter((r) => (r as { status?: string }).status === 'booked');
   }
 
   /**
@@ -418,7 +427,8 @@ export class PickupsRepository {
   ): Promise<void> {
     const m = this.tx.manager;
     const [items] = await m.query<[{ pickup_item_id: string }[], number]>(
-      `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6
+      `UPDATE booking_attempts SET status = 'cancelled', error_kind = $3, error_code = $4, error_message = $5, finished_at = $6,
+         cancel_retry_at = NULL
        WHERE shipment_id = $1 AND status = 'booked' AND awb = $2 RETURNING pickup_item_id`,
       [shipmentId, awb, why.kind, why.code, why.message.slice(0, 500), now],
     );

@@ -946,6 +946,70 @@ describe('pickups', () => {
     expect(await cancelledThere()).toBe(true);
   });
 
+  it('stops asking after a day, saying so; a retry that outlived its claim changes nothing; a refusal thrown is no outage', async () => {
+    const id = await requested('LEASE-GIVEUP');
+    const unreachable = () => Promise.reject(new Error('connect ECONNREFUSED'));
+    await bookedOverATakeover((courier) => jest.spyOn(courier, 'cancel').mockImplementation(unreachable));
+    type Attempt = { outcome: string; awb?: string; errorKind?: string; errorCode?: string };
+    const earlier = async () => {
+      const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+      return (s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)!;
+    };
+    const [row] = await t.dataSource.query<{ id: string }[]>(
+      "SELECT id FROM booking_attempts WHERE shipment_id = $1 AND error_code = 'SUPERSEDED_CANCEL_PENDING'",
+      [id],
+    );
+    const repository = t.app.get(PickupsRepository);
+    // Two runs claim it in turn (the first outlived its claim): the first's late answer is not written.
+    t.clock.advance(10 * 60_000);
+    const first = new Date(t.clock.now().getTime() + 60_000);
+    expect((await repository.claimCancelRetries(t.clock.now(), first, 5)).map((a) => a.id)).toContain(row.id);
+    t.clock.advance(61_000);
+    const second = new Date(t.clock.now().getTime() + 60_000);
+    expect((await repository.claimCancelRetries(t.clock.now(), second, 5)).map((a) => a.id)).toContain(
+      row.id,
+    );
+    await repository.supersededLive(row.id, { code: 'SUPERSEDED_LIVE', message: 'late' }, null, first);
+    expect((await earlier()).errorCode).toBe('SUPERSEDED_CANCEL_PENDING');
+
+    // Its courier stays unreachable: a day after the booking Kirim stops asking, and says so.
+    const spies = t.app
+      .get(CourierRegistry)
+      .all()
+      .map((courier) => jest.spyOn(courier, 'cancel').mockImplementation(unreachable));
+    try {
+      t.clock.advance(25 * 3600_000);
+      await t.app.get(PickupService).drainDue();
+      const asked = spies.reduce((n, spy) => n + spy.mock.calls.length, 0);
+      expect(asked).toBe(1);
+      expect(await earlier()).toMatchObject({
+        outcome: 'booked',
+        errorKind: 'superseded',
+        errorCode: 'SUPERSEDED_GIVEN_UP',
+      });
+      t.clock.advance(3600_000);
+      await t.app.get(PickupService).drainDue();
+      expect(spies.reduce((n, spy) => n + spy.mock.calls.length, 0)).toBe(asked);
+    } finally {
+      spies.forEach((spy) => spy.mockRestore());
+    }
+
+    // A courier that throws its refusal (no cancel outcome) is not asked again for a day: it said no.
+    const refusedId = await requested('LEASE-THROWN');
+    await bookedOverATakeover((courier) =>
+      jest
+        .spyOn(courier, 'cancel')
+        .mockRejectedValue(
+          new CourierRejectedError(courier.code, 'invalid_request', 'E409', 'order already picked up'),
+        ),
+    );
+    const s = (await http.get(`/v1/shipments/${refusedId}`).set(seller.auth).expect(200)).body;
+    expect((s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)).toMatchObject({
+      outcome: 'booked',
+      errorCode: 'SUPERSEDED_LIVE',
+    });
+  });
+
   it('books every courier for a recipient named in emoji: a name cut to a courier’s limit keeps whole characters', async () => {
     const name = `a${'😀'.repeat(40)}`;
     for (const [code, service] of Object.entries(SERVICE_OF) as [CourierCode, string][]) {

@@ -38,17 +38,21 @@ export function useLoad<T>(
   }, [...deps, attempt]);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   // Loads again with what is shown left in place (typed text, a message beside it): a failure keeps it.
+  /** Refreshes started so far: one overtaken by a later refresh answers nothing (its figures are older). */
+  const refreshes = useRef(0);
   const refresh = useCallback(() => {
     const started = generation.current;
+    const nth = ++refreshes.current;
+    const current = () => generation.current === started && refreshes.current === nth;
     latest.current().then(
       (data) => {
-        if (generation.current !== started) return;
+        if (!current()) return;
         setRefreshFailed(undefined);
         setState({ status: 'ready', data });
       },
       // Said beside what is shown (StaleNotice): kept silent, a page could show a status an action had ended.
       (error: unknown) => {
-        if (generation.current === started) setRefreshFailed(error ?? new Error('refresh failed'));
+        if (current()) setRefreshFailed(error ?? new Error('refresh failed'));
       },
     );
   }, []);

@@ -310,7 +310,7 @@ export const en: Messages = {
   'attemptError.superseded_pending':
     'Not cancelled yet: the shipment is booked elsewhere, and Kirim keeps asking this courier to cancel',
   'attemptError.superseded_live':
-    'This courier refused to cancel: the shipment is booked elsewhere, and this courier may still come',
+    'Not cancelled at this courier: the shipment is booked elsewhere, and the order here is still live',
   'preset.cheapest': 'cheapest',
   'preset.fastest': 'fastest',
   'preset.safest': 'safest',

@@ -311,7 +311,7 @@ export const id = {
   'attemptError.superseded_pending':
     'Belum dibatalkan: pengiriman sudah dipesan di kurir lain, Kirim terus meminta kurir ini membatalkannya',
   'attemptError.superseded_live':
-    'Kurir ini menolak membatalkan: pengiriman sudah dipesan di kurir lain, kurir ini mungkin tetap datang',
+    'Tidak dibatalkan di kurir ini: pengiriman sudah dipesan di kurir lain, pesanan di kurir ini masih berlaku',
   'preset.cheapest': 'termurah',
   'preset.fastest': 'tercepat',
   'preset.safest': 'teraman',

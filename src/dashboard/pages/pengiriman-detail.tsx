@@ -374,11 +374,11 @@ function Decision({ decision }: { decision: Detail['decision'] }) {
 
 /**
  * What an attempt's error is called: an order superseded by another booking is cancelled at once, or
- * still booked while its courier is asked again (or after it refused).
+ * still booked while its courier is asked again, or after it did not cancel it or Kirim stopped asking.
  */
 function attemptErrorKey(a: Detail['pickupAttempts'][number]): string {
   if (a.outcome !== 'booked' || a.errorKind !== 'superseded') return a.errorKind ?? '';
-  return a.errorCode === 'SUPERSEDED_LIVE' ? 'superseded_live' : 'superseded_pending';
+  return a.errorCode === 'SUPERSEDED_CANCEL_PENDING' ? 'superseded_pending' : 'superseded_live';
 }
 
 function PickupAttempts({ attempts }: { attempts: Detail['pickupAttempts'] }) {
