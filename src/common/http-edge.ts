@@ -176,6 +176,8 @@ function codedBodyError(request: FastifyRequest): UnsupportedMediaTypeError | nu
   );
 }
 
+const UNREAD_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'TRACE']);
+
 /** The media types a route reads (a push reads any): JSON, and CSV where a route takes it. */
 const JSON_TYPE = 'application/json';
 const CSV_TYPES: ReadonlySet<string> = new Set(['text/csv', 'application/csv']);
@@ -190,7 +192,8 @@ function unreadableBody(request: FastifyRequest): UnsupportedMediaTypeError | nu
   const h = request.headers;
   const length = Number(h['content-length'] ?? 0);
   const sends = h['transfer-encoding'] !== undefined || length > 0;
-  if (!sends || request.is404) return null;
+  // Fastify reads no body of these (none is parsed, whatever its type): nor is it judged here.
+  if (!sends || request.is404 || UNREAD_METHODS.has(request.method)) return null;
   const coded = codedBodyError(request);
   if (coded) return coded;
   const contentType = h['content-type'];

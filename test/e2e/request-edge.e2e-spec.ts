@@ -1151,6 +1151,12 @@ describe('a body that never finishes arriving', () => {
         code: (JSON.parse(rest.join('\r\n\r\n').slice(0, length)) as { code: string }).code,
       }).toEqual({ what, answer: 'HTTP/1.1 415 Unsupported Media Type', code: 'UNSUPPORTED_MEDIA_TYPE' });
     }
+    // A GET's body is never read, whatever its type: the GET is answered as any.
+    const get = await converse(
+      `GET /v1/addresses HTTP/1.1\r\nHost: x\r\nauthorization: ${seller.auth.authorization}\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nhello`,
+      [],
+    );
+    expect(get.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 
   it('is refused 401 when its session ends while the body arrives: a good credential is checked again', async () => {
