@@ -136,7 +136,10 @@ export class QuoteOptionDto {
     description: 'Observed transit days when Kirim has enough deliveries',
   })
   observedTransitDays!: ObservedDaysDto | null;
-  @ApiProperty({ description: 'Learned chance the parcel is delivered and paid (0..1)' })
+  @ApiProperty({
+    description:
+      'Learned chance the parcel is delivered and paid (0..1): from the outcomes of COD parcels for a COD parcel, of prepaid ones for a prepaid parcel (a buyer may refuse to pay at the door)',
+  })
   successRate!: number;
   @ApiProperty({
     type: 'integer',

@@ -2347,7 +2347,7 @@ export interface components {
             score: number | null;
             service: string;
             serviceName: string;
-            /** @description Learned chance the parcel is delivered and paid (0..1) */
+            /** @description Learned chance the parcel is delivered and paid (0..1): from the outcomes of COD parcels for a COD parcel, of prepaid ones for a prepaid parcel (a buyer may refuse to pay at the door) */
             successRate: number;
         };
         QuoteRequestDto: {
