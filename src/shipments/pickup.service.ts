@@ -605,10 +605,9 @@ export class PickupService {
           { err: e, shipment: shipmentId, courier, awb },
           'a superseded booking could not be cancelled',
         );
-        // The courier answered no (a refusal it did not word as a cancel outcome): asking again would not help.
-        return e instanceof CourierRejectedError
-          ? { cancelled: false as const, reason: 'refused', rawMessage: e.message }
-          : null;
+        // Thrown, even as a rejection (credentials refused, a gateway's page, a 4xx its adapter could not read
+        // as a cancel outcome), it is asked again: only an answer worded as a cancel outcome is final.
+        return null;
       });
     const now = this.clock.now();
     if (!outcome) {

@@ -946,7 +946,7 @@ describe('pickups', () => {
     expect(await cancelledThere()).toBe(true);
   });
 
-  it('stops asking after a day, saying so; a retry that outlived its claim changes nothing; a refusal thrown is no outage', async () => {
+  it('stops asking after a day, saying so; a retry that outlived its claim changes nothing; a rejection thrown is asked again', async () => {
     const id = await requested('LEASE-GIVEUP');
     const unreachable = () => Promise.reject(new Error('connect ECONNREFUSED'));
     await bookedOverATakeover((courier) => jest.spyOn(courier, 'cancel').mockImplementation(unreachable));
@@ -994,19 +994,18 @@ describe('pickups', () => {
       spies.forEach((spy) => spy.mockRestore());
     }
 
-    // A courier that throws its refusal (no cancel outcome) is not asked again for a day: it said no.
-    const refusedId = await requested('LEASE-THROWN');
+    // A courier that throws a rejection (its credentials refused, a page it could not read) is asked again:
+    // only an answer worded as a cancel outcome is final.
+    const rejectedId = await requested('LEASE-THROWN');
     await bookedOverATakeover((courier) =>
       jest
         .spyOn(courier, 'cancel')
-        .mockRejectedValue(
-          new CourierRejectedError(courier.code, 'invalid_request', 'E409', 'order already picked up'),
-        ),
+        .mockRejectedValue(new CourierRejectedError(courier.code, 'auth', '401', 'token expired')),
     );
-    const s = (await http.get(`/v1/shipments/${refusedId}`).set(seller.auth).expect(200)).body;
+    const s = (await http.get(`/v1/shipments/${rejectedId}`).set(seller.auth).expect(200)).body;
     expect((s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)).toMatchObject({
       outcome: 'booked',
-      errorCode: 'SUPERSEDED_LIVE',
+      errorCode: 'SUPERSEDED_CANCEL_PENDING',
     });
   });
 
