@@ -79,6 +79,12 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     ['multicast', 'https://224.0.0.1/hook'],
     ['IPv6 multicast', 'https://[ff02::1]/hook'],
     ['broadcast', 'https://255.255.255.255/hook'],
+  ])('refuses %s (%s), naming its kind', async (_what, url) => {
+    await expect(strict.vet(url)).rejects.toBeInstanceOf(WebhookTargetForbiddenError);
+  });
+
+  // A name is answered as one that does not resolve: its answer must not tell which internal names exist.
+  it.each([
     ['a name resolving to a private address', 'https://internal.example.id/hook'],
     ['a name with one loopback address among public ones', 'https://mixed.example.id/hook'],
     ['a name with one unique-local AAAA among public ones', 'https://mixed6.example.id/hook'],
@@ -86,8 +92,8 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     ['a name resolving to IPv6 metadata', 'https://v6metadata.example.id/hook'],
     ['a name resolving to an IPv4-mapped loopback', 'https://mapped.example.id/hook'],
     ['a name resolving to carrier-grade NAT', 'https://cgnat.example.id/hook'],
-  ])('refuses %s (%s)', async (_what, url) => {
-    await expect(strict.vet(url)).rejects.toBeInstanceOf(WebhookTargetForbiddenError);
+  ])('refuses %s (%s) as a name that does not resolve', async (_what, url) => {
+    await expect(strict.vet(url)).rejects.toBeInstanceOf(WebhookHostUnresolvableError);
   });
 
   it('refuses http, other schemes and credentials in the URL, naming webhookUrl', async () => {
@@ -120,7 +126,7 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
     ]);
     dns.set('moving.example.id', ['10.20.30.40']);
     await expect(strict.vet('https://moving.example.id/hook')).rejects.toBeInstanceOf(
-      WebhookTargetForbiddenError,
+      WebhookHostUnresolvableError,
     );
   });
 
@@ -133,8 +139,11 @@ describe('WebhookTargetPolicy (real DNS over UDP from a test server)', () => {
       'http://cgnat.example.id/hook',
     ])
       expect((await lenient.vet(url)).addresses.length).toBe(1);
-    for (const url of ['https://169.254.169.254/', 'https://v6metadata.example.id/', 'https://0.0.0.0/'])
+    for (const url of ['https://169.254.169.254/', 'https://0.0.0.0/'])
       await expect(lenient.vet(url)).rejects.toBeInstanceOf(WebhookTargetForbiddenError);
+    await expect(lenient.vet('https://v6metadata.example.id/')).rejects.toBeInstanceOf(
+      WebhookHostUnresolvableError,
+    );
     await expect(lenient.vet('http://hook.example.id/x')).rejects.toBeInstanceOf(WebhookUrlInvalidError);
     await expect(lenient.vet('http://mixed.example.id/x')).rejects.toBeInstanceOf(WebhookUrlInvalidError);
   });
