@@ -17,6 +17,9 @@ export class DeliveryStatsCodCounts1795502900000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE delivery_outcomes ADD COLUMN cod boolean`);
+    // A COD parcel delivered without its cash is no success (not delivered and paid): how it was counted.
+    // Counted so far as delivered, whatever its cash: false.
+    await q.query('ALTER TABLE delivery_outcomes ADD COLUMN unpaid boolean NOT NULL DEFAULT false');
     await q.query(`UPDATE delivery_outcomes o SET cod = s.cod_amount > 0
                      FROM shipments s WHERE s.id::text = o.shipment_id`);
     // Counted as COD below (no shipment left to tell): said so, as a first attempt taken back reads it.
@@ -52,6 +55,6 @@ export class DeliveryStatsCodCounts1795502900000 implements MigrationInterface {
     await q.query('ALTER TABLE recipient_stats DROP COLUMN cod_outcomes, DROP COLUMN cod_failures');
     await q.query(`ALTER TABLE delivery_stats DROP COLUMN cod_outcomes, DROP COLUMN cod_failures,
                      DROP COLUMN cod_first_attempt`);
-    await q.query('ALTER TABLE delivery_outcomes DROP COLUMN cod');
+    await q.query('ALTER TABLE delivery_outcomes DROP COLUMN cod, DROP COLUMN unpaid');
   }
 }

@@ -18,6 +18,8 @@ export interface OutcomeRow {
   statsKeys: string[];
   /** A COD parcel: counted in its rows' COD counts too. */
   cod: boolean;
+  /** A COD parcel delivered without its cash: counted a failure (not delivered and paid). */
+  unpaid: boolean;
 }
 
 /** A statistics row: every outcome, and its COD outcomes apart (prepaid = every − COD). */
@@ -42,6 +44,8 @@ export interface RaisedOutcome {
   statsKeys: string[] | null;
   /** Whether it was counted as COD (null: recorded by the former code while the migration ran: prepaid). */
   cod: boolean | null;
+  /** A COD delivery counted as a failure, its cash not taken (its first attempt never counted). */
+  unpaid: boolean;
 }
 
 /** Counts to add to the statistics, gathered over a transaction (see DeliveryStatsService). */
@@ -71,8 +75,8 @@ export class DeliveryStatsRepository {
   async insertOutcome(o: OutcomeRow): Promise<boolean> {
     const rows = await this.tx.manager.query<unknown[]>(
       `INSERT INTO delivery_outcomes (shipment_id, courier, service, outcome, failed_attempts, transit_days,
-         recorded_at, stats_keys, cod)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
+         recorded_at, stats_keys, cod, unpaid)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (shipment_id) DO NOTHING RETURNING 1`,
       [
         o.shipmentId,
         o.courier,
@@ -83,6 +87,7 @@ export class DeliveryStatsRepository {
         o.recordedAt,
         o.statsKeys,
         o.cod,
+        o.unpaid,
       ],
     );
     return rows.length > 0;
@@ -104,6 +109,7 @@ export class DeliveryStatsRepository {
           was: number;
           stats_keys: string[] | null;
           cod: boolean | null;
+          unpaid: boolean;
         }[],
         number,
       ]
@@ -116,7 +122,7 @@ export class DeliveryStatsRepository {
        )
        UPDATE delivery_outcomes o SET failed_attempts = old.failed FROM old
        WHERE o.shipment_id = old.shipment_id AND old.was < old.failed
-       RETURNING o.shipment_id, o.outcome, old.was, o.stats_keys, o.cod`,
+       RETURNING o.shipment_id, o.outcome, old.was, o.stats_keys, o.cod, o.unpaid`,
       [raised.map((r) => r.shipmentId), raised.map((r) => r.failedAttempts)],
     );
     return rows.map((r) => ({
@@ -125,15 +131,37 @@ export class DeliveryStatsRepository {
       was: r.was,
       statsKeys: r.stats_keys,
       cod: r.cod,
+      unpaid: r.unpaid,
     }));
+  }
+
+  /**
+   * Records whether these shipments' COD deliveries were paid after all (`unpaid`), where it changes; the
+   * outcomes changed, with the rows they are counted in (those recorded before their rows were kept are
+   * left as counted). In the caller's transaction.
+   */
+  async markUnpaid(
+    shipmentIds: string[],
+    unpaid: boolean,
+  ): Promise<{ statsKeys: string[]; failedAttempts: number }[]> {
+    if (!shipmentIds.length) return [];
+    const [rows] = await this.tx.manager.query<[{ stats_keys: string[]; failed_attempts: number }[], number]>(
+      `UPDATE delivery_outcomes SET unpaid = $2
+        WHERE shipment_id = ANY($1::text[]) AND outcome = 'delivered' AND cod AND unpaid <> $2
+          AND stats_keys IS NOT NULL
+        RETURNING stats_keys, failed_attempts`,
+      [shipmentIds, unpaid],
+    );
+    return rows.map((r) => ({ statsKeys: r.stats_keys, failedAttempts: r.failed_attempts }));
   }
 
   /**
    * Adds the counts of many outcomes at once: statistics rows (outcomes, failures, first attempts and the
    * transit histogram), recipients and pickups, each table in one statement and in key order, so
    * concurrent transactions lock the shared rows (a courier's national row) in the same order, briefly.
-   * A row that only takes a first attempt back (an outcome corrected) changes an existing row, never
-   * makes one; a new row never starts below zero, and no count goes below zero.
+   * A row that only corrects counts (an outcome's first attempt taken back, its cash found collected or
+   * not) changes an existing row, never makes one; a new row never starts below zero, and no count goes
+   * below zero.
    */
   async addIncrements(inc: StatsIncrements): Promise<void> {
     const stats = [...inc.stats.values()].sort((a, b) =>
@@ -145,22 +173,24 @@ export class DeliveryStatsRepository {
       await this.tx.manager.query(
         `INSERT INTO delivery_stats (level, key, outcomes, failures, first_attempt, cod_outcomes, cod_failures,
            cod_first_attempt, transit_histogram)
-         SELECT v.level, v.key, v.outcomes, v.failures,
+         SELECT v.level, v.key, v.outcomes,
+           CASE WHEN v.failures >= 0 OR EXISTS (${existing}) THEN v.failures ELSE 0 END,
            CASE WHEN v.first_attempt >= 0 OR EXISTS (${existing}) THEN v.first_attempt ELSE 0 END,
-           v.cod_outcomes, v.cod_failures,
+           v.cod_outcomes,
+           CASE WHEN v.cod_failures >= 0 OR EXISTS (${existing}) THEN v.cod_failures ELSE 0 END,
            CASE WHEN v.cod_first_attempt >= 0 OR EXISTS (${existing}) THEN v.cod_first_attempt ELSE 0 END,
            ARRAY(SELECT jsonb_array_elements_text(v.histogram)::int)
          FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[],
            $9::jsonb[])
            WITH ORDINALITY AS v(level, key, outcomes, failures, first_attempt, cod_outcomes, cod_failures,
              cod_first_attempt, histogram, n)
-         WHERE v.outcomes > 0 OR v.first_attempt >= 0 OR EXISTS (${existing})
+         WHERE v.outcomes > 0 OR EXISTS (${existing})
          ORDER BY v.n
          ON CONFLICT (level, key) DO UPDATE SET outcomes = delivery_stats.outcomes + EXCLUDED.outcomes,
-           failures = delivery_stats.failures + EXCLUDED.failures,
+           failures = GREATEST(0, delivery_stats.failures + EXCLUDED.failures),
            first_attempt = GREATEST(0, delivery_stats.first_attempt + EXCLUDED.first_attempt),
            cod_outcomes = delivery_stats.cod_outcomes + EXCLUDED.cod_outcomes,
-           cod_failures = delivery_stats.cod_failures + EXCLUDED.cod_failures,
+           cod_failures = GREATEST(0, delivery_stats.cod_failures + EXCLUDED.cod_failures),
            cod_first_attempt = GREATEST(0, delivery_stats.cod_first_attempt + EXCLUDED.cod_first_attempt),
            transit_histogram = ARRAY(
              SELECT h.a + h.b FROM unnest(delivery_stats.transit_histogram, EXCLUDED.transit_histogram)

@@ -34,6 +34,11 @@ export interface DeliveryOutcome {
   recipientPhone: string;
   /** Cash on delivery: learned apart from prepaid parcels (a buyer may refuse to pay at the door). */
   cod: boolean;
+  /**
+   * A delivered COD parcel: whether its courier took the cash. One delivered without it is learned as a
+   * failure (not delivered and paid); the recipient's record counts it delivered (it was).
+   */
+  paid?: boolean;
   outcome: 'delivered' | 'returned' | 'lost';
   /** Failed delivery attempts before the outcome. */
   failedAttempts: number;
@@ -164,6 +169,7 @@ export class DeliveryStatsService {
   async recordOutcome(o: DeliveryOutcome): Promise<boolean> {
     const keys = keysFor(o.courier, o.service, o.origin, o.destination);
     const phoneHash = this.phoneHash(o.recipientPhone);
+    const unpaid = o.outcome === 'delivered' && o.cod && o.paid === false;
     const recorded = await this.tx.run(async () => {
       const first = await this.repository.insertOutcome({
         shipmentId: o.shipmentId,
@@ -175,11 +181,13 @@ export class DeliveryStatsService {
         recordedAt: this.clock.now(),
         statsKeys: keys.map((k) => `${k.level}:${k.key}`),
         cod: o.cod,
+        unpaid,
       });
       if (!first) return false;
-      const failed = o.outcome !== 'delivered';
+      const undelivered = o.outcome !== 'delivered';
+      const failed = undelivered || unpaid;
       const bucket =
-        !failed && o.transitDays !== undefined
+        !undelivered && o.transitDays !== undefined
           ? Math.min(TRANSIT_BUCKETS - 1, Math.max(0, Math.round(o.transitDays)))
           : null;
       const inc = this.increments();
@@ -199,7 +207,7 @@ export class DeliveryStatsService {
       };
       for (const counts of o.cod ? [recipient, recipient.cod] : [recipient]) {
         counts.outcomes += 1;
-        if (failed) counts.failures += 1;
+        if (undelivered) counts.failures += 1;
       }
       inc.recipients.set(phoneHash, recipient);
       return true;
@@ -221,7 +229,10 @@ export class DeliveryStatsService {
   async correctFailedAttempts(shipments: { shipmentId: string; failedAttempts: number }[]): Promise<void> {
     const corrected = await this.tx.run(async () => {
       const raised = await this.repository.raiseFailedAttempts(shipments);
-      const takenBack = raised.filter((r) => r.outcome === 'delivered' && r.was === 0 && r.statsKeys);
+      // A delivery without its cash was counted a failure, never a first-attempt delivery: nothing to take back.
+      const takenBack = raised.filter(
+        (r) => r.outcome === 'delivered' && !r.unpaid && r.was === 0 && r.statsKeys,
+      );
       if (!takenBack.length) return [];
       const inc = this.increments();
       for (const r of takenBack)
@@ -236,6 +247,34 @@ export class DeliveryStatsService {
     });
     if (!corrected.length) return;
     if (this.dropOnWrite) for (const id of corrected) this.countsCache.delete(id);
+    this.generation += 1;
+  }
+
+  /**
+   * Corrects recorded COD deliveries to whether their cash was collected after all (`paid`): one whose
+   * cash was found never collected becomes a failure in the rows it was counted in, one whose cash came
+   * after all a success again (a first-attempt delivery counted as such again). Inside the caller's
+   * transaction, the shipments locked.
+   */
+  async correctPaid(shipmentIds: string[], paid: boolean): Promise<void> {
+    const changed = await this.tx.run(async () => {
+      const rows = await this.repository.markUnpaid(shipmentIds, !paid);
+      if (!rows.length) return [];
+      const inc = this.increments();
+      const delta = paid ? -1 : 1;
+      for (const r of rows)
+        for (const id of r.statsKeys) {
+          const at = id.indexOf(':');
+          const row = statsRow(inc, id.slice(0, at) as StatsLevel, id.slice(at + 1));
+          for (const counts of [row, row.cod]) {
+            counts.failures += delta;
+            if (r.failedAttempts === 0) counts.firstAttempt -= delta;
+          }
+        }
+      return rows.flatMap((r) => r.statsKeys);
+    });
+    if (!changed.length) return;
+    if (this.dropOnWrite) for (const id of changed) this.countsCache.delete(id);
     this.generation += 1;
   }
 

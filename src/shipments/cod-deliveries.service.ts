@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Rupiah } from 'src/common/money';
+import { DeliveryStatsService } from 'src/scoring/delivery-stats.service';
 import type { ShipmentStatus } from './shipment-status';
 import { type CodParcelRow, ShipmentsRepository } from './shipments.repository';
 
@@ -48,7 +49,10 @@ const parcelOf = (r: CodParcelRow): CodParcel => ({
 /** The shipments' side of COD remittance: which parcel an AWB is, and which delivered COD parcels exist. */
 @Injectable()
 export class CodDeliveries {
-  constructor(private readonly repository: ShipmentsRepository) {}
+  constructor(
+    private readonly repository: ShipmentsRepository,
+    private readonly stats: DeliveryStatsService,
+  ) {}
 
   /**
    * The parcels these AWBs name at `courier` (any status; absent AWBs are simply missing), by AWB. `lock`
@@ -129,10 +133,11 @@ export class CodDeliveries {
    * Records that these delivered parcels' COD cash was never collected after all (finance reversed the
    * credit of a delivery its courier took back), `now`: no remittance is owed for them, so they leave the
    * overdue list; an invoice not yet issued charges no COD fee for them, and the invoice of the period `now`
-   * is in refunds one already invoiced. In the caller's transaction.
+   * is in refunds one already invoiced. The scoring learns each as a failure (not delivered and paid). In
+   * the caller's transaction.
    */
   async markCashNotCollected(shipmentIds: string[], now: Date): Promise<void> {
-    await this.repository.markCodNotCollected(shipmentIds, now);
+    await this.stats.correctPaid(await this.repository.markCodNotCollected(shipmentIds, now), false);
   }
 
   /**
@@ -141,10 +146,13 @@ export class CodDeliveries {
    * says so, the delivering line kept), `now`: the courier owes their cash again,
    * so they are back on the overdue list until remitted; an invoice not yet issued charges their COD fee, and
    * the invoice of the period `now` is in charges it when their own invoice did not or it was refunded since.
-   * The ids changed (a parcel already collected is not). In the caller's transaction, the parcels locked.
+   * The scoring learns each as delivered and paid again. The ids changed (a parcel already collected is
+   * not). In the caller's transaction, the parcels locked.
    */
-  markCashCollected(parcels: { id: string; eventId: string | null }[], now: Date): Promise<string[]> {
-    return this.repository.markCodCollected(parcels, now);
+  async markCashCollected(parcels: { id: string; eventId: string | null }[], now: Date): Promise<string[]> {
+    const changed = await this.repository.markCodCollected(parcels, now);
+    await this.stats.correctPaid(changed, true);
+    return changed;
   }
 
   /**

@@ -127,6 +127,7 @@ export class ShipmentStateMachine {
       },
       recipientPhone: row.recipient_phone,
       cod: Number(row.cod_amount) > 0,
+      paid: row.cod_collected,
       outcome: row.status === 'returning' ? 'returned' : (row.status as 'delivered' | 'returned' | 'lost'),
       failedAttempts: row.failed_attempts,
       ...(transitDays !== undefined ? { transitDays: Math.max(0, Math.round(transitDays)) } : {}),

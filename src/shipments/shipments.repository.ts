@@ -75,6 +75,7 @@ export interface TransitionRow {
   ended_at: Date | null;
   /** bigint, as the driver gives it. */
   cod_amount: string;
+  cod_collected: boolean;
 }
 
 /** Columns a transition may set, by their TransitionChanges name. */
@@ -615,16 +616,16 @@ export class ShipmentsRepository {
 
   /**
    * Marks delivered COD parcels as delivered without their cash (finance reversed the credit), the change
-   * recorded `now`; how many changed.
+   * recorded `now`; the ids changed.
    */
-  async markCodNotCollected(ids: string[], now: Date): Promise<number> {
-    if (!ids.length) return 0;
-    const [, changed] = await this.tx.manager.query<[unknown, number]>(
+  async markCodNotCollected(ids: string[], now: Date): Promise<string[]> {
+    if (!ids.length) return [];
+    const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
       `UPDATE shipments SET cod_collected = false, cod_collected_changed_at = $2
-        WHERE id = ANY($1::uuid[]) AND status = 'delivered' AND cod_collected`,
+        WHERE id = ANY($1::uuid[]) AND status = 'delivered' AND cod_collected RETURNING id`,
       [[...new Set(ids)], now],
     );
-    return changed;
+    return rows.map((r) => r.id);
   }
 
   /**

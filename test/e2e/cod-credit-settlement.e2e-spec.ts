@@ -192,6 +192,15 @@ describe('Settling a COD delivery taken back', () => {
     });
     expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 50_000, withdrawable: 50_000 });
     expect(await receivable()).toBe(owed - 95_000);
+    // Learned as no success (delivered, not paid); the other delivery stays one.
+    const unpaid = await t.dataSource.query<{ shipment_id: string; unpaid: boolean }[]>(
+      'SELECT shipment_id, unpaid FROM delivery_outcomes WHERE shipment_id = ANY($1) ORDER BY unpaid',
+      [[kept.id, b.id]],
+    );
+    expect(unpaid).toEqual([
+      { shipment_id: kept.id, unpaid: false },
+      { shipment_id: b.id, unpaid: true },
+    ]);
     expect(await takenBackListed()).not.toContain(b.id);
     expect(await alertsOf(s.seller, b.id, 'open')).toEqual([]);
     expect(await toldResolved(s.seller.sellerId, b.id)).toHaveLength(1);

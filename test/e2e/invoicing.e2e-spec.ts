@@ -712,6 +712,12 @@ describe('invoices: deliveries as couriers really report them', () => {
       charges: Charges;
     };
     expect(shipment).toMatchObject({ status: 'delivered', codCollected: false });
+    // The scoring learns it as no success: not delivered and paid.
+    expect(
+      await t.dataSource.query('SELECT outcome, cod, unpaid FROM delivery_outcomes WHERE shipment_id = $1', [
+        b.id,
+      ]),
+    ).toEqual([{ outcome: 'delivered', cod: true, unpaid: true }]);
     expect(shipment.charges.codFee).toBeGreaterThan(0);
     expect(await t.app.get(LedgerService).sellerBalances(seller.sellerId)).toMatchObject({
       pending: 0,

@@ -206,6 +206,40 @@ describe('delivery statistics (recorded through the one entry point, read back a
     expect(corrected).toEqual({ first_attempt: 40, cod_first_attempt: 0 });
   });
 
+  it('learns a COD parcel delivered without its cash as a failure, and as a success again once its cash comes', async () => {
+    const place = { city: 'Kota Blitar', province: 'Jawa Timur', districtCode: '35.72.01' };
+    const on = (o: Partial<DeliveryOutcome>) =>
+      outcome({ courier: 'jnt', service: 'EZ', destination: place, ...o });
+    const buyer = '+6281377770000';
+    const unpaid = on({ paid: false, recipientPhone: buyer });
+    // A prepaid parcel has no cash to take: delivered is delivered.
+    await record([unpaid, on({ paid: true }), on({ cod: false, paid: false })]);
+    const row = async () =>
+      (
+        await t.dataSource.query<
+          { failures: number; first_attempt: number; cod_failures: number; cod_first_attempt: number }[]
+        >(
+          `SELECT failures, first_attempt, cod_failures, cod_first_attempt FROM delivery_stats
+            WHERE level = 'area' AND key = 'jnt|R35.72'`,
+        )
+      )[0];
+    expect(await row()).toEqual({ failures: 1, first_attempt: 2, cod_failures: 1, cod_first_attempt: 1 });
+    // The buyer took the parcel: their record says delivered.
+    expect(await stats.recipientRecord(buyer, true)).toEqual({ outcomes: 1, failures: 0 });
+    const tx = t.app.get(Transactions);
+    // Its cash came after all: a first-attempt delivery, paid.
+    await tx.run(() => stats.correctPaid([unpaid.shipmentId], true));
+    expect(await row()).toEqual({ failures: 0, first_attempt: 3, cod_failures: 0, cod_first_attempt: 2 });
+    // Said again, nothing changes; found never collected (a credit reversed), a failure again.
+    await tx.run(() => stats.correctPaid([unpaid.shipmentId], true));
+    expect(await row()).toEqual({ failures: 0, first_attempt: 3, cod_failures: 0, cod_first_attempt: 2 });
+    await tx.run(() => stats.correctPaid([unpaid.shipmentId], false));
+    expect(await row()).toEqual({ failures: 1, first_attempt: 2, cod_failures: 1, cod_first_attempt: 1 });
+    // A failed attempt reported late takes back no first attempt it never counted.
+    await tx.run(() => stats.correctFailedAttempts([{ shipmentId: unpaid.shipmentId, failedAttempts: 1 }]));
+    expect(await row()).toEqual({ failures: 1, first_attempt: 2, cod_failures: 1, cod_first_attempt: 1 });
+  });
+
   it('records pickup reliability per courier', async () => {
     for (let i = 0; i < 40; i += 1) await stats.recordPickupOutcome('ninja', i % 4 === 0);
     const [e] = await stats.estimates({ origin: bandung, destination: surabaya, cod: true }, [
