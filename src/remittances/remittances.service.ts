@@ -409,6 +409,9 @@ export class RemittancesService {
     if (!due) throw new RemittanceResolutionAlreadyCreditedError();
     const receivable = Accounts.courierCodReceivable(line.courier);
     const suspense = Accounts.platform('remittance_suspense');
+    // A delivered parcel's cash came after all: learned so before the ledger is locked (the tracker's order,
+    // statistics before credits, so neither waits on the other).
+    if (parcel.status === 'delivered') await this.deliveries.learnCashNow([parcel.shipmentId], true);
     // In the ledger's lock order (receivable, the seller's, the platform's): the credit is posted at commit.
     await this.ledger.balances([receivable, Accounts.seller(parcel.sellerId, 'pending'), suspense], {
       lock: true,

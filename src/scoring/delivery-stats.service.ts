@@ -254,13 +254,17 @@ export class DeliveryStatsService {
    * Corrects recorded COD deliveries to whether their cash was collected after all (`paid`): one whose
    * cash was found never collected becomes a failure in the rows it was counted in, one whose cash came
    * after all a success again (a first-attempt delivery counted as such again). Inside the caller's
-   * transaction, the shipments locked.
+   * transaction, the shipments locked. The rows are written just before it commits, with its other counts;
+   * `now`: at once, for a transaction that locks ledger accounts next (the tracker's order is statistics
+   * before the ledger: written at its commit, after the ledger, the two would wait on each other).
    */
-  async correctPaid(shipmentIds: string[], paid: boolean): Promise<void> {
+  async correctPaid(shipmentIds: string[], paid: boolean, { now = false } = {}): Promise<void> {
     const changed = await this.tx.run(async () => {
       const rows = await this.repository.markUnpaid(shipmentIds, !paid);
       if (!rows.length) return [];
-      const inc = this.increments();
+      const inc: StatsIncrements = now
+        ? { stats: new Map(), recipients: new Map(), pickups: new Map() }
+        : this.increments();
       const delta = paid ? -1 : 1;
       for (const r of rows)
         for (const id of r.statsKeys) {
@@ -271,6 +275,7 @@ export class DeliveryStatsService {
             if (r.failedAttempts === 0) counts.firstAttempt -= delta;
           }
         }
+      if (now) await this.repository.addIncrements(inc);
       return rows.flatMap((r) => r.statsKeys);
     });
     if (!changed.length) return;

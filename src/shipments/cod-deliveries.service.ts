@@ -141,6 +141,16 @@ export class CodDeliveries {
   }
 
   /**
+   * Has the scoring learn now whether these delivered COD parcels' cash was collected, as markCashCollected
+   * and markCashNotCollected then record it (they find nothing left to learn): for a transaction that locks
+   * ledger accounts before marking them. The tracker writes statistics before credits; learned at commit,
+   * after the ledger, such a transaction and the tracker would each wait on what the other holds.
+   */
+  learnCashNow(shipmentIds: string[], collected: boolean): Promise<void> {
+    return this.stats.correctPaid(shipmentIds, collected, { now: true });
+  }
+
+  /**
    * Records that these parcels, whose cash markCashNotCollected said was never collected, were delivered
    * again with it (`eventId`, the courier's delivery that says so; null when a remittance line finance credited
    * says so, the delivering line kept), `now`: the courier owes their cash again,

@@ -90,6 +90,9 @@ export class CodSettlements {
         // from the courier's receivable a second time. The shipment's row is locked: no upload settles it now.
         if ((await this.codDeliveries.remitted([s.id])).has(s.id))
           throw new CodSettlementAlreadyRemittedError();
+        // Learned as delivered without its cash before the ledger is locked: the tracker's order (its
+        // statistics before its credits), so neither waits on the other.
+        await this.codDeliveries.learnCashNow([s.id], false);
         fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
         // No cash, so none to remit: the parcel leaves finance's overdue list, and its COD fee is not charged
         // (left off its invoice if not yet issued, else refunded by the next). Stamped now that the ledger's
