@@ -66,6 +66,12 @@ export function attemptCharges(a: AttemptRow): ShipmentCharges | null {
   };
 }
 
+/** A superseded order due another cancellation at its courier (claimCancelRetries). */
+export type SupersededOrder = Pick<
+  AttemptRow,
+  'id' | 'shipment_id' | 'courier' | 'service' | 'reference' | 'awb' | 'started_at'
+>;
+
 /** An attempt as the API shows it (a pickup's and a shipment's). */
 export function attemptView(a: AttemptRow): PickupAttemptDto {
   return {
@@ -390,19 +396,8 @@ export class PickupsRepository {
    * its next try to `leaseUntil` (a worker that dies mid-call leaves it to be asked again then). One no
    * longer booked (its courier cancelled it meanwhile) is let go, not returned.
    */
-  async claimCancelRetries(
-    now: Date,
-    leaseUntil: Date,
-    limit: number,
-  ): Promise<
-    Pick<AttemptRow, 'id' | 'shipment_id' | 'courier' | 'service' | 'reference' | 'awb' | 'started_at'>[]
-  > {
-    const [rows] = await this.tx.manager.query<
-      [
-        Pick<AttemptRow, 'id' | 'shipment_id' | 'courier' | 'service' | 'reference' | 'awb' | 'started_at'>[],
-        number,
-      ]
-    >(
+  async claimCancelRetries(now: Date, leaseUntil: Date, limit: number): Promise<SupersededOrder[]> {
+    const [rows] = await this.tx.manager.query<[(SupersededOrder & Pick<AttemptRow, 'status'>)[], number]>(
       `UPDATE booking_attempts a SET cancel_retry_at = CASE WHEN a.status = 'booked' THEN $2::timestamptz END
          FROM (SELECT id FROM booking_attempts WHERE cancel_retry_at <= $1 ORDER BY cancel_retry_at
                LIMIT $3 FOR UPDATE SKIP LOCKED) due
@@ -410,7 +405,7 @@ export class PickupsRepository {
         RETURNING a.id, a.shipment_id, a.courier, a.service, a.reference, a.awb, a.started_at, a.status`,
       [now, leaseUntil, limit],
     );
-    return rows.filter((r) => (r as { status?: string }).status === 'booked');
+    return rows.filter((r) => r.status === 'booked');
   }
 
   /**

@@ -900,6 +900,20 @@ describe('pickups', () => {
     }
   });
 
+  /** The attempt of a shipment whose order is not its booking's (a superseded one), as the API shows it. */
+  async function supersededAttempt(id: string) {
+    const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
+    return (
+      s.pickupAttempts as {
+        courier: CourierCode;
+        outcome: string;
+        awb?: string;
+        errorKind?: string;
+        errorCode?: string;
+      }[]
+    ).find((a) => a.awb && a.awb !== s.awb)!;
+  }
+
   it('asks the courier of a superseded order it could not reach again, until the order is cancelled', async () => {
     const id = await requested('LEASE-UNREACHABLE');
     let asked = 0;
@@ -910,17 +924,7 @@ describe('pickups', () => {
       }),
     );
     expect(asked).toBe(1);
-    type Attempt = {
-      courier: CourierCode;
-      outcome: string;
-      awb?: string;
-      errorKind?: string;
-      errorCode?: string;
-    };
-    const earlier = async () => {
-      const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-      return (s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)!;
-    };
+    const earlier = () => supersededAttempt(id);
     const pending = await earlier();
     expect(pending).toMatchObject({
       outcome: 'booked',
@@ -950,11 +954,7 @@ describe('pickups', () => {
     const id = await requested('LEASE-GIVEUP');
     const unreachable = () => Promise.reject(new Error('connect ECONNREFUSED'));
     await bookedOverATakeover((courier) => jest.spyOn(courier, 'cancel').mockImplementation(unreachable));
-    type Attempt = { outcome: string; awb?: string; errorKind?: string; errorCode?: string };
-    const earlier = async () => {
-      const s = (await http.get(`/v1/shipments/${id}`).set(seller.auth).expect(200)).body;
-      return (s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)!;
-    };
+    const earlier = () => supersededAttempt(id);
     const [row] = await t.dataSource.query<{ id: string }[]>(
       "SELECT id FROM booking_attempts WHERE shipment_id = $1 AND error_code = 'SUPERSEDED_CANCEL_PENDING'",
       [id],
@@ -1002,8 +1002,7 @@ describe('pickups', () => {
         .spyOn(courier, 'cancel')
         .mockRejectedValue(new CourierRejectedError(courier.code, 'auth', '401', 'token expired')),
     );
-    const s = (await http.get(`/v1/shipments/${rejectedId}`).set(seller.auth).expect(200)).body;
-    expect((s.pickupAttempts as Attempt[]).find((a) => a.awb && a.awb !== s.awb)).toMatchObject({
+    expect(await supersededAttempt(rejectedId)).toMatchObject({
       outcome: 'booked',
       errorCode: 'SUPERSEDED_CANCEL_PENDING',
     });

@@ -53,14 +53,15 @@ export function usePagedList<T, P extends ListPage<T> = ListPage<T>>(
   const base = first.status === 'ready' ? first.data : undefined;
   const extra = base && more?.after === base ? more : undefined;
   const nextCursor = extra ? extra.nextCursor : (base?.nextCursor ?? null);
+  const items = base ? (extra ? [...base.items, ...extra.items] : base.items) : [];
   return {
     first,
-    items: base ? (extra ? [...base.items, ...extra.items] : base.items) : [],
+    items,
     nextCursor,
     loadingMore,
     moreError,
     refresh() {
-      wanted.current = base ? (extra ? base.items.length + extra.items.length : base.items.length) : 0;
+      wanted.current = items.length;
       first.refresh();
     },
     loadMore() {
