@@ -40,18 +40,21 @@ export function jneErrorOf(body: unknown): string | null {
 
 /**
  * What a JNE answer is, whatever the call: 429, 5xx and 401/403 throw as for every courier; a refusal
- * of the credentials (in any words) is an `auth` rejection; a 404 or an error body goes back as text for
- * the call to read; any other 4xx, or a body that is not JSON, is an invalid request.
+ * of the credentials (in any words) is an `auth` rejection; a 404 or JNE's error body goes back as text
+ * for the call to read, at 200 or at any 4xx (a cancel refused at 400 "sudah dibatalkan" is the call's to
+ * read, not an invalid request); any other 4xx, or a body that is not JSON, is an invalid request.
  */
 export function readJneAnswer<T>(status: number, body: unknown): JneAnswer<T> {
   const failure = statusFailure('jne', status, undefined, body);
   if (failure) throw failure;
   const text = typeof body === 'string' ? body.trim() : '';
-  const error = jneErrorOf(body) ?? (text && status >= 400 ? text.slice(0, 500) : null);
+  const jneError = jneErrorOf(body);
+  const error = jneError ?? (text && status >= 400 ? text.slice(0, 500) : null);
   if (error !== null && saysAuthRefused(error)) throw rejected('jne', 'auth', String(status), error);
   const busy = error !== null && bodyUnavailable('jne', String(status), error);
   if (busy) throw busy;
-  if (status === 404) return { ok: false, error: error ?? 'HTTP 404', httpStatus: status };
+  if (status === 404 || (status >= 400 && jneError !== null && jneError.trim()))
+    return { ok: false, error: error ?? 'HTTP 404', httpStatus: status };
   if (status >= 400)
     throw rejected(
       'jne',
