@@ -619,8 +619,20 @@ export class ShipmentsService {
       at: now2,
       where: { cancelClaim: { claim, now: now2 } },
     });
-    // Only when our claim ran out mid-call and another canceller took over: it finishes the job.
-    if (!cancelled) throw new CancellationInProgressError();
+    if (!cancelled) {
+      const current = await this.find(sellerId, id);
+      // Our claim ran out mid-call and another canceller took over: it finishes the job.
+      if (current.status === 'booked') throw new CancellationInProgressError();
+      // The courier's own report of it came first (pushed meanwhile): cancelled, as the seller asked.
+      await this.repository.releaseCancellation(id, claim);
+      if (current.status === 'cancelled') return shipmentView(current);
+      // A scan moved it on while the courier was asked (a pickup pushed meanwhile): the courier says the order
+      // is cancelled, yet it scanned the parcel. Its lines will say what becomes of it; nothing is in progress.
+      throw new CannotCancelError(
+        current.status,
+        `${courier} answered that it cancelled the order, but meanwhile reported the parcel ${current.status.replace(/_/g, ' ')}: follow its tracking, or ask for its return`,
+      );
+    }
     return shipmentView(await this.find(sellerId, id));
   }
 }

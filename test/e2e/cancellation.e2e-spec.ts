@@ -4,12 +4,13 @@ import type { CancelOutcome, CourierCode, CourierOrder } from 'src/couriers/cour
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierUnavailableError } from 'src/couriers/courier.errors';
 import { SandboxControl } from 'src/couriers/sandbox/sandbox-control.service';
+import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
 import { SandboxWorld } from 'src/couriers/sandbox/sandbox-world.service';
 import { PickupService } from 'src/shipments/pickup.service';
 import { ShipmentStateMachine } from 'src/shipments/shipment-state-machine';
 import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { createAddress, signupSeller, TestSeller } from '../support/factories/sellers';
-import { bookPinned, PINNED } from '../support/factories/tracked';
+import { bookPinned, PINNED, pushesApplied } from '../support/factories/tracked';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitUntil } from '../support/wait';
 import { rerunMigration } from '../support/migration-rerun';
@@ -354,6 +355,59 @@ describe('cancelling booked shipments and re-booking overdue pickups, at every c
     t.clock.advance(3600_000);
     expect(await t.app.get(TrackingPoller).pollDue()).toMatchObject({ polled: 1, pickedUp: 1, rebooked: 0 });
     expect((await shipment(b.id)).status).toBe('picked_up');
+  });
+
+  it('a pickup pushed while the courier cancels: 409 saying what the courier answered and what it scanned, nothing left in progress', async () => {
+    const b = await book(PINNED.find((p) => p.code === 'idexpress'));
+    t.clock.advance(3600_000);
+    const adapter = t.app.get(CourierRegistry).get(b.courier);
+    let reached!: () => void;
+    const atCourier = new Promise<void>((resolve) => (reached = resolve));
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    // The courier takes the cancel (its order is void there), but its answer comes after its pickup scan.
+    const spy = jest.spyOn(adapter, 'cancel').mockImplementation(async (): Promise<CancelOutcome> => {
+      reached();
+      await answered;
+      return { cancelled: true };
+    });
+    try {
+      const cancel = http
+        .post(`/v1/shipments/${b.id}/cancel`)
+        .set(seller.auth)
+        .then((r) => r);
+      await atCourier;
+      await http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to: 'picked_up' })
+        .expect(200);
+      const push = (await t.app.get(CourierSandboxes).get(b.courier)!.webhookFor(b.awb))!;
+      await http.post(`/v1/webhooks/couriers/${b.courier}`).set(push.headers).send(push.body).expect(200);
+      await pushesApplied(t);
+      expect((await shipment(b.id)).status).toBe('picked_up');
+      answer();
+      const res = await cancel;
+      // Not "a cancellation is already in progress": none is, and asking again would be refused as picked up.
+      expect({ status: res.status, body: res.body as unknown }).toMatchObject({
+        status: 409,
+        body: {
+          code: 'SHIPMENTS_CANNOT_CANCEL',
+          message: expect.stringContaining(
+            'idexpress answered that it cancelled the order, but meanwhile reported the parcel picked up',
+          ),
+        },
+      });
+      const [row] = await t.dataSource.query<{ claim: Date | null }[]>(
+        'SELECT cancel_claimed_until AS claim FROM shipments WHERE id = $1',
+        [b.id],
+      );
+      expect(row.claim).toBeNull();
+      expect((await shipment(b.id)).status).toBe('picked_up');
+    } finally {
+      answer();
+      spy.mockRestore();
+    }
   });
 
   it('a shipment booked before the courier reference was kept gets it from its booked attempt, and cancels', async () => {
