@@ -52,15 +52,18 @@ export class PayoutsService {
   /**
    * Claims the withdrawals due by `asOf` (default now) in batches and moves each on: sends it, asks the
    * provider how it went, pays or fails it (funds back to `available`), or watches a paid one for a bounce.
-   * Any number of instances may run it at once.
+   * Any number of instances may run it at once. `asOf` only picks what is due: leases, send times and the
+   * waits on them run on the clock, or a run as of yesterday would take a payout another run is sending and
+   * date its send a day early, giving up on it (the money back) while its send may still be paid.
    */
   async runDue(asOf?: Date): Promise<PayoutRunResult> {
-    const now = asOf ?? this.clock.now();
+    const now = this.clock.now();
+    const dueBy = asOf && asOf.getTime() < now.getTime() ? asOf : now;
     const { batch, claimSeconds } = this.config.business.money.payouts;
     const result: PayoutRunResult = { sent: 0, paid: 0, failed: 0, bounced: 0, waiting: 0 };
     for (;;) {
       const claimed = await this.tx.run(() =>
-        this.repository.claimDue(now, new Date(now.getTime() + claimSeconds * 1000), batch),
+        this.repository.claimDue(dueBy, now, new Date(now.getTime() + claimSeconds * 1000), batch),
       );
       // At once, so the whole batch finishes well within its lease even when the provider is slow.
       await Promise.all(

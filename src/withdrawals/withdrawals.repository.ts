@@ -63,18 +63,18 @@ export class WithdrawalsRepository {
   }
 
   /**
-   * Claims up to `limit` withdrawals the payout job should look at now, with a lease until `leaseUntil`.
+   * Claims up to `limit` withdrawals due by `dueBy` (at most `now`), with a lease until `leaseUntil`.
    * SKIP LOCKED lets instances claim at once without taking the same row; an expired lease (a crashed
    * worker) makes a row due again. An approved row never sent is marked `sending` in the same statement,
    * so from the commit on a crash is recovered by asking the provider first.
    */
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedPayout[]> {
+  async claimDue(dueBy: Date, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedPayout[]> {
     const [rows] = await this.tx.manager.query<
       [{ id: string; previous_state: PayoutState | null }[], number]
     >(
       `WITH due AS (
          SELECT id, payout_state FROM withdrawals
-          WHERE next_check_at <= $1 AND (payout_claimed_until IS NULL OR payout_claimed_until < $1)
+          WHERE next_check_at <= $4 AND (payout_claimed_until IS NULL OR payout_claimed_until < $1)
           ORDER BY next_check_at LIMIT $3 FOR UPDATE SKIP LOCKED)
        UPDATE withdrawals w
           SET payout_claimed_until = $2, updated_at = $1,
@@ -82,7 +82,7 @@ export class WithdrawalsRepository {
               first_sent_at = CASE WHEN w.status = 'approved' THEN coalesce(w.first_sent_at, $1) ELSE w.first_sent_at END
          FROM due WHERE w.id = due.id
        RETURNING w.id, due.payout_state AS previous_state`,
-      [now, leaseUntil, limit],
+      [now, leaseUntil, limit, dueBy],
     );
     if (!rows.length) return [];
     const byId = new Map(

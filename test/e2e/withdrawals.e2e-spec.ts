@@ -563,6 +563,32 @@ describe('withdrawals and payouts', () => {
     expect(await balance(s)).toMatchObject({ available: 300_000, inWithdrawal: 0 });
   });
 
+  it('a run as of an earlier moment takes only what was due then, and dates its sends by the clock: no early give-up', async () => {
+    const s = await fundedSeller(400_000);
+    await faults({ sendTimeoutRate: 1 });
+    const early = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    const asOf = new Date(t.clock.now().getTime() + MINUTE).toISOString();
+    t.clock.advance(25 * HOUR);
+    const later = (await withdraw(s, 100_000).expect(201)).body.id as string;
+    const run = await http.post('/sandbox/jobs/payouts/run').set(admin.auth).send({ asOf }).expect(200);
+    expect(run.body.result).toMatchObject({ sent: 1, waiting: 1 });
+    const sent = async (id: string) =>
+      (
+        await t.dataSource.query<{ first: Date | null; last: Date | null }[]>(
+          'SELECT first_sent_at AS first, last_sent_at AS last FROM withdrawals WHERE id = $1',
+          [id],
+        )
+      )[0];
+    expect(await sent(early)).toEqual({ first: t.clock.now(), last: t.clock.now() });
+    expect(await sent(later)).toEqual({ first: null, last: null });
+    // Dated a day back, its send would have been given up on at once: failed, the money back, while that
+    // send may still be paid. Sent just now, it is looked up and sent again.
+    t.clock.advance(5 * MINUTE);
+    expect(await runPayouts()).toMatchObject({ failed: 0 });
+    expect((await get(s, early)).status).toBe('approved');
+    expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
+  });
+
   it('a transfer the bank returns after it was paid (a bounce) gives the money back', async () => {
     const s = await fundedSeller(150_000);
     const [bank0, fee0] = [await platform('bank'), await platform('fee_income')];
