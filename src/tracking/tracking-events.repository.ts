@@ -302,6 +302,8 @@ export class TrackingEventsRepository {
    * A shipment's courier events, oldest first (every booking it had, with the scans under an earlier
    * booking's airway bill that came after the shipment left it, stored for no shipment), each with when the
    * booking that gave its airway bill began (`awbSince`, null if unknown): the tracker takes none from before it.
+   * A bill the courier gave again to another shipment (another seller's, perhaps) shows none of its scans
+   * but the ones this shipment had: whose parcel a scan stored for no shipment is can no longer be told.
    */
   async eventsOfShipment(shipmentId: string): Promise<
     (StoredEvent & {
@@ -321,7 +323,8 @@ export class TrackingEventsRepository {
               t.is_return_leg, t.cod_collected, t.received_at, t.pod, b.since AS awb_since
          FROM tracking_events t LEFT JOIN bills b ON b.courier = t.courier AND b.awb = t.awb
         WHERE t.shipment_id = $1
-           OR (t.shipment_id IS NULL AND (t.courier, t.awb) IN (SELECT courier, awb FROM bills))
+           OR (t.shipment_id IS NULL AND (t.courier, t.awb) IN (SELECT courier, awb FROM bills)
+               AND NOT EXISTS (SELECT 1 FROM shipments o WHERE o.courier = t.courier AND o.awb = t.awb AND o.id <> $1))
         ORDER BY t.occurred_at, t.id`,
       [shipmentId],
     );
@@ -337,7 +340,8 @@ export class TrackingEventsRepository {
   /**
    * The shipments' earlier bookings: every airway bill each was booked with besides its current one (a
    * booking cancelled to re-book it, or superseded), with when that booking began (`since`) and every event
-   * stored for the bill at its courier, oldest first; by shipment. Bills with no event are left out.
+   * stored for the bill at its courier, oldest first; by shipment. Bills with no event are left out. Another
+   * shipment's events are never among them: a bill the courier gave again gives only the scans this one had.
    */
   async earlierBookings(
     shipmentIds: string[],
@@ -359,6 +363,9 @@ export class TrackingEventsRepository {
        SELECT x.shipment_id, x.courier, x.awb, x.since, e.id, e.status, e.reason, e.raw_code, e.raw_text,
               e.occurred_at, e.location, e.is_return_leg, e.cod_collected, e.received_at
          FROM earlier x JOIN tracking_events e ON e.courier = x.courier AND e.awb = x.awb
+        WHERE e.shipment_id = x.shipment_id
+           OR (e.shipment_id IS NULL AND NOT EXISTS (
+                 SELECT 1 FROM shipments o WHERE o.courier = x.courier AND o.awb = x.awb AND o.id <> x.shipment_id))
         ORDER BY e.occurred_at, e.id`,
       [shipmentIds],
     );
