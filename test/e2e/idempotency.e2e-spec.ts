@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import supertest from 'supertest';
+import { canonicalJson } from 'src/common/idempotency/idempotency.interceptor';
 import { signupSeller, TestSeller, validAddress } from '../support/factories/sellers';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -128,6 +130,40 @@ describe('idempotency of creating POSTs', () => {
       .send(validAddress('Old B'))
       .expect(201);
     expect(await countAddresses('Old B')).toBe(1);
+  });
+
+  it('keeps no plain hash of a body: the password of a user added with a key cannot be guessed from it', async () => {
+    const user = { email: 'kunci@example.id', password: 'tebak aku kalau bisa', role: 'seller_staff' };
+    await http
+      .post('/v1/users')
+      .set(seller.auth)
+      .set('idempotency-key', 'user-secret')
+      .send(user)
+      .expect(201);
+    const [{ hash }] = await t.dataSource.query<{ hash: string }[]>(
+      "SELECT request_hash AS hash FROM idempotency_keys WHERE key = 'user-secret'",
+    );
+    // Everything in the request but the password is known to whoever reads the table: with a plain hash,
+    // trying passwords until one matches found it at hash speed. Keyed by a server secret, none matches.
+    const guesses = ['password123', 'tebak aku kalau bisa', 'rahasia'];
+    for (const password of guesses) {
+      const body = canonicalJson({ ...user, password });
+      expect(createHash('sha256').update(`POST /v1/users\n${body}`).digest('hex')).not.toBe(hash);
+    }
+    // The fingerprint still tells the same request from another: a replay replays, another body is refused.
+    const again = await http
+      .post('/v1/users')
+      .set(seller.auth)
+      .set('idempotency-key', 'user-secret')
+      .send(user)
+      .expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    await http
+      .post('/v1/users')
+      .set(seller.auth)
+      .set('idempotency-key', 'user-secret')
+      .send({ ...user, password: 'password lain saja' })
+      .expect(409);
   });
 
   it('rejects an unusable key naming the header', async () => {

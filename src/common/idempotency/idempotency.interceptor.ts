@@ -10,13 +10,14 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AppConfig } from 'config';
 import { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { from, lastValueFrom, Observable, throwError } from 'rxjs';
 import { Transactions } from 'src/database/transaction';
 import { ApiHeader } from '@nestjs/swagger';
 import { AuthenticatedRequest } from '../auth/decorators';
 import { ApiErrors } from '../openapi';
 import { Clock } from '../clock';
+import { resolvePhoneHashSalt } from '../jwt-secret';
 import { ConflictError, ValidationFailedError } from '../errors/app-error';
 import {
   IdempotencyClaim,
@@ -96,6 +97,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
    * own, stalling every other request.
    */
   private readonly turns = new Map<string, Promise<void>>();
+  /**
+   * The request fingerprint's key, a server secret: a plain hash of a body kept a day in the database
+   * (a backup, a replica) let anyone reading it guess the password in a POST /v1/users at hash speed.
+   * Derived from PHONE_HASH_SALT, the server's secret that is never rotated (a rotation would turn replays
+   * of keys stored before it into 409s).
+   */
+  private readonly fingerprintKey: Buffer;
 
   constructor(
     private readonly tx: Transactions,
@@ -103,7 +111,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
-  ) {}
+  ) {
+    this.fingerprintKey = createHash('sha256')
+      .update('kirim idempotency fingerprint\u0000')
+      .update(resolvePhoneHashSalt(config))
+      .digest();
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -137,7 +150,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const principal = request.principal!;
     const scope = principal.sellerId ? `seller:${principal.sellerId}` : `user:${principal.userId}`;
-    const fingerprint = createHash('sha256')
+    const fingerprint = createHmac('sha256', this.fingerprintKey)
       .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
       .digest('hex');
     return { key, scope, fingerprint };
