@@ -164,8 +164,14 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Principal | null> {
     if (!key.startsWith(KEY_PREFIX)) return null;
     const keyHash = hashKey(key);
+    // A key whose creator was removed is no key, revoked or not: removing a user revokes their keys, but not
+    // the keys of a user removed before it did, or removed other than through the API.
     const found = await this.revocations.cached(this.byHash, keyHash, () =>
-      this.tx.manager.findOne(ApiKey, { where: { keyHash } }),
+      this.tx.manager
+        .createQueryBuilder(ApiKey, 'k')
+        .innerJoin(User, 'u', 'u.id = k.createdByUserId AND u.disabledAt IS NULL')
+        .where('k.keyHash = :keyHash', { keyHash })
+        .getOne(),
     );
     if (!found || found.revokedAt) return null;
     const now = this.clock.now();

@@ -229,6 +229,19 @@ describe('identity: signup, login, tokens, API keys', () => {
     });
   });
 
+  it('refuses an API key whose creator was removed without its keys being revoked (before removal did so)', async () => {
+    const owner = await signupSeller(http);
+    const partner = await addSellerUser(http, owner, 'seller_owner');
+    const made = (await http.post('/v1/api-keys').set(partner.auth).send({}).expect(201)).body as {
+      key: string;
+    };
+    // Removed as it was before removing a user revoked their keys: the key itself is not revoked.
+    await t.dataSource.query('UPDATE users SET disabled_at = now() WHERE id = $1', [partner.id]);
+    const refused = await http.get('/v1/me').set('x-api-key', made.key).expect(401);
+    expect(refused.body.code).toBe('AUTH_INVALID_TOKEN');
+    await http.get('/v1/me').set(owner.auth).expect(200);
+  });
+
   it('two owners removing each other at once: one is removed, the other stays and can still sign in', async () => {
     for (let round = 0; round < 6; round += 1) {
       const a = await signupSeller(http);
