@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { AuthService } from './auth.service';
 
 @Injectable()
 export class LoginCountersCleanupJob {
   constructor(private readonly auth: AuthService) {}
 
-  @Interval(3600_000)
+  @Every(3600_000)
   run(): Promise<void> {
     return this.auth.pruneLoginCounters();
   }

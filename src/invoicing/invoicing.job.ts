@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import type { InvoicingRunDto } from './invoicing.dto';
 import { InvoicingService } from './invoicing.service';
@@ -9,7 +9,7 @@ import { InvoicingService } from './invoicing.service';
 export class InvoicingJob {
   constructor(private readonly invoicing: InvoicingService) {}
 
-  @Interval(10 * 60_000)
+  @Every(10 * 60_000)
   @RunnableJob('invoicing')
   run(asOf?: Date): Promise<InvoicingRunDto> {
     return this.invoicing.run(asOf);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { LedgerService } from './ledger.service';
 
@@ -8,7 +8,7 @@ import { LedgerService } from './ledger.service';
 export class LedgerHoldsJob {
   constructor(private readonly ledger: LedgerService) {}
 
-  @Interval(60_000)
+  @Every(60_000)
   @RunnableJob('ledger-holds')
   run(asOf?: Date): Promise<number> {
     return this.ledger.releaseDueHolds(asOf);

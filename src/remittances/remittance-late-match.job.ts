@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { RemittancesService } from './remittances.service';
 
@@ -11,7 +11,7 @@ import { RemittancesService } from './remittances.service';
 export class RemittanceLateMatchJob {
   constructor(private readonly remittances: RemittancesService) {}
 
-  @Interval(15 * 60_000)
+  @Every(15 * 60_000)
   @RunnableJob('remittance-late-matches')
   run(): Promise<{ matched: number; redecided: number }> {
     return this.remittances.matchLate();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { PickupService } from './pickup.service';
 
@@ -8,7 +8,7 @@ import { PickupService } from './pickup.service';
 export class PickupJob {
   constructor(private readonly pickups: PickupService) {}
 
-  @Interval(1000)
+  @Every(1000)
   @RunnableJob('pickups')
   run(): Promise<number> {
     return this.pickups.drainDue();

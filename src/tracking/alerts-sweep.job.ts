@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { Clock } from 'src/common/clock';
 import { RunnableJob } from 'src/common/runnable-job';
 import { TrackedShipments } from 'src/shipments/tracked-shipments.service';
@@ -14,7 +14,7 @@ export class AlertsSweepJob {
     private readonly clock: Clock,
   ) {}
 
-  @Interval(300_000)
+  @Every(300_000)
   @RunnableJob('alerts-sweep')
   run(asOf?: Date): Promise<number> {
     return this.alerts.sweepEnded((ids) => this.tracked.endedAmong(ids), asOf ?? this.clock.now());

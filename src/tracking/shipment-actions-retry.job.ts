@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { ShipmentActionsService } from './shipment-actions.service';
 
@@ -8,7 +8,7 @@ import { ShipmentActionsService } from './shipment-actions.service';
 export class ShipmentActionsRetryJob {
   constructor(private readonly actions: ShipmentActionsService) {}
 
-  @Interval(60_000)
+  @Every(60_000)
   @RunnableJob('shipment-actions-retry')
   run(asOf?: Date): Promise<number> {
     return this.actions.resumeAbandoned(asOf);

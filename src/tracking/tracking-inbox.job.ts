@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { TrackingService } from './tracking.service';
 
@@ -8,7 +8,7 @@ import { TrackingService } from './tracking.service';
 export class TrackingInboxJob {
   constructor(private readonly tracking: TrackingService) {}
 
-  @Interval(5_000)
+  @Every(5_000)
   @RunnableJob('tracking-inbox')
   run(asOf?: Date): Promise<number> {
     return this.tracking.applyPushed(asOf);

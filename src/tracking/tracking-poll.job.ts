@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { PollResult, TrackingPoller } from './tracking-poller.service';
 
@@ -8,7 +8,7 @@ import { PollResult, TrackingPoller } from './tracking-poller.service';
 export class TrackingPollJob {
   constructor(private readonly poller: TrackingPoller) {}
 
-  @Interval(30_000)
+  @Every(30_000)
   @RunnableJob('tracking-poll')
   run(asOf?: Date): Promise<PollResult> {
     return this.poller.pollDue(asOf);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { TrackingRetention } from './tracking-retention.service';
 
@@ -8,13 +8,13 @@ import { TrackingRetention } from './tracking-retention.service';
 export class TrackingRetentionJob {
   constructor(private readonly retention: TrackingRetention) {}
 
-  @Interval(3600_000)
+  @Every(3600_000)
   @RunnableJob('courier-pushes-cleanup')
   deletePushes(asOf?: Date): Promise<number> {
     return this.retention.deleteExpiredPushes(asOf);
   }
 
-  @Interval(3600_000)
+  @Every(3600_000)
   @RunnableJob('tracking-raw-cleanup')
   clearRaw(asOf?: Date): Promise<number> {
     return this.retention.clearExpiredRaw(asOf);

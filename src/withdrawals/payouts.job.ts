@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { PayoutRunResult, PayoutsService } from './payouts.service';
 
@@ -8,7 +8,7 @@ import { PayoutRunResult, PayoutsService } from './payouts.service';
 export class PayoutsJob {
   constructor(private readonly payouts: PayoutsService) {}
 
-  @Interval(30_000)
+  @Every(30_000)
   @RunnableJob('payouts')
   run(asOf?: Date): Promise<PayoutRunResult> {
     return this.payouts.runDue(asOf);

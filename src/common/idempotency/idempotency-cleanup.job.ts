@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { Clock } from '../clock';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -10,7 +10,7 @@ export class IdempotencyCleanupJob {
     private readonly clock: Clock,
   ) {}
 
-  @Interval(3600_000)
+  @Every(3600_000)
   run(): Promise<number> {
     return this.repository.deleteExpired(this.clock.now());
   }

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { SandboxControl } from './sandbox-control.service';
 
 /** Starts this instance's sandbox clock, and keeps it in step with the clock another instance may have moved. */
@@ -11,7 +11,7 @@ export class SandboxClockJob implements OnModuleInit {
     return this.control.startClock();
   }
 
-  @Interval(2000)
+  @Every(2000)
   run(): Promise<void> {
     return this.control.syncClock();
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { SenderRunResult, WebhookSender } from './webhook-sender.service';
 
@@ -8,7 +8,7 @@ import { SenderRunResult, WebhookSender } from './webhook-sender.service';
 export class SellerWebhooksJob {
   constructor(private readonly sender: WebhookSender) {}
 
-  @Interval(2000)
+  @Every(2000)
   @RunnableJob('seller-webhooks')
   run(asOf?: Date): Promise<SenderRunResult> {
     return this.sender.runDue(asOf);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Every } from 'src/common/every';
 import { RunnableJob } from 'src/common/runnable-job';
 import { WebhookDeliveriesService } from './webhook-deliveries.service';
 
@@ -8,7 +8,7 @@ import { WebhookDeliveriesService } from './webhook-deliveries.service';
 export class WebhookDeliveriesCleanupJob {
   constructor(private readonly deliveries: WebhookDeliveriesService) {}
 
-  @Interval(3600_000)
+  @Every(3600_000)
   @RunnableJob('webhook-deliveries-cleanup')
   run(asOf?: Date): Promise<number> {
     return this.deliveries.deleteExpired(asOf);
