@@ -213,6 +213,12 @@ export class PickupService {
     const request = this.orderRequest(shipment, '', '', item.pickup_date);
     /** Services whose order, left started, the courier did not have when asked again now. */
     const reconciledNow = new Set<string>();
+    /**
+     * Services whose order, found again, failed its pickup now: not ordered again in this run (the order may
+     * be live still, its courier refusing to cancel it: a second order would be a second airway bill there).
+     * The next try reads from the attempt how it failed.
+     */
+    const failedOnReconcile = new Set<string>();
 
     // An attempt left started (a crash after it was written, an order whose answer was lost and whose
     // look-up failed, or one whose pickup failed and whose cancel could not reach the courier): ask the
@@ -244,6 +250,7 @@ export class PickupService {
           return;
         }
         open.status = 'failed';
+        failedOnReconcile.add(`${open.courier}:${open.service}`);
         continue;
       }
       await this.repository.finishAttempt(
@@ -278,6 +285,7 @@ export class PickupService {
     const ours = attempts.filter((a) => a.pickup_item_id === item.id);
     const tried = new Set([
       ...reconciledNow,
+      ...failedOnReconcile,
       ...ours
         .filter((a) => a.status === 'failed' && (a.error_kind === 'permanent' || a.awb !== null))
         .map((a) => `${a.courier}:${a.service}`),
@@ -294,6 +302,7 @@ export class PickupService {
     const candidates = ranked.options.filter((o) => o.eligible && open(o));
     let failedForNow =
       reconciledNow.size > 0 ||
+      failedOnReconcile.size > 0 ||
       ranked.options.some(
         (o) => !o.eligible && o.ineligibleReason !== undefined && FOR_NOW.has(o.ineligibleReason) && open(o),
       );

@@ -549,6 +549,47 @@ describe('pickups', () => {
     });
   });
 
+  it('an order found again whose pickup is refused and whose courier will not cancel it is not ordered there a second time', async () => {
+    let cancels = 0;
+    const { pickupId, made } = await bookedWhileSpied<{ courier: CourierCode; awb: string }>(
+      'PUTWICE',
+      (courier, made) => {
+        const real = courier.requestPickup.bind(courier);
+        return [
+          // The first courier asked refuses every pickup of the shipment; the others take theirs.
+          jest.spyOn(courier, 'requestPickup').mockImplementation(async (order, request) => {
+            if (made.order && made.order.courier !== courier.code) return real(order, request);
+            made.order ??= { courier: courier.code, awb: order.awb };
+            throw new CourierRejectedError(courier.code, 'invalid_request', 'PU01', 'no pickup on that day');
+          }),
+          // Its first cancel cannot reach it (the attempt is left started); asked again, it refuses.
+          jest.spyOn(courier, 'cancel').mockImplementation((): Promise<CancelOutcome> => {
+            cancels += 1;
+            if (cancels === 1)
+              return Promise.reject(
+                new CourierUnavailableError(courier.code, 'network', 'ECONNRESET', 'reset'),
+              );
+            return Promise.resolve({ cancelled: false, reason: 'refused', rawMessage: 'sandbox says no' });
+          }),
+        ];
+      },
+      async () => {
+        expect(await t.app.get(PickupService).processDue(10)).toBe(1);
+        // After the lease, the restart check finds the order, whose pickup is refused again, still live.
+        t.clock.advance(61_000);
+        await drain();
+      },
+    );
+    const [shipment] = (await http.get(`/v1/pickups/${pickupId}`).set(seller.auth).expect(200)).body
+      .shipments;
+    expect(shipment.status).toBe('booked');
+    expect(shipment.courier).not.toBe(made.courier);
+    // One order at the first courier, live there and said so: not a second beside it.
+    expect(shipment.attempts.filter((a: { courier: string }) => a.courier === made.courier)).toEqual([
+      expect.objectContaining({ outcome: 'failed', awb: made.awb }),
+    ]);
+  });
+
   it('an order its courier will not cancel after a pickup request whose answer was lost is booked: that courier may come', async () => {
     // Refused by an error answer (credentials), not an outage: asking again after the lease would not help.
     const refused = (): Promise<CancelOutcome> =>
