@@ -54,8 +54,8 @@ const place = (a: Area) =>
 @Injectable()
 export class ScoringService {
   /**
-   * Courier rates by route and weight band for rateCacheTtlSeconds of the service clock. Rates change
-   * rarely and a stale one only moves a ranking; the booking uses the courier's live price.
+   * Courier rates by route, weight band and payment (COD or not) for rateCacheTtlSeconds of the service
+   * clock. Rates change rarely and a stale one only moves a ranking; a booking is charged as ranked.
    */
   private readonly cache: TtlCache<string, CachedRate[]>;
   private readonly rankings: TtlCache<
@@ -93,8 +93,11 @@ export class ScoringService {
     // would show a 2.2 kg parcel the price another courier's 2.8 kg parcel was quoted. And for the codes it
     // was sent (its mapping's version): after a new mapping, a rate for a district's old code is not kept.
     const versions = await Promise.all(couriers.map((c) => this.locations.versionOf(c.code)));
+    // And for COD or not: the courier is asked under another account (SAP's COD customer code) or with the
+    // amount (Ninja), and answers whether COD is served under the account it was asked with.
+    const payment = shipment.codAmount > 0 ? 'cod' : 'prepaid';
     const rateKeys = couriers.map(
-      (c, i) => `${c.code}@${versions[i]}>${route}>${c.rateKey(shipment.parcel)}`,
+      (c, i) => `${c.code}@${versions[i]}>${route}>${c.rateKey(shipment.parcel)}>${payment}`,
     );
     // A courier whose circuit is open is ineligible, its rates cached or not: a ranking made before is not.
     const open = couriers.map((c) => (c.circuit === 'open' ? '!' : '.')).join('');

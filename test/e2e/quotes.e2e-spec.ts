@@ -207,6 +207,21 @@ describe('POST /v1/quotes', () => {
     expect(find(heavyFirst, 'sap', 'UDRREG').price).toBe(find(heavy, 'sap', 'UDRREG').price);
   });
 
+  it('asks a courier again for a COD parcel after a prepaid one on the same lane: it answers each under its own account', async () => {
+    const destination = { ...jakarta, district: 'Kebayoran Lama', city: 'Jakarta Selatan' };
+    const sap = t.app.get(CourierRegistry).get('sap');
+    const asked = jest.spyOn(sap, 'quote');
+    try {
+      await quote({ destination, codAmount: 0 }).expect(200);
+      await quote({ destination, codAmount: 150_000 }).expect(200);
+      // Asked again for the same payment, the rate is the one kept.
+      await quote({ destination, codAmount: 90_000 }).expect(200);
+      expect(asked.mock.calls.map(([request]) => request.codAmount > 0)).toEqual([false, true]);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('lists a courier that did not answer in time as timed out, and ranks the rest', async () => {
     const control = t.app.get(SandboxControl);
     await control.setFaults('ninja', { latencyMs: 4000 });
