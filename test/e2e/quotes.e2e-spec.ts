@@ -216,7 +216,7 @@ describe('POST /v1/quotes', () => {
       await quote({ destination, codAmount: 150_000 }).expect(200);
       // Asked again for the same payment, the rate is the one kept.
       await quote({ destination, codAmount: 90_000 }).expect(200);
-      expect(asked.mock.calls.map(([request]) => request.codAmount > 0)).toEqual([false, true]);
+      expect(asked.mock.calls.map(([request]) => (request.codAmount ?? 0) > 0)).toEqual([false, true]);
     } finally {
       asked.mockRestore();
     }

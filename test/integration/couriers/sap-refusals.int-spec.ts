@@ -1,12 +1,6 @@
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildAdapter } from 'src/couriers/adapters';
 import type { CourierAdapter } from 'src/couriers/courier-adapter';
-import { CourierRejectedError, CourierUnavailableError } from 'src/couriers/courier.errors';
-import type { CourierLocations } from 'src/couriers/locations';
-import { defaults } from 'config/defaults';
-import { ROUTE_CODES } from '../../support/location-codes';
 import { order } from './fixtures';
+import { outcome, StandInAnswer, standInCourier } from './stand-in-courier';
 
 /**
  * SAP's answers that refuse without saying the parcel or order is unknown, from a stand-in SAP over real
@@ -14,56 +8,35 @@ import { order } from './fixtures';
  * "no such parcel".
  */
 describe('SAP: a refusal is not "not found"', () => {
-  let server: Server;
-  let answer: { status: number; body: unknown };
+  let stand: Awaited<ReturnType<typeof standInCourier>>;
   let sap: CourierAdapter;
+  const answer = (a: StandInAnswer) => Object.assign(stand.answer, a);
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      req.resume();
-      res.writeHead(answer.status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer.body));
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    sap = buildAdapter('sap', {
-      account: {
-        SAP_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        SAP_API_KEY: 'key',
-        SAP_CUSTOMER_CODE: 'DEV000',
-        SAP_COD_CUSTOMER_CODE: 'DEV001',
-      },
-      name: 'SAP Express',
-      catalogue: [],
-      webhookMaxAgeSeconds: defaults.couriers.webhookMaxAgeSeconds,
-      // Looking orders and parcels up reads no location code; a booking reads the route's.
-      locations: { route: () => Promise.resolve(ROUTE_CODES.sap) } as unknown as CourierLocations,
-    });
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  const outcome = (work: Promise<unknown>) =>
-    work.then(
-      (value) => ({ value }),
-      (e: unknown) => ({
-        error:
-          e instanceof CourierRejectedError || e instanceof CourierUnavailableError ? e.reason : String(e),
-      }),
+    stand = await standInCourier(
+      'sap',
+      'SAP_BASE_URL',
+      { SAP_API_KEY: 'key', SAP_CUSTOMER_CODE: 'DEV000', SAP_COD_CUSTOMER_CODE: 'DEV001' },
+      'SAP Express',
     );
+    sap = stand.adapter;
+  });
+  afterAll(() => stand.close());
 
   // SAP failing at 200 ("Internal error") is unavailable for now, tried again later: an error all the same.
   it.each([
     ['a wrong parameter', 422, { status: 'fail', msg: 'Parameter reference_no salah' }, 'invalid_request'],
     ['SAP’s own error at 200', 200, { status: 'fail', msg: 'Internal error', data: null }, 'server_error'],
   ])('%s: finding an order by reference and tracking are errors', async (_, status, body, error) => {
-    answer = { status, body };
+    answer({ status, body });
     expect(await outcome(sap.findByReference('KRM-1'))).toEqual({ error });
     expect(await outcome(sap.track(['SAP0001']))).toEqual({ error });
   });
 
   it('an unknown reference or airway bill is still none', async () => {
-    answer = { status: 404, body: { status: 'fail', msg: 'Reference tidak ditemukan' } };
+    answer({ status: 404, body: { status: 'fail', msg: 'Reference tidak ditemukan' } });
     expect(await outcome(sap.findByReference('KRM-2'))).toEqual({ value: null });
-    answer = { status: 200, body: { status: 'fail', msg: 'Data tidak ditemukan', data: [] } };
+    answer({ status: 200, body: { status: 'fail', msg: 'Data tidak ditemukan', data: [] } });
     expect(await outcome(sap.findByReference('KRM-3'))).toEqual({ value: null });
     expect(await outcome(sap.track(['SAP0002']))).toEqual({ value: [{ awb: 'SAP0002', found: false }] });
   });
@@ -81,7 +54,7 @@ describe('SAP: a refusal is not "not found"', () => {
     ['SAP busy', 200, 'Server sibuk, coba lagi nanti', { error: 'server_error' }],
     ['too many requests', 200, 'Too many requests, please try again', { error: 'rate_limited' }],
   ])('a booking answered with %s', async (_, status, msg, expected) => {
-    answer = { status, body: { status: 'fail', msg, data: null } };
+    answer({ status, body: { status: 'fail', msg, data: null } });
     expect(await outcome(sap.createOrder(order('UDRREG', { codAmount: 0 })))).toEqual(expected);
   });
 });
