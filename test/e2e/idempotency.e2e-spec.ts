@@ -166,6 +166,38 @@ describe('idempotency of creating POSTs', () => {
       .expect(409);
   });
 
+  it('still replays a key stored before fingerprints were keyed (its plain hash), and refuses another body under it', async () => {
+    const body = validAddress('Sebelum');
+    const first = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'stored-before')
+      .send(body)
+      .expect(201);
+    // As the row was written before the upgrade: the plain hash of the same request.
+    const plain = createHash('sha256')
+      .update(`POST /v1/addresses\n${canonicalJson(body)}`)
+      .digest('hex');
+    await t.dataSource.query("UPDATE idempotency_keys SET request_hash = $1 WHERE key = 'stored-before'", [
+      plain,
+    ]);
+    const again = await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'stored-before')
+      .send(body)
+      .expect(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.text).toBe(first.text);
+    await http
+      .post('/v1/addresses')
+      .set(seller.auth)
+      .set('idempotency-key', 'stored-before')
+      .send(validAddress('Sesudah'))
+      .expect(409);
+    expect(await countAddresses('Sebelum')).toBe(1);
+  });
+
   it('rejects an unusable key naming the header', async () => {
     const res = await http
       .post('/v1/addresses')

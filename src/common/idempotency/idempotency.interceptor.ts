@@ -150,10 +150,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
     const principal = request.principal!;
     const scope = principal.sellerId ? `seller:${principal.sellerId}` : `user:${principal.userId}`;
-    const fingerprint = createHmac('sha256', this.fingerprintKey)
-      .update(`${request.method} ${request.url}\n${canonicalJson(request.body)}`)
-      .digest('hex');
-    return { key, scope, fingerprint };
+    const text = `${request.method} ${request.url}\n${canonicalJson(request.body)}`;
+    const fingerprint = createHmac('sha256', this.fingerprintKey).update(text).digest('hex');
+    // Keys stored before fingerprints were keyed hold the plain hash, for IDEMPOTENCY_TTL_HOURS after the
+    // upgrade: their retries still replay rather than being refused as another request (and sent again
+    // under a new key: a second shipment, a second withdrawal). Nothing stores the plain hash any more.
+    const formerFingerprint = createHash('sha256').update(text).digest('hex');
+    return { key, scope, fingerprint, formerFingerprint };
   }
 
   /** Answers a claim that is not ours: 409 for another body or a request still running, else the replay. */
@@ -183,12 +186,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
     leaseSeconds: number,
   ): Promise<unknown> {
-    const { key, scope, fingerprint } = this.identify(request, header);
+    const { key, scope, fingerprint, formerFingerprint } = this.identify(request, header);
     const now = this.clock.now();
     // The lease is also the claim's token: only the request that set it stores or releases it.
     const lease = new Date(now.getTime() + leaseSeconds * 1000);
     // Committed at once (its statement is its own transaction), so the lease is seen by every instance.
-    const claim = await this.repository.claim(scope, key, fingerprint, now, lease);
+    const claim = await this.repository.claim(scope, key, fingerprint, now, lease, formerFingerprint);
     if (claim.kind !== 'owner') return this.replayOrRefuse(reply, claim);
     let body: unknown;
     try {
@@ -216,9 +219,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
     options: IdempotentOptions,
   ): Promise<unknown> {
-    const { key, scope, fingerprint } = this.identify(request, header);
+    const { key, scope, fingerprint, formerFingerprint } = this.identify(request, header);
     return this.inTurn(`${scope}\n${key}`, () =>
-      this.onceInTurn(reply, key, scope, fingerprint, next, options),
+      this.onceInTurn(reply, key, scope, { fingerprint, formerFingerprint }, next, options),
     );
   }
 
@@ -246,14 +249,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
     reply: FastifyReply,
     key: string,
     scope: string,
-    fingerprint: string,
+    { fingerprint, formerFingerprint }: { fingerprint: string; formerFingerprint: string },
     next: CallHandler,
     options: IdempotentOptions,
   ): Promise<unknown> {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.idempotencyTtlHours * 3600_000);
     return this.tx.run(async () => {
-      const claim = await this.repository.claim(scope, key, fingerprint, now, expiresAt);
+      const claim = await this.repository.claim(scope, key, fingerprint, now, expiresAt, formerFingerprint);
       if (claim.kind === 'replay' && claim.status !== IN_PROGRESS && options.shownOnce) {
         const { id } = (claim.body === null ? {} : JSON.parse(claim.body)) as { id?: string };
         const created = [options.shownOnce, id].filter(Boolean).join(' ');

@@ -38,6 +38,8 @@ export class IdempotencyRepository {
     fingerprint: string,
     now: Date,
     expiresAt: Date,
+    /** The same request as fingerprinted before fingerprints were keyed: a key stored then still replays. */
+    formerFingerprint?: string,
   ): Promise<IdempotencyClaim> {
     // The holder found by the insert can give the key up (a leased request that failed deletes it) before the
     // read that follows: the key is free then, and claimed again.
@@ -53,7 +55,8 @@ export class IdempotencyRepository {
         [scope, key],
       );
       if (!row) continue;
-      if (row.request_hash !== fingerprint) return { kind: 'mismatch' };
+      if (row.request_hash !== fingerprint && row.request_hash !== formerFingerprint)
+        return { kind: 'mismatch' };
       return { kind: 'replay', status: row.response_status, body: row.response_body };
     }
     throw requestInProgress();
