@@ -23,6 +23,24 @@ class GatedJob {
   }
 }
 
+/** A job whose runs never end until released, taken for hung after 100 ms. */
+@Injectable()
+class HangingJob {
+  started = 0;
+  private open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  release(): void {
+    this.open();
+  }
+
+  @Every(10, { stuckAfterMs: 100 })
+  async run(): Promise<void> {
+    this.started += 1;
+    await this.gate;
+  }
+}
+
 describe('Every: a scheduled job one run at a time', () => {
   it('starts no scheduled run while the last is still going, lets an on-demand run through, and goes on after', async () => {
     const module = await Test.createTestingModule({
@@ -43,6 +61,21 @@ describe('Every: a scheduled job one run at a time', () => {
       await asked;
       // The scheduled run over, the ticks start runs again.
       await waitUntil(() => job.started >= 4, 'scheduled runs go on');
+    } finally {
+      job.release();
+      await module.close();
+    }
+  });
+
+  it('starts a run beside one gone on past its bound (a hung query), rather than stopping the job', async () => {
+    const module = await Test.createTestingModule({
+      imports: [ScheduleModule.forRoot()],
+      providers: [HangingJob],
+    }).compile();
+    await module.init();
+    const job = module.get(HangingJob);
+    try {
+      await waitUntil(() => job.started >= 2, 'a second run starts beside the hung one');
     } finally {
       job.release();
       await module.close();
