@@ -43,9 +43,10 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   revoke(
     @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
     @IdParam() id: string,
     @NoBody() _body?: undefined,
   ): Promise<void> {
-    return this.apiKeys.revoke(sellerId, id);
+    return this.apiKeys.revoke(sellerId, me, id);
   }
 }

@@ -114,11 +114,17 @@ export class ApiKeysService {
   }
 
   /**
-   * Revokes a key at once.
+   * Revokes a key at once; `revokedBy` must still be an active user of the seller, their session open.
    * @throws ApiKeyNotFoundError AUTH_API_KEY_NOT_FOUND (also for another seller's key or one already revoked)
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`revokedBy` was removed, or their session ended)
    */
-  async revoke(sellerId: string, id: string): Promise<void> {
+  async revoke(
+    sellerId: string,
+    revokedBy: Pick<Principal, 'userId' | 'session' | 'sessionGeneration'>,
+    id: string,
+  ): Promise<void> {
     await this.tx.run(async (m) => {
+      await holdActiveActor(m, sellerId, revokedBy);
       const result = await m
         .createQueryBuilder()
         .update(ApiKey)

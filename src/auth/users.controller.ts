@@ -62,6 +62,6 @@ export class UsersController {
     @IdParam() id: string,
     @NoBody() _body?: undefined,
   ): Promise<void> {
-    return this.users.disable(sellerId, id, me.userId);
+    return this.users.disable(sellerId, id, me);
   }
 }

@@ -178,7 +178,12 @@ export class UsersService {
    * @throws UserNotFoundError AUTH_USER_NOT_FOUND (also for another seller's user)
    * @throws CannotDisableSelfError AUTH_CANNOT_DISABLE_SELF
    */
-  async disable(sellerId: string, userId: string, actorUserId: string): Promise<void> {
+  async disable(
+    sellerId: string,
+    userId: string,
+    actor: Pick<Principal, 'userId' | 'session' | 'sessionGeneration'>,
+  ): Promise<void> {
+    const actorUserId = actor.userId;
     if (userId === actorUserId) throw new CannotDisableSelfError();
     await this.tx.run(async () => {
       // The one removing and the one removed, locked in one order: two owners removing each other at
@@ -189,6 +194,9 @@ export class UsersService {
         [sellerId, [userId, actorUserId]],
       );
       if (!rows.some((r) => r.id === actorUserId && !r.disabled_at)) throw new InvalidTokenError();
+      // And the remover's session still open (not ended by a password change or a log-out the caches
+      // have yet to hear of).
+      await holdActiveActor(this.tx.manager, sellerId, actor);
       const result = await this.tx.manager
         .createQueryBuilder()
         .update(User)

@@ -38,9 +38,10 @@ export class BankAccountsController {
   @HttpCode(204)
   remove(
     @CurrentSeller() sellerId: string,
+    @CurrentPrincipal() me: Principal,
     @IdParam() id: string,
     @NoBody() _body?: undefined,
   ): Promise<void> {
-    return this.bankAccounts.remove(sellerId, id);
+    return this.bankAccounts.remove(sellerId, me, id);
   }
 }

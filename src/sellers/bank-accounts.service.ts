@@ -89,14 +89,22 @@ export class BankAccountsService {
     return rows.length > 0;
   }
 
-  /** @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND */
-  async remove(sellerId: string, id: string): Promise<void> {
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(BankAccount)
-      .set({ deletedAt: this.clock.now() })
-      .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
-      .execute();
-    if (!result.affected) throw new BankAccountNotFoundError();
+  /**
+   * Removes a bank account; `removedBy` must still be an active user of the seller, their session open
+   * (UsersService.holdActive), as for adding one.
+   * @throws BankAccountNotFoundError SELLERS_BANK_ACCOUNT_NOT_FOUND
+   * @throws InvalidTokenError AUTH_INVALID_TOKEN (`removedBy` was removed, or their session ended)
+   */
+  async remove(sellerId: string, removedBy: Principal, id: string): Promise<void> {
+    await this.tx.run(async (m) => {
+      await this.users.holdActive(sellerId, removedBy);
+      const result = await m
+        .createQueryBuilder()
+        .update(BankAccount)
+        .set({ deletedAt: this.clock.now() })
+        .where('id = :id AND seller_id = :sellerId AND deleted_at IS NULL', { id, sellerId })
+        .execute();
+      if (!result.affected) throw new BankAccountNotFoundError();
+    });
   }
 }

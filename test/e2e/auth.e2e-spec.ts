@@ -513,6 +513,38 @@ describe('identity: signup, login, tokens, API keys', () => {
         await http.delete(`/v1/users/${partner.id}`).set(owner.auth).expect(204);
       }));
 
+    it('a session ended by a password change whose notice is not yet heard removes no user, revokes no key and removes no bank account', async () => {
+      const owner = await signupSeller(http);
+      const bankAccountId = await addBankAccount(http, owner);
+      const staff = await addSellerUser(http, owner, 'seller_staff');
+      const keyId = (await http.post('/v1/api-keys').set(owner.auth).send({}).expect(201)).body.id as string;
+      const partner = await addSellerUser(http, owner, 'seller_owner');
+      const elsewhere = other.http();
+      await elsewhere.get('/v1/me').set(partner.auth).expect(200);
+      // The partner's password changed, its notice not yet heard there: the caches still pass the old token
+      // (as in the moment between a change committing and its notice arriving), the database does not.
+      await t.dataSource.query('UPDATE users SET session_generation = session_generation + 1 WHERE id = $1', [
+        partner.id,
+      ]);
+      const attempts = await Promise.all([
+        elsewhere.delete(`/v1/users/${staff.id}`).set(partner.auth),
+        elsewhere.delete(`/v1/api-keys/${keyId}`).set(partner.auth),
+        elsewhere.delete(`/v1/bank-accounts/${bankAccountId}`).set(partner.auth),
+      ]);
+      expect(attempts.map((r) => `${r.status} ${r.body.code}`)).toEqual(
+        Array(3).fill('401 AUTH_INVALID_TOKEN'),
+      );
+      await http.get('/v1/me').set(staff.auth).expect(200);
+      const keys = (await http.get('/v1/api-keys').set(owner.auth).expect(200)).body.items as {
+        id: string;
+        revokedAt: string | null;
+      }[];
+      expect(keys.find((k) => k.id === keyId)?.revokedAt).toBeNull();
+      expect((await http.get('/v1/bank-accounts').set(owner.auth).expect(200)).body.items).toEqual([
+        expect.objectContaining({ id: bankAccountId }),
+      ]);
+    });
+
     it('nor does a session ended by a password change, or logged out', async () => {
       await nothingLastingAfter(async (_owner, partner) => {
         await http
