@@ -289,6 +289,11 @@ export class PickupService {
       ...ours
         .filter((a) => a.status === 'failed' && (a.error_kind === 'permanent' || a.awb !== null))
         .map((a) => `${a.courier}:${a.service}`),
+      // An order made by a worker that lost the shipment to another, not (yet) cancelled at its courier: live
+      // there, so a re-booking (the item made pending again) orders nothing beside it.
+      ...ours
+        .filter((a) => a.status === 'booked' && a.error_kind === 'superseded')
+        .map((a) => `${a.courier}:${a.service}`),
     ]);
     // A booking cancelled as superseded (another worker had booked the shipment) says nothing of its courier.
     const dropped = new Set(

@@ -1365,6 +1365,50 @@ describe('the pickup watch', () => {
     expect(attempts[0].errorCode).not.toBe('NO_PICKUP_SCAN'); // the courier's own pickup-failure scan
   });
 
+  it('re-booking a missed pickup orders nothing where a superseded order of the shipment is still live', async () => {
+    const [a] = await book(1, 'GHOST');
+    // Orders made by workers that lost the shipment to another, their couriers not cancelling them: live at
+    // every service of every other courier.
+    const ghosts = t.app
+      .get(CourierRegistry)
+      .all()
+      .filter((c) => c.code !== a.courier)
+      .flatMap((c) => c.services().map((x): [CourierCode, string] => [c.code, x.code]));
+    for (const [code, service] of ghosts)
+      await t.dataSource.query(
+        `INSERT INTO booking_attempts (id, shipment_id, pickup_item_id, courier, service, reference, status, awb,
+           error_kind, error_code, error_message, started_at, finished_at)
+         SELECT gen_random_uuid(), shipment_id, pickup_item_id, $2, $3, reference || '-ghost-' || $2 || $3, 'booked',
+           'GHOST' || upper($2) || $3, 'superseded', 'SUPERSEDED_LIVE', 'its courier would not cancel it',
+           started_at, finished_at
+         FROM booking_attempts WHERE shipment_id = $1 AND awb = $4`,
+        [a.id, code, service, a.awb],
+      );
+    await http
+      .post(`/sandbox/parcels/${a.awb}/script`)
+      .set(seller.auth)
+      .send({ script: 'pickup_missed' })
+      .expect(200);
+    await advanceHours(25);
+    expect((await runJob('tracking-poll')).rebooked).toBe(1);
+    await runJob('pickups');
+    const pickup = (await http.get(`/v1/pickups/${a.pickupId}`).set(seller.auth).expect(200)).body;
+    const attempts = pickup.shipments.find((x: { shipmentId: string }) => x.shipmentId === a.id).attempts as {
+      courier: string;
+      service: string;
+      outcome: string;
+      errorKind?: string;
+    }[];
+    // At a courier's service holding a live order, the only attempt is that order: not a second airway bill.
+    for (const [code, service] of ghosts)
+      expect({
+        code,
+        attempts: attempts
+          .filter((x) => x.courier === code && x.service === service)
+          .map((x) => x.errorKind ?? x.outcome),
+      }).toEqual({ code, attempts: ['superseded'] });
+  });
+
   it('re-books at the next check, before the deadline, when the courier cancels the order itself', async () => {
     const [a] = await book(1, 'VOID');
     await http
