@@ -6,7 +6,7 @@ import { Principal, Role } from 'src/common/auth/principal';
 import { Clock } from 'src/common/clock';
 import { Page, PageQueryDto, paginate } from 'src/common/pagination';
 import { Transactions } from 'src/database/transaction';
-import { CannotDisableSelfError, EmailTakenError, InvalidTokenError, UserNotFoundError } from './auth.errors';
+import { CannotDisableSelfError, EmailTakenError, UserNotFoundError } from './auth.errors';
 import { holdActiveActor } from './active-actor';
 import { ApiKeysService } from './api-keys.service';
 import { AuthRevocations } from './auth-revocations';
@@ -183,19 +183,17 @@ export class UsersService {
     userId: string,
     actor: Pick<Principal, 'userId' | 'session' | 'sessionGeneration'>,
   ): Promise<void> {
-    const actorUserId = actor.userId;
-    if (userId === actorUserId) throw new CannotDisableSelfError();
+    if (userId === actor.userId) throw new CannotDisableSelfError();
     await this.tx.run(async () => {
       // The one removing and the one removed, locked in one order: two owners removing each other at
       // once are taken one after the other, and the second finds itself removed (401) instead of leaving
       // the seller with nobody who can sign in.
-      const rows = await this.tx.manager.query<{ id: string; disabled_at: Date | null }[]>(
-        'SELECT id, disabled_at FROM users WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
-        [sellerId, [userId, actorUserId]],
+      await this.tx.manager.query(
+        'SELECT 1 FROM users WHERE seller_id = $1 AND id = ANY($2::uuid[]) ORDER BY id FOR UPDATE',
+        [sellerId, [userId, actor.userId]],
       );
-      if (!rows.some((r) => r.id === actorUserId && !r.disabled_at)) throw new InvalidTokenError();
-      // And the remover's session still open (not ended by a password change or a log-out the caches
-      // have yet to hear of).
+      // The remover still active, their session open (not ended by a password change or a log-out the
+      // caches have yet to hear of).
       await holdActiveActor(this.tx.manager, sellerId, actor);
       const result = await this.tx.manager
         .createQueryBuilder()
