@@ -660,6 +660,17 @@ export class ShipmentsRepository {
     );
   }
 
+  /** The shipments are polled at `at` (or sooner, where a poll is due sooner), followed or not before. */
+  async insertPolls(ids: string[], at: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.tx.manager.query(
+      `INSERT INTO shipment_polls (shipment_id, courier, next_poll_at)
+       SELECT s.id, s.courier, $2 FROM shipments s WHERE s.id = ANY($1::uuid[]) AND s.courier IS NOT NULL
+       ON CONFLICT (shipment_id) DO UPDATE SET next_poll_at = LEAST(shipment_polls.next_poll_at, EXCLUDED.next_poll_at)`,
+      [ids, at],
+    );
+  }
+
   /** The shipments are polled no more (a lost parcel followed long enough). */
   async stopPolls(ids: string[]): Promise<void> {
     if (!ids.length) return;

@@ -151,6 +151,11 @@ export class TrackedShipments {
     return this.repository.stopPolls(ids);
   }
 
+  /** Followed again until one poll at `at` (an ended shipment whose ending its courier's history confirms). */
+  pollOnce(ids: string[], at: Date): Promise<void> {
+    return this.repository.insertPolls(ids, at);
+  }
+
   postpone(ids: string[], at: Date): Promise<void> {
     return this.repository.postponePolls(ids, at);
   }

@@ -5,7 +5,16 @@ import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter'
 import { regionOf, timezoneOf, utcOffsetHours } from 'src/couriers/zones';
 import { isHandover } from 'src/shipments/pickup-sla';
 import { TERMINAL, type ShipmentStatus } from 'src/shipments/shipment-status';
-import { COURIER_SIDE_REASONS, journeyOrder, SAME_VISIT_MS, type StoredEvent } from './tracking-status';
+import {
+  COURIER_SIDE_REASONS,
+  isBackward,
+  journeyOrder,
+  journeyReadingOf,
+  type JourneyReading,
+  SAME_VISIT_MS,
+  shipmentStatusOf,
+  type StoredEvent,
+} from './tracking-status';
 
 /**
  * The risk rules: pure, versioned functions from a shipment, its courier events and what Kirim knows
@@ -35,7 +44,7 @@ export const RULE_VERSIONS: Readonly<Record<RiskRuleCode, number>> = {
   held_or_misrouted: 1,
   pickup_not_made: 2,
   risky_recipient: 1,
-  delivery_contradicted: 1,
+  delivery_contradicted: 2,
   rebooked_parcel_scanned: 1,
 };
 
@@ -647,6 +656,8 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
   for (const [i, e] of events.entries()) if (delivers(e) && !noCash(e)) last = i;
   // Only deliveries without the cash: nothing was credited for one to take back; read as before.
   if (last < 0) for (const [i, e] of events.entries()) if (delivers(e)) last = i;
+  const returnsEnd = deliveredAsReturnsEnd(ctx, last);
+  if (returnsEnd) return returnsEnd;
   if (last < 0) return null;
   const delivered = events[last];
   const withCash = !noCash(delivered);
@@ -678,6 +689,43 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
   });
 }
 
+/**
+ * A delivery that was probably its return's end: from a courier whose lines do not each say their leg (J&T,
+ * JNE, ID Express, Ninja), which may end a return with its ordinary delivery code, a delivery after the
+ * return began (its lines lost or late when the delivery was pushed alone), or none left once its history,
+ * polled, read the line as the return's end. Such a line moves no parcel on the return to delivered
+ * (JourneyReading), so only a delivery learned before the return's lines is delivered with them.
+ */
+function deliveredAsReturnsEnd(ctx: Context, last: number): RiskFinding | null {
+  const { input, events } = ctx;
+  const courier = input.shipment.courier;
+  if (!courier || journeyReadingOf(courier).deliveryEndsReturn) return null;
+  const began = events.find(isBackward);
+  if (!began) return null;
+  const end = last >= 0 ? events[last] : events.filter((e) => shipmentStatusOf(e) === 'returned').at(-1);
+  if (!end || (last >= 0 && end.occurredAt.getTime() <= began.occurredAt.getTime())) return null;
+  const cod = input.shipment.codAmount > 0;
+  // The delivering line itself read as the return's end, or a return begun before it.
+  const since = end === began ? null : began.occurredAt;
+  return finding('delivery_contradicted', {
+    severity: 'high',
+    reason: began.reason ?? 'rts_initiated',
+    message:
+      `${ctx.courier} reported the parcel delivered at ${wib(end.occurredAt)}, but its lines ` +
+      `${since ? `say the parcel was on its way back to you from ${wib(since)}` : 'read that as its return to you'}: ` +
+      `that was probably the return's end, not the buyer's delivery` +
+      `${cod ? ', and the COD cash credited on the delivery may not be remitted' : ''}. Ask the courier which is true.`,
+    messageIndonesian:
+      `${ctx.kurir} melaporkan paket terkirim pada ${formatWibTimeId(end.occurredAt)}, tetapi catatannya ` +
+      `${since ? `menyebut paket dalam perjalanan kembali kepada Anda sejak ${formatWibTimeId(since)}` : 'membacanya sebagai paket kembali kepada Anda'}: ` +
+      `kemungkinan itu akhir retur, bukan diterima pembeli` +
+      `${cod ? ', dan uang COD yang dikreditkan saat terkirim mungkin tidak disetor' : ''}. ` +
+      'Tanyakan kepada kurir mana yang benar.',
+    suggestedAction: 'contact',
+    causeAt: began.occurredAt,
+  });
+}
+
 /** A line that says a delivery before it did not happen: a return started or made, or a failed attempt. */
 const takesDeliveryBack = (
   e: Pick<RiskEvent, 'status' | 'isReturnLeg'> & { reason?: CourierReason | null },
@@ -690,8 +738,16 @@ const takesDeliveryBack = (
  * there is none (never denied, or denied since). Judged by the courier's times, whatever order the lines
  * came in: a line repeated, or one dated before the denial that arrived late, is no delivery with the cash.
  */
-export function deliveryWithCashAfterAll(events: readonly StoredEvent[]): StoredEvent | null {
-  const delivers = (e: StoredEvent) => e.status === 'delivered' && !e.isReturnLeg;
+export function deliveryWithCashAfterAll(
+  events: readonly StoredEvent[],
+  reading: JourneyReading,
+): StoredEvent | null {
+  // Where a delivery after the return began may be the return's end, none after it brings the cash.
+  const returnBegan = reading.deliveryEndsReturn
+    ? Infinity
+    : Math.min(...events.filter(isBackward).map((e) => e.occurredAt.getTime()));
+  const delivers = (e: StoredEvent) =>
+    e.status === 'delivered' && !e.isReturnLeg && e.occurredAt.getTime() < returnBegan;
   let firstDelivery = Infinity;
   for (const e of events) if (delivers(e)) firstDelivery = Math.min(firstDelivery, e.occurredAt.getTime());
   let deniedAt = -Infinity;

@@ -256,12 +256,23 @@ export class TrackingPoller {
     if (shipments.length === 1) {
       const [s] = shipments;
       figures.failed += 1;
+      // A delivered parcel is polled once, to confirm its delivery: refused, it is not asked again.
+      const confirming = s.status === 'delivered';
       const at = nextPollAt(s.status, now(), this.config.business.tracking.cadence, random());
-      await this.tracked.schedule([{ id: s.id, at }]);
+      if (confirming) await this.tracked.stopFollowing([s.id]);
+      else await this.tracked.schedule([{ id: s.id, at }]);
       await this.reassess(courier, shipments);
       this.logger.warn(
-        { courier, reason: refusal.reason, rawCode: refusal.rawCode, awb: s.awb, nextPollAt: at },
-        'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace',
+        {
+          courier,
+          reason: refusal.reason,
+          rawCode: refusal.rawCode,
+          awb: s.awb,
+          nextPollAt: confirming ? null : at,
+        },
+        confirming
+          ? 'tracking poll: the courier refused to answer for this delivered parcel; its delivery stands unconfirmed'
+          : 'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace',
       );
       return null;
     }

@@ -1,4 +1,5 @@
-import type { CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
+import type { CourierCode, CourierReason, CourierStatus } from 'src/couriers/courier-adapter';
+import { RETURN_LEG_IN_EVERY_LINE } from 'src/couriers/return-leg';
 import { canTransition, type ShipmentStatus } from 'src/shipments/shipment-status';
 
 /** A courier event as stored in the inbox. */
@@ -30,7 +31,7 @@ export interface PlannedMove {
  * the return completing.
  */
 export function shipmentStatusOf(
-  e: Pick<StoredEvent, 'status' | 'reason' | 'isReturnLeg'>,
+  e: Pick<StoredEvent, 'status' | 'isReturnLeg'> & { reason?: StoredEvent['reason'] },
 ): ShipmentStatus | null {
   switch (e.status) {
     case 'picked_up':
@@ -86,6 +87,19 @@ export interface JourneyReading {
 }
 
 const NO_DELIVERY_AFTER_RETURN: JourneyReading = { deliveryEndsReturn: false };
+
+/** How the courier's lines are read: a delivery after the return began ends it only where lines say their leg. */
+export const journeyReadingOf = (courier: string): JourneyReading => ({
+  deliveryEndsReturn: RETURN_LEG_IN_EVERY_LINE.has(courier as CourierCode),
+});
+
+/** A line that moves a parcel onto its way back (returning) or ends it there (returned), as the journey reads it. */
+export const isBackward = (
+  e: Pick<StoredEvent, 'status' | 'isReturnLeg'> & { reason?: StoredEvent['reason'] },
+) => {
+  const to = shipmentStatusOf(e);
+  return to === 'returning' || to === 'returned';
+};
 
 /** Whether the courier's line may move a shipment `from` → `to` (the table, as the courier's lines are read). */
 function mayMove(from: ShipmentStatus, to: ShipmentStatus, reading: JourneyReading): boolean {

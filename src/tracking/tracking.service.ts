@@ -3,7 +3,6 @@ import { AppConfig } from 'config';
 import { createHash, randomInt } from 'node:crypto';
 import { Clock, SystemClock } from 'src/common/clock';
 import type { CourierCode, TrackingEvent, TrackResult } from 'src/couriers/courier-adapter';
-import { RETURN_LEG_IN_EVERY_LINE } from 'src/couriers/return-leg';
 import { Transactions } from 'src/database/transaction';
 import { CodDeliveries } from 'src/shipments/cod-deliveries.service';
 import { pickupState } from 'src/shipments/pickup-sla';
@@ -43,7 +42,7 @@ import { EventSource, TrackingEventsRepository } from './tracking-events.reposit
 import {
   deliveryAttempts,
   isBookingEvent,
-  type JourneyReading,
+  journeyReadingOf,
   movesFrom,
   returnReason,
   StoredEvent,
@@ -78,11 +77,6 @@ interface EarlierEvents {
   awb: string;
   events: StoredEvent[];
 }
-
-/** How the courier's lines are read: a delivery after the return began ends it only where lines say their leg. */
-const readingOf = (courier: CourierCode): JourneyReading => ({
-  deliveryEndsReturn: RETURN_LEG_IN_EVERY_LINE.has(courier),
-});
 
 /** The one rule a shipment re-booked away is asked when its earlier courier reports. */
 const EARLIER_RULES: readonly RiskRuleCode[] = ['rebooked_parcel_scanned'];
@@ -309,6 +303,7 @@ export class TrackingService {
     const polls: { id: string; at: Date }[] = [];
     const pushed: string[] = [];
     const unfollowed: string[] = [];
+    const confirmations: string[] = [];
     const facts: ShipmentFacts[] = [];
     const learnedLate: { shipmentId: string; failedAttempts: number }[] = [];
     const assessed: Assessed[] = [];
@@ -389,12 +384,12 @@ export class TrackingService {
       // delivery after that may bring the cash after all (creditRedeliveries decides). Also one this batch
       // delivered without it: the courier's correction may have come in the same push or poll.
       if (status.now === 'delivered' && s.codAmount > 0 && !s.codCollected && !status.collected) {
-        const event = deliveryWithCashAfterAll(events);
+        const event = deliveryWithCashAfterAll(events, journeyReadingOf(courier));
         if (event) redelivered.push({ s, event });
       }
       const risk = findings ? (findings.length ? 'at_risk' : 'none') : undefined;
       const lastEventAt = events.length ? events[events.length - 1].occurredAt : undefined;
-      const runs = deliveryAttempts(events, readingOf(courier));
+      const runs = deliveryAttempts(events, journeyReadingOf(courier));
       // Written only when something changed: most polls bring nothing new.
       if (
         lastEventAt?.getTime() !== (s.lastEventAt?.getTime() ?? undefined) ||
@@ -417,6 +412,18 @@ export class TrackingService {
           });
         else unfollowed.push(s.id);
       }
+      // A courier whose lines do not each say their leg may end a return with its ordinary delivery code:
+      // pushed alone, the return's lines before it lost or late, that reads as the buyer's delivery. One
+      // poll of the whole history confirms it (deliveryContradicted finds a return before the delivery).
+      if (
+        source === 'webhook' &&
+        status.moves &&
+        status.now === 'delivered' &&
+        !journeyReadingOf(courier).deliveryEndsReturn
+      )
+        confirmations.push(s.id);
+      // Followed after its delivery for that poll alone.
+      if (source === 'poll' && status.now === 'delivered') unfollowed.push(s.id);
       if (!TRACKED.has(status.now)) continue;
       if (status.now === 'booked') result.booked.push({ shipment: s, events });
       else if (source === 'poll')
@@ -461,6 +468,7 @@ export class TrackingService {
     if (keepSchedule) return result;
     await this.tracked.schedule(polls);
     await this.tracked.stopFollowing(unfollowed);
+    await this.tracked.pollOnce(confirmations, now);
     const postpone = this.config.business.tracking.pushPostponeMinutes * 60_000;
     await this.tracked.postpone(pushed, new Date(now.getTime() + postpone));
     return result;
@@ -588,7 +596,7 @@ export class TrackingService {
     const plans = followed.map(({ s, events }) => ({
       s,
       events,
-      steps: movesFrom(s.status, s.statusEventId, events, readingOf(s.courier!)),
+      steps: movesFrom(s.status, s.statusEventId, events, journeyReadingOf(s.courier!)),
       now: s.status,
       moves: 0,
       collected: false,

@@ -298,6 +298,75 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     await verified();
   });
 
+  it('a J&T return whose lines were never pushed, its end pushed alone: credited as a delivery, then the poll that confirms it takes it back and keeps the cash', async () => {
+    const { seller, origin } = await newSeller('Toko Retur Hilang');
+    const jnt = PINNED.find((p) => p.code === 'jnt')!;
+    const [lost, kept] = await bookPinned(t, http, seller, origin, [jnt, jnt], { codAmount: 120_000 });
+    const who = { seller, admin };
+    const polled = async (id: string) =>
+      (
+        await t.dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM shipment_polls WHERE shipment_id = $1',
+          [id],
+        )
+      )[0].n;
+    for (const to of ['picked_up', 'delivery_failed'] as CourierStatus[]) {
+      t.clock.advance(3600_000);
+      await pushedMove(
+        t,
+        http,
+        who,
+        jnt.code,
+        lost.awb,
+        to,
+        to === 'delivery_failed' ? 'consignee_refused' : undefined,
+      );
+      await pushedMove(t, http, who, jnt.code, kept.awb, to === 'picked_up' ? to : 'out_for_delivery');
+    }
+    // Its return begins at J&T, and that push never arrives; the return's end, J&T's ordinary delivery code,
+    // is pushed alone: a delivery, by all Kirim can tell yet. The other parcel is delivered to its buyer.
+    t.clock.advance(3600_000);
+    await http
+      .post(`/sandbox/parcels/${lost.awb}/advance`)
+      .set(seller.auth)
+      .send({ to: 'returning' })
+      .expect(200);
+    t.clock.advance(3600_000);
+    await pushedMove(t, http, who, jnt.code, lost.awb, 'delivered');
+    await pushedMove(t, http, who, jnt.code, kept.awb, 'delivered');
+    for (const s of [lost, kept]) {
+      expect(await view(seller, s.id)).toMatchObject({
+        status: 'delivered',
+        codCollected: true,
+        risk: 'none',
+      });
+      // Followed after its delivery, for one poll of its whole history.
+      expect(await polled(s.id)).toBe(1);
+    }
+    expect(await balance(seller)).toMatchObject({ pending: 240_000, available: 0 });
+
+    expect(await runJob('tracking-poll')).toMatchObject({ polled: 2 });
+    // The history says the parcel was on its way back before that line: taken back, the seller told.
+    expect(await view(seller, lost.id)).toMatchObject({ status: 'delivered', risk: 'at_risk' });
+    const alerts = (
+      await http.get(`/v1/alerts?shipmentId=${lost.id}&state=open`).set(seller.auth).expect(200)
+    ).body.items as { rule: string; message: string }[];
+    expect(alerts.map((a) => a.rule)).toEqual(['delivery_contradicted']);
+    expect(alerts[0].message).toMatch(/probably the return's end, not the buyer's delivery/);
+    expect(await view(seller, kept.id)).toMatchObject({ status: 'delivered', risk: 'none' });
+    // Neither is polled again.
+    for (const s of [lost, kept]) expect(await polled(s.id)).toBe(0);
+    t.clock.advance(3600_000);
+    expect(await runJob('tracking-poll')).toMatchObject({ polled: 0 });
+
+    // Past the hold, the delivered parcel's cash is available; the returned one's stays withheld in pending.
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(seller)).toMatchObject({ pending: 120_000, available: 120_000 });
+    expect(await postingsOf(lost.id)).toEqual([{ key: 'cod-credit' }]);
+    await verified();
+  });
+
   it('a seller’s cancel in flight when the courier voids the order itself: the pushed void re-books nothing, the cancel ends it, nothing is charged', async () => {
     const { seller, origin } = await newSeller('Toko Batal Balapan');
     const { id, pickupId, booked } = await bookedCod(seller, origin, 'RB-RACE-1', 90_000);

@@ -776,10 +776,71 @@ describe('delivery_contradicted', () => {
   it('nothing for a delivery left standing: later scans that take nothing back, or a second delivery after', () => {
     expect(delivered([])).toEqual([]);
     expect(delivered([ev(60, 'in_transit'), ev(61, null)])).toEqual([]);
-    // Delivered again after the return began: the last word is a delivery.
-    expect(delivered([ev(60, 'returning_to_sender'), ev(80, 'delivered')])).toEqual([]);
+    // Delivered again after a failed attempt: the last word is a delivery.
+    expect(delivered([ev(60, 'delivery_failed', { reason: 'rts_initiated' }), ev(80, 'delivered')])).toEqual(
+      [],
+    );
     // A return-leg line of the same instant as the delivery is not after it.
     expect(delivered([ev(50, 'returning_to_sender')])).toEqual([]);
+    // SAP's lines say their leg: a delivery after the return began is the buyer's, the return called off.
+    const sap = input({
+      status: 'delivered',
+      events: [...journey(), ev(50, 'delivered'), ev(60, 'returning_to_sender'), ev(80, 'delivered')],
+      nowHours: 500,
+    });
+    expect(
+      evaluateRisk({ ...sap, shipment: { ...sap.shipment, courier: 'sap', courierName: 'SAP' } }),
+    ).toEqual([]);
+  });
+
+  it('a delivery after the return began, from a courier that may end a return with its delivery code: its end', () => {
+    // Delivered, taken back, then the return's end read alone as a delivery: still taken back.
+    const again = delivered([
+      ev(60, 'returning_to_sender', { reason: 'consignee_refused' }),
+      ev(80, 'delivered'),
+    ]);
+    expect(again).toEqual([expect.objectContaining({ rule: 'delivery_contradicted', causeAt: at(60) })]);
+    // The return's lines lost before a delivery pushed alone, then polled: the delivery came after them.
+    const pushedAlone = evaluateRisk(
+      input({
+        status: 'delivered',
+        events: [
+          ...journey(),
+          ev(52, 'delivery_failed', { reason: 'consignee_refused' }),
+          ev(60, 'returning_to_sender', { reason: 'consignee_refused' }),
+          ev(80, 'delivered'),
+        ],
+        nowHours: 500,
+      }),
+    );
+    expect(pushedAlone).toEqual([
+      expect.objectContaining({
+        rule: 'delivery_contradicted',
+        severity: 'high',
+        reason: 'consignee_refused',
+      }),
+    ]);
+    expect(pushedAlone[0]).toMatchObject({ causeAt: at(60), suggestedAction: 'contact' });
+    expect(pushedAlone[0].message).toBe(
+      'J&T Express reported the parcel delivered at 2026-11-05 16:00 WIB, but its lines say the parcel was on its ' +
+        "way back to you from 2026-11-04 20:00 WIB: that was probably the return's end, not the buyer's delivery, " +
+        'and the COD cash credited on the delivery may not be remitted. Ask the courier which is true.',
+    );
+    expect(pushedAlone[0].messageIndonesian).toMatch(
+      /^J&T Express melaporkan paket terkirim pada .+ akhir retur/,
+    );
+    // Its history polled read the delivering line itself as the return's end: no delivery left.
+    const reread = evaluateRisk(
+      input({
+        status: 'delivered',
+        events: [...journey(), ev(80, 'delivered', { isReturnLeg: true })],
+        nowHours: 500,
+      }),
+    );
+    expect(reread).toEqual([expect.objectContaining({ rule: 'delivery_contradicted', causeAt: at(80) })]);
+    expect(reread[0].message).toMatch(/, but its lines read that as its return to you: /);
+    // Delivered with nothing of a return among its lines: nothing.
+    expect(evaluateRisk(input({ status: 'delivered', events: journey(), nowHours: 500 }))).toEqual([]);
   });
 });
 
@@ -921,16 +982,16 @@ describe('deliveryWithCashAfterAll', () => {
     ...extra,
   });
   const delivered = stored(50, 'delivered');
+  /** As SAP's lines are read: each says its leg, so a delivery after the return began is the buyer's. */
+  const afterAll_ = (events: StoredEvent[]) => deliveryWithCashAfterAll(events, { deliveryEndsReturn: true });
 
   it('the first delivery, with the cash, after the last line that took a delivery back', () => {
     const again = stored(80, 'delivered');
-    expect(
-      deliveryWithCashAfterAll([delivered, stored(60, 'delivery_failed'), again, stored(90, 'delivered')]),
-    ).toBe(again);
+    expect(afterAll_([delivered, stored(60, 'delivery_failed'), again, stored(90, 'delivered')])).toBe(again);
     // Taken back twice: only a delivery after the second counts.
     const last = stored(95, 'delivered', { codCollected: true });
     expect(
-      deliveryWithCashAfterAll([
+      afterAll_([
         delivered,
         stored(60, 'returning_to_sender'),
         stored(70, 'delivered'),
@@ -943,40 +1004,40 @@ describe('deliveryWithCashAfterAll', () => {
   it('the first delivery with the cash after a delivery without it, taken back in between or not', () => {
     const noCash = stored(50, 'delivered', { codCollected: false });
     const withCash = stored(70, 'delivered', { codCollected: true });
-    expect(deliveryWithCashAfterAll([noCash, withCash])).toBe(withCash);
+    expect(afterAll_([noCash, withCash])).toBe(withCash);
     // The courier saying "no cash" again after it: only a later line with the cash counts.
     const last = stored(90, 'delivered');
-    expect(
-      deliveryWithCashAfterAll([noCash, withCash, stored(80, 'delivered', { codCollected: false }), last]),
-    ).toBe(last);
+    expect(afterAll_([noCash, withCash, stored(80, 'delivered', { codCollected: false }), last])).toBe(last);
     // A line with the cash dated at or before the one without it came late, or repeats: no cash after all.
-    expect(deliveryWithCashAfterAll([noCash, stored(50, 'delivered', { codCollected: true })])).toBeNull();
-    expect(deliveryWithCashAfterAll([stored(40, 'delivered'), noCash])).toBeNull();
+    expect(afterAll_([noCash, stored(50, 'delivered', { codCollected: true })])).toBeNull();
+    expect(afterAll_([stored(40, 'delivered'), noCash])).toBeNull();
   });
 
   it('none without a denial, before it, on the return leg, at its instant or without the cash', () => {
-    expect(deliveryWithCashAfterAll([delivered, stored(90, 'delivered')])).toBeNull();
+    expect(afterAll_([delivered, stored(90, 'delivered')])).toBeNull();
     // A failure before the first delivery takes nothing back.
-    expect(deliveryWithCashAfterAll([stored(40, 'delivery_failed'), delivered])).toBeNull();
+    expect(afterAll_([stored(40, 'delivery_failed'), delivered])).toBeNull();
     // A delivery line dated before the taking back (arrived late, or repeated) is no delivery again.
-    expect(deliveryWithCashAfterAll([delivered, stored(55, 'delivered'), stored(60, 'returned')])).toBeNull();
+    expect(afterAll_([delivered, stored(55, 'delivered'), stored(60, 'returned')])).toBeNull();
     expect(
-      deliveryWithCashAfterAll([
-        delivered,
-        stored(60, 'returned'),
-        stored(80, 'delivered', { isReturnLeg: true }),
-      ]),
+      afterAll_([delivered, stored(60, 'returned'), stored(80, 'delivered', { isReturnLeg: true })]),
     ).toBeNull();
+    expect(afterAll_([delivered, stored(60, 'delivery_failed'), stored(60, 'delivered')])).toBeNull();
     expect(
-      deliveryWithCashAfterAll([delivered, stored(60, 'delivery_failed'), stored(60, 'delivered')]),
+      afterAll_([delivered, stored(60, 'delivery_failed'), stored(80, 'delivered', { codCollected: false })]),
     ).toBeNull();
-    expect(
-      deliveryWithCashAfterAll([
-        delivered,
-        stored(60, 'delivery_failed'),
-        stored(80, 'delivered', { codCollected: false }),
-      ]),
-    ).toBeNull();
+  });
+
+  it('none after the return began where a delivery may be the return’s end (J&T, JNE, ID Express, Ninja)', () => {
+    const jnt = (events: StoredEvent[]) => deliveryWithCashAfterAll(events, { deliveryEndsReturn: false });
+    const returning = stored(60, 'returning_to_sender');
+    expect(jnt([delivered, returning, stored(80, 'delivered')])).toBeNull();
+    expect(jnt([delivered, stored(60, 'delivery_failed'), returning, stored(80, 'delivered')])).toBeNull();
+    // Read by SAP's rule, the same lines bring the cash.
+    expect(afterAll_([delivered, returning, stored(80, 'delivered')])).toMatchObject({ occurredAt: at(80) });
+    // Taken back by a failed attempt alone, delivered again: the cash after all, whoever the courier.
+    const again = stored(80, 'delivered');
+    expect(jnt([delivered, stored(60, 'delivery_failed'), again])).toBe(again);
   });
 
   it('the same answer whatever order the lines came in', () => {
@@ -1003,7 +1064,7 @@ describe('deliveryWithCashAfterAll', () => {
       );
     fc.assert(
       fc.property(histories, ([events, shuffled]) => {
-        expect(deliveryWithCashAfterAll(shuffled)).toBe(deliveryWithCashAfterAll(events));
+        expect(afterAll_(shuffled)).toBe(afterAll_(events));
       }),
     );
   });
