@@ -12,7 +12,6 @@ import {
   journeyReadingOf,
   type JourneyReading,
   SAME_VISIT_MS,
-  shipmentStatusOf,
   type StoredEvent,
 } from './tracking-status';
 
@@ -690,37 +689,33 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
 }
 
 /**
- * A delivery that was probably its return's end: from a courier whose lines do not each say their leg (J&T,
- * JNE, ID Express, Ninja), which may end a return with its ordinary delivery code, a delivery after the
- * return began (its lines lost or late when the delivery was pushed alone), or none left once its history,
- * polled, read the line as the return's end. Such a line moves no parcel on the return to delivered
- * (JourneyReading), so only a delivery learned before the return's lines is delivered with them.
+ * A COD delivery that was probably its return's end: from a courier whose lines do not each say their leg
+ * (J&T, JNE, ID Express, Ninja), which may end a return with its ordinary delivery code, a delivery with the
+ * cash after the return began, its lines lost or late when the delivery was pushed alone. Such a line moves
+ * no parcel on the return to delivered (JourneyReading): only one learned before the return's lines is.
+ * Only a credit is at stake: a prepaid parcel, or one delivered without its cash, has none for finance to
+ * settle, and nothing would close its alert (a delivery after that return's start is none).
  */
 function deliveredAsReturnsEnd(ctx: Context, last: number): RiskFinding | null {
   const { input, events } = ctx;
   const courier = input.shipment.courier;
+  if (last < 0 || input.shipment.codAmount <= 0 || events[last].codCollected === false) return null;
   if (!courier || journeyReadingOf(courier).deliveryEndsReturn) return null;
   const began = events.find(isBackward);
-  if (!began) return null;
-  const end = last >= 0 ? events[last] : events.filter((e) => shipmentStatusOf(e) === 'returned').at(-1);
-  if (!end || (last >= 0 && end.occurredAt.getTime() <= began.occurredAt.getTime())) return null;
-  const cod = input.shipment.codAmount > 0;
-  // The delivering line itself read as the return's end, or a return begun before it.
-  const since = end === began ? null : began.occurredAt;
+  const end = events[last];
+  if (!began || end.occurredAt.getTime() <= began.occurredAt.getTime()) return null;
   return finding('delivery_contradicted', {
     severity: 'high',
     reason: began.reason ?? 'rts_initiated',
     message:
-      `${ctx.courier} reported the parcel delivered at ${wib(end.occurredAt)}, but its lines ` +
-      `${since ? `say the parcel was on its way back to you from ${wib(since)}` : 'read that as its return to you'}: ` +
-      `that was probably the return's end, not the buyer's delivery` +
-      `${cod ? ', and the COD cash credited on the delivery may not be remitted' : ''}. Ask the courier which is true.`,
+      `${ctx.courier} reported the parcel delivered at ${wib(end.occurredAt)}, but its lines say the parcel ` +
+      `was on its way back to you from ${wib(began.occurredAt)}: that was probably the return's end, not the ` +
+      "buyer's delivery, and the COD cash credited on the delivery may not be remitted. Ask the courier which is true.",
     messageIndonesian:
       `${ctx.kurir} melaporkan paket terkirim pada ${formatWibTimeId(end.occurredAt)}, tetapi catatannya ` +
-      `${since ? `menyebut paket dalam perjalanan kembali kepada Anda sejak ${formatWibTimeId(since)}` : 'membacanya sebagai paket kembali kepada Anda'}: ` +
-      `kemungkinan itu akhir retur, bukan diterima pembeli` +
-      `${cod ? ', dan uang COD yang dikreditkan saat terkirim mungkin tidak disetor' : ''}. ` +
-      'Tanyakan kepada kurir mana yang benar.',
+      `menyebut paket dalam perjalanan kembali kepada Anda sejak ${formatWibTimeId(began.occurredAt)}: ` +
+      'kemungkinan itu akhir retur, bukan diterima pembeli, dan uang COD yang dikreditkan saat terkirim ' +
+      'mungkin tidak disetor. Tanyakan kepada kurir mana yang benar.',
     suggestedAction: 'contact',
     causeAt: began.occurredAt,
   });

@@ -829,16 +829,17 @@ describe('delivery_contradicted', () => {
     expect(pushedAlone[0].messageIndonesian).toMatch(
       /^J&T Express melaporkan paket terkirim pada .+ akhir retur/,
     );
-    // Its history polled read the delivering line itself as the return's end: no delivery left.
-    const reread = evaluateRisk(
-      input({
-        status: 'delivered',
-        events: [...journey(), ev(80, 'delivered', { isReturnLeg: true })],
-        nowHours: 500,
-      }),
-    );
-    expect(reread).toEqual([expect.objectContaining({ rule: 'delivery_contradicted', causeAt: at(80) })]);
-    expect(reread[0].message).toMatch(/, but its lines read that as its return to you: /);
+    // Nothing at stake, nothing to settle: a prepaid parcel, or a delivery the courier says took no cash.
+    const returnThenDelivery = [...journey(), ev(60, 'returning_to_sender'), ev(80, 'delivered')];
+    expect(
+      evaluateRisk(input({ status: 'delivered', events: returnThenDelivery, nowHours: 500, codAmount: 0 })),
+    ).toEqual([]);
+    const noCash = [
+      ...journey(),
+      ev(60, 'returning_to_sender'),
+      ev(80, 'delivered', { codCollected: false }),
+    ];
+    expect(evaluateRisk(input({ status: 'delivered', events: noCash, nowHours: 500 }))).toEqual([]);
     // Delivered with nothing of a return among its lines: nothing.
     expect(evaluateRisk(input({ status: 'delivered', events: journey(), nowHours: 500 }))).toEqual([]);
   });
@@ -1064,7 +1065,10 @@ describe('deliveryWithCashAfterAll', () => {
       );
     fc.assert(
       fc.property(histories, ([events, shuffled]) => {
-        expect(afterAll_(shuffled)).toBe(afterAll_(events));
+        for (const deliveryEndsReturn of [true, false])
+          expect(deliveryWithCashAfterAll(shuffled, { deliveryEndsReturn })).toBe(
+            deliveryWithCashAfterAll(events, { deliveryEndsReturn }),
+          );
       }),
     );
   });
