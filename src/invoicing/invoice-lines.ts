@@ -105,7 +105,9 @@ export function shipmentLines(s: ChargedShipment): InvoiceLine[] {
  * The line that brings a shipment's COD fee on invoices to what it owes now (codFeeOwed), given its COD fee
  * lines already on invoices (`invoiced`, COD_FEE_KINDS): null when they already add up to it. Less is owed:
  * `cod_fee_refund` of the difference (negative); more: `cod_fee` when none was ever charged, else
- * `cod_fee_recharge`.
+ * `cod_fee_recharge`. A kind already on an invoice is not written again (one line of each kind a shipment):
+ * a fee refunded, charged again and then found owed no more (its credit reversed a second time) stays
+ * charged.
  */
 export function codFeeAdjustment(
   s: ChargedShipment,
@@ -121,6 +123,7 @@ export function codFeeAdjustment(
       : fees.some((l) => l.kind === 'cod_fee')
         ? 'cod_fee_recharge'
         : 'cod_fee';
+  if (fees.some((l) => l.kind === kind)) return null;
   return { shipmentId: s.id, awb: s.awb, courier: s.courier, kind, amount: difference };
 }
 

@@ -88,27 +88,41 @@ export const LOCK_ORDER_SQL =
 
 /**
  * Once-only keys of postings more than one module reads: tracking posts a COD credit, its reversal and the
- * credit of a reversed parcel delivered again; remittances must not settle a reversed credit's cash until then.
+ * credit of a reversed parcel delivered again (and that credit's reversal); remittances must not settle a
+ * reversed credit's cash until then.
  */
 export const PostingKeys = {
   codCredit: (shipmentId: string): string => `cod-credit:${shipmentId}`,
   codCreditReversal: (shipmentId: string): string => `cod-credit-reversal:${shipmentId}`,
   codRedeliveryCredit: (shipmentId: string): string => `cod-credit-redelivered:${shipmentId}`,
+  codRedeliveryReversal: (shipmentId: string): string => `cod-credit-redelivered-reversal:${shipmentId}`,
 };
 
-/** The keys that tell whether a shipment's COD credit stands reversed (codCreditStandsReversed). */
-export const codReversalKeys = (shipmentId: string): string[] => [
-  PostingKeys.codCreditReversal(shipmentId),
-  PostingKeys.codRedeliveryCredit(shipmentId),
+/**
+ * A shipment's COD credits, in the order they can be posted: its delivery's, then — after finance reversed
+ * that — its delivery again's. Each places its own hold and is reversed under its own key; a parcel whose
+ * second credit was reversed too is credited no more (a remittance of its cash waits in suspense).
+ */
+export const codCreditGenerations = (shipmentId: string): { credit: string; reversal: string }[] => [
+  { credit: PostingKeys.codCredit(shipmentId), reversal: PostingKeys.codCreditReversal(shipmentId) },
+  {
+    credit: PostingKeys.codRedeliveryCredit(shipmentId),
+    reversal: PostingKeys.codRedeliveryReversal(shipmentId),
+  },
 ];
 
+/** The keys that tell whether a shipment's COD credit stands reversed (codCreditStandsReversed). */
+export const codReversalKeys = (shipmentId: string): string[] =>
+  codCreditGenerations(shipmentId).flatMap((g) => [g.credit, g.reversal]);
+
 /**
- * Whether finance reversed the shipment's COD credit and no delivery since credited it again, given the keys
- * posted among its codReversalKeys: its courier owes no cash for it.
+ * Whether finance reversed the shipment's latest COD credit, given the keys posted among its codReversalKeys:
+ * its courier owes no cash for it.
  */
-export const codCreditStandsReversed = (shipmentId: string, posted: ReadonlySet<string>): boolean =>
-  posted.has(PostingKeys.codCreditReversal(shipmentId)) &&
-  !posted.has(PostingKeys.codRedeliveryCredit(shipmentId));
+export const codCreditStandsReversed = (shipmentId: string, posted: ReadonlySet<string>): boolean => {
+  const latest = codCreditGenerations(shipmentId).findLast((g) => posted.has(g.credit));
+  return latest !== undefined && posted.has(latest.reversal);
+};
 
 /**
  * What a posting records, lower_snake: every business event the ledger knows (the seller's statement names

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from 'config';
 import type { Rupiah } from 'src/common/money';
 import { compareStrings } from 'src/common/sort-order';
-import { Accounts, codCreditStandsReversed, codReversalKeys, PostingKeys } from 'src/ledger/ledger-accounts';
+import {
+  Accounts,
+  codCreditGenerations,
+  codCreditStandsReversed,
+  codReversalKeys,
+  PostingKeys,
+} from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { DEFERRED_ORDER, Transactions } from 'src/database/transaction';
 import { CodReversalUncoveredError } from './tracking.errors';
@@ -23,6 +29,9 @@ interface Due {
 
 /** The once-only key of a shipment's COD credit, which also names the hold it places. */
 export const codCreditKey = PostingKeys.codCredit;
+
+/** The keys of every COD credit a shipment may have (codCreditGenerations), each naming its hold. */
+const creditKeys = (shipmentId: string): string[] => codCreditGenerations(shipmentId).map((g) => g.credit);
 
 export interface DeliveredCod {
   id: string;
@@ -75,14 +84,31 @@ export class CodCreditPosting {
    * first delivery took no cash, by the courier's word: post); none for the others, credited and standing.
    */
   async creditsDue(shipmentIds: string[]): Promise<Map<string, 'first' | 'again'>> {
-    const posted = await this.ledger.postedKeys(
-      shipmentIds.flatMap((id) => [codCreditKey(id), ...codReversalKeys(id)]),
-    );
+    const posted = await this.ledger.postedKeys(shipmentIds.flatMap(codReversalKeys));
     const due = new Map<string, 'first' | 'again'>();
     for (const id of shipmentIds)
       if (!posted.has(codCreditKey(id))) due.set(id, 'first');
-      else if (codCreditStandsReversed(id, posted)) due.set(id, 'again');
+      // Credited again once at most: a second reversal stands (its remitted cash waits in suspense).
+      else if (codCreditStandsReversed(id, posted) && !posted.has(PostingKeys.codRedeliveryCredit(id)))
+        due.set(id, 'again');
     return due;
+  }
+
+  /**
+   * The once-only key of each shipment's latest COD credit posted (`cod-credit:<id>`, or
+   * `cod-credit-redelivered:<id>` once a reversed parcel was credited again): the credit its taking back
+   * withholds and finance settles. Shipments never credited are left out.
+   */
+  async latestCredits(shipmentIds: string[]): Promise<Map<string, string>> {
+    const posted = await this.ledger.postedKeys(
+      shipmentIds.flatMap((id) => codCreditGenerations(id).map((g) => g.credit)),
+    );
+    const latest = new Map<string, string>();
+    for (const id of shipmentIds) {
+      const credit = codCreditGenerations(id).findLast((g) => posted.has(g.credit))?.credit;
+      if (credit) latest.set(id, credit);
+    }
+    return latest;
   }
 
   private async defer(credit: Credit): Promise<void> {
@@ -100,7 +126,8 @@ export class CodCreditPosting {
     if (!shipmentIds.length) return;
     const due = this.due();
     for (const id of shipmentIds) due?.withheld.set(id, now);
-    await this.ledger.withholdHolds(shipmentIds.map(codCreditKey), now);
+    // Every credit's hold: only the latest's is still placed (a reversal ended the one before).
+    await this.ledger.withholdHolds(shipmentIds.flatMap(creditKeys), now);
   }
 
   /**
@@ -111,19 +138,14 @@ export class CodCreditPosting {
     if (!shipmentIds.length) return;
     const due = this.due();
     for (const id of shipmentIds) due?.withheld.delete(id);
-    await this.ledger.resumeHolds(shipmentIds.map(codCreditKey));
+    await this.ledger.resumeHolds(shipmentIds.flatMap(creditKeys));
   }
 
-  /** Rupiah of each shipment's COD credit still held in `pending` (withheld or not yet due); 0 for none. */
+  /** Rupiah of each shipment's COD credits still held in `pending` (withheld or not yet due); 0 for none. */
   async held(shipmentIds: string[]): Promise<Map<string, Rupiah>> {
-    const byKey = await this.ledger.heldAmounts(shipmentIds.map(codCreditKey));
-    return new Map(shipmentIds.map((id) => [id, byKey.get(codCreditKey(id)) ?? 0]));
-  }
-
-  /** Whether each shipment's COD credit was posted, by shipment id. */
-  async credited(shipmentIds: string[]): Promise<Set<string>> {
-    const posted = await this.ledger.postedKeys(shipmentIds.map(codCreditKey));
-    return new Set(shipmentIds.filter((id) => posted.has(codCreditKey(id))));
+    const byKey = await this.ledger.heldAmounts(shipmentIds.flatMap(creditKeys));
+    const sum = (id: string) => creditKeys(id).reduce((n, key) => n + (byKey.get(key) ?? 0), 0);
+    return new Map(shipmentIds.map((id) => [id, sum(id)]));
   }
 
   /**
@@ -134,20 +156,27 @@ export class CodCreditPosting {
    * below zero: nothing is posted. Rupiah; in the caller's transaction, the seller's accounts locked.
    * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when `available` is short
    */
-  async reverse(s: DeliveredCod, now: Date): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah }> {
+  async reverse(
+    s: DeliveredCod,
+    now: Date,
+  ): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah; credit: string }> {
     // The hold, then the courier's receivable, then the seller's accounts: the ledger-holds job takes a hold
     // before the seller's accounts, and a COD credit the receivable before the seller's pending (one statement,
     // by account code) while the tracker, holding the receivable, credits a poll's deliveries seller after
     // seller. Locked the other way round, a reversal holding the seller's accounts waited for the receivable
     // while the tracker holding it waited for this seller's pending: a deadlock (finance answered 503).
     // The accounts stay locked, so `available` as read is what the posting takes from.
-    const fromPending = Math.min(await this.ledger.endHolds([codCreditKey(s.id)], now), s.codAmount);
+    // The latest credit is the one taken back: a parcel credited again after a reversal is reversed again
+    // under that credit's own key.
+    const credit = (await this.latestCredits([s.id])).get(s.id) ?? codCreditKey(s.id);
+    const generation = codCreditGenerations(s.id).find((g) => g.credit === credit)!;
+    const fromPending = Math.min(await this.ledger.endHolds([credit], now), s.codAmount);
     await this.ledger.balances([Accounts.courierCodReceivable(s.courier)], { lock: true });
     const { available } = await this.ledger.sellerBalances(s.sellerId, { lock: true });
     const fromAvailable = s.codAmount - fromPending;
     if (fromAvailable > available) throw new CodReversalUncoveredError(fromAvailable, available);
     await this.ledger.post({
-      key: PostingKeys.codCreditReversal(s.id),
+      key: generation.reversal,
       type: 'cod_credit_reversed',
       at: now,
       sellerId: s.sellerId,
@@ -160,7 +189,7 @@ export class CodCreditPosting {
         { account: Accounts.courierCodReceivable(s.courier), credit: s.codAmount },
       ],
     });
-    return { fromPending, fromAvailable };
+    return { fromPending, fromAvailable, credit };
   }
 
   /** The open transaction's credits to post before it commits; null outside a transaction. */
@@ -175,9 +204,8 @@ export class CodCreditPosting {
             compareStrings(a.s.id, b.s.id) ||
             compareStrings(a.key, b.key),
         );
-        // Withholding names the first credit's hold: a delivery again comes after its taking back.
-        for (const c of credits)
-          await this.postNow(c, c.key === codCreditKey(c.s.id) ? withheld.get(c.s.id) : undefined);
+        // Taken back in the same transaction: a delivery's credit, or a reversed parcel's delivered again.
+        for (const c of credits) await this.postNow(c, withheld.get(c.s.id));
       },
       DEFERRED_ORDER.codCredits,
     );

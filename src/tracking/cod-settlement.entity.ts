@@ -6,11 +6,16 @@ export type CodSettlementDecision = (typeof COD_SETTLEMENT_DECISIONS)[number];
 
 /**
  * Finance's decision on a COD delivery its courier took back (the cash collected after all, or never), kept
- * for audit: one per shipment, whoever decides first.
+ * for audit: one per COD credit of the shipment, whoever decides first.
  */
 @Entity('cod_settlements')
 export class CodSettlement {
   @PrimaryColumn('uuid') shipmentId!: string;
+  /**
+   * The credit settled, by its once-only ledger key: the delivery's (`cod-credit:<shipmentId>`), or a reversed
+   * parcel's delivered again (`cod-credit-redelivered:<shipmentId>`).
+   */
+  @PrimaryColumn('text') creditKey!: string;
   @Column('uuid') sellerId!: string;
   /** The `delivery_contradicted` alert the decision resolved. */
   @Column('uuid') alertId!: string;

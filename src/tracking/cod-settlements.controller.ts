@@ -24,7 +24,8 @@ export class CodSettlementsController {
     description:
       'For a shipment listed as `taken_back` by GET /v1/ops/cod-discrepancies (an open delivery_contradicted ' +
       'alert). In one transaction: the money moves as `decision` says, the alert is resolved (the seller gets ' +
-      '`shipment.at_risk` with `resolvedAt`), and the settlement is kept with its reason. Once per shipment: the ' +
+      '`shipment.at_risk` with `resolvedAt`), and the settlement is kept with its reason. Once per COD credit (a ' +
+      'parcel reversed, delivered again and taken back again is settled again, that second credit): the ' +
       'same decision again (a retry, or another finance user at once) answers the settlement recorded, posting ' +
       'nothing, so no Idempotency-Key is needed; the other one is 409 ' +
       'COD_SETTLEMENT_ALREADY_SETTLED. 409 COD_SETTLEMENT_NOT_TAKEN_BACK without an open alert, ' +

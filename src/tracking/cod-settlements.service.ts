@@ -54,9 +54,11 @@ export class CodSettlements {
    * moves what is still held to `available`); `reverse` takes the credit back out of the seller's money and
    * the courier's COD receivable (CodCreditPosting.reverse, key `cod-credit-reversal:<shipmentId>`). The
    * alert is resolved (its details name who settled it and how), the seller told (`shipment.at_risk` with
-   * `resolvedAt`), and the settlement kept for audit. Once per shipment: the same decision again answers the
+   * `resolvedAt`), and the settlement kept for audit. Once per credit: the same decision again answers the
    * recorded settlement, posting nothing; the shipment's row is locked, so two decisions at once are taken
-   * one after the other. Rupiah.
+   * one after the other. A parcel reversed, delivered again (credited again) and taken back again is settled
+   * again, that second credit (`cod-credit-redelivered:<shipmentId>`, reversed under
+   * `cod-credit-redelivered-reversal:<shipmentId>`). Rupiah.
    * @throws ShipmentNotFoundError (SHIPMENTS_NOT_FOUND) for an unknown shipment
    * @throws CodSettlementAlreadySettledError (COD_SETTLEMENT_ALREADY_SETTLED, 409) settled with the other decision
    * @throws CodSettlementNotTakenBackError (COD_SETTLEMENT_NOT_TAKEN_BACK, 409) without an open alert
@@ -73,15 +75,16 @@ export class CodSettlements {
       // The shipment row, then its alerts, then the ledger: the tracker's order, so neither waits on the other.
       const [s] = await this.tracked.lock([shipmentId]);
       if (!s) throw new ShipmentNotFoundError();
-      const earlier = await this.repository.find(s.id);
+      // The latest credit is the one settled: a parcel credited again after a reversal is settled again.
+      const credit = (await this.codCredit.latestCredits([s.id])).get(s.id);
+      const earlier = credit ? await this.repository.find(s.id, credit) : null;
       if (earlier) {
         if (earlier.decision !== input.decision) throw new CodSettlementAlreadySettledError(earlier.decision);
         return settlementView(earlier, s.awb);
       }
       const alert = await this.alerts.lockTakenBack(s.id);
       if (!alert) throw new CodSettlementNotTakenBackError();
-      if (!s.courier || s.codAmount <= 0 || !(await this.codCredit.credited([s.id])).has(s.id))
-        throw new CodSettlementNoCreditError();
+      if (!s.courier || s.codAmount <= 0 || !credit) throw new CodSettlementNoCreditError();
       const now = this.clock.now();
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };
       let fromPending: number;
@@ -105,6 +108,7 @@ export class CodSettlements {
       }
       const settlement: CodSettlement = {
         shipmentId: s.id,
+        creditKey: credit,
         sellerId: s.sellerId,
         alertId: alert.id,
         decision: input.decision,

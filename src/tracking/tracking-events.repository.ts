@@ -407,7 +407,8 @@ export class TrackingEventsRepository {
 
   /**
    * COD shipments credited on a delivery their courier then took back (a `delivery_contradicted` alert still
-   * open, whatever its age) and not settled by finance, the delivering line's cash beside them: the alert
+   * open, whatever its age) and their latest credit not settled by finance (CodSettlements), the delivering
+   * line's cash beside them: the alert
    * opened last first, at most `limit`.
    */
   deliveriesTakenBack(limit: number): Promise<CodDiscrepancyRow[]> {
@@ -420,8 +421,12 @@ export class TrackingEventsRepository {
          JOIN tracking_events e ON e.id = s.cod_collected_event_id
         -- idx_alerts_delivery_taken_back's predicate, as written there.
         WHERE a.rule = 'delivery_contradicted' AND a.resolved_at IS NULL AND s.cod_amount > 0
-          -- Settled by finance, and taken back again by a later scan: the decision stands.
-          AND NOT EXISTS (SELECT 1 FROM cod_settlements c WHERE c.shipment_id = a.shipment_id)
+          -- Settled by finance, and taken back again by a later scan: the decision stands. Not a reversal
+          -- whose parcel's cash was collected again since: that credited it again, a credit still unsettled.
+          AND NOT EXISTS (SELECT 1 FROM cod_settlements c
+                           WHERE c.shipment_id = a.shipment_id
+                             AND (c.credit_key <> 'cod-credit:' || c.shipment_id
+                                  OR c.decision = 'release' OR NOT s.cod_collected))
         ORDER BY a.opened_at DESC, a.id LIMIT $1`,
       [limit],
     );

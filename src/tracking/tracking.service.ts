@@ -715,7 +715,8 @@ export class TrackingService {
       alerts.filter((a) => a.rule === 'delivery_contradicted').map((a) => a.shipmentId);
     const withheld = changes.flatMap((c) => takenBack([...c.opened, ...c.updated]));
     // Finance's settlement stands when a later scan takes the delivery back again: its cash is not withheld.
-    const settled = await this.settlements.settledOf(withheld);
+    // Not once a delivery again credited the reversed parcel: that credit is not settled.
+    const settled = await this.settlements.settledOf(await this.codCredit.latestCredits(withheld));
     await this.codCredit.withhold(
       withheld.filter((id) => !settled.has(id)),
       now,

@@ -5,6 +5,7 @@ import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
 import { Transactions } from 'src/database/transaction';
 import { CodSettlements1795491000000 } from '../../migrations/1795491000000-CodSettlements';
+import { CodSettlementCredits1795503100000 } from '../../migrations/1795503100000-CodSettlementCredits';
 import { addBankAccount } from '../support/factories/money';
 import { createOperator, startWithOperators } from '../support/factories/operators';
 import {
@@ -609,6 +610,74 @@ describe('Settling a COD delivery taken back', () => {
     expect(await receivable()).toBe(owed);
     expect(await overdue()).not.toContain(b.id);
     await verified();
+  });
+
+  it('reversed, delivered again, then taken back again: that second credit is withheld, listed and settled on its own', async () => {
+    const s = await newSeller('Toko Dua Kali');
+    const b = await reversedAfterFailure(s, 55_000);
+    const owed = await receivable();
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivered');
+    expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
+    expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0 });
+
+    // Taken back again: the seller is told, finance lists it, and its credit stays in pending past its hold.
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivery_failed', 'consignee_absent');
+    expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
+    expect(await takenBackListed()).toContain(b.id);
+    t.clock.advance(3 * 86_400_000);
+    await runJob('ledger-holds');
+    expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0, withdrawable: 0 });
+    const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+      shipmentId: string;
+      heldAmount: number;
+    }[];
+    expect(listed.find((d) => d.shipmentId === b.id)).toMatchObject({
+      kind: 'taken_back',
+      heldAmount: 55_000,
+    });
+
+    // Finance reverses that second credit: out of pending and the courier's receivable, under its own key.
+    const second = await settle(b.id, { decision: 'reverse', reason: 'Tetap tidak diterima' }).expect(200);
+    expect(second.body).toMatchObject({
+      decision: 'reverse',
+      amount: 55_000,
+      fromPending: 55_000,
+      fromAvailable: 0,
+    });
+    expect(await postings(`cod-credit-redelivered-reversal:${b.id}`)).toBe(1);
+    expect(await postings(`cod-credit-reversal:${b.id}`)).toBe(1);
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
+    expect(await receivable()).toBe(owed);
+    expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(0);
+    expect(await takenBackListed()).not.toContain(b.id);
+    // Asked again, the same decision answers the one recorded; the other is refused.
+    expect((await settle(b.id, { decision: 'reverse', reason: 'Sekali lagi' }).expect(200)).body).toEqual(
+      second.body,
+    );
+    await settle(b.id, { decision: 'release', reason: 'Diterima' }).expect(409);
+    const settlements = () =>
+      t.dataSource.query(
+        'SELECT credit_key, decision FROM cod_settlements WHERE shipment_id = $1 ORDER BY settled_at',
+        [b.id],
+      );
+    expect(await settlements()).toEqual([
+      { credit_key: `cod-credit:${b.id}`, decision: 'reverse' },
+      { credit_key: `cod-credit-redelivered:${b.id}`, decision: 'reverse' },
+    ]);
+
+    // Delivered a third time: credited no more (a remittance of its cash waits in suspense as cod_reversed).
+    t.clock.advance(3600_000);
+    await pushed(s.seller, b.awb, 'delivered');
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
+    expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
+    expect(await receivable()).toBe(owed);
+    await verified();
+
+    // The migration run down (one settlement a shipment: the second credit's is dropped) and up again.
+    await rerunMigration(t.dataSource, new CodSettlementCredits1795503100000());
+    expect(await settlements()).toEqual([{ credit_key: `cod-credit:${b.id}`, decision: 'reverse' }]);
   });
 
   it('delivered without its cash, taken back, then delivered with it: credited once, as a delivery is', async () => {
