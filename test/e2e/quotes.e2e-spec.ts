@@ -222,6 +222,22 @@ describe('POST /v1/quotes', () => {
     }
   });
 
+  it('asks SAP again for goods worth insuring: their value is asked with the rate, and may price insurance', async () => {
+    const destination = { ...jakarta, district: 'Pesanggrahan', city: 'Jakarta Selatan' };
+    const sap = t.app.get(CourierRegistry).get('sap');
+    const asked = jest.spyOn(sap, 'quote');
+    try {
+      for (const itemValue of [100_000, 200_000, 300_000, 300_000, 900_000])
+        await quote({ destination, parcel: { weightGrams: 1200, itemValue } }).expect(200);
+      // Below SAP's insurable value, one rate serves them all; from it, each value is asked once.
+      expect(asked.mock.calls.map(([request]) => request.parcel.itemValue)).toEqual([
+        100_000, 300_000, 900_000,
+      ]);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('lists a courier that did not answer in time as timed out, and ranks the rest', async () => {
     const control = t.app.get(SandboxControl);
     await control.setFaults('ninja', { latencyMs: 4000 });

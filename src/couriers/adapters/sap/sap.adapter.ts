@@ -31,6 +31,9 @@ import { verifySapToken } from './sap.signing';
 import { instructionBody, instructionOutcome, SAP_INSTRUCTION_PATH } from './sap.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
+/** Rupiah: goods worth less cannot be insured at SAP (sap.md §2), so their value never changes a rate. */
+const SAP_INSURABLE_FROM = 250_000;
+
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
   /** No batch tracking endpoint: one airway bill per request. */
@@ -58,8 +61,15 @@ export class SapAdapter implements CourierAdapter {
   }
 
   /** SAP prices whole chargeable kilograms (its rounding, volumetric weight included). */
+  /**
+   * The chargeable kilograms, and the goods' value from where SAP insures goods (sap.md: not below
+   * SAP_INSURABLE_FROM, always above 500,000): the value is asked with the rate, so its insurance may be priced.
+   */
   rateKey(parcel: Parcel): string {
-    return String(chargeableKg(parcel));
+    const kg = String(chargeableKg(parcel));
+    return parcel.itemValue !== undefined && parcel.itemValue >= SAP_INSURABLE_FROM
+      ? `${kg}|${parcel.itemValue}`
+      : kg;
   }
 
   async quote(r: QuoteRequest, signal?: AbortSignal): Promise<ServiceQuote[]> {
