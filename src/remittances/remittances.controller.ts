@@ -110,7 +110,8 @@ export class RemittancesController {
       'REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the ' +
       'line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD ' +
       'is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its ' +
-      'seller’s COD credit stands). A `credit_seller` resolution tells the seller once, as it commits: webhook ' +
+      'seller’s COD credit stands), 409 REMITTANCE_RESOLUTION_REVERSED_TWICE (finance reversed its credit and ' +
+      'its credit again: credited no more). A `credit_seller` resolution tells the seller once, as it commits: webhook ' +
       '`shipment.status_changed` with `from` = `status` (the shipment’s, unchanged), `codCollected` true, and for a ' +
       'cancelled parcel re-booked away `carriedByEarlierBooking` naming the booking that carried it.',
   })

@@ -97,6 +97,20 @@ export class RemittanceResolutionAlreadyCreditedError extends ConflictError {
   }
 }
 
+/**
+ * Finance reversed the parcel's COD credit twice (its delivery, and its delivery again): a credit from
+ * suspense would be a third, which Kirim does not post. The cash is refunded to the courier or written off.
+ */
+export class RemittanceResolutionReversedTwiceError extends ConflictError {
+  constructor() {
+    super(
+      'REMITTANCE_RESOLUTION_REVERSED_TWICE',
+      "Finance reversed this parcel's COD credit twice: its seller is credited no more; refund the courier or write it off",
+      [{ field: 'shipmentId', message: 'its COD credit was reversed twice' }],
+    );
+  }
+}
+
 /** The shipment finance named to credit does not exist. */
 export class RemittanceResolutionShipmentNotFoundError extends NotFoundError {
   constructor() {

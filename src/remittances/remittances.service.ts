@@ -47,6 +47,7 @@ import {
   RemittanceResolutionAmountDiffersError,
   RemittanceResolutionNotTheParcelError,
   RemittanceResolutionShipmentNotFoundError,
+  RemittanceResolutionReversedTwiceError,
 } from './remittances.errors';
 import {
   type LineRecord,
@@ -390,6 +391,7 @@ export class RemittancesService {
    * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
+   * @throws RemittanceResolutionReversedTwiceError (REMITTANCE_RESOLUTION_REVERSED_TWICE, 409)
    * @throws RemittanceResolutionAlreadyCreditedError (REMITTANCE_RESOLUTION_ALREADY_CREDITED, 409)
    */
   private async creditSeller(
@@ -406,7 +408,13 @@ export class RemittancesService {
     if (parcel.codAmount !== line.amount)
       throw new RemittanceResolutionAmountDiffersError(line.amount, parcel.codAmount);
     const due = (await this.codCredit.creditsDue([parcel.shipmentId])).get(parcel.shipmentId);
-    if (!due) throw new RemittanceResolutionAlreadyCreditedError();
+    if (!due) {
+      // None due, yet reversed: its second credit was reversed too.
+      const posted = await this.ledger.postedKeys(codReversalKeys(parcel.shipmentId));
+      if (codCreditStandsReversed(parcel.shipmentId, posted))
+        throw new RemittanceResolutionReversedTwiceError();
+      throw new RemittanceResolutionAlreadyCreditedError();
+    }
     const receivable = Accounts.courierCodReceivable(line.courier);
     const suspense = Accounts.platform('remittance_suspense');
     // A delivered parcel's cash came after all: learned so before the ledger is locked (the tracker's order,

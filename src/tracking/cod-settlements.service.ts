@@ -22,6 +22,7 @@ const settlementView = (s: CodSettlement, awb: string | null): CodSettlementDto 
   sellerId: s.sellerId,
   awb,
   alertId: s.alertId,
+  creditKey: s.creditKey,
   decision: s.decision,
   reason: s.reason,
   amount: s.amount,
@@ -83,7 +84,12 @@ export class CodSettlements {
         return settlementView(earlier, s.awb);
       }
       const alert = await this.alerts.lockTakenBack(s.id);
-      if (!alert) throw new CodSettlementNotTakenBackError();
+      if (!alert) {
+        // A retry of the settlement before the parcel was credited again (delivered again since): answered.
+        const last = await this.repository.latestOf(s.id);
+        if (last?.decision === input.decision) return settlementView(last, s.awb);
+        throw new CodSettlementNotTakenBackError();
+      }
       if (!s.courier || s.codAmount <= 0 || !credit) throw new CodSettlementNoCreditError();
       const now = this.clock.now();
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };

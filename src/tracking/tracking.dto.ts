@@ -200,7 +200,8 @@ export class SettleCodDiscrepancyDto {
       'is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was ' +
       'never collected: the COD credit is taken back out of the seller’s pending (what is still held there), ' +
       'the rest out of available, and out of the courier’s COD receivable, posted once ' +
-      '(`cod-credit-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it',
+      '(`cod-credit-reversal:<shipmentId>`; for a parcel credited again after a reversal, that second credit, ' +
+      '`cod-credit-redelivered-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it',
   })
   @IsIn(COD_SETTLEMENT_DECISIONS)
   decision!: CodSettlementDecision;
@@ -222,6 +223,13 @@ export class CodSettlementDto {
   @ApiProperty({ nullable: true, type: String }) awb!: string | null;
   @ApiProperty({ format: 'uuid', description: 'The delivery_contradicted alert it resolved' })
   alertId!: string;
+  @ApiProperty({
+    example: 'cod-credit:7d7f5a52-0f5e-4c8e-9a43-9d1a3f0b6c11',
+    description:
+      'The COD credit settled, by its ledger key: the delivery’s (`cod-credit:<shipmentId>`), or the credit ' +
+      'of a reversed parcel delivered again (`cod-credit-redelivered:<shipmentId>`), settled on its own',
+  })
+  creditKey!: string;
   @ApiProperty({ enum: COD_SETTLEMENT_DECISIONS }) decision!: CodSettlementDecision;
   @ApiProperty() reason!: string;
   @ApiProperty({

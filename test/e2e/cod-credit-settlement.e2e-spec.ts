@@ -144,6 +144,7 @@ describe('Settling a COD delivery taken back', () => {
       sellerId: s.seller.sellerId,
       awb: b.awb,
       alertId: expect.any(String),
+      creditKey: `cod-credit:${b.id}`,
       decision: 'release',
       reason: 'Kurir SAP mengonfirmasi uang diterima',
       amount: 120_000,
@@ -620,6 +621,9 @@ describe('Settling a COD delivery taken back', () => {
     await pushed(s.seller, b.awb, 'delivered');
     expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
     expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0 });
+    // A retry of the first settlement, arriving now, answers it: nothing is taken back.
+    const retry = await settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).expect(200);
+    expect(retry.body).toMatchObject({ creditKey: `cod-credit:${b.id}`, decision: 'reverse' });
 
     // Taken back again: the seller is told, finance lists it, and its credit stays in pending past its hold.
     t.clock.advance(3600_000);
@@ -637,11 +641,29 @@ describe('Settling a COD delivery taken back', () => {
       kind: 'taken_back',
       heldAmount: 55_000,
     });
+    // Taken back again before the migration to settlements per credit, its hold was not withheld: it is now.
+    const withheld = async () =>
+      (
+        await t.dataSource.query<{ withheld: boolean }[]>(
+          `SELECT h.withheld_since IS NOT NULL AS withheld FROM ledger_holds h
+             JOIN ledger_transactions t ON t.id = h.transaction_id WHERE t.key = $1`,
+          [`cod-credit-redelivered:${b.id}`],
+        )
+      ).map((r) => r.withheld);
+    expect(await withheld()).toEqual([true]);
+    await t.dataSource.query(
+      `UPDATE ledger_holds h SET withheld_since = NULL FROM ledger_transactions t
+        WHERE t.id = h.transaction_id AND t.key = $1`,
+      [`cod-credit-redelivered:${b.id}`],
+    );
+    await rerunMigration(t.dataSource, new CodSettlementCredits1795503100000());
+    expect(await withheld()).toEqual([true]);
 
     // Finance reverses that second credit: out of pending and the courier's receivable, under its own key.
     const second = await settle(b.id, { decision: 'reverse', reason: 'Tetap tidak diterima' }).expect(200);
     expect(second.body).toMatchObject({
       decision: 'reverse',
+      creditKey: `cod-credit-redelivered:${b.id}`,
       amount: 55_000,
       fromPending: 55_000,
       fromAvailable: 0,
@@ -667,17 +689,33 @@ describe('Settling a COD delivery taken back', () => {
       { credit_key: `cod-credit-redelivered:${b.id}`, decision: 'reverse' },
     ]);
 
-    // Delivered a third time: credited no more (a remittance of its cash waits in suspense as cod_reversed).
+    // Delivered a third time: credited no more. Its cash remitted waits in suspense, and finance cannot credit
+    // the seller from there a third time.
     t.clock.advance(3600_000);
     await pushed(s.seller, b.awb, 'delivered');
     expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
     expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
     expect(await receivable()).toBe(owed);
+    const report = (await remit(`${b.awb},55000,${today()}\n`).expect(201)).body as { id: string };
+    const line = await t.dataSource.query<{ outcome: string; reason: string }[]>(
+      'SELECT outcome, reason FROM remittance_lines WHERE remittance_id = $1',
+      [report.id],
+    );
+    expect(line).toEqual([{ outcome: 'unmatched', reason: 'cod_reversed' }]);
+    const credit = await http
+      .post(`/v1/finance/remittances/${report.id}/lines/1/resolve`)
+      .set(finance.auth)
+      .send({ resolution: 'credit_seller', shipmentId: b.id, note: 'Uang disetor kurir' })
+      .expect(409);
+    expect(credit.body).toMatchObject({ code: 'REMITTANCE_RESOLUTION_REVERSED_TWICE' });
+    expect(await balance(s.seller)).toMatchObject({ pending: 0, available: 0 });
     await verified();
 
-    // The migration run down (one settlement a shipment: the second credit's is dropped) and up again.
-    await rerunMigration(t.dataSource, new CodSettlementCredits1795503100000());
-    expect(await settlements()).toEqual([{ credit_key: `cod-credit:${b.id}`, decision: 'reverse' }]);
+    // The migration is not run down over a second credit's settlement, which the code before it cannot read.
+    await expect(rerunMigration(t.dataSource, new CodSettlementCredits1795503100000())).rejects.toThrow(
+      /cannot be reverted: 1 settlement\(s\) of a parcel's second COD credit/,
+    );
+    expect(await settlements()).toHaveLength(2);
   });
 
   it('delivered without its cash, taken back, then delivered with it: credited once, as a delivery is', async () => {

@@ -610,7 +610,7 @@ export interface paths {
         put?: never;
         /**
          * Resolve a remittance line waiting in suspense: refund the courier, keep it, or credit a seller
-         * @description For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists it) of a report not voided. In one transaction, posted once per line (`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as `resolution` says, and the line keeps the resolution, the note, who and when; it leaves the reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its seller’s COD credit stands). A `credit_seller` resolution tells the seller once, as it commits: webhook `shipment.status_changed` with `from` = `status` (the shipment’s, unchanged), `codCollected` true, and for a cancelled parcel re-booked away `carriedByEarlierBooking` naming the booking that carried it.
+         * @description For an unmatched, amount-mismatched or duplicate line (`:row` as GET /v1/finance/remittances/:id lists it) of a report not voided. In one transaction, posted once per line (`remittance-resolution:<report>:<row>`, the line’s amount): the cash leaves remittance suspense as `resolution` says, and the line keeps the resolution, the note, who and when; it leaves the reconciliation’s exceptions. Once per line: a second resolution (a retry, or another finance user at once) is 409 REMITTANCE_LINE_ALREADY_RESOLVED; a matched line is 409 REMITTANCE_LINE_NOT_IN_SUSPENSE; a voided report’s line 409 REMITTANCE_ALREADY_VOIDED (and a report with resolved lines can no longer be voided: 409 REMITTANCE_HAS_RESOLVED_LINES). `credit_seller` refusals: 404 SHIPMENTS_NOT_FOUND, 422 REMITTANCE_RESOLUTION_NOT_THE_PARCEL (not the parcel the line’s courier carried and delivered under the line’s airway bill, or re-booked away and not cancelled), 422 REMITTANCE_RESOLUTION_AMOUNT_DIFFERS (its COD is not the line’s amount: refund or write off instead), 409 REMITTANCE_RESOLUTION_ALREADY_CREDITED (its seller’s COD credit stands), 409 REMITTANCE_RESOLUTION_REVERSED_TWICE (finance reversed its credit and its credit again: credited no more). A `credit_seller` resolution tells the seller once, as it commits: webhook `shipment.status_changed` with `from` = `status` (the shipment’s, unchanged), `codCollected` true, and for a cancelled parcel re-booked away `carriedByEarlierBooking` naming the booking that carried it.
          */
         post: operations["RemittancesController_resolveLine"];
         delete?: never;
@@ -1520,6 +1520,11 @@ export interface components {
             /** @description Rupiah: the COD credit let go (release) or reversed (reverse) */
             amount: number;
             awb: string | null;
+            /**
+             * @description The COD credit settled, by its ledger key: the delivery’s (`cod-credit:<shipmentId>`), or the credit of a reversed parcel delivered again (`cod-credit-redelivered:<shipmentId>`), settled on its own
+             * @example cod-credit:7d7f5a52-0f5e-4c8e-9a43-9d1a3f0b6c11
+             */
+            creditKey: string;
             /** @enum {string} */
             decision: "release" | "reverse";
             /** @description Of amount, rupiah the seller already had in available: left there (release), or taken out of it (reverse) */
@@ -2677,7 +2682,7 @@ export interface components {
         };
         SettleCodDiscrepancyDto: {
             /**
-             * @description `release`: the cash was collected after all (the courier confirmed it): the COD credit’s withheld hold is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was never collected: the COD credit is taken back out of the seller’s pending (what is still held there), the rest out of available, and out of the courier’s COD receivable, posted once (`cod-credit-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it
+             * @description `release`: the cash was collected after all (the courier confirmed it): the COD credit’s withheld hold is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was never collected: the COD credit is taken back out of the seller’s pending (what is still held there), the rest out of available, and out of the courier’s COD receivable, posted once (`cod-credit-reversal:<shipmentId>`; for a parcel credited again after a reversal, that second credit, `cod-credit-redelivered-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it
              * @enum {string}
              */
             decision: "release" | "reverse";

@@ -91,6 +91,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
   REMITTANCE_RESOLUTION_AMOUNT_DIFFERS:
     'Nilai COD pengiriman ini berbeda dengan nilai baris: kembalikan ke kurir atau catat sebagai pendapatan.',
   REMITTANCE_RESOLUTION_ALREADY_CREDITED: 'Penjual sudah menerima uang COD paket ini.',
+  REMITTANCE_RESOLUTION_REVERSED_TWICE:
+    'Kredit COD paket ini sudah dibatalkan dua kali: penjual tidak dikreditkan lagi. Kembalikan ke kurir atau catat sebagai pendapatan.',
   COD_SETTLEMENT_NOT_TAKEN_BACK:
     'Pengiriman ini tidak ditarik kembali oleh kurir: tidak ada yang perlu diselesaikan.',
   COD_SETTLEMENT_ALREADY_REMITTED:
