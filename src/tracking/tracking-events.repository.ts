@@ -413,12 +413,14 @@ export class TrackingEventsRepository {
    */
   deliveriesTakenBack(limit: number): Promise<CodDiscrepancyRow[]> {
     return this.tx.manager.query(
-      `SELECT s.id AS shipment_id, s.seller_id, s.reference, e.courier, e.awb, s.cod_amount,
-              e.cod_amount AS reported, e.occurred_at
+      `SELECT s.id AS shipment_id, s.seller_id, s.reference, COALESCE(e.courier, s.courier) AS courier,
+              COALESCE(e.awb, s.awb) AS awb, s.cod_amount, e.cod_amount AS reported,
+              COALESCE(e.occurred_at, s.ended_at) AS occurred_at
          FROM alerts a
          JOIN shipments s ON s.id = a.shipment_id
-         -- The line that said the cash was taken, which the credit was posted on.
-         JOIN tracking_events e ON e.id = s.cod_collected_event_id
+         -- The line that said the cash was taken, which the credit was posted on; none for a parcel finance
+         -- credited from a remittance line (its delivery then said no cash was taken): listed all the same.
+         LEFT JOIN tracking_events e ON e.id = s.cod_collected_event_id
         -- idx_alerts_delivery_taken_back's predicate, as written there.
         WHERE a.rule = 'delivery_contradicted' AND a.resolved_at IS NULL AND s.cod_amount > 0
           -- Settled by finance, and taken back again by a later scan: the decision stands. Not a reversal

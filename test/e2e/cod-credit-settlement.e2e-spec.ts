@@ -747,6 +747,48 @@ describe('Settling a COD delivery taken back', () => {
     await verified();
   });
 
+  it('delivered without its cash, credited from its remittance line, then taken back: listed for finance all the same', async () => {
+    const s = await newSeller('Toko Kredit Baris');
+    const b = await deliveredWithCash(t, http, s.seller, '0');
+    const report = await http
+      .post('/v1/finance/remittances?courier=idexpress')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(`awb,cod_amount,remitted_date\n${b.awb},${b.codAmount},${today()}\n`)
+      .expect(201);
+    await http
+      .post(`/v1/finance/remittances/${report.body.id}/lines/1/resolve`)
+      .set(finance.auth)
+      .send({ resolution: 'credit_seller', shipmentId: b.id, note: 'Kurir menyetor uangnya' })
+      .expect(200);
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    // No courier line says the cash was taken: the credit came from finance's decision on the remittance.
+    t.clock.advance(3600_000);
+    await pushedMove(
+      t,
+      http,
+      { seller: s.seller, admin },
+      'idexpress',
+      b.awb,
+      'delivery_failed',
+      'consignee_absent',
+    );
+    expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
+    const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+      shipmentId: string;
+      awb: string;
+      courier: string;
+      kind: string;
+      reportedAmount: number | null;
+    }[];
+    expect(listed.find((d) => d.shipmentId === b.id)).toMatchObject({
+      kind: 'taken_back',
+      awb: b.awb,
+      courier: 'idexpress',
+    });
+    await verified();
+  });
+
   it('delivered without its cash, then reported delivered with it: credited once, its remittance line matched late', async () => {
     const s = await newSeller('Toko Ralat Kurir');
     const b = await deliveredWithCash(t, http, s.seller, '0');
