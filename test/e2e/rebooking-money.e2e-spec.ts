@@ -301,7 +301,10 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
   it('a J&T return whose lines were never pushed, its end pushed alone: credited as a delivery, then the poll that confirms it takes it back and keeps the cash', async () => {
     const { seller, origin } = await newSeller('Toko Retur Hilang');
     const jnt = PINNED.find((p) => p.code === 'jnt')!;
-    const [lost, kept] = await bookPinned(t, http, seller, origin, [jnt, jnt], { codAmount: 120_000 });
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [lost, kept, bySap] = await bookPinned(t, http, seller, origin, [jnt, jnt, sap], {
+      codAmount: 120_000,
+    });
     const who = { seller, admin };
     const polled = async (id: string) =>
       (
@@ -334,6 +337,11 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     t.clock.advance(3600_000);
     await pushedMove(t, http, who, jnt.code, lost.awb, 'delivered');
     await pushedMove(t, http, who, jnt.code, kept.awb, 'delivered');
+    // SAP's lines each say their leg: its delivery pushed is not polled again.
+    await pushedMove(t, http, who, sap.code, bySap.awb, 'picked_up');
+    await pushedMove(t, http, who, sap.code, bySap.awb, 'delivered');
+    expect(await view(seller, bySap.id)).toMatchObject({ status: 'delivered', codCollected: true });
+    expect(await polled(bySap.id)).toBe(0);
     for (const s of [lost, kept]) {
       expect(await view(seller, s.id)).toMatchObject({
         status: 'delivered',
@@ -343,7 +351,7 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
       // Followed after its delivery, for one poll of its whole history.
       expect(await polled(s.id)).toBe(1);
     }
-    expect(await balance(seller)).toMatchObject({ pending: 240_000, available: 0 });
+    expect(await balance(seller)).toMatchObject({ pending: 360_000, available: 0 });
 
     expect(await runJob('tracking-poll')).toMatchObject({ polled: 2 });
     // The history says the parcel was on its way back before that line: taken back, the seller told.
@@ -359,10 +367,10 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     t.clock.advance(3600_000);
     expect(await runJob('tracking-poll')).toMatchObject({ polled: 0 });
 
-    // Past the hold, the delivered parcel's cash is available; the returned one's stays withheld in pending.
+    // Past the hold, the delivered parcels' cash is available; the returned one's stays withheld in pending.
     t.clock.advance(3 * 86_400_000);
     await runJob('ledger-holds');
-    expect(await balance(seller)).toMatchObject({ pending: 120_000, available: 120_000 });
+    expect(await balance(seller)).toMatchObject({ pending: 120_000, available: 240_000 });
     expect(await postingsOf(lost.id)).toEqual([{ key: 'cod-credit' }]);
     await verified();
   });
