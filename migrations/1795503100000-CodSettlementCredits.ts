@@ -21,10 +21,13 @@ export class CodSettlementCredits1795503100000 implements MigrationInterface {
       ALTER TABLE cod_settlements ADD CONSTRAINT chk_cod_settlements_credit CHECK (
         credit_key IN ('cod-credit:' || shipment_id, 'cod-credit-redelivered:' || shipment_id))`);
     // A parcel reversed, credited again and taken back again before this: its alert is open, and its second
-    // credit's hold was never withheld (withholding named the first credit alone). Withheld now, as then.
+    // credit's hold was never withheld (withholding named the first credit alone). Withheld now, as then; not
+    // one whose cash its courier remitted (finance credited it from that line: the cash is in).
     await q.query(`
       UPDATE ledger_holds h SET withheld_since = a.opened_at
-        FROM alerts a JOIN ledger_transactions t ON t.key = 'cod-credit-redelivered:' || a.shipment_id
+        FROM alerts a
+        JOIN shipments s ON s.id = a.shipment_id AND NOT s.cod_remitted
+        JOIN ledger_transactions t ON t.key = 'cod-credit-redelivered:' || a.shipment_id
        WHERE a.rule = 'delivery_contradicted' AND a.resolved_at IS NULL
          AND h.transaction_id = t.id AND h.released_at IS NULL AND h.withheld_since IS NULL`);
   }

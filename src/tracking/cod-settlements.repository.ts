@@ -12,11 +12,6 @@ export class CodSettlementsRepository {
     return this.tx.manager.findOneBy(CodSettlement, { shipmentId, creditKey });
   }
 
-  /** The shipment's settlement made last (of its latest credit settled), if any. */
-  latestOf(shipmentId: string): Promise<CodSettlement | null> {
-    return this.tx.manager.findOne(CodSettlement, { where: { shipmentId }, order: { settledAt: 'DESC' } });
-  }
-
   /** Which of the credits, by shipment (its latest credit's key), finance has settled. */
   async settledOf(credits: ReadonlyMap<string, string>): Promise<Set<string>> {
     if (!credits.size) return new Set();

@@ -84,12 +84,9 @@ export class CodSettlements {
         return settlementView(earlier, s.awb);
       }
       const alert = await this.alerts.lockTakenBack(s.id);
-      if (!alert) {
-        // A retry of the settlement before the parcel was credited again (delivered again since): answered.
-        const last = await this.repository.latestOf(s.id);
-        if (last?.decision === input.decision) return settlementView(last, s.awb);
-        throw new CodSettlementNotTakenBackError();
-      }
+      // A settlement of an earlier credit is not answered here: the request names no credit, so a retry could
+      // not be told from a decision on a list grown stale.
+      if (!alert) throw new CodSettlementNotTakenBackError();
       if (!s.courier || s.codAmount <= 0 || !credit) throw new CodSettlementNoCreditError();
       const now = this.clock.now();
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };

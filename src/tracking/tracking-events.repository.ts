@@ -415,7 +415,7 @@ export class TrackingEventsRepository {
     return this.tx.manager.query(
       `SELECT s.id AS shipment_id, s.seller_id, s.reference, COALESCE(e.courier, s.courier) AS courier,
               COALESCE(e.awb, s.awb) AS awb, s.cod_amount, e.cod_amount AS reported,
-              COALESCE(e.occurred_at, s.ended_at) AS occurred_at
+              COALESCE(e.occurred_at, s.ended_at, s.updated_at) AS occurred_at
          FROM alerts a
          JOIN shipments s ON s.id = a.shipment_id
          -- The line that said the cash was taken, which the credit was posted on; none for a parcel finance
@@ -423,6 +423,8 @@ export class TrackingEventsRepository {
          LEFT JOIN tracking_events e ON e.id = s.cod_collected_event_id
         -- idx_alerts_delivery_taken_back's predicate, as written there.
         WHERE a.rule = 'delivery_contradicted' AND a.resolved_at IS NULL AND s.cod_amount > 0
+          -- Credited: on a line saying the cash was taken, or by finance from a remittance line.
+          AND (e.id IS NOT NULL OR s.cod_collected)
           -- Settled by finance, and taken back again by a later scan: the decision stands. Not a reversal
           -- whose parcel's cash was collected again since: that credited it again, a credit still unsettled.
           AND NOT EXISTS (SELECT 1 FROM cod_settlements c

@@ -621,9 +621,10 @@ describe('Settling a COD delivery taken back', () => {
     await pushed(s.seller, b.awb, 'delivered');
     expect(await postings(`cod-credit-redelivered:${b.id}`)).toBe(1);
     expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0 });
-    // A retry of the first settlement, arriving now, answers it: nothing is taken back.
-    const retry = await settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).expect(200);
-    expect(retry.body).toMatchObject({ creditKey: `cod-credit:${b.id}`, decision: 'reverse' });
+    // Its first settlement asked for again now: nothing is taken back, so nothing to settle.
+    const late = await settle(b.id, { decision: 'reverse', reason: 'Uang COD tidak diterima' }).expect(409);
+    expect(late.body).toMatchObject({ code: 'COD_SETTLEMENT_NOT_TAKEN_BACK' });
+    expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0 });
 
     // Taken back again: the seller is told, finance lists it, and its credit stays in pending past its hold.
     t.clock.advance(3600_000);
@@ -786,6 +787,24 @@ describe('Settling a COD delivery taken back', () => {
       awb: b.awb,
       courier: 'idexpress',
     });
+    // One delivered without its cash and never credited, then taken back, has nothing to settle: listed as
+    // delivered without its cash, not as taken back.
+    const none = await deliveredWithCash(t, http, s.seller, '0');
+    t.clock.advance(3600_000);
+    await pushedMove(
+      t,
+      http,
+      { seller: s.seller, admin },
+      'idexpress',
+      none.awb,
+      'delivery_failed',
+      'consignee_absent',
+    );
+    const after = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+      shipmentId: string;
+      kind: string;
+    }[];
+    expect(after.filter((d) => d.shipmentId === none.id).map((d) => d.kind)).toEqual(['none']);
     await verified();
   });
 

@@ -303,6 +303,7 @@ const FIELD_RULES_ID: readonly Rule[] = [
     (m) => `Nilai COD-nya ${rupiah(m[1])}, bukan ${rupiah(m[2])} seperti baris ini.`,
   ],
   [/^its seller was already credited its COD cash$/, () => 'Penjualnya sudah menerima uang COD paket ini.'],
+  [/^its COD credit was reversed twice$/, () => 'Kredit COD-nya sudah dibatalkan dua kali.'],
   [/^must differ from the current password$/, () => 'Harus berbeda dari kata sandi saat ini.'],
   [
     /^has (\d+) cells where the header has (\d+) \(a delimiter missing\?\)$/,

@@ -18,6 +18,7 @@ import { MAX_REPORTED_PROBLEMS, parseRemittanceReport } from 'src/remittances/re
 import {
   RemittanceLineAlreadyResolvedError,
   RemittanceResolutionAlreadyCreditedError,
+  RemittanceResolutionReversedTwiceError,
   RemittanceResolutionAmountDiffersError,
   RemittanceResolutionNotTheParcelError,
   RemittanceResolutionShipmentNotFoundError,
@@ -175,6 +176,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new RemittanceResolutionShipmentNotFoundError(),
       new RemittanceResolutionAmountDiffersError(50_000, 55_000),
       new RemittanceResolutionAlreadyCreditedError(),
+      new RemittanceResolutionReversedTwiceError(),
       new ValidationFailedError([
         { field: 'shipmentId', message: 'is given only with resolution credit_seller' },
       ]),

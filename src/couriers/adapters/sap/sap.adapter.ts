@@ -60,10 +60,10 @@ export class SapAdapter implements CourierAdapter {
     return this.catalogue;
   }
 
-  /** SAP prices whole chargeable kilograms (its rounding, volumetric weight included). */
   /**
-   * The chargeable kilograms, and the goods' value from where SAP insures goods (sap.md: not below
-   * SAP_INSURABLE_FROM, always above 500,000): the value is asked with the rate, so its insurance may be priced.
+   * The whole chargeable kilograms SAP prices (its rounding, volumetric weight included), and the goods' value
+   * from where SAP insures goods (sap.md: not below SAP_INSURABLE_FROM, always above 500,000): the value is
+   * asked with the rate, so its insurance may be priced.
    */
   rateKey(parcel: Parcel): string {
     const kg = String(chargeableKg(parcel));
