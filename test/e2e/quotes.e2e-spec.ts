@@ -222,16 +222,16 @@ describe('POST /v1/quotes', () => {
     }
   });
 
-  it('asks SAP again for goods worth insuring: their value is asked with the rate, and may price insurance', async () => {
+  it('asks SAP again for goods it must insure: their value is asked with the rate, and may price insurance', async () => {
     const destination = { ...jakarta, district: 'Pesanggrahan', city: 'Jakarta Selatan' };
     const sap = t.app.get(CourierRegistry).get('sap');
     const asked = jest.spyOn(sap, 'quote');
     try {
-      for (const itemValue of [100_000, 200_000, 300_000, 300_000, 900_000])
+      for (const itemValue of [100_000, 400_000, 500_000, 600_000, 600_000, 900_000])
         await quote({ destination, parcel: { weightGrams: 1200, itemValue } }).expect(200);
-      // Below SAP's insurable value, one rate serves them all; from it, each value is asked once.
+      // Up to the value SAP must insure above, one rate serves them all; above it, each value is asked once.
       expect(asked.mock.calls.map(([request]) => request.parcel.itemValue)).toEqual([
-        100_000, 300_000, 900_000,
+        100_000, 600_000, 900_000,
       ]);
     } finally {
       asked.mockRestore();

@@ -31,8 +31,11 @@ import { verifySapToken } from './sap.signing';
 import { instructionBody, instructionOutcome, SAP_INSTRUCTION_PATH } from './sap.actions';
 import { PARCEL_ACTION_KINDS } from '../../courier-adapter';
 
-/** Rupiah: goods worth less cannot be insured at SAP (sap.md §2), so their value never changes a rate. */
-const SAP_INSURABLE_FROM = 250_000;
+/**
+ * Rupiah: goods worth more must be insured at SAP (sap.md §2), so their value may change a rate. Below it Kirim
+ * asks for no insurance (no insurance type is sent), and one rate serves every value.
+ */
+const SAP_MUST_INSURE_ABOVE = 500_000;
 
 /** SAP Express through its v2 API (couriers/sap.md). */
 export class SapAdapter implements CourierAdapter {
@@ -62,12 +65,12 @@ export class SapAdapter implements CourierAdapter {
 
   /**
    * The whole chargeable kilograms SAP prices (its rounding, volumetric weight included), and the goods' value
-   * from where SAP insures goods (sap.md: not below SAP_INSURABLE_FROM, always above 500,000): the value is
-   * asked with the rate, so its insurance may be priced.
+   * where SAP must insure them (above SAP_MUST_INSURE_ABOVE): the value is asked with the rate, so its
+   * insurance may be priced.
    */
   rateKey(parcel: Parcel): string {
     const kg = String(chargeableKg(parcel));
-    return parcel.itemValue !== undefined && parcel.itemValue >= SAP_INSURABLE_FROM
+    return parcel.itemValue !== undefined && parcel.itemValue > SAP_MUST_INSURE_ABOVE
       ? `${kg}|${parcel.itemValue}`
       : kg;
   }
