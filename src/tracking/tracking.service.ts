@@ -415,8 +415,10 @@ export class TrackingService {
       // A courier whose lines do not each say their leg may end a return with its ordinary delivery code:
       // pushed alone, the return's lines before it lost or late, that reads as the buyer's delivery. One
       // poll of the whole history confirms it (deliveryContradicted finds a return before the delivery).
+      // Only a COD parcel's: a prepaid one has no cash at stake, and its delivery is not taken back so.
       if (
         source === 'webhook' &&
+        s.codAmount > 0 &&
         status.moves &&
         status.now === 'delivered' &&
         !journeyReadingOf(courier).deliveryEndsReturn

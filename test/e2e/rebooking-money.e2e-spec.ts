@@ -342,6 +342,12 @@ describe('re-booked and returned parcels: fees, cash and invoices', () => {
     await pushedMove(t, http, who, sap.code, bySap.awb, 'delivered');
     expect(await view(seller, bySap.id)).toMatchObject({ status: 'delivered', codCollected: true });
     expect(await polled(bySap.id)).toBe(0);
+    // Nor is a prepaid parcel's: no cash is at stake.
+    const [prepaid] = await bookPinned(t, http, seller, origin, [jnt], { codAmount: 0 });
+    await pushedMove(t, http, who, jnt.code, prepaid.awb, 'picked_up');
+    await pushedMove(t, http, who, jnt.code, prepaid.awb, 'delivered');
+    expect(await view(seller, prepaid.id)).toMatchObject({ status: 'delivered' });
+    expect(await polled(prepaid.id)).toBe(0);
     for (const s of [lost, kept]) {
       expect(await view(seller, s.id)).toMatchObject({
         status: 'delivered',
