@@ -11,6 +11,7 @@ import { CodSettlement, type CodSettlementDecision } from './cod-settlement.enti
 import { CodSettlementsRepository } from './cod-settlements.repository';
 import type { CodSettlementDto } from './tracking.dto';
 import {
+  CodSettlementAlertChangedError,
   CodSettlementAlreadyRemittedError,
   CodSettlementAlreadySettledError,
   CodSettlementNoCreditError,
@@ -63,13 +64,14 @@ export class CodSettlements {
    * @throws ShipmentNotFoundError (SHIPMENTS_NOT_FOUND) for an unknown shipment
    * @throws CodSettlementAlreadySettledError (COD_SETTLEMENT_ALREADY_SETTLED, 409) settled with the other decision
    * @throws CodSettlementNotTakenBackError (COD_SETTLEMENT_NOT_TAKEN_BACK, 409) without an open alert
+   * @throws CodSettlementAlertChangedError (COD_SETTLEMENT_ALERT_CHANGED, 409) `alertId` not the open alert
    * @throws CodSettlementAlreadyRemittedError (COD_SETTLEMENT_ALREADY_REMITTED, 409) reversing cash the courier remitted
    * @throws CodSettlementNoCreditError (COD_SETTLEMENT_NO_CREDIT, 409) when its delivery credited no COD cash
    * @throws CodReversalUncoveredError (COD_SETTLEMENT_REVERSAL_UNCOVERED, 422) when the seller has withdrawn it
    */
   settle(
     shipmentId: string,
-    input: { decision: CodSettlementDecision; reason: string },
+    input: { decision: CodSettlementDecision; reason: string; alertId?: string },
     by: string,
   ): Promise<CodSettlementDto> {
     return this.tx.run(async () => {
@@ -87,6 +89,8 @@ export class CodSettlements {
       // A settlement of an earlier credit is not answered here: the request names no credit, so a retry could
       // not be told from a decision on a list grown stale.
       if (!alert) throw new CodSettlementNotTakenBackError();
+      if (input.alertId !== undefined && input.alertId !== alert.id)
+        throw new CodSettlementAlertChangedError();
       if (!s.courier || s.codAmount <= 0 || !credit) throw new CodSettlementNoCreditError();
       const now = this.clock.now();
       const cod = { id: s.id, sellerId: s.sellerId, courier: s.courier, awb: s.awb, codAmount: s.codAmount };

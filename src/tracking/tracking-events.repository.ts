@@ -51,6 +51,8 @@ export interface CodDiscrepancyRow {
   cod_amount: string;
   reported: string | null;
   occurred_at: Date;
+  /** A delivery taken back's open `delivery_contradicted` alert (deliveriesTakenBack only). */
+  alert_id?: string;
 }
 
 /** The inbox of courier events, each stored once, and the pushes they came in. */
@@ -415,7 +417,7 @@ export class TrackingEventsRepository {
     return this.tx.manager.query(
       `SELECT s.id AS shipment_id, s.seller_id, s.reference, COALESCE(e.courier, s.courier) AS courier,
               COALESCE(e.awb, s.awb) AS awb, s.cod_amount, e.cod_amount AS reported,
-              COALESCE(e.occurred_at, s.ended_at, s.updated_at) AS occurred_at
+              COALESCE(e.occurred_at, s.ended_at, s.updated_at) AS occurred_at, a.id AS alert_id
          FROM alerts a
          JOIN shipments s ON s.id = a.shipment_id
          -- The line that said the cash was taken, which the credit was posted on; none for a parcel finance

@@ -61,6 +61,7 @@ export class TrackingViews {
     const items: Omit<CodDiscrepancyDto, 'heldAmount'>[] = takenBack.map((r) => ({
       ...discrepancyOf(r),
       kind: 'taken_back',
+      alertId: r.alert_id ?? null,
     }));
     for (const r of await this.inbox.codDiscrepancies(since, limit - items.length)) {
       if (listed.has(r.shipment_id)) continue;
@@ -69,6 +70,7 @@ export class TrackingViews {
       items.push({
         ...item,
         kind: r.cod_collected === false || reported === 0 ? 'none' : reported! < codAmount ? 'less' : 'more',
+        alertId: null,
       });
     }
     const held = await this.codCredit.held(items.map((i) => i.shipmentId));
@@ -119,7 +121,7 @@ export class TrackingViews {
 }
 
 /** A discrepancy's parcel, amounts and delivery, from its row (its kind is the caller's to say). */
-function discrepancyOf(r: CodDiscrepancyRow): Omit<CodDiscrepancyDto, 'kind' | 'heldAmount'> {
+function discrepancyOf(r: CodDiscrepancyRow): Omit<CodDiscrepancyDto, 'kind' | 'heldAmount' | 'alertId'> {
   return {
     shipmentId: r.shipment_id,
     sellerId: r.seller_id,

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn } from 'class-validator';
+import { IsIn, IsUUID } from 'class-validator';
 import { IsInstant, Optional, Text } from 'src/common/validators';
 import { COURIER_REASONS, COURIER_STATUSES } from 'src/couriers/courier-adapter';
 import { BookedShipmentDto } from 'src/shipments/shipments.dto';
@@ -110,6 +110,14 @@ export class CodDiscrepancyDto {
       'held in the seller’s pending, not released to available, until the parcel is delivered again',
   })
   kind!: 'less' | 'more' | 'none' | 'taken_back';
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description:
+      'For `taken_back`: its open `delivery_contradicted` alert, which a settlement names; else null',
+  })
+  alertId!: string | null;
   @ApiProperty({ format: 'date-time', description: 'When the courier delivered it' }) deliveredAt!: string;
   @ApiProperty({
     type: 'integer',
@@ -214,6 +222,17 @@ export class SettleCodDiscrepancyDto {
   })
   @Text(500)
   reason!: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'The `delivery_contradicted` alert decided on (`alertId` of the listed discrepancy): when it is no longer ' +
+      'the open one (the parcel delivered again, or taken back again since), 409 COD_SETTLEMENT_ALERT_CHANGED ' +
+      'and nothing moves, so a retry or a stale list never settles a later taking back',
+  })
+  @Optional()
+  @IsUUID()
+  alertId?: string;
 }
 
 /** A COD delivery taken back, as finance settled it. */

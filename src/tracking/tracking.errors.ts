@@ -105,6 +105,20 @@ export class ActionSupersededError extends ConflictError {
   }
 }
 
+/**
+ * A settlement naming an alert that is no longer the shipment's open `delivery_contradicted` one: the parcel
+ * was delivered again, or taken back again, since the decision was made.
+ */
+export class CodSettlementAlertChangedError extends ConflictError {
+  constructor() {
+    super(
+      'COD_SETTLEMENT_ALERT_CHANGED',
+      'The delivery taken back has changed since this decision: its alert is no longer the open one',
+      [{ field: 'alertId', message: 'is no longer the open delivery_contradicted alert of the shipment' }],
+    );
+  }
+}
+
 /** A settlement of a delivery its courier did not take back: it has no open `delivery_contradicted` alert. */
 export class CodSettlementNotTakenBackError extends ConflictError {
   constructor() {

@@ -637,6 +637,7 @@ describe('Settling a COD delivery taken back', () => {
     const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
       shipmentId: string;
       heldAmount: number;
+      alertId: string | null;
     }[];
     expect(listed.find((d) => d.shipmentId === b.id)).toMatchObject({
       kind: 'taken_back',
@@ -660,8 +661,31 @@ describe('Settling a COD delivery taken back', () => {
     await rerunMigration(t.dataSource, new CodSettlementCredits1795503100000());
     expect(await withheld()).toEqual([true]);
 
-    // Finance reverses that second credit: out of pending and the courier's receivable, under its own key.
-    const second = await settle(b.id, { decision: 'reverse', reason: 'Tetap tidak diterima' }).expect(200);
+    // A retry of the first decision, or one made on a list from before, names the first alert: refused,
+    // nothing moves. Finance reverses that second credit, naming its alert as listed: out of pending and
+    // the courier's receivable, under its own key.
+    const [{ alert_id: firstAlert }] = await t.dataSource.query<{ alert_id: string }[]>(
+      'SELECT alert_id FROM cod_settlements WHERE shipment_id = $1',
+      [b.id],
+    );
+    const stale = await settle(b.id, {
+      decision: 'reverse',
+      reason: 'Uang COD tidak diterima',
+      alertId: firstAlert,
+    }).expect(409);
+    expect(stale.body).toMatchObject({
+      code: 'COD_SETTLEMENT_ALERT_CHANGED',
+      details: [expect.objectContaining({ field: 'alertId' })],
+    });
+    expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0 });
+    const alertId = listed.find((d) => d.shipmentId === b.id)!.alertId!;
+    expect(alertId).not.toBe(firstAlert);
+    const second = await settle(b.id, {
+      decision: 'reverse',
+      reason: 'Tetap tidak diterima',
+      alertId,
+    }).expect(200);
+    expect(second.body.alertId).toBe(alertId);
     expect(second.body).toMatchObject({
       decision: 'reverse',
       creditKey: `cod-credit-redelivered:${b.id}`,

@@ -1484,6 +1484,11 @@ export interface components {
             now: string;
         };
         CodDiscrepancyDto: {
+            /**
+             * Format: uuid
+             * @description For `taken_back`: its open `delivery_contradicted` alert, which a settlement names; else null
+             */
+            alertId: string | null;
             awb: string;
             /** @description The COD amount the seller asked, rupiah */
             codAmount: number;
@@ -2681,6 +2686,11 @@ export interface components {
             webhookUrl: string | null;
         };
         SettleCodDiscrepancyDto: {
+            /**
+             * Format: uuid
+             * @description The `delivery_contradicted` alert decided on (`alertId` of the listed discrepancy): when it is no longer the open one (the parcel delivered again, or taken back again since), 409 COD_SETTLEMENT_ALERT_CHANGED and nothing moves, so a retry or a stale list never settles a later taking back
+             */
+            alertId?: string;
             /**
              * @description `release`: the cash was collected after all (the courier confirmed it): the COD credit’s withheld hold is let go, and the next `ledger-holds` run moves it to the seller’s available. `reverse`: the cash was never collected: the COD credit is taken back out of the seller’s pending (what is still held there), the rest out of available, and out of the courier’s COD receivable, posted once (`cod-credit-reversal:<shipmentId>`; for a parcel credited again after a reversal, that second credit, `cod-credit-redelivered-reversal:<shipmentId>`); refused (422) when the seller has already withdrawn it
              * @enum {string}

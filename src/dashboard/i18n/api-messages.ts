@@ -99,6 +99,8 @@ export const ERRORS_ID: Readonly<Record<string, string>> = {
     'Kurir sudah menyetor uang COD paket ini: uangnya sudah diterima, jadi kreditnya dilepas, bukan dibatalkan.',
   COD_SETTLEMENT_NO_CREDIT: 'Pengiriman ini tidak mengkreditkan uang COD: tidak ada yang perlu diselesaikan.',
   COD_SETTLEMENT_ALREADY_SETTLED: 'Pengiriman ini sudah diselesaikan dengan keputusan lain.',
+  COD_SETTLEMENT_ALERT_CHANGED:
+    'Pengiriman ini berubah sejak daftar dimuat (terkirim lagi, atau ditarik kembali lagi): periksa lagi.',
   COD_SETTLEMENT_REVERSAL_UNCOVERED:
     'Kredit COD tidak dapat dibatalkan: saldo tersedia penjual tidak cukup karena uangnya sudah ditarik.',
   // The dashboard keeps a form's key while an answer is lost: this says the earlier request went through.
@@ -304,6 +306,10 @@ const FIELD_RULES_ID: readonly Rule[] = [
   ],
   [/^its seller was already credited its COD cash$/, () => 'Penjualnya sudah menerima uang COD paket ini.'],
   [/^its COD credit was reversed twice$/, () => 'Kredit COD-nya sudah dibatalkan dua kali.'],
+  [
+    /^is no longer the open delivery_contradicted alert of the shipment$/,
+    () => 'Bukan lagi peringatan terbuka pengiriman ini.',
+  ],
   [/^must differ from the current password$/, () => 'Harus berbeda dari kata sandi saat ini.'],
   [
     /^has (\d+) cells where the header has (\d+) \(a delimiter missing\?\)$/,

@@ -3,7 +3,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChangePasswordDto, CreateUserDto } from 'src/auth/auth.dto';
 import { EmailTakenError, PasswordUnchangedError, WrongPasswordError } from 'src/auth/auth.errors';
-import { AddressNotMappedError, AddressOutsideCityError } from 'src/tracking/tracking.errors';
+import {
+  AddressNotMappedError,
+  AddressOutsideCityError,
+  CodSettlementAlertChangedError,
+} from 'src/tracking/tracking.errors';
 import { AreaUnresolvedError } from 'src/areas/areas.errors';
 import { ValidationFailedError } from 'src/common/errors/app-error';
 import { checkTimeRange } from 'src/common/time-range';
@@ -177,6 +181,7 @@ describe('the dashboard says the API’s refusals in Indonesian', () => {
       new RemittanceResolutionAmountDiffersError(50_000, 55_000),
       new RemittanceResolutionAlreadyCreditedError(),
       new RemittanceResolutionReversedTwiceError(),
+      new CodSettlementAlertChangedError(),
       new ValidationFailedError([
         { field: 'shipmentId', message: 'is given only with resolution credit_seller' },
       ]),

@@ -654,6 +654,7 @@ function discrepancyText(d: Discrepancy, { t, rupiah }: I18n): string {
  */
 const SETTLED_ELSEWHERE = new Set([
   'COD_SETTLEMENT_ALREADY_SETTLED',
+  'COD_SETTLEMENT_ALERT_CHANGED',
   'COD_SETTLEMENT_NOT_TAKEN_BACK',
   'COD_SETTLEMENT_NO_CREDIT',
 ]);
@@ -704,7 +705,7 @@ function SettleTakenBack({
             settlement = await call(
               api.POST('/v1/finance/cod-discrepancies/{id}/settle', {
                 params: { path: { id: d.shipmentId } },
-                body: { decision: deciding, reason },
+                body: { decision: deciding, reason, ...(d.alertId ? { alertId: d.alertId } : {}) },
               }),
             );
           } catch (e) {
