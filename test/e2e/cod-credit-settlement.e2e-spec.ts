@@ -774,6 +774,17 @@ describe('Settling a COD delivery taken back', () => {
 
   it('delivered without its cash, credited from its remittance line, then taken back: listed for finance all the same', async () => {
     const s = await newSeller('Toko Kredit Baris');
+    /** ID Express's failed attempt at the buyer's door, pushed. */
+    const failedAttempt = (awb: string) =>
+      pushedMove(
+        t,
+        http,
+        { seller: s.seller, admin },
+        'idexpress',
+        awb,
+        'delivery_failed',
+        'consignee_absent',
+      );
     const b = await deliveredWithCash(t, http, s.seller, '0');
     const report = await http
       .post('/v1/finance/remittances?courier=idexpress')
@@ -789,15 +800,7 @@ describe('Settling a COD delivery taken back', () => {
     expect(await postings(`cod-credit:${b.id}`)).toBe(1);
     // No courier line says the cash was taken: the credit came from finance's decision on the remittance.
     t.clock.advance(3600_000);
-    await pushedMove(
-      t,
-      http,
-      { seller: s.seller, admin },
-      'idexpress',
-      b.awb,
-      'delivery_failed',
-      'consignee_absent',
-    );
+    await failedAttempt(b.awb);
     expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
     const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
       shipmentId: string;
@@ -815,15 +818,7 @@ describe('Settling a COD delivery taken back', () => {
     // delivered without its cash, not as taken back.
     const none = await deliveredWithCash(t, http, s.seller, '0');
     t.clock.advance(3600_000);
-    await pushedMove(
-      t,
-      http,
-      { seller: s.seller, admin },
-      'idexpress',
-      none.awb,
-      'delivery_failed',
-      'consignee_absent',
-    );
+    await failedAttempt(none.awb);
     const after = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
       shipmentId: string;
       kind: string;
