@@ -149,8 +149,9 @@ export class CodCreditPosting {
   }
 
   /**
-   * Takes a posted COD credit back out of the seller's money and the courier's COD receivable: finance found
-   * the cash was never collected. Posted once (key `cod-credit-reversal:<shipmentId>`, type
+   * Takes the posted COD credit `credit` (latestCredits: the one taken back) out of the seller's money and the
+   * courier's COD receivable: finance found the cash was never collected. Posted once under that credit's
+   * reversal key (`cod-credit-reversal:<shipmentId>`, or `cod-credit-redelivered-reversal:<shipmentId>`; type
    * `cod_credit_reversed`, the AWB as reference): what the credit still holds in `pending` (its hold ended,
    * never released), the rest from `available`. A seller who has already withdrawn the cash is not taken
    * below zero: nothing is posted. Rupiah; in the caller's transaction, the seller's accounts locked.
@@ -158,18 +159,17 @@ export class CodCreditPosting {
    */
   async reverse(
     s: DeliveredCod,
+    credit: string,
     now: Date,
-  ): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah; credit: string }> {
+  ): Promise<{ fromPending: Rupiah; fromAvailable: Rupiah }> {
     // The hold, then the courier's receivable, then the seller's accounts: the ledger-holds job takes a hold
     // before the seller's accounts, and a COD credit the receivable before the seller's pending (one statement,
     // by account code) while the tracker, holding the receivable, credits a poll's deliveries seller after
     // seller. Locked the other way round, a reversal holding the seller's accounts waited for the receivable
     // while the tracker holding it waited for this seller's pending: a deadlock (finance answered 503).
     // The accounts stay locked, so `available` as read is what the posting takes from.
-    // The latest credit is the one taken back: a parcel credited again after a reversal is reversed again
-    // under that credit's own key.
-    const credit = (await this.latestCredits([s.id])).get(s.id) ?? codCreditKey(s.id);
-    const generation = codCreditGenerations(s.id).find((g) => g.credit === credit)!;
+    const generation = codCreditGenerations(s.id).find((g) => g.credit === credit);
+    if (!generation) throw new Error(`${credit} is no COD credit of shipment ${s.id}`);
     const fromPending = Math.min(await this.ledger.endHolds([credit], now), s.codAmount);
     await this.ledger.balances([Accounts.courierCodReceivable(s.courier)], { lock: true });
     const { available } = await this.ledger.sellerBalances(s.sellerId, { lock: true });
@@ -189,7 +189,7 @@ export class CodCreditPosting {
         { account: Accounts.courierCodReceivable(s.courier), credit: s.codAmount },
       ],
     });
-    return { fromPending, fromAvailable, credit };
+    return { fromPending, fromAvailable };
   }
 
   /** The open transaction's credits to post before it commits; null outside a transaction. */

@@ -103,7 +103,7 @@ export class CodSettlements {
         // Learned as delivered without its cash before the ledger is locked: the tracker's order (its
         // statistics before its credits), so neither waits on the other.
         await this.codDeliveries.learnCashNow([s.id], false);
-        fromPending = (await this.codCredit.reverse(cod, now)).fromPending;
+        fromPending = (await this.codCredit.reverse(cod, credit, now)).fromPending;
         // No cash, so none to remit: the parcel leaves finance's overdue list, and its COD fee is not charged
         // (left off its invoice if not yet issued, else refunded by the next). Stamped now that the ledger's
         // locks are held, not when the decision began: a reversal that waited on them past its period's

@@ -655,9 +655,9 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
   for (const [i, e] of events.entries()) if (delivers(e) && !noCash(e)) last = i;
   // Only deliveries without the cash: nothing was credited for one to take back; read as before.
   if (last < 0) for (const [i, e] of events.entries()) if (delivers(e)) last = i;
+  if (last < 0) return null;
   const returnsEnd = deliveredAsReturnsEnd(ctx, last);
   if (returnsEnd) return returnsEnd;
-  if (last < 0) return null;
   const delivered = events[last];
   const withCash = !noCash(delivered);
   const taken = events
@@ -699,7 +699,7 @@ function deliveryContradicted(ctx: Context): RiskFinding | null {
 function deliveredAsReturnsEnd(ctx: Context, last: number): RiskFinding | null {
   const { input, events } = ctx;
   const courier = input.shipment.courier;
-  if (last < 0 || input.shipment.codAmount <= 0 || events[last].codCollected === false) return null;
+  if (input.shipment.codAmount <= 0 || events[last].codCollected === false) return null;
   if (!courier || journeyReadingOf(courier).deliveryEndsReturn) return null;
   const began = events.find(isBackward);
   const end = events[last];

@@ -410,8 +410,7 @@ export class TrackingEventsRepository {
   /**
    * COD shipments credited on a delivery their courier then took back (a `delivery_contradicted` alert still
    * open, whatever its age) and their latest credit not settled by finance (CodSettlements), the delivering
-   * line's cash beside them: the alert
-   * opened last first, at most `limit`.
+   * line's cash beside them: the alert opened last first, at most `limit`.
    */
   deliveriesTakenBack(limit: number): Promise<CodDiscrepancyRow[]> {
     return this.tx.manager.query(

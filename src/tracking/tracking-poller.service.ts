@@ -257,10 +257,12 @@ export class TrackingPoller {
       const [s] = shipments;
       figures.failed += 1;
       // A delivered parcel is polled once, to confirm its delivery: refused, it is not asked again.
-      const confirming = s.status === 'delivered';
-      const at = nextPollAt(s.status, now(), this.config.business.tracking.cadence, random());
-      if (confirming) await this.tracked.stopFollowing([s.id]);
-      else await this.tracked.schedule([{ id: s.id, at }]);
+      const at =
+        s.status === 'delivered'
+          ? null
+          : nextPollAt(s.status, now(), this.config.business.tracking.cadence, random());
+      if (at) await this.tracked.schedule([{ id: s.id, at }]);
+      else await this.tracked.stopFollowing([s.id]);
       await this.reassess(courier, shipments);
       this.logger.warn(
         {
@@ -268,11 +270,11 @@ export class TrackingPoller {
           reason: refusal.reason,
           rawCode: refusal.rawCode,
           awb: s.awb,
-          nextPollAt: confirming ? null : at,
+          nextPollAt: at,
         },
-        confirming
-          ? 'tracking poll: the courier refused to answer for this delivered parcel; its delivery stands unconfirmed'
-          : 'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace',
+        at
+          ? 'tracking poll: the courier refused to answer for this parcel; asked again at its usual pace'
+          : 'tracking poll: the courier refused to answer for this delivered parcel; its delivery stands unconfirmed',
       );
       return null;
     }

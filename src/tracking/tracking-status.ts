@@ -94,9 +94,7 @@ export const journeyReadingOf = (courier: string): JourneyReading => ({
 });
 
 /** A line that moves a parcel onto its way back (returning) or ends it there (returned), as the journey reads it. */
-export const isBackward = (
-  e: Pick<StoredEvent, 'status' | 'isReturnLeg'> & { reason?: StoredEvent['reason'] },
-) => {
+export const isBackward = (e: Parameters<typeof shipmentStatusOf>[0]) => {
   const to = shipmentStatusOf(e);
   return to === 'returning' || to === 'returned';
 };

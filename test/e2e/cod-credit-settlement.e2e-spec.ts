@@ -75,15 +75,18 @@ describe('Settling a COD delivery taken back', () => {
   };
   const settle = (id: string, body: object, who: Auth = finance) =>
     http.post(`/v1/finance/cod-discrepancies/${id}/settle`).set(who.auth).send(body);
+  /** GET /v1/ops/cod-discrepancies, as finance sees it. */
+  const discrepancies = async () =>
+    (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
+      shipmentId: string;
+      kind: string;
+      awb: string;
+      courier: string;
+      heldAmount: number;
+      alertId: string | null;
+    }[];
   const takenBackListed = async () =>
-    (
-      (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
-        shipmentId: string;
-        kind: string;
-      }[]
-    )
-      .filter((d) => d.kind === 'taken_back')
-      .map((d) => d.shipmentId);
+    (await discrepancies()).filter((d) => d.kind === 'taken_back').map((d) => d.shipmentId);
   const alertsOf = async (seller: TestSeller, shipmentId: string, state: 'open' | 'resolved') =>
     (
       (
@@ -380,9 +383,9 @@ describe('Settling a COD delivery taken back', () => {
   // A settlement beside the courier's remittance of the same parcel (a reviewer's findings): the cash leaves the
   // courier's receivable once, whichever comes first, and the remittance paths lock the parcels before the
   // ledger, as the tracker does. The migration's revert runs last: it drops the settlements kept so far.
-  const remit = (lines: string) =>
+  const remit = (lines: string, courier = 'sap') =>
     http
-      .post('/v1/finance/remittances?courier=sap')
+      .post(`/v1/finance/remittances?courier=${courier}`)
       .set(finance.auth)
       .set('content-type', 'text/csv')
       .send(`awb,cod_amount,remitted_date\n${lines}`);
@@ -634,11 +637,7 @@ describe('Settling a COD delivery taken back', () => {
     t.clock.advance(3 * 86_400_000);
     await runJob('ledger-holds');
     expect(await balance(s.seller)).toMatchObject({ pending: 55_000, available: 0, withdrawable: 0 });
-    const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
-      shipmentId: string;
-      heldAmount: number;
-      alertId: string | null;
-    }[];
+    const listed = await discrepancies();
     expect(listed.find((d) => d.shipmentId === b.id)).toMatchObject({
       kind: 'taken_back',
       heldAmount: 55_000,
@@ -786,12 +785,7 @@ describe('Settling a COD delivery taken back', () => {
         'consignee_absent',
       );
     const b = await deliveredWithCash(t, http, s.seller, '0');
-    const report = await http
-      .post('/v1/finance/remittances?courier=idexpress')
-      .set(finance.auth)
-      .set('content-type', 'text/csv')
-      .send(`awb,cod_amount,remitted_date\n${b.awb},${b.codAmount},${today()}\n`)
-      .expect(201);
+    const report = await remit(`${b.awb},${b.codAmount},${today()}\n`, 'idexpress').expect(201);
     await http
       .post(`/v1/finance/remittances/${report.body.id}/lines/1/resolve`)
       .set(finance.auth)
@@ -802,13 +796,7 @@ describe('Settling a COD delivery taken back', () => {
     t.clock.advance(3600_000);
     await failedAttempt(b.awb);
     expect(await alertsOf(s.seller, b.id, 'open')).toHaveLength(1);
-    const listed = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
-      shipmentId: string;
-      awb: string;
-      courier: string;
-      kind: string;
-      reportedAmount: number | null;
-    }[];
+    const listed = await discrepancies();
     expect(listed.find((d) => d.shipmentId === b.id)).toMatchObject({
       kind: 'taken_back',
       awb: b.awb,
@@ -819,10 +807,7 @@ describe('Settling a COD delivery taken back', () => {
     const none = await deliveredWithCash(t, http, s.seller, '0');
     t.clock.advance(3600_000);
     await failedAttempt(none.awb);
-    const after = (await http.get('/v1/ops/cod-discrepancies').set(finance.auth).expect(200)).body.items as {
-      shipmentId: string;
-      kind: string;
-    }[];
+    const after = await discrepancies();
     expect(after.filter((d) => d.shipmentId === none.id).map((d) => d.kind)).toEqual(['none']);
     await verified();
   });
@@ -831,12 +816,7 @@ describe('Settling a COD delivery taken back', () => {
     const s = await newSeller('Toko Ralat Kurir');
     const b = await deliveredWithCash(t, http, s.seller, '0');
     expect((await shipmentOf(s.seller, b.id)).codCollected).toBe(false);
-    const report = await http
-      .post('/v1/finance/remittances?courier=idexpress')
-      .set(finance.auth)
-      .set('content-type', 'text/csv')
-      .send(`awb,cod_amount,remitted_date\n${b.awb},${b.codAmount},${today()}\n`)
-      .expect(201);
+    const report = await remit(`${b.awb},${b.codAmount},${today()}\n`, 'idexpress').expect(201);
     expect(report.body.unmatched).toEqual({ count: 1, amount: b.codAmount });
     const owed = await receivable('idexpress');
     /** ID Express's proof-of-delivery line again, `hours` after the first, taking `cash`. */
