@@ -161,22 +161,24 @@ export interface NamedParcel {
   courier: string | null;
   awb: string | null;
   status: string;
-  /** The line's courier booked it under the line's airway bill before Kirim re-booked it away. */
+  /** The line's courier booked it under the line's airway bill (now, or before Kirim re-booked it away). */
   bookedBefore: boolean;
 }
 
 /**
  * Why the shipment finance names is not the parcel a line of `courier` naming `awb` paid for, or null when it
  * is: a COD parcel that courier carried under that bill — booked with it now and delivered (a parcel not yet
- * known delivered is matched by the late match), or booked with it before Kirim re-booked it away, that later
- * booking since cancelled (else its own courier's delivery could credit the seller again).
+ * known delivered is matched by the late match), booked with it now and cancelled (the courier took it
+ * after all: tracking no longer follows a cancelled parcel, so no delivery of it will ever be learned), or
+ * booked with it before Kirim re-booked it away, that later booking since cancelled (else its own courier's
+ * delivery could credit the seller again).
  */
 export function whyNotTheLinesParcel(p: NamedParcel, line: { courier: string; awb: string }): string | null {
   if (p.codAmount <= 0) return 'is not a COD shipment';
-  if (p.courier === line.courier && p.awb === line.awb)
-    return p.status === 'delivered'
-      ? null
-      : `is not delivered (${p.status}): its line is matched once Kirim learns of the delivery`;
+  if (p.courier === line.courier && p.awb === line.awb) {
+    if (p.status === 'delivered' || (p.status === 'cancelled' && p.bookedBefore)) return null;
+    return `is not delivered (${p.status}): its line is matched once Kirim learns of the delivery`;
+  }
   if (!p.bookedBefore) return `was never booked with ${line.courier} under ${line.awb}`;
   return p.status === 'cancelled'
     ? null

@@ -376,18 +376,19 @@ export class RemittancesService {
   /**
    * The line's cash is the COD cash of `shipmentId`, a COD parcel of the line's amount that the line's courier
    * carried under the line's airway bill: booked with it now and delivered (a credit finance reversed though
-   * the courier remitted the cash; a delivery that said no cash was taken), or booked with it before Kirim
-   * re-booked it away, that booking since cancelled (so no other courier's delivery can credit it). Its seller
+   * the courier remitted the cash; a delivery that said no cash was taken), booked with it now and cancelled
+   * (the courier took it after all), or booked with it before Kirim re-booked it away, that booking since
+   * cancelled (so no other courier's delivery can credit it). Its seller
    * must hold no standing credit for it. The seller is credited as by a delivery (CodCreditPosting: the
    * parcel's first credit, or the credit of a reversed parcel delivered again — the keys the tracker uses, so
    * it never credits the parcel again), owed by the line's courier, and the line then settles that
    * receivable from suspense as a late match does: the line is `matched`, the parcel remitted. A delivered
    * parcel's cash is then collected (CodDeliveries.markCashCollected, as a delivery again marks it), so its COD
-   * fee is invoiced again; a parcel re-booked away was carried by the line's booking
+   * fee is invoiced again; a cancelled parcel was carried by the line's booking, its own or one re-booked away
    * (CodDeliveries.markCarriedByEarlierBooking), so that booking's shipping and COD fee are invoiced, and the
    * shipment, still cancelled, says its cash was collected. The seller is told at commit, once per line, as a
    * delivery again tells it: `shipment.status_changed`, its status unchanged (`from` = `status`),
-   * `codCollected` true, and for a parcel re-booked away `carriedByEarlierBooking` naming the line's booking.
+   * `codCollected` true, and for a cancelled parcel `carriedByEarlierBooking` naming the line's booking.
    * @throws RemittanceResolutionShipmentNotFoundError (SHIPMENTS_NOT_FOUND, naming shipmentId)
    * @throws RemittanceResolutionNotTheParcelError (REMITTANCE_RESOLUTION_NOT_THE_PARCEL, 422)
    * @throws RemittanceResolutionAmountDiffersError (REMITTANCE_RESOLUTION_AMOUNT_DIFFERS, 422)
@@ -431,14 +432,15 @@ export class RemittancesService {
       awb: line.awb,
       codAmount: parcel.codAmount,
     };
-    // Held as a delivery's credit is, from the delivery Kirim knows of (now, for a parcel re-booked away).
+    // Held as a delivery's credit is, from the delivery Kirim knows of (now, for a cancelled parcel).
     const deliveredAt = parcel.status === 'delivered' && parcel.endedAt ? parcel.endedAt : resolved.at;
     // The cash was collected after all, as by a delivery again (the tracker's creditRedeliveries): the
     // shipment says so, so invoicing charges its COD fee again (refunded at the reversal, or never charged).
     // Stamped now that the ledger's locks are held, as a reversal is, so no closed period misses it.
     if (parcel.status === 'delivered')
       await this.deliveries.markCashCollected([{ id: parcel.shipmentId, eventId: null }], this.clock.now());
-    // A parcel re-booked away was carried by this booking: the invoice charges it as that booking was quoted.
+    // A cancelled parcel was carried by this booking (its own, or one re-booked away): the invoice charges it
+    // as that booking was quoted.
     else
       await this.deliveries.markCarriedByEarlierBooking(
         parcel.shipmentId,

@@ -30,7 +30,7 @@ export interface RemittedParcel {
   status: ShipmentStatus;
   codAmount: Rupiah;
   endedAt: Date | null;
-  /** The line's courier booked it under the line's airway bill before Kirim re-booked it away. */
+  /** The line's courier booked it under the line's airway bill (now, or before Kirim re-booked it away). */
   bookedBefore: boolean;
   /** The service of that booking (the last one with the line's courier and airway bill); null for none. */
   bookedService: string | null;
@@ -166,7 +166,7 @@ export class CodDeliveries {
   }
 
   /**
-   * Records that the shipment's earlier booking with `courier` under `awb` (re-booked away, the shipment since
+   * Records that the shipment's earlier booking with `courier` under `awb` (its own or one re-booked away, the shipment since
    * cancelled) carried the parcel after all and took its COD cash, `now`: the invoice of the period `now` is in
    * charges that booking's shipping fee and COD fee, less its cashback, as quoted when it was booked. Once:
    * false when it was recorded already. In the caller's transaction, the shipment locked.

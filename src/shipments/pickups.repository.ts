@@ -87,8 +87,8 @@ export function attemptView(a: AttemptRow): PickupAttemptDto {
 }
 
 /**
- * The earlier booking that carried a parcel Kirim re-booked away (its cash remitted, and credited by finance),
- * as the shipment's page shows it; null when none did.
+ * The booking that carried a cancelled parcel after all, its own or one Kirim re-booked away (its cash
+ * remitted, and credited by finance), as the shipment's page shows it; null when none did.
  */
 export function carriedByEarlierBookingView(attempts: AttemptRow[]): CarriedByEarlierBookingDto | null {
   const carried = attempts.findLast((a) => a.delivered_recorded_at !== null && a.awb !== null);

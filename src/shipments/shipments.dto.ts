@@ -246,7 +246,7 @@ export class ScoringDecisionDto {
   candidates!: QuoteOptionDto[];
 }
 
-/** An earlier booking, re-booked away, whose courier carried the parcel after all. */
+/** A booking of a cancelled parcel (its own, or an earlier one re-booked away) whose courier carried it after all. */
 export class CarriedByEarlierBookingDto {
   @ApiProperty() courier!: string;
   @ApiProperty() service!: string;
@@ -282,7 +282,8 @@ export class BookedShipmentDto extends ShipmentDto {
     type: CarriedByEarlierBookingDto,
     nullable: true,
     description:
-      'A cancelled parcel Kirim had re-booked away that the earlier booking’s courier carried after all: its ' +
+      'A cancelled parcel that a booking’s courier carried after all (the shipment’s own booking, cancelled too ' +
+      'late, or an earlier one Kirim had re-booked away): its ' +
       'COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking',
   })
   carriedByEarlierBooking!: CarriedByEarlierBookingDto | null;

@@ -704,4 +704,38 @@ describe('the Pengiriman pages in a browser', () => {
       expect(takePageErrors(page)).toEqual([]);
     }
   });
+
+  it('says a parcel cancelled too late, that its own courier delivered anyway, had its COD cash credited', async () => {
+    const other = await signupSeller(http, 'Toko Batal Telat');
+    const origin = (await createAddress(http, other)).id;
+    const sap = PINNED.find((p) => p.code === 'sap')!;
+    const [b] = await bookPinned(t, http, other, origin, [sap], {
+      reference: 'WEB-LATE-CANCEL',
+      codAmount: 95_000,
+    });
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(other.auth).expect(200);
+    const finance = await createOperator(t, http, 'finance');
+    const report = await http
+      .post('/v1/finance/remittances?courier=sap')
+      .set(finance.auth)
+      .set('content-type', 'text/csv')
+      .send(`awb,cod_amount,remitted_date\n${b.awb},95000,${t.clock.now().toISOString().slice(0, 10)}\n`)
+      .expect(201);
+    await http
+      .post(`/v1/finance/remittances/${report.body.id}/lines/1/resolve`)
+      .set(finance.auth)
+      .send({ resolution: 'credit_seller', shipmentId: b.id, note: 'Tetap diantar' })
+      .expect(200);
+
+    const page = await browser.openPage(`${t.url}/pengiriman/${b.id}`, {
+      width: 360,
+      beforeLoad: (p) =>
+        p.addInitScript(`localStorage.setItem('kirim.token', ${JSON.stringify(other.token)})`),
+    });
+    await page.getByRole('heading', { name: 'Pengiriman WEB-LATE-CANCEL' }).waitFor();
+    expect(await page.getByTestId('carried-by-earlier-booking').innerText()).toBe(
+      `Tetap diantar ${courierName('sap')} ${b.awb} meski dibatalkan; uang COD-nya sudah masuk ke saldo Anda.`,
+    );
+    expect(takePageErrors(page)).toEqual([]);
+  });
 });

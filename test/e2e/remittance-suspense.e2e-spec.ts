@@ -519,6 +519,55 @@ describe('resolving remittance suspense', () => {
     expect(await sellerBalance(seller)).toMatchObject({ pending: 0, available: 150_000 - owed });
   });
 
+  it('credit_seller: a parcel cancelled on its own booking that the courier carried and remitted anyway', async () => {
+    const { seller, origin } = await sellerWithOrigin(http, 'Toko Batal Telat');
+    const [b] = await bookPinned(t, http, seller, origin, [sap], { codAmount: 120_000 });
+    await http.post(`/v1/shipments/${b.id}/cancel`).set(seller.auth).send({}).expect(200);
+    const booked = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
+    expect(booked).toMatchObject({ status: 'cancelled', awb: b.awb, codCollected: false });
+
+    // The cancel came too late: SAP's driver took the parcel, delivered it and remits its cash.
+    const report = await remit(`${b.awb},120000,${today()}\n`);
+    expect((await lines(report.id)).lines[0]).toMatchObject({ outcome: 'unmatched' });
+    const [s0, r0] = [await suspense(), await receivable()];
+    const body = { resolution: 'credit_seller', shipmentId: b.id, note: 'Kurir tetap mengantar' };
+    const resolved = await resolve(report.id, 1, body).expect(200);
+    expect(await sellerBalance(seller)).toMatchObject({ pending: 120_000 });
+    expect(await suspense()).toBe(s0 - 120_000);
+    expect(await receivable()).toBe(r0);
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+    expect((await lines(report.id)).lines[0]).toMatchObject({ outcome: 'matched', shipmentId: b.id });
+    const after = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
+    expect(after).toMatchObject({
+      status: 'cancelled',
+      codCollected: true,
+      carriedByEarlierBooking: {
+        courier: 'sap',
+        awb: b.awb,
+        recordedAt: resolved.body.resolvedAt,
+        charges: booked.charges,
+      },
+    });
+    // The same line again, or another line of the same bill, credits nothing more.
+    expect((await resolve(report.id, 1, body).expect(409)).body.code).toBe(
+      'REMITTANCE_LINE_ALREADY_RESOLVED',
+    );
+    const again = await remit(`${b.awb},120000,${today()}\nSAPLAIN${Date.now()},1000,${today()}\n`);
+    expect((await resolve(again.id, 1, body).expect(409)).body.code).toBe(
+      'REMITTANCE_RESOLUTION_ALREADY_CREDITED',
+    );
+    expect(await postings(`cod-credit:${b.id}`)).toBe(1);
+
+    // Its invoice charges that booking once, as quoted.
+    const quoted = booked.charges as { shipping: number; codFee: number; cashback: number };
+    const period = await closePeriod();
+    expect(linesOf(await invoiceOf(seller, period), b.id)).toEqual([
+      ['shipping', quoted.shipping],
+      ['cod_fee', quoted.codFee],
+      ...(quoted.cashback > 0 ? [['cashback', -quoted.cashback]] : []),
+    ]);
+  });
+
   it('credit_seller refuses a shipment that is not the line’s parcel, another amount, or an unknown one; nothing posted', async () => {
     const s = await sellerWithOrigin(http, 'Toko Tolak');
     const b = await delivered(s, 45_000);

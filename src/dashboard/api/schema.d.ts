@@ -2760,7 +2760,7 @@ export interface components {
             /** @description Delivery attempts so far */
             attempts: number;
             awb: string | null;
-            /** @description A cancelled parcel Kirim had re-booked away that the earlier booking’s courier carried after all: its COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking */
+            /** @description A cancelled parcel that a booking’s courier carried after all (the shipment’s own booking, cancelled too late, or an earlier one Kirim had re-booked away): its COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking */
             carriedByEarlierBooking: components["schemas"]["CarriedByEarlierBookingDto"] | null;
             /** @description What it costs, as quoted by the booked courier service (null until booked) */
             charges: components["schemas"]["ShipmentChargesDto"] | null;

@@ -140,6 +140,8 @@ export const en: Messages = {
   'detail.no': 'Not yet',
   'detail.carriedByEarlierBooking':
     'Delivered under the earlier booking {courier} {awb}; its COD cash has been credited to your balance.',
+  'detail.carriedAfterCancel':
+    'Delivered by {courier} {awb} despite the cancellation; its COD cash has been credited to your balance.',
   'detail.created': 'Created',
   'detail.updated': 'Updated',
   'detail.recipient': 'Recipient',

@@ -141,6 +141,8 @@ export const id = {
   'detail.no': 'Belum',
   'detail.carriedByEarlierBooking':
     'Diantar dengan resi sebelumnya {courier} {awb}; uang COD-nya sudah masuk ke saldo Anda.',
+  'detail.carriedAfterCancel':
+    'Tetap diantar {courier} {awb} meski dibatalkan; uang COD-nya sudah masuk ke saldo Anda.',
   'detail.created': 'Dibuat',
   'detail.updated': 'Diperbarui',
   'detail.recipient': 'Penerima',

@@ -54,10 +54,15 @@ function Summary({ s }: { s: Detail }) {
             {s.codCollected ? t('detail.yes') : t('detail.no')}
             {s.carriedByEarlierBooking && (
               <span className="sub" data-testid="carried-by-earlier-booking">
-                {t('detail.carriedByEarlierBooking', {
-                  courier: courierName(s.carriedByEarlierBooking.courier),
-                  awb: s.carriedByEarlierBooking.awb,
-                })}
+                {t(
+                  s.carriedByEarlierBooking.awb === s.awb
+                    ? 'detail.carriedAfterCancel'
+                    : 'detail.carriedByEarlierBooking',
+                  {
+                    courier: courierName(s.carriedByEarlierBooking.courier),
+                    awb: s.carriedByEarlierBooking.awb,
+                  },
+                )}
               </span>
             )}
           </dd>

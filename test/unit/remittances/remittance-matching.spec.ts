@@ -147,6 +147,13 @@ describe('whyNotTheLinesParcel: the parcel a suspense line may be credited to', 
     expect(whyNotTheLinesParcel({ ...away, courier: 'jne', status: 'cancelled' }, line)).toBeNull();
   });
 
+  it('takes a parcel cancelled on the line’s own booking: its courier carried it after all', () => {
+    const cancelled = { ...parcel, status: 'cancelled', bookedBefore: true };
+    expect(whyNotTheLinesParcel(cancelled, line)).toBeNull();
+    // Still on its way or failed to book: the late match, or nothing, decides it.
+    expect(whyNotTheLinesParcel({ ...cancelled, status: 'booked' }, line)).toMatch(/^is not delivered/);
+  });
+
   it('refuses a prepaid parcel, one not known delivered, and one never booked under the bill', () => {
     expect(whyNotTheLinesParcel({ ...parcel, codAmount: 0 }, line)).toBe('is not a COD shipment');
     expect(whyNotTheLinesParcel({ ...parcel, status: 'in_transit' }, line)).toMatch(/^is not delivered/);
