@@ -54,14 +54,17 @@ export class PayoutsService {
    * provider how it went, pays or fails it (funds back to `available`), or watches a paid one for a bounce.
    * Any number of instances may run it at once. `asOf` only picks what is due: leases, send times and the
    * waits on them run on the clock, or a run as of yesterday would take a payout another run is sending and
-   * date its send a day early, giving up on it (the money back) while its send may still be paid.
+   * date its send a day early, giving up on it (the money back) while its send may still be paid. Each batch
+   * reads the clock again: a run slowed by the provider would otherwise claim its later batches with a lease
+   * already run out (another run taking them while they are sent) and date their sends when the run began.
    */
   async runDue(asOf?: Date): Promise<PayoutRunResult> {
-    const now = this.clock.now();
-    const dueBy = asOf && asOf.getTime() < now.getTime() ? asOf : now;
+    const started = this.clock.now();
+    const dueBy = asOf && asOf.getTime() < started.getTime() ? asOf : started;
     const { batch, claimSeconds } = this.config.business.money.payouts;
     const result: PayoutRunResult = { sent: 0, paid: 0, failed: 0, bounced: 0, waiting: 0 };
     for (;;) {
+      const now = this.clock.now();
       const claimed = await this.tx.run(() =>
         this.repository.claimDue(dueBy, now, new Date(now.getTime() + claimSeconds * 1000), batch),
       );

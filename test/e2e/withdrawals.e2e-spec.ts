@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import supertest from 'supertest';
+import { AppConfig } from 'config';
 import { Transactions } from 'src/database/transaction';
 import { Accounts } from 'src/ledger/ledger-accounts';
 import { LedgerService } from 'src/ledger/ledger.service';
@@ -587,6 +588,40 @@ describe('withdrawals and payouts', () => {
     expect(await runPayouts()).toMatchObject({ failed: 0 });
     expect((await get(s, early)).status).toBe('approved');
     expect(await balance(s)).toMatchObject({ available: 200_000, inWithdrawal: 200_000 });
+  });
+
+  it('a run slowed by the provider claims each batch with a lease from its own start and dates its sends then', async () => {
+    const s = await fundedSeller(200_000);
+    const ids = [
+      (await withdraw(s, 100_000).expect(201)).body.id as string,
+      (await withdraw(s, 100_000).expect(201)).body.id as string,
+    ];
+    const settings = t.app.get(AppConfig).business.money.payouts;
+    const adapter = t.app.get(PayoutAdapter);
+    const send = adapter.send.bind(adapter);
+    const slow = settings.claimSeconds * 1000 + 5 * MINUTE;
+    const [started, batch] = [t.clock.now(), settings.batch];
+    // One payout a batch, and each send takes longer than a claim's lease.
+    settings.batch = 1;
+    adapter.send = async (request) => {
+      t.clock.advance(slow);
+      return send(request);
+    };
+    try {
+      expect(await t.app.get(PayoutsService).runDue()).toMatchObject({ sent: 2 });
+    } finally {
+      adapter.send = send;
+      settings.batch = batch;
+    }
+    const sentAt = (
+      await t.dataSource.query<{ last: Date }[]>(
+        'SELECT last_sent_at AS last FROM withdrawals WHERE id = ANY($1::uuid[]) ORDER BY last_sent_at',
+        [ids],
+      )
+    ).map((r) => r.last.getTime());
+    // The second batch was claimed, and its payout sent, after the first send's time had passed.
+    expect(sentAt).toEqual([started.getTime(), started.getTime() + slow]);
+    for (const id of ids) expect(await disbursements(id)).toBe(1);
   });
 
   it('a transfer the bank returns after it was paid (a bounce) gives the money back', async () => {
