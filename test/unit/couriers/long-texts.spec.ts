@@ -2,6 +2,7 @@ import { saysNotFound } from 'src/couriers/answer-words';
 import { locationOf } from 'src/couriers/adapters/jne/jne.mapper';
 import { parseNinjaTime } from 'src/couriers/adapters/ninja/ninja.mapper';
 import { parseSla } from 'src/couriers/adapters/sap/sap.mapper';
+import { classifyStatusWords, reasonOfWords, WORDS_READ } from 'src/couriers/status-words';
 
 /**
  * A courier's text may be as long as its answer (8 MB). Each reader here once tried a pattern again from
@@ -28,5 +29,17 @@ describe('courier texts of a megabyte', () => {
 
     expect(parseNinjaTime(`2026-12-07T10:00:00${blanks}x`).getTime()).toBeNaN();
     expect(parseNinjaTime('2026-12-07T10:00:00 +0700').toISOString()).toBe('2026-12-07T03:00:00.000Z');
+  });
+
+  it('read for their words from the first WORDS_READ characters only, a return’s words repeated or not', () => {
+    // Two words in order, again and again (RETURN … DITERIMA …): 32,000 characters of it took 39 s.
+    const repeated = 'RETURN DITERIMA '.repeat(16_000);
+    expect(classifyStatusWords(repeated)).toEqual(classifyStatusWords(repeated.slice(0, WORDS_READ)));
+    expect(classifyStatusWords(repeated)?.rule).toBe('return under way');
+    expect(reasonOfWords(`${'PAKET '.repeat(1_000)}ALAMAT TIDAK LENGKAP`)).toBeUndefined();
+    expect(classifyStatusWords('Paket retur telah diterima oleh pengirim')).toMatchObject({
+      status: 'returned',
+      returnLeg: true,
+    });
   });
 });
