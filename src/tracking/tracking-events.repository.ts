@@ -9,6 +9,7 @@ import type {
   TrackingEvent,
 } from 'src/couriers/courier-adapter';
 import { compareStrings } from 'src/common/sort-order';
+import { POLL_READS_PUSHED_LINES_BETTER } from 'src/couriers/push-reading';
 import { Transactions } from 'src/database/transaction';
 import type { StoredEvent } from './tracking-status';
 
@@ -66,7 +67,7 @@ export class TrackingEventsRepository {
    * to `stored` in eventsOf's order, so it reads as if read after the insert. A courier answers a poll with
    * the whole history, so only the few new events are sent and probed, not the whole history again on
    * every poll; one stored meanwhile by a push is skipped here (the key is taken) and applied from the inbox.
-   * A line stored off the return leg that the poll reads on it is read again first (rereadOnReturnLeg).
+   * A stored line the poll reads otherwise is read again first (rereadByPoll).
    */
   async insertFresh(
     courier: CourierCode,
@@ -78,7 +79,7 @@ export class TrackingEventsRepository {
     const known = new Map<string, StoredEvent>();
     for (const [awb, list] of stored)
       for (const e of list) known.set(eventKey(awb, e.rawCode, e.occurredAt), e);
-    await this.rereadOnReturnLeg(events, known, owners);
+    await this.rereadByPoll(courier, events, known, owners);
     const fresh = events.filter((e) => !known.has(eventKey(e.awb, e.rawCode, e.occurredAt)));
     if (!fresh.length) return;
     const parameters = eventParameters(courier, fresh, 'poll', at, null);
@@ -113,29 +114,43 @@ export class TrackingEventsRepository {
   }
 
   /**
-   * A line stored off the return leg that the poll, reading it with the lines before it, finds on the return
-   * leg: a push of the newest line alone cannot tell a return's end from a delivery (J&T's 200, sent without
-   * its history), and the first reading was kept for good, leaving the parcel `returning`. The poll's reading
-   * replaces it (in `known` too, so the journey reads it) unless the line already moved a shipment: that
-   * move stands, and the scans after it say whether the delivery was taken back.
+   * A stored line the poll, reading it with the lines before it, reads otherwise. One stored off the return
+   * leg that the poll finds on it: a push of the newest line alone cannot tell a return's end from a delivery
+   * (J&T's 200, sent without its history), and the first reading was kept for good, leaving the parcel
+   * `returning`. And from a courier whose pushes are read with less than a poll
+   * (POLL_READS_PUSHED_LINES_BETTER), a pushed line read with another status, reason or leg: an ID Express
+   * problem scan pushed alone after a Delivery Scan was kept as a hold, and the failed attempt never counted.
+   * The poll's reading replaces it (in `known` too, so the journey reads it) unless the line already moved a
+   * shipment: that move stands, and the scans after it say what became of the parcel.
    */
-  private async rereadOnReturnLeg(
+  private async rereadByPoll(
+    courier: CourierCode,
     polled: TrackingEvent[],
     known: Map<string, StoredEvent>,
     owners: Map<string, string>,
   ): Promise<void> {
+    const pushesReadLess = POLL_READS_PUSHED_LINES_BETTER.has(courier);
     const reread = polled.flatMap((e) => {
       const was = known.get(eventKey(e.awb, e.rawCode, e.occurredAt));
       const shipmentId = owners.get(e.awb);
-      return was && shipmentId && !was.isReturnLeg && e.isReturnLeg ? [{ was, now: e, shipmentId }] : [];
+      if (!was || !shipmentId) return [];
+      const ontoReturnLeg = !was.isReturnLeg && e.isReturnLeg;
+      const otherwise =
+        pushesReadLess &&
+        (was.status !== e.status || was.reason !== (e.reason ?? null) || was.isReturnLeg !== e.isReturnLeg);
+      return ontoReturnLeg || otherwise ? [{ was, now: e, shipmentId, anySource: ontoReturnLeg }] : [];
     });
     if (!reread.length) return;
-    // An UPDATE's answer through TypeORM is [rows, affected].
+    // An UPDATE's answer through TypeORM is [rows, affected]. A line read otherwise is read again only when a
+    // push stored it (a poll's reading of it stands); one read onto the return leg whatever stored it.
     const [rows] = await this.tx.manager.query<[{ id: string }[], number]>(
       `UPDATE tracking_events te
-          SET is_return_leg = true, status = r.status, reason = r.reason, cod_collected = NULL
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS r(id, status, reason, shipment_id)
-        WHERE te.id = r.id AND te.is_return_leg = false
+          SET is_return_leg = r.return_leg, status = r.status, reason = r.reason,
+              cod_collected = CASE WHEN r.return_leg THEN NULL ELSE r.cod_collected END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::boolean[], $6::boolean[], $7::boolean[])
+              AS r(id, status, reason, shipment_id, return_leg, cod_collected, any_source)
+        WHERE te.id = r.id AND (r.any_source OR te.source = 'webhook')
+          AND (te.status, te.reason, te.is_return_leg) IS DISTINCT FROM (r.status, r.reason, r.return_leg)
           AND NOT EXISTS (SELECT 1 FROM shipment_transitions t
                            WHERE t.shipment_id = r.shipment_id AND t.cause_event_id = te.id)
           AND NOT EXISTS (SELECT 1 FROM shipments s WHERE s.id = r.shipment_id
@@ -146,16 +161,19 @@ export class TrackingEventsRepository {
         reread.map((x) => x.now.status),
         reread.map((x) => x.now.reason ?? null),
         reread.map((x) => x.shipmentId),
+        reread.map((x) => x.now.isReturnLeg),
+        reread.map((x) => x.now.codCollected ?? null),
+        reread.map((x) => x.anySource),
       ],
     );
     const updated = new Set(rows.map((r) => r.id));
     for (const { was, now } of reread)
       if (updated.has(was.id))
         Object.assign(was, {
-          isReturnLeg: true,
+          isReturnLeg: now.isReturnLeg,
           status: now.status,
           reason: now.reason ?? null,
-          codCollected: null,
+          codCollected: now.isReturnLeg ? null : (now.codCollected ?? null),
         });
   }
 

@@ -5,6 +5,7 @@ import type { CourierStatus } from 'src/couriers/courier-adapter';
 import type { PushRequest, SandboxPush } from 'src/couriers/sandbox/courier-sandbox';
 import { CourierRegistry } from 'src/couriers/courier-registry';
 import { CourierSandboxes } from 'src/couriers/sandbox/sandboxes';
+import { TrackingPoller } from 'src/tracking/tracking-poller.service';
 import { TrackingService } from 'src/tracking/tracking.service';
 import { TrackingEventsRepository } from 'src/tracking/tracking-events.repository';
 import { snapshotTables } from '../support/db-snapshot';
@@ -467,6 +468,53 @@ describe('courier webhooks: a signed push holding what no courier sends', () => 
     expect(await snapshotTables(t.dataSource)).toEqual(before);
     // The same push unchanged is taken.
     await http.post('/v1/webhooks/couriers/sap').set(push.headers).send(push.body).expect(200);
+  });
+
+  // ID Express pushes each line alone: a problem scan is a failed attempt only after a Delivery Scan.
+  it('takes a poll’s reading of a pushed ID Express problem scan: a hold read alone becomes the failed attempt', async () => {
+    const origin = (await createAddress(http, seller)).id;
+    const { booked: b, push } = await pickedUpWithPush(t, http, seller, origin, 'idexpress');
+    const courier = t.app.get(CourierSandboxes).get('idexpress')!;
+    const pushLatest = async (
+      change: (line: Record<string, unknown>) => Record<string, unknown> = (l) => l,
+    ) => {
+      const latest = (await courier.webhookFor(b.awb))!;
+      const [line] = JSON.parse(latest.body) as Record<string, unknown>[];
+      await http
+        .post('/v1/webhooks/couriers/idexpress')
+        .set(push.headers)
+        .send(JSON.stringify([change(line)]))
+        .expect(200);
+      await pushesApplied(t);
+      return (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body as {
+        status: string;
+        failedAttempts: number;
+      };
+    };
+    await pushLatest();
+    const advance = (to: string, reason?: string) =>
+      http
+        .post(`/sandbox/parcels/${b.awb}/advance`)
+        .set(seller.auth)
+        .send({ to, ...(reason ? { reason } : {}) })
+        .expect(200);
+    await advance('out_for_delivery');
+    expect(await pushLatest()).toMatchObject({ status: 'out_for_delivery' });
+    await advance('delivery_failed', 'consignee_unreachable');
+    // Pushed alone, without its code, in words no rule knows: nothing says a Delivery Scan came before it.
+    const alone = await pushLatest((line) => ({
+      ...line,
+      problemCode: undefined,
+      problemDescription: 'Minta dijadwalkan ulang',
+    }));
+    expect(alone).toMatchObject({ status: 'out_for_delivery', failedAttempts: 0 });
+    // The poll reads the line after the Delivery Scan before it: a failed attempt, counted and alerted.
+    t.clock.advance(7 * 3600_000);
+    await t.app.get(TrackingPoller).pollDue();
+    const polled = (await http.get(`/v1/shipments/${b.id}`).set(seller.auth).expect(200)).body;
+    expect(polled).toMatchObject({ status: 'delivery_failed', failedAttempts: 1 });
+    const alerts = await http.get(`/v1/alerts?shipmentId=${b.id}`).set(seller.auth).expect(200);
+    expect(alerts.body.items).toEqual([expect.objectContaining({ rule: 'failed_attempt' })]);
   });
 
   // ID Express signs with a token header: the same push with its waybill in lower case is still signed.
