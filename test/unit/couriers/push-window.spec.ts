@@ -10,14 +10,17 @@ describe('the replay window every courier push is held to', () => {
   it.each(COURIER_CODES)('%s: a push whose newest event is within the window passes', (courier) => {
     expect(() => assertFreshPush(courier, [at(-5.9)], now, WINDOW)).not.toThrow();
     expect(() => assertFreshPush(courier, [at(5.9)], now, WINDOW)).not.toThrow();
-    // A whole history (JNE pushes one) is judged by its newest line.
+    // A whole history (JNE pushes one) passes by its fresh lines.
     expect(() => assertFreshPush(courier, [at(-200), at(-48), at(-1)], now, WINDOW)).not.toThrow();
+    // A line a courier's clock stamped twelve hours ahead does not make its fresh neighbours stale.
+    expect(() => assertFreshPush(courier, [at(-2), at(12), at(-1)], now, WINDOW)).not.toThrow();
   });
 
   it.each([
     ['older than the window', [at(-6.1)]],
     ['further ahead than clocks drift', [at(6.1)]],
     ['a history whose newest line is old', [at(-300), at(-7)]],
+    ['old lines beside one stamped far ahead', [at(-30), at(12)]],
     ['a time that cannot be read', [{ occurredAt: new Date(Number.NaN) }]],
     ['no events', []],
   ])('refuses as stale: %s', (_what, events) => {
