@@ -307,6 +307,37 @@ describe('ninja failed deliveries', () => {
   });
 });
 
+describe('ninja events with fields of another type', () => {
+  // A poll's answer is read as sent: one event whose phrase or failure is a number, a list or an object threw,
+  // and the courier's whole batch of parcels went unpolled.
+  it('reads them as unknown codes, their texts kept where they are text, and never throws', () => {
+    const odd = [
+      { event: 5, status: { group: 'x' } },
+      { event: ['Delivered'], status: 7 },
+      { status: 'Delivery Exception', comments: { note: 1 }, failure_reason: 42 },
+      {
+        event: 'Delivery Exception, Pending Reschedule',
+        delivery_exception: { failure_reason: ['Rumah kosong'] },
+        pickup_exception: { failure_reason: 3 },
+        rts_reason: {},
+      },
+    ] as unknown as NinjaEvent[];
+    const read = odd.map((e) => toTrackingEvent({ timestamp: '2026-12-07T10:00:00+0700', ...e }, 'NV1'));
+    expect(read.map((e) => [e.rawCode, e.status, e.unmapped ?? false])).toEqual([
+      ['5', null, true],
+      ['7', null, true],
+      ['Delivery Exception', 'delivery_failed', false],
+      ['Delivery Exception, Pending Reschedule', 'delivery_failed', false],
+    ]);
+    expect(read.map((e) => e.rawText)).toEqual([
+      '5',
+      '7',
+      'Delivery Exception | 42',
+      'Delivery Exception, Pending Reschedule | 3',
+    ]);
+  });
+});
+
 describe('ninja deliveries and measurements', () => {
   it('reports COD collected from the delivery information', () => {
     expect(

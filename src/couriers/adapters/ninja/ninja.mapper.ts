@@ -326,9 +326,11 @@ const V2_GROUP = index(NINJA_V2_STATUS_GROUP);
 
 /** The meaning of an event: its v2 phrase, else its status as a v1 word, else its v2 group. */
 export function meaningOf(e: Pick<NinjaEvent, 'event' | 'status'>): NinjaMeaning | undefined {
-  const event = e.event ? V2_EVENT.get(normalizedKey(e.event)) : undefined;
+  // An answer's fields are as the courier sent them, whatever their type: a number or an object is no phrase.
+  const phrase = payloadText(e.event);
+  const event = phrase ? V2_EVENT.get(normalizedKey(phrase)) : undefined;
   if (event) return event;
-  const status = e.status ? normalizedKey(e.status) : '';
+  const status = normalizedKey(payloadText(e.status));
   return V1_STATUS.get(status) ?? V2_GROUP.get(status);
 }
 
@@ -342,8 +344,9 @@ export function failureReasonOf(text: string | undefined): CourierReason | undef
 
 /** Whether the event's own code (its v2 phrase, else its v1 word or v2 group) is in our tables. */
 function knownCode(e: Pick<NinjaEvent, 'event' | 'status'>): boolean {
-  if (e.event) return V2_EVENT.has(normalizedKey(e.event));
-  const status = e.status ? normalizedKey(e.status) : '';
+  const phrase = payloadText(e.event);
+  if (phrase) return V2_EVENT.has(normalizedKey(phrase));
+  const status = normalizedKey(payloadText(e.status));
   return V1_STATUS.has(status) || V2_GROUP.has(status);
 }
 
@@ -364,7 +367,7 @@ function locationOf(e: NinjaEvent): string | undefined {
  * by its words (status-words.ts).
  */
 export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
-  const rawCode = payloadText(e.event ?? e.status).trim();
+  const rawCode = (payloadText(e.event) || payloadText(e.status)).trim();
   let meaning: NinjaMeaning | null | undefined = meaningOf(e);
   let unmapped: true | undefined;
   if (!knownCode(e)) {
@@ -382,10 +385,11 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
   const onRtsLeg = flaggedRts || meaning?.returnLeg === true;
   let status = meaning?.status ?? null;
   let reason = meaning?.reason;
-  const failure =
+  const failure = payloadText(
     e.delivery_exception?.failure_reason ??
-    e.failure_reason ??
-    (status === 'delivery_failed' ? e.comments : undefined);
+      e.failure_reason ??
+      (status === 'delivery_failed' ? e.comments : undefined),
+  );
   // Only a plain failed attempt is refined by its text; lost, max attempts or RTS say more already.
   if (status === 'delivery_failed' && (!reason || reason === 'attempt_failed'))
     reason = failureReasonOf(failure) ?? reason;
@@ -437,7 +441,9 @@ export function toTrackingEvent(e: NinjaEvent, awb?: string): TrackingEvent {
     status,
     ...(reason ? { reason } : {}),
     rawCode,
-    rawText: [rawCode, failure, e.pickup_exception?.failure_reason, e.rts_reason].filter(Boolean).join(' | '),
+    rawText: [rawCode, failure, payloadText(e.pickup_exception?.failure_reason), payloadText(e.rts_reason)]
+      .filter(Boolean)
+      .join(' | '),
     occurredAt: parseNinjaTime(e.timestamp),
     location: locationOf(e),
     isReturnLeg: onRtsLeg,
