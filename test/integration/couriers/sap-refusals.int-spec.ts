@@ -41,6 +41,21 @@ describe('SAP: a refusal is not "not found"', () => {
     expect(await outcome(sap.track(['SAP0002']))).toEqual({ value: [{ awb: 'SAP0002', found: false }] });
   });
 
+  it('an order found by reference as one row, not a list of one, is found: not booked again', async () => {
+    const row = {
+      awb_no: 'SAP0003',
+      reference_no: 'KRM-4',
+      rowstate_name: 'ENTRI',
+      service_type_code: 'UDRREG',
+    };
+    answer({ status: 200, body: { status: 'success', msg: 'OK', data: row } });
+    expect(await outcome(sap.findByReference('KRM-4'))).toEqual({
+      value: { courier: 'sap', awb: 'SAP0003', reference: 'KRM-4', service: 'UDRREG' },
+    });
+    answer({ status: 200, body: { status: 'success', msg: 'OK', data: [row, { ...row, awb_no: 7 }] } });
+    expect(await outcome(sap.findByReference('KRM-4'))).toMatchObject({ value: { awb: '7' } });
+  });
+
   // A refusal that ends "silakan coba lagi" asks for other input, not for the same call later: taken for a
   // busy SAP it was retried and the booking failed over to the next courier with the same bad address.
   it.each([

@@ -23,7 +23,7 @@ import { headerValue } from '../../signatures';
 import { trackEach } from '../../track-each';
 import { rejected } from '../../http-failures';
 import { saysNotFound } from '../../answer-words';
-import { payloadText } from '../../payload-text';
+import { payloadRecords, payloadText } from '../../payload-text';
 import { SapClient } from './sap.client';
 import { decodeSapWebhook, SapRate, sapOrder, sapQuotes, sapTrackResults } from './sap.decode';
 import { createBody, quoteBody, SapAccount, SapRow, chargeableKg } from './sap.mapper';
@@ -171,15 +171,20 @@ export class SapAdapter implements CourierAdapter {
       { reference_no: reference },
       signal,
     );
-    if (httpStatus === 404 || (!envelope.data?.length && saysNotFound(envelope.msg))) return null;
+    // Read as tracking reads the same endpoint's rows: one row may come as an object, not a list of one (read
+    // as "none", it had the booking made again, a second AWB at SAP).
+    const found = payloadRecords<SapRow>(envelope.data);
+    if (httpStatus === 404 || (!found.length && saysNotFound(envelope.msg))) return null;
     // Any other refusal says nothing of the order: read as "none", it had the booking made again, and a
     // repeated reference_no is a second AWB at SAP (sap.md).
     if (envelope.status !== 'success')
       throw rejected(this.code, 'invalid_request', String(httpStatus), envelope.msg || 'failed envelope');
-    if (!envelope.data?.length) return null;
     // A repeated reference_no creates another AWB at SAP; the live one is the last not voided.
     const byAwb = new Map<string, SapRow[]>();
-    for (const row of envelope.data) byAwb.set(row.awb_no, [...(byAwb.get(row.awb_no) ?? []), row]);
+    for (const row of found) {
+      const awb = payloadText(row.awb_no).trim();
+      if (awb) byAwb.set(awb, [...(byAwb.get(awb) ?? []), row]);
+    }
     const live = [...byAwb.entries()].filter(
       ([, rows]) => !rows.some((r) => /^VOID/.test(String(r.rowstate_name).trim())),
     );
