@@ -166,8 +166,8 @@ export class CodDeliveries {
   }
 
   /**
-   * Records that the shipment's earlier booking with `courier` under `awb` (its own or one re-booked away, the shipment since
-   * cancelled) carried the parcel after all and took its COD cash, `now`: the invoice of the period `now` is in
+   * Records that the shipment's booking with `courier` under `awb` (its own or one re-booked away, the
+   * shipment since cancelled) carried the parcel after all and took its COD cash, `now`: the invoice of the period `now` is in
    * charges that booking's shipping fee and COD fee, less its cashback, as quoted when it was booked. Once:
    * false when it was recorded already. In the caller's transaction, the shipment locked.
    */

@@ -283,8 +283,8 @@ export class BookedShipmentDto extends ShipmentDto {
     nullable: true,
     description:
       'A cancelled parcel that a booking’s courier carried after all (the shipment’s own booking, cancelled too ' +
-      'late, or an earlier one Kirim had re-booked away): its ' +
-      'COD cash collected (`codCollected` true) and credited to the seller, invoiced through that booking',
+      'late, or an earlier one Kirim had re-booked away): its COD cash collected (`codCollected` true) and ' +
+      'credited to the seller, invoiced through that booking',
   })
   carriedByEarlierBooking!: CarriedByEarlierBookingDto | null;
   @ApiProperty({
